@@ -1,0 +1,217 @@
+// The records that flow between the pipeline's stages:
+// sources -> policy -> baselines -> audit -> report -> github.
+// Every stage is pure; only cli.ts / main.ts and src/github touch the file system or the network.
+
+/** What kind of file an input is, decided by its content (not only its name). */
+export type InputKind =
+  | 'policy'
+  | 'terraform-plan'
+  | 'terraform-state'
+  | 'terraform-json'
+  | 'authorization-details'
+  | 'unknown';
+
+/** identity: attached to a role/user/group; resource: bucket/queue/key policy; trust: a role's assume-role policy. */
+export type PolicyKind = 'identity' | 'resource' | 'trust';
+
+/** A file handed to the sources stage. `path` is relative to the audit root, with `/` separators. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/** A problem found while reading an input: it names the file and the place. */
+export interface SourceError {
+  path: string;
+  line?: number;
+  /** JSON path of the offending value, e.g. `$.Statement[2].Effect`. */
+  jsonPath?: string;
+  address?: string;
+  message: string;
+}
+
+/** One IAM policy found in an input, with where it came from. */
+export interface PolicyRecord {
+  /** Stable id, unique in a report: `path` for a standalone file, `path#address` (or `path#jsonPath`) otherwise. */
+  id: string;
+  path: string;
+  line?: number;
+  /** Terraform address (`module.x.aws_iam_role_policy.y["k"]`) or an ARN/name for authorization details. */
+  address?: string;
+  jsonPath?: string;
+  kind: PolicyKind;
+  /** A human name: the policy's, role's or bucket's name where there is one (used by detection). */
+  name?: string;
+  /** The raw policy document (already JSON-decoded) when resolved. */
+  document?: unknown;
+  /**
+   * For Terraform plans: the document before the change. `null` when the resource is created by the
+   * plan (everything is new); undefined when there is no before/after information.
+   */
+  before?: unknown | null;
+  /** The change Terraform plans for this resource, when known. */
+  change?: 'create' | 'update' | 'delete' | 'no-op' | 'replace' | 'read';
+  status: 'resolved' | 'unresolved';
+  /** Why the policy could not be resolved (status `unresolved`). */
+  reason?: string;
+  /** Notes on where the document is only an over-approximation (e.g. `${...}` interpolations read as wildcards). */
+  approximate?: string[];
+  /** 1-based line of each statement, index-aligned with the statements when known. */
+  statementLines?: number[];
+}
+
+/** A role, user or group, with the policies that make up its effective permissions. */
+export interface PrincipalRecord {
+  /** Terraform address (`aws_iam_role.coiled`) or the ARN from authorization details. */
+  id: string;
+  type: 'role' | 'user' | 'group';
+  name?: string;
+  path: string;
+  line?: number;
+  /** Ids of PolicyRecords (inline and attached, and group policies for users) that this principal holds. */
+  policyIds: string[];
+  /** Attachments that could not be resolved to a policy (e.g. an unknown managed policy ARN). */
+  unresolved: { ref: string; reason: string }[];
+}
+
+/** What one parser made of one file. */
+export interface InputResult {
+  path: string;
+  kind: InputKind;
+  status: 'audited' | 'skipped' | 'error';
+  reason?: string;
+  policies: PolicyRecord[];
+  errors: SourceError[];
+  principals?: PrincipalRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baselines
+
+export type SetKind = 'setup' | 'ongoing' | 'optional';
+
+export interface BaselineSet {
+  name: string;
+  kind: SetKind;
+  description?: string;
+  /** IAM statements exactly as the vendor documents them. */
+  statements: unknown[];
+}
+
+export interface Baseline {
+  /** `coiled`, or `coiled@2022` for an earlier version; for a file given on the command line, its path. */
+  id: string;
+  name: string;
+  version?: string;
+  /** The date the policy was taken from the vendor's documents (YYYY-MM-DD). */
+  date?: string;
+  sources?: string[];
+  sets: BaselineSet[];
+  defaultSets: string[];
+  /** Placeholders used in the statements, such as `<account-ID-without-hyphens>`, with their meaning. */
+  placeholders?: Record<string, string>;
+  /** One line for the PR comment on what to do with leftover Setup permissions. */
+  remediation?: string;
+  notes?: string;
+  detect?: BaselineDetect;
+}
+
+export interface BaselineDetect {
+  /** Globs on policy, role, bucket or instance profile names (`coiled-*`, `skypilot-v1`). */
+  names?: string[];
+  /** AWS account IDs of the vendor, seen in a trust policy's principal. */
+  accounts?: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings and the report
+
+export type FindingKind =
+  | 'excess-action'
+  | 'leftover-set'
+  | 'broader-resource'
+  | 'missing-condition'
+  | 'missing-permission'
+  | 'unknown-action'
+  | 'invalid-policy';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export interface Finding {
+  kind: FindingKind;
+  severity: Severity;
+  /** PolicyRecord id (or principal id when a principal is audited as a whole). */
+  policy: string;
+  /** Sid, or `#index` (0-based) of the statement. */
+  statement?: string;
+  /** Concrete actions in canonical spelling (or the raw pattern, for unknown-action), sorted. */
+  actions: string[];
+  resources: string[];
+  /** The baseline set involved (leftover-set: the inactive set that has the action). */
+  set?: string;
+  baseline?: string;
+  /** In a pull request or a plan: true when the base did not have it. */
+  new?: boolean;
+  /** For a plan: the permission was in `before` and is gone from `after`. */
+  removed?: boolean;
+  path: string;
+  line?: number;
+  address?: string;
+  /** Access levels of the actions (List, Read, Tagging, Write, Permissions management). */
+  accessLevels?: string[];
+  /** Set when the answer is not exact: why (condition not comparable, unknown Terraform value, partial Deny...). */
+  approximate?: string;
+  /** Set when an ignore rule in the configuration hides it (the finding stays in the JSON report). */
+  ignored?: { reason: string; expires?: string };
+  message: string;
+}
+
+export interface ReportInput {
+  path: string;
+  kind: InputKind;
+  status: 'audited' | 'skipped' | 'error';
+  reason?: string;
+  /** Ids of the policies found in this input. */
+  policies: string[];
+}
+
+export interface ReportPolicy {
+  id: string;
+  path: string;
+  line?: number;
+  address?: string;
+  kind: PolicyKind;
+  baseline?: string;
+  sets?: string[];
+  status: 'audited' | 'unresolved' | 'not-matched' | 'invalid';
+  reason?: string;
+  /** How the baseline was chosen: configuration, the command line, or detection (with its evidence). */
+  detection?: { baseline: string; confidence: number; evidence: string[] };
+}
+
+export interface Suggestion {
+  policy: string;
+  /** What the policy grants intersected with the active baseline. */
+  minimal: unknown;
+  /** Unified diff of the original document against the minimal one. */
+  diff: string;
+}
+
+export interface Report {
+  tool: { name: string; version: string };
+  catalog: { source: string; version: string };
+  baselines: { id: string; name: string; version?: string; date?: string; sets: string[] }[];
+  inputs: ReportInput[];
+  policies: ReportPolicy[];
+  findings: Finding[];
+  suggestions: Suggestion[];
+  summary: {
+    inputs: number;
+    policies: number;
+    findings: number;
+    byKind: Partial<Record<FindingKind, number>>;
+    bySeverity: Partial<Record<Severity, number>>;
+  };
+}
