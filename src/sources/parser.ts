@@ -1,0 +1,14 @@
+// One parser per input kind, all behind this interface (adding a format is adding a file).
+import type { InputKind, InputResult, SourceFile } from '../types.js';
+
+export interface SourceParser {
+  kind: InputKind;
+  /** Cheap test on the already-parsed JSON's top-level shape (content decides, not the file name). */
+  detect(json: unknown, path: string): boolean;
+  /** Never throws on bad input: problems go to `errors`, unresolved policies get a reason. */
+  parse(file: SourceFile, json: unknown): InputResult;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
