@@ -202,7 +202,18 @@ export interface Suggestion {
 export interface Report {
   tool: { name: string; version: string };
   catalog: { source: string; version: string };
-  baselines: { id: string; name: string; version?: string; date?: string; sets: string[] }[];
+  /** The baselines used, with the sets made active and the vendor's remediation note for leftover sets. */
+  baselines: {
+    id: string;
+    name: string;
+    version?: string;
+    date?: string;
+    sets: string[];
+    remediation?: string;
+    sources?: string[];
+  }[];
+  /** Notes on the audit as a whole (expired ignores, stale baselines, unresolved selectors...). */
+  notes?: string[];
   inputs: ReportInput[];
   policies: ReportPolicy[];
   findings: Finding[];
