@@ -1,6 +1,22 @@
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
-import type { Report } from '../types.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { detectBaseline } from '../baselines/detect.js';
+import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
+import { resolveBaselineSpec } from '../baselines/resolve.js';
+import { loadConfig, type AuditConfig } from '../config/config.js';
+import { ignoreApplies, matchesSelector } from '../config/select.js';
+import { loadCatalog } from '../policy/catalog.js';
+import { discover } from '../sources/discover.js';
+import { parseSource, readInputs } from '../sources/index.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
+import { Auditor, preparePolicies, type AuditPlan, type BaseDocs, type LoadedInput, type PreparedPolicy } from './audit.js';
+import { ConfigError } from './errors.js';
+import { sortFindings, summarize } from './report-model.js';
+
+export { ConfigError };
 
 export interface AuditRequest {
   /** Directory the paths are relative to (the repository root); report paths are relative to it. */
@@ -23,14 +39,261 @@ export interface AuditRequest {
   maxFileBytes?: number;
 }
 
-/** Thrown for a usage or configuration error (the CLI exits 2; the action fails the step). */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+export const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
+
+function readRel(root: string, p: string): string | undefined {
+  try {
+    return readFileSync(isAbsolute(p) ? p : join(root, p), 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
-export async function runAudit(_req: AuditRequest): Promise<Report> {
-  throw new ConfigError('runAudit is being written');
+/** Vendor account IDs named in trust policies, per file (evidence for detection). */
+function trustAccounts(inputs: LoadedInput[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { result } of inputs) {
+    const accounts = new Set<string>();
+    for (const r of result.policies) {
+      if (r.kind !== 'trust' || r.status !== 'resolved') continue;
+      const text = typeof r.document === 'string' ? r.document : JSON.stringify(r.document);
+      for (const m of text.matchAll(/(?:arn:aws[\w-]*:iam::|"AWS"\s*:\s*\[?\s*")(\d{12})/g)) accounts.add(m[1]!);
+    }
+    if (accounts.size) out.set(result.path, [...accounts]);
+  }
+  return out;
+}
+
+export async function runAudit(req: AuditRequest): Promise<Report> {
+  const now = req.now ?? new Date();
+  const root = req.root;
+  const catalog = loadCatalog();
+  const notes: string[] = [];
+
+  // Configuration and baselines.
+  let config: AuditConfig | undefined;
+  const configPath = req.config ?? (existsSync(join(root, DEFAULT_CONFIG)) ? DEFAULT_CONFIG : undefined);
+  if (configPath && !req.baseline) {
+    const text = readRel(root, configPath);
+    if (text === undefined) throw new ConfigError(`${configPath}: the configuration file cannot be read`);
+    config = loadConfig(text, configPath);
+  }
+  const accountId = req.accountId ?? config?.accountId;
+  const baselines: Baseline[] = [...builtinBaselines()];
+  for (const p of config?.baselines ?? []) {
+    const text = readRel(root, p);
+    if (text === undefined) throw new ConfigError(`${configPath}: baseline file ${p} cannot be read`);
+    baselines.push(parseBaselineYaml(text, p));
+  }
+  const readFile = (p: string) => readRel(root, p);
+
+  // Sources.
+  const { files, missing } = discover(root, req.paths.length ? req.paths : ['.']);
+  const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')));
+  const inputs = readInputs(
+    files.filter((f) => !configFiles.has(f.path)),
+    req.maxFileBytes,
+  );
+  for (const m of missing) {
+    inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
+  }
+  const prepared = preparePolicies(inputs);
+  const principals = new Map<string, PrincipalRecord>();
+  for (const { result } of inputs) for (const p of result.principals ?? []) principals.set(p.id, p);
+
+  // Which baseline applies to what.
+  const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, now, notes);
+  plan.accountId = accountId;
+
+  // The pull request's base, when there is one.
+  let base: BaseDocs | undefined;
+  if (req.readBase) {
+    const baseInputs: LoadedInput[] = [];
+    for (const { result } of inputs) {
+      if (result.status !== 'audited') continue;
+      const text = await req.readBase(result.path);
+      if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
+    }
+    const basePrepared = preparePolicies(baseInputs);
+    base = {
+      get: (id) => {
+        const p = basePrepared.get(id);
+        return p ? { doc: p.doc, raw: p.raw } : undefined;
+      },
+    };
+  }
+
+  const auditor = new Auditor(accountId, catalog);
+  const outcome = auditor.run(prepared, principals, plan, base);
+
+  // Source errors become findings that name the file and the place.
+  const findings: Finding[] = [...outcome.findings];
+  for (const { result } of inputs) {
+    for (const e of result.errors) {
+      const f: Finding = {
+        kind: 'invalid-policy',
+        severity: 'medium',
+        policy: e.address ? `${e.path}#${e.address}` : e.path,
+        actions: [],
+        resources: [],
+        path: e.path,
+        message: e.jsonPath ? `${e.jsonPath}: ${e.message}` : e.message,
+      };
+      if (e.line !== undefined) f.line = e.line;
+      if (e.address) f.address = e.address;
+      findings.push(f);
+    }
+  }
+  applyIgnores(findings, config, now, notes);
+
+  const used = new Map<string, { b: Baseline; sets: Set<string> }>();
+  for (const a of plan.assignments) {
+    const u = used.get(a.baseline.id) ?? { b: a.baseline, sets: new Set<string>() };
+    a.sets.forEach((s) => u.sets.add(s));
+    used.set(a.baseline.id, u);
+  }
+  for (const { b } of used.values()) {
+    if (b.date && now.getTime() - Date.parse(b.date) > 365 * 24 * 3600 * 1000)
+      notes.push(`The ${b.name} baseline (${b.id}) was taken from the vendor's documents on ${b.date}, over a year ago: check them for an update.`);
+  }
+
+  const report: Report = {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    catalog: { source: catalog.source, version: catalog.version },
+    baselines: [...used.values()]
+      .map(({ b, sets }) => {
+        const e: Report['baselines'][number] = { id: b.id, name: b.name, sets: [...sets].sort() };
+        if (b.version) e.version = b.version;
+        if (b.date) e.date = b.date;
+        if (b.remediation) e.remediation = b.remediation;
+        if (b.sources?.length) e.sources = b.sources;
+        return e;
+      })
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    inputs: inputs
+      .map(({ result }) => {
+        const e: Report['inputs'][number] = {
+          path: result.path,
+          kind: result.kind,
+          status: result.status,
+          policies: result.policies.map((p) => p.id).sort(),
+        };
+        if (result.reason) e.reason = result.reason;
+        return e;
+      })
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    policies: outcome.policies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    findings: sortFindings(findings),
+    suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
+    summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
+  };
+  if (notes.length) report.notes = [...new Set(notes)];
+  report.summary = summarize(report);
+  return report;
+}
+
+function planAudit(
+  prepared: Map<string, PreparedPolicy>,
+  principals: Map<string, PrincipalRecord>,
+  inputs: LoadedInput[],
+  baselines: Baseline[],
+  config: AuditConfig | undefined,
+  baselineSpec: string | undefined,
+  readFile: (p: string) => string | undefined,
+  _now: Date,
+  notes: string[],
+): AuditPlan {
+  const plan: AuditPlan = { assignments: [], notAudited: new Map() };
+  const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
+  const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
+
+  if (baselineSpec) {
+    const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
+    for (const p of auditable) {
+      if (p.record.kind === 'trust') plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
+      else plan.assignments.push({ target: p.record.id, baseline, sets });
+    }
+    return plan;
+  }
+
+  if (config) {
+    const covered = new Set<string>();
+    config.audits.forEach((audit, i) => {
+      const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
+      const { baseline, sets } = resolveBaselineSpec(spec, readFile, baselines);
+      let matched = 0;
+      // Principals first: a selector naming a role audits the union of its policies.
+      for (const principal of principals.values()) {
+        if (!audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.id }, [principal.id]))) continue;
+        plan.assignments.push({ target: principal.id, baseline, sets });
+        principal.policyIds.forEach((id) => covered.add(`${i}:${id}`));
+        principal.policyIds.forEach((id) => covered.add(id));
+        matched++;
+      }
+      for (const p of auditable) {
+        if (covered.has(`${i}:${p.record.id}`)) continue;
+        if (!audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address }))) continue;
+        covered.add(p.record.id);
+        if (p.record.kind === 'trust') {
+          plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
+          continue;
+        }
+        plan.assignments.push({ target: p.record.id, baseline, sets });
+        matched++;
+      }
+      if (matched === 0)
+        notes.push(`Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`);
+    });
+    for (const p of auditable) {
+      if (!covered.has(p.record.id) && !plan.notAudited.has(p.record.id))
+        plan.notAudited.set(p.record.id, { status: 'not-matched', reason: 'no audit in the configuration selects this policy' });
+    }
+    return plan;
+  }
+
+  // No configuration: detect the baseline each policy most likely implements.
+  const accounts = trustAccounts(inputs);
+  for (const p of auditable) {
+    const r = p.record;
+    const d = detectBaseline(
+      { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
+      baselines,
+      { trustAccounts: accounts.get(r.path) },
+    );
+    if (r.kind === 'trust') {
+      plan.notAudited.set(r.id, { status: 'not-matched', reason: TRUST_REASON, detection: d.match ?? d.best });
+      continue;
+    }
+    if (d.match) {
+      const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
+      plan.assignments.push({ target: r.id, baseline, sets: baseline.defaultSets, detection: d.match });
+    } else {
+      const best = d.best ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})` : '';
+      const entry: { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] } = {
+        status: 'not-matched',
+        reason: `matches no known vendor baseline${best}`,
+      };
+      if (d.best) entry.detection = d.best;
+      plan.notAudited.set(r.id, entry);
+    }
+  }
+  return plan;
+}
+
+function applyIgnores(findings: Finding[], config: AuditConfig | undefined, now: Date, notes: string[]): void {
+  const rules = config?.ignore ?? [];
+  if (!rules.length) return;
+  for (const f of findings) {
+    for (const rule of rules) {
+      const verdict = ignoreApplies(rule, f, now);
+      if (verdict === 'no') continue;
+      if (verdict === 'expired') {
+        f.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
+        notes.push(`An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`);
+        continue;
+      }
+      f.ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };
+      break;
+    }
+  }
 }

@@ -1,0 +1,261 @@
+// The pure audit: parsed inputs + a plan of which baseline applies to which policy -> the report's
+// policies, findings and suggestions. No file system, no network.
+
+import { loadCatalog, type Catalog } from '../policy/catalog.js';
+import { parsePolicyDocument, problemPath, type PolicyDocument } from '../policy/document.js';
+import { GrantBuilder } from '../policy/grants.js';
+import { locateLines } from '../sources/json-lines.js';
+import type { Baseline, Finding, InputResult, PolicyRecord, PrincipalRecord, ReportPolicy, Suggestion } from '../types.js';
+import {
+  atomKey,
+  compileBaseline,
+  evaluateUnit,
+  groupAtoms,
+  suggestMinimal,
+  type Atom,
+  type CompiledBaseline,
+  type Unit,
+  type UnitMember,
+} from './engine.js';
+
+/** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
+export interface Assignment {
+  /** A policy id, or a principal id (its policies are audited as one). */
+  target: string;
+  baseline: Baseline;
+  sets: string[];
+  detection?: ReportPolicy['detection'];
+}
+
+export interface AuditPlan {
+  assignments: Assignment[];
+  /** Policies deliberately not audited, with the reason (not matched, trust policy...). */
+  notAudited: Map<string, { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] }>;
+  accountId?: string;
+}
+
+/** A parsed input plus the text it came from (for line numbers). */
+export interface LoadedInput {
+  result: InputResult;
+  text?: string;
+}
+
+export interface PreparedPolicy {
+  record: PolicyRecord;
+  doc?: PolicyDocument;
+  raw?: Record<string, unknown>;
+  problems: Finding[];
+}
+
+/** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
+export function preparePolicies(inputs: LoadedInput[]): Map<string, PreparedPolicy> {
+  const out = new Map<string, PreparedPolicy>();
+  for (const { result, text } of inputs) {
+    const standalone = result.kind === 'policy' && text !== undefined;
+    const parsed = result.policies.map((record) =>
+      record.status === 'resolved' ? parsePolicyDocument(record.document) : { problems: [] },
+    );
+    // One pass over the file for every line we need (statements and problems of standalone files).
+    const wanted = standalone
+      ? parsed.flatMap((p) => [...(p.doc?.statements.map((s) => s.path) ?? []), ...p.problems.map((pr) => pr.path)])
+      : [];
+    const lines = wanted.length ? locateLines(text!, wanted) : [];
+    let li = 0;
+    result.policies.forEach((record, i) => {
+      const p = parsed[i]!;
+      const stmtLines = standalone ? p.doc?.statements.map(() => lines[li++]) : undefined;
+      const problems: Finding[] = p.problems.map((pr) => {
+        const line = standalone ? (lines[li++] ?? record.line) : record.line;
+        const inner = problemPath(pr);
+        const where = record.jsonPath ? `${record.jsonPath} -> ${inner}` : inner;
+        const f: Finding = {
+          kind: 'invalid-policy',
+          severity: 'medium',
+          policy: record.id,
+          actions: [],
+          resources: [],
+          path: record.path,
+          message: `${where}: ${pr.message}`,
+        };
+        if (line !== undefined) f.line = line;
+        if (record.address) f.address = record.address;
+        return f;
+      });
+      let rec = record;
+      if (stmtLines && p.doc) {
+        const sl: number[] = [];
+        p.doc.statements.forEach((s, k) => {
+          if (stmtLines[k] !== undefined) sl[s.index] = stmtLines[k]!;
+        });
+        rec = { ...record, statementLines: sl };
+      }
+      out.set(record.id, { record: rec, doc: p.doc, raw: p.raw, problems });
+    });
+  }
+  return out;
+}
+
+export interface AuditOutcome {
+  policies: ReportPolicy[];
+  findings: Finding[];
+  suggestions: Suggestion[];
+}
+
+export interface BaseDocs {
+  /** Base document per policy id (undefined: the policy is new). */
+  get(policyId: string): { doc?: PolicyDocument; raw?: Record<string, unknown> } | undefined;
+}
+
+export class Auditor {
+  readonly catalog: Catalog;
+  readonly builder: GrantBuilder;
+  private readonly compiled = new Map<string, CompiledBaseline>();
+
+  constructor(accountId?: string, catalog: Catalog = loadCatalog()) {
+    this.catalog = catalog;
+    const bindings: Record<string, string> = {};
+    if (accountId) {
+      for (const p of ['<account-ID-without-hyphens>', '<account-id>', '<ACCOUNT_ID>', '<account_id>', '<AccountId>', '<aws-account-id>'])
+        bindings[p] = accountId;
+    }
+    this.builder = new GrantBuilder(catalog, bindings);
+    this.accountId = accountId;
+  }
+
+  readonly accountId?: string;
+
+  compile(baseline: Baseline): CompiledBaseline {
+    let c = this.compiled.get(baseline.id);
+    if (!c) {
+      const bindings = this.accountId ? accountBindings(baseline, this.accountId) : {};
+      const builder = Object.keys(bindings).length ? new GrantBuilder(this.catalog, { ...this.builder.bindings, ...bindings }) : this.builder;
+      c = compileBaseline(baseline, builder, (raw) => parsePolicyDocument(raw).doc ?? { statements: [] });
+      this.compiled.set(baseline.id, c);
+    }
+    return c;
+  }
+
+  /**
+   * Audits the planned assignments. `principals` lets a principal id stand for its policies;
+   * `base` (a pull request's base, or a plan's `before`) marks findings new and lists removals.
+   */
+  run(
+    prepared: Map<string, PreparedPolicy>,
+    principals: Map<string, PrincipalRecord>,
+    plan: AuditPlan,
+    base?: BaseDocs,
+  ): AuditOutcome {
+    const policies = new Map<string, ReportPolicy>();
+    const findings: Finding[] = [];
+    const suggestions: Suggestion[] = [];
+
+    for (const p of prepared.values()) {
+      findings.push(...p.problems);
+      const r = p.record;
+      const entry: ReportPolicy = { id: r.id, path: r.path, kind: r.kind, status: 'audited' };
+      if (r.line !== undefined) entry.line = r.line;
+      if (r.address) entry.address = r.address;
+      if (r.status === 'unresolved') {
+        entry.status = 'unresolved';
+        entry.reason = r.reason ?? 'the policy could not be resolved';
+      } else if (!p.doc) {
+        entry.status = 'invalid';
+        entry.reason = p.problems[0]?.message ?? 'not a valid policy document';
+      } else {
+        const na = plan.notAudited.get(r.id);
+        if (na) {
+          entry.status = na.status;
+          entry.reason = na.reason;
+          if (na.detection) entry.detection = na.detection;
+        }
+      }
+      policies.set(r.id, entry);
+    }
+
+    for (const a of plan.assignments) {
+      const principal = principals.get(a.target);
+      const memberIds = principal ? principal.policyIds : [a.target];
+      const members: UnitMember[] = [];
+      const approximate: string[] = [];
+      for (const id of memberIds) {
+        const p = prepared.get(id);
+        if (!p?.doc || !p.raw) continue;
+        members.push({ record: p.record, doc: p.doc, raw: p.raw });
+        if (p.record.approximate) approximate.push(...p.record.approximate);
+      }
+      for (const id of memberIds) {
+        const entry = policies.get(id);
+        if (!entry || entry.status !== 'audited') continue;
+        entry.baseline = a.baseline.id;
+        entry.sets = [...a.sets];
+        if (a.detection) entry.detection = a.detection;
+      }
+      if (members.length === 0) continue;
+      const kind = members.some((m) => m.record.kind === 'resource') ? 'resource' : members[0]!.record.kind;
+      const unit: Unit = {
+        id: a.target,
+        kind,
+        members,
+        baseline: this.compile(a.baseline),
+        activeSets: a.sets,
+        approximate: approximate.length ? [...new Set(approximate)] : undefined,
+      };
+      const result = evaluateUnit(unit, this.builder);
+
+      // What the base had: a plan's `before`, or the pull request's base files.
+      const baseUnit = this.baseUnit(unit, base);
+      let isNew: ((atom: Atom) => boolean | undefined) | undefined;
+      if (baseUnit !== undefined) {
+        const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
+        const baseKeys = new Set(baseResult.atoms.map((x) => atomKey(unit.id, x)));
+        const headKeys = new Set(result.atoms.map((x) => atomKey(unit.id, x)));
+        isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atomKey(unit.id, atom)));
+        const removed = baseResult.atoms.filter(
+          (x) =>
+            ['excess-action', 'leftover-set', 'broader-resource', 'missing-condition'].includes(x.kind) &&
+            !headKeys.has(atomKey(unit.id, x)),
+        );
+        if (removed.length && baseUnit) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true }));
+      }
+      findings.push(...groupAtoms(result.atoms, { unit, isNew }));
+      suggestions.push(...suggestMinimal(unit, result, this.builder));
+    }
+    return { policies: [...policies.values()], findings, suggestions };
+  }
+
+  /**
+   * The unit as it was at the base: undefined when there is no base at all, null when the unit did
+   * not exist there (everything is new).
+   */
+  private baseUnit(unit: Unit, base?: BaseDocs): Unit | null | undefined {
+    const members: UnitMember[] = [];
+    let known = false;
+    for (const m of unit.members) {
+      const r = m.record;
+      if (r.before !== undefined) {
+        known = true;
+        if (r.before === null) continue;
+        const parsed = parsePolicyDocument(r.before);
+        if (parsed.doc && parsed.raw) members.push({ record: r, doc: parsed.doc, raw: parsed.raw });
+        continue;
+      }
+      if (!base) continue;
+      known = true;
+      const b = base.get(r.id);
+      if (b?.doc && b.raw) members.push({ record: r, doc: b.doc, raw: b.raw });
+    }
+    if (!known) return undefined;
+    if (members.length === 0) return null;
+    return { ...unit, members };
+  }
+}
+
+/** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */
+function accountBindings(baseline: Baseline, accountId: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, meaning] of Object.entries(baseline.placeholders ?? {})) {
+    if (/account/i.test(name) || /account id/i.test(meaning)) out[name] = accountId;
+  }
+  return out;
+}
+

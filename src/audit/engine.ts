@@ -1,0 +1,477 @@
+// Compares what a unit (one policy, or the policies of one principal) grants with the active sets
+// of a baseline, and produces findings. Pure: documents in, findings and suggestions out.
+//
+// Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
+// can be decided per permission; atoms are then grouped into the findings people read.
+
+import { createTwoFilesPatch } from 'diff';
+import { arnContains, isAll, type ArnPattern } from '../policy/arn.js';
+import type { ActionInfo } from '../policy/catalog.js';
+import { conditionImplies, mergeConditions } from '../policy/condition.js';
+import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
+import { GrantBuilder, type Grant } from '../policy/grants.js';
+import type { Baseline, Finding, FindingKind, PolicyKind, PolicyRecord, Suggestion } from '../types.js';
+import { actionSeverity, findingSeverity, riskScore } from './severity.js';
+
+// ---------------------------------------------------------------------------------------------
+// Baselines compiled to grants
+
+export interface BaselineEntry {
+  set: string;
+  setKind: string;
+  stmt: Statement;
+  resource: ArnPattern;
+  condition?: Condition;
+}
+
+export interface CompiledBaseline {
+  baseline: Baseline;
+  /** action key -> entries over every set. */
+  byAction: Map<string, BaselineEntry[]>;
+  /** Per set: the action entries (patterns as written) of its Allow statements, for missing-permission. */
+  setStatements: Map<string, Statement[]>;
+}
+
+export function compileBaseline(baseline: Baseline, builder: GrantBuilder, parse: (raw: unknown) => PolicyDocument): CompiledBaseline {
+  const byAction = new Map<string, BaselineEntry[]>();
+  const setStatements = new Map<string, Statement[]>();
+  for (const set of baseline.sets) {
+    const doc = parse({ Version: '2012-10-17', Statement: set.statements });
+    setStatements.set(
+      set.name,
+      doc.statements.filter((s) => s.effect === 'Allow'),
+    );
+    const grants = builder.build([doc], { resourceRequired: false });
+    for (const [key, list] of grants.byAction) {
+      let out = byAction.get(key);
+      if (!out) byAction.set(key, (out = []));
+      for (const g of list) out.push({ set: set.name, setKind: set.kind, stmt: g.stmt, resource: g.resource, condition: g.condition });
+    }
+  }
+  return { baseline, byAction, setStatements };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units and atoms
+
+export interface UnitMember {
+  record: PolicyRecord;
+  doc: PolicyDocument;
+  /** The document object as written, unwrapped and decoded (for the minimal-policy diff). */
+  raw: Record<string, unknown>;
+}
+
+export interface Unit {
+  /** The policy id, or the principal id when a principal's policies are audited together. */
+  id: string;
+  kind: PolicyKind;
+  members: UnitMember[];
+  baseline: CompiledBaseline;
+  activeSets: string[];
+  /** Notes that make every finding of this unit approximate (unknown Terraform values...). */
+  approximate?: string[];
+}
+
+export type Verdict =
+  | { kind: 'ok' }
+  | { kind: 'excess-action' | 'leftover-set'; set?: string }
+  | { kind: 'broader-resource'; allowed: string[] }
+  | { kind: 'missing-condition'; need: Condition; approximate: boolean };
+
+export interface Atom {
+  kind: FindingKind;
+  member: number;
+  stmt?: Statement;
+  action?: ActionInfo;
+  /** The raw pattern for unknown-action. */
+  pattern?: string;
+  resource?: string;
+  set?: string;
+  approximate?: string;
+  /** broader-resource: where the baseline allows it. missing-condition: the condition it needs. */
+  detail?: string;
+  message?: string;
+}
+
+export function atomKey(unitId: string, a: Atom): string {
+  return [unitId, a.kind, a.action?.key ?? a.pattern ?? '', a.resource ?? '', a.set ?? '', a.detail ?? ''].join('\u0000');
+}
+
+export interface UnitResult {
+  atoms: Atom[];
+  /** member -> statement index -> entries for the minimal policy. */
+  verdicts: Map<number, Map<number, { grant: Grant; verdict: Verdict }[]>>;
+}
+
+function covers(entry: BaselineEntry, g: Grant): boolean {
+  if (g.notResource) return isAll(entry.resource);
+  return arnContains(entry.resource, g.resource);
+}
+
+function conditionText(c: Condition): string {
+  return Object.entries(c)
+    .map(([op, keys]) =>
+      Object.entries(keys)
+        .map(([k, v]) => `${op} ${k} = ${v.join(', ')}`)
+        .join('; '),
+    )
+    .join('; ');
+}
+
+const SET_KIND_ORDER: Record<string, number> = { setup: 0, ongoing: 1, optional: 2 };
+
+function pickInactive(entries: BaselineEntry[]): BaselineEntry | undefined {
+  return [...entries].sort(
+    (a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set),
+  )[0];
+}
+
+/** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
+export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
+  const atoms: Atom[] = [];
+  const verdicts: UnitResult['verdicts'] = new Map();
+  const active = new Set(unit.activeSets);
+  const resourceRequired = unit.kind !== 'trust';
+  const grants = builder.build(
+    unit.members.map((m) => m.doc),
+    { resourceRequired },
+  );
+  const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
+
+  for (const u of grants.unknown) {
+    atoms.push({
+      kind: 'unknown-action',
+      member: u.doc,
+      stmt: u.stmt,
+      pattern: u.pattern,
+      message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
+    });
+  }
+  if (resourceRequired) {
+    unit.members.forEach((m, i) => {
+      for (const s of m.doc.statements) {
+        if (s.effect === 'Allow' && !s.resources && !s.notResources)
+          atoms.push({
+            kind: 'invalid-policy',
+            member: i,
+            stmt: s,
+            message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+          });
+      }
+    });
+  }
+
+  const record = (g: Grant, verdict: Verdict) => {
+    let byStmt = verdicts.get(g.doc);
+    if (!byStmt) verdicts.set(g.doc, (byStmt = new Map()));
+    let list = byStmt.get(g.stmt.index);
+    if (!list) byStmt.set(g.stmt.index, (list = []));
+    list.push({ grant: g, verdict });
+  };
+
+  for (const [key, list] of grants.byAction) {
+    const entries = unit.baseline.byAction.get(key) ?? [];
+    const activeEntries = entries.filter((e) => active.has(e.set));
+    const inactiveEntries = entries.filter((e) => !active.has(e.set));
+    for (const g of list) {
+      const base: Atom = {
+        kind: 'excess-action',
+        member: g.doc,
+        stmt: g.stmt,
+        action: g.action,
+        resource: g.notResource ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw,
+        approximate: joinNotes(g.approximate, unitNote),
+      };
+      if (activeEntries.length === 0) {
+        const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g))) ?? pickInactive(inactiveEntries);
+        if (inactive) {
+          atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+          record(g, { kind: 'leftover-set', set: inactive.set });
+        } else {
+          atoms.push(base);
+          record(g, { kind: 'excess-action' });
+        }
+        continue;
+      }
+      const covering = activeEntries.filter((e) => covers(e, g));
+      if (covering.length === 0) {
+        const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)));
+        if (inactive) {
+          atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+          record(g, { kind: 'leftover-set', set: inactive.set });
+          continue;
+        }
+        const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
+        atoms.push({ ...base, kind: 'broader-resource', set: activeEntries[0]!.set, detail: allowed.join(', ') });
+        record(g, { kind: 'broader-resource', allowed });
+        continue;
+      }
+      let unknownCheck: BaselineEntry | undefined;
+      let noCheck: BaselineEntry | undefined;
+      let ok = false;
+      for (const e of covering) {
+        const c = conditionImplies(g.condition, e.condition);
+        if (c.result === 'yes') {
+          ok = true;
+          break;
+        }
+        if (c.result === 'unknown') unknownCheck ??= e;
+        else noCheck ??= e;
+      }
+      if (ok) {
+        record(g, { kind: 'ok' });
+        continue;
+      }
+      const e = unknownCheck ?? noCheck!;
+      const approx = unknownCheck !== undefined;
+      atoms.push({
+        ...base,
+        kind: 'missing-condition',
+        set: e.set,
+        detail: conditionText(e.condition!),
+        approximate: joinNotes(
+          base.approximate,
+          approx ? 'the policy has a condition on the same key that this tool cannot compare exactly' : undefined,
+        ),
+      });
+      record(g, { kind: 'missing-condition', need: e.condition!, approximate: approx });
+    }
+  }
+
+  // missing-permission: an action entry of an active set that the unit grants nothing of.
+  for (const setName of unit.activeSets) {
+    for (const stmt of unit.baseline.setStatements.get(setName) ?? []) {
+      const { actions } = builder.statementActions(stmt);
+      if (actions.length === 0) continue;
+      const patterns = stmt.actions ?? [];
+      const missing: ActionInfo[] = [];
+      if (stmt.actions) {
+        for (const p of patterns) {
+          const hits = builder.catalog.expand(p);
+          if (hits.length && !hits.some((a) => grants.byAction.has(a.key))) missing.push(...(hits.length === 1 ? hits : [hits[0]!]));
+        }
+      }
+      for (const a of missing) {
+        atoms.push({
+          kind: 'missing-permission',
+          member: 0,
+          action: a,
+          set: setName,
+          resource: (stmt.resources ?? ['*']).join(', '),
+          detail: statementLabel(stmt),
+        });
+      }
+    }
+  }
+  return { atoms, verdicts };
+}
+
+function joinNotes(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return `${a}; ${b}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grouping atoms into findings
+
+export interface GroupOptions {
+  unit: Unit;
+  /** Keys of atoms that are new (in a PR or a plan); undefined when there is no base. */
+  isNew?: (a: Atom) => boolean | undefined;
+  removed?: boolean;
+}
+
+function memberLine(m: UnitMember, stmt?: Statement): number | undefined {
+  if (stmt && m.record.statementLines?.[stmt.index]) return m.record.statementLines[stmt.index];
+  return m.record.line;
+}
+
+const EXAMPLES = 5;
+
+export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
+  const { unit } = opts;
+  const groups = new Map<string, { atoms: Atom[]; isNew?: boolean }>();
+  for (const a of atoms) {
+    const isNew = opts.isNew?.(a);
+    const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
+    const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { atoms: [], isNew }));
+    g.atoms.push(a);
+  }
+  const findings: Finding[] = [];
+  const baselineId = unit.baseline.baseline.id;
+  for (const { atoms: list, isNew } of groups.values()) {
+    const first = list[0]!;
+    const member = unit.members[first.member] ?? unit.members[0]!;
+    const actionsInfo = uniqueActions(list);
+    const actions = first.kind === 'unknown-action' ? [first.pattern!] : actionsInfo.map((a) => a.full).sort();
+    const resources = [...new Set(list.map((a) => a.resource).filter((r): r is string => r !== undefined))].sort();
+    const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
+    const severity = findingSeverity(
+      first.kind,
+      actionsInfo.map((a) => actionSeverity(a, onAll)),
+    );
+    const f: Finding = {
+      kind: first.kind,
+      severity,
+      policy: unit.id,
+      statement: first.stmt ? statementLabel(first.stmt) : undefined,
+      actions,
+      resources,
+      set: first.set,
+      baseline: baselineId,
+      path: member.record.path,
+      line: memberLine(member, first.stmt),
+      address: member.record.address,
+      accessLevels: [...new Set(actionsInfo.flatMap((a) => a.levels))].sort(),
+      approximate: first.approximate,
+      message: findingMessage(first, actionsInfo, unit, opts.removed === true),
+    };
+    if (isNew !== undefined) f.new = isNew;
+    if (opts.removed) f.removed = true;
+    if (f.statement === undefined) delete f.statement;
+    if (f.set === undefined) delete f.set;
+    if (f.line === undefined) delete f.line;
+    if (f.address === undefined) delete f.address;
+    if (f.approximate === undefined) delete f.approximate;
+    if (!f.accessLevels?.length) delete f.accessLevels;
+    findings.push(f);
+  }
+  return findings;
+}
+
+function uniqueActions(atoms: Atom[]): ActionInfo[] {
+  const m = new Map<string, ActionInfo>();
+  for (const a of atoms) if (a.action) m.set(a.action.key, a.action);
+  return [...m.values()];
+}
+
+function examples(actions: ActionInfo[]): string {
+  const sorted = [...actions].sort((a, b) => riskScore(b) - riskScore(a) || a.key.localeCompare(b.key));
+  const shown = sorted.slice(0, EXAMPLES).map((a) => a.full);
+  return actions.length > EXAMPLES ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more` : shown.join(', ');
+}
+
+function findingMessage(first: Atom, actions: ActionInfo[], unit: Unit, removed: boolean): string {
+  const b = unit.baseline.baseline;
+  const n = actions.length;
+  const what = `${n} action${n === 1 ? '' : 's'}`;
+  const stmt = first.stmt;
+  const via =
+    stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?')) || stmt?.notActions
+      ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${(stmt.actions ?? stmt.notActions ?? []).join(', ')})`
+      : '';
+  const prefix = removed ? 'Removed: ' : '';
+  switch (first.kind) {
+    case 'excess-action':
+      return `${prefix}${what}${via} in no set of the ${b.name} baseline: ${examples(actions)}`;
+    case 'leftover-set': {
+      const set = b.sets.find((s) => s.name === first.set);
+      return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${examples(actions)}`;
+    }
+    case 'broader-resource':
+      return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail}): ${examples(actions)}`;
+    case 'missing-condition':
+      return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${examples(actions)}`;
+    case 'missing-permission':
+      return `${what} of set "${first.set}" (statement ${first.detail}) not granted; the ${b.name} integration may break: ${examples(actions)}`;
+    case 'unknown-action':
+      return first.message ?? 'unknown action';
+    case 'invalid-policy':
+      return first.message ?? 'invalid policy';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suggested minimal policy
+
+function setKey(list: string[]): string {
+  return [...list].sort().join('\n');
+}
+
+/** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
+export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBuilder): Suggestion[] {
+  const out: Suggestion[] = [];
+  unit.members.forEach((m, mi) => {
+    const byStmt = result.verdicts.get(mi);
+    const needed = result.atoms.some(
+      (a) => a.member === mi && ['excess-action', 'leftover-set', 'broader-resource', 'missing-condition'].includes(a.kind),
+    );
+    if (!needed) return;
+    const statements: Record<string, unknown>[] = [];
+    for (const stmt of m.doc.statements) {
+      const raw = rawStatement(m.raw, stmt);
+      if (stmt.effect === 'Deny') {
+        statements.push(raw);
+        continue;
+      }
+      const entries = byStmt?.get(stmt.index) ?? [];
+      // Bucket the kept (action, resources, condition) triples.
+      const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
+      const keptByAction = new Map<string, number>();
+      for (const { grant, verdict } of entries) {
+        let resources: string[];
+        let condition = grant.condition;
+        if (verdict.kind === 'ok') resources = [grant.notResource ? '*' : grant.resource.raw];
+        else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
+        else if (verdict.kind === 'missing-condition') {
+          resources = [grant.resource.raw];
+          condition = mergeConditions(grant.condition, verdict.need);
+        } else continue;
+        if (grant.notResource && verdict.kind === 'ok') {
+          // keep the NotResource as written
+          resources = [];
+        }
+        const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
+        let bucket = buckets.get(key);
+        if (!bucket) buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
+        bucket.actions.add(grant.action.key);
+        keptByAction.set(grant.action.key, (keptByAction.get(grant.action.key) ?? 0) + 1);
+      }
+      let i = 0;
+      for (const bucket of buckets.values()) {
+        const s: Record<string, unknown> = {};
+        if (stmt.sid) s.Sid = buckets.size === 1 ? stmt.sid : `${stmt.sid}${i === 0 ? '' : i + 1}`;
+        s.Effect = 'Allow';
+        s.Action = compressActions(stmt, bucket.actions, builder);
+        if (bucket.resources.size === 0 && stmt.notResources) s.NotResource = raw.NotResource;
+        else s.Resource = bucket.resources.size === 1 ? [...bucket.resources][0] : [...bucket.resources].sort();
+        if (bucket.condition) s.Condition = bucket.condition;
+        if (raw.Principal !== undefined) s.Principal = raw.Principal;
+        statements.push(s);
+        i++;
+      }
+    }
+    const original = m.raw;
+    const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
+    const before = JSON.stringify(original, null, 2) + '\n';
+    const after = JSON.stringify(minimal, null, 2) + '\n';
+    const diff = createTwoFilesPatch(m.record.path, `${m.record.path} (minimal)`, before, after, undefined, undefined, { context: 3 });
+    out.push({ policy: m.record.id, minimal, diff: diff.replace(/^=+\n/, '') });
+  });
+  return out;
+}
+
+/** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
+function compressActions(stmt: Statement, kept: Set<string>, builder: GrantBuilder): string | string[] {
+  const out: string[] = [];
+  const covered = new Set<string>();
+  for (const p of stmt.actions ?? []) {
+    const hits = builder.catalog.expand(p);
+    if (hits.length && hits.every((a) => kept.has(a.key))) {
+      out.push(p);
+      for (const a of hits) covered.add(a.key);
+    }
+  }
+  const rest = [...kept].filter((k) => !covered.has(k)).map((k) => builder.catalog.lookup(k)!.full).sort();
+  const all = [...out, ...rest];
+  return all.length === 1 ? all[0]! : all;
+}
+
+function rawStatement(raw: Record<string, unknown>, stmt: Statement): Record<string, unknown> {
+  const st = raw.Statement;
+  const item = Array.isArray(st) ? st[stmt.index] : st;
+  return (item ?? {}) as Record<string, unknown>;
+}

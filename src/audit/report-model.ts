@@ -1,0 +1,57 @@
+// Deterministic ordering and the summary of a report.
+import type { Finding, Report } from '../types.js';
+import { rank } from './severity.js';
+
+const KIND_ORDER = [
+  'invalid-policy',
+  'excess-action',
+  'leftover-set',
+  'broader-resource',
+  'missing-condition',
+  'unknown-action',
+  'missing-permission',
+];
+
+function cmp(a: string | number | undefined, b: string | number | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a < b ? -1 : 1;
+}
+
+/** Sorted by file, line, policy, kind, statement and actions: the same input gives the same bytes. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings
+    .map((f) => ({ ...f, actions: [...f.actions].sort(), resources: [...f.resources].sort() }))
+    .sort(
+      (a, b) =>
+        cmp(a.path, b.path) ||
+        cmp(a.line ?? 0, b.line ?? 0) ||
+        cmp(a.policy, b.policy) ||
+        cmp(KIND_ORDER.indexOf(a.kind), KIND_ORDER.indexOf(b.kind)) ||
+        cmp(a.statement, b.statement) ||
+        cmp(a.set, b.set) ||
+        cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
+        cmp(String(a.new ?? ''), String(b.new ?? '')) ||
+        cmp(a.actions.join(','), b.actions.join(',')) ||
+        cmp(a.resources.join(','), b.resources.join(',')) ||
+        cmp(a.message, b.message),
+    );
+}
+
+/** Counts; ignored findings and removed permissions are not counted as findings. */
+export function summarize(report: Report): Report['summary'] {
+  const counted = report.findings.filter((f) => !f.ignored && !f.removed);
+  const byKind: Report['summary']['byKind'] = {};
+  const bySeverity: Report['summary']['bySeverity'] = {};
+  for (const f of counted) {
+    byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  }
+  return { inputs: report.inputs.length, policies: report.policies.length, findings: counted.length, byKind, bySeverity };
+}
+
+/** Findings at or above a severity, not ignored, not removals: what decides the exit status. */
+export function findingsAtOrAbove(report: Report, threshold: Finding['severity']): Finding[] {
+  return report.findings.filter((f) => !f.ignored && !f.removed && rank(f.severity) >= rank(threshold));
+}

@@ -1,0 +1,137 @@
+// Severity follows the access level and the action's risk. The table is documented in the README
+// ("Severity"): keep the two in step.
+import type { ActionInfo } from '../policy/catalog.js';
+import { SEVERITIES, type FindingKind, type Severity } from '../types.js';
+
+/**
+ * Actions that let a principal raise its own privileges or act as another principal
+ * (after Rhino Security Labs' and Bishop Fox's IAM privilege-escalation catalogues).
+ */
+const PRIVILEGE_ESCALATION = new Set(
+  [
+    'iam:PassRole',
+    'iam:CreatePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:AttachUserPolicy',
+    'iam:AttachGroupPolicy',
+    'iam:AttachRolePolicy',
+    'iam:PutUserPolicy',
+    'iam:PutGroupPolicy',
+    'iam:PutRolePolicy',
+    'iam:CreateAccessKey',
+    'iam:CreateLoginProfile',
+    'iam:UpdateLoginProfile',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:AddUserToGroup',
+    'iam:CreateRole',
+    'iam:CreateUser',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:PutUserPermissionsBoundary',
+    'iam:DeleteUserPermissionsBoundary',
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:AssumeRoleWithSAML',
+    'lambda:CreateFunction',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:AddPermission',
+    'lambda:InvokeFunction',
+    'glue:CreateDevEndpoint',
+    'glue:UpdateDevEndpoint',
+    'cloudformation:CreateStack',
+    'cloudformation:UpdateStack',
+    'cloudformation:CreateChangeSet',
+    'cloudformation:ExecuteChangeSet',
+    'datapipeline:CreatePipeline',
+    'ec2:RunInstances',
+    'ec2:ModifyInstanceAttribute',
+    'ssm:SendCommand',
+    'ssm:StartSession',
+    'ec2-instance-connect:SendSSHPublicKey',
+    'codestar:CreateProject',
+    'sagemaker:CreateNotebookInstance',
+    'sagemaker:CreatePresignedNotebookInstanceUrl',
+    'kms:CreateGrant',
+    'kms:PutKeyPolicy',
+    's3:PutBucketPolicy',
+    'secretsmanager:PutResourcePolicy',
+    'organizations:LeaveOrganization',
+  ].map((a) => a.toLowerCase()),
+);
+
+/** Reads that return secrets or data rather than metadata. */
+const SENSITIVE_READ = new Set(
+  [
+    'secretsmanager:GetSecretValue',
+    'ssm:GetParameter',
+    'ssm:GetParameters',
+    'ssm:GetParametersByPath',
+    'kms:Decrypt',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'ecr:GetAuthorizationToken',
+    'sts:GetSessionToken',
+    'sts:GetFederationToken',
+    'iam:GetAccountAuthorizationDetails',
+    'lambda:GetFunction',
+    'ec2:GetPasswordData',
+  ].map((a) => a.toLowerCase()),
+);
+
+export function rank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export function maxSeverity(list: Severity[]): Severity {
+  let best: Severity = 'info';
+  for (const s of list) if (rank(s) > rank(best)) best = s;
+  return best;
+}
+
+/** The risk of granting one action, on every resource (`*`) or on some. */
+export function actionSeverity(action: ActionInfo, onAllResources: boolean): Severity {
+  if (PRIVILEGE_ESCALATION.has(action.key)) return onAllResources ? 'critical' : 'high';
+  if (action.levels.includes('Permissions management')) return onAllResources ? 'high' : 'medium';
+  if (action.levels.includes('Write')) {
+    return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name) ? 'high' : 'medium';
+  }
+  if (SENSITIVE_READ.has(action.key)) return 'medium';
+  return 'low';
+}
+
+export function isPrivilegeEscalation(action: ActionInfo): boolean {
+  return PRIVILEGE_ESCALATION.has(action.key);
+}
+
+/** Sort key: riskiest first (used to pick the examples a grouped finding names). */
+export function riskScore(action: ActionInfo): number {
+  return (
+    (PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
+    (action.levels.includes('Permissions management') ? 50 : 0) +
+    (action.levels.includes('Write') ? 20 : 0) +
+    (SENSITIVE_READ.has(action.key) ? 15 : 0) +
+    (action.levels.includes('Tagging') ? 5 : 0) +
+    (action.levels.includes('Read') ? 2 : 0)
+  );
+}
+
+/** Severity of a finding of `kind` whose actions have the given severities. */
+export function findingSeverity(kind: FindingKind, actionSeverities: Severity[]): Severity {
+  switch (kind) {
+    case 'missing-permission':
+      return 'info';
+    case 'unknown-action':
+      return 'low';
+    case 'invalid-policy':
+      return 'medium';
+    case 'missing-condition':
+    case 'broader-resource':
+    case 'excess-action':
+    case 'leftover-set':
+      return maxSeverity(actionSeverities);
+  }
+}

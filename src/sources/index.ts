@@ -1,0 +1,90 @@
+// Reads discovered files and hands each to the parser its content calls for. Every file ends up
+// in the report: audited, skipped (not an IAM input) or error (with the reason and the line).
+import { readFileSync } from 'node:fs';
+import type { LoadedInput } from '../audit/audit.js';
+import type { InputResult, SourceFile } from '../types.js';
+import type { Discovered } from './discover.js';
+import { parseJson } from './json-lines.js';
+import type { SourceParser } from './parser.js';
+import { policyJsonParser } from './policy-json.js';
+
+/** Order matters: the most specific shapes first. */
+export const PARSERS: SourceParser[] = [policyJsonParser];
+
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+function mb(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Classifies and parses one file's text (pure). */
+export function parseSource(file: SourceFile, explicit = false): LoadedInput {
+  const parsed = parseJson(file.text);
+  if (!parsed.ok) {
+    const looksJson = /\.(json|tfstate)$/i.test(file.path) || explicit;
+    const result: InputResult = {
+      path: file.path,
+      kind: 'unknown',
+      status: looksJson ? 'error' : 'skipped',
+      reason: looksJson
+        ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`
+        : 'not a JSON file',
+      policies: [],
+      errors: looksJson ? [{ path: file.path, line: parsed.line, message: `not valid JSON (column ${parsed.column}): ${parsed.message}` }] : [],
+    };
+    return { result, text: file.text };
+  }
+  for (const parser of PARSERS) {
+    let match = false;
+    try {
+      match = parser.detect(parsed.value, file.path);
+    } catch {
+      match = false;
+    }
+    if (!match) continue;
+    try {
+      return { result: parser.parse(file, parsed.value), text: file.text };
+    } catch (e) {
+      return {
+        result: {
+          path: file.path,
+          kind: parser.kind,
+          status: 'error',
+          reason: `could not be read as ${parser.kind}: ${(e as Error).message}`,
+          policies: [],
+          errors: [{ path: file.path, message: `could not be read as ${parser.kind}: ${(e as Error).message}` }],
+        },
+        text: file.text,
+      };
+    }
+  }
+  return {
+    result: {
+      path: file.path,
+      kind: 'unknown',
+      status: 'skipped',
+      reason: 'not an IAM policy, Terraform plan, state or JSON configuration, or authorization-details file',
+      policies: [],
+      errors: [],
+    },
+    text: file.text,
+  };
+}
+
+/** Reads and parses discovered files (the I/O part of the sources stage). */
+export function readInputs(files: Discovered[], maxFileBytes = DEFAULT_MAX_FILE_BYTES): LoadedInput[] {
+  return files.map((f) => {
+    if (f.size > maxFileBytes) {
+      const reason = `the file is ${mb(f.size)}, over the ${mb(maxFileBytes)} limit (raise it with --max-file-size)`;
+      return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
+    }
+    let text: string;
+    try {
+      text = readFileSync(f.abs, 'utf8');
+    } catch (e) {
+      const reason = `cannot be read: ${(e as Error).message}`;
+      return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
+    }
+    return parseSource({ path: f.path, text }, f.explicit);
+  });
+}

@@ -1,0 +1,54 @@
+// Standalone IAM policy documents (`*.json`), including the wrappers the AWS CLI prints
+// (`{"PolicyVersion":{"Document":…}}`, `{"Policy":…}`) and documents held as (URL-encoded) strings.
+import type { PolicyKind, PolicyRecord } from '../types.js';
+import { isObject, type SourceParser } from './parser.js';
+
+const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument'];
+
+/** Unwraps to the object that holds `Statement`, following the common wrappers (not decoding strings). */
+function findDocument(json: unknown): Record<string, unknown> | undefined {
+  let v = json;
+  for (let i = 0; i < 4; i++) {
+    if (!isObject(v)) return undefined;
+    if ('Statement' in v) return v;
+    const key = WRAPPERS.find((k) => k in v);
+    if (!key) return undefined;
+    v = (v as Record<string, unknown>)[key];
+    if (typeof v === 'string') return { Statement: [] };
+  }
+  return undefined;
+}
+
+/** identity unless the statements name principals: then a trust policy (sts:Assume*) or a resource policy. */
+export function policyKindOf(doc: unknown): PolicyKind {
+  const st = isObject(doc) ? doc.Statement : undefined;
+  const list = Array.isArray(st) ? st : st ? [st] : [];
+  const withPrincipal = list.filter((s) => isObject(s) && ('Principal' in s || 'NotPrincipal' in s));
+  if (withPrincipal.length === 0) return 'identity';
+  const assume = withPrincipal.every((s) => {
+    const a = (s as Record<string, unknown>).Action;
+    const acts = Array.isArray(a) ? a : [a];
+    return acts.length > 0 && acts.every((x) => typeof x === 'string' && /^sts:(AssumeRole|TagSession|SetSourceIdentity|\*)/i.test(x));
+  });
+  return assume && !list.some((s) => isObject(s) && 'Resource' in s) ? 'trust' : 'resource';
+}
+
+export const policyJsonParser: SourceParser = {
+  kind: 'policy',
+  detect(json) {
+    return findDocument(json) !== undefined;
+  },
+  parse(file, json) {
+    const doc = findDocument(json);
+    const record: PolicyRecord = {
+      id: file.path,
+      path: file.path,
+      line: 1,
+      kind: policyKindOf(doc),
+      name: file.path.replace(/^.*\//, '').replace(/\.json$/i, ''),
+      document: json,
+      status: 'resolved',
+    };
+    return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors: [] };
+  },
+};
