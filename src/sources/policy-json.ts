@@ -11,9 +11,10 @@ function findDocument(json: unknown): Record<string, unknown> | undefined {
   for (let i = 0; i < 4; i++) {
     if (!isObject(v)) return undefined;
     if ('Statement' in v) return v;
-    const key = WRAPPERS.find((k) => k in v);
+    const obj: Record<string, unknown> = v;
+    const key = WRAPPERS.find((k) => k in obj);
     if (!key) return undefined;
-    v = (v as Record<string, unknown>)[key];
+    v = obj[key];
     if (typeof v === 'string') return { Statement: [] };
   }
   return undefined;

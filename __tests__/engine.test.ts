@@ -1,0 +1,249 @@
+import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
+import type { Baseline, Finding, PolicyRecord } from '../src/types.js';
+
+const baseline: Baseline = {
+  id: 'vendor',
+  name: 'Vendor',
+  date: '2026-01-01',
+  defaultSets: ['ongoing'],
+  placeholders: { '<account-ID-without-hyphens>': 'the AWS account ID' },
+  sets: [
+    {
+      name: 'setup',
+      kind: 'setup',
+      statements: [
+        { Sid: 'Setup', Effect: 'Allow', Action: ['ec2:CreateVpc', 'ec2:CreateSubnet', 'iam:CreateRole'], Resource: '*' },
+      ],
+    },
+    {
+      name: 'ongoing',
+      kind: 'ongoing',
+      statements: [
+        { Sid: 'Describe', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSubnets'], Resource: '*' },
+        {
+          Sid: 'Run',
+          Effect: 'Allow',
+          Action: 'ec2:RunInstances',
+          Resource: ['arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*', 'arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*'],
+        },
+        {
+          Sid: 'Destroy',
+          Effect: 'Allow',
+          Action: 'ec2:TerminateInstances',
+          Resource: '*',
+          Condition: { StringEquals: { 'ec2:ResourceTag/owner': 'vendor' } },
+        },
+        { Sid: 'Pass', Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/vendor-*' },
+        { Sid: 'Data', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::vendor-data-*/*' },
+      ],
+    },
+  ],
+};
+
+function policy(id: string, doc: unknown, extra: Partial<PolicyRecord> = {}): PolicyRecord {
+  return { id, path: `${id}.json`, kind: 'identity', status: 'resolved', document: doc, line: 1, ...extra };
+}
+
+function audit(records: PolicyRecord[], sets = ['ongoing'], accountId?: string) {
+  const prepared = preparePolicies([{ result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } }]);
+  const plan: AuditPlan = {
+    assignments: records.map((r) => ({ target: r.id, baseline, sets })),
+    notAudited: new Map(),
+  };
+  return new Auditor(accountId).run(prepared, new Map(), plan);
+}
+
+const doc = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+const kinds = (fs: Finding[]) => fs.map((f) => f.kind).sort();
+
+describe('audit engine', () => {
+  it('finds nothing for a policy equal to the active set, and reports the inactive set as missing nothing', () => {
+    const out = audit([policy('p', doc(...baseline.sets[1]!.statements))]);
+    expect(out.findings).toEqual([]);
+    expect(out.suggestions).toEqual([]);
+  });
+
+  it('reports Setup permissions still granted as leftover-set, the rest as excess', () => {
+    const out = audit([
+      policy(
+        'p',
+        doc(...baseline.sets[1]!.statements, { Sid: 'Old', Effect: 'Allow', Action: ['ec2:CreateVpc', 'iam:CreateRole', 'sqs:SendMessage'], Resource: '*' }),
+      ),
+    ]);
+    const leftover = out.findings.find((f) => f.kind === 'leftover-set')!;
+    expect(leftover.actions).toEqual(['ec2:CreateVpc', 'iam:CreateRole']);
+    expect(leftover.set).toBe('setup');
+    expect(leftover.statement).toBe('Old');
+    expect(leftover.severity).toBe('critical'); // iam:CreateRole on *
+    const excess = out.findings.find((f) => f.kind === 'excess-action')!;
+    expect(excess.actions).toEqual(['sqs:SendMessage']);
+    expect(kinds(out.findings)).toEqual(['excess-action', 'leftover-set']);
+  });
+
+  it('groups a wildcard into one finding that still lists every action', () => {
+    const out = audit([policy('p', doc(...baseline.sets[1]!.statements, { Effect: 'Allow', Action: 'ec2:*', Resource: '*' }))]);
+    const excess = out.findings.filter((f) => f.kind === 'excess-action');
+    expect(excess).toHaveLength(1);
+    expect(excess[0]!.actions.length).toBeGreaterThan(500);
+    expect(excess[0]!.actions).not.toContain('ec2:DescribeInstances');
+    expect(excess[0]!.statement).toBe('#5');
+    expect(excess[0]!.message).toMatch(/from ec2:\*/);
+    // Setup actions inside ec2:* are leftovers, and RunInstances on * is broader than the baseline.
+    expect(out.findings.find((f) => f.kind === 'leftover-set')!.actions).toEqual(['ec2:CreateSubnet', 'ec2:CreateVpc']);
+    expect(out.findings.find((f) => f.kind === 'broader-resource')!.actions).toEqual(['ec2:RunInstances']);
+  });
+
+  it('matches actions case-insensitively, as AWS does', () => {
+    const out = audit([policy('p', doc({ Effect: 'Allow', Action: ['EC2:describeinstances', 'iam:Passrole'], Resource: ['*'] }))]);
+    const broader = out.findings.filter((f) => f.kind === 'broader-resource');
+    expect(broader.map((f) => f.actions)).toEqual([['iam:PassRole']]);
+    expect(out.findings.some((f) => f.kind === 'excess-action')).toBe(false);
+  });
+
+  it('reports broader-resource when the policy grants on more than the baseline', () => {
+    const out = audit(
+      [policy('p', doc({ Sid: 'Run', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:*:*:instance/*' }))],
+      ['ongoing'],
+      '123456789012',
+    );
+    const f = out.findings.find((x) => x.kind === 'broader-resource')!;
+    expect(f.resources).toEqual(['arn:aws:ec2:*:*:instance/*']);
+    expect(f.message).toContain('arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*');
+    const ok = audit(
+      [policy('p', doc({ Sid: 'Run', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*' }))],
+      ['ongoing'],
+      '123456789012',
+    );
+    expect(ok.findings.filter((x) => x.kind !== 'missing-permission')).toEqual([]);
+  });
+
+  it('reports missing-condition when the baseline condition is dropped, and accepts a stricter one', () => {
+    const without = audit([policy('p', doc({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '*' }))]);
+    const f = without.findings.find((x) => x.kind === 'missing-condition')!;
+    expect(f.actions).toEqual(['ec2:TerminateInstances']);
+    expect(f.message).toContain('ec2:ResourceTag/owner');
+    const withCond = audit([
+      policy(
+        'p',
+        doc({
+          Effect: 'Allow',
+          Action: 'ec2:TerminateInstances',
+          Resource: '*',
+          Condition: { StringEquals: { 'ec2:resourcetag/owner': ['vendor'], 'aws:RequestedRegion': 'us-east-1' } },
+        }),
+      ),
+    ]);
+    expect(withCond.findings.filter((x) => x.kind === 'missing-condition')).toEqual([]);
+    const other = audit([
+      policy('p', doc({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '*', Condition: { StringLike: { 'ec2:ResourceTag/owner': '*' } } })),
+    ]);
+    const approx = other.findings.find((x) => x.kind === 'missing-condition')!;
+    expect(approx.approximate).toMatch(/cannot compare exactly/);
+  });
+
+  it('subtracts Deny statements, and says so when a Deny only partly applies', () => {
+    const denied = audit([
+      policy(
+        'p',
+        doc({ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:DeleteQueue'], Resource: '*' }, { Effect: 'Deny', Action: 'sqs:Delete*', Resource: '*' }),
+      ),
+    ]);
+    expect(denied.findings.find((f) => f.kind === 'excess-action')!.actions).toEqual(['sqs:SendMessage']);
+    const partial = audit([
+      policy(
+        'p',
+        doc(
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' },
+          { Effect: 'Deny', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:*:*:prod-*' },
+        ),
+      ),
+    ]);
+    expect(partial.findings.find((f) => f.kind === 'excess-action')!.approximate).toMatch(/denies part/);
+  });
+
+  it('expands NotAction through the complement of the catalog', () => {
+    const out = audit([policy('p', doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }))]);
+    const excess = out.findings.find((f) => f.kind === 'excess-action')!;
+    expect(excess.actions.length).toBeGreaterThan(10000);
+    expect(excess.actions.some((a) => a.startsWith('iam:'))).toBe(false);
+    expect(excess.message).toMatch(/NotAction/);
+  });
+
+  it('treats NotResource as all-but and compares it as *', () => {
+    const out = audit([policy('p', doc({ Effect: 'Allow', Action: 'iam:PassRole', NotResource: 'arn:aws:iam::*:role/admin' }))]);
+    const f = out.findings.find((x) => x.kind === 'broader-resource')!;
+    expect(f.resources[0]).toMatch(/^NotResource/);
+    expect(f.approximate).toMatch(/NotResource/);
+  });
+
+  it('ignores actions a resource pattern cannot apply to (s3:* on objects grants no bucket actions)', () => {
+    const out = audit([policy('p', doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::vendor-data-1/*' }))]);
+    const excess = out.findings.find((f) => f.kind === 'excess-action')!;
+    expect(excess.actions).toContain('s3:DeleteObject');
+    expect(excess.actions).not.toContain('s3:CreateBucket');
+    expect(excess.actions).not.toContain('s3:ListAllMyBuckets');
+  });
+
+  it('reports unknown actions and invalid statements without dropping the rest', () => {
+    const out = audit([
+      policy(
+        'p',
+        doc(
+          { Effect: 'Allow', Action: ['ec2:DescribeInstancez', 's3:NoSuch*'], Resource: '*' },
+          { Effect: 'Permit', Action: 'ec2:DescribeInstances', Resource: '*' },
+          { Effect: 'Allow', Action: 'sqs:SendMessage' },
+          { Effect: 'Allow', Action: 'sns:Publish', Resource: '*' },
+        ),
+      ),
+    ]);
+    const unknown = out.findings.filter((f) => f.kind === 'unknown-action').map((f) => f.actions[0]);
+    expect(unknown.sort()).toEqual(['ec2:DescribeInstancez', 's3:NoSuch*']);
+    const invalid = out.findings.filter((f) => f.kind === 'invalid-policy').map((f) => f.message);
+    expect(invalid.some((m) => m.includes('$.Statement[1].Effect'))).toBe(true);
+    expect(invalid.some((m) => m.includes('neither Resource'))).toBe(true);
+    expect(out.findings.find((f) => f.kind === 'excess-action')!.actions).toEqual(['sns:Publish']);
+  });
+
+  it('reports what the baseline needs and the policy lacks as informational missing-permission', () => {
+    const out = audit([policy('p', doc({ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }))]);
+    const missing = out.findings.filter((f) => f.kind === 'missing-permission');
+    expect(missing.every((f) => f.severity === 'info')).toBe(true);
+    expect(missing.flatMap((f) => f.actions)).toContain('ec2:RunInstances');
+    expect(missing.flatMap((f) => f.actions)).not.toContain('ec2:DescribeInstances');
+  });
+
+  it('suggests the minimal policy as JSON and a unified diff', () => {
+    const out = audit([
+      policy(
+        'p',
+        doc(
+          { Sid: 'Describe', Effect: 'Allow', Action: ['ec2:Describe*'], Resource: '*' },
+          { Sid: 'Destroy', Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '*' },
+        ),
+      ),
+    ]);
+    const s = out.suggestions.find((x) => x.policy === 'p')!;
+    const minimal = s.minimal as { Statement: { Sid?: string; Action: unknown; Condition?: unknown }[] };
+    expect(minimal.Statement[0]).toMatchObject({ Sid: 'Describe', Action: ['ec2:DescribeInstances', 'ec2:DescribeSubnets'] });
+    expect(minimal.Statement[1]).toMatchObject({
+      Sid: 'Destroy',
+      Condition: { StringEquals: { 'ec2:ResourceTag/owner': ['vendor'] } },
+    });
+    expect(s.diff).toContain('--- p.json');
+    expect(s.diff).toContain('-        "ec2:Describe*"');
+    expect(s.diff).toContain('+        "ec2:DescribeInstances",');
+  });
+
+  it('marks permissions new against a plan before, and lists removed ones', () => {
+    const before = doc({ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'sqs:SendMessage'], Resource: '*' });
+    const after = doc({ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:*'], Resource: '*' });
+    const out = audit([policy('p', after, { before, change: 'update' })]);
+    const newOnes = out.findings.filter((f) => f.new === true);
+    expect(newOnes.length).toBeGreaterThan(0);
+    expect(out.findings.filter((f) => f.kind === 'excess-action' && f.new === false)).toEqual([]);
+    const removed = out.findings.filter((f) => f.removed);
+    expect(removed.map((f) => f.actions)).toEqual([['sqs:SendMessage']]);
+    const created = audit([policy('p', after, { before: null, change: 'create' })]);
+    expect(created.findings.filter((f) => f.kind !== 'missing-permission').every((f) => f.new === true)).toBe(true);
+  });
+});
