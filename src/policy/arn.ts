@@ -1,0 +1,375 @@
+// Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
+// the audit asks of them: does one pattern cover another (containment), can two patterns match a
+// common ARN (intersection), and does a pattern match a concrete ARN.
+//
+// A pattern is a sequence of tokens: a literal character, `?` (exactly one character), `*` (any
+// run, `:` and `/` included) and a policy variable (`${aws:username}`), which is opaque: its value
+// is not known when a policy is read. Resource matching is case-sensitive; variable names are
+// compared case-insensitively. `${*}`, `${?}` and `${$}` are the literal `*`, `?` and `$`.
+//
+// Everything here is linear scans and small dynamic programmes over token arrays: no regular
+// expression is built from input and nothing recurses, so a hostile pattern costs at most
+// O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
+// the work without timing it.
+
+import type { MatchStats } from './glob.js';
+
+/** One token of an ARN pattern. Characters are Unicode code points. */
+export type ArnToken =
+  | { readonly kind: 'char'; readonly ch: string }
+  | { readonly kind: 'one' }
+  | { readonly kind: 'star' }
+  | { readonly kind: 'var'; readonly name: string }
+  /**
+   * Only in ARN formats from the catalog: a variable whose value cannot hold `/` or `:` (a
+   * partition, region, account, bucket name or resource ID), so `arn:*:s3:::${BucketName}` does
+   * not meet `arn:aws:s3:::bucket/*`. Read as `*` by containment and matching.
+   */
+  | { readonly kind: 'seg' };
+
+export interface ArnPattern {
+  /** The text as written in the policy (or the ARN format it came from). */
+  raw: string;
+  /**
+   * Normalised tokens: consecutive `*` collapsed into one, and every run of wildcards written with
+   * its `?`s first (`*?a` -> `?*a`), so equal languages of wildcard runs have equal tokens.
+   */
+  tokens: readonly ArnToken[];
+  /** The tokens written back as text (`?*`, `${aws:username}`, `${*}` for a literal star). */
+  canonical: string;
+  /** Lower-cased names of the policy variables the pattern uses (`aws:username`), in order of first use. */
+  variables: readonly string[];
+  /** Angle-bracket placeholders (`<bucket-name>`) that had no binding and were read as `*`. */
+  unboundPlaceholders: readonly string[];
+}
+
+const STAR: ArnToken = { kind: 'star' };
+const SEG: ArnToken = { kind: 'seg' };
+/** Catalog format variables whose values never contain `/` or `:`. */
+const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
+/** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
+const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
+const ONE: ArnToken = { kind: 'one' };
+
+function charToken(ch: string): ArnToken {
+  return { kind: 'char', ch };
+}
+
+/**
+ * Parses a `Resource` value. `${name}` is a policy variable (a default value as in
+ * `${aws:PrincipalTag/team, 'none'}` is allowed and ignored: the variable stays unknown);
+ * `${*}`, `${?}`, `${$}` are literal characters; `<...>` is a vendor placeholder, replaced by the
+ * literal value of `bindings['<...>']` when bound and read as `*` otherwise. A `$` or `<` that does
+ * not open one of these is an ordinary character.
+ */
+export function parseArnPattern(raw: string, bindings?: Record<string, string>): ArnPattern {
+  return scan(raw, 'policy', bindings);
+}
+
+/**
+ * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
+ * as a pattern: every `${...}` becomes `*`; a `*` or `?` written in the format is a wildcard.
+ */
+export function arnFormatToPattern(format: string): ArnPattern {
+  return scan(format, 'format');
+}
+
+function scan(raw: string, mode: 'policy' | 'format', bindings?: Record<string, string>): ArnPattern {
+  const cs = Array.from(raw);
+  const out: ArnToken[] = [];
+  const variables: string[] = [];
+  const unbound: string[] = [];
+  let i = 0;
+  while (i < cs.length) {
+    const c = cs[i]!;
+    if (c === '$' && cs[i + 1] === '{') {
+      const close = cs.indexOf('}', i + 2);
+      const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
+      if (close >= 0 && body.trim() !== '') {
+        if (mode === 'format') {
+          out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
+        } else if (body === '*' || body === '?' || body === '$') {
+          out.push(charToken(body));
+        } else {
+          const comma = body.indexOf(',');
+          const name = (comma < 0 ? body : body.slice(0, comma)).trim().toLowerCase();
+          out.push({ kind: 'var', name });
+          if (!variables.includes(name)) variables.push(name);
+        }
+        i = close + 1;
+        continue;
+      }
+    } else if ((c === '<' || c === '{') && mode === 'policy') {
+      const end = c === '<' ? '>' : '}';
+      let close = -1;
+      for (let j = i + 1; j < cs.length; j++) {
+        if (cs[j] === end) {
+          close = j;
+          break;
+        }
+        if (cs[j] === c) break;
+      }
+      if (close > i + 1 && (c === '<' || BRACE_PLACEHOLDER.test(cs.slice(i + 1, close).join('')))) {
+        const key = cs.slice(i, close + 1).join('');
+        const value = bindings !== undefined && Object.hasOwn(bindings, key) ? bindings[key] : undefined;
+        if (value !== undefined) {
+          for (const ch of value) out.push(charToken(ch));
+        } else {
+          out.push(STAR);
+          if (!unbound.includes(key)) unbound.push(key);
+        }
+        i = close + 1;
+        continue;
+      }
+    }
+    out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
+    i++;
+  }
+  const tokens = normalise(out);
+  return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound };
+}
+
+/** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
+function normalise(tokens: ArnToken[]): ArnToken[] {
+  const out: ArnToken[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const t = tokens[i]!;
+    if (t.kind !== 'star' && t.kind !== 'one') {
+      out.push(t);
+      i++;
+      continue;
+    }
+    let ones = 0;
+    let star = false;
+    while (i < tokens.length && (tokens[i]!.kind === 'star' || tokens[i]!.kind === 'one')) {
+      if (tokens[i]!.kind === 'star') star = true;
+      else ones++;
+      i++;
+    }
+    for (let k = 0; k < ones; k++) out.push(ONE);
+    if (star) out.push(STAR);
+  }
+  return out;
+}
+
+function tokensToText(tokens: readonly ArnToken[]): string {
+  let s = '';
+  for (const t of tokens) {
+    if (t.kind === 'star' || t.kind === 'seg') s += '*';
+    else if (t.kind === 'one') s += '?';
+    else if (t.kind === 'var') s += `\${${t.name}}`;
+    else s += t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch;
+  }
+  return s;
+}
+
+/** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
+export function isAll(p: ArnPattern): boolean {
+  return p.tokens.length === 1 && p.tokens[0]!.kind === 'star';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containment
+
+/** A maximal run of non-`*` outer tokens that must be placed on inner tokens one for one. */
+interface Block {
+  /** At least this many characters of the inner pattern must lie between the previous block and this one. */
+  gap: number;
+  tokens: readonly ArnToken[];
+}
+
+/**
+ * Splits a pattern with at least one `*` into head, middle blocks and tail, moving every `?` that
+ * touches a `*` into that `*`'s gap count: `a?*?b*c` -> head `a`, gap 2, block `b`, gap 0, tail `c`.
+ * (`?*` and `*?` both mean "at least one character", wherever the character falls.)
+ */
+function blocksOf(tokens: readonly ArnToken[]): { head: readonly ArnToken[]; mids: Block[]; tail: Block } {
+  const parts: ArnToken[][] = [[]];
+  for (const t of tokens) {
+    if (t.kind === 'star') parts.push([]);
+    else parts[parts.length - 1]!.push(t);
+  }
+  const last = parts.length - 1;
+  let carry = 0;
+  let head = parts[0]!;
+  let h = head.length;
+  while (h > 0 && head[h - 1]!.kind === 'one') h--;
+  carry += head.length - h;
+  head = head.slice(0, h);
+  const mids: Block[] = [];
+  for (let i = 1; i < last; i++) {
+    const part = parts[i]!;
+    let a = 0;
+    while (a < part.length && part[a]!.kind === 'one') a++;
+    carry += a;
+    if (a === part.length) continue; // only `?`s: the two gaps merge
+    let b = part.length;
+    while (part[b - 1]!.kind === 'one') b--;
+    mids.push({ gap: carry, tokens: part.slice(a, b) });
+    carry = part.length - b;
+  }
+  const tailPart = parts[last]!;
+  let a = 0;
+  while (a < tailPart.length && tailPart[a]!.kind === 'one') a++;
+  return { head, mids, tail: { gap: carry + a, tokens: tailPart.slice(a) } };
+}
+
+/** Does one outer token (not `*`) cover one inner token: every value of `inner` is a value of `outer`? */
+function covers(outer: ArnToken, inner: ArnToken): boolean {
+  switch (outer.kind) {
+    case 'char':
+      return inner.kind === 'char' && inner.ch === outer.ch;
+    case 'one':
+      return inner.kind === 'char' || inner.kind === 'one';
+    case 'var':
+      return inner.kind === 'var' && inner.name === outer.name;
+    default:
+      return false;
+  }
+}
+
+function blockAt(
+  block: readonly ArnToken[],
+  inner: readonly ArnToken[],
+  at: number,
+  stats?: MatchStats,
+): boolean {
+  for (let k = 0; k < block.length; k++) {
+    if (stats) stats.steps++;
+    if (!covers(block[k]!, inner[at + k]!)) return false;
+  }
+  return true;
+}
+
+function containsTokens(outer: readonly ArnToken[], inner: readonly ArnToken[], stats?: MatchStats): boolean {
+  const m = inner.length;
+  if (!outer.some((t) => t.kind === 'star')) {
+    // A fixed-length outer pattern: the inner one must be fixed-length too, covered token by token.
+    return outer.length === m && blockAt(outer, inner, 0, stats);
+  }
+  const { head, mids, tail } = blocksOf(outer);
+  // minLen[i]: the fewest characters inner[0..i) can stand for (a `*` or a variable may be empty).
+  const minLen = new Array<number>(m + 1);
+  minLen[0] = 0;
+  for (let i = 0; i < m; i++) {
+    const k = inner[i]!.kind;
+    minLen[i + 1] = minLen[i]! + (k === 'char' || k === 'one' ? 1 : 0);
+  }
+  if (head.length + tail.tokens.length > m) return false;
+  if (!blockAt(head, inner, 0, stats)) return false;
+  const end = m - tail.tokens.length;
+  if (!blockAt(tail.tokens, inner, end, stats)) return false;
+  let pos = head.length;
+  for (const block of mids) {
+    const len = block.tokens.length;
+    let at = pos;
+    while (at <= end && minLen[at]! - minLen[pos]! < block.gap) at++;
+    let found = -1;
+    for (; at + len <= end; at++) {
+      if (blockAt(block.tokens, inner, at, stats)) {
+        found = at;
+        break;
+      }
+    }
+    if (found < 0) return false;
+    pos = found + len;
+  }
+  return minLen[end]! - minLen[pos]! >= tail.gap;
+}
+
+/**
+ * True iff every string `inner` matches is matched by `outer` (L(inner) ⊆ L(outer)): the policy's
+ * resource is no broader than the baseline's when `arnContains(baseline, policy)`.
+ *
+ * A variable in `inner` is an unknown value: only an outer `*` (it may stand for anything) or the same
+ * variable at the same place covers it. A variable in `outer` covers only the same variable. Both
+ * rules are conservative: the answer is never true when some values of the variables would make it false.
+ *
+ * The method is the glob match of `outer` against `inner`'s tokens, as in glob.ts: the outer `*`s cut
+ * it into fixed-length blocks of per-token tests (a `?` covers a character or a `?`, a character only
+ * itself), the head anchored at the start, the tail at the end, and each middle block placed at its
+ * leftmost possible position. One refinement makes it exact rather than merely sound: a `?` next to
+ * a `*` is not tied to a place. `?*` and `*?` both mean "at least one more character", and that
+ * character may come from anywhere in the inner text the `*` spans (`*a` ⊆ `?*`: the `?` is the final
+ * `a`; `a*b` ⊆ `a?*`: the `?` is somewhere in `*b`). So such `?`s are counted into the gap their `*`
+ * spans and the check is that the inner tokens spanned can never be shorter than that count (an inner
+ * `*` or variable counts as 0 characters). Blocks then start and end with a character or a variable,
+ * which can only be placed on inner characters or variables, never across an inner `*`. Leftmost
+ * placement stays optimal because moving a block left never shortens the inner text left for the
+ * gaps after it. Cost: O(|inner|·|outer|) token tests in the worst case.
+ */
+export function arnContains(outer: ArnPattern, inner: ArnPattern, stats?: MatchStats): boolean {
+  return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
+}
+
+/** Containment and matching read a catalog format's `seg` as `*` (formats are only intersected). */
+function starForSeg(tokens: readonly ArnToken[]): readonly ArnToken[] {
+  return tokens.some((t) => t.kind === 'seg') ? tokens.map((t) => (t.kind === 'seg' ? STAR : t)) : tokens;
+}
+
+/**
+ * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
+ * `concrete` is literal, `*` included). A policy variable in the pattern matches nothing here, since
+ * its value is unknown: substitute known values (bindings) before asking.
+ */
+export function arnMatches(pattern: ArnPattern, concrete: string, stats?: MatchStats): boolean {
+  const inner: ArnToken[] = [];
+  for (const ch of concrete) inner.push(charToken(ch));
+  return containsTokens(starForSeg(pattern.tokens), inner, stats);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intersection
+
+/** Two single-character tokens (characters or `?`) can stand for the same character. */
+function compatible(a: ArnToken, b: ArnToken): boolean {
+  return a.kind !== 'char' || b.kind !== 'char' || a.ch === b.ch;
+}
+
+/**
+ * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
+ * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says a[0..i) and b[0..j) can spell the same
+ * string. A `*` ends (moves on without a character) or absorbs a character the other side spells;
+ * two `*`s never need to absorb the same character (dropping it leaves a shorter common string).
+ * O(|a|·|b|) steps.
+ */
+export function arnIntersects(a: ArnPattern, b: ArnPattern, stats?: MatchStats): boolean {
+  const at = a.tokens.map((t) => (t.kind === 'var' ? STAR : t));
+  const bt = b.tokens.map((t) => (t.kind === 'var' ? STAR : t));
+  // A `seg` is a star that cannot absorb a literal `/` or `:`.
+  const starLike = (t: ArnToken) => t.kind === 'star' || t.kind === 'seg';
+  const absorbs = (star: ArnToken, t: ArnToken) => star.kind === 'star' || t.kind !== 'char' || (t.ch !== '/' && t.ch !== ':');
+  const n = at.length;
+  const m = bt.length;
+  let prev = new Array<boolean>(m + 1).fill(false);
+  let cur = new Array<boolean>(m + 1).fill(false);
+  for (let i = 0; i <= n; i++) {
+    const ta = i > 0 ? at[i - 1]! : undefined;
+    for (let j = 0; j <= m; j++) {
+      if (stats) stats.steps++;
+      if (i === 0 && j === 0) {
+        cur[0] = true;
+        continue;
+      }
+      const tb = j > 0 ? bt[j - 1]! : undefined;
+      let ok = false;
+      if (ta && starLike(ta)) {
+        // the star ends here, or it absorbs the character b's last token spells
+        ok = prev[j]! || (j > 0 && !starLike(tb!) && absorbs(ta, tb!) && cur[j - 1]!);
+      }
+      if (!ok && tb && starLike(tb)) {
+        ok = cur[j - 1]! || (i > 0 && !starLike(ta!) && absorbs(tb, ta!) && prev[j]!);
+      }
+      if (!ok && ta && tb && !starLike(ta) && !starLike(tb)) {
+        ok = prev[j - 1]! && compatible(ta, tb);
+      }
+      cur[j] = ok;
+    }
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m]!;
+}
