@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
 import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
-import { resolveBaselineSpec } from '../baselines/resolve.js';
+import { activeSets, resolveBaselineSpec } from '../baselines/resolve.js';
 import { loadConfig, type AuditConfig } from '../config/config.js';
 import { ignoreApplies, matchesSelector } from '../config/select.js';
 import { loadCatalog } from '../policy/catalog.js';
@@ -266,7 +266,7 @@ function planAudit(
     }
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
-      plan.assignments.push({ target: r.id, baseline, sets: baseline.defaultSets, detection: d.match });
+      plan.assignments.push({ target: r.id, baseline, sets: activeSets(baseline, undefined), detection: d.match });
     } else {
       const best = d.best ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})` : '';
       const entry: { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] } = {

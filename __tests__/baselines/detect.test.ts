@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DETECTION_THRESHOLD, detectBaseline, distinctiveness } from '../../src/baselines/detect.js';
+import { builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
+
+const FIX = join(process.cwd(), '__tests__/fixtures/baselines');
+type Doc = { Statement: Record<string, unknown>[] };
+const fixture = (f: string): Doc => {
+  const j = JSON.parse(readFileSync(join(FIX, f), 'utf8')) as Doc & { document?: Doc };
+  return j.document ?? j;
+};
+const baselines = builtinBaselines();
+// A neutral path: names in the path are evidence too, tested on their own below.
+const detect = (
+  document: unknown,
+  kind: 'identity' | 'resource' | 'trust' = 'identity',
+  extra: Record<string, unknown> = {},
+  options = {},
+) => detectBaseline({ path: 'infra/policy.json', kind, document, ...extra }, baselines, options);
+
+const UNRELATED = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::our-data/*' };
+
+/** Drops statements 1 and 2 and adds an unrelated s3:GetObject statement. */
+function dropTwoAddOne(doc: Doc): Doc {
+  return { ...doc, Statement: [doc.Statement[0]!, ...doc.Statement.slice(3), UNRELATED] };
+}
+/** For a policy of one or two statements: drops every fourth action of the largest statement and adds one. */
+function thinOut(doc: Doc): Doc {
+  const size = (s: Record<string, unknown>) => (Array.isArray(s.Action) ? s.Action.length : 1);
+  const big = doc.Statement.reduce((a, b) => (size(b) > size(a) ? b : a));
+  const keep = Array.isArray(big.Action)
+    ? (big.Action as string[]).filter((_, i) => i % 4 !== 1)
+    : big.Action;
+  return {
+    ...doc,
+    Statement: [...doc.Statement.map((s) => (s === big ? { ...s, Action: keep } : s)), UNRELATED],
+  };
+}
+
+const VENDOR_CASES: [string, string, 'identity' | 'resource', (d: Doc) => Doc][] = [
+  ['coiled-setup-policy.json', 'coiled', 'identity', thinOut],
+  ['coiled-ongoing-policy.json', 'coiled', 'identity', dropTwoAddOne],
+  ['coiled-v0.0.40-template.json', 'coiled@2022', 'identity', thinOut],
+  ['skypilot-minimal.json', 'skypilot', 'identity', dropTwoAddOne],
+  ['anyscale-initial-setup.json', 'anyscale', 'identity', thinOut],
+  ['anyscale-steady-state.json', 'anyscale', 'identity', dropTwoAddOne],
+  ['anyscale-services.json', 'anyscale', 'identity', dropTwoAddOne],
+  ['datadog-integration.json', 'datadog', 'identity', thinOut],
+  ['lightly-delegated-access.json', 'lightly', 'identity', thinOut],
+  ['lightly-restrict-ip.json', 'lightly', 'resource', thinOut],
+  ['lightly-restrict-vpc.json', 'lightly', 'resource', thinOut],
+];
+
+describe('detectBaseline: each vendor policy detects as its vendor', () => {
+  it.each(VENDOR_CASES)('%s -> %s', (file, want, kind) => {
+    const r = detect(fixture(file), kind);
+    expect(r.match?.baseline).toBe(want);
+    expect(r.match!.confidence).toBeGreaterThanOrEqual(DETECTION_THRESHOLD);
+    expect(r.best).toEqual(r.match);
+    expect(r.match!.evidence.length).toBeGreaterThan(0);
+  });
+
+  it.each(VENDOR_CASES)(
+    '%s with statements dropped or thinned and an unrelated one added -> %s',
+    (file, want, kind, perturb) => {
+      const doc = perturb(fixture(file));
+      expect(doc.Statement).toContainEqual(UNRELATED);
+      expect(detect(doc, kind).match?.baseline).toBe(want);
+    },
+  );
+
+  it('vendors whose actions are distinctive score 1.0 on actions alone, far above any other vendor', () => {
+    for (const [file, want] of [
+      ['coiled-ongoing-policy.json', 'coiled'],
+      ['skypilot-minimal.json', 'skypilot'],
+      ['anyscale-steady-state.json', 'anyscale'],
+      ['datadog-integration.json', 'datadog'],
+    ] as const) {
+      const doc = fixture(file);
+      const own = detectBaseline(
+        { path: 'p.json', kind: 'identity', document: doc },
+        baselines.filter((b) => b.id.startsWith(want)),
+      );
+      const others = detectBaseline(
+        { path: 'p.json', kind: 'identity', document: doc },
+        baselines.filter((b) => !b.id.startsWith(want)),
+      );
+      expect(own.match?.confidence).toBeGreaterThanOrEqual(0.99);
+      expect(others.match).toBeUndefined();
+      expect(others.best?.confidence ?? 0).toBeLessThan(0.45);
+    }
+  });
+
+  it('picks the latest version unless an older one fits clearly better', () => {
+    const template = detect(fixture('coiled-v0.0.40-template.json'));
+    expect(template.match?.baseline).toBe('coiled@2022');
+    expect(template.match!.evidence.join(' ')).toMatch(/earlier version/);
+    expect(detect(fixture('coiled-ongoing-policy.json')).match?.baseline).toBe('coiled');
+    expect(detect(fixture('skypilot-minimal.json')).match?.baseline).toBe('skypilot');
+  });
+});
+
+describe('detectBaseline: generic policies match no vendor', () => {
+  it.each([
+    'generic-cloudsplaining__explicit-actions.json',
+    'generic-cloudsplaining__wildcards.json',
+    'generic-cloudsplaining__test_policy_file.json',
+    'generic-iam-dataset__AmazonS3ReadOnlyAccess.json',
+    'generic-iam-dataset__AmazonS3FullAccess.json',
+    'generic-iam-dataset__AmazonEC2ContainerRegistryReadOnly.json',
+    'generic-iam-dataset__AWSLambdaBasicExecutionRole.json',
+    'generic-iam-dataset__IAMFullAccess.json',
+  ])('%s', (file) => {
+    const r = detect(fixture(file));
+    expect(r.match).toBeUndefined();
+    expect(r.best?.confidence ?? 0).toBeLessThan(0.4);
+  });
+
+  it('nor do administrator access, plain S3 object access, or a policy with no document', () => {
+    expect(detect({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }).match).toBeUndefined();
+    const s3 = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
+          Resource: '*',
+        },
+      ],
+    };
+    const r = detect(s3);
+    expect(r.match).toBeUndefined(); // Lightly's actions are plain S3 ones: names, Sids or the account decide.
+    expect(r.best?.baseline).toBe('lightly');
+    expect(detect(undefined)).toEqual({});
+    expect(detect({ Statement: [{ Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*' }] })).toEqual(
+      {},
+    );
+  });
+
+  it('reports the best candidate and its score when nothing matches', () => {
+    const r = detect(fixture('generic-cloudsplaining__explicit-actions.json'));
+    expect(r.best?.baseline).toBe('coiled'); // ECR push/pull: Coiled's optional ecr set, counted at half weight
+    expect(r.best!.confidence).toBeGreaterThan(0);
+    expect(r.best!.evidence[0]).toMatch(/^actions: /);
+  });
+});
+
+describe('detectBaseline: names, Sids and accounts', () => {
+  const datadogTrust = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::464622532012:root' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'x' } },
+      },
+    ],
+  };
+
+  it('detects trust policies by the vendor account in the principal', () => {
+    const r = detect(datadogTrust, 'trust');
+    expect(r.match?.baseline).toBe('datadog');
+    expect(r.match!.confidence).toBeGreaterThanOrEqual(0.95);
+    expect(r.match!.evidence.join(' ')).toMatch(/464622532012/);
+    const lightly = {
+      Statement: [{ Effect: 'Allow', Principal: { AWS: ['916419735646'] }, Action: 'sts:AssumeRole' }],
+    };
+    expect(detect(lightly, 'trust').match?.baseline).toBe('lightly');
+    const other = {
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+      ],
+    };
+    expect(detect(other, 'trust').match).toBeUndefined();
+  });
+
+  it('uses vendor accounts from the trust policy of the same role', () => {
+    const s3 = { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' }] };
+    expect(detect(s3).match).toBeUndefined();
+    const r = detect(s3, 'identity', {}, { trustAccounts: ['916419735646'] });
+    expect(r.match?.baseline).toBe('lightly');
+    expect(r.match!.evidence.join(' ')).toMatch(/trust policy/);
+  });
+
+  it('counts names: policy name, Terraform address, path, resource ARNs', () => {
+    const logs = {
+      Statement: [{ Effect: 'Allow', Action: ['logs:GetLogEvents', 'logs:FilterLogEvents'], Resource: '*' }],
+    };
+    expect(detect(logs).match).toBeUndefined();
+    expect(detect(logs, 'identity', { name: 'coiled-logs' }).match?.baseline).toBe('coiled');
+    expect(
+      detect(logs, 'identity', { address: 'module.coiled.aws_iam_role_policy.logs' }).match?.baseline,
+    ).toBe('coiled');
+    expect(
+      detectBaseline({ path: 'infra/coiled/logs.json', kind: 'identity', document: logs }, baselines).match
+        ?.baseline,
+    ).toBe('coiled');
+    const passRole = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['iam:PassRole', 'iam:GetRole'],
+          Resource: 'arn:aws:iam::123456789012:role/skypilot-v1',
+        },
+      ],
+    };
+    const r = detect(passRole);
+    expect(r.match?.baseline).toBe('skypilot');
+    expect(r.match!.evidence.join(' ')).toMatch(/resource "skypilot-v1" matches skypilot-v1/);
+    // A vendor name with no action overlap at all is not enough.
+    const unrelated = { Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }] };
+    expect(detect(unrelated, 'identity', { name: 'datadog-table-reader' }).match).toBeUndefined();
+  });
+
+  it('counts the vendor Sids (Lightly: lightlyS3Access, AllowLightly)', () => {
+    const r = detect(fixture('lightly-delegated-access.json'));
+    expect(r.match!.evidence.join(' ')).toMatch(/Sid "lightlyS3Access" matches \*lightly\*/);
+    const noSid = {
+      Statement: fixture('lightly-delegated-access.json').Statement.map(({ Sid: _sid, ...rest }) => rest),
+    };
+    expect(detect(noSid).match).toBeUndefined();
+  });
+
+  it('takes configured (user-defined) baselines as candidates', () => {
+    const mine = parseBaselineYaml(
+      'id: my-vendor\nsets:\n  - name: run\n    kind: ongoing\n    statements:\n      - Effect: Allow\n        Action: [glue:StartJobRun, glue:GetJobRun, glue:GetJob]\n        Resource: "*"\n',
+      'my.yml',
+    );
+    const doc = {
+      Statement: [
+        { Effect: 'Allow', Action: ['glue:StartJobRun', 'glue:GetJobRun', 'glue:GetJob'], Resource: '*' },
+      ],
+    };
+    expect(
+      detectBaseline({ path: 'p.json', kind: 'identity', document: doc }, [...baselines, mine]).match
+        ?.baseline,
+    ).toBe('my-vendor');
+    expect(
+      detectBaseline({ path: 'p.json', kind: 'identity', document: doc }, baselines).match,
+    ).toBeUndefined();
+  });
+
+  it('accepts documents as JSON text too', () => {
+    expect(detect(JSON.stringify(fixture('datadog-integration.json'))).match?.baseline).toBe('datadog');
+  });
+});
+
+describe('distinctiveness', () => {
+  it('is low for widely granted actions and high for rare ones', () => {
+    expect(distinctiveness('s3:getobject')).toBeLessThan(0.35);
+    expect(distinctiveness('ec2:createfleet')).toBeGreaterThan(0.5);
+    expect(distinctiveness('nosuchservice:thing')).toBe(0.5);
+  });
+});

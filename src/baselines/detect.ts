@@ -1,0 +1,537 @@
+// Detection: which vendor baseline a policy most likely implements, for repositories without a
+// configuration. Only the baselines handed in are candidates (the built-in ones and any configured
+// ones), and of each vendor only its latest version unless an older one fits clearly better.
+//
+// Evidence, combined as independent signals (confidence = 1 - prod(1 - e)):
+// - actions (e = precision x recall x mass factor, 0..1). The policy's Allow `Action` patterns and
+//   the baseline's patterns are expanded with the action catalog. Coverage of a pattern = the share
+//   of its actions the other side grants, each weighted by the specificity of the other side's
+//   pattern granting it (1 / (1 + log10(actions in that pattern)): 1 for a named action, 0.3 for
+//   `ec2:Describe*`), and 1 when both sides write the same pattern. Counting patterns, not actions,
+//   keeps a wildcard of ~200 actions from outweighing the named actions around it.
+//     precision = mean coverage of the policy's patterns by the baseline (any set, optional ones
+//                 included): how much of the policy the vendor explains;
+//     recall    = best, over the baseline's sets (each alone, all setup+ongoing sets together, the
+//                 default sets), of the mean coverage of the set's patterns by the policy: how much
+//                 of the vendor's policy the policy has. An optional set alone counts half
+//                 (x0.5): optional features (ECR push/pull, S3 access) are what many tools need;
+//     mass      = sum of coverage x distinctiveness over the policy's patterns, where an action's
+//                 distinctiveness is 1 - ln(1 + n) / ln(1 + N), n the number of the N AWS managed
+//                 policies granting it (s3:GetObject ~0.28, ec2:CreateFleet ~0.63; 0.5 for services
+//                 not in the table), a wildcard counting as its most generic covered action;
+//     factor    = min(1, mass / 3): an overlap made only of widely granted actions (plain S3
+//                 object access, CloudWatch Logs writes) cannot carry a match on its own.
+// - names (e = 0.5, or 0.4 when the policy shares no action with the baseline): a detect.names glob
+//   matches the policy's name, a part of its Terraform address, a segment of its path, a name in
+//   its Resource or Principal ARNs (role/skypilot-v1), or a Sid (lightlyS3Access). A vendor name
+//   plus any overlap with the vendor's actions is a match; a name alone is not.
+// - Sids (e = 0.3 x the share of the policy's Sids that are also the vendor's Sids).
+// - accounts: a vendor account ID in this policy's principal (trust or resource policy, e = 0.95),
+//   or in the trust policy of the same principal or file (options.trustAccounts, e = 0.7).
+// A match needs confidence >= DETECTION_THRESHOLD (0.5); below it only `best` is returned.
+//
+// Observed on the vendors' own policies (__tests__/baselines/detect.test.ts): each scores 1.0 for
+// its vendor, 0.6-0.95 with statements dropped or an unrelated statement added; the best wrong
+// vendor scores at most ~0.46 (same vendor, other version) and ~0.40 across vendors (Anyscale's
+// setup vs Coiled's: both create VPCs); generic policies (cloudsplaining examples, AWS managed
+// S3/ECR/Lambda/IAM policies) at most ~0.32 (ECR push/pull vs Coiled's optional ecr set).
+import { gunzipSync } from 'node:zlib';
+import {
+  ACTION_FREQUENCY_GZIP_BASE64,
+  ACTION_FREQUENCY_POLICIES,
+  ACTION_FREQUENCY_SERVICES,
+} from '../generated/baselines-data.js';
+import { loadCatalog } from '../policy/catalog.js';
+import { compileGlob, type Glob } from '../policy/glob.js';
+import type { Baseline, PolicyKind } from '../types.js';
+import { vendorOf } from './load.js';
+
+export interface Detection {
+  baseline: string;
+  /** 0..1 */
+  confidence: number;
+  evidence: string[];
+}
+
+export interface DetectInput {
+  name?: string;
+  address?: string;
+  path: string;
+  kind: PolicyKind;
+  document?: unknown;
+}
+
+export interface DetectOptions {
+  /** Vendor account IDs seen in trust policies of the same principal or file. */
+  trustAccounts?: string[];
+}
+
+/** Confidence at or above which a policy is taken as the vendor's. */
+export const DETECTION_THRESHOLD = 0.5;
+/** How much better an older version of a vendor must fit to be chosen over the latest. */
+export const OLDER_VERSION_MARGIN = 0.1;
+const NAME_WEIGHT = 0.5;
+const NAME_ONLY_WEIGHT = 0.4;
+const SID_WEIGHT = 0.3;
+const SELF_ACCOUNT_WEIGHT = 0.95;
+const TRUST_ACCOUNT_WEIGHT = 0.7;
+const MASS_FOR_FULL_WEIGHT = 3;
+const OPTIONAL_REFERENCE_WEIGHT = 0.5;
+const UNKNOWN_DISTINCTIVENESS = 0.5;
+
+// ---------------------------------------------------------------------------------------------
+// How generic an action is
+
+let frequency: Map<string, number> | undefined;
+let frequencyServices: Set<string> | undefined;
+
+function loadFrequency(): Map<string, number> {
+  if (!frequency) {
+    frequency = new Map();
+    frequencyServices = new Set(ACTION_FREQUENCY_SERVICES);
+    const text = gunzipSync(Buffer.from(ACTION_FREQUENCY_GZIP_BASE64, 'base64')).toString('utf8');
+    for (const line of text.split('\n')) {
+      const colon = line.indexOf(':');
+      if (colon < 0) continue;
+      const svc = line.slice(0, colon);
+      for (const item of line.slice(colon + 1).split(',')) {
+        if (!item) continue;
+        const eq = item.indexOf('=');
+        const name = eq < 0 ? item : item.slice(0, eq);
+        frequency.set(`${svc}:${name}`, eq < 0 ? 1 : parseInt(item.slice(eq + 1), 36));
+      }
+    }
+  }
+  return frequency;
+}
+
+/** 1 for an action no AWS managed policy grants, ~0.25 for the most common ones. */
+export function distinctiveness(key: string): number {
+  const freq = loadFrequency();
+  const svc = key.slice(0, key.indexOf(':'));
+  if (!frequencyServices!.has(svc)) return UNKNOWN_DISTINCTIVENESS;
+  const n = freq.get(key) ?? 0;
+  return 1 - Math.log(1 + n) / Math.log(1 + ACTION_FREQUENCY_POLICIES);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+interface Pattern {
+  text: string;
+  keys: readonly string[];
+}
+
+const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+function statementsOf(doc: unknown): Record<string, unknown>[] {
+  let d = doc;
+  if (typeof d === 'string') {
+    try {
+      d = JSON.parse(d);
+    } catch {
+      return [];
+    }
+  }
+  const st = (d as { Statement?: unknown } | null)?.Statement;
+  return asList(st).filter(
+    (s): s is Record<string, unknown> => typeof s === 'object' && s !== null && !Array.isArray(s),
+  );
+}
+
+function allowPatterns(statements: unknown[]): Pattern[] {
+  const catalog = loadCatalog();
+  const seen = new Map<string, Pattern>();
+  for (const s of statements) {
+    const st = s as Record<string, unknown>;
+    if (st.Effect !== 'Allow') continue;
+    for (const a of asList(st.Action)) {
+      if (typeof a !== 'string') continue;
+      const text = a.trim().toLowerCase();
+      if (!text || seen.has(text)) continue;
+      seen.set(text, { text, keys: catalog.expand(text).map((x) => x.key) });
+    }
+  }
+  return [...seen.values()];
+}
+
+function sidsOf(statements: unknown[]): string[] {
+  const out: string[] = [];
+  for (const s of statements) {
+    const sid = (s as { Sid?: unknown }).Sid;
+    if (typeof sid === 'string' && sid.trim()) out.push(sid.trim());
+  }
+  return out;
+}
+
+/** 12-digit account IDs in the Allow statements' Principal (AWS) values. */
+function principalAccounts(statements: Record<string, unknown>[]): string[] {
+  const out = new Set<string>();
+  for (const st of statements) {
+    if (st.Effect !== 'Allow') continue;
+    const p = st.Principal;
+    const values =
+      typeof p === 'string'
+        ? [p]
+        : p && typeof p === 'object'
+          ? asList((p as Record<string, unknown>).AWS)
+          : [];
+    for (const v of values) {
+      if (typeof v !== 'string') continue;
+      const s = v.trim();
+      if (/^\d{12}$/.test(s)) out.add(s);
+      else if (s.startsWith('arn:')) {
+        const acct = s.split(':')[4];
+        if (acct && /^\d{12}$/.test(acct)) out.add(acct);
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Resource names in an ARN: `arn:aws:iam::1:role/skypilot-v1` -> [skypilot-v1]; S3 -> bucket and key parts. */
+function arnNames(arn: string): string[] {
+  const parts = arn.split(':');
+  if (parts.length < 6) return [];
+  const resource = parts.slice(5).join(':');
+  const tokens = resource.split(/[/:]/).filter((t) => t && t !== '*');
+  // Drop the resource type (`role/`, `instance-profile/`) except for S3, whose ARNs start with the bucket.
+  return parts[2] === 's3' ? tokens : tokens.slice(tokens.length > 1 ? 1 : 0);
+}
+
+interface NameSource {
+  text: string;
+  where: string;
+}
+
+function nameSources(policy: DetectInput, statements: Record<string, unknown>[]): NameSource[] {
+  const out: NameSource[] = [];
+  if (policy.name) out.push({ text: policy.name, where: 'policy name' });
+  if (policy.address) {
+    if (policy.address.startsWith('arn:'))
+      for (const t of arnNames(policy.address)) out.push({ text: t, where: 'ARN' });
+    else
+      for (const t of policy.address.split(/[.[\]"]+/))
+        if (t) out.push({ text: t, where: 'Terraform address' });
+  }
+  const segs = policy.path.split('/').filter(Boolean);
+  segs.forEach((s, i) =>
+    out.push({ text: i === segs.length - 1 ? s.replace(/\.[^.]*$/, '') : s, where: 'path' }),
+  );
+  for (const st of statements) {
+    for (const el of ['Resource', 'NotResource']) {
+      for (const r of asList(st[el]))
+        if (typeof r === 'string' && r.startsWith('arn:'))
+          for (const t of arnNames(r)) out.push({ text: t, where: 'resource' });
+    }
+    const p = st.Principal;
+    if (p && typeof p === 'object') {
+      for (const v of asList((p as Record<string, unknown>).AWS)) {
+        if (typeof v === 'string' && v.startsWith('arn:'))
+          for (const t of arnNames(v)) out.push({ text: t, where: 'principal' });
+      }
+    }
+    const sid = st.Sid;
+    if (typeof sid === 'string' && sid) out.push({ text: sid, where: 'Sid' });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baselines, prepared once
+
+interface Reference {
+  label: string;
+  patterns: Pattern[];
+  /** 1 for the core (setup/ongoing) sets, OPTIONAL_REFERENCE_WEIGHT for an optional set alone. */
+  weight: number;
+}
+
+interface PreparedBaseline {
+  union: Set<string>;
+  /** Per action: the specificity of the most specific baseline pattern granting it. */
+  specificity: Map<string, number>;
+  /** The baseline's patterns as written (lower case). */
+  texts: Set<string>;
+  refs: Reference[];
+  sids: Set<string>;
+  names: { glob: string; m: Glob }[];
+  accounts: Set<string>;
+}
+
+const prepared = new WeakMap<Baseline, PreparedBaseline>();
+
+function prepare(b: Baseline): PreparedBaseline {
+  let p = prepared.get(b);
+  if (p) return p;
+  const union = new Set<string>();
+  const specificity = new Map<string, number>();
+  const texts = new Set<string>();
+  const refs: Reference[] = [];
+  const sids = new Set<string>();
+  const core = b.sets.filter((s) => s.kind !== 'optional');
+  const byName = new Map<string, Pattern[]>();
+  for (const s of b.sets) {
+    const pats = allowPatterns(s.statements);
+    byName.set(s.name, pats);
+    for (const pt of pats) {
+      texts.add(pt.text);
+      const sp = patternSpecificity(pt);
+      for (const k of pt.keys) {
+        union.add(k);
+        if ((specificity.get(k) ?? 0) < sp) specificity.set(k, sp);
+      }
+    }
+    for (const sid of sidsOf(s.statements)) sids.add(sid.toLowerCase());
+  }
+  const merge = (names: string[]): Pattern[] => {
+    const m = new Map<string, Pattern>();
+    for (const n of names) for (const pt of byName.get(n) ?? []) m.set(pt.text, pt);
+    return [...m.values()];
+  };
+  for (const s of b.sets) {
+    refs.push({
+      label: `set ${s.name}`,
+      patterns: byName.get(s.name) ?? [],
+      weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
+    });
+  }
+  if (core.length > 1)
+    refs.push({
+      label: `sets ${core.map((s) => s.name).join('+')}`,
+      patterns: merge(core.map((s) => s.name)),
+      weight: 1,
+    });
+  const defaults = b.defaultSets.filter((n) => core.some((s) => s.name === n));
+  if (defaults.length > 1 && defaults.length < core.length)
+    refs.push({ label: `sets ${defaults.join('+')}`, patterns: merge(defaults), weight: 1 });
+  p = {
+    union,
+    specificity,
+    texts,
+    refs: refs.filter((r) => r.patterns.length > 0),
+    sids,
+    names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: compileGlob(g, { caseInsensitive: true }) })),
+    accounts: new Set(b.detect?.accounts ?? []),
+  };
+  prepared.set(b, p);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scoring
+
+export interface ActionScore {
+  precision: number;
+  recall: number;
+  /** The reference (set or sets) the recall was best against. */
+  reference?: string;
+  mass: number;
+  score: number;
+}
+
+/**
+ * How specific a pattern is: 1 for one action, less for a wildcard (`ec2:Describe*`, ~200 actions:
+ * 0.3). A match through a broad wildcard is weaker evidence than one through named actions.
+ */
+function patternSpecificity(p: Pattern): number {
+  return 1 / (1 + Math.log10(Math.max(1, p.keys.length)));
+}
+
+/**
+ * Share of a pattern's actions that the other side grants, each weighted by how specifically the
+ * other side grants it; a pattern both sides write the same way counts fully.
+ */
+function coverage(p: Pattern, otherTexts: Set<string>, otherSpecificity: Map<string, number>): number {
+  if (p.keys.length === 0) return 0;
+  if (otherTexts.has(p.text)) return 1;
+  let n = 0;
+  for (const k of p.keys) n += otherSpecificity.get(k) ?? 0;
+  return n / p.keys.length;
+}
+
+interface PolicyPatterns {
+  patterns: Pattern[];
+  texts: Set<string>;
+  specificity: Map<string, number>;
+}
+
+function policyPatterns(patterns: Pattern[]): PolicyPatterns {
+  const texts = new Set<string>();
+  const specificity = new Map<string, number>();
+  for (const p of patterns) {
+    texts.add(p.text);
+    const sp = patternSpecificity(p);
+    for (const k of p.keys) if ((specificity.get(k) ?? 0) < sp) specificity.set(k, sp);
+  }
+  return { patterns, texts, specificity };
+}
+
+/** The action evidence of a policy's patterns against a prepared baseline. */
+function actionScore(pp: PolicyPatterns, b: PreparedBaseline): ActionScore {
+  const pats = pp.patterns;
+  if (pats.length === 0) return { precision: 0, recall: 0, mass: 0, score: 0 };
+  let covered = 0;
+  let mass = 0;
+  for (const p of pats) {
+    const c = coverage(p, b.texts, b.specificity);
+    if (c === 0) continue;
+    covered += c;
+    let d = 1;
+    for (const k of p.keys) if (b.union.has(k)) d = Math.min(d, distinctiveness(k));
+    mass += c * d;
+  }
+  const precision = covered / pats.length;
+  let recall = 0;
+  let best = 0;
+  let reference: string | undefined;
+  for (const r of b.refs) {
+    let sum = 0;
+    for (const q of r.patterns) sum += coverage(q, pp.texts, pp.specificity);
+    const rec = sum / r.patterns.length;
+    if (rec * r.weight > best) {
+      best = rec * r.weight;
+      recall = rec;
+      reference = r.label;
+    }
+  }
+  const score = precision * best * Math.min(1, mass / MASS_FOR_FULL_WEIGHT);
+  return { precision, recall, ...(reference ? { reference } : {}), mass, score };
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+interface Candidate {
+  baseline: Baseline;
+  confidence: number;
+  evidence: string[];
+}
+
+function score(
+  b: Baseline,
+  pp: PolicyPatterns,
+  sids: string[],
+  names: NameSource[],
+  selfAccounts: string[],
+  trustAccounts: string[],
+): Candidate {
+  const pb = prepare(b);
+  const evidence: string[] = [];
+  const signals: number[] = [];
+
+  const a = actionScore(pp, pb);
+  if (a.score > 0) {
+    signals.push(a.score);
+    evidence.push(
+      `actions: ${pct(a.precision)} of the policy's action patterns are in ${b.id}; it has ${pct(a.recall)} of ${a.reference ?? 'the baseline'}; distinctive overlap ${a.mass.toFixed(1)} (score ${a.score.toFixed(2)})`,
+    );
+  }
+
+  const nameHits: string[] = [];
+  for (const n of names) {
+    const g = pb.names.find((x) => x.m.matches(n.text));
+    if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
+      nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
+  }
+  if (nameHits.length > 0) {
+    // A vendor name with some overlap with the vendor's actions is a match; a name alone is not.
+    signals.push(a.score > 0 ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
+    evidence.push(
+      `name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}`,
+    );
+  }
+
+  if (sids.length > 0 && pb.sids.size > 0) {
+    const hits = sids.filter((s) => pb.sids.has(s.toLowerCase()));
+    if (hits.length > 0) {
+      signals.push(SID_WEIGHT * (hits.length / sids.length));
+      evidence.push(
+        `Sids: ${hits.length}/${sids.length} are ${b.id}'s (${hits.slice(0, 4).join(', ')}${hits.length > 4 ? ', ...' : ''})`,
+      );
+    }
+  }
+
+  const self = selfAccounts.filter((x) => pb.accounts.has(x));
+  if (self.length > 0) {
+    signals.push(SELF_ACCOUNT_WEIGHT);
+    evidence.push(`account: the principal ${self.join(', ')} is ${b.name}'s AWS account`);
+  } else {
+    const trust = trustAccounts.filter((x) => pb.accounts.has(x));
+    if (trust.length > 0) {
+      signals.push(TRUST_ACCOUNT_WEIGHT);
+      evidence.push(
+        `account: a trust policy of the same role or file lets ${b.name}'s AWS account (${trust.join(', ')}) assume it`,
+      );
+    }
+  }
+
+  let rest = 1;
+  for (const s of signals) rest *= 1 - Math.min(1, Math.max(0, s));
+  return { baseline: b, confidence: round(1 - rest), evidence };
+}
+
+function isLatest(b: Baseline, group: Baseline[]): boolean {
+  const plain = group.find((x) => !x.id.includes('@'));
+  if (plain) return plain === b;
+  const newest = [...group].sort(
+    (x, y) => (y.date ?? '').localeCompare(x.date ?? '') || x.id.localeCompare(y.id),
+  )[0];
+  return newest === b;
+}
+
+/**
+ * Detects the vendor baseline a policy implements. `match` is set when the best candidate's
+ * confidence reaches DETECTION_THRESHOLD; `best` is always the best candidate (when any evidence
+ * at all was found), so a report can say "not matched (best: X, score)".
+ */
+export function detectBaseline(
+  policy: DetectInput,
+  baselines: Baseline[],
+  options?: DetectOptions,
+): { match?: Detection; best?: Detection } {
+  const statements = statementsOf(policy.document);
+  // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
+  const pp = policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements));
+  const sids = policy.kind === 'trust' ? [] : sidsOf(statements);
+  const names = nameSources(policy, statements);
+  const selfAccounts = policy.kind === 'identity' ? [] : principalAccounts(statements);
+  const trustAccounts = options?.trustAccounts ?? [];
+
+  const groups = new Map<string, Baseline[]>();
+  for (const b of baselines) {
+    const v = vendorOf(b.id);
+    const g = groups.get(v);
+    if (g) g.push(b);
+    else groups.set(v, [b]);
+  }
+  const chosen: Candidate[] = [];
+  for (const group of groups.values()) {
+    const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
+    const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0]!;
+    let pick = latest;
+    for (const c of scored) {
+      if (
+        c !== latest &&
+        c.confidence > pick.confidence &&
+        c.confidence >= latest.confidence + OLDER_VERSION_MARGIN
+      )
+        pick = c;
+    }
+    if (pick !== latest)
+      pick.evidence.push(
+        `an earlier version: fits better than ${latest.baseline.id} (${latest.confidence.toFixed(2)})`,
+      );
+    chosen.push(pick);
+  }
+  chosen.sort((x, y) => y.confidence - x.confidence || x.baseline.id.localeCompare(y.baseline.id));
+  const top = chosen[0];
+  if (!top || top.confidence <= 0) return {};
+  const best: Detection = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
+  return top.confidence >= DETECTION_THRESHOLD ? { match: best, best } : { best };
+}
+
+/** Action evidence alone, for tuning and tests. */
+export function actionEvidence(document: unknown, baseline: Baseline): ActionScore {
+  return actionScore(policyPatterns(allowPatterns(statementsOf(document))), prepare(baseline));
+}

@@ -1,0 +1,146 @@
+// Baselines: the built-in ones (compiled from baselines/*.yml into src/generated/baselines-data.ts
+// by scripts/build-baselines.mjs), user-defined ones in a repository (same YAML format), and a
+// plain IAM policy JSON file taken as a one-set baseline.
+//
+// Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError } from '../audit/errors.js';
+import { parseYamlWithSchema } from '../config/yaml-schema.js';
+import { BASELINE_SCHEMA, BUILTIN_BASELINES_JSON } from '../generated/baselines-data.js';
+import type { Baseline, BaselineDetect, BaselineSet, SetKind } from '../types.js';
+
+/** A baseline as written in YAML (validated against schema/baseline.schema.json). */
+interface RawBaseline {
+  id?: string;
+  name?: string;
+  version?: string;
+  date?: string;
+  sources?: string[];
+  'default-sets'?: string[];
+  remediation?: string;
+  notes?: string;
+  placeholders?: Record<string, string>;
+  detect?: { names?: string[]; accounts?: string[] };
+  sets: { name: string; kind: SetKind; description?: string; statements: unknown[] }[];
+}
+
+/** Converts the YAML shape to the Baseline type. `fallbackId` names a file without an `id`. */
+function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
+  const sets: BaselineSet[] = raw.sets.map((s) => ({
+    name: s.name,
+    kind: s.kind,
+    ...(s.description !== undefined ? { description: s.description } : {}),
+    statements: s.statements,
+  }));
+  const b: Baseline = {
+    id: raw.id ?? fallbackId,
+    name: raw.name ?? raw.id ?? fallbackId,
+    sets,
+    defaultSets: raw['default-sets'] ?? [],
+  };
+  if (raw.version !== undefined) b.version = raw.version;
+  if (raw.date !== undefined) b.date = raw.date;
+  if (raw.sources !== undefined) b.sources = raw.sources;
+  if (raw.placeholders !== undefined) b.placeholders = raw.placeholders;
+  if (raw.remediation !== undefined) b.remediation = raw.remediation;
+  if (raw.notes !== undefined) b.notes = raw.notes;
+  if (raw.detect !== undefined) {
+    const d: BaselineDetect = {};
+    if (raw.detect.names) d.names = raw.detect.names;
+    if (raw.detect.accounts) d.accounts = raw.detect.accounts;
+    b.detect = d;
+  }
+  return b;
+}
+
+let builtins: Baseline[] | undefined;
+
+/** The built-in baselines (latest versions as `vendor`, earlier ones as `vendor@version`), sorted by id. */
+export function builtinBaselines(): Baseline[] {
+  if (!builtins) {
+    const raw = JSON.parse(BUILTIN_BASELINES_JSON) as RawBaseline[];
+    builtins = raw.map((r) => toBaseline(r, r.id ?? 'unknown'));
+  }
+  return builtins.slice();
+}
+
+/** Finds a baseline by id, case-insensitively (`coiled`, `Coiled@2022`). */
+export function findBaseline(id: string, list: Baseline[]): Baseline | undefined {
+  const want = id.trim().toLowerCase();
+  return list.find((b) => b.id.toLowerCase() === want);
+}
+
+/** The vendor part of an id: `coiled@2022` -> `coiled`. */
+export function vendorOf(id: string): string {
+  const at = id.indexOf('@');
+  return (at < 0 ? id : id.slice(0, at)).toLowerCase();
+}
+
+/**
+ * A user-defined baseline file (same format as baselines/*.yml; JSON works too). Its id is the
+ * file's `id`, or the path when it has none. Throws ConfigError naming the file, the line and
+ * what is expected.
+ */
+export function parseBaselineYaml(text: string, path: string): Baseline {
+  const parsed = parseYamlWithSchema(text, path, BASELINE_SCHEMA);
+  const raw = parsed.value as RawBaseline;
+  const names = new Map<string, number>();
+  raw.sets.forEach((s, i) => {
+    if (names.has(s.name)) {
+      throw new ConfigError(
+        `${path}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name "${s.name}" (also sets[${names.get(s.name)}])`,
+      );
+    }
+    names.set(s.name, i);
+  });
+  (raw['default-sets'] ?? []).forEach((n, i) => {
+    if (!names.has(n)) {
+      throw new ConfigError(
+        `${path}, line ${parsed.lineAt(['default-sets', i])}: default set "${n}" is not a set of this baseline (expected one of: ${[...names.keys()].join(', ')})`,
+      );
+    }
+  });
+  return toBaseline(raw, path);
+}
+
+/** The line of a JSON syntax error: from the message's position, else from the YAML parser (a JSON superset). */
+function jsonErrorLine(text: string, message: string): number | undefined {
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return text.slice(0, Number(pos[1])).split('\n').length;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const first = doc.errors[0];
+  return first ? lineCounter.linePos(first.pos[0]).line : undefined;
+}
+
+/**
+ * A plain IAM policy JSON file as a one-set baseline: set `policy`, kind ongoing, id = the path.
+ * Throws ConfigError (with the line for a syntax error) when it is not a policy document.
+ */
+export function baselineFromPolicyJson(text: string, path: string): Baseline {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const line = jsonErrorLine(text, msg);
+    throw new ConfigError(`${path}${line ? `, line ${line}` : ''}: not valid JSON (${msg})`);
+  }
+  const statement = (doc as { Statement?: unknown } | null)?.Statement;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || statement === undefined) {
+    throw new ConfigError(`${path}: expected an IAM policy document (an object with "Statement")`);
+  }
+  const statements = Array.isArray(statement) ? statement : [statement];
+  statements.forEach((s, i) => {
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) {
+      throw new ConfigError(`${path}: Statement[${i}] must be an object`);
+    }
+  });
+  const file = path.split('/').pop() ?? path;
+  return {
+    id: path,
+    name: file,
+    sets: [{ name: 'policy', kind: 'ongoing', description: `The statements of ${file}`, statements }],
+    defaultSets: ['policy'],
+  };
+}

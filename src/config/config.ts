@@ -1,0 +1,110 @@
+// The repository configuration, `.github/iam-baseline-audit.yml`:
+//
+//   version: 1
+//   account-id: "123456789012"
+//   audits:
+//     - baseline: coiled
+//       sets: [ongoing]            # onboarding is done: Setup permissions are now excess
+//       policies: ["infra/coiled/*.json", "terraform:module.coiled.aws_iam_role_policy.*"]
+//   baselines: ["./iam/baselines/my-vendor.yml"]
+//   ignore:
+//     - action: "ec2:DescribeRegions"
+//       policies: ["infra/coiled/*"]
+//       reason: "needed by our own tooling"
+//       expires: 2027-03-01
+//
+// Validated against schema/config.schema.json (embedded in src/generated/baselines-data.ts; ajv
+// compiles it on the first load only). Errors are ConfigErrors with the line and what is expected.
+import { ConfigError } from '../audit/errors.js';
+import { CONFIG_SCHEMA } from '../generated/baselines-data.js';
+import { parseYamlWithSchema } from './yaml-schema.js';
+
+/** Where the configuration is looked for, relative to the repository root. */
+export const CONFIG_PATH = '.github/iam-baseline-audit.yml';
+
+export interface AuditEntry {
+  /** A built-in id (`coiled`, `coiled@2022`), the id of a configured baseline, or a file path. */
+  baseline: string;
+  /** Active sets; absent: the baseline's default-sets. */
+  sets?: string[];
+  /** Selectors: path globs or `terraform:<address glob>` (see select.ts). */
+  policies: string[];
+  /** 1-based line of the entry in the configuration file. */
+  line: number;
+}
+
+export interface IgnoreRule {
+  /** IAM action pattern, matched case-insensitively. */
+  action: string;
+  /** Selectors; absent: every policy. */
+  policies?: string[];
+  reason: string;
+  /** Last day the rule applies, `YYYY-MM-DD` (UTC). */
+  expires?: string;
+  /** 1-based line of the rule in the configuration file. */
+  line: number;
+}
+
+export interface AuditConfig {
+  version: 1;
+  /** The configuration file's path, as given to loadConfig. */
+  path: string;
+  accountId?: string;
+  audits: AuditEntry[];
+  /** User-defined baseline files to load (paths as written). */
+  baselines: string[];
+  ignore: IgnoreRule[];
+}
+
+interface RawConfig {
+  version: 1;
+  'account-id'?: string;
+  audits?: { baseline: string; sets?: string[]; policies: string[] }[];
+  baselines?: string[];
+  ignore?: { action: string; policies?: string[]; reason: string; expires?: string }[];
+}
+
+function validDay(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** Parses and validates the configuration. Throws ConfigError naming the file, the line and what is expected. */
+export function loadConfig(text: string, path: string): AuditConfig {
+  if (text.trim() === '')
+    throw new ConfigError(`${path}, line 1: the configuration is empty (expected at least: version: 1)`);
+  const parsed = parseYamlWithSchema(text, path, CONFIG_SCHEMA);
+  const raw = parsed.value as RawConfig;
+  const cfg: AuditConfig = {
+    version: 1,
+    path,
+    audits: (raw.audits ?? []).map((a, i) => ({
+      baseline: a.baseline,
+      ...(a.sets !== undefined ? { sets: a.sets } : {}),
+      policies: a.policies,
+      line: parsed.lineAt(['audits', i]),
+    })),
+    baselines: raw.baselines ?? [],
+    ignore: (raw.ignore ?? []).map((r, i) => {
+      if (r.reason.trim() === '') {
+        throw new ConfigError(
+          `${path}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept)`,
+        );
+      }
+      if (r.expires !== undefined && !validDay(r.expires)) {
+        throw new ConfigError(
+          `${path}, line ${parsed.lineAt(['ignore', i, 'expires'])}: ignore[${i}].expires "${r.expires}" is not a date (expected: YYYY-MM-DD)`,
+        );
+      }
+      return {
+        action: r.action,
+        ...(r.policies !== undefined ? { policies: r.policies } : {}),
+        reason: r.reason,
+        ...(r.expires !== undefined ? { expires: r.expires } : {}),
+        line: parsed.lineAt(['ignore', i]),
+      };
+    }),
+  };
+  if (raw['account-id'] !== undefined) cfg.accountId = raw['account-id'];
+  return cfg;
+}
