@@ -11,6 +11,7 @@ import {
   compileBaseline,
   evaluateUnit,
   groupAtoms,
+  missingPermissions,
   suggestMinimal,
   type Atom,
   type CompiledBaseline,
@@ -25,6 +26,11 @@ export interface Assignment {
   baseline: Baseline;
   sets: string[];
   detection?: ReportPolicy['detection'];
+  /**
+   * Assignments of one group (one audit of the configuration, the command line's --baseline, or
+   * detection) are checked together for missing permissions: a vendor's policy is often split.
+   */
+  group?: string;
 }
 
 export interface AuditPlan {
@@ -148,6 +154,7 @@ export class Auditor {
     const policies = new Map<string, ReportPolicy>();
     const findings: Finding[] = [];
     const suggestions: Suggestion[] = [];
+    const groups = new Map<string, { unit: Unit; granted: Set<string> }>();
 
     for (const p of prepared.values()) {
       findings.push(...p.problems);
@@ -219,6 +226,17 @@ export class Auditor {
       }
       findings.push(...groupAtoms(result.atoms, { unit, isNew }));
       suggestions.push(...suggestMinimal(unit, result, this.builder));
+      const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
+      const g = groups.get(gk);
+      if (!g) groups.set(gk, { unit, granted: new Set(result.granted) });
+      else {
+        for (const k of result.granted) g.granted.add(k);
+        if (unit.id < g.unit.id) g.unit = unit;
+      }
+    }
+    for (const { unit, granted } of groups.values()) {
+      const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
+      if (atoms.length) findings.push(...groupAtoms(atoms, { unit }));
     }
     return { policies: [...policies.values()], findings, suggestions };
   }

@@ -99,6 +99,8 @@ export function atomKey(unitId: string, a: Atom): string {
 
 export interface UnitResult {
   atoms: Atom[];
+  /** Keys of every action the unit grants (after Deny). */
+  granted: Set<string>;
   /** member -> statement index -> entries for the minimal policy. */
   verdicts: Map<number, Map<number, { grant: Grant; verdict: Verdict }[]>>;
 }
@@ -183,12 +185,15 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         approximate: joinNotes(g.approximate, unitNote),
       };
       if (activeEntries.length === 0) {
-        const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g))) ?? pickInactive(inactiveEntries);
+        // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
+        const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)));
         if (inactive) {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
           record(g, { kind: 'leftover-set', set: inactive.set });
         } else {
-          atoms.push(base);
+          // In no set at all, or only in inactive sets on other resources (said in the message).
+          const elsewhere = pickInactive(inactiveEntries);
+          atoms.push(elsewhere ? { ...base, detail: elsewhere.set } : base);
           record(g, { kind: 'excess-action' });
         }
         continue;
@@ -238,24 +243,30 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
     }
   }
 
-  // missing-permission: an action entry of an active set that the unit grants nothing of.
-  for (const setName of unit.activeSets) {
-    for (const stmt of unit.baseline.setStatements.get(setName) ?? []) {
-      const { actions } = builder.statementActions(stmt);
-      if (actions.length === 0) continue;
-      const patterns = stmt.actions ?? [];
-      const missing: ActionInfo[] = [];
-      if (stmt.actions) {
-        for (const p of patterns) {
-          const hits = builder.catalog.expand(p);
-          if (hits.length && !hits.some((a) => grants.byAction.has(a.key))) missing.push(...(hits.length === 1 ? hits : [hits[0]!]));
-        }
-      }
-      for (const a of missing) {
+  return { atoms, verdicts, granted: new Set(grants.byAction.keys()) };
+}
+
+/**
+ * missing-permission: an action entry (a pattern as the vendor wrote it) of an active set of which
+ * nothing is granted. `granted` is the union over every policy held to the same baseline, since
+ * teams split a vendor's policy over several documents.
+ */
+export function missingPermissions(baseline: CompiledBaseline, sets: string[], granted: Set<string>, builder: GrantBuilder): Atom[] {
+  const atoms: Atom[] = [];
+  for (const setName of sets) {
+    for (const stmt of baseline.setStatements.get(setName) ?? []) {
+      for (const p of stmt.actions ?? []) {
+        // Only what the vendor's statement effectively grants (an action that needs Resource "*"
+        // is not granted by a statement scoped to an ARN, in the baseline as in the policy).
+        const hits = builder.catalog
+          .expand(p)
+          .filter((a) => baseline.byAction.get(a.key)?.some((e) => e.set === setName && e.stmt.index === stmt.index));
+        if (!hits.length || hits.some((a) => granted.has(a.key))) continue;
         atoms.push({
           kind: 'missing-permission',
           member: 0,
-          action: a,
+          action: hits.length === 1 ? hits[0] : undefined,
+          pattern: hits.length === 1 ? undefined : p,
           set: setName,
           resource: (stmt.resources ?? ['*']).join(', '),
           detail: statementLabel(stmt),
@@ -263,7 +274,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
       }
     }
   }
-  return { atoms, verdicts };
+  return atoms;
 }
 
 function joinNotes(a: string | undefined, b: string | undefined): string | undefined {
@@ -306,7 +317,9 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     const first = list[0]!;
     const member = unit.members[first.member] ?? unit.members[0]!;
     const actionsInfo = uniqueActions(list);
-    const actions = first.kind === 'unknown-action' ? [first.pattern!] : actionsInfo.map((a) => a.full).sort();
+    const patterns = list.filter((a) => !a.action && a.pattern).map((a) => a.pattern!);
+    const actions =
+      first.kind === 'unknown-action' ? [first.pattern!] : [...new Set([...actionsInfo.map((a) => a.full), ...patterns])].sort();
     const resources = [...new Set(list.map((a) => a.resource).filter((r): r is string => r !== undefined))].sort();
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
     const severity = findingSeverity(
@@ -327,7 +340,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       address: member.record.address,
       accessLevels: [...new Set(actionsInfo.flatMap((a) => a.levels))].sort(),
       approximate: first.approximate,
-      message: findingMessage(first, actionsInfo, unit, opts.removed === true),
+      message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions),
     };
     if (isNew !== undefined) f.new = isNew;
     if (opts.removed) f.removed = true;
@@ -354,7 +367,7 @@ function examples(actions: ActionInfo[]): string {
   return actions.length > EXAMPLES ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more` : shown.join(', ');
 }
 
-function findingMessage(first: Atom, actions: ActionInfo[], unit: Unit, removed: boolean): string {
+function findingMessage(first: Atom, list: Atom[], actions: ActionInfo[], unit: Unit, removed: boolean, names: string[]): string {
   const b = unit.baseline.baseline;
   const n = actions.length;
   const what = `${n} action${n === 1 ? '' : 's'}`;
@@ -365,8 +378,13 @@ function findingMessage(first: Atom, actions: ActionInfo[], unit: Unit, removed:
       : '';
   const prefix = removed ? 'Removed: ' : '';
   switch (first.kind) {
-    case 'excess-action':
-      return `${prefix}${what}${via} in no set of the ${b.name} baseline: ${examples(actions)}`;
+    case 'excess-action': {
+      const narrower = new Map<string, Set<string>>();
+      for (const a of list) if (a.detail && a.action) (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!).add(a.action.full);
+      const where = [...narrower].map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
+      const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
+      return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${examples(actions)}`;
+    }
     case 'leftover-set': {
       const set = b.sets.find((s) => s.name === first.set);
       return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${examples(actions)}`;
@@ -375,8 +393,10 @@ function findingMessage(first: Atom, actions: ActionInfo[], unit: Unit, removed:
       return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail}): ${examples(actions)}`;
     case 'missing-condition':
       return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${examples(actions)}`;
-    case 'missing-permission':
-      return `${what} of set "${first.set}" (statement ${first.detail}) not granted; the ${b.name} integration may break: ${examples(actions)}`;
+    case 'missing-permission': {
+      const shown = names.slice(0, EXAMPLES).join(', ') + (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
+      return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
+    }
     case 'unknown-action':
       return first.message ?? 'unknown action';
     case 'invalid-policy':

@@ -152,10 +152,11 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     a.sets.forEach((s) => u.sets.add(s));
     used.set(a.baseline.id, u);
   }
-  for (const { b } of used.values()) {
-    if (b.date && now.getTime() - Date.parse(b.date) > 365 * 24 * 3600 * 1000)
-      notes.push(`The ${b.name} baseline (${b.id}) was taken from the vendor's documents on ${b.date}, over a year ago: check them for an update.`);
-  }
+  const stale = [...used.values()]
+    .filter(({ b }) => b.date && now.getTime() - Date.parse(b.date) > 365 * 24 * 3600 * 1000)
+    .map(({ b }) => `${b.id} (${b.date})`);
+  if (stale.length)
+    notes.push(`Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`);
 
   const report: Report = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -211,7 +212,7 @@ function planAudit(
     const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
     for (const p of auditable) {
       if (p.record.kind === 'trust') plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
-      else plan.assignments.push({ target: p.record.id, baseline, sets });
+      else plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli' });
     }
     return plan;
   }
@@ -225,7 +226,7 @@ function planAudit(
       // Principals first: a selector naming a role audits the union of its policies.
       for (const principal of principals.values()) {
         if (!audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.id }, [principal.id]))) continue;
-        plan.assignments.push({ target: principal.id, baseline, sets });
+        plan.assignments.push({ target: principal.id, baseline, sets, group: `audit-${i}` });
         principal.policyIds.forEach((id) => covered.add(`${i}:${id}`));
         principal.policyIds.forEach((id) => covered.add(id));
         matched++;
@@ -238,7 +239,7 @@ function planAudit(
           plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
           continue;
         }
-        plan.assignments.push({ target: p.record.id, baseline, sets });
+        plan.assignments.push({ target: p.record.id, baseline, sets, group: `audit-${i}` });
         matched++;
       }
       if (matched === 0)
@@ -266,7 +267,7 @@ function planAudit(
     }
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
-      plan.assignments.push({ target: r.id, baseline, sets: activeSets(baseline, undefined), detection: d.match });
+      plan.assignments.push({ target: r.id, baseline, sets: activeSets(baseline, undefined), detection: d.match, group: 'detected' });
     } else {
       const best = d.best ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})` : '';
       const entry: { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] } = {

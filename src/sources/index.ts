@@ -6,10 +6,20 @@ import type { InputResult, SourceFile } from '../types.js';
 import type { Discovered } from './discover.js';
 import { parseJson } from './json-lines.js';
 import type { SourceParser } from './parser.js';
+import { authorizationDetailsParser } from './auth-details.js';
 import { policyJsonParser } from './policy-json.js';
+import { terraformJsonParser } from './tf-json.js';
+import { terraformPlanParser } from './tf-plan.js';
+import { terraformStateParser } from './tf-state.js';
 
 /** Order matters: the most specific shapes first. */
-export const PARSERS: SourceParser[] = [policyJsonParser];
+export const PARSERS: SourceParser[] = [
+  terraformPlanParser,
+  terraformStateParser,
+  authorizationDetailsParser,
+  terraformJsonParser,
+  policyJsonParser,
+];
 
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 

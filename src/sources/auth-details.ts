@@ -1,0 +1,354 @@
+// `aws iam get-account-authorization-details` output: users, groups and roles with their inline
+// and attached policies, and managed policies with every version (the default one is used).
+// Documents are URL-encoded JSON strings (as the API returns them) or objects (as the CLI prints them).
+import type {
+  InputResult,
+  PolicyKind,
+  PolicyRecord,
+  PrincipalRecord,
+  SourceError,
+  SourceFile,
+} from '../types.js';
+import { formatJsonPath, locateLines, parseJson, type JsonPath } from './json-lines.js';
+import { isServiceLinkedPolicyArn, managedPoliciesInfo, resolveManagedPolicy } from './managed-policies.js';
+import { isObject, type SourceParser } from './parser.js';
+
+const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'] as const;
+
+export function isAuthorizationDetails(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  if (LISTS.some((k) => Array.isArray(json[k]))) return true;
+  return Array.isArray(json.Policies) && json.Policies.some((p) => isObject(p) && 'PolicyVersionList' in p);
+}
+
+/** A policy document as the IAM API gives it: URL-encoded JSON, plain JSON text, or an object. */
+export function decodePolicyDocument(
+  v: unknown,
+): { ok: true; document: Record<string, unknown> } | { ok: false; message: string } {
+  if (isObject(v)) return { ok: true, document: v };
+  if (typeof v !== 'string')
+    return { ok: false, message: 'the policy document is neither a string nor an object' };
+  let text = v.trim();
+  if (!text.startsWith('{')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return { ok: false, message: 'the policy document is not URL-encoded JSON' };
+    }
+  }
+  const p = parseJson(text);
+  if (!p.ok)
+    return {
+      ok: false,
+      message: `the policy document is not valid JSON: ${p.message} (line ${p.line} column ${p.column} of the document)`,
+    };
+  if (!isObject(p.value)) return { ok: false, message: 'the policy document is not a JSON object' };
+  return { ok: true, document: p.value };
+}
+
+function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
+  const path = file.path;
+  if (!isObject(json)) {
+    const reason = 'authorization details must be a JSON object';
+    return {
+      path,
+      kind: 'authorization-details',
+      status: 'error',
+      reason,
+      policies: [],
+      errors: [{ path, line: 1, jsonPath: '$', message: reason }],
+    };
+  }
+  const policies: PolicyRecord[] = [];
+  const errors: SourceError[] = [];
+  const principals: PrincipalRecord[] = [];
+  const linePaths: JsonPath[] = [];
+  const setters: ((l: number | undefined) => void)[] = [];
+  const post: (() => void)[] = [];
+  const at = (p: JsonPath, set: (l: number) => void) => {
+    linePaths.push(p);
+    setters.push((l) => {
+      if (l !== undefined) set(l);
+    });
+  };
+  const error = (p: JsonPath, message: string, address?: string) => {
+    const e: SourceError = { path, jsonPath: formatJsonPath(p), message };
+    if (address) e.address = address;
+    at(p, (l) => (e.line = l));
+    errors.push(e);
+  };
+  const list = (k: string): unknown[] => {
+    const v = json[k];
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) {
+      error([k], `${k} is not an array`);
+      return [];
+    }
+    return v;
+  };
+
+  /** A record for a document at `docPath` (decoded, or unresolved with the reason and an error). */
+  const record = (
+    id: string,
+    address: string,
+    kind: PolicyKind,
+    name: string | undefined,
+    doc: unknown,
+    docPath: JsonPath,
+  ): PolicyRecord => {
+    const rec: PolicyRecord = {
+      id,
+      path,
+      address,
+      kind,
+      status: 'resolved',
+      jsonPath: formatJsonPath(docPath),
+    };
+    if (name) rec.name = name;
+    at(docPath, (l) => (rec.line = l));
+    const d = decodePolicyDocument(doc);
+    if (d.ok) {
+      rec.document = d.document;
+      // Statement lines exist only for a document written as an object (an encoded string is one value).
+      if (isObject(doc)) {
+        const st = doc.Statement;
+        const paths: JsonPath[] = Array.isArray(st)
+          ? st.map((_, k) => [...docPath, 'Statement', k])
+          : st !== undefined
+            ? [[...docPath, 'Statement']]
+            : [];
+        if (paths.length > 0) {
+          const lines = paths.map(() => 0);
+          paths.forEach((p, k) => at(p, (l) => (lines[k] = l)));
+          post.push(() => (rec.statementLines = lines.map((l) => l || (rec.line ?? 0))));
+        }
+      }
+    } else {
+      rec.status = 'unresolved';
+      rec.reason = d.message;
+      error(docPath, d.message, address);
+    }
+    policies.push(rec);
+    return rec;
+  };
+
+  // Managed policies, each with its default version.
+  const byArn = new Map<string, PolicyRecord>();
+  list('Policies').forEach((p, i) => {
+    const pp: JsonPath = ['Policies', i];
+    if (!isObject(p) || typeof p.Arn !== 'string') {
+      error(pp, 'policy entry has no Arn');
+      return;
+    }
+    const arn = p.Arn;
+    if (byArn.has(arn)) {
+      error(pp, `${arn} is listed more than once`, arn);
+      return;
+    }
+    const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
+    const versions = Array.isArray(p.PolicyVersionList) ? p.PolicyVersionList : [];
+    let vi = versions.findIndex((v) => isObject(v) && v.IsDefaultVersion === true);
+    if (vi < 0 && typeof p.DefaultVersionId === 'string')
+      vi = versions.findIndex((v) => isObject(v) && v.VersionId === p.DefaultVersionId);
+    if (vi < 0) {
+      const rec: PolicyRecord = {
+        id: `${path}#${arn}`,
+        path,
+        address: arn,
+        kind: 'identity',
+        status: 'unresolved',
+        reason: 'no default version in PolicyVersionList',
+        jsonPath: formatJsonPath(pp),
+      };
+      if (name) rec.name = name;
+      at(pp, (l) => (rec.line = l));
+      policies.push(rec);
+      byArn.set(arn, rec);
+      return;
+    }
+    const v = versions[vi] as Record<string, unknown>;
+    byArn.set(
+      arn,
+      record(`${path}#${arn}`, arn, 'identity', name, v.Document, [
+        ...pp,
+        'PolicyVersionList',
+        vi,
+        'Document',
+      ]),
+    );
+  });
+
+  /** An attached managed policy: from Policies, else from the bundled AWS managed policies. */
+  const attached = (pr: PrincipalRecord, entries: unknown, base: JsonPath) => {
+    if (entries === undefined) return;
+    if (!Array.isArray(entries)) {
+      error(base, 'AttachedManagedPolicies is not an array', pr.id);
+      return;
+    }
+    entries.forEach((a, k) => {
+      const ap: JsonPath = [...base, k];
+      if (!isObject(a) || typeof a.PolicyArn !== 'string') {
+        error(ap, 'attached policy has no PolicyArn', pr.id);
+        return;
+      }
+      const arn = a.PolicyArn;
+      let rec = byArn.get(arn);
+      if (!rec) {
+        const m = resolveManagedPolicy(arn);
+        if (m) {
+          rec = {
+            id: `${path}#${arn}`,
+            path,
+            address: arn,
+            kind: 'identity',
+            name: m.name,
+            document: m.document,
+            status: 'resolved',
+            jsonPath: formatJsonPath([...ap, 'PolicyArn']),
+          };
+          const r = rec;
+          at([...ap, 'PolicyArn'], (l) => (r.line = l));
+          policies.push(rec);
+          byArn.set(arn, rec);
+        }
+      }
+      if (rec) pr.policyIds.push(rec.id);
+      else
+        pr.unresolved.push({
+          ref: arn,
+          reason: isServiceLinkedPolicyArn(arn)
+            ? 'an aws-service-role/ policy (for service-linked roles only) is not in the bundled snapshot'
+            : /:iam::aws:policy\//.test(arn)
+              ? `not in the bundled snapshot of AWS managed policies (${managedPoliciesInfo.source}@${managedPoliciesInfo.version})`
+              : 'customer managed policy not listed in Policies',
+        });
+    });
+  };
+
+  const inline = (pr: PrincipalRecord, entries: unknown, base: JsonPath, listName: string) => {
+    if (entries === undefined) return;
+    if (!Array.isArray(entries)) {
+      error(base, `${listName} is not an array`, pr.id);
+      return;
+    }
+    entries.forEach((e, k) => {
+      const ep: JsonPath = [...base, k];
+      if (!isObject(e) || typeof e.PolicyName !== 'string') {
+        error(ep, 'inline policy has no PolicyName', pr.id);
+        return;
+      }
+      const rec = record(
+        `${path}#${pr.id}#inline_policy[${e.PolicyName}]`,
+        pr.id,
+        'identity',
+        e.PolicyName,
+        e.PolicyDocument,
+        [...ep, 'PolicyDocument'],
+      );
+      pr.policyIds.push(rec.id);
+    });
+  };
+
+  const groupsByName = new Map<string, PrincipalRecord>();
+  const principal = (
+    type: PrincipalRecord['type'],
+    entry: unknown,
+    ep: JsonPath,
+    nameKey: string,
+  ): [PrincipalRecord, Record<string, unknown>] | undefined => {
+    if (!isObject(entry)) {
+      error(ep, `${type} entry is not an object`);
+      return undefined;
+    }
+    const name = typeof entry[nameKey] === 'string' ? (entry[nameKey] as string) : undefined;
+    const id = typeof entry.Arn === 'string' ? entry.Arn : name ? `${type}/${name}` : undefined;
+    if (!id) {
+      error(ep, `${type} entry has neither Arn nor ${nameKey}`);
+      return undefined;
+    }
+    const pr: PrincipalRecord = { id, type, path, policyIds: [], unresolved: [] };
+    if (name) pr.name = name;
+    at(ep, (l) => (pr.line = l));
+    principals.push(pr);
+    return [pr, entry];
+  };
+
+  list('GroupDetailList').forEach((g, i) => {
+    const got = principal('group', g, ['GroupDetailList', i], 'GroupName');
+    if (!got) return;
+    const [pr, e] = got;
+    if (pr.name) groupsByName.set(pr.name, pr);
+    inline(pr, e.GroupPolicyList, ['GroupDetailList', i, 'GroupPolicyList'], 'GroupPolicyList');
+    attached(pr, e.AttachedManagedPolicies, ['GroupDetailList', i, 'AttachedManagedPolicies']);
+  });
+
+  list('RoleDetailList').forEach((r, i) => {
+    const got = principal('role', r, ['RoleDetailList', i], 'RoleName');
+    if (!got) return;
+    const [pr, e] = got;
+    if (e.AssumeRolePolicyDocument !== undefined) {
+      record(`${path}#${pr.id}#assume_role_policy`, pr.id, 'trust', pr.name, e.AssumeRolePolicyDocument, [
+        'RoleDetailList',
+        i,
+        'AssumeRolePolicyDocument',
+      ]);
+    }
+    inline(pr, e.RolePolicyList, ['RoleDetailList', i, 'RolePolicyList'], 'RolePolicyList');
+    attached(pr, e.AttachedManagedPolicies, ['RoleDetailList', i, 'AttachedManagedPolicies']);
+  });
+
+  list('UserDetailList').forEach((u, i) => {
+    const got = principal('user', u, ['UserDetailList', i], 'UserName');
+    if (!got) return;
+    const [pr, e] = got;
+    inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
+    attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
+    if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
+      error(['UserDetailList', i, 'GroupList'], 'GroupList is not an array', pr.id);
+    for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
+      if (typeof gname !== 'string') continue;
+      const g = groupsByName.get(gname);
+      if (!g) {
+        pr.unresolved.push({ ref: `group/${gname}`, reason: 'the group is not in GroupDetailList' });
+        continue;
+      }
+      pr.policyIds.push(...g.policyIds);
+      pr.unresolved.push(...g.unresolved.map((x) => ({ ref: `${g.id}: ${x.ref}`, reason: x.reason })));
+    }
+  });
+
+  for (const pr of principals) pr.policyIds = [...new Set(pr.policyIds)];
+  const lines = locateLines(file.text, linePaths);
+  setters.forEach((s, i) => s(lines[i]));
+  for (const f of post) f();
+  const result: InputResult = {
+    path,
+    kind: 'authorization-details',
+    status: 'audited',
+    policies,
+    errors,
+    principals,
+  };
+  if (policies.length === 0) result.reason = 'no IAM policies in this file';
+  return result;
+}
+
+export const authorizationDetailsParser: SourceParser = {
+  kind: 'authorization-details',
+  detect: (json) => isAuthorizationDetails(json),
+  parse(file, json) {
+    try {
+      return parseAuthDetails(file, json);
+    } catch (e) {
+      const reason = `could not read this file: ${e instanceof RangeError ? 'it is nested too deeply' : e instanceof Error ? e.name : 'unexpected error'}`;
+      return {
+        path: file.path,
+        kind: 'authorization-details',
+        status: 'error',
+        reason,
+        policies: [],
+        errors: [{ path: file.path, message: reason }],
+      };
+    }
+  },
+};

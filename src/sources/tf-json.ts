@@ -1,0 +1,100 @@
+// Terraform JSON configuration (`*.tf.json`, also what CDKTF synthesizes). `resource` and `data`
+// (and each level below them) may be an object or an array of objects; keys starting with `//`
+// are comments; strings are HCL templates, so `${...}` interpolations are read as wildcards.
+import type { InputResult, SourceFile } from '../types.js';
+import type { JsonPath } from './json-lines.js';
+import { isObject, type SourceParser } from './parser.js';
+import { analyzeTerraform, type PendingError, type TfResource } from './terraform.js';
+import { crashed } from './tf-plan.js';
+
+const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];
+const AUTH_DETAILS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'];
+
+export function isTerraformJson(json: unknown): boolean {
+  if (!isObject(json) || 'format_version' in json) return false;
+  if (AUTH_DETAILS.some((k) => k in json)) return false;
+  return TOP_LEVEL.some((k) => k in json);
+}
+
+/** An object, or each object of an array of objects, with its path. */
+function objects(
+  v: unknown,
+  path: JsonPath,
+  onError: (e: PendingError) => void,
+): [Record<string, unknown>, JsonPath][] {
+  if (isObject(v)) return [[v, path]];
+  if (Array.isArray(v)) {
+    const out: [Record<string, unknown>, JsonPath][] = [];
+    v.forEach((x, i) => {
+      if (isObject(x)) out.push([x, [...path, i]]);
+      else onError({ jsonPath: [...path, i], message: 'expected an object' });
+    });
+    return out;
+  }
+  if (v !== undefined && v !== null)
+    onError({ jsonPath: path, message: 'expected an object or an array of objects' });
+  return [];
+}
+
+function entries(o: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(o).filter(([k]) => !k.startsWith('//'));
+}
+
+function parseTfJson(file: SourceFile, json: unknown): InputResult {
+  const errors: PendingError[] = [];
+  if (!isObject(json)) {
+    const reason = 'a Terraform JSON file must be a JSON object';
+    return {
+      path: file.path,
+      kind: 'terraform-json',
+      status: 'error',
+      reason,
+      policies: [],
+      errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
+    };
+  }
+  const onError = (e: PendingError) => errors.push(e);
+  const resources: TfResource[] = [];
+  const seen = new Set<string>();
+  for (const top of ['resource', 'data'] as const) {
+    for (const [block, bp] of objects(json[top], [top], onError)) {
+      for (const [type, byName] of entries(block)) {
+        for (const [names, tp] of objects(byName, [...bp, type], onError)) {
+          for (const [name, body] of entries(names)) {
+            for (const [b, path] of objects(body, [...tp, name], onError)) {
+              const address = `${top === 'data' ? 'data.' : ''}${type}.${name}`;
+              if (seen.has(address)) {
+                errors.push({ jsonPath: path, address, message: `${address} is defined more than once` });
+                continue;
+              }
+              seen.add(address);
+              resources.push({
+                address,
+                mode: top === 'data' ? 'data' : 'managed',
+                type,
+                name,
+                module: '',
+                entryPath: path,
+                values: b,
+                valuesPath: path,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors });
+}
+
+export const terraformJsonParser: SourceParser = {
+  kind: 'terraform-json',
+  detect: (json) => isTerraformJson(json),
+  parse(file, json) {
+    try {
+      return parseTfJson(file, json);
+    } catch (e) {
+      return crashed(file, 'terraform-json', e);
+    }
+  },
+};

@@ -1,0 +1,198 @@
+// `terraform show -json` of a plan: resource_changes (before/after/after_unknown) first, then
+// planned_values and prior_state for what has no change entry; configuration for references.
+import type { InputResult, SourceFile } from '../types.js';
+import type { JsonPath } from './json-lines.js';
+import { isObject, type SourceParser } from './parser.js';
+import {
+  analyzeTerraform,
+  changeKind,
+  configFor,
+  indexConfiguration,
+  moduleOfAddress,
+  walkModules,
+  type PendingError,
+  type TfResource,
+} from './terraform.js';
+
+export function isTerraformPlan(json: unknown): boolean {
+  return (
+    isObject(json) &&
+    typeof json.format_version === 'string' &&
+    ('planned_values' in json || 'resource_changes' in json)
+  );
+}
+
+/** A resource entry of planned_values / prior_state / state values as a TfResource (undefined when unusable). */
+export function resourceFromValues(
+  r: Record<string, unknown>,
+  path: JsonPath,
+  moduleAddress: string,
+  onError: (e: PendingError) => void,
+): TfResource | undefined {
+  if (typeof r.address !== 'string' || typeof r.type !== 'string' || typeof r.name !== 'string') {
+    onError({ jsonPath: path, message: 'resource has no address, type or name' });
+    return undefined;
+  }
+  const res: TfResource = {
+    address: r.address,
+    mode: r.mode === 'data' ? 'data' : 'managed',
+    type: r.type,
+    name: r.name,
+    module: moduleAddress || moduleOfAddress(r.address),
+    entryPath: path,
+  };
+  if (typeof r.index === 'number' || typeof r.index === 'string') res.index = r.index;
+  if (isObject(r.values)) {
+    res.values = r.values;
+    res.valuesPath = [...path, 'values'];
+  } else if (r.values !== undefined) {
+    onError({ jsonPath: [...path, 'values'], address: r.address, message: 'values is not an object' });
+  }
+  if (r.sensitive_values !== undefined) res.sensitive = r.sensitive_values;
+  return res;
+}
+
+function parsePlan(file: SourceFile, json: unknown): InputResult {
+  const errors: PendingError[] = [];
+  const fail = (reason: string): InputResult => ({
+    path: file.path,
+    kind: 'terraform-plan',
+    status: 'error',
+    reason,
+    policies: [],
+    errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
+  });
+  if (!isObject(json)) return fail('a Terraform plan must be a JSON object');
+  const rc = json.resource_changes;
+  const pv = json.planned_values;
+  const pvRoot = isObject(pv) ? pv.root_module : undefined;
+  if (!Array.isArray(rc) && !isObject(pvRoot)) {
+    return fail('the plan has neither a resource_changes array nor planned_values.root_module');
+  }
+  if (rc !== undefined && !Array.isArray(rc))
+    errors.push({ jsonPath: ['resource_changes'], message: 'resource_changes is not an array' });
+
+  const config = indexConfiguration(json.configuration);
+  const hasConfiguration = isObject(json.configuration);
+  const resources: TfResource[] = [];
+  const seen = new Set<string>();
+  const withConfig = (res: TfResource) => {
+    const cfg = configFor(config, res.module, res.mode, res.type, res.name);
+    if (cfg) res.expressions = isObject(cfg.expressions) ? cfg.expressions : {};
+    return res;
+  };
+
+  if (Array.isArray(rc)) {
+    rc.forEach((c, i) => {
+      const path: JsonPath = ['resource_changes', i];
+      if (!isObject(c)) {
+        errors.push({ jsonPath: path, message: 'resource change is not an object' });
+        return;
+      }
+      // A deposed object being destroyed: the current instance's own entry speaks for the address.
+      if (c.deposed !== undefined) return;
+      if (typeof c.address !== 'string' || typeof c.type !== 'string' || typeof c.name !== 'string') {
+        errors.push({ jsonPath: path, message: 'resource change has no address, type or name' });
+        return;
+      }
+      const change = c.change;
+      if (!isObject(change)) {
+        errors.push({
+          jsonPath: [...path, 'change'],
+          address: c.address,
+          message: 'resource change has no change object',
+        });
+        return;
+      }
+      const kind = changeKind(change.actions);
+      if (!kind)
+        errors.push({
+          jsonPath: [...path, 'change', 'actions'],
+          address: c.address,
+          message: 'unrecognised change.actions',
+        });
+      if (seen.has(c.address)) {
+        errors.push({
+          jsonPath: path,
+          address: c.address,
+          message: `${c.address} has more than one change entry`,
+        });
+        return;
+      }
+      seen.add(c.address);
+      const res: TfResource = {
+        address: c.address,
+        mode: c.mode === 'data' ? 'data' : 'managed',
+        type: c.type,
+        name: c.name,
+        module: typeof c.module_address === 'string' ? c.module_address : moduleOfAddress(c.address),
+        entryPath: path,
+      };
+      if (typeof c.index === 'number' || typeof c.index === 'string') res.index = c.index;
+      if (kind) res.change = kind;
+      if (isObject(change.after)) {
+        res.values = change.after;
+        res.valuesPath = [...path, 'change', 'after'];
+      }
+      if (change.before === null) res.before = null;
+      else if (isObject(change.before)) {
+        res.before = change.before;
+        res.beforePath = [...path, 'change', 'before'];
+      }
+      if (kind === 'create' && res.before === undefined) res.before = null;
+      res.unknown = change.after_unknown;
+      res.sensitive = change.after_sensitive;
+      res.beforeSensitive = change.before_sensitive;
+      resources.push(withConfig(res));
+    });
+  }
+
+  // Resources with no change entry: planned values, then the prior state (data sources read during the plan).
+  const add = (r: Record<string, unknown>, path: JsonPath, mod: string) => {
+    if (r.deposed_key !== undefined || r.deposed !== undefined) return;
+    const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
+    if (!res || seen.has(res.address)) return;
+    seen.add(res.address);
+    resources.push(withConfig(res));
+  };
+  if (pvRoot !== undefined)
+    walkModules(pvRoot, ['planned_values', 'root_module'], add, (e) => errors.push(e));
+  const ps = json.prior_state;
+  if (isObject(ps) && isObject(ps.values) && ps.values.root_module !== undefined) {
+    walkModules(ps.values.root_module, ['prior_state', 'values', 'root_module'], add, (e) => errors.push(e));
+  }
+
+  return analyzeTerraform({
+    file,
+    kind: 'terraform-plan',
+    templates: false,
+    hasConfiguration,
+    resources,
+    errors,
+  });
+}
+
+export const terraformPlanParser: SourceParser = {
+  kind: 'terraform-plan',
+  detect: (json) => isTerraformPlan(json),
+  parse(file, json) {
+    try {
+      return parsePlan(file, json);
+    } catch (e) {
+      return crashed(file, 'terraform-plan', e);
+    }
+  },
+};
+
+/** A parser must not throw: an unexpected failure is an input in error, with the reason. */
+export function crashed(file: SourceFile, kind: InputResult['kind'], e: unknown): InputResult {
+  const reason = `could not read this file: ${e instanceof RangeError ? 'it is nested too deeply' : e instanceof Error ? e.name : 'unexpected error'}`;
+  return {
+    path: file.path,
+    kind,
+    status: 'error',
+    reason,
+    policies: [],
+    errors: [{ path: file.path, message: reason }],
+  };
+}

@@ -1,0 +1,69 @@
+// `terraform show -json` of a state: values.root_module and its child modules. No configuration,
+// so principals are linked by the names and ARNs in the values.
+import type { InputResult, SourceFile } from '../types.js';
+import { isObject, type SourceParser } from './parser.js';
+import { analyzeTerraform, walkModules, type PendingError, type TfResource } from './terraform.js';
+import { crashed, resourceFromValues } from './tf-plan.js';
+
+export function isTerraformState(json: unknown): boolean {
+  return (
+    isObject(json) &&
+    typeof json.format_version === 'string' &&
+    'values' in json &&
+    !('planned_values' in json) &&
+    !('resource_changes' in json)
+  );
+}
+
+function parseState(file: SourceFile, json: unknown): InputResult {
+  const errors: PendingError[] = [];
+  if (!isObject(json) || !(json.values === null || isObject(json.values))) {
+    const reason = 'a Terraform state must be a JSON object whose values is an object';
+    return {
+      path: file.path,
+      kind: 'terraform-state',
+      status: 'error',
+      reason,
+      policies: [],
+      errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
+    };
+  }
+  const resources: TfResource[] = [];
+  const seen = new Set<string>();
+  const root = isObject(json.values) ? json.values.root_module : undefined;
+  if (root !== undefined) {
+    walkModules(
+      root,
+      ['values', 'root_module'],
+      (r, path, mod) => {
+        if (r.deposed_key !== undefined) return; // a deposed object: the current one speaks for the address
+        const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
+        if (!res) return;
+        if (seen.has(res.address)) {
+          errors.push({
+            jsonPath: path,
+            address: res.address,
+            message: `${res.address} appears more than once`,
+          });
+          return;
+        }
+        seen.add(res.address);
+        resources.push(res);
+      },
+      (e) => errors.push(e),
+    );
+  }
+  return analyzeTerraform({ file, kind: 'terraform-state', templates: false, resources, errors });
+}
+
+export const terraformStateParser: SourceParser = {
+  kind: 'terraform-state',
+  detect: (json) => isTerraformState(json),
+  parse(file, json) {
+    try {
+      return parseState(file, json);
+    } catch (e) {
+      return crashed(file, 'terraform-state', e);
+    }
+  },
+};
