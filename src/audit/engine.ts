@@ -32,11 +32,55 @@ export interface CompiledBaseline {
   setStatements: Map<string, Statement[]>;
 }
 
+/** Marks a condition value that stands for the user's own value (any value of that key is fine). */
+export const PLACEHOLDER_VALUE = '<placeholder>';
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Vendors write examples where the user's values go (`arn:aws:s3:::datalake`, `21.21.21.0/24`).
+ * Those listed as placeholders become `<...>` placeholders in resources (any value, or the bound
+ * one) and PLACEHOLDER_VALUE in conditions, so a policy with the user's real values matches.
+ */
+export function withPlaceholders(statements: unknown[], placeholders: Record<string, string> | undefined): unknown[] {
+  const examples = Object.keys(placeholders ?? {}).filter((k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k));
+  const isPlaceholder = (v: string) => /^<[^<>]+>$/.test(v) || /^\{[A-Z][A-Z0-9_]*\}$/.test(v) || examples.includes(v);
+  if (!examples.length && !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/))) return statements;
+  // Whole ARN segments only (bounded by : / or the ends), longest first.
+  const seg = examples
+    .sort((a, b) => b.length - a.length)
+    .map((e) => ({ e, re: new RegExp(`(^|[:/])${escapeRe(e)}(?=$|[:/])`, 'g') }));
+  const resource = (r: unknown) =>
+    typeof r === 'string' ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre: string) => `${pre}<${e}>`), r) : r;
+  return statements.map((raw) => {
+    if (typeof raw !== 'object' || raw === null) return raw;
+    const st = { ...(raw as Record<string, unknown>) };
+    for (const k of ['Resource', 'NotResource']) {
+      if (Array.isArray(st[k])) st[k] = (st[k] as unknown[]).map(resource);
+      else if (st[k] !== undefined) st[k] = resource(st[k]);
+    }
+    if (st.Condition && typeof st.Condition === 'object') {
+      const cond: Record<string, Record<string, unknown>> = {};
+      for (const [op, keys] of Object.entries(st.Condition as Record<string, Record<string, unknown>>)) {
+        cond[op] = {};
+        for (const [key, v] of Object.entries(keys ?? {})) {
+          const list = Array.isArray(v) ? v : [v];
+          cond[op][key] = list.map((x) => (typeof x === 'string' && isPlaceholder(x) ? PLACEHOLDER_VALUE : x));
+        }
+      }
+      st.Condition = cond;
+    }
+    return st;
+  });
+}
+
 export function compileBaseline(baseline: Baseline, builder: GrantBuilder, parse: (raw: unknown) => PolicyDocument): CompiledBaseline {
   const byAction = new Map<string, BaselineEntry[]>();
   const setStatements = new Map<string, Statement[]>();
   for (const set of baseline.sets) {
-    const doc = parse({ Version: '2012-10-17', Statement: set.statements });
+    const doc = parse({ Version: '2012-10-17', Statement: withPlaceholders(set.statements, baseline.placeholders) });
     setStatements.set(
       set.name,
       doc.statements.filter((s) => s.effect === 'Allow'),

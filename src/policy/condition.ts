@@ -53,8 +53,12 @@ export function cidrContains(outer: string, inner: string): boolean | undefined 
 }
 
 /** Every value `have` allows is one `need` allows, for one operator family. */
+/** A baseline condition value that stands for the user's own value (see audit/engine.ts). */
+const PLACEHOLDER_VALUE = '<placeholder>';
+
 function valuesImply(base: string, have: string[], need: string[]): Implication {
   if (have.length === 0) return 'unknown';
+  if (need.includes(PLACEHOLDER_VALUE)) return 'yes';
   if (STRING_EQ.has(base)) {
     const ci = base === 'stringequalsignorecase' || base === 'bool';
     const norm = (s: string) => (ci ? s.toLowerCase() : s);
