@@ -6,7 +6,7 @@ import { runAudit } from '../src/audit/run.js';
 import { builtinBaselines } from '../src/baselines/load.js';
 import type { Finding, Report } from '../src/types.js';
 
-const SRC = '/work/shared/baselines-src';
+const SRC = new URL('./fixtures/baselines/', import.meta.url).pathname;
 const NOW = new Date('2026-11-22T00:00:00Z');
 
 function repo(files: Record<string, unknown>): string {
@@ -38,8 +38,8 @@ describe('built-in baselines', () => {
   });
 
   it("Coiled's Setup and Ongoing together, with sets [ongoing], report every Setup-only action as leftover-set and nothing else", async () => {
-    const setup = vendor('coiled-cli-setup-aws-setup-policy.json');
-    const ongoing = vendor('coiled-cli-setup-aws-ongoing-policy.json');
+    const setup = vendor('coiled-setup-policy.json');
+    const ongoing = vendor('coiled-ongoing-policy.json');
     const report = await audit({ 'coiled.json': doc([...setup.Statement, ...ongoing.Statement]) }, 'coiled:ongoing,log-pull,ecr,persistent-data');
     const found = excessLike(report);
     expect(found.map((f) => f.kind)).toEqual(['leftover-set']);
@@ -50,15 +50,15 @@ describe('built-in baselines', () => {
   });
 
   it("Lightly's delegated-access policy against lightly:minimum: Get, Put and Delete are excess, ListBucket is not", async () => {
-    const report = await audit({ 'lightly.json': vendor('lightly-delegated-access-policy.json') }, 'lightly:minimum');
+    const report = await audit({ 'lightly.json': vendor('lightly-delegated-access.json') }, 'lightly:minimum');
     const found = excessLike(report);
     expect(actionsOf(found)).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     expect(found.every((f) => f.kind === 'excess-action' || f.kind === 'leftover-set')).toBe(true);
   });
 
   it("SkyPilot's minimal policy plus the auto-create-role additions against skypilot:minimal", async () => {
-    const minimal = vendor('skypilot-aws-minimal.json');
-    const optional = JSON.parse(readFileSync(join(SRC, 'skypilot-aws-optional-statements.json'), 'utf8')) as Record<string, unknown[]>;
+    const minimal = vendor('skypilot-minimal.json');
+    const optional = JSON.parse(readFileSync(join(SRC, 'skypilot-optional-statements.json'), 'utf8')) as Record<string, unknown[]>;
     const policy = doc([...minimal.Statement, ...optional.auto_create_iam_role_replaces_last_two_rules!]);
     const report = await audit({ 'sky.json': policy }, 'skypilot:minimal');
     expect(actionsOf(excessLike(report))).toEqual([
@@ -80,7 +80,7 @@ describe('built-in baselines', () => {
   });
 
   it("Coiled's destructive statement without its tag condition reports missing-condition", async () => {
-    const ongoing = vendor('coiled-cli-setup-aws-ongoing-policy.json');
+    const ongoing = vendor('coiled-ongoing-policy.json');
     const stripped = ongoing.Statement.map((s) => {
       if (s.Sid !== 'OngoingDestructive') return s;
       const { Condition: _dropped, ...rest } = s;
@@ -96,11 +96,11 @@ describe('built-in baselines', () => {
   it('detects the vendor of each own policy with no configuration', async () => {
     const report = await runAudit({
       root: repo({
-        'a/coiled-ongoing.json': vendor('coiled-cli-setup-aws-ongoing-policy.json'),
-        'b/sky.json': vendor('skypilot-aws-minimal.json'),
+        'a/coiled-ongoing.json': vendor('coiled-ongoing-policy.json'),
+        'b/sky.json': vendor('skypilot-minimal.json'),
         'c/anyscale.json': vendor('anyscale-steady-state.json'),
-        'd/datadog.json': vendor('datadog-aws-integration-policy.json'),
-        'e/lightly.json': vendor('lightly-delegated-access-policy.json'),
+        'd/datadog.json': vendor('datadog-integration.json'),
+        'e/lightly.json': vendor('lightly-delegated-access.json'),
       }),
       paths: ['.'],
       now: NOW,

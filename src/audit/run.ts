@@ -125,6 +125,18 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
 
   const auditor = new Auditor(accountId, catalog);
   const outcome = auditor.run(prepared, principals, plan, base);
+  // Attachments that name a policy this audit cannot see are listed, not dropped.
+  const listed = new Set(outcome.policies.map((p) => p.id));
+  for (const principal of principals.values()) {
+    for (const u of principal.unresolved) {
+      const id = `${principal.path}#${principal.id}->${u.ref}`;
+      if (listed.has(id)) continue;
+      listed.add(id);
+      const entry: ReportPolicy = { id, path: principal.path, address: u.ref, kind: 'identity', status: 'unresolved', reason: `attached to ${principal.id}: ${u.reason}` };
+      if (principal.line !== undefined) entry.line = principal.line;
+      outcome.policies.push(entry);
+    }
+  }
 
   // Source errors become findings that name the file and the place.
   const findings: Finding[] = [...outcome.findings];
