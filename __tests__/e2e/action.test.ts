@@ -1,0 +1,422 @@
+// End to end: the bundled action (dist/index.js) runs as a child process, as on a runner, against
+// a fake GitHub API on 127.0.0.1 and a temporary git repository with a base and a head commit.
+// This test builds nothing: it expects `npm run build` to have made dist/index.js.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { outsideCode } from '../report/golden.js';
+import { BOT, FakeGitHub } from '../github/fake-github.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DIST = resolve(here, '../../dist/index.js');
+const TOKEN = 'ghs_e2eFakeTokenThatMustNeverBeLogged0123';
+const MARKER = '<!-- iam-baseline-audit:comment key=default -->';
+
+const BASELINE = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Ongoing',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeInstances',
+        'ec2:RunInstances',
+        'ec2:TerminateInstances',
+        'ec2:CreateTags',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ],
+      Resource: '*',
+    },
+  ],
+};
+
+/** A Coiled-like policy: the baseline plus one pre-existing excess action. */
+function basePolicy(extra: object[] = []) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { ...BASELINE.Statement[0], Action: [...BASELINE.Statement[0]!.Action, 's3:ListAllMyBuckets'] },
+      ...extra,
+    ],
+  };
+}
+
+const ADDED_EC2 = { Sid: 'AddedInThisPR', Effect: 'Allow', Action: 'ec2:*', Resource: '*' };
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  }).trim();
+}
+
+interface Repo {
+  dir: string;
+  base: string;
+  head: string;
+  commit(files: Record<string, unknown>, message: string): string;
+}
+
+function makeRepo(
+  root: string,
+  headExtra: object[] = [ADDED_EC2],
+  extraFiles: Record<string, unknown> = {},
+): Repo {
+  const dir = join(root, 'repo');
+  mkdirSync(join(dir, 'iam'), { recursive: true });
+  mkdirSync(join(dir, 'baseline'), { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  const commit = (files: Record<string, unknown>, message: string) => {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(
+        join(dir, path),
+        typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`,
+      );
+    }
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+    return git(dir, 'rev-parse', 'HEAD');
+  };
+  const base = commit(
+    { 'baseline/coiled-ongoing.json': BASELINE, 'iam/coiled-policy.json': basePolicy() },
+    'base',
+  );
+  const head = commit({ 'iam/coiled-policy.json': basePolicy(headExtra), ...extraFiles }, 'head');
+  return { dir, base, head, commit };
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+describe('the bundled action (dist/index.js) end to end', () => {
+  let gh: FakeGitHub;
+  let tmp: string;
+
+  beforeAll(() => {
+    if (!existsSync(DIST)) {
+      throw new Error(
+        `${DIST} is missing: run \`npm run build\` first (this test runs the bundle and builds nothing).`,
+      );
+    }
+  });
+
+  beforeEach(async () => {
+    gh = await new FakeGitHub().start();
+    tmp = mkdtempSync(join(tmpdir(), 'iba-e2e-'));
+  });
+  afterEach(async () => {
+    await gh.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  let runCount = 0;
+  async function run(
+    repo: Repo,
+    opts: {
+      event?: string;
+      payload?: object;
+      inputs?: Record<string, string>;
+      baseSha?: string;
+      fork?: boolean;
+    } = {},
+  ): Promise<RunResult> {
+    const n = ++runCount;
+    const eventName = opts.event ?? 'pull_request';
+    const payload =
+      opts.payload ??
+      (eventName.startsWith('pull_request')
+        ? {
+            pull_request: {
+              number: 7,
+              base: { sha: opts.baseSha ?? repo.base, repo: { full_name: 'o/r' } },
+              head: {
+                sha: repo.head,
+                repo: { full_name: opts.fork ? 'mallory/r' : 'o/r', fork: !!opts.fork },
+              },
+            },
+            repository: { full_name: 'o/r' },
+          }
+        : { repository: { full_name: 'o/r' } });
+    const files = join(tmp, `run-${n}`);
+    mkdirSync(join(files, 'runner-temp'), { recursive: true });
+    const eventPath = join(files, 'event.json');
+    writeFileSync(eventPath, JSON.stringify(payload));
+    const outputPath = join(files, 'output.txt');
+    const summaryPath = join(files, 'summary.md');
+    writeFileSync(outputPath, '');
+    writeFileSync(summaryPath, '');
+    const inputs: Record<string, string> = {
+      'github-token': TOKEN,
+      paths: 'iam',
+      baseline: 'baseline/coiled-ongoing.json',
+      comment: 'update',
+      'comment-key': '',
+      'fail-on': 'new',
+      'severity-threshold': 'medium',
+      mode: 'auto',
+      ...opts.inputs,
+    };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmp,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_API_URL: gh.url,
+      GITHUB_GRAPHQL_URL: `${gh.url}/graphql`,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_EVENT_NAME: eventName,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '42',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_OUTPUT: outputPath,
+      GITHUB_STEP_SUMMARY: summaryPath,
+      RUNNER_TEMP: join(files, 'runner-temp'),
+      GITHUB_WORKSPACE: repo.dir,
+    };
+    for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+    const child = spawn(process.execPath, [DIST], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? -1)));
+    const result = {
+      code,
+      stdout,
+      stderr,
+      outputs: parseOutputs(readFileSync(outputPath, 'utf8')),
+      summary: readFileSync(summaryPath, 'utf8'),
+    };
+    // The token is registered as a secret (the runner masks it) and never appears otherwise in the
+    // logs, the outputs or the summary.
+    expect(stdout).toContain(`::add-mask::${TOKEN}`);
+    const logs = stdout.replace(`::add-mask::${TOKEN}`, '');
+    expect(`${logs}${stderr}${JSON.stringify(result.outputs)}${result.summary}`).not.toContain(TOKEN);
+    return result;
+  }
+
+  const ourComments = () => gh.comments.filter((c) => c.user.login === BOT.login && c.body.includes(MARKER));
+
+  it('creates the comment on the first run, updates it on the second, makes no write when unchanged', async () => {
+    const repo = makeRepo(tmp);
+    const first = await run(repo);
+    expect(first.code).toBe(1);
+    expect(first.outputs.result).toBe('fail');
+    expect(ourComments()).toHaveLength(1);
+    const comment = ourComments()[0]!;
+    expect(comment.body.startsWith(MARKER)).toBe(true);
+    expect(comment.body).toContain('❌ **1 new finding** in 1 policy');
+    expect(comment.body).toContain('`AddedInThisPR`');
+    expect(first.outputs['comment-id']).toBe(String(comment.id));
+    expect(first.outputs['comment-url']).toContain(`#issuecomment-${comment.id}`);
+
+    // The pull request adds another excess permission: the same comment is edited.
+    repo.head = repo.commit(
+      {
+        'iam/coiled-policy.json': basePolicy([
+          ADDED_EC2,
+          { Sid: 'More', Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+        ]),
+      },
+      'more',
+    );
+    gh.reset();
+    const second = await run(repo);
+    expect(second.code).toBe(1);
+    expect(ourComments()).toHaveLength(1);
+    expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual([
+      `PATCH /repos/o/r/issues/comments/${comment.id}`,
+    ]);
+    expect(ourComments()[0]!.body).toContain('❌ **2 new findings**');
+
+    gh.reset();
+    const third = await run(repo);
+    expect(third.code).toBe(1);
+    expect(gh.writes()).toEqual([]);
+    expect(third.outputs['comment-id']).toBe(String(comment.id));
+  });
+
+  it('leaves alone a comment by another user that carries our marker', async () => {
+    const repo = makeRepo(tmp);
+    const forged = gh.addComment(7, `${MARKER}\nI am not the bot`, { login: 'mallory', type: 'User' });
+    await run(repo);
+    expect(forged.body).toBe(`${MARKER}\nI am not the bot`);
+    expect(gh.comments).toHaveLength(2);
+    expect(gh.writes().filter((w) => w.method === 'PATCH' || w.method === 'DELETE')).toEqual([]);
+  });
+
+  it('a 403 on commenting is a warning: the exit status is fail-on’s and the summary is still written', async () => {
+    const repo = makeRepo(tmp);
+    gh.failures.push({ method: 'POST', path: /\/issues\/7\/comments$/, status: 403 });
+    const failing = await run(repo);
+    expect(failing.code).toBe(1);
+    expect(failing.outputs.result).toBe('fail');
+    expect(failing.stdout).toMatch(
+      /::warning::Could not comment on the pull request: the token lacks `pull-requests: write`/,
+    );
+    expect(failing.summary).toContain('❌ **1 new finding**');
+
+    const passing = await run(repo, { inputs: { 'fail-on': 'none' } });
+    expect(passing.code).toBe(0);
+    expect(passing.outputs.result).toBe('pass');
+    expect(passing.summary).toContain('### IAM baseline audit');
+
+    const fork = await run(repo, { fork: true, inputs: { 'fail-on': 'none' } });
+    expect(fork.code).toBe(0);
+    expect(fork.stdout).toContain('comes from a fork');
+    expect(fork.stdout).toContain('Pull requests from forks');
+  });
+
+  it('fail-on: new passes when only pre-existing findings exist and fails when the pull request adds one', async () => {
+    const repo = makeRepo(tmp);
+    // Compared with its own head, every finding is pre-existing.
+    const same = await run(repo, { baseSha: repo.head });
+    expect(same.code).toBe(0);
+    expect(same.outputs).toMatchObject({ result: 'pass', 'new-excess-count': '0', 'excess-count': '2' });
+    expect(ourComments()).toHaveLength(0); // a pull request that adds nothing gets no comment
+    expect(same.summary).toContain('✅ **No new IAM permissions beyond the vendor baselines**');
+
+    const added = await run(repo);
+    expect(added.code).toBe(1);
+    expect(added.outputs).toMatchObject({ result: 'fail', 'new-excess-count': '1', 'excess-count': '2' });
+    expect(added.stdout).toMatch(/::error::1 new finding at or above medium/);
+
+    const any = await run(repo, { baseSha: repo.head, inputs: { 'fail-on': 'any' } });
+    expect(any.code).toBe(1);
+    const high = await run(repo, { inputs: { 'severity-threshold': 'critical' } });
+    expect(high.code).toBe(1); // ec2:* on * is critical
+    const nothingNew = await run(repo, { baseSha: repo.head, inputs: { 'severity-threshold': 'info' } });
+    expect(nothingNew.code).toBe(0);
+
+    // Only a low-severity finding (s3:ListAllMyBuckets): the threshold decides.
+    const lowOnly = makeRepo(join(tmp, 'low-only'), []);
+    expect((await run(lowOnly, { inputs: { 'fail-on': 'any' } })).code).toBe(0);
+    expect((await run(lowOnly, { inputs: { 'fail-on': 'any', 'severity-threshold': 'low' } })).code).toBe(1);
+  });
+
+  it('drift: a scheduled run opens the tracking issue, a later clean run closes it', async () => {
+    const repo = makeRepo(tmp);
+    const drift = await run(repo, { event: 'schedule' });
+    expect(drift.code).toBe(1); // no base: fail-on new treats every finding as new
+    expect(gh.issues).toHaveLength(1);
+    const issue = gh.issues[0]!;
+    expect(issue).toMatchObject({ state: 'open', labels: ['iam-baseline-audit'] });
+    expect(issue.body).toContain('<!-- iam-baseline-audit:drift key=default -->');
+    expect(issue.body).toContain('### IAM baseline drift');
+    expect(drift.outputs['issue-number']).toBe(String(issue.number));
+    expect(gh.comments).toHaveLength(0); // no pull request comment in drift mode
+
+    gh.reset();
+    const again = await run(repo, { event: 'schedule' });
+    expect(again.code).toBe(1);
+    expect(gh.writes()).toEqual([]);
+
+    repo.commit({ 'iam/coiled-policy.json': BASELINE }, 'clean');
+    const clean = await run(repo, { event: 'schedule' });
+    expect(clean.code).toBe(0);
+    expect(issue.state).toBe('closed');
+    expect(gh.comments.map((c) => c.body)).toEqual([
+      '✅ The audit is clean again ([run](https://github.com/o/r/actions/runs/42)): closing.',
+    ]);
+  });
+
+  it('writes the outputs, the job summary, the JSON report and the SARIF file', async () => {
+    const repo = makeRepo(tmp);
+    const res = await run(repo, { inputs: { 'sarif-file': 'results/iam.sarif', 'fail-on': 'none' } });
+    expect(res.code).toBe(0);
+    expect(res.outputs).toMatchObject({ 'excess-count': '2', 'new-excess-count': '1', result: 'pass' });
+
+    const report = JSON.parse(readFileSync(res.outputs['findings-file']!, 'utf8'));
+    expect(Object.keys(report)).toEqual([
+      'tool',
+      'catalog',
+      'baselines',
+      'inputs',
+      'policies',
+      'findings',
+      'suggestions',
+      'summary',
+      'notes',
+    ]);
+    expect(report.findings.map((f: { new?: boolean }) => f.new).sort()).toEqual([false, true]);
+
+    expect(res.summary).toContain('### IAM baseline audit');
+    expect(res.summary).toContain('#### New in this change');
+    expect(res.summary).toContain('<summary>1 pre-existing finding (already in the base)</summary>');
+    expect(res.summary).not.toContain('<!-- iam-baseline-audit');
+
+    expect(res.outputs['sarif-file']).toBe(join(repo.dir, 'results/iam.sarif'));
+    const sarif = JSON.parse(readFileSync(res.outputs['sarif-file']!, 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    const results = sarif.runs[0].results;
+    expect(results).toHaveLength(2);
+    for (const r of results) {
+      expect(r.locations[0].physicalLocation.artifactLocation.uri).toBe('iam/coiled-policy.json');
+      expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(r.partialFingerprints['iamBaselineAudit/v1']).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(res.stdout).toMatch(
+      /::error title=Excess actions \(critical%2C new\),file=iam\/coiled-policy\.json,line=\d+::/,
+    );
+  });
+
+  it('fails the step with a clear message on invalid inputs and configuration errors', async () => {
+    const repo = makeRepo(tmp);
+    const bad = await run(repo, { inputs: { 'fail-on': 'sometimes' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('::error::Input `fail-on` must be one of none, new, any (got "sometimes").');
+    const missing = await run(repo, { inputs: { baseline: 'no-such-vendor' } });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/::error::Configuration error: /);
+    expect(gh.writes()).toEqual([]);
+  });
+
+  it('renders hostile names from the repository inert in the comment', async () => {
+    const hostileSid = {
+      Sid: '</details><img src=x onerror=alert(1)> @org/team #123 owner/repo#1 [link](http://x) `x` | \u202Eevil <!-- iam-baseline-audit:comment key=default -->',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: '*',
+    };
+    const repo = makeRepo(tmp, [ADDED_EC2], {
+      'iam/<img src=x>|@org#1 `x`.json': { Version: '2012-10-17', Statement: [hostileSid] },
+    });
+    const res = await run(repo);
+    expect(res.code).toBe(1);
+    const body = ourComments()[0]!.body;
+    const outside = outsideCode(body);
+    expect(body.split('<!-- iam-baseline-audit').length - 1).toBe(1);
+    expect(outside).not.toContain('<img');
+    expect(outside).not.toMatch(/@(?!&#8203;)/);
+    expect(outside.replace(/&#?\w+;/g, '§')).not.toMatch(/#\d/);
+    expect(outside).not.toContain('](');
+    expect(body).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+    expect(outside.split('<details>').length).toBe(outside.split('</details>').length);
+    // The lines that carry the hostile names (the rest depends on the audit's wording and catalog).
+    expect(body.split('\n').filter((l) => l.includes('img src'))).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getOctokit } from '@actions/github';
+import { makeBaseReader } from '../../src/github/base.js';
+import { FakeGitHub } from './fake-github.js';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  }).trim();
+}
+
+describe('makeBaseReader', () => {
+  let dir: string;
+  let base: string;
+  let gh: FakeGitHub;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'iba-base-'));
+    git(dir, 'init', '-q', '-b', 'main');
+    mkdirSync(join(dir, 'iam'));
+    writeFileSync(join(dir, 'iam/policy.json'), '{"v": "base"}\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'base');
+    base = git(dir, 'rev-parse', 'HEAD');
+    writeFileSync(join(dir, 'iam/policy.json'), '{"v": "head"}\n');
+    writeFileSync(join(dir, 'iam/new.json'), '{}\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'head');
+    gh = await new FakeGitHub().start();
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await gh.stop();
+  });
+
+  it('reads from git when the checkout has the base commit', async () => {
+    const read = makeBaseReader({ root: dir, ref: base });
+    expect(await read('iam/policy.json')).toBe('{"v": "base"}\n');
+    expect(await read('./iam/policy.json')).toBe('{"v": "base"}\n');
+    expect(await read('iam/new.json')).toBeUndefined();
+  });
+
+  it('works from a subdirectory of the work tree', async () => {
+    const read = makeBaseReader({ root: join(dir, 'iam'), ref: base });
+    expect(await read('policy.json')).toBe('{"v": "base"}\n');
+  });
+
+  it('falls back to the contents API when the commit is not in the checkout (404: undefined)', async () => {
+    const missing = 'a'.repeat(40);
+    gh.files.set(`${missing}:iam/policy.json`, '{"v": "api"}\n');
+    const octokit = getOctokit('t', { baseUrl: gh.url });
+    const read = makeBaseReader({ root: dir, ref: missing, octokit, owner: 'o', repo: 'r' });
+    expect(await read('iam/policy.json')).toBe('{"v": "api"}\n');
+    expect(await read('iam/new.json')).toBeUndefined();
+    // Cached: a second read makes no request.
+    const before = gh.requests.length;
+    await read('iam/policy.json');
+    expect(gh.requests.length).toBe(before);
+    expect(
+      gh.requests.some(
+        (r) =>
+          r.path === '/repos/o/r/contents/iam%2Fpolicy.json' ||
+          r.path === '/repos/o/r/contents/iam/policy.json',
+      ),
+    ).toBe(true);
+  });
+
+  it('without the commit and without a client, there is no base', async () => {
+    const read = makeBaseReader({ root: dir, ref: 'b'.repeat(40) });
+    expect(await read('iam/policy.json')).toBeUndefined();
+  });
+
+  it('refuses paths that leave the repository and refs that look like options', async () => {
+    const read = makeBaseReader({ root: dir, ref: base });
+    expect(await read('../etc/passwd')).toBeUndefined();
+    expect(await read('/etc/passwd')).toBeUndefined();
+    expect(() => makeBaseReader({ root: dir, ref: '--output=/tmp/x' })).toThrow(/not valid/);
+  });
+});

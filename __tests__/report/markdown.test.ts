@@ -1,0 +1,333 @@
+import { escapeMarkdown, escapeTerminal, fencedBlock, hiddenMarker } from '../../src/report/escape.js';
+import { COMMENT_LIMIT, commentMarker, renderMarkdown, SUMMARY_LIMIT } from '../../src/report/markdown.js';
+import {
+  bigReport,
+  cleanReport,
+  driftReport,
+  HOSTILE,
+  hostileReport,
+  pullRequestReport,
+} from './fixtures.js';
+import { expectGolden, outsideCode } from './golden.js';
+
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/;
+
+function count(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}
+
+describe('renderMarkdown: golden outputs', () => {
+  it('a pull request comment: new findings first, the rest collapsed', () => {
+    expectGolden(
+      'pull-request.comment.md',
+      renderMarkdown(pullRequestReport(), {
+        mode: 'comment',
+        commentKey: 'main',
+        summaryUrl: 'https://github.com/o/r/actions/runs/1',
+      }),
+    );
+  });
+
+  it('a clean audit in the job summary', () => {
+    expectGolden('clean.summary.md', renderMarkdown(cleanReport(), { mode: 'summary' }));
+  });
+
+  it('a drift issue (no base: every finding is current)', () => {
+    expectGolden(
+      'drift.issue.md',
+      renderMarkdown(driftReport(), { mode: 'issue', commentKey: 'nightly', title: 'IAM baseline drift' }),
+    );
+  });
+
+  it('the hostile corpus, rendered inert', () => {
+    expectGolden('hostile.comment.md', renderMarkdown(hostileReport(), { mode: 'comment' }));
+  });
+});
+
+describe('renderMarkdown: content', () => {
+  const md = renderMarkdown(pullRequestReport(), { mode: 'comment', commentKey: 'main' });
+
+  it('starts with the marker, then the title and a one-line verdict', () => {
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('<!-- iam-baseline-audit:comment key=main -->');
+    expect(lines[1]).toBe('### IAM baseline audit');
+    expect(lines[3]).toBe(
+      '❌ **2 new findings** in 2 policies: permissions beyond the vendor baselines (and 2 pre-existing)',
+    );
+  });
+
+  it('puts new findings before the collapsed pre-existing ones', () => {
+    const newAt = md.indexOf('#### New in this change');
+    const ec2 = md.indexOf('`ec2:*`');
+    const preexisting = md.indexOf('<summary>2 pre-existing findings');
+    const leftover = md.indexOf('`iam:CreateRole`');
+    expect(newAt).toBeGreaterThan(0);
+    expect(ec2).toBeGreaterThan(newAt);
+    expect(preexisting).toBeGreaterThan(ec2);
+    expect(leftover).toBeGreaterThan(preexisting);
+  });
+
+  it('explains a leftover set with the baseline remediation', () => {
+    expect(md).toContain('Coiled: Once the Coiled workspace is set up, delete the Setup statements');
+  });
+
+  it('lists missing permissions last, as informational', () => {
+    const section = md.slice(md.indexOf('#### New in this change'), md.indexOf('<details>'));
+    const firstPolicy = section.slice(0, section.indexOf('`infra/main.tf.json`'));
+    expect(firstPolicy.indexOf('Missing from the policy (informational)')).toBeGreaterThan(
+      firstPolicy.indexOf('Excess actions'),
+    );
+  });
+
+  it('shows a count and the audit message for a wildcard expansion, not hundreds of names', () => {
+    const report = pullRequestReport();
+    report.findings = [
+      {
+        ...report.findings[0]!,
+        actions: Array.from({ length: 822 }, (_, i) => `ec2:Action${i}`),
+        message: '822 actions (from ec2:*) in no set of the coiled baseline: ec2:RunInstances and 821 more',
+      },
+    ];
+    const out = renderMarkdown(report);
+    expect(out).toContain('- 🟥 **critical** · **822 actions**\\');
+    expect(out).toContain('822 actions \\(from ec2:\\*\\) in no set of the coiled baseline');
+    expect(out).not.toContain('ec2:Action9`');
+  });
+
+  it('says when a finding is approximate', () => {
+    expect(md).toContain('⚠️ approximate: the resource comes from a');
+  });
+
+  it('shows removed permissions, ignored findings with their reason, not-audited policies and notes', () => {
+    expect(md).toContain('1 permission removed by this change');
+    expect(md).toContain('`logs:DescribeLogGroups`');
+    expect(md).toContain('1 ignored finding (not counted)');
+    expect(md).toContain('ignored: tags are needed by our cost reports (until `2030-01-01`)');
+    expect(md).toContain('`aws_iam_policy.other`: not-matched');
+    expect(md).toContain('`README.md`: skipped');
+    expect(md).toContain('**Notes**');
+  });
+
+  it('puts the suggested minimal policy in a collapsed diff block', () => {
+    expect(md).toMatch(
+      /<details>\n<summary>💡 Suggested minimal policy: <code>iam\/coiled-policy\.json<\/code><\/summary>\n\n```diff\n--- /,
+    );
+  });
+
+  it('ends with a footer naming the tool, the catalog and the baselines', () => {
+    const footer = md.trimEnd().split('\n').pop()!;
+    expect(footer).toMatch(
+      /^<sub>iam\\-baseline\\-audit 0\\\.1\\\.0 · catalog .* · baseline `coiled` `2024-06` \(2024\\-06\\-01\)<\/sub>$/,
+    );
+  });
+
+  it('does not count ignored or informational findings in the verdict', () => {
+    const onlyIgnored = pullRequestReport();
+    onlyIgnored.findings = onlyIgnored.findings.filter((f) => f.ignored || f.kind === 'missing-permission');
+    expect(renderMarkdown(onlyIgnored)).toContain(
+      '✅ **No new IAM permissions beyond the vendor baselines**',
+    );
+  });
+
+  it('without a base, presents every finding as current', () => {
+    const drift = renderMarkdown(driftReport(), { mode: 'issue' });
+    expect(drift.split('\n')[0]).toBe('<!-- iam-baseline-audit:drift key=default -->');
+    expect(drift).toContain('❌ **4 findings** in 2 policies');
+    expect(drift).not.toContain('pre-existing');
+    expect(drift).toContain('#### Findings');
+  });
+
+  it('a clean audit says so in one line', () => {
+    expect(renderMarkdown(cleanReport())).toContain('✅ **No IAM permissions beyond the vendor baselines**');
+  });
+
+  it('says when nothing was audited', () => {
+    const none = cleanReport();
+    none.policies = none.policies.map((p) => ({ ...p, status: 'not-matched' as const }));
+    expect(renderMarkdown(none)).toContain('⚠️ **No IAM policy was audited**');
+  });
+
+  it('stays readable on a phone: no tables, short list items', () => {
+    expect(md).not.toMatch(/^\|/m);
+    for (const line of md.split('\n')) {
+      if (
+        line.startsWith('```') ||
+        line.startsWith('-   ') ||
+        line.startsWith('+++') ||
+        line.startsWith('---')
+      )
+        continue;
+      expect(line.length).toBeLessThan(200);
+    }
+  });
+});
+
+describe('escapeMarkdown', () => {
+  it('puts plain values in code spans, with a longer fence around backticks', () => {
+    expect(escapeMarkdown('ec2:RunInstances')).toBe('`ec2:RunInstances`');
+    expect(escapeMarkdown('a`b')).toBe('``a`b``');
+    expect(escapeMarkdown('`x`')).toBe('`` `x` ``');
+    expect(escapeMarkdown('x```y')).toBe('````x```y````');
+    expect(escapeMarkdown('')).toBe('_(empty)_');
+  });
+
+  it('escapes values with HTML characters or pipes as text', () => {
+    expect(escapeMarkdown('<b>&')).toBe('&lt;b&gt;&amp;');
+    expect(escapeMarkdown('a|b')).toBe('a\\|b');
+  });
+
+  it('breaks mentions, references and autolinks in text', () => {
+    expect(escapeMarkdown('@org/team #1 owner/repo#2', 'text')).toBe(
+      '@&#8203;org/team #&#8203;1 owner/repo#&#8203;2',
+    );
+    expect(escapeMarkdown('http://x www.y', 'text')).toBe('http:&#8203;//x www&#8203;\\.y');
+    expect(escapeMarkdown('[a](b) ![c](d) *e* _f_ ~g~ $h$', 'text')).toBe(
+      '\\[a\\]\\(b\\) \\!\\[c\\]\\(d\\) \\*e\\* \\_f\\_ \\~g\\~ \\$h\\$',
+    );
+  });
+
+  it('escapes for raw HTML contexts', () => {
+    expect(escapeMarkdown('<x a="1">@y', 'html')).toBe('&lt;x a=&quot;1&quot;&gt;@&#8203;y');
+  });
+
+  it('makes newlines, control, zero-width and bidi characters visible', () => {
+    expect(escapeMarkdown('a\r\nb\tc\u001B[31m\u202Ed\u200Be\uFEFF')).toBe(
+      '`a\\r\\nb\\tc\\x1b[31m\\u202Ed\\u200Be\\uFEFF`',
+    );
+    expect(escapeTerminal('\u009B31m\u0007')).toBe('\\x9B31m\\x07');
+  });
+
+  it('keeps our marker key inside the comment', () => {
+    expect(hiddenMarker('comment', 'a --> <b>')).toBe(
+      '<!-- iam-baseline-audit:comment key=a%20--%3E%20%3Cb%3E -->',
+    );
+    expect(commentMarker()).toBe('<!-- iam-baseline-audit:comment key=default -->');
+  });
+
+  it('fences a diff so that nothing inside closes it', () => {
+    const block = fencedBlock('-a\n```\n+b ````` <!-- x', 'diff');
+    expect(block.split('\n')[0]).toBe('``````diff');
+    expect(block.split('\n').pop()).toBe('``````');
+    expect(block).not.toContain('<!--');
+  });
+});
+
+describe('renderMarkdown: hostile input is inert', () => {
+  const md = renderMarkdown(hostileReport(), { mode: 'comment' });
+  const outside = outsideCode(md);
+
+  it('carries our marker exactly once', () => {
+    expect(count(md, '<!-- iam-baseline-audit')).toBe(1);
+    expect(md.startsWith(commentMarker())).toBe(true);
+  });
+
+  it('emits no HTML from input: only our own tags, balanced', () => {
+    const tags = outside.match(/<[^\s>]*/g) ?? [];
+    const allowed = new Set([
+      '<details',
+      '</details',
+      '<summary',
+      '</summary',
+      '<code',
+      '</code',
+      '<sub',
+      '</sub',
+      '<!--',
+    ]);
+    expect(tags.filter((t) => !allowed.has(t))).toEqual([]);
+    expect(outside).not.toContain('<img');
+    expect(count(md, '<details>')).toBe(count(md, '</details>'));
+    expect(count(md, '<summary>')).toBe(count(md, '</summary>'));
+    expect(md).not.toContain('<details open');
+  });
+
+  it('makes no mention, team mention or issue reference outside code', () => {
+    expect(outside).not.toMatch(/@(?!&#8203;)/);
+    expect(outside).not.toContain('@org');
+    const entities = outside.replace(/&#?\w+;/g, '§');
+    expect(entities).not.toMatch(/#\d/);
+    expect(entities).not.toMatch(/#(?![#\s§])/);
+  });
+
+  it('makes no link, image or autolink outside code', () => {
+    expect(outside).not.toContain('](');
+    expect(outside).not.toContain('http://');
+    expect(outside).not.toMatch(/www\./i);
+  });
+
+  it('cannot break a table: every pipe outside code is escaped', () => {
+    expect(outside.replace(/\\\\/g, '')).not.toMatch(/(^|[^\\])\|/);
+  });
+
+  it('keeps every value on its line, with no control or invisible character', () => {
+    expect(md).not.toContain('\r');
+    expect(md).not.toMatch(CONTROL);
+    expect(md).not.toMatch(INVISIBLE);
+    expect(md.split('\n').some((l) => l.startsWith('line2'))).toBe(false);
+    expect(md).not.toMatch(/^- \[ \] task/m);
+  });
+
+  it('keeps the diff inside its fence', () => {
+    const lines = md.split('\n');
+    const open = lines.findIndex((l) => /^`{3,}diff$/.test(l));
+    const fence = lines[open]!.replace('diff', '');
+    const close = lines.indexOf(fence, open + 1);
+    expect(close).toBeGreaterThan(open);
+    expect(lines.slice(open + 1, close).join('\n')).toContain('<img src=x');
+    expect(lines[close + 2]).toBe('</details>');
+  });
+
+  it('renders every hostile value somewhere (nothing is dropped)', () => {
+    for (const v of [
+      'a\\|b\\|\\|c',
+      '&lt;img src\\=x onerror\\=alert\\(1\\)&gt;',
+      '`#123`',
+      'adm\\u200Bin\\uFEFF',
+      'user\\u202Etxt',
+    ]) {
+      expect(md).toContain(v);
+    }
+    expect(Object.keys(HOSTILE).length).toBeGreaterThan(15);
+  });
+});
+
+describe('renderMarkdown: size limits', () => {
+  it('keeps a comment with 5,000 findings under 65,536 characters, verdict first', () => {
+    const md = renderMarkdown(bigReport(5000), {
+      mode: 'comment',
+      summaryUrl: 'https://github.com/o/r/actions/runs/7',
+    });
+    expect(md.length).toBeLessThan(COMMENT_LIMIT);
+    expect(md).toContain('❌ **5000 new findings** in 1 policy');
+    expect(md).toMatch(/\*\*… and \d+ more findings not shown\.\*\*/);
+    expect(md).toContain('[job summary](https://github.com/o/r/actions/runs/7)');
+    expect(count(md, '<!-- iam-baseline-audit')).toBe(1);
+    expect(md.trimEnd().endsWith('</sub>')).toBe(true);
+    const shown = (md.match(/^- /gm) ?? []).length;
+    const notShown = Number(/… and (\d+) more findings/.exec(md)![1]);
+    expect(shown + notShown).toBe(5000);
+  });
+
+  it('drops the rest before the new findings when the whole does not fit', () => {
+    const report = bigReport(150);
+    report.suggestions = [{ policy: 'iam/coiled-policy.json', minimal: {}, diff: `-${'x'.repeat(70_000)}` }];
+    const md = renderMarkdown(report, { mode: 'comment' });
+    expect(md.length).toBeLessThan(COMMENT_LIMIT);
+    expect(md).not.toContain('Suggested minimal policy');
+    expect(md).not.toContain('more findings not shown');
+    expect((md.match(/^- /gm) ?? []).length).toBe(150);
+    expect(md).toContain('the full report is in the job summary');
+  });
+
+  it('honours maxLength', () => {
+    const md = renderMarkdown(bigReport(100), { mode: 'comment', maxLength: 5000 });
+    expect(md.length).toBeLessThan(5000);
+  });
+
+  it('keeps a job summary under 1 MiB', () => {
+    const md = renderMarkdown(bigReport(8000), { mode: 'summary' });
+    expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_LIMIT);
+    expect(md).toContain('Shortened to fit the job summary');
+  });
+});

@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { findingFingerprint } from '../../src/report/fingerprint.js';
+import { renderJson } from '../../src/report/json.js';
+import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
+import type { Finding } from '../../src/types.js';
+import { bigReport, finding, hostileReport, pullRequestReport } from './fixtures.js';
+import { expectGolden } from './golden.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const schema = JSON.parse(
+  readFileSync(join(here, '../fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'),
+) as Record<string, unknown>;
+
+/** The official schema is JSON Schema draft-07, ajv 8's default; formats checked by small validators. */
+function validator() {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addFormat('uri', (s: string) => {
+    try {
+      return new URL(s).protocol.length > 1;
+    } catch {
+      return false;
+    }
+  });
+  ajv.addFormat('uri-reference', (s: string) => !/[\s<>"{}|\\^`]/.test(s) && !/%(?![0-9A-Fa-f]{2})/.test(s));
+  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+  return ajv.compile(schema);
+}
+
+interface SarifResult {
+  ruleId: string;
+  level: string;
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: unknown[];
+}
+interface SarifLog {
+  runs: {
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        informationUri: string;
+        rules: { id: string; properties: Record<string, unknown> }[];
+      };
+    };
+    results: SarifResult[];
+  }[];
+}
+
+describe('renderSarif', () => {
+  const validate = validator();
+
+  it('validates against the official SARIF 2.1.0 schema', () => {
+    for (const report of [pullRequestReport(), hostileReport(), bigReport(3)]) {
+      const ok = validate(renderSarif(report));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+
+  it('the schema catches what it should (the validator is not a no-op)', () => {
+    const log = renderSarif(pullRequestReport()) as SarifLog;
+    log.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine = 0;
+    expect(validate(log)).toBe(false);
+  });
+
+  it('golden: a pull request report', () => {
+    expectGolden('pull-request.sarif', `${JSON.stringify(renderSarif(pullRequestReport()), null, 2)}\n`);
+  });
+
+  it('has one rule per finding kind with GitHub severity properties', () => {
+    const log = renderSarif(pullRequestReport()) as SarifLog;
+    const driver = log.runs[0]!.tool.driver;
+    expect(driver.name).toBe('iam-baseline-audit');
+    expect(driver.version).toBe('0.1.0');
+    expect(driver.informationUri).toMatch(/^https:\/\//);
+    expect(driver.rules.map((r) => r.id)).toEqual([
+      'excess-action',
+      'leftover-set',
+      'broader-resource',
+      'missing-condition',
+      'unknown-action',
+      'invalid-policy',
+      'missing-permission',
+    ]);
+    for (const r of driver.rules) {
+      expect(r.properties.tags).toContain('security');
+      expect(r.properties['security-severity']).toMatch(/^\d+\.\d$/);
+    }
+  });
+
+  it('maps severities to levels, lines to regions (default 1), and skips removed permissions', () => {
+    const log = renderSarif(pullRequestReport()) as SarifLog;
+    const results = log.runs[0]!.results;
+    expect(results).toHaveLength(6);
+    const byRule = (id: string, text: string) =>
+      results.find((r) => r.ruleId === id && r.message.text.includes(text))!;
+    expect(byRule('excess-action', 'ec2:*').level).toBe('error');
+    expect(byRule('broader-resource', 's3:GetObject').level).toBe('warning');
+    expect(byRule('missing-permission', 'ecr').level).toBe('note');
+    expect(byRule('excess-action', 'ec2:*').locations[0]!.physicalLocation.region.startLine).toBe(31);
+    const noLine = renderSarif({
+      ...pullRequestReport(),
+      findings: [finding({ kind: 'invalid-policy', line: undefined })],
+    }) as SarifLog;
+    expect(noLine.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine).toBe(1);
+    expect(results.some((r) => r.message.text.includes('removed'))).toBe(false);
+    expect(byRule('excess-action', 'CreateTags').suppressions).toEqual([
+      { kind: 'external', justification: 'tags are needed by our cost reports' },
+    ]);
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(renderSarif(pullRequestReport()))).toBe(
+      JSON.stringify(renderSarif(pullRequestReport())),
+    );
+    const shuffled = pullRequestReport();
+    shuffled.findings.reverse();
+    expect(JSON.stringify(renderSarif(shuffled))).toBe(JSON.stringify(renderSarif(pullRequestReport())));
+  });
+
+  it('renders hostile input inert: no embedded links, no control characters, encoded URIs', () => {
+    const log = renderSarif(hostileReport()) as SarifLog;
+    for (const r of log.runs[0]!.results) {
+      const text = r.message.text;
+      // Unescaped brackets would form SARIF embedded links `[text](id)`.
+      expect(text.replace(/\\[\\[\]]/g, '')).not.toMatch(/[[\]]/);
+      expect(text).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/);
+      expect(text).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+      expect(r.locations[0]!.physicalLocation.artifactLocation.uri).not.toMatch(/[\s<>|`\u0000-\u001F]/);
+    }
+  });
+});
+
+describe('findingFingerprint', () => {
+  const base: Finding = finding({
+    kind: 'excess-action',
+    statement: 'S',
+    actions: ['ec2:RunInstances', 'ec2:CreateTags'],
+    line: 10,
+  });
+
+  it('is a sha256 hex digest', () => {
+    expect(findingFingerprint(base)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('does not change when only the line moves (or the order of actions, the message, the severity)', () => {
+    const moved = {
+      ...base,
+      line: 99,
+      actions: ['ec2:CreateTags', 'ec2:RunInstances'],
+      message: 'other words',
+      severity: 'high' as const,
+      new: true,
+    };
+    expect(findingFingerprint(moved)).toBe(findingFingerprint(base));
+  });
+
+  it('changes with the kind, policy identity, statement, actions, resources or set', () => {
+    const fp = findingFingerprint(base);
+    for (const change of [
+      { kind: 'leftover-set' as const },
+      { path: 'other.json' },
+      { address: 'aws_iam_policy.x' },
+      { statement: 'T' },
+      { actions: ['ec2:RunInstances'] },
+      { resources: ['arn:aws:s3:::b'] },
+      { set: 'setup' },
+    ]) {
+      expect(findingFingerprint({ ...base, ...change })).not.toBe(fp);
+    }
+  });
+
+  it('keeps SARIF partial fingerprints stable across commits that only move lines', () => {
+    const a = pullRequestReport();
+    const b = pullRequestReport();
+    b.findings = b.findings.map((f) => ({ ...f, line: (f.line ?? 0) + 7 }));
+    const fps = (r: SarifLog) => r.runs[0]!.results.map((x) => x.partialFingerprints[FINGERPRINT_KEY]).sort();
+    expect(fps(renderSarif(b) as SarifLog)).toEqual(fps(renderSarif(a) as SarifLog));
+  });
+});
+
+describe('renderJson', () => {
+  it('orders keys as documented, indents by 2 and ends with a newline', () => {
+    const json = renderJson(pullRequestReport());
+    expect(json.endsWith('}\n')).toBe(true);
+    expect(Object.keys(JSON.parse(json))).toEqual([
+      'tool',
+      'catalog',
+      'baselines',
+      'inputs',
+      'policies',
+      'findings',
+      'suggestions',
+      'summary',
+      'notes',
+    ]);
+    const first = JSON.parse(json).findings[0];
+    expect(Object.keys(first).slice(0, 3)).toEqual(['kind', 'severity', 'policy']);
+    expect(json).toContain('\n  "tool": {\n    "name": "iam-baseline-audit",');
+  });
+
+  it('is stable whatever the order in which the report was built', () => {
+    const a = pullRequestReport();
+    const b = pullRequestReport();
+    b.findings = b.findings.map((f) => Object.fromEntries(Object.entries(f).reverse()) as unknown as Finding);
+    expect(renderJson(b)).toBe(renderJson(a));
+  });
+
+  it('keeps policy documents as written and always has notes', () => {
+    const r = pullRequestReport();
+    r.suggestions[0]!.minimal = { Version: '2012-10-17', Statement: [{ Sid: 'B', Effect: 'Allow' }] };
+    delete r.notes;
+    const parsed = JSON.parse(renderJson(r));
+    expect(Object.keys(parsed.suggestions[0].minimal)).toEqual(['Version', 'Statement']);
+    expect(Object.keys(parsed.suggestions[0].minimal.Statement[0])).toEqual(['Sid', 'Effect']);
+    expect(parsed.notes).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+import { renderText } from '../../src/report/text.js';
+import { cleanReport, driftReport, hostileReport, pullRequestReport } from './fixtures.js';
+import { expectGolden } from './golden.js';
+
+describe('renderText', () => {
+  it('golden: a pull request report', () => {
+    expectGolden('pull-request.txt', renderText(pullRequestReport()));
+  });
+
+  it('golden: a drift report and a clean one', () => {
+    expectGolden('drift.txt', renderText(driftReport()));
+    expectGolden('clean.txt', renderText(cleanReport()));
+  });
+
+  it('ends with a summary line', () => {
+    const lines = renderText(pullRequestReport()).trimEnd().split('\n');
+    expect(lines.pop()).toBe(
+      '4 findings (1 critical, 2 high, 1 medium), 2 new, 1 ignored in 3 policies from 3 inputs',
+    );
+    expect(renderText(cleanReport()).trimEnd()).toBe(
+      [
+        'Not audited:',
+        '  infra/main.tf.json aws_iam_policy.other: not-matched (no baseline matches this policy)',
+        '  README.md: skipped (not an IAM input)',
+        '0 findings in 3 policies from 3 inputs',
+      ].join('\n'),
+    );
+  });
+
+  it('colours only when asked', () => {
+    expect(renderText(pullRequestReport())).not.toContain('\u001B');
+    const colored = renderText(pullRequestReport(), { color: true });
+    expect(colored).toContain('\u001B[1;31mCRITICAL');
+  });
+
+  it('renders hostile input inert for a terminal', () => {
+    const report = hostileReport();
+    const out = renderText(report);
+    expect(out).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+    expect(out).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+    expect(out).toContain('\\x1b[31mred\\x1b[0m');
+    expect(out).toContain('line1\\r\\nline2\\n- [ ] task');
+    expect(out.split('\n').some((l) => l.startsWith('line2'))).toBe(false);
+    // With colour on, the only escape sequences are ours (SGR codes).
+    const colored = renderText(report, { color: true });
+    expect(colored.replace(/\u001B\[[0-9;]*m/g, '')).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+  });
+});

@@ -1,0 +1,111 @@
+// Reads a file as it is at the pull request's base commit: from git when the checkout has that
+// commit (actions/checkout with fetch-depth: 0, or a fetch of the base), otherwise from the
+// repository contents API. git runs through execFile with an argument array, never a shell.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Octokit } from './comment.js';
+
+const run = promisify(execFile);
+
+export interface BaseReaderOptions {
+  /** The repository root (the git work tree); paths are relative to it. */
+  root: string;
+  /** The base commit SHA (or a ref such as `origin/main`). */
+  ref: string;
+  /** For the contents API fallback. */
+  octokit?: Octokit;
+  owner?: string;
+  repo?: string;
+  /** Largest file read through git, in bytes. */
+  maxBytes?: number;
+}
+
+export type BaseReader = (path: string) => Promise<string | undefined>;
+
+function status(err: unknown): number | undefined {
+  const s = (err as { status?: unknown })?.status;
+  return typeof s === 'number' ? s : undefined;
+}
+
+/** A relative path inside the repository, with `/` separators; undefined if it tries to leave it. */
+function cleanPath(path: string): string | undefined {
+  const p = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  if (p === '' || p.startsWith('/') || p.split('/').some((seg) => seg === '..') || p.includes('\0'))
+    return undefined;
+  return p;
+}
+
+function validRef(ref: string): boolean {
+  return ref.length > 0 && !ref.startsWith('-') && !/[\s\0:]/.test(ref) && !ref.includes('..');
+}
+
+export function makeBaseReader(options: BaseReaderOptions): BaseReader {
+  const { root, ref } = options;
+  if (!validRef(ref)) throw new Error(`base ref is not valid: ${JSON.stringify(ref)}`);
+  const maxBuffer = options.maxBytes ?? 64 * 1024 * 1024;
+  let hasCommit: Promise<boolean> | undefined;
+  const cache = new Map<string, Promise<string | undefined>>();
+
+  const gitHasCommit = async (): Promise<boolean> => {
+    try {
+      await run('git', ['cat-file', '-e', `${ref}^{commit}`], { cwd: root });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const fromGit = async (path: string): Promise<string | undefined> => {
+    try {
+      // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
+      const { stdout } = await run('git', ['show', `${ref}:./${path}`], {
+        cwd: root,
+        maxBuffer,
+        encoding: 'utf8',
+      });
+      return stdout;
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '');
+      if (/does not exist|exists on disk, but not in|not in '|bad revision|invalid object name/i.test(stderr))
+        return undefined;
+      throw err;
+    }
+  };
+
+  const fromApi = async (path: string): Promise<string | undefined> => {
+    const { octokit, owner, repo } = options;
+    if (!octokit || !owner || !repo) return undefined;
+    try {
+      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+      if (Array.isArray(data) || data.type !== 'file') return undefined;
+      if ('content' in data && data.encoding === 'base64')
+        return Buffer.from(data.content, 'base64').toString('utf8');
+      // Files of 1-100 MB come without content: ask for the raw bytes.
+      const raw = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+        owner,
+        repo,
+        path,
+        ref,
+        mediaType: { format: 'raw' },
+      });
+      return typeof raw.data === 'string' ? raw.data : undefined;
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  };
+
+  return (path: string) => {
+    const p = cleanPath(path);
+    if (p === undefined) return Promise.resolve(undefined);
+    let hit = cache.get(p);
+    if (!hit) {
+      hit = (async () => {
+        hasCommit ??= gitHasCommit();
+        return (await hasCommit) ? fromGit(p) : fromApi(p);
+      })();
+      cache.set(p, hit);
+    }
+    return hit;
+  };
+}

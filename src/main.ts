@@ -1,0 +1,346 @@
+// The GitHub Action: reads the inputs, runs the audit once, then reports it everywhere it can
+// (JSON report file, job summary, annotations, SARIF file, the pull request comment or the drift
+// tracking issue). The step's result comes ONLY from `fail-on` and `severity-threshold`: a failure
+// to comment, summarise or annotate is a warning, never a failed step.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { ConfigError, runAudit } from './audit/run.js';
+import { annotate } from './github/annotations.js';
+import { makeBaseReader, type BaseReader } from './github/base.js';
+import { COMMENT_MODES, upsertComment, type CommentMode, type Octokit } from './github/comment.js';
+import { syncDriftIssue } from './github/issue.js';
+import { atLeast, bucketFindings, isExcess, staleBaselines } from './report/group.js';
+import { renderJson } from './report/json.js';
+import { renderMarkdown } from './report/markdown.js';
+import { renderSarif } from './report/sarif.js';
+import { renderText } from './report/text.js';
+import { SEVERITIES, type Finding, type Report, type Severity } from './types.js';
+
+export type FailOn = 'none' | 'new' | 'any';
+export type Mode = 'auto' | 'pull-request' | 'drift';
+type EffectiveMode = 'pull-request' | 'drift' | 'audit';
+
+export interface Inputs {
+  paths: string[];
+  config?: string;
+  baseline?: string;
+  accountId?: string;
+  token?: string;
+  comment: CommentMode;
+  commentKey: string;
+  failOn: FailOn;
+  threshold: Severity;
+  sarifFile?: string;
+  mode: Mode;
+  baseRef?: string;
+}
+
+/** An input error: the step fails with this message. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback;
+  const v = value.toLowerCase() as T;
+  if (!allowed.includes(v)) {
+    throw new InputError(
+      `Input \`${name}\` must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`,
+    );
+  }
+  return v;
+}
+
+/** Reads and validates the inputs (kebab-case names, as in action.yml). */
+export function readInputs(): Inputs {
+  const get = (name: string) => core.getInput(name).trim();
+  // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
+  const rawPaths = core.getInput('paths');
+  const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const accountId = get('account-id').replace(/-/g, '');
+  if (accountId !== '' && !/^\d{12}$/.test(accountId)) {
+    throw new InputError(
+      `Input \`account-id\` must be a 12-digit AWS account ID (got ${JSON.stringify(get('account-id'))}).`,
+    );
+  }
+  const commentKey = get('comment-key') || 'default';
+  if (commentKey.length > 100) throw new InputError('Input `comment-key` must be at most 100 characters.');
+  const baseRef = get('base-ref');
+  if (baseRef !== '' && (baseRef.startsWith('-') || /[\s:]/.test(baseRef) || baseRef.includes('..'))) {
+    throw new InputError(
+      `Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`,
+    );
+  }
+  return {
+    paths: paths.length > 0 ? paths : ['.'],
+    config: get('config') || undefined,
+    baseline: get('baseline') || undefined,
+    accountId: accountId || undefined,
+    token: get('github-token') || undefined,
+    comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
+    commentKey,
+    failOn: oneOf<FailOn>('fail-on', get('fail-on'), ['none', 'new', 'any'], 'new'),
+    threshold: oneOf<Severity>('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
+    sarifFile: get('sarif-file') || undefined,
+    mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
+    baseRef: baseRef || undefined,
+  };
+}
+
+export function effectiveMode(mode: Mode, eventName: string): EffectiveMode {
+  if (mode !== 'auto') return mode;
+  if (eventName === 'pull_request' || eventName === 'pull_request_target') return 'pull-request';
+  if (eventName === 'schedule' || eventName === 'workflow_dispatch') return 'drift';
+  return 'audit';
+}
+
+export interface Verdict {
+  excessCount: number;
+  newExcessCount: number;
+  /** Findings that fail the step. */
+  failing: Finding[];
+  result: 'pass' | 'fail';
+}
+
+/**
+ * The step's result, from `fail-on` and `severity-threshold` only: findings at or above the
+ * threshold, not ignored and not removed; for `fail-on: new`, only those with `new === true`,
+ * or every finding when the audit had no base (no finding carries `new`).
+ */
+export function decide(report: Report, failOn: FailOn, threshold: Severity): Verdict {
+  const b = bucketFindings(report.findings);
+  const excessCount = [...b.current, ...b.preexisting].filter(isExcess).length;
+  const newExcessCount = b.current.filter(isExcess).length;
+  const pool = failOn === 'none' ? [] : failOn === 'any' ? [...b.current, ...b.preexisting] : b.current;
+  const failing = pool.filter((f) => atLeast(f.severity, threshold));
+  return { excessCount, newExcessCount, failing, result: failing.length > 0 ? 'fail' : 'pass' };
+}
+
+function errorStatus(err: unknown): number | undefined {
+  const s = (err as { status?: unknown })?.status;
+  return typeof s === 'number' ? s : undefined;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function runUrl(): string | undefined {
+  const { serverUrl, runId } = github.context;
+  const repo = process.env.GITHUB_REPOSITORY;
+  if (!repo || !runId) return undefined;
+  const attempt = Number(process.env.GITHUB_RUN_ATTEMPT ?? '1');
+  return `${serverUrl}/${repo}/actions/runs/${runId}${attempt > 1 ? `/attempts/${attempt}` : ''}`;
+}
+
+function safeName(key: string): string {
+  return key.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'default';
+}
+
+async function writeText(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text, 'utf8');
+}
+
+function forbiddenHint(what: 'comment' | 'issue', isFork: boolean): string {
+  if (what === 'issue') {
+    return 'the token lacks `issues: write` (add `permissions: issues: write` to the job).';
+  }
+  return isFork
+    ? 'this pull request comes from a fork, where GITHUB_TOKEN is read-only and cannot have `pull-requests: write`. ' +
+        'See the README, "Pull requests from forks", for the two-workflow recipe. The job summary has the full report.'
+    : 'the token lacks `pull-requests: write` (add `permissions: pull-requests: write` to the job). The job summary has the full report.';
+}
+
+export async function run(): Promise<void> {
+  const rawToken = core.getInput('github-token');
+  if (rawToken) core.setSecret(rawToken);
+
+  let inputs: Inputs;
+  try {
+    inputs = readInputs();
+  } catch (err) {
+    core.setFailed(message(err));
+    return;
+  }
+
+  const ctx = github.context;
+  const mode = effectiveMode(inputs.mode, ctx.eventName);
+  const root = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
+  const repoSlug = process.env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = repoSlug.includes('/') ? (repoSlug.split('/', 2) as [string, string]) : ['', ''];
+  const octokit: Octokit | undefined = inputs.token ? github.getOctokit(inputs.token) : undefined;
+  const pr = ctx.payload.pull_request as
+    | {
+        number: number;
+        base?: { sha?: string; repo?: { full_name?: string } };
+        head?: { repo?: { full_name?: string; fork?: boolean } };
+      }
+    | undefined;
+  const isFork =
+    !!pr &&
+    (pr.head?.repo?.fork === true ||
+      (!!pr.head?.repo?.full_name && pr.head.repo.full_name !== pr.base?.repo?.full_name));
+
+  // The base, for `new` on each finding (pull-request mode only).
+  let readBase: BaseReader | undefined;
+  if (mode === 'pull-request') {
+    const ref = inputs.baseRef ?? pr?.base?.sha;
+    if (ref) {
+      readBase = makeBaseReader({ root, ref, octokit, owner, repo });
+      core.info(`Comparing with the base ${ref}.`);
+    } else {
+      core.warning(
+        'No base commit (not a pull_request event and no `base-ref`): every finding is treated as new.',
+      );
+    }
+  }
+
+  let report: Report;
+  try {
+    report = await runAudit({
+      root,
+      paths: inputs.paths,
+      baseline: inputs.baseline,
+      config: inputs.config,
+      accountId: inputs.accountId,
+      readBase,
+    });
+  } catch (err) {
+    core.setFailed(
+      err instanceof ConfigError
+        ? `Configuration error: ${err.message}`
+        : `The audit failed: ${message(err)}`,
+    );
+    return;
+  }
+
+  if (mode === 'drift') {
+    const notes = [...(report.notes ?? [])];
+    for (const b of staleBaselines(report, new Date())) {
+      const note = `Baseline ${b.id} was taken from the vendor's documents on ${b.date}, more than a year ago: check them for changes.`;
+      if (!notes.some((n) => n.includes(b.id) && n.includes(b.date ?? ''))) notes.push(note);
+    }
+    report = { ...report, notes };
+  }
+
+  const verdict = decide(report, inputs.failOn, inputs.threshold);
+  core.info(renderText(report, { color: true }));
+
+  // The JSON report: always.
+  const findingsFile = join(
+    resolve(process.env.RUNNER_TEMP || root),
+    'iam-baseline-audit',
+    `report-${safeName(inputs.commentKey)}.json`,
+  );
+  try {
+    await writeText(findingsFile, renderJson(report));
+    core.setOutput('findings-file', findingsFile);
+  } catch (err) {
+    core.warning(`Could not write the JSON report to ${findingsFile}: ${message(err)}`);
+  }
+
+  // The job summary: always, also when commenting is impossible.
+  const title = mode === 'drift' ? 'IAM baseline drift' : 'IAM baseline audit';
+  try {
+    await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title }), true).write();
+  } catch (err) {
+    core.warning(`Could not write the job summary: ${message(err)}`);
+  }
+
+  try {
+    const counts = annotate(report.findings);
+    if (counts.dropped > 0)
+      core.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
+  } catch (err) {
+    core.warning(`Could not annotate the findings: ${message(err)}`);
+  }
+
+  if (inputs.sarifFile) {
+    const sarifPath = isAbsolute(inputs.sarifFile) ? inputs.sarifFile : join(root, inputs.sarifFile);
+    try {
+      const server = ctx.serverUrl || 'https://github.com';
+      const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;
+      const sarif = renderSarif(report, actionRepo ? { informationUri: `${server}/${actionRepo}` } : {});
+      await writeText(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
+      core.setOutput('sarif-file', sarifPath);
+    } catch (err) {
+      core.warning(`Could not write the SARIF file ${sarifPath}: ${message(err)}`);
+    }
+  }
+
+  if (mode === 'pull-request' && inputs.comment !== 'off') {
+    if (!octokit)
+      core.warning(
+        'No `github-token`: the pull request comment is skipped (the job summary has the report).',
+      );
+    else if (!pr?.number || !owner)
+      core.warning('Not a pull request event: there is no pull request to comment on.');
+    else {
+      try {
+        const body = renderMarkdown(report, {
+          mode: 'comment',
+          commentKey: inputs.commentKey,
+          summaryUrl: runUrl(),
+          title,
+        });
+        const res = await upsertComment(octokit, { owner, repo, issueNumber: pr.number }, body, {
+          mode: inputs.comment,
+          key: inputs.commentKey,
+          createIfMissing: verdict.newExcessCount > 0,
+        });
+        core.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+        if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
+        if (res.url) core.setOutput('comment-url', res.url);
+      } catch (err) {
+        const why = errorStatus(err) === 403 ? forbiddenHint('comment', isFork) : message(err);
+        core.warning(`Could not comment on the pull request: ${why}`);
+      }
+    }
+  }
+
+  if (mode === 'drift') {
+    if (!octokit || !owner)
+      core.warning('No `github-token` or repository: the drift tracking issue is skipped.');
+    else {
+      try {
+        const key = inputs.commentKey;
+        const res = await syncDriftIssue(
+          octokit,
+          { owner, repo },
+          {
+            key,
+            title: `IAM permissions beyond the vendor baselines${key !== 'default' ? ` (${key})` : ''}`,
+            body: renderMarkdown(report, { mode: 'issue', commentKey: key, summaryUrl: runUrl(), title }),
+            hasFindings: verdict.excessCount > 0,
+            runUrl: runUrl(),
+          },
+        );
+        core.info(`Drift tracking issue: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+        if (res.number !== undefined) core.setOutput('issue-number', String(res.number));
+        if (res.url) core.setOutput('issue-url', res.url);
+      } catch (err) {
+        const why = errorStatus(err) === 403 ? forbiddenHint('issue', false) : message(err);
+        core.warning(`Could not update the drift tracking issue: ${why}`);
+      }
+    }
+  }
+
+  core.setOutput('excess-count', String(verdict.excessCount));
+  core.setOutput('new-excess-count', String(verdict.newExcessCount));
+  core.setOutput('result', verdict.result);
+  if (verdict.result === 'fail') {
+    const scope = inputs.failOn === 'new' ? 'new ' : '';
+    core.setFailed(
+      `${verdict.failing.length} ${scope}finding${verdict.failing.length === 1 ? '' : 's'} at or above ${inputs.threshold} ` +
+        `(fail-on: ${inputs.failOn}, severity-threshold: ${inputs.threshold}).`,
+    );
+  }
+}

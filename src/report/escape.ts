@@ -1,0 +1,182 @@
+// Escaping at the boundary: every value that comes from the repository (Sids, paths, ARNs,
+// Terraform addresses, action names, messages built from them) goes through `escapeMarkdown`
+// before it reaches Markdown, and through `escapeTerminal` before it reaches a terminal.
+// Pure: no I/O.
+
+/** Our own hidden markers start with this; input must never be able to reproduce one. */
+export const MARKER_PREFIX = '<!-- iam-baseline-audit';
+
+/**
+ * Zero-width and bidirectional control characters (and other invisible format characters) that
+ * can hide or reorder text: shown as `\uXXXX` instead.
+ */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+/** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+const NAMED_CONTROLS: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
+
+function hex(ch: string, width: 2 | 4): string {
+  return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+}
+
+/**
+ * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
+ * After this a value is one line, carries no terminal escape sequence and cannot reorder or hide text.
+ */
+export function visibilise(value: string): string {
+  return value
+    .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
+    .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`);
+}
+
+/** Any value as a string (arrays joined with `, `); undefined and null as the empty string. */
+function asString(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(asString).join(', ');
+  return typeof value === 'string' ? value : String(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+/**
+ * Zero-width space, as an entity: it is ours (input's own zero-width characters are made visible),
+ * and it breaks GitHub's @-mention, team-mention, #-reference and URL autolinkers, which run on the
+ * rendered text (so a backslash or `&#64;` would not stop them).
+ */
+const ZWSP = '&#8203;';
+
+/** ASCII punctuation that can start Markdown syntax (`$`: GitHub's math), backslash-escaped. */
+const MD_PUNCTUATION = new Set('\\`*_{}[]()!|~+-.=^$'.split(''));
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
+ * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
+ * backslash-escaped.
+ */
+function escapeChars(visible: string, markdown: boolean): string {
+  let out = '';
+  for (let i = 0; i < visible.length; i++) {
+    const ch = visible[i]!;
+    if (ch === '&' || ch === '<' || ch === '>' || (!markdown && (ch === '"' || ch === "'")))
+      out += ENTITIES[ch];
+    else if (ch === '@' || ch === '#') out += ch + ZWSP;
+    else if (ch === ':' && visible.startsWith('//', i + 1)) out += ':' + ZWSP;
+    else if ((ch === 'w' || ch === 'W') && /^www\./i.test(visible.slice(i, i + 4))) {
+      out += visible.slice(i, i + 3) + ZWSP;
+      i += 2;
+    } else if (markdown && MD_PUNCTUATION.has(ch)) out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
+function markdownText(value: string): string {
+  return escapeChars(visibilise(value), true);
+}
+
+/** Raw HTML context (inside `<summary>`, where Markdown is not parsed): entities only. */
+function htmlText(value: string): string {
+  return escapeChars(visibilise(value), false);
+}
+
+/**
+ * Can this (already visibilised) value go into a code span as it is? In a code span GitHub renders
+ * text literally (no HTML, no mentions, no references), but entities are not decoded either, so a
+ * value with `<`, `>` or `&` goes out as escaped text instead, and never as raw HTML.
+ */
+function codeSafe(visible: string): boolean {
+  return visible.length > 0 && !/[<>&|]/.test(visible) && visible.trim().length > 0;
+}
+
+/** A code span whose fence is longer than the longest backtick run inside, padded when needed. */
+function codeSpan(visible: string): string {
+  const longest = Math.max(0, ...(visible.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad =
+    visible.startsWith('`') || visible.endsWith('`') || (visible.startsWith(' ') && visible.endsWith(' '));
+  return pad ? `${fence} ${visible} ${fence}` : `${fence}${visible}${fence}`;
+}
+
+export type MarkdownStyle = 'code' | 'text' | 'html';
+
+/**
+ * The one Markdown escaping function. Every value from the repository goes through it.
+ *
+ * - `code` (default): a code span when the value can be shown literally in one (a fence longer than
+ *   any backtick run inside), else the `text` form. Empty values become `(empty)`.
+ * - `text`: escaped Markdown text: punctuation backslash-escaped (no emphasis, links, images or
+ *   table cells), `<` `>` `&` as entities (never raw HTML), `@`, `#`, `:` and `www.` broken
+ *   so that GitHub makes no mention, reference or autolink.
+ * - `html`: for raw HTML blocks such as `<summary>`: entities only, autolinks broken.
+ *
+ * In every style, newlines, control characters (ANSI escapes), zero-width and bidi controls are
+ * made visible (`\n`, `\x1b`, `\u202E`), and `|` never appears unescaped, so the result is one
+ * line that cannot break a list, a table or our own hidden marker.
+ */
+export function escapeMarkdown(value: unknown, style: MarkdownStyle = 'code'): string {
+  const raw = asString(value);
+  if (style === 'html') return htmlText(raw);
+  if (style === 'text') return markdownText(raw);
+  const visible = visibilise(raw);
+  if (visible === '') return '_(empty)_';
+  return codeSafe(visible) ? codeSpan(visible) : markdownText(raw);
+}
+
+/**
+ * A fenced code block for text we do not control (a diff of policy documents): the fence is longer
+ * than any backtick run in the content, so nothing inside can close it, and any `<!--` is shown as
+ * `<!-\-` so our hidden marker can never appear inside. Control characters other than newlines are made visible.
+ */
+export function fencedBlock(content: string, language = ''): string {
+  const lines = content
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
+}
+
+/**
+ * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
+ * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
+ */
+export function hiddenMarker(kind: 'comment' | 'drift', key: string): string {
+  const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) =>
+    [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+  return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminal
+
+/**
+ * The one terminal escaping function: ANSI escape sequences, other C0/C1 control characters,
+ * newlines, zero-width and bidi controls are made visible (`\x1b[31m` shows as text, never colours).
+ */
+export function escapeTerminal(value: unknown): string {
+  return visibilise(asString(value));
+}
+
+// ---------------------------------------------------------------------------------------------
+// SARIF message strings
+
+/**
+ * Plain text for a SARIF `message.text`: one line, visible control characters, and `[`/`]`
+ * backslash-escaped so no embedded link (`[text](id)`, SARIF §3.11.6) can be formed.
+ */
+export function escapeSarifText(value: unknown): string {
+  return visibilise(asString(value)).replace(/[\\[\]]/g, (ch) => `\\${ch}`);
+}

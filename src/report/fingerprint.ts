@@ -1,0 +1,24 @@
+// A finding's identity across commits, for SARIF partialFingerprints (GitHub code scanning keeps an
+// alert open, not duplicated, when the same finding comes back) and for matching base findings.
+// Pure: no I/O.
+import { createHash } from 'node:crypto';
+import type { Finding } from '../types.js';
+
+/**
+ * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
+ * address, never the line), the statement, the sorted actions and resources, and the baseline set.
+ * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
+ */
+export function findingFingerprint(f: Finding): string {
+  const identity = [
+    'v1',
+    f.kind,
+    f.path,
+    f.address ?? '',
+    f.statement ?? '',
+    [...f.actions].sort(),
+    [...f.resources].sort(),
+    f.set ?? '',
+  ];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}

@@ -1,0 +1,203 @@
+// The report model shared by the renderers (Markdown, text, SARIF) and the action: which findings
+// count, which are new, how they are grouped and ordered. Pure: no I/O.
+import {
+  SEVERITIES,
+  type Finding,
+  type FindingKind,
+  type Report,
+  type ReportPolicy,
+  type Severity,
+} from '../types.js';
+
+/** Kinds in the order they are presented; `missing-permission` last, as informational. */
+export const KIND_ORDER: readonly FindingKind[] = [
+  'excess-action',
+  'leftover-set',
+  'broader-resource',
+  'missing-condition',
+  'unknown-action',
+  'invalid-policy',
+  'missing-permission',
+];
+
+export interface KindInfo {
+  /** A short title for a group of findings of this kind. */
+  title: string;
+  /** What to do about them, one line. */
+  advice: string;
+  /** One sentence for the SARIF rule and the docs. */
+  description: string;
+  /** Default severity of the SARIF rule. */
+  severity: Severity;
+}
+
+export const KIND_INFO: Record<FindingKind, KindInfo> = {
+  'excess-action': {
+    title: 'Excess actions',
+    advice: 'not in the baseline: delete them',
+    description: 'The policy grants actions that the vendor-documented baseline does not need.',
+    severity: 'medium',
+  },
+  'leftover-set': {
+    title: 'Leftover permissions from an inactive set',
+    advice: 'needed only for a step that is over (such as setup): delete them',
+    description:
+      'The policy still grants actions that the baseline needs only in a set that is not active (for example the Setup permissions after setup).',
+    severity: 'medium',
+  },
+  'broader-resource': {
+    title: 'Broader resources than the baseline',
+    advice: 'narrow the resources to the ones the baseline names',
+    description: 'The policy grants actions on more resources than the baseline does.',
+    severity: 'medium',
+  },
+  'missing-condition': {
+    title: 'Missing conditions',
+    advice: 'the baseline grants these only under a condition: add it',
+    description: 'The policy grants actions without a condition that the baseline requires.',
+    severity: 'medium',
+  },
+  'unknown-action': {
+    title: 'Unknown actions',
+    advice: 'not in the AWS action catalog: fix the spelling or delete them',
+    description: 'The policy names actions that do not exist in the AWS service authorization reference.',
+    severity: 'low',
+  },
+  'invalid-policy': {
+    title: 'Invalid policy',
+    advice: 'the document is not a valid IAM policy',
+    description: 'The policy could not be read as an IAM policy document.',
+    severity: 'medium',
+  },
+  'missing-permission': {
+    title: 'Missing from the policy (informational)',
+    advice: 'the baseline lists these and the policy does not grant them',
+    description:
+      'The baseline needs actions that the policy does not grant (the vendor integration may fail).',
+    severity: 'info',
+  },
+};
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) >= severityRank(threshold);
+}
+
+/** Does this finding count as an excess permission (everything but the informational kind)? */
+export function isExcess(f: Finding): boolean {
+  return f.kind !== 'missing-permission';
+}
+
+export interface FindingBuckets {
+  /** True when at least one finding carries `new`: the audit compared against a base. */
+  hasBase: boolean;
+  /** New in this change (with a base), or every current finding (without one). Not ignored, not removed. */
+  current: Finding[];
+  /** With a base: findings that the base already had. Not ignored, not removed. */
+  preexisting: Finding[];
+  /** Permissions this change removes (`finding.removed`). */
+  removed: Finding[];
+  /** Hidden by an ignore rule: listed, never counted. */
+  ignored: Finding[];
+}
+
+export function bucketFindings(findings: readonly Finding[]): FindingBuckets {
+  const hasBase = findings.some((f) => f.new !== undefined);
+  const buckets: FindingBuckets = { hasBase, current: [], preexisting: [], removed: [], ignored: [] };
+  for (const f of findings) {
+    if (f.ignored) buckets.ignored.push(f);
+    else if (f.removed) buckets.removed.push(f);
+    else if (!hasBase || f.new === true) buckets.current.push(f);
+    else buckets.preexisting.push(f);
+  }
+  return buckets;
+}
+
+export interface KindGroup {
+  kind: FindingKind;
+  findings: Finding[];
+}
+
+export interface PolicyGroup {
+  /** Policy id (or principal id). */
+  id: string;
+  /** The report's record for the policy, when there is one. */
+  policy?: ReportPolicy;
+  path: string;
+  address?: string;
+  kinds: KindGroup[];
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.statement ?? '').localeCompare(b.statement ?? '') ||
+    a.actions.join(',').localeCompare(b.actions.join(','))
+  );
+}
+
+/**
+ * Groups findings by policy (in the report's policy order, then by id), then by kind (KIND_ORDER),
+ * each group sorted by severity (highest first), then line.
+ */
+export function groupFindings(findings: readonly Finding[], report: Pick<Report, 'policies'>): PolicyGroup[] {
+  const order = new Map(report.policies.map((p, i) => [p.id, i]));
+  const byPolicy = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byPolicy.get(f.policy);
+    if (list) list.push(f);
+    else byPolicy.set(f.policy, [f]);
+  }
+  const ids = [...byPolicy.keys()].sort(
+    (a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b),
+  );
+  return ids.map((id) => {
+    const list = byPolicy.get(id)!;
+    const policy = report.policies.find((p) => p.id === id);
+    const kinds: KindGroup[] = [];
+    for (const kind of KIND_ORDER) {
+      const ofKind = list.filter((f) => f.kind === kind).sort(compareFindings);
+      if (ofKind.length > 0) kinds.push({ kind, findings: ofKind });
+    }
+    return {
+      id,
+      policy,
+      path: policy?.path ?? list[0]!.path,
+      address: policy?.address ?? list[0]!.address,
+      kinds,
+    };
+  });
+}
+
+/** Counts per severity, highest first, as `2 high, 1 medium`. */
+export function severityCounts(findings: readonly Finding[]): string {
+  const counts = new Map<Severity, number>();
+  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  return [...SEVERITIES]
+    .reverse()
+    .filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(', ');
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function distinctPolicies(findings: readonly Finding[]): number {
+  return new Set(findings.map((f) => f.policy)).size;
+}
+
+/** Baselines whose `date` is more than a year before `now` (vendors change their documents). */
+export function staleBaselines(report: Pick<Report, 'baselines'>, now: Date): Report['baselines'] {
+  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+  return report.baselines.filter((b) => {
+    if (!b.date) return false;
+    const d = new Date(b.date);
+    return !Number.isNaN(d.getTime()) && d < yearAgo;
+  });
+}

@@ -1,0 +1,347 @@
+// The Markdown report, rendered once: the same body is the pull request comment, the job summary
+// and the drift tracking issue (the comment and the issue add their hidden marker). Built for a
+// phone and an e-mail notification: short lines, lists instead of tables. Pure: no I/O.
+//
+// Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
+// place, fitToLimit().
+import type { Finding, Report } from '../types.js';
+import { escapeMarkdown as md, fencedBlock, hiddenMarker } from './escape.js';
+import {
+  bucketFindings,
+  distinctPolicies,
+  groupFindings,
+  isExcess,
+  KIND_INFO,
+  plural,
+  type PolicyGroup,
+} from './group.js';
+
+/** GitHub rejects a comment or issue body of 65,536 characters or more. */
+export const COMMENT_LIMIT = 65_536;
+/** GitHub drops a job summary larger than 1 MiB (counted in bytes). */
+export const SUMMARY_LIMIT = 1024 * 1024;
+
+export type MarkdownMode = 'comment' | 'summary' | 'issue';
+
+export interface MarkdownOptions {
+  /** The heading; default `IAM baseline audit`. */
+  title?: string;
+  /** Key of the hidden marker (comment and issue modes). */
+  commentKey?: string;
+  /** Largest size: characters for a comment or issue, bytes for a summary. Default: GitHub's limit. */
+  maxLength?: number;
+  /** Where the full report is (the job summary), linked when the body has to be shortened. */
+  summaryUrl?: string;
+  /** Default `summary`. */
+  mode?: MarkdownMode;
+}
+
+/** The hidden marker that identifies our sticky comment for `key`. */
+export function commentMarker(key = 'default'): string {
+  return hiddenMarker('comment', key);
+}
+
+/** The hidden marker that identifies our drift tracking issue for `key`. */
+export function driftMarker(key = 'default'): string {
+  return hiddenMarker('drift', key);
+}
+
+/**
+ * Most actions listed in one finding. Past that (a wildcard such as `ec2:*` expands to hundreds),
+ * the finding shows the count and the audit's message, which names the pattern and the riskiest
+ * actions; the full list is in the JSON report.
+ */
+const MAX_ACTIONS = 8;
+const MAX_RESOURCES = 10;
+
+/** A piece of the body and the number of findings it shows (for the truncation count). */
+interface Chunk {
+  text: string;
+  findings: number;
+}
+
+function list(values: readonly string[], max: number): string {
+  const shown = values.slice(0, max).map((v) => md(v));
+  const more = values.length > max ? `, … and ${values.length - max} more` : '';
+  return shown.join(', ') + more;
+}
+
+function location(f: Finding): string {
+  const parts: string[] = [];
+  if (f.statement !== undefined) parts.push(`statement ${md(f.statement)}`);
+  parts.push(md(f.line !== undefined ? `${f.path}:${f.line}` : f.path));
+  return parts.join(' · ');
+}
+
+const SEVERITY_ICON: Record<string, string> = {
+  critical: '🟥',
+  high: '🔴',
+  medium: '🟠',
+  low: '🟡',
+  info: '⚪',
+};
+
+/** One finding as a list item: severity and actions first, then where, then why. */
+function findingItem(f: Finding, policyAddress: string | undefined): string {
+  // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
+  const lines: string[] = [];
+  const many = f.actions.length > MAX_ACTIONS;
+  const what =
+    f.actions.length === 0
+      ? md(f.message, 'text')
+      : many
+        ? `**${f.actions.length} actions**`
+        : list(f.actions, MAX_ACTIONS);
+  lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
+  lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${md(f.address)}` : ''));
+  const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
+  if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
+    lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
+  }
+  if (f.actions.length > 0 && (many || (f.kind !== 'excess-action' && f.kind !== 'leftover-set')))
+    lines.push(md(f.message, 'text'));
+  if (f.approximate) lines.push(`⚠️ approximate: ${md(f.approximate, 'text')}`);
+  return lines.join('\\\n  ');
+}
+
+function policyHeading(g: PolicyGroup): string {
+  const parts = [`##### 📄 ${md(g.path)}`];
+  if (g.address) parts.push(md(g.address));
+  let line = parts.join(' · ');
+  const p = g.policy;
+  if (p?.baseline) {
+    line += `\nBaseline ${md(p.baseline)}`;
+    if (p.sets && p.sets.length > 0) line += ` (${p.sets.map((s) => md(s)).join(', ')})`;
+  }
+  return line;
+}
+
+function remediationFor(report: Report, findings: readonly Finding[]): string[] {
+  const out: string[] = [];
+  for (const id of [...new Set(findings.map((f) => f.baseline).filter((b): b is string => !!b))]) {
+    const b = report.baselines.find((x) => x.id === id);
+    if (b?.remediation) out.push(`${md(b.name || b.id, 'text')}: ${md(b.remediation, 'text')}`);
+  }
+  return out;
+}
+
+/** Findings grouped by policy, then kind: one chunk per heading and per finding. */
+function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (const g of groupFindings(findings, report)) {
+    chunks.push({ text: policyHeading(g), findings: 0 });
+    for (const { kind, findings: ofKind } of g.kinds) {
+      const info = KIND_INFO[kind];
+      let head = `**${info.title}** (${ofKind.length}): ${info.advice}.`;
+      if (kind === 'leftover-set') {
+        const sets = [...new Set(ofKind.map((f) => f.set).filter((s): s is string => !!s))];
+        if (sets.length > 0)
+          head = `**${info.title}** ${sets.map((s) => md(s)).join(', ')} (${ofKind.length}): ${info.advice}.`;
+        for (const r of remediationFor(report, ofKind)) head += `\\\n${r}`;
+      }
+      chunks.push({ text: head, findings: 0 });
+      for (const f of ofKind) chunks.push({ text: findingItem(f, g.address), findings: 1 });
+    }
+  }
+  return chunks;
+}
+
+/** Joins chunks: list items of one group stay one list; other chunks are separate blocks. */
+function joinChunks(chunks: readonly Chunk[]): string {
+  let out = '';
+  let prevItem = false;
+  for (const c of chunks) {
+    const item = c.text.startsWith('- ');
+    out += out === '' ? '' : item && prevItem ? '\n' : '\n\n';
+    out += c.text;
+    prevItem = item;
+  }
+  return out;
+}
+
+function details(summaryHtml: string, body: string): string {
+  return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
+}
+
+function verdict(report: Report): string {
+  const b = bucketFindings(report.findings);
+  const counted = b.current.filter(isExcess);
+  const before = b.preexisting.filter(isExcess).length;
+  const audited = report.policies.filter((p) => p.status === 'audited').length;
+  if (counted.length > 0) {
+    const n = b.hasBase ? `${plural(counted.length, 'new finding')}` : plural(counted.length, 'finding');
+    const extra = b.hasBase && before > 0 ? ` (and ${before} pre-existing)` : '';
+    return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
+  }
+  if (audited === 0 && report.findings.length === 0) {
+    return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
+  }
+  if (b.hasBase) {
+    const extra = before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '';
+    return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
+  }
+  return '✅ **No IAM permissions beyond the vendor baselines**';
+}
+
+function removedSection(removed: readonly Finding[]): string {
+  const items = removed.map((f) => `- ${list(f.actions, MAX_ACTIONS)} · ${location(f)}`);
+  return details(`🗑️ ${plural(removed.length, 'permission')} removed by this change`, items.join('\n'));
+}
+
+function ignoredSection(ignored: readonly Finding[]): string {
+  const items = ignored.map((f) => {
+    const why = f.ignored!;
+    const until = why.expires ? ` (until ${md(why.expires)})` : '';
+    return `- **${f.severity}** · ${f.actions.length > 0 ? list(f.actions, MAX_ACTIONS) : md(f.kind)} · ${location(f)}\\\n  ignored: ${md(why.reason, 'text')}${until}`;
+  });
+  return details(`🙈 ${plural(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
+}
+
+function suggestionSections(report: Report): string[] {
+  const order = new Map(report.policies.map((p, i) => [p.id, i]));
+  return [...report.suggestions]
+    .filter((s) => s.diff.trim() !== '')
+    .sort(
+      (a, b) =>
+        (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
+        a.policy.localeCompare(b.policy),
+    )
+    .map((s) =>
+      details(
+        `💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`,
+        fencedBlock(s.diff, 'diff'),
+      ),
+    );
+}
+
+function notAuditedSection(report: Report): string | undefined {
+  const items: string[] = [];
+  for (const p of report.policies) {
+    if (p.status === 'audited') continue;
+    const where = [
+      md(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
+      p.address ? md(p.address) : '',
+    ].filter(Boolean);
+    items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${md(p.reason, 'text')})` : ''}`);
+  }
+  for (const i of report.inputs) {
+    if (i.status === 'audited') continue;
+    items.push(
+      `- ${md(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${md(i.reason, 'text')})` : ''}`,
+    );
+  }
+  if (items.length === 0) return undefined;
+  return details(
+    `${plural(items.length, 'policy or input', 'policies and inputs')} not audited`,
+    items.join('\n'),
+  );
+}
+
+function footer(report: Report): string {
+  const baselines = report.baselines.map((b) => {
+    const v = [b.version ? md(b.version) : '', b.date ? `(${md(b.date, 'text')})` : '']
+      .filter(Boolean)
+      .join(' ');
+    return `${md(b.id)}${v ? ` ${v}` : ''}`;
+  });
+  const parts = [
+    `${md(report.tool.name, 'text')} ${md(report.tool.version, 'text')}`,
+    `catalog ${md(report.catalog.source, 'text')} ${md(report.catalog.version, 'text')}`,
+  ];
+  if (baselines.length > 0)
+    parts.push(`${baselines.length === 1 ? 'baseline' : 'baselines'} ${baselines.join(', ')}`);
+  return `<sub>${parts.join(' · ')}</sub>`;
+}
+
+function safeUrl(url: string): string | undefined {
+  if (!/^https?:\/\/[^\s<>()[\]"'`]+$/i.test(url)) return undefined;
+  return url;
+}
+
+/**
+ * The only place where size limits are enforced. Past the limit: keep the head (marker, title,
+ * verdict) and the new findings, drop the rest and point to the full report; if even the new
+ * findings do not fit, keep as many as fit and count the others.
+ */
+function fitToLimit(
+  head: string,
+  findings: Chunk[],
+  rest: string[],
+  tail: string,
+  limit: number,
+  measure: (s: string) => number,
+  pointer: string,
+): string {
+  const assemble = (parts: string[]) => parts.filter((p) => p !== '').join('\n\n') + '\n';
+  const full = assemble([head, joinChunks(findings), ...rest, tail]);
+  if (measure(full) < limit) return full;
+  const short = assemble([head, joinChunks(findings), pointer, tail]);
+  if (measure(short) < limit) return short;
+  const total = findings.reduce((n, c) => n + c.findings, 0);
+  // Reserve room for the longest possible "not shown" line.
+  const reserve = measure(assemble([head, `… and ${total} more findings not shown.`, pointer, tail])) + 16;
+  const kept: Chunk[] = [];
+  let size = 0;
+  for (const c of findings) {
+    const add = measure(c.text) + 2;
+    if (reserve + size + add >= limit) break;
+    kept.push(c);
+    size += add;
+  }
+  while (kept.length > 0 && kept[kept.length - 1]!.findings === 0) kept.pop();
+  const shown = kept.reduce((n, c) => n + c.findings, 0);
+  const more = `**… and ${plural(total - shown, 'more finding')} not shown.**`;
+  const out = assemble([head, joinChunks(kept), more, pointer, tail]);
+  if (measure(out) < limit) return out;
+  // A pathological head (a huge title): cut hard, on a line boundary.
+  let cut = out;
+  while (measure(cut) >= limit) cut = cut.slice(0, Math.floor(cut.length * 0.9));
+  return cut.slice(0, cut.lastIndexOf('\n') + 1);
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const mode = options.mode ?? 'summary';
+  const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
+  const measure = mode === 'summary' ? (s: string) => Buffer.byteLength(s, 'utf8') : (s: string) => s.length;
+  const b = bucketFindings(report.findings);
+
+  const headParts: string[] = [];
+  if (mode === 'comment') headParts.push(commentMarker(options.commentKey));
+  if (mode === 'issue') headParts.push(driftMarker(options.commentKey));
+  headParts.push(`### ${md(options.title ?? 'IAM baseline audit', 'text')}`);
+  const head = `${headParts.join('\n')}\n\n${verdict(report)}`;
+
+  const findingChunks: Chunk[] = [];
+  if (b.current.length > 0) {
+    findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
+    findingChunks.push(...groupChunks(report, b.current));
+  }
+
+  const rest: string[] = [];
+  if (b.preexisting.length > 0) {
+    rest.push(
+      details(
+        `${plural(b.preexisting.length, 'pre-existing finding')} (already in the base)`,
+        joinChunks(groupChunks(report, b.preexisting)),
+      ),
+    );
+  }
+  if (b.removed.length > 0) rest.push(removedSection(b.removed));
+  rest.push(...suggestionSections(report));
+  const notAudited = notAuditedSection(report);
+  if (notAudited) rest.push(notAudited);
+  if (b.ignored.length > 0) rest.push(ignoredSection(b.ignored));
+  if (report.notes && report.notes.length > 0) {
+    rest.push(`**Notes**\n\n${report.notes.map((n) => `- ${md(n, 'text')}`).join('\n')}`);
+  }
+
+  const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;
+  const where = mode === 'issue' ? 'an issue' : 'a comment';
+  const pointer =
+    mode === 'summary'
+      ? '📄 Shortened to fit the job summary: the full report is in the JSON report (`findings-file`).'
+      : url
+        ? `📄 Shortened to fit ${where}: pre-existing findings, suggested policies and the rest are in the [job summary](${url}).`
+        : `📄 Shortened to fit ${where}: the full report is in the job summary of this run.`;
+  return fitToLimit(head, findingChunks, rest, footer(report), limit, measure, pointer);
+}

@@ -1,0 +1,147 @@
+// SARIF 2.1.0 for github/codeql-action/upload-sarif: one rule per finding kind, one result per
+// finding (removed permissions are not results; ignored findings are results with a suppression).
+// Deterministic: the same report gives the same bytes. Pure: no I/O.
+import type { Finding, FindingKind, Report, Severity } from '../types.js';
+import { escapeSarifText } from './escape.js';
+import { findingFingerprint } from './fingerprint.js';
+import { KIND_INFO, KIND_ORDER, severityRank } from './group.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The key of our partial fingerprint (versioned: a change of recipe changes the key). */
+export const FINGERPRINT_KEY = 'iamBaselineAudit/v1';
+const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/iam-baseline-audit';
+
+export interface SarifOptions {
+  /** Where the tool is documented (the action passes its repository's URL). */
+  informationUri?: string;
+}
+
+type Level = 'error' | 'warning' | 'note';
+
+export function sarifLevel(s: Severity): Level {
+  return severityRank(s) >= severityRank('high') ? 'error' : s === 'medium' ? 'warning' : 'note';
+}
+
+/** GitHub's scale: critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+
+function ruleName(kind: FindingKind): string {
+  return kind.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+function rule(kind: FindingKind) {
+  const info = KIND_INFO[kind];
+  const markdown =
+    `**${info.title}**: ${info.description}\n\n` +
+    `What to do: ${info.advice}. The pull request comment and the job summary of iam-baseline-audit ` +
+    'list the actions, the statement and a suggested minimal policy.';
+  return {
+    id: kind,
+    name: ruleName(kind),
+    shortDescription: { text: info.title },
+    fullDescription: { text: info.description },
+    help: { text: `${info.description} What to do: ${info.advice}.`, markdown },
+    defaultConfiguration: { level: info.severity === 'info' ? ('note' as Level) : sarifLevel(info.severity) },
+    properties: {
+      tags: ['security', 'aws', 'iam', 'least-privilege'],
+      precision: kind === 'missing-condition' || kind === 'broader-resource' ? 'medium' : 'high',
+      'problem.severity': info.severity === 'info' ? 'recommendation' : sarifLevel(info.severity),
+      'security-severity': SECURITY_SEVERITY[info.severity],
+    },
+  };
+}
+
+function uriOf(path: string): string {
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^\.\//, '')
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+}
+
+function messageOf(f: Finding): string {
+  const info = KIND_INFO[f.kind];
+  const base = f.message.trim() !== '' ? f.message : `${info.title}: ${f.actions.join(', ')}`;
+  return escapeSarifText(f.approximate ? `${base} (approximate: ${f.approximate})` : base);
+}
+
+function result(f: Finding, ruleIndex: number) {
+  const location: Record<string, unknown> = {
+    physicalLocation: {
+      artifactLocation: { uri: uriOf(f.path) },
+      region: { startLine: f.line !== undefined && f.line >= 1 ? Math.floor(f.line) : 1 },
+    },
+  };
+  if (f.address)
+    location.logicalLocations = [{ fullyQualifiedName: escapeSarifText(f.address), kind: 'resource' }];
+  const properties: Record<string, unknown> = {
+    severity: f.severity,
+    policy: f.policy,
+    actions: f.actions,
+    resources: f.resources,
+  };
+  if (f.statement !== undefined) properties.statement = f.statement;
+  if (f.baseline) properties.baseline = f.baseline;
+  if (f.set) properties.set = f.set;
+  if (f.new !== undefined) properties.new = f.new;
+  if (f.approximate) properties.approximate = f.approximate;
+  const out: Record<string, unknown> = {
+    ruleId: f.kind,
+    ruleIndex,
+    level: sarifLevel(f.severity),
+    message: { text: messageOf(f) },
+    locations: [location],
+    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
+    properties,
+  };
+  if (f.ignored) out.suppressions = [{ kind: 'external', justification: escapeSarifText(f.ignored.reason) }];
+  return out;
+}
+
+export function renderSarif(report: Report, options: SarifOptions = {}): object {
+  const findings = report.findings
+    .filter((f) => !f.removed)
+    .map((f) => ({ f, fp: findingFingerprint(f) }))
+    .sort(
+      (a, b) =>
+        a.f.path.localeCompare(b.f.path) ||
+        (a.f.line ?? 0) - (b.f.line ?? 0) ||
+        KIND_ORDER.indexOf(a.f.kind) - KIND_ORDER.indexOf(b.f.kind) ||
+        a.fp.localeCompare(b.fp),
+    );
+  const version = /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined;
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            ...(version ? { semanticVersion: version } : {}),
+            informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
+            rules: KIND_ORDER.map(rule),
+          },
+        },
+        results: findings.map(({ f }) => result(f, KIND_ORDER.indexOf(f.kind))),
+        properties: {
+          catalog: report.catalog,
+          baselines: report.baselines.map((b) => ({
+            id: b.id,
+            version: b.version,
+            date: b.date,
+            sets: b.sets,
+          })),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,135 @@
+// The CLI's default output: grouped like the Markdown report, compact, every value from the
+// repository through escapeTerminal(). Colour only when asked. Pure: no I/O.
+import type { Finding, Report, Severity } from '../types.js';
+import { escapeTerminal as t } from './escape.js';
+import { bucketFindings, groupFindings, isExcess, KIND_INFO, plural, severityCounts } from './group.js';
+
+export interface TextOptions {
+  /** ANSI colours (the CLI turns them on for a TTY without NO_COLOR). */
+  color?: boolean;
+}
+
+/** Most actions listed in one finding; past that, the count and the audit's message (as in Markdown). */
+const MAX_ACTIONS = 8;
+
+type Paint = (code: string, s: string) => string;
+
+const SEVERITY_COLOR: Record<Severity, string> = {
+  critical: '1;31',
+  high: '31',
+  medium: '33',
+  low: '36',
+  info: '2',
+};
+
+function actions(list: readonly string[]): string {
+  const shown = list.slice(0, MAX_ACTIONS).map(t).join(', ');
+  return list.length > MAX_ACTIONS ? `${shown}, … and ${list.length - MAX_ACTIONS} more` : shown;
+}
+
+function where(f: Finding): string {
+  const parts: string[] = [];
+  if (f.statement !== undefined) parts.push(`statement ${t(f.statement)}`);
+  parts.push(f.line !== undefined ? `${t(f.path)}:${f.line}` : t(f.path));
+  return parts.join(', ');
+}
+
+function findingLines(f: Finding, paint: Paint, indent: string): string[] {
+  const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
+  const many = f.actions.length > MAX_ACTIONS;
+  const what =
+    f.actions.length === 0 ? t(f.message) : many ? `${f.actions.length} actions` : actions(f.actions);
+  const out = [`${indent}${sev} ${what}  (${where(f)})`];
+  const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
+  if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
+    out.push(
+      `${indent}         on ${f.resources.slice(0, 10).map(t).join(', ')}${f.resources.length > 10 ? ', …' : ''}`,
+    );
+  }
+  if (f.actions.length > 0 && (many || (f.kind !== 'excess-action' && f.kind !== 'leftover-set')))
+    out.push(`${indent}         ${t(f.message)}`);
+  if (f.approximate) out.push(`${indent}         approximate: ${t(f.approximate)}`);
+  if (f.ignored)
+    out.push(
+      `${indent}         ignored: ${t(f.ignored.reason)}${f.ignored.expires ? ` (until ${t(f.ignored.expires)})` : ''}`,
+    );
+  return out;
+}
+
+function groups(report: Report, findings: readonly Finding[], paint: Paint, indent: string): string[] {
+  const out: string[] = [];
+  for (const g of groupFindings(findings, report)) {
+    let head = `${indent}${paint('1', t(g.path))}`;
+    if (g.address) head += ` ${t(g.address)}`;
+    if (g.policy?.baseline)
+      head += paint(
+        '2',
+        ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''})`,
+      );
+    out.push(head);
+    for (const { kind, findings: ofKind } of g.kinds) {
+      const info = KIND_INFO[kind];
+      let line = `${indent}  ${info.title}: ${info.advice}`;
+      if (kind === 'leftover-set') {
+        const sets = [...new Set(ofKind.map((f) => f.set).filter((s): s is string => !!s))];
+        if (sets.length > 0) line = `${indent}  ${info.title} ${sets.map(t).join(', ')}: ${info.advice}`;
+        for (const id of new Set(ofKind.map((f) => f.baseline).filter((b): b is string => !!b))) {
+          const r = report.baselines.find((b) => b.id === id)?.remediation;
+          if (r) line += `\n${indent}  ${t(r)}`;
+        }
+      }
+      out.push(line);
+      for (const f of ofKind) out.push(...findingLines(f, paint, `${indent}    `));
+    }
+  }
+  return out;
+}
+
+export function renderText(report: Report, options: TextOptions = {}): string {
+  const paint: Paint = options.color ? (code, s) => `\u001B[${code}m${s}\u001B[0m` : (_code, s) => s;
+  const b = bucketFindings(report.findings);
+  const out: string[] = [];
+
+  if (b.current.length > 0) {
+    out.push(paint('1', b.hasBase ? 'New in this change:' : 'Findings:'));
+    out.push(...groups(report, b.current, paint, '  '));
+  }
+  if (b.preexisting.length > 0) {
+    out.push(paint('1', `Pre-existing (${b.preexisting.length}):`));
+    out.push(...groups(report, b.preexisting, paint, '  '));
+  }
+  if (b.removed.length > 0) {
+    out.push(paint('1', `Removed by this change (${b.removed.length}):`));
+    for (const f of b.removed) out.push(`  ${actions(f.actions)}  (${where(f)})`);
+  }
+  if (b.ignored.length > 0) {
+    out.push(paint('1', `Ignored (${b.ignored.length}):`));
+    out.push(...groups(report, b.ignored, paint, '  '));
+  }
+  const notAudited = [
+    ...report.policies
+      .filter((p) => p.status !== 'audited')
+      .map(
+        (p) =>
+          `  ${t(p.path)}${p.address ? ` ${t(p.address)}` : ''}: ${p.status}${p.reason ? ` (${t(p.reason)})` : ''}`,
+      ),
+    ...report.inputs
+      .filter((i) => i.status !== 'audited')
+      .map((i) => `  ${t(i.path)}: ${i.status}${i.reason ? ` (${t(i.reason)})` : ''}`),
+  ];
+  if (notAudited.length > 0) out.push(paint('1', 'Not audited:'), ...notAudited);
+  if (report.notes && report.notes.length > 0)
+    out.push(paint('1', 'Notes:'), ...report.notes.map((n) => `  ${t(n)}`));
+  if (report.suggestions.some((s) => s.diff.trim() !== '')) {
+    out.push(paint('2', 'Suggested minimal policies: see the Markdown or JSON report.'));
+  }
+
+  const counted = [...b.current, ...b.preexisting].filter(isExcess);
+  const bySeverity = severityCounts(counted);
+  let summary = `${plural(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
+  if (b.hasBase) summary += `, ${b.current.filter(isExcess).length} new`;
+  if (b.ignored.length > 0) summary += `, ${b.ignored.length} ignored`;
+  summary += ` in ${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+  out.push(counted.length > 0 ? paint('1', summary) : paint('32', summary));
+  return out.join('\n') + '\n';
+}
