@@ -35,6 +35,7 @@ Audit options:
   --severity-threshold S    info, low, medium (default), high or critical
   --account-id ID           bind account placeholders of vendor documents to this account
   --max-file-size MB        skip (with an error) files larger than this (default: 256)
+  --max-policies N          audit at most N policies; files past it are errors (default: 200000)
   --no-color                plain text output
 
 Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configuration error.
@@ -61,6 +62,7 @@ async function audit(argv: string[]): Promise<number> {
       'severity-threshold': { type: 'string', default: 'medium' },
       'account-id': { type: 'string' },
       'max-file-size': { type: 'string' },
+      'max-policies': { type: 'string' },
       'no-color': { type: 'boolean', default: false },
     },
   });
@@ -82,6 +84,13 @@ async function audit(argv: string[]): Promise<number> {
     maxFileBytes = Math.round(mb * 1024 * 1024);
   }
 
+  let maxPolicies: number | undefined;
+  if (values['max-policies'] !== undefined) {
+    const n = Number(values['max-policies']);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError('--max-policies takes a whole number of policies');
+    maxPolicies = n;
+  }
+
   const report = await runAudit({
     root: process.cwd(),
     paths: positionals.length ? positionals : ['.'],
@@ -89,6 +98,7 @@ async function audit(argv: string[]): Promise<number> {
     config: values.config,
     accountId,
     maxFileBytes,
+    maxPolicies,
   });
 
   const color = !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;

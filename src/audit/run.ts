@@ -37,6 +37,24 @@ export interface AuditRequest {
   now?: Date;
   /** Largest file read, in bytes. */
   maxFileBytes?: number;
+  /** Most policies audited in one run; a file that would go past it is an error, the rest goes on. */
+  maxPolicies?: number;
+}
+
+export const DEFAULT_MAX_POLICIES = 200_000;
+
+/** Turns inputs past the policy limit into errors that say what to do (the rest is still audited). */
+function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
+  let total = 0;
+  for (const input of inputs) {
+    const n = input.result.policies.length;
+    if (total + n <= max) {
+      total += n;
+      continue;
+    }
+    const reason = `the file holds ${n} policies, which would take the audit past its limit of ${max} policies (${total} already read): raise the limit (--max-policies / max-policies) or audit fewer paths`;
+    input.result = { ...input.result, status: 'error', reason, policies: [], principals: [], errors: [{ path: input.result.path, message: reason }] };
+  }
 }
 
 export const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
@@ -94,6 +112,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     files.filter((f) => !configFiles.has(f.path)),
     req.maxFileBytes,
   );
+  enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
   for (const m of missing) {
     inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
   }
