@@ -227,7 +227,7 @@ describe('audit engine', () => {
     expect(minimal.Statement[0]).toMatchObject({ Sid: 'Describe', Action: ['ec2:DescribeInstances', 'ec2:DescribeSubnets'] });
     expect(minimal.Statement[1]).toMatchObject({
       Sid: 'Destroy',
-      Condition: { StringEquals: { 'ec2:ResourceTag/owner': ['vendor'] } },
+      Condition: { StringEquals: { 'ec2:ResourceTag/owner': 'vendor' } },
     });
     expect(s.diff).toContain('--- p.json');
     expect(s.diff).toContain('-        "ec2:Describe*"');

@@ -494,17 +494,14 @@ export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBui
         bucket.actions.add(grant.action.key);
         keptByAction.set(grant.action.key, (keptByAction.get(grant.action.key) ?? 0) + 1);
       }
+      const changed = entries.some(({ verdict }) => verdict.kind !== 'ok');
+      if (!changed) {
+        statements.push(raw);
+        continue;
+      }
       let i = 0;
       for (const bucket of buckets.values()) {
-        const s: Record<string, unknown> = {};
-        if (stmt.sid) s.Sid = buckets.size === 1 ? stmt.sid : `${stmt.sid}${i === 0 ? '' : i + 1}`;
-        s.Effect = 'Allow';
-        s.Action = compressActions(stmt, bucket.actions, builder);
-        if (bucket.resources.size === 0 && stmt.notResources) s.NotResource = raw.NotResource;
-        else s.Resource = bucket.resources.size === 1 ? [...bucket.resources][0] : [...bucket.resources].sort();
-        if (bucket.condition) s.Condition = bucket.condition;
-        if (raw.Principal !== undefined) s.Principal = raw.Principal;
-        statements.push(s);
+        statements.push(rewriteStatement(raw, stmt, bucket, builder, buckets.size === 1 ? undefined : i));
         i++;
       }
     }
@@ -518,8 +515,52 @@ export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBui
   return out;
 }
 
+/**
+ * The statement as written, with its actions, resources and condition replaced by the kept ones:
+ * same key order, same string-or-array forms, so the diff shows only what changes.
+ */
+function rewriteStatement(
+  raw: Record<string, unknown>,
+  stmt: Statement,
+  bucket: { actions: Set<string>; resources: Set<string>; condition?: Condition },
+  builder: GrantBuilder,
+  part: number | undefined,
+): Record<string, unknown> {
+  const form = (original: unknown, values: string[]): string | string[] =>
+    Array.isArray(original) || values.length !== 1 ? values : values[0]!;
+  const actions = compressActions(stmt, bucket.actions, builder);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'Sid' && stmt.sid) out.Sid = part ? `${stmt.sid}${part + 1}` : stmt.sid;
+    else if (key === 'Action' || key === 'NotAction') out.Action = form(raw.Action, actions);
+    else if (key === 'Resource') out.Resource = form(value, [...bucket.resources].sort());
+    else if (key === 'NotResource') {
+      if (bucket.resources.size) out.Resource = form(undefined, [...bucket.resources].sort());
+      else out.NotResource = value;
+    } else if (key === 'Condition') out.Condition = conditionAsWritten(value, bucket.condition);
+    else out[key] = value;
+  }
+  if (bucket.condition && !('Condition' in raw)) out.Condition = conditionAsWritten(undefined, bucket.condition);
+  return out;
+}
+
+/** The written condition with the keys the baseline needs added (single values as strings). */
+function conditionAsWritten(written: unknown, merged: Condition | undefined): unknown {
+  if (!merged) return written;
+  const out: Record<string, Record<string, unknown>> = {};
+  const w = (typeof written === 'object' && written !== null ? written : {}) as Record<string, Record<string, unknown>>;
+  for (const [op, keys] of Object.entries(w)) out[op] = { ...keys };
+  for (const [op, keys] of Object.entries(merged)) {
+    out[op] ??= {};
+    for (const [k, v] of Object.entries(keys)) {
+      if (!Object.keys(out[op]!).some((x) => x.toLowerCase() === k.toLowerCase())) out[op]![k] = v.length === 1 ? v[0] : v;
+    }
+  }
+  return out;
+}
+
 /** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
-function compressActions(stmt: Statement, kept: Set<string>, builder: GrantBuilder): string | string[] {
+function compressActions(stmt: Statement, kept: Set<string>, builder: GrantBuilder): string[] {
   const out: string[] = [];
   const covered = new Set<string>();
   for (const p of stmt.actions ?? []) {
@@ -530,8 +571,7 @@ function compressActions(stmt: Statement, kept: Set<string>, builder: GrantBuild
     }
   }
   const rest = [...kept].filter((k) => !covered.has(k)).map((k) => builder.catalog.lookup(k)!.full).sort();
-  const all = [...out, ...rest];
-  return all.length === 1 ? all[0]! : all;
+  return [...out, ...rest];
 }
 
 function rawStatement(raw: Record<string, unknown>, stmt: Statement): Record<string, unknown> {
