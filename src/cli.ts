@@ -45,11 +45,26 @@ likely implements (detection), and audited against its default sets.
 
 class UsageError extends Error {}
 
+/** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
+const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
+let phaseStart = 0;
+function timing(phase: string): void {
+  if (!TIMINGS) return;
+  const now = performance.now();
+  process.stderr.write(`timings: ${phase} ${(now - phaseStart).toFixed(1)} ms\n`);
+  phaseStart = now;
+}
+
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 async function audit(argv: string[]): Promise<number> {
+  timing('start-up');
+  if (TIMINGS) {
+    loadCatalog();
+    timing('catalog');
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -101,6 +116,7 @@ async function audit(argv: string[]): Promise<number> {
     maxPolicies,
   });
 
+  timing('audit');
   const color = !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const rendered =
     format === 'json'
@@ -110,8 +126,10 @@ async function audit(argv: string[]): Promise<number> {
         : format === 'markdown'
           ? renderMarkdown(report, { mode: 'summary' })
           : renderText(report, { color });
+  timing('render');
   if (values.output) writeFileSync(values.output, rendered);
   else out(rendered);
+  timing('write');
   const failing = findingsAtOrAbove(report, threshold);
   return failOn === 'any' && failing.length > 0 ? 1 : 0;
 }

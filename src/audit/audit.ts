@@ -7,7 +7,6 @@ import { GrantBuilder } from '../policy/grants.js';
 import { locateLines } from '../sources/json-lines.js';
 import type { Baseline, Finding, InputResult, PolicyRecord, PrincipalRecord, ReportPolicy, Suggestion } from '../types.js';
 import {
-  atomKey,
   compileBaseline,
   evaluateUnit,
   groupAtoms,
@@ -154,6 +153,8 @@ export class Auditor {
     const policies = new Map<string, ReportPolicy>();
     const findings: Finding[] = [];
     const suggestions: Suggestion[] = [];
+    // Per group: the keys its units grant, of those the group's baseline has (the only ones
+    // missingPermissions asks about), so a unit's grants are not kept past its evaluation.
     const groups = new Map<string, { unit: Unit; granted: Set<string> }>();
 
     for (const p of prepared.values()) {
@@ -214,29 +215,30 @@ export class Auditor {
       let isNew: ((atom: Atom) => boolean | undefined) | undefined;
       if (baseUnit !== undefined) {
         const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
-        const baseKeys = new Set(baseResult.atoms.map((x) => atomKey(unit.id, x)));
-        const headKeys = new Set(result.atoms.map((x) => atomKey(unit.id, x)));
-        isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atomKey(unit.id, atom)));
-        const removed = baseResult.atoms.filter(
-          (x) =>
-            ['excess-action', 'leftover-set', 'broader-resource', 'missing-condition'].includes(x.kind) &&
-            !headKeys.has(atomKey(unit.id, x)),
-        );
-        if (removed.length && baseUnit) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true }));
+        // Keys within one unit: atomKey without the (shared) unit id, each atom's key made once.
+        const baseKeys = new Set(baseResult.atoms.map(unitAtomKey));
+        const headKeys = new Map<Atom, string>();
+        for (const x of result.atoms) headKeys.set(x, unitAtomKey(x));
+        const headKeySet = new Set(headKeys.values());
+        isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(headKeys.get(atom) ?? unitAtomKey(atom)));
+        const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeySet.has(unitAtomKey(x)));
+        if (removed.length && baseUnit) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
       }
-      findings.push(...groupAtoms(result.atoms, { unit, isNew }));
+      findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
       suggestions.push(...suggestMinimal(unit, result, this.builder));
       const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
-      const g = groups.get(gk);
-      if (!g) groups.set(gk, { unit, granted: new Set(result.granted) });
-      else {
-        for (const k of result.granted) g.granted.add(k);
-        if (unit.id < g.unit.id) g.unit = unit;
-      }
+      let g = groups.get(gk);
+      if (!g) groups.set(gk, (g = { unit, granted: new Set() }));
+      else if (unit.id < g.unit.id) g.unit = unit;
+      // Through the smaller side: a NotAction statement grants some 20,000 actions.
+      const baselineKeys = unit.baseline.byAction;
+      if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
+        for (const k of baselineKeys.keys()) if (result.grantedHas(k)) g.granted.add(k);
+      } else for (const k of result.grantedKeys?.() ?? result.granted) if (baselineKeys.has(k)) g.granted.add(k);
     }
     for (const { unit, granted } of groups.values()) {
       const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
-      if (atoms.length) findings.push(...groupAtoms(atoms, { unit }));
+      if (atoms.length) findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
     }
     return { policies: [...policies.values()], findings, suggestions };
   }
@@ -266,6 +268,14 @@ export class Auditor {
     if (members.length === 0) return null;
     return { ...unit, members };
   }
+}
+
+/** Kinds of finding a change can remove. */
+const REMOVABLE = new Set<string>(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
+
+/** atomKey without the unit id, for comparing the atoms of one unit (before and after). */
+function unitAtomKey(a: Atom): string {
+  return `${a.kind}\u0000${a.action?.key ?? a.pattern ?? ''}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
 }
 
 /** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */

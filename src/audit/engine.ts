@@ -6,12 +6,12 @@
 
 import { createTwoFilesPatch } from 'diff';
 import { arnContains, isAll, type ArnPattern } from '../policy/arn.js';
-import type { ActionInfo } from '../policy/catalog.js';
+import { actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
 import { conditionImplies, mergeConditions } from '../policy/condition.js';
 import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
 import type { Baseline, Finding, FindingKind, PolicyKind, PolicyRecord, Suggestion } from '../types.js';
-import { actionSeverity, findingSeverity, riskScore } from './severity.js';
+import { findingSeverity, maxActionSeverity, riskScore } from './severity.js';
 
 // ---------------------------------------------------------------------------------------------
 // Baselines compiled to grants
@@ -145,13 +145,46 @@ export interface UnitResult {
   atoms: Atom[];
   /** Keys of every action the unit grants (after Deny). */
   granted: Set<string>;
+  /** How many keys `granted` holds, and a membership test that does not build the Set. */
+  grantedCount?: number;
+  grantedHas?: (key: string) => boolean;
+  /** The keys of `granted`, without building the Set. */
+  grantedKeys?: () => Iterable<string>;
   /** member -> statement index -> entries for the minimal policy. */
   verdicts: Map<number, Map<number, { grant: Grant; verdict: Verdict }[]>>;
 }
 
+/** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
+const containsCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, boolean>>();
+
 function covers(entry: BaselineEntry, g: Grant): boolean {
   if (g.notResource) return isAll(entry.resource);
-  return arnContains(entry.resource, g.resource);
+  let byInner = containsCache.get(entry.resource);
+  if (!byInner) containsCache.set(entry.resource, (byInner = new WeakMap()));
+  let hit = byInner.get(g.resource);
+  if (hit === undefined) {
+    hit = arnContains(entry.resource, g.resource);
+    byInner.set(g.resource, hit);
+  }
+  return hit;
+}
+
+/** A grant without a condition, for the condition cache. */
+const NO_CONDITION: Condition = {};
+/** conditionImplies(have, need).result per pair of condition objects (both come from parsed statements). */
+const impliesCache = new WeakMap<Condition, WeakMap<Condition, 'yes' | 'no' | 'unknown'>>();
+
+function implies(have: Condition | undefined, need: Condition | undefined): 'yes' | 'no' | 'unknown' {
+  if (!need) return 'yes';
+  let byHave = impliesCache.get(need);
+  if (!byHave) impliesCache.set(need, (byHave = new WeakMap()));
+  const h = have ?? NO_CONDITION;
+  let r = byHave.get(h);
+  if (r === undefined) {
+    r = conditionImplies(have, need).result;
+    byHave.set(h, r);
+  }
+  return r;
 }
 
 function conditionText(c: Condition): string {
@@ -167,16 +200,56 @@ function conditionText(c: Condition): string {
 const SET_KIND_ORDER: Record<string, number> = { setup: 0, ongoing: 1, optional: 2 };
 
 function pickInactive(entries: BaselineEntry[]): BaselineEntry | undefined {
+  if (entries.length <= 1) return entries[0];
   return [...entries].sort(
     (a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set),
   )[0];
 }
 
+/** A baseline's entries for one action, split by the active sets (computed once per action and sets). */
+interface ActionEntries {
+  active: BaselineEntry[];
+  inactive: BaselineEntry[];
+  /** pickInactive(inactive). */
+  elsewhere: BaselineEntry | undefined;
+}
+
+const NO_ENTRIES: ActionEntries = { active: [], inactive: [], elsewhere: undefined };
+/** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
+const entryCache = new WeakMap<CompiledBaseline, Map<string, { byOrdinal: ActionEntries[]; byKey: Map<string, ActionEntries> }>>();
+
+function entriesLookup(baseline: CompiledBaseline, activeSets: string[]): (action: ActionInfo, key: string) => ActionEntries {
+  let bySets = entryCache.get(baseline);
+  if (!bySets) entryCache.set(baseline, (bySets = new Map()));
+  const setsKey = [...new Set(activeSets)].sort().join('\u0000');
+  let cache = bySets.get(setsKey);
+  if (!cache) bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
+  const { byOrdinal, byKey } = cache;
+  const active = new Set(activeSets);
+  const make = (key: string): ActionEntries => {
+    const entries = baseline.byAction.get(key);
+    if (!entries) return NO_ENTRIES;
+    const inactive = entries.filter((x) => !active.has(x.set));
+    return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
+  };
+  return (action, key) => {
+    const o = actionOrdinal(action);
+    if (o !== undefined && action.key === key) return (byOrdinal[o] ??= make(key));
+    let e = byKey.get(key);
+    if (!e) byKey.set(key, (e = make(key)));
+    return e;
+  };
+}
+
+// Verdicts without parameters are shared (nothing mutates a verdict).
+const VERDICT_OK: Verdict = { kind: 'ok' };
+const VERDICT_EXCESS: Verdict = { kind: 'excess-action' };
+
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   const atoms: Atom[] = [];
   const verdicts: UnitResult['verdicts'] = new Map();
-  const active = new Set(unit.activeSets);
+  const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
   const resourceRequired = unit.kind !== 'trust';
   const grants = builder.build(
     unit.members.map((m) => m.doc),
@@ -207,43 +280,77 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
     });
   }
 
+  // The verdict list of the last (document, statement) seen: grants come in runs of one statement.
+  let lastDoc = -1;
+  let lastStmt = -1;
+  let lastList: { grant: Grant; verdict: Verdict }[] = [];
   const record = (g: Grant, verdict: Verdict) => {
-    let byStmt = verdicts.get(g.doc);
-    if (!byStmt) verdicts.set(g.doc, (byStmt = new Map()));
-    let list = byStmt.get(g.stmt.index);
-    if (!list) byStmt.set(g.stmt.index, (list = []));
-    list.push({ grant: g, verdict });
+    if (g.doc !== lastDoc || g.stmt.index !== lastStmt) {
+      let byStmt = verdicts.get(g.doc);
+      if (!byStmt) verdicts.set(g.doc, (byStmt = new Map()));
+      let list = byStmt.get(g.stmt.index);
+      if (!list) byStmt.set(g.stmt.index, (list = []));
+      lastDoc = g.doc;
+      lastStmt = g.stmt.index;
+      lastList = list;
+    }
+    lastList.push({ grant: g, verdict });
+  };
+  let lastNot: string[] | undefined;
+  let lastNotText = '';
+  const notResourceText = (list: string[]) => {
+    if (list !== lastNot) {
+      lastNot = list;
+      lastNotText = `NotResource: ${list.join(', ')}`;
+    }
+    return lastNotText;
   };
 
   for (const [key, list] of grants.byAction) {
-    const entries = unit.baseline.byAction.get(key) ?? [];
-    const activeEntries = entries.filter((e) => active.has(e.set));
-    const inactiveEntries = entries.filter((e) => !active.has(e.set));
+    const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0]!.action, key);
     for (const g of list) {
+      // Most grants are within the baseline: decide that before making any atom.
+      let unknownCheck: BaselineEntry | undefined;
+      let noCheck: BaselineEntry | undefined;
+      let anyCovering = false;
+      let ok = false;
+      for (const e of activeEntries) {
+        if (!covers(e, g)) continue;
+        anyCovering = true;
+        const c = implies(g.condition, e.condition);
+        if (c === 'yes') {
+          ok = true;
+          break;
+        }
+        if (c === 'unknown') unknownCheck ??= e;
+        else noCheck ??= e;
+      }
+      if (ok) {
+        record(g, VERDICT_OK);
+        continue;
+      }
       const base: Atom = {
         kind: 'excess-action',
         member: g.doc,
         stmt: g.stmt,
         action: g.action,
-        resource: g.notResource ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw,
+        resource: g.notResource ? notResourceText(g.notResource) : g.resource.raw,
         approximate: joinNotes(g.approximate, unitNote),
       };
       if (activeEntries.length === 0) {
         // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
-        const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)));
+        const inactive = inactiveEntries.length ? pickInactive(inactiveEntries.filter((e) => covers(e, g))) : undefined;
         if (inactive) {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
           record(g, { kind: 'leftover-set', set: inactive.set });
         } else {
           // In no set at all, or only in inactive sets on other resources (said in the message).
-          const elsewhere = pickInactive(inactiveEntries);
           atoms.push(elsewhere ? { ...base, detail: elsewhere.set } : base);
-          record(g, { kind: 'excess-action' });
+          record(g, VERDICT_EXCESS);
         }
         continue;
       }
-      const covering = activeEntries.filter((e) => covers(e, g));
-      if (covering.length === 0) {
+      if (!anyCovering) {
         const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)));
         if (inactive) {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
@@ -253,22 +360,6 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
         atoms.push({ ...base, kind: 'broader-resource', set: activeEntries[0]!.set, detail: allowed.join(', ') });
         record(g, { kind: 'broader-resource', allowed });
-        continue;
-      }
-      let unknownCheck: BaselineEntry | undefined;
-      let noCheck: BaselineEntry | undefined;
-      let ok = false;
-      for (const e of covering) {
-        const c = conditionImplies(g.condition, e.condition);
-        if (c.result === 'yes') {
-          ok = true;
-          break;
-        }
-        if (c.result === 'unknown') unknownCheck ??= e;
-        else noCheck ??= e;
-      }
-      if (ok) {
-        record(g, { kind: 'ok' });
         continue;
       }
       const e = unknownCheck ?? noCheck!;
@@ -287,7 +378,26 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
     }
   }
 
-  return { atoms, verdicts, granted: new Set(grants.byAction.keys()) };
+  // `granted` is made on first read: the audit only asks whether keys are in it (grantedHas), and a
+  // NotAction statement grants some 20,000 actions.
+  const byAction = grants.byAction;
+  let granted: Set<string> | undefined;
+  const result = {
+    atoms,
+    verdicts,
+    grantedCount: byAction.size,
+    grantedHas: (key: string) => byAction.has(key),
+    grantedKeys: (): Iterable<string> => byAction.keys(),
+  } as Omit<UnitResult, 'granted'> as UnitResult;
+  Object.defineProperty(result, 'granted', {
+    enumerable: true,
+    configurable: true,
+    get: () => (granted ??= new Set(byAction.keys())),
+    set: (value: Set<string>) => {
+      granted = value;
+    },
+  });
+  return result;
 }
 
 /**
@@ -295,7 +405,12 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
  * nothing is granted. `granted` is the union over every policy held to the same baseline, since
  * teams split a vendor's policy over several documents.
  */
-export function missingPermissions(baseline: CompiledBaseline, sets: string[], granted: Set<string>, builder: GrantBuilder): Atom[] {
+export function missingPermissions(
+  baseline: CompiledBaseline,
+  sets: string[],
+  granted: { has(key: string): boolean },
+  builder: GrantBuilder,
+): Atom[] {
   const atoms: Atom[] = [];
   for (const setName of sets) {
     for (const stmt of baseline.setStatements.get(setName) ?? []) {
@@ -332,6 +447,8 @@ function joinNotes(a: string | undefined, b: string | undefined): string | undef
 
 export interface GroupOptions {
   unit: Unit;
+  /** The catalog the actions come from (lets large groups sort their names in linear time). */
+  catalog?: Catalog;
   /** Keys of atoms that are new (in a PR or a plan); undefined when there is no base. */
   isNew?: (a: Atom) => boolean | undefined;
   removed?: boolean;
@@ -346,30 +463,61 @@ const EXAMPLES = 5;
 
 export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
   const { unit } = opts;
-  const groups = new Map<string, { atoms: Atom[]; isNew?: boolean }>();
+  type Group = { atoms: Atom[]; isNew?: boolean };
+  const groups = new Map<string, Group>();
+  // The group of an atom is found by its key; keys are remembered per statement with the fields
+  // they were made from, so an atom whose fields all equal a remembered one's (the other actions
+  // of the statement) goes to that group without building its key again.
+  type Seen = { a: Atom; isNew: boolean | undefined; group: Group };
+  const seen = new Map<Statement | number, Seen[]>();
+  const same = (x: Atom, xNew: boolean | undefined, s: Seen) =>
+    x.kind === s.a.kind &&
+    x.member === s.a.member &&
+    x.stmt === s.a.stmt &&
+    x.set === s.a.set &&
+    x.detail === s.a.detail &&
+    x.approximate === s.a.approximate &&
+    x.pattern === s.a.pattern &&
+    x.message === s.a.message &&
+    xNew === s.isNew;
+  let last: Seen | undefined;
   for (const a of atoms) {
     const isNew = opts.isNew?.(a);
-    const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
-    const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { atoms: [], isNew }));
-    g.atoms.push(a);
+    if (last !== undefined && same(a, isNew, last)) {
+      last.group.atoms.push(a);
+      continue;
+    }
+    const where = a.stmt ?? a.member;
+    let list = seen.get(where);
+    let hit = list?.find((s) => same(a, isNew, s));
+    if (!hit) {
+      const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
+      const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { atoms: [], isNew }));
+      hit = { a, isNew, group: g };
+      if (list) list.push(hit);
+      else seen.set(where, (list = [hit]));
+    }
+    hit.group.atoms.push(a);
+    last = hit;
   }
   const findings: Finding[] = [];
   const baselineId = unit.baseline.baseline.id;
   for (const { atoms: list, isNew } of groups.values()) {
     const first = list[0]!;
     const member = unit.members[first.member] ?? unit.members[0]!;
-    const actionsInfo = uniqueActions(list);
     const patterns = list.filter((a) => !a.action && a.pattern).map((a) => a.pattern!);
-    const actions =
-      first.kind === 'unknown-action' ? [first.pattern!] : [...new Set([...actionsInfo.map((a) => a.full), ...patterns])].sort();
-    const resources = [...new Set(list.map((a) => a.resource).filter((r): r is string => r !== undefined))].sort();
+    const ranked =
+      first.kind !== 'unknown-action' && patterns.length === 0 && opts.catalog && list.length >= RANK_SORT_FROM
+        ? rankedActions(list, opts.catalog)
+        : undefined;
+    const actionsInfo = ranked ? ranked.infos : uniqueActions(list);
+    const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog!) : examples(actionsInfo));
+    const actions = first.kind === 'unknown-action' ? [first.pattern!] : ranked ? ranked.names : sortedNames(actionsInfo, patterns);
+    const resources = uniqueSorted(list);
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-    const severity = findingSeverity(
-      first.kind,
-      actionsInfo.map((a) => actionSeverity(a, onAll)),
-    );
+    const severity = BY_ACTIONS.has(first.kind) ? maxActionSeverity(actionsInfo, onAll) : findingSeverity(first.kind, []);
     const f: Finding = {
       kind: first.kind,
       severity,
@@ -382,9 +530,9 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       path: member.record.path,
       line: memberLine(member, first.stmt),
       address: member.record.address,
-      accessLevels: [...new Set(actionsInfo.flatMap((a) => a.levels))].sort(),
+      accessLevels: accessLevels(actionsInfo),
       approximate: first.approximate,
-      message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions),
+      message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText),
     };
     if (isNew !== undefined) f.new = isNew;
     if (opts.removed) f.removed = true;
@@ -399,19 +547,147 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
   return findings;
 }
 
+/** Finding kinds whose severity is the highest of their actions' (see findingSeverity). */
+const BY_ACTIONS = new Set<FindingKind>(['missing-condition', 'broader-resource', 'excess-action', 'leftover-set']);
+
 function uniqueActions(atoms: Atom[]): ActionInfo[] {
   const m = new Map<string, ActionInfo>();
   for (const a of atoms) if (a.action) m.set(a.action.key, a.action);
   return [...m.values()];
 }
 
+/** The atoms' resources, deduplicated and sorted. */
+function uniqueSorted(atoms: Atom[]): string[] {
+  const set = new Set<string>();
+  let last: string | undefined;
+  for (const a of atoms) {
+    const r = a.resource;
+    if (r === undefined || r === last) continue;
+    set.add(r);
+    last = r;
+  }
+  return [...set].sort();
+}
+
+/** The access levels of the actions, deduplicated and sorted. */
+function accessLevels(actions: ActionInfo[]): string[] {
+  const set = new Set<string>();
+  let last: readonly string[] | undefined;
+  for (const a of actions) {
+    if (a.levels === last) continue;
+    last = a.levels;
+    for (const l of a.levels) set.add(l);
+  }
+  return [...set].sort();
+}
+
+/** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
+function sortedNames(actions: ActionInfo[], patterns: string[]): string[] {
+  return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
+}
+
+/** Groups from this size on take their actions through the catalog's order (see rankedActions). */
+const RANK_SORT_FROM = 256;
+
+/**
+ * For a large group (a NotAction or `*` statement: thousands of atoms) of atoms from one catalog:
+ * uniqueActions and sortedNames in one pass, with marks over the catalog's actions sorted by name
+ * (Catalog.fullNameOrder) in place of a Map and a sort. Undefined when an action is not the
+ * catalog's.
+ */
+function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefined {
+  const order = catalog.fullNameOrder();
+  const marks = new Uint8Array(order.byName.length);
+  const infos: ActionInfo[] = [];
+  const positions: number[] = [];
+  let last: ActionInfo | undefined;
+  for (const a of list) {
+    const info = a.action;
+    if (!info || info === last) continue;
+    last = info;
+    const o = actionOrdinal(info);
+    const i = o === undefined ? undefined : order.position[o];
+    if (i === undefined) return undefined;
+    if (marks[i]) continue;
+    marks[i] = 1;
+    infos.push(info);
+    positions.push(i);
+  }
+  const names: string[] = [];
+  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
+  return { infos, positions, names };
+}
+
+interface RankedActions {
+  infos: ActionInfo[];
+  /** Each info's position in Catalog.fullNameOrder().byName. */
+  positions: number[];
+  names: string[];
+}
+
+/** riskScore of every action of a catalog, by position in its fullNameOrder. */
+const riskScoresByPosition = new WeakMap<Catalog, Int32Array>();
+
+/** examples(ranked.infos), reading risk scores from an array. */
+function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
+  let scores = riskScoresByPosition.get(catalog);
+  if (!scores) {
+    const byName = catalog.fullNameOrder().byName;
+    scores = new Int32Array(byName.length);
+    for (let i = 0; i < byName.length; i++) scores[i] = riskScore(byName[i]!);
+    riskScoresByPosition.set(catalog, scores);
+  }
+  const { infos, positions } = ranked;
+  // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
+  const order = (x: number, y: number) => scores[positions[y]!]! - scores[positions[x]!]! || infos[x]!.key.localeCompare(infos[y]!.key);
+  const top: number[] = [];
+  for (let k = 0; k < infos.length; k++) {
+    if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]!) >= 0) continue;
+    let i = top.length;
+    top.push(k);
+    while (i > 0 && order(top[i - 1]!, k) > 0) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = k;
+    if (top.length > EXAMPLES) top.pop();
+  }
+  const shown = top.map((k) => infos[k]!.full);
+  return infos.length > EXAMPLES ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more` : shown.join(', ');
+}
+
+/** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
+function exampleOrder(a: ActionInfo, b: ActionInfo): number {
+  return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
+}
+
 function examples(actions: ActionInfo[]): string {
-  const sorted = [...actions].sort((a, b) => riskScore(b) - riskScore(a) || a.key.localeCompare(b.key));
-  const shown = sorted.slice(0, EXAMPLES).map((a) => a.full);
+  // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
+  const top: ActionInfo[] = [];
+  for (const a of actions) {
+    if (top.length === EXAMPLES && exampleOrder(a, top[EXAMPLES - 1]!) >= 0) continue;
+    let i = top.length;
+    top.push(a);
+    while (i > 0 && exampleOrder(top[i - 1]!, a) > 0) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = a;
+    if (top.length > EXAMPLES) top.pop();
+  }
+  const shown = top.map((a) => a.full);
   return actions.length > EXAMPLES ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more` : shown.join(', ');
 }
 
-function findingMessage(first: Atom, list: Atom[], actions: ActionInfo[], unit: Unit, removed: boolean, names: string[]): string {
+function findingMessage(
+  first: Atom,
+  list: Atom[],
+  actions: ActionInfo[],
+  unit: Unit,
+  removed: boolean,
+  names: string[],
+  exampleText: () => string,
+): string {
   const b = unit.baseline.baseline;
   const n = actions.length;
   const what = `${n} action${n === 1 ? '' : 's'}`;
@@ -427,16 +703,16 @@ function findingMessage(first: Atom, list: Atom[], actions: ActionInfo[], unit: 
       for (const a of list) if (a.detail && a.action) (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!).add(a.action.full);
       const where = [...narrower].map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
       const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
-      return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${examples(actions)}`;
+      return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
     }
     case 'leftover-set': {
       const set = b.sets.find((s) => s.name === first.set);
-      return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${examples(actions)}`;
+      return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
     }
     case 'broader-resource':
-      return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail}): ${examples(actions)}`;
+      return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail}): ${exampleText()}`;
     case 'missing-condition':
-      return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${examples(actions)}`;
+      return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${exampleText()}`;
     case 'missing-permission': {
       const shown = names.slice(0, EXAMPLES).join(', ') + (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
       return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
@@ -507,12 +783,42 @@ export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBui
     }
     const original = m.raw;
     const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
-    const before = JSON.stringify(original, null, 2) + '\n';
-    const after = JSON.stringify(minimal, null, 2) + '\n';
-    const diff = createTwoFilesPatch(m.record.path, `${m.record.path} (minimal)`, before, after, undefined, undefined, { context: 3 });
-    out.push({ policy: m.record.id, minimal, diff: diff.replace(/^=+\n/, '') });
+    out.push(suggestion(m.record.id, m.record.path, original, minimal));
   });
   return out;
+}
+
+/**
+ * A suggestion whose `diff` is made on first read (an enumerable property like any other, then a
+ * plain value): the text report never reads most diffs, and a diff costs more than the rest of the
+ * suggestion. Neither document is changed after this point, so the diff is the same whenever it is
+ * made. (A function of its own, so the closure holds the two documents and nothing of the unit.)
+ */
+function suggestion(policy: string, path: string, original: Record<string, unknown>, minimal: Record<string, unknown>): Suggestion {
+  return withLazyDiff({ policy, minimal }, () => {
+    const before = JSON.stringify(original, null, 2) + '\n';
+    const after = JSON.stringify(minimal, null, 2) + '\n';
+    const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
+    return diff.replace(/^=+\n/, '');
+  });
+}
+
+function withLazyDiff(s: Omit<Suggestion, 'diff'>, make: () => string): Suggestion {
+  const settle = (target: object, value: string) =>
+    Object.defineProperty(target, 'diff', { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(s, 'diff', {
+    enumerable: true,
+    configurable: true,
+    get(this: Suggestion) {
+      const value = make();
+      settle(this, value);
+      return value;
+    },
+    set(this: Suggestion, value: string) {
+      settle(this, value);
+    },
+  });
+  return s as Suggestion;
 }
 
 /**

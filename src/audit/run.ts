@@ -117,6 +117,8 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
   }
   const prepared = preparePolicies(inputs);
+  // The texts were needed for line numbers only: do not hold every file until the report is made.
+  for (const input of inputs) delete input.text;
   const principals = new Map<string, PrincipalRecord>();
   for (const { result } of inputs) for (const p of result.principals ?? []) principals.set(p.id, p);
 

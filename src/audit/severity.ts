@@ -1,6 +1,6 @@
 // Severity follows the access level and the action's risk. The table is documented in the README
 // ("Severity"): keep the two in step.
-import type { ActionInfo } from '../policy/catalog.js';
+import { actionOrdinal, type ActionInfo } from '../policy/catalog.js';
 import { SEVERITIES, type FindingKind, type Severity } from '../types.js';
 
 /**
@@ -92,8 +92,49 @@ export function maxSeverity(list: Severity[]): Severity {
   return best;
 }
 
+// Per-action results are cached (by the catalog's action ordinal, else by object): a grouped
+// finding can hold thousands of actions (NotAction, `*`).
+const severityOnAll: Severity[] = [];
+const severityOnSome: Severity[] = [];
+const riskScores: number[] = [];
+const severityOnAllOther = new Map<ActionInfo, Severity>();
+const severityOnSomeOther = new Map<ActionInfo, Severity>();
+const riskScoresOther = new Map<ActionInfo, number>();
+
 /** The risk of granting one action, on every resource (`*`) or on some. */
 export function actionSeverity(action: ActionInfo, onAllResources: boolean): Severity {
+  const o = actionOrdinal(action);
+  if (o !== undefined) {
+    const cache = onAllResources ? severityOnAll : severityOnSome;
+    return (cache[o] ??= computeActionSeverity(action, onAllResources));
+  }
+  const cache = onAllResources ? severityOnAllOther : severityOnSomeOther;
+  let s = cache.get(action);
+  if (s === undefined) {
+    s = computeActionSeverity(action, onAllResources);
+    cache.set(action, s);
+  }
+  return s;
+}
+
+/**
+ * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
+ * gives the kinds graded by their actions, without building the list of severities.
+ */
+export function maxActionSeverity(actions: readonly ActionInfo[], onAllResources: boolean): Severity {
+  let best = 0;
+  const top = SEVERITIES.length - 1;
+  for (const a of actions) {
+    const r = rank(actionSeverity(a, onAllResources));
+    if (r > best) {
+      best = r;
+      if (best === top) break;
+    }
+  }
+  return SEVERITIES[best]!;
+}
+
+function computeActionSeverity(action: ActionInfo, onAllResources: boolean): Severity {
   if (PRIVILEGE_ESCALATION.has(action.key)) return onAllResources ? 'critical' : 'high';
   if (action.levels.includes('Permissions management')) return onAllResources ? 'high' : 'medium';
   if (action.levels.includes('Write')) {
@@ -109,6 +150,17 @@ export function isPrivilegeEscalation(action: ActionInfo): boolean {
 
 /** Sort key: riskiest first (used to pick the examples a grouped finding names). */
 export function riskScore(action: ActionInfo): number {
+  const o = actionOrdinal(action);
+  if (o !== undefined) return (riskScores[o] ??= computeRiskScore(action));
+  let r = riskScoresOther.get(action);
+  if (r === undefined) {
+    r = computeRiskScore(action);
+    riskScoresOther.set(action, r);
+  }
+  return r;
+}
+
+function computeRiskScore(action: ActionInfo): number {
   return (
     (PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
     (action.levels.includes('Permissions management') ? 50 : 0) +

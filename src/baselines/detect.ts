@@ -139,8 +139,13 @@ function statementsOf(doc: unknown): Record<string, unknown>[] {
   );
 }
 
+/** The action keys a pattern (lower case, trimmed) expands to, per pattern: shared, never changed. */
+const patternKeys = new WeakMap<object, Map<string, readonly string[]>>();
+
 function allowPatterns(statements: unknown[]): Pattern[] {
   const catalog = loadCatalog();
+  let keysOf = patternKeys.get(catalog);
+  if (!keysOf) patternKeys.set(catalog, (keysOf = new Map()));
   const seen = new Map<string, Pattern>();
   for (const s of statements) {
     const st = s as Record<string, unknown>;
@@ -149,7 +154,9 @@ function allowPatterns(statements: unknown[]): Pattern[] {
       if (typeof a !== 'string') continue;
       const text = a.trim().toLowerCase();
       if (!text || seen.has(text)) continue;
-      seen.set(text, { text, keys: catalog.expand(text).map((x) => x.key) });
+      let keys = keysOf.get(text);
+      if (!keys) keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
+      seen.set(text, { text, keys });
     }
   }
   return [...seen.values()];
@@ -257,6 +264,12 @@ interface PreparedBaseline {
   sids: Set<string>;
   names: { glob: string; m: Glob }[];
   accounts: Set<string>;
+  /** patternEvidence per policy pattern text. */
+  byPattern: Map<string, { c: number; d: number }>;
+  /** The patterns of refs that grant each action key. */
+  patternsByKey: Map<string, Pattern[]>;
+  /** The first names glob that matches a text, per text (null: none). */
+  nameMatches: Map<string, { glob: string; m: Glob } | null>;
 }
 
 const prepared = new WeakMap<Baseline, PreparedBaseline>();
@@ -313,7 +326,22 @@ function prepare(b: Baseline): PreparedBaseline {
     sids,
     names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: compileGlob(g, { caseInsensitive: true }) })),
     accounts: new Set(b.detect?.accounts ?? []),
+    byPattern: new Map(),
+    patternsByKey: new Map(),
+    nameMatches: new Map(),
   };
+  const indexed = new Set<Pattern>();
+  for (const r of p.refs) {
+    for (const q of r.patterns) {
+      if (indexed.has(q)) continue;
+      indexed.add(q);
+      for (const k of new Set(q.keys)) {
+        const list = p.patternsByKey.get(k);
+        if (list) list.push(q);
+        else p.patternsByKey.set(k, [q]);
+      }
+    }
+  }
   prepared.set(b, p);
   return p;
 }
@@ -367,27 +395,49 @@ function policyPatterns(patterns: Pattern[]): PolicyPatterns {
   return { patterns, texts, specificity };
 }
 
-/** The action evidence of a policy's patterns against a prepared baseline. */
-function actionScore(pp: PolicyPatterns, b: PreparedBaseline): ActionScore {
+/**
+ * A policy pattern's coverage by the baseline and the distinctiveness of its most generic covered
+ * action: they depend on the pattern alone, so they are computed once per pattern and baseline.
+ */
+function patternEvidence(p: Pattern, b: PreparedBaseline): { c: number; d: number } {
+  let e = b.byPattern.get(p.text);
+  if (!e) {
+    const c = coverage(p, b.texts, b.specificity);
+    let d = 1;
+    if (c !== 0) for (const k of p.keys) if (b.union.has(k)) d = Math.min(d, distinctiveness(k));
+    e = { c, d };
+    b.byPattern.set(p.text, e);
+  }
+  return e;
+}
+
+/**
+ * The action evidence of a policy's patterns against a prepared baseline. With `scoreOnly`, the
+ * recall is not computed when the score is 0 anyway (no pattern covered, or no mass).
+ */
+function actionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly = false): ActionScore {
   const pats = pp.patterns;
   if (pats.length === 0) return { precision: 0, recall: 0, mass: 0, score: 0 };
   let covered = 0;
   let mass = 0;
   for (const p of pats) {
-    const c = coverage(p, b.texts, b.specificity);
+    const { c, d } = patternEvidence(p, b);
     if (c === 0) continue;
     covered += c;
-    let d = 1;
-    for (const k of p.keys) if (b.union.has(k)) d = Math.min(d, distinctiveness(k));
     mass += c * d;
   }
   const precision = covered / pats.length;
+  if (scoreOnly && (precision === 0 || mass === 0)) return { precision, recall: 0, mass, score: 0 };
   let recall = 0;
   let best = 0;
   let reference: string | undefined;
+  // A baseline pattern none of whose actions the policy grants, and that the policy does not write
+  // the same way, has coverage 0: only the others are computed (and summed in the same order).
+  const touched = new Set<Pattern>();
+  for (const k of pp.specificity.keys()) for (const q of b.patternsByKey.get(k) ?? []) touched.add(q);
   for (const r of b.refs) {
     let sum = 0;
-    for (const q of r.patterns) sum += coverage(q, pp.texts, pp.specificity);
+    for (const q of r.patterns) if (touched.has(q) || pp.texts.has(q.text)) sum += coverage(q, pp.texts, pp.specificity);
     const rec = sum / r.patterns.length;
     if (rec * r.weight > best) {
       best = rec * r.weight;
@@ -420,7 +470,7 @@ function score(
   const evidence: string[] = [];
   const signals: number[] = [];
 
-  const a = actionScore(pp, pb);
+  const a = actionScore(pp, pb, true);
   if (a.score > 0) {
     signals.push(a.score);
     evidence.push(
@@ -430,7 +480,11 @@ function score(
 
   const nameHits: string[] = [];
   for (const n of names) {
-    const g = pb.names.find((x) => x.m.matches(n.text));
+    let g = pb.nameMatches.get(n.text);
+    if (g === undefined) {
+      g = pb.names.find((x) => x.m.matches(n.text)) ?? null;
+      pb.nameMatches.set(n.text, g);
+    }
     if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
       nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
   }

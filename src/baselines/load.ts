@@ -5,8 +5,11 @@
 // Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../audit/errors.js';
-import { parseYamlWithSchema } from '../config/yaml-schema.js';
+import { bare, parseYamlWithSchema, shown, shownPath } from '../config/yaml-schema.js';
+import { clipShown, visibilise } from '../report/escape.js';
 import { BASELINE_SCHEMA, BUILTIN_BASELINES_JSON } from '../generated/baselines-data.js';
+import { MAX_DOCUMENT_CHARS, MAX_DOCUMENT_DEPTH, nestingDepth, textSize, typeName } from '../policy/document.js';
+import { formatJsonPath, locateLines, type JsonPath } from '../sources/json-lines.js';
 import type { Baseline, BaselineDetect, BaselineSet, SetKind } from '../types.js';
 
 /** A baseline as written in YAML (validated against schema/baseline.schema.json). */
@@ -88,7 +91,7 @@ export function parseBaselineYaml(text: string, path: string): Baseline {
   raw.sets.forEach((s, i) => {
     if (names.has(s.name)) {
       throw new ConfigError(
-        `${path}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name "${s.name}" (also sets[${names.get(s.name)}])`,
+        `${shownPath(path)}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name ${shown(s.name)} (also sets[${names.get(s.name)}]); expected each set name once: rename or merge one of them`,
       );
     }
     names.set(s.name, i);
@@ -96,7 +99,7 @@ export function parseBaselineYaml(text: string, path: string): Baseline {
   (raw['default-sets'] ?? []).forEach((n, i) => {
     if (!names.has(n)) {
       throw new ConfigError(
-        `${path}, line ${parsed.lineAt(['default-sets', i])}: default set "${n}" is not a set of this baseline (expected one of: ${[...names.keys()].join(', ')})`,
+        `${shownPath(path)}, line ${parsed.lineAt(['default-sets', i])}: default set "${bare(n)}" is not a set of this baseline (expected one of: ${[...names.keys()].map(bare).join(', ')}): fix the name or add the set`,
       );
     }
   });
@@ -117,23 +120,41 @@ function jsonErrorLine(text: string, message: string): number | undefined {
  * A plain IAM policy JSON file as a one-set baseline: set `policy`, kind ongoing, id = the path.
  * Throws ConfigError (with the line for a syntax error) when it is not a policy document.
  */
-export function baselineFromPolicyJson(text: string, path: string): Baseline {
+export function baselineFromPolicyJson(textIn: string, path: string): Baseline {
+  const text = textIn.charCodeAt(0) === 0xfeff ? textIn.slice(1) : textIn; // a byte-order mark
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    const msg = visibilise(clipShown((e as Error).message, 200));
     const line = jsonErrorLine(text, msg);
-    throw new ConfigError(`${path}${line ? `, line ${line}` : ''}: not valid JSON (${msg})`);
+    throw new ConfigError(
+      `${shownPath(path)}${line ? `, line ${line}` : ''}: not valid JSON (${msg}); expected an IAM policy document in JSON, or a baseline YAML file with named sets`,
+    );
   }
   const statement = (doc as { Statement?: unknown } | null)?.Statement;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || statement === undefined) {
-    throw new ConfigError(`${path}: expected an IAM policy document (an object with "Statement")`);
+    throw new ConfigError(
+      `${shownPath(path)}, line 1: expected an IAM policy document (an object with "Statement"), got ${typeName(doc)}${typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? ' without "Statement"' : ''}: give a policy JSON or a baseline YAML file with named sets`,
+    );
   }
+  // Nothing downstream may walk a hostile depth or size.
+  if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
+    throw new ConfigError(
+      `${shownPath(path)}, line 1: the policy nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, a few levels deep`,
+    );
+  if (textSize(doc, MAX_DOCUMENT_CHARS) > MAX_DOCUMENT_CHARS)
+    throw new ConfigError(
+      `${shownPath(path)}, line 1: the policy holds more than ${MAX_DOCUMENT_CHARS} characters; expected an IAM policy document AWS accepts (at most 32 KB)`,
+    );
   const statements = Array.isArray(statement) ? statement : [statement];
   statements.forEach((s, i) => {
     if (typeof s !== 'object' || s === null || Array.isArray(s)) {
-      throw new ConfigError(`${path}: Statement[${i}] must be an object`);
+      const at: JsonPath = Array.isArray(statement) ? ['Statement', i] : ['Statement'];
+      const line = locateLines(text, [at])[0] ?? 1;
+      throw new ConfigError(
+        `${shownPath(path)}, line ${line}: ${formatJsonPath(at)} must be an object, got ${typeName(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`,
+      );
     }
   });
   const file = path.split('/').pop() ?? path;

@@ -3,6 +3,7 @@
 //   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
 import { ConfigError } from '../audit/errors.js';
 import type { Baseline } from '../types.js';
+import { bare, shown } from '../config/yaml-schema.js';
 import { baselineFromPolicyJson, findBaseline, parseBaselineYaml } from './load.js';
 
 export interface ResolvedBaseline {
@@ -36,7 +37,7 @@ export function loadBaselineFile(text: string, path: string): Baseline {
   if (/\.json$/i.test(path)) {
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch {
       return baselineFromPolicyJson(text, path); // reports the syntax error with its line
     }
@@ -53,14 +54,14 @@ export function activeSets(baseline: Baseline, wanted: string[] | undefined, whe
   if (wanted === undefined) return baseline.defaultSets.length > 0 ? baseline.defaultSets.slice() : names;
   if (wanted.length === 0)
     throw new ConfigError(
-      `${where}no sets after ":" for baseline ${baseline.id} (its sets: ${names.join(', ')})`,
+      `${where}no sets after ":" for baseline ${bare(baseline.id)} (its sets: ${names.map(bare).join(', ')}): name at least one, or leave out the ":"`,
     );
   const out: string[] = [];
   for (const w of wanted) {
     const hit = names.find((n) => n.toLowerCase() === w.toLowerCase());
     if (!hit)
       throw new ConfigError(
-        `${where}baseline ${baseline.id} has no set "${w}"; its sets are: ${names.join(', ')}`,
+        `${where}baseline ${bare(baseline.id)} has no set "${bare(w)}"; its sets are: ${names.map(bare).join(', ')} (expected one of them)`,
       );
     if (!out.includes(hit)) out.push(hit);
   }
@@ -95,7 +96,7 @@ export function resolveBaselineSpec(
       const text = readFile(base);
       if (text === undefined) {
         throw new ConfigError(
-          `unknown baseline "${base}": built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`,
+          `unknown baseline ${shown(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`,
         );
       }
       baseline = loadBaselineFile(text, base);
@@ -103,7 +104,7 @@ export function resolveBaselineSpec(
       const text = readFile(base);
       if (text === undefined) {
         throw new ConfigError(
-          `baseline file ${base} not found (built-in baselines: ${builtins.map((b) => b.id).join(', ')})`,
+          `baseline file ${bare(base)} not found (expected a baseline YAML or policy JSON file relative to the repository root, or a built-in baseline: ${builtins.map((b) => b.id).join(', ')})`,
         );
       }
       baseline = loadBaselineFile(text, base);

@@ -17,7 +17,7 @@
 // compiles it on the first load only). Errors are ConfigErrors with the line and what is expected.
 import { ConfigError } from '../audit/errors.js';
 import { CONFIG_SCHEMA } from '../generated/baselines-data.js';
-import { parseYamlWithSchema } from './yaml-schema.js';
+import { parseYamlWithSchema, shown, shownPath } from './yaml-schema.js';
 
 /** Where the configuration is looked for, relative to the repository root. */
 export const CONFIG_PATH = '.github/iam-baseline-audit.yml';
@@ -72,7 +72,7 @@ function validDay(s: string): boolean {
 /** Parses and validates the configuration. Throws ConfigError naming the file, the line and what is expected. */
 export function loadConfig(text: string, path: string): AuditConfig {
   if (text.trim() === '')
-    throw new ConfigError(`${path}, line 1: the configuration is empty (expected at least: version: 1)`);
+    throw new ConfigError(`${shownPath(path)}, line 1: the configuration is empty (expected at least: version: 1)`);
   const parsed = parseYamlWithSchema(text, path, CONFIG_SCHEMA);
   const raw = parsed.value as RawConfig;
   const cfg: AuditConfig = {
@@ -88,12 +88,12 @@ export function loadConfig(text: string, path: string): AuditConfig {
     ignore: (raw.ignore ?? []).map((r, i) => {
       if (r.reason.trim() === '') {
         throw new ConfigError(
-          `${path}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept)`,
+          `${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept)`,
         );
       }
       if (r.expires !== undefined && !validDay(r.expires)) {
         throw new ConfigError(
-          `${path}, line ${parsed.lineAt(['ignore', i, 'expires'])}: ignore[${i}].expires "${r.expires}" is not a date (expected: YYYY-MM-DD)`,
+          `${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'expires'])}: ignore[${i}].expires ${shown(r.expires)} is not a date (expected: YYYY-MM-DD, a day that exists)`,
         );
       }
       return {

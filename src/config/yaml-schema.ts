@@ -2,8 +2,39 @@
 // is expected. Shared by the repository configuration (config.ts) and user-defined baselines
 // (../baselines/load.ts). Ajv compiles a schema only when a file of that kind is first read.
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  Parser,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import { ConfigError } from '../audit/errors.js';
+import { clipShown, visibilise } from '../report/escape.js';
+
+/**
+ * A value from a file or the command line as an error message shows it: quoted, on one line, with
+ * control, zero-width and bidirectional characters made visible, at most 80 characters. An error
+ * goes to a terminal or a workflow log, where a raw value could forge lines or colours.
+ */
+export function shown(v: unknown): string {
+  const s = typeof v === 'string' ? v : String(v);
+  return `"${visibilise(clipShown(s, 80)).replace(/"/g, '\\"')}"`;
+}
+
+/** A value as an error message shows it without quotes (one line, control characters visible). */
+export function bare(v: unknown): string {
+  return visibilise(clipShown(typeof v === 'string' ? v : String(v), 80));
+}
+
+/** A file path as an error message shows it (on one line, control characters visible). */
+export function shownPath(p: string): string {
+  return visibilise(clipShown(p, 300));
+}
 
 // ajv is CommonJS: its class is the default export's `default` under Node's ESM interop.
 type AjvClass = typeof AjvModule.default;
@@ -31,18 +62,147 @@ export interface ParsedYaml {
   lineAt(path: (string | number)[], key?: string): number;
 }
 
+/**
+ * Deepest nesting of mappings and lists read. A configuration is 4 levels deep and a baseline about
+ * 9; the YAML library recurses once per level, so a hostile file must be refused before it parses.
+ */
+export const MAX_YAML_DEPTH = 64;
+/** Largest YAML file read (the built-in baselines are a few KB). */
+export const MAX_YAML_CHARS = 4 * 1024 * 1024;
+/** Most values a file may hold once its aliases are expanded. */
+const MAX_YAML_VALUES = 1_000_000;
+
+/**
+ * The offset of the first mapping or list nested deeper than `max` (undefined when none is), from
+ * the YAML library's concrete syntax tree, which it builds without recursion; walked iteratively.
+ */
+function tooDeepAt(text: string, max: number): number | undefined {
+  for (const token of new Parser().parse(text)) {
+    const stack: [unknown, number][] = [[token, 0]];
+    while (stack.length > 0) {
+      const [v, d] = stack.pop()!;
+      if (Array.isArray(v)) {
+        for (const x of v) if (x && typeof x === 'object') stack.push([x, d]);
+        continue;
+      }
+      const node = v as { type?: unknown; offset?: unknown };
+      const t = node.type;
+      const depth = t === 'block-seq' || t === 'block-map' || t === 'flow-collection' ? d + 1 : d;
+      if (depth > max) return typeof node.offset === 'number' ? node.offset : 0;
+      for (const x of Object.values(v as object)) if (x && typeof x === 'object') stack.push([x, depth]);
+    }
+  }
+  return undefined;
+}
+
+/** What to do about a YAML syntax error, by the library's error code. */
+const YAML_HINTS: Record<string, string> = {
+  DUPLICATE_KEY: 'expected each key once in a mapping: remove or rename the repeated key',
+  MULTIPLE_DOCS: 'expected one YAML document: remove the extra `---` line and what follows it',
+  TAB_AS_INDENT: 'expected spaces for indentation: replace the tabs',
+  BAD_INDENT: 'expected consistent indentation: align the line with its siblings',
+  MISSING_CHAR: 'expected a closing quote or bracket: add it',
+};
+
+function syntaxMessage(e: { code: string; message: string }): string {
+  if (e.code === 'MULTIPLE_DOCS') return `the file holds more than one YAML document; ${YAML_HINTS.MULTIPLE_DOCS}`;
+  const first = e.message.split('\n')[0]!;
+  const hint = YAML_HINTS[e.code] ?? 'expected valid YAML: check the indentation and the quoting on that line';
+  return `${first.length > 200 ? `${first.slice(0, 200)}…` : first}; ${hint}`;
+}
+
+/**
+ * The document as plain values, with dates as `YYYY-MM-DD`. Aliases are expanded into copies, so
+ * a cycle (`a: &a [*a]`) or an expansion past MAX_YAML_DEPTH levels or MAX_YAML_VALUES values is
+ * refused rather than followed. Iterative.
+ */
+function toPlain(doc: Document, file: string, lineOf: (offset: number) => number): unknown {
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    let offset = 0;
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const why = /alias count/i.test((e as Error).message)
+      ? 'its aliases (*name) expand to too many values; expected at most 100 alias uses: write the values out'
+      : `${(e as Error).message}; expected each alias (*name) to come after its anchor (&name)`;
+    throw new ConfigError(`${shownPath(file)}, line ${lineOf(offset)}: ${why}`);
+  }
+  const copy = (v: unknown): unknown => {
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString().slice(0, 10);
+    if (Array.isArray(v)) return [];
+    if (v && typeof v === 'object') return {};
+    return v;
+  };
+  const root = copy(js);
+  const stack: [unknown, unknown, number][] = [[js, root, 0]];
+  let values = 0;
+  const refuse = (why: string): never => {
+    let offset = 0;
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    throw new ConfigError(`${shownPath(file)}, line ${lineOf(offset)}: ${why}`);
+  };
+  while (stack.length > 0) {
+    const [from, to, depth] = stack.pop()!;
+    if (from instanceof Date || !from || typeof from !== 'object') continue;
+    if (depth >= MAX_YAML_DEPTH)
+      refuse(
+        `its aliases (*name) nest values more than ${MAX_YAML_DEPTH} levels deep (or an alias refers to its own anchor); expected plain values: write them out`,
+      );
+    const entries: [string | number, unknown][] = Array.isArray(from)
+      ? from.map((x, i) => [i, x])
+      : Object.entries(from as Record<string, unknown>);
+    values += entries.length;
+    if (values > MAX_YAML_VALUES)
+      refuse(`its aliases (*name) expand to more than ${MAX_YAML_VALUES} values; expected plain values: write them out`);
+    for (const [k, x] of entries) {
+      const c = copy(x);
+      // An own property even for `__proto__` (an assignment would set the copy's prototype).
+      Object.defineProperty(to, k, { value: c, enumerable: true, writable: true, configurable: true });
+      if (c && typeof c === 'object') stack.push([x, c, depth + 1]);
+    }
+  }
+  return root;
+}
+
 /** Parses YAML (JSON is YAML too); syntax errors become a ConfigError with the line. Dates become `YYYY-MM-DD`. */
 export function parseYaml(text: string, file: string): ParsedYaml {
+  if (text.length > MAX_YAML_CHARS)
+    throw new ConfigError(
+      `${shownPath(file)}, line 1: the file holds ${text.length} characters; expected at most ${MAX_YAML_CHARS} (a configuration or baseline is a few KB): check that this is the right file`,
+    );
   const lineCounter = new LineCounter();
+  const lineOf = (offset: number): number => {
+    // The line counter is filled by parseDocument; before that, count newlines.
+    if (lineCounter.lineStarts.length > 1) return lineCounter.linePos(offset).line;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    return line;
+  };
+  const deep = tooDeepAt(text, MAX_YAML_DEPTH);
+  if (deep !== undefined)
+    throw new ConfigError(
+      `${shownPath(file)}, line ${lineOf(deep)}: mappings and lists are nested more than ${MAX_YAML_DEPTH} levels deep; expected a configuration or baseline, a few levels deep: check the indentation and the brackets`,
+    );
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const lines = doc.errors.slice(0, 5).map((e) => {
       const line = lineCounter.linePos(e.pos[0]).line;
-      return `${file}, line ${line}: ${e.message.split('\n')[0]}`;
+      return `${shownPath(file)}, line ${line}: ${syntaxMessage(e)}`;
     });
     throw new ConfigError(lines.join('\n'));
   }
-  const value = normaliseDates(doc.toJS({ maxAliasCount: 100 }));
+  const value = toPlain(doc, file, lineOf);
   const lineAt = (path: (string | number)[], key?: string): number => {
     const node = nodeAt(doc, path.map(String), key);
     return lineCounter.linePos(node?.range?.[0] ?? 0).line;
@@ -56,22 +216,11 @@ export function parseYamlWithSchema(text: string, file: string, schema: Record<s
   const validate = validatorFor(schema);
   if (!validate(parsed.value)) {
     const msgs = schemaErrorMessages(validate.errors ?? []);
-    const lines = msgs.slice(0, 5).map((m) => `${file}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
+    const lines = msgs.slice(0, 5).map((m) => `${shownPath(file)}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
     if (msgs.length > 5) lines.push(`(${msgs.length - 5} more)`);
     throw new ConfigError(lines.join('\n'));
   }
   return parsed;
-}
-
-function normaliseDates(v: unknown): unknown {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString().slice(0, 10);
-  if (Array.isArray(v)) return v.map(normaliseDates);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = normaliseDates(x);
-    return out;
-  }
-  return v;
 }
 
 function keyText(k: unknown): string {
@@ -113,7 +262,10 @@ function pointerSegments(pointer: string): string[] {
 /** `audits[0].sets` for a path. */
 export function fieldName(path: (string | number)[]): string {
   let s = '';
-  for (const seg of path.map(String)) s += /^\d+$/.test(seg) ? `[${seg}]` : s ? `.${seg}` : seg;
+  for (const raw of path.map(String)) {
+    const seg = visibilise(clipShown(raw, 80));
+    s += /^\d+$/.test(seg) ? `[${seg}]` : s ? `.${seg}` : seg;
+  }
   return s || 'the file';
 }
 
@@ -131,7 +283,7 @@ function typeOf(v: unknown): string {
   if (v === null || v === undefined) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
+  if (typeof v === 'string') return `a string (${shown(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
   if (typeof v === 'number') return `a number (${v})`;
   return `${typeof v} (${String(v)})`;
 }
@@ -173,7 +325,7 @@ export function schemaErrorMessages(errors: ErrorObject[]): SchemaMessage[] {
         const props = Object.keys(
           (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {},
         );
-        message = `${field} has an unknown key "${key}"; expected one of: ${props.join(', ')}`;
+        message = `${field} has an unknown key ${shown(key)}; expected one of: ${props.join(', ')}: fix its spelling or remove it`;
         break;
       }
       case 'type': {

@@ -65,6 +65,9 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
       });
       return stdout;
     } catch (err) {
+      // Larger than maxBytes at the base: read as absent there, so everything in it counts as new
+      // (never fewer findings) rather than failing the whole audit.
+      if ((err as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return undefined;
       const stderr = String((err as { stderr?: unknown }).stderr ?? '');
       if (/does not exist|exists on disk, but not in|not in '|bad revision|invalid object name/i.test(stderr))
         return undefined;

@@ -322,11 +322,6 @@ export function arnMatches(pattern: ArnPattern, concrete: string, stats?: MatchS
 // ---------------------------------------------------------------------------------------------
 // Intersection
 
-/** Two single-character tokens (characters or `?`) can stand for the same character. */
-function compatible(a: ArnToken, b: ArnToken): boolean {
-  return a.kind !== 'char' || b.kind !== 'char' || a.ch === b.ch;
-}
-
 /**
  * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
  * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
@@ -336,34 +331,74 @@ function compatible(a: ArnToken, b: ArnToken): boolean {
  * O(|a|·|b|) steps.
  */
 export function arnIntersects(a: ArnPattern, b: ArnPattern, stats?: MatchStats): boolean {
-  const at = a.tokens.map((t) => (t.kind === 'var' ? STAR : t));
-  const bt = b.tokens.map((t) => (t.kind === 'var' ? STAR : t));
-  // A `seg` is a star that cannot absorb a literal `/` or `:`.
-  const starLike = (t: ArnToken) => t.kind === 'star' || t.kind === 'seg';
-  const absorbs = (star: ArnToken, t: ArnToken) => star.kind === 'star' || t.kind !== 'char' || (t.ch !== '/' && t.ch !== ':');
-  const n = at.length;
-  const m = bt.length;
-  let prev = new Array<boolean>(m + 1).fill(false);
-  let cur = new Array<boolean>(m + 1).fill(false);
+  const fa = intersectForm(a);
+  const fb = intersectForm(b);
+  if (stats) {
+    stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
+    return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+  }
+  // Quick exact answers for the common case, a policy's resource against the ARN formats of other
+  // services or resource types: both patterns fix the third `:`-separated field (the service) and
+  // they differ; or both fix where the sixth field starts (the resource part) and its leading
+  // characters differ.
+  if (fa.service !== null && fb.service !== null && fa.service !== fb.service) return false;
+  if (fa.colons === null || fb.colons === null) return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+  const pa = fa.resourcePrefix!;
+  const pb = fb.resourcePrefix!;
+  const k = Math.min(pa.length, pb.length);
+  for (let i = 0; i < k; i++) if (pa[i] !== pb[i]) return false;
+  // Both place the first five `:`s of every string they match at fixed tokens, so a common string
+  // exists iff each pair of fields between them has one, and the rests do.
+  let a0 = 0;
+  let b0 = 0;
+  for (let f = 0; f < 5; f++) {
+    const a1 = fa.colons[f]!;
+    const b1 = fb.colons[f]!;
+    if (!intersectRange(fa, a0, a1, fb, b0, b1)) return false;
+    a0 = a1 + 1;
+    b0 = b1 + 1;
+  }
+  return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
+}
+
+/**
+ * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
+ * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
+ * absorbs a character the other side spells; two `*`s never need to absorb the same character
+ * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
+ */
+function intersectRange(fa: IntersectForm, a0: number, a1: number, fb: IntersectForm, b0: number, b1: number): boolean {
+  const ak = fa.kinds;
+  const ac = fa.chars;
+  const bk = fb.kinds;
+  const bc = fb.chars;
+  const n = a1 - a0;
+  const m = b1 - b0;
+  let prev = new Uint8Array(m + 1);
+  let cur = new Uint8Array(m + 1);
   for (let i = 0; i <= n; i++) {
-    const ta = i > 0 ? at[i - 1]! : undefined;
+    const ka = i > 0 ? ak[a0 + i - 1]! : -1;
+    const ca = i > 0 ? ac[a0 + i - 1]! : -1;
+    const aStar = ka === K_STAR || ka === K_SEG;
     for (let j = 0; j <= m; j++) {
-      if (stats) stats.steps++;
       if (i === 0 && j === 0) {
-        cur[0] = true;
+        cur[0] = 1;
         continue;
       }
-      const tb = j > 0 ? bt[j - 1]! : undefined;
-      let ok = false;
-      if (ta && starLike(ta)) {
-        // the star ends here, or it absorbs the character b's last token spells
-        ok = prev[j]! || (j > 0 && !starLike(tb!) && absorbs(ta, tb!) && cur[j - 1]!);
+      const kb = j > 0 ? bk[b0 + j - 1]! : -1;
+      const cb = j > 0 ? bc[b0 + j - 1]! : -1;
+      const bStar = kb === K_STAR || kb === K_SEG;
+      let ok = 0;
+      if (aStar) {
+        // a's star ends here, or it absorbs the character b's last token spells
+        ok = prev[j]! || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1]! : 0);
       }
-      if (!ok && tb && starLike(tb)) {
-        ok = cur[j - 1]! || (i > 0 && !starLike(ta!) && absorbs(tb, ta!) && prev[j]!);
+      if (!ok && bStar) {
+        ok = cur[j - 1]! || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j]! : 0);
       }
-      if (!ok && ta && tb && !starLike(ta) && !starLike(tb)) {
-        ok = prev[j - 1]! && compatible(ta, tb);
+      if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
+        ok = prev[j - 1]! && (ka !== K_CHAR || kb !== K_CHAR || ca === cb) ? 1 : 0;
       }
       cur[j] = ok;
     }
@@ -371,5 +406,82 @@ export function arnIntersects(a: ArnPattern, b: ArnPattern, stats?: MatchStats):
     prev = cur;
     cur = t;
   }
-  return prev[m]!;
+  return prev[m]! === 1;
+}
+
+// Token kinds for intersection: a variable reads as a star there.
+const K_CHAR = 0;
+const K_ONE = 1;
+const K_STAR = 2;
+const K_SEG = 3;
+const SLASH = 47;
+const COLON = 58;
+
+/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
+function absorbs(star: number, k: number, c: number): boolean {
+  return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== COLON);
+}
+
+interface IntersectForm {
+  kinds: Uint8Array;
+  /** Code point of each K_CHAR token (-1 otherwise). */
+  chars: Int32Array;
+  /** The third `:`-separated field every matched string has (the service), or null. */
+  service: string | null;
+  /**
+   * When the first five `:`s of every matched string come from fixed tokens (characters other
+   * than `:`, and catalog `seg`s, which never spell `:`), the characters the sixth field (the
+   * resource part) starts with; null otherwise.
+   */
+  resourcePrefix: string | null;
+  /** With resourcePrefix: the token indices of those five `:`s. */
+  colons: number[] | null;
+}
+
+const intersectForms = new WeakMap<ArnPattern, IntersectForm>();
+
+function intersectForm(p: ArnPattern): IntersectForm {
+  let f = intersectForms.get(p);
+  if (f) return f;
+  const t = p.tokens;
+  const kinds = new Uint8Array(t.length);
+  const chars = new Int32Array(t.length).fill(-1);
+  t.forEach((tok, i) => {
+    if (tok.kind === 'char') chars[i] = tok.ch.codePointAt(0)!;
+    kinds[i] = tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
+  });
+  // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
+  let service: string | null = null;
+  let resourcePrefix: string | null = null;
+  let field = 0;
+  let text = '';
+  let i = 0;
+  const colons: number[] = [];
+  for (; i < t.length && field < 5; i++) {
+    const tok = t[i]!;
+    if (tok.kind === 'char' && tok.ch === ':') {
+      if (field === 2) service = text;
+      colons.push(i);
+      field++;
+      continue;
+    }
+    if (tok.kind === 'char') {
+      if (field === 2) text += tok.ch;
+      continue;
+    }
+    if (tok.kind === 'seg' && field !== 2) continue;
+    break;
+  }
+  if (field === 5) {
+    let prefix = '';
+    for (; i < t.length; i++) {
+      const tok = t[i]!;
+      if (tok.kind !== 'char') break;
+      prefix += tok.ch;
+    }
+    resourcePrefix = prefix;
+  }
+  f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
+  intersectForms.set(p, f);
+  return f;
 }

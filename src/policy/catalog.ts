@@ -48,6 +48,18 @@ interface RawCatalog {
   services: Record<string, RawService>;
 }
 
+/**
+ * Every ActionInfo made by any Catalog gets a distinct small integer, a non-enumerable property
+ * (invisible to JSON, spreads and equality), so per-action caches can be arrays: see actionOrdinal.
+ */
+const ORDINAL = Symbol('ordinal');
+let nextOrdinal = 0;
+
+/** The action's ordinal (unique over every catalog of the process), or undefined for an object not made by a Catalog. */
+export function actionOrdinal(action: ActionInfo): number | undefined {
+  return (action as unknown as { [ORDINAL]?: number })[ORDINAL];
+}
+
 export class Catalog {
   readonly source: string;
   readonly version: string;
@@ -56,43 +68,75 @@ export class Catalog {
   private readonly byKey = new Map<string, ActionInfo>();
   private readonly byService = new Map<string, ActionInfo[]>();
   private readonly serviceNames = new Map<string, string>();
-  private readonly expandCache = new Map<string, ActionInfo[]>();
-  private allActions: ActionInfo[] = [];
+  private readonly expandCache = new Map<string, readonly ActionInfo[]>();
+  /** Services not built yet: ActionInfo objects are made per service on first use (most audits touch few). */
+  private readonly pending = new Map<string, RawService>();
+  private readonly levelLists = new Map<number, AccessLevel[]>();
+  private readonly levelNames: AccessLevel[];
+  private allActions: ActionInfo[] | undefined;
+  private byFullName: FullNameOrder | undefined;
 
   constructor(raw: RawCatalog) {
     this.source = raw.source;
     this.version = raw.version;
     this.date = catalogDate(raw.version, raw.updatedAt);
+    this.levelNames = raw.levels;
     for (const [svc, s] of Object.entries(raw.services)) {
       this.serviceNames.set(svc, s.n);
-      const list: ActionInfo[] = [];
-      for (const [name, mask, rts, cks] of s.a) {
-        const levels = raw.levels.filter((_, i) => (mask & (1 << i)) !== 0);
-        const resourceTypes = rts.map((i) => {
-          const idx = i >= 0 ? i : -i - 1;
-          const [rtName, arn] = s.r[idx]!;
-          return { name: rtName, arn, required: i >= 0 };
-        });
-        const info: ActionInfo = {
-          service: svc,
-          name,
-          full: `${svc}:${name}`,
-          key: `${svc}:${name}`.toLowerCase(),
-          levels,
-          resourceTypes,
-          conditionKeys: cks.map((i) => s.k[i]!),
-        };
-        list.push(info);
-        this.byKey.set(info.key, info);
-      }
-      this.byService.set(svc, list);
-      this.allActions.push(...list);
+      this.pending.set(svc, s);
+      this.byService.set(svc, []);
     }
-    this.allActions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Makes the ActionInfo objects of one service (once). */
+  private build(svc: string): void {
+    const s = this.pending.get(svc);
+    if (!s) return;
+    this.pending.delete(svc);
+    const list = this.byService.get(svc)!;
+    // Resource type references are shared by the actions of the service (nothing changes them).
+    const refs = new Map<number, ResourceTypeRef>();
+    const ref = (i: number): ResourceTypeRef => {
+      let r = refs.get(i);
+      if (!r) {
+        const [rtName, arn] = s.r[i >= 0 ? i : -i - 1]!;
+        r = { name: rtName, arn, required: i >= 0 };
+        refs.set(i, r);
+      }
+      return r;
+    };
+    const prefix = `${svc}:`;
+    const lowerPrefix = prefix.toLowerCase();
+    for (const [name, mask, rts, cks] of s.a) {
+      let levels = this.levelLists.get(mask);
+      if (!levels) {
+        levels = this.levelNames.filter((_, i) => (mask & (1 << i)) !== 0);
+        this.levelLists.set(mask, levels);
+      }
+      const info: ActionInfo = {
+        service: svc,
+        name,
+        full: prefix + name,
+        key: lowerPrefix + name.toLowerCase(),
+        levels,
+        resourceTypes: rts.map(ref),
+        conditionKeys: cks.map((i) => s.k[i]!),
+      };
+      Object.defineProperty(info, ORDINAL, { value: nextOrdinal++ });
+      list.push(info);
+      this.byKey.set(info.key, info);
+    }
+  }
+
+  /** Builds the service an action key (`s3:getobject`) belongs to. */
+  private buildFor(key: string): void {
+    if (this.pending.size === 0) return;
+    const colon = key.indexOf(':');
+    if (colon > 0) this.build(key.slice(0, colon));
   }
 
   get size(): number {
-    return this.byKey.size;
+    return this.all().length;
   }
 
   services(): string[] {
@@ -109,15 +153,44 @@ export class Catalog {
 
   /** Case-insensitive lookup of a concrete action (`S3:getobject` finds `s3:GetObject`). */
   lookup(action: string): ActionInfo | undefined {
-    return this.byKey.get(action.toLowerCase());
+    const key = action.toLowerCase();
+    this.buildFor(key);
+    return this.byKey.get(key);
   }
 
   actionsOf(service: string): readonly ActionInfo[] {
-    return this.byService.get(service.toLowerCase()) ?? [];
+    const svc = service.toLowerCase();
+    this.build(svc);
+    return this.byService.get(svc) ?? [];
   }
 
   all(): readonly ActionInfo[] {
+    if (!this.allActions) {
+      const all: ActionInfo[] = [];
+      for (const [svc, list] of this.byService) {
+        this.build(svc);
+        for (const a of list) all.push(a);
+      }
+      all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.allActions = all;
+    }
     return this.allActions;
+  }
+
+  /**
+   * Every action sorted by its canonical name in code-unit order (as Array.prototype.sort sorts
+   * strings), with each action's position: sorting many names is then a linear pass.
+   */
+  fullNameOrder(): FullNameOrder {
+    if (!this.byFullName) {
+      const byName = [...this.all()].sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
+      const position: number[] = [];
+      byName.forEach((a, i) => {
+        position[actionOrdinal(a)!] = i;
+      });
+      this.byFullName = { byName, position };
+    }
+    return this.byFullName;
   }
 
   /**
@@ -129,22 +202,29 @@ export class Catalog {
     const p = pattern.trim().toLowerCase();
     const cached = this.expandCache.get(p);
     if (cached && !stats) return cached;
-    let result: ActionInfo[];
+    let result: readonly ActionInfo[];
     if (p === '*') {
-      result = this.allActions;
+      result = this.all();
     } else if (!hasWildcard(p)) {
-      const hit = this.byKey.get(p);
+      const hit = this.lookup(p);
       result = hit ? [hit] : [];
     } else {
       const colon = p.indexOf(':');
       const svcPart = colon < 0 ? p : p.slice(0, colon);
       const glob = compileGlob(p, { caseInsensitive: true });
-      const candidates = hasWildcard(svcPart) || colon < 0 ? this.allActions : this.actionsOf(svcPart);
+      const candidates = hasWildcard(svcPart) || colon < 0 ? this.all() : this.actionsOf(svcPart);
       result = candidates.filter((a) => glob.matches(a.key, stats));
     }
     this.expandCache.set(p, result);
     return result;
   }
+}
+
+export interface FullNameOrder {
+  /** Every action of the catalog, sorted by canonical name (code-unit order). */
+  byName: readonly ActionInfo[];
+  /** Position in byName, by actionOrdinal (holes for other catalogs' actions). */
+  position: readonly number[];
 }
 
 function catalogDate(version: string, updatedAt: string | null): string {

@@ -2,10 +2,176 @@
 // `Statement` as an object or an array; each field a string or an array; the wrappers
 // `{"PolicyVersion":{"Document":…}}`, `{"document":…}`, `{"PolicyDocument":…}`, and a document
 // held as a JSON string, URL-encoded as the AWS API returns it. Never throws: each problem is
-// reported with the JSON path of the offending value, and the valid statements are kept.
+// reported with the JSON path of the offending value, what was expected and what to do, and the
+// valid statements are kept.
+//
+// Hostile documents are bounded here, before anything else walks them: a document nested deeper
+// than MAX_DOCUMENT_DEPTH or larger than MAX_DOCUMENT_CHARS is not read (AWS rejects far smaller
+// ones), and an Action or Resource entry longer than AWS allows is read on the broad side (`*` where
+// that grants more, left out where that denies less), so no crafted entry can make the audit
+// report less than the statement grants.
 
-import { formatJsonPath, type JsonPath } from '../sources/json-lines.js';
+import { formatJsonPath, parseJson, type JsonPath } from '../sources/json-lines.js';
 import { isObject } from '../sources/parser.js';
+
+/**
+ * Deepest nesting of objects and arrays read in a policy document. Real ones are a few levels
+ * deep (document, Statement, statement, Condition, operator, key, values) plus a few wrappers.
+ */
+export const MAX_DOCUMENT_DEPTH = 64;
+/**
+ * Largest policy document read, in characters of keys and string values. AWS's largest policy
+ * documents (KMS key policies) hold 32 KB; this is four times that.
+ */
+export const MAX_DOCUMENT_CHARS = 128 * 1024;
+/** Longest Action or NotAction entry read as written (AWS action names are under 100 characters). */
+export const MAX_ACTION_LENGTH = 256;
+/** Longest Resource or NotResource entry read as written (AWS's limit on an ARN). */
+export const MAX_RESOURCE_LENGTH = 2048;
+
+/**
+ * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted iteratively so that
+ * any depth is safe; the count stops as soon as it passes `limit`.
+ */
+export function nestingDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    const depth = d + 1;
+    if (depth > max) {
+      max = depth;
+      if (max > limit) return max;
+    }
+    if (Array.isArray(v)) {
+      for (const x of v) if (typeof x === 'object' && x !== null) stack.push([x, depth]);
+    } else {
+      for (const x of Object.values(v as Record<string, unknown>))
+        if (typeof x === 'object' && x !== null) stack.push([x, depth]);
+    }
+  }
+  return max;
+}
+
+/** Characters of keys and strings in a JSON value (iterative; stops as soon as it passes `limit`). */
+export function textSize(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') n += v.length;
+    else if (typeof v === 'number' || typeof v === 'boolean') n += 5;
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (isObject(v))
+      for (const [k, x] of Object.entries(v)) {
+        n += k.length;
+        stack.push(x);
+      }
+    if (n > limit) return n;
+  }
+  return n;
+}
+
+/**
+ * Why a policy value cannot be read safely (nested too deeply), or undefined. Sources call it on
+ * every document they hand over, so nothing downstream ever walks a hostile depth.
+ */
+export function unreadableDocument(doc: unknown): string | undefined {
+  if (typeof doc !== 'object' || doc === null) return undefined;
+  if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
+    return `the policy document nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, which is a few levels deep (Statement, Condition, values): fix the document (it was not read)`;
+  return undefined;
+}
+
+/**
+ * Keys that appear more than once in the same object of a JSON text, with the path of the later
+ * occurrence (at most `max` of them). JSON.parse keeps the last one silently; other readers (AWS
+ * among them, for all this tool knows) may keep another, so a policy could read differently to
+ * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass.
+ */
+export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: string }[] {
+  // Frames link to their parent (a path is built only for a duplicate: any depth costs linear memory).
+  interface Frame {
+    obj: boolean;
+    keys: Set<string> | undefined;
+    parent: Frame | undefined;
+    /** This container's key or index in its parent. */
+    seg: string | number;
+    index: number;
+    expectKey: boolean;
+    key: string;
+  }
+  const pathOf = (f: Frame, last: string): JsonPath => {
+    const out: JsonPath = [last];
+    for (let x: Frame | undefined = f; x?.parent; x = x.parent) out.push(x.seg);
+    return out.reverse();
+  };
+  const out: { path: JsonPath; key: string }[] = [];
+  const stack: Frame[] = [];
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < n && out.length < max) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let j = i + 1;
+      let escaped = false;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 92 /* \ */) {
+          escaped = true;
+          j += 2;
+          continue;
+        }
+        if (d === 34) break;
+        j++;
+      }
+      const top = stack[stack.length - 1];
+      if (top?.obj && top.expectKey) {
+        let key = text.slice(i + 1, j);
+        if (escaped) {
+          try {
+            key = JSON.parse(text.slice(i, j + 1)) as string;
+          } catch {
+            // keep the raw text
+          }
+        }
+        top.keys ??= new Set();
+        if (top.keys.has(key)) out.push({ path: pathOf(top, key), key });
+        top.keys.add(key);
+        top.key = key;
+        top.expectKey = false;
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      const top = stack[stack.length - 1];
+      const seg = top ? (top.obj ? top.key : top.index) : '';
+      stack.push({ obj: c === 123, keys: undefined, parent: top, seg, index: 0, expectKey: c === 123, key: '' });
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      stack.pop();
+    } else if (c === 44 /* , */) {
+      const top = stack[stack.length - 1];
+      if (top?.obj) top.expectKey = true;
+      else if (top) top.index++;
+    }
+    i++;
+  }
+  return out;
+}
+
+/** The message for a duplicate key (never quoting it when the policy is sensitive). */
+export function duplicateKeyMessage(key: string | undefined): string {
+  return `duplicate key${key === undefined ? '' : ` ${preview(key, 60)}`} in the same object: this audit reads the last one, other JSON readers (AWS's among them) may read another; expected each key once: remove the others`;
+}
+
+/** A short, safe preview of a value for a message (never the whole of a huge or deep value). */
+export function preview(v: unknown, max = 40): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return typeName(v);
+}
 
 /** operator (as written, e.g. `StringEquals`) -> condition key (as written) -> values. */
 export type Condition = Record<string, Record<string, string[]>>;
@@ -67,9 +233,22 @@ export function decodePolicyString(text: string): { ok: true; value: unknown } |
         // fall through to the original error
       }
     }
-    return { ok: false, message: `the policy is a string that is not valid JSON (${(e as Error).message})` };
+    // parseJson's message never quotes the text (it may be a secret).
+    const p = parseJson(trimmed);
+    const why = p.ok ? (e as Error).name : `${p.message} at line ${p.line}, column ${p.column} of the string`;
+    return {
+      ok: false,
+      message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form`,
+    };
   }
 }
+
+const FIELD_EXAMPLE: Record<string, string> = {
+  Action: '"s3:GetObject"',
+  NotAction: '"iam:*"',
+  Resource: '"arn:aws:s3:::my-bucket/*"',
+  NotResource: '"arn:aws:s3:::my-bucket/*"',
+};
 
 function asStringList(
   v: unknown,
@@ -77,17 +256,65 @@ function asStringList(
   field: string,
   problems: DocumentProblem[],
 ): string[] | undefined {
+  const example = FIELD_EXAMPLE[field] ?? '"..."';
   if (typeof v === 'string') return [v];
   if (Array.isArray(v)) {
     const out: string[] = [];
     v.forEach((item, i) => {
       if (typeof item === 'string') out.push(item);
-      else problems.push({ path: child(path, i), message: `${field} entries must be strings, got ${typeName(item)}` });
+      else
+        problems.push({
+          path: child(path, i),
+          message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
+        });
     });
     return out;
   }
-  problems.push({ path: path, message: `${field} must be a string or an array of strings, got ${typeName(v)}` });
+  problems.push({
+    path: path,
+    message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]`,
+  });
   return undefined;
+}
+
+/**
+ * Entries longer than AWS allows are never matched as written (a hostile pattern could be made
+ * expensive to match): each is read on the broad side. In an Allow statement an Action or Resource
+ * entry becomes `*` and a NotAction or NotResource entry is left out (the statement then grants
+ * more); in a Deny statement it is the other way round (the statement then denies less).
+ */
+function boundEntries(
+  s: Partial<Statement>,
+  raw: Record<string, unknown>,
+  path: JsonPath,
+  problems: DocumentProblem[],
+): void {
+  const fields = [
+    ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
+    ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
+    ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
+    ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
+  ] as const;
+  for (const [key, field, max, what] of fields) {
+    const list = s[key];
+    if (!list || !list.some((x) => x.length > max)) continue;
+    const negative = field.startsWith('Not');
+    const broaden = (s.effect === 'Deny') === negative; // `*` grants more / denies less here
+    const out: string[] = [];
+    list.forEach((x, i) => {
+      if (x.length <= max) {
+        out.push(x);
+        return;
+      }
+      if (broaden) out.push('*');
+      const how = broaden ? 'read as "*"' : 'left out';
+      problems.push({
+        path: Array.isArray(raw[field]) ? child(child(path, field), i) : child(path, field),
+        message: `${field} entry is ${x.length} characters long, over the ${max} AWS allows; expected ${what} (${how}, so the audit errs on the broad side): shorten it`,
+      });
+    });
+    s[key] = out;
+  }
 }
 
 export function typeName(v: unknown): string {
@@ -98,18 +325,34 @@ export function typeName(v: unknown): string {
 
 function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[]): Condition | undefined {
   if (!isObject(v)) {
-    problems.push({ path: path, message: `Condition must be an object, got ${typeName(v)}` });
+    problems.push({
+      path: path,
+      message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}`,
+    });
     return undefined;
   }
-  const out: Condition = {};
+  // Built as own properties (Object.fromEntries): an operator or key named `__proto__` is refused,
+  // never assigned (an assignment would set the object's prototype).
+  const out: [string, Record<string, string[]>][] = [];
   for (const [op, block] of Object.entries(v)) {
     const opPath = child(path, op);
-    if (!isObject(block)) {
-      problems.push({ path: opPath, message: `condition operator ${op} must map keys to values, got ${typeName(block)}` });
+    if (op === '__proto__') {
+      problems.push({ path: opPath, message: 'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it' });
       continue;
     }
-    const keys: Record<string, string[]> = {};
+    if (!isObject(block)) {
+      problems.push({
+        path: opPath,
+        message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}`,
+      });
+      continue;
+    }
+    const keys: [string, string[]][] = [];
     for (const [key, val] of Object.entries(block)) {
+      if (key === '__proto__') {
+        problems.push({ path: child(opPath, key), message: 'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it' });
+        continue;
+      }
       const list = Array.isArray(val) ? val : [val];
       const strs: string[] = [];
       list.forEach((x, i) => {
@@ -117,19 +360,22 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
         else
           problems.push({
             path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
-            message: `condition values must be strings, numbers or booleans, got ${typeName(x)}`,
+            message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them`,
           });
       });
-      keys[key] = strs;
+      keys.push([key, strs]);
     }
-    out[op] = keys;
+    out.push([op, Object.fromEntries(keys)]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function parseStatement(raw: unknown, index: number, path: JsonPath, problems: DocumentProblem[]): Statement | undefined {
   if (!isObject(raw)) {
-    problems.push({ path: path, message: `a statement must be an object, got ${typeName(raw)}` });
+    problems.push({
+      path: path,
+      message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`,
+    });
     return undefined;
   }
   const before = problems.length;
@@ -140,14 +386,18 @@ function parseStatement(raw: unknown, index: number, path: JsonPath, problems: D
       case 'Sid':
         if (typeof value === 'string') s.sid = value;
         else if (typeof value === 'number') s.sid = String(value);
-        else problems.push({ path: p, message: `Sid must be a string, got ${typeName(value)}` });
+        else
+          problems.push({
+            path: p,
+            message: `Sid must be a string, got ${typeName(value)}; expected a name such as "AllowS3Read" (the statement is still audited)`,
+          });
         break;
       case 'Effect':
         if (value === 'Allow' || value === 'Deny') s.effect = value;
         else
           problems.push({
             path: p,
-            message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${JSON.stringify(value)?.slice(0, 40)}`,
+            message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; fix it (the statement is not audited until then)`,
           });
         break;
       case 'Action':
@@ -172,20 +422,37 @@ function parseStatement(raw: unknown, index: number, path: JsonPath, problems: D
         s.condition = parseCondition(value, p, problems);
         break;
       default:
-        problems.push({ path: p, message: `unknown statement field ${JSON.stringify(key)}` });
+        problems.push({
+          path: p,
+          message: `unknown statement field ${preview(key, 60)}; expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition (AWS rejects other fields): fix the spelling or remove it`,
+        });
     }
   }
-  if (!('Effect' in raw)) problems.push({ path: path, message: 'the statement has no Effect' });
-  if (s.actions && s.notActions) problems.push({ path: path, message: 'a statement cannot have both Action and NotAction' });
+  if (!('Effect' in raw))
+    problems.push({ path: path, message: 'the statement has no Effect; expected "Effect": "Allow" or "Effect": "Deny"' });
+  if (s.actions && s.notActions)
+    problems.push({ path: path, message: 'a statement cannot have both Action and NotAction; expected one of them: remove the other' });
   if (!('Action' in raw) && !('NotAction' in raw))
-    problems.push({ path: path, message: 'the statement has neither Action nor NotAction' });
+    problems.push({
+      path: path,
+      message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]',
+    });
   if (s.resources && s.notResources)
-    problems.push({ path: path, message: 'a statement cannot have both Resource and NotResource' });
+    problems.push({
+      path: path,
+      message: 'a statement cannot have both Resource and NotResource; expected one of them: remove the other',
+    });
+  boundEntries(s, raw, path, problems);
   if (problems.length > before) {
     // A statement with a broken Effect or action list cannot be audited; one with a stray field can.
     const fatal = problems
       .slice(before)
-      .some((pr) => !pr.message.startsWith('unknown statement field') && !pr.message.startsWith('Sid must'));
+      .some(
+        (pr) =>
+          !pr.message.startsWith('unknown statement field') &&
+          !pr.message.startsWith('Sid must') &&
+          !/^(Not)?(Action|Resource) entry is \d+ characters long/.test(pr.message),
+      );
     if (fatal) return undefined;
   }
   return s as Statement;
@@ -218,21 +485,55 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
     break;
   }
   if (!isObject(value)) {
-    return { problems: [{ path: path, message: `a policy document must be a JSON object, got ${typeName(value)}` }] };
+    return {
+      problems: [
+        {
+          path: path,
+          message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}`,
+        },
+      ],
+    };
   }
   if (!('Statement' in value)) {
-    return { problems: [{ path: path, message: 'not an IAM policy document: it has no "Statement"' }] };
+    return {
+      problems: [
+        {
+          path: path,
+          message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}',
+        },
+      ],
+    };
+  }
+  const deep = unreadableDocument(value);
+  if (deep) return { problems: [{ path: path, message: deep }] };
+  const size = textSize(value, MAX_DOCUMENT_CHARS);
+  if (size > MAX_DOCUMENT_CHARS) {
+    return {
+      problems: [
+        {
+          path: path,
+          message: `the policy document holds more than ${MAX_DOCUMENT_CHARS} characters; expected a policy AWS accepts (at most 32 KB, for KMS key policies): split it (it was not audited)`,
+        },
+      ],
+    };
   }
   const doc: PolicyDocument = { statements: [] };
   for (const [key, v] of Object.entries(value)) {
     const p = child(path, key);
     if (key === 'Version') {
       if (v === '2012-10-17' || v === '2008-10-17') doc.version = v;
-      else problems.push({ path: p, message: `Version must be "2012-10-17" or "2008-10-17", got ${JSON.stringify(v)?.slice(0, 40)}` });
+      else
+        problems.push({
+          path: p,
+          message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it)`,
+        });
     } else if (key === 'Id') {
       if (typeof v === 'string') doc.id = v;
     } else if (key !== 'Statement') {
-      problems.push({ path: p, message: `unknown policy field ${JSON.stringify(key)}` });
+      problems.push({
+        path: p,
+        message: `unknown policy field ${preview(key, 60)}; expected only Version, Id and Statement (AWS rejects other fields): remove it`,
+      });
     }
   }
   const st = value.Statement;

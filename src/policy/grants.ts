@@ -37,9 +37,13 @@ const ALL = '*';
 
 export class GrantBuilder {
   private readonly notActionCache = new Map<string, ActionInfo[]>();
+  private readonly actionListCache = new Map<string, { actions: ActionInfo[]; unknown: string[] }>();
   private readonly formatCache = new Map<string, ArnPattern>();
-  private readonly appliesCache = new Map<string, boolean>();
+  /** resource pattern (raw) -> ARN format -> can the pattern meet the format. */
+  private readonly appliesCache = new Map<string, Map<string, boolean>>();
   private readonly patternCache = new Map<string, ArnPattern>();
+  /** The keys of an action list (a NotAction complement), for membership tests. */
+  private readonly keySets = new WeakMap<readonly ActionInfo[], Set<string>>();
 
   constructor(
     readonly catalog: Catalog,
@@ -64,13 +68,22 @@ export class GrantBuilder {
         if (only.length === 0) unknown.push({ pattern: stmt.actions[0]!, field: 'Action' });
         return { actions: only, unknown };
       }
-      const seen = new Map<string, ActionInfo>();
-      for (const p of stmt.actions) {
-        const hits = this.catalog.expand(p);
-        if (hits.length === 0) unknown.push({ pattern: p, field: 'Action' });
-        for (const a of hits) seen.set(a.key, a);
+      // Statements repeat (a vendor's statements are copied into many policies): cached per list as written.
+      const listKey = JSON.stringify(stmt.actions);
+      let hit = this.actionListCache.get(listKey);
+      if (!hit) {
+        const seen = new Map<string, ActionInfo>();
+        const unknownPatterns: string[] = [];
+        for (const p of stmt.actions) {
+          const hits = this.catalog.expand(p);
+          if (hits.length === 0) unknownPatterns.push(p);
+          for (const a of hits) seen.set(a.key, a);
+        }
+        hit = { actions: [...seen.values()], unknown: unknownPatterns };
+        this.actionListCache.set(listKey, hit);
       }
-      return { actions: [...seen.values()], unknown };
+      for (const p of hit.unknown) unknown.push({ pattern: p, field: 'Action' });
+      return { actions: hit.actions, unknown };
     }
     const not = stmt.notActions ?? [];
     const key = not.map((p) => p.toLowerCase()).sort().join('\n');
@@ -97,10 +110,11 @@ export class GrantBuilder {
   applies(action: ActionInfo, resource: ArnPattern): boolean {
     if (isAll(resource)) return true;
     if (action.resourceTypes.length === 0) return false;
+    let cache = this.appliesCache.get(resource.raw);
+    if (!cache) this.appliesCache.set(resource.raw, (cache = new Map()));
     for (const rt of action.resourceTypes) {
       if (!rt.arn) return true;
-      const k = `${rt.arn}\u0000${resource.raw}`;
-      let hit = this.appliesCache.get(k);
+      let hit = cache.get(rt.arn);
       if (hit === undefined) {
         let fmt = this.formatCache.get(rt.arn);
         if (!fmt) {
@@ -108,7 +122,7 @@ export class GrantBuilder {
           this.formatCache.set(rt.arn, fmt);
         }
         hit = arnIntersects(fmt, resource);
-        this.appliesCache.set(k, hit);
+        cache.set(rt.arn, hit);
       }
       if (hit) return true;
     }
@@ -141,12 +155,12 @@ export class GrantBuilder {
             : options.resourceRequired === false
               ? [{ p: this.pattern(ALL) }]
               : [];
+        // One resource that applies to every action (`*`, NotResource): no per-action check.
+        const everywhere = resources.length === 1 && (resources[0]!.not !== undefined || isAll(resources[0]!.p));
         for (const action of actions) {
           for (const r of resources) {
-            if (!r.not && !this.applies(action, r.p)) continue;
-            let list = byAction.get(action.key);
-            if (!list) byAction.set(action.key, (list = []));
-            list.push({
+            if (!everywhere && !r.not && !this.applies(action, r.p)) continue;
+            const grant: Grant = {
               action,
               doc: d,
               stmt,
@@ -154,7 +168,10 @@ export class GrantBuilder {
               notResource: r.not,
               condition: stmt.condition,
               approximate: r.approx,
-            });
+            };
+            const list = byAction.get(action.key);
+            if (list) list.push(grant);
+            else byAction.set(action.key, [grant]);
           }
         }
       }
@@ -167,8 +184,17 @@ export class GrantBuilder {
     const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
     const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
     const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
-    for (const action of actions) {
-      const list = byAction.get(action.key);
+    // Each granted action is handled on its own, so going through the smaller side is the same:
+    // the granted actions when the Deny names more actions (NotAction) than the policy grants.
+    let keys: Iterable<string>;
+    if (actions.length > byAction.size) {
+      let set = this.keySets.get(actions);
+      if (!set) this.keySets.set(actions, (set = new Set(actions.map((a) => a.key))));
+      const denied = set;
+      keys = [...byAction.keys()].filter((k) => denied.has(k));
+    } else keys = actions.map((a) => a.key);
+    for (const key of keys) {
+      const list = byAction.get(key);
       if (!list) continue;
       const kept: Grant[] = [];
       for (const g of list) {
@@ -187,8 +213,8 @@ export class GrantBuilder {
           kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`) });
         else kept.push(g);
       }
-      if (kept.length) byAction.set(action.key, kept);
-      else byAction.delete(action.key);
+      if (kept.length) byAction.set(key, kept);
+      else byAction.delete(key);
     }
   }
 }

@@ -13,6 +13,8 @@ export const MARKER_PREFIX = '<!-- iam-baseline-audit';
 const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 /** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const NAMED_CONTROLS: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
 
@@ -27,14 +29,45 @@ function hex(ch: string, width: 2 | 4): string {
 export function visibilise(value: string): string {
   return value
     .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
-    .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`);
+    .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`)
+    .replace(LONE_SURROGATE, (ch) => `\\u${hex(ch, 4)}`);
 }
 
-/** Any value as a string (arrays joined with `, `); undefined and null as the empty string. */
+/**
+ * Longest value shown by a renderer (Markdown, terminal, SARIF text), in UTF-16 code units. Longer
+ * ones are cut with a visible `… (N more characters)`; the JSON report keeps every value whole.
+ * Real Sids, ARNs, paths and messages are far shorter; a hostile 50 MB one must not make every
+ * rendering (and GitHub's) slow.
+ */
+export const MAX_SHOWN_LENGTH = 2000;
+
+/** Cuts a value longer than MAX_SHOWN_LENGTH (never inside a surrogate pair) and says how much is left out. */
+export function clipShown(value: string, max = MAX_SHOWN_LENGTH): string {
+  if (value.length <= max) return value;
+  let end = max;
+  const c = value.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${value.slice(0, end)}… (${value.length - end} more characters)`;
+}
+
+/** Any value as a string (arrays joined with `, `), clipped; undefined and null as the empty string. */
 function asString(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map(asString).join(', ');
-  return typeof value === 'string' ? value : String(value);
+  if (Array.isArray(value)) return clipShown(value.map((v) => asString(v)).join(', '));
+  return clipShown(typeof value === 'string' ? value : String(value));
+}
+
+/** Length of the longest run of backticks (a loop: a spread of millions of runs would overflow). */
+function longestBacktickRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 96) {
+      run++;
+      if (run > longest) longest = run;
+    } else run = 0;
+  }
+  return longest;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,26 +91,22 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
+/** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
+const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
+const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"']/gi;
+
 /**
  * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
  * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
  * backslash-escaped.
  */
 function escapeChars(visible: string, markdown: boolean): string {
-  let out = '';
-  for (let i = 0; i < visible.length; i++) {
-    const ch = visible[i]!;
-    if (ch === '&' || ch === '<' || ch === '>' || (!markdown && (ch === '"' || ch === "'")))
-      out += ENTITIES[ch];
-    else if (ch === '@' || ch === '#') out += ch + ZWSP;
-    else if (ch === ':' && visible.startsWith('//', i + 1)) out += ':' + ZWSP;
-    else if ((ch === 'w' || ch === 'W') && /^www\./i.test(visible.slice(i, i + 4))) {
-      out += visible.slice(i, i + 3) + ZWSP;
-      i += 2;
-    } else if (markdown && MD_PUNCTUATION.has(ch)) out += `\\${ch}`;
-    else out += ch;
-  }
-  return out;
+  return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
+    if (m.length === 4) return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
+    if (m === '&' || m === '<' || m === '>' || m === '"' || m === "'") return ENTITIES[m]!;
+    if (m === '@' || m === '#' || m === ':') return m + ZWSP;
+    return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
+  });
 }
 
 /** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
@@ -101,8 +130,7 @@ function codeSafe(visible: string): boolean {
 
 /** A code span whose fence is longer than the longest backtick run inside, padded when needed. */
 function codeSpan(visible: string): string {
-  const longest = Math.max(0, ...(visible.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
+  const fence = '`'.repeat(longestBacktickRun(visible) + 1);
   const pad =
     visible.startsWith('`') || visible.endsWith('`') || (visible.startsWith(' ') && visible.endsWith(' '));
   return pad ? `${fence} ${visible} ${fence}` : `${fence}${visible}${fence}`;
@@ -143,8 +171,7 @@ export function fencedBlock(content: string, language = ''): string {
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
   return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
 }
 

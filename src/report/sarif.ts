@@ -2,7 +2,7 @@
 // finding (removed permissions are not results; ignored findings are results with a suppression).
 // Deterministic: the same report gives the same bytes. Pure: no I/O.
 import type { Finding, FindingKind, Report, Severity } from '../types.js';
-import { escapeSarifText } from './escape.js';
+import { clipShown, escapeSarifText, LONE_SURROGATE } from './escape.js';
 import { findingFingerprint } from './fingerprint.js';
 import { KIND_INFO, KIND_ORDER, severityRank } from './group.js';
 
@@ -62,7 +62,7 @@ function uriOf(path: string): string {
     .replace(/\\/g, '/')
     .replace(/^\.\//, '')
     .split('/')
-    .map((seg) => encodeURIComponent(seg))
+    .map((seg) => encodeURIComponent(seg.replace(LONE_SURROGATE, '\uFFFD'))) // encodeURIComponent throws on them
     .join('/');
 }
 
@@ -81,17 +81,18 @@ function result(f: Finding, ruleIndex: number) {
   };
   if (f.address)
     location.logicalLocations = [{ fullyQualifiedName: escapeSarifText(f.address), kind: 'resource' }];
+  // Data for tools, not shown by GitHub: kept as written, only clipped (the JSON report has it whole).
   const properties: Record<string, unknown> = {
     severity: f.severity,
-    policy: f.policy,
-    actions: f.actions,
-    resources: f.resources,
+    policy: clipShown(f.policy),
+    actions: f.actions.map((a) => clipShown(a)),
+    resources: f.resources.map((r) => clipShown(r)),
   };
-  if (f.statement !== undefined) properties.statement = f.statement;
-  if (f.baseline) properties.baseline = f.baseline;
-  if (f.set) properties.set = f.set;
+  if (f.statement !== undefined) properties.statement = clipShown(f.statement);
+  if (f.baseline) properties.baseline = clipShown(f.baseline);
+  if (f.set) properties.set = clipShown(f.set);
   if (f.new !== undefined) properties.new = f.new;
-  if (f.approximate) properties.approximate = f.approximate;
+  if (f.approximate) properties.approximate = clipShown(f.approximate);
   const out: Record<string, unknown> = {
     ruleId: f.kind,
     ruleIndex,

@@ -11,7 +11,14 @@ import type {
 } from '../types.js';
 import { formatJsonPath, locateLines, parseJson, type JsonPath } from './json-lines.js';
 import { isServiceLinkedPolicyArn, managedPoliciesInfo, resolveManagedPolicy } from './managed-policies.js';
+import { duplicateKeyMessage, duplicateKeys, typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
+import { boundDocuments, boundedName, pushAll } from './terraform.js';
+import { crashed } from './tf-plan.js';
+
+/** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
+const MAX_ARN_LENGTH = 2048;
+const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes';
 
 const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'] as const;
 
@@ -24,32 +31,43 @@ export function isAuthorizationDetails(json: unknown): boolean {
 /** A policy document as the IAM API gives it: URL-encoded JSON, plain JSON text, or an object. */
 export function decodePolicyDocument(
   v: unknown,
-): { ok: true; document: Record<string, unknown> } | { ok: false; message: string } {
+):
+  | { ok: true; document: Record<string, unknown>; duplicates?: { path: JsonPath; key: string }[] }
+  | { ok: false; message: string } {
   if (isObject(v)) return { ok: true, document: v };
   if (typeof v !== 'string')
-    return { ok: false, message: 'the policy document is neither a string nor an object' };
+    return {
+      ok: false,
+      message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it)`,
+    };
   let text = v.trim();
   if (!text.startsWith('{')) {
     try {
       text = decodeURIComponent(text);
     } catch {
-      return { ok: false, message: 'the policy document is not URL-encoded JSON' };
+      return {
+        ok: false,
+        message:
+          'the policy document is not URL-encoded JSON (it has a malformed %-escape); expected a policy document as the IAM API returns it: export it again',
+      };
     }
   }
   const p = parseJson(text);
   if (!p.ok)
     return {
       ok: false,
-      message: `the policy document is not valid JSON: ${p.message} (line ${p.line} column ${p.column} of the document)`,
+      message: `the policy document is not valid JSON: ${p.message} (line ${p.line} column ${p.column} of the document); expected a JSON policy document: export it again`,
     };
   if (!isObject(p.value)) return { ok: false, message: 'the policy document is not a JSON object' };
-  return { ok: true, document: p.value };
+  // The same key twice: JSON.parse keeps the last, AWS may not.
+  const duplicates = duplicateKeys(text, 5);
+  return duplicates.length > 0 ? { ok: true, document: p.value, duplicates } : { ok: true, document: p.value };
 }
 
 function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   const path = file.path;
   if (!isObject(json)) {
-    const reason = 'authorization details must be a JSON object';
+    const reason = 'authorization details must be a JSON object; expected the JSON that `aws iam get-account-authorization-details` writes';
     return {
       path,
       kind: 'authorization-details',
@@ -60,7 +78,23 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     };
   }
   const policies: PolicyRecord[] = [];
+  const ids = new Set<string>();
   const errors: SourceError[] = [];
+  /**
+   * Ids are unique in an input: a repeated one (the same role listed twice, two inline policies of
+   * the same name) gets a suffix and an error, so that each is audited and none hides another.
+   */
+  const uniqueId = (id: string, at: JsonPath, address: string): string => {
+    let out = id;
+    if (ids.has(out)) {
+      let n = 2;
+      while (ids.has(`${id}#${n}`)) n++;
+      out = `${id}#${n}`;
+      error(at, `${address} holds this policy more than once; expected each principal, policy and name once: export the details again`, address);
+    }
+    ids.add(out);
+    return out;
+  };
   const principals: PrincipalRecord[] = [];
   const linePaths: JsonPath[] = [];
   const setters: ((l: number | undefined) => void)[] = [];
@@ -81,7 +115,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     const v = json[k];
     if (v === undefined) return [];
     if (!Array.isArray(v)) {
-      error([k], `${k} is not an array`);
+      error([k], `${k} is not an array, got ${typeName(v)}; ${AD_EXPECTED}`);
       return [];
     }
     return v;
@@ -97,7 +131,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     docPath: JsonPath,
   ): PolicyRecord => {
     const rec: PolicyRecord = {
-      id,
+      id: uniqueId(id, docPath, address),
       path,
       address,
       kind,
@@ -109,6 +143,8 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     const d = decodePolicyDocument(doc);
     if (d.ok) {
       rec.document = d.document;
+      for (const dup of d.duplicates ?? [])
+        error(docPath, `at ${formatJsonPath(dup.path)} of the policy text: ${duplicateKeyMessage(dup.key)}`, address);
       // Statement lines exist only for a document written as an object (an encoded string is one value).
       if (isObject(doc)) {
         const st = doc.Statement;
@@ -137,12 +173,12 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   list('Policies').forEach((p, i) => {
     const pp: JsonPath = ['Policies', i];
     if (!isObject(p) || typeof p.Arn !== 'string') {
-      error(pp, 'policy entry has no Arn');
+      error(pp, 'policy entry has no Arn; expected "Arn": "arn:aws:iam::…:policy/…" (a string): export the details again');
       return;
     }
-    const arn = p.Arn;
+    const arn = boundedName(p.Arn, MAX_ARN_LENGTH);
     if (byArn.has(arn)) {
-      error(pp, `${arn} is listed more than once`, arn);
+      error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used)`, arn);
       return;
     }
     const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
@@ -152,7 +188,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
       vi = versions.findIndex((v) => isObject(v) && v.VersionId === p.DefaultVersionId);
     if (vi < 0) {
       const rec: PolicyRecord = {
-        id: `${path}#${arn}`,
+        id: uniqueId(`${path}#${arn}`, pp, arn),
         path,
         address: arn,
         kind: 'identity',
@@ -182,22 +218,22 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   const attached = (pr: PrincipalRecord, entries: unknown, base: JsonPath) => {
     if (entries === undefined) return;
     if (!Array.isArray(entries)) {
-      error(base, 'AttachedManagedPolicies is not an array', pr.id);
+      error(base, `AttachedManagedPolicies is not an array, got ${typeName(entries)}; ${AD_EXPECTED}`, pr.id);
       return;
     }
     entries.forEach((a, k) => {
       const ap: JsonPath = [...base, k];
       if (!isObject(a) || typeof a.PolicyArn !== 'string') {
-        error(ap, 'attached policy has no PolicyArn', pr.id);
+        error(ap, 'attached policy has no PolicyArn; expected {"PolicyName": ..., "PolicyArn": "arn:aws:iam::…"}: export the details again', pr.id);
         return;
       }
-      const arn = a.PolicyArn;
+      const arn = boundedName(a.PolicyArn, MAX_ARN_LENGTH);
       let rec = byArn.get(arn);
       if (!rec) {
         const m = resolveManagedPolicy(arn);
         if (m) {
           rec = {
-            id: `${path}#${arn}`,
+            id: uniqueId(`${path}#${arn}`, [...ap, 'PolicyArn'], arn),
             path,
             address: arn,
             kind: 'identity',
@@ -228,20 +264,21 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   const inline = (pr: PrincipalRecord, entries: unknown, base: JsonPath, listName: string) => {
     if (entries === undefined) return;
     if (!Array.isArray(entries)) {
-      error(base, `${listName} is not an array`, pr.id);
+      error(base, `${listName} is not an array, got ${typeName(entries)}; ${AD_EXPECTED}`, pr.id);
       return;
     }
     entries.forEach((e, k) => {
       const ep: JsonPath = [...base, k];
       if (!isObject(e) || typeof e.PolicyName !== 'string') {
-        error(ep, 'inline policy has no PolicyName', pr.id);
+        error(ep, 'inline policy has no PolicyName; expected {"PolicyName": "...", "PolicyDocument": ...}: export the details again', pr.id);
         return;
       }
+      const policyName = boundedName(e.PolicyName, MAX_ARN_LENGTH);
       const rec = record(
-        `${path}#${pr.id}#inline_policy[${e.PolicyName}]`,
+        `${path}#${pr.id}#inline_policy[${policyName}]`,
         pr.id,
         'identity',
-        e.PolicyName,
+        policyName,
         e.PolicyDocument,
         [...ep, 'PolicyDocument'],
       );
@@ -257,13 +294,15 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     nameKey: string,
   ): [PrincipalRecord, Record<string, unknown>] | undefined => {
     if (!isObject(entry)) {
-      error(ep, `${type} entry is not an object`);
+      error(ep, `${type} entry is not an object, got ${typeName(entry)}; ${AD_EXPECTED}`);
       return undefined;
     }
-    const name = typeof entry[nameKey] === 'string' ? (entry[nameKey] as string) : undefined;
-    const id = typeof entry.Arn === 'string' ? entry.Arn : name ? `${type}/${name}` : undefined;
+    const name =
+      typeof entry[nameKey] === 'string' ? boundedName(entry[nameKey] as string, MAX_ARN_LENGTH) : undefined;
+    const id =
+      typeof entry.Arn === 'string' ? boundedName(entry.Arn, MAX_ARN_LENGTH) : name ? `${type}/${name}` : undefined;
     if (!id) {
-      error(ep, `${type} entry has neither Arn nor ${nameKey}`);
+      error(ep, `${type} entry has neither Arn nor ${nameKey}; expected "Arn" or "${nameKey}" (a string): export the details again`);
       return undefined;
     }
     const pr: PrincipalRecord = { id, type, path, policyIds: [], unresolved: [] };
@@ -304,16 +343,24 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
     attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
     if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
-      error(['UserDetailList', i, 'GroupList'], 'GroupList is not an array', pr.id);
+      error(
+        ['UserDetailList', i, 'GroupList'],
+        `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names`,
+        pr.id,
+      );
     for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
       if (typeof gname !== 'string') continue;
+      if (gname.length > MAX_ARN_LENGTH) {
+        pr.unresolved.push({ ref: `group/${boundedName(gname, 200)}`, reason: 'the group name is longer than AWS allows' });
+        continue;
+      }
       const g = groupsByName.get(gname);
       if (!g) {
         pr.unresolved.push({ ref: `group/${gname}`, reason: 'the group is not in GroupDetailList' });
         continue;
       }
-      pr.policyIds.push(...g.policyIds);
-      pr.unresolved.push(...g.unresolved.map((x) => ({ ref: `${g.id}: ${x.ref}`, reason: x.reason })));
+      pushAll(pr.policyIds, g.policyIds);
+      pushAll(pr.unresolved, g.unresolved.map((x) => ({ ref: `${g.id}: ${x.ref}`, reason: x.reason })));
     }
   });
 
@@ -330,7 +377,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     principals,
   };
   if (policies.length === 0) result.reason = 'no IAM policies in this file';
-  return result;
+  return boundDocuments(result);
 }
 
 export const authorizationDetailsParser: SourceParser = {
@@ -340,15 +387,7 @@ export const authorizationDetailsParser: SourceParser = {
     try {
       return parseAuthDetails(file, json);
     } catch (e) {
-      const reason = `could not read this file: ${e instanceof RangeError ? 'it is nested too deeply' : e instanceof Error ? e.name : 'unexpected error'}`;
-      return {
-        path: file.path,
-        kind: 'authorization-details',
-        status: 'error',
-        reason,
-        policies: [],
-        errors: [{ path: file.path, message: reason }],
-      };
+      return crashed(file, 'authorization-details', e);
     }
   },
 };

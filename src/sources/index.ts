@@ -27,8 +27,18 @@ function mb(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Classifies and parses one file's text (pure). */
+/**
+ * Classifies and parses one file's text (pure). The text is kept only for standalone policy files,
+ * whose statements' lines are found later; the other parsers find their lines while parsing (and a
+ * plan can be hundreds of megabytes).
+ */
 export function parseSource(file: SourceFile, explicit = false): LoadedInput {
+  const loaded = classify(file, explicit);
+  if (loaded.result.kind !== 'policy') delete loaded.text;
+  return loaded;
+}
+
+function classify(file: SourceFile, explicit: boolean): LoadedInput {
   const parsed = parseJson(file.text);
   if (!parsed.ok) {
     const looksJson = /\.(json|tfstate)$/i.test(file.path) || explicit;

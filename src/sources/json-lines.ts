@@ -170,16 +170,15 @@ export function locateLines(text: string, paths: JsonPath[]): (number | undefine
     (node.ids ??= []).push(id);
   }
 
-  // Lines are counted lazily between recorded positions, which only move forward.
-  let countedTo = 0;
+  // Lines are counted lazily up to recorded positions, which only move forward. The next newline
+  // is remembered, so each is found once (a one-line plan of 100 MB is not searched again per path).
   let line = 1;
+  let nextNl = text.indexOf('\n');
   const lineAt = (pos: number): number => {
-    let nl = text.indexOf('\n', countedTo);
-    while (nl !== -1 && nl < pos) {
+    while (nextNl !== -1 && nextNl < pos) {
       line++;
-      nl = text.indexOf('\n', nl + 1);
+      nextNl = text.indexOf('\n', nextNl + 1);
     }
-    countedTo = pos;
     return line;
   };
 

@@ -1,6 +1,8 @@
 // Standalone IAM policy documents (`*.json`), including the wrappers the AWS CLI prints
 // (`{"PolicyVersion":{"Document":…}}`, `{"Policy":…}`) and documents held as (URL-encoded) strings.
-import type { PolicyKind, PolicyRecord } from '../types.js';
+import type { PolicyKind, PolicyRecord, SourceError } from '../types.js';
+import { duplicateKeyMessage, duplicateKeys, unreadableDocument } from '../policy/document.js';
+import { formatJsonPath, locateLines } from './json-lines.js';
 import { isObject, type SourceParser } from './parser.js';
 
 const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument'];
@@ -50,6 +52,29 @@ export const policyJsonParser: SourceParser = {
       document: json,
       status: 'resolved',
     };
-    return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors: [] };
+    // Nested deeper than any policy can be: not handed on (nothing downstream walks a hostile depth).
+    const deep = unreadableDocument(json);
+    if (deep) {
+      record.status = 'unresolved';
+      delete record.document;
+      record.reason = deep;
+      return {
+        path: file.path,
+        kind: 'policy',
+        status: 'error',
+        reason: deep,
+        policies: [record],
+        errors: [{ path: file.path, line: 1, jsonPath: '$', message: deep }],
+      };
+    }
+    // The same key twice in an object: flagged (JSON.parse silently keeps the last).
+    const dups = duplicateKeys(file.text);
+    const lines = dups.length > 0 ? locateLines(file.text, dups.map((d) => d.path)) : [];
+    const errors: SourceError[] = dups.map((d, i) => {
+      const e: SourceError = { path: file.path, jsonPath: formatJsonPath(d.path), message: duplicateKeyMessage(d.key) };
+      if (lines[i] !== undefined) e.line = lines[i];
+      return e;
+    });
+    return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors };
   },
 };

@@ -7,6 +7,7 @@
 // analyzeTerraform, which makes the PolicyRecords and PrincipalRecords and finds every line in one
 // pass over the file.
 
+import { createHash } from 'node:crypto';
 import type {
   InputKind,
   InputResult,
@@ -24,7 +25,35 @@ import {
   managedPolicyByName,
   resolveManagedPolicy,
 } from './managed-policies.js';
+import {
+  duplicateKeyMessage,
+  duplicateKeys,
+  MAX_DOCUMENT_DEPTH,
+  nestingDepth,
+  preview,
+  textSize,
+  typeName,
+  unreadableDocument,
+} from '../policy/document.js';
+import { loadCatalog } from '../policy/catalog.js';
 import { isObject } from './parser.js';
+
+/** Most characters a tf.json `dynamic` block may expand to (items x content). */
+export const MAX_DYNAMIC_EXPANSION = 1_000_000;
+/** Deepest module nesting read in `terraform show -json` output. */
+export const MAX_MODULE_DEPTH = 64;
+/** Longest Terraform address kept as written; longer ones are shortened with a hash (still unique). */
+export const MAX_ADDRESS_LENGTH = 1024;
+
+/**
+ * A name used in ids and messages, bounded: past `max` characters it is cut and ends with its
+ * length and a hash of the whole, so it stays unique and the same input gives the same name.
+ */
+export function boundedName(name: string, max = MAX_ADDRESS_LENGTH): string {
+  if (name.length <= max) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return `${name.slice(0, 200)}…(${name.length} characters, sha256 ${hash})`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -278,25 +307,37 @@ export interface TemplatePart {
 /** Splits an HCL template string into literal text and `${...}` / `%{...}` parts. */
 export function scanTemplate(s: string): { parts: TemplatePart[]; error?: string } {
   const parts: TemplatePart[] = [];
-  let lit = '';
+  // Literal text is collected as slices (never one character at a time: a huge literal would
+  // otherwise become millions of string nodes).
+  const lit: string[] = [];
   let i = 0;
   const n = s.length;
   while (i < n) {
+    // The next `$` or `%` that may start an escape or an interpolation.
+    let j = i;
+    while (j < n) {
+      const c = s.charCodeAt(j);
+      if ((c === 36 || c === 37) && (s[j + 1] === '{' || s[j + 1] === s[j])) break;
+      j++;
+    }
+    if (j > i) lit.push(s.slice(i, j));
+    i = j;
+    if (i >= n) break;
     if (s.startsWith('$${', i)) {
-      lit += '${';
+      lit.push('${');
       i += 3;
       continue;
     }
     if (s.startsWith('%%{', i)) {
-      lit += '%{';
+      lit.push('%{');
       i += 3;
       continue;
     }
     if (s.startsWith('${', i) || s.startsWith('%{', i)) {
       const end = templateEnd(s, i + 2);
       if (end < 0) return { parts, error: `unterminated ${s.slice(i, i + 2)} in a template` };
-      if (lit) parts.push({ literal: lit });
-      lit = '';
+      if (lit.length > 0) parts.push({ literal: lit.join('') });
+      lit.length = 0;
       const expr = s
         .slice(i + 2, end)
         .replace(/^~/, '')
@@ -306,10 +347,11 @@ export function scanTemplate(s: string): { parts: TemplatePart[]; error?: string
       i = end + 1;
       continue;
     }
-    lit += s[i];
+    // `$$` or `%%` not followed by `{`: literal.
+    lit.push(s[i]!);
     i++;
   }
-  if (lit) parts.push({ literal: lit });
+  if (lit.length > 0) parts.push({ literal: lit.join('') });
   return { parts };
 }
 
@@ -378,7 +420,7 @@ function refsInValue(value: unknown, out: Ref[]): void {
     const v = stack.pop();
     if (typeof v === 'string') {
       if (!hasTemplate(v)) continue;
-      for (const p of scanTemplate(v).parts) if (p.expr) out.push(...referencesIn(p.expr));
+      for (const p of scanTemplate(v).parts) if (p.expr) pushAll(out, referencesIn(p.expr));
     } else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
     else if (isObject(v)) for (const [k, x] of Object.entries(v)) if (!k.startsWith('//')) stack.push(x);
   }
@@ -397,6 +439,94 @@ function get(obj: unknown, segs: JsonPath): unknown {
   return v;
 }
 
+/** True when the marker tree (after_sensitive, sensitive_values) marks anything in it (iterative). */
+function sensitiveWithin(tree: unknown): boolean {
+  const stack: unknown[] = [tree];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === true) return true;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (isObject(v)) for (const x of Object.values(v)) stack.push(x);
+  }
+  return false;
+}
+
+/** What a redacted value reads as. */
+export const REDACTED = '(sensitive)';
+const PRINCIPAL_TYPES_KEPT = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+
+/**
+ * A policy document with every value Terraform marks sensitive taken out, audited in its place so
+ * that nothing of the value reaches a finding, a message or a suggested diff: Sids and Ids are
+ * dropped; actions are kept only when they name actions of the catalog (the rest read `(sensitive)`,
+ * an unknown action); resources and conditions are read on the broad side (an Allow's Resource
+ * becomes `*` and its Condition is dropped, so it grants at least as much; a Deny's Resource is left
+ * out and its Condition becomes an unknown one, so it denies no more); principals keep their type and
+ * `*`. Unknown fields stay visible as `(sensitive)` fields so an invalid document still reads as invalid.
+ */
+export function redactDocument(doc: unknown): unknown {
+  if (!isObject(doc)) return typeof doc === 'string' ? REDACTED : Array.isArray(doc) ? [] : doc;
+  const catalog = loadCatalog();
+  const known = (a: unknown): unknown =>
+    typeof a === 'string' ? (a === '*' || catalog.expand(a).length > 0 ? a : REDACTED) : null;
+  const list = (v: unknown, f: (x: unknown) => unknown): unknown =>
+    typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(f) : null;
+  const principal = (v: unknown): unknown => {
+    if (v === '*') return v;
+    if (!isObject(v)) return typeof v === 'string' ? REDACTED : null;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v))
+      out[PRINCIPAL_TYPES_KEPT.has(k) ? k : REDACTED] = list(x, (y) => (y === '*' ? y : REDACTED));
+    return out;
+  };
+  const statement = (st: unknown): unknown => {
+    if (!isObject(st)) return typeof st === 'string' ? REDACTED : Array.isArray(st) ? [] : st;
+    const deny = st.Effect === 'Deny';
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(st)) {
+      switch (k) {
+        case 'Sid':
+          break;
+        case 'Effect':
+          out.Effect = v === 'Allow' || v === 'Deny' ? v : REDACTED;
+          break;
+        case 'Action':
+        case 'NotAction':
+          out[k] = list(v, known);
+          break;
+        case 'Resource':
+        case 'NotResource': {
+          // `*` where that grants more or denies less; left out otherwise.
+          const broaden = deny === (k === 'NotResource');
+          out[k] = broaden
+            ? list(v, (x) => (typeof x === 'string' ? '*' : null))
+            : Array.isArray(v) || typeof v === 'string'
+              ? []
+              : null;
+          break;
+        }
+        case 'Principal':
+        case 'NotPrincipal':
+          out[k] = principal(v);
+          break;
+        case 'Condition':
+          if (deny) out.Condition = { StringEquals: { [REDACTED]: REDACTED } };
+          break;
+        default:
+          out[REDACTED] = REDACTED;
+      }
+    }
+    return out;
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (k === 'Version') out.Version = v === '2012-10-17' || v === '2008-10-17' ? v : REDACTED;
+    else if (k === 'Statement') out.Statement = Array.isArray(v) ? v.map(statement) : statement(v);
+    else if (k !== 'Id') out[REDACTED] = REDACTED;
+  }
+  return out;
+}
+
 /** True when the marker tree (after_unknown, after_sensitive) is `true` at the path or above it. */
 function markedAt(tree: unknown, segs: JsonPath): boolean {
   let v = tree;
@@ -412,6 +542,7 @@ function markedAt(tree: unknown, segs: JsonPath): boolean {
 
 /** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
 function canonicalKey(v: unknown): string | undefined {
+  if (nestingDepth(v, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) return undefined;
   const sort = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(sort);
     if (isObject(x)) {
@@ -426,6 +557,11 @@ function canonicalKey(v: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `target.push(...items)` without spreading (a spread of a huge list overflows the stack). */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const x of items) target.push(x);
 }
 
 function uniq<T>(xs: T[]): T[] {
@@ -555,7 +691,7 @@ function templateReader(obj: Record<string, unknown>, path: JsonPath): BlockRead
       out.interpolations.push(s);
       return;
     }
-    out.interpolations.push(...w.interpolations);
+    pushAll(out.interpolations, w.interpolations);
     out.wild = true;
     // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
     out.values.push(whole && PURE_INTERPOLATION.test(s.trim()) ? '*' : w.text);
@@ -613,7 +749,7 @@ function templateReader(obj: Record<string, unknown>, path: JsonPath): BlockRead
         for (const [s, sp] of specs) {
           const r = expandDynamic(name, s, sp);
           if ('unknown' in r) return r;
-          out.push(...r);
+          pushAll(out, r);
         }
       }
       return out;
@@ -634,15 +770,27 @@ function expandDynamic(
       ? spec.content[0]
       : undefined;
   const contentPath = isObject(spec.content) ? [...path, 'content'] : [...path, 'content', 0];
-  if (!content) return { unknown: `its dynamic "${name}" block has no content` };
+  if (!content) return { unknown: `its dynamic "${clip(name)}" block has no content` };
   const fe = spec.for_each;
   let items: [string | number, unknown][];
   if (Array.isArray(fe)) items = fe.map((v, i) => [i, v]);
   else if (isObject(fe)) items = Object.entries(fe);
   else {
-    const shown = typeof fe === 'string' ? fe : JSON.stringify(fe);
-    return { unknown: `its dynamic "${name}" block iterates over ${shown}, which is not known in this file` };
+    const shown = typeof fe === 'string' ? clip(fe) : preview(fe);
+    return {
+      unknown: `its dynamic "${clip(name)}" block iterates over ${shown}, which is not known in this file`,
+    };
   }
+  // Bounded before it is copied: a small file must not expand to a huge or deep document.
+  if (
+    nestingDepth(content, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH ||
+    nestingDepth(fe, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH
+  )
+    return { unknown: `its dynamic "${clip(name)}" block nests values more than ${MAX_DOCUMENT_DEPTH} levels deep` };
+  if (items.length > 0 && textSize(content, MAX_DYNAMIC_EXPANSION) * items.length > MAX_DYNAMIC_EXPANSION)
+    return {
+      unknown: `its dynamic "${clip(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
+    };
   return items.map(([key, value]) =>
     templateReader(substituteIterator(content, iterator, key, value) as Record<string, unknown>, contentPath),
   );
@@ -650,45 +798,60 @@ function expandDynamic(
 
 /** Replaces `${it.value}`, `${it.value.f}`, `${it.value["f"]}` and `${it.key}` in a content tree. */
 function substituteIterator(tree: unknown, it: string, key: string | number, value: unknown): unknown {
+  const FIELD = /^(?:\.([\w-]+)|\["([^"]+)"\])$/;
   const lookup = (expr: string): { ok: true; v: unknown } | { ok: false } => {
     if (expr === `${it}.key`) return { ok: true, v: key };
     if (expr === `${it}.value`) return { ok: true, v: value };
-    const m = new RegExp(`^${it.replace(/[^\w]/g, '\\$&')}\\.value(?:\\.([\\w-]+)|\\["([^"]+)"\\])$`).exec(
-      expr,
-    );
+    // `it.value.f` or `it.value["f"]` (no regular expression is built from the iterator's name).
+    const prefix = `${it}.value`;
+    const m = expr.startsWith(prefix) ? FIELD.exec(expr.slice(prefix.length)) : null;
     if (m && isObject(value)) {
       const f = m[1] ?? m[2]!;
-      if (f in value) return { ok: true, v: value[f] };
+      if (Object.hasOwn(value, f)) return { ok: true, v: value[f] };
     }
     return { ok: false };
   };
-  const sub = (v: unknown): unknown => {
-    if (typeof v === 'string' && hasTemplate(v)) {
-      const t = scanTemplate(v);
-      if (t.error) return v;
-      if (t.parts.length === 1 && t.parts[0]!.expr !== undefined && !t.parts[0]!.directive) {
-        const r = lookup(t.parts[0]!.expr);
-        if (r.ok) return r.v;
-      }
-      let out = '';
-      for (const p of t.parts) {
-        if (p.literal !== undefined) out += p.literal.replace(/\$\{/g, '$${');
-        else {
-          const r = p.directive ? { ok: false as const } : lookup(p.expr!);
-          out += r.ok && (typeof r.v === 'string' || typeof r.v === 'number') ? String(r.v) : p.raw;
-        }
-      }
-      return out;
+  const subString = (v: string): unknown => {
+    const t = scanTemplate(v);
+    if (t.error) return v;
+    if (t.parts.length === 1 && t.parts[0]!.expr !== undefined && !t.parts[0]!.directive) {
+      const r = lookup(t.parts[0]!.expr);
+      if (r.ok) return r.v;
     }
-    if (Array.isArray(v)) return v.map(sub);
-    if (isObject(v)) {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[k] = sub(x);
-      return o;
+    const out: string[] = [];
+    for (const p of t.parts) {
+      // Literal `${` and `%{` stay escaped, so they are not read as interpolations afterwards.
+      if (p.literal !== undefined) out.push(p.literal.replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`));
+      else {
+        const r = p.directive ? { ok: false as const } : lookup(p.expr!);
+        out.push(r.ok && (typeof r.v === 'string' || typeof r.v === 'number') ? String(r.v) : p.raw!);
+      }
     }
-    return v;
+    return out.join('');
   };
-  return sub(tree);
+  // Iterative copy (the content is bounded by MAX_DOCUMENT_DEPTH before this is called).
+  const leaf = (v: unknown): unknown => (typeof v === 'string' && hasTemplate(v) ? subString(v) : v);
+  if (typeof tree !== 'object' || tree === null) return leaf(tree);
+  const root: unknown = Array.isArray(tree) ? [] : {};
+  const stack: [unknown, Record<string, unknown> | unknown[]][] = [[tree, root as Record<string, unknown>]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    const entries: [string | number, unknown][] = Array.isArray(from)
+      ? from.map((x, i) => [i, x])
+      : Object.entries(from as Record<string, unknown>);
+    for (const [k, x] of entries) {
+      let copy: unknown;
+      if (Array.isArray(x)) {
+        copy = [];
+        stack.push([x, copy as unknown[]]);
+      } else if (isObject(x)) {
+        copy = {};
+        stack.push([x, copy as Record<string, unknown>]);
+      } else copy = leaf(x);
+      (to as Record<string | number, unknown>)[k] = copy;
+    }
+  }
+  return root;
 }
 
 interface BuiltStatements {
@@ -709,7 +872,7 @@ function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: s
   const note = (f: FieldRead | undefined) => {
     if (!f) return;
     if (f.wild) out.wild = true;
-    out.interpolations.push(...f.interpolations);
+    pushAll(out.interpolations, f.interpolations);
   };
   for (const r of readers) {
     const st: Record<string, unknown> = {};
@@ -740,7 +903,9 @@ function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: s
         continue;
       }
       if (blocks.length === 0) continue;
-      const map: Record<string, string[]> = {};
+      // Maps, then own properties: a type or key named `__proto__` must never reach an object's
+      // prototype (an assignment through it would change every object in the process).
+      const map = new Map<string, string[]>();
       let star = false;
       for (const b of blocks) {
         const type = b.scalar('type');
@@ -752,21 +917,21 @@ function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: s
           star = true;
           continue;
         }
-        (map[t] ??= []).push(...(ids?.values ?? ['*']));
+        let list = map.get(t);
+        if (!list) map.set(t, (list = []));
+        pushAll(list, ids?.values ?? ['*']);
       }
-      if (star && Object.keys(map).length === 0) st[key] = '*';
+      if (star && map.size === 0) st[key] = '*';
       else {
-        const p: Record<string, string | string[]> = {};
-        for (const [t, ids] of Object.entries(map)) p[t] = one(ids);
-        if (star) p.AWS = '*';
-        st[key] = p;
+        if (star) map.set('AWS', ['*']);
+        st[key] = Object.fromEntries([...map].map(([t, ids]) => [t, one(ids)]));
       }
     }
     const conds = r.blocks('condition');
     if ('unknown' in conds)
       out.wild = true; // unknown conditions are left out: the statement reads broader
     else if (conds.length > 0) {
-      const c: Record<string, Record<string, string[]>> = {};
+      const c = new Map<string, Map<string, string[]>>();
       for (const b of conds) {
         const test = b.scalar('test');
         const variable = b.scalar('variable');
@@ -778,14 +943,16 @@ function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: s
           out.wild = true;
           continue;
         }
-        ((c[test.values[0]] ??= {})[variable.values[0]] ??= []).push(...(values?.values ?? []));
+        let vars = c.get(test.values[0]);
+        if (!vars) c.set(test.values[0], (vars = new Map()));
+        let list = vars.get(variable.values[0]);
+        if (!list) vars.set(variable.values[0], (list = []));
+        pushAll(list, values?.values ?? []);
       }
-      const cc: Record<string, Record<string, string | string[]>> = {};
-      for (const [t, vars] of Object.entries(c)) {
-        cc[t] = {};
-        for (const [k, vs] of Object.entries(vars)) cc[t]![k] = one(vs);
-      }
-      if (Object.keys(cc).length > 0) st.Condition = cc;
+      if (c.size > 0)
+        st.Condition = Object.fromEntries(
+          [...c].map(([t, vars]) => [t, Object.fromEntries([...vars].map(([k, vs]) => [k, one(vs)]))]),
+        );
     }
     out.statements.push(st);
     out.paths.push(r.path);
@@ -829,6 +996,8 @@ interface DocResult {
   statementPaths?: (JsonPath | undefined)[];
   /** The value is malformed (a SourceError too). */
   malformed?: boolean;
+  /** Problems in a document that is still read (each a SourceError at the value). */
+  problems?: string[];
 }
 
 interface Attr {
@@ -864,6 +1033,8 @@ class Analyzer {
   private readonly consumed = new Set<string>();
   private readonly managed = new Map<string, PolicyRecord>();
   private readonly principals = new Map<string, PrincipalEntry>();
+  /** Policy record ids given so far (unique in an input). */
+  private readonly ids = new Set<string>();
 
   constructor(private readonly input: TfInput) {
     this.path = input.file.path;
@@ -880,6 +1051,19 @@ class Analyzer {
         else this.byTypeName.set(k, [r]);
       }
     }
+  }
+
+  /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+  private uniqueId(id: string, at: JsonPath | undefined, address: string, message: string): string {
+    let out = id;
+    if (this.ids.has(out)) {
+      let n = 2;
+      while (this.ids.has(`${id}#${n}`)) n++;
+      out = `${id}#${n}`;
+      this.error({ jsonPath: at, address, message });
+    }
+    this.ids.add(out);
+    return out;
   }
 
   private named(type: string, name: string): TfResource[] {
@@ -973,7 +1157,11 @@ class Analyzer {
     if (a.state === 'unknown') return this.fromReferences(res, a, label);
     const v = a.value;
     if (isObject(v)) return { document: v };
-    if (typeof v !== 'string') return { reason: `${label} is not a JSON document`, malformed: true };
+    if (typeof v !== 'string')
+      return {
+        reason: `${label} is not a JSON document, got ${typeName(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json)`,
+        malformed: true,
+      };
     if (v.trim() === '') return 'absent';
     if (this.input.templates && hasTemplate(v)) return this.decodeTemplate(res, a, v, label);
     const parsed = parseJson(v);
@@ -985,8 +1173,20 @@ class Analyzer {
         malformed: true,
       };
     }
-    if (!isObject(parsed.value)) return { reason: `${label} is not a JSON object`, malformed: true };
-    return { document: parsed.value };
+    if (!isObject(parsed.value))
+      return {
+        reason: `${label} is not a JSON object, got ${typeName(parsed.value)}; expected {"Version": "2012-10-17", "Statement": [...]}`,
+        malformed: true,
+      };
+    const out: DocResult = { document: parsed.value };
+    const dups = duplicateKeys(v, 5);
+    if (dups.length > 0)
+      out.problems = dups.map((d) =>
+        a.sensitive
+          ? `${label} (sensitive): ${duplicateKeyMessage(undefined)}`
+          : `${label}, at ${formatJsonPath(d.path)} of the policy text: ${duplicateKeyMessage(d.key)}`,
+      );
+    return out;
   }
 
   /** tf.json: a policy string with `${...}` in it. */
@@ -1001,12 +1201,12 @@ class Analyzer {
         const r = parseReference(e);
         if (r && r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`))
           return this.fromReferences(res, { ...a, refs: [r] }, label);
-        return { reason: `${label} is the value of ${e}, which this file does not define` };
+        return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
       }
       const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
       if (fn)
         return {
-          reason: `${label} is computed by ${fn[1]}(...), which is not evaluated (${clip(exprs[0]!.raw!)})`,
+          reason: `${label} is computed by ${clip(fn[1]!)}(...), which is not evaluated (${clip(exprs[0]!.raw!)})`,
         };
       return {
         reason: `${label} is computed by an expression that is not evaluated (${clip(exprs[0]!.raw!)})`,
@@ -1027,7 +1227,7 @@ class Analyzer {
     if (w.interpolations.length === 0) return { document: parsed.value };
     return {
       document: parsed.value,
-      approximate: [`interpolations read as wildcards: ${list(w.interpolations, 8)}`],
+      approximate: [`interpolations read as wildcards: ${list(w.interpolations.map((x) => clip(x)), 8)}`],
     };
   }
 
@@ -1071,7 +1271,7 @@ class Analyzer {
       statementPaths = [];
       for (const d of docs) {
         const sts = statementsOf(d.document);
-        merged.push(...sts);
+        pushAll(merged, sts);
         sts.forEach((_, i) => statementPaths!.push(d.statementPaths?.[i]));
       }
       document = { Version: EMPTY_DOCUMENT_VERSION, Statement: merged };
@@ -1079,14 +1279,21 @@ class Analyzer {
         `the expression references several policy documents (${list(targets)}); all their statements are read`,
       );
     }
-    for (const d of docs) approximate.push(...(d.approximate ?? []));
+    for (const d of docs) pushAll(approximate, (d.approximate ?? []));
     const out: DocResult = { document, statementPaths };
     if (approximate.length > 0) out.approximate = uniq(approximate);
     return out;
   }
 
   /** The document of a data.aws_iam_policy_document: its `json` when known, else rebuilt from its statements. */
+  /** dataDocumentAsWritten, with every value Terraform marks sensitive in the data source redacted. */
   private dataDocument(d: TfResource, visiting: Set<string>): DocResult {
+    const r = this.dataDocumentAsWritten(d, visiting);
+    if (r.document !== undefined && sensitiveWithin(d.sensitive)) r.document = redactDocument(r.document);
+    return r;
+  }
+
+  private dataDocumentAsWritten(d: TfResource, visiting: Set<string>): DocResult {
     if (visiting.has(d.address)) return { reason: 'refers back to itself' };
     visiting.add(d.address);
     try {
@@ -1157,7 +1364,7 @@ class Analyzer {
         ]);
         if (interps.length > 0)
           approximate.push(
-            `rebuilt from ${d.address}; interpolations read as wildcards: ${list(interps, 8)}`,
+            `rebuilt from ${d.address}; interpolations read as wildcards: ${list(interps.map((x) => clip(x)), 8)}`,
           );
       } else {
         approximate.push(`rebuilt from ${d.address}; unknown values read as wildcards`);
@@ -1209,7 +1416,15 @@ class Analyzer {
       // Computed by the provider, not set in the configuration: nothing to audit.
       return undefined;
     }
-    const id = `${this.path}#${res.address}${opts.idSuffix ?? ''}`;
+    const valuePath = deleted ? (opts.before?.path ?? res.entryPath) : (opts.after.path ?? res.entryPath);
+    // Ids are unique in an input: a repeated one (two inline policies of the same name) gets a
+    // suffix and an error, so that both are audited and neither hides the other.
+    const id = this.uniqueId(
+      `${this.path}#${res.address}${opts.idSuffix ?? ''}`,
+      valuePath,
+      res.address,
+      `${label} appears more than once in ${res.address}; expected each name once (AWS keeps only one): rename or remove the others (each is audited here)`,
+    );
     const rec: PolicyRecord = {
       id,
       path: this.path,
@@ -1219,12 +1434,14 @@ class Analyzer {
     };
     const name = opts.name ?? this.nameFor(res);
     if (name !== undefined) rec.name = name;
-    if (result.document !== undefined) rec.document = result.document;
+    // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
+    if (result.document !== undefined)
+      rec.document = opts.after.sensitive ? redactDocument(result.document) : result.document;
     else rec.reason = result.reason ?? `${label} could not be read`;
-    if (before !== undefined) rec.before = before;
+    if (before !== undefined)
+      rec.before = before !== null && opts.before?.sensitive ? redactDocument(before) : before;
     if (res.change) rec.change = res.change;
     if (result.approximate && result.approximate.length > 0) rec.approximate = result.approximate;
-    const valuePath = deleted ? (opts.before?.path ?? res.entryPath) : (opts.after.path ?? res.entryPath);
     rec.jsonPath = formatJsonPath(valuePath);
     this.atLine(valuePath, (l) => {
       if (l !== undefined) rec.line = l;
@@ -1233,6 +1450,7 @@ class Analyzer {
     if (result.malformed) {
       this.error({ jsonPath: valuePath, address: res.address, message: rec.reason! });
     }
+    for (const message of result.problems ?? []) this.error({ jsonPath: valuePath, address: res.address, message });
     this.policies.push(rec);
     const l = this.recordsOf.get(res.address);
     if (l) l.push(rec);
@@ -1295,7 +1513,7 @@ class Analyzer {
       const out: [string, number][] = [];
       arr.forEach((b, i) => {
         if (!isObject(b)) return;
-        const name = typeof b.name === 'string' ? b.name : '';
+        const name = typeof b.name === 'string' ? boundedName(b.name, 256) : '';
         const pol = b.policy;
         // The provider reports "no inline policies" as one empty block.
         if (!name && (pol === '' || pol === null || pol === undefined)) return;
@@ -1357,7 +1575,9 @@ class Analyzer {
       exprBlocks.forEach((b, j) => {
         if (!isObject(b)) return;
         const name =
-          isObject(b.name) && typeof b.name.constant_value === 'string' ? b.name.constant_value : String(j);
+          isObject(b.name) && typeof b.name.constant_value === 'string'
+            ? boundedName(b.name.constant_value, 256)
+            : String(j);
         const refs: Ref[] = [];
         const p = isObject(b.policy) && Array.isArray(b.policy.references) ? b.policy.references : [];
         for (const t of p)
@@ -1412,7 +1632,12 @@ class Analyzer {
           ? [...d.valuesPath, 'json']
           : d.entryPath;
       const rec: PolicyRecord = {
-        id: `${this.path}#${d.address}`,
+        id: this.uniqueId(
+          `${this.path}#${d.address}`,
+          valuePath,
+          d.address,
+          `${d.address} is also the id of another policy in this input; expected unique addresses: regenerate the file`,
+        ),
         path: this.path,
         address: d.address,
         kind: r.document !== undefined ? guessKind(r.document) : 'identity',
@@ -1455,6 +1680,7 @@ class Analyzer {
     name: string,
     at: JsonPath | undefined,
   ): PrincipalEntry {
+    name = boundedName(name);
     const id = `${type}/${name}`;
     const existing = this.principals.get(id);
     if (existing) return existing;
@@ -1513,7 +1739,12 @@ class Analyzer {
       return { record: existing };
     }
     const rec: PolicyRecord = {
-      id: `${this.path}#${key}`,
+      id: this.uniqueId(
+        `${this.path}#${key}`,
+        at,
+        key,
+        `${key} is also the address of a resource in this input; expected Terraform addresses, not ARNs: regenerate the file`,
+      ),
       path: this.path,
       address: key,
       kind: 'identity',
@@ -1558,7 +1789,7 @@ class Analyzer {
           const recs = this.recordsOf.get(t.address) ?? [];
           if (recs.length === 0)
             unresolved.push({ ref: r.text, reason: `${t.address} has no policy record` });
-          ids.push(...recs.map((x) => x.id));
+          pushAll(ids, recs.map((x) => x.id));
         }
       } else if (r.base.startsWith('data.aws_iam_policy.')) {
         byRef.add(r.text);
@@ -1568,15 +1799,15 @@ class Analyzer {
           const name = t.values?.name;
           if (typeof arn === 'string' && arn && !(this.input.templates && hasTemplate(arn))) {
             const got = this.arnToIds(arn, a.path, res);
-            ids.push(...got.ids);
-            unresolved.push(...got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })));
+            pushAll(ids, got.ids);
+            pushAll(unresolved, got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })));
           } else if (typeof name === 'string' && name && !hasTemplate(name)) {
             const mp = managedPolicyByName(name);
             const got = mp
               ? this.arnToIds(mp.arn, a.path, res)
               : this.arnToIds(`arn:aws:iam::*:policy/${name}`, a.path, res);
-            ids.push(...got.ids);
-            unresolved.push(...got.unresolved.map((u) => ({ ...u, ref: r.text })));
+            pushAll(ids, got.ids);
+            pushAll(unresolved, got.unresolved.map((u) => ({ ...u, ref: r.text })));
           } else {
             unresolved.push({
               ref: r.text,
@@ -1591,8 +1822,8 @@ class Analyzer {
         for (const v of asList(a.value)) {
           if (typeof v !== 'string' || !v) continue;
           const got = this.arnToIds(v, a.path, res, a.sensitive);
-          ids.push(...got.ids);
-          unresolved.push(...got.unresolved);
+          pushAll(ids, got.ids);
+          pushAll(unresolved, got.unresolved);
         }
       } else if (a.state === 'unknown') {
         const shown = a.refs.map((r) => r.text);
@@ -1657,23 +1888,23 @@ class Analyzer {
           if (rec.kind === 'identity') p.record.policyIds.push(rec.id);
         if (r.change !== 'delete') {
           const got = this.policiesForArns(r, 'managed_policy_arns', true);
-          p.record.policyIds.push(...got.ids);
-          p.record.unresolved.push(...got.unresolved);
+          pushAll(p.record.policyIds, got.ids);
+          pushAll(p.record.unresolved, got.unresolved);
         }
       }
       const inline = INLINE_POLICY_TARGETS[r.type];
       if (inline) {
         const recs = this.recordsOf.get(r.address) ?? [];
         for (const p of this.targets(r, inline[0], inline[1]))
-          p.record.policyIds.push(...recs.map((x) => x.id));
+          pushAll(p.record.policyIds, recs.map((x) => x.id));
       }
       const att = ATTACHMENTS[r.type];
       if (att && r.change !== 'delete') {
         const got = this.policiesForArns(r, att.arn);
         for (const [attr, type] of att.targets) {
           for (const p of this.targets(r, attr, type)) {
-            p.record.policyIds.push(...got.ids);
-            p.record.unresolved.push(...got.unresolved);
+            pushAll(p.record.policyIds, got.ids);
+            pushAll(p.record.unresolved, got.unresolved);
           }
         }
       }
@@ -1691,7 +1922,7 @@ class Analyzer {
       }
     }
     for (const [u, g] of memberships) {
-      u.record.policyIds.push(...g.record.policyIds);
+      pushAll(u.record.policyIds, g.record.policyIds);
       u.record.unresolved.push(
         ...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })),
       );
@@ -1740,6 +1971,8 @@ function baseOf(r: TfResource): string {
 
 /** Makes the records of one Terraform input. Never throws on bad values: they become errors and reasons. */
 export function analyzeTerraform(input: TfInput): InputResult {
+  // Ids and messages are built from addresses: a hostile one is shortened (uniquely) first.
+  for (const r of input.resources) if (r.address.length > MAX_ADDRESS_LENGTH) r.address = boundedName(r.address);
   const a = new Analyzer(input);
   for (const e of input.errors) a.error(e);
   // aws_iam_policy records first: attachments and principals refer to them.
@@ -1747,7 +1980,31 @@ export function analyzeTerraform(input: TfInput): InputResult {
   for (const r of order) a.policiesOf(r);
   a.orphanDocuments();
   a.linkPrincipals();
-  return a.finish();
+  return boundDocuments(a.finish());
+}
+
+/**
+ * Documents nested deeper than any policy can be are not handed on (nothing downstream should walk
+ * a hostile depth): such a record is unresolved with the reason and an error at its place. A `before`
+ * that deep is read as "did not exist", so everything the policy grants counts as new.
+ */
+export function boundDocuments(result: InputResult): InputResult {
+  for (const rec of result.policies) {
+    if (rec.before !== undefined && rec.before !== null && unreadableDocument(rec.before)) rec.before = null;
+    if (rec.status !== 'resolved') continue;
+    const why = unreadableDocument(rec.document);
+    if (!why) continue;
+    rec.status = 'unresolved';
+    delete rec.document;
+    delete rec.statementLines;
+    rec.reason = why;
+    const e: SourceError = { path: rec.path, message: why };
+    if (rec.line !== undefined) e.line = rec.line;
+    if (rec.jsonPath) e.jsonPath = rec.jsonPath;
+    if (rec.address) e.address = rec.address;
+    result.errors.push(e);
+  }
+  return result;
 }
 
 function rank(r: TfResource): number {
@@ -1764,11 +2021,19 @@ export function walkModules(
   visit: (res: Record<string, unknown>, path: JsonPath, moduleAddress: string) => void,
   onError: (e: PendingError) => void,
 ): void {
-  const stack: [unknown, JsonPath, string][] = [[root, rootPath, '']];
+  const stack: [unknown, JsonPath, string, number][] = [[root, rootPath, '', 0]];
   while (stack.length > 0) {
-    const [mod, path, parent] = stack.pop()!;
+    const [mod, path, parent, depth] = stack.pop()!;
     if (!isObject(mod)) {
       onError({ jsonPath: path, message: 'module is not an object' });
+      continue;
+    }
+    // Real module trees are a few levels deep; a hostile one must not cost depth² in paths.
+    if (depth > MAX_MODULE_DEPTH) {
+      onError({
+        jsonPath: path,
+        message: `modules are nested more than ${MAX_MODULE_DEPTH} levels deep; expected the module tree \`terraform show -json\` writes: regenerate the file (the modules below are not read)`,
+      });
       continue;
     }
     const address = typeof mod.address === 'string' ? mod.address : parent;
@@ -1786,7 +2051,7 @@ export function walkModules(
         onError({ jsonPath: [...path, 'child_modules'], message: 'child_modules is not an array' });
       else
         for (let i = mod.child_modules.length - 1; i >= 0; i--)
-          stack.push([mod.child_modules[i], [...path, 'child_modules', i], address]);
+          stack.push([mod.child_modules[i], [...path, 'child_modules', i], address, depth + 1]);
     }
   }
 }
@@ -1801,30 +2066,27 @@ export function moduleOfAddress(address: string): string {
 
 /** Splits an address at dots outside brackets and quotes (`module.a["x.y"].b` -> module, a["x.y"], b). */
 function splitAddress(address: string): string[] {
+  // Segments are slices of the address (never built one character at a time).
   const out: string[] = [];
-  let cur = '';
+  let start = 0;
   let depth = 0;
   let quoted = false;
   for (let i = 0; i < address.length; i++) {
-    const c = address[i]!;
+    const c = address.charCodeAt(i);
     if (quoted) {
-      cur += c;
-      if (c === '\\') {
-        cur += address[++i] ?? '';
-      } else if (c === '"') quoted = false;
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) quoted = false;
       continue;
     }
-    if (c === '"') quoted = true;
-    else if (c === '[') depth++;
-    else if (c === ']') depth--;
-    else if (c === '.' && depth === 0) {
-      out.push(cur);
-      cur = '';
-      continue;
+    if (c === 34) quoted = true;
+    else if (c === 91 /* [ */) depth++;
+    else if (c === 93 /* ] */) depth--;
+    else if (c === 46 /* . */ && depth === 0) {
+      out.push(address.slice(start, i));
+      start = i + 1;
     }
-    cur += c;
   }
-  out.push(cur);
+  out.push(address.slice(start));
   return out;
 }
 
@@ -1837,10 +2099,10 @@ export function moduleConfigPath(module: string): string {
 export function indexConfiguration(configuration: unknown): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   if (!isObject(configuration)) return out;
-  const stack: [unknown, string][] = [[configuration.root_module, '']];
+  const stack: [unknown, string, number][] = [[configuration.root_module, '', 0]];
   while (stack.length > 0) {
-    const [mod, prefix] = stack.pop()!;
-    if (!isObject(mod)) continue;
+    const [mod, prefix, depth] = stack.pop()!;
+    if (!isObject(mod) || depth > MAX_MODULE_DEPTH) continue;
     if (Array.isArray(mod.resources)) {
       for (const r of mod.resources) {
         if (!isObject(r) || typeof r.address !== 'string') continue;
@@ -1849,7 +2111,8 @@ export function indexConfiguration(configuration: unknown): Map<string, Record<s
     }
     if (isObject(mod.module_calls)) {
       for (const [name, call] of Object.entries(mod.module_calls)) {
-        if (isObject(call)) stack.push([call.module, prefix ? `${prefix}.module.${name}` : `module.${name}`]);
+        if (isObject(call))
+          stack.push([call.module, prefix ? `${prefix}.module.${name}` : `module.${name}`, depth + 1]);
       }
     }
   }

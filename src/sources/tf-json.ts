@@ -3,8 +3,9 @@
 // are comments; strings are HCL templates, so `${...}` interpolations are read as wildcards.
 import type { InputResult, SourceFile } from '../types.js';
 import type { JsonPath } from './json-lines.js';
+import { typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
-import { analyzeTerraform, type PendingError, type TfResource } from './terraform.js';
+import { analyzeTerraform, boundedName, type PendingError, type TfResource } from './terraform.js';
 import { crashed } from './tf-plan.js';
 
 const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];
@@ -27,12 +28,19 @@ function objects(
     const out: [Record<string, unknown>, JsonPath][] = [];
     v.forEach((x, i) => {
       if (isObject(x)) out.push([x, [...path, i]]);
-      else onError({ jsonPath: [...path, i], message: 'expected an object' });
+      else
+        onError({
+          jsonPath: [...path, i],
+          message: `expected an object, got ${typeName(x)}: each entry of this list must be a block ({"name": {...}})`,
+        });
     });
     return out;
   }
   if (v !== undefined && v !== null)
-    onError({ jsonPath: path, message: 'expected an object or an array of objects' });
+    onError({
+      jsonPath: path,
+      message: `expected an object or an array of objects, got ${typeName(v)}: write the block as {"name": {...}}`,
+    });
   return [];
 }
 
@@ -43,7 +51,8 @@ function entries(o: Record<string, unknown>): [string, unknown][] {
 function parseTfJson(file: SourceFile, json: unknown): InputResult {
   const errors: PendingError[] = [];
   if (!isObject(json)) {
-    const reason = 'a Terraform JSON file must be a JSON object';
+    const reason =
+      'a Terraform JSON file must be a JSON object; expected {"resource": {...}, "data": {...}, ...} (Terraform\'s JSON configuration syntax)';
     return {
       path: file.path,
       kind: 'terraform-json',
@@ -64,7 +73,8 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
             for (const [b, path] of objects(body, [...tp, name], onError)) {
               const address = `${top === 'data' ? 'data.' : ''}${type}.${name}`;
               if (seen.has(address)) {
-                errors.push({ jsonPath: path, address, message: `${address} is defined more than once` });
+                const shown = boundedName(address);
+                errors.push({ jsonPath: path, address: shown, message: `${shown} is defined more than once` });
                 continue;
               }
               seen.add(address);

@@ -2,9 +2,11 @@
 // planned_values and prior_state for what has no change entry; configuration for references.
 import type { InputResult, SourceFile } from '../types.js';
 import type { JsonPath } from './json-lines.js';
+import { preview } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
 import {
   analyzeTerraform,
+  boundedName,
   changeKind,
   configFor,
   indexConfiguration,
@@ -46,7 +48,11 @@ export function resourceFromValues(
     res.values = r.values;
     res.valuesPath = [...path, 'values'];
   } else if (r.values !== undefined) {
-    onError({ jsonPath: [...path, 'values'], address: r.address, message: 'values is not an object' });
+    onError({
+      jsonPath: [...path, 'values'],
+      address: r.address,
+      message: `values is not an object; expected the resource's attributes as an object (as \`terraform show -json\` writes them): regenerate the file`,
+    });
   }
   if (r.sensitive_values !== undefined) res.sensitive = r.sensitive_values;
   return res;
@@ -62,15 +68,20 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
     policies: [],
     errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
   });
-  if (!isObject(json)) return fail('a Terraform plan must be a JSON object');
+  if (!isObject(json)) return fail('a Terraform plan must be a JSON object; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it');
   const rc = json.resource_changes;
   const pv = json.planned_values;
   const pvRoot = isObject(pv) ? pv.root_module : undefined;
   if (!Array.isArray(rc) && !isObject(pvRoot)) {
-    return fail('the plan has neither a resource_changes array nor planned_values.root_module');
+    return fail(
+      'the plan has neither a resource_changes array nor planned_values.root_module; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it',
+    );
   }
   if (rc !== undefined && !Array.isArray(rc))
-    errors.push({ jsonPath: ['resource_changes'], message: 'resource_changes is not an array' });
+    errors.push({
+      jsonPath: ['resource_changes'],
+      message: 'resource_changes is not an array; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it',
+    });
 
   const config = indexConfiguration(json.configuration);
   const hasConfiguration = isObject(json.configuration);
@@ -86,13 +97,19 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
     rc.forEach((c, i) => {
       const path: JsonPath = ['resource_changes', i];
       if (!isObject(c)) {
-        errors.push({ jsonPath: path, message: 'resource change is not an object' });
+        errors.push({
+          jsonPath: path,
+          message: 'resource change is not an object; expected {"address": ..., "type": ..., "name": ..., "change": {...}}: regenerate the plan',
+        });
         return;
       }
       // A deposed object being destroyed: the current instance's own entry speaks for the address.
       if (c.deposed !== undefined) return;
       if (typeof c.address !== 'string' || typeof c.type !== 'string' || typeof c.name !== 'string') {
-        errors.push({ jsonPath: path, message: 'resource change has no address, type or name' });
+        errors.push({
+          jsonPath: path,
+          message: 'resource change has no address, type or name; expected strings in "address", "type" and "name": regenerate the plan',
+        });
         return;
       }
       const change = c.change;
@@ -100,7 +117,7 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
         errors.push({
           jsonPath: [...path, 'change'],
           address: c.address,
-          message: 'resource change has no change object',
+          message: 'resource change has no change object; expected "change": {"actions": [...], "before": ..., "after": ...}: regenerate the plan',
         });
         return;
       }
@@ -109,13 +126,13 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
         errors.push({
           jsonPath: [...path, 'change', 'actions'],
           address: c.address,
-          message: 'unrecognised change.actions',
+          message: `unrecognised change.actions; expected one of ["create"], ["update"], ["delete"], ["read"], ["no-op"], ["delete", "create"], ["create", "delete"], got ${preview(change.actions, 60)}: regenerate the plan with a supported Terraform version`,
         });
       if (seen.has(c.address)) {
         errors.push({
           jsonPath: path,
           address: c.address,
-          message: `${c.address} has more than one change entry`,
+          message: `${boundedName(c.address, 200)} has more than one change entry; expected one entry per address (the first is used): regenerate the plan`,
         });
         return;
       }
@@ -184,9 +201,20 @@ export const terraformPlanParser: SourceParser = {
   },
 };
 
+const EXPECTED: Partial<Record<InputResult['kind'], string>> = {
+  'terraform-plan': 'the JSON that `terraform show -json PLANFILE` writes',
+  'terraform-state': 'the JSON that `terraform show -json` writes for a state',
+  'terraform-json': 'a Terraform JSON configuration (*.tf.json)',
+  'authorization-details': 'the JSON that `aws iam get-account-authorization-details` writes',
+};
+
 /** A parser must not throw: an unexpected failure is an input in error, with the reason. */
 export function crashed(file: SourceFile, kind: InputResult['kind'], e: unknown): InputResult {
-  const reason = `could not read this file: ${e instanceof RangeError ? 'it is nested too deeply' : e instanceof Error ? e.name : 'unexpected error'}`;
+  const what = EXPECTED[kind] ?? 'an IAM input';
+  const reason =
+    e instanceof RangeError
+      ? `could not read this file: it is nested too deeply or too large to read; expected ${what}: regenerate it or audit it in smaller parts`
+      : `could not read this file: ${e instanceof Error ? e.name : 'unexpected error'}; expected ${what}: regenerate it, and report the problem if it persists`;
   return {
     path: file.path,
     kind,

@@ -18,7 +18,8 @@ export function isTerraformState(json: unknown): boolean {
 function parseState(file: SourceFile, json: unknown): InputResult {
   const errors: PendingError[] = [];
   if (!isObject(json) || !(json.values === null || isObject(json.values))) {
-    const reason = 'a Terraform state must be a JSON object whose values is an object';
+    const reason =
+      'a Terraform state must be a JSON object whose values is an object; expected the JSON that `terraform show -json` writes for a state: regenerate it';
     return {
       path: file.path,
       kind: 'terraform-state',

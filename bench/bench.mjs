@@ -1,0 +1,354 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --runs N] [-- --sizes 1,2,4] [-- --scale X] [-- --seed N]
+//
+// Measures the BUNDLED CLI (dist/cli.js) and action (dist/index.js), each run a child process, on
+// inputs generated deterministically from a seed (bench/generate.mjs) into .bench/ (git-ignored):
+//   repo  a repository tree of 10,000 standalone policy files at 1x, bound to the built-in
+//         baselines by .github/iam-baseline-audit.yml;
+//   plan  one `terraform show -json` plan of about 100 MB at 1x holding about 10,000 IAM policies
+//         across nested modules among non-IAM resources (no configuration: detection).
+// For each input and size (1x, 2x, 4x): wall time, throughput and peak memory (maxRSS, from
+// /usr/bin/time -v when present, else a wrapper reporting process.resourceUsage().maxRSS), and the
+// floor measured the same way on the same files (bench/floor.mjs: read + JSON.parse, nested policy
+// strings included). Also cold start (--version; the action to its first output line) and the
+// catalog load (IAM_BASELINE_AUDIT_TIMINGS=1). Medians of several runs. It prints figures and
+// whether each target is met; it does not fail on a missed target, only when an audit errors.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { GENERATOR_VERSION, generatePlan, generateRepo } from './generate.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const ACTION = join(ROOT, 'dist', 'index.js');
+const FLOOR = join(HERE, 'floor.mjs');
+const WORK = join(ROOT, '.bench');
+
+/** Plan services per 1x: about 3.4 policy records each (role trust, inline, managed, sometimes a bucket policy or an AWS managed attachment). */
+const PLAN_SERVICES_1X = 2940;
+const REPO_FILES_1X = 10_000;
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    'cold-runs': { type: 'string' },
+    sizes: { type: 'string' },
+    scale: { type: 'string' },
+    seed: { type: 'string', default: '20260115' },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+
+const quick = opts.quick;
+const scale = Number(opts.scale ?? (quick ? 0.05 : 1));
+const sizes = (opts.sizes ?? '1,2,4').split(',').map(Number);
+const runs = Number(opts.runs ?? (quick ? 1 : 3));
+const coldRuns = Number(opts['cold-runs'] ?? (quick ? 3 : 10));
+const seed = Number(opts.seed);
+const only = opts.only ? new Set(opts.only.split(',')) : undefined;
+
+const TARGETS = { ratio: 2.0, scaling: 0.25, coldStart: 150, catalog: 50, memSlackMB: 200 };
+
+for (const f of [CLI, ACTION]) {
+  if (!existsSync(f)) {
+    console.error(`bench: ${f} is missing: run npm run build first`);
+    process.exit(2);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const MB = 1024 * 1024;
+const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
+
+// ---------------------------------------------------------------------------------------------
+// Running a child
+
+const HAS_TIME = existsSync('/usr/bin/time');
+const RSS_WRAPPER = join(WORK, 'rss-wrapper.cjs');
+
+/**
+ * Runs `node args...` in `cwd`; resolves with { ms, code, rssMB, stdout, stderr, firstLineMs }.
+ * Peak memory from /usr/bin/time -v (or a wrapper that reports the child's maxRSS).
+ */
+function runNode(args, { cwd = ROOT, env, measureRss = true, firstLine = false } = {}) {
+  mkdirSync(WORK, { recursive: true });
+  const rssFile = join(WORK, `rss-${process.pid}.txt`);
+  let cmd = process.execPath;
+  let argv = args;
+  if (measureRss && HAS_TIME) {
+    cmd = '/usr/bin/time';
+    argv = ['-v', '-o', rssFile, process.execPath, ...args];
+  } else if (measureRss) {
+    if (!existsSync(RSS_WRAPPER))
+      writeFileSync(
+        RSS_WRAPPER,
+        `// Runs node with the arguments given and writes the child's maxRSS (KiB) to argv[2].
+const { spawnSync } = require('node:child_process');
+const { writeFileSync } = require('node:fs');
+const [out, ...rest] = process.argv.slice(2);
+const r = spawnSync(process.execPath, rest, { stdio: 'inherit' });
+writeFileSync(out, 'Maximum resident set size (kbytes): ' + process.resourceUsage().maxRSS + '\\n');
+process.exitCode = r.status ?? 3;
+`,
+      );
+    argv = [RSS_WRAPPER, rssFile, ...args];
+  }
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    let firstLineMs;
+    const child = spawn(cmd, argv, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => {
+      if (firstLine && firstLineMs === undefined && d.includes(10)) firstLineMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (out.length < 64) out.push(d);
+    });
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      let rssMB;
+      let cpuMs;
+      if (measureRss && existsSync(rssFile)) {
+        const t = readFileSync(rssFile, 'utf8');
+        const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(t);
+        if (m) rssMB = Number(m[1]) / 1024;
+        const u = /User time \(seconds\): ([\d.]+)/.exec(t);
+        const sy = /System time \(seconds\): ([\d.]+)/.exec(t);
+        if (u && sy) cpuMs = (Number(u[1]) + Number(sy[1])) * 1000;
+        rmSync(rssFile, { force: true });
+      }
+      resolve({ ms, code: code ?? (signal ? 128 : 3), signal, rssMB, cpuMs, firstLineMs, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs (cached in .bench/ by seed, size and generator version)
+
+function ensure(kind, s) {
+  const tag = `${kind}-seed${seed}-x${s}`;
+  const dir = join(WORK, tag);
+  const marker = join(dir, '.bench-input.json');
+  if (existsSync(marker)) {
+    const m = JSON.parse(readFileSync(marker, 'utf8'));
+    if (m.version === GENERATOR_VERSION) return { dir, ...m };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const t0 = performance.now();
+  let info;
+  if (kind === 'repo') {
+    const files = Math.max(1, Math.round(REPO_FILES_1X * s));
+    const g = generateRepo(dir, { seed, files });
+    info = { version: GENERATOR_VERSION, target: '.', bytes: g.bytes, files };
+  } else {
+    const g = generatePlan(join(dir, 'plan.json'), { seed, services: Math.max(1, Math.round(PLAN_SERVICES_1X * s)) });
+    info = { version: GENERATOR_VERSION, target: 'plan.json', bytes: g.bytes, files: 1 };
+  }
+  writeFileSync(marker, JSON.stringify(info));
+  process.stderr.write(`  generated ${tag}: ${(info.bytes / MB).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  return { dir, ...info };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+let auditErrors = 0;
+
+async function measureInput(kind, s) {
+  const input = ensure(kind, s);
+  const report = join(WORK, `report-${kind}-${process.pid}.json`);
+  // What users run: the default text report on standard output (read and dropped here).
+  const auditArgs = [CLI, 'audit', input.target, '--fail-on', 'none', '--max-file-size', '4096'];
+  // The same with the JSON report (every suggested policy's diff is made), also what the action writes.
+  const jsonArgs = [CLI, 'audit', input.target, '--format', 'json', '--output', report, '--fail-on', 'none', '--max-file-size', '4096'];
+  const floorArgs = [FLOOR, input.target];
+  const audit = [];
+  const floor = [];
+  const failed = (a, what) => {
+    auditErrors++;
+    console.error(`bench: the ${what} audit of ${kind} ${s}x failed (exit ${a.code}${a.signal ? `, ${a.signal}` : ''}):\n${a.stderr.slice(0, 2000)}`);
+  };
+  for (let i = 0; i < runs; i++) {
+    const a = await runNode(auditArgs, { cwd: input.dir });
+    if (a.code !== 0) return failed(a, 'text');
+    audit.push(a);
+    const f = await runNode(floorArgs, { cwd: input.dir });
+    if (f.code !== 0) throw new Error(`floor failed: ${f.stderr}`);
+    floor.push(f);
+  }
+  // One JSON run: its figures, and the number of policies (and that no input failed).
+  const j = await runNode(jsonArgs, { cwd: input.dir });
+  if (j.code !== 0 || !existsSync(report)) return failed(j, 'JSON');
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  rmSync(report, { force: true });
+  const policies = r.summary.policies;
+  const errors = r.inputs.filter((x) => x.status === 'error');
+  if (errors.length) {
+    auditErrors++;
+    console.error(`bench: ${kind} ${s}x: ${errors.length} input(s) in error, e.g. ${errors[0].path}: ${errors[0].reason}`);
+  }
+  const ms = median(audit.map((a) => a.ms));
+  const floorMs = median(floor.map((f) => f.ms));
+  return {
+    kind,
+    size: s,
+    scale: s,
+    policies,
+    bytes: input.bytes,
+    ms,
+    floorMs,
+    ratio: ms / floorMs,
+    cpuMs: median(audit.map((a) => a.cpuMs ?? NaN)),
+    floorCpuMs: median(floor.map((f) => f.cpuMs ?? NaN)),
+    jsonMs: j.ms,
+    jsonRssMB: j.rssMB ?? NaN,
+    findings: r.summary.findings,
+    perPolicyUs: (ms * 1000) / policies,
+    policiesPerS: policies / (ms / 1000),
+    mbPerS: input.bytes / MB / (ms / 1000),
+    rssMB: median(audit.map((a) => a.rssMB ?? NaN)),
+    floorRssMB: median(floor.map((f) => f.rssMB ?? NaN)),
+    memLimitMB: (2 * input.bytes) / MB + TARGETS.memSlackMB,
+  };
+}
+
+function tinyRepo() {
+  const dir = join(WORK, 'tiny');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'coiled-ongoing.json'),
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:DescribeInstances', 's3:GetObject'], Resource: '*' }] }, null, 2),
+  );
+  return dir;
+}
+
+async function coldStart() {
+  const tiny = tinyRepo();
+  const tmp = join(WORK, 'action-tmp');
+  mkdirSync(tmp, { recursive: true });
+  const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? tmp };
+  const actionEnv = {
+    ...baseEnv,
+    GITHUB_WORKSPACE: tiny,
+    INPUT_PATHS: '.',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_STEP_SUMMARY: join(tmp, 'summary.md'),
+    GITHUB_OUTPUT: join(tmp, 'output.txt'),
+    RUNNER_TEMP: tmp,
+  };
+  const nodeOnly = [];
+  const version = [];
+  const action = [];
+  const catalog = [];
+  const auditTiny = [];
+  for (let i = 0; i < coldRuns; i++) {
+    nodeOnly.push((await runNode(['-e', '0'], { measureRss: false, env: baseEnv })).ms);
+    const v = await runNode([CLI, '--version'], { measureRss: false, env: baseEnv });
+    if (v.code !== 0) throw new Error(`--version failed: ${v.stderr}`);
+    version.push(v.ms);
+    for (const f of ['summary.md', 'output.txt']) writeFileSync(join(tmp, f), '');
+    const a = await runNode([ACTION], { measureRss: false, env: actionEnv, firstLine: true, cwd: tiny });
+    if (a.firstLineMs === undefined) throw new Error(`the action printed nothing (exit ${a.code}): ${a.stderr}`);
+    action.push(a.firstLineMs);
+    const t = await runNode([CLI, 'audit', '.', '--fail-on', 'none'], { measureRss: false, env: { ...baseEnv, IAM_BASELINE_AUDIT_TIMINGS: '1' }, cwd: tiny });
+    auditTiny.push(t.ms);
+    const m = /catalog[^\d]*([\d.]+) ?ms/.exec(t.stderr);
+    if (m) catalog.push(Number(m[1]));
+  }
+  return {
+    nodeMs: median(nodeOnly),
+    versionMs: median(version),
+    actionMs: median(action),
+    auditTinyMs: median(auditTiny),
+    catalogMs: catalog.length ? median(catalog) : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function machine() {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return { nproc: cpus().length, memGB: totalmem() / 1024 ** 3, cpu, node: process.version, date: new Date().toISOString().slice(0, 10) };
+}
+
+async function main() {
+  const t0 = performance.now();
+  const m = machine();
+  console.log(`iam-baseline-audit benchmark${quick ? ' (quick)' : ''}: seed ${seed}, base scale ${scale}x, sizes ${sizes.join(', ')}, ${runs} run(s) each, median quoted`);
+  console.log(`machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGB.toFixed(1)} GB, node ${m.node}, ${m.date}`);
+  const rows = [];
+  for (const kind of ['repo', 'plan']) {
+    if (only && !only.has(kind)) continue;
+    for (const s of sizes) {
+      const r = await measureInput(kind, s * scale);
+      if (r) {
+        r.size = s;
+        rows.push(r);
+        process.stderr.write(`  ${kind} ${s}x: audit ${fmt(r.ms)} ms, floor ${fmt(r.floorMs)} ms\n`);
+      }
+    }
+  }
+  const cold = only && !only.has('cold') ? undefined : await coldStart();
+
+  // The table.
+  const head = ['input', 'size', 'policies', 'findings', 'MB', 'audit ms', 'floor ms', 'audit/floor', 'audit CPU ms', 'floor CPU ms', 'µs/policy', 'policies/s', 'MB/s', 'peak RSS MB', 'floor RSS MB', 'RSS limit MB', 'JSON ms', 'JSON/floor', 'JSON RSS MB'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows)
+    lines.push(
+      `| ${r.kind} | ${r.size}x (${+r.scale.toFixed(3)}) | ${r.policies} | ${r.findings} | ${fmt(r.bytes / MB, 1)} | ${fmt(r.ms)} | ${fmt(r.floorMs)} | ${fmt(r.ratio, 2)} | ${fmt(r.cpuMs)} | ${fmt(r.floorCpuMs)} | ${fmt(r.perPolicyUs, 1)} | ${fmt(r.policiesPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.rssMB)} | ${fmt(r.floorRssMB)} | ${fmt(r.memLimitMB)} | ${fmt(r.jsonMs)} | ${fmt(r.jsonMs / r.floorMs, 2)} | ${fmt(r.jsonRssMB)} |`,
+    );
+  console.log(`\n${lines.join('\n')}`);
+  if (cold) {
+    console.log(
+      `\n| start-up | median ms |\n|---|---|\n| node -e 0 (Node itself) | ${fmt(cold.nodeMs, 1)} |\n| node dist/cli.js --version | ${fmt(cold.versionMs, 1)} |\n| node dist/index.js (action) to its first output line | ${fmt(cold.actionMs, 1)} |\n| node dist/cli.js audit (one small file) | ${fmt(cold.auditTinyMs, 1)} |\n| loadCatalog() (IAM_BASELINE_AUDIT_TIMINGS) | ${fmt(cold.catalogMs, 1)} |`,
+    );
+  }
+
+  // Targets.
+  const verdicts = [];
+  const say = (ok, text) => verdicts.push(`${ok === undefined ? 'n/a ' : ok ? 'MET ' : 'MISS'}  ${text}`);
+  for (const r of rows) say(r.ratio <= TARGETS.ratio, `audit/floor ≤ ${TARGETS.ratio}: ${r.kind} ${r.size}x ${fmt(r.ratio, 2)}`);
+  for (const kind of ['repo', 'plan']) {
+    const list = rows.filter((r) => r.kind === kind).sort((a, b) => a.size - b.size);
+    if (list.length < 2) continue;
+    const lo = list[0];
+    const hi = list[list.length - 1];
+    const growth = hi.perPolicyUs / lo.perPolicyUs - 1;
+    say(growth <= TARGETS.scaling, `per-policy time at ${hi.size}x within ${TARGETS.scaling * 100}% of ${lo.size}x: ${kind} ${fmt(lo.perPolicyUs, 1)} -> ${fmt(hi.perPolicyUs, 1)} µs (${growth >= 0 ? '+' : ''}${fmt(growth * 100)}%)`);
+  }
+  if (cold) {
+    say(cold.versionMs <= TARGETS.coldStart, `cold start ≤ ${TARGETS.coldStart} ms: --version ${fmt(cold.versionMs, 1)} ms (node alone ${fmt(cold.nodeMs, 1)} ms)`);
+    say(cold.actionMs <= TARGETS.coldStart, `cold start ≤ ${TARGETS.coldStart} ms: action to first output line ${fmt(cold.actionMs, 1)} ms`);
+    say(cold.catalogMs === undefined ? undefined : cold.catalogMs <= TARGETS.catalog, `catalog load ≤ ${TARGETS.catalog} ms: ${fmt(cold.catalogMs, 1)} ms`);
+  }
+  for (const r of rows) say(r.rssMB <= r.memLimitMB, `peak memory ≤ 2 × input + ${TARGETS.memSlackMB} MB: ${r.kind} ${r.size}x ${fmt(r.rssMB)} MB (limit ${fmt(r.memLimitMB)} MB)`);
+  console.log(`\nTargets:\n${verdicts.join('\n')}`);
+  console.log(`\nbench: ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: m, seed, scale, sizes, runs, rows, cold, verdicts }, null, 2));
+  if (auditErrors) {
+    console.error(`bench: ${auditErrors} audit(s) failed`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.stack ?? e}`);
+  process.exitCode = 1;
+});
