@@ -1,0 +1,169 @@
+// Reads a JSON report written by an earlier run (the fork recipe: a `workflow_run` workflow comments
+// the report a `pull_request` workflow uploaded). The file is untrusted: only the fields of the
+// documented contract are kept, each checked for its type, and the summary is recomputed, so a
+// crafted report can change what is listed (it came from the fork's run anyway) but not how it is
+// rendered (everything still goes through the one escaping boundary) nor crash the action.
+import { summarize } from '../audit/report-model.js';
+import { SEVERITIES, type Finding, type FindingKind, type Report, type ReportPolicy, type Severity } from '../types.js';
+
+const KINDS: readonly FindingKind[] = [
+  'excess-action',
+  'leftover-set',
+  'broader-resource',
+  'missing-condition',
+  'missing-permission',
+  'unknown-action',
+  'invalid-policy',
+];
+const INPUT_KINDS = ['policy', 'terraform-plan', 'terraform-state', 'terraform-json', 'authorization-details', 'unknown'] as const;
+const POLICY_KINDS = ['identity', 'resource', 'trust'] as const;
+const POLICY_STATUS = ['audited', 'unresolved', 'not-matched', 'invalid'] as const;
+const INPUT_STATUS = ['audited', 'skipped', 'error'] as const;
+/** Bounds that keep a crafted report from costing more than a real one. */
+const MAX_ITEMS = 100_000;
+const MAX_STRING = 100_000;
+
+export class ReportError extends Error {}
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, where: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ReportError(`${where}: expected an object`);
+  return v as Obj;
+}
+
+function list(v: unknown, where: string): unknown[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ReportError(`${where}: expected an array`);
+  if (v.length > MAX_ITEMS) throw new ReportError(`${where}: more than ${MAX_ITEMS} entries`);
+  return v;
+}
+
+function str(v: unknown, where: string): string {
+  if (typeof v !== 'string') throw new ReportError(`${where}: expected a string`);
+  return v.length > MAX_STRING ? `${v.slice(0, MAX_STRING)}…` : v;
+}
+
+function optStr(v: unknown, where: string): string | undefined {
+  return v === undefined || v === null ? undefined : str(v, where);
+}
+
+function optNum(v: unknown, where: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ReportError(`${where}: expected a non-negative number`);
+  return Math.floor(v);
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], where: string): T {
+  if (typeof v !== 'string' || !allowed.includes(v as T)) throw new ReportError(`${where}: expected one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function strings(v: unknown, where: string): string[] {
+  return list(v, where).map((x, i) => str(x, `${where}[${i}]`));
+}
+
+function defined<T extends Obj>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+function finding(v: unknown, where: string): Finding {
+  const f = obj(v, where);
+  const ignored = f.ignored === undefined ? undefined : obj(f.ignored, `${where}.ignored`);
+  return defined({
+    kind: oneOf(f.kind, KINDS, `${where}.kind`),
+    severity: oneOf(f.severity, SEVERITIES as readonly Severity[], `${where}.severity`),
+    policy: str(f.policy, `${where}.policy`),
+    statement: optStr(f.statement, `${where}.statement`),
+    actions: strings(f.actions, `${where}.actions`),
+    resources: strings(f.resources, `${where}.resources`),
+    set: optStr(f.set, `${where}.set`),
+    baseline: optStr(f.baseline, `${where}.baseline`),
+    new: typeof f.new === 'boolean' ? f.new : undefined,
+    removed: f.removed === true ? true : undefined,
+    path: str(f.path, `${where}.path`),
+    line: optNum(f.line, `${where}.line`),
+    address: optStr(f.address, `${where}.address`),
+    accessLevels: f.accessLevels === undefined ? undefined : strings(f.accessLevels, `${where}.accessLevels`),
+    approximate: optStr(f.approximate, `${where}.approximate`),
+    ignored: ignored
+      ? defined({ reason: str(ignored.reason, `${where}.ignored.reason`), expires: optStr(ignored.expires, `${where}.ignored.expires`) })
+      : undefined,
+    message: str(f.message, `${where}.message`),
+  }) as Finding;
+}
+
+/** Parses and checks a JSON report; throws ReportError naming the JSON path and what was expected. */
+export function parseReportJson(text: string): Report {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new ReportError(`not valid JSON (${(e as Error).message.slice(0, 120)})`);
+  }
+  const r = obj(raw, '$');
+  const tool = obj(r.tool, '$.tool');
+  const catalog = obj(r.catalog, '$.catalog');
+  const report: Report = {
+    tool: { name: str(tool.name, '$.tool.name'), version: str(tool.version, '$.tool.version') },
+    catalog: { source: str(catalog.source, '$.catalog.source'), version: str(catalog.version, '$.catalog.version') },
+    baselines: list(r.baselines, '$.baselines').map((v, i) => {
+      const b = obj(v, `$.baselines[${i}]`);
+      const w = `$.baselines[${i}]`;
+      return defined({
+        id: str(b.id, `${w}.id`),
+        name: str(b.name, `${w}.name`),
+        version: optStr(b.version, `${w}.version`),
+        date: optStr(b.date, `${w}.date`),
+        sets: strings(b.sets, `${w}.sets`),
+        remediation: optStr(b.remediation, `${w}.remediation`),
+        sources: b.sources === undefined ? undefined : strings(b.sources, `${w}.sources`),
+      }) as Report['baselines'][number];
+    }),
+    inputs: list(r.inputs, '$.inputs').map((v, i) => {
+      const x = obj(v, `$.inputs[${i}]`);
+      const w = `$.inputs[${i}]`;
+      return defined({
+        path: str(x.path, `${w}.path`),
+        kind: oneOf(x.kind, INPUT_KINDS, `${w}.kind`),
+        status: oneOf(x.status, INPUT_STATUS, `${w}.status`),
+        reason: optStr(x.reason, `${w}.reason`),
+        policies: strings(x.policies, `${w}.policies`),
+      }) as Report['inputs'][number];
+    }),
+    policies: list(r.policies, '$.policies').map((v, i) => {
+      const p = obj(v, `$.policies[${i}]`);
+      const w = `$.policies[${i}]`;
+      const d = p.detection === undefined ? undefined : obj(p.detection, `${w}.detection`);
+      return defined({
+        id: str(p.id, `${w}.id`),
+        path: str(p.path, `${w}.path`),
+        line: optNum(p.line, `${w}.line`),
+        address: optStr(p.address, `${w}.address`),
+        kind: oneOf(p.kind, POLICY_KINDS, `${w}.kind`),
+        baseline: optStr(p.baseline, `${w}.baseline`),
+        sets: p.sets === undefined ? undefined : strings(p.sets, `${w}.sets`),
+        status: oneOf(p.status, POLICY_STATUS, `${w}.status`),
+        reason: optStr(p.reason, `${w}.reason`),
+        detection: d
+          ? {
+              baseline: str(d.baseline, `${w}.detection.baseline`),
+              confidence: typeof d.confidence === 'number' && Number.isFinite(d.confidence) ? Math.min(1, Math.max(0, d.confidence)) : 0,
+              evidence: strings(d.evidence, `${w}.detection.evidence`),
+            }
+          : undefined,
+      }) as ReportPolicy;
+    }),
+    findings: list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`)),
+    suggestions: list(r.suggestions, '$.suggestions').map((v, i) => {
+      const s = obj(v, `$.suggestions[${i}]`);
+      return { policy: str(s.policy, `$.suggestions[${i}].policy`), minimal: s.minimal ?? null, diff: str(s.diff, `$.suggestions[${i}].diff`) };
+    }),
+    summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
+  };
+  const notes = strings(r.notes, '$.notes');
+  if (notes.length) report.notes = notes;
+  report.summary = summarize(report);
+  return report;
+}
