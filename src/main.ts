@@ -128,8 +128,13 @@ function errorStatus(err: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
+/** Values registered as secrets: also cut out of every message built from an error (defence in depth: the runner masks them in the log, not in a summary, a comment or an output). */
+const secrets = new Set<string>();
+
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  let m = err instanceof Error ? err.message : String(err);
+  for (const secret of secrets) if (secret.length >= 4) m = m.split(secret).join('***');
+  return m;
 }
 
 function runUrl(): string | undefined {
@@ -161,7 +166,11 @@ function forbiddenHint(what: 'comment' | 'issue', isFork: boolean): string {
 
 export async function run(): Promise<void> {
   const rawToken = core.getInput('github-token');
-  if (rawToken) core.setSecret(rawToken);
+  if (rawToken) {
+    core.setSecret(rawToken);
+    secrets.add(rawToken);
+    if (rawToken.trim() !== rawToken) secrets.add(rawToken.trim());
+  }
 
   let inputs: Inputs;
   try {

@@ -69,6 +69,16 @@ function validDay(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
+/**
+ * Whether a path the configuration names stays inside the repository. The configuration comes with
+ * the pull request, and the files it names are read on the runner: an absolute path or a `..`
+ * would let it read (and quote in an error) any file there.
+ */
+export function insideRepository(p: string): boolean {
+  const s = p.replace(/\\/g, '/').trim();
+  return !s.startsWith('/') && !s.startsWith('~') && !/^[A-Za-z]:/.test(s) && !s.split('/').includes('..') && !s.includes('\0');
+}
+
 /** Parses and validates the configuration. Throws ConfigError naming the file, the line and what is expected. */
 export function loadConfig(text: string, path: string): AuditConfig {
   if (text.trim() === '')
@@ -88,7 +98,7 @@ export function loadConfig(text: string, path: string): AuditConfig {
     ignore: (raw.ignore ?? []).map((r, i) => {
       if (r.reason.trim() === '') {
         throw new ConfigError(
-          `${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept)`,
+          `${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept): write it`,
         );
       }
       if (r.expires !== undefined && !validDay(r.expires)) {
@@ -106,5 +116,15 @@ export function loadConfig(text: string, path: string): AuditConfig {
     }),
   };
   if (raw['account-id'] !== undefined) cfg.accountId = raw['account-id'];
+  const outside = (at: (string | number)[], field: string, value: string) =>
+    new ConfigError(
+      `${shownPath(path)}, line ${parsed.lineAt(at)}: ${field} ${shown(value)} is outside the repository; expected a path relative to the repository root, such as ./iam/my-vendor.yml: move the file into the repository`,
+    );
+  cfg.baselines.forEach((b, i) => {
+    if (!insideRepository(b)) throw outside(['baselines', i], `baselines[${i}]`, b);
+  });
+  cfg.audits.forEach((a, i) => {
+    if (!insideRepository(a.baseline)) throw outside(['audits', i, 'baseline'], `audits[${i}].baseline`, a.baseline);
+  });
   return cfg;
 }

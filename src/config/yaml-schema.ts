@@ -288,6 +288,14 @@ function typeOf(v: unknown): string {
   return `${typeof v} (${String(v)})`;
 }
 
+/** What a value is, without quoting it. */
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `a ${typeof v}`;
+}
+
 function describe(schema: unknown): string | undefined {
   const d = (schema as { description?: unknown } | undefined)?.description;
   return typeof d === 'string' ? d : undefined;
@@ -317,7 +325,7 @@ export function schemaErrorMessages(errors: ErrorObject[]): SchemaMessage[] {
         const missing = String(params.missingProperty);
         const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
         const what = describe(props?.[missing]);
-        message = `${field} is missing "${missing}"${what ? ` (expected: ${what})` : ''}`;
+        message = `${field} is missing "${missing}" (expected: ${what ?? `a "${missing}" key`}): add it`;
         break;
       }
       case 'additionalProperties': {
@@ -333,7 +341,9 @@ export function schemaErrorMessages(errors: ErrorObject[]): SchemaMessage[] {
           .split(',')
           .map((t) => TYPE_WORDS[t] ?? t)
           .join(' or ');
-        message = `${field} must be ${want}, not ${typeOf(e.data)}${expected ? ` (expected: ${expected})` : ''}`;
+        // The whole file as one value is not quoted: it may not be a configuration at all.
+        const got = path.length === 0 ? kindOf(e.data) : typeOf(e.data);
+        message = `${field} must be ${want}, not ${got}${expected ? ` (expected: ${expected})` : ''}`;
         break;
       }
       case 'anyOf': {
@@ -343,12 +353,12 @@ export function schemaErrorMessages(errors: ErrorObject[]): SchemaMessage[] {
           .map((b) => String((b.params as Record<string, unknown>).missingProperty));
         message =
           req.length > 0
-            ? `${field} needs one of: ${req.join(', ')}`
+            ? `${field} needs one of: ${req.join(', ')} (expected at least one of these keys: add it)`
             : `${field} is not valid${expected ? ` (expected: ${expected})` : ''}`;
         break;
       }
       case 'enum':
-        message = `${field} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}, not ${typeOf(e.data)}`;
+        message = `${field} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
         break;
       case 'const':
         message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeOf(e.data)}`;

@@ -238,7 +238,7 @@ export function decodePolicyString(text: string): { ok: true; value: unknown } |
     const why = p.ok ? (e as Error).name : `${p.message} at line ${p.line}, column ${p.column} of the string`;
     return {
       ok: false,
-      message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form`,
+      message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form: fix the JSON`,
     };
   }
 }
@@ -272,7 +272,7 @@ function asStringList(
   }
   problems.push({
     path: path,
-    message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]`,
+    message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]: fix the value`,
   });
   return undefined;
 }
@@ -327,7 +327,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
   if (!isObject(v)) {
     problems.push({
       path: path,
-      message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}`,
+      message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}: fix it`,
     });
     return undefined;
   }
@@ -343,7 +343,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
     if (!isObject(block)) {
       problems.push({
         path: opPath,
-        message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}`,
+        message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}: fix it`,
       });
       continue;
     }
@@ -360,7 +360,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
         else
           problems.push({
             path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
-            message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them`,
+            message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them: fix the value`,
           });
       });
       keys.push([key, strs]);
@@ -374,7 +374,7 @@ function parseStatement(raw: unknown, index: number, path: JsonPath, problems: D
   if (!isObject(raw)) {
     problems.push({
       path: path,
-      message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`,
+      message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}: fix or remove it`,
     });
     return undefined;
   }
@@ -397,7 +397,7 @@ function parseStatement(raw: unknown, index: number, path: JsonPath, problems: D
         else
           problems.push({
             path: p,
-            message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; fix it (the statement is not audited until then)`,
+            message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; expected one of the two: fix it (the statement is not audited until then)`,
           });
         break;
       case 'Action':
@@ -435,7 +435,7 @@ function parseStatement(raw: unknown, index: number, path: JsonPath, problems: D
   if (!('Action' in raw) && !('NotAction' in raw))
     problems.push({
       path: path,
-      message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]',
+      message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]: add the actions it grants',
     });
   if (s.resources && s.notResources)
     problems.push({
@@ -489,7 +489,7 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
       problems: [
         {
           path: path,
-          message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}`,
+          message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy`,
         },
       ],
     };
@@ -499,7 +499,7 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
       problems: [
         {
           path: path,
-          message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}',
+          message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy',
         },
       ],
     };
@@ -525,7 +525,7 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
       else
         problems.push({
           path: p,
-          message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it)`,
+          message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it): use it`,
         });
     } else if (key === 'Id') {
       if (typeof v === 'string') doc.id = v;

@@ -89,11 +89,14 @@ const ENTITIES: Record<string, string> = {
   '>': '&gt;',
   '"': '&quot;',
   "'": '&#39;',
+  // In raw HTML only (where GitHub reads no Markdown): no other Markdown reader sees a link there either.
+  '[': '&#91;',
+  ']': '&#93;',
 };
 
 /** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
 const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
-const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"']/gi;
+const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"'[\]]/gi;
 
 /**
  * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
@@ -103,7 +106,8 @@ const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"']/gi;
 function escapeChars(visible: string, markdown: boolean): string {
   return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
     if (m.length === 4) return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
-    if (m === '&' || m === '<' || m === '>' || m === '"' || m === "'") return ENTITIES[m]!;
+    if (!markdown && ENTITIES[m] !== undefined) return ENTITIES[m]!;
+    if (m === '&' || m === '<' || m === '>') return ENTITIES[m]!;
     if (m === '@' || m === '#' || m === ':') return m + ZWSP;
     return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
   });

@@ -2,7 +2,7 @@
 // finding (removed permissions are not results; ignored findings are results with a suppression).
 // Deterministic: the same report gives the same bytes. Pure: no I/O.
 import type { Finding, FindingKind, Report, Severity } from '../types.js';
-import { clipShown, escapeSarifText, LONE_SURROGATE } from './escape.js';
+import { escapeSarifText, escapeTerminal, LONE_SURROGATE } from './escape.js';
 import { findingFingerprint } from './fingerprint.js';
 import { KIND_INFO, KIND_ORDER, severityRank } from './group.js';
 
@@ -81,18 +81,19 @@ function result(f: Finding, ruleIndex: number) {
   };
   if (f.address)
     location.logicalLocations = [{ fullyQualifiedName: escapeSarifText(f.address), kind: 'resource' }];
-  // Data for tools, not shown by GitHub: kept as written, only clipped (the JSON report has it whole).
+  // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
+  // visible (the JSON report keeps every value whole and as written).
   const properties: Record<string, unknown> = {
     severity: f.severity,
-    policy: clipShown(f.policy),
-    actions: f.actions.map((a) => clipShown(a)),
-    resources: f.resources.map((r) => clipShown(r)),
+    policy: escapeTerminal(f.policy),
+    actions: f.actions.map((a) => escapeTerminal(a)),
+    resources: f.resources.map((r) => escapeTerminal(r)),
   };
-  if (f.statement !== undefined) properties.statement = clipShown(f.statement);
-  if (f.baseline) properties.baseline = clipShown(f.baseline);
-  if (f.set) properties.set = clipShown(f.set);
+  if (f.statement !== undefined) properties.statement = escapeTerminal(f.statement);
+  if (f.baseline) properties.baseline = escapeTerminal(f.baseline);
+  if (f.set) properties.set = escapeTerminal(f.set);
   if (f.new !== undefined) properties.new = f.new;
-  if (f.approximate) properties.approximate = clipShown(f.approximate);
+  if (f.approximate) properties.approximate = escapeTerminal(f.approximate);
   const out: Record<string, unknown> = {
     ruleId: f.kind,
     ruleIndex,

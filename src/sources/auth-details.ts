@@ -18,7 +18,7 @@ import { crashed } from './tf-plan.js';
 
 /** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
 const MAX_ARN_LENGTH = 2048;
-const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes';
+const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes: export the details again';
 
 const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'] as const;
 
@@ -38,7 +38,7 @@ export function decodePolicyDocument(
   if (typeof v !== 'string')
     return {
       ok: false,
-      message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it)`,
+      message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it): export the details again`,
     };
   let text = v.trim();
   if (!text.startsWith('{')) {
@@ -67,7 +67,7 @@ export function decodePolicyDocument(
 function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   const path = file.path;
   if (!isObject(json)) {
-    const reason = 'authorization details must be a JSON object; expected the JSON that `aws iam get-account-authorization-details` writes';
+    const reason = `authorization details must be a JSON object; ${AD_EXPECTED}`;
     return {
       path,
       kind: 'authorization-details',
@@ -178,7 +178,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     }
     const arn = boundedName(p.Arn, MAX_ARN_LENGTH);
     if (byArn.has(arn)) {
-      error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used)`, arn);
+      error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used): remove the others`, arn);
       return;
     }
     const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
@@ -345,7 +345,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
       error(
         ['UserDetailList', i, 'GroupList'],
-        `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names`,
+        `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names: export the details again`,
         pr.id,
       );
     for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {

@@ -1159,7 +1159,7 @@ class Analyzer {
     if (isObject(v)) return { document: v };
     if (typeof v !== 'string')
       return {
-        reason: `${label} is not a JSON document, got ${typeName(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json)`,
+        reason: `${label} is not a JSON document, got ${typeName(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json): fix the configuration`,
         malformed: true,
       };
     if (v.trim() === '') return 'absent';
@@ -1175,7 +1175,7 @@ class Analyzer {
     }
     if (!isObject(parsed.value))
       return {
-        reason: `${label} is not a JSON object, got ${typeName(parsed.value)}; expected {"Version": "2012-10-17", "Statement": [...]}`,
+        reason: `${label} is not a JSON object, got ${typeName(parsed.value)}; expected {"Version": "2012-10-17", "Statement": [...]}: fix the policy`,
         malformed: true,
       };
     const out: DocResult = { document: parsed.value };
@@ -1506,24 +1506,29 @@ class Analyzer {
 
   /** aws_iam_role inline_policy blocks, matched before/after by name. */
   private inlineBlocks(res: TfResource): void {
-    const blocks = (obj: Record<string, unknown> | null | undefined): [string, number][] => {
+    // [name, index, name as shown]: a name Terraform marks sensitive is matched, never shown.
+    const blocks = (
+      obj: Record<string, unknown> | null | undefined,
+      sensitive: unknown,
+    ): [string, number, string][] => {
       if (!obj) return [];
       const v = obj.inline_policy;
       const arr = Array.isArray(v) ? v : isObject(v) ? [v] : [];
-      const out: [string, number][] = [];
+      const out: [string, number, string][] = [];
       arr.forEach((b, i) => {
         if (!isObject(b)) return;
         const name = typeof b.name === 'string' ? boundedName(b.name, 256) : '';
         const pol = b.policy;
         // The provider reports "no inline policies" as one empty block.
         if (!name && (pol === '' || pol === null || pol === undefined)) return;
-        out.push([name, i]);
+        const hidden = name !== '' && markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
+        out.push([name, i, hidden ? `${REDACTED} ${i}` : name]);
       });
       return out;
     };
     const isArr = (obj: Record<string, unknown> | null | undefined) => Array.isArray(obj?.inline_policy);
-    const after = res.values ? blocks(res.values) : [];
-    const before = res.before ? blocks(res.before) : [];
+    const after = res.values ? blocks(res.values, res.sensitive) : [];
+    const before = res.before ? blocks(res.before, res.beforeSensitive) : [];
     const exprBlocks =
       res.expressions && Array.isArray(res.expressions.inline_policy) ? res.expressions.inline_policy : [];
     const exprIndex = (name: string, i: number): JsonPath => {
@@ -1535,14 +1540,14 @@ class Analyzer {
     const seen = new Set<string>();
     const segs = (obj: Record<string, unknown> | null | undefined, i: number): JsonPath =>
       isArr(obj) ? ['inline_policy', i, 'policy'] : ['inline_policy', 'policy'];
-    for (const [name, i] of after) {
+    for (const [name, i, shown] of after) {
       seen.add(name);
       const bi = before.find(([n]) => n === name);
       this.addRecord(res, {
-        idSuffix: `#inline_policy[${name}]`,
-        attrLabel: `inline_policy "${name}"`,
+        idSuffix: `#inline_policy[${shown}]`,
+        attrLabel: `inline_policy "${shown}"`,
         kind: 'identity',
-        name: name || undefined,
+        name: shown || undefined,
         after: this.attr(res, segs(res.values, i), 'after', exprIndex(name, i)),
         before: bi
           ? this.attr(res, segs(res.before, bi[1]), 'before')
@@ -1553,13 +1558,13 @@ class Analyzer {
       });
     }
     // Inline policies the change removes: they grant nothing after it.
-    for (const [name, i] of before) {
+    for (const [name, i, shown] of before) {
       if (seen.has(name)) continue;
       this.addRecord(res, {
-        idSuffix: `#inline_policy[${name}]`,
-        attrLabel: `inline_policy "${name}"`,
+        idSuffix: `#inline_policy[${shown}]`,
+        attrLabel: `inline_policy "${shown}"`,
         kind: 'identity',
-        name: name || undefined,
+        name: shown || undefined,
         after: absentAttr(),
         before: this.attr(res, segs(res.before, i), 'before'),
         optional: true,
@@ -2025,7 +2030,10 @@ export function walkModules(
   while (stack.length > 0) {
     const [mod, path, parent, depth] = stack.pop()!;
     if (!isObject(mod)) {
-      onError({ jsonPath: path, message: 'module is not an object' });
+      onError({
+        jsonPath: path,
+        message: `module is not an object, got ${typeName(mod)}; expected {"resources": [...], "child_modules": [...]} as \`terraform show -json\` writes it: regenerate the file`,
+      });
       continue;
     }
     // Real module trees are a few levels deep; a hostile one must not cost depth² in paths.
@@ -2039,7 +2047,10 @@ export function walkModules(
     const address = typeof mod.address === 'string' ? mod.address : parent;
     if (mod.resources !== undefined) {
       if (!Array.isArray(mod.resources))
-        onError({ jsonPath: [...path, 'resources'], message: 'resources is not an array' });
+        onError({
+          jsonPath: [...path, 'resources'],
+          message: `resources is not an array, got ${typeName(mod.resources)}; expected a list of resources as \`terraform show -json\` writes it: regenerate the file`,
+        });
       else
         mod.resources.forEach((r, i) => {
           if (isObject(r)) visit(r, [...path, 'resources', i], address);
