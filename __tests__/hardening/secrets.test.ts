@@ -358,9 +358,6 @@ describe('the configuration cannot make the audit read files outside the reposit
   it('a configuration that is a symlink to a file outside does not have that file quoted in the error', async () => {
     rmSync(join(repo, '.github/iam-baseline-audit.yml'), { force: true });
     symlinkSync(outside, join(repo, '.github/iam-baseline-audit.yml'));
-    await expect(runAudit({ root: repo, paths: ['iam'] })).rejects.toThrow(
-      /the file must be a mapping \(key: value\), not a string/,
-    );
     await expect(runAudit({ root: repo, paths: ['iam'] })).rejects.not.toThrow(SECRET);
   });
 
@@ -370,7 +367,17 @@ describe('the configuration cannot make the audit read files outside the reposit
   // input) and make the action read any file on the runner; its parse errors may then quote parts of
   // it. Fix: resolve the real path (fs.realpathSync) and refuse, with a ConfigError or an input in
   // error, any file whose real path is not under the real root; and refuse absolute or `..` paths.
-  it.failing('a configuration that is a symlink to a file outside the repository is refused', async () => {
+  it('a configuration that is a symlink to a file outside the repository is refused', async () => {
     await expect(runAudit({ root: repo, paths: ['iam'] })).rejects.toThrow(/outside the repository/);
+  });
+
+  it('a policy file that is a symlink to a file outside is not read, and is listed as skipped or in error', async () => {
+    rmSync(join(repo, '.github/iam-baseline-audit.yml'), { force: true });
+    symlinkSync(outside, join(repo, 'iam/leak.json'));
+    const walked = await runAudit({ root: repo, paths: ['iam'], baseline: 'coiled' });
+    expect(walked.inputs.find((i) => i.path === 'iam/leak.json')).toMatchObject({ status: 'skipped' });
+    const named = await runAudit({ root: repo, paths: ['iam/leak.json'], baseline: 'coiled' });
+    expect(named.inputs.find((i) => i.path === 'iam/leak.json')).toMatchObject({ status: 'error', reason: expect.stringMatching(/outside the repository/) });
+    expect(JSON.stringify([walked, named])).not.toContain('hunter2');
   });
 });

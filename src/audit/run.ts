@@ -9,6 +9,7 @@ import { loadConfig, type AuditConfig } from '../config/config.js';
 import { ignoreApplies, matchesSelector } from '../config/select.js';
 import { loadCatalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
+import { escapesRoot } from '../sources/inside.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
@@ -60,6 +61,8 @@ function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
 export const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
 
 function readRel(root: string, p: string): string | undefined {
+  const escape = escapesRoot(root, p);
+  if (escape) throw new ConfigError(`${p}: ${escape}; replace the link with the file itself`);
   try {
     return readFileSync(isAbsolute(p) ? p : join(root, p), 'utf8');
   } catch {
@@ -106,7 +109,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const readFile = (p: string) => readRel(root, p);
 
   // Sources.
-  const { files, missing } = discover(root, req.paths.length ? req.paths : ['.']);
+  const { files, missing, skipped } = discover(root, req.paths.length ? req.paths : ['.']);
   const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')));
   const inputs = readInputs(
     files.filter((f) => !configFiles.has(f.path)),
@@ -116,6 +119,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   for (const m of missing) {
     inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
   }
+  for (const m of skipped) inputs.push({ result: { path: m.path, kind: 'unknown', status: 'skipped', reason: m.reason, policies: [], errors: [] } });
   const prepared = preparePolicies(inputs);
   // The texts were needed for line numbers only: do not hold every file until the report is made.
   for (const input of inputs) delete input.text;

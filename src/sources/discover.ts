@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { compileGlob, type Glob } from '../policy/glob.js';
+import { escapesRoot } from './inside.js';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
 /** Extensions of files a directory walk considers (content then decides what they are). */
@@ -22,6 +23,8 @@ export interface DiscoverResult {
   files: Discovered[];
   /** Paths that were asked for and do not exist or cannot be read. */
   missing: { path: string; reason: string }[];
+  /** Candidate files passed over on purpose (symbolic links), with the reason. */
+  skipped: { path: string; reason: string }[];
 }
 
 export function toPosix(p: string): string {
@@ -55,6 +58,7 @@ function ignored(globs: Glob[], rel: string): boolean {
 export function discover(root: string, paths: string[]): DiscoverResult {
   const files: Discovered[] = [];
   const missing: DiscoverResult['missing'] = [];
+  const skipped: DiscoverResult['skipped'] = [];
   const ignores = gitignore(root);
   const seen = new Set<string>();
   const add = (abs: string, size: number, explicit: boolean) => {
@@ -70,6 +74,11 @@ export function discover(root: string, paths: string[]): DiscoverResult {
       st = statSync(abs);
     } catch (e) {
       missing.push({ path: toPosix(p), reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String((e as Error).message) });
+      continue;
+    }
+    const escape = escapesRoot(root, p);
+    if (escape) {
+      missing.push({ path: toPosix(p), reason: escape });
       continue;
     }
     if (st.isFile()) {
@@ -92,6 +101,8 @@ export function discover(root: string, paths: string[]): DiscoverResult {
         const rel = toPosix(relative(root, full));
         if (ent.isDirectory()) {
           if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel)) stack.push(full);
+        } else if (ent.isSymbolicLink() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
+          skipped.push({ path: rel, reason: 'a symbolic link: not followed (only regular files in the repository are read)' });
         } else if (ent.isFile() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
           try {
             add(full, statSync(full).size, false);
@@ -103,5 +114,6 @@ export function discover(root: string, paths: string[]): DiscoverResult {
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, missing };
+  skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { files, missing, skipped };
 }

@@ -1,0 +1,29 @@
+// Files the audit reads must stay inside the repository: a pull request can commit a symbolic link
+// (`.github/iam-baseline-audit.yml -> /proc/self/environ`) to make the action read any file on the
+// runner. A path that lies inside the root but whose real path does not is refused.
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+
+function within(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(`..${sep}`));
+}
+
+/**
+ * Why `p` (relative to `root`, or absolute) must not be read, or undefined when it may. A path that
+ * is itself outside the root was named by whoever runs the tool and is allowed; a path inside the
+ * root that resolves (through a symbolic link) outside it is not.
+ */
+export function escapesRoot(root: string, p: string): string | undefined {
+  const abs = resolve(root, p);
+  if (!within(resolve(root), abs)) return undefined;
+  let realRoot: string;
+  let real: string;
+  try {
+    realRoot = realpathSync(root);
+    real = realpathSync(abs);
+  } catch {
+    return undefined; // does not exist: the caller reports that
+  }
+  return within(realRoot, real) ? undefined : 'it is a symbolic link to a file outside the repository, which is never read';
+}
