@@ -2,7 +2,8 @@
 // (JSON report file, job summary, annotations, SARIF file, the pull request comment or the drift
 // tracking issue). The step's result comes ONLY from `fail-on` and `severity-threshold`: a failure
 // to comment, summarise or annotate is a warning, never a failed step.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
@@ -15,6 +16,7 @@ import { atLeast, bucketFindings, isExcess, staleBaselines } from './report/grou
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
+import { parseReportJson } from './report/validate.js';
 import { renderText } from './report/text.js';
 import { SEVERITIES, type Finding, type Report, type Severity } from './types.js';
 
@@ -35,6 +37,10 @@ export interface Inputs {
   sarifFile?: string;
   mode: Mode;
   baseRef?: string;
+  /** Comment this saved JSON report instead of auditing (the fork recipe's workflow_run job). */
+  report?: string;
+  /** The pull request to comment on with `report` (from `pr-number` or `pr-number-file`). */
+  prNumber?: number;
 }
 
 /** An input error: the step fails with this message. */
@@ -91,7 +97,24 @@ export function readInputs(): Inputs {
     sarifFile: get('sarif-file') || undefined,
     mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
     baseRef: baseRef || undefined,
+    report: get('report') || undefined,
+    prNumber: readPrNumber(get('pr-number'), get('pr-number-file')),
   };
+}
+
+/** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
+function readPrNumber(value: string, file: string): number | undefined {
+  let raw = value;
+  if (!raw && file) {
+    try {
+      raw = readFileSync(file, 'utf8').slice(0, 64).split(/\r?\n/)[0]!.trim();
+    } catch {
+      throw new InputError(`Input \`pr-number-file\`: cannot read ${JSON.stringify(file.slice(0, 200))}; expected a file holding the pull request number.`);
+    }
+  }
+  if (!raw) return undefined;
+  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
+  return Number(raw);
 }
 
 export function effectiveMode(mode: Mode, eventName: string): EffectiveMode {
@@ -181,12 +204,12 @@ export async function run(): Promise<void> {
   }
 
   const ctx = github.context;
-  const mode = effectiveMode(inputs.mode, ctx.eventName);
+  const mode = inputs.report ? 'pull-request' : effectiveMode(inputs.mode, ctx.eventName);
   const root = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
   const repoSlug = process.env.GITHUB_REPOSITORY ?? '';
   const [owner, repo] = repoSlug.includes('/') ? (repoSlug.split('/', 2) as [string, string]) : ['', ''];
   const octokit: Octokit | undefined = inputs.token ? github.getOctokit(inputs.token) : undefined;
-  const pr = ctx.payload.pull_request as
+  const pr = (inputs.prNumber !== undefined ? { number: inputs.prNumber } : ctx.payload.pull_request) as
     | {
         number: number;
         base?: { sha?: string; repo?: { full_name?: string } };
@@ -200,7 +223,7 @@ export async function run(): Promise<void> {
 
   // The base, for `new` on each finding (pull-request mode only).
   let readBase: BaseReader | undefined;
-  if (mode === 'pull-request') {
+  if (mode === 'pull-request' && !inputs.report) {
     const ref = inputs.baseRef ?? pr?.base?.sha;
     if (ref) {
       readBase = makeBaseReader({ root, ref, octokit, owner, repo });
@@ -213,7 +236,19 @@ export async function run(): Promise<void> {
   }
 
   let report: Report;
-  try {
+  if (inputs.report) {
+    // Comment a report an earlier run saved (the fork recipe): nothing from the fork is run or read.
+    if (inputs.prNumber === undefined) {
+      core.setFailed('Input `report` needs `pr-number` or `pr-number-file`: the pull request to comment on.');
+      return;
+    }
+    try {
+      report = parseReportJson(await readFile(resolve(root, inputs.report), 'utf8'));
+    } catch (err) {
+      core.setFailed(`Input \`report\`: ${inputs.report.slice(0, 200)} is not a report of this action: ${message(err)}`);
+      return;
+    }
+  } else try {
     report = await runAudit({
       root,
       paths: inputs.paths,
@@ -264,7 +299,8 @@ export async function run(): Promise<void> {
     core.warning(`Could not write the job summary: ${message(err)}`);
   }
 
-  try {
+  // Annotations point at files of this checkout: not for a report saved by another run.
+  if (!inputs.report) try {
     const counts = annotate(report.findings);
     if (counts.dropped > 0)
       core.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);

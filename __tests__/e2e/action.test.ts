@@ -260,6 +260,37 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(third.outputs['comment-id']).toBe(String(comment.id));
   });
 
+  it('fork recipe: a workflow_run job comments the report a pull_request run saved, without auditing', async () => {
+    const repo = makeRepo(tmp);
+    const audit = await run(repo, { fork: true, inputs: { comment: 'off' } });
+    expect(audit.code).toBe(1);
+    expect(gh.comments).toHaveLength(0);
+    const saved = join(tmp, 'artifact');
+    mkdirSync(saved, { recursive: true });
+    writeFileSync(join(saved, 'findings.json'), readFileSync(audit.outputs['findings-file']!, 'utf8'));
+    writeFileSync(join(saved, 'pr-number'), '7\n');
+    gh.reset();
+    const comment = await run(repo, {
+      event: 'workflow_run',
+      payload: { workflow_run: { id: 1, event: 'pull_request' }, repository: { full_name: 'o/r' } },
+      inputs: { report: join(saved, 'findings.json'), 'pr-number-file': join(saved, 'pr-number'), 'fail-on': 'none', paths: 'nothing-here' },
+    });
+    expect(comment.code).toBe(0);
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).toContain('`AddedInThisPR`');
+    expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /repos/o/r/issues/7/comments']);
+
+    // A pull request number that is not digits only is refused.
+    writeFileSync(join(saved, 'pr-number'), '7; rm -rf /\n');
+    const bad = await run(repo, {
+      event: 'workflow_run',
+      payload: { repository: { full_name: 'o/r' } },
+      inputs: { report: join(saved, 'findings.json'), 'pr-number-file': join(saved, 'pr-number') },
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('digits only');
+  });
+
   it('leaves alone a comment by another user that carries our marker', async () => {
     const repo = makeRepo(tmp);
     const forged = gh.addComment(7, `${MARKER}\nI am not the bot`, { login: 'mallory', type: 'User' });
