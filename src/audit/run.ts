@@ -96,14 +96,16 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const configPath = req.config ?? (existsSync(join(root, DEFAULT_CONFIG)) ? DEFAULT_CONFIG : undefined);
   if (configPath && !req.baseline) {
     const text = readRel(root, configPath);
-    if (text === undefined) throw new ConfigError(`${configPath}: the configuration file cannot be read`);
+    if (text === undefined)
+      throw new ConfigError(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
     config = loadConfig(text, configPath);
   }
   const accountId = req.accountId ?? config?.accountId;
   const baselines: Baseline[] = [...builtinBaselines()];
   for (const p of config?.baselines ?? []) {
     const text = readRel(root, p);
-    if (text === undefined) throw new ConfigError(`${configPath}: baseline file ${p} cannot be read`);
+    if (text === undefined)
+      throw new ConfigError(`${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`);
     baselines.push(parseBaselineYaml(text, p));
   }
   const readFile = (p: string) => readRel(root, p);
@@ -258,7 +260,14 @@ function planAudit(
     const covered = new Set<string>();
     config.audits.forEach((audit, i) => {
       const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
-      const { baseline, sets } = resolveBaselineSpec(spec, readFile, baselines);
+      let resolved: ReturnType<typeof resolveBaselineSpec>;
+      try {
+        resolved = resolveBaselineSpec(spec, readFile, baselines);
+      } catch (e) {
+        const where = `${config.path ?? DEFAULT_CONFIG}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
+        throw new ConfigError(`${where}: ${(e as Error).message}`);
+      }
+      const { baseline, sets } = resolved;
       let matched = 0;
       // Principals first: a selector naming a role audits the union of its policies.
       for (const principal of principals.values()) {

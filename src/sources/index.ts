@@ -24,7 +24,7 @@ export const PARSERS: SourceParser[] = [
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 function mb(n: number): string {
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return n < 1024 * 1024 ? `${n} bytes` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /**
@@ -47,7 +47,7 @@ function classify(file: SourceFile, explicit: boolean): LoadedInput {
       kind: 'unknown',
       status: looksJson ? 'error' : 'skipped',
       reason: looksJson
-        ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`
+        ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
         : 'not a JSON file',
       policies: [],
       errors: looksJson ? [{ path: file.path, line: parsed.line, message: `not valid JSON (column ${parsed.column}): ${parsed.message}` }] : [],
@@ -102,7 +102,7 @@ export function readInputs(files: Discovered[], maxFileBytes = DEFAULT_MAX_FILE_
     try {
       text = readFileSync(f.abs, 'utf8');
     } catch (e) {
-      const reason = `cannot be read: ${(e as Error).message}`;
+      const reason = `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): check the file's permissions`;
       return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
     }
     return parseSource({ path: f.path, text }, f.explicit);
