@@ -184,6 +184,7 @@ export class GrantBuilder {
     const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
     const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
     const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+    const cache = new Map<string, 'all' | 'part' | 'none'>();
     // Each granted action is handled on its own, so going through the smaller side is the same:
     // the granted actions when the Deny names more actions (NotAction) than the policy grants.
     let keys: Iterable<string>;
@@ -208,8 +209,18 @@ export class GrantBuilder {
           kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of it`) });
           continue;
         }
-        if (denyPatterns!.some((dp) => arnContains(dp, g.resource))) continue;
-        if (denyPatterns!.some((dp) => arnIntersects(dp, g.resource)))
+        // One comparison per (Deny statement, resource), whatever the number of actions.
+        let overlap = cache.get(g.resource.raw);
+        if (overlap === undefined) {
+          overlap = denyPatterns!.some((dp) => arnContains(dp, g.resource))
+            ? 'all'
+            : denyPatterns!.some((dp) => arnIntersects(dp, g.resource))
+              ? 'part'
+              : 'none';
+          cache.set(g.resource.raw, overlap);
+        }
+        if (overlap === 'all') continue;
+        if (overlap === 'part')
           kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`) });
         else kept.push(g);
       }

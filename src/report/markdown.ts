@@ -314,7 +314,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const findingChunks: Chunk[] = [];
   if (b.current.length > 0) {
     findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
-    findingChunks.push(...groupChunks(report, b.current));
+    for (const chunk of groupChunks(report, b.current)) findingChunks.push(chunk);
   }
 
   const rest: string[] = [];
@@ -327,7 +327,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     );
   }
   if (b.removed.length > 0) rest.push(removedSection(b.removed));
-  rest.push(...suggestionSections(report));
+  for (const section of suggestionSections(report)) rest.push(section);
   const notAudited = notAuditedSection(report);
   if (notAudited) rest.push(notAudited);
   if (b.ignored.length > 0) rest.push(ignoredSection(b.ignored));

@@ -79,7 +79,7 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
         }
       }
       out.push(line);
-      for (const f of ofKind) out.push(...findingLines(f, paint, `${indent}    `));
+      for (const f of ofKind) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
     }
   }
   return out;
@@ -92,11 +92,11 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   if (b.current.length > 0) {
     out.push(paint('1', b.hasBase ? 'New in this change:' : 'Findings:'));
-    out.push(...groups(report, b.current, paint, '  '));
+    for (const line of groups(report, b.current, paint, '  ')) out.push(line);
   }
   if (b.preexisting.length > 0) {
     out.push(paint('1', `Pre-existing (${b.preexisting.length}):`));
-    out.push(...groups(report, b.preexisting, paint, '  '));
+    for (const line of groups(report, b.preexisting, paint, '  ')) out.push(line);
   }
   if (b.removed.length > 0) {
     out.push(paint('1', `Removed by this change (${b.removed.length}):`));
@@ -104,7 +104,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   }
   if (b.ignored.length > 0) {
     out.push(paint('1', `Ignored (${b.ignored.length}):`));
-    out.push(...groups(report, b.ignored, paint, '  '));
+    for (const line of groups(report, b.ignored, paint, '  ')) out.push(line);
   }
   const notAudited = [
     ...report.policies
