@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --runs N] [-- --sizes 1,2,4] [-- --scale X] [-- --seed N]
+//               [-- --only repo,plan,cold] [-- --json FILE]
+// --quick: one size, 0.05x (500 files, a 6 MB plan), one run each, 3 cold starts: seconds, for CI.
 //
 // Measures the BUNDLED CLI (dist/cli.js) and action (dist/index.js), each run a child process, on
 // inputs generated deterministically from a seed (bench/generate.mjs) into .bench/ (git-ignored):
@@ -47,7 +49,7 @@ const { values: opts } = parseArgs({
 
 const quick = opts.quick;
 const scale = Number(opts.scale ?? (quick ? 0.05 : 1));
-const sizes = (opts.sizes ?? '1,2,4').split(',').map(Number);
+const sizes = (opts.sizes ?? (quick ? '1' : '1,2,4')).split(',').map(Number);
 const runs = Number(opts.runs ?? (quick ? 1 : 3));
 const coldRuns = Number(opts['cold-runs'] ?? (quick ? 3 : 10));
 const seed = Number(opts.seed);
@@ -108,10 +110,14 @@ process.exitCode = r.status ?? 3;
     let firstLineMs;
     const child = spawn(cmd, argv, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
+    const tail = [];
     const err = [];
     child.stdout.on('data', (d) => {
-      if (firstLine && firstLineMs === undefined && d.includes(10)) firstLineMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (firstLine && firstLineMs === undefined && d.includes(10))
+        firstLineMs = Number(process.hrtime.bigint() - t0) / 1e6;
       if (out.length < 64) out.push(d);
+      tail.push(d);
+      if (tail.length > 4) tail.shift();
     });
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', reject);
@@ -128,7 +134,17 @@ process.exitCode = r.status ?? 3;
         if (u && sy) cpuMs = (Number(u[1]) + Number(sy[1])) * 1000;
         rmSync(rssFile, { force: true });
       }
-      resolve({ ms, code: code ?? (signal ? 128 : 3), signal, rssMB, cpuMs, firstLineMs, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      resolve({
+        ms,
+        code: code ?? (signal ? 128 : 3),
+        signal,
+        rssMB,
+        cpuMs,
+        firstLineMs,
+        stdout: Buffer.concat(out).toString(),
+        tail: Buffer.concat(tail).toString(),
+        stderr: Buffer.concat(err).toString(),
+      });
     });
   });
 }
@@ -152,11 +168,16 @@ function ensure(kind, s) {
     const g = generateRepo(dir, { seed, files });
     info = { version: GENERATOR_VERSION, target: '.', bytes: g.bytes, files };
   } else {
-    const g = generatePlan(join(dir, 'plan.json'), { seed, services: Math.max(1, Math.round(PLAN_SERVICES_1X * s)) });
+    const g = generatePlan(join(dir, 'plan.json'), {
+      seed,
+      services: Math.max(1, Math.round(PLAN_SERVICES_1X * s)),
+    });
     info = { version: GENERATOR_VERSION, target: 'plan.json', bytes: g.bytes, files: 1 };
   }
   writeFileSync(marker, JSON.stringify(info));
-  process.stderr.write(`  generated ${tag}: ${(info.bytes / MB).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `  generated ${tag}: ${(info.bytes / MB).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
   return { dir, ...info };
 }
 
@@ -171,32 +192,70 @@ async function measureInput(kind, s) {
   // What users run: the default text report on standard output (read and dropped here).
   const auditArgs = [CLI, 'audit', input.target, '--fail-on', 'none', '--max-file-size', '4096'];
   // The same with the JSON report (every suggested policy's diff is made), also what the action writes.
-  const jsonArgs = [CLI, 'audit', input.target, '--format', 'json', '--output', report, '--fail-on', 'none', '--max-file-size', '4096'];
+  const jsonArgs = [
+    CLI,
+    'audit',
+    input.target,
+    '--format',
+    'json',
+    '--output',
+    report,
+    '--fail-on',
+    'none',
+    '--max-file-size',
+    '4096',
+  ];
   const floorArgs = [FLOOR, input.target];
   const audit = [];
   const floor = [];
+  const errors = [];
   const failed = (a, what) => {
     auditErrors++;
-    console.error(`bench: the ${what} audit of ${kind} ${s}x failed (exit ${a.code}${a.signal ? `, ${a.signal}` : ''}):\n${a.stderr.slice(0, 2000)}`);
+    const first = a.stderr.split('\n').find((l) => l.trim() && !l.startsWith('timings:')) ?? '';
+    errors.push(`${what}: exit ${a.code}${a.signal ? ` (${a.signal})` : ''}: ${first.slice(0, 200)}`);
+    console.error(
+      `bench: the ${what} audit of ${kind} ${s}x failed (exit ${a.code}${a.signal ? `, ${a.signal}` : ''}):\n${a.stderr.slice(0, 2000)}`,
+    );
   };
+  // The timings hook gives runAudit's own time and the number of policies, also when the report
+  // cannot be rendered afterwards.
+  const timed = { ...process.env, IAM_BASELINE_AUDIT_TIMINGS: '1' };
+  const phasesOf = [];
   for (let i = 0; i < runs; i++) {
-    const a = await runNode(auditArgs, { cwd: input.dir });
-    if (a.code !== 0) return failed(a, 'text');
+    const a = await runNode(auditArgs, { cwd: input.dir, env: timed });
+    const ph = phases(a.stderr);
+    if (ph.audit !== undefined) phasesOf.push(ph);
+    if (a.code !== 0) {
+      failed(a, 'text');
+      break;
+    }
     audit.push(a);
     const f = await runNode(floorArgs, { cwd: input.dir });
     if (f.code !== 0) throw new Error(`floor failed: ${f.stderr}`);
     floor.push(f);
   }
-  // One JSON run: its figures, and the number of policies (and that no input failed).
+  if (floor.length === 0) {
+    const f = await runNode(floorArgs, { cwd: input.dir });
+    if (f.code !== 0) throw new Error(`floor failed: ${f.stderr}`);
+    floor.push(f);
+  }
+  // One JSON run: its figures, and the number of policies (and that no input failed). Without it,
+  // the number of policies is read from the text report's last line.
   const j = await runNode(jsonArgs, { cwd: input.dir });
-  if (j.code !== 0 || !existsSync(report)) return failed(j, 'JSON');
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  rmSync(report, { force: true });
-  const policies = r.summary.policies;
-  const errors = r.inputs.filter((x) => x.status === 'error');
-  if (errors.length) {
+  let r;
+  if (j.code !== 0 || !existsSync(report)) failed(j, 'JSON');
+  else {
+    r = JSON.parse(readFileSync(report, 'utf8'));
+    rmSync(report, { force: true });
+  }
+  const policies = phasesOf[0]?.policies ?? r?.summary.policies ?? NaN;
+  const inError = r ? r.inputs.filter((x) => x.status === 'error') : [];
+  if (inError.length) {
     auditErrors++;
-    console.error(`bench: ${kind} ${s}x: ${errors.length} input(s) in error, e.g. ${errors[0].path}: ${errors[0].reason}`);
+    errors.push(`${inError.length} input(s) in error, e.g. ${inError[0].path}: ${inError[0].reason}`);
+    console.error(
+      `bench: ${kind} ${s}x: ${inError.length} input(s) in error, e.g. ${inError[0].path}: ${inError[0].reason}`,
+    );
   }
   const ms = median(audit.map((a) => a.ms));
   const floorMs = median(floor.map((f) => f.ms));
@@ -210,10 +269,13 @@ async function measureInput(kind, s) {
     floorMs,
     ratio: ms / floorMs,
     cpuMs: median(audit.map((a) => a.cpuMs ?? NaN)),
+    runAuditMs: median(phasesOf.map((p) => p.audit)),
+    renderMs: median(phasesOf.map((p) => p.render ?? NaN)),
     floorCpuMs: median(floor.map((f) => f.cpuMs ?? NaN)),
-    jsonMs: j.ms,
-    jsonRssMB: j.rssMB ?? NaN,
-    findings: r.summary.findings,
+    errors,
+    jsonMs: r ? j.ms : NaN,
+    jsonRssMB: r ? (j.rssMB ?? NaN) : NaN,
+    findings: r?.summary.findings,
     perPolicyUs: (ms * 1000) / policies,
     policiesPerS: policies / (ms / 1000),
     mbPerS: input.bytes / MB / (ms / 1000),
@@ -223,12 +285,37 @@ async function measureInput(kind, s) {
   };
 }
 
+/** The phases IAM_BASELINE_AUDIT_TIMINGS=1 prints: start-up, catalog, audit (and policies), render, write. */
+function phases(stderr) {
+  const out = {};
+  for (const m of stderr.matchAll(
+    /^timings: (start-up|catalog|audit|render|write)(?: of (\d+) policies)? ([\d.]+) ms$/gm,
+  )) {
+    out[m[1] === 'start-up' ? 'startup' : m[1]] = Number(m[3]);
+    if (m[2] !== undefined) out.policies = Number(m[2]);
+  }
+  return out;
+}
+
 function tinyRepo() {
   const dir = join(WORK, 'tiny');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'coiled-ongoing.json'),
-    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:DescribeInstances', 's3:GetObject'], Resource: '*' }] }, null, 2),
+    JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['ec2:RunInstances', 'ec2:DescribeInstances', 's3:GetObject'],
+            Resource: '*',
+          },
+        ],
+      },
+      null,
+      2,
+    ),
   );
   return dir;
 }
@@ -259,12 +346,17 @@ async function coldStart() {
     version.push(v.ms);
     for (const f of ['summary.md', 'output.txt']) writeFileSync(join(tmp, f), '');
     const a = await runNode([ACTION], { measureRss: false, env: actionEnv, firstLine: true, cwd: tiny });
-    if (a.firstLineMs === undefined) throw new Error(`the action printed nothing (exit ${a.code}): ${a.stderr}`);
+    if (a.firstLineMs === undefined)
+      throw new Error(`the action printed nothing (exit ${a.code}): ${a.stderr}`);
     action.push(a.firstLineMs);
-    const t = await runNode([CLI, 'audit', '.', '--fail-on', 'none'], { measureRss: false, env: { ...baseEnv, IAM_BASELINE_AUDIT_TIMINGS: '1' }, cwd: tiny });
+    const t = await runNode([CLI, 'audit', '.', '--fail-on', 'none'], {
+      measureRss: false,
+      env: { ...baseEnv, IAM_BASELINE_AUDIT_TIMINGS: '1' },
+      cwd: tiny,
+    });
     auditTiny.push(t.ms);
-    const m = /catalog[^\d]*([\d.]+) ?ms/.exec(t.stderr);
-    if (m) catalog.push(Number(m[1]));
+    const ph = phases(t.stderr);
+    if (ph.catalog !== undefined) catalog.push(ph.catalog);
   }
   return {
     nodeMs: median(nodeOnly),
@@ -285,13 +377,21 @@ function machine() {
   } catch {
     // not Linux
   }
-  return { nproc: cpus().length, memGB: totalmem() / 1024 ** 3, cpu, node: process.version, date: new Date().toISOString().slice(0, 10) };
+  return {
+    nproc: cpus().length,
+    memGB: totalmem() / 1024 ** 3,
+    cpu,
+    node: process.version,
+    date: new Date().toISOString().slice(0, 10),
+  };
 }
 
 async function main() {
   const t0 = performance.now();
   const m = machine();
-  console.log(`iam-baseline-audit benchmark${quick ? ' (quick)' : ''}: seed ${seed}, base scale ${scale}x, sizes ${sizes.join(', ')}, ${runs} run(s) each, median quoted`);
+  console.log(
+    `iam-baseline-audit benchmark${quick ? ' (quick)' : ''}: seed ${seed}, base scale ${scale}x, sizes ${sizes.join(', ')}, ${runs} run(s) each, median quoted`,
+  );
   console.log(`machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGB.toFixed(1)} GB, node ${m.node}, ${m.date}`);
   const rows = [];
   for (const kind of ['repo', 'plan']) {
@@ -307,14 +407,75 @@ async function main() {
   }
   const cold = only && !only.has('cold') ? undefined : await coldStart();
 
-  // The table.
-  const head = ['input', 'size', 'policies', 'findings', 'MB', 'audit ms', 'floor ms', 'audit/floor', 'audit CPU ms', 'floor CPU ms', 'µs/policy', 'policies/s', 'MB/s', 'peak RSS MB', 'floor RSS MB', 'RSS limit MB', 'JSON ms', 'JSON/floor', 'JSON RSS MB'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
-  for (const r of rows)
-    lines.push(
-      `| ${r.kind} | ${r.size}x (${+r.scale.toFixed(3)}) | ${r.policies} | ${r.findings} | ${fmt(r.bytes / MB, 1)} | ${fmt(r.ms)} | ${fmt(r.floorMs)} | ${fmt(r.ratio, 2)} | ${fmt(r.cpuMs)} | ${fmt(r.floorCpuMs)} | ${fmt(r.perPolicyUs, 1)} | ${fmt(r.policiesPerS)} | ${fmt(r.mbPerS, 1)} | ${fmt(r.rssMB)} | ${fmt(r.floorRssMB)} | ${fmt(r.memLimitMB)} | ${fmt(r.jsonMs)} | ${fmt(r.jsonMs / r.floorMs, 2)} | ${fmt(r.jsonRssMB)} |`,
-    );
+  // The tables.
+  const table = (head, cells) =>
+    [
+      `| ${head.join(' | ')} |`,
+      `|${head.map(() => '---').join('|')}|`,
+      ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
+    ].join('\n');
+  const sizeOf = (r) => `${r.size}x (${+r.scale.toFixed(3)})`;
+  const main = table(
+    [
+      'input',
+      'size',
+      'policies',
+      'MB',
+      'audit ms',
+      'floor ms',
+      'audit/floor',
+      'µs/policy',
+      'policies/s',
+      'MB/s',
+      'peak RSS MB',
+      'RSS limit MB',
+    ],
+    (r) => [
+      r.kind,
+      sizeOf(r),
+      r.policies ?? 'n/a',
+      fmt(r.bytes / MB, 1),
+      fmt(r.ms),
+      fmt(r.floorMs),
+      fmt(r.ratio, 2),
+      fmt(r.perPolicyUs, 1),
+      fmt(r.policiesPerS),
+      fmt(r.mbPerS, 1),
+      fmt(r.rssMB),
+      fmt(r.memLimitMB),
+    ],
+  );
+  const detail = table(
+    [
+      'input',
+      'size',
+      'findings',
+      'runAudit ms',
+      'render ms',
+      'audit CPU ms',
+      'floor CPU ms',
+      'floor RSS MB',
+      'JSON report ms',
+      'JSON/floor',
+      'JSON RSS MB',
+    ],
+    (r) => [
+      r.kind,
+      sizeOf(r),
+      r.findings ?? 'n/a',
+      fmt(r.runAuditMs),
+      fmt(r.renderMs),
+      fmt(r.cpuMs),
+      fmt(r.floorCpuMs),
+      fmt(r.floorRssMB),
+      fmt(r.jsonMs),
+      fmt(r.jsonMs / r.floorMs, 2),
+      fmt(r.jsonRssMB),
+    ],
+  );
+  const lines = [main, '', detail];
   console.log(`\n${lines.join('\n')}`);
+  for (const r of rows) for (const e of r.errors ?? []) console.log(`error: ${r.kind} ${r.size}x: ${e}`);
   if (cold) {
     console.log(
       `\n| start-up | median ms |\n|---|---|\n| node -e 0 (Node itself) | ${fmt(cold.nodeMs, 1)} |\n| node dist/cli.js --version | ${fmt(cold.versionMs, 1)} |\n| node dist/index.js (action) to its first output line | ${fmt(cold.actionMs, 1)} |\n| node dist/cli.js audit (one small file) | ${fmt(cold.auditTinyMs, 1)} |\n| loadCatalog() (IAM_BASELINE_AUDIT_TIMINGS) | ${fmt(cold.catalogMs, 1)} |`,
@@ -324,24 +485,52 @@ async function main() {
   // Targets.
   const verdicts = [];
   const say = (ok, text) => verdicts.push(`${ok === undefined ? 'n/a ' : ok ? 'MET ' : 'MISS'}  ${text}`);
-  for (const r of rows) say(r.ratio <= TARGETS.ratio, `audit/floor ≤ ${TARGETS.ratio}: ${r.kind} ${r.size}x ${fmt(r.ratio, 2)}`);
+  for (const r of rows)
+    say(r.ratio <= TARGETS.ratio, `audit/floor ≤ ${TARGETS.ratio}: ${r.kind} ${r.size}x ${fmt(r.ratio, 2)}`);
   for (const kind of ['repo', 'plan']) {
     const list = rows.filter((r) => r.kind === kind).sort((a, b) => a.size - b.size);
     if (list.length < 2) continue;
     const lo = list[0];
     const hi = list[list.length - 1];
     const growth = hi.perPolicyUs / lo.perPolicyUs - 1;
-    say(growth <= TARGETS.scaling, `per-policy time at ${hi.size}x within ${TARGETS.scaling * 100}% of ${lo.size}x: ${kind} ${fmt(lo.perPolicyUs, 1)} -> ${fmt(hi.perPolicyUs, 1)} µs (${growth >= 0 ? '+' : ''}${fmt(growth * 100)}%)`);
+    say(
+      growth <= TARGETS.scaling,
+      `per-policy time at ${hi.size}x within ${TARGETS.scaling * 100}% of ${lo.size}x: ${kind} ${fmt(lo.perPolicyUs, 1)} -> ${fmt(hi.perPolicyUs, 1)} µs (${growth >= 0 ? '+' : ''}${fmt(growth * 100)}%)`,
+    );
+    // runAudit alone (without start-up and rendering), also known when a report could not be rendered.
+    const a = (r) => (r.runAuditMs * 1000) / r.policies;
+    const g2 = a(hi) / a(lo) - 1;
+    say(
+      g2 <= TARGETS.scaling,
+      `  the same for runAudit alone: ${kind} ${fmt(a(lo), 1)} -> ${fmt(a(hi), 1)} µs (${g2 >= 0 ? '+' : ''}${fmt(g2 * 100)}%)`,
+    );
   }
   if (cold) {
-    say(cold.versionMs <= TARGETS.coldStart, `cold start ≤ ${TARGETS.coldStart} ms: --version ${fmt(cold.versionMs, 1)} ms (node alone ${fmt(cold.nodeMs, 1)} ms)`);
-    say(cold.actionMs <= TARGETS.coldStart, `cold start ≤ ${TARGETS.coldStart} ms: action to first output line ${fmt(cold.actionMs, 1)} ms`);
-    say(cold.catalogMs === undefined ? undefined : cold.catalogMs <= TARGETS.catalog, `catalog load ≤ ${TARGETS.catalog} ms: ${fmt(cold.catalogMs, 1)} ms`);
+    say(
+      cold.versionMs <= TARGETS.coldStart,
+      `cold start ≤ ${TARGETS.coldStart} ms: --version ${fmt(cold.versionMs, 1)} ms (node alone ${fmt(cold.nodeMs, 1)} ms)`,
+    );
+    say(
+      cold.actionMs <= TARGETS.coldStart,
+      `cold start ≤ ${TARGETS.coldStart} ms: action to first output line ${fmt(cold.actionMs, 1)} ms`,
+    );
+    say(
+      cold.catalogMs === undefined ? undefined : cold.catalogMs <= TARGETS.catalog,
+      `catalog load ≤ ${TARGETS.catalog} ms: ${fmt(cold.catalogMs, 1)} ms`,
+    );
   }
-  for (const r of rows) say(r.rssMB <= r.memLimitMB, `peak memory ≤ 2 × input + ${TARGETS.memSlackMB} MB: ${r.kind} ${r.size}x ${fmt(r.rssMB)} MB (limit ${fmt(r.memLimitMB)} MB)`);
+  for (const r of rows)
+    say(
+      r.rssMB <= r.memLimitMB,
+      `peak memory ≤ 2 × input + ${TARGETS.memSlackMB} MB: ${r.kind} ${r.size}x ${fmt(r.rssMB)} MB (limit ${fmt(r.memLimitMB)} MB)`,
+    );
   console.log(`\nTargets:\n${verdicts.join('\n')}`);
   console.log(`\nbench: ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: m, seed, scale, sizes, runs, rows, cold, verdicts }, null, 2));
+  if (opts.json)
+    writeFileSync(
+      opts.json,
+      JSON.stringify({ machine: m, seed, scale, sizes, runs, rows, cold, verdicts }, null, 2),
+    );
   if (auditErrors) {
     console.error(`bench: ${auditErrors} audit(s) failed`);
     process.exitCode = 1;

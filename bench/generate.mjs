@@ -2,7 +2,18 @@
 // files bound to the built-in baselines by a configuration file, and one `terraform show -json`
 // plan with IAM policies across nested modules among many non-IAM resources. Everything comes
 // from a seeded PRNG: the same seed and scale give byte-identical files.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -59,14 +70,59 @@ function hash(str) {
 
 const ACCOUNT = '123456789012';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
-const TEAMS = ['payments', 'search', 'identity', 'data', 'ml', 'growth', 'platform', 'ledger', 'mobile', 'web', 'infra', 'security', 'analytics', 'support', 'billing', 'catalog'];
-const APPS = ['api', 'worker', 'ingest', 'export', 'scheduler', 'gateway', 'indexer', 'reports', 'notifier', 'etl', 'frontend', 'batch', 'stream', 'auth', 'cache', 'audit'];
+const TEAMS = [
+  'payments',
+  'search',
+  'identity',
+  'data',
+  'ml',
+  'growth',
+  'platform',
+  'ledger',
+  'mobile',
+  'web',
+  'infra',
+  'security',
+  'analytics',
+  'support',
+  'billing',
+  'catalog',
+];
+const APPS = [
+  'api',
+  'worker',
+  'ingest',
+  'export',
+  'scheduler',
+  'gateway',
+  'indexer',
+  'reports',
+  'notifier',
+  'etl',
+  'frontend',
+  'batch',
+  'stream',
+  'auth',
+  'cache',
+  'audit',
+];
 const ENVS = ['dev', 'staging', 'prod', 'sandbox'];
 
 /** Service -> [named actions, wildcard patterns, resource ARN builders]. Real catalog actions. */
 const SERVICES = {
   s3: {
-    named: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetObjectVersion', 's3:PutObjectAcl', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObjectTagging'],
+    named: [
+      's3:GetObject',
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:ListBucket',
+      's3:GetBucketLocation',
+      's3:GetObjectVersion',
+      's3:PutObjectAcl',
+      's3:AbortMultipartUpload',
+      's3:ListMultipartUploadParts',
+      's3:GetObjectTagging',
+    ],
     wild: ['s3:Get*', 's3:List*', 's3:Put*', 's3:*Object', 's3:*'],
     arn: (r, t, a, e) =>
       r.pick([
@@ -78,7 +134,18 @@ const SERVICES = {
       ]),
   },
   dynamodb: {
-    named: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'],
+    named: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DescribeTable',
+      'dynamodb:ConditionCheckItem',
+    ],
     wild: ['dynamodb:Get*', 'dynamodb:Batch*', 'dynamodb:Describe*', 'dynamodb:*'],
     arn: (r, t, a, e) =>
       r.pick([
@@ -88,9 +155,17 @@ const SERVICES = {
       ]),
   },
   sqs: {
-    named: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ChangeMessageVisibility'],
+    named: [
+      'sqs:SendMessage',
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ChangeMessageVisibility',
+    ],
     wild: ['sqs:*', 'sqs:Get*'],
-    arn: (r, t, a, e) => `arn:aws:sqs:${r.pick(REGIONS)}:${ACCOUNT}:${t}-${a}-${e}${r.chance(0.3) ? '-dlq' : ''}`,
+    arn: (r, t, a, e) =>
+      `arn:aws:sqs:${r.pick(REGIONS)}:${ACCOUNT}:${t}-${a}-${e}${r.chance(0.3) ? '-dlq' : ''}`,
   },
   sns: {
     named: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
@@ -98,18 +173,41 @@ const SERVICES = {
     arn: (r, t, a, e) => `arn:aws:sns:${r.pick(REGIONS)}:${ACCOUNT}:${t}-${a}-${e}-events`,
   },
   logs: {
-    named: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+    named: [
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'logs:DescribeLogStreams',
+      'logs:GetLogEvents',
+      'logs:FilterLogEvents',
+    ],
     wild: ['logs:*', 'logs:Describe*', 'logs:Get*'],
     arn: (r, t, a) =>
-      r.pick([`arn:aws:logs:*:*:log-group:/aws/lambda/${t}-${a}:*`, `arn:aws:logs:${r.pick(REGIONS)}:${ACCOUNT}:log-group:/ecs/${t}/${a}:*`, '*']),
+      r.pick([
+        `arn:aws:logs:*:*:log-group:/aws/lambda/${t}-${a}:*`,
+        `arn:aws:logs:${r.pick(REGIONS)}:${ACCOUNT}:log-group:/ecs/${t}/${a}:*`,
+        '*',
+      ]),
   },
   kms: {
-    named: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+    named: [
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+    ],
     wild: ['kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:*'],
-    arn: (r) => `arn:aws:kms:${r.pick(REGIONS)}:${ACCOUNT}:key/${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`,
+    arn: (r) =>
+      `arn:aws:kms:${r.pick(REGIONS)}:${ACCOUNT}:key/${r.hex(8)}-${r.hex(4)}-${r.hex(4)}-${r.hex(4)}-${r.hex(12)}`,
   },
   secretsmanager: {
-    named: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+    named: [
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:ListSecretVersionIds',
+    ],
     wild: ['secretsmanager:Get*', 'secretsmanager:*'],
     arn: (r, t, a, e) => `arn:aws:secretsmanager:${r.pick(REGIONS)}:${ACCOUNT}:secret:${e}/${t}/${a}/*`,
   },
@@ -119,34 +217,78 @@ const SERVICES = {
     arn: (r, t, a, e) => `arn:aws:ssm:${r.pick(REGIONS)}:${ACCOUNT}:parameter/${e}/${t}/${a}/*`,
   },
   ecr: {
-    named: ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability', 'ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'],
+    named: [
+      'ecr:GetAuthorizationToken',
+      'ecr:BatchGetImage',
+      'ecr:GetDownloadUrlForLayer',
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:PutImage',
+      'ecr:InitiateLayerUpload',
+      'ecr:UploadLayerPart',
+      'ecr:CompleteLayerUpload',
+    ],
     wild: ['ecr:Get*', 'ecr:Batch*', 'ecr:*'],
     arn: (r, t, a) => r.pick([`arn:aws:ecr:${r.pick(REGIONS)}:${ACCOUNT}:repository/${t}/${a}`, '*']),
   },
   lambda: {
-    named: ['lambda:InvokeFunction', 'lambda:GetFunction', 'lambda:UpdateFunctionCode', 'lambda:GetFunctionConfiguration'],
+    named: [
+      'lambda:InvokeFunction',
+      'lambda:GetFunction',
+      'lambda:UpdateFunctionCode',
+      'lambda:GetFunctionConfiguration',
+    ],
     wild: ['lambda:Get*', 'lambda:List*', 'lambda:*'],
-    arn: (r, t, a, e) => `arn:aws:lambda:${r.pick(REGIONS)}:${ACCOUNT}:function:${t}-${a}-${e}${r.chance(0.3) ? ':*' : ''}`,
+    arn: (r, t, a, e) =>
+      `arn:aws:lambda:${r.pick(REGIONS)}:${ACCOUNT}:function:${t}-${a}-${e}${r.chance(0.3) ? ':*' : ''}`,
   },
   ec2: {
-    named: ['ec2:DescribeInstances', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:StartInstances', 'ec2:StopInstances'],
+    named: [
+      'ec2:DescribeInstances',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeSecurityGroups',
+      'ec2:CreateNetworkInterface',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:StartInstances',
+      'ec2:StopInstances',
+    ],
     wild: ['ec2:Describe*', 'ec2:*NetworkInterface*', 'ec2:Get*', 'ec2:*'],
-    arn: (r) => r.pick(['*', `arn:aws:ec2:${r.pick(REGIONS)}:${ACCOUNT}:instance/*`, `arn:aws:ec2:*:${ACCOUNT}:network-interface/*`]),
+    arn: (r) =>
+      r.pick([
+        '*',
+        `arn:aws:ec2:${r.pick(REGIONS)}:${ACCOUNT}:instance/*`,
+        `arn:aws:ec2:*:${ACCOUNT}:network-interface/*`,
+      ]),
   },
   cloudwatch: {
-    named: ['cloudwatch:PutMetricData', 'cloudwatch:GetMetricData', 'cloudwatch:ListMetrics', 'cloudwatch:DescribeAlarms'],
+    named: [
+      'cloudwatch:PutMetricData',
+      'cloudwatch:GetMetricData',
+      'cloudwatch:ListMetrics',
+      'cloudwatch:DescribeAlarms',
+    ],
     wild: ['cloudwatch:Get*', 'cloudwatch:Describe*', 'cloudwatch:*'],
     arn: () => '*',
   },
   sts: {
     named: ['sts:AssumeRole', 'sts:GetCallerIdentity', 'sts:TagSession'],
     wild: ['sts:*'],
-    arn: (r, t) => r.pick([`arn:aws:iam::${ACCOUNT}:role/${t}-*`, `arn:aws:iam::${ACCOUNT}:role/\${aws:PrincipalTag/team}-deployer`, '*']),
+    arn: (r, t) =>
+      r.pick([
+        `arn:aws:iam::${ACCOUNT}:role/${t}-*`,
+        `arn:aws:iam::${ACCOUNT}:role/\${aws:PrincipalTag/team}-deployer`,
+        '*',
+      ]),
   },
   iam: {
     named: ['iam:PassRole', 'iam:GetRole', 'iam:ListRoles', 'iam:CreateServiceLinkedRole'],
     wild: ['iam:Get*', 'iam:List*', 'iam:*'],
-    arn: (r, t, a) => r.pick([`arn:aws:iam::${ACCOUNT}:role/${t}-${a}-*`, `arn:aws:iam::${ACCOUNT}:role/service-role/*`, '*']),
+    arn: (r, t, a) =>
+      r.pick([
+        `arn:aws:iam::${ACCOUNT}:role/${t}-${a}-*`,
+        `arn:aws:iam::${ACCOUNT}:role/service-role/*`,
+        '*',
+      ]),
   },
 };
 const SERVICE_NAMES = Object.keys(SERVICES);
@@ -165,11 +307,37 @@ const CONDITIONS = [
 ];
 
 const DENIES = [
-  () => ({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-  () => ({ Sid: 'DenyOutsideRegions', Effect: 'Deny', NotAction: ['iam:*', 'sts:*', 'cloudfront:*', 'route53:*', 'support:*'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } } }),
-  () => ({ Sid: 'DenyWithoutMFA', Effect: 'Deny', NotAction: ['iam:ChangePassword', 'iam:GetUser', 'iam:ListMFADevices', 'sts:GetSessionToken'], Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }),
-  () => ({ Effect: 'Deny', Action: ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:DeleteRolePermissionsBoundary'], Resource: '*' }),
-  () => ({ Effect: 'Deny', Action: ['s3:DeleteBucket', 's3:PutBucketPolicy'], Resource: 'arn:aws:s3:::*-prod*' }),
+  () => ({
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Action: 's3:*',
+    Resource: '*',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  }),
+  () => ({
+    Sid: 'DenyOutsideRegions',
+    Effect: 'Deny',
+    NotAction: ['iam:*', 'sts:*', 'cloudfront:*', 'route53:*', 'support:*'],
+    Resource: '*',
+    Condition: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
+  }),
+  () => ({
+    Sid: 'DenyWithoutMFA',
+    Effect: 'Deny',
+    NotAction: ['iam:ChangePassword', 'iam:GetUser', 'iam:ListMFADevices', 'sts:GetSessionToken'],
+    Resource: '*',
+    Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+  }),
+  () => ({
+    Effect: 'Deny',
+    Action: ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:DeleteRolePermissionsBoundary'],
+    Resource: '*',
+  }),
+  () => ({
+    Effect: 'Deny',
+    Action: ['s3:DeleteBucket', 's3:PutBucketPolicy'],
+    Resource: 'arn:aws:s3:::*-prod*',
+  }),
 ];
 
 function cap(s) {
@@ -193,36 +361,88 @@ function appPolicy(r, team, app, env) {
     if (r.chance(0.25)) st.Condition = r.pick(CONDITIONS)();
     statements.push(st);
   }
-  if (r.chance(0.02)) statements.push({ Sid: 'PowerUser', Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' });
+  if (r.chance(0.02))
+    statements.push({
+      Sid: 'PowerUser',
+      Effect: 'Allow',
+      NotAction: ['iam:*', 'organizations:*', 'account:*'],
+      Resource: '*',
+    });
   if (r.chance(0.005)) statements.push({ Effect: 'Allow', Action: '*', Resource: '*' });
   if (r.chance(0.2)) statements.push(r.pick(DENIES)());
   return { Version: '2012-10-17', Statement: statements };
 }
 
-const VENDOR_ACCOUNTS = { coiled: '077742499581', datadog: '464622532012', lightly: '916419735646', anyscale: '525325868955' };
+const VENDOR_ACCOUNTS = {
+  coiled: '077742499581',
+  datadog: '464622532012',
+  lightly: '916419735646',
+  anyscale: '525325868955',
+};
 
 function trustPolicy(r, vendor) {
-  const st = { Effect: 'Allow', Action: r.chance(0.3) ? ['sts:AssumeRole', 'sts:TagSession'] : 'sts:AssumeRole' };
+  const st = {
+    Effect: 'Allow',
+    Action: r.chance(0.3) ? ['sts:AssumeRole', 'sts:TagSession'] : 'sts:AssumeRole',
+  };
   if (vendor && VENDOR_ACCOUNTS[vendor]) {
     st.Principal = { AWS: `arn:aws:iam::${VENDOR_ACCOUNTS[vendor]}:root` };
     st.Condition = { StringEquals: { 'sts:ExternalId': r.hex(24) } };
   } else if (r.chance(0.6)) {
-    st.Principal = { Service: r.pick(['lambda.amazonaws.com', 'ecs-tasks.amazonaws.com', 'ec2.amazonaws.com', 'states.amazonaws.com']) };
+    st.Principal = {
+      Service: r.pick([
+        'lambda.amazonaws.com',
+        'ecs-tasks.amazonaws.com',
+        'ec2.amazonaws.com',
+        'states.amazonaws.com',
+      ]),
+    };
   } else {
     st.Principal = { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` };
     st.Action = 'sts:AssumeRoleWithWebIdentity';
-    st.Condition = { StringLike: { 'token.actions.githubusercontent.com:sub': `repo:example/${r.pick(APPS)}:*` } };
+    st.Condition = {
+      StringLike: { 'token.actions.githubusercontent.com:sub': `repo:example/${r.pick(APPS)}:*` },
+    };
   }
   return { Version: '2012-10-17', Statement: [st] };
 }
 
 function bucketPolicy(r, bucket) {
   const statements = [
-    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-    { Sid: 'AllowReaders', Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:role/${r.pick(TEAMS)}-${r.pick(APPS)}-reader`, `arn:aws:iam::${ACCOUNT}:root`] }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'AllowReaders',
+      Effect: 'Allow',
+      Principal: {
+        AWS: [
+          `arn:aws:iam::${ACCOUNT}:role/${r.pick(TEAMS)}-${r.pick(APPS)}-reader`,
+          `arn:aws:iam::${ACCOUNT}:root`,
+        ],
+      },
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+    },
   ];
   if (r.chance(0.4))
-    statements.push({ Sid: 'AllowCloudFront', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { StringEquals: { 'AWS:SourceArn': `arn:aws:cloudfront::${ACCOUNT}:distribution/E${r.hex(12).toUpperCase()}` } } });
+    statements.push({
+      Sid: 'AllowCloudFront',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${bucket}/*`,
+      Condition: {
+        StringEquals: {
+          'AWS:SourceArn': `arn:aws:cloudfront::${ACCOUNT}:distribution/E${r.hex(12).toUpperCase()}`,
+        },
+      },
+    });
   return { Version: '2012-10-17', Statement: statements };
 }
 
@@ -240,7 +460,12 @@ export function vendorBaselines() {
       .sort()
       .map((f) => {
         const y = parseYaml(readFileSync(join(dir, f), 'utf8'));
-        return { id: y.id, sets: y.sets, defaultSets: y['default-sets'] ?? [], placeholders: Object.keys(y.placeholders ?? {}) };
+        return {
+          id: y.id,
+          sets: y.sets,
+          defaultSets: y['default-sets'] ?? [],
+          placeholders: Object.keys(y.placeholders ?? {}),
+        };
       });
   }
   return vendorCache;
@@ -256,7 +481,8 @@ function substitute(value, r, bucket) {
       .replaceAll('21.21.21.0/24', '10.20.0.0/16')
       .replaceAll('vpc-111bbb22', `vpc-${r.hex(8)}`);
   if (Array.isArray(value)) return value.map((v) => substitute(v, r, bucket));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, r, bucket)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, r, bucket)]));
   return value;
 }
 
@@ -265,7 +491,12 @@ const EXTRAS = [
   () => ({ Sid: 'DebugAccess', Effect: 'Allow', Action: ['ec2:*', 'ssm:StartSession'], Resource: '*' }),
   () => ({ Sid: 'PassAnyRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
   () => ({ Effect: 'Allow', Action: ['logs:*', 'cloudwatch:*'], Resource: '*' }),
-  () => ({ Sid: 'Secrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: `arn:aws:secretsmanager:*:${ACCOUNT}:secret:\${aws:PrincipalTag/team}/*` }),
+  () => ({
+    Sid: 'Secrets',
+    Effect: 'Allow',
+    Action: 'secretsmanager:GetSecretValue',
+    Resource: `arn:aws:secretsmanager:*:${ACCOUNT}:secret:\${aws:PrincipalTag/team}/*`,
+  }),
   () => ({ Sid: 'Admin', Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }),
 ];
 
@@ -277,7 +508,9 @@ export function vendorPolicy(r, vendor) {
     ? vendor.sets.filter((s) => vendor.defaultSets.includes(s.name))
     : [...core, ...r.some(optional, 0, 2)];
   const bucket = `${r.pick(TEAMS)}-${r.pick(APPS)}-data`;
-  let statements = chosen.flatMap((s) => s.statements.map((st) => substitute(structuredClone(st), r, bucket)));
+  let statements = chosen.flatMap((s) =>
+    s.statements.map((st) => substitute(structuredClone(st), r, bucket)),
+  );
   if (r.chance(0.3)) {
     // Drop one action (a missing permission)
     const st = r.pick(statements.filter((s) => Array.isArray(s.Action) && s.Action.length > 1));
@@ -289,7 +522,10 @@ export function vendorPolicy(r, vendor) {
     statements.push(EXTRAS[w < 0.25 ? 0 : w < 0.45 ? 1 : w < 0.65 ? 2 : w < 0.85 ? 3 : w < 0.97 ? 4 : 5]());
   }
   if (r.chance(0.25)) statements.push(r.pick(DENIES)());
-  if (r.chance(0.15)) statements = statements.map((s) => (s.Effect === 'Allow' && !s.Condition && r.chance(0.3) ? { ...s, Condition: r.pick(CONDITIONS)() } : s));
+  if (r.chance(0.15))
+    statements = statements.map((s) =>
+      s.Effect === 'Allow' && !s.Condition && r.chance(0.3) ? { ...s, Condition: r.pick(CONDITIONS)() } : s,
+    );
   return { Version: '2012-10-17', Statement: statements };
 }
 
@@ -340,7 +576,10 @@ export function generateRepo(dir, { seed, files }) {
       write(`teams/${team}/${app}/${env}/policy-${n}.json`, render(r, appPolicy(r, team, app, env)));
     } else if (kind < 0.95) {
       const vendor = r.chance(0.2) ? r.pick(Object.keys(VENDOR_ACCOUNTS)) : undefined;
-      write(`roles/${team}/${vendor ?? app}-${env}-${n}/trust-policy.json`, render(r, trustPolicy(r, vendor)));
+      write(
+        `roles/${team}/${vendor ?? app}-${env}-${n}/trust-policy.json`,
+        render(r, trustPolicy(r, vendor)),
+      );
     } else {
       const bucket = `${team}-${app}-${env}-${n}`;
       write(`buckets/${team}/${bucket}/bucket-policy.json`, render(r, bucketPolicy(r, bucket)));
@@ -370,7 +609,13 @@ const MANAGED = [
 /** Non-IAM resources of a service, as the AWS provider plans them. */
 function otherResources(r, team, app, env) {
   const name = `${team}-${app}-${env}`;
-  const tags = { Team: team, App: app, Environment: env, ManagedBy: 'terraform', CostCenter: `cc-${r.int(1000, 9999)}` };
+  const tags = {
+    Team: team,
+    App: app,
+    Environment: env,
+    ManagedBy: 'terraform',
+    CostCenter: `cc-${r.int(1000, 9999)}`,
+  };
   const out = [];
   out.push([
     'aws_lambda_function',
@@ -380,7 +625,16 @@ function otherResources(r, team, app, env) {
       code_signing_config_arn: null,
       dead_letter_config: [],
       description: `${app} for ${team}`,
-      environment: [{ variables: Object.fromEntries(Array.from({ length: r.int(4, 14) }, (_, i) => [`${app.toUpperCase()}_SETTING_${i}`, r.hex(r.int(8, 40))])) }],
+      environment: [
+        {
+          variables: Object.fromEntries(
+            Array.from({ length: r.int(4, 14) }, (_, i) => [
+              `${app.toUpperCase()}_SETTING_${i}`,
+              r.hex(r.int(8, 40)),
+            ]),
+          ),
+        },
+      ],
       ephemeral_storage: [{ size: 512 }],
       file_system_config: [],
       filename: null,
@@ -390,7 +644,14 @@ function otherResources(r, team, app, env) {
       image_uri: null,
       kms_key_arn: null,
       layers: [],
-      logging_config: [{ application_log_level: '', log_format: 'Text', log_group: `/aws/lambda/${name}`, system_log_level: '' }],
+      logging_config: [
+        {
+          application_log_level: '',
+          log_format: 'Text',
+          log_group: `/aws/lambda/${name}`,
+          system_log_level: '',
+        },
+      ],
       memory_size: r.pick([128, 256, 512, 1024]),
       package_type: 'Zip',
       publish: false,
@@ -409,25 +670,197 @@ function otherResources(r, team, app, env) {
       timeout: r.pick([3, 30, 60, 900]),
       timeouts: null,
       tracing_config: [{ mode: 'PassThrough' }],
-      vpc_config: [{ ipv6_allowed_for_dual_stack: false, security_group_ids: [`sg-${r.hex(17)}`], subnet_ids: [`subnet-${r.hex(17)}`, `subnet-${r.hex(17)}`] }],
+      vpc_config: [
+        {
+          ipv6_allowed_for_dual_stack: false,
+          security_group_ids: [`sg-${r.hex(17)}`],
+          subnet_ids: [`subnet-${r.hex(17)}`, `subnet-${r.hex(17)}`],
+        },
+      ],
     },
   ]);
-  out.push(['aws_cloudwatch_log_group', 'this', { kms_key_id: '', log_group_class: 'STANDARD', name: `/aws/lambda/${name}`, name_prefix: '', retention_in_days: r.pick([7, 14, 30, 90]), skip_destroy: false, tags, tags_all: tags }]);
-  const rule = (port) => ({ cidr_blocks: [r.pick(['10.0.0.0/8', '0.0.0.0/0', '172.16.0.0/12'])], description: `port ${port}`, from_port: port, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: 'tcp', security_groups: [], self: false, to_port: port });
-  out.push(['aws_security_group', 'this', { description: `${name} security group`, egress: [{ ...rule(0), protocol: '-1', to_port: 0 }], ingress: Array.from({ length: r.int(1, 6) }, () => rule(r.pick([22, 80, 443, 5432, 6379, 8080, 9090]))), name, name_prefix: '', revoke_rules_on_delete: false, tags, tags_all: tags, timeouts: null, vpc_id: `vpc-${r.hex(17)}` }]);
+  out.push([
+    'aws_cloudwatch_log_group',
+    'this',
+    {
+      kms_key_id: '',
+      log_group_class: 'STANDARD',
+      name: `/aws/lambda/${name}`,
+      name_prefix: '',
+      retention_in_days: r.pick([7, 14, 30, 90]),
+      skip_destroy: false,
+      tags,
+      tags_all: tags,
+    },
+  ]);
+  const rule = (port) => ({
+    cidr_blocks: [r.pick(['10.0.0.0/8', '0.0.0.0/0', '172.16.0.0/12'])],
+    description: `port ${port}`,
+    from_port: port,
+    ipv6_cidr_blocks: [],
+    prefix_list_ids: [],
+    protocol: 'tcp',
+    security_groups: [],
+    self: false,
+    to_port: port,
+  });
+  out.push([
+    'aws_security_group',
+    'this',
+    {
+      description: `${name} security group`,
+      egress: [{ ...rule(0), protocol: '-1', to_port: 0 }],
+      ingress: Array.from({ length: r.int(1, 6) }, () => rule(r.pick([22, 80, 443, 5432, 6379, 8080, 9090]))),
+      name,
+      name_prefix: '',
+      revoke_rules_on_delete: false,
+      tags,
+      tags_all: tags,
+      timeouts: null,
+      vpc_id: `vpc-${r.hex(17)}`,
+    },
+  ]);
   if (r.chance(0.5))
-    out.push(['aws_dynamodb_table', 'this', { attribute: [{ name: 'pk', type: 'S' }, { name: 'sk', type: 'S' }], billing_mode: 'PAY_PER_REQUEST', deletion_protection_enabled: env === 'prod', global_secondary_index: [], hash_key: 'pk', import_table: [], local_secondary_index: [], name, point_in_time_recovery: [{ enabled: true }], range_key: 'sk', read_capacity: 0, replica: [], restore_date_time: null, restore_source_name: null, restore_to_latest_time: null, server_side_encryption: [], stream_enabled: false, table_class: 'STANDARD', tags, tags_all: tags, timeouts: null, ttl: [{ attribute_name: 'expires', enabled: true }], write_capacity: 0 }]);
+    out.push([
+      'aws_dynamodb_table',
+      'this',
+      {
+        attribute: [
+          { name: 'pk', type: 'S' },
+          { name: 'sk', type: 'S' },
+        ],
+        billing_mode: 'PAY_PER_REQUEST',
+        deletion_protection_enabled: env === 'prod',
+        global_secondary_index: [],
+        hash_key: 'pk',
+        import_table: [],
+        local_secondary_index: [],
+        name,
+        point_in_time_recovery: [{ enabled: true }],
+        range_key: 'sk',
+        read_capacity: 0,
+        replica: [],
+        restore_date_time: null,
+        restore_source_name: null,
+        restore_to_latest_time: null,
+        server_side_encryption: [],
+        stream_enabled: false,
+        table_class: 'STANDARD',
+        tags,
+        tags_all: tags,
+        timeouts: null,
+        ttl: [{ attribute_name: 'expires', enabled: true }],
+        write_capacity: 0,
+      },
+    ]);
   if (r.chance(0.5))
-    out.push(['aws_sqs_queue', 'this', { content_based_deduplication: false, deduplication_scope: '', delay_seconds: 0, fifo_queue: false, fifo_throughput_limit: '', kms_data_key_reuse_period_seconds: 300, kms_master_key_id: null, max_message_size: 262144, message_retention_seconds: 345600, name, name_prefix: '', receive_wait_time_seconds: 20, redrive_allow_policy: '', redrive_policy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}-dlq`, maxReceiveCount: 5 }), sqs_managed_sse_enabled: true, tags, tags_all: tags, timeouts: null, visibility_timeout_seconds: 30 }]);
+    out.push([
+      'aws_sqs_queue',
+      'this',
+      {
+        content_based_deduplication: false,
+        deduplication_scope: '',
+        delay_seconds: 0,
+        fifo_queue: false,
+        fifo_throughput_limit: '',
+        kms_data_key_reuse_period_seconds: 300,
+        kms_master_key_id: null,
+        max_message_size: 262144,
+        message_retention_seconds: 345600,
+        name,
+        name_prefix: '',
+        receive_wait_time_seconds: 20,
+        redrive_allow_policy: '',
+        redrive_policy: JSON.stringify({
+          deadLetterTargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}-dlq`,
+          maxReceiveCount: 5,
+        }),
+        sqs_managed_sse_enabled: true,
+        tags,
+        tags_all: tags,
+        timeouts: null,
+        visibility_timeout_seconds: 30,
+      },
+    ]);
   for (let i = r.int(2, 8); i > 0; i--)
-    out.push([`aws_ssm_parameter`, `setting_${i}`, { allowed_pattern: '', data_type: 'text', description: `setting ${i} of ${name}`, insecure_value: null, key_id: '', name: `/${env}/${team}/${app}/setting_${i}`, overwrite: null, tags, tags_all: tags, tier: 'Standard', type: 'String', value: r.hex(r.int(10, 60)) }]);
+    out.push([
+      `aws_ssm_parameter`,
+      `setting_${i}`,
+      {
+        allowed_pattern: '',
+        data_type: 'text',
+        description: `setting ${i} of ${name}`,
+        insecure_value: null,
+        key_id: '',
+        name: `/${env}/${team}/${app}/setting_${i}`,
+        overwrite: null,
+        tags,
+        tags_all: tags,
+        tier: 'Standard',
+        type: 'String',
+        value: r.hex(r.int(10, 60)),
+      },
+    ]);
   if (r.chance(0.3))
-    out.push(['aws_instance', 'this', { ami: `ami-${r.hex(17)}`, associate_public_ip_address: false, credit_specification: [], disable_api_stop: false, disable_api_termination: env === 'prod', ebs_optimized: true, get_password_data: false, hibernation: null, iam_instance_profile: name, instance_type: r.pick(['t3.micro', 'm5.large', 'c6g.xlarge']), key_name: null, launch_template: [], metadata_options: [{ http_endpoint: 'enabled', http_put_response_hop_limit: 1, http_tokens: 'required', instance_metadata_tags: 'disabled' }], monitoring: true, root_block_device: [{ delete_on_termination: true, encrypted: true, tags: null, volume_size: r.pick([20, 50, 100]), volume_type: 'gp3' }], source_dest_check: true, subnet_id: `subnet-${r.hex(17)}`, tags, tags_all: tags, timeouts: null, user_data: r.hex(40), user_data_replace_on_change: false, volume_tags: null, vpc_security_group_ids: [`sg-${r.hex(17)}`] }]);
+    out.push([
+      'aws_instance',
+      'this',
+      {
+        ami: `ami-${r.hex(17)}`,
+        associate_public_ip_address: false,
+        credit_specification: [],
+        disable_api_stop: false,
+        disable_api_termination: env === 'prod',
+        ebs_optimized: true,
+        get_password_data: false,
+        hibernation: null,
+        iam_instance_profile: name,
+        instance_type: r.pick(['t3.micro', 'm5.large', 'c6g.xlarge']),
+        key_name: null,
+        launch_template: [],
+        metadata_options: [
+          {
+            http_endpoint: 'enabled',
+            http_put_response_hop_limit: 1,
+            http_tokens: 'required',
+            instance_metadata_tags: 'disabled',
+          },
+        ],
+        monitoring: true,
+        root_block_device: [
+          {
+            delete_on_termination: true,
+            encrypted: true,
+            tags: null,
+            volume_size: r.pick([20, 50, 100]),
+            volume_type: 'gp3',
+          },
+        ],
+        source_dest_check: true,
+        subnet_id: `subnet-${r.hex(17)}`,
+        tags,
+        tags_all: tags,
+        timeouts: null,
+        user_data: r.hex(40),
+        user_data_replace_on_change: false,
+        volume_tags: null,
+        vpc_security_group_ids: [`sg-${r.hex(17)}`],
+      },
+    ]);
   return out;
 }
 
 const UNKNOWN = {
-  aws_iam_role: { arn: true, create_date: true, id: true, inline_policy: true, managed_policy_arns: true, name_prefix: true, tags_all: true, unique_id: true },
+  aws_iam_role: {
+    arn: true,
+    create_date: true,
+    id: true,
+    inline_policy: true,
+    managed_policy_arns: true,
+    name_prefix: true,
+    tags_all: true,
+    unique_id: true,
+  },
   aws_iam_policy: { arn: true, attachment_count: true, id: true, policy_id: true, tags_all: true },
   aws_iam_role_policy: { id: true },
   aws_iam_role_policy_attachment: { id: true },
@@ -445,15 +878,70 @@ function serviceResources(seed, team, app, env, vendor) {
   const doc = vendor ? vendorPolicy(r, vendor) : appPolicy(r, team, app, env);
   const inline = appPolicy(r, team, app, env);
   const tags = { Team: team, App: app, Environment: env };
-  res.push(['aws_iam_role', 'this', { assume_role_policy: JSON.stringify(trustPolicy(r, vendor && VENDOR_ACCOUNTS[vendor.id] ? vendor.id : undefined)), description: `Role of ${name}`, force_detach_policies: false, max_session_duration: 3600, name, path: '/', permissions_boundary: null, tags, tags_all: tags }]);
-  res.push(['aws_iam_role_policy', 'inline', { name: `${name}-inline`, name_prefix: null, policy: JSON.stringify(inline), role: name }]);
-  res.push(['aws_iam_policy', 'this', { description: `Permissions of ${name}`, name, name_prefix: null, path: '/', policy: JSON.stringify(doc), tags, tags_all: tags }]);
-  res.push(['aws_iam_role_policy_attachment', 'this', { policy_arn: `arn:aws:iam::${ACCOUNT}:policy/${name}`, role: name }]);
-  if (r.chance(0.25)) res.push(['aws_iam_role_policy_attachment', 'managed', { policy_arn: r.pick(MANAGED), role: name }, 0]);
+  res.push([
+    'aws_iam_role',
+    'this',
+    {
+      assume_role_policy: JSON.stringify(
+        trustPolicy(r, vendor && VENDOR_ACCOUNTS[vendor.id] ? vendor.id : undefined),
+      ),
+      description: `Role of ${name}`,
+      force_detach_policies: false,
+      max_session_duration: 3600,
+      name,
+      path: '/',
+      permissions_boundary: null,
+      tags,
+      tags_all: tags,
+    },
+  ]);
+  res.push([
+    'aws_iam_role_policy',
+    'inline',
+    { name: `${name}-inline`, name_prefix: null, policy: JSON.stringify(inline), role: name },
+  ]);
+  res.push([
+    'aws_iam_policy',
+    'this',
+    {
+      description: `Permissions of ${name}`,
+      name,
+      name_prefix: null,
+      path: '/',
+      policy: JSON.stringify(doc),
+      tags,
+      tags_all: tags,
+    },
+  ]);
+  res.push([
+    'aws_iam_role_policy_attachment',
+    'this',
+    { policy_arn: `arn:aws:iam::${ACCOUNT}:policy/${name}`, role: name },
+  ]);
+  if (r.chance(0.25))
+    res.push(['aws_iam_role_policy_attachment', 'managed', { policy_arn: r.pick(MANAGED), role: name }, 0]);
   if (r.chance(0.35)) {
     const bucket = `${name}-data`;
-    res.push(['aws_s3_bucket', 'data', { bucket, bucket_prefix: null, force_destroy: false, object_lock_enabled: false, tags, tags_all: tags, timeouts: null }, 0]);
-    res.push(['aws_s3_bucket_policy', 'data', { bucket, policy: JSON.stringify(bucketPolicy(r, bucket)) }, 0]);
+    res.push([
+      'aws_s3_bucket',
+      'data',
+      {
+        bucket,
+        bucket_prefix: null,
+        force_destroy: false,
+        object_lock_enabled: false,
+        tags,
+        tags_all: tags,
+        timeouts: null,
+      },
+      0,
+    ]);
+    res.push([
+      'aws_s3_bucket_policy',
+      'data',
+      { bucket, policy: JSON.stringify(bucketPolicy(r, bucket)) },
+      0,
+    ]);
   }
   if (!vendor) for (const o of otherResources(r, team, app, env)) res.push(o);
   // The change of each resource: 60% create, 25% update (the policy changed), 15% no-op.
@@ -563,7 +1051,8 @@ export function generatePlan(path, { seed, services }) {
       for (const x of resources) {
         const { o, address } = resourceJson(svcMod, x);
         pvRes.push(JSON.stringify({ ...o, values: x.values, sensitive_values: sensitiveOf(x.values) }));
-        if (x.before) psRes.push(JSON.stringify({ ...o, values: x.before, sensitive_values: sensitiveOf(x.before) }));
+        if (x.before)
+          psRes.push(JSON.stringify({ ...o, values: x.before, sensitive_values: sensitiveOf(x.before) }));
         const change = {
           address,
           module_address: svcMod,
@@ -585,11 +1074,14 @@ export function generatePlan(path, { seed, services }) {
         firstRc = false;
       }
       pv.w(`${si ? ',' : ''}{"resources":[${pvRes.join(',')}],"address":${JSON.stringify(svcMod)}}`);
-      if (psRes.length) priorChildren.push(`{"resources":[${psRes.join(',')}],"address":${JSON.stringify(svcMod)}}`);
+      if (psRes.length)
+        priorChildren.push(`{"resources":[${psRes.join(',')}],"address":${JSON.stringify(svcMod)}}`);
     });
     pv.w('],"resources":[]}');
     if (priorChildren.length) {
-      ps.w(`${firstPsModule ? '' : ','}{"address":${JSON.stringify(teamMod)},"resources":[],"child_modules":[${priorChildren.join(',')}]}`);
+      ps.w(
+        `${firstPsModule ? '' : ','}{"address":${JSON.stringify(teamMod)},"resources":[],"child_modules":[${priorChildren.join(',')}]}`,
+      );
       firstPsModule = false;
     }
   }
@@ -600,34 +1092,105 @@ export function generatePlan(path, { seed, services }) {
 
   // configuration: one module block per module call (shared by every instance).
   const ref = (...refs) => ({ references: refs });
-  const cfgRes = (type, name, expressions, extra = {}) => ({ address: `${type}.${name}`, mode: 'managed', type, name, provider_config_key: 'aws', expressions, schema_version: 0, ...extra });
+  const cfgRes = (type, name, expressions, extra = {}) => ({
+    address: `${type}.${name}`,
+    mode: 'managed',
+    type,
+    name,
+    provider_config_key: 'aws',
+    expressions,
+    schema_version: 0,
+    ...extra,
+  });
   const serviceModule = {
     resources: [
-      cfgRes('aws_iam_role', 'this', { assume_role_policy: {}, description: {}, name: ref('local.name'), tags: ref('local.tags') }),
-      cfgRes('aws_iam_role_policy', 'inline', { name: {}, policy: ref('var.inline_statements', 'local.name'), role: ref('aws_iam_role.this.name', 'aws_iam_role.this') }),
-      cfgRes('aws_iam_policy', 'this', { description: {}, name: ref('local.name'), policy: ref('var.statements'), tags: ref('local.tags') }),
-      cfgRes('aws_iam_role_policy_attachment', 'this', { policy_arn: ref('aws_iam_policy.this.arn', 'aws_iam_policy.this'), role: ref('aws_iam_role.this.name', 'aws_iam_role.this') }),
-      cfgRes('aws_iam_role_policy_attachment', 'managed', { policy_arn: ref('var.managed_policy_arn'), role: ref('aws_iam_role.this.name', 'aws_iam_role.this') }, { count_expression: ref('var.managed_policy_arn') }),
-      cfgRes('aws_s3_bucket', 'data', { bucket: {}, tags: ref('local.tags') }, { count_expression: ref('var.bucket') }),
-      cfgRes('aws_s3_bucket_policy', 'data', { bucket: ref('aws_s3_bucket.data[0].id', 'aws_s3_bucket.data[0]', 'aws_s3_bucket.data'), policy: {} }, { count_expression: ref('var.bucket') }),
-      cfgRes('aws_lambda_function', 'this', { function_name: ref('local.name'), handler: { constant_value: 'index.handler' }, role: ref('aws_iam_role.this.arn', 'aws_iam_role.this') }),
+      cfgRes('aws_iam_role', 'this', {
+        assume_role_policy: {},
+        description: {},
+        name: ref('local.name'),
+        tags: ref('local.tags'),
+      }),
+      cfgRes('aws_iam_role_policy', 'inline', {
+        name: {},
+        policy: ref('var.inline_statements', 'local.name'),
+        role: ref('aws_iam_role.this.name', 'aws_iam_role.this'),
+      }),
+      cfgRes('aws_iam_policy', 'this', {
+        description: {},
+        name: ref('local.name'),
+        policy: ref('var.statements'),
+        tags: ref('local.tags'),
+      }),
+      cfgRes('aws_iam_role_policy_attachment', 'this', {
+        policy_arn: ref('aws_iam_policy.this.arn', 'aws_iam_policy.this'),
+        role: ref('aws_iam_role.this.name', 'aws_iam_role.this'),
+      }),
+      cfgRes(
+        'aws_iam_role_policy_attachment',
+        'managed',
+        {
+          policy_arn: ref('var.managed_policy_arn'),
+          role: ref('aws_iam_role.this.name', 'aws_iam_role.this'),
+        },
+        { count_expression: ref('var.managed_policy_arn') },
+      ),
+      cfgRes(
+        'aws_s3_bucket',
+        'data',
+        { bucket: {}, tags: ref('local.tags') },
+        { count_expression: ref('var.bucket') },
+      ),
+      cfgRes(
+        'aws_s3_bucket_policy',
+        'data',
+        {
+          bucket: ref('aws_s3_bucket.data[0].id', 'aws_s3_bucket.data[0]', 'aws_s3_bucket.data'),
+          policy: {},
+        },
+        { count_expression: ref('var.bucket') },
+      ),
+      cfgRes('aws_lambda_function', 'this', {
+        function_name: ref('local.name'),
+        handler: { constant_value: 'index.handler' },
+        role: ref('aws_iam_role.this.arn', 'aws_iam_role.this'),
+      }),
       cfgRes('aws_cloudwatch_log_group', 'this', { name: {}, retention_in_days: ref('var.retention') }),
       cfgRes('aws_security_group', 'this', { name: ref('local.name'), vpc_id: ref('var.vpc_id') }),
       cfgRes('aws_dynamodb_table', 'this', { name: ref('local.name') }),
       cfgRes('aws_sqs_queue', 'this', { name: ref('local.name') }),
       cfgRes('aws_instance', 'this', { ami: ref('var.ami'), iam_instance_profile: ref('local.name') }),
-      ...Array.from({ length: 8 }, (_, i) => cfgRes('aws_ssm_parameter', `setting_${i + 1}`, { name: {}, value: {} })),
+      ...Array.from({ length: 8 }, (_, i) =>
+        cfgRes('aws_ssm_parameter', `setting_${i + 1}`, { name: {}, value: {} }),
+      ),
     ],
-    variables: { statements: {}, inline_statements: {}, managed_policy_arn: { default: null }, bucket: { default: null }, retention: { default: 14 }, vpc_id: {}, ami: {} },
+    variables: {
+      statements: {},
+      inline_statements: {},
+      managed_policy_arn: { default: null },
+      bucket: { default: null },
+      retention: { default: 14 },
+      vpc_id: {},
+      ami: {},
+    },
   };
   const configuration = {
-    provider_config: { aws: { name: 'aws', full_name: PROVIDER, expressions: { region: { constant_value: 'us-east-1' } } } },
+    provider_config: {
+      aws: { name: 'aws', full_name: PROVIDER, expressions: { region: { constant_value: 'us-east-1' } } },
+    },
     root_module: {
       module_calls: {
         team: {
           source: './modules/team',
           for_each_expression: ref('local.teams'),
-          module: { module_calls: { service: { source: '../service', for_each_expression: ref('var.services'), module: serviceModule } } },
+          module: {
+            module_calls: {
+              service: {
+                source: '../service',
+                for_each_expression: ref('var.services'),
+                module: serviceModule,
+              },
+            },
+          },
         },
       },
     },
@@ -639,7 +1202,7 @@ export function generatePlan(path, { seed, services }) {
   const copy = (part) => {
     const fd = openSync(part, 'r');
     const chunk = Buffer.allocUnsafe(8 << 20);
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) writeSync(out.fd, chunk, 0, n);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) writeSync(out.fd, chunk, 0, n);
     closeSync(fd);
     rmSync(part);
   };
@@ -647,10 +1210,14 @@ export function generatePlan(path, { seed, services }) {
   out.w('},"resource_changes":[');
   out.flush();
   copy(`${path}.rc`);
-  out.w('],"prior_state":{"format_version":"1.0","terraform_version":"1.9.5","values":{"root_module":{"resources":[],"child_modules":[');
+  out.w(
+    '],"prior_state":{"format_version":"1.0","terraform_version":"1.9.5","values":{"root_module":{"resources":[],"child_modules":[',
+  );
   out.flush();
   copy(`${path}.ps`);
-  out.w(`]}}},"configuration":${JSON.stringify(configuration)},"relevant_attributes":[],"timestamp":"2026-01-15T10:00:00Z","applyable":true,"complete":true,"errored":false}`);
+  out.w(
+    `]}}},"configuration":${JSON.stringify(configuration)},"relevant_attributes":[],"timestamp":"2026-01-15T10:00:00Z","applyable":true,"complete":true,"errored":false}`,
+  );
   out.close();
   return { bytes: statSync(path).size };
 }

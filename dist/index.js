@@ -35018,7 +35018,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7351);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7695);
 // The action's entry point: only run(). Everything else is in main.ts.
 
 
@@ -35034,7 +35034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7351:
+/***/ 7695:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35045,6 +35045,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: InputError, decide, effectiveMode, readInputs
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
@@ -40055,8 +40057,6 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/generated/baselines-data.ts
@@ -40181,6 +40181,16 @@ function hasWildcard(pattern) {
 
 
 
+/**
+ * Every ActionInfo made by any Catalog gets a distinct small integer, a non-enumerable property
+ * (invisible to JSON, spreads and equality), so per-action caches can be arrays: see actionOrdinal.
+ */
+const ORDINAL = Symbol('ordinal');
+let nextOrdinal = 0;
+/** The action's ordinal (unique over every catalog of the process), or undefined for an object not made by a Catalog. */
+function actionOrdinal(action) {
+    return action[ORDINAL];
+}
 class Catalog {
     source;
     version;
@@ -40242,6 +40252,7 @@ class Catalog {
                 resourceTypes: rts.map(ref),
                 conditionKeys: cks.map((i) => s.k[i]),
             };
+            Object.defineProperty(info, ORDINAL, { value: nextOrdinal++ });
             list.push(info);
             this.byKey.set(info.key, info);
         }
@@ -40297,7 +40308,11 @@ class Catalog {
     fullNameOrder() {
         if (!this.byFullName) {
             const byName = [...this.all()].sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
-            this.byFullName = { byName, index: new Map(byName.map((a, i) => [a, i])) };
+            const position = [];
+            byName.forEach((a, i) => {
+                position[actionOrdinal(a)] = i;
+            });
+            this.byFullName = { byName, position };
         }
         return this.byFullName;
     }
@@ -40362,6 +40377,204 @@ class ConfigError extends Error {
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
+;// CONCATENATED MODULE: ./src/report/escape.ts
+// Escaping at the boundary: every value that comes from the repository (Sids, paths, ARNs,
+// Terraform addresses, action names, messages built from them) goes through `escapeMarkdown`
+// before it reaches Markdown, and through `escapeTerminal` before it reaches a terminal.
+// Pure: no I/O.
+/** Our own hidden markers start with this; input must never be able to reproduce one. */
+const MARKER_PREFIX = '<!-- iam-baseline-audit';
+/**
+ * Zero-width and bidirectional control characters (and other invisible format characters) that
+ * can hide or reorder text: shown as `\uXXXX` instead.
+ */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+/** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
+function hex(ch, width) {
+    return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+}
+/**
+ * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
+ * After this a value is one line, carries no terminal escape sequence and cannot reorder or hide text.
+ */
+function visibilise(value) {
+    return value
+        .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
+        .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`)
+        .replace(LONE_SURROGATE, (ch) => `\\u${hex(ch, 4)}`);
+}
+/**
+ * Longest value shown by a renderer (Markdown, terminal, SARIF text), in UTF-16 code units. Longer
+ * ones are cut with a visible `… (N more characters)`; the JSON report keeps every value whole.
+ * Real Sids, ARNs, paths and messages are far shorter; a hostile 50 MB one must not make every
+ * rendering (and GitHub's) slow.
+ */
+const MAX_SHOWN_LENGTH = 2000;
+/** Cuts a value longer than MAX_SHOWN_LENGTH (never inside a surrogate pair) and says how much is left out. */
+function clipShown(value, max = MAX_SHOWN_LENGTH) {
+    if (value.length <= max)
+        return value;
+    let end = max;
+    const c = value.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff)
+        end--;
+    return `${value.slice(0, end)}… (${value.length - end} more characters)`;
+}
+/** Any value as a string (arrays joined with `, `), clipped; undefined and null as the empty string. */
+function asString(value) {
+    if (value === undefined || value === null)
+        return '';
+    if (Array.isArray(value))
+        return clipShown(value.map((v) => asString(v)).join(', '));
+    return clipShown(typeof value === 'string' ? value : String(value));
+}
+/** Length of the longest run of backticks (a loop: a spread of millions of runs would overflow). */
+function longestBacktickRun(text) {
+    let longest = 0;
+    let run = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (text.charCodeAt(i) === 96) {
+            run++;
+            if (run > longest)
+                longest = run;
+        }
+        else
+            run = 0;
+    }
+    return longest;
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown
+/**
+ * Zero-width space, as an entity: it is ours (input's own zero-width characters are made visible),
+ * and it breaks GitHub's @-mention, team-mention, #-reference and URL autolinkers, which run on the
+ * rendered text (so a backslash or `&#64;` would not stop them).
+ */
+const ZWSP = '&#8203;';
+/** ASCII punctuation that can start Markdown syntax (`$`: GitHub's math), backslash-escaped. */
+const MD_PUNCTUATION = new Set('\\`*_{}[]()!|~+-.=^$'.split(''));
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    // In raw HTML only (where GitHub reads no Markdown): no other Markdown reader sees a link there either.
+    '[': '&#91;',
+    ']': '&#93;',
+};
+/** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
+const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
+const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"'[\]]/gi;
+/**
+ * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
+ * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
+ * backslash-escaped.
+ */
+function escapeChars(visible, markdown) {
+    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
+        if (m.length === 4)
+            return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
+        if (!markdown && ENTITIES[m] !== undefined)
+            return ENTITIES[m];
+        if (m === '&' || m === '<' || m === '>')
+            return ENTITIES[m];
+        if (m === '@' || m === '#' || m === ':')
+            return m + ZWSP;
+        return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
+    });
+}
+/** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
+function markdownText(value) {
+    return escapeChars(visibilise(value), true);
+}
+/** Raw HTML context (inside `<summary>`, where Markdown is not parsed): entities only. */
+function htmlText(value) {
+    return escapeChars(visibilise(value), false);
+}
+/**
+ * Can this (already visibilised) value go into a code span as it is? In a code span GitHub renders
+ * text literally (no HTML, no mentions, no references), but entities are not decoded either, so a
+ * value with `<`, `>` or `&` goes out as escaped text instead, and never as raw HTML.
+ */
+function codeSafe(visible) {
+    return visible.length > 0 && !/[<>&|]/.test(visible) && visible.trim().length > 0;
+}
+/** A code span whose fence is longer than the longest backtick run inside, padded when needed. */
+function codeSpan(visible) {
+    const fence = '`'.repeat(longestBacktickRun(visible) + 1);
+    const pad = visible.startsWith('`') || visible.endsWith('`') || (visible.startsWith(' ') && visible.endsWith(' '));
+    return pad ? `${fence} ${visible} ${fence}` : `${fence}${visible}${fence}`;
+}
+/**
+ * The one Markdown escaping function. Every value from the repository goes through it.
+ *
+ * - `code` (default): a code span when the value can be shown literally in one (a fence longer than
+ *   any backtick run inside), else the `text` form. Empty values become `(empty)`.
+ * - `text`: escaped Markdown text: punctuation backslash-escaped (no emphasis, links, images or
+ *   table cells), `<` `>` `&` as entities (never raw HTML), `@`, `#`, `:` and `www.` broken
+ *   so that GitHub makes no mention, reference or autolink.
+ * - `html`: for raw HTML blocks such as `<summary>`: entities only, autolinks broken.
+ *
+ * In every style, newlines, control characters (ANSI escapes), zero-width and bidi controls are
+ * made visible (`\n`, `\x1b`, `\u202E`), and `|` never appears unescaped, so the result is one
+ * line that cannot break a list, a table or our own hidden marker.
+ */
+function escapeMarkdown(value, style = 'code') {
+    const raw = asString(value);
+    if (style === 'html')
+        return htmlText(raw);
+    if (style === 'text')
+        return markdownText(raw);
+    const visible = visibilise(raw);
+    if (visible === '')
+        return '_(empty)_';
+    return codeSafe(visible) ? codeSpan(visible) : markdownText(raw);
+}
+/**
+ * A fenced code block for text we do not control (a diff of policy documents): the fence is longer
+ * than any backtick run in the content, so nothing inside can close it, and any `<!--` is shown as
+ * `<!-\-` so our hidden marker can never appear inside. Control characters other than newlines are made visible.
+ */
+function fencedBlock(content, language = '') {
+    const lines = content
+        .replace(/\r\n?/g, '\n')
+        .split('\n')
+        .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
+    return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
+}
+/**
+ * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
+ * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
+ */
+function hiddenMarker(kind, key) {
+    const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
+}
+// ---------------------------------------------------------------------------------------------
+// Terminal
+/**
+ * The one terminal escaping function: ANSI escape sequences, other C0/C1 control characters,
+ * newlines, zero-width and bidi controls are made visible (`\x1b[31m` shows as text, never colours).
+ */
+function escapeTerminal(value) {
+    return visibilise(asString(value));
+}
+// ---------------------------------------------------------------------------------------------
+// SARIF message strings
+/**
+ * Plain text for a SARIF `message.text`: one line, visible control characters, and `[`/`]`
+ * backslash-escaped so no embedded link (`[text](id)`, SARIF §3.11.6) can be formed.
+ */
+function escapeSarifText(value) {
+    return visibilise(asString(value)).replace(/[\\[\]]/g, (ch) => `\\${ch}`);
+}
+
 ;// CONCATENATED MODULE: ./src/config/yaml-schema.ts
 // YAML files validated against a JSON Schema, with errors that name the file, the line and what
 // is expected. Shared by the repository configuration (config.ts) and user-defined baselines
@@ -40369,6 +40582,24 @@ var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
 
 
 
+
+/**
+ * A value from a file or the command line as an error message shows it: quoted, on one line, with
+ * control, zero-width and bidirectional characters made visible, at most 80 characters. An error
+ * goes to a terminal or a workflow log, where a raw value could forge lines or colours.
+ */
+function shown(v) {
+    const s = typeof v === 'string' ? v : String(v);
+    return `"${visibilise(clipShown(s, 80)).replace(/"/g, '\\"')}"`;
+}
+/** A value as an error message shows it without quotes (one line, control characters visible). */
+function bare(v) {
+    return visibilise(clipShown(typeof v === 'string' ? v : String(v), 80));
+}
+/** A file path as an error message shows it (on one line, control characters visible). */
+function shownPath(p) {
+    return visibilise(clipShown(p, 300));
+}
 const Ajv = (ajv_default())["default"] ?? (ajv_default());
 const compiled = new WeakMap();
 /** Compiles (once per schema object) a validator. */
@@ -40453,7 +40684,7 @@ function toPlain(doc, file, lineOf) {
         const why = /alias count/i.test(e.message)
             ? 'its aliases (*name) expand to too many values; expected at most 100 alias uses: write the values out'
             : `${e.message}; expected each alias (*name) to come after its anchor (&name)`;
-        throw new ConfigError(`${file}, line ${lineOf(offset)}: ${why}`);
+        throw new ConfigError(`${shownPath(file)}, line ${lineOf(offset)}: ${why}`);
     }
     const copy = (v) => {
         if (v instanceof Date)
@@ -40475,7 +40706,7 @@ function toPlain(doc, file, lineOf) {
                 return dist/* visit */.YR.BREAK;
             },
         });
-        throw new ConfigError(`${file}, line ${lineOf(offset)}: ${why}`);
+        throw new ConfigError(`${shownPath(file)}, line ${lineOf(offset)}: ${why}`);
     };
     while (stack.length > 0) {
         const [from, to, depth] = stack.pop();
@@ -40502,7 +40733,7 @@ function toPlain(doc, file, lineOf) {
 /** Parses YAML (JSON is YAML too); syntax errors become a ConfigError with the line. Dates become `YYYY-MM-DD`. */
 function parseYaml(text, file) {
     if (text.length > MAX_YAML_CHARS)
-        throw new ConfigError(`${file}, line 1: the file holds ${text.length} characters; expected at most ${MAX_YAML_CHARS} (a configuration or baseline is a few KB): check that this is the right file`);
+        throw new ConfigError(`${shownPath(file)}, line 1: the file holds ${text.length} characters; expected at most ${MAX_YAML_CHARS} (a configuration or baseline is a few KB): check that this is the right file`);
     const lineCounter = new dist/* LineCounter */.HN();
     const lineOf = (offset) => {
         // The line counter is filled by parseDocument; before that, count newlines.
@@ -40515,12 +40746,12 @@ function parseYaml(text, file) {
     };
     const deep = tooDeepAt(text, MAX_YAML_DEPTH);
     if (deep !== undefined)
-        throw new ConfigError(`${file}, line ${lineOf(deep)}: mappings and lists are nested more than ${MAX_YAML_DEPTH} levels deep; expected a configuration or baseline, a few levels deep: check the indentation and the brackets`);
+        throw new ConfigError(`${shownPath(file)}, line ${lineOf(deep)}: mappings and lists are nested more than ${MAX_YAML_DEPTH} levels deep; expected a configuration or baseline, a few levels deep: check the indentation and the brackets`);
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
     if (doc.errors.length > 0) {
         const lines = doc.errors.slice(0, 5).map((e) => {
             const line = lineCounter.linePos(e.pos[0]).line;
-            return `${file}, line ${line}: ${syntaxMessage(e)}`;
+            return `${shownPath(file)}, line ${line}: ${syntaxMessage(e)}`;
         });
         throw new ConfigError(lines.join('\n'));
     }
@@ -40537,7 +40768,7 @@ function parseYamlWithSchema(text, file, schema) {
     const validate = validatorFor(schema);
     if (!validate(parsed.value)) {
         const msgs = schemaErrorMessages(validate.errors ?? []);
-        const lines = msgs.slice(0, 5).map((m) => `${file}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
+        const lines = msgs.slice(0, 5).map((m) => `${shownPath(file)}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
         if (msgs.length > 5)
             lines.push(`(${msgs.length - 5} more)`);
         throw new ConfigError(lines.join('\n'));
@@ -40587,8 +40818,10 @@ function pointerSegments(pointer) {
 /** `audits[0].sets` for a path. */
 function fieldName(path) {
     let s = '';
-    for (const seg of path.map(String))
+    for (const raw of path.map(String)) {
+        const seg = visibilise(clipShown(raw, 80));
         s += /^\d+$/.test(seg) ? `[${seg}]` : s ? `.${seg}` : seg;
+    }
     return s || 'the file';
 }
 const TYPE_WORDS = {
@@ -40608,10 +40841,20 @@ function typeOf(v) {
     if (typeof v === 'object')
         return 'a mapping';
     if (typeof v === 'string')
-        return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
+        return `a string (${shown(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
     if (typeof v === 'number')
         return `a number (${v})`;
     return `${typeof v} (${String(v)})`;
+}
+/** What a value is, without quoting it. */
+function kindOf(v) {
+    if (v === null || v === undefined)
+        return 'empty';
+    if (Array.isArray(v))
+        return 'a list';
+    if (typeof v === 'object')
+        return 'a mapping';
+    return `a ${typeof v}`;
 }
 function describe(schema) {
     const d = schema?.description;
@@ -40636,13 +40879,13 @@ function schemaErrorMessages(errors) {
                 const missing = String(params.missingProperty);
                 const props = e.parentSchema?.properties;
                 const what = describe(props?.[missing]);
-                message = `${field} is missing "${missing}"${what ? ` (expected: ${what})` : ''}`;
+                message = `${field} is missing "${missing}" (expected: ${what ?? `a "${missing}" key`}): add it`;
                 break;
             }
             case 'additionalProperties': {
                 key = String(params.additionalProperty);
                 const props = Object.keys(e.parentSchema?.properties ?? {});
-                message = `${field} has an unknown key "${key}"; expected one of: ${props.join(', ')}`;
+                message = `${field} has an unknown key ${shown(key)}; expected one of: ${props.join(', ')}: fix its spelling or remove it`;
                 break;
             }
             case 'type': {
@@ -40650,7 +40893,9 @@ function schemaErrorMessages(errors) {
                     .split(',')
                     .map((t) => TYPE_WORDS[t] ?? t)
                     .join(' or ');
-                message = `${field} must be ${want}, not ${typeOf(e.data)}${expected ? ` (expected: ${expected})` : ''}`;
+                // The whole file as one value is not quoted: it may not be a configuration at all.
+                const got = path.length === 0 ? kindOf(e.data) : typeOf(e.data);
+                message = `${field} must be ${want}, not ${got}${expected ? ` (expected: ${expected})` : ''}`;
                 break;
             }
             case 'anyOf': {
@@ -40660,12 +40905,12 @@ function schemaErrorMessages(errors) {
                     .map((b) => String(b.params.missingProperty));
                 message =
                     req.length > 0
-                        ? `${field} needs one of: ${req.join(', ')}`
+                        ? `${field} needs one of: ${req.join(', ')} (expected at least one of these keys: add it)`
                         : `${field} is not valid${expected ? ` (expected: ${expected})` : ''}`;
                 break;
             }
             case 'enum':
-                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)}`;
+                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
                 break;
             case 'const':
                 message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeOf(e.data)}`;
@@ -41186,6 +41431,83 @@ function unreadableDocument(doc) {
         return `the policy document nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, which is a few levels deep (Statement, Condition, values): fix the document (it was not read)`;
     return undefined;
 }
+/**
+ * Keys that appear more than once in the same object of a JSON text, with the path of the later
+ * occurrence (at most `max` of them). JSON.parse keeps the last one silently; other readers (AWS
+ * among them, for all this tool knows) may keep another, so a policy could read differently to
+ * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass.
+ */
+function duplicateKeys(text, max = 20) {
+    const pathOf = (f, last) => {
+        const out = [last];
+        for (let x = f; x?.parent; x = x.parent)
+            out.push(x.seg);
+        return out.reverse();
+    };
+    const out = [];
+    const stack = [];
+    const n = text.length;
+    let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    while (i < n && out.length < max) {
+        const c = text.charCodeAt(i);
+        if (c === 34 /* " */) {
+            let j = i + 1;
+            let escaped = false;
+            while (j < n) {
+                const d = text.charCodeAt(j);
+                if (d === 92 /* \ */) {
+                    escaped = true;
+                    j += 2;
+                    continue;
+                }
+                if (d === 34)
+                    break;
+                j++;
+            }
+            const top = stack[stack.length - 1];
+            if (top?.obj && top.expectKey) {
+                let key = text.slice(i + 1, j);
+                if (escaped) {
+                    try {
+                        key = JSON.parse(text.slice(i, j + 1));
+                    }
+                    catch {
+                        // keep the raw text
+                    }
+                }
+                top.keys ??= new Set();
+                if (top.keys.has(key))
+                    out.push({ path: pathOf(top, key), key });
+                top.keys.add(key);
+                top.key = key;
+                top.expectKey = false;
+            }
+            i = j + 1;
+            continue;
+        }
+        if (c === 123 /* { */ || c === 91 /* [ */) {
+            const top = stack[stack.length - 1];
+            const seg = top ? (top.obj ? top.key : top.index) : '';
+            stack.push({ obj: c === 123, keys: undefined, parent: top, seg, index: 0, expectKey: c === 123, key: '' });
+        }
+        else if (c === 125 /* } */ || c === 93 /* ] */) {
+            stack.pop();
+        }
+        else if (c === 44 /* , */) {
+            const top = stack[stack.length - 1];
+            if (top?.obj)
+                top.expectKey = true;
+            else if (top)
+                top.index++;
+        }
+        i++;
+    }
+    return out;
+}
+/** The message for a duplicate key (never quoting it when the policy is sensitive). */
+function duplicateKeyMessage(key) {
+    return `duplicate key${key === undefined ? '' : ` ${preview(key, 60)}`} in the same object: this audit reads the last one, other JSON readers (AWS's among them) may read another; expected each key once: remove the others`;
+}
 /** A short, safe preview of a value for a message (never the whole of a huge or deep value). */
 function preview(v, max = 40) {
     if (typeof v === 'string')
@@ -41221,7 +41543,7 @@ function decodePolicyString(text) {
         const why = p.ok ? e.name : `${p.message} at line ${p.line}, column ${p.column} of the string`;
         return {
             ok: false,
-            message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form`,
+            message: `the policy is a string that is not valid JSON (${why}); expected a JSON policy document, or its URL-encoded form: fix the JSON`,
         };
     }
 }
@@ -41250,7 +41572,7 @@ function asStringList(v, path, field, problems) {
     }
     problems.push({
         path: path,
-        message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]`,
+        message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]: fix the value`,
     });
     return undefined;
 }
@@ -41301,22 +41623,32 @@ function parseCondition(v, path, problems) {
     if (!isObject(v)) {
         problems.push({
             path: path,
-            message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}`,
+            message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}: fix it`,
         });
         return undefined;
     }
-    const out = {};
+    // Built as own properties (Object.fromEntries): an operator or key named `__proto__` is refused,
+    // never assigned (an assignment would set the object's prototype).
+    const out = [];
     for (const [op, block] of Object.entries(v)) {
         const opPath = child(path, op);
+        if (op === '__proto__') {
+            problems.push({ path: opPath, message: 'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it' });
+            continue;
+        }
         if (!isObject(block)) {
             problems.push({
                 path: opPath,
-                message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}`,
+                message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}: fix it`,
             });
             continue;
         }
-        const keys = {};
+        const keys = [];
         for (const [key, val] of Object.entries(block)) {
+            if (key === '__proto__') {
+                problems.push({ path: child(opPath, key), message: 'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it' });
+                continue;
+            }
             const list = Array.isArray(val) ? val : [val];
             const strs = [];
             list.forEach((x, i) => {
@@ -41325,20 +41657,20 @@ function parseCondition(v, path, problems) {
                 else
                     problems.push({
                         path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
-                        message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them`,
+                        message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them: fix the value`,
                     });
             });
-            keys[key] = strs;
+            keys.push([key, strs]);
         }
-        out[op] = keys;
+        out.push([op, Object.fromEntries(keys)]);
     }
-    return out;
+    return Object.fromEntries(out);
 }
 function parseStatement(raw, index, path, problems) {
     if (!isObject(raw)) {
         problems.push({
             path: path,
-            message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`,
+            message: `a statement must be an object, got ${typeName(raw)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}: fix or remove it`,
         });
         return undefined;
     }
@@ -41364,7 +41696,7 @@ function parseStatement(raw, index, path, problems) {
                 else
                     problems.push({
                         path: p,
-                        message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; fix it (the statement is not audited until then)`,
+                        message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; expected one of the two: fix it (the statement is not audited until then)`,
                     });
                 break;
             case 'Action':
@@ -41402,7 +41734,7 @@ function parseStatement(raw, index, path, problems) {
     if (!('Action' in raw) && !('NotAction' in raw))
         problems.push({
             path: path,
-            message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]',
+            message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]: add the actions it grants',
         });
     if (s.resources && s.notResources)
         problems.push({
@@ -41454,7 +41786,7 @@ function parsePolicyDocument(raw, basePath = []) {
             problems: [
                 {
                     path: path,
-                    message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}`,
+                    message: `a policy document must be a JSON object, got ${typeName(value)}; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy`,
                 },
             ],
         };
@@ -41464,7 +41796,7 @@ function parsePolicyDocument(raw, basePath = []) {
             problems: [
                 {
                     path: path,
-                    message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}',
+                    message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy',
                 },
             ],
         };
@@ -41492,7 +41824,7 @@ function parsePolicyDocument(raw, basePath = []) {
             else
                 problems.push({
                     path: p,
-                    message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it)`,
+                    message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it): use it`,
                 });
         }
         else if (key === 'Id') {
@@ -41527,6 +41859,7 @@ function statementLabel(s) {
 // plain IAM policy JSON file taken as a one-set baseline.
 //
 // Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
+
 
 
 
@@ -41599,13 +41932,13 @@ function parseBaselineYaml(text, path) {
     const names = new Map();
     raw.sets.forEach((s, i) => {
         if (names.has(s.name)) {
-            throw new ConfigError(`${path}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name "${s.name}" (also sets[${names.get(s.name)}]); expected each set name once: rename or merge one of them`);
+            throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['sets', i, 'name'])}: duplicate set name ${shown(s.name)} (also sets[${names.get(s.name)}]); expected each set name once: rename or merge one of them`);
         }
         names.set(s.name, i);
     });
     (raw['default-sets'] ?? []).forEach((n, i) => {
         if (!names.has(n)) {
-            throw new ConfigError(`${path}, line ${parsed.lineAt(['default-sets', i])}: default set "${n}" is not a set of this baseline (expected one of: ${[...names.keys()].join(', ')}): fix the name or add the set`);
+            throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['default-sets', i])}: default set "${bare(n)}" is not a set of this baseline (expected one of: ${[...names.keys()].map(bare).join(', ')}): fix the name or add the set`);
         }
     });
     return toBaseline(raw, path);
@@ -41631,25 +41964,25 @@ function baselineFromPolicyJson(textIn, path) {
         doc = JSON.parse(text);
     }
     catch (e) {
-        const msg = e.message;
+        const msg = visibilise(clipShown(e.message, 200));
         const line = jsonErrorLine(text, msg);
-        throw new ConfigError(`${path}${line ? `, line ${line}` : ''}: not valid JSON (${msg}); expected an IAM policy document in JSON, or a baseline YAML file with named sets`);
+        throw new ConfigError(`${shownPath(path)}${line ? `, line ${line}` : ''}: not valid JSON (${msg}); expected an IAM policy document in JSON, or a baseline YAML file with named sets`);
     }
     const statement = doc?.Statement;
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || statement === undefined) {
-        throw new ConfigError(`${path}, line 1: expected an IAM policy document (an object with "Statement"), got ${typeName(doc)}${typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? ' without "Statement"' : ''}: give a policy JSON or a baseline YAML file with named sets`);
+        throw new ConfigError(`${shownPath(path)}, line 1: expected an IAM policy document (an object with "Statement"), got ${typeName(doc)}${typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? ' without "Statement"' : ''}: give a policy JSON or a baseline YAML file with named sets`);
     }
     // Nothing downstream may walk a hostile depth or size.
     if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
-        throw new ConfigError(`${path}, line 1: the policy nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, a few levels deep`);
+        throw new ConfigError(`${shownPath(path)}, line 1: the policy nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, a few levels deep`);
     if (textSize(doc, MAX_DOCUMENT_CHARS) > MAX_DOCUMENT_CHARS)
-        throw new ConfigError(`${path}, line 1: the policy holds more than ${MAX_DOCUMENT_CHARS} characters; expected an IAM policy document AWS accepts (at most 32 KB)`);
+        throw new ConfigError(`${shownPath(path)}, line 1: the policy holds more than ${MAX_DOCUMENT_CHARS} characters; expected an IAM policy document AWS accepts (at most 32 KB)`);
     const statements = Array.isArray(statement) ? statement : [statement];
     statements.forEach((s, i) => {
         if (typeof s !== 'object' || s === null || Array.isArray(s)) {
             const at = Array.isArray(statement) ? ['Statement', i] : ['Statement'];
             const line = locateLines(text, [at])[0] ?? 1;
-            throw new ConfigError(`${path}, line ${line}: ${formatJsonPath(at)} must be an object, got ${typeName(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
+            throw new ConfigError(`${shownPath(path)}, line ${line}: ${formatJsonPath(at)} must be an object, got ${typeName(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
         }
     });
     const file = path.split('/').pop() ?? path;
@@ -42029,9 +42362,17 @@ function actionScore(pp, b, scoreOnly = false) {
     // A baseline pattern none of whose actions the policy grants, and that the policy does not write
     // the same way, has coverage 0: only the others are computed (and summed in the same order).
     const touched = new Set();
-    for (const k of pp.specificity.keys())
-        for (const q of b.patternsByKey.get(k) ?? [])
-            touched.add(q);
+    if (pp.specificity.size <= b.patternsByKey.size) {
+        for (const k of pp.specificity.keys())
+            for (const q of b.patternsByKey.get(k) ?? [])
+                touched.add(q);
+    }
+    else {
+        for (const [k, qs] of b.patternsByKey)
+            if (pp.specificity.has(k))
+                for (const q of qs)
+                    touched.add(q);
+    }
     for (const r of b.refs) {
         let sum = 0;
         for (const q of r.patterns)
@@ -42159,6 +42500,7 @@ function actionEvidence(document, baseline) {
 //   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
 
 
+
 const SET_LIST = /^[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*$/;
 /** Splits `base:set,set` (the last `:` followed only by set names), leaving paths and ids intact. */
 function splitSpec(spec) {
@@ -42198,12 +42540,12 @@ function activeSets(baseline, wanted, where = '') {
     if (wanted === undefined)
         return baseline.defaultSets.length > 0 ? baseline.defaultSets.slice() : names;
     if (wanted.length === 0)
-        throw new ConfigError(`${where}no sets after ":" for baseline ${baseline.id} (its sets: ${names.join(', ')})`);
+        throw new ConfigError(`${where}no sets after ":" for baseline ${bare(baseline.id)} (its sets: ${names.map(bare).join(', ')}): name at least one, or leave out the ":"`);
     const out = [];
     for (const w of wanted) {
         const hit = names.find((n) => n.toLowerCase() === w.toLowerCase());
         if (!hit)
-            throw new ConfigError(`${where}baseline ${baseline.id} has no set "${w}"; its sets are: ${names.join(', ')}`);
+            throw new ConfigError(`${where}baseline ${bare(baseline.id)} has no set "${bare(w)}"; its sets are: ${names.map(bare).join(', ')} (expected one of them)`);
         if (!out.includes(hit))
             out.push(hit);
     }
@@ -42230,14 +42572,14 @@ function resolveBaselineSpec(spec, readFile, builtins) {
             // A bare name may still be a file in the current directory.
             const text = readFile(base);
             if (text === undefined) {
-                throw new ConfigError(`unknown baseline "${base}": built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
+                throw new ConfigError(`unknown baseline ${shown(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
             }
             baseline = loadBaselineFile(text, base);
         }
         else {
             const text = readFile(base);
             if (text === undefined) {
-                throw new ConfigError(`baseline file ${base} not found (built-in baselines: ${builtins.map((b) => b.id).join(', ')})`);
+                throw new ConfigError(`baseline file ${bare(base)} not found (expected a baseline YAML or policy JSON file relative to the repository root, or a built-in baseline: ${builtins.map((b) => b.id).join(', ')})`);
             }
             baseline = loadBaselineFile(text, base);
         }
@@ -42272,10 +42614,19 @@ function validDay(s) {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
+/**
+ * Whether a path the configuration names stays inside the repository. The configuration comes with
+ * the pull request, and the files it names are read on the runner: an absolute path or a `..`
+ * would let it read (and quote in an error) any file there.
+ */
+function insideRepository(p) {
+    const s = p.replace(/\\/g, '/').trim();
+    return !s.startsWith('/') && !s.startsWith('~') && !/^[A-Za-z]:/.test(s) && !s.split('/').includes('..') && !s.includes('\0');
+}
 /** Parses and validates the configuration. Throws ConfigError naming the file, the line and what is expected. */
 function loadConfig(text, path) {
     if (text.trim() === '')
-        throw new ConfigError(`${path}, line 1: the configuration is empty (expected at least: version: 1)`);
+        throw new ConfigError(`${shownPath(path)}, line 1: the configuration is empty (expected at least: version: 1)`);
     const parsed = parseYamlWithSchema(text, path, CONFIG_SCHEMA);
     const raw = parsed.value;
     const cfg = {
@@ -42290,10 +42641,10 @@ function loadConfig(text, path) {
         baselines: raw.baselines ?? [],
         ignore: (raw.ignore ?? []).map((r, i) => {
             if (r.reason.trim() === '') {
-                throw new ConfigError(`${path}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept)`);
+                throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'reason'])}: ignore[${i}].reason is empty (expected: why the permission is kept): write it`);
             }
             if (r.expires !== undefined && !validDay(r.expires)) {
-                throw new ConfigError(`${path}, line ${parsed.lineAt(['ignore', i, 'expires'])}: ignore[${i}].expires "${r.expires}" is not a date (expected: YYYY-MM-DD)`);
+                throw new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(['ignore', i, 'expires'])}: ignore[${i}].expires ${shown(r.expires)} is not a date (expected: YYYY-MM-DD, a day that exists)`);
             }
             return {
                 action: r.action,
@@ -42306,6 +42657,15 @@ function loadConfig(text, path) {
     };
     if (raw['account-id'] !== undefined)
         cfg.accountId = raw['account-id'];
+    const outside = (at, field, value) => new ConfigError(`${shownPath(path)}, line ${parsed.lineAt(at)}: ${field} ${shown(value)} is outside the repository; expected a path relative to the repository root, such as ./iam/my-vendor.yml: move the file into the repository`);
+    cfg.baselines.forEach((b, i) => {
+        if (!insideRepository(b))
+            throw outside(['baselines', i], `baselines[${i}]`, b);
+    });
+    cfg.audits.forEach((a, i) => {
+        if (!insideRepository(a.baseline))
+            throw outside(['audits', i, 'baseline'], `audits[${i}].baseline`, a.baseline);
+    });
     return cfg;
 }
 
@@ -42462,10 +42822,42 @@ function ignoreApplies(rule, finding, now) {
     return 'applies';
 }
 
+;// CONCATENATED MODULE: ./src/sources/inside.ts
+// Files the audit reads must stay inside the repository: a pull request can commit a symbolic link
+// (`.github/iam-baseline-audit.yml -> /proc/self/environ`) to make the action read any file on the
+// runner. A path that lies inside the root but whose real path does not is refused.
+
+
+function within(root, p) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, p);
+    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel) && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`));
+}
+/**
+ * Why `p` (relative to `root`, or absolute) must not be read, or undefined when it may. A path that
+ * is itself outside the root was named by whoever runs the tool and is allowed; a path inside the
+ * root that resolves (through a symbolic link) outside it is not.
+ */
+function escapesRoot(root, p) {
+    const abs = (0,external_node_path_namespaceObject.resolve)(root, p);
+    if (!within((0,external_node_path_namespaceObject.resolve)(root), abs))
+        return undefined;
+    let realRoot;
+    let real;
+    try {
+        realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
+        real = (0,external_node_fs_namespaceObject.realpathSync)(abs);
+    }
+    catch {
+        return undefined; // does not exist: the caller reports that
+    }
+    return within(realRoot, real) ? undefined : 'it is a symbolic link to a file outside the repository, which is never read';
+}
+
 ;// CONCATENATED MODULE: ./src/sources/discover.ts
 // Finds the files to audit: walks directories (skipping node_modules, .git and what the root
 // .gitignore ignores), keeps candidates by extension, and names every file it passes over
 // that was asked for explicitly.
+
 
 
 
@@ -42503,6 +42895,7 @@ function ignored(globs, rel) {
 function discover(root, paths) {
     const files = [];
     const missing = [];
+    const skipped = [];
     const ignores = gitignore(root);
     const seen = new Set();
     const add = (abs, size, explicit) => {
@@ -42520,6 +42913,11 @@ function discover(root, paths) {
         }
         catch (e) {
             missing.push({ path: toPosix(p), reason: e.code === 'ENOENT' ? 'no such file or directory' : String(e.message) });
+            continue;
+        }
+        const escape = escapesRoot(root, p);
+        if (escape) {
+            missing.push({ path: toPosix(p), reason: escape });
             continue;
         }
         if (st.isFile()) {
@@ -42545,6 +42943,9 @@ function discover(root, paths) {
                     if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel))
                         stack.push(full);
                 }
+                else if (ent.isSymbolicLink() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
+                    skipped.push({ path: rel, reason: 'a symbolic link: not followed (only regular files in the repository are read)' });
+                }
                 else if (ent.isFile() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
                     try {
                         add(full, (0,external_node_fs_namespaceObject.statSync)(full).size, false);
@@ -42557,7 +42958,8 @@ function discover(root, paths) {
         }
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { files, missing };
+    skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
+    return { files, missing, skipped };
 }
 
 ;// CONCATENATED MODULE: ./src/generated/managed-policies-data.ts
@@ -42646,6 +43048,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 /** Most characters a tf.json `dynamic` block may expand to (items x content). */
 const MAX_DYNAMIC_EXPANSION = 1_000_000;
+/** Deepest module nesting read in `terraform show -json` output. */
+const MAX_MODULE_DEPTH = 64;
 /** Longest Terraform address kept as written; longer ones are shortened with a hash (still unique). */
 const MAX_ADDRESS_LENGTH = 1024;
 /**
@@ -43457,7 +43861,9 @@ function buildStatements(readers) {
             }
             if (blocks.length === 0)
                 continue;
-            const map = {};
+            // Maps, then own properties: a type or key named `__proto__` must never reach an object's
+            // prototype (an assignment through it would change every object in the process).
+            const map = new Map();
             let star = false;
             for (const b of blocks) {
                 const type = b.scalar('type');
@@ -43469,24 +43875,24 @@ function buildStatements(readers) {
                     star = true;
                     continue;
                 }
-                pushAll((map[t] ??= []), (ids?.values ?? ['*']));
+                let list = map.get(t);
+                if (!list)
+                    map.set(t, (list = []));
+                pushAll(list, ids?.values ?? ['*']);
             }
-            if (star && Object.keys(map).length === 0)
+            if (star && map.size === 0)
                 st[key] = '*';
             else {
-                const p = {};
-                for (const [t, ids] of Object.entries(map))
-                    p[t] = one(ids);
                 if (star)
-                    p.AWS = '*';
-                st[key] = p;
+                    map.set('AWS', ['*']);
+                st[key] = Object.fromEntries([...map].map(([t, ids]) => [t, one(ids)]));
             }
         }
         const conds = r.blocks('condition');
         if ('unknown' in conds)
             out.wild = true; // unknown conditions are left out: the statement reads broader
         else if (conds.length > 0) {
-            const c = {};
+            const c = new Map();
             for (const b of conds) {
                 const test = b.scalar('test');
                 const variable = b.scalar('variable');
@@ -43498,16 +43904,16 @@ function buildStatements(readers) {
                     out.wild = true;
                     continue;
                 }
-                pushAll(((c[test.values[0]] ??= {})[variable.values[0]] ??= []), (values?.values ?? []));
+                let vars = c.get(test.values[0]);
+                if (!vars)
+                    c.set(test.values[0], (vars = new Map()));
+                let list = vars.get(variable.values[0]);
+                if (!list)
+                    vars.set(variable.values[0], (list = []));
+                pushAll(list, values?.values ?? []);
             }
-            const cc = {};
-            for (const [t, vars] of Object.entries(c)) {
-                cc[t] = {};
-                for (const [k, vs] of Object.entries(vars))
-                    cc[t][k] = one(vs);
-            }
-            if (Object.keys(cc).length > 0)
-                st.Condition = cc;
+            if (c.size > 0)
+                st.Condition = Object.fromEntries([...c].map(([t, vars]) => [t, Object.fromEntries([...vars].map(([k, vs]) => [k, one(vs)]))]));
         }
         out.statements.push(st);
         out.paths.push(r.path);
@@ -43557,6 +43963,8 @@ class Analyzer {
     consumed = new Set();
     managed = new Map();
     principals = new Map();
+    /** Policy record ids given so far (unique in an input). */
+    ids = new Set();
     constructor(input) {
         this.input = input;
         this.path = input.file.path;
@@ -43577,6 +43985,19 @@ class Analyzer {
                     this.byTypeName.set(k, [r]);
             }
         }
+    }
+    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+    uniqueId(id, at, address, message) {
+        let out = id;
+        if (this.ids.has(out)) {
+            let n = 2;
+            while (this.ids.has(`${id}#${n}`))
+                n++;
+            out = `${id}#${n}`;
+            this.error({ jsonPath: at, address, message });
+        }
+        this.ids.add(out);
+        return out;
     }
     named(type, name) {
         return this.byTypeName.get(`${type}\u0000${name}`) ?? [];
@@ -43670,7 +44091,10 @@ class Analyzer {
         if (isObject(v))
             return { document: v };
         if (typeof v !== 'string')
-            return { reason: `${label} is not a JSON document`, malformed: true };
+            return {
+                reason: `${label} is not a JSON document, got ${typeName(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json): fix the configuration`,
+                malformed: true,
+            };
         if (v.trim() === '')
             return 'absent';
         if (this.input.templates && hasTemplate(v))
@@ -43685,8 +44109,17 @@ class Analyzer {
             };
         }
         if (!isObject(parsed.value))
-            return { reason: `${label} is not a JSON object`, malformed: true };
-        return { document: parsed.value };
+            return {
+                reason: `${label} is not a JSON object, got ${typeName(parsed.value)}; expected {"Version": "2012-10-17", "Statement": [...]}: fix the policy`,
+                malformed: true,
+            };
+        const out = { document: parsed.value };
+        const dups = duplicateKeys(v, 5);
+        if (dups.length > 0)
+            out.problems = dups.map((d) => a.sensitive
+                ? `${label} (sensitive): ${duplicateKeyMessage(undefined)}`
+                : `${label}, at ${formatJsonPath(d.path)} of the policy text: ${duplicateKeyMessage(d.key)}`);
+        return out;
     }
     /** tf.json: a policy string with `${...}` in it. */
     decodeTemplate(res, a, v, label) {
@@ -43922,7 +44355,10 @@ class Analyzer {
             // Computed by the provider, not set in the configuration: nothing to audit.
             return undefined;
         }
-        const id = `${this.path}#${res.address}${opts.idSuffix ?? ''}`;
+        const valuePath = deleted ? (opts.before?.path ?? res.entryPath) : (opts.after.path ?? res.entryPath);
+        // Ids are unique in an input: a repeated one (two inline policies of the same name) gets a
+        // suffix and an error, so that both are audited and neither hides the other.
+        const id = this.uniqueId(`${this.path}#${res.address}${opts.idSuffix ?? ''}`, valuePath, res.address, `${label} appears more than once in ${res.address}; expected each name once (AWS keeps only one): rename or remove the others (each is audited here)`);
         const rec = {
             id,
             path: this.path,
@@ -43944,7 +44380,6 @@ class Analyzer {
             rec.change = res.change;
         if (result.approximate && result.approximate.length > 0)
             rec.approximate = result.approximate;
-        const valuePath = deleted ? (opts.before?.path ?? res.entryPath) : (opts.after.path ?? res.entryPath);
         rec.jsonPath = formatJsonPath(valuePath);
         this.atLine(valuePath, (l) => {
             if (l !== undefined)
@@ -43954,6 +44389,8 @@ class Analyzer {
         if (result.malformed) {
             this.error({ jsonPath: valuePath, address: res.address, message: rec.reason });
         }
+        for (const message of result.problems ?? [])
+            this.error({ jsonPath: valuePath, address: res.address, message });
         this.policies.push(rec);
         const l = this.recordsOf.get(res.address);
         if (l)
@@ -44017,7 +44454,8 @@ class Analyzer {
     }
     /** aws_iam_role inline_policy blocks, matched before/after by name. */
     inlineBlocks(res) {
-        const blocks = (obj) => {
+        // [name, index, name as shown]: a name Terraform marks sensitive is matched, never shown.
+        const blocks = (obj, sensitive) => {
             if (!obj)
                 return [];
             const v = obj.inline_policy;
@@ -44031,13 +44469,14 @@ class Analyzer {
                 // The provider reports "no inline policies" as one empty block.
                 if (!name && (pol === '' || pol === null || pol === undefined))
                     return;
-                out.push([name, i]);
+                const hidden = name !== '' && markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
+                out.push([name, i, hidden ? `${REDACTED} ${i}` : name]);
             });
             return out;
         };
         const isArr = (obj) => Array.isArray(obj?.inline_policy);
-        const after = res.values ? blocks(res.values) : [];
-        const before = res.before ? blocks(res.before) : [];
+        const after = res.values ? blocks(res.values, res.sensitive) : [];
+        const before = res.before ? blocks(res.before, res.beforeSensitive) : [];
         const exprBlocks = res.expressions && Array.isArray(res.expressions.inline_policy) ? res.expressions.inline_policy : [];
         const exprIndex = (name, i) => {
             const j = exprBlocks.findIndex((b) => isObject(b) && isObject(b.name) && b.name.constant_value === name);
@@ -44045,14 +44484,14 @@ class Analyzer {
         };
         const seen = new Set();
         const segs = (obj, i) => isArr(obj) ? ['inline_policy', i, 'policy'] : ['inline_policy', 'policy'];
-        for (const [name, i] of after) {
+        for (const [name, i, shown] of after) {
             seen.add(name);
             const bi = before.find(([n]) => n === name);
             this.addRecord(res, {
-                idSuffix: `#inline_policy[${name}]`,
-                attrLabel: `inline_policy "${name}"`,
+                idSuffix: `#inline_policy[${shown}]`,
+                attrLabel: `inline_policy "${shown}"`,
                 kind: 'identity',
-                name: name || undefined,
+                name: shown || undefined,
                 after: this.attr(res, segs(res.values, i), 'after', exprIndex(name, i)),
                 before: bi
                     ? this.attr(res, segs(res.before, bi[1]), 'before')
@@ -44063,14 +44502,14 @@ class Analyzer {
             });
         }
         // Inline policies the change removes: they grant nothing after it.
-        for (const [name, i] of before) {
+        for (const [name, i, shown] of before) {
             if (seen.has(name))
                 continue;
             this.addRecord(res, {
-                idSuffix: `#inline_policy[${name}]`,
-                attrLabel: `inline_policy "${name}"`,
+                idSuffix: `#inline_policy[${shown}]`,
+                attrLabel: `inline_policy "${shown}"`,
                 kind: 'identity',
-                name: name || undefined,
+                name: shown || undefined,
                 after: absentAttr(),
                 before: this.attr(res, segs(res.before, i), 'before'),
                 optional: true,
@@ -44143,7 +44582,7 @@ class Analyzer {
                 ? [...d.valuesPath, 'json']
                 : d.entryPath;
             const rec = {
-                id: `${this.path}#${d.address}`,
+                id: this.uniqueId(`${this.path}#${d.address}`, valuePath, d.address, `${d.address} is also the id of another policy in this input; expected unique addresses: regenerate the file`),
                 path: this.path,
                 address: d.address,
                 kind: r.document !== undefined ? guessKind(r.document) : 'identity',
@@ -44250,7 +44689,7 @@ class Analyzer {
             return { record: existing };
         }
         const rec = {
-            id: `${this.path}#${key}`,
+            id: this.uniqueId(`${this.path}#${key}`, at, key, `${key} is also the address of a resource in this input; expected Terraform addresses, not ARNs: regenerate the file`),
             path: this.path,
             address: key,
             kind: 'identity',
@@ -44533,17 +44972,31 @@ function terraform_rank(r) {
 // Walking `terraform show -json` module trees (planned_values, prior_state, state values)
 /** Calls `visit` for each resource of a module tree (`root_module` and its `child_modules`), iteratively. */
 function walkModules(root, rootPath, visit, onError) {
-    const stack = [[root, rootPath, '']];
+    const stack = [[root, rootPath, '', 0]];
     while (stack.length > 0) {
-        const [mod, path, parent] = stack.pop();
+        const [mod, path, parent, depth] = stack.pop();
         if (!isObject(mod)) {
-            onError({ jsonPath: path, message: 'module is not an object' });
+            onError({
+                jsonPath: path,
+                message: `module is not an object, got ${typeName(mod)}; expected {"resources": [...], "child_modules": [...]} as \`terraform show -json\` writes it: regenerate the file`,
+            });
+            continue;
+        }
+        // Real module trees are a few levels deep; a hostile one must not cost depth² in paths.
+        if (depth > MAX_MODULE_DEPTH) {
+            onError({
+                jsonPath: path,
+                message: `modules are nested more than ${MAX_MODULE_DEPTH} levels deep; expected the module tree \`terraform show -json\` writes: regenerate the file (the modules below are not read)`,
+            });
             continue;
         }
         const address = typeof mod.address === 'string' ? mod.address : parent;
         if (mod.resources !== undefined) {
             if (!Array.isArray(mod.resources))
-                onError({ jsonPath: [...path, 'resources'], message: 'resources is not an array' });
+                onError({
+                    jsonPath: [...path, 'resources'],
+                    message: `resources is not an array, got ${typeName(mod.resources)}; expected a list of resources as \`terraform show -json\` writes it: regenerate the file`,
+                });
             else
                 mod.resources.forEach((r, i) => {
                     if (isObject(r))
@@ -44557,7 +45010,7 @@ function walkModules(root, rootPath, visit, onError) {
                 onError({ jsonPath: [...path, 'child_modules'], message: 'child_modules is not an array' });
             else
                 for (let i = mod.child_modules.length - 1; i >= 0; i--)
-                    stack.push([mod.child_modules[i], [...path, 'child_modules', i], address]);
+                    stack.push([mod.child_modules[i], [...path, 'child_modules', i], address, depth + 1]);
         }
     }
 }
@@ -44608,10 +45061,10 @@ function indexConfiguration(configuration) {
     const out = new Map();
     if (!isObject(configuration))
         return out;
-    const stack = [[configuration.root_module, '']];
+    const stack = [[configuration.root_module, '', 0]];
     while (stack.length > 0) {
-        const [mod, prefix] = stack.pop();
-        if (!isObject(mod))
+        const [mod, prefix, depth] = stack.pop();
+        if (!isObject(mod) || depth > MAX_MODULE_DEPTH)
             continue;
         if (Array.isArray(mod.resources)) {
             for (const r of mod.resources) {
@@ -44623,7 +45076,7 @@ function indexConfiguration(configuration) {
         if (isObject(mod.module_calls)) {
             for (const [name, call] of Object.entries(mod.module_calls)) {
                 if (isObject(call))
-                    stack.push([call.module, prefix ? `${prefix}.module.${name}` : `module.${name}`]);
+                    stack.push([call.module, prefix ? `${prefix}.module.${name}` : `module.${name}`, depth + 1]);
             }
         }
     }
@@ -44852,7 +45305,7 @@ function crashed(file, kind, e) {
 
 /** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
 const MAX_ARN_LENGTH = 2048;
-const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes';
+const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes: export the details again';
 const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'];
 function isAuthorizationDetails(json) {
     if (!isObject(json))
@@ -44868,7 +45321,7 @@ function decodePolicyDocument(v) {
     if (typeof v !== 'string')
         return {
             ok: false,
-            message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it)`,
+            message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it): export the details again`,
         };
     let text = v.trim();
     if (!text.startsWith('{')) {
@@ -44890,12 +45343,14 @@ function decodePolicyDocument(v) {
         };
     if (!isObject(p.value))
         return { ok: false, message: 'the policy document is not a JSON object' };
-    return { ok: true, document: p.value };
+    // The same key twice: JSON.parse keeps the last, AWS may not.
+    const duplicates = duplicateKeys(text, 5);
+    return duplicates.length > 0 ? { ok: true, document: p.value, duplicates } : { ok: true, document: p.value };
 }
 function parseAuthDetails(file, json) {
     const path = file.path;
     if (!isObject(json)) {
-        const reason = 'authorization details must be a JSON object; expected the JSON that `aws iam get-account-authorization-details` writes';
+        const reason = `authorization details must be a JSON object; ${AD_EXPECTED}`;
         return {
             path,
             kind: 'authorization-details',
@@ -44906,7 +45361,24 @@ function parseAuthDetails(file, json) {
         };
     }
     const policies = [];
+    const ids = new Set();
     const errors = [];
+    /**
+     * Ids are unique in an input: a repeated one (the same role listed twice, two inline policies of
+     * the same name) gets a suffix and an error, so that each is audited and none hides another.
+     */
+    const uniqueId = (id, at, address) => {
+        let out = id;
+        if (ids.has(out)) {
+            let n = 2;
+            while (ids.has(`${id}#${n}`))
+                n++;
+            out = `${id}#${n}`;
+            error(at, `${address} holds this policy more than once; expected each principal, policy and name once: export the details again`, address);
+        }
+        ids.add(out);
+        return out;
+    };
     const principals = [];
     const linePaths = [];
     const setters = [];
@@ -44938,7 +45410,7 @@ function parseAuthDetails(file, json) {
     /** A record for a document at `docPath` (decoded, or unresolved with the reason and an error). */
     const record = (id, address, kind, name, doc, docPath) => {
         const rec = {
-            id,
+            id: uniqueId(id, docPath, address),
             path,
             address,
             kind,
@@ -44951,6 +45423,8 @@ function parseAuthDetails(file, json) {
         const d = decodePolicyDocument(doc);
         if (d.ok) {
             rec.document = d.document;
+            for (const dup of d.duplicates ?? [])
+                error(docPath, `at ${formatJsonPath(dup.path)} of the policy text: ${duplicateKeyMessage(dup.key)}`, address);
             // Statement lines exist only for a document written as an object (an encoded string is one value).
             if (isObject(doc)) {
                 const st = doc.Statement;
@@ -44984,7 +45458,7 @@ function parseAuthDetails(file, json) {
         }
         const arn = boundedName(p.Arn, MAX_ARN_LENGTH);
         if (byArn.has(arn)) {
-            error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used)`, arn);
+            error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used): remove the others`, arn);
             return;
         }
         const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
@@ -44994,7 +45468,7 @@ function parseAuthDetails(file, json) {
             vi = versions.findIndex((v) => isObject(v) && v.VersionId === p.DefaultVersionId);
         if (vi < 0) {
             const rec = {
-                id: `${path}#${arn}`,
+                id: uniqueId(`${path}#${arn}`, pp, arn),
                 path,
                 address: arn,
                 kind: 'identity',
@@ -45037,7 +45511,7 @@ function parseAuthDetails(file, json) {
                 const m = resolveManagedPolicy(arn);
                 if (m) {
                     rec = {
-                        id: `${path}#${arn}`,
+                        id: uniqueId(`${path}#${arn}`, [...ap, 'PolicyArn'], arn),
                         path,
                         address: arn,
                         kind: 'identity',
@@ -45135,7 +45609,7 @@ function parseAuthDetails(file, json) {
         inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
         attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
         if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
-            error(['UserDetailList', i, 'GroupList'], `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names`, pr.id);
+            error(['UserDetailList', i, 'GroupList'], `GroupList is not an array, got ${typeName(e.GroupList)}; expected a list of group names: export the details again`, pr.id);
         for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
             if (typeof gname !== 'string')
                 continue;
@@ -45184,6 +45658,7 @@ const authorizationDetailsParser = {
 };
 
 ;// CONCATENATED MODULE: ./src/sources/policy-json.ts
+
 
 
 const policy_json_WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument'];
@@ -45250,7 +45725,16 @@ const policyJsonParser = {
                 errors: [{ path: file.path, line: 1, jsonPath: '$', message: deep }],
             };
         }
-        return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors: [] };
+        // The same key twice in an object: flagged (JSON.parse silently keeps the last).
+        const dups = duplicateKeys(file.text);
+        const lines = dups.length > 0 ? locateLines(file.text, dups.map((d) => d.path)) : [];
+        const errors = dups.map((d, i) => {
+            const e = { path: file.path, jsonPath: formatJsonPath(d.path), message: duplicateKeyMessage(d.key) };
+            if (lines[i] !== undefined)
+                e.line = lines[i];
+            return e;
+        });
+        return { path: file.path, kind: 'policy', status: 'audited', policies: [record], errors };
     },
 };
 
@@ -45436,10 +45920,20 @@ const PARSERS = [
 ];
 const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 function mb(n) {
-    return `${(n / 1024 / 1024).toFixed(1)} MB`;
+    return n < 1024 * 1024 ? `${n} bytes` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
-/** Classifies and parses one file's text (pure). */
+/**
+ * Classifies and parses one file's text (pure). The text is kept only for standalone policy files,
+ * whose statements' lines are found later; the other parsers find their lines while parsing (and a
+ * plan can be hundreds of megabytes).
+ */
 function parseSource(file, explicit = false) {
+    const loaded = classify(file, explicit);
+    if (loaded.result.kind !== 'policy')
+        delete loaded.text;
+    return loaded;
+}
+function classify(file, explicit) {
     const parsed = parseJson(file.text);
     if (!parsed.ok) {
         const looksJson = /\.(json|tfstate)$/i.test(file.path) || explicit;
@@ -45448,7 +45942,7 @@ function parseSource(file, explicit = false) {
             kind: 'unknown',
             status: looksJson ? 'error' : 'skipped',
             reason: looksJson
-                ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`
+                ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
                 : 'not a JSON file',
             policies: [],
             errors: looksJson ? [{ path: file.path, line: parsed.line, message: `not valid JSON (column ${parsed.column}): ${parsed.message}` }] : [],
@@ -45506,7 +46000,7 @@ function readInputs(files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
             text = (0,external_node_fs_namespaceObject.readFileSync)(f.abs, 'utf8');
         }
         catch (e) {
-            const reason = `cannot be read: ${e.message}`;
+            const reason = `cannot be read (${e.code ?? 'error'}): check the file's permissions`;
             return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
         }
         return parseSource({ path: f.path, text }, f.explicit);
@@ -46136,6 +46630,7 @@ class GrantBuilder {
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
         const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        const cache = new Map();
         // Each granted action is handled on its own, so going through the smaller side is the same:
         // the granted actions when the Deny names more actions (NotAction) than the policy grants.
         let keys;
@@ -46165,9 +46660,19 @@ class GrantBuilder {
                     kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of it`) });
                     continue;
                 }
-                if (denyPatterns.some((dp) => arnContains(dp, g.resource)))
+                // One comparison per (Deny statement, resource), whatever the number of actions.
+                let overlap = cache.get(g.resource.raw);
+                if (overlap === undefined) {
+                    overlap = denyPatterns.some((dp) => arnContains(dp, g.resource))
+                        ? 'all'
+                        : denyPatterns.some((dp) => arnIntersects(dp, g.resource))
+                            ? 'part'
+                            : 'none';
+                    cache.set(g.resource.raw, overlap);
+                }
+                if (overlap === 'all')
                     continue;
-                if (denyPatterns.some((dp) => arnIntersects(dp, g.resource)))
+                if (overlap === 'part')
                     kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`) });
                 else
                     kept.push(g);
@@ -47027,6 +47532,9 @@ function mergeConditions(a, b) {
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 
 ;// CONCATENATED MODULE: ./src/audit/severity.ts
+// Severity follows the access level and the action's risk. The table is documented in the README
+// ("Severity"): keep the two in step.
+
 
 /**
  * Actions that let a principal raise its own privileges or act as another principal
@@ -47111,13 +47619,22 @@ function maxSeverity(list) {
             best = s;
     return best;
 }
-// Per-action results are cached: a grouped finding can hold thousands of actions (NotAction, `*`).
-const severityOnAll = new Map();
-const severityOnSome = new Map();
-const riskScores = new Map();
+// Per-action results are cached (by the catalog's action ordinal, else by object): a grouped
+// finding can hold thousands of actions (NotAction, `*`).
+const severityOnAll = [];
+const severityOnSome = [];
+const riskScores = [];
+const severityOnAllOther = new Map();
+const severityOnSomeOther = new Map();
+const riskScoresOther = new Map();
 /** The risk of granting one action, on every resource (`*`) or on some. */
 function actionSeverity(action, onAllResources) {
-    const cache = onAllResources ? severityOnAll : severityOnSome;
+    const o = actionOrdinal(action);
+    if (o !== undefined) {
+        const cache = onAllResources ? severityOnAll : severityOnSome;
+        return (cache[o] ??= computeActionSeverity(action, onAllResources));
+    }
+    const cache = onAllResources ? severityOnAllOther : severityOnSomeOther;
     let s = cache.get(action);
     if (s === undefined) {
         s = computeActionSeverity(action, onAllResources);
@@ -47159,10 +47676,13 @@ function isPrivilegeEscalation(action) {
 }
 /** Sort key: riskiest first (used to pick the examples a grouped finding names). */
 function riskScore(action) {
-    let r = riskScores.get(action);
+    const o = actionOrdinal(action);
+    if (o !== undefined)
+        return (riskScores[o] ??= computeRiskScore(action));
+    let r = riskScoresOther.get(action);
     if (r === undefined) {
         r = computeRiskScore(action);
-        riskScores.set(action, r);
+        riskScoresOther.set(action, r);
     }
     return r;
 }
@@ -47197,6 +47717,7 @@ function findingSeverity(kind, actionSeverities) {
 //
 // Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
 // can be decided per permission; atoms are then grouped into the findings people read.
+
 
 
 
@@ -47313,29 +47834,32 @@ function pickInactive(entries) {
     return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set))[0];
 }
 const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
+/** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
 const entryCache = new WeakMap();
 function entriesLookup(baseline, activeSets) {
     let bySets = entryCache.get(baseline);
     if (!bySets)
         entryCache.set(baseline, (bySets = new Map()));
     const setsKey = [...new Set(activeSets)].sort().join('\u0000');
-    let byKey = bySets.get(setsKey);
-    if (!byKey)
-        bySets.set(setsKey, (byKey = new Map()));
-    const cache = byKey;
+    let cache = bySets.get(setsKey);
+    if (!cache)
+        bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
+    const { byOrdinal, byKey } = cache;
     const active = new Set(activeSets);
-    return (key) => {
-        let e = cache.get(key);
-        if (!e) {
-            const entries = baseline.byAction.get(key);
-            if (!entries)
-                e = NO_ENTRIES;
-            else {
-                const inactive = entries.filter((x) => !active.has(x.set));
-                e = { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
-            }
-            cache.set(key, e);
-        }
+    const make = (key) => {
+        const entries = baseline.byAction.get(key);
+        if (!entries)
+            return NO_ENTRIES;
+        const inactive = entries.filter((x) => !active.has(x.set));
+        return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
+    };
+    return (action, key) => {
+        const o = actionOrdinal(action);
+        if (o !== undefined && action.key === key)
+            return (byOrdinal[o] ??= make(key));
+        let e = byKey.get(key);
+        if (!e)
+            byKey.set(key, (e = make(key)));
         return e;
     };
 }
@@ -47400,7 +47924,7 @@ function evaluateUnit(unit, builder) {
         return lastNotText;
     };
     for (const [key, list] of grants.byAction) {
-        const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(key);
+        const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0].action, key);
         for (const g of list) {
             // Most grants are within the baseline: decide that before making any atom.
             let unknownCheck;
@@ -47475,7 +47999,13 @@ function evaluateUnit(unit, builder) {
     // NotAction statement grants some 20,000 actions.
     const byAction = grants.byAction;
     let granted;
-    const result = { atoms, verdicts, grantedCount: byAction.size, grantedHas: (key) => byAction.has(key) };
+    const result = {
+        atoms,
+        verdicts,
+        grantedCount: byAction.size,
+        grantedHas: (key) => byAction.has(key),
+        grantedKeys: () => byAction.keys(),
+    };
     Object.defineProperty(result, 'granted', {
         enumerable: true,
         configurable: true,
@@ -47533,35 +48063,40 @@ const EXAMPLES = 5;
 function groupAtoms(atoms, opts) {
     const { unit } = opts;
     const groups = new Map();
-    // Atoms come in runs with the same grouping fields (one statement's actions): an atom whose
-    // fields all equal the previous one's goes to the same group without building its key.
-    let prev;
-    let prevNew;
-    let prevGroup;
+    const seen = new Map();
+    const same = (x, xNew, s) => x.kind === s.a.kind &&
+        x.member === s.a.member &&
+        x.stmt === s.a.stmt &&
+        x.set === s.a.set &&
+        x.detail === s.a.detail &&
+        x.approximate === s.a.approximate &&
+        x.pattern === s.a.pattern &&
+        x.message === s.a.message &&
+        xNew === s.isNew;
+    let last;
     for (const a of atoms) {
         const isNew = opts.isNew?.(a);
-        if (prev !== undefined &&
-            a.kind === prev.kind &&
-            a.member === prev.member &&
-            a.stmt === prev.stmt &&
-            a.set === prev.set &&
-            a.detail === prev.detail &&
-            a.approximate === prev.approximate &&
-            a.pattern === prev.pattern &&
-            a.message === prev.message &&
-            isNew === prevNew) {
-            prevGroup.atoms.push(a);
+        if (last !== undefined && same(a, isNew, last)) {
+            last.group.atoms.push(a);
             continue;
         }
-        const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
-        const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
-        let g = groups.get(key);
-        if (!g)
-            groups.set(key, (g = { atoms: [], isNew }));
-        g.atoms.push(a);
-        prev = a;
-        prevNew = isNew;
-        prevGroup = g;
+        const where = a.stmt ?? a.member;
+        let list = seen.get(where);
+        let hit = list?.find((s) => same(a, isNew, s));
+        if (!hit) {
+            const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
+            const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
+            let g = groups.get(key);
+            if (!g)
+                groups.set(key, (g = { atoms: [], isNew }));
+            hit = { a, isNew, group: g };
+            if (list)
+                list.push(hit);
+            else
+                seen.set(where, (list = [hit]));
+        }
+        hit.group.atoms.push(a);
+        last = hit;
     }
     const findings = [];
     const baselineId = unit.baseline.baseline.id;
@@ -47672,7 +48207,8 @@ function rankedActions(list, catalog) {
         if (!info || info === last)
             continue;
         last = info;
-        const i = order.index.get(info);
+        const o = actionOrdinal(info);
+        const i = o === undefined ? undefined : order.position[o];
         if (i === undefined)
             return undefined;
         if (marks[i])
@@ -47840,22 +48376,24 @@ function suggestMinimal(unit, result, builder) {
         }
         const original = m.raw;
         const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
-        const path = m.record.path;
-        out.push(withLazyDiff({ policy: m.record.id, minimal }, () => {
-            const before = JSON.stringify(original, null, 2) + '\n';
-            const after = JSON.stringify(minimal, null, 2) + '\n';
-            const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
-            return diff.replace(/^=+\n/, '');
-        }));
+        out.push(suggestion(m.record.id, m.record.path, original, minimal));
     });
     return out;
 }
 /**
- * The suggestion with its `diff` made on first read (an enumerable property like any other, then
- * a plain value): the text report never reads most diffs, and a diff costs more than the rest of
- * the suggestion. Neither document is changed after this point, so the diff is the same whenever
- * it is made.
+ * A suggestion whose `diff` is made on first read (an enumerable property like any other, then a
+ * plain value): the text report never reads most diffs, and a diff costs more than the rest of the
+ * suggestion. Neither document is changed after this point, so the diff is the same whenever it is
+ * made. (A function of its own, so the closure holds the two documents and nothing of the unit.)
  */
+function suggestion(policy, path, original, minimal) {
+    return withLazyDiff({ policy, minimal }, () => {
+        const before = JSON.stringify(original, null, 2) + '\n';
+        const after = JSON.stringify(minimal, null, 2) + '\n';
+        const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
+        return diff.replace(/^=+\n/, '');
+    });
+}
 function withLazyDiff(s, make) {
     const settle = (target, value) => Object.defineProperty(target, 'diff', { value, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(s, 'diff', {
@@ -48029,8 +48567,8 @@ class Auditor {
         const policies = new Map();
         const findings = [];
         const suggestions = [];
-        // Per group: the keys its units grant, in one Set for units granting few actions, and as the
-        // units' own membership tests for those granting many (NotAction, `*`).
+        // Per group: the keys its units grant, of those the group's baseline has (the only ones
+        // missingPermissions asks about), so a unit's grants are not kept past its evaluation.
         const groups = new Map();
         for (const p of prepared.values()) {
             findings.push(...p.problems);
@@ -48098,14 +48636,10 @@ class Auditor {
             let isNew;
             if (baseUnit !== undefined) {
                 const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
-                // Keys within one unit: atomKey without the (shared) unit id, each atom's key made once.
-                const baseKeys = new Set(baseResult.atoms.map(unitAtomKey));
-                const headKeys = new Map();
-                for (const x of result.atoms)
-                    headKeys.set(x, unitAtomKey(x));
-                const headKeySet = new Set(headKeys.values());
-                isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(headKeys.get(atom) ?? unitAtomKey(atom)));
-                const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeySet.has(unitAtomKey(x)));
+                const baseKeys = new AtomKeys(baseResult.atoms);
+                const headKeys = new AtomKeys(result.atoms);
+                isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
+                const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeys.has(x));
                 if (removed.length && baseUnit)
                     findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
             }
@@ -48114,18 +48648,23 @@ class Auditor {
             const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
             let g = groups.get(gk);
             if (!g)
-                groups.set(gk, (g = { unit, granted: new Set(), wide: [] }));
+                groups.set(gk, (g = { unit, granted: new Set() }));
             else if (unit.id < g.unit.id)
                 g.unit = unit;
-            if (result.grantedHas && (result.grantedCount ?? 0) > WIDE)
-                g.wide.push(result.grantedHas);
+            // Through the smaller side: a NotAction statement grants some 20,000 actions.
+            const baselineKeys = unit.baseline.byAction;
+            if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
+                for (const k of baselineKeys.keys())
+                    if (result.grantedHas(k))
+                        g.granted.add(k);
+            }
             else
-                for (const k of result.granted)
-                    g.granted.add(k);
+                for (const k of result.grantedKeys?.() ?? result.granted)
+                    if (baselineKeys.has(k))
+                        g.granted.add(k);
         }
-        for (const { unit, granted, wide } of groups.values()) {
-            const has = wide.length ? { has: (k) => granted.has(k) || wide.some((h) => h(k)) } : granted;
-            const atoms = missingPermissions(unit.baseline, unit.activeSets, has, this.builder);
+        for (const { unit, granted } of groups.values()) {
+            const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
             if (atoms.length)
                 findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
         }
@@ -48163,13 +48702,50 @@ class Auditor {
         return { ...unit, members };
     }
 }
-/** A unit granting more actions than this is not copied into its group's Set of granted keys. */
-const WIDE = 2000;
 /** Kinds of finding a change can remove. */
 const REMOVABLE = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
-/** atomKey without the unit id, for comparing the atoms of one unit (before and after). */
-function unitAtomKey(a) {
-    return `${a.kind}\u0000${a.action?.key ?? a.pattern ?? ''}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+/**
+ * A set of atoms of one unit compared as atomKey compares them (kind, action or pattern, resource,
+ * set, detail), held as action -> the rest of the key: the action keys are the catalog's strings,
+ * and the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
+ * Equal atomKeys <=> equal (action, rest): kinds and action keys hold no NUL, and a pattern (the
+ * only part that can) goes with an otherwise empty key.
+ */
+class AtomKeys {
+    /** action -> the rest of its one key, or of its keys (most actions have one). */
+    byAction = new Map();
+    last;
+    lastRest = '';
+    constructor(atoms) {
+        for (const a of atoms) {
+            const act = a.action?.key ?? a.pattern ?? '';
+            const rest = this.rest(a);
+            const had = this.byAction.get(act);
+            if (had === undefined)
+                this.byAction.set(act, rest);
+            else if (typeof had === 'string') {
+                if (had !== rest)
+                    this.byAction.set(act, new Set([had, rest]));
+            }
+            else
+                had.add(rest);
+        }
+    }
+    has(a) {
+        const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
+        if (had === undefined)
+            return false;
+        const rest = this.rest(a);
+        return typeof had === 'string' ? had === rest : had.has(rest);
+    }
+    rest(a) {
+        const l = this.last;
+        if (l === undefined || l.kind !== a.kind || l.resource !== a.resource || l.set !== a.set || l.detail !== a.detail) {
+            this.last = a;
+            this.lastRest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+        }
+        return this.lastRest;
+    }
 }
 /** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */
 function accountBindings(baseline, accountId) {
@@ -48203,6 +48779,15 @@ function cmp(a, b) {
 }
 /** Sorted by file, line, policy, kind, statement and actions: the same input gives the same bytes. */
 function sortFindings(findings) {
+    // The joined lists are made once per finding, when a comparison gets that far (a NotAction
+    // finding lists some 20,000 actions).
+    const joined = new Map();
+    const lists = (f) => {
+        let j = joined.get(f);
+        if (!j)
+            joined.set(f, (j = { actions: f.actions.join(','), resources: f.resources.join(',') }));
+        return j;
+    };
     return findings
         .map((f) => ({ ...f, actions: [...f.actions].sort(), resources: [...f.resources].sort() }))
         .sort((a, b) => cmp(a.path, b.path) ||
@@ -48213,8 +48798,8 @@ function sortFindings(findings) {
         cmp(a.set, b.set) ||
         cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
         cmp(String(a.new ?? ''), String(b.new ?? '')) ||
-        cmp(a.actions.join(','), b.actions.join(',')) ||
-        cmp(a.resources.join(','), b.resources.join(',')) ||
+        cmp(lists(a).actions, lists(b).actions) ||
+        cmp(lists(a).resources, lists(b).resources) ||
         cmp(a.message, b.message));
 }
 /** Counts; ignored findings and removed permissions are not counted as findings. */
@@ -48251,6 +48836,7 @@ function findingsAtOrAbove(report, threshold) {
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /** Turns inputs past the policy limit into errors that say what to do (the rest is still audited). */
 function enforcePolicyLimit(inputs, max) {
@@ -48267,6 +48853,9 @@ function enforcePolicyLimit(inputs, max) {
 }
 const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
 function readRel(root, p) {
+    const escape = escapesRoot(root, p);
+    if (escape)
+        throw new ConfigError(`${p}: ${escape}; replace the link with the file itself`);
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.isAbsolute)(p) ? p : (0,external_node_path_namespaceObject.join)(root, p), 'utf8');
     }
@@ -48302,7 +48891,7 @@ async function runAudit(req) {
     if (configPath && !req.baseline) {
         const text = readRel(root, configPath);
         if (text === undefined)
-            throw new ConfigError(`${configPath}: the configuration file cannot be read`);
+            throw new ConfigError(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
         config = loadConfig(text, configPath);
     }
     const accountId = req.accountId ?? config?.accountId;
@@ -48310,19 +48899,24 @@ async function runAudit(req) {
     for (const p of config?.baselines ?? []) {
         const text = readRel(root, p);
         if (text === undefined)
-            throw new ConfigError(`${configPath}: baseline file ${p} cannot be read`);
+            throw new ConfigError(`${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`);
         baselines.push(parseBaselineYaml(text, p));
     }
     const readFile = (p) => readRel(root, p);
     // Sources.
-    const { files, missing } = discover(root, req.paths.length ? req.paths : ['.']);
+    const { files, missing, skipped } = discover(root, req.paths.length ? req.paths : ['.']);
     const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p.replace(/^\.\//, '')));
     const inputs = readInputs(files.filter((f) => !configFiles.has(f.path)), req.maxFileBytes);
     enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
     for (const m of missing) {
         inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
     }
+    for (const m of skipped)
+        inputs.push({ result: { path: m.path, kind: 'unknown', status: 'skipped', reason: m.reason, policies: [], errors: [] } });
     const prepared = preparePolicies(inputs);
+    // The texts were needed for line numbers only: do not hold every file until the report is made.
+    for (const input of inputs)
+        delete input.text;
     const principals = new Map();
     for (const { result } of inputs)
         for (const p of result.principals ?? [])
@@ -48455,7 +49049,15 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const covered = new Set();
         config.audits.forEach((audit, i) => {
             const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
-            const { baseline, sets } = resolveBaselineSpec(spec, readFile, baselines);
+            let resolved;
+            try {
+                resolved = resolveBaselineSpec(spec, readFile, baselines);
+            }
+            catch (e) {
+                const where = `${config.path ?? DEFAULT_CONFIG}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
+                throw new ConfigError(`${where}: ${e.message}`);
+            }
+            const { baseline, sets } = resolved;
             let matched = 0;
             // Principals first: a selector naming a role audits the union of its policies.
             for (const principal of principals.values()) {
@@ -48532,199 +49134,6 @@ function applyIgnores(findings, config, now, notes) {
             break;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-// Escaping at the boundary: every value that comes from the repository (Sids, paths, ARNs,
-// Terraform addresses, action names, messages built from them) goes through `escapeMarkdown`
-// before it reaches Markdown, and through `escapeTerminal` before it reaches a terminal.
-// Pure: no I/O.
-/** Our own hidden markers start with this; input must never be able to reproduce one. */
-const MARKER_PREFIX = '<!-- iam-baseline-audit';
-/**
- * Zero-width and bidirectional control characters (and other invisible format characters) that
- * can hide or reorder text: shown as `\uXXXX` instead.
- */
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
-/** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
-/** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
-function hex(ch, width) {
-    return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
-}
-/**
- * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
- * After this a value is one line, carries no terminal escape sequence and cannot reorder or hide text.
- */
-function visibilise(value) {
-    return value
-        .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
-        .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`)
-        .replace(LONE_SURROGATE, (ch) => `\\u${hex(ch, 4)}`);
-}
-/**
- * Longest value shown by a renderer (Markdown, terminal, SARIF text), in UTF-16 code units. Longer
- * ones are cut with a visible `… (N more characters)`; the JSON report keeps every value whole.
- * Real Sids, ARNs, paths and messages are far shorter; a hostile 50 MB one must not make every
- * rendering (and GitHub's) slow.
- */
-const MAX_SHOWN_LENGTH = 2000;
-/** Cuts a value longer than MAX_SHOWN_LENGTH (never inside a surrogate pair) and says how much is left out. */
-function clipShown(value, max = MAX_SHOWN_LENGTH) {
-    if (value.length <= max)
-        return value;
-    let end = max;
-    const c = value.charCodeAt(end - 1);
-    if (c >= 0xd800 && c <= 0xdbff)
-        end--;
-    return `${value.slice(0, end)}… (${value.length - end} more characters)`;
-}
-/** Any value as a string (arrays joined with `, `), clipped; undefined and null as the empty string. */
-function asString(value) {
-    if (value === undefined || value === null)
-        return '';
-    if (Array.isArray(value))
-        return clipShown(value.map((v) => asString(v)).join(', '));
-    return clipShown(typeof value === 'string' ? value : String(value));
-}
-/** Length of the longest run of backticks (a loop: a spread of millions of runs would overflow). */
-function longestBacktickRun(text) {
-    let longest = 0;
-    let run = 0;
-    for (let i = 0; i < text.length; i++) {
-        if (text.charCodeAt(i) === 96) {
-            run++;
-            if (run > longest)
-                longest = run;
-        }
-        else
-            run = 0;
-    }
-    return longest;
-}
-// ---------------------------------------------------------------------------------------------
-// Markdown
-/**
- * Zero-width space, as an entity: it is ours (input's own zero-width characters are made visible),
- * and it breaks GitHub's @-mention, team-mention, #-reference and URL autolinkers, which run on the
- * rendered text (so a backslash or `&#64;` would not stop them).
- */
-const ZWSP = '&#8203;';
-/** ASCII punctuation that can start Markdown syntax (`$`: GitHub's math), backslash-escaped. */
-const MD_PUNCTUATION = new Set('\\`*_{}[]()!|~+-.=^$'.split(''));
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
-const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
-const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"']/gi;
-/**
- * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
- * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
- * backslash-escaped.
- */
-function escapeChars(visible, markdown) {
-    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
-        if (m.length === 4)
-            return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
-        if (m === '&' || m === '<' || m === '>' || m === '"' || m === "'")
-            return ENTITIES[m];
-        if (m === '@' || m === '#' || m === ':')
-            return m + ZWSP;
-        return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
-    });
-}
-/** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
-function markdownText(value) {
-    return escapeChars(visibilise(value), true);
-}
-/** Raw HTML context (inside `<summary>`, where Markdown is not parsed): entities only. */
-function htmlText(value) {
-    return escapeChars(visibilise(value), false);
-}
-/**
- * Can this (already visibilised) value go into a code span as it is? In a code span GitHub renders
- * text literally (no HTML, no mentions, no references), but entities are not decoded either, so a
- * value with `<`, `>` or `&` goes out as escaped text instead, and never as raw HTML.
- */
-function codeSafe(visible) {
-    return visible.length > 0 && !/[<>&|]/.test(visible) && visible.trim().length > 0;
-}
-/** A code span whose fence is longer than the longest backtick run inside, padded when needed. */
-function codeSpan(visible) {
-    const fence = '`'.repeat(longestBacktickRun(visible) + 1);
-    const pad = visible.startsWith('`') || visible.endsWith('`') || (visible.startsWith(' ') && visible.endsWith(' '));
-    return pad ? `${fence} ${visible} ${fence}` : `${fence}${visible}${fence}`;
-}
-/**
- * The one Markdown escaping function. Every value from the repository goes through it.
- *
- * - `code` (default): a code span when the value can be shown literally in one (a fence longer than
- *   any backtick run inside), else the `text` form. Empty values become `(empty)`.
- * - `text`: escaped Markdown text: punctuation backslash-escaped (no emphasis, links, images or
- *   table cells), `<` `>` `&` as entities (never raw HTML), `@`, `#`, `:` and `www.` broken
- *   so that GitHub makes no mention, reference or autolink.
- * - `html`: for raw HTML blocks such as `<summary>`: entities only, autolinks broken.
- *
- * In every style, newlines, control characters (ANSI escapes), zero-width and bidi controls are
- * made visible (`\n`, `\x1b`, `\u202E`), and `|` never appears unescaped, so the result is one
- * line that cannot break a list, a table or our own hidden marker.
- */
-function escapeMarkdown(value, style = 'code') {
-    const raw = asString(value);
-    if (style === 'html')
-        return htmlText(raw);
-    if (style === 'text')
-        return markdownText(raw);
-    const visible = visibilise(raw);
-    if (visible === '')
-        return '_(empty)_';
-    return codeSafe(visible) ? codeSpan(visible) : markdownText(raw);
-}
-/**
- * A fenced code block for text we do not control (a diff of policy documents): the fence is longer
- * than any backtick run in the content, so nothing inside can close it, and any `<!--` is shown as
- * `<!-\-` so our hidden marker can never appear inside. Control characters other than newlines are made visible.
- */
-function fencedBlock(content, language = '') {
-    const lines = content
-        .replace(/\r\n?/g, '\n')
-        .split('\n')
-        .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
-    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
-    return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
-}
-/**
- * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
- * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
- */
-function hiddenMarker(kind, key) {
-    const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
-}
-// ---------------------------------------------------------------------------------------------
-// Terminal
-/**
- * The one terminal escaping function: ANSI escape sequences, other C0/C1 control characters,
- * newlines, zero-width and bidi controls are made visible (`\x1b[31m` shows as text, never colours).
- */
-function escapeTerminal(value) {
-    return visibilise(asString(value));
-}
-// ---------------------------------------------------------------------------------------------
-// SARIF message strings
-/**
- * Plain text for a SARIF `message.text`: one line, visible control characters, and `[`/`]`
- * backslash-escaped so no embedded link (`[text](id)`, SARIF §3.11.6) can be formed.
- */
-function escapeSarifText(value) {
-    return visibilise(asString(value)).replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/group.ts
@@ -49284,7 +49693,8 @@ function renderMarkdown(report, options = {}) {
     const findingChunks = [];
     if (b.current.length > 0) {
         findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
-        findingChunks.push(...groupChunks(report, b.current));
+        for (const chunk of groupChunks(report, b.current))
+            findingChunks.push(chunk);
     }
     const rest = [];
     if (b.preexisting.length > 0) {
@@ -49292,7 +49702,8 @@ function renderMarkdown(report, options = {}) {
     }
     if (b.removed.length > 0)
         rest.push(removedSection(b.removed));
-    rest.push(...suggestionSections(report));
+    for (const section of suggestionSections(report))
+        rest.push(section);
     const notAudited = notAuditedSection(report);
     if (notAudited)
         rest.push(notAudited);
@@ -49720,23 +50131,24 @@ function result(f, ruleIndex) {
     };
     if (f.address)
         location.logicalLocations = [{ fullyQualifiedName: escapeSarifText(f.address), kind: 'resource' }];
-    // Data for tools, not shown by GitHub: kept as written, only clipped (the JSON report has it whole).
+    // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
+    // visible (the JSON report keeps every value whole and as written).
     const properties = {
         severity: f.severity,
-        policy: clipShown(f.policy),
-        actions: f.actions.map((a) => clipShown(a)),
-        resources: f.resources.map((r) => clipShown(r)),
+        policy: escapeTerminal(f.policy),
+        actions: f.actions.map((a) => escapeTerminal(a)),
+        resources: f.resources.map((r) => escapeTerminal(r)),
     };
     if (f.statement !== undefined)
-        properties.statement = clipShown(f.statement);
+        properties.statement = escapeTerminal(f.statement);
     if (f.baseline)
-        properties.baseline = clipShown(f.baseline);
+        properties.baseline = escapeTerminal(f.baseline);
     if (f.set)
-        properties.set = clipShown(f.set);
+        properties.set = escapeTerminal(f.set);
     if (f.new !== undefined)
         properties.new = f.new;
     if (f.approximate)
-        properties.approximate = clipShown(f.approximate);
+        properties.approximate = escapeTerminal(f.approximate);
     const out = {
         ruleId: f.kind,
         ruleIndex,
@@ -49786,6 +50198,176 @@ function renderSarif(report, options = {}) {
             },
         ],
     };
+}
+
+;// CONCATENATED MODULE: ./src/report/validate.ts
+// Reads a JSON report written by an earlier run (the fork recipe: a `workflow_run` workflow comments
+// the report a `pull_request` workflow uploaded). The file is untrusted: only the fields of the
+// documented contract are kept, each checked for its type, and the summary is recomputed, so a
+// crafted report can change what is listed (it came from the fork's run anyway) but not how it is
+// rendered (everything still goes through the one escaping boundary) nor crash the action.
+
+
+const KINDS = [
+    'excess-action',
+    'leftover-set',
+    'broader-resource',
+    'missing-condition',
+    'missing-permission',
+    'unknown-action',
+    'invalid-policy',
+];
+const INPUT_KINDS = ['policy', 'terraform-plan', 'terraform-state', 'terraform-json', 'authorization-details', 'unknown'];
+const POLICY_KINDS = ['identity', 'resource', 'trust'];
+const POLICY_STATUS = ['audited', 'unresolved', 'not-matched', 'invalid'];
+const INPUT_STATUS = ['audited', 'skipped', 'error'];
+/** Bounds that keep a crafted report from costing more than a real one. */
+const MAX_ITEMS = 100_000;
+const MAX_STRING = 100_000;
+class ReportError extends Error {
+}
+function obj(v, where) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw new ReportError(`${where}: expected an object`);
+    return v;
+}
+function validate_list(v, where) {
+    if (v === undefined)
+        return [];
+    if (!Array.isArray(v))
+        throw new ReportError(`${where}: expected an array`);
+    if (v.length > MAX_ITEMS)
+        throw new ReportError(`${where}: more than ${MAX_ITEMS} entries`);
+    return v;
+}
+function str(v, where) {
+    if (typeof v !== 'string')
+        throw new ReportError(`${where}: expected a string`);
+    return v.length > MAX_STRING ? `${v.slice(0, MAX_STRING)}…` : v;
+}
+function optStr(v, where) {
+    return v === undefined || v === null ? undefined : str(v, where);
+}
+function optNum(v, where) {
+    if (v === undefined || v === null)
+        return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new ReportError(`${where}: expected a non-negative number`);
+    return Math.floor(v);
+}
+function oneOf(v, allowed, where) {
+    if (typeof v !== 'string' || !allowed.includes(v))
+        throw new ReportError(`${where}: expected one of ${allowed.join(', ')}`);
+    return v;
+}
+function strings(v, where) {
+    return validate_list(v, where).map((x, i) => str(x, `${where}[${i}]`));
+}
+function defined(o) {
+    for (const k of Object.keys(o))
+        if (o[k] === undefined)
+            delete o[k];
+    return o;
+}
+function finding(v, where) {
+    const f = obj(v, where);
+    const ignored = f.ignored === undefined ? undefined : obj(f.ignored, `${where}.ignored`);
+    return defined({
+        kind: oneOf(f.kind, KINDS, `${where}.kind`),
+        severity: oneOf(f.severity, SEVERITIES, `${where}.severity`),
+        policy: str(f.policy, `${where}.policy`),
+        statement: optStr(f.statement, `${where}.statement`),
+        actions: strings(f.actions, `${where}.actions`),
+        resources: strings(f.resources, `${where}.resources`),
+        set: optStr(f.set, `${where}.set`),
+        baseline: optStr(f.baseline, `${where}.baseline`),
+        new: typeof f.new === 'boolean' ? f.new : undefined,
+        removed: f.removed === true ? true : undefined,
+        path: str(f.path, `${where}.path`),
+        line: optNum(f.line, `${where}.line`),
+        address: optStr(f.address, `${where}.address`),
+        accessLevels: f.accessLevels === undefined ? undefined : strings(f.accessLevels, `${where}.accessLevels`),
+        approximate: optStr(f.approximate, `${where}.approximate`),
+        ignored: ignored
+            ? defined({ reason: str(ignored.reason, `${where}.ignored.reason`), expires: optStr(ignored.expires, `${where}.ignored.expires`) })
+            : undefined,
+        message: str(f.message, `${where}.message`),
+    });
+}
+/** Parses and checks a JSON report; throws ReportError naming the JSON path and what was expected. */
+function parseReportJson(text) {
+    let raw;
+    try {
+        raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    }
+    catch (e) {
+        throw new ReportError(`not valid JSON (${e.message.slice(0, 120)})`);
+    }
+    const r = obj(raw, '$');
+    const tool = obj(r.tool, '$.tool');
+    const catalog = obj(r.catalog, '$.catalog');
+    const report = {
+        tool: { name: str(tool.name, '$.tool.name'), version: str(tool.version, '$.tool.version') },
+        catalog: { source: str(catalog.source, '$.catalog.source'), version: str(catalog.version, '$.catalog.version') },
+        baselines: validate_list(r.baselines, '$.baselines').map((v, i) => {
+            const b = obj(v, `$.baselines[${i}]`);
+            const w = `$.baselines[${i}]`;
+            return defined({
+                id: str(b.id, `${w}.id`),
+                name: str(b.name, `${w}.name`),
+                version: optStr(b.version, `${w}.version`),
+                date: optStr(b.date, `${w}.date`),
+                sets: strings(b.sets, `${w}.sets`),
+                remediation: optStr(b.remediation, `${w}.remediation`),
+                sources: b.sources === undefined ? undefined : strings(b.sources, `${w}.sources`),
+            });
+        }),
+        inputs: validate_list(r.inputs, '$.inputs').map((v, i) => {
+            const x = obj(v, `$.inputs[${i}]`);
+            const w = `$.inputs[${i}]`;
+            return defined({
+                path: str(x.path, `${w}.path`),
+                kind: oneOf(x.kind, INPUT_KINDS, `${w}.kind`),
+                status: oneOf(x.status, INPUT_STATUS, `${w}.status`),
+                reason: optStr(x.reason, `${w}.reason`),
+                policies: strings(x.policies, `${w}.policies`),
+            });
+        }),
+        policies: validate_list(r.policies, '$.policies').map((v, i) => {
+            const p = obj(v, `$.policies[${i}]`);
+            const w = `$.policies[${i}]`;
+            const d = p.detection === undefined ? undefined : obj(p.detection, `${w}.detection`);
+            return defined({
+                id: str(p.id, `${w}.id`),
+                path: str(p.path, `${w}.path`),
+                line: optNum(p.line, `${w}.line`),
+                address: optStr(p.address, `${w}.address`),
+                kind: oneOf(p.kind, POLICY_KINDS, `${w}.kind`),
+                baseline: optStr(p.baseline, `${w}.baseline`),
+                sets: p.sets === undefined ? undefined : strings(p.sets, `${w}.sets`),
+                status: oneOf(p.status, POLICY_STATUS, `${w}.status`),
+                reason: optStr(p.reason, `${w}.reason`),
+                detection: d
+                    ? {
+                        baseline: str(d.baseline, `${w}.detection.baseline`),
+                        confidence: typeof d.confidence === 'number' && Number.isFinite(d.confidence) ? Math.min(1, Math.max(0, d.confidence)) : 0,
+                        evidence: strings(d.evidence, `${w}.detection.evidence`),
+                    }
+                    : undefined,
+            });
+        }),
+        findings: validate_list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`)),
+        suggestions: validate_list(r.suggestions, '$.suggestions').map((v, i) => {
+            const s = obj(v, `$.suggestions[${i}]`);
+            return { policy: str(s.policy, `$.suggestions[${i}].policy`), minimal: s.minimal ?? null, diff: str(s.diff, `$.suggestions[${i}].diff`) };
+        }),
+        summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
+    };
+    const notes = strings(r.notes, '$.notes');
+    if (notes.length)
+        report.notes = notes;
+    report.summary = summarize(report);
+    return report;
 }
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
@@ -49852,7 +50434,8 @@ function groups(report, findings, paint, indent) {
             }
             out.push(line);
             for (const f of ofKind)
-                out.push(...findingLines(f, paint, `${indent}    `));
+                for (const line of findingLines(f, paint, `${indent}    `))
+                    out.push(line);
         }
     }
     return out;
@@ -49863,11 +50446,13 @@ function renderText(report, options = {}) {
     const out = [];
     if (b.current.length > 0) {
         out.push(paint('1', b.hasBase ? 'New in this change:' : 'Findings:'));
-        out.push(...groups(report, b.current, paint, '  '));
+        for (const line of groups(report, b.current, paint, '  '))
+            out.push(line);
     }
     if (b.preexisting.length > 0) {
         out.push(paint('1', `Pre-existing (${b.preexisting.length}):`));
-        out.push(...groups(report, b.preexisting, paint, '  '));
+        for (const line of groups(report, b.preexisting, paint, '  '))
+            out.push(line);
     }
     if (b.removed.length > 0) {
         out.push(paint('1', `Removed by this change (${b.removed.length}):`));
@@ -49876,7 +50461,8 @@ function renderText(report, options = {}) {
     }
     if (b.ignored.length > 0) {
         out.push(paint('1', `Ignored (${b.ignored.length}):`));
-        out.push(...groups(report, b.ignored, paint, '  '));
+        for (const line of groups(report, b.ignored, paint, '  '))
+            out.push(line);
     }
     const notAudited = [
         ...report.policies
@@ -49925,6 +50511,8 @@ function renderText(report, options = {}) {
 
 
 
+
+
 /** An input error: the step fails with this message. */
 class InputError extends Error {
     constructor(message) {
@@ -49932,7 +50520,7 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-function oneOf(name, value, allowed, fallback) {
+function main_oneOf(name, value, allowed, fallback) {
     if (value === '')
         return fallback;
     const v = value.toLowerCase();
@@ -49966,14 +50554,33 @@ function main_readInputs() {
         baseline: get('baseline') || undefined,
         accountId: accountId || undefined,
         token: get('github-token') || undefined,
-        comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
+        comment: main_oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
         commentKey,
-        failOn: oneOf('fail-on', get('fail-on'), ['none', 'new', 'any'], 'new'),
-        threshold: oneOf('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
+        failOn: main_oneOf('fail-on', get('fail-on'), ['none', 'new', 'any'], 'new'),
+        threshold: main_oneOf('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
         sarifFile: get('sarif-file') || undefined,
-        mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
+        mode: main_oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
         baseRef: baseRef || undefined,
+        report: get('report') || undefined,
+        prNumber: readPrNumber(get('pr-number'), get('pr-number-file')),
     };
+}
+/** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
+function readPrNumber(value, file) {
+    let raw = value;
+    if (!raw && file) {
+        try {
+            raw = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').slice(0, 64).split(/\r?\n/)[0].trim();
+        }
+        catch {
+            throw new InputError(`Input \`pr-number-file\`: cannot read ${JSON.stringify(file.slice(0, 200))}; expected a file holding the pull request number.`);
+        }
+    }
+    if (!raw)
+        return undefined;
+    if (!/^[1-9]\d{0,9}$/.test(raw))
+        throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
+    return Number(raw);
 }
 function effectiveMode(mode, eventName) {
     if (mode !== 'auto')
@@ -50001,8 +50608,14 @@ function errorStatus(err) {
     const s = err?.status;
     return typeof s === 'number' ? s : undefined;
 }
+/** Values registered as secrets: also cut out of every message built from an error (defence in depth: the runner masks them in the log, not in a summary, a comment or an output). */
+const secrets = new Set();
 function message(err) {
-    return err instanceof Error ? err.message : String(err);
+    let m = err instanceof Error ? err.message : String(err);
+    for (const secret of secrets)
+        if (secret.length >= 4)
+            m = m.split(secret).join('***');
+    return m;
 }
 function runUrl() {
     const { serverUrl, runId } = github_context;
@@ -50030,8 +50643,12 @@ function forbiddenHint(what, isFork) {
 }
 async function main_run() {
     const rawToken = core.getInput('github-token');
-    if (rawToken)
+    if (rawToken) {
         core.setSecret(rawToken);
+        secrets.add(rawToken);
+        if (rawToken.trim() !== rawToken)
+            secrets.add(rawToken.trim());
+    }
     let inputs;
     try {
         inputs = main_readInputs();
@@ -50041,18 +50658,18 @@ async function main_run() {
         return;
     }
     const ctx = github_context;
-    const mode = effectiveMode(inputs.mode, ctx.eventName);
+    const mode = inputs.report ? 'pull-request' : effectiveMode(inputs.mode, ctx.eventName);
     const root = (0,external_node_path_namespaceObject.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
     const repoSlug = process.env.GITHUB_REPOSITORY ?? '';
     const [owner, repo] = repoSlug.includes('/') ? repoSlug.split('/', 2) : ['', ''];
     const octokit = inputs.token ? getOctokit(inputs.token) : undefined;
-    const pr = ctx.payload.pull_request;
+    const pr = (inputs.prNumber !== undefined ? { number: inputs.prNumber } : ctx.payload.pull_request);
     const isFork = !!pr &&
         (pr.head?.repo?.fork === true ||
             (!!pr.head?.repo?.full_name && pr.head.repo.full_name !== pr.base?.repo?.full_name));
     // The base, for `new` on each finding (pull-request mode only).
     let readBase;
-    if (mode === 'pull-request') {
+    if (mode === 'pull-request' && !inputs.report) {
         const ref = inputs.baseRef ?? pr?.base?.sha;
         if (ref) {
             readBase = makeBaseReader({ root, ref, octokit, owner, repo });
@@ -50063,22 +50680,37 @@ async function main_run() {
         }
     }
     let report;
-    try {
-        report = await runAudit({
-            root,
-            paths: inputs.paths,
-            baseline: inputs.baseline,
-            config: inputs.config,
-            accountId: inputs.accountId,
-            readBase,
-        });
+    if (inputs.report) {
+        // Comment a report an earlier run saved (the fork recipe): nothing from the fork is run or read.
+        if (inputs.prNumber === undefined) {
+            core.setFailed('Input `report` needs `pr-number` or `pr-number-file`: the pull request to comment on.');
+            return;
+        }
+        try {
+            report = parseReportJson(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.resolve)(root, inputs.report), 'utf8'));
+        }
+        catch (err) {
+            core.setFailed(`Input \`report\`: ${inputs.report.slice(0, 200)} is not a report of this action: ${message(err)}`);
+            return;
+        }
     }
-    catch (err) {
-        core.setFailed(err instanceof ConfigError
-            ? `Configuration error: ${err.message}`
-            : `The audit failed: ${message(err)}`);
-        return;
-    }
+    else
+        try {
+            report = await runAudit({
+                root,
+                paths: inputs.paths,
+                baseline: inputs.baseline,
+                config: inputs.config,
+                accountId: inputs.accountId,
+                readBase,
+            });
+        }
+        catch (err) {
+            core.setFailed(err instanceof ConfigError
+                ? `Configuration error: ${err.message}`
+                : `The audit failed: ${message(err)}`);
+            return;
+        }
     if (mode === 'drift') {
         const notes = [...(report.notes ?? [])];
         for (const b of staleBaselines(report, new Date())) {
@@ -50107,14 +50739,16 @@ async function main_run() {
     catch (err) {
         core.warning(`Could not write the job summary: ${message(err)}`);
     }
-    try {
-        const counts = annotate(report.findings);
-        if (counts.dropped > 0)
-            core.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
-    }
-    catch (err) {
-        core.warning(`Could not annotate the findings: ${message(err)}`);
-    }
+    // Annotations point at files of this checkout: not for a report saved by another run.
+    if (!inputs.report)
+        try {
+            const counts = annotate(report.findings);
+            if (counts.dropped > 0)
+                core.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
+        }
+        catch (err) {
+            core.warning(`Could not annotate the findings: ${message(err)}`);
+        }
     if (inputs.sarifFile) {
         const sarifPath = (0,external_node_path_namespaceObject.isAbsolute)(inputs.sarifFile) ? inputs.sarifFile : (0,external_node_path_namespaceObject.join)(root, inputs.sarifFile);
         try {

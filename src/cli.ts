@@ -116,7 +116,7 @@ async function audit(argv: string[]): Promise<number> {
     maxPolicies,
   });
 
-  timing('audit');
+  timing(`audit of ${report.policies.length} policies`);
   const color = !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const rendered =
     format === 'json'

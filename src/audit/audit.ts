@@ -215,13 +215,10 @@ export class Auditor {
       let isNew: ((atom: Atom) => boolean | undefined) | undefined;
       if (baseUnit !== undefined) {
         const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
-        // Keys within one unit: atomKey without the (shared) unit id, each atom's key made once.
-        const baseKeys = new Set(baseResult.atoms.map(unitAtomKey));
-        const headKeys = new Map<Atom, string>();
-        for (const x of result.atoms) headKeys.set(x, unitAtomKey(x));
-        const headKeySet = new Set(headKeys.values());
-        isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(headKeys.get(atom) ?? unitAtomKey(atom)));
-        const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeySet.has(unitAtomKey(x)));
+        const baseKeys = new AtomKeys(baseResult.atoms);
+        const headKeys = new AtomKeys(result.atoms);
+        isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
+        const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeys.has(x));
         if (removed.length && baseUnit) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
       }
       findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
@@ -273,9 +270,46 @@ export class Auditor {
 /** Kinds of finding a change can remove. */
 const REMOVABLE = new Set<string>(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
 
-/** atomKey without the unit id, for comparing the atoms of one unit (before and after). */
-function unitAtomKey(a: Atom): string {
-  return `${a.kind}\u0000${a.action?.key ?? a.pattern ?? ''}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+/**
+ * A set of atoms of one unit compared as atomKey compares them (kind, action or pattern, resource,
+ * set, detail), held as action -> the rest of the key: the action keys are the catalog's strings,
+ * and the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
+ * Equal atomKeys <=> equal (action, rest): kinds and action keys hold no NUL, and a pattern (the
+ * only part that can) goes with an otherwise empty key.
+ */
+class AtomKeys {
+  /** action -> the rest of its one key, or of its keys (most actions have one). */
+  private readonly byAction = new Map<string, string | Set<string>>();
+  private last: Atom | undefined;
+  private lastRest = '';
+
+  constructor(atoms: readonly Atom[]) {
+    for (const a of atoms) {
+      const act = a.action?.key ?? a.pattern ?? '';
+      const rest = this.rest(a);
+      const had = this.byAction.get(act);
+      if (had === undefined) this.byAction.set(act, rest);
+      else if (typeof had === 'string') {
+        if (had !== rest) this.byAction.set(act, new Set([had, rest]));
+      } else had.add(rest);
+    }
+  }
+
+  has(a: Atom): boolean {
+    const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
+    if (had === undefined) return false;
+    const rest = this.rest(a);
+    return typeof had === 'string' ? had === rest : had.has(rest);
+  }
+
+  private rest(a: Atom): string {
+    const l = this.last;
+    if (l === undefined || l.kind !== a.kind || l.resource !== a.resource || l.set !== a.set || l.detail !== a.detail) {
+      this.last = a;
+      this.lastRest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+    }
+    return this.lastRest;
+  }
 }
 
 /** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */

@@ -434,7 +434,11 @@ function actionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly = false)
   // A baseline pattern none of whose actions the policy grants, and that the policy does not write
   // the same way, has coverage 0: only the others are computed (and summed in the same order).
   const touched = new Set<Pattern>();
-  for (const k of pp.specificity.keys()) for (const q of b.patternsByKey.get(k) ?? []) touched.add(q);
+  if (pp.specificity.size <= b.patternsByKey.size) {
+    for (const k of pp.specificity.keys()) for (const q of b.patternsByKey.get(k) ?? []) touched.add(q);
+  } else {
+    for (const [k, qs] of b.patternsByKey) if (pp.specificity.has(k)) for (const q of qs) touched.add(q);
+  }
   for (const r of b.refs) {
     let sum = 0;
     for (const q of r.patterns) if (touched.has(q) || pp.texts.has(q.text)) sum += coverage(q, pp.texts, pp.specificity);
