@@ -35018,7 +35018,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7695);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2060);
 // The action's entry point: only run(). Everything else is in main.ts.
 
 
@@ -35034,7 +35034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7695:
+/***/ 2060:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46541,6 +46541,18 @@ class GrantBuilder {
         }
         return { actions: list, unknown };
     }
+    positions = new WeakMap();
+    /** Each action key of a statement's actions (see statementActions) -> its position in them. */
+    actionPositions(stmt) {
+        const { actions } = this.statementActions(stmt);
+        let m = this.positions.get(actions);
+        if (!m) {
+            m = new Map();
+            actions.forEach((a, i) => m.set(a.key, i));
+            this.positions.set(actions, m);
+        }
+        return m;
+    }
     /**
      * Can a statement's resource pattern apply to this action at all? An action with no resource
      * types is only granted by `*`; otherwise the pattern must meet one of its ARN formats.
@@ -48293,7 +48305,7 @@ function findingMessage(first, list, actions, unit, removed, names, exampleText)
             for (const a of list)
                 if (a.detail && a.action)
                     (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)).add(a.action.full);
-            const where = [...narrower].map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
+            const where = [...narrower].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
             const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
             return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
         }
@@ -48320,63 +48332,81 @@ function findingMessage(first, list, actions, unit, removed, names, exampleText)
 function setKey(list) {
     return [...list].sort().join('\n');
 }
+/**
+ * How a statement is rewritten for the minimal policy: `null` when every grant is within the
+ * baseline (the statement stays as written), else its kept (actions, resources, condition) parts,
+ * in the order of their first grant. Depends on the statement's content and verdicts only.
+ */
+function minimalPlan(stmt, entries, builder) {
+    if (!entries.some(({ verdict }) => verdict.kind !== 'ok'))
+        return null;
+    // Bucket the kept (action, resources, condition) triples, in the statement's own order (its
+    // actions as expanded, then its resources as written), whatever other statements grant.
+    const order = builder.actionPositions(stmt);
+    const resourcePos = (g) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
+    const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) || resourcePos(a.grant) - resourcePos(b.grant));
+    const buckets = new Map();
+    for (const { grant, verdict } of sorted) {
+        let resources;
+        let condition = grant.condition;
+        if (verdict.kind === 'ok')
+            resources = [grant.notResource ? '*' : grant.resource.raw];
+        else if (verdict.kind === 'broader-resource')
+            resources = verdict.allowed;
+        else if (verdict.kind === 'missing-condition') {
+            resources = [grant.resource.raw];
+            condition = mergeConditions(grant.condition, verdict.need);
+        }
+        else
+            continue;
+        if (grant.notResource && verdict.kind === 'ok') {
+            // keep the NotResource as written
+            resources = [];
+        }
+        const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
+        let bucket = buckets.get(key);
+        if (!bucket)
+            buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
+        bucket.actions.add(grant.action.key);
+    }
+    return [...buckets.values()].map((b) => ({
+        actions: compressActions(stmt, b.actions, builder),
+        resources: [...b.resources].sort(),
+        condition: b.condition,
+    }));
+}
+/** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
+function minimalStatements(m, planOf) {
+    const statements = [];
+    for (const stmt of m.doc.statements) {
+        const raw = rawStatement(m.raw, stmt);
+        const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
+        if (!plan) {
+            statements.push(raw);
+            continue;
+        }
+        plan.forEach((part, i) => statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)));
+    }
+    return statements;
+}
+/** The suggestion for one member: its minimal policy, and a diff made on first read. */
+function memberSuggestion(m, statements) {
+    const original = m.raw;
+    const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
+    return suggestion(m.record.id, m.record.path, original, minimal);
+}
+/** Finding kinds a minimal policy removes (a member needs a suggestion when it has one). */
+const REMOVABLE_KINDS = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
 function suggestMinimal(unit, result, builder) {
     const out = [];
     unit.members.forEach((m, mi) => {
         const byStmt = result.verdicts.get(mi);
-        const needed = result.atoms.some((a) => a.member === mi && ['excess-action', 'leftover-set', 'broader-resource', 'missing-condition'].includes(a.kind));
+        const needed = result.atoms.some((a) => a.member === mi && REMOVABLE_KINDS.has(a.kind));
         if (!needed)
             return;
-        const statements = [];
-        for (const stmt of m.doc.statements) {
-            const raw = rawStatement(m.raw, stmt);
-            if (stmt.effect === 'Deny') {
-                statements.push(raw);
-                continue;
-            }
-            const entries = byStmt?.get(stmt.index) ?? [];
-            // Bucket the kept (action, resources, condition) triples.
-            const buckets = new Map();
-            const keptByAction = new Map();
-            for (const { grant, verdict } of entries) {
-                let resources;
-                let condition = grant.condition;
-                if (verdict.kind === 'ok')
-                    resources = [grant.notResource ? '*' : grant.resource.raw];
-                else if (verdict.kind === 'broader-resource')
-                    resources = verdict.allowed;
-                else if (verdict.kind === 'missing-condition') {
-                    resources = [grant.resource.raw];
-                    condition = mergeConditions(grant.condition, verdict.need);
-                }
-                else
-                    continue;
-                if (grant.notResource && verdict.kind === 'ok') {
-                    // keep the NotResource as written
-                    resources = [];
-                }
-                const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
-                let bucket = buckets.get(key);
-                if (!bucket)
-                    buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
-                bucket.actions.add(grant.action.key);
-                keptByAction.set(grant.action.key, (keptByAction.get(grant.action.key) ?? 0) + 1);
-            }
-            const changed = entries.some(({ verdict }) => verdict.kind !== 'ok');
-            if (!changed) {
-                statements.push(raw);
-                continue;
-            }
-            let i = 0;
-            for (const bucket of buckets.values()) {
-                statements.push(rewriteStatement(raw, stmt, bucket, builder, buckets.size === 1 ? undefined : i));
-                i++;
-            }
-        }
-        const original = m.raw;
-        const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
-        out.push(suggestion(m.record.id, m.record.path, original, minimal));
+        const statements = minimalStatements(m, (stmt) => minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder));
+        out.push(memberSuggestion(m, statements));
     });
     return out;
 }
@@ -48414,30 +48444,29 @@ function withLazyDiff(s, make) {
  * The statement as written, with its actions, resources and condition replaced by the kept ones:
  * same key order, same string-or-array forms, so the diff shows only what changes.
  */
-function rewriteStatement(raw, stmt, bucket, builder, part) {
+function rewriteStatement(raw, stmt, part, index) {
     const form = (original, values) => Array.isArray(original) || values.length !== 1 ? values : values[0];
-    const actions = compressActions(stmt, bucket.actions, builder);
     const out = {};
     for (const [key, value] of Object.entries(raw)) {
         if (key === 'Sid' && stmt.sid)
-            out.Sid = part ? `${stmt.sid}${part + 1}` : stmt.sid;
+            out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
         else if (key === 'Action' || key === 'NotAction')
-            out.Action = form(raw.Action, actions);
+            out.Action = form(raw.Action, part.actions);
         else if (key === 'Resource')
-            out.Resource = form(value, [...bucket.resources].sort());
+            out.Resource = form(value, part.resources);
         else if (key === 'NotResource') {
-            if (bucket.resources.size)
-                out.Resource = form(undefined, [...bucket.resources].sort());
+            if (part.resources.length)
+                out.Resource = form(undefined, part.resources);
             else
                 out.NotResource = value;
         }
         else if (key === 'Condition')
-            out.Condition = conditionAsWritten(value, bucket.condition);
+            out.Condition = conditionAsWritten(value, part.condition);
         else
             out[key] = value;
     }
-    if (bucket.condition && !('Condition' in raw))
-        out.Condition = conditionAsWritten(undefined, bucket.condition);
+    if (part.condition && !('Condition' in raw))
+        out.Condition = conditionAsWritten(undefined, part.condition);
     return out;
 }
 /** The written condition with the keys the baseline needs added (single values as strings). */
@@ -48478,9 +48507,167 @@ function rawStatement(raw, stmt) {
     return (item ?? {});
 }
 
+;// CONCATENATED MODULE: ./src/audit/memo.ts
+// Statement outcomes, computed once per distinct statement and reused by every policy that has it.
+//
+// What a statement of a unit comes to (its grants, their verdicts, its atoms, its findings and its
+// minimal rewrite) depends only on the statement's content, the Deny statements beside it, the
+// baseline and active sets, the unit's kind and the unit's notes. Monorepos and plans repeat
+// statements (a vendor's policy pasted into every account, one module instantiated per team), and a
+// NotAction or `*` statement costs some 20,000 grants: evaluated once per content, not once per
+// policy. The outcome holds no unit's identity; findings are stamped with the policy, statement
+// label, file and line of each occurrence. The unit-level path (evaluateUnit, groupAtoms,
+// suggestMinimal) is the reference: a test checks that both give the same outcome.
+
+
+/** A template member for grouping: has a line and an address, so findings keep their key order. */
+const TEMPLATE_MEMBER = {
+    record: {
+        id: '',
+        path: '',
+        kind: 'identity',
+        status: 'resolved',
+        line: 1,
+        address: '-',
+    },
+    doc: { statements: [] },
+    raw: {},
+};
+function contentKey(s) {
+    return JSON.stringify([
+        s.effect,
+        s.actions,
+        s.notActions,
+        s.resources,
+        s.notResources,
+        s.condition ?? null,
+    ]);
+}
+class StatementMemo {
+    builder;
+    catalog;
+    outcomes = new WeakMap();
+    contentKeys = new WeakMap();
+    constructor(builder, catalog) {
+        this.builder = builder;
+        this.catalog = catalog;
+    }
+    content(s) {
+        let k = this.contentKeys.get(s);
+        if (k === undefined)
+            this.contentKeys.set(s, (k = contentKey(s)));
+        return k;
+    }
+    /** The Deny statements of a unit's members, and the part of the outcome key they make. */
+    denies(unit) {
+        const list = [];
+        for (const m of unit.members)
+            for (const s of m.doc.statements)
+                if (s.effect === 'Deny')
+                    list.push(s);
+        // The Deny's Sid or index appears in the notes of the grants it partly denies.
+        const key = list.length
+            ? list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`).join('\u0002')
+            : '';
+        return { list, key };
+    }
+    outcome(unit, stmt, denies) {
+        let byKey = this.outcomes.get(unit.baseline);
+        if (!byKey)
+            this.outcomes.set(unit.baseline, (byKey = new Map()));
+        const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
+        const context = stmt.effect === 'Deny' ? '' : denies.key;
+        const key = [
+            [...new Set(unit.activeSets)].sort().join(','),
+            unit.kind === 'trust' ? 't' : 'r',
+            unitNote,
+            context,
+            this.content(stmt),
+        ].join('\u0000');
+        let o = byKey.get(key);
+        if (!o)
+            byKey.set(key, (o = this.compute(unit, stmt, stmt.effect === 'Deny' ? [] : denies.list)));
+        return o;
+    }
+    compute(unit, stmt, denies) {
+        const statements = [stmt, ...denies.filter((d) => d !== stmt)];
+        const mini = {
+            ...unit,
+            id: '',
+            members: [{ record: TEMPLATE_MEMBER.record, doc: { statements }, raw: {} }],
+        };
+        const result = evaluateUnit(mini, this.builder);
+        const atoms = result.atoms.filter((a) => a.stmt === stmt);
+        const baselineKeys = [];
+        if (stmt.effect === 'Allow') {
+            const byAction = unit.baseline.byAction;
+            if (result.grantedHas && (result.grantedCount ?? Infinity) > byAction.size) {
+                for (const k of byAction.keys())
+                    if (result.grantedHas(k))
+                        baselineKeys.push(k);
+            }
+            else
+                for (const k of result.grantedKeys?.() ?? result.granted)
+                    if (byAction.has(k))
+                        baselineKeys.push(k);
+        }
+        const entries = stmt.effect === 'Allow' ? (result.verdicts.get(0)?.get(stmt.index) ?? []) : [];
+        return {
+            stmt,
+            atoms,
+            removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
+            baselineKeys,
+            minimal: minimalPlan(stmt, entries, this.builder),
+            grouped: new Map(),
+        };
+    }
+    /**
+     * The findings of one occurrence of an outcome (member `mi` of `unit`, statement `stmt`).
+     * `isNew`: undefined when there is no base, true when the unit is new, else per atom.
+     */
+    findings(o, unit, mi, stmt, isNew) {
+        if (!o.atoms.length)
+            return [];
+        const template = { ...unit, id: '', members: [TEMPLATE_MEMBER] };
+        let templates;
+        if (typeof isNew === 'function')
+            templates = groupAtoms(o.atoms, { unit: template, isNew, catalog: this.catalog });
+        else {
+            const k = isNew ? 't' : 'u';
+            let hit = o.grouped.get(k);
+            if (!hit) {
+                hit = groupAtoms(o.atoms, {
+                    unit: template,
+                    isNew: isNew ? () => true : undefined,
+                    catalog: this.catalog,
+                });
+                o.grouped.set(k, hit);
+            }
+            templates = hit;
+        }
+        const member = unit.members[mi];
+        const line = memberLine(member, stmt);
+        return templates.map((t) => {
+            const f = { ...t, policy: unit.id, path: member.record.path };
+            if (f.statement !== undefined)
+                f.statement = statementLabel(stmt);
+            if (line === undefined)
+                delete f.line;
+            else
+                f.line = line;
+            if (member.record.address)
+                f.address = member.record.address;
+            else
+                delete f.address;
+            return f;
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/audit/audit.ts
 // The pure audit: parsed inputs + a plan of which baseline applies to which policy -> the report's
 // policies, findings and suggestions. No file system, no network.
+
 
 
 
@@ -48538,7 +48725,9 @@ class Auditor {
     catalog;
     builder;
     compiled = new Map();
-    constructor(accountId, catalog = loadCatalog()) {
+    /** Statement outcomes shared by the units (undefined: the reference path, unit by unit). */
+    memo;
+    constructor(accountId, catalog = loadCatalog(), options = {}) {
         this.catalog = catalog;
         const bindings = {};
         if (accountId) {
@@ -48547,6 +48736,7 @@ class Auditor {
         }
         this.builder = new GrantBuilder(catalog, bindings);
         this.accountId = accountId;
+        this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog);
     }
     accountId;
     compile(baseline) {
@@ -48630,38 +48820,16 @@ class Auditor {
                 activeSets: a.sets,
                 approximate: approximate.length ? [...new Set(approximate)] : undefined,
             };
-            const result = evaluateUnit(unit, this.builder);
-            // What the base had: a plan's `before`, or the pull request's base files.
-            const baseUnit = this.baseUnit(unit, base);
-            let isNew;
-            if (baseUnit !== undefined) {
-                const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
-                const baseKeys = new AtomKeys(baseResult.atoms);
-                const headKeys = new AtomKeys(result.atoms);
-                isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
-                const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeys.has(x));
-                if (removed.length && baseUnit)
-                    findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
-            }
-            findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
-            suggestions.push(...suggestMinimal(unit, result, this.builder));
             const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
             let g = groups.get(gk);
             if (!g)
                 groups.set(gk, (g = { unit, granted: new Set() }));
             else if (unit.id < g.unit.id)
                 g.unit = unit;
-            // Through the smaller side: a NotAction statement grants some 20,000 actions.
-            const baselineKeys = unit.baseline.byAction;
-            if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
-                for (const k of baselineKeys.keys())
-                    if (result.grantedHas(k))
-                        g.granted.add(k);
-            }
+            if (this.memo)
+                this.runUnitMemo(unit, base, findings, suggestions, g.granted);
             else
-                for (const k of result.grantedKeys?.() ?? result.granted)
-                    if (baselineKeys.has(k))
-                        g.granted.add(k);
+                this.runUnit(unit, base, findings, suggestions, g.granted);
         }
         for (const { unit, granted } of groups.values()) {
             const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
@@ -48669,6 +48837,74 @@ class Auditor {
                 findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
         }
         return { policies: [...policies.values()], findings, suggestions };
+    }
+    /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
+    runUnit(unit, base, findings, suggestions, granted) {
+        const result = evaluateUnit(unit, this.builder);
+        // What the base had: a plan's `before`, or the pull request's base files.
+        const baseUnit = this.baseUnit(unit, base);
+        let isNew;
+        if (baseUnit !== undefined) {
+            const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
+            const baseKeys = new AtomKeys(baseResult.atoms);
+            const headKeys = new AtomKeys(result.atoms);
+            isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
+            const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
+            if (removed.length && baseUnit)
+                findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+        }
+        findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
+        suggestions.push(...suggestMinimal(unit, result, this.builder));
+        // Through the smaller side: a NotAction statement grants some 20,000 actions.
+        const baselineKeys = unit.baseline.byAction;
+        if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
+            for (const k of baselineKeys.keys())
+                if (result.grantedHas(k))
+                    granted.add(k);
+        }
+        else
+            for (const k of result.grantedKeys?.() ?? result.granted)
+                if (baselineKeys.has(k))
+                    granted.add(k);
+    }
+    /** The unit through its statements' outcomes, each computed once per distinct statement. */
+    runUnitMemo(unit, base, findings, suggestions, granted) {
+        const memo = this.memo;
+        const occurrences = (u) => {
+            const denies = memo.denies(u);
+            return u.members.flatMap((m, mi) => m.doc.statements.map((stmt) => ({ mi, stmt, o: memo.outcome(u, stmt, denies) })));
+        };
+        const head = occurrences(unit);
+        const baseUnit = this.baseUnit(unit, base);
+        let isNew = undefined;
+        if (baseUnit === null)
+            isNew = true;
+        else if (baseUnit) {
+            const was = occurrences(baseUnit);
+            const baseKeys = new AtomKeys(was.flatMap((x) => x.o.atoms));
+            const headKeys = new AtomKeys(head.flatMap((x) => x.o.atoms));
+            isNew = (atom) => !baseKeys.has(atom);
+            const removed = [];
+            for (const { mi, stmt, o } of was)
+                for (const x of o.atoms)
+                    if (REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x))
+                        removed.push({ ...x, member: mi, stmt });
+            if (removed.length)
+                findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+        }
+        for (const { mi, stmt, o } of head) {
+            for (const f of memo.findings(o, unit, mi, stmt, isNew))
+                findings.push(f);
+            for (const k of o.baselineKeys)
+                granted.add(k);
+        }
+        unit.members.forEach((m, mi) => {
+            const own = head.filter((x) => x.mi === mi);
+            if (!own.some((x) => x.o.removable))
+                return;
+            const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
+            suggestions.push(memberSuggestion(m, minimalStatements(m, (stmt) => plans.get(stmt) ?? null)));
+        });
     }
     /**
      * The unit as it was at the base: undefined when there is no base at all, null when the unit did
@@ -48702,8 +48938,6 @@ class Auditor {
         return { ...unit, members };
     }
 }
-/** Kinds of finding a change can remove. */
-const REMOVABLE = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
 /**
  * A set of atoms of one unit compared as atomKey compares them (kind, action or pattern, resource,
  * set, detail), held as action -> the rest of the key: the action keys are the catalog's strings,
@@ -48943,7 +49177,7 @@ async function runAudit(req) {
             },
         };
     }
-    const auditor = new Auditor(accountId, catalog);
+    const auditor = new Auditor(accountId, catalog, { memo: !req.reference });
     const outcome = auditor.run(prepared, principals, plan, base);
     // Attachments that name a policy this audit cannot see are listed, not dropped.
     const listed = new Set(outcome.policies.map((p) => p.id));

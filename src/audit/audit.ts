@@ -10,13 +10,17 @@ import {
   compileBaseline,
   evaluateUnit,
   groupAtoms,
+  memberSuggestion,
+  minimalStatements,
   missingPermissions,
+  REMOVABLE_KINDS,
   suggestMinimal,
   type Atom,
   type CompiledBaseline,
   type Unit,
   type UnitMember,
 } from './engine.js';
+import { StatementMemo } from './memo.js';
 
 /** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
 export interface Assignment {
@@ -116,7 +120,10 @@ export class Auditor {
   readonly builder: GrantBuilder;
   private readonly compiled = new Map<string, CompiledBaseline>();
 
-  constructor(accountId?: string, catalog: Catalog = loadCatalog()) {
+  /** Statement outcomes shared by the units (undefined: the reference path, unit by unit). */
+  private readonly memo: StatementMemo | undefined;
+
+  constructor(accountId?: string, catalog: Catalog = loadCatalog(), options: { memo?: boolean } = {}) {
     this.catalog = catalog;
     const bindings: Record<string, string> = {};
     if (accountId) {
@@ -125,6 +132,7 @@ export class Auditor {
     }
     this.builder = new GrantBuilder(catalog, bindings);
     this.accountId = accountId;
+    this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog);
   }
 
   readonly accountId?: string;
@@ -208,36 +216,74 @@ export class Auditor {
         activeSets: a.sets,
         approximate: approximate.length ? [...new Set(approximate)] : undefined,
       };
-      const result = evaluateUnit(unit, this.builder);
-
-      // What the base had: a plan's `before`, or the pull request's base files.
-      const baseUnit = this.baseUnit(unit, base);
-      let isNew: ((atom: Atom) => boolean | undefined) | undefined;
-      if (baseUnit !== undefined) {
-        const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
-        const baseKeys = new AtomKeys(baseResult.atoms);
-        const headKeys = new AtomKeys(result.atoms);
-        isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
-        const removed = baseResult.atoms.filter((x) => REMOVABLE.has(x.kind) && !headKeys.has(x));
-        if (removed.length && baseUnit) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
-      }
-      findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
-      suggestions.push(...suggestMinimal(unit, result, this.builder));
       const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
       let g = groups.get(gk);
       if (!g) groups.set(gk, (g = { unit, granted: new Set() }));
       else if (unit.id < g.unit.id) g.unit = unit;
-      // Through the smaller side: a NotAction statement grants some 20,000 actions.
-      const baselineKeys = unit.baseline.byAction;
-      if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
-        for (const k of baselineKeys.keys()) if (result.grantedHas(k)) g.granted.add(k);
-      } else for (const k of result.grantedKeys?.() ?? result.granted) if (baselineKeys.has(k)) g.granted.add(k);
+      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, g.granted);
+      else this.runUnit(unit, base, findings, suggestions, g.granted);
     }
     for (const { unit, granted } of groups.values()) {
       const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
       if (atoms.length) findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
     }
     return { policies: [...policies.values()], findings, suggestions };
+  }
+
+  /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
+  private runUnit(unit: Unit, base: BaseDocs | undefined, findings: Finding[], suggestions: Suggestion[], granted: Set<string>): void {
+    const result = evaluateUnit(unit, this.builder);
+    // What the base had: a plan's `before`, or the pull request's base files.
+    const baseUnit = this.baseUnit(unit, base);
+    let isNew: ((atom: Atom) => boolean | undefined) | undefined;
+    if (baseUnit !== undefined) {
+      const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
+      const baseKeys = new AtomKeys(baseResult.atoms);
+      const headKeys = new AtomKeys(result.atoms);
+      isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
+      const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
+      if (removed.length && baseUnit) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+    }
+    findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
+    suggestions.push(...suggestMinimal(unit, result, this.builder));
+    // Through the smaller side: a NotAction statement grants some 20,000 actions.
+    const baselineKeys = unit.baseline.byAction;
+    if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
+      for (const k of baselineKeys.keys()) if (result.grantedHas(k)) granted.add(k);
+    } else for (const k of result.grantedKeys?.() ?? result.granted) if (baselineKeys.has(k)) granted.add(k);
+  }
+
+  /** The unit through its statements' outcomes, each computed once per distinct statement. */
+  private runUnitMemo(unit: Unit, base: BaseDocs | undefined, findings: Finding[], suggestions: Suggestion[], granted: Set<string>): void {
+    const memo = this.memo!;
+    const occurrences = (u: Unit) => {
+      const denies = memo.denies(u);
+      return u.members.flatMap((m, mi) => m.doc.statements.map((stmt) => ({ mi, stmt, o: memo.outcome(u, stmt, denies) })));
+    };
+    const head = occurrences(unit);
+    const baseUnit = this.baseUnit(unit, base);
+    let isNew: true | undefined | ((a: Atom) => boolean) = undefined;
+    if (baseUnit === null) isNew = true;
+    else if (baseUnit) {
+      const was = occurrences(baseUnit);
+      const baseKeys = new AtomKeys(was.flatMap((x) => x.o.atoms));
+      const headKeys = new AtomKeys(head.flatMap((x) => x.o.atoms));
+      isNew = (atom) => !baseKeys.has(atom);
+      const removed: Atom[] = [];
+      for (const { mi, stmt, o } of was)
+        for (const x of o.atoms) if (REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x)) removed.push({ ...x, member: mi, stmt });
+      if (removed.length) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+    }
+    for (const { mi, stmt, o } of head) {
+      for (const f of memo.findings(o, unit, mi, stmt, isNew)) findings.push(f);
+      for (const k of o.baselineKeys) granted.add(k);
+    }
+    unit.members.forEach((m, mi) => {
+      const own = head.filter((x) => x.mi === mi);
+      if (!own.some((x) => x.o.removable)) return;
+      const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
+      suggestions.push(memberSuggestion(m, minimalStatements(m, (stmt) => plans.get(stmt) ?? null)));
+    });
   }
 
   /**
@@ -267,8 +313,6 @@ export class Auditor {
   }
 }
 
-/** Kinds of finding a change can remove. */
-const REMOVABLE = new Set<string>(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
 
 /**
  * A set of atoms of one unit compared as atomKey compares them (kind, action or pattern, resource,

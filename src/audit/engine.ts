@@ -454,7 +454,7 @@ export interface GroupOptions {
   removed?: boolean;
 }
 
-function memberLine(m: UnitMember, stmt?: Statement): number | undefined {
+export function memberLine(m: UnitMember, stmt?: Statement): number | undefined {
   if (stmt && m.record.statementLines?.[stmt.index]) return m.record.statementLines[stmt.index];
   return m.record.line;
 }
@@ -701,7 +701,7 @@ function findingMessage(
     case 'excess-action': {
       const narrower = new Map<string, Set<string>>();
       for (const a of list) if (a.detail && a.action) (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!).add(a.action.full);
-      const where = [...narrower].map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
+      const where = [...narrower].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
       const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
       return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
     }
@@ -731,59 +731,94 @@ function setKey(list: string[]): string {
   return [...list].sort().join('\n');
 }
 
+/** One statement of a minimal policy: the kept actions (compressed), resources and condition. */
+export interface MinimalPart {
+  actions: string[];
+  resources: string[];
+  condition?: Condition;
+}
+
+/**
+ * How a statement is rewritten for the minimal policy: `null` when every grant is within the
+ * baseline (the statement stays as written), else its kept (actions, resources, condition) parts,
+ * in the order of their first grant. Depends on the statement's content and verdicts only.
+ */
+export function minimalPlan(
+  stmt: Statement,
+  entries: readonly { grant: Grant; verdict: Verdict }[],
+  builder: GrantBuilder,
+): MinimalPart[] | null {
+  if (!entries.some(({ verdict }) => verdict.kind !== 'ok')) return null;
+  // Bucket the kept (action, resources, condition) triples, in the statement's own order (its
+  // actions as expanded, then its resources as written), whatever other statements grant.
+  const order = builder.actionPositions(stmt);
+  const resourcePos = (g: Grant) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
+  const sorted = [...entries].sort(
+    (a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) || resourcePos(a.grant) - resourcePos(b.grant),
+  );
+  const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
+  for (const { grant, verdict } of sorted) {
+    let resources: string[];
+    let condition = grant.condition;
+    if (verdict.kind === 'ok') resources = [grant.notResource ? '*' : grant.resource.raw];
+    else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
+    else if (verdict.kind === 'missing-condition') {
+      resources = [grant.resource.raw];
+      condition = mergeConditions(grant.condition, verdict.need);
+    } else continue;
+    if (grant.notResource && verdict.kind === 'ok') {
+      // keep the NotResource as written
+      resources = [];
+    }
+    const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
+    bucket.actions.add(grant.action.key);
+  }
+  return [...buckets.values()].map((b) => ({
+    actions: compressActions(stmt, b.actions, builder),
+    resources: [...b.resources].sort(),
+    condition: b.condition,
+  }));
+}
+
+/** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
+export function minimalStatements(
+  m: UnitMember,
+  planOf: (stmt: Statement) => MinimalPart[] | null,
+): Record<string, unknown>[] {
+  const statements: Record<string, unknown>[] = [];
+  for (const stmt of m.doc.statements) {
+    const raw = rawStatement(m.raw, stmt);
+    const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
+    if (!plan) {
+      statements.push(raw);
+      continue;
+    }
+    plan.forEach((part, i) => statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)));
+  }
+  return statements;
+}
+
+/** The suggestion for one member: its minimal policy, and a diff made on first read. */
+export function memberSuggestion(m: UnitMember, statements: Record<string, unknown>[]): Suggestion {
+  const original = m.raw;
+  const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
+  return suggestion(m.record.id, m.record.path, original, minimal);
+}
+
+/** Finding kinds a minimal policy removes (a member needs a suggestion when it has one). */
+export const REMOVABLE_KINDS: ReadonlySet<string> = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
+
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
 export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBuilder): Suggestion[] {
   const out: Suggestion[] = [];
   unit.members.forEach((m, mi) => {
     const byStmt = result.verdicts.get(mi);
-    const needed = result.atoms.some(
-      (a) => a.member === mi && ['excess-action', 'leftover-set', 'broader-resource', 'missing-condition'].includes(a.kind),
-    );
+    const needed = result.atoms.some((a) => a.member === mi && REMOVABLE_KINDS.has(a.kind));
     if (!needed) return;
-    const statements: Record<string, unknown>[] = [];
-    for (const stmt of m.doc.statements) {
-      const raw = rawStatement(m.raw, stmt);
-      if (stmt.effect === 'Deny') {
-        statements.push(raw);
-        continue;
-      }
-      const entries = byStmt?.get(stmt.index) ?? [];
-      // Bucket the kept (action, resources, condition) triples.
-      const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
-      const keptByAction = new Map<string, number>();
-      for (const { grant, verdict } of entries) {
-        let resources: string[];
-        let condition = grant.condition;
-        if (verdict.kind === 'ok') resources = [grant.notResource ? '*' : grant.resource.raw];
-        else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
-        else if (verdict.kind === 'missing-condition') {
-          resources = [grant.resource.raw];
-          condition = mergeConditions(grant.condition, verdict.need);
-        } else continue;
-        if (grant.notResource && verdict.kind === 'ok') {
-          // keep the NotResource as written
-          resources = [];
-        }
-        const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
-        let bucket = buckets.get(key);
-        if (!bucket) buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
-        bucket.actions.add(grant.action.key);
-        keptByAction.set(grant.action.key, (keptByAction.get(grant.action.key) ?? 0) + 1);
-      }
-      const changed = entries.some(({ verdict }) => verdict.kind !== 'ok');
-      if (!changed) {
-        statements.push(raw);
-        continue;
-      }
-      let i = 0;
-      for (const bucket of buckets.values()) {
-        statements.push(rewriteStatement(raw, stmt, bucket, builder, buckets.size === 1 ? undefined : i));
-        i++;
-      }
-    }
-    const original = m.raw;
-    const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
-    out.push(suggestion(m.record.id, m.record.path, original, minimal));
+    const statements = minimalStatements(m, (stmt) => minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder));
+    out.push(memberSuggestion(m, statements));
   });
   return out;
 }
@@ -825,28 +860,21 @@ function withLazyDiff(s: Omit<Suggestion, 'diff'>, make: () => string): Suggesti
  * The statement as written, with its actions, resources and condition replaced by the kept ones:
  * same key order, same string-or-array forms, so the diff shows only what changes.
  */
-function rewriteStatement(
-  raw: Record<string, unknown>,
-  stmt: Statement,
-  bucket: { actions: Set<string>; resources: Set<string>; condition?: Condition },
-  builder: GrantBuilder,
-  part: number | undefined,
-): Record<string, unknown> {
+function rewriteStatement(raw: Record<string, unknown>, stmt: Statement, part: MinimalPart, index: number | undefined): Record<string, unknown> {
   const form = (original: unknown, values: string[]): string | string[] =>
     Array.isArray(original) || values.length !== 1 ? values : values[0]!;
-  const actions = compressActions(stmt, bucket.actions, builder);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'Sid' && stmt.sid) out.Sid = part ? `${stmt.sid}${part + 1}` : stmt.sid;
-    else if (key === 'Action' || key === 'NotAction') out.Action = form(raw.Action, actions);
-    else if (key === 'Resource') out.Resource = form(value, [...bucket.resources].sort());
+    if (key === 'Sid' && stmt.sid) out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
+    else if (key === 'Action' || key === 'NotAction') out.Action = form(raw.Action, part.actions);
+    else if (key === 'Resource') out.Resource = form(value, part.resources);
     else if (key === 'NotResource') {
-      if (bucket.resources.size) out.Resource = form(undefined, [...bucket.resources].sort());
+      if (part.resources.length) out.Resource = form(undefined, part.resources);
       else out.NotResource = value;
-    } else if (key === 'Condition') out.Condition = conditionAsWritten(value, bucket.condition);
+    } else if (key === 'Condition') out.Condition = conditionAsWritten(value, part.condition);
     else out[key] = value;
   }
-  if (bucket.condition && !('Condition' in raw)) out.Condition = conditionAsWritten(undefined, bucket.condition);
+  if (part.condition && !('Condition' in raw)) out.Condition = conditionAsWritten(undefined, part.condition);
   return out;
 }
 

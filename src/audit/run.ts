@@ -40,6 +40,11 @@ export interface AuditRequest {
   maxFileBytes?: number;
   /** Most policies audited in one run; a file that would go past it is an error, the rest goes on. */
   maxPolicies?: number;
+  /**
+   * @internal Audits unit by unit, without sharing statement outcomes between policies: the
+   * reference the shared path is tested against (__tests__/memo-equivalence.test.ts).
+   */
+  reference?: boolean;
 }
 
 export const DEFAULT_MAX_POLICIES = 200_000;
@@ -150,7 +155,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     };
   }
 
-  const auditor = new Auditor(accountId, catalog);
+  const auditor = new Auditor(accountId, catalog, { memo: !req.reference });
   const outcome = auditor.run(prepared, principals, plan, base);
   // Attachments that name a policy this audit cannot see are listed, not dropped.
   const listed = new Set(outcome.policies.map((p) => p.id));

@@ -103,6 +103,20 @@ export class GrantBuilder {
     return { actions: list, unknown };
   }
 
+  private readonly positions = new WeakMap<readonly ActionInfo[], Map<string, number>>();
+
+  /** Each action key of a statement's actions (see statementActions) -> its position in them. */
+  actionPositions(stmt: Statement): Map<string, number> {
+    const { actions } = this.statementActions(stmt);
+    let m = this.positions.get(actions);
+    if (!m) {
+      m = new Map();
+      actions.forEach((a, i) => m!.set(a.key, i));
+      this.positions.set(actions, m);
+    }
+    return m;
+  }
+
   /**
    * Can a statement's resource pattern apply to this action at all? An action with no resource
    * types is only granted by `*`; otherwise the pattern must meet one of its ARN formats.

@@ -1,0 +1,181 @@
+// Statement outcomes, computed once per distinct statement and reused by every policy that has it.
+//
+// What a statement of a unit comes to (its grants, their verdicts, its atoms, its findings and its
+// minimal rewrite) depends only on the statement's content, the Deny statements beside it, the
+// baseline and active sets, the unit's kind and the unit's notes. Monorepos and plans repeat
+// statements (a vendor's policy pasted into every account, one module instantiated per team), and a
+// NotAction or `*` statement costs some 20,000 grants: evaluated once per content, not once per
+// policy. The outcome holds no unit's identity; findings are stamped with the policy, statement
+// label, file and line of each occurrence. The unit-level path (evaluateUnit, groupAtoms,
+// suggestMinimal) is the reference: a test checks that both give the same outcome.
+
+import { statementLabel, type Statement } from '../policy/document.js';
+import type { GrantBuilder } from '../policy/grants.js';
+import type { Catalog } from '../policy/catalog.js';
+import type { Finding } from '../types.js';
+import {
+  evaluateUnit,
+  groupAtoms,
+  memberLine,
+  minimalPlan,
+  REMOVABLE_KINDS,
+  type Atom,
+  type CompiledBaseline,
+  type MinimalPart,
+  type Unit,
+  type UnitMember,
+} from './engine.js';
+
+export interface StatementOutcome {
+  /** The statement the outcome was computed from (content equal to every occurrence's). */
+  stmt: Statement;
+  /** Atoms with member 0 and `stmt` as above. */
+  atoms: Atom[];
+  /** Whether any atom is of a kind a minimal policy removes. */
+  removable: boolean;
+  /** The keys the statement grants (after the Deny statements) that the baseline has. */
+  baselineKeys: string[];
+  /** minimalPlan of the statement: null when it stays as written. */
+  minimal: MinimalPart[] | null;
+  /** Grouped findings (template identity fields), per constant `new`: 'u' none, 't' all new. */
+  grouped: Map<string, Finding[]>;
+}
+
+/** A template member for grouping: has a line and an address, so findings keep their key order. */
+const TEMPLATE_MEMBER: UnitMember = {
+  record: {
+    id: '',
+    path: '',
+    kind: 'identity',
+    status: 'resolved',
+    line: 1,
+    address: '-',
+  } as UnitMember['record'],
+  doc: { statements: [] },
+  raw: {},
+};
+
+function contentKey(s: Statement): string {
+  return JSON.stringify([
+    s.effect,
+    s.actions,
+    s.notActions,
+    s.resources,
+    s.notResources,
+    s.condition ?? null,
+  ]);
+}
+
+export class StatementMemo {
+  private readonly outcomes = new WeakMap<CompiledBaseline, Map<string, StatementOutcome>>();
+  private readonly contentKeys = new WeakMap<Statement, string>();
+
+  constructor(
+    private readonly builder: GrantBuilder,
+    private readonly catalog: Catalog,
+  ) {}
+
+  private content(s: Statement): string {
+    let k = this.contentKeys.get(s);
+    if (k === undefined) this.contentKeys.set(s, (k = contentKey(s)));
+    return k;
+  }
+
+  /** The Deny statements of a unit's members, and the part of the outcome key they make. */
+  denies(unit: Unit): { list: Statement[]; key: string } {
+    const list: Statement[] = [];
+    for (const m of unit.members) for (const s of m.doc.statements) if (s.effect === 'Deny') list.push(s);
+    // The Deny's Sid or index appears in the notes of the grants it partly denies.
+    const key = list.length
+      ? list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`).join('\u0002')
+      : '';
+    return { list, key };
+  }
+
+  outcome(unit: Unit, stmt: Statement, denies: { list: Statement[]; key: string }): StatementOutcome {
+    let byKey = this.outcomes.get(unit.baseline);
+    if (!byKey) this.outcomes.set(unit.baseline, (byKey = new Map()));
+    const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
+    const context = stmt.effect === 'Deny' ? '' : denies.key;
+    const key = [
+      [...new Set(unit.activeSets)].sort().join(','),
+      unit.kind === 'trust' ? 't' : 'r',
+      unitNote,
+      context,
+      this.content(stmt),
+    ].join('\u0000');
+    let o = byKey.get(key);
+    if (!o) byKey.set(key, (o = this.compute(unit, stmt, stmt.effect === 'Deny' ? [] : denies.list)));
+    return o;
+  }
+
+  private compute(unit: Unit, stmt: Statement, denies: Statement[]): StatementOutcome {
+    const statements = [stmt, ...denies.filter((d) => d !== stmt)];
+    const mini: Unit = {
+      ...unit,
+      id: '',
+      members: [{ record: TEMPLATE_MEMBER.record, doc: { statements }, raw: {} }],
+    };
+    const result = evaluateUnit(mini, this.builder);
+    const atoms = result.atoms.filter((a) => a.stmt === stmt);
+    const baselineKeys: string[] = [];
+    if (stmt.effect === 'Allow') {
+      const byAction = unit.baseline.byAction;
+      if (result.grantedHas && (result.grantedCount ?? Infinity) > byAction.size) {
+        for (const k of byAction.keys()) if (result.grantedHas(k)) baselineKeys.push(k);
+      } else
+        for (const k of result.grantedKeys?.() ?? result.granted) if (byAction.has(k)) baselineKeys.push(k);
+    }
+    const entries = stmt.effect === 'Allow' ? (result.verdicts.get(0)?.get(stmt.index) ?? []) : [];
+    return {
+      stmt,
+      atoms,
+      removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
+      baselineKeys,
+      minimal: minimalPlan(stmt, entries, this.builder),
+      grouped: new Map(),
+    };
+  }
+
+  /**
+   * The findings of one occurrence of an outcome (member `mi` of `unit`, statement `stmt`).
+   * `isNew`: undefined when there is no base, true when the unit is new, else per atom.
+   */
+  findings(
+    o: StatementOutcome,
+    unit: Unit,
+    mi: number,
+    stmt: Statement,
+    isNew: true | undefined | ((a: Atom) => boolean),
+  ): Finding[] {
+    if (!o.atoms.length) return [];
+    const template: Unit = { ...unit, id: '', members: [TEMPLATE_MEMBER] };
+    let templates: Finding[];
+    if (typeof isNew === 'function')
+      templates = groupAtoms(o.atoms, { unit: template, isNew, catalog: this.catalog });
+    else {
+      const k = isNew ? 't' : 'u';
+      let hit = o.grouped.get(k);
+      if (!hit) {
+        hit = groupAtoms(o.atoms, {
+          unit: template,
+          isNew: isNew ? () => true : undefined,
+          catalog: this.catalog,
+        });
+        o.grouped.set(k, hit);
+      }
+      templates = hit;
+    }
+    const member = unit.members[mi]!;
+    const line = memberLine(member, stmt);
+    return templates.map((t) => {
+      const f: Finding = { ...t, policy: unit.id, path: member.record.path };
+      if (f.statement !== undefined) f.statement = statementLabel(stmt);
+      if (line === undefined) delete f.line;
+      else f.line = line;
+      if (member.record.address) f.address = member.record.address;
+      else delete f.address;
+      return f;
+    });
+  }
+}
