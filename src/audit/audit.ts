@@ -5,7 +5,15 @@ import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { parsePolicyDocument, problemPath, type PolicyDocument } from '../policy/document.js';
 import { GrantBuilder } from '../policy/grants.js';
 import { locateLines } from '../sources/json-lines.js';
-import type { Baseline, Finding, InputResult, PolicyRecord, PrincipalRecord, ReportPolicy, Suggestion } from '../types.js';
+import type {
+  Baseline,
+  Finding,
+  InputResult,
+  PolicyRecord,
+  PrincipalRecord,
+  ReportPolicy,
+  Suggestion,
+} from '../types.js';
 import {
   compileBaseline,
   evaluateUnit,
@@ -20,7 +28,7 @@ import {
   type Unit,
   type UnitMember,
 } from './engine.js';
-import { StatementMemo } from './memo.js';
+import { StatementMemo, type StatementOutcome } from './memo.js';
 
 /** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
 export interface Assignment {
@@ -39,7 +47,10 @@ export interface Assignment {
 export interface AuditPlan {
   assignments: Assignment[];
   /** Policies deliberately not audited, with the reason (not matched, trust policy...). */
-  notAudited: Map<string, { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] }>;
+  notAudited: Map<
+    string,
+    { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] }
+  >;
   accountId?: string;
 }
 
@@ -66,7 +77,10 @@ export function preparePolicies(inputs: LoadedInput[]): Map<string, PreparedPoli
     );
     // One pass over the file for every line we need (statements and problems of standalone files).
     const wanted = standalone
-      ? parsed.flatMap((p) => [...(p.doc?.statements.map((s) => s.path) ?? []), ...p.problems.map((pr) => pr.path)])
+      ? parsed.flatMap((p) => [
+          ...(p.doc?.statements.map((s) => s.path) ?? []),
+          ...p.problems.map((pr) => pr.path),
+        ])
       : [];
     const lines = wanted.length ? locateLines(text!, wanted) : [];
     let li = 0;
@@ -127,7 +141,14 @@ export class Auditor {
     this.catalog = catalog;
     const bindings: Record<string, string> = {};
     if (accountId) {
-      for (const p of ['<account-ID-without-hyphens>', '<account-id>', '<ACCOUNT_ID>', '<account_id>', '<AccountId>', '<aws-account-id>'])
+      for (const p of [
+        '<account-ID-without-hyphens>',
+        '<account-id>',
+        '<ACCOUNT_ID>',
+        '<account_id>',
+        '<AccountId>',
+        '<aws-account-id>',
+      ])
         bindings[p] = accountId;
     }
     this.builder = new GrantBuilder(catalog, bindings);
@@ -141,7 +162,9 @@ export class Auditor {
     let c = this.compiled.get(baseline.id);
     if (!c) {
       const bindings = this.accountId ? accountBindings(baseline, this.accountId) : {};
-      const builder = Object.keys(bindings).length ? new GrantBuilder(this.catalog, { ...this.builder.bindings, ...bindings }) : this.builder;
+      const builder = Object.keys(bindings).length
+        ? new GrantBuilder(this.catalog, { ...this.builder.bindings, ...bindings })
+        : this.builder;
       c = compileBaseline(baseline, builder, (raw) => parsePolicyDocument(raw).doc ?? { statements: [] });
       this.compiled.set(baseline.id, c);
     }
@@ -231,18 +254,25 @@ export class Auditor {
   }
 
   /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
-  private runUnit(unit: Unit, base: BaseDocs | undefined, findings: Finding[], suggestions: Suggestion[], granted: Set<string>): void {
+  private runUnit(
+    unit: Unit,
+    base: BaseDocs | undefined,
+    findings: Finding[],
+    suggestions: Suggestion[],
+    granted: Set<string>,
+  ): void {
     const result = evaluateUnit(unit, this.builder);
     // What the base had: a plan's `before`, or the pull request's base files.
     const baseUnit = this.baseUnit(unit, base);
     let isNew: ((atom: Atom) => boolean | undefined) | undefined;
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
-      const baseKeys = new AtomKeys(baseResult.atoms);
-      const headKeys = new AtomKeys(result.atoms);
+      const baseKeys = new AtomKeys([baseResult.atoms]);
+      const headKeys = new AtomKeys([result.atoms]);
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
-      if (removed.length && baseUnit) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+      if (removed.length && baseUnit)
+        findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
     }
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
     suggestions.push(...suggestMinimal(unit, result, this.builder));
@@ -254,35 +284,64 @@ export class Auditor {
   }
 
   /** The unit through its statements' outcomes, each computed once per distinct statement. */
-  private runUnitMemo(unit: Unit, base: BaseDocs | undefined, findings: Finding[], suggestions: Suggestion[], granted: Set<string>): void {
+  private runUnitMemo(
+    unit: Unit,
+    base: BaseDocs | undefined,
+    findings: Finding[],
+    suggestions: Suggestion[],
+    granted: Set<string>,
+  ): void {
     const memo = this.memo!;
     const occurrences = (u: Unit) => {
       const denies = memo.denies(u);
-      return u.members.flatMap((m, mi) => m.doc.statements.map((stmt) => ({ mi, stmt, o: memo.outcome(u, stmt, denies) })));
+      return u.members.flatMap((m, mi) =>
+        m.doc.statements.map((stmt) => ({ mi, stmt, o: memo.outcome(u, stmt, denies) })),
+      );
     };
     const head = occurrences(unit);
     const baseUnit = this.baseUnit(unit, base);
-    let isNew: true | undefined | ((a: Atom) => boolean) = undefined;
-    if (baseUnit === null) isNew = true;
+    // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
+    // otherwise its atoms are looked up in the base's (made once, only when needed).
+    let newness: (o: StatementOutcome) => boolean | undefined | ((a: Atom) => boolean) = () => undefined;
+    if (baseUnit === null) newness = () => true;
     else if (baseUnit) {
       const was = occurrences(baseUnit);
-      const baseKeys = new AtomKeys(was.flatMap((x) => x.o.atoms));
-      const headKeys = new AtomKeys(head.flatMap((x) => x.o.atoms));
-      isNew = (atom) => !baseKeys.has(atom);
+      const inBase = new Set(was.map((x) => x.o));
+      const inHead = new Set(head.map((x) => x.o));
+      let baseKeys: AtomKeys | undefined;
+      newness = (o) => {
+        if (inBase.has(o)) return false;
+        baseKeys ??= new AtomKeys(was.map((x) => x.o.atoms));
+        const keys = baseKeys;
+        let old = 0;
+        for (const a of o.atoms) if (keys.has(a)) old++;
+        return old === 0 ? true : old === o.atoms.length ? false : (a: Atom) => !keys.has(a);
+      };
+      let headKeys: AtomKeys | undefined;
       const removed: Atom[] = [];
-      for (const { mi, stmt, o } of was)
-        for (const x of o.atoms) if (REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x)) removed.push({ ...x, member: mi, stmt });
-      if (removed.length) findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+      for (const { mi, stmt, o } of was) {
+        if (!o.removable || inHead.has(o)) continue;
+        headKeys ??= new AtomKeys(head.map((x) => x.o.atoms));
+        for (const x of o.atoms)
+          if (REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x)) removed.push({ ...x, member: mi, stmt });
+      }
+      if (removed.length)
+        findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
     }
     for (const { mi, stmt, o } of head) {
-      for (const f of memo.findings(o, unit, mi, stmt, isNew)) findings.push(f);
+      if (o.atoms.length) for (const f of memo.findings(o, unit, mi, stmt, newness(o))) findings.push(f);
       for (const k of o.baselineKeys) granted.add(k);
     }
     unit.members.forEach((m, mi) => {
       const own = head.filter((x) => x.mi === mi);
       if (!own.some((x) => x.o.removable)) return;
       const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
-      suggestions.push(memberSuggestion(m, minimalStatements(m, (stmt) => plans.get(stmt) ?? null)));
+      suggestions.push(
+        memberSuggestion(
+          m,
+          minimalStatements(m, (stmt) => plans.get(stmt) ?? null),
+        ),
+      );
     });
   }
 
@@ -313,7 +372,6 @@ export class Auditor {
   }
 }
 
-
 /**
  * A set of atoms of one unit compared as atomKey compares them (kind, action or pattern, resource,
  * set, detail), held as action -> the rest of the key: the action keys are the catalog's strings,
@@ -327,16 +385,17 @@ class AtomKeys {
   private last: Atom | undefined;
   private lastRest = '';
 
-  constructor(atoms: readonly Atom[]) {
-    for (const a of atoms) {
-      const act = a.action?.key ?? a.pattern ?? '';
-      const rest = this.rest(a);
-      const had = this.byAction.get(act);
-      if (had === undefined) this.byAction.set(act, rest);
-      else if (typeof had === 'string') {
-        if (had !== rest) this.byAction.set(act, new Set([had, rest]));
-      } else had.add(rest);
-    }
+  constructor(lists: readonly (readonly Atom[])[]) {
+    for (const atoms of lists)
+      for (const a of atoms) {
+        const act = a.action?.key ?? a.pattern ?? '';
+        const rest = this.rest(a);
+        const had = this.byAction.get(act);
+        if (had === undefined) this.byAction.set(act, rest);
+        else if (typeof had === 'string') {
+          if (had !== rest) this.byAction.set(act, new Set([had, rest]));
+        } else had.add(rest);
+      }
   }
 
   has(a: Atom): boolean {
@@ -348,7 +407,13 @@ class AtomKeys {
 
   private rest(a: Atom): string {
     const l = this.last;
-    if (l === undefined || l.kind !== a.kind || l.resource !== a.resource || l.set !== a.set || l.detail !== a.detail) {
+    if (
+      l === undefined ||
+      l.kind !== a.kind ||
+      l.resource !== a.resource ||
+      l.set !== a.set ||
+      l.detail !== a.detail
+    ) {
       this.last = a;
       this.lastRest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
     }
@@ -364,4 +429,3 @@ function accountBindings(baseline: Baseline, accountId: string): Record<string, 
   }
   return out;
 }
-

@@ -461,6 +461,9 @@ export function memberLine(m: UnitMember, stmt?: Statement): number | undefined 
 
 const EXAMPLES = 5;
 
+/** Atoms remembered per statement by groupAtoms for a comparison without a key. */
+const REMEMBERED = 8;
+
 export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
   const { unit } = opts;
   type Group = { atoms: Atom[]; isNew?: boolean };
@@ -489,6 +492,9 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     }
     const where = a.stmt ?? a.member;
     let list = seen.get(where);
+    // A few remembered atoms per statement are compared field by field; past that (a NotAction
+    // statement has hundreds of broader-resource groups, one per allowed-resource list) the key is
+    // built and looked up, so the work per atom stays bounded.
     let hit = list?.find((s) => same(a, isNew, s));
     if (!hit) {
       const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
@@ -496,8 +502,8 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { atoms: [], isNew }));
       hit = { a, isNew, group: g };
-      if (list) list.push(hit);
-      else seen.set(where, (list = [hit]));
+      if (!list) seen.set(where, (list = [hit]));
+      else if (list.length < REMEMBERED) list.push(hit);
     }
     hit.group.atoms.push(a);
     last = hit;

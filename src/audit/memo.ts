@@ -11,7 +11,7 @@
 
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
-import type { Catalog } from '../policy/catalog.js';
+import type { ActionInfo, Catalog } from '../policy/catalog.js';
 import type { Finding } from '../types.js';
 import {
   evaluateUnit,
@@ -26,6 +26,12 @@ import {
   type UnitMember,
 } from './engine.js';
 
+export interface Denies {
+  list: Statement[];
+  /** Per Deny statement: its part of an outcome key. */
+  keys: string[];
+}
+
 export interface StatementOutcome {
   /** The statement the outcome was computed from (content equal to every occurrence's). */
   stmt: Statement;
@@ -37,7 +43,7 @@ export interface StatementOutcome {
   baselineKeys: string[];
   /** minimalPlan of the statement: null when it stays as written. */
   minimal: MinimalPart[] | null;
-  /** Grouped findings (template identity fields), per constant `new`: 'u' none, 't' all new. */
+  /** Grouped findings (template identity fields), per constant `new`: 'u' no base, 't' all new, 'f' none new. */
   grouped: Map<string, Finding[]>;
 }
 
@@ -69,6 +75,8 @@ function contentKey(s: Statement): string {
 export class StatementMemo {
   private readonly outcomes = new WeakMap<CompiledBaseline, Map<string, StatementOutcome>>();
   private readonly contentKeys = new WeakMap<Statement, string>();
+  private readonly overlaps = new WeakMap<readonly ActionInfo[], WeakMap<readonly ActionInfo[], boolean>>();
+  private readonly keySets = new WeakMap<readonly ActionInfo[], Set<string>>();
 
   constructor(
     private readonly builder: GrantBuilder,
@@ -81,32 +89,50 @@ export class StatementMemo {
     return k;
   }
 
-  /** The Deny statements of a unit's members, and the part of the outcome key they make. */
-  denies(unit: Unit): { list: Statement[]; key: string } {
+  /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
+  denies(unit: Unit): Denies {
     const list: Statement[] = [];
     for (const m of unit.members) for (const s of m.doc.statements) if (s.effect === 'Deny') list.push(s);
     // The Deny's Sid or index appears in the notes of the grants it partly denies.
-    const key = list.length
-      ? list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`).join('\u0002')
-      : '';
-    return { list, key };
+    return { list, keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`) };
   }
 
-  outcome(unit: Unit, stmt: Statement, denies: { list: Statement[]; key: string }): StatementOutcome {
+  outcome(unit: Unit, stmt: Statement, denies: Denies): StatementOutcome {
     let byKey = this.outcomes.get(unit.baseline);
     if (!byKey) this.outcomes.set(unit.baseline, (byKey = new Map()));
+    // Only the Deny statements that name an action of this statement change its outcome.
+    const relevant: Statement[] = [];
+    let context = '';
+    if (stmt.effect === 'Allow')
+      denies.list.forEach((d, i) => {
+        if (!this.overlap(stmt, d)) return;
+        relevant.push(d);
+        context += `${denies.keys[i]}\u0002`;
+      });
     const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
-    const context = stmt.effect === 'Deny' ? '' : denies.key;
-    const key = [
-      [...new Set(unit.activeSets)].sort().join(','),
-      unit.kind === 'trust' ? 't' : 'r',
-      unitNote,
-      context,
-      this.content(stmt),
-    ].join('\u0000');
+    const sets = [...new Set(unit.activeSets)].sort().join(',');
+    const key = `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${context}\u0000${this.content(stmt)}`;
     let o = byKey.get(key);
-    if (!o) byKey.set(key, (o = this.compute(unit, stmt, stmt.effect === 'Deny' ? [] : denies.list)));
+    if (!o) byKey.set(key, (o = this.compute(unit, stmt, relevant)));
     return o;
+  }
+
+  /** Do two statements name a common action (after expansion)? Cached per pair of action lists. */
+  private overlap(a: Statement, b: Statement): boolean {
+    const x = this.builder.statementActions(a).actions;
+    const y = this.builder.statementActions(b).actions;
+    let byY = this.overlaps.get(x);
+    if (!byY) this.overlaps.set(x, (byY = new WeakMap()));
+    let hit = byY.get(y);
+    if (hit === undefined) {
+      const [small, large] = x.length <= y.length ? [x, y] : [y, x];
+      let keys = this.keySets.get(large);
+      if (!keys) this.keySets.set(large, (keys = new Set(large.map((act) => act.key))));
+      const has = keys;
+      hit = small.some((act) => has.has(act.key));
+      byY.set(y, hit);
+    }
+    return hit;
   }
 
   private compute(unit: Unit, stmt: Statement, denies: Statement[]): StatementOutcome {
@@ -139,14 +165,15 @@ export class StatementMemo {
 
   /**
    * The findings of one occurrence of an outcome (member `mi` of `unit`, statement `stmt`).
-   * `isNew`: undefined when there is no base, true when the unit is new, else per atom.
+   * `isNew`: undefined when there is no base, a constant when every atom is new (or none is),
+   * else per atom.
    */
   findings(
     o: StatementOutcome,
     unit: Unit,
     mi: number,
     stmt: Statement,
-    isNew: true | undefined | ((a: Atom) => boolean),
+    isNew: boolean | undefined | ((a: Atom) => boolean),
   ): Finding[] {
     if (!o.atoms.length) return [];
     const template: Unit = { ...unit, id: '', members: [TEMPLATE_MEMBER] };
@@ -154,12 +181,13 @@ export class StatementMemo {
     if (typeof isNew === 'function')
       templates = groupAtoms(o.atoms, { unit: template, isNew, catalog: this.catalog });
     else {
-      const k = isNew ? 't' : 'u';
+      const k = isNew === undefined ? 'u' : isNew ? 't' : 'f';
       let hit = o.grouped.get(k);
       if (!hit) {
+        const constant = isNew;
         hit = groupAtoms(o.atoms, {
           unit: template,
-          isNew: isNew ? () => true : undefined,
+          isNew: constant === undefined ? undefined : () => constant,
           catalog: this.catalog,
         });
         o.grouped.set(k, hit);

@@ -266,6 +266,8 @@ interface PreparedBaseline {
   accounts: Set<string>;
   /** patternEvidence per policy pattern text. */
   byPattern: Map<string, { c: number; d: number }>;
+  /** actionScore per policy pattern list (see PolicyPatterns.key) and scoreOnly. */
+  byPolicy: Map<string, ActionScore>;
   /** The patterns of refs that grant each action key. */
   patternsByKey: Map<string, Pattern[]>;
   /** The first names glob that matches a text, per text (null: none). */
@@ -327,6 +329,7 @@ function prepare(b: Baseline): PreparedBaseline {
     names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: compileGlob(g, { caseInsensitive: true }) })),
     accounts: new Set(b.detect?.accounts ?? []),
     byPattern: new Map(),
+    byPolicy: new Map(),
     patternsByKey: new Map(),
     nameMatches: new Map(),
   };
@@ -380,6 +383,8 @@ function coverage(p: Pattern, otherTexts: Set<string>, otherSpecificity: Map<str
 
 interface PolicyPatterns {
   patterns: Pattern[];
+  /** The patterns' texts in order, joined: the key of actionScore's cache. */
+  key: string;
   texts: Set<string>;
   specificity: Map<string, number>;
 }
@@ -392,7 +397,7 @@ function policyPatterns(patterns: Pattern[]): PolicyPatterns {
     const sp = patternSpecificity(p);
     for (const k of p.keys) if ((specificity.get(k) ?? 0) < sp) specificity.set(k, sp);
   }
-  return { patterns, texts, specificity };
+  return { patterns, texts, specificity, key: patterns.map((p) => p.text).join('\n') };
 }
 
 /**
@@ -416,6 +421,15 @@ function patternEvidence(p: Pattern, b: PreparedBaseline): { c: number; d: numbe
  * recall is not computed when the score is 0 anyway (no pattern covered, or no mass).
  */
 function actionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly = false): ActionScore {
+  // A function of the policy's patterns (in order) and the baseline: policies repeat their action
+  // lists (one module per team), so it is computed once per list.
+  const key = `${scoreOnly ? 1 : 0}\u0000${pp.key}`;
+  let hit = b.byPolicy.get(key);
+  if (!hit) b.byPolicy.set(key, (hit = computeActionScore(pp, b, scoreOnly)));
+  return hit;
+}
+
+function computeActionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly: boolean): ActionScore {
   const pats = pp.patterns;
   if (pats.length === 0) return { precision: 0, recall: 0, mass: 0, score: 0 };
   let covered = 0;
