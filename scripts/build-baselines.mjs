@@ -108,9 +108,18 @@ function loadCatalogKeys() {
   const text = readFileSync(join(ROOT, 'src/generated/catalog-data.ts'), 'utf8');
   const m = /CATALOG_GZIP_BASE64 =\s*"([^"]+)"/.exec(text);
   if (!m) throw new Error('src/generated/catalog-data.ts: CATALOG_GZIP_BASE64 not found');
-  const raw = JSON.parse(gunzipSync(Buffer.from(m[1], 'base64')).toString('utf8'));
+  // The packed format of scripts/build-catalog.mjs: a header line, then the services' bodies.
+  const packed = gunzipSync(Buffer.from(m[1], 'base64')).toString('utf8');
+  const nl = packed.indexOf('\n');
+  const raw = JSON.parse(packed.slice(0, nl));
+  let at = nl + 1;
+  const services = {};
+  for (const [key, , length] of raw.services) {
+    services[key] = JSON.parse(packed.slice(at, at + length));
+    at += length;
+  }
   const bySvc = new Map();
-  for (const [svc, s] of Object.entries(raw.services)) {
+  for (const [svc, s] of Object.entries(services)) {
     bySvc.set(
       svc,
       s.a.map((a) => `${svc}:${a[0]}`.toLowerCase()),

