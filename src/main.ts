@@ -3,7 +3,7 @@
 // tracking issue). The step's result comes ONLY from `fail-on` and `severity-threshold`: a failure
 // to comment, summarise or annotate is a warning, never a failed step.
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
@@ -13,7 +13,8 @@ import { makeBaseReader, type BaseReader } from './github/base.js';
 import { COMMENT_MODES, upsertComment, type CommentMode, type Octokit } from './github/comment.js';
 import { syncDriftIssue } from './github/issue.js';
 import { atLeast, bucketFindings, isExcess, staleBaselines } from './report/group.js';
-import { renderJson } from './report/json.js';
+import { jsonReportChunks } from './report/json.js';
+import { sarifChunks, writeChunksToFile } from './report/json-stream.js';
 import { renderMarkdown } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
 import { parseReportJson } from './report/validate.js';
@@ -172,9 +173,10 @@ function safeName(key: string): string {
   return key.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'default';
 }
 
-async function writeText(path: string, text: string): Promise<void> {
+/** Writes a JSON file as it is made, in chunks: a report can outgrow the longest string V8 allows. */
+async function writeJsonFile(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text, 'utf8');
+  writeChunksToFile(path, chunks);
 }
 
 function forbiddenHint(what: 'comment' | 'issue', isFork: boolean): string {
@@ -285,7 +287,7 @@ export async function run(): Promise<void> {
     `report-${safeName(inputs.commentKey)}.json`,
   );
   try {
-    await writeText(findingsFile, renderJson(report));
+    await writeJsonFile(findingsFile, jsonReportChunks(report));
     core.setOutput('findings-file', findingsFile);
   } catch (err) {
     core.warning(`Could not write the JSON report to ${findingsFile}: ${message(err)}`);
@@ -314,7 +316,7 @@ export async function run(): Promise<void> {
       const server = ctx.serverUrl || 'https://github.com';
       const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;
       const sarif = renderSarif(report, actionRepo ? { informationUri: `${server}/${actionRepo}` } : {});
-      await writeText(sarifPath, `${JSON.stringify(sarif, null, 2)}\n`);
+      await writeJsonFile(sarifPath, sarifChunks(sarif));
       core.setOutput('sarif-file', sarifPath);
     } catch (err) {
       core.warning(`Could not write the SARIF file ${sarifPath}: ${message(err)}`);

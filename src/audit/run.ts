@@ -45,6 +45,8 @@ export interface AuditRequest {
    * reference the shared path is tested against (__tests__/memo-equivalence.test.ts).
    */
   reference?: boolean;
+  /** Called at the end of each phase with its name and duration (the benchmark's breakdown). */
+  onPhase?: (phase: string, ms: number) => void;
 }
 
 export const DEFAULT_MAX_POLICIES = 200_000;
@@ -96,6 +98,13 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const catalog = loadCatalog();
   const notes: string[] = [];
 
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const t = performance.now();
+    req.onPhase?.(name, t - mark);
+    mark = t;
+  };
+
   // Configuration and baselines.
   let config: AuditConfig | undefined;
   const configPath = req.config ?? (existsSync(join(root, DEFAULT_CONFIG)) ? DEFAULT_CONFIG : undefined);
@@ -114,14 +123,17 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     baselines.push(parseBaselineYaml(text, p));
   }
   const readFile = (p: string) => readRel(root, p);
+  phase('configuration');
 
   // Sources.
   const { files, missing, skipped } = discover(root, req.paths.length ? req.paths : ['.']);
+  phase('discover');
   const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')));
   const inputs = readInputs(
     files.filter((f) => !configFiles.has(f.path)),
     req.maxFileBytes,
   );
+  phase('read and parse sources');
   enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
   for (const m of missing) {
     inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
@@ -130,12 +142,14 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const prepared = preparePolicies(inputs);
   // The texts were needed for line numbers only: do not hold every file until the report is made.
   for (const input of inputs) delete input.text;
+  phase('parse policy documents');
   const principals = new Map<string, PrincipalRecord>();
   for (const { result } of inputs) for (const p of result.principals ?? []) principals.set(p.id, p);
 
   // Which baseline applies to what.
   const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, now, notes);
   plan.accountId = accountId;
+  phase('assign baselines');
 
   // The pull request's base, when there is one.
   let base: BaseDocs | undefined;
@@ -156,7 +170,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   }
 
   const auditor = new Auditor(accountId, catalog, { memo: !req.reference });
+  phase('read base');
   const outcome = auditor.run(prepared, principals, plan, base);
+  phase('evaluate');
   // Attachments that name a policy this audit cannot see are listed, not dropped.
   const listed = new Set(outcome.policies.map((p) => p.id));
   for (const principal of principals.values()) {
@@ -234,6 +250,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   };
   if (notes.length) report.notes = [...new Set(notes)];
   report.summary = summarize(report);
+  phase('assemble report');
   return report;
 }
 

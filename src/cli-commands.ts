@@ -1,0 +1,202 @@
+// The commands of the CLI (src/cli.ts), loaded once the command line names one: the audit, the
+// catalog and the baselines are not loaded for --version or --help.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError } from './audit/errors.js';
+import { findingsAtOrAbove } from './audit/report-model.js';
+import { runAudit } from './audit/run.js';
+import { builtinBaselines, findBaseline } from './baselines/load.js';
+import { loadCatalog } from './policy/catalog.js';
+import { jsonReportChunks } from './report/json.js';
+import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/json-stream.js';
+import { renderMarkdown } from './report/markdown.js';
+import { renderSarif } from './report/sarif.js';
+import { renderText } from './report/text.js';
+import { SEVERITIES, type Severity } from './types.js';
+import { TOOL_NAME } from './version.js';
+
+class UsageError extends Error {}
+
+/** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
+const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
+let phaseStart = 0;
+function timing(phase: string): void {
+  if (!TIMINGS) return;
+  const now = performance.now();
+  process.stderr.write(`timings: ${phase} ${(now - phaseStart).toFixed(1)} ms\n`);
+  phaseStart = now;
+}
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+async function audit(argv: string[]): Promise<number> {
+  timing('start-up');
+  if (TIMINGS) {
+    loadCatalog();
+    timing('catalog');
+  }
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      baseline: { type: 'string', short: 'b' },
+      config: { type: 'string', short: 'c' },
+      format: { type: 'string', short: 'f', default: 'text' },
+      output: { type: 'string', short: 'o' },
+      'fail-on': { type: 'string', default: 'any' },
+      'severity-threshold': { type: 'string', default: 'medium' },
+      'account-id': { type: 'string' },
+      'max-file-size': { type: 'string' },
+      'max-policies': { type: 'string' },
+      'no-color': { type: 'boolean', default: false },
+    },
+  });
+  const format = values.format!;
+  if (!['text', 'markdown', 'json', 'sarif'].includes(format))
+    throw new UsageError(`--format must be text, markdown, json or sarif, not "${format}"`);
+  const failOn = values['fail-on']!;
+  if (!['none', 'any'].includes(failOn))
+    throw new UsageError(`--fail-on must be none or any, not "${failOn}"`);
+  const threshold = values['severity-threshold'] as Severity;
+  if (!SEVERITIES.includes(threshold))
+    throw new UsageError(`--severity-threshold must be one of ${SEVERITIES.join(', ')}, not "${threshold}"`);
+  const accountId = values['account-id'];
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new UsageError(`--account-id must be a 12-digit AWS account ID, not "${accountId}"`);
+  let maxFileBytes: number | undefined;
+  if (values['max-file-size'] !== undefined) {
+    const mb = Number(values['max-file-size']);
+    if (!Number.isFinite(mb) || mb <= 0) throw new UsageError('--max-file-size takes a number of megabytes');
+    maxFileBytes = Math.round(mb * 1024 * 1024);
+  }
+
+  let maxPolicies: number | undefined;
+  if (values['max-policies'] !== undefined) {
+    const n = Number(values['max-policies']);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new UsageError('--max-policies takes a whole number of policies');
+    maxPolicies = n;
+  }
+
+  const report = await runAudit({
+    root: process.cwd(),
+    paths: positionals.length ? positionals : ['.'],
+    baseline: values.baseline,
+    config: values.config,
+    accountId,
+    maxFileBytes,
+    maxPolicies,
+    onPhase: TIMINGS ? (phase, ms) => process.stderr.write(`timings:   ${phase} ${ms.toFixed(1)} ms\n`) : undefined,
+  });
+
+  timing(`audit of ${report.policies.length} policies`);
+  if (format === 'json' || format === 'sarif') {
+    // Written as it is made, in chunks: these reports can outgrow the longest string V8 allows
+    // (src/report/json-stream.ts). Rendering and writing are one phase here ('render').
+    const chunks = format === 'json' ? jsonReportChunks(report) : sarifChunks(renderSarif(report));
+    if (values.output) writeChunksToFile(values.output, chunks);
+    else await writeChunksToStream(process.stdout, chunks);
+    timing('render');
+    timing('write');
+  } else {
+    const color =
+      !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const rendered =
+      format === 'markdown' ? renderMarkdown(report, { mode: 'summary' }) : renderText(report, { color });
+    timing('render');
+    if (values.output) writeFileSync(values.output, rendered);
+    else out(rendered);
+    timing('write');
+  }
+  const failing = findingsAtOrAbove(report, threshold);
+  return failOn === 'any' && failing.length > 0 ? 1 : 0;
+}
+
+function expand(patterns: string[]): number {
+  if (!patterns.length) throw new UsageError('expand needs at least one action pattern, e.g. "s3:Get*"');
+  const catalog = loadCatalog();
+  const seen = new Set<string>();
+  let unknown = 0;
+  for (const p of patterns) {
+    const hits = catalog.expand(p);
+    if (!hits.length) {
+      process.stderr.write(`${p}: matches no action in the AWS catalog (${catalog.date})\n`);
+      unknown++;
+    }
+    for (const a of hits) seen.add(a.full);
+  }
+  const list = [...seen].sort((a, b) =>
+    a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+  );
+  if (list.length) out(list.join('\n'));
+  return unknown ? 1 : 0;
+}
+
+function baselinesCommand(args: string[]): number {
+  const [sub, id] = args;
+  const all = builtinBaselines();
+  if (sub === 'list') {
+    const lines = all.map(
+      (b) =>
+        `${b.id.padEnd(16)} ${b.name.padEnd(28)} ${b.date ?? ''}  sets: ${b.sets.map((s) => (b.defaultSets.includes(s.name) ? `${s.name}*` : s.name)).join(', ')}`,
+    );
+    out(`${lines.join('\n')}\n(* = active by default)`);
+    return 0;
+  }
+  if (sub === 'show') {
+    if (!id) throw new UsageError('baselines show needs an id, e.g. "baselines show coiled"');
+    const b = findBaseline(id, all);
+    if (!b) throw new UsageError(`no built-in baseline "${id}"; known: ${all.map((x) => x.id).join(', ')}`);
+    const catalog = loadCatalog();
+    const lines = [
+      `${b.name} (${b.id})${b.version ? ` version ${b.version}` : ''}, taken ${b.date ?? 'on an unknown date'}`,
+    ];
+    for (const s of b.sources ?? []) lines.push(`  source: ${s}`);
+    if (b.remediation) lines.push(`  remediation: ${b.remediation}`);
+    for (const set of b.sets) {
+      const actions = new Set<string>();
+      for (const st of set.statements as { Action?: string | string[] }[]) {
+        const list = Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
+        for (const p of list) {
+          const hits = catalog.expand(p);
+          if (hits.length === 0) actions.add(`${p} (unknown)`);
+          else if (hits.length === 1) actions.add(hits[0]!.full);
+          else actions.add(`${p} (${hits.length} actions)`);
+        }
+      }
+      lines.push(
+        '',
+        `set ${set.name} [${set.kind}]${b.defaultSets.includes(set.name) ? ' (default)' : ''}: ${set.description ?? ''}`,
+      );
+      for (const a of [...actions].sort()) lines.push(`  ${a}`);
+    }
+    if (b.notes) lines.push('', b.notes.trim());
+    out(lines.join('\n'));
+    return 0;
+  }
+  throw new UsageError('baselines takes "list" or "show ID"');
+}
+
+/** Runs `audit`, `expand` or `baselines`; usage and configuration errors give exit status 2. */
+export async function runCommand(command: string, rest: string[]): Promise<number> {
+  try {
+    if (command === 'audit') return await audit(rest);
+    if (command === 'expand') return expand(rest);
+    if (command === 'baselines') return baselinesCommand(rest);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (
+      e instanceof UsageError ||
+      e instanceof ConfigError ||
+      (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      process.stderr.write(`${TOOL_NAME}: ${(e as Error).message}\n`);
+      if (e instanceof UsageError || !(e instanceof ConfigError))
+        process.stderr.write(`Run "${TOOL_NAME} --help" for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

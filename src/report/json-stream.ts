@@ -1,0 +1,148 @@
+// Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
+// A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): at
+// 40,000 policies the findings of `NotAction` statements, each listing some 20,000 actions, make
+// over 512 MB of JSON, and one JSON.stringify of the whole report throws `RangeError: Invalid
+// string length`. Here the containers of the first levels (the report, its arrays) are written
+// member by member, and each value below them (one finding, one suggestion, one SARIF result) is
+// one JSON.stringify: the longest string ever made is one record, not the report.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
+
+/** Bytes per chunk by default: few enough system calls, little memory. */
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+/** How a value is laid out; the default keeps every record's own key order. */
+export interface JsonShape {
+  /** A record's members in the order to write them, each with the shape type of its value. */
+  members(record: Record<string, unknown>, type: string): [key: string, value: unknown, type: string][];
+  /** A value written whole (at `depth`), as JSON.stringify is to see it. */
+  whole(value: unknown, type: string): unknown;
+}
+
+const AS_IS: JsonShape = {
+  members: (record, type) => Object.keys(record).map((k) => [k, record[k], type]),
+  whole: (value) => value,
+};
+
+export interface PrettyJsonOptions {
+  /** Levels of containers written member by member; a value at this level is one JSON.stringify. */
+  depth: number;
+  /** Largest chunk in bytes (tests make it small). */
+  chunkSize?: number;
+  shape?: JsonShape;
+  /** The shape type of the top value. */
+  type?: string;
+}
+
+/** A container to walk member by member; anything else (and anything with toJSON) is one JSON.stringify. */
+function walkable(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  return !(value instanceof Number || value instanceof String || value instanceof Boolean);
+}
+
+/** The pieces of `value` at `level` (its first line unindented, the others indented for that level). */
+function* pieces(
+  value: unknown,
+  level: number,
+  type: string,
+  depth: number,
+  shape: JsonShape,
+): Generator<string> {
+  if (level >= depth || !walkable(value)) {
+    // undefined for an array item JSON.stringify cannot write (undefined, a function): it writes null.
+    const s = (JSON.stringify(shape.whole(value, type), null, 2) as string | undefined) ?? 'null';
+    // JSON.stringify escapes newlines inside strings: every '\n' of its output is between lines.
+    yield level === 0 ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
+    return;
+  }
+  const inner = `\n${'  '.repeat(level + 1)}`;
+  const close = `\n${'  '.repeat(level)}`;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
+    for (let i = 0; i < value.length; i++) {
+      yield i === 0 ? `[${inner}` : `,${inner}`;
+      yield* pieces(value[i], level + 1, type, depth, shape);
+    }
+    yield `${close}]`;
+    return;
+  }
+  let first = true;
+  for (const [key, member, memberType] of shape.members(value as Record<string, unknown>, type)) {
+    if (!walkable(member) || level + 1 >= depth) {
+      // Members JSON.stringify leaves out (undefined, functions, symbols) give undefined here.
+      const s = JSON.stringify(shape.whole(member, memberType), null, 2) as string | undefined;
+      if (s === undefined) continue;
+      yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: ${s.replace(/\n/g, inner)}`;
+    } else {
+      yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
+      yield* pieces(member, level + 1, memberType, depth, shape);
+    }
+    first = false;
+  }
+  yield first ? '{}' : `${close}}`;
+}
+
+/**
+ * `JSON.stringify(value, null, 2) + '\n'` as UTF-8 chunks of `chunkSize` bytes (the last one
+ * shorter), made as they are consumed: the whole text is never in memory. Byte for byte the same.
+ */
+export function* prettyJsonChunks(value: unknown, options: PrettyJsonOptions): Generator<Buffer> {
+  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  const shape = options.shape ?? AS_IS;
+  let buffered: string[] = [];
+  let length = 0;
+  let rest = Buffer.alloc(0); // bytes made and not yet a whole chunk
+  function* flush(last: boolean): Generator<Buffer> {
+    const bytes = Buffer.concat([rest, Buffer.from(buffered.join(''), 'utf8')]);
+    buffered = [];
+    length = 0;
+    // Cut on byte boundaries: the receiver concatenates bytes, so a character split between two
+    // chunks is whole again in the output.
+    let at = 0;
+    for (; bytes.length - at >= chunkSize; at += chunkSize) yield bytes.subarray(at, at + chunkSize);
+    rest = bytes.subarray(at);
+    if (last && rest.length > 0) yield rest;
+  }
+  for (const piece of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+    buffered.push(piece);
+    length += piece.length;
+    if (length >= chunkSize) yield* flush(false);
+  }
+  buffered.push('\n');
+  yield* flush(true);
+}
+
+/** Writes chunks to a file (created or truncated), one at a time. */
+export function writeChunksToFile(path: string, chunks: Iterable<Uint8Array>): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of chunks) {
+      // writeSync may write less than it is given (a full disk, a pipe): write the rest.
+      for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time. */
+export async function writeChunksToStream(
+  stream: NodeJS.WritableStream,
+  chunks: Iterable<Uint8Array>,
+): Promise<void> {
+  for (const chunk of chunks) if (!stream.write(chunk)) await once(stream, 'drain');
+}
+
+/**
+ * A SARIF log (renderSarif) as chunks: its results are at the fourth level (log, runs, the run,
+ * results), each written whole; a result lists its finding's actions, so the log grows as the
+ * JSON report does.
+ */
+export function sarifChunks(log: object, options: { chunkSize?: number } = {}): Generator<Buffer> {
+  return prettyJsonChunks(log, { depth: 4, ...options });
+}
