@@ -10269,10 +10269,18 @@ function renderText(report, options = {}) {
             .filter((i) => i.status !== 'audited')
             .map((i) => `  ${escapeTerminal(i.path)}: ${i.status}${i.reason ? ` (${escapeTerminal(i.reason)})` : ''}`),
     ];
-    if (notAudited.length > 0)
-        out.push(paint('1', 'Not audited:'), ...notAudited);
-    if (report.notes && report.notes.length > 0)
-        out.push(paint('1', 'Notes:'), ...report.notes.map((n) => `  ${escapeTerminal(n)}`));
+    // Pushed one by one: a plan of a whole estate leaves tens of thousands of policies not audited
+    // (trust policies among them), more than a call's arguments can hold.
+    if (notAudited.length > 0) {
+        out.push(paint('1', 'Not audited:'));
+        for (const line of notAudited)
+            out.push(line);
+    }
+    if (report.notes && report.notes.length > 0) {
+        out.push(paint('1', 'Notes:'));
+        for (const n of report.notes)
+            out.push(`  ${escapeTerminal(n)}`);
+    }
     if (report.suggestions.some((s) => s.diff.trim() !== '')) {
         out.push(paint('2', 'Suggested minimal policies: see the Markdown or JSON report.'));
     }
