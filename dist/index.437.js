@@ -6467,8 +6467,8 @@ class GrantBuilder {
     /** resource pattern (raw) -> ARN format -> can the pattern meet the format. */
     appliesCache = new Map();
     patternCache = new Map();
-    /** The keys of an action list (a NotAction complement), for membership tests. */
-    keySets = new WeakMap();
+    /** Per action list (as statementActions returns it): each key -> its position in the list. */
+    keyIndexes = new WeakMap();
     constructor(catalog, bindings = {}) {
         this.catalog = catalog;
         this.bindings = bindings;
@@ -6533,15 +6533,17 @@ class GrantBuilder {
         }
         return { actions: list, unknown };
     }
-    positions = new WeakMap();
-    /** Each action key of a statement's actions (see statementActions) -> its position in them. */
-    actionPositions(stmt) {
-        const { actions } = this.statementActions(stmt);
-        let m = this.positions.get(actions);
+    /**
+     * Each key of an action list (from statementActions) -> its position in the list, made once per
+     * list: membership tests on a NotAction complement, and a statement's own order.
+     */
+    keyIndex(actions) {
+        let m = this.keyIndexes.get(actions);
         if (!m) {
             m = new Map();
-            actions.forEach((a, i) => m.set(a.key, i));
-            this.positions.set(actions, m);
+            for (let i = 0; i < actions.length; i++)
+                m.set(actions[i].key, i);
+            this.keyIndexes.set(actions, m);
         }
         return m;
     }
@@ -6639,10 +6641,7 @@ class GrantBuilder {
         // the granted actions when the Deny names more actions (NotAction) than the policy grants.
         let keys;
         if (actions.length > byAction.size) {
-            let set = this.keySets.get(actions);
-            if (!set)
-                this.keySets.set(actions, (set = new Set(actions.map((a) => a.key))));
-            const denied = set;
+            const denied = this.keyIndex(actions);
             keys = [...byAction.keys()].filter((k) => denied.has(k));
         }
         else
@@ -7342,6 +7341,24 @@ function evaluateUnit(unit, builder) {
     return result;
 }
 /**
+ * The keys a unit grants that the baseline has (the only ones missingPermissions asks about),
+ * through the smaller side: a NotAction statement grants some 20,000 actions.
+ */
+function grantedBaselineKeys(result, baseline) {
+    const out = [];
+    const byAction = baseline.byAction;
+    if (result.grantedHas && (result.grantedCount ?? Infinity) > byAction.size) {
+        for (const k of byAction.keys())
+            if (result.grantedHas(k))
+                out.push(k);
+    }
+    else
+        for (const k of result.grantedKeys?.() ?? result.granted)
+            if (byAction.has(k))
+                out.push(k);
+    return out;
+}
+/**
  * missing-permission: an action entry (a pattern as the vendor wrote it) of an active set of which
  * nothing is granted. `granted` is the union over every policy held to the same baseline, since
  * teams split a vendor's policy over several documents.
@@ -7660,7 +7677,7 @@ function minimalPlan(stmt, entries, builder) {
         return null;
     // Bucket the kept (action, resources, condition) triples, in the statement's own order (its
     // actions as expanded, then its resources as written), whatever other statements grant.
-    const order = builder.actionPositions(stmt);
+    const order = builder.keyIndex(builder.statementActions(stmt).actions);
     const resourcePos = (g) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
     const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) || resourcePos(a.grant) - resourcePos(b.grant));
     const buckets = new Map();
@@ -7867,7 +7884,6 @@ class StatementMemo {
     outcomes = new WeakMap();
     contentKeys = new WeakMap();
     overlaps = new WeakMap();
-    keySets = new WeakMap();
     constructor(builder, catalog) {
         this.builder = builder;
         this.catalog = catalog;
@@ -7920,11 +7936,8 @@ class StatementMemo {
         let hit = byY.get(y);
         if (hit === undefined) {
             const [small, large] = x.length <= y.length ? [x, y] : [y, x];
-            let keys = this.keySets.get(large);
-            if (!keys)
-                this.keySets.set(large, (keys = new Set(large.map((act) => act.key))));
-            const has = keys;
-            hit = small.some((act) => has.has(act.key));
+            const keys = this.builder.keyIndex(large);
+            hit = small.some((act) => keys.has(act.key));
             byY.set(y, hit);
         }
         return hit;
@@ -7938,19 +7951,7 @@ class StatementMemo {
         };
         const result = evaluateUnit(mini, this.builder);
         const atoms = result.atoms.filter((a) => a.stmt === stmt);
-        const baselineKeys = [];
-        if (stmt.effect === 'Allow') {
-            const byAction = unit.baseline.byAction;
-            if (result.grantedHas && (result.grantedCount ?? Infinity) > byAction.size) {
-                for (const k of byAction.keys())
-                    if (result.grantedHas(k))
-                        baselineKeys.push(k);
-            }
-            else
-                for (const k of result.grantedKeys?.() ?? result.granted)
-                    if (byAction.has(k))
-                        baselineKeys.push(k);
-        }
+        const baselineKeys = stmt.effect === 'Allow' ? grantedBaselineKeys(result, unit.baseline) : [];
         const entries = stmt.effect === 'Allow' ? (result.verdicts.get(0)?.get(stmt.index) ?? []) : [];
         return {
             stmt,
@@ -8209,17 +8210,8 @@ class Auditor {
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
         suggestions.push(...suggestMinimal(unit, result, this.builder));
-        // Through the smaller side: a NotAction statement grants some 20,000 actions.
-        const baselineKeys = unit.baseline.byAction;
-        if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
-            for (const k of baselineKeys.keys())
-                if (result.grantedHas(k))
-                    granted.add(k);
-        }
-        else
-            for (const k of result.grantedKeys?.() ?? result.granted)
-                if (baselineKeys.has(k))
-                    granted.add(k);
+        for (const k of grantedBaselineKeys(result, unit.baseline))
+            granted.add(k);
     }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
     runUnitMemo(unit, base, findings, suggestions, granted) {

@@ -17,6 +17,7 @@ import type {
 import {
   compileBaseline,
   evaluateUnit,
+  grantedBaselineKeys,
   groupAtoms,
   memberSuggestion,
   minimalStatements,
@@ -276,11 +277,7 @@ export class Auditor {
     }
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
     suggestions.push(...suggestMinimal(unit, result, this.builder));
-    // Through the smaller side: a NotAction statement grants some 20,000 actions.
-    const baselineKeys = unit.baseline.byAction;
-    if (result.grantedHas && (result.grantedCount ?? Infinity) > baselineKeys.size) {
-      for (const k of baselineKeys.keys()) if (result.grantedHas(k)) granted.add(k);
-    } else for (const k of result.grantedKeys?.() ?? result.granted) if (baselineKeys.has(k)) granted.add(k);
+    for (const k of grantedBaselineKeys(result, unit.baseline)) granted.add(k);
   }
 
   /** The unit through its statements' outcomes, each computed once per distinct statement. */

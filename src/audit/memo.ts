@@ -15,6 +15,7 @@ import type { ActionInfo, Catalog } from '../policy/catalog.js';
 import type { Finding } from '../types.js';
 import {
   evaluateUnit,
+  grantedBaselineKeys,
   groupAtoms,
   memberLine,
   minimalPlan,
@@ -76,7 +77,6 @@ export class StatementMemo {
   private readonly outcomes = new WeakMap<CompiledBaseline, Map<string, StatementOutcome>>();
   private readonly contentKeys = new WeakMap<Statement, string>();
   private readonly overlaps = new WeakMap<readonly ActionInfo[], WeakMap<readonly ActionInfo[], boolean>>();
-  private readonly keySets = new WeakMap<readonly ActionInfo[], Set<string>>();
 
   constructor(
     private readonly builder: GrantBuilder,
@@ -126,10 +126,8 @@ export class StatementMemo {
     let hit = byY.get(y);
     if (hit === undefined) {
       const [small, large] = x.length <= y.length ? [x, y] : [y, x];
-      let keys = this.keySets.get(large);
-      if (!keys) this.keySets.set(large, (keys = new Set(large.map((act) => act.key))));
-      const has = keys;
-      hit = small.some((act) => has.has(act.key));
+      const keys = this.builder.keyIndex(large);
+      hit = small.some((act) => keys.has(act.key));
       byY.set(y, hit);
     }
     return hit;
@@ -144,14 +142,7 @@ export class StatementMemo {
     };
     const result = evaluateUnit(mini, this.builder);
     const atoms = result.atoms.filter((a) => a.stmt === stmt);
-    const baselineKeys: string[] = [];
-    if (stmt.effect === 'Allow') {
-      const byAction = unit.baseline.byAction;
-      if (result.grantedHas && (result.grantedCount ?? Infinity) > byAction.size) {
-        for (const k of byAction.keys()) if (result.grantedHas(k)) baselineKeys.push(k);
-      } else
-        for (const k of result.grantedKeys?.() ?? result.granted) if (byAction.has(k)) baselineKeys.push(k);
-    }
+    const baselineKeys = stmt.effect === 'Allow' ? grantedBaselineKeys(result, unit.baseline) : [];
     const entries = stmt.effect === 'Allow' ? (result.verdicts.get(0)?.get(stmt.index) ?? []) : [];
     return {
       stmt,

@@ -42,8 +42,8 @@ export class GrantBuilder {
   /** resource pattern (raw) -> ARN format -> can the pattern meet the format. */
   private readonly appliesCache = new Map<string, Map<string, boolean>>();
   private readonly patternCache = new Map<string, ArnPattern>();
-  /** The keys of an action list (a NotAction complement), for membership tests. */
-  private readonly keySets = new WeakMap<readonly ActionInfo[], Set<string>>();
+  /** Per action list (as statementActions returns it): each key -> its position in the list. */
+  private readonly keyIndexes = new WeakMap<readonly ActionInfo[], Map<string, number>>();
 
   constructor(
     readonly catalog: Catalog,
@@ -103,16 +103,16 @@ export class GrantBuilder {
     return { actions: list, unknown };
   }
 
-  private readonly positions = new WeakMap<readonly ActionInfo[], Map<string, number>>();
-
-  /** Each action key of a statement's actions (see statementActions) -> its position in them. */
-  actionPositions(stmt: Statement): Map<string, number> {
-    const { actions } = this.statementActions(stmt);
-    let m = this.positions.get(actions);
+  /**
+   * Each key of an action list (from statementActions) -> its position in the list, made once per
+   * list: membership tests on a NotAction complement, and a statement's own order.
+   */
+  keyIndex(actions: readonly ActionInfo[]): Map<string, number> {
+    let m = this.keyIndexes.get(actions);
     if (!m) {
       m = new Map();
-      actions.forEach((a, i) => m!.set(a.key, i));
-      this.positions.set(actions, m);
+      for (let i = 0; i < actions.length; i++) m.set(actions[i]!.key, i);
+      this.keyIndexes.set(actions, m);
     }
     return m;
   }
@@ -203,9 +203,7 @@ export class GrantBuilder {
     // the granted actions when the Deny names more actions (NotAction) than the policy grants.
     let keys: Iterable<string>;
     if (actions.length > byAction.size) {
-      let set = this.keySets.get(actions);
-      if (!set) this.keySets.set(actions, (set = new Set(actions.map((a) => a.key))));
-      const denied = set;
+      const denied = this.keyIndex(actions);
       keys = [...byAction.keys()].filter((k) => denied.has(k));
     } else keys = actions.map((a) => a.key);
     for (const key of keys) {
