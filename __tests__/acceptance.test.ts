@@ -18,7 +18,8 @@ function repo(files: Record<string, unknown>): string {
   return root;
 }
 
-const vendor = (name: string) => JSON.parse(readFileSync(join(SRC, name), 'utf8')) as { Statement: Record<string, unknown>[] };
+const vendor = (name: string) =>
+  JSON.parse(readFileSync(join(SRC, name), 'utf8')) as { Statement: Record<string, unknown>[] };
 const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
 const excessLike = (r: Report) => r.findings.filter((f) => f.kind !== 'missing-permission');
 const actionsOf = (fs: Finding[]) => [...new Set(fs.flatMap((f) => f.actions))].sort();
@@ -28,29 +29,42 @@ async function audit(files: Record<string, unknown>, baseline: string, accountId
 }
 
 describe('built-in baselines', () => {
-  it.each(builtinBaselines().map((b) => [b.id, b] as const))('%s: its own documented policy audits clean with all its sets active', async (id, b) => {
-    const sets = b.sets.map((s) => s.name).join(',');
-    const files: Record<string, unknown> = {};
-    for (const s of b.sets) files[`${s.name}.json`] = doc(s.statements);
-    const report = await audit(files, `${id}:${sets}`);
-    expect(report.findings).toEqual([]);
-    expect(report.policies.every((p) => p.status === 'audited' && p.baseline === id)).toBe(true);
-  });
+  it.each(builtinBaselines().map((b) => [b.id, b] as const))(
+    '%s: its own documented policy audits clean with all its sets active',
+    async (id, b) => {
+      const sets = b.sets.map((s) => s.name).join(',');
+      const files: Record<string, unknown> = {};
+      for (const s of b.sets) files[`${s.name}.json`] = doc(s.statements);
+      const report = await audit(files, `${id}:${sets}`);
+      expect(report.findings).toEqual([]);
+      expect(report.policies.every((p) => p.status === 'audited' && p.baseline === id)).toBe(true);
+    },
+  );
 
   it("Coiled's Setup and Ongoing together, with sets [ongoing], report every Setup-only action as leftover-set and nothing else", async () => {
     const setup = vendor('coiled-setup-policy.json');
     const ongoing = vendor('coiled-ongoing-policy.json');
-    const report = await audit({ 'coiled.json': doc([...setup.Statement, ...ongoing.Statement]) }, 'coiled:ongoing,log-pull,ecr,persistent-data');
+    const report = await audit(
+      { 'coiled.json': doc([...setup.Statement, ...ongoing.Statement]) },
+      'coiled:ongoing,log-pull,ecr,persistent-data',
+    );
     const found = excessLike(report);
     expect(found.map((f) => f.kind)).toEqual(['leftover-set']);
     expect(found[0]!.set).toBe('setup');
-    const ongoingActions = new Set(ongoing.Statement.flatMap((s) => s.Action as string[]).map((a) => a.toLowerCase()));
-    const setupOnly = (setup.Statement[0]!.Action as string[]).filter((a) => !ongoingActions.has(a.toLowerCase())).sort();
+    const ongoingActions = new Set(
+      ongoing.Statement.flatMap((s) => s.Action as string[]).map((a) => a.toLowerCase()),
+    );
+    const setupOnly = (setup.Statement[0]!.Action as string[])
+      .filter((a) => !ongoingActions.has(a.toLowerCase()))
+      .sort();
     expect(found[0]!.actions).toEqual(setupOnly);
   });
 
   it("Lightly's delegated-access policy against lightly:minimum: Get, Put and Delete are excess, ListBucket is not", async () => {
-    const report = await audit({ 'lightly.json': vendor('lightly-delegated-access.json') }, 'lightly:minimum');
+    const report = await audit(
+      { 'lightly.json': vendor('lightly-delegated-access.json') },
+      'lightly:minimum',
+    );
     const found = excessLike(report);
     expect(actionsOf(found)).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
     expect(found.every((f) => f.kind === 'excess-action' || f.kind === 'leftover-set')).toBe(true);
@@ -58,7 +72,9 @@ describe('built-in baselines', () => {
 
   it("SkyPilot's minimal policy plus the auto-create-role additions against skypilot:minimal", async () => {
     const minimal = vendor('skypilot-minimal.json');
-    const optional = JSON.parse(readFileSync(join(SRC, 'skypilot-optional-statements.json'), 'utf8')) as Record<string, unknown[]>;
+    const optional = JSON.parse(
+      readFileSync(join(SRC, 'skypilot-optional-statements.json'), 'utf8'),
+    ) as Record<string, unknown[]>;
     const policy = doc([...minimal.Statement, ...optional.auto_create_iam_role_replaces_last_two_rules!]);
     const report = await audit({ 'sky.json': policy }, 'skypilot:minimal');
     expect(actionsOf(excessLike(report))).toEqual([
@@ -70,7 +86,9 @@ describe('built-in baselines', () => {
 
     const widened = structuredClone(policy);
     const run = widened.Statement.find(
-      (s) => (s as { Action?: unknown }).Action === 'ec2:RunInstances' && Array.isArray((s as { Resource?: unknown }).Resource),
+      (s) =>
+        (s as { Action?: unknown }).Action === 'ec2:RunInstances' &&
+        Array.isArray((s as { Resource?: unknown }).Resource),
     ) as { Resource: unknown };
     run.Resource = '*';
     const report2 = await audit({ 'sky.json': widened }, 'skypilot:minimal', '123456789012');
@@ -87,7 +105,10 @@ describe('built-in baselines', () => {
       delete rest.Condition;
       return rest;
     });
-    const report = await audit({ 'coiled.json': doc(stripped) }, 'coiled:ongoing,log-pull,ecr,persistent-data');
+    const report = await audit(
+      { 'coiled.json': doc(stripped) },
+      'coiled:ongoing,log-pull,ecr,persistent-data',
+    );
     const found = excessLike(report);
     expect(found.map((f) => f.kind)).toEqual(['missing-condition']);
     expect(found[0]!.statement).toBe('OngoingDestructive');

@@ -476,7 +476,9 @@ describe('catalog ARN formats and brace placeholders', () => {
     expect(arnIntersects(object, parseArnPattern('arn:aws:s3:::my-bucket/a/b/c'))).toBe(true);
     const instance = arnFormatToPattern('arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}');
     expect(arnIntersects(instance, parseArnPattern('arn:aws:ec2:*:*:instance/*'))).toBe(true);
-    expect(arnIntersects(instance, parseArnPattern('arn:aws:ec2:us-east-1:123456789012:volume/*'))).toBe(false);
+    expect(arnIntersects(instance, parseArnPattern('arn:aws:ec2:us-east-1:123456789012:volume/*'))).toBe(
+      false,
+    );
   });
 
   it('treats upper-case brace placeholders like angle-bracket ones', () => {

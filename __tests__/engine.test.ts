@@ -12,19 +12,32 @@ const baseline: Baseline = {
       name: 'setup',
       kind: 'setup',
       statements: [
-        { Sid: 'Setup', Effect: 'Allow', Action: ['ec2:CreateVpc', 'ec2:CreateSubnet', 'iam:CreateRole'], Resource: '*' },
+        {
+          Sid: 'Setup',
+          Effect: 'Allow',
+          Action: ['ec2:CreateVpc', 'ec2:CreateSubnet', 'iam:CreateRole'],
+          Resource: '*',
+        },
       ],
     },
     {
       name: 'ongoing',
       kind: 'ongoing',
       statements: [
-        { Sid: 'Describe', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSubnets'], Resource: '*' },
+        {
+          Sid: 'Describe',
+          Effect: 'Allow',
+          Action: ['ec2:DescribeInstances', 'ec2:DescribeSubnets'],
+          Resource: '*',
+        },
         {
           Sid: 'Run',
           Effect: 'Allow',
           Action: 'ec2:RunInstances',
-          Resource: ['arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*', 'arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*'],
+          Resource: [
+            'arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*',
+            'arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*',
+          ],
         },
         {
           Sid: 'Destroy',
@@ -34,7 +47,12 @@ const baseline: Baseline = {
           Condition: { StringEquals: { 'ec2:ResourceTag/owner': 'vendor' } },
         },
         { Sid: 'Pass', Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/vendor-*' },
-        { Sid: 'Data', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::vendor-data-*/*' },
+        {
+          Sid: 'Data',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: 'arn:aws:s3:::vendor-data-*/*',
+        },
       ],
     },
   ],
@@ -45,7 +63,9 @@ function policy(id: string, doc: unknown, extra: Partial<PolicyRecord> = {}): Po
 }
 
 function audit(records: PolicyRecord[], sets = ['ongoing'], accountId?: string) {
-  const prepared = preparePolicies([{ result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } }]);
+  const prepared = preparePolicies([
+    { result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } },
+  ]);
   const plan: AuditPlan = {
     assignments: records.map((r) => ({ target: r.id, baseline, sets })),
     notAudited: new Map(),
@@ -67,7 +87,12 @@ describe('audit engine', () => {
     const out = audit([
       policy(
         'p',
-        doc(...baseline.sets[1]!.statements, { Sid: 'Old', Effect: 'Allow', Action: ['ec2:CreateVpc', 'iam:CreateRole', 'sqs:SendMessage'], Resource: '*' }),
+        doc(...baseline.sets[1]!.statements, {
+          Sid: 'Old',
+          Effect: 'Allow',
+          Action: ['ec2:CreateVpc', 'iam:CreateRole', 'sqs:SendMessage'],
+          Resource: '*',
+        }),
       ),
     ]);
     const leftover = out.findings.find((f) => f.kind === 'leftover-set')!;
@@ -81,7 +106,9 @@ describe('audit engine', () => {
   });
 
   it('groups a wildcard into one finding that still lists every action', () => {
-    const out = audit([policy('p', doc(...baseline.sets[1]!.statements, { Effect: 'Allow', Action: 'ec2:*', Resource: '*' }))]);
+    const out = audit([
+      policy('p', doc(...baseline.sets[1]!.statements, { Effect: 'Allow', Action: 'ec2:*', Resource: '*' })),
+    ]);
     const excess = out.findings.filter((f) => f.kind === 'excess-action');
     expect(excess).toHaveLength(1);
     expect(excess[0]!.actions.length).toBeGreaterThan(500);
@@ -89,12 +116,20 @@ describe('audit engine', () => {
     expect(excess[0]!.statement).toBe('#5');
     expect(excess[0]!.message).toMatch(/from ec2:\*/);
     // Setup actions inside ec2:* are leftovers, and RunInstances on * is broader than the baseline.
-    expect(out.findings.find((f) => f.kind === 'leftover-set')!.actions).toEqual(['ec2:CreateSubnet', 'ec2:CreateVpc']);
+    expect(out.findings.find((f) => f.kind === 'leftover-set')!.actions).toEqual([
+      'ec2:CreateSubnet',
+      'ec2:CreateVpc',
+    ]);
     expect(out.findings.find((f) => f.kind === 'broader-resource')!.actions).toEqual(['ec2:RunInstances']);
   });
 
   it('matches actions case-insensitively, as AWS does', () => {
-    const out = audit([policy('p', doc({ Effect: 'Allow', Action: ['EC2:describeinstances', 'iam:Passrole'], Resource: ['*'] }))]);
+    const out = audit([
+      policy(
+        'p',
+        doc({ Effect: 'Allow', Action: ['EC2:describeinstances', 'iam:Passrole'], Resource: ['*'] }),
+      ),
+    ]);
     const broader = out.findings.filter((f) => f.kind === 'broader-resource');
     expect(broader.map((f) => f.actions)).toEqual([['iam:PassRole']]);
     expect(out.findings.some((f) => f.kind === 'excess-action')).toBe(false);
@@ -102,7 +137,17 @@ describe('audit engine', () => {
 
   it('reports broader-resource when the policy grants on more than the baseline', () => {
     const out = audit(
-      [policy('p', doc({ Sid: 'Run', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:*:*:instance/*' }))],
+      [
+        policy(
+          'p',
+          doc({
+            Sid: 'Run',
+            Effect: 'Allow',
+            Action: 'ec2:RunInstances',
+            Resource: 'arn:aws:ec2:*:*:instance/*',
+          }),
+        ),
+      ],
       ['ongoing'],
       '123456789012',
     );
@@ -110,7 +155,17 @@ describe('audit engine', () => {
     expect(f.resources).toEqual(['arn:aws:ec2:*:*:instance/*']);
     expect(f.message).toContain('arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*');
     const ok = audit(
-      [policy('p', doc({ Sid: 'Run', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*' }))],
+      [
+        policy(
+          'p',
+          doc({
+            Sid: 'Run',
+            Effect: 'Allow',
+            Action: 'ec2:RunInstances',
+            Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*',
+          }),
+        ),
+      ],
       ['ongoing'],
       '123456789012',
     );
@@ -118,7 +173,9 @@ describe('audit engine', () => {
   });
 
   it('reports missing-condition when the baseline condition is dropped, and accepts a stricter one', () => {
-    const without = audit([policy('p', doc({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '*' }))]);
+    const without = audit([
+      policy('p', doc({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '*' })),
+    ]);
     const f = without.findings.find((x) => x.kind === 'missing-condition')!;
     expect(f.actions).toEqual(['ec2:TerminateInstances']);
     expect(f.message).toContain('ec2:ResourceTag/owner');
@@ -129,13 +186,23 @@ describe('audit engine', () => {
           Effect: 'Allow',
           Action: 'ec2:TerminateInstances',
           Resource: '*',
-          Condition: { StringEquals: { 'ec2:resourcetag/owner': ['vendor'], 'aws:RequestedRegion': 'us-east-1' } },
+          Condition: {
+            StringEquals: { 'ec2:resourcetag/owner': ['vendor'], 'aws:RequestedRegion': 'us-east-1' },
+          },
         }),
       ),
     ]);
     expect(withCond.findings.filter((x) => x.kind === 'missing-condition')).toEqual([]);
     const other = audit([
-      policy('p', doc({ Effect: 'Allow', Action: 'ec2:TerminateInstances', Resource: '*', Condition: { StringLike: { 'ec2:ResourceTag/owner': '*' } } })),
+      policy(
+        'p',
+        doc({
+          Effect: 'Allow',
+          Action: 'ec2:TerminateInstances',
+          Resource: '*',
+          Condition: { StringLike: { 'ec2:ResourceTag/owner': '*' } },
+        }),
+      ),
     ]);
     const approx = other.findings.find((x) => x.kind === 'missing-condition')!;
     expect(approx.approximate).toMatch(/cannot compare exactly/);
@@ -145,7 +212,10 @@ describe('audit engine', () => {
     const denied = audit([
       policy(
         'p',
-        doc({ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:DeleteQueue'], Resource: '*' }, { Effect: 'Deny', Action: 'sqs:Delete*', Resource: '*' }),
+        doc(
+          { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:DeleteQueue'], Resource: '*' },
+          { Effect: 'Deny', Action: 'sqs:Delete*', Resource: '*' },
+        ),
       ),
     ]);
     expect(denied.findings.find((f) => f.kind === 'excess-action')!.actions).toEqual(['sqs:SendMessage']);
@@ -162,7 +232,9 @@ describe('audit engine', () => {
   });
 
   it('expands NotAction through the complement of the catalog', () => {
-    const out = audit([policy('p', doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }))]);
+    const out = audit([
+      policy('p', doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' })),
+    ]);
     const excess = out.findings.find((f) => f.kind === 'excess-action')!;
     expect(excess.actions.length).toBeGreaterThan(10000);
     expect(excess.actions.some((a) => a.startsWith('iam:'))).toBe(false);
@@ -170,14 +242,18 @@ describe('audit engine', () => {
   });
 
   it('treats NotResource as all-but and compares it as *', () => {
-    const out = audit([policy('p', doc({ Effect: 'Allow', Action: 'iam:PassRole', NotResource: 'arn:aws:iam::*:role/admin' }))]);
+    const out = audit([
+      policy('p', doc({ Effect: 'Allow', Action: 'iam:PassRole', NotResource: 'arn:aws:iam::*:role/admin' })),
+    ]);
     const f = out.findings.find((x) => x.kind === 'broader-resource')!;
     expect(f.resources[0]).toMatch(/^NotResource/);
     expect(f.approximate).toMatch(/NotResource/);
   });
 
   it('ignores actions a resource pattern cannot apply to (s3:* on objects grants no bucket actions)', () => {
-    const out = audit([policy('p', doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::vendor-data-1/*' }))]);
+    const out = audit([
+      policy('p', doc({ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::vendor-data-1/*' })),
+    ]);
     const excess = out.findings.find((f) => f.kind === 'excess-action')!;
     expect(excess.actions).toContain('s3:DeleteObject');
     expect(excess.actions).not.toContain('s3:CreateBucket');
@@ -205,7 +281,9 @@ describe('audit engine', () => {
   });
 
   it('reports what the baseline needs and the policy lacks as informational missing-permission', () => {
-    const out = audit([policy('p', doc({ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }))]);
+    const out = audit([
+      policy('p', doc({ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' })),
+    ]);
     const missing = out.findings.filter((f) => f.kind === 'missing-permission');
     expect(missing.every((f) => f.severity === 'info')).toBe(true);
     expect(missing.flatMap((f) => f.actions)).toContain('ec2:RunInstances');
@@ -224,7 +302,10 @@ describe('audit engine', () => {
     ]);
     const s = out.suggestions.find((x) => x.policy === 'p')!;
     const minimal = s.minimal as { Statement: { Sid?: string; Action: unknown; Condition?: unknown }[] };
-    expect(minimal.Statement[0]).toMatchObject({ Sid: 'Describe', Action: ['ec2:DescribeInstances', 'ec2:DescribeSubnets'] });
+    expect(minimal.Statement[0]).toMatchObject({
+      Sid: 'Describe',
+      Action: ['ec2:DescribeInstances', 'ec2:DescribeSubnets'],
+    });
     expect(minimal.Statement[1]).toMatchObject({
       Sid: 'Destroy',
       Condition: { StringEquals: { 'ec2:ResourceTag/owner': 'vendor' } },
@@ -235,7 +316,11 @@ describe('audit engine', () => {
   });
 
   it('marks permissions new against a plan before, and lists removed ones', () => {
-    const before = doc({ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'sqs:SendMessage'], Resource: '*' });
+    const before = doc({
+      Effect: 'Allow',
+      Action: ['ec2:DescribeInstances', 'sqs:SendMessage'],
+      Resource: '*',
+    });
     const after = doc({ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:*'], Resource: '*' });
     const out = audit([policy('p', after, { before, change: 'update' })]);
     const newOnes = out.findings.filter((f) => f.new === true);
@@ -244,6 +329,8 @@ describe('audit engine', () => {
     const removed = out.findings.filter((f) => f.removed);
     expect(removed.map((f) => f.actions)).toEqual([['sqs:SendMessage']]);
     const created = audit([policy('p', after, { before: null, change: 'create' })]);
-    expect(created.findings.filter((f) => f.kind !== 'missing-permission').every((f) => f.new === true)).toBe(true);
+    expect(created.findings.filter((f) => f.kind !== 'missing-permission').every((f) => f.new === true)).toBe(
+      true,
+    );
   });
 });

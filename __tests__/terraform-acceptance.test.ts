@@ -97,14 +97,21 @@ describe('Terraform inputs, end to end', () => {
       'regula__admin_policy_infra.json',
       'terraform-json__deep_module_no_iam.json',
     ].map((f) => `tf-plan/${f}`);
-    const tfjson = ['aws-samples-ec2RuntimeMonitor__cdk.tf.json', 'regula__cdktf_posts-dev.tf.json'].map((f) => `tf-json/${f}`);
+    const tfjson = ['aws-samples-ec2RuntimeMonitor__cdk.tf.json', 'regula__cdktf_posts-dev.tf.json'].map(
+      (f) => `tf-json/${f}`,
+    );
     const root = repoWith([...plans, ...tfjson]);
     const report = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
-    expect(report.inputs.map((i) => i.path).sort()).toEqual([...plans, ...tfjson].map((f) => `infra/${f.split('/')[1]}`).sort());
+    expect(report.inputs.map((i) => i.path).sort()).toEqual(
+      [...plans, ...tfjson].map((f) => `infra/${f.split('/')[1]}`).sort(),
+    );
     expect(report.inputs.every((i) => i.status === 'audited')).toBe(true);
     const listed = new Set(report.policies.map((p) => p.id));
     for (const input of report.inputs) for (const id of input.policies) expect(listed.has(id)).toBe(true);
-    for (const p of report.policies) expect(['audited', 'unresolved', 'not-matched', 'invalid']).toContain(p.status);
-    expect(report.policies.filter((p) => p.status !== 'audited').every((p) => (p.reason ?? '').length > 0)).toBe(true);
+    for (const p of report.policies)
+      expect(['audited', 'unresolved', 'not-matched', 'invalid']).toContain(p.status);
+    expect(
+      report.policies.filter((p) => p.status !== 'audited').every((p) => (p.reason ?? '').length > 0),
+    ).toBe(true);
   });
 });

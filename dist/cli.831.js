@@ -88,7 +88,9 @@ function compileGlob(pattern, options = {}) {
         if (!hasStar) {
             if (s.length !== first.text.length)
                 return false;
-            return literal ? (stats && (stats.steps += s.length), s === first.text) : segMatchAt(first, s, 0, stats);
+            return literal
+                ? (stats && (stats.steps += s.length), s === first.text)
+                : segMatchAt(first, s, 0, stats);
         }
         if (s.length < minLen)
             return false;
@@ -146,7 +148,13 @@ function unpackCatalog(text, eager = false) {
         services[key] = eager ? { n, ...body() } : { n, body };
         at += length;
     }
-    return { source: header.source, version: header.version, updatedAt: header.updatedAt, levels: header.levels, services };
+    return {
+        source: header.source,
+        version: header.version,
+        updatedAt: header.updatedAt,
+        levels: header.levels,
+        services,
+    };
 }
 /**
  * Every ActionInfo made by any Catalog gets a distinct small integer, a non-enumerable property
@@ -469,7 +477,9 @@ function computeActionSeverity(action, onAllResources) {
     if (action.levels.includes('Permissions management'))
         return onAllResources ? 'high' : 'medium';
     if (action.levels.includes('Write')) {
-        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name) ? 'high' : 'medium';
+        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name)
+            ? 'high'
+            : 'medium';
     }
     if (SENSITIVE_READ.has(action.key))
         return 'medium';
@@ -576,7 +586,13 @@ function summarize(report) {
         byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
         bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
     }
-    return { inputs: report.inputs.length, policies: report.policies.length, findings: counted.length, byKind, bySeverity };
+    return {
+        inputs: report.inputs.length,
+        policies: report.policies.length,
+        findings: counted.length,
+        byKind,
+        bySeverity,
+    };
 }
 /** Findings at or above a severity, not ignored, not removals: what decides the exit status. */
 function findingsAtOrAbove(report, threshold) {
@@ -1001,7 +1017,9 @@ function parseYamlWithSchema(text, file, schema) {
     const validate = validatorFor(schema);
     if (!validate(parsed.value)) {
         const msgs = schemaErrorMessages(validate.errors ?? []);
-        const lines = msgs.slice(0, 5).map((m) => `${shownPath(file)}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
+        const lines = msgs
+            .slice(0, 5)
+            .map((m) => `${shownPath(file)}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
         if (msgs.length > 5)
             lines.push(`(${msgs.length - 5} more)`);
         throw new ConfigError(lines.join('\n'));
@@ -1721,7 +1739,15 @@ function duplicateKeys(text, max = 20) {
         if (c === 123 /* { */ || c === 91 /* [ */) {
             const top = stack[stack.length - 1];
             const seg = top ? (top.obj ? top.key : top.index) : '';
-            stack.push({ obj: c === 123, keys: undefined, parent: top, seg, index: 0, expectKey: c === 123, key: '' });
+            stack.push({
+                obj: c === 123,
+                keys: undefined,
+                parent: top,
+                seg,
+                index: 0,
+                expectKey: c === 123,
+                key: '',
+            });
         }
         else if (c === 125 /* } */ || c === 93 /* ] */) {
             stack.pop();
@@ -1752,7 +1778,15 @@ function preview(v, max = 40) {
 function problemPath(p) {
     return formatJsonPath(p.path);
 }
-const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument', 'Policy', 'policy'];
+const WRAPPERS = [
+    'PolicyVersion',
+    'Document',
+    'document',
+    'PolicyDocument',
+    'policyDocument',
+    'Policy',
+    'policy',
+];
 function child(path, key) {
     return [...path, key];
 }
@@ -1866,7 +1900,10 @@ function parseCondition(v, path, problems) {
     for (const [op, block] of Object.entries(v)) {
         const opPath = child(path, op);
         if (op === '__proto__') {
-            problems.push({ path: opPath, message: 'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it' });
+            problems.push({
+                path: opPath,
+                message: 'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it',
+            });
             continue;
         }
         if (!isObject(block)) {
@@ -1879,7 +1916,10 @@ function parseCondition(v, path, problems) {
         const keys = [];
         for (const [key, val] of Object.entries(block)) {
             if (key === '__proto__') {
-                problems.push({ path: child(opPath, key), message: 'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it' });
+                problems.push({
+                    path: child(opPath, key),
+                    message: 'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it',
+                });
                 continue;
             }
             const list = Array.isArray(val) ? val : [val];
@@ -1961,9 +2001,15 @@ function parseStatement(raw, index, path, problems) {
         }
     }
     if (!('Effect' in raw))
-        problems.push({ path: path, message: 'the statement has no Effect; expected "Effect": "Allow" or "Effect": "Deny"' });
+        problems.push({
+            path: path,
+            message: 'the statement has no Effect; expected "Effect": "Allow" or "Effect": "Deny"',
+        });
     if (s.actions && s.notActions)
-        problems.push({ path: path, message: 'a statement cannot have both Action and NotAction; expected one of them: remove the other' });
+        problems.push({
+            path: path,
+            message: 'a statement cannot have both Action and NotAction; expected one of them: remove the other',
+        });
     if (!('Action' in raw) && !('NotAction' in raw))
         problems.push({
             path: path,
@@ -2864,7 +2910,11 @@ function validDay(s) {
  */
 function insideRepository(p) {
     const s = p.replace(/\\/g, '/').trim();
-    return !s.startsWith('/') && !s.startsWith('~') && !/^[A-Za-z]:/.test(s) && !s.split('/').includes('..') && !s.includes('\0');
+    return (!s.startsWith('/') &&
+        !s.startsWith('~') &&
+        !/^[A-Za-z]:/.test(s) &&
+        !s.split('/').includes('..') &&
+        !s.includes('\0'));
 }
 /** Parses and validates the configuration. Throws ConfigError naming the file, the line and what is expected. */
 function loadConfig(text, path) {
@@ -3093,7 +3143,9 @@ function escapesRoot(root, p) {
     catch {
         return undefined; // does not exist: the caller reports that
     }
-    return within(realRoot, real) ? undefined : 'it is a symbolic link to a file outside the repository, which is never read';
+    return within(realRoot, real)
+        ? undefined
+        : 'it is a symbolic link to a file outside the repository, which is never read';
 }
 
 ;// CONCATENATED MODULE: ./src/sources/discover.ts
@@ -3155,7 +3207,12 @@ function discover(root, paths) {
             st = (0,external_node_fs_.statSync)(abs);
         }
         catch (e) {
-            missing.push({ path: toPosix(p), reason: e.code === 'ENOENT' ? 'no such file or directory' : String(e.message) });
+            missing.push({
+                path: toPosix(p),
+                reason: e.code === 'ENOENT'
+                    ? 'no such file or directory'
+                    : String(e.message),
+            });
             continue;
         }
         const escape = escapesRoot(root, p);
@@ -3175,7 +3232,10 @@ function discover(root, paths) {
                 entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
             }
             catch (e) {
-                missing.push({ path: toPosix((0,external_node_path_.relative)(root, dir)), reason: `cannot read the directory: ${e.message}` });
+                missing.push({
+                    path: toPosix((0,external_node_path_.relative)(root, dir)),
+                    reason: `cannot read the directory: ${e.message}`,
+                });
                 continue;
             }
             entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
@@ -3187,7 +3247,10 @@ function discover(root, paths) {
                         stack.push(full);
                 }
                 else if (ent.isSymbolicLink() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
-                    skipped.push({ path: rel, reason: 'a symbolic link: not followed (only regular files in the repository are read)' });
+                    skipped.push({
+                        path: rel,
+                        reason: 'a symbolic link: not followed (only regular files in the repository are read)',
+                    });
                 }
                 else if (ent.isFile() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
                     try {
@@ -3984,7 +4047,9 @@ function expandDynamic(name, spec, path) {
     // Bounded before it is copied: a small file must not expand to a huge or deep document.
     if (nestingDepth(content, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH ||
         nestingDepth(fe, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
-        return { unknown: `its dynamic "${clip(name)}" block nests values more than ${MAX_DOCUMENT_DEPTH} levels deep` };
+        return {
+            unknown: `its dynamic "${clip(name)}" block nests values more than ${MAX_DOCUMENT_DEPTH} levels deep`,
+        };
     if (items.length > 0 && textSize(content, MAX_DYNAMIC_EXPANSION) * items.length > MAX_DYNAMIC_EXPANSION)
         return {
             unknown: `its dynamic "${clip(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
@@ -4402,7 +4467,9 @@ class Analyzer {
             return { document: parsed.value };
         return {
             document: parsed.value,
-            approximate: [`interpolations read as wildcards: ${list(w.interpolations.map((x) => clip(x)), 8)}`],
+            approximate: [
+                `interpolations read as wildcards: ${list(w.interpolations.map((x) => clip(x)), 8)}`,
+            ],
         };
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
@@ -4455,7 +4522,7 @@ class Analyzer {
             approximate.push(`the expression references several policy documents (${list(targets)}); all their statements are read`);
         }
         for (const d of docs)
-            pushAll(approximate, (d.approximate ?? []));
+            pushAll(approximate, d.approximate ?? []);
         const out = { document, statementPaths };
         if (approximate.length > 0)
             out.approximate = uniq(approximate);
@@ -4712,7 +4779,8 @@ class Analyzer {
                 // The provider reports "no inline policies" as one empty block.
                 if (!name && (pol === '' || pol === null || pol === undefined))
                     return;
-                const hidden = name !== '' && markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
+                const hidden = name !== '' &&
+                    markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
                 out.push([name, i, hidden ? `${REDACTED} ${i}` : name]);
             });
             return out;
@@ -5588,7 +5656,9 @@ function decodePolicyDocument(v) {
         return { ok: false, message: 'the policy document is not a JSON object' };
     // The same key twice: JSON.parse keeps the last, AWS may not.
     const duplicates = duplicateKeys(text, 5);
-    return duplicates.length > 0 ? { ok: true, document: p.value, duplicates } : { ok: true, document: p.value };
+    return duplicates.length > 0
+        ? { ok: true, document: p.value, duplicates }
+        : { ok: true, document: p.value };
 }
 function parseAuthDetails(file, json) {
     const path = file.path;
@@ -5807,7 +5877,11 @@ function parseAuthDetails(file, json) {
             return undefined;
         }
         const name = typeof entry[nameKey] === 'string' ? boundedName(entry[nameKey], MAX_ARN_LENGTH) : undefined;
-        const id = typeof entry.Arn === 'string' ? boundedName(entry.Arn, MAX_ARN_LENGTH) : name ? `${type}/${name}` : undefined;
+        const id = typeof entry.Arn === 'string'
+            ? boundedName(entry.Arn, MAX_ARN_LENGTH)
+            : name
+                ? `${type}/${name}`
+                : undefined;
         if (!id) {
             error(ep, `${type} entry has neither Arn nor ${nameKey}; expected "Arn" or "${nameKey}" (a string): export the details again`);
             return undefined;
@@ -5857,7 +5931,10 @@ function parseAuthDetails(file, json) {
             if (typeof gname !== 'string')
                 continue;
             if (gname.length > MAX_ARN_LENGTH) {
-                pr.unresolved.push({ ref: `group/${boundedName(gname, 200)}`, reason: 'the group name is longer than AWS allows' });
+                pr.unresolved.push({
+                    ref: `group/${boundedName(gname, 200)}`,
+                    reason: 'the group name is longer than AWS allows',
+                });
                 continue;
             }
             const g = groupsByName.get(gname);
@@ -5933,7 +6010,8 @@ function policyKindOf(doc) {
     const assume = withPrincipal.every((s) => {
         const a = s.Action;
         const acts = Array.isArray(a) ? a : [a];
-        return acts.length > 0 && acts.every((x) => typeof x === 'string' && /^sts:(AssumeRole|TagSession|SetSourceIdentity|\*)/i.test(x));
+        return (acts.length > 0 &&
+            acts.every((x) => typeof x === 'string' && /^sts:(AssumeRole|TagSession|SetSourceIdentity|\*)/i.test(x)));
     });
     return assume && !list.some((s) => isObject(s) && 'Resource' in s) ? 'trust' : 'resource';
 }
@@ -5970,9 +6048,15 @@ const policyJsonParser = {
         }
         // The same key twice in an object: flagged (JSON.parse silently keeps the last).
         const dups = duplicateKeys(file.text);
-        const lines = dups.length > 0 ? locateLines(file.text, dups.map((d) => d.path)) : [];
+        const lines = dups.length > 0
+            ? locateLines(file.text, dups.map((d) => d.path))
+            : [];
         const errors = dups.map((d, i) => {
-            const e = { path: file.path, jsonPath: formatJsonPath(d.path), message: duplicateKeyMessage(d.key) };
+            const e = {
+                path: file.path,
+                jsonPath: formatJsonPath(d.path),
+                message: duplicateKeyMessage(d.key),
+            };
             if (lines[i] !== undefined)
                 e.line = lines[i];
             return e;
@@ -6047,7 +6131,11 @@ function parseTfJson(file, json) {
                             const address = `${top === 'data' ? 'data.' : ''}${type}.${name}`;
                             if (seen.has(address)) {
                                 const shown = boundedName(address);
-                                errors.push({ jsonPath: path, address: shown, message: `${shown} is defined more than once` });
+                                errors.push({
+                                    jsonPath: path,
+                                    address: shown,
+                                    message: `${shown} is defined more than once`,
+                                });
                                 continue;
                             }
                             seen.add(address);
@@ -6188,7 +6276,15 @@ function classify(file, explicit) {
                 ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
                 : 'not a JSON file',
             policies: [],
-            errors: looksJson ? [{ path: file.path, line: parsed.line, message: `not valid JSON (column ${parsed.column}): ${parsed.message}` }] : [],
+            errors: looksJson
+                ? [
+                    {
+                        path: file.path,
+                        line: parsed.line,
+                        message: `not valid JSON (column ${parsed.column}): ${parsed.message}`,
+                    },
+                ]
+                : [],
         };
         return { result, text: file.text };
     }
@@ -6213,7 +6309,9 @@ function classify(file, explicit) {
                     status: 'error',
                     reason: `could not be read as ${parser.kind}: ${e.message}`,
                     policies: [],
-                    errors: [{ path: file.path, message: `could not be read as ${parser.kind}: ${e.message}` }],
+                    errors: [
+                        { path: file.path, message: `could not be read as ${parser.kind}: ${e.message}` },
+                    ],
                 },
                 text: file.text,
             };
@@ -6236,7 +6334,16 @@ function readInputs(files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
     return files.map((f) => {
         if (f.size > maxFileBytes) {
             const reason = `the file is ${mb(f.size)}, over the ${mb(maxFileBytes)} limit (raise it with --max-file-size)`;
-            return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
+            return {
+                result: {
+                    path: f.path,
+                    kind: 'unknown',
+                    status: 'error',
+                    reason,
+                    policies: [],
+                    errors: [{ path: f.path, message: reason }],
+                },
+            };
         }
         let text;
         try {
@@ -6244,7 +6351,16 @@ function readInputs(files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
         }
         catch (e) {
             const reason = `cannot be read (${e.code ?? 'error'}): check the file's permissions`;
-            return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
+            return {
+                result: {
+                    path: f.path,
+                    kind: 'unknown',
+                    status: 'error',
+                    reason,
+                    policies: [],
+                    errors: [{ path: f.path, message: reason }],
+                },
+            };
         }
         return parseSource({ path: f.path, text }, f.explicit);
     });
@@ -6657,7 +6773,8 @@ function intersectForm(p) {
     t.forEach((tok, i) => {
         if (tok.kind === 'char')
             chars[i] = tok.ch.codePointAt(0);
-        kinds[i] = tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
+        kinds[i] =
+            tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
     });
     // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
     let service = null;
@@ -6760,7 +6877,10 @@ class GrantBuilder {
             return { actions: hit.actions, unknown };
         }
         const not = stmt.notActions ?? [];
-        const key = not.map((p) => p.toLowerCase()).sort().join('\n');
+        const key = not
+            .map((p) => p.toLowerCase())
+            .sort()
+            .join('\n');
         let list = this.notActionCache.get(key);
         if (!list) {
             const excluded = new Set();
@@ -6924,7 +7044,10 @@ class GrantBuilder {
                 if (overlap === 'all')
                     continue;
                 if (overlap === 'part')
-                    kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`) });
+                    kept.push({
+                        ...g,
+                        approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`),
+                    });
                 else
                     kept.push(g);
             }
@@ -6960,7 +7083,15 @@ function parseOp(op) {
         s = s.slice(0, -'IfExists'.length);
     return { base: s.toLowerCase(), ifExists, qualifier };
 }
-const STRING_EQ = new Set(['stringequals', 'stringequalsignorecase', 'arnequals', 'bool', 'numericequals', 'dateequals', 'binaryequals']);
+const STRING_EQ = new Set([
+    'stringequals',
+    'stringequalsignorecase',
+    'arnequals',
+    'bool',
+    'numericequals',
+    'dateequals',
+    'binaryequals',
+]);
 const LIKE = new Set(['stringlike', 'arnlike']);
 function ipv4(cidr) {
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
@@ -6986,7 +7117,7 @@ function cidrContains(outer, inner) {
     if (o[1] === 0)
         return true;
     const mask = (0xffffffff << (32 - o[1])) >>> 0;
-    return ((i[0] & mask) >>> 0) === ((o[0] & mask) >>> 0);
+    return (i[0] & mask) >>> 0 === (o[0] & mask) >>> 0;
 }
 /** Every value `have` allows is one `need` allows, for one operator family. */
 /** A baseline condition value that stands for the user's own value (see audit/engine.ts). */
@@ -7025,7 +7156,9 @@ function valuesImply(base, have, need) {
         return unknown ? 'unknown' : 'yes';
     }
     if (base === 'null') {
-        return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i].toLowerCase()) ? 'yes' : 'unknown';
+        return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i].toLowerCase())
+            ? 'yes'
+            : 'unknown';
     }
     return 'unknown';
 }
@@ -7122,13 +7255,16 @@ function escapeRe(s) {
 function withPlaceholders(statements, placeholders) {
     const examples = Object.keys(placeholders ?? {}).filter((k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k));
     const isPlaceholder = (v) => /^<[^<>]+>$/.test(v) || /^\{[A-Z][A-Z0-9_]*\}$/.test(v) || examples.includes(v);
-    if (!examples.length && !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/)))
+    if (!examples.length &&
+        !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/)))
         return statements;
     // Whole ARN segments only (bounded by : / or the ends), longest first.
     const seg = examples
         .sort((a, b) => b.length - a.length)
         .map((e) => ({ e, re: new RegExp(`(^|[:/])${escapeRe(e)}(?=$|[:/])`, 'g') }));
-    const resource = (r) => typeof r === 'string' ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre) => `${pre}<${e}>`), r) : r;
+    const resource = (r) => typeof r === 'string'
+        ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre) => `${pre}<${e}>`), r)
+        : r;
     return statements.map((raw) => {
         if (typeof raw !== 'object' || raw === null)
             return raw;
@@ -7145,7 +7281,7 @@ function withPlaceholders(statements, placeholders) {
                 cond[op] = {};
                 for (const [key, v] of Object.entries(keys ?? {})) {
                     const list = Array.isArray(v) ? v : [v];
-                    cond[op][key] = list.map((x) => (typeof x === 'string' && isPlaceholder(x) ? engine_PLACEHOLDER_VALUE : x));
+                    cond[op][key] = list.map((x) => typeof x === 'string' && isPlaceholder(x) ? engine_PLACEHOLDER_VALUE : x);
                 }
             }
             st.Condition = cond;
@@ -7157,7 +7293,10 @@ function compileBaseline(baseline, builder, parse) {
     const byAction = new Map();
     const setStatements = new Map();
     for (const set of baseline.sets) {
-        const doc = parse({ Version: '2012-10-17', Statement: withPlaceholders(set.statements, baseline.placeholders) });
+        const doc = parse({
+            Version: '2012-10-17',
+            Statement: withPlaceholders(set.statements, baseline.placeholders),
+        });
         setStatements.set(set.name, doc.statements.filter((s) => s.effect === 'Allow'));
         const grants = builder.build([doc], { resourceRequired: false });
         for (const [key, list] of grants.byAction) {
@@ -7165,13 +7304,26 @@ function compileBaseline(baseline, builder, parse) {
             if (!out)
                 byAction.set(key, (out = []));
             for (const g of list)
-                out.push({ set: set.name, setKind: set.kind, stmt: g.stmt, resource: g.resource, condition: g.condition });
+                out.push({
+                    set: set.name,
+                    setKind: set.kind,
+                    stmt: g.stmt,
+                    resource: g.resource,
+                    condition: g.condition,
+                });
         }
     }
     return { baseline, byAction, setStatements };
 }
 function atomKey(unitId, a) {
-    return [unitId, a.kind, a.action?.key ?? a.pattern ?? '', a.resource ?? '', a.set ?? '', a.detail ?? ''].join('\u0000');
+    return [
+        unitId,
+        a.kind,
+        a.action?.key ?? a.pattern ?? '',
+        a.resource ?? '',
+        a.set ?? '',
+        a.detail ?? '',
+    ].join('\u0000');
 }
 /** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
 const containsCache = new WeakMap();
@@ -7345,7 +7497,9 @@ function evaluateUnit(unit, builder) {
             };
             if (activeEntries.length === 0) {
                 // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
-                const inactive = inactiveEntries.length ? pickInactive(inactiveEntries.filter((e) => engine_covers(e, g))) : undefined;
+                const inactive = inactiveEntries.length
+                    ? pickInactive(inactiveEntries.filter((e) => engine_covers(e, g)))
+                    : undefined;
                 if (inactive) {
                     atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
                     record(g, { kind: 'leftover-set', set: inactive.set });
@@ -7365,7 +7519,12 @@ function evaluateUnit(unit, builder) {
                     continue;
                 }
                 const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
-                atoms.push({ ...base, kind: 'broader-resource', set: activeEntries[0].set, detail: allowed.join(', ') });
+                atoms.push({
+                    ...base,
+                    kind: 'broader-resource',
+                    set: activeEntries[0].set,
+                    detail: allowed.join(', '),
+                });
                 record(g, { kind: 'broader-resource', allowed });
                 continue;
             }
@@ -7376,7 +7535,9 @@ function evaluateUnit(unit, builder) {
                 kind: 'missing-condition',
                 set: e.set,
                 detail: conditionText(e.condition),
-                approximate: engine_joinNotes(base.approximate, approx ? 'the policy has a condition on the same key that this tool cannot compare exactly' : undefined),
+                approximate: engine_joinNotes(base.approximate, approx
+                    ? 'the policy has a condition on the same key that this tool cannot compare exactly'
+                    : undefined),
             });
             record(g, { kind: 'missing-condition', need: e.condition, approximate: approx });
         }
@@ -7494,7 +7655,16 @@ function groupAtoms(atoms, opts) {
         let hit = list?.find((s) => same(a, isNew, s));
         if (!hit) {
             const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
-            const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
+            const key = [
+                a.kind,
+                stmtKey,
+                a.set ?? '',
+                a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '',
+                a.kind === 'missing-permission' ? a.detail : '',
+                a.approximate ?? '',
+                isNew === undefined ? '' : String(isNew),
+                a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
+            ].join('\u0000');
             let g = groups.get(key);
             if (!g)
                 groups.set(key, (g = { atoms: [], isNew }));
@@ -7513,15 +7683,24 @@ function groupAtoms(atoms, opts) {
         const first = list[0];
         const member = unit.members[first.member] ?? unit.members[0];
         const patterns = list.filter((a) => !a.action && a.pattern).map((a) => a.pattern);
-        const ranked = first.kind !== 'unknown-action' && patterns.length === 0 && opts.catalog && list.length >= RANK_SORT_FROM
+        const ranked = first.kind !== 'unknown-action' &&
+            patterns.length === 0 &&
+            opts.catalog &&
+            list.length >= RANK_SORT_FROM
             ? rankedActions(list, opts.catalog)
             : undefined;
         const actionsInfo = ranked ? ranked.infos : uniqueActions(list);
         const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo));
-        const actions = first.kind === 'unknown-action' ? [first.pattern] : ranked ? ranked.names : sortedNames(actionsInfo, patterns);
+        const actions = first.kind === 'unknown-action'
+            ? [first.pattern]
+            : ranked
+                ? ranked.names
+                : sortedNames(actionsInfo, patterns);
         const resources = uniqueSorted(list);
         const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-        const severity = BY_ACTIONS.has(first.kind) ? maxActionSeverity(actionsInfo, onAll) : findingSeverity(first.kind, []);
+        const severity = BY_ACTIONS.has(first.kind)
+            ? maxActionSeverity(actionsInfo, onAll)
+            : findingSeverity(first.kind, []);
         const f = {
             kind: first.kind,
             severity,
@@ -7559,7 +7738,12 @@ function groupAtoms(atoms, opts) {
     return findings;
 }
 /** Finding kinds whose severity is the highest of their actions' (see findingSeverity). */
-const BY_ACTIONS = new Set(['missing-condition', 'broader-resource', 'excess-action', 'leftover-set']);
+const BY_ACTIONS = new Set([
+    'missing-condition',
+    'broader-resource',
+    'excess-action',
+    'leftover-set',
+]);
 function uniqueActions(atoms) {
     const m = new Map();
     for (const a of atoms)
@@ -7662,7 +7846,9 @@ function rankedExamples(ranked, catalog) {
             top.pop();
     }
     const shown = top.map((k) => infos[k].full);
-    return infos.length > EXAMPLES ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more` : shown.join(', ');
+    return infos.length > EXAMPLES
+        ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
+        : shown.join(', ');
 }
 /** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
 function exampleOrder(a, b) {
@@ -7685,14 +7871,17 @@ function examples(actions) {
             top.pop();
     }
     const shown = top.map((a) => a.full);
-    return actions.length > EXAMPLES ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more` : shown.join(', ');
+    return actions.length > EXAMPLES
+        ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more`
+        : shown.join(', ');
 }
 function findingMessage(first, list, actions, unit, removed, names, exampleText) {
     const b = unit.baseline.baseline;
     const n = actions.length;
     const what = `${n} action${n === 1 ? '' : 's'}`;
     const stmt = first.stmt;
-    const via = stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?')) || stmt?.notActions
+    const via = (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
+        stmt?.notActions
         ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${(stmt.actions ?? stmt.notActions ?? []).join(', ')})`
         : '';
     const prefix = removed ? 'Removed: ' : '';
@@ -7702,7 +7891,9 @@ function findingMessage(first, list, actions, unit, removed, names, exampleText)
             for (const a of list)
                 if (a.detail && a.action)
                     (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)).add(a.action.full);
-            const where = [...narrower].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
+            const where = [...narrower]
+                .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+                .map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
             const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
             return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
         }
@@ -7715,7 +7906,8 @@ function findingMessage(first, list, actions, unit, removed, names, exampleText)
         case 'missing-condition':
             return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${exampleText()}`;
         case 'missing-permission': {
-            const shown = names.slice(0, EXAMPLES).join(', ') + (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
+            const shown = names.slice(0, EXAMPLES).join(', ') +
+                (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
             return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
         }
         case 'unknown-action':
@@ -7741,7 +7933,8 @@ function minimalPlan(stmt, entries, builder) {
     // actions as expanded, then its resources as written), whatever other statements grant.
     const order = builder.keyIndex(builder.statementActions(stmt).actions);
     const resourcePos = (g) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
-    const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) || resourcePos(a.grant) - resourcePos(b.grant));
+    const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
+        resourcePos(a.grant) - resourcePos(b.grant));
     const buckets = new Map();
     for (const { grant, verdict } of sorted) {
         let resources;
@@ -7789,11 +7982,19 @@ function minimalStatements(m, planOf) {
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
 function memberSuggestion(m, statements) {
     const original = m.raw;
-    const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
+    const minimal = {
+        Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
+        Statement: statements,
+    };
     return suggestion(m.record.id, m.record.path, original, minimal);
 }
 /** Finding kinds a minimal policy removes (a member needs a suggestion when it has one). */
-const REMOVABLE_KINDS = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
+const REMOVABLE_KINDS = new Set([
+    'excess-action',
+    'leftover-set',
+    'broader-resource',
+    'missing-condition',
+]);
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
 function suggestMinimal(unit, result, builder) {
     const out = [];
@@ -7817,7 +8018,9 @@ function suggestion(policy, path, original, minimal) {
     return withLazyDiff({ policy, minimal }, () => {
         const before = JSON.stringify(original, null, 2) + '\n';
         const after = JSON.stringify(minimal, null, 2) + '\n';
-        const diff = (0,create/* createTwoFilesPatch */.ss)(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
+        const diff = (0,create/* createTwoFilesPatch */.ss)(path, `${path} (minimal)`, before, after, undefined, undefined, {
+            context: 3,
+        });
         return diff.replace(/^=+\n/, '');
     });
 }
@@ -7895,7 +8098,10 @@ function compressActions(stmt, kept, builder) {
                 covered.add(a.key);
         }
     }
-    const rest = [...kept].filter((k) => !covered.has(k)).map((k) => builder.catalog.lookup(k).full).sort();
+    const rest = [...kept]
+        .filter((k) => !covered.has(k))
+        .map((k) => builder.catalog.lookup(k).full)
+        .sort();
     return [...out, ...rest];
 }
 function rawStatement(raw, stmt) {
@@ -8453,7 +8659,14 @@ function enforcePolicyLimit(inputs, max) {
             continue;
         }
         const reason = `the file holds ${n} policies, which would take the audit past its limit of ${max} policies (${total} already read): raise the limit (--max-policies / max-policies) or audit fewer paths`;
-        input.result = { ...input.result, status: 'error', reason, policies: [], principals: [], errors: [{ path: input.result.path, message: reason }] };
+        input.result = {
+            ...input.result,
+            status: 'error',
+            reason,
+            policies: [],
+            principals: [],
+            errors: [{ path: input.result.path, message: reason }],
+        };
     }
 }
 const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
@@ -8523,10 +8736,28 @@ async function runAudit(req) {
     phase('read and parse sources');
     enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
     for (const m of missing) {
-        inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
+        inputs.push({
+            result: {
+                path: m.path,
+                kind: 'unknown',
+                status: 'error',
+                reason: m.reason,
+                policies: [],
+                errors: [{ path: m.path, message: m.reason }],
+            },
+        });
     }
     for (const m of skipped)
-        inputs.push({ result: { path: m.path, kind: 'unknown', status: 'skipped', reason: m.reason, policies: [], errors: [] } });
+        inputs.push({
+            result: {
+                path: m.path,
+                kind: 'unknown',
+                status: 'skipped',
+                reason: m.reason,
+                policies: [],
+                errors: [],
+            },
+        });
     const prepared = preparePolicies(inputs);
     // The texts were needed for line numbers only: do not hold every file until the report is made.
     for (const input of inputs)
@@ -8571,7 +8802,14 @@ async function runAudit(req) {
             if (listed.has(id))
                 continue;
             listed.add(id);
-            const entry = { id, path: principal.path, address: u.ref, kind: 'identity', status: 'unresolved', reason: `attached to ${principal.id}: ${u.reason}` };
+            const entry = {
+                id,
+                path: principal.path,
+                address: u.ref,
+                kind: 'identity',
+                status: 'unresolved',
+                reason: `attached to ${principal.id}: ${u.reason}`,
+            };
             if (principal.line !== undefined)
                 entry.line = principal.line;
             outcome.policies.push(entry);
@@ -8705,7 +8943,10 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         });
         for (const p of auditable) {
             if (!covered.has(p.record.id) && !plan.notAudited.has(p.record.id))
-                plan.notAudited.set(p.record.id, { status: 'not-matched', reason: 'no audit in the configuration selects this policy' });
+                plan.notAudited.set(p.record.id, {
+                    status: 'not-matched',
+                    reason: 'no audit in the configuration selects this policy',
+                });
         }
         return plan;
     }
@@ -8715,15 +8956,27 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const r = p.record;
         const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, { trustAccounts: accounts.get(r.path) });
         if (r.kind === 'trust') {
-            plan.notAudited.set(r.id, { status: 'not-matched', reason: TRUST_REASON, detection: d.match ?? d.best });
+            plan.notAudited.set(r.id, {
+                status: 'not-matched',
+                reason: TRUST_REASON,
+                detection: d.match ?? d.best,
+            });
             continue;
         }
         if (d.match) {
             const baseline = baselines.find((b) => b.id === d.match.baseline);
-            plan.assignments.push({ target: r.id, baseline, sets: activeSets(baseline, undefined), detection: d.match, group: 'detected' });
+            plan.assignments.push({
+                target: r.id,
+                baseline,
+                sets: activeSets(baseline, undefined),
+                detection: d.match,
+                group: 'detected',
+            });
         }
         else {
-            const best = d.best ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})` : '';
+            const best = d.best
+                ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})`
+                : '';
             const entry = {
                 status: 'not-matched',
                 reason: `matches no known vendor baseline${best}`,
@@ -9807,7 +10060,9 @@ async function audit(argv) {
         accountId,
         maxFileBytes,
         maxPolicies,
-        onPhase: TIMINGS ? (phase, ms) => process.stderr.write(`timings:   ${phase} ${ms.toFixed(1)} ms\n`) : undefined,
+        onPhase: TIMINGS
+            ? (phase, ms) => process.stderr.write(`timings:   ${phase} ${ms.toFixed(1)} ms\n`)
+            : undefined,
     });
     timing(`audit of ${report.policies.length} policies`);
     if (format === 'json' || format === 'sarif') {

@@ -4,7 +4,9 @@
 import { execFileSync } from 'node:child_process';
 
 execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
-const diff = execFileSync('git', ['status', '--porcelain', '--', 'dist', 'src/generated'], { encoding: 'utf8' });
+const diff = execFileSync('git', ['status', '--porcelain', '--', 'dist', 'src/generated'], {
+  encoding: 'utf8',
+});
 if (diff.trim()) {
   console.error(`check-dist: the committed build output differs from a fresh build:\n${diff}`);
   console.error('Run `npm run build` and commit dist/ and src/generated/.');

@@ -88,7 +88,9 @@ async function audit(argv: string[]): Promise<number> {
     accountId,
     maxFileBytes,
     maxPolicies,
-    onPhase: TIMINGS ? (phase, ms) => process.stderr.write(`timings:   ${phase} ${ms.toFixed(1)} ms\n`) : undefined,
+    onPhase: TIMINGS
+      ? (phase, ms) => process.stderr.write(`timings:   ${phase} ${ms.toFixed(1)} ms\n`)
+      : undefined,
   });
 
   timing(`audit of ${report.policies.length} policies`);

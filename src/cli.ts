@@ -60,7 +60,9 @@ export async function main(argv: string[]): Promise<number> {
       return runCommand(command, rest);
     }
     default:
-      process.stderr.write(`${TOOL_NAME}: unknown command "${command}"\nRun "${TOOL_NAME} --help" for usage.\n`);
+      process.stderr.write(
+        `${TOOL_NAME}: unknown command "${command}"\nRun "${TOOL_NAME} --help" for usage.\n`,
+      );
       return 2;
   }
 }

@@ -110,11 +110,16 @@ function readPrNumber(value: string, file: string): number | undefined {
     try {
       raw = readFileSync(file, 'utf8').slice(0, 64).split(/\r?\n/)[0]!.trim();
     } catch {
-      throw new InputError(`Input \`pr-number-file\`: cannot read ${JSON.stringify(file.slice(0, 200))}; expected a file holding the pull request number.`);
+      throw new InputError(
+        `Input \`pr-number-file\`: cannot read ${JSON.stringify(file.slice(0, 200))}; expected a file holding the pull request number.`,
+      );
     }
   }
   if (!raw) return undefined;
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
+  if (!/^[1-9]\d{0,9}$/.test(raw))
+    throw new InputError(
+      `The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`,
+    );
   return Number(raw);
 }
 
@@ -247,26 +252,29 @@ export async function run(): Promise<void> {
     try {
       report = parseReportJson(await readFile(resolve(root, inputs.report), 'utf8'));
     } catch (err) {
-      core.setFailed(`Input \`report\`: ${inputs.report.slice(0, 200)} is not a report of this action: ${message(err)}`);
+      core.setFailed(
+        `Input \`report\`: ${inputs.report.slice(0, 200)} is not a report of this action: ${message(err)}`,
+      );
       return;
     }
-  } else try {
-    report = await runAudit({
-      root,
-      paths: inputs.paths,
-      baseline: inputs.baseline,
-      config: inputs.config,
-      accountId: inputs.accountId,
-      readBase,
-    });
-  } catch (err) {
-    core.setFailed(
-      err instanceof ConfigError
-        ? `Configuration error: ${err.message}`
-        : `The audit failed: ${message(err)}`,
-    );
-    return;
-  }
+  } else
+    try {
+      report = await runAudit({
+        root,
+        paths: inputs.paths,
+        baseline: inputs.baseline,
+        config: inputs.config,
+        accountId: inputs.accountId,
+        readBase,
+      });
+    } catch (err) {
+      core.setFailed(
+        err instanceof ConfigError
+          ? `Configuration error: ${err.message}`
+          : `The audit failed: ${message(err)}`,
+      );
+      return;
+    }
 
   if (mode === 'drift') {
     const notes = [...(report.notes ?? [])];
@@ -302,13 +310,14 @@ export async function run(): Promise<void> {
   }
 
   // Annotations point at files of this checkout: not for a report saved by another run.
-  if (!inputs.report) try {
-    const counts = annotate(report.findings);
-    if (counts.dropped > 0)
-      core.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
-  } catch (err) {
-    core.warning(`Could not annotate the findings: ${message(err)}`);
-  }
+  if (!inputs.report)
+    try {
+      const counts = annotate(report.findings);
+      if (counts.dropped > 0)
+        core.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
+    } catch (err) {
+      core.warning(`Could not annotate the findings: ${message(err)}`);
+    }
 
   if (inputs.sarifFile) {
     const sarifPath = isAbsolute(inputs.sarifFile) ? inputs.sarifFile : join(root, inputs.sarifFile);

@@ -273,7 +273,12 @@ describe('the bundled action (dist/index.js) end to end', () => {
     const comment = await run(repo, {
       event: 'workflow_run',
       payload: { workflow_run: { id: 1, event: 'pull_request' }, repository: { full_name: 'o/r' } },
-      inputs: { report: join(saved, 'findings.json'), 'pr-number-file': join(saved, 'pr-number'), 'fail-on': 'none', paths: 'nothing-here' },
+      inputs: {
+        report: join(saved, 'findings.json'),
+        'pr-number-file': join(saved, 'pr-number'),
+        'fail-on': 'none',
+        paths: 'nothing-here',
+      },
     });
     expect(comment.code).toBe(0);
     expect(ourComments()).toHaveLength(1);

@@ -120,24 +120,21 @@ describe('adversarial wildcards through the engine cost a bounded, linear number
   // (Allow "*" on `arn:aws:s3:::a*a*...` with Deny "*" on `arn:aws:s3:::*a*a...`, 2,000 characters
   // each, takes ~19 s). Fix: memoise both answers per (deny pattern raw, grant resource raw), as
   // `applies` does per (format, resource); then the cost is O(pairs x |deny| x |resource|).
-  it(
-    'an Allow and a Deny with adversarial resources (both from the policy) cost one comparison per pair',
-    () => {
-      const allow = (n: number) => ({
-        Effect: 'Allow',
-        Action: '*',
-        Resource: [`arn:aws:s3:::${'a*'.repeat(n)}TAG`],
-      });
-      const deny = (n: number) => ({
-        Effect: 'Deny',
-        Action: '*',
-        Resource: [`arn:aws:s3:::${'*a'.repeat(n)}TAG`],
-      });
-      const n = 250;
-      const withDeny = stepsFor([allow(n), deny(n)]).steps;
-      const without = stepsFor([allow(n)]).steps;
-      // One (deny pattern, resource) pair: arnContains and arnIntersects once each, |deny| x |resource| steps.
-      expect(withDeny - without).toBeLessThan(2 * (2 * n + 20) ** 2);
-    },
-  );
+  it('an Allow and a Deny with adversarial resources (both from the policy) cost one comparison per pair', () => {
+    const allow = (n: number) => ({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: [`arn:aws:s3:::${'a*'.repeat(n)}TAG`],
+    });
+    const deny = (n: number) => ({
+      Effect: 'Deny',
+      Action: '*',
+      Resource: [`arn:aws:s3:::${'*a'.repeat(n)}TAG`],
+    });
+    const n = 250;
+    const withDeny = stepsFor([allow(n), deny(n)]).steps;
+    const without = stepsFor([allow(n)]).steps;
+    // One (deny pattern, resource) pair: arnContains and arnIntersects once each, |deny| x |resource| steps.
+    expect(withDeny - without).toBeLessThan(2 * (2 * n + 20) ** 2);
+  });
 });

@@ -377,7 +377,10 @@ describe('the configuration cannot make the audit read files outside the reposit
     const walked = await runAudit({ root: repo, paths: ['iam'], baseline: 'coiled' });
     expect(walked.inputs.find((i) => i.path === 'iam/leak.json')).toMatchObject({ status: 'skipped' });
     const named = await runAudit({ root: repo, paths: ['iam/leak.json'], baseline: 'coiled' });
-    expect(named.inputs.find((i) => i.path === 'iam/leak.json')).toMatchObject({ status: 'error', reason: expect.stringMatching(/outside the repository/) });
+    expect(named.inputs.find((i) => i.path === 'iam/leak.json')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/outside the repository/),
+    });
     expect(JSON.stringify([walked, named])).not.toContain('hunter2');
   });
 });

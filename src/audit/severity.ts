@@ -138,7 +138,9 @@ function computeActionSeverity(action: ActionInfo, onAllResources: boolean): Sev
   if (PRIVILEGE_ESCALATION.has(action.key)) return onAllResources ? 'critical' : 'high';
   if (action.levels.includes('Permissions management')) return onAllResources ? 'high' : 'medium';
   if (action.levels.includes('Write')) {
-    return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name) ? 'high' : 'medium';
+    return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name)
+      ? 'high'
+      : 'medium';
   }
   if (SENSITIVE_READ.has(action.key)) return 'medium';
   return 'low';

@@ -455,7 +455,8 @@ function computeActionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly: 
   }
   for (const r of b.refs) {
     let sum = 0;
-    for (const q of r.patterns) if (touched.has(q) || pp.texts.has(q.text)) sum += coverage(q, pp.texts, pp.specificity);
+    for (const q of r.patterns)
+      if (touched.has(q) || pp.texts.has(q.text)) sum += coverage(q, pp.texts, pp.specificity);
     const rec = sum / r.patterns.length;
     if (rec * r.weight > best) {
       best = rec * r.weight;

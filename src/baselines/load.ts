@@ -8,7 +8,13 @@ import { ConfigError } from '../audit/errors.js';
 import { bare, parseYamlWithSchema, shown, shownPath } from '../config/yaml-schema.js';
 import { clipShown, visibilise } from '../report/escape.js';
 import { BASELINE_SCHEMA, BUILTIN_BASELINES_JSON } from '../generated/baselines-data.js';
-import { MAX_DOCUMENT_CHARS, MAX_DOCUMENT_DEPTH, nestingDepth, textSize, typeName } from '../policy/document.js';
+import {
+  MAX_DOCUMENT_CHARS,
+  MAX_DOCUMENT_DEPTH,
+  nestingDepth,
+  textSize,
+  typeName,
+} from '../policy/document.js';
 import { formatJsonPath, locateLines, type JsonPath } from '../sources/json-lines.js';
 import type { Baseline, BaselineDetect, BaselineSet, SetKind } from '../types.js';
 

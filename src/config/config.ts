@@ -76,13 +76,21 @@ function validDay(s: string): boolean {
  */
 export function insideRepository(p: string): boolean {
   const s = p.replace(/\\/g, '/').trim();
-  return !s.startsWith('/') && !s.startsWith('~') && !/^[A-Za-z]:/.test(s) && !s.split('/').includes('..') && !s.includes('\0');
+  return (
+    !s.startsWith('/') &&
+    !s.startsWith('~') &&
+    !/^[A-Za-z]:/.test(s) &&
+    !s.split('/').includes('..') &&
+    !s.includes('\0')
+  );
 }
 
 /** Parses and validates the configuration. Throws ConfigError naming the file, the line and what is expected. */
 export function loadConfig(text: string, path: string): AuditConfig {
   if (text.trim() === '')
-    throw new ConfigError(`${shownPath(path)}, line 1: the configuration is empty (expected at least: version: 1)`);
+    throw new ConfigError(
+      `${shownPath(path)}, line 1: the configuration is empty (expected at least: version: 1)`,
+    );
   const parsed = parseYamlWithSchema(text, path, CONFIG_SCHEMA);
   const raw = parsed.value as RawConfig;
   const cfg: AuditConfig = {
@@ -124,7 +132,8 @@ export function loadConfig(text: string, path: string): AuditConfig {
     if (!insideRepository(b)) throw outside(['baselines', i], `baselines[${i}]`, b);
   });
   cfg.audits.forEach((a, i) => {
-    if (!insideRepository(a.baseline)) throw outside(['audits', i, 'baseline'], `audits[${i}].baseline`, a.baseline);
+    if (!insideRepository(a.baseline))
+      throw outside(['audits', i, 'baseline'], `audits[${i}].baseline`, a.baseline);
   });
   return cfg;
 }

@@ -105,9 +105,11 @@ const YAML_HINTS: Record<string, string> = {
 };
 
 function syntaxMessage(e: { code: string; message: string }): string {
-  if (e.code === 'MULTIPLE_DOCS') return `the file holds more than one YAML document; ${YAML_HINTS.MULTIPLE_DOCS}`;
+  if (e.code === 'MULTIPLE_DOCS')
+    return `the file holds more than one YAML document; ${YAML_HINTS.MULTIPLE_DOCS}`;
   const first = e.message.split('\n')[0]!;
-  const hint = YAML_HINTS[e.code] ?? 'expected valid YAML: check the indentation and the quoting on that line';
+  const hint =
+    YAML_HINTS[e.code] ?? 'expected valid YAML: check the indentation and the quoting on that line';
   return `${first.length > 200 ? `${first.slice(0, 200)}…` : first}; ${hint}`;
 }
 
@@ -164,7 +166,9 @@ function toPlain(doc: Document, file: string, lineOf: (offset: number) => number
       : Object.entries(from as Record<string, unknown>);
     values += entries.length;
     if (values > MAX_YAML_VALUES)
-      refuse(`its aliases (*name) expand to more than ${MAX_YAML_VALUES} values; expected plain values: write them out`);
+      refuse(
+        `its aliases (*name) expand to more than ${MAX_YAML_VALUES} values; expected plain values: write them out`,
+      );
     for (const [k, x] of entries) {
       const c = copy(x);
       // An own property even for `__proto__` (an assignment would set the copy's prototype).
@@ -216,7 +220,9 @@ export function parseYamlWithSchema(text: string, file: string, schema: Record<s
   const validate = validatorFor(schema);
   if (!validate(parsed.value)) {
     const msgs = schemaErrorMessages(validate.errors ?? []);
-    const lines = msgs.slice(0, 5).map((m) => `${shownPath(file)}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
+    const lines = msgs
+      .slice(0, 5)
+      .map((m) => `${shownPath(file)}, line ${parsed.lineAt(m.path, m.key)}: ${m.message}`);
     if (msgs.length > 5) lines.push(`(${msgs.length - 5} more)`);
     throw new ConfigError(lines.join('\n'));
   }

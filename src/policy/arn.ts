@@ -342,7 +342,8 @@ export function arnIntersects(a: ArnPattern, b: ArnPattern, stats?: MatchStats):
   // they differ; or both fix where the sixth field starts (the resource part) and its leading
   // characters differ.
   if (fa.service !== null && fb.service !== null && fa.service !== fb.service) return false;
-  if (fa.colons === null || fb.colons === null) return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+  if (fa.colons === null || fb.colons === null)
+    return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
   const pa = fa.resourcePrefix!;
   const pb = fb.resourcePrefix!;
   const k = Math.min(pa.length, pb.length);
@@ -368,7 +369,14 @@ export function arnIntersects(a: ArnPattern, b: ArnPattern, stats?: MatchStats):
  * absorbs a character the other side spells; two `*`s never need to absorb the same character
  * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
  */
-function intersectRange(fa: IntersectForm, a0: number, a1: number, fb: IntersectForm, b0: number, b1: number): boolean {
+function intersectRange(
+  fa: IntersectForm,
+  a0: number,
+  a1: number,
+  fb: IntersectForm,
+  b0: number,
+  b1: number,
+): boolean {
   const ak = fa.kinds;
   const ac = fa.chars;
   const bk = fb.kinds;
@@ -448,7 +456,8 @@ function intersectForm(p: ArnPattern): IntersectForm {
   const chars = new Int32Array(t.length).fill(-1);
   t.forEach((tok, i) => {
     if (tok.kind === 'char') chars[i] = tok.ch.codePointAt(0)!;
-    kinds[i] = tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
+    kinds[i] =
+      tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
   });
   // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
   let service: string | null = null;

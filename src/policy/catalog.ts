@@ -63,7 +63,9 @@ interface LazyService {
  */
 export function unpackCatalog(text: string, eager = false): RawCatalog {
   const nl = text.indexOf('\n');
-  const header = JSON.parse(text.slice(0, nl)) as Omit<RawCatalog, 'services'> & { services: [string, string, number][] };
+  const header = JSON.parse(text.slice(0, nl)) as Omit<RawCatalog, 'services'> & {
+    services: [string, string, number][];
+  };
   const services: RawCatalog['services'] = {};
   let at = nl + 1;
   for (const [key, n, length] of header.services) {
@@ -72,7 +74,13 @@ export function unpackCatalog(text: string, eager = false): RawCatalog {
     services[key] = eager ? { n, ...body() } : { n, body };
     at += length;
   }
-  return { source: header.source, version: header.version, updatedAt: header.updatedAt, levels: header.levels, services };
+  return {
+    source: header.source,
+    version: header.version,
+    updatedAt: header.updatedAt,
+    levels: header.levels,
+    services,
+  };
 }
 
 /**
@@ -266,7 +274,9 @@ let loaded: Catalog | undefined;
 /** The bundled catalog, decoded on first call (a few milliseconds) and shared afterwards. */
 export function loadCatalog(): Catalog {
   if (!loaded) {
-    loaded = new Catalog(unpackCatalog(gunzipSync(Buffer.from(CATALOG_GZIP_BASE64, 'base64')).toString('utf8')));
+    loaded = new Catalog(
+      unpackCatalog(gunzipSync(Buffer.from(CATALOG_GZIP_BASE64, 'base64')).toString('utf8')),
+    );
   }
   return loaded;
 }

@@ -27,7 +27,15 @@ function parseOp(op: string): Op {
   return { base: s.toLowerCase(), ifExists, qualifier };
 }
 
-const STRING_EQ = new Set(['stringequals', 'stringequalsignorecase', 'arnequals', 'bool', 'numericequals', 'dateequals', 'binaryequals']);
+const STRING_EQ = new Set([
+  'stringequals',
+  'stringequalsignorecase',
+  'arnequals',
+  'bool',
+  'numericequals',
+  'dateequals',
+  'binaryequals',
+]);
 const LIKE = new Set(['stringlike', 'arnlike']);
 
 function ipv4(cidr: string): [number, number] | undefined {
@@ -49,7 +57,7 @@ export function cidrContains(outer: string, inner: string): boolean | undefined 
   if (i[1] < o[1]) return false;
   if (o[1] === 0) return true;
   const mask = (0xffffffff << (32 - o[1])) >>> 0;
-  return ((i[0] & mask) >>> 0) === ((o[0] & mask) >>> 0);
+  return (i[0] & mask) >>> 0 === (o[0] & mask) >>> 0;
 }
 
 /** Every value `have` allows is one `need` allows, for one operator family. */
@@ -85,7 +93,9 @@ function valuesImply(base: string, have: string[], need: string[]): Implication 
     return unknown ? 'unknown' : 'yes';
   }
   if (base === 'null') {
-    return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i]!.toLowerCase()) ? 'yes' : 'unknown';
+    return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i]!.toLowerCase())
+      ? 'yes'
+      : 'unknown';
   }
   return 'unknown';
 }

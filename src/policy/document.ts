@@ -148,7 +148,15 @@ export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: st
     if (c === 123 /* { */ || c === 91 /* [ */) {
       const top = stack[stack.length - 1];
       const seg = top ? (top.obj ? top.key : top.index) : '';
-      stack.push({ obj: c === 123, keys: undefined, parent: top, seg, index: 0, expectKey: c === 123, key: '' });
+      stack.push({
+        obj: c === 123,
+        keys: undefined,
+        parent: top,
+        seg,
+        index: 0,
+        expectKey: c === 123,
+        key: '',
+      });
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop();
     } else if (c === 44 /* , */) {
@@ -214,14 +222,24 @@ export interface ParsedDocument {
   problems: DocumentProblem[];
 }
 
-const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument', 'Policy', 'policy'];
+const WRAPPERS = [
+  'PolicyVersion',
+  'Document',
+  'document',
+  'PolicyDocument',
+  'policyDocument',
+  'Policy',
+  'policy',
+];
 
 function child(path: JsonPath, key: string | number): JsonPath {
   return [...path, key];
 }
 
 /** Decodes a policy held as a JSON string (possibly URL-encoded, as `aws iam` returns it). */
-export function decodePolicyString(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+export function decodePolicyString(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; message: string } {
   const trimmed = text.trim();
   try {
     return { ok: true, value: JSON.parse(trimmed) };
@@ -337,7 +355,11 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
   for (const [op, block] of Object.entries(v)) {
     const opPath = child(path, op);
     if (op === '__proto__') {
-      problems.push({ path: opPath, message: 'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it' });
+      problems.push({
+        path: opPath,
+        message:
+          'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it',
+      });
       continue;
     }
     if (!isObject(block)) {
@@ -350,7 +372,11 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
     const keys: [string, string[]][] = [];
     for (const [key, val] of Object.entries(block)) {
       if (key === '__proto__') {
-        problems.push({ path: child(opPath, key), message: 'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it' });
+        problems.push({
+          path: child(opPath, key),
+          message:
+            'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it',
+        });
         continue;
       }
       const list = Array.isArray(val) ? val : [val];
@@ -370,7 +396,12 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
   return Object.fromEntries(out);
 }
 
-function parseStatement(raw: unknown, index: number, path: JsonPath, problems: DocumentProblem[]): Statement | undefined {
+function parseStatement(
+  raw: unknown,
+  index: number,
+  path: JsonPath,
+  problems: DocumentProblem[],
+): Statement | undefined {
   if (!isObject(raw)) {
     problems.push({
       path: path,
@@ -429,18 +460,26 @@ function parseStatement(raw: unknown, index: number, path: JsonPath, problems: D
     }
   }
   if (!('Effect' in raw))
-    problems.push({ path: path, message: 'the statement has no Effect; expected "Effect": "Allow" or "Effect": "Deny"' });
+    problems.push({
+      path: path,
+      message: 'the statement has no Effect; expected "Effect": "Allow" or "Effect": "Deny"',
+    });
   if (s.actions && s.notActions)
-    problems.push({ path: path, message: 'a statement cannot have both Action and NotAction; expected one of them: remove the other' });
+    problems.push({
+      path: path,
+      message: 'a statement cannot have both Action and NotAction; expected one of them: remove the other',
+    });
   if (!('Action' in raw) && !('NotAction' in raw))
     problems.push({
       path: path,
-      message: 'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]: add the actions it grants',
+      message:
+        'the statement has neither Action nor NotAction; expected "Action": ["service:Action", ...]: add the actions it grants',
     });
   if (s.resources && s.notResources)
     problems.push({
       path: path,
-      message: 'a statement cannot have both Resource and NotResource; expected one of them: remove the other',
+      message:
+        'a statement cannot have both Resource and NotResource; expected one of them: remove the other',
     });
   boundEntries(s, raw, path, problems);
   if (problems.length > before) {
@@ -499,7 +538,8 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
       problems: [
         {
           path: path,
-          message: 'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy',
+          message:
+            'not an IAM policy document: it has no "Statement"; expected {"Version": "2012-10-17", "Statement": [...]}: check that this value is a policy',
         },
       ],
     };

@@ -68,7 +68,9 @@ export function compileGlob(pattern: string, options: { caseInsensitive?: boolea
     const s = ci ? input.toLowerCase() : input;
     if (!hasStar) {
       if (s.length !== first.text.length) return false;
-      return literal ? (stats && (stats.steps += s.length), s === first.text) : segMatchAt(first, s, 0, stats);
+      return literal
+        ? (stats && (stats.steps += s.length), s === first.text)
+        : segMatchAt(first, s, 0, stats);
     }
     if (s.length < minLen) return false;
     if (!segMatchAt(first, s, 0, stats)) return false;

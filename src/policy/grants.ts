@@ -3,7 +3,14 @@
 // the resource can apply to the action's resource types, minus what Deny statements remove.
 // Where a Deny only partly overlaps a grant, the grant is kept with a note (never guessed away).
 
-import { arnContains, arnFormatToPattern, arnIntersects, isAll, parseArnPattern, type ArnPattern } from './arn.js';
+import {
+  arnContains,
+  arnFormatToPattern,
+  arnIntersects,
+  isAll,
+  parseArnPattern,
+  type ArnPattern,
+} from './arn.js';
 import type { ActionInfo, Catalog } from './catalog.js';
 import type { Condition, PolicyDocument, Statement } from './document.js';
 
@@ -60,7 +67,10 @@ export class GrantBuilder {
   }
 
   /** The concrete actions a statement names, and the patterns that match nothing. */
-  statementActions(stmt: Statement): { actions: readonly ActionInfo[]; unknown: { pattern: string; field: 'Action' | 'NotAction' }[] } {
+  statementActions(stmt: Statement): {
+    actions: readonly ActionInfo[];
+    unknown: { pattern: string; field: 'Action' | 'NotAction' }[];
+  } {
     const unknown: { pattern: string; field: 'Action' | 'NotAction' }[] = [];
     if (stmt.actions) {
       if (stmt.actions.length === 1) {
@@ -86,7 +96,10 @@ export class GrantBuilder {
       return { actions: hit.actions, unknown };
     }
     const not = stmt.notActions ?? [];
-    const key = not.map((p) => p.toLowerCase()).sort().join('\n');
+    const key = not
+      .map((p) => p.toLowerCase())
+      .sort()
+      .join('\n');
     let list = this.notActionCache.get(key);
     if (!list) {
       const excluded = new Set<string>();
@@ -98,7 +111,8 @@ export class GrantBuilder {
       list = this.catalog.all().filter((a) => !excluded.has(a.key));
       this.notActionCache.set(key, list);
     } else {
-      for (const p of not) if (this.catalog.expand(p).length === 0) unknown.push({ pattern: p, field: 'NotAction' });
+      for (const p of not)
+        if (this.catalog.expand(p).length === 0) unknown.push({ pattern: p, field: 'NotAction' });
     }
     return { actions: list, unknown };
   }
@@ -170,7 +184,8 @@ export class GrantBuilder {
               ? [{ p: this.pattern(ALL) }]
               : [];
         // One resource that applies to every action (`*`, NotResource): no per-action check.
-        const everywhere = resources.length === 1 && (resources[0]!.not !== undefined || isAll(resources[0]!.p));
+        const everywhere =
+          resources.length === 1 && (resources[0]!.not !== undefined || isAll(resources[0]!.p));
         for (const action of actions) {
           for (const r of resources) {
             if (!everywhere && !r.not && !this.applies(action, r.p)) continue;
@@ -233,7 +248,10 @@ export class GrantBuilder {
         }
         if (overlap === 'all') continue;
         if (overlap === 'part')
-          kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`) });
+          kept.push({
+            ...g,
+            approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`),
+          });
         else kept.push(g);
       }
       if (kept.length) byAction.set(key, kept);

@@ -4,7 +4,14 @@
 // crafted report can change what is listed (it came from the fork's run anyway) but not how it is
 // rendered (everything still goes through the one escaping boundary) nor crash the action.
 import { summarize } from '../audit/report-model.js';
-import { SEVERITIES, type Finding, type FindingKind, type Report, type ReportPolicy, type Severity } from '../types.js';
+import {
+  SEVERITIES,
+  type Finding,
+  type FindingKind,
+  type Report,
+  type ReportPolicy,
+  type Severity,
+} from '../types.js';
 
 const KINDS: readonly FindingKind[] = [
   'excess-action',
@@ -15,7 +22,14 @@ const KINDS: readonly FindingKind[] = [
   'unknown-action',
   'invalid-policy',
 ];
-const INPUT_KINDS = ['policy', 'terraform-plan', 'terraform-state', 'terraform-json', 'authorization-details', 'unknown'] as const;
+const INPUT_KINDS = [
+  'policy',
+  'terraform-plan',
+  'terraform-state',
+  'terraform-json',
+  'authorization-details',
+  'unknown',
+] as const;
 const POLICY_KINDS = ['identity', 'resource', 'trust'] as const;
 const POLICY_STATUS = ['audited', 'unresolved', 'not-matched', 'invalid'] as const;
 const INPUT_STATUS = ['audited', 'skipped', 'error'] as const;
@@ -28,7 +42,8 @@ export class ReportError extends Error {}
 type Obj = Record<string, unknown>;
 
 function obj(v: unknown, where: string): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ReportError(`${where}: expected an object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ReportError(`${where}: expected an object`);
   return v as Obj;
 }
 
@@ -50,12 +65,14 @@ function optStr(v: unknown, where: string): string | undefined {
 
 function optNum(v: unknown, where: string): number | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ReportError(`${where}: expected a non-negative number`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new ReportError(`${where}: expected a non-negative number`);
   return Math.floor(v);
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], where: string): T {
-  if (typeof v !== 'string' || !allowed.includes(v as T)) throw new ReportError(`${where}: expected one of ${allowed.join(', ')}`);
+  if (typeof v !== 'string' || !allowed.includes(v as T))
+    throw new ReportError(`${where}: expected one of ${allowed.join(', ')}`);
   return v as T;
 }
 
@@ -88,7 +105,10 @@ function finding(v: unknown, where: string): Finding {
     accessLevels: f.accessLevels === undefined ? undefined : strings(f.accessLevels, `${where}.accessLevels`),
     approximate: optStr(f.approximate, `${where}.approximate`),
     ignored: ignored
-      ? defined({ reason: str(ignored.reason, `${where}.ignored.reason`), expires: optStr(ignored.expires, `${where}.ignored.expires`) })
+      ? defined({
+          reason: str(ignored.reason, `${where}.ignored.reason`),
+          expires: optStr(ignored.expires, `${where}.ignored.expires`),
+        })
       : undefined,
     message: str(f.message, `${where}.message`),
   }) as Finding;
@@ -107,7 +127,10 @@ export function parseReportJson(text: string): Report {
   const catalog = obj(r.catalog, '$.catalog');
   const report: Report = {
     tool: { name: str(tool.name, '$.tool.name'), version: str(tool.version, '$.tool.version') },
-    catalog: { source: str(catalog.source, '$.catalog.source'), version: str(catalog.version, '$.catalog.version') },
+    catalog: {
+      source: str(catalog.source, '$.catalog.source'),
+      version: str(catalog.version, '$.catalog.version'),
+    },
     baselines: list(r.baselines, '$.baselines').map((v, i) => {
       const b = obj(v, `$.baselines[${i}]`);
       const w = `$.baselines[${i}]`;
@@ -149,7 +172,10 @@ export function parseReportJson(text: string): Report {
         detection: d
           ? {
               baseline: str(d.baseline, `${w}.detection.baseline`),
-              confidence: typeof d.confidence === 'number' && Number.isFinite(d.confidence) ? Math.min(1, Math.max(0, d.confidence)) : 0,
+              confidence:
+                typeof d.confidence === 'number' && Number.isFinite(d.confidence)
+                  ? Math.min(1, Math.max(0, d.confidence))
+                  : 0,
               evidence: strings(d.evidence, `${w}.detection.evidence`),
             }
           : undefined,
@@ -158,7 +184,11 @@ export function parseReportJson(text: string): Report {
     findings: list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`)),
     suggestions: list(r.suggestions, '$.suggestions').map((v, i) => {
       const s = obj(v, `$.suggestions[${i}]`);
-      return { policy: str(s.policy, `$.suggestions[${i}].policy`), minimal: s.minimal ?? null, diff: str(s.diff, `$.suggestions[${i}].diff`) };
+      return {
+        policy: str(s.policy, `$.suggestions[${i}].policy`),
+        minimal: s.minimal ?? null,
+        diff: str(s.diff, `$.suggestions[${i}].diff`),
+      };
     }),
     summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
   };

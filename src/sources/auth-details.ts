@@ -18,7 +18,8 @@ import { crashed } from './tf-plan.js';
 
 /** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
 const MAX_ARN_LENGTH = 2048;
-const AD_EXPECTED = 'expected the JSON that `aws iam get-account-authorization-details` writes: export the details again';
+const AD_EXPECTED =
+  'expected the JSON that `aws iam get-account-authorization-details` writes: export the details again';
 
 const LISTS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList'] as const;
 
@@ -61,7 +62,9 @@ export function decodePolicyDocument(
   if (!isObject(p.value)) return { ok: false, message: 'the policy document is not a JSON object' };
   // The same key twice: JSON.parse keeps the last, AWS may not.
   const duplicates = duplicateKeys(text, 5);
-  return duplicates.length > 0 ? { ok: true, document: p.value, duplicates } : { ok: true, document: p.value };
+  return duplicates.length > 0
+    ? { ok: true, document: p.value, duplicates }
+    : { ok: true, document: p.value };
 }
 
 function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
@@ -90,7 +93,11 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
       let n = 2;
       while (ids.has(`${id}#${n}`)) n++;
       out = `${id}#${n}`;
-      error(at, `${address} holds this policy more than once; expected each principal, policy and name once: export the details again`, address);
+      error(
+        at,
+        `${address} holds this policy more than once; expected each principal, policy and name once: export the details again`,
+        address,
+      );
     }
     ids.add(out);
     return out;
@@ -144,7 +151,11 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     if (d.ok) {
       rec.document = d.document;
       for (const dup of d.duplicates ?? [])
-        error(docPath, `at ${formatJsonPath(dup.path)} of the policy text: ${duplicateKeyMessage(dup.key)}`, address);
+        error(
+          docPath,
+          `at ${formatJsonPath(dup.path)} of the policy text: ${duplicateKeyMessage(dup.key)}`,
+          address,
+        );
       // Statement lines exist only for a document written as an object (an encoded string is one value).
       if (isObject(doc)) {
         const st = doc.Statement;
@@ -173,12 +184,19 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   list('Policies').forEach((p, i) => {
     const pp: JsonPath = ['Policies', i];
     if (!isObject(p) || typeof p.Arn !== 'string') {
-      error(pp, 'policy entry has no Arn; expected "Arn": "arn:aws:iam::…:policy/…" (a string): export the details again');
+      error(
+        pp,
+        'policy entry has no Arn; expected "Arn": "arn:aws:iam::…:policy/…" (a string): export the details again',
+      );
       return;
     }
     const arn = boundedName(p.Arn, MAX_ARN_LENGTH);
     if (byArn.has(arn)) {
-      error(pp, `${arn} is listed more than once; expected each policy once in Policies (the first is used): remove the others`, arn);
+      error(
+        pp,
+        `${arn} is listed more than once; expected each policy once in Policies (the first is used): remove the others`,
+        arn,
+      );
       return;
     }
     const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
@@ -224,7 +242,11 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     entries.forEach((a, k) => {
       const ap: JsonPath = [...base, k];
       if (!isObject(a) || typeof a.PolicyArn !== 'string') {
-        error(ap, 'attached policy has no PolicyArn; expected {"PolicyName": ..., "PolicyArn": "arn:aws:iam::…"}: export the details again', pr.id);
+        error(
+          ap,
+          'attached policy has no PolicyArn; expected {"PolicyName": ..., "PolicyArn": "arn:aws:iam::…"}: export the details again',
+          pr.id,
+        );
         return;
       }
       const arn = boundedName(a.PolicyArn, MAX_ARN_LENGTH);
@@ -270,7 +292,11 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     entries.forEach((e, k) => {
       const ep: JsonPath = [...base, k];
       if (!isObject(e) || typeof e.PolicyName !== 'string') {
-        error(ep, 'inline policy has no PolicyName; expected {"PolicyName": "...", "PolicyDocument": ...}: export the details again', pr.id);
+        error(
+          ep,
+          'inline policy has no PolicyName; expected {"PolicyName": "...", "PolicyDocument": ...}: export the details again',
+          pr.id,
+        );
         return;
       }
       const policyName = boundedName(e.PolicyName, MAX_ARN_LENGTH);
@@ -300,9 +326,16 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     const name =
       typeof entry[nameKey] === 'string' ? boundedName(entry[nameKey] as string, MAX_ARN_LENGTH) : undefined;
     const id =
-      typeof entry.Arn === 'string' ? boundedName(entry.Arn, MAX_ARN_LENGTH) : name ? `${type}/${name}` : undefined;
+      typeof entry.Arn === 'string'
+        ? boundedName(entry.Arn, MAX_ARN_LENGTH)
+        : name
+          ? `${type}/${name}`
+          : undefined;
     if (!id) {
-      error(ep, `${type} entry has neither Arn nor ${nameKey}; expected "Arn" or "${nameKey}" (a string): export the details again`);
+      error(
+        ep,
+        `${type} entry has neither Arn nor ${nameKey}; expected "Arn" or "${nameKey}" (a string): export the details again`,
+      );
       return undefined;
     }
     const pr: PrincipalRecord = { id, type, path, policyIds: [], unresolved: [] };
@@ -351,7 +384,10 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
       if (typeof gname !== 'string') continue;
       if (gname.length > MAX_ARN_LENGTH) {
-        pr.unresolved.push({ ref: `group/${boundedName(gname, 200)}`, reason: 'the group name is longer than AWS allows' });
+        pr.unresolved.push({
+          ref: `group/${boundedName(gname, 200)}`,
+          reason: 'the group name is longer than AWS allows',
+        });
         continue;
       }
       const g = groupsByName.get(gname);
@@ -360,7 +396,10 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
         continue;
       }
       pushAll(pr.policyIds, g.policyIds);
-      pushAll(pr.unresolved, g.unresolved.map((x) => ({ ref: `${g.id}: ${x.ref}`, reason: x.reason })));
+      pushAll(
+        pr.unresolved,
+        g.unresolved.map((x) => ({ ref: `${g.id}: ${x.ref}`, reason: x.reason })),
+      );
     }
   });
 

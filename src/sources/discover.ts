@@ -73,7 +73,13 @@ export function discover(root: string, paths: string[]): DiscoverResult {
     try {
       st = statSync(abs);
     } catch (e) {
-      missing.push({ path: toPosix(p), reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String((e as Error).message) });
+      missing.push({
+        path: toPosix(p),
+        reason:
+          (e as NodeJS.ErrnoException).code === 'ENOENT'
+            ? 'no such file or directory'
+            : String((e as Error).message),
+      });
       continue;
     }
     const escape = escapesRoot(root, p);
@@ -92,7 +98,10 @@ export function discover(root: string, paths: string[]): DiscoverResult {
       try {
         entries = readdirSync(dir, { withFileTypes: true });
       } catch (e) {
-        missing.push({ path: toPosix(relative(root, dir)), reason: `cannot read the directory: ${(e as Error).message}` });
+        missing.push({
+          path: toPosix(relative(root, dir)),
+          reason: `cannot read the directory: ${(e as Error).message}`,
+        });
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
@@ -102,7 +111,10 @@ export function discover(root: string, paths: string[]): DiscoverResult {
         if (ent.isDirectory()) {
           if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel)) stack.push(full);
         } else if (ent.isSymbolicLink() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
-          skipped.push({ path: rel, reason: 'a symbolic link: not followed (only regular files in the repository are read)' });
+          skipped.push({
+            path: rel,
+            reason: 'a symbolic link: not followed (only regular files in the repository are read)',
+          });
         } else if (ent.isFile() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
           try {
             add(full, statSync(full).size, false);

@@ -50,7 +50,15 @@ function classify(file: SourceFile, explicit: boolean): LoadedInput {
         ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
         : 'not a JSON file',
       policies: [],
-      errors: looksJson ? [{ path: file.path, line: parsed.line, message: `not valid JSON (column ${parsed.column}): ${parsed.message}` }] : [],
+      errors: looksJson
+        ? [
+            {
+              path: file.path,
+              line: parsed.line,
+              message: `not valid JSON (column ${parsed.column}): ${parsed.message}`,
+            },
+          ]
+        : [],
     };
     return { result, text: file.text };
   }
@@ -72,7 +80,9 @@ function classify(file: SourceFile, explicit: boolean): LoadedInput {
           status: 'error',
           reason: `could not be read as ${parser.kind}: ${(e as Error).message}`,
           policies: [],
-          errors: [{ path: file.path, message: `could not be read as ${parser.kind}: ${(e as Error).message}` }],
+          errors: [
+            { path: file.path, message: `could not be read as ${parser.kind}: ${(e as Error).message}` },
+          ],
         },
         text: file.text,
       };
@@ -96,14 +106,32 @@ export function readInputs(files: Discovered[], maxFileBytes = DEFAULT_MAX_FILE_
   return files.map((f) => {
     if (f.size > maxFileBytes) {
       const reason = `the file is ${mb(f.size)}, over the ${mb(maxFileBytes)} limit (raise it with --max-file-size)`;
-      return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
+      return {
+        result: {
+          path: f.path,
+          kind: 'unknown',
+          status: 'error',
+          reason,
+          policies: [],
+          errors: [{ path: f.path, message: reason }],
+        },
+      };
     }
     let text: string;
     try {
       text = readFileSync(f.abs, 'utf8');
     } catch (e) {
       const reason = `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): check the file's permissions`;
-      return { result: { path: f.path, kind: 'unknown', status: 'error', reason, policies: [], errors: [{ path: f.path, message: reason }] } };
+      return {
+        result: {
+          path: f.path,
+          kind: 'unknown',
+          status: 'error',
+          reason,
+          policies: [],
+          errors: [{ path: f.path, message: reason }],
+        },
+      };
     }
     return parseSource({ path: f.path, text }, f.explicit);
   });

@@ -25,5 +25,7 @@ export function escapesRoot(root: string, p: string): string | undefined {
   } catch {
     return undefined; // does not exist: the caller reports that
   }
-  return within(realRoot, real) ? undefined : 'it is a symbolic link to a file outside the repository, which is never read';
+  return within(realRoot, real)
+    ? undefined
+    : 'it is a symbolic link to a file outside the repository, which is never read';
 }

@@ -31,7 +31,10 @@ export function policyKindOf(doc: unknown): PolicyKind {
   const assume = withPrincipal.every((s) => {
     const a = (s as Record<string, unknown>).Action;
     const acts = Array.isArray(a) ? a : [a];
-    return acts.length > 0 && acts.every((x) => typeof x === 'string' && /^sts:(AssumeRole|TagSession|SetSourceIdentity|\*)/i.test(x));
+    return (
+      acts.length > 0 &&
+      acts.every((x) => typeof x === 'string' && /^sts:(AssumeRole|TagSession|SetSourceIdentity|\*)/i.test(x))
+    );
   });
   return assume && !list.some((s) => isObject(s) && 'Resource' in s) ? 'trust' : 'resource';
 }
@@ -69,9 +72,19 @@ export const policyJsonParser: SourceParser = {
     }
     // The same key twice in an object: flagged (JSON.parse silently keeps the last).
     const dups = duplicateKeys(file.text);
-    const lines = dups.length > 0 ? locateLines(file.text, dups.map((d) => d.path)) : [];
+    const lines =
+      dups.length > 0
+        ? locateLines(
+            file.text,
+            dups.map((d) => d.path),
+          )
+        : [];
     const errors: SourceError[] = dups.map((d, i) => {
-      const e: SourceError = { path: file.path, jsonPath: formatJsonPath(d.path), message: duplicateKeyMessage(d.key) };
+      const e: SourceError = {
+        path: file.path,
+        jsonPath: formatJsonPath(d.path),
+        message: duplicateKeyMessage(d.key),
+      };
       if (lines[i] !== undefined) e.line = lines[i];
       return e;
     });

@@ -786,7 +786,9 @@ function expandDynamic(
     nestingDepth(content, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH ||
     nestingDepth(fe, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH
   )
-    return { unknown: `its dynamic "${clip(name)}" block nests values more than ${MAX_DOCUMENT_DEPTH} levels deep` };
+    return {
+      unknown: `its dynamic "${clip(name)}" block nests values more than ${MAX_DOCUMENT_DEPTH} levels deep`,
+    };
   if (items.length > 0 && textSize(content, MAX_DYNAMIC_EXPANSION) * items.length > MAX_DYNAMIC_EXPANSION)
     return {
       unknown: `its dynamic "${clip(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
@@ -1227,7 +1229,12 @@ class Analyzer {
     if (w.interpolations.length === 0) return { document: parsed.value };
     return {
       document: parsed.value,
-      approximate: [`interpolations read as wildcards: ${list(w.interpolations.map((x) => clip(x)), 8)}`],
+      approximate: [
+        `interpolations read as wildcards: ${list(
+          w.interpolations.map((x) => clip(x)),
+          8,
+        )}`,
+      ],
     };
   }
 
@@ -1279,7 +1286,7 @@ class Analyzer {
         `the expression references several policy documents (${list(targets)}); all their statements are read`,
       );
     }
-    for (const d of docs) pushAll(approximate, (d.approximate ?? []));
+    for (const d of docs) pushAll(approximate, d.approximate ?? []);
     const out: DocResult = { document, statementPaths };
     if (approximate.length > 0) out.approximate = uniq(approximate);
     return out;
@@ -1364,7 +1371,10 @@ class Analyzer {
         ]);
         if (interps.length > 0)
           approximate.push(
-            `rebuilt from ${d.address}; interpolations read as wildcards: ${list(interps.map((x) => clip(x)), 8)}`,
+            `rebuilt from ${d.address}; interpolations read as wildcards: ${list(
+              interps.map((x) => clip(x)),
+              8,
+            )}`,
           );
       } else {
         approximate.push(`rebuilt from ${d.address}; unknown values read as wildcards`);
@@ -1450,7 +1460,8 @@ class Analyzer {
     if (result.malformed) {
       this.error({ jsonPath: valuePath, address: res.address, message: rec.reason! });
     }
-    for (const message of result.problems ?? []) this.error({ jsonPath: valuePath, address: res.address, message });
+    for (const message of result.problems ?? [])
+      this.error({ jsonPath: valuePath, address: res.address, message });
     this.policies.push(rec);
     const l = this.recordsOf.get(res.address);
     if (l) l.push(rec);
@@ -1521,7 +1532,9 @@ class Analyzer {
         const pol = b.policy;
         // The provider reports "no inline policies" as one empty block.
         if (!name && (pol === '' || pol === null || pol === undefined)) return;
-        const hidden = name !== '' && markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
+        const hidden =
+          name !== '' &&
+          markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
         out.push([name, i, hidden ? `${REDACTED} ${i}` : name]);
       });
       return out;
@@ -1794,7 +1807,10 @@ class Analyzer {
           const recs = this.recordsOf.get(t.address) ?? [];
           if (recs.length === 0)
             unresolved.push({ ref: r.text, reason: `${t.address} has no policy record` });
-          pushAll(ids, recs.map((x) => x.id));
+          pushAll(
+            ids,
+            recs.map((x) => x.id),
+          );
         }
       } else if (r.base.startsWith('data.aws_iam_policy.')) {
         byRef.add(r.text);
@@ -1805,14 +1821,20 @@ class Analyzer {
           if (typeof arn === 'string' && arn && !(this.input.templates && hasTemplate(arn))) {
             const got = this.arnToIds(arn, a.path, res);
             pushAll(ids, got.ids);
-            pushAll(unresolved, got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })));
+            pushAll(
+              unresolved,
+              got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })),
+            );
           } else if (typeof name === 'string' && name && !hasTemplate(name)) {
             const mp = managedPolicyByName(name);
             const got = mp
               ? this.arnToIds(mp.arn, a.path, res)
               : this.arnToIds(`arn:aws:iam::*:policy/${name}`, a.path, res);
             pushAll(ids, got.ids);
-            pushAll(unresolved, got.unresolved.map((u) => ({ ...u, ref: r.text })));
+            pushAll(
+              unresolved,
+              got.unresolved.map((u) => ({ ...u, ref: r.text })),
+            );
           } else {
             unresolved.push({
               ref: r.text,
@@ -1901,7 +1923,10 @@ class Analyzer {
       if (inline) {
         const recs = this.recordsOf.get(r.address) ?? [];
         for (const p of this.targets(r, inline[0], inline[1]))
-          pushAll(p.record.policyIds, recs.map((x) => x.id));
+          pushAll(
+            p.record.policyIds,
+            recs.map((x) => x.id),
+          );
       }
       const att = ATTACHMENTS[r.type];
       if (att && r.change !== 'delete') {
@@ -1977,7 +2002,8 @@ function baseOf(r: TfResource): string {
 /** Makes the records of one Terraform input. Never throws on bad values: they become errors and reasons. */
 export function analyzeTerraform(input: TfInput): InputResult {
   // Ids and messages are built from addresses: a hostile one is shortened (uniquely) first.
-  for (const r of input.resources) if (r.address.length > MAX_ADDRESS_LENGTH) r.address = boundedName(r.address);
+  for (const r of input.resources)
+    if (r.address.length > MAX_ADDRESS_LENGTH) r.address = boundedName(r.address);
   const a = new Analyzer(input);
   for (const e of input.errors) a.error(e);
   // aws_iam_policy records first: attachments and principals refer to them.

@@ -74,7 +74,11 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
               const address = `${top === 'data' ? 'data.' : ''}${type}.${name}`;
               if (seen.has(address)) {
                 const shown = boundedName(address);
-                errors.push({ jsonPath: path, address: shown, message: `${shown} is defined more than once` });
+                errors.push({
+                  jsonPath: path,
+                  address: shown,
+                  message: `${shown} is defined more than once`,
+                });
                 continue;
               }
               seen.add(address);

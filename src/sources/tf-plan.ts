@@ -68,7 +68,10 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
     policies: [],
     errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
   });
-  if (!isObject(json)) return fail('a Terraform plan must be a JSON object; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it');
+  if (!isObject(json))
+    return fail(
+      'a Terraform plan must be a JSON object; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it',
+    );
   const rc = json.resource_changes;
   const pv = json.planned_values;
   const pvRoot = isObject(pv) ? pv.root_module : undefined;
@@ -80,7 +83,8 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
   if (rc !== undefined && !Array.isArray(rc))
     errors.push({
       jsonPath: ['resource_changes'],
-      message: 'resource_changes is not an array; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it',
+      message:
+        'resource_changes is not an array; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it',
     });
 
   const config = indexConfiguration(json.configuration);
@@ -99,7 +103,8 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
       if (!isObject(c)) {
         errors.push({
           jsonPath: path,
-          message: 'resource change is not an object; expected {"address": ..., "type": ..., "name": ..., "change": {...}}: regenerate the plan',
+          message:
+            'resource change is not an object; expected {"address": ..., "type": ..., "name": ..., "change": {...}}: regenerate the plan',
         });
         return;
       }
@@ -108,7 +113,8 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
       if (typeof c.address !== 'string' || typeof c.type !== 'string' || typeof c.name !== 'string') {
         errors.push({
           jsonPath: path,
-          message: 'resource change has no address, type or name; expected strings in "address", "type" and "name": regenerate the plan',
+          message:
+            'resource change has no address, type or name; expected strings in "address", "type" and "name": regenerate the plan',
         });
         return;
       }
@@ -117,7 +123,8 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
         errors.push({
           jsonPath: [...path, 'change'],
           address: c.address,
-          message: 'resource change has no change object; expected "change": {"actions": [...], "before": ..., "after": ...}: regenerate the plan',
+          message:
+            'resource change has no change object; expected "change": {"actions": [...], "before": ..., "after": ...}: regenerate the plan',
         });
         return;
       }
