@@ -1,8 +1,10 @@
 // The commands of the CLI (src/cli.ts), loaded once the command line names one: the audit, the
 // catalog and the baselines are not loaded for --version or --help.
-import { writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from './audit/errors.js';
+import { ConfigError, UsageError } from './audit/errors.js';
 import { findingsAtOrAbove } from './audit/report-model.js';
 import { runAudit } from './audit/run.js';
 import { builtinBaselines, findBaseline } from './baselines/load.js';
@@ -12,10 +14,9 @@ import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/js
 import { renderMarkdown } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
+import { escapeLog } from './report/escape.js';
 import { SEVERITIES, type Severity } from './types.js';
 import { TOOL_NAME } from './version.js';
-
-class UsageError extends Error {}
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
@@ -29,6 +30,48 @@ function timing(phase: string): void {
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function inside(dir: string, p: string): boolean {
+  const rel = relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The directory an audit runs from (report paths are relative to it; its configuration is read):
+ * the current directory when every path lies inside it; otherwise the git work tree that holds
+ * them all (the nearest directory with `.git` above their common directory), or that directory.
+ * So `audit /home/me/repo/iam` works from anywhere, with `iam/...` paths in the report.
+ */
+export function auditRoot(cwd: string, paths: string[]): string {
+  const abs = paths.map((p) => resolve(cwd, p));
+  if (abs.every((p) => inside(cwd, p))) return cwd;
+  const dirs = abs.map((p) => {
+    try {
+      return statSync(p).isDirectory() ? p : dirname(p);
+    } catch {
+      return dirname(p); // does not exist: the audit says so
+    }
+  });
+  let common = dirs[0]!;
+  while (!dirs.every((d) => inside(common, d))) common = dirname(common);
+  for (let d = common; ; d = dirname(d)) {
+    if (existsSync(resolve(d, '.git'))) return d;
+    if (dirname(d) === d) return common;
+  }
+}
+
+/**
+ * Standard output inside a GitHub Actions job is the job's log, where `::command::` lines run: a
+ * report printed there is framed by `::stop-commands::` with a random token (the runner's own
+ * switch for untrusted output). Text and Markdown are escaped as well; JSON and SARIF are data.
+ */
+async function toStdout(write: () => Promise<void> | void): Promise<void> {
+  const inActions = process.env.GITHUB_ACTIONS === 'true';
+  const token = randomUUID();
+  if (inActions) process.stdout.write(`::stop-commands::${token}\n`);
+  await write();
+  if (inActions) process.stdout.write(`::${token}::\n`);
 }
 
 async function audit(argv: string[]): Promise<number> {
@@ -80,11 +123,15 @@ async function audit(argv: string[]): Promise<number> {
     maxPolicies = n;
   }
 
+  const cwd = process.cwd();
+  const named = positionals.length ? positionals : ['.'];
+  const root = auditRoot(cwd, named);
   const report = await runAudit({
-    root: process.cwd(),
-    paths: positionals.length ? positionals : ['.'],
+    root,
+    // As typed when they are relative to the root already; else relative to the root chosen.
+    paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
     baseline: values.baseline,
-    config: values.config,
+    config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
     accountId,
     maxFileBytes,
     maxPolicies,
@@ -99,7 +146,7 @@ async function audit(argv: string[]): Promise<number> {
     // (src/report/json-stream.ts). Rendering and writing are one phase here ('render').
     const chunks = format === 'json' ? jsonReportChunks(report) : sarifChunks(renderSarif(report));
     if (values.output) writeChunksToFile(values.output, chunks);
-    else await writeChunksToStream(process.stdout, chunks);
+    else await toStdout(() => writeChunksToStream(process.stdout, chunks));
     timing('render');
     timing('write');
   } else {
@@ -109,7 +156,11 @@ async function audit(argv: string[]): Promise<number> {
       format === 'markdown' ? renderMarkdown(report, { mode: 'summary' }) : renderText(report, { color });
     timing('render');
     if (values.output) writeFileSync(values.output, rendered);
-    else out(rendered);
+    // Markdown in an Actions log: also escaped line by line, as the text report always is.
+    else
+      await toStdout(() =>
+        out(format === 'markdown' && process.env.GITHUB_ACTIONS === 'true' ? escapeLog(rendered) : rendered),
+      );
     timing('write');
   }
   const failing = findingsAtOrAbove(report, threshold);

@@ -7,33 +7,8 @@
 // else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
 // imported when a command needs them, which the bundle keeps in chunks of its own
 // (scripts/bundle.mjs) that Node then neither reads nor compiles for --version.
+import { commandUsage, USAGE } from './cli-usage.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
-
-const USAGE = `${TOOL_NAME} ${TOOL_VERSION}: audit AWS IAM policies against the minimal baselines vendors document.
-
-Usage:
-  ${TOOL_NAME} audit [PATH...] [options]   audit files and directories (default: .)
-  ${TOOL_NAME} expand PATTERN...           print the actions an IAM action pattern matches
-  ${TOOL_NAME} baselines list              list the built-in baselines
-  ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
-
-Audit options:
-  --baseline B              a built-in id (coiled, coiled@2022), a baseline YAML/JSON file or a
-                            policy JSON file, optionally followed by :set,set (active sets)
-  --config FILE             configuration (default: .github/iam-baseline-audit.yml when present)
-  --format F                text (default), markdown, json or sarif
-  --output FILE             write the report to FILE instead of standard output
-  --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)
-  --severity-threshold S    info, low, medium (default), high or critical
-  --account-id ID           bind account placeholders of vendor documents to this account
-  --max-file-size MB        skip (with an error) files larger than this (default: 256)
-  --max-policies N          audit at most N policies; files past it are errors (default: 200000)
-  --no-color                plain text output
-
-Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configuration error.
-With no --baseline and no configuration, each policy is matched to the vendor baseline it most
-likely implements (detection), and audited against its default sets.
-`;
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -56,6 +31,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'audit':
     case 'expand':
     case 'baselines': {
+      // `audit --help` (before any `--`): the command's usage, exit 0, nothing else loaded.
+      const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+      if (options.includes('--help') || options.includes('-h')) {
+        out(commandUsage(command));
+        return 0;
+      }
       const { runCommand } = await import('./cli-commands.js');
       return runCommand(command, rest);
     }

@@ -14,6 +14,7 @@ try {
   const { run } = await import('./main.js');
   await run();
 } catch (err) {
-  const core = await import('@actions/core');
-  core.setFailed(err instanceof Error ? err.message : String(err));
+  // Through the log boundary: an unexpected error's message may quote the repository.
+  const { log } = await import('./github/log.js');
+  log.fail(`Internal error: ${err instanceof Error ? err.message : String(err)}`);
 }

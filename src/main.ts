@@ -2,17 +2,19 @@
 // (JSON report file, job summary, annotations, SARIF file, the pull request comment or the drift
 // tracking issue). The step's result comes ONLY from `fail-on` and `severity-threshold`: a failure
 // to comment, summarise or annotate is a warning, never a failed step.
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { ConfigError, runAudit } from './audit/run.js';
+import { ConfigError, runAudit, UsageError } from './audit/run.js';
 import { annotate } from './github/annotations.js';
+import { log } from './github/log.js';
+import { isSha, verifyPullRequest, PullRequestMismatch } from './github/verify-pr.js';
+import { formatBytes, readRepoFile } from './sources/safe-read.js';
 import { makeBaseReader, type BaseReader } from './github/base.js';
 import { COMMENT_MODES, upsertComment, type CommentMode, type Octokit } from './github/comment.js';
 import { syncDriftIssue } from './github/issue.js';
-import { atLeast, bucketFindings, isExcess, staleBaselines } from './report/group.js';
+import { atLeast, bucketFindings, isExcess } from './report/group.js';
 import { jsonReportChunks } from './report/json.js';
 import { sarifChunks, writeChunksToFile } from './report/json-stream.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -42,6 +44,15 @@ export interface Inputs {
   report?: string;
   /** The pull request to comment on with `report` (from `pr-number` or `pr-number-file`). */
   prNumber?: number;
+  /** The commit `report` was made for, when not from `workflow_run.head_sha`. */
+  headSha?: string;
+}
+
+/** Largest saved report the fork recipe's `report` input reads. */
+export const MAX_SAVED_REPORT_BYTES = 256 * 1024 * 1024;
+
+function workspace(): string {
+  return resolve(process.env.GITHUB_WORKSPACE || process.cwd());
 }
 
 /** An input error: the step fails with this message. */
@@ -64,7 +75,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 }
 
 /** Reads and validates the inputs (kebab-case names, as in action.yml). */
-export function readInputs(): Inputs {
+export function readInputs(root = workspace()): Inputs {
   const get = (name: string) => core.getInput(name).trim();
   // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
   const rawPaths = core.getInput('paths');
@@ -99,21 +110,30 @@ export function readInputs(): Inputs {
     mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
     baseRef: baseRef || undefined,
     report: get('report') || undefined,
-    prNumber: readPrNumber(get('pr-number'), get('pr-number-file')),
+    prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
+    headSha: readHeadSha(get('head-sha')),
   };
 }
 
+function readHeadSha(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (!isSha(value))
+    throw new InputError(
+      `Input \`head-sha\` must be a full commit SHA (40 hex digits; got ${JSON.stringify(value.slice(0, 80))}).`,
+    );
+  return value.toLowerCase();
+}
+
 /** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
-function readPrNumber(value: string, file: string): number | undefined {
+function readPrNumber(root: string, value: string, file: string): number | undefined {
   let raw = value;
   if (!raw && file) {
-    try {
-      raw = readFileSync(file, 'utf8').slice(0, 64).split(/\r?\n/)[0]!.trim();
-    } catch {
+    const read = readRepoFile(root, file, 1024);
+    if (!read.ok)
       throw new InputError(
-        `Input \`pr-number-file\`: cannot read ${JSON.stringify(file.slice(0, 200))}; expected a file holding the pull request number.`,
+        `Input \`pr-number-file\`: ${JSON.stringify(file.slice(0, 200))} ${read.reason}; expected a file holding the pull request number.`,
       );
-    }
+    raw = read.text.slice(0, 64).split(/\r?\n/)[0]!.trim();
   }
   if (!raw) return undefined;
   if (!/^[1-9]\d{0,9}$/.test(raw))
@@ -174,6 +194,22 @@ function runUrl(): string | undefined {
   return `${serverUrl}/${repo}/actions/runs/${runId}${attempt > 1 ? `/attempts/${attempt}` : ''}`;
 }
 
+/**
+ * Where a shortened comment or issue points for the full report: an address that stays the same
+ * from run to run (the pull request's checks, the workflow's runs), so that an unchanged audit
+ * writes a byte-identical body and nothing is rewritten.
+ */
+function stableReportUrl(prNumber: number | undefined): string | undefined {
+  const { serverUrl } = github.context;
+  const repo = process.env.GITHUB_REPOSITORY;
+  if (!repo) return undefined;
+  if (prNumber !== undefined) return `${serverUrl}/${repo}/pull/${prNumber}/checks`;
+  const workflow = /^[^@]*\/\.github\/workflows\/([^/@]+)@/.exec(process.env.GITHUB_WORKFLOW_REF ?? '')?.[1];
+  return workflow
+    ? `${serverUrl}/${repo}/actions/workflows/${encodeURIComponent(workflow)}`
+    : `${serverUrl}/${repo}/actions`;
+}
+
 function safeName(key: string): string {
   return key.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'default';
 }
@@ -194,6 +230,16 @@ function forbiddenHint(what: 'comment' | 'issue', isFork: boolean): string {
     : 'the token lacks `pull-requests: write` (add `permissions: pull-requests: write` to the job). The job summary has the full report.';
 }
 
+/** Runs one publishing step; its failure is a warning, never the step's result. */
+async function attempt(what: string, fn: () => Promise<void> | void, on403?: string): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const why = on403 !== undefined && errorStatus(err) === 403 ? on403 : message(err);
+    log.warning(`Could not ${what}: ${why}`);
+  }
+}
+
 export async function run(): Promise<void> {
   const rawToken = core.getInput('github-token');
   if (rawToken) {
@@ -202,17 +248,17 @@ export async function run(): Promise<void> {
     if (rawToken.trim() !== rawToken) secrets.add(rawToken.trim());
   }
 
+  const root = workspace();
   let inputs: Inputs;
   try {
-    inputs = readInputs();
+    inputs = readInputs(root);
   } catch (err) {
-    core.setFailed(message(err));
+    log.fail(message(err));
     return;
   }
 
   const ctx = github.context;
   const mode = inputs.report ? 'pull-request' : effectiveMode(inputs.mode, ctx.eventName);
-  const root = resolve(process.env.GITHUB_WORKSPACE || process.cwd());
   const repoSlug = process.env.GITHUB_REPOSITORY ?? '';
   const [owner, repo] = repoSlug.includes('/') ? (repoSlug.split('/', 2) as [string, string]) : ['', ''];
   const octokit: Octokit | undefined = inputs.token ? github.getOctokit(inputs.token) : undefined;
@@ -234,9 +280,9 @@ export async function run(): Promise<void> {
     const ref = inputs.baseRef ?? pr?.base?.sha;
     if (ref) {
       readBase = makeBaseReader({ root, ref, octokit, owner, repo });
-      core.info(`Comparing with the base ${ref}.`);
+      log.info(`Comparing with the base ${ref}.`);
     } else {
-      core.warning(
+      log.warning(
         'No base commit (not a pull_request event and no `base-ref`): every finding is treated as new.',
       );
     }
@@ -244,19 +290,9 @@ export async function run(): Promise<void> {
 
   let report: Report;
   if (inputs.report) {
-    // Comment a report an earlier run saved (the fork recipe): nothing from the fork is run or read.
-    if (inputs.prNumber === undefined) {
-      core.setFailed('Input `report` needs `pr-number` or `pr-number-file`: the pull request to comment on.');
-      return;
-    }
-    try {
-      report = parseReportJson(await readFile(resolve(root, inputs.report), 'utf8'));
-    } catch (err) {
-      core.setFailed(
-        `Input \`report\`: ${inputs.report.slice(0, 200)} is not a report of this action: ${message(err)}`,
-      );
-      return;
-    }
+    const saved = await readSavedReport(root, inputs, octokit, owner, repo);
+    if (!saved) return;
+    report = saved;
   } else
     try {
       report = await runAudit({
@@ -268,25 +304,18 @@ export async function run(): Promise<void> {
         readBase,
       });
     } catch (err) {
-      core.setFailed(
+      log.fail(
         err instanceof ConfigError
           ? `Configuration error: ${err.message}`
-          : `The audit failed: ${message(err)}`,
+          : err instanceof UsageError
+            ? `Input \`paths\`: ${err.message}`
+            : `The audit failed: ${message(err)}`,
       );
       return;
     }
 
-  if (mode === 'drift') {
-    const notes = [...(report.notes ?? [])];
-    for (const b of staleBaselines(report, new Date())) {
-      const note = `Baseline ${b.id} was taken from the vendor's documents on ${b.date}, more than a year ago: check them for changes.`;
-      if (!notes.some((n) => n.includes(b.id) && n.includes(b.date ?? ''))) notes.push(note);
-    }
-    report = { ...report, notes };
-  }
-
   const verdict = decide(report, inputs.failOn, inputs.threshold);
-  core.info(renderText(report, { color: true }));
+  log.untrusted(renderText(report, { color: true }));
 
   // The JSON report: always.
   const findingsFile = join(
@@ -294,98 +323,96 @@ export async function run(): Promise<void> {
     'iam-baseline-audit',
     `report-${safeName(inputs.commentKey)}.json`,
   );
-  try {
+  await attempt('write the JSON report', async () => {
     await writeJsonFile(findingsFile, jsonReportChunks(report));
     core.setOutput('findings-file', findingsFile);
-  } catch (err) {
-    core.warning(`Could not write the JSON report to ${findingsFile}: ${message(err)}`);
-  }
+  });
 
   // The job summary: always, also when commenting is impossible.
   const title = mode === 'drift' ? 'IAM baseline drift' : 'IAM baseline audit';
-  try {
+  await attempt('write the job summary', async () => {
     await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title }), true).write();
-  } catch (err) {
-    core.warning(`Could not write the job summary: ${message(err)}`);
-  }
+  });
 
   // Annotations point at files of this checkout: not for a report saved by another run.
   if (!inputs.report)
-    try {
-      const counts = annotate(report.findings);
+    await attempt('annotate the findings', () => {
+      const counts = annotate(report.findings, core, { preexistingAsNotice: inputs.failOn !== 'any' });
       if (counts.dropped > 0)
-        core.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
-    } catch (err) {
-      core.warning(`Could not annotate the findings: ${message(err)}`);
-    }
+        log.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
+    });
 
   if (inputs.sarifFile) {
     const sarifPath = isAbsolute(inputs.sarifFile) ? inputs.sarifFile : join(root, inputs.sarifFile);
-    try {
+    await attempt(`write the SARIF file ${inputs.sarifFile}`, async () => {
       const server = ctx.serverUrl || 'https://github.com';
       const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;
       const sarif = renderSarif(report, actionRepo ? { informationUri: `${server}/${actionRepo}` } : {});
       await writeJsonFile(sarifPath, sarifChunks(sarif));
       core.setOutput('sarif-file', sarifPath);
-    } catch (err) {
-      core.warning(`Could not write the SARIF file ${sarifPath}: ${message(err)}`);
-    }
+    });
   }
 
   if (mode === 'pull-request' && inputs.comment !== 'off') {
     if (!octokit)
-      core.warning(
-        'No `github-token`: the pull request comment is skipped (the job summary has the report).',
-      );
+      log.warning('No `github-token`: the pull request comment is skipped (the job summary has the report).');
     else if (!pr?.number || !owner)
-      core.warning('Not a pull request event: there is no pull request to comment on.');
+      log.warning('Not a pull request event: there is no pull request to comment on.');
     else {
-      try {
-        const body = renderMarkdown(report, {
-          mode: 'comment',
-          commentKey: inputs.commentKey,
-          summaryUrl: runUrl(),
-          title,
-        });
-        const res = await upsertComment(octokit, { owner, repo, issueNumber: pr.number }, body, {
-          mode: inputs.comment,
-          key: inputs.commentKey,
-          createIfMissing: verdict.newExcessCount > 0,
-        });
-        core.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
-        if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
-        if (res.url) core.setOutput('comment-url', res.url);
-      } catch (err) {
-        const why = errorStatus(err) === 403 ? forbiddenHint('comment', isFork) : message(err);
-        core.warning(`Could not comment on the pull request: ${why}`);
-      }
+      const issueNumber = pr.number;
+      await attempt(
+        'comment on the pull request',
+        async () => {
+          const body = renderMarkdown(report, {
+            mode: 'comment',
+            commentKey: inputs.commentKey,
+            summaryUrl: stableReportUrl(issueNumber),
+            title,
+          });
+          const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
+            mode: inputs.comment,
+            key: inputs.commentKey,
+            createIfMissing: verdict.newExcessCount > 0,
+          });
+          log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+          if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
+          if (res.url) core.setOutput('comment-url', res.url);
+        },
+        forbiddenHint('comment', isFork),
+      );
     }
   }
 
   if (mode === 'drift') {
     if (!octokit || !owner)
-      core.warning('No `github-token` or repository: the drift tracking issue is skipped.');
+      log.warning('No `github-token` or repository: the drift tracking issue is skipped.');
     else {
-      try {
-        const key = inputs.commentKey;
-        const res = await syncDriftIssue(
-          octokit,
-          { owner, repo },
-          {
-            key,
-            title: `IAM permissions beyond the vendor baselines${key !== 'default' ? ` (${key})` : ''}`,
-            body: renderMarkdown(report, { mode: 'issue', commentKey: key, summaryUrl: runUrl(), title }),
-            hasFindings: verdict.excessCount > 0,
-            runUrl: runUrl(),
-          },
-        );
-        core.info(`Drift tracking issue: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
-        if (res.number !== undefined) core.setOutput('issue-number', String(res.number));
-        if (res.url) core.setOutput('issue-url', res.url);
-      } catch (err) {
-        const why = errorStatus(err) === 403 ? forbiddenHint('issue', false) : message(err);
-        core.warning(`Could not update the drift tracking issue: ${why}`);
-      }
+      const key = inputs.commentKey;
+      await attempt(
+        'update the drift tracking issue',
+        async () => {
+          const res = await syncDriftIssue(
+            octokit,
+            { owner, repo },
+            {
+              key,
+              title: `IAM permissions beyond the vendor baselines${key !== 'default' ? ` (${key})` : ''}`,
+              body: renderMarkdown(report, {
+                mode: 'issue',
+                commentKey: key,
+                summaryUrl: stableReportUrl(undefined),
+                title,
+              }),
+              hasFindings: verdict.excessCount > 0,
+              runUrl: runUrl(),
+            },
+          );
+          log.info(`Drift tracking issue: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+          if (res.number !== undefined) core.setOutput('issue-number', String(res.number));
+          if (res.url) core.setOutput('issue-url', res.url);
+        },
+        forbiddenHint('issue', false),
+      );
     }
   }
 
@@ -394,9 +421,68 @@ export async function run(): Promise<void> {
   core.setOutput('result', verdict.result);
   if (verdict.result === 'fail') {
     const scope = inputs.failOn === 'new' ? 'new ' : '';
-    core.setFailed(
+    log.fail(
       `${verdict.failing.length} ${scope}finding${verdict.failing.length === 1 ? '' : 's'} at or above ${inputs.threshold} ` +
         `(fail-on: ${inputs.failOn}, severity-threshold: ${inputs.threshold}).`,
     );
+  }
+}
+
+/**
+ * The fork recipe's `workflow_run` half: the saved report, once the pull request it names is
+ * verified to be open at the commit the report was made for. Fails the step (and returns
+ * undefined) otherwise: nothing from the fork is run, and nothing is written to GitHub.
+ */
+async function readSavedReport(
+  root: string,
+  inputs: Inputs,
+  octokit: Octokit | undefined,
+  owner: string,
+  repo: string,
+): Promise<Report | undefined> {
+  const file = inputs.report!;
+  const shown = JSON.stringify(file.slice(0, 200));
+  if (inputs.prNumber === undefined) {
+    log.fail('Input `report` needs `pr-number` or `pr-number-file`: the pull request to comment on.');
+    return undefined;
+  }
+  const headSha =
+    inputs.headSha ?? (github.context.payload.workflow_run as { head_sha?: unknown } | undefined)?.head_sha;
+  if (typeof headSha !== 'string' || !isSha(headSha)) {
+    log.fail(
+      'Input `report`: cannot check that the saved report belongs to the pull request it names: run this step on a `workflow_run` event (its `head_sha` is the commit the report was made for) or give `head-sha`.',
+    );
+    return undefined;
+  }
+  if (!octokit || !owner) {
+    log.fail(
+      'Input `report`: a `github-token` and a repository are needed to check the pull request it names.',
+    );
+    return undefined;
+  }
+  try {
+    await verifyPullRequest(octokit, { owner, repo, number: inputs.prNumber, headSha });
+  } catch (err) {
+    log.fail(
+      err instanceof PullRequestMismatch
+        ? `Input \`pr-number\`: ${err.message}.`
+        : `Input \`pr-number\`: ${message(err)}`,
+    );
+    return undefined;
+  }
+  const read = readRepoFile(root, file, MAX_SAVED_REPORT_BYTES);
+  if (!read.ok) {
+    log.fail(
+      read.code === 'too-large'
+        ? `Input \`report\`: ${shown}: ${read.reason} (${formatBytes(MAX_SAVED_REPORT_BYTES)} is the most this action reads); audit fewer paths per job, or raise nothing and split the audit with \`comment-key\`.`
+        : `Input \`report\`: ${shown}: ${read.reason}.`,
+    );
+    return undefined;
+  }
+  try {
+    return parseReportJson(read.text);
+  } catch (err) {
+    log.fail(`Input \`report\`: ${shown} is not a report of this action: ${message(err)}`);
+    return undefined;
   }
 }

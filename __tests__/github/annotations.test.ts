@@ -30,12 +30,31 @@ describe('annotate', () => {
       );
     }
     const { s, calls } = sink();
-    const counts = annotate(findings, s);
+    // fail-on: any: pre-existing findings fail the check too, so they keep their level.
+    const counts = annotate(findings, s, { preexistingAsNotice: false });
     expect(counts).toEqual({ error: 10, warning: 10, notice: 10, dropped: 30 });
     const errors = calls.filter((c) => c.level === 'error');
     expect(errors.every((c) => /\(critical|\(high/.test(c.props!.title!))).toBe(true);
     // 12 criticals exist, 6 of them new: the first annotations are the new criticals.
     expect(errors.slice(0, 6).every((c) => c.props!.title!.includes('critical, new'))).toBe(true);
+  });
+
+  it('annotates findings already in the base as notices by default (they do not fail fail-on: new)', () => {
+    const { s, calls } = sink();
+    const counts = annotate(
+      [
+        finding({ kind: 'excess-action', severity: 'critical', new: false, path: 'old.json' }),
+        finding({ kind: 'excess-action', severity: 'medium', new: false, path: 'old.json' }),
+        finding({ kind: 'excess-action', severity: 'critical', new: true, path: 'new.json' }),
+      ],
+      s,
+    );
+    expect(counts).toEqual({ error: 1, warning: 0, notice: 2, dropped: 0 });
+    expect(calls.map((c) => [c.level, c.props!.file])).toEqual([
+      ['error', 'new.json'],
+      ['notice', 'old.json'],
+      ['notice', 'old.json'],
+    ]);
   });
 
   it('skips ignored and removed findings and gives file, line (default 1) and title', () => {

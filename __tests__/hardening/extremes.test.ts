@@ -316,11 +316,17 @@ describe('huge arrays, duplicate keys, byte-order marks, invalid UTF-8, numbers 
     expect(input(report, 'enc/bom.json').status).toBe('audited');
     expect(input(report, 'enc/invalid-utf8.json').status).toBe('audited'); // the bytes read as U+FFFD inside a string
     expect(input(report, 'enc/latin1.json').status).toBe('audited');
-    for (const f of ['enc/utf16.json', 'enc/nul.json'])
-      expect(input(report, f)).toMatchObject({
-        status: 'error',
-        reason: expect.stringMatching(/^not valid JSON at line \d+, column \d+: /),
-      });
+    // A UTF-16 policy clearly tries to be one: an error that says where the JSON breaks.
+    expect(input(report, 'enc/utf16.json')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/^not valid JSON at line \d+, column \d+: /),
+    });
+    // Bytes with nothing of IAM in them are not an input: skipped with the reason, no finding.
+    expect(input(report, 'enc/nul.json')).toMatchObject({
+      status: 'skipped',
+      reason: 'not valid JSON, and nothing in it looks like an IAM policy or a Terraform or AWS export',
+    });
+    expect(report.findings.filter((f) => f.path === 'enc/nul.json')).toEqual([]);
   });
 
   it('numbers, nulls, booleans and objects where strings belong: problems that name the place and what is expected', async () => {

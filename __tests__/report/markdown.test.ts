@@ -301,7 +301,7 @@ describe('renderMarkdown: size limits', () => {
     expect(md.length).toBeLessThan(COMMENT_LIMIT);
     expect(md).toContain('❌ **5000 new findings** in 1 policy');
     expect(md).toMatch(/\*\*… and \d+ more findings not shown\.\*\*/);
-    expect(md).toContain('[job summary](https://github.com/o/r/actions/runs/7)');
+    expect(md).toContain('job summary of the [latest run](https://github.com/o/r/actions/runs/7)');
     expect(count(md, '<!-- iam-baseline-audit')).toBe(1);
     expect(md.trimEnd().endsWith('</sub>')).toBe(true);
     const shown = (md.match(/^- /gm) ?? []).length;

@@ -36,6 +36,7 @@ interface SarifResult {
   locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
   partialFingerprints: Record<string, string>;
   suppressions?: unknown[];
+  ruleIndex?: number;
 }
 interface SarifLog {
   runs: {
@@ -49,6 +50,23 @@ interface SarifLog {
     };
     results: SarifResult[];
   }[];
+}
+
+const KINDS = [
+  'excess-action',
+  'leftover-set',
+  'broader-resource',
+  'missing-condition',
+  'unknown-action',
+  'invalid-policy',
+  'missing-permission',
+];
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+/** The documented rule order: by kind, then from the most severe. */
+function byRuleOrder(a: string, b: string): number {
+  const [ka, sa] = a.split('/') as [string, string];
+  const [kb, sb] = b.split('/') as [string, string];
+  return KINDS.indexOf(ka) - KINDS.indexOf(kb) || SEVERITY_ORDER.indexOf(sa) - SEVERITY_ORDER.indexOf(sb);
 }
 
 describe('renderSarif', () => {
@@ -72,33 +90,54 @@ describe('renderSarif', () => {
     expectGolden('pull-request.sarif', `${JSON.stringify(renderSarif(pullRequestReport()), null, 2)}\n`);
   });
 
-  it('has one rule per finding kind with GitHub severity properties', () => {
+  it('has one rule per finding kind and severity, so GitHub reads each result at its own severity', () => {
     const log = renderSarif(pullRequestReport()) as SarifLog;
     const driver = log.runs[0]!.tool.driver;
     expect(driver.name).toBe('iam-baseline-audit');
     expect(driver.version).toBe('0.1.0');
     expect(driver.informationUri).toMatch(/^https:\/\//);
-    expect(driver.rules.map((r) => r.id)).toEqual([
-      'excess-action',
-      'leftover-set',
-      'broader-resource',
-      'missing-condition',
-      'unknown-action',
-      'invalid-policy',
-      'missing-permission',
-    ]);
+    const results = log.runs[0]!.results;
+    // Exactly the rules the results use, each once, by kind then from the most severe.
+    expect(driver.rules.map((r) => r.id)).toEqual(
+      [...new Set(results.map((r) => r.ruleId))].sort(byRuleOrder),
+    );
+    for (const r of results) expect(driver.rules[r.ruleIndex!]!.id).toBe(r.ruleId);
     for (const r of driver.rules) {
       expect(r.properties.tags).toContain('security');
       expect(r.properties['security-severity']).toMatch(/^\d+\.\d$/);
     }
   });
 
+  it('gives GitHub security-severity in the band of the finding (critical >= 9.0, high 7-8.9, medium 4-6.9, low < 4)', () => {
+    const sevs = ['critical', 'high', 'medium', 'low', 'info'] as const;
+    const log = renderSarif({
+      ...pullRequestReport(),
+      findings: sevs.map((severity, i) =>
+        finding({ kind: 'excess-action', severity, line: i + 1, actions: [`iam:PassRole${i}`] }),
+      ),
+    }) as SarifLog;
+    const score = (sev: string) =>
+      Number(
+        log.runs[0]!.tool.driver.rules.find((r) => r.id === `excess-action/${sev}`)!.properties[
+          'security-severity'
+        ],
+      );
+    expect(score('critical')).toBeGreaterThanOrEqual(9.0);
+    expect(score('high')).toBeGreaterThanOrEqual(7.0);
+    expect(score('high')).toBeLessThan(9.0);
+    expect(score('medium')).toBeGreaterThanOrEqual(4.0);
+    expect(score('medium')).toBeLessThan(7.0);
+    expect(score('low')).toBeLessThan(4.0);
+    const critical = log.runs[0]!.results.find((r) => r.ruleId === 'excess-action/critical')!;
+    expect(critical.level).toBe('error');
+  });
+
   it('maps severities to levels, lines to regions (default 1), and skips removed permissions', () => {
     const log = renderSarif(pullRequestReport()) as SarifLog;
     const results = log.runs[0]!.results;
     expect(results).toHaveLength(6);
-    const byRule = (id: string, text: string) =>
-      results.find((r) => r.ruleId === id && r.message.text.includes(text))!;
+    const byRule = (kind: string, text: string) =>
+      results.find((r) => r.ruleId.startsWith(`${kind}/`) && r.message.text.includes(text))!;
     expect(byRule('excess-action', 'ec2:*').level).toBe('error');
     expect(byRule('broader-resource', 's3:GetObject').level).toBe('warning');
     expect(byRule('missing-permission', 'ecr').level).toBe('note');

@@ -247,8 +247,14 @@ describe('Terraform JSON forms (written for this project)', () => {
 
 describe('Terraform JSON edge cases', () => {
   it('detects *.tf.json by its top-level blocks', () => {
-    expect(isTerraformJson({ resource: {} })).toBe(true);
-    expect(isTerraformJson({ '//': 'x', terraform: {} })).toBe(true);
+    expect(isTerraformJson({ resource: {} }, 'main.tf.json')).toBe(true);
+    expect(isTerraformJson({ '//': 'x', terraform: {} }, 'infra/cdk.tf.json')).toBe(true);
+    // Terraform reads JSON configuration only from *.tf.json: another file is Terraform JSON only
+    // when it declares AWS resources or data sources (an app config with `output` is not).
+    expect(isTerraformJson({ output: { path: 'dist' }, variable: 'x' }, 'app/config.json')).toBe(false);
+    expect(isTerraformJson({ resource: {} }, 'config.json')).toBe(false);
+    expect(isTerraformJson({ resource: { aws_iam_policy: { p: {} } } }, 'generated.json')).toBe(true);
+    expect(isTerraformJson({ data: [{ aws_iam_policy_document: {} }] }, 'x.json')).toBe(true);
     expect(isTerraformJson({ format_version: '1.0', values: {} })).toBe(false);
     expect(isTerraformJson({ Version: '2012-10-17', Statement: [] })).toBe(false);
     expect(isTerraformJson({ RoleDetailList: [], output: {} })).toBe(false);

@@ -5,3 +5,15 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * The command line or the `paths` input names something that cannot be audited (a path that does
+ * not exist, nothing to audit at all): the CLI exits 2, the action fails the step with the message.
+ * Never a finding, never a drift issue.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

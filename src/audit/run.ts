@@ -1,7 +1,7 @@
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
 import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
 import { activeSets, resolveBaselineSpec } from '../baselines/resolve.js';
@@ -9,8 +9,8 @@ import { loadConfig, type AuditConfig } from '../config/config.js';
 import { ignoreApplies, matchesSelector } from '../config/select.js';
 import { loadCatalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
-import { escapesRoot } from '../sources/inside.js';
 import { parseSource, readInputs } from '../sources/index.js';
+import { readRepoFile } from '../sources/safe-read.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
 import {
@@ -21,10 +21,10 @@ import {
   type LoadedInput,
   type PreparedPolicy,
 } from './audit.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, UsageError } from './errors.js';
 import { sortFindings, summarize } from './report-model.js';
 
-export { ConfigError };
+export { ConfigError, UsageError };
 
 export interface AuditRequest {
   /** Directory the paths are relative to (the repository root); report paths are relative to it. */
@@ -81,14 +81,17 @@ function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
 
 export const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
 
+/** Largest configuration or baseline file read (real ones are a few kilobytes). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** A configuration or baseline file, through the safe reader; undefined when it does not exist. */
 function readRel(root: string, p: string): string | undefined {
-  const escape = escapesRoot(root, p);
-  if (escape) throw new ConfigError(`${p}: ${escape}; replace the link with the file itself`);
-  try {
-    return readFileSync(isAbsolute(p) ? p : join(root, p), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readRepoFile(root, p, MAX_CONFIG_BYTES);
+  if (read.ok) return read.text;
+  if (read.code === 'missing') return undefined;
+  if (read.code === 'outside')
+    throw new ConfigError(`${p}: ${read.reason}; replace the link with the file itself`);
+  throw new ConfigError(`${p}: ${read.reason}`);
 }
 
 /** Vendor account IDs named in trust policies, per file (evidence for detection). */
@@ -139,24 +142,47 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       throw new ConfigError(
         `${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`,
       );
-    baselines.push(parseBaselineYaml(text, p));
+    const own = parseBaselineYaml(text, p);
+    const clash = baselines.find((b) => b.id.toLowerCase() === own.id.toLowerCase());
+    if (clash)
+      throw new ConfigError(
+        `${configPath}: baselines: ${p} has the id "${own.id}", which ${
+          builtinBaselines().includes(clash)
+            ? 'a built-in baseline already has'
+            : 'another baseline file already has'
+        }; give the file an id of its own (for example "${own.id}-own") and name that id in audits`,
+      );
+    baselines.push(own);
   }
   const readFile = (p: string) => readRel(root, p);
   phase('configuration');
 
   // Sources.
-  const { files, missing, skipped } = discover(root, req.paths.length ? req.paths : ['.']);
+  const {
+    files,
+    missing,
+    unreadable,
+    skipped,
+    notes: walkNotes,
+  } = discover(root, req.paths.length ? req.paths : ['.']);
+  if (missing.length > 0)
+    throw new UsageError(
+      missing.map((m) => `${m.path}: ${m.reason}`).join('; ') +
+        ': name files or directories that exist in the repository (relative to its root, or absolute)',
+    );
+  notes.push(...walkNotes);
   phase('discover');
   const configFiles = new Set(
     [configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')),
   );
   const inputs = readInputs(
+    root,
     files.filter((f) => !configFiles.has(f.path)),
     req.maxFileBytes,
   );
   phase('read and parse sources');
   enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
-  for (const m of missing) {
+  for (const m of unreadable) {
     inputs.push({
       result: {
         path: m.path,
@@ -179,6 +205,18 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
         errors: [],
       },
     });
+  const recognised = inputs.filter((i) => i.result.status !== 'skipped');
+  if (recognised.length === 0) {
+    const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
+    const looked = inputs.length;
+    throw new UsageError(
+      `no inputs found in ${shownPaths}: ${
+        looked === 0
+          ? 'no file there that could hold IAM policies'
+          : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped (not IAM policies, Terraform plans, state or configuration, or authorization details)`
+      }; name the files or directories that hold your IAM policies`,
+    );
+  }
   const prepared = preparePolicies(inputs);
   // The texts were needed for line numbers only: do not hold every file until the report is made.
   for (const input of inputs) delete input.text;

@@ -17,7 +17,10 @@ export interface AnnotationSink {
 
 type Level = 'error' | 'warning' | 'notice';
 
-function levelOf(f: Finding): Level {
+function levelOf(f: Finding, preexistingAsNotice: boolean): Level {
+  // Already in the base: a notice, whatever its severity, unless pre-existing findings fail the
+  // check (`fail-on: any`): an error annotation on a check that passes reads as a failure.
+  if (f.new === false && preexistingAsNotice) return 'notice';
   const r = severityRank(f.severity);
   return r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
 }
@@ -34,7 +37,12 @@ export interface AnnotationCounts {
  * Annotates findings that count (not ignored, not removed): new ones first, then by severity, then
  * path and line; at most ANNOTATION_LIMIT of each level.
  */
-export function annotate(findings: readonly Finding[], sink: AnnotationSink = core): AnnotationCounts {
+export function annotate(
+  findings: readonly Finding[],
+  sink: AnnotationSink = core,
+  options: { preexistingAsNotice?: boolean } = {},
+): AnnotationCounts {
+  const preexistingAsNotice = options.preexistingAsNotice ?? true;
   const counted = findings
     .filter((f) => !f.ignored && !f.removed)
     .sort(
@@ -46,7 +54,7 @@ export function annotate(findings: readonly Finding[], sink: AnnotationSink = co
     );
   const counts: AnnotationCounts = { error: 0, warning: 0, notice: 0, dropped: 0 };
   for (const f of counted) {
-    const level = levelOf(f);
+    const level = levelOf(f, preexistingAsNotice);
     if (counts[level] >= ANNOTATION_LIMIT) {
       counts.dropped++;
       continue;

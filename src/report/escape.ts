@@ -95,17 +95,18 @@ const ENTITIES: Record<string, string> = {
 };
 
 /** What escapeChars rewrites, in Markdown text and in raw HTML (one linear pass each). */
-const MD_SPECIAL = /www\.|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
-const HTML_SPECIAL = /www\.|:(?=\/\/)|[&<>@#"'[\]]/gi;
+const MD_SPECIAL = /www\.|gh-(?=\d)|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
+const HTML_SPECIAL = /www\.|gh-(?=\d)|:(?=\/\/)|[&<>@#"'[\]]/gi;
 
 /**
  * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
- * zero-width space after `@` and `#`, inside `://` and `www.`; in Markdown text, punctuation
- * backslash-escaped.
+ * zero-width space after `@` and `#`, inside `://`, `www.` and `GH-` before a digit (GitHub's
+ * issue-reference form); in Markdown text, punctuation backslash-escaped.
  */
 function escapeChars(visible: string, markdown: boolean): string {
   return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
     if (m.length === 4) return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
+    if (m.length === 3) return `${m.slice(0, 2)}${ZWSP}${markdown ? '\\-' : '-'}`; // GH-42: an issue reference
     if (!markdown && ENTITIES[m] !== undefined) return ENTITIES[m]!;
     if (m === '&' || m === '<' || m === '>') return ENTITIES[m]!;
     if (m === '@' || m === '#' || m === ':') return m + ZWSP;
@@ -198,7 +199,37 @@ export function hiddenMarker(kind: 'comment' | 'drift', key: string): string {
  * newlines, zero-width and bidi controls are made visible (`\x1b[31m` shows as text, never colours).
  */
 export function escapeTerminal(value: unknown): string {
-  return visibilise(asString(value));
+  return neutraliseCommands(visibilise(asString(value)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Actions log (and any terminal a CI runner reads as a log)
+
+/**
+ * The GitHub Actions runner reads its log line by line and acts on workflow commands: a line that
+ * starts with `::` (after white space) and the older `##[command]` syntax. Lines end at `\n`, `\r`
+ * or `\r\n`. ANSI colour codes of our own may come before a line's text.
+ */
+const LEADING_COMMAND = /^((?:\s|\u001B\[[0-9;]*m)*):(?=:)/;
+const OLD_COMMAND = /##\[/g;
+
+/** `##[` becomes `##\[`, and a leading `::` becomes `:\:`: visible, and never a command. */
+function neutraliseCommands(line: string): string {
+  return line.replace(OLD_COMMAND, '##\\[').replace(LEADING_COMMAND, '$1:\\');
+}
+
+/**
+ * The one escaping boundary for the Actions log and the terminal, applied to whole texts (the
+ * text report, every message the action logs): after it no line starts with `::` and no `##[`
+ * appears, so nothing the repository wrote can run as a workflow command (`::add-mask::`,
+ * `::error::`, `##[set-output]`...). Our own commands (annotations, masks) are issued by
+ * @actions/core, never through this function. Idempotent.
+ */
+export function escapeLog(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map(neutraliseCommands)
+    .join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -201,13 +201,3 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function distinctPolicies(findings: readonly Finding[]): number {
   return new Set(findings.map((f) => f.policy)).size;
 }
-
-/** Baselines whose `date` is more than a year before `now` (vendors change their documents). */
-export function staleBaselines(report: Pick<Report, 'baselines'>, now: Date): Report['baselines'] {
-  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
-  return report.baselines.filter((b) => {
-    if (!b.date) return false;
-    const d = new Date(b.date);
-    return !Number.isNaN(d.getTime()) && d < yearAgo;
-  });
-}

@@ -30,7 +30,11 @@ export interface MarkdownOptions {
   commentKey?: string;
   /** Largest size: characters for a comment or issue, bytes for a summary. Default: GitHub's limit. */
   maxLength?: number;
-  /** Where the full report is (the job summary), linked when the body has to be shortened. */
+  /**
+   * Where the full report is (the job summary), linked when the body has to be shortened. A stable
+   * address (the pull request's checks, the workflow's runs), never one run's, so that a re-run
+   * that finds the same writes the same body and the comment is not rewritten.
+   */
   summaryUrl?: string;
   /** Default `summary`. */
   mode?: MarkdownMode;
@@ -166,7 +170,8 @@ function details(summaryHtml: string, body: string): string {
 function verdict(report: Report): string {
   const b = bucketFindings(report.findings);
   const counted = b.current.filter(isExcess);
-  const before = b.preexisting.filter(isExcess).length;
+  // The same count as the collapsed "N pre-existing findings" section below.
+  const before = b.preexisting.length;
   const audited = report.policies.filter((p) => p.status === 'audited').length;
   if (counted.length > 0) {
     const n = b.hasBase ? `${plural(counted.length, 'new finding')}` : plural(counted.length, 'finding');
@@ -341,7 +346,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     mode === 'summary'
       ? '📄 Shortened to fit the job summary: the full report is in the JSON report (`findings-file`).'
       : url
-        ? `📄 Shortened to fit ${where}: pre-existing findings, suggested policies and the rest are in the [job summary](${url}).`
-        : `📄 Shortened to fit ${where}: the full report is in the job summary of this run.`;
+        ? `📄 Shortened to fit ${where}: pre-existing findings, suggested policies and the rest are in the job summary of the [latest run](${url}).`
+        : `📄 Shortened to fit ${where}: the full report is in the job summary of the latest run.`;
   return fitToLimit(head, findingChunks, rest, footer(report), limit, measure, pointer);
 }

@@ -1,5 +1,7 @@
-// SARIF 2.1.0 for github/codeql-action/upload-sarif: one rule per finding kind, one result per
-// finding (removed permissions are not results; ignored findings are results with a suppression).
+// SARIF 2.1.0 for github/codeql-action/upload-sarif: one rule per finding kind and severity (GitHub
+// reads a result's severity from its rule's `security-severity`, so an excess `iam:PassRole` on `*`
+// must not share a rule with a low one), one result per finding (removed permissions are not
+// results; ignored findings are results with a suppression).
 // Deterministic: the same report gives the same bytes. Pure: no I/O.
 import type { Finding, FindingKind, Report, Severity } from '../types.js';
 import { escapeSarifText, escapeTerminal, LONE_SURROGATE } from './escape.js';
@@ -22,7 +24,7 @@ export function sarifLevel(s: Severity): Level {
   return severityRank(s) >= severityRank('high') ? 'error' : s === 'medium' ? 'warning' : 'note';
 }
 
-/** GitHub's scale: critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
+/** GitHub's scale: critical 9.0 and above, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
 const SECURITY_SEVERITY: Record<Severity, string> = {
   critical: '9.5',
   high: '8.0',
@@ -31,28 +33,33 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   info: '0.0',
 };
 
-function ruleName(kind: FindingKind): string {
-  return kind.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+/** A rule id: the kind and the severity, `excess-action/critical`. */
+export function ruleId(kind: FindingKind, severity: Severity): string {
+  return `${kind}/${severity}`;
 }
 
-function rule(kind: FindingKind) {
+function ruleName(kind: FindingKind, severity: Severity): string {
+  return `${kind}-${severity}`.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+function rule(kind: FindingKind, severity: Severity) {
   const info = KIND_INFO[kind];
   const markdown =
-    `**${info.title}**: ${info.description}\n\n` +
+    `**${info.title}** (${severity}): ${info.description}\n\n` +
     `What to do: ${info.advice}. The pull request comment and the job summary of iam-baseline-audit ` +
     'list the actions, the statement and a suggested minimal policy.';
   return {
-    id: kind,
-    name: ruleName(kind),
-    shortDescription: { text: info.title },
+    id: ruleId(kind, severity),
+    name: ruleName(kind, severity),
+    shortDescription: { text: `${info.title} (${severity})` },
     fullDescription: { text: info.description },
     help: { text: `${info.description} What to do: ${info.advice}.`, markdown },
-    defaultConfiguration: { level: info.severity === 'info' ? ('note' as Level) : sarifLevel(info.severity) },
+    defaultConfiguration: { level: severity === 'info' ? ('note' as Level) : sarifLevel(severity) },
     properties: {
       tags: ['security', 'aws', 'iam', 'least-privilege'],
       precision: kind === 'missing-condition' || kind === 'broader-resource' ? 'medium' : 'high',
-      'problem.severity': info.severity === 'info' ? 'recommendation' : sarifLevel(info.severity),
-      'security-severity': SECURITY_SEVERITY[info.severity],
+      'problem.severity': severity === 'info' ? 'recommendation' : sarifLevel(severity),
+      'security-severity': SECURITY_SEVERITY[severity],
     },
   };
 }
@@ -95,7 +102,7 @@ function result(f: Finding, ruleIndex: number) {
   if (f.new !== undefined) properties.new = f.new;
   if (f.approximate) properties.approximate = escapeTerminal(f.approximate);
   const out: Record<string, unknown> = {
-    ruleId: f.kind,
+    ruleId: ruleId(f.kind, f.severity),
     ruleIndex,
     level: sarifLevel(f.severity),
     message: { text: messageOf(f) },
@@ -119,6 +126,15 @@ export function renderSarif(report: Report, options: SarifOptions = {}): object 
         a.fp.localeCompare(b.fp),
     );
   const version = /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined;
+  // The rules the results use, by kind then from the most severe.
+  const used = new Map<string, { kind: FindingKind; severity: Severity }>();
+  for (const { f } of findings) used.set(ruleId(f.kind, f.severity), { kind: f.kind, severity: f.severity });
+  const rules = [...used.values()].sort(
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      severityRank(b.severity) - severityRank(a.severity),
+  );
+  const ruleIndex = new Map(rules.map((r, i) => [ruleId(r.kind, r.severity), i]));
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -130,10 +146,10 @@ export function renderSarif(report: Report, options: SarifOptions = {}): object 
             version: report.tool.version,
             ...(version ? { semanticVersion: version } : {}),
             informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
-            rules: KIND_ORDER.map(rule),
+            rules: rules.map((r) => rule(r.kind, r.severity)),
           },
         },
-        results: findings.map(({ f }) => result(f, KIND_ORDER.indexOf(f.kind))),
+        results: findings.map(({ f }) => result(f, ruleIndex.get(ruleId(f.kind, f.severity))!)),
         properties: {
           catalog: report.catalog,
           baselines: report.baselines.map((b) => ({

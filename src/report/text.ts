@@ -1,7 +1,7 @@
 // The CLI's default output: grouped like the Markdown report, compact, every value from the
 // repository through escapeTerminal(). Colour only when asked. Pure: no I/O.
 import type { Finding, Report, Severity } from '../types.js';
-import { escapeTerminal as t } from './escape.js';
+import { escapeLog, escapeTerminal as t } from './escape.js';
 import { bucketFindings, groupFindings, isExcess, KIND_INFO, plural, severityCounts } from './group.js';
 
 export interface TextOptions {
@@ -138,5 +138,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (b.ignored.length > 0) summary += `, ${b.ignored.length} ignored`;
   summary += ` in ${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
   out.push(counted.length > 0 ? paint('1', summary) : paint('32', summary));
-  return out.join('\n') + '\n';
+  // The terminal and Actions-log boundary: no line of ours starts with `::` or holds `##[`, and no
+  // value can form one where it starts a line (a remediation, a note, a path in "Not audited").
+  return escapeLog(out.join('\n')) + '\n';
 }

@@ -1,10 +1,11 @@
 // Finds the files to audit: walks directories (skipping node_modules, .git and what the root
 // .gitignore ignores), keeps candidates by extension, and names every file it passes over
 // that was asked for explicitly.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { compileGlob, type Glob } from '../policy/glob.js';
 import { escapesRoot } from './inside.js';
+import { fileTypeOf, readRepoFile } from './safe-read.js';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
 /** Extensions of files a directory walk considers (content then decides what they are). */
@@ -21,23 +22,34 @@ export interface Discovered {
 
 export interface DiscoverResult {
   files: Discovered[];
-  /** Paths that were asked for and do not exist or cannot be read. */
+  /** Paths that were asked for and do not exist: usage errors. */
   missing: { path: string; reason: string }[];
-  /** Candidate files passed over on purpose (symbolic links), with the reason. */
+  /**
+   * Named paths that are links out of the repository, and directories or files met on the walk
+   * that cannot be read: errors of the audit (listed with the reason), the rest goes on.
+   */
+  unreadable: { path: string; reason: string }[];
+  /** Candidate files passed over on purpose (symbolic links, FIFOs, sockets), with the reason. */
   skipped: { path: string; reason: string }[];
+  /** What the report should say about the walk itself (a .gitignore that was not read). */
+  notes: string[];
 }
+
+/** Largest .gitignore read (a real one is a few kilobytes). */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-function gitignore(root: string): Glob[] {
-  let text: string;
-  try {
-    text = readFileSync(join(root, '.gitignore'), 'utf8');
-  } catch {
+function gitignore(root: string, notes: string[]): Glob[] {
+  const read = readRepoFile(root, '.gitignore', MAX_GITIGNORE_BYTES);
+  if (!read.ok) {
+    if (read.code !== 'missing')
+      notes.push(`.gitignore was not read (${read.reason}): every candidate file was walked.`);
     return [];
   }
+  const text = read.text;
   const globs: Glob[] = [];
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.trim();
@@ -55,11 +67,18 @@ function ignored(globs: Glob[], rel: string): boolean {
   return globs.some((g) => g.matches(rel));
 }
 
+/** How a path named on the command line or in `paths` reads in messages: as given, `/` separated. */
+function shown(p: string): string {
+  return toPosix(p);
+}
+
 export function discover(root: string, paths: string[]): DiscoverResult {
   const files: Discovered[] = [];
   const missing: DiscoverResult['missing'] = [];
+  const unreadable: DiscoverResult['unreadable'] = [];
   const skipped: DiscoverResult['skipped'] = [];
-  const ignores = gitignore(root);
+  const notes: string[] = [];
+  const ignores = gitignore(root, notes);
   const seen = new Set<string>();
   const add = (abs: string, size: number, explicit: boolean) => {
     const rel = toPosix(relative(root, abs)) || '.';
@@ -67,40 +86,53 @@ export function discover(root: string, paths: string[]): DiscoverResult {
     seen.add(rel);
     files.push({ path: rel, abs, size, explicit });
   };
+  const skip = (rel: string, reason: string) => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    skipped.push({ path: rel, reason });
+  };
   for (const p of paths.length ? paths : ['.']) {
-    const abs = join(root, p);
+    // Absolute paths are taken as they are; relative ones from the root.
+    const abs = resolve(root, p);
     let st;
     try {
+      lstatSync(abs);
       st = statSync(abs);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
       missing.push({
-        path: toPosix(p),
+        path: shown(p),
         reason:
-          (e as NodeJS.ErrnoException).code === 'ENOENT'
+          code === 'ENOENT' || code === 'ENOTDIR'
             ? 'no such file or directory'
-            : String((e as Error).message),
+            : `cannot be read (${code ?? 'error'})`,
       });
       continue;
     }
     const escape = escapesRoot(root, p);
     if (escape) {
-      missing.push({ path: toPosix(p), reason: escape });
+      // It exists, but is the repository's link to elsewhere: an error of the audit, never read.
+      unreadable.push({ path: toPosix(relative(root, abs)) || shown(p), reason: escape });
       continue;
     }
     if (st.isFile()) {
       add(abs, st.size, true);
       continue;
     }
+    if (!st.isDirectory()) {
+      skip(toPosix(relative(root, abs)) || shown(p), `${fileTypeOf(st)}: only regular files are read`);
+      continue;
+    }
     const stack = [abs];
     while (stack.length) {
       const dir = stack.pop()!;
-      let entries;
+      let entries: Dirent[];
       try {
         entries = readdirSync(dir, { withFileTypes: true });
       } catch (e) {
-        missing.push({
-          path: toPosix(relative(root, dir)),
-          reason: `cannot read the directory: ${(e as Error).message}`,
+        unreadable.push({
+          path: toPosix(relative(root, dir)) || '.',
+          reason: `cannot read the directory (${(e as NodeJS.ErrnoException).code ?? 'error'}): check its permissions`,
         });
         continue;
       }
@@ -110,22 +142,33 @@ export function discover(root: string, paths: string[]): DiscoverResult {
         const rel = toPosix(relative(root, full));
         if (ent.isDirectory()) {
           if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel)) stack.push(full);
-        } else if (ent.isSymbolicLink() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
-          skipped.push({
-            path: rel,
-            reason: 'a symbolic link: not followed (only regular files in the repository are read)',
-          });
-        } else if (ent.isFile() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
+          continue;
+        }
+        if (!CANDIDATE.test(ent.name) || ignored(ignores, rel)) continue;
+        if (ent.isSymbolicLink()) {
+          skip(rel, 'a symbolic link: not followed (only regular files in the repository are read)');
+        } else if (ent.isFile()) {
           try {
             add(full, statSync(full).size, false);
           } catch (e) {
-            missing.push({ path: rel, reason: (e as Error).message });
+            unreadable.push({
+              path: rel,
+              reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+            });
           }
+        } else {
+          let what = 'not a regular file';
+          try {
+            what = fileTypeOf(lstatSync(full));
+          } catch {
+            // gone since the directory was read: say what we know
+          }
+          skip(rel, `${what}, named like an input: only regular files are read`);
         }
       }
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { files, missing, skipped };
+  return { files, missing, unreadable, skipped, notes };
 }

@@ -1,10 +1,10 @@
 // Reads discovered files and hands each to the parser its content calls for. Every file ends up
 // in the report: audited, skipped (not an IAM input) or error (with the reason and the line).
-import { readFileSync } from 'node:fs';
 import type { LoadedInput } from '../audit/audit.js';
 import type { InputResult, SourceFile } from '../types.js';
 import type { Discovered } from './discover.js';
 import { parseJson } from './json-lines.js';
+import { readRepoFile } from './safe-read.js';
 import type { SourceParser } from './parser.js';
 import { authorizationDetailsParser } from './auth-details.js';
 import { policyJsonParser } from './policy-json.js';
@@ -23,8 +23,15 @@ export const PARSERS: SourceParser[] = [
 
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
-function mb(n: number): string {
-  return n < 1024 * 1024 ? `${n} bytes` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+/**
+ * Does this text (which did not parse as JSON) clearly try to be an IAM input: an IAM statement's
+ * keys, or the top-level keys of a Terraform plan or state or an authorization-details export?
+ */
+export function looksLikeIam(text: string): boolean {
+  // NULs dropped first: a UTF-16 policy is still a policy (in an encoding we say we cannot read).
+  return /"(?:Statement|Effect|NotAction|NotResource|resource_changes|planned_values|terraform_version|RoleDetailList|UserDetailList|GroupDetailList)"\s*:/.test(
+    text.includes('\u0000') ? text.replace(/\u0000/g, '') : text,
+  );
 }
 
 /**
@@ -41,16 +48,20 @@ export function parseSource(file: SourceFile, explicit = false): LoadedInput {
 function classify(file: SourceFile, explicit: boolean): LoadedInput {
   const parsed = parseJson(file.text);
   if (!parsed.ok) {
-    const looksJson = /\.(json|tfstate)$/i.test(file.path) || explicit;
+    // Broken JSON is an error only where the file was named, or clearly tries to be an IAM input;
+    // other JSON (JSON with comments such as tsconfig.json, game data, app configs) is not ours.
+    const tries = explicit || looksLikeIam(file.text);
     const result: InputResult = {
       path: file.path,
       kind: 'unknown',
-      status: looksJson ? 'error' : 'skipped',
-      reason: looksJson
+      status: tries ? 'error' : 'skipped',
+      reason: tries
         ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
-        : 'not a JSON file',
+        : /\.(json|tfstate)$/i.test(file.path)
+          ? 'not valid JSON, and nothing in it looks like an IAM policy or a Terraform or AWS export'
+          : 'not a JSON file',
       policies: [],
-      errors: looksJson
+      errors: tries
         ? [
             {
               path: file.path,
@@ -101,38 +112,29 @@ function classify(file: SourceFile, explicit: boolean): LoadedInput {
   };
 }
 
-/** Reads and parses discovered files (the I/O part of the sources stage). */
-export function readInputs(files: Discovered[], maxFileBytes = DEFAULT_MAX_FILE_BYTES): LoadedInput[] {
+/** Reads and parses discovered files (the I/O part of the sources stage), each through the safe reader. */
+export function readInputs(
+  root: string,
+  files: Discovered[],
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): LoadedInput[] {
   return files.map((f) => {
-    if (f.size > maxFileBytes) {
-      const reason = `the file is ${mb(f.size)}, over the ${mb(maxFileBytes)} limit (raise it with --max-file-size)`;
+    const read = readRepoFile(root, f.abs, maxFileBytes);
+    if (!read.ok) {
+      const reason =
+        read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
       return {
         result: {
           path: f.path,
           kind: 'unknown',
-          status: 'error',
+          status: read.code === 'not-a-file' || read.code === 'outside' ? 'skipped' : 'error',
           reason,
           policies: [],
-          errors: [{ path: f.path, message: reason }],
+          errors:
+            read.code === 'not-a-file' || read.code === 'outside' ? [] : [{ path: f.path, message: reason }],
         },
       };
     }
-    let text: string;
-    try {
-      text = readFileSync(f.abs, 'utf8');
-    } catch (e) {
-      const reason = `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): check the file's permissions`;
-      return {
-        result: {
-          path: f.path,
-          kind: 'unknown',
-          status: 'error',
-          reason,
-          policies: [],
-          errors: [{ path: f.path, message: reason }],
-        },
-      };
-    }
-    return parseSource({ path: f.path, text }, f.explicit);
+    return parseSource({ path: f.path, text: read.text }, f.explicit);
   });
 }

@@ -17,7 +17,9 @@ function findDocument(json: unknown): Record<string, unknown> | undefined {
     const key = WRAPPERS.find((k) => k in obj);
     if (!key) return undefined;
     v = obj[key];
-    if (typeof v === 'string') return { Statement: [] };
+    // A document held as a (URL-encoded) JSON string: only when it names statements, so that an
+    // app config's `"document": "readme.md"` is not taken for a policy.
+    if (typeof v === 'string') return /Statement|%22Statement/.test(v) ? { Statement: [] } : undefined;
   }
   return undefined;
 }

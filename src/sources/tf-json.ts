@@ -11,10 +11,22 @@ import { crashed } from './tf-plan.js';
 const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];
 const AUTH_DETAILS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'];
 
-export function isTerraformJson(json: unknown): boolean {
+/**
+ * Terraform reads JSON configuration only from files named `*.tf.json` (CDKTF writes
+ * `cdk.tf.json`): a file of another name is Terraform JSON only when it declares AWS resources or
+ * data sources. An app config with a top-level `output` or `variable` key is not Terraform.
+ */
+export function isTerraformJson(json: unknown, path = ''): boolean {
   if (!isObject(json) || 'format_version' in json) return false;
   if (AUTH_DETAILS.some((k) => k in json)) return false;
-  return TOP_LEVEL.some((k) => k in json);
+  if (/\.tf\.json$/i.test(path)) return TOP_LEVEL.some((k) => k in json);
+  return (['resource', 'data'] as const).some((top) => declaresAws(json[top]));
+}
+
+/** A `resource` or `data` block (an object or a list of objects) with an `aws_*` type in it. */
+function declaresAws(block: unknown): boolean {
+  const blocks = Array.isArray(block) ? block : [block];
+  return blocks.some((b) => isObject(b) && Object.keys(b).some((k) => /^aws_[a-z0-9_]+$/.test(k)));
 }
 
 /** An object, or each object of an array of objects, with its path. */
@@ -103,7 +115,7 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
 
 export const terraformJsonParser: SourceParser = {
   kind: 'terraform-json',
-  detect: (json) => isTerraformJson(json),
+  detect: (json, path) => isTerraformJson(json, path),
   parse(file, json) {
     try {
       return parseTfJson(file, json);

@@ -1,0 +1,46 @@
+// The CLI's usage texts (src/cli.ts prints them without loading the commands).
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+export const USAGE = `${TOOL_NAME} ${TOOL_VERSION}: audit AWS IAM policies against the minimal baselines vendors document.
+
+Usage:
+  ${TOOL_NAME} audit [PATH...] [options]   audit files and directories (default: .)
+  ${TOOL_NAME} expand PATTERN...           print the actions an IAM action pattern matches
+  ${TOOL_NAME} baselines list              list the built-in baselines
+  ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+
+Audit options:
+  --baseline B              a built-in id (coiled, coiled@2022), a baseline YAML/JSON file or a
+                            policy JSON file, optionally followed by :set,set (active sets)
+  --config FILE             configuration (default: .github/iam-baseline-audit.yml when present)
+  --format F                text (default), markdown, json or sarif
+  --output FILE             write the report to FILE instead of standard output
+  --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)
+  --severity-threshold S    info, low, medium (default), high or critical
+  --account-id ID           bind account placeholders of vendor documents to this account
+  --max-file-size MB        skip (with an error) files larger than this (default: 256)
+  --max-policies N          audit at most N policies; files past it are errors (default: 200000)
+  --no-color                plain text output
+
+Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configuration error.
+With no --baseline and no configuration, each policy is matched to the vendor baseline it most
+likely implements (detection), and audited against its default sets.
+`;
+
+const EXPAND_USAGE = `Usage: ${TOOL_NAME} expand PATTERN...
+
+Prints the actions of the AWS catalog that each IAM action pattern matches (s3:Get*, ec2:*).
+Exit status: 0; 1 when a pattern matches no action; 2 usage error.
+`;
+
+const BASELINES_USAGE = `Usage:
+  ${TOOL_NAME} baselines list              list the built-in baselines (* = set active by default)
+  ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+`;
+
+/** The usage of one command: the audit's options, or the other commands' forms. */
+export function commandUsage(command: 'audit' | 'expand' | 'baselines'): string {
+  if (command === 'expand') return EXPAND_USAGE;
+  if (command === 'baselines') return BASELINES_USAGE;
+  return USAGE;
+}
