@@ -227,27 +227,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ main)
-/* harmony export */ });
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(311);
-// The command-line shell over the same runAudit() the action uses.
-//   iam-baseline-audit audit [PATH...] [--baseline B] [--config FILE] [--format text|markdown|json|sarif]
-//                            [--output FILE] [--fail-on none|any] [--severity-threshold LEVEL] [--account-id ID]
-//   iam-baseline-audit expand PATTERN...
-//   iam-baseline-audit baselines list | show ID[@VERSION]
-// Start-up: this file imports only version.ts, so --version and --help answer before anything
-// else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
-// imported when a command needs them, which the bundle keeps in chunks of its own
-// (scripts/bundle.mjs) that Node then neither reads nor compiles for --version.
 
-const USAGE = `${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l} ${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_VERSION */ .w}: audit AWS IAM policies against the minimal baselines vendors document.
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
+;// CONCATENATED MODULE: ./src/cli-usage.ts
+// The CLI's usage texts (src/cli.ts prints them without loading the commands).
+
+const USAGE = `${version/* TOOL_NAME */.l} ${version/* TOOL_VERSION */.w}: audit AWS IAM policies against the minimal baselines vendors document.
 
 Usage:
-  ${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l} audit [PATH...] [options]   audit files and directories (default: .)
-  ${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l} expand PATTERN...           print the actions an IAM action pattern matches
-  ${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l} baselines list              list the built-in baselines
-  ${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+  ${version/* TOOL_NAME */.l} audit [PATH...] [options]   audit files and directories (default: .)
+  ${version/* TOOL_NAME */.l} expand PATTERN...           print the actions an IAM action pattern matches
+  ${version/* TOOL_NAME */.l} baselines list              list the built-in baselines
+  ${version/* TOOL_NAME */.l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
 
 Audit options:
   --baseline B              a built-in id (coiled, coiled@2022), a baseline YAML/JSON file or a
@@ -266,6 +263,36 @@ Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configur
 With no --baseline and no configuration, each policy is matched to the vendor baseline it most
 likely implements (detection), and audited against its default sets.
 `;
+const EXPAND_USAGE = `Usage: ${version/* TOOL_NAME */.l} expand PATTERN...
+
+Prints the actions of the AWS catalog that each IAM action pattern matches (s3:Get*, ec2:*).
+Exit status: 0; 1 when a pattern matches no action; 2 usage error.
+`;
+const BASELINES_USAGE = `Usage:
+  ${version/* TOOL_NAME */.l} baselines list              list the built-in baselines (* = set active by default)
+  ${version/* TOOL_NAME */.l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+`;
+/** The usage of one command: the audit's options, or the other commands' forms. */
+function commandUsage(command) {
+    if (command === 'expand')
+        return EXPAND_USAGE;
+    if (command === 'baselines')
+        return BASELINES_USAGE;
+    return USAGE;
+}
+
+;// CONCATENATED MODULE: ./src/cli.ts
+// The command-line shell over the same runAudit() the action uses.
+//   iam-baseline-audit audit [PATH...] [--baseline B] [--config FILE] [--format text|markdown|json|sarif]
+//                            [--output FILE] [--fail-on none|any] [--severity-threshold LEVEL] [--account-id ID]
+//   iam-baseline-audit expand PATTERN...
+//   iam-baseline-audit baselines list | show ID[@VERSION]
+// Start-up: this file imports only version.ts, so --version and --help answer before anything
+// else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
+// imported when a command needs them, which the bundle keeps in chunks of its own
+// (scripts/bundle.mjs) that Node then neither reads nor compiles for --version.
+
+
 function out(text) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
@@ -275,7 +302,7 @@ async function main(argv) {
         case '--version':
         case '-v':
         case 'version':
-            out(_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_VERSION */ .w);
+            out(version/* TOOL_VERSION */.w);
             return 0;
         case undefined:
         case '--help':
@@ -286,18 +313,24 @@ async function main(argv) {
         case 'audit':
         case 'expand':
         case 'baselines': {
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(831)]).then(__nccwpck_require__.bind(__nccwpck_require__, 831));
+            // `audit --help` (before any `--`): the command's usage, exit 0, nothing else loaded.
+            const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+            if (options.includes('--help') || options.includes('-h')) {
+                out(commandUsage(command));
+                return 0;
+            }
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(114)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2114));
             return runCommand(command, rest);
         }
         default:
-            process.stderr.write(`${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l}: unknown command "${command}"\nRun "${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l} --help" for usage.\n`);
+            process.stderr.write(`${version/* TOOL_NAME */.l}: unknown command "${command}"\nRun "${version/* TOOL_NAME */.l} --help" for usage.\n`);
             return 2;
     }
 }
 main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
 }, (e) => {
-    process.stderr.write(`${_version_js__WEBPACK_IMPORTED_MODULE_0__/* .TOOL_NAME */ .l}: internal error: ${e?.stack ?? String(e)}\n`);
+    process.stderr.write(`${version/* TOOL_NAME */.l}: internal error: ${e?.stack ?? String(e)}\n`);
     process.exitCode = 3;
 });
 

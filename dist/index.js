@@ -19,12 +19,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // What core.info writes; @actions/core is not loaded yet.
 process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_NAME */ .l} ${_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_VERSION */ .w}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
 try {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(303), __nccwpck_require__.e(437)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1437));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(303), __nccwpck_require__.e(395)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7395));
     await run();
 }
 catch (err) {
-    const core = await __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421));
-    core.setFailed(err instanceof Error ? err.message : String(err));
+    // Through the log boundary: an unexpected error's message may quote the repository.
+    const { log } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(385)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3385));
+    log.fail(`Internal error: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 __webpack_async_result__();

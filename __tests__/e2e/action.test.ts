@@ -262,6 +262,7 @@ describe('the bundled action (dist/index.js) end to end', () => {
 
   it('fork recipe: a workflow_run job comments the report a pull_request run saved, without auditing', async () => {
     const repo = makeRepo(tmp);
+    gh.pulls.set(7, { state: 'open', head: { sha: repo.head } });
     const audit = await run(repo, { fork: true, inputs: { comment: 'off' } });
     expect(audit.code).toBe(1);
     expect(gh.comments).toHaveLength(0);
@@ -269,31 +270,109 @@ describe('the bundled action (dist/index.js) end to end', () => {
     mkdirSync(saved, { recursive: true });
     writeFileSync(join(saved, 'findings.json'), readFileSync(audit.outputs['findings-file']!, 'utf8'));
     writeFileSync(join(saved, 'pr-number'), '7\n');
+    const workflowRun = (headSha: string) => ({
+      workflow_run: { id: 1, event: 'pull_request', head_sha: headSha },
+      repository: { full_name: 'o/r' },
+    });
+    const fromArtifact = { report: join(saved, 'findings.json'), 'pr-number-file': join(saved, 'pr-number') };
     gh.reset();
     const comment = await run(repo, {
       event: 'workflow_run',
-      payload: { workflow_run: { id: 1, event: 'pull_request' }, repository: { full_name: 'o/r' } },
-      inputs: {
-        report: join(saved, 'findings.json'),
-        'pr-number-file': join(saved, 'pr-number'),
-        'fail-on': 'none',
-        paths: 'nothing-here',
-      },
+      payload: workflowRun(repo.head),
+      inputs: { ...fromArtifact, 'fail-on': 'none', paths: 'nothing-here' },
     });
     expect(comment.code).toBe(0);
     expect(ourComments()).toHaveLength(1);
     expect(ourComments()[0]!.body).toContain('`AddedInThisPR`');
     expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /repos/o/r/issues/7/comments']);
+    expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /repos/o/r/pulls/7');
 
     // A pull request number that is not digits only is refused.
     writeFileSync(join(saved, 'pr-number'), '7; rm -rf /\n');
     const bad = await run(repo, {
       event: 'workflow_run',
-      payload: { repository: { full_name: 'o/r' } },
-      inputs: { report: join(saved, 'findings.json'), 'pr-number-file': join(saved, 'pr-number') },
+      payload: workflowRun(repo.head),
+      inputs: fromArtifact,
     });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('digits only');
+  });
+
+  it('fork recipe: a saved number that names another pull request, or one that moved on or closed, is refused and nothing is written', async () => {
+    const repo = makeRepo(tmp);
+    const victimHead = 'b'.repeat(40);
+    gh.pulls.set(42, { state: 'open', head: { sha: victimHead } }); // someone else's pull request
+    gh.pulls.set(43, { state: 'closed', head: { sha: repo.head } });
+    const victim = gh.addComment(42, `${MARKER}\n❌ **1 new finding** in 1 policy`);
+    const audit = await run(repo, { baseSha: repo.head, inputs: { comment: 'off', 'fail-on': 'none' } });
+    const saved = join(tmp, 'artifact');
+    mkdirSync(saved, { recursive: true });
+    writeFileSync(join(saved, 'findings.json'), readFileSync(audit.outputs['findings-file']!, 'utf8'));
+    const attempt = async (pr: string, payload: object, extra: Record<string, string> = {}) => {
+      writeFileSync(join(saved, 'pr-number'), `${pr}\n`);
+      gh.reset();
+      const res = await run(repo, {
+        event: 'workflow_run',
+        payload,
+        inputs: {
+          report: join(saved, 'findings.json'),
+          'pr-number-file': join(saved, 'pr-number'),
+          ...extra,
+        },
+      });
+      expect(res.code).toBe(1);
+      expect(gh.writes()).toEqual([]);
+      return res;
+    };
+    const wr = {
+      workflow_run: { id: 1, event: 'pull_request', head_sha: repo.head },
+      repository: { full_name: 'o/r' },
+    };
+    // The fork's run was for repo.head; the artifact names #42, whose head is another commit.
+    const retarget = await attempt('42', wr);
+    expect(retarget.stdout).toMatch(
+      /::error::Input `pr-number`: pull request #42's head is bbbbbbbbbbbb, not [0-9a-f]{12}/,
+    );
+    expect(victim.body).toBe(`${MARKER}\n❌ **1 new finding** in 1 policy`);
+    expect((await attempt('43', wr)).stdout).toContain('pull request #43 is closed');
+    expect((await attempt('44', wr)).stdout).toContain('pull request #44 does not exist');
+    // Without workflow_run.head_sha (nor head-sha) nothing can be checked: refused.
+    expect((await attempt('42', { repository: { full_name: 'o/r' } })).stdout).toContain(
+      'cannot check that the saved report belongs to the pull request it names',
+    );
+    // head-sha given explicitly is checked the same way.
+    expect(
+      (await attempt('42', { repository: { full_name: 'o/r' } }, { 'head-sha': repo.head })).stdout,
+    ).toContain("pull request #42's head is");
+  });
+
+  it('fork recipe: a missing or oversized saved report fails with its name as given, never the absolute path', async () => {
+    const repo = makeRepo(tmp);
+    gh.pulls.set(7, { state: 'open', head: { sha: repo.head } });
+    const payload = { workflow_run: { id: 1, head_sha: repo.head }, repository: { full_name: 'o/r' } };
+    const missing = await run(repo, {
+      event: 'workflow_run',
+      payload,
+      inputs: { report: 'artifact/findings.json', 'pr-number': '7' },
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain(
+      '::error::Input `report`: "artifact/findings.json": no such file or directory.',
+    );
+    expect(missing.stdout).not.toContain(repo.dir);
+    // A sparse 300 MB file: refused by its size, before anything is read.
+    mkdirSync(join(repo.dir, 'artifact'), { recursive: true });
+    execFileSync('truncate', ['-s', '300M', join(repo.dir, 'artifact/findings.json')]);
+    const big = await run(repo, {
+      event: 'workflow_run',
+      payload,
+      inputs: { report: 'artifact/findings.json', 'pr-number': '7' },
+    });
+    expect(big.code).toBe(1);
+    expect(big.stdout).toMatch(
+      /the file is 300\.0 MB, over the 256\.0 MB limit \(256\.0 MB is the most this action reads\)/,
+    );
+    expect(gh.writes()).toEqual([]);
   });
 
   it('leaves alone a comment by another user that carries our marker', async () => {
@@ -429,6 +508,60 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/::error::Configuration error: /);
     expect(gh.writes()).toEqual([]);
+  });
+
+  it('the log: workflow commands in file names, Sids, ARNs and reasons never run (the runner is emulated)', async () => {
+    const hostile = [
+      '::add-mask::hunter2',
+      '::error::pwned',
+      '::set-output name=result::pass',
+      '::stop-commands::x',
+      '  ::warning::after spaces',
+      '##[error]old syntax',
+      '##[set-output name=result;]pass',
+      'mid ##[add-mask]hunter2',
+      'a\r::error::after CR',
+      'a\n::notice::after LF',
+    ];
+    const extra: Record<string, unknown> = {};
+    hostile.forEach((v, i) => {
+      const name = v.replace(/\//g, '_');
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: v, Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::1:role/${v}` },
+        ],
+      };
+      // At the root, so that a name starts its line in "Not audited" and in the group headers.
+      extra[`${name}.json`] = policy;
+      extra[`${name}.broken-${i}.json`] = `{"Statement": [${JSON.stringify(v)}`; // an error with a reason
+      extra[`${name}.not-iam-${i}.json`] = '// comments\n{"output": 1}';
+    });
+    const repo = makeRepo(tmp, [ADDED_EC2], extra);
+    const res = await run(repo, { inputs: { 'fail-on': 'any', paths: '.' } });
+    expect(res.code).toBe(1);
+    // Our own commands only: the token's mask, the annotations, the failure, the stop/resume pair.
+    const lines = res.stdout.split(/\r\n|\r|\n/);
+    const commands = lines.filter((l) => /^\s*::/.test(l));
+    const stop = commands.find((c) => c.startsWith('::stop-commands::'))!;
+    const token = stop.slice('::stop-commands::'.length);
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    for (const c of commands) {
+      const ours =
+        c === `::add-mask::${TOKEN}` ||
+        c === stop ||
+        c === `::${token}::` ||
+        /^::(error|warning|notice)( title=[^,:]*(,file=[^,:]*)?(,line=\d+)?)?::/.test(c);
+      if (!ours)
+        throw new Error(`a workflow command from the repository reached the log: ${JSON.stringify(c)}`);
+    }
+    expect(lines.filter((l) => l.includes('##['))).toEqual([]);
+    expect(commands.filter((c) => c.startsWith('::add-mask::'))).toEqual([`::add-mask::${TOKEN}`]);
+    // The text report was printed, between the markers, with the hostile names escaped.
+    const report = res.stdout.slice(res.stdout.indexOf(stop), res.stdout.indexOf(`::${token}::`));
+    expect(report).toContain(':\\:add-mask::hunter2.not-iam-0.json: skipped');
+    expect(report).toContain('##\\[error]old syntax');
+    expect(res.outputs.result).toBe('fail');
   });
 
   it('renders hostile names from the repository inert in the comment', async () => {

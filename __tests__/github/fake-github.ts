@@ -64,6 +64,8 @@ export class FakeGitHub {
   /** GraphQL `viewer`: `forbidden` answers with a GraphQL error (as for GITHUB_TOKEN). */
   viewer: 'ok' | 'forbidden' = 'forbidden';
   failures: Failure[] = [];
+  /** Pull requests by number, for GET /repos/o/r/pulls/:n. */
+  pulls = new Map<number, { state: 'open' | 'closed'; head: { sha: string } }>();
   private server?: Server;
   private nextId = 1000;
 
@@ -328,6 +330,11 @@ export class FakeGitHub {
       });
     }
 
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/)) && rec.method === 'GET') {
+      const pr = this.pulls.get(Number(g[1]));
+      if (!pr) return this.send(res, 404, { message: 'Not Found' });
+      return this.send(res, 200, { number: Number(g[1]), ...pr });
+    }
     this.send(res, 404, { message: `fake GitHub: no route for ${rec.method} ${rec.path}` });
   }
 }

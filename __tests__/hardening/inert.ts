@@ -12,6 +12,18 @@ import { renderText } from '../../src/report/text.js';
 import type { Report } from '../../src/types.js';
 import { outsideCode } from '../report/golden.js';
 
+/**
+ * The lines the GitHub Actions runner would act on as workflow commands, read as the runner reads
+ * its log: lines end at `\n`, `\r` or `\r\n`; a line whose text (after white space, and after
+ * colour codes, to be safe) starts with `::` is a command, and so is any line with `##[`.
+ * `::stop-commands::` is deliberately not honoured here: the escaping must hold on its own.
+ */
+export function workflowCommands(log: string): string[] {
+  return log
+    .split(/\r\n|\r|\n/)
+    .filter((line) => /^(?:\s|\u001B\[[0-9;]*m)*::/.test(line) || line.includes('##['));
+}
+
 /** Zero-width, bidirectional and other invisible format characters. */
 export const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 /** C0 and C1 control characters (ESC included) other than the newline. */
@@ -116,6 +128,13 @@ export function expectInert(report: Report, rendered: Rendered = renderAll(repor
     expectNot(name, text, CONTROL_BUT_NEWLINE);
     expectNot(name, text, INVISIBLE);
   }
+  // The text report is what the action prints to its log: no workflow command in it at all.
+  for (const [name, text] of [
+    ['text', rendered.text],
+    ['colored text', rendered.colored],
+  ] as const)
+    for (const cmd of workflowCommands(text))
+      problems.push(`${name}: a workflow command: ${JSON.stringify(cmd)}`);
 
   const sarif = JSON.parse(rendered.sarif) as {
     runs: {

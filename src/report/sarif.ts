@@ -152,11 +152,12 @@ export function renderSarif(report: Report, options: SarifOptions = {}): object 
         results: findings.map(({ f }) => result(f, ruleIndex.get(ruleId(f.kind, f.severity))!)),
         properties: {
           catalog: report.catalog,
+          // Data, but shown by some viewers: through the same escaping as the results' properties.
           baselines: report.baselines.map((b) => ({
-            id: b.id,
-            version: b.version,
-            date: b.date,
-            sets: b.sets,
+            id: escapeTerminal(b.id),
+            version: b.version === undefined ? undefined : escapeTerminal(b.version),
+            date: b.date === undefined ? undefined : escapeTerminal(b.date),
+            sets: b.sets.map((x) => escapeTerminal(x)),
           })),
         },
       },
