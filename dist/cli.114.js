@@ -10214,15 +10214,14 @@ function inside(dir, p) {
     return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
 }
 /**
- * The directory an audit runs from (report paths are relative to it; its configuration is read):
- * the current directory when every path lies inside it; otherwise the git work tree that holds
- * them all (the nearest directory with `.git` above their common directory), or that directory.
- * So `audit /home/me/repo/iam` works from anywhere, with `iam/...` paths in the report.
+ * The directory an audit runs from (report paths are relative to it; its configuration is read).
+ * The current directory, when it holds every path and lies in the same git work tree as they do
+ * (or neither is in one); else the git work tree that holds them all (the nearest directory with
+ * `.git` above their common directory); else their common directory. So `audit ~/repo/iam` from
+ * anywhere reports `iam/...` and reads `~/repo/.github/iam-baseline-audit.yml`.
  */
 function auditRoot(cwd, paths) {
     const abs = paths.map((p) => (0,external_node_path_.resolve)(cwd, p));
-    if (abs.every((p) => inside(cwd, p)))
-        return cwd;
     const dirs = abs.map((p) => {
         try {
             return (0,external_node_fs_.statSync)(p).isDirectory() ? p : (0,external_node_path_.dirname)(p);
@@ -10234,12 +10233,19 @@ function auditRoot(cwd, paths) {
     let common = dirs[0];
     while (!dirs.every((d) => inside(common, d)))
         common = (0,external_node_path_.dirname)(common);
+    let work;
     for (let d = common;; d = (0,external_node_path_.dirname)(d)) {
-        if ((0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(d, '.git')))
-            return d;
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(d, '.git'))) {
+            work = d;
+            break;
+        }
         if ((0,external_node_path_.dirname)(d) === d)
-            return common;
+            break;
     }
+    const holdsAll = abs.every((p) => inside(cwd, p));
+    if (holdsAll && (work === undefined || inside(work, cwd)))
+        return cwd;
+    return work ?? (holdsAll ? cwd : common);
 }
 /**
  * Standard output inside a GitHub Actions job is the job's log, where `::command::` lines run: a

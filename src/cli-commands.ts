@@ -38,14 +38,14 @@ function inside(dir: string, p: string): boolean {
 }
 
 /**
- * The directory an audit runs from (report paths are relative to it; its configuration is read):
- * the current directory when every path lies inside it; otherwise the git work tree that holds
- * them all (the nearest directory with `.git` above their common directory), or that directory.
- * So `audit /home/me/repo/iam` works from anywhere, with `iam/...` paths in the report.
+ * The directory an audit runs from (report paths are relative to it; its configuration is read).
+ * The current directory, when it holds every path and lies in the same git work tree as they do
+ * (or neither is in one); else the git work tree that holds them all (the nearest directory with
+ * `.git` above their common directory); else their common directory. So `audit ~/repo/iam` from
+ * anywhere reports `iam/...` and reads `~/repo/.github/iam-baseline-audit.yml`.
  */
 export function auditRoot(cwd: string, paths: string[]): string {
   const abs = paths.map((p) => resolve(cwd, p));
-  if (abs.every((p) => inside(cwd, p))) return cwd;
   const dirs = abs.map((p) => {
     try {
       return statSync(p).isDirectory() ? p : dirname(p);
@@ -55,10 +55,17 @@ export function auditRoot(cwd: string, paths: string[]): string {
   });
   let common = dirs[0]!;
   while (!dirs.every((d) => inside(common, d))) common = dirname(common);
+  let work: string | undefined;
   for (let d = common; ; d = dirname(d)) {
-    if (existsSync(resolve(d, '.git'))) return d;
-    if (dirname(d) === d) return common;
+    if (existsSync(resolve(d, '.git'))) {
+      work = d;
+      break;
+    }
+    if (dirname(d) === d) break;
   }
+  const holdsAll = abs.every((p) => inside(cwd, p));
+  if (holdsAll && (work === undefined || inside(work, cwd))) return cwd;
+  return work ?? (holdsAll ? cwd : common);
 }
 
 /**

@@ -1,0 +1,259 @@
+// What a new user meets first, through the bundled CLI (dist/cli.js) as a child process: absolute
+// and relative paths, paths that do not exist, directories with nothing to audit, JSON that is not
+// IAM, FIFOs named like inputs, a .gitignore that is a link to /dev/zero, `--help` on every
+// command, and the CLI's report in a GitHub Actions log. This test builds nothing: it expects
+// `npm run build` to have made dist/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { runAudit, UsageError } from '../../src/audit/run.js';
+import { workflowCommands } from '../hardening/inert.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(here, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+
+const EXCESS = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'Extra', Effect: 'Allow', Action: ['iam:PassRole'], Resource: '*' }],
+};
+
+let tmp: string;
+let repo: string;
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first.`);
+  tmp = mkdtempSync(join(tmpdir(), 'iba-first-'));
+  repo = join(tmp, 'repo');
+  mkdirSync(join(repo, 'iam'), { recursive: true });
+  mkdirSync(join(repo, '.git'));
+  writeFileSync(join(repo, 'iam/policy.json'), JSON.stringify(EXCESS, null, 2));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('paths', () => {
+  it('an absolute path works from inside the repository and from anywhere else, with the same report', () => {
+    const rel = cli(['audit', 'iam/policy.json', '--baseline', 'coiled', '--format', 'json'], repo);
+    const absInside = cli(
+      ['audit', join(repo, 'iam/policy.json'), '--baseline', 'coiled', '--format', 'json'],
+      repo,
+    );
+    const absOutside = cli(
+      ['audit', join(repo, 'iam/policy.json'), '--baseline', 'coiled', '--format', 'json'],
+      tmpdir(),
+    );
+    for (const r of [rel, absInside, absOutside]) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1); // the excess iam:PassRole, not an error
+      const report = JSON.parse(r.stdout) as {
+        inputs: { path: string; status: string }[];
+        findings: object[];
+      };
+      expect(report.inputs).toEqual([
+        { path: 'iam/policy.json', kind: 'policy', status: 'audited', policies: ['iam/policy.json'] },
+      ]);
+      expect(report.findings.map((f) => (f as { kind: string }).kind)).not.toContain('invalid-policy');
+    }
+    expect(absInside.stdout).toBe(rel.stdout);
+    expect(absOutside.stdout).toBe(rel.stdout);
+    // A directory named absolutely from elsewhere: paths in the report are from the repository root.
+    const dir = cli(['audit', join(repo, 'iam'), '--baseline', 'coiled', '--format', 'json'], tmpdir());
+    expect(JSON.parse(dir.stdout).inputs[0].path).toBe('iam/policy.json');
+  });
+
+  it('a path that does not exist is a usage error (exit 2, the path named), never a finding', () => {
+    const r = cli(['audit', 'iam/nope.json', '--baseline', 'coiled'], repo);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('iam/nope.json: no such file or directory');
+    expect(r.stderr).not.toContain(repo);
+    const abs = cli(['audit', join(repo, 'missing-dir'), '--baseline', 'coiled'], repo);
+    expect(abs.code).toBe(2);
+    expect(abs.stderr).toContain('missing-dir: no such file or directory');
+  });
+
+  it('a directory with nothing to audit is a usage error, also with --fail-on none', () => {
+    mkdirSync(join(tmp, 'empty'), { recursive: true });
+    const empty = cli(['audit', 'empty', '--fail-on', 'none'], tmp);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('no inputs found in empty: no file there that could hold IAM policies');
+    mkdirSync(join(tmp, 'app'), { recursive: true });
+    writeFileSync(join(tmp, 'app/package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }));
+    const app = cli(['audit', 'app', '--fail-on', 'any'], tmp);
+    expect(app.code).toBe(2);
+    expect(app.stderr).toContain('no inputs found in app: the one candidate file is skipped');
+  });
+});
+
+describe('JSON that is not IAM is skipped with the reason, never a finding', () => {
+  it('JSON with comments, app configs with `output` or `variable`, manifests, a "document" string', async () => {
+    const dir = join(tmp, 'not-iam');
+    const files: Record<string, string> = {
+      // A game scenario file: JSON with // comments (JSONC).
+      'scenarios/level1.json': '// level one\n{ "output": "win", "enemies": 3 }\n',
+      'tsconfig.json': '{\n  // strict mode\n  "compilerOptions": { "strict": true }\n}\n',
+      'config/app.json': JSON.stringify({ output: { dir: 'dist' }, variable: 'x', locals: 1 }),
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', scripts: { build: 'tsc' } }),
+      'docs/index.json': JSON.stringify({ document: 'readme.md', title: 'Docs' }),
+      'iam/policy.json': JSON.stringify(EXCESS),
+      // A file that clearly tries to be a policy and is broken stays an error.
+      'iam/broken.json': '{ "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", } ] }',
+    };
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), text);
+    }
+    const report = await runAudit({ root: dir, paths: ['.'], baseline: 'coiled' });
+    const status = Object.fromEntries(report.inputs.map((i) => [i.path, i.status]));
+    expect(status).toEqual({
+      'config/app.json': 'skipped',
+      'docs/index.json': 'skipped',
+      'iam/broken.json': 'error',
+      'iam/policy.json': 'audited',
+      'package.json': 'skipped',
+      'scenarios/level1.json': 'skipped',
+      'tsconfig.json': 'skipped',
+    });
+    for (const i of report.inputs.filter((x) => x.status === 'skipped')) expect(i.reason).toBeTruthy();
+    expect(report.findings.filter((f) => f.kind === 'invalid-policy').map((f) => f.path)).toEqual([
+      'iam/broken.json',
+    ]);
+  });
+});
+
+describe('files that are not regular files', () => {
+  it('a FIFO named *.json is listed as skipped (and does not hang the walk)', async () => {
+    const dir = join(tmp, 'fifo');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify(EXCESS));
+    execFileSync('mkfifo', [join(dir, 'pipe.json')]);
+    const report = await runAudit({ root: dir, paths: ['.'], baseline: 'coiled' });
+    expect(report.inputs.find((i) => i.path === 'pipe.json')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('a FIFO (named pipe)'),
+    });
+    // Named on purpose, it is skipped the same way (not read, not an error of the policy).
+    const named = await runAudit({ root: dir, paths: ['policy.json', 'pipe.json'], baseline: 'coiled' });
+    expect(named.inputs.find((i) => i.path === 'pipe.json')?.status).toBe('skipped');
+  });
+
+  it('a .gitignore that is a symbolic link to /dev/zero is not read: the audit finishes, with a note', async () => {
+    const dir = join(tmp, 'zero');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify(EXCESS));
+    symlinkSync('/dev/zero', join(dir, '.gitignore'));
+    const started = Date.now();
+    const report = await runAudit({ root: dir, paths: ['.'], baseline: 'coiled' });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(report.inputs.map((i) => i.path)).toEqual(['policy.json']);
+    expect(report.notes?.join('\n')).toContain('.gitignore was not read');
+    // Inside the repository, a link to a device is refused for what it is.
+    rmSync(join(dir, '.gitignore'));
+    symlinkSync('/dev/zero', join(dir, 'zero-target'));
+    const cfg = join(dir, '.github');
+    mkdirSync(cfg, { recursive: true });
+    symlinkSync('/dev/zero', join(cfg, 'iam-baseline-audit.yml'));
+    await expect(runAudit({ root: dir, paths: ['policy.json'] })).rejects.toThrow(/outside the repository/);
+  });
+});
+
+describe('usage', () => {
+  it.each([['audit'], ['expand'], ['baselines']])('%s --help prints its usage and exits 0', (command) => {
+    for (const flag of ['--help', '-h']) {
+      const r = cli([command, flag], tmp);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/Usage/);
+      expect(r.stdout).toContain(command === 'audit' ? '--baseline' : command);
+    }
+  });
+
+  it('a user baseline that reuses a built-in id is a configuration error (exit 2), not silently ignored', () => {
+    const dir = join(tmp, 'clash');
+    mkdirSync(join(dir, '.github'), { recursive: true });
+    mkdirSync(join(dir, 'iam'), { recursive: true });
+    writeFileSync(join(dir, 'iam/policy.json'), JSON.stringify(EXCESS));
+    writeFileSync(
+      join(dir, 'mine.yml'),
+      'id: coiled\nname: Mine\nsets:\n  - name: ongoing\n    kind: ongoing\n    statements:\n      - Effect: Allow\n        Action: [iam:PassRole]\n        Resource: "*"\n',
+    );
+    writeFileSync(
+      join(dir, '.github/iam-baseline-audit.yml'),
+      'version: 1\nbaselines: [mine.yml]\naudits:\n  - baseline: coiled\n    policies: [iam/policy.json]\n',
+    );
+    const r = cli(['audit', 'iam'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mine.yml has the id "coiled", which a built-in baseline already has');
+  });
+});
+
+describe('in a GitHub Actions job, the CLI report cannot run workflow commands', () => {
+  it('text and Markdown on standard output: escaped, and framed by stop-commands', () => {
+    const dir = join(tmp, 'ci');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '::add-mask::secret.json'), JSON.stringify(EXCESS));
+    writeFileSync(join(dir, '##[error]x.json'), JSON.stringify(EXCESS));
+    for (const format of ['text', 'markdown', 'json']) {
+      const r = cli(['audit', '.', '--baseline', 'coiled', '--format', format], dir, {
+        GITHUB_ACTIONS: 'true',
+      });
+      expect(r.code).toBe(1);
+      const lines = r.stdout.split('\n');
+      const token = /^::stop-commands::([0-9a-f-]{36})$/.exec(lines[0]!)?.[1];
+      expect(token).toBeDefined();
+      expect(lines.at(-2)).toBe(`::${token}::`);
+      if (format !== 'json') expect(workflowCommands(lines.slice(1, -2).join('\n'))).toEqual([]);
+    }
+    // Outside Actions: no markers, the text report still escaped.
+    const plain = cli(['audit', '.', '--baseline', 'coiled'], dir);
+    expect(plain.stdout).not.toContain('::stop-commands::');
+    expect(plain.stdout).toContain(':\\:add-mask::secret.json');
+    expect(workflowCommands(plain.stdout)).toEqual([]);
+  });
+});
+
+describe('the action as published', () => {
+  it("action.yml's description fits the Marketplace (under 125 characters)", () => {
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { description: string };
+    expect(action.description.length).toBeLessThan(125);
+  });
+
+  it('every input of action.yml is in the README inputs table, and every table row is an input', () => {
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Inputs'));
+    const table = section.slice(0, section.indexOf('\n## ', 4));
+    const rows = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    expect(rows.sort()).toEqual(Object.keys(action.inputs).sort());
+  });
+});
+
+describe('runAudit', () => {
+  it('throws a UsageError for a path that does not exist (the action fails the step with it)', async () => {
+    await expect(runAudit({ root: repo, paths: ['nope'], baseline: 'coiled' })).rejects.toBeInstanceOf(
+      UsageError,
+    );
+  });
+});
