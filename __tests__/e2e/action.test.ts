@@ -142,6 +142,7 @@ describe('the bundled action (dist/index.js) end to end', () => {
       inputs?: Record<string, string>;
       baseSha?: string;
       fork?: boolean;
+      env?: Record<string, string>;
     } = {},
   ): Promise<RunResult> {
     const n = ++runCount;
@@ -196,6 +197,7 @@ describe('the bundled action (dist/index.js) end to end', () => {
       GITHUB_STEP_SUMMARY: summaryPath,
       RUNNER_TEMP: join(files, 'runner-temp'),
       GITHUB_WORKSPACE: repo.dir,
+      ...opts.env,
     };
     for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
     const child = spawn(process.execPath, [DIST], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -373,6 +375,61 @@ describe('the bundled action (dist/index.js) end to end', () => {
       /the file is 300\.0 MB, over the 256\.0 MB limit \(256\.0 MB is the most this action reads\)/,
     );
     expect(gh.writes()).toEqual([]);
+  });
+
+  it('a comment shortened to fit links a stable address, so a re-run of the same audit writes nothing', async () => {
+    // 400 policies, each with its own excess actions: far more than a comment holds.
+    const many: Record<string, unknown> = {};
+    for (let i = 0; i < 400; i++)
+      many[`iam/team-${i}.json`] = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: `Team${i}`,
+            Effect: 'Allow',
+            Action: ['iam:PassRole', `s3:GetObject`],
+            Resource: `arn:aws:s3:::b${i}/*`,
+          },
+        ],
+      };
+    const repo = makeRepo(tmp, [ADDED_EC2], many);
+    const first = await run(repo, { env: { GITHUB_RUN_ID: '100' } });
+    expect(first.code).toBe(1);
+    const body = ourComments()[0]!.body;
+    expect(body).toContain('📄 Shortened to fit a comment');
+    expect(body).toContain('[latest run](https://github.com/o/r/pull/7/checks)');
+    expect(body).not.toContain('/actions/runs/');
+    gh.reset();
+    const rerun = await run(repo, { env: { GITHUB_RUN_ID: '101', GITHUB_RUN_ATTEMPT: '2' } });
+    expect(rerun.code).toBe(1);
+    expect(gh.writes()).toEqual([]);
+  }, 60_000);
+
+  it('findings already in the base are annotated as notices on a fail-on: new check, errors with fail-on: any', async () => {
+    const repo = makeRepo(tmp);
+    const failNew = await run(repo, { inputs: { 'fail-on': 'new', comment: 'off' } });
+    // s3:ListAllMyBuckets is pre-existing; ec2:* is new.
+    expect(failNew.stdout).toMatch(/::notice title=Excess actions \(low\),file=iam\/coiled-policy\.json/);
+    expect(failNew.stdout).toMatch(/::error title=Excess actions \(critical%2C new\)/);
+    const same = await run(repo, { baseSha: repo.head, inputs: { 'fail-on': 'new', comment: 'off' } });
+    expect(same.code).toBe(0);
+    expect(same.stdout).not.toMatch(/^::error /m);
+    const failAny = await run(repo, { baseSha: repo.head, inputs: { 'fail-on': 'any', comment: 'off' } });
+    expect(failAny.code).toBe(1);
+    expect(failAny.stdout).toMatch(/^::error title=Excess actions \(critical\)/m);
+  });
+
+  it('a path that does not exist fails the step with a clear message, and writes no comment or issue', async () => {
+    const repo = makeRepo(tmp);
+    const pr = await run(repo, { inputs: { paths: 'iam/nope.json' } });
+    expect(pr.code).toBe(1);
+    expect(pr.stdout).toContain('::error::Input `paths`: iam/nope.json: no such file or directory');
+    expect(pr.stdout).not.toContain(repo.dir);
+    const drift = await run(repo, { event: 'schedule', inputs: { paths: 'infra' } });
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain('::error::Input `paths`: infra: no such file or directory');
+    expect(gh.writes()).toEqual([]);
+    expect(gh.issues).toHaveLength(0);
   });
 
   it('leaves alone a comment by another user that carries our marker', async () => {

@@ -138,6 +138,8 @@ describe('JSON that is not IAM is skipped with the reason, never a finding', () 
     expect(report.findings.filter((f) => f.kind === 'invalid-policy').map((f) => f.path)).toEqual([
       'iam/broken.json',
     ]);
+    // No reason or message names the checkout's absolute path.
+    expect(JSON.stringify(report)).not.toContain(dir);
   });
 });
 
@@ -155,6 +157,11 @@ describe('files that are not regular files', () => {
     // Named on purpose, it is skipped the same way (not read, not an error of the policy).
     const named = await runAudit({ root: dir, paths: ['policy.json', 'pipe.json'], baseline: 'coiled' });
     expect(named.inputs.find((i) => i.path === 'pipe.json')?.status).toBe('skipped');
+    // A link out of the repository, and a directory that is a file's name: reasons without the root.
+    symlinkSync('/etc/hostname', join(dir, 'leak.json'));
+    const leak = await runAudit({ root: dir, paths: ['.', 'leak.json'], baseline: 'coiled' });
+    expect(leak.inputs.find((i) => i.path === 'leak.json')?.status).toMatch(/skipped|error/);
+    expect(JSON.stringify([report, named, leak])).not.toContain(dir);
   });
 
   it('a .gitignore that is a symbolic link to /dev/zero is not read: the audit finishes, with a note', async () => {

@@ -4,6 +4,7 @@ import {
   bigReport,
   cleanReport,
   driftReport,
+  finding,
   HOSTILE,
   hostileReport,
   pullRequestReport,
@@ -55,6 +56,25 @@ describe('renderMarkdown: content', () => {
     expect(lines[3]).toBe(
       '❌ **2 new findings** in 2 policies: permissions beyond the vendor baselines (and 2 pre-existing)',
     );
+  });
+
+  it('the verdict and the collapsed section count the same pre-existing findings (missing permissions too)', () => {
+    const report = pullRequestReport();
+    report.findings.push(
+      finding({
+        kind: 'missing-permission',
+        severity: 'info',
+        new: false,
+        actions: ['ecr:GetAuthorizationToken'],
+      }),
+    );
+    const body = renderMarkdown(report, { mode: 'comment' });
+    const inVerdict = /\(and (\d+) pre-existing\)/.exec(body)?.[1];
+    const inSection = /<summary>(\d+) pre-existing findings? \(already in the base\)<\/summary>/.exec(
+      body,
+    )?.[1];
+    expect(inVerdict).toBe('3');
+    expect(inSection).toBe(inVerdict);
   });
 
   it('puts new findings before the collapsed pre-existing ones', () => {
@@ -329,5 +349,19 @@ describe('renderMarkdown: size limits', () => {
     const md = renderMarkdown(bigReport(8000), { mode: 'summary' });
     expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_LIMIT);
     expect(md).toContain('Shortened to fit the job summary');
+  });
+});
+
+describe('GitHub references in escaped text', () => {
+  it('GH-42 (any case) is broken like #42, in Markdown text and in raw HTML', () => {
+    for (const style of ['text', 'html'] as const) {
+      for (const ref of ['GH-42', 'gh-7', 'Gh-1']) {
+        const out = escapeMarkdown(`see ${ref} now`, style);
+        expect(out).toContain('&#8203;');
+        expect(out).not.toMatch(/gh-\d/i);
+      }
+    }
+    // Not a reference: left as it is (apart from the usual escaping).
+    expect(escapeMarkdown('GH-x', 'text')).toBe('GH\\-x');
   });
 });
