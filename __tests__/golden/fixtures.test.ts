@@ -35,7 +35,7 @@ interface Case {
  * pinned baseline, as __tests__/terraform-acceptance.test.ts does, to freeze findings on them.
  */
 const PINNED = 'coiled';
-const PINNED_FOLDERS = ['auth-details', 'managed-policies', 'tf-json', 'tf-plan', 'tf-state'];
+const PINNED_FOLDERS = ['auth-details', 'managed-policies', 'policy-kinds', 'tf-json', 'tf-plan', 'tf-state'];
 
 const posix = (p: string) => p.split(sep).join('/');
 
