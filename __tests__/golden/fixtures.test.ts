@@ -10,8 +10,11 @@ import { preparePolicies } from '../../src/audit/audit.js';
 import { runAudit } from '../../src/audit/run.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderSarif } from '../../src/report/sarif.js';
+import { renderText } from '../../src/report/text.js';
 import { discover } from '../../src/sources/discover.js';
 import { readInputs } from '../../src/sources/index.js';
+import type { Report } from '../../src/types.js';
 import { expectGolden, UPDATING_GOLDEN } from '../report/golden.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +30,8 @@ interface Case {
   paths: string[];
   /** Also audited against this baseline (out/<name>.<baseline>.report.*), besides detection. */
   pinned?: string;
+  /** Also the PR comment and the SARIF log (large for every case: kept to the demo repository). */
+  everyOutput?: boolean;
 }
 
 /**
@@ -62,7 +67,12 @@ function cases(): Case[] {
       if (PINNED_FOLDERS.includes(name.split('/')[1]!) || /\/generic-/.test(name)) c.pinned = PINNED;
       return c;
     });
-  out.push({ name: 'examples/demo-repo', root: join(REPO, 'examples/demo-repo'), paths: ['.'] });
+  out.push({
+    name: 'examples/demo-repo',
+    root: join(REPO, 'examples/demo-repo'),
+    paths: ['.'],
+    everyOutput: true,
+  });
   return out;
 }
 
@@ -116,6 +126,13 @@ function records(c: Case): string {
   return normalise(JSON.stringify(canonical(view), null, 2)) + '\n';
 }
 
+/** The JSON report, the Markdown job summary and the plain text (the CLI's, without colours). */
+function reports(name: string, report: Report): void {
+  golden(`${name}.report.json`, normalise(renderJson(report)));
+  golden(`${name}.report.md`, normalise(renderMarkdown(report)));
+  golden(`${name}.report.txt`, normalise(renderText(report)));
+}
+
 const written = new Set<string>();
 function golden(name: string, text: string): void {
   written.add(name);
@@ -126,12 +143,14 @@ describe('golden outputs of every fixture', () => {
   it.each(cases().map((c) => [c.name, c] as const))('%s', async (name, c) => {
     golden(`${name}.records.json`, records(c));
     const report = await runAudit({ root: c.root, paths: c.paths, now: NOW });
-    golden(`${name}.report.json`, normalise(renderJson(report)));
-    golden(`${name}.report.md`, normalise(renderMarkdown(report)));
+    reports(name, report);
+    if (c.everyOutput) {
+      golden(`${name}.comment.md`, normalise(renderMarkdown(report, { mode: 'comment' })));
+      golden(`${name}.report.sarif`, normalise(JSON.stringify(renderSarif(report), null, 2) + '\n'));
+    }
     if (c.pinned) {
       const pinned = await runAudit({ root: c.root, paths: c.paths, baseline: c.pinned, now: NOW });
-      golden(`${name}.${c.pinned}.report.json`, normalise(renderJson(pinned)));
-      golden(`${name}.${c.pinned}.report.md`, normalise(renderMarkdown(pinned)));
+      reports(`${name}.${c.pinned}`, pinned);
     }
   });
 
