@@ -1,5 +1,5 @@
 // Golden outputs of every test fixture through the real pipeline: what the sources stage makes of
-// each file (records) and the final JSON and Markdown reports of runAudit. Any change to parsing,
+// each file (records) and the final JSON, Markdown and text reports of runAudit. Any change to parsing,
 // detection, auditing or rendering shows up here as a reviewable diff of files under out/.
 // Regenerate (then review the diff and commit it): UPDATE_GOLDEN=1 npm test -- --testPathPatterns golden
 // See README.md beside this file for the layout and what is normalised.
@@ -77,9 +77,8 @@ function cases(): Case[] {
 }
 
 /**
- * Replaces what depends on where the run happens (the absolute path of the checkout and of the
- * system's temporary directory) by fixed names. Nothing else is normalised: the rest must be
- * deterministic by itself.
+ * Replaces what depends on where the run happens, the absolute path of the checkout, by `<repo>`
+ * (no output holds it today). Nothing else is normalised: the rest must be deterministic by itself.
  */
 function normalise(text: string): string {
   return text.split(REPO).join('<repo>');
