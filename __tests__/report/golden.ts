@@ -1,24 +1,45 @@
-// Golden outputs: the expected rendering of each fixture lives in __tests__/report/golden/, so a
-// rendering change shows up as a reviewable diff. Regenerate with UPDATE_GOLDEN=1 npm test.
+// Golden outputs: the expected rendering of each fixture lives in a golden directory
+// (__tests__/report/golden/ for the renderers' hand-built reports, __tests__/golden/out/ for the
+// real fixtures run through the whole pipeline, see __tests__/golden/README.md), so a change shows
+// up as a reviewable diff. Regenerate with UPDATE_GOLDEN=1 npm test -- --testPathPatterns <tests>.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'golden');
+const REPORT_GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden');
 
-export function expectGolden(name: string, actual: string): void {
+/** True when the run rewrites golden files instead of comparing (UPDATE_GOLDEN=1). */
+export const UPDATING_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+
+/**
+ * Compares `actual` with the golden file `name` under `dir` (default: the renderers' directory),
+ * or writes it under UPDATE_GOLDEN=1. A difference names the file and its first differing line.
+ */
+export function expectGolden(name: string, actual: string, dir = REPORT_GOLDEN): void {
   const file = join(dir, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(dir, { recursive: true });
+  if (UPDATING_GOLDEN) {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, actual);
     return;
   }
   if (!existsSync(file)) {
     throw new Error(
-      `golden file ${name} is missing: run UPDATE_GOLDEN=1 npm test -- report, then review and commit it`,
+      `golden file ${name} is missing: run UPDATE_GOLDEN=1 npm test -- --testPathPatterns <this test>, then review and commit it`,
     );
   }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
+  const expected = readFileSync(file, 'utf8');
+  if (actual === expected) return;
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  let line = 0;
+  while (line < a.length && line < e.length && a[line] === e[line]) line++;
+  // The first differing line (1-based) in a small object: a readable failure even for a large file.
+  expect({ file: name, line: line + 1, text: a[line] ?? '<end of output>' }).toEqual({
+    file: name,
+    line: line + 1,
+    text: e[line] ?? '<end of golden file>',
+  });
+  expect(actual).toBe(expected);
 }
 
 /**

@@ -1,0 +1,613 @@
+// Direct tests of src/policy/condition.ts: does a policy's Condition restrict at least as much as
+// the baseline's? The contract (see the file's header): `yes` only when it provably does, `no` when
+// the baseline's key is not constrained at all or the values provably allow more, `unknown` when both
+// constrain the key in ways the tool cannot compare exactly. Expected values follow the IAM User
+// Guide, "IAM JSON policy elements: Condition operators".
+import type { Condition } from '../src/policy/document.js';
+import { cidrContains, conditionImplies, mergeConditions } from '../src/policy/condition.js';
+
+/** The implication of `have` (the policy's condition) on `need` (the baseline's). */
+const implies = (have: Condition | undefined, need: Condition | undefined) =>
+  conditionImplies(have, need).result;
+/** One operator, one key, its values. */
+const c = (op: string, key: string, ...values: string[]): Condition => ({ [op]: { [key]: values } });
+
+describe('conditionImplies: the baseline asks for nothing', () => {
+  it('is yes with no condition on either side, or an empty one', () => {
+    expect(conditionImplies(undefined, undefined)).toEqual({ result: 'yes', missing: [] });
+    expect(conditionImplies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1'), undefined)).toEqual({
+      result: 'yes',
+      missing: [],
+    });
+    expect(conditionImplies(undefined, {})).toEqual({ result: 'yes', missing: [] });
+  });
+});
+
+describe('conditionImplies: a key the policy does not constrain', () => {
+  it('is no, and names the operator and key as written in the baseline', () => {
+    const need = c('StringEquals', 'ec2:ResourceTag/owner', 'coiled');
+    expect(conditionImplies(undefined, need)).toEqual({
+      result: 'no',
+      missing: ['StringEquals ec2:ResourceTag/owner'],
+    });
+    expect(conditionImplies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1'), need)).toEqual({
+      result: 'no',
+      missing: ['StringEquals ec2:ResourceTag/owner'],
+    });
+  });
+
+  it('matches condition keys case-insensitively (IAM condition key names are not case-sensitive)', () => {
+    expect(
+      implies(
+        c('IpAddress', 'AWS:SOURCEIP', '203.0.113.0/24'),
+        c('IpAddress', 'aws:SourceIp', '203.0.113.0/24'),
+      ),
+    ).toBe('yes');
+  });
+
+  it('ignores keys the policy constrains and the baseline does not', () => {
+    const have: Condition = {
+      StringEquals: { 'ec2:ResourceTag/owner': ['coiled'], 'aws:RequestedRegion': ['eu-west-1'] },
+      Bool: { 'aws:SecureTransport': ['true'] },
+    };
+    expect(implies(have, c('StringEquals', 'ec2:ResourceTag/owner', 'coiled'))).toBe('yes');
+  });
+
+  it('is unknown when the policy names the key with no value at all', () => {
+    expect(
+      implies(c('StringEquals', 'aws:PrincipalTag/team'), c('StringEquals', 'aws:PrincipalTag/team', 'data')),
+    ).toBe('unknown');
+  });
+});
+
+describe('String operators', () => {
+  it('StringEquals: yes when every policy value is one the baseline allows, no otherwise', () => {
+    const need = c('StringEquals', 'aws:RequestedRegion', 'eu-west-1', 'us-east-1');
+    expect(implies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1'), need)).toBe('yes');
+    expect(implies(c('StringEquals', 'aws:RequestedRegion', 'us-east-1', 'eu-west-1'), need)).toBe('yes');
+    expect(
+      conditionImplies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1', 'ap-south-1'), need),
+    ).toEqual({
+      result: 'no',
+      missing: ['StringEquals aws:RequestedRegion'],
+    });
+  });
+
+  it('StringEquals is case-sensitive', () => {
+    expect(
+      implies(
+        c('StringEquals', 'ec2:ResourceTag/owner', 'Coiled'),
+        c('StringEquals', 'ec2:ResourceTag/owner', 'coiled'),
+      ),
+    ).toBe('no');
+  });
+
+  it('StringEqualsIgnoreCase compares without case', () => {
+    const need = c('StringEqualsIgnoreCase', 'aws:PrincipalTag/team', 'Data');
+    expect(implies(c('StringEqualsIgnoreCase', 'aws:PrincipalTag/team', 'DATA'), need)).toBe('yes');
+    expect(implies(c('StringEqualsIgnoreCase', 'aws:PrincipalTag/team', 'ops'), need)).toBe('no');
+  });
+
+  it('StringEquals and StringEqualsIgnoreCase are not compared with each other (unknown)', () => {
+    expect(
+      implies(
+        c('StringEquals', 'aws:PrincipalTag/team', 'data'),
+        c('StringEqualsIgnoreCase', 'aws:PrincipalTag/team', 'data'),
+      ),
+    ).toBe('unknown');
+  });
+
+  it('StringLike: yes when each policy pattern lies inside a baseline pattern', () => {
+    const need = c('StringLike', 's3:prefix', 'home/*');
+    expect(implies(c('StringLike', 's3:prefix', 'home/alice/*'), need)).toBe('yes');
+    expect(implies(c('StringLike', 's3:prefix', 'home/?'), need)).toBe('yes');
+    expect(implies(c('StringLike', 's3:prefix', 'home/*'), need)).toBe('yes');
+    // Broader than the baseline, or beside it.
+    expect(implies(c('StringLike', 's3:prefix', '*'), need)).toBe('no');
+    expect(implies(c('StringLike', 's3:prefix', 'other/*'), need)).toBe('no');
+    expect(implies(c('StringLike', 's3:prefix', 'home/alice/*', 'tmp/*'), need)).toBe('no');
+  });
+
+  it('StringLike is case-sensitive', () => {
+    expect(
+      implies(c('StringLike', 's3:prefix', 'Home/alice/*'), c('StringLike', 's3:prefix', 'home/*')),
+    ).toBe('no');
+  });
+
+  it('Like vs Equals: a StringEquals value matched by a StringLike pattern is at least as strict', () => {
+    const need = c('StringLike', 's3:prefix', 'home/*');
+    expect(implies(c('StringEquals', 's3:prefix', 'home/alice'), need)).toBe('yes');
+    expect(implies(c('StringEquals', 's3:prefix', 'etc/passwd'), need)).toBe('no');
+  });
+
+  // StringEquals matches exactly: its `*` and `?` are literal characters (IAM User Guide, string
+  // condition operators). A policy limited to the one value `home/*x` is therefore within a baseline
+  // StringLike `home/?x`, whose `?` matches the `*`. condition.ts reads the StringEquals value as a
+  // pattern too, finds `home/*x` wider than `home/?x`, and says `no` (a false missing-condition).
+  test.failing('Like vs Equals: a * in a StringEquals value is a literal character, not a wildcard', () => {
+    expect(implies(c('StringEquals', 's3:prefix', 'home/*x'), c('StringLike', 's3:prefix', 'home/?x'))).toBe(
+      'yes',
+    );
+  });
+
+  it('Like vs Equals: a StringLike policy is not compared with a StringEquals baseline (unknown)', () => {
+    expect(
+      implies(c('StringLike', 's3:prefix', 'home/alice'), c('StringEquals', 's3:prefix', 'home/alice')),
+    ).toBe('unknown');
+  });
+
+  it('negated operators are not compared (unknown), even when the policy excludes more', () => {
+    const need = c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1');
+    expect(implies(c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1', 'us-west-2'), need)).toBe(
+      'unknown',
+    );
+    expect(implies(c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1'), need)).toBe('unknown');
+    expect(implies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1'), need)).toBe('unknown');
+    expect(
+      implies(c('StringNotLike', 's3:prefix', 'secret/*'), c('StringNotLike', 's3:prefix', 'secret/*')),
+    ).toBe('unknown');
+    expect(
+      implies(
+        c('StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'ops'),
+        c('StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'ops'),
+      ),
+    ).toBe('unknown');
+  });
+
+  it('a negated policy operator does not meet a positive baseline operator (unknown)', () => {
+    expect(
+      implies(
+        c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1'),
+        c('StringEquals', 'aws:RequestedRegion', 'eu-west-1'),
+      ),
+    ).toBe('unknown');
+  });
+});
+
+describe('Numeric operators', () => {
+  it('NumericEquals compares the values as written', () => {
+    const need = c('NumericEquals', 's3:max-keys', '10', '20');
+    expect(implies(c('NumericEquals', 's3:max-keys', '10'), need)).toBe('yes');
+    expect(implies(c('NumericEquals', 's3:max-keys', '30'), need)).toBe('no');
+  });
+
+  it('ordering and negated numeric operators are not compared (unknown)', () => {
+    for (const op of [
+      'NumericLessThan',
+      'NumericLessThanEquals',
+      'NumericGreaterThan',
+      'NumericGreaterThanEquals',
+      'NumericNotEquals',
+    ])
+      expect(implies(c(op, 's3:max-keys', '5'), c(op, 's3:max-keys', '10'))).toBe('unknown');
+  });
+});
+
+describe('Date operators', () => {
+  it('DateEquals compares the values as written', () => {
+    const need = c('DateEquals', 'aws:CurrentTime', '2026-01-01T00:00:00Z');
+    expect(implies(c('DateEquals', 'aws:CurrentTime', '2026-01-01T00:00:00Z'), need)).toBe('yes');
+    expect(implies(c('DateEquals', 'aws:CurrentTime', '2027-01-01T00:00:00Z'), need)).toBe('no');
+  });
+
+  it('ordering and negated date operators are not compared (unknown)', () => {
+    for (const op of [
+      'DateLessThan',
+      'DateLessThanEquals',
+      'DateGreaterThan',
+      'DateGreaterThanEquals',
+      'DateNotEquals',
+    ])
+      expect(
+        implies(
+          c(op, 'aws:CurrentTime', '2026-01-01T00:00:00Z'),
+          c(op, 'aws:CurrentTime', '2027-01-01T00:00:00Z'),
+        ),
+      ).toBe('unknown');
+  });
+});
+
+describe('Bool and Binary operators', () => {
+  it('Bool compares true and false without case', () => {
+    const need = c('Bool', 'aws:SecureTransport', 'true');
+    expect(implies(c('Bool', 'aws:SecureTransport', 'true'), need)).toBe('yes');
+    expect(implies(c('Bool', 'aws:SecureTransport', 'TRUE'), need)).toBe('yes');
+    expect(conditionImplies(c('Bool', 'aws:SecureTransport', 'false'), need)).toEqual({
+      result: 'no',
+      missing: ['Bool aws:SecureTransport'],
+    });
+  });
+
+  it('BinaryEquals compares the base-64 values exactly (case matters in base 64)', () => {
+    const need = c('BinaryEquals', 'key', 'QmluYXJ5VmFsdWU=');
+    expect(implies(c('BinaryEquals', 'key', 'QmluYXJ5VmFsdWU='), need)).toBe('yes');
+    expect(implies(c('BinaryEquals', 'key', 'qmluyxj5dmfsdwu='), need)).toBe('no');
+  });
+});
+
+describe('IP address operators', () => {
+  const need = c('IpAddress', 'aws:SourceIp', '203.0.113.0/24');
+
+  it('IpAddress: yes when every policy range lies inside a baseline range', () => {
+    expect(implies(c('IpAddress', 'aws:SourceIp', '203.0.113.0/25'), need)).toBe('yes');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '203.0.113.128/26', '203.0.113.7'), need)).toBe('yes');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '203.0.113.0/24'), need)).toBe('yes');
+    expect(
+      implies(
+        c('IpAddress', 'aws:SourceIp', '198.51.100.4/32'),
+        c('IpAddress', 'aws:SourceIp', '203.0.113.0/24', '198.51.100.0/24'),
+      ),
+    ).toBe('yes');
+  });
+
+  it('IpAddress: no when a policy range is wider or elsewhere', () => {
+    expect(implies(c('IpAddress', 'aws:SourceIp', '203.0.112.0/23'), need)).toBe('no');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '198.51.100.0/24'), need)).toBe('no');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '203.0.113.0/25', '0.0.0.0/0'), need)).toBe('no');
+  });
+
+  it('IpAddress: a baseline of 0.0.0.0/0 allows every IPv4 range', () => {
+    expect(
+      implies(c('IpAddress', 'aws:SourceIp', '10.1.2.0/24'), c('IpAddress', 'aws:SourceIp', '0.0.0.0/0')),
+    ).toBe('yes');
+  });
+
+  it('IPv6 ranges are compared only as text: equal is yes, anything else unknown', () => {
+    const need6 = c('IpAddress', 'aws:SourceIp', '2001:db8::/32');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '2001:db8::/32'), need6)).toBe('yes');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '2001:db8:1::/48'), need6)).toBe('unknown');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '2001:db8::/32'), need)).toBe('unknown');
+  });
+
+  it('one range that is provably outside makes the answer no, even after an unknown one', () => {
+    expect(implies(c('IpAddress', 'aws:SourceIp', '2001:db8::/32', '203.0.113.5'), need)).toBe('unknown');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '2001:db8::/32', '198.51.100.5'), need)).toBe('no');
+  });
+
+  it('NotIpAddress is not compared (unknown)', () => {
+    expect(
+      implies(
+        c('NotIpAddress', 'aws:SourceIp', '192.0.2.0/24'),
+        c('NotIpAddress', 'aws:SourceIp', '192.0.2.0/24'),
+      ),
+    ).toBe('unknown');
+  });
+});
+
+describe('cidrContains', () => {
+  it('contains a range inside it, a single address, and itself', () => {
+    expect(cidrContains('10.0.0.0/8', '10.1.0.0/16')).toBe(true);
+    expect(cidrContains('10.0.0.0/8', '10.255.255.255')).toBe(true);
+    expect(cidrContains('10.0.0.0/8', '10.0.0.0/8')).toBe(true);
+    expect(cidrContains('192.0.2.1', '192.0.2.1')).toBe(true);
+    expect(cidrContains('0.0.0.0/0', '255.255.255.255/32')).toBe(true);
+  });
+
+  it('does not contain a wider range or one elsewhere', () => {
+    expect(cidrContains('10.1.0.0/16', '10.0.0.0/8')).toBe(false);
+    expect(cidrContains('10.0.0.0/8', '11.0.0.0/8')).toBe(false);
+    expect(cidrContains('192.0.2.1', '192.0.2.2')).toBe(false);
+    expect(cidrContains('192.0.2.0/24', '0.0.0.0/0')).toBe(false);
+  });
+
+  it('reads the outer range by its prefix (host bits set in it do not matter)', () => {
+    expect(cidrContains('10.9.9.9/8', '10.1.2.3')).toBe(true);
+  });
+
+  it('ignores surrounding spaces', () => {
+    expect(cidrContains(' 10.0.0.0/8 ', '10.0.0.1 ')).toBe(true);
+  });
+
+  it('is undefined when either side is not IPv4, unless both are the same text', () => {
+    expect(cidrContains('2001:db8::/32', '2001:db8::/48')).toBeUndefined();
+    expect(cidrContains('2001:db8::/32', ' 2001:db8::/32')).toBe(true);
+    expect(cidrContains('10.0.0.0/8', 'not-an-ip')).toBeUndefined();
+    expect(cidrContains('256.0.0.0/8', '10.0.0.1')).toBeUndefined();
+    expect(cidrContains('10.0.0.0/33', '10.0.0.1')).toBeUndefined();
+    expect(cidrContains('10.0.0.0/8', '10.0.0.300')).toBeUndefined();
+  });
+});
+
+describe('ARN operators', () => {
+  const need = c('ArnLike', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/*');
+
+  it('ArnLike: yes when each policy pattern lies inside a baseline pattern', () => {
+    expect(implies(c('ArnLike', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/app-*'), need)).toBe('yes');
+    expect(implies(c('ArnLike', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/app'), need)).toBe('yes');
+    expect(implies(c('ArnLike', 'aws:SourceArn', 'arn:aws:iam::210987654321:role/app'), need)).toBe('no');
+    expect(implies(c('ArnLike', 'aws:SourceArn', 'arn:aws:iam::*:role/app'), need)).toBe('no');
+  });
+
+  it('ArnEquals and ArnLike policies meet an ArnLike baseline (Like vs Equals)', () => {
+    expect(implies(c('ArnEquals', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/app'), need)).toBe('yes');
+    expect(implies(c('ArnEquals', 'aws:SourceArn', 'arn:aws:iam::210987654321:role/app'), need)).toBe('no');
+  });
+
+  it('ArnEquals: the same ARN is yes, another is no', () => {
+    const eq = c('ArnEquals', 'aws:SourceArn', 'arn:aws:sns:eu-west-1:123456789012:topic');
+    expect(implies(c('ArnEquals', 'aws:SourceArn', 'arn:aws:sns:eu-west-1:123456789012:topic'), eq)).toBe(
+      'yes',
+    );
+    expect(implies(c('ArnEquals', 'aws:SourceArn', 'arn:aws:sns:eu-west-1:123456789012:other'), eq)).toBe(
+      'no',
+    );
+  });
+
+  // The IAM User Guide (ARN condition operators) documents ArnEquals and ArnLike together: each of the
+  // six colon-delimited parts is matched separately and may hold * and ? wildcards, for both. So an
+  // ArnEquals baseline value `...:role/*` allows every role of the account, and a policy limited to one
+  // of them is within it. condition.ts compares ArnEquals values as exact strings and says `no`.
+  test.failing(
+    'ArnEquals reads * and ? in the baseline value as wildcards, as ArnLike does (AWS docs)',
+    () => {
+      expect(
+        implies(
+          c('ArnEquals', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/app'),
+          c('ArnEquals', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/*'),
+        ),
+      ).toBe('yes');
+    },
+  );
+
+  it('negated ARN operators are not compared (unknown)', () => {
+    const arn = 'arn:aws:iam::123456789012:role/admin';
+    expect(implies(c('ArnNotLike', 'aws:PrincipalArn', arn), c('ArnNotLike', 'aws:PrincipalArn', arn))).toBe(
+      'unknown',
+    );
+    expect(
+      implies(c('ArnNotEquals', 'aws:PrincipalArn', arn), c('ArnNotEquals', 'aws:PrincipalArn', arn)),
+    ).toBe('unknown');
+  });
+
+  it('a StringLike policy is not compared with an ArnLike baseline (unknown)', () => {
+    expect(implies(c('StringLike', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/app'), need)).toBe(
+      'unknown',
+    );
+  });
+});
+
+describe('Null', () => {
+  const need = c('Null', 'aws:TokenIssueTime', 'false');
+
+  it('the same answer for every key is yes, whatever its case', () => {
+    expect(implies(c('Null', 'aws:TokenIssueTime', 'false'), need)).toBe('yes');
+    expect(implies(c('Null', 'aws:TokenIssueTime', 'FALSE'), need)).toBe('yes');
+  });
+
+  it('another answer, or another number of values, is unknown', () => {
+    expect(implies(c('Null', 'aws:TokenIssueTime', 'true'), need)).toBe('unknown');
+    expect(implies(c('Null', 'aws:TokenIssueTime', 'false', 'true'), need)).toBe('unknown');
+  });
+
+  it('another operator on the key does not meet a Null baseline (unknown)', () => {
+    expect(implies(c('StringEquals', 'aws:TokenIssueTime', 'x'), need)).toBe('unknown');
+  });
+});
+
+describe('...IfExists', () => {
+  it('a policy without IfExists meets a baseline with it (the policy also requires the key)', () => {
+    expect(
+      implies(
+        c('StringEquals', 'ec2:ResourceTag/owner', 'coiled'),
+        c('StringEqualsIfExists', 'ec2:ResourceTag/owner', 'coiled'),
+      ),
+    ).toBe('yes');
+  });
+
+  it('both with IfExists: the values decide', () => {
+    const need = c('StringEqualsIfExists', 'ec2:ResourceTag/owner', 'coiled');
+    expect(implies(c('StringEqualsIfExists', 'ec2:ResourceTag/owner', 'coiled'), need)).toBe('yes');
+    expect(implies(c('StringEqualsIfExists', 'ec2:ResourceTag/owner', 'other'), need)).toBe('no');
+  });
+
+  it('a policy with IfExists does not provably meet a baseline without it (it allows the absent key)', () => {
+    const need = c('StringEquals', 'ec2:ResourceTag/owner', 'coiled');
+    expect(implies(c('StringEqualsIfExists', 'ec2:ResourceTag/owner', 'coiled'), need)).toBe('unknown');
+    expect(
+      implies(c('StringEqualsIfExists', 's3:prefix', 'home/a'), c('StringLike', 's3:prefix', 'home/*')),
+    ).toBe('unknown');
+  });
+
+  it('reads IfExists whatever its case, and with the other families', () => {
+    expect(implies(c('stringequalsifexists', 'k', 'v'), c('StringEqualsIfExists', 'k', 'v'))).toBe('yes');
+    expect(
+      implies(
+        c('IpAddress', 'aws:SourceIp', '10.0.0.1'),
+        c('IpAddressIfExists', 'aws:SourceIp', '10.0.0.0/8'),
+      ),
+    ).toBe('yes');
+    expect(
+      implies(c('StringEquals', 's3:prefix', 'home/a'), c('StringLikeIfExists', 's3:prefix', 'home/*')),
+    ).toBe('yes');
+  });
+});
+
+describe('ForAnyValue and ForAllValues', () => {
+  const key = 'aws:TagKeys';
+
+  it('ForAllValues: yes when the policy allows a subset of the baseline values', () => {
+    const need = c('ForAllValues:StringEquals', key, 'team', 'owner');
+    expect(implies(c('ForAllValues:StringEquals', key, 'team'), need)).toBe('yes');
+    expect(implies(c('ForAllValues:StringEquals', key, 'team', 'cost-center'), need)).toBe('no');
+  });
+
+  it('ForAnyValue: yes when the policy allows a subset of the baseline values', () => {
+    const need = c('ForAnyValue:StringEquals', key, 'team', 'owner');
+    expect(implies(c('ForAnyValue:StringEquals', key, 'owner'), need)).toBe('yes');
+    expect(implies(c('ForAnyValue:StringEquals', key, 'cost-center'), need)).toBe('no');
+  });
+
+  it('reads the qualifier whatever its case', () => {
+    expect(
+      implies(c('forallvalues:stringequals', key, 'team'), c('ForAllValues:StringEquals', key, 'team')),
+    ).toBe('yes');
+  });
+
+  it('another qualifier, or none on one side, is not compared (unknown)', () => {
+    expect(
+      implies(c('ForAllValues:StringEquals', key, 'team'), c('ForAnyValue:StringEquals', key, 'team')),
+    ).toBe('unknown');
+    expect(implies(c('StringEquals', key, 'team'), c('ForAllValues:StringEquals', key, 'team'))).toBe(
+      'unknown',
+    );
+    expect(implies(c('ForAnyValue:StringEquals', key, 'team'), c('StringEquals', key, 'team'))).toBe(
+      'unknown',
+    );
+  });
+
+  it('Like vs Equals with a qualifier: the same qualifier is compared, another is not', () => {
+    const need = c('ForAnyValue:StringLike', key, 'team*');
+    expect(implies(c('ForAnyValue:StringEquals', key, 'team-a'), need)).toBe('yes');
+    expect(implies(c('ForAnyValue:StringEquals', key, 'owner'), need)).toBe('no');
+    expect(implies(c('ForAllValues:StringEquals', key, 'team-a'), need)).toBe('unknown');
+    expect(implies(c('ForAnyValue:StringLike', key, 'team-*'), need)).toBe('yes');
+  });
+
+  it('ForAllValues with IfExists on both sides', () => {
+    expect(
+      implies(
+        c('ForAllValues:StringEqualsIfExists', key, 'team'),
+        c('ForAllValues:StringEqualsIfExists', key, 'team', 'x'),
+      ),
+    ).toBe('yes');
+  });
+});
+
+describe('several conditions on one key, and several keys', () => {
+  it('the best answer over the policy operators on the key wins', () => {
+    const need = c('StringEquals', 'aws:RequestedRegion', 'eu-west-1');
+    // unknown (StringLike) then yes (StringEquals): yes
+    expect(
+      implies(
+        {
+          StringLike: { 'aws:RequestedRegion': ['eu-*'] },
+          StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] },
+        },
+        need,
+      ),
+    ).toBe('yes');
+    // no (StringEquals, another value) then unknown (StringLike): unknown
+    expect(
+      implies(
+        {
+          StringEquals: { 'aws:RequestedRegion': ['us-east-1'] },
+          StringLike: { 'aws:RequestedRegion': ['eu-*'] },
+        },
+        need,
+      ),
+    ).toBe('unknown');
+    // unknown then no: unknown stays
+    expect(
+      implies(
+        {
+          StringLike: { 'aws:RequestedRegion': ['eu-*'] },
+          StringEquals: { 'aws:RequestedRegion': ['us-east-1'] },
+        },
+        need,
+      ),
+    ).toBe('unknown');
+  });
+
+  it('every baseline key must be met: one no makes the whole no, whatever the order', () => {
+    const need: Condition = {
+      StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
+      StringLike: { 's3:prefix': ['home/*'] },
+    };
+    const unknownThenNo: Condition = { StringLike: { 'ec2:ResourceTag/owner': ['coiled'] } };
+    expect(conditionImplies(unknownThenNo, need)).toEqual({
+      result: 'no',
+      missing: ['StringEquals ec2:ResourceTag/owner', 'StringLike s3:prefix'],
+    });
+    const noThenUnknown: Condition = {
+      StringLike: { 'ec2:ResourceTag/owner': ['coiled'] },
+      StringEquals: { 's3:prefix': ['x'] },
+    };
+    const needPrefixFirst: Condition = {
+      StringLike: { 's3:prefix': ['home/*'] },
+      StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
+    };
+    expect(conditionImplies(noThenUnknown, needPrefixFirst)).toEqual({
+      result: 'no',
+      missing: ['StringLike s3:prefix', 'StringEquals ec2:ResourceTag/owner'],
+    });
+  });
+
+  it('one unknown key and the rest met is unknown, naming only that key', () => {
+    const need: Condition = {
+      StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
+      NumericLessThan: { 's3:max-keys': ['100'] },
+    };
+    const have: Condition = {
+      StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
+      NumericLessThan: { 's3:max-keys': ['10'] },
+    };
+    expect(conditionImplies(have, need)).toEqual({
+      result: 'unknown',
+      missing: ['NumericLessThan s3:max-keys'],
+    });
+  });
+});
+
+describe('placeholders', () => {
+  it('a baseline value <placeholder> stands for the user own value: any value meets it', () => {
+    const need = c('StringEquals', 'sts:ExternalId', '<placeholder>');
+    expect(implies(c('StringEquals', 'sts:ExternalId', 'my-external-id'), need)).toBe('yes');
+    expect(
+      implies(c('StringLike', 'sts:ExternalId', '*'), c('StringLike', 'sts:ExternalId', '<placeholder>')),
+    ).toBe('yes');
+  });
+
+  it('but the key must still be constrained, with at least one value', () => {
+    const need = c('StringEquals', 'sts:ExternalId', '<placeholder>');
+    expect(implies(undefined, need)).toBe('no');
+    expect(implies(c('StringEquals', 'sts:ExternalId'), need)).toBe('unknown');
+  });
+});
+
+describe('mergeConditions', () => {
+  const a: Condition = { StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } };
+  const b: Condition = {
+    StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
+    Bool: { 'aws:SecureTransport': ['true'] },
+  };
+
+  it('returns the other side when one is missing', () => {
+    expect(mergeConditions(undefined, undefined)).toBeUndefined();
+    expect(mergeConditions(a, undefined)).toBe(a);
+    expect(mergeConditions(undefined, b)).toBe(b);
+  });
+
+  it("adds b's operators and keys to a's", () => {
+    expect(mergeConditions(a, b)).toEqual({
+      StringEquals: { 'aws:RequestedRegion': ['eu-west-1'], 'ec2:ResourceTag/owner': ['coiled'] },
+      Bool: { 'aws:SecureTransport': ['true'] },
+    });
+  });
+
+  it('changes neither input, also when both name the same key', () => {
+    const shared: Condition = { StringEquals: { 'aws:RequestedRegion': ['us-east-1'] } };
+    const before = JSON.stringify([a, b, shared]);
+    mergeConditions(a, b);
+    mergeConditions(a, shared);
+    expect(JSON.stringify([a, b, shared])).toBe(before);
+  });
+
+  it('the merged condition meets both sides (keys not shared)', () => {
+    const merged = mergeConditions(a, b);
+    expect(implies(merged, b)).toBe('yes');
+    expect(implies(merged, a)).toBe('yes');
+  });
+
+  // "The condition that grants under both": a request must satisfy a and b. With StringEquals on the
+  // same key, a request whose owner tag is `other` satisfies a and not b, so the merge must leave
+  // `other` out; `coiled` satisfies both. mergeConditions keeps a's values for a key b also names, so
+  // the merge still allows `other`. This is the engine's minimal-policy path (audit/engine.ts calls
+  // mergeConditions(grant.condition, verdict.need) for a missing-condition finding): a policy granting
+  // ec2:TerminateInstances under owner = other gets, as its "minimal" policy, the same owner = other
+  // condition, which still fails the Coiled baseline.
+  test.failing('for a key both name with StringEquals, grants only under the values both allow', () => {
+    const have = c('StringEquals', 'ec2:ResourceTag/owner', 'coiled', 'other');
+    const need = c('StringEquals', 'ec2:ResourceTag/owner', 'coiled');
+    expect(mergeConditions(have, need)).toEqual(need);
+  });
+});
