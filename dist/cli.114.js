@@ -857,6 +857,17 @@ function escapeLog(text) {
         .map(neutraliseCommands)
         .join('\n');
 }
+/**
+ * A message for the log or a terminal that may quote the repository (an error naming a file, a
+ * reason): each line's control, invisible and bidi characters made visible, then escapeLog. Not
+ * for the text report, whose values are escaped already and whose colours are ours.
+ */
+function escapeLogMessage(text) {
+    return escapeLog(text
+        .split(/\r\n|\r|\n/)
+        .map((line) => visibilise(line))
+        .join('\n'));
+}
 // ---------------------------------------------------------------------------------------------
 // SARIF message strings
 /**
@@ -8953,9 +8964,13 @@ async function runAudit(req) {
     if (recognised.length === 0) {
         const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
         const looked = inputs.length;
+        const why = inputs
+            .slice(0, 3)
+            .map(({ result }) => `${result.path} (${result.reason ?? 'skipped'})`)
+            .join('; ');
         throw new UsageError(`no inputs found in ${shownPaths}: ${looked === 0
             ? 'no file there that could hold IAM policies'
-            : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped (not IAM policies, Terraform plans, state or configuration, or authorization details)`}; name the files or directories that hold your IAM policies`);
+            : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped: ${why}${looked > 3 ? '; …' : ''}`}; name the files or directories that hold your IAM policies`);
     }
     const prepared = preparePolicies(inputs);
     // The texts were needed for line numbers only: do not hold every file until the report is made.
@@ -10433,7 +10448,8 @@ async function runCommand(command, rest) {
         if (e instanceof UsageError ||
             e instanceof ConfigError ||
             e.code?.startsWith('ERR_PARSE_ARGS')) {
-            process.stderr.write(`${version/* TOOL_NAME */.l}: ${e.message}\n`);
+            // The message may quote the repository (a file name, a reason): escaped for the terminal.
+            process.stderr.write(`${version/* TOOL_NAME */.l}: ${escapeLogMessage(e.message)}\n`);
             if (e instanceof UsageError || !(e instanceof ConfigError))
                 process.stderr.write(`Run "${version/* TOOL_NAME */.l} --help" for usage.\n`);
             return 2;

@@ -26,14 +26,14 @@ export const modules = {
 
 const log = {
     info(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(message));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     warning(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(message));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     /** Fails the step with this message (an error annotation too). */
     fail(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(message));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     /**
      * Prints text from the repository (the text report): escaped line by line, and with workflow
@@ -59,6 +59,7 @@ const log = {
 /* harmony export */   SM: () => (/* binding */ clipShown),
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
+/* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
 /* harmony export */   ow: () => (/* binding */ visibilise),
 /* harmony export */   uG: () => (/* binding */ LONE_SURROGATE),
 /* harmony export */   z0: () => (/* binding */ hiddenMarker),
@@ -279,6 +280,17 @@ function escapeLog(text) {
         .split(/\r\n|\r|\n/)
         .map(neutraliseCommands)
         .join('\n');
+}
+/**
+ * A message for the log or a terminal that may quote the repository (an error naming a file, a
+ * reason): each line's control, invisible and bidi characters made visible, then escapeLog. Not
+ * for the text report, whose values are escaped already and whose colours are ours.
+ */
+function escapeLogMessage(text) {
+    return escapeLog(text
+        .split(/\r\n|\r|\n/)
+        .map((line) => visibilise(line))
+        .join('\n'));
 }
 // ---------------------------------------------------------------------------------------------
 // SARIF message strings

@@ -26,14 +26,14 @@ export const modules = {
 
 const log = {
     info(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(message));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     warning(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(message));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     /** Fails the step with this message (an error annotation too). */
     fail(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(message));
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     /**
      * Prints text from the repository (the text report): escaped line by line, and with workflow
@@ -8781,9 +8781,13 @@ async function runAudit(req) {
     if (recognised.length === 0) {
         const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
         const looked = inputs.length;
+        const why = inputs
+            .slice(0, 3)
+            .map(({ result }) => `${result.path} (${result.reason ?? 'skipped'})`)
+            .join('; ');
         throw new UsageError(`no inputs found in ${shownPaths}: ${looked === 0
             ? 'no file there that could hold IAM policies'
-            : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped (not IAM policies, Terraform plans, state or configuration, or authorization details)`}; name the files or directories that hold your IAM policies`);
+            : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped: ${why}${looked > 3 ? '; …' : ''}`}; name the files or directories that hold your IAM policies`);
     }
     const prepared = preparePolicies(inputs);
     // The texts were needed for line numbers only: do not hold every file until the report is made.
@@ -11030,6 +11034,7 @@ async function readSavedReport(root, inputs, octokit, owner, repo) {
 /* harmony export */   SM: () => (/* binding */ clipShown),
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
+/* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
 /* harmony export */   ow: () => (/* binding */ visibilise),
 /* harmony export */   uG: () => (/* binding */ LONE_SURROGATE),
 /* harmony export */   z0: () => (/* binding */ hiddenMarker),
@@ -11250,6 +11255,17 @@ function escapeLog(text) {
         .split(/\r\n|\r|\n/)
         .map(neutraliseCommands)
         .join('\n');
+}
+/**
+ * A message for the log or a terminal that may quote the repository (an error naming a file, a
+ * reason): each line's control, invisible and bidi characters made visible, then escapeLog. Not
+ * for the text report, whose values are escaped already and whose colours are ours.
+ */
+function escapeLogMessage(text) {
+    return escapeLog(text
+        .split(/\r\n|\r|\n/)
+        .map((line) => visibilise(line))
+        .join('\n'));
 }
 // ---------------------------------------------------------------------------------------------
 // SARIF message strings

@@ -14,7 +14,7 @@ import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/js
 import { renderMarkdown } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
-import { escapeLog } from './report/escape.js';
+import { escapeLog, escapeLogMessage } from './report/escape.js';
 import { SEVERITIES, type Severity } from './types.js';
 import { TOOL_NAME } from './version.js';
 
@@ -252,7 +252,8 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
       e instanceof ConfigError ||
       (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
-      process.stderr.write(`${TOOL_NAME}: ${(e as Error).message}\n`);
+      // The message may quote the repository (a file name, a reason): escaped for the terminal.
+      process.stderr.write(`${TOOL_NAME}: ${escapeLogMessage((e as Error).message)}\n`);
       if (e instanceof UsageError || !(e instanceof ConfigError))
         process.stderr.write(`Run "${TOOL_NAME} --help" for usage.\n`);
       return 2;

@@ -101,7 +101,9 @@ describe('paths', () => {
     writeFileSync(join(tmp, 'app/package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }));
     const app = cli(['audit', 'app', '--fail-on', 'any'], tmp);
     expect(app.code).toBe(2);
-    expect(app.stderr).toContain('no inputs found in app: the one candidate file is skipped');
+    expect(app.stderr).toContain(
+      'no inputs found in app: the one candidate file is skipped: app/package.json (not an IAM policy',
+    );
   });
 });
 

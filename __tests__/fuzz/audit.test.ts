@@ -8,15 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Auditor, preparePolicies, type AuditPlan, type BaseDocs } from '../../src/audit/audit.js';
-import { ConfigError } from '../../src/audit/errors.js';
+import { ConfigError, UsageError } from '../../src/audit/errors.js';
 import { sortFindings, summarize } from '../../src/audit/report-model.js';
 import { runAudit } from '../../src/audit/run.js';
 import { builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
 import { activeSets } from '../../src/baselines/resolve.js';
 import { loadCatalog } from '../../src/policy/catalog.js';
+import { escapeLogMessage } from '../../src/report/escape.js';
 import { parseSource } from '../../src/sources/index.js';
 import type { Baseline, PrincipalRecord, Report } from '../../src/types.js';
-import { expectAccounted, expectAccountedReport, expectInert } from '../hardening/inert.js';
+import {
+  CONTROL_BUT_NEWLINE,
+  expectAccounted,
+  expectAccountedReport,
+  expectInert,
+} from '../hardening/inert.js';
 import {
   anyFileText,
   check,
@@ -158,11 +164,11 @@ describe('runAudit on a directory of hostile files', () => {
 
   let n = 0;
   const CI = 150;
-  const stats = { reports: 0, configErrors: 0, findings: 0 };
+  const stats = { reports: 0, configErrors: 0, noInputs: 0, findings: 0 };
   afterAll(() => {
     if (process.env.FUZZ_VERBOSE) console.log('runAudit fuzz:', stats);
     // Most cases must reach a report (a generator that only makes broken configurations tests little).
-    expect(stats.reports).toBeGreaterThan(stats.configErrors);
+    expect(stats.reports).toBeGreaterThan(stats.configErrors + stats.noInputs);
   });
   it(
     'never throws (but a ConfigError), accounts for every file and policy, and renders inert',
@@ -212,6 +218,12 @@ describe('runAudit on a directory of hostile files', () => {
             } catch (e) {
               if (e instanceof ConfigError && config !== undefined && baseline === undefined) {
                 stats.configErrors++;
+                return;
+              }
+              // Nothing there is an IAM input (every file skipped, with its reason): a usage error.
+              if (e instanceof UsageError && e.message.startsWith('no inputs found in .: ')) {
+                stats.noInputs++;
+                expect(escapeLogMessage(e.message)).not.toMatch(CONTROL_BUT_NEWLINE);
                 return;
               }
               throw e;

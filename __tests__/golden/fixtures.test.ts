@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preparePolicies } from '../../src/audit/audit.js';
-import { runAudit } from '../../src/audit/run.js';
+import { runAudit, UsageError } from '../../src/audit/run.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
@@ -105,7 +105,7 @@ function canonical(v: unknown): unknown {
  */
 function records(c: Case): string {
   const { files, missing, skipped } = discover(c.root, c.paths);
-  const inputs = readInputs(files);
+  const inputs = readInputs(c.root, files);
   const prepared = preparePolicies(inputs);
   const view = {
     discovered: files.map((f) => ({ path: f.path, explicit: f.explicit })),
@@ -141,7 +141,15 @@ function golden(name: string, text: string): void {
 describe('golden outputs of every fixture', () => {
   it.each(cases().map((c) => [c.name, c] as const))('%s', async (name, c) => {
     golden(`${name}.records.json`, records(c));
-    const report = await runAudit({ root: c.root, paths: c.paths, now: NOW });
+    let report: Report;
+    try {
+      report = await runAudit({ root: c.root, paths: c.paths, now: NOW });
+    } catch (e) {
+      // A file that is not an IAM input, named alone: the usage error is its golden output.
+      if (!(e instanceof UsageError)) throw e;
+      golden(`${name}.usage-error.txt`, normalise(`${e.message}\n`));
+      return;
+    }
     reports(name, report);
     if (c.everyOutput) {
       golden(`${name}.comment.md`, normalise(renderMarkdown(report, { mode: 'comment' })));

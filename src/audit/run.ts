@@ -209,11 +209,15 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   if (recognised.length === 0) {
     const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
     const looked = inputs.length;
+    const why = inputs
+      .slice(0, 3)
+      .map(({ result }) => `${result.path} (${result.reason ?? 'skipped'})`)
+      .join('; ');
     throw new UsageError(
       `no inputs found in ${shownPaths}: ${
         looked === 0
           ? 'no file there that could hold IAM policies'
-          : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped (not IAM policies, Terraform plans, state or configuration, or authorization details)`
+          : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped: ${why}${looked > 3 ? '; …' : ''}`
       }; name the files or directories that hold your IAM policies`,
     );
   }

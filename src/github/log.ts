@@ -7,18 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { EOL } from 'node:os';
 import * as core from '@actions/core';
-import { escapeLog } from '../report/escape.js';
+import { escapeLog, escapeLogMessage } from '../report/escape.js';
 
 export const log = {
   info(message: string): void {
-    core.info(escapeLog(message));
+    core.info(escapeLogMessage(message));
   },
   warning(message: string): void {
-    core.warning(escapeLog(message));
+    core.warning(escapeLogMessage(message));
   },
   /** Fails the step with this message (an error annotation too). */
   fail(message: string): void {
-    core.setFailed(escapeLog(message));
+    core.setFailed(escapeLogMessage(message));
   },
   /**
    * Prints text from the repository (the text report): escaped line by line, and with workflow

@@ -232,6 +232,20 @@ export function escapeLog(text: string): string {
     .join('\n');
 }
 
+/**
+ * A message for the log or a terminal that may quote the repository (an error naming a file, a
+ * reason): each line's control, invisible and bidi characters made visible, then escapeLog. Not
+ * for the text report, whose values are escaped already and whose colours are ours.
+ */
+export function escapeLogMessage(text: string): string {
+  return escapeLog(
+    text
+      .split(/\r\n|\r|\n/)
+      .map((line) => visibilise(line))
+      .join('\n'),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // SARIF message strings
 
