@@ -30,6 +30,7 @@ import {
   type UnitMember,
 } from './engine.js';
 import { StatementMemo, type StatementOutcome } from './memo.js';
+import { chooseSets } from './phases.js';
 
 /** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
 export interface Assignment {
@@ -43,6 +44,11 @@ export interface Assignment {
    * detection) are checked together for missing permissions: a vendor's policy is often split.
    */
   group?: string;
+  /**
+   * The sets were named (configuration `sets:`, `--baseline id:sets`): alternatives are not
+   * switched. Optional sets granted as documented are taken as in use either way.
+   */
+  explicitSets?: boolean;
 }
 
 export interface AuditPlan {
@@ -186,8 +192,13 @@ export class Auditor {
     const findings: Finding[] = [];
     const suggestions: Suggestion[] = [];
     // Per group: the keys its units grant, of those the group's baseline has (the only ones
-    // missingPermissions asks about), so a unit's grants are not kept past its evaluation.
-    const groups = new Map<string, { unit: Unit; granted: Set<string> }>();
+    // missingPermissions asks about), so a unit's grants are not kept past its evaluation; and
+    // the units that grant any of them (with their keys), so that a missing permission is
+    // reported on the unit that implements its set, never on an unrelated policy of the group.
+    const groups = new Map<
+      string,
+      { unit: Unit; units: number; granted: Set<string>; holders: { unit: Unit; keys: Set<string> }[] }
+    >();
 
     for (const p of prepared.values()) {
       findings.push(...p.problems);
@@ -223,33 +234,76 @@ export class Auditor {
         members.push({ record: p.record, doc: p.doc, raw: p.raw });
         if (p.record.approximate) approximate.push(...p.record.approximate);
       }
+      const kind =
+        members.length === 0
+          ? undefined
+          : members.some((m) => m.record.kind === 'resource')
+            ? 'resource'
+            : members[0]!.record.kind;
+      const compiled = this.compile(a.baseline);
+      const choice = kind
+        ? chooseSets(compiled, a.sets, members, kind, this.builder, { explicit: a.explicitSets })
+        : { sets: a.sets, features: [], evidence: [] };
       for (const id of memberIds) {
         const entry = policies.get(id);
         if (!entry || entry.status !== 'audited') continue;
         entry.baseline = a.baseline.id;
-        entry.sets = [...a.sets];
-        if (a.detection) entry.detection = a.detection;
+        entry.sets = choice.sets.filter((s) => !choice.features.includes(s));
+        if (choice.features.length) entry.features = [...choice.features];
+        if (a.detection)
+          entry.detection = choice.evidence.length
+            ? { ...a.detection, evidence: [...a.detection.evidence, ...choice.evidence] }
+            : a.detection;
       }
-      if (members.length === 0) continue;
-      const kind = members.some((m) => m.record.kind === 'resource') ? 'resource' : members[0]!.record.kind;
+      if (members.length === 0 || !kind) continue;
       const unit: Unit = {
         id: a.target,
         kind,
         members,
-        baseline: this.compile(a.baseline),
-        activeSets: a.sets,
+        baseline: compiled,
+        activeSets: choice.sets,
         approximate: approximate.length ? [...new Set(approximate)] : undefined,
       };
-      const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
+      const gk = [a.group ?? '', a.baseline.id, [...choice.sets].sort().join(',')].join('\u0000');
       let g = groups.get(gk);
-      if (!g) groups.set(gk, (g = { unit, granted: new Set() }));
-      else if (unit.id < g.unit.id) g.unit = unit;
-      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, g.granted);
-      else this.runUnit(unit, base, findings, suggestions, g.granted);
+      if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Set(), holders: [] }));
+      g.units++;
+      if (unit.id < g.unit.id) g.unit = unit;
+      const keys = new Set<string>();
+      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys);
+      else this.runUnit(unit, base, findings, suggestions, keys);
+      for (const k of keys) g.granted.add(k);
+      if (keys.size) g.holders.push({ unit, keys });
     }
-    for (const { unit, granted } of groups.values()) {
+    for (const { unit, units, granted, holders } of groups.values()) {
       const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
-      if (atoms.length) findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
+      if (!atoms.length) continue;
+      // Each set's missing permissions go to the unit that grants most of that set (then most of
+      // the baseline, then the first by id); with none granting anything, to the first by id.
+      const bySet = new Map<string, typeof atoms>();
+      for (const x of atoms) (bySet.get(x.set ?? '') ?? bySet.set(x.set ?? '', []).get(x.set ?? '')!).push(x);
+      const byUnit = new Map<Unit, typeof atoms>();
+      for (const [set, list] of bySet) {
+        let best: { unit: Unit; inSet: number; all: number } | undefined;
+        for (const h of holders) {
+          let inSet = 0;
+          for (const k of h.keys) if (unit.baseline.byAction.get(k)?.some((e) => e.set === set)) inSet++;
+          const c = { unit: h.unit, inSet, all: h.keys.size };
+          if (
+            !best ||
+            c.inSet > best.inSet ||
+            (c.inSet === best.inSet && (c.all > best.all || (c.all === best.all && c.unit.id < best.unit.id)))
+          )
+            best = c;
+        }
+        // Of several units none of which grants anything of the baseline, none is the one that
+        // implements it: the permissions are not pinned on an unrelated policy.
+        const target = best?.unit ?? (units === 1 ? unit : undefined);
+        if (!target) continue;
+        (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...list);
+      }
+      for (const [target, list] of byUnit)
+        findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
     }
     return { policies: [...policies.values()], findings, suggestions };
   }

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
-import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
-import { activeSets, resolveBaselineSpec } from '../baselines/resolve.js';
+import { builtinBaselines, findBaseline, parseBaselineYaml } from '../baselines/load.js';
+import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve.js';
 import { loadConfig, type AuditConfig } from '../config/config.js';
 import { ignoreApplies, matchesSelector } from '../config/select.js';
 import { loadCatalog } from '../policy/catalog.js';
@@ -253,6 +253,18 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   }
   applyIgnores(findings, config, now, notes);
 
+  // Optional sets granted as documented are features in use, not findings: said once.
+  const inUse = outcome.policies
+    .filter((p) => p.features?.length)
+    .map(
+      (p) => `${p.features!.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${p.address}` : p.path}`,
+    )
+    .sort();
+  if (inUse.length)
+    notes.push(
+      `Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`,
+    );
+
   const used = new Map<string, { b: Baseline; sets: Set<string> }>();
   for (const a of plan.assignments) {
     const u = used.get(a.baseline.id) ?? { b: a.baseline, sets: new Set<string>() };
@@ -321,10 +333,14 @@ function planAudit(
 
   if (baselineSpec) {
     const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
+    const explicitSets =
+      splitSpec(baselineSpec).sets !== undefined &&
+      !findBaseline(baselineSpec, baselines) &&
+      readFile(baselineSpec.trim()) === undefined;
     for (const p of auditable) {
       if (p.record.kind === 'trust')
         plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
-      else plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli' });
+      else plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
     }
     return plan;
   }
@@ -350,7 +366,13 @@ function planAudit(
           )
         )
           continue;
-        plan.assignments.push({ target: principal.id, baseline, sets, group: `audit-${i}` });
+        plan.assignments.push({
+          target: principal.id,
+          baseline,
+          sets,
+          group: `audit-${i}`,
+          explicitSets: !!audit.sets?.length,
+        });
         principal.policyIds.forEach((id) => covered.add(`${i}:${id}`));
         principal.policyIds.forEach((id) => covered.add(id));
         matched++;
@@ -368,7 +390,13 @@ function planAudit(
           plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
           continue;
         }
-        plan.assignments.push({ target: p.record.id, baseline, sets, group: `audit-${i}` });
+        plan.assignments.push({
+          target: p.record.id,
+          baseline,
+          sets,
+          group: `audit-${i}`,
+          explicitSets: !!audit.sets?.length,
+        });
         matched++;
       }
       if (matched === 0)

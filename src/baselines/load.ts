@@ -30,7 +30,14 @@ interface RawBaseline {
   notes?: string;
   placeholders?: Record<string, string>;
   detect?: { names?: string[]; accounts?: string[] };
-  sets: { name: string; kind: SetKind; description?: string; statements: unknown[] }[];
+  sets: {
+    name: string;
+    kind: SetKind;
+    description?: string;
+    remediation?: string;
+    choice?: string;
+    statements: unknown[];
+  }[];
 }
 
 /** Converts the YAML shape to the Baseline type. `fallbackId` names a file without an `id`. */
@@ -39,6 +46,8 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
     name: s.name,
     kind: s.kind,
     ...(s.description !== undefined ? { description: s.description } : {}),
+    ...(s.remediation !== undefined ? { remediation: s.remediation } : {}),
+    ...(s.choice !== undefined ? { choice: s.choice } : {}),
     statements: s.statements,
   }));
   const b: Baseline = {
