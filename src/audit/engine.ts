@@ -56,13 +56,22 @@ export function withPlaceholders(
   statements: unknown[],
   placeholders: Record<string, string> | undefined,
 ): unknown[] {
+  // Template holes the vendor's source fills in at deploy time (`${anyscale_cloud_id}`,
+  // `{package_sync_bucket_prefix}`), listed as placeholders: any value, wherever they appear.
+  const holes = Object.keys(placeholders ?? {}).filter(
+    (k) => /^\$?\{[^{}<>]+\}$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k),
+  );
   const examples = Object.keys(placeholders ?? {}).filter(
-    (k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k),
+    (k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k) && !holes.includes(k),
   );
   const isPlaceholder = (v: string) =>
-    /^<[^<>]+>$/.test(v) || /^\{[A-Z][A-Z0-9_]*\}$/.test(v) || examples.includes(v);
+    /^<[^<>]+>$/.test(v) ||
+    /^\{[A-Z][A-Z0-9_]*\}$/.test(v) ||
+    examples.includes(v) ||
+    holes.some((h) => v.includes(h));
   if (
     !examples.length &&
+    !holes.length &&
     !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/))
   )
     return statements;
@@ -72,7 +81,10 @@ export function withPlaceholders(
     .map((e) => ({ e, re: new RegExp(`(^|[:/])${escapeRe(e)}(?=$|[:/])`, 'g') }));
   const resource = (r: unknown) =>
     typeof r === 'string'
-      ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre: string) => `${pre}<${e}>`), r)
+      ? seg.reduce(
+          (acc, { e, re }) => acc.replace(re, (_m, pre: string) => `${pre}<${e}>`),
+          holes.reduce((acc, h) => acc.split(h).join(`<${h}>`), r),
+        )
       : r;
   return statements.map((raw) => {
     if (typeof raw !== 'object' || raw === null) return raw;
