@@ -57,9 +57,10 @@ export function withPlaceholders(
   placeholders: Record<string, string> | undefined,
 ): unknown[] {
   // Template holes the vendor's source fills in at deploy time (`${anyscale_cloud_id}`,
-  // `{package_sync_bucket_prefix}`), listed as placeholders: any value, wherever they appear.
+  // `{package_sync_bucket_prefix}`, `{{BillingBucketName}}`), listed as placeholders: any value,
+  // wherever they appear.
   const holes = Object.keys(placeholders ?? {}).filter(
-    (k) => /^\$?\{[^{}<>]+\}$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k),
+    (k) => /^\$?\{\{?[^{}<>]+\}?\}$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k),
   );
   const examples = Object.keys(placeholders ?? {}).filter(
     (k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k) && !holes.includes(k),

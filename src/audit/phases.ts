@@ -9,8 +9,8 @@
 //   removable findings wins (then the fewest missing permissions, then the assigned one).
 // - An optional set is a feature. It is taken as in use when the unit grants every action
 //   pattern of the set: the pattern is written as the vendor writes it (`s3:*` in Lightly's
-//   restrict-IP example), or one of its actions is granted by a statement that names actions
-//   rather than whole services (`ec2:*`, `*` and NotAction are no evidence of a feature). A feature
+//   restrict-IP example), or its action (all of its actions, for a wildcard) is granted by
+//   statements that name actions rather than whole services (`ec2:*`, `*` and NotAction are no evidence of a feature). A feature
 //   in use is active: grants within it are fine, broader or unconditioned ones are reported
 //   against the feature; a partial grant leaves the set inactive, reported as that feature's.
 import type { PolicyKind } from '../types.js';
@@ -117,7 +117,14 @@ export function chooseSets(
             );
           if (!hits.length) continue;
           patterns++;
-          if (written.has(p.trim().toLowerCase()) || hits.some((a) => specific.has(a.key))) granted++;
+          // A wildcard of the vendor's (`s3:*` with a condition) is evidence only when written the
+          // same way or granted whole: one S3 action is not the use of an `s3:*` feature.
+          const wildcard = p.includes('*') || p.includes('?');
+          if (
+            written.has(p.trim().toLowerCase()) ||
+            (wildcard ? hits.every((a) => specific.has(a.key)) : hits.some((a) => specific.has(a.key)))
+          )
+            granted++;
         }
       }
       if (patterns > 0 && granted === patterns) {
