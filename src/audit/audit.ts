@@ -264,7 +264,9 @@ export class Auditor {
         activeSets: choice.sets,
         approximate: approximate.length ? [...new Set(approximate)] : undefined,
       };
-      const gk = [a.group ?? '', a.baseline.id, [...choice.sets].sort().join(',')].join('\u0000');
+      // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
+      // features in use) may differ within a group.
+      const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
       let g = groups.get(gk);
       if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Set(), holders: [] }));
       g.units++;
@@ -276,16 +278,18 @@ export class Auditor {
       if (keys.size) g.holders.push({ unit, keys });
     }
     for (const { unit, units, granted, holders } of groups.values()) {
-      const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
-      if (!atoms.length) continue;
-      // Each set's missing permissions go to the unit that grants most of that set (then most of
-      // the baseline, then the first by id); with none granting anything, to the first by id.
-      const bySet = new Map<string, typeof atoms>();
-      for (const x of atoms) (bySet.get(x.set ?? '') ?? bySet.set(x.set ?? '', []).get(x.set ?? '')!).push(x);
-      const byUnit = new Map<Unit, typeof atoms>();
-      for (const [set, list] of bySet) {
+      // The sets the group's units were held to (the first unit's when none grants anything).
+      const sets = holders.length ? [...new Set(holders.flatMap((h) => h.unit.activeSets))] : unit.activeSets;
+      // Each set's missing permissions go to the unit held to that set that grants most of it
+      // (then most of the baseline, then the first by id); with none granting anything, to the
+      // group's only unit, or to none.
+      const byUnit = new Map<Unit, Atom[]>();
+      for (const set of sets) {
+        const list = missingPermissions(unit.baseline, [set], granted, this.builder);
+        if (!list.length) continue;
         let best: { unit: Unit; inSet: number; all: number } | undefined;
         for (const h of holders) {
+          if (!h.unit.activeSets.includes(set)) continue;
           let inSet = 0;
           for (const k of h.keys) if (unit.baseline.byAction.get(k)?.some((e) => e.set === set)) inSet++;
           const c = { unit: h.unit, inSet, all: h.keys.size };

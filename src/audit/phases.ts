@@ -3,22 +3,28 @@
 // documented. Decided once per unit, before the unit is evaluated; the evaluation itself
 // (engine.ts, memo.ts) is unchanged and sees the result as the unit's active sets.
 //
-// - Alternatives (sets with the same `choice`, such as Lightly's minimum, delegated and user
-//   access) are chosen, not stacked: unless the sets were chosen explicitly, the unit is evaluated
-//   against each alternative in place of the assigned one, and the alternative with the fewest
-//   removable findings wins (then the fewest missing permissions, then the assigned one).
 // - An optional set is a feature. It is taken as in use when the unit grants every action
 //   pattern of the set: the pattern is written as the vendor writes it (`s3:*` in Lightly's
 //   restrict-IP example), or its action (all of its actions, for a wildcard) is granted by
-//   statements that name actions rather than whole services (`ec2:*`, `*` and NotAction are no evidence of a feature). A feature
-//   in use is active: grants within it are fine, broader or unconditioned ones are reported
-//   against the feature; a partial grant leaves the set inactive, reported as that feature's.
+//   statements that name actions rather than whole services (`ec2:*`, `*` and NotAction are no
+//   evidence of a feature). A feature in use is active: grants within it are fine, broader or
+//   unconditioned ones are reported against the feature; a partial grant leaves the set
+//   inactive, and what only it has is reported as that feature's (engine.ts words it).
+// - Alternatives (sets with the same `choice`, such as Lightly's minimum, delegated and user
+//   access) are chosen, not stacked: unless the sets were chosen explicitly, the unit is
+//   evaluated against each alternative in place of the assigned one (with the features in use),
+//   and the alternative with the fewest removable findings wins (then the fewest missing
+//   permissions, then the most statements written exactly as in the set, then the assigned one).
 import type { PolicyKind } from '../types.js';
+import { arnContains } from '../policy/arn.js';
+import { conditionImplies } from '../policy/condition.js';
+import type { Condition } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import {
   evaluateUnit,
   missingPermissions,
   REMOVABLE_KINDS,
+  type BaselineEntry,
   type CompiledBaseline,
   type Unit,
   type UnitMember,
@@ -42,6 +48,24 @@ function isBroad(stmt: { actions?: string[]; notActions?: string[] }): boolean {
   });
 }
 
+/** A statement as written, without its Sid, in a canonical form (lists sorted, action case folded). */
+function statementText(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '';
+  const st = raw as Record<string, unknown>;
+  const list = (v: unknown, fold = false) =>
+    v === undefined
+      ? null
+      : (Array.isArray(v) ? v : [v]).map((x) => (fold ? String(x).toLowerCase() : String(x))).sort();
+  return JSON.stringify([
+    st.Effect,
+    list(st.Action, true),
+    list(st.NotAction, true),
+    list(st.Resource),
+    list(st.NotResource),
+    st.Condition ?? null,
+  ]);
+}
+
 export function chooseSets(
   baseline: CompiledBaseline,
   assigned: string[],
@@ -53,55 +77,41 @@ export function chooseSets(
   const b = baseline.baseline;
   const evidence: string[] = [];
   let sets = [...assigned];
-
-  // Alternatives.
-  const choices = new Map<string, string[]>();
-  for (const s of b.sets)
-    if (s.choice) (choices.get(s.choice) ?? choices.set(s.choice, []).get(s.choice)!).push(s.name);
-  if (!options.explicit && choices.size > 0 && kind !== 'trust') {
-    for (const [choice, names] of choices) {
-      const current = sets.filter((n) => names.includes(n));
-      if (current.length !== 1 || names.length < 2) continue;
-      const rest = sets.filter((n) => !names.includes(n));
-      const score = (alt: string) => {
-        const active = [...rest, alt];
-        const unit: Unit = { id: '', kind, members, baseline, activeSets: active };
-        const result = evaluateUnit(unit, builder);
-        let removable = 0;
-        for (const a of result.atoms) if (REMOVABLE_KINDS.has(a.kind)) removable++;
-        const missing = missingPermissions(
-          baseline,
-          [alt],
-          { has: (k) => result.grantedHas?.(k) ?? result.granted.has(k) },
-          builder,
-        ).length;
-        return { alt, removable, missing };
-      };
-      const scored = names.map(score);
-      const first = scored.find((x) => x.alt === current[0])!;
-      let best = first;
-      for (const x of scored)
-        if (x.removable < best.removable || (x.removable === best.removable && x.missing < best.missing))
-          best = x;
-      if (best !== first) {
-        sets = [...rest, best.alt];
-        evidence.push(
-          `sets: the policy implements "${best.alt}" (${best.removable} permission${best.removable === 1 ? '' : 's'} beyond it), not "${first.alt}" (${first.removable}); alternatives of choice "${choice}" are chosen, not stacked`,
-        );
-      }
+  // The unit's statements as written, to tell apart sets that fit equally well (the statements
+  // of Databricks' restricted policy are within its customer policy too).
+  const unitTexts = new Set<string>();
+  for (const m of members) {
+    const st = m.raw.Statement;
+    for (const x of Array.isArray(st) ? st : [st]) {
+      const t = statementText(x);
+      if (t) unitTexts.add(t);
     }
   }
+  /** How many of the unit's statements are written exactly as one of the set's. */
+  const sameStatements = (set: string) => {
+    const own = new Set(
+      (b.sets.find((x) => x.name === set)?.statements ?? []).map(statementText).filter((t) => t !== ''),
+    );
+    let n = 0;
+    for (const t of unitTexts) if (own.has(t)) n++;
+    return n;
+  };
 
   // Optional sets in use.
   const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
   const features: string[] = [];
+  const candidates: { name: string; patterns: number }[] = [];
   if (optional.length > 0 && kind !== 'trust') {
-    const written = new Set<string>();
+    // pattern (lower case) -> the conditions of the statements that write it.
+    const written = new Map<string, (Condition | undefined)[]>();
     const specific = new Set<string>();
     for (const m of members)
       for (const stmt of m.doc.statements) {
         if (stmt.effect !== 'Allow') continue;
-        for (const p of stmt.actions ?? []) written.add(p.trim().toLowerCase());
+        for (const p of stmt.actions ?? []) {
+          const k = p.trim().toLowerCase();
+          (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
+        }
         if (isBroad(stmt)) continue;
         for (const a of builder.statementActions(stmt).actions) specific.add(a.key);
       }
@@ -120,20 +130,86 @@ export function chooseSets(
           // A wildcard of the vendor's (`s3:*` with a condition) is evidence only when written the
           // same way or granted whole: one S3 action is not the use of an `s3:*` feature.
           const wildcard = p.includes('*') || p.includes('?');
+          // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
+          // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc).
+          const conds = written.get(p.trim().toLowerCase());
+          const need = stmt.condition;
           if (
-            written.has(p.trim().toLowerCase()) ||
+            conds?.some((have) => !need || conditionImplies(have, need).result !== 'no') ||
             (wildcard ? hits.every((a) => specific.has(a.key)) : hits.some((a) => specific.has(a.key)))
           )
             granted++;
         }
       }
-      if (patterns > 0 && granted === patterns) {
-        features.push(s.name);
+      if (patterns > 0 && granted === patterns) candidates.push({ name: s.name, patterns });
+    }
+    // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
+    // is named, then the one written most exactly: a feature within another one in use (its
+    // actions, on resources the other contains) is not.
+    const entriesOf = (set: string) => {
+      const out = new Map<string, BaselineEntry[]>();
+      for (const [k, entries] of baseline.byAction) {
+        const own = entries.filter((e) => e.set === set);
+        if (own.length) out.set(k, own);
+      }
+      return out;
+    };
+    // F is within G when G grants each of F's actions on a resource that contains F's.
+    const within = (f: Map<string, BaselineEntry[]>, g: Map<string, BaselineEntry[]>) =>
+      [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => arnContains(x.resource, e.resource))));
+    const ranked = candidates
+      .map((c, i) => ({ ...c, i, entries: entriesOf(c.name), same: sameStatements(c.name) }))
+      .sort((x, y) => y.entries.size - x.entries.size || y.same - x.same || x.i - y.i);
+    const kept: typeof ranked = [];
+    for (const c of ranked) if (!kept.some((k) => within(c.entries, k.entries))) kept.push(c);
+    for (const c of kept.sort((x, y) => x.i - y.i)) {
+      features.push(c.name);
+      evidence.push(
+        `optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`,
+      );
+    }
+  }
+  // Alternatives.
+  const choices = new Map<string, string[]>();
+  for (const s of b.sets)
+    if (s.choice) (choices.get(s.choice) ?? choices.set(s.choice, []).get(s.choice)!).push(s.name);
+  if (!options.explicit && choices.size > 0 && kind !== 'trust') {
+    for (const [choice, names] of choices) {
+      const current = sets.filter((n) => names.includes(n));
+      if (current.length !== 1 || names.length < 2) continue;
+      const rest = sets.filter((n) => !names.includes(n));
+      const score = (alt: string) => {
+        const active = [...rest, alt, ...features];
+        const unit: Unit = { id: '', kind, members, baseline, activeSets: active };
+        const result = evaluateUnit(unit, builder);
+        let removable = 0;
+        for (const a of result.atoms) if (REMOVABLE_KINDS.has(a.kind)) removable++;
+        const missing = missingPermissions(
+          baseline,
+          [alt],
+          { has: (k) => result.grantedHas?.(k) ?? result.granted.has(k) },
+          builder,
+        ).length;
+        return { alt, removable, missing, same: sameStatements(alt) };
+      };
+      const scored = names.map(score);
+      const first = scored.find((x) => x.alt === current[0])!;
+      let best = first;
+      for (const x of scored)
+        if (
+          x.removable < best.removable ||
+          (x.removable === best.removable &&
+            (x.missing < best.missing || (x.missing === best.missing && x.same > best.same)))
+        )
+          best = x;
+      if (best !== first) {
+        sets = [...rest, best.alt];
         evidence.push(
-          `optional feature "${s.name}" in use: the policy grants each of its ${patterns} action pattern${patterns === 1 ? '' : 's'}`,
+          `sets: the policy implements "${best.alt}" (${best.removable} permission${best.removable === 1 ? '' : 's'} beyond it), not "${first.alt}" (${first.removable}); alternatives of choice "${choice}" are chosen, not stacked`,
         );
       }
     }
   }
+
   return { sets: [...sets, ...features], features, evidence };
 }
