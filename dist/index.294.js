@@ -2034,7 +2034,9 @@ function baselineFromPolicyJson(textIn, path) {
 //     precision = mean coverage of the policy's patterns by the baseline (any set, optional ones
 //                 included): how much of the policy the vendor explains;
 //     recall    = best, over the baseline's sets (each alone, all setup+ongoing sets together, the
-//                 default sets), of the mean coverage of the set's patterns by the policy: how much
+//                 default sets, and each statement of 20 patterns or more of a set of several:
+//                 vendors ship such a set as several policies), of the mean coverage of the set's
+//                 patterns by the policy: how much
 //                 of the vendor's policy the policy has. An optional set alone counts half
 //                 (x0.5): optional features (ECR push/pull, S3 access) are what many tools need;
 //     mass      = sum of coverage x distinctiveness over the policy's patterns, where an action's
@@ -2074,6 +2076,8 @@ const TRUST_ACCOUNT_WEIGHT = 0.7;
 const MASS_FOR_FULL_WEIGHT = 3;
 const OPTIONAL_REFERENCE_WEIGHT = 0.5;
 const UNKNOWN_DISTINCTIVENESS = 0.5;
+/** A statement of a set with at least this many action patterns is also a reference on its own. */
+const STATEMENT_REFERENCE_PATTERNS = 20;
 // ---------------------------------------------------------------------------------------------
 // How generic an action is
 let frequency;
@@ -2270,6 +2274,18 @@ function prepare(b) {
             patterns: byName.get(s.name) ?? [],
             weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
         });
+        // A large statement of a set of several is a reference of its own: vendors ship such a set as
+        // several policies (Datadog's resource collection is four managed policies, one statement each).
+        if (s.statements.length > 1)
+            s.statements.forEach((st, i) => {
+                const patterns = allowPatterns([st]);
+                if (patterns.length >= STATEMENT_REFERENCE_PATTERNS)
+                    refs.push({
+                        label: `set ${s.name} statement #${i}`,
+                        patterns,
+                        weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
+                    });
+            });
     }
     if (core.length > 1)
         refs.push({
@@ -8251,6 +8267,8 @@ class StatementMemo {
 
 ;// CONCATENATED MODULE: ./src/audit/phases.ts
 
+
+
 /** A statement that grants whole services (or everything): no evidence that a feature is used. */
 function isBroad(stmt) {
     if (stmt.notActions)
@@ -8260,22 +8278,63 @@ function isBroad(stmt) {
         return t === '*' || t.endsWith(':*');
     });
 }
+/** A statement as written, without its Sid, in a canonical form (lists sorted, action case folded). */
+function statementText(raw) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        return '';
+    const st = raw;
+    const list = (v, fold = false) => v === undefined
+        ? null
+        : (Array.isArray(v) ? v : [v]).map((x) => (fold ? String(x).toLowerCase() : String(x))).sort();
+    return JSON.stringify([
+        st.Effect,
+        list(st.Action, true),
+        list(st.NotAction, true),
+        list(st.Resource),
+        list(st.NotResource),
+        st.Condition ?? null,
+    ]);
+}
 function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
     const b = baseline.baseline;
     const evidence = [];
     let sets = [...assigned];
+    // The unit's statements as written, to tell apart sets that fit equally well (the statements
+    // of Databricks' restricted policy are within its customer policy too).
+    const unitTexts = new Set();
+    for (const m of members) {
+        const st = m.raw.Statement;
+        for (const x of Array.isArray(st) ? st : [st]) {
+            const t = statementText(x);
+            if (t)
+                unitTexts.add(t);
+        }
+    }
+    /** How many of the unit's statements are written exactly as one of the set's. */
+    const sameStatements = (set) => {
+        const own = new Set((b.sets.find((x) => x.name === set)?.statements ?? []).map(statementText).filter((t) => t !== ''));
+        let n = 0;
+        for (const t of unitTexts)
+            if (own.has(t))
+                n++;
+        return n;
+    };
     // Optional sets in use.
     const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
     const features = [];
+    const candidates = [];
     if (optional.length > 0 && kind !== 'trust') {
-        const written = new Set();
+        // pattern (lower case) -> the conditions of the statements that write it.
+        const written = new Map();
         const specific = new Set();
         for (const m of members)
             for (const stmt of m.doc.statements) {
                 if (stmt.effect !== 'Allow')
                     continue;
-                for (const p of stmt.actions ?? [])
-                    written.add(p.trim().toLowerCase());
+                for (const p of stmt.actions ?? []) {
+                    const k = p.trim().toLowerCase();
+                    (written.get(k) ?? written.set(k, []).get(k)).push(stmt.condition);
+                }
                 if (isBroad(stmt))
                     continue;
                 for (const a of builder.statementActions(stmt).actions)
@@ -8295,15 +8354,42 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
                     // A wildcard of the vendor's (`s3:*` with a condition) is evidence only when written the
                     // same way or granted whole: one S3 action is not the use of an `s3:*` feature.
                     const wildcard = p.includes('*') || p.includes('?');
-                    if (written.has(p.trim().toLowerCase()) ||
+                    // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
+                    // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc).
+                    const conds = written.get(p.trim().toLowerCase());
+                    const need = stmt.condition;
+                    if (conds?.some((have) => !need || conditionImplies(have, need).result !== 'no') ||
                         (wildcard ? hits.every((a) => specific.has(a.key)) : hits.some((a) => specific.has(a.key))))
                         granted++;
                 }
             }
-            if (patterns > 0 && granted === patterns) {
-                features.push(s.name);
-                evidence.push(`optional feature "${s.name}" in use: the policy grants each of its ${patterns} action pattern${patterns === 1 ? '' : 's'}`);
+            if (patterns > 0 && granted === patterns)
+                candidates.push({ name: s.name, patterns });
+        }
+        // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
+        // is named, then the one written most exactly: a feature within another one in use (its
+        // actions, on resources the other contains) is not.
+        const entriesOf = (set) => {
+            const out = new Map();
+            for (const [k, entries] of baseline.byAction) {
+                const own = entries.filter((e) => e.set === set);
+                if (own.length)
+                    out.set(k, own);
             }
+            return out;
+        };
+        // F is within G when G grants each of F's actions on a resource that contains F's.
+        const within = (f, g) => [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => arnContains(x.resource, e.resource))));
+        const ranked = candidates
+            .map((c, i) => ({ ...c, i, entries: entriesOf(c.name), same: sameStatements(c.name) }))
+            .sort((x, y) => y.entries.size - x.entries.size || y.same - x.same || x.i - y.i);
+        const kept = [];
+        for (const c of ranked)
+            if (!kept.some((k) => within(c.entries, k.entries)))
+                kept.push(c);
+        for (const c of kept.sort((x, y) => x.i - y.i)) {
+            features.push(c.name);
+            evidence.push(`optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`);
         }
     }
     // Alternatives.
@@ -8326,13 +8412,15 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
                     if (REMOVABLE_KINDS.has(a.kind))
                         removable++;
                 const missing = missingPermissions(baseline, [alt], { has: (k) => result.grantedHas?.(k) ?? result.granted.has(k) }, builder).length;
-                return { alt, removable, missing };
+                return { alt, removable, missing, same: sameStatements(alt) };
             };
             const scored = names.map(score);
             const first = scored.find((x) => x.alt === current[0]);
             let best = first;
             for (const x of scored)
-                if (x.removable < best.removable || (x.removable === best.removable && x.missing < best.missing))
+                if (x.removable < best.removable ||
+                    (x.removable === best.removable &&
+                        (x.missing < best.missing || (x.missing === best.missing && x.same > best.same))))
                     best = x;
             if (best !== first) {
                 sets = [...rest, best.alt];
@@ -8526,7 +8614,9 @@ class Auditor {
                 activeSets: choice.sets,
                 approximate: approximate.length ? [...new Set(approximate)] : undefined,
             };
-            const gk = [a.group ?? '', a.baseline.id, [...choice.sets].sort().join(',')].join('\u0000');
+            // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
+            // features in use) may differ within a group.
+            const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
             let g = groups.get(gk);
             if (!g)
                 groups.set(gk, (g = { unit, units: 0, granted: new Set(), holders: [] }));
@@ -8544,18 +8634,20 @@ class Auditor {
                 g.holders.push({ unit, keys });
         }
         for (const { unit, units, granted, holders } of groups.values()) {
-            const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
-            if (!atoms.length)
-                continue;
-            // Each set's missing permissions go to the unit that grants most of that set (then most of
-            // the baseline, then the first by id); with none granting anything, to the first by id.
-            const bySet = new Map();
-            for (const x of atoms)
-                (bySet.get(x.set ?? '') ?? bySet.set(x.set ?? '', []).get(x.set ?? '')).push(x);
+            // The sets the group's units were held to (the first unit's when none grants anything).
+            const sets = holders.length ? [...new Set(holders.flatMap((h) => h.unit.activeSets))] : unit.activeSets;
+            // Each set's missing permissions go to the unit held to that set that grants most of it
+            // (then most of the baseline, then the first by id); with none granting anything, to the
+            // group's only unit, or to none.
             const byUnit = new Map();
-            for (const [set, list] of bySet) {
+            for (const set of sets) {
+                const list = missingPermissions(unit.baseline, [set], granted, this.builder);
+                if (!list.length)
+                    continue;
                 let best;
                 for (const h of holders) {
+                    if (!h.unit.activeSets.includes(set))
+                        continue;
                     let inSet = 0;
                     for (const k of h.keys)
                         if (unit.baseline.byAction.get(k)?.some((e) => e.set === set))
