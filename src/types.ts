@@ -85,6 +85,9 @@ export interface InputResult {
 
 export type SetKind = 'setup' | 'ongoing' | 'optional';
 
+/** Who a baseline's policies are attached to. */
+export type BaselinePrincipal = 'user' | 'cross-account-role' | 'instance-role' | 'resource';
+
 export interface BaselineSet {
   name: string;
   kind: SetKind;
@@ -114,6 +117,8 @@ export interface Baseline {
   placeholders?: Record<string, string>;
   /** One line for the PR comment on what to do with leftover Setup permissions. */
   remediation?: string;
+  /** Which principals the baseline's policies are for (user, cross-account role, instance role...). */
+  principals?: BaselinePrincipal[];
   notes?: string;
   detect?: BaselineDetect;
 }

@@ -347,3 +347,66 @@ describe('new vendors, each audited clean against its own source', () => {
     );
   });
 });
+
+describe('which principal a baseline describes', () => {
+  /** A Terraform JSON file: one role with its trust policy and one inline policy. */
+  const tfRole = (name: string, trust: unknown, policy: unknown) => ({
+    resource: {
+      aws_iam_role: {
+        [name]: { name, assume_role_policy: JSON.stringify(trust) },
+      },
+      aws_iam_role_policy: {
+        [`${name}_policy`]: {
+          name: `${name}-policy`,
+          role: `\${aws_iam_role.${name}.id}`,
+          policy: JSON.stringify(policy),
+        },
+      },
+    },
+  });
+  const ec2Trust = doc([
+    { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ]);
+
+  it("a policy of SkyPilot's skypilot-v1 instance role is not audited against SkyPilot's user baseline", async () => {
+    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    const report = await audit({ 'main.tf.json': tfRole('skypilot-v1', ec2Trust, minimal) });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => p.status)).toEqual(['not-matched']);
+    expect(identity[0]!.reason).toMatch(
+      /instance or service role's policy \(its file's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
+    );
+    expect(excessLike(report)).toEqual([]);
+  });
+
+  it("a cross-account role trusted by Datadog's account is audited against Datadog", async () => {
+    const trust = doc([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const report = await audit({
+      'main.tf.json': tfRole(
+        'DatadogIntegrationRole',
+        trust,
+        vendor('datadog-cfn-inline-standard-full.json'),
+      ),
+    });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'datadog']]);
+    expect(brief(excessLike(report))).toEqual([]);
+  });
+
+  it('says so where unsure (the file trusts both a service and an account)', async () => {
+    const both = doc([
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const report = await audit({
+      'main.tf.json': tfRole('skypilot-user', both, vendor('skypilot-aws-minimal-34478f4.json')),
+    });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
+    expect(identity[0]!.detection!.evidence.join(' ')).toMatch(
+      /principal: unsure: .*ec2\.amazonaws\.com.*123456789012/,
+    );
+  });
+});

@@ -107,6 +107,55 @@ function trustAccounts(inputs: LoadedInput[]): Map<string, string[]> {
   return out;
 }
 
+/** Service principals (`ec2.amazonaws.com`) named in trust policies, per file. */
+function trustServices(inputs: LoadedInput[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { result } of inputs) {
+    const found = new Set<string>();
+    for (const r of result.policies) {
+      if (r.kind !== 'trust' || r.status !== 'resolved') continue;
+      let doc = r.document;
+      if (typeof doc === 'string') {
+        try {
+          doc = JSON.parse(doc);
+        } catch {
+          continue;
+        }
+      }
+      const st = (doc as { Statement?: unknown } | null)?.Statement;
+      for (const x of Array.isArray(st) ? st : [st]) {
+        const principal = (x as { Principal?: unknown } | null)?.Principal;
+        const svc = (principal as { Service?: unknown } | null)?.Service;
+        for (const v of Array.isArray(svc) ? svc : [svc]) if (typeof v === 'string') found.add(v);
+      }
+    }
+    if (found.size) out.set(result.path, [...found].sort());
+  }
+  return out;
+}
+
+/**
+ * Whether a detected baseline fits the principal a policy belongs to, from the trust policies of
+ * its file: a role that only a service (ec2.amazonaws.com) may assume is an instance or service
+ * role, not the user or cross-account role most vendors' baselines describe.
+ */
+function principalFit(
+  baseline: Baseline,
+  services: string[] | undefined,
+  accounts: string[] | undefined,
+): { exclude?: string; unsure?: string } {
+  const kinds = baseline.principals;
+  if (!kinds?.length || !services?.length || kinds.includes('instance-role')) return {};
+  const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
+  if (!accounts?.length)
+    return {
+      exclude: `an instance or service role's policy (its file's trust policy lets only ${services.join(', ')} assume the role), and ${baseline.id} describes the policy of a ${described}: not audited against it`,
+    };
+  return {
+    unsure: `unsure: the file's trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
+  };
+}
+
 export async function runAudit(req: AuditRequest): Promise<Report> {
   const now = req.now ?? new Date();
   const root = req.root;
@@ -416,6 +465,7 @@ function planAudit(
 
   // No configuration: detect the baseline each policy most likely implements.
   const accounts = trustAccounts(inputs);
+  const services = trustServices(inputs);
   for (const p of auditable) {
     const r = p.record;
     const d = detectBaseline(
@@ -433,11 +483,23 @@ function planAudit(
     }
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
+      const fit =
+        r.kind === 'identity' ? principalFit(baseline, services.get(r.path), accounts.get(r.path)) : {};
+      if (fit.exclude) {
+        plan.notAudited.set(r.id, {
+          status: 'not-matched',
+          reason: fit.exclude,
+          detection: { ...d.match, evidence: [...d.match.evidence, `principal: ${fit.exclude}`] },
+        });
+        continue;
+      }
       plan.assignments.push({
         target: r.id,
         baseline,
         sets: activeSets(baseline, undefined),
-        detection: d.match,
+        detection: fit.unsure
+          ? { ...d.match, evidence: [...d.match.evidence, `principal: ${fit.unsure}`] }
+          : d.match,
         group: 'detected',
       });
     } else {

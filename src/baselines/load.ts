@@ -16,7 +16,7 @@ import {
   typeName,
 } from '../policy/document.js';
 import { formatJsonPath, locateLines, type JsonPath } from '../sources/json-lines.js';
-import type { Baseline, BaselineDetect, BaselineSet, SetKind } from '../types.js';
+import type { Baseline, BaselineDetect, BaselinePrincipal, BaselineSet, SetKind } from '../types.js';
 
 /** A baseline as written in YAML (validated against schema/baseline.schema.json). */
 interface RawBaseline {
@@ -27,6 +27,7 @@ interface RawBaseline {
   sources?: string[];
   'default-sets'?: string[];
   remediation?: string;
+  principals?: BaselinePrincipal[];
   notes?: string;
   placeholders?: Record<string, string>;
   detect?: { names?: string[]; accounts?: string[] };
@@ -61,6 +62,7 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
   if (raw.sources !== undefined) b.sources = raw.sources;
   if (raw.placeholders !== undefined) b.placeholders = raw.placeholders;
   if (raw.remediation !== undefined) b.remediation = raw.remediation;
+  if (raw.principals !== undefined) b.principals = raw.principals;
   if (raw.notes !== undefined) b.notes = raw.notes;
   if (raw.detect !== undefined) {
     const d: BaselineDetect = {};
