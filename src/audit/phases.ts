@@ -39,6 +39,45 @@ export interface SetChoice {
   evidence: string[];
 }
 
+/** One action pattern of a set's statement, with the keys it grants there and the statement's condition. */
+interface SetPattern {
+  /** The pattern, trimmed and in lower case. */
+  text: string;
+  wildcard: boolean;
+  hits: string[];
+  need?: Condition;
+}
+
+const setPatterns = new WeakMap<CompiledBaseline, Map<string, SetPattern[]>>();
+
+/** The action patterns of a set (those that grant something), made once per compiled baseline. */
+function patternsOf(baseline: CompiledBaseline, set: string, builder: GrantBuilder): SetPattern[] {
+  let bySet = setPatterns.get(baseline);
+  if (!bySet) setPatterns.set(baseline, (bySet = new Map()));
+  let list = bySet.get(set);
+  if (!list) {
+    list = [];
+    for (const stmt of baseline.setStatements.get(set) ?? [])
+      for (const p of stmt.actions ?? []) {
+        const hits = builder.catalog
+          .expand(p)
+          .filter((a) =>
+            baseline.byAction.get(a.key)?.some((e) => e.set === set && e.stmt.index === stmt.index),
+          )
+          .map((a) => a.key);
+        if (!hits.length) continue;
+        list.push({
+          text: p.trim().toLowerCase(),
+          wildcard: p.includes('*') || p.includes('?'),
+          hits,
+          need: stmt.condition,
+        });
+      }
+    bySet.set(set, list);
+  }
+  return list;
+}
+
 /** A statement that grants whole services (or everything): no evidence that a feature is used. */
 function isBroad(stmt: { actions?: string[]; notActions?: string[] }): boolean {
   if (stmt.notActions) return true;
@@ -79,21 +118,28 @@ export function chooseSets(
   let sets = [...assigned];
   // The unit's statements as written, to tell apart sets that fit equally well (the statements
   // of Databricks' restricted policy are within its customer policy too).
-  const unitTexts = new Set<string>();
-  for (const m of members) {
-    const st = m.raw.Statement;
-    for (const x of Array.isArray(st) ? st : [st]) {
-      const t = statementText(x);
-      if (t) unitTexts.add(t);
+  // Made on first use: most units have no alternatives and at most one feature.
+  let texts: Set<string> | undefined;
+  const unitTexts = () => {
+    if (!texts) {
+      texts = new Set<string>();
+      for (const m of members) {
+        const st = m.raw.Statement;
+        for (const x of Array.isArray(st) ? st : [st]) {
+          const t = statementText(x);
+          if (t) texts.add(t);
+        }
+      }
     }
-  }
+    return texts;
+  };
   /** How many of the unit's statements are written exactly as one of the set's. */
   const sameStatements = (set: string) => {
     const own = new Set(
       (b.sets.find((x) => x.name === set)?.statements ?? []).map(statementText).filter((t) => t !== ''),
     );
     let n = 0;
-    for (const t of unitTexts) if (own.has(t)) n++;
+    for (const t of unitTexts()) if (own.has(t)) n++;
     return n;
   };
 
@@ -116,32 +162,15 @@ export function chooseSets(
         for (const a of builder.statementActions(stmt).actions) specific.add(a.key);
       }
     for (const s of optional) {
-      let patterns = 0;
-      let granted = 0;
-      for (const stmt of baseline.setStatements.get(s.name) ?? []) {
-        for (const p of stmt.actions ?? []) {
-          const hits = builder.catalog
-            .expand(p)
-            .filter((a) =>
-              baseline.byAction.get(a.key)?.some((e) => e.set === s.name && e.stmt.index === stmt.index),
-            );
-          if (!hits.length) continue;
-          patterns++;
-          // A wildcard of the vendor's (`s3:*` with a condition) is evidence only when written the
-          // same way or granted whole: one S3 action is not the use of an `s3:*` feature.
-          const wildcard = p.includes('*') || p.includes('?');
-          // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
-          // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc).
-          const conds = written.get(p.trim().toLowerCase());
-          const need = stmt.condition;
-          if (
-            conds?.some((have) => !need || conditionImplies(have, need).result !== 'no') ||
-            (wildcard ? hits.every((a) => specific.has(a.key)) : hits.some((a) => specific.has(a.key)))
-          )
-            granted++;
-        }
-      }
-      if (patterns > 0 && granted === patterns) candidates.push({ name: s.name, patterns });
+      const list = patternsOf(baseline, s.name, builder);
+      // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
+      // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc). A
+      // wildcard of the vendor's is evidence only when written the same way or granted whole: one
+      // S3 action is not the use of an `s3:*` feature.
+      const used = (x: SetPattern) =>
+        written.get(x.text)?.some((have) => !x.need || conditionImplies(have, x.need).result !== 'no') ||
+        (x.wildcard ? x.hits.every((k) => specific.has(k)) : x.hits.some((k) => specific.has(k)));
+      if (list.length > 0 && list.every(used)) candidates.push({ name: s.name, patterns: list.length });
     }
     // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
     // is named, then the one written most exactly: a feature within another one in use (its
@@ -158,7 +187,12 @@ export function chooseSets(
     const within = (f: Map<string, BaselineEntry[]>, g: Map<string, BaselineEntry[]>) =>
       [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => arnContains(x.resource, e.resource))));
     const ranked = candidates
-      .map((c, i) => ({ ...c, i, entries: entriesOf(c.name), same: sameStatements(c.name) }))
+      .map((c, i) => ({
+        ...c,
+        i,
+        entries: entriesOf(c.name),
+        same: candidates.length > 1 ? sameStatements(c.name) : 0,
+      }))
       .sort((x, y) => y.entries.size - x.entries.size || y.same - x.same || x.i - y.i);
     const kept: typeof ranked = [];
     for (const c of ranked) if (!kept.some((k) => within(c.entries, k.entries))) kept.push(c);
