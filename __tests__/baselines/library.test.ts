@@ -181,7 +181,7 @@ describe('alternatives are chosen, not stacked', () => {
     }
     const user = await audit({ 'lightly-user.json': vendor('lightly-user-access.json') });
     expect(user.policies[0]!.detection!.evidence.join(' ')).toMatch(
-      /the policy implements "user-access" \(0 permissions beyond it\), not "split-buckets"/,
+      /the policy implements "user-access" \(0 actions of the alternatives beyond it\), not "split-buckets"/,
     );
   });
 

@@ -192,12 +192,13 @@ export class Auditor {
     const findings: Finding[] = [];
     const suggestions: Suggestion[] = [];
     // Per group: the keys its units grant, of those the group's baseline has (the only ones
-    // missingPermissions asks about), so a unit's grants are not kept past its evaluation; and
-    // the units that grant any of them (with their keys), so that a missing permission is
-    // reported on the unit that implements its set, never on an unrelated policy of the group.
+    // missingPermissions asks about), so a unit's grants are not kept past its evaluation; and per
+    // set, the unit held to it that grants most of it, so that a missing permission is reported
+    // on the unit that implements its set, never on an unrelated policy of the group.
+    type Best = { unit: Unit; inSet: number; all: number };
     const groups = new Map<
       string,
-      { unit: Unit; units: number; granted: Set<string>; holders: { unit: Unit; keys: Set<string> }[] }
+      { unit: Unit; units: number; granted: Set<string>; sets: Set<string>; best: Map<string, Best> }
     >();
 
     for (const p of prepared.values()) {
@@ -268,41 +269,48 @@ export class Auditor {
       // features in use) may differ within a group.
       const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
       let g = groups.get(gk);
-      if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Set(), holders: [] }));
+      if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Set(), sets: new Set(), best: new Map() }));
       g.units++;
       if (unit.id < g.unit.id) g.unit = unit;
       const keys = new Set<string>();
       if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys);
       else this.runUnit(unit, base, findings, suggestions, keys);
       for (const k of keys) g.granted.add(k);
-      if (keys.size) g.holders.push({ unit, keys });
+      if (keys.size) {
+        // How much of each of its sets the unit grants (then of the baseline; then the first id).
+        const inSet = new Map<string, number>();
+        for (const k of keys) {
+          let last = '';
+          for (const e of compiled.byAction.get(k) ?? [])
+            if (e.set !== last && unit.activeSets.includes(e.set)) {
+              last = e.set;
+              inSet.set(e.set, (inSet.get(e.set) ?? 0) + 1);
+            }
+        }
+        for (const set of unit.activeSets) {
+          g.sets.add(set);
+          const c: Best = { unit, inSet: inSet.get(set) ?? 0, all: keys.size };
+          const b = g.best.get(set);
+          if (
+            !b ||
+            c.inSet > b.inSet ||
+            (c.inSet === b.inSet && (c.all > b.all || (c.all === b.all && c.unit.id < b.unit.id)))
+          )
+            g.best.set(set, c);
+        }
+      }
     }
-    for (const { unit, units, granted, holders } of groups.values()) {
+    for (const { unit, units, granted, sets: held, best } of groups.values()) {
       // The sets the group's units were held to (the first unit's when none grants anything).
-      const sets = holders.length ? [...new Set(holders.flatMap((h) => h.unit.activeSets))] : unit.activeSets;
-      // Each set's missing permissions go to the unit held to that set that grants most of it
-      // (then most of the baseline, then the first by id); with none granting anything, to the
-      // group's only unit, or to none.
+      const sets = held.size ? [...held] : unit.activeSets;
+      // Each set's missing permissions go to the unit held to that set that grants most of it;
+      // with none granting anything, to the group's only unit, or to none: of several units none
+      // of which grants anything of the baseline, none is the one that implements it.
       const byUnit = new Map<Unit, Atom[]>();
       for (const set of sets) {
         const list = missingPermissions(unit.baseline, [set], granted, this.builder);
         if (!list.length) continue;
-        let best: { unit: Unit; inSet: number; all: number } | undefined;
-        for (const h of holders) {
-          if (!h.unit.activeSets.includes(set)) continue;
-          let inSet = 0;
-          for (const k of h.keys) if (unit.baseline.byAction.get(k)?.some((e) => e.set === set)) inSet++;
-          const c = { unit: h.unit, inSet, all: h.keys.size };
-          if (
-            !best ||
-            c.inSet > best.inSet ||
-            (c.inSet === best.inSet && (c.all > best.all || (c.all === best.all && c.unit.id < best.unit.id)))
-          )
-            best = c;
-        }
-        // Of several units none of which grants anything of the baseline, none is the one that
-        // implements it: the permissions are not pinned on an unrelated policy.
-        const target = best?.unit ?? (units === 1 ? unit : undefined);
+        const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
         if (!target) continue;
         (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...list);
       }

@@ -12,23 +12,16 @@
 //   inactive, and what only it has is reported as that feature's (engine.ts words it).
 // - Alternatives (sets with the same `choice`, such as Lightly's minimum, delegated and user
 //   access) are chosen, not stacked: unless the sets were chosen explicitly, the unit is
-//   evaluated against each alternative in place of the assigned one (with the features in use),
-//   and the alternative with the fewest removable findings wins (then the fewest missing
-//   permissions, then the most statements written exactly as in the set, then the assigned one).
+//   compared with each alternative in place of the assigned one (with the features in use),
+//   and the alternative that leaves the fewest of the choice's actions granted beyond it wins
+//   (then the fewest of its actions not granted, then the most statements written exactly
+//   as in the set, then the assigned one). Actions only, not resources: cheap enough for every unit.
 import type { PolicyKind } from '../types.js';
 import { arnContains } from '../policy/arn.js';
 import { conditionImplies } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
-import {
-  evaluateUnit,
-  missingPermissions,
-  REMOVABLE_KINDS,
-  type BaselineEntry,
-  type CompiledBaseline,
-  type Unit,
-  type UnitMember,
-} from './engine.js';
+import type { BaselineEntry, CompiledBaseline, UnitMember } from './engine.js';
 
 export interface SetChoice {
   /** The sets the unit is held to: the chosen ones and the features in use. */
@@ -143,6 +136,18 @@ export function chooseSets(
     return n;
   };
 
+  // The actions the unit's Allow statements name (before any Deny), made on first use.
+  let keys: Set<string> | undefined;
+  const unitKeys = () => {
+    if (!keys) {
+      keys = new Set<string>();
+      for (const m of members)
+        for (const stmt of m.doc.statements)
+          if (stmt.effect === 'Allow')
+            for (const a of builder.statementActions(stmt).actions) keys.add(a.key);
+    }
+    return keys;
+  };
   // Optional sets in use.
   const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
   const features: string[] = [];
@@ -212,19 +217,21 @@ export function chooseSets(
       const current = sets.filter((n) => names.includes(n));
       if (current.length !== 1 || names.length < 2) continue;
       const rest = sets.filter((n) => !names.includes(n));
+      // Scored on actions, not resources: grants of the choice's actions that the alternative
+      // (or another active set) lacks, then the alternative's actions the unit does not grant.
+      const others = new Set([...rest, ...features]);
       const score = (alt: string) => {
-        const active = [...rest, alt, ...features];
-        const unit: Unit = { id: '', kind, members, baseline, activeSets: active };
-        const result = evaluateUnit(unit, builder);
-        let removable = 0;
-        for (const a of result.atoms) if (REMOVABLE_KINDS.has(a.kind)) removable++;
-        const missing = missingPermissions(
-          baseline,
-          [alt],
-          { has: (k) => result.grantedHas?.(k) ?? result.granted.has(k) },
-          builder,
-        ).length;
-        return { alt, removable, missing, same: sameStatements(alt) };
+        let beyond = 0;
+        for (const k of unitKeys()) {
+          const entries = baseline.byAction.get(k);
+          if (!entries?.some((e) => names.includes(e.set))) continue;
+          if (!entries.some((e) => e.set === alt || others.has(e.set))) beyond++;
+        }
+        const granted = unitKeys();
+        const wanted = new Set(patternsOf(baseline, alt, builder).flatMap((x) => x.hits));
+        let missing = 0;
+        for (const k of wanted) if (!granted.has(k)) missing++;
+        return { alt, removable: beyond, missing, same: sameStatements(alt) };
       };
       const scored = names.map(score);
       const first = scored.find((x) => x.alt === current[0])!;
@@ -239,7 +246,7 @@ export function chooseSets(
       if (best !== first) {
         sets = [...rest, best.alt];
         evidence.push(
-          `sets: the policy implements "${best.alt}" (${best.removable} permission${best.removable === 1 ? '' : 's'} beyond it), not "${first.alt}" (${first.removable}); alternatives of choice "${choice}" are chosen, not stacked`,
+          `sets: the policy implements "${best.alt}" (${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable}); alternatives of choice "${choice}" are chosen, not stacked`,
         );
       }
     }
