@@ -286,7 +286,7 @@ async function main(argv) {
         case 'audit':
         case 'expand':
         case 'baselines': {
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(831)]).then(__nccwpck_require__.bind(__nccwpck_require__, 831));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(209)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8209));
             return runCommand(command, rest);
         }
         default:
