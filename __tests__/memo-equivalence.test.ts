@@ -86,7 +86,10 @@ describe('statement outcomes shared between policies', () => {
     const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
     const [report, shared, reference] = await both({ root, paths: ['.'], accountId: '123456789012' });
     expect(report.policies.length).toBeGreaterThan(10);
-    expect(report.findings.length).toBeGreaterThan(10);
+    // The vendors' own policies among the fixtures audit clean now that optional sets are features
+    // and alternatives are chosen: the setup leftovers, a plan and a state still give findings.
+    expect(report.findings.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(report.findings.map((f) => f.kind)).size).toBeGreaterThanOrEqual(3);
     expect(shared).toBe(reference);
   });
 });

@@ -165,7 +165,7 @@ const asList = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 // ------------------------------------------------------------------------------------------
 // Baselines
 
-const REQUIRED_BUILTIN = ['id', 'name', 'date', 'sources', 'default-sets', 'remediation', 'detect'];
+const REQUIRED_BUILTIN = ['id', 'name', 'date', 'sources', 'default-sets', 'detect'];
 
 function readBaselines(root, expand) {
   const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
@@ -210,6 +210,9 @@ function readBaselines(root, expand) {
     value.sets.forEach((s, i) => {
       if (names.has(s.name)) at(['sets', String(i), 'name'], undefined, `duplicate set name "${s.name}"`);
       names.add(s.name);
+      // A finding shows the note of its own set: every built-in set carries one.
+      if (s.remediation === undefined)
+        at(['sets', String(i)], undefined, `set "${s.name}" of a built-in baseline needs "remediation"`);
       s.statements.forEach((st, j) => {
         for (const el of ['Action', 'NotAction']) {
           asList(st[el]).forEach((a, k) => {
@@ -230,6 +233,18 @@ function readBaselines(root, expand) {
           `default set "${n}" is not a set of this baseline (sets: ${[...names].join(', ')})`,
         );
     });
+    const choices = new Map();
+    for (const n of value['default-sets'] ?? []) {
+      const c = value.sets.find((s) => s.name === n)?.choice;
+      if (c === undefined) continue;
+      if (choices.has(c))
+        at(
+          ['default-sets'],
+          undefined,
+          `default sets "${choices.get(c)}" and "${n}" are alternatives (choice "${c}"): name one`,
+        );
+      choices.set(c, n);
+    }
     baselines.push(value);
   }
   const ids = new Set(baselines.map((b) => b.id));

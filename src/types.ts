@@ -85,10 +85,20 @@ export interface InputResult {
 
 export type SetKind = 'setup' | 'ongoing' | 'optional';
 
+/** Who a baseline's policies are attached to. */
+export type BaselinePrincipal = 'user' | 'cross-account-role' | 'instance-role' | 'resource';
+
 export interface BaselineSet {
   name: string;
   kind: SetKind;
   description?: string;
+  /** What to do with permissions found only in this set (shown with the findings of this set). */
+  remediation?: string;
+  /**
+   * Sets with the same choice are alternatives (Lightly's minimum, delegated or user access): one
+   * of them is active, the one the policy implements, never several stacked.
+   */
+  choice?: string;
   /** IAM statements exactly as the vendor documents them. */
   statements: unknown[];
 }
@@ -107,6 +117,8 @@ export interface Baseline {
   placeholders?: Record<string, string>;
   /** One line for the PR comment on what to do with leftover Setup permissions. */
   remediation?: string;
+  /** Which principals the baseline's policies are for (user, cross-account role, instance role...). */
+  principals?: BaselinePrincipal[];
   notes?: string;
   detect?: BaselineDetect;
 }
@@ -146,6 +158,10 @@ export interface Finding {
   resources: string[];
   /** The baseline set involved (leftover-set: the inactive set that has the action). */
   set?: string;
+  /** Set when `set` is an optional set: the finding is about that optional feature, not a finished step. */
+  feature?: string;
+  /** The remediation note of the finding's own set (or, for a setup set, of the baseline). */
+  remediation?: string;
   baseline?: string;
   /** In a pull request or a plan: true when the base did not have it. */
   new?: boolean;
@@ -180,6 +196,8 @@ export interface ReportPolicy {
   kind: PolicyKind;
   baseline?: string;
   sets?: string[];
+  /** Optional sets of the baseline this policy grants as documented: features taken as in use. */
+  features?: string[];
   status: 'audited' | 'unresolved' | 'not-matched' | 'invalid';
   reason?: string;
   /** How the baseline was chosen: configuration, the command line, or detection (with its evidence). */

@@ -28,9 +28,10 @@ function builtin(id: string): Baseline {
 
 describe('built-in baseline files', () => {
   it('has one file per vendor, earlier versions as id@version siblings', () => {
-    for (const v of ['coiled', 'skypilot', 'lightly', 'anyscale', 'datadog'])
+    for (const v of ['coiled', 'skypilot', 'lightly', 'anyscale', 'datadog', 'databricks', 'cloudzero'])
       expect(yamlFiles).toContain(`${v}.yml`);
-    expect(yamlFiles).toContain('coiled@2022.yml');
+    for (const v of ['coiled@2022', 'datadog@2022', 'skypilot@2024', 'skypilot@2023'])
+      expect(yamlFiles).toContain(`${v}.yml`);
   });
 
   it.each(yamlFiles)('%s validates against schema/baseline.schema.json', (f) => {
@@ -42,7 +43,11 @@ describe('built-in baseline files', () => {
     expect(b.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(b.sources?.length).toBeGreaterThan(0);
     expect(b.defaultSets.length).toBeGreaterThan(0);
-    expect(b.remediation).toBeTruthy();
+    // Remediation notes belong to sets: each set has its own.
+    for (const set of b.sets) expect([set.name, set.remediation]).toEqual([set.name, expect.any(String)]);
+    // Alternatives: the default sets name at most one of each choice.
+    const choices = b.defaultSets.map((n) => b.sets.find((x) => x.name === n)!.choice).filter(Boolean);
+    expect(new Set(choices).size).toBe(choices.length);
     expect(b.detect?.names?.length).toBeGreaterThan(0);
   });
 
@@ -113,6 +118,7 @@ describe('built-in baseline content', () => {
       ['log-pull', 'optional'],
       ['ecr', 'optional'],
       ['persistent-data', 'optional'],
+      ['package-sync', 'optional'],
     ]);
     const setup = actionsOf(c, 'setup');
     expect(setup).toHaveLength(29);
@@ -136,7 +142,7 @@ describe('built-in baseline content', () => {
     expect(ongoing).not.toContain('ecr:PutImage');
     expect(actionsOf(c, 'ecr')).toHaveLength(14);
     expect(actionsOf(c, 'log-pull')).toEqual(['logs:GetLogEvents', 'logs:FilterLogEvents']);
-    expect(c.remediation).toMatch(
+    expect(c.sets[0]!.remediation).toMatch(
       /Setup permissions can be removed once Coiled has created its network resources and roles/,
     );
     expect(c.notes).toMatch(/task role named after your Coiled\s+account/);
@@ -169,32 +175,6 @@ describe('built-in baseline content', () => {
     expect(c.sets.map((s) => (s.statements[0] as { Sid: string }).Sid)).toEqual(['Setup', 'Ongoing']);
   });
 
-  it('each baseline equals its source document statement for statement', () => {
-    const fx = (f: string) =>
-      JSON.parse(readFileSync(join(ROOT, '__tests__/fixtures/baselines', f), 'utf8')) as {
-        Statement: unknown[];
-      };
-    const all = (b: Baseline, ...sets: string[]) =>
-      sets.flatMap((n) => b.sets.find((s) => s.name === n)!.statements);
-    expect(all(builtin('coiled'), 'setup')).toEqual(fx('coiled-setup-policy.json').Statement);
-    const ongoingDoc = fx('coiled-ongoing-policy.json').Statement;
-    expect(new Set(all(builtin('coiled'), 'ongoing', 'log-pull', 'ecr', 'persistent-data'))).toEqual(
-      new Set(ongoingDoc),
-    );
-    expect(all(builtin('coiled@2022'), 'setup', 'ongoing')).toEqual(
-      fx('coiled-v0.0.40-template.json').Statement,
-    );
-    expect(all(builtin('skypilot'), 'minimal')).toEqual(fx('skypilot-minimal.json').Statement);
-    expect(all(builtin('lightly'), 'delegated-access')).toEqual(
-      fx('lightly-delegated-access.json').Statement,
-    );
-    expect(all(builtin('lightly'), 'user-access')).toEqual(fx('lightly-user-access.json').Statement);
-    expect(all(builtin('anyscale'), 'initial-setup')).toEqual(fx('anyscale-initial-setup.json').Statement);
-    expect(all(builtin('anyscale'), 'steady-state')).toEqual(fx('anyscale-steady-state.json').Statement);
-    expect(all(builtin('anyscale'), 'services')).toEqual(fx('anyscale-services.json').Statement);
-    expect(all(builtin('datadog'), 'integration')).toEqual(fx('datadog-integration.json').Statement);
-  });
-
   it('skypilot: minimal by default, optional sets, skypilot-v1 role and instance profile', () => {
     const s = builtin('skypilot');
     expect(s.defaultSets).toEqual(['minimal']);
@@ -205,13 +185,24 @@ describe('built-in baseline content', () => {
       'open-ports',
       's3-access',
       'storage-buckets',
+      'ssm',
     ]);
     expect(s.detect?.names).toContain('skypilot-v1');
     const text = JSON.stringify(s.sets[0]!.statements);
     expect(text).toContain('role/skypilot-v1');
     expect(text).toContain('instance-profile/skypilot-v1');
     expect(s.placeholders?.['<account-ID-without-hyphens>']).toMatch(/account ID/);
-    expect(actionsOf(s, 'clone-disk')).toEqual(['ec2:CreateImage', 'ec2:CopyImage', 'ec2:DeregisterImage']);
+    expect(actionsOf(s, 'clone-disk')).toEqual([
+      'ec2:CreateImage',
+      'ec2:CopyImage',
+      'ec2:DeregisterImage',
+      'ec2:CreateTags',
+    ]);
+    expect(actionsOf(builtin('skypilot@2024'), 'clone-disk')).toEqual([
+      'ec2:CreateImage',
+      'ec2:CopyImage',
+      'ec2:DeregisterImage',
+    ]);
     // The older page lacks the spot service-linked role statement.
     expect(actionsOf(builtin('skypilot@2023'), 'minimal')).not.toContain('iam:CreateServiceLinkedRole');
     expect(actionsOf(s, 'minimal')).toContain('iam:CreateServiceLinkedRole');
@@ -239,21 +230,167 @@ describe('built-in baseline content', () => {
     expect(l.notes).toMatch(/sets: \[minimum, restrict-ip\]/);
   });
 
-  it('anyscale: initial-setup (setup), steady-state (ongoing, default), services (optional)', () => {
+  it('anyscale: initial-setup (setup), steady-state alternatives (ongoing), services (optional)', () => {
     const a = builtin('anyscale');
-    expect(a.sets.map((s) => [s.name, s.kind])).toEqual([
-      ['initial-setup', 'setup'],
-      ['steady-state', 'ongoing'],
-      ['services', 'optional'],
+    expect(a.sets.map((s) => [s.name, s.kind, s.choice])).toEqual([
+      ['initial-setup', 'setup', undefined],
+      ['steady-state', 'ongoing', 'steady-state'],
+      ['steady-state-tf', 'ongoing', 'steady-state'],
+      ['steady-state-cloud-id', 'ongoing', 'steady-state'],
+      ['steady-state-restricted', 'ongoing', 'steady-state'],
+      ['services', 'optional', undefined],
+      ['services-v2', 'optional', undefined],
+      ['services-v2-cloud-id', 'optional', undefined],
     ]);
     expect(a.defaultSets).toEqual(['steady-state']);
   });
 
-  it('datadog: integration (ongoing, default), detected by account 464622532012', () => {
+  it('datadog: standard or core, resource collection, optional log-archive and CloudTrail; 2022 kept', () => {
     const d = builtin('datadog');
-    expect(d.sets.map((s) => [s.name, s.kind])).toEqual([['integration', 'ongoing']]);
-    expect(d.defaultSets).toEqual(['integration']);
+    expect(d.sets.map((s) => [s.name, s.kind, s.choice])).toEqual([
+      ['standard', 'ongoing', 'base-permissions'],
+      ['core', 'ongoing', 'base-permissions'],
+      ['resource-collection', 'ongoing', undefined],
+      ['log-archive', 'optional', undefined],
+      ['cloudtrail', 'optional', undefined],
+    ]);
+    expect(d.defaultSets).toEqual(['standard', 'resource-collection']);
     expect(d.detect?.accounts).toEqual(['464622532012']);
-    expect(actionsOf(d, 'integration')).toContain('ec2:Describe*');
+    expect(actionsOf(d, 'standard')).toContain('events:CreateEventBus');
+    expect(actionsOf(d, 'standard')).not.toContain('lambda:GetPolicy');
+    expect(actionsOf(d, 'resource-collection')).toHaveLength(188 + 185 + 173 + 173);
+    const old = builtin('datadog@2022');
+    expect(old.sets.map((s) => s.name)).toEqual(['integration']);
+    expect(actionsOf(old, 'integration')).toContain('lambda:GetPolicy');
+  });
+
+  it('databricks and cloudzero: alternatives of one choice, detected by name', () => {
+    const d = builtin('databricks');
+    expect(d.sets.map((s) => [s.name, s.choice])).toEqual([
+      ['managed', 'policy-type'],
+      ['customer', 'policy-type'],
+      ['restricted', 'policy-type'],
+    ]);
+    expect(actionsOf(d, 'managed').length - actionsOf(d, 'customer').length).toBe(26);
+    const c = builtin('cloudzero');
+    expect(c.sets.map((s) => [s.name, s.choice])).toEqual([
+      ['resource-owner', 'account-type'],
+      ['master-payer', 'account-type'],
+    ]);
+    expect(c.defaultSets).toEqual(['resource-owner']);
+  });
+});
+
+describe('every set of every built-in baseline equals its source document', () => {
+  const fx = (f: string) => {
+    const d = JSON.parse(readFileSync(join(ROOT, '__tests__/fixtures/baselines', f), 'utf8')) as {
+      Statement: unknown;
+    };
+    return Array.isArray(d.Statement) ? d.Statement : [d.Statement];
+  };
+  const split = JSON.parse(
+    readFileSync(
+      join(ROOT, '__tests__/fixtures/baselines/lightly-docs-aws-s3-permission-split.json'),
+      'utf8',
+    ),
+  ) as Record<string, { Statement: unknown[] }>;
+  const ssm = JSON.parse(
+    readFileSync(join(ROOT, '__tests__/fixtures/baselines/skypilot-aws-optional-ssm-34478f4.json'), 'utf8'),
+  ) as { user_or_role_actions: string[] };
+  const optional24 = JSON.parse(
+    readFileSync(join(ROOT, '__tests__/fixtures/baselines/skypilot-optional-statements.json'), 'utf8'),
+  ) as Record<string, unknown[]>;
+  /** baseline -> set -> its source statements (in order). */
+  const SOURCES: Record<string, Record<string, () => unknown[]>> = {
+    datadog: {
+      standard: () => fx('datadog-cfn-inline-standard-full.json'),
+      core: () => fx('datadog-cfn-inline-core.json'),
+      'resource-collection': () =>
+        [1, 2, 3, 4].flatMap((i) => fx(`datadog-cfn-managed-policy-${i}-resource-collection.json`)),
+      'log-archive': () => fx('datadog-cfn-macro-log-archive-policy.json'),
+      cloudtrail: () => fx('datadog-cfn-macro-cloudtrail-policy.json'),
+    },
+    'datadog@2022': { integration: () => fx('datadog-integration.json') },
+    skypilot: {
+      minimal: () => fx('skypilot-aws-minimal-34478f4.json'),
+      'auto-create-role': () => fx('skypilot-aws-optional-auto-create-role-34478f4.json'),
+      'clone-disk': () => fx('skypilot-aws-optional-clone-disk-34478f4.json'),
+      'open-ports': () => fx('skypilot-aws-optional-open-ports-34478f4.json'),
+      's3-access': () => fx('skypilot-aws-optional-s3-access-34478f4.json'),
+      'storage-buckets': () => fx('skypilot-aws-optional-storage-buckets-34478f4.json'),
+      // Prose only: the action the page names, with Resource "*" (ours, see the set's description).
+      ssm: () => [{ Effect: 'Allow', Action: ssm.user_or_role_actions, Resource: '*' }],
+    },
+    'skypilot@2024': {
+      minimal: () => fx('skypilot-minimal.json'),
+      'auto-create-role': () => optional24.auto_create_iam_role_replaces_last_two_rules!,
+      'clone-disk': () => optional24.clone_disk_from!,
+      'open-ports': () => optional24.open_ports!,
+      's3-access': () => optional24.s3_access!,
+      'storage-buckets': () => optional24.s3_bucket_create_delete_sky_storage!,
+    },
+    lightly: {
+      'split-buckets': () => [
+        ...split.input_bucket_readonly!.Statement,
+        ...split.lightly_bucket_readwrite!.Statement,
+      ],
+      minimum: () => fx('lightly-restrict-ip.json').slice(1),
+      'delegated-access': () => fx('lightly-delegated-access.json'),
+      'user-access': () => fx('lightly-user-access.json'),
+      'restrict-ip': () => fx('lightly-restrict-ip.json').slice(0, 1),
+      'restrict-vpc': () => fx('lightly-restrict-vpc.json').slice(0, 1),
+    },
+    anyscale: {
+      'initial-setup': () => fx('anyscale-initial-setup.json'),
+      'steady-state': () => fx('anyscale-steady-state.json'),
+      'steady-state-tf': () => fx('anyscale-tf-steady-state-unrestricted.json'),
+      'steady-state-cloud-id': () => fx('anyscale-tf-steady-state-cloud-id-restricted.json'),
+      'steady-state-restricted': () => fx('anyscale-client-ec2-restricted.json'),
+      services: () => fx('anyscale-services.json'),
+      'services-v2': () => fx('anyscale-tf-services-v2-unrestricted.json'),
+      'services-v2-cloud-id': () => fx('anyscale-tf-services-v2-cloud-id-restricted.json'),
+    },
+    coiled: {
+      setup: () => fx('coiled-setup-policy.json'),
+      'package-sync': () => fx('coiled-cli-package-sync-statements.json'),
+    },
+    'coiled@2022': {},
+    databricks: {
+      managed: () => fx('databricks-crossaccount-policy-managed.json'),
+      customer: () => fx('databricks-crossaccount-policy-customer.json'),
+      restricted: () => fx('databricks-crossaccount-policy-restricted.json'),
+    },
+    cloudzero: {
+      'resource-owner': () => fx('cloudzero-policies-resource_owner.json'),
+      'master-payer': () => fx('cloudzero-policies-master_payer.json'),
+    },
+  };
+
+  it.each(Object.keys(SOURCES))('%s: each set, statement for statement', (id) => {
+    const b = builtin(id);
+    for (const [set, source] of Object.entries(SOURCES[id]!))
+      expect([set, b.sets.find((s) => s.name === set)?.statements]).toEqual([set, source()]);
+  });
+
+  it('coiled: ongoing and its optional sets are the client ongoing document, split; coiled@2022 the 0.0.40 template', () => {
+    const c = builtin('coiled');
+    const sets = (b: Baseline, ...names: string[]) =>
+      names.flatMap((n) => b.sets.find((s) => s.name === n)!.statements);
+    expect(new Set(sets(c, 'ongoing', 'log-pull', 'ecr', 'persistent-data'))).toEqual(
+      new Set(fx('coiled-ongoing-policy.json')),
+    );
+    expect(sets(builtin('coiled@2022'), 'setup', 'ongoing')).toEqual(fx('coiled-v0.0.40-template.json'));
+  });
+
+  it('every built-in set is covered above', () => {
+    const covered = (b: Baseline, set: string) =>
+      SOURCES[b.id]?.[set] !== undefined ||
+      (b.id === 'coiled' && ['ongoing', 'log-pull', 'ecr', 'persistent-data'].includes(set)) ||
+      b.id === 'coiled@2022' ||
+      b.id === 'skypilot@2023';
+    const missing = builtinBaselines().flatMap((b) =>
+      b.sets.filter((s) => !covered(b, s.name)).map((s) => `${b.id}:${s.name}`),
+    );
+    expect(missing).toEqual([]);
   });
 });

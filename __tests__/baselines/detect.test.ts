@@ -49,6 +49,14 @@ const VENDOR_CASES: [string, string, 'identity' | 'resource', (d: Doc) => Doc][]
   ['lightly-delegated-access.json', 'lightly', 'identity', thinOut],
   ['lightly-restrict-ip.json', 'lightly', 'resource', thinOut],
   ['lightly-restrict-vpc.json', 'lightly', 'resource', thinOut],
+  ['datadog-cfn-inline-standard-full.json', 'datadog', 'identity', thinOut],
+  ['datadog-cfn-managed-policy-1-resource-collection.json', 'datadog', 'identity', thinOut],
+  ['skypilot-aws-minimal-34478f4.json', 'skypilot', 'identity', dropTwoAddOne],
+  ['anyscale-tf-steady-state-cloud-id-restricted.json', 'anyscale', 'identity', dropTwoAddOne],
+  ['anyscale-tf-services-v2-unrestricted.json', 'anyscale', 'identity', dropTwoAddOne],
+  ['databricks-crossaccount-policy-managed.json', 'databricks', 'identity', thinOut],
+  ['databricks-crossaccount-policy-restricted.json', 'databricks', 'identity', dropTwoAddOne],
+  ['cloudzero-policies-resource_owner.json', 'cloudzero', 'identity', dropTwoAddOne],
 ];
 
 describe('detectBaseline: each vendor policy detects as its vendor', () => {
@@ -74,7 +82,8 @@ describe('detectBaseline: each vendor policy detects as its vendor', () => {
       ['coiled-ongoing-policy.json', 'coiled'],
       ['skypilot-minimal.json', 'skypilot'],
       ['anyscale-steady-state.json', 'anyscale'],
-      ['datadog-integration.json', 'datadog'],
+      ['datadog-cfn-inline-standard-full.json', 'datadog'],
+      ['databricks-crossaccount-policy-customer.json', 'databricks'],
     ] as const) {
       const doc = fixture(file);
       const own = detectBaseline(

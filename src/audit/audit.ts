@@ -30,6 +30,7 @@ import {
   type UnitMember,
 } from './engine.js';
 import { StatementMemo, type StatementOutcome } from './memo.js';
+import { chooseSets } from './phases.js';
 
 /** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
 export interface Assignment {
@@ -43,6 +44,11 @@ export interface Assignment {
    * detection) are checked together for missing permissions: a vendor's policy is often split.
    */
   group?: string;
+  /**
+   * The sets were named (configuration `sets:`, `--baseline id:sets`): alternatives are not
+   * switched. Optional sets granted as documented are taken as in use either way.
+   */
+  explicitSets?: boolean;
 }
 
 export interface AuditPlan {
@@ -186,8 +192,14 @@ export class Auditor {
     const findings: Finding[] = [];
     const suggestions: Suggestion[] = [];
     // Per group: the keys its units grant, of those the group's baseline has (the only ones
-    // missingPermissions asks about), so a unit's grants are not kept past its evaluation.
-    const groups = new Map<string, { unit: Unit; granted: Set<string> }>();
+    // missingPermissions asks about), so a unit's grants are not kept past its evaluation; and per
+    // set, the unit held to it that grants most of it, so that a missing permission is reported
+    // on the unit that implements its set, never on an unrelated policy of the group.
+    type Best = { unit: Unit; inSet: number; all: number };
+    const groups = new Map<
+      string,
+      { unit: Unit; units: number; granted: Set<string>; sets: Set<string>; best: Map<string, Best> }
+    >();
 
     for (const p of prepared.values()) {
       findings.push(...p.problems);
@@ -223,33 +235,87 @@ export class Auditor {
         members.push({ record: p.record, doc: p.doc, raw: p.raw });
         if (p.record.approximate) approximate.push(...p.record.approximate);
       }
+      const kind =
+        members.length === 0
+          ? undefined
+          : members.some((m) => m.record.kind === 'resource')
+            ? 'resource'
+            : members[0]!.record.kind;
+      const compiled = this.compile(a.baseline);
+      const choice = kind
+        ? chooseSets(compiled, a.sets, members, kind, this.builder, { explicit: a.explicitSets })
+        : { sets: a.sets, features: [], evidence: [] };
       for (const id of memberIds) {
         const entry = policies.get(id);
         if (!entry || entry.status !== 'audited') continue;
         entry.baseline = a.baseline.id;
-        entry.sets = [...a.sets];
-        if (a.detection) entry.detection = a.detection;
+        entry.sets = choice.sets.filter((s) => !choice.features.includes(s));
+        if (choice.features.length) entry.features = [...choice.features];
+        if (a.detection)
+          entry.detection = choice.evidence.length
+            ? { ...a.detection, evidence: [...a.detection.evidence, ...choice.evidence] }
+            : a.detection;
       }
-      if (members.length === 0) continue;
-      const kind = members.some((m) => m.record.kind === 'resource') ? 'resource' : members[0]!.record.kind;
+      if (members.length === 0 || !kind) continue;
       const unit: Unit = {
         id: a.target,
         kind,
         members,
-        baseline: this.compile(a.baseline),
-        activeSets: a.sets,
+        baseline: compiled,
+        activeSets: choice.sets,
         approximate: approximate.length ? [...new Set(approximate)] : undefined,
       };
+      // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
+      // features in use) may differ within a group.
       const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
       let g = groups.get(gk);
-      if (!g) groups.set(gk, (g = { unit, granted: new Set() }));
-      else if (unit.id < g.unit.id) g.unit = unit;
-      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, g.granted);
-      else this.runUnit(unit, base, findings, suggestions, g.granted);
+      if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Set(), sets: new Set(), best: new Map() }));
+      g.units++;
+      if (unit.id < g.unit.id) g.unit = unit;
+      const keys = new Set<string>();
+      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys);
+      else this.runUnit(unit, base, findings, suggestions, keys);
+      for (const k of keys) g.granted.add(k);
+      if (keys.size) {
+        // How much of each of its sets the unit grants (then of the baseline; then the first id).
+        const inSet = new Map<string, number>();
+        for (const k of keys) {
+          let last = '';
+          for (const e of compiled.byAction.get(k) ?? [])
+            if (e.set !== last && unit.activeSets.includes(e.set)) {
+              last = e.set;
+              inSet.set(e.set, (inSet.get(e.set) ?? 0) + 1);
+            }
+        }
+        for (const set of unit.activeSets) {
+          g.sets.add(set);
+          const c: Best = { unit, inSet: inSet.get(set) ?? 0, all: keys.size };
+          const b = g.best.get(set);
+          if (
+            !b ||
+            c.inSet > b.inSet ||
+            (c.inSet === b.inSet && (c.all > b.all || (c.all === b.all && c.unit.id < b.unit.id)))
+          )
+            g.best.set(set, c);
+        }
+      }
     }
-    for (const { unit, granted } of groups.values()) {
-      const atoms = missingPermissions(unit.baseline, unit.activeSets, granted, this.builder);
-      if (atoms.length) findings.push(...groupAtoms(atoms, { unit, catalog: this.catalog }));
+    for (const { unit, units, granted, sets: held, best } of groups.values()) {
+      // The sets the group's units were held to (the first unit's when none grants anything).
+      const sets = held.size ? [...held] : unit.activeSets;
+      // Each set's missing permissions go to the unit held to that set that grants most of it;
+      // with none granting anything, to the group's only unit, or to none: of several units none
+      // of which grants anything of the baseline, none is the one that implements it.
+      const byUnit = new Map<Unit, Atom[]>();
+      for (const set of sets) {
+        const list = missingPermissions(unit.baseline, [set], granted, this.builder);
+        if (!list.length) continue;
+        const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
+        if (!target) continue;
+        (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...list);
+      }
+      for (const [target, list] of byUnit)
+        findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
     }
     return { policies: [...policies.values()], findings, suggestions };
   }

@@ -10,7 +10,15 @@ import { actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.
 import { conditionImplies, mergeConditions } from '../policy/condition.js';
 import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
-import type { Baseline, Finding, FindingKind, PolicyKind, PolicyRecord, Suggestion } from '../types.js';
+import type {
+  Baseline,
+  BaselineSet,
+  Finding,
+  FindingKind,
+  PolicyKind,
+  PolicyRecord,
+  Suggestion,
+} from '../types.js';
 import { findingSeverity, maxActionSeverity, riskScore } from './severity.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -48,13 +56,23 @@ export function withPlaceholders(
   statements: unknown[],
   placeholders: Record<string, string> | undefined,
 ): unknown[] {
+  // Template holes the vendor's source fills in at deploy time (`${anyscale_cloud_id}`,
+  // `{package_sync_bucket_prefix}`, `{{BillingBucketName}}`), listed as placeholders: any value,
+  // wherever they appear.
+  const holes = Object.keys(placeholders ?? {}).filter(
+    (k) => /^\$?\{\{?[^{}<>]+\}?\}$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k),
+  );
   const examples = Object.keys(placeholders ?? {}).filter(
-    (k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k),
+    (k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k) && !holes.includes(k),
   );
   const isPlaceholder = (v: string) =>
-    /^<[^<>]+>$/.test(v) || /^\{[A-Z][A-Z0-9_]*\}$/.test(v) || examples.includes(v);
+    /^<[^<>]+>$/.test(v) ||
+    /^\{[A-Z][A-Z0-9_]*\}$/.test(v) ||
+    examples.includes(v) ||
+    holes.some((h) => v.includes(h));
   if (
     !examples.length &&
+    !holes.length &&
     !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/))
   )
     return statements;
@@ -64,7 +82,10 @@ export function withPlaceholders(
     .map((e) => ({ e, re: new RegExp(`(^|[:/])${escapeRe(e)}(?=$|[:/])`, 'g') }));
   const resource = (r: unknown) =>
     typeof r === 'string'
-      ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre: string) => `${pre}<${e}>`), r)
+      ? seg.reduce(
+          (acc, { e, re }) => acc.replace(re, (_m, pre: string) => `${pre}<${e}>`),
+          holes.reduce((acc, h) => acc.split(h).join(`<${h}>`), r),
+        )
       : r;
   return statements.map((raw) => {
     if (typeof raw !== 'object' || raw === null) return raw;
@@ -626,6 +647,10 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       approximate: first.approximate,
       message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText),
     };
+    const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
+    if (feature) f.feature = feature.name;
+    const remediation = setRemediation(unit, first);
+    if (remediation) f.remediation = remediation;
     if (isNew !== undefined) f.new = isNew;
     if (opts.removed) f.removed = true;
     if (f.statement === undefined) delete f.statement;
@@ -781,6 +806,29 @@ function examples(actions: ActionInfo[]): string {
     : shown.join(', ');
 }
 
+/** The optional set (feature) an atom is about, if its set is optional. */
+function featureOf(unit: Unit, a: Atom): BaselineSet | undefined {
+  if (!a.set) return undefined;
+  const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
+  return set?.kind === 'optional' ? set : undefined;
+}
+
+/** For a finding of an optional set in use: the words that say it is an optional feature. */
+function featureNote(unit: Unit, a: Atom): string {
+  const f = featureOf(unit, a);
+  return f ? ` for the optional feature "${f.name}" (keep it only if you use ${f.name})` : '';
+}
+
+/** The remediation note of a finding's own set: its set's, or for a setup set the baseline's. */
+function setRemediation(unit: Unit, a: Atom): string | undefined {
+  if (!a.set || a.kind === 'missing-permission') return undefined;
+  const b = unit.baseline.baseline;
+  const set = b.sets.find((s) => s.name === a.set);
+  if (!set) return undefined;
+  if (a.kind !== 'leftover-set' && set.kind !== 'optional') return undefined;
+  return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
+}
+
 function findingMessage(
   first: Atom,
   list: Atom[],
@@ -817,12 +865,14 @@ function findingMessage(
     }
     case 'leftover-set': {
       const set = b.sets.find((s) => s.name === first.set);
+      if (set?.kind === 'optional')
+        return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
       return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
     }
     case 'broader-resource':
-      return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail}): ${exampleText()}`;
+      return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
     case 'missing-condition':
-      return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail}): ${exampleText()}`;
+      return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
     case 'missing-permission': {
       const shown =
         names.slice(0, EXAMPLES).join(', ') +

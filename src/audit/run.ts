@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
-import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
-import { activeSets, resolveBaselineSpec } from '../baselines/resolve.js';
+import { builtinBaselines, findBaseline, parseBaselineYaml } from '../baselines/load.js';
+import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve.js';
 import { loadConfig, type AuditConfig } from '../config/config.js';
 import { ignoreApplies, matchesSelector } from '../config/select.js';
 import { loadCatalog } from '../policy/catalog.js';
@@ -108,6 +108,55 @@ function trustAccounts(inputs: LoadedInput[]): Map<string, string[]> {
     if (accounts.size) out.set(result.path, [...accounts]);
   }
   return out;
+}
+
+/** Service principals (`ec2.amazonaws.com`) named in trust policies, per file. */
+function trustServices(inputs: LoadedInput[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { result } of inputs) {
+    const found = new Set<string>();
+    for (const r of result.policies) {
+      if (r.kind !== 'trust' || r.status !== 'resolved') continue;
+      let doc = r.document;
+      if (typeof doc === 'string') {
+        try {
+          doc = JSON.parse(doc);
+        } catch {
+          continue;
+        }
+      }
+      const st = (doc as { Statement?: unknown } | null)?.Statement;
+      for (const x of Array.isArray(st) ? st : [st]) {
+        const principal = (x as { Principal?: unknown } | null)?.Principal;
+        const svc = (principal as { Service?: unknown } | null)?.Service;
+        for (const v of Array.isArray(svc) ? svc : [svc]) if (typeof v === 'string') found.add(v);
+      }
+    }
+    if (found.size) out.set(result.path, [...found].sort());
+  }
+  return out;
+}
+
+/**
+ * Whether a detected baseline fits the principal a policy belongs to, from the trust policies of
+ * its file: a role that only a service (ec2.amazonaws.com) may assume is an instance or service
+ * role, not the user or cross-account role most vendors' baselines describe.
+ */
+function principalFit(
+  baseline: Baseline,
+  services: string[] | undefined,
+  accounts: string[] | undefined,
+): { exclude?: string; unsure?: string } {
+  const kinds = baseline.principals;
+  if (!kinds?.length || !services?.length || kinds.includes('instance-role')) return {};
+  const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
+  if (!accounts?.length)
+    return {
+      exclude: `an instance or service role's policy (its file's trust policy lets only ${services.join(', ')} assume the role), and ${baseline.id} describes the policy of a ${described}: not audited against it`,
+    };
+  return {
+    unsure: `unsure: the file's trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
+  };
 }
 
 export async function runAudit(req: AuditRequest): Promise<Report> {
@@ -295,6 +344,18 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   }
   applyIgnores(findings, config, now, notes);
 
+  // Optional sets granted as documented are features in use, not findings: said once.
+  const inUse = outcome.policies
+    .filter((p) => p.features?.length)
+    .map(
+      (p) => `${p.features!.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${p.address}` : p.path}`,
+    )
+    .sort();
+  if (inUse.length)
+    notes.push(
+      `Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`,
+    );
+
   const used = new Map<string, { b: Baseline; sets: Set<string> }>();
   for (const a of plan.assignments) {
     const u = used.get(a.baseline.id) ?? { b: a.baseline, sets: new Set<string>() };
@@ -363,10 +424,14 @@ function planAudit(
 
   if (baselineSpec) {
     const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
+    const explicitSets =
+      splitSpec(baselineSpec).sets !== undefined &&
+      !findBaseline(baselineSpec, baselines) &&
+      readFile(baselineSpec.trim()) === undefined;
     for (const p of auditable) {
       if (p.record.kind === 'trust')
         plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
-      else plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli' });
+      else plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
     }
     return plan;
   }
@@ -392,7 +457,13 @@ function planAudit(
           )
         )
           continue;
-        plan.assignments.push({ target: principal.id, baseline, sets, group: `audit-${i}` });
+        plan.assignments.push({
+          target: principal.id,
+          baseline,
+          sets,
+          group: `audit-${i}`,
+          explicitSets: !!audit.sets?.length,
+        });
         principal.policyIds.forEach((id) => covered.add(`${i}:${id}`));
         principal.policyIds.forEach((id) => covered.add(id));
         matched++;
@@ -410,7 +481,13 @@ function planAudit(
           plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
           continue;
         }
-        plan.assignments.push({ target: p.record.id, baseline, sets, group: `audit-${i}` });
+        plan.assignments.push({
+          target: p.record.id,
+          baseline,
+          sets,
+          group: `audit-${i}`,
+          explicitSets: !!audit.sets?.length,
+        });
         matched++;
       }
       if (matched === 0)
@@ -430,6 +507,7 @@ function planAudit(
 
   // No configuration: detect the baseline each policy most likely implements.
   const accounts = trustAccounts(inputs);
+  const services = trustServices(inputs);
   for (const p of auditable) {
     const r = p.record;
     const d = detectBaseline(
@@ -447,11 +525,23 @@ function planAudit(
     }
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
+      const fit =
+        r.kind === 'identity' ? principalFit(baseline, services.get(r.path), accounts.get(r.path)) : {};
+      if (fit.exclude) {
+        plan.notAudited.set(r.id, {
+          status: 'not-matched',
+          reason: fit.exclude,
+          detection: { ...d.match, evidence: [...d.match.evidence, `principal: ${fit.exclude}`] },
+        });
+        continue;
+      }
       plan.assignments.push({
         target: r.id,
         baseline,
         sets: activeSets(baseline, undefined),
-        detection: d.match,
+        detection: fit.unsure
+          ? { ...d.match, evidence: [...d.match.evidence, `principal: ${fit.unsure}`] }
+          : d.match,
         group: 'detected',
       });
     } else {

@@ -12,7 +12,9 @@
 //     precision = mean coverage of the policy's patterns by the baseline (any set, optional ones
 //                 included): how much of the policy the vendor explains;
 //     recall    = best, over the baseline's sets (each alone, all setup+ongoing sets together, the
-//                 default sets), of the mean coverage of the set's patterns by the policy: how much
+//                 default sets, and each statement of 20 patterns or more of a set of several:
+//                 vendors ship such a set as several policies), of the mean coverage of the set's
+//                 patterns by the policy: how much
 //                 of the vendor's policy the policy has. An optional set alone counts half
 //                 (x0.5): optional features (ECR push/pull, S3 access) are what many tools need;
 //     mass      = sum of coverage x distinctiveness over the policy's patterns, where an action's
@@ -78,6 +80,8 @@ const TRUST_ACCOUNT_WEIGHT = 0.7;
 const MASS_FOR_FULL_WEIGHT = 3;
 const OPTIONAL_REFERENCE_WEIGHT = 0.5;
 const UNKNOWN_DISTINCTIVENESS = 0.5;
+/** A statement of a set with at least this many action patterns is also a reference on its own. */
+const STATEMENT_REFERENCE_PATTERNS = 20;
 
 // ---------------------------------------------------------------------------------------------
 // How generic an action is
@@ -310,6 +314,18 @@ function prepare(b: Baseline): PreparedBaseline {
       patterns: byName.get(s.name) ?? [],
       weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
     });
+    // A large statement of a set of several is a reference of its own: vendors ship such a set as
+    // several policies (Datadog's resource collection is four managed policies, one statement each).
+    if (s.statements.length > 1)
+      s.statements.forEach((st, i) => {
+        const patterns = allowPatterns([st]);
+        if (patterns.length >= STATEMENT_REFERENCE_PATTERNS)
+          refs.push({
+            label: `set ${s.name} statement #${i}`,
+            patterns,
+            weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
+          });
+      });
   }
   if (core.length > 1)
     refs.push({

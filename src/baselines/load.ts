@@ -16,7 +16,7 @@ import {
   typeName,
 } from '../policy/document.js';
 import { formatJsonPath, locateLines, type JsonPath } from '../sources/json-lines.js';
-import type { Baseline, BaselineDetect, BaselineSet, SetKind } from '../types.js';
+import type { Baseline, BaselineDetect, BaselinePrincipal, BaselineSet, SetKind } from '../types.js';
 
 /** A baseline as written in YAML (validated against schema/baseline.schema.json). */
 interface RawBaseline {
@@ -27,10 +27,18 @@ interface RawBaseline {
   sources?: string[];
   'default-sets'?: string[];
   remediation?: string;
+  principals?: BaselinePrincipal[];
   notes?: string;
   placeholders?: Record<string, string>;
   detect?: { names?: string[]; accounts?: string[] };
-  sets: { name: string; kind: SetKind; description?: string; statements: unknown[] }[];
+  sets: {
+    name: string;
+    kind: SetKind;
+    description?: string;
+    remediation?: string;
+    choice?: string;
+    statements: unknown[];
+  }[];
 }
 
 /** Converts the YAML shape to the Baseline type. `fallbackId` names a file without an `id`. */
@@ -39,6 +47,8 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
     name: s.name,
     kind: s.kind,
     ...(s.description !== undefined ? { description: s.description } : {}),
+    ...(s.remediation !== undefined ? { remediation: s.remediation } : {}),
+    ...(s.choice !== undefined ? { choice: s.choice } : {}),
     statements: s.statements,
   }));
   const b: Baseline = {
@@ -52,6 +62,7 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
   if (raw.sources !== undefined) b.sources = raw.sources;
   if (raw.placeholders !== undefined) b.placeholders = raw.placeholders;
   if (raw.remediation !== undefined) b.remediation = raw.remediation;
+  if (raw.principals !== undefined) b.principals = raw.principals;
   if (raw.notes !== undefined) b.notes = raw.notes;
   if (raw.detect !== undefined) {
     const d: BaselineDetect = {};

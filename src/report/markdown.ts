@@ -116,12 +116,16 @@ function policyHeading(g: PolicyGroup): string {
   if (p?.baseline) {
     line += `\nBaseline ${md(p.baseline)}`;
     if (p.sets && p.sets.length > 0) line += ` (${p.sets.map((s) => md(s)).join(', ')})`;
+    if (p.features?.length) line += ` · optional features in use: ${p.features.map((s) => md(s)).join(', ')}`;
   }
   return line;
 }
 
+/** The notes of the findings' own sets; for a report without them, the baselines' notes. */
 function remediationFor(report: Report, findings: readonly Finding[]): string[] {
   const out: string[] = [];
+  const own = [...new Set(findings.map((f) => f.remediation).filter((r): r is string => !!r))];
+  if (own.length) return own.map((r) => md(r, 'text'));
   for (const id of [...new Set(findings.map((f) => f.baseline).filter((b): b is string => !!b))]) {
     const b = report.baselines.find((x) => x.id === id);
     if (b?.remediation) out.push(`${md(b.name || b.id, 'text')}: ${md(b.remediation, 'text')}`);
@@ -141,6 +145,9 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
         const sets = [...new Set(ofKind.map((f) => f.set).filter((s): s is string => !!s))];
         if (sets.length > 0)
           head = `**${info.title}** ${sets.map((s) => md(s)).join(', ')} (${ofKind.length}): ${info.advice}.`;
+        // Optional sets are features, not finished steps.
+        if (ofKind.every((f) => f.feature))
+          head = `**Optional features, partly granted** ${sets.map((s) => md(s)).join(', ')} (${ofKind.length}): keep these only if you use the feature.`;
         for (const r of remediationFor(report, ofKind)) head += `\\\n${r}`;
       }
       chunks.push({ text: head, findings: 0 });

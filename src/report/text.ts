@@ -64,7 +64,7 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
     if (g.policy?.baseline)
       head += paint(
         '2',
-        ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''})`,
+        ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
       );
     out.push(head);
     for (const { kind, findings: ofKind } of g.kinds) {
@@ -73,10 +73,17 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
       if (kind === 'leftover-set') {
         const sets = [...new Set(ofKind.map((f) => f.set).filter((s): s is string => !!s))];
         if (sets.length > 0) line = `${indent}  ${info.title} ${sets.map(t).join(', ')}: ${info.advice}`;
-        for (const id of new Set(ofKind.map((f) => f.baseline).filter((b): b is string => !!b))) {
-          const r = report.baselines.find((b) => b.id === id)?.remediation;
-          if (r) line += `\n${indent}  ${t(r)}`;
-        }
+        // Optional sets are features, not finished steps.
+        if (ofKind.every((f) => f.feature))
+          line = `${indent}  Optional features, partly granted ${sets.map(t).join(', ')}: keep these only if you use the feature`;
+        // The notes of the findings' own sets; for a report without them, the baselines' notes.
+        const own = [...new Set(ofKind.map((f) => f.remediation).filter((r): r is string => !!r))];
+        for (const r of own) line += `\n${indent}  ${t(r)}`;
+        if (!own.length)
+          for (const id of new Set(ofKind.map((f) => f.baseline).filter((b): b is string => !!b))) {
+            const r = report.baselines.find((b) => b.id === id)?.remediation;
+            if (r) line += `\n${indent}  ${t(r)}`;
+          }
       }
       out.push(line);
       for (const f of ofKind) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);

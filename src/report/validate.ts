@@ -96,6 +96,8 @@ function finding(v: unknown, where: string): Finding {
     actions: strings(f.actions, `${where}.actions`),
     resources: strings(f.resources, `${where}.resources`),
     set: optStr(f.set, `${where}.set`),
+    feature: optStr(f.feature, `${where}.feature`),
+    remediation: optStr(f.remediation, `${where}.remediation`),
     baseline: optStr(f.baseline, `${where}.baseline`),
     new: typeof f.new === 'boolean' ? f.new : undefined,
     removed: f.removed === true ? true : undefined,
@@ -167,6 +169,7 @@ export function parseReportJson(text: string): Report {
         kind: oneOf(p.kind, POLICY_KINDS, `${w}.kind`),
         baseline: optStr(p.baseline, `${w}.baseline`),
         sets: p.sets === undefined ? undefined : strings(p.sets, `${w}.sets`),
+        features: p.features === undefined ? undefined : strings(p.features, `${w}.features`),
         status: oneOf(p.status, POLICY_STATUS, `${w}.status`),
         reason: optStr(p.reason, `${w}.reason`),
         detection: d

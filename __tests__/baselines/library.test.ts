@@ -1,0 +1,412 @@
+// The baseline library against the vendors' current published policies, as the vendors ship them,
+// through runAudit() with no configuration (detection) or a bare `--baseline vendor` (default sets,
+// alternatives chosen): phases, optional features, alternatives and missing permissions.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderText } from '../../src/report/text.js';
+import type { Finding, Report } from '../../src/types.js';
+
+const SRC = new URL('../fixtures/baselines/', import.meta.url).pathname;
+const NOW = new Date('2026-11-22T00:00:00Z');
+
+type Doc = { Version?: string; Statement: Record<string, unknown>[] };
+
+function repo(files: Record<string, unknown>): string {
+  const root = mkdtempSync(join(tmpdir(), 'iba-lib-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return root;
+}
+
+const vendor = (name: string): Doc => {
+  const d = JSON.parse(readFileSync(join(SRC, name), 'utf8')) as { Statement: unknown };
+  return { ...d, Statement: (Array.isArray(d.Statement) ? d.Statement : [d.Statement]) as Doc['Statement'] };
+};
+const raw = (name: string) => JSON.parse(readFileSync(join(SRC, name), 'utf8')) as Record<string, Doc>;
+const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+
+/** Findings that ask for a change (everything but the informational missing-permission). */
+const excessLike = (r: Report) => r.findings.filter((f) => f.kind !== 'missing-permission');
+const actionsOf = (fs: Finding[]) => [...new Set(fs.flatMap((f) => f.actions))].sort();
+const brief = (fs: Finding[]) =>
+  fs.map((f) => `${f.kind} ${f.set ?? ''} ${f.actions.join(',')} ${f.message}`);
+
+async function audit(files: Record<string, unknown>, baseline?: string): Promise<Report> {
+  return runAudit({ root: repo(files), paths: ['.'], baseline, now: NOW });
+}
+
+/** Audited with no configuration: every file detected as `id`, and no finding asks for a change. */
+async function cleanDetected(files: Record<string, unknown>, id: string): Promise<Report> {
+  const report = await audit(files);
+  const audited = report.policies.filter((p) => p.kind !== 'trust');
+  expect(audited.map((p) => [p.path, p.status, p.baseline])).toEqual(
+    audited.map((p) => [p.path, 'audited', id]),
+  );
+  expect(brief(excessLike(report))).toEqual([]);
+  return report;
+}
+
+describe('phases: setup is leftover, optional sets are features', () => {
+  const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+
+  it("SkyPilot's minimal policy plus the clone-disk block: clean, clone-disk named as a feature in use", async () => {
+    const clone = vendor('skypilot-aws-optional-clone-disk-34478f4.json');
+    const report = await cleanDetected(
+      { 'skypilot-user.json': doc([...minimal.Statement, ...clone.Statement]) },
+      'skypilot',
+    );
+    expect(report.policies[0]!.features).toEqual(['clone-disk']);
+    expect(report.policies[0]!.sets).toEqual(['minimal']);
+    expect(report.notes?.join(' ')).toMatch(
+      /Optional features in use \(granted as documented, no finding\): clone-disk \(skypilot\)/,
+    );
+    expect(report.policies[0]!.detection!.evidence.join(' ')).toMatch(/optional feature "clone-disk" in use/);
+  });
+
+  it('a partial grant of an optional set is reported against that feature, in words that say it is optional', async () => {
+    const report = await audit({
+      'skypilot-user.json': doc([
+        ...minimal.Statement,
+        { Effect: 'Allow', Action: ['ec2:CreateImage', 'ec2:CopyImage'], Resource: '*' },
+      ]),
+    });
+    const found = excessLike(report);
+    expect(found.map((f) => [f.kind, f.set, f.feature])).toEqual([
+      ['leftover-set', 'clone-disk', 'clone-disk'],
+    ]);
+    expect(found[0]!.message).toMatch(
+      /only in the optional feature "clone-disk" .*keep them only if you use clone-disk/,
+    );
+    expect(found[0]!.message).not.toMatch(/inactive|Setup/);
+    expect(found[0]!.remediation).toBe('Needed only if you use --clone-disk-from.');
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      '**Optional features, partly granted** `clone-disk` (1): keep these only if you use the feature.',
+    );
+    expect(md).not.toMatch(/step that is over/);
+    expect(md).not.toMatch(/role-creation/);
+    const text = renderText(report);
+    expect(text).toMatch(
+      /Optional features, partly granted clone-disk: keep these only if you use the feature/,
+    );
+    expect(text).toMatch(/Needed only if you use --clone-disk-from\./);
+  });
+
+  it('a broader grant of a feature in use is reported against the feature as optional', async () => {
+    // The open-ports block on every resource rather than the account's.
+    const ports = vendor('skypilot-aws-optional-open-ports-34478f4.json');
+    const wide = ports.Statement.map((s) => ({ ...s, Resource: '*' }));
+    const report = await audit({ 'skypilot-user.json': doc([...minimal.Statement, ...wide]) });
+    expect(report.policies[0]!.features).toEqual(['open-ports']);
+    const found = excessLike(report);
+    expect(found.map((f) => [f.kind, f.set, f.feature])).toEqual([
+      ['broader-resource', 'open-ports', 'open-ports'],
+    ]);
+    expect(found[0]!.message).toMatch(
+      /for the optional feature "open-ports" \(keep it only if you use open-ports\)/,
+    );
+    expect(found[0]!.remediation).toMatch(/Needed only if SkyPilot opens ports/);
+  });
+
+  it("a setup set is still a leftover, with its own set's note", async () => {
+    const role = vendor('skypilot-aws-optional-auto-create-role-34478f4.json');
+    const report = await audit({ 'skypilot-user.json': doc([...minimal.Statement, ...role.Statement]) });
+    const found = excessLike(report);
+    expect([...new Set(found.map((f) => `${f.kind}:${f.set}:${f.feature}`))]).toEqual([
+      'leftover-set:auto-create-role:undefined',
+    ]);
+    expect(found[0]!.remediation).toMatch(
+      /role-creation permissions .* can be removed once the skypilot-v1 role/,
+    );
+    expect(renderMarkdown(report)).toMatch(/step that is over/);
+  });
+
+  it("the vendors' own optional examples audit clean with no configuration (SkyPilot S3, Lightly restrict-IP/VPC, Anyscale Services)", async () => {
+    const s3 = vendor('skypilot-aws-optional-s3-access-34478f4.json');
+    const sky = await cleanDetected(
+      { 'skypilot-user.json': doc([...minimal.Statement, ...s3.Statement]) },
+      'skypilot',
+    );
+    expect(sky.policies[0]!.features).toEqual(['s3-access']);
+    for (const f of ['lightly-restrict-ip.json', 'lightly-restrict-vpc.json']) {
+      const r = await cleanDetected({ 'bucket-policy.json': vendor(f) }, 'lightly');
+      expect(r.policies[0]!.features).toEqual([f.includes('ip') ? 'restrict-ip' : 'restrict-vpc']);
+    }
+    const services = await cleanDetected(
+      { 'anyscale-services.json': vendor('anyscale-services.json') },
+      'anyscale',
+    );
+    expect(services.policies[0]!.features).toEqual(['services']);
+    // No optional set is ever called a finished step.
+    for (const r of [sky, services]) expect(renderMarkdown(r)).not.toMatch(/step that is over/);
+  });
+
+  it('an optional feature is not inferred from a whole-service grant (ec2:*)', async () => {
+    const report = await audit({
+      'skypilot-user.json': doc([...minimal.Statement, { Effect: 'Allow', Action: 'ec2:*', Resource: '*' }]),
+    });
+    expect(report.policies[0]!.features).toBeUndefined();
+    expect(excessLike(report).length).toBeGreaterThan(0);
+  });
+});
+
+describe('alternatives are chosen, not stacked', () => {
+  it("Lightly's user-access, delegated-access and current split policies each audit clean, each against its own alternative", async () => {
+    const split = raw('lightly-docs-aws-s3-permission-split.json');
+    const cases: [string, unknown, string][] = [
+      ['user', vendor('lightly-user-access.json'), 'user-access'],
+      // Delegated access to one bucket fits the current split as well (both buckets are yours);
+      // its statement is written exactly as delegated-access's.
+      ['delegated', vendor('lightly-delegated-access.json'), 'delegated-access'],
+      [
+        'split',
+        doc([...split.input_bucket_readonly!.Statement, ...split.lightly_bucket_readwrite!.Statement]),
+        'split-buckets',
+      ],
+      ['minimum', doc(vendor('lightly-restrict-ip.json').Statement.slice(1)), 'minimum'],
+    ];
+    const alternatives = ['minimum', 'delegated-access', 'user-access', 'split-buckets'];
+    for (const [name, policy, set] of cases) {
+      const report = await audit({ [`lightly-${name}.json`]: policy }, 'lightly');
+      expect([name, brief(excessLike(report))]).toEqual([name, []]);
+      expect([name, report.policies[0]!.sets!.filter((s) => alternatives.includes(s))]).toEqual([
+        name,
+        [set],
+      ]);
+    }
+    const user = await audit({ 'lightly-user.json': vendor('lightly-user-access.json') });
+    expect(user.policies[0]!.detection!.evidence.join(' ')).toMatch(
+      /the policy implements "user-access" \(0 actions of the alternatives beyond it\), not "split-buckets"/,
+    );
+  });
+
+  it('explicit sets are kept as named: lightly:minimum holds a delegated-access policy to ListBucket', async () => {
+    const report = await audit(
+      { 'lightly.json': vendor('lightly-delegated-access.json') },
+      'lightly:minimum',
+    );
+    expect(report.policies[0]!.sets).toEqual(['minimum']);
+    expect(actionsOf(excessLike(report))).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+  });
+});
+
+describe('missing-permission goes to the unit audited against that baseline', () => {
+  it('not to an unrelated policy of the run that sorts first', async () => {
+    const ongoing = vendor('coiled-ongoing-policy.json');
+    const report = await audit(
+      {
+        'a-unrelated.json': doc([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }]),
+        'coiled-ongoing.json': doc(ongoing.Statement.slice(1)),
+      },
+      'coiled',
+    );
+    const missing = report.findings.filter((f) => f.kind === 'missing-permission');
+    expect(missing.length).toBeGreaterThan(0);
+    expect([...new Set(missing.map((f) => f.policy))]).toEqual(['coiled-ongoing.json']);
+  });
+});
+
+describe("each vendor's current published policy audits clean against its current baseline", () => {
+  it('Datadog: the CloudFormation role (inline policy plus the four resource-collection managed policies), detected', async () => {
+    const files: Record<string, unknown> = {
+      'datadog/inline.json': vendor('datadog-cfn-inline-standard-full.json'),
+    };
+    for (const i of [1, 2, 3, 4])
+      files[`datadog/managed-${i}.json`] = vendor(`datadog-cfn-managed-policy-${i}-resource-collection.json`);
+    const report = await audit(files);
+    expect(report.policies.map((p) => p.baseline)).toEqual(Array(5).fill('datadog'));
+    const excess = actionsOf(excessLike(report));
+    // 782 actions were reported excess against the 2022 policy.
+    expect(excess.length).toBeLessThanOrEqual(10);
+    expect(excess).toEqual([]);
+  });
+
+  it('Datadog: the core inline policy is held to core, not standard; log-archive and CloudTrail policies are features', async () => {
+    const core = await audit({ 'datadog-core.json': vendor('datadog-cfn-inline-core.json') }, 'datadog');
+    expect(brief(excessLike(core))).toEqual([]);
+    expect(core.policies[0]!.sets).toEqual(expect.arrayContaining(['core']));
+    const logs = await audit(
+      {
+        'datadog-inline.json': doc([
+          ...vendor('datadog-cfn-inline-standard-full.json').Statement,
+          ...vendor('datadog-cfn-macro-log-archive-policy.json').Statement,
+          ...vendor('datadog-cfn-macro-cloudtrail-policy.json').Statement,
+        ]),
+      },
+      'datadog',
+    );
+    expect(brief(excessLike(logs))).toEqual([]);
+    expect(logs.policies[0]!.features).toEqual(['log-archive', 'cloudtrail']);
+  });
+
+  it('SkyPilot: the current minimal policy alone and with each optional block', async () => {
+    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    await cleanDetected({ 'skypilot.json': minimal }, 'skypilot');
+    for (const block of ['clone-disk', 'open-ports', 's3-access', 'storage-buckets']) {
+      const opt = vendor(`skypilot-aws-optional-${block}-34478f4.json`);
+      const r = await cleanDetected(
+        { 'skypilot.json': doc([...minimal.Statement, ...opt.Statement]) },
+        'skypilot',
+      );
+      expect([block, r.policies[0]!.features]).toEqual([block, [block]]);
+    }
+  });
+
+  it('SkyPilot: the 2024 page (9fe81c3f) is kept as skypilot@2024 and audits clean against it', async () => {
+    const r = await audit({ 'p.json': vendor('skypilot-minimal.json') }, 'skypilot@2024');
+    expect(brief(excessLike(r))).toEqual([]);
+  });
+
+  it("Anyscale: the Terraform module's steady-state and services-v2 policies, and the client's restricted variant", async () => {
+    for (const f of [
+      'anyscale-tf-steady-state-unrestricted.json',
+      'anyscale-tf-steady-state-cloud-id-restricted.json',
+      'anyscale-client-ec2-restricted.json',
+      'anyscale-steady-state.json',
+    ]) {
+      const r = await audit({ 'anyscale-cross-account.json': vendor(f) });
+      expect([f, r.policies[0]!.baseline, brief(excessLike(r))]).toEqual([f, 'anyscale', []]);
+    }
+    for (const f of [
+      'anyscale-tf-services-v2-unrestricted.json',
+      'anyscale-tf-services-v2-cloud-id-restricted.json',
+    ]) {
+      const r = await audit({ 'anyscale-services.json': vendor(f) });
+      expect([f, r.policies[0]!.baseline, brief(excessLike(r))]).toEqual([f, 'anyscale', []]);
+    }
+  });
+
+  it("Coiled: the client's ongoing policy with the package-sync statements; the setup policy alone is a leftover", async () => {
+    const ongoing = vendor('coiled-ongoing-policy.json');
+    const sync = vendor('coiled-cli-package-sync-statements.json').Statement.map((s) => ({
+      ...s,
+      Resource: (s.Resource as string[]).map((r) =>
+        r.replace('{package_sync_bucket_prefix}', 'acme-coiled-env'),
+      ),
+    }));
+    const r = await cleanDetected({ 'coiled-ongoing.json': doc([...ongoing.Statement, ...sync]) }, 'coiled');
+    expect(r.policies[0]!.features).toEqual(expect.arrayContaining(['package-sync']));
+    const setup = await audit({ 'coiled-setup.json': vendor('coiled-setup-policy.json') });
+    expect([...new Set(excessLike(setup).map((f) => `${f.kind}:${f.set}`))]).toEqual(['leftover-set:setup']);
+  });
+
+  it('Lightly: the current split, the 2022 delegated and user-access policies, detected', async () => {
+    const split = raw('lightly-docs-aws-s3-permission-split.json');
+    await cleanDetected(
+      {
+        'lightly-input.json': split.input_bucket_readonly,
+        'lightly-output.json': split.lightly_bucket_readwrite,
+      },
+      'lightly',
+    );
+    await cleanDetected({ 'lightly-delegated.json': vendor('lightly-delegated-access.json') }, 'lightly');
+    await cleanDetected({ 'lightly-user.json': vendor('lightly-user-access.json') }, 'lightly');
+  });
+});
+
+describe('new vendors, each audited clean against its own source', () => {
+  it('Databricks: the managed, customer and restricted cross-account policies (policy type chosen)', async () => {
+    for (const [type, want] of [
+      ['managed', 'managed'],
+      ['customer', 'customer'],
+      ['restricted', 'restricted'],
+    ] as const) {
+      const r = await audit(
+        { 'cross-account.json': vendor(`databricks-crossaccount-policy-${type}.json`) },
+        'databricks',
+      );
+      expect([type, brief(excessLike(r))]).toEqual([type, []]);
+      expect([type, r.policies[0]!.sets]).toEqual([type, [want]]);
+    }
+  });
+
+  it('CloudZero: the resource-owner and master-payer inline policies (account type chosen)', async () => {
+    for (const [file, want] of [
+      ['cloudzero-policies-resource_owner.json', 'resource-owner'],
+      ['cloudzero-policies-master_payer.json', 'master-payer'],
+    ] as const) {
+      const r = await audit({ 'role-policy.json': vendor(file) }, 'cloudzero');
+      expect([file, brief(excessLike(r))]).toEqual([file, []]);
+      expect([file, r.policies[0]!.sets]).toEqual([file, [want]]);
+    }
+  });
+
+  it('both are detected from their policies with no configuration', async () => {
+    await cleanDetected(
+      { 'iam/databricks-cross-account.json': vendor('databricks-crossaccount-policy-customer.json') },
+      'databricks',
+    );
+    await cleanDetected(
+      { 'iam/cloudzero-role.json': vendor('cloudzero-policies-resource_owner.json') },
+      'cloudzero',
+    );
+  });
+});
+
+describe('which principal a baseline describes', () => {
+  /** A Terraform JSON file: one role with its trust policy and one inline policy. */
+  const tfRole = (name: string, trust: unknown, policy: unknown) => ({
+    resource: {
+      aws_iam_role: {
+        [name]: { name, assume_role_policy: JSON.stringify(trust) },
+      },
+      aws_iam_role_policy: {
+        [`${name}_policy`]: {
+          name: `${name}-policy`,
+          role: `\${aws_iam_role.${name}.id}`,
+          policy: JSON.stringify(policy),
+        },
+      },
+    },
+  });
+  const ec2Trust = doc([
+    { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ]);
+
+  it("a policy of SkyPilot's skypilot-v1 instance role is not audited against SkyPilot's user baseline", async () => {
+    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    const report = await audit({ 'main.tf.json': tfRole('skypilot-v1', ec2Trust, minimal) });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => p.status)).toEqual(['not-matched']);
+    expect(identity[0]!.reason).toMatch(
+      /instance or service role's policy \(its file's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
+    );
+    expect(excessLike(report)).toEqual([]);
+  });
+
+  it("a cross-account role trusted by Datadog's account is audited against Datadog", async () => {
+    const trust = doc([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const report = await audit({
+      'main.tf.json': tfRole(
+        'DatadogIntegrationRole',
+        trust,
+        vendor('datadog-cfn-inline-standard-full.json'),
+      ),
+    });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'datadog']]);
+    expect(brief(excessLike(report))).toEqual([]);
+  });
+
+  it('says so where unsure (the file trusts both a service and an account)', async () => {
+    const both = doc([
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const report = await audit({
+      'main.tf.json': tfRole('skypilot-user', both, vendor('skypilot-aws-minimal-34478f4.json')),
+    });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
+    expect(identity[0]!.detection!.evidence.join(' ')).toMatch(
+      /principal: unsure: .*ec2\.amazonaws\.com.*123456789012/,
+    );
+  });
+});

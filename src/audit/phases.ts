@@ -1,0 +1,256 @@
+// Which sets of a baseline a unit is held to: the assigned sets, with each choice of alternatives
+// resolved to the one the unit implements, plus the optional sets (features) it grants as
+// documented. Decided once per unit, before the unit is evaluated; the evaluation itself
+// (engine.ts, memo.ts) is unchanged and sees the result as the unit's active sets.
+//
+// - An optional set is a feature. It is taken as in use when the unit grants every action
+//   pattern of the set: the pattern is written as the vendor writes it (`s3:*` in Lightly's
+//   restrict-IP example), or its action (all of its actions, for a wildcard) is granted by
+//   statements that name actions rather than whole services (`ec2:*`, `*` and NotAction are no
+//   evidence of a feature). A feature in use is active: grants within it are fine, broader or
+//   unconditioned ones are reported against the feature; a partial grant leaves the set
+//   inactive, and what only it has is reported as that feature's (engine.ts words it).
+// - Alternatives (sets with the same `choice`, such as Lightly's minimum, delegated and user
+//   access) are chosen, not stacked: unless the sets were chosen explicitly, the unit is
+//   compared with each alternative in place of the assigned one (with the features in use),
+//   and the alternative that leaves the fewest of the choice's actions granted beyond it wins
+//   (then the fewest of its actions not granted, then the most statements written exactly
+//   as in the set, then the assigned one). Actions only, not resources: cheap enough for every unit.
+import type { PolicyKind } from '../types.js';
+import { arnContains } from '../policy/arn.js';
+import { conditionImplies } from '../policy/condition.js';
+import type { Condition } from '../policy/document.js';
+import type { GrantBuilder } from '../policy/grants.js';
+import type { BaselineEntry, CompiledBaseline, UnitMember } from './engine.js';
+
+export interface SetChoice {
+  /** The sets the unit is held to: the chosen ones and the features in use. */
+  sets: string[];
+  /** Optional sets taken as in use (also in `sets`). */
+  features: string[];
+  /** Why, in words, for the report's detection evidence. */
+  evidence: string[];
+}
+
+/** One action pattern of a set's statement, with the keys it grants there and the statement's condition. */
+interface SetPattern {
+  /** The pattern, trimmed and in lower case. */
+  text: string;
+  wildcard: boolean;
+  hits: string[];
+  need?: Condition;
+}
+
+const setPatterns = new WeakMap<CompiledBaseline, Map<string, SetPattern[]>>();
+
+/** The action patterns of a set (those that grant something), made once per compiled baseline. */
+function patternsOf(baseline: CompiledBaseline, set: string, builder: GrantBuilder): SetPattern[] {
+  let bySet = setPatterns.get(baseline);
+  if (!bySet) setPatterns.set(baseline, (bySet = new Map()));
+  let list = bySet.get(set);
+  if (!list) {
+    list = [];
+    for (const stmt of baseline.setStatements.get(set) ?? [])
+      for (const p of stmt.actions ?? []) {
+        const hits = builder.catalog
+          .expand(p)
+          .filter((a) =>
+            baseline.byAction.get(a.key)?.some((e) => e.set === set && e.stmt.index === stmt.index),
+          )
+          .map((a) => a.key);
+        if (!hits.length) continue;
+        list.push({
+          text: p.trim().toLowerCase(),
+          wildcard: p.includes('*') || p.includes('?'),
+          hits,
+          need: stmt.condition,
+        });
+      }
+    bySet.set(set, list);
+  }
+  return list;
+}
+
+/** A statement that grants whole services (or everything): no evidence that a feature is used. */
+function isBroad(stmt: { actions?: string[]; notActions?: string[] }): boolean {
+  if (stmt.notActions) return true;
+  return (stmt.actions ?? []).some((p) => {
+    const t = p.trim();
+    return t === '*' || t.endsWith(':*');
+  });
+}
+
+/** A statement as written, without its Sid, in a canonical form (lists sorted, action case folded). */
+function statementText(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '';
+  const st = raw as Record<string, unknown>;
+  const list = (v: unknown, fold = false) =>
+    v === undefined
+      ? null
+      : (Array.isArray(v) ? v : [v]).map((x) => (fold ? String(x).toLowerCase() : String(x))).sort();
+  return JSON.stringify([
+    st.Effect,
+    list(st.Action, true),
+    list(st.NotAction, true),
+    list(st.Resource),
+    list(st.NotResource),
+    st.Condition ?? null,
+  ]);
+}
+
+export function chooseSets(
+  baseline: CompiledBaseline,
+  assigned: string[],
+  members: UnitMember[],
+  kind: PolicyKind,
+  builder: GrantBuilder,
+  options: { explicit?: boolean } = {},
+): SetChoice {
+  const b = baseline.baseline;
+  const evidence: string[] = [];
+  let sets = [...assigned];
+  // The unit's statements as written, to tell apart sets that fit equally well (the statements
+  // of Databricks' restricted policy are within its customer policy too).
+  // Made on first use: most units have no alternatives and at most one feature.
+  let texts: Set<string> | undefined;
+  const unitTexts = () => {
+    if (!texts) {
+      texts = new Set<string>();
+      for (const m of members) {
+        const st = m.raw.Statement;
+        for (const x of Array.isArray(st) ? st : [st]) {
+          const t = statementText(x);
+          if (t) texts.add(t);
+        }
+      }
+    }
+    return texts;
+  };
+  /** How many of the unit's statements are written exactly as one of the set's. */
+  const sameStatements = (set: string) => {
+    const own = new Set(
+      (b.sets.find((x) => x.name === set)?.statements ?? []).map(statementText).filter((t) => t !== ''),
+    );
+    let n = 0;
+    for (const t of unitTexts()) if (own.has(t)) n++;
+    return n;
+  };
+
+  // The actions the unit's Allow statements name (before any Deny), made on first use.
+  let keys: Set<string> | undefined;
+  const unitKeys = () => {
+    if (!keys) {
+      keys = new Set<string>();
+      for (const m of members)
+        for (const stmt of m.doc.statements)
+          if (stmt.effect === 'Allow')
+            for (const a of builder.statementActions(stmt).actions) keys.add(a.key);
+    }
+    return keys;
+  };
+  // Optional sets in use.
+  const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
+  const features: string[] = [];
+  const candidates: { name: string; patterns: number }[] = [];
+  if (optional.length > 0 && kind !== 'trust') {
+    // pattern (lower case) -> the conditions of the statements that write it.
+    const written = new Map<string, (Condition | undefined)[]>();
+    const specific = new Set<string>();
+    for (const m of members)
+      for (const stmt of m.doc.statements) {
+        if (stmt.effect !== 'Allow') continue;
+        for (const p of stmt.actions ?? []) {
+          const k = p.trim().toLowerCase();
+          (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
+        }
+        if (isBroad(stmt)) continue;
+        for (const a of builder.statementActions(stmt).actions) specific.add(a.key);
+      }
+    for (const s of optional) {
+      const list = patternsOf(baseline, s.name, builder);
+      // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
+      // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc). A
+      // wildcard of the vendor's is evidence only when written the same way or granted whole: one
+      // S3 action is not the use of an `s3:*` feature.
+      const used = (x: SetPattern) =>
+        written.get(x.text)?.some((have) => !x.need || conditionImplies(have, x.need).result !== 'no') ||
+        (x.wildcard ? x.hits.every((k) => specific.has(k)) : x.hits.some((k) => specific.has(k)));
+      if (list.length > 0 && list.every(used)) candidates.push({ name: s.name, patterns: list.length });
+    }
+    // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
+    // is named, then the one written most exactly: a feature within another one in use (its
+    // actions, on resources the other contains) is not.
+    const entriesOf = (set: string) => {
+      const out = new Map<string, BaselineEntry[]>();
+      for (const [k, entries] of baseline.byAction) {
+        const own = entries.filter((e) => e.set === set);
+        if (own.length) out.set(k, own);
+      }
+      return out;
+    };
+    // F is within G when G grants each of F's actions on a resource that contains F's.
+    const within = (f: Map<string, BaselineEntry[]>, g: Map<string, BaselineEntry[]>) =>
+      [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => arnContains(x.resource, e.resource))));
+    const ranked = candidates
+      .map((c, i) => ({
+        ...c,
+        i,
+        entries: entriesOf(c.name),
+        same: candidates.length > 1 ? sameStatements(c.name) : 0,
+      }))
+      .sort((x, y) => y.entries.size - x.entries.size || y.same - x.same || x.i - y.i);
+    const kept: typeof ranked = [];
+    for (const c of ranked) if (!kept.some((k) => within(c.entries, k.entries))) kept.push(c);
+    for (const c of kept.sort((x, y) => x.i - y.i)) {
+      features.push(c.name);
+      evidence.push(
+        `optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`,
+      );
+    }
+  }
+  // Alternatives.
+  const choices = new Map<string, string[]>();
+  for (const s of b.sets)
+    if (s.choice) (choices.get(s.choice) ?? choices.set(s.choice, []).get(s.choice)!).push(s.name);
+  if (!options.explicit && choices.size > 0 && kind !== 'trust') {
+    for (const [choice, names] of choices) {
+      const current = sets.filter((n) => names.includes(n));
+      if (current.length !== 1 || names.length < 2) continue;
+      const rest = sets.filter((n) => !names.includes(n));
+      // Scored on actions, not resources: grants of the choice's actions that the alternative
+      // (or another active set) lacks, then the alternative's actions the unit does not grant.
+      const others = new Set([...rest, ...features]);
+      const score = (alt: string) => {
+        let beyond = 0;
+        for (const k of unitKeys()) {
+          const entries = baseline.byAction.get(k);
+          if (!entries?.some((e) => names.includes(e.set))) continue;
+          if (!entries.some((e) => e.set === alt || others.has(e.set))) beyond++;
+        }
+        const granted = unitKeys();
+        const wanted = new Set(patternsOf(baseline, alt, builder).flatMap((x) => x.hits));
+        let missing = 0;
+        for (const k of wanted) if (!granted.has(k)) missing++;
+        return { alt, removable: beyond, missing, same: sameStatements(alt) };
+      };
+      const scored = names.map(score);
+      const first = scored.find((x) => x.alt === current[0])!;
+      let best = first;
+      for (const x of scored)
+        if (
+          x.removable < best.removable ||
+          (x.removable === best.removable &&
+            (x.missing < best.missing || (x.missing === best.missing && x.same > best.same)))
+        )
+          best = x;
+      if (best !== first) {
+        sets = [...rest, best.alt];
+        evidence.push(
+          `sets: the policy implements "${best.alt}" (${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable}); alternatives of choice "${choice}" are chosen, not stacked`,
+        );
+      }
+    }
+  }
+
+  return { sets: [...sets, ...features], features, evidence };
+}
