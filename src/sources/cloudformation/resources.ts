@@ -10,13 +10,13 @@ interface TypeModel {
   /** The property holding the resource's name. */
   name?: string;
   /** What `Ref` returns: the name, the ARN, or something else (unknown). */
-  ref: 'name' | 'arn' | ((name: string, props: Record<string, unknown>, ev: Evaluator) => unknown);
+  ref: 'name' | 'arn' | ((name: () => string, props: Record<string, unknown>, ev: Evaluator) => unknown);
   /** The ARN, from the name. */
   arn?: (name: string, props: Record<string, unknown>, ev: Evaluator) => string;
-  /** Attributes other than `Arn`: the ARN, the name, or a function. */
+  /** Attributes other than `Arn`: the ARN, the name, or a function (of the name, read only when used). */
   atts?: Record<
     string,
-    'arn' | 'name' | ((name: string, props: Record<string, unknown>, ev: Evaluator) => unknown)
+    'arn' | 'name' | ((name: () => string, props: Record<string, unknown>, ev: Evaluator) => unknown)
   >;
 }
 
@@ -62,16 +62,16 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
     ref: 'name',
     arn: (n) => `arn:aws:s3:::${n}`,
     atts: {
-      DomainName: (n) => `${n}.s3.amazonaws.com`,
-      RegionalDomainName: (n) => `${n}.s3.*.amazonaws.com`,
-      WebsiteURL: (n) => `http://${n}.s3-website-*.amazonaws.com`,
+      DomainName: (n) => `${n()}.s3.amazonaws.com`,
+      RegionalDomainName: (n) => `${n()}.s3.*.amazonaws.com`,
+      WebsiteURL: (n) => `http://${n()}.s3-website-*.amazonaws.com`,
     },
   },
   'AWS::SQS::Queue': {
     name: 'QueueName',
-    ref: (n) => `https://sqs.*.amazonaws.com/${A}/${n}`,
+    ref: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}`,
     arn: (n) => `arn:aws:sqs:*:${A}:${n}`,
-    atts: { QueueName: 'name', QueueUrl: (n) => `https://sqs.*.amazonaws.com/${A}/${n}` },
+    atts: { QueueName: 'name', QueueUrl: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}` },
   },
   'AWS::SNS::Topic': {
     name: 'TopicName',
@@ -85,7 +85,7 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
     name: 'TableName',
     ref: 'name',
     arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
-    atts: { StreamArn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}/stream/*` },
+    atts: { StreamArn: (n) => `arn:aws:dynamodb:*:${A}:table/${n()}/stream/*` },
   },
   'AWS::Serverless::SimpleTable': {
     name: 'TableName',
@@ -167,10 +167,14 @@ export interface ResourceLike {
 export function resourceName(r: ResourceLike, ev: Evaluator): string {
   const model = TYPE_MODELS[r.type];
   const prop = model?.name;
-  const raw = prop ? propAt(r.props, prop) : undefined;
+  if (!prop) {
+    ev.approximations.add(`${r.logicalId}: the id of a ${r.type} is made at deploy time (read as *)`);
+    return '*';
+  }
+  const raw = propAt(r.props, prop);
   if (raw === undefined) {
     ev.approximations.add(
-      `${r.logicalId} has no ${prop ?? 'name'}: CloudFormation names it at deploy time (read as *)`,
+      `${r.logicalId} has no ${prop}: CloudFormation names it at deploy time (read as *)`,
     );
     return '*';
   }
@@ -198,7 +202,7 @@ export function resourceHooks(
       if (!model) return new Unknown(`Ref ${id}: what a ${r.type} reference stands for is not modelled`);
       if (model.ref === 'name') return resourceName(r, ev);
       if (model.ref === 'arn') return model.arn ? model.arn(resourceName(r, ev), r.props, ev) : undefined;
-      return model.ref(resourceName(r, ev), r.props, ev);
+      return model.ref(() => resourceName(r, ev), r.props, ev);
     },
     getAtt(id, attr, ev) {
       const r = resources.get(id);
@@ -213,7 +217,7 @@ export function resourceHooks(
         return model.arn(resourceName(r, ev), r.props, ev);
       }
       if (how === 'name') return resourceName(r, ev);
-      return how(resourceName(r, ev), r.props, ev);
+      return how(() => resourceName(r, ev), r.props, ev);
     },
     cycle: onCycle,
     problem: onProblem,

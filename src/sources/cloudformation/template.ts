@@ -183,15 +183,17 @@ export function yamlTemplate(text: string, path: string): YamlRead {
       const obj: Record<string, unknown> = {};
       origins.set(obj, inner);
       out(obj);
-      for (let i = node.items.length - 1; i >= 0; i--) {
-        const pair = node.items[i]!;
+      // Keys in the order written; the jobs pushed last to first, so they run first to last.
+      const pending: Job[] = [];
+      for (const pair of node.items) {
         const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const kp = [...inner, k];
         const kl = lineAt((pair.key as Node | null)?.range?.[0]);
         if (kl !== undefined) lines.set(pathKey(kp), kl);
         obj[k] = null;
-        jobs.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v), aliasDepth: depth });
+        pending.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v), aliasDepth: depth });
       }
+      for (let i = pending.length - 1; i >= 0; i--) jobs.push(pending[i]!);
     } else if (isSeq(node)) {
       const arr: unknown[] = new Array<unknown>(node.items.length).fill(null);
       origins.set(arr, inner);
