@@ -476,6 +476,59 @@ describe('bad input: a clear error with the line, the rest audited', () => {
     expect(principal(r, 'A').policies).toEqual(['P']);
   });
 
+  it('YAML aliases that stand for a huge value: bounded, the policy unresolved with the reason', () => {
+    let y = 'AWSTemplateFormatVersion: "2010-09-09"\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) y += `a${i}: &a${i} [${new Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    y += `Resources:
+  Small:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}
+  Bomb:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: *a8}]}
+`;
+    const started = Date.now();
+    const r = parse('bomb.yaml', y);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(summary(r)).toEqual([
+      ['Small', 'identity', 'resolved'],
+      [
+        'Bomb',
+        'identity',
+        'unresolved',
+        'the policy holds more than 131072 characters, more than AWS accepts (YAML aliases?): not read',
+      ],
+    ]);
+  });
+
+  it('Fn::ForEach (language extensions): said, not expanded', () => {
+    const text = `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - [a, b]
+    - Topic\${Name}: {Type: AWS::SNS::Topic}
+  Q:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument: {Statement: [{Effect: Allow, Principal: '*', Action: 'sqs:SendMessage', Resource: '*'}]}
+`;
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([
+      {
+        path: 't.yaml',
+        line: 3,
+        jsonPath: '$.Resources["Fn::ForEach::Topics"]',
+        message:
+          'Fn::ForEach::Topics: Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are not read',
+      },
+    ]);
+    expect(summary(r)).toEqual([['Q', 'resource', 'resolved']]);
+  });
+
   it('YAML that does not parse, when it is a template: an error with its line', () => {
     const r = parse('stack.yml', 'AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A: [unclosed\n');
     expect(r.status).toBe('error');
@@ -522,7 +575,9 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       Role: arn:aws:iam::123456789012:role/existing
-      Policies: AWSLambdaExecute
+      Policies:
+        - AWSLambdaExecute
+        - Statement: [{Effect: Allow, Action: '*', Resource: '*'}]
 Conditions:
   Never: !Equals [a, b]
 `;
@@ -545,7 +600,7 @@ Conditions:
       'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
       MANAGED_BASIC,
     ]);
-    // A function with its own Role gets no generated role.
+    // A function with its own Role gets no generated role, and SAM ignores its Policies.
     expect(r.principals!.map((p) => p.id)).toEqual(['template.yaml#FnRole']);
   });
 });

@@ -24,7 +24,8 @@ import {
 } from '../managed-policies.js';
 import { isObject, type SourceParser, type TextSourceParser } from '../parser.js';
 import { boundDocuments } from '../terraform.js';
-import { Evaluator, NO_VALUE, Unknown, asUnknown, describe } from './intrinsics.js';
+import { MAX_DOCUMENT_CHARS, textSize } from '../../policy/document.js';
+import { Evaluator, MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, describe } from './intrinsics.js';
 import { resourceHooks, resourceName, type ResourceLike } from './resources.js';
 import { samImplicitManagedPolicies, samPolicyEntry } from './sam.js';
 import { isTemplate, jsonTemplate, yamlTemplate, type Template } from './template.js';
@@ -104,6 +105,13 @@ class Analyzer {
     for (const e of tpl.errors) this.errors.push(e);
     const res = isObject(root.Resources) ? root.Resources : {};
     for (const [id, r] of Object.entries(res)) {
+      if (id.startsWith('Fn::ForEach::')) {
+        this.error(
+          `${id}: Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are not read`,
+          ['Resources', id],
+        );
+        continue;
+      }
       if (!isObject(r) || typeof r.Type !== 'string') {
         this.error(`resource ${id} has no Type`, ['Resources', id]);
         continue;
@@ -202,7 +210,7 @@ class Analyzer {
     /** The source path when the document is not in the template (a SAM policy template). */
     statementsAt?: JsonPath;
   }): PolicyRecord | undefined {
-    this.ev.approximations = new Set();
+    this.ev.begin();
     let doc = this.ev.eval(o.raw);
     if (doc === NO_VALUE) return undefined;
     const rec: PolicyRecord = {
@@ -230,6 +238,10 @@ class Analyzer {
       }
     }
     if (!isObject(doc)) return fail(`the policy is ${describe(doc)}, not a policy document`);
+    if (textSize(doc, MAX_DOCUMENT_CHARS) > MAX_DOCUMENT_CHARS)
+      return fail(
+        `the policy holds more than ${MAX_DOCUMENT_CHARS} characters, more than AWS accepts (YAML aliases?): not read`,
+      );
     const st = doc.Statement;
     const su = asUnknown(st);
     if (su) return fail(`its Statement is not known: ${su.reason}`);
@@ -260,13 +272,14 @@ class Analyzer {
     return this.tpl.originOf(v) ?? this.ev.madeFrom.get(v);
   }
 
-  /** Unknown values left in a document read as `*`, with their reasons noted. */
-  private finalize(v: unknown): unknown {
+  /** Unknown values left in a document read as `*`, with their reasons noted (deeper than any policy: left as is). */
+  private finalize(v: unknown, depth = 0): unknown {
     if (asUnknown(v)) return this.ev.str(v);
-    if (Array.isArray(v)) return v.map((x) => this.finalize(x));
+    if (depth > MAX_EVAL_DEPTH) return v;
+    if (Array.isArray(v)) return v.map((x) => this.finalize(x, depth + 1));
     if (isObject(v)) {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = this.finalize(x);
+      for (const [k, x] of Object.entries(v)) out[k] = this.finalize(x, depth + 1);
       return out;
     }
     return v;
@@ -274,7 +287,7 @@ class Analyzer {
 
   private text(raw: unknown): string | undefined {
     if (raw === undefined) return undefined;
-    this.ev.approximations = new Set();
+    this.ev.begin();
     const v = this.ev.eval(raw);
     return v === NO_VALUE ? undefined : this.ev.str(v);
   }
@@ -307,7 +320,7 @@ class Analyzer {
       const address = `${r.logicalId}.Policies[${i}]`;
       let item = it.value;
       if (isObject(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0]!)) {
-        this.ev.approximations = new Set();
+        this.ev.begin();
         item = this.ev.eval(item);
         if (item === NO_VALUE) return;
       }
@@ -414,6 +427,8 @@ class Analyzer {
   }
 
   private samPolicies(r: Resource): void {
+    // SAM ignores Policies when the function names its own Role.
+    if (r.props.Role !== undefined) return;
     const base = [...r.path, 'Properties', 'Policies'];
     const raw = r.props.Policies;
     const entries =
@@ -424,7 +439,7 @@ class Analyzer {
       const address = `${r.logicalId}.Policies[${i}]`;
       let e = samPolicyEntry(it.value);
       if (e.kind === 'expression') {
-        this.ev.approximations = new Set();
+        this.ev.begin();
         const v = this.ev.eval(e.value);
         if (v === NO_VALUE) return;
         const u = asUnknown(v);
@@ -475,7 +490,7 @@ class Analyzer {
         return { ids: (this.recordsOf.get(target.logicalId) ?? []).map((x) => x.id), unresolved: [] };
       }
     }
-    this.ev.approximations = new Set();
+    this.ev.begin();
     const v = raw === undefined ? undefined : this.ev.eval(raw);
     if (v === NO_VALUE || v === undefined) return { ids: [], unresolved: [] };
     const u = asUnknown(v);
@@ -701,8 +716,14 @@ class Analyzer {
       const out = new Set<string>();
       const def = res[id];
       const stack: unknown[] = [def];
+      // YAML aliases share values: each one is walked once.
+      const seen = new Set<object>();
       while (stack.length > 0) {
         const v = stack.pop();
+        if (typeof v === 'object' && v !== null) {
+          if (seen.has(v)) continue;
+          seen.add(v);
+        }
         if (Array.isArray(v)) for (const x of v) stack.push(x);
         else if (isObject(v)) {
           for (const [k, x] of Object.entries(v)) {

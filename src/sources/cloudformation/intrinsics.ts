@@ -20,6 +20,12 @@ export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 
 /** Deepest nesting of intrinsic functions and values evaluated. */
 export const MAX_EVAL_DEPTH = 256;
+/**
+ * Most values evaluated for one policy, and for a whole template. YAML aliases can make a small
+ * file stand for a huge value; AWS caps a policy at a few tens of kilobytes, far below these.
+ */
+export const MAX_EVAL_VALUES = 100_000;
+export const MAX_TEMPLATE_EVAL_VALUES = 10_000_000;
 
 export interface EvalHooks {
   /** `Ref` to a resource of the template (undefined when it is not one). */
@@ -89,6 +95,14 @@ export class Evaluator {
   private readonly inProgress: string[] = [];
   private readonly conditionCache = new Map<string, boolean | Unknown>();
   private depth = 0;
+  private evaluated = 0;
+  private evaluatedInTemplate = 0;
+
+  /** Starts the evaluation of one value: no approximations yet, a fresh budget. */
+  begin(): void {
+    this.approximations = new Set();
+    this.evaluated = 0;
+  }
 
   constructor(
     readonly template: Record<string, unknown>,
@@ -123,6 +137,14 @@ export class Evaluator {
     if (v === null || typeof v !== 'object') return v;
     if (v instanceof Unknown) return v;
     if (v instanceof UnknownTag) return asUnknown(v);
+    if (++this.evaluated > MAX_EVAL_VALUES)
+      return new Unknown(
+        `the value stands for more than ${MAX_EVAL_VALUES} values (YAML aliases?): not read`,
+      );
+    if (++this.evaluatedInTemplate > MAX_TEMPLATE_EVAL_VALUES)
+      return new Unknown(
+        `the template stands for more than ${MAX_TEMPLATE_EVAL_VALUES} values: the rest is not read`,
+      );
     if (++this.depth > MAX_EVAL_DEPTH) {
       this.depth--;
       return new Unknown(`values nested more than ${MAX_EVAL_DEPTH} levels deep`);

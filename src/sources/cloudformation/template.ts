@@ -47,7 +47,7 @@ export const CLOUDFORMATION_TAGS: Tags = Object.keys(SHORT_FORMS).flatMap((tag) 
   { tag, collection: 'map' as const, resolve: (v: unknown) => v as never },
 ]);
 
-/** Most YAML nodes converted (aliases re-expand their target: a "billion laughs" file stops here). */
+/** Most YAML nodes converted (an alias is not converted again: it shares its anchor's value). */
 export const MAX_YAML_NODES = 2_000_000;
 
 export interface Template {
@@ -127,6 +127,7 @@ export function yamlTemplate(text: string, path: string): YamlRead {
   const origins = new WeakMap<object, JsonPath>();
   let count = 0;
   let tooBig = false;
+  const anchored = new Map<Node, unknown>();
 
   // Iterative conversion: each job converts one node and stores it through `set`.
   type Job = { node: unknown; path: JsonPath; set: (v: unknown) => void; aliasDepth: number };
@@ -140,14 +141,13 @@ export function yamlTemplate(text: string, path: string): YamlRead {
       continue;
     }
     let node = n0 as Node | null | undefined;
-    let depth = aliasDepth;
-    while (node && isAlias(node)) {
+    const depth = aliasDepth;
+    if (node && isAlias(node)) {
+      // An alias shares the value of its anchor, converted once (anchors come first in the text,
+      // and a node's whole subtree is converted before the next one starts).
       const target = node.resolve(doc) as Node | undefined;
-      if (!target || ++depth > 64) {
-        node = undefined;
-        break;
-      }
-      node = target;
+      set(target && anchored.has(target) ? anchored.get(target) : null);
+      continue;
     }
     if (!node) {
       set(null);
@@ -178,7 +178,12 @@ export function yamlTemplate(text: string, path: string): YamlRead {
         continue;
       }
     }
-    const out = (v: unknown) => set(wrap ? wrap(v) : v);
+    const anchor = node.anchor ? node : undefined;
+    const out = (v: unknown) => {
+      const w = wrap ? wrap(v) : v;
+      if (anchor) anchored.set(anchor, w);
+      set(w);
+    };
     if (isMap(node)) {
       const obj: Record<string, unknown> = {};
       origins.set(obj, inner);
@@ -216,7 +221,7 @@ export function yamlTemplate(text: string, path: string): YamlRead {
     errors.push({
       path,
       line: 1,
-      message: `more than ${MAX_YAML_NODES} values once aliases are expanded: only the first ones are read`,
+      message: `more than ${MAX_YAML_NODES} values: only the first ones are read`,
     });
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported above, with the value's path
