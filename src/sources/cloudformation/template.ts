@@ -130,18 +130,17 @@ export function yamlTemplate(text: string, path: string): YamlRead {
   const anchored = new Map<Node, unknown>();
 
   // Iterative conversion: each job converts one node and stores it through `set`.
-  type Job = { node: unknown; path: JsonPath; set: (v: unknown) => void; aliasDepth: number };
+  type Job = { node: unknown; path: JsonPath; set: (v: unknown) => void };
   let root: unknown = null;
-  const jobs: Job[] = [{ node: doc.contents, path: [], set: (v) => (root = v), aliasDepth: 0 }];
+  const jobs: Job[] = [{ node: doc.contents, path: [], set: (v) => (root = v) }];
   while (jobs.length > 0) {
-    const { node: n0, path: p, set, aliasDepth } = jobs.pop()!;
+    const { node: n0, path: p, set } = jobs.pop()!;
     if (++count > MAX_YAML_NODES) {
       tooBig = true;
       set(null);
       continue;
     }
-    let node = n0 as Node | null | undefined;
-    const depth = aliasDepth;
+    const node = n0 as Node | null | undefined;
     if (node && isAlias(node)) {
       // An alias shares the value of its anchor, converted once (anchors come first in the text,
       // and a node's whole subtree is converted before the next one starts).
@@ -196,7 +195,7 @@ export function yamlTemplate(text: string, path: string): YamlRead {
         const kl = lineAt((pair.key as Node | null)?.range?.[0]);
         if (kl !== undefined) lines.set(pathKey(kp), kl);
         obj[k] = null;
-        pending.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v), aliasDepth: depth });
+        pending.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v) });
       }
       for (let i = pending.length - 1; i >= 0; i--) jobs.push(pending[i]!);
     } else if (isSeq(node)) {
@@ -208,7 +207,7 @@ export function yamlTemplate(text: string, path: string): YamlRead {
         const ip = [...inner, i];
         const il = lineAt(item?.range?.[0]);
         if (il !== undefined) lines.set(pathKey(ip), il);
-        jobs.push({ node: item, path: ip, set: (v) => (arr[i] = v), aliasDepth: depth });
+        jobs.push({ node: item, path: ip, set: (v) => (arr[i] = v) });
       }
     } else if (isScalar(node)) {
       let v = node.value;
