@@ -201,6 +201,22 @@ describe('real templates: every IAM policy with its logical id, kind and status'
     ]);
   });
 
+  it('AWS sample (users, groups and policies): group policies reach the user through UserToGroupAddition', () => {
+    const { result } = load('aws-cloudformation-templates__IAM_Users_Groups_and_Policies.yaml');
+    expect(result.errors).toEqual([]);
+    expect(summary(result)).toEqual([
+      ['CFNUserPolicies', 'identity', 'resolved'],
+      ['CFNAdminPolicies', 'identity', 'resolved'],
+    ]);
+    expect(rec(result, 'CFNAdminPolicies').name).toBe('CFNAdmins');
+    expect(principal(result, 'CFNUserGroup').policies).toEqual(['CFNUserPolicies']);
+    expect(principal(result, 'CFNAdminGroup').policies).toEqual(['CFNAdminPolicies']);
+    expect(principal(result, 'CFNUser')).toMatchObject({
+      type: 'user',
+      policies: ['CFNUserPolicies', 'CFNAdminPolicies'],
+    });
+  });
+
   it('CDK (cdk.out template.json): Fn::Join with AWS::Partition, GetAtt ARNs of unnamed queues and a key', () => {
     const { text, result } = load('aws-cdk__integ.sqs__aws-cdk-sqs.template.json');
     expect(result).toMatchObject({ kind: 'cloudformation', errors: [] });
@@ -276,14 +292,15 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       'datadog__datadog_agentless_delegate_role.yaml',
       'datadog__datadog_custom_iam.yaml',
       'aws-cloudformation-templates__Config.yaml',
+      'aws-cloudformation-templates__IAM_Users_Groups_and_Policies.yaml',
       'aws-cdk__integ.sqs__aws-cdk-sqs.template.json',
       'sam__all_policy_templates.yaml',
     ];
     const permission = files.flatMap((f) => load(f).result.policies.filter((p) => p.kind !== 'trust'));
     const read = permission.filter((p) => p.status === 'resolved');
-    // Datadog role 7, macro 1, agentless 3, custom IAM 2, Config 4, CDK 3, SAM 58.
-    expect(permission.length).toBe(78);
-    expect(read.length).toBe(75);
+    // Datadog role 7, macro 1, agentless 3, custom IAM 2, Config 4, users and groups 2, CDK 3, SAM 58.
+    expect(permission.length).toBe(80);
+    expect(read.length).toBe(77);
     expect(read.length / permission.length).toBeGreaterThanOrEqual(0.9);
     for (const p of permission.filter((x) => x.status === 'unresolved')) expect(p.reason).toMatch(/^\S.*\S$/);
   });
