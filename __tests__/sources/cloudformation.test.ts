@@ -399,6 +399,45 @@ Conditions:
     ]);
   });
 
+  it('attachments through Fn::If: the branch taken, by !Ref, whatever the policy is named', () => {
+    const text = T(
+      `  MP:
+    Type: AWS::IAM::ManagedPolicy
+    Condition: On
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}
+  Off:
+    Type: AWS::IAM::ManagedPolicy
+    Condition: Never
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns:
+        - !If [On, !Ref MP, !Ref 'AWS::NoValue']
+        - !If [Never, !Ref Off, !Ref 'AWS::NoValue']
+        - !If [Never, !Ref Off, !Sub 'arn:\${AWS::Partition}:iam::aws:policy/ReadOnlyAccess']
+`,
+      `Parameters:
+  Mode: {Type: String, Default: 'yes'}
+Conditions:
+  On: !Equals [!Ref Mode, 'yes']
+  Never: !Not [!Condition On]
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([]);
+    expect(summary(r)).toEqual([
+      ['MP', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'identity', 'resolved'],
+    ]);
+    expect(principal(r, 'R')).toMatchObject({
+      policies: ['MP', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      unresolved: [],
+    });
+  });
+
   it('JSON templates read the same way, with Fn:: long forms and lines from the JSON text', () => {
     const doc = {
       Resources: {

@@ -88,7 +88,7 @@ interface PrincipalEntry {
 class Analyzer {
   readonly policies: PolicyRecord[] = [];
   readonly errors: SourceError[] = [];
-  private readonly errorPaths: (JsonPath | undefined)[] = [];
+  private readonly errorKeys = new Set<string>();
   private readonly resources = new Map<string, Resource>();
   private readonly principals = new Map<string, PrincipalEntry>();
   private readonly recordsOf = new Map<string, PolicyRecord[]>();
@@ -147,11 +147,14 @@ class Analyzer {
   }
 
   error(message: string, at: JsonPath | undefined, address?: string): void {
+    // The same value can be evaluated more than once (a name used by several policies): said once.
+    const key = `${message}\u0000${at ? formatJsonPath(at) : ''}`;
+    if (this.errorKeys.has(key)) return;
+    this.errorKeys.add(key);
     const e: SourceError = { path: this.file.path, message };
     if (at) e.jsonPath = formatJsonPath(at);
     if (address) e.address = address;
     this.errors.push(e);
-    this.errorPaths.push(at);
     this.linePaths.push({ set: (l) => l !== undefined && (e.line = l), path: at });
   }
 
@@ -173,6 +176,20 @@ class Analyzer {
     if (!r.condition) return true;
     const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
     return c instanceof Unknown ? true : c;
+  }
+
+  /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
+  private chosen(raw: unknown): unknown {
+    let v = raw;
+    for (let i = 0; i < 64; i++) {
+      if (isObject(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue') return NO_VALUE;
+      const args = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+      if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string') return v;
+      const c = this.ev.condition(args[0], undefined);
+      if (c instanceof Unknown) return v;
+      v = c ? args[1] : args[2];
+    }
+    return v;
   }
 
   /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
@@ -482,7 +499,9 @@ class Analyzer {
     raw: unknown,
     path: JsonPath,
   ): { ids: string[]; unresolved: { ref: string; reason: string }[] } {
-    // `Ref: X` to a managed policy of this template: its record, whatever its name.
+    // `Ref: X` to a managed policy of this template (also as a branch of Fn::If): its record, whatever its name.
+    raw = this.chosen(raw);
+    if (raw === NO_VALUE) return { ids: [], unresolved: [] };
     if (isObject(raw) && typeof raw.Ref === 'string' && Object.keys(raw).length === 1) {
       const target = this.resources.get(raw.Ref);
       if (target?.type === 'AWS::IAM::ManagedPolicy') {
@@ -568,7 +587,8 @@ class Analyzer {
   private targets(raw: unknown, path: JsonPath, type: PrincipalRecord['type']): PrincipalEntry[] {
     const out: PrincipalEntry[] = [];
     for (const it of this.items(raw, path)) {
-      const v = it.value;
+      const v = this.chosen(it.value);
+      if (v === NO_VALUE) continue;
       if (isObject(v) && typeof v.Ref === 'string' && Object.keys(v).length === 1) {
         const r = this.resources.get(v.Ref);
         if (r && PRINCIPAL_TYPES[r.type] === type) {
