@@ -661,6 +661,38 @@ Conditions:
   });
 });
 
+describe('SAM generated roles', () => {
+  it('get the managed policies SAM adds (tracing from Globals, VPC) and the dead-letter queue policy', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Tracing: Active
+Resources:
+  DLQ:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: failed-jobs}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      VpcConfig: {SubnetIds: [subnet-1], SecurityGroupIds: [sg-1]}
+      DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt DLQ.Arn}
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r)).toEqual([
+      ['Fn.DeadLetterQueue', 'identity', 'resolved'],
+      [MANAGED_BASIC, 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole', 'identity', 'resolved'],
+    ]);
+    expect(rec(r, 'Fn.DeadLetterQueue').document).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:*:${A}:failed-jobs`, Effect: 'Allow' }],
+    });
+    expect(principal(r, 'FnRole').policies).toHaveLength(4);
+  });
+});
+
 describe('discovery', () => {
   it('walks YAML and .template files; content decides what they are', () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-cfn-disc-'));

@@ -27,7 +27,7 @@ import { boundDocuments } from '../terraform.js';
 import { MAX_DOCUMENT_CHARS, textSize } from '../../policy/document.js';
 import { Evaluator, MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, describe } from './intrinsics.js';
 import { resourceHooks, resourceName, type ResourceLike } from './resources.js';
-import { samImplicitManagedPolicies, samPolicyEntry } from './sam.js';
+import { samDeadLetterPolicy, samImplicitManagedPolicies, samPolicyEntry } from './sam.js';
 import { isTemplate, jsonTemplate, yamlTemplate, type Template } from './template.js';
 
 /** Resource types holding a resource policy, and the property (dotted) that holds it. */
@@ -484,6 +484,18 @@ class Analyzer {
         statementsAt: it.path,
       });
     });
+    const dlq =
+      r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
+    if (dlq)
+      this.docRecord({
+        owner: r.logicalId,
+        address: `${r.logicalId}.DeadLetterQueue`,
+        kind: 'identity',
+        name: 'DeadLetterQueuePolicy',
+        raw: dlq,
+        path: [...r.path, 'Properties', 'DeadLetterQueue'],
+        statementsAt: [...r.path, 'Properties', 'DeadLetterQueue'],
+      });
     if (r.props.AssumeRolePolicyDocument !== undefined)
       this.docRecord({
         owner: r.logicalId,
@@ -492,6 +504,17 @@ class Analyzer {
         raw: r.props.AssumeRolePolicyDocument,
         path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
       });
+  }
+
+  /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
+  private samProperty(r: Resource, name: string): unknown {
+    const globals =
+      isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
+    const raw = r.props[name] !== undefined ? r.props[name] : globals[name];
+    if (raw === undefined) return undefined;
+    this.ev.begin();
+    const v = this.ev.eval(raw);
+    return v === NO_VALUE ? undefined : v instanceof Unknown ? 'unknown' : v;
   }
 
   /** A managed policy (an ARN or a SAM managed policy name) -> record ids, or why not. */
@@ -640,7 +663,11 @@ class Analyzer {
         if (!role) continue;
         role.record.policyIds.push(...own.map((x) => x.id));
         if (roleRes?.implicitFor === r.logicalId) {
-          for (const arn of samImplicitManagedPolicies(r.props, r.type))
+          const props =
+            r.props.VpcConfig === undefined && this.samProperty(r, 'VpcConfig') !== undefined
+              ? { ...r.props, VpcConfig: true }
+              : r.props;
+          for (const arn of samImplicitManagedPolicies(props, r.type, this.samProperty(r, 'Tracing')))
             this.attach(role, this.managedIds(arn, [...P]));
           const raw = r.props.Policies;
           const entries =

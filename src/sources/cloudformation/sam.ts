@@ -60,10 +60,33 @@ function substitute(def: unknown, params: Record<string, unknown>): Record<strin
   return walk(def) as Record<string, unknown>;
 }
 
-/** The managed policies SAM attaches to a function's generated role on its own. */
-export function samImplicitManagedPolicies(props: Record<string, unknown>, type: string): string[] {
+/**
+ * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
+ * `_construct_role`): basic (or durable) execution, X-Ray unless tracing is Disabled, VPC access
+ * with a VpcConfig. `tracing` is the function's Tracing (or the Globals'), evaluated.
+ */
+export function samImplicitManagedPolicies(
+  props: Record<string, unknown>,
+  type: string,
+  tracing: unknown,
+): string[] {
   if (type !== 'AWS::Serverless::Function') return [];
-  const out = ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'];
-  if (props.Tracing === 'Active') out.push('arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess');
+  const out = [
+    props.DurableConfig !== undefined
+      ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
+      : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+  ];
+  if (tracing !== undefined && tracing !== null && tracing !== 'Disabled')
+    out.push('arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess');
+  if (props.VpcConfig !== undefined)
+    out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
   return out;
+}
+
+/** The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`). */
+export function samDeadLetterPolicy(dlq: unknown): unknown {
+  if (!isObject(dlq)) return undefined;
+  const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
+  if (!action) return undefined;
+  return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
 }
