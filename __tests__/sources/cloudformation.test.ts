@@ -438,6 +438,71 @@ Conditions:
     });
   });
 
+  it('reads every kind of policy resource, and never shows a NoEcho default', () => {
+    const text = T(
+      `  Bucket:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: !Sub 'logs-\${AWS::AccountId}'}
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: '*', Action: 's3:*', Resource: !Sub '\${Bucket.Arn}/*', Condition: {Bool: {'aws:SecureTransport': 'false'}}}
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy: {Statement: [{Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::\${AWS::AccountId}:root'}, Action: 'kms:*', Resource: '*'}]}
+  Logs:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: es
+      PolicyDocument: '{"Statement":[{"Effect":"Allow","Principal":{"Service":"es.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}'
+  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      ServiceName: com.amazonaws.s3
+      PolicyDocument: {Statement: [{Effect: Allow, Principal: '*', Action: 's3:GetObject', Resource: '*'}]}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]}
+  RolePolicy:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: app
+      PolicyName: inline
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: {StringEquals: {'aws:PrincipalTag/token': !Ref Token}}}]
+  IoT:
+    Type: AWS::IoT::Policy
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: 'iot:Connect', Resource: '*'}]}
+`,
+      `Parameters:
+  Token: {Type: String, NoEcho: true, Default: hunter2-secret}
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([]);
+    expect(summary(r)).toEqual([
+      ['BucketPolicy', 'resource', 'resolved'],
+      ['Key.KeyPolicy', 'resource', 'resolved'],
+      ['Logs', 'resource', 'resolved'],
+      ['Endpoint', 'resource', 'resolved'],
+      ['Role.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['RolePolicy', 'identity', 'resolved'],
+    ]);
+    expect(statements(rec(r, 'BucketPolicy'))[0]!.Resource).toBe(`arn:aws:s3:::logs-${A}/*`);
+    expect(statements(rec(r, 'Logs'))[0]!.Action).toBe('logs:PutLogEvents');
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+    expect(rec(r, 'RolePolicy').approximate).toEqual(['parameter Token is NoEcho (a secret)']);
+    // An AWS::IAM::RolePolicy names its role: the role holds it.
+    expect(principal(r, 'Role').policies).toEqual(['RolePolicy']);
+  });
+
   it('JSON templates read the same way, with Fn:: long forms and lines from the JSON text', () => {
     const doc = {
       Resources: {

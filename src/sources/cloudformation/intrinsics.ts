@@ -329,6 +329,9 @@ export class Evaluator {
   private parameter(name: string, p: unknown): unknown {
     if (!isObject(p) || p.Default === undefined || p.Default === null)
       return new Unknown(`parameter ${name} has no default`);
+    // A NoEcho parameter holds a secret: its default never reaches a document, a finding or a message.
+    if (p.NoEcho === true || p.NoEcho === 'true')
+      return new Unknown(`parameter ${name} is NoEcho (a secret)`);
     const type = typeof p.Type === 'string' ? p.Type : 'String';
     const d = p.Default;
     if (/^(List<|CommaDelimitedList)/.test(type)) {
