@@ -562,6 +562,23 @@ describe('bad input: a clear error with the line, the rest audited', () => {
     expect(bad.approximate).toEqual(['unknown tag !Bogus (line 14)']);
   });
 
+  it('an Fn:: function CloudFormation does not have', () => {
+    const text = `Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: 's3:GetObject'
+            Resource: {'Fn::Concat': [a, b]}
+`;
+    const r = parse('t.yaml', text);
+    expect(r.errors.map((e) => [e.line, e.message])).toEqual([[9, 'Fn::Concat is not supported']]);
+    expect(statements(rec(r, 'P'))[0]!.Resource).toBe('*');
+    expect(rec(r, 'P').approximate).toEqual(['Fn::Concat is not supported']);
+  });
+
   it('a cycle of references between resources', () => {
     const text = `Resources:
   A:

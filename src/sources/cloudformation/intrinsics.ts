@@ -79,7 +79,8 @@ function intrinsicOf(v: Record<string, unknown>): string | undefined {
   const keys = Object.keys(v);
   if (keys.length !== 1) return undefined;
   const k = keys[0]!;
-  return INTRINSICS.has(k) && k !== 'Condition' ? k : undefined;
+  // Any other `Fn::` (Fn::ForEach, Fn::Contains of Rules, a typo) is said to be unsupported.
+  return (INTRINSICS.has(k) && k !== 'Condition') || k.startsWith('Fn::') ? k : undefined;
 }
 
 /** The Unknown inside a value, if it is one (or an unknown tag). */
