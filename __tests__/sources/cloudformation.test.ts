@@ -679,6 +679,9 @@ Resources:
     expect(parse('.github/workflows/ci.yml', workflow)).toMatchObject({ status: 'skipped', errors: [] });
     expect(parse('values.yaml', 'Resources:\n  cpu: 1\n')).toMatchObject({ status: 'skipped', errors: [] });
     expect(parse('broken.yaml', 'a: [\n')).toMatchObject({ status: 'skipped', errors: [] });
+    // Quoted keys, a document marker and comments before them are still a template.
+    const quoted = `---\n# stack\n"Resources":\n  "P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": []}}}\n`;
+    expect(parse('quoted.yaml', quoted)).toMatchObject({ kind: 'cloudformation', status: 'audited' });
   });
 
   it('a JSON document with a Resources map is not taken for a template unless its types are AWS ones', () => {

@@ -881,7 +881,7 @@ export const cloudFormationYamlParser: TextSourceParser = {
       errors: [],
     });
     // Cheap test first: a template has a top-level Resources or AWSTemplateFormatVersion key.
-    if (!/^(AWSTemplateFormatVersion|Resources)\s*:/m.test(file.text))
+    if (!/^["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(file.text))
       return skipped('a YAML file that is not a CloudFormation template');
     const read = yamlTemplate(file.text, file.path);
     if (!read.ok) {
