@@ -579,6 +579,24 @@ describe('bad input: a clear error with the line, the rest audited', () => {
     expect(rec(r, 'P').approximate).toEqual(['Fn::Concat is not supported']);
   });
 
+  it('a logical id longer than CloudFormation allows', () => {
+    const long = 'R'.repeat(5000);
+    const r = parse(
+      't.json',
+      JSON.stringify({
+        Resources: {
+          [long]: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [] } } },
+          Ok: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [] } } },
+        },
+      }),
+    );
+    expect(summary(r)).toEqual([['Ok', 'identity', 'resolved']]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.line).toBe(1);
+    expect(r.errors[0]!.jsonPath).toBeUndefined();
+    expect(r.errors[0]!.message.length).toBeLessThan(200);
+  });
+
   it('a cycle of references between resources', () => {
     const text = `Resources:
   A:

@@ -70,6 +70,9 @@ const PRINCIPAL_TYPES: Record<string, PrincipalRecord['type']> = {
 
 const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
 
+/** Longest logical id read (CloudFormation's limit); longer ones would make unbounded ids and messages. */
+export const MAX_LOGICAL_ID = 255;
+
 /** Most approximation notes kept on one record. */
 const MAX_NOTES = 8;
 
@@ -105,6 +108,15 @@ class Analyzer {
     for (const e of tpl.errors) this.errors.push(e);
     const res = isObject(root.Resources) ? root.Resources : {};
     for (const [id, r] of Object.entries(res)) {
+      if (id.length > MAX_LOGICAL_ID) {
+        this.error(
+          `a logical id of ${id.length} characters (${id.slice(0, 40)}…): CloudFormation allows ${MAX_LOGICAL_ID}; the resource is not read`,
+          ['Resources', id],
+          undefined,
+          false,
+        );
+        continue;
+      }
       if (id.startsWith('Fn::ForEach::')) {
         this.error(
           `${id}: Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are not read`,
@@ -146,13 +158,13 @@ class Analyzer {
     );
   }
 
-  error(message: string, at: JsonPath | undefined, address?: string): void {
+  error(message: string, at: JsonPath | undefined, address?: string, showPath = true): void {
     // The same value can be evaluated more than once (a name used by several policies): said once.
     const key = `${message}\u0000${at ? formatJsonPath(at) : ''}`;
     if (this.errorKeys.has(key)) return;
     this.errorKeys.add(key);
     const e: SourceError = { path: this.file.path, message };
-    if (at) e.jsonPath = formatJsonPath(at);
+    if (at && showPath) e.jsonPath = formatJsonPath(at);
     if (address) e.address = address;
     this.errors.push(e);
     this.linePaths.push({ set: (l) => l !== undefined && (e.line = l), path: at });
