@@ -697,6 +697,8 @@ Resources:
     expect(parse('.github/workflows/ci.yml', workflow)).toMatchObject({ status: 'skipped', errors: [] });
     expect(parse('values.yaml', 'Resources:\n  cpu: 1\n')).toMatchObject({ status: 'skipped', errors: [] });
     expect(parse('broken.yaml', 'a: [\n')).toMatchObject({ status: 'skipped', errors: [] });
+    const manifests = 'Resources:\n  limits: {cpu: 1}\n---\nkind: Service\n';
+    expect(parse('k8s.yaml', manifests)).toMatchObject({ status: 'skipped', errors: [] });
     // Quoted keys, a document marker and comments before them are still a template.
     const quoted = `---\n# stack\n"Resources":\n  "P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": []}}}\n`;
     expect(parse('quoted.yaml', quoted)).toMatchObject({ kind: 'cloudformation', status: 'audited' });

@@ -897,6 +897,14 @@ export const cloudFormationYamlParser: TextSourceParser = {
       return skipped('a YAML file that is not a CloudFormation template');
     const read = yamlTemplate(file.text, file.path);
     if (!read.ok) {
+      // Only what looks like a template is an error: other YAML (several documents, Helm templates) is skipped.
+      const looksLikeTemplate =
+        /^["']?AWSTemplateFormatVersion["']?\s*:/m.test(file.text) ||
+        /\bType["']?\s*:\s*["']?AWS::\w+::\w+/.test(file.text);
+      if (!looksLikeTemplate)
+        return skipped(
+          `a YAML file that is not a CloudFormation template (it does not read as one: ${read.message})`,
+        );
       const message = `not valid YAML at line ${read.line}: ${read.message}`;
       return {
         path: file.path,
