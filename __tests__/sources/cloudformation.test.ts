@@ -597,6 +597,30 @@ describe('bad input: a clear error with the line, the rest audited', () => {
     expect(r.errors[0]!.message.length).toBeLessThan(200);
   });
 
+  it('names from the template stay bounded in messages and reasons', () => {
+    const huge = 'x'.repeat(100_000);
+    const r = parse(
+      't.json',
+      JSON.stringify({
+        Resources: {
+          P: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: {
+              PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: { Ref: huge } }] },
+            },
+          },
+          R: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [{ 'Fn::ImportValue': huge }] } },
+        },
+      }),
+    );
+    expect(r.errors.every((e) => e.message.length <= 300)).toBe(true);
+    expect(rec(r, 'P').approximate!.every((n) => n.length <= 300)).toBe(true);
+    expect(principal(r, 'R').unresolved.every((u) => u.ref.length <= 300 && u.reason.length <= 300)).toBe(
+      true,
+    );
+    expect(JSON.stringify(r).length).toBeLessThan(5_000);
+  });
+
   it('a cycle of references between resources', () => {
     const text = `Resources:
   A:

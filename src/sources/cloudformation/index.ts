@@ -25,7 +25,7 @@ import {
 import { isObject, type SourceParser, type TextSourceParser } from '../parser.js';
 import { boundDocuments } from '../terraform.js';
 import { MAX_DOCUMENT_CHARS, textSize } from '../../policy/document.js';
-import { Evaluator, MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, describe } from './intrinsics.js';
+import { Evaluator, MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
 import { resourceHooks, resourceName, type ResourceLike } from './resources.js';
 import { samDeadLetterPolicy, samImplicitManagedPolicies, samPolicyEntry } from './sam.js';
 import { isTemplate, jsonTemplate, yamlTemplate, type Template } from './template.js';
@@ -158,7 +158,8 @@ class Analyzer {
     );
   }
 
-  error(message: string, at: JsonPath | undefined, address?: string, showPath = true): void {
+  error(full: string, at: JsonPath | undefined, address?: string, showPath = true): void {
+    const message = clipText(full);
     // The same value can be evaluated more than once (a name used by several policies): said once.
     const key = `${message}\u0000${at ? formatJsonPath(at) : ''}`;
     if (this.errorKeys.has(key)) return;
@@ -253,7 +254,7 @@ class Analyzer {
     if (o.name) rec.name = o.name;
     this.lineOf(rec, o.path);
     const fail = (reason: string) => {
-      rec.reason = reason;
+      rec.reason = clipText(reason);
       this.addRecord(o.owner, rec);
       return rec;
     };
@@ -380,7 +381,8 @@ class Analyzer {
     });
   }
 
-  private unresolved(owner: string, address: string, kind: PolicyKind, path: JsonPath, reason: string): void {
+  private unresolved(owner: string, address: string, kind: PolicyKind, path: JsonPath, full: string): void {
+    const reason = clipText(full);
     const rec: PolicyRecord = {
       id: `${this.file.path}#${address}`,
       path: this.file.path,
@@ -645,7 +647,8 @@ class Analyzer {
     got: { ids: string[]; unresolved: { ref: string; reason: string }[] },
   ): void {
     p.record.policyIds.push(...got.ids);
-    p.record.unresolved.push(...got.unresolved);
+    for (const u of got.unresolved)
+      p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
   }
 
   linkPrincipals(live: Resource[]): void {

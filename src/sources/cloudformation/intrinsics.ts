@@ -10,9 +10,20 @@ import { UnknownTag } from './template.js';
 /** The account placeholder: bound to the configured `account-id`, read as `*` otherwise. */
 export const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
 
+/** Longest reason or message kept (names in them come from the template, whatever their length). */
+export const MAX_MESSAGE_LENGTH = 300;
+
+/** Text cut to `max` characters (with an ellipsis). */
+export function clipText(s: string, max = MAX_MESSAGE_LENGTH): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
 /** A value not known offline, with why. */
 export class Unknown {
-  constructor(readonly reason: string) {}
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = clipText(reason);
+  }
 }
 
 /** `Ref: AWS::NoValue`: the property or list item is left out. */
