@@ -319,7 +319,7 @@ async function main(argv) {
                 out(commandUsage(command));
                 return 0;
             }
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(573)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5573));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(570)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2570));
             return runCommand(command, rest);
         }
         default:

@@ -27,7 +27,7 @@ export interface AuditEntry {
   baseline: string;
   /** Active sets; absent: the baseline's default-sets. */
   sets?: string[];
-  /** Selectors: path globs or `terraform:<address glob>` (see select.ts). */
+  /** Selectors: path globs, `terraform:<address glob>` or `cloudformation:<path>#<logical id>` (see select.ts). */
   policies: string[];
   /** 1-based line of the entry in the configuration file. */
   line: number;

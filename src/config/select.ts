@@ -9,6 +9,11 @@
 //   of characters (dots and brackets included) and `?` one character:
 //   `terraform:module.coiled.aws_iam_role_policy.*`. It also matches when the glob matches the id
 //   of a principal that holds the policy (`terraform:aws_iam_role.coiled`).
+// - `cloudformation:<path glob>#<logical id glob>` (or `cloudformation:<logical id glob>`, any
+//   template): the template's path as a path glob, and the logical id as a glob (`*` any run of
+//   characters) against the policy's address (`MyRole.Policies[0]`), its resource's logical id
+//   (`MyRole`) and the logical ids of the principals holding it:
+//   `cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`.
 //
 // Matching is linear-time in practice and never builds a regular expression from input: segments
 // are compared with src/policy/glob.ts (split at `*`, leftmost match of each fixed piece), and
@@ -16,6 +21,7 @@
 import { compileGlob, type Glob } from '../policy/glob.js';
 
 const TERRAFORM = 'terraform:';
+const CLOUDFORMATION = 'cloudformation:';
 
 interface PathPattern {
   /**
@@ -102,8 +108,9 @@ function tfGlob(glob: string): Glob {
 }
 
 /**
- * True when a selector selects the policy: a path glob against `policy.path`, or `terraform:<glob>`
- * against `policy.address` and the ids of the principals holding the policy.
+ * True when a selector selects the policy: a path glob against `policy.path`, `terraform:<glob>`
+ * against `policy.address` and the ids of the principals holding the policy, or
+ * `cloudformation:<path glob>#<logical id glob>` against the template path and logical ids.
  */
 export function matchesSelector(
   selector: string,
@@ -116,8 +123,32 @@ export function matchesSelector(
     if (policy.address !== undefined && g.matches(policy.address)) return true;
     return (principalIds ?? []).some((id) => g.matches(id));
   }
+  if (sel.startsWith(CLOUDFORMATION))
+    return matchesCloudFormation(sel.slice(CLOUDFORMATION.length).trim(), policy, principalIds);
   if (sel === '') return false;
   return matchPath(compilePath(sel), policy.path);
+}
+
+/** `cloudformation:` selectors: `<path glob>#<logical id glob>`, or a logical id glob alone. */
+function matchesCloudFormation(
+  spec: string,
+  policy: { path: string; address?: string },
+  principalIds?: string[],
+): boolean {
+  const hash = spec.lastIndexOf('#');
+  const pathGlob = hash >= 0 ? spec.slice(0, hash).trim() : '';
+  const idGlob = (hash >= 0 ? spec.slice(hash + 1) : spec).trim() || '*';
+  if (pathGlob !== '' && !matchPath(compilePath(pathGlob), policy.path)) return false;
+  const g = tfGlob(idGlob);
+  // Principal ids of templates are `<path>#<logical id>`; policy addresses are logical ids.
+  const local = (id: string) => (id.startsWith(`${policy.path}#`) ? id.slice(policy.path.length + 1) : id);
+  const candidates: string[] = [];
+  if (policy.address !== undefined) {
+    const a = local(policy.address);
+    candidates.push(a, a.split('.')[0]!);
+  }
+  for (const id of principalIds ?? []) candidates.push(local(id));
+  return candidates.some((c) => g.matches(c));
 }
 
 /** True when any of the selectors selects the policy. */

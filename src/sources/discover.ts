@@ -9,7 +9,7 @@ import { fileTypeOf, readRepoFile } from './safe-read.js';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
 /** Extensions of files a directory walk considers (content then decides what they are). */
-const CANDIDATE = /\.(json|tfstate)$/i;
+const CANDIDATE = /\.(json|tfstate|ya?ml|template)$/i;
 
 export interface Discovered {
   /** Relative to root, with `/` separators. */

@@ -5,8 +5,9 @@ import type { InputResult, SourceFile } from '../types.js';
 import type { Discovered } from './discover.js';
 import { parseJson } from './json-lines.js';
 import { readRepoFile } from './safe-read.js';
-import type { SourceParser } from './parser.js';
+import type { SourceParser, TextSourceParser } from './parser.js';
 import { authorizationDetailsParser } from './auth-details.js';
+import { cloudFormationJsonParser, cloudFormationYamlParser } from './cloudformation/index.js';
 import { policyJsonParser } from './policy-json.js';
 import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
@@ -18,8 +19,12 @@ export const PARSERS: SourceParser[] = [
   terraformStateParser,
   authorizationDetailsParser,
   terraformJsonParser,
+  cloudFormationJsonParser,
   policyJsonParser,
 ];
+
+/** Parsers of text formats other than JSON, offered a file before JSON is tried. */
+export const TEXT_PARSERS: TextSourceParser[] = [cloudFormationYamlParser];
 
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -46,6 +51,8 @@ export function parseSource(file: SourceFile, explicit = false): LoadedInput {
 }
 
 function classify(file: SourceFile, explicit: boolean): LoadedInput {
+  const text = classifyText(file);
+  if (text) return text;
   const parsed = parseJson(file.text);
   if (!parsed.ok) {
     // Broken JSON is an error only where the file was named, or clearly tries to be an IAM input;
@@ -110,6 +117,30 @@ function classify(file: SourceFile, explicit: boolean): LoadedInput {
     },
     text: file.text,
   };
+}
+
+/** The text (non-JSON) parsers' hook: the result of the first that claims the file. */
+function classifyText(file: SourceFile): LoadedInput | undefined {
+  for (const parser of TEXT_PARSERS) {
+    if (!parser.claims(file)) continue;
+    try {
+      return { result: parser.parse(file), text: file.text };
+    } catch (e) {
+      const message = `could not be read as ${parser.kind}: ${(e as Error).message}`;
+      return {
+        result: {
+          path: file.path,
+          kind: parser.kind,
+          status: 'error',
+          reason: message,
+          policies: [],
+          errors: [{ path: file.path, message }],
+        },
+        text: file.text,
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Reads and parses discovered files (the I/O part of the sources stage), each through the safe reader. */

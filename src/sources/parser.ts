@@ -12,3 +12,15 @@ export interface SourceParser {
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * A parser for a text format other than JSON (YAML templates). `classify` offers it a file before
+ * trying JSON; once it claims a file, its result stands (a skipped one included).
+ */
+export interface TextSourceParser {
+  kind: InputKind;
+  /** Cheap test on the path and the first characters (no parsing). */
+  claims(file: SourceFile): boolean;
+  /** Never throws on bad input: problems go to `errors`, unresolved policies get a reason. */
+  parse(file: SourceFile): InputResult;
+}

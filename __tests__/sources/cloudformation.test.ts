@@ -1,0 +1,852 @@
+// CloudFormation, SAM and CDK templates: every IAM policy of the real templates in
+// __tests__/fixtures/cloudformation/ (logical id, kind, status, reason), their documents as the
+// intrinsic functions evaluate offline, lines, principals, and bad input.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discover } from '../../src/sources/discover.js';
+import { parseSource } from '../../src/sources/index.js';
+import { ACCOUNT_PLACEHOLDER } from '../../src/sources/cloudformation/intrinsics.js';
+import { SAM_POLICY_TEMPLATES } from '../../src/generated/sam-policy-templates-data.js';
+import type { InputResult, PolicyRecord } from '../../src/types.js';
+
+const DIR = new URL('../fixtures/cloudformation/', import.meta.url);
+const A = ACCOUNT_PLACEHOLDER;
+
+function load(name: string): { text: string; result: InputResult } {
+  const text = readFileSync(new URL(name, DIR), 'utf8');
+  return { text, result: parseSource({ path: `cfn/${name}`, text }).result };
+}
+
+function parse(path: string, text: string): InputResult {
+  return parseSource({ path, text }).result;
+}
+
+/** [address, kind, status, reason] of every policy record. */
+function summary(r: InputResult): [string, string, string, string?][] {
+  return r.policies.map((p) =>
+    p.reason ? [p.address!, p.kind, p.status, p.reason] : [p.address!, p.kind, p.status],
+  );
+}
+
+function rec(r: InputResult, address: string): PolicyRecord {
+  const hit = r.policies.find((p) => p.address === address);
+  if (!hit) throw new Error(`no record ${address}: ${r.policies.map((p) => p.address).join(', ')}`);
+  return hit;
+}
+
+function statements(p: PolicyRecord): Record<string, unknown>[] {
+  const s = (p.document as { Statement: unknown }).Statement;
+  return (Array.isArray(s) ? s : [s]) as Record<string, unknown>[];
+}
+
+function lineAt(text: string, line: number): string {
+  return text.split('\n')[line - 1]!;
+}
+
+function principal(r: InputResult, logicalId: string) {
+  const p = r.principals!.find((x) => x.id === `${r.path}#${logicalId}`);
+  if (!p) throw new Error(`no principal ${logicalId}`);
+  return { ...p, policies: p.policyIds.map((id) => id.slice(r.path.length + 1)) };
+}
+
+const MANAGED_BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+
+describe('real templates: every IAM policy with its logical id, kind and status', () => {
+  it("Datadog's integration role: the Full branch of !If, 4 managed policies, the macro calls unresolved", () => {
+    const { text, result } = load('datadog__datadog_integration_role.yaml');
+    expect(result).toMatchObject({ kind: 'cloudformation', status: 'audited', errors: [] });
+    const macro =
+      'Fn::Transform: the macro DatadogPolicy makes this value at deploy time; it is not evaluated';
+    expect(summary(result)).toEqual([
+      ['DatadogIntegrationRole.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['DatadogIntegrationRole.Policies[0]', 'identity', 'resolved'],
+      ['DatadogIntegrationRole.Policies[1]', 'identity', 'unresolved', macro],
+      ['DatadogIntegrationRole.Policies[2]', 'identity', 'unresolved', macro],
+      ['DatadogIntegrationRoleManagedPolicy1', 'identity', 'resolved'],
+      ['DatadogIntegrationRoleManagedPolicy2', 'identity', 'resolved'],
+      ['DatadogIntegrationRoleManagedPolicy3', 'identity', 'resolved'],
+      ['DatadogIntegrationRoleManagedPolicy4', 'identity', 'resolved'],
+    ]);
+    // BasePermissions defaults to Full: the standard policy (104 action patterns), not Core (6).
+    const inline = rec(result, 'DatadogIntegrationRole.Policies[0]');
+    expect(inline.name).toBe('DatadogAWSIntegrationPolicy');
+    const [st] = statements(inline);
+    expect(statements(inline)).toHaveLength(1);
+    expect(st!.Resource).toBe('*');
+    expect((st!.Action as string[]).length).toBe(104);
+    expect((st!.Action as string[])[0]).toBe('account:GetAccountInformation');
+    expect(inline.approximate).toBeUndefined();
+    // The policy's line is its PolicyDocument; the statement's line the chosen branch of !If.
+    expect(lineAt(text, inline.line!)).toContain('PolicyDocument:');
+    expect(lineAt(text, inline.statementLines![0]!)).toContain('- Effect: Allow');
+    expect(lineAt(text, inline.statementLines![0]! - 1)).toContain('- GrantFullPermissions');
+    // Condition: GrantFullPermissions holds with the defaults; names from !Sub with a variable map.
+    const m1 = rec(result, 'DatadogIntegrationRoleManagedPolicy1');
+    expect(m1.name).toBe('DatadogIntegrationRole-ManagedPolicy-1');
+    expect((statements(m1)[0]!.Action as string[]).length).toBe(188);
+    // Trust: Datadog's account through !Sub, the external id (no default) read as a wildcard.
+    const trust = rec(result, 'DatadogIntegrationRole.AssumeRolePolicyDocument');
+    expect(statements(trust)[0]).toEqual({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::464622532012:root' },
+      Action: ['sts:AssumeRole'],
+      Condition: { StringEquals: { 'sts:ExternalId': '*' } },
+    });
+    expect(trust.approximate).toEqual(['parameter ExternalId has no default']);
+    // The role holds all of them; SecurityAudit is attached only when CSPM is on (off by default).
+    const role = principal(result, 'DatadogIntegrationRole');
+    expect(role.name).toBe('DatadogIntegrationRole');
+    expect(role.policies.sort()).toEqual([
+      'DatadogIntegrationRole.Policies[0]',
+      'DatadogIntegrationRole.Policies[1]',
+      'DatadogIntegrationRole.Policies[2]',
+      'DatadogIntegrationRoleManagedPolicy1',
+      'DatadogIntegrationRoleManagedPolicy2',
+      'DatadogIntegrationRoleManagedPolicy3',
+      'DatadogIntegrationRoleManagedPolicy4',
+    ]);
+    expect(lineAt(text, role.line!)).toBe('  DatadogIntegrationRole:');
+  });
+
+  it("Datadog's policy macro: a SAM function whose generated role gets AWSLambdaBasicExecutionRole", () => {
+    const { result } = load('datadog__datadog_policy_macro.yaml');
+    expect(summary(result)).toEqual([[MANAGED_BASIC, 'identity', 'resolved']]);
+    expect(principal(result, 'DatadogPolicyMacroMacroFunctionRole').policies).toEqual([MANAGED_BASIC]);
+  });
+
+  it("Datadog's agentless delegate role: managed policies by !Ref, a false condition, a list parameter", () => {
+    const { result } = load('datadog__datadog_agentless_delegate_role.yaml');
+    expect(result.errors).toEqual([]);
+    // ScannerDelegateRoleWorkerDSPMPolicy has Condition DSPMEnabled, false by default: not created.
+    expect(summary(result)).toEqual([
+      ['ScannerDelegateRoleOrchestratorPolicy', 'identity', 'resolved'],
+      ['ScannerDelegateRoleWorkerPolicy', 'identity', 'resolved'],
+      ['ScannerDelegateRole.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['LambdaExecutionRoleDatadogAgentlessAPICall.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      [MANAGED_BASIC, 'identity', 'resolved'],
+    ]);
+    // `${*}` outside Fn::Sub stays as written (an IAM policy variable for a literal `*`).
+    const orch = rec(result, 'ScannerDelegateRoleOrchestratorPolicy');
+    expect(statements(orch)[3]!.Resource).toBe('arn:aws:ec2:*:*:snapshot/${*}');
+    expect(statements(orch)).toHaveLength(10);
+    expect(statements(rec(result, 'ScannerDelegateRoleWorkerPolicy'))).toHaveLength(9);
+    const trust = rec(result, 'ScannerDelegateRole.AssumeRolePolicyDocument');
+    expect(trust.name).toBe('DatadogAgentlessScannerDelegateRole');
+    expect((statements(trust)[0]!.Condition as Record<string, unknown>).ArnLike).toEqual({
+      'aws:PrincipalArn': '*',
+    });
+    expect(trust.approximate).toEqual(['parameter ScannerInstanceRoleARN has no default']);
+    // `!If [DSPMEnabled, !Ref X, !Ref AWS::NoValue]` drops out of ManagedPolicyArns.
+    expect(principal(result, 'ScannerDelegateRole')).toMatchObject({
+      policies: ['ScannerDelegateRoleOrchestratorPolicy', 'ScannerDelegateRoleWorkerPolicy'],
+      unresolved: [],
+    });
+    // !Sub "arn:${AWS::Partition}:iam::aws:policy/..." is the bundled managed policy.
+    expect(principal(result, 'LambdaExecutionRoleDatadogAgentlessAPICall').policies).toEqual([MANAGED_BASIC]);
+  });
+
+  it("Datadog's custom IAM resource: parameter defaults in !Sub, unknown ids inside a !Join", () => {
+    const { result } = load('datadog__datadog_custom_iam.yaml');
+    expect(summary(result)).toEqual([
+      ['LambdaExecutionRoleDatadogCustomIAM.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['LambdaExecutionRolePolicyDatadogCustomIAMCall', 'identity', 'resolved'],
+      // AWS managed policies come last, made when roles are linked to what they attach.
+      [MANAGED_BASIC, 'identity', 'resolved'],
+    ]);
+    const p = rec(result, 'LambdaExecutionRolePolicyDatadogCustomIAMCall');
+    expect(p.name).toBe('dd-custom-iam-policy');
+    expect(statements(p)[0]).toMatchObject({
+      Resource: `arn:aws:iam::${A}:policy/DatadogIntegrationManagedPolicy`,
+      Condition: { StringEquals: { 'aws:userid': '*:*' } },
+    });
+    expect(p.approximate).toEqual([
+      'DatadogCustomIAMFunction has no FunctionName: CloudFormation names it at deploy time (read as *)',
+      'a role id is made at deploy time',
+    ]);
+    expect(principal(result, 'LambdaExecutionRoleDatadogCustomIAM').policies).toEqual([
+      MANAGED_BASIC,
+      'LambdaExecutionRolePolicyDatadogCustomIAMCall',
+    ]);
+  });
+
+  it('AWS sample (Config): inline role policies, a topic policy, !Join with a generated bucket name', () => {
+    const { text, result } = load('aws-cloudformation-templates__Config.yaml');
+    expect(result.errors).toEqual([]);
+    expect(summary(result)).toEqual([
+      ['ConfigTopicPolicy', 'resource', 'resolved'],
+      ['LambdaExecutionRole.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['LambdaExecutionRole.Policies[0]', 'identity', 'resolved'],
+      ['ConfigRole.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['ConfigRole.Policies[0]', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/service-role/AWS_ConfigRole', 'identity', 'resolved'],
+    ]);
+    const p = rec(result, 'ConfigRole.Policies[0]');
+    expect(statements(p).map((s) => s.Resource)).toEqual([
+      'arn:aws:s3:::*',
+      `arn:aws:s3:::*/AWSLogs/${A}/*`,
+      '*',
+    ]);
+    expect(p.approximate).toEqual([
+      'ConfigBucket has no BucketName: CloudFormation names it at deploy time (read as *)',
+    ]);
+    expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual([
+      '- Effect: Allow',
+      '- Effect: Allow',
+      '- Effect: Allow',
+    ]);
+    expect(principal(result, 'ConfigRole').policies).toEqual([
+      'ConfigRole.Policies[0]',
+      'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole',
+    ]);
+  });
+
+  it('AWS sample (users, groups and policies): group policies reach the user through UserToGroupAddition', () => {
+    const { result } = load('aws-cloudformation-templates__IAM_Users_Groups_and_Policies.yaml');
+    expect(result.errors).toEqual([]);
+    expect(summary(result)).toEqual([
+      ['CFNUserPolicies', 'identity', 'resolved'],
+      ['CFNAdminPolicies', 'identity', 'resolved'],
+    ]);
+    expect(rec(result, 'CFNAdminPolicies').name).toBe('CFNAdmins');
+    expect(principal(result, 'CFNUserGroup').policies).toEqual(['CFNUserPolicies']);
+    expect(principal(result, 'CFNAdminGroup').policies).toEqual(['CFNAdminPolicies']);
+    expect(principal(result, 'CFNUser')).toMatchObject({
+      type: 'user',
+      policies: ['CFNUserPolicies', 'CFNAdminPolicies'],
+    });
+  });
+
+  it('CDK (cdk.out template.json): Fn::Join with AWS::Partition, GetAtt ARNs of unnamed queues and a key', () => {
+    const { text, result } = load('aws-cdk__integ.sqs__aws-cdk-sqs.template.json');
+    expect(result).toMatchObject({ kind: 'cloudformation', errors: [] });
+    expect(summary(result)).toEqual([
+      ['EncryptionKey1B843E66.KeyPolicy', 'resource', 'resolved'],
+      ['SSLQueuePolicy5ABFDF4F', 'resource', 'resolved'],
+      ['Role1ABCC5F0.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['RoleDefaultPolicy5FFB7DAB', 'identity', 'resolved'],
+    ]);
+    expect(statements(rec(result, 'EncryptionKey1B843E66.KeyPolicy'))[0]!.Principal).toEqual({
+      AWS: `arn:aws:iam::${A}:root`,
+    });
+    const p = rec(result, 'RoleDefaultPolicy5FFB7DAB');
+    expect(statements(p)[0]!.Resource).toEqual(new Array(7).fill(`arn:aws:sqs:*:${A}:*`));
+    expect(statements(p)[1]!.Resource).toBe(`arn:aws:kms:*:${A}:key/*`);
+    expect(p.approximate).toHaveLength(8);
+    expect(p.jsonPath).toBe('$.Resources.RoleDefaultPolicy5FFB7DAB.Properties.PolicyDocument');
+    expect(lineAt(text, p.line!)).toContain('"PolicyDocument"');
+    expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual(['{', '{']);
+    expect(principal(result, 'Role1ABCC5F0').policies).toEqual(['RoleDefaultPolicy5FFB7DAB']);
+  });
+
+  it("SAM's kitchen sink of policy templates: each expanded from the published list", () => {
+    const { text, result } = load('sam__all_policy_templates.yaml');
+    const rows = summary(result);
+    expect(rows).toHaveLength(58);
+    // PinpointValidatePhoneNumberPolicy was removed from SAM's list since this test input was written.
+    expect(rows.filter((r) => r[2] === 'unresolved')).toEqual([
+      [
+        'KitchenSinkFunction.Policies[40]',
+        'identity',
+        'unresolved',
+        "PinpointValidatePhoneNumberPolicy is not a SAM policy template (aws-sam-translator's list)",
+      ],
+    ]);
+    const s3 = rec(result, 'KitchenSinkFunction.Policies[9]');
+    expect(s3.name).toBe('S3ReadPolicy');
+    expect(s3.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:GetObject',
+            's3:ListBucket',
+            's3:GetBucketLocation',
+            's3:GetObjectVersion',
+            's3:GetLifecycleConfiguration',
+          ],
+          Resource: ['arn:aws:s3:::name', 'arn:aws:s3:::name/*'],
+        },
+      ],
+    });
+    expect(lineAt(text, s3.line!).trim()).toBe('- S3ReadPolicy:');
+    const sqs = rec(result, 'KitchenSinkFunction.Policies[0]');
+    expect(statements(sqs)[0]!.Resource).toBe(`arn:aws:sqs:*:${A}:name`);
+    // Every template the fixture names that SAM still publishes expands with its own statements.
+    for (const p of result.policies.filter(
+      (x) => x.status === 'resolved' && x.name && SAM_POLICY_TEMPLATES[x.name],
+    ))
+      expect(statements(p)).toHaveLength(
+        (SAM_POLICY_TEMPLATES[p.name!]!.definition as { Statement: unknown[] }).Statement.length,
+      );
+    const role = principal(result, 'KitchenSinkFunctionRole');
+    expect(role.policies).toHaveLength(58);
+    expect(role.policies).toContain(MANAGED_BASIC);
+  });
+
+  it('reads at least 90% of the permission policies of the real templates', () => {
+    const files = [
+      'datadog__datadog_integration_role.yaml',
+      'datadog__datadog_policy_macro.yaml',
+      'datadog__datadog_agentless_delegate_role.yaml',
+      'datadog__datadog_custom_iam.yaml',
+      'aws-cloudformation-templates__Config.yaml',
+      'aws-cloudformation-templates__IAM_Users_Groups_and_Policies.yaml',
+      'aws-cdk__integ.sqs__aws-cdk-sqs.template.json',
+      'sam__all_policy_templates.yaml',
+    ];
+    const permission = files.flatMap((f) => load(f).result.policies.filter((p) => p.kind !== 'trust'));
+    const read = permission.filter((p) => p.status === 'resolved');
+    // Datadog role 7, macro 1, agentless 3, custom IAM 2, Config 4, users and groups 2, CDK 3, SAM 58.
+    expect(permission.length).toBe(80);
+    expect(read.length).toBe(77);
+    expect(read.length / permission.length).toBeGreaterThanOrEqual(0.9);
+    for (const p of permission.filter((x) => x.status === 'unresolved')) expect(p.reason).toMatch(/^\S.*\S$/);
+  });
+});
+
+describe('intrinsic functions', () => {
+  const T = (resources: string, extra = '') =>
+    `AWSTemplateFormatVersion: '2010-09-09'\n${extra}Resources:\n${resources}`;
+
+  it('evaluates Sub, Join, Select, Split, FindInMap, If and the pseudo-parameters', () => {
+    const text = T(
+      `  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub '\${Prefix}-role'
+      Path: /svc/
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: !Split [',', 's3:GetObject,s3:PutObject']
+                Resource:
+                  - !Sub 'arn:\${AWS::Partition}:s3:::\${Bucket}/\${!aws:username}/*'
+                  - !Join ['', ['arn:aws:sqs:', !Ref 'AWS::Region', ':', !Ref 'AWS::AccountId', ':q']]
+                  - !Select [1, [a, !FindInMap [Env, !Ref Stage, Table], c]]
+                  - !FindInMap [Env, nope, Table, {DefaultValue: fallback}]
+              - !If [IsProd, {Effect: Allow, Action: 'iam:PassRole', Resource: !GetAtt Worker.Arn}, !Ref 'AWS::NoValue']
+              - !If [IsDev, {Effect: Allow, Action: '*', Resource: '*'}, !Ref 'AWS::NoValue']
+`,
+      `Parameters:
+  Prefix: {Type: String, Default: acme}
+  Bucket: {Type: String, Default: data}
+  Stage: {Type: String, Default: prod}
+Mappings:
+  Env:
+    prod: {Table: orders}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Not [!Condition IsProd]
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([]);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(p.document).toEqual({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: [`arn:aws:s3:::data/\${aws:username}/*`, `arn:aws:sqs:*:${A}:q`, 'orders', 'fallback'],
+        },
+        // Fn::GetAtt X.Arn: the ARN pattern from X's RoleName and Path.
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${A}:role/svc/acme-role` },
+      ],
+    });
+    expect(p.approximate).toBeUndefined();
+    expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual([
+      '- Effect: Allow',
+      "- !If [IsProd, {Effect: Allow, Action: 'iam:PassRole', Resource: !GetAtt Worker.Arn}, !Ref 'AWS::NoValue']",
+    ]);
+  });
+
+  it('reads unknown values as wildcards within their segment, with the reason', () => {
+    const text = T(
+      `  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: !If [Unknown, Allow, Deny]
+            Action: 'ssm:GetParameter'
+            Resource:
+              - !Sub 'arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/\${Team}/*'
+              - !Sub ['arn:aws:s3:::\${B}', {B: !ImportValue shared-bucket}]
+`,
+      `Parameters:
+  Team: {Type: String}
+Conditions:
+  Unknown: !Equals [!Ref Team, core]
+`,
+    );
+    const p = rec(parse('t.yaml', text), 'P');
+    expect(statements(p)[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: [`arn:aws:ssm:*:${A}:parameter/*/*`, 'arn:aws:s3:::*'],
+    });
+    expect(p.approximate).toEqual([
+      'condition Unknown is not known (parameter Team has no default): read as true',
+      'parameter Team has no default',
+      "Fn::ImportValue shared-bucket: another stack's output",
+    ]);
+  });
+
+  it('attachments through Fn::If: the branch taken, by !Ref, whatever the policy is named', () => {
+    const text = T(
+      `  MP:
+    Type: AWS::IAM::ManagedPolicy
+    Condition: On
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}
+  Off:
+    Type: AWS::IAM::ManagedPolicy
+    Condition: Never
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      ManagedPolicyArns:
+        - !If [On, !Ref MP, !Ref 'AWS::NoValue']
+        - !If [Never, !Ref Off, !Ref 'AWS::NoValue']
+        - !If [Never, !Ref Off, !Sub 'arn:\${AWS::Partition}:iam::aws:policy/ReadOnlyAccess']
+`,
+      `Parameters:
+  Mode: {Type: String, Default: 'yes'}
+Conditions:
+  On: !Equals [!Ref Mode, 'yes']
+  Never: !Not [!Condition On]
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([]);
+    expect(summary(r)).toEqual([
+      ['MP', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'identity', 'resolved'],
+    ]);
+    expect(principal(r, 'R')).toMatchObject({
+      policies: ['MP', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      unresolved: [],
+    });
+  });
+
+  it('reads every kind of policy resource, and never shows a NoEcho default', () => {
+    const text = T(
+      `  Bucket:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: !Sub 'logs-\${AWS::AccountId}'}
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: '*', Action: 's3:*', Resource: !Sub '\${Bucket.Arn}/*', Condition: {Bool: {'aws:SecureTransport': 'false'}}}
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy: {Statement: [{Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::\${AWS::AccountId}:root'}, Action: 'kms:*', Resource: '*'}]}
+  Logs:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: es
+      PolicyDocument: '{"Statement":[{"Effect":"Allow","Principal":{"Service":"es.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}'
+  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      ServiceName: com.amazonaws.s3
+      PolicyDocument: {Statement: [{Effect: Allow, Principal: '*', Action: 's3:GetObject', Resource: '*'}]}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]}
+  RolePolicy:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: app
+      PolicyName: inline
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: {StringEquals: {'aws:PrincipalTag/token': !Ref Token}}}]
+  IoT:
+    Type: AWS::IoT::Policy
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: 'iot:Connect', Resource: '*'}]}
+`,
+      `Parameters:
+  Token: {Type: String, NoEcho: true, Default: hunter2-secret}
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([]);
+    expect(summary(r)).toEqual([
+      ['BucketPolicy', 'resource', 'resolved'],
+      ['Key.KeyPolicy', 'resource', 'resolved'],
+      ['Logs', 'resource', 'resolved'],
+      ['Endpoint', 'resource', 'resolved'],
+      ['Role.AssumeRolePolicyDocument', 'trust', 'resolved'],
+      ['RolePolicy', 'identity', 'resolved'],
+    ]);
+    expect(statements(rec(r, 'BucketPolicy'))[0]!.Resource).toBe(`arn:aws:s3:::logs-${A}/*`);
+    expect(statements(rec(r, 'Logs'))[0]!.Action).toBe('logs:PutLogEvents');
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+    expect(rec(r, 'RolePolicy').approximate).toEqual(['parameter Token is NoEcho (a secret)']);
+    // An AWS::IAM::RolePolicy names its role: the role holds it.
+    expect(principal(r, 'Role').policies).toEqual(['RolePolicy']);
+  });
+
+  it('JSON templates read the same way, with Fn:: long forms and lines from the JSON text', () => {
+    const doc = {
+      Resources: {
+        Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } },
+        QP: {
+          Type: 'AWS::SQS::QueuePolicy',
+          Properties: {
+            Queues: [{ Ref: 'Q' }],
+            PolicyDocument: {
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: 'sns.amazonaws.com' },
+                  Action: 'sqs:SendMessage',
+                  Resource: { 'Fn::GetAtt': ['Q', 'Arn'] },
+                },
+              ],
+            },
+          },
+        },
+      },
+    };
+    const text = JSON.stringify(doc, null, 2);
+    const r = parse('cdk.out/App.template.json', text);
+    const p = rec(r, 'QP');
+    expect(statements(p)[0]!.Resource).toBe(`arn:aws:sqs:*:${A}:jobs`);
+    expect(lineAt(text, p.statementLines![0]!).trim()).toBe('{');
+    expect(lineAt(text, p.statementLines![0]! + 1)).toContain('"Effect"');
+  });
+});
+
+describe('bad input: a clear error with the line, the rest audited', () => {
+  it('an unknown tag', () => {
+    const text = `Resources:
+  Good:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: 's3:ListBucket', Resource: '*'}]
+  Bad:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: 's3:GetObject'
+            Resource: !Bogus something
+`;
+    const r = parse('t.yaml', text);
+    expect(r.status).toBe('audited');
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ path: 't.yaml', line: 14 });
+    expect(r.errors[0]!.message).toMatch(/^unknown tag !Bogus/);
+    expect(rec(r, 'Good').status).toBe('resolved');
+    const bad = rec(r, 'Bad');
+    expect(statements(bad)[0]!.Resource).toBe('*');
+    expect(bad.approximate).toEqual(['unknown tag !Bogus (line 14)']);
+  });
+
+  it('an Fn:: function CloudFormation does not have', () => {
+    const text = `Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: 's3:GetObject'
+            Resource: {'Fn::Concat': [a, b]}
+`;
+    const r = parse('t.yaml', text);
+    expect(r.errors.map((e) => [e.line, e.message])).toEqual([[9, 'Fn::Concat is not supported']]);
+    expect(statements(rec(r, 'P'))[0]!.Resource).toBe('*');
+    expect(rec(r, 'P').approximate).toEqual(['Fn::Concat is not supported']);
+  });
+
+  it('a logical id longer than CloudFormation allows', () => {
+    const long = 'R'.repeat(5000);
+    const r = parse(
+      't.json',
+      JSON.stringify({
+        Resources: {
+          [long]: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [] } } },
+          Ok: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [] } } },
+        },
+      }),
+    );
+    expect(summary(r)).toEqual([['Ok', 'identity', 'resolved']]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.line).toBe(1);
+    expect(r.errors[0]!.jsonPath).toBeUndefined();
+    expect(r.errors[0]!.message.length).toBeLessThan(200);
+  });
+
+  it('names from the template stay bounded in messages and reasons', () => {
+    const huge = 'x'.repeat(100_000);
+    const r = parse(
+      't.json',
+      JSON.stringify({
+        Resources: {
+          P: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: {
+              PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: { Ref: huge } }] },
+            },
+          },
+          R: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [{ 'Fn::ImportValue': huge }] } },
+        },
+      }),
+    );
+    expect(r.errors.every((e) => e.message.length <= 300)).toBe(true);
+    expect(rec(r, 'P').approximate!.every((n) => n.length <= 300)).toBe(true);
+    expect(principal(r, 'R').unresolved.every((u) => u.ref.length <= 300 && u.reason.length <= 300)).toBe(
+      true,
+    );
+    expect(JSON.stringify(r).length).toBeLessThan(5_000);
+  });
+
+  it('a cycle of references between resources', () => {
+    const text = `Resources:
+  A:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub '\${B}-a'
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]
+  B:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub '\${A}-b'
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles: [!Ref A]
+      PolicyDocument:
+        Statement: [{Effect: Allow, Action: 'iam:PassRole', Resource: !GetAtt B.Arn}]
+`;
+    const r = parse('t.yaml', text);
+    const messages = r.errors.map((e) => [e.line, e.message]);
+    expect(messages).toContainEqual([
+      2,
+      'circular dependency between resources A, B (through Ref, Fn::GetAtt, Fn::Sub or DependsOn): CloudFormation rejects this template; break the cycle',
+    ]);
+    expect(messages.some(([, m]) => /^circular reference: [AB] -> [AB] -> [AB]/.test(String(m)))).toBe(true);
+    // The policy is still read, the name on the cycle read as a wildcard.
+    const p = rec(r, 'P');
+    expect(p.status).toBe('resolved');
+    expect(statements(p)[0]!.Resource).toMatch(/^arn:aws:iam::<account-ID-without-hyphens>:role\/\*/);
+    expect(principal(r, 'A').policies).toEqual(['P']);
+  });
+
+  it('YAML aliases that stand for a huge value: bounded, the policy unresolved with the reason', () => {
+    let y = 'AWSTemplateFormatVersion: "2010-09-09"\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) y += `a${i}: &a${i} [${new Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    y += `Resources:
+  Small:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}
+  Bomb:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: *a8}]}
+`;
+    const started = Date.now();
+    const r = parse('bomb.yaml', y);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(summary(r)).toEqual([
+      ['Small', 'identity', 'resolved'],
+      [
+        'Bomb',
+        'identity',
+        'unresolved',
+        'the policy holds more than 131072 characters, more than AWS accepts (YAML aliases?): not read',
+      ],
+    ]);
+  });
+
+  it('Fn::ForEach (language extensions): said, not expanded', () => {
+    const text = `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - [a, b]
+    - Topic\${Name}: {Type: AWS::SNS::Topic}
+  Q:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument: {Statement: [{Effect: Allow, Principal: '*', Action: 'sqs:SendMessage', Resource: '*'}]}
+`;
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([
+      {
+        path: 't.yaml',
+        line: 3,
+        jsonPath: '$.Resources["Fn::ForEach::Topics"]',
+        message:
+          'Fn::ForEach::Topics: Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are not read',
+      },
+    ]);
+    expect(summary(r)).toEqual([['Q', 'resource', 'resolved']]);
+  });
+
+  it('YAML that does not parse, when it is a template: an error with its line', () => {
+    const r = parse('stack.yml', 'AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A: [unclosed\n');
+    expect(r.status).toBe('error');
+    expect(r.errors[0]!.line).toBeGreaterThanOrEqual(3);
+    expect(r.reason).toMatch(/^not valid YAML at line \d+/);
+  });
+
+  it('a YAML file that is not a template is skipped, never an error', () => {
+    const workflow = 'name: ci\non: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n';
+    expect(parse('.github/workflows/ci.yml', workflow)).toMatchObject({ status: 'skipped', errors: [] });
+    expect(parse('values.yaml', 'Resources:\n  cpu: 1\n')).toMatchObject({ status: 'skipped', errors: [] });
+    expect(parse('broken.yaml', 'a: [\n')).toMatchObject({ status: 'skipped', errors: [] });
+    const manifests = 'Resources:\n  limits: {cpu: 1}\n---\nkind: Service\n';
+    expect(parse('k8s.yaml', manifests)).toMatchObject({ status: 'skipped', errors: [] });
+    // Quoted keys, a document marker and comments before them are still a template.
+    const quoted = `---\n# stack\n"Resources":\n  "P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": []}}}\n`;
+    expect(parse('quoted.yaml', quoted)).toMatchObject({ kind: 'cloudformation', status: 'audited' });
+  });
+
+  it('a JSON document with a Resources map is not taken for a template unless its types are AWS ones', () => {
+    const r = parse('x.json', JSON.stringify({ Resources: { a: { Type: 'x' } } }));
+    expect(r.kind).not.toBe('cloudformation');
+  });
+});
+
+describe('SAM functions', () => {
+  it('reads inline statements, managed names, templates and intrinsic entries', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Table:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      TableName: orders
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Policies:
+        - AmazonS3ReadOnlyAccess
+        - DynamoDBReadPolicy:
+            TableName: !Ref Table
+        - Statement:
+            - Effect: Allow
+              Action: 'sqs:SendMessage'
+              Resource: '*'
+        - !If [Never, AmazonSQSFullAccess, !Ref 'AWS::NoValue']
+        - DynamoDBCrudPolicy: {}
+  WithRole:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: arn:aws:iam::123456789012:role/existing
+      Policies:
+        - AWSLambdaExecute
+        - Statement: [{Effect: Allow, Action: '*', Resource: '*'}]
+Conditions:
+  Never: !Equals [a, b]
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r)).toEqual([
+      ['Fn.Policies[1]', 'identity', 'resolved'],
+      ['Fn.Policies[2]', 'identity', 'resolved'],
+      ['Fn.Policies[4]', 'identity', 'unresolved', 'SAM policy template DynamoDBCrudPolicy needs TableName'],
+      [MANAGED_BASIC, 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', 'identity', 'resolved'],
+    ]);
+    expect(statements(rec(r, 'Fn.Policies[1]'))[0]!.Resource).toEqual([
+      `arn:aws:dynamodb:*:${A}:table/orders`,
+      `arn:aws:dynamodb:*:${A}:table/orders/index/*`,
+    ]);
+    expect(principal(r, 'FnRole').policies.sort()).toEqual([
+      'Fn.Policies[1]',
+      'Fn.Policies[2]',
+      'Fn.Policies[4]',
+      'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      MANAGED_BASIC,
+    ]);
+    // A function with its own Role gets no generated role, and SAM ignores its Policies.
+    expect(r.principals!.map((p) => p.id)).toEqual(['template.yaml#FnRole']);
+  });
+});
+
+describe('SAM generated roles', () => {
+  it('get the managed policies SAM adds (tracing from Globals, VPC) and the dead-letter queue policy', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Tracing: Active
+Resources:
+  DLQ:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: failed-jobs}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      VpcConfig: {SubnetIds: [subnet-1], SecurityGroupIds: [sg-1]}
+      DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt DLQ.Arn}
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r)).toEqual([
+      ['Fn.DeadLetterQueue', 'identity', 'resolved'],
+      [MANAGED_BASIC, 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole', 'identity', 'resolved'],
+    ]);
+    expect(rec(r, 'Fn.DeadLetterQueue').document).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:*:${A}:failed-jobs`, Effect: 'Allow' }],
+    });
+    expect(principal(r, 'FnRole').policies).toHaveLength(4);
+  });
+});
+
+describe('discovery', () => {
+  it('walks YAML and .template files; content decides what they are', () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-cfn-disc-'));
+    mkdirSync(join(root, '.github/workflows'), { recursive: true });
+    mkdirSync(join(root, 'cfn'));
+    writeFileSync(join(root, '.github/workflows/ci.yml'), 'on: push\n');
+    writeFileSync(
+      join(root, 'cfn/stack.template'),
+      readFileSync(new URL('aws-cdk__integ.sqs__aws-cdk-sqs.template.json', DIR)),
+    );
+    writeFileSync(
+      join(root, 'cfn/role.yaml'),
+      readFileSync(new URL('datadog__datadog_custom_iam.yaml', DIR)),
+    );
+    writeFileSync(join(root, 'README.md'), '# x\n');
+    const found = discover(root, []).files.map((f) => f.path);
+    expect(found).toEqual(['.github/workflows/ci.yml', 'cfn/role.yaml', 'cfn/stack.template']);
+    const kinds = found.map((p) => {
+      const r = parseSource({ path: p, text: readFileSync(join(root, p), 'utf8') }).result;
+      return [p, r.kind, r.status];
+    });
+    expect(kinds).toEqual([
+      ['.github/workflows/ci.yml', 'unknown', 'skipped'],
+      ['cfn/role.yaml', 'cloudformation', 'audited'],
+      ['cfn/stack.template', 'cloudformation', 'audited'],
+    ]);
+  });
+});

@@ -1,0 +1,503 @@
+// Evaluating CloudFormation intrinsic functions offline, with what the template itself says:
+// parameter defaults, Mappings, Conditions, pseudo-parameters, and the names and ARNs of the
+// template's own resources (src/sources/cloudformation/resources.ts). What cannot be known here
+// (a parameter without a default, Fn::ImportValue, a macro) is an Unknown with its reason; inside a
+// string it reads as `*` (only that part of the string), and the reason is noted as approximate.
+import type { JsonPath } from '../json-lines.js';
+import { isObject } from '../parser.js';
+import { UnknownTag } from './template.js';
+
+/** The account placeholder: bound to the configured `account-id`, read as `*` otherwise. */
+export const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+
+/** Longest reason or message kept (names in them come from the template, whatever their length). */
+export const MAX_MESSAGE_LENGTH = 300;
+
+/** Text cut to `max` characters (with an ellipsis). */
+export function clipText(s: string, max = MAX_MESSAGE_LENGTH): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/** A value not known offline, with why. */
+export class Unknown {
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = clipText(reason);
+  }
+}
+
+/** `Ref: AWS::NoValue`: the property or list item is left out. */
+export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
+
+/** Deepest nesting of intrinsic functions and values evaluated. */
+export const MAX_EVAL_DEPTH = 256;
+/**
+ * Most values evaluated for one policy, and for a whole template. YAML aliases can make a small
+ * file stand for a huge value; AWS caps a policy at a few tens of kilobytes, far below these.
+ */
+export const MAX_EVAL_VALUES = 100_000;
+export const MAX_TEMPLATE_EVAL_VALUES = 10_000_000;
+
+export interface EvalHooks {
+  /** `Ref` to a resource of the template (undefined when it is not one). */
+  ref(logicalId: string, ev: Evaluator): unknown;
+  /** `Fn::GetAtt` of a resource of the template (undefined when it is not one). */
+  getAtt(logicalId: string, attribute: string, ev: Evaluator): unknown;
+  /** Called on a reference cycle (`A -> B -> A`). */
+  cycle(chain: string[]): void;
+  /** Called on a malformed intrinsic function, with the source path when known. */
+  problem(message: string, at: JsonPath | undefined): void;
+}
+
+const PSEUDO: Record<string, unknown> = {
+  'AWS::AccountId': ACCOUNT_PLACEHOLDER,
+  'AWS::Partition': 'aws',
+  'AWS::Region': '*',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::NoValue': NO_VALUE,
+};
+
+const UNKNOWN_PSEUDO: Record<string, string> = {
+  'AWS::StackName': 'the stack name is chosen at deploy time',
+  'AWS::StackId': 'the stack id is made at deploy time',
+  'AWS::NotificationARNs': 'the stack notification ARNs are chosen at deploy time',
+};
+
+export const INTRINSICS = new Set([
+  'Ref',
+  'Fn::Sub',
+  'Fn::GetAtt',
+  'Fn::Join',
+  'Fn::If',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::FindInMap',
+  'Fn::ImportValue',
+  'Fn::Equals',
+  'Fn::Not',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::Base64',
+  'Fn::Cidr',
+  'Fn::GetAZs',
+  'Fn::Transform',
+  'Fn::Length',
+  'Fn::ToJsonString',
+  'Condition',
+]);
+
+function intrinsicOf(v: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return undefined;
+  const k = keys[0]!;
+  // Any other `Fn::` (Fn::ForEach, Fn::Contains of Rules, a typo) is said to be unsupported.
+  return (INTRINSICS.has(k) && k !== 'Condition') || k.startsWith('Fn::') ? k : undefined;
+}
+
+/** The Unknown inside a value, if it is one (or an unknown tag). */
+export function asUnknown(v: unknown): Unknown | undefined {
+  if (v instanceof Unknown) return v;
+  if (v instanceof UnknownTag) return new Unknown(`unknown tag ${v.tag}${v.line ? ` (line ${v.line})` : ''}`);
+  return undefined;
+}
+
+export class Evaluator {
+  /** Reasons the values evaluated since the last reset are approximate. */
+  approximations = new Set<string>();
+  private readonly inProgress: string[] = [];
+  private readonly conditionCache = new Map<string, boolean | Unknown>();
+  private depth = 0;
+  private evaluated = 0;
+  private evaluatedInTemplate = 0;
+
+  /** Starts the evaluation of one value: no approximations yet, a fresh budget. */
+  begin(): void {
+    this.approximations = new Set();
+    this.evaluated = 0;
+  }
+
+  constructor(
+    readonly template: Record<string, unknown>,
+    readonly hooks: EvalHooks,
+    /** Source paths of the template's objects and lists (for lines of problems and of statements). */
+    readonly originOf: (v: object) => JsonPath | undefined,
+    /** Evaluated objects and lists -> the source path they came from. */
+    readonly madeFrom = new WeakMap<object, JsonPath>(),
+  ) {}
+
+  private where(v: unknown): JsonPath | undefined {
+    return typeof v === 'object' && v !== null ? (this.originOf(v) ?? this.madeFrom.get(v)) : undefined;
+  }
+
+  /** Runs `f` as the evaluation of `key` (a resource or condition), reporting a cycle instead of looping. */
+  guard<T>(key: string, f: () => T, onCycle: () => T): T {
+    const at = this.inProgress.indexOf(key);
+    if (at >= 0) {
+      this.hooks.cycle([...this.inProgress.slice(at), key]);
+      return onCycle();
+    }
+    this.inProgress.push(key);
+    try {
+      return f();
+    } finally {
+      this.inProgress.pop();
+    }
+  }
+
+  /** Evaluates a value: intrinsic functions replaced by what they stand for, NoValue dropped. */
+  eval(v: unknown): unknown {
+    if (v === null || typeof v !== 'object') return v;
+    if (v instanceof Unknown) return v;
+    if (v instanceof UnknownTag) return asUnknown(v);
+    if (++this.evaluated > MAX_EVAL_VALUES)
+      return new Unknown(
+        `the value stands for more than ${MAX_EVAL_VALUES} values (YAML aliases?): not read`,
+      );
+    if (++this.evaluatedInTemplate > MAX_TEMPLATE_EVAL_VALUES)
+      return new Unknown(
+        `the template stands for more than ${MAX_TEMPLATE_EVAL_VALUES} values: the rest is not read`,
+      );
+    if (++this.depth > MAX_EVAL_DEPTH) {
+      this.depth--;
+      return new Unknown(`values nested more than ${MAX_EVAL_DEPTH} levels deep`);
+    }
+    try {
+      if (Array.isArray(v)) {
+        const out: unknown[] = [];
+        for (const x of v) {
+          const e = this.eval(x);
+          if (e !== NO_VALUE) out.push(e);
+        }
+        const from = this.where(v);
+        if (from) this.madeFrom.set(out, from);
+        return out;
+      }
+      if (!isObject(v)) return v;
+      const fn = intrinsicOf(v);
+      if (fn) return this.intrinsic(fn, v[fn], this.where(v));
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        const e = this.eval(x);
+        if (e !== NO_VALUE) out[k] = e;
+      }
+      const from = this.where(v);
+      if (from) this.madeFrom.set(out, from);
+      return out;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** A value as text: unknown parts become `*` (noted); lists are joined with commas. */
+  str(v: unknown): string {
+    const u = asUnknown(v);
+    if (u) {
+      this.approximations.add(u.reason);
+      return '*';
+    }
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (Array.isArray(v)) return v.map((x) => this.str(x)).join(',');
+    if (v === NO_VALUE || v === null || v === undefined) return '';
+    this.approximations.add('an object where text was expected');
+    return '*';
+  }
+
+  private bad(message: string, at: JsonPath | undefined): Unknown {
+    this.hooks.problem(message, at);
+    return new Unknown(message);
+  }
+
+  private args(arg: unknown, n: number, fn: string, at: JsonPath | undefined): unknown[] | Unknown {
+    if (!Array.isArray(arg) || arg.length < n)
+      return this.bad(`${fn} expects a list of ${n} arguments, got ${describe(arg)}`, at);
+    return arg;
+  }
+
+  private intrinsic(fn: string, arg: unknown, at: JsonPath | undefined): unknown {
+    switch (fn) {
+      case 'Ref':
+        return typeof arg === 'string'
+          ? this.ref(arg, at)
+          : this.bad(`Ref expects a name, got ${describe(arg)}`, at);
+      case 'Fn::GetAtt': {
+        let parts: unknown[];
+        if (typeof arg === 'string') {
+          const dot = arg.indexOf('.');
+          parts = dot < 0 ? [arg] : [arg.slice(0, dot), arg.slice(dot + 1)];
+        } else if (Array.isArray(arg)) parts = arg.map((x) => this.eval(x));
+        else parts = [];
+        if (parts.length !== 2 || typeof parts[0] !== 'string')
+          return this.bad(`Fn::GetAtt expects a resource and an attribute, got ${describe(arg)}`, at);
+        const attr = parts[1];
+        if (typeof attr !== 'string')
+          return new Unknown(`Fn::GetAtt ${parts[0]} with an attribute not known here`);
+        const r = this.hooks.getAtt(parts[0], attr, this);
+        return r === undefined
+          ? this.bad(`Fn::GetAtt ${parts[0]}.${attr}: ${parts[0]} is not a resource of this template`, at)
+          : r;
+      }
+      case 'Fn::Sub':
+        return this.sub(arg, at);
+      case 'Fn::Join': {
+        const a = this.args(arg, 2, fn, at);
+        if (a instanceof Unknown) return a;
+        const delim = this.eval(a[0]);
+        const list = this.eval(a[1]);
+        const lu = asUnknown(list);
+        if (lu) return lu;
+        if (!Array.isArray(list))
+          return this.bad(`Fn::Join expects a list to join, got ${describe(list)}`, at);
+        return list.map((x) => this.str(x)).join(this.str(delim));
+      }
+      case 'Fn::Select': {
+        const a = this.args(arg, 2, fn, at);
+        if (a instanceof Unknown) return a;
+        const idx = this.eval(a[0]);
+        const list = this.eval(a[1]);
+        const u = asUnknown(list) ?? asUnknown(idx);
+        if (u) return u;
+        const i = Number(idx);
+        if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length)
+          return this.bad(`Fn::Select index ${String(idx)} is not in the list ${describe(list)}`, at);
+        return list[i];
+      }
+      case 'Fn::Split': {
+        const a = this.args(arg, 2, fn, at);
+        if (a instanceof Unknown) return a;
+        const delim = this.eval(a[0]);
+        const s = this.eval(a[1]);
+        const u = asUnknown(s);
+        if (u) return u;
+        if (typeof delim !== 'string' || typeof s !== 'string')
+          return this.bad(`Fn::Split expects a delimiter and a string, got ${describe(arg)}`, at);
+        return s.split(delim);
+      }
+      case 'Fn::FindInMap':
+        return this.findInMap(arg, at);
+      case 'Fn::If': {
+        const a = this.args(arg, 3, fn, at);
+        if (a instanceof Unknown) return a;
+        if (typeof a[0] !== 'string')
+          return this.bad(`Fn::If expects a condition name, got ${describe(a[0])}`, at);
+        const c = this.condition(a[0], at);
+        if (c instanceof Unknown) {
+          this.approximations.add(`condition ${a[0]} is not known (${c.reason}): read as true`);
+          return this.eval(a[1]);
+        }
+        return this.eval(c ? a[1] : a[2]);
+      }
+      case 'Fn::Equals':
+      case 'Fn::Not':
+      case 'Fn::And':
+      case 'Fn::Or':
+        return this.conditionValue({ [fn]: arg }, at);
+      case 'Condition':
+        return typeof arg === 'string' ? this.condition(arg, at) : this.bad('Condition expects a name', at);
+      case 'Fn::ImportValue': {
+        const name = this.eval(arg);
+        return new Unknown(`Fn::ImportValue ${this.str(name)}: another stack's output`);
+      }
+      case 'Fn::Base64':
+        return this.eval(arg);
+      case 'Fn::GetAZs':
+        return new Unknown('Fn::GetAZs: the availability zones are known at deploy time');
+      case 'Fn::Cidr':
+        return new Unknown('Fn::Cidr: address blocks are not evaluated');
+      case 'Fn::Length': {
+        const l = this.eval(arg);
+        return Array.isArray(l) ? l.length : (asUnknown(l) ?? this.bad('Fn::Length expects a list', at));
+      }
+      case 'Fn::ToJsonString': {
+        const v = this.eval(arg);
+        const u = asUnknown(v);
+        return u ?? JSON.stringify(v, (_k, x: unknown) => (x instanceof Unknown ? this.str(x) : x));
+      }
+      case 'Fn::Transform': {
+        const name = isObject(arg)
+          ? arg.Name
+          : Array.isArray(arg) && isObject(arg[0])
+            ? arg[0].Name
+            : undefined;
+        return new Unknown(
+          `Fn::Transform: the macro ${typeof name === 'string' ? name : '(unnamed)'} makes this value at deploy time; it is not evaluated`,
+        );
+      }
+    }
+    return this.bad(`${fn} is not supported`, at);
+  }
+
+  /** `Ref` to a pseudo-parameter, parameter or resource. */
+  ref(name: string, at: JsonPath | undefined): unknown {
+    if (Object.hasOwn(PSEUDO, name)) return PSEUDO[name];
+    if (Object.hasOwn(UNKNOWN_PSEUDO, name)) return new Unknown(`${name}: ${UNKNOWN_PSEUDO[name]}`);
+    const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
+    if (Object.hasOwn(params, name)) return this.parameter(name, params[name]);
+    const r = this.hooks.ref(name, this);
+    if (r !== undefined) return r;
+    return this.bad(`Ref ${name}: not a parameter, resource or pseudo-parameter of this template`, at);
+  }
+
+  private parameter(name: string, p: unknown): unknown {
+    if (!isObject(p) || p.Default === undefined || p.Default === null)
+      return new Unknown(`parameter ${name} has no default`);
+    // A NoEcho parameter holds a secret: its default never reaches a document, a finding or a message.
+    if (p.NoEcho === true || p.NoEcho === 'true')
+      return new Unknown(`parameter ${name} is NoEcho (a secret)`);
+    const type = typeof p.Type === 'string' ? p.Type : 'String';
+    const d = p.Default;
+    if (/^(List<|CommaDelimitedList)/.test(type)) {
+      if (Array.isArray(d)) return d.map((x) => this.str(x));
+      return String(d)
+        .split(',')
+        .map((s) => s.trim());
+    }
+    if (type.startsWith('AWS::SSM::Parameter::Value'))
+      return new Unknown(`parameter ${name} is read from SSM parameter ${String(d)} at deploy time`);
+    return typeof d === 'object' ? d : String(d);
+  }
+
+  private findInMap(arg: unknown, at: JsonPath | undefined): unknown {
+    const a = this.args(arg, 3, 'Fn::FindInMap', at);
+    if (a instanceof Unknown) return a;
+    const keys = a.slice(0, 3).map((x) => this.eval(x));
+    const options = a.length > 3 && isObject(a[3]) ? a[3] : undefined;
+    const fallback = () =>
+      options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
+    for (const k of keys) {
+      const u = asUnknown(k);
+      if (u) return fallback() ?? u;
+    }
+    const [m, k1, k2] = keys.map((k) => this.str(k));
+    const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
+    const top = maps[m!];
+    const mid = isObject(top) ? top[k1!] : undefined;
+    const v = isObject(mid) ? mid[k2!] : undefined;
+    if (v === undefined) {
+      const d = fallback();
+      if (d !== undefined) return d;
+      return this.bad(`Fn::FindInMap ${m}.${k1}.${k2}: no such entry in Mappings`, at);
+    }
+    return this.eval(v);
+  }
+
+  /** A named condition of the template: true, false or unknown. */
+  condition(name: string, at: JsonPath | undefined): boolean | Unknown {
+    const cached = this.conditionCache.get(name);
+    if (cached !== undefined) return cached;
+    const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
+    if (!Object.hasOwn(conds, name)) return this.bad(`condition ${name} is not defined in Conditions`, at);
+    const v = this.guard(
+      `Conditions.${name}`,
+      () => this.conditionValue(conds[name], ['Conditions', name]),
+      () => new Unknown(`condition ${name} refers to itself`),
+    );
+    this.conditionCache.set(name, v);
+    return v;
+  }
+
+  private conditionValue(v: unknown, at: JsonPath | undefined): boolean | Unknown {
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === 'false') return v === 'true';
+    if (!isObject(v)) return this.bad(`a condition must be a function, got ${describe(v)}`, at);
+    const keys = Object.keys(v);
+    const fn = keys[0];
+    const arg = fn === undefined ? undefined : v[fn];
+    const here = this.where(v) ?? at;
+    if (keys.length !== 1) return this.bad('a condition must be one function', here);
+    if (fn === 'Condition')
+      return typeof arg === 'string' ? this.condition(arg, here) : this.bad('Condition expects a name', here);
+    if (fn === 'Fn::Equals') {
+      const a = this.args(arg, 2, fn, here);
+      if (a instanceof Unknown) return a;
+      const x = this.eval(a[0]);
+      const y = this.eval(a[1]);
+      const u = asUnknown(x) ?? asUnknown(y);
+      if (u) return u;
+      return canonical(x) === canonical(y);
+    }
+    if (fn === 'Fn::Not') {
+      const a = this.args(arg, 1, fn, here);
+      if (a instanceof Unknown) return a;
+      const c = this.conditionValue(a[0], here);
+      return c instanceof Unknown ? c : !c;
+    }
+    if (fn === 'Fn::And' || fn === 'Fn::Or') {
+      const a = this.args(arg, 1, fn, here);
+      if (a instanceof Unknown) return a;
+      let unknown: Unknown | undefined;
+      for (const x of a) {
+        const c = this.conditionValue(x, here);
+        if (c instanceof Unknown) unknown ??= c;
+        else if (fn === 'Fn::And' && !c) return false;
+        else if (fn === 'Fn::Or' && c) return true;
+      }
+      return unknown ?? fn === 'Fn::And';
+    }
+    // Any other function (Fn::If, Ref...) evaluated to its value, read as a condition.
+    const e = this.eval(v);
+    const u = asUnknown(e);
+    if (u) return u;
+    if (typeof e === 'boolean') return e;
+    if (e === 'true' || e === 'false') return e === 'true';
+    return this.bad(`a condition evaluated to ${describe(e)}, not true or false`, here);
+  }
+
+  private sub(arg: unknown, at: JsonPath | undefined): unknown {
+    let text: unknown = arg;
+    let vars: Record<string, unknown> = {};
+    if (Array.isArray(arg)) {
+      text = arg[0];
+      if (arg.length > 1) {
+        if (!isObject(arg[1])) return this.bad('Fn::Sub expects a string and a map of variables', at);
+        vars = arg[1];
+      }
+    }
+    if (typeof text !== 'string') return this.bad(`Fn::Sub expects a string, got ${describe(text)}`, at);
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      const open = text.indexOf('${', i);
+      if (open < 0) {
+        out += text.slice(i);
+        break;
+      }
+      out += text.slice(i, open);
+      const close = text.indexOf('}', open + 2);
+      if (close < 0) {
+        out += text.slice(open);
+        break;
+      }
+      const body = text.slice(open + 2, close);
+      i = close + 1;
+      if (body.startsWith('!')) {
+        out += `\${${body.slice(1)}}`;
+        continue;
+      }
+      const name = body.trim();
+      let v: unknown;
+      if (Object.hasOwn(vars, name)) v = this.eval(vars[name]);
+      else if (name.includes('.') && !name.startsWith('AWS::')) {
+        const dot = name.indexOf('.');
+        v = this.intrinsic('Fn::GetAtt', [name.slice(0, dot), name.slice(dot + 1)], at);
+      } else v = this.ref(name, at);
+      out += this.str(v);
+    }
+    return out;
+  }
+}
+
+function canonical(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v) ?? '';
+}
+
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (v instanceof Unknown) return `an unknown value (${v.reason})`;
+  if (typeof v === 'object') return 'an object';
+  const s = String(v);
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 39)}…` : s);
+}

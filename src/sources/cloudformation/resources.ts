@@ -1,0 +1,225 @@
+// What a template's resources stand for when another value refers to them: `Ref X` and
+// `Fn::GetAtt X.Arn` as names and ARN patterns built from X's own properties. A name the template
+// does not set (CloudFormation makes one up at deploy time) reads as `*`, noted as approximate.
+import { isObject } from '../parser.js';
+import { ACCOUNT_PLACEHOLDER, Unknown, type EvalHooks, type Evaluator } from './intrinsics.js';
+
+const A = ACCOUNT_PLACEHOLDER;
+
+interface TypeModel {
+  /** The property holding the resource's name. */
+  name?: string;
+  /** What `Ref` returns: the name, the ARN, or something else (unknown). */
+  ref: 'name' | 'arn' | ((name: () => string, props: Record<string, unknown>, ev: Evaluator) => unknown);
+  /** The ARN, from the name. */
+  arn?: (name: string, props: Record<string, unknown>, ev: Evaluator) => string;
+  /** Attributes other than `Arn`: the ARN, the name, or a function (of the name, read only when used). */
+  atts?: Record<
+    string,
+    'arn' | 'name' | ((name: () => string, props: Record<string, unknown>, ev: Evaluator) => unknown)
+  >;
+}
+
+function iamPath(props: Record<string, unknown>, ev: Evaluator): string {
+  const p = props.Path === undefined ? '/' : ev.str(ev.eval(props.Path));
+  return p.startsWith('/') ? p : `/${p}`;
+}
+
+const lambdaArn = (n: string) => `arn:aws:lambda:*:${A}:function:${n}`;
+const stateMachineArn = (n: string) => `arn:aws:states:*:${A}:stateMachine:${n}`;
+
+/** Resource types whose references are modelled. */
+export const TYPE_MODELS: Record<string, TypeModel> = {
+  'AWS::IAM::Role': {
+    name: 'RoleName',
+    ref: 'name',
+    arn: (n, p, ev) => `arn:aws:iam::${A}:role${iamPath(p, ev)}${n}`,
+    atts: { RoleId: () => new Unknown('a role id is made at deploy time') },
+  },
+  'AWS::IAM::User': {
+    name: 'UserName',
+    ref: 'name',
+    arn: (n, p, ev) => `arn:aws:iam::${A}:user${iamPath(p, ev)}${n}`,
+  },
+  'AWS::IAM::Group': {
+    name: 'GroupName',
+    ref: 'name',
+    arn: (n, p, ev) => `arn:aws:iam::${A}:group${iamPath(p, ev)}${n}`,
+  },
+  'AWS::IAM::ManagedPolicy': {
+    name: 'ManagedPolicyName',
+    ref: 'arn',
+    arn: (n, p, ev) => `arn:aws:iam::${A}:policy${iamPath(p, ev)}${n}`,
+    atts: { PolicyArn: 'arn' },
+  },
+  'AWS::IAM::InstanceProfile': {
+    name: 'InstanceProfileName',
+    ref: 'name',
+    arn: (n, p, ev) => `arn:aws:iam::${A}:instance-profile${iamPath(p, ev)}${n}`,
+  },
+  'AWS::S3::Bucket': {
+    name: 'BucketName',
+    ref: 'name',
+    arn: (n) => `arn:aws:s3:::${n}`,
+    atts: {
+      DomainName: (n) => `${n()}.s3.amazonaws.com`,
+      RegionalDomainName: (n) => `${n()}.s3.*.amazonaws.com`,
+      WebsiteURL: (n) => `http://${n()}.s3-website-*.amazonaws.com`,
+    },
+  },
+  'AWS::SQS::Queue': {
+    name: 'QueueName',
+    ref: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}`,
+    arn: (n) => `arn:aws:sqs:*:${A}:${n}`,
+    atts: { QueueName: 'name', QueueUrl: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}` },
+  },
+  'AWS::SNS::Topic': {
+    name: 'TopicName',
+    ref: 'arn',
+    arn: (n) => `arn:aws:sns:*:${A}:${n}`,
+    atts: { TopicArn: 'arn', TopicName: 'name' },
+  },
+  'AWS::Lambda::Function': { name: 'FunctionName', ref: 'name', arn: lambdaArn },
+  'AWS::Serverless::Function': { name: 'FunctionName', ref: 'name', arn: lambdaArn },
+  'AWS::DynamoDB::Table': {
+    name: 'TableName',
+    ref: 'name',
+    arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
+    atts: { StreamArn: (n) => `arn:aws:dynamodb:*:${A}:table/${n()}/stream/*` },
+  },
+  'AWS::Serverless::SimpleTable': {
+    name: 'TableName',
+    ref: 'name',
+    arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
+  },
+  'AWS::KMS::Key': {
+    ref: () => new Unknown('a KMS key id is made at deploy time'),
+    arn: () => `arn:aws:kms:*:${A}:key/*`,
+    atts: { KeyId: () => new Unknown('a KMS key id is made at deploy time') },
+  },
+  'AWS::KMS::Alias': { name: 'AliasName', ref: 'name' },
+  'AWS::Logs::LogGroup': {
+    name: 'LogGroupName',
+    ref: 'name',
+    arn: (n) => `arn:aws:logs:*:${A}:log-group:${n}:*`,
+  },
+  'AWS::Kinesis::Stream': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:kinesis:*:${A}:stream/${n}` },
+  'AWS::KinesisFirehose::DeliveryStream': {
+    name: 'DeliveryStreamName',
+    ref: 'name',
+    arn: (n) => `arn:aws:firehose:*:${A}:deliverystream/${n}`,
+  },
+  'AWS::StepFunctions::StateMachine': {
+    name: 'StateMachineName',
+    ref: 'arn',
+    arn: stateMachineArn,
+    atts: { Name: 'name' },
+  },
+  'AWS::Serverless::StateMachine': { name: 'Name', ref: 'arn', arn: stateMachineArn, atts: { Name: 'name' } },
+  'AWS::ECR::Repository': {
+    name: 'RepositoryName',
+    ref: 'name',
+    arn: (n) => `arn:aws:ecr:*:${A}:repository/${n}`,
+  },
+  'AWS::SecretsManager::Secret': {
+    name: 'Name',
+    ref: 'arn',
+    arn: (n) => `arn:aws:secretsmanager:*:${A}:secret:${n}-*`,
+  },
+  'AWS::Events::EventBus': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:events:*:${A}:event-bus/${n}` },
+  'AWS::Events::Rule': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:events:*:${A}:rule/${n}` },
+  'AWS::SSM::Parameter': {
+    name: 'Name',
+    ref: 'name',
+    atts: { Value: () => new Unknown('an SSM parameter value') },
+  },
+  'AWS::ECS::Cluster': { name: 'ClusterName', ref: 'name', arn: (n) => `arn:aws:ecs:*:${A}:cluster/${n}` },
+  'AWS::Glue::Database': { name: 'DatabaseInput.Name', ref: 'name' },
+  'AWS::Athena::WorkGroup': { name: 'Name', ref: 'name' },
+  'AWS::CodeBuild::Project': {
+    name: 'Name',
+    ref: 'name',
+    arn: (n) => `arn:aws:codebuild:*:${A}:project/${n}`,
+  },
+  'AWS::EFS::FileSystem': {
+    ref: () => new Unknown('a file system id is made at deploy time'),
+    arn: () => `arn:aws:elasticfilesystem:*:${A}:file-system/*`,
+  },
+  'AWS::ApiGateway::RestApi': {
+    ref: () => new Unknown('a REST API id is made at deploy time'),
+    atts: { RootResourceId: () => new Unknown('a resource id is made at deploy time') },
+  },
+};
+
+function propAt(props: Record<string, unknown>, dotted: string): unknown {
+  let v: unknown = props;
+  for (const k of dotted.split('.')) v = isObject(v) ? v[k] : undefined;
+  return v;
+}
+
+export interface ResourceLike {
+  logicalId: string;
+  type: string;
+  props: Record<string, unknown>;
+}
+
+/** The name a resource gets: its name property evaluated, or `*` (CloudFormation makes one up). */
+export function resourceName(r: ResourceLike, ev: Evaluator): string {
+  const model = TYPE_MODELS[r.type];
+  const prop = model?.name;
+  if (!prop) {
+    ev.approximations.add(`${r.logicalId}: the id of a ${r.type} is made at deploy time (read as *)`);
+    return '*';
+  }
+  const raw = propAt(r.props, prop);
+  if (raw === undefined) {
+    ev.approximations.add(
+      `${r.logicalId} has no ${prop}: CloudFormation names it at deploy time (read as *)`,
+    );
+    return '*';
+  }
+  return ev.guard(
+    r.logicalId,
+    () => ev.str(ev.eval(raw)),
+    () => {
+      ev.approximations.add(`${r.logicalId}'s name refers to itself`);
+      return '*';
+    },
+  );
+}
+
+/** Hooks that let the evaluator see the template's resources. */
+export function resourceHooks(
+  resources: Map<string, ResourceLike>,
+  onCycle: (chain: string[]) => void,
+  onProblem: EvalHooks['problem'],
+): EvalHooks {
+  return {
+    ref(id, ev) {
+      const r = resources.get(id);
+      if (!r) return undefined;
+      const model = TYPE_MODELS[r.type];
+      if (!model) return new Unknown(`Ref ${id}: what a ${r.type} reference stands for is not modelled`);
+      if (model.ref === 'name') return resourceName(r, ev);
+      if (model.ref === 'arn') return model.arn ? model.arn(resourceName(r, ev), r.props, ev) : undefined;
+      return model.ref(() => resourceName(r, ev), r.props, ev);
+    },
+    getAtt(id, attr, ev) {
+      const r = resources.get(id);
+      if (!r) return undefined;
+      const model = TYPE_MODELS[r.type];
+      const how = attr === 'Arn' ? 'arn' : model?.atts?.[attr];
+      if (!model || how === undefined)
+        return new Unknown(`Fn::GetAtt ${id}.${attr}: that attribute of a ${r.type} is not modelled`);
+      if (how === 'arn') {
+        if (!model.arn)
+          return new Unknown(`Fn::GetAtt ${id}.${attr}: the ARN of a ${r.type} is not modelled`);
+        return model.arn(resourceName(r, ev), r.props, ev);
+      }
+      if (how === 'name') return resourceName(r, ev);
+      return how(() => resourceName(r, ev), r.props, ev);
+    },
+    cycle: onCycle,
+    problem: onProblem,
+  };
+}

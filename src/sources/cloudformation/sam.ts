@@ -1,0 +1,92 @@
+// AWS SAM: the `Policies` of an `AWS::Serverless::Function` (or `StateMachine`), read the way SAM's
+// translator reads them: a managed policy name or ARN, an inline policy document, or a SAM policy
+// template (`S3ReadPolicy: {BucketName: x}`) expanded from the published template list
+// (data/sam/policy_templates.json, compiled into src/generated/sam-policy-templates-data.ts).
+import { isObject } from '../parser.js';
+import { SAM_POLICY_TEMPLATES } from '../../generated/sam-policy-templates-data.js';
+import { INTRINSICS } from './intrinsics.js';
+
+export { SAM_POLICY_TEMPLATES_SOURCE } from '../../generated/sam-policy-templates-data.js';
+
+/** What one entry of a SAM `Policies` list is. */
+export type SamPolicyEntry =
+  | { kind: 'managed'; value: unknown }
+  | { kind: 'inline'; document: unknown }
+  | { kind: 'template'; name: string; document: unknown }
+  | { kind: 'error'; name?: string; reason: string }
+  | { kind: 'expression'; value: unknown };
+
+/** Classifies one entry (raw or evaluated) of a SAM function's `Policies`. */
+export function samPolicyEntry(item: unknown): SamPolicyEntry {
+  if (!isObject(item)) return { kind: 'managed', value: item };
+  const keys = Object.keys(item);
+  if (item.Statement !== undefined) return { kind: 'inline', document: item };
+  if (keys.length === 1 && INTRINSICS.has(keys[0]!)) return { kind: 'expression', value: item };
+  if (keys.length === 1) {
+    const name = keys[0]!;
+    const t = SAM_POLICY_TEMPLATES[name];
+    if (!t)
+      return {
+        kind: 'error',
+        name,
+        reason: `${name} is not a SAM policy template (aws-sam-translator's list)`,
+      };
+    const given = item[name];
+    const params: Record<string, unknown> = isObject(given) ? given : {};
+    const missing = t.parameters.filter((p) => params[p] === undefined);
+    if (missing.length > 0)
+      return { kind: 'error', name, reason: `SAM policy template ${name} needs ${missing.join(', ')}` };
+    return {
+      kind: 'template',
+      name,
+      document: { Version: '2012-10-17', ...substitute(t.definition, params) },
+    };
+  }
+  return { kind: 'error', reason: 'neither a policy document, a managed policy nor a SAM policy template' };
+}
+
+/** The template's Definition with each `{Ref: Parameter}` replaced by the value given for it. */
+function substitute(def: unknown, params: Record<string, unknown>): Record<string, unknown> {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!isObject(v)) return v;
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === 'Ref' && typeof v.Ref === 'string' && Object.hasOwn(params, v.Ref))
+      return params[v.Ref];
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+    return out;
+  };
+  return walk(def) as Record<string, unknown>;
+}
+
+/**
+ * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
+ * `_construct_role`): basic (or durable) execution, X-Ray unless tracing is Disabled, VPC access
+ * with a VpcConfig. `tracing` is the function's Tracing (or the Globals'), evaluated.
+ */
+export function samImplicitManagedPolicies(
+  props: Record<string, unknown>,
+  type: string,
+  tracing: unknown,
+): string[] {
+  if (type !== 'AWS::Serverless::Function') return [];
+  const out = [
+    props.DurableConfig !== undefined
+      ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
+      : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+  ];
+  if (tracing !== undefined && tracing !== null && tracing !== 'Disabled')
+    out.push('arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess');
+  if (props.VpcConfig !== undefined)
+    out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
+  return out;
+}
+
+/** The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`). */
+export function samDeadLetterPolicy(dlq: unknown): unknown {
+  if (!isObject(dlq)) return undefined;
+  const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
+  if (!action) return undefined;
+  return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
+}
