@@ -4,7 +4,13 @@
 
 /** What kind of file an input is, decided by its content (not only its name). */
 export type InputKind =
-  'policy' | 'terraform-plan' | 'terraform-state' | 'terraform-json' | 'authorization-details' | 'unknown';
+  | 'policy'
+  | 'terraform-plan'
+  | 'terraform-state'
+  | 'terraform-json'
+  | 'terraform-hcl'
+  | 'authorization-details'
+  | 'unknown';
 
 /** identity: attached to a role/user/group; resource: bucket/queue/key policy; trust: a role's assume-role policy. */
 export type PolicyKind = 'identity' | 'resource' | 'trust';

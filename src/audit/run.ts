@@ -11,6 +11,7 @@ import { loadCatalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
 import { escapesRoot } from '../sources/inside.js';
 import { parseSource, readInputs } from '../sources/index.js';
+import { HCL_FILE, initHcl } from '../sources/hcl/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
 import {
@@ -147,6 +148,8 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   // Sources.
   const { files, missing, skipped } = discover(root, req.paths.length ? req.paths : ['.']);
   phase('discover');
+  // The .tf parser (WebAssembly) is loaded only when there are .tf files.
+  if (files.some((f) => HCL_FILE.test(f.path))) await initHcl();
   const configFiles = new Set(
     [configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')),
   );

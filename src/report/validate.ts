@@ -27,6 +27,7 @@ const INPUT_KINDS = [
   'terraform-plan',
   'terraform-state',
   'terraform-json',
+  'terraform-hcl',
   'authorization-details',
   'unknown',
 ] as const;

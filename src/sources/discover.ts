@@ -9,6 +9,8 @@ import { escapesRoot } from './inside.js';
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
 /** Extensions of files a directory walk considers (content then decides what they are). */
 const CANDIDATE = /\.(json|tfstate)$/i;
+/** Terraform configurations and variable files: read as modules (a directory), by src/sources/hcl. */
+const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 
 export interface Discovered {
   /** Relative to root, with `/` separators. */
@@ -25,6 +27,10 @@ export interface DiscoverResult {
   missing: { path: string; reason: string }[];
   /** Candidate files passed over on purpose (symbolic links), with the reason. */
   skipped: { path: string; reason: string }[];
+}
+
+function candidate(name: string): boolean {
+  return CANDIDATE.test(name) || HCL_CANDIDATE.test(name);
 }
 
 export function toPosix(p: string): string {
@@ -110,12 +116,12 @@ export function discover(root: string, paths: string[]): DiscoverResult {
         const rel = toPosix(relative(root, full));
         if (ent.isDirectory()) {
           if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel)) stack.push(full);
-        } else if (ent.isSymbolicLink() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
+        } else if (ent.isSymbolicLink() && candidate(ent.name) && !ignored(ignores, rel)) {
           skipped.push({
             path: rel,
             reason: 'a symbolic link: not followed (only regular files in the repository are read)',
           });
-        } else if (ent.isFile() && CANDIDATE.test(ent.name) && !ignored(ignores, rel)) {
+        } else if (ent.isFile() && candidate(ent.name) && !ignored(ignores, rel)) {
           try {
             add(full, statSync(full).size, false);
           } catch (e) {

@@ -11,6 +11,7 @@ import { policyJsonParser } from './policy-json.js';
 import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
 import { terraformStateParser } from './tf-state.js';
+import { fsHost, HCL_FILE, readHclModules } from './hcl/index.js';
 
 /** Order matters: the most specific shapes first. */
 export const PARSERS: SourceParser[] = [
@@ -101,8 +102,37 @@ function classify(file: SourceFile, explicit: boolean): LoadedInput {
   };
 }
 
-/** Reads and parses discovered files (the I/O part of the sources stage). */
+/**
+ * Reads and parses discovered files (the I/O part of the sources stage). `.tf` / `.tfvars` files
+ * are read together, a directory at a time (initHcl must have been awaited when there are some).
+ */
 export function readInputs(files: Discovered[], maxFileBytes = DEFAULT_MAX_FILE_BYTES): LoadedInput[] {
+  const hcl = files.filter((f) => HCL_FILE.test(f.path));
+  const loaded = readEach(
+    files.filter((f) => !HCL_FILE.test(f.path)),
+    maxFileBytes,
+  );
+  if (hcl.length === 0) return loaded;
+  loaded.push(...readHcl(hcl, maxFileBytes));
+  return loaded.sort((a, b) => (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0));
+}
+
+/** `.tf` modules: files over the limit or unreadable are errors; the rest are read as modules. */
+function readHcl(files: Discovered[], maxFileBytes: number): LoadedInput[] {
+  const out: LoadedInput[] = [];
+  const texts: { path: string; text: string }[] = [];
+  for (const f of files) {
+    const r = readEach([f], maxFileBytes, true)[0]!;
+    if (r.text === undefined) out.push(r);
+    else texts.push({ path: f.path, text: r.text });
+  }
+  const first = files[0]!;
+  const root = first.abs.slice(0, first.abs.length - first.path.length) || '.';
+  for (const result of readHclModules(texts, fsHost(root))) out.push({ result });
+  return out;
+}
+
+function readEach(files: Discovered[], maxFileBytes: number, textOnly = false): LoadedInput[] {
   return files.map((f) => {
     if (f.size > maxFileBytes) {
       const reason = `the file is ${mb(f.size)}, over the ${mb(maxFileBytes)} limit (raise it with --max-file-size)`;
@@ -133,6 +163,11 @@ export function readInputs(files: Discovered[], maxFileBytes = DEFAULT_MAX_FILE_
         },
       };
     }
+    if (textOnly)
+      return {
+        result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
+        text,
+      };
     return parseSource({ path: f.path, text }, f.explicit);
   });
 }

@@ -1,0 +1,28 @@
+// Roles, users and groups of a `.tf` module: the analyzer links them to their inline and attached
+// policies (attachments, managed_policy_arns, memberships) as it does for plans; here their ids,
+// files and lines are those of the module's blocks. Roots other than the audit root prefix the
+// address with their directory, so that two modules' `aws_iam_role.this` stay apart.
+import type { PrincipalRecord } from '../../types.js';
+import type { Evaluated } from './module.js';
+
+export function principalId(dir: string, address: string): string {
+  return dir === '.' ? address : `${dir}/${address}`;
+}
+
+export function remapPrincipals(
+  dir: string,
+  principals: PrincipalRecord[],
+  byAddress: Map<string, Evaluated>,
+  ids: Map<string, string>,
+  fallbackFile: string,
+): PrincipalRecord[] {
+  for (const p of principals) {
+    const ev = byAddress.get(p.id);
+    p.path = ev?.file ?? fallbackFile;
+    if (ev) p.line = ev.line;
+    else delete p.line;
+    p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
+    p.id = principalId(dir, p.id);
+  }
+  return principals;
+}
