@@ -17,13 +17,23 @@ import { remapPrincipals } from './principals.js';
 
 const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES as Record<string, Record<string, PolicyKind>>;
 
+const DOCUMENT_PARTS = new Set([
+  'statement',
+  'dynamic',
+  'source_policy_documents',
+  'override_policy_documents',
+  'source_json',
+  'override_json',
+]);
+
 /** Policy attributes (and statement blocks) read their references as the patterns they stand for. */
 function modeOf(ev: Evaluated): ModeOf {
   if (ev.mode === 'data')
     return (path, inherited) =>
       ev.type === POLICY_DOCUMENT_DATA_SOURCE &&
       path.length === 1 &&
-      (path[0] === 'statement' || path[0] === 'dynamic')
+      typeof path[0] === 'string' &&
+      DOCUMENT_PARTS.has(path[0])
         ? 'policy'
         : inherited;
   const table = POLICY_ATTRIBUTES[ev.type] ?? {};
@@ -78,10 +88,25 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
   const fallbackFile = resources[0]?.file ?? synth;
   const origin = (line: number | undefined): Origin | undefined =>
     line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
+  // Notes of a resource, and of the policy documents its values name (in the same module).
+  const notesFor = (ev: Evaluated): string[] => {
+    const out = [...(ev.notes ?? [])];
+    const text = JSON.stringify(plain[resources.indexOf(ev)]);
+    for (const d of resources) {
+      if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE || d.module !== ev.module) continue;
+      if (text.includes(`data.${d.type}.${d.name}`)) out.push(...d.notes);
+    }
+    return out;
+  };
+  // A managed policy's record is named by its ARN: it belongs to the first block that names it.
+  const mentioning = (arn: string): Evaluated | undefined =>
+    arn.startsWith('arn:')
+      ? resources.find((r) => JSON.stringify(plain[resources.indexOf(r)]).includes(arn))
+      : undefined;
   const ids = new Map<string, string>();
   const prefix = `${synth}#`;
   for (const rec of result.policies) {
-    const ev = rec.address ? byAddress.get(rec.address) : undefined;
+    const ev = rec.address ? (byAddress.get(rec.address) ?? mentioning(rec.address)) : undefined;
     const file = ev?.file ?? fallbackFile;
     const o = origin(rec.line);
     const line = o && o.file === file ? o.line : ev?.line;
@@ -100,7 +125,8 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     } else if (fromJson && rec.status === 'resolved') {
       rec.statementLines = fromJson.map((so) => (so && so.file === file ? so.line : (rec.line ?? 0)));
     }
-    if (ev?.approximate) rec.approximate = [...(rec.approximate ?? []), ev.approximate];
+    const notes = ev ? notesFor(ev) : [];
+    if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
     delete rec.jsonPath;
   }
   for (const e of result.errors) {

@@ -329,6 +329,11 @@ function templatePart(c: Node, scope: Scope, depth: number, src: string): Piece 
     if (cond === true || cond === 'true')
       return body(intro.endIndex, els ? els.startIndex : fin.startIndex, scope);
     if (cond === false || cond === 'false') return els ? body(els.endIndex, fin.startIndex, scope) : [];
+    // Not known, and no %{else}: the text is read as present (what it grants is then counted).
+    if (!els && condNode) {
+      scope.fn.note?.(`the template condition ${textOf(condNode)} is not known: its text is read as present`);
+      return body(intro.endIndex, fin.startIndex, scope);
+    }
     return new Unknown(textOf(c));
   }
   if (d.type === 'template_for') {
@@ -441,7 +446,7 @@ function functionCall(n: Node, scope: Scope, depth: number): Value {
       try {
         const v = evaluate(a, scope, depth + 1);
         if (name === 'can') return v instanceof Unknown ? new Unknown(text) : true;
-        if (v instanceof Unknown && a !== argNodes[argNodes.length - 1]) return new Unknown(text);
+        // An unknown value is not an error: try() gives it (unknown), as Terraform does.
         return v;
       } catch (e) {
         if (!(e instanceof HclEvalError)) throw e;

@@ -27,6 +27,8 @@ export interface FnCtx {
   moduleDir: string;
   /** Renders a template file's text with the given variables. */
   renderTemplate(text: string, vars: Value, path: string): Value;
+  /** Records where a value is only an approximation (shown with the policies that use it). */
+  note?(message: string): void;
 }
 
 type Fn = (args: Value[], text: string, ctx: FnCtx) => Value;

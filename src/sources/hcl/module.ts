@@ -23,6 +23,16 @@ import { fromPlain, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, ty
 
 export const MAX_MODULE_DEPTH = 16;
 export const MAX_INSTANCES = 1000;
+/** Meta-arguments: not values of the resource. */
+const SKIPPED = new Set([
+  'count',
+  'for_each',
+  'depends_on',
+  'lifecycle',
+  'provider',
+  'provisioner',
+  'connection',
+]);
 
 export interface Decl {
   kind: 'resource' | 'data' | 'module' | 'variable' | 'output' | 'locals';
@@ -151,8 +161,8 @@ export interface Evaluated {
   values: { [k: string]: Value };
   file: string;
   line: number;
-  /** Set when count / for_each is not known: the one instance stands for all. */
-  approximate?: string;
+  /** Where the values are only approximate (count / for_each not known, a template condition not known...). */
+  notes?: string[];
 }
 
 /** A module call that is not followed (registry, git...), with the reason. */
@@ -190,6 +200,9 @@ export class Instance {
   private readonly valuesCache = new Map<string, Value>();
   private readonly valuesBusy = new Set<string>();
   private readonly children = new Map<string, Instance | { unknown: string }>();
+  /** Where notes on approximations go while a resource is evaluated. */
+  private sink: string[] | undefined;
+  private readonly localNotes = new Map<string, string[]>();
   readonly fn: FnCtx;
 
   constructor(
@@ -210,6 +223,9 @@ export class Instance {
         return ctx.host.readFile(full);
       },
       renderTemplate: (text, vars, path) => this.renderTemplate(text, vars, path),
+      note: (m) => {
+        if (this.sink && !this.sink.includes(m)) this.sink.push(m);
+      },
     };
   }
 
@@ -274,11 +290,18 @@ export class Instance {
   }
 
   local(name: string, text: string): Value {
-    if (this.localCache.has(name)) return this.localCache.get(name)!;
+    if (this.localCache.has(name)) {
+      for (const n of this.localNotes.get(name) ?? []) this.fn.note?.(n);
+      return this.localCache.get(name)!;
+    }
     const l = this.def.locals.get(name);
     if (!l) throw new HclEvalError(`${text}: no local "${name}" in ${this.def.dir}`);
     if (this.localBusy.has(name)) throw new HclEvalError(`local.${name} refers to itself`);
     this.localBusy.add(name);
+    // The local's own notes are kept with it, and given again wherever it is used.
+    const outer = this.sink;
+    const mine: string[] = [];
+    this.sink = mine;
     try {
       let v: Value;
       try {
@@ -288,9 +311,12 @@ export class Instance {
         v = new Unknown(`local.${name} (${shortText(e.message, 100)})`);
       }
       this.localCache.set(name, v);
+      this.localNotes.set(name, mine);
       return v;
     } finally {
+      this.sink = outer;
       this.localBusy.delete(name);
+      for (const n of mine) this.fn.note?.(n);
     }
   }
 
@@ -369,7 +395,7 @@ export class Instance {
         if (typeof k === 'number' || typeof k === 'string') key = k;
         else keyKnown = false;
         at = 1;
-      } else if (s?.kind === 'splat') return { value: new Unknown(text), used: rest.length };
+      } else if (s?.kind === 'splat') return { value: this.splat(decl, s.rest, text, data, local), used: 1 };
       else keyKnown = false;
     }
     const attrStep = rest[at];
@@ -382,6 +408,28 @@ export class Instance {
       value: resourceAttribute(type, values, attribute, canonical, local),
       used: at + 1,
     };
+  }
+
+  /** `type.name[*].attr`: one value per known instance (unknown when the instances are not known). */
+  private splat(decl: Decl, rest: Step[], text: string, data: boolean, local: string): Value {
+    const a = rest[0];
+    if (a?.kind !== 'attr' || rest.length !== 1) return new Unknown(text);
+    const insts = this.instances(decl);
+    // count / for_each not known: the one instance read stands for them (noted on the resource).
+    if (insts.some((i) => i.key === undefined)) {
+      if (!decl.attrs.has('count') && !decl.attrs.has('for_each')) return new Unknown(text);
+      this.fn.note?.(`${local} has a count or for_each that is not known: read as one instance`);
+      const canonical = `${local}.${a.name}`;
+      if (data) return [new Unknown(canonical)];
+      return [
+        resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
+      ];
+    }
+    return insts.map((i) => {
+      const canonical = `${local}${keyText(i.key!)}.${a.name}`;
+      if (data) return new Unknown(canonical);
+      return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
+    });
   }
 
   /** The configured values of one instance (for the attributes of references), evaluated once. */
@@ -593,17 +641,14 @@ export class Instance {
         const mode = decl.kind === 'data' ? 'data' : 'managed';
         const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
         const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
-        const values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), {
-          skip: new Set([
-            'count',
-            'for_each',
-            'depends_on',
-            'lifecycle',
-            'provider',
-            'provisioner',
-            'connection',
-          ]),
-        });
+        const notes: string[] = inst.approximate ? [inst.approximate] : [];
+        this.sink = notes;
+        let values: { [k: string]: Value };
+        try {
+          values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), { skip: SKIPPED });
+        } finally {
+          this.sink = undefined;
+        }
         const origin: Origin = { file: decl.file.path, line: lineOf(decl.block) };
         setOrigin(values, origin);
         const ev: Evaluated = {
@@ -617,7 +662,7 @@ export class Instance {
           line: lineOf(decl.block),
         };
         if (inst.key !== undefined) ev.index = inst.key;
-        if (inst.approximate) ev.approximate = inst.approximate;
+        if (notes.length) ev.notes = notes;
         this.ctx.resources.push(ev);
       }
     }
