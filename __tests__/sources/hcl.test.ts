@@ -403,6 +403,24 @@ describe('through runAudit', () => {
     expect(report.policies.map((p) => p.id)).toContain('good.tf#aws_iam_policy.p');
   });
 
+  it('marks what a pull request adds to a .tf policy as new, against the base version of the module', async () => {
+    const policy = (actions: string) =>
+      `resource "aws_iam_role_policy" "p" {\n  role = "coiled-x"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = [${actions}], Resource = "*" }] })\n}\n`;
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-pr-'));
+    writeFileSync(join(root, 'main.tf'), policy('"s3:GetObject", "dynamodb:DeleteTable"'));
+    const base = policy('"s3:GetObject"');
+    const report = await runAudit({
+      root,
+      paths: [],
+      baseline: 'coiled',
+      now: NOW,
+      readBase: async (p) => (p === 'main.tf' ? base : undefined),
+    });
+    const excess = report.findings.filter((f) => f.kind === 'excess-action');
+    expect(excess.find((f) => f.actions.includes('dynamodb:DeleteTable'))?.new).toBe(true);
+    expect(excess.find((f) => f.actions.includes('s3:GetObject'))?.new).toBe(false);
+  });
+
   it('discovers .tf and .tfvars files in a directory walk', () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-disc-'));
     writeFileSync(join(root, 'main.tf'), '');

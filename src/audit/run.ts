@@ -11,7 +11,7 @@ import { loadCatalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
 import { escapesRoot } from '../sources/inside.js';
 import { parseSource, readInputs } from '../sources/index.js';
-import { HCL_FILE, initHcl } from '../sources/hcl/index.js';
+import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
 import {
@@ -199,10 +199,20 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   if (req.readBase) {
     const baseInputs: LoadedInput[] = [];
     for (const { result } of inputs) {
-      if (result.status !== 'audited') continue;
+      if (result.status !== 'audited' || result.kind === 'terraform-hcl') continue;
       const text = await req.readBase(result.path);
       if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
     }
+    // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
+    // (file(), templatefile() and modules outside them are read from the working tree).
+    const hclBase: { path: string; text: string }[] = [];
+    for (const f of files) {
+      if (!HCL_FILE.test(f.path)) continue;
+      const text = await req.readBase(f.path);
+      if (text !== undefined) hclBase.push({ path: f.path, text });
+    }
+    if (hclBase.length)
+      for (const result of readHclModules(hclBase, fsHost(root))) baseInputs.push({ result });
     const basePrepared = preparePolicies(baseInputs);
     base = {
       get: (id) => {
