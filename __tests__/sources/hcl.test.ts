@@ -246,6 +246,8 @@ data "aws_partition" "current" {}
     });
     expect(rec.path).toBe('a.tf');
     expect(rec.line).toBe(5);
+    // The statement's line inside the heredoc.
+    expect(rec.statementLines).toEqual([8]);
   });
 
   it('reads aws_iam_policy_document with dynamic statements, source and override documents', () => {

@@ -2,7 +2,7 @@
 // not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
 // HclEvalError, which the caller turns into an unresolved policy with the reason.
 import { callFunction, HclEvalError, type FnCtx } from './functions.js';
-import { setEntryOrigin, setOrigin } from './lines.js';
+import { setEntryOrigin, setOrigin, setTextOrigin } from './lines.js';
 import { allKids, kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import {
   asStringPiece,
@@ -282,7 +282,16 @@ export function template(n: Node, scope: Scope, depth: number): Value {
   lit(at, end);
   let result: Value = concatParts(pieces);
   if (flush) result = stripIndent(result, src.slice(start, end));
+  // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
+  if (heredoc && (typeof result === 'string' || result instanceof Tmpl))
+    setTextOrigin(result, { file: scope.file.path, line: lineAtIndex(src, start) });
   return result;
+}
+
+function lineAtIndex(src: string, index: number): number {
+  let line = 1;
+  for (let i = src.indexOf('\n'); i >= 0 && i < index; i = src.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function pushAllPieces(out: Piece[], v: Piece | Piece[]): void {

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../../types.js';
 import { analyzeModule } from './analyze.js';
+import { clearTextOrigins } from './lines.js';
 import {
   defineModule,
   Instance,
@@ -110,6 +111,7 @@ function problemError(p: ModuleProblem): SourceError {
  * parser must be loaded (initHcl) first.
  */
 export function readHclModules(files: HclFile[], host: ModuleHost): InputResult[] {
+  clearTextOrigins();
   const tf = files.filter((f) => /\.tf$/i.test(f.path));
   const vars = files.filter((f) => TFVARS_FILE.test(f.path));
   const results = new Map<string, InputResult>();

@@ -2,7 +2,7 @@
 // resources are written as a tf.json-like text (one value per line) beside the plain values the
 // analyzer reads, and a table maps each line of that text back to the `.tf` file and line.
 import type { JsonPath } from '../json-lines.js';
-import { formatJsonPath } from '../json-lines.js';
+import { formatJsonPath, locateLines, parseJson } from '../json-lines.js';
 import { isObj, Json, Tmpl, Unknown, type Value } from './values.js';
 
 export interface Origin {
@@ -12,6 +12,37 @@ export interface Origin {
 
 const containers = new WeakMap<object, Origin>();
 const entries = new WeakMap<object, Map<string | number, Origin>>();
+
+/** Heredoc texts (a string, by its content; a template, by identity): the line they start at. */
+const texts = new Map<string, Origin>();
+const MAX_TEXTS = 100_000;
+
+export function setTextOrigin(v: string | Tmpl, o: Origin): void {
+  if (typeof v !== 'string') {
+    containers.set(v, o);
+    return;
+  }
+  if (texts.size >= MAX_TEXTS) texts.clear();
+  texts.set(v, o);
+}
+
+/** Forgets the heredoc texts of earlier modules. */
+export function clearTextOrigins(): void {
+  texts.clear();
+}
+
+/** The lines of a JSON policy's statements inside a heredoc that starts at `o`. */
+function heredocStatements(text: string, o: Origin): Origin[] | undefined {
+  // Interpolations (kept as `${...}`, one line each) read as `*`; escapes back to `${`.
+  const json = text.replace(/(?<!\$)\$\{[^}\n]*\}/g, '*').replace(/([$%])\1\{/g, '$1{');
+  const parsed = parseJson(json);
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return undefined;
+  const st = (parsed.value as Record<string, unknown>).Statement;
+  const n = Array.isArray(st) ? st.length : st && typeof st === 'object' ? 1 : 0;
+  if (n === 0) return undefined;
+  const paths: JsonPath[] = Array.isArray(st) ? st.map((_, i) => ['Statement', i]) : [['Statement']];
+  return locateLines(json, paths).map((l) => ({ file: o.file, line: o.line + (l ?? 1) - 1 }));
+}
 
 export function setOrigin<T extends object>(v: T, o: Origin): T {
   containers.set(v, o);
@@ -140,6 +171,7 @@ export class Emitter {
     if (v instanceof Unknown || v instanceof Tmpl) {
       const s = v instanceof Unknown ? unknownString(v, mode) : tmplString(v, mode);
       this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
+      if (v instanceof Tmpl && mode === 'policy') this.noteHeredoc(s, originOf(v), abs);
       return s;
     }
     if (Array.isArray(v)) {
@@ -177,7 +209,14 @@ export class Emitter {
     }
     const s = typeof v === 'string' ? escapeTemplate(v) : v;
     this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
+    if (typeof v === 'string' && mode === 'policy') this.noteHeredoc(s as string, texts.get(v), abs);
     return s;
+  }
+
+  private noteHeredoc(text: string, o: Origin | undefined, abs: JsonPath): void {
+    if (!o || !text.includes('Statement')) return;
+    const lines = heredocStatements(text, o);
+    if (lines) this.statements.set(formatJsonPath(abs), lines);
   }
 
   private noteStatements(doc: { [k: string]: Value }, abs: JsonPath): void {
