@@ -371,6 +371,46 @@ resource "aws_iam_policy" "w" {
   });
 });
 
+describe('hostile or broken configurations', () => {
+  it('survives deep nesting, self-references, module cycles and huge counts, saying why', () => {
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const { results } = moduleOf({
+      'main.tf': `
+locals {
+  deep = ${deep}
+  a    = local.b
+  b    = local.a
+}
+resource "aws_iam_policy" "deep" {
+  policy = jsonencode({ Statement = local.deep })
+}
+resource "aws_iam_policy" "loop" {
+  policy = local.a
+}
+resource "aws_iam_policy" "many" {
+  count  = 100000
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+module "self" {
+  source = "./"
+}
+`,
+    });
+    const recs = policies(results);
+    const many = recs.filter((p) => p.address?.startsWith('aws_iam_policy.many['));
+    expect(many.length).toBe(1000);
+    expect(many[0]!.approximate).toContain('its count is 100000: only the first 1000 instances are read');
+    const loop = recs.find((p) => p.address === 'aws_iam_policy.loop')!;
+    expect(loop.status).toBe('unresolved');
+    expect(loop.reason).toContain('refers to itself');
+    // Too deep to evaluate: read as an unknown value (a wildcard), and said so.
+    const deepRec = recs.find((p) => p.address === 'aws_iam_policy.deep')!;
+    expect(JSON.stringify(deepRec)).toContain('nested too deeply');
+    const self = results.find((r) => r.path === 'main.tf#module.self')!;
+    expect(self.reason).toContain('a cycle');
+  });
+});
+
 describe('through runAudit', () => {
   it("audits Coiled's Terraform template against coiled with no CRITICAL iam:PassRole on *", async () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-coiled-'));

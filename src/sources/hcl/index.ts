@@ -94,7 +94,7 @@ function localCalls(def: ModuleDef): string[] {
     const str = lit?.type === 'literal_value' ? kids(lit)[0] : undefined;
     if (str?.type !== 'string_lit') continue;
     const v = labelText(str);
-    if (/^\.\.?(\/|$)/.test(v)) out.push(posix.normalize(posix.join(def.dir, v)));
+    if (/^\.\.?(\/|$)/.test(v)) out.push(posix.normalize(posix.join(def.dir, v)).replace(/\/+$/, '') || '.');
   }
   return out;
 }

@@ -526,10 +526,10 @@ export class Instance {
       };
     if (this.depth + 1 > MAX_MODULE_DEPTH)
       return { unknown: `modules are nested more than ${MAX_MODULE_DEPTH} deep` };
-    const dir = posix.normalize(posix.join(this.def.dir, source));
+    const dir = posix.normalize(posix.join(this.def.dir, source)).replace(/\/+$/, '') || '.';
     if (dir.startsWith('../') || dir === '..')
       return { unknown: `its source "${source}" is outside the audited directory` };
-    if (this.stack.includes(dir))
+    if (dir === this.def.dir || this.stack.includes(dir))
       return { unknown: `it calls ${dir}, which is already being read above it (a cycle)` };
     let def = this.ctx.defs.get(dir);
     if (!def) {
@@ -604,8 +604,15 @@ export class Instance {
           },
         ];
       const out: Instances = [];
-      for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++)
-        out.push({ key: i, iter: { count: { index: i } as { [k: string]: Value } } });
+      const cut =
+        n > MAX_INSTANCES
+          ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read`
+          : undefined;
+      for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+        const inst: Instances[number] = { key: i, iter: { count: { index: i } as { [k: string]: Value } } };
+        if (cut) inst.approximate = cut;
+        out.push(inst);
+      }
       return out;
     }
     if (fe) {
@@ -626,10 +633,21 @@ export class Instance {
             approximate: `its for_each (${textOf(fe)}) is not known: read as one instance`,
           },
         ];
+      const cutEach =
+        entries.length > MAX_INSTANCES
+          ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
+          : undefined;
       return entries
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .slice(0, MAX_INSTANCES)
-        .map(([k, val]) => ({ key: k, iter: { each: { key: k, value: val } as { [k: string]: Value } } }));
+        .map(([k, val]) => {
+          const inst: Instances[number] = {
+            key: k,
+            iter: { each: { key: k, value: val } as { [k: string]: Value } },
+          };
+          if (cutEach) inst.approximate = cutEach;
+          return inst;
+        });
     }
     return [{ iter: {} }];
   }
