@@ -334,6 +334,14 @@ resource "aws_iam_role_policy" "pass" {
     expect(role.policyIds).toContain('modules/vendor-role/main.tf#module.vendor.aws_iam_role_policy.pass');
   });
 
+  it('names principals by address, with the directory only when two root modules share one', () => {
+    const role = 'resource "aws_iam_role" "this" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n';
+    const two = moduleOf({ 'a/main.tf': role, 'b/main.tf': role }).results.flatMap((r) => r.principals ?? []);
+    expect(two.map((p) => p.id).sort()).toEqual(['a/aws_iam_role.this', 'b/aws_iam_role.this']);
+    const one = moduleOf({ 'a/main.tf': role }).results.flatMap((r) => r.principals ?? []);
+    expect(one.map((p) => p.id)).toEqual(['aws_iam_role.this']);
+  });
+
   it('renders templatefile() and marks what is not known as unresolved with a one-line reason', () => {
     const { results } = moduleOf({
       'main.tf': `

@@ -138,6 +138,6 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     else delete e.line;
     delete e.jsonPath;
   }
-  const principals = remapPrincipals(dir, result.principals ?? [], byAddress, ids, fallbackFile);
+  const principals = remapPrincipals(result.principals ?? [], byAddress, ids, fallbackFile);
   return { policies: result.policies, errors: result.errors, principals };
 }

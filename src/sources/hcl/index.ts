@@ -8,6 +8,7 @@ import { join, posix } from 'node:path';
 import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../../types.js';
 import { analyzeModule } from './analyze.js';
 import { clearTextOrigins } from './lines.js';
+import { principalId } from './principals.js';
 import {
   defineModule,
   Instance,
@@ -162,6 +163,7 @@ export function readHclModules(files: HclFile[], host: ModuleHost): InputResult[
   for (const def of defs.values())
     if (!('error' in def)) for (const c of localCalls(def)) if (c !== def.dir) calledByOthers.add(c);
   const policyIds = new Set<string>();
+  const principalDirs: [PrincipalRecord, string][] = [];
   for (const [dir, def] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if ('error' in def || calledByOthers.has(dir)) continue;
     const problems: ModuleProblem[] = [...def.problems];
@@ -198,7 +200,10 @@ export function readHclModules(files: HclFile[], host: ModuleHost): InputResult[
       input(p.path).policies.push(p);
     }
     for (const e of analyzed.errors) input(e.path).errors.push(e);
-    for (const p of analyzed.principals) (input(p.path).principals as PrincipalRecord[]).push(p);
+    for (const p of analyzed.principals) {
+      (input(p.path).principals as PrincipalRecord[]).push(p);
+      principalDirs.push([p, dir]);
+    }
     for (const p of problems) input(p.file).errors.push(problemError(p));
     for (const n of ctx.notFollowed) {
       results.set(`${n.file}#${n.address}`, {
@@ -211,6 +216,10 @@ export function readHclModules(files: HclFile[], host: ModuleHost): InputResult[
       });
     }
   }
+  // The same address in two root modules: each prefixed with its directory.
+  const seen = new Map<string, number>();
+  for (const [p] of principalDirs) seen.set(p.id, (seen.get(p.id) ?? 0) + 1);
+  for (const [p, dir] of principalDirs) if (seen.get(p.id)! > 1) p.id = principalId(dir, p.id);
   const out = [...results.values()];
   for (const r of out) {
     if (r.principals && r.principals.length === 0) delete r.principals;

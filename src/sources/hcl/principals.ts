@@ -1,7 +1,8 @@
 // Roles, users and groups of a `.tf` module: the analyzer links them to their inline and attached
-// policies (attachments, managed_policy_arns, memberships) as it does for plans; here their ids,
-// files and lines are those of the module's blocks. Roots other than the audit root prefix the
-// address with their directory, so that two modules' `aws_iam_role.this` stay apart.
+// policies (attachments, managed_policy_arns, memberships) as it does for plans; here their files
+// and lines are those of the module's blocks. Their ids are their addresses (what `terraform:`
+// selectors match), except where two root modules have the same address: then each is prefixed
+// with its directory (principalId), so that two modules' `aws_iam_role.this` stay apart.
 import type { PrincipalRecord } from '../../types.js';
 import type { Evaluated } from './module.js';
 
@@ -10,7 +11,6 @@ export function principalId(dir: string, address: string): string {
 }
 
 export function remapPrincipals(
-  dir: string,
   principals: PrincipalRecord[],
   byAddress: Map<string, Evaluated>,
   ids: Map<string, string>,
@@ -22,7 +22,6 @@ export function remapPrincipals(
     if (ev) p.line = ev.line;
     else delete p.line;
     p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
-    p.id = principalId(dir, p.id);
   }
   return principals;
 }
