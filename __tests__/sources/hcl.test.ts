@@ -471,6 +471,24 @@ describe('through runAudit', () => {
     expect(excess.find((f) => f.actions.includes('s3:GetObject'))?.new).toBe(false);
   });
 
+  it('reads the rest of the module when one .tf file is named on the command line', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-one-'));
+    const policy =
+      'resource "aws_iam_policy" "p" {\n  name   = local.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })\n}\n';
+    writeFileSync(join(root, 'policy.tf'), policy);
+    writeFileSync(join(root, 'locals.tf'), 'locals {\n  name = "coiled-bucket-reader"\n}\n');
+    const results = readHclModules(
+      [{ path: 'policy.tf', text: policy }],
+      fsHost(root),
+      new Set(['policy.tf']),
+    );
+    expect(policies(results).map((p) => [p.id, p.name])).toEqual([
+      ['policy.tf#aws_iam_policy.p', 'coiled-bucket-reader'],
+    ]);
+    const report = await runAudit({ root, paths: ['policy.tf'], now: NOW });
+    expect(report.policies.map((p) => p.id)).toEqual(['policy.tf#aws_iam_policy.p']);
+  });
+
   it('discovers .tf and .tfvars files in a directory walk', () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-disc-'));
     writeFileSync(join(root, 'main.tf'), '');

@@ -128,7 +128,8 @@ function readHcl(files: Discovered[], maxFileBytes: number): LoadedInput[] {
   }
   const first = files[0]!;
   const root = first.abs.slice(0, first.abs.length - first.path.length) || '.';
-  for (const result of readHclModules(texts, fsHost(root))) out.push({ result });
+  const explicit = new Set(files.filter((f) => f.explicit).map((f) => f.path));
+  for (const result of readHclModules(texts, fsHost(root), explicit)) out.push({ result });
   return out;
 }
 

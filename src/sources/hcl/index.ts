@@ -111,7 +111,11 @@ function problemError(p: ModuleProblem): SourceError {
  * Reads discovered `.tf` and `.tfvars` files (texts already read) as Terraform modules. The HCL
  * parser must be loaded (initHcl) first.
  */
-export function readHclModules(files: HclFile[], host: ModuleHost): InputResult[] {
+export function readHclModules(
+  files: HclFile[],
+  host: ModuleHost,
+  explicit?: ReadonlySet<string>,
+): InputResult[] {
   clearTextOrigins();
   const tf = files.filter((f) => /\.tf$/i.test(f.path));
   const vars = files.filter((f) => TFVARS_FILE.test(f.path));
@@ -155,6 +159,20 @@ export function readHclModules(files: HclFile[], host: ModuleHost): InputResult[
     const l = byDir.get(d);
     if (l) l.push(parsed);
     else byDir.set(d, [parsed]);
+  }
+  // A file named on its own: the other .tf files of its directory are read too (a module is a directory).
+  for (const f of tf) {
+    if (!explicit?.has(f.path)) continue;
+    const d = dirOf(f.path);
+    const group = byDir.get(d);
+    if (!group) continue;
+    const siblings = host.moduleFiles(d);
+    if ('error' in siblings) continue;
+    for (const sib of siblings) {
+      if (tf.some((t) => t.path === sib.path) || group.some((g) => g.path === sib.path)) continue;
+      const parsed = parseHcl(sib.path, sib.text);
+      if (parsed.problems.length === 0) group.push(parsed);
+    }
   }
   const defs = new Map<string, ModuleDef | { error: string }>();
   for (const [dir, parsed] of byDir) defs.set(dir, defineModule(dir, parsed));
