@@ -4,8 +4,8 @@
 import { concatParts, isObj, Tmpl, Unknown, type Value } from './values.js';
 
 /** The account and region of the resources: unknown, each read as a wildcard within its segment. */
-export const ACCOUNT = new Unknown('account_id');
-export const REGION = new Unknown('region');
+export const ACCOUNT = new Unknown('data.aws_caller_identity.account_id');
+export const REGION = new Unknown('data.aws_region.name');
 export const PARTITION = 'aws';
 
 type Piece = string | Unknown | Tmpl;
