@@ -489,6 +489,32 @@ describe('through runAudit', () => {
     expect(report.policies.map((p) => p.id)).toEqual(['policy.tf#aws_iam_policy.p']);
   });
 
+  it("points a plan's findings at the .tf block and statement lines when the repository has the configuration", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-plan-'));
+    const fixtures = join(FIX, '..');
+    mkdirSync(join(root, 'infra'));
+    writeFileSync(
+      join(root, 'infra/test.tf'),
+      readFileSync(join(fixtures, 'hcl-plan/awslabs-tipv__iam_policy__test.tf')),
+    );
+    writeFileSync(
+      join(root, 'plan.json'),
+      readFileSync(join(fixtures, 'tf-plan/awslabs-tipv__iam_policy__test_plan.json')),
+    );
+    const report = await runAudit({ root, paths: ['plan.json'], baseline: 'coiled', now: NOW });
+    const policy = report.policies.find((p) => p.address === 'aws_iam_policy.demo_policy')!;
+    expect(policy).toMatchObject({
+      id: 'plan.json#aws_iam_policy.demo_policy',
+      path: 'infra/test.tf',
+      line: 57,
+    });
+    const findings = report.findings.filter((f) => f.policy === policy.id);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.path).toBe('infra/test.tf');
+    // The lambda statement (ViewAndConfigureFunctions) starts at line 34 of the .tf.
+    expect(findings.find((f) => f.statement === 'ViewAndConfigureFunctions')?.line).toBe(34);
+  });
+
   it('discovers .tf and .tfvars files in a directory walk', () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-disc-'));
     writeFileSync(join(root, 'main.tf'), '');

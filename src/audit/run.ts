@@ -12,6 +12,7 @@ import { discover } from '../sources/discover.js';
 import { escapesRoot } from '../sources/inside.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
+import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
 import {
@@ -108,6 +109,28 @@ function trustAccounts(inputs: LoadedInput[]): Map<string, string[]> {
   return out;
 }
 
+/**
+ * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
+ * when the repository holds the configuration (the audited `.tf` inputs, else the `.tf` files
+ * found under the root).
+ */
+async function pointPlansAtConfiguration(
+  root: string,
+  inputs: LoadedInput[],
+  maxFileBytes: number | undefined,
+): Promise<void> {
+  const plans = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-plan' && r.policies.length);
+  if (plans.length === 0) return;
+  let hcl = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-hcl');
+  if (!hcl.some((r) => r.policies.length)) {
+    const tf = discover(root, ['.']).files.filter((f) => HCL_FILE.test(f.path));
+    if (tf.length === 0) return;
+    await initHcl();
+    hcl = readInputs(tf, maxFileBytes).map((l) => l.result);
+  }
+  pointPlansAtTf(plans, hcl);
+}
+
 export async function runAudit(req: AuditRequest): Promise<Report> {
   const now = req.now ?? new Date();
   const root = req.root;
@@ -157,6 +180,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     files.filter((f) => !configFiles.has(f.path)),
     req.maxFileBytes,
   );
+  await pointPlansAtConfiguration(root, inputs, req.maxFileBytes);
   phase('read and parse sources');
   enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
   for (const m of missing) {
