@@ -57,8 +57,10 @@ function equal(a: Value, b: Value): boolean {
 function distinct(xs: Value[]): Value[] {
   const out: Value[] = [];
   const seen = new Set<string>();
+  let unknowns = 0;
   for (const x of xs) {
-    const k = x instanceof Unknown || x instanceof Tmpl ? `?${Math.random()}` : JSON.stringify(toPlain(x));
+    // Unknown values are never taken for one another.
+    const k = x instanceof Unknown || x instanceof Tmpl ? `\u0000${unknowns++}` : JSON.stringify(toPlain(x));
     if (seen.has(k)) continue;
     seen.add(k);
     out.push(x);
