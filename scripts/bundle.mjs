@@ -10,15 +10,46 @@
 // index.421.js), so the two entries' chunks cannot overwrite each other, and the chunks of an
 // earlier build are removed, so dist/ holds exactly what a fresh build makes.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 
 const entries = [
   ['src/cli.ts', 'dist/cli.js', true],
   ['src/index.ts', 'dist/index.js', false],
 ];
 const CHUNK = /^(\d+)\.index\.js$/;
+/**
+ * WebAssembly the `.tf` parser loads (src/sources/hcl/parse.ts reads them beside the bundle, by
+ * these names). ncc also emits web-tree-sitter's runtime under a hashed name, because the library
+ * refers to it with `new URL(..., import.meta.url)`; the parser hands the bytes over itself, so that
+ * copy is not shipped.
+ */
+const WASM = [
+  ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm'],
+  [
+    'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
+    'dist/tree-sitter-terraform.wasm',
+  ],
+];
 /** The chunk file name in the webpack runtime of an entry (its one template). */
 const TEMPLATE = 'return "" + chunkId + ".index.js";';
+
+/**
+ * web-tree-sitter's ES module build runs `const { createRequire } = await import("module")` in Node;
+ * webpack's interop turns that into a namespace without createRequire (node:module exports a
+ * function, whose properties it does not copy). The bundled call is put back to a real import.
+ */
+const TREE_SITTER_IMPORT =
+  /const \{ createRequire \} = await Promise\.resolve\(\/\* import\(\) \*\/\)\.then\(__webpack_require__\.t\.bind\(__webpack_require__, \d+, \d+\)\);/g;
+const TREE_SITTER_FIXED = 'const { createRequire } = await import("node:module");';
 
 mkdirSync('dist', { recursive: true });
 for (const [src, out, executable] of entries) {
@@ -39,6 +70,7 @@ for (const [src, out, executable] of entries) {
   const chunks = [];
   for (const f of readdirSync(tmp)) {
     if (f === main || f === 'package.json') continue; // package.json: {"type": "module"}, which the repository's has
+    if (f.endsWith('.wasm')) continue; // shipped by name below (WASM)
     const m = CHUNK.exec(f);
     if (!m) throw new Error(`bundle: ncc emitted ${tmp}/${f}, which this script does not know how to ship`);
     chunks.push([f, `${name}.${m[1]}.js`]);
@@ -55,12 +87,21 @@ for (const [src, out, executable] of entries) {
   writeFileSync(out, code);
   if (executable) chmodSync(out, 0o755);
   let size = code.length;
+  let fixed = 0;
   for (const [from, to] of chunks) {
-    const chunk = readFileSync(`${tmp}/${from}`, 'utf8');
+    const chunk = readFileSync(`${tmp}/${from}`, 'utf8').replace(TREE_SITTER_IMPORT, () => {
+      fixed++;
+      return TREE_SITTER_FIXED;
+    });
     writeFileSync(`dist/${to}`, chunk);
     size += chunk.length;
   }
+  if (fixed !== 1)
+    throw new Error(
+      `bundle: ${out}: web-tree-sitter's import of node:module found ${fixed} times in the chunks, expected once; web-tree-sitter or ncc changed?`,
+    );
   rmSync(tmp, { recursive: true, force: true });
+  for (const [from, to] of WASM) copyFileSync(from, to);
   console.log(
     `bundled ${src} -> ${out} (${(code.length / 1024).toFixed(0)} KiB` +
       (chunks.length

@@ -9,6 +9,7 @@ export type InputKind =
   | 'terraform-state'
   | 'terraform-json'
   | 'cloudformation'
+  | 'terraform-hcl'
   | 'authorization-details'
   | 'unknown';
 

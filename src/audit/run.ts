@@ -11,6 +11,8 @@ import { loadCatalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
+import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
+import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
 import {
@@ -159,6 +161,28 @@ function principalFit(
   };
 }
 
+/**
+ * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
+ * when the repository holds the configuration (the audited `.tf` inputs, else the `.tf` files
+ * found under the root).
+ */
+async function pointPlansAtConfiguration(
+  root: string,
+  inputs: LoadedInput[],
+  maxFileBytes: number | undefined,
+): Promise<void> {
+  const plans = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-plan' && r.policies.length);
+  if (plans.length === 0) return;
+  let hcl = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-hcl');
+  if (!hcl.some((r) => r.policies.length)) {
+    const tf = discover(root, ['.']).files.filter((f) => HCL_FILE.test(f.path));
+    if (tf.length === 0) return;
+    await initHcl();
+    hcl = readInputs(root, tf, maxFileBytes).map((l) => l.result);
+  }
+  pointPlansAtTf(plans, hcl);
+}
+
 export async function runAudit(req: AuditRequest): Promise<Report> {
   const now = req.now ?? new Date();
   const root = req.root;
@@ -221,6 +245,8 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     );
   notes.push(...walkNotes);
   phase('discover');
+  // The .tf parser (WebAssembly) is loaded only when there are .tf files.
+  if (files.some((f) => HCL_FILE.test(f.path))) await initHcl();
   const configFiles = new Set(
     [configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p!.replace(/^\.\//, '')),
   );
@@ -229,6 +255,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     files.filter((f) => !configFiles.has(f.path)),
     req.maxFileBytes,
   );
+  await pointPlansAtConfiguration(root, inputs, req.maxFileBytes);
   phase('read and parse sources');
   enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
   for (const m of unreadable) {
@@ -287,10 +314,20 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   if (req.readBase) {
     const baseInputs: LoadedInput[] = [];
     for (const { result } of inputs) {
-      if (result.status !== 'audited') continue;
+      if (result.status !== 'audited' || result.kind === 'terraform-hcl') continue;
       const text = await req.readBase(result.path);
       if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
     }
+    // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
+    // (file(), templatefile() and modules outside them are read from the working tree).
+    const hclBase: { path: string; text: string }[] = [];
+    for (const f of files) {
+      if (!HCL_FILE.test(f.path)) continue;
+      const text = await req.readBase(f.path);
+      if (text !== undefined) hclBase.push({ path: f.path, text });
+    }
+    if (hclBase.length)
+      for (const result of readHclModules(hclBase, fsHost(root))) baseInputs.push({ result });
     const basePrepared = preparePolicies(baseInputs);
     base = {
       get: (id) => {

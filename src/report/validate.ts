@@ -28,6 +28,7 @@ const INPUT_KINDS = [
   'terraform-state',
   'terraform-json',
   'cloudformation',
+  'terraform-hcl',
   'authorization-details',
   'unknown',
 ] as const;

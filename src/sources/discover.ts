@@ -10,6 +10,8 @@ import { fileTypeOf, readRepoFile } from './safe-read.js';
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
 /** Extensions of files a directory walk considers (content then decides what they are). */
 const CANDIDATE = /\.(json|tfstate|ya?ml|template)$/i;
+/** Terraform configurations and variable files: read as modules (a directory), by src/sources/hcl. */
+const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 
 export interface Discovered {
   /** Relative to root, with `/` separators. */
@@ -37,6 +39,10 @@ export interface DiscoverResult {
 
 /** Largest .gitignore read (a real one is a few kilobytes). */
 const MAX_GITIGNORE_BYTES = 1024 * 1024;
+
+function candidate(name: string): boolean {
+  return CANDIDATE.test(name) || HCL_CANDIDATE.test(name);
+}
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
@@ -144,7 +150,7 @@ export function discover(root: string, paths: string[]): DiscoverResult {
           if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel)) stack.push(full);
           continue;
         }
-        if (!CANDIDATE.test(ent.name) || ignored(ignores, rel)) continue;
+        if (!candidate(ent.name) || ignored(ignores, rel)) continue;
         if (ent.isSymbolicLink()) {
           skip(rel, 'a symbolic link: not followed (only regular files in the repository are read)');
         } else if (ent.isFile()) {

@@ -12,6 +12,7 @@ import { policyJsonParser } from './policy-json.js';
 import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
 import { terraformStateParser } from './tf-state.js';
+import { fsHost, HCL_FILE, readHclModules } from './hcl/index.js';
 
 /** Order matters: the most specific shapes first. */
 export const PARSERS: SourceParser[] = [
@@ -143,12 +144,42 @@ function classifyText(file: SourceFile): LoadedInput | undefined {
   return undefined;
 }
 
-/** Reads and parses discovered files (the I/O part of the sources stage), each through the safe reader. */
+/**
+ * Reads and parses discovered files (the I/O part of the sources stage), each through the safe
+ * reader. `.tf` / `.tfvars` files are read together, a directory at a time (initHcl must have been
+ * awaited when there are some).
+ */
 export function readInputs(
   root: string,
   files: Discovered[],
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
 ): LoadedInput[] {
+  const hcl = files.filter((f) => HCL_FILE.test(f.path));
+  const loaded = readEach(
+    root,
+    files.filter((f) => !HCL_FILE.test(f.path)),
+    maxFileBytes,
+  );
+  if (hcl.length === 0) return loaded;
+  loaded.push(...readHcl(root, hcl, maxFileBytes));
+  return loaded.sort((a, b) => (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0));
+}
+
+/** `.tf` modules: files over the limit or unreadable are errors; the rest are read as modules. */
+function readHcl(root: string, files: Discovered[], maxFileBytes: number): LoadedInput[] {
+  const out: LoadedInput[] = [];
+  const texts: { path: string; text: string }[] = [];
+  for (const f of files) {
+    const r = readEach(root, [f], maxFileBytes, true)[0]!;
+    if (r.text === undefined) out.push(r);
+    else texts.push({ path: f.path, text: r.text });
+  }
+  const explicit = new Set(files.filter((f) => f.explicit).map((f) => f.path));
+  for (const result of readHclModules(texts, fsHost(root), explicit)) out.push({ result });
+  return out;
+}
+
+function readEach(root: string, files: Discovered[], maxFileBytes: number, textOnly = false): LoadedInput[] {
   return files.map((f) => {
     const read = readRepoFile(root, f.abs, maxFileBytes);
     if (!read.ok) {
@@ -166,6 +197,11 @@ export function readInputs(
         },
       };
     }
+    if (textOnly)
+      return {
+        result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
+        text: read.text,
+      };
     return parseSource({ path: f.path, text: read.text }, f.explicit);
   });
 }

@@ -1244,7 +1244,16 @@ class Analyzer {
     const plan = !this.input.templates;
     const prefix = plan ? `${label} is computed at apply time and` : label;
     if (docRefs.length === 0) {
-      if (!plan) return { reason: `${label} has no value in this file` };
+      if (!plan) {
+        // The interpolation that makes it unknown, when there is one (`${var.policy}`).
+        const raw = asList(a.value).find((x): x is string => typeof x === 'string' && hasTemplate(x));
+        const first = raw ? scanTemplate(raw).parts.find((p) => p.raw !== undefined)?.raw : undefined;
+        return {
+          reason: first
+            ? `${label} depends on ${clip(first)}, which is not known in this file`
+            : `${label} has no value in this file`,
+        };
+      }
       const others = uniq(a.refs.map((r) => r.text));
       if (others.length > 0) return { reason: `${label} is computed at apply time from ${list(others)}` };
       if (a.configured === undefined && !this.input.hasConfiguration)
@@ -1327,6 +1336,7 @@ class Analyzer {
       if ('unknown' in built) return { reason: `has unknown statements (${built.unknown})` };
       // source_policy_documents / override_policy_documents (and the older source_json / override_json)
       const more: Record<'source' | 'override', unknown[]> = { source: [], override: [] };
+      const templated: string[] = [];
       for (const [k, which] of [
         ['source_policy_documents', 'source'],
         ['source_json', 'source'],
@@ -1340,6 +1350,14 @@ class Analyzer {
         let viaReferences = false;
         for (const item of items) {
           if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
+            // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
+            const w = item === undefined ? undefined : templateAsWildcards(item);
+            const p = w && !('error' in w) ? parseJson(w.text) : undefined;
+            if (w && !('error' in w) && p?.ok && isObject(p.value)) {
+              more[which].push(p.value);
+              pushAll(templated, w.interpolations);
+              continue;
+            }
             viaReferences = true;
             continue;
           }
@@ -1366,6 +1384,7 @@ class Analyzer {
       if (this.input.templates) {
         const interps = uniq([
           ...built.interpolations,
+          ...templated,
           ...(version?.interpolations ?? []),
           ...(id?.interpolations ?? []),
         ]);

@@ -212,6 +212,7 @@ const EXPECTED: Partial<Record<InputResult['kind'], string>> = {
   'terraform-plan': 'the JSON that `terraform show -json PLANFILE` writes',
   'terraform-state': 'the JSON that `terraform show -json` writes for a state',
   'terraform-json': 'a Terraform JSON configuration (*.tf.json)',
+  'terraform-hcl': 'a Terraform configuration (*.tf)',
   'authorization-details': 'the JSON that `aws iam get-account-authorization-details` writes',
 };
 

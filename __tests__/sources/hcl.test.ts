@@ -1,0 +1,525 @@
+// Terraform `.tf` modules read offline (src/sources/hcl): real public modules (fixtures/hcl, see
+// the fixtures README), the evaluator on small configurations written for these tests, and the
+// acceptance checks through runAudit.
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { discover } from '../../src/sources/discover.js';
+import { fsHost, initHcl, readHclModules, type HclFile } from '../../src/sources/hcl/index.js';
+import type { InputResult, PolicyRecord } from '../../src/types.js';
+
+const FIX = join(new URL('../fixtures/hcl/', import.meta.url).pathname);
+const NOW = new Date('2026-11-22T00:00:00Z');
+
+beforeAll(async () => {
+  await initHcl();
+});
+
+function filesOf(root: string, dir: string): HclFile[] {
+  const out: HclFile[] = [];
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const p = dir === '.' ? e.name : `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...filesOf(root, p));
+    else if (/\.(tf|tfvars)$/.test(e.name)) out.push({ path: p, text: readFileSync(join(root, p), 'utf8') });
+  }
+  return out;
+}
+
+function readFixture(name: string): InputResult[] {
+  return readHclModules(filesOf(FIX, name), fsHost(FIX));
+}
+
+function policies(results: InputResult[]): PolicyRecord[] {
+  return results.flatMap((r) => r.policies);
+}
+
+/** A temporary module: files by relative path. */
+function moduleOf(files: Record<string, string>): { root: string; results: InputResult[] } {
+  const root = mkdtempSync(join(tmpdir(), 'iba-hcl-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  const hcl = Object.keys(files)
+    .filter((p) => /\.(tf|tfvars)$/.test(p) && !p.startsWith('modules/'))
+    .map((p) => ({ path: p, text: files[p]! }));
+  return { root, results: readHclModules(hcl, fsHost(root)) };
+}
+
+function doc(rec: PolicyRecord | undefined): { Statement: Record<string, unknown>[] } {
+  expect(rec?.status).toBe('resolved');
+  return rec!.document as { Statement: Record<string, unknown>[] };
+}
+
+// Every IAM policy each fixture holds: [file, address, kind, status, reason (a part of it)].
+type Row = [string, string, string, string, string?];
+const EXPECTED: Record<string, Row[]> = {
+  'anyscale-aws-anyscale-iam': [
+    ['main.tf', 'aws_iam_role.anyscale_access_role[0]', 'trust', 'resolved'],
+    ['main.tf', 'aws_iam_policy.anyscale_steadystate_policy[0]', 'identity', 'resolved'],
+    ['main.tf', 'aws_iam_policy.anyscale_servicesv2_policy[0]', 'identity', 'resolved'],
+    ['main.tf', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly', 'identity', 'resolved'],
+    ['main.tf', 'aws_iam_role.anyscale_cluster_node_role[0]', 'trust', 'resolved'],
+    // The fixture's variables.tf is an older version that does not declare the secrets variables.
+    [
+      'main.tf',
+      'aws_iam_policy.anyscale_cluster_node_secretsmanager_policy',
+      'identity',
+      'unresolved',
+      'source_policy_documents depends on ${try(length(var.anyscale_cluster_node_byod_custom_secrets_policy)',
+    ],
+    ['main.tf', 'aws_iam_policy.anyscale_cluster_node_cloudwatch_policy', 'identity', 'resolved'],
+    ['main.tf', 'aws_iam_policy.anyscale_s3_access_policy[0]', 'identity', 'resolved'],
+  ],
+  'coiled-terraform-template': [
+    ['iam.tf', 'aws_iam_policy.cloudwatch_agent', 'identity', 'resolved'],
+    ['iam.tf', 'aws_iam_role.coiled_cluster_role', 'trust', 'resolved'],
+    ['iam.tf', 'aws_iam_policy.ongoing', 'identity', 'resolved'],
+    ['iam.tf', 'aws_iam_policy.setup', 'identity', 'resolved'],
+    ['iam.tf', 'aws_iam_role.coiled_control_plane_role', 'trust', 'resolved'],
+  ],
+  'datadog-aws-cspm': [
+    ['aws.tf', 'aws_iam_role.datadog-role', 'trust', 'resolved'],
+    ['aws.tf', 'arn:aws:iam::aws:policy/SecurityAudit', 'identity', 'resolved'],
+    ['aws.tf', 'aws_iam_policy.additional-permissions', 'identity', 'resolved'],
+  ],
+  // create_role defaults to false: count = 0, no role; the two trust documents stand alone.
+  'terraform-aws-iam-assumable-role': [
+    ['main.tf', 'data.aws_iam_policy_document.assume_role', 'trust', 'resolved'],
+    ['main.tf', 'data.aws_iam_policy_document.assume_role_with_mfa', 'trust', 'resolved'],
+  ],
+  'terraform-aws-iam-group-with-policies': [
+    ['main.tf', 'aws_iam_policy.iam_self_management[0]', 'identity', 'resolved'],
+  ],
+  'tf-datadog-labs': [
+    ['main.tf', 'aws_iam_policy.datadog_aws_integration', 'identity', 'resolved'],
+    ['main.tf', 'aws_iam_role.datadog_aws_integration', 'trust', 'resolved'],
+  ],
+};
+
+describe('real public modules', () => {
+  it('has a listing for every fixture module', () => {
+    expect(readdirSync(FIX).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [name, rows] of Object.entries(EXPECTED)) {
+    it(`lists every IAM policy of ${name} with its address, kind and status`, () => {
+      const results = readFixture(name);
+      expect(results.filter((r) => r.status !== 'audited')).toEqual([]);
+      const got = policies(results).map((p) => [p.path.slice(name.length + 1), p.address, p.kind, p.status]);
+      expect(got).toEqual(rows.map((r) => r.slice(0, 4)));
+      for (const [i, p] of policies(results).entries()) {
+        expect(p.line).toBeGreaterThan(0);
+        if (p.status === 'unresolved') {
+          expect(p.reason).toContain(rows[i]![4]);
+          expect(p.reason).not.toMatch(/\n/);
+        }
+      }
+    });
+  }
+
+  it('reads at least 90% of the permission policies of all the fixtures', () => {
+    const all = Object.keys(EXPECTED).flatMap((n) => policies(readFixture(n)));
+    const permission = all.filter((p) => p.kind !== 'trust');
+    const read = permission.filter((p) => p.status === 'resolved');
+    expect(permission.length).toBe(13);
+    expect(read.length / permission.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("resolves Coiled's PassRole to its own role name pattern, with the statement's line", () => {
+    const ongoing = policies(readFixture('coiled-terraform-template')).find(
+      (p) => p.address === 'aws_iam_policy.ongoing',
+    )!;
+    const statements = doc(ongoing).Statement;
+    const i = statements.findIndex((s) => s.Sid === 'Passrole');
+    expect(statements[i]!.Resource).toBe('arn:aws:iam::*:role/coiled-*');
+    const text = readFileSync(join(FIX, 'coiled-terraform-template/iam.tf'), 'utf8').split('\n');
+    expect(text[ongoing.statementLines![i]! - 1]).toMatch(/statement \{/);
+    expect(text[ongoing.statementLines![i]!]).toContain('sid = "Passrole"');
+    expect(ongoing.approximate?.join(' ')).toContain('${var.coiled_workspace_name}');
+  });
+
+  it('links roles to the policies attached to them', () => {
+    const results = readFixture('coiled-terraform-template');
+    const principals = results.flatMap((r) => r.principals ?? []);
+    const control = principals.find((p) => p.id.endsWith('aws_iam_role.coiled_control_plane_role'))!;
+    expect(control.policyIds).toEqual([
+      'coiled-terraform-template/iam.tf#aws_iam_policy.ongoing',
+      'coiled-terraform-template/iam.tf#aws_iam_policy.setup',
+    ]);
+    expect(control.line).toBe(273);
+  });
+
+  it('reads a policy from file() of a JSON file in the module', () => {
+    const rec = policies(readFixture('datadog-aws-cspm')).find(
+      (p) => p.address === 'aws_iam_policy.additional-permissions',
+    );
+    expect(doc(rec).Statement[0]!.Action).toContain('xray:GetTraceSummaries');
+  });
+
+  it('keeps escaped policy variables ($${aws:username}) as written', () => {
+    const rec = policies(readFixture('terraform-aws-iam-group-with-policies'))[0];
+    expect(doc(rec).Statement[0]!.Resource).toContain('arn:aws:iam::*:user/${aws:username}');
+  });
+
+  it('expands a dynamic block whose for_each is known', () => {
+    const rec = policies(readFixture('anyscale-aws-anyscale-iam')).find(
+      (p) => p.address === 'aws_iam_policy.anyscale_steadystate_policy[0]',
+    );
+    const sids = doc(rec).Statement.map((s) => s.Sid);
+    // anyscale_cloud_id defaults to null: the unrestricted statements, not the cloud-id ones.
+    expect(sids.length).toBe(9);
+  });
+});
+
+describe('the evaluator', () => {
+  it('gives one record per for_each key, none for count = 0, and reads jsonencode with its lines', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "buckets" {
+  default = { logs = "acme-logs", data = "acme-data" }
+}
+resource "aws_iam_policy" "read" {
+  for_each = var.buckets
+  name     = "read-\${each.key}"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = "arn:aws:s3:::\${each.value}/*"
+      },
+    ]
+  })
+}
+resource "aws_iam_policy" "never" {
+  count  = 0
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+`,
+    });
+    const recs = policies(results);
+    expect(recs.map((p) => p.address)).toEqual([
+      'aws_iam_policy.read["data"]',
+      'aws_iam_policy.read["logs"]',
+    ]);
+    expect(doc(recs[1]).Statement[0]!.Resource).toBe('arn:aws:s3:::acme-logs/*');
+    expect(recs[1]!.line).toBe(8);
+    expect(recs[1]!.statementLines).toEqual([11]);
+    expect(recs[1]!.approximate).toBeUndefined();
+  });
+
+  it('reads heredocs (<<- strips the indentation), locals across files, tfvars and common functions', () => {
+    const { results } = moduleOf({
+      'a.tf': `
+resource "aws_iam_role_policy" "p" {
+  name   = local.name
+  role   = "app"
+  policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Action": \${jsonencode(local.actions)}, "Resource": "\${local.arn}"}]
+    }
+  EOT
+}
+`,
+      'b.tf': `
+variable "env" { default = "dev" }
+variable "extra" { default = [] }
+locals {
+  name    = format("%s-%s", "app", var.env)
+  actions = distinct(compact(concat(["s3:GetObject", ""], var.extra, flatten([["s3:GetObject"]]))))
+  arn     = join(":", ["arn", data.aws_partition.current.partition, "s3", "", "", lookup({ prod = "p", dev = "d" }, var.env, "x")])
+}
+data "aws_partition" "current" {}
+`,
+      'terraform.tfvars': 'env = "prod"\nextra = ["s3:PutObject"]\n',
+    });
+    const rec = policies(results)[0]!;
+    expect(rec.name).toBe('app-prod');
+    expect(doc(rec).Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: 'arn:aws:s3:::p',
+    });
+    expect(rec.path).toBe('a.tf');
+    expect(rec.line).toBe(5);
+    // The statement's line inside the heredoc.
+    expect(rec.statementLines).toEqual([8]);
+  });
+
+  it('reads aws_iam_policy_document with dynamic statements, source and override documents', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+locals {
+  grants = { read = ["s3:GetObject"], list = ["s3:ListBucket"] }
+}
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Base"
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "over" {
+  statement {
+    sid       = "read"
+    actions   = ["s3:GetObjectVersion"]
+    resources = [aws_s3_bucket.b.arn]
+  }
+}
+data "aws_iam_policy_document" "d" {
+  source_policy_documents   = [data.aws_iam_policy_document.base.json]
+  override_policy_documents = [data.aws_iam_policy_document.over.json]
+  dynamic "statement" {
+    for_each = local.grants
+    content {
+      sid       = statement.key
+      actions   = statement.value
+      resources = ["\${aws_s3_bucket.b.arn}/*"]
+    }
+  }
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "acme-\${terraform.workspace}"
+}
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.d.json
+}
+`,
+    });
+    const rec = policies(results).find((p) => p.address === 'aws_iam_policy.p')!;
+    const st = doc(rec).Statement;
+    expect(st.map((s) => s.Sid)).toEqual(['Base', 'list', 'read']);
+    expect(st[1]!.Resource).toBe('arn:aws:s3:::acme-*/*');
+    expect(st[2]).toMatchObject({ Action: 's3:GetObjectVersion', Resource: 'arn:aws:s3:::acme-*' });
+  });
+
+  it('follows local modules with their arguments bound, and lists registry modules as not followed', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+module "vendor" {
+  source = "./modules/vendor-role"
+  name   = "coiled-prod"
+}
+module "other" {
+  source  = "terraform-aws-modules/iam/aws"
+  version = "5.0.0"
+}
+`,
+      'modules/vendor-role/main.tf': `
+variable "name" {}
+resource "aws_iam_role" "this" {
+  name               = var.name
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "pass" {
+  role   = aws_iam_role.this.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.this.arn }] })
+}
+`,
+    });
+    const recs = policies(results);
+    const pass = recs.find((p) => p.address === 'module.vendor.aws_iam_role_policy.pass')!;
+    expect(pass.path).toBe('modules/vendor-role/main.tf');
+    expect(doc(pass).Statement[0]!.Resource).toBe('arn:aws:iam::*:role/coiled-prod');
+    const skipped = results.find((r) => r.status === 'skipped')!;
+    expect(skipped.path).toBe('main.tf#module.other');
+    expect(skipped.reason).toContain('not a local path');
+    const role = results
+      .flatMap((r) => r.principals ?? [])
+      .find((p) => p.id === 'module.vendor.aws_iam_role.this')!;
+    expect(role.policyIds).toContain('modules/vendor-role/main.tf#module.vendor.aws_iam_role_policy.pass');
+  });
+
+  it('names principals by address, with the directory only when two root modules share one', () => {
+    const role = 'resource "aws_iam_role" "this" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n';
+    const two = moduleOf({ 'a/main.tf': role, 'b/main.tf': role }).results.flatMap((r) => r.principals ?? []);
+    expect(two.map((p) => p.id).sort()).toEqual(['a/aws_iam_role.this', 'b/aws_iam_role.this']);
+    const one = moduleOf({ 'a/main.tf': role }).results.flatMap((r) => r.principals ?? []);
+    expect(one.map((p) => p.id)).toEqual(['aws_iam_role.this']);
+  });
+
+  it('renders templatefile() and marks what is not known as unresolved with a one-line reason', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "bucket" {}
+resource "aws_iam_policy" "t" {
+  policy = templatefile("\${path.module}/policy.tpl", { bucket = "acme", actions = ["s3:GetObject", "s3:PutObject"] })
+}
+resource "aws_iam_policy" "u" {
+  policy = var.policy_json
+}
+resource "aws_iam_policy" "w" {
+  policy = sha256(var.bucket)
+}
+`,
+      'policy.tpl': `{"Version": "2012-10-17", "Statement": [
+%{ for a in actions ~}
+  {"Effect": "Allow", "Action": "\${a}", "Resource": "arn:aws:s3:::\${bucket}/*"},
+%{ endfor ~}
+  {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}
+]}
+`,
+    });
+    const recs = policies(results);
+    expect(doc(recs[0]).Statement.map((s) => s.Action)).toEqual([
+      's3:GetObject',
+      's3:PutObject',
+      's3:DeleteBucket',
+    ]);
+    expect(recs[1]).toMatchObject({
+      status: 'unresolved',
+      reason: 'policy is the value of var.policy_json, which this file does not define',
+    });
+    expect(recs[2]!.status).toBe('unresolved');
+    expect(recs[2]!.reason).toContain('sha256(...)');
+  });
+});
+
+describe('hostile or broken configurations', () => {
+  it('survives deep nesting, self-references, module cycles and huge counts, saying why', () => {
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const { results } = moduleOf({
+      'main.tf': `
+locals {
+  deep = ${deep}
+  a    = local.b
+  b    = local.a
+}
+resource "aws_iam_policy" "deep" {
+  policy = jsonencode({ Statement = local.deep })
+}
+resource "aws_iam_policy" "loop" {
+  policy = local.a
+}
+resource "aws_iam_policy" "many" {
+  count  = 100000
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+module "self" {
+  source = "./"
+}
+`,
+    });
+    const recs = policies(results);
+    const many = recs.filter((p) => p.address?.startsWith('aws_iam_policy.many['));
+    expect(many.length).toBe(1000);
+    expect(many[0]!.approximate).toContain('its count is 100000: only the first 1000 instances are read');
+    const loop = recs.find((p) => p.address === 'aws_iam_policy.loop')!;
+    expect(loop.status).toBe('unresolved');
+    expect(loop.reason).toContain('refers to itself');
+    // Too deep to evaluate: read as an unknown value (a wildcard), and said so.
+    const deepRec = recs.find((p) => p.address === 'aws_iam_policy.deep')!;
+    expect(JSON.stringify(deepRec)).toContain('nested too deeply');
+    const self = results.find((r) => r.path === 'main.tf#module.self')!;
+    expect(self.reason).toContain('a cycle');
+  });
+});
+
+describe('through runAudit', () => {
+  it("audits Coiled's Terraform template against coiled with no CRITICAL iam:PassRole on *", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-coiled-'));
+    for (const f of readdirSync(join(FIX, 'coiled-terraform-template')))
+      writeFileSync(join(root, f), readFileSync(join(FIX, 'coiled-terraform-template', f)));
+    const report = await runAudit({ root, paths: [], baseline: 'coiled', now: NOW });
+    expect(report.inputs.filter((i) => i.kind === 'terraform-hcl').length).toBe(4);
+    const passRole = report.findings.filter((f) => f.actions.some((a) => /^iam:passrole$/i.test(a)));
+    expect(passRole.filter((f) => f.severity === 'critical')).toEqual([]);
+    expect(passRole.filter((f) => f.resources.includes('*'))).toEqual([]);
+    const critical = report.findings.filter((f) => f.severity === 'critical');
+    expect(critical).toEqual([]);
+    // Findings point at the .tf file and the statement's line.
+    const excess = report.findings.find((f) => f.kind === 'excess-action')!;
+    expect(excess).toMatchObject({ path: 'iam.tf', line: 210 });
+  });
+
+  it('reports a .tf that does not parse with its file and line, and audits the rest', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-bad-'));
+    writeFileSync(
+      join(root, 'good.tf'),
+      'resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })\n}\n',
+    );
+    writeFileSync(join(root, 'bad.tf'), 'resource "aws_iam_policy" "q" {\n  policy = \n}\n\nlocals {\n');
+    const report = await runAudit({ root, paths: [], now: NOW });
+    const bad = report.inputs.find((i) => i.path === 'bad.tf')!;
+    expect(bad.status).toBe('error');
+    expect(bad.reason).toMatch(/^not valid HCL at line 3, column \d+/);
+    const finding = report.findings.find((f) => f.path === 'bad.tf')!;
+    expect(finding).toMatchObject({ kind: 'invalid-policy', line: 3 });
+    expect(report.inputs.find((i) => i.path === 'good.tf')!.status).toBe('audited');
+    expect(report.policies.map((p) => p.id)).toContain('good.tf#aws_iam_policy.p');
+  });
+
+  it('marks what a pull request adds to a .tf policy as new, against the base version of the module', async () => {
+    const policy = (actions: string) =>
+      `resource "aws_iam_role_policy" "p" {\n  role = "coiled-x"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = [${actions}], Resource = "*" }] })\n}\n`;
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-pr-'));
+    writeFileSync(join(root, 'main.tf'), policy('"s3:GetObject", "dynamodb:DeleteTable"'));
+    const base = policy('"s3:GetObject"');
+    const report = await runAudit({
+      root,
+      paths: [],
+      baseline: 'coiled',
+      now: NOW,
+      readBase: async (p) => (p === 'main.tf' ? base : undefined),
+    });
+    const excess = report.findings.filter((f) => f.kind === 'excess-action');
+    expect(excess.find((f) => f.actions.includes('dynamodb:DeleteTable'))?.new).toBe(true);
+    expect(excess.find((f) => f.actions.includes('s3:GetObject'))?.new).toBe(false);
+  });
+
+  it('reads the rest of the module when one .tf file is named on the command line', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-one-'));
+    const policy =
+      'resource "aws_iam_policy" "p" {\n  name   = local.name\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })\n}\n';
+    writeFileSync(join(root, 'policy.tf'), policy);
+    writeFileSync(join(root, 'locals.tf'), 'locals {\n  name = "coiled-bucket-reader"\n}\n');
+    const results = readHclModules(
+      [{ path: 'policy.tf', text: policy }],
+      fsHost(root),
+      new Set(['policy.tf']),
+    );
+    expect(policies(results).map((p) => [p.id, p.name])).toEqual([
+      ['policy.tf#aws_iam_policy.p', 'coiled-bucket-reader'],
+    ]);
+    const report = await runAudit({ root, paths: ['policy.tf'], now: NOW });
+    expect(report.policies.map((p) => p.id)).toEqual(['policy.tf#aws_iam_policy.p']);
+  });
+
+  it("points a plan's findings at the .tf block and statement lines when the repository has the configuration", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-plan-'));
+    const fixtures = join(FIX, '..');
+    mkdirSync(join(root, 'infra'));
+    writeFileSync(
+      join(root, 'infra/test.tf'),
+      readFileSync(join(fixtures, 'hcl-plan/awslabs-tipv__iam_policy__test.tf')),
+    );
+    writeFileSync(
+      join(root, 'plan.json'),
+      readFileSync(join(fixtures, 'tf-plan/awslabs-tipv__iam_policy__test_plan.json')),
+    );
+    const report = await runAudit({ root, paths: ['plan.json'], baseline: 'coiled', now: NOW });
+    const policy = report.policies.find((p) => p.address === 'aws_iam_policy.demo_policy')!;
+    expect(policy).toMatchObject({
+      id: 'plan.json#aws_iam_policy.demo_policy',
+      path: 'infra/test.tf',
+      line: 57,
+    });
+    const findings = report.findings.filter((f) => f.policy === policy.id);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.path).toBe('infra/test.tf');
+    // The lambda statement (ViewAndConfigureFunctions) starts at line 34 of the .tf.
+    expect(findings.find((f) => f.statement === 'ViewAndConfigureFunctions')?.line).toBe(34);
+  });
+
+  it('discovers .tf and .tfvars files in a directory walk', () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-disc-'));
+    writeFileSync(join(root, 'main.tf'), '');
+    writeFileSync(join(root, 'terraform.tfvars'), '');
+    writeFileSync(join(root, 'notes.txt'), '');
+    expect(discover(root, []).files.map((f) => f.path)).toEqual(['main.tf', 'terraform.tfvars']);
+  });
+});

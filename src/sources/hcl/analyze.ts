@@ -1,0 +1,143 @@
+// The bridge to the Terraform analyzer shared with plans, state and *.tf.json: the evaluated
+// instances of one root module (and the modules it calls) become TfResources whose values are
+// what a *.tf.json file would hold (strings are templates, unknowns `${...}`), written to a
+// synthetic text one value per line; the analyzer's records and lines are then mapped back to
+// the `.tf` files and lines.
+import type { InputResult, PolicyKind, PolicyRecord, SourceError } from '../../types.js';
+import type { JsonPath } from '../json-lines.js';
+import {
+  analyzeTerraform,
+  POLICY_DOCUMENT_DATA_SOURCE,
+  TERRAFORM_POLICY_ATTRIBUTES,
+  type TfResource,
+} from '../terraform.js';
+import { Emitter, type Mode, type ModeOf, type Origin } from './lines.js';
+import type { Evaluated } from './module.js';
+import { remapPrincipals } from './principals.js';
+
+const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES as Record<string, Record<string, PolicyKind>>;
+
+const DOCUMENT_PARTS = new Set([
+  'statement',
+  'dynamic',
+  'source_policy_documents',
+  'override_policy_documents',
+  'source_json',
+  'override_json',
+]);
+
+/** Policy attributes (and statement blocks) read their references as the patterns they stand for. */
+function modeOf(ev: Evaluated): ModeOf {
+  if (ev.mode === 'data')
+    return (path, inherited) =>
+      ev.type === POLICY_DOCUMENT_DATA_SOURCE &&
+      path.length === 1 &&
+      typeof path[0] === 'string' &&
+      DOCUMENT_PARTS.has(path[0])
+        ? 'policy'
+        : inherited;
+  const table = POLICY_ATTRIBUTES[ev.type] ?? {};
+  return (path: JsonPath, inherited: Mode): Mode => {
+    if (path.length === 1 && typeof path[0] === 'string' && Object.hasOwn(table, path[0])) return 'policy';
+    if (
+      path.length === 3 &&
+      path[0] === 'inline_policy' &&
+      path[2] === 'policy' &&
+      Object.hasOwn(table, 'inline_policy[].policy')
+    )
+      return 'policy';
+    return inherited;
+  };
+}
+
+export interface Analyzed {
+  policies: PolicyRecord[];
+  errors: SourceError[];
+  principals: NonNullable<InputResult['principals']>;
+}
+
+/** Runs the analyzer on one root module's instances; `dir` names the root (for ids of principals). */
+export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
+  const emitter = new Emitter();
+  const { plain, emitted } = emitter.emitRoot(
+    resources.map((ev) => ({ obj: ev.values, origin: { file: ev.file, line: ev.line }, modeOf: modeOf(ev) })),
+  );
+  const synth = `${dir === '.' ? '' : `${dir}/`}(module)`;
+  const tf: TfResource[] = resources.map((ev, i) => {
+    const r: TfResource = {
+      address: ev.address,
+      mode: ev.mode,
+      type: ev.type,
+      name: ev.name,
+      module: ev.module,
+      entryPath: ['r', i],
+      values: plain[i] as Record<string, unknown>,
+      valuesPath: ['r', i],
+    };
+    if (ev.index !== undefined) r.index = ev.index;
+    return r;
+  });
+  const result = analyzeTerraform({
+    file: { path: synth, text: emitted.text },
+    kind: 'terraform-hcl',
+    templates: true,
+    resources: tf,
+    errors: [],
+  });
+  const byAddress = new Map(resources.map((r) => [r.address, r]));
+  const fallbackFile = resources[0]?.file ?? synth;
+  const origin = (line: number | undefined): Origin | undefined =>
+    line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
+  // Notes of a resource, and of the policy documents its values name (in the same module).
+  const notesFor = (ev: Evaluated): string[] => {
+    const out = [...(ev.notes ?? [])];
+    const text = JSON.stringify(plain[resources.indexOf(ev)]);
+    for (const d of resources) {
+      if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE || d.module !== ev.module) continue;
+      if (text.includes(`data.${d.type}.${d.name}`)) out.push(...d.notes);
+    }
+    return out;
+  };
+  // A managed policy's record is named by its ARN: it belongs to the first block that names it.
+  const mentioning = (arn: string): Evaluated | undefined =>
+    arn.startsWith('arn:')
+      ? resources.find((r) => JSON.stringify(plain[resources.indexOf(r)]).includes(arn))
+      : undefined;
+  const ids = new Map<string, string>();
+  const prefix = `${synth}#`;
+  for (const rec of result.policies) {
+    const ev = rec.address ? (byAddress.get(rec.address) ?? mentioning(rec.address)) : undefined;
+    const file = ev?.file ?? fallbackFile;
+    const o = origin(rec.line);
+    const line = o && o.file === file ? o.line : ev?.line;
+    const newId = rec.id.startsWith(prefix) ? `${file}#${rec.id.slice(prefix.length)}` : rec.id;
+    ids.set(rec.id, newId);
+    rec.id = newId;
+    rec.path = file;
+    if (line !== undefined) rec.line = line;
+    else delete rec.line;
+    const fromJson = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
+    if (rec.statementLines) {
+      rec.statementLines = rec.statementLines.map((l) => {
+        const so = origin(l);
+        return so && so.file === file ? so.line : (rec.line ?? 0);
+      });
+    } else if (fromJson && rec.status === 'resolved') {
+      rec.statementLines = fromJson.map((so) => (so && so.file === file ? so.line : (rec.line ?? 0)));
+    }
+    const notes = ev ? notesFor(ev) : [];
+    if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+    delete rec.jsonPath;
+  }
+  for (const e of result.errors) {
+    const o = origin(e.line);
+    const ev = e.address ? byAddress.get(e.address) : undefined;
+    e.path = o?.file ?? ev?.file ?? fallbackFile;
+    if (o) e.line = o.line;
+    else if (ev) e.line = ev.line;
+    else delete e.line;
+    delete e.jsonPath;
+  }
+  const principals = remapPrincipals(result.principals ?? [], byAddress, ids, fallbackFile);
+  return { policies: result.policies, errors: result.errors, principals };
+}

@@ -1,0 +1,384 @@
+// Terraform's built-in functions that policies use, evaluated on what is known statically. A
+// function called with an unknown argument gives an unknown result, except where the unknown part
+// can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
+import {
+  asStringPiece,
+  concatParts,
+  firstUnknown,
+  fromPlain,
+  isKnown,
+  isObj,
+  Json,
+  jsonText,
+  newObj,
+  primitiveString,
+  Tmpl,
+  toPlain,
+  Unknown,
+  type Value,
+} from './values.js';
+
+export class HclEvalError extends Error {}
+
+export interface FnCtx {
+  /** Reads a file named by file()/templatefile() (relative to the audit root once resolved). */
+  readFile(path: string): string | undefined;
+  /** The module's directory (what `path.module` is), relative to the audit root. */
+  moduleDir: string;
+  /** Renders a template file's text with the given variables. */
+  renderTemplate(text: string, vars: Value, path: string): Value;
+  /** Records where a value is only an approximation (shown with the policies that use it). */
+  note?(message: string): void;
+}
+
+type Fn = (args: Value[], text: string, ctx: FnCtx) => Value;
+
+function str(v: Value, what: string): string {
+  const s = primitiveString(v);
+  if (s === undefined) throw new HclEvalError(`${what}: expected a string`);
+  return s;
+}
+
+function list(v: Value, what: string): Value[] {
+  if (Array.isArray(v)) return v;
+  throw new HclEvalError(`${what}: expected a list`);
+}
+
+function num(v: Value, what: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  throw new HclEvalError(`${what}: expected a number`);
+}
+
+function equal(a: Value, b: Value): boolean {
+  return JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
+}
+
+function distinct(xs: Value[]): Value[] {
+  const out: Value[] = [];
+  const seen = new Set<string>();
+  let unknowns = 0;
+  for (const x of xs) {
+    // Unknown values are never taken for one another.
+    const k = x instanceof Unknown || x instanceof Tmpl ? `\u0000${unknowns++}` : JSON.stringify(toPlain(x));
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(x);
+  }
+  return out;
+}
+
+/** `format`'s verbs: %s %d %v %q %% (width and flags ignored). */
+function format(fmt: string, args: Value[], text: string): Value {
+  const parts: (string | Unknown | Tmpl)[] = [];
+  let ai = 0;
+  let i = 0;
+  while (i < fmt.length) {
+    const j = fmt.indexOf('%', i);
+    if (j < 0) {
+      parts.push(fmt.slice(i));
+      break;
+    }
+    parts.push(fmt.slice(i, j));
+    const m = /^%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/.exec(fmt.slice(j));
+    if (!m) throw new HclEvalError('format: a % without a verb');
+    if (m[2] === '%') parts.push('%');
+    else {
+      if (ai >= args.length) throw new HclEvalError('format: too few arguments');
+      const a = args[ai++]!;
+      if (m[2] === 'q') {
+        const s = primitiveString(a);
+        parts.push(s !== undefined ? JSON.stringify(s) : new Unknown(text));
+      } else if (m[2] === 'd' && typeof a === 'number') parts.push(String(Math.trunc(a)));
+      else if (m[2] === 'v' && (Array.isArray(a) || isObj(a))) {
+        const j2 = jsonText(a);
+        parts.push(j2);
+      } else parts.push(asStringPiece(a, text));
+    }
+    i = j + m[0].length;
+  }
+  return concatParts(parts);
+}
+
+const FUNCTIONS: Record<string, Fn> = {
+  join: ([sep, ...lists], text) => {
+    if (!lists.length) throw new HclEvalError('join: expected a separator and a list');
+    const s = str(sep!, 'join');
+    const items: Value[] = [];
+    for (const l of lists) {
+      if (l instanceof Unknown) return new Unknown(text);
+      items.push(...list(l, 'join'));
+    }
+    const parts: (string | Unknown | Tmpl)[] = [];
+    items.forEach((x, i) => {
+      if (i) parts.push(s);
+      parts.push(asStringPiece(x, text));
+    });
+    return concatParts(parts);
+  },
+  format: ([fmt, ...args], text) => {
+    if (fmt instanceof Unknown || fmt instanceof Tmpl) return new Unknown(text);
+    return format(str(fmt!, 'format'), args, text);
+  },
+  formatlist: ([fmt, ...args], text) => {
+    if (!args.every((a) => Array.isArray(a) || primitiveString(a) !== undefined)) return new Unknown(text);
+    const n = Math.max(0, ...args.filter(Array.isArray).map((a) => a.length));
+    const out: Value[] = [];
+    for (let i = 0; i < n; i++)
+      out.push(
+        format(
+          str(fmt!, 'formatlist'),
+          args.map((a) => (Array.isArray(a) ? a[i]! : a)),
+          text,
+        ),
+      );
+    return out;
+  },
+  concat: (args, text) => {
+    const out: Value[] = [];
+    for (const a of args) {
+      if (a instanceof Unknown) return new Unknown(text);
+      out.push(...list(a, 'concat'));
+    }
+    return out;
+  },
+  merge: (args, text) => {
+    const out = newObj();
+    for (const a of args) {
+      if (a === null) continue;
+      if (!isObj(a)) return new Unknown(text);
+      for (const k of Object.keys(a)) out[k] = a[k]!;
+    }
+    return out;
+  },
+  flatten: ([l], text) => {
+    if (!Array.isArray(l)) return l instanceof Unknown ? new Unknown(text) : new Unknown(text);
+    const out: Value[] = [];
+    const walk = (xs: Value[], depth: number): boolean => {
+      for (const x of xs) {
+        if (x instanceof Unknown) return false;
+        if (Array.isArray(x)) {
+          if (depth > 64 || !walk(x, depth + 1)) return false;
+        } else out.push(x);
+      }
+      return true;
+    };
+    return walk(l, 0) ? out : new Unknown(text);
+  },
+  distinct: ([l], text) => (Array.isArray(l) ? distinct(l) : new Unknown(text)),
+  compact: ([l], text) => (Array.isArray(l) ? l.filter((x) => x !== '' && x !== null) : new Unknown(text)),
+  one: ([l], text) => {
+    if (!Array.isArray(l)) return new Unknown(text);
+    if (l.length === 0) return null;
+    if (l.length === 1) return l[0]!;
+    throw new HclEvalError('one: the list has more than one element');
+  },
+  coalesce: (args, text) => {
+    for (const a of args) {
+      if (a instanceof Unknown || a instanceof Tmpl) return new Unknown(text);
+      if (a !== null && a !== '') return a;
+    }
+    throw new HclEvalError('coalesce: no non-null, non-empty argument');
+  },
+  coalescelist: (args, text) => {
+    for (const a of args) {
+      if (!Array.isArray(a)) return new Unknown(text);
+      if (a.length) return a;
+    }
+    return [];
+  },
+  lookup: ([m, k, d], text) => {
+    if (!isObj(m) || (typeof k !== 'string' && typeof k !== 'number')) return new Unknown(text);
+    const key = String(k);
+    if (Object.hasOwn(m, key)) return m[key]!;
+    if (d !== undefined) return d;
+    throw new HclEvalError(`lookup: no key "${key}"`);
+  },
+  element: ([l, i], text) => {
+    if (!Array.isArray(l) || typeof i !== 'number' || l.length === 0) return new Unknown(text);
+    return l[Math.trunc(i) % l.length]!;
+  },
+  index: ([l, v], text) => {
+    if (!Array.isArray(l) || !isKnown(v!)) return new Unknown(text);
+    const i = l.findIndex((x) => equal(x, v!));
+    if (i < 0) throw new HclEvalError('index: not found');
+    return i;
+  },
+  contains: ([l, v], text) => {
+    if (!Array.isArray(l) || !isKnown(l) || !isKnown(v!)) return new Unknown(text);
+    return l.some((x) => equal(x, v!));
+  },
+  keys: ([m], text) => (isObj(m) ? Object.keys(m).sort() : new Unknown(text)),
+  values: ([m], text) =>
+    isObj(m)
+      ? Object.keys(m)
+          .sort()
+          .map((k) => m[k]!)
+      : new Unknown(text),
+  length: ([v], text) => {
+    if (Array.isArray(v)) return v.length;
+    if (isObj(v)) return Object.keys(v).length;
+    if (typeof v === 'string') return Array.from(v).length;
+    return new Unknown(text);
+  },
+  tolist: ([v], text) => (Array.isArray(v) ? v : new Unknown(text)),
+  toset: ([v], text) => (Array.isArray(v) ? distinct(v) : new Unknown(text)),
+  tomap: ([v], text) => (isObj(v) ? v : new Unknown(text)),
+  tostring: ([v], text) => {
+    const s = primitiveString(v!);
+    if (s !== undefined) return s;
+    if (v instanceof Tmpl || v === null) return v;
+    return new Unknown(text);
+  },
+  tonumber: ([v], text) =>
+    typeof v === 'number' ? v : primitiveString(v!) !== undefined ? num(v!, 'tonumber') : new Unknown(text),
+  tobool: ([v], text) =>
+    typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new Unknown(text),
+  zipmap: ([ks, vs], text) => {
+    if (!Array.isArray(ks) || !Array.isArray(vs)) return new Unknown(text);
+    const out = newObj();
+    ks.forEach((k, i) => {
+      out[str(k, 'zipmap')] = vs[i] ?? null;
+    });
+    return out;
+  },
+  range: (args, text) => {
+    if (!args.every((a) => typeof a === 'number')) return new Unknown(text);
+    const [a, b, s] =
+      args.length === 1
+        ? [0, args[0] as number, 1]
+        : [args[0] as number, args[1] as number, (args[2] as number) ?? 1];
+    const out: number[] = [];
+    for (let i = a; s > 0 ? i < b : i > b; i += s) {
+      out.push(i);
+      if (out.length > 1024) throw new HclEvalError('range: too long');
+    }
+    return out;
+  },
+  slice: ([l, a, b], text) =>
+    Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new Unknown(text),
+  reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new Unknown(text)),
+  sort: ([l], text) =>
+    Array.isArray(l) && l.every((x) => typeof x === 'string')
+      ? [...(l as string[])].sort()
+      : new Unknown(text),
+  setunion: (args, text) => (args.every(Array.isArray) ? distinct(args.flat()) : new Unknown(text)),
+  lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new Unknown(text)),
+  upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new Unknown(text)),
+  title: ([s], text) =>
+    typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new Unknown(text),
+  trimspace: ([s], text) => (typeof s === 'string' ? s.trim() : new Unknown(text)),
+  chomp: ([s], text) => (typeof s === 'string' ? s.replace(/[\r\n]+$/, '') : new Unknown(text)),
+  trimprefix: ([s, p], text) =>
+    typeof s === 'string' && typeof p === 'string'
+      ? s.startsWith(p)
+        ? s.slice(p.length)
+        : s
+      : new Unknown(text),
+  trimsuffix: ([s, p], text) =>
+    typeof s === 'string' && typeof p === 'string'
+      ? p && s.endsWith(p)
+        ? s.slice(0, -p.length)
+        : s
+      : new Unknown(text),
+  trim: ([s, cs], text) => {
+    if (typeof s !== 'string' || typeof cs !== 'string') return new Unknown(text);
+    const set = new Set(Array.from(cs));
+    const a = Array.from(s);
+    let i = 0;
+    let j = a.length;
+    while (i < j && set.has(a[i]!)) i++;
+    while (j > i && set.has(a[j - 1]!)) j--;
+    return a.slice(i, j).join('');
+  },
+  replace: ([s, a, b], text) => {
+    if (typeof s !== 'string' || typeof a !== 'string' || typeof b !== 'string') return new Unknown(text);
+    if (a.length > 1 && a.startsWith('/') && a.endsWith('/')) return new Unknown(text);
+    return s.split(a).join(b);
+  },
+  split: ([sep, s], text) =>
+    typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new Unknown(text),
+  substr: ([s, o, l], text) => {
+    if (typeof s !== 'string' || typeof o !== 'number' || typeof l !== 'number') return new Unknown(text);
+    const a = Array.from(s);
+    return a.slice(o, l < 0 ? undefined : o + l).join('');
+  },
+  startswith: ([s, p], text) =>
+    typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new Unknown(text),
+  endswith: ([s, p], text) =>
+    typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new Unknown(text),
+  max: (args, text) =>
+    args.every((a) => typeof a === 'number') ? Math.max(...(args as number[])) : new Unknown(text),
+  min: (args, text) =>
+    args.every((a) => typeof a === 'number') ? Math.min(...(args as number[])) : new Unknown(text),
+  abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new Unknown(text)),
+  basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new Unknown(text)),
+  dirname: ([s], text) =>
+    typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new Unknown(text),
+  jsonencode: ([v]) => new Json(v!),
+  jsondecode: ([s], text) => {
+    if (s instanceof Json) return s.value;
+    if (typeof s !== 'string') return new Unknown(text);
+    try {
+      return fromPlain(JSON.parse(s));
+    } catch (e) {
+      throw new HclEvalError(`jsondecode: not valid JSON (${(e as Error).message})`);
+    }
+  },
+  file: ([p], text, ctx) => {
+    if (typeof p !== 'string') return new Unknown(text);
+    const t = ctx.readFile(p);
+    if (t === undefined) throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+    return t;
+  },
+  fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new Unknown(text)),
+  templatefile: ([p, vars], text, ctx) => {
+    if (typeof p !== 'string') return new Unknown(text);
+    const t = ctx.readFile(p);
+    if (t === undefined) throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
+    return ctx.renderTemplate(t, vars ?? newObj(), p);
+  },
+};
+
+/** Functions that never see an unknown argument as a reason to give up at once. */
+const CARRIES_UNKNOWN = new Set([
+  'join',
+  'format',
+  'formatlist',
+  'concat',
+  'merge',
+  'flatten',
+  'distinct',
+  'compact',
+  'one',
+  'coalesce',
+  'coalescelist',
+  'lookup',
+  'element',
+  'tolist',
+  'toset',
+  'tomap',
+  'tostring',
+  'jsonencode',
+  'length',
+  'keys',
+  'values',
+  'templatefile',
+  'slice',
+  'reverse',
+  'setunion',
+]);
+
+export function knownFunction(name: string): boolean {
+  return Object.hasOwn(FUNCTIONS, name);
+}
+
+/** Calls a function; its arguments are already evaluated. */
+export function callFunction(name: string, args: Value[], text: string, ctx: FnCtx): Value {
+  const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+  if (!fn) return new Unknown(text);
+  if (name !== 'jsonencode' && name !== 'jsondecode' && name !== 'templatefile')
+    args = args.map((a) => (a instanceof Json ? jsonText(a.value) : a));
+  if (!CARRIES_UNKNOWN.has(name) && args.some((a) => firstUnknown(a) !== undefined)) return new Unknown(text);
+  return fn(args, text, ctx);
+}

@@ -1,0 +1,240 @@
+// Terraform `.tf` configurations, read offline: discovered `.tf` files are grouped by directory
+// (a module is a directory), each module that no other discovered module calls is evaluated as a
+// root (local module calls followed), and every `.tf` file becomes an input with the policies
+// whose blocks it holds. A file that does not parse is an input in error with its line; the rest
+// of its module is still audited.
+import { readdirSync } from 'node:fs';
+import { readRepoFile } from '../safe-read.js';
+import { join, posix } from 'node:path';
+import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../../types.js';
+import { analyzeModule } from './analyze.js';
+import { clearTextOrigins } from './lines.js';
+import { principalId } from './principals.js';
+import {
+  defineModule,
+  Instance,
+  readTfvars,
+  type LoadContext,
+  type ModuleDef,
+  type ModuleHost,
+  type ModuleProblem,
+} from './module.js';
+import { hclReady, initHcl, kids, parseHcl, type ParsedHcl } from './parse.js';
+import { labelText } from './evaluator.js';
+import { shortText } from './values.js';
+
+export { initHcl, hclReady };
+
+/** `.tf` configuration files and variable files (`.tfvars`); `.tf.json` is read as JSON elsewhere. */
+export const HCL_FILE = /\.(tf|tfvars)$/i;
+export const TFVARS_FILE = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)(\.json)?$/i;
+
+/** Largest file read by file(), templatefile() or a followed module. */
+const MAX_READ = 10 * 1024 * 1024;
+
+export interface HclFile {
+  path: string;
+  text: string;
+}
+
+function dirOf(p: string): string {
+  const d = posix.dirname(p);
+  return d === '' ? '.' : d;
+}
+
+/** The file system under `root`, never outside it. */
+export function fsHost(root: string): ModuleHost {
+  const inside = (p: string): string | undefined => {
+    const n = posix.normalize(p);
+    if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
+    return join(root, n);
+  };
+  return {
+    moduleFiles(dir) {
+      const abs = inside(dir);
+      if (!abs) return { error: `${dir} is outside the audited directory` };
+      let names: string[];
+      try {
+        names = readdirSync(abs)
+          .filter((n) => /\.tf$/i.test(n))
+          .sort();
+      } catch {
+        return { error: `the directory ${dir} is not in the repository` };
+      }
+      if (names.length === 0) return { error: `the directory ${dir} has no .tf files` };
+      const out: HclFile[] = [];
+      for (const n of names) {
+        // Through the safe reader: a regular file inside the repository, at most MAX_READ bytes.
+        const read = readRepoFile(root, join(abs, n), MAX_READ);
+        if (read.ok) out.push({ path: posix.join(dir, n).replace(/^\.\//, ''), text: read.text });
+      }
+      return out;
+    },
+    readFile(p) {
+      const abs = inside(p);
+      if (!abs) return undefined;
+      const read = readRepoFile(root, abs, MAX_READ);
+      return read.ok ? read.text : undefined;
+    },
+  };
+}
+
+/** Local module sources written as literals (to know which directories are called by others). */
+function localCalls(def: ModuleDef): string[] {
+  const out: string[] = [];
+  for (const c of def.calls) {
+    const s = c.attrs.get('source');
+    const lit = s ? kids(s)[0] : undefined;
+    const str = lit?.type === 'literal_value' ? kids(lit)[0] : undefined;
+    if (str?.type !== 'string_lit') continue;
+    const v = labelText(str);
+    if (/^\.\.?(\/|$)/.test(v)) out.push(posix.normalize(posix.join(def.dir, v)).replace(/\/+$/, '') || '.');
+  }
+  return out;
+}
+
+function problemError(p: ModuleProblem): SourceError {
+  const e: SourceError = { path: p.file, message: p.message };
+  if (p.line !== undefined) e.line = p.line;
+  if (p.address) e.address = p.address;
+  return e;
+}
+
+/**
+ * Reads discovered `.tf` and `.tfvars` files (texts already read) as Terraform modules. The HCL
+ * parser must be loaded (initHcl) first.
+ */
+export function readHclModules(
+  files: HclFile[],
+  host: ModuleHost,
+  explicit?: ReadonlySet<string>,
+): InputResult[] {
+  clearTextOrigins();
+  const tf = files.filter((f) => /\.tf$/i.test(f.path));
+  const vars = files.filter((f) => TFVARS_FILE.test(f.path));
+  const results = new Map<string, InputResult>();
+  const input = (path: string): InputResult => {
+    let r = results.get(path);
+    if (!r) {
+      r = { path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [], principals: [] };
+      results.set(path, r);
+    }
+    return r;
+  };
+  if (!hclReady()) {
+    return tf.map((f) => ({
+      path: f.path,
+      kind: 'terraform-hcl',
+      status: 'error',
+      reason: 'the HCL parser is not loaded',
+      policies: [],
+      errors: [{ path: f.path, message: 'the HCL parser is not loaded' }],
+    }));
+  }
+  // Parse every file; files that do not parse are inputs in error and left out of their module.
+  const byDir = new Map<string, ParsedHcl[]>();
+  for (const f of tf) {
+    const r = input(f.path);
+    const parsed = parseHcl(f.path, f.text);
+    if (parsed.problems.length) {
+      const first = parsed.problems[0]!;
+      r.status = 'error';
+      r.reason = `not valid HCL at line ${first.line}, column ${first.column}: ${first.message}; the file is left out, the rest of its module is audited: fix the syntax there`;
+      for (const p of parsed.problems)
+        r.errors.push({
+          path: f.path,
+          line: p.line,
+          message: `not valid HCL (column ${p.column}): ${p.message}`,
+        });
+      continue;
+    }
+    const d = dirOf(f.path);
+    const l = byDir.get(d);
+    if (l) l.push(parsed);
+    else byDir.set(d, [parsed]);
+  }
+  // A file named on its own: the other .tf files of its directory are read too (a module is a directory).
+  for (const f of tf) {
+    if (!explicit?.has(f.path)) continue;
+    const d = dirOf(f.path);
+    const group = byDir.get(d);
+    if (!group) continue;
+    const siblings = host.moduleFiles(d);
+    if ('error' in siblings) continue;
+    for (const sib of siblings) {
+      if (tf.some((t) => t.path === sib.path) || group.some((g) => g.path === sib.path)) continue;
+      const parsed = parseHcl(sib.path, sib.text);
+      if (parsed.problems.length === 0) group.push(parsed);
+    }
+  }
+  const defs = new Map<string, ModuleDef | { error: string }>();
+  for (const [dir, parsed] of byDir) defs.set(dir, defineModule(dir, parsed));
+  // Directories another discovered module calls are read through that call (with its arguments).
+  const calledByOthers = new Set<string>();
+  for (const def of defs.values())
+    if (!('error' in def)) for (const c of localCalls(def)) if (c !== def.dir) calledByOthers.add(c);
+  const policyIds = new Set<string>();
+  const principalDirs: [PrincipalRecord, string][] = [];
+  for (const [dir, def] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if ('error' in def || calledByOthers.has(dir)) continue;
+    const problems: ModuleProblem[] = [...def.problems];
+    const ctx: LoadContext = {
+      host,
+      defs,
+      rootDir: dir,
+      tfvars: readTfvars(
+        vars.filter((v) => dirOf(v.path) === dir),
+        problems,
+      ),
+      resources: [],
+      notFollowed: [],
+      problems,
+      called: new Set(),
+    };
+    let analyzed: ReturnType<typeof analyzeModule>;
+    try {
+      new Instance(def, '', undefined, ctx, 0, []).collect();
+      analyzed = analyzeModule(dir, ctx.resources);
+    } catch (e) {
+      const message = `the module ${dir} could not be evaluated: ${e instanceof RangeError ? 'it is nested too deeply' : shortText(String((e as Error).message), 200)}`;
+      for (const f of def.files) {
+        const r = input(f.path);
+        r.status = 'error';
+        r.reason = message;
+        r.errors.push({ path: f.path, message });
+      }
+      continue;
+    }
+    for (const p of analyzed.policies) {
+      if (policyIds.has(p.id)) continue;
+      policyIds.add(p.id);
+      input(p.path).policies.push(p);
+    }
+    for (const e of analyzed.errors) input(e.path).errors.push(e);
+    for (const p of analyzed.principals) {
+      (input(p.path).principals as PrincipalRecord[]).push(p);
+      principalDirs.push([p, dir]);
+    }
+    for (const p of problems) input(p.file).errors.push(problemError(p));
+    for (const n of ctx.notFollowed) {
+      results.set(`${n.file}#${n.address}`, {
+        path: `${n.file}#${n.address}`,
+        kind: 'terraform-hcl',
+        status: 'skipped',
+        reason: `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`,
+        policies: [],
+        errors: [],
+      });
+    }
+  }
+  // The same address in two root modules: each prefixed with its directory.
+  const seen = new Map<string, number>();
+  for (const [p] of principalDirs) seen.set(p.id, (seen.get(p.id) ?? 0) + 1);
+  for (const [p, dir] of principalDirs) if (seen.get(p.id)! > 1) p.id = principalId(dir, p.id);
+  const out = [...results.values()];
+  for (const r of out) {
+    if (r.principals && r.principals.length === 0) delete r.principals;
+    r.policies.sort((a: PolicyRecord, b: PolicyRecord) => (a.line ?? 0) - (b.line ?? 0));
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,275 @@
+// Where each evaluated value came from, and the bridge to the Terraform analyzer: the evaluated
+// resources are written as a tf.json-like text (one value per line) beside the plain values the
+// analyzer reads, and a table maps each line of that text back to the `.tf` file and line.
+import type { JsonPath } from '../json-lines.js';
+import { formatJsonPath, locateLines, parseJson } from '../json-lines.js';
+import { isObj, Json, Tmpl, Unknown, type Value } from './values.js';
+
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+const containers = new WeakMap<object, Origin>();
+const entries = new WeakMap<object, Map<string | number, Origin>>();
+
+/** Heredoc texts (a string, by its content; a template, by identity): the line they start at. */
+const texts = new Map<string, Origin>();
+const MAX_TEXTS = 100_000;
+
+export function setTextOrigin(v: string | Tmpl, o: Origin): void {
+  if (typeof v !== 'string') {
+    containers.set(v, o);
+    return;
+  }
+  if (texts.size >= MAX_TEXTS) texts.clear();
+  texts.set(v, o);
+}
+
+/** Forgets the heredoc texts of earlier modules. */
+export function clearTextOrigins(): void {
+  texts.clear();
+}
+
+/** The lines of a JSON policy's statements inside a heredoc that starts at `o`. */
+function heredocStatements(text: string, o: Origin): Origin[] | undefined {
+  // Interpolations (kept as `${...}`, one line each) read as `*`; escapes back to `${`.
+  const json = text.replace(/(?<!\$)\$\{[^}\n]*\}/g, '*').replace(/([$%])\1\{/g, '$1{');
+  const parsed = parseJson(json);
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return undefined;
+  const st = (parsed.value as Record<string, unknown>).Statement;
+  const n = Array.isArray(st) ? st.length : st && typeof st === 'object' ? 1 : 0;
+  if (n === 0) return undefined;
+  const paths: JsonPath[] = Array.isArray(st) ? st.map((_, i) => ['Statement', i]) : [['Statement']];
+  return locateLines(json, paths).map((l) => ({ file: o.file, line: o.line + (l ?? 1) - 1 }));
+}
+
+export function setOrigin<T extends object>(v: T, o: Origin): T {
+  containers.set(v, o);
+  return v;
+}
+
+export function setEntryOrigin(container: object, key: string | number, o: Origin): void {
+  let m = entries.get(container);
+  if (!m) entries.set(container, (m = new Map()));
+  m.set(key, o);
+}
+
+export function originOf(v: unknown): Origin | undefined {
+  return typeof v === 'object' && v !== null ? containers.get(v) : undefined;
+}
+
+export function entryOriginOf(container: unknown, key: string | number): Origin | undefined {
+  return typeof container === 'object' && container !== null ? entries.get(container)?.get(key) : undefined;
+}
+
+/** `policy`: unknowns with a pattern are written as the pattern; `config`: as `${reference}`. */
+export type Mode = 'policy' | 'config';
+
+/** Decides the mode of each attribute of a resource's values (by its path from the values). */
+export type ModeOf = (path: JsonPath, inherited: Mode) => Mode;
+
+/**
+ * `${...}` for an unknown: the expression without braces, backslashes or double quotes (`x["k"]` is
+ * written `x['k']`), so that the interpolation always ends where it should once inside JSON text.
+ */
+export function interpolation(u: Unknown): string {
+  const t = u.text.replace(/[{}\\]/g, '').replace(/"/g, "'") || '?';
+  return '${' + t + '}';
+}
+
+/** A known string as a tf.json template literal (`${` and `%{` escaped). */
+export function escapeTemplate(s: string): string {
+  return s.replace(/([$%])\{/g, '$1$1{');
+}
+
+export function tmplString(t: Tmpl | string, mode: Mode): string {
+  if (typeof t === 'string') return escapeTemplate(t);
+  return t.parts.map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode))).join('');
+}
+
+function unknownString(u: Unknown, mode: Mode): string {
+  if (mode === 'policy' && u.pattern !== undefined) return tmplString(u.pattern, mode);
+  return interpolation(u);
+}
+
+export interface Emitted {
+  /** The synthetic text, one value per line. */
+  text: string;
+  /** Origin of each line of `text` (index 0 is line 1). */
+  lines: (Origin | undefined)[];
+  /** Statement origins of policies given as jsonencode() structures, by the JSON path of the value. */
+  statements: Map<string, (Origin | undefined)[]>;
+}
+
+/**
+ * Writes values as JSON text (one member or element per line) and returns the plain values the
+ * analyzer reads (strings are tf.json templates). `Json` values are written as their structure when
+ * they are a policy attribute's whole value and fully known, else as their JSON text.
+ */
+export class Emitter {
+  private readonly out: string[] = [];
+  private readonly lineOrigins: (Origin | undefined)[] = [];
+  readonly statements = new Map<string, (Origin | undefined)[]>();
+
+  private line(s: string, o: Origin | undefined): void {
+    this.out.push(s);
+    this.lineOrigins.push(o);
+  }
+
+  /** Emits `{"r": [values...]}`; `modes[i]` decides the mode of resource i's attributes. */
+  emitRoot(values: { obj: Value; origin: Origin; modeOf: ModeOf }[]): { plain: unknown[]; emitted: Emitted } {
+    const plain: unknown[] = [];
+    this.line('{', undefined);
+    this.line('"r": [', undefined);
+    values.forEach((v, i) => {
+      const p = this.value(
+        v.obj,
+        ['r', i],
+        [],
+        v.origin,
+        'config',
+        v.modeOf,
+        i < values.length - 1 ? ',' : '',
+      );
+      plain.push(p);
+    });
+    this.line(']', undefined);
+    this.line('}', undefined);
+    return {
+      plain,
+      emitted: { text: this.out.join('\n'), lines: this.lineOrigins, statements: this.statements },
+    };
+  }
+
+  private value(
+    v: Value,
+    abs: JsonPath,
+    rel: JsonPath,
+    at: Origin | undefined,
+    mode: Mode,
+    modeOf: ModeOf,
+    comma: string,
+    prefix = '',
+  ): unknown {
+    const here = originOf(v) ?? at;
+    if (v instanceof Json) {
+      if (mode === 'policy' && rel.length >= 1 && isObj(v.value) && !hasUnknown(v.value)) {
+        this.noteStatements(v.value, abs);
+        return this.value(v.value, abs, rel, here, mode, modeOf, comma, prefix);
+      }
+      if (isObj(v.value)) this.noteStatements(v.value, abs);
+      const t = (() => {
+        // JSON text of the structure, with unknowns as interpolations (a template).
+        const parts: string[] = [];
+        jsonParts(v.value, mode, parts, 0);
+        return parts.join('');
+      })();
+      this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
+      return t;
+    }
+    if (v instanceof Unknown || v instanceof Tmpl) {
+      const s = v instanceof Unknown ? unknownString(v, mode) : tmplString(v, mode);
+      this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
+      if (v instanceof Tmpl && mode === 'policy') this.noteHeredoc(s, originOf(v), abs);
+      return s;
+    }
+    if (Array.isArray(v)) {
+      this.line(`${prefix}[`, here);
+      const arr: unknown[] = [];
+      v.forEach((x, i) => {
+        const o = entryOriginOf(v, i) ?? here;
+        const m = modeOf([...rel, i], mode);
+        arr.push(this.value(x, [...abs, i], [...rel, i], o, m, modeOf, i < v.length - 1 ? ',' : ''));
+      });
+      this.line(`]${comma}`, here);
+      return arr;
+    }
+    if (isObj(v)) {
+      this.line(`${prefix}{`, here);
+      const obj: Record<string, unknown> = {};
+      const keys = Object.keys(v);
+      keys.forEach((k, i) => {
+        const o = entryOriginOf(v, k) ?? here;
+        const m = modeOf([...rel, k], mode);
+        const p = this.value(
+          v[k]!,
+          [...abs, k],
+          [...rel, k],
+          o,
+          m,
+          modeOf,
+          i < keys.length - 1 ? ',' : '',
+          `${JSON.stringify(k)}: `,
+        );
+        Object.defineProperty(obj, k, { value: p, enumerable: true, writable: true, configurable: true });
+      });
+      this.line(`}${comma}`, here);
+      return obj;
+    }
+    const s = typeof v === 'string' ? escapeTemplate(v) : v;
+    this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
+    if (typeof v === 'string' && mode === 'policy') this.noteHeredoc(s as string, texts.get(v), abs);
+    return s;
+  }
+
+  private noteHeredoc(text: string, o: Origin | undefined, abs: JsonPath): void {
+    if (!o || !text.includes('Statement')) return;
+    const lines = heredocStatements(text, o);
+    if (lines) this.statements.set(formatJsonPath(abs), lines);
+  }
+
+  private noteStatements(doc: { [k: string]: Value }, abs: JsonPath): void {
+    const st = doc.Statement;
+    if (Array.isArray(st))
+      this.statements.set(
+        formatJsonPath(abs),
+        st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)),
+      );
+    else if (isObj(st))
+      this.statements.set(formatJsonPath(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
+  }
+}
+
+function hasUnknown(v: Value, depth = 0): boolean {
+  if (depth > 64) return true;
+  if (v instanceof Unknown || v instanceof Tmpl) return true;
+  if (v instanceof Json) return hasUnknown(v.value, depth + 1);
+  if (Array.isArray(v)) return v.some((x) => hasUnknown(x, depth + 1));
+  if (isObj(v)) return Object.values(v).some((x) => hasUnknown(x, depth + 1));
+  return false;
+}
+
+/** JSON text of a value as a tf.json template: known strings escaped, unknowns as interpolations. */
+function jsonParts(v: Value, mode: Mode, out: string[], depth: number): void {
+  if (depth > 64) {
+    out.push('null');
+    return;
+  }
+  if (v instanceof Json) return jsonParts(v.value, mode, out, depth + 1);
+  if (v instanceof Unknown || v instanceof Tmpl) {
+    const s = v instanceof Unknown ? unknownString(v, mode) : tmplString(v, mode);
+    out.push(JSON.stringify(s));
+    return;
+  }
+  if (Array.isArray(v)) {
+    out.push('[');
+    v.forEach((x, i) => {
+      if (i) out.push(',');
+      jsonParts(x, mode, out, depth + 1);
+    });
+    out.push(']');
+    return;
+  }
+  if (isObj(v)) {
+    out.push('{');
+    Object.keys(v).forEach((k, i) => {
+      if (i) out.push(',');
+      out.push(`${JSON.stringify(escapeTemplate(k))}:`);
+      jsonParts(v[k]!, mode, out, depth + 1);
+    });
+    out.push('}');
+    return;
+  }
+  out.push(JSON.stringify(typeof v === 'string' ? escapeTemplate(v) : v));
+}

@@ -1,0 +1,758 @@
+// A Terraform module is a directory: its `.tf` files together. This file collects a module's
+// declarations (variables, locals, resources, data sources, module calls, outputs), binds its
+// variables (module arguments, terraform.tfvars / *.auto.tfvars, defaults), and expands every
+// resource and data source into its instances (count, for_each) with evaluated values, following
+// local module calls with their arguments bound (`module.x.aws_iam_policy.y`).
+import { posix } from 'node:path';
+import {
+  HclEvalError,
+  applySteps,
+  evaluate,
+  evaluateBody,
+  labelText,
+  textOf,
+  withIter,
+  type Scope,
+  type Step,
+} from './evaluator.js';
+import type { FnCtx } from './functions.js';
+import { setOrigin, type Origin } from './lines.js';
+import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
+import { PARTITION, resourceAttribute } from './resources.js';
+import { fromPlain, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
+
+export const MAX_MODULE_DEPTH = 16;
+export const MAX_INSTANCES = 1000;
+/** Meta-arguments: not values of the resource. */
+const SKIPPED = new Set([
+  'count',
+  'for_each',
+  'depends_on',
+  'lifecycle',
+  'provider',
+  'provisioner',
+  'connection',
+]);
+
+export interface Decl {
+  kind: 'resource' | 'data' | 'module' | 'variable' | 'output' | 'locals';
+  type: string;
+  name: string;
+  block: Node;
+  body: Node | undefined;
+  file: ParsedHcl;
+  attrs: Map<string, Node>;
+}
+
+export interface ModuleProblem {
+  file: string;
+  line?: number;
+  address?: string;
+  message: string;
+}
+
+export interface ModuleDef {
+  /** Directory relative to the audit root ('.' for the root). */
+  dir: string;
+  files: ParsedHcl[];
+  variables: Map<string, Decl>;
+  locals: Map<string, { expr: Node; file: ParsedHcl; line: number }>;
+  resources: Decl[];
+  calls: Decl[];
+  outputs: Map<string, Decl>;
+  byAddress: Map<string, Decl>;
+  problems: ModuleProblem[];
+}
+
+/** What the module loader needs from the outside world (the file system, bounded to the root). */
+export interface ModuleHost {
+  /** The `.tf` files of a directory (relative to the root), or why they cannot be read. */
+  moduleFiles(dir: string): { path: string; text: string }[] | { error: string };
+  /** A file's text (relative to the root), or undefined when it is not there or outside the root. */
+  readFile(path: string): string | undefined;
+}
+
+function attrsOf(body: Node | undefined): Map<string, Node> {
+  const m = new Map<string, Node>();
+  for (const c of body ? kids(body) : []) {
+    if (c.type !== 'attribute') continue;
+    const [id, expr] = kids(c);
+    if (id && expr) m.set(id.text, expr);
+  }
+  return m;
+}
+
+/** Collects the declarations of a module's parsed files. */
+export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
+  const def: ModuleDef = {
+    dir,
+    files,
+    variables: new Map(),
+    locals: new Map(),
+    resources: [],
+    calls: [],
+    outputs: new Map(),
+    byAddress: new Map(),
+    problems: [],
+  };
+  for (const f of files) {
+    const body = kids(f.root).find((k) => k.type === 'body');
+    for (const b of body ? kids(body) : []) {
+      if (b.type !== 'block') continue;
+      const parts = kids(b);
+      const kind = parts[0]!.text;
+      const labels = parts
+        .slice(1)
+        .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
+        .map(labelText);
+      const inner = parts.find((p) => p.type === 'body');
+      const decl = (k: Decl['kind'], type: string, name: string): Decl => ({
+        kind: k,
+        type,
+        name,
+        block: b,
+        body: inner,
+        file: f,
+        attrs: attrsOf(inner),
+      });
+      const dup = (key: string, d: Decl) => {
+        if (def.byAddress.has(key)) {
+          def.problems.push({
+            file: f.path,
+            line: lineOf(b),
+            address: key,
+            message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
+          });
+          return true;
+        }
+        def.byAddress.set(key, d);
+        return false;
+      };
+      if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
+        const d = decl(kind, labels[0]!, labels[1]!);
+        if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d)) def.resources.push(d);
+      } else if (kind === 'module' && labels[0]) {
+        const d = decl('module', 'module', labels[0]);
+        if (!dup(`module.${labels[0]}`, d)) def.calls.push(d);
+      } else if (kind === 'variable' && labels[0])
+        def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
+      else if (kind === 'output' && labels[0])
+        def.outputs.set(labels[0], decl('output', 'output', labels[0]));
+      else if (kind === 'locals') {
+        for (const c of inner ? kids(inner) : []) {
+          if (c.type !== 'attribute') continue;
+          const [id, expr] = kids(c);
+          if (id && expr) def.locals.set(id.text, { expr, file: f, line: lineOf(c) });
+        }
+      }
+    }
+  }
+  return def;
+}
+
+/** One resource (or data source) instance, evaluated. */
+export interface Evaluated {
+  address: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  index?: string | number;
+  module: string;
+  values: { [k: string]: Value };
+  file: string;
+  line: number;
+  /** Where the values are only approximate (count / for_each not known, a template condition not known...). */
+  notes?: string[];
+}
+
+/** A module call that is not followed (registry, git...), with the reason. */
+export interface NotFollowed {
+  file: string;
+  line: number;
+  address: string;
+  reason: string;
+}
+
+export interface LoadContext {
+  host: ModuleHost;
+  /** Parsed module definitions by directory (shared by every instance of a module). */
+  defs: Map<string, ModuleDef | { error: string }>;
+  /** The root module's directory: what relative paths in file() are relative to. */
+  rootDir: string;
+  tfvars: Map<string, Value>;
+  resources: Evaluated[];
+  notFollowed: NotFollowed[];
+  problems: ModuleProblem[];
+  /** Directories followed as a module call from this root (not audited again on their own). */
+  called: Set<string>;
+}
+
+function keyText(k: string | number): string {
+  return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
+}
+
+type Instances = { key?: string | number; iter: Record<string, Value>; approximate?: string }[];
+
+/** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
+export class Instance {
+  private readonly localCache = new Map<string, Value>();
+  private readonly localBusy = new Set<string>();
+  private readonly valuesCache = new Map<string, Value>();
+  private readonly valuesBusy = new Set<string>();
+  private readonly children = new Map<string, Instance | { unknown: string }>();
+  /** Where notes on approximations go while a resource is evaluated. */
+  private sink: string[] | undefined;
+  private readonly localNotes = new Map<string, string[]>();
+  readonly fn: FnCtx;
+
+  constructor(
+    readonly def: ModuleDef,
+    /** `module.x["k"].` or '' at the root. */
+    readonly prefix: string,
+    private readonly args: Map<string, () => Value> | undefined,
+    readonly ctx: LoadContext,
+    readonly depth: number,
+    /** Directories of the calls above (cycles). */
+    private readonly stack: string[],
+  ) {
+    const rel = posix.relative(ctx.rootDir, def.dir) || '.';
+    this.fn = {
+      moduleDir: rel,
+      readFile: (p) => {
+        const full = posix.normalize(posix.join(ctx.rootDir, p));
+        return ctx.host.readFile(full);
+      },
+      renderTemplate: (text, vars, path) => this.renderTemplate(text, vars, path),
+      note: (m) => {
+        if (this.sink && !this.sink.includes(m)) this.sink.push(m);
+      },
+    };
+  }
+
+  scope(file: ParsedHcl, iter: Record<string, Value> = {}): Scope {
+    return {
+      file,
+      fn: this.fn,
+      iter: new Map(Object.entries(iter)),
+      resolve: (root, steps, text, sc) => this.resolve(root, steps, text, sc),
+    };
+  }
+
+  private renderTemplate(text: string, vars: Value, path: string): Value {
+    const marker = 'EOT_IAM_BASELINE_AUDIT_TEMPLATE';
+    const endsNl = text.endsWith('\n');
+    const wrapped = `x = <<${marker}\n${text}${endsNl ? '' : '\n'}${marker}\n`;
+    const parsed = parseHcl(path, wrapped);
+    if (parsed.problems.length) {
+      const p = parsed.problems[0]!;
+      throw new HclEvalError(
+        `templatefile("${path}"): not a valid template (line ${p.line - 1}: ${p.message})`,
+      );
+    }
+    const body = kids(parsed.root).find((k) => k.type === 'body');
+    const attr = body ? kids(body).find((k) => k.type === 'attribute') : undefined;
+    const expr = attr ? kids(attr)[1] : undefined;
+    if (!expr) throw new HclEvalError(`templatefile("${path}"): not a valid template`);
+    const iter: Record<string, Value> = {};
+    if (isObj(vars)) for (const k of Object.keys(vars)) iter[k] = vars[k]!;
+    // Inside a template only its variables are visible.
+    const scope: Scope = {
+      file: parsed,
+      fn: this.fn,
+      iter: new Map(Object.entries(iter)),
+      resolve: (root, _steps, t) => {
+        throw new HclEvalError(
+          `templatefile("${path}"): ${root} is not one of the template's variables (${shortText(t, 40)})`,
+        );
+      },
+    };
+    let v = evaluate(expr, scope);
+    if (!endsNl) {
+      if (typeof v === 'string') v = v.replace(/\n$/, '');
+      else if (v instanceof Tmpl) {
+        const last = v.parts[v.parts.length - 1];
+        if (typeof last === 'string') v = new Tmpl([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
+      }
+    }
+    return v;
+  }
+
+  variable(name: string): Value {
+    const arg = this.args?.get(name);
+    if (arg) return arg();
+    if (!this.args && this.ctx.tfvars.has(name)) return this.ctx.tfvars.get(name)!;
+    const d = this.def.variables.get(name);
+    // Undeclared (a module read in part): unknown, as Terraform would refuse it.
+    if (!d) return new Unknown(`var.${name}`);
+    const def = d.attrs.get('default');
+    if (!def) return new Unknown(`var.${name}`);
+    return evaluate(def, this.scope(d.file));
+  }
+
+  local(name: string, text: string): Value {
+    if (this.localCache.has(name)) {
+      for (const n of this.localNotes.get(name) ?? []) this.fn.note?.(n);
+      return this.localCache.get(name)!;
+    }
+    const l = this.def.locals.get(name);
+    if (!l) throw new HclEvalError(`${text}: no local "${name}" in ${this.def.dir}`);
+    if (this.localBusy.has(name)) throw new HclEvalError(`local.${name} refers to itself`);
+    this.localBusy.add(name);
+    // The local's own notes are kept with it, and given again wherever it is used.
+    const outer = this.sink;
+    const mine: string[] = [];
+    this.sink = mine;
+    try {
+      let v: Value;
+      try {
+        v = evaluate(l.expr, this.scope(l.file));
+      } catch (e) {
+        if (!(e instanceof HclEvalError)) throw e;
+        v = new Unknown(`local.${name} (${shortText(e.message, 100)})`);
+      }
+      this.localCache.set(name, v);
+      this.localNotes.set(name, mine);
+      return v;
+    } finally {
+      this.sink = outer;
+      this.localBusy.delete(name);
+      for (const n of mine) this.fn.note?.(n);
+    }
+  }
+
+  private resolve(root: string, steps: Step[], text: string, _scope: Scope): { value: Value; used: number } {
+    const attrAt = (i: number) =>
+      steps[i]?.kind === 'attr' ? (steps[i] as { name: string }).name : undefined;
+    switch (root) {
+      case 'var': {
+        const n = attrAt(0);
+        if (!n) return { value: new Unknown(text), used: steps.length };
+        return { value: this.variable(n), used: 1 };
+      }
+      case 'local': {
+        const n = attrAt(0);
+        if (!n) return { value: new Unknown(text), used: steps.length };
+        return { value: this.local(n, text), used: 1 };
+      }
+      case 'path': {
+        const n = attrAt(0);
+        if (n === 'module') return { value: this.fn.moduleDir, used: 1 };
+        if (n === 'root' || n === 'cwd') return { value: '.', used: 1 };
+        return { value: new Unknown(text), used: steps.length };
+      }
+      case 'data': {
+        const type = attrAt(0);
+        const name = attrAt(1);
+        if (!type || !name) return { value: new Unknown(text), used: steps.length };
+        return this.dataRef(type, name, steps.slice(2), text);
+      }
+      case 'module': {
+        const name = attrAt(0);
+        if (!name) return { value: new Unknown(text), used: steps.length };
+        return this.moduleRef(name, steps.slice(1), text);
+      }
+      case 'each':
+      case 'count':
+      case 'self':
+      case 'terraform':
+        return { value: new Unknown(text), used: steps.length };
+    }
+    const name = attrAt(0);
+    if (!name || !root.includes('_')) throw new HclEvalError(`${text}: "${root}" is not defined here`);
+    const r = this.resourceRef(root, name, steps.slice(1), text, false);
+    return { value: r.value, used: r.used + 1 };
+  }
+
+  private dataRef(type: string, name: string, rest: Step[], text: string): { value: Value; used: number } {
+    const a = rest[0]?.kind === 'attr' ? (rest[0] as { name: string }).name : undefined;
+    if (type === 'aws_partition' && a) {
+      if (a === 'partition' || a === 'id') return { value: PARTITION, used: 3 };
+      if (a === 'dns_suffix') return { value: 'amazonaws.com', used: 3 };
+    }
+    const r = this.resourceRef(type, name, rest, text, true);
+    return { value: r.value, used: r.used + 2 };
+  }
+
+  /** `type.name[...]...attr`: the instance's attribute as far as the configuration tells; `used` counts `rest`. */
+  private resourceRef(
+    type: string,
+    name: string,
+    rest: Step[],
+    text: string,
+    data: boolean,
+  ): { value: Value; used: number } {
+    const local = `${data ? 'data.' : ''}${type}.${name}`;
+    const decl = this.def.byAddress.get(local);
+    if (!decl) return { value: new Unknown(text), used: rest.length };
+    const counted = decl.attrs.has('count') || decl.attrs.has('for_each');
+    let at = 0;
+    let key: string | number | undefined;
+    let keyKnown = true;
+    if (counted) {
+      const s = rest[0];
+      if (s?.kind === 'index') {
+        const k = s.key;
+        if (typeof k === 'number' || typeof k === 'string') key = k;
+        else keyKnown = false;
+        at = 1;
+      } else if (s?.kind === 'splat') return { value: this.splat(decl, s.rest, text, data, local), used: 1 };
+      else keyKnown = false;
+    }
+    const attrStep = rest[at];
+    if (attrStep?.kind !== 'attr') return { value: new Unknown(text), used: rest.length };
+    const attribute = attrStep.name;
+    const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
+    if (data) return { value: new Unknown(canonical), used: at + 1 };
+    const values = this.instanceValues(decl, key, keyKnown);
+    return {
+      value: resourceAttribute(type, values, attribute, canonical, local),
+      used: at + 1,
+    };
+  }
+
+  /** `type.name[*].attr`: one value per known instance (unknown when the instances are not known). */
+  private splat(decl: Decl, rest: Step[], text: string, data: boolean, local: string): Value {
+    const a = rest[0];
+    if (a?.kind !== 'attr' || rest.length !== 1) return new Unknown(text);
+    const insts = this.instances(decl);
+    // count / for_each not known: the one instance read stands for them (noted on the resource).
+    if (insts.some((i) => i.key === undefined)) {
+      if (!decl.attrs.has('count') && !decl.attrs.has('for_each')) return new Unknown(text);
+      this.fn.note?.(`${local} has a count or for_each that is not known: read as one instance`);
+      const canonical = `${local}.${a.name}`;
+      if (data) return [new Unknown(canonical)];
+      return [
+        resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
+      ];
+    }
+    return insts.map((i) => {
+      const canonical = `${local}${keyText(i.key!)}.${a.name}`;
+      if (data) return new Unknown(canonical);
+      return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
+    });
+  }
+
+  /** The configured values of one instance (for the attributes of references), evaluated once. */
+  private instanceValues(decl: Decl, key: string | number | undefined, keyKnown: boolean): Value {
+    const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? keyText(key) : keyKnown ? '' : '[?]'}`;
+    if (this.valuesCache.has(id)) return this.valuesCache.get(id)!;
+    if (this.valuesBusy.has(id)) return newObj();
+    this.valuesBusy.add(id);
+    try {
+      let iter: Record<string, Value> = {};
+      if (decl.attrs.has('count'))
+        iter = {
+          count: { index: typeof key === 'number' ? key : new Unknown('count.index') } as {
+            [k: string]: Value;
+          },
+        };
+      else if (decl.attrs.has('for_each')) {
+        let each: { [k: string]: Value } = { key: new Unknown('each.key'), value: new Unknown('each.value') };
+        if (keyKnown && key !== undefined) {
+          const inst = this.instances(decl).find((i) => i.key === key);
+          if (inst) each = inst.iter.each as { [k: string]: Value };
+        }
+        iter = { each };
+      }
+      const v = evaluateBody(decl.body, this.scope(decl.file, iter), {
+        skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
+      });
+      this.valuesCache.set(id, v);
+      return v;
+    } catch (e) {
+      if (!(e instanceof HclEvalError)) throw e;
+      return newObj();
+    } finally {
+      this.valuesBusy.delete(id);
+    }
+  }
+
+  private moduleRef(name: string, rest: Step[], text: string): { value: Value; used: number } {
+    const decl = this.def.byAddress.get(`module.${name}`);
+    if (!decl) return { value: new Unknown(text), used: rest.length + 1 };
+    let i = 0;
+    let key: string | number | undefined;
+    if (decl.attrs.has('count') || decl.attrs.has('for_each')) {
+      const s = rest[0];
+      if (s?.kind !== 'index' || (typeof s.key !== 'string' && typeof s.key !== 'number'))
+        return { value: new Unknown(text), used: rest.length + 1 };
+      key = s.key;
+      i = 1;
+    }
+    const out = rest[i];
+    if (out?.kind !== 'attr') return { value: new Unknown(text), used: rest.length + 1 };
+    const child = this.child(decl, key);
+    if ('unknown' in child) return { value: new Unknown(text), used: rest.length + 1 };
+    const o = child.def.outputs.get(out.name);
+    const ov = o?.attrs.get('value');
+    if (!o || !ov) return { value: new Unknown(text), used: rest.length + 1 };
+    let v: Value;
+    try {
+      v = evaluate(ov, child.scope(o.file));
+    } catch (e) {
+      if (!(e instanceof HclEvalError)) throw e;
+      v = new Unknown(text);
+    }
+    return { value: v, used: i + 2 };
+  }
+
+  /** The child instance of a module call (created once), or why it is not followed. */
+  child(decl: Decl, key: string | number | undefined): Instance | { unknown: string } {
+    const id = `${decl.name}${key !== undefined ? keyText(key) : ''}`;
+    const got = this.children.get(id);
+    if (got) return got;
+    const made = this.makeChild(decl, key);
+    this.children.set(id, made);
+    return made;
+  }
+
+  private sourceOf(decl: Decl): string | undefined {
+    const s = decl.attrs.get('source');
+    if (!s) return undefined;
+    try {
+      const v = evaluate(s, this.scope(decl.file));
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private makeChild(decl: Decl, key: string | number | undefined): Instance | { unknown: string } {
+    const source = this.sourceOf(decl);
+    if (source === undefined) return { unknown: 'its source is not a literal string' };
+    if (!/^\.\.?(\/|$)/.test(source))
+      return {
+        unknown: `its source "${shortText(source, 100)}" is not a local path (registry and git modules are not fetched)`,
+      };
+    if (this.depth + 1 > MAX_MODULE_DEPTH)
+      return { unknown: `modules are nested more than ${MAX_MODULE_DEPTH} deep` };
+    const dir = posix.normalize(posix.join(this.def.dir, source)).replace(/\/+$/, '') || '.';
+    if (dir.startsWith('../') || dir === '..')
+      return { unknown: `its source "${source}" is outside the audited directory` };
+    if (dir === this.def.dir || this.stack.includes(dir))
+      return { unknown: `it calls ${dir}, which is already being read above it (a cycle)` };
+    let def = this.ctx.defs.get(dir);
+    if (!def) {
+      const files = this.ctx.host.moduleFiles(dir);
+      if ('error' in files) def = { error: files.error };
+      else {
+        const parsed = files.map((f) => parseHcl(f.path, f.text));
+        for (const p of parsed)
+          for (const pr of p.problems)
+            this.ctx.problems.push({
+              file: p.path,
+              line: pr.line,
+              message: `not valid HCL at line ${pr.line}, column ${pr.column}: ${pr.message}`,
+            });
+        def = defineModule(
+          dir,
+          parsed.filter((p) => p.problems.length === 0),
+        );
+      }
+      this.ctx.defs.set(dir, def);
+    }
+    if ('error' in def) return { unknown: def.error };
+    this.ctx.called.add(dir);
+    const args = new Map<string, () => Value>();
+    const inst = this.instances(decl).find((i) => i.key === key) ?? { iter: {} };
+    for (const [k, expr] of decl.attrs) {
+      if (['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(k)) continue;
+      let cached: { v: Value } | undefined;
+      args.set(k, () => {
+        if (!cached) {
+          try {
+            cached = { v: evaluate(expr, this.scope(decl.file, inst.iter)) };
+          } catch (e) {
+            if (!(e instanceof HclEvalError)) throw e;
+            cached = { v: new Unknown(`module.${decl.name}.${k}`) };
+          }
+        }
+        return cached.v;
+      });
+    }
+    return new Instance(
+      def,
+      `${this.prefix}module.${decl.name}${key !== undefined ? keyText(key) : ''}.`,
+      args,
+      this.ctx,
+      this.depth + 1,
+      [...this.stack, this.def.dir],
+    );
+  }
+
+  /** The instances of a resource, data source or module call (count, for_each). */
+  instances(decl: Decl): Instances {
+    const count = decl.attrs.get('count');
+    const fe = decl.attrs.get('for_each');
+    const sc = this.scope(decl.file);
+    const evalOr = (n: Node): Value => {
+      try {
+        return evaluate(n, sc);
+      } catch (e) {
+        if (!(e instanceof HclEvalError)) throw e;
+        return new Unknown(`${textOf(n)} (${shortText(e.message, 80)})`);
+      }
+    };
+    if (count) {
+      const c = evalOr(count);
+      const n = typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c) ? Number(c) : undefined;
+      if (n === undefined)
+        return [
+          {
+            iter: { count: { index: new Unknown('count.index') } as { [k: string]: Value } },
+            approximate: `its count (${textOf(count)}) is not known: read as one instance`,
+          },
+        ];
+      const out: Instances = [];
+      const cut =
+        n > MAX_INSTANCES
+          ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read`
+          : undefined;
+      for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+        const inst: Instances[number] = { key: i, iter: { count: { index: i } as { [k: string]: Value } } };
+        if (cut) inst.approximate = cut;
+        out.push(inst);
+      }
+      return out;
+    }
+    if (fe) {
+      const v = evalOr(fe);
+      let entries: [string, Value][] | undefined;
+      if (Array.isArray(v)) {
+        const keys = v.map((x) => primitiveString(x));
+        if (keys.every((k) => k !== undefined)) entries = [...new Set(keys as string[])].map((k) => [k, k]);
+      } else if (isObj(v)) entries = Object.keys(v).map((k) => [k, v[k]!]);
+      if (!entries)
+        return [
+          {
+            iter: {
+              each: { key: new Unknown('each.key'), value: new Unknown('each.value') } as {
+                [k: string]: Value;
+              },
+            },
+            approximate: `its for_each (${textOf(fe)}) is not known: read as one instance`,
+          },
+        ];
+      const cutEach =
+        entries.length > MAX_INSTANCES
+          ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
+          : undefined;
+      return entries
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, MAX_INSTANCES)
+        .map(([k, val]) => {
+          const inst: Instances[number] = {
+            key: k,
+            iter: { each: { key: k, value: val } as { [k: string]: Value } },
+          };
+          if (cutEach) inst.approximate = cutEach;
+          return inst;
+        });
+    }
+    return [{ iter: {} }];
+  }
+
+  /** Evaluates every resource and data source of this instance and of the modules it calls. */
+  collect(): void {
+    for (const decl of this.def.resources) {
+      for (const inst of this.instances(decl)) {
+        const mode = decl.kind === 'data' ? 'data' : 'managed';
+        const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
+        const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
+        const notes: string[] = inst.approximate ? [inst.approximate] : [];
+        this.sink = notes;
+        let values: { [k: string]: Value };
+        try {
+          values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), { skip: SKIPPED });
+        } finally {
+          this.sink = undefined;
+        }
+        const origin: Origin = { file: decl.file.path, line: lineOf(decl.block) };
+        setOrigin(values, origin);
+        const ev: Evaluated = {
+          address,
+          mode,
+          type: decl.type,
+          name: decl.name,
+          module: this.prefix.replace(/\.$/, ''),
+          values,
+          file: decl.file.path,
+          line: lineOf(decl.block),
+        };
+        if (inst.key !== undefined) ev.index = inst.key;
+        if (notes.length) ev.notes = notes;
+        this.ctx.resources.push(ev);
+      }
+    }
+    for (const decl of this.def.calls) {
+      for (const inst of this.instances(decl)) {
+        const child = this.child(decl, inst.key);
+        const address = `${this.prefix}module.${decl.name}${inst.key !== undefined ? keyText(inst.key) : ''}`;
+        if ('unknown' in child) {
+          this.ctx.notFollowed.push({
+            file: decl.file.path,
+            line: lineOf(decl.block),
+            address,
+            reason: child.unknown,
+          });
+          continue;
+        }
+        child.collect();
+      }
+    }
+  }
+}
+
+/** terraform.tfvars / *.auto.tfvars (HCL) or their .json forms: the root module's variable values. */
+export function readTfvars(
+  files: { path: string; text: string }[],
+  problems: ModuleProblem[],
+): Map<string, Value> {
+  const out = new Map<string, Value>();
+  const sorted = [...files].sort((a, b) => {
+    // terraform.tfvars first, then *.auto.tfvars in lexical order (later ones win).
+    const ra = /(^|\/)terraform\.tfvars(\.json)?$/.test(a.path) ? 0 : 1;
+    const rb = /(^|\/)terraform\.tfvars(\.json)?$/.test(b.path) ? 0 : 1;
+    return ra - rb || (a.path < b.path ? -1 : 1);
+  });
+  for (const f of sorted) {
+    if (f.path.endsWith('.json')) {
+      try {
+        const j = JSON.parse(f.text) as unknown;
+        if (isObj(fromPlain(j))) for (const [k, v] of Object.entries(j as object)) out.set(k, fromPlain(v));
+      } catch (e) {
+        problems.push({ file: f.path, message: `not valid JSON: ${(e as Error).message}` });
+      }
+      continue;
+    }
+    const parsed = parseHcl(f.path, f.text);
+    for (const p of parsed.problems)
+      problems.push({
+        file: f.path,
+        line: p.line,
+        message: `not valid HCL at line ${p.line}, column ${p.column}: ${p.message}`,
+      });
+    if (parsed.problems.length) continue;
+    const scope: Scope = {
+      file: parsed,
+      fn: { moduleDir: '.', readFile: () => undefined, renderTemplate: () => new Unknown('templatefile') },
+      iter: new Map(),
+      resolve: (_r, _s, t) => ({ value: new Unknown(t), used: _s.length }),
+    };
+    const body = kids(parsed.root).find((k) => k.type === 'body');
+    for (const a of body ? kids(body) : []) {
+      if (a.type !== 'attribute') continue;
+      const [id, expr] = kids(a);
+      if (!id || !expr) continue;
+      try {
+        out.set(id.text, evaluate(expr, scope));
+      } catch (e) {
+        if (!(e instanceof HclEvalError)) throw e;
+        out.set(id.text, new Unknown(`var.${id.text}`));
+      }
+    }
+  }
+  return out;
+}
+
+export { applySteps, withIter };

@@ -1,0 +1,187 @@
+// The values the HCL evaluator works with: JSON-like values, plus what is not known statically.
+// `Unknown` is a value known only by its expression (`var.name`), possibly with a pattern that
+// stands for it inside policies (`aws_iam_role.x.arn` -> `arn:aws:iam::${account}:role/coiled-${var.n}`);
+// `Tmpl` is a string with unknown parts; `Json` is what jsonencode() made (kept as a structure, so
+// that its statements keep their lines).
+
+export class Unknown {
+  constructor(
+    /** The expression as written (one line, shortened), shown in reasons and read as a wildcard. */
+    readonly text: string,
+    /** What it stands for inside a policy (an ARN pattern with unknown parts), when known. */
+    readonly pattern?: string | Tmpl,
+  ) {}
+}
+
+export class Tmpl {
+  constructor(readonly parts: readonly (string | Unknown)[]) {}
+}
+
+export class Json {
+  constructor(readonly value: Value) {}
+}
+
+export type Value =
+  string | number | boolean | null | Unknown | Tmpl | Json | Value[] | { [k: string]: Value };
+
+export type Obj = { [k: string]: Value };
+
+export function isObj(v: unknown): v is Obj {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof Unknown) &&
+    !(v instanceof Tmpl) &&
+    !(v instanceof Json)
+  );
+}
+
+/** A fresh object that cannot reach Object.prototype through a `__proto__` key. */
+export function newObj(): Obj {
+  return Object.create(null) as Obj;
+}
+
+/** One line, at most `max` characters: how an expression is shown. */
+export function shortText(s: string, max = 80): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
+/** True when nothing in the value is unknown. */
+export function isKnown(v: Value, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (v instanceof Unknown || v instanceof Tmpl) return false;
+  if (v instanceof Json) return isKnown(v.value, depth + 1);
+  if (Array.isArray(v)) return v.every((x) => isKnown(x, depth + 1));
+  if (isObj(v)) return Object.values(v).every((x) => isKnown(x, depth + 1));
+  return true;
+}
+
+/** The first unknown inside a value (for a reason). */
+export function firstUnknown(v: Value, depth = 0): Unknown | undefined {
+  if (depth > 64) return undefined;
+  if (v instanceof Unknown) return v;
+  if (v instanceof Tmpl) return v.parts.find((p): p is Unknown => p instanceof Unknown);
+  if (v instanceof Json) return firstUnknown(v.value, depth + 1);
+  const items = Array.isArray(v) ? v : isObj(v) ? Object.values(v) : [];
+  for (const x of items) {
+    const u = firstUnknown(x, depth + 1);
+    if (u) return u;
+  }
+  return undefined;
+}
+
+/** A string, number or bool as a string (Terraform's automatic conversion); undefined otherwise. */
+export function primitiveString(v: Value): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return undefined;
+}
+
+/** Concatenates string pieces and unknowns into a string, a Tmpl, or (one unknown alone) that Unknown. */
+export function concatParts(parts: (string | Unknown | Tmpl)[]): string | Tmpl | Unknown {
+  const out: (string | Unknown)[] = [];
+  const push = (p: string | Unknown) => {
+    if (typeof p === 'string') {
+      if (p === '') return;
+      if (typeof out[out.length - 1] === 'string') out[out.length - 1] = (out[out.length - 1] as string) + p;
+      else out.push(p);
+    } else out.push(p);
+  };
+  for (const p of parts) {
+    if (p instanceof Tmpl) p.parts.forEach(push);
+    else push(p);
+  }
+  if (out.length === 0) return '';
+  if (out.length === 1 && typeof out[0] === 'string') return out[0];
+  if (out.length === 1 && out[0] instanceof Unknown) return out[0];
+  return new Tmpl(out);
+}
+
+/** A value as a string piece: strings, numbers and bools as text; unknowns and templates as they are. */
+export function asStringPiece(v: Value, text: string): string | Unknown | Tmpl {
+  const s = primitiveString(v);
+  if (s !== undefined) return s;
+  if (v instanceof Unknown || v instanceof Tmpl) return v;
+  if (v instanceof Json) return jsonText(v.value);
+  if (v === null) return new Unknown(text);
+  return new Unknown(text);
+}
+
+/** JSON text of a value; unknown parts become `${...}` (a template, as in *.tf.json). */
+export function jsonText(v: Value): string | Tmpl {
+  const parts: (string | Unknown)[] = [];
+  const walk = (x: Value, depth: number) => {
+    if (depth > 64) {
+      parts.push(new Unknown('(nested too deep)'));
+      return;
+    }
+    if (x instanceof Json) return walk(x.value, depth + 1);
+    if (x instanceof Unknown) {
+      parts.push('"', x, '"');
+      return;
+    }
+    if (x instanceof Tmpl) {
+      parts.push('"');
+      for (const p of x.parts) parts.push(typeof p === 'string' ? JSON.stringify(p).slice(1, -1) : p);
+      parts.push('"');
+      return;
+    }
+    if (Array.isArray(x)) {
+      parts.push('[');
+      x.forEach((e, i) => {
+        if (i) parts.push(',');
+        walk(e, depth + 1);
+      });
+      parts.push(']');
+      return;
+    }
+    if (isObj(x)) {
+      parts.push('{');
+      Object.keys(x).forEach((k, i) => {
+        if (i) parts.push(',');
+        parts.push(`${JSON.stringify(k)}:`);
+        walk(x[k]!, depth + 1);
+      });
+      parts.push('}');
+      return;
+    }
+    parts.push(JSON.stringify(x));
+  };
+  walk(v, 0);
+  const c = concatParts(parts);
+  return c instanceof Unknown ? new Tmpl([c]) : c;
+}
+
+/** Plain JSON of a fully known value (Json unwrapped). */
+export function toPlain(v: Value): unknown {
+  if (v instanceof Json) return toPlain(v.value);
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (isObj(v)) {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v))
+      Object.defineProperty(o, k, {
+        value: toPlain(v[k]!),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    return o;
+  }
+  return v;
+}
+
+/** Plain JSON (from jsondecode or a file) into a Value. */
+export function fromPlain(v: unknown, depth = 0): Value {
+  if (depth > 64) return new Unknown('(nested too deep)');
+  if (Array.isArray(v)) return v.map((x) => fromPlain(x, depth + 1));
+  if (typeof v === 'object' && v !== null) {
+    const o = newObj();
+    for (const [k, x] of Object.entries(v)) o[k] = fromPlain(x, depth + 1);
+    return o;
+  }
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+  return null;
+}
