@@ -374,7 +374,7 @@ describe('which principal a baseline describes', () => {
     const identity = report.policies.filter((p) => p.kind === 'identity');
     expect(identity.map((p) => p.status)).toEqual(['not-matched']);
     expect(identity[0]!.reason).toMatch(
-      /instance or service role's policy \(its file's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
+      /instance or service role's policy \(its role's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
     );
     expect(excessLike(report)).toEqual([]);
   });
@@ -395,7 +395,27 @@ describe('which principal a baseline describes', () => {
     expect(brief(excessLike(report))).toEqual([]);
   });
 
-  it('says so where unsure (the file trusts both a service and an account)', async () => {
+  it('tells two roles of one file apart by their own trust policies', async () => {
+    const datadogTrust = doc([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const a = tfRole('skypilot-v1', ec2Trust, vendor('skypilot-aws-minimal-34478f4.json'));
+    const b = tfRole('DatadogIntegrationRole', datadogTrust, vendor('datadog-cfn-inline-standard-full.json'));
+    const merged = {
+      resource: {
+        aws_iam_role: { ...a.resource.aws_iam_role, ...b.resource.aws_iam_role },
+        aws_iam_role_policy: { ...a.resource.aws_iam_role_policy, ...b.resource.aws_iam_role_policy },
+      },
+    };
+    const report = await audit({ 'main.tf.json': merged });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => [p.address, p.status, p.baseline])).toEqual([
+      ['aws_iam_role_policy.DatadogIntegrationRole_policy', 'audited', 'datadog'],
+      ['aws_iam_role_policy.skypilot-v1_policy', 'not-matched', undefined],
+    ]);
+  });
+
+  it('says so where unsure (the trust names both a service and an account)', async () => {
     const both = doc([
       { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' },
@@ -406,7 +426,7 @@ describe('which principal a baseline describes', () => {
     const identity = report.policies.filter((p) => p.kind === 'identity');
     expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
     expect(identity[0]!.detection!.evidence.join(' ')).toMatch(
-      /principal: unsure: .*ec2\.amazonaws\.com.*123456789012/,
+      /principal: unsure: its role's trust policies name both a service \(ec2\.amazonaws\.com\) and AWS accounts \(123456789012\)/,
     );
   });
 });
