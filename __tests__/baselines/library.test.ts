@@ -336,6 +336,14 @@ describe('new vendors, each audited clean against its own source', () => {
     }
   });
 
+  it("Spot: its Terraform module's account policy", async () => {
+    const r = await audit(
+      { 'role-policy.json': vendor('spot-terraform-spotinst-aws-connect-spot_policy.json') },
+      'spot',
+    );
+    expect(brief(excessLike(r))).toEqual([]);
+  });
+
   it('both are detected from their policies with no configuration', async () => {
     await cleanDetected(
       { 'iam/databricks-cross-account.json': vendor('databricks-crossaccount-policy-customer.json') },
@@ -344,6 +352,10 @@ describe('new vendors, each audited clean against its own source', () => {
     await cleanDetected(
       { 'iam/cloudzero-role.json': vendor('cloudzero-policies-resource_owner.json') },
       'cloudzero',
+    );
+    await cleanDetected(
+      { 'iam/spot-account.json': vendor('spot-terraform-spotinst-aws-connect-spot_policy.json') },
+      'spot',
     );
   });
 });
