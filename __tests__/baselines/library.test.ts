@@ -62,6 +62,8 @@ describe('phases: setup is leftover, optional sets are features', () => {
     );
     expect(report.policies[0]!.features).toEqual(['clone-disk']);
     expect(report.policies[0]!.sets).toEqual(['minimal']);
+    // The report's baselines list the sets the policies were held to.
+    expect(report.baselines.map((b) => [b.id, b.sets])).toEqual([['skypilot', ['clone-disk', 'minimal']]]);
     expect(report.notes?.join(' ')).toMatch(
       /Optional features in use \(granted as documented, no finding\): clone-disk \(skypilot\)/,
     );
@@ -180,6 +182,7 @@ describe('alternatives are chosen, not stacked', () => {
       ]);
     }
     const user = await audit({ 'lightly-user.json': vendor('lightly-user-access.json') });
+    expect(user.baselines.map((b) => [b.id, b.sets])).toEqual([['lightly', ['user-access']]]);
     expect(user.policies[0]!.detection!.evidence.join(' ')).toMatch(
       /the policy implements "user-access" \(0 actions of the alternatives beyond it\), not "split-buckets"/,
     );

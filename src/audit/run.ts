@@ -348,10 +348,16 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       `Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`,
     );
 
+  // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
+  const heldTo = new Map<string, string[]>();
+  for (const p of outcome.policies)
+    if (p.status === 'audited' && p.sets) heldTo.set(p.id, [...p.sets, ...(p.features ?? [])]);
   const used = new Map<string, { b: Baseline; sets: Set<string> }>();
   for (const a of plan.assignments) {
     const u = used.get(a.baseline.id) ?? { b: a.baseline, sets: new Set<string>() };
-    a.sets.forEach((s) => u.sets.add(s));
+    const ids = principals.get(a.target)?.policyIds ?? [a.target];
+    const held = ids.flatMap((id) => heldTo.get(id) ?? []);
+    (held.length ? held : a.sets).forEach((s) => u.sets.add(s));
     used.set(a.baseline.id, u);
   }
   const stale = [...used.values()]
