@@ -28,7 +28,16 @@ function builtin(id: string): Baseline {
 
 describe('built-in baseline files', () => {
   it('has one file per vendor, earlier versions as id@version siblings', () => {
-    for (const v of ['coiled', 'skypilot', 'lightly', 'anyscale', 'datadog', 'databricks', 'cloudzero'])
+    for (const v of [
+      'coiled',
+      'skypilot',
+      'lightly',
+      'anyscale',
+      'datadog',
+      'databricks',
+      'cloudzero',
+      'spot',
+    ])
       expect(yamlFiles).toContain(`${v}.yml`);
     for (const v of ['coiled@2022', 'datadog@2022', 'skypilot@2024', 'skypilot@2023'])
       expect(yamlFiles).toContain(`${v}.yml`);
@@ -360,6 +369,7 @@ describe('every set of every built-in baseline equals its source document', () =
       customer: () => fx('databricks-crossaccount-policy-customer.json'),
       restricted: () => fx('databricks-crossaccount-policy-restricted.json'),
     },
+    spot: { account: () => fx('spot-terraform-spotinst-aws-connect-spot_policy.json') },
     cloudzero: {
       'resource-owner': () => fx('cloudzero-policies-resource_owner.json'),
       'master-payer': () => fx('cloudzero-policies-master_payer.json'),

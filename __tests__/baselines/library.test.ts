@@ -62,6 +62,8 @@ describe('phases: setup is leftover, optional sets are features', () => {
     );
     expect(report.policies[0]!.features).toEqual(['clone-disk']);
     expect(report.policies[0]!.sets).toEqual(['minimal']);
+    // The report's baselines list the sets the policies were held to.
+    expect(report.baselines.map((b) => [b.id, b.sets])).toEqual([['skypilot', ['clone-disk', 'minimal']]]);
     expect(report.notes?.join(' ')).toMatch(
       /Optional features in use \(granted as documented, no finding\): clone-disk \(skypilot\)/,
     );
@@ -180,6 +182,7 @@ describe('alternatives are chosen, not stacked', () => {
       ]);
     }
     const user = await audit({ 'lightly-user.json': vendor('lightly-user-access.json') });
+    expect(user.baselines.map((b) => [b.id, b.sets])).toEqual([['lightly', ['user-access']]]);
     expect(user.policies[0]!.detection!.evidence.join(' ')).toMatch(
       /the policy implements "user-access" \(0 actions of the alternatives beyond it\), not "split-buckets"/,
     );
@@ -336,6 +339,14 @@ describe('new vendors, each audited clean against its own source', () => {
     }
   });
 
+  it("Spot: its Terraform module's account policy", async () => {
+    const r = await audit(
+      { 'role-policy.json': vendor('spot-terraform-spotinst-aws-connect-spot_policy.json') },
+      'spot',
+    );
+    expect(brief(excessLike(r))).toEqual([]);
+  });
+
   it('both are detected from their policies with no configuration', async () => {
     await cleanDetected(
       { 'iam/databricks-cross-account.json': vendor('databricks-crossaccount-policy-customer.json') },
@@ -344,6 +355,10 @@ describe('new vendors, each audited clean against its own source', () => {
     await cleanDetected(
       { 'iam/cloudzero-role.json': vendor('cloudzero-policies-resource_owner.json') },
       'cloudzero',
+    );
+    await cleanDetected(
+      { 'iam/spot-account.json': vendor('spot-terraform-spotinst-aws-connect-spot_policy.json') },
+      'spot',
     );
   });
 });
@@ -374,7 +389,7 @@ describe('which principal a baseline describes', () => {
     const identity = report.policies.filter((p) => p.kind === 'identity');
     expect(identity.map((p) => p.status)).toEqual(['not-matched']);
     expect(identity[0]!.reason).toMatch(
-      /instance or service role's policy \(its file's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
+      /instance or service role's policy \(its role's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
     );
     expect(excessLike(report)).toEqual([]);
   });
@@ -395,7 +410,27 @@ describe('which principal a baseline describes', () => {
     expect(brief(excessLike(report))).toEqual([]);
   });
 
-  it('says so where unsure (the file trusts both a service and an account)', async () => {
+  it('tells two roles of one file apart by their own trust policies', async () => {
+    const datadogTrust = doc([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const a = tfRole('skypilot-v1', ec2Trust, vendor('skypilot-aws-minimal-34478f4.json'));
+    const b = tfRole('DatadogIntegrationRole', datadogTrust, vendor('datadog-cfn-inline-standard-full.json'));
+    const merged = {
+      resource: {
+        aws_iam_role: { ...a.resource.aws_iam_role, ...b.resource.aws_iam_role },
+        aws_iam_role_policy: { ...a.resource.aws_iam_role_policy, ...b.resource.aws_iam_role_policy },
+      },
+    };
+    const report = await audit({ 'main.tf.json': merged });
+    const identity = report.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => [p.address, p.status, p.baseline])).toEqual([
+      ['aws_iam_role_policy.DatadogIntegrationRole_policy', 'audited', 'datadog'],
+      ['aws_iam_role_policy.skypilot-v1_policy', 'not-matched', undefined],
+    ]);
+  });
+
+  it('says so where unsure (the trust names both a service and an account)', async () => {
     const both = doc([
       { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' },
@@ -406,7 +441,7 @@ describe('which principal a baseline describes', () => {
     const identity = report.policies.filter((p) => p.kind === 'identity');
     expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
     expect(identity[0]!.detection!.evidence.join(' ')).toMatch(
-      /principal: unsure: .*ec2\.amazonaws\.com.*123456789012/,
+      /principal: unsure: its role's trust policies name both a service \(ec2\.amazonaws\.com\) and AWS accounts \(123456789012\)/,
     );
   });
 });

@@ -71,6 +71,22 @@ function patternsOf(baseline: CompiledBaseline, set: string, builder: GrantBuild
   return list;
 }
 
+const choiceKeyCache = new WeakMap<CompiledBaseline, Map<string, string[]>>();
+
+/** The action keys any set of a choice grants, made once per compiled baseline and choice. */
+function choiceKeys(baseline: CompiledBaseline, choice: string, names: string[]): string[] {
+  let byChoice = choiceKeyCache.get(baseline);
+  if (!byChoice) choiceKeyCache.set(baseline, (byChoice = new Map()));
+  let keys = byChoice.get(choice);
+  if (!keys) {
+    keys = [];
+    for (const [k, entries] of baseline.byAction)
+      if (entries.some((e) => names.includes(e.set))) keys.push(k);
+    byChoice.set(choice, keys);
+  }
+  return keys;
+}
+
 /** A statement that grants whole services (or everything): no evidence that a feature is used. */
 function isBroad(stmt: { actions?: string[]; notActions?: string[] }): boolean {
   if (stmt.notActions) return true;
@@ -220,29 +236,38 @@ export function chooseSets(
       // Scored on actions, not resources: grants of the choice's actions that the alternative
       // (or another active set) lacks, then the alternative's actions the unit does not grant.
       const others = new Set([...rest, ...features]);
+      const granted = unitKeys();
+      const inChoice = choiceKeys(baseline, choice, names);
       const score = (alt: string) => {
         let beyond = 0;
-        for (const k of unitKeys()) {
-          const entries = baseline.byAction.get(k);
-          if (!entries?.some((e) => names.includes(e.set))) continue;
-          if (!entries.some((e) => e.set === alt || others.has(e.set))) beyond++;
+        for (const k of inChoice) {
+          if (!granted.has(k)) continue;
+          if (!baseline.byAction.get(k)!.some((e) => e.set === alt || others.has(e.set))) beyond++;
         }
-        const granted = unitKeys();
         const wanted = new Set(patternsOf(baseline, alt, builder).flatMap((x) => x.hits));
         let missing = 0;
         for (const k of wanted) if (!granted.has(k)) missing++;
-        return { alt, removable: beyond, missing, same: sameStatements(alt) };
+        return { alt, removable: beyond, missing };
       };
       const scored = names.map(score);
       const first = scored.find((x) => x.alt === current[0])!;
       let best = first;
       for (const x of scored)
-        if (
-          x.removable < best.removable ||
-          (x.removable === best.removable &&
-            (x.missing < best.missing || (x.missing === best.missing && x.same > best.same)))
-        )
+        if (x.removable < best.removable || (x.removable === best.removable && x.missing < best.missing))
           best = x;
+      // Alternatives that fit equally well: the one whose statements the unit writes exactly.
+      const tied = scored.filter((x) => x.removable === best.removable && x.missing === best.missing);
+      if (tied.length > 1) {
+        best = tied.includes(first) ? first : tied[0]!;
+        let top = sameStatements(best.alt);
+        for (const x of tied) {
+          const n = x === best ? top : sameStatements(x.alt);
+          if (n > top) {
+            best = x;
+            top = n;
+          }
+        }
+      }
       if (best !== first) {
         sets = [...rest, best.alt];
         evidence.push(

@@ -112,29 +112,62 @@ function trustAccounts(inputs: LoadedInput[]): Map<string, string[]> {
   return out;
 }
 
-/** Service principals (`ec2.amazonaws.com`) named in trust policies, per file. */
+/** Service principals (`ec2.amazonaws.com`) and AWS account IDs a trust policy document names. */
+function trustPrincipals(document: unknown): { services: string[]; accounts: string[] } {
+  let doc = document;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch {
+      return { services: [], accounts: [] };
+    }
+  }
+  const services = new Set<string>();
+  const accounts = new Set<string>();
+  const st = (doc as { Statement?: unknown } | null)?.Statement;
+  for (const x of Array.isArray(st) ? st : [st]) {
+    const principal = (x as { Principal?: unknown } | null)?.Principal;
+    if (!principal || typeof principal !== 'object') continue;
+    const { Service: svc, AWS: aws } = principal as { Service?: unknown; AWS?: unknown };
+    for (const v of Array.isArray(svc) ? svc : [svc]) if (typeof v === 'string') services.add(v);
+    for (const v of Array.isArray(aws) ? aws : [aws]) {
+      const m = typeof v === 'string' ? /^(?:arn:aws[\w-]*:iam::)?(\d{12})/.exec(v.trim()) : null;
+      if (m) accounts.add(m[1]!);
+    }
+  }
+  return { services: [...services].sort(), accounts: [...accounts].sort() };
+}
+
+/** Service principals named in trust policies, per file. */
 function trustServices(inputs: LoadedInput[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const { result } of inputs) {
     const found = new Set<string>();
-    for (const r of result.policies) {
-      if (r.kind !== 'trust' || r.status !== 'resolved') continue;
-      let doc = r.document;
-      if (typeof doc === 'string') {
-        try {
-          doc = JSON.parse(doc);
-        } catch {
-          continue;
-        }
-      }
-      const st = (doc as { Statement?: unknown } | null)?.Statement;
-      for (const x of Array.isArray(st) ? st : [st]) {
-        const principal = (x as { Principal?: unknown } | null)?.Principal;
-        const svc = (principal as { Service?: unknown } | null)?.Service;
-        for (const v of Array.isArray(svc) ? svc : [svc]) if (typeof v === 'string') found.add(v);
-      }
-    }
+    for (const r of result.policies)
+      if (r.kind === 'trust' && r.status === 'resolved')
+        for (const x of trustPrincipals(r.document).services) found.add(x);
     if (found.size) out.set(result.path, [...found].sort());
+  }
+  return out;
+}
+
+/**
+ * The trust of the role each policy belongs to, where the input says which role holds it (a
+ * Terraform role and its policies, an authorization-details role): policy id -> what its role's
+ * trust policy names.
+ */
+function roleTrust(inputs: LoadedInput[]): Map<string, { services: string[]; accounts: string[] }> {
+  const out = new Map<string, { services: string[]; accounts: string[] }>();
+  for (const { result } of inputs) {
+    for (const principal of result.principals ?? []) {
+      if (principal.type !== 'role') continue;
+      const trust = result.policies.find(
+        (r) => r.kind === 'trust' && r.status === 'resolved' && r.address === principal.id,
+      );
+      if (!trust) continue;
+      const t = trustPrincipals(trust.document);
+      for (const id of principal.policyIds) out.set(id, t);
+    }
   }
   return out;
 }
@@ -148,16 +181,17 @@ function principalFit(
   baseline: Baseline,
   services: string[] | undefined,
   accounts: string[] | undefined,
+  whose: string,
 ): { exclude?: string; unsure?: string } {
   const kinds = baseline.principals;
   if (!kinds?.length || !services?.length || kinds.includes('instance-role')) return {};
   const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
   if (!accounts?.length)
     return {
-      exclude: `an instance or service role's policy (its file's trust policy lets only ${services.join(', ')} assume the role), and ${baseline.id} describes the policy of a ${described}: not audited against it`,
+      exclude: `an instance or service role's policy (${whose} trust policy lets only ${services.join(', ')} assume the role), and ${baseline.id} describes the policy of a ${described}: not audited against it`,
     };
   return {
-    unsure: `unsure: the file's trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
+    unsure: `unsure: ${whose} trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
   };
 }
 
@@ -393,10 +427,16 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       `Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`,
     );
 
+  // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
+  const heldTo = new Map<string, string[]>();
+  for (const p of outcome.policies)
+    if (p.status === 'audited' && p.sets) heldTo.set(p.id, [...p.sets, ...(p.features ?? [])]);
   const used = new Map<string, { b: Baseline; sets: Set<string> }>();
   for (const a of plan.assignments) {
     const u = used.get(a.baseline.id) ?? { b: a.baseline, sets: new Set<string>() };
-    a.sets.forEach((s) => u.sets.add(s));
+    const ids = principals.get(a.target)?.policyIds ?? [a.target];
+    const held = ids.flatMap((id) => heldTo.get(id) ?? []);
+    (held.length ? held : a.sets).forEach((s) => u.sets.add(s));
     used.set(a.baseline.id, u);
   }
   const stale = [...used.values()]
@@ -545,6 +585,7 @@ function planAudit(
   // No configuration: detect the baseline each policy most likely implements.
   const accounts = trustAccounts(inputs);
   const services = trustServices(inputs);
+  const roles = roleTrust(inputs);
   for (const p of auditable) {
     const r = p.record;
     const d = detectBaseline(
@@ -562,8 +603,14 @@ function planAudit(
     }
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
+      // The trust of the policy's own role where known, else of the trust policies of its file.
+      const own = roles.get(r.id);
       const fit =
-        r.kind === 'identity' ? principalFit(baseline, services.get(r.path), accounts.get(r.path)) : {};
+        r.kind !== 'identity'
+          ? {}
+          : own
+            ? principalFit(baseline, own.services, own.accounts, "its role's")
+            : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's");
       if (fit.exclude) {
         plan.notAudited.set(r.id, {
           status: 'not-matched',
