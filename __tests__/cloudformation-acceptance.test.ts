@@ -130,6 +130,50 @@ describe("Datadog's CloudFormation role, end to end", () => {
   });
 });
 
+describe("the stack's own account", () => {
+  const baseline = (account: string) => `id: iam-editor
+name: IAM editor
+date: '2026-10-01'
+placeholders:
+  <account-ID-without-hyphens>: the AWS account ID the stack runs in
+sets:
+  - name: ongoing
+    kind: ongoing
+    statements:
+      - Effect: Allow
+        Action: [iam:GetPolicy, iam:GetPolicyVersion, iam:CreatePolicyVersion, iam:DeletePolicyVersion]
+        Resource: arn:aws:iam::${account}:policy/DatadogIntegrationManagedPolicy
+`;
+  const audit = async (account: string, accountId?: string) => {
+    const root = repo({
+      'infra/custom-iam.yaml': readFileSync(join(FIX, 'datadog__datadog_custom_iam.yaml'), 'utf8'),
+      'iam/editor.yml': baseline(account),
+      '.github/iam-baseline-audit.yml': [
+        'version: 1',
+        'baselines: [./iam/editor.yml]',
+        'audits:',
+        '  - baseline: iam-editor',
+        '    policies: ["cloudformation:**#LambdaExecutionRolePolicyDatadogCustomIAMCall"]',
+        '',
+      ].join('\n'),
+    });
+    const report = await runAudit({ root, paths: [], now: NOW, ...(accountId ? { accountId } : {}) });
+    const p = report.policies.find((x) => x.address === 'LambdaExecutionRolePolicyDatadogCustomIAMCall')!;
+    expect(p).toMatchObject({ status: 'audited', baseline: 'iam-editor' });
+    return report.findings.filter((f) => f.address === p.address).map((f) => f.kind);
+  };
+
+  it('AWS::AccountId reads as the placeholder the baselines use, bound to the configured account', async () => {
+    // The policy's resource is !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${Param}".
+    expect(await audit('<account-ID-without-hyphens>')).toEqual([]);
+    expect(await audit('<account-ID-without-hyphens>', '123456789012')).toEqual([]);
+    expect(await audit('123456789012', '123456789012')).toEqual([]);
+    // Without the account, the stack's account could be any: broader than one literal account.
+    expect(await audit('123456789012')).toEqual(['broader-resource']);
+    expect(await audit('999999999999', '123456789012')).toEqual(['broader-resource']);
+  });
+});
+
 describe('cloudformation: selectors', () => {
   const policy = { path: 'infra/datadog.yaml', address: 'DatadogIntegrationRole.Policies[0]' };
   it('match the template path and the logical id', () => {
