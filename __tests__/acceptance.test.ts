@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runAudit } from '../src/audit/run.js';
 import { builtinBaselines } from '../src/baselines/load.js';
-import type { Finding, Report } from '../src/types.js';
+import type { Finding, Report } from '../src/core/types.js';
 
 const SRC = new URL('./fixtures/baselines/', import.meta.url).pathname;
 const NOW = new Date('2026-11-22T00:00:00Z');

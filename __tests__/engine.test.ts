@@ -1,5 +1,5 @@
 import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
-import type { Baseline, Finding, PolicyRecord } from '../src/types.js';
+import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
 
 const baseline: Baseline = {
   id: 'vendor',

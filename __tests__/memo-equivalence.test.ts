@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain ES module without types (the benchmark's generator).
 import { generatePlan, generateRepo } from '../bench/generate.mjs';
 import { runAudit, type AuditRequest } from '../src/audit/run.js';
-import type { Report } from '../src/types.js';
+import type { Report } from '../src/core/types.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 let dir: string;

@@ -2,55 +2,7 @@ export const id = 385;
 export const ids = [385];
 export const modules = {
 
-/***/ 3385:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   log: () => (/* binding */ log)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6421);
-/* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6412);
-// Everything the action writes to its log goes through here: the one boundary for the Actions log.
-// The runner acts on workflow commands in any line of the log (`::cmd::` at a line's start,
-// `##[cmd]` anywhere), and the repository controls much of what we print (Sids, file names,
-// Terraform addresses, baseline texts, error messages that quote them). So every message passes
-// escapeLog, and the text report is also printed between `::stop-commands::` markers with a
-// random token, as the runner documents for untrusted output.
-
-
-
-
-const log = {
-    info(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
-    },
-    warning(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
-    },
-    /** Fails the step with this message (an error annotation too). */
-    fail(message) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
-    },
-    /**
-     * Prints text from the repository (the text report): escaped line by line, and with workflow
-     * commands switched off around it, so that even a line that got past the escaping runs nothing.
-     */
-    untrusted(text) {
-        const token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)();
-        process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
-        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(text));
-        process.stdout.write(`::${token}::${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
-    },
-};
-
-
-/***/ }),
-
-/***/ 6412:
+/***/ 4536:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -301,6 +253,54 @@ function escapeLogMessage(text) {
 function escapeSarifText(value) {
     return visibilise(asString(value)).replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }
+
+
+/***/ }),
+
+/***/ 3385:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   log: () => (/* binding */ log)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6421);
+/* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4536);
+// Everything the action writes to its log goes through here: the one boundary for the Actions log.
+// The runner acts on workflow commands in any line of the log (`::cmd::` at a line's start,
+// `##[cmd]` anywhere), and the repository controls much of what we print (Sids, file names,
+// Terraform addresses, baseline texts, error messages that quote them). So every message passes
+// escapeLog, and the text report is also printed between `::stop-commands::` markers with a
+// random token, as the runner documents for untrusted output.
+
+
+
+
+const log = {
+    info(message) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
+    },
+    warning(message) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
+    },
+    /** Fails the step with this message (an error annotation too). */
+    fail(message) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
+    },
+    /**
+     * Prints text from the repository (the text report): escaped line by line, and with workflow
+     * commands switched off around it, so that even a line that got past the escaping runs nothing.
+     */
+    untrusted(text) {
+        const token = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)();
+        process.stdout.write(`::stop-commands::${token}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLog */ .Ah)(text));
+        process.stdout.write(`::${token}::${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+    },
+};
 
 
 /***/ })

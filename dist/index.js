@@ -1,39 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(311);
-// The action's entry point: only run(). Everything else is in main.ts.
-// Start-up: the first line of the log (the tool and its version, which a log should say anyway)
-// is written before anything else is loaded; main.ts and what it needs (@actions/core and
-// @actions/github with their HTTP client, the audit, the catalog, ajv, yaml) come through
-// import(), which the bundle keeps in chunks of its own (scripts/bundle.mjs), so Node reads and
-// compiles them after that line, not before it. A static import would be evaluated first.
-
-
-// What core.info writes; @actions/core is not loaded yet.
-process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_NAME */ .l} ${_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_VERSION */ .w}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
-try {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(880), __nccwpck_require__.e(65)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1065));
-    await run();
-}
-catch (err) {
-    // Through the log boundary: an unexpected error's message may quote the repository.
-    const { log } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(385)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3385));
-    log.fail(`Internal error: ${err instanceof Error ? err.message : String(err)}`);
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 311:
+/***/ 3323:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -44,6 +12,38 @@ __webpack_async_result__();
 const TOOL_NAME = 'iam-baseline-audit';
 const TOOL_VERSION = '0.1.0';
 
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3323);
+// The action's entry point: only run(). Everything else is in main.ts.
+// Start-up: the first line of the log (the tool and its version, which a log should say anyway)
+// is written before anything else is loaded; main.ts and what it needs (@actions/core and
+// @actions/github with their HTTP client, the audit, the catalog, ajv, yaml) come through
+// import(), which the bundle keeps in chunks of its own (scripts/bundle.mjs), so Node reads and
+// compiles them after that line, not before it. A static import would be evaluated first.
+
+
+// What core.info writes; @actions/core is not loaded yet.
+process.stdout.write(`${_core_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_NAME */ .l} ${_core_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_VERSION */ .w}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
+try {
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(880), __nccwpck_require__.e(743)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7743));
+    await run();
+}
+catch (err) {
+    // Through the log boundary: an unexpected error's message may quote the repository.
+    const { log } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(385)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3385));
+    log.fail(`Internal error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

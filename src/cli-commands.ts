@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, UsageError } from './audit/errors.js';
+import { ConfigError, UsageError } from './core/errors.js';
 import { findingsAtOrAbove } from './audit/report-model.js';
 import { runAudit } from './audit/run.js';
 import { builtinBaselines, findBaseline } from './baselines/load.js';
@@ -14,9 +14,9 @@ import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/js
 import { renderMarkdown } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
-import { escapeLog, escapeLogMessage } from './report/escape.js';
-import { SEVERITIES, type Severity } from './types.js';
-import { TOOL_NAME } from './version.js';
+import { escapeLog, escapeLogMessage } from './core/escape.js';
+import { SEVERITIES, type Severity } from './core/types.js';
+import { TOOL_NAME } from './core/version.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';

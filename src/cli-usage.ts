@@ -1,5 +1,5 @@
 // The CLI's usage texts (src/cli.ts prints them without loading the commands).
-import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
 
 export const USAGE = `${TOOL_NAME} ${TOOL_VERSION}: audit AWS IAM policies against the minimal baselines vendors document.
 

@@ -8,7 +8,7 @@
 // imported when a command needs them, which the bundle keeps in chunks of its own
 // (scripts/bundle.mjs) that Node then neither reads nor compiles for --version.
 import { commandUsage, USAGE } from './cli-usage.js';
-import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -5,7 +5,7 @@
 // import(), which the bundle keeps in chunks of its own (scripts/bundle.mjs), so Node reads and
 // compiles them after that line, not before it. A static import would be evaluated first.
 import { EOL } from 'node:os';
-import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
 
 // What core.info writes; @actions/core is not loaded yet.
 process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}${EOL}`);

@@ -21,7 +21,7 @@ import { renderMarkdown } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
 import { parseReportJson } from './report/validate.js';
 import { renderText } from './report/text.js';
-import { SEVERITIES, type Finding, type Report, type Severity } from './types.js';
+import { SEVERITIES, type Finding, type Report, type Severity } from './core/types.js';
 
 export type FailOn = 'none' | 'new' | 'any';
 export type Mode = 'auto' | 'pull-request' | 'drift';

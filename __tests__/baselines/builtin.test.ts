@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { builtinBaselines, findBaseline, parseBaselineYaml } from '../../src/baselines/load.js';
 import { validatorFor } from '../../src/config/yaml-schema.js';
 import { loadCatalog } from '../../src/policy/catalog.js';
-import type { Baseline } from '../../src/types.js';
+import type { Baseline } from '../../src/core/types.js';
 
 const ROOT = process.cwd();
 const yamlFiles = readdirSync(join(ROOT, 'baselines'))

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../../src/audit/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { baselineFromPolicyJson, builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
 import { resolveBaselineSpec, splitSpec } from '../../src/baselines/resolve.js';
 

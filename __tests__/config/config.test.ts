@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/audit/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { loadConfig } from '../../src/config/config.js';
 
 const GOOD = `# yaml-language-server: $schema=../schema/config.schema.json

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { runAudit } from '../../src/audit/run.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderSarif } from '../../src/report/sarif.js';
-import { TOOL_NAME, TOOL_VERSION } from '../../src/version.js';
+import { TOOL_NAME, TOOL_VERSION } from '../../src/core/version.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../..');

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Auditor, preparePolicies, type AuditPlan, type BaseDocs } from '../../src/audit/audit.js';
-import { ConfigError, UsageError } from '../../src/audit/errors.js';
+import { ConfigError, UsageError } from '../../src/core/errors.js';
 import { sortFindings, summarize } from '../../src/audit/report-model.js';
 import { runAudit } from '../../src/audit/run.js';
 import { builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
 import { activeSets } from '../../src/baselines/resolve.js';
 import { loadCatalog } from '../../src/policy/catalog.js';
-import { escapeLogMessage } from '../../src/report/escape.js';
+import { escapeLogMessage } from '../../src/core/escape.js';
 import { parseSource } from '../../src/sources/index.js';
-import type { Baseline, PrincipalRecord, Report } from '../../src/types.js';
+import type { Baseline, PrincipalRecord, Report } from '../../src/core/types.js';
 import {
   CONTROL_BUT_NEWLINE,
   expectAccounted,

@@ -5,7 +5,7 @@
 // what it read (statuses, reasons, ids), with nothing in it too deep to serialise.
 import fc from 'fast-check';
 import { preparePolicies } from '../../src/audit/audit.js';
-import { ConfigError } from '../../src/audit/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { baselineFromPolicyJson, parseBaselineYaml } from '../../src/baselines/load.js';
 import { loadBaselineFile } from '../../src/baselines/resolve.js';
 import { loadConfig } from '../../src/config/config.js';

@@ -1,6 +1,6 @@
 import type { AnnotationProperties } from '@actions/core';
 import { annotate, type AnnotationSink } from '../../src/github/annotations.js';
-import type { Finding, Severity } from '../../src/types.js';
+import type { Finding, Severity } from '../../src/core/types.js';
 import { finding } from '../report/fixtures.js';
 
 function sink() {

@@ -14,7 +14,7 @@ import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
 import { discover } from '../../src/sources/discover.js';
 import { readInputs } from '../../src/sources/index.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/core/types.js';
 import { expectGolden, UPDATING_GOLDEN } from '../report/golden.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

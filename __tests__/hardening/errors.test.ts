@@ -5,12 +5,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../../src/audit/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { runAudit } from '../../src/audit/run.js';
 import { baselineFromPolicyJson, builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
 import { resolveBaselineSpec } from '../../src/baselines/resolve.js';
 import { loadConfig } from '../../src/config/config.js';
-import type { Finding, Report } from '../../src/types.js';
+import type { Finding, Report } from '../../src/core/types.js';
 
 /** Words that say what to do. */
 const TO_DO =

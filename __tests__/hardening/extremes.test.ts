@@ -5,12 +5,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../../src/audit/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { runAudit } from '../../src/audit/run.js';
 import { loadConfig } from '../../src/config/config.js';
 import { parseBaselineYaml } from '../../src/baselines/load.js';
 import { MAX_DOCUMENT_DEPTH } from '../../src/policy/document.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/core/types.js';
 import { expectAccountedReport, expectInert, expectNoPollution, renderAll } from './inert.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');

@@ -2,14 +2,14 @@
 // whatever the repository put in a report, the comment, the job summary, the terminal output and
 // the SARIF file carry no markup, mention, reference, link, hidden or reordering character,
 // terminal escape or forged marker of their own.
-import type { LoadedInput } from '../../src/audit/audit.js';
+import type { LoadedInput } from '../../src/core/types.js';
 import { MAX_DOCUMENT_DEPTH, nestingDepth } from '../../src/policy/document.js';
-import { MARKER_PREFIX } from '../../src/report/escape.js';
+import { MARKER_PREFIX } from '../../src/core/escape.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/core/types.js';
 import { outsideCode } from '../report/golden.js';
 
 /**

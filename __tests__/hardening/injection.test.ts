@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
-import { MARKER_PREFIX } from '../../src/report/escape.js';
+import { MARKER_PREFIX } from '../../src/core/escape.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/core/types.js';
 import { outsideCode } from '../report/golden.js';
 import {
   CONTROL_BUT_NEWLINE,

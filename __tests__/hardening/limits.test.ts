@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAudit } from '../../src/audit/run.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/core/types.js';
 import { expectAccountedReport, expectInert } from './inert.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

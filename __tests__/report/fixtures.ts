@@ -1,5 +1,5 @@
 // Hand-built reports for the renderer tests (the audit builds real ones; these pin the renderers).
-import type { Finding, Report } from '../../src/types.js';
+import type { Finding, Report } from '../../src/core/types.js';
 
 export function baseReport(overrides: Partial<Report> = {}): Report {
   return {

@@ -18,7 +18,7 @@ import {
   writeChunksToStream,
 } from '../../src/report/json-stream.js';
 import { renderSarif } from '../../src/report/sarif.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/core/types.js';
 import { bigReport, finding, hostileReport, pullRequestReport } from './fixtures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

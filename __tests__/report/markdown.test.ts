@@ -1,4 +1,4 @@
-import { escapeMarkdown, escapeTerminal, fencedBlock, hiddenMarker } from '../../src/report/escape.js';
+import { escapeMarkdown, escapeTerminal, fencedBlock, hiddenMarker } from '../../src/core/escape.js';
 import { COMMENT_LIMIT, commentMarker, renderMarkdown, SUMMARY_LIMIT } from '../../src/report/markdown.js';
 import {
   bigReport,

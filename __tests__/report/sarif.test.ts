@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import { findingFingerprint } from '../../src/report/fingerprint.js';
 import { renderJson } from '../../src/report/json.js';
 import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
-import type { Finding } from '../../src/types.js';
+import type { Finding } from '../../src/core/types.js';
 import { bigReport, finding, hostileReport, pullRequestReport } from './fixtures.js';
 import { expectGolden } from './golden.js';
 

@@ -1,7 +1,7 @@
 import { parseReportJson, ReportError } from '../../src/report/validate.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import type { Report } from '../../src/types.js';
+import type { Report } from '../../src/core/types.js';
 
 const report: Report = {
   tool: { name: 'iam-baseline-audit', version: '0.1.0' },

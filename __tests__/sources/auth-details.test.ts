@@ -6,7 +6,7 @@ import {
 } from '../../src/sources/auth-details.js';
 import { resolveManagedPolicy } from '../../src/sources/managed-policies.js';
 import { terraformJsonParser } from '../../src/sources/tf-json.js';
-import type { InputResult, PolicyRecord } from '../../src/types.js';
+import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
 const NAME = 'written__authorization-details.json';
 const text = readFileSync(new URL(`../fixtures/auth-details/${NAME}`, import.meta.url), 'utf8');

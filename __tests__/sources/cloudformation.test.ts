@@ -8,7 +8,7 @@ import { discover } from '../../src/sources/discover.js';
 import { parseSource } from '../../src/sources/index.js';
 import { ACCOUNT_PLACEHOLDER } from '../../src/sources/cloudformation/intrinsics.js';
 import { SAM_POLICY_TEMPLATES } from '../../src/generated/sam-policy-templates-data.js';
-import type { InputResult, PolicyRecord } from '../../src/types.js';
+import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
 const DIR = new URL('../fixtures/cloudformation/', import.meta.url);
 const A = ACCOUNT_PLACEHOLDER;

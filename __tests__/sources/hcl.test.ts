@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
 import { discover } from '../../src/sources/discover.js';
 import { fsHost, initHcl, readHclModules, type HclFile } from '../../src/sources/hcl/index.js';
-import type { InputResult, PolicyRecord } from '../../src/types.js';
+import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
 const FIX = join(new URL('../fixtures/hcl/', import.meta.url).pathname);
 const NOW = new Date('2026-11-22T00:00:00Z');

@@ -6,7 +6,7 @@ import {
   locateLines,
   parseJson,
   type JsonPath,
-} from '../../src/sources/json-lines.js';
+} from '../../src/core/json-lines.js';
 
 /** 1-based line of the first occurrence of `needle` in `text`. */
 function lineOf(text: string, needle: string, from = 0): number {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSource } from '../../src/sources/index.js';
-import type { PolicyKind } from '../../src/types.js';
+import type { PolicyKind } from '../../src/core/types.js';
 
 const DIR = new URL('../fixtures/policy-kinds/', import.meta.url).pathname;
 

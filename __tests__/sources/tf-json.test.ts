@@ -3,7 +3,7 @@ import { resolveManagedPolicy } from '../../src/sources/managed-policies.js';
 import { TERRAFORM_POLICY_ATTRIBUTES, scanTemplate } from '../../src/sources/terraform.js';
 import { isTerraformJson, terraformJsonParser } from '../../src/sources/tf-json.js';
 import { terraformPlanParser } from '../../src/sources/tf-plan.js';
-import type { InputResult, PolicyRecord } from '../../src/types.js';
+import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
 const DIR = new URL('../fixtures/tf-json/', import.meta.url);
 

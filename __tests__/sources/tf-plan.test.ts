@@ -3,7 +3,7 @@ import { resolveManagedPolicy } from '../../src/sources/managed-policies.js';
 import { terraformJsonParser } from '../../src/sources/tf-json.js';
 import { isTerraformPlan, terraformPlanParser } from '../../src/sources/tf-plan.js';
 import { terraformStateParser } from '../../src/sources/tf-state.js';
-import type { InputResult, PolicyRecord } from '../../src/types.js';
+import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
 const DIR = new URL('../fixtures/tf-plan/', import.meta.url);
 

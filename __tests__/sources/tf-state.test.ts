@@ -3,7 +3,7 @@ import { resolveManagedPolicy } from '../../src/sources/managed-policies.js';
 import { terraformJsonParser } from '../../src/sources/tf-json.js';
 import { terraformPlanParser } from '../../src/sources/tf-plan.js';
 import { isTerraformState, terraformStateParser } from '../../src/sources/tf-state.js';
-import type { InputResult } from '../../src/types.js';
+import type { InputResult } from '../../src/core/types.js';
 
 const NAME = 'written__state.json';
 const text = readFileSync(new URL(`../fixtures/tf-state/${NAME}`, import.meta.url), 'utf8');

@@ -4,16 +4,16 @@
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { parsePolicyDocument, problemPath, type PolicyDocument } from '../policy/document.js';
 import { GrantBuilder } from '../policy/grants.js';
-import { locateLines } from '../sources/json-lines.js';
+import { locateLines } from '../core/json-lines.js';
 import type {
   Baseline,
   Finding,
-  InputResult,
+  LoadedInput,
   PolicyRecord,
   PrincipalRecord,
   ReportPolicy,
   Suggestion,
-} from '../types.js';
+} from '../core/types.js';
 import {
   compileBaseline,
   evaluateUnit,
@@ -62,10 +62,6 @@ export interface AuditPlan {
 }
 
 /** A parsed input plus the text it came from (for line numbers). */
-export interface LoadedInput {
-  result: InputResult;
-  text?: string;
-}
 
 export interface PreparedPolicy {
   record: PolicyRecord;

@@ -18,7 +18,7 @@ import type {
   PolicyKind,
   PolicyRecord,
   Suggestion,
-} from '../types.js';
+} from '../core/types.js';
 import { findingSeverity, maxActionSeverity, riskScore } from './severity.js';
 
 // ---------------------------------------------------------------------------------------------

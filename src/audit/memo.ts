@@ -12,7 +12,7 @@
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import type { ActionInfo, Catalog } from '../policy/catalog.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../core/types.js';
 import {
   evaluateUnit,
   grantedBaselineKeys,

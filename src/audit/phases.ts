@@ -16,7 +16,7 @@
 //   and the alternative that leaves the fewest of the choice's actions granted beyond it wins
 //   (then the fewest of its actions not granted, then the most statements written exactly
 //   as in the set, then the assigned one). Actions only, not resources: cheap enough for every unit.
-import type { PolicyKind } from '../types.js';
+import type { PolicyKind } from '../core/types.js';
 import { arnContains } from '../policy/arn.js';
 import { conditionImplies } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';

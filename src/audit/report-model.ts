@@ -1,5 +1,5 @@
 // Deterministic ordering and the summary of a report.
-import type { Finding, Report } from '../types.js';
+import type { Finding, Report } from '../core/types.js';
 import { rank } from './severity.js';
 
 const KIND_ORDER = [

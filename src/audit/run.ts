@@ -13,17 +13,10 @@ import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import type { Baseline, Finding, PrincipalRecord, Report, ReportPolicy } from '../types.js';
-import {
-  Auditor,
-  preparePolicies,
-  type AuditPlan,
-  type BaseDocs,
-  type LoadedInput,
-  type PreparedPolicy,
-} from './audit.js';
-import { ConfigError, UsageError } from './errors.js';
+import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
+import type { Baseline, Finding, LoadedInput, PrincipalRecord, Report, ReportPolicy } from '../core/types.js';
+import { Auditor, preparePolicies, type AuditPlan, type BaseDocs, type PreparedPolicy } from './audit.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import { sortFindings, summarize } from './report-model.js';
 
 export { ConfigError, UsageError };

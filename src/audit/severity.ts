@@ -1,7 +1,7 @@
 // Severity follows the access level and the action's risk. The table is documented in the README
 // ("Severity"): keep the two in step.
 import { actionOrdinal, type ActionInfo } from '../policy/catalog.js';
-import { SEVERITIES, type FindingKind, type Severity } from '../types.js';
+import { SEVERITIES, type FindingKind, type Severity } from '../core/types.js';
 
 /**
  * Actions that let a principal raise its own privileges or act as another principal

@@ -45,7 +45,7 @@ import {
 } from '../generated/baselines-data.js';
 import { loadCatalog } from '../policy/catalog.js';
 import { compileGlob, type Glob } from '../policy/glob.js';
-import type { Baseline, PolicyKind } from '../types.js';
+import type { Baseline, PolicyKind } from '../core/types.js';
 import { vendorOf } from './load.js';
 
 export interface Detection {

@@ -4,9 +4,9 @@
 //
 // Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError } from '../audit/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { bare, parseYamlWithSchema, shown, shownPath } from '../config/yaml-schema.js';
-import { clipShown, visibilise } from '../report/escape.js';
+import { clipShown, visibilise } from '../core/escape.js';
 import { BASELINE_SCHEMA, BUILTIN_BASELINES_JSON } from '../generated/baselines-data.js';
 import {
   MAX_DOCUMENT_CHARS,
@@ -15,8 +15,8 @@ import {
   textSize,
   typeName,
 } from '../policy/document.js';
-import { formatJsonPath, locateLines, type JsonPath } from '../sources/json-lines.js';
-import type { Baseline, BaselineDetect, BaselinePrincipal, BaselineSet, SetKind } from '../types.js';
+import { formatJsonPath, locateLines, type JsonPath } from '../core/json-lines.js';
+import type { Baseline, BaselineDetect, BaselinePrincipal, BaselineSet, SetKind } from '../core/types.js';
 
 /** A baseline as written in YAML (validated against schema/baseline.schema.json). */
 interface RawBaseline {

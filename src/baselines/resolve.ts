@@ -1,8 +1,8 @@
 // `--baseline SPEC`: a built-in id, a baseline file (YAML or JSON with named sets) or a plain
 // policy JSON file, optionally followed by `:set,set` to choose the active sets.
 //   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
-import { ConfigError } from '../audit/errors.js';
-import type { Baseline } from '../types.js';
+import { ConfigError } from '../core/errors.js';
+import type { Baseline } from '../core/types.js';
 import { bare, shown } from '../config/yaml-schema.js';
 import { baselineFromPolicyJson, findBaseline, parseBaselineYaml } from './load.js';
 

@@ -15,7 +15,7 @@
 //
 // Validated against schema/config.schema.json (embedded in src/generated/baselines-data.ts; ajv
 // compiles it on the first load only). Errors are ConfigErrors with the line and what is expected.
-import { ConfigError } from '../audit/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { CONFIG_SCHEMA } from '../generated/baselines-data.js';
 import { parseYamlWithSchema, shown, shownPath } from './yaml-schema.js';
 

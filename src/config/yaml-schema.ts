@@ -13,8 +13,8 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { ConfigError } from '../audit/errors.js';
-import { clipShown, visibilise } from '../report/escape.js';
+import { ConfigError } from '../core/errors.js';
+import { clipShown, visibilise } from '../core/escape.js';
 
 /**
  * A value from a file or the command line as an error message shows it: quoted, on one line, with

@@ -3,9 +3,9 @@
 // @actions/core escapes the workflow-command format itself (`%`, `\r`, `\n` in the message; also
 // `:` and `,` in properties such as file and title), so we only make control characters visible.
 import * as core from '@actions/core';
-import { escapeTerminal } from '../report/escape.js';
+import { escapeTerminal } from '../core/escape.js';
 import { KIND_INFO, severityRank } from '../report/group.js';
-import type { Finding } from '../types.js';
+import type { Finding } from '../core/types.js';
 
 export const ANNOTATION_LIMIT = 10;
 

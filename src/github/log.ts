@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { EOL } from 'node:os';
 import * as core from '@actions/core';
-import { escapeLog, escapeLogMessage } from '../report/escape.js';
+import { escapeLog, escapeLogMessage } from '../core/escape.js';
 
 export const log = {
   info(message: string): void {

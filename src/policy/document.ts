@@ -11,8 +11,7 @@
 // that grants more, left out where that denies less), so no crafted entry can make the audit
 // report less than the statement grants.
 
-import { formatJsonPath, parseJson, type JsonPath } from '../sources/json-lines.js';
-import { isObject } from '../sources/parser.js';
+import { formatJsonPath, isObject, parseJson, type JsonPath } from '../core/json-lines.js';
 
 /**
  * Deepest nesting of objects and arrays read in a policy document. Real ones are a few levels

@@ -2,7 +2,7 @@
 // alert open, not duplicated, when the same finding comes back) and for matching base findings.
 // Pure: no I/O.
 import { createHash } from 'node:crypto';
-import type { Finding } from '../types.js';
+import type { Finding } from '../core/types.js';
 
 /**
  * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform

@@ -7,7 +7,7 @@ import {
   type Report,
   type ReportPolicy,
   type Severity,
-} from '../types.js';
+} from '../core/types.js';
 
 /** Kinds in the order they are presented; `missing-permission` last, as informational. */
 export const KIND_ORDER: readonly FindingKind[] = [

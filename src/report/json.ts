@@ -1,8 +1,8 @@
 // The JSON report: a documented contract. Top-level keys in a fixed order (tool, catalog, baselines,
 // inputs, policies, findings, suggestions, summary, notes); each record's keys in the order of its
-// type in src/types.ts, then any others alphabetically; policy documents (suggestions' `minimal`)
+// type in src/core/types.ts, then any others alphabetically; policy documents (suggestions' `minimal`)
 // are kept as written. 2-space indentation and a trailing newline. Pure: no I/O.
-import type { Report } from '../types.js';
+import type { Report } from '../core/types.js';
 import { prettyJsonChunks, type JsonShape } from './json-stream.js';
 
 const ORDER: Record<string, readonly string[]> = {

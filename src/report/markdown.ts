@@ -4,8 +4,8 @@
 //
 // Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
 // place, fitToLimit().
-import type { Finding, Report } from '../types.js';
-import { escapeMarkdown as md, fencedBlock, hiddenMarker } from './escape.js';
+import type { Finding, Report } from '../core/types.js';
+import { escapeMarkdown as md, fencedBlock, hiddenMarker } from '../core/escape.js';
 import {
   bucketFindings,
   distinctPolicies,

@@ -3,8 +3,8 @@
 // must not share a rule with a low one), one result per finding (removed permissions are not
 // results; ignored findings are results with a suppression).
 // Deterministic: the same report gives the same bytes. Pure: no I/O.
-import type { Finding, FindingKind, Report, Severity } from '../types.js';
-import { escapeSarifText, escapeTerminal, LONE_SURROGATE } from './escape.js';
+import type { Finding, FindingKind, Report, Severity } from '../core/types.js';
+import { escapeSarifText, escapeTerminal, LONE_SURROGATE } from '../core/escape.js';
 import { findingFingerprint } from './fingerprint.js';
 import { KIND_INFO, KIND_ORDER, severityRank } from './group.js';
 

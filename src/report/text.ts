@@ -1,7 +1,7 @@
 // The CLI's default output: grouped like the Markdown report, compact, every value from the
 // repository through escapeTerminal(). Colour only when asked. Pure: no I/O.
-import type { Finding, Report, Severity } from '../types.js';
-import { escapeLog, escapeTerminal as t } from './escape.js';
+import type { Finding, Report, Severity } from '../core/types.js';
+import { escapeLog, escapeTerminal as t } from '../core/escape.js';
 import { bucketFindings, groupFindings, isExcess, KIND_INFO, plural, severityCounts } from './group.js';
 
 export interface TextOptions {

@@ -11,7 +11,7 @@ import {
   type Report,
   type ReportPolicy,
   type Severity,
-} from '../types.js';
+} from '../core/types.js';
 
 const KINDS: readonly FindingKind[] = [
   'excess-action',

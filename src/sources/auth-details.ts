@@ -8,8 +8,8 @@ import type {
   PrincipalRecord,
   SourceError,
   SourceFile,
-} from '../types.js';
-import { formatJsonPath, locateLines, parseJson, type JsonPath } from './json-lines.js';
+} from '../core/types.js';
+import { formatJsonPath, locateLines, parseJson, type JsonPath } from '../core/json-lines.js';
 import { isServiceLinkedPolicyArn, managedPoliciesInfo, resolveManagedPolicy } from './managed-policies.js';
 import { duplicateKeyMessage, duplicateKeys, typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';

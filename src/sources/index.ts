@@ -1,9 +1,9 @@
 // Reads discovered files and hands each to the parser its content calls for. Every file ends up
 // in the report: audited, skipped (not an IAM input) or error (with the reason and the line).
-import type { LoadedInput } from '../audit/audit.js';
-import type { InputResult, SourceFile } from '../types.js';
+import type { LoadedInput } from '../core/types.js';
+import type { InputResult, SourceFile } from '../core/types.js';
 import type { Discovered } from './discover.js';
-import { parseJson } from './json-lines.js';
+import { parseJson } from '../core/json-lines.js';
 import { readRepoFile } from './safe-read.js';
 import type { SourceParser, TextSourceParser } from './parser.js';
 import { authorizationDetailsParser } from './auth-details.js';

@@ -1,5 +1,5 @@
 // One parser per input kind, all behind this interface (adding a format is adding a file).
-import type { InputKind, InputResult, SourceFile } from '../types.js';
+import type { InputKind, InputResult, SourceFile } from '../core/types.js';
 
 export interface SourceParser {
   kind: InputKind;
@@ -9,9 +9,8 @@ export interface SourceParser {
   parse(file: SourceFile, json: unknown): InputResult;
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+// isObject lives with the JSON text tools in the bottom layer (src/core); sources use it from here too.
+export { isObject } from '../core/json-lines.js';
 
 /**
  * A parser for a text format other than JSON (YAML templates). `classify` offers it a file before

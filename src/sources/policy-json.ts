@@ -1,8 +1,8 @@
 // Standalone IAM policy documents (`*.json`), including the wrappers the AWS CLI prints
 // (`{"PolicyVersion":{"Document":…}}`, `{"Policy":…}`) and documents held as (URL-encoded) strings.
-import type { PolicyKind, PolicyRecord, SourceError } from '../types.js';
+import type { PolicyKind, PolicyRecord, SourceError } from '../core/types.js';
 import { duplicateKeyMessage, duplicateKeys, unreadableDocument } from '../policy/document.js';
-import { formatJsonPath, locateLines } from './json-lines.js';
+import { formatJsonPath, locateLines } from '../core/json-lines.js';
 import { isObject, type SourceParser } from './parser.js';
 
 const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument'];

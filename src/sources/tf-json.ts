@@ -1,8 +1,8 @@
 // Terraform JSON configuration (`*.tf.json`, also what CDKTF synthesizes). `resource` and `data`
 // (and each level below them) may be an object or an array of objects; keys starting with `//`
 // are comments; strings are HCL templates, so `${...}` interpolations are read as wildcards.
-import type { InputResult, SourceFile } from '../types.js';
-import type { JsonPath } from './json-lines.js';
+import type { InputResult, SourceFile } from '../core/types.js';
+import type { JsonPath } from '../core/json-lines.js';
 import { typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
 import { analyzeTerraform, boundedName, type PendingError, type TfResource } from './terraform.js';

@@ -1,7 +1,7 @@
 // `terraform show -json` of a plan: resource_changes (before/after/after_unknown) first, then
 // planned_values and prior_state for what has no change entry; configuration for references.
-import type { InputResult, SourceFile } from '../types.js';
-import type { JsonPath } from './json-lines.js';
+import type { InputResult, SourceFile } from '../core/types.js';
+import type { JsonPath } from '../core/json-lines.js';
 import { preview } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
 import {

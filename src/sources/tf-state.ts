@@ -1,6 +1,6 @@
 // `terraform show -json` of a state: values.root_module and its child modules. No configuration,
 // so principals are linked by the names and ARNs in the values.
-import type { InputResult, SourceFile } from '../types.js';
+import type { InputResult, SourceFile } from '../core/types.js';
 import { isObject, type SourceParser } from './parser.js';
 import { analyzeTerraform, walkModules, type PendingError, type TfResource } from './terraform.js';
 import { crashed, resourceFromValues } from './tf-plan.js';

@@ -13,8 +13,8 @@ import type {
   PrincipalRecord,
   SourceError,
   SourceFile,
-} from '../../types.js';
-import { formatJsonPath, type JsonPath } from '../json-lines.js';
+} from '../../core/types.js';
+import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import {
   isAwsManagedPolicyArn,
   isServiceLinkedPolicyArn,

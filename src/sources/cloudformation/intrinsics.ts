@@ -3,7 +3,7 @@
 // template's own resources (src/sources/cloudformation/resources.ts). What cannot be known here
 // (a parameter without a default, Fn::ImportValue, a macro) is an Unknown with its reason; inside a
 // string it reads as `*` (only that part of the string), and the reason is noted as approximate.
-import type { JsonPath } from '../json-lines.js';
+import type { JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { UnknownTag } from './template.js';
 

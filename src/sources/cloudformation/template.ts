@@ -4,9 +4,9 @@
 // `Fn::If`). YAML short forms (`!Ref`, `!Sub`, ...) become their long forms (`{Ref: x}`,
 // `{"Fn::Sub": x}`), the way CloudFormation reads them; an unknown tag is an error with its line.
 import YAML, { LineCounter, isAlias, isMap, isScalar, isSeq, type Node, type Tags } from 'yaml';
-import { formatJsonPath, locateLines, type JsonPath } from '../json-lines.js';
+import { formatJsonPath, locateLines, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
-import type { SourceError } from '../../types.js';
+import type { SourceError } from '../../core/types.js';
 
 /** YAML short-form tags and the long form each stands for. */
 export const SHORT_FORMS: Record<string, string> = {

@@ -3,8 +3,8 @@
 // what a *.tf.json file would hold (strings are templates, unknowns `${...}`), written to a
 // synthetic text one value per line; the analyzer's records and lines are then mapped back to
 // the `.tf` files and lines.
-import type { InputResult, PolicyKind, PolicyRecord, SourceError } from '../../types.js';
-import type { JsonPath } from '../json-lines.js';
+import type { InputResult, PolicyKind, PolicyRecord, SourceError } from '../../core/types.js';
+import type { JsonPath } from '../../core/json-lines.js';
 import {
   analyzeTerraform,
   POLICY_DOCUMENT_DATA_SOURCE,

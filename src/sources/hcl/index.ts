@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { readRepoFile } from '../safe-read.js';
 import { join, posix } from 'node:path';
-import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../../types.js';
+import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../../core/types.js';
 import { analyzeModule } from './analyze.js';
 import { clearTextOrigins } from './lines.js';
 import { principalId } from './principals.js';

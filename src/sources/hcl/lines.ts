@@ -1,8 +1,8 @@
 // Where each evaluated value came from, and the bridge to the Terraform analyzer: the evaluated
 // resources are written as a tf.json-like text (one value per line) beside the plain values the
 // analyzer reads, and a table maps each line of that text back to the `.tf` file and line.
-import type { JsonPath } from '../json-lines.js';
-import { formatJsonPath, locateLines, parseJson } from '../json-lines.js';
+import type { JsonPath } from '../../core/json-lines.js';
+import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
 import { isObj, Json, Tmpl, Unknown, type Value } from './values.js';
 
 export interface Origin {

@@ -2,7 +2,7 @@
 // When the repository holds the configuration's `.tf` files, a plan's policy is pointed at the
 // block (and its statements at their lines) in the `.tf` file that declares it, matched by address:
 // exactly, else without instance keys (`aws_iam_policy.x["a"]` -> `aws_iam_policy.x`).
-import type { InputResult, PolicyRecord } from '../../types.js';
+import type { InputResult, PolicyRecord } from '../../core/types.js';
 
 function withoutKeys(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');

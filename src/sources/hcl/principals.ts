@@ -3,7 +3,7 @@
 // and lines are those of the module's blocks. Their ids are their addresses (what `terraform:`
 // selectors match), except where two root modules have the same address: then each is prefixed
 // with its directory (principalId), so that two modules' `aws_iam_role.this` stay apart.
-import type { PrincipalRecord } from '../../types.js';
+import type { PrincipalRecord } from '../../core/types.js';
 import type { Evaluated } from './module.js';
 
 export function principalId(dir: string, address: string): string {

@@ -246,3 +246,9 @@ export interface Report {
     bySeverity: Partial<Record<Severity, number>>;
   };
 }
+
+/** An input as the sources stage hands it on: its result, and its text while lines are still needed. */
+export interface LoadedInput {
+  result: InputResult;
+  text?: string;
+}

@@ -383,3 +383,8 @@ function scalarEnd(text: string, i: number): number {
   if (m && m[0].length > 0) return i + m[0].length;
   return -(i + 1);
 }
+
+/** A JSON object (not null, not an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
