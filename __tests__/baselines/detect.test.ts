@@ -113,12 +113,12 @@ describe('detectBaseline: generic policies match no vendor', () => {
   it.each([
     'generic-cloudsplaining__explicit-actions.json',
     'generic-cloudsplaining__wildcards.json',
-    'generic-cloudsplaining__test_policy_file.json',
-    'generic-iam-dataset__AmazonS3ReadOnlyAccess.json',
-    'generic-iam-dataset__AmazonS3FullAccess.json',
-    'generic-iam-dataset__AmazonEC2ContainerRegistryReadOnly.json',
-    'generic-iam-dataset__AWSLambdaBasicExecutionRole.json',
-    'generic-iam-dataset__IAMFullAccess.json',
+    // AWS managed policies, shared with the expansion ground truth (one copy of each file).
+    '../managed-policies/iam-dataset__AmazonS3ReadOnlyAccess.json',
+    '../managed-policies/iam-dataset__AmazonS3FullAccess.json',
+    '../managed-policies/iam-dataset__AmazonEC2ContainerRegistryReadOnly.json',
+    '../managed-policies/iam-dataset__AWSLambdaBasicExecutionRole.json',
+    '../managed-policies/iam-dataset__IAMFullAccess.json',
   ])('%s', (file) => {
     const r = detect(fixture(file));
     expect(r.match).toBeUndefined();
