@@ -850,3 +850,24 @@ describe('discovery', () => {
     ]);
   });
 });
+
+describe('YAML keys written twice', () => {
+  it('a template with a duplicate key is an error at the second key, and a large one stays linear', async () => {
+    const { parseSource } = await import('../../src/sources/index.js');
+    const text = [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Resources:',
+      '  Role:',
+      '    Type: AWS::IAM::Role',
+      '  Role:',
+      '    Type: AWS::IAM::Role',
+      '',
+    ].join('\n');
+    const r = parseSource({ path: 'dup.yaml', text }).result;
+    expect(r.status).toBe('error');
+    expect(r.errors[0]).toMatchObject({
+      line: 5,
+      message: expect.stringContaining('"Role" is written twice'),
+    });
+  });
+});
