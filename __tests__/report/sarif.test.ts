@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { findingFingerprint } from '../../src/report/fingerprint.js';
+import { KIND_ORDER } from '../../src/report/group.js';
 import { renderJson } from '../../src/report/json.js';
 import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
 import type { Finding } from '../../src/core/types.js';
@@ -52,15 +53,7 @@ interface SarifLog {
   }[];
 }
 
-const KINDS = [
-  'excess-action',
-  'leftover-set',
-  'broader-resource',
-  'missing-condition',
-  'unknown-action',
-  'invalid-policy',
-  'missing-permission',
-];
+const KINDS: readonly string[] = KIND_ORDER;
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 /** The documented rule order: by kind, then from the most severe. */
 function byRuleOrder(a: string, b: string): number {

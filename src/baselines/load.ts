@@ -16,7 +16,7 @@ import {
   typeName,
 } from '../policy/document.js';
 import { formatJsonPath, locateLines, type JsonPath } from '../core/json-lines.js';
-import type { Baseline, BaselineDetect, BaselinePrincipal, BaselineSet, SetKind } from '../core/types.js';
+import type { Baseline, BaselineDetect, BaselinePrincipal, BaselineSet } from '../core/types.js';
 
 /** A baseline as written in YAML (validated against schema/baseline.schema.json). */
 interface RawBaseline {
@@ -31,14 +31,8 @@ interface RawBaseline {
   notes?: string;
   placeholders?: Record<string, string>;
   detect?: { names?: string[]; accounts?: string[] };
-  sets: {
-    name: string;
-    kind: SetKind;
-    description?: string;
-    remediation?: string;
-    choice?: string;
-    statements: unknown[];
-  }[];
+  /** As in the report model: the YAML keys of a set are its field names. */
+  sets: BaselineSet[];
 }
 
 /** Converts the YAML shape to the Baseline type. `fallbackId` names a file without an `id`. */
