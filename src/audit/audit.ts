@@ -22,13 +22,13 @@ import {
   memberSuggestion,
   minimalStatements,
   missingPermissions,
-  REMOVABLE_KINDS,
   suggestMinimal,
   type Atom,
   type CompiledBaseline,
   type Unit,
   type UnitMember,
 } from './engine.js';
+import { REMOVABLE_KINDS } from './kinds.js';
 import { StatementMemo, type StatementOutcome } from './memo.js';
 import { chooseSets } from './phases.js';
 

@@ -20,6 +20,7 @@ import type {
   Suggestion,
 } from '../core/types.js';
 import { findingSeverity, maxActionSeverity, riskScore } from './severity.js';
+import { KIND_INFO, REMOVABLE_KINDS } from './kinds.js';
 
 // ---------------------------------------------------------------------------------------------
 // Baselines compiled to grants
@@ -184,17 +185,6 @@ export interface Atom {
   /** broader-resource: where the baseline allows it. missing-condition: the condition it needs. */
   detail?: string;
   message?: string;
-}
-
-export function atomKey(unitId: string, a: Atom): string {
-  return [
-    unitId,
-    a.kind,
-    a.action?.key ?? a.pattern ?? '',
-    a.resource ?? '',
-    a.set ?? '',
-    a.detail ?? '',
-  ].join('\u0000');
 }
 
 export interface UnitResult {
@@ -628,9 +618,10 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
           : sortedNames(actionsInfo, patterns);
     const resources = uniqueSorted(list);
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-    const severity = BY_ACTIONS.has(first.kind)
-      ? maxActionSeverity(actionsInfo, onAll)
-      : findingSeverity(first.kind, []);
+    const severity =
+      KIND_INFO[first.kind].severityRule === 'by-actions'
+        ? maxActionSeverity(actionsInfo, onAll)
+        : findingSeverity(first.kind, []);
     const f: Finding = {
       kind: first.kind,
       severity,
@@ -663,14 +654,6 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
   }
   return findings;
 }
-
-/** Finding kinds whose severity is the highest of their actions' (see findingSeverity). */
-const BY_ACTIONS = new Set<FindingKind>([
-  'missing-condition',
-  'broader-resource',
-  'excess-action',
-  'leftover-set',
-]);
 
 function uniqueActions(atoms: Atom[]): ActionInfo[] {
   const m = new Map<string, ActionInfo>();
@@ -976,14 +959,6 @@ export function memberSuggestion(m: UnitMember, statements: Record<string, unkno
   };
   return suggestion(m.record.id, m.record.path, original, minimal);
 }
-
-/** Finding kinds a minimal policy removes (a member needs a suggestion when it has one). */
-export const REMOVABLE_KINDS: ReadonlySet<string> = new Set([
-  'excess-action',
-  'leftover-set',
-  'broader-resource',
-  'missing-condition',
-]);
 
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
 export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBuilder): Suggestion[] {

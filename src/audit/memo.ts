@@ -19,13 +19,13 @@ import {
   groupAtoms,
   memberLine,
   minimalPlan,
-  REMOVABLE_KINDS,
   type Atom,
   type CompiledBaseline,
   type MinimalPart,
   type Unit,
   type UnitMember,
 } from './engine.js';
+import { REMOVABLE_KINDS } from './kinds.js';
 
 export interface Denies {
   list: Statement[];
