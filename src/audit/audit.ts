@@ -19,16 +19,14 @@ import {
   evaluateUnit,
   grantedBaselineKeys,
   groupAtoms,
-  memberSuggestion,
-  minimalStatements,
   missingPermissions,
-  suggestMinimal,
   type Atom,
   type CompiledBaseline,
   type Unit,
   type UnitMember,
 } from './engine.js';
 import { REMOVABLE_KINDS } from './kinds.js';
+import { memberSuggestion, minimalStatements, suggestMinimal } from './minimal.js';
 import { StatementMemo, type StatementOutcome } from './memo.js';
 import { chooseSets } from './phases.js';
 
