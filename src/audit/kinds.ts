@@ -22,6 +22,13 @@ export interface KindInfo {
   excess: boolean;
   /** SARIF rule precision: how sure the audit is of such a finding. */
   precision: 'high' | 'medium';
+  /**
+   * The message only names the actions again (shown by the text and Markdown reports only when
+   * the actions are too many to list).
+   */
+  messageRepeatsActions: boolean;
+  /** The title and advice of its findings about an optional set (a feature), when they differ. */
+  feature?: { title: string; advice: string };
 }
 
 export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
@@ -34,6 +41,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     removable: true,
     excess: true,
     precision: 'high',
+    messageRepeatsActions: true,
   },
   'leftover-set': {
     title: 'Leftover permissions from an inactive set',
@@ -45,6 +53,11 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     removable: true,
     excess: true,
     precision: 'high',
+    messageRepeatsActions: true,
+    feature: {
+      title: 'Optional features, partly granted',
+      advice: 'keep these only if you use the feature',
+    },
   },
   'broader-resource': {
     title: 'Broader resources than the baseline',
@@ -55,6 +68,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     removable: true,
     excess: true,
     precision: 'medium',
+    messageRepeatsActions: false,
   },
   'missing-condition': {
     title: 'Missing conditions',
@@ -65,6 +79,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     removable: true,
     excess: true,
     precision: 'medium',
+    messageRepeatsActions: false,
   },
   'unknown-action': {
     title: 'Unknown actions',
@@ -75,6 +90,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     removable: false,
     excess: true,
     precision: 'high',
+    messageRepeatsActions: false,
   },
   'invalid-policy': {
     title: 'Invalid policy',
@@ -85,6 +101,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     removable: false,
     excess: true,
     precision: 'high',
+    messageRepeatsActions: false,
   },
   'missing-permission': {
     title: 'Missing from the policy (informational)',
@@ -96,6 +113,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     removable: false,
     excess: false,
     precision: 'high',
+    messageRepeatsActions: false,
   },
 };
 

@@ -103,7 +103,7 @@ function findingItem(f: Finding, policyAddress: string | undefined): string {
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
   }
-  if (f.actions.length > 0 && (many || (f.kind !== 'excess-action' && f.kind !== 'leftover-set')))
+  if (f.actions.length > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
     lines.push(md(f.message, 'text'));
   if (f.approximate) lines.push(`⚠️ approximate: ${md(f.approximate, 'text')}`);
   return lines.join('\\\n  ');
@@ -150,9 +150,10 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
       for (const part of splitLeftovers(ofKind)) {
         const sets = [...new Set(part.map((f) => f.set).filter((s): s is string => !!s))];
         const named = sets.length > 0 ? ` ${sets.map((s) => md(s)).join(', ')}` : '';
-        let head = part[0]!.feature
-          ? `**Optional features, partly granted**${named} (${part.length}): keep these only if you use the feature.`
-          : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
+        let head =
+          part[0]!.feature && info.feature
+            ? `**${info.feature.title}**${named} (${part.length}): ${info.feature.advice}.`
+            : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
         for (const r of remediationFor(report, part)) head += `\\\n${r}`;
         chunks.push({ text: head, findings: 0 });
         for (const f of part) chunks.push({ text: findingItem(f, g.address), findings: 1 });

@@ -54,7 +54,7 @@ function findingLines(f: Finding, paint: Paint, indent: string): string[] {
       `${indent}         on ${f.resources.slice(0, 10).map(t).join(', ')}${f.resources.length > 10 ? ', …' : ''}`,
     );
   }
-  if (f.actions.length > 0 && (many || (f.kind !== 'excess-action' && f.kind !== 'leftover-set')))
+  if (f.actions.length > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
     out.push(`${indent}         ${t(f.message)}`);
   if (f.approximate) out.push(`${indent}         approximate: ${t(f.approximate)}`);
   if (f.ignored)
@@ -86,9 +86,10 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
       for (const part of splitLeftovers(ofKind)) {
         const sets = [...new Set(part.map((f) => f.set).filter((s): s is string => !!s))];
         const named = sets.length > 0 ? ` ${sets.map(t).join(', ')}` : '';
-        let line = part[0]!.feature
-          ? `${indent}  Optional features, partly granted${named}: keep these only if you use the feature`
-          : `${indent}  ${info.title}${named}: ${info.advice}`;
+        let line =
+          part[0]!.feature && info.feature
+            ? `${indent}  ${info.feature.title}${named}: ${info.feature.advice}`
+            : `${indent}  ${info.title}${named}: ${info.advice}`;
         // The notes of the findings' own sets; for a report without them, the baselines' notes.
         const own = [...new Set(part.map((f) => f.remediation).filter((r): r is string => !!r))];
         for (const r of own) line += `\n${indent}  ${t(r)}`;
