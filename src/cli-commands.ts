@@ -5,7 +5,6 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from './core/errors.js';
-import { findingsAtOrAbove } from './audit/report-model.js';
 import { runAudit } from './audit/run.js';
 import { builtinBaselines, findBaseline } from './baselines/load.js';
 import { loadCatalog } from './policy/catalog.js';
@@ -14,6 +13,7 @@ import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/js
 import { renderMarkdown } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
+import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { SEVERITIES, type Severity } from './core/types.js';
 import { TOOL_NAME } from './core/version.js';
@@ -170,8 +170,7 @@ async function audit(argv: string[]): Promise<number> {
       );
     timing('write');
   }
-  const failing = findingsAtOrAbove(report, threshold);
-  return failOn === 'any' && failing.length > 0 ? 1 : 0;
+  return decide(report, failOn === 'any' ? 'any' : 'none', threshold).result === 'fail' ? 1 : 0;
 }
 
 function expand(patterns: string[]): number {

@@ -19,16 +19,14 @@ import {
   evaluateUnit,
   grantedBaselineKeys,
   groupAtoms,
-  memberSuggestion,
-  minimalStatements,
   missingPermissions,
-  REMOVABLE_KINDS,
-  suggestMinimal,
   type Atom,
   type CompiledBaseline,
   type Unit,
   type UnitMember,
 } from './engine.js';
+import { REMOVABLE_KINDS } from './kinds.js';
+import { memberSuggestion, minimalStatements, suggestMinimal } from './minimal.js';
 import { StatementMemo, type StatementOutcome } from './memo.js';
 import { chooseSets } from './phases.js';
 
@@ -432,11 +430,11 @@ export class Auditor {
 }
 
 /**
- * A set of atoms of one unit compared as atomKey compares them (kind, action or pattern, resource,
- * set, detail), held as action -> the rest of the key: the action keys are the catalog's strings,
- * and the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
- * Equal atomKeys <=> equal (action, rest): kinds and action keys hold no NUL, and a pattern (the
- * only part that can) goes with an otherwise empty key.
+ * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
+ * detail), held as action -> the rest of the key: the action keys are the catalog's strings, and
+ * the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
+ * Equal keys <=> equal (action, rest): kinds and action keys hold no NUL, and a pattern (the only
+ * part that can) goes with an otherwise empty key.
  */
 class AtomKeys {
   /** action -> the rest of its one key, or of its keys (most actions have one). */

@@ -4,22 +4,14 @@
 // Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
 // can be decided per permission; atoms are then grouped into the findings people read.
 
-import { createTwoFilesPatch } from 'diff';
 import { arnContains, isAll, type ArnPattern } from '../policy/arn.js';
 import { actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
-import { conditionImplies, mergeConditions } from '../policy/condition.js';
+import { conditionImplies } from '../policy/condition.js';
 import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
-import type {
-  Baseline,
-  BaselineSet,
-  Finding,
-  FindingKind,
-  PolicyKind,
-  PolicyRecord,
-  Suggestion,
-} from '../core/types.js';
+import type { Baseline, BaselineSet, Finding, FindingKind, PolicyKind, PolicyRecord } from '../core/types.js';
 import { findingSeverity, maxActionSeverity, riskScore } from './severity.js';
+import { KIND_INFO } from './kinds.js';
 
 // ---------------------------------------------------------------------------------------------
 // Baselines compiled to grants
@@ -184,17 +176,6 @@ export interface Atom {
   /** broader-resource: where the baseline allows it. missing-condition: the condition it needs. */
   detail?: string;
   message?: string;
-}
-
-export function atomKey(unitId: string, a: Atom): string {
-  return [
-    unitId,
-    a.kind,
-    a.action?.key ?? a.pattern ?? '',
-    a.resource ?? '',
-    a.set ?? '',
-    a.detail ?? '',
-  ].join('\u0000');
 }
 
 export interface UnitResult {
@@ -628,9 +609,10 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
           : sortedNames(actionsInfo, patterns);
     const resources = uniqueSorted(list);
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-    const severity = BY_ACTIONS.has(first.kind)
-      ? maxActionSeverity(actionsInfo, onAll)
-      : findingSeverity(first.kind, []);
+    const severity =
+      KIND_INFO[first.kind].severityRule === 'by-actions'
+        ? maxActionSeverity(actionsInfo, onAll)
+        : findingSeverity(first.kind, []);
     const f: Finding = {
       kind: first.kind,
       severity,
@@ -663,14 +645,6 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
   }
   return findings;
 }
-
-/** Finding kinds whose severity is the highest of their actions' (see findingSeverity). */
-const BY_ACTIONS = new Set<FindingKind>([
-  'missing-condition',
-  'broader-resource',
-  'excess-action',
-  'leftover-set',
-]);
 
 function uniqueActions(atoms: Atom[]): ActionInfo[] {
   const m = new Map<string, ActionInfo>();
@@ -884,228 +858,4 @@ function findingMessage(
     case 'invalid-policy':
       return first.message ?? 'invalid policy';
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The suggested minimal policy
-
-function setKey(list: string[]): string {
-  return [...list].sort().join('\n');
-}
-
-/** One statement of a minimal policy: the kept actions (compressed), resources and condition. */
-export interface MinimalPart {
-  actions: string[];
-  resources: string[];
-  condition?: Condition;
-}
-
-/**
- * How a statement is rewritten for the minimal policy: `null` when every grant is within the
- * baseline (the statement stays as written), else its kept (actions, resources, condition) parts,
- * in the order of their first grant. Depends on the statement's content and verdicts only.
- */
-export function minimalPlan(
-  stmt: Statement,
-  entries: readonly { grant: Grant; verdict: Verdict }[],
-  builder: GrantBuilder,
-): MinimalPart[] | null {
-  if (!entries.some(({ verdict }) => verdict.kind !== 'ok')) return null;
-  // Bucket the kept (action, resources, condition) triples, in the statement's own order (its
-  // actions as expanded, then its resources as written), whatever other statements grant.
-  const order = builder.keyIndex(builder.statementActions(stmt).actions);
-  const resourcePos = (g: Grant) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
-  const sorted = [...entries].sort(
-    (a, b) =>
-      (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
-      resourcePos(a.grant) - resourcePos(b.grant),
-  );
-  const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
-  for (const { grant, verdict } of sorted) {
-    let resources: string[];
-    let condition = grant.condition;
-    if (verdict.kind === 'ok') resources = [grant.notResource ? '*' : grant.resource.raw];
-    else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
-    else if (verdict.kind === 'missing-condition') {
-      resources = [grant.resource.raw];
-      condition = mergeConditions(grant.condition, verdict.need);
-    } else continue;
-    if (grant.notResource && verdict.kind === 'ok') {
-      // keep the NotResource as written
-      resources = [];
-    }
-    const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
-    let bucket = buckets.get(key);
-    if (!bucket)
-      buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
-    bucket.actions.add(grant.action.key);
-  }
-  return [...buckets.values()].map((b) => ({
-    actions: compressActions(stmt, b.actions, builder),
-    resources: [...b.resources].sort(),
-    condition: b.condition,
-  }));
-}
-
-/** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
-export function minimalStatements(
-  m: UnitMember,
-  planOf: (stmt: Statement) => MinimalPart[] | null,
-): Record<string, unknown>[] {
-  const statements: Record<string, unknown>[] = [];
-  for (const stmt of m.doc.statements) {
-    const raw = rawStatement(m.raw, stmt);
-    const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
-    if (!plan) {
-      statements.push(raw);
-      continue;
-    }
-    plan.forEach((part, i) =>
-      statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)),
-    );
-  }
-  return statements;
-}
-
-/** The suggestion for one member: its minimal policy, and a diff made on first read. */
-export function memberSuggestion(m: UnitMember, statements: Record<string, unknown>[]): Suggestion {
-  const original = m.raw;
-  const minimal = {
-    Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
-    Statement: statements,
-  };
-  return suggestion(m.record.id, m.record.path, original, minimal);
-}
-
-/** Finding kinds a minimal policy removes (a member needs a suggestion when it has one). */
-export const REMOVABLE_KINDS: ReadonlySet<string> = new Set([
-  'excess-action',
-  'leftover-set',
-  'broader-resource',
-  'missing-condition',
-]);
-
-/** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
-export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBuilder): Suggestion[] {
-  const out: Suggestion[] = [];
-  unit.members.forEach((m, mi) => {
-    const byStmt = result.verdicts.get(mi);
-    const needed = result.atoms.some((a) => a.member === mi && REMOVABLE_KINDS.has(a.kind));
-    if (!needed) return;
-    const statements = minimalStatements(m, (stmt) =>
-      minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder),
-    );
-    out.push(memberSuggestion(m, statements));
-  });
-  return out;
-}
-
-/**
- * A suggestion whose `diff` is made on first read (an enumerable property like any other, then a
- * plain value): the text report never reads most diffs, and a diff costs more than the rest of the
- * suggestion. Neither document is changed after this point, so the diff is the same whenever it is
- * made. (A function of its own, so the closure holds the two documents and nothing of the unit.)
- */
-function suggestion(
-  policy: string,
-  path: string,
-  original: Record<string, unknown>,
-  minimal: Record<string, unknown>,
-): Suggestion {
-  return withLazyDiff({ policy, minimal }, () => {
-    const before = JSON.stringify(original, null, 2) + '\n';
-    const after = JSON.stringify(minimal, null, 2) + '\n';
-    const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, {
-      context: 3,
-    });
-    return diff.replace(/^=+\n/, '');
-  });
-}
-
-function withLazyDiff(s: Omit<Suggestion, 'diff'>, make: () => string): Suggestion {
-  const settle = (target: object, value: string) =>
-    Object.defineProperty(target, 'diff', { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(s, 'diff', {
-    enumerable: true,
-    configurable: true,
-    get(this: Suggestion) {
-      const value = make();
-      settle(this, value);
-      return value;
-    },
-    set(this: Suggestion, value: string) {
-      settle(this, value);
-    },
-  });
-  return s as Suggestion;
-}
-
-/**
- * The statement as written, with its actions, resources and condition replaced by the kept ones:
- * same key order, same string-or-array forms, so the diff shows only what changes.
- */
-function rewriteStatement(
-  raw: Record<string, unknown>,
-  stmt: Statement,
-  part: MinimalPart,
-  index: number | undefined,
-): Record<string, unknown> {
-  const form = (original: unknown, values: string[]): string | string[] =>
-    Array.isArray(original) || values.length !== 1 ? values : values[0]!;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === 'Sid' && stmt.sid) out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
-    else if (key === 'Action' || key === 'NotAction') out.Action = form(raw.Action, part.actions);
-    else if (key === 'Resource') out.Resource = form(value, part.resources);
-    else if (key === 'NotResource') {
-      if (part.resources.length) out.Resource = form(undefined, part.resources);
-      else out.NotResource = value;
-    } else if (key === 'Condition') out.Condition = conditionAsWritten(value, part.condition);
-    else out[key] = value;
-  }
-  if (part.condition && !('Condition' in raw)) out.Condition = conditionAsWritten(undefined, part.condition);
-  return out;
-}
-
-/** The written condition with the keys the baseline needs added (single values as strings). */
-function conditionAsWritten(written: unknown, merged: Condition | undefined): unknown {
-  if (!merged) return written;
-  const out: Record<string, Record<string, unknown>> = {};
-  const w = (typeof written === 'object' && written !== null ? written : {}) as Record<
-    string,
-    Record<string, unknown>
-  >;
-  for (const [op, keys] of Object.entries(w)) out[op] = { ...keys };
-  for (const [op, keys] of Object.entries(merged)) {
-    out[op] ??= {};
-    for (const [k, v] of Object.entries(keys)) {
-      if (!Object.keys(out[op]!).some((x) => x.toLowerCase() === k.toLowerCase()))
-        out[op]![k] = v.length === 1 ? v[0] : v;
-    }
-  }
-  return out;
-}
-
-/** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
-function compressActions(stmt: Statement, kept: Set<string>, builder: GrantBuilder): string[] {
-  const out: string[] = [];
-  const covered = new Set<string>();
-  for (const p of stmt.actions ?? []) {
-    const hits = builder.catalog.expand(p);
-    if (hits.length && hits.every((a) => kept.has(a.key))) {
-      out.push(p);
-      for (const a of hits) covered.add(a.key);
-    }
-  }
-  const rest = [...kept]
-    .filter((k) => !covered.has(k))
-    .map((k) => builder.catalog.lookup(k)!.full)
-    .sort();
-  return [...out, ...rest];
-}
-
-function rawStatement(raw: Record<string, unknown>, stmt: Statement): Record<string, unknown> {
-  const st = raw.Statement;
-  const item = Array.isArray(st) ? st[stmt.index] : st;
-  return (item ?? {}) as Record<string, unknown>;
 }

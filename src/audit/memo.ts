@@ -18,14 +18,13 @@ import {
   grantedBaselineKeys,
   groupAtoms,
   memberLine,
-  minimalPlan,
-  REMOVABLE_KINDS,
   type Atom,
   type CompiledBaseline,
-  type MinimalPart,
   type Unit,
   type UnitMember,
 } from './engine.js';
+import { REMOVABLE_KINDS } from './kinds.js';
+import { minimalPlan, type MinimalPart } from './minimal.js';
 
 export interface Denies {
   list: Statement[];

@@ -1,16 +1,6 @@
 // Deterministic ordering and the summary of a report.
 import type { Finding, Report } from '../core/types.js';
-import { rank } from './severity.js';
-
-const KIND_ORDER = [
-  'invalid-policy',
-  'excess-action',
-  'leftover-set',
-  'broader-resource',
-  'missing-condition',
-  'unknown-action',
-  'missing-permission',
-];
+import { kindRank } from './kinds.js';
 
 function cmp(a: string | number | undefined, b: string | number | undefined): number {
   if (a === b) return 0;
@@ -42,7 +32,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
         cmp(a.path, b.path) ||
         cmp(a.line ?? 0, b.line ?? 0) ||
         cmp(a.policy, b.policy) ||
-        cmp(KIND_ORDER.indexOf(a.kind), KIND_ORDER.indexOf(b.kind)) ||
+        cmp(kindRank(a.kind), kindRank(b.kind)) ||
         cmp(a.statement, b.statement) ||
         cmp(a.set, b.set) ||
         cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
@@ -69,9 +59,4 @@ export function summarize(report: Report): Report['summary'] {
     byKind,
     bySeverity,
   };
-}
-
-/** Findings at or above a severity, not ignored, not removals: what decides the exit status. */
-export function findingsAtOrAbove(report: Report, threshold: Finding['severity']): Finding[] {
-  return report.findings.filter((f) => !f.ignored && !f.removed && rank(f.severity) >= rank(threshold));
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
 import { builtinBaselines, findBaseline, parseBaselineYaml } from '../baselines/load.js';
 import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve.js';
-import { loadConfig, type AuditConfig } from '../config/config.js';
+import { CONFIG_PATH, loadConfig, type AuditConfig } from '../config/config.js';
 import { ignoreApplies, matchesSelector } from '../config/select.js';
 import { loadCatalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
@@ -73,8 +73,6 @@ function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
     };
   }
 }
-
-export const DEFAULT_CONFIG = '.github/iam-baseline-audit.yml';
 
 /** Largest configuration or baseline file read (real ones are a few kilobytes). */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -225,7 +223,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
 
   // Configuration and baselines.
   let config: AuditConfig | undefined;
-  const configPath = req.config ?? (existsSync(join(root, DEFAULT_CONFIG)) ? DEFAULT_CONFIG : undefined);
+  const configPath = req.config ?? (existsSync(join(root, CONFIG_PATH)) ? CONFIG_PATH : undefined);
   if (configPath && !req.baseline) {
     const text = readRel(root, configPath);
     if (text === undefined)
@@ -332,7 +330,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   for (const { result } of inputs) for (const p of result.principals ?? []) principals.set(p.id, p);
 
   // Which baseline applies to what.
-  const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, now, notes);
+  const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
   plan.accountId = accountId;
   phase('assign baselines');
 
@@ -484,7 +482,6 @@ function planAudit(
   config: AuditConfig | undefined,
   baselineSpec: string | undefined,
   readFile: (p: string) => string | undefined,
-  _now: Date,
   notes: string[],
 ): AuditPlan {
   const plan: AuditPlan = { assignments: [], notAudited: new Map() };
@@ -514,7 +511,7 @@ function planAudit(
       try {
         resolved = resolveBaselineSpec(spec, readFile, baselines);
       } catch (e) {
-        const where = `${config.path ?? DEFAULT_CONFIG}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
+        const where = `${config.path ?? CONFIG_PATH}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
         throw new ConfigError(`${where}: ${(e as Error).message}`);
       }
       const { baseline, sets } = resolved;

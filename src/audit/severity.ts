@@ -2,6 +2,7 @@
 // ("Severity"): keep the two in step.
 import { actionOrdinal, type ActionInfo } from '../policy/catalog.js';
 import { SEVERITIES, type FindingKind, type Severity } from '../core/types.js';
+import { KIND_INFO } from './kinds.js';
 
 /**
  * Actions that let a principal raise its own privileges or act as another principal
@@ -146,10 +147,6 @@ function computeActionSeverity(action: ActionInfo, onAllResources: boolean): Sev
   return 'low';
 }
 
-export function isPrivilegeEscalation(action: ActionInfo): boolean {
-  return PRIVILEGE_ESCALATION.has(action.key);
-}
-
 /** Sort key: riskiest first (used to pick the examples a grouped finding names). */
 export function riskScore(action: ActionInfo): number {
   const o = actionOrdinal(action);
@@ -173,19 +170,8 @@ function computeRiskScore(action: ActionInfo): number {
   );
 }
 
-/** Severity of a finding of `kind` whose actions have the given severities. */
+/** Severity of a finding of `kind` whose actions have the given severities (see KIND_INFO). */
 export function findingSeverity(kind: FindingKind, actionSeverities: Severity[]): Severity {
-  switch (kind) {
-    case 'missing-permission':
-      return 'info';
-    case 'unknown-action':
-      return 'low';
-    case 'invalid-policy':
-      return 'medium';
-    case 'missing-condition':
-    case 'broader-resource':
-    case 'excess-action':
-    case 'leftover-set':
-      return maxSeverity(actionSeverities);
-  }
+  const rule = KIND_INFO[kind].severityRule;
+  return rule === 'by-actions' ? maxSeverity(actionSeverities) : rule;
 }

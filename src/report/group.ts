@@ -8,75 +8,9 @@ import {
   type ReportPolicy,
   type Severity,
 } from '../core/types.js';
+import { KIND_ORDER } from '../audit/kinds.js';
 
-/** Kinds in the order they are presented; `missing-permission` last, as informational. */
-export const KIND_ORDER: readonly FindingKind[] = [
-  'excess-action',
-  'leftover-set',
-  'broader-resource',
-  'missing-condition',
-  'unknown-action',
-  'invalid-policy',
-  'missing-permission',
-];
-
-export interface KindInfo {
-  /** A short title for a group of findings of this kind. */
-  title: string;
-  /** What to do about them, one line. */
-  advice: string;
-  /** One sentence for the SARIF rule and the docs. */
-  description: string;
-  /** Default severity of the SARIF rule. */
-  severity: Severity;
-}
-
-export const KIND_INFO: Record<FindingKind, KindInfo> = {
-  'excess-action': {
-    title: 'Excess actions',
-    advice: 'not in the baseline: delete them',
-    description: 'The policy grants actions that the vendor-documented baseline does not need.',
-    severity: 'medium',
-  },
-  'leftover-set': {
-    title: 'Leftover permissions from an inactive set',
-    advice: 'needed only for a step that is over (such as setup): delete them',
-    description:
-      'The policy still grants actions that the baseline needs only in a set that is not active (for example the Setup permissions after setup).',
-    severity: 'medium',
-  },
-  'broader-resource': {
-    title: 'Broader resources than the baseline',
-    advice: 'narrow the resources to the ones the baseline names',
-    description: 'The policy grants actions on more resources than the baseline does.',
-    severity: 'medium',
-  },
-  'missing-condition': {
-    title: 'Missing conditions',
-    advice: 'the baseline grants these only under a condition: add it',
-    description: 'The policy grants actions without a condition that the baseline requires.',
-    severity: 'medium',
-  },
-  'unknown-action': {
-    title: 'Unknown actions',
-    advice: 'not in the AWS action catalog: fix the spelling or delete them',
-    description: 'The policy names actions that do not exist in the AWS service authorization reference.',
-    severity: 'low',
-  },
-  'invalid-policy': {
-    title: 'Invalid policy',
-    advice: 'the document is not a valid IAM policy',
-    description: 'The policy could not be read as an IAM policy document.',
-    severity: 'medium',
-  },
-  'missing-permission': {
-    title: 'Missing from the policy (informational)',
-    advice: 'the baseline lists these and the policy does not grant them',
-    description:
-      'The baseline needs actions that the policy does not grant (the vendor integration may fail).',
-    severity: 'info',
-  },
-};
+export { isExcess, KIND_INFO, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
@@ -84,11 +18,6 @@ export function severityRank(s: Severity): number {
 
 export function atLeast(s: Severity, threshold: Severity): boolean {
   return severityRank(s) >= severityRank(threshold);
-}
-
-/** Does this finding count as an excess permission (everything but the informational kind)? */
-export function isExcess(f: Finding): boolean {
-  return f.kind !== 'missing-permission';
 }
 
 export interface FindingBuckets {
@@ -200,4 +129,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 export function distinctPolicies(findings: readonly Finding[]): number {
   return new Set(findings.map((f) => f.policy)).size;
+}
+
+/**
+ * Leftover-set findings in two parts, each kept in order: those of a step that is over (setup
+ * sets, unchosen alternatives), then those of optional features (`feature`), which are kept if the
+ * feature is used. Empty parts are left out.
+ */
+export function splitLeftovers(findings: readonly Finding[]): Finding[][] {
+  const over = findings.filter((f) => !f.feature);
+  const features = findings.filter((f) => f.feature);
+  return [over, features].filter((part) => part.length > 0);
 }

@@ -13,6 +13,7 @@ import {
   isExcess,
   KIND_INFO,
   plural,
+  splitLeftovers,
   type PolicyGroup,
 } from './group.js';
 
@@ -102,7 +103,7 @@ function findingItem(f: Finding, policyAddress: string | undefined): string {
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
   }
-  if (f.actions.length > 0 && (many || (f.kind !== 'excess-action' && f.kind !== 'leftover-set')))
+  if (f.actions.length > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
     lines.push(md(f.message, 'text'));
   if (f.approximate) lines.push(`⚠️ approximate: ${md(f.approximate, 'text')}`);
   return lines.join('\\\n  ');
@@ -140,18 +141,23 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
     chunks.push({ text: policyHeading(g), findings: 0 });
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
-      let head = `**${info.title}** (${ofKind.length}): ${info.advice}.`;
-      if (kind === 'leftover-set') {
-        const sets = [...new Set(ofKind.map((f) => f.set).filter((s): s is string => !!s))];
-        if (sets.length > 0)
-          head = `**${info.title}** ${sets.map((s) => md(s)).join(', ')} (${ofKind.length}): ${info.advice}.`;
-        // Optional sets are features, not finished steps.
-        if (ofKind.every((f) => f.feature))
-          head = `**Optional features, partly granted** ${sets.map((s) => md(s)).join(', ')} (${ofKind.length}): keep these only if you use the feature.`;
-        for (const r of remediationFor(report, ofKind)) head += `\\\n${r}`;
+      if (kind !== 'leftover-set') {
+        chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
+        for (const f of ofKind) chunks.push({ text: findingItem(f, g.address), findings: 1 });
+        continue;
       }
-      chunks.push({ text: head, findings: 0 });
-      for (const f of ofKind) chunks.push({ text: findingItem(f, g.address), findings: 1 });
+      // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
+      for (const part of splitLeftovers(ofKind)) {
+        const sets = [...new Set(part.map((f) => f.set).filter((s): s is string => !!s))];
+        const named = sets.length > 0 ? ` ${sets.map((s) => md(s)).join(', ')}` : '';
+        let head =
+          part[0]!.feature && info.feature
+            ? `**${info.feature.title}**${named} (${part.length}): ${info.feature.advice}.`
+            : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
+        for (const r of remediationFor(report, part)) head += `\\\n${r}`;
+        chunks.push({ text: head, findings: 0 });
+        for (const f of part) chunks.push({ text: findingItem(f, g.address), findings: 1 });
+      }
     }
   }
   return chunks;

@@ -57,7 +57,7 @@ function rule(kind: FindingKind, severity: Severity) {
     defaultConfiguration: { level: severity === 'info' ? ('note' as Level) : sarifLevel(severity) },
     properties: {
       tags: ['security', 'aws', 'iam', 'least-privilege'],
-      precision: kind === 'missing-condition' || kind === 'broader-resource' ? 'medium' : 'high',
+      precision: info.precision,
       'problem.severity': severity === 'info' ? 'recommendation' : sarifLevel(severity),
       'security-severity': SECURITY_SEVERITY[severity],
     },

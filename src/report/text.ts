@@ -2,7 +2,15 @@
 // repository through escapeTerminal(). Colour only when asked. Pure: no I/O.
 import type { Finding, Report, Severity } from '../core/types.js';
 import { escapeLog, escapeTerminal as t } from '../core/escape.js';
-import { bucketFindings, groupFindings, isExcess, KIND_INFO, plural, severityCounts } from './group.js';
+import {
+  bucketFindings,
+  groupFindings,
+  isExcess,
+  KIND_INFO,
+  plural,
+  severityCounts,
+  splitLeftovers,
+} from './group.js';
 
 export interface TextOptions {
   /** ANSI colours (the CLI turns them on for a TTY without NO_COLOR). */
@@ -46,7 +54,7 @@ function findingLines(f: Finding, paint: Paint, indent: string): string[] {
       `${indent}         on ${f.resources.slice(0, 10).map(t).join(', ')}${f.resources.length > 10 ? ', …' : ''}`,
     );
   }
-  if (f.actions.length > 0 && (many || (f.kind !== 'excess-action' && f.kind !== 'leftover-set')))
+  if (f.actions.length > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
     out.push(`${indent}         ${t(f.message)}`);
   if (f.approximate) out.push(`${indent}         approximate: ${t(f.approximate)}`);
   if (f.ignored)
@@ -69,24 +77,30 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
     out.push(head);
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
-      let line = `${indent}  ${info.title}: ${info.advice}`;
-      if (kind === 'leftover-set') {
-        const sets = [...new Set(ofKind.map((f) => f.set).filter((s): s is string => !!s))];
-        if (sets.length > 0) line = `${indent}  ${info.title} ${sets.map(t).join(', ')}: ${info.advice}`;
-        // Optional sets are features, not finished steps.
-        if (ofKind.every((f) => f.feature))
-          line = `${indent}  Optional features, partly granted ${sets.map(t).join(', ')}: keep these only if you use the feature`;
+      if (kind !== 'leftover-set') {
+        out.push(`${indent}  ${info.title}: ${info.advice}`);
+        for (const f of ofKind) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
+        continue;
+      }
+      // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
+      for (const part of splitLeftovers(ofKind)) {
+        const sets = [...new Set(part.map((f) => f.set).filter((s): s is string => !!s))];
+        const named = sets.length > 0 ? ` ${sets.map(t).join(', ')}` : '';
+        let line =
+          part[0]!.feature && info.feature
+            ? `${indent}  ${info.feature.title}${named}: ${info.feature.advice}`
+            : `${indent}  ${info.title}${named}: ${info.advice}`;
         // The notes of the findings' own sets; for a report without them, the baselines' notes.
-        const own = [...new Set(ofKind.map((f) => f.remediation).filter((r): r is string => !!r))];
+        const own = [...new Set(part.map((f) => f.remediation).filter((r): r is string => !!r))];
         for (const r of own) line += `\n${indent}  ${t(r)}`;
         if (!own.length)
-          for (const id of new Set(ofKind.map((f) => f.baseline).filter((b): b is string => !!b))) {
+          for (const id of new Set(part.map((f) => f.baseline).filter((b): b is string => !!b))) {
             const r = report.baselines.find((b) => b.id === id)?.remediation;
             if (r) line += `\n${indent}  ${t(r)}`;
           }
+        out.push(line);
+        for (const f of part) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
       }
-      out.push(line);
-      for (const f of ofKind) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
     }
   }
   return out;

@@ -4,24 +4,9 @@
 // crafted report can change what is listed (it came from the fork's run anyway) but not how it is
 // rendered (everything still goes through the one escaping boundary) nor crash the action.
 import { summarize } from '../audit/report-model.js';
-import {
-  SEVERITIES,
-  type Finding,
-  type FindingKind,
-  type Report,
-  type ReportPolicy,
-  type Severity,
-} from '../core/types.js';
+import { SEVERITIES, type Finding, type Report, type ReportPolicy, type Severity } from '../core/types.js';
+import { KIND_ORDER } from '../audit/kinds.js';
 
-const KINDS: readonly FindingKind[] = [
-  'excess-action',
-  'leftover-set',
-  'broader-resource',
-  'missing-condition',
-  'missing-permission',
-  'unknown-action',
-  'invalid-policy',
-];
 const INPUT_KINDS = [
   'policy',
   'terraform-plan',
@@ -91,7 +76,7 @@ function finding(v: unknown, where: string): Finding {
   const f = obj(v, where);
   const ignored = f.ignored === undefined ? undefined : obj(f.ignored, `${where}.ignored`);
   return defined({
-    kind: oneOf(f.kind, KINDS, `${where}.kind`),
+    kind: oneOf(f.kind, KIND_ORDER, `${where}.kind`),
     severity: oneOf(f.severity, SEVERITIES as readonly Severity[], `${where}.severity`),
     policy: str(f.policy, `${where}.policy`),
     statement: optStr(f.statement, `${where}.statement`),

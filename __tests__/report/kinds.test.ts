@@ -1,0 +1,113 @@
+// The one registry of finding kinds (src/audit/kinds.ts), the one fail rule (src/report/verdict.ts)
+// and the leftover-set headings: every renderer and the audit read the same facts.
+import { KIND_INFO, KIND_ORDER, REMOVABLE_KINDS, isExcess } from '../../src/audit/kinds.js';
+import { sortFindings } from '../../src/audit/report-model.js';
+import { findingSeverity } from '../../src/audit/severity.js';
+import type { FindingKind } from '../../src/core/types.js';
+import { groupFindings, splitLeftovers } from '../../src/report/group.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderSarif } from '../../src/report/sarif.js';
+import { renderText } from '../../src/report/text.js';
+import { decide } from '../../src/report/verdict.js';
+import { baseReport, finding } from './fixtures.js';
+
+const ALL = Object.keys(KIND_INFO) as FindingKind[];
+
+describe('the registry of finding kinds', () => {
+  it('orders every kind exactly once, the informational one last', () => {
+    expect([...KIND_ORDER].sort()).toEqual([...ALL].sort());
+    expect(new Set(KIND_ORDER).size).toBe(KIND_ORDER.length);
+    expect(KIND_ORDER.at(-1)).toBe('missing-permission');
+  });
+
+  it('gives the severity rule findingSeverity follows', () => {
+    for (const kind of ALL) {
+      const rule = KIND_INFO[kind].severityRule;
+      const got = findingSeverity(kind, ['low', 'critical', 'medium']);
+      expect(got).toBe(rule === 'by-actions' ? 'critical' : rule);
+      if (rule === 'by-actions') expect(findingSeverity(kind, [])).toBe('info');
+    }
+  });
+
+  it('says which kinds a minimal policy removes and which count as excess', () => {
+    expect([...REMOVABLE_KINDS].sort()).toEqual(
+      ['broader-resource', 'excess-action', 'leftover-set', 'missing-condition'].sort(),
+    );
+    expect(ALL.filter((kind) => !isExcess({ kind }))).toEqual(['missing-permission']);
+  });
+
+  it('is the one order of the JSON findings, the report groups and the SARIF rules', () => {
+    // One policy, one line: only the kind tells the findings apart.
+    const reversed = [...KIND_ORDER].reverse().map((kind) => finding({ kind, line: 3, severity: 'medium' }));
+    expect(sortFindings(reversed).map((f) => f.kind)).toEqual(KIND_ORDER);
+    const report = baseReport({ findings: reversed });
+    expect(groupFindings(reversed, report)[0]!.kinds.map((g) => g.kind)).toEqual(KIND_ORDER);
+    const sarif = renderSarif(report) as { runs: { tool: { driver: { rules: { id: string }[] } } }[] };
+    const rules = sarif.runs[0]!.tool.driver.rules.map((r) => r.id.split('/')[0]);
+    expect(rules).toEqual(KIND_ORDER);
+  });
+
+  it('gives the titles every renderer prints', () => {
+    const findings = ALL.map((kind) => finding({ kind, actions: ['s3:GetObject'] }));
+    const report = baseReport({ findings });
+    const text = renderText(report);
+    const markdown = renderMarkdown(report);
+    for (const kind of ALL) {
+      expect(text).toContain(KIND_INFO[kind].title);
+      expect(markdown).toContain(`**${KIND_INFO[kind].title}**`);
+    }
+  });
+});
+
+describe('one fail rule for the CLI and the action', () => {
+  const findings = [
+    finding({ kind: 'excess-action', severity: 'high' }),
+    finding({ kind: 'excess-action', severity: 'critical', ignored: { reason: 'accepted' } as never }),
+    finding({ kind: 'leftover-set', severity: 'critical', removed: true }),
+    finding({ kind: 'unknown-action', severity: 'low' }),
+    finding({ kind: 'missing-permission', severity: 'info' }),
+  ];
+
+  it('counts findings at or above the threshold, never ignored or removed ones', () => {
+    expect(decide({ findings }, 'any', 'high').failing.map((f) => f.severity)).toEqual(['high']);
+    expect(decide({ findings }, 'any', 'low').failing).toHaveLength(2);
+    expect(decide({ findings }, 'any', 'info').failing).toHaveLength(3);
+    expect(decide({ findings }, 'any', 'critical').result).toBe('pass');
+    expect(decide({ findings }, 'none', 'info').result).toBe('pass');
+  });
+
+  it('without a base, new and any agree (the CLI has no base)', () => {
+    for (const t of ['info', 'low', 'medium', 'high', 'critical'] as const)
+      expect(decide({ findings }, 'new', t)).toEqual(decide({ findings }, 'any', t));
+  });
+});
+
+describe('leftover sets: a finished step and an optional feature are told apart', () => {
+  const setup = finding({
+    kind: 'leftover-set',
+    set: 'setup',
+    actions: ['iam:CreateRole'],
+    severity: 'high',
+  });
+  const feature = finding({ kind: 'leftover-set', set: 'ecr', feature: 'ecr', actions: ['ecr:PutImage'] });
+
+  it('splits the findings, setup first, each part in order', () => {
+    expect(splitLeftovers([feature, setup])).toEqual([[setup], [feature]]);
+    expect(splitLeftovers([feature])).toEqual([[feature]]);
+    expect(splitLeftovers([])).toEqual([]);
+  });
+
+  it('says "a step that is over" only for the setup set, in Markdown and text', () => {
+    const report = baseReport({ findings: [setup, feature] });
+    for (const out of [renderMarkdown(report), renderText(report)]) {
+      const lines = out.split('\n');
+      const over = lines.filter((l) => l.includes('a step that is over'));
+      expect(over).toHaveLength(1);
+      expect(over[0]).toContain('setup');
+      expect(over[0]).not.toContain('ecr');
+      const kept = lines.filter((l) => l.includes('Optional features, partly granted'));
+      expect(kept).toHaveLength(1);
+      expect(kept[0]).toContain('ecr');
+    }
+  });
+});

@@ -1,0 +1,219 @@
+// The suggested minimal policy: what each policy of a unit grants intersected with the active
+// baseline (each statement rewritten as written, keeping only what the baseline allows), and its
+// unified diff against the policy as written, made on first read. Pure.
+import { createTwoFilesPatch } from 'diff';
+import { mergeConditions } from '../policy/condition.js';
+import type { Condition, Statement } from '../policy/document.js';
+import type { Grant, GrantBuilder } from '../policy/grants.js';
+import type { Suggestion } from '../core/types.js';
+import type { Unit, UnitMember, UnitResult, Verdict } from './engine.js';
+import { REMOVABLE_KINDS } from './kinds.js';
+
+function setKey(list: string[]): string {
+  return [...list].sort().join('\n');
+}
+
+/** One statement of a minimal policy: the kept actions (compressed), resources and condition. */
+export interface MinimalPart {
+  actions: string[];
+  resources: string[];
+  condition?: Condition;
+}
+
+/**
+ * How a statement is rewritten for the minimal policy: `null` when every grant is within the
+ * baseline (the statement stays as written), else its kept (actions, resources, condition) parts,
+ * in the order of their first grant. Depends on the statement's content and verdicts only.
+ */
+export function minimalPlan(
+  stmt: Statement,
+  entries: readonly { grant: Grant; verdict: Verdict }[],
+  builder: GrantBuilder,
+): MinimalPart[] | null {
+  if (!entries.some(({ verdict }) => verdict.kind !== 'ok')) return null;
+  // Bucket the kept (action, resources, condition) triples, in the statement's own order (its
+  // actions as expanded, then its resources as written), whatever other statements grant.
+  const order = builder.keyIndex(builder.statementActions(stmt).actions);
+  const resourcePos = (g: Grant) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
+  const sorted = [...entries].sort(
+    (a, b) =>
+      (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
+      resourcePos(a.grant) - resourcePos(b.grant),
+  );
+  const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
+  for (const { grant, verdict } of sorted) {
+    let resources: string[];
+    let condition = grant.condition;
+    if (verdict.kind === 'ok') resources = [grant.notResource ? '*' : grant.resource.raw];
+    else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
+    else if (verdict.kind === 'missing-condition') {
+      resources = [grant.resource.raw];
+      condition = mergeConditions(grant.condition, verdict.need);
+    } else continue;
+    if (grant.notResource && verdict.kind === 'ok') {
+      // keep the NotResource as written
+      resources = [];
+    }
+    const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
+    let bucket = buckets.get(key);
+    if (!bucket)
+      buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
+    bucket.actions.add(grant.action.key);
+  }
+  return [...buckets.values()].map((b) => ({
+    actions: compressActions(stmt, b.actions, builder),
+    resources: [...b.resources].sort(),
+    condition: b.condition,
+  }));
+}
+
+/** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
+export function minimalStatements(
+  m: UnitMember,
+  planOf: (stmt: Statement) => MinimalPart[] | null,
+): Record<string, unknown>[] {
+  const statements: Record<string, unknown>[] = [];
+  for (const stmt of m.doc.statements) {
+    const raw = rawStatement(m.raw, stmt);
+    const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
+    if (!plan) {
+      statements.push(raw);
+      continue;
+    }
+    plan.forEach((part, i) =>
+      statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)),
+    );
+  }
+  return statements;
+}
+
+/** The suggestion for one member: its minimal policy, and a diff made on first read. */
+export function memberSuggestion(m: UnitMember, statements: Record<string, unknown>[]): Suggestion {
+  const original = m.raw;
+  const minimal = {
+    Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
+    Statement: statements,
+  };
+  return suggestion(m.record.id, m.record.path, original, minimal);
+}
+
+/** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
+export function suggestMinimal(unit: Unit, result: UnitResult, builder: GrantBuilder): Suggestion[] {
+  const out: Suggestion[] = [];
+  unit.members.forEach((m, mi) => {
+    const byStmt = result.verdicts.get(mi);
+    const needed = result.atoms.some((a) => a.member === mi && REMOVABLE_KINDS.has(a.kind));
+    if (!needed) return;
+    const statements = minimalStatements(m, (stmt) =>
+      minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder),
+    );
+    out.push(memberSuggestion(m, statements));
+  });
+  return out;
+}
+
+/**
+ * A suggestion whose `diff` is made on first read (an enumerable accessor, so spreading or
+ * serialising the suggestion reads it like any other value): the text report never reads most
+ * diffs, and a diff costs more than the rest of the suggestion. Neither document is changed after
+ * this point, so the diff is the same whenever it is made. (A function of its own, so the closure
+ * holds the two documents and nothing of the unit.)
+ */
+function suggestion(
+  policy: string,
+  path: string,
+  original: Record<string, unknown>,
+  minimal: Record<string, unknown>,
+): Suggestion {
+  let diff: string | undefined;
+  return {
+    policy,
+    minimal,
+    get diff(): string {
+      return (diff ??= minimalDiff(path, original, minimal));
+    },
+    set diff(value: string) {
+      diff = value;
+    },
+  };
+}
+
+/** The unified diff of a policy document against its minimal one (3 lines of context). */
+export function minimalDiff(path: string, original: unknown, minimal: unknown): string {
+  const before = JSON.stringify(original, null, 2) + '\n';
+  const after = JSON.stringify(minimal, null, 2) + '\n';
+  const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, {
+    context: 3,
+  });
+  return diff.replace(/^=+\n/, '');
+}
+
+/**
+ * The statement as written, with its actions, resources and condition replaced by the kept ones:
+ * same key order, same string-or-array forms, so the diff shows only what changes.
+ */
+function rewriteStatement(
+  raw: Record<string, unknown>,
+  stmt: Statement,
+  part: MinimalPart,
+  index: number | undefined,
+): Record<string, unknown> {
+  const form = (original: unknown, values: string[]): string | string[] =>
+    Array.isArray(original) || values.length !== 1 ? values : values[0]!;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'Sid' && stmt.sid) out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
+    else if (key === 'Action' || key === 'NotAction') out.Action = form(raw.Action, part.actions);
+    else if (key === 'Resource') out.Resource = form(value, part.resources);
+    else if (key === 'NotResource') {
+      if (part.resources.length) out.Resource = form(undefined, part.resources);
+      else out.NotResource = value;
+    } else if (key === 'Condition') out.Condition = conditionAsWritten(value, part.condition);
+    else out[key] = value;
+  }
+  if (part.condition && !('Condition' in raw)) out.Condition = conditionAsWritten(undefined, part.condition);
+  return out;
+}
+
+/** The written condition with the keys the baseline needs added (single values as strings). */
+function conditionAsWritten(written: unknown, merged: Condition | undefined): unknown {
+  if (!merged) return written;
+  const out: Record<string, Record<string, unknown>> = {};
+  const w = (typeof written === 'object' && written !== null ? written : {}) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  for (const [op, keys] of Object.entries(w)) out[op] = { ...keys };
+  for (const [op, keys] of Object.entries(merged)) {
+    out[op] ??= {};
+    for (const [k, v] of Object.entries(keys)) {
+      if (!Object.keys(out[op]!).some((x) => x.toLowerCase() === k.toLowerCase()))
+        out[op]![k] = v.length === 1 ? v[0] : v;
+    }
+  }
+  return out;
+}
+
+/** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
+function compressActions(stmt: Statement, kept: Set<string>, builder: GrantBuilder): string[] {
+  const out: string[] = [];
+  const covered = new Set<string>();
+  for (const p of stmt.actions ?? []) {
+    const hits = builder.catalog.expand(p);
+    if (hits.length && hits.every((a) => kept.has(a.key))) {
+      out.push(p);
+      for (const a of hits) covered.add(a.key);
+    }
+  }
+  const rest = [...kept]
+    .filter((k) => !covered.has(k))
+    .map((k) => builder.catalog.lookup(k)!.full)
+    .sort();
+  return [...out, ...rest];
+}
+
+function rawStatement(raw: Record<string, unknown>, stmt: Statement): Record<string, unknown> {
+  const st = raw.Statement;
+  const item = Array.isArray(st) ? st[stmt.index] : st;
+  return (item ?? {}) as Record<string, unknown>;
+}

@@ -1,0 +1,126 @@
+// The action's inputs (kebab-case names, as in action.yml): read and validated once. An invalid
+// input is an InputError, which fails the step with its message.
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { SEVERITIES, type Severity } from '../core/types.js';
+import { readRepoFile } from '../sources/safe-read.js';
+import { FAIL_ON, type FailOn } from '../report/verdict.js';
+import { COMMENT_MODES, type CommentMode } from './comment.js';
+import { isSha } from './verify-pr.js';
+
+export type { FailOn } from '../report/verdict.js';
+export type Mode = 'auto' | 'pull-request' | 'drift';
+
+export interface Inputs {
+  paths: string[];
+  config?: string;
+  baseline?: string;
+  accountId?: string;
+  token?: string;
+  comment: CommentMode;
+  commentKey: string;
+  failOn: FailOn;
+  threshold: Severity;
+  sarifFile?: string;
+  mode: Mode;
+  baseRef?: string;
+  /** Comment this saved JSON report instead of auditing (the fork recipe's workflow_run job). */
+  report?: string;
+  /** The pull request to comment on with `report` (from `pr-number` or `pr-number-file`). */
+  prNumber?: number;
+  /** The commit `report` was made for, when not from `workflow_run.head_sha`. */
+  headSha?: string;
+}
+
+/** The checked-out repository: GITHUB_WORKSPACE, else the current directory. */
+export function workspace(): string {
+  return resolve(process.env.GITHUB_WORKSPACE || process.cwd());
+}
+
+/** An input error: the step fails with this message. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback;
+  const v = value.toLowerCase() as T;
+  if (!allowed.includes(v)) {
+    throw new InputError(
+      `Input \`${name}\` must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`,
+    );
+  }
+  return v;
+}
+
+/** Reads and validates the inputs (kebab-case names, as in action.yml). */
+export function readInputs(root = workspace()): Inputs {
+  const get = (name: string) => core.getInput(name).trim();
+  // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
+  const rawPaths = core.getInput('paths');
+  const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const accountId = get('account-id').replace(/-/g, '');
+  if (accountId !== '' && !/^\d{12}$/.test(accountId)) {
+    throw new InputError(
+      `Input \`account-id\` must be a 12-digit AWS account ID (got ${JSON.stringify(get('account-id'))}).`,
+    );
+  }
+  const commentKey = get('comment-key') || 'default';
+  if (commentKey.length > 100) throw new InputError('Input `comment-key` must be at most 100 characters.');
+  const baseRef = get('base-ref');
+  if (baseRef !== '' && (baseRef.startsWith('-') || /[\s:]/.test(baseRef) || baseRef.includes('..'))) {
+    throw new InputError(
+      `Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`,
+    );
+  }
+  return {
+    paths: paths.length > 0 ? paths : ['.'],
+    config: get('config') || undefined,
+    baseline: get('baseline') || undefined,
+    accountId: accountId || undefined,
+    token: get('github-token') || undefined,
+    comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
+    commentKey,
+    failOn: oneOf<FailOn>('fail-on', get('fail-on'), FAIL_ON, 'new'),
+    threshold: oneOf<Severity>('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
+    sarifFile: get('sarif-file') || undefined,
+    mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
+    baseRef: baseRef || undefined,
+    report: get('report') || undefined,
+    prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
+    headSha: readHeadSha(get('head-sha')),
+  };
+}
+
+function readHeadSha(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (!isSha(value))
+    throw new InputError(
+      `Input \`head-sha\` must be a full commit SHA (40 hex digits; got ${JSON.stringify(value.slice(0, 80))}).`,
+    );
+  return value.toLowerCase();
+}
+
+/** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
+function readPrNumber(root: string, value: string, file: string): number | undefined {
+  let raw = value;
+  if (!raw && file) {
+    const read = readRepoFile(root, file, 1024);
+    if (!read.ok)
+      throw new InputError(
+        `Input \`pr-number-file\`: ${JSON.stringify(file.slice(0, 200))} ${read.reason}; expected a file holding the pull request number.`,
+      );
+    raw = read.text.slice(0, 64).split(/\r?\n/)[0]!.trim();
+  }
+  if (!raw) return undefined;
+  if (!/^[1-9]\d{0,9}$/.test(raw))
+    throw new InputError(
+      `The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`,
+    );
+  return Number(raw);
+}

@@ -1,0 +1,176 @@
+// The publishers: each writes the report to one place (the JSON report file, the job summary,
+// annotations, the SARIF file, the pull request comment, the drift tracking issue). Each runs
+// through attempt(): its failure is a warning, never the step's result.
+import { mkdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import type { Report } from '../core/types.js';
+import { jsonReportChunks } from '../report/json.js';
+import { sarifChunks, writeChunksToFile } from '../report/json-stream.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderSarif } from '../report/sarif.js';
+import type { Verdict } from '../report/verdict.js';
+import { annotate } from './annotations.js';
+import { upsertComment } from './comment.js';
+import { attempt, forbiddenHint, runUrl, stableReportUrl, type RunContext } from './context.js';
+import type { Inputs } from './inputs.js';
+import { syncDriftIssue } from './issue.js';
+import { log } from './log.js';
+
+/** What every publisher is given. */
+export interface Publication {
+  root: string;
+  inputs: Inputs;
+  context: RunContext;
+  report: Report;
+  verdict: Verdict;
+  /** The heading of the Markdown report. */
+  title: string;
+}
+
+function safeName(key: string): string {
+  return key.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'default';
+}
+
+/** Writes a JSON file as it is made, in chunks: a report can outgrow the longest string V8 allows. */
+async function writeJsonFile(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  writeChunksToFile(path, chunks);
+}
+
+/** The JSON report, in RUNNER_TEMP: always (output `findings-file`). */
+export async function publishJsonReport({ root, inputs, report }: Publication): Promise<void> {
+  const findingsFile = join(
+    resolve(process.env.RUNNER_TEMP || root),
+    'iam-baseline-audit',
+    `report-${safeName(inputs.commentKey)}.json`,
+  );
+  await attempt('write the JSON report', async () => {
+    await writeJsonFile(findingsFile, jsonReportChunks(report));
+    core.setOutput('findings-file', findingsFile);
+  });
+}
+
+/** The job summary: always, also when commenting is impossible. */
+export async function publishSummary({ report, title }: Publication): Promise<void> {
+  await attempt('write the job summary', async () => {
+    await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title }), true).write();
+  });
+}
+
+/** Annotations point at files of this checkout: not for a report saved by another run. */
+export async function publishAnnotations({ inputs, report }: Publication): Promise<void> {
+  if (inputs.report) return;
+  await attempt('annotate the findings', () => {
+    const counts = annotate(report.findings, core, { preexistingAsNotice: inputs.failOn !== 'any' });
+    if (counts.dropped > 0)
+      log.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
+  });
+}
+
+/** The SARIF file, when `sarif-file` names one (output `sarif-file`). */
+export async function publishSarif({ root, inputs, report }: Publication): Promise<void> {
+  if (!inputs.sarifFile) return;
+  const sarifPath = isAbsolute(inputs.sarifFile) ? inputs.sarifFile : join(root, inputs.sarifFile);
+  await attempt(`write the SARIF file ${inputs.sarifFile}`, async () => {
+    const server = github.context.serverUrl || 'https://github.com';
+    const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;
+    const sarif = renderSarif(report, actionRepo ? { informationUri: `${server}/${actionRepo}` } : {});
+    await writeJsonFile(sarifPath, sarifChunks(sarif));
+    core.setOutput('sarif-file', sarifPath);
+  });
+}
+
+/** The sticky pull request comment (pull-request mode, unless `comment: off`). */
+export async function publishComment({
+  inputs,
+  context,
+  report,
+  verdict,
+  title,
+}: Publication): Promise<void> {
+  const { mode, octokit, pr, owner, repo, isFork } = context;
+  if (mode !== 'pull-request' || inputs.comment === 'off') return;
+  if (!octokit) {
+    log.warning('No `github-token`: the pull request comment is skipped (the job summary has the report).');
+    return;
+  }
+  if (!pr?.number || !owner) {
+    log.warning('Not a pull request event: there is no pull request to comment on.');
+    return;
+  }
+  const issueNumber = pr.number;
+  await attempt(
+    'comment on the pull request',
+    async () => {
+      const body = renderMarkdown(report, {
+        mode: 'comment',
+        commentKey: inputs.commentKey,
+        summaryUrl: stableReportUrl(issueNumber),
+        title,
+      });
+      const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
+        mode: inputs.comment,
+        key: inputs.commentKey,
+        createIfMissing: verdict.newExcessCount > 0,
+      });
+      log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+      if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
+      if (res.url) core.setOutput('comment-url', res.url);
+    },
+    forbiddenHint('comment', isFork),
+  );
+}
+
+/** The drift tracking issue (drift mode): opened, updated or closed. */
+export async function publishDriftIssue({
+  inputs,
+  context,
+  report,
+  verdict,
+  title,
+}: Publication): Promise<void> {
+  const { mode, octokit, owner, repo } = context;
+  if (mode !== 'drift') return;
+  if (!octokit || !owner) {
+    log.warning('No `github-token` or repository: the drift tracking issue is skipped.');
+    return;
+  }
+  const key = inputs.commentKey;
+  await attempt(
+    'update the drift tracking issue',
+    async () => {
+      const res = await syncDriftIssue(
+        octokit,
+        { owner, repo },
+        {
+          key,
+          title: `IAM permissions beyond the vendor baselines${key !== 'default' ? ` (${key})` : ''}`,
+          body: renderMarkdown(report, {
+            mode: 'issue',
+            commentKey: key,
+            summaryUrl: stableReportUrl(undefined),
+            title,
+          }),
+          hasFindings: verdict.excessCount > 0,
+          runUrl: runUrl(),
+        },
+      );
+      log.info(`Drift tracking issue: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+      if (res.number !== undefined) core.setOutput('issue-number', String(res.number));
+      if (res.url) core.setOutput('issue-url', res.url);
+    },
+    forbiddenHint('issue', false),
+  );
+}
+
+/** Every publisher, in this order: JSON report, summary, annotations, SARIF, comment, drift issue. */
+export const PUBLISHERS: readonly ((p: Publication) => Promise<void>)[] = [
+  publishJsonReport,
+  publishSummary,
+  publishAnnotations,
+  publishSarif,
+  publishComment,
+  publishDriftIssue,
+];
