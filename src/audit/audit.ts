@@ -18,13 +18,13 @@ import {
   compileBaseline,
   evaluateUnit,
   grantedBaselineKeys,
-  groupAtoms,
   missingPermissions,
   type Atom,
   type CompiledBaseline,
   type Unit,
   type UnitMember,
 } from './engine.js';
+import { groupAtoms } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { memberSuggestion, minimalStatements, suggestMinimal } from './minimal.js';
 import { StatementMemo, type StatementOutcome } from './memo.js';

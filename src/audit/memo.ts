@@ -16,13 +16,12 @@ import type { Finding } from '../core/types.js';
 import {
   evaluateUnit,
   grantedBaselineKeys,
-  groupAtoms,
-  memberLine,
   type Atom,
   type CompiledBaseline,
   type Unit,
   type UnitMember,
 } from './engine.js';
+import { groupAtoms, memberLine } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { minimalPlan, type MinimalPart } from './minimal.js';
 

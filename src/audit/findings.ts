@@ -1,0 +1,356 @@
+// Groups a unit's atoms (kind, action, resource, set) into the findings people read: one finding per
+// statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
+// message in words that say which set or feature it is about. Pure.
+
+import { actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
+import { statementLabel, type Statement } from '../policy/document.js';
+import type { BaselineSet, Finding } from '../core/types.js';
+import type { Atom, Unit, UnitMember } from './engine.js';
+import { findingSeverity, maxActionSeverity, riskScore } from './severity.js';
+import { KIND_INFO } from './kinds.js';
+
+export interface GroupOptions {
+  unit: Unit;
+  /** The catalog the actions come from (lets large groups sort their names in linear time). */
+  catalog?: Catalog;
+  /** Keys of atoms that are new (in a PR or a plan); undefined when there is no base. */
+  isNew?: (a: Atom) => boolean | undefined;
+  removed?: boolean;
+}
+
+export function memberLine(m: UnitMember, stmt?: Statement): number | undefined {
+  if (stmt && m.record.statementLines?.[stmt.index]) return m.record.statementLines[stmt.index];
+  return m.record.line;
+}
+
+const EXAMPLES = 5;
+
+/** Atoms remembered per statement by groupAtoms for a comparison without a key. */
+const REMEMBERED = 8;
+
+export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
+  const { unit } = opts;
+  type Group = { atoms: Atom[]; isNew?: boolean };
+  const groups = new Map<string, Group>();
+  // The group of an atom is found by its key; keys are remembered per statement with the fields
+  // they were made from, so an atom whose fields all equal a remembered one's (the other actions
+  // of the statement) goes to that group without building its key again.
+  type Seen = { a: Atom; isNew: boolean | undefined; group: Group };
+  const seen = new Map<Statement | number, Seen[]>();
+  const same = (x: Atom, xNew: boolean | undefined, s: Seen) =>
+    x.kind === s.a.kind &&
+    x.member === s.a.member &&
+    x.stmt === s.a.stmt &&
+    x.set === s.a.set &&
+    x.detail === s.a.detail &&
+    x.approximate === s.a.approximate &&
+    x.pattern === s.a.pattern &&
+    x.message === s.a.message &&
+    xNew === s.isNew;
+  let last: Seen | undefined;
+  for (const a of atoms) {
+    const isNew = opts.isNew?.(a);
+    if (last !== undefined && same(a, isNew, last)) {
+      last.group.atoms.push(a);
+      continue;
+    }
+    const where = a.stmt ?? a.member;
+    let list = seen.get(where);
+    // A few remembered atoms per statement are compared field by field; past that (a NotAction
+    // statement has hundreds of broader-resource groups, one per allowed-resource list) the key is
+    // built and looked up, so the work per atom stays bounded.
+    let hit = list?.find((s) => same(a, isNew, s));
+    if (!hit) {
+      const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
+      const key = [
+        a.kind,
+        stmtKey,
+        a.set ?? '',
+        a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '',
+        a.kind === 'missing-permission' ? a.detail : '',
+        a.approximate ?? '',
+        isNew === undefined ? '' : String(isNew),
+        a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
+      ].join('\u0000');
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { atoms: [], isNew }));
+      hit = { a, isNew, group: g };
+      if (!list) seen.set(where, (list = [hit]));
+      else if (list.length < REMEMBERED) list.push(hit);
+    }
+    hit.group.atoms.push(a);
+    last = hit;
+  }
+  const findings: Finding[] = [];
+  const baselineId = unit.baseline.baseline.id;
+  for (const { atoms: list, isNew } of groups.values()) {
+    const first = list[0]!;
+    const member = unit.members[first.member] ?? unit.members[0]!;
+    const patterns = list.filter((a) => !a.action && a.pattern).map((a) => a.pattern!);
+    const ranked =
+      first.kind !== 'unknown-action' &&
+      patterns.length === 0 &&
+      opts.catalog &&
+      list.length >= RANK_SORT_FROM
+        ? rankedActions(list, opts.catalog)
+        : undefined;
+    const actionsInfo = ranked ? ranked.infos : uniqueActions(list);
+    const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog!) : examples(actionsInfo));
+    const actions =
+      first.kind === 'unknown-action'
+        ? [first.pattern!]
+        : ranked
+          ? ranked.names
+          : sortedNames(actionsInfo, patterns);
+    const resources = uniqueSorted(list);
+    const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
+    const severity =
+      KIND_INFO[first.kind].severityRule === 'by-actions'
+        ? maxActionSeverity(actionsInfo, onAll)
+        : findingSeverity(first.kind, []);
+    const f: Finding = {
+      kind: first.kind,
+      severity,
+      policy: unit.id,
+      statement: first.stmt ? statementLabel(first.stmt) : undefined,
+      actions,
+      resources,
+      set: first.set,
+      baseline: baselineId,
+      path: member.record.path,
+      line: memberLine(member, first.stmt),
+      address: member.record.address,
+      accessLevels: accessLevels(actionsInfo),
+      approximate: first.approximate,
+      message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText),
+    };
+    const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
+    if (feature) f.feature = feature.name;
+    const remediation = setRemediation(unit, first);
+    if (remediation) f.remediation = remediation;
+    if (isNew !== undefined) f.new = isNew;
+    if (opts.removed) f.removed = true;
+    if (f.statement === undefined) delete f.statement;
+    if (f.set === undefined) delete f.set;
+    if (f.line === undefined) delete f.line;
+    if (f.address === undefined) delete f.address;
+    if (f.approximate === undefined) delete f.approximate;
+    if (!f.accessLevels?.length) delete f.accessLevels;
+    findings.push(f);
+  }
+  return findings;
+}
+
+function uniqueActions(atoms: Atom[]): ActionInfo[] {
+  const m = new Map<string, ActionInfo>();
+  for (const a of atoms) if (a.action) m.set(a.action.key, a.action);
+  return [...m.values()];
+}
+
+/** The atoms' resources, deduplicated and sorted. */
+function uniqueSorted(atoms: Atom[]): string[] {
+  const set = new Set<string>();
+  let last: string | undefined;
+  for (const a of atoms) {
+    const r = a.resource;
+    if (r === undefined || r === last) continue;
+    set.add(r);
+    last = r;
+  }
+  return [...set].sort();
+}
+
+/** The access levels of the actions, deduplicated and sorted. */
+function accessLevels(actions: ActionInfo[]): string[] {
+  const set = new Set<string>();
+  let last: readonly string[] | undefined;
+  for (const a of actions) {
+    if (a.levels === last) continue;
+    last = a.levels;
+    for (const l of a.levels) set.add(l);
+  }
+  return [...set].sort();
+}
+
+/** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
+function sortedNames(actions: ActionInfo[], patterns: string[]): string[] {
+  return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
+}
+
+/** Groups from this size on take their actions through the catalog's order (see rankedActions). */
+const RANK_SORT_FROM = 256;
+
+/**
+ * For a large group (a NotAction or `*` statement: thousands of atoms) of atoms from one catalog:
+ * uniqueActions and sortedNames in one pass, with marks over the catalog's actions sorted by name
+ * (Catalog.fullNameOrder) in place of a Map and a sort. Undefined when an action is not the
+ * catalog's.
+ */
+function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefined {
+  const order = catalog.fullNameOrder();
+  const marks = new Uint8Array(order.byName.length);
+  const infos: ActionInfo[] = [];
+  const positions: number[] = [];
+  let last: ActionInfo | undefined;
+  for (const a of list) {
+    const info = a.action;
+    if (!info || info === last) continue;
+    last = info;
+    const o = actionOrdinal(info);
+    const i = o === undefined ? undefined : order.position[o];
+    if (i === undefined) return undefined;
+    if (marks[i]) continue;
+    marks[i] = 1;
+    infos.push(info);
+    positions.push(i);
+  }
+  const names: string[] = [];
+  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
+  return { infos, positions, names };
+}
+
+interface RankedActions {
+  infos: ActionInfo[];
+  /** Each info's position in Catalog.fullNameOrder().byName. */
+  positions: number[];
+  names: string[];
+}
+
+/** riskScore of every action of a catalog, by position in its fullNameOrder. */
+const riskScoresByPosition = new WeakMap<Catalog, Int32Array>();
+
+/** examples(ranked.infos), reading risk scores from an array. */
+function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
+  let scores = riskScoresByPosition.get(catalog);
+  if (!scores) {
+    const byName = catalog.fullNameOrder().byName;
+    scores = new Int32Array(byName.length);
+    for (let i = 0; i < byName.length; i++) scores[i] = riskScore(byName[i]!);
+    riskScoresByPosition.set(catalog, scores);
+  }
+  const { infos, positions } = ranked;
+  // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
+  const order = (x: number, y: number) =>
+    scores[positions[y]!]! - scores[positions[x]!]! || infos[x]!.key.localeCompare(infos[y]!.key);
+  const top: number[] = [];
+  for (let k = 0; k < infos.length; k++) {
+    if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]!) >= 0) continue;
+    let i = top.length;
+    top.push(k);
+    while (i > 0 && order(top[i - 1]!, k) > 0) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = k;
+    if (top.length > EXAMPLES) top.pop();
+  }
+  const shown = top.map((k) => infos[k]!.full);
+  return infos.length > EXAMPLES
+    ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
+    : shown.join(', ');
+}
+
+/** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
+function exampleOrder(a: ActionInfo, b: ActionInfo): number {
+  return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
+}
+
+function examples(actions: ActionInfo[]): string {
+  // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
+  const top: ActionInfo[] = [];
+  for (const a of actions) {
+    if (top.length === EXAMPLES && exampleOrder(a, top[EXAMPLES - 1]!) >= 0) continue;
+    let i = top.length;
+    top.push(a);
+    while (i > 0 && exampleOrder(top[i - 1]!, a) > 0) {
+      top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = a;
+    if (top.length > EXAMPLES) top.pop();
+  }
+  const shown = top.map((a) => a.full);
+  return actions.length > EXAMPLES
+    ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more`
+    : shown.join(', ');
+}
+
+/** The optional set (feature) an atom is about, if its set is optional. */
+function featureOf(unit: Unit, a: Atom): BaselineSet | undefined {
+  if (!a.set) return undefined;
+  const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
+  return set?.kind === 'optional' ? set : undefined;
+}
+
+/** For a finding of an optional set in use: the words that say it is an optional feature. */
+function featureNote(unit: Unit, a: Atom): string {
+  const f = featureOf(unit, a);
+  return f ? ` for the optional feature "${f.name}" (keep it only if you use ${f.name})` : '';
+}
+
+/** The remediation note of a finding's own set: its set's, or for a setup set the baseline's. */
+function setRemediation(unit: Unit, a: Atom): string | undefined {
+  if (!a.set || a.kind === 'missing-permission') return undefined;
+  const b = unit.baseline.baseline;
+  const set = b.sets.find((s) => s.name === a.set);
+  if (!set) return undefined;
+  if (a.kind !== 'leftover-set' && set.kind !== 'optional') return undefined;
+  return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
+}
+
+function findingMessage(
+  first: Atom,
+  list: Atom[],
+  actions: ActionInfo[],
+  unit: Unit,
+  removed: boolean,
+  names: string[],
+  exampleText: () => string,
+): string {
+  const b = unit.baseline.baseline;
+  const n = actions.length;
+  const what = `${n} action${n === 1 ? '' : 's'}`;
+  const stmt = first.stmt;
+  const via =
+    (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
+    stmt?.notActions
+      ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${(stmt.actions ?? stmt.notActions ?? []).join(', ')})`
+      : '';
+  const prefix = removed ? 'Removed: ' : '';
+  switch (first.kind) {
+    case 'excess-action': {
+      const narrower = new Map<string, Set<string>>();
+      for (const a of list)
+        if (a.detail && a.action)
+          (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!).add(a.action.full);
+      const where = [...narrower]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(
+          ([set, acts]) =>
+            `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`,
+        );
+      const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
+      return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
+    }
+    case 'leftover-set': {
+      const set = b.sets.find((s) => s.name === first.set);
+      if (set?.kind === 'optional')
+        return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
+      return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
+    }
+    case 'broader-resource':
+      return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+    case 'missing-condition':
+      return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+    case 'missing-permission': {
+      const shown =
+        names.slice(0, EXAMPLES).join(', ') +
+        (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
+      return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
+    }
+    case 'unknown-action':
+      return first.message ?? 'unknown action';
+    case 'invalid-policy':
+      return first.message ?? 'invalid policy';
+  }
+}
