@@ -15,6 +15,7 @@ import { duplicateKeyMessage, duplicateKeys, typeName } from '../policy/document
 import { isObject, type SourceParser } from './parser.js';
 import { boundDocuments, boundedName, pushAll } from './terraform.js';
 import { crashed } from './tf-plan.js';
+import { statementPaths } from '../policy/raw.js';
 
 /** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
 const MAX_ARN_LENGTH = 2048;
@@ -158,12 +159,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
         );
       // Statement lines exist only for a document written as an object (an encoded string is one value).
       if (isObject(doc)) {
-        const st = doc.Statement;
-        const paths: JsonPath[] = Array.isArray(st)
-          ? st.map((_, k) => [...docPath, 'Statement', k])
-          : st !== undefined
-            ? [[...docPath, 'Statement']]
-            : [];
+        const paths = statementPaths(doc, docPath);
         if (paths.length > 0) {
           const lines = paths.map(() => 0);
           paths.forEach((p, k) => at(p, (l) => (lines[k] = l)));

@@ -36,6 +36,7 @@ import {
   unreadableDocument,
 } from '../policy/document.js';
 import { loadCatalog } from '../policy/catalog.js';
+import { policyKindOf, statementsOf } from '../policy/raw.js';
 import { isObject } from './parser.js';
 
 /** Most characters a tf.json `dynamic` block may expand to (items x content). */
@@ -573,36 +574,8 @@ function list(xs: string[], max = 5): string {
   return u.length <= max ? u.join(', ') : `${u.slice(0, max).join(', ')} and ${u.length - max} more`;
 }
 
-/** Statements of a document as an array (a single statement object counts as one). */
-function statementsOf(doc: unknown): unknown[] {
-  if (!isObject(doc)) return [];
-  const s = doc.Statement;
-  if (Array.isArray(s)) return s;
-  return s === undefined ? [] : [s];
-}
-
 function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined ? [] : [v];
-}
-
-/** A data source with no consumer: trust if it only lets principals assume roles, resource if it names principals. */
-export function guessKind(doc: unknown): PolicyKind {
-  const sts = statementsOf(doc);
-  if (sts.length === 0) return 'identity';
-  const withPrincipal = sts.filter(
-    (s) => isObject(s) && (s.Principal !== undefined || s.NotPrincipal !== undefined),
-  );
-  if (withPrincipal.length === 0) return 'identity';
-  const assumeOnly = sts.every(
-    (s) =>
-      isObject(s) &&
-      asList(s.Action).length > 0 &&
-      asList(s.Action).every(
-        (a) =>
-          typeof a === 'string' && /^sts:(AssumeRole\w*|TagSession|SetSourceIdentity|SetContext)$/i.test(a),
-      ),
-  );
-  return assumeOnly ? 'trust' : 'resource';
 }
 
 /** A readable name out of an ARN or URL (`arn:aws:sns:...:topic` -> `topic`). */
@@ -1677,7 +1650,7 @@ class Analyzer {
         ),
         path: this.path,
         address: d.address,
-        kind: r.document !== undefined ? guessKind(r.document) : 'identity',
+        kind: r.document !== undefined ? policyKindOf(r.document) : 'identity',
         status: r.document !== undefined ? 'resolved' : 'unresolved',
         jsonPath: formatJsonPath(valuePath),
       };

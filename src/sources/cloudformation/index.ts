@@ -29,6 +29,7 @@ import { Evaluator, MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, clipText, desc
 import { resourceHooks, resourceName, type ResourceLike } from './resources.js';
 import { samDeadLetterPolicy, samImplicitManagedPolicies, samPolicyEntry } from './sam.js';
 import { isTemplate, jsonTemplate, yamlTemplate, type Template } from './template.js';
+import { statementsOf } from '../../policy/raw.js';
 
 /** Resource types holding a resource policy, and the property (dotted) that holds it. */
 export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
@@ -275,7 +276,7 @@ class Analyzer {
     const st = doc.Statement;
     const su = asUnknown(st);
     if (su) return fail(`its Statement is not known: ${su.reason}`);
-    const list = Array.isArray(st) ? st : st === undefined ? [] : [st];
+    const list = statementsOf(doc);
     for (let i = 0; i < list.length; i++) {
       const x = asUnknown(list[i]);
       if (x) return fail(`statement ${i} is not known: ${x.reason}`);
