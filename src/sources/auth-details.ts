@@ -13,7 +13,7 @@ import { formatJsonPath, locateLines, parseJson, type JsonPath } from '../core/j
 import { isServiceLinkedPolicyArn, managedPoliciesInfo, resolveManagedPolicy } from './managed-policies.js';
 import { duplicateKeyMessage, duplicateKeys, typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
-import { boundDocuments, boundedName, pushAll } from './terraform.js';
+import { boundDocuments, boundedName, pushAll } from './records.js';
 import { crashed } from './tf-plan.js';
 import { statementPaths } from '../policy/raw.js';
 

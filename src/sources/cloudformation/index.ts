@@ -23,7 +23,7 @@ import {
   resolveManagedPolicy,
 } from '../managed-policies.js';
 import { isObject, type SourceParser, type TextSourceParser } from '../parser.js';
-import { boundDocuments } from '../terraform.js';
+import { boundDocuments } from '../records.js';
 import { MAX_DOCUMENT_CHARS, textSize } from '../../policy/document.js';
 import { Evaluator, MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
 import { resourceHooks, resourceName, type ResourceLike } from './resources.js';

@@ -10,7 +10,7 @@ import {
   POLICY_DOCUMENT_DATA_SOURCE,
   TERRAFORM_POLICY_ATTRIBUTES,
   type TfResource,
-} from '../terraform.js';
+} from '../terraform/index.js';
 import { Emitter, type Mode, type ModeOf, type Origin } from './lines.js';
 import type { Evaluated } from './module.js';
 import { remapPrincipals } from './principals.js';
