@@ -128,7 +128,7 @@ export class RecordAnalyzer extends DocumentAnalyzer {
 
   policiesOf(res: TfResource): void {
     if (res.mode !== 'managed') return;
-    const table = (TERRAFORM_POLICY_ATTRIBUTES as Record<string, Record<string, PolicyKind>>)[res.type];
+    const table = TERRAFORM_POLICY_ATTRIBUTES[res.type];
     if (!table) return;
     for (const [attr, kind] of Object.entries(table)) {
       if (attr === 'inline_policy[].policy') {
