@@ -1,5 +1,11 @@
 // policy/raw.ts: the one wrapper list, kind rule and statement walker every source uses.
-import { findPolicyDocument, policyKindOf, statementPaths, statementsOf } from '../../src/policy/raw.js';
+import {
+  findPolicyDocument,
+  heldDocument,
+  policyKindOf,
+  statementPaths,
+  statementsOf,
+} from '../../src/policy/raw.js';
 
 const P = { AWS: 'arn:aws:iam::123456789012:root' };
 
@@ -90,5 +96,26 @@ describe('policyKindOf', () => {
         { Effect: 'Deny', Action: 'sts:AssumeRole' },
       ),
     ).toBe('resource');
+  });
+});
+
+describe('heldDocument', () => {
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
+    ],
+  };
+  it('decodes a document held as JSON text or URL-encoded JSON text in a wrapper', () => {
+    expect(heldDocument({ Policy: JSON.stringify(doc) })).toEqual(doc);
+    expect(heldDocument({ PolicyVersion: { Document: encodeURIComponent(JSON.stringify(doc)) } })).toEqual(
+      doc,
+    );
+    expect(heldDocument(doc)).toBe(doc);
+  });
+  it('gives nothing for text that is not a document', () => {
+    expect(heldDocument({ Policy: 'not json' })).toBeUndefined();
+    expect(heldDocument({ document: 'readme.md' })).toBeUndefined();
+    expect(heldDocument({ Policy: '[]' })).toBeUndefined();
   });
 });

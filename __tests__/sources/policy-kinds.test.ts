@@ -67,4 +67,12 @@ describe('the {"Policy": …} wrapper', () => {
     expect(result.status).toBe('audited');
     expect(result.policies.map((p) => p.kind)).toEqual(['identity']);
   });
+
+  it('is read when it holds the document as JSON text (aws s3api get-bucket-policy), its kind from the statements', () => {
+    const text = readFileSync(join(DIR, 'written__assume-role-with-resource.json'), 'utf8');
+    const result = parseSource({ path: 'bucket-policy.json', text: JSON.stringify({ Policy: text }) }).result;
+    expect(result.kind).toBe('policy');
+    expect(result.status).toBe('audited');
+    expect(result.policies.map((p) => p.kind)).toEqual(['resource']);
+  });
 });

@@ -3,7 +3,8 @@
 // apart, and the one statement walker. Every source (policy JSON, Terraform plan/state/tf.json,
 // HCL, CloudFormation, authorization details) reads documents through these.
 import type { JsonPath } from '../core/json-lines.js';
-import { isObject } from '../core/json-lines.js';
+import { isObject, parseJson } from '../core/json-lines.js';
+import { duplicateKeys, typeName } from './document.js';
 import type { PolicyKind } from '../core/types.js';
 
 /**
@@ -39,6 +40,66 @@ export function findPolicyDocument(json: unknown): Record<string, unknown> | und
     if (!key) return undefined;
     v = obj[key];
     if (typeof v === 'string') return /Statement|%22Statement/.test(v) ? { Statement: [] } : undefined;
+  }
+  return undefined;
+}
+
+/** A policy document as the IAM API gives it: URL-encoded JSON, plain JSON text, or an object. */
+export function decodePolicyDocument(
+  v: unknown,
+):
+  | { ok: true; document: Record<string, unknown>; duplicates?: { path: JsonPath; key: string }[] }
+  | { ok: false; message: string } {
+  if (isObject(v)) return { ok: true, document: v };
+  if (typeof v !== 'string')
+    return {
+      ok: false,
+      message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it): export the details again`,
+    };
+  let text = v.trim();
+  if (!text.startsWith('{')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return {
+        ok: false,
+        message:
+          'the policy document is not URL-encoded JSON (it has a malformed %-escape); expected a policy document as the IAM API returns it: export it again',
+      };
+    }
+  }
+  const p = parseJson(text);
+  if (!p.ok)
+    return {
+      ok: false,
+      message: `the policy document is not valid JSON: ${p.message} (line ${p.line} column ${p.column} of the document); expected a JSON policy document: export it again`,
+    };
+  if (!isObject(p.value)) return { ok: false, message: 'the policy document is not a JSON object' };
+  // The same key twice: JSON.parse keeps the last, AWS may not.
+  const duplicates = duplicateKeys(text, 5);
+  return duplicates.length > 0
+    ? { ok: true, document: p.value, duplicates }
+    : { ok: true, document: p.value };
+}
+
+/**
+ * The document a (possibly wrapped) JSON value holds, decoded when it is held as (URL-encoded) JSON
+ * text (`aws s3api get-bucket-policy` prints `{"Policy": "<JSON text>"}`); undefined when there is none
+ * or the text does not decode.
+ */
+export function heldDocument(json: unknown): Record<string, unknown> | undefined {
+  let v = json;
+  for (let i = 0; i < MAX_WRAPPERS; i++) {
+    if (typeof v === 'string') {
+      const d = decodePolicyDocument(v);
+      return d.ok ? d.document : undefined;
+    }
+    if (!isObject(v)) return undefined;
+    if ('Statement' in v) return v;
+    const obj: Record<string, unknown> = v;
+    const key = POLICY_WRAPPERS.find((k) => k in obj);
+    if (!key) return undefined;
+    v = obj[key];
   }
   return undefined;
 }

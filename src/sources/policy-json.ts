@@ -3,7 +3,7 @@
 import type { PolicyRecord, SourceError } from '../core/types.js';
 import { duplicateKeyMessage, duplicateKeys, unreadableDocument } from '../policy/document.js';
 import { formatJsonPath, locateLines } from '../core/json-lines.js';
-import { findPolicyDocument, policyKindOf } from '../policy/raw.js';
+import { findPolicyDocument, heldDocument, policyKindOf } from '../policy/raw.js';
 import type { SourceParser } from './parser.js';
 
 export const policyJsonParser: SourceParser = {
@@ -17,7 +17,8 @@ export const policyJsonParser: SourceParser = {
       id: file.path,
       path: file.path,
       line: 1,
-      kind: policyKindOf(doc),
+      // The kind from the statements themselves, also when the wrapper holds them as JSON text.
+      kind: policyKindOf(heldDocument(json) ?? doc),
       name: file.path.replace(/^.*\//, '').replace(/\.json$/i, ''),
       document: json,
       status: 'resolved',
