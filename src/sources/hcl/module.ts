@@ -1,8 +1,9 @@
-// A Terraform module is a directory: its `.tf` files together. This file collects a module's
-// declarations (variables, locals, resources, data sources, module calls, outputs), binds its
-// variables (module arguments, terraform.tfvars / *.auto.tfvars, defaults), and expands every
-// resource and data source into its instances (count, for_each) with evaluated values, following
-// local module calls with their arguments bound (`module.x.aws_iam_policy.y`).
+// A Terraform module is a directory: its `.tf` files together. Its declarations (variables, locals,
+// resources, data sources, module calls, outputs) are gathered in module-def.ts and terraform.tfvars
+// is read in tfvars.ts; an Instance here binds its variables (module arguments, terraform.tfvars /
+// *.auto.tfvars, defaults), and expands every resource and data source into its instances (count,
+// for_each) with evaluated values, following local module calls with their arguments bound
+// (`module.x.aws_iam_policy.y`).
 import { posix } from 'node:path';
 import { HclEvalError, evaluate, evaluateBody, textOf, type Scope, type Step } from './evaluator.js';
 import type { FnCtx } from './functions.js';
