@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolveManagedPolicy } from '../../src/sources/managed-policies.js';
-import { TERRAFORM_POLICY_ATTRIBUTES, scanTemplate } from '../../src/sources/terraform.js';
+import { TERRAFORM_POLICY_ATTRIBUTES, scanTemplate } from '../../src/sources/terraform/index.js';
 import { isTerraformJson, terraformJsonParser } from '../../src/sources/tf-json.js';
 import { terraformPlanParser } from '../../src/sources/tf-plan.js';
 import type { InputResult, PolicyRecord } from '../../src/core/types.js';

@@ -9,12 +9,15 @@ import type {
   SourceError,
   SourceFile,
 } from '../core/types.js';
-import { formatJsonPath, locateLines, parseJson, type JsonPath } from '../core/json-lines.js';
+import { formatJsonPath, locateLines, type JsonPath } from '../core/json-lines.js';
 import { isServiceLinkedPolicyArn, managedPoliciesInfo, resolveManagedPolicy } from './managed-policies.js';
-import { duplicateKeyMessage, duplicateKeys, typeName } from '../policy/document.js';
+import { duplicateKeyMessage, typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
-import { boundDocuments, boundedName, pushAll } from './terraform.js';
+import { boundDocuments, boundedName, pushAll } from './records.js';
 import { crashed } from './tf-plan.js';
+import { decodePolicyDocument, statementPaths } from '../policy/raw.js';
+
+export { decodePolicyDocument };
 
 /** Longest ARN or name kept as written in ids (AWS allows 2,048 characters in an ARN). */
 const MAX_ARN_LENGTH = 2048;
@@ -27,44 +30,6 @@ export function isAuthorizationDetails(json: unknown): boolean {
   if (!isObject(json)) return false;
   if (LISTS.some((k) => Array.isArray(json[k]))) return true;
   return Array.isArray(json.Policies) && json.Policies.some((p) => isObject(p) && 'PolicyVersionList' in p);
-}
-
-/** A policy document as the IAM API gives it: URL-encoded JSON, plain JSON text, or an object. */
-export function decodePolicyDocument(
-  v: unknown,
-):
-  | { ok: true; document: Record<string, unknown>; duplicates?: { path: JsonPath; key: string }[] }
-  | { ok: false; message: string } {
-  if (isObject(v)) return { ok: true, document: v };
-  if (typeof v !== 'string')
-    return {
-      ok: false,
-      message: `the policy document is neither a string nor an object, got ${typeName(v)}; expected a policy document (an object, or URL-encoded JSON as the IAM API returns it): export the details again`,
-    };
-  let text = v.trim();
-  if (!text.startsWith('{')) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      return {
-        ok: false,
-        message:
-          'the policy document is not URL-encoded JSON (it has a malformed %-escape); expected a policy document as the IAM API returns it: export it again',
-      };
-    }
-  }
-  const p = parseJson(text);
-  if (!p.ok)
-    return {
-      ok: false,
-      message: `the policy document is not valid JSON: ${p.message} (line ${p.line} column ${p.column} of the document); expected a JSON policy document: export it again`,
-    };
-  if (!isObject(p.value)) return { ok: false, message: 'the policy document is not a JSON object' };
-  // The same key twice: JSON.parse keeps the last, AWS may not.
-  const duplicates = duplicateKeys(text, 5);
-  return duplicates.length > 0
-    ? { ok: true, document: p.value, duplicates }
-    : { ok: true, document: p.value };
 }
 
 function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
@@ -158,12 +123,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
         );
       // Statement lines exist only for a document written as an object (an encoded string is one value).
       if (isObject(doc)) {
-        const st = doc.Statement;
-        const paths: JsonPath[] = Array.isArray(st)
-          ? st.map((_, k) => [...docPath, 'Statement', k])
-          : st !== undefined
-            ? [[...docPath, 'Statement']]
-            : [];
+        const paths = statementPaths(doc, docPath);
         if (paths.length > 0) {
           const lines = paths.map(() => 0);
           paths.forEach((p, k) => at(p, (l) => (lines[k] = l)));

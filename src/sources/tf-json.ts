@@ -5,7 +5,7 @@ import type { InputResult, SourceFile } from '../core/types.js';
 import type { JsonPath } from '../core/json-lines.js';
 import { typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
-import { analyzeTerraform, boundedName, type PendingError, type TfResource } from './terraform.js';
+import { analyzeTerraform, boundedName, type PendingError, type TfResource } from './terraform/index.js';
 import { crashed } from './tf-plan.js';
 
 const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];

@@ -14,7 +14,7 @@ import {
   walkModules,
   type PendingError,
   type TfResource,
-} from './terraform.js';
+} from './terraform/index.js';
 
 export function isTerraformPlan(json: unknown): boolean {
   return (

@@ -2,7 +2,7 @@
 // so principals are linked by the names and ARNs in the values.
 import type { InputResult, SourceFile } from '../core/types.js';
 import { isObject, type SourceParser } from './parser.js';
-import { analyzeTerraform, walkModules, type PendingError, type TfResource } from './terraform.js';
+import { analyzeTerraform, walkModules, type PendingError, type TfResource } from './terraform/index.js';
 import { crashed, resourceFromValues } from './tf-plan.js';
 
 export function isTerraformState(json: unknown): boolean {

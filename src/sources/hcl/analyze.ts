@@ -3,19 +3,19 @@
 // what a *.tf.json file would hold (strings are templates, unknowns `${...}`), written to a
 // synthetic text one value per line; the analyzer's records and lines are then mapped back to
 // the `.tf` files and lines.
-import type { InputResult, PolicyKind, PolicyRecord, SourceError } from '../../core/types.js';
+import type { InputResult, PolicyRecord, SourceError } from '../../core/types.js';
 import type { JsonPath } from '../../core/json-lines.js';
 import {
   analyzeTerraform,
   POLICY_DOCUMENT_DATA_SOURCE,
   TERRAFORM_POLICY_ATTRIBUTES,
   type TfResource,
-} from '../terraform.js';
+} from '../terraform/index.js';
 import { Emitter, type Mode, type ModeOf, type Origin } from './lines.js';
 import type { Evaluated } from './module.js';
 import { remapPrincipals } from './principals.js';
 
-const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES as Record<string, Record<string, PolicyKind>>;
+const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES;
 
 const DOCUMENT_PARTS = new Set([
   'statement',

@@ -4,6 +4,7 @@
 import type { JsonPath } from '../../core/json-lines.js';
 import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
 import { isObj, Json, Tmpl, Unknown, type Value } from './values.js';
+import { statementPaths } from '../../policy/raw.js';
 
 export interface Origin {
   file: string;
@@ -37,10 +38,11 @@ function heredocStatements(text: string, o: Origin): Origin[] | undefined {
   const json = text.replace(/(?<!\$)\$\{[^}\n]*\}/g, '*').replace(/([$%])\1\{/g, '$1{');
   const parsed = parseJson(json);
   if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return undefined;
+  // A single statement counts only when it is an object (a string there is no statement to point at).
   const st = (parsed.value as Record<string, unknown>).Statement;
-  const n = Array.isArray(st) ? st.length : st && typeof st === 'object' ? 1 : 0;
-  if (n === 0) return undefined;
-  const paths: JsonPath[] = Array.isArray(st) ? st.map((_, i) => ['Statement', i]) : [['Statement']];
+  if (!Array.isArray(st) && (st === null || typeof st !== 'object')) return undefined;
+  const paths = statementPaths(parsed.value);
+  if (paths.length === 0) return undefined;
   return locateLines(json, paths).map((l) => ({ file: o.file, line: o.line + (l ?? 1) - 1 }));
 }
 

@@ -1,197 +1,41 @@
-// A Terraform module is a directory: its `.tf` files together. This file collects a module's
-// declarations (variables, locals, resources, data sources, module calls, outputs), binds its
-// variables (module arguments, terraform.tfvars / *.auto.tfvars, defaults), and expands every
-// resource and data source into its instances (count, for_each) with evaluated values, following
-// local module calls with their arguments bound (`module.x.aws_iam_policy.y`).
+// A Terraform module is a directory: its `.tf` files together. Its declarations (variables, locals,
+// resources, data sources, module calls, outputs) are gathered in module-def.ts and terraform.tfvars
+// is read in tfvars.ts; an Instance here binds its variables (module arguments, terraform.tfvars /
+// *.auto.tfvars, defaults), and expands every resource and data source into its instances (count,
+// for_each) with evaluated values, following local module calls with their arguments bound
+// (`module.x.aws_iam_policy.y`).
 import { posix } from 'node:path';
-import {
-  HclEvalError,
-  applySteps,
-  evaluate,
-  evaluateBody,
-  labelText,
-  textOf,
-  withIter,
-  type Scope,
-  type Step,
-} from './evaluator.js';
+import { HclEvalError, evaluate, evaluateBody, textOf, type Scope, type Step } from './evaluator.js';
 import type { FnCtx } from './functions.js';
 import { setOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { PARTITION, resourceAttribute } from './resources.js';
-import { fromPlain, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
-
-export const MAX_MODULE_DEPTH = 16;
-export const MAX_INSTANCES = 1000;
-/** Meta-arguments: not values of the resource. */
-const SKIPPED = new Set([
-  'count',
-  'for_each',
-  'depends_on',
-  'lifecycle',
-  'provider',
-  'provisioner',
-  'connection',
-]);
-
-export interface Decl {
-  kind: 'resource' | 'data' | 'module' | 'variable' | 'output' | 'locals';
-  type: string;
-  name: string;
-  block: Node;
-  body: Node | undefined;
-  file: ParsedHcl;
-  attrs: Map<string, Node>;
-}
-
-export interface ModuleProblem {
-  file: string;
-  line?: number;
-  address?: string;
-  message: string;
-}
-
-export interface ModuleDef {
-  /** Directory relative to the audit root ('.' for the root). */
-  dir: string;
-  files: ParsedHcl[];
-  variables: Map<string, Decl>;
-  locals: Map<string, { expr: Node; file: ParsedHcl; line: number }>;
-  resources: Decl[];
-  calls: Decl[];
-  outputs: Map<string, Decl>;
-  byAddress: Map<string, Decl>;
-  problems: ModuleProblem[];
-}
-
-/** What the module loader needs from the outside world (the file system, bounded to the root). */
-export interface ModuleHost {
-  /** The `.tf` files of a directory (relative to the root), or why they cannot be read. */
-  moduleFiles(dir: string): { path: string; text: string }[] | { error: string };
-  /** A file's text (relative to the root), or undefined when it is not there or outside the root. */
-  readFile(path: string): string | undefined;
-}
-
-function attrsOf(body: Node | undefined): Map<string, Node> {
-  const m = new Map<string, Node>();
-  for (const c of body ? kids(body) : []) {
-    if (c.type !== 'attribute') continue;
-    const [id, expr] = kids(c);
-    if (id && expr) m.set(id.text, expr);
-  }
-  return m;
-}
-
-/** Collects the declarations of a module's parsed files. */
-export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
-  const def: ModuleDef = {
-    dir,
-    files,
-    variables: new Map(),
-    locals: new Map(),
-    resources: [],
-    calls: [],
-    outputs: new Map(),
-    byAddress: new Map(),
-    problems: [],
-  };
-  for (const f of files) {
-    const body = kids(f.root).find((k) => k.type === 'body');
-    for (const b of body ? kids(body) : []) {
-      if (b.type !== 'block') continue;
-      const parts = kids(b);
-      const kind = parts[0]!.text;
-      const labels = parts
-        .slice(1)
-        .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
-        .map(labelText);
-      const inner = parts.find((p) => p.type === 'body');
-      const decl = (k: Decl['kind'], type: string, name: string): Decl => ({
-        kind: k,
-        type,
-        name,
-        block: b,
-        body: inner,
-        file: f,
-        attrs: attrsOf(inner),
-      });
-      const dup = (key: string, d: Decl) => {
-        if (def.byAddress.has(key)) {
-          def.problems.push({
-            file: f.path,
-            line: lineOf(b),
-            address: key,
-            message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
-          });
-          return true;
-        }
-        def.byAddress.set(key, d);
-        return false;
-      };
-      if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
-        const d = decl(kind, labels[0]!, labels[1]!);
-        if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d)) def.resources.push(d);
-      } else if (kind === 'module' && labels[0]) {
-        const d = decl('module', 'module', labels[0]);
-        if (!dup(`module.${labels[0]}`, d)) def.calls.push(d);
-      } else if (kind === 'variable' && labels[0])
-        def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
-      else if (kind === 'output' && labels[0])
-        def.outputs.set(labels[0], decl('output', 'output', labels[0]));
-      else if (kind === 'locals') {
-        for (const c of inner ? kids(inner) : []) {
-          if (c.type !== 'attribute') continue;
-          const [id, expr] = kids(c);
-          if (id && expr) def.locals.set(id.text, { expr, file: f, line: lineOf(c) });
-        }
-      }
-    }
-  }
-  return def;
-}
-
-/** One resource (or data source) instance, evaluated. */
-export interface Evaluated {
-  address: string;
-  mode: 'managed' | 'data';
-  type: string;
-  name: string;
-  index?: string | number;
-  module: string;
-  values: { [k: string]: Value };
-  file: string;
-  line: number;
-  /** Where the values are only approximate (count / for_each not known, a template condition not known...). */
-  notes?: string[];
-}
-
-/** A module call that is not followed (registry, git...), with the reason. */
-export interface NotFollowed {
-  file: string;
-  line: number;
-  address: string;
-  reason: string;
-}
-
-export interface LoadContext {
-  host: ModuleHost;
-  /** Parsed module definitions by directory (shared by every instance of a module). */
-  defs: Map<string, ModuleDef | { error: string }>;
-  /** The root module's directory: what relative paths in file() are relative to. */
-  rootDir: string;
-  tfvars: Map<string, Value>;
-  resources: Evaluated[];
-  notFollowed: NotFollowed[];
-  problems: ModuleProblem[];
-  /** Directories followed as a module call from this root (not audited again on their own). */
-  called: Set<string>;
-}
-
-function keyText(k: string | number): string {
-  return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
-}
-
-type Instances = { key?: string | number; iter: Record<string, Value>; approximate?: string }[];
+import { isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
+import {
+  MAX_MODULE_DEPTH,
+  MAX_INSTANCES,
+  SKIPPED,
+  type Decl,
+  type ModuleDef,
+  defineModule,
+  type Evaluated,
+  type LoadContext,
+  keyText,
+  type Instances,
+} from './module-def.js';
+export {
+  MAX_INSTANCES,
+  MAX_MODULE_DEPTH,
+  defineModule,
+  type Decl,
+  type Evaluated,
+  type LoadContext,
+  type ModuleDef,
+  type ModuleHost,
+  type ModuleProblem,
+  type NotFollowed,
+} from './module-def.js';
+export { readTfvars } from './tfvars.js';
 
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 export class Instance {
@@ -702,57 +546,4 @@ export class Instance {
     }
   }
 }
-
-/** terraform.tfvars / *.auto.tfvars (HCL) or their .json forms: the root module's variable values. */
-export function readTfvars(
-  files: { path: string; text: string }[],
-  problems: ModuleProblem[],
-): Map<string, Value> {
-  const out = new Map<string, Value>();
-  const sorted = [...files].sort((a, b) => {
-    // terraform.tfvars first, then *.auto.tfvars in lexical order (later ones win).
-    const ra = /(^|\/)terraform\.tfvars(\.json)?$/.test(a.path) ? 0 : 1;
-    const rb = /(^|\/)terraform\.tfvars(\.json)?$/.test(b.path) ? 0 : 1;
-    return ra - rb || (a.path < b.path ? -1 : 1);
-  });
-  for (const f of sorted) {
-    if (f.path.endsWith('.json')) {
-      try {
-        const j = JSON.parse(f.text) as unknown;
-        if (isObj(fromPlain(j))) for (const [k, v] of Object.entries(j as object)) out.set(k, fromPlain(v));
-      } catch (e) {
-        problems.push({ file: f.path, message: `not valid JSON: ${(e as Error).message}` });
-      }
-      continue;
-    }
-    const parsed = parseHcl(f.path, f.text);
-    for (const p of parsed.problems)
-      problems.push({
-        file: f.path,
-        line: p.line,
-        message: `not valid HCL at line ${p.line}, column ${p.column}: ${p.message}`,
-      });
-    if (parsed.problems.length) continue;
-    const scope: Scope = {
-      file: parsed,
-      fn: { moduleDir: '.', readFile: () => undefined, renderTemplate: () => new Unknown('templatefile') },
-      iter: new Map(),
-      resolve: (_r, _s, t) => ({ value: new Unknown(t), used: _s.length }),
-    };
-    const body = kids(parsed.root).find((k) => k.type === 'body');
-    for (const a of body ? kids(body) : []) {
-      if (a.type !== 'attribute') continue;
-      const [id, expr] = kids(a);
-      if (!id || !expr) continue;
-      try {
-        out.set(id.text, evaluate(expr, scope));
-      } catch (e) {
-        if (!(e instanceof HclEvalError)) throw e;
-        out.set(id.text, new Unknown(`var.${id.text}`));
-      }
-    }
-  }
-  return out;
-}
-
-export { applySteps, withIter };
+export { applySteps, withIter } from './evaluator.js';

@@ -1,0 +1,151 @@
+// The analyzer's state: resources, records by owner, lines to find, errors (each once) and dependency cycles.
+import type { PolicyRecord, SourceError, SourceFile } from '../../core/types.js';
+import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
+import { isObject } from '../parser.js';
+import { Evaluator, NO_VALUE, Unknown, clipText } from './intrinsics.js';
+import { resourceHooks } from './resources.js';
+import type { Template } from './template.js';
+import { SAM_FUNCTIONS, MAX_LOGICAL_ID, type Resource, type PrincipalEntry } from './types.js';
+
+export class AnalyzerBase {
+  readonly policies: PolicyRecord[] = [];
+  readonly errors: SourceError[] = [];
+  protected readonly errorKeys = new Set<string>();
+  protected readonly resources = new Map<string, Resource>();
+  protected readonly principals = new Map<string, PrincipalEntry>();
+  protected readonly recordsOf = new Map<string, PolicyRecord[]>();
+  protected readonly managed = new Map<string, PolicyRecord>();
+  protected readonly linePaths: { set: (line: number | undefined) => void; path: JsonPath | undefined }[] =
+    [];
+  protected readonly cycles = new Set<string>();
+  readonly ev: Evaluator;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly tpl: Template,
+    readonly root: Record<string, unknown>,
+  ) {
+    for (const e of tpl.errors) this.errors.push(e);
+    const res = isObject(root.Resources) ? root.Resources : {};
+    for (const [id, r] of Object.entries(res)) {
+      if (id.length > MAX_LOGICAL_ID) {
+        this.error(
+          `a logical id of ${id.length} characters (${id.slice(0, 40)}…): CloudFormation allows ${MAX_LOGICAL_ID}; the resource is not read`,
+          ['Resources', id],
+          undefined,
+          false,
+        );
+        continue;
+      }
+      if (id.startsWith('Fn::ForEach::')) {
+        this.error(
+          `${id}: Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are not read`,
+          ['Resources', id],
+        );
+        continue;
+      }
+      if (!isObject(r) || typeof r.Type !== 'string') {
+        this.error(`resource ${id} has no Type`, ['Resources', id]);
+        continue;
+      }
+      const props = isObject(r.Properties) ? r.Properties : {};
+      const resource: Resource = { logicalId: id, type: r.Type, props, path: ['Resources', id] };
+      if (typeof r.Condition === 'string') resource.condition = r.Condition;
+      this.resources.set(id, resource);
+    }
+    for (const r of [...this.resources.values()]) {
+      const roleId = `${r.logicalId}Role`;
+      if (SAM_FUNCTIONS.has(r.type) && r.props.Role === undefined && !this.resources.has(roleId)) {
+        const implicit: Resource = {
+          logicalId: roleId,
+          type: 'AWS::IAM::Role',
+          props: {},
+          path: r.path,
+          implicitFor: r.logicalId,
+        };
+        if (r.condition) implicit.condition = r.condition;
+        this.resources.set(roleId, implicit);
+      }
+    }
+    this.ev = new Evaluator(
+      root,
+      resourceHooks(
+        this.resources,
+        (chain) => this.cycle(chain),
+        (message, at) => this.error(message, at),
+      ),
+      (v) => tpl.originOf(v),
+    );
+  }
+
+  error(full: string, at: JsonPath | undefined, address?: string, showPath = true): void {
+    const message = clipText(full);
+    // The same value can be evaluated more than once (a name used by several policies): said once.
+    const key = `${message}\u0000${at ? formatJsonPath(at) : ''}`;
+    if (this.errorKeys.has(key)) return;
+    this.errorKeys.add(key);
+    const e: SourceError = { path: this.file.path, message };
+    if (at && showPath) e.jsonPath = formatJsonPath(at);
+    if (address) e.address = address;
+    this.errors.push(e);
+    this.linePaths.push({ set: (l) => l !== undefined && (e.line = l), path: at });
+  }
+
+  protected cycle(chain: string[]): void {
+    const key = [...chain.slice(0, -1)].sort().join(' ');
+    if (this.cycles.has(key)) return;
+    this.cycles.add(key);
+    const first = this.resources.get(chain[0]!);
+    const at = first
+      ? first.path
+      : chain[0]!.startsWith('Conditions.')
+        ? ['Conditions', chain[0]!.slice(11)]
+        : undefined;
+    this.error(`circular reference: ${chain.join(' -> ')}; the values on the cycle are read as unknown`, at);
+  }
+
+  /** True unless the resource's Condition is false with the parameters' defaults. */
+  protected exists(r: Resource): boolean {
+    if (!r.condition) return true;
+    const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+    return c instanceof Unknown ? true : c;
+  }
+
+  /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
+  protected chosen(raw: unknown): unknown {
+    let v = raw;
+    for (let i = 0; i < 64; i++) {
+      if (isObject(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue') return NO_VALUE;
+      const args = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+      if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string') return v;
+      const c = this.ev.condition(args[0], undefined);
+      if (c instanceof Unknown) return v;
+      v = c ? args[1] : args[2];
+    }
+    return v;
+  }
+
+  /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
+  protected items(raw: unknown, path: JsonPath): { value: unknown; path: JsonPath }[] {
+    if (raw === undefined) return [];
+    if (Array.isArray(raw)) return raw.map((value, i) => ({ value, path: [...path, i] }));
+    if (isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]!)) {
+      const v = this.ev.eval(raw);
+      if (v === NO_VALUE) return [];
+      if (Array.isArray(v)) return v.map((value, i) => ({ value, path: [...path, i] }));
+      return [{ value: v, path }];
+    }
+    return [{ value: raw, path }];
+  }
+
+  protected lineOf(rec: { line?: number }, path: JsonPath | undefined): void {
+    this.linePaths.push({ set: (l) => l !== undefined && (rec.line = l), path });
+  }
+
+  protected addRecord(owner: string, rec: PolicyRecord): void {
+    this.policies.push(rec);
+    const list = this.recordsOf.get(owner) ?? [];
+    list.push(rec);
+    this.recordsOf.set(owner, list);
+  }
+}

@@ -1,0 +1,227 @@
+// The policies each resource holds: inline `Policies`, managed policies, resource policies and SAM policies.
+import type { PolicyKind, PolicyRecord, PrincipalRecord } from '../../core/types.js';
+import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
+import { isObject } from '../parser.js';
+import { NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
+import { resourceName } from './resources.js';
+import { samDeadLetterPolicy, samPolicyEntry } from './sam.js';
+import {
+  RESOURCE_POLICY_PROPERTIES,
+  NOT_IAM,
+  PRINCIPAL_TYPES,
+  SAM_FUNCTIONS,
+  type Resource,
+  type PrincipalEntry,
+} from './types.js';
+import { DocumentAnalyzer } from './documents.js';
+
+export class PolicyAnalyzer extends DocumentAnalyzer {
+  protected principal(r: Resource): PrincipalEntry | undefined {
+    const type = PRINCIPAL_TYPES[r.type];
+    if (!type) return undefined;
+    let p = this.principals.get(r.logicalId);
+    if (!p) {
+      const record: PrincipalRecord = {
+        id: `${this.file.path}#${r.logicalId}`,
+        type,
+        path: this.file.path,
+        policyIds: [],
+        unresolved: [],
+      };
+      const name = resourceName(r, this.ev);
+      if (name !== '*') record.name = name;
+      this.lineOf(record, r.path);
+      p = { record, resource: r };
+      this.principals.set(r.logicalId, p);
+    }
+    return p;
+  }
+
+  /** Inline `Policies` of a role, user or group (and of nothing else). */
+  protected inlinePolicies(r: Resource): void {
+    const base = [...r.path, 'Properties', 'Policies'];
+    this.items(r.props.Policies, base).forEach((it, i) => {
+      const address = `${r.logicalId}.Policies[${i}]`;
+      let item = it.value;
+      if (isObject(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0]!)) {
+        this.ev.begin();
+        item = this.ev.eval(item);
+        if (item === NO_VALUE) return;
+      }
+      const u = asUnknown(item);
+      if (u || !isObject(item)) {
+        this.unresolved(
+          r.logicalId,
+          address,
+          'identity',
+          it.path,
+          u ? u.reason : `a policy entry that is ${describe(item)}`,
+        );
+        return;
+      }
+      const name = this.text(item.PolicyName);
+      const rec = this.docRecord({
+        owner: r.logicalId,
+        address,
+        kind: 'identity',
+        ...(name ? { name } : {}),
+        raw: item.PolicyDocument,
+        path: item.PolicyDocument !== undefined ? [...it.path, 'PolicyDocument'] : it.path,
+      });
+      if (rec && item.PolicyDocument === undefined) {
+        rec.status = 'unresolved';
+        rec.reason = 'the entry has no PolicyDocument';
+      }
+    });
+  }
+
+  protected unresolved(owner: string, address: string, kind: PolicyKind, path: JsonPath, full: string): void {
+    const reason = clipText(full);
+    const rec: PolicyRecord = {
+      id: `${this.file.path}#${address}`,
+      path: this.file.path,
+      jsonPath: formatJsonPath(path),
+      address,
+      kind,
+      status: 'unresolved',
+      reason,
+    };
+    this.lineOf(rec, path);
+    this.addRecord(owner, rec);
+  }
+
+  /** Records of every policy a resource holds. */
+  policiesOf(r: Resource): void {
+    const P = [...r.path, 'Properties'];
+    const t = r.type;
+    if (r.implicitFor) return;
+    if (t === 'AWS::IAM::Role') {
+      const name = resourceName(r, this.ev);
+      if (r.props.AssumeRolePolicyDocument !== undefined)
+        this.docRecord({
+          owner: r.logicalId,
+          address: `${r.logicalId}.AssumeRolePolicyDocument`,
+          kind: 'trust',
+          ...(name !== '*' ? { name } : {}),
+          raw: r.props.AssumeRolePolicyDocument,
+          path: [...P, 'AssumeRolePolicyDocument'],
+        });
+      this.inlinePolicies(r);
+    } else if (t === 'AWS::IAM::User' || t === 'AWS::IAM::Group') {
+      this.inlinePolicies(r);
+    } else if (
+      t === 'AWS::IAM::Policy' ||
+      t === 'AWS::IAM::ManagedPolicy' ||
+      t === 'AWS::IAM::RolePolicy' ||
+      t === 'AWS::IAM::UserPolicy' ||
+      t === 'AWS::IAM::GroupPolicy'
+    ) {
+      const name = this.text(
+        t === 'AWS::IAM::ManagedPolicy' ? r.props.ManagedPolicyName : r.props.PolicyName,
+      );
+      this.docRecord({
+        owner: r.logicalId,
+        address: r.logicalId,
+        kind: 'identity',
+        ...(name && name !== '*' ? { name } : {}),
+        raw: r.props.PolicyDocument,
+        path: [...P, 'PolicyDocument'],
+      });
+    } else if (SAM_FUNCTIONS.has(t)) {
+      this.samPolicies(r);
+    } else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
+      const prop = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t)
+        ? RESOURCE_POLICY_PROPERTIES[t]!
+        : r.props.PolicyDocument !== undefined
+          ? 'PolicyDocument'
+          : '';
+      if (!prop) return;
+      let raw: unknown = r.props;
+      for (const k of prop.split('.')) raw = isObject(raw) ? raw[k] : undefined;
+      if (raw === undefined) return;
+      this.docRecord({
+        owner: r.logicalId,
+        address:
+          prop === 'PolicyDocument' || prop === 'ResourcePolicy' ? r.logicalId : `${r.logicalId}.${prop}`,
+        kind: 'resource',
+        name: r.logicalId,
+        raw,
+        path: [...P, ...prop.split('.')],
+      });
+    }
+  }
+
+  protected samPolicies(r: Resource): void {
+    // SAM ignores Policies when the function names its own Role.
+    if (r.props.Role !== undefined) return;
+    const base = [...r.path, 'Properties', 'Policies'];
+    const raw = r.props.Policies;
+    const entries =
+      typeof raw === 'string' || (isObject(raw) && raw.Statement !== undefined)
+        ? [{ value: raw, path: base }]
+        : this.items(raw, base);
+    entries.forEach((it, i) => {
+      const address = `${r.logicalId}.Policies[${i}]`;
+      let e = samPolicyEntry(it.value);
+      if (e.kind === 'expression') {
+        this.ev.begin();
+        const v = this.ev.eval(e.value);
+        if (v === NO_VALUE) return;
+        const u = asUnknown(v);
+        if (u) return this.unresolved(r.logicalId, address, 'identity', it.path, u.reason);
+        e = samPolicyEntry(v);
+        if (e.kind === 'expression') return;
+      }
+      if (e.kind === 'managed') return; // attached in linkPrincipals
+      if (e.kind === 'error') return this.unresolved(r.logicalId, address, 'identity', it.path, e.reason);
+      if (e.kind === 'inline')
+        return void this.docRecord({
+          owner: r.logicalId,
+          address,
+          kind: 'identity',
+          raw: e.document,
+          path: it.path,
+        });
+      this.docRecord({
+        owner: r.logicalId,
+        address,
+        kind: 'identity',
+        name: e.name,
+        raw: e.document,
+        path: it.path,
+        statementsAt: it.path,
+      });
+    });
+    const dlq =
+      r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
+    if (dlq)
+      this.docRecord({
+        owner: r.logicalId,
+        address: `${r.logicalId}.DeadLetterQueue`,
+        kind: 'identity',
+        name: 'DeadLetterQueuePolicy',
+        raw: dlq,
+        path: [...r.path, 'Properties', 'DeadLetterQueue'],
+        statementsAt: [...r.path, 'Properties', 'DeadLetterQueue'],
+      });
+    if (r.props.AssumeRolePolicyDocument !== undefined)
+      this.docRecord({
+        owner: r.logicalId,
+        address: `${r.logicalId}.AssumeRolePolicyDocument`,
+        kind: 'trust',
+        raw: r.props.AssumeRolePolicyDocument,
+        path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
+      });
+  }
+
+  /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
+  protected samProperty(r: Resource, name: string): unknown {
+    const globals =
+      isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
+    const raw = r.props[name] !== undefined ? r.props[name] : globals[name];
+    if (raw === undefined) return undefined;
+    this.ev.begin();
+    const v = this.ev.eval(raw);
+    return v === NO_VALUE ? undefined : v instanceof Unknown ? 'unknown' : v;
+  }
+}

@@ -1,0 +1,341 @@
+// Managed policies attached to roles, users and groups, group memberships, and the result.
+import type { InputResult, PrincipalRecord } from '../../core/types.js';
+import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
+import {
+  isAwsManagedPolicyArn,
+  isServiceLinkedPolicyArn,
+  managedPoliciesInfo,
+  managedPolicyByName,
+  resolveManagedPolicy,
+} from '../managed-policies.js';
+import { isObject } from '../parser.js';
+import { boundDocuments } from '../records.js';
+import { NO_VALUE, asUnknown, clipText, describe } from './intrinsics.js';
+import { resourceName } from './resources.js';
+import { samImplicitManagedPolicies, samPolicyEntry } from './sam.js';
+import { PRINCIPAL_TYPES, SAM_FUNCTIONS, type Resource, type PrincipalEntry } from './types.js';
+import { PolicyAnalyzer } from './policies.js';
+
+export class Analyzer extends PolicyAnalyzer {
+  /** A managed policy (an ARN or a SAM managed policy name) -> record ids, or why not. */
+  protected managedIds(
+    raw: unknown,
+    path: JsonPath,
+  ): { ids: string[]; unresolved: { ref: string; reason: string }[] } {
+    // `Ref: X` to a managed policy of this template (also as a branch of Fn::If): its record, whatever its name.
+    raw = this.chosen(raw);
+    if (raw === NO_VALUE) return { ids: [], unresolved: [] };
+    if (isObject(raw) && typeof raw.Ref === 'string' && Object.keys(raw).length === 1) {
+      const target = this.resources.get(raw.Ref);
+      if (target?.type === 'AWS::IAM::ManagedPolicy') {
+        if (!this.exists(target)) return { ids: [], unresolved: [] };
+        return { ids: (this.recordsOf.get(target.logicalId) ?? []).map((x) => x.id), unresolved: [] };
+      }
+    }
+    this.ev.begin();
+    const v = raw === undefined ? undefined : this.ev.eval(raw);
+    if (v === NO_VALUE || v === undefined) return { ids: [], unresolved: [] };
+    const u = asUnknown(v);
+    if (u) return { ids: [], unresolved: [{ ref: formatJsonPath(path), reason: u.reason }] };
+    if (Array.isArray(v)) {
+      const out = { ids: [] as string[], unresolved: [] as { ref: string; reason: string }[] };
+      v.forEach((x, i) => {
+        const got = this.managedIds(x, [...path, i]);
+        out.ids.push(...got.ids);
+        out.unresolved.push(...got.unresolved);
+      });
+      return out;
+    }
+    if (typeof v !== 'string')
+      return {
+        ids: [],
+        unresolved: [{ ref: formatJsonPath(path), reason: `${describe(v)} is not a policy ARN` }],
+      };
+    let arn = v.trim();
+    if (!arn.startsWith('arn:')) {
+      const mp = managedPolicyByName(arn);
+      if (!mp)
+        return {
+          ids: [],
+          unresolved: [{ ref: arn, reason: 'not an AWS managed policy name the bundled snapshot has' }],
+        };
+      arn = mp.arn;
+    }
+    if (isAwsManagedPolicyArn(arn)) {
+      const m = resolveManagedPolicy(arn);
+      if (!m)
+        return {
+          ids: [],
+          unresolved: [
+            {
+              ref: arn,
+              reason: isServiceLinkedPolicyArn(arn)
+                ? 'an aws-service-role/ policy (for service-linked roles only) is not in the bundled snapshot'
+                : `not in the bundled snapshot of AWS managed policies (${managedPoliciesInfo.source}@${managedPoliciesInfo.version})`,
+            },
+          ],
+        };
+      let rec = this.managed.get(m.arn);
+      if (!rec) {
+        rec = {
+          id: `${this.file.path}#${m.arn}`,
+          path: this.file.path,
+          address: m.arn,
+          kind: 'identity',
+          name: m.name,
+          document: m.document,
+          status: 'resolved',
+        };
+        this.lineOf(rec, path);
+        this.managed.set(m.arn, rec);
+        this.policies.push(rec);
+      }
+      return { ids: [rec.id], unresolved: [] };
+    }
+    const mm = /^arn:[^:]*:iam::[^:]*:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+    if (!mm) return { ids: [], unresolved: [{ ref: arn, reason: 'not a policy ARN' }] };
+    const name = mm[1]!;
+    const hits = [...this.resources.values()].filter(
+      (x) => x.type === 'AWS::IAM::ManagedPolicy' && !name.includes('*') && resourceName(x, this.ev) === name,
+    );
+    const ids = hits.flatMap((h) => (this.recordsOf.get(h.logicalId) ?? []).map((x) => x.id));
+    if (ids.length > 0) return { ids, unresolved: [] };
+    return {
+      ids: [],
+      unresolved: [{ ref: arn, reason: `customer managed policy ${name} is not defined in this template` }],
+    };
+  }
+
+  /** Principals of a type named by a list property (`Roles: [!Ref MyRole, name]`). */
+  protected targets(raw: unknown, path: JsonPath, type: PrincipalRecord['type']): PrincipalEntry[] {
+    const out: PrincipalEntry[] = [];
+    for (const it of this.items(raw, path)) {
+      const v = this.chosen(it.value);
+      if (v === NO_VALUE) continue;
+      if (isObject(v) && typeof v.Ref === 'string' && Object.keys(v).length === 1) {
+        const r = this.resources.get(v.Ref);
+        if (r && PRINCIPAL_TYPES[r.type] === type) {
+          if (this.exists(r)) out.push(this.principal(r)!);
+          continue;
+        }
+      }
+      const name = this.text(v);
+      if (!name || name.includes('*')) continue;
+      for (const r of this.resources.values())
+        if (PRINCIPAL_TYPES[r.type] === type && this.exists(r) && resourceName(r, this.ev) === name)
+          out.push(this.principal(r)!);
+    }
+    return out;
+  }
+
+  protected attach(
+    p: PrincipalEntry,
+    got: { ids: string[]; unresolved: { ref: string; reason: string }[] },
+  ): void {
+    p.record.policyIds.push(...got.ids);
+    for (const u of got.unresolved)
+      p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
+  }
+
+  linkPrincipals(live: Resource[]): void {
+    for (const r of live) {
+      const P = [...r.path, 'Properties'];
+      const own = (this.recordsOf.get(r.logicalId) ?? []).filter((x) => x.kind === 'identity');
+      if (PRINCIPAL_TYPES[r.type]) {
+        const p = this.principal(r)!;
+        p.record.policyIds.push(...own.map((x) => x.id));
+        for (const it of this.items(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
+          this.attach(p, this.managedIds(it.value, it.path));
+        if (r.type === 'AWS::IAM::User')
+          for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group')) this.member(p, g);
+      }
+      if (SAM_FUNCTIONS.has(r.type)) {
+        const roleRes = this.resources.get(`${r.logicalId}Role`);
+        let role: PrincipalEntry | undefined;
+        if (roleRes?.implicitFor === r.logicalId) role = this.principal(roleRes);
+        else {
+          const targets = this.targets([r.props.Role], [...P, 'Role'], 'role');
+          role = targets[0];
+          if (!role) {
+            // Its Role is an ARN or name from elsewhere: the function's policies are not used by SAM.
+            continue;
+          }
+        }
+        if (!role) continue;
+        role.record.policyIds.push(...own.map((x) => x.id));
+        if (roleRes?.implicitFor === r.logicalId) {
+          const props =
+            r.props.VpcConfig === undefined && this.samProperty(r, 'VpcConfig') !== undefined
+              ? { ...r.props, VpcConfig: true }
+              : r.props;
+          for (const arn of samImplicitManagedPolicies(props, r.type, this.samProperty(r, 'Tracing')))
+            this.attach(role, this.managedIds(arn, [...P]));
+          const raw = r.props.Policies;
+          const entries =
+            typeof raw === 'string'
+              ? [{ value: raw, path: [...P, 'Policies'] }]
+              : this.items(raw, [...P, 'Policies']);
+          for (const it of entries) {
+            let e = samPolicyEntry(it.value);
+            if (e.kind === 'expression') {
+              const v = this.ev.eval(e.value);
+              if (v === NO_VALUE || asUnknown(v)) continue;
+              e = samPolicyEntry(v);
+            }
+            if (e.kind === 'managed') this.attach(role, this.managedIds(e.value, it.path));
+          }
+        }
+      }
+      const attach: [string, PrincipalRecord['type']][] =
+        r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy'
+          ? [
+              ['Roles', 'role'],
+              ['Users', 'user'],
+              ['Groups', 'group'],
+            ]
+          : r.type === 'AWS::IAM::RolePolicy'
+            ? [['RoleName', 'role']]
+            : r.type === 'AWS::IAM::UserPolicy'
+              ? [['UserName', 'user']]
+              : r.type === 'AWS::IAM::GroupPolicy'
+                ? [['GroupName', 'group']]
+                : [];
+      for (const [prop, type] of attach) {
+        const raw = r.props[prop];
+        for (const p of this.targets(
+          Array.isArray(raw) || raw === undefined ? raw : [raw],
+          [...P, prop],
+          type,
+        ))
+          p.record.policyIds.push(...own.map((x) => x.id));
+      }
+      if (r.type === 'AWS::IAM::UserToGroupAddition') {
+        const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');
+        for (const u of this.targets(r.props.Users, [...P, 'Users'], 'user'))
+          for (const g of groups) this.member(u, g);
+      }
+    }
+  }
+
+  protected readonly memberships: [PrincipalEntry, PrincipalEntry][] = [];
+  protected member(u: PrincipalEntry, g: PrincipalEntry): void {
+    this.memberships.push([u, g]);
+  }
+
+  finish(): InputResult {
+    for (const [u, g] of this.memberships) {
+      u.record.policyIds.push(...g.record.policyIds);
+      u.record.unresolved.push(
+        ...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })),
+      );
+    }
+    for (const p of this.principals.values()) p.record.policyIds = [...new Set(p.record.policyIds)];
+    const lines = this.tpl.linesOf(this.linePaths.map((x) => x.path));
+    this.linePaths.forEach((x, i) => x.set(lines[i]));
+    for (const rec of this.policies)
+      if (rec.statementLines) rec.statementLines = rec.statementLines.map((l) => l ?? rec.line ?? 1);
+    const result: InputResult = {
+      path: this.file.path,
+      kind: 'cloudformation',
+      status: 'audited',
+      policies: this.policies,
+      errors: this.errors,
+      principals: [...this.principals.values()].map((p) => p.record),
+    };
+    if (this.policies.length === 0) result.reason = 'no IAM policies in this template';
+    return boundDocuments(result);
+  }
+
+  run(): InputResult {
+    this.dependencyCycles();
+    const live = [...this.resources.values()].filter((r) => this.exists(r));
+    // Every record first (in the template's order): principals and attachments refer to them.
+    for (const r of live) this.policiesOf(r);
+    this.linkPrincipals(live);
+    return this.finish();
+  }
+
+  /** Resources that depend on each other in a circle (Ref, Fn::GetAtt, Fn::Sub, DependsOn): CloudFormation rejects them. */
+  protected dependencyCycles(): void {
+    const ids = [...this.resources.keys()];
+    const deps = new Map<string, Set<string>>();
+    const res = isObject(this.root.Resources) ? this.root.Resources : {};
+    for (const id of ids) {
+      const out = new Set<string>();
+      const def = res[id];
+      const stack: unknown[] = [def];
+      // YAML aliases share values: each one is walked once.
+      const seen = new Set<object>();
+      while (stack.length > 0) {
+        const v = stack.pop();
+        if (typeof v === 'object' && v !== null) {
+          if (seen.has(v)) continue;
+          seen.add(v);
+        }
+        if (Array.isArray(v)) for (const x of v) stack.push(x);
+        else if (isObject(v)) {
+          for (const [k, x] of Object.entries(v)) {
+            if (k === 'Ref' && typeof x === 'string') out.add(x);
+            else if (k === 'Fn::GetAtt')
+              out.add(typeof x === 'string' ? x.split('.')[0]! : Array.isArray(x) ? String(x[0]) : '');
+            else if (k === 'Fn::Sub') {
+              const s = typeof x === 'string' ? x : Array.isArray(x) && typeof x[0] === 'string' ? x[0] : '';
+              for (const m of s.matchAll(/\$\{([^!}][^}.]*)/g)) out.add(m[1]!.trim());
+            } else if (k === 'DependsOn' && v === def)
+              for (const d of Array.isArray(x) ? x : [x]) if (typeof d === 'string') out.add(d);
+            stack.push(x);
+          }
+        }
+      }
+      deps.set(id, new Set([...out].filter((d) => res[d] !== undefined)));
+    }
+    // Tarjan's strongly connected components, iteratively.
+    let index = 0;
+    const idx = new Map<string, number>();
+    const low = new Map<string, number>();
+    const onStack = new Set<string>();
+    const st: string[] = [];
+    for (const start of ids) {
+      if (idx.has(start) || !res[start]) continue;
+      const work: [string, string[]][] = [];
+      const visit = (n: string) => {
+        idx.set(n, index);
+        low.set(n, index++);
+        st.push(n);
+        onStack.add(n);
+        work.push([n, [...(deps.get(n) ?? [])]]);
+      };
+      visit(start);
+      while (work.length > 0) {
+        const [n, rest] = work[work.length - 1]!;
+        if (rest.length > 0) {
+          const m = rest.shift()!;
+          if (!idx.has(m)) visit(m);
+          else if (onStack.has(m)) low.set(n, Math.min(low.get(n)!, idx.get(m)!));
+          continue;
+        }
+        work.pop();
+        if (work.length > 0) {
+          const parent = work[work.length - 1]![0];
+          low.set(parent, Math.min(low.get(parent)!, low.get(n)!));
+        }
+        if (low.get(n) === idx.get(n)) {
+          const comp: string[] = [];
+          let x: string;
+          do {
+            x = st.pop()!;
+            onStack.delete(x);
+            comp.push(x);
+          } while (x !== n);
+          if (comp.length > 1 || deps.get(n)?.has(n)) {
+            comp.sort();
+            this.error(
+              `circular dependency between resources ${comp.join(', ')} (through Ref, Fn::GetAtt, Fn::Sub or DependsOn): CloudFormation rejects this template; break the cycle`,
+              ['Resources', comp[0]!],
+            );
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// The resource types the CloudFormation analyzer reads, its limits, and its model of a resource.
+import type { PrincipalRecord } from '../../core/types.js';
+import type { JsonPath } from '../../core/json-lines.js';
+import type { ResourceLike } from './resources.js';
+
+/** Resource types holding a resource policy, and the property (dotted) that holds it. */
+export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
+  'AWS::S3::BucketPolicy': 'PolicyDocument',
+  'AWS::S3Express::BucketPolicy': 'PolicyDocument',
+  'AWS::S3Outposts::BucketPolicy': 'PolicyDocument',
+  'AWS::S3::AccessPoint': 'Policy',
+  'AWS::SQS::QueuePolicy': 'PolicyDocument',
+  'AWS::SNS::TopicPolicy': 'PolicyDocument',
+  'AWS::KMS::Key': 'KeyPolicy',
+  'AWS::KMS::ReplicaKey': 'KeyPolicy',
+  'AWS::ECR::Repository': 'RepositoryPolicyText',
+  'AWS::ECR::RegistryPolicy': 'PolicyText',
+  'AWS::SecretsManager::ResourcePolicy': 'ResourcePolicy',
+  'AWS::Logs::ResourcePolicy': 'PolicyDocument',
+  'AWS::OpenSearchService::Domain': 'AccessPolicies',
+  'AWS::Elasticsearch::Domain': 'AccessPolicies',
+  'AWS::ApiGateway::RestApi': 'Policy',
+  'AWS::EFS::FileSystem': 'FileSystemPolicy',
+  'AWS::Backup::BackupVault': 'AccessPolicy',
+  'AWS::EC2::VPCEndpoint': 'PolicyDocument',
+  'AWS::DynamoDB::Table': 'ResourcePolicy.PolicyDocument',
+  'AWS::Kinesis::ResourcePolicy': 'ResourcePolicy',
+  'AWS::Lambda::LayerVersionPermission': '',
+  'AWS::CodeArtifact::Domain': 'PermissionsPolicyDocument',
+  'AWS::CodeArtifact::Repository': 'PermissionsPolicyDocument',
+  'AWS::Glue::ResourcePolicy': 'Policy',
+  'AWS::Events::EventBusPolicy': '',
+};
+
+/** Types with a `PolicyDocument` that is not an IAM policy. */
+export const NOT_IAM = new Set(['AWS::IoT::Policy', 'AWS::IoT::PolicyPrincipalAttachment']);
+
+export const PRINCIPAL_TYPES: Record<string, PrincipalRecord['type']> = {
+  'AWS::IAM::Role': 'role',
+  'AWS::IAM::User': 'user',
+  'AWS::IAM::Group': 'group',
+};
+
+export const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
+
+/** Longest logical id read (CloudFormation's limit); longer ones would make unbounded ids and messages. */
+export const MAX_LOGICAL_ID = 255;
+
+/** Most approximation notes kept on one record. */
+export const MAX_NOTES = 8;
+
+export interface Resource extends ResourceLike {
+  path: JsonPath;
+  condition?: string;
+  /** A role SAM makes for a function (`<Function>Role`). */
+  implicitFor?: string;
+}
+
+export interface PrincipalEntry {
+  record: PrincipalRecord;
+  resource: Resource;
+}

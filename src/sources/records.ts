@@ -1,0 +1,47 @@
+// Generic helpers every source uses to collect its records: names bounded for ids and messages,
+// pushing without spreading, and keeping documents nested deeper than any policy out of the records.
+import { createHash } from 'node:crypto';
+import type { InputResult, SourceError } from '../core/types.js';
+import { unreadableDocument } from '../policy/document.js';
+
+/** Longest Terraform address kept as written; longer ones are shortened with a hash (still unique). */
+export const MAX_ADDRESS_LENGTH = 1024;
+
+/**
+ * A name used in ids and messages, bounded: past `max` characters it is cut and ends with its
+ * length and a hash of the whole, so it stays unique and the same input gives the same name.
+ */
+export function boundedName(name: string, max = MAX_ADDRESS_LENGTH): string {
+  if (name.length <= max) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return `${name.slice(0, 200)}…(${name.length} characters, sha256 ${hash})`;
+}
+
+/** `target.push(...items)` without spreading (a spread of a huge list overflows the stack). */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const x of items) target.push(x);
+}
+
+/**
+ * Documents nested deeper than any policy can be are not handed on (nothing downstream should walk
+ * a hostile depth): such a record is unresolved with the reason and an error at its place. A `before`
+ * that deep is read as "did not exist", so everything the policy grants counts as new.
+ */
+export function boundDocuments(result: InputResult): InputResult {
+  for (const rec of result.policies) {
+    if (rec.before !== undefined && rec.before !== null && unreadableDocument(rec.before)) rec.before = null;
+    if (rec.status !== 'resolved') continue;
+    const why = unreadableDocument(rec.document);
+    if (!why) continue;
+    rec.status = 'unresolved';
+    delete rec.document;
+    delete rec.statementLines;
+    rec.reason = why;
+    const e: SourceError = { path: rec.path, message: why };
+    if (rec.line !== undefined) e.line = rec.line;
+    if (rec.jsonPath) e.jsonPath = rec.jsonPath;
+    if (rec.address) e.address = rec.address;
+    result.errors.push(e);
+  }
+  return result;
+}

@@ -1,0 +1,270 @@
+// Decoding policy values: known JSON, `${...}` templates, and unknown values rebuilt through references.
+import { formatJsonPath, parseJson, type JsonPath } from '../../core/json-lines.js';
+import { duplicateKeyMessage, duplicateKeys, typeName } from '../../policy/document.js';
+import { statementsOf } from '../../policy/raw.js';
+import { isObject } from '../parser.js';
+import { pushAll } from '../records.js';
+import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
+import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
+import { parseReference } from './references.js';
+import { scanTemplate, hasTemplate, PURE_REFERENCE, templateAsWildcards } from './evaluator.js';
+import { sensitiveWithin, redactDocument, markedAt, uniq, list, asList, clip } from './values.js';
+import { planReader, templateReader, buildStatements, mergeDocuments } from './statements.js';
+import { type DocResult, type Attr, AnalyzerBase } from './analyzer-base.js';
+
+export class DocumentAnalyzer extends AnalyzerBase {
+  // ---- policy values
+
+  /** Decodes a policy attribute's value (known JSON, a template, or an unknown value via its references). */
+  protected decode(res: TfResource, a: Attr, label: string): DocResult | 'absent' {
+    if (a.state === 'absent') return 'absent';
+    if (a.state === 'unknown') return this.fromReferences(res, a, label);
+    const v = a.value;
+    if (isObject(v)) return { document: v };
+    if (typeof v !== 'string')
+      return {
+        reason: `${label} is not a JSON document, got ${typeName(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json): fix the configuration`,
+        malformed: true,
+      };
+    if (v.trim() === '') return 'absent';
+    if (this.input.templates && hasTemplate(v)) return this.decodeTemplate(res, a, v, label);
+    const parsed = parseJson(v);
+    if (!parsed.ok) {
+      // A sensitive value's error message could quote it: only the place is told.
+      const why = a.sensitive ? '' : `: ${parsed.message}`;
+      return {
+        reason: `${label}${a.sensitive ? ' (sensitive)' : ''} is not valid JSON${why} (line ${parsed.line} column ${parsed.column} of the policy text)`,
+        malformed: true,
+      };
+    }
+    if (!isObject(parsed.value))
+      return {
+        reason: `${label} is not a JSON object, got ${typeName(parsed.value)}; expected {"Version": "2012-10-17", "Statement": [...]}: fix the policy`,
+        malformed: true,
+      };
+    const out: DocResult = { document: parsed.value };
+    const dups = duplicateKeys(v, 5);
+    if (dups.length > 0)
+      out.problems = dups.map((d) =>
+        a.sensitive
+          ? `${label} (sensitive): ${duplicateKeyMessage(undefined)}`
+          : `${label}, at ${formatJsonPath(d.path)} of the policy text: ${duplicateKeyMessage(d.key)}`,
+      );
+    return out;
+  }
+
+  /** tf.json: a policy string with `${...}` in it. */
+  protected decodeTemplate(res: TfResource, a: Attr, v: string, label: string): DocResult {
+    const t = scanTemplate(v);
+    if (t.error) return { reason: `${label} is not a valid template: ${t.error}`, malformed: true };
+    const exprs = t.parts.filter((p) => p.expr !== undefined);
+    const onlyOne = exprs.length === 1 && t.parts.every((p) => p.expr !== undefined || !p.literal!.trim());
+    if (onlyOne && !exprs[0]!.directive) {
+      const e = exprs[0]!.expr!;
+      if (PURE_REFERENCE.test(e)) {
+        const r = parseReference(e);
+        if (r && r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`))
+          return this.fromReferences(res, { ...a, refs: [r] }, label);
+        return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
+      }
+      const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
+      if (fn)
+        return {
+          reason: `${label} is computed by ${clip(fn[1]!)}(...), which is not evaluated (${clip(exprs[0]!.raw!)})`,
+        };
+      return {
+        reason: `${label} is computed by an expression that is not evaluated (${clip(exprs[0]!.raw!)})`,
+      };
+    }
+    const w = templateAsWildcards(v);
+    if ('error' in w) return { reason: `${label} uses a ${w.error}` };
+    const parsed = parseJson(w.text);
+    if (!parsed.ok || !isObject(parsed.value)) {
+      return {
+        reason: `${label} is a template that is not a JSON object once its interpolations read as wildcards (${list(
+          w.interpolations.map((x) => clip(x)),
+          3,
+        )})`,
+      };
+    }
+    // Only escapes (`$${aws:username}`): the text is exact.
+    if (w.interpolations.length === 0) return { document: parsed.value };
+    return {
+      document: parsed.value,
+      approximate: [
+        `interpolations read as wildcards: ${list(
+          w.interpolations.map((x) => clip(x)),
+          8,
+        )}`,
+      ],
+    };
+  }
+
+  /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
+  protected fromReferences(res: TfResource, a: Attr, label: string, visiting = new Set<string>()): DocResult {
+    const docRefs = a.refs.filter((r) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`));
+    const plan = !this.input.templates;
+    const prefix = plan ? `${label} is computed at apply time and` : label;
+    if (docRefs.length === 0) {
+      if (!plan) {
+        // The interpolation that makes it unknown, when there is one (`${var.policy}`).
+        const raw = asList(a.value).find((x): x is string => typeof x === 'string' && hasTemplate(x));
+        const first = raw ? scanTemplate(raw).parts.find((p) => p.raw !== undefined)?.raw : undefined;
+        return {
+          reason: first
+            ? `${label} depends on ${clip(first)}, which is not known in this file`
+            : `${label} has no value in this file`,
+        };
+      }
+      const others = uniq(a.refs.map((r) => r.text));
+      if (others.length > 0) return { reason: `${label} is computed at apply time from ${list(others)}` };
+      if (a.configured === undefined && !this.input.hasConfiguration)
+        return { reason: `${label} is computed at apply time (the plan has no configuration to trace it)` };
+      return { reason: `${label} is computed at apply time` };
+    }
+    const targets = uniq(docRefs.map((r) => r.base));
+    const docs: DocResult[] = [];
+    for (const base of targets) {
+      const found = this.resolve({ base, text: base }, res);
+      const shown = res.module ? `${res.module}.${base}` : base;
+      if (found.length === 0) {
+        return { reason: `${prefix} references ${shown}, which is not in this ${plan ? 'plan' : 'file'}` };
+      }
+      for (const d of found) {
+        this.consumed.add(d.address);
+        const r = this.dataDocument(d, visiting);
+        if (r.document === undefined)
+          return { reason: `${prefix} references ${d.address}, which ${r.reason}` };
+        docs.push(r);
+      }
+    }
+    const approximate: string[] = [];
+    let document: unknown;
+    let statementPaths: (JsonPath | undefined)[] | undefined;
+    if (docs.length === 1) {
+      document = docs[0]!.document;
+      statementPaths = docs[0]!.statementPaths;
+    } else {
+      const merged: unknown[] = [];
+      statementPaths = [];
+      for (const d of docs) {
+        const sts = statementsOf(d.document);
+        pushAll(merged, sts);
+        sts.forEach((_, i) => statementPaths!.push(d.statementPaths?.[i]));
+      }
+      document = { Version: EMPTY_DOCUMENT_VERSION, Statement: merged };
+      approximate.push(
+        `the expression references several policy documents (${list(targets)}); all their statements are read`,
+      );
+    }
+    for (const d of docs) pushAll(approximate, d.approximate ?? []);
+    const out: DocResult = { document, statementPaths };
+    if (approximate.length > 0) out.approximate = uniq(approximate);
+    return out;
+  }
+
+  /** The document of a data.aws_iam_policy_document: its `json` when known, else rebuilt from its statements. */
+  /** dataDocumentAsWritten, with every value Terraform marks sensitive in the data source redacted. */
+  protected dataDocument(d: TfResource, visiting: Set<string>): DocResult {
+    const r = this.dataDocumentAsWritten(d, visiting);
+    if (r.document !== undefined && sensitiveWithin(d.sensitive)) r.document = redactDocument(r.document);
+    return r;
+  }
+
+  protected dataDocumentAsWritten(d: TfResource, visiting: Set<string>): DocResult {
+    if (visiting.has(d.address)) return { reason: 'refers back to itself' };
+    visiting.add(d.address);
+    try {
+      const v = d.values;
+      if (!v) return { reason: d.change === 'delete' ? 'is being removed' : 'has no values' };
+      if (!this.input.templates) {
+        for (const k of ['json', 'minified_json']) {
+          const j = v[k];
+          if (typeof j === 'string' && j.trim()) {
+            const p = parseJson(j);
+            if (p.ok && isObject(p.value))
+              return { document: p.value, approximate: [`taken from ${d.address}`] };
+          }
+        }
+      }
+      const unk = d.unknown;
+      if (markedAt(unk, ['statement'])) return { reason: 'has unknown statements' };
+      const reader = this.input.templates
+        ? templateReader(v, d.valuesPath ?? [])
+        : planReader(v, unk, d.valuesPath ?? []);
+      const blocks = reader.blocks('statement');
+      if ('unknown' in blocks) return { reason: `has unknown statements (${blocks.unknown})` };
+      const built = buildStatements(blocks);
+      if ('unknown' in built) return { reason: `has unknown statements (${built.unknown})` };
+      // source_policy_documents / override_policy_documents (and the older source_json / override_json)
+      const more: Record<'source' | 'override', unknown[]> = { source: [], override: [] };
+      const templated: string[] = [];
+      for (const [k, which] of [
+        ['source_policy_documents', 'source'],
+        ['source_json', 'source'],
+        ['override_policy_documents', 'override'],
+        ['override_json', 'override'],
+      ] as const) {
+        const a = this.attr(d, [k]);
+        if (a.state === 'absent') continue;
+        if (a.state === 'unknown' && a.refs.length === 0) return { reason: `has an unknown ${k}` };
+        const items = a.state === 'unknown' ? [undefined] : asList(a.value);
+        let viaReferences = false;
+        for (const item of items) {
+          if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
+            // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
+            const w = item === undefined ? undefined : templateAsWildcards(item);
+            const p = w && !('error' in w) ? parseJson(w.text) : undefined;
+            if (w && !('error' in w) && p?.ok && isObject(p.value)) {
+              more[which].push(p.value);
+              pushAll(templated, w.interpolations);
+              continue;
+            }
+            viaReferences = true;
+            continue;
+          }
+          if (typeof item !== 'string') continue;
+          const p = parseJson(item);
+          if (!p.ok || !isObject(p.value)) return { reason: `has a ${k} entry that is not a JSON object` };
+          more[which].push(p.value);
+        }
+        // Unknown (plan) or interpolated (tf.json) entries: the policy documents they reference.
+        if (viaReferences) {
+          const sub = this.fromReferences(d, a, k, visiting);
+          if (sub.document === undefined) return { reason: `has a ${k} that cannot be read (${sub.reason})` };
+          more[which].push(sub.document);
+        }
+      }
+      const merged = mergeDocuments(more.source, built, more.override);
+      const doc: Record<string, unknown> = {};
+      const version = reader.scalar('version');
+      doc.Version = version?.values[0] || EMPTY_DOCUMENT_VERSION;
+      const id = reader.scalar('policy_id');
+      if (id?.values[0]) doc.Id = id.values[0];
+      doc.Statement = merged.statements;
+      const approximate: string[] = [];
+      if (this.input.templates) {
+        const interps = uniq([
+          ...built.interpolations,
+          ...templated,
+          ...(version?.interpolations ?? []),
+          ...(id?.interpolations ?? []),
+        ]);
+        if (interps.length > 0)
+          approximate.push(
+            `rebuilt from ${d.address}; interpolations read as wildcards: ${list(
+              interps.map((x) => clip(x)),
+              8,
+            )}`,
+          );
+      } else {
+        approximate.push(`rebuilt from ${d.address}; unknown values read as wildcards`);
+      }
+      const out: DocResult = { document: doc, statementPaths: merged.paths };
+      if (approximate.length > 0) out.approximate = approximate;
+      return out;
+    } finally {
+      visiting.delete(d.address);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The model each Terraform parser (plan, state, tf.json, HCL) hands to analyzeTerraform.
+import type { InputKind, PolicyRecord, SourceFile } from '../../core/types.js';
+import type { JsonPath } from '../../core/json-lines.js';
+
+/** Most characters a tf.json `dynamic` block may expand to (items x content). */
+export const MAX_DYNAMIC_EXPANSION = 1_000_000;
+
+/** Deepest module nesting read in `terraform show -json` output. */
+export const MAX_MODULE_DEPTH = 64;
+
+export const EMPTY_DOCUMENT_VERSION = '2012-10-17';
+
+export function emptyDocument(): { Version: string; Statement: unknown[] } {
+  return { Version: EMPTY_DOCUMENT_VERSION, Statement: [] };
+}
+
+export type ChangeKind = NonNullable<PolicyRecord['change']>;
+
+export interface TfResource {
+  /** Full address, with module instances and index: `module.x["a"].aws_iam_role.y[0]`. */
+  address: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  index?: string | number;
+  /** The module instance part of the address (`module.x["a"]`), '' at the root. */
+  module: string;
+  /** JSON path of the resource's entry in the file. */
+  entryPath: JsonPath;
+  /** Attribute values (plan: `after`; state: `values`; tf.json: the block body). Undefined when deleted. */
+  values?: Record<string, unknown>;
+  valuesPath?: JsonPath;
+  /** Plans: `after_unknown`. */
+  unknown?: unknown;
+  /** Plans: `after_sensitive`; state: `sensitive_values`. */
+  sensitive?: unknown;
+  /** Plans: `before` (null when created). */
+  before?: Record<string, unknown> | null;
+  beforePath?: JsonPath;
+  beforeSensitive?: unknown;
+  change?: ChangeKind;
+  /** Plans: the resource's configuration `expressions`, for references. */
+  expressions?: Record<string, unknown>;
+}
+
+export interface TfInput {
+  file: SourceFile;
+  kind: InputKind;
+  /** *.tf.json: values are HCL templates (`${...}`) and references come from them. */
+  templates: boolean;
+  /** Plans: whether the plan has a `configuration` (to tell "not configured" from "unknown"). */
+  hasConfiguration?: boolean;
+  resources: TfResource[];
+  /** Problems the parser found while building the list (their lines are filled here). */
+  errors: PendingError[];
+}
+
+export interface PendingError {
+  jsonPath?: JsonPath;
+  address?: string;
+  message: string;
+}
+
+/** Maps a plan's `change.actions` to one change kind. */
+export function changeKind(actions: unknown): ChangeKind | undefined {
+  if (!Array.isArray(actions)) return undefined;
+  const a = actions.filter((x): x is string => typeof x === 'string');
+  if (a.includes('delete') && a.includes('create')) return 'replace';
+  if (a.length === 1) {
+    switch (a[0]) {
+      case 'create':
+      case 'update':
+      case 'delete':
+      case 'read':
+      case 'no-op':
+        return a[0];
+      case 'forget':
+        // Removed from state, left in AWS: what it grants does not change.
+        return 'no-op';
+    }
+  }
+  return undefined;
+}

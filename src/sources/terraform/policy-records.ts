@@ -1,0 +1,309 @@
+// Making the policy records of each resource (policy attributes, inline blocks, orphan data sources).
+import type { PolicyKind, PolicyRecord } from '../../core/types.js';
+import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
+import { policyKindOf } from '../../policy/raw.js';
+import { isObject } from '../parser.js';
+import { boundedName } from '../records.js';
+import { emptyDocument, type TfResource } from './model.js';
+import {
+  TERRAFORM_POLICY_ATTRIBUTES,
+  POLICY_DOCUMENT_DATA_SOURCE,
+  OPTIONAL_ATTRIBUTES,
+  NAME_ATTRIBUTES,
+} from './resource-types.js';
+import { type Ref, parseReference } from './references.js';
+import { hasTemplate, PURE_INTERPOLATION } from './evaluator.js';
+import { REDACTED, redactDocument, markedAt, canonicalKey, nameOf } from './values.js';
+
+import { type DocResult, type Attr, absentAttr } from './analyzer-base.js';
+import { DocumentAnalyzer } from './documents.js';
+
+export class RecordAnalyzer extends DocumentAnalyzer {
+  // ---- records
+
+  protected addRecord(
+    res: TfResource,
+    opts: {
+      idSuffix?: string;
+      attrLabel: string;
+      kind: PolicyKind;
+      name?: string;
+      after: Attr;
+      before?: Attr;
+      optional: boolean;
+    },
+  ): PolicyRecord | undefined {
+    const label = opts.attrLabel;
+    const deleted = res.change === 'delete' || !res.values;
+    let result: DocResult | 'absent' = deleted ? 'absent' : this.decode(res, opts.after, label);
+    // Plans: the document before the change.
+    let before: unknown | null | undefined;
+    let hadBefore = false;
+    if (res.before === null) before = null;
+    else if (res.before && opts.before) {
+      const b = this.decode(res, opts.before, label);
+      if (b === 'absent') before = null;
+      else if (b.document !== undefined) {
+        before = b.document;
+        hadBefore = true;
+      }
+    }
+    if (result === 'absent') {
+      // Deleted, or the change removes the policy: it grants nothing after the change.
+      if (hadBefore) result = { document: emptyDocument() };
+      else if (opts.optional) return undefined;
+      else if (deleted) result = { document: emptyDocument() };
+      else result = { reason: `${label} has no value in this ${this.input.templates ? 'file' : 'input'}` };
+    } else if (opts.optional && opts.after.state === 'unknown' && opts.after.configured === false) {
+      // Computed by the provider, not set in the configuration: nothing to audit.
+      return undefined;
+    }
+    const valuePath = deleted ? (opts.before?.path ?? res.entryPath) : (opts.after.path ?? res.entryPath);
+    // Ids are unique in an input: a repeated one (two inline policies of the same name) gets a
+    // suffix and an error, so that both are audited and neither hides the other.
+    const id = this.uniqueId(
+      `${this.path}#${res.address}${opts.idSuffix ?? ''}`,
+      valuePath,
+      res.address,
+      `${label} appears more than once in ${res.address}; expected each name once (AWS keeps only one): rename or remove the others (each is audited here)`,
+    );
+    const rec: PolicyRecord = {
+      id,
+      path: this.path,
+      address: res.address,
+      kind: opts.kind,
+      status: result.document !== undefined ? 'resolved' : 'unresolved',
+    };
+    const name = opts.name ?? this.nameFor(res);
+    if (name !== undefined) rec.name = name;
+    // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
+    if (result.document !== undefined)
+      rec.document = opts.after.sensitive ? redactDocument(result.document) : result.document;
+    else rec.reason = result.reason ?? `${label} could not be read`;
+    if (before !== undefined)
+      rec.before = before !== null && opts.before?.sensitive ? redactDocument(before) : before;
+    if (res.change) rec.change = res.change;
+    if (result.approximate && result.approximate.length > 0) rec.approximate = result.approximate;
+    rec.jsonPath = formatJsonPath(valuePath);
+    this.atLine(valuePath, (l) => {
+      if (l !== undefined) rec.line = l;
+    });
+    this.statementLinesFor(rec, result.statementPaths);
+    if (result.malformed) {
+      this.error({ jsonPath: valuePath, address: res.address, message: rec.reason! });
+    }
+    for (const message of result.problems ?? [])
+      this.error({ jsonPath: valuePath, address: res.address, message });
+    this.policies.push(rec);
+    const l = this.recordsOf.get(res.address);
+    if (l) l.push(rec);
+    else this.recordsOf.set(res.address, [rec]);
+    return rec;
+  }
+
+  /** The resource's name attribute, or that of the resource it references (a bucket policy's bucket). */
+  protected nameFor(res: TfResource, depth = 0): string | undefined {
+    if (!res.values && !res.before) return undefined;
+    const side = res.values ? 'after' : 'before';
+    for (const k of NAME_ATTRIBUTES) {
+      const a = this.attr(res, [k], side);
+      if (a.sensitive) continue;
+      const v = typeof a.value === 'string' && a.value ? a.value : undefined;
+      if (v !== undefined && !(this.input.templates && hasTemplate(v))) return nameOf(v);
+      if (v === undefined && a.state !== 'unknown') continue;
+      if (depth === 0) {
+        for (const r of a.refs) {
+          if (r.base.startsWith('data.')) continue;
+          for (const t of this.resolve(r, res)) {
+            const n = this.nameFor(t, 1);
+            if (n) return n;
+          }
+        }
+      }
+      // A template name (`coiled-${var.env}`) as written: detection globs still match it.
+      if (v !== undefined && !PURE_INTERPOLATION.test(v)) return v;
+    }
+    return undefined;
+  }
+
+  policiesOf(res: TfResource): void {
+    if (res.mode !== 'managed') return;
+    const table = TERRAFORM_POLICY_ATTRIBUTES[res.type];
+    if (!table) return;
+    for (const [attr, kind] of Object.entries(table)) {
+      if (attr === 'inline_policy[].policy') {
+        this.inlineBlocks(res);
+        continue;
+      }
+      const several = Object.keys(table).length > 1;
+      this.addRecord(res, {
+        idSuffix: several ? `#${attr}` : undefined,
+        attrLabel: attr,
+        kind,
+        after: this.attr(res, [attr]),
+        before: res.before ? this.attr(res, [attr], 'before') : undefined,
+        optional: OPTIONAL_ATTRIBUTES.has(`${res.type}.${attr}`),
+      });
+    }
+  }
+
+  /** aws_iam_role inline_policy blocks, matched before/after by name. */
+  protected inlineBlocks(res: TfResource): void {
+    // [name, index, name as shown]: a name Terraform marks sensitive is matched, never shown.
+    const blocks = (
+      obj: Record<string, unknown> | null | undefined,
+      sensitive: unknown,
+    ): [string, number, string][] => {
+      if (!obj) return [];
+      const v = obj.inline_policy;
+      const arr = Array.isArray(v) ? v : isObject(v) ? [v] : [];
+      const out: [string, number, string][] = [];
+      arr.forEach((b, i) => {
+        if (!isObject(b)) return;
+        const name = typeof b.name === 'string' ? boundedName(b.name, 256) : '';
+        const pol = b.policy;
+        // The provider reports "no inline policies" as one empty block.
+        if (!name && (pol === '' || pol === null || pol === undefined)) return;
+        const hidden =
+          name !== '' &&
+          markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
+        out.push([name, i, hidden ? `${REDACTED} ${i}` : name]);
+      });
+      return out;
+    };
+    const isArr = (obj: Record<string, unknown> | null | undefined) => Array.isArray(obj?.inline_policy);
+    const after = res.values ? blocks(res.values, res.sensitive) : [];
+    const before = res.before ? blocks(res.before, res.beforeSensitive) : [];
+    const exprBlocks =
+      res.expressions && Array.isArray(res.expressions.inline_policy) ? res.expressions.inline_policy : [];
+    const exprIndex = (name: string, i: number): JsonPath => {
+      const j = exprBlocks.findIndex(
+        (b) => isObject(b) && isObject(b.name) && b.name.constant_value === name,
+      );
+      return ['inline_policy', j >= 0 ? j : i, 'policy'];
+    };
+    const seen = new Set<string>();
+    const segs = (obj: Record<string, unknown> | null | undefined, i: number): JsonPath =>
+      isArr(obj) ? ['inline_policy', i, 'policy'] : ['inline_policy', 'policy'];
+    for (const [name, i, shown] of after) {
+      seen.add(name);
+      const bi = before.find(([n]) => n === name);
+      this.addRecord(res, {
+        idSuffix: `#inline_policy[${shown}]`,
+        attrLabel: `inline_policy "${shown}"`,
+        kind: 'identity',
+        name: shown || undefined,
+        after: this.attr(res, segs(res.values, i), 'after', exprIndex(name, i)),
+        before: bi
+          ? this.attr(res, segs(res.before, bi[1]), 'before')
+          : res.before
+            ? absentAttr()
+            : undefined,
+        optional: false,
+      });
+    }
+    // Inline policies the change removes: they grant nothing after it.
+    for (const [name, i, shown] of before) {
+      if (seen.has(name)) continue;
+      this.addRecord(res, {
+        idSuffix: `#inline_policy[${shown}]`,
+        attrLabel: `inline_policy "${shown}"`,
+        kind: 'identity',
+        name: shown || undefined,
+        after: absentAttr(),
+        before: this.attr(res, segs(res.before, i), 'before'),
+        optional: true,
+      });
+    }
+    // Configured inline policies whose blocks are all unknown in the plan.
+    if (
+      res.values &&
+      after.length === 0 &&
+      markedAt(res.unknown, ['inline_policy']) &&
+      exprBlocks.length > 0
+    ) {
+      exprBlocks.forEach((b, j) => {
+        if (!isObject(b)) return;
+        const name =
+          isObject(b.name) && typeof b.name.constant_value === 'string'
+            ? boundedName(b.name.constant_value, 256)
+            : String(j);
+        const refs: Ref[] = [];
+        const p = isObject(b.policy) && Array.isArray(b.policy.references) ? b.policy.references : [];
+        for (const t of p)
+          if (typeof t === 'string') {
+            const r = parseReference(t);
+            if (r) refs.push(r);
+          }
+        this.addRecord(res, {
+          idSuffix: `#inline_policy[${name}]`,
+          attrLabel: `inline_policy "${name}"`,
+          kind: 'identity',
+          name,
+          after: {
+            value: undefined,
+            state: 'unknown',
+            path: res.valuesPath,
+            refs,
+            sensitive: false,
+            configured: true,
+          },
+          optional: false,
+        });
+      });
+    }
+  }
+
+  /** Data sources no policy used: a record each (kind guessed), unless the same document is already a record. */
+  orphanDocuments(): void {
+    let knownDocs: Set<string> | undefined;
+    const known = (): Set<string> => {
+      if (!knownDocs) {
+        knownDocs = new Set();
+        for (const p of this.policies) {
+          const k = p.document !== undefined ? canonicalKey(p.document) : undefined;
+          if (k !== undefined) knownDocs.add(k);
+        }
+      }
+      return knownDocs;
+    };
+    for (const d of this.input.resources) {
+      if (d.mode !== 'data' || d.type !== POLICY_DOCUMENT_DATA_SOURCE || this.consumed.has(d.address))
+        continue;
+      if (d.change === 'delete') continue;
+      const r = this.dataDocument(d, new Set());
+      if (r.document !== undefined) {
+        const key = canonicalKey(r.document);
+        if (key !== undefined && known().has(key)) continue;
+      }
+      const label = 'json';
+      const valuePath =
+        d.values && isObject(d.values) && d.values.json !== undefined && d.valuesPath
+          ? [...d.valuesPath, 'json']
+          : d.entryPath;
+      const rec: PolicyRecord = {
+        id: this.uniqueId(
+          `${this.path}#${d.address}`,
+          valuePath,
+          d.address,
+          `${d.address} is also the id of another policy in this input; expected unique addresses: regenerate the file`,
+        ),
+        path: this.path,
+        address: d.address,
+        kind: r.document !== undefined ? policyKindOf(r.document) : 'identity',
+        status: r.document !== undefined ? 'resolved' : 'unresolved',
+        jsonPath: formatJsonPath(valuePath),
+      };
+      if (r.document !== undefined) rec.document = r.document;
+      else rec.reason = `${d.address} (${label}) ${r.reason}`;
+      const approx = (r.approximate ?? []).filter((a) => !a.startsWith('taken from'));
+      if (approx.length > 0) rec.approximate = approx;
+      if (d.change) rec.change = d.change;
+      this.atLine(valuePath, (l) => {
+        if (l !== undefined) rec.line = l;
+      });
+      this.statementLinesFor(rec, r.statementPaths);
+      this.policies.push(rec);
+    }
+  }
+}

@@ -1,0 +1,329 @@
+// Linking roles, users and groups to their inline and attached (managed) policies.
+import type { InputResult, PolicyRecord, PrincipalRecord } from '../../core/types.js';
+import { formatJsonPath, locateLines, type JsonPath } from '../../core/json-lines.js';
+import {
+  isAwsManagedPolicyArn,
+  isServiceLinkedPolicyArn,
+  managedPoliciesInfo,
+  managedPolicyByName,
+  resolveManagedPolicy,
+} from '../managed-policies.js';
+import { boundedName, pushAll } from '../records.js';
+import type { TfResource } from './model.js';
+import { PRINCIPAL_TYPES, INLINE_POLICY_TARGETS, ATTACHMENTS } from './resource-types.js';
+import { hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
+import { uniq, list, asList, nameOf } from './values.js';
+import type { PrincipalEntry } from './analyzer-base.js';
+import { RecordAnalyzer } from './policy-records.js';
+
+export class Analyzer extends RecordAnalyzer {
+  // ---- principals
+
+  protected principalFor(res: TfResource): PrincipalEntry {
+    const existing = this.principals.get(res.address);
+    if (existing) return existing;
+    const type = PRINCIPAL_TYPES[res.type]!;
+    const record: PrincipalRecord = { id: res.address, type, path: this.path, policyIds: [], unresolved: [] };
+    const n = this.attr(res, ['name'], res.values ? 'after' : 'before');
+    if (typeof n.value === 'string' && n.value && !n.sensitive) record.name = n.value;
+    const entry: PrincipalEntry = { record, res };
+    this.principals.set(res.address, entry);
+    this.atLine(res.entryPath, (l) => {
+      if (l !== undefined) record.line = l;
+    });
+    return entry;
+  }
+
+  /** A principal this input only names (`role = "existing-role"`): `role/existing-role`. */
+  protected externalPrincipal(
+    type: PrincipalRecord['type'],
+    name: string,
+    at: JsonPath | undefined,
+  ): PrincipalEntry {
+    name = boundedName(name);
+    const id = `${type}/${name}`;
+    const existing = this.principals.get(id);
+    if (existing) return existing;
+    const record: PrincipalRecord = { id, type, name, path: this.path, policyIds: [], unresolved: [] };
+    const entry: PrincipalEntry = { record };
+    this.principals.set(id, entry);
+    this.atLine(at, (l) => {
+      if (l !== undefined) record.line = l;
+    });
+    return entry;
+  }
+
+  /** The principals an attribute (`role`, `users`...) names: by reference, else by name. */
+  protected targets(res: TfResource, attr: string, type: PrincipalRecord['type']): PrincipalEntry[] {
+    const a = this.attr(res, [attr], res.values ? 'after' : 'before');
+    const tfType = `aws_iam_${type}`;
+    const out: PrincipalEntry[] = [];
+    for (const r of a.refs) {
+      if (!r.base.startsWith(`${tfType}.`)) continue;
+      for (const t of this.resolve(r, res)) if (t.mode === 'managed') out.push(this.principalFor(t));
+    }
+    if (out.length > 0) return uniq(out);
+    for (const v of asList(a.value)) {
+      if (typeof v !== 'string' || !v || (this.input.templates && hasTemplate(v))) continue;
+      const name = v.startsWith('arn:') ? nameOf(v) : v;
+      const hit = this.named(tfType, name);
+      if (hit.length > 0) for (const h of hit) out.push(this.principalFor(h));
+      else if (!a.sensitive) out.push(this.externalPrincipal(type, name, a.path));
+    }
+    return uniq(out);
+  }
+
+  protected managedRecord(
+    arn: string,
+    at: JsonPath | undefined,
+    from: TfResource,
+  ): { record: PolicyRecord } | { error: string } {
+    const key = arn.trim();
+    const existing = this.managed.get(key);
+    const m = resolveManagedPolicy(key);
+    if (!m) {
+      if (isServiceLinkedPolicyArn(key))
+        return {
+          error: 'an aws-service-role/ policy (for service-linked roles only) is not in the bundled snapshot',
+        };
+      return {
+        error: `not in the bundled snapshot of AWS managed policies (${managedPoliciesInfo.source}@${managedPoliciesInfo.version}, ${managedPoliciesInfo.date ?? 'undated'})`,
+      };
+    }
+    const existedBefore = from.change !== undefined && from.change !== 'create';
+    if (existing) {
+      if (existedBefore && existing.before === null) {
+        existing.before = existing.document;
+        existing.change = 'no-op';
+      }
+      return { record: existing };
+    }
+    const rec: PolicyRecord = {
+      id: this.uniqueId(
+        `${this.path}#${key}`,
+        at,
+        key,
+        `${key} is also the address of a resource in this input; expected Terraform addresses, not ARNs: regenerate the file`,
+      ),
+      path: this.path,
+      address: key,
+      kind: 'identity',
+      name: m.name,
+      document: m.document,
+      status: 'resolved',
+    };
+    if (from.change !== undefined) {
+      rec.change = from.change === 'create' ? 'create' : 'no-op';
+      rec.before = existedBefore ? m.document : null;
+    }
+    if (at) {
+      rec.jsonPath = formatJsonPath(at);
+      this.atLine(at, (l) => {
+        if (l !== undefined) rec.line = l;
+      });
+    }
+    this.managed.set(key, rec);
+    this.policies.push(rec);
+    return { record: rec };
+  }
+
+  /** The records a policy ARN attribute names, and what could not be resolved. */
+  protected policiesForArns(
+    res: TfResource,
+    attrName: string,
+    optional = false,
+  ): { ids: string[]; unresolved: { ref: string; reason: string }[] } {
+    const a = this.attr(res, [attrName], res.values ? 'after' : 'before');
+    // An optional, computed attribute (a role's managed_policy_arns) the configuration does not set.
+    if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0)
+      return { ids: [], unresolved: [] };
+    const ids: string[] = [];
+    const unresolved: { ref: string; reason: string }[] = [];
+    const byRef = new Set<string>();
+    for (const r of a.refs) {
+      const targets = this.resolve(r, res);
+      if (r.base.startsWith('aws_iam_policy.')) {
+        byRef.add(r.text);
+        if (targets.length === 0) unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+        for (const t of targets) {
+          const recs = this.recordsOf.get(t.address) ?? [];
+          if (recs.length === 0)
+            unresolved.push({ ref: r.text, reason: `${t.address} has no policy record` });
+          pushAll(
+            ids,
+            recs.map((x) => x.id),
+          );
+        }
+      } else if (r.base.startsWith('data.aws_iam_policy.')) {
+        byRef.add(r.text);
+        if (targets.length === 0) unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+        for (const t of targets) {
+          const arn = t.values?.arn;
+          const name = t.values?.name;
+          if (typeof arn === 'string' && arn && !(this.input.templates && hasTemplate(arn))) {
+            const got = this.arnToIds(arn, a.path, res);
+            pushAll(ids, got.ids);
+            pushAll(
+              unresolved,
+              got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })),
+            );
+          } else if (typeof name === 'string' && name && !hasTemplate(name)) {
+            const mp = managedPolicyByName(name);
+            const got = mp
+              ? this.arnToIds(mp.arn, a.path, res)
+              : this.arnToIds(`arn:aws:iam::*:policy/${name}`, a.path, res);
+            pushAll(ids, got.ids);
+            pushAll(
+              unresolved,
+              got.unresolved.map((u) => ({ ...u, ref: r.text })),
+            );
+          } else {
+            unresolved.push({
+              ref: r.text,
+              reason: `${t.address} looks up a policy whose ARN is not known here`,
+            });
+          }
+        }
+      }
+    }
+    if (byRef.size === 0) {
+      if (a.state === 'known') {
+        for (const v of asList(a.value)) {
+          if (typeof v !== 'string' || !v) continue;
+          const got = this.arnToIds(v, a.path, res, a.sensitive);
+          pushAll(ids, got.ids);
+          pushAll(unresolved, got.unresolved);
+        }
+      } else if (a.state === 'unknown') {
+        const shown = a.refs.map((r) => r.text);
+        unresolved.push({
+          ref: shown.length > 0 ? list(shown) : `${res.address}.${attrName}`,
+          reason: 'the policy ARN is unknown at plan time',
+        });
+      }
+    }
+    return { ids: uniq(ids), unresolved };
+  }
+
+  protected arnToIds(
+    arnIn: string,
+    at: JsonPath | undefined,
+    from: TfResource,
+    sensitive = false,
+  ): { ids: string[]; unresolved: { ref: string; reason: string }[] } {
+    const shown = sensitive ? '(sensitive value)' : arnIn;
+    let arn = arnIn;
+    if (this.input.templates && PURE_INTERPOLATION.test(arn.trim())) {
+      return {
+        ids: [],
+        unresolved: [{ ref: shown, reason: 'the policy ARN is an expression this file does not define' }],
+      };
+    }
+    if (this.input.templates && hasTemplate(arn)) {
+      const w = templateAsWildcards(arn);
+      if ('error' in w) return { ids: [], unresolved: [{ ref: shown, reason: w.error }] };
+      arn = w.text;
+    }
+    if (isAwsManagedPolicyArn(arn)) {
+      const r = this.managedRecord(arn, at, from);
+      if ('error' in r) return { ids: [], unresolved: [{ ref: shown, reason: r.error }] };
+      return { ids: [r.record.id], unresolved: [] };
+    }
+    const m = /^arn:aws[a-z-]*:iam::[^:]*:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+    if (!m) return { ids: [], unresolved: [{ ref: shown, reason: 'not a policy ARN' }] };
+    const name = m[1]!;
+    const hits = name.includes('*') ? [] : this.named('aws_iam_policy', name);
+    const ids = hits.flatMap((h) => (this.recordsOf.get(h.address) ?? []).map((r) => r.id));
+    if (ids.length > 0) return { ids, unresolved: [] };
+    return {
+      ids: [],
+      unresolved: [
+        {
+          ref: shown,
+          reason: `customer managed policy ${sensitive ? '' : `${name} `}is not defined in this input`,
+        },
+      ],
+    };
+  }
+
+  linkPrincipals(): void {
+    const resources = this.input.resources.filter((r) => r.mode === 'managed');
+    for (const r of resources) if (PRINCIPAL_TYPES[r.type]) this.principalFor(r);
+    // Inline policies (the role's own inline_policy blocks, and *_policy resources).
+    for (const r of resources) {
+      if (r.type === 'aws_iam_role') {
+        const p = this.principalFor(r);
+        for (const rec of this.recordsOf.get(r.address) ?? [])
+          if (rec.kind === 'identity') p.record.policyIds.push(rec.id);
+        if (r.change !== 'delete') {
+          const got = this.policiesForArns(r, 'managed_policy_arns', true);
+          pushAll(p.record.policyIds, got.ids);
+          pushAll(p.record.unresolved, got.unresolved);
+        }
+      }
+      const inline = INLINE_POLICY_TARGETS[r.type];
+      if (inline) {
+        const recs = this.recordsOf.get(r.address) ?? [];
+        for (const p of this.targets(r, inline[0], inline[1]))
+          pushAll(
+            p.record.policyIds,
+            recs.map((x) => x.id),
+          );
+      }
+      const att = ATTACHMENTS[r.type];
+      if (att && r.change !== 'delete') {
+        const got = this.policiesForArns(r, att.arn);
+        for (const [attr, type] of att.targets) {
+          for (const p of this.targets(r, attr, type)) {
+            pushAll(p.record.policyIds, got.ids);
+            pushAll(p.record.unresolved, got.unresolved);
+          }
+        }
+      }
+    }
+    // Group memberships: users get their groups' policies.
+    const memberships: [PrincipalEntry, PrincipalEntry][] = [];
+    for (const r of resources) {
+      if (r.change === 'delete') continue;
+      if (r.type === 'aws_iam_group_membership') {
+        const groups = this.targets(r, 'group', 'group');
+        for (const u of this.targets(r, 'users', 'user')) for (const g of groups) memberships.push([u, g]);
+      } else if (r.type === 'aws_iam_user_group_membership') {
+        const groups = this.targets(r, 'groups', 'group');
+        for (const u of this.targets(r, 'user', 'user')) for (const g of groups) memberships.push([u, g]);
+      }
+    }
+    for (const [u, g] of memberships) {
+      pushAll(u.record.policyIds, g.record.policyIds);
+      u.record.unresolved.push(
+        ...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })),
+      );
+    }
+    for (const e of this.principals.values()) {
+      e.record.policyIds = uniq(e.record.policyIds);
+      const seen = new Set<string>();
+      e.record.unresolved = e.record.unresolved.filter((x) => {
+        const k = `${x.ref}\u0000${x.reason}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+    }
+  }
+
+  finish(): InputResult {
+    const lines = locateLines(this.input.file.text, this.linePaths);
+    this.lineSetters.forEach((set, i) => set(lines[i]));
+    for (const f of this.post) f();
+    const result: InputResult = {
+      path: this.path,
+      kind: this.input.kind,
+      status: 'audited',
+      policies: this.policies,
+      errors: this.errors,
+      principals: [...this.principals.values()].map((e) => e.record),
+    };
+    if (this.policies.length === 0) result.reason = 'no IAM policies in this file';
+    return result;
+  }
+}

@@ -1,0 +1,63 @@
+// References between Terraform resources (`aws_iam_role.x.arn`, `data.aws_iam_policy_document.y.json`).
+import { isObject } from '../parser.js';
+import { pushAll } from '../records.js';
+import { scanTemplate, hasTemplate } from './evaluator.js';
+
+export const NOT_RESOURCES = new Set([
+  'var',
+  'local',
+  'each',
+  'count',
+  'path',
+  'terraform',
+  'self',
+  'module',
+  'data',
+]);
+
+export const REF =
+  /(?:^|[^\w.\]-])((?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)(\[[^\]]*\])?(?:\.([A-Za-z_][\w-]*))?/g;
+
+export interface Ref {
+  /** `aws_iam_role.x` or `data.aws_iam_policy_document.y`, relative to the referring module. */
+  base: string;
+  attr?: string;
+  text: string;
+}
+
+/** A resource reference in a configuration `references` entry (`aws_iam_role.x.name`). */
+export function parseReference(text: string): Ref | undefined {
+  const m = /^((?:data\.)?([A-Za-z_][\w-]*)\.[A-Za-z_][\w-]*)(\[[^\]]*\])?(?:\.([A-Za-z_][\w-]*))?/.exec(
+    text,
+  );
+  if (!m) return undefined;
+  const isData = m[1]!.startsWith('data.');
+  const type = isData ? m[1]!.split('.')[1]! : m[2]!;
+  if (!isData && NOT_RESOURCES.has(type)) return undefined;
+  if (!type.includes('_')) return undefined;
+  return { base: m[1]!, attr: m[4], text };
+}
+
+/** Every resource reference inside an HCL expression (`trim(aws_sfn_state_machine.x.arn, ":")`). */
+export function referencesIn(expr: string): Ref[] {
+  const out: Ref[] = [];
+  REF.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = REF.exec(expr)) !== null) {
+    const r = parseReference(m[1]! + (m[2] ?? '') + (m[3] ? `.${m[3]}` : ''));
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+export function refsInValue(value: unknown, out: Ref[]): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (!hasTemplate(v)) continue;
+      for (const p of scanTemplate(v).parts) if (p.expr) pushAll(out, referencesIn(p.expr));
+    } else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    else if (isObject(v)) for (const [k, x] of Object.entries(v)) if (!k.startsWith('//')) stack.push(x);
+  }
+}

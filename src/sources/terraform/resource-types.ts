@@ -1,0 +1,144 @@
+// The Terraform resource types that hold, attach or name IAM policies.
+import type { PolicyKind, PrincipalRecord } from '../../core/types.js';
+
+/** How a resource type takes part in IAM: one declarative entry per type. */
+export interface ResourceType {
+  /**
+   * Attributes holding a policy document: the kind of policy, and whether a resource may lack it
+   * (then it holds no policy). `inline_policy[].policy` is the `policy` of each `inline_policy` block.
+   */
+  policies?: Record<string, { kind: PolicyKind; optional?: boolean }>;
+  /** A principal (role, user or group) that policies attach to. */
+  principal?: PrincipalRecord['type'];
+  /** An inline policy of a principal: the attribute naming the principal, and its type. */
+  inlineFor?: [string, PrincipalRecord['type']];
+  /** Attaches managed policies: the attribute with the policy ARN(s), and the attributes naming principals. */
+  attaches?: { arn: string; targets: [string, PrincipalRecord['type']][] };
+}
+
+/**
+ * Every resource type read. The `aws_iam_policy_document` data source (`data.` key) is resolved
+ * where a policy attribute references it; on its own (referenced by nothing in the input) it is a
+ * record of its own, its kind read from its statements (policy/raw.ts). `aws_lambda_permission` is
+ * not a policy document and is not read.
+ */
+export const RESOURCE_TYPES: Record<string, ResourceType> = {
+  aws_iam_policy: { policies: { policy: { kind: 'identity' } } },
+  aws_iam_role_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['role', 'role'] },
+  aws_iam_user_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['user', 'user'] },
+  aws_iam_group_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['group', 'group'] },
+  aws_iam_role: {
+    principal: 'role',
+    policies: { assume_role_policy: { kind: 'trust' }, 'inline_policy[].policy': { kind: 'identity' } },
+  },
+  aws_ssoadmin_permission_set_inline_policy: { policies: { inline_policy: { kind: 'identity' } } },
+  aws_s3_bucket_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true } } },
+  aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_sns_topic_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true } } },
+  aws_sqs_queue_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true } } },
+  aws_kms_key: { policies: { policy: { kind: 'resource', optional: true } } },
+  aws_ecr_repository_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_ecr_registry_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_secretsmanager_secret_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_secretsmanager_secret: { policies: { policy: { kind: 'resource', optional: true } } },
+  aws_glacier_vault: { policies: { access_policy: { kind: 'resource' } } },
+  aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource' } } },
+  aws_elasticsearch_domain: { policies: { access_policies: { kind: 'resource', optional: true } } },
+  aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource' } } },
+  aws_opensearch_domain: { policies: { access_policies: { kind: 'resource', optional: true } } },
+  aws_cloudwatch_log_resource_policy: { policies: { policy_document: { kind: 'resource' } } },
+  aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_efs_file_system_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_backup_vault_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_glue_resource_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_vpc_endpoint: { policies: { policy: { kind: 'resource', optional: true } } },
+  aws_codeartifact_domain_permissions_policy: { policies: { policy_document: { kind: 'resource' } } },
+  aws_codeartifact_repository_permissions_policy: { policies: { policy_document: { kind: 'resource' } } },
+  'data.aws_iam_policy_document': { policies: { json: { kind: 'identity' } } },
+  aws_iam_user: { principal: 'user' },
+  aws_iam_group: { principal: 'group' },
+  aws_iam_role_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['role', 'role']] } },
+  aws_iam_user_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['user', 'user']] } },
+  aws_iam_group_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['group', 'group']] } },
+  aws_iam_policy_attachment: {
+    attaches: {
+      arn: 'policy_arn',
+      targets: [
+        ['roles', 'role'],
+        ['users', 'user'],
+        ['groups', 'group'],
+      ],
+    },
+  },
+  aws_iam_role_policy_attachments_exclusive: {
+    attaches: { arn: 'policy_arns', targets: [['role_name', 'role']] },
+  },
+  aws_iam_user_policy_attachments_exclusive: {
+    attaches: { arn: 'policy_arns', targets: [['user_name', 'user']] },
+  },
+  aws_iam_group_policy_attachments_exclusive: {
+    attaches: { arn: 'policy_arns', targets: [['group_name', 'group']] },
+  },
+};
+
+const ENTRIES = Object.entries(RESOURCE_TYPES);
+
+/** Resource type -> attribute -> the kind of policy it holds (derived from RESOURCE_TYPES). */
+export const TERRAFORM_POLICY_ATTRIBUTES: Record<string, Record<string, PolicyKind>> = Object.fromEntries(
+  ENTRIES.filter(([, e]) => e.policies).map(([t, e]) => [
+    t,
+    Object.fromEntries(Object.entries(e.policies!).map(([a, p]) => [a, p.kind])),
+  ]),
+);
+
+export const POLICY_DOCUMENT_DATA_SOURCE = 'aws_iam_policy_document';
+
+/** Attributes that are optional (a resource without them holds no policy), `type.attribute`. */
+export const OPTIONAL_ATTRIBUTES = new Set(
+  ENTRIES.flatMap(([t, e]) =>
+    Object.entries(e.policies ?? {})
+      .filter(([, p]) => p.optional)
+      .map(([a]) => `${t}.${a}`),
+  ),
+);
+
+/** Principal resource types. */
+export const PRINCIPAL_TYPES: Record<string, PrincipalRecord['type']> = Object.fromEntries(
+  ENTRIES.filter(([, e]) => e.principal).map(([t, e]) => [t, e.principal!]),
+);
+
+/** Inline policy resources: the attribute naming their principal. */
+export const INLINE_POLICY_TARGETS: Record<string, [string, PrincipalRecord['type']]> = Object.fromEntries(
+  ENTRIES.filter(([, e]) => e.inlineFor).map(([t, e]) => [t, e.inlineFor!]),
+);
+
+/** Attachment resources: the attribute with the policy ARN(s), and the attributes naming principals. */
+export const ATTACHMENTS: Record<string, { arn: string; targets: [string, PrincipalRecord['type']][] }> =
+  Object.fromEntries(ENTRIES.filter(([, e]) => e.attaches).map(([t, e]) => [t, e.attaches!]));
+
+/** Attributes that give a human name to a policy-holding resource, in order of preference. */
+export const NAME_ATTRIBUTES = [
+  'name',
+  'bucket',
+  'policy_name',
+  'domain_name',
+  'repository',
+  'repository_name',
+  'arn',
+  'queue_url',
+  'secret_arn',
+  'vault_name',
+  'event_bus_name',
+  'file_system_id',
+  'backup_vault_name',
+  'resource_arn',
+  'domain',
+  'vpc_endpoint_id',
+];

@@ -1,0 +1,377 @@
+// Policy documents built from `aws_iam_policy_document` statements (plans, state and tf.json alike).
+import type { JsonPath } from '../../core/json-lines.js';
+import { MAX_DOCUMENT_DEPTH, nestingDepth, preview, textSize } from '../../policy/document.js';
+import { statementsOf } from '../../policy/raw.js';
+import { isObject } from '../parser.js';
+import { pushAll } from '../records.js';
+import { MAX_DYNAMIC_EXPANSION } from './model.js';
+import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
+import { clip, uniq } from './values.js';
+
+/** One field as read: values (unknown parts read as `*`), whether something was unknown, and the interpolations seen. */
+export interface FieldRead {
+  values: string[];
+  wild: boolean;
+  interpolations: string[];
+}
+
+/** Reads a statement-like block, whatever the input format. */
+export interface BlockReader {
+  path: JsonPath;
+  list(name: string): FieldRead | undefined;
+  scalar(name: string): FieldRead | undefined;
+  /** Nested blocks, or why they cannot be known. */
+  blocks(name: string): BlockReader[] | { unknown: string };
+}
+
+/** Plans and state: values with an `after_unknown`-style marker tree. */
+export function planReader(obj: Record<string, unknown>, unk: unknown, path: JsonPath): BlockReader {
+  return {
+    path,
+    list(name) {
+      const v = obj[name];
+      const u = isObject(unk) ? unk[name] : undefined;
+      if (u === true) return { values: ['*'], wild: true, interpolations: [] };
+      if (v === null || v === undefined) return undefined;
+      const out: FieldRead = { values: [], wild: false, interpolations: [] };
+      const items = Array.isArray(v) ? v : [v];
+      items.forEach((x, i) => {
+        const ui = Array.isArray(u) ? u[i] : undefined;
+        if (ui === true) {
+          out.values.push('*');
+          out.wild = true;
+        } else if (typeof x === 'string') out.values.push(x);
+        else if (typeof x === 'number' || typeof x === 'boolean') out.values.push(String(x));
+      });
+      return out;
+    },
+    scalar(name) {
+      const v = obj[name];
+      const u = isObject(unk) ? unk[name] : undefined;
+      if (u === true) return { values: [], wild: true, interpolations: [] };
+      if (typeof v === 'string') return { values: [v], wild: false, interpolations: [] };
+      return undefined;
+    },
+    blocks(name) {
+      const u = isObject(unk) ? unk[name] : undefined;
+      if (u === true) return { unknown: `its ${name} blocks are unknown` };
+      const v = obj[name];
+      if (!Array.isArray(v)) return isObject(v) ? [planReader(v, u, [...path, name])] : [];
+      const out: BlockReader[] = [];
+      v.forEach((b, i) => {
+        if (isObject(b)) out.push(planReader(b, Array.isArray(u) ? u[i] : undefined, [...path, name, i]));
+      });
+      return out;
+    },
+  };
+}
+
+/** *.tf.json: block bodies whose strings are templates; nested blocks as an object or an array; `dynamic` blocks. */
+export function templateReader(obj: Record<string, unknown>, path: JsonPath): BlockReader {
+  const readString = (s: string, out: FieldRead, whole: boolean) => {
+    if (!hasTemplate(s)) {
+      out.values.push(s);
+      return;
+    }
+    const w = templateAsWildcards(s);
+    if ('error' in w) {
+      out.values.push('*');
+      out.wild = true;
+      out.interpolations.push(s);
+      return;
+    }
+    pushAll(out.interpolations, w.interpolations);
+    out.wild = true;
+    // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
+    out.values.push(whole && PURE_INTERPOLATION.test(s.trim()) ? '*' : w.text);
+  };
+  return {
+    path,
+    list(name) {
+      const v = obj[name];
+      if (v === null || v === undefined) return undefined;
+      const out: FieldRead = { values: [], wild: false, interpolations: [] };
+      if (typeof v === 'string') readString(v, out, true);
+      else if (Array.isArray(v)) {
+        for (const x of v) {
+          if (typeof x === 'string') readString(x, out, false);
+          else if (typeof x === 'number' || typeof x === 'boolean') out.values.push(String(x));
+        }
+      } else if (typeof v === 'number' || typeof v === 'boolean') out.values.push(String(v));
+      return out;
+    },
+    scalar(name) {
+      const v = obj[name];
+      if (typeof v !== 'string') return undefined;
+      const out: FieldRead = { values: [], wild: false, interpolations: [] };
+      if (!hasTemplate(v)) out.values.push(v);
+      else {
+        out.wild = true;
+        out.interpolations.push(v);
+      }
+      return out;
+    },
+    blocks(name) {
+      const out: BlockReader[] = [];
+      const v = obj[name];
+      if (isObject(v)) out.push(templateReader(v, [...path, name]));
+      else if (Array.isArray(v))
+        v.forEach((b, i) => {
+          if (isObject(b)) out.push(templateReader(b, [...path, name, i]));
+        });
+      // dynamic "name" { for_each = ..., iterator = ..., content { ... } }
+      const dyn = obj.dynamic;
+      const dyns: [Record<string, unknown>, JsonPath][] = [];
+      if (isObject(dyn)) dyns.push([dyn, [...path, 'dynamic']]);
+      else if (Array.isArray(dyn))
+        dyn.forEach((d, i) => {
+          if (isObject(d)) dyns.push([d, [...path, 'dynamic', i]]);
+        });
+      for (const [d, dp] of dyns) {
+        const spec = d[name];
+        const specs: [Record<string, unknown>, JsonPath][] = [];
+        if (isObject(spec)) specs.push([spec, [...dp, name]]);
+        else if (Array.isArray(spec))
+          spec.forEach((s, i) => {
+            if (isObject(s)) specs.push([s, [...dp, name, i]]);
+          });
+        for (const [s, sp] of specs) {
+          const r = expandDynamic(name, s, sp);
+          if ('unknown' in r) return r;
+          pushAll(out, r);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Expands a tf.json `dynamic` block whose `for_each` is a literal list or map. */
+export function expandDynamic(
+  name: string,
+  spec: Record<string, unknown>,
+  path: JsonPath,
+): BlockReader[] | { unknown: string } {
+  const iterator = typeof spec.iterator === 'string' ? spec.iterator : name;
+  const content = isObject(spec.content)
+    ? spec.content
+    : Array.isArray(spec.content) && isObject(spec.content[0])
+      ? spec.content[0]
+      : undefined;
+  const contentPath = isObject(spec.content) ? [...path, 'content'] : [...path, 'content', 0];
+  if (!content) return { unknown: `its dynamic "${clip(name)}" block has no content` };
+  const fe = spec.for_each;
+  let items: [string | number, unknown][];
+  if (Array.isArray(fe)) items = fe.map((v, i) => [i, v]);
+  else if (isObject(fe)) items = Object.entries(fe);
+  else {
+    const shown = typeof fe === 'string' ? clip(fe) : preview(fe);
+    return {
+      unknown: `its dynamic "${clip(name)}" block iterates over ${shown}, which is not known in this file`,
+    };
+  }
+  // Bounded before it is copied: a small file must not expand to a huge or deep document.
+  if (
+    nestingDepth(content, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH ||
+    nestingDepth(fe, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH
+  )
+    return {
+      unknown: `its dynamic "${clip(name)}" block nests values more than ${MAX_DOCUMENT_DEPTH} levels deep`,
+    };
+  if (items.length > 0 && textSize(content, MAX_DYNAMIC_EXPANSION) * items.length > MAX_DYNAMIC_EXPANSION)
+    return {
+      unknown: `its dynamic "${clip(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
+    };
+  return items.map(([key, value]) =>
+    templateReader(substituteIterator(content, iterator, key, value) as Record<string, unknown>, contentPath),
+  );
+}
+
+/** Replaces `${it.value}`, `${it.value.f}`, `${it.value["f"]}` and `${it.key}` in a content tree. */
+export function substituteIterator(tree: unknown, it: string, key: string | number, value: unknown): unknown {
+  const FIELD = /^(?:\.([\w-]+)|\["([^"]+)"\])$/;
+  const lookup = (expr: string): { ok: true; v: unknown } | { ok: false } => {
+    if (expr === `${it}.key`) return { ok: true, v: key };
+    if (expr === `${it}.value`) return { ok: true, v: value };
+    // `it.value.f` or `it.value["f"]` (no regular expression is built from the iterator's name).
+    const prefix = `${it}.value`;
+    const m = expr.startsWith(prefix) ? FIELD.exec(expr.slice(prefix.length)) : null;
+    if (m && isObject(value)) {
+      const f = m[1] ?? m[2]!;
+      if (Object.hasOwn(value, f)) return { ok: true, v: value[f] };
+    }
+    return { ok: false };
+  };
+  const subString = (v: string): unknown => {
+    const t = scanTemplate(v);
+    if (t.error) return v;
+    if (t.parts.length === 1 && t.parts[0]!.expr !== undefined && !t.parts[0]!.directive) {
+      const r = lookup(t.parts[0]!.expr);
+      if (r.ok) return r.v;
+    }
+    const out: string[] = [];
+    for (const p of t.parts) {
+      // Literal `${` and `%{` stay escaped, so they are not read as interpolations afterwards.
+      if (p.literal !== undefined) out.push(p.literal.replace(/([$%])\{/g, (_m, c: string) => `${c}${c}{`));
+      else {
+        const r = p.directive ? { ok: false as const } : lookup(p.expr!);
+        out.push(r.ok && (typeof r.v === 'string' || typeof r.v === 'number') ? String(r.v) : p.raw!);
+      }
+    }
+    return out.join('');
+  };
+  // Iterative copy (the content is bounded by MAX_DOCUMENT_DEPTH before this is called).
+  const leaf = (v: unknown): unknown => (typeof v === 'string' && hasTemplate(v) ? subString(v) : v);
+  if (typeof tree !== 'object' || tree === null) return leaf(tree);
+  const root: unknown = Array.isArray(tree) ? [] : {};
+  const stack: [unknown, Record<string, unknown> | unknown[]][] = [[tree, root as Record<string, unknown>]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    const entries: [string | number, unknown][] = Array.isArray(from)
+      ? from.map((x, i) => [i, x])
+      : Object.entries(from as Record<string, unknown>);
+    for (const [k, x] of entries) {
+      let copy: unknown;
+      if (Array.isArray(x)) {
+        copy = [];
+        stack.push([x, copy as unknown[]]);
+      } else if (isObject(x)) {
+        copy = {};
+        stack.push([x, copy as Record<string, unknown>]);
+      } else copy = leaf(x);
+      (to as Record<string | number, unknown>)[k] = copy;
+    }
+  }
+  return root;
+}
+
+export interface BuiltStatements {
+  statements: Record<string, unknown>[];
+  paths: JsonPath[];
+  wild: boolean;
+  interpolations: string[];
+}
+
+export function one(values: string[]): string | string[] {
+  const u = uniq(values);
+  return u.length === 1 ? u[0]! : u;
+}
+
+/** Builds IAM statements from `statement` blocks the way aws_iam_policy_document does. */
+export function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: string } {
+  const out: BuiltStatements = { statements: [], paths: [], wild: false, interpolations: [] };
+  const note = (f: FieldRead | undefined) => {
+    if (!f) return;
+    if (f.wild) out.wild = true;
+    pushAll(out.interpolations, f.interpolations);
+  };
+  for (const r of readers) {
+    const st: Record<string, unknown> = {};
+    const sid = r.scalar('sid');
+    note(sid);
+    if (sid && sid.values[0]) st.Sid = sid.values[0];
+    const effect = r.scalar('effect');
+    note(effect);
+    st.Effect = effect?.values[0] || 'Allow';
+    for (const [attr, key] of [
+      ['actions', 'Action'],
+      ['not_actions', 'NotAction'],
+      ['resources', 'Resource'],
+      ['not_resources', 'NotResource'],
+    ] as const) {
+      const f = r.list(attr);
+      note(f);
+      if (f && f.values.length > 0) st[key] = one(f.values);
+    }
+    for (const [attr, key] of [
+      ['principals', 'Principal'],
+      ['not_principals', 'NotPrincipal'],
+    ] as const) {
+      const blocks = r.blocks(attr);
+      if ('unknown' in blocks) {
+        out.wild = true;
+        st[key] = '*';
+        continue;
+      }
+      if (blocks.length === 0) continue;
+      // Maps, then own properties: a type or key named `__proto__` must never reach an object's
+      // prototype (an assignment through it would change every object in the process).
+      const map = new Map<string, string[]>();
+      let star = false;
+      for (const b of blocks) {
+        const type = b.scalar('type');
+        const ids = b.list('identifiers');
+        note(type);
+        note(ids);
+        const t = type?.values[0] ?? '*';
+        if (t === '*') {
+          star = true;
+          continue;
+        }
+        let list = map.get(t);
+        if (!list) map.set(t, (list = []));
+        pushAll(list, ids?.values ?? ['*']);
+      }
+      if (star && map.size === 0) st[key] = '*';
+      else {
+        if (star) map.set('AWS', ['*']);
+        st[key] = Object.fromEntries([...map].map(([t, ids]) => [t, one(ids)]));
+      }
+    }
+    const conds = r.blocks('condition');
+    if ('unknown' in conds)
+      out.wild = true; // unknown conditions are left out: the statement reads broader
+    else if (conds.length > 0) {
+      const c = new Map<string, Map<string, string[]>>();
+      for (const b of conds) {
+        const test = b.scalar('test');
+        const variable = b.scalar('variable');
+        const values = b.list('values');
+        note(test);
+        note(variable);
+        note(values);
+        if (!test?.values[0] || !variable?.values[0]) {
+          out.wild = true;
+          continue;
+        }
+        let vars = c.get(test.values[0]);
+        if (!vars) c.set(test.values[0], (vars = new Map()));
+        let list = vars.get(variable.values[0]);
+        if (!list) vars.set(variable.values[0], (list = []));
+        pushAll(list, values?.values ?? []);
+      }
+      if (c.size > 0)
+        st.Condition = Object.fromEntries(
+          [...c].map(([t, vars]) => [t, Object.fromEntries([...vars].map(([k, vs]) => [k, one(vs)]))]),
+        );
+    }
+    out.statements.push(st);
+    out.paths.push(r.path);
+  }
+  return out;
+}
+
+/** source_policy_documents, then statements overriding same-Sid ones, then override_policy_documents. */
+export function mergeDocuments(
+  sources: unknown[],
+  own: BuiltStatements,
+  overrides: unknown[],
+): { statements: unknown[]; paths: (JsonPath | undefined)[] } {
+  const statements: unknown[] = [];
+  const paths: (JsonPath | undefined)[] = [];
+  const put = (s: unknown, p: JsonPath | undefined) => {
+    const sid = isObject(s) && typeof s.Sid === 'string' && s.Sid ? s.Sid : undefined;
+    const at = sid === undefined ? -1 : statements.findIndex((x) => isObject(x) && x.Sid === sid);
+    if (at >= 0) {
+      statements[at] = s;
+      paths[at] = p;
+    } else {
+      statements.push(s);
+      paths.push(p);
+    }
+  };
+  for (const d of sources) for (const s of statementsOf(d)) put(s, undefined);
+  own.statements.forEach((s, i) => put(s, own.paths[i]));
+  for (const d of overrides) for (const s of statementsOf(d)) put(s, undefined);
+  return { statements, paths };
+}
