@@ -392,7 +392,7 @@ async function main(argv) {
                 out(commandUsage(command));
                 return 0;
             }
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(547)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7547));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(291)]).then(__nccwpck_require__.bind(__nccwpck_require__, 291));
             return runCommand(command, rest);
         }
         default:
