@@ -24,7 +24,7 @@ import { renderText } from './report/text.js';
 import { SEVERITIES, type Finding, type Report, type Severity } from './core/types.js';
 
 export type FailOn = 'none' | 'new' | 'any';
-export type Mode = 'auto' | 'pull-request' | 'drift';
+export type Mode = 'auto' | 'pull-request' | 'drift' | 'audit';
 type EffectiveMode = 'pull-request' | 'drift' | 'audit';
 
 export interface Inputs {
@@ -107,7 +107,7 @@ export function readInputs(root = workspace()): Inputs {
     failOn: oneOf<FailOn>('fail-on', get('fail-on'), ['none', 'new', 'any'], 'new'),
     threshold: oneOf<Severity>('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
     sarifFile: get('sarif-file') || undefined,
-    mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
+    mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
     baseRef: baseRef || undefined,
     report: get('report') || undefined,
     prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
