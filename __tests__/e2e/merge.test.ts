@@ -195,6 +195,7 @@ describe('org-audit.yml: the merge step’s script over downloaded artifacts', (
       encoding: 'utf8',
       env: {
         PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        HOME: work,
         REPOSITORIES: JSON.stringify(names),
         THRESHOLD: 'medium',
         REPORTS: downloads,
