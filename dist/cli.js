@@ -318,6 +318,7 @@ Usage:
   ${version/* TOOL_NAME */.l} expand PATTERN...           print the actions an IAM action pattern matches
   ${version/* TOOL_NAME */.l} baselines list              list the built-in baselines
   ${version/* TOOL_NAME */.l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+  ${version/* TOOL_NAME */.l} merge REPORT.json... [opts] combine the JSON reports of many repositories into one
 
 Audit options:
   --baseline B              a built-in id (coiled, coiled@2022), a baseline YAML/JSON file or a
@@ -345,8 +346,30 @@ const BASELINES_USAGE = `Usage:
   ${version/* TOOL_NAME */.l} baselines list              list the built-in baselines (* = set active by default)
   ${version/* TOOL_NAME */.l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
 `;
+const MERGE_USAGE = `Usage: ${version/* TOOL_NAME */.l} merge REPORT.json... [--repo NAME=FILE]... [options]
+
+Combines the JSON reports (audit --format json, the action's findings-file) of many repositories
+into one: counts by repository, baseline, kind and severity, and every finding tagged with its
+repository. A report's repository is NAME with --repo NAME=FILE, else the name of the folder
+that holds the file (reports/acme-api/report.json is "acme-api"); two reports may not share one.
+
+Options:
+  --repo NAME=FILE          a report and the repository it belongs to (repeatable)
+  --format F                text (default), markdown (fits a GitHub issue, comment or job
+                            summary: under 65,536 characters) or json (schemaVersion 1, see README)
+  --output FILE             write the merged report to FILE instead of standard output
+  --title T                 the Markdown heading
+  --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)
+  --severity-threshold S    info, low, medium (default), high or critical
+  --max-file-size MB        largest report read (default: 64)
+
+Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage error (a file that is not
+a report is named, with the reason).
+`;
 /** The usage of one command: the audit's options, or the other commands' forms. */
 function commandUsage(command) {
+    if (command === 'merge')
+        return MERGE_USAGE;
     if (command === 'expand')
         return EXPAND_USAGE;
     if (command === 'baselines')
@@ -360,6 +383,7 @@ function commandUsage(command) {
 //                            [--output FILE] [--fail-on none|any] [--severity-threshold LEVEL] [--account-id ID]
 //   iam-baseline-audit expand PATTERN...
 //   iam-baseline-audit baselines list | show ID[@VERSION]
+//   iam-baseline-audit merge REPORT.json... [--repo NAME=FILE] [--format text|markdown|json] [--output FILE]
 // Start-up: this file imports only version.ts, so --version and --help answer before anything
 // else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
 // imported when a command needs them, which the bundle keeps in chunks of its own
@@ -385,14 +409,15 @@ async function main(argv) {
             return command === undefined ? 2 : 0;
         case 'audit':
         case 'expand':
-        case 'baselines': {
+        case 'baselines':
+        case 'merge': {
             // `audit --help` (before any `--`): the command's usage, exit 0, nothing else loaded.
             const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
             if (options.includes('--help') || options.includes('-h')) {
                 out(commandUsage(command));
                 return 0;
             }
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(291)]).then(__nccwpck_require__.bind(__nccwpck_require__, 291));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(79)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9079));
             return runCommand(command, rest);
         }
         default:

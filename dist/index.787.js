@@ -15901,7 +15901,7 @@ function inputs_readInputs(root = workspace()) {
         failOn: oneOf('fail-on', get('fail-on'), FAIL_ON, 'new'),
         threshold: oneOf('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
         sarifFile: get('sarif-file') || undefined,
-        mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
+        mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
         baseRef: baseRef || undefined,
         report: get('report') || undefined,
         prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),

@@ -17,6 +17,7 @@ import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { SEVERITIES, type Severity } from './core/types.js';
 import { TOOL_NAME } from './core/version.js';
+import { mergeCommand } from './cli-merge.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
@@ -244,6 +245,7 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
     if (command === 'audit') return await audit(rest);
     if (command === 'expand') return expand(rest);
     if (command === 'baselines') return baselinesCommand(rest);
+    if (command === 'merge') return await mergeCommand(rest, toStdout);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (

@@ -8,6 +8,7 @@ Usage:
   ${TOOL_NAME} expand PATTERN...           print the actions an IAM action pattern matches
   ${TOOL_NAME} baselines list              list the built-in baselines
   ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+  ${TOOL_NAME} merge REPORT.json... [opts] combine the JSON reports of many repositories into one
 
 Audit options:
   --baseline B              a built-in id (coiled, coiled@2022), a baseline YAML/JSON file or a
@@ -38,8 +39,30 @@ const BASELINES_USAGE = `Usage:
   ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
 `;
 
+const MERGE_USAGE = `Usage: ${TOOL_NAME} merge REPORT.json... [--repo NAME=FILE]... [options]
+
+Combines the JSON reports (audit --format json, the action's findings-file) of many repositories
+into one: counts by repository, baseline, kind and severity, and every finding tagged with its
+repository. A report's repository is NAME with --repo NAME=FILE, else the name of the folder
+that holds the file (reports/acme-api/report.json is "acme-api"); two reports may not share one.
+
+Options:
+  --repo NAME=FILE          a report and the repository it belongs to (repeatable)
+  --format F                text (default), markdown (fits a GitHub issue, comment or job
+                            summary: under 65,536 characters) or json (schemaVersion 1, see README)
+  --output FILE             write the merged report to FILE instead of standard output
+  --title T                 the Markdown heading
+  --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)
+  --severity-threshold S    info, low, medium (default), high or critical
+  --max-file-size MB        largest report read (default: 64)
+
+Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage error (a file that is not
+a report is named, with the reason).
+`;
+
 /** The usage of one command: the audit's options, or the other commands' forms. */
-export function commandUsage(command: 'audit' | 'expand' | 'baselines'): string {
+export function commandUsage(command: 'audit' | 'expand' | 'baselines' | 'merge'): string {
+  if (command === 'merge') return MERGE_USAGE;
   if (command === 'expand') return EXPAND_USAGE;
   if (command === 'baselines') return BASELINES_USAGE;
   return USAGE;

@@ -3,6 +3,7 @@
 //                            [--output FILE] [--fail-on none|any] [--severity-threshold LEVEL] [--account-id ID]
 //   iam-baseline-audit expand PATTERN...
 //   iam-baseline-audit baselines list | show ID[@VERSION]
+//   iam-baseline-audit merge REPORT.json... [--repo NAME=FILE] [--format text|markdown|json] [--output FILE]
 // Start-up: this file imports only version.ts, so --version and --help answer before anything
 // else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
 // imported when a command needs them, which the bundle keeps in chunks of its own
@@ -30,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     case 'audit':
     case 'expand':
-    case 'baselines': {
+    case 'baselines':
+    case 'merge': {
       // `audit --help` (before any `--`): the command's usage, exit 0, nothing else loaded.
       const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
       if (options.includes('--help') || options.includes('-h')) {

@@ -516,6 +516,41 @@ describe('the bundled action (dist/index.js) end to end', () => {
     ]);
   });
 
+  it('audit mode (the per-repository job of the organisation recipe): a scheduled run writes nothing to GitHub; its JSON report merges', async () => {
+    const repo = makeRepo(tmp);
+    const res = await run(repo, {
+      event: 'schedule',
+      inputs: { mode: 'audit', comment: 'off', 'fail-on': 'none' },
+    });
+    expect(res.code).toBe(0);
+    expect(gh.writes()).toEqual([]);
+    expect(gh.issues).toHaveLength(0);
+    expect(res.summary).toContain('### IAM baseline audit');
+    const file = res.outputs['findings-file']!;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { findings: unknown[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+    // The merge half: the bundled CLI beside the action reads the report as the recipe does.
+    const merged = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          resolve(DIST, '../cli.js'),
+          'merge',
+          '--repo',
+          `o/r=${file}`,
+          '--format',
+          'json',
+          '--fail-on',
+          'none',
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as { repositories: { name: string }[]; findings: { repository: string }[] };
+    expect(merged.repositories.map((r) => r.name)).toEqual(['o/r']);
+    expect(merged.findings).toHaveLength(report.findings.length);
+    expect(new Set(merged.findings.map((f) => f.repository))).toEqual(new Set(['o/r']));
+  });
+
   it('writes the outputs, the job summary, the JSON report and the SARIF file', async () => {
     const repo = makeRepo(tmp);
     const res = await run(repo, { inputs: { 'sarif-file': 'results/iam.sarif', 'fail-on': 'none' } });

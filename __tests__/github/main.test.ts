@@ -9,6 +9,7 @@ describe('effectiveMode', () => {
     expect(effectiveMode('auto', 'workflow_dispatch')).toBe('drift');
     expect(effectiveMode('auto', 'push')).toBe('audit');
     expect(effectiveMode('drift', 'pull_request')).toBe('drift');
+    expect(effectiveMode('audit', 'schedule')).toBe('audit');
   });
 });
 

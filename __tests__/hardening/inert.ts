@@ -67,6 +67,61 @@ export function expectNoPollution(): void {
   }
 }
 
+/** A description of near(text, re) for the first match of `re` in `text`. */
+function near(text: string, re: RegExp): string {
+  const m = re.exec(text);
+  return m ? JSON.stringify(text.slice(Math.max(0, m.index - 60), m.index + 60)) : '';
+}
+
+/**
+ * What makes a Markdown rendering not inert (empty when it is): markup, mentions, references,
+ * links, raw HTML other than ours, hidden or control characters, unbalanced `<details>`, and a
+ * number of our hidden markers other than `markers` (when 1, it must come first).
+ */
+export function markdownProblems(name: string, md: string, markers: 0 | 1): string[] {
+  const problems: string[] = [];
+  const expectNot = (what: string, text: string, re: RegExp) => {
+    if (re.test(text)) problems.push(`${what}: ${re} near ${near(text, re)}`);
+  };
+  const found = md.split(MARKER_PREFIX).length - 1;
+  if (markers === 1 && (found !== 1 || !md.startsWith(MARKER_PREFIX)))
+    problems.push(`${name}: ${found} markers (expected exactly one, first)`);
+  if (markers === 0 && found !== 0) problems.push(`${name}: ${found} markers (expected none)`);
+  expectNot(name, md, INVISIBLE);
+  expectNot(name, md, CONTROL_BUT_NEWLINE);
+  expectNot(name, md, LONE_SURROGATE);
+  // A `<summary>` line is raw HTML inside a `<details>` block, where GitHub reads no Markdown
+  // (backticks there are literal): checked as HTML, then left out of the Markdown checks.
+  const summaries = md.split('\n').filter((l) => /^<summary>.*<\/summary>$/.test(l));
+  for (const l of summaries) {
+    expectNot(
+      `${name} (summary HTML)`,
+      l.replace(/^<summary>|<\/summary>$/g, '').replace(/<\/?code>/g, ''),
+      /[<[\]]/,
+    );
+    expectNot(`${name} (summary mention)`, l, /@(?!&#8203;)/);
+    expectNot(`${name} (summary autolink)`, l, /:\/\/|www\./i);
+  }
+  const outside = outsideCode(
+    md
+      .split('\n')
+      .filter((l) => !/^<summary>.*<\/summary>$/.test(l))
+      .join('\n'),
+  );
+  const html = outside
+    .replace(OUR_TAGS, '')
+    .replace(/^<!-- iam-baseline-audit:(?:comment|drift) key=[A-Za-z0-9_.%-]+ -->$/m, '');
+  expectNot(`${name} (raw HTML)`, html, /</);
+  expectNot(`${name} (mention)`, outside, /@(?!&#8203;)/);
+  expectNot(`${name} (reference)`, outside.replace(/&#?\w+;/g, '§'), /#\d/);
+  expectNot(`${name} (link or image)`, outside, /\]\(/);
+  expectNot(`${name} (autolink)`, outside, /:\/\/|www\./i);
+  const open = outside.split(/<details(?: open)?>/).length;
+  const close = outside.split('</details>').length;
+  if (open !== close) problems.push(`${name}: ${open - 1} <details> for ${close - 1} </details>`);
+  return problems;
+}
+
 /** Throws, saying what and where, unless every rendering of the report is inert. */
 export function expectInert(report: Report, rendered: Rendered = renderAll(report)): void {
   expectNoPollution();
@@ -79,47 +134,8 @@ export function expectInert(report: Report, rendered: Rendered = renderAll(repor
     if (re.test(text)) problems.push(`${what}: ${re} near ${near(text, re)}`);
   };
 
-  for (const [name, md] of [
-    ['comment', rendered.comment],
-    ['summary', rendered.summary],
-  ] as const) {
-    const markers = md.split(MARKER_PREFIX).length - 1;
-    if (name === 'comment' && (markers !== 1 || !md.startsWith(MARKER_PREFIX)))
-      problems.push(`comment: ${markers} markers (expected exactly one, first)`);
-    if (name === 'summary' && markers !== 0) problems.push(`summary: ${markers} markers (expected none)`);
-    expectNot(name, md, INVISIBLE);
-    expectNot(name, md, CONTROL_BUT_NEWLINE);
-    expectNot(name, md, LONE_SURROGATE);
-    // A `<summary>` line is raw HTML inside a `<details>` block, where GitHub reads no Markdown
-    // (backticks there are literal): checked as HTML, then left out of the Markdown checks.
-    const summaries = md.split('\n').filter((l) => /^<summary>.*<\/summary>$/.test(l));
-    for (const l of summaries) {
-      expectNot(
-        `${name} (summary HTML)`,
-        l.replace(/^<summary>|<\/summary>$/g, '').replace(/<\/?code>/g, ''),
-        /[<[\]]/,
-      );
-      expectNot(`${name} (summary mention)`, l, /@(?!&#8203;)/);
-      expectNot(`${name} (summary autolink)`, l, /:\/\/|www\./i);
-    }
-    const outside = outsideCode(
-      md
-        .split('\n')
-        .filter((l) => !/^<summary>.*<\/summary>$/.test(l))
-        .join('\n'),
-    );
-    const html = outside
-      .replace(OUR_TAGS, '')
-      .replace(/^<!-- iam-baseline-audit:(?:comment|drift) key=[A-Za-z0-9_.%-]+ -->$/m, '');
-    expectNot(`${name} (raw HTML)`, html, /</);
-    expectNot(`${name} (mention)`, outside, /@(?!&#8203;)/);
-    expectNot(`${name} (reference)`, outside.replace(/&#?\w+;/g, '§'), /#\d/);
-    expectNot(`${name} (link or image)`, outside, /\]\(/);
-    expectNot(`${name} (autolink)`, outside, /:\/\/|www\./i);
-    const open = outside.split(/<details(?: open)?>/).length;
-    const close = outside.split('</details>').length;
-    if (open !== close) problems.push(`${name}: ${open - 1} <details> for ${close - 1} </details>`);
-  }
+  problems.push(...markdownProblems('comment', rendered.comment, 1));
+  problems.push(...markdownProblems('summary', rendered.summary, 0));
 
   for (const [name, text] of [
     ['text', rendered.text],

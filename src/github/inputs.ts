@@ -9,7 +9,7 @@ import { COMMENT_MODES, type CommentMode } from './comment.js';
 import { isSha } from './verify-pr.js';
 
 export type { FailOn } from '../report/verdict.js';
-export type Mode = 'auto' | 'pull-request' | 'drift';
+export type Mode = 'auto' | 'pull-request' | 'drift' | 'audit';
 
 export interface Inputs {
   paths: string[];
@@ -89,7 +89,7 @@ export function readInputs(root = workspace()): Inputs {
     failOn: oneOf<FailOn>('fail-on', get('fail-on'), FAIL_ON, 'new'),
     threshold: oneOf<Severity>('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
     sarifFile: get('sarif-file') || undefined,
-    mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift'], 'auto'),
+    mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
     baseRef: baseRef || undefined,
     report: get('report') || undefined,
     prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),

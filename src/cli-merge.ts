@@ -1,0 +1,132 @@
+// `iam-baseline-audit merge REPORT.json... [--repo NAME=FILE]... [--format markdown|json|text]
+// [--output FILE]`: the JSON reports of many repositories combined into one (src/report/merge.ts).
+// Each file is read with the safe reader (a regular file, at most --max-file-size) and checked
+// with the saved-report reader (parseReportJson), like the action's `report` input.
+//
+// The repository of a report: NAME from `--repo NAME=FILE`; else the name of the folder that holds
+// the file (`reports/acme-api/report.json` is `acme-api`), which is what actions/download-artifact
+// makes of one artifact per repository.
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from './core/errors.js';
+import { SEVERITIES, type Severity } from './core/types.js';
+import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
+import {
+  mergedFindingsAtOrAbove,
+  mergeReports,
+  renderMergedJson,
+  renderMergedMarkdown,
+  renderMergedText,
+  type MergeInput,
+} from './report/merge.js';
+import { parseReportJson, ReportError } from './report/validate.js';
+import { readRepoFile } from './sources/safe-read.js';
+import { escapeLog } from './core/escape.js';
+
+/** Default largest report read: far above a real one (a report of 10,000 findings is ~10 MB). */
+const DEFAULT_MAX_MB = 64;
+/** Longest repository name kept (GitHub's owner/name is at most 39 + 1 + 100 characters). */
+const MAX_NAME = 200;
+
+function repositoryName(raw: string, file: string): string {
+  const name = raw.trim();
+  if (name === '') throw new UsageError(`${file}: the repository name is empty`);
+  if (name.length > MAX_NAME)
+    throw new UsageError(`${file}: the repository name is over ${MAX_NAME} characters`);
+  return name;
+}
+
+/** Reads and checks one report; a usage error that names the file and why it is not a report. */
+function readReport(file: string, maxBytes: number): MergeInput['report'] {
+  const abs = resolve(process.cwd(), file);
+  // The root is the file's own folder: any path the user names is read, but a symbolic link is
+  // followed only within that folder.
+  const read = readRepoFile(dirname(abs), basename(abs), maxBytes);
+  if (!read.ok) throw new UsageError(`${file}: ${read.reason}`);
+  try {
+    return parseReportJson(read.text);
+  } catch (e) {
+    if (e instanceof ReportError)
+      throw new UsageError(`${file}: not an ${TOOL_NAME} JSON report (${e.message})`);
+    throw e;
+  }
+}
+
+export async function mergeCommand(
+  argv: string[],
+  toStdout: (write: () => Promise<void> | void) => Promise<void>,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      repo: { type: 'string', short: 'r', multiple: true },
+      format: { type: 'string', short: 'f', default: 'text' },
+      output: { type: 'string', short: 'o' },
+      title: { type: 'string' },
+      'fail-on': { type: 'string', default: 'any' },
+      'severity-threshold': { type: 'string', default: 'medium' },
+      'max-file-size': { type: 'string' },
+    },
+  });
+  const format = values.format!;
+  if (!['text', 'markdown', 'json'].includes(format))
+    throw new UsageError(`--format must be markdown, json or text, not "${format}"`);
+  const failOn = values['fail-on']!;
+  if (!['none', 'any'].includes(failOn))
+    throw new UsageError(`--fail-on must be none or any, not "${failOn}"`);
+  const threshold = values['severity-threshold'] as Severity;
+  if (!SEVERITIES.includes(threshold))
+    throw new UsageError(`--severity-threshold must be one of ${SEVERITIES.join(', ')}, not "${threshold}"`);
+  let maxBytes = DEFAULT_MAX_MB * 1024 * 1024;
+  if (values['max-file-size'] !== undefined) {
+    const mb = Number(values['max-file-size']);
+    if (!Number.isFinite(mb) || mb <= 0) throw new UsageError('--max-file-size takes a number of megabytes');
+    maxBytes = Math.round(mb * 1024 * 1024);
+  }
+
+  const named: { name: string; file: string }[] = [];
+  for (const r of values.repo ?? []) {
+    const eq = r.indexOf('=');
+    if (eq < 0) throw new UsageError(`--repo takes NAME=FILE, not "${r}"`);
+    const file = r.slice(eq + 1);
+    if (file === '') throw new UsageError(`--repo ${r}: no file after "="`);
+    named.push({ name: repositoryName(r.slice(0, eq), file), file });
+  }
+  for (const file of positionals) {
+    named.push({ name: repositoryName(basename(dirname(resolve(process.cwd(), file))), file), file });
+  }
+  if (named.length === 0)
+    throw new UsageError('merge needs at least one JSON report (REPORT.json or --repo NAME=FILE)');
+  const seen = new Map<string, string>();
+  for (const { name, file } of named) {
+    const other = seen.get(name);
+    if (other !== undefined)
+      throw new UsageError(
+        `two reports for the repository "${name}" (${other} and ${file}): name them with --repo NAME=FILE`,
+      );
+    seen.set(name, file);
+  }
+
+  const inputs: MergeInput[] = named.map(({ name, file }) => ({
+    repository: name,
+    report: readReport(file, maxBytes),
+  }));
+  const merged = mergeReports(inputs, { name: TOOL_NAME, version: TOOL_VERSION });
+  const rendered =
+    format === 'json'
+      ? renderMergedJson(merged)
+      : format === 'markdown'
+        ? renderMergedMarkdown(merged, values.title !== undefined ? { title: values.title } : {})
+        : renderMergedText(merged);
+  if (values.output) writeFileSync(values.output, rendered);
+  else
+    await toStdout(() => {
+      // Markdown and text in an Actions log: escaped line by line, as the audit's are.
+      process.stdout.write(
+        format !== 'json' && process.env.GITHUB_ACTIONS === 'true' ? escapeLog(rendered) : rendered,
+      );
+    });
+  return failOn === 'any' && mergedFindingsAtOrAbove(merged, threshold).length > 0 ? 1 : 0;
+}

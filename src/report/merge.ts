@@ -1,0 +1,365 @@
+// `iam-baseline-audit merge`: the JSON reports of many repositories (each already read and checked
+// by parseReportJson) combined into one organisation report: counts by repository, baseline
+// (vendor), kind and severity, and every finding kept, tagged with its repository. Rendered as JSON
+// (its own documented shape, `schemaVersion` 1), Markdown (short, grouped, fitted to GitHub's
+// limits) or text. Pure: no I/O; the CLI reads the files (src/cli-commands.ts).
+//
+// Counts follow the audit's summary (src/audit/report-model.ts summarize): ignored findings and
+// findings a change removed are kept in `findings` but not counted.
+import { decide } from './verdict.js';
+import { escapeMarkdown as md, escapeTerminal } from '../core/escape.js';
+import { SEVERITIES, type Finding, type FindingKind, type Report, type Severity } from '../core/types.js';
+import { KIND_INFO, KIND_ORDER, plural, severityRank } from './group.js';
+import { COMMENT_LIMIT } from './markdown.js';
+
+export const MERGED_SCHEMA_VERSION = 1;
+
+/** One repository's report, as read, and the name it is shown under. */
+export interface MergeInput {
+  repository: string;
+  report: Report;
+}
+
+/** Counts of counted findings (not ignored, not removed). */
+export interface MergedCounts {
+  findings: number;
+  byKind: Partial<Record<FindingKind, number>>;
+  bySeverity: Partial<Record<Severity, number>>;
+}
+
+export interface MergedRepository extends MergedCounts {
+  name: string;
+  tool: Report['tool'];
+  catalog: Report['catalog'];
+  /** Ids of the baselines the repository's audit used. */
+  baselines: string[];
+  inputs: number;
+  policies: number;
+  /** Every finding of the repository's report, counted or not. */
+  total: number;
+  byBaseline: Record<string, number>;
+}
+
+/** A finding of one repository: the report's finding with the repository's name first. */
+export type MergedFinding = { repository: string } & Finding;
+
+export interface MergedReport {
+  schemaVersion: typeof MERGED_SCHEMA_VERSION;
+  tool: Report['tool'];
+  repositories: MergedRepository[];
+  summary: MergedCounts & {
+    repositories: number;
+    /** Repositories with at least one counted finding. */
+    withFindings: number;
+    /** Every finding kept (the sum of the reports' findings), counted or not. */
+    total: number;
+    byRepository: Record<string, number>;
+    byBaseline: Record<string, number>;
+  };
+  findings: MergedFinding[];
+}
+
+/** Shown for a finding whose baseline neither the finding nor its policy names. */
+export const NO_BASELINE = '(no baseline)';
+
+const counted = (f: Finding) => !f.ignored && !f.removed;
+
+function bump<K extends string>(record: Partial<Record<K, number>>, key: K): void {
+  record[key] = (record[key] ?? 0) + 1;
+}
+
+/** Keys in a fixed order: severities from the most severe, kinds in report order, others sorted. */
+function sortedRecord<K extends string>(
+  record: Partial<Record<K, number>>,
+  order?: readonly K[],
+): Partial<Record<K, number>> {
+  const keys = Object.keys(record) as K[];
+  keys.sort((a, b) => (order ? order.indexOf(a) - order.indexOf(b) : a < b ? -1 : a > b ? 1 : 0));
+  const out: Partial<Record<K, number>> = {};
+  for (const k of keys) out[k] = record[k];
+  return out;
+}
+
+const SEVERITY_ORDER = [...SEVERITIES].reverse();
+
+/**
+ * Merges the reports in the order given (names must be distinct: the CLI checks). Findings keep
+ * their report's order within each repository.
+ */
+export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']): MergedReport {
+  const repositories: MergedRepository[] = [];
+  const findings: MergedFinding[] = [];
+  const byKind: MergedCounts['byKind'] = {};
+  const bySeverity: MergedCounts['bySeverity'] = {};
+  const byRepository: Record<string, number> = {};
+  const byBaseline: Record<string, number> = {};
+  let countedTotal = 0;
+  for (const { repository, report } of inputs) {
+    const policyBaseline = new Map(report.policies.map((p) => [p.id, p.baseline]));
+    const repo: MergedRepository = {
+      name: repository,
+      tool: report.tool,
+      catalog: report.catalog,
+      baselines: report.baselines.map((b) => b.id),
+      inputs: report.inputs.length,
+      policies: report.policies.length,
+      total: report.findings.length,
+      findings: 0,
+      byKind: {},
+      bySeverity: {},
+      byBaseline: {},
+    };
+    for (const f of report.findings) {
+      findings.push({ repository, ...f });
+      if (!counted(f)) continue;
+      const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
+      repo.findings++;
+      bump(repo.byKind, f.kind);
+      bump(repo.bySeverity, f.severity);
+      bump(repo.byBaseline, baseline);
+      bump(byKind, f.kind);
+      bump(bySeverity, f.severity);
+      bump(byBaseline, baseline);
+      countedTotal++;
+    }
+    repo.byKind = sortedRecord(repo.byKind, KIND_ORDER);
+    repo.bySeverity = sortedRecord(repo.bySeverity, SEVERITY_ORDER);
+    repo.byBaseline = sortedRecord(repo.byBaseline) as Record<string, number>;
+    byRepository[repository] = repo.findings;
+    repositories.push(repo);
+  }
+  return {
+    schemaVersion: MERGED_SCHEMA_VERSION,
+    tool,
+    repositories,
+    summary: {
+      repositories: repositories.length,
+      withFindings: repositories.filter((r) => r.findings > 0).length,
+      total: findings.length,
+      findings: countedTotal,
+      byRepository,
+      byBaseline: sortedRecord(byBaseline) as Record<string, number>,
+      byKind: sortedRecord(byKind, KIND_ORDER),
+      bySeverity: sortedRecord(bySeverity, SEVERITY_ORDER),
+    },
+    findings,
+  };
+}
+
+/** Counted findings at or above the threshold (the exit status of `merge --fail-on any`). */
+export function mergedFindingsAtOrAbove(merged: MergedReport, threshold: Severity): MergedFinding[] {
+  // The one fail rule of the audit and the action (src/report/verdict.ts), with fail-on: any.
+  return decide(merged, 'any', threshold).failing as MergedFinding[];
+}
+
+/** The merged report as JSON: the keys in the order of the types above, 2-space indentation. */
+export function renderMergedJson(merged: MergedReport): string {
+  return `${JSON.stringify(merged, null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+const SEVERITY_ICON: Record<Severity, string> = {
+  critical: '🟥',
+  high: '🔴',
+  medium: '🟠',
+  low: '🟡',
+  info: '⚪',
+};
+
+const MAX_ACTIONS = 8;
+
+function severityCells(c: MergedCounts): string {
+  const parts = SEVERITY_ORDER.filter((s) => c.bySeverity[s]).map(
+    (s) => `${SEVERITY_ICON[s]} ${c.bySeverity[s]}`,
+  );
+  return parts.length ? parts.join(' ') : '–';
+}
+
+function countsLine(record: Record<string, number | undefined>, label: (k: string) => string): string {
+  const parts = Object.entries(record)
+    .filter(([, n]) => n)
+    .map(([k, n]) => `${label(k)} ${n}`);
+  return parts.length ? parts.join(' · ') : '–';
+}
+
+function findingLine(f: Finding): string {
+  const what =
+    f.actions.length === 0
+      ? md(f.message, 'text')
+      : f.actions.length > MAX_ACTIONS
+        ? `**${f.actions.length} actions**`
+        : f.actions.map((a) => md(a)).join(', ');
+  const where = md(f.line !== undefined ? `${f.path}:${f.line}` : f.path);
+  const baseline = f.baseline ? ` · ${md(f.baseline)}` : '';
+  return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${KIND_INFO[f.kind].title} · ${what}\\\n  ${where}${baseline}`;
+}
+
+export interface MergedMarkdownOptions {
+  /** The heading; default `IAM baseline audit of N repositories`. */
+  title?: string;
+  /** Largest size in characters (default 65,536 − 1: fits an issue, a comment and a job summary). */
+  maxLength?: number;
+}
+
+/**
+ * Short and grouped: the verdict, one table of counts with a row per repository, the totals by
+ * baseline and kind, then each repository's findings in a collapsed section. Past the size limit,
+ * table rows and findings are cut (most findings first is the table's order) with a count of what
+ * is left out and a pointer to the merged JSON report, which has everything.
+ */
+export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdownOptions = {}): string {
+  const limit = options.maxLength ?? COMMENT_LIMIT;
+  const s = merged.summary;
+  const title =
+    options.title ?? `IAM baseline audit of ${plural(s.repositories, 'repository', 'repositories')}`;
+  const verdict =
+    s.findings > 0
+      ? `❌ **${plural(s.findings, 'finding')}** in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}: permissions beyond the vendor baselines`
+      : `✅ **No IAM permissions beyond the vendor baselines** in ${plural(s.repositories, 'repository', 'repositories')}`;
+  const head = `### ${md(title, 'text')}\n\n${verdict}`;
+  const totals = [
+    `**By baseline:** ${countsLine(s.byBaseline, (k) => md(k))}`,
+    `**By kind:** ${countsLine(s.byKind, (k) => KIND_INFO[k as FindingKind]?.title ?? md(k))}`,
+  ].join('\\\n');
+  const footer = `<sub>${md(merged.tool.name, 'text')} ${md(merged.tool.version, 'text')} · merged report schema ${merged.schemaVersion}</sub>`;
+  const pointer =
+    '📄 Shortened to fit GitHub’s limit: every finding is in the merged JSON report (`merge --format json`).';
+
+  // Repositories with the most findings first; ties in the order given.
+  const order = merged.repositories
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => b.r.findings - a.r.findings || a.i - b.i)
+    .map((x) => x.r);
+  const rows = order.map(
+    (r) =>
+      `| ${md(r.name)} | ${r.findings} | ${severityCells(r)} | ${r.policies} | ${r.baselines.length ? r.baselines.map((b) => md(b)).join(', ') : '–'} |`,
+  );
+  const tableHead =
+    '| Repository | Findings | By severity | Policies | Baselines |\n| --- | ---: | --- | ---: | --- |';
+  const byRepo = new Map<string, MergedFinding[]>();
+  for (const f of merged.findings) {
+    if (!counted(f)) continue;
+    const list = byRepo.get(f.repository) ?? [];
+    list.push(f);
+    byRepo.set(f.repository, list);
+  }
+  for (const list of byRepo.values())
+    list.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+
+  const assemble = (parts: string[]) => parts.filter((p) => p !== '').join('\n\n') + '\n';
+  // Room for the fixed parts, the pointer and the longest "not shown" lines.
+  const fixed =
+    assemble([head, tableHead, totals, '#### Findings by repository', pointer, footer]).length +
+    2 * `**… and ${s.total} more repositories not shown.**`.length +
+    64;
+  let budget = limit - 1 - fixed;
+  let cut = false;
+
+  const keptRows: string[] = [];
+  for (const row of rows) {
+    if (row.length + 1 > budget) {
+      cut = true;
+      break;
+    }
+    keptRows.push(row);
+    budget -= row.length + 1;
+  }
+  let table = [tableHead, ...keptRows].join('\n');
+  if (keptRows.length < rows.length)
+    table += `\n\n**… and ${plural(rows.length - keptRows.length, 'more repository', 'more repositories')} not shown.**`;
+
+  const sections: string[] = [];
+  let shownRepos = 0;
+  const withFindings = order.filter((r) => (byRepo.get(r.name)?.length ?? 0) > 0);
+  for (const r of withFindings) {
+    const list = byRepo.get(r.name)!;
+    const open = `<details>\n<summary>${md(r.name, 'html')} · ${plural(list.length, 'finding')}</summary>\n\n`;
+    const close = '\n\n</details>';
+    const moreLine = (n: number) => `\n\n**… and ${plural(n, 'more finding')} not shown.**`;
+    const overhead = open.length + close.length + moreLine(list.length).length + 2;
+    if (cut || overhead > budget) {
+      cut = true;
+      break;
+    }
+    const items: string[] = [];
+    let room = budget - overhead;
+    for (const f of list) {
+      const line = findingLine(f);
+      if (line.length + 1 > room) {
+        cut = true;
+        break;
+      }
+      items.push(line);
+      room -= line.length + 1;
+    }
+    if (items.length === 0) break;
+    let body = items.join('\n');
+    if (items.length < list.length) body += moreLine(list.length - items.length);
+    const section = open + body + close;
+    sections.push(section);
+    budget -= section.length + 2;
+    shownRepos++;
+    if (cut) break;
+  }
+  if (shownRepos < withFindings.length) {
+    cut = true;
+    sections.push(
+      `**… and the findings of ${plural(withFindings.length - shownRepos, 'more repository', 'more repositories')} not shown.**`,
+    );
+  }
+  const findingsPart = sections.length ? `#### Findings by repository\n\n${sections.join('\n\n')}` : '';
+  const out = assemble([head, table, totals, findingsPart, cut ? pointer : '', footer]);
+  if (out.length < limit) return out;
+  // A pathological title: cut hard, on a line boundary.
+  let hard = out;
+  while (hard.length >= limit) hard = hard.slice(0, Math.floor(hard.length * 0.9));
+  return hard.slice(0, hard.lastIndexOf('\n') + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+/** Plain text for a terminal: the counts per repository, then every counted finding, one a line. */
+export function renderMergedText(merged: MergedReport): string {
+  const s = merged.summary;
+  const t = escapeTerminal;
+  const lines: string[] = [
+    `${plural(s.findings, 'finding')} in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}` +
+      (s.total > s.findings ? ` (${s.total - s.findings} ignored or removed, not counted)` : ''),
+  ];
+  const sev = (c: MergedCounts) =>
+    SEVERITY_ORDER.filter((x) => c.bySeverity[x])
+      .map((x) => `${x} ${c.bySeverity[x]}`)
+      .join(', ');
+  if (Object.keys(s.byBaseline).length)
+    lines.push(
+      `by baseline: ${Object.entries(s.byBaseline)
+        .map(([k, n]) => `${t(k)} ${n}`)
+        .join(', ')}`,
+    );
+  if (Object.keys(s.byKind).length)
+    lines.push(
+      `by kind: ${Object.entries(s.byKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
+  if (Object.keys(s.bySeverity).length) lines.push(`by severity: ${sev(s)}`);
+  for (const r of merged.repositories) {
+    lines.push(
+      '',
+      `${t(r.name)}: ${plural(r.findings, 'finding')}${r.findings ? ` (${sev(r)})` : ''}, ${plural(r.policies, 'policy', 'policies')}`,
+    );
+    for (const f of merged.findings) {
+      if (f.repository !== r.name || !counted(f)) continue;
+      const where = f.line !== undefined ? `${f.path}:${f.line}` : f.path;
+      const what = f.actions.length
+        ? f.actions.slice(0, MAX_ACTIONS).join(', ') +
+          (f.actions.length > MAX_ACTIONS ? `, … (${f.actions.length} actions)` : '')
+        : f.message;
+      lines.push(`  ${f.severity.padEnd(8)} ${f.kind.padEnd(18)} ${t(where)}  ${t(what)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
