@@ -16745,7 +16745,11 @@ function baselinesCommand(args) {
     const [sub, id] = args;
     const all = builtinBaselines();
     if (sub === 'list') {
-        const lines = all.map((b) => `${b.id.padEnd(16)} ${b.name.padEnd(28)} ${b.date ?? ''}  sets: ${b.sets.map((s) => (b.defaultSets.includes(s.name) ? `${s.name}*` : s.name)).join(', ')}`);
+        // id and date in columns, then the name; the sets on a line of their own (names and set lists
+        // are long: "SkyPilot (2023 docs, before the spot service-linked-role statement)").
+        const idWidth = Math.max(...all.map((b) => b.id.length));
+        const lines = all.map((b) => `${b.id.padEnd(idWidth)}  ${(b.date ?? '').padEnd(10)}  ${b.name}\n` +
+            `${' '.repeat(idWidth + 2)}sets: ${b.sets.map((s) => (b.defaultSets.includes(s.name) ? `${s.name}*` : s.name)).join(', ')}`);
         out(`${lines.join('\n')}\n(* = active by default)`);
         return 0;
     }
