@@ -417,7 +417,7 @@ async function main(argv) {
                 out(commandUsage(command));
                 return 0;
             }
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(79)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9079));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(27)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7027));
             return runCommand(command, rest);
         }
         default:

@@ -15,9 +15,9 @@ import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
-import { SEVERITIES, type Severity } from './core/types.js';
 import { TOOL_NAME } from './core/version.js';
 import { mergeCommand } from './cli-merge.js';
+import { failOptions, megabytes } from './cli-options.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
@@ -107,21 +107,11 @@ async function audit(argv: string[]): Promise<number> {
   const format = values.format!;
   if (!['text', 'markdown', 'json', 'sarif'].includes(format))
     throw new UsageError(`--format must be text, markdown, json or sarif, not "${format}"`);
-  const failOn = values['fail-on']!;
-  if (!['none', 'any'].includes(failOn))
-    throw new UsageError(`--fail-on must be none or any, not "${failOn}"`);
-  const threshold = values['severity-threshold'] as Severity;
-  if (!SEVERITIES.includes(threshold))
-    throw new UsageError(`--severity-threshold must be one of ${SEVERITIES.join(', ')}, not "${threshold}"`);
+  const { failOn, threshold } = failOptions(values);
   const accountId = values['account-id'];
   if (accountId !== undefined && !/^\d{12}$/.test(accountId))
     throw new UsageError(`--account-id must be a 12-digit AWS account ID, not "${accountId}"`);
-  let maxFileBytes: number | undefined;
-  if (values['max-file-size'] !== undefined) {
-    const mb = Number(values['max-file-size']);
-    if (!Number.isFinite(mb) || mb <= 0) throw new UsageError('--max-file-size takes a number of megabytes');
-    maxFileBytes = Math.round(mb * 1024 * 1024);
-  }
+  const maxFileBytes = megabytes(values['max-file-size']);
 
   let maxPolicies: number | undefined;
   if (values['max-policies'] !== undefined) {
@@ -171,7 +161,7 @@ async function audit(argv: string[]): Promise<number> {
       );
     timing('write');
   }
-  return decide(report, failOn === 'any' ? 'any' : 'none', threshold).result === 'fail' ? 1 : 0;
+  return decide(report, failOn, threshold).result === 'fail' ? 1 : 0;
 }
 
 function expand(patterns: string[]): number {

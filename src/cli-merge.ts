@@ -10,7 +10,6 @@ import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './core/errors.js';
-import { SEVERITIES, type Severity } from './core/types.js';
 import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
 import {
   mergedFindingsAtOrAbove,
@@ -23,6 +22,7 @@ import {
 import { parseReportJson, ReportError } from './report/validate.js';
 import { readRepoFile } from './sources/safe-read.js';
 import { escapeLog } from './core/escape.js';
+import { failOptions, megabytes } from './cli-options.js';
 
 /** Default largest report read: far above a real one (a report of 10,000 findings is ~10 MB). */
 const DEFAULT_MAX_MB = 64;
@@ -73,18 +73,8 @@ export async function mergeCommand(
   const format = values.format!;
   if (!['text', 'markdown', 'json'].includes(format))
     throw new UsageError(`--format must be markdown, json or text, not "${format}"`);
-  const failOn = values['fail-on']!;
-  if (!['none', 'any'].includes(failOn))
-    throw new UsageError(`--fail-on must be none or any, not "${failOn}"`);
-  const threshold = values['severity-threshold'] as Severity;
-  if (!SEVERITIES.includes(threshold))
-    throw new UsageError(`--severity-threshold must be one of ${SEVERITIES.join(', ')}, not "${threshold}"`);
-  let maxBytes = DEFAULT_MAX_MB * 1024 * 1024;
-  if (values['max-file-size'] !== undefined) {
-    const mb = Number(values['max-file-size']);
-    if (!Number.isFinite(mb) || mb <= 0) throw new UsageError('--max-file-size takes a number of megabytes');
-    maxBytes = Math.round(mb * 1024 * 1024);
-  }
+  const { failOn, threshold } = failOptions(values);
+  const maxBytes = megabytes(values['max-file-size']) ?? DEFAULT_MAX_MB * 1024 * 1024;
 
   const named: { name: string; file: string }[] = [];
   for (const r of values.repo ?? []) {
