@@ -14,11 +14,13 @@ import type {
   ReportPolicy,
   Suggestion,
 } from '../core/types.js';
+import { ActionSet } from '../policy/action-set.js';
+import { statementLabel } from '../policy/document.js';
+import { baselineSets, grantedByEntry } from './classify.js';
 import {
   compileBaseline,
   evaluateUnit,
   grantedBaselineKeys,
-  missingPermissions,
   type Atom,
   type CompiledBaseline,
   type Unit,
@@ -192,7 +194,13 @@ export class Auditor {
     type Best = { unit: Unit; inSet: number; all: number };
     const groups = new Map<
       string,
-      { unit: Unit; units: number; granted: Set<string>; sets: Set<string>; best: Map<string, Best> }
+      {
+        unit: Unit;
+        units: number;
+        granted: Map<number, ActionSet>;
+        sets: Set<string>;
+        best: Map<string, Best>;
+      }
     >();
 
     for (const p of prepared.values()) {
@@ -263,13 +271,12 @@ export class Auditor {
       // features in use) may differ within a group.
       const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
       let g = groups.get(gk);
-      if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Set(), sets: new Set(), best: new Map() }));
+      if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map() }));
       g.units++;
       if (unit.id < g.unit.id) g.unit = unit;
       const keys = new Set<string>();
-      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys);
-      else this.runUnit(unit, base, findings, suggestions, keys);
-      for (const k of keys) g.granted.add(k);
+      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
+      else this.runUnit(unit, base, findings, suggestions, keys, g.granted);
       if (keys.size) {
         // How much of each of its sets the unit grants (then of the baseline; then the first id).
         const inSet = new Map<string, number>();
@@ -302,7 +309,7 @@ export class Auditor {
       // of which grants anything of the baseline, none is the one that implements it.
       const byUnit = new Map<Unit, Atom[]>();
       for (const set of sets) {
-        const list = missingPermissions(unit.baseline, [set], granted, this.builder);
+        const list = this.missing(unit.baseline, set, granted);
         if (!list.length) continue;
         const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
         if (!target) continue;
@@ -314,6 +321,30 @@ export class Auditor {
     return { policies: [...policies.values()], findings, suggestions };
   }
 
+  /**
+   * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
+   * of the group grants on a resource that meets the entry's, as one atom per entry.
+   */
+  private missing(baseline: CompiledBaseline, set: string, granted: Map<number, ActionSet>): Atom[] {
+    const atoms: Atom[] = [];
+    const statements = baseline.setStatements.get(set) ?? [];
+    for (const e of baselineSets(baseline, this.catalog).entries) {
+      if (e.set !== set) continue;
+      const missing = e.actions.minus(granted.get(e.index) ?? ActionSet.EMPTY);
+      if (missing.isEmpty()) continue;
+      const stmt = statements.find((s) => s.index === e.stmtIndex);
+      atoms.push({
+        kind: 'missing-permission',
+        member: 0,
+        actions: missing,
+        set,
+        resource: e.resource.raw,
+        detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
+      });
+    }
+    return atoms;
+  }
+
   /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
   private runUnit(
     unit: Unit,
@@ -321,6 +352,7 @@ export class Auditor {
     findings: Finding[],
     suggestions: Suggestion[],
     granted: Set<string>,
+    byEntry: Map<number, ActionSet>,
   ): void {
     const result = evaluateUnit(unit, this.builder);
     // What the base had: a plan's `before`, or the pull request's base files.
@@ -338,6 +370,16 @@ export class Auditor {
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
     suggestions.push(...suggestMinimal(unit, result, this.builder));
     for (const k of grantedBaselineKeys(result, unit.baseline)) granted.add(k);
+    const grants = [...result.verdicts.values()].flatMap((byStmt) =>
+      [...byStmt.values()].flatMap((list) =>
+        list.map(({ grant }) => ({
+          actions: ActionSet.fromActions([grant.action]),
+          resource: grant.resource,
+          notResource: grant.notResource,
+        })),
+      ),
+    );
+    grantedByEntry(grants, baselineSets(unit.baseline, this.catalog), byEntry);
   }
 
   /** The unit through its statements' outcomes, each computed once per distinct statement. */
@@ -347,6 +389,7 @@ export class Auditor {
     findings: Finding[],
     suggestions: Suggestion[],
     granted: Set<string>,
+    byEntry: Map<number, ActionSet>,
   ): void {
     const memo = this.memo!;
     const occurrences = (u: Unit) => {
@@ -358,29 +401,28 @@ export class Auditor {
     const head = occurrences(unit);
     const baseUnit = this.baseUnit(unit, base);
     // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
-    // otherwise its atoms are looked up in the base's (made once, only when needed).
-    let newness: (o: StatementOutcome) => boolean | undefined | ((a: Atom) => boolean) = () => undefined;
+    // otherwise its atoms are split by set difference with the base's (made once, only when needed).
+    let newness: (o: StatementOutcome) => boolean | undefined | Atom[] = () => undefined;
     if (baseUnit === null) newness = () => true;
     else if (baseUnit) {
       const was = occurrences(baseUnit);
       const inBase = new Set(was.map((x) => x.o));
       const inHead = new Set(head.map((x) => x.o));
-      let baseKeys: AtomKeys | undefined;
+      let baseKeys: SetKeys | undefined;
       newness = (o) => {
         if (inBase.has(o)) return false;
-        baseKeys ??= new AtomKeys(was.map((x) => x.o.atoms));
-        const keys = baseKeys;
-        let old = 0;
-        for (const a of o.atoms) if (keys.has(a)) old++;
-        return old === 0 ? true : old === o.atoms.length ? false : (a: Atom) => !keys.has(a);
+        baseKeys ??= new SetKeys(was.map((x) => x.o.atoms));
+        const split = o.atoms.flatMap((a) => baseKeys!.split(a));
+        return split.every((a) => a.fresh) ? true : split.every((a) => !a.fresh) ? false : split;
       };
-      let headKeys: AtomKeys | undefined;
+      let headKeys: SetKeys | undefined;
       const removed: Atom[] = [];
       for (const { mi, stmt, o } of was) {
         if (!o.removable || inHead.has(o)) continue;
-        headKeys ??= new AtomKeys(head.map((x) => x.o.atoms));
+        headKeys ??= new SetKeys(head.map((x) => x.o.atoms));
         for (const x of o.atoms)
-          if (REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x)) removed.push({ ...x, member: mi, stmt });
+          if (REMOVABLE_KINDS.has(x.kind))
+            for (const part of headKeys.split(x)) if (part.fresh) removed.push({ ...part, member: mi, stmt });
       }
       if (removed.length)
         findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
@@ -388,6 +430,10 @@ export class Auditor {
     for (const { mi, stmt, o } of head) {
       if (o.atoms.length) for (const f of memo.findings(o, unit, mi, stmt, newness(o))) findings.push(f);
       for (const k of o.baselineKeys) granted.add(k);
+      for (const [i, set] of o.granted) {
+        const had = byEntry.get(i);
+        byEntry.set(i, had ? had.union(set) : set);
+      }
     }
     unit.members.forEach((m, mi) => {
       const own = head.filter((x) => x.mi === mi);
@@ -475,6 +521,44 @@ class AtomKeys {
       this.lastRest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
     }
     return this.lastRest;
+  }
+}
+
+/**
+ * The atoms of one unit by key (kind, resource, set, detail) -> the actions they cover, for the
+ * set-based path: an atom is split into the part the other side has (`fresh: false`) and the rest.
+ */
+class SetKeys {
+  private readonly sets = new Map<string, ActionSet>();
+  private readonly singles = new Set<string>();
+
+  constructor(lists: readonly (readonly Atom[])[]) {
+    for (const atoms of lists)
+      for (const a of atoms) {
+        const rest = SetKeys.rest(a);
+        if (a.actions) {
+          const had = this.sets.get(rest);
+          this.sets.set(rest, had ? had.union(a.actions) : a.actions);
+        } else this.singles.add(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`);
+      }
+  }
+
+  private static rest(a: Atom): string {
+    return `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+  }
+
+  /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
+  split(a: Atom): Atom[] {
+    const rest = SetKeys.rest(a);
+    if (!a.actions) return [{ ...a, fresh: !this.singles.has(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`) }];
+    const had = this.sets.get(rest);
+    if (!had) return [{ ...a, fresh: true }];
+    const old = a.actions.intersect(had);
+    const fresh = a.actions.minus(had);
+    const out: Atom[] = [];
+    if (!old.isEmpty()) out.push({ ...a, actions: old, fresh: false });
+    if (!fresh.isEmpty()) out.push({ ...a, actions: fresh, fresh: true });
+    return out;
   }
 }
 

@@ -10,6 +10,7 @@ import { actionOrdinal, type ActionInfo } from '../policy/catalog.js';
 import { conditionImplies } from '../policy/condition.js';
 import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
+import type { ActionSet } from '../policy/action-set.js';
 import type { Baseline, FindingKind, PolicyKind, PolicyRecord } from '../core/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +168,10 @@ export interface Atom {
   member: number;
   stmt?: Statement;
   action?: ActionInfo;
+  /** A set of actions in place of `action`: the atom stands for one atom per action of the set. */
+  actions?: ActionSet;
+  /** Whether the atom is new (set by the set-based path; see groupAtoms). */
+  fresh?: boolean;
   /** The raw pattern for unknown-action. */
   pattern?: string;
   resource?: string;
@@ -194,13 +199,18 @@ export interface UnitResult {
 const containsCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, boolean>>();
 
 function covers(entry: BaselineEntry, g: Grant): boolean {
-  if (g.notResource) return isAll(entry.resource);
-  let byInner = containsCache.get(entry.resource);
-  if (!byInner) containsCache.set(entry.resource, (byInner = new WeakMap()));
-  let hit = byInner.get(g.resource);
+  return coversResource(entry.resource, g.resource, g.notResource !== undefined);
+}
+
+/** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
+export function coversResource(baseline: ArnPattern, granted: ArnPattern, notResource: boolean): boolean {
+  if (notResource) return isAll(baseline);
+  let byInner = containsCache.get(baseline);
+  if (!byInner) containsCache.set(baseline, (byInner = new WeakMap()));
+  let hit = byInner.get(granted);
   if (hit === undefined) {
-    hit = arnContains(entry.resource, g.resource);
-    byInner.set(g.resource, hit);
+    hit = arnContains(baseline, granted);
+    byInner.set(granted, hit);
   }
   return hit;
 }
@@ -210,7 +220,7 @@ const NO_CONDITION: Condition = {};
 /** conditionImplies(have, need).result per pair of condition objects (both come from parsed statements). */
 const impliesCache = new WeakMap<Condition, WeakMap<Condition, 'yes' | 'no' | 'unknown'>>();
 
-function implies(have: Condition | undefined, need: Condition | undefined): 'yes' | 'no' | 'unknown' {
+export function implies(have: Condition | undefined, need: Condition | undefined): 'yes' | 'no' | 'unknown' {
   if (!need) return 'yes';
   let byHave = impliesCache.get(need);
   if (!byHave) impliesCache.set(need, (byHave = new WeakMap()));
@@ -223,7 +233,7 @@ function implies(have: Condition | undefined, need: Condition | undefined): 'yes
   return r;
 }
 
-function conditionText(c: Condition): string {
+export function conditionText(c: Condition): string {
   return Object.entries(c)
     .map(([op, keys]) =>
       Object.entries(keys)
@@ -233,7 +243,7 @@ function conditionText(c: Condition): string {
     .join('; ');
 }
 
-const SET_KIND_ORDER: Record<string, number> = { setup: 0, ongoing: 1, optional: 2 };
+export const SET_KIND_ORDER: Record<string, number> = { setup: 0, ongoing: 1, optional: 2 };
 
 function pickInactive(entries: BaselineEntry[]): BaselineEntry | undefined {
   if (entries.length <= 1) return entries[0];
@@ -504,7 +514,7 @@ export function missingPermissions(
   return atoms;
 }
 
-function joinNotes(a: string | undefined, b: string | undefined): string | undefined {
+export function joinNotes(a: string | undefined, b: string | undefined): string | undefined {
   if (!a) return b;
   if (!b) return a;
   return `${a}; ${b}`;

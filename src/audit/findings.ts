@@ -2,7 +2,8 @@
 // statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
 // message in words that say which set or feature it is about. Pure.
 
-import { actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
+import { ActionSet } from '../policy/action-set.js';
+import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
@@ -86,15 +87,18 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
   for (const { atoms: list, isNew } of groups.values()) {
     const first = list[0]!;
     const member = unit.members[first.member] ?? unit.members[0]!;
-    const patterns = list.filter((a) => !a.action && a.pattern).map((a) => a.pattern!);
+    const patterns = list.filter((a) => !a.action && !a.actions && a.pattern).map((a) => a.pattern!);
+    const union = list.some((a) => a.actions) ? unionOf(list) : undefined;
     const ranked =
       first.kind !== 'unknown-action' &&
       patterns.length === 0 &&
       opts.catalog &&
-      list.length >= RANK_SORT_FROM
-        ? rankedActions(list, opts.catalog)
+      (union ? union.size : list.length) >= RANK_SORT_FROM
+        ? union
+          ? rankedSet(union, opts.catalog)
+          : rankedActions(list, opts.catalog)
         : undefined;
-    const actionsInfo = ranked ? ranked.infos : uniqueActions(list);
+    const actionsInfo = ranked ? ranked.infos : union ? union.actions() : uniqueActions(list);
     const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog!) : examples(actionsInfo));
     const actions =
       first.kind === 'unknown-action'
@@ -139,6 +143,40 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     findings.push(f);
   }
   return findings;
+}
+
+/** The actions of set atoms and single ones together. */
+function unionOf(atoms: Atom[]): ActionSet {
+  let union = ActionSet.EMPTY;
+  const singles: ActionInfo[] = [];
+  for (const a of atoms) {
+    if (a.actions) union = union.union(a.actions);
+    else if (a.action) singles.push(a.action);
+  }
+  return singles.length ? union.union(ActionSet.fromActions(singles)) : union;
+}
+
+/** rankedActions for a set of catalog actions. */
+function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined {
+  const order = catalog.fullNameOrder();
+  const marks = new Uint8Array(order.byName.length);
+  const infos: ActionInfo[] = [];
+  const positions: number[] = [];
+  let missing = false;
+  set.forEach((o) => {
+    const i = order.position[o];
+    if (i === undefined) {
+      missing = true;
+      return;
+    }
+    marks[i] = 1;
+    infos.push(actionOfOrdinal(o));
+    positions.push(i);
+  });
+  if (missing) return undefined;
+  const names: string[] = [];
+  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
+  return { infos, positions, names };
 }
 
 function uniqueActions(atoms: Atom[]): ActionInfo[] {
@@ -320,9 +358,12 @@ function findingMessage(
   switch (first.kind) {
     case 'excess-action': {
       const narrower = new Map<string, Set<string>>();
-      for (const a of list)
-        if (a.detail && a.action)
-          (narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!).add(a.action.full);
+      for (const a of list) {
+        if (!a.detail) continue;
+        const into = narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail)!;
+        if (a.action) into.add(a.action.full);
+        else a.actions?.forEach((o) => into.add(actionOfOrdinal(o).full));
+      }
       const where = [...narrower]
         .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
         .map(

@@ -1,4 +1,7 @@
-// Statement outcomes, computed once per distinct statement and reused by every policy that has it.
+// Statement outcomes, computed once per distinct statement and reused by every policy that has it,
+// by set algebra: the statement's grant classes (src/policy/grant-sets.ts) classified against the
+// baseline's active sets (src/audit/classify.ts), each atom a set of actions, never one object per
+// (action, resource).
 //
 // What a statement of a unit comes to (its grants, their verdicts, its atoms, its findings and its
 // minimal rewrite) depends only on the statement's content, the Deny statements beside it, the
@@ -11,19 +14,15 @@
 
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
-import type { ActionInfo, Catalog } from '../policy/catalog.js';
+import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
+import type { ActionSet } from '../policy/action-set.js';
+import type { Catalog } from '../policy/catalog.js';
 import type { Finding } from '../core/types.js';
-import {
-  evaluateUnit,
-  grantedBaselineKeys,
-  type Atom,
-  type CompiledBaseline,
-  type Unit,
-  type UnitMember,
-} from './engine.js';
+import type { Atom, CompiledBaseline, Unit, UnitMember } from './engine.js';
+import { activeSets, baselineSets, classify, grantedByEntry, type Piece } from './classify.js';
 import { groupAtoms, memberLine } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
-import { minimalPlan, type MinimalPart } from './minimal.js';
+import { minimalPlanFromPieces, statementOrder, type MinimalPart } from './minimal.js';
 
 export interface Denies {
   list: Statement[];
@@ -40,6 +39,8 @@ export interface StatementOutcome {
   removable: boolean;
   /** The keys the statement grants (after the Deny statements) that the baseline has. */
   baselineKeys: string[];
+  /** What it grants of each baseline entry (by BaselineSets entry index), for missing-permission. */
+  granted: Map<number, ActionSet>;
   /** minimalPlan of the statement: null when it stays as written. */
   minimal: MinimalPart[] | null;
   /** Grouped findings (template identity fields), per constant `new`: 'u' no base, 't' all new, 'f' none new. */
@@ -74,12 +75,14 @@ function contentKey(s: Statement): string {
 export class StatementMemo {
   private readonly outcomes = new WeakMap<CompiledBaseline, Map<string, StatementOutcome>>();
   private readonly contentKeys = new WeakMap<Statement, string>();
-  private readonly overlaps = new WeakMap<readonly ActionInfo[], WeakMap<readonly ActionInfo[], boolean>>();
+  readonly sets: GrantSets;
 
   constructor(
     private readonly builder: GrantBuilder,
     private readonly catalog: Catalog,
-  ) {}
+  ) {
+    this.sets = new GrantSets(builder);
+  }
 
   private content(s: Statement): string {
     let k = this.contentKeys.get(s);
@@ -101,12 +104,14 @@ export class StatementMemo {
     // Only the Deny statements that name an action of this statement change its outcome.
     const relevant: Statement[] = [];
     let context = '';
-    if (stmt.effect === 'Allow')
+    if (stmt.effect === 'Allow') {
+      const mine = this.sets.statementSet(stmt).actions;
       denies.list.forEach((d, i) => {
-        if (!this.overlap(stmt, d)) return;
+        if (!mine.intersects(this.sets.statementSet(d).actions)) return;
         relevant.push(d);
         context += `${denies.keys[i]}\u0002`;
       });
+    }
     const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
     const sets = [...new Set(unit.activeSets)].sort().join(',');
     const key = `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${context}\u0000${this.content(stmt)}`;
@@ -115,39 +120,56 @@ export class StatementMemo {
     return o;
   }
 
-  /** Do two statements name a common action (after expansion)? Cached per pair of action lists. */
-  private overlap(a: Statement, b: Statement): boolean {
-    const x = this.builder.statementActions(a).actions;
-    const y = this.builder.statementActions(b).actions;
-    let byY = this.overlaps.get(x);
-    if (!byY) this.overlaps.set(x, (byY = new WeakMap()));
-    let hit = byY.get(y);
-    if (hit === undefined) {
-      const [small, large] = x.length <= y.length ? [x, y] : [y, x];
-      const keys = this.builder.keyIndex(large);
-      hit = small.some((act) => keys.has(act.key));
-      byY.set(y, hit);
-    }
-    return hit;
-  }
-
   private compute(unit: Unit, stmt: Statement, denies: Statement[]): StatementOutcome {
-    const statements = [stmt, ...denies.filter((d) => d !== stmt)];
-    const mini: Unit = {
-      ...unit,
-      id: '',
-      members: [{ record: TEMPLATE_MEMBER.record, doc: { statements }, raw: {} }],
-    };
-    const result = evaluateUnit(mini, this.builder);
-    const atoms = result.atoms.filter((a) => a.stmt === stmt);
-    const baselineKeys = stmt.effect === 'Allow' ? grantedBaselineKeys(result, unit.baseline) : [];
-    const entries = stmt.effect === 'Allow' ? (result.verdicts.get(0)?.get(stmt.index) ?? []) : [];
+    const resourceRequired = unit.kind !== 'trust';
+    const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
+    const atoms: Atom[] = [];
+    for (const u of this.sets.statementSet(stmt).unknown)
+      atoms.push({
+        kind: 'unknown-action',
+        member: 0,
+        stmt,
+        pattern: u.pattern,
+        message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
+      });
+    if (resourceRequired && stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
+      atoms.push({
+        kind: 'invalid-policy',
+        member: 0,
+        stmt,
+        message:
+          'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+      });
+    const classes: GrantClass[] = this.sets.classes(
+      stmt,
+      denies.filter((d) => d !== stmt),
+      { resourceRequired },
+    );
+    const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
+    const pieces: Piece[] = [];
+    const found: { a: Atom; at: number }[] = [];
+    for (const cls of classes) {
+      const r = classify(cls, active, unitNote, 0);
+      pieces.push(...r.pieces);
+      for (const a of r.atoms) found.push({ a, at: cls.resourcePos });
+    }
+    // In the statement's own order (its actions, then its resources), as the reference makes them.
+    const order = found.length || pieces.length ? statementOrder(stmt, this.builder) : () => 0;
+    found
+      .map((x) => ({ ...x, first: x.a.actions!.minOf(order) }))
+      .sort((x, y) => x.first - y.first || x.at - y.at)
+      .forEach((x) => atoms.push(x.a));
+    const all = baselineSets(unit.baseline, this.catalog);
+    let granted: ActionSet | undefined;
+    for (const c of classes) granted = granted ? granted.union(c.actions) : c.actions;
+    const baselineKeys = granted ? granted.intersect(all.all).actions().map((a) => a.key) : [];
     return {
       stmt,
       atoms,
       removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
       baselineKeys,
-      minimal: minimalPlan(stmt, entries, this.builder),
+      granted: grantedByEntry(classes, all),
+      minimal: minimalPlanFromPieces(stmt, pieces, order, this.builder),
       grouped: new Map(),
     };
   }
@@ -155,20 +177,20 @@ export class StatementMemo {
   /**
    * The findings of one occurrence of an outcome (member `mi` of `unit`, statement `stmt`).
    * `isNew`: undefined when there is no base, a constant when every atom is new (or none is),
-   * else per atom.
+   * else the outcome's atoms split into new and old parts (each with `fresh` set).
    */
   findings(
     o: StatementOutcome,
     unit: Unit,
     mi: number,
     stmt: Statement,
-    isNew: boolean | undefined | ((a: Atom) => boolean),
+    isNew: boolean | undefined | Atom[],
   ): Finding[] {
     if (!o.atoms.length) return [];
     const template: Unit = { ...unit, id: '', members: [TEMPLATE_MEMBER] };
     let templates: Finding[];
-    if (typeof isNew === 'function')
-      templates = groupAtoms(o.atoms, { unit: template, isNew, catalog: this.catalog });
+    if (Array.isArray(isNew))
+      templates = groupAtoms(isNew, { unit: template, isNew: (a) => a.fresh, catalog: this.catalog });
     else {
       const k = isNew === undefined ? 'u' : isNew ? 't' : 'f';
       let hit = o.grouped.get(k);

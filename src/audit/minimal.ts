@@ -5,6 +5,10 @@ import { createTwoFilesPatch } from 'diff';
 import { mergeConditions } from '../policy/condition.js';
 import type { Condition, Statement } from '../policy/document.js';
 import type { Grant, GrantBuilder } from '../policy/grants.js';
+import type { ActionSet } from '../policy/action-set.js';
+import { actionOrdinal } from '../policy/catalog.js';
+import type { GrantClass } from '../policy/grant-sets.js';
+import type { Piece } from './classify.js';
 import type { Suggestion } from '../core/types.js';
 import type { Unit, UnitMember, UnitResult, Verdict } from './engine.js';
 import { REMOVABLE_KINDS } from './kinds.js';
@@ -62,6 +66,59 @@ export function minimalPlan(
   }
   return [...buckets.values()].map((b) => ({
     actions: compressActions(stmt, b.actions, builder),
+    resources: [...b.resources].sort(),
+    condition: b.condition,
+  }));
+}
+
+/**
+ * Each action's position in a statement's own order (its actions as expanded, as
+ * GrantBuilder.statementActions lists them): a NotAction list or a list led by `*` in the
+ * catalog's key order, without a map per list.
+ */
+export function statementOrder(stmt: Statement, builder: GrantBuilder): (ordinal: number) => number {
+  if (stmt.notActions || stmt.actions?.[0]?.trim() === '*') {
+    const order = builder.catalog.keyOrder();
+    return (o) => order[o] ?? Infinity;
+  }
+  const pos = new Map<number, number>();
+  builder.statementActions(stmt).actions.forEach((a, i) => {
+    const o = actionOrdinal(a);
+    if (o !== undefined) pos.set(o, i);
+  });
+  return (o) => pos.get(o) ?? Infinity;
+}
+
+/** minimalPlan from a statement's classified pieces (src/audit/classify.ts): the same plan, by sets. */
+export function minimalPlanFromPieces(
+  stmt: Statement,
+  pieces: readonly Piece[],
+  order: (ordinal: number) => number,
+  builder: GrantBuilder,
+): MinimalPart[] | null {
+  if (!pieces.some(({ verdict }) => verdict.kind !== 'ok')) return null;
+  const resourcePos = (c: GrantClass) => (c.notResource ? 0 : (stmt.resources?.indexOf(c.resource.raw) ?? 0));
+  const ranked = pieces
+    .map((p) => ({ p, first: p.actions.minOf(order), at: resourcePos(p.cls) }))
+    .sort((a, b) => a.first - b.first || a.at - b.at);
+  const buckets = new Map<string, { actions: ActionSet; resources: Set<string>; condition?: Condition }>();
+  for (const { p } of ranked) {
+    const { cls, verdict } = p;
+    let resources: string[];
+    let condition = cls.condition;
+    if (verdict.kind === 'ok') resources = cls.notResource ? [] : [cls.resource.raw];
+    else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
+    else if (verdict.kind === 'missing-condition') {
+      resources = [cls.resource.raw];
+      condition = mergeConditions(cls.condition, verdict.need);
+    } else continue;
+    const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
+    const bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, { actions: p.actions, resources: new Set(resources), condition });
+    else bucket.actions = bucket.actions.union(p.actions);
+  }
+  return [...buckets.values()].map((b) => ({
+    actions: compressActions(stmt, new Set(b.actions.actions().map((a) => a.key)), builder),
     resources: [...b.resources].sort(),
     condition: b.condition,
   }));

@@ -95,6 +95,14 @@ export function actionOrdinal(action: ActionInfo): number | undefined {
   return (action as unknown as { [ORDINAL]?: number })[ORDINAL];
 }
 
+/** Every action made so far, by ordinal (ordinals are dense over the process). */
+const BY_ORDINAL: ActionInfo[] = [];
+
+/** The action of an ordinal (see actionOrdinal). */
+export function actionOfOrdinal(ordinal: number): ActionInfo {
+  return BY_ORDINAL[ordinal]!;
+}
+
 export class Catalog {
   readonly source: string;
   readonly version: string;
@@ -110,6 +118,7 @@ export class Catalog {
   private readonly levelNames: AccessLevel[];
   private allActions: ActionInfo[] | undefined;
   private byFullName: FullNameOrder | undefined;
+  private byKeyPosition: number[] | undefined;
 
   constructor(raw: RawCatalog) {
     this.source = raw.source;
@@ -158,7 +167,8 @@ export class Catalog {
         resourceTypes: rts.map(ref),
         conditionKeys: cks.map((i) => s.k[i]!),
       };
-      Object.defineProperty(info, ORDINAL, { value: nextOrdinal++ });
+      Object.defineProperty(info, ORDINAL, { value: nextOrdinal });
+      BY_ORDINAL[nextOrdinal++] = info;
       list.push(info);
       this.byKey.set(info.key, info);
     }
@@ -211,6 +221,18 @@ export class Catalog {
       this.allActions = all;
     }
     return this.allActions;
+  }
+
+  /** Each action's position in all() (sorted by key), by actionOrdinal (holes for other catalogs' actions). */
+  keyOrder(): readonly number[] {
+    if (!this.byKeyPosition) {
+      const position: number[] = [];
+      this.all().forEach((a, i) => {
+        position[actionOrdinal(a)!] = i;
+      });
+      this.byKeyPosition = position;
+    }
+    return this.byKeyPosition;
   }
 
   /**

@@ -1,0 +1,273 @@
+// A statement's grant classes (src/policy/grant-sets.ts) against a baseline's active sets, as set
+// algebra: per class, the actions the baseline allows there (ok), and the rest split into
+// leftover-set, excess-action, broader-resource and missing-condition parts, each an atom that
+// stands for a set of actions. The same verdicts as evaluateUnit (src/audit/engine.ts), which
+// decides action by action; that path stays as the reference the tests compare this one with.
+import { arnIntersects, isAll, type ArnPattern } from '../policy/arn.js';
+import { ActionSet } from '../policy/action-set.js';
+import { actionOrdinal, type Catalog } from '../policy/catalog.js';
+import type { Condition } from '../policy/document.js';
+import type { GrantClass } from '../policy/grant-sets.js';
+import {
+  conditionText,
+  coversResource,
+  implies,
+  joinNotes,
+  SET_KIND_ORDER,
+  type Atom,
+  type CompiledBaseline,
+} from './engine.js';
+
+/** One (set, statement, resource) of a baseline with the actions it allows there. */
+export interface SetEntry {
+  /** Position in BaselineSets.entries. */
+  index: number;
+  set: string;
+  setKind: string;
+  stmtIndex: number;
+  resource: ArnPattern;
+  condition?: Condition;
+  actions: ActionSet;
+}
+
+/** A baseline's entries as sets, in the order evaluateUnit reads them (set, statement, resource). */
+export interface BaselineSets {
+  entries: SetEntry[];
+  /** Every action of every set. */
+  all: ActionSet;
+}
+
+/** The entries split by a choice of active sets. */
+export interface ActiveSets {
+  active: SetEntry[];
+  activeAll: ActionSet;
+  /** The inactive sets, in the order a leftover picks them (setup first, then by name). */
+  inactive: { set: string; entries: SetEntry[]; actions: ActionSet }[];
+  /** The active actions grouped by what a broader-resource finding says of them. */
+  broader: { set: string; allowed: string[]; actions: ActionSet }[];
+}
+
+const setsCache = new WeakMap<CompiledBaseline, BaselineSets>();
+const activeCache = new WeakMap<CompiledBaseline, Map<string, ActiveSets>>();
+
+export function baselineSets(baseline: CompiledBaseline, catalog: Catalog): BaselineSets {
+  let hit = setsCache.get(baseline);
+  if (hit) return hit;
+  const setIndex = new Map(baseline.baseline.sets.map((s, i) => [s.name, i]));
+  const byId = new Map<string, { e: Omit<SetEntry, 'index' | 'actions'>; order: number[]; ordinals: number[] }>();
+  for (const [key, list] of baseline.byAction) {
+    const info = catalog.lookup(key);
+    const o = info ? actionOrdinal(info) : undefined;
+    if (o === undefined) continue;
+    for (const x of list) {
+      const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}`;
+      let entry = byId.get(id);
+      if (!entry) {
+        const pos = x.stmt.resources ? Math.max(0, x.stmt.resources.indexOf(x.resource.raw)) : 0;
+        entry = {
+          e: { set: x.set, setKind: x.setKind, stmtIndex: x.stmt.index, resource: x.resource, condition: x.condition },
+          order: [setIndex.get(x.set) ?? 0, x.stmt.index, pos],
+          ordinals: [],
+        };
+        byId.set(id, entry);
+      }
+      entry.ordinals.push(o);
+    }
+  }
+  const sorted = [...byId.values()].sort(
+    (a, b) => a.order[0]! - b.order[0]! || a.order[1]! - b.order[1]! || a.order[2]! - b.order[2]!,
+  );
+  const entries = sorted.map((x, index) => ({ ...x.e, index, actions: ActionSet.fromOrdinals(x.ordinals) }));
+  hit = { entries, all: entries.reduce((u, e) => u.union(e.actions), ActionSet.EMPTY) };
+  setsCache.set(baseline, hit);
+  return hit;
+}
+
+export function activeSets(baseline: CompiledBaseline, catalog: Catalog, sets: readonly string[]): ActiveSets {
+  let bySets = activeCache.get(baseline);
+  if (!bySets) activeCache.set(baseline, (bySets = new Map()));
+  const key = [...new Set(sets)].sort().join('\u0000');
+  let hit = bySets.get(key);
+  if (hit) return hit;
+  const { entries } = baselineSets(baseline, catalog);
+  const on = new Set(sets);
+  const active = entries.filter((e) => on.has(e.set));
+  const activeAll = active.reduce((u, e) => u.union(e.actions), ActionSet.EMPTY);
+  const inactiveBySet = new Map<string, { set: string; kind: string; entries: SetEntry[]; actions: ActionSet }>();
+  for (const e of entries) {
+    if (on.has(e.set)) continue;
+    let s = inactiveBySet.get(e.set);
+    if (!s) inactiveBySet.set(e.set, (s = { set: e.set, kind: e.setKind, entries: [], actions: ActionSet.EMPTY }));
+    s.entries.push(e);
+    s.actions = s.actions.union(e.actions);
+  }
+  const inactive = [...inactiveBySet.values()]
+    .sort((a, b) => (SET_KIND_ORDER[a.kind] ?? 3) - (SET_KIND_ORDER[b.kind] ?? 3) || a.set.localeCompare(b.set))
+    .map(({ set, entries: es, actions }) => ({ set, entries: es, actions }));
+  // Per active action: the set of its first entry and the resources of all its entries.
+  const firstSet = new Map<number, string>();
+  const allowed = new Map<number, Set<string>>();
+  for (const e of active)
+    e.actions.forEach((o) => {
+      if (!firstSet.has(o)) firstSet.set(o, e.set);
+      (allowed.get(o) ?? allowed.set(o, new Set()).get(o)!).add(e.resource.raw);
+    });
+  const bySignature = new Map<string, { set: string; allowed: string[]; ordinals: number[] }>();
+  for (const [o, set] of firstSet) {
+    const list = [...allowed.get(o)!].sort();
+    const sig = `${set}\u0000${list.join('\u0001')}`;
+    let g = bySignature.get(sig);
+    if (!g) bySignature.set(sig, (g = { set, allowed: list, ordinals: [] }));
+    g.ordinals.push(o);
+  }
+  const broader = [...bySignature.values()].map((g) => ({
+    set: g.set,
+    allowed: g.allowed,
+    actions: ActionSet.fromOrdinals(g.ordinals),
+  }));
+  hit = { active, activeAll, inactive, broader };
+  bySets.set(key, hit);
+  return hit;
+}
+
+export type Verdict =
+  | { kind: 'ok' }
+  | { kind: 'excess-action' | 'leftover-set' }
+  | { kind: 'broader-resource'; allowed: string[] }
+  | { kind: 'missing-condition'; need: Condition };
+
+/** A part of a grant class and what the baseline says of it. */
+export interface Piece {
+  cls: GrantClass;
+  actions: ActionSet;
+  verdict: Verdict;
+}
+
+/**
+ * Classifies a grant class: its pieces (ok ones included, for the minimal policy) and, for the
+ * parts beyond the baseline, the atoms. `unitNote` makes every atom approximate.
+ */
+export function classify(
+  cls: GrantClass,
+  sets: ActiveSets,
+  unitNote: string | undefined,
+  member: number,
+): { pieces: Piece[]; atoms: Atom[] } {
+  const pieces: Piece[] = [];
+  const atoms: Atom[] = [];
+  const g = cls;
+  const notRes = g.notResource !== undefined;
+  let ok = ActionSet.EMPTY;
+  let coverAny = ActionSet.EMPTY;
+  const unknownEntries: SetEntry[] = [];
+  const noEntries: SetEntry[] = [];
+  for (const e of sets.active) {
+    if (!e.actions.intersects(g.actions)) continue;
+    if (!coversResource(e.resource, g.resource, notRes)) continue;
+    coverAny = coverAny.union(e.actions);
+    const c = implies(g.condition, e.condition);
+    if (c === 'yes') ok = ok.union(e.actions);
+    else if (c === 'unknown') unknownEntries.push(e);
+    else noEntries.push(e);
+  }
+  const okPart = g.actions.intersect(ok);
+  if (!okPart.isEmpty()) pieces.push({ cls: g, actions: okPart, verdict: { kind: 'ok' } });
+  let rest = g.actions.minus(ok);
+  if (rest.isEmpty()) return { pieces, atoms };
+
+  const resourceText = notRes ? `NotResource: ${g.notResource!.join(', ')}` : g.resource.raw;
+  const approximate = joinNotes(g.approximate, unitNote);
+  const atom = (kind: Atom['kind'], actions: ActionSet, extra: Partial<Atom> = {}): void => {
+    const a: Atom = { kind, member, stmt: g.stmt, actions, resource: resourceText, approximate, ...extra };
+    if (a.approximate === undefined) delete a.approximate;
+    atoms.push(a);
+  };
+  // Leftover: the part an inactive set grants on this resource (the first such set in pick order).
+  const leftover = (part: ActionSet): ActionSet => {
+    for (const s of sets.inactive) {
+      if (part.isEmpty()) break;
+      if (!s.actions.intersects(part)) continue;
+      let cover = ActionSet.EMPTY;
+      for (const e of s.entries)
+        if (e.actions.intersects(part) && coversResource(e.resource, g.resource, notRes)) cover = cover.union(e.actions);
+      const hit = part.intersect(cover);
+      if (hit.isEmpty()) continue;
+      atom('leftover-set', hit, { set: s.set });
+      pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set' } });
+      part = part.minus(hit);
+    }
+    return part;
+  };
+
+  // No active entry at all: leftover, else excess (saying which inactive set has it elsewhere).
+  let none = leftover(rest.minus(sets.activeAll));
+  if (!none.isEmpty()) {
+    pieces.push({ cls: g, actions: none, verdict: { kind: 'excess-action' } });
+    for (const s of sets.inactive) {
+      const hit = none.intersect(s.actions);
+      if (hit.isEmpty()) continue;
+      atom('excess-action', hit, { detail: s.set });
+      none = none.minus(hit);
+    }
+    if (!none.isEmpty()) atom('excess-action', none);
+  }
+  rest = rest.intersect(sets.activeAll);
+  if (rest.isEmpty()) return { pieces, atoms };
+
+  // Active entries, none on this resource: leftover, else broader-resource.
+  const notCovered = leftover(rest.minus(coverAny));
+  if (!notCovered.isEmpty())
+    for (const b of sets.broader) {
+      const hit = notCovered.intersect(b.actions);
+      if (hit.isEmpty()) continue;
+      atom('broader-resource', hit, { set: b.set, detail: b.allowed.join(', ') });
+      pieces.push({ cls: g, actions: hit, verdict: { kind: 'broader-resource', allowed: b.allowed } });
+    }
+
+  // Covered without the condition: the first entry the grant cannot be compared with, else the first.
+  let covered = rest.intersect(coverAny);
+  for (const [list, unsure] of [
+    [unknownEntries, true],
+    [noEntries, false],
+  ] as const)
+    for (const e of list) {
+      if (covered.isEmpty()) break;
+      const hit = covered.intersect(e.actions);
+      if (hit.isEmpty()) continue;
+      covered = covered.minus(hit);
+      atom('missing-condition', hit, {
+        set: e.set,
+        detail: conditionText(e.condition!),
+        approximate: joinNotes(
+          approximate,
+          unsure ? 'the policy has a condition on the same key that this tool cannot compare exactly' : undefined,
+        ),
+      });
+      pieces.push({ cls: g, actions: hit, verdict: { kind: 'missing-condition', need: e.condition! } });
+    }
+  return { pieces, atoms };
+}
+
+/**
+ * What the classes grant of each baseline entry on a resource the entry's resource meets: for
+ * missing-permission, by entry index. A NotResource grant and `*` meet every resource.
+ */
+export function grantedByEntry(
+  classes: readonly { actions: ActionSet; resource: ArnPattern; notResource?: string[] }[],
+  sets: BaselineSets,
+  into: Map<number, ActionSet> = new Map(),
+): Map<number, ActionSet> {
+  for (const c of classes) {
+    if (!c.actions.intersects(sets.all)) continue;
+    for (const e of sets.entries) {
+      const hit = e.actions.intersect(c.actions);
+      if (hit.isEmpty()) continue;
+      if (!(c.notResource || isAll(c.resource) || isAll(e.resource) || arnIntersects(e.resource, c.resource)))
+        continue;
+      const had = into.get(e.index);
+      into.set(e.index, had ? had.union(hit) : hit);
+    }
+  }
+  return into;
+}
+
