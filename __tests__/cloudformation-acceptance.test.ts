@@ -170,7 +170,9 @@ sets:
     expect(await audit('123456789012', '123456789012')).toEqual([]);
     // Without the account, the stack's account could be any: broader than one literal account.
     expect(await audit('123456789012')).toEqual(['broader-resource']);
-    expect(await audit('999999999999', '123456789012')).toEqual(['broader-resource']);
+    // Another account than the configured one: broader, and the configured account's resource is
+    // granted by nothing (missing-permission is per baseline resource).
+    expect(await audit('999999999999', '123456789012')).toEqual(['missing-permission', 'broader-resource']);
   });
 });
 

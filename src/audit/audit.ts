@@ -16,7 +16,9 @@ import type {
 } from '../core/types.js';
 import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
-import { baselineSets, grantedByEntry } from './classify.js';
+import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
+import { GrantSets } from '../policy/grant-sets.js';
+import { parseArnPattern } from '../policy/arn.js';
 import {
   compileBaseline,
   evaluateUnit,
@@ -157,9 +159,11 @@ export class Auditor {
     this.builder = new GrantBuilder(catalog, bindings);
     this.accountId = accountId;
     this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog);
+    this.grantSets = this.memo?.sets ?? new GrantSets(this.builder);
   }
 
   readonly accountId?: string;
+  private readonly grantSets: GrantSets;
 
   compile(baseline: Baseline): CompiledBaseline {
     let c = this.compiled.get(baseline.id);
@@ -328,9 +332,17 @@ export class Auditor {
   private missing(baseline: CompiledBaseline, set: string, granted: Map<number, ActionSet>): Atom[] {
     const atoms: Atom[] = [];
     const statements = baseline.setStatements.get(set) ?? [];
-    for (const e of baselineSets(baseline, this.catalog).entries) {
-      if (e.set !== set) continue;
-      const missing = e.actions.minus(granted.get(e.index) ?? ActionSet.EMPTY);
+    const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set);
+    // What is granted on any resource of the statement counts for all its resources: the catalog's
+    // ARN formats cannot tell `bucket` from `bucket/*` for every action, so a vendor's statement
+    // listed on both is satisfied by a policy that grants each action where it applies.
+    const byStatement = new Map<number, ActionSet>();
+    for (const e of entries) {
+      const g = granted.get(e.index);
+      if (g) byStatement.set(e.stmtIndex, (byStatement.get(e.stmtIndex) ?? ActionSet.EMPTY).union(g));
+    }
+    for (const e of entries) {
+      const missing = this.required(e).minus(byStatement.get(e.stmtIndex) ?? ActionSet.EMPTY);
       if (missing.isEmpty()) continue;
       const stmt = statements.find((s) => s.index === e.stmtIndex);
       atoms.push({
@@ -344,6 +356,23 @@ export class Auditor {
     }
     return atoms;
   }
+
+  /**
+   * What a baseline entry requires: its actions that can apply to its resource once each
+   * placeholder holds a value (a placeholder matches any text, so `arn:aws:s3:::<bucket>` meets
+   * access-grant ARNs too, which no bucket name makes).
+   */
+  private required(e: SetEntry): ActionSet {
+    if (!e.resource.raw.includes('<')) return e.actions;
+    let hit = this.requiredCache.get(e);
+    if (!hit) {
+      const valued = parseArnPattern(e.resource.raw.replace(/<[^<>]*>/g, 'x'));
+      this.requiredCache.set(e, (hit = this.grantSets.applicable(e.actions, valued)));
+    }
+    return hit;
+  }
+
+  private readonly requiredCache = new WeakMap<SetEntry, ActionSet>();
 
   /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
   private runUnit(
