@@ -417,6 +417,15 @@ function intersectRange(
   return prev[m]! === 1;
 }
 
+/**
+ * The characters the resource part (sixth field) of every string a pattern matches starts with, when
+ * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
+ * within their common length do not intersect (arnIntersects answers so first).
+ */
+export function arnResourcePrefix(p: ArnPattern): string | null {
+  return intersectForm(p).resourcePrefix;
+}
+
 // Token kinds for intersection: a variable reads as a star there.
 const K_CHAR = 0;
 const K_ONE = 1;

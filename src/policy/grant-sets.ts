@@ -5,9 +5,16 @@
 // overlapping actions stay with a note (never guessed away). The same answers as GrantBuilder.build
 // (src/policy/grants.ts), which makes one object per (action, resource): a statement with `ec2:*`
 // over 1,800 ARNs is 1,800 classes here, not 1.2 million grants.
-import { arnContains, arnFormatToPattern, arnIntersects, isAll, type ArnPattern } from './arn.js';
+import {
+  arnContains,
+  arnFormatToPattern,
+  arnIntersects,
+  arnResourcePrefix,
+  isAll,
+  type ArnPattern,
+} from './arn.js';
 import { ActionSet } from './action-set.js';
-import { actionOfOrdinal, type Catalog } from './catalog.js';
+import { actionOfOrdinal, actionOrdinal, type Catalog } from './catalog.js';
 import type { Condition, Statement } from './document.js';
 import type { GrantBuilder } from './grants.js';
 
@@ -32,6 +39,10 @@ export interface StatementSet {
 /** Per catalog: every action as a set, and per service the actions by ARN format of their resource types. */
 interface CatalogIndex {
   all?: ActionSet;
+  /** Every service's actions (made when a set too large to walk needs its services). */
+  serviceSets?: { svc: string; actions: ActionSet }[];
+  /** Every service's formats together (see GrantSets.globalFormats). */
+  global?: ServiceFormats;
   services: Map<string, ServiceFormats>;
   formats: Map<string, ArnPattern>;
 }
@@ -39,7 +50,28 @@ interface CatalogIndex {
 interface ServiceFormats {
   /** Actions with a resource type that has no ARN format (any resource applies). */
   formatless: ActionSet;
-  byFormat: { format: string; actions: ActionSet }[];
+  /** By the format's literal service segment ('' when it is not literal): its formats. */
+  byTarget: Map<string, Formats>;
+}
+
+interface FormatEntry {
+  format: string;
+  actions: ActionSet;
+}
+
+/** Formats, and the same by the first character of their resource prefix ('' for none). */
+interface Formats {
+  all: FormatEntry[];
+  byFirst: Map<string, FormatEntry[]>;
+}
+
+function formats(list: FormatEntry[], prefix: (format: string) => string | null): Formats {
+  const byFirst = new Map<string, FormatEntry[]>();
+  for (const e of list) {
+    const first = prefix(e.format)?.[0] ?? '';
+    (byFirst.get(first) ?? byFirst.set(first, []).get(first)!).push(e);
+  }
+  return { all: list, byFirst };
 }
 
 const indexes = new WeakMap<Catalog, CatalogIndex>();
@@ -48,6 +80,20 @@ function indexOf(catalog: Catalog): CatalogIndex {
   let ix = indexes.get(catalog);
   if (!ix) indexes.set(catalog, (ix = { services: new Map(), formats: new Map() }));
   return ix;
+}
+
+/**
+ * The service segment of an ARN or ARN format when it is literal text (lower-cased), else undefined:
+ * `arn:aws:s3:::b/*` -> `s3`; `arn:${Partition}:ec2:...` -> `ec2`; `arn:aws:*` -> undefined.
+ */
+function literalService(arn: string): string | undefined {
+  const a = arn.indexOf(':');
+  const b = a < 0 ? -1 : arn.indexOf(':', a + 1);
+  const c = b < 0 ? -1 : arn.indexOf(':', b + 1);
+  if (c < 0) return undefined;
+  const head = arn.slice(0, c);
+  if (/[*?$<>{}[\]]/.test(head)) return undefined;
+  return arn.slice(b + 1, c).toLowerCase();
 }
 
 /** Sets under this size are checked action by action; larger ones through their services' formats. */
@@ -108,20 +154,25 @@ export class GrantSets {
     let s = this.index.services.get(service);
     if (!s) {
       const formatless: number[] = [];
-      const byFormat = new Map<string, ActionSet[]>();
+      const byFormat = new Map<string, number[]>();
       for (const a of this.catalog.actionsOf(service)) {
-        const one = ActionSet.fromActions([a]);
+        const o = actionOrdinal(a)!;
         for (const rt of a.resourceTypes) {
-          if (!rt.arn) formatless.push(...one.ordinals());
-          else (byFormat.get(rt.arn) ?? byFormat.set(rt.arn, []).get(rt.arn)!).push(one);
+          if (!rt.arn) formatless.push(o);
+          else (byFormat.get(rt.arn) ?? byFormat.set(rt.arn, []).get(rt.arn)!).push(o);
         }
+      }
+      const byTarget = new Map<string, FormatEntry[]>();
+      for (const [format, ordinals] of byFormat) {
+        const target = literalService(format) ?? '';
+        (byTarget.get(target) ?? byTarget.set(target, []).get(target)!).push({
+          format,
+          actions: ActionSet.fromOrdinals(ordinals),
+        });
       }
       s = {
         formatless: ActionSet.fromOrdinals(formatless),
-        byFormat: [...byFormat].map(([format, sets]) => ({
-          format,
-          actions: sets.reduce((x, y) => x.union(y), ActionSet.EMPTY),
-        })),
+        byTarget: new Map([...byTarget].map(([t, list]) => [t, formats(list, (f) => this.prefix(f))])),
       };
       this.index.services.set(service, s);
     }
@@ -134,33 +185,124 @@ export class GrantSets {
    */
   applicable(actions: ActionSet, resource: ArnPattern): ActionSet {
     if (isAll(resource)) return actions;
+    const service = literalService(resource.raw);
     const met = new Map<string, boolean>();
-    const meets = (arn: string) => {
+    const meets = (arn: string): boolean => {
       let hit = met.get(arn);
-      if (hit === undefined) met.set(arn, (hit = arnIntersects(this.format(arn), resource)));
+      if (hit === undefined) {
+        // A literal service that differs from the format's cannot meet it (checked before the
+        // pattern match, which is the costly part).
+        const other = service === undefined ? undefined : literalService(arn);
+        hit = other !== undefined && other !== service ? false : arnIntersects(this.format(arn), resource);
+        met.set(arn, hit);
+      }
       return hit;
     };
     if (actions.size <= PER_ACTION_LIMIT) {
       const kept: number[] = [];
-      actions.forEach((o) => {
-        const a = actionOfOrdinal(o);
-        if (a.resourceTypes.some((rt) => !rt.arn || meets(rt.arn))) kept.push(o);
-      });
+      for (const o of actions.ordinals()) {
+        const rts = actionOfOrdinal(o).resourceTypes;
+        for (let i = 0; i < rts.length; i++) {
+          const arn = rts[i]!.arn;
+          if (!arn || meets(arn)) {
+            kept.push(o);
+            break;
+          }
+        }
+      }
       return kept.length === actions.size ? actions : ActionSet.fromOrdinals(kept);
     }
-    const services = new Set<string>();
-    let last = '';
-    actions.forEach((o) => {
-      const svc = actionOfOrdinal(o).service;
-      if (svc !== last) services.add((last = svc));
-    });
+    if (this.index.all) {
+      // The whole catalog is built (a NotAction or `*` was expanded): its formats, all services at once.
+      const g = this.globalFormats();
+      let ok = g.formatless;
+      for (const list of this.candidates(g, service, resource))
+        for (const { format, actions: those } of list)
+          if (those.intersects(actions) && meets(format)) ok = ok.union(those);
+      return actions.intersect(ok);
+    }
     let ok = ActionSet.EMPTY;
-    for (const svc of services) {
+    for (const svc of this.servicesOf(actions)) {
       const f = this.serviceFormats(svc);
       ok = ok.union(f.formatless);
-      for (const { format, actions: those } of f.byFormat) if (those.intersects(actions) && meets(format)) ok = ok.union(those);
+      for (const list of this.candidates(f, service, resource))
+        for (const { format, actions: those } of list)
+          if (those.intersects(actions) && meets(format)) ok = ok.union(those);
     }
     return actions.intersect(ok);
+  }
+
+  private prefix(format: string): string | null {
+    return arnResourcePrefix(this.format(format));
+  }
+
+  /**
+   * The formats that can meet a resource: with a literal service, only those of that service (or
+   * of no literal one); with a resource prefix, only those whose prefix starts alike (or have none).
+   */
+  private candidates(f: ServiceFormats, service: string | undefined, resource: ArnPattern): FormatEntry[][] {
+    const targets = service === undefined ? [...f.byTarget.values()] : [f.byTarget.get(service), f.byTarget.get('')];
+    const first = arnResourcePrefix(resource)?.[0];
+    const out: FormatEntry[][] = [];
+    for (const t of targets) {
+      if (!t) continue;
+      if (first === undefined) out.push(t.all);
+      else {
+        const none = t.byFirst.get('');
+        const same = t.byFirst.get(first);
+        if (none) out.push(none);
+        if (same) out.push(same);
+      }
+    }
+    return out;
+  }
+
+  /** serviceFormats of every service merged (the catalog must be built). */
+  private globalFormats(): ServiceFormats {
+    if (!this.index.global) {
+      let formatless = ActionSet.EMPTY;
+      const byTarget = new Map<string, Map<string, ActionSet>>();
+      for (const svc of this.catalog.services()) {
+        const f = this.serviceFormats(svc);
+        formatless = formatless.union(f.formatless);
+        for (const [target, list] of f.byTarget) {
+          const into = byTarget.get(target) ?? byTarget.set(target, new Map()).get(target)!;
+          for (const { format, actions } of list.all)
+            into.set(format, (into.get(format) ?? ActionSet.EMPTY).union(actions));
+        }
+      }
+      this.index.global = {
+        formatless,
+        byTarget: new Map(
+          [...byTarget].map(([t, m]) => [
+            t,
+            formats(
+              [...m].map(([format, actions]) => ({ format, actions })),
+              (f) => this.prefix(f),
+            ),
+          ]),
+        ),
+      };
+    }
+    return this.index.global;
+  }
+
+  /** The services a set has actions of: by its members when few, else by each service's set. */
+  private servicesOf(actions: ActionSet): string[] {
+    if (actions.size <= 4096) {
+      const services: string[] = [];
+      let last = '';
+      actions.forEach((o) => {
+        const svc = actionOfOrdinal(o).service;
+        if (svc !== last && !services.includes(svc)) services.push(svc);
+        last = svc;
+      });
+      return services;
+    }
+    this.index.serviceSets ??= this.catalog
+      .services()
+      .map((svc) => ({ svc, actions: ActionSet.fromActions(this.catalog.actionsOf(svc)) }));
+    return this.index.serviceSets.filter((x) => x.actions.intersects(actions)).map((x) => x.svc);
   }
 
   /**
