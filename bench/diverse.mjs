@@ -238,8 +238,7 @@ export function generateDiversePlan(path, { seed, policies }) {
     const list = [];
     for (let j = 0; j < n; j++) {
       const st = statement(j, { deny: j === denyAt, notAction: j === notAt });
-      const { Sid: _sid, ...content } = st;
-      const text = JSON.stringify(content);
+      const text = JSON.stringify({ ...st, Sid: undefined }); // the content, whatever its Sid
       if (seen.has(text)) throw new Error(`bench: the diverse generator repeated a statement: ${text}`);
       seen.add(text);
       list.push(st);
