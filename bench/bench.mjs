@@ -27,7 +27,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -58,7 +58,7 @@ const { values: opts } = parseArgs({
 });
 
 /** The bundle measured: dist/ of this checkout, or another build's (--cli DIR). */
-const DIST = opts.cli ? join(process.cwd(), opts.cli) : join(ROOT, 'dist');
+const DIST = opts.cli ? resolve(opts.cli) : join(ROOT, 'dist');
 const CLI = join(DIST, 'cli.js');
 const ACTION = join(DIST, 'index.js');
 const FLOOR = join(HERE, 'floor.mjs');
@@ -304,7 +304,7 @@ async function measure(spec) {
   const failed = (a, what) => {
     const f = failureOf(a);
     if (f.resource) {
-      failures.push(`${what}: ${f.text}`);
+      failures.push(`${what}: ${f.text} after ${fmt(a.ms / 1000, 1)} s`);
       process.stderr.write(`  ${kind} ${s}: the ${what} audit failed: ${f.text}\n`);
       return;
     }
