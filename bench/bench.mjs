@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --runs N] [-- --sizes 1,2,4] [-- --scale X] [-- --seed N]
-//               [-- --only repo,plan,cold] [-- --json FILE]
-// --quick: one size, 0.05x (500 files, a 6 MB plan), one run each, 3 cold starts: seconds, for CI.
+//               [-- --only repo,plan,diverse,memory,conditions,arns,cold] [-- --json FILE]
+//               [-- --diverse 5000,20000] [-- --timeout S] [-- --mem-limit MB] [-- --cli DIR]
+// --quick: one size, 0.05x (500 files, a 6 MB plan), a diverse plan of 300 policies (also the
+// memory-limited run), the pathological policies at a tenth of their size, one run each, 3 cold
+// starts: seconds, for CI.
 //
 // Measures the BUNDLED CLI (dist/cli.js) and action (dist/index.js), each run a child process, on
 // inputs generated deterministically from a seed (bench/generate.mjs) into .bench/ (git-ignored):
@@ -9,31 +12,34 @@
 //         baselines by .github/iam-baseline-audit.yml;
 //   plan  one `terraform show -json` plan of about 100 MB at 1x holding about 10,000 IAM policies
 //         across nested modules among non-IAM resources (no configuration: detection).
+//   diverse  the held-out corpus (bench/diverse.mjs): a plan of N policies (5,000 and 20,000) in
+//         which no statement repeats, audited with --baseline skypilot:minimal; also its JSON
+//         report's size, and (memory) 10,000 policies under node --max-old-space-size=1792.
+//   conditions, arns  one policy with 10,000 condition keys; one with 1,800 ARNs under ec2:*.
 // For each input and size (1x, 2x, 4x): wall time, throughput and peak memory (maxRSS, from
 // /usr/bin/time -v when present, else a wrapper reporting process.resourceUsage().maxRSS), and the
 // floor measured the same way on the same files (bench/floor.mjs: read + JSON.parse, nested policy
 // strings included). Also cold start (--version; the action to its first output line) and the
 // catalog load (IAM_BASELINE_AUDIT_TIMINGS=1). Medians of several runs. It prints figures and
-// whether each target is met; it does not fail on a missed target, only when an audit errors.
+// whether each target is met; it does not fail on a missed target, only when an audit errors. An
+// audit that runs out of memory or past --timeout (default 300 s; the child is killed) is a
+// missed target, reported, not an error.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  DIVERSE_VERSION,
+  generateConditionKeysPolicy,
+  generateDiversePlan,
+  generateManyArnsPolicy,
+} from './diverse.mjs';
 import { GENERATOR_VERSION, generatePlan, generateRepo } from './generate.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-const ACTION = join(ROOT, 'dist', 'index.js');
-const FLOOR = join(HERE, 'floor.mjs');
-const WORK = join(ROOT, '.bench');
-
-/** Plan services per 1x: about 3.4 policy records each (role trust, inline, managed, sometimes a bucket policy or an AWS managed attachment). */
-const PLAN_SERVICES_1X = 2940;
-const REPO_FILES_1X = 10_000;
-
 const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -44,8 +50,23 @@ const { values: opts } = parseArgs({
     seed: { type: 'string', default: '20260115' },
     only: { type: 'string' },
     json: { type: 'string' },
+    diverse: { type: 'string' },
+    timeout: { type: 'string' },
+    cli: { type: 'string' },
+    'mem-limit': { type: 'string' },
   },
 });
+
+/** The bundle measured: dist/ of this checkout, or another build's (--cli DIR). */
+const DIST = opts.cli ? resolve(opts.cli) : join(ROOT, 'dist');
+const CLI = join(DIST, 'cli.js');
+const ACTION = join(DIST, 'index.js');
+const FLOOR = join(HERE, 'floor.mjs');
+const WORK = join(ROOT, '.bench');
+
+/** Plan services per 1x: about 3.4 policy records each (role trust, inline, managed, sometimes a bucket policy or an AWS managed attachment). */
+const PLAN_SERVICES_1X = 2940;
+const REPO_FILES_1X = 10_000;
 
 const quick = opts.quick;
 const scale = Number(opts.scale ?? (quick ? 0.05 : 1));
@@ -54,8 +75,19 @@ const runs = Number(opts.runs ?? (quick ? 1 : 3));
 const coldRuns = Number(opts['cold-runs'] ?? (quick ? 3 : 10));
 const seed = Number(opts.seed);
 const only = opts.only ? new Set(opts.only.split(',')) : undefined;
+const wants = (name) => !only || only.has(name);
+/** Policies in the diverse plans (the first size is the base of the scaling target). */
+const diverseSizes = (opts.diverse ?? (quick ? '300' : '5000,20000')).split(',').map(Number);
+/** The memory-limited run: policies and V8's old-space limit (MB). */
+const MEMORY_CASE = { policies: quick ? 300 : 10_000, limitMB: Number(opts['mem-limit'] ?? 1792) };
+/** The pathological single policies (a tenth of the size with --quick). */
+const CONDITION_KEYS = quick ? 1000 : 10_000;
+const MANY_ARNS = quick ? 180 : 1800;
+const timeoutMs = Number(opts.timeout ?? 300) * 1000;
 
 const TARGETS = { ratio: 2.0, scaling: 0.25, coldStart: 150, catalog: 50, memSlackMB: 200 };
+/** The targets of issue 13 for the diverse corpus. */
+const DIVERSE_TARGETS = { ratio: 4.0, policiesPerS: 2000, jsonPerInput: 2.0, scaling: 0.25 };
 
 for (const f of [CLI, ACTION]) {
   if (!existsSync(f)) {
@@ -65,6 +97,7 @@ for (const f of [CLI, ACTION]) {
 }
 
 const median = (xs) => {
+  if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -82,7 +115,7 @@ const RSS_WRAPPER = join(WORK, 'rss-wrapper.cjs');
  * Runs `node args...` in `cwd`; resolves with { ms, code, rssMB, stdout, stderr, firstLineMs }.
  * Peak memory from /usr/bin/time -v (or a wrapper that reports the child's maxRSS).
  */
-function runNode(args, { cwd = ROOT, env, measureRss = true, firstLine = false } = {}) {
+function runNode(args, { cwd = ROOT, env, measureRss = true, firstLine = false, timeout = timeoutMs } = {}) {
   mkdirSync(WORK, { recursive: true });
   const rssFile = join(WORK, `rss-${process.pid}.txt`);
   let cmd = process.execPath;
@@ -108,7 +141,23 @@ process.exitCode = r.status ?? 3;
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     let firstLineMs;
-    const child = spawn(cmd, argv, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own, so a run past the timeout is killed with its node child (under
+    // /usr/bin/time) and nothing else.
+    const child = spawn(cmd, argv, {
+      cwd,
+      env: env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeout);
     const out = [];
     const tail = [];
     const err = [];
@@ -122,6 +171,7 @@ process.exitCode = r.status ?? 3;
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       let rssMB;
       let cpuMs;
@@ -138,6 +188,7 @@ process.exitCode = r.status ?? 3;
         ms,
         code: code ?? (signal ? 128 : 3),
         signal,
+        timedOut,
         rssMB,
         cpuMs,
         firstLineMs,
@@ -152,13 +203,16 @@ process.exitCode = r.status ?? 3;
 // ---------------------------------------------------------------------------------------------
 // Inputs (cached in .bench/ by seed, size and generator version)
 
+/** ensure(kind, s): s is the scale for repo and plan, the number of policies for diverse, of keys for conditions, of ARNs for arns. */
 function ensure(kind, s) {
-  const tag = `${kind}-seed${seed}-x${s}`;
+  const held = kind === 'diverse' || kind === 'conditions' || kind === 'arns';
+  const version = held ? `d${DIVERSE_VERSION}` : GENERATOR_VERSION;
+  const tag = held ? `${kind}-seed${seed}-${s}` : `${kind}-seed${seed}-x${s}`;
   const dir = join(WORK, tag);
   const marker = join(dir, '.bench-input.json');
   if (existsSync(marker)) {
     const m = JSON.parse(readFileSync(marker, 'utf8'));
-    if (m.version === GENERATOR_VERSION) return { dir, ...m };
+    if (m.version === version) return { dir, ...m };
   }
   rmSync(dir, { recursive: true, force: true });
   const t0 = performance.now();
@@ -167,6 +221,15 @@ function ensure(kind, s) {
     const files = Math.max(1, Math.round(REPO_FILES_1X * s));
     const g = generateRepo(dir, { seed, files });
     info = { version: GENERATOR_VERSION, target: '.', bytes: g.bytes, files };
+  } else if (kind === 'diverse') {
+    const g = generateDiversePlan(join(dir, 'plan.json'), { seed, policies: s });
+    info = { version, target: 'plan.json', bytes: g.bytes, files: 1, statements: g.statements };
+  } else if (kind === 'conditions') {
+    const g = generateConditionKeysPolicy(join(dir, 'policy.json'), { keys: s });
+    info = { version, target: 'policy.json', bytes: g.bytes, files: 1 };
+  } else if (kind === 'arns') {
+    const g = generateManyArnsPolicy(join(dir, 'policy.json'), { arns: s });
+    info = { version, target: 'policy.json', bytes: g.bytes, files: 1 };
   } else {
     const g = generatePlan(join(dir, 'plan.json'), {
       seed,
@@ -186,16 +249,42 @@ function ensure(kind, s) {
 
 let auditErrors = 0;
 
+/**
+ * Why a run failed: `out of memory` (V8's heap limit) and `timed out` are resource failures, a
+ * missed target the bench reports; anything else is an error of the audit (the bench then exits 1).
+ */
+function failureOf(a) {
+  if (a.timedOut) return { resource: true, text: `timed out after ${fmt(timeoutMs / 1000)} s (killed)` };
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(a.stderr))
+    return { resource: true, text: 'out of memory (V8 heap limit)' };
+  const first = a.stderr.split('\n').find((l) => l.trim() && !l.startsWith('timings:')) ?? '';
+  return {
+    resource: false,
+    text: `exit ${a.code}${a.signal ? ` (${a.signal})` : ''}: ${first.slice(0, 200)}`,
+  };
+}
+
 async function measureInput(kind, s) {
   const input = ensure(kind, s);
+  return measure({ kind, size: s, ...input });
+}
+
+/**
+ * Measures one input: `runs` text audits alternated with the floor, then one JSON audit.
+ * spec: { kind, size, dir, target, bytes, args (extra CLI arguments), env (extra environment),
+ * floor (false: none), json (false: none) }.
+ */
+async function measure(spec) {
+  const { kind, size: s, dir, target } = spec;
   const report = join(WORK, `report-${kind}-${process.pid}.json`);
+  const extra = spec.args ?? [];
   // What users run: the default text report on standard output (read and dropped here).
-  const auditArgs = [CLI, 'audit', input.target, '--fail-on', 'none', '--max-file-size', '4096'];
+  const auditArgs = [CLI, 'audit', target, '--fail-on', 'none', '--max-file-size', '4096', ...extra];
   // The same with the JSON report (every suggested policy's diff is made), also what the action writes.
   const jsonArgs = [
     CLI,
     'audit',
-    input.target,
+    target,
     '--format',
     'json',
     '--output',
@@ -204,67 +293,83 @@ async function measureInput(kind, s) {
     'none',
     '--max-file-size',
     '4096',
+    ...extra,
   ];
-  const floorArgs = [FLOOR, input.target];
+  const floorArgs = [FLOOR, target];
   const audit = [];
   const floor = [];
   const errors = [];
+  /** Resource failures (out of memory, timeout): reported, not errors. */
+  const failures = [];
   const failed = (a, what) => {
+    const f = failureOf(a);
+    if (f.resource) {
+      failures.push(`${what}: ${f.text} after ${fmt(a.ms / 1000, 1)} s`);
+      process.stderr.write(`  ${kind} ${s}: the ${what} audit failed: ${f.text}\n`);
+      return;
+    }
     auditErrors++;
-    const first = a.stderr.split('\n').find((l) => l.trim() && !l.startsWith('timings:')) ?? '';
-    errors.push(`${what}: exit ${a.code}${a.signal ? ` (${a.signal})` : ''}: ${first.slice(0, 200)}`);
-    console.error(
-      `bench: the ${what} audit of ${kind} ${s}x failed (exit ${a.code}${a.signal ? `, ${a.signal}` : ''}):\n${a.stderr.slice(0, 2000)}`,
-    );
+    errors.push(`${what}: ${f.text}`);
+    console.error(`bench: the ${what} audit of ${kind} ${s} failed (${f.text}):\n${a.stderr.slice(0, 2000)}`);
   };
   // The timings hook gives runAudit's own time and the number of policies, also when the report
   // cannot be rendered afterwards.
-  const timed = { ...process.env, IAM_BASELINE_AUDIT_TIMINGS: '1' };
+  const timed = { ...process.env, ...spec.env, IAM_BASELINE_AUDIT_TIMINGS: '1' };
   const phasesOf = [];
-  for (let i = 0; i < runs; i++) {
-    const a = await runNode(auditArgs, { cwd: input.dir, env: timed });
+  let textRss = [];
+  for (let i = 0; i < (spec.runs ?? runs); i++) {
+    const a = await runNode(auditArgs, { cwd: dir, env: timed });
     const ph = phases(a.stderr);
     if (ph.audit !== undefined) phasesOf.push(ph);
-    if (a.code !== 0) {
+    if (a.rssMB !== undefined) textRss.push(a.rssMB);
+    if (a.code !== 0 || a.timedOut) {
       failed(a, 'text');
       break;
     }
     audit.push(a);
-    const f = await runNode(floorArgs, { cwd: input.dir });
+    if (spec.floor === false) continue;
+    const f = await runNode(floorArgs, { cwd: dir });
     if (f.code !== 0) throw new Error(`floor failed: ${f.stderr}`);
     floor.push(f);
   }
-  if (floor.length === 0) {
-    const f = await runNode(floorArgs, { cwd: input.dir });
+  if (floor.length === 0 && spec.floor !== false) {
+    const f = await runNode(floorArgs, { cwd: dir });
     if (f.code !== 0) throw new Error(`floor failed: ${f.stderr}`);
     floor.push(f);
   }
   // One JSON run: its figures, and the number of policies (and that no input failed). Without it,
-  // the number of policies is read from the text report's last line.
-  const j = await runNode(jsonArgs, { cwd: input.dir });
+  // the number of policies is read from the text report's last line. Not run when the text audit
+  // ran out of memory or time (the JSON one does more).
   let r;
-  if (j.code !== 0 || !existsSync(report)) failed(j, 'JSON');
-  else {
-    r = reportParts(report, ['inputs', 'summary']);
+  let j;
+  let reportBytes = NaN;
+  if (spec.json !== false && audit.length > 0) {
+    j = await runNode(jsonArgs, { cwd: dir, env: { ...process.env, ...spec.env } });
+    if (j.code !== 0 || j.timedOut || !existsSync(report)) failed(j, 'JSON');
+    else {
+      reportBytes = statSync(report).size;
+      r = reportParts(report, ['inputs', 'summary']);
+    }
     rmSync(report, { force: true });
   }
-  const policies = phasesOf[0]?.policies ?? r?.summary.policies ?? NaN;
+  const policies = phasesOf[0]?.policies ?? r?.summary.policies ?? spec.policies ?? NaN;
   const inError = r ? r.inputs.filter((x) => x.status === 'error') : [];
   if (inError.length) {
     auditErrors++;
     errors.push(`${inError.length} input(s) in error, e.g. ${inError[0].path}: ${inError[0].reason}`);
     console.error(
-      `bench: ${kind} ${s}x: ${inError.length} input(s) in error, e.g. ${inError[0].path}: ${inError[0].reason}`,
+      `bench: ${kind} ${s}: ${inError.length} input(s) in error, e.g. ${inError[0].path}: ${inError[0].reason}`,
     );
   }
-  const ms = median(audit.map((a) => a.ms));
-  const floorMs = median(floor.map((f) => f.ms));
+  const ms = audit.length ? median(audit.map((a) => a.ms)) : NaN;
+  const floorMs = floor.length ? median(floor.map((f) => f.ms)) : NaN;
   return {
     kind,
     size: s,
     scale: s,
     policies,
-    bytes: input.bytes,
+    statements: spec.statements,
+    bytes: spec.bytes,
     ms,
     floorMs,
     ratio: ms / floorMs,
@@ -276,15 +381,19 @@ async function measureInput(kind, s) {
     ),
     floorCpuMs: median(floor.map((f) => f.cpuMs ?? NaN)),
     errors,
+    failures,
     jsonMs: r ? j.ms : NaN,
     jsonRssMB: r ? (j.rssMB ?? NaN) : NaN,
+    reportBytes,
     findings: r?.summary.findings,
     perPolicyUs: (ms * 1000) / policies,
     policiesPerS: policies / (ms / 1000),
-    mbPerS: input.bytes / MB / (ms / 1000),
-    rssMB: median(audit.map((a) => a.rssMB ?? NaN)),
+    mbPerS: spec.bytes / MB / (ms / 1000),
+    // Of the completed runs; a failed run's peak is in failedRssMB.
+    rssMB: audit.length ? median(audit.map((a) => a.rssMB ?? NaN)) : undefined,
+    failedRssMB: textRss.length > audit.length ? textRss[textRss.length - 1] : undefined,
     floorRssMB: median(floor.map((f) => f.rssMB ?? NaN)),
-    memLimitMB: (2 * input.bytes) / MB + TARGETS.memSlackMB,
+    memLimitMB: (2 * spec.bytes) / MB + TARGETS.memSlackMB,
   };
 }
 
@@ -433,6 +542,53 @@ async function main() {
       }
     }
   }
+  // The held-out corpus, the memory-limited run and the pathological policies (bench/diverse.mjs).
+  const baselineArgs = ['--baseline', 'skypilot:minimal'];
+  const diverse = [];
+  if (wants('diverse'))
+    for (const n of diverseSizes) {
+      const input = ensure('diverse', n);
+      const r = await measure({ kind: 'diverse', size: n, policies: n, ...input, args: baselineArgs });
+      diverse.push(r);
+      process.stderr.write(
+        `  diverse ${n}: audit ${fmt(r.ms)} ms, floor ${fmt(r.floorMs)} ms${r.failures.length ? `; ${r.failures.join('; ')}` : ''}\n`,
+      );
+    }
+  let memory;
+  if (wants('memory')) {
+    const n = MEMORY_CASE.policies;
+    const input = ensure('diverse', n);
+    const limit = `--max-old-space-size=${MEMORY_CASE.limitMB}`;
+    memory = await measure({
+      kind: 'memory',
+      size: n,
+      policies: n,
+      ...input,
+      args: baselineArgs,
+      env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${limit}`.trim() },
+      floor: false,
+      runs: 1,
+    });
+    memory.completed =
+      memory.errors.length === 0 && memory.failures.length === 0 && !Number.isNaN(memory.jsonMs);
+    process.stderr.write(
+      `  memory ${n} (${limit}): ${memory.completed ? 'completed' : memory.failures.join('; ') || 'failed'}\n`,
+    );
+  }
+  const odd = [];
+  for (const [kind, n, what] of [
+    ['conditions', CONDITION_KEYS, `one policy, ${CONDITION_KEYS} condition keys`],
+    ['arns', MANY_ARNS, `one policy, ${MANY_ARNS} ARNs under ec2:*`],
+  ]) {
+    if (!wants(kind)) continue;
+    const input = ensure(kind, n);
+    const r = await measure({ kind, size: n, ...input, args: baselineArgs, floor: false, json: false });
+    r.what = what;
+    odd.push(r);
+    process.stderr.write(
+      `  ${kind} ${n}: audit ${fmt(r.ms)} ms${r.failures.length ? `; ${r.failures.join('; ')}` : ''}\n`,
+    );
+  }
   const cold = only && !only.has('cold') ? undefined : await coldStart();
 
   // The tables.
@@ -513,7 +669,82 @@ async function main() {
       ])
     : '';
   const lines = [main, '', detail, ...(steps ? ['', "runAudit's phases (medians):", '', steps] : [])];
-  console.log(`\n${lines.join('\n')}`);
+  if (rows.length) console.log(`\n${lines.join('\n')}`);
+  const status = (r) => [...r.failures, ...r.errors].join('; ') || 'ok';
+  const tableOf = (list, head, cells) =>
+    [
+      `| ${head.join(' | ')} |`,
+      `|${head.map(() => '---').join('|')}|`,
+      ...list.map((r) => `| ${cells(r).join(' | ')} |`),
+    ].join('\n');
+  if (diverse.length)
+    console.log(
+      `\nDiverse corpus (bench/diverse.mjs, --baseline skypilot:minimal):\n\n${tableOf(
+        diverse,
+        [
+          'policies',
+          'statements',
+          'input MB',
+          'audit ms',
+          'runAudit ms',
+          'render ms',
+          'floor ms',
+          'audit/floor',
+          'µs/policy',
+          'policies/s',
+          'peak RSS MB',
+          'JSON run RSS MB',
+          'RSS limit MB',
+          'JSON ms',
+          'JSON MB',
+          'JSON/input',
+          'findings',
+          'status',
+        ],
+        (r) => [
+          r.policies,
+          r.statements ?? 'n/a',
+          fmt(r.bytes / MB, 1),
+          fmt(r.ms),
+          fmt(r.runAuditMs),
+          fmt(r.renderMs),
+          fmt(r.floorMs),
+          fmt(r.ratio, 2),
+          fmt(r.perPolicyUs, 1),
+          fmt(r.policiesPerS),
+          fmt(r.rssMB ?? r.failedRssMB),
+          fmt(r.jsonRssMB),
+          fmt(r.memLimitMB),
+          fmt(r.jsonMs),
+          fmt(r.reportBytes / MB, 1),
+          fmt(r.reportBytes / r.bytes, 2),
+          r.findings ?? 'n/a',
+          status(r),
+        ],
+      )}`,
+    );
+  if (memory)
+    console.log(
+      `\nMemory-limited run (NODE_OPTIONS=--max-old-space-size=${MEMORY_CASE.limitMB}), diverse ${memory.policies} policies: text ${fmt(memory.ms)} ms, peak RSS ${fmt(memory.rssMB ?? memory.failedRssMB)} MB; JSON ${fmt(memory.jsonMs)} ms, peak RSS ${fmt(memory.jsonRssMB)} MB; ${memory.completed ? 'completed' : `did not complete: ${status(memory)}`}`,
+    );
+  if (odd.length)
+    console.log(
+      `\nPathological single policies (--baseline skypilot:minimal, text report):\n\n${tableOf(
+        odd,
+        ['input', 'what', 'audit ms', 'runAudit ms', 'render ms', 'peak RSS MB', 'status'],
+        (r) => [
+          r.kind,
+          r.what,
+          fmt(r.ms),
+          fmt(r.runAuditMs),
+          fmt(r.renderMs),
+          fmt(r.rssMB ?? r.failedRssMB),
+          status(r),
+        ],
+      )}`,
+    );
+  for (const r of [...diverse, ...(memory ? [memory] : []), ...odd])
+    for (const e of r.errors) console.log(`error: ${r.kind} ${r.size}: ${e}`);
   for (const r of rows) for (const e of r.errors ?? []) console.log(`error: ${r.kind} ${r.size}x: ${e}`);
   if (cold) {
     console.log(
@@ -563,12 +794,51 @@ async function main() {
       r.rssMB <= r.memLimitMB,
       `peak memory ≤ 2 × input + ${TARGETS.memSlackMB} MB: ${r.kind} ${r.size}x ${fmt(r.rssMB)} MB (limit ${fmt(r.memLimitMB)} MB)`,
     );
+  // The targets of issue 13, on the diverse corpus. A run that failed misses each of its targets.
+  for (const r of diverse) {
+    const why = r.failures.length ? ` (${r.failures.join('; ')})` : '';
+    say(
+      r.ratio <= DIVERSE_TARGETS.ratio,
+      `audit/floor ≤ ${DIVERSE_TARGETS.ratio}: diverse ${r.policies} ${fmt(r.ratio, 2)}${why}`,
+    );
+    say(
+      r.policiesPerS >= DIVERSE_TARGETS.policiesPerS,
+      `≥ ${DIVERSE_TARGETS.policiesPerS} policies/s: diverse ${r.policies} ${fmt(r.policiesPerS)}${why}`,
+    );
+    const peak = Math.max(r.rssMB ?? NaN, r.jsonRssMB);
+    say(
+      peak <= r.memLimitMB,
+      `peak memory ≤ 2 × input + ${TARGETS.memSlackMB} MB: diverse ${r.policies} ${fmt(peak)} MB, text and JSON runs (limit ${fmt(r.memLimitMB)} MB)${why}`,
+    );
+    say(
+      r.reportBytes / r.bytes <= DIVERSE_TARGETS.jsonPerInput,
+      `JSON report ≤ ${DIVERSE_TARGETS.jsonPerInput} × input: diverse ${r.policies} ${fmt(r.reportBytes / MB, 1)} MB for ${fmt(r.bytes / MB, 1)} MB (${fmt(r.reportBytes / r.bytes, 2)}×)${why}`,
+    );
+  }
+  if (diverse.length >= 2) {
+    const lo = diverse[0];
+    const hi = diverse[diverse.length - 1];
+    const growth = hi.perPolicyUs / lo.perPolicyUs - 1;
+    say(
+      growth <= DIVERSE_TARGETS.scaling,
+      `cost per policy at ${hi.policies / lo.policies}× within ${DIVERSE_TARGETS.scaling * 100}% of 1×: diverse ${lo.policies} -> ${hi.policies}: ${fmt(lo.perPolicyUs, 1)} -> ${fmt(hi.perPolicyUs, 1)} µs (${Number.isNaN(growth) ? 'n/a' : `${growth >= 0 ? '+' : ''}${fmt(growth * 100)}%`})`,
+    );
+  }
+  if (memory)
+    say(
+      memory.completed,
+      `a ${memory.policies}-policy diverse plan completes (text and JSON) inside --max-old-space-size=${MEMORY_CASE.limitMB}: ${memory.completed ? 'completed' : status(memory)}`,
+    );
   console.log(`\nTargets:\n${verdicts.join('\n')}`);
   console.log(`\nbench: ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);
   if (opts.json)
     writeFileSync(
       opts.json,
-      JSON.stringify({ machine: m, seed, scale, sizes, runs, rows, cold, verdicts }, null, 2),
+      JSON.stringify(
+        { machine: m, seed, scale, sizes, runs, rows, diverse, memory, odd, cold, verdicts },
+        null,
+        2,
+      ),
     );
   if (auditErrors) {
     console.error(`bench: ${auditErrors} audit(s) failed`);

@@ -2,7 +2,7 @@
 // baseline (each statement rewritten as written, keeping only what the baseline allows), and its
 // unified diff against the policy as written, made on first read. Pure.
 import { createTwoFilesPatch } from 'diff';
-import { mergeConditions } from '../policy/condition.js';
+import { conditionAsWritten, mergeConditions } from '../policy/condition.js';
 import type { Condition, Statement } from '../policy/document.js';
 import type { Grant, GrantBuilder } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
@@ -229,25 +229,6 @@ function rewriteStatement(
     else out[key] = value;
   }
   if (part.condition && !('Condition' in raw)) out.Condition = conditionAsWritten(undefined, part.condition);
-  return out;
-}
-
-/** The written condition with the keys the baseline needs added (single values as strings). */
-function conditionAsWritten(written: unknown, merged: Condition | undefined): unknown {
-  if (!merged) return written;
-  const out: Record<string, Record<string, unknown>> = {};
-  const w = (typeof written === 'object' && written !== null ? written : {}) as Record<
-    string,
-    Record<string, unknown>
-  >;
-  for (const [op, keys] of Object.entries(w)) out[op] = { ...keys };
-  for (const [op, keys] of Object.entries(merged)) {
-    out[op] ??= {};
-    for (const [k, v] of Object.entries(keys)) {
-      if (!Object.keys(out[op]!).some((x) => x.toLowerCase() === k.toLowerCase()))
-        out[op]![k] = v.length === 1 ? v[0] : v;
-    }
-  }
   return out;
 }
 

@@ -3,7 +3,7 @@
 // `unknown` when both constrain the key in ways this tool cannot compare exactly (the finding then
 // says its answer is approximate).
 
-import { arnContains, parseArnPattern } from './arn.js';
+import { arnContains, isAll, parseArnPattern, type ArnPattern } from './arn.js';
 import type { Condition } from './document.js';
 
 export type Implication = 'yes' | 'no' | 'unknown';
@@ -27,16 +27,17 @@ function parseOp(op: string): Op {
   return { base: s.toLowerCase(), ifExists, qualifier };
 }
 
+/** Operators compared as exact text (StringEqualsIgnoreCase and Bool without case). */
 const STRING_EQ = new Set([
   'stringequals',
   'stringequalsignorecase',
-  'arnequals',
   'bool',
   'numericequals',
   'dateequals',
   'binaryequals',
 ]);
-const LIKE = new Set(['stringlike', 'arnlike']);
+/** ARN operators: both take `*` and `?` in each of the six components (IAM User Guide). */
+const ARN = new Set(['arnequals', 'arnlike']);
 
 function ipv4(cidr: string): [number, number] | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
@@ -60,44 +61,163 @@ export function cidrContains(outer: string, inner: string): boolean | undefined 
   return (i[0] & mask) >>> 0 === (o[0] & mask) >>> 0;
 }
 
-/** Every value `have` allows is one `need` allows, for one operator family. */
 /** A baseline condition value that stands for the user's own value (see audit/engine.ts). */
 const PLACEHOLDER_VALUE = '<placeholder>';
 
-function valuesImply(base: string, have: string[], need: string[]): Implication {
+/** Negated operators: `a` and `b` together exclude the values of both (used by mergeConditions). */
+const NEGATED = new Set([
+  'stringnotequals',
+  'stringnotequalsignorecase',
+  'stringnotlike',
+  'arnnotequals',
+  'arnnotlike',
+  'numericnotequals',
+  'datenotequals',
+  'notipaddress',
+]);
+
+/**
+ * Counts the work of conditionImplies, mergeConditions and conditionAsWritten (one step per
+ * operator-key pair read and per pair compared), so tests can bound it without timing it.
+ */
+export interface ConditionStats {
+  steps: number;
+}
+
+/**
+ * A StringEquals value as a pattern of literal characters: its `*` and `?` match only themselves
+ * (IAM User Guide, string condition operators). A policy variable (`${aws:username}`) stays a
+ * variable, an unknown value.
+ */
+function literalPattern(value: string): ArnPattern {
+  let s = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '$' && value[i + 1] === '{') {
+      const close = value.indexOf('}', i + 2);
+      if (close > i + 2) {
+        s += value.slice(i, close + 1);
+        i = close;
+        continue;
+      }
+    }
+    s += c === '*' ? '${*}' : c === '?' ? '${?}' : c;
+  }
+  return parseArnPattern(s);
+}
+
+/**
+ * The six colon-separated components of an ARN as written (the sixth keeps its own colons), a `:`
+ * inside a policy variable (`${aws:username}`) not counting; undefined when there are fewer than six.
+ */
+function arnComponents(value: string): string[] | undefined {
+  const out: string[] = [];
+  let from = 0;
+  for (let i = 0; i < value.length && out.length < 5; i++) {
+    if (value[i] === '$' && value[i + 1] === '{') {
+      const close = value.indexOf('}', i + 2);
+      if (close > 0) i = close;
+      continue;
+    }
+    if (value[i] === ':') {
+      out.push(value.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (out.length < 5) return undefined;
+  out.push(value.slice(from));
+  return out;
+}
+
+/** How one policy value compares with the baseline's values: yes, no or unknown. */
+type ValueTest = (value: string) => Implication;
+
+/**
+ * The test of one value of the policy's operator `hBase` against the baseline's values under
+ * `nBase` (the caller has checked that the two operators are compared at all). Built once per
+ * pair of keys: a set for the exact operators, parsed patterns for the others.
+ */
+function valueTest(nBase: string, hBase: string, need: string[]): ValueTest | undefined {
+  if (STRING_EQ.has(nBase)) {
+    const ci = nBase === 'stringequalsignorecase' || nBase === 'bool';
+    const allowed = new Set(ci ? need.map((v) => v.toLowerCase()) : need);
+    return (v) => (allowed.has(ci ? v.toLowerCase() : v) ? 'yes' : 'no');
+  }
+  // A StringEquals value is literal text; ArnEquals and ArnLike values, like StringLike ones, are
+  // patterns (IAM User Guide: ArnEquals and ArnLike both take * and ? in each component).
+  const asPattern = (v: string) => (hBase === 'stringequals' ? literalPattern(v) : parseArnPattern(v));
+  if (nBase === 'stringlike') {
+    const needP = need.map((v) => parseArnPattern(v));
+    return (v) => {
+      const hp = asPattern(v);
+      return needP.some((np) => arnContains(np, hp)) ? 'yes' : 'no';
+    };
+  }
+  if (ARN.has(nBase)) {
+    // Each of the six components is matched on its own (a `*` does not run across a `:` of the
+    // first five). When either side is not six components, the whole texts are compared, and a
+    // containment found that way is only `unknown` (IAM's reading of such a value is not known).
+    const needP = need.map((v) => {
+      const parts = arnComponents(v);
+      const whole = parseArnPattern(v);
+      return { parts: parts?.map((p) => parseArnPattern(p)), whole };
+    });
+    return (v) => {
+      const parts = arnComponents(v)?.map(asPattern);
+      const whole = asPattern(v);
+      let best: Implication = 'no';
+      for (const np of needP) {
+        if (np.parts && parts) {
+          if (np.parts.every((p, i) => arnContains(p, parts[i]!))) return 'yes';
+        } else if (arnContains(np.whole, whole)) {
+          if (isAll(np.whole)) return 'yes';
+          best = 'unknown';
+        }
+      }
+      return best;
+    };
+  }
+  if (nBase === 'ipaddress') {
+    return (v) => {
+      const r = need.map((n) => cidrContains(n, v));
+      return r.includes(true) ? 'yes' : r.includes(undefined) ? 'unknown' : 'no';
+    };
+  }
+  return undefined;
+}
+
+/** Every value `have` allows is one `need` allows: `have` under `hBase`, `need` under `nBase`. */
+function valuesImply(nBase: string, hBase: string, have: string[], need: string[]): Implication {
   if (have.length === 0) return 'unknown';
   if (need.includes(PLACEHOLDER_VALUE)) return 'yes';
-  if (STRING_EQ.has(base)) {
-    const ci = base === 'stringequalsignorecase' || base === 'bool';
-    const norm = (s: string) => (ci ? s.toLowerCase() : s);
-    const allowed = new Set(need.map(norm));
-    return have.every((v) => allowed.has(norm(v))) ? 'yes' : 'no';
-  }
-  if (LIKE.has(base)) {
-    const needP = need.map((v) => parseArnPattern(v));
-    return have.every((v) => {
-      const hp = parseArnPattern(v);
-      return needP.some((np) => arnContains(np, hp));
-    })
-      ? 'yes'
-      : 'no';
-  }
-  if (base === 'ipaddress') {
-    let unknown = false;
-    for (const h of have) {
-      const r = need.map((n) => cidrContains(n, h));
-      if (r.includes(true)) continue;
-      if (r.includes(undefined)) unknown = true;
-      else return 'no';
-    }
-    return unknown ? 'unknown' : 'yes';
-  }
-  if (base === 'null') {
+  if (nBase === 'null') {
     return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i]!.toLowerCase())
       ? 'yes'
       : 'unknown';
   }
-  return 'unknown';
+  const test = valueTest(nBase, hBase, need);
+  if (!test) return 'unknown';
+  let unknown = false;
+  for (const v of have) {
+    const r = test(v);
+    if (r === 'no') return 'no';
+    if (r === 'unknown') unknown = true;
+  }
+  return unknown ? 'unknown' : 'yes';
+}
+
+/**
+ * Are a policy operator `h` and a baseline operator `n` on the same key compared at all? The same
+ * operator (a policy without IfExists meets a baseline with it, not the reverse), or a StringEquals
+ * policy against a StringLike, ArnLike or ArnEquals baseline, or ArnEquals and ArnLike with each
+ * other; always with the same ForAnyValue/ForAllValues qualifier.
+ */
+function compared(h: Op, n: Op): boolean {
+  if (h.qualifier !== n.qualifier || (h.ifExists && !n.ifExists)) return false;
+  if (h.base === n.base) return true;
+  if (n.base === 'stringlike') return h.base === 'stringequals' || h.base === 'arnequals';
+  if (ARN.has(n.base)) return h.base === 'stringequals' || ARN.has(h.base);
+  return false;
 }
 
 export interface ConditionCheck {
@@ -106,39 +226,60 @@ export interface ConditionCheck {
   missing: string[];
 }
 
+interface KeyEntry {
+  op: Op;
+  values: string[];
+}
+
+/**
+ * The operator-key pairs of a condition by lower-cased key (IAM condition key names are not
+ * case-sensitive): one pass, so that each baseline key then finds the policy's entries for it
+ * directly instead of scanning every pair of the policy.
+ */
+function byKey(c: Condition | undefined, stats?: ConditionStats): Map<string, KeyEntry[]> {
+  const out = new Map<string, KeyEntry[]>();
+  for (const [opText, keys] of Object.entries(c ?? {})) {
+    const op = parseOp(opText);
+    for (const [key, values] of Object.entries(keys)) {
+      if (stats) stats.steps++;
+      const k = key.toLowerCase();
+      const list = out.get(k);
+      if (list) list.push({ op, values });
+      else out.set(k, [{ op, values }]);
+    }
+  }
+  return out;
+}
+
 /**
  * Does a grant under `have` stay within what the baseline allows under `need`?
  * `need` undefined or empty: always yes. A key of `need` that `have` does not constrain: no.
+ * Linear in the operator-key pairs of both (plus the values compared): the policy's pairs are
+ * indexed by key once, and each baseline pair looks its key up.
  */
-export function conditionImplies(have: Condition | undefined, need: Condition | undefined): ConditionCheck {
+export function conditionImplies(
+  have: Condition | undefined,
+  need: Condition | undefined,
+  stats?: ConditionStats,
+): ConditionCheck {
   const missing: string[] = [];
   let result: Implication = 'yes';
   if (!need) return { result, missing };
+  let index: Map<string, KeyEntry[]> | undefined;
   for (const [needOp, needKeys] of Object.entries(need)) {
     const n = parseOp(needOp);
     for (const [needKey, needValues] of Object.entries(needKeys)) {
+      if (stats) stats.steps++;
+      index ??= byKey(have, stats);
       let best: Implication = 'no';
-      for (const [haveOp, haveKeys] of Object.entries(have ?? {})) {
-        for (const [haveKey, haveValues] of Object.entries(haveKeys)) {
-          if (haveKey.toLowerCase() !== needKey.toLowerCase()) continue;
-          const h = parseOp(haveOp);
-          let r: Implication;
-          if (h.base === n.base && h.qualifier === n.qualifier && (n.ifExists || !h.ifExists)) {
-            r = valuesImply(n.base, haveValues, needValues);
-          } else if (
-            // StringEquals is at least as strict as StringLike when each value is matched by a pattern.
-            LIKE.has(n.base) &&
-            (h.base === 'stringequals' || h.base === 'arnequals') &&
-            h.qualifier === n.qualifier &&
-            (n.ifExists || !h.ifExists)
-          ) {
-            r = valuesImply(n.base, haveValues, needValues);
-          } else {
-            r = 'unknown';
-          }
-          if (r === 'yes') best = 'yes';
-          else if (r === 'unknown' && best === 'no') best = 'unknown';
+      for (const h of index.get(needKey.toLowerCase()) ?? []) {
+        if (stats) stats.steps++;
+        const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
+        if (r === 'yes') {
+          best = 'yes';
+          break;
         }
+        if (r === 'unknown') best = 'unknown';
       }
       if (best !== 'yes') {
         missing.push(`${needOp} ${needKey}`);
@@ -150,15 +291,132 @@ export function conditionImplies(have: Condition | undefined, need: Condition | 
   return { result, missing };
 }
 
-/** The condition that grants under both: `a` with `b`'s keys added (used by the minimal policy). */
-export function mergeConditions(a: Condition | undefined, b: Condition | undefined): Condition | undefined {
+/** An operator's identity whatever its spelling: `ForAllValues:StringEqualsIfExists` -> `forallvalues|stringequals|1`. */
+function opIdentity(op: Op): string {
+  return `${op.qualifier}|${op.base}|${op.ifExists ? 1 : 0}`;
+}
+
+/**
+ * The values under which both `a` and `b` grant, for one operator (`op`) and key both name:
+ * - a negated operator excludes the values of both (their union);
+ * - otherwise `a`'s values that lie within `b`'s (the policy's own values the baseline allows: a
+ *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when none does,
+ *   `b`'s values (the policy's own ones are all outside the baseline); when some cannot be compared
+ *   (ordering operators, IPv6), `a`'s values as written.
+ */
+function narrowValues(op: Op, a: string[], b: string[]): string[] {
+  if (NEGATED.has(op.base)) {
+    const seen = new Set(a);
+    return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
+  }
+  if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
+    return valuesImply(op.base, op.base, a, b) === 'yes' ? a : b;
+  const test = valueTest(op.base, op.base, b);
+  if (!test) return a;
+  const kept: string[] = [];
+  for (const v of a) {
+    const r = test(v);
+    if (r === 'unknown') return a;
+    if (r === 'yes') kept.push(v);
+  }
+  return kept.length > 0 ? kept : b;
+}
+
+/**
+ * The condition that grants under both: `a` (the policy's) with `b`'s (the baseline's) keys added
+ * (used by the minimal policy). A key both name under the same operator (its spelling and the key's
+ * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues).
+ * Neither input is changed. Linear in the operator-key pairs of both.
+ */
+export function mergeConditions(
+  a: Condition | undefined,
+  b: Condition | undefined,
+  stats?: ConditionStats,
+): Condition | undefined {
   if (!a) return b;
   if (!b) return a;
   const out: Condition = {};
-  for (const [op, keys] of Object.entries(a)) out[op] = { ...keys };
+  /** operator identity + lower-cased key -> where the pair is in `out` (operator and key as written). */
+  const at = new Map<string, { op: string; key: string; parsed: Op }>();
+  for (const [op, keys] of Object.entries(a)) {
+    out[op] = { ...keys };
+    const parsed = parseOp(op);
+    const id = opIdentity(parsed);
+    for (const key of Object.keys(keys)) {
+      if (stats) stats.steps++;
+      at.set(`${id}\u0000${key.toLowerCase()}`, { op, key, parsed });
+    }
+  }
   for (const [op, keys] of Object.entries(b)) {
-    out[op] = { ...(out[op] ?? {}) };
-    for (const [k, v] of Object.entries(keys)) if (!(k in out[op]!)) out[op]![k] = v;
+    const parsed = parseOp(op);
+    const id = opIdentity(parsed);
+    for (const [key, values] of Object.entries(keys)) {
+      if (stats) stats.steps++;
+      const slot = `${id}\u0000${key.toLowerCase()}`;
+      const hit = at.get(slot);
+      if (hit) {
+        const block = out[hit.op]!;
+        block[hit.key] = narrowValues(hit.parsed, block[hit.key]!, values);
+      } else {
+        (out[op] ??= {})[key] = values;
+        at.set(slot, { op, key, parsed });
+      }
+    }
+  }
+  return out;
+}
+
+/** A condition value as written (a string, a number, a boolean or a list of them) as strings. */
+function writtenValues(v: unknown): string[] {
+  return (Array.isArray(v) ? v : [v]).map((x) => String(x));
+}
+
+/**
+ * A statement's condition as written (`written`, the raw JSON value) changed to `merged` (what
+ * mergeConditions made of it): the keys `merged` adds, after the written ones, and a written key
+ * whose values `merged` narrowed, in place; everything else as written. Keys are matched per
+ * operator without case; a single value is written as a string. Linear: the written keys of each
+ * operator are indexed once.
+ */
+export function conditionAsWritten(
+  written: unknown,
+  merged: Condition | undefined,
+  stats?: ConditionStats,
+): unknown {
+  if (!merged) return written;
+  const out: Record<string, Record<string, unknown>> = {};
+  const w = (typeof written === 'object' && written !== null ? written : {}) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  /** operator as written -> lower-cased key -> the key as written in `out`. */
+  const keysOf = new Map<string, Map<string, string>>();
+  for (const [op, keys] of Object.entries(w)) {
+    out[op] = { ...keys };
+    const m = new Map<string, string>();
+    for (const k of Object.keys(out[op]!)) {
+      if (stats) stats.steps++;
+      m.set(k.toLowerCase(), k);
+    }
+    keysOf.set(op, m);
+  }
+  for (const [op, keys] of Object.entries(merged)) {
+    const block = (out[op] ??= {});
+    let m = keysOf.get(op);
+    if (!m) keysOf.set(op, (m = new Map()));
+    for (const [k, v] of Object.entries(keys)) {
+      if (stats) stats.steps++;
+      const lk = k.toLowerCase();
+      const as = m.get(lk);
+      const value = v.length === 1 ? v[0] : v;
+      if (as === undefined) {
+        block[k] = value;
+        m.set(lk, k);
+      } else {
+        const before = writtenValues(block[as]);
+        if (before.length !== v.length || before.some((x, i) => x !== v[i])) block[as] = value;
+      }
+    }
   }
   return out;
 }
