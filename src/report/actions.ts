@@ -124,9 +124,10 @@ export function shownActions(f: Finding): ShownActions {
     fromReport: false,
   };
   if (f.actions.length <= MAX_ACTIONS || f.kind === 'unknown-action') return list;
-  // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list).
+  // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list). Only
+  // a description at most half as long as the list is worth showing instead of the count alone.
   const d = compressActions(f.actions, loadCatalog());
-  if (!d || d.patterns.length + d.except.length >= f.actions.length) return list;
+  if (!d || 2 * (d.patterns.length + d.except.length) > f.actions.length) return list;
   return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
 }
 
@@ -138,12 +139,15 @@ export function cutList(values: readonly string[], max: number, format: (v: stri
 
 /**
  * The description of a set of more than MAX_ACTIONS actions, bounded: `every action except
- * iam:*, organizations:*`, `s3:* except s3:GetObject, …`, `ec2:Describe*, s3:Get*, … and 3 more`.
+ * iam:*, organizations:*`, `s3:* except s3:GetObject, …`, `ec2:Describe*, s3:Get*, … and 3 more`,
+ * `a:Get*, …, … and 565 more; except a:GetX, …`.
  */
 export function describeShown(s: ShownActions, format: (v: string) => string): string {
   const every = s.patterns.length === 1 && s.patterns[0] === '*';
   let out = every ? 'every action' : cutList(s.patterns, MAX_SHOWN_PATTERNS, format);
-  if (s.except.length > 0) out += ` except ${cutList(s.except, MAX_SHOWN_PATTERNS, format)}`;
+  // After a cut list, a semicolon: "… and 5 more; except x" (not "5 more except x").
+  const cut = !every && s.patterns.length > MAX_SHOWN_PATTERNS;
+  if (s.except.length > 0) out += `${cut ? ';' : ''} except ${cutList(s.except, MAX_SHOWN_PATTERNS, format)}`;
   return out;
 }
 
