@@ -147,6 +147,21 @@ describe('JSON report, schemaVersion 2', () => {
     expect(renderJson(back)).toBe(json);
   });
 
+  it('merges compactly: the merged JSON (schemaVersion 2) stores findings as the report does', () => {
+    const merged = mergeReports([{ repository: 'acme', report: parseReportJson(json) }], {
+      name: 'iam-baseline-audit',
+      version: 'x',
+    });
+    const out = JSON.parse(renderMergedJson(merged)) as {
+      schemaVersion: number;
+      findings: Record<string, unknown>[];
+    };
+    expect(out.schemaVersion).toBe(2);
+    expect(out.findings.map(({ repository: _r, ...f }) => f)).toEqual(parsed.findings);
+    expect(Object.keys(out.findings[0]!).slice(0, 2)).toEqual(['repository', 'kind']);
+    expect(renderMergedJson(merged).length).toBeLessThan(10_000);
+  });
+
   it('keeps a list when a finding names an action the bundled catalog does not have', () => {
     const odd = Array.from({ length: MAX_LISTED_ACTIONS + 5 }, (_, i) => `ec2:Retired${i}`);
     const stored = storedFinding(finding({ kind: 'excess-action', actions: odd }), catalogInfo);
