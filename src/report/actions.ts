@@ -144,11 +144,24 @@ export function cutList(values: readonly string[], max: number, format: (v: stri
  */
 export function describeShown(s: ShownActions, format: (v: string) => string): string {
   const every = s.patterns.length === 1 && s.patterns[0] === '*';
-  let out = every ? 'every action' : cutList(s.patterns, MAX_SHOWN_PATTERNS, format);
+  // Broadest first (whole services, then prefixes, then single actions), so that a cut list still
+  // names what matters most: `every action except iam:*, …` rather than 40 single ec2 actions first.
+  const patterns = s.listed ? s.patterns : broadestFirst(s.patterns);
+  let out = every ? 'every action' : cutList(patterns, MAX_SHOWN_PATTERNS, format);
   // After a cut list, a semicolon: "… and 5 more; except x" (not "5 more except x").
   const cut = !every && s.patterns.length > MAX_SHOWN_PATTERNS;
-  if (s.except.length > 0) out += `${cut ? ';' : ''} except ${cutList(s.except, MAX_SHOWN_PATTERNS, format)}`;
+  if (s.except.length > 0)
+    out += `${cut ? ';' : ''} except ${cutList(broadestFirst(s.except), MAX_SHOWN_PATTERNS, format)}`;
   return out;
+}
+
+/** `svc:*` patterns, then `svc:Prefix*`, then single actions; in their order otherwise. */
+function broadestFirst(patterns: readonly string[]): string[] {
+  const rank = (p: string) => (p === '*' || p.endsWith(':*') ? 0 : p.endsWith('*') ? 1 : 2);
+  return patterns
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
 }
 
 /**
