@@ -203,6 +203,51 @@ describe('compressActions: exactness on random sets (property)', () => {
   });
 });
 
+describe('compressActions: shortest', () => {
+  // Brute force on small services: over every subset of the service, the fewest patterns (include
+  // or except, from the same candidates: svc:*, word prefixes, single actions) that describe it.
+  it('uses no more patterns than any other description of that form (small services, every subset)', () => {
+    const small = catalog
+      .services()
+      .map((s) => catalog.actionsOf(s))
+      .filter((list) => list.length >= 2 && list.length <= 5)
+      .slice(0, 12);
+    expect(small.length).toBeGreaterThan(3);
+    for (const actions of small) {
+      const service = actions[0]!.service;
+      const n = actions.length;
+      const bit = new Map(actions.map((a, i) => [a.key, 1 << i]));
+      const candidates = new Set<string>([`${service}:*`]);
+      for (const a of actions) {
+        candidates.add(a.full);
+        for (const at of wordStarts(a.name)) candidates.add(`${service}:${a.name.slice(0, at)}*`);
+        candidates.add(`${service}:${a.name}*`);
+      }
+      const masks = [
+        ...new Set([...candidates].map((p) => catalog.expand(p).reduce((m, a) => m | bit.get(a.key)!, 0))),
+      ];
+      // best[target] = fewest patterns: each candidate is unused, included or excepted.
+      const best = new Map<number, number>();
+      const walk = (i: number, inc: number, exc: number, used: number) => {
+        if (i === masks.length) {
+          const target = inc & ~exc;
+          if (used < (best.get(target) ?? Infinity)) best.set(target, used);
+          return;
+        }
+        walk(i + 1, inc, exc, used);
+        walk(i + 1, inc | masks[i]!, exc, used + 1);
+        walk(i + 1, inc, exc | masks[i]!, used + 1);
+      };
+      walk(0, 0, 0, 0);
+      for (let set = 1; set < 1 << n; set++) {
+        const names = actions.filter((_, i) => set & (1 << i)).map((a) => a.full);
+        const d = checkExact(names);
+        expect(d.patterns.length + d.except.length).toBe(best.get(set));
+      }
+    }
+  });
+});
+
 describe('compressActions: speed and caching', () => {
   it('describes a 22,000-action complement in a few milliseconds once the trees are built', () => {
     const set = minus(all, [...expandNames('iam:*'), 's3:GetObject']);
