@@ -147,6 +147,14 @@ describe('JSON report, schemaVersion 2', () => {
     expect(renderJson(back)).toBe(json);
   });
 
+  it('reads findings with the same set into one shared list', () => {
+    const twice = compactReport();
+    twice.findings.push({ ...twice.findings[0]!, statement: 'Again', actions: [...notAction] });
+    const back = parseReportJson(renderJson(twice));
+    expect(back.findings[5]!.actions).toEqual(notAction);
+    expect(back.findings[5]!.actions).toBe(back.findings[0]!.actions);
+  });
+
   it('merges compactly: the merged JSON (schemaVersion 2) stores findings as the report does', () => {
     const merged = mergeReports([{ repository: 'acme', report: parseReportJson(json) }], {
       name: 'iam-baseline-audit',

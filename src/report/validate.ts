@@ -107,6 +107,8 @@ interface ReadContext {
   /** The report's catalog is the bundled one: an actionSet is expanded here. */
   bundled: boolean;
   catalogVersion: string;
+  /** Expanded sets by their patterns, for this report: findings with the same set share one list. */
+  expanded: Map<string, string[]>;
 }
 
 function findingActions(f: Obj, where: string, ctx: ReadContext): Pick<Finding, 'actions' | 'actionSet'> {
@@ -121,8 +123,11 @@ function findingActions(f: Obj, where: string, ctx: ReadContext): Pick<Finding, 
   };
   if (set.count < 0) throw new ReportError(`${w}.count: expected a non-negative number`);
   if (!ctx.bundled) return { actions: [], actionSet: set };
-  // Shared between findings with the same set (nothing changes a finding's lists).
-  const actions = expandActionSet(set, loadCatalog()) as string[];
+  // Shared between the findings of the report with the same set (nothing changes a finding's
+  // lists): 40,000 NotAction findings hold one list of 22,000 names, not 40,000.
+  const key = JSON.stringify([set.patterns, set.except]);
+  let actions = ctx.expanded.get(key);
+  if (!actions) ctx.expanded.set(key, (actions = expandActionSet(set, loadCatalog()) as string[]));
   if (actions.length !== set.count)
     throw new ReportError(
       `${w}: expands to ${actions.length} actions with catalog ${ctx.catalogVersion}, the report says ${set.count}`,
@@ -185,6 +190,7 @@ export function parseReportJson(text: string): Report {
     version,
     bundled: isBundledCatalog(reportCatalog),
     catalogVersion: reportCatalog.version,
+    expanded: new Map(),
   };
   const report: Report = {
     tool: { name: str(tool.name, '$.tool.name'), version: str(tool.version, '$.tool.version') },
