@@ -49,7 +49,7 @@ that holds the file (reports/acme-api/report.json is "acme-api"); two reports ma
 Options:
   --repo NAME=FILE          a report and the repository it belongs to (repeatable)
   --format F                text (default), markdown (fits a GitHub issue, comment or job
-                            summary: under 65,536 characters) or json (schemaVersion 1, see README)
+                            summary: under 65,536 characters) or json (schemaVersion 2, see README)
   --output FILE             write the merged report to FILE instead of standard output
   --title T                 the Markdown heading
   --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)

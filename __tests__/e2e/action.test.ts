@@ -559,6 +559,7 @@ describe('the bundled action (dist/index.js) end to end', () => {
 
     const report = JSON.parse(readFileSync(res.outputs['findings-file']!, 'utf8'));
     expect(Object.keys(report)).toEqual([
+      'schemaVersion',
       'tool',
       'catalog',
       'baselines',
@@ -569,6 +570,7 @@ describe('the bundled action (dist/index.js) end to end', () => {
       'summary',
       'notes',
     ]);
+    expect(report.schemaVersion).toBe(2);
     expect(report.findings.map((f: { new?: boolean }) => f.new).sort()).toEqual([false, true]);
 
     expect(res.summary).toContain('### IAM baseline audit');

@@ -70,7 +70,7 @@ describe('node dist/cli.js merge', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     const merged = JSON.parse(r.stdout) as MergedReport;
-    expect(merged.schemaVersion).toBe(1);
+    expect(merged.schemaVersion).toBe(2);
     expect(merged.tool).toEqual({ name: TOOL_NAME, version: TOOL_VERSION });
     expect(merged.repositories.map((x) => x.name)).toEqual(REPOS);
     const total = REPOS.reduce((n, x) => n + readReport(x).findings.length, 0);

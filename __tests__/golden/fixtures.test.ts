@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { preparePolicies } from '../../src/audit/audit.js';
 import { runAudit, UsageError } from '../../src/audit/run.js';
 import { renderJson } from '../../src/report/json.js';
+import { parseReportJson } from '../../src/report/validate.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
@@ -125,11 +126,20 @@ function records(c: Case): string {
   return normalise(JSON.stringify(canonical(view), null, 2)) + '\n';
 }
 
-/** The JSON report, the Markdown job summary and the plain text (the CLI's, without colours). */
+/**
+ * The JSON report, the Markdown job summary and the plain text (the CLI's, without colours). The
+ * JSON read back (schemaVersion 2: long action sets as patterns) gives the same actions and the
+ * same Markdown.
+ */
 function reports(name: string, report: Report): void {
-  golden(`${name}.report.json`, normalise(renderJson(report)));
-  golden(`${name}.report.md`, normalise(renderMarkdown(report)));
+  const json = renderJson(report);
+  const md = renderMarkdown(report);
+  golden(`${name}.report.json`, normalise(json));
+  golden(`${name}.report.md`, normalise(md));
   golden(`${name}.report.txt`, normalise(renderText(report)));
+  const back = parseReportJson(json);
+  expect(back.findings.map((f) => f.actions)).toEqual(report.findings.map((f) => f.actions));
+  expect(renderMarkdown(back)).toBe(md);
 }
 
 const written = new Set<string>();

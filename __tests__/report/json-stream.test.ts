@@ -18,6 +18,7 @@ import {
   writeChunksToStream,
 } from '../../src/report/json-stream.js';
 import { renderSarif } from '../../src/report/sarif.js';
+import { diffSize, diffTooLarge, omittedDiffNote } from '../../src/report/actions.js';
 import type { Report } from '../../src/core/types.js';
 import { bigReport, finding, hostileReport, pullRequestReport } from './fixtures.js';
 
@@ -53,7 +54,12 @@ describe('jsonReportChunks', () => {
       expect(streamed).toBe(renderJson(report));
       const parsed = JSON.parse(streamed) as Report;
       expect(parsed.suggestions.length).toBeGreaterThan(0);
-      for (const [i, s] of parsed.suggestions.entries()) expect(s.diff).toBe(report.suggestions[i]!.diff);
+      // Each diff whole, or, over the bounds (a 2,384-line diff of a fixture), a note with its size.
+      for (const [i, s] of parsed.suggestions.entries()) {
+        const diff = report.suggestions[i]!.diff;
+        expect(s.diff).toBe(diffTooLarge(diff) ? omittedDiffNote(diffSize(diff)) : diff);
+        expect(s.diffOmitted).toEqual(diffTooLarge(diff) ? diffSize(diff) : undefined);
+      }
       expect(parsed.suggestions.some((s) => s.diff.includes('(minimal)'))).toBe(true);
     }
   }, 120_000);

@@ -221,6 +221,7 @@ describe('renderJson', () => {
     const json = renderJson(pullRequestReport());
     expect(json.endsWith('}\n')).toBe(true);
     expect(Object.keys(JSON.parse(json))).toEqual([
+      'schemaVersion',
       'tool',
       'catalog',
       'baselines',
@@ -233,7 +234,7 @@ describe('renderJson', () => {
     ]);
     const first = JSON.parse(json).findings[0];
     expect(Object.keys(first).slice(0, 3)).toEqual(['kind', 'severity', 'policy']);
-    expect(json).toContain('\n  "tool": {\n    "name": "iam-baseline-audit",');
+    expect(json).toContain('{\n  "schemaVersion": 2,\n  "tool": {\n    "name": "iam-baseline-audit",');
   });
 
   it('is stable whatever the order in which the report was built', () => {

@@ -153,6 +153,17 @@ export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
+/**
+ * An exact description of a set of concrete actions by IAM wildcard patterns (src/policy/compress.ts):
+ * the actions `patterns` match, less those `except` matches, against one catalog; `count` of them.
+ */
+export interface ActionSet {
+  /** `*`, `service:*`, `service:Prefix*` or `service:Action`. */
+  patterns: string[];
+  except: string[];
+  count: number;
+}
+
 export interface Finding {
   kind: FindingKind;
   severity: Severity;
@@ -162,6 +173,13 @@ export interface Finding {
   statement?: string;
   /** Concrete actions in canonical spelling (or the raw pattern, for unknown-action), sorted. */
   actions: string[];
+  /**
+   * Only on a finding read from a saved report (schemaVersion 2) made with another catalog than the
+   * bundled one, whose actions the report gives as patterns: the report's description, kept as
+   * given (never re-expanded against a different catalog). `actions` is then empty, and
+   * `actionSet.count` is the report's count. Audits never set it.
+   */
+  actionSet?: ActionSet;
   resources: string[];
   /** The baseline set involved (leftover-set: the inactive set that has the action). */
   set?: string;
@@ -217,6 +235,11 @@ export interface Suggestion {
   minimal: unknown;
   /** Unified diff of the original document against the minimal one. */
   diff: string;
+  /**
+   * Only on a suggestion read from a saved report (schemaVersion 2) whose diff was over the report's
+   * bound: the diff's size; `diff` then holds a one-line note instead of the diff.
+   */
+  diffOmitted?: { lines: number; bytes: number };
 }
 
 export interface Report {

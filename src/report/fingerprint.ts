@@ -8,6 +8,8 @@ import type { Finding } from '../core/types.js';
  * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
  * address, never the line), the statement, the sorted actions and resources, and the baseline set.
  * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
+ * A finding read from a saved report made with another catalog, whose actions are only known as
+ * the report's patterns (`actionSet`), is identified by those patterns instead.
  */
 export function findingFingerprint(f: Finding): string {
   const identity = [
@@ -16,7 +18,9 @@ export function findingFingerprint(f: Finding): string {
     f.path,
     f.address ?? '',
     f.statement ?? '',
-    [...f.actions].sort(),
+    f.actionSet && f.actions.length === 0
+      ? { patterns: f.actionSet.patterns, except: f.actionSet.except }
+      : [...f.actions].sort(),
     [...f.resources].sort(),
     f.set ?? '',
   ];

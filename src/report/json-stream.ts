@@ -1,8 +1,9 @@
 // Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
-// A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): at
-// 40,000 policies the findings of `NotAction` statements, each listing some 20,000 actions, make
-// over 512 MB of JSON, and one JSON.stringify of the whole report throws `RangeError: Invalid
-// string length`. Here the containers of the first levels (the report, its arrays) are written
+// A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): before
+// schemaVersion 2 wrote long action sets as patterns (src/report/actions.ts), at 40,000 policies
+// the findings of `NotAction` statements, each listing some 20,000 actions, made over 512 MB of
+// JSON, and one JSON.stringify of the whole report throws `RangeError: Invalid string length`; a
+// report of hundreds of thousands of findings still can. Here the containers of the first levels (the report, its arrays) are written
 // member by member, and each value below them (one finding, one suggestion, one SARIF result) is
 // one JSON.stringify: the longest string ever made is one record, not the report.
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -140,8 +141,8 @@ export async function writeChunksToStream(
 
 /**
  * A SARIF log (renderSarif) as chunks: its results are at the fourth level (log, runs, the run,
- * results), each written whole; a result lists its finding's actions, so the log grows as the
- * JSON report does.
+ * results), each written whole; a result gives its finding's actions as the JSON report does, so
+ * the log grows as the JSON report does.
  */
 export function sarifChunks(log: object, options: { chunkSize?: number } = {}): Generator<Buffer> {
   return prettyJsonChunks(log, { depth: 4, ...options });

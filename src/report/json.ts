@@ -1,12 +1,17 @@
-// The JSON report: a documented contract. Top-level keys in a fixed order (tool, catalog, baselines,
-// inputs, policies, findings, suggestions, summary, notes); each record's keys in the order of its
-// type in src/core/types.ts, then any others alphabetically; policy documents (suggestions' `minimal`)
-// are kept as written. 2-space indentation and a trailing newline. Pure: no I/O.
-import type { Report } from '../core/types.js';
+// The JSON report: a documented contract (README, "The JSON report"), `schemaVersion` 2. Top-level
+// keys in a fixed order (schemaVersion, tool, catalog, baselines, inputs, policies, findings,
+// suggestions, summary, notes); each record's keys in the order of its type in src/core/types.ts,
+// then any others alphabetically; policy documents (suggestions' `minimal`) are kept as written.
+// Compact and exact (src/report/actions.ts): a finding with more than 50 actions gives them as an
+// `actionSet` of patterns, and a suggestion's diff over 2,000 lines or 200 KB is summarised.
+// 2-space indentation and a trailing newline. Pure: no I/O.
+import type { Finding, Report, Suggestion } from '../core/types.js';
+import { REPORT_SCHEMA_VERSION, storedFinding, storedSuggestion } from './actions.js';
 import { prettyJsonChunks, type JsonShape } from './json-stream.js';
 
 const ORDER: Record<string, readonly string[]> = {
   report: [
+    'schemaVersion',
     'tool',
     'catalog',
     'baselines',
@@ -41,6 +46,7 @@ const ORDER: Record<string, readonly string[]> = {
     'policy',
     'statement',
     'actions',
+    'actionSet',
     'resources',
     'set',
     'feature',
@@ -57,7 +63,9 @@ const ORDER: Record<string, readonly string[]> = {
     'message',
   ],
   ignored: ['reason', 'expires'],
-  suggestion: ['policy', 'minimal', 'diff'],
+  actionSet: ['patterns', 'except', 'count'],
+  suggestion: ['policy', 'minimal', 'diff', 'diffOmitted'],
+  diffOmitted: ['lines', 'bytes'],
   summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
 };
 
@@ -74,8 +82,8 @@ const CHILD: Record<string, Record<string, string>> = {
     summary: 'summary',
   },
   policy: { detection: 'detection' },
-  finding: { ignored: 'ignored' },
-  suggestion: { minimal: 'verbatim' },
+  finding: { ignored: 'ignored', actionSet: 'actionSet' },
+  suggestion: { minimal: 'verbatim', diffOmitted: 'diffOmitted' },
 };
 
 /** A record's keys in report order: those of its type first, in that order, then the others sorted. */
@@ -93,29 +101,35 @@ function keysOf(record: Record<string, unknown>, type: string): string[] {
 const childType = (type: string, key: string) =>
   type === 'verbatim' ? type : (CHILD[type]?.[key] ?? `${type}.${key}`);
 
-function ordered(value: unknown, type: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => ordered(v, type));
+function ordered(value: unknown, type: string, catalog?: Report['catalog']): unknown {
+  if (Array.isArray(value)) return value.map((v) => ordered(v, type, catalog));
   if (value === null || typeof value !== 'object' || type === 'verbatim') return value;
-  const record = value as Record<string, unknown>;
+  let record = value as Record<string, unknown>;
+  // The compact forms (src/report/actions.ts), applied record by record as they are written.
+  if (type === 'finding' && catalog) record = storedFinding(record as unknown as Finding, catalog);
+  else if (type === 'suggestion') record = storedSuggestion(record as unknown as Suggestion);
   const out: Record<string, unknown> = {};
-  for (const k of keysOf(record, type)) out[k] = ordered(record[k], childType(type, k));
+  for (const k of keysOf(record, type)) out[k] = ordered(record[k], childType(type, k), catalog);
   return out;
 }
 
-function withNotes(report: Report): Report {
-  return { ...report, notes: report.notes ?? [] };
+/** The report as written: with its schema version and notes (empty when none). */
+function withNotes(report: Report): Report & { schemaVersion: number } {
+  return { schemaVersion: REPORT_SCHEMA_VERSION, ...report, notes: report.notes ?? [] };
 }
 
 /** The report as one string, which a report over 512 MB does not fit: for tests. The CLI and the action write jsonReportChunks. */
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(ordered(withNotes(report), 'report'), null, 2)}\n`;
+  return `${JSON.stringify(ordered(withNotes(report), 'report', report.catalog), null, 2)}\n`;
 }
 
 /** The report order, applied record by record as the report is written. */
-const REPORT_SHAPE: JsonShape = {
-  members: (record, type) => keysOf(record, type).map((k) => [k, record[k], childType(type, k)]),
-  whole: ordered,
-};
+function reportShape(catalog: Report['catalog']): JsonShape {
+  return {
+    members: (record, type) => keysOf(record, type).map((k) => [k, record[k], childType(type, k)]),
+    whole: (value, type) => ordered(value, type, catalog),
+  };
+}
 
 /**
  * The bytes of renderJson(report), in chunks made as they are written: the report itself is
@@ -123,5 +137,10 @@ const REPORT_SHAPE: JsonShape = {
  * report larger than the longest string V8 allows (512 MB) is still written.
  */
 export function jsonReportChunks(report: Report, options: { chunkSize?: number } = {}): Generator<Buffer> {
-  return prettyJsonChunks(withNotes(report), { depth: 2, shape: REPORT_SHAPE, type: 'report', ...options });
+  return prettyJsonChunks(withNotes(report), {
+    depth: 2,
+    shape: reportShape(report.catalog),
+    type: 'report',
+    ...options,
+  });
 }

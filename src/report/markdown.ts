@@ -5,7 +5,16 @@
 // Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
 // place, fitToLimit().
 import type { Finding, Report } from '../core/types.js';
-import { escapeMarkdown as md, fencedBlock, hiddenMarker } from '../core/escape.js';
+import { clipShown, escapeMarkdown as md, fencedBlock, hiddenMarker } from '../core/escape.js';
+import {
+  actionsText,
+  MAX_ACTIONS,
+  MAX_DIFF_BYTES,
+  MAX_DIFF_LINES,
+  MAX_MESSAGE_SHOWN,
+  omittedDiff,
+  shownActions,
+} from './actions.js';
 import {
   bucketFindings,
   distinctPolicies,
@@ -52,11 +61,11 @@ export function driftMarker(key = 'default'): string {
 }
 
 /**
- * Most actions listed in one finding. Past that (a wildcard such as `ec2:*` expands to hundreds),
- * the finding shows the count and the audit's message, which names the pattern and the riskiest
- * actions; the full list is in the JSON report.
+ * At most MAX_ACTIONS actions are listed in one finding (src/report/actions.ts). Past that (a
+ * wildcard such as `ec2:*` expands to hundreds), the finding shows the count and the shortest exact
+ * description in patterns (`s3:*` except 6 actions), cut with a count, then the audit's message,
+ * which names the pattern and the riskiest actions; the full set is in the JSON report.
  */
-const MAX_ACTIONS = 8;
 const MAX_RESOURCES = 10;
 
 /** A piece of the body and the number of findings it shows (for the truncation count). */
@@ -70,6 +79,16 @@ function list(values: readonly string[], max: number): string {
   const more = values.length > max ? `, … and ${values.length - max} more` : '';
   return shown.join(', ') + more;
 }
+
+/** A finding's actions: listed when few, else `**N actions**: patterns except patterns`, bounded. */
+const actionsShown = (f: Finding) =>
+  actionsText(
+    f,
+    (v) => md(v),
+    (v) => `**${v}**`,
+  );
+
+const message = (f: Finding) => md(clipShown(f.message, MAX_MESSAGE_SHOWN), 'text');
 
 function location(f: Finding): string {
   const parts: string[] = [];
@@ -90,21 +109,16 @@ const SEVERITY_ICON: Record<string, string> = {
 function findingItem(f: Finding, policyAddress: string | undefined): string {
   // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
   const lines: string[] = [];
-  const many = f.actions.length > MAX_ACTIONS;
-  const what =
-    f.actions.length === 0
-      ? md(f.message, 'text')
-      : many
-        ? `**${f.actions.length} actions**`
-        : list(f.actions, MAX_ACTIONS);
+  const shown = shownActions(f);
+  const many = !shown.listed || shown.count > MAX_ACTIONS;
+  const what = shown.count === 0 ? message(f) : actionsShown(f);
   lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
   lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${md(f.address)}` : ''));
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
   }
-  if (f.actions.length > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
-    lines.push(md(f.message, 'text'));
+  if (shown.count > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions)) lines.push(message(f));
   if (f.approximate) lines.push(`⚠️ approximate: ${md(f.approximate, 'text')}`);
   return lines.join('\\\n  ');
 }
@@ -202,7 +216,7 @@ function verdict(report: Report): string {
 }
 
 function removedSection(removed: readonly Finding[]): string {
-  const items = removed.map((f) => `- ${list(f.actions, MAX_ACTIONS)} · ${location(f)}`);
+  const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)}`);
   return details(`🗑️ ${plural(removed.length, 'permission')} removed by this change`, items.join('\n'));
 }
 
@@ -210,7 +224,7 @@ function ignoredSection(ignored: readonly Finding[]): string {
   const items = ignored.map((f) => {
     const why = f.ignored!;
     const until = why.expires ? ` (until ${md(why.expires)})` : '';
-    return `- **${f.severity}** · ${f.actions.length > 0 ? list(f.actions, MAX_ACTIONS) : md(f.kind)} · ${location(f)}\\\n  ignored: ${md(why.reason, 'text')}${until}`;
+    return `- **${f.severity}** · ${shownActions(f).count > 0 ? actionsShown(f) : md(f.kind)} · ${location(f)}\\\n  ignored: ${md(why.reason, 'text')}${until}`;
   });
   return details(`🙈 ${plural(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
@@ -224,12 +238,14 @@ function suggestionSections(report: Report): string[] {
         (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy),
     )
-    .map((s) =>
-      details(
-        `💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`,
-        fencedBlock(s.diff, 'diff'),
-      ),
-    );
+    .map((s) => {
+      // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
+      const omitted = omittedDiff(s);
+      const body = omitted
+        ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${MAX_DIFF_LINES.toLocaleString('en-US')} lines or ${MAX_DIFF_BYTES.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
+        : fencedBlock(s.diff, 'diff');
+      return details(`💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`, body);
+    });
 }
 
 function notAuditedSection(report: Report): string | undefined {

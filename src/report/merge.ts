@@ -1,18 +1,21 @@
 // `iam-baseline-audit merge`: the JSON reports of many repositories (each already read and checked
 // by parseReportJson) combined into one organisation report: counts by repository, baseline
 // (vendor), kind and severity, and every finding kept, tagged with its repository. Rendered as JSON
-// (its own documented shape, `schemaVersion` 1), Markdown (short, grouped, fitted to GitHub's
+// (its own documented shape, `schemaVersion` 2: findings stored as the JSON report stores them, a
+// long action set as an `actionSet` of patterns), Markdown (short, grouped, fitted to GitHub's
 // limits) or text. Pure: no I/O; the CLI reads the files (src/cli-commands.ts).
 //
 // Counts follow the audit's summary (src/audit/report-model.ts summarize): ignored findings and
 // findings a change removed are kept in `findings` but not counted.
 import { decide } from './verdict.js';
-import { escapeMarkdown as md, escapeTerminal } from '../core/escape.js';
+import { clipShown, escapeMarkdown as md, escapeTerminal } from '../core/escape.js';
 import { SEVERITIES, type Finding, type FindingKind, type Report, type Severity } from '../core/types.js';
 import { KIND_INFO, KIND_ORDER, plural, severityRank } from './group.js';
 import { COMMENT_LIMIT } from './markdown.js';
+import { actionsText, MAX_MESSAGE_SHOWN, shownActions, storedFinding } from './actions.js';
 
-export const MERGED_SCHEMA_VERSION = 1;
+/** 2: findings as the JSON report (schemaVersion 2) stores them (`actionSet` for long action sets). */
+export const MERGED_SCHEMA_VERSION = 2;
 
 /** One repository's report, as read, and the name it is shown under. */
 export interface MergeInput {
@@ -152,9 +155,18 @@ export function mergedFindingsAtOrAbove(merged: MergedReport, threshold: Severit
   return decide(merged, 'any', threshold).failing as MergedFinding[];
 }
 
-/** The merged report as JSON: the keys in the order of the types above, 2-space indentation. */
+/**
+ * The merged report as JSON: the keys in the order of the types above, 2-space indentation; each
+ * finding as its report's JSON stores it (a long action set as an `actionSet` of patterns, made
+ * against the repository's catalog, which must be the bundled one: otherwise the list is kept).
+ */
 export function renderMergedJson(merged: MergedReport): string {
-  return `${JSON.stringify(merged, null, 2)}\n`;
+  const catalogs = new Map(merged.repositories.map((r) => [r.name, r.catalog]));
+  const findings = merged.findings.map((f) => {
+    const catalog = catalogs.get(f.repository);
+    return catalog ? storedFinding(f, catalog) : f;
+  });
+  return `${JSON.stringify({ ...merged, findings }, null, 2)}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,8 +179,6 @@ const SEVERITY_ICON: Record<Severity, string> = {
   low: '🟡',
   info: '⚪',
 };
-
-const MAX_ACTIONS = 8;
 
 function severityCells(c: MergedCounts): string {
   const parts = SEVERITY_ORDER.filter((s) => c.bySeverity[s]).map(
@@ -186,11 +196,13 @@ function countsLine(record: Record<string, number | undefined>, label: (k: strin
 
 function findingLine(f: Finding): string {
   const what =
-    f.actions.length === 0
+    shownActions(f).count === 0
       ? md(f.message, 'text')
-      : f.actions.length > MAX_ACTIONS
-        ? `**${f.actions.length} actions**`
-        : f.actions.map((a) => md(a)).join(', ');
+      : actionsText(
+          f,
+          (v) => md(v),
+          (v) => `**${v}**`,
+        );
   const where = md(f.line !== undefined ? `${f.path}:${f.line}` : f.path);
   const baseline = f.baseline ? ` · ${md(f.baseline)}` : '';
   return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${KIND_INFO[f.kind].title} · ${what}\\\n  ${where}${baseline}`;
@@ -354,11 +366,8 @@ export function renderMergedText(merged: MergedReport): string {
     for (const f of merged.findings) {
       if (f.repository !== r.name || !counted(f)) continue;
       const where = f.line !== undefined ? `${f.path}:${f.line}` : f.path;
-      const what = f.actions.length
-        ? f.actions.slice(0, MAX_ACTIONS).join(', ') +
-          (f.actions.length > MAX_ACTIONS ? `, … (${f.actions.length} actions)` : '')
-        : f.message;
-      lines.push(`  ${f.severity.padEnd(8)} ${f.kind.padEnd(18)} ${t(where)}  ${t(what)}`);
+      const what = shownActions(f).count ? actionsText(f, t) : t(clipShown(f.message, MAX_MESSAGE_SHOWN));
+      lines.push(`  ${f.severity.padEnd(8)} ${f.kind.padEnd(18)} ${t(where)}  ${what}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -4,7 +4,15 @@
 // results; ignored findings are results with a suppression).
 // Deterministic: the same report gives the same bytes. Pure: no I/O.
 import type { Finding, FindingKind, Report, Severity } from '../core/types.js';
-import { escapeSarifText, escapeTerminal, LONE_SURROGATE } from '../core/escape.js';
+import { clipShown, escapeSarifText, escapeTerminal, LONE_SURROGATE } from '../core/escape.js';
+import {
+  countShown,
+  describeShown,
+  MAX_ACTIONS,
+  MAX_MESSAGE_SHOWN,
+  shownActions,
+  storedFinding,
+} from './actions.js';
 import { findingFingerprint } from './fingerprint.js';
 import { KIND_INFO, KIND_ORDER, severityRank } from './group.js';
 
@@ -73,13 +81,22 @@ function uriOf(path: string): string {
     .join('/');
 }
 
+/** The message, bounded (the JSON report keeps it whole); without one, the kind and the actions described. */
 function messageOf(f: Finding): string {
   const info = KIND_INFO[f.kind];
-  const base = f.message.trim() !== '' ? f.message : `${info.title}: ${f.actions.join(', ')}`;
+  let base = clipShown(f.message, MAX_MESSAGE_SHOWN);
+  if (f.message.trim() === '') {
+    const s = shownActions(f);
+    const what =
+      s.listed && s.count <= MAX_ACTIONS
+        ? s.patterns.join(', ')
+        : `${countShown(s)}: ${describeShown(s, String)}`;
+    base = `${info.title}: ${what}`;
+  }
   return escapeSarifText(f.approximate ? `${base} (approximate: ${f.approximate})` : base);
 }
 
-function result(f: Finding, ruleIndex: number) {
+function result(f: Finding, ruleIndex: number, catalog: Report['catalog']) {
   const location: Record<string, unknown> = {
     physicalLocation: {
       artifactLocation: { uri: uriOf(f.path) },
@@ -89,11 +106,22 @@ function result(f: Finding, ruleIndex: number) {
   if (f.address)
     location.logicalLocations = [{ fullyQualifiedName: escapeSarifText(f.address), kind: 'resource' }];
   // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
-  // visible (the JSON report keeps every value whole and as written).
+  // visible (the JSON report keeps every value whole and as written). The actions as the JSON
+  // report stores them: the list when short, else `actionSet` (src/report/actions.ts).
+  const stored = storedFinding(f, catalog);
+  const set = stored.actionSet as { patterns: string[]; except: string[]; count: number } | undefined;
   const properties: Record<string, unknown> = {
     severity: f.severity,
     policy: escapeTerminal(f.policy),
-    actions: f.actions.map((a) => escapeTerminal(a)),
+    ...(set
+      ? {
+          actionSet: {
+            patterns: set.patterns.map((a) => escapeTerminal(a)),
+            except: set.except.map((a) => escapeTerminal(a)),
+            count: set.count,
+          },
+        }
+      : { actions: f.actions.map((a) => escapeTerminal(a)) }),
     resources: f.resources.map((r) => escapeTerminal(r)),
   };
   if (f.statement !== undefined) properties.statement = escapeTerminal(f.statement);
@@ -149,7 +177,9 @@ export function renderSarif(report: Report, options: SarifOptions = {}): object 
             rules: rules.map((r) => rule(r.kind, r.severity)),
           },
         },
-        results: findings.map(({ f }) => result(f, ruleIndex.get(ruleId(f.kind, f.severity))!)),
+        results: findings.map(({ f }) =>
+          result(f, ruleIndex.get(ruleId(f.kind, f.severity))!, report.catalog),
+        ),
         properties: {
           catalog: report.catalog,
           // Data, but shown by some viewers: through the same escaping as the results' properties.

@@ -1,7 +1,8 @@
 // The CLI's default output: grouped like the Markdown report, compact, every value from the
 // repository through escapeTerminal(). Colour only when asked. Pure: no I/O.
 import type { Finding, Report, Severity } from '../core/types.js';
-import { escapeLog, escapeTerminal as t } from '../core/escape.js';
+import { clipShown, escapeLog, escapeTerminal as t } from '../core/escape.js';
+import { actionsText, MAX_ACTIONS, MAX_MESSAGE_SHOWN, shownActions } from './actions.js';
 import {
   bucketFindings,
   groupFindings,
@@ -17,9 +18,6 @@ export interface TextOptions {
   color?: boolean;
 }
 
-/** Most actions listed in one finding; past that, the count and the audit's message (as in Markdown). */
-const MAX_ACTIONS = 8;
-
 type Paint = (code: string, s: string) => string;
 
 const SEVERITY_COLOR: Record<Severity, string> = {
@@ -30,10 +28,10 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: '2',
 };
 
-function actions(list: readonly string[]): string {
-  const shown = list.slice(0, MAX_ACTIONS).map(t).join(', ');
-  return list.length > MAX_ACTIONS ? `${shown}, … and ${list.length - MAX_ACTIONS} more` : shown;
-}
+/** A finding's actions: listed when few, else the count and the patterns (src/report/actions.ts). */
+const actions = (f: Finding) => actionsText(f, t);
+
+const message = (f: Finding) => t(clipShown(f.message, MAX_MESSAGE_SHOWN));
 
 function where(f: Finding): string {
   const parts: string[] = [];
@@ -44,9 +42,9 @@ function where(f: Finding): string {
 
 function findingLines(f: Finding, paint: Paint, indent: string): string[] {
   const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
-  const many = f.actions.length > MAX_ACTIONS;
-  const what =
-    f.actions.length === 0 ? t(f.message) : many ? `${f.actions.length} actions` : actions(f.actions);
+  const shown = shownActions(f);
+  const many = !shown.listed || shown.count > MAX_ACTIONS;
+  const what = shown.count === 0 ? message(f) : actions(f);
   const out = [`${indent}${sev} ${what}  (${where(f)})`];
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
@@ -54,8 +52,8 @@ function findingLines(f: Finding, paint: Paint, indent: string): string[] {
       `${indent}         on ${f.resources.slice(0, 10).map(t).join(', ')}${f.resources.length > 10 ? ', …' : ''}`,
     );
   }
-  if (f.actions.length > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
-    out.push(`${indent}         ${t(f.message)}`);
+  if (shown.count > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
+    out.push(`${indent}         ${message(f)}`);
   if (f.approximate) out.push(`${indent}         approximate: ${t(f.approximate)}`);
   if (f.ignored)
     out.push(
@@ -121,7 +119,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   }
   if (b.removed.length > 0) {
     out.push(paint('1', `Removed by this change (${b.removed.length}):`));
-    for (const f of b.removed) out.push(`  ${actions(f.actions)}  (${where(f)})`);
+    for (const f of b.removed) out.push(`  ${actions(f)}  (${where(f)})`);
   }
   if (b.ignored.length > 0) {
     out.push(paint('1', `Ignored (${b.ignored.length}):`));

@@ -3,9 +3,27 @@
 // documented contract are kept, each checked for its type, and the summary is recomputed, so a
 // crafted report can change what is listed (it came from the fork's run anyway) but not how it is
 // rendered (everything still goes through the one escaping boundary) nor crash the action.
+//
+// Both schema versions are read: 1 (no `schemaVersion`: every finding lists its `actions`) and 2
+// (src/report/actions.ts: a long action set as `actionSet {patterns, except, count}`, a long diff
+// as a note with `diffOmitted`). An `actionSet` is expanded to the full list with the bundled
+// catalog when the report names that catalog (and must then expand to `count` actions). A report
+// made with another catalog keeps its description as given, in `Finding.actionSet` with empty
+// `actions`, and the renderers show its patterns and the report's count: patterns are never
+// re-expanded against a catalog other than the one they were made with.
 import { summarize } from '../audit/report-model.js';
-import { SEVERITIES, type Finding, type Report, type ReportPolicy, type Severity } from '../core/types.js';
+import {
+  SEVERITIES,
+  type ActionSet,
+  type Finding,
+  type Report,
+  type ReportPolicy,
+  type Severity,
+} from '../core/types.js';
 import { KIND_ORDER } from '../audit/kinds.js';
+import { loadCatalog } from '../policy/catalog.js';
+import { expandActionSet } from '../policy/compress.js';
+import { isBundledCatalog, REPORT_SCHEMA_VERSION } from './actions.js';
 
 const INPUT_KINDS = [
   'policy',
@@ -72,7 +90,52 @@ function defined<T extends Obj>(o: T): T {
   return o;
 }
 
-function finding(v: unknown, where: string): Finding {
+/** The patterns schema 2 writes: `*`, `service:*`, `service:Prefix*`, `service:Action`. */
+const SET_PATTERN = /^(?:\*|[a-z0-9-]{1,64}:(?:\*|[A-Za-z0-9_-]{1,128}\*?))$/;
+
+function patterns(v: unknown, where: string): string[] {
+  return strings(v, where).map((p, i) => {
+    if (!SET_PATTERN.test(p))
+      throw new ReportError(`${where}[${i}]: expected *, service:*, service:Prefix* or service:Action`);
+    return p;
+  });
+}
+
+/** What a finding's actions are read as: the list (schema 1, or a short set), or from its actionSet. */
+interface ReadContext {
+  version: number;
+  /** The report's catalog is the bundled one: an actionSet is expanded here. */
+  bundled: boolean;
+  catalogVersion: string;
+  /** Expanded sets by their patterns, for this report: findings with the same set share one list. */
+  expanded: Map<string, string[]>;
+}
+
+function findingActions(f: Obj, where: string, ctx: ReadContext): Pick<Finding, 'actions' | 'actionSet'> {
+  if (ctx.version < 2 || f.actions !== undefined || f.actionSet === undefined)
+    return { actions: strings(f.actions, `${where}.actions`) };
+  const w = `${where}.actionSet`;
+  const raw = obj(f.actionSet, w);
+  const set: ActionSet = {
+    patterns: patterns(raw.patterns, `${w}.patterns`),
+    except: patterns(raw.except, `${w}.except`),
+    count: optNum(raw.count, `${w}.count`) ?? -1,
+  };
+  if (set.count < 0) throw new ReportError(`${w}.count: expected a non-negative number`);
+  if (!ctx.bundled) return { actions: [], actionSet: set };
+  // Shared between the findings of the report with the same set (nothing changes a finding's
+  // lists): 40,000 NotAction findings hold one list of 22,000 names, not 40,000.
+  const key = JSON.stringify([set.patterns, set.except]);
+  let actions = ctx.expanded.get(key);
+  if (!actions) ctx.expanded.set(key, (actions = expandActionSet(set, loadCatalog()) as string[]));
+  if (actions.length !== set.count)
+    throw new ReportError(
+      `${w}: expands to ${actions.length} actions with catalog ${ctx.catalogVersion}, the report says ${set.count}`,
+    );
+  return { actions };
+}
+
+function finding(v: unknown, where: string, ctx: ReadContext): Finding {
   const f = obj(v, where);
   const ignored = f.ignored === undefined ? undefined : obj(f.ignored, `${where}.ignored`);
   return defined({
@@ -80,7 +143,7 @@ function finding(v: unknown, where: string): Finding {
     severity: oneOf(f.severity, SEVERITIES as readonly Severity[], `${where}.severity`),
     policy: str(f.policy, `${where}.policy`),
     statement: optStr(f.statement, `${where}.statement`),
-    actions: strings(f.actions, `${where}.actions`),
+    ...findingActions(f, where, ctx),
     resources: strings(f.resources, `${where}.resources`),
     set: optStr(f.set, `${where}.set`),
     feature: optStr(f.feature, `${where}.feature`),
@@ -112,14 +175,26 @@ export function parseReportJson(text: string): Report {
     throw new ReportError(`not valid JSON (${(e as Error).message.slice(0, 120)})`);
   }
   const r = obj(raw, '$');
+  const version = r.schemaVersion === undefined ? 1 : r.schemaVersion;
+  if (version !== 1 && version !== REPORT_SCHEMA_VERSION)
+    throw new ReportError(
+      `$.schemaVersion: ${JSON.stringify(version)?.slice(0, 40)} is not one this version reads (1 or ${REPORT_SCHEMA_VERSION}): update the action`,
+    );
   const tool = obj(r.tool, '$.tool');
   const catalog = obj(r.catalog, '$.catalog');
+  const reportCatalog = {
+    source: str(catalog.source, '$.catalog.source'),
+    version: str(catalog.version, '$.catalog.version'),
+  };
+  const ctx: ReadContext = {
+    version,
+    bundled: isBundledCatalog(reportCatalog),
+    catalogVersion: reportCatalog.version,
+    expanded: new Map(),
+  };
   const report: Report = {
     tool: { name: str(tool.name, '$.tool.name'), version: str(tool.version, '$.tool.version') },
-    catalog: {
-      source: str(catalog.source, '$.catalog.source'),
-      version: str(catalog.version, '$.catalog.version'),
-    },
+    catalog: reportCatalog,
     baselines: list(r.baselines, '$.baselines').map((v, i) => {
       const b = obj(v, `$.baselines[${i}]`);
       const w = `$.baselines[${i}]`;
@@ -171,14 +246,23 @@ export function parseReportJson(text: string): Report {
           : undefined,
       }) as ReportPolicy;
     }),
-    findings: list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`)),
+    findings: list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`, ctx)),
     suggestions: list(r.suggestions, '$.suggestions').map((v, i) => {
-      const s = obj(v, `$.suggestions[${i}]`);
-      return {
-        policy: str(s.policy, `$.suggestions[${i}].policy`),
+      const w = `$.suggestions[${i}]`;
+      const s = obj(v, w);
+      const omitted =
+        version >= 2 && s.diffOmitted !== undefined ? obj(s.diffOmitted, `${w}.diffOmitted`) : undefined;
+      return defined({
+        policy: str(s.policy, `${w}.policy`),
         minimal: s.minimal ?? null,
-        diff: str(s.diff, `$.suggestions[${i}].diff`),
-      };
+        diff: str(s.diff, `${w}.diff`),
+        diffOmitted: omitted
+          ? {
+              lines: optNum(omitted.lines, `${w}.diffOmitted.lines`) ?? 0,
+              bytes: optNum(omitted.bytes, `${w}.diffOmitted.bytes`) ?? 0,
+            }
+          : undefined,
+      }) as Report['suggestions'][number];
     }),
     summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
   };

@@ -1,0 +1,459 @@
+// The shortest exact description of a set of concrete actions in IAM wildcard patterns: `s3:*`,
+// `ec2:Describe*`, "`s3:*` except 6 actions", "every action (`*`) except `iam:*`". Used to show
+// and store the action sets of findings (a `NotAction` statement grants some 22,000 actions).
+//
+// What a description means: ActionSetDescription {patterns, except, count} stands for
+//   (⋃ expand(p) for p in patterns) − (⋃ expand(e) for e in except)
+// expanded against the catalog the description was made with (Catalog.expand: case-insensitive,
+// `*` any run). It is exact: that expansion is the input set, nothing more, nothing less
+// (__tests__/policy/compress.test.ts checks it on random sets, whole services, complements, prefix
+// families, single actions and the empty set, with the catalog's own expand).
+//
+// Patterns used (all with a literal service part, so each touches one service):
+//   `*`                 every action of the catalog (only as the single pattern of a description)
+//   `svc:*`             every action of a service
+//   `svc:Prefix*`       the actions whose name starts with Prefix, case-insensitively, where Prefix
+//                       is made of whole CamelCase words of some action name (`Describe`,
+//                       `DescribeInstance`, `GetObject`): readable prefixes, never `DescribeI*`
+//   `svc:Action`        one action (canonical spelling)
+//
+// Algorithm. A service's actions sorted by lower-cased key make prefix patterns contiguous ranges,
+// and the ranges of prefixes nest or are disjoint: the candidate prefixes of a service form a tree
+// (the service's `svc:*` at the root, a range per distinct word prefix, single actions as leaves;
+// a prefix with the same range as a shorter one, or matching one action, is dropped). On that tree
+// an exact dynamic programme finds, for each node v with range R(v) and the input set S:
+//   inc(v) = cheapest description of S ∩ R(v) by patterns inside R(v) =
+//            0 if S ∩ R(v) = ∅;  w(v) if R(v) ⊆ S;  else min(Σ inc(children), w(v) + exc(v))
+//   exc(v) = cheapest cover of R(v) − S by exception patterns inside R(v) − S =
+//            0 if R(v) ⊆ S;  w(v) if S ∩ R(v) = ∅;  else Σ exc(children)
+// (one level of exceptions: an exception is never re-included, which is what a flat
+// {patterns, except} can say). Across services: either each service's inc(root), or `*` with each
+// service's exc(root) (`svc:*` for a service with none of the set). The cost of a pattern is one
+// unit (the number of patterns is what is minimised), then its length, then a small penalty for an
+// exception (a plain list reads better at the same size). Work: a lookup per input action, then
+// the nodes of the services the set has only in part (a service it has whole, or not at all, needs
+// only its root); the `*` form is only tried when it can win (for a set that leaves most services
+// untouched it cannot). A service's sorted actions are made on first use, its tree on first need.
+// A 22,000-action complement takes a few milliseconds (the first call, which sorts every service,
+// about 100 ms); __tests__/policy/compress.test.ts also checks, by brute force on small services,
+// that no description of this form has fewer patterns.
+//
+// Results are cached per catalog by the array's identity (a finding's list) and, for large sets,
+// by content (the same `NotAction` complement found in many policies).
+import { type ActionInfo, type Catalog } from './catalog.js';
+
+/** An exact description of a set of concrete actions: see the header. */
+export interface ActionSetDescription {
+  /** `*`, `svc:*`, `svc:Prefix*` or `svc:Action`, in catalog order. */
+  patterns: string[];
+  /** Patterns whose actions are taken out of those of `patterns` (empty when none), in catalog order. */
+  except: string[];
+  /** The number of distinct actions described. */
+  count: number;
+}
+
+/** One unit per pattern dominates; then characters; then a nudge against exceptions. */
+const UNIT = 1e7;
+const weight = (pattern: string) => UNIT + pattern.length;
+const exceptWeight = (pattern: string) => UNIT + pattern.length + 4;
+
+interface Node {
+  lo: number;
+  hi: number;
+  pattern: string;
+  /** Children in order: node ids (>= 0) and leaves as -(position + 1). */
+  children: number[];
+}
+
+interface ServiceTree {
+  service: string;
+  /** The service's actions sorted by key. */
+  actions: ActionInfo[];
+  /** nodes[0] is the root (`svc:*`); made on first need (a set with all or none of a service needs none). */
+  nodes?: Node[];
+  /** Scratch for one call: which actions are in the set, and how many. */
+  inSet: Uint8Array;
+  count: number;
+}
+
+interface CatalogIndex {
+  trees: Map<string, ServiceTree>;
+  /** Each built action, by canonical name: its service's tree and its position there. */
+  byName: Map<string, { tree: ServiceTree; at: number }>;
+  /** Each built action: its position in its service's sorted actions. */
+  position: Map<ActionInfo, number>;
+  byArray: WeakMap<readonly string[], ActionSetDescription | null>;
+  byContent: Map<string, { list: string[]; result: ActionSetDescription | null }>;
+  expanded: Map<string, string[]>;
+}
+
+const indexes = new WeakMap<Catalog, CatalogIndex>();
+
+function indexOf(catalog: Catalog): CatalogIndex {
+  let index = indexes.get(catalog);
+  if (!index) {
+    index = {
+      trees: new Map(),
+      byName: new Map(),
+      position: new Map(),
+      byArray: new WeakMap(),
+      byContent: new Map(),
+      expanded: new Map(),
+    };
+    indexes.set(catalog, index);
+  }
+  return index;
+}
+
+const isUpper = (c: string) => c >= 'A' && c <= 'Z';
+const isLower = (c: string) => c >= 'a' && c <= 'z';
+const isDigit = (c: string) => c >= '0' && c <= '9';
+
+/** Where CamelCase words start in an action name (`GetACLPolicy`: 3 and 6), and after `-`/`_`. */
+export function wordStarts(name: string): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < name.length; i++) {
+    const c = name[i]!;
+    const prev = name[i - 1]!;
+    const next = name[i + 1];
+    if (prev === '-' || prev === '_') out.push(i);
+    else if (isUpper(c) && (isLower(prev) || isDigit(prev))) out.push(i);
+    else if (isUpper(c) && isUpper(prev) && next !== undefined && isLower(next)) out.push(i);
+  }
+  return out;
+}
+
+/** First index in sorted `keys` whose value is >= `s`. */
+function lowerBound(keys: readonly string[], s: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function buildTree(catalog: Catalog, index: CatalogIndex, service: string): ServiceTree {
+  const actions = [...catalog.actionsOf(service)].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
+  const tree: ServiceTree = { service, actions, inSet: new Uint8Array(actions.length), count: 0 };
+  actions.forEach((a, at) => {
+    index.position.set(a, at);
+    index.byName.set(a.full, { tree, at });
+  });
+  return tree;
+}
+
+/** The service's prefix tree (see the header), made once. */
+function nodesOf(tree: ServiceTree): Node[] {
+  if (tree.nodes) return tree.nodes;
+  const { service, actions } = tree;
+  const n = actions.length;
+  const colon = service.length + 1;
+  const names = actions.map((a) => a.key.slice(colon));
+  // Candidate prefixes (lower-cased -> as first spelt), each a range of the sorted names.
+  const prefixes = new Map<string, string>();
+  const add = (name: string, at: number) => {
+    const p = name.slice(0, at);
+    const lower = p.toLowerCase();
+    if (!prefixes.has(lower)) prefixes.set(lower, p);
+  };
+  for (const a of actions) {
+    for (const at of wordStarts(a.name)) add(a.name, at);
+    add(a.name, a.name.length);
+  }
+  const byRange = new Map<number, { lo: number; hi: number; prefix: string }>();
+  for (const [lower, prefix] of prefixes) {
+    // Names are [a-z0-9_-] once lower-cased: '\x7f' sorts after every one of them.
+    const lo = lowerBound(names, lower);
+    const hi = lowerBound(names, `${lower}\x7f`);
+    if (hi - lo <= 1 || (lo === 0 && hi === n)) continue;
+    const key = lo * (n + 1) + hi;
+    const had = byRange.get(key);
+    if (!had || prefix.length < had.prefix.length) byRange.set(key, { lo, hi, prefix });
+  }
+  const ranges = [...byRange.values()].sort((a, b) => a.lo - b.lo || b.hi - a.hi);
+  const nodes: Node[] = [{ lo: 0, hi: n, pattern: `${service}:*`, children: [] }];
+  // Nest the ranges (they are laminar): a stack of open nodes, leaves filled in afterwards.
+  const stack = [0];
+  const sub: number[][] = [[]];
+  for (const r of ranges) {
+    while (nodes[stack[stack.length - 1]!]!.hi <= r.lo) stack.pop();
+    const id = nodes.length;
+    nodes.push({ lo: r.lo, hi: r.hi, pattern: `${service}:${r.prefix}*`, children: [] });
+    sub.push([]);
+    sub[stack[stack.length - 1]!]!.push(id);
+    stack.push(id);
+  }
+  for (let id = 0; id < nodes.length; id++) {
+    const node = nodes[id]!;
+    let at = node.lo;
+    for (const child of sub[id]!) {
+      for (; at < nodes[child]!.lo; at++) node.children.push(-(at + 1));
+      node.children.push(child);
+      at = nodes[child]!.hi;
+    }
+    for (; at < node.hi; at++) node.children.push(-(at + 1));
+  }
+  return (tree.nodes = nodes);
+}
+
+function treeOf(catalog: Catalog, index: CatalogIndex, service: string): ServiceTree {
+  let tree = index.trees.get(service);
+  if (!tree) index.trees.set(service, (tree = buildTree(catalog, index, service)));
+  return tree;
+}
+
+/** The dynamic programme of the header on one service, for the set's members `inSet`. */
+class ServiceSolver {
+  private readonly cum: Int32Array;
+  private readonly nodes: Node[];
+  private readonly incCost: Float64Array;
+  private readonly excCost: Float64Array;
+  /** inc(v) uses v's pattern and exceptions (1) or its children (0). */
+  private readonly incWhole: Uint8Array;
+
+  constructor(
+    private readonly tree: ServiceTree,
+    private readonly inSet: Uint8Array,
+  ) {
+    const n = tree.actions.length;
+    this.cum = new Int32Array(n + 1);
+    // A set with all or none of the service needs only the root.
+    const partial = tree.count > 0 && tree.count < n;
+    this.nodes = partial ? nodesOf(tree) : [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
+    if (partial) for (let i = 0; i < n; i++) this.cum[i + 1] = this.cum[i]! + inSet[i]!;
+    else this.cum[n] = tree.count;
+    const m = this.nodes.length;
+    this.incCost = new Float64Array(m).fill(-1);
+    this.excCost = new Float64Array(m).fill(-1);
+    this.incWhole = new Uint8Array(m);
+  }
+
+  private countIn(node: Node): number {
+    return this.cum[node.hi]! - this.cum[node.lo]!;
+  }
+
+  private leafName(child: number): string {
+    return this.tree.actions[-child - 1]!.full;
+  }
+
+  inc(id: number): number {
+    const cached = this.incCost[id]!;
+    if (cached >= 0) return cached;
+    const node = this.nodes[id]!;
+    const c = this.countIn(node);
+    let cost: number;
+    if (c === 0) cost = 0;
+    else if (c === node.hi - node.lo) {
+      cost = weight(node.pattern);
+      this.incWhole[id] = 1;
+    } else {
+      let parts = 0;
+      for (const child of node.children) {
+        if (child >= 0) parts += this.inc(child);
+        else if (this.inSet[-child - 1]) parts += weight(this.leafName(child));
+      }
+      const whole = weight(node.pattern) + this.exc(id);
+      cost = whole < parts ? whole : parts;
+      this.incWhole[id] = whole < parts ? 1 : 0;
+    }
+    this.incCost[id] = cost;
+    return cost;
+  }
+
+  exc(id: number): number {
+    const cached = this.excCost[id]!;
+    if (cached >= 0) return cached;
+    const node = this.nodes[id]!;
+    const c = this.countIn(node);
+    let cost = 0;
+    if (c === 0) cost = exceptWeight(node.pattern);
+    else if (c < node.hi - node.lo) {
+      for (const child of node.children) {
+        if (child >= 0) cost += this.exc(child);
+        else if (!this.inSet[-child - 1]) cost += exceptWeight(this.leafName(child));
+      }
+    }
+    this.excCost[id] = cost;
+    return cost;
+  }
+
+  emitInc(id: number, patterns: string[], except: string[]): void {
+    const node = this.nodes[id]!;
+    if (this.inc(id) === 0) return;
+    if (this.incWhole[id]) {
+      patterns.push(node.pattern);
+      this.emitExc(id, except);
+      return;
+    }
+    for (const child of node.children) {
+      if (child >= 0) this.emitInc(child, patterns, except);
+      else if (this.inSet[-child - 1]) patterns.push(this.leafName(child));
+    }
+  }
+
+  emitExc(id: number, except: string[]): void {
+    const node = this.nodes[id]!;
+    const c = this.countIn(node);
+    if (c === node.hi - node.lo) return;
+    if (c === 0) {
+      except.push(node.pattern);
+      return;
+    }
+    for (const child of node.children) {
+      if (child >= 0) this.emitExc(child, except);
+      else if (!this.inSet[-child - 1]) except.push(this.leafName(child));
+    }
+  }
+}
+
+function compute(
+  catalog: Catalog,
+  index: CatalogIndex,
+  actions: Iterable<string>,
+): ActionSetDescription | null {
+  // The set's members, marked in each touched service's scratch (cleared before returning).
+  const touched: ServiceTree[] = [];
+  let count = 0;
+  let unknown = false;
+  for (const name of actions) {
+    let hit = index.byName.get(name);
+    if (!hit) {
+      // Not in canonical spelling, or its service is not built yet.
+      const info = catalog.lookup(name);
+      if (!info) {
+        unknown = true;
+        break;
+      }
+      const tree = treeOf(catalog, index, info.service);
+      hit = { tree, at: index.position.get(info)! };
+    }
+    const tree = hit.tree;
+    if (tree.count === 0) touched.push(tree);
+    if (!tree.inSet[hit.at]) {
+      tree.inSet[hit.at] = 1;
+      tree.count++;
+      count++;
+    }
+  }
+  try {
+    return unknown ? null : describe(catalog, touched, count);
+  } finally {
+    for (const tree of touched) {
+      tree.inSet.fill(0);
+      tree.count = 0;
+    }
+  }
+}
+
+function describe(catalog: Catalog, touched: ServiceTree[], count: number): ActionSetDescription {
+  const solvers = new Map<string, ServiceSolver>();
+  for (const tree of touched) solvers.set(tree.service, new ServiceSolver(tree, tree.inSet));
+  const services = [...solvers.keys()].sort();
+  let listed = 0;
+  for (const solver of solvers.values()) listed += solver.inc(0);
+  // The `*` form costs at least one unit per service the set leaves out entirely: try it only
+  // when that bound does not already lose.
+  const all = catalog.services();
+  const untouched = all.filter((s) => !solvers.has(s));
+  let starCost = Infinity;
+  if (weight('*') + untouched.length * UNIT < listed) {
+    starCost = weight('*');
+    for (const s of untouched) if (catalog.actionsOf(s).length > 0) starCost += exceptWeight(`${s}:*`);
+    for (const solver of solvers.values()) starCost += solver.exc(0);
+  }
+  const patterns: string[] = [];
+  const except: string[] = [];
+  if (starCost < listed) {
+    patterns.push('*');
+    for (const s of all) {
+      const solver = solvers.get(s);
+      if (solver) solver.emitExc(0, except);
+      else if (catalog.actionsOf(s).length > 0) except.push(`${s}:*`);
+    }
+  } else {
+    for (const s of services) solvers.get(s)!.emitInc(0, patterns, except);
+  }
+  return { patterns, except, count };
+}
+
+/** Sets at least this large are also cached by content. */
+const CONTENT_CACHE_MIN = 256;
+const CONTENT_CACHE_SIZE = 32;
+
+/** A cheap key: the length and a sample of the names (a hit is then compared in full). */
+function contentKey(list: readonly string[]): string {
+  const step = Math.max(1, Math.floor(list.length / 64));
+  const sample: string[] = [String(list.length)];
+  for (let i = 0; i < list.length; i += step) sample.push(list[i]!);
+  sample.push(list[list.length - 1]!);
+  return sample.join(',');
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The shortest exact description of `actions` (concrete action names, any case, duplicates
+ * allowed) against `catalog`, or undefined when one of them is not an action of the catalog (an
+ * unknown or retired name cannot be described by patterns of this catalog). The result is shared
+ * (cached): do not change it.
+ */
+export function compressActions(
+  actions: readonly string[],
+  catalog: Catalog,
+): ActionSetDescription | undefined {
+  const index = indexOf(catalog);
+  const known = index.byArray.get(actions);
+  if (known !== undefined) return known ?? undefined;
+  let result: ActionSetDescription | null;
+  if (actions.length >= CONTENT_CACHE_MIN) {
+    const key = contentKey(actions);
+    const hit = index.byContent.get(key);
+    if (hit && sameList(hit.list, actions)) {
+      result = hit.result;
+      // Most recently used last.
+      index.byContent.delete(key);
+      index.byContent.set(key, hit);
+    } else {
+      result = compute(catalog, index, actions);
+      index.byContent.set(key, { list: [...actions], result });
+      if (index.byContent.size > CONTENT_CACHE_SIZE)
+        index.byContent.delete(index.byContent.keys().next().value as string);
+    }
+  } else {
+    result = compute(catalog, index, actions);
+  }
+  index.byArray.set(actions, result);
+  return result ?? undefined;
+}
+
+/**
+ * The actions a description stands for, by canonical name in code-unit order (as Finding.actions
+ * holds them), expanded with Catalog.expand. The list is shared between equal descriptions (cached):
+ * do not change it.
+ */
+export function expandActionSet(
+  set: Pick<ActionSetDescription, 'patterns' | 'except'>,
+  catalog: Catalog,
+): readonly string[] {
+  const index = indexOf(catalog);
+  const key = JSON.stringify([set.patterns, set.except]);
+  const cached = index.expanded.get(key);
+  if (cached) return cached;
+  const out = new Set<ActionInfo>();
+  for (const p of set.patterns) for (const a of catalog.expand(p)) out.add(a);
+  for (const p of set.except) for (const a of catalog.expand(p)) out.delete(a);
+  const names = [...out].map((a) => a.full).sort();
+  index.expanded.set(key, names);
+  if (index.expanded.size > CONTENT_CACHE_SIZE)
+    index.expanded.delete(index.expanded.keys().next().value as string);
+  return names;
+}
