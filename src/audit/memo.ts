@@ -61,6 +61,9 @@ const TEMPLATE_MEMBER: UnitMember = {
   raw: {},
 };
 
+/** Outcomes kept per baseline before the cache starts again. */
+const OUTCOME_CACHE = 20_000;
+
 function contentKey(s: Statement): string {
   return JSON.stringify([
     s.effect,
@@ -116,7 +119,13 @@ export class StatementMemo {
     const sets = [...new Set(unit.activeSets)].sort().join(',');
     const key = `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${context}\u0000${this.content(stmt)}`;
     let o = byKey.get(key);
-    if (!o) byKey.set(key, (o = this.compute(unit, stmt, relevant)));
+    if (!o) {
+      // Outcomes are shared while statements repeat; distinct ones must not pile up (an
+      // organisation's plan): past a bound the cache starts again (outcomes compare by content
+      // where it matters, so a recomputed one gives the same findings).
+      if (byKey.size >= OUTCOME_CACHE) byKey.clear();
+      byKey.set(key, (o = this.compute(unit, stmt, relevant)));
+    }
     return o;
   }
 
@@ -154,11 +163,14 @@ export class StatementMemo {
       for (const a of r.atoms) found.push({ a, at: cls.resourcePos });
     }
     // In the statement's own order (its actions, then its resources), as the reference makes them.
-    const order = found.length || pieces.length ? statementOrder(stmt, this.builder) : () => 0;
-    found
-      .map((x) => ({ ...x, first: x.a.actions!.minOf(order) }))
-      .sort((x, y) => x.first - y.first || x.at - y.at)
-      .forEach((x) => atoms.push(x.a));
+    let ordered: ((o: number) => number) | undefined;
+    const order = (o: number) => (ordered ??= statementOrder(stmt, this.builder))(o);
+    if (found.length === 1) atoms.push(found[0]!.a);
+    else
+      found
+        .map((x) => ({ ...x, first: x.a.actions!.minOf(order) }))
+        .sort((x, y) => x.first - y.first || x.at - y.at)
+        .forEach((x) => atoms.push(x.a));
     const all = baselineSets(unit.baseline, this.catalog);
     let granted: ActionSet | undefined;
     for (const c of classes) granted = granted ? granted.union(c.actions) : c.actions;

@@ -81,11 +81,13 @@ export function statementOrder(stmt: Statement, builder: GrantBuilder): (ordinal
     const order = builder.catalog.keyOrder();
     return (o) => order[o] ?? Infinity;
   }
+  // First occurrence over the patterns in order, each expanded as the catalog lists it.
   const pos = new Map<number, number>();
-  builder.statementActions(stmt).actions.forEach((a, i) => {
-    const o = actionOrdinal(a);
-    if (o !== undefined) pos.set(o, i);
-  });
+  for (const p of stmt.actions ?? [])
+    for (const a of builder.catalog.expand(p)) {
+      const o = actionOrdinal(a);
+      if (o !== undefined && !pos.has(o)) pos.set(o, pos.size);
+    }
   return (o) => pos.get(o) ?? Infinity;
 }
 

@@ -91,6 +91,23 @@ export class ActionSet {
     return new ActionSet(base, words);
   }
 
+  /** The union of many sets, made in one allocation. */
+  static unionOf(sets: readonly ActionSet[]): ActionSet {
+    if (sets.length === 0) return ActionSet.EMPTY;
+    if (sets.length === 1) return sets[0]!;
+    let base = Infinity;
+    let end = -1;
+    for (const x of sets) {
+      if (x.isEmpty()) continue;
+      if (x.base < base) base = x.base;
+      if (x.base + x.words.length > end) end = x.base + x.words.length;
+    }
+    if (end < 0) return ActionSet.EMPTY;
+    const words = new Uint32Array(end - base);
+    for (const x of sets) for (let i = 0; i < x.words.length; i++) words[x.base - base + i]! |= x.words[i]!;
+    return new ActionSet(base, words);
+  }
+
   intersect(other: ActionSet): ActionSet {
     if (other === this) return this;
     const base = Math.max(this.base, other.base);

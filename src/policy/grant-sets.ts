@@ -96,11 +96,15 @@ function literalService(arn: string): string | undefined {
   return arn.slice(b + 1, c).toLowerCase();
 }
 
+/** Entries kept in the per-list and per-pattern caches before they are emptied. */
+const LIST_CACHE = 50_000;
+
 /** Sets under this size are checked action by action; larger ones through their services' formats. */
 const PER_ACTION_LIMIT = 48;
 
 export class GrantSets {
   private readonly lists = new Map<string, StatementSet>();
+  private readonly patterns = new Map<string, ActionSet>();
   private readonly index: CatalogIndex;
 
   constructor(readonly builder: GrantBuilder) {
@@ -116,19 +120,32 @@ export class GrantSets {
     return (this.index.all ??= ActionSet.fromActions(this.catalog.all()));
   }
 
+  /** One pattern's actions (cached per pattern as written). */
+  private pattern(p: string): ActionSet {
+    let hit = this.patterns.get(p);
+    if (!hit) {
+      hit = p.trim() === '*' ? this.all() : ActionSet.fromActions(this.catalog.expand(p));
+      if (this.patterns.size >= LIST_CACHE) this.patterns.clear();
+      this.patterns.set(p, hit);
+    }
+    return hit;
+  }
+
   /** A pattern list's actions and the patterns that match nothing (cached per list as written). */
   private patternSet(patterns: string[]): StatementSet {
     const key = patterns.length === 1 ? patterns[0]! : JSON.stringify(patterns);
     let hit = this.lists.get(key);
     if (!hit) {
-      let actions = ActionSet.EMPTY;
+      const sets: ActionSet[] = [];
       const unknown: StatementSet['unknown'] = [];
       for (const p of patterns) {
-        const hits = this.catalog.expand(p);
-        if (hits.length === 0) unknown.push({ pattern: p, field: 'Action' });
-        else actions = actions.union(p.trim() === '*' ? this.all() : ActionSet.fromActions(hits));
+        const one = this.pattern(p);
+        if (one.isEmpty()) unknown.push({ pattern: p, field: 'Action' });
+        else sets.push(one);
       }
-      hit = { actions, unknown };
+      hit = { actions: ActionSet.unionOf(sets), unknown };
+      // Lists are cached while they repeat; a corpus of distinct lists must not grow this forever.
+      if (this.lists.size >= LIST_CACHE) this.lists.clear();
       this.lists.set(key, hit);
     }
     return hit;
@@ -215,21 +232,21 @@ export class GrantSets {
     if (this.index.all) {
       // The whole catalog is built (a NotAction or `*` was expanded): its formats, all services at once.
       const g = this.globalFormats();
-      let ok = g.formatless;
+      const ok = [g.formatless];
       for (const list of this.candidates(g, service, resource))
         for (const { format, actions: those } of list)
-          if (those.intersects(actions) && meets(format)) ok = ok.union(those);
-      return actions.intersect(ok);
+          if (those.intersects(actions) && meets(format)) ok.push(those);
+      return actions.intersect(ActionSet.unionOf(ok));
     }
-    let ok = ActionSet.EMPTY;
+    const ok: ActionSet[] = [];
     for (const svc of this.servicesOf(actions)) {
       const f = this.serviceFormats(svc);
-      ok = ok.union(f.formatless);
+      ok.push(f.formatless);
       for (const list of this.candidates(f, service, resource))
         for (const { format, actions: those } of list)
-          if (those.intersects(actions) && meets(format)) ok = ok.union(those);
+          if (those.intersects(actions) && meets(format)) ok.push(those);
     }
-    return actions.intersect(ok);
+    return actions.intersect(ActionSet.unionOf(ok));
   }
 
   private prefix(format: string): string | null {

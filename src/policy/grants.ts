@@ -61,6 +61,8 @@ export class GrantBuilder {
     let p = this.patternCache.get(raw);
     if (!p) {
       p = parseArnPattern(raw, this.bindings);
+      // Resources repeat within a repository, but an organisation's are mostly distinct: bounded.
+      if (this.patternCache.size >= 50_000) this.patternCache.clear();
       this.patternCache.set(raw, p);
     }
     return p;
