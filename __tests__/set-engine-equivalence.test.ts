@@ -52,31 +52,38 @@ function baseReader(root: string, seed: number) {
     if (k === 0) return text;
     if (k === 1) return undefined;
     const doc = JSON.parse(text) as { Statement: unknown[] };
-    doc.Statement = [...doc.Statement.slice(1), { Effect: 'Allow', Action: ['iam:*', 's3:Get*'], Resource: '*' }];
+    doc.Statement = [
+      ...doc.Statement.slice(1),
+      { Effect: 'Allow', Action: ['iam:*', 's3:Get*'], Resource: '*' },
+    ];
     return JSON.stringify(doc);
   };
 }
 
 describe('the set engine gives the reference report', () => {
-  it.each(SEEDS)('on random diverse policies and baselines (seed %d)', async (seed) => {
-    const root = join(dir, `s${seed}`);
-    generateDiversePlan(join(root, 'plan.json'), { seed, policies: 40 });
-    const baseline = BASELINES[seed % BASELINES.length]!;
-    const req = { root, paths: ['plan.json'], baseline, now: NOW };
-    const shared = await runAudit(req);
-    const reference = await runAudit({ ...req, reference: true });
-    expect(shared.findings.length).toBeGreaterThan(0);
-    expect(JSON.stringify(shared)).toBe(JSON.stringify(reference));
+  it.each(SEEDS)(
+    'on random diverse policies and baselines (seed %d)',
+    async (seed) => {
+      const root = join(dir, `s${seed}`);
+      generateDiversePlan(join(root, 'plan.json'), { seed, policies: 40 });
+      const baseline = BASELINES[seed % BASELINES.length]!;
+      const req = { root, paths: ['plan.json'], baseline, now: NOW };
+      const shared = await runAudit(req);
+      const reference = await runAudit({ ...req, reference: true });
+      expect(shared.findings.length).toBeGreaterThan(0);
+      expect(JSON.stringify(shared)).toBe(JSON.stringify(reference));
 
-    const files = join(root, 'files');
-    policyFiles(join(root, 'plan.json'), files);
-    const other = BASELINES[(seed + 3) % BASELINES.length]!;
-    const withBase = { root: files, paths: ['.'], baseline: other, now: NOW };
-    const a = await runAudit({ ...withBase, readBase: baseReader(files, seed) });
-    const b = await runAudit({ ...withBase, readBase: baseReader(files, seed), reference: true });
-    expect(a.findings.some((f) => f.new === true)).toBe(true);
-    expect(a.findings.some((f) => f.new === false)).toBe(true);
-    expect(a.findings.some((f) => f.removed === true)).toBe(true);
-    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-  }, 300_000);
+      const files = join(root, 'files');
+      policyFiles(join(root, 'plan.json'), files);
+      const other = BASELINES[(seed + 3) % BASELINES.length]!;
+      const withBase = { root: files, paths: ['.'], baseline: other, now: NOW };
+      const a = await runAudit({ ...withBase, readBase: baseReader(files, seed) });
+      const b = await runAudit({ ...withBase, readBase: baseReader(files, seed), reference: true });
+      expect(a.findings.some((f) => f.new === true)).toBe(true);
+      expect(a.findings.some((f) => f.new === false)).toBe(true);
+      expect(a.findings.some((f) => f.removed === true)).toBe(true);
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    },
+    300_000,
+  );
 });

@@ -579,7 +579,8 @@ class SetKeys {
   /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
   split(a: Atom): Atom[] {
     const rest = SetKeys.rest(a);
-    if (!a.actions) return [{ ...a, fresh: !this.singles.has(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`) }];
+    if (!a.actions)
+      return [{ ...a, fresh: !this.singles.has(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`) }];
     const had = this.sets.get(rest);
     if (!had) return [{ ...a, fresh: true }];
     const old = a.actions.intersect(had);

@@ -13,8 +13,10 @@ import {
   coversResource,
   implies,
   joinNotes,
+  resourceNeeds,
   SET_KIND_ORDER,
   type Atom,
+  type ResourceNeed,
   type CompiledBaseline,
 } from './engine.js';
 
@@ -44,7 +46,7 @@ export interface ActiveSets {
   /** The inactive sets, in the order a leftover picks them (setup first, then by name). */
   inactive: { set: string; entries: SetEntry[]; actions: ActionSet }[];
   /** The active actions grouped by what a broader-resource finding says of them. */
-  broader: { set: string; allowed: string[]; actions: ActionSet }[];
+  broader: { set: string; allowed: string[]; needs: ResourceNeed[]; actions: ActionSet }[];
 }
 
 const setsCache = new WeakMap<CompiledBaseline, BaselineSets>();
@@ -54,7 +56,10 @@ export function baselineSets(baseline: CompiledBaseline, catalog: Catalog): Base
   let hit = setsCache.get(baseline);
   if (hit) return hit;
   const setIndex = new Map(baseline.baseline.sets.map((s, i) => [s.name, i]));
-  const byId = new Map<string, { e: Omit<SetEntry, 'index' | 'actions'>; order: number[]; ordinals: number[] }>();
+  const byId = new Map<
+    string,
+    { e: Omit<SetEntry, 'index' | 'actions'>; order: number[]; ordinals: number[] }
+  >();
   for (const [key, list] of baseline.byAction) {
     const info = catalog.lookup(key);
     const o = info ? actionOrdinal(info) : undefined;
@@ -65,7 +70,13 @@ export function baselineSets(baseline: CompiledBaseline, catalog: Catalog): Base
       if (!entry) {
         const pos = x.stmt.resources ? Math.max(0, x.stmt.resources.indexOf(x.resource.raw)) : 0;
         entry = {
-          e: { set: x.set, setKind: x.setKind, stmtIndex: x.stmt.index, resource: x.resource, condition: x.condition },
+          e: {
+            set: x.set,
+            setKind: x.setKind,
+            stmtIndex: x.stmt.index,
+            resource: x.resource,
+            condition: x.condition,
+          },
           order: [setIndex.get(x.set) ?? 0, x.stmt.index, pos],
           ordinals: [],
         };
@@ -83,7 +94,11 @@ export function baselineSets(baseline: CompiledBaseline, catalog: Catalog): Base
   return hit;
 }
 
-export function activeSets(baseline: CompiledBaseline, catalog: Catalog, sets: readonly string[]): ActiveSets {
+export function activeSets(
+  baseline: CompiledBaseline,
+  catalog: Catalog,
+  sets: readonly string[],
+): ActiveSets {
   let bySets = activeCache.get(baseline);
   if (!bySets) activeCache.set(baseline, (bySets = new Map()));
   const key = [...new Set(sets)].sort().join('\u0000');
@@ -93,36 +108,48 @@ export function activeSets(baseline: CompiledBaseline, catalog: Catalog, sets: r
   const on = new Set(sets);
   const active = entries.filter((e) => on.has(e.set));
   const activeAll = active.reduce((u, e) => u.union(e.actions), ActionSet.EMPTY);
-  const inactiveBySet = new Map<string, { set: string; kind: string; entries: SetEntry[]; actions: ActionSet }>();
+  const inactiveBySet = new Map<
+    string,
+    { set: string; kind: string; entries: SetEntry[]; actions: ActionSet }
+  >();
   for (const e of entries) {
     if (on.has(e.set)) continue;
     let s = inactiveBySet.get(e.set);
-    if (!s) inactiveBySet.set(e.set, (s = { set: e.set, kind: e.setKind, entries: [], actions: ActionSet.EMPTY }));
+    if (!s)
+      inactiveBySet.set(e.set, (s = { set: e.set, kind: e.setKind, entries: [], actions: ActionSet.EMPTY }));
     s.entries.push(e);
     s.actions = s.actions.union(e.actions);
   }
   const inactive = [...inactiveBySet.values()]
-    .sort((a, b) => (SET_KIND_ORDER[a.kind] ?? 3) - (SET_KIND_ORDER[b.kind] ?? 3) || a.set.localeCompare(b.set))
+    .sort(
+      (a, b) => (SET_KIND_ORDER[a.kind] ?? 3) - (SET_KIND_ORDER[b.kind] ?? 3) || a.set.localeCompare(b.set),
+    )
     .map(({ set, entries: es, actions }) => ({ set, entries: es, actions }));
   // Per active action: the set of its first entry and the resources of all its entries.
   const firstSet = new Map<number, string>();
-  const allowed = new Map<number, Set<string>>();
+  const entriesOf = new Map<number, SetEntry[]>();
   for (const e of active)
     e.actions.forEach((o) => {
       if (!firstSet.has(o)) firstSet.set(o, e.set);
-      (allowed.get(o) ?? allowed.set(o, new Set()).get(o)!).add(e.resource.raw);
+      (entriesOf.get(o) ?? entriesOf.set(o, []).get(o)!).push(e);
     });
-  const bySignature = new Map<string, { set: string; allowed: string[]; ordinals: number[] }>();
+  const bySignature = new Map<
+    string,
+    { set: string; allowed: string[]; needs: ResourceNeed[]; ordinals: number[] }
+  >();
   for (const [o, set] of firstSet) {
-    const list = [...allowed.get(o)!].sort();
-    const sig = `${set}\u0000${list.join('\u0001')}`;
+    const es = entriesOf.get(o)!;
+    const list = [...new Set(es.map((e) => e.resource.raw))].sort();
+    const needs = resourceNeeds(es);
+    const sig = `${set}\u0000${list.join('\u0001')}\u0000${JSON.stringify(needs)}`;
     let g = bySignature.get(sig);
-    if (!g) bySignature.set(sig, (g = { set, allowed: list, ordinals: [] }));
+    if (!g) bySignature.set(sig, (g = { set, allowed: list, needs, ordinals: [] }));
     g.ordinals.push(o);
   }
   const broader = [...bySignature.values()].map((g) => ({
     set: g.set,
     allowed: g.allowed,
+    needs: g.needs,
     actions: ActionSet.fromOrdinals(g.ordinals),
   }));
   hit = { active, activeAll, inactive, broader };
@@ -133,7 +160,7 @@ export function activeSets(baseline: CompiledBaseline, catalog: Catalog, sets: r
 export type Verdict =
   | { kind: 'ok' }
   | { kind: 'excess-action' | 'leftover-set' }
-  | { kind: 'broader-resource'; allowed: string[] }
+  | { kind: 'broader-resource'; allowed: string[]; needs: ResourceNeed[] }
   | { kind: 'missing-condition'; need: Condition };
 
 /** A part of a grant class and what the baseline says of it. */
@@ -189,7 +216,8 @@ export function classify(
       if (!s.actions.intersects(part)) continue;
       let cover = ActionSet.EMPTY;
       for (const e of s.entries)
-        if (e.actions.intersects(part) && coversResource(e.resource, g.resource, notRes)) cover = cover.union(e.actions);
+        if (e.actions.intersects(part) && coversResource(e.resource, g.resource, notRes))
+          cover = cover.union(e.actions);
       const hit = part.intersect(cover);
       if (hit.isEmpty()) continue;
       atom('leftover-set', hit, { set: s.set });
@@ -221,7 +249,11 @@ export function classify(
       const hit = notCovered.intersect(b.actions);
       if (hit.isEmpty()) continue;
       atom('broader-resource', hit, { set: b.set, detail: b.allowed.join(', ') });
-      pieces.push({ cls: g, actions: hit, verdict: { kind: 'broader-resource', allowed: b.allowed } });
+      pieces.push({
+        cls: g,
+        actions: hit,
+        verdict: { kind: 'broader-resource', allowed: b.allowed, needs: b.needs },
+      });
     }
 
   // Covered without the condition: the first entry the grant cannot be compared with, else the first.
@@ -240,7 +272,9 @@ export function classify(
         detail: conditionText(e.condition!),
         approximate: joinNotes(
           approximate,
-          unsure ? 'the policy has a condition on the same key that this tool cannot compare exactly' : undefined,
+          unsure
+            ? 'the policy has a condition on the same key that this tool cannot compare exactly'
+            : undefined,
         ),
       });
       pieces.push({ cls: g, actions: hit, verdict: { kind: 'missing-condition', need: e.condition! } });
@@ -270,4 +304,3 @@ export function grantedByEntry(
   }
   return into;
 }
-

@@ -157,10 +157,32 @@ export interface Unit {
   approximate?: string[];
 }
 
+/** A resource the baseline allows an action on, with the condition it requires there. */
+export interface ResourceNeed {
+  resource: string;
+  condition?: Condition;
+}
+
+/** The (resource, condition) pairs of baseline entries, sorted by resource then condition, distinct. */
+export function resourceNeeds(
+  entries: readonly { resource: ArnPattern; condition?: Condition }[],
+): ResourceNeed[] {
+  const seen = new Map<string, ResourceNeed>();
+  for (const e of entries) {
+    const key = `${e.resource.raw}\u0000${e.condition ? JSON.stringify(e.condition) : ''}`;
+    if (!seen.has(key))
+      seen.set(
+        key,
+        e.condition ? { resource: e.resource.raw, condition: e.condition } : { resource: e.resource.raw },
+      );
+  }
+  return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
+}
+
 export type Verdict =
   | { kind: 'ok' }
   | { kind: 'excess-action' | 'leftover-set'; set?: string }
-  | { kind: 'broader-resource'; allowed: string[] }
+  | { kind: 'broader-resource'; allowed: string[]; needs: ResourceNeed[] }
   | { kind: 'missing-condition'; need: Condition; approximate: boolean };
 
 export interface Atom {
@@ -414,13 +436,14 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
           continue;
         }
         const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
+        const needs = resourceNeeds(activeEntries);
         atoms.push({
           ...base,
           kind: 'broader-resource',
           set: activeEntries[0]!.set,
           detail: allowed.join(', '),
         });
-        record(g, { kind: 'broader-resource', allowed });
+        record(g, { kind: 'broader-resource', allowed, needs });
         continue;
       }
       const e = unknownCheck ?? noCheck!;

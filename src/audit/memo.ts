@@ -174,7 +174,12 @@ export class StatementMemo {
     const all = baselineSets(unit.baseline, this.catalog);
     let granted: ActionSet | undefined;
     for (const c of classes) granted = granted ? granted.union(c.actions) : c.actions;
-    const baselineKeys = granted ? granted.intersect(all.all).actions().map((a) => a.key) : [];
+    const baselineKeys = granted
+      ? granted
+          .intersect(all.all)
+          .actions()
+          .map((a) => a.key)
+      : [];
     return {
       stmt,
       atoms,

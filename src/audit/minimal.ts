@@ -8,9 +8,9 @@ import type { Grant, GrantBuilder } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
 import { actionOrdinal } from '../policy/catalog.js';
 import type { GrantClass } from '../policy/grant-sets.js';
-import type { Piece } from './classify.js';
+import type { Piece, Verdict as ClassVerdict } from './classify.js';
 import type { Suggestion } from '../core/types.js';
-import type { Unit, UnitMember, UnitResult, Verdict } from './engine.js';
+import { implies, type Unit, type UnitMember, type UnitResult, type Verdict } from './engine.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 
 function setKey(list: string[]): string {
@@ -46,29 +46,57 @@ export function minimalPlan(
   );
   const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
   for (const { grant, verdict } of sorted) {
-    let resources: string[];
-    let condition = grant.condition;
-    if (verdict.kind === 'ok') resources = [grant.notResource ? '*' : grant.resource.raw];
-    else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
-    else if (verdict.kind === 'missing-condition') {
-      resources = [grant.resource.raw];
-      condition = mergeConditions(grant.condition, verdict.need);
-    } else continue;
-    if (grant.notResource && verdict.kind === 'ok') {
-      // keep the NotResource as written
-      resources = [];
+    for (const { resources, condition } of keptParts(
+      verdict,
+      grant.resource.raw,
+      grant.notResource,
+      grant.condition,
+    )) {
+      const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
+      let bucket = buckets.get(key);
+      if (!bucket)
+        buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
+      bucket.actions.add(grant.action.key);
     }
-    const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
-    let bucket = buckets.get(key);
-    if (!bucket)
-      buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
-    bucket.actions.add(grant.action.key);
   }
   return [...buckets.values()].map((b) => ({
     actions: compressActions(stmt, b.actions, builder),
     resources: [...b.resources].sort(),
     condition: b.condition,
   }));
+}
+
+/**
+ * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
+ * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
+ * with the condition the baseline requires there (one part per distinct condition); with the
+ * missing condition added; or nothing (excess, leftover).
+ */
+function keptParts(
+  verdict: Verdict | ClassVerdict,
+  resource: string,
+  notResource: string[] | undefined,
+  have: Condition | undefined,
+): { resources: string[]; condition?: Condition }[] {
+  switch (verdict.kind) {
+    case 'ok':
+      return [{ resources: notResource ? [] : [resource], condition: have }];
+    case 'missing-condition':
+      return [{ resources: [resource], condition: mergeConditions(have, verdict.need) }];
+    case 'broader-resource': {
+      const parts = new Map<string, { resources: string[]; condition?: Condition }>();
+      for (const n of verdict.needs) {
+        const condition =
+          !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
+        const key = JSON.stringify(condition ?? null);
+        const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key)!;
+        part.resources.push(n.resource);
+      }
+      return [...parts.values()];
+    }
+    default:
+      return [];
+  }
 }
 
 /**
@@ -106,18 +134,17 @@ export function minimalPlanFromPieces(
   const buckets = new Map<string, { actions: ActionSet; resources: Set<string>; condition?: Condition }>();
   for (const { p } of ranked) {
     const { cls, verdict } = p;
-    let resources: string[];
-    let condition = cls.condition;
-    if (verdict.kind === 'ok') resources = cls.notResource ? [] : [cls.resource.raw];
-    else if (verdict.kind === 'broader-resource') resources = verdict.allowed;
-    else if (verdict.kind === 'missing-condition') {
-      resources = [cls.resource.raw];
-      condition = mergeConditions(cls.condition, verdict.need);
-    } else continue;
-    const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
-    const bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, { actions: p.actions, resources: new Set(resources), condition });
-    else bucket.actions = bucket.actions.union(p.actions);
+    for (const { resources, condition } of keptParts(
+      verdict,
+      cls.resource.raw,
+      cls.notResource,
+      cls.condition,
+    )) {
+      const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
+      const bucket = buckets.get(key);
+      if (!bucket) buckets.set(key, { actions: p.actions, resources: new Set(resources), condition });
+      else bucket.actions = bucket.actions.union(p.actions);
+    }
   }
   return [...buckets.values()].map((b) => ({
     actions: compressActions(stmt, new Set(b.actions.actions().map((a) => a.key)), builder),

@@ -258,7 +258,8 @@ export class GrantSets {
    * of no literal one); with a resource prefix, only those whose prefix starts alike (or have none).
    */
   private candidates(f: ServiceFormats, service: string | undefined, resource: ArnPattern): FormatEntry[][] {
-    const targets = service === undefined ? [...f.byTarget.values()] : [f.byTarget.get(service), f.byTarget.get('')];
+    const targets =
+      service === undefined ? [...f.byTarget.values()] : [f.byTarget.get(service), f.byTarget.get('')];
     const first = arnResourcePrefix(resource)?.[0];
     const out: FormatEntry[][] = [];
     for (const t of targets) {
@@ -326,7 +327,11 @@ export class GrantSets {
    * The classes an Allow statement grants, after the Deny statements given (in their order).
    * `resourceRequired: false` (trust policies) reads a statement without Resource as `*`.
    */
-  classes(stmt: Statement, denies: readonly Statement[], options: { resourceRequired?: boolean } = {}): GrantClass[] {
+  classes(
+    stmt: Statement,
+    denies: readonly Statement[],
+    options: { resourceRequired?: boolean } = {},
+  ): GrantClass[] {
     if (stmt.effect !== 'Allow') return [];
     const b = this.builder;
     const actions = this.statementSet(stmt).actions;
