@@ -37,7 +37,9 @@ const TF_PLAN = JSON.stringify({
           name: 'p',
           policy: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }],
+            Statement: [
+              { Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' },
+            ],
           }),
         },
       },

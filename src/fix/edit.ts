@@ -76,7 +76,7 @@ function columnPad(text: string, pos: number): string {
 }
 
 /** Is there a tag, an intrinsic function or an interpolation anywhere below the node? */
-export function hasNonLiteral(n: unknown): boolean {
+export function hasNonLiteral(n: unknown, interpolations: boolean): boolean {
   const stack: unknown[] = [n];
   while (stack.length) {
     const x = stack.pop();
@@ -84,10 +84,11 @@ export function hasNonLiteral(n: unknown): boolean {
     const node = x as Node;
     if (node.tag && node.tag.startsWith('!')) return true;
     if (isScalar(node)) {
-      if (typeof node.value === 'string' && /\$\{|%\{/.test(node.value)) return true;
+      if (interpolations && typeof node.value === 'string' && /\$\{|%\{/.test(node.value)) return true;
     } else if (isMap(node)) {
       for (const p of node.items) {
-        if (isScalar(p.key) && /^(Ref|Fn::|Condition$)/.test(String(p.key.value)) && isIntrinsicKey(p)) return true;
+        if (isScalar(p.key) && /^(Ref|Fn::|Condition$)/.test(String(p.key.value)) && isIntrinsicKey(p))
+          return true;
         stack.push(p.key, p.value);
       }
     } else if (isSeq(node)) stack.push(...node.items);
@@ -106,6 +107,8 @@ function isIntrinsicKey(p: Pair): boolean {
 interface Style {
   json: boolean;
   text: string;
+  /** `${...}` and `%{...}` in strings are Terraform interpolations (*.tf.json), not policy variables. */
+  interpolations: boolean;
 }
 
 function quoteLike(style: Style, value: string, like: Node | undefined): string {
@@ -145,7 +148,13 @@ function unitOf(style: Style, stmt: YAMLMap): string {
 }
 
 /** A string list written where `orig` (a list or a string) was, in its style. */
-function writeList(style: Style, values: string[], orig: Node | undefined, stmt: YAMLMap, memberIndent: string): string {
+function writeList(
+  style: Style,
+  values: string[],
+  orig: Node | undefined,
+  stmt: YAMLMap,
+  memberIndent: string,
+): string {
   const t = style.text;
   const like = orig && isSeq(orig) ? (orig.items[0] as Node | undefined) : orig;
   const q = (v: string) => quoteLike(style, v, like ?? sampleScalar(stmt));
@@ -157,7 +166,7 @@ function writeList(style: Style, values: string[], orig: Node | undefined, stmt:
       const closeIndent = lineIndent(t, orig.range![1] - 1);
       const lastEnd = endOf(orig.items[orig.items.length - 1] as Node);
       // separator after each item as written (`,` or `, `), from the first one
-      const sep = orig.items.length > 1 ? /^\s*,/.exec(t.slice(endOf(first)))?.[0].trim() ?? ',' : ',';
+      const sep = orig.items.length > 1 ? (/^\s*,/.exec(t.slice(endOf(first)))?.[0].trim() ?? ',') : ',';
       const trailing = /^\s*,/.test(t.slice(lastEnd, orig.range![1] - 1)) ? ',' : '';
       return `[${values.map((v) => `\n${itemIndent}${q(v)}`).join(sep)}${trailing}\n${closeIndent}]`;
     }
@@ -166,7 +175,12 @@ function writeList(style: Style, values: string[], orig: Node | undefined, stmt:
       const lead = t.slice(start(orig) + 1, start(first));
       const last = orig.items[orig.items.length - 1] as Node;
       const tail = t.slice(endOf(last), orig.range![1] - 1);
-      const sep = orig.items.length > 1 ? t.slice(endOf(first), start(orig.items[1] as Node)) : style.json ? ', ' : ', ';
+      const sep =
+        orig.items.length > 1
+          ? t.slice(endOf(first), start(orig.items[1] as Node))
+          : style.json
+            ? ', '
+            : ', ';
       return `[${lead}${values.map(q).join(sep)}${tail}]`;
     }
     return `[${values.map(q).join(', ')}]`;
@@ -210,7 +224,13 @@ function isStringList(v: unknown): v is string[] {
 }
 
 /** Text for `value` where `orig` was (YAML block values that start on the next line begin with \n). */
-function writeValue(style: Style, value: unknown, orig: Node | undefined, stmt: YAMLMap, memberIndent: string): string {
+function writeValue(
+  style: Style,
+  value: unknown,
+  orig: Node | undefined,
+  stmt: YAMLMap,
+  memberIndent: string,
+): string {
   if (typeof value === 'string') {
     const like = orig && isScalar(orig) ? orig : sampleScalar(stmt);
     return quoteLike(style, value, like);
@@ -221,10 +241,17 @@ function writeValue(style: Style, value: unknown, orig: Node | undefined, stmt: 
 }
 
 /** Edits turning the statement map `stmt` (written as `original`) into `part`. */
-function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, unknown>, part: Record<string, unknown>): Edit[] {
+function statementEdits(
+  style: Style,
+  stmt: YAMLMap,
+  original: Record<string, unknown>,
+  part: Record<string, unknown>,
+): Edit[] {
   const t = style.text;
-  if (hasNonLiteralChanged(stmt, original, part))
-    throw new Unfixable('the part of the statement that changes is not literal (a tag, an intrinsic function or an interpolation)');
+  if (hasNonLiteralChanged(style, stmt, original, part))
+    throw new Unfixable(
+      'the part of the statement that changes is not literal (a tag, an intrinsic function or an interpolation)',
+    );
   const edits: Edit[] = [];
   const firstKey = stmt.items[0]?.key as Node | undefined;
   if (!firstKey) throw new Unfixable('an empty statement');
@@ -246,7 +273,8 @@ function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, un
       if (!rename && isDeepStrictEqual(v, original[k])) continue;
       if (!orig || !orig.range) throw new Unfixable(`the statement's ${k} has no value`);
       const keyNode = pair.key as Node;
-      if (rename) edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
+      if (rename)
+        edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
       const text = writeValue(style, v, orig, stmt, memberIndent);
       if (blockYaml && text.startsWith('\n')) {
         // a block value below the key: replace from the key's end (`Key:` + value)
@@ -257,15 +285,26 @@ function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, un
     }
     // A new key (an added Condition): after the statement's last member, in its style.
     const lastPair = stmt.items[stmt.items.length - 1]!;
-    const lastEnd = lastPair.value && (lastPair.value as Node).range ? endOf(lastPair.value as Node) : endOf(lastPair.key as Node);
+    const lastEnd =
+      lastPair.value && (lastPair.value as Node).range
+        ? endOf(lastPair.value as Node)
+        : endOf(lastPair.key as Node);
     const value = writeValue(style, v, undefined, stmt, memberIndent);
     const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
     if (blockYaml) {
-      edits.push({ start: lastEnd, end: lastEnd, text: `\n${memberIndent}${keyText(style, k, keyLike)}:${value.startsWith('\n') ? '' : ' '}${value}` });
+      edits.push({
+        start: lastEnd,
+        end: lastEnd,
+        text: `\n${memberIndent}${keyText(style, k, keyLike)}:${value.startsWith('\n') ? '' : ' '}${value}`,
+      });
     } else {
       const colon = /^\s*:\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? ': ';
       const sep = multiline ? `,\n${memberIndent}` : ', ';
-      edits.push({ start: lastEnd, end: lastEnd, text: `${sep}${keyText(style, k, keyLike)}${colon}${value}` });
+      edits.push({
+        start: lastEnd,
+        end: lastEnd,
+        text: `${sep}${keyText(style, k, keyLike)}${colon}${value}`,
+      });
     }
   }
   for (const p of stmt.items) {
@@ -276,11 +315,16 @@ function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, un
 }
 
 /** Does a value that changes hold a tag, an intrinsic function or an interpolation? */
-function hasNonLiteralChanged(stmt: YAMLMap, original: Record<string, unknown>, part: Record<string, unknown>): boolean {
+function hasNonLiteralChanged(
+  style: Style,
+  stmt: YAMLMap,
+  original: Record<string, unknown>,
+  part: Record<string, unknown>,
+): boolean {
   for (const p of stmt.items) {
     const k = String((p.key as YAML.Scalar).value);
     const kept = k in part && isDeepStrictEqual(part[k], original[k]);
-    if (!kept && hasNonLiteral(p.value)) return true;
+    if (!kept && hasNonLiteral(p.value, style.interpolations)) return true;
   }
   return false;
 }
@@ -295,21 +339,26 @@ export function statementListEdits(
   list: Node,
   originals: Record<string, unknown>[],
   fates: StatementFate[],
+  interpolations = false,
 ): Edit[] {
-  const style: Style = { json, text };
+  const style: Style = { json, text, interpolations };
   if (isMap(list)) {
     const fate = fates[0];
     if (!fate || fate.kind === 'keep') return [];
     if (fate.kind === 'drop' || fate.parts.length !== 1)
-      throw new Unfixable('the single statement (not in a list) would be removed or split: write the statements as a list first');
+      throw new Unfixable(
+        'the single statement (not in a list) would be removed or split: write the statements as a list first',
+      );
     return statementEdits(style, list, originals[0]!, fate.parts[0]!);
   }
   if (!isSeq(list)) throw new Unfixable('the Statement is neither a list nor an object');
   const items = list.items as Node[];
-  if (items.length !== fates.length) throw new Unfixable('the statements as written do not match the document read');
+  if (items.length !== fates.length)
+    throw new Unfixable('the statements as written do not match the document read');
   const edits: Edit[] = [];
   const kept = fates.map((f) => f.kind !== 'drop');
-  if (!kept.some(Boolean)) throw new Unfixable('every statement would be removed: delete the policy (or detach it) instead');
+  if (!kept.some(Boolean))
+    throw new Unfixable('every statement would be removed: delete the policy (or detach it) instead');
   // Separator between two items (to join the parts of a split statement).
   const joiner = (i: number): string => {
     const item = items[i]!;
