@@ -111,9 +111,16 @@ interface Style {
   interpolations: boolean;
 }
 
+function needsQuotes(value: string): boolean {
+  return /^["']/.test(YAML.stringify(value, { lineWidth: 0 }));
+}
+
 function quoteLike(style: Style, value: string, like: Node | undefined): string {
   if (style.json) return JSON.stringify(value);
-  const type = like && isScalar(like) ? like.type : undefined;
+  let type = like && isScalar(like) ? like.type : undefined;
+  // quotes the neighbour could not do without (`"*"`) say nothing about the file's style
+  if (type !== 'PLAIN' && like && isScalar(like) && typeof like.value === 'string' && needsQuotes(like.value))
+    type = 'PLAIN';
   if (type === 'QUOTE_DOUBLE') return JSON.stringify(value);
   if (type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
   const plain = YAML.stringify(value, { lineWidth: 0 }).trimEnd();
@@ -141,6 +148,17 @@ function keyText(style: Style, key: string, like: Node | undefined): string {
 function unitOf(style: Style, stmt: YAMLMap): string {
   const first = stmt.items[0]?.key as Node | undefined;
   if (!first) return '  ';
+  if (!style.json && !stmt.flow) {
+    // a block list under a key, as the statement writes one, else two spaces
+    for (const p of stmt.items) {
+      const v = p.value as Node | null;
+      if (v && isSeq(v) && !v.flow && v.items.length) {
+        const d = columnPad(style.text, start(v)).length - columnPad(style.text, start(p.key as Node)).length;
+        if (d > 0 && d <= 8) return ' '.repeat(d);
+      }
+    }
+    return '  ';
+  }
   const member = lineIndent(style.text, start(first)).length;
   const outer = lineIndent(style.text, start(stmt)).length;
   const d = member - outer;
@@ -193,7 +211,7 @@ function writeList(
   // several lines, else on one line.
   const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
   if (style.json || (orig === undefined ? stmt.flow : false)) {
-    if (!multiline) return `[${values.map(q).join(', ')}]`;
+    if (!multiline) return `[${values.map(q).join(inlineSeparators(style, stmt).comma)}]`;
     const ind = memberIndent + unitOf(style, stmt);
     return `[${values.map((v) => `\n${ind}${q(v)}`).join(',')}\n${memberIndent}]`;
   }
@@ -209,7 +227,10 @@ function writeObject(style: Style, value: unknown, stmt: YAMLMap, memberIndent: 
   const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
   const unit = unitOf(style, stmt);
   if (style.json || stmt.flow) {
-    if (!multiline) return JSON.stringify(value).replace(/":/g, '": ').replace(/,"/g, ', "');
+    if (!multiline) {
+      const { colon, comma } = inlineSeparators(style, stmt);
+      return compactJson(value, colon, comma);
+    }
     return JSON.stringify(value, null, unit).replace(/\n/g, `\n${memberIndent}`);
   }
   const body = YAML.stringify(value, { indent: unit.length, lineWidth: 0 }).trimEnd();
@@ -217,6 +238,31 @@ function writeObject(style: Style, value: unknown, stmt: YAMLMap, memberIndent: 
     .split('\n')
     .map((l) => `\n${memberIndent}${unit}${l}`)
     .join('');
+}
+
+/** The `:` and `,` of a one-line statement as written (`": "` or `":"`, `", "` or `","`). */
+function inlineSeparators(style: Style, stmt: YAMLMap): { colon: string; comma: string } {
+  const t = style.text;
+  const [a, b] = stmt.items;
+  let colon = ': ';
+  let comma = ', ';
+  if (a && a.value && (a.value as Node).range)
+    colon = t.slice((a.key as Node).range![1], start(a.value as Node));
+  if (a && b && a.value && (a.value as Node).range)
+    comma = t.slice(endOf(a.value as Node), start(b.key as Node));
+  if (!/^\s*:\s*$/.test(colon)) colon = ': ';
+  if (!/^\s*,\s*$/.test(comma) || comma.includes('\n')) comma = ', ';
+  return { colon, comma };
+}
+
+/** JSON on one line with the given separators. */
+function compactJson(v: unknown, colon: string, comma: string): string {
+  if (Array.isArray(v)) return `[${v.map((x) => compactJson(x, colon, comma)).join(comma)}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}${colon}${compactJson(x, colon, comma)}`)
+      .join(comma)}}`;
+  return JSON.stringify(v);
 }
 
 function isStringList(v: unknown): v is string[] {
@@ -255,7 +301,9 @@ function statementEdits(
   const edits: Edit[] = [];
   const firstKey = stmt.items[0]?.key as Node | undefined;
   if (!firstKey) throw new Unfixable('an empty statement');
-  const memberIndent = lineIndent(t, start(firstKey));
+  // Members start at the first key's column (in YAML the line may start with the item's `- `).
+  const memberIndent =
+    style.json || stmt.flow ? lineIndent(t, start(firstKey)) : columnPad(t, start(firstKey));
   const keyLike = firstKey;
   const renamed: Record<string, string> = { Action: 'NotAction', Resource: 'NotResource' };
   const done = new Set<string>();
@@ -299,7 +347,7 @@ function statementEdits(
       });
     } else {
       const colon = /^\s*:\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? ': ';
-      const sep = multiline ? `,\n${memberIndent}` : ', ';
+      const sep = multiline ? `,\n${memberIndent}` : inlineSeparators(style, stmt).comma;
       edits.push({
         start: lastEnd,
         end: lastEnd,
