@@ -2,7 +2,7 @@
 // package's document nodes (which read JSON too and give every node's character range). Only the
 // values that change are rewritten, each in the style of the text around it (quotes, one line or
 // one item a line, indentation copied from neighbours); everything else stays byte for byte.
-import YAML, { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import YAML, { YAMLMap, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLSeq } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import type { StatementFate } from './align.js';
 
@@ -105,10 +105,33 @@ function isIntrinsicKey(p: Pair): boolean {
 
 /** How scalars are written: JSON (always double quotes) or YAML in the quote style of a neighbour. */
 interface Style {
+  /** JSON, or any text whose collections are all flow (HCL): one line or one item a line. */
   json: boolean;
+  /** HCL (`jsonencode({...})`): `Key = value`, strings with `$${` for a literal `${`. */
+  hcl: boolean;
   text: string;
   /** `${...}` and `%{...}` in strings are Terraform interpolations (*.tf.json), not policy variables. */
   interpolations: boolean;
+}
+
+/** An HCL quoted string (JSON escapes; `${` and `%{` doubled so they stay literal). */
+export function hclString(value: string): string {
+  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+/** An HCL value (objects with `=`, keys quoted unless identifiers), on one line or indented. */
+function hclValue(v: unknown, eq: string, comma: string, indent: string | undefined, unit: string): string {
+  if (typeof v === 'string') return hclString(v);
+  if (Array.isArray(v)) return `[${v.map((x) => hclValue(x, eq, comma, undefined, unit)).join(comma)}]`;
+  if (v !== null && typeof v === 'object') {
+    const key = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k));
+    const entries = Object.entries(v);
+    if (indent === undefined)
+      return `{ ${entries.map(([k, x]) => `${key(k)}${eq}${hclValue(x, eq, comma, undefined, unit)}`).join(comma)} }`;
+    const inner = indent + unit;
+    return `{${entries.map(([k, x]) => `\n${inner}${key(k)}${eq}${hclValue(x, eq, comma, inner, unit)}`).join('')}\n${indent}}`;
+  }
+  return JSON.stringify(v);
 }
 
 function needsQuotes(value: string): boolean {
@@ -116,6 +139,7 @@ function needsQuotes(value: string): boolean {
 }
 
 function quoteLike(style: Style, value: string, like: Node | undefined): string {
+  if (style.hcl) return hclString(value);
   if (style.json) return JSON.stringify(value);
   let type = like && isScalar(like) ? like.type : undefined;
   // quotes the neighbour could not do without (`"*"`) say nothing about the file's style
@@ -141,6 +165,10 @@ function sampleScalar(stmt: YAMLMap): Node | undefined {
 }
 
 function keyText(style: Style, key: string, like: Node | undefined): string {
+  if (style.hcl)
+    return like && isScalar(like) && like.type === 'PLAIN' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)
+      ? key
+      : hclString(key);
   return quoteLike(style, key, like);
 }
 
@@ -226,6 +254,10 @@ function writeObject(style: Style, value: unknown, stmt: YAMLMap, memberIndent: 
   const t = style.text;
   const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
   const unit = unitOf(style, stmt);
+  if (style.hcl) {
+    const { colon, comma } = inlineSeparators(style, stmt);
+    return hclValue(value, colon, comma, multiline ? memberIndent : undefined, unit);
+  }
   if (style.json || stmt.flow) {
     if (!multiline) {
       const { colon, comma } = inlineSeparators(style, stmt);
@@ -250,7 +282,7 @@ function inlineSeparators(style: Style, stmt: YAMLMap): { colon: string; comma: 
     colon = t.slice((a.key as Node).range![1], start(a.value as Node));
   if (a && b && a.value && (a.value as Node).range)
     comma = t.slice(endOf(a.value as Node), start(b.key as Node));
-  if (!/^\s*:\s*$/.test(colon)) colon = ': ';
+  if (!/^\s*[:=]\s*$/.test(colon)) colon = style.hcl ? ' = ' : ': ';
   if (!/^\s*,\s*$/.test(comma) || comma.includes('\n')) comma = ', ';
   return { colon, comma };
 }
@@ -346,8 +378,14 @@ function statementEdits(
         text: `\n${memberIndent}${keyText(style, k, keyLike)}:${value.startsWith('\n') ? '' : ' '}${value}`,
       });
     } else {
-      const colon = /^\s*:\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? ': ';
-      const sep = multiline ? `,\n${memberIndent}` : inlineSeparators(style, stmt).comma;
+      const colon =
+        /^\s*[:=]\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? (style.hcl ? ' = ' : ': ');
+      // HCL members on their own lines need no comma (unless the object writes them)
+      const commas =
+        !style.hcl ||
+        (stmt.items.length > 1 &&
+          t.slice(endOf(stmt.items[0]!.value as Node), start(stmt.items[1]!.key as Node)).includes(','));
+      const sep = multiline ? `${commas ? ',' : ''}\n${memberIndent}` : inlineSeparators(style, stmt).comma;
       edits.push({
         start: lastEnd,
         end: lastEnd,
@@ -388,8 +426,9 @@ export function statementListEdits(
   originals: Record<string, unknown>[],
   fates: StatementFate[],
   interpolations = false,
+  hcl = false,
 ): Edit[] {
-  const style: Style = { json, text, interpolations };
+  const style: Style = { json: json || hcl, hcl, text, interpolations };
   if (isMap(list)) {
     const fate = fates[0];
     if (!fate || fate.kind === 'keep') return [];
@@ -463,4 +502,13 @@ export function statementListEdits(
     i = j;
   }
   return edits;
+}
+
+/** A list of strings written in place of the HCL list `orig` (a flow sequence), in its layout. */
+export function writeStringList(text: string, values: string[], orig: YAMLSeq, memberIndent: string): string {
+  const style: Style = { json: true, hcl: true, text, interpolations: false };
+  const stmt = new YAMLMap();
+  stmt.flow = true;
+  stmt.range = orig.range ?? [0, 0, 0];
+  return writeList(style, values, orig as Node, stmt, memberIndent);
 }
