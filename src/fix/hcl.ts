@@ -320,7 +320,7 @@ function statementBlockText(
       if (!added) throw new Unfixable('a condition of the statement would change');
       for (const c of added)
         inserts.push(
-          `\n\n${memberIndent}condition {\n${memberIndent}${unit}test     = ${hclString(c.test)}\n${memberIndent}${unit}variable = ${hclString(c.variable)}\n${memberIndent}${unit}values   = [${c.values.map(hclString).join(', ')}]\n${memberIndent}}`,
+          `\n${memberIndent}condition {\n${memberIndent}${unit}test     = ${hclString(c.test)}\n${memberIndent}${unit}variable = ${hclString(c.variable)}\n${memberIndent}${unit}values   = [${c.values.map(hclString).join(', ')}]\n${memberIndent}}`,
         );
       continue;
     }

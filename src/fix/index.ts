@@ -275,6 +275,54 @@ function statementList(raw: Record<string, unknown>): unknown[] {
   return statementsOf(raw);
 }
 
+const LISTS = new Set(['Action', 'NotAction', 'Resource', 'NotResource']);
+
+function sortedList(v: unknown): unknown {
+  const list = Array.isArray(v) ? v : [v];
+  return list.every((x) => typeof x === 'string') ? [...new Set(list as string[])].sort() : list;
+}
+
+/** A statement in a form where equal meaning is equal value: lists sorted, a single value a list of one. */
+function normalStatement(st: unknown): unknown {
+  if (!isObject(st)) return st;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(st).sort()) {
+    const v = st[k];
+    if (LISTS.has(k)) out[k] = sortedList(v);
+    else if ((k === 'Principal' || k === 'NotPrincipal') && isObject(v))
+      out[k] = Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((t) => [t, sortedList(v[t])]),
+      );
+    else if (k === 'Condition' && isObject(v))
+      out[k] = Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((op) => {
+            const keys = v[op];
+            return [
+              op,
+              isObject(keys)
+                ? Object.fromEntries(
+                    Object.keys(keys)
+                      .sort()
+                      .map((c) => [c, sortedList(keys[c])]),
+                  )
+                : keys,
+            ];
+          }),
+      );
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** The same statements, in the same order, up to list order and string-or-list forms. */
+export function sameStatements(a: unknown[], b: unknown[]): boolean {
+  return isDeepStrictEqual(a, b) || isDeepStrictEqual(a.map(normalStatement), b.map(normalStatement));
+}
+
 /**
  * The policies read back from the rewritten text: each fixed one is its minimal policy (same
  * statements, the document's other keys unchanged), every other one is as before.
@@ -296,7 +344,7 @@ export function verifyRecords(before: PolicyRecord[], after: PolicyRecord[], fix
     const rb = parsePolicyDocument(b.document).raw;
     const ra = parsePolicyDocument(a.document).raw;
     if (!ra || !rb) throw new Unfixable('the rewritten policy does not read back as a policy document');
-    if (!isDeepStrictEqual(statementList(ra), minimalStatements(s)))
+    if (!sameStatements(statementList(ra), minimalStatements(s)))
       throw new Unfixable('the rewritten policy does not read back as the minimal policy');
     for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)]))
       if (k !== 'Statement' && !isDeepStrictEqual(ra[k], rb[k]))
