@@ -94,12 +94,34 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(fixed);
   });
 
-  it('hostile file content in the diff is escaped (no workflow command at a line start)', async () => {
-    const hostile = POLICY.replace('"Extra"', '"\\n::error::pwned\\u001b[31m"');
-    const root = repo({ 'p.json': hostile });
-    const r = await run(['p.json', '--baseline', 'coiled:ongoing', '--dry-run'], root);
+  it('hostile file content in the diff and the reasons is escaped (no workflow command at a line start, no raw escape)', async () => {
+    // A CloudFormation template whose description (next to the policy, so in the diff's context)
+    // holds a workflow command on a line of its own and a terminal escape.
+    const template = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Action:',
+      '              - ec2:DescribeInstances',
+      '              - iam:CreateUser',
+      '            Resource: "*"',
+      '      Description: |',
+      '        ::error::pwned \\u001b[31mred',
+      '',
+    ]
+      .join('\n')
+      .replace('\\u001b', '\u001b');
+    const root = repo({ 't.yaml': template });
+    const r = await run(['t.yaml', '--baseline', 'coiled:ongoing', '--dry-run'], root);
     expect(r.code).toBe(0);
-    expect(r.stdout).not.toMatch(/^\s*::/m);
+    expect(r.stdout).toContain('-              - iam:CreateUser');
+    expect(r.stdout).toContain('error::pwned');
+    expect(r.stdout).not.toMatch(/^[\s+-]*::/m);
     expect(r.stdout).not.toContain('\u001b');
   });
 

@@ -92,8 +92,12 @@ export function planFixes(report: Report, read: (path: string) => string | undef
         current = candidate;
         done.push(s);
       } catch (e) {
-        if (!(e instanceof Unfixable)) throw e;
-        notFixed.push({ policy: s.policy, path, reason: e.message });
+        // Anything else the text makes a library throw is a reason too: fix never stops on a file.
+        const reason =
+          e instanceof Unfixable
+            ? e.message
+            : `the text could not be rewritten (${(e as Error)?.message ?? String(e)})`;
+        notFixed.push({ policy: s.policy, path, reason });
       }
     }
     if (done.length) files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
