@@ -246,6 +246,8 @@ function nodeAt(root: Node | null, path: JsonPath): Node | undefined {
 /** Policy JSON (with the AWS CLI wrappers), *.tf.json, CloudFormation JSON and YAML templates. */
 export function textFileFixer(path: string, kind: InputKind | undefined): FileFixer {
   const interpolations = kind === 'terraform-json';
+  let beforeText: string | undefined;
+  let beforeRecords: PolicyRecord[] = [];
   return {
     fix(text, s) {
       const record = recordOf(text, path, s.policy);
@@ -265,11 +267,12 @@ export function textFileFixer(path: string, kind: InputKind | undefined): FileFi
       );
     },
     verify(before, after, fixed) {
-      verifyRecords(
-        parseSource({ path, text: before }, true).result.policies,
-        parseSource({ path, text: after }, true).result.policies,
-        fixed,
-      );
+      // the file as read is parsed once, however many of its policies are fixed
+      if (beforeText !== before) {
+        beforeText = before;
+        beforeRecords = parseSource({ path, text: before }, true).result.policies;
+      }
+      verifyRecords(beforeRecords, parseSource({ path, text: after }, true).result.policies, fixed);
     },
   };
 }
