@@ -125,6 +125,51 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(r.stdout).not.toContain('\u001b');
   });
 
+  it('one run narrows the resource and adds the condition it needs; a second run changes nothing', async () => {
+    const base = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: 'iam:CreateServiceLinkedRole',
+          Resource: 'arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/*',
+          Condition: { StringLike: { 'iam:AWSServiceName': 'spot.amazonaws.com' } },
+        },
+      ],
+    });
+    const policy = JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'All',
+            Effect: 'Allow',
+            Action: ['ec2:DescribeInstances', 'iam:CreateServiceLinkedRole'],
+            Resource: '*',
+          },
+        ],
+      },
+      null,
+      2,
+    );
+    const root = repo({ 'base.json': base, 'iam/p.json': policy });
+    const r = await run(['iam', '--baseline', 'base.json'], root);
+    expect(r.stdout).toContain('fixed iam/p.json: iam/p.json');
+    const fixed = JSON.parse(readFileSync(join(root, 'iam/p.json'), 'utf8'));
+    expect(fixed.Statement[1]).toEqual({
+      Sid: 'All2',
+      Effect: 'Allow',
+      Action: ['iam:CreateServiceLinkedRole'],
+      Resource: 'arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/*',
+      Condition: { StringLike: { 'iam:AWSServiceName': 'spot.amazonaws.com' } },
+    });
+    const text = readFileSync(join(root, 'iam/p.json'), 'utf8');
+    const again = await run(['iam', '--baseline', 'base.json'], root);
+    expect(again.stdout).toContain('nothing to fix');
+    expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(text);
+  });
+
   it('usage errors exit 2; fix --help has its own usage', async () => {
     const root = repo({ 'p.json': POLICY });
     const r = await run(['--no-such-option'], root);
