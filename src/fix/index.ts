@@ -12,7 +12,7 @@ import { statementsOf } from '../policy/raw.js';
 import { parseSource } from '../sources/index.js';
 import { alignStatements } from './align.js';
 import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
-import { hclFileFixer } from './hcl.js';
+import { hclFileFixer, hclTarget } from './hcl.js';
 
 export interface FileFix {
   /** Relative to the audit root, `/` separators (as in the report). */
@@ -62,14 +62,18 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   const kindOf = new Map(report.inputs.map((i) => [i.path, i.kind]));
   const byPath = new Map<string, Suggestion[]>();
   for (const s of report.suggestions) {
-    const path = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+    const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+    // a .tf policy may be written in another file of its module (its policy document data source)
+    const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;
     const list = byPath.get(path) ?? [];
     list.push(s);
     byPath.set(path, list);
   }
   for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // (a policy not fixed is named with its own file, as in the report)
+    const own = (s: Suggestion) => pathOf.get(s.policy) ?? path;
     const no = (reason: string) =>
-      suggestions.forEach((s) => notFixed.push({ policy: s.policy, path, reason }));
+      suggestions.forEach((s) => notFixed.push({ policy: s.policy, path: own(s), reason }));
     const kind = kindOf.get(path);
     const generated = kind && GENERATED[kind];
     if (generated) {
@@ -97,7 +101,7 @@ export function planFixes(report: Report, read: (path: string) => string | undef
           e instanceof Unfixable
             ? e.message
             : `the text could not be rewritten (${(e as Error)?.message ?? String(e)})`;
-        notFixed.push({ policy: s.policy, path, reason });
+        notFixed.push({ policy: s.policy, path: own(s), reason });
       }
     }
     if (done.length) files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
