@@ -149,3 +149,70 @@ describe('fix: line endings, byte-order mark, tabs', () => {
     );
   });
 });
+
+describe('fix: a Resource string narrowed to several resources becomes a list in the file style', () => {
+  const base = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: ['arn:aws:s3:::data/*', 'arn:aws:s3:::logs/*'],
+      },
+    ],
+  });
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }],
+  };
+  const narrowed = {
+    ...doc,
+    Statement: [{ ...doc.Statement[0], Resource: ['arn:aws:s3:::data/*', 'arn:aws:s3:::logs/*'] }],
+  };
+
+  it('YAML: a block list under the key', async () => {
+    const text = YAML.stringify({
+      Resources: { P: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: doc } } },
+    });
+    const root = repo({ 't.yaml': text, 'base.json': base });
+    const { plan, after } = await fixAndReaudit(root, 'base.json');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 't.yaml'), 'utf8')).toBe(
+      YAML.stringify({
+        Resources: { P: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: narrowed } } },
+      }),
+    );
+  });
+
+  it('HCL jsonencode: one item a line, indented one step from the key', async () => {
+    const tf = [
+      'resource "aws_iam_policy" "p" {',
+      '  name = "p"',
+      '  policy = jsonencode({',
+      '    Version = "2012-10-17"',
+      '    Statement = [',
+      '      {',
+      '        Sid      = "Read"',
+      '        Effect   = "Allow"',
+      '        Action   = ["s3:GetObject"]',
+      '        Resource = "*"',
+      '      },',
+      '    ]',
+      '  })',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'main.tf': tf, 'base.json': base });
+    const { plan, after } = await fixAndReaudit(root, 'base.json');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 'main.tf'), 'utf8')).toBe(
+      tf.replace(
+        '        Resource = "*"',
+        '        Resource = [\n          "arn:aws:s3:::data/*",\n          "arn:aws:s3:::logs/*"\n        ]',
+      ),
+    );
+  });
+});
