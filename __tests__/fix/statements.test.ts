@@ -216,3 +216,64 @@ describe('fix: a Resource string narrowed to several resources becomes a list in
     );
   });
 });
+
+describe('fix: comments beside the items that stay are kept', () => {
+  it('YAML: the removed items go with their lines, the comments of the kept ones stay', async () => {
+    const text = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          # what the integration reads',
+      '          - Effect: Allow',
+      '            Action:',
+      '              - ec2:DescribeInstances # the instance list',
+      '              - iam:CreateUser # added for a test, never removed',
+      "              - 'ec2:DescribeRegions'   # regions",
+      '            Resource: "*"',
+      '',
+    ].join('\n');
+    const root = repo({ 't.yaml': text });
+    const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 't.yaml'), 'utf8')).toBe(
+      text.replace('              - iam:CreateUser # added for a test, never removed\n', ''),
+    );
+  });
+
+  it('HCL: a data source list with comments and a trailing comma', async () => {
+    const tf = [
+      'data "aws_iam_policy_document" "p" {',
+      '  statement {',
+      '    actions = [',
+      '      "ec2:DescribeInstances", # instances',
+      '      "ec2:DescribeRegions",',
+      '      # users: added later',
+      '      "iam:CreateUser",',
+      '    ]',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      '',
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = data.aws_iam_policy_document.p.json',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'main.tf': tf });
+    const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 'main.tf'), 'utf8')).toBe(
+      tf.replace(
+        '      "ec2:DescribeRegions",\n      # users: added later\n      "iam:CreateUser",\n',
+        '      "ec2:DescribeRegions",\n',
+      ),
+    );
+  });
+});

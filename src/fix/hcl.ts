@@ -20,6 +20,7 @@ import {
   hclString,
   pairOf,
   parseNodes,
+  removalEdits,
   statementListEdits,
   Unfixable,
   writeStringList,
@@ -358,11 +359,14 @@ function statementBlockText(
     const seq = toYaml(valueNode);
     if (!(seq instanceof YAMLSeq) || seq.items.some((x) => (x as YNode).tag === '!expr'))
       throw new Unfixable(`the statement's ${names[0]} is not a literal list`);
-    edits.push({
-      start: valueNode.startIndex,
-      end: valueNode.endIndex,
-      text: writeStringList(text, values, seq, memberIndent),
-    });
+    const removal = removalEdits(text, seq, values);
+    if (removal) edits.push(...removal);
+    else
+      edits.push({
+        start: valueNode.startIndex,
+        end: valueNode.endIndex,
+        text: writeStringList(text, values, seq, memberIndent),
+      });
   }
   if (inserts.length) edits.push({ start: insertAt, end: insertAt, text: inserts.join('') });
   const s = block.startIndex;
