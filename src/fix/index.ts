@@ -4,6 +4,7 @@
 // same source parser) as the minimal policy with every other policy of the file unchanged;
 // otherwise the policy is listed in `notFixed` with the reason. Pure: text in, text out.
 import { isDeepStrictEqual } from 'node:util';
+import { structuredPatch } from 'diff';
 import { isScalar, isMap, isSeq, type Node } from 'yaml';
 import type { InputKind, PolicyRecord, Report, Suggestion } from '../core/types.js';
 import { isObject, parseJson, type JsonPath } from '../core/json-lines.js';
@@ -362,4 +363,28 @@ export function verifyRecords(before: PolicyRecord[], after: PolicyRecord[], fix
         throw new Unfixable(`the rewrite would change the document's ${k}`);
     if (!isObject(ra)) throw new Unfixable('the rewritten policy is not an object');
   }
+}
+
+/** One changed region of a file: lines `start`..`end` (1-based, inclusive) of `before` become `lines`. */
+export interface ChangedRange {
+  /** First line of `before` replaced (for a pure insertion: the line the new lines go before). */
+  start: number;
+  /** Last line of `before` replaced (start - 1 for a pure insertion). */
+  end: number;
+  /** The new lines in their place (empty for a deletion). */
+  lines: string[];
+}
+
+/**
+ * The changed regions of a fix, in order, with no context: what a pull-request review's
+ * "suggested change" on lines start..end of the file as it is would replace them with.
+ */
+export function changedRanges(f: FileFix): ChangedRange[] {
+  const patch = structuredPatch(f.path, f.path, f.before, f.after, undefined, undefined, { context: 0 });
+  return patch.hunks.map((h) => {
+    const lines = h.lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1));
+    // (with no old lines, jsdiff's oldStart is the line the new ones go before)
+    const start = h.oldStart;
+    return { start, end: start + h.oldLines - 1, lines };
+  });
 }
