@@ -556,11 +556,23 @@ export function hclFileFixer(
     return readHclModules(files, host);
   };
   const recordsOf = (results: InputResult[]) => results.flatMap((r) => r.policies);
+  // The module read with this file's text: the last texts read are kept (a fix reads the text it
+  // starts from, which the previous verify has read already).
+  const memo = new Map<string, PolicyRecord[]>();
+  const policiesWith = (text: string): PolicyRecord[] => {
+    let r = memo.get(text);
+    if (!r) {
+      r = recordsOf(evaluate({ [path]: text }));
+      if (memo.size >= 3) memo.delete(memo.keys().next().value!);
+      memo.set(text, r);
+    }
+    return r;
+  };
   let beforeText: string | undefined;
   let beforeRecords: PolicyRecord[] = [];
   return {
     fix(text, s) {
-      const record = recordsOf(evaluate({ [path]: text })).find((r) => r.id === s.policy);
+      const record = policiesWith(text).find((r) => r.id === s.policy);
       if (!record) throw new Unfixable('the policy is not found when the module is read again');
       if (record.status !== 'resolved')
         throw new Unfixable(`the policy is not resolved: ${record.reason ?? ''}`);
@@ -599,9 +611,9 @@ export function hclFileFixer(
     verify(before, after, fixed) {
       if (beforeText !== before) {
         beforeText = before;
-        beforeRecords = recordsOf(evaluate({ [path]: before }));
+        beforeRecords = policiesWith(before);
       }
-      verifyRecords(beforeRecords, recordsOf(evaluate({ [path]: after })), fixed);
+      verifyRecords(beforeRecords, policiesWith(after), fixed);
     },
   };
 }
