@@ -320,3 +320,34 @@ describe('fix on .tf files: the policy document in another file of the module', 
     );
   });
 });
+
+describe('fix on .tf files: file() and templatefile()', () => {
+  it('a policy read with file() is fixed in its JSON file; the .tf policy says where', async () => {
+    const json = JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }],
+      },
+      null,
+      2,
+    );
+    const tf = [
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = file("${path.module}/policy.json")',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'infra/main.tf': tf, 'infra/policy.json': json });
+    const report = await audit(root, 'coiled:ongoing');
+    const plan = planFixes(report, readIn(root));
+    expect(plan.files.map((f) => f.path)).toEqual(['infra/policy.json']);
+    expect(plan.notFixed).toEqual([
+      {
+        policy: 'infra/main.tf#aws_iam_policy.p',
+        path: 'infra/main.tf',
+        reason: expect.stringMatching(/read from a file .*fix that file/),
+      },
+    ]);
+  });
+});

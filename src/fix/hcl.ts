@@ -604,6 +604,15 @@ export function hclFileFixer(
         return applyEdits(text, jsonencodeEdits(text, value, originals, minimal));
       if (value.type === 'template_expr' && kids(value)[0]?.type === 'heredoc_template')
         return applyEdits(text, heredocEdits(text, kids(value)[0]!, originals, minimal));
+      const fn = value.type === 'function_call' ? kids(value)[0]?.text : undefined;
+      if (fn === 'file')
+        throw new Unfixable(
+          `the policy is read from a file (${value.text.split('\n')[0]!.slice(0, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`,
+        );
+      if (fn === 'templatefile')
+        throw new Unfixable(
+          `the policy is made from a template (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change the template by hand`,
+        );
       throw new Unfixable(
         `the policy is built by an expression (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change it where it is defined`,
       );
