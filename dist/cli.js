@@ -315,6 +315,7 @@ const USAGE = `${version/* TOOL_NAME */.l} ${version/* TOOL_VERSION */.w}: audit
 
 Usage:
   ${version/* TOOL_NAME */.l} audit [PATH...] [options]   audit files and directories (default: .)
+  ${version/* TOOL_NAME */.l} fix [PATH...] [options]     rewrite each policy to its minimal policy, in place
   ${version/* TOOL_NAME */.l} expand PATTERN...           print the actions an IAM action pattern matches
   ${version/* TOOL_NAME */.l} baselines list              list the built-in baselines
   ${version/* TOOL_NAME */.l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
@@ -337,6 +338,29 @@ Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configur
 With no --baseline and no configuration, each policy is matched to the vendor baseline it most
 likely implements (detection), and audited against its default sets.
 `;
+const FIX_USAGE = `Usage: ${version/* TOOL_NAME */.l} fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
+
+Runs the same audit as \`audit\`, then rewrites each policy that grants more than its baseline
+allows to its minimal policy, in its own file: only the statements that change are edited, in the
+file's style (indentation, key order, a string stays a string); every other line is left as it is.
+Policy JSON (and the AWS CLI's wrappers), *.tf.json, .tf (jsonencode({...}), heredoc JSON,
+aws_iam_policy_document blocks) and CloudFormation templates, where the policy is written out
+literally. A policy it cannot rewrite (interpolations, variables, intrinsic functions in the part
+that changes, a plan, state or authorization-details export) is listed with the reason. A file
+is written only when the rewritten text reads back as the minimal policy with everything else
+unchanged, and atomically (a temporary file renamed over it, with the file's mode). The files
+written are audited and fixed again (up to three rounds): a narrowed resource may need a condition.
+
+Options:
+  --baseline B              as for audit
+  --config FILE             as for audit
+  --dry-run                 print the unified diff of each change and write nothing
+  --account-id ID           as for audit
+  --max-file-size MB        as for audit
+
+Exit status: 0 (also when some policies could not be fixed: they are listed); 2 usage or
+configuration error.
+`;
 const EXPAND_USAGE = `Usage: ${version/* TOOL_NAME */.l} expand PATTERN...
 
 Prints the actions of the AWS catalog that each IAM action pattern matches (s3:Get*, ec2:*).
@@ -356,7 +380,7 @@ that holds the file (reports/acme-api/report.json is "acme-api"); two reports ma
 Options:
   --repo NAME=FILE          a report and the repository it belongs to (repeatable)
   --format F                text (default), markdown (fits a GitHub issue, comment or job
-                            summary: under 65,536 characters) or json (schemaVersion 1, see README)
+                            summary: under 65,536 characters) or json (schemaVersion 2, see README)
   --output FILE             write the merged report to FILE instead of standard output
   --title T                 the Markdown heading
   --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)
@@ -370,6 +394,8 @@ a report is named, with the reason).
 function commandUsage(command) {
     if (command === 'merge')
         return MERGE_USAGE;
+    if (command === 'fix')
+        return FIX_USAGE;
     if (command === 'expand')
         return EXPAND_USAGE;
     if (command === 'baselines')
@@ -383,6 +409,7 @@ function commandUsage(command) {
 //                            [--output FILE] [--fail-on none|any] [--severity-threshold LEVEL] [--account-id ID]
 //   iam-baseline-audit expand PATTERN...
 //   iam-baseline-audit baselines list | show ID[@VERSION]
+//   iam-baseline-audit fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
 //   iam-baseline-audit merge REPORT.json... [--repo NAME=FILE] [--format text|markdown|json] [--output FILE]
 // Start-up: this file imports only version.ts, so --version and --help answer before anything
 // else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
@@ -408,6 +435,7 @@ async function main(argv) {
             out(USAGE);
             return command === undefined ? 2 : 0;
         case 'audit':
+        case 'fix':
         case 'expand':
         case 'baselines':
         case 'merge': {
@@ -417,7 +445,7 @@ async function main(argv) {
                 out(commandUsage(command));
                 return 0;
             }
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(27)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7027));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(332), __nccwpck_require__.e(703)]).then(__nccwpck_require__.bind(__nccwpck_require__, 703));
             return runCommand(command, rest);
         }
         default:
