@@ -4,6 +4,7 @@
 
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
+import { compressActions } from '../policy/compress.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
@@ -126,7 +127,16 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       address: member.record.address,
       accessLevels: accessLevels(actionsInfo),
       approximate: first.approximate,
-      message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText),
+      message: findingMessage(
+        first,
+        list,
+        actionsInfo,
+        unit,
+        opts.removed === true,
+        actions,
+        exampleText,
+        opts.catalog,
+      ),
     };
     const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
     if (feature) f.feature = feature.name;
@@ -336,6 +346,14 @@ function setRemediation(unit: Unit, a: Atom): string | undefined {
   return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
 }
 
+/** Patterns of a statement shown in a finding's message (`from …`). */
+const VIA_PATTERNS = 8;
+
+/** The first `n` of a list, then how many more. */
+function firstOf(list: readonly string[], n: number): string {
+  return list.slice(0, n).join(', ') + (list.length > n ? ` and ${list.length - n} more` : '');
+}
+
 function findingMessage(
   first: Atom,
   list: Atom[],
@@ -344,6 +362,7 @@ function findingMessage(
   removed: boolean,
   names: string[],
   exampleText: () => string,
+  catalog: Catalog | undefined,
 ): string {
   const b = unit.baseline.baseline;
   const n = actions.length;
@@ -352,7 +371,7 @@ function findingMessage(
   const via =
     (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
     stmt?.notActions
-      ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${(stmt.actions ?? stmt.notActions ?? []).join(', ')})`
+      ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${firstOf(stmt.actions ?? stmt.notActions ?? [], VIA_PATTERNS)})`
       : '';
   const prefix = removed ? 'Removed: ' : '';
   switch (first.kind) {
@@ -384,9 +403,13 @@ function findingMessage(
     case 'missing-condition':
       return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
     case 'missing-permission': {
+      // The vendor's wildcards read better than their first actions: the set's shortest exact
+      // description when it is shorter than the list.
+      const described = catalog && names.length > 1 ? compressActions(names, catalog) : undefined;
       const shown =
-        names.slice(0, EXAMPLES).join(', ') +
-        (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
+        described && described.except.length === 0 && described.patterns.length < names.length
+          ? firstOf(described.patterns, EXAMPLES)
+          : firstOf(names, EXAMPLES);
       return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
     }
     case 'unknown-action':
