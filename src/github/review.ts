@@ -1,0 +1,466 @@
+// Suggested changes in the pull request: one review whose comments are GitHub suggestions (a
+// ```suggestion block replacing exactly the lines concerned) made from the fixes of src/fix, on
+// lines inside the pull request's diff only. Sticky: each comment carries a hidden marker with a
+// key of its place and content; ours (marker AND author, as for the main comment) are kept when
+// still wanted and unchanged, edited when their text changed, deleted when no longer wanted; the
+// new ones go out in one review. At most MAX_REVIEW_COMMENTS per run, most severe first.
+import { createHash } from 'node:crypto';
+import type { Finding, Report, Severity } from '../core/types.js';
+import { escapeMarkdown as md, hiddenMarker, MARKER_PREFIX } from '../core/escape.js';
+import { isExcess, plural, severityRank } from '../report/group.js';
+import { SEVERITY_ICON } from '../report/markdown.js';
+import { isAuthor, resolveIdentity, type Octokit } from './comment.js';
+import type { LineRange, PrDiff } from './pr-diff.js';
+import {
+  changeBlock,
+  changedRegions,
+  planSuggestions,
+  replacementLines,
+  splitLines,
+  suggestionBlock,
+  type PlannedSuggestion,
+  type Region,
+} from './suggest.js';
+
+/** The fix layer's answer (src/fix: planFixes), as this module uses it. */
+export interface FileFix {
+  path: string;
+  before: string;
+  after: string;
+  policies: string[];
+}
+export interface NotFixed {
+  policy: string;
+  path: string;
+  reason: string;
+}
+export type PlanFixes = (
+  report: Report,
+  read: (path: string) => string | undefined,
+) => { files: FileFix[]; notFixed: NotFixed[] };
+
+export type ReviewMode = 'suggest' | 'comment' | 'off';
+export const REVIEW_MODES: readonly ReviewMode[] = ['suggest', 'comment', 'off'];
+
+/** Most review comments one run keeps on the pull request. */
+export const MAX_REVIEW_COMMENTS = 20;
+/** A body longer than this is not posted (GitHub refuses 65,536 characters). */
+const MAX_BODY = 60_000;
+/** Most findings of one file whose fixes are worked out one by one (to say which comment fixes which). */
+const MAX_SOLO = 100;
+
+/** One review comment this run wants on the pull request. */
+export interface WantedComment {
+  /** Fingerprint of its place and change: the sticky key. */
+  id: string;
+  /** From the repository's top. */
+  path: string;
+  start: number;
+  end: number;
+  severity: Severity;
+  body: string;
+  /** The lines it replaces, and what replaces them. */
+  original: string[];
+  replacement: string[];
+  findings: Finding[];
+}
+
+export interface ReviewPlan {
+  /** Every comment wanted, most severe first (the caller keeps MAX_REVIEW_COMMENTS). */
+  comments: WantedComment[];
+  /** Report paths whose fix could not be placed inside the diff (their findings stay in the main comment). */
+  outside: string[];
+}
+
+export interface PlanInput {
+  report: Report;
+  /** Report path → the file's text (only files readable and identical to the pull request's head). */
+  texts: ReadonlyMap<string, string>;
+  diff: PrDiff;
+  /** The audit root's place in the repository (`infra/`, or ''). */
+  prefix: string;
+  planFixes: PlanFixes;
+  mode: Exclude<ReviewMode, 'off'>;
+  /** The comment key (`comment-key`): one set of review comments per key. */
+  key: string;
+}
+
+/** Findings a fix is asked for: counted excess, not ignored, not removed. */
+export function fixable(f: Finding): boolean {
+  return !f.ignored && !f.removed && isExcess(f);
+}
+
+function withFindings(report: Report, findings: readonly Finding[]): Report {
+  return { ...report, findings: [...findings] };
+}
+
+/** The old lines a region touches (an insertion: the lines on both sides of it). */
+function regionSpan(r: Region): LineRange {
+  return r.oldCount > 0
+    ? { start: r.oldStart, end: r.oldStart + r.oldCount - 1 }
+    : { start: r.oldStart - 1, end: r.oldStart };
+}
+
+function touches(regions: readonly Region[], s: LineRange): boolean {
+  return regions.some((r) => {
+    const span = regionSpan(r);
+    return span.start <= s.end && s.start <= span.end;
+  });
+}
+
+function maxSeverity(findings: readonly Finding[]): Severity {
+  let best: Severity = 'info';
+  for (const f of findings) if (severityRank(f.severity) > severityRank(best)) best = f.severity;
+  return best;
+}
+
+const MAX_LISTED = 8;
+
+function listActions(actions: readonly string[]): string {
+  const shown = actions.slice(0, MAX_LISTED).map((a) => md(a));
+  return (
+    shown.join(', ') + (actions.length > MAX_LISTED ? `, … and ${actions.length - MAX_LISTED} more` : '')
+  );
+}
+
+function unionActions(findings: readonly Finding[]): string[] {
+  return [...new Set(findings.flatMap((f) => f.actions))].sort();
+}
+
+/** `coiled` ongoing: the baseline and the policy's active sets. */
+function against(report: Report, findings: readonly Finding[]): string {
+  const f = findings[0];
+  if (!f?.baseline) return 'the baseline';
+  const sets = report.policies.find((p) => p.id === f.policy)?.sets ?? [];
+  return `${md(f.baseline)}${sets.length ? ` ${sets.map((s) => md(s, 'text')).join(', ')}` : ''}`;
+}
+
+/** What the change does and why, in one line (escaped). */
+export function describe(report: Report, findings: readonly Finding[], policies: readonly string[]): string {
+  const parts: string[] = [];
+  const byKind = new Map<string, Finding[]>();
+  for (const f of findings) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
+  for (const [kind, list] of byKind) {
+    const actions = unionActions(list);
+    const n = actions.length;
+    switch (kind) {
+      case 'excess-action':
+        parts.push(
+          `Removes ${plural(n, 'excess action')} (not in ${against(report, list)}): ${listActions(actions)}`,
+        );
+        break;
+      case 'leftover-set': {
+        const sets = [...new Set(list.map((f) => f.set).filter((s): s is string => !!s))];
+        const named = sets.map((s) => md(s, 'text')).join(', ');
+        parts.push(
+          list.some((f) => f.feature)
+            ? `Removes ${plural(n, 'action')} of the optional ${named || 'feature'} set (keep them only if you use it): ${listActions(actions)}`
+            : `Removes ${plural(n, 'leftover action')} that only the inactive ${named || ''} set needs: ${listActions(actions)}`,
+        );
+        break;
+      }
+      case 'broader-resource':
+        parts.push(
+          `Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`,
+        );
+        break;
+      case 'missing-condition':
+        parts.push(
+          `Adds the condition the baseline requires for ${plural(n, 'action')}: ${listActions(actions)}`,
+        );
+        break;
+      default:
+        parts.push(
+          `Resolves ${plural(list.length, 'finding')}: ${list.map((f) => md(f.message, 'text')).join('; ')}`,
+        );
+    }
+  }
+  if (parts.length === 0)
+    return `Completes the change to ${policies.map((p) => md(p)).join(', ') || 'this policy'} suggested beside it`;
+  return parts.join('; ');
+}
+
+/** The review comment's body: marker, one line of what and why, then the suggestion (or the change shown). */
+export function commentBody(options: {
+  key: string;
+  id: string;
+  severity: Severity;
+  headline: string;
+  original: readonly string[];
+  replacement: readonly string[];
+  start: number;
+  end: number;
+  mode: Exclude<ReviewMode, 'off'>;
+}): string {
+  const { key, id, severity, headline, original, replacement, start, end, mode } = options;
+  const head = `${hiddenMarker('suggestion', key, id)}\n${SEVERITY_ICON[severity] ?? ''} **${severity}** · ${headline}`;
+  if (mode === 'suggest') return `${head}\n\n${suggestionBlock(replacement)}\n`;
+  const lines = start === end ? `line ${start}` : `lines ${start}–${end}`;
+  return `${head}\n\nSuggested change to ${lines}:\n\n${changeBlock(original, replacement)}\n`;
+}
+
+function fingerprint(
+  path: string,
+  s: { start: number; end: number },
+  original: string[],
+  replacement: string[],
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify(['v1', path, s.start, s.end, original, replacement]))
+    .digest('hex')
+    .slice(0, 24);
+}
+
+/** The regions of `path` in a fix, or undefined when the fix does not touch it. */
+function regionsOf(result: { files: FileFix[] }, path: string, text: string): Region[] | undefined {
+  const file = result.files.find((f) => f.path === path);
+  if (!file || file.before !== text || file.before === file.after) return undefined;
+  return changedRegions(file.before, file.after);
+}
+
+/**
+ * The review comments for one file: the fix of its findings, placed inside the diff. When part of
+ * the fix falls outside the diff, the findings that part fixes are left out (their fix is
+ * recomputed without them), so that the comments posted, applied together, still make a valid file.
+ */
+function planFile(
+  input: PlanInput,
+  path: string,
+  text: string,
+  findings: Finding[],
+): WantedComment[] | undefined {
+  const { report, diff, prefix, planFixes, mode, key } = input;
+  const repoPath = prefix + path;
+  const hunks = diff.get(repoPath) ?? [];
+  if (hunks.length === 0) return undefined;
+  const read = (p: string) => (p === path ? text : undefined);
+  const lines = splitLines(text);
+
+  const soloCache = new Map<Finding, Region[]>();
+  const solo = (f: Finding): Region[] | undefined => {
+    if (findings.length > MAX_SOLO) return undefined;
+    let r = soloCache.get(f);
+    if (!r) {
+      r = regionsOf(planFixes(withFindings(report, [f]), read), path, text) ?? [];
+      soloCache.set(f, r);
+    }
+    return r;
+  };
+
+  let current = findings;
+  let plan: PlannedSuggestion[] | undefined;
+  while (current.length > 0) {
+    const regions = regionsOf(planFixes(withFindings(report, current), read), path, text);
+    if (!regions) return undefined;
+    const planned = planSuggestions(lines.length, regions, hunks);
+    const outside = planned.filter((s) => !s.postable);
+    if (outside.length === 0) {
+      plan = planned;
+      break;
+    }
+    const drop = new Set(
+      current.filter((f) => {
+        const r = solo(f);
+        return r !== undefined && outside.some((s) => touches(r, s));
+      }),
+    );
+    // Nothing to tell which findings the outside part fixes: none of this file's fixes is posted.
+    if (drop.size === 0) return undefined;
+    current = current.filter((f) => !drop.has(f));
+  }
+  if (!plan) return undefined;
+
+  const out: WantedComment[] = [];
+  for (const s of plan) {
+    const original = lines.slice(s.start - 1, s.end);
+    const replacement = replacementLines(lines, s);
+    const attributed = current.filter((f) => {
+      const r = solo(f);
+      return r === undefined ? (f.line ?? 0) <= s.end : touches(r, s);
+    });
+    const severity = maxSeverity(attributed);
+    const policies = [...new Set(current.map((f) => f.policy))];
+    const id = fingerprint(repoPath, s, original, replacement);
+    const body = commentBody({
+      key,
+      id,
+      severity,
+      headline: describe(report, attributed, policies),
+      original,
+      replacement,
+      start: s.start,
+      end: s.end,
+      mode,
+    });
+    // Too long for GitHub: the file's fix is not posted in part (the rest might not be valid alone).
+    if (body.length > MAX_BODY) return undefined;
+    out.push({
+      id,
+      path: repoPath,
+      start: s.start,
+      end: s.end,
+      severity,
+      body,
+      original,
+      replacement,
+      findings: attributed,
+    });
+  }
+  return out;
+}
+
+/** Every review comment wanted, most severe first (then by path and line). */
+export function planReview(input: PlanInput): ReviewPlan {
+  const byPath = new Map<string, Finding[]>();
+  for (const f of input.report.findings) {
+    if (!fixable(f) || !input.texts.has(f.path)) continue;
+    const list = byPath.get(f.path);
+    if (list) list.push(f);
+    else byPath.set(f.path, [f]);
+  }
+  const comments: WantedComment[] = [];
+  const outside: string[] = [];
+  for (const [path, findings] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const planned = planFile(input, path, input.texts.get(path)!, findings);
+    if (planned && planned.length > 0) comments.push(...planned);
+    else outside.push(path);
+  }
+  comments.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      a.start - b.start,
+  );
+  return { comments, outside };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping the review comments in step
+
+export interface ReviewTarget {
+  owner: string;
+  repo: string;
+  pull: number;
+  /** The pull request's head commit: the new review is made on it. */
+  headSha: string;
+}
+
+interface ApiReviewComment {
+  id: number;
+  body?: string | null;
+  path?: string;
+  line?: number | null;
+  user: { login?: string; type?: string } | null;
+}
+
+export interface SyncResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+}
+
+/** The id in our marker at the start of `body`, when it is ours for `key`. */
+export function markerId(body: string, key: string): string | undefined {
+  const prefix = hiddenMarker('suggestion', key, '').replace(/ id= -->$/, ' id=');
+  if (!body.startsWith(prefix)) return undefined;
+  const m = /^([A-Za-z0-9_.%-]+) -->/.exec(body.slice(prefix.length));
+  return m?.[1];
+}
+
+function normalise(body: string): string {
+  return body.replace(/\r\n/g, '\n').trim();
+}
+
+function status(err: unknown): number | undefined {
+  const s = (err as { status?: unknown })?.status;
+  return typeof s === 'number' ? s : undefined;
+}
+
+/**
+ * Makes our review comments on the pull request the `wanted` ones: unchanged ones untouched, the
+ * changed ones edited, the new ones posted in one review, ours no longer wanted deleted. Nothing is
+ * written when nothing changed. `onError` is told of each failed write (the others still run).
+ */
+export async function syncReview(
+  octokit: Octokit,
+  target: ReviewTarget,
+  wanted: readonly WantedComment[],
+  options: { key: string; identity?: string; onError: (what: string, err: unknown) => void },
+): Promise<SyncResult> {
+  const { owner, repo, pull } = target;
+  const identity = options.identity ?? (await resolveIdentity(octokit));
+  const all = (await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+    owner,
+    repo,
+    pull_number: pull,
+    per_page: 100,
+  })) as ApiReviewComment[];
+  const ours = all
+    .map((c) => ({ c, id: markerId(c.body ?? '', options.key) }))
+    .filter(
+      (x): x is { c: ApiReviewComment; id: string } => x.id !== undefined && isAuthor(x.c.user, identity),
+    );
+
+  const result: SyncResult = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+  const used = new Set<ApiReviewComment>();
+  const toCreate: WantedComment[] = [];
+  const toUpdate: { c: ApiReviewComment; w: WantedComment }[] = [];
+  for (const w of wanted) {
+    // An outdated comment (`line: null`) no longer sits on the lines it is about: posted again.
+    const match = ours.find(
+      (o) => o.id === w.id && !used.has(o.c) && o.c.path === w.path && o.c.line != null,
+    );
+    if (!match) {
+      toCreate.push(w);
+      continue;
+    }
+    used.add(match.c);
+    if (normalise(match.c.body ?? '') === normalise(w.body)) result.unchanged++;
+    else toUpdate.push({ c: match.c, w });
+  }
+
+  for (const { c, w } of toUpdate) {
+    try {
+      await octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: c.id, body: w.body });
+      result.updated++;
+    } catch (err) {
+      options.onError('update a suggested change', err);
+    }
+  }
+  if (toCreate.length > 0) {
+    try {
+      await octokit.rest.pulls.createReview({
+        owner,
+        repo,
+        pull_number: pull,
+        commit_id: target.headSha,
+        event: 'COMMENT',
+        body: `**IAM baseline audit**: ${plural(toCreate.length, 'suggested change')} to the permissions beyond the vendor baselines.`,
+        comments: toCreate.map((w) => ({
+          path: w.path,
+          body: w.body,
+          line: w.end,
+          side: 'RIGHT' as const,
+          ...(w.start < w.end ? { start_line: w.start, start_side: 'RIGHT' as const } : {}),
+        })),
+      });
+      result.created += toCreate.length;
+    } catch (err) {
+      options.onError('post the suggested changes', err);
+    }
+  }
+  for (const { c } of ours) {
+    if (used.has(c)) continue;
+    try {
+      await octokit.rest.pulls.deleteReviewComment({ owner, repo, comment_id: c.id });
+      result.deleted++;
+    } catch (err) {
+      if (status(err) !== 404) options.onError('delete an outdated suggested change', err);
+    }
+  }
+  return result;
+}
+
+/** For the marker check in tests and callers: our review comments start with this. */
+export const SUGGESTION_MARKER_PREFIX = `${MARKER_PREFIX}:suggestion`;
