@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outsideCode } from '../report/golden.js';
-import { BOT, FakeGitHub } from '../github/fake-github.js';
+import { BOT, FakeGitHub, type FakePullFile, type FakeReviewComment } from '../github/fake-github.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = resolve(here, '../../dist/index.js');
@@ -109,6 +109,46 @@ function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
   for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+/** The pull request's files as GitHub's API lists them (from `git diff base...head`), for the fake's line checks. */
+function pullFiles(repo: Repo): FakePullFile[] {
+  const out = git(repo.dir, 'diff', '--no-color', '--find-renames', `${repo.base}...${repo.head}`);
+  const files: FakePullFile[] = [];
+  for (const chunk of out.split(/^diff --git /m).slice(1)) {
+    const name = /^\+\+\+ b\/(.*)$/m.exec(chunk)?.[1];
+    if (!name) continue;
+    const at = chunk.indexOf('\n@@');
+    files.push({
+      filename: name,
+      status: /^--- \/dev\/null$/m.test(chunk) ? 'added' : 'modified',
+      ...(at >= 0 ? { patch: chunk.slice(at + 1) } : {}),
+    });
+  }
+  return files;
+}
+
+/** The lines a suggestion block puts in place of its lines. */
+function suggested(body: string): string[] {
+  const m = /^(`{3,})suggestion\n([\s\S]*?)^\1$/m.exec(body);
+  if (!m) throw new Error(`no suggestion block in ${body}`);
+  return m[2] === '' ? [] : m[2]!.replace(/\n$/, '').split('\n');
+}
+
+/** Applies review comments' suggestions to the files as GitHub does ("Commit suggestions" on a batch). */
+function applySuggestionComments(dir: string, comments: FakeReviewComment[]): Record<string, string> {
+  const byPath = new Map<string, FakeReviewComment[]>();
+  for (const c of comments) byPath.set(c.path, [...(byPath.get(c.path) ?? []), c]);
+  const out: Record<string, string> = {};
+  for (const [path, list] of byPath) {
+    const lines = readFileSync(join(dir, path), 'utf8').replace(/\n$/, '').split('\n');
+    for (const c of [...list].sort((a, b) => b.line! - a.line!)) {
+      const start = c.start_line ?? c.line!;
+      lines.splice(start - 1, c.line! - start + 1, ...suggested(c.body));
+    }
+    out[path] = `${lines.join('\n')}\n`;
+  }
   return out;
 }
 
@@ -679,5 +719,208 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(outside.split('<details>').length).toBe(outside.split('</details>').length);
     // The lines that carry the hostile names (the rest depends on the audit's wording and catalog).
     expect(body.split('\n').filter((l) => l.includes('img src'))).toMatchSnapshot();
+  });
+  // ---------------------------------------------------------------------------------------------
+  // The review of suggested changes
+
+  const SUGGESTION = '<!-- iam-baseline-audit:suggestion key=default id=';
+  const ourSuggestions = () =>
+    gh.reviewComments.filter((c) => c.user.login === BOT.login && c.body.startsWith(SUGGESTION));
+
+  /** A base that matches the baseline, and a head that adds excess in three ways (a new file too). */
+  function excessRepo(root: string): Repo {
+    const ongoing = BASELINE.Statement[0]!;
+    const repo = makeRepo(root, []);
+    repo.commit({ 'iam/coiled-policy.json': BASELINE }, 'clean base');
+    repo.base = git(repo.dir, 'rev-parse', 'HEAD');
+    repo.head = repo.commit(
+      {
+        'iam/coiled-policy.json': {
+          ...BASELINE,
+          Statement: [
+            {
+              ...ongoing,
+              Action: [
+                ...ongoing.Action.slice(0, 2),
+                'iam:PassRole',
+                ...ongoing.Action.slice(2),
+                's3:ListAllMyBuckets',
+              ],
+            },
+            ADDED_EC2,
+          ],
+        },
+        'iam/new-policy.json': {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Logs',
+              Effect: 'Allow',
+              Action: ['logs:PutLogEvents', 'logs:DeleteLogGroup', 'logs:CreateLogStream'],
+              Resource: '*',
+            },
+          ],
+        },
+      },
+      'add excess',
+    );
+    gh.pullFiles.set(7, pullFiles(repo));
+    return repo;
+  }
+
+  it('review: suggestions on the lines the pull request added; applied as GitHub applies them, the audit is clean and they are cleaned up', async () => {
+    const repo = excessRepo(tmp);
+    const first = await run(repo);
+    expect(first.code).toBe(1);
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect(posted.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(posted.map((c) => c.path))).toEqual(
+      new Set(['iam/coiled-policy.json', 'iam/new-policy.json']),
+    );
+    expect(gh.reviews).toEqual([
+      expect.objectContaining({ pull: 7, commit_id: repo.head, event: 'COMMENT' }),
+    ]);
+    // One review, most severe first; each comment says what it removes and why.
+    expect(gh.writes().filter((w) => w.path === '/repos/o/r/pulls/7/reviews')).toHaveLength(1);
+    expect(posted[0]!.body).toMatch(/\*\*critical\*\* · Removes \d+ excess actions? \(not in /);
+    expect(posted.map((c) => c.body).join('\n')).toContain('`iam:PassRole`');
+    expect(posted.map((c) => c.body).join('\n')).toContain('`logs:DeleteLogGroup`');
+
+    // Applied (the fake checked that every comment lies inside one hunk of the diff).
+    const fixed = applySuggestionComments(repo.dir, posted);
+    for (const text of Object.values(fixed)) expect(() => JSON.parse(text)).not.toThrow();
+    repo.head = repo.commit(fixed, 'apply the suggestions');
+    gh.pullFiles.set(7, pullFiles(repo));
+    gh.reset();
+    const clean = await run(repo, { inputs: { 'fail-on': 'any', 'severity-threshold': 'info' } });
+    expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
+    expect(clean.code).toBe(0);
+    // The suggestions are no longer wanted: deleted; no new review.
+    expect(ourSuggestions()).toEqual([]);
+    expect(
+      gh
+        .writes()
+        .filter((w) => w.path.includes('/pulls/'))
+        .map((w) => w.method),
+    ).toEqual(posted.map(() => 'DELETE'));
+  });
+
+  it('review: an unchanged re-run writes nothing; a pull request that removes the excess gets its suggestions deleted', async () => {
+    const repo = excessRepo(tmp);
+    await run(repo);
+    const posted = ourSuggestions();
+    expect(posted.length).toBeGreaterThan(0);
+    gh.reset();
+    const again = await run(repo);
+    expect(again.code).toBe(1);
+    expect(gh.writes()).toEqual([]);
+    expect(ourSuggestions()).toEqual(posted);
+
+    // The author removes the excess by hand (not as suggested).
+    repo.head = repo.commit(
+      { 'iam/coiled-policy.json': BASELINE, 'iam/new-policy.json': BASELINE },
+      'by hand',
+    );
+    gh.pullFiles.set(7, pullFiles(repo));
+    gh.reset();
+    const removed = await run(repo);
+    expect(removed.code).toBe(0);
+    expect(ourSuggestions()).toEqual([]);
+    expect(
+      gh
+        .writes()
+        .filter((w) => w.method === 'DELETE')
+        .map((w) => w.path)
+        .sort(),
+    ).toEqual(posted.map((c) => `/repos/o/r/pulls/comments/${c.id}`).sort());
+    expect(gh.reviews).toHaveLength(1);
+  });
+
+  it('review: comment posts the change described, no suggestion block; off posts none and removes none', async () => {
+    const repo = excessRepo(tmp);
+    await run(repo, { inputs: { review: 'comment' } });
+    const described = ourSuggestions();
+    expect(described.length).toBeGreaterThan(0);
+    for (const c of described) {
+      expect(c.body).not.toContain('suggestion\n');
+      expect(c.body).toMatch(/Suggested change to lines? \d+/);
+    }
+    gh.reset();
+    await run(repo, { inputs: { review: 'off' } });
+    expect(gh.writes()).toEqual([]);
+    expect(ourSuggestions()).toEqual(described);
+  });
+
+  it('review: a 403 on the review is a warning; the step fails or passes by fail-on alone', async () => {
+    const repo = excessRepo(tmp);
+    gh.failures.push({ method: 'POST', path: /\/pulls\/7\/reviews$/, status: 403 });
+    const failing = await run(repo);
+    expect(failing.code).toBe(1);
+    expect(failing.outputs.result).toBe('fail');
+    expect(failing.stdout).toMatch(
+      /::warning::Could not post the suggested changes: the token lacks `pull-requests: write`/,
+    );
+    expect(ourComments()).toHaveLength(1); // the main comment is still written
+    const passing = await run(repo, { inputs: { 'fail-on': 'none' } });
+    expect(passing.code).toBe(0);
+    expect(passing.stdout).toContain('::warning::Could not post the suggested changes');
+    // Listing the review comments refused: a warning too, and nothing is written to the review.
+    gh.failures.push({ method: 'GET', path: /\/pulls\/7\/comments$/, status: 403 });
+    gh.reset();
+    const listing = await run(repo, { inputs: { 'fail-on': 'none' } });
+    expect(listing.code).toBe(0);
+    expect(listing.stdout).toMatch(
+      /::warning::Could not suggest changes in the pull request: the token lacks/,
+    );
+    expect(gh.writes().filter((w) => w.path.includes('/pulls/'))).toEqual([]);
+  });
+
+  it('review: over 20 suggested changes, the 20 most severe are posted and the main comment counts the rest', async () => {
+    const files: Record<string, unknown> = {};
+    const statement = (actions: string[]) => ({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'S', Effect: 'Allow', Action: actions, Resource: '*' }],
+    });
+    for (let i = 0; i < 21; i++)
+      files[`iam/team-${String(i).padStart(2, '0')}.json`] = statement([
+        'ec2:DescribeInstances',
+        's3:ListAllMyBuckets',
+      ]);
+    // Last by path, first by severity.
+    for (const name of ['zz-a', 'zz-b', 'zz-c'])
+      files[`iam/${name}.json`] = statement(['ec2:DescribeInstances', 'iam:CreateUser']);
+    const repo = makeRepo(tmp, [], files);
+    gh.pullFiles.set(7, pullFiles(repo));
+    const res = await run(repo);
+    expect(res.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect(posted).toHaveLength(20);
+    for (const name of ['zz-a', 'zz-b', 'zz-c'])
+      expect(posted.map((c) => c.path)).toContain(`iam/${name}.json`);
+    const more = /💡 (\d+) more suggested changes were not posted in the review/.exec(ourComments()[0]!.body);
+    expect(Number(more?.[1])).toBeGreaterThanOrEqual(4);
+    expect(gh.reviews).toHaveLength(1);
+    gh.reset();
+    await run(repo);
+    expect(gh.writes()).toEqual([]);
+  });
+
+  it('review: a shallow checkout without the base takes the diff from the API; lines outside the diff get no suggestion', async () => {
+    const repo = excessRepo(tmp);
+    const shallow = join(tmp, 'shallow');
+    git(tmp, 'clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow);
+    // The API's diff holds only the new file: the excess in iam/coiled-policy.json stays in the main comment.
+    gh.pullFiles.set(
+      7,
+      pullFiles(repo).filter((f) => f.filename === 'iam/new-policy.json'),
+    );
+    const res = await run({ ...repo, dir: shallow });
+    expect(res.stdout).not.toContain('::warning::');
+    expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /repos/o/r/pulls/7/files');
+    const posted = ourSuggestions();
+    expect(posted.length).toBeGreaterThan(0);
+    expect(new Set(posted.map((c) => c.path))).toEqual(new Set(['iam/new-policy.json']));
+    expect(ourComments()[0]!.body).toContain('`iam:PassRole`');
   });
 });
