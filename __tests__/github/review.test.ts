@@ -54,7 +54,22 @@ function applyAll(before: string, after: string, hunks: { start: number; end: nu
   };
 }
 
-function report(findings: Partial<Finding>[], policies: string[] = []): Report {
+type Doc = { Version: string; Statement: { Sid: string; Action: string | string[] }[] };
+
+/** The document without the findings' actions (a statement left with none is deleted): a minimal policy. */
+function minimalOf(doc: Doc, findings: Partial<Finding>[]): Doc {
+  const copy = JSON.parse(JSON.stringify(doc)) as Doc;
+  for (const f of findings) {
+    const st = copy.Statement.find((x) => x.Sid === f.statement);
+    if (!st) continue;
+    st.Action = (Array.isArray(st.Action) ? st.Action : [st.Action]).filter((a) => !f.actions!.includes(a));
+  }
+  copy.Statement = copy.Statement.filter((x) => x.Action.length > 0);
+  return copy;
+}
+
+/** A report of findings on iam/p.json (policy id = path), with the suggested minimal policy of `doc`. */
+function report(findings: Partial<Finding>[], doc?: Doc): Report {
   const fs: Finding[] = findings.map((f) => ({
     kind: 'excess-action',
     severity: 'high',
@@ -67,7 +82,7 @@ function report(findings: Partial<Finding>[], policies: string[] = []): Report {
     message: 'excess',
     ...f,
   }));
-  const ids = [...new Set([...policies, ...fs.map((f) => f.policy)])];
+  const ids = [...new Set(fs.map((f) => f.policy))];
   return {
     tool: { name: 'iam-baseline-audit', version: '0.1.0' },
     catalog: { source: 'test', version: '1' },
@@ -82,43 +97,47 @@ function report(findings: Partial<Finding>[], policies: string[] = []): Report {
       status: 'audited',
     })),
     findings: fs,
-    suggestions: [],
+    suggestions: doc
+      ? ids.map((id) => ({
+          policy: id,
+          minimal: minimalOf(
+            doc,
+            findings.filter((f) => (f.path ?? 'iam/p.json') === id),
+          ),
+          diff: '',
+        }))
+      : [],
     summary: { inputs: 0, policies: ids.length, findings: fs.length, byKind: {}, bySeverity: {} },
   };
 }
 
 /**
  * A stand-in for src/fix's planFixes, for JSON policy files written as JSON.stringify(doc, null, 2)
- * writes them: each excess-action finding's actions leave the statement named by its Sid (a
- * statement left with none is deleted), and the file is written again the same way.
+ * writes them: each suggested minimal policy is written the same way in place of its file.
  */
 const jsonPlanFixes: PlanFixes = (rep, read) => {
-  const byPath = new Map<string, Finding[]>();
-  for (const f of rep.findings) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+  const byPath = new Map<string, typeof rep.suggestions>();
+  for (const s of rep.suggestions) {
+    const path = s.policy.split('#')[0]!;
+    byPath.set(path, [...(byPath.get(path) ?? []), s]);
+  }
   const files = [];
   const notFixed = [];
-  for (const [path, findings] of byPath) {
+  for (const [path, suggestions] of byPath) {
     const before = read(path);
     if (before === undefined) {
-      notFixed.push({ policy: findings[0]!.policy, path, reason: 'unreadable' });
+      for (const s of suggestions) notFixed.push({ policy: s.policy, path, reason: 'unreadable' });
       continue;
     }
-    const doc = JSON.parse(before) as { Statement: { Sid: string; Action: string | string[] }[] };
-    for (const f of findings) {
-      const st = doc.Statement.find((s) => s.Sid === f.statement);
-      if (!st) continue;
-      const actions = (Array.isArray(st.Action) ? st.Action : [st.Action]).filter(
-        (a) => !f.actions.includes(a),
-      );
-      st.Action = actions;
+    // A bundle `{"policies": {"a": doc, ...}}` holds policies `path#a`; any other file is one policy.
+    let out = JSON.parse(before) as { policies?: Record<string, unknown> };
+    for (const s of suggestions) {
+      const name = s.policy.split('#')[1];
+      if (name !== undefined && out.policies) out.policies[name] = s.minimal;
+      else out = s.minimal as typeof out;
     }
-    doc.Statement = doc.Statement.filter((s) => s.Action.length > 0);
-    files.push({
-      path,
-      before,
-      after: `${JSON.stringify(doc, null, 2)}\n`,
-      policies: [...new Set(findings.map((f) => f.policy))],
-    });
+    const after = `${JSON.stringify(out, null, 2)}\n`;
+    if (after !== before) files.push({ path, before, after, policies: suggestions.map((s) => s.policy) });
   }
   return { files, notFixed };
 };
@@ -365,7 +384,7 @@ describe('planReview', () => {
     },
     { statement: 'Added', actions: ['iam:PassRole'], severity: 'high', line: lineOf('"Added"') },
   ];
-  const plan = (diff: PrDiff, rep = report(findings), mode: 'suggest' | 'comment' = 'suggest') =>
+  const plan = (diff: PrDiff, rep = report(findings, policy), mode: 'suggest' | 'comment' = 'suggest') =>
     planReview({
       report: rep,
       texts: new Map([['iam/p.json', file]]),
@@ -412,6 +431,25 @@ describe('planReview', () => {
     const applied = JSON.parse(applySuggestions(file, comments)) as typeof policy;
     expect(applied.Statement[0]!.Action).toEqual(['ec2:RunInstances', 's3:ListAllMyBuckets']);
     expect(applied.Statement[1]!.Action).toEqual(['ec2:RunInstances']);
+    // When the part alone does not read back as a valid file, none of it is posted.
+    const checked: string[] = [];
+    const refused = planReview({
+      report: report(findings, policy),
+      texts: new Map([['iam/p.json', file]]),
+      diff: new Map([['iam/p.json', [{ start: added - 1, end: fileLines.length }]]]),
+      prefix: '',
+      planFixes: jsonPlanFixes,
+      mode: 'suggest',
+      key: 'default',
+      validate: (path, before, after) => {
+        checked.push(path);
+        expect(before).toBe(file);
+        expect(JSON.parse(after)).toBeTruthy();
+        return false;
+      },
+    });
+    expect(checked).toEqual(['iam/p.json']);
+    expect(refused).toEqual({ comments: [], outside: ['iam/p.json'] });
   });
 
   it('a file outside the diff (or not readable) gets no comment', () => {
@@ -421,7 +459,7 @@ describe('planReview', () => {
     });
     expect(plan(new Map([['iam/p.json', []]])).comments).toEqual([]);
     const none = planReview({
-      report: report(findings),
+      report: report(findings, policy),
       texts: new Map(),
       diff: new Map([['iam/p.json', [{ start: 1, end: 99 }]]]),
       prefix: '',
@@ -435,7 +473,7 @@ describe('planReview', () => {
   it('review: comment describes the change (a diff block) instead of a suggestion', () => {
     const { comments } = plan(
       new Map([['iam/p.json', [{ start: 1, end: 99 }]]]),
-      report(findings),
+      report(findings, policy),
       'comment',
     );
     expect(comments[0]!.body).not.toContain('```suggestion');
@@ -444,13 +482,16 @@ describe('planReview', () => {
   });
 
   it('ignored and removed findings get no suggestion; the prefix places the audit root in the repository', () => {
-    const rep = report([
-      { ...findings[1], ignored: { reason: 'on purpose' } },
-      { ...findings[0], removed: true },
-    ]);
+    const rep = report(
+      [
+        { ...findings[1], ignored: { reason: 'on purpose' } },
+        { ...findings[0], removed: true },
+      ],
+      policy,
+    );
     expect(plan(new Map([['iam/p.json', [{ start: 1, end: 99 }]]]), rep).comments).toEqual([]);
     const sub = planReview({
-      report: report(findings),
+      report: report(findings, policy),
       texts: new Map([['iam/p.json', file]]),
       diff: new Map([['infra/iam/p.json', [{ start: 1, end: 99 }]]]),
       prefix: 'infra/',
@@ -459,6 +500,65 @@ describe('planReview', () => {
       key: 'default',
     });
     expect(sub.comments.map((c) => c.path)).toEqual(['infra/iam/p.json', 'infra/iam/p.json']);
+  });
+
+  it('several policies in one file: only those whose whole fix is inside the diff, when the part alone cannot be checked', () => {
+    const a: Doc = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'A', Action: ['s3:GetObject', 's3:ListAllMyBuckets'] }],
+    };
+    const b: Doc = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'B', Action: ['ec2:RunInstances', 'iam:PassRole'] }],
+    };
+    const bundle = `${JSON.stringify({ policies: { a, b } }, null, 2)}\n`;
+    const at = splitLines(bundle);
+    const bLine = at.findIndex((l) => l.includes('"B"')) + 1;
+    const fa = {
+      path: 'infra/x.json',
+      policy: 'infra/x.json#a',
+      statement: 'A',
+      actions: ['s3:ListAllMyBuckets'],
+      severity: 'low' as const,
+      line: 5,
+    };
+    const fb = {
+      path: 'infra/x.json',
+      policy: 'infra/x.json#b',
+      statement: 'B',
+      actions: ['iam:PassRole'],
+      severity: 'critical' as const,
+      line: bLine,
+    };
+    const rep = report([fa, fb]);
+    rep.suggestions = [
+      { policy: 'infra/x.json#a', minimal: minimalOf(a, [fa]), diff: '' },
+      { policy: 'infra/x.json#b', minimal: minimalOf(b, [fb]), diff: '' },
+    ];
+    const input = {
+      report: rep,
+      texts: new Map([['infra/x.json', bundle]]),
+      prefix: '',
+      planFixes: jsonPlanFixes,
+      mode: 'suggest' as const,
+      key: 'default',
+    };
+    // The whole file in the diff: both, each comment naming its own policy's finding.
+    const both = planReview({ ...input, diff: new Map([['infra/x.json', [{ start: 1, end: at.length }]]]) });
+    expect(both.comments.map((c) => [c.severity, c.findings.map((f) => f.policy)])).toEqual([
+      ['critical', ['infra/x.json#b']],
+      ['low', ['infra/x.json#a']],
+    ]);
+    // Only b's lines in the diff: b's fix alone (a stays as it is).
+    const onlyB = planReview({
+      ...input,
+      diff: new Map([['infra/x.json', [{ start: bLine - 2, end: at.length }]]]),
+    });
+    expect(onlyB.comments).toHaveLength(1);
+    const applied = JSON.parse(applySuggestions(bundle, onlyB.comments)) as { policies: { a: Doc; b: Doc } };
+    expect(applied.policies).toEqual({ a, b: minimalOf(b, [fb]) });
+    expect(onlyB.comments[0]!.body).toContain('`iam:PassRole`');
+    expect(onlyB.comments[0]!.body).not.toContain('ListAllMyBuckets');
   });
 
   it('hostile Sids, actions and keys are inert in the description; the marker is ours alone', () => {
@@ -485,7 +585,7 @@ describe('planReview', () => {
     };
     const src = `${JSON.stringify(doc, null, 2)}\n`;
     const { comments } = planReview({
-      report: report([{ statement: hostile, actions: [hostile], message: hostile, baseline: hostile }]),
+      report: report([{ statement: hostile, actions: [hostile], message: hostile, baseline: hostile }], doc),
       texts: new Map([['iam/p.json', src]]),
       diff: new Map([['iam/p.json', [{ start: 1, end: 99 }]]]),
       prefix: '',

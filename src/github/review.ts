@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker, MARKER_PREFIX } from '../core/escape.js';
 import { isExcess, plural, severityRank } from '../report/group.js';
+import { parseSource } from '../sources/index.js';
 import { SEVERITY_ICON } from '../report/markdown.js';
 import { isAuthor, resolveIdentity, type Octokit } from './comment.js';
 import type { LineRange, PrDiff } from './pr-diff.js';
@@ -18,6 +19,7 @@ import {
   replacementLines,
   splitLines,
   suggestionBlock,
+  applySuggestions,
   type PlannedSuggestion,
   type Region,
 } from './suggest.js';
@@ -46,8 +48,8 @@ export const REVIEW_MODES: readonly ReviewMode[] = ['suggest', 'comment', 'off']
 export const MAX_REVIEW_COMMENTS = 20;
 /** A body longer than this is not posted (GitHub refuses 65,536 characters). */
 const MAX_BODY = 60_000;
-/** Most findings of one file whose fixes are worked out one by one (to say which comment fixes which). */
-const MAX_SOLO = 100;
+/** Most policies of one file whose fixes are worked out one by one (to say which comment fixes which). */
+const MAX_SOLO = 50;
 
 /** One review comment this run wants on the pull request. */
 export interface WantedComment {
@@ -83,6 +85,8 @@ export interface PlanInput {
   mode: Exclude<ReviewMode, 'off'>;
   /** The comment key (`comment-key`): one set of review comments per key. */
   key: string;
+  /** Checks a file with only part of its fix applied (default: validFile, through the sources stage). */
+  validate?: Validate;
 }
 
 /** Findings a fix is asked for: counted excess, not ignored, not removed. */
@@ -90,8 +94,9 @@ export function fixable(f: Finding): boolean {
   return !f.ignored && !f.removed && isExcess(f);
 }
 
-function withFindings(report: Report, findings: readonly Finding[]): Report {
-  return { ...report, findings: [...findings] };
+/** The report with only the suggested minimal policies of `policies` (what src/fix rewrites). */
+function withPolicies(report: Report, policies: ReadonlySet<string>): Report {
+  return { ...report, suggestions: report.suggestions.filter((s) => policies.has(s.policy)) };
 }
 
 /** The old lines a region touches (an insertion: the lines on both sides of it). */
@@ -219,73 +224,140 @@ function regionsOf(result: { files: FileFix[] }, path: string, text: string): Re
 }
 
 /**
- * The review comments for one file: the fix of its findings, placed inside the diff. When part of
- * the fix falls outside the diff, the findings that part fixes are left out (their fix is
- * recomputed without them), so that the comments posted, applied together, still make a valid file.
+ * Is `after` still a valid file of the same kind, with every policy `before` had still there and
+ * read? (For a fix applied only in part.) The default: the sources stage reads both.
  */
-function planFile(
-  input: PlanInput,
-  path: string,
-  text: string,
-  findings: Finding[],
-): WantedComment[] | undefined {
-  const { report, diff, prefix, planFixes, mode, key } = input;
-  const repoPath = prefix + path;
-  const hunks = diff.get(repoPath) ?? [];
-  if (hunks.length === 0) return undefined;
-  const read = (p: string) => (p === path ? text : undefined);
-  const lines = splitLines(text);
+export type Validate = (path: string, before: string, after: string) => boolean;
 
-  const soloCache = new Map<Finding, Region[]>();
-  const solo = (f: Finding): Region[] | undefined => {
-    if (findings.length > MAX_SOLO) return undefined;
-    let r = soloCache.get(f);
-    if (!r) {
-      r = regionsOf(planFixes(withFindings(report, [f]), read), path, text) ?? [];
-      soloCache.set(f, r);
-    }
-    return r;
-  };
-
-  let current = findings;
-  let plan: PlannedSuggestion[] | undefined;
-  while (current.length > 0) {
-    const regions = regionsOf(planFixes(withFindings(report, current), read), path, text);
-    if (!regions) return undefined;
-    const planned = planSuggestions(lines.length, regions, hunks);
-    const outside = planned.filter((s) => !s.postable);
-    if (outside.length === 0) {
-      plan = planned;
-      break;
-    }
-    const drop = new Set(
-      current.filter((f) => {
-        const r = solo(f);
-        return r !== undefined && outside.some((s) => touches(r, s));
-      }),
-    );
-    // Nothing to tell which findings the outside part fixes: none of this file's fixes is posted.
-    if (drop.size === 0) return undefined;
-    current = current.filter((f) => !drop.has(f));
+/**
+ * The default Validate: the sources stage reads `after` as the same kind of input, without a new
+ * error, and every policy it read in `before` is still there and read. Terraform `.tf` modules are
+ * read a directory at a time, not file by file: never taken as valid in part.
+ */
+export function validFile(path: string, before: string, after: string): boolean {
+  try {
+    const a = parseSource({ path, text: before }, true).result;
+    if (a.status !== 'audited' || a.kind === 'terraform-hcl' || a.kind === 'unknown') return false;
+    const b = parseSource({ path, text: after }, true).result;
+    if (b.kind !== a.kind || b.status !== 'audited' || b.errors.length > a.errors.length) return false;
+    const read = new Set(b.policies.filter((p) => p.status === 'resolved').map((p) => p.id));
+    return a.policies.every((p) => p.status !== 'resolved' || read.has(p.id));
+  } catch {
+    return false;
   }
-  if (!plan) return undefined;
+}
+
+/** Which of the file's policies each suggestion changes (each policy's fix worked out alone). */
+function policiesBySuggestion(
+  input: PlanInput,
+  file: FileFix,
+  planned: readonly PlannedSuggestion[],
+): Map<PlannedSuggestion, string[]> {
+  const out = new Map<PlannedSuggestion, string[]>();
+  if (file.policies.length === 1 || file.policies.length > MAX_SOLO) {
+    for (const s of planned) out.set(s, [...file.policies]);
+    return out;
+  }
+  const read = (p: string) => (p === file.path ? file.before : undefined);
+  for (const s of planned) out.set(s, []);
+  for (const policy of file.policies) {
+    const regions =
+      regionsOf(
+        input.planFixes(withPolicies(input.report, new Set([policy])), read),
+        file.path,
+        file.before,
+      ) ?? [];
+    for (const s of planned) if (touches(regions, s)) out.get(s)!.push(policy);
+  }
+  return out;
+}
+
+/** The suggestions of `planned` that are postable, when applying only those leaves a valid file. */
+function validPart(
+  input: PlanInput,
+  file: FileFix,
+  planned: readonly PlannedSuggestion[],
+): PlannedSuggestion[] {
+  const part = planned.filter((s) => s.postable);
+  if (part.length === 0 || part.length === planned.length) return part;
+  const lines = splitLines(file.before);
+  const after = applySuggestions(
+    file.before,
+    part.map((s) => ({ start: s.start, end: s.end, replacement: replacementLines(lines, s) })),
+  );
+  return (input.validate ?? validFile)(file.path, file.before, after) ? part : [];
+}
+
+/**
+ * The review comments for one file's fix, placed inside the diff. When part of the fix falls
+ * outside the diff: the part inside, if applying it alone leaves a valid file; else the fixes of
+ * the file's policies that lie wholly inside the diff (recomputed without the others).
+ */
+function planFile(input: PlanInput, file: FileFix): WantedComment[] {
+  const { report, diff, prefix, mode, key } = input;
+  const repoPath = prefix + file.path;
+  const hunks = diff.get(repoPath) ?? [];
+  const text = file.before;
+  const lines = splitLines(text);
+  if (hunks.length === 0 || input.texts.get(file.path) !== text) return [];
+
+  let fix = file;
+  let planned = planSuggestions(lines.length, changedRegions(text, file.after), hunks);
+  let chosen = validPart(input, fix, planned);
+  if (chosen.length === 0 && file.policies.length > 1) {
+    // Policy by policy: keep those whose whole fix is inside the diff.
+    const read = (p: string) => (p === file.path ? text : undefined);
+    const inside = new Set<string>();
+    for (const policy of file.policies) {
+      const regions = regionsOf(
+        input.planFixes(withPolicies(report, new Set([policy])), read),
+        file.path,
+        text,
+      );
+      if (regions && planSuggestions(lines.length, regions, hunks).every((s) => s.postable))
+        inside.add(policy);
+    }
+    const again =
+      inside.size > 0
+        ? input.planFixes(withPolicies(report, inside), read).files.find((f) => f.path === file.path)
+        : undefined;
+    if (again && again.before === text && again.after !== text) {
+      const p = planSuggestions(lines.length, changedRegions(text, again.after), hunks);
+      if (p.every((s) => s.postable)) {
+        fix = again;
+        planned = p;
+        chosen = p;
+      }
+    }
+  }
+  if (chosen.length === 0) return [];
+
+  // Which findings each comment resolves: a policy's findings, each to the first of the policy's
+  // changes that ends at or after the finding's line (a statement's change lies below its start).
+  const byPolicy = policiesBySuggestion(input, fix, planned);
+  const attributed = new Map<PlannedSuggestion, Finding[]>(planned.map((s) => [s, []]));
+  for (const policy of fix.policies) {
+    const own = planned.filter((s) => byPolicy.get(s)!.includes(policy));
+    if (own.length === 0) continue;
+    for (const f of report.findings) {
+      if (f.policy !== policy || f.path !== file.path || !fixable(f)) continue;
+      const target = own.find((s) => s.end >= (f.line ?? 0)) ?? own[own.length - 1]!;
+      attributed.get(target)!.push(f);
+    }
+  }
 
   const out: WantedComment[] = [];
-  for (const s of plan) {
+  for (const s of chosen) {
     const original = lines.slice(s.start - 1, s.end);
     const replacement = replacementLines(lines, s);
-    const attributed = current.filter((f) => {
-      const r = solo(f);
-      return r === undefined ? (f.line ?? 0) <= s.end : touches(r, s);
-    });
-    const severity = maxSeverity(attributed);
-    const policies = [...new Set(current.map((f) => f.policy))];
+    const findings = attributed.get(s)!;
+    const severity = maxSeverity(findings);
     const id = fingerprint(repoPath, s, original, replacement);
     const body = commentBody({
       key,
       id,
       severity,
-      headline: describe(report, attributed, policies),
+      headline: describe(report, findings, byPolicy.get(s)!),
       original,
       replacement,
       start: s.start,
@@ -293,7 +365,7 @@ function planFile(
       mode,
     });
     // Too long for GitHub: the file's fix is not posted in part (the rest might not be valid alone).
-    if (body.length > MAX_BODY) return undefined;
+    if (body.length > MAX_BODY) return [];
     out.push({
       id,
       path: repoPath,
@@ -303,7 +375,7 @@ function planFile(
       body,
       original,
       replacement,
-      findings: attributed,
+      findings,
     });
   }
   return out;
@@ -311,19 +383,22 @@ function planFile(
 
 /** Every review comment wanted, most severe first (then by path and line). */
 export function planReview(input: PlanInput): ReviewPlan {
-  const byPath = new Map<string, Finding[]>();
-  for (const f of input.report.findings) {
-    if (!fixable(f) || !input.texts.has(f.path)) continue;
-    const list = byPath.get(f.path);
-    if (list) list.push(f);
-    else byPath.set(f.path, [f]);
-  }
+  // Only the files that hold a counted finding, and that the caller could read as the head has them.
+  const paths = new Set(
+    input.report.findings.filter((f) => fixable(f) && input.texts.has(f.path)).map((f) => f.path),
+  );
+  const policies = new Set(
+    input.report.findings.filter((f) => paths.has(f.path) && fixable(f)).map((f) => f.policy),
+  );
+  const read = (p: string) => (paths.has(p) ? input.texts.get(p) : undefined);
+  const { files } = input.planFixes(withPolicies(input.report, policies), read);
   const comments: WantedComment[] = [];
-  const outside: string[] = [];
-  for (const [path, findings] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const planned = planFile(input, path, input.texts.get(path)!, findings);
-    if (planned && planned.length > 0) comments.push(...planned);
-    else outside.push(path);
+  const placed = new Set<string>();
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (!paths.has(file.path)) continue;
+    const planned = planFile(input, file);
+    if (planned.length > 0) placed.add(file.path);
+    comments.push(...planned);
   }
   comments.sort(
     (a, b) =>
@@ -331,7 +406,7 @@ export function planReview(input: PlanInput): ReviewPlan {
       (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
       a.start - b.start,
   );
-  return { comments, outside };
+  return { comments, outside: [...paths].filter((p) => !placed.has(p)).sort() };
 }
 
 // ---------------------------------------------------------------------------------------------
