@@ -1,0 +1,369 @@
+// Rewriting the statements of a policy in JSON or YAML text, in place, through the `yaml`
+// package's document nodes (which read JSON too and give every node's character range). Only the
+// values that change are rewritten, each in the style of the text around it (quotes, one line or
+// one item a line, indentation copied from neighbours); everything else stays byte for byte.
+import YAML, { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import type { StatementFate } from './align.js';
+
+/** Replace text[start, end) with `text`. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Applies non-overlapping edits (any order). */
+export function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  let limit = Number.POSITIVE_INFINITY;
+  for (const e of sorted) {
+    if (e.end > limit) throw new Error('overlapping edits');
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    limit = e.start;
+  }
+  return out;
+}
+
+/** Thrown (and turned into a `notFixed` reason) where the text is not in a form this rewrites. */
+export class Unfixable extends Error {}
+
+/** Parses JSON or YAML text into `yaml` nodes with ranges (no custom tags: a tag stays visible). */
+export function parseNodes(text: string): YAML.Document.Parsed {
+  return YAML.parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+}
+
+/** The value of a key in a map node (the last one, as JSON.parse reads duplicates). */
+export function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let found: Pair | undefined;
+  for (const p of map.items) if (isScalar(p.key) && String(p.key.value) === key) found = p;
+  return found;
+}
+
+function start(n: Node): number {
+  return n.range![0];
+}
+
+/** Where the node's own text ends (a block collection ends at its last value, not after comments). */
+export function endOf(n: Node): number {
+  if (isScalar(n)) return n.range![1];
+  if ((isMap(n) || isSeq(n)) && !n.flow) {
+    const last = n.items[n.items.length - 1];
+    if (last === undefined) return n.range![1];
+    if (isPair(last)) {
+      const v = last.value as Node | null;
+      return v && v.range ? endOf(v) : endOf(last.key as Node);
+    }
+    return endOf(last as Node);
+  }
+  return n.range![1];
+}
+
+function lineStart(text: string, pos: number): number {
+  return text.lastIndexOf('\n', pos - 1) + 1;
+}
+
+/** The white space that starts the line holding `pos`. */
+function lineIndent(text: string, pos: number): string {
+  const ls = lineStart(text, pos);
+  return /^[ \t]*/.exec(text.slice(ls, pos))![0];
+}
+
+/** Column of pos (as white space of the same length, tabs kept). */
+function columnPad(text: string, pos: number): string {
+  return text.slice(lineStart(text, pos), pos).replace(/[^\t]/g, ' ');
+}
+
+/** Is there a tag, an intrinsic function or an interpolation anywhere below the node? */
+export function hasNonLiteral(n: unknown): boolean {
+  const stack: unknown[] = [n];
+  while (stack.length) {
+    const x = stack.pop();
+    if (!x || typeof x !== 'object') continue;
+    const node = x as Node;
+    if (node.tag && node.tag.startsWith('!')) return true;
+    if (isScalar(node)) {
+      if (typeof node.value === 'string' && /\$\{|%\{/.test(node.value)) return true;
+    } else if (isMap(node)) {
+      for (const p of node.items) {
+        if (isScalar(p.key) && /^(Ref|Fn::|Condition$)/.test(String(p.key.value)) && isIntrinsicKey(p)) return true;
+        stack.push(p.key, p.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+    else if (isPair(node)) stack.push(node.key, node.value);
+    else return true; // aliases and anything else
+  }
+  return false;
+}
+
+function isIntrinsicKey(p: Pair): boolean {
+  const k = String((p.key as YAML.Scalar).value);
+  return k === 'Ref' || k.startsWith('Fn::');
+}
+
+/** How scalars are written: JSON (always double quotes) or YAML in the quote style of a neighbour. */
+interface Style {
+  json: boolean;
+  text: string;
+}
+
+function quoteLike(style: Style, value: string, like: Node | undefined): string {
+  if (style.json) return JSON.stringify(value);
+  const type = like && isScalar(like) ? like.type : undefined;
+  if (type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  if (type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  const plain = YAML.stringify(value, { lineWidth: 0 }).trimEnd();
+  return plain.includes('\n') ? JSON.stringify(value) : plain;
+}
+
+/** A scalar sibling whose quoting new scalars copy (the first string in the statement). */
+function sampleScalar(stmt: YAMLMap): Node | undefined {
+  for (const p of stmt.items) {
+    const v = p.value as Node | null;
+    if (v && isScalar(v) && typeof v.value === 'string') return v;
+    if (v && isSeq(v)) {
+      const s = v.items.find((x) => isScalar(x));
+      if (s) return s as Node;
+    }
+  }
+  return undefined;
+}
+
+function keyText(style: Style, key: string, like: Node | undefined): string {
+  return quoteLike(style, key, like);
+}
+
+/** The indentation unit of the statement (its members' column minus the statement's). */
+function unitOf(style: Style, stmt: YAMLMap): string {
+  const first = stmt.items[0]?.key as Node | undefined;
+  if (!first) return '  ';
+  const member = lineIndent(style.text, start(first)).length;
+  const outer = lineIndent(style.text, start(stmt)).length;
+  const d = member - outer;
+  return ' '.repeat(d > 0 && d <= 8 ? d : 2);
+}
+
+/** A string list written where `orig` (a list or a string) was, in its style. */
+function writeList(style: Style, values: string[], orig: Node | undefined, stmt: YAMLMap, memberIndent: string): string {
+  const t = style.text;
+  const like = orig && isSeq(orig) ? (orig.items[0] as Node | undefined) : orig;
+  const q = (v: string) => quoteLike(style, v, like ?? sampleScalar(stmt));
+  if (orig && isSeq(orig) && orig.flow) {
+    const src = t.slice(start(orig), orig.range![1]);
+    if (src.includes('\n') && orig.items.length > 0) {
+      const first = orig.items[0] as Node;
+      const itemIndent = lineIndent(t, start(first));
+      const closeIndent = lineIndent(t, orig.range![1] - 1);
+      const lastEnd = endOf(orig.items[orig.items.length - 1] as Node);
+      // separator after each item as written (`,` or `, `), from the first one
+      const sep = orig.items.length > 1 ? /^\s*,/.exec(t.slice(endOf(first)))?.[0].trim() ?? ',' : ',';
+      const trailing = /^\s*,/.test(t.slice(lastEnd, orig.range![1] - 1)) ? ',' : '';
+      return `[${values.map((v) => `\n${itemIndent}${q(v)}`).join(sep)}${trailing}\n${closeIndent}]`;
+    }
+    if (orig.items.length > 0) {
+      const first = orig.items[0] as Node;
+      const lead = t.slice(start(orig) + 1, start(first));
+      const last = orig.items[orig.items.length - 1] as Node;
+      const tail = t.slice(endOf(last), orig.range![1] - 1);
+      const sep = orig.items.length > 1 ? t.slice(endOf(first), start(orig.items[1] as Node)) : style.json ? ', ' : ', ';
+      return `[${lead}${values.map(q).join(sep)}${tail}]`;
+    }
+    return `[${values.map(q).join(', ')}]`;
+  }
+  if (orig && isSeq(orig) && !orig.flow) {
+    const pad = columnPad(t, start(orig));
+    return values.map((v) => `- ${q(v)}`).join(`\n${pad}`);
+  }
+  // A string (or nothing) becomes a list: one item a line below the key when the statement is on
+  // several lines, else on one line.
+  const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
+  if (style.json || (orig === undefined ? stmt.flow : false)) {
+    if (!multiline) return `[${values.map(q).join(', ')}]`;
+    const ind = memberIndent + unitOf(style, stmt);
+    return `[${values.map((v) => `\n${ind}${q(v)}`).join(',')}\n${memberIndent}]`;
+  }
+  if (stmt.flow) return `[${values.map(q).join(', ')}]`;
+  // YAML block: the caller writes `Key:` then this (starting with a newline)
+  const ind = memberIndent + unitOf(style, stmt);
+  return values.map((v) => `\n${ind}- ${q(v)}`).join('');
+}
+
+/** A condition (or any JSON value) written in the statement's style. */
+function writeObject(style: Style, value: unknown, stmt: YAMLMap, memberIndent: string): string {
+  const t = style.text;
+  const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
+  const unit = unitOf(style, stmt);
+  if (style.json || stmt.flow) {
+    if (!multiline) return JSON.stringify(value).replace(/":/g, '": ').replace(/,"/g, ', "');
+    return JSON.stringify(value, null, unit).replace(/\n/g, `\n${memberIndent}`);
+  }
+  const body = YAML.stringify(value, { indent: unit.length, lineWidth: 0 }).trimEnd();
+  return body
+    .split('\n')
+    .map((l) => `\n${memberIndent}${unit}${l}`)
+    .join('');
+}
+
+function isStringList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/** Text for `value` where `orig` was (YAML block values that start on the next line begin with \n). */
+function writeValue(style: Style, value: unknown, orig: Node | undefined, stmt: YAMLMap, memberIndent: string): string {
+  if (typeof value === 'string') {
+    const like = orig && isScalar(orig) ? orig : sampleScalar(stmt);
+    return quoteLike(style, value, like);
+  }
+  if (isStringList(value)) return writeList(style, value, orig, stmt, memberIndent);
+  if (value !== null && typeof value === 'object') return writeObject(style, value, stmt, memberIndent);
+  throw new Unfixable(`cannot write a value of type ${typeof value}`);
+}
+
+/** Edits turning the statement map `stmt` (written as `original`) into `part`. */
+function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, unknown>, part: Record<string, unknown>): Edit[] {
+  const t = style.text;
+  if (hasNonLiteralChanged(stmt, original, part))
+    throw new Unfixable('the part of the statement that changes is not literal (a tag, an intrinsic function or an interpolation)');
+  const edits: Edit[] = [];
+  const firstKey = stmt.items[0]?.key as Node | undefined;
+  if (!firstKey) throw new Unfixable('an empty statement');
+  const memberIndent = lineIndent(t, start(firstKey));
+  const keyLike = firstKey;
+  const renamed: Record<string, string> = { Action: 'NotAction', Resource: 'NotResource' };
+  const done = new Set<string>();
+  const blockYaml = !style.json && !stmt.flow;
+  for (const [k, v] of Object.entries(part)) {
+    let pair = pairOf(stmt, k);
+    let rename = false;
+    if (!pair && renamed[k] && pairOf(stmt, renamed[k]!)) {
+      pair = pairOf(stmt, renamed[k]!);
+      rename = true;
+    }
+    if (pair) {
+      done.add(String((pair.key as YAML.Scalar).value));
+      const orig = pair.value as Node | null;
+      if (!rename && isDeepStrictEqual(v, original[k])) continue;
+      if (!orig || !orig.range) throw new Unfixable(`the statement's ${k} has no value`);
+      const keyNode = pair.key as Node;
+      if (rename) edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
+      const text = writeValue(style, v, orig, stmt, memberIndent);
+      if (blockYaml && text.startsWith('\n')) {
+        // a block value below the key: replace from the key's end (`Key:` + value)
+        const colon = t.indexOf(':', keyNode.range![1]);
+        edits.push({ start: colon + 1, end: endOf(orig), text });
+      } else edits.push({ start: start(orig), end: endOf(orig), text });
+      continue;
+    }
+    // A new key (an added Condition): after the statement's last member, in its style.
+    const lastPair = stmt.items[stmt.items.length - 1]!;
+    const lastEnd = lastPair.value && (lastPair.value as Node).range ? endOf(lastPair.value as Node) : endOf(lastPair.key as Node);
+    const value = writeValue(style, v, undefined, stmt, memberIndent);
+    const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
+    if (blockYaml) {
+      edits.push({ start: lastEnd, end: lastEnd, text: `\n${memberIndent}${keyText(style, k, keyLike)}:${value.startsWith('\n') ? '' : ' '}${value}` });
+    } else {
+      const colon = /^\s*:\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? ': ';
+      const sep = multiline ? `,\n${memberIndent}` : ', ';
+      edits.push({ start: lastEnd, end: lastEnd, text: `${sep}${keyText(style, k, keyLike)}${colon}${value}` });
+    }
+  }
+  for (const p of stmt.items) {
+    const k = String((p.key as YAML.Scalar).value);
+    if (!done.has(k) && !(k in part)) throw new Unfixable(`the statement's ${k} would be removed`);
+  }
+  return edits;
+}
+
+/** Does a value that changes hold a tag, an intrinsic function or an interpolation? */
+function hasNonLiteralChanged(stmt: YAMLMap, original: Record<string, unknown>, part: Record<string, unknown>): boolean {
+  for (const p of stmt.items) {
+    const k = String((p.key as YAML.Scalar).value);
+    const kept = k in part && isDeepStrictEqual(part[k], original[k]);
+    if (!kept && hasNonLiteral(p.value)) return true;
+  }
+  return false;
+}
+
+/**
+ * The edits that rewrite a statement list (a sequence node, or a single statement map) as the
+ * fates say. `originals` are the statements as written (index-aligned with the nodes).
+ */
+export function statementListEdits(
+  text: string,
+  json: boolean,
+  list: Node,
+  originals: Record<string, unknown>[],
+  fates: StatementFate[],
+): Edit[] {
+  const style: Style = { json, text };
+  if (isMap(list)) {
+    const fate = fates[0];
+    if (!fate || fate.kind === 'keep') return [];
+    if (fate.kind === 'drop' || fate.parts.length !== 1)
+      throw new Unfixable('the single statement (not in a list) would be removed or split: write the statements as a list first');
+    return statementEdits(style, list, originals[0]!, fate.parts[0]!);
+  }
+  if (!isSeq(list)) throw new Unfixable('the Statement is neither a list nor an object');
+  const items = list.items as Node[];
+  if (items.length !== fates.length) throw new Unfixable('the statements as written do not match the document read');
+  const edits: Edit[] = [];
+  const kept = fates.map((f) => f.kind !== 'drop');
+  if (!kept.some(Boolean)) throw new Unfixable('every statement would be removed: delete the policy (or detach it) instead');
+  // Separator between two items (to join the parts of a split statement).
+  const joiner = (i: number): string => {
+    const item = items[i]!;
+    if (!list.flow) {
+      const dash = text.lastIndexOf('-', start(item));
+      return `\n${columnPad(text, dash)}${text.slice(dash, start(item))}`;
+    }
+    const next = items[i + 1] ?? items[i - 1];
+    if (next && items.length > 1) {
+      const a = i + 1 < items.length ? item : next;
+      const b = i + 1 < items.length ? next : item;
+      return text.slice(endOf(a), start(b));
+    }
+    const multiline = text.slice(start(item), endOf(item)).includes('\n');
+    return multiline ? `,\n${lineIndent(text, start(item))}` : ', ';
+  };
+  fates.forEach((fate, i) => {
+    const item = items[i]!;
+    if (fate.kind !== 'rewrite') return;
+    if (!isMap(item)) throw new Unfixable(`statement ${i} is not an object`);
+    const partTexts = fate.parts.map((part) => {
+      const es = statementEdits(style, item, originals[i]!, part);
+      const s = start(item);
+      const body = text.slice(s, endOf(item));
+      return applyEdits(
+        body,
+        es.map((e) => ({ start: e.start - s, end: e.end - s, text: e.text })),
+      );
+    });
+    edits.push({ start: start(item), end: endOf(item), text: partTexts.join(joiner(i)) });
+  });
+  // Deletions: each run of dropped items goes with the separator after it (or, at the end, before).
+  let i = 0;
+  while (i < items.length) {
+    if (kept[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < items.length && !kept[j]) j++;
+    if (list.flow) {
+      if (j < items.length) edits.push({ start: start(items[i]!), end: start(items[j]!), text: '' });
+      else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[j - 1]!), text: '' });
+    } else {
+      // whole lines, from the `- ` of the first to the `- ` of the next kept item (or the end of the last)
+      const from = lineStart(text, start(items[i]!));
+      if (j < items.length) edits.push({ start: from, end: lineStart(text, start(items[j]!)), text: '' });
+      else {
+        const end = endOf(items[j - 1]!);
+        const nl = text.indexOf('\n', end);
+        edits.push({ start: from, end: nl === -1 ? text.length : nl + 1, text: '' });
+      }
+    }
+    i = j;
+  }
+  return edits;
+}

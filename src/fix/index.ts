@@ -1,0 +1,266 @@
+// `fix`: each audited policy rewritten to its minimal policy (the report's suggestions) in the
+// file's own text. Only the statements that change are touched, in the file's style; everything
+// else stays byte for byte. A file is changed only when the rewritten text reads back (through the
+// same source parser) as the minimal policy with every other policy of the file unchanged;
+// otherwise the policy is listed in `notFixed` with the reason. Pure: text in, text out.
+import { isDeepStrictEqual } from 'node:util';
+import { isScalar, isMap, isSeq, type Node } from 'yaml';
+import type { InputKind, PolicyRecord, Report, Suggestion } from '../core/types.js';
+import { isObject, parseJson, type JsonPath } from '../core/json-lines.js';
+import { parsePolicyDocument } from '../policy/document.js';
+import { statementsOf } from '../policy/raw.js';
+import { parseSource } from '../sources/index.js';
+import { alignStatements } from './align.js';
+import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
+import { hclFileFixer } from './hcl.js';
+
+export interface FileFix {
+  /** Relative to the audit root, `/` separators (as in the report). */
+  path: string;
+  /** The file's text as read. */
+  before: string;
+  /** The rewritten text (only the policies' own text changed). */
+  after: string;
+  /** Ids of the policies rewritten in this file. */
+  policies: string[];
+}
+
+export interface NotFixed {
+  policy: string;
+  path: string;
+  reason: string;
+}
+
+export interface FixPlan {
+  files: FileFix[];
+  notFixed: NotFixed[];
+}
+
+/** Input kinds whose policies are generated output, never the place to fix them. */
+const GENERATED: Partial<Record<InputKind, string>> = {
+  'terraform-plan':
+    'a Terraform plan is generated output: change the Terraform configuration that produces it, then plan again',
+  'terraform-state':
+    'a Terraform state file is generated output: change the Terraform configuration, then apply it',
+  'authorization-details':
+    "an authorization-details export is a snapshot of the account: change the policy where it is defined (or in the account), then export again",
+};
+
+/** The minimal statements of a suggestion. */
+function minimalStatements(s: Suggestion): Record<string, unknown>[] {
+  return statementsOf(s.minimal) as Record<string, unknown>[];
+}
+
+/**
+ * Rewrites each policy that has a suggestion to its minimal policy. `read` gives a file's text by
+ * its report path (undefined when it cannot be read).
+ */
+export function planFixes(report: Report, read: (path: string) => string | undefined): FixPlan {
+  const files: FileFix[] = [];
+  const notFixed: NotFixed[] = [];
+  const pathOf = new Map(report.policies.map((p) => [p.id, p.path]));
+  const kindOf = new Map(report.inputs.map((i) => [i.path, i.kind]));
+  const byPath = new Map<string, Suggestion[]>();
+  for (const s of report.suggestions) {
+    const path = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+    const list = byPath.get(path) ?? [];
+    list.push(s);
+    byPath.set(path, list);
+  }
+  for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const no = (reason: string) => suggestions.forEach((s) => notFixed.push({ policy: s.policy, path, reason }));
+    const kind = kindOf.get(path);
+    const generated = kind && GENERATED[kind];
+    if (generated) {
+      no(generated);
+      continue;
+    }
+    const text = read(path);
+    if (text === undefined) {
+      no('the file could not be read again');
+      continue;
+    }
+    const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path);
+    let current = text;
+    const done: Suggestion[] = [];
+    for (const s of suggestions) {
+      try {
+        const candidate = fixer.fix(current, s);
+        if (candidate === current) throw new Unfixable('the rewrite changes nothing in the text');
+        fixer.verify(text, candidate, [...done, s]);
+        current = candidate;
+        done.push(s);
+      } catch (e) {
+        if (!(e instanceof Unfixable)) throw e;
+        notFixed.push({ policy: s.policy, path, reason: e.message });
+      }
+    }
+    if (done.length) files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
+  }
+  return { files, notFixed };
+}
+
+/** How one file format is rewritten and read back. */
+export interface FileFixer {
+  /** The text with the suggestion's policy rewritten (throws Unfixable). */
+  fix(text: string, s: Suggestion): string;
+  /** Throws Unfixable unless `after` reads as `before` with exactly the suggestions' policies minimal. */
+  verify(before: string, after: string, fixed: Suggestion[]): void;
+}
+
+/** `$.a.b[0]["x y"]` -> ['a', 'b', 0, 'x y']. */
+export function parseJsonPath(p: string): JsonPath | undefined {
+  if (!p.startsWith('$')) return undefined;
+  const out: JsonPath = [];
+  const re = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < p.length) {
+    const m = re.exec(p);
+    if (!m) return undefined;
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3]!) as string);
+  }
+  return out;
+}
+
+/** Wrapper keys followed to the document (as src/policy/document.ts reads them). */
+const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument', 'Policy', 'policy'];
+
+function recordOf(text: string, path: string, id: string): PolicyRecord {
+  const loaded = parseSource({ path, text }, true);
+  const record = loaded.result.policies.find((p) => p.id === id);
+  if (!record) throw new Unfixable('the policy is not found when the file is read again');
+  if (record.status !== 'resolved') throw new Unfixable(`the policy is not resolved: ${record.reason ?? ''}`);
+  return record;
+}
+
+/** The statements of a record's document as the audit read them. */
+function originalStatements(record: PolicyRecord): { raw: Record<string, unknown>; statements: Record<string, unknown>[] } {
+  const parsed = parsePolicyDocument(record.document);
+  if (!parsed.raw) throw new Unfixable('the policy document could not be read');
+  return { raw: parsed.raw, statements: statementsOf(parsed.raw) as Record<string, unknown>[] };
+}
+
+/**
+ * Rewrites the statement list of the document at `node` (following wrappers, and into a document
+ * held as JSON text) in `text`; returns the edits.
+ */
+function documentEdits(
+  text: string,
+  json: boolean,
+  node: Node | null | undefined,
+  originals: Record<string, unknown>[],
+  minimal: Record<string, unknown>[],
+  depth = 0,
+): Edit[] {
+  if (!node || depth > 6) throw new Unfixable('the policy document is not written literally in the file');
+  if (isScalar(node)) {
+    if (typeof node.value !== 'string') throw new Unfixable('the policy document is not an object');
+    const inner = node.value;
+    const written = text.slice(node.range![0], node.range![1]);
+    if (!json || written !== JSON.stringify(inner))
+      throw new Unfixable(
+        'the policy is held in a string this tool would not write back byte for byte (escapes, YAML or URL encoding)',
+      );
+    if (/\$\{|%\{/.test(inner))
+      throw new Unfixable('the policy text holds interpolations (${...}): it is not a literal document');
+    if (!parseJson(inner).ok) throw new Unfixable('the policy is held in a string that is not JSON text');
+    const innerDoc = parseNodes(inner);
+    if (innerDoc.errors.length) throw new Unfixable('the policy text could not be read with positions');
+    const innerEdits = documentEdits(inner, true, innerDoc.contents as Node, originals, minimal, depth + 1);
+    return [{ start: node.range![0], end: node.range![1], text: JSON.stringify(applyEdits(inner, innerEdits)) }];
+  }
+  if (!isMap(node)) throw new Unfixable('the policy document is not written literally in the file (not an object)');
+  const st = pairOf(node, 'Statement');
+  if (!st) {
+    const key = WRAPPERS.find((k) => pairOf(node, k));
+    if (!key) throw new Unfixable('the policy document is not written literally in the file');
+    return documentEdits(text, json, pairOf(node, key)!.value as Node, originals, minimal, depth + 1);
+  }
+  const list = st.value as Node | null;
+  if (!list || !(isSeq(list) || isMap(list))) throw new Unfixable('the Statement is neither a list nor an object');
+  if (isSeq(list) && list.items.length !== originals.length)
+    throw new Unfixable('the statements as written are not those the audit read (generated or conditional statements)');
+  const fates = alignStatements(originals, minimal);
+  if (!fates) throw new Unfixable('the minimal policy could not be matched statement by statement with the policy as written');
+  return statementListEdits(text, json, list, originals, fates);
+}
+
+/** Walks the yaml nodes along a JSON path. */
+function nodeAt(root: Node | null, path: JsonPath): Node | undefined {
+  let n: Node | null | undefined = root;
+  for (const seg of path) {
+    if (!n) return undefined;
+    if (typeof seg === 'number') {
+      if (!isSeq(n)) return undefined;
+      n = n.items[seg] as Node | undefined;
+    } else {
+      if (!isMap(n)) return undefined;
+      n = pairOf(n, seg)?.value as Node | null | undefined;
+    }
+  }
+  return n ?? undefined;
+}
+
+/** Policy JSON (with the AWS CLI wrappers), *.tf.json, CloudFormation JSON and YAML templates. */
+export function textFileFixer(path: string): FileFixer {
+  return {
+    fix(text, s) {
+      const record = recordOf(text, path, s.policy);
+      const { statements } = originalStatements(record);
+      const json = parseJson(text).ok;
+      const doc = parseNodes(text);
+      if (doc.errors.length) throw new Unfixable('the file could not be read with positions');
+      let node: Node | undefined = doc.contents as Node;
+      if (record.jsonPath) {
+        const p = parseJsonPath(record.jsonPath);
+        node = p ? nodeAt(doc.contents as Node, p) : undefined;
+        if (!node) throw new Unfixable(`${record.jsonPath} is not found in the file as written`);
+      }
+      return applyEdits(text, documentEdits(text, json, node, statements, minimalStatements(s)));
+    },
+    verify(before, after, fixed) {
+      verifyRecords(
+        parseSource({ path, text: before }, true).result.policies,
+        parseSource({ path, text: after }, true).result.policies,
+        fixed,
+      );
+    },
+  };
+}
+
+/** Statement as a list (a single statement object counts as a list of one). */
+function statementList(raw: Record<string, unknown>): unknown[] {
+  return statementsOf(raw);
+}
+
+/**
+ * The policies read back from the rewritten text: each fixed one is its minimal policy (same
+ * statements, the document's other keys unchanged), every other one is as before.
+ */
+export function verifyRecords(before: PolicyRecord[], after: PolicyRecord[], fixed: Suggestion[]): void {
+  const minimalOf = new Map(fixed.map((s) => [s.policy, s]));
+  if (before.length !== after.length)
+    throw new Unfixable('the rewritten file does not read back with the same policies');
+  const afterById = new Map(after.map((r) => [r.id, r]));
+  for (const b of before) {
+    const a = afterById.get(b.id);
+    if (!a) throw new Unfixable(`the rewritten file no longer has the policy ${b.id}`);
+    const s = minimalOf.get(b.id);
+    if (!s) {
+      if (!isDeepStrictEqual(a.document, b.document) || a.status !== b.status)
+        throw new Unfixable(`the rewrite would change another policy of the file (${b.id})`);
+      continue;
+    }
+    const rb = parsePolicyDocument(b.document).raw;
+    const ra = parsePolicyDocument(a.document).raw;
+    if (!ra || !rb) throw new Unfixable('the rewritten policy does not read back as a policy document');
+    if (!isDeepStrictEqual(statementList(ra), minimalStatements(s)))
+      throw new Unfixable('the rewritten policy does not read back as the minimal policy');
+    for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)]))
+      if (k !== 'Statement' && !isDeepStrictEqual(ra[k], rb[k]))
+        throw new Unfixable(`the rewrite would change the document's ${k}`);
+    if (!isObject(ra)) throw new Unfixable('the rewritten policy is not an object');
+  }
+}
