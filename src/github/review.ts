@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker, MARKER_PREFIX } from '../core/escape.js';
+import type { FileFix, FixPlan } from '../fix/index.js';
 import { isExcess, plural, severityRank } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
 import { SEVERITY_ICON } from '../report/markdown.js';
@@ -24,22 +25,8 @@ import {
   type Region,
 } from './suggest.js';
 
-/** The fix layer's answer (src/fix: planFixes), as this module uses it. */
-export interface FileFix {
-  path: string;
-  before: string;
-  after: string;
-  policies: string[];
-}
-export interface NotFixed {
-  policy: string;
-  path: string;
-  reason: string;
-}
-export type PlanFixes = (
-  report: Report,
-  read: (path: string) => string | undefined,
-) => { files: FileFix[]; notFixed: NotFixed[] };
+/** src/fix's planFixes, or a stand-in (tests). */
+export type PlanFixes = (report: Report, read: (path: string) => string | undefined) => FixPlan;
 
 export type ReviewMode = 'suggest' | 'comment' | 'off';
 export const REVIEW_MODES: readonly ReviewMode[] = ['suggest', 'comment', 'off'];
