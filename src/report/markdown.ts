@@ -344,7 +344,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (options.moreSuggestions && options.moreSuggestions > 0) {
     const n = options.moreSuggestions;
     rest.push(
-      `💡 ${plural(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): see the suggested minimal policies below, or fix the rest and push to get the next ones.`,
+      `💡 ${plural(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`,
     );
   }
   if (b.preexisting.length > 0) {
