@@ -183,10 +183,14 @@ describe('the bundled action (dist/index.js) end to end', () => {
       baseSha?: string;
       fork?: boolean;
       env?: Record<string, string>;
+      /** The pull request's files as the API lists them: default, `git diff base...head` of the repository. */
+      pullFiles?: FakePullFile[];
     } = {},
   ): Promise<RunResult> {
     const n = ++runCount;
     const eventName = opts.event ?? 'pull_request';
+    // GitHub's view of the pull request's diff: where review comments may go.
+    if (eventName.startsWith('pull_request')) gh.pullFiles.set(7, opts.pullFiles ?? pullFiles(repo));
     const payload =
       opts.payload ??
       (eventName.startsWith('pull_request')
@@ -286,13 +290,21 @@ describe('the bundled action (dist/index.js) end to end', () => {
       },
       'more',
     );
+    const firstSuggestions = gh.reviewComments.map((c) => c.id);
+    expect(firstSuggestions).toHaveLength(1);
     gh.reset();
     const second = await run(repo);
     expect(second.code).toBe(1);
     expect(ourComments()).toHaveLength(1);
+    // (And the review: the new statement's fix lies next to the first one's, so one suggestion now
+    // covers both: posted, and the first one deleted.)
     expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual([
+      'POST /repos/o/r/pulls/7/reviews',
+      `DELETE /repos/o/r/pulls/comments/${firstSuggestions[0]}`,
       `PATCH /repos/o/r/issues/comments/${comment.id}`,
     ]);
+    expect(gh.reviewComments).toHaveLength(1);
+    expect(gh.reviewComments[0]!.body).toContain('`iam:PassRole`');
     expect(ourComments()[0]!.body).toContain('❌ **2 new findings**');
 
     gh.reset();
@@ -764,7 +776,6 @@ describe('the bundled action (dist/index.js) end to end', () => {
       },
       'add excess',
     );
-    gh.pullFiles.set(7, pullFiles(repo));
     return repo;
   }
 
@@ -791,7 +802,6 @@ describe('the bundled action (dist/index.js) end to end', () => {
     const fixed = applySuggestionComments(repo.dir, posted);
     for (const text of Object.values(fixed)) expect(() => JSON.parse(text)).not.toThrow();
     repo.head = repo.commit(fixed, 'apply the suggestions');
-    gh.pullFiles.set(7, pullFiles(repo));
     gh.reset();
     const clean = await run(repo, { inputs: { 'fail-on': 'any', 'severity-threshold': 'info' } });
     expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
@@ -822,7 +832,6 @@ describe('the bundled action (dist/index.js) end to end', () => {
       { 'iam/coiled-policy.json': BASELINE, 'iam/new-policy.json': BASELINE },
       'by hand',
     );
-    gh.pullFiles.set(7, pullFiles(repo));
     gh.reset();
     const removed = await run(repo);
     expect(removed.code).toBe(0);
@@ -891,7 +900,6 @@ describe('the bundled action (dist/index.js) end to end', () => {
     for (const name of ['zz-a', 'zz-b', 'zz-c'])
       files[`iam/${name}.json`] = statement(['ec2:DescribeInstances', 'iam:CreateUser']);
     const repo = makeRepo(tmp, [], files);
-    gh.pullFiles.set(7, pullFiles(repo));
     const res = await run(repo);
     expect(res.stdout).not.toContain('::warning::');
     const posted = ourSuggestions();
@@ -911,11 +919,10 @@ describe('the bundled action (dist/index.js) end to end', () => {
     const shallow = join(tmp, 'shallow');
     git(tmp, 'clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow);
     // The API's diff holds only the new file: the excess in iam/coiled-policy.json stays in the main comment.
-    gh.pullFiles.set(
-      7,
-      pullFiles(repo).filter((f) => f.filename === 'iam/new-policy.json'),
+    const res = await run(
+      { ...repo, dir: shallow },
+      { pullFiles: pullFiles(repo).filter((f) => f.filename === 'iam/new-policy.json') },
     );
-    const res = await run({ ...repo, dir: shallow });
     expect(res.stdout).not.toContain('::warning::');
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /repos/o/r/pulls/7/files');
     const posted = ourSuggestions();

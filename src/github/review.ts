@@ -115,8 +115,10 @@ function listActions(actions: readonly string[]): string {
   );
 }
 
+/** The findings' actions, once each: a finding with few actions first (a wildcard's hundreds last). */
 function unionActions(findings: readonly Finding[]): string[] {
-  return [...new Set(findings.flatMap((f) => f.actions))].sort();
+  const sorted = [...findings].sort((a, b) => a.actions.length - b.actions.length);
+  return [...new Set(sorted.flatMap((f) => f.actions))];
 }
 
 /** `coiled` ongoing: the baseline and the policy's active sets. */
