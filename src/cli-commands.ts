@@ -17,6 +17,7 @@ import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
 import { mergeCommand } from './cli-merge.js';
+import { fixCommand } from './cli-fix.js';
 import { failOptions, megabytes } from './cli-options.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
@@ -233,13 +234,14 @@ function baselinesCommand(args: string[]): number {
   throw new UsageError('baselines takes "list" or "show ID"');
 }
 
-/** Runs `audit`, `expand` or `baselines`; usage and configuration errors give exit status 2. */
+/** Runs `audit`, `fix`, `expand`, `baselines` or `merge`; usage and configuration errors give exit status 2. */
 export async function runCommand(command: string, rest: string[]): Promise<number> {
   try {
     if (command === 'audit') return await audit(rest);
     if (command === 'expand') return expand(rest);
     if (command === 'baselines') return baselinesCommand(rest);
     if (command === 'merge') return await mergeCommand(rest, toStdout);
+    if (command === 'fix') return await fixCommand(rest, toStdout, auditRoot);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (

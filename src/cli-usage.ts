@@ -5,6 +5,7 @@ export const USAGE = `${TOOL_NAME} ${TOOL_VERSION}: audit AWS IAM policies again
 
 Usage:
   ${TOOL_NAME} audit [PATH...] [options]   audit files and directories (default: .)
+  ${TOOL_NAME} fix [PATH...] [options]     rewrite each policy to its minimal policy, in place
   ${TOOL_NAME} expand PATTERN...           print the actions an IAM action pattern matches
   ${TOOL_NAME} baselines list              list the built-in baselines
   ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
@@ -26,6 +27,29 @@ Audit options:
 Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configuration error.
 With no --baseline and no configuration, each policy is matched to the vendor baseline it most
 likely implements (detection), and audited against its default sets.
+`;
+
+const FIX_USAGE = `Usage: ${TOOL_NAME} fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
+
+Runs the same audit as \`audit\`, then rewrites each policy that grants more than its baseline
+allows to its minimal policy, in its own file: only the statements that change are edited, in the
+file's style (indentation, key order, a string stays a string); every other line is left as it is.
+Policy JSON (and the AWS CLI's wrappers), *.tf.json, .tf (jsonencode({...}), heredoc JSON,
+aws_iam_policy_document blocks) and CloudFormation templates, where the policy is written out
+literally. A policy it cannot rewrite (interpolations, variables, intrinsic functions in the part
+that changes, a plan, state or authorization-details export) is listed with the reason. A file
+is written only when the rewritten text reads back as the minimal policy with everything else
+unchanged, and atomically (a temporary file renamed over it, with the file's mode).
+
+Options:
+  --baseline B              as for audit
+  --config FILE             as for audit
+  --dry-run                 print the unified diff of each change and write nothing
+  --account-id ID           as for audit
+  --max-file-size MB        as for audit
+
+Exit status: 0 (also when some policies could not be fixed: they are listed); 2 usage or
+configuration error.
 `;
 
 const EXPAND_USAGE = `Usage: ${TOOL_NAME} expand PATTERN...
@@ -61,8 +85,9 @@ a report is named, with the reason).
 `;
 
 /** The usage of one command: the audit's options, or the other commands' forms. */
-export function commandUsage(command: 'audit' | 'expand' | 'baselines' | 'merge'): string {
+export function commandUsage(command: 'audit' | 'fix' | 'expand' | 'baselines' | 'merge'): string {
   if (command === 'merge') return MERGE_USAGE;
+  if (command === 'fix') return FIX_USAGE;
   if (command === 'expand') return EXPAND_USAGE;
   if (command === 'baselines') return BASELINES_USAGE;
   return USAGE;

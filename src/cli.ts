@@ -3,6 +3,7 @@
 //                            [--output FILE] [--fail-on none|any] [--severity-threshold LEVEL] [--account-id ID]
 //   iam-baseline-audit expand PATTERN...
 //   iam-baseline-audit baselines list | show ID[@VERSION]
+//   iam-baseline-audit fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
 //   iam-baseline-audit merge REPORT.json... [--repo NAME=FILE] [--format text|markdown|json] [--output FILE]
 // Start-up: this file imports only version.ts, so --version and --help answer before anything
 // else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       out(USAGE);
       return command === undefined ? 2 : 0;
     case 'audit':
+    case 'fix':
     case 'expand':
     case 'baselines':
     case 'merge': {

@@ -61,7 +61,10 @@ export function excess(report: Report) {
  * The lines of `before` outside the changed region are in `after` unchanged: the common prefix and
  * suffix of lines cover every line but those of the edited statements.
  */
-export function changedLines(before: string, after: string): { head: number; tailBefore: number; tailAfter: number } {
+export function changedLines(
+  before: string,
+  after: string,
+): { head: number; tailBefore: number; tailAfter: number } {
   const a = before.split('\n');
   const b = after.split('\n');
   let head = 0;

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { planFixes } from '../../src/fix/index.js';
 import { audit, changedLines, excess, fixAndReaudit, readIn, repo, vendor } from './helpers.js';
 
-const EXTRA = { Sid: 'Extra', Effect: 'Allow', Action: ['iam:CreateUser', 'iam:AttachUserPolicy'], Resource: '*' };
+const EXTRA = {
+  Sid: 'Extra',
+  Effect: 'Allow',
+  Action: ['iam:CreateUser', 'iam:AttachUserPolicy'],
+  Resource: '*',
+};
 
 describe('fix: standalone policy JSON', () => {
   it('Coiled Ongoing with an added excess statement: the statement is removed, every other line is byte-identical', async () => {
@@ -25,7 +30,11 @@ describe('fix: standalone policy JSON', () => {
     const first = ongoing.Statement[0]!;
     const actions = first.Action as string[];
     const withExtra = { ...first, Action: [...actions.slice(0, 2), 'iam:CreateUser', ...actions.slice(2)] };
-    const text = JSON.stringify({ ...ongoing, Statement: [withExtra, ...ongoing.Statement.slice(1)] }, null, 2);
+    const text = JSON.stringify(
+      { ...ongoing, Statement: [withExtra, ...ongoing.Statement.slice(1)] },
+      null,
+      2,
+    );
     const root = repo({ 'p.json': text });
     const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
     expect(plan.notFixed).toEqual([]);
@@ -66,12 +75,23 @@ describe('fix: standalone policy JSON', () => {
 
   it('the AWS CLI wrapper {"PolicyDocument": …} and a document held as JSON text ({"Policy": "…"})', async () => {
     const wrapped = JSON.stringify(
-      { PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }] } },
+      {
+        PolicyName: 'p',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' },
+          ],
+        },
+      },
       null,
       2,
     );
     const held = JSON.stringify({
-      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }] }),
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }],
+      }),
     });
     const root = repo({ 'wrapped.json': wrapped, 'held.json': held });
     const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
@@ -99,7 +119,11 @@ describe('fix: standalone policy JSON', () => {
     const plan = planFixes(report, readIn(root));
     expect(plan.files).toEqual([]);
     expect(plan.notFixed).toEqual([
-      { policy: 'only-excess.json', path: 'only-excess.json', reason: expect.stringMatching(/every statement would be removed/) },
+      {
+        policy: 'only-excess.json',
+        path: 'only-excess.json',
+        reason: expect.stringMatching(/every statement would be removed/),
+      },
     ]);
   });
 });

@@ -7,9 +7,7 @@ import { isObject } from '../core/json-lines.js';
 
 /** What becomes of one statement as written. */
 export type StatementFate =
-  | { kind: 'keep' }
-  | { kind: 'drop' }
-  | { kind: 'rewrite'; parts: Record<string, unknown>[] };
+  { kind: 'keep' } | { kind: 'drop' } | { kind: 'rewrite'; parts: Record<string, unknown>[] };
 
 /** Keys a minimal part may change (the rest must be as written). */
 const CHANGEABLE = new Set(['Sid', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
@@ -18,6 +16,8 @@ const CHANGEABLE = new Set(['Sid', 'Action', 'NotAction', 'Resource', 'NotResour
 export function derivable(part: unknown, original: unknown): boolean {
   if (!isObject(part) || !isObject(original)) return false;
   if (original.Effect === 'Deny') return false;
+  // rewriteStatement keeps a Sid when there is one, and always writes an Action
+  if ('Sid' in original !== 'Sid' in part || !('Action' in part)) return false;
   for (const [k, v] of Object.entries(part)) {
     if (k === 'Sid') {
       const sid = original.Sid;
@@ -28,9 +28,23 @@ export function derivable(part: unknown, original: unknown): boolean {
     if (CHANGEABLE.has(k)) continue;
     if (!(k in original) || !isDeepStrictEqual(v, original[k])) return false;
   }
-  for (const k of Object.keys(original))
-    if (!CHANGEABLE.has(k) && !(k in part)) return false;
+  for (const k of Object.keys(original)) if (!CHANGEABLE.has(k) && !(k in part)) return false;
   return true;
+}
+
+function asList(v: unknown): string[] {
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
+    (x): x is string => typeof x === 'string',
+  );
+}
+
+/** Does the part name an action its original does not write? */
+function foreignActions(part: unknown, original: unknown): boolean {
+  if (!isObject(part) || !isObject(original)) return true;
+  const written = new Set(
+    [...asList(original.Action), ...asList(original.NotAction)].map((a) => a.toLowerCase()),
+  );
+  return asList(part.Action).some((a) => !written.has(a.toLowerCase()));
 }
 
 /**
@@ -58,10 +72,13 @@ export function alignStatements(originals: unknown[], minimal: unknown[]): State
         best[i]![j] = best[i + 1]![j]! + 1;
         choice[i]![j] = 0;
       }
-      // rewrite into k parts
+      // rewrite into k parts (a part whose actions are not all written in the original costs a
+      // little more: it breaks ties towards the statement the actions come from)
+      let extra = 0;
       for (let k = 1; j + k <= m; k++) {
         if (!derivable(minimal[j + k - 1], originals[i])) break;
-        const c = best[i + 1]![j + k]! + 1;
+        extra += foreignActions(minimal[j + k - 1], originals[i]) ? 0.25 : 0;
+        const c = best[i + 1]![j + k]! + 1 + extra;
         if (c < best[i]![j]!) {
           best[i]![j] = c;
           choice[i]![j] = k;

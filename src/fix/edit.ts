@@ -2,7 +2,7 @@
 // package's document nodes (which read JSON too and give every node's character range). Only the
 // values that change are rewritten, each in the style of the text around it (quotes, one line or
 // one item a line, indentation copied from neighbours); everything else stays byte for byte.
-import YAML, { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import YAML, { YAMLMap, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLSeq } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import type { StatementFate } from './align.js';
 
@@ -76,7 +76,7 @@ function columnPad(text: string, pos: number): string {
 }
 
 /** Is there a tag, an intrinsic function or an interpolation anywhere below the node? */
-export function hasNonLiteral(n: unknown): boolean {
+export function hasNonLiteral(n: unknown, interpolations: boolean): boolean {
   const stack: unknown[] = [n];
   while (stack.length) {
     const x = stack.pop();
@@ -84,10 +84,11 @@ export function hasNonLiteral(n: unknown): boolean {
     const node = x as Node;
     if (node.tag && node.tag.startsWith('!')) return true;
     if (isScalar(node)) {
-      if (typeof node.value === 'string' && /\$\{|%\{/.test(node.value)) return true;
+      if (interpolations && typeof node.value === 'string' && /\$\{|%\{/.test(node.value)) return true;
     } else if (isMap(node)) {
       for (const p of node.items) {
-        if (isScalar(p.key) && /^(Ref|Fn::|Condition$)/.test(String(p.key.value)) && isIntrinsicKey(p)) return true;
+        if (isScalar(p.key) && /^(Ref|Fn::|Condition$)/.test(String(p.key.value)) && isIntrinsicKey(p))
+          return true;
         stack.push(p.key, p.value);
       }
     } else if (isSeq(node)) stack.push(...node.items);
@@ -104,13 +105,46 @@ function isIntrinsicKey(p: Pair): boolean {
 
 /** How scalars are written: JSON (always double quotes) or YAML in the quote style of a neighbour. */
 interface Style {
+  /** JSON, or any text whose collections are all flow (HCL): one line or one item a line. */
   json: boolean;
+  /** HCL (`jsonencode({...})`): `Key = value`, strings with `$${` for a literal `${`. */
+  hcl: boolean;
   text: string;
+  /** `${...}` and `%{...}` in strings are Terraform interpolations (*.tf.json), not policy variables. */
+  interpolations: boolean;
+}
+
+/** An HCL quoted string (JSON escapes; `${` and `%{` doubled so they stay literal). */
+export function hclString(value: string): string {
+  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+/** An HCL value (objects with `=`, keys quoted unless identifiers), on one line or indented. */
+function hclValue(v: unknown, eq: string, comma: string, indent: string | undefined, unit: string): string {
+  if (typeof v === 'string') return hclString(v);
+  if (Array.isArray(v)) return `[${v.map((x) => hclValue(x, eq, comma, undefined, unit)).join(comma)}]`;
+  if (v !== null && typeof v === 'object') {
+    const key = (k: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k));
+    const entries = Object.entries(v);
+    if (indent === undefined)
+      return `{ ${entries.map(([k, x]) => `${key(k)}${eq}${hclValue(x, eq, comma, undefined, unit)}`).join(comma)} }`;
+    const inner = indent + unit;
+    return `{${entries.map(([k, x]) => `\n${inner}${key(k)}${eq}${hclValue(x, eq, comma, inner, unit)}`).join('')}\n${indent}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function needsQuotes(value: string): boolean {
+  return /^["']/.test(YAML.stringify(value, { lineWidth: 0 }));
 }
 
 function quoteLike(style: Style, value: string, like: Node | undefined): string {
+  if (style.hcl) return hclString(value);
   if (style.json) return JSON.stringify(value);
-  const type = like && isScalar(like) ? like.type : undefined;
+  let type = like && isScalar(like) ? like.type : undefined;
+  // quotes the neighbour could not do without (`"*"`) say nothing about the file's style
+  if (type !== 'PLAIN' && like && isScalar(like) && typeof like.value === 'string' && needsQuotes(like.value))
+    type = 'PLAIN';
   if (type === 'QUOTE_DOUBLE') return JSON.stringify(value);
   if (type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
   const plain = YAML.stringify(value, { lineWidth: 0 }).trimEnd();
@@ -131,6 +165,10 @@ function sampleScalar(stmt: YAMLMap): Node | undefined {
 }
 
 function keyText(style: Style, key: string, like: Node | undefined): string {
+  if (style.hcl)
+    return like && isScalar(like) && like.type === 'PLAIN' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)
+      ? key
+      : hclString(key);
   return quoteLike(style, key, like);
 }
 
@@ -138,6 +176,17 @@ function keyText(style: Style, key: string, like: Node | undefined): string {
 function unitOf(style: Style, stmt: YAMLMap): string {
   const first = stmt.items[0]?.key as Node | undefined;
   if (!first) return '  ';
+  if (!style.json && !stmt.flow) {
+    // a block list under a key, as the statement writes one, else two spaces
+    for (const p of stmt.items) {
+      const v = p.value as Node | null;
+      if (v && isSeq(v) && !v.flow && v.items.length) {
+        const d = columnPad(style.text, start(v)).length - columnPad(style.text, start(p.key as Node)).length;
+        if (d > 0 && d <= 8) return ' '.repeat(d);
+      }
+    }
+    return '  ';
+  }
   const member = lineIndent(style.text, start(first)).length;
   const outer = lineIndent(style.text, start(stmt)).length;
   const d = member - outer;
@@ -145,7 +194,13 @@ function unitOf(style: Style, stmt: YAMLMap): string {
 }
 
 /** A string list written where `orig` (a list or a string) was, in its style. */
-function writeList(style: Style, values: string[], orig: Node | undefined, stmt: YAMLMap, memberIndent: string): string {
+function writeList(
+  style: Style,
+  values: string[],
+  orig: Node | undefined,
+  stmt: YAMLMap,
+  memberIndent: string,
+): string {
   const t = style.text;
   const like = orig && isSeq(orig) ? (orig.items[0] as Node | undefined) : orig;
   const q = (v: string) => quoteLike(style, v, like ?? sampleScalar(stmt));
@@ -157,7 +212,7 @@ function writeList(style: Style, values: string[], orig: Node | undefined, stmt:
       const closeIndent = lineIndent(t, orig.range![1] - 1);
       const lastEnd = endOf(orig.items[orig.items.length - 1] as Node);
       // separator after each item as written (`,` or `, `), from the first one
-      const sep = orig.items.length > 1 ? /^\s*,/.exec(t.slice(endOf(first)))?.[0].trim() ?? ',' : ',';
+      const sep = orig.items.length > 1 ? (/^\s*,/.exec(t.slice(endOf(first)))?.[0].trim() ?? ',') : ',';
       const trailing = /^\s*,/.test(t.slice(lastEnd, orig.range![1] - 1)) ? ',' : '';
       return `[${values.map((v) => `\n${itemIndent}${q(v)}`).join(sep)}${trailing}\n${closeIndent}]`;
     }
@@ -166,7 +221,12 @@ function writeList(style: Style, values: string[], orig: Node | undefined, stmt:
       const lead = t.slice(start(orig) + 1, start(first));
       const last = orig.items[orig.items.length - 1] as Node;
       const tail = t.slice(endOf(last), orig.range![1] - 1);
-      const sep = orig.items.length > 1 ? t.slice(endOf(first), start(orig.items[1] as Node)) : style.json ? ', ' : ', ';
+      const sep =
+        orig.items.length > 1
+          ? t.slice(endOf(first), start(orig.items[1] as Node))
+          : style.json
+            ? ', '
+            : ', ';
       return `[${lead}${values.map(q).join(sep)}${tail}]`;
     }
     return `[${values.map(q).join(', ')}]`;
@@ -179,7 +239,7 @@ function writeList(style: Style, values: string[], orig: Node | undefined, stmt:
   // several lines, else on one line.
   const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
   if (style.json || (orig === undefined ? stmt.flow : false)) {
-    if (!multiline) return `[${values.map(q).join(', ')}]`;
+    if (!multiline) return `[${values.map(q).join(inlineSeparators(style, stmt).comma)}]`;
     const ind = memberIndent + unitOf(style, stmt);
     return `[${values.map((v) => `\n${ind}${q(v)}`).join(',')}\n${memberIndent}]`;
   }
@@ -194,8 +254,15 @@ function writeObject(style: Style, value: unknown, stmt: YAMLMap, memberIndent: 
   const t = style.text;
   const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
   const unit = unitOf(style, stmt);
+  if (style.hcl) {
+    const { colon, comma } = inlineSeparators(style, stmt);
+    return hclValue(value, colon, comma, multiline ? memberIndent : undefined, unit);
+  }
   if (style.json || stmt.flow) {
-    if (!multiline) return JSON.stringify(value).replace(/":/g, '": ').replace(/,"/g, ', "');
+    if (!multiline) {
+      const { colon, comma } = inlineSeparators(style, stmt);
+      return compactJson(value, colon, comma);
+    }
     return JSON.stringify(value, null, unit).replace(/\n/g, `\n${memberIndent}`);
   }
   const body = YAML.stringify(value, { indent: unit.length, lineWidth: 0 }).trimEnd();
@@ -205,12 +272,43 @@ function writeObject(style: Style, value: unknown, stmt: YAMLMap, memberIndent: 
     .join('');
 }
 
+/** The `:` and `,` of a one-line statement as written (`": "` or `":"`, `", "` or `","`). */
+function inlineSeparators(style: Style, stmt: YAMLMap): { colon: string; comma: string } {
+  const t = style.text;
+  const [a, b] = stmt.items;
+  let colon = ': ';
+  let comma = ', ';
+  if (a && a.value && (a.value as Node).range)
+    colon = t.slice((a.key as Node).range![1], start(a.value as Node));
+  if (a && b && a.value && (a.value as Node).range)
+    comma = t.slice(endOf(a.value as Node), start(b.key as Node));
+  if (!/^\s*[:=]\s*$/.test(colon)) colon = style.hcl ? ' = ' : ': ';
+  if (!/^\s*,\s*$/.test(comma) || comma.includes('\n')) comma = ', ';
+  return { colon, comma };
+}
+
+/** JSON on one line with the given separators. */
+function compactJson(v: unknown, colon: string, comma: string): string {
+  if (Array.isArray(v)) return `[${v.map((x) => compactJson(x, colon, comma)).join(comma)}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}${colon}${compactJson(x, colon, comma)}`)
+      .join(comma)}}`;
+  return JSON.stringify(v);
+}
+
 function isStringList(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
 /** Text for `value` where `orig` was (YAML block values that start on the next line begin with \n). */
-function writeValue(style: Style, value: unknown, orig: Node | undefined, stmt: YAMLMap, memberIndent: string): string {
+function writeValue(
+  style: Style,
+  value: unknown,
+  orig: Node | undefined,
+  stmt: YAMLMap,
+  memberIndent: string,
+): string {
   if (typeof value === 'string') {
     const like = orig && isScalar(orig) ? orig : sampleScalar(stmt);
     return quoteLike(style, value, like);
@@ -221,14 +319,23 @@ function writeValue(style: Style, value: unknown, orig: Node | undefined, stmt: 
 }
 
 /** Edits turning the statement map `stmt` (written as `original`) into `part`. */
-function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, unknown>, part: Record<string, unknown>): Edit[] {
+function statementEdits(
+  style: Style,
+  stmt: YAMLMap,
+  original: Record<string, unknown>,
+  part: Record<string, unknown>,
+): Edit[] {
   const t = style.text;
-  if (hasNonLiteralChanged(stmt, original, part))
-    throw new Unfixable('the part of the statement that changes is not literal (a tag, an intrinsic function or an interpolation)');
+  if (hasNonLiteralChanged(style, stmt, original, part))
+    throw new Unfixable(
+      'the part of the statement that changes is not literal (a tag, an intrinsic function or an interpolation)',
+    );
   const edits: Edit[] = [];
   const firstKey = stmt.items[0]?.key as Node | undefined;
   if (!firstKey) throw new Unfixable('an empty statement');
-  const memberIndent = lineIndent(t, start(firstKey));
+  // Members start at the first key's column (in YAML the line may start with the item's `- `).
+  const memberIndent =
+    style.json || stmt.flow ? lineIndent(t, start(firstKey)) : columnPad(t, start(firstKey));
   const keyLike = firstKey;
   const renamed: Record<string, string> = { Action: 'NotAction', Resource: 'NotResource' };
   const done = new Set<string>();
@@ -246,7 +353,8 @@ function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, un
       if (!rename && isDeepStrictEqual(v, original[k])) continue;
       if (!orig || !orig.range) throw new Unfixable(`the statement's ${k} has no value`);
       const keyNode = pair.key as Node;
-      if (rename) edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
+      if (rename)
+        edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
       const text = writeValue(style, v, orig, stmt, memberIndent);
       if (blockYaml && text.startsWith('\n')) {
         // a block value below the key: replace from the key's end (`Key:` + value)
@@ -257,15 +365,32 @@ function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, un
     }
     // A new key (an added Condition): after the statement's last member, in its style.
     const lastPair = stmt.items[stmt.items.length - 1]!;
-    const lastEnd = lastPair.value && (lastPair.value as Node).range ? endOf(lastPair.value as Node) : endOf(lastPair.key as Node);
+    const lastEnd =
+      lastPair.value && (lastPair.value as Node).range
+        ? endOf(lastPair.value as Node)
+        : endOf(lastPair.key as Node);
     const value = writeValue(style, v, undefined, stmt, memberIndent);
     const multiline = t.slice(start(stmt), endOf(stmt)).includes('\n');
     if (blockYaml) {
-      edits.push({ start: lastEnd, end: lastEnd, text: `\n${memberIndent}${keyText(style, k, keyLike)}:${value.startsWith('\n') ? '' : ' '}${value}` });
+      edits.push({
+        start: lastEnd,
+        end: lastEnd,
+        text: `\n${memberIndent}${keyText(style, k, keyLike)}:${value.startsWith('\n') ? '' : ' '}${value}`,
+      });
     } else {
-      const colon = /^\s*:\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? ': ';
-      const sep = multiline ? `,\n${memberIndent}` : ', ';
-      edits.push({ start: lastEnd, end: lastEnd, text: `${sep}${keyText(style, k, keyLike)}${colon}${value}` });
+      const colon =
+        /^\s*[:=]\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? (style.hcl ? ' = ' : ': ');
+      // HCL members on their own lines need no comma (unless the object writes them)
+      const commas =
+        !style.hcl ||
+        (stmt.items.length > 1 &&
+          t.slice(endOf(stmt.items[0]!.value as Node), start(stmt.items[1]!.key as Node)).includes(','));
+      const sep = multiline ? `${commas ? ',' : ''}\n${memberIndent}` : inlineSeparators(style, stmt).comma;
+      edits.push({
+        start: lastEnd,
+        end: lastEnd,
+        text: `${sep}${keyText(style, k, keyLike)}${colon}${value}`,
+      });
     }
   }
   for (const p of stmt.items) {
@@ -276,11 +401,16 @@ function statementEdits(style: Style, stmt: YAMLMap, original: Record<string, un
 }
 
 /** Does a value that changes hold a tag, an intrinsic function or an interpolation? */
-function hasNonLiteralChanged(stmt: YAMLMap, original: Record<string, unknown>, part: Record<string, unknown>): boolean {
+function hasNonLiteralChanged(
+  style: Style,
+  stmt: YAMLMap,
+  original: Record<string, unknown>,
+  part: Record<string, unknown>,
+): boolean {
   for (const p of stmt.items) {
     const k = String((p.key as YAML.Scalar).value);
     const kept = k in part && isDeepStrictEqual(part[k], original[k]);
-    if (!kept && hasNonLiteral(p.value)) return true;
+    if (!kept && hasNonLiteral(p.value, style.interpolations)) return true;
   }
   return false;
 }
@@ -295,21 +425,27 @@ export function statementListEdits(
   list: Node,
   originals: Record<string, unknown>[],
   fates: StatementFate[],
+  interpolations = false,
+  hcl = false,
 ): Edit[] {
-  const style: Style = { json, text };
+  const style: Style = { json: json || hcl, hcl, text, interpolations };
   if (isMap(list)) {
     const fate = fates[0];
     if (!fate || fate.kind === 'keep') return [];
     if (fate.kind === 'drop' || fate.parts.length !== 1)
-      throw new Unfixable('the single statement (not in a list) would be removed or split: write the statements as a list first');
+      throw new Unfixable(
+        'the single statement (not in a list) would be removed or split: write the statements as a list first',
+      );
     return statementEdits(style, list, originals[0]!, fate.parts[0]!);
   }
   if (!isSeq(list)) throw new Unfixable('the Statement is neither a list nor an object');
   const items = list.items as Node[];
-  if (items.length !== fates.length) throw new Unfixable('the statements as written do not match the document read');
+  if (items.length !== fates.length)
+    throw new Unfixable('the statements as written do not match the document read');
   const edits: Edit[] = [];
   const kept = fates.map((f) => f.kind !== 'drop');
-  if (!kept.some(Boolean)) throw new Unfixable('every statement would be removed: delete the policy (or detach it) instead');
+  if (!kept.some(Boolean))
+    throw new Unfixable('every statement would be removed: delete the policy (or detach it) instead');
   // Separator between two items (to join the parts of a split statement).
   const joiner = (i: number): string => {
     const item = items[i]!;
@@ -366,4 +502,13 @@ export function statementListEdits(
     i = j;
   }
   return edits;
+}
+
+/** A list of strings written in place of the HCL list `orig` (a flow sequence), in its layout. */
+export function writeStringList(text: string, values: string[], orig: YAMLSeq, memberIndent: string): string {
+  const style: Style = { json: true, hcl: true, text, interpolations: false };
+  const stmt = new YAMLMap();
+  stmt.flow = true;
+  stmt.range = orig.range ?? [0, 0, 0];
+  return writeList(style, values, orig as Node, stmt, memberIndent);
 }

@@ -1,13 +1,532 @@
-// Rewriting policies written in Terraform's HCL (`.tf`).
-import type { Report } from '../core/types.js';
+// Rewriting policies written in Terraform's HCL (`.tf`), located with tree-sitter's byte ranges:
+// `policy = jsonencode({...})` (the object read as `yaml` nodes, so the JSON/YAML editor rewrites
+// it in HCL style), `policy = <<EOF ... EOF` heredoc JSON (the JSON editor on the heredoc's text),
+// and `data "aws_iam_policy_document"` blocks (`statement { actions = [...] resources = [...] }`),
+// in the same file. The module is evaluated again with the rewritten text and must read back as
+// the minimal policy with every other policy unchanged (verify).
+import { Pair, Scalar, YAMLMap, YAMLSeq, isSeq, type Node as YNode } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { posix } from 'node:path';
+import type { InputResult, PolicyRecord, Report, Suggestion } from '../core/types.js';
+import { isObject, parseJson } from '../core/json-lines.js';
+import { parsePolicyDocument } from '../policy/document.js';
+import { statementsOf } from '../policy/raw.js';
+import { hclReady, readHclModules } from '../sources/hcl/index.js';
+import { kids, parseHcl, type Node } from '../sources/hcl/parse.js';
+import type { ModuleHost } from '../sources/hcl/module.js';
+import { alignStatements, type StatementFate } from './align.js';
+import {
+  applyEdits,
+  hclString,
+  pairOf,
+  parseNodes,
+  statementListEdits,
+  Unfixable,
+  writeStringList,
+  type Edit,
+} from './edit.js';
 import type { FileFixer } from './index.js';
-import { Unfixable } from './edit.js';
+import { verifyRecords } from './index.js';
 
-export function hclFileFixer(_path: string, _read: (path: string) => string | undefined, _report: Report): FileFixer {
-  return {
-    fix() {
-      throw new Unfixable('policies in .tf files are not rewritten yet');
+const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+// ---------------------------------------------------------------------------------------------
+// tree-sitter -> yaml nodes (literal values; anything else is a tagged `!expr` scalar)
+
+function unescapeHcl(s: string): string {
+  return s.replace(
+    /\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/gs,
+    (m: string, e: string | undefined) => {
+      if (m === '$${') return '${';
+      if (m === '%%{') return '%{';
+      const c = e![0]!;
+      if (c === 'n') return '\n';
+      if (c === 't') return '\t';
+      if (c === 'r') return '\r';
+      if (c === 'u' || c === 'U') return String.fromCodePoint(parseInt(e!.slice(1), 16));
+      return e!;
     },
-    verify() {},
+  );
+}
+
+function ranged<T extends YNode>(node: T, n: Node): T {
+  node.range = [n.startIndex, n.endIndex, n.endIndex];
+  return node;
+}
+
+function expr(n: Node): YNode {
+  const s = new Scalar(n.text);
+  s.tag = '!expr';
+  return ranged(s, n);
+}
+
+/** Unwraps `expression`, `collection_value`, `literal_value` wrappers. */
+function inner(n: Node): Node {
+  let cur = n;
+  while (['expression', 'collection_value', 'literal_value'].includes(cur.type)) {
+    const k = kids(cur);
+    if (k.length !== 1) break;
+    cur = k[0]!;
+  }
+  return cur;
+}
+
+/** A quoted string without interpolations, as a scalar; else undefined. */
+function literalString(n: Node): Scalar | undefined {
+  if (n.type !== 'string_lit') return undefined;
+  const parts = kids(n);
+  if (
+    parts.some((p) => !['quoted_template_start', 'quoted_template_end', 'template_literal'].includes(p.type))
+  )
+    return undefined;
+  const lit = parts.find((p) => p.type === 'template_literal');
+  const s = new Scalar(unescapeHcl(lit?.text ?? ''));
+  s.type = 'QUOTE_DOUBLE';
+  return ranged(s, n);
+}
+
+export function toYaml(node: Node): YNode {
+  const n = inner(node);
+  if (n.type === 'object') {
+    const map = ranged(new YAMLMap(), n);
+    map.flow = true;
+    for (const el of kids(n).filter((k) => k.type === 'object_elem')) {
+      const [k, v] = kids(el);
+      if (!k || !v) return expr(n);
+      const kn = inner(k);
+      let key: YNode;
+      if (kn.type === 'variable_expr' && IDENT.test(kn.text)) {
+        const s = new Scalar(kn.text);
+        s.type = 'PLAIN';
+        key = ranged(s, kn);
+      } else key = literalString(kn) ?? expr(kn);
+      map.items.push(new Pair(key, toYaml(v)));
+    }
+    return map;
+  }
+  if (n.type === 'tuple') {
+    const seq = ranged(new YAMLSeq(), n);
+    seq.flow = true;
+    for (const el of kids(n))
+      if (el.type !== 'tuple_start' && el.type !== 'tuple_end') seq.items.push(toYaml(el));
+    return seq;
+  }
+  if (n.type === 'string_lit') return literalString(n) ?? expr(n);
+  if (n.type === 'numeric_lit') return ranged(new Scalar(Number(n.text)), n);
+  if (n.type === 'bool_lit') return ranged(new Scalar(n.text === 'true'), n);
+  if (n.type === 'null_lit') return ranged(new Scalar(null), n);
+  return expr(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locating a policy's block and attribute
+
+function labels(block: Node): string[] {
+  return kids(block)
+    .filter((k) => k.type === 'string_lit' || k.type === 'identifier')
+    .slice(1)
+    .map((k) => (k.type === 'string_lit' ? unescapeHcl(k.text.slice(1, -1)) : k.text));
+}
+
+function blockType(block: Node): string {
+  return kids(block)[0]?.text ?? '';
+}
+
+function bodyOf(block: Node): Node | undefined {
+  return kids(block).find((k) => k.type === 'body');
+}
+
+function findBlock(root: Node, type: string, want: string[]): Node | undefined {
+  const body = kids(root).find((k) => k.type === 'body');
+  if (!body) return undefined;
+  const found = kids(body).filter(
+    (b) => b.type === 'block' && blockType(b) === type && isDeepStrictEqual(labels(b), want),
+  );
+  return found.length === 1 ? found[0] : undefined;
+}
+
+function attribute(body: Node, name: string): Node | undefined {
+  return kids(body).find((a) => a.type === 'attribute' && kids(a)[0]?.text === name);
+}
+
+function attrValue(attr: Node): Node {
+  return kids(attr)[kids(attr).length - 1]!;
+}
+
+/** `module.a.aws_iam_policy.p["k"]` -> the block's kind, type and name; indexes reported. */
+function parseAddress(
+  address: string,
+): { mode: 'resource' | 'data'; type: string; name: string; indexed: boolean } | undefined {
+  const m = /^(?:module\.[^.[]+(?:\[[^\]]*\])?\.)*(data\.)?([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)(\[.*\])?$/.exec(
+    address,
+  );
+  if (!m) return undefined;
+  return { mode: m[1] ? 'data' : 'resource', type: m[2]!, name: m[3]!, indexed: m[4] !== undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function originalsOf(record: PolicyRecord): Record<string, unknown>[] {
+  const parsed = parsePolicyDocument(record.document);
+  if (!parsed.raw) throw new Unfixable('the policy document could not be read');
+  return statementsOf(parsed.raw) as Record<string, unknown>[];
+}
+
+function minimalOf(s: Suggestion): Record<string, unknown>[] {
+  return statementsOf(s.minimal) as Record<string, unknown>[];
+}
+
+/** Edits for a `jsonencode({...})` document. */
+function jsonencodeEdits(
+  text: string,
+  call: Node,
+  originals: Record<string, unknown>[],
+  minimal: Record<string, unknown>[],
+): Edit[] {
+  const args = kids(call).find((k) => k.type === 'function_arguments');
+  const argList = args ? kids(args) : [];
+  if (argList.length !== 1) throw new Unfixable('jsonencode(...) does not have one argument');
+  const doc = toYaml(argList[0]!);
+  if (!(doc instanceof YAMLMap)) throw new Unfixable('jsonencode(...) is not given an object literal');
+  const st = pairOf(doc, 'Statement');
+  if (!st || !st.value) throw new Unfixable('the jsonencode object has no literal Statement');
+  const list = st.value as YNode;
+  if (isSeq(list) && list.items.length !== originals.length)
+    throw new Unfixable('the statements as written are not those the audit read');
+  const fates = alignStatements(originals, minimal);
+  if (!fates)
+    throw new Unfixable(
+      'the minimal policy could not be matched statement by statement with the policy as written',
+    );
+  return statementListEdits(text, true, list, originals, fates, false, true);
+}
+
+/** Edits for a heredoc holding JSON (`<<EOF` / `<<-EOF`). */
+function heredocEdits(
+  text: string,
+  heredoc: Node,
+  originals: Record<string, unknown>[],
+  minimal: Record<string, unknown>[],
+): Edit[] {
+  const parts = kids(heredoc);
+  const open = parts.find((p) => p.type === 'heredoc_identifier');
+  const close = [...parts].reverse().find((p) => p.type === 'heredoc_identifier');
+  if (!open || !close || open === close) throw new Unfixable('the heredoc could not be read');
+  if (
+    parts.some(
+      (p) => p.type !== 'heredoc_start' && p.type !== 'heredoc_identifier' && p.type !== 'template_literal',
+    )
+  )
+    throw new Unfixable(
+      'the heredoc holds interpolations or directives (${...}, %{...}): it is not a literal document',
+    );
+  const nl = text.indexOf('\n', open.endIndex);
+  const from = nl < 0 ? open.endIndex : nl + 1;
+  const to = text.lastIndexOf('\n', close.startIndex - 1) + 1;
+  const body = text.slice(from, to);
+  if (!parseJson(body).ok) throw new Unfixable('the heredoc is not JSON');
+  const doc = parseNodes(body);
+  if (doc.errors.length) throw new Unfixable('the heredoc JSON could not be read with positions');
+  const root = doc.contents as YNode | null;
+  if (!(root instanceof YAMLMap)) throw new Unfixable('the heredoc JSON is not an object');
+  const st = pairOf(root, 'Statement');
+  if (!st || !st.value) throw new Unfixable('the heredoc JSON has no Statement');
+  const list = st.value as YNode;
+  if (isSeq(list) && list.items.length !== originals.length)
+    throw new Unfixable('the statements as written are not those the audit read');
+  const fates = alignStatements(originals, minimal);
+  if (!fates)
+    throw new Unfixable(
+      'the minimal policy could not be matched statement by statement with the policy as written',
+    );
+  // `$${` in a heredoc is a literal `${`: the JSON editor writes none (interpolations are refused)
+  return statementListEdits(body, true, list, originals, fates, true).map((e) => ({
+    start: e.start + from,
+    end: e.end + from,
+    // (text copied from the heredoc keeps its `$${`; only new values are escaped)
+    text: e.text.replace(/(?<!\$)\$\{/g, '$${').replace(/(?<!%)%\{/g, '%%{'),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// data "aws_iam_policy_document" blocks
+
+const DOC_KEYS: Record<string, [string, string | undefined]> = {
+  Sid: ['sid', undefined],
+  Action: ['actions', 'not_actions'],
+  Resource: ['resources', 'not_resources'],
+};
+
+function lineStartOf(text: string, pos: number): number {
+  return text.lastIndexOf('\n', pos - 1) + 1;
+}
+
+function indentOf(text: string, pos: number): string {
+  return /^[ \t]*/.exec(text.slice(lineStartOf(text, pos)))![0];
+}
+
+/** The condition entries of `part` that `original` does not have (undefined when one changed or went). */
+function addedConditions(
+  original: unknown,
+  part: unknown,
+): { test: string; variable: string; values: string[] }[] | undefined {
+  const o = isObject(original) ? original : {};
+  const p = isObject(part) ? part : {};
+  const out: { test: string; variable: string; values: string[] }[] = [];
+  for (const [op, keys] of Object.entries(o)) {
+    if (!isObject(keys)) return undefined;
+    for (const [k, v] of Object.entries(keys)) {
+      const pk = isObject(p[op]) ? (p[op] as Record<string, unknown>)[k] : undefined;
+      if (!isDeepStrictEqual(pk, v)) return undefined;
+    }
+  }
+  for (const [op, keys] of Object.entries(p)) {
+    if (!isObject(keys)) return undefined;
+    for (const [k, v] of Object.entries(keys)) {
+      if (isObject(o[op]) && k in (o[op] as Record<string, unknown>)) continue;
+      const values = Array.isArray(v) ? v : [v];
+      if (!values.every((x) => typeof x === 'string')) return undefined;
+      out.push({ test: op, variable: k, values: values as string[] });
+    }
+  }
+  return out;
+}
+
+/** The text of statement block `block` rewritten as `part`. */
+function statementBlockText(
+  text: string,
+  block: Node,
+  original: Record<string, unknown>,
+  part: Record<string, unknown>,
+): string {
+  const body = bodyOf(block);
+  if (!body) throw new Unfixable('an empty statement block');
+  const edits: Edit[] = [];
+  const firstAttr = kids(body)[0];
+  const memberIndent = firstAttr ? indentOf(text, firstAttr.startIndex) : '    ';
+  const unit = memberIndent.slice(indentOf(text, block.startIndex).length) || '  ';
+  const insertAt =
+    kids(body)
+      .filter((k) => k.type === 'attribute' || k.type === 'block')
+      .pop()?.endIndex ?? body.endIndex;
+  const inserts: string[] = [];
+  for (const [k, v] of Object.entries(part)) {
+    if (isDeepStrictEqual(v, original[k]) || k === 'Effect' || k === 'Principal' || k === 'NotPrincipal') {
+      if (!isDeepStrictEqual(v, original[k])) throw new Unfixable(`the statement's ${k} would change`);
+      continue;
+    }
+    if (k === 'Condition') {
+      const added = addedConditions(original.Condition, v);
+      if (!added) throw new Unfixable('a condition of the statement would change');
+      for (const c of added)
+        inserts.push(
+          `\n\n${memberIndent}condition {\n${memberIndent}${unit}test     = ${hclString(c.test)}\n${memberIndent}${unit}variable = ${hclString(c.variable)}\n${memberIndent}${unit}values   = [${c.values.map(hclString).join(', ')}]\n${memberIndent}}`,
+        );
+      continue;
+    }
+    const names = DOC_KEYS[k];
+    if (!names) throw new Unfixable(`the statement's ${k} would change`);
+    const values =
+      typeof v === 'string'
+        ? [v]
+        : Array.isArray(v) && v.every((x) => typeof x === 'string')
+          ? (v as string[])
+          : undefined;
+    if (!values) throw new Unfixable(`the statement's ${k} is not a list of strings`);
+    let attr = attribute(body, names[0]);
+    let rename = false;
+    if (!attr && names[1]) {
+      attr = attribute(body, names[1]);
+      rename = attr !== undefined;
+    }
+    if (!attr) {
+      if (k !== 'Sid') throw new Unfixable(`the statement block has no ${names[0]}`);
+      inserts.push(`\n${memberIndent}sid = ${hclString(values[0]!)}`);
+      continue;
+    }
+    if (rename) {
+      const id = kids(attr)[0]!;
+      edits.push({ start: id.startIndex, end: id.endIndex, text: names[0] });
+    }
+    const valueNode = attrValue(attr);
+    if (k === 'Sid') {
+      const lit = literalString(inner(valueNode));
+      if (!lit) throw new Unfixable('the statement sid is not a literal string');
+      edits.push({ start: valueNode.startIndex, end: valueNode.endIndex, text: hclString(values[0]!) });
+      continue;
+    }
+    const seq = toYaml(valueNode);
+    if (!(seq instanceof YAMLSeq) || seq.items.some((x) => (x as YNode).tag === '!expr'))
+      throw new Unfixable(`the statement's ${names[0]} is not a literal list`);
+    edits.push({
+      start: valueNode.startIndex,
+      end: valueNode.endIndex,
+      text: writeStringList(text, values, seq, memberIndent),
+    });
+  }
+  if (inserts.length) edits.push({ start: insertAt, end: insertAt, text: inserts.join('') });
+  const s = block.startIndex;
+  return applyEdits(
+    text.slice(s, block.endIndex),
+    edits.map((e) => ({ start: e.start - s, end: e.end - s, text: e.text })),
+  );
+}
+
+/** Edits for the statement blocks of a `data "aws_iam_policy_document"` block. */
+function dataDocumentEdits(
+  text: string,
+  data: Node,
+  originals: Record<string, unknown>[],
+  minimal: Record<string, unknown>[],
+): Edit[] {
+  const body = bodyOf(data);
+  if (!body) throw new Unfixable('the policy document data source is empty');
+  for (const k of kids(body)) {
+    if (
+      k.type === 'attribute' &&
+      /^(source_policy_documents|override_policy_documents|source_json|override_json)$/.test(
+        kids(k)[0]?.text ?? '',
+      )
+    )
+      throw new Unfixable(
+        'the policy document data source merges other documents (source/override): rewrite it by hand',
+      );
+    if (k.type === 'block' && blockType(k) === 'dynamic')
+      throw new Unfixable('the policy document data source has dynamic blocks: rewrite it by hand');
+  }
+  const blocks = kids(body).filter((k) => k.type === 'block' && blockType(k) === 'statement');
+  if (blocks.length !== originals.length)
+    throw new Unfixable('the statement blocks are not those the audit read');
+  const fates: StatementFate[] | undefined = alignStatements(originals, minimal);
+  if (!fates)
+    throw new Unfixable(
+      'the minimal policy could not be matched statement by statement with the policy as written',
+    );
+  if (!fates.some((f) => f.kind !== 'drop'))
+    throw new Unfixable('every statement would be removed: delete the policy (or detach it) instead');
+  const edits: Edit[] = [];
+  fates.forEach((fate, i) => {
+    const block = blocks[i]!;
+    if (fate.kind === 'keep') return;
+    if (fate.kind === 'drop') {
+      // the block's lines, with one blank line before it when there is one
+      let from = lineStartOf(text, block.startIndex);
+      const nl = text.indexOf('\n', block.endIndex);
+      const to = nl < 0 ? text.length : nl + 1;
+      if (/^[ \t]*\n$/.test(text.slice(lineStartOf(text, from - 1), from)))
+        from = lineStartOf(text, from - 1);
+      edits.push({ start: from, end: to, text: '' });
+      return;
+    }
+    const indent = indentOf(text, block.startIndex);
+    const next = blocks[i + 1] ?? blocks[i - 1];
+    const blank = next
+      ? /\n[ \t]*\n/.test(
+          text.slice(Math.min(block.endIndex, next.endIndex), Math.max(block.startIndex, next.startIndex)),
+        )
+      : true;
+    const texts = fate.parts.map((p) => statementBlockText(text, block, originals[i]!, p));
+    edits.push({
+      start: block.startIndex,
+      end: block.endIndex,
+      text: texts.join(`\n${blank ? '\n' : ''}${indent}`),
+    });
+  });
+  return edits;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** `.tf` files: the module is read again (with the file's new text) to find and verify the policy. */
+export function hclFileFixer(
+  path: string,
+  read: (path: string) => string | undefined,
+  report: Report,
+): FileFixer {
+  const hclPaths = report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path);
+  const evaluate = (override: Record<string, string>): InputResult[] => {
+    if (!hclReady()) throw new Unfixable('the HCL parser is not loaded');
+    const get = (p: string) => (p in override ? override[p] : read(p));
+    const files = hclPaths.flatMap((p) => {
+      const t = get(p);
+      return t === undefined ? [] : [{ path: p, text: t }];
+    });
+    const host: ModuleHost = {
+      moduleFiles(dir) {
+        const d = posix.normalize(dir).replace(/\/+$/, '');
+        const out = hclPaths
+          .filter((p) => posix.dirname(p) === d && /\.tf$/i.test(p))
+          .flatMap((p) => {
+            const t = get(p);
+            return t === undefined ? [] : [{ path: p, text: t }];
+          });
+        return out.length ? out : { error: `the directory ${dir} has no .tf files that were audited` };
+      },
+      readFile: (p) => get(posix.normalize(p)),
+    };
+    return readHclModules(files, host);
+  };
+  const recordsOf = (results: InputResult[]) => results.flatMap((r) => r.policies);
+  return {
+    fix(text, s) {
+      const record = recordsOf(evaluate({ [path]: text })).find((r) => r.id === s.policy);
+      if (!record) throw new Unfixable('the policy is not found when the module is read again');
+      if (record.status !== 'resolved')
+        throw new Unfixable(`the policy is not resolved: ${record.reason ?? ''}`);
+      const address = record.address ?? '';
+      const where = parseAddress(address);
+      if (!where) throw new Unfixable(`the address ${address} could not be read`);
+      if (where.indexed)
+        throw new Unfixable(
+          'the policy belongs to a resource with count or for_each: each instance shares the text, rewrite it by hand',
+        );
+      if (
+        /^module\./.test(address) &&
+        report.policies.filter(
+          (p) =>
+            p.path === path &&
+            p.address?.replace(/^(module\.[^.]+\.)+/, '') === address.replace(/^(module\.[^.]+\.)+/, ''),
+        ).length > 1
+      )
+        throw new Unfixable('the module is called more than once: its text is shared by every call');
+      const parsed = parseHcl(path, text);
+      if (parsed.problems.length) throw new Unfixable('the file has syntax errors');
+      const originals = originalsOf(record);
+      const minimal = minimalOf(s);
+      if (where.mode === 'data') {
+        const data = findBlock(parsed.root, 'data', [where.type, where.name]);
+        if (!data) throw new Unfixable(`${address} is not found in ${path}`);
+        return applyEdits(text, dataDocumentEdits(text, data, originals, minimal));
+      }
+      const block = findBlock(parsed.root, 'resource', [where.type, where.name]);
+      const body = block && bodyOf(block);
+      if (!body) throw new Unfixable(`${address} is not found in ${path}`);
+      const suffix = record.id.slice(`${path}#${address}`.length);
+      const attrName = suffix.startsWith('#') ? suffix.slice(1) : 'policy';
+      if (!IDENT.test(attrName))
+        throw new Unfixable(`the policy (${suffix.slice(1)}) is not a plain attribute: rewrite it by hand`);
+      const attr = attribute(body, attrName);
+      if (!attr) throw new Unfixable(`${address} has no ${attrName} attribute written in ${path}`);
+      const value = inner(attrValue(attr));
+      if (value.type === 'function_call' && kids(value)[0]?.text === 'jsonencode')
+        return applyEdits(text, jsonencodeEdits(text, value, originals, minimal));
+      if (value.type === 'template_expr' && kids(value)[0]?.type === 'heredoc_template')
+        return applyEdits(text, heredocEdits(text, kids(value)[0]!, originals, minimal));
+      const ref = /^data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json$/.exec(value.text.trim());
+      if (ref) {
+        const data = findBlock(parsed.root, 'data', ['aws_iam_policy_document', ref[1]!]);
+        if (!data)
+          throw new Unfixable(
+            `data.aws_iam_policy_document.${ref[1]} is in another file: fix it there by hand`,
+          );
+        return applyEdits(text, dataDocumentEdits(text, data, originals, minimal));
+      }
+      throw new Unfixable(
+        `${attrName} is built by an expression (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change it where it is defined`,
+      );
+    },
+    verify(before, after, fixed) {
+      verifyRecords(recordsOf(evaluate({ [path]: before })), recordsOf(evaluate({ [path]: after })), fixed);
+    },
   };
 }

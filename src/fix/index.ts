@@ -43,7 +43,7 @@ const GENERATED: Partial<Record<InputKind, string>> = {
   'terraform-state':
     'a Terraform state file is generated output: change the Terraform configuration, then apply it',
   'authorization-details':
-    "an authorization-details export is a snapshot of the account: change the policy where it is defined (or in the account), then export again",
+    'an authorization-details export is a snapshot of the account: change the policy where it is defined (or in the account), then export again',
 };
 
 /** The minimal statements of a suggestion. */
@@ -68,7 +68,8 @@ export function planFixes(report: Report, read: (path: string) => string | undef
     byPath.set(path, list);
   }
   for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const no = (reason: string) => suggestions.forEach((s) => notFixed.push({ policy: s.policy, path, reason }));
+    const no = (reason: string) =>
+      suggestions.forEach((s) => notFixed.push({ policy: s.policy, path, reason }));
     const kind = kindOf.get(path);
     const generated = kind && GENERATED[kind];
     if (generated) {
@@ -80,7 +81,7 @@ export function planFixes(report: Report, read: (path: string) => string | undef
       no('the file could not be read again');
       continue;
     }
-    const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path);
+    const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path, kind);
     let current = text;
     const done: Suggestion[] = [];
     for (const s of suggestions) {
@@ -125,7 +126,15 @@ export function parseJsonPath(p: string): JsonPath | undefined {
 }
 
 /** Wrapper keys followed to the document (as src/policy/document.ts reads them). */
-const WRAPPERS = ['PolicyVersion', 'Document', 'document', 'PolicyDocument', 'policyDocument', 'Policy', 'policy'];
+const WRAPPERS = [
+  'PolicyVersion',
+  'Document',
+  'document',
+  'PolicyDocument',
+  'policyDocument',
+  'Policy',
+  'policy',
+];
 
 function recordOf(text: string, path: string, id: string): PolicyRecord {
   const loaded = parseSource({ path, text }, true);
@@ -136,7 +145,10 @@ function recordOf(text: string, path: string, id: string): PolicyRecord {
 }
 
 /** The statements of a record's document as the audit read them. */
-function originalStatements(record: PolicyRecord): { raw: Record<string, unknown>; statements: Record<string, unknown>[] } {
+function originalStatements(record: PolicyRecord): {
+  raw: Record<string, unknown>;
+  statements: Record<string, unknown>[];
+} {
   const parsed = parsePolicyDocument(record.document);
   if (!parsed.raw) throw new Unfixable('the policy document could not be read');
   return { raw: parsed.raw, statements: statementsOf(parsed.raw) as Record<string, unknown>[] };
@@ -152,6 +164,7 @@ function documentEdits(
   node: Node | null | undefined,
   originals: Record<string, unknown>[],
   minimal: Record<string, unknown>[],
+  interpolations: boolean,
   depth = 0,
 ): Edit[] {
   if (!node || depth > 6) throw new Unfixable('the policy document is not written literally in the file');
@@ -163,28 +176,51 @@ function documentEdits(
       throw new Unfixable(
         'the policy is held in a string this tool would not write back byte for byte (escapes, YAML or URL encoding)',
       );
-    if (/\$\{|%\{/.test(inner))
-      throw new Unfixable('the policy text holds interpolations (${...}): it is not a literal document');
     if (!parseJson(inner).ok) throw new Unfixable('the policy is held in a string that is not JSON text');
     const innerDoc = parseNodes(inner);
     if (innerDoc.errors.length) throw new Unfixable('the policy text could not be read with positions');
-    const innerEdits = documentEdits(inner, true, innerDoc.contents as Node, originals, minimal, depth + 1);
-    return [{ start: node.range![0], end: node.range![1], text: JSON.stringify(applyEdits(inner, innerEdits)) }];
+    const innerEdits = documentEdits(
+      inner,
+      true,
+      innerDoc.contents as Node,
+      originals,
+      minimal,
+      interpolations,
+      depth + 1,
+    );
+    return [
+      { start: node.range![0], end: node.range![1], text: JSON.stringify(applyEdits(inner, innerEdits)) },
+    ];
   }
-  if (!isMap(node)) throw new Unfixable('the policy document is not written literally in the file (not an object)');
+  if (!isMap(node))
+    throw new Unfixable('the policy document is not written literally in the file (not an object)');
   const st = pairOf(node, 'Statement');
   if (!st) {
     const key = WRAPPERS.find((k) => pairOf(node, k));
     if (!key) throw new Unfixable('the policy document is not written literally in the file');
-    return documentEdits(text, json, pairOf(node, key)!.value as Node, originals, minimal, depth + 1);
+    return documentEdits(
+      text,
+      json,
+      pairOf(node, key)!.value as Node,
+      originals,
+      minimal,
+      interpolations,
+      depth + 1,
+    );
   }
   const list = st.value as Node | null;
-  if (!list || !(isSeq(list) || isMap(list))) throw new Unfixable('the Statement is neither a list nor an object');
+  if (!list || !(isSeq(list) || isMap(list)))
+    throw new Unfixable('the Statement is neither a list nor an object');
   if (isSeq(list) && list.items.length !== originals.length)
-    throw new Unfixable('the statements as written are not those the audit read (generated or conditional statements)');
+    throw new Unfixable(
+      'the statements as written are not those the audit read (generated or conditional statements)',
+    );
   const fates = alignStatements(originals, minimal);
-  if (!fates) throw new Unfixable('the minimal policy could not be matched statement by statement with the policy as written');
-  return statementListEdits(text, json, list, originals, fates);
+  if (!fates)
+    throw new Unfixable(
+      'the minimal policy could not be matched statement by statement with the policy as written',
+    );
+  return statementListEdits(text, json, list, originals, fates, interpolations);
 }
 
 /** Walks the yaml nodes along a JSON path. */
@@ -204,7 +240,8 @@ function nodeAt(root: Node | null, path: JsonPath): Node | undefined {
 }
 
 /** Policy JSON (with the AWS CLI wrappers), *.tf.json, CloudFormation JSON and YAML templates. */
-export function textFileFixer(path: string): FileFixer {
+export function textFileFixer(path: string, kind: InputKind | undefined): FileFixer {
+  const interpolations = kind === 'terraform-json';
   return {
     fix(text, s) {
       const record = recordOf(text, path, s.policy);
@@ -218,7 +255,10 @@ export function textFileFixer(path: string): FileFixer {
         node = p ? nodeAt(doc.contents as Node, p) : undefined;
         if (!node) throw new Unfixable(`${record.jsonPath} is not found in the file as written`);
       }
-      return applyEdits(text, documentEdits(text, json, node, statements, minimalStatements(s)));
+      return applyEdits(
+        text,
+        documentEdits(text, json, node, statements, minimalStatements(s), interpolations),
+      );
     },
     verify(before, after, fixed) {
       verifyRecords(

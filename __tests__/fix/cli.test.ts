@@ -1,0 +1,114 @@
+// `iam-baseline-audit fix` through the CLI's command runner (src/cli-commands.ts), in process:
+// --dry-run prints a unified diff and writes nothing; a real run writes atomically (same mode, no
+// temporary file left), prints what it fixed and what it could not; usage errors exit 2.
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { runCommand } from '../../src/cli-commands.js';
+import { commandUsage } from '../../src/cli-usage.js';
+import { repo } from './helpers.js';
+
+const POLICY =
+  JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Ok', Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' },
+        { Sid: 'Extra', Effect: 'Allow', Action: ['iam:CreateUser'], Resource: '*' },
+      ],
+    },
+    null,
+    2,
+  ) + '\n';
+const TF_PLAN = JSON.stringify({
+  format_version: '1.2',
+  terraform_version: '1.9.0',
+  planned_values: { root_module: {} },
+  resource_changes: [
+    {
+      address: 'aws_iam_policy.p',
+      mode: 'managed',
+      type: 'aws_iam_policy',
+      name: 'p',
+      change: {
+        actions: ['create'],
+        before: null,
+        after: {
+          name: 'p',
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' },
+            ],
+          }),
+        },
+      },
+    },
+  ],
+});
+
+async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = await runCommand('fix', args);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.chdir(before);
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('iam-baseline-audit fix (CLI)', () => {
+  it('--dry-run prints the unified diff and writes nothing', async () => {
+    const root = repo({ 'iam/p.json': POLICY });
+    const r = await run(['iam', '--baseline', 'coiled:ongoing', '--dry-run'], root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--- a/iam/p.json');
+    expect(r.stdout).toContain('+++ b/iam/p.json');
+    expect(r.stdout).toMatch(/^-\s+"Sid": "Extra",$/m);
+    expect(r.stdout).toContain('would fix iam/p.json: iam/p.json');
+    expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(POLICY);
+  });
+
+  it('writes the fix atomically, keeping the mode and leaving no temporary file; lists what it could not fix', async () => {
+    const root = repo({ 'iam/p.json': POLICY, 'plan.json': TF_PLAN });
+    chmodSync(join(root, 'iam/p.json'), 0o640);
+    const r = await run(['.', '--baseline', 'coiled:ongoing'], root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('fixed iam/p.json: iam/p.json');
+    expect(r.stdout).toMatch(/not fixed plan\.json#aws_iam_policy\.p: a Terraform plan is generated output/);
+    const fixed = readFileSync(join(root, 'iam/p.json'), 'utf8');
+    expect(JSON.parse(fixed).Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['Ok']);
+    expect(statSync(join(root, 'iam/p.json')).mode & 0o777).toBe(0o640);
+    expect(readdirSync(join(root, 'iam'))).toEqual(['p.json']);
+    expect(readFileSync(join(root, 'plan.json'), 'utf8')).toBe(TF_PLAN);
+    // run again: nothing left to fix
+    const again = await run(['.', '--baseline', 'coiled:ongoing'], root);
+    expect(again.stdout).not.toContain('fixed iam/p.json');
+    expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(fixed);
+  });
+
+  it('hostile file content in the diff is escaped (no workflow command at a line start)', async () => {
+    const hostile = POLICY.replace('"Extra"', '"\\n::error::pwned\\u001b[31m"');
+    const root = repo({ 'p.json': hostile });
+    const r = await run(['p.json', '--baseline', 'coiled:ongoing', '--dry-run'], root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^\s*::/m);
+    expect(r.stdout).not.toContain('\u001b');
+  });
+
+  it('usage errors exit 2; fix --help has its own usage', async () => {
+    const root = repo({ 'p.json': POLICY });
+    const r = await run(['--no-such-option'], root);
+    expect(r.code).toBe(2);
+    const missing = await run(['nowhere'], root);
+    expect(missing.code).toBe(2);
+    expect(commandUsage('fix')).toMatch(/--dry-run/);
+  });
+});

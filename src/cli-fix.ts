@@ -1,0 +1,124 @@
+// `iam-baseline-audit fix [PATH...] [--baseline B] [--config FILE] [--dry-run]`: the same audit as
+// `audit`, then each policy with a suggestion rewritten to its minimal policy in its file
+// (src/fix/). --dry-run prints the unified diffs and writes nothing; otherwise each changed file is
+// written atomically (a temporary file in the same directory, with the file's mode, renamed over
+// it), and only when it still holds the text the fix was planned on. Everything printed that comes
+// from the repository (paths, reasons, diffs) goes through the terminal/log escaping.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTwoFilesPatch } from 'diff';
+import { runAudit } from './audit/run.js';
+import { UsageError } from './core/errors.js';
+import { escapeLogMessage } from './core/escape.js';
+import { planFixes, type FileFix } from './fix/index.js';
+import { readRepoFile } from './sources/safe-read.js';
+import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
+import { megabytes } from './cli-options.js';
+
+type ToStdout = (write: () => Promise<void> | void) => Promise<void>;
+
+function out(text: string): void {
+  const safe = escapeLogMessage(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+/** The unified diff of one file's fix (`a/PATH` -> `b/PATH`, 3 lines of context). */
+export function fileDiff(f: FileFix): string {
+  return createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before, f.after, undefined, undefined, {
+    context: 3,
+  }).replace(/^=+\n/, '');
+}
+
+/**
+ * Writes `text` to `file` atomically: a temporary file next to it (same directory, so the rename
+ * stays on one file system) with the file's permission bits, then renamed over it. A symbolic link
+ * is followed (the file it points to is replaced, the link stays).
+ */
+export function writeAtomically(file: string, text: string): void {
+  const target = realpathSync(file);
+  const mode = statSync(target).mode & 0o7777;
+  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, text, { mode, flag: 'wx' });
+    chmodSync(tmp, mode);
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function fixCommand(
+  argv: string[],
+  toStdout: ToStdout,
+  auditRoot: (cwd: string, paths: string[]) => string,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      baseline: { type: 'string', short: 'b' },
+      config: { type: 'string', short: 'c' },
+      'dry-run': { type: 'boolean', default: false },
+      'account-id': { type: 'string' },
+      'max-file-size': { type: 'string' },
+    },
+  });
+  const accountId = values['account-id'];
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new UsageError(`--account-id must be a 12-digit AWS account ID, not "${accountId}"`);
+  const maxFileBytes = megabytes(values['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES;
+  const cwd = process.cwd();
+  const named = positionals.length ? positionals : ['.'];
+  const root = auditRoot(cwd, named);
+  const report = await runAudit({
+    root,
+    paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
+    baseline: values.baseline,
+    config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
+    accountId,
+    maxFileBytes,
+  });
+  const read = (p: string): string | undefined => {
+    const r = readRepoFile(root, p, maxFileBytes);
+    return r.ok ? r.text : undefined;
+  };
+  const plan = planFixes(report, read);
+  const dryRun = values['dry-run']!;
+  const lines: string[] = [];
+  const diffs: string[] = [];
+  let written = 0;
+  for (const f of plan.files) {
+    if (dryRun) {
+      diffs.push(fileDiff(f));
+      lines.push(`would fix ${f.path}: ${f.policies.join(', ')}`);
+      continue;
+    }
+    // Written only when the file still holds the text the fix was planned on.
+    if (read(f.path) !== f.before) {
+      lines.push(`not written ${f.path}: the file changed while it was being fixed; run fix again`);
+      continue;
+    }
+    try {
+      writeAtomically(join(root, f.path), f.after);
+      written++;
+      lines.push(`fixed ${f.path}: ${f.policies.join(', ')}`);
+    } catch (e) {
+      lines.push(`not written ${f.path}: ${(e as Error).message}`);
+    }
+  }
+  for (const n of plan.notFixed) lines.push(`not fixed ${n.policy}: ${n.reason}`);
+  if (plan.files.length === 0 && plan.notFixed.length === 0)
+    lines.push('nothing to fix: no policy grants more than its baseline allows');
+  else if (!dryRun)
+    lines.push(
+      `${written} file${written === 1 ? '' : 's'} fixed, ${plan.notFixed.length} polic${plan.notFixed.length === 1 ? 'y' : 'ies'} not fixed`,
+    );
+  await toStdout(() => {
+    for (const d of diffs) out(d);
+    out(lines.join('\n'));
+  });
+  return 0;
+}
