@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 import { outsideCode } from '../report/golden.js';
 import { BOT, FakeGitHub, type FakePullFile, type FakeReviewComment } from '../github/fake-github.js';
 
@@ -929,5 +930,89 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(posted.length).toBeGreaterThan(0);
     expect(new Set(posted.map((c) => c.path))).toEqual(new Set(['iam/new-policy.json']));
     expect(ourComments()[0]!.body).toContain('`iam:PassRole`');
+  });
+  it('review: *.tf.json, .tf and CloudFormation YAML get suggestions too; applied, the audit of every format is clean', async () => {
+    const ongoing = BASELINE.Statement[0]!;
+    const doc = (extra: string[]) => ({
+      Version: '2012-10-17',
+      Statement: [{ ...ongoing, Action: [...ongoing.Action, ...extra] }],
+    });
+    const tfJson = (extra: string[]) => ({
+      resource: {
+        aws_iam_policy: { vendor: { name: 'vendor', policy: JSON.stringify(doc(extra), null, 2) } },
+      },
+    });
+    const cfn = (extra: string[]) =>
+      YAML.stringify({
+        AWSTemplateFormatVersion: '2010-09-09',
+        Resources: {
+          VendorPolicy: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: { ManagedPolicyName: 'vendor', PolicyDocument: doc(extra) },
+          },
+        },
+      });
+    const hcl = (extra: string[]) =>
+      [
+        'resource "aws_iam_policy" "vendor" {',
+        '  name = "vendor"',
+        '  policy = jsonencode({',
+        '    Version = "2012-10-17"',
+        '    Statement = [',
+        '      {',
+        '        Sid    = "Ongoing"',
+        '        Effect = "Allow"',
+        '        Action = [',
+        ...[...ongoing.Action, ...extra].map((a) => `          "${a}",`),
+        '        ]',
+        '        Resource = "*"',
+        '      },',
+        '    ]',
+        '  })',
+        '}',
+        '',
+      ].join('\n');
+    const repo = makeRepo(tmp, []);
+    repo.commit(
+      {
+        'iam/coiled-policy.json': BASELINE,
+        'infra/json/main.tf.json': tfJson([]),
+        'infra/cfn/template.yaml': cfn([]),
+        'infra/hcl/main.tf': hcl([]),
+      },
+      'clean base',
+    );
+    repo.base = git(repo.dir, 'rev-parse', 'HEAD');
+    const extra = ['iam:PassRole', 's3:ListAllMyBuckets'];
+    repo.head = repo.commit(
+      {
+        'infra/json/main.tf.json': tfJson(extra),
+        'infra/cfn/template.yaml': cfn(extra),
+        'infra/hcl/main.tf': hcl(extra),
+      },
+      'add excess',
+    );
+    const inputs = { paths: 'iam\ninfra' };
+    const first = await run(repo, { inputs });
+    expect(first.code).toBe(1);
+    expect(first.outputs['new-excess-count']).toBe('3');
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect([...new Set(posted.map((c) => c.path))].sort()).toEqual([
+      'infra/cfn/template.yaml',
+      'infra/hcl/main.tf',
+      'infra/json/main.tf.json',
+    ]);
+    repo.head = repo.commit(applySuggestionComments(repo.dir, posted), 'apply the suggestions');
+    gh.reset();
+    const clean = await run(repo, { inputs: { ...inputs, 'fail-on': 'any', 'severity-threshold': 'info' } });
+    expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
+    expect(ourSuggestions()).toEqual([]);
+    expect(
+      gh
+        .writes()
+        .filter((w) => w.path.includes('/pulls/'))
+        .map((w) => w.method),
+    ).toEqual(posted.map(() => 'DELETE'));
   });
 });

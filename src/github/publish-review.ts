@@ -75,12 +75,17 @@ export async function publishReview(pub: Publication, plan: PlanFixes = planFixe
         else
           log.info(`Suggested changes: ${path} in the checkout is not the pull request's head; none for it.`);
       }
+      const readOther = (p: string) => {
+        const r = readRepoFile(root, p, MAX_FILE_BYTES);
+        return r.ok ? r.text : undefined;
+      };
       const planned = planReview({
         report,
         texts,
         diff,
         prefix,
         planFixes: plan,
+        readOther,
         mode: reviewMode,
         key: inputs.commentKey,
       });

@@ -72,6 +72,8 @@ export interface PlanInput {
   mode: Exclude<ReviewMode, 'off'>;
   /** The comment key (`comment-key`): one set of review comments per key. */
   key: string;
+  /** Reads any other file of the checkout by its report path (a `.tf` module's other files). */
+  readOther?: (path: string) => string | undefined;
   /** Checks a file with only part of its fix applied (default: validFile, through the sources stage). */
   validate?: Validate;
 }
@@ -79,6 +81,14 @@ export interface PlanInput {
 /** Findings a fix is asked for: counted excess, not ignored, not removed. */
 export function fixable(f: Finding): boolean {
   return !f.ignored && !f.removed && isExcess(f);
+}
+
+/**
+ * What src/fix reads: the files to fix as the head has them, any other (a `.tf` module's other
+ * files, read again to verify a rewrite) from the checkout.
+ */
+function reader(input: PlanInput): (path: string) => string | undefined {
+  return (p) => (input.texts.has(p) ? input.texts.get(p) : input.readOther?.(p));
 }
 
 /** The report with only the suggested minimal policies of `policies` (what src/fix rewrites). */
@@ -247,7 +257,7 @@ function policiesBySuggestion(
     for (const s of planned) out.set(s, [...file.policies]);
     return out;
   }
-  const read = (p: string) => (p === file.path ? file.before : undefined);
+  const read = reader(input);
   for (const s of planned) out.set(s, []);
   for (const policy of file.policies) {
     const regions =
@@ -295,7 +305,7 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] {
   let chosen = validPart(input, fix, planned);
   if (chosen.length === 0 && file.policies.length > 1) {
     // Policy by policy: keep those whose whole fix is inside the diff.
-    const read = (p: string) => (p === file.path ? text : undefined);
+    const read = reader(input);
     const inside = new Set<string>();
     for (const policy of file.policies) {
       const regions = regionsOf(
@@ -379,8 +389,7 @@ export function planReview(input: PlanInput): ReviewPlan {
   const policies = new Set(
     input.report.findings.filter((f) => paths.has(f.path) && fixable(f)).map((f) => f.policy),
   );
-  const read = (p: string) => (paths.has(p) ? input.texts.get(p) : undefined);
-  const { files } = input.planFixes(withPolicies(input.report, policies), read);
+  const { files } = input.planFixes(withPolicies(input.report, policies), reader(input));
   const comments: WantedComment[] = [];
   const placed = new Set<string>();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
