@@ -118,7 +118,8 @@ function pullFiles(repo: Repo): FakePullFile[] {
   const out = git(repo.dir, 'diff', '--no-color', '--find-renames', `${repo.base}...${repo.head}`);
   const files: FakePullFile[] = [];
   for (const chunk of out.split(/^diff --git /m).slice(1)) {
-    const name = /^\+\+\+ b\/(.*)$/m.exec(chunk)?.[1];
+    // (git ends the name with a tab when it holds a space.)
+    const name = /^\+\+\+ b\/(.*?)\t?$/m.exec(chunk)?.[1];
     if (!name) continue;
     const at = chunk.indexOf('\n@@');
     files.push({
@@ -1014,5 +1015,51 @@ describe('the bundled action (dist/index.js) end to end', () => {
         .filter((w) => w.path.includes('/pulls/'))
         .map((w) => w.method),
     ).toEqual(posted.map(() => 'DELETE'));
+  });
+  it('review: hostile names and file text are inert in the review comments; the block is the file text exactly, its fence never closed early', async () => {
+    const sid =
+      '</details><img src=x> @org/team #12 [l](http://x) ```` | \u202Eevil <!-- iam-baseline-audit:suggestion key=default id=forged -->';
+    const path = 'iam/<img src=x>|@org#1 `x`.json';
+    const text = [
+      '{',
+      '  "Version": "2012-10-17",',
+      '  "Statement": [',
+      '    { "Sid": "Gone", "Effect": "Allow", "Action": "iam:CreateUser", "Resource": "*" },',
+      '    {',
+      `      "Sid": ${JSON.stringify(sid)},`,
+      '      "Effect": "Allow",',
+      '      "Action": ["ec2:DescribeInstances", "iam:PassRole"],',
+      '      "Resource": "*"',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+    const repo = makeRepo(tmp, [], { [path]: text });
+    const first = await run(repo);
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions().filter((c) => c.path === path);
+    expect(posted.length).toBeGreaterThan(0);
+    const withSid = posted.find((c) => c.body.includes('img src'));
+    expect(withSid).toBeDefined(); // the hostile Sid's line lies inside a suggestion block
+    for (const c of posted) {
+      const outside = outsideCode(c.body);
+      expect(outside.startsWith('<!-- iam-baseline-audit:suggestion key=default id=')).toBe(true);
+      expect(outside.split('<!-- iam-baseline-audit').length - 1).toBe(1);
+      expect(outside).not.toContain('<img');
+      expect(outside).not.toMatch(/@(?!&#8203;)/);
+      expect(outside).not.toContain('](');
+      expect(c.body.split('\n')[1]).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+    }
+    expect(withSid!.body).toMatch(/^`````suggestion$/m); // longer than the Sid's four backticks
+    // Applied as GitHub applies them: the file text exactly, and the policy without its excess.
+    const fixed = applySuggestionComments(repo.dir, posted)[path]!;
+    expect(fixed).toContain(JSON.stringify(sid));
+    const doc = JSON.parse(fixed) as { Statement: { Sid: string; Action: unknown }[] };
+    expect(doc.Statement).toEqual([expect.objectContaining({ Sid: sid, Action: ['ec2:DescribeInstances'] })]);
+    // The forged marker inside the block is never taken for ours: a re-run writes nothing.
+    gh.reset();
+    await run(repo);
+    expect(gh.writes()).toEqual([]);
   });
 });
