@@ -342,6 +342,9 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(ourComments()[0]!.body).toContain('`AddedInThisPR`');
     expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /repos/o/r/issues/7/comments']);
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /repos/o/r/pulls/7');
+    // No review of suggested changes from a saved report (the checkout is not the pull request's).
+    expect(gh.requests.filter((r) => /\/pulls\/7\/(comments|files|reviews)$/.test(r.path))).toEqual([]);
+    expect(comment.stdout).toContain('Suggested changes: not made from a saved report');
 
     // A pull request number that is not digits only is refused.
     writeFileSync(join(saved, 'pr-number'), '7; rm -rf /\n');

@@ -2,7 +2,7 @@
 // issue comments (list with Link-header pagination, create, update, delete), GET /user, issues
 // (list, create, update), labels, the contents API, POST /graphql (viewer, minimizeComment), and
 // for the review of suggested changes: a pull request's files (with their patch), its review
-// comments (list, update, delete) and POST reviews, which refuses, as GitHub does, a comment on a
+// comments (list, create one, update, delete) and POST reviews, which refuses, as GitHub does, a comment on a
 // line outside the diff or spanning two hunks. Every request is recorded so tests can assert on
 // writes; failures can be injected.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -162,6 +162,18 @@ export class FakeGitHub {
       if (count > 0) out.push({ start, end: start + count - 1 });
     }
     return out;
+  }
+
+  /** As GitHub: every line of a review comment on the RIGHT side, inside one hunk of the diff. */
+  private placeable(pull: number, c: Record<string, unknown>): boolean {
+    const line = Number(c.line);
+    const start = c.start_line === undefined ? line : Number(c.start_line);
+    return (
+      c.side === 'RIGHT' &&
+      (c.start_line === undefined || c.start_side === 'RIGHT') &&
+      start <= line &&
+      this.hunks(pull, String(c.path)).some((h) => h.start <= start && line <= h.end)
+    );
   }
 
   private reviewCommentJson(c: FakeReviewComment) {
@@ -407,6 +419,24 @@ export class FakeGitHub {
       return this.page(res, rec, this.pullFiles.get(Number(g[1])) ?? []);
     }
 
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/comments$/)) && rec.method === 'POST') {
+      const pull = Number(g[1]);
+      if (!this.placeable(pull, b))
+        return this.send(res, 422, {
+          message: 'Unprocessable Entity',
+          errors: ['pull_request_review_thread.line must be part of the diff'],
+        });
+      const c = this.addReviewComment({
+        pull,
+        commit_id: String(b.commit_id ?? ''),
+        path: String(b.path),
+        line: Number(b.line),
+        start_line: b.start_line === undefined ? null : Number(b.start_line),
+        body: String(b.body ?? ''),
+      });
+      return this.send(res, 201, this.reviewCommentJson(c));
+    }
+
     if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/comments$/)) && rec.method === 'GET') {
       const pull = Number(g[1]);
       return this.page(
@@ -436,14 +466,7 @@ export class FakeGitHub {
       const comments = (b.comments as Record<string, unknown>[] | undefined) ?? [];
       // As GitHub: every line of a comment on the RIGHT side, inside one hunk of the diff.
       for (const c of comments) {
-        const line = Number(c.line);
-        const start = c.start_line === undefined ? line : Number(c.start_line);
-        const ok =
-          c.side === 'RIGHT' &&
-          (c.start_line === undefined || c.start_side === 'RIGHT') &&
-          start <= line &&
-          this.hunks(pull, String(c.path)).some((h) => h.start <= start && line <= h.end);
-        if (!ok)
+        if (!this.placeable(pull, c))
           return this.send(res, 422, {
             message: 'Unprocessable Entity',
             errors: ['pull_request_review_thread.line must be part of the diff'],

@@ -747,6 +747,31 @@ describe('syncReview: sticky review comments', () => {
     expect(gh.reviewComments.map((c) => c.id)).not.toContain(stale.id);
   });
 
+  it('when GitHub refuses a line of the review (422), each comment is posted on its own: the others still go out', async () => {
+    const octokit = github.getOctokit('t', { baseUrl: gh.url });
+    gh.pullFiles.set(8, [{ filename: 'a.json', status: 'modified', patch: '@@ -1,3 +1,3 @@' }]);
+    const errors: [string, number][] = [];
+    const res = await syncReview(
+      octokit,
+      { ...target, pull: 8 },
+      [
+        { ...want('in', 2, 3), path: 'a.json' },
+        { ...want('out', 9, 9), path: 'a.json' },
+      ],
+      { key: 'default', onError: (what, err) => errors.push([what, (err as { status: number }).status]) },
+    );
+    expect(res.created).toBe(1);
+    expect(errors).toEqual([['post 1 suggested change (GitHub refused the lines)', 422]]);
+    expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual([
+      'POST /repos/o/r/pulls/8/reviews',
+      'POST /repos/o/r/pulls/8/comments',
+      'POST /repos/o/r/pulls/8/comments',
+    ]);
+    expect(gh.reviewComments).toMatchObject([
+      { path: 'a.json', start_line: 2, line: 3, commit_id: target.headSha },
+    ]);
+  });
+
   it('the fake refuses, as GitHub does, a comment outside the diff or across two hunks', async () => {
     const octokit = github.getOctokit('t', { baseUrl: gh.url });
     gh.pullFiles.set(8, [

@@ -501,6 +501,12 @@ export async function syncReview(
       options.onError('update a suggested change', err);
     }
   }
+  const place = (w: WantedComment) => ({
+    path: w.path,
+    line: w.end,
+    side: 'RIGHT' as const,
+    ...(w.start < w.end ? { start_line: w.start, start_side: 'RIGHT' as const } : {}),
+  });
   if (toCreate.length > 0) {
     try {
       await octokit.rest.pulls.createReview({
@@ -510,17 +516,38 @@ export async function syncReview(
         commit_id: target.headSha,
         event: 'COMMENT',
         body: `**IAM baseline audit**: ${plural(toCreate.length, 'suggested change')} to the permissions beyond the vendor baselines.`,
-        comments: toCreate.map((w) => ({
-          path: w.path,
-          body: w.body,
-          line: w.end,
-          side: 'RIGHT' as const,
-          ...(w.start < w.end ? { start_line: w.start, start_side: 'RIGHT' as const } : {}),
-        })),
+        comments: toCreate.map((w) => ({ ...place(w), body: w.body })),
       });
       result.created += toCreate.length;
     } catch (err) {
-      options.onError('post the suggested changes', err);
+      // 422: GitHub refused a line (its diff differs from the checkout's): each comment on its own,
+      // so that one refused line does not cost the others.
+      if (status(err) !== 422 || toCreate.length === 1) options.onError('post the suggested changes', err);
+      else {
+        let refused: unknown;
+        let refusedCount = 0;
+        for (const w of toCreate) {
+          try {
+            await octokit.rest.pulls.createReviewComment({
+              owner,
+              repo,
+              pull_number: pull,
+              commit_id: target.headSha,
+              body: w.body,
+              ...place(w),
+            });
+            result.created++;
+          } catch (e) {
+            refused ??= e;
+            refusedCount++;
+          }
+        }
+        if (refusedCount > 0)
+          options.onError(
+            `post ${plural(refusedCount, 'suggested change')} (GitHub refused the lines)`,
+            refused,
+          );
+      }
     }
   }
   for (const { c } of ours) {
