@@ -17,6 +17,9 @@ import { readRepoFile } from './sources/safe-read.js';
 import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
 import { megabytes } from './cli-options.js';
 
+/** Rounds of audit and fix in one run (see fixCommand). */
+const MAX_ROUNDS = 3;
+
 type ToStdout = (write: () => Promise<void> | void) => Promise<void>;
 
 function out(text: string): void {
@@ -73,44 +76,66 @@ export async function fixCommand(
   const cwd = process.cwd();
   const named = positionals.length ? positionals : ['.'];
   const root = auditRoot(cwd, named);
-  const report = await runAudit({
-    root,
-    paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
-    baseline: values.baseline,
-    config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
-    accountId,
-    maxFileBytes,
-  });
+  const audit = () =>
+    runAudit({
+      root,
+      paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
+      baseline: values.baseline,
+      config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
+      accountId,
+      maxFileBytes,
+    });
   const read = (p: string): string | undefined => {
     const r = readRepoFile(root, p, maxFileBytes);
     return r.ok ? r.text : undefined;
   };
-  const plan = planFixes(report, read);
   const dryRun = values['dry-run']!;
   const lines: string[] = [];
   const diffs: string[] = [];
-  let written = 0;
-  for (const f of plan.files) {
-    if (dryRun) {
-      diffs.push(fileDiff(f));
-      lines.push(`would fix ${f.path}: ${f.policies.join(', ')}`);
-      continue;
+  const fixedFiles = new Map<string, Set<string>>();
+  let plan = planFixes(await audit(), read);
+  // A minimal policy narrows a resource before it adds the condition the narrowed resource needs
+  // (that is a finding of the next audit): the files written are audited and fixed again, a few
+  // rounds at most, so that one `fix` leaves nothing a second would change.
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let written = 0;
+    for (const f of plan.files) {
+      if (dryRun) {
+        diffs.push(fileDiff(f));
+        lines.push(`would fix ${f.path}: ${f.policies.join(', ')}`);
+        continue;
+      }
+      // Written only when the file still holds the text the fix was planned on.
+      if (read(f.path) !== f.before) {
+        lines.push(`not written ${f.path}: the file changed while it was being fixed; run fix again`);
+        continue;
+      }
+      try {
+        writeAtomically(join(root, f.path), f.after);
+        written++;
+        const set = fixedFiles.get(f.path) ?? new Set<string>();
+        f.policies.forEach((id) => set.add(id));
+        fixedFiles.set(f.path, set);
+      } catch (e) {
+        lines.push(`not written ${f.path}: ${(e as Error).message}`);
+      }
     }
-    // Written only when the file still holds the text the fix was planned on.
-    if (read(f.path) !== f.before) {
-      lines.push(`not written ${f.path}: the file changed while it was being fixed; run fix again`);
-      continue;
+    if (dryRun || written === 0) break;
+    const next = planFixes(await audit(), read);
+    // only what the rewrite itself asks for next: files this run wrote
+    const files = next.files.filter((f) => fixedFiles.has(f.path));
+    if (files.length === 0) {
+      plan = { files: [], notFixed: next.notFixed };
+      break;
     }
-    try {
-      writeAtomically(join(root, f.path), f.after);
-      written++;
-      lines.push(`fixed ${f.path}: ${f.policies.join(', ')}`);
-    } catch (e) {
-      lines.push(`not written ${f.path}: ${(e as Error).message}`);
-    }
+    plan = { files, notFixed: next.notFixed };
   }
+  for (const [path, ids] of fixedFiles) lines.push(`fixed ${path}: ${[...ids].join(', ')}`);
   for (const n of plan.notFixed) lines.push(`not fixed ${n.policy}: ${n.reason}`);
-  if (plan.files.length === 0 && plan.notFixed.length === 0)
+  const written = fixedFiles.size;
+  if (!dryRun && written === 0 && plan.notFixed.length === 0)
+    lines.push('nothing to fix: no policy grants more than its baseline allows');
+  else if (dryRun && plan.files.length === 0 && plan.notFixed.length === 0)
     lines.push('nothing to fix: no policy grants more than its baseline allows');
   else if (!dryRun)
     lines.push(

@@ -39,7 +39,8 @@ aws_iam_policy_document blocks) and CloudFormation templates, where the policy i
 literally. A policy it cannot rewrite (interpolations, variables, intrinsic functions in the part
 that changes, a plan, state or authorization-details export) is listed with the reason. A file
 is written only when the rewritten text reads back as the minimal policy with everything else
-unchanged, and atomically (a temporary file renamed over it, with the file's mode).
+unchanged, and atomically (a temporary file renamed over it, with the file's mode). The files
+written are audited and fixed again (up to three rounds): a narrowed resource may need a condition.
 
 Options:
   --baseline B              as for audit

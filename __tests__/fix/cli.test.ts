@@ -94,13 +94,80 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(fixed);
   });
 
-  it('hostile file content in the diff is escaped (no workflow command at a line start)', async () => {
-    const hostile = POLICY.replace('"Extra"', '"\\n::error::pwned\\u001b[31m"');
-    const root = repo({ 'p.json': hostile });
-    const r = await run(['p.json', '--baseline', 'coiled:ongoing', '--dry-run'], root);
+  it('hostile file content in the diff and the reasons is escaped (no workflow command at a line start, no raw escape)', async () => {
+    // A CloudFormation template whose description (next to the policy, so in the diff's context)
+    // holds a workflow command on a line of its own and a terminal escape.
+    const template = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Action:',
+      '              - ec2:DescribeInstances',
+      '              - iam:CreateUser',
+      '            Resource: "*"',
+      '      Description: |',
+      '        ::error::pwned \\u001b[31mred',
+      '',
+    ]
+      .join('\n')
+      .replace('\\u001b', '\u001b');
+    const root = repo({ 't.yaml': template });
+    const r = await run(['t.yaml', '--baseline', 'coiled:ongoing', '--dry-run'], root);
     expect(r.code).toBe(0);
-    expect(r.stdout).not.toMatch(/^\s*::/m);
+    expect(r.stdout).toContain('-              - iam:CreateUser');
+    expect(r.stdout).toContain('error::pwned');
+    expect(r.stdout).not.toMatch(/^[\s+-]*::/m);
     expect(r.stdout).not.toContain('\u001b');
+  });
+
+  it('one run narrows the resource and adds the condition it needs; a second run changes nothing', async () => {
+    const base = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: 'iam:CreateServiceLinkedRole',
+          Resource: 'arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/*',
+          Condition: { StringLike: { 'iam:AWSServiceName': 'spot.amazonaws.com' } },
+        },
+      ],
+    });
+    const policy = JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'All',
+            Effect: 'Allow',
+            Action: ['ec2:DescribeInstances', 'iam:CreateServiceLinkedRole'],
+            Resource: '*',
+          },
+        ],
+      },
+      null,
+      2,
+    );
+    const root = repo({ 'base.json': base, 'iam/p.json': policy });
+    const r = await run(['iam', '--baseline', 'base.json'], root);
+    expect(r.stdout).toContain('fixed iam/p.json: iam/p.json');
+    const fixed = JSON.parse(readFileSync(join(root, 'iam/p.json'), 'utf8'));
+    expect(fixed.Statement[1]).toEqual({
+      Sid: 'All2',
+      Effect: 'Allow',
+      Action: ['iam:CreateServiceLinkedRole'],
+      Resource: 'arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/*',
+      Condition: { StringLike: { 'iam:AWSServiceName': 'spot.amazonaws.com' } },
+    });
+    const text = readFileSync(join(root, 'iam/p.json'), 'utf8');
+    const again = await run(['iam', '--baseline', 'base.json'], root);
+    expect(again.stdout).toContain('nothing to fix');
+    expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(text);
   });
 
   it('usage errors exit 2; fix --help has its own usage', async () => {

@@ -233,3 +233,42 @@ describe('fix on .tf files: what is not rewritten', () => {
     );
   });
 });
+
+describe('fix on .tf files: inline_policy blocks', () => {
+  it("an aws_iam_role's inline_policy (found by its name) is rewritten in place", async () => {
+    const tf = [
+      'resource "aws_iam_role" "r" {',
+      '  name               = "r"',
+      '  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })',
+      '',
+      '  inline_policy {',
+      '    name = "other"',
+      '    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ec2:DescribeRegions"], Resource = "*" }] })',
+      '  }',
+      '',
+      '  inline_policy {',
+      '    name = "work"',
+      '    policy = jsonencode({',
+      '      Version = "2012-10-17"',
+      '      Statement = [',
+      '        {',
+      '          Effect   = "Allow"',
+      '          Action   = ["ec2:DescribeInstances", "iam:CreateUser"]',
+      '          Resource = "*"',
+      '        },',
+      '      ]',
+      '    })',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'role.tf': tf });
+    const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
+    expect(plan.notFixed).toEqual([]);
+    expect(plan.files.map((f) => f.policies)).toEqual([['role.tf#aws_iam_role.r#inline_policy[work]']]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 'role.tf'), 'utf8')).toBe(
+      tf.replace('["ec2:DescribeInstances", "iam:CreateUser"]', '["ec2:DescribeInstances"]'),
+    );
+  });
+});

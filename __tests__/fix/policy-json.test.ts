@@ -127,3 +127,58 @@ describe('fix: standalone policy JSON', () => {
     ]);
   });
 });
+
+describe('fix: what is not rewritten, with the reason', () => {
+  it('a CloudFormation statement whose changing part is an intrinsic function; a Terraform state file', async () => {
+    const template = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Action: !If [Wide, ["ec2:DescribeInstances", "iam:CreateUser"], ["ec2:DescribeInstances", "iam:CreateUser"]]',
+      '            Resource: "*"',
+      'Conditions:',
+      '  Wide: !Equals [a, a]',
+      '',
+    ].join('\n');
+    const state = JSON.stringify({
+      version: 4,
+      terraform_version: '1.9.0',
+      resources: [
+        {
+          mode: 'managed',
+          type: 'aws_iam_policy',
+          name: 's',
+          instances: [
+            {
+              attributes: {
+                name: 's',
+                policy: JSON.stringify({
+                  Version: '2012-10-17',
+                  Statement: [
+                    { Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' },
+                  ],
+                }),
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const root = repo({ 't.yaml': template, 'terraform.tfstate': state });
+    const report = await audit(root, 'coiled:ongoing');
+    const plan = planFixes(report, readIn(root));
+    expect(plan.files).toEqual([]);
+    const reasons = Object.fromEntries(plan.notFixed.map((n) => [n.path, n.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(
+      report.suggestions.map((s) => report.policies.find((p) => p.id === s.policy)!.path).sort(),
+    );
+    expect(reasons['t.yaml']).toMatch(/not literal/);
+    if (reasons['terraform.tfstate'])
+      expect(reasons['terraform.tfstate']).toMatch(/state file is generated output/);
+  });
+});

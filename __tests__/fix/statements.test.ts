@@ -108,3 +108,44 @@ describe('fix: statements rewritten in the file style', () => {
     expect(fixed.Statement[0].Action).toEqual(['ec2:DescribeInstances', 'ec2:DescribeRegions']);
   });
 });
+
+describe('fix: line endings, byte-order mark, tabs', () => {
+  it('a CRLF file with a BOM and tab indentation stays CRLF, keeps its BOM and its tabs', async () => {
+    const text =
+      '\uFEFF' +
+      JSON.stringify(
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Keep',
+              Effect: 'Allow',
+              Action: ['ec2:DescribeInstances', 'iam:CreateUser'],
+              Resource: '*',
+            },
+            { Sid: 'Drop', Effect: 'Allow', Action: 'iam:DeleteUser', Resource: '*' },
+          ],
+        },
+        null,
+        '\t',
+      ).replace(/\n/g, '\r\n') +
+      '\r\n';
+    const root = repo({ 'w.json': text });
+    const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    const fixed = readFileSync(join(root, 'w.json'), 'utf8');
+    expect(fixed).toBe(
+      '\uFEFF' +
+        JSON.stringify(
+          {
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'Keep', Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' }],
+          },
+          null,
+          '\t',
+        ).replace(/\n/g, '\r\n') +
+        '\r\n',
+    );
+  });
+});

@@ -13,9 +13,15 @@ export interface Edit {
   text: string;
 }
 
-/** Applies non-overlapping edits (any order). */
+/**
+ * Applies non-overlapping edits (any order). In a text whose lines all end with CRLF, the new text's
+ * line ends are written as CRLF too.
+ */
 export function applyEdits(text: string, edits: Edit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  const crlf = text.includes('\r\n') && !/(^|[^\r])\n/.test(text);
+  const sorted = [...edits]
+    .map((e) => (crlf ? { ...e, text: e.text.replace(/\r?\n/g, '\r\n') } : e))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   let limit = Number.POSITIVE_INFINITY;
   for (const e of sorted) {

@@ -320,7 +320,7 @@ function statementBlockText(
       if (!added) throw new Unfixable('a condition of the statement would change');
       for (const c of added)
         inserts.push(
-          `\n\n${memberIndent}condition {\n${memberIndent}${unit}test     = ${hclString(c.test)}\n${memberIndent}${unit}variable = ${hclString(c.variable)}\n${memberIndent}${unit}values   = [${c.values.map(hclString).join(', ')}]\n${memberIndent}}`,
+          `\n${memberIndent}condition {\n${memberIndent}${unit}test     = ${hclString(c.test)}\n${memberIndent}${unit}variable = ${hclString(c.variable)}\n${memberIndent}${unit}values   = [${c.values.map(hclString).join(', ')}]\n${memberIndent}}`,
         );
       continue;
     }
@@ -467,6 +467,8 @@ export function hclFileFixer(
     return readHclModules(files, host);
   };
   const recordsOf = (results: InputResult[]) => results.flatMap((r) => r.policies);
+  let beforeText: string | undefined;
+  let beforeRecords: PolicyRecord[] = [];
   return {
     fix(text, s) {
       const record = recordsOf(evaluate({ [path]: text })).find((r) => r.id === s.policy);
@@ -502,10 +504,26 @@ export function hclFileFixer(
       const body = block && bodyOf(block);
       if (!body) throw new Unfixable(`${address} is not found in ${path}`);
       const suffix = record.id.slice(`${path}#${address}`.length);
-      const attrName = suffix.startsWith('#') ? suffix.slice(1) : 'policy';
+      let attrName = suffix.startsWith('#') ? suffix.slice(1) : 'policy';
+      let holder: Node = body;
+      const inlineName = /^#inline_policy\[(.*)\]$/s.exec(suffix)?.[1];
+      if (inlineName !== undefined) {
+        // aws_iam_role's inline_policy { name = "..." policy = ... }, found by its literal name
+        const blocks = kids(body).filter((b) => {
+          if (b.type !== 'block' || blockType(b) !== 'inline_policy') return false;
+          const name = bodyOf(b) && attribute(bodyOf(b)!, 'name');
+          return name !== undefined && literalString(inner(attrValue(name)))?.value === inlineName;
+        });
+        if (blocks.length !== 1 || !bodyOf(blocks[0]!))
+          throw new Unfixable(
+            `the inline_policy "${inlineName}" is not written with a literal name in ${path}`,
+          );
+        holder = bodyOf(blocks[0]!)!;
+        attrName = 'policy';
+      }
       if (!IDENT.test(attrName))
         throw new Unfixable(`the policy (${suffix.slice(1)}) is not a plain attribute: rewrite it by hand`);
-      const attr = attribute(body, attrName);
+      const attr = attribute(holder, attrName);
       if (!attr) throw new Unfixable(`${address} has no ${attrName} attribute written in ${path}`);
       const value = inner(attrValue(attr));
       if (value.type === 'function_call' && kids(value)[0]?.text === 'jsonencode')
@@ -526,7 +544,11 @@ export function hclFileFixer(
       );
     },
     verify(before, after, fixed) {
-      verifyRecords(recordsOf(evaluate({ [path]: before })), recordsOf(evaluate({ [path]: after })), fixed);
+      if (beforeText !== before) {
+        beforeText = before;
+        beforeRecords = recordsOf(evaluate({ [path]: before }));
+      }
+      verifyRecords(beforeRecords, recordsOf(evaluate({ [path]: after })), fixed);
     },
   };
 }

@@ -92,8 +92,12 @@ export function planFixes(report: Report, read: (path: string) => string | undef
         current = candidate;
         done.push(s);
       } catch (e) {
-        if (!(e instanceof Unfixable)) throw e;
-        notFixed.push({ policy: s.policy, path, reason: e.message });
+        // Anything else the text makes a library throw is a reason too: fix never stops on a file.
+        const reason =
+          e instanceof Unfixable
+            ? e.message
+            : `the text could not be rewritten (${(e as Error)?.message ?? String(e)})`;
+        notFixed.push({ policy: s.policy, path, reason });
       }
     }
     if (done.length) files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
@@ -242,6 +246,8 @@ function nodeAt(root: Node | null, path: JsonPath): Node | undefined {
 /** Policy JSON (with the AWS CLI wrappers), *.tf.json, CloudFormation JSON and YAML templates. */
 export function textFileFixer(path: string, kind: InputKind | undefined): FileFixer {
   const interpolations = kind === 'terraform-json';
+  let beforeText: string | undefined;
+  let beforeRecords: PolicyRecord[] = [];
   return {
     fix(text, s) {
       const record = recordOf(text, path, s.policy);
@@ -261,11 +267,12 @@ export function textFileFixer(path: string, kind: InputKind | undefined): FileFi
       );
     },
     verify(before, after, fixed) {
-      verifyRecords(
-        parseSource({ path, text: before }, true).result.policies,
-        parseSource({ path, text: after }, true).result.policies,
-        fixed,
-      );
+      // the file as read is parsed once, however many of its policies are fixed
+      if (beforeText !== before) {
+        beforeText = before;
+        beforeRecords = parseSource({ path, text: before }, true).result.policies;
+      }
+      verifyRecords(beforeRecords, parseSource({ path, text: after }, true).result.policies, fixed);
     },
   };
 }
@@ -273,6 +280,54 @@ export function textFileFixer(path: string, kind: InputKind | undefined): FileFi
 /** Statement as a list (a single statement object counts as a list of one). */
 function statementList(raw: Record<string, unknown>): unknown[] {
   return statementsOf(raw);
+}
+
+const LISTS = new Set(['Action', 'NotAction', 'Resource', 'NotResource']);
+
+function sortedList(v: unknown): unknown {
+  const list = Array.isArray(v) ? v : [v];
+  return list.every((x) => typeof x === 'string') ? [...new Set(list as string[])].sort() : list;
+}
+
+/** A statement in a form where equal meaning is equal value: lists sorted, a single value a list of one. */
+function normalStatement(st: unknown): unknown {
+  if (!isObject(st)) return st;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(st).sort()) {
+    const v = st[k];
+    if (LISTS.has(k)) out[k] = sortedList(v);
+    else if ((k === 'Principal' || k === 'NotPrincipal') && isObject(v))
+      out[k] = Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((t) => [t, sortedList(v[t])]),
+      );
+    else if (k === 'Condition' && isObject(v))
+      out[k] = Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((op) => {
+            const keys = v[op];
+            return [
+              op,
+              isObject(keys)
+                ? Object.fromEntries(
+                    Object.keys(keys)
+                      .sort()
+                      .map((c) => [c, sortedList(keys[c])]),
+                  )
+                : keys,
+            ];
+          }),
+      );
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** The same statements, in the same order, up to list order and string-or-list forms. */
+export function sameStatements(a: unknown[], b: unknown[]): boolean {
+  return isDeepStrictEqual(a, b) || isDeepStrictEqual(a.map(normalStatement), b.map(normalStatement));
 }
 
 /**
@@ -296,7 +351,7 @@ export function verifyRecords(before: PolicyRecord[], after: PolicyRecord[], fix
     const rb = parsePolicyDocument(b.document).raw;
     const ra = parsePolicyDocument(a.document).raw;
     if (!ra || !rb) throw new Unfixable('the rewritten policy does not read back as a policy document');
-    if (!isDeepStrictEqual(statementList(ra), minimalStatements(s)))
+    if (!sameStatements(statementList(ra), minimalStatements(s)))
       throw new Unfixable('the rewritten policy does not read back as the minimal policy');
     for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)]))
       if (k !== 'Statement' && !isDeepStrictEqual(ra[k], rb[k]))
