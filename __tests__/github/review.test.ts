@@ -20,6 +20,7 @@ import {
   commentBody,
   markerId,
   planReview,
+  selectComments,
   syncReview,
   type PlanFixes,
   type WantedComment,
@@ -395,19 +396,25 @@ describe('planReview', () => {
       key: 'default',
     });
 
-  it('every fix inside the diff: one comment each, most severe first; applied together, the file is fixed', () => {
+  it('every fix inside the diff: one comment each, in the file’s order, ranked by its most severe; applied together, the file is fixed', () => {
     const { comments, outside } = plan(new Map([['iam/p.json', [{ start: 1, end: fileLines.length }]]]));
     expect(outside).toEqual([]);
-    expect(comments.map((c) => c.severity)).toEqual(['high', 'low']);
-    expect(comments[0]!.body).toContain(
+    expect(comments.map((c) => [c.severity, c.rank])).toEqual([
+      ['low', 'high'],
+      ['high', 'high'],
+    ]);
+    expect(comments[1]!.body).toContain(
       '🔴 **high** · Removes 1 excess action (not in `coiled` ongoing): `iam:PassRole`',
     );
+    expect(comments[0]!.body).toContain(
+      '🟡 **low** · Removes 1 excess action (not in `coiled` ongoing): `s3:ListAllMyBuckets`',
+    );
     expect(
-      comments[0]!.body.startsWith(
-        `<!-- iam-baseline-audit:suggestion key=default id=${comments[0]!.id} -->\n`,
+      comments[1]!.body.startsWith(
+        `<!-- iam-baseline-audit:suggestion key=default id=${comments[1]!.id} -->\n`,
       ),
     ).toBe(true);
-    expect(comments[0]!.body).toContain('```suggestion\n');
+    expect(comments[1]!.body).toContain('```suggestion\n');
     const applied = applySuggestions(file, comments);
     expect(JSON.parse(applied)).toEqual({
       ...policy,
@@ -546,8 +553,8 @@ describe('planReview', () => {
     // The whole file in the diff: both, each comment naming its own policy's finding.
     const both = planReview({ ...input, diff: new Map([['infra/x.json', [{ start: 1, end: at.length }]]]) });
     expect(both.comments.map((c) => [c.severity, c.findings.map((f) => f.policy)])).toEqual([
-      ['critical', ['infra/x.json#b']],
       ['low', ['infra/x.json#a']],
+      ['critical', ['infra/x.json#b']],
     ]);
     // Only b's lines in the diff: b's fix alone (a stays as it is).
     const onlyB = planReview({
@@ -612,6 +619,90 @@ describe('planReview', () => {
   });
 });
 
+describe('selectComments: at most 20 a run', () => {
+  const c = (path: string, start: number, rank: WantedComment['rank']): WantedComment => ({
+    id: `${path}:${start}`,
+    path,
+    start,
+    end: start,
+    severity: rank,
+    rank,
+    body: '',
+    original: [],
+    replacement: [],
+    findings: [],
+  });
+
+  it('keeps whole files, in the order given (most severe first), while they fit; counts the rest', () => {
+    const comments = [
+      c('a', 1, 'critical'),
+      c('a', 9, 'critical'),
+      c('b', 1, 'high'),
+      c('b', 5, 'high'),
+      c('b', 9, 'high'),
+      c('c', 1, 'low'),
+    ];
+    expect(selectComments(comments, 20)).toEqual({ kept: comments, left: 0 });
+    // b does not fit after a: left out whole, and c, smaller, still goes.
+    const four = selectComments(comments, 4);
+    expect(four.kept.map((x) => x.id)).toEqual(['a:1', 'a:9', 'c:1']);
+    expect(four.left).toBe(3);
+    expect(selectComments(comments, 1)).toEqual({ kept: [comments[5]], left: 5 });
+  });
+
+  it('planReview ranks a file by its most severe comment, so its other comments come with it', () => {
+    const doc: Doc = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'A', Action: ['ec2:RunInstances', 's3:ListAllMyBuckets'] },
+        { Sid: 'Pad1', Action: ['ec2:DescribeInstances'] },
+        { Sid: 'Pad2', Action: ['ec2:DescribeInstances'] },
+        { Sid: 'B', Action: ['ec2:RunInstances', 'iam:PassRole'] },
+      ],
+    };
+    const src = `${JSON.stringify(doc, null, 2)}\n`;
+    const at = splitLines(src);
+    const line = (sid: string) => at.findIndex((l) => l.includes(`"${sid}"`)) + 1;
+    const fs: Partial<Finding>[] = [
+      { statement: 'A', actions: ['s3:ListAllMyBuckets'], severity: 'low', line: line('A') },
+      { statement: 'B', actions: ['iam:PassRole'], severity: 'critical', line: line('B') },
+    ];
+    const other: Partial<Finding> = {
+      path: 'iam/q.json',
+      policy: 'iam/q.json',
+      statement: 'A',
+      actions: ['s3:ListAllMyBuckets'],
+      severity: 'high',
+      line: line('A'),
+    };
+    const rep = report([...fs, other]);
+    rep.suggestions = [
+      { policy: 'iam/p.json', minimal: minimalOf(doc, fs), diff: '' },
+      { policy: 'iam/q.json', minimal: minimalOf(doc, [other]), diff: '' },
+    ];
+    const { comments } = planReview({
+      report: rep,
+      texts: new Map([
+        ['iam/p.json', src],
+        ['iam/q.json', src],
+      ]),
+      diff: new Map([
+        ['iam/p.json', [{ start: 1, end: 99 }]],
+        ['iam/q.json', [{ start: 1, end: 99 }]],
+      ]),
+      prefix: '',
+      planFixes: jsonPlanFixes,
+      mode: 'suggest',
+      key: 'default',
+    });
+    expect(comments.map((x) => [x.path, x.severity, x.rank])).toEqual([
+      ['iam/p.json', 'low', 'critical'],
+      ['iam/p.json', 'critical', 'critical'],
+      ['iam/q.json', 'high', 'high'],
+    ]);
+  });
+});
+
 describe('syncReview: sticky review comments', () => {
   let gh: FakeGitHub;
   beforeEach(async () => {
@@ -626,6 +717,7 @@ describe('syncReview: sticky review comments', () => {
     start,
     end,
     severity: 'high',
+    rank: 'high',
     body: commentBody({
       key: 'default',
       id,

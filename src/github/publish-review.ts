@@ -7,7 +7,14 @@ import { attempt, forbiddenHint, message } from './context.js';
 import { log } from './log.js';
 import { pullRequestDiff, readAtCommit, repoPrefix } from './pr-diff.js';
 import type { Publication } from './publish.js';
-import { fixable, MAX_REVIEW_COMMENTS, planReview, syncReview, type PlanFixes } from './review.js';
+import {
+  fixable,
+  MAX_REVIEW_COMMENTS,
+  planReview,
+  selectComments,
+  syncReview,
+  type PlanFixes,
+} from './review.js';
 
 /** Largest file a suggested change is made for. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -89,8 +96,7 @@ export async function publishReview(pub: Publication, plan: PlanFixes = planFixe
         mode: reviewMode,
         key: inputs.commentKey,
       });
-      const wanted = planned.comments.slice(0, MAX_REVIEW_COMMENTS);
-      const more = planned.comments.length - wanted.length;
+      const { kept: wanted, left: more } = selectComments(planned.comments, MAX_REVIEW_COMMENTS);
       const res = await syncReview(octokit, { owner, repo, pull: pr.number, headSha }, wanted, {
         key: inputs.commentKey,
         onError: (what, err) =>

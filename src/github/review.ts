@@ -6,7 +6,7 @@
 // new ones go out in one review. At most MAX_REVIEW_COMMENTS per run, most severe first.
 import { createHash } from 'node:crypto';
 import type { Finding, Report, Severity } from '../core/types.js';
-import { escapeMarkdown as md, hiddenMarker, MARKER_PREFIX } from '../core/escape.js';
+import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
 import type { FileFix, FixPlan } from '../fix/index.js';
 import { isExcess, plural, severityRank } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
@@ -47,6 +47,8 @@ export interface WantedComment {
   start: number;
   end: number;
   severity: Severity;
+  /** The highest severity of its file's comments: a file's comments are ranked, kept or left out together. */
+  rank: Severity;
   body: string;
   /** The lines it replaces, and what replaces them. */
   original: string[];
@@ -159,7 +161,7 @@ export function describe(report: Report, findings: readonly Finding[], policies:
         parts.push(
           list.some((f) => f.feature)
             ? `Removes ${plural(n, 'action')} of the optional ${named || 'feature'} set (keep them only if you use it): ${listActions(actions)}`
-            : `Removes ${plural(n, 'leftover action')} that only the inactive ${named || ''} set needs: ${listActions(actions)}`,
+            : `Removes ${plural(n, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(actions)}`,
         );
         break;
       }
@@ -371,6 +373,7 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] {
       start: s.start,
       end: s.end,
       severity,
+      rank: severity,
       body,
       original,
       replacement,
@@ -398,13 +401,43 @@ export function planReview(input: PlanInput): ReviewPlan {
     if (planned.length > 0) placed.add(file.path);
     comments.push(...planned);
   }
+  // A file's comments, applied together, make its valid fix: they share the file's rank.
+  const rank = new Map<string, Severity>();
+  for (const c of comments) {
+    const r = rank.get(c.path);
+    if (r === undefined || severityRank(c.severity) > severityRank(r)) rank.set(c.path, c.severity);
+  }
+  for (const c of comments) c.rank = rank.get(c.path)!;
   comments.sort(
     (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
+      severityRank(b.rank) - severityRank(a.rank) ||
       (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
       a.start - b.start,
   );
   return { comments, outside: [...paths].filter((p) => !placed.has(p)).sort() };
+}
+
+/**
+ * The comments one run posts: whole files, most severe first, while they fit in `max` (a file's
+ * comments are never split: applied in part, a fix may not be valid). The rest are counted.
+ */
+export function selectComments(
+  comments: readonly WantedComment[],
+  max = MAX_REVIEW_COMMENTS,
+): { kept: WantedComment[]; left: number } {
+  const kept: WantedComment[] = [];
+  let left = 0;
+  const files: WantedComment[][] = [];
+  for (const c of comments) {
+    const last = files[files.length - 1];
+    if (last && last[0]!.path === c.path) last.push(c);
+    else files.push([c]);
+  }
+  for (const file of files) {
+    if (kept.length + file.length <= max) kept.push(...file);
+    else left += file.length;
+  }
+  return { kept, left };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,6 +594,3 @@ export async function syncReview(
   }
   return result;
 }
-
-/** For the marker check in tests and callers: our review comments start with this. */
-export const SUGGESTION_MARKER_PREFIX = `${MARKER_PREFIX}:suggestion`;
