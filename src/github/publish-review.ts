@@ -5,7 +5,7 @@ import { planFixes } from '../fix/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { attempt, forbiddenHint, message } from './context.js';
 import { log } from './log.js';
-import { pullRequestDiff, readAtCommit, repoPrefix } from './pr-diff.js';
+import { pullRequestDiff, readAtCommit, repoPrefix, type PrDiff } from './pr-diff.js';
 import type { Publication } from './publish.js';
 import {
   fixable,
@@ -50,21 +50,24 @@ export async function publishReview(pub: Publication, plan: PlanFixes = planFixe
   await attempt(
     'suggest changes in the pull request',
     async () => {
-      const { diff, source } = await pullRequestDiff({
-        root,
-        base: pr.base?.sha,
-        head: headSha,
-        octokit,
-        owner,
-        repo,
-        pull: pr.number,
-      });
+      const withFindings = [...new Set(report.findings.filter(fixable).map((f) => f.path))];
+      // No finding: no diff to read, only our earlier suggestions to remove.
+      const { diff, source } =
+        withFindings.length > 0
+          ? await pullRequestDiff({
+              root,
+              base: pr.base?.sha,
+              head: headSha,
+              octokit,
+              owner,
+              repo,
+              pull: pr.number,
+            })
+          : { diff: new Map() as PrDiff, source: 'none' };
       const prefix = await repoPrefix(root);
       // The files the pull request changed that hold a finding: read as the audit read them, and
       // used only when they are the pull request's head (a merge commit may differ).
-      const paths = [...new Set(report.findings.filter(fixable).map((f) => f.path))].filter(
-        (p) => (diff.get(prefix + p)?.length ?? 0) > 0,
-      );
+      const paths = withFindings.filter((p) => (diff.get(prefix + p)?.length ?? 0) > 0);
       const texts = new Map<string, string>();
       for (const path of paths) {
         const here = readRepoFile(root, path, MAX_FILE_BYTES);
