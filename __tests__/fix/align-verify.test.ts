@@ -92,3 +92,25 @@ describe('verification', () => {
     expect(gone.notFixed.map((n) => n.reason)).toEqual(['the file could not be read again']);
   });
 });
+
+describe('changedRanges', () => {
+  it('gives each changed region as lines of the file before, with the new lines, and rebuilds the file', async () => {
+    const { changedRanges } = await import('../../src/fix/index.js');
+    const before = ['a', 'b', 'c', 'd', 'e', ''].join('\n');
+    const after = ['a', 'B', 'c', 'e', 'f', ''].join('\n');
+    const ranges = changedRanges({ path: 'x', before, after, policies: [] });
+    expect(ranges).toEqual([
+      { start: 2, end: 2, lines: ['B'] },
+      { start: 4, end: 4, lines: [] },
+      { start: 6, end: 5, lines: ['f'] },
+    ]);
+    // applying the ranges bottom-up to the old lines gives the new text
+    const lines = before.split('\n');
+    for (const r of [...ranges].reverse()) lines.splice(r.start - 1, r.end - r.start + 1, ...r.lines);
+    expect(lines.join('\n')).toBe(after);
+    // an insertion at the top
+    expect(changedRanges({ path: 'x', before: 'a\nb\n', after: 'z\na\nb\n', policies: [] })).toEqual([
+      { start: 1, end: 0, lines: ['z'] },
+    ]);
+  });
+});

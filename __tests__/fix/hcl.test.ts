@@ -272,3 +272,82 @@ describe('fix on .tf files: inline_policy blocks', () => {
     );
   });
 });
+
+describe('fix on .tf files: the policy document in another file of the module', () => {
+  it('rewrites the data source where it is written, and names the policy in the plan', async () => {
+    const main = [
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = data.aws_iam_policy_document.p.json',
+      '}',
+      '',
+    ].join('\n');
+    const data = [
+      'data "aws_iam_policy_document" "p" {',
+      '  statement {',
+      '    sid       = "Describe"',
+      '    actions   = ["ec2:DescribeInstances", "iam:CreateUser"]',
+      '    resources = ["*"]',
+      '  }',
+      '',
+      '  statement {',
+      '    sid       = "Users"',
+      '    actions   = ["iam:DeleteUser"]',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'infra/main.tf': main, 'infra/policies.tf': data });
+    const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
+    expect(plan.notFixed).toEqual([]);
+    expect(plan.files.map((f) => [f.path, f.policies])).toEqual([
+      ['infra/policies.tf', ['infra/main.tf#aws_iam_policy.p']],
+    ]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 'infra/main.tf'), 'utf8')).toBe(main);
+    expect(readFileSync(join(root, 'infra/policies.tf'), 'utf8')).toBe(
+      [
+        'data "aws_iam_policy_document" "p" {',
+        '  statement {',
+        '    sid       = "Describe"',
+        '    actions   = ["ec2:DescribeInstances"]',
+        '    resources = ["*"]',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('fix on .tf files: file() and templatefile()', () => {
+  it('a policy read with file() is fixed in its JSON file; the .tf policy says where', async () => {
+    const json = JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }],
+      },
+      null,
+      2,
+    );
+    const tf = [
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = file("${path.module}/policy.json")',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'infra/main.tf': tf, 'infra/policy.json': json });
+    const report = await audit(root, 'coiled:ongoing');
+    const plan = planFixes(report, readIn(root));
+    expect(plan.files.map((f) => f.path)).toEqual(['infra/policy.json']);
+    expect(plan.notFixed).toEqual([
+      {
+        policy: 'infra/main.tf#aws_iam_policy.p',
+        path: 'infra/main.tf',
+        reason: expect.stringMatching(/read from a file .*fix that file/),
+      },
+    ]);
+  });
+});

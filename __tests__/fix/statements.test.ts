@@ -149,3 +149,131 @@ describe('fix: line endings, byte-order mark, tabs', () => {
     );
   });
 });
+
+describe('fix: a Resource string narrowed to several resources becomes a list in the file style', () => {
+  const base = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: ['arn:aws:s3:::data/*', 'arn:aws:s3:::logs/*'],
+      },
+    ],
+  });
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' }],
+  };
+  const narrowed = {
+    ...doc,
+    Statement: [{ ...doc.Statement[0], Resource: ['arn:aws:s3:::data/*', 'arn:aws:s3:::logs/*'] }],
+  };
+
+  it('YAML: a block list under the key', async () => {
+    const text = YAML.stringify({
+      Resources: { P: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: doc } } },
+    });
+    const root = repo({ 't.yaml': text, 'base.json': base });
+    const { plan, after } = await fixAndReaudit(root, 'base.json');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 't.yaml'), 'utf8')).toBe(
+      YAML.stringify({
+        Resources: { P: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: narrowed } } },
+      }),
+    );
+  });
+
+  it('HCL jsonencode: one item a line, indented one step from the key', async () => {
+    const tf = [
+      'resource "aws_iam_policy" "p" {',
+      '  name = "p"',
+      '  policy = jsonencode({',
+      '    Version = "2012-10-17"',
+      '    Statement = [',
+      '      {',
+      '        Sid      = "Read"',
+      '        Effect   = "Allow"',
+      '        Action   = ["s3:GetObject"]',
+      '        Resource = "*"',
+      '      },',
+      '    ]',
+      '  })',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'main.tf': tf, 'base.json': base });
+    const { plan, after } = await fixAndReaudit(root, 'base.json');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 'main.tf'), 'utf8')).toBe(
+      tf.replace(
+        '        Resource = "*"',
+        '        Resource = [\n          "arn:aws:s3:::data/*",\n          "arn:aws:s3:::logs/*"\n        ]',
+      ),
+    );
+  });
+});
+
+describe('fix: comments beside the items that stay are kept', () => {
+  it('YAML: the removed items go with their lines, the comments of the kept ones stay', async () => {
+    const text = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          # what the integration reads',
+      '          - Effect: Allow',
+      '            Action:',
+      '              - ec2:DescribeInstances # the instance list',
+      '              - iam:CreateUser # added for a test, never removed',
+      "              - 'ec2:DescribeRegions'   # regions",
+      '            Resource: "*"',
+      '',
+    ].join('\n');
+    const root = repo({ 't.yaml': text });
+    const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 't.yaml'), 'utf8')).toBe(
+      text.replace('              - iam:CreateUser # added for a test, never removed\n', ''),
+    );
+  });
+
+  it('HCL: a data source list with comments and a trailing comma', async () => {
+    const tf = [
+      'data "aws_iam_policy_document" "p" {',
+      '  statement {',
+      '    actions = [',
+      '      "ec2:DescribeInstances", # instances',
+      '      "ec2:DescribeRegions",',
+      '      # users: added later',
+      '      "iam:CreateUser",',
+      '    ]',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      '',
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = data.aws_iam_policy_document.p.json',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'main.tf': tf });
+    const { plan, after } = await fixAndReaudit(root, 'coiled:ongoing');
+    expect(plan.notFixed).toEqual([]);
+    expect(excess(after)).toEqual([]);
+    expect(readFileSync(join(root, 'main.tf'), 'utf8')).toBe(
+      tf.replace(
+        '      "ec2:DescribeRegions",\n      # users: added later\n      "iam:CreateUser",\n',
+        '      "ec2:DescribeRegions",\n',
+      ),
+    );
+  });
+});

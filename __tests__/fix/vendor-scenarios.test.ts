@@ -108,6 +108,50 @@ describe('fix on every vendor baseline with added excess', () => {
     expect(planFixes(after, readIn(root)).files).toEqual([]);
   });
 
+  it.each(cases)(
+    '%s in a CloudFormation JSON template (an inline policy of a role)',
+    async (_id, spec, statements) => {
+      const doc = withExcess(statements);
+      const template = JSON.stringify(
+        {
+          AWSTemplateFormatVersion: '2010-09-09',
+          Resources: {
+            Role: {
+              Type: 'AWS::IAM::Role',
+              Properties: {
+                AssumeRolePolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Principal: { Service: 'ec2.amazonaws.com' },
+                      Action: 'sts:AssumeRole',
+                    },
+                  ],
+                },
+                Policies: [{ PolicyName: 'vendor', PolicyDocument: doc }],
+              },
+            },
+          },
+        },
+        null,
+        2,
+      );
+      const root = repo({ 'stack.template.json': template });
+      const { before, plan, after } = await fixAndReaudit(root, spec);
+      expect(excess(before).length).toBeGreaterThan(0);
+      expect(plan.notFixed).toEqual([]);
+      expect(excess(after)).toEqual([]);
+      const fixed = readFileSync(join(root, 'stack.template.json'), 'utf8');
+      expect(diffLines(template, fixed).filter((p) => p.added)).toEqual([]);
+      const parsed = JSON.parse(fixed);
+      expect(parsed.Resources.Role.Properties.Policies[0].PolicyDocument).toEqual(withoutExcess(doc));
+      expect(parsed.Resources.Role.Properties.AssumeRolePolicyDocument).toEqual(
+        JSON.parse(template).Resources.Role.Properties.AssumeRolePolicyDocument,
+      );
+    },
+  );
+
   it.each(cases)('%s in a *.tf.json resource (the policy as JSON text)', async (_id, spec, statements) => {
     const doc = withExcess(statements);
     const tf = JSON.stringify(

@@ -324,6 +324,49 @@ function writeValue(
   throw new Unfixable(`cannot write a value of type ${typeof value}`);
 }
 
+/**
+ * The edits that remove items from the list `seq` so that it holds `values` (a subsequence of its
+ * string items, at least one kept); undefined when `values` is not such a subsequence.
+ */
+export function removalEdits(text: string, seq: YAMLSeq, values: string[]): Edit[] | undefined {
+  const items = seq.items as Node[];
+  if (!items.every((x) => isScalar(x) && typeof x.value === 'string' && !x.tag)) return undefined;
+  const kept: boolean[] = [];
+  let j = 0;
+  for (const item of items) {
+    const keep = j < values.length && (item as YAML.Scalar).value === values[j];
+    kept.push(keep);
+    if (keep) j++;
+  }
+  if (j !== values.length || j === 0) return undefined;
+  const edits: Edit[] = [];
+  let i = 0;
+  while (i < items.length) {
+    if (kept[i]) {
+      i++;
+      continue;
+    }
+    let k = i;
+    while (k < items.length && !kept[k]) k++;
+    if (seq.flow) {
+      if (k < items.length) edits.push({ start: start(items[i]!), end: start(items[k]!), text: '' });
+      else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[k - 1]!), text: '' });
+    } else {
+      // whole lines, from the `- ` of the first removed item to the next kept item's line
+      const from = lineStart(text, start(items[i]!));
+      if (k < items.length) edits.push({ start: from, end: lineStart(text, start(items[k]!)), text: '' });
+      else {
+        const nl = text.indexOf('\n', endOf(items[k - 1]!));
+        const to = nl === -1 ? text.length : nl + 1;
+        // the last lines of the list: also the line break before them, when the file ends there
+        edits.push(nl === -1 ? { start: from - 1, end: to, text: '' } : { start: from, end: to, text: '' });
+      }
+    }
+    i = k;
+  }
+  return edits;
+}
+
 /** Edits turning the statement map `stmt` (written as `original`) into `part`. */
 function statementEdits(
   style: Style,
@@ -361,6 +404,13 @@ function statementEdits(
       const keyNode = pair.key as Node;
       if (rename)
         edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
+      // Items only removed: each removed item goes with its line or separator, the rest (and any
+      // comment beside them) stays as written.
+      const removal = isSeq(orig) && isStringList(v) ? removalEdits(t, orig, v) : undefined;
+      if (removal) {
+        edits.push(...removal);
+        continue;
+      }
       const text = writeValue(style, v, orig, stmt, memberIndent);
       if (blockYaml && text.startsWith('\n')) {
         // a block value below the key: replace from the key's end (`Key:` + value)

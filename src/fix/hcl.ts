@@ -20,6 +20,7 @@ import {
   hclString,
   pairOf,
   parseNodes,
+  removalEdits,
   statementListEdits,
   Unfixable,
   writeStringList,
@@ -358,11 +359,14 @@ function statementBlockText(
     const seq = toYaml(valueNode);
     if (!(seq instanceof YAMLSeq) || seq.items.some((x) => (x as YNode).tag === '!expr'))
       throw new Unfixable(`the statement's ${names[0]} is not a literal list`);
-    edits.push({
-      start: valueNode.startIndex,
-      end: valueNode.endIndex,
-      text: writeStringList(text, values, seq, memberIndent),
-    });
+    const removal = removalEdits(text, seq, values);
+    if (removal) edits.push(...removal);
+    else
+      edits.push({
+        start: valueNode.startIndex,
+        end: valueNode.endIndex,
+        text: writeStringList(text, values, seq, memberIndent),
+      });
   }
   if (inserts.length) edits.push({ start: insertAt, end: insertAt, text: inserts.join('') });
   const s = block.startIndex;
@@ -437,6 +441,91 @@ function dataDocumentEdits(
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Where a policy is written: the value of its attribute (`policy`, `assume_role_policy`, an
+ * inline_policy's `policy`), or the name of the `data "aws_iam_policy_document"` it references
+ * (or is).
+ */
+function locatePolicy(
+  path: string,
+  text: string,
+  id: string,
+  address: string,
+): { kind: 'data'; name: string } | { kind: 'value'; value: Node } {
+  const where = parseAddress(address);
+  if (!where) throw new Unfixable(`the address ${address} could not be read`);
+  if (where.indexed)
+    throw new Unfixable(
+      'the policy belongs to a resource with count or for_each: each instance shares the text, rewrite it by hand',
+    );
+  if (where.mode === 'data') {
+    if (where.type !== 'aws_iam_policy_document') throw new Unfixable(`${address} is not a policy document`);
+    return { kind: 'data', name: where.name };
+  }
+  const parsed = parseHcl(path, text);
+  if (parsed.problems.length) throw new Unfixable(`${path} has syntax errors`);
+  const block = findBlock(parsed.root, 'resource', [where.type, where.name]);
+  const body = block && bodyOf(block);
+  if (!body) throw new Unfixable(`${address} is not found in ${path}`);
+  const suffix = id.slice(`${path}#${address}`.length);
+  let attrName = suffix.startsWith('#') ? suffix.slice(1) : 'policy';
+  let holder: Node = body;
+  const inlineName = /^#inline_policy\[(.*)\]$/s.exec(suffix)?.[1];
+  if (inlineName !== undefined) {
+    // aws_iam_role's inline_policy { name = "..." policy = ... }, found by its literal name
+    const blocks = kids(body).filter((b) => {
+      if (b.type !== 'block' || blockType(b) !== 'inline_policy') return false;
+      const name = bodyOf(b) && attribute(bodyOf(b)!, 'name');
+      return name !== undefined && literalString(inner(attrValue(name)))?.value === inlineName;
+    });
+    if (blocks.length !== 1 || !bodyOf(blocks[0]!))
+      throw new Unfixable(`the inline_policy "${inlineName}" is not written with a literal name in ${path}`);
+    holder = bodyOf(blocks[0]!)!;
+    attrName = 'policy';
+  }
+  if (!IDENT.test(attrName))
+    throw new Unfixable(`the policy (${suffix.slice(1)}) is not a plain attribute: rewrite it by hand`);
+  const attr = attribute(holder, attrName);
+  if (!attr) throw new Unfixable(`${address} has no ${attrName} attribute written in ${path}`);
+  const value = inner(attrValue(attr));
+  const ref = /^data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json$/.exec(value.text.trim());
+  if (ref) return { kind: 'data', name: ref[1]! };
+  return { kind: 'value', value };
+}
+
+/**
+ * The file a `.tf` policy is rewritten in: its own, or the module file (same directory) that holds
+ * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
+ * then says why, on the policy's own file).
+ */
+export function hclTarget(
+  report: Report,
+  read: (path: string) => string | undefined,
+  policyId: string,
+): string | undefined {
+  const p = report.policies.find((x) => x.id === policyId);
+  if (!p || !p.address || !hclReady()) return undefined;
+  const text = read(p.path);
+  if (text === undefined) return undefined;
+  let found: ReturnType<typeof locatePolicy>;
+  try {
+    found = locatePolicy(p.path, text, p.id, p.address);
+  } catch {
+    return undefined;
+  }
+  if (found.kind !== 'data') return p.path;
+  const dir = posix.dirname(p.path);
+  const holders = [p.path, ...report.inputs.map((i) => i.path).filter((x) => x !== p.path)]
+    .filter((x) => /\.tf$/i.test(x) && posix.dirname(x) === dir)
+    .filter((x) => {
+      const t = read(x);
+      if (t === undefined) return false;
+      const parsed = parseHcl(x, t);
+      return findBlock(parsed.root, 'data', ['aws_iam_policy_document', found.name]) !== undefined;
+    });
+  return holders[0];
+}
+
 /** `.tf` files: the module is read again (with the file's new text) to find and verify the policy. */
 export function hclFileFixer(
   path: string,
@@ -467,88 +556,73 @@ export function hclFileFixer(
     return readHclModules(files, host);
   };
   const recordsOf = (results: InputResult[]) => results.flatMap((r) => r.policies);
+  // The module read with this file's text: the last texts read are kept (a fix reads the text it
+  // starts from, which the previous verify has read already).
+  const memo = new Map<string, PolicyRecord[]>();
+  const policiesWith = (text: string): PolicyRecord[] => {
+    let r = memo.get(text);
+    if (!r) {
+      r = recordsOf(evaluate({ [path]: text }));
+      if (memo.size >= 3) memo.delete(memo.keys().next().value!);
+      memo.set(text, r);
+    }
+    return r;
+  };
   let beforeText: string | undefined;
   let beforeRecords: PolicyRecord[] = [];
   return {
     fix(text, s) {
-      const record = recordsOf(evaluate({ [path]: text })).find((r) => r.id === s.policy);
+      const record = policiesWith(text).find((r) => r.id === s.policy);
       if (!record) throw new Unfixable('the policy is not found when the module is read again');
       if (record.status !== 'resolved')
         throw new Unfixable(`the policy is not resolved: ${record.reason ?? ''}`);
       const address = record.address ?? '';
-      const where = parseAddress(address);
-      if (!where) throw new Unfixable(`the address ${address} could not be read`);
-      if (where.indexed)
-        throw new Unfixable(
-          'the policy belongs to a resource with count or for_each: each instance shares the text, rewrite it by hand',
-        );
       if (
         /^module\./.test(address) &&
         report.policies.filter(
           (p) =>
-            p.path === path &&
+            p.path === record.path &&
             p.address?.replace(/^(module\.[^.]+\.)+/, '') === address.replace(/^(module\.[^.]+\.)+/, ''),
         ).length > 1
       )
         throw new Unfixable('the module is called more than once: its text is shared by every call');
-      const parsed = parseHcl(path, text);
-      if (parsed.problems.length) throw new Unfixable('the file has syntax errors');
+      const recordText = record.path === path ? text : read(record.path);
+      if (recordText === undefined) throw new Unfixable(`${record.path} could not be read again`);
+      const found = locatePolicy(record.path, recordText, record.id, address);
       const originals = originalsOf(record);
       const minimal = minimalOf(s);
-      if (where.mode === 'data') {
-        const data = findBlock(parsed.root, 'data', [where.type, where.name]);
-        if (!data) throw new Unfixable(`${address} is not found in ${path}`);
+      if (found.kind === 'data') {
+        const parsed = parseHcl(path, text);
+        if (parsed.problems.length) throw new Unfixable('the file has syntax errors');
+        const data = findBlock(parsed.root, 'data', ['aws_iam_policy_document', found.name]);
+        if (!data) throw new Unfixable(`data.aws_iam_policy_document.${found.name} is not found in ${path}`);
         return applyEdits(text, dataDocumentEdits(text, data, originals, minimal));
       }
-      const block = findBlock(parsed.root, 'resource', [where.type, where.name]);
-      const body = block && bodyOf(block);
-      if (!body) throw new Unfixable(`${address} is not found in ${path}`);
-      const suffix = record.id.slice(`${path}#${address}`.length);
-      let attrName = suffix.startsWith('#') ? suffix.slice(1) : 'policy';
-      let holder: Node = body;
-      const inlineName = /^#inline_policy\[(.*)\]$/s.exec(suffix)?.[1];
-      if (inlineName !== undefined) {
-        // aws_iam_role's inline_policy { name = "..." policy = ... }, found by its literal name
-        const blocks = kids(body).filter((b) => {
-          if (b.type !== 'block' || blockType(b) !== 'inline_policy') return false;
-          const name = bodyOf(b) && attribute(bodyOf(b)!, 'name');
-          return name !== undefined && literalString(inner(attrValue(name)))?.value === inlineName;
-        });
-        if (blocks.length !== 1 || !bodyOf(blocks[0]!))
-          throw new Unfixable(
-            `the inline_policy "${inlineName}" is not written with a literal name in ${path}`,
-          );
-        holder = bodyOf(blocks[0]!)!;
-        attrName = 'policy';
-      }
-      if (!IDENT.test(attrName))
-        throw new Unfixable(`the policy (${suffix.slice(1)}) is not a plain attribute: rewrite it by hand`);
-      const attr = attribute(holder, attrName);
-      if (!attr) throw new Unfixable(`${address} has no ${attrName} attribute written in ${path}`);
-      const value = inner(attrValue(attr));
+      if (record.path !== path) throw new Unfixable(`the policy is written in ${record.path}, not ${path}`);
+      const value = found.value;
       if (value.type === 'function_call' && kids(value)[0]?.text === 'jsonencode')
         return applyEdits(text, jsonencodeEdits(text, value, originals, minimal));
       if (value.type === 'template_expr' && kids(value)[0]?.type === 'heredoc_template')
         return applyEdits(text, heredocEdits(text, kids(value)[0]!, originals, minimal));
-      const ref = /^data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json$/.exec(value.text.trim());
-      if (ref) {
-        const data = findBlock(parsed.root, 'data', ['aws_iam_policy_document', ref[1]!]);
-        if (!data)
-          throw new Unfixable(
-            `data.aws_iam_policy_document.${ref[1]} is in another file: fix it there by hand`,
-          );
-        return applyEdits(text, dataDocumentEdits(text, data, originals, minimal));
-      }
+      const fn = value.type === 'function_call' ? kids(value)[0]?.text : undefined;
+      if (fn === 'file')
+        throw new Unfixable(
+          `the policy is read from a file (${value.text.split('\n')[0]!.slice(0, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`,
+        );
+      if (fn === 'templatefile')
+        throw new Unfixable(
+          `the policy is made from a template (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change the template by hand`,
+        );
       throw new Unfixable(
-        `${attrName} is built by an expression (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change it where it is defined`,
+        `the policy is built by an expression (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change it where it is defined`,
       );
     },
     verify(before, after, fixed) {
       if (beforeText !== before) {
         beforeText = before;
-        beforeRecords = recordsOf(evaluate({ [path]: before }));
+        beforeRecords = policiesWith(before);
       }
-      verifyRecords(beforeRecords, recordsOf(evaluate({ [path]: after })), fixed);
+      verifyRecords(beforeRecords, policiesWith(after), fixed);
     },
   };
 }

@@ -4,6 +4,7 @@
 // same source parser) as the minimal policy with every other policy of the file unchanged;
 // otherwise the policy is listed in `notFixed` with the reason. Pure: text in, text out.
 import { isDeepStrictEqual } from 'node:util';
+import { structuredPatch } from 'diff';
 import { isScalar, isMap, isSeq, type Node } from 'yaml';
 import type { InputKind, PolicyRecord, Report, Suggestion } from '../core/types.js';
 import { isObject, parseJson, type JsonPath } from '../core/json-lines.js';
@@ -12,7 +13,7 @@ import { statementsOf } from '../policy/raw.js';
 import { parseSource } from '../sources/index.js';
 import { alignStatements } from './align.js';
 import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
-import { hclFileFixer } from './hcl.js';
+import { hclFileFixer, hclTarget } from './hcl.js';
 
 export interface FileFix {
   /** Relative to the audit root, `/` separators (as in the report). */
@@ -62,14 +63,18 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   const kindOf = new Map(report.inputs.map((i) => [i.path, i.kind]));
   const byPath = new Map<string, Suggestion[]>();
   for (const s of report.suggestions) {
-    const path = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+    const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+    // a .tf policy may be written in another file of its module (its policy document data source)
+    const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;
     const list = byPath.get(path) ?? [];
     list.push(s);
     byPath.set(path, list);
   }
   for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // (a policy not fixed is named with its own file, as in the report)
+    const own = (s: Suggestion) => pathOf.get(s.policy) ?? path;
     const no = (reason: string) =>
-      suggestions.forEach((s) => notFixed.push({ policy: s.policy, path, reason }));
+      suggestions.forEach((s) => notFixed.push({ policy: s.policy, path: own(s), reason }));
     const kind = kindOf.get(path);
     const generated = kind && GENERATED[kind];
     if (generated) {
@@ -97,7 +102,7 @@ export function planFixes(report: Report, read: (path: string) => string | undef
           e instanceof Unfixable
             ? e.message
             : `the text could not be rewritten (${(e as Error)?.message ?? String(e)})`;
-        notFixed.push({ policy: s.policy, path, reason });
+        notFixed.push({ policy: s.policy, path: own(s), reason });
       }
     }
     if (done.length) files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
@@ -358,4 +363,28 @@ export function verifyRecords(before: PolicyRecord[], after: PolicyRecord[], fix
         throw new Unfixable(`the rewrite would change the document's ${k}`);
     if (!isObject(ra)) throw new Unfixable('the rewritten policy is not an object');
   }
+}
+
+/** One changed region of a file: lines `start`..`end` (1-based, inclusive) of `before` become `lines`. */
+export interface ChangedRange {
+  /** First line of `before` replaced (for a pure insertion: the line the new lines go before). */
+  start: number;
+  /** Last line of `before` replaced (start - 1 for a pure insertion). */
+  end: number;
+  /** The new lines in their place (empty for a deletion). */
+  lines: string[];
+}
+
+/**
+ * The changed regions of a fix, in order, with no context: what a pull-request review's
+ * "suggested change" on lines start..end of the file as it is would replace them with.
+ */
+export function changedRanges(f: FileFix): ChangedRange[] {
+  const patch = structuredPatch(f.path, f.path, f.before, f.after, undefined, undefined, { context: 0 });
+  return patch.hunks.map((h) => {
+    const lines = h.lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1));
+    // (with no old lines, jsdiff's oldStart is the line the new ones go before)
+    const start = h.oldStart;
+    return { start, end: start + h.oldLines - 1, lines };
+  });
 }
