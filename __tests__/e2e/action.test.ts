@@ -1065,4 +1065,50 @@ describe('the bundled action (dist/index.js) end to end', () => {
     await run(repo);
     expect(gh.writes()).toEqual([]);
   });
+  it('review: a .tf policy whose document is in another file of its module gets its suggestion in that file', async () => {
+    const main = [
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = data.aws_iam_policy_document.p.json',
+      '}',
+      '',
+    ].join('\n');
+    const data = (actions: string[]) =>
+      [
+        'data "aws_iam_policy_document" "p" {',
+        '  statement {',
+        '    sid       = "Ongoing"',
+        `    actions   = [${actions.map((a) => JSON.stringify(a)).join(', ')}]`,
+        '    resources = ["*"]',
+        '  }',
+        '}',
+        '',
+      ].join('\n');
+    const repo = makeRepo(tmp, []);
+    repo.commit(
+      {
+        'iam/coiled-policy.json': BASELINE,
+        'infra/main.tf': main,
+        'infra/policies.tf': data(['ec2:RunInstances']),
+      },
+      'clean base',
+    );
+    repo.base = git(repo.dir, 'rev-parse', 'HEAD');
+    repo.head = repo.commit(
+      { 'infra/policies.tf': data(['ec2:RunInstances', 'iam:PassRole']) },
+      'add excess',
+    );
+    const inputs = { paths: 'iam\ninfra' };
+    const first = await run(repo, { inputs });
+    expect(first.code).toBe(1);
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect(posted.map((c) => c.path)).toEqual(['infra/policies.tf']);
+    expect(posted[0]!.body).toContain('`iam:PassRole`');
+    repo.head = repo.commit(applySuggestionComments(repo.dir, posted), 'apply the suggestion');
+    expect(readFileSync(join(repo.dir, 'infra/policies.tf'), 'utf8')).toBe(data(['ec2:RunInstances']));
+    const clean = await run(repo, { inputs: { ...inputs, 'fail-on': 'any', 'severity-threshold': 'info' } });
+    expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
+    expect(ourSuggestions()).toEqual([]);
+  });
 });

@@ -568,6 +568,73 @@ describe('planReview', () => {
     expect(onlyB.comments[0]!.body).not.toContain('ListAllMyBuckets');
   });
 
+  it('a fix written in another file of a .tf module: posted there when that file is in the diff, with the policy’s findings', () => {
+    const rep = report([
+      {
+        path: 'infra/main.tf',
+        policy: 'infra/main.tf#aws_iam_policy.p',
+        statement: 'S',
+        actions: ['iam:PassRole'],
+        severity: 'critical',
+        line: 1,
+      },
+    ]);
+    rep.inputs = [
+      {
+        path: 'infra/main.tf',
+        kind: 'terraform-hcl',
+        status: 'audited',
+        policies: ['infra/main.tf#aws_iam_policy.p'],
+      },
+      { path: 'infra/policies.tf', kind: 'terraform-hcl', status: 'audited', policies: [] },
+    ];
+    rep.suggestions = [{ policy: 'infra/main.tf#aws_iam_policy.p', minimal: {}, diff: '' }];
+    const before = 'data "x" "p" {\n  actions = ["ec2:RunInstances", "iam:PassRole"]\n}\n';
+    const after = 'data "x" "p" {\n  actions = ["ec2:RunInstances"]\n}\n';
+    const asked: string[] = [];
+    const planFixes: PlanFixes = (r, read) => {
+      asked.push(...r.suggestions.map((x) => x.policy));
+      const text = read('infra/policies.tf');
+      expect(read('infra/main.tf')).toBe('from the checkout');
+      return {
+        files:
+          text === undefined
+            ? []
+            : [
+                {
+                  path: 'infra/policies.tf',
+                  before: text,
+                  after,
+                  policies: ['infra/main.tf#aws_iam_policy.p'],
+                },
+              ],
+        notFixed: [],
+      };
+    };
+    const { comments, outside } = planReview({
+      report: rep,
+      texts: new Map([['infra/policies.tf', before]]),
+      readOther: (p) => (p === 'infra/main.tf' ? 'from the checkout' : undefined),
+      diff: new Map([['infra/policies.tf', [{ start: 1, end: 3 }]]]),
+      prefix: '',
+      planFixes,
+      mode: 'suggest',
+      key: 'default',
+    });
+    expect(asked).toEqual(['infra/main.tf#aws_iam_policy.p']);
+    expect(outside).toEqual([]);
+    expect(comments).toMatchObject([
+      {
+        path: 'infra/policies.tf',
+        start: 2,
+        end: 2,
+        severity: 'critical',
+        replacement: ['  actions = ["ec2:RunInstances"]'],
+      },
+    ]);
+    expect(comments[0]!.body).toContain('`iam:PassRole`');
+  });
+
   it('hostile Sids, actions and keys are inert in the description; the marker is ours alone', () => {
     const body = commentBody({
       key: 'k -->x',

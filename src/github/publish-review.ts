@@ -1,6 +1,7 @@
 // The review publisher (pull-request mode, unless `review: off`): reads the pull request's diff and
 // the changed files, plans the fixes (src/fix), and keeps the review comments of suggested changes
 // in step (src/github/review.ts). Every failure is a warning, never the step's result.
+import { posix } from 'node:path';
 import { planFixes } from '../fix/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { attempt, forbiddenHint, message } from './context.js';
@@ -65,9 +66,14 @@ export async function publishReview(pub: Publication, plan: PlanFixes = planFixe
             })
           : { diff: new Map() as PrDiff, source: 'none' };
       const prefix = await repoPrefix(root);
-      // The files the pull request changed that hold a finding: read as the audit read them, and
-      // used only when they are the pull request's head (a merge commit may differ).
-      const paths = withFindings.filter((p) => (diff.get(prefix + p)?.length ?? 0) > 0);
+      // The files the pull request changed that hold a finding, or (`.tf`) are in the module of
+      // one (a policy document may be in another file of its module): read as the audit read them,
+      // and used only when they are the pull request's head (a merge commit may differ).
+      const hcl = report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path);
+      const hclDirs = new Set(withFindings.filter((p) => hcl.includes(p)).map((p) => posix.dirname(p)));
+      const paths = [...new Set([...withFindings, ...hcl.filter((p) => hclDirs.has(posix.dirname(p)))])]
+        .filter((p) => (diff.get(prefix + p)?.length ?? 0) > 0)
+        .sort();
       const texts = new Map<string, string>();
       for (const path of paths) {
         const here = readRepoFile(root, path, MAX_FILE_BYTES);

@@ -5,6 +5,7 @@
 // still wanted and unchanged, edited when their text changed, deleted when no longer wanted; the
 // new ones go out in one review. At most MAX_REVIEW_COMMENTS per run, most severe first.
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
 import type { FileFix, FixPlan } from '../fix/index.js';
@@ -59,7 +60,7 @@ export interface WantedComment {
 export interface ReviewPlan {
   /** Every comment wanted, most severe first (the caller keeps MAX_REVIEW_COMMENTS). */
   comments: WantedComment[];
-  /** Report paths whose fix could not be placed inside the diff (their findings stay in the main comment). */
+  /** Report paths of findings no comment resolves (they stay in the main comment only). */
   outside: string[];
 }
 
@@ -341,7 +342,7 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] {
     const own = planned.filter((s) => byPolicy.get(s)!.includes(policy));
     if (own.length === 0) continue;
     for (const f of report.findings) {
-      if (f.policy !== policy || f.path !== file.path || !fixable(f)) continue;
+      if (f.policy !== policy || !fixable(f)) continue;
       const target = own.find((s) => s.end >= (f.line ?? 0)) ?? own[own.length - 1]!;
       attributed.get(target)!.push(f);
     }
@@ -385,22 +386,24 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] {
 
 /** Every review comment wanted, most severe first (then by path and line). */
 export function planReview(input: PlanInput): ReviewPlan {
-  // Only the files that hold a counted finding, and that the caller could read as the head has them.
-  const paths = new Set(
-    input.report.findings.filter((f) => fixable(f) && input.texts.has(f.path)).map((f) => f.path),
+  // The policies whose fix may land in a file the caller could read as the head has it: their own
+  // file, or (a `.tf` policy) another file of their module, where its policy document may be.
+  const dirs = new Set([...input.texts.keys()].map((p) => posix.dirname(p)));
+  const hcl = new Set(input.report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path));
+  const candidates = input.report.findings.filter(
+    (f) => fixable(f) && (input.texts.has(f.path) || (hcl.has(f.path) && dirs.has(posix.dirname(f.path)))),
   );
-  const policies = new Set(
-    input.report.findings.filter((f) => paths.has(f.path) && fixable(f)).map((f) => f.policy),
-  );
+  const policies = new Set(candidates.map((f) => f.policy));
   const { files } = input.planFixes(withPolicies(input.report, policies), reader(input));
   const comments: WantedComment[] = [];
   const placed = new Set<string>();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    if (!paths.has(file.path)) continue;
+    if (!input.texts.has(file.path)) continue;
     const planned = planFile(input, file);
-    if (planned.length > 0) placed.add(file.path);
+    for (const c of planned) for (const f of c.findings) placed.add(f.path);
     comments.push(...planned);
   }
+  const paths = new Set(candidates.map((f) => f.path));
   // A file's comments, applied together, make its valid fix: they share the file's rank.
   const rank = new Map<string, Severity>();
   for (const c of comments) {
