@@ -72,7 +72,9 @@ export async function run(): Promise<void> {
   const verdict = decide(report, inputs.failOn, inputs.threshold);
   log.untrusted(renderText(report, { color: true }));
   const title = context.mode === 'drift' ? 'IAM baseline drift' : 'IAM baseline audit';
-  for (const publish of PUBLISHERS) await publish({ root, inputs, context, report, verdict, title });
+  // One publication for all: the review publisher notes there what the comment then counts.
+  const publication = { root, inputs, context, report, verdict, title };
+  for (const publish of PUBLISHERS) await publish(publication);
 
   core.setOutput('excess-count', String(verdict.excessCount));
   core.setOutput('new-excess-count', String(verdict.newExcessCount));

@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 import { outsideCode } from '../report/golden.js';
-import { BOT, FakeGitHub } from '../github/fake-github.js';
+import { BOT, FakeGitHub, type FakePullFile, type FakeReviewComment } from '../github/fake-github.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = resolve(here, '../../dist/index.js');
@@ -112,6 +113,47 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
+/** The pull request's files as GitHub's API lists them (from `git diff base...head`), for the fake's line checks. */
+function pullFiles(repo: Repo): FakePullFile[] {
+  const out = git(repo.dir, 'diff', '--no-color', '--find-renames', `${repo.base}...${repo.head}`);
+  const files: FakePullFile[] = [];
+  for (const chunk of out.split(/^diff --git /m).slice(1)) {
+    // (git ends the name with a tab when it holds a space.)
+    const name = /^\+\+\+ b\/(.*?)\t?$/m.exec(chunk)?.[1];
+    if (!name) continue;
+    const at = chunk.indexOf('\n@@');
+    files.push({
+      filename: name,
+      status: /^--- \/dev\/null$/m.test(chunk) ? 'added' : 'modified',
+      ...(at >= 0 ? { patch: chunk.slice(at + 1) } : {}),
+    });
+  }
+  return files;
+}
+
+/** The lines a suggestion block puts in place of its lines. */
+function suggested(body: string): string[] {
+  const m = /^(`{3,})suggestion\n([\s\S]*?)^\1$/m.exec(body);
+  if (!m) throw new Error(`no suggestion block in ${body}`);
+  return m[2] === '' ? [] : m[2]!.replace(/\n$/, '').split('\n');
+}
+
+/** Applies review comments' suggestions to the files as GitHub does ("Commit suggestions" on a batch). */
+function applySuggestionComments(dir: string, comments: FakeReviewComment[]): Record<string, string> {
+  const byPath = new Map<string, FakeReviewComment[]>();
+  for (const c of comments) byPath.set(c.path, [...(byPath.get(c.path) ?? []), c]);
+  const out: Record<string, string> = {};
+  for (const [path, list] of byPath) {
+    const lines = readFileSync(join(dir, path), 'utf8').replace(/\n$/, '').split('\n');
+    for (const c of [...list].sort((a, b) => b.line! - a.line!)) {
+      const start = c.start_line ?? c.line!;
+      lines.splice(start - 1, c.line! - start + 1, ...suggested(c.body));
+    }
+    out[path] = `${lines.join('\n')}\n`;
+  }
+  return out;
+}
+
 describe('the bundled action (dist/index.js) end to end', () => {
   let gh: FakeGitHub;
   let tmp: string;
@@ -143,10 +185,14 @@ describe('the bundled action (dist/index.js) end to end', () => {
       baseSha?: string;
       fork?: boolean;
       env?: Record<string, string>;
+      /** The pull request's files as the API lists them: default, `git diff base...head` of the repository. */
+      pullFiles?: FakePullFile[];
     } = {},
   ): Promise<RunResult> {
     const n = ++runCount;
     const eventName = opts.event ?? 'pull_request';
+    // GitHub's view of the pull request's diff: where review comments may go.
+    if (eventName.startsWith('pull_request')) gh.pullFiles.set(7, opts.pullFiles ?? pullFiles(repo));
     const payload =
       opts.payload ??
       (eventName.startsWith('pull_request')
@@ -246,13 +292,21 @@ describe('the bundled action (dist/index.js) end to end', () => {
       },
       'more',
     );
+    const firstSuggestions = gh.reviewComments.map((c) => c.id);
+    expect(firstSuggestions).toHaveLength(1);
     gh.reset();
     const second = await run(repo);
     expect(second.code).toBe(1);
     expect(ourComments()).toHaveLength(1);
+    // (And the review: the new statement's fix lies next to the first one's, so one suggestion now
+    // covers both: posted, and the first one deleted.)
     expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual([
+      'POST /repos/o/r/pulls/7/reviews',
+      `DELETE /repos/o/r/pulls/comments/${firstSuggestions[0]}`,
       `PATCH /repos/o/r/issues/comments/${comment.id}`,
     ]);
+    expect(gh.reviewComments).toHaveLength(1);
+    expect(gh.reviewComments[0]!.body).toContain('`iam:PassRole`');
     expect(ourComments()[0]!.body).toContain('❌ **2 new findings**');
 
     gh.reset();
@@ -288,6 +342,9 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(ourComments()[0]!.body).toContain('`AddedInThisPR`');
     expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /repos/o/r/issues/7/comments']);
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /repos/o/r/pulls/7');
+    // No review of suggested changes from a saved report (the checkout is not the pull request's).
+    expect(gh.requests.filter((r) => /\/pulls\/7\/(comments|files|reviews)$/.test(r.path))).toEqual([]);
+    expect(comment.stdout).toContain('Suggested changes: not made from a saved report');
 
     // A pull request number that is not digits only is refused.
     writeFileSync(join(saved, 'pr-number'), '7; rm -rf /\n');
@@ -681,5 +738,379 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(outside.split('<details>').length).toBe(outside.split('</details>').length);
     // The lines that carry the hostile names (the rest depends on the audit's wording and catalog).
     expect(body.split('\n').filter((l) => l.includes('img src'))).toMatchSnapshot();
+  });
+  // ---------------------------------------------------------------------------------------------
+  // The review of suggested changes
+
+  const SUGGESTION = '<!-- iam-baseline-audit:suggestion key=default id=';
+  const ourSuggestions = () =>
+    gh.reviewComments.filter((c) => c.user.login === BOT.login && c.body.startsWith(SUGGESTION));
+
+  /** A base that matches the baseline, and a head that adds excess in three ways (a new file too). */
+  function excessRepo(root: string): Repo {
+    const ongoing = BASELINE.Statement[0]!;
+    const repo = makeRepo(root, []);
+    repo.commit({ 'iam/coiled-policy.json': BASELINE }, 'clean base');
+    repo.base = git(repo.dir, 'rev-parse', 'HEAD');
+    repo.head = repo.commit(
+      {
+        'iam/coiled-policy.json': {
+          ...BASELINE,
+          Statement: [
+            {
+              ...ongoing,
+              Action: [
+                ...ongoing.Action.slice(0, 2),
+                'iam:PassRole',
+                ...ongoing.Action.slice(2),
+                's3:ListAllMyBuckets',
+              ],
+            },
+            ADDED_EC2,
+          ],
+        },
+        'iam/new-policy.json': {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Logs',
+              Effect: 'Allow',
+              Action: ['logs:PutLogEvents', 'logs:DeleteLogGroup', 'logs:CreateLogStream'],
+              Resource: '*',
+            },
+          ],
+        },
+      },
+      'add excess',
+    );
+    return repo;
+  }
+
+  it('review: suggestions on the lines the pull request added; applied as GitHub applies them, the audit is clean and they are cleaned up', async () => {
+    const repo = excessRepo(tmp);
+    const first = await run(repo);
+    expect(first.code).toBe(1);
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect(posted.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(posted.map((c) => c.path))).toEqual(
+      new Set(['iam/coiled-policy.json', 'iam/new-policy.json']),
+    );
+    expect(gh.reviews).toEqual([
+      expect.objectContaining({ pull: 7, commit_id: repo.head, event: 'COMMENT' }),
+    ]);
+    // One review, most severe first; each comment says what it removes and why.
+    expect(gh.writes().filter((w) => w.path === '/repos/o/r/pulls/7/reviews')).toHaveLength(1);
+    expect(posted[0]!.body).toMatch(/\*\*critical\*\* · Removes \d+ excess actions? \(not in /);
+    expect(posted.map((c) => c.body).join('\n')).toContain('`iam:PassRole`');
+    expect(posted.map((c) => c.body).join('\n')).toContain('`logs:DeleteLogGroup`');
+
+    // Applied (the fake checked that every comment lies inside one hunk of the diff).
+    const fixed = applySuggestionComments(repo.dir, posted);
+    for (const text of Object.values(fixed)) expect(() => JSON.parse(text)).not.toThrow();
+    repo.head = repo.commit(fixed, 'apply the suggestions');
+    gh.reset();
+    const clean = await run(repo, { inputs: { 'fail-on': 'any', 'severity-threshold': 'info' } });
+    expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
+    expect(clean.code).toBe(0);
+    // The suggestions are no longer wanted: deleted; no new review.
+    expect(ourSuggestions()).toEqual([]);
+    expect(
+      gh
+        .writes()
+        .filter((w) => w.path.includes('/pulls/'))
+        .map((w) => w.method),
+    ).toEqual(posted.map(() => 'DELETE'));
+  });
+
+  it('review: an unchanged re-run writes nothing; a pull request that removes the excess gets its suggestions deleted', async () => {
+    const repo = excessRepo(tmp);
+    await run(repo);
+    const posted = ourSuggestions();
+    expect(posted.length).toBeGreaterThan(0);
+    gh.reset();
+    const again = await run(repo);
+    expect(again.code).toBe(1);
+    expect(gh.writes()).toEqual([]);
+    expect(ourSuggestions()).toEqual(posted);
+
+    // The author removes the excess by hand (not as suggested).
+    repo.head = repo.commit(
+      { 'iam/coiled-policy.json': BASELINE, 'iam/new-policy.json': BASELINE },
+      'by hand',
+    );
+    gh.reset();
+    const removed = await run(repo);
+    expect(removed.code).toBe(0);
+    expect(ourSuggestions()).toEqual([]);
+    expect(
+      gh
+        .writes()
+        .filter((w) => w.method === 'DELETE')
+        .map((w) => w.path)
+        .sort(),
+    ).toEqual(posted.map((c) => `/repos/o/r/pulls/comments/${c.id}`).sort());
+    expect(gh.reviews).toHaveLength(1);
+  });
+
+  it('review: comment posts the change described, no suggestion block; off posts none and removes none', async () => {
+    const repo = excessRepo(tmp);
+    await run(repo, { inputs: { review: 'comment' } });
+    const described = ourSuggestions();
+    expect(described.length).toBeGreaterThan(0);
+    for (const c of described) {
+      expect(c.body).not.toContain('suggestion\n');
+      expect(c.body).toMatch(/Suggested change to lines? \d+/);
+    }
+    gh.reset();
+    await run(repo, { inputs: { review: 'off' } });
+    expect(gh.writes()).toEqual([]);
+    expect(ourSuggestions()).toEqual(described);
+  });
+
+  it('review: a 403 on the review is a warning; the step fails or passes by fail-on alone', async () => {
+    const repo = excessRepo(tmp);
+    gh.failures.push({ method: 'POST', path: /\/pulls\/7\/reviews$/, status: 403 });
+    const failing = await run(repo);
+    expect(failing.code).toBe(1);
+    expect(failing.outputs.result).toBe('fail');
+    expect(failing.stdout).toMatch(
+      /::warning::Could not post the suggested changes: the token lacks `pull-requests: write`/,
+    );
+    expect(ourComments()).toHaveLength(1); // the main comment is still written
+    const passing = await run(repo, { inputs: { 'fail-on': 'none' } });
+    expect(passing.code).toBe(0);
+    expect(passing.stdout).toContain('::warning::Could not post the suggested changes');
+    // Listing the review comments refused: a warning too, and nothing is written to the review.
+    gh.failures.push({ method: 'GET', path: /\/pulls\/7\/comments$/, status: 403 });
+    gh.reset();
+    const listing = await run(repo, { inputs: { 'fail-on': 'none' } });
+    expect(listing.code).toBe(0);
+    expect(listing.stdout).toMatch(
+      /::warning::Could not suggest changes in the pull request: the token lacks/,
+    );
+    expect(gh.writes().filter((w) => w.path.includes('/pulls/'))).toEqual([]);
+  });
+
+  it('review: over 20 suggested changes, the 20 most severe are posted and the main comment counts the rest', async () => {
+    const files: Record<string, unknown> = {};
+    const statement = (actions: string[]) => ({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'S', Effect: 'Allow', Action: actions, Resource: '*' }],
+    });
+    for (let i = 0; i < 21; i++)
+      files[`iam/team-${String(i).padStart(2, '0')}.json`] = statement([
+        'ec2:DescribeInstances',
+        's3:ListAllMyBuckets',
+      ]);
+    // Last by path, first by severity.
+    for (const name of ['zz-a', 'zz-b', 'zz-c'])
+      files[`iam/${name}.json`] = statement(['ec2:DescribeInstances', 'iam:CreateUser']);
+    const repo = makeRepo(tmp, [], files);
+    const res = await run(repo);
+    expect(res.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect(posted).toHaveLength(20);
+    for (const name of ['zz-a', 'zz-b', 'zz-c'])
+      expect(posted.map((c) => c.path)).toContain(`iam/${name}.json`);
+    const more = /💡 (\d+) more suggested changes were not posted in the review/.exec(ourComments()[0]!.body);
+    expect(Number(more?.[1])).toBeGreaterThanOrEqual(4);
+    expect(gh.reviews).toHaveLength(1);
+    gh.reset();
+    await run(repo);
+    expect(gh.writes()).toEqual([]);
+  });
+
+  it('review: a shallow checkout without the base takes the diff from the API; lines outside the diff get no suggestion', async () => {
+    const repo = excessRepo(tmp);
+    const shallow = join(tmp, 'shallow');
+    git(tmp, 'clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow);
+    // The API's diff holds only the new file: the excess in iam/coiled-policy.json stays in the main comment.
+    const res = await run(
+      { ...repo, dir: shallow },
+      { pullFiles: pullFiles(repo).filter((f) => f.filename === 'iam/new-policy.json') },
+    );
+    expect(res.stdout).not.toContain('::warning::');
+    expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /repos/o/r/pulls/7/files');
+    const posted = ourSuggestions();
+    expect(posted.length).toBeGreaterThan(0);
+    expect(new Set(posted.map((c) => c.path))).toEqual(new Set(['iam/new-policy.json']));
+    expect(ourComments()[0]!.body).toContain('`iam:PassRole`');
+  });
+  it('review: *.tf.json, .tf and CloudFormation YAML get suggestions too; applied, the audit of every format is clean', async () => {
+    const ongoing = BASELINE.Statement[0]!;
+    const doc = (extra: string[]) => ({
+      Version: '2012-10-17',
+      Statement: [{ ...ongoing, Action: [...ongoing.Action, ...extra] }],
+    });
+    const tfJson = (extra: string[]) => ({
+      resource: {
+        aws_iam_policy: { vendor: { name: 'vendor', policy: JSON.stringify(doc(extra), null, 2) } },
+      },
+    });
+    const cfn = (extra: string[]) =>
+      YAML.stringify({
+        AWSTemplateFormatVersion: '2010-09-09',
+        Resources: {
+          VendorPolicy: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: { ManagedPolicyName: 'vendor', PolicyDocument: doc(extra) },
+          },
+        },
+      });
+    const hcl = (extra: string[]) =>
+      [
+        'resource "aws_iam_policy" "vendor" {',
+        '  name = "vendor"',
+        '  policy = jsonencode({',
+        '    Version = "2012-10-17"',
+        '    Statement = [',
+        '      {',
+        '        Sid    = "Ongoing"',
+        '        Effect = "Allow"',
+        '        Action = [',
+        ...[...ongoing.Action, ...extra].map((a) => `          "${a}",`),
+        '        ]',
+        '        Resource = "*"',
+        '      },',
+        '    ]',
+        '  })',
+        '}',
+        '',
+      ].join('\n');
+    const repo = makeRepo(tmp, []);
+    repo.commit(
+      {
+        'iam/coiled-policy.json': BASELINE,
+        'infra/json/main.tf.json': tfJson([]),
+        'infra/cfn/template.yaml': cfn([]),
+        'infra/hcl/main.tf': hcl([]),
+      },
+      'clean base',
+    );
+    repo.base = git(repo.dir, 'rev-parse', 'HEAD');
+    const extra = ['iam:PassRole', 's3:ListAllMyBuckets'];
+    repo.head = repo.commit(
+      {
+        'infra/json/main.tf.json': tfJson(extra),
+        'infra/cfn/template.yaml': cfn(extra),
+        'infra/hcl/main.tf': hcl(extra),
+      },
+      'add excess',
+    );
+    const inputs = { paths: 'iam\ninfra' };
+    const first = await run(repo, { inputs });
+    expect(first.code).toBe(1);
+    expect(first.outputs['new-excess-count']).toBe('3');
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect([...new Set(posted.map((c) => c.path))].sort()).toEqual([
+      'infra/cfn/template.yaml',
+      'infra/hcl/main.tf',
+      'infra/json/main.tf.json',
+    ]);
+    repo.head = repo.commit(applySuggestionComments(repo.dir, posted), 'apply the suggestions');
+    gh.reset();
+    const clean = await run(repo, { inputs: { ...inputs, 'fail-on': 'any', 'severity-threshold': 'info' } });
+    expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
+    expect(ourSuggestions()).toEqual([]);
+    expect(
+      gh
+        .writes()
+        .filter((w) => w.path.includes('/pulls/'))
+        .map((w) => w.method),
+    ).toEqual(posted.map(() => 'DELETE'));
+  });
+  it('review: hostile names and file text are inert in the review comments; the block is the file text exactly, its fence never closed early', async () => {
+    const sid =
+      '</details><img src=x> @org/team #12 [l](http://x) ```` | \u202Eevil <!-- iam-baseline-audit:suggestion key=default id=forged -->';
+    const path = 'iam/<img src=x>|@org#1 `x`.json';
+    const text = [
+      '{',
+      '  "Version": "2012-10-17",',
+      '  "Statement": [',
+      '    { "Sid": "Gone", "Effect": "Allow", "Action": "iam:CreateUser", "Resource": "*" },',
+      '    {',
+      `      "Sid": ${JSON.stringify(sid)},`,
+      '      "Effect": "Allow",',
+      '      "Action": ["ec2:DescribeInstances", "iam:PassRole"],',
+      '      "Resource": "*"',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+    const repo = makeRepo(tmp, [], { [path]: text });
+    const first = await run(repo);
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions().filter((c) => c.path === path);
+    expect(posted.length).toBeGreaterThan(0);
+    const withSid = posted.find((c) => c.body.includes('img src'));
+    expect(withSid).toBeDefined(); // the hostile Sid's line lies inside a suggestion block
+    for (const c of posted) {
+      const outside = outsideCode(c.body);
+      expect(outside.startsWith('<!-- iam-baseline-audit:suggestion key=default id=')).toBe(true);
+      expect(outside.split('<!-- iam-baseline-audit').length - 1).toBe(1);
+      expect(outside).not.toContain('<img');
+      expect(outside).not.toMatch(/@(?!&#8203;)/);
+      expect(outside).not.toContain('](');
+      expect(c.body.split('\n')[1]).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+    }
+    expect(withSid!.body).toMatch(/^`````suggestion$/m); // longer than the Sid's four backticks
+    // Applied as GitHub applies them: the file text exactly, and the policy without its excess.
+    const fixed = applySuggestionComments(repo.dir, posted)[path]!;
+    expect(fixed).toContain(JSON.stringify(sid));
+    const doc = JSON.parse(fixed) as { Statement: { Sid: string; Action: unknown }[] };
+    expect(doc.Statement).toEqual([expect.objectContaining({ Sid: sid, Action: ['ec2:DescribeInstances'] })]);
+    // The forged marker inside the block is never taken for ours: a re-run writes nothing.
+    gh.reset();
+    await run(repo);
+    expect(gh.writes()).toEqual([]);
+  });
+  it('review: a .tf policy whose document is in another file of its module gets its suggestion in that file', async () => {
+    const main = [
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = data.aws_iam_policy_document.p.json',
+      '}',
+      '',
+    ].join('\n');
+    const data = (actions: string[]) =>
+      [
+        'data "aws_iam_policy_document" "p" {',
+        '  statement {',
+        '    sid       = "Ongoing"',
+        `    actions   = [${actions.map((a) => JSON.stringify(a)).join(', ')}]`,
+        '    resources = ["*"]',
+        '  }',
+        '}',
+        '',
+      ].join('\n');
+    const repo = makeRepo(tmp, []);
+    repo.commit(
+      {
+        'iam/coiled-policy.json': BASELINE,
+        'infra/main.tf': main,
+        'infra/policies.tf': data(['ec2:RunInstances']),
+      },
+      'clean base',
+    );
+    repo.base = git(repo.dir, 'rev-parse', 'HEAD');
+    repo.head = repo.commit(
+      { 'infra/policies.tf': data(['ec2:RunInstances', 'iam:PassRole']) },
+      'add excess',
+    );
+    const inputs = { paths: 'iam\ninfra' };
+    const first = await run(repo, { inputs });
+    expect(first.code).toBe(1);
+    expect(first.stdout).not.toContain('::warning::');
+    const posted = ourSuggestions();
+    expect(posted.map((c) => c.path)).toEqual(['infra/policies.tf']);
+    expect(posted[0]!.body).toContain('`iam:PassRole`');
+    repo.head = repo.commit(applySuggestionComments(repo.dir, posted), 'apply the suggestion');
+    expect(readFileSync(join(repo.dir, 'infra/policies.tf'), 'utf8')).toBe(data(['ec2:RunInstances']));
+    const clean = await run(repo, { inputs: { ...inputs, 'fail-on': 'any', 'severity-threshold': 'info' } });
+    expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
+    expect(ourSuggestions()).toEqual([]);
   });
 });

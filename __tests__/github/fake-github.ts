@@ -1,7 +1,10 @@
 // A fake GitHub API on 127.0.0.1 (node:http, random port) implementing what the action uses:
 // issue comments (list with Link-header pagination, create, update, delete), GET /user, issues
-// (list, create, update), labels, the contents API and POST /graphql (viewer, minimizeComment).
-// Every request is recorded so tests can assert on writes; failures can be injected.
+// (list, create, update), labels, the contents API, POST /graphql (viewer, minimizeComment), and
+// for the review of suggested changes: a pull request's files (with their patch), its review
+// comments (list, create one, update, delete) and POST reviews, which refuses, as GitHub does, a comment on a
+// line outside the diff or spanning two hunks. Every request is recorded so tests can assert on
+// writes; failures can be injected.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -47,6 +50,27 @@ export interface Failure {
   times?: number;
 }
 
+export interface FakeReviewComment {
+  id: number;
+  pull: number;
+  review: number;
+  commit_id: string;
+  path: string;
+  /** Null when outdated (the lines it was on changed). */
+  line: number | null;
+  start_line: number | null;
+  side: 'RIGHT' | 'LEFT';
+  body: string;
+  user: FakeUser;
+}
+
+export interface FakePullFile {
+  filename: string;
+  status: 'added' | 'modified' | 'removed' | 'renamed';
+  /** Absent for a binary file or one too large to show. */
+  patch?: string;
+}
+
 export const BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
 
 export class FakeGitHub {
@@ -64,6 +88,12 @@ export class FakeGitHub {
   /** GraphQL `viewer`: `forbidden` answers with a GraphQL error (as for GITHUB_TOKEN). */
   viewer: 'ok' | 'forbidden' = 'forbidden';
   failures: Failure[] = [];
+  /** Review comments, on every pull request. */
+  reviewComments: FakeReviewComment[] = [];
+  /** Reviews posted: pull request, commit, event and body. */
+  reviews: { id: number; pull: number; commit_id: string; event: string; body: string }[] = [];
+  /** A pull request's files, for GET /repos/o/r/pulls/:n/files and to check review comments' lines. */
+  pullFiles = new Map<number, FakePullFile[]>();
   /** Pull requests by number, for GET /repos/o/r/pulls/:n. */
   pulls = new Map<number, { state: 'open' | 'closed'; head: { sha: string } }>();
   private server?: Server;
@@ -104,6 +134,61 @@ export class FakeGitHub {
     const c: FakeComment = { id, node_id: `IC_${id}`, issue, body, user, minimized: false };
     this.comments.push(c);
     return c;
+  }
+
+  addReviewComment(
+    fields: Partial<FakeReviewComment> & Pick<FakeReviewComment, 'pull' | 'path' | 'line' | 'body'>,
+  ): FakeReviewComment {
+    const c: FakeReviewComment = {
+      id: this.nextId++,
+      review: 0,
+      commit_id: '0'.repeat(40),
+      start_line: null,
+      side: 'RIGHT',
+      user: this.identity,
+      ...fields,
+    };
+    this.reviewComments.push(c);
+    return c;
+  }
+
+  /** The RIGHT-side line ranges of the hunks of a pull request's file (from its patch). */
+  hunks(pull: number, path: string): { start: number; end: number }[] {
+    const file = this.pullFiles.get(pull)?.find((f) => f.filename === path);
+    const out: { start: number; end: number }[] = [];
+    for (const m of (file?.patch ?? '').matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)) {
+      const start = Number(m[1]);
+      const count = m[2] === undefined ? 1 : Number(m[2]);
+      if (count > 0) out.push({ start, end: start + count - 1 });
+    }
+    return out;
+  }
+
+  /** As GitHub: every line of a review comment on the RIGHT side, inside one hunk of the diff. */
+  private placeable(pull: number, c: Record<string, unknown>): boolean {
+    const line = Number(c.line);
+    const start = c.start_line === undefined ? line : Number(c.start_line);
+    return (
+      c.side === 'RIGHT' &&
+      (c.start_line === undefined || c.start_side === 'RIGHT') &&
+      start <= line &&
+      this.hunks(pull, String(c.path)).some((h) => h.start <= start && line <= h.end)
+    );
+  }
+
+  private reviewCommentJson(c: FakeReviewComment) {
+    return {
+      id: c.id,
+      pull_request_review_id: c.review,
+      commit_id: c.commit_id,
+      path: c.path,
+      line: c.line,
+      start_line: c.start_line,
+      side: c.side,
+      body: c.body,
+      user: { login: c.user.login, type: c.user.type },
+      html_url: `https://github.com/o/r/pull/${c.pull}#discussion_r${c.id}`,
+    };
   }
 
   addIssue(fields: Partial<FakeIssue> & Pick<FakeIssue, 'title' | 'body'>): FakeIssue {
@@ -328,6 +413,84 @@ export class FakeGitHub {
         encoding: 'base64',
         content: Buffer.from(content, 'utf8').toString('base64'),
       });
+    }
+
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/)) && rec.method === 'GET') {
+      return this.page(res, rec, this.pullFiles.get(Number(g[1])) ?? []);
+    }
+
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/comments$/)) && rec.method === 'POST') {
+      const pull = Number(g[1]);
+      if (!this.placeable(pull, b))
+        return this.send(res, 422, {
+          message: 'Unprocessable Entity',
+          errors: ['pull_request_review_thread.line must be part of the diff'],
+        });
+      const c = this.addReviewComment({
+        pull,
+        commit_id: String(b.commit_id ?? ''),
+        path: String(b.path),
+        line: Number(b.line),
+        start_line: b.start_line === undefined ? null : Number(b.start_line),
+        body: String(b.body ?? ''),
+      });
+      return this.send(res, 201, this.reviewCommentJson(c));
+    }
+
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/comments$/)) && rec.method === 'GET') {
+      const pull = Number(g[1]);
+      return this.page(
+        res,
+        rec,
+        this.reviewComments.filter((c) => c.pull === pull).map((c) => this.reviewCommentJson(c)),
+      );
+    }
+
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/comments\/(\d+)$/))) {
+      const c = this.reviewComments.find((x) => x.id === Number(g![1]));
+      if (!c) return this.send(res, 404, { message: 'Not Found' });
+      if (rec.method === 'PATCH') {
+        if (c.user.login !== this.identity.login) return this.send(res, 403, { message: 'Forbidden' });
+        c.body = String(b.body ?? '');
+        return this.send(res, 200, this.reviewCommentJson(c));
+      }
+      if (rec.method === 'DELETE') {
+        if (c.user.login !== this.identity.login) return this.send(res, 403, { message: 'Forbidden' });
+        this.reviewComments = this.reviewComments.filter((x) => x !== c);
+        return this.send(res, 204);
+      }
+    }
+
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/reviews$/)) && rec.method === 'POST') {
+      const pull = Number(g[1]);
+      const comments = (b.comments as Record<string, unknown>[] | undefined) ?? [];
+      // As GitHub: every line of a comment on the RIGHT side, inside one hunk of the diff.
+      for (const c of comments) {
+        if (!this.placeable(pull, c))
+          return this.send(res, 422, {
+            message: 'Unprocessable Entity',
+            errors: ['pull_request_review_thread.line must be part of the diff'],
+          });
+      }
+      const review = {
+        id: this.nextId++,
+        pull,
+        commit_id: String(b.commit_id ?? ''),
+        event: String(b.event ?? ''),
+        body: String(b.body ?? ''),
+      };
+      this.reviews.push(review);
+      for (const c of comments)
+        this.addReviewComment({
+          pull,
+          review: review.id,
+          commit_id: review.commit_id,
+          path: String(c.path),
+          line: Number(c.line),
+          start_line: c.start_line === undefined ? null : Number(c.start_line),
+          body: String(c.body ?? ''),
+        });
+      return this.send(res, 200, { id: review.id, state: 'COMMENTED' });
     }
 
     if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/)) && rec.method === 'GET') {

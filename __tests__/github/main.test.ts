@@ -47,6 +47,7 @@ describe('readInputs', () => {
     expect(readInputs()).toMatchObject({
       paths: ['.'],
       comment: 'update',
+      review: 'suggest',
       commentKey: 'default',
       failOn: 'new',
       threshold: 'medium',
@@ -74,6 +75,13 @@ describe('readInputs', () => {
     set({ 'base-ref': '--upload-pack=x' });
     expect(() => readInputs()).toThrow(/base-ref/);
     process.env['INPUT_BASE-REF'] = '';
+    set({ review: 'COMMENT' });
+    expect(readInputs().review).toBe('comment');
+    set({ review: 'always' });
+    expect(() => readInputs()).toThrow(
+      new InputError('Input `review` must be one of suggest, comment, off (got "always").'),
+    );
+    process.env.INPUT_REVIEW = '';
     set({ comment: 'sometimes' });
     expect(() => readInputs()).toThrow(
       /`comment` must be one of update, new, hide-and-new, delete-and-new, off/,

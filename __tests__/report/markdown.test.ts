@@ -365,3 +365,16 @@ describe('GitHub references in escaped text', () => {
     expect(escapeMarkdown('GH-x', 'text')).toBe('GH\\-x');
   });
 });
+
+describe('renderMarkdown: suggested changes left out of the review', () => {
+  it('counts them in one line of the comment, and says nothing when none is left out', () => {
+    const plain = renderMarkdown(pullRequestReport(), { mode: 'comment' });
+    expect(renderMarkdown(pullRequestReport(), { mode: 'comment', moreSuggestions: 0 })).toBe(plain);
+    expect(plain).not.toContain('more suggested change');
+    const one = renderMarkdown(pullRequestReport(), { mode: 'comment', moreSuggestions: 1 });
+    expect(one).toContain('💡 1 more suggested change was not posted in the review (at most 20 a run)');
+    const seven = renderMarkdown(pullRequestReport(), { mode: 'comment', moreSuggestions: 7 });
+    expect(seven).toContain('💡 7 more suggested changes were not posted in the review');
+    expect(seven).toContain('`iam-baseline-audit fix`');
+  });
+});

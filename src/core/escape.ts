@@ -58,7 +58,7 @@ function asString(value: unknown): string {
 }
 
 /** Length of the longest run of backticks (a loop: a spread of millions of runs would overflow). */
-function longestBacktickRun(text: string): number {
+export function longestBacktickRun(text: string): number {
   let longest = 0;
   let run = 0;
   for (let i = 0; i < text.length; i++) {
@@ -181,14 +181,17 @@ export function fencedBlock(content: string, language = ''): string {
 }
 
 /**
- * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
- * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
+ * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->` (a review comment's:
+ * `<!-- iam-baseline-audit:suggestion key=main id=0123abcd -->`). The key and id are
+ * percent-encoded outside `[A-Za-z0-9_.-]`, so they cannot close the comment early.
  */
-export function hiddenMarker(kind: 'comment' | 'drift', key: string): string {
-  const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) =>
-    [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-  );
-  return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
+export function hiddenMarker(kind: 'comment' | 'drift' | 'suggestion', key: string, id?: string): string {
+  const encode = (v: string) =>
+    v.replace(/[^A-Za-z0-9_.-]/g, (ch) =>
+      [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    );
+  const safe = encode(key === '' ? 'default' : key);
+  return `${MARKER_PREFIX}:${kind} key=${safe}${id !== undefined ? ` id=${encode(id)}` : ''} -->`;
 }
 
 // ---------------------------------------------------------------------------------------------

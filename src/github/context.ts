@@ -19,7 +19,7 @@ export function effectiveMode(mode: Mode, eventName: string): EffectiveMode {
 export interface PullRequest {
   number: number;
   base?: { sha?: string; repo?: { full_name?: string } };
-  head?: { repo?: { full_name?: string; fork?: boolean } };
+  head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } };
 }
 
 export interface RunContext {

@@ -6,6 +6,7 @@ import { SEVERITIES, type Severity } from '../core/types.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { FAIL_ON, type FailOn } from '../report/verdict.js';
 import { COMMENT_MODES, type CommentMode } from './comment.js';
+import { REVIEW_MODES, type ReviewMode } from './review.js';
 import { isSha } from './verify-pr.js';
 
 export type { FailOn } from '../report/verdict.js';
@@ -18,6 +19,8 @@ export interface Inputs {
   accountId?: string;
   token?: string;
   comment: CommentMode;
+  /** The review of suggested changes (pull-request mode): `suggest`, `comment` or `off`. */
+  review: ReviewMode;
   commentKey: string;
   failOn: FailOn;
   threshold: Severity;
@@ -85,6 +88,7 @@ export function readInputs(root = workspace()): Inputs {
     accountId: accountId || undefined,
     token: get('github-token') || undefined,
     comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
+    review: oneOf<ReviewMode>('review', get('review'), REVIEW_MODES, 'suggest'),
     commentKey,
     failOn: oneOf<FailOn>('fail-on', get('fail-on'), FAIL_ON, 'new'),
     threshold: oneOf<Severity>('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),

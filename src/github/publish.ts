@@ -17,6 +17,7 @@ import { attempt, forbiddenHint, runUrl, stableReportUrl, type RunContext } from
 import type { Inputs } from './inputs.js';
 import { syncDriftIssue } from './issue.js';
 import { log } from './log.js';
+import { publishReview } from './publish-review.js';
 
 /** What every publisher is given. */
 export interface Publication {
@@ -27,6 +28,8 @@ export interface Publication {
   verdict: Verdict;
   /** The heading of the Markdown report. */
   title: string;
+  /** Set by the review publisher: suggested changes left out of the review (over the limit). */
+  moreSuggestions?: number;
 }
 
 function safeName(key: string): string {
@@ -89,6 +92,7 @@ export async function publishComment({
   report,
   verdict,
   title,
+  moreSuggestions,
 }: Publication): Promise<void> {
   const { mode, octokit, pr, owner, repo, isFork } = context;
   if (mode !== 'pull-request' || inputs.comment === 'off') return;
@@ -109,6 +113,7 @@ export async function publishComment({
         commentKey: inputs.commentKey,
         summaryUrl: stableReportUrl(issueNumber),
         title,
+        moreSuggestions,
       });
       const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
         mode: inputs.comment,
@@ -165,12 +170,16 @@ export async function publishDriftIssue({
   );
 }
 
-/** Every publisher, in this order: JSON report, summary, annotations, SARIF, comment, drift issue. */
+/**
+ * Every publisher, in this order: JSON report, summary, annotations, SARIF, the review of
+ * suggested changes (before the comment, which counts the ones left out), comment, drift issue.
+ */
 export const PUBLISHERS: readonly ((p: Publication) => Promise<void>)[] = [
   publishJsonReport,
   publishSummary,
   publishAnnotations,
   publishSarif,
+  publishReview,
   publishComment,
   publishDriftIssue,
 ];

@@ -48,6 +48,11 @@ export interface MarkdownOptions {
   summaryUrl?: string;
   /** Default `summary`. */
   mode?: MarkdownMode;
+  /**
+   * Suggested changes left out of the pull request's review (it holds at most 20 a run): counted
+   * in one line.
+   */
+  moreSuggestions?: number;
 }
 
 /** The hidden marker that identifies our sticky comment for `key`. */
@@ -97,7 +102,7 @@ function location(f: Finding): string {
   return parts.join(' · ');
 }
 
-const SEVERITY_ICON: Record<string, string> = {
+export const SEVERITY_ICON: Record<string, string> = {
   critical: '🟥',
   high: '🔴',
   medium: '🟠',
@@ -352,6 +357,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
 
   const rest: string[] = [];
+  if (options.moreSuggestions && options.moreSuggestions > 0) {
+    const n = options.moreSuggestions;
+    rest.push(
+      `💡 ${plural(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`,
+    );
+  }
   if (b.preexisting.length > 0) {
     rest.push(
       details(
