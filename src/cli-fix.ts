@@ -94,9 +94,9 @@ export async function fixCommand(
   const diffs: string[] = [];
   const fixedFiles = new Map<string, Set<string>>();
   let plan = planFixes(await audit(), read);
-  // A minimal policy narrows a resource before it adds the condition the narrowed resource needs
-  // (that is a finding of the next audit): the files written are audited and fixed again, a few
-  // rounds at most, so that one `fix` leaves nothing a second would change.
+  // One round is enough (a narrowed resource carries its condition); as a safety net the files
+  // written are audited and fixed again, a few rounds at most, so that one `fix` leaves nothing a
+  // second would change.
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let written = 0;
     for (const f of plan.files) {
