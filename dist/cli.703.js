@@ -572,12 +572,14 @@ function fencedBlock(content, language = '') {
     return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
 }
 /**
- * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
- * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
+ * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->` (a review comment's:
+ * `<!-- iam-baseline-audit:suggestion key=main id=0123abcd -->`). The key and id are
+ * percent-encoded outside `[A-Za-z0-9_.-]`, so they cannot close the comment early.
  */
-function hiddenMarker(kind, key) {
-    const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
+function hiddenMarker(kind, key, id) {
+    const encode = (v) => v.replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    const safe = encode(key === '' ? 'default' : key);
+    return `${MARKER_PREFIX}:${kind} key=${safe}${id !== undefined ? ` id=${encode(id)}` : ''} -->`;
 }
 // ---------------------------------------------------------------------------------------------
 // Terminal
@@ -13816,6 +13818,404 @@ class GrantSets {
     }
 }
 
+;// CONCATENATED MODULE: ./src/policy/compress.ts
+/** One unit per pattern dominates; then characters; then a nudge against exceptions. */
+const UNIT = 1e7;
+const weight = (pattern) => UNIT + pattern.length;
+const exceptWeight = (pattern) => UNIT + pattern.length + 4;
+const compress_indexes = new WeakMap();
+function compress_indexOf(catalog) {
+    let index = compress_indexes.get(catalog);
+    if (!index) {
+        index = {
+            trees: new Map(),
+            byName: new Map(),
+            position: new Map(),
+            byArray: new WeakMap(),
+            byContent: new Map(),
+            expanded: new Map(),
+        };
+        compress_indexes.set(catalog, index);
+    }
+    return index;
+}
+const isUpper = (c) => c >= 'A' && c <= 'Z';
+const isLower = (c) => c >= 'a' && c <= 'z';
+const isDigit = (c) => c >= '0' && c <= '9';
+/** Where CamelCase words start in an action name (`GetACLPolicy`: 3 and 6), and after `-`/`_`. */
+function wordStarts(name) {
+    const out = [];
+    for (let i = 1; i < name.length; i++) {
+        const c = name[i];
+        const prev = name[i - 1];
+        const next = name[i + 1];
+        if (prev === '-' || prev === '_')
+            out.push(i);
+        else if (isUpper(c) && (isLower(prev) || isDigit(prev)))
+            out.push(i);
+        else if (isUpper(c) && isUpper(prev) && next !== undefined && isLower(next))
+            out.push(i);
+    }
+    return out;
+}
+/** First index in sorted `keys` whose value is >= `s`. */
+function lowerBound(keys, s) {
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid] < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+function buildTree(catalog, index, service) {
+    const actions = [...catalog.actionsOf(service)].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    const tree = { service, actions, inSet: new Uint8Array(actions.length), count: 0 };
+    actions.forEach((a, at) => {
+        index.position.set(a, at);
+        index.byName.set(a.full, { tree, at });
+    });
+    return tree;
+}
+/** The service's prefix tree (see the header), made once. */
+function nodesOf(tree) {
+    if (tree.nodes)
+        return tree.nodes;
+    const { service, actions } = tree;
+    const n = actions.length;
+    const colon = service.length + 1;
+    const names = actions.map((a) => a.key.slice(colon));
+    // Candidate prefixes (lower-cased -> as first spelt), each a range of the sorted names.
+    const prefixes = new Map();
+    const add = (name, at) => {
+        const p = name.slice(0, at);
+        const lower = p.toLowerCase();
+        if (!prefixes.has(lower))
+            prefixes.set(lower, p);
+    };
+    for (const a of actions) {
+        for (const at of wordStarts(a.name))
+            add(a.name, at);
+        add(a.name, a.name.length);
+    }
+    const byRange = new Map();
+    for (const [lower, prefix] of prefixes) {
+        // Names are [a-z0-9_-] once lower-cased: '\x7f' sorts after every one of them.
+        const lo = lowerBound(names, lower);
+        const hi = lowerBound(names, `${lower}\x7f`);
+        if (hi - lo <= 1 || (lo === 0 && hi === n))
+            continue;
+        const key = lo * (n + 1) + hi;
+        const had = byRange.get(key);
+        if (!had || prefix.length < had.prefix.length)
+            byRange.set(key, { lo, hi, prefix });
+    }
+    const ranges = [...byRange.values()].sort((a, b) => a.lo - b.lo || b.hi - a.hi);
+    const nodes = [{ lo: 0, hi: n, pattern: `${service}:*`, children: [] }];
+    // Nest the ranges (they are laminar): a stack of open nodes, leaves filled in afterwards.
+    const stack = [0];
+    const sub = [[]];
+    for (const r of ranges) {
+        while (nodes[stack[stack.length - 1]].hi <= r.lo)
+            stack.pop();
+        const id = nodes.length;
+        nodes.push({ lo: r.lo, hi: r.hi, pattern: `${service}:${r.prefix}*`, children: [] });
+        sub.push([]);
+        sub[stack[stack.length - 1]].push(id);
+        stack.push(id);
+    }
+    for (let id = 0; id < nodes.length; id++) {
+        const node = nodes[id];
+        let at = node.lo;
+        for (const child of sub[id]) {
+            for (; at < nodes[child].lo; at++)
+                node.children.push(-(at + 1));
+            node.children.push(child);
+            at = nodes[child].hi;
+        }
+        for (; at < node.hi; at++)
+            node.children.push(-(at + 1));
+    }
+    return (tree.nodes = nodes);
+}
+function treeOf(catalog, index, service) {
+    let tree = index.trees.get(service);
+    if (!tree)
+        index.trees.set(service, (tree = buildTree(catalog, index, service)));
+    return tree;
+}
+/** The dynamic programme of the header on one service, for the set's members `inSet`. */
+class ServiceSolver {
+    tree;
+    inSet;
+    cum;
+    nodes;
+    incCost;
+    excCost;
+    /** inc(v) uses v's pattern and exceptions (1) or its children (0). */
+    incWhole;
+    constructor(tree, inSet) {
+        this.tree = tree;
+        this.inSet = inSet;
+        const n = tree.actions.length;
+        this.cum = new Int32Array(n + 1);
+        // A set with all or none of the service needs only the root.
+        const partial = tree.count > 0 && tree.count < n;
+        this.nodes = partial ? nodesOf(tree) : [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
+        if (partial)
+            for (let i = 0; i < n; i++)
+                this.cum[i + 1] = this.cum[i] + inSet[i];
+        else
+            this.cum[n] = tree.count;
+        const m = this.nodes.length;
+        this.incCost = new Float64Array(m).fill(-1);
+        this.excCost = new Float64Array(m).fill(-1);
+        this.incWhole = new Uint8Array(m);
+    }
+    countIn(node) {
+        return this.cum[node.hi] - this.cum[node.lo];
+    }
+    leafName(child) {
+        return this.tree.actions[-child - 1].full;
+    }
+    inc(id) {
+        const cached = this.incCost[id];
+        if (cached >= 0)
+            return cached;
+        const node = this.nodes[id];
+        const c = this.countIn(node);
+        let cost;
+        if (c === 0)
+            cost = 0;
+        else if (c === node.hi - node.lo) {
+            cost = weight(node.pattern);
+            this.incWhole[id] = 1;
+        }
+        else {
+            let parts = 0;
+            for (const child of node.children) {
+                if (child >= 0)
+                    parts += this.inc(child);
+                else if (this.inSet[-child - 1])
+                    parts += weight(this.leafName(child));
+            }
+            const whole = weight(node.pattern) + this.exc(id);
+            cost = whole < parts ? whole : parts;
+            this.incWhole[id] = whole < parts ? 1 : 0;
+        }
+        this.incCost[id] = cost;
+        return cost;
+    }
+    exc(id) {
+        const cached = this.excCost[id];
+        if (cached >= 0)
+            return cached;
+        const node = this.nodes[id];
+        const c = this.countIn(node);
+        let cost = 0;
+        if (c === 0)
+            cost = exceptWeight(node.pattern);
+        else if (c < node.hi - node.lo) {
+            for (const child of node.children) {
+                if (child >= 0)
+                    cost += this.exc(child);
+                else if (!this.inSet[-child - 1])
+                    cost += exceptWeight(this.leafName(child));
+            }
+        }
+        this.excCost[id] = cost;
+        return cost;
+    }
+    emitInc(id, patterns, except) {
+        const node = this.nodes[id];
+        if (this.inc(id) === 0)
+            return;
+        if (this.incWhole[id]) {
+            patterns.push(node.pattern);
+            this.emitExc(id, except);
+            return;
+        }
+        for (const child of node.children) {
+            if (child >= 0)
+                this.emitInc(child, patterns, except);
+            else if (this.inSet[-child - 1])
+                patterns.push(this.leafName(child));
+        }
+    }
+    emitExc(id, except) {
+        const node = this.nodes[id];
+        const c = this.countIn(node);
+        if (c === node.hi - node.lo)
+            return;
+        if (c === 0) {
+            except.push(node.pattern);
+            return;
+        }
+        for (const child of node.children) {
+            if (child >= 0)
+                this.emitExc(child, except);
+            else if (!this.inSet[-child - 1])
+                except.push(this.leafName(child));
+        }
+    }
+}
+function compute(catalog, index, actions) {
+    // The set's members, marked in each touched service's scratch (cleared before returning).
+    const touched = [];
+    let count = 0;
+    let unknown = false;
+    for (const name of actions) {
+        let hit = index.byName.get(name);
+        if (!hit) {
+            // Not in canonical spelling, or its service is not built yet.
+            const info = catalog.lookup(name);
+            if (!info) {
+                unknown = true;
+                break;
+            }
+            const tree = treeOf(catalog, index, info.service);
+            hit = { tree, at: index.position.get(info) };
+        }
+        const tree = hit.tree;
+        if (tree.count === 0)
+            touched.push(tree);
+        if (!tree.inSet[hit.at]) {
+            tree.inSet[hit.at] = 1;
+            tree.count++;
+            count++;
+        }
+    }
+    try {
+        return unknown ? null : compress_describe(catalog, touched, count);
+    }
+    finally {
+        for (const tree of touched) {
+            tree.inSet.fill(0);
+            tree.count = 0;
+        }
+    }
+}
+function compress_describe(catalog, touched, count) {
+    const solvers = new Map();
+    for (const tree of touched)
+        solvers.set(tree.service, new ServiceSolver(tree, tree.inSet));
+    const services = [...solvers.keys()].sort();
+    let listed = 0;
+    for (const solver of solvers.values())
+        listed += solver.inc(0);
+    // The `*` form costs at least one unit per service the set leaves out entirely: try it only
+    // when that bound does not already lose.
+    const all = catalog.services();
+    const untouched = all.filter((s) => !solvers.has(s));
+    let starCost = Infinity;
+    if (weight('*') + untouched.length * UNIT < listed) {
+        starCost = weight('*');
+        for (const s of untouched)
+            if (catalog.actionsOf(s).length > 0)
+                starCost += exceptWeight(`${s}:*`);
+        for (const solver of solvers.values())
+            starCost += solver.exc(0);
+    }
+    const patterns = [];
+    const except = [];
+    if (starCost < listed) {
+        patterns.push('*');
+        for (const s of all) {
+            const solver = solvers.get(s);
+            if (solver)
+                solver.emitExc(0, except);
+            else if (catalog.actionsOf(s).length > 0)
+                except.push(`${s}:*`);
+        }
+    }
+    else {
+        for (const s of services)
+            solvers.get(s).emitInc(0, patterns, except);
+    }
+    return { patterns, except, count };
+}
+/** Sets at least this large are also cached by content. */
+const CONTENT_CACHE_MIN = 256;
+const CONTENT_CACHE_SIZE = 32;
+/** A cheap key: the length and a sample of the names (a hit is then compared in full). */
+function contentKey(list) {
+    const step = Math.max(1, Math.floor(list.length / 64));
+    const sample = [String(list.length)];
+    for (let i = 0; i < list.length; i += step)
+        sample.push(list[i]);
+    sample.push(list[list.length - 1]);
+    return sample.join(',');
+}
+function sameList(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+/**
+ * The shortest exact description of `actions` (concrete action names, any case, duplicates
+ * allowed) against `catalog`, or undefined when one of them is not an action of the catalog (an
+ * unknown or retired name cannot be described by patterns of this catalog). The result is shared
+ * (cached): do not change it.
+ */
+function compressActions(actions, catalog) {
+    const index = compress_indexOf(catalog);
+    const known = index.byArray.get(actions);
+    if (known !== undefined)
+        return known ?? undefined;
+    let result;
+    if (actions.length >= CONTENT_CACHE_MIN) {
+        const key = contentKey(actions);
+        const hit = index.byContent.get(key);
+        if (hit && sameList(hit.list, actions)) {
+            result = hit.result;
+            // Most recently used last.
+            index.byContent.delete(key);
+            index.byContent.set(key, hit);
+        }
+        else {
+            result = compute(catalog, index, actions);
+            index.byContent.set(key, { list: [...actions], result });
+            if (index.byContent.size > CONTENT_CACHE_SIZE)
+                index.byContent.delete(index.byContent.keys().next().value);
+        }
+    }
+    else {
+        result = compute(catalog, index, actions);
+    }
+    index.byArray.set(actions, result);
+    return result ?? undefined;
+}
+/**
+ * The actions a description stands for, by canonical name in code-unit order (as Finding.actions
+ * holds them), expanded with Catalog.expand. The list is shared between equal descriptions (cached):
+ * do not change it.
+ */
+function expandActionSet(set, catalog) {
+    const index = compress_indexOf(catalog);
+    const key = JSON.stringify([set.patterns, set.except]);
+    const cached = index.expanded.get(key);
+    if (cached)
+        return cached;
+    const out = new Set();
+    for (const p of set.patterns)
+        for (const a of catalog.expand(p))
+            out.add(a);
+    for (const p of set.except)
+        for (const a of catalog.expand(p))
+            out.delete(a);
+    const names = [...out].map((a) => a.full).sort();
+    index.expanded.set(key, names);
+    if (index.expanded.size > CONTENT_CACHE_SIZE)
+        index.expanded.delete(index.expanded.keys().next().value);
+    return names;
+}
+
 ;// CONCATENATED MODULE: ./src/core/types.ts
 // The records that flow between the pipeline's stages:
 // sources -> policy -> baselines -> audit -> report -> github.
@@ -14108,6 +14508,7 @@ function findingSeverity(kind, actionSeverities) {
 
 
 
+
 function memberLine(m, stmt) {
     if (stmt && m.record.statementLines?.[stmt.index])
         return m.record.statementLines[stmt.index];
@@ -14207,7 +14608,7 @@ function groupAtoms(atoms, opts) {
             address: member.record.address,
             accessLevels: accessLevels(actionsInfo),
             approximate: first.approximate,
-            message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText),
+            message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText, opts.catalog),
         };
         const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
         if (feature)
@@ -14427,14 +14828,20 @@ function setRemediation(unit, a) {
         return undefined;
     return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
 }
-function findingMessage(first, list, actions, unit, removed, names, exampleText) {
+/** Patterns of a statement shown in a finding's message (`from …`). */
+const VIA_PATTERNS = 8;
+/** The first `n` of a list, then how many more. */
+function firstOf(list, n) {
+    return list.slice(0, n).join(', ') + (list.length > n ? ` and ${list.length - n} more` : '');
+}
+function findingMessage(first, list, actions, unit, removed, names, exampleText, catalog) {
     const b = unit.baseline.baseline;
     const n = actions.length;
     const what = `${n} action${n === 1 ? '' : 's'}`;
     const stmt = first.stmt;
     const via = (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
         stmt?.notActions
-        ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${(stmt.actions ?? stmt.notActions ?? []).join(', ')})`
+        ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${firstOf(stmt.actions ?? stmt.notActions ?? [], VIA_PATTERNS)})`
         : '';
     const prefix = removed ? 'Removed: ' : '';
     switch (first.kind) {
@@ -14466,8 +14873,12 @@ function findingMessage(first, list, actions, unit, removed, names, exampleText)
         case 'missing-condition':
             return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
         case 'missing-permission': {
-            const shown = names.slice(0, EXAMPLES).join(', ') +
-                (names.length > EXAMPLES ? ` and ${names.length - EXAMPLES} more` : '');
+            // The vendor's wildcards read better than their first actions: the set's shortest exact
+            // description when it is shorter than the list.
+            const described = catalog && names.length > 1 ? compressActions(names, catalog) : undefined;
+            const shown = described && described.except.length === 0 && described.patterns.length < names.length
+                ? firstOf(described.patterns, EXAMPLES)
+                : firstOf(names, EXAMPLES);
             return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
         }
         case 'unknown-action':
@@ -14516,7 +14927,7 @@ function minimalPlan(stmt, entries, builder) {
         }
     }
     return [...buckets.values()].map((b) => ({
-        actions: compressActions(stmt, b.actions, builder),
+        actions: minimal_compressActions(stmt, b.actions, builder),
         resources: [...b.resources].sort(),
         condition: b.condition,
     }));
@@ -14588,7 +14999,7 @@ function minimalPlanFromPieces(stmt, pieces, order, builder) {
         }
     }
     return [...buckets.values()].map((b) => ({
-        actions: compressActions(stmt, new Set(b.actions.actions().map((a) => a.key)), builder),
+        actions: minimal_compressActions(stmt, new Set(b.actions.actions().map((a) => a.key)), builder),
         resources: [...b.resources].sort(),
         condition: b.condition,
     }));
@@ -14688,7 +15099,7 @@ function rewriteStatement(raw, stmt, part, index) {
     return out;
 }
 /** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
-function compressActions(stmt, kept, builder) {
+function minimal_compressActions(stmt, kept, builder) {
     const out = [];
     const covered = new Set();
     for (const p of stmt.actions ?? []) {
@@ -14746,7 +15157,7 @@ const TEMPLATE_MEMBER = {
 };
 /** Outcomes kept per baseline before the cache starts again. */
 const OUTCOME_CACHE = 20_000;
-function contentKey(s) {
+function memo_contentKey(s) {
     return JSON.stringify([
         s.effect,
         s.actions,
@@ -14770,7 +15181,7 @@ class StatementMemo {
     content(s) {
         let k = this.contentKeys.get(s);
         if (k === undefined)
-            this.contentKeys.set(s, (k = contentKey(s)));
+            this.contentKeys.set(s, (k = memo_contentKey(s)));
         return k;
     }
     /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
@@ -16299,404 +16710,6 @@ function applyIgnores(findings, config, now, notes) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/policy/compress.ts
-/** One unit per pattern dominates; then characters; then a nudge against exceptions. */
-const UNIT = 1e7;
-const weight = (pattern) => UNIT + pattern.length;
-const exceptWeight = (pattern) => UNIT + pattern.length + 4;
-const compress_indexes = new WeakMap();
-function compress_indexOf(catalog) {
-    let index = compress_indexes.get(catalog);
-    if (!index) {
-        index = {
-            trees: new Map(),
-            byName: new Map(),
-            position: new Map(),
-            byArray: new WeakMap(),
-            byContent: new Map(),
-            expanded: new Map(),
-        };
-        compress_indexes.set(catalog, index);
-    }
-    return index;
-}
-const isUpper = (c) => c >= 'A' && c <= 'Z';
-const isLower = (c) => c >= 'a' && c <= 'z';
-const isDigit = (c) => c >= '0' && c <= '9';
-/** Where CamelCase words start in an action name (`GetACLPolicy`: 3 and 6), and after `-`/`_`. */
-function wordStarts(name) {
-    const out = [];
-    for (let i = 1; i < name.length; i++) {
-        const c = name[i];
-        const prev = name[i - 1];
-        const next = name[i + 1];
-        if (prev === '-' || prev === '_')
-            out.push(i);
-        else if (isUpper(c) && (isLower(prev) || isDigit(prev)))
-            out.push(i);
-        else if (isUpper(c) && isUpper(prev) && next !== undefined && isLower(next))
-            out.push(i);
-    }
-    return out;
-}
-/** First index in sorted `keys` whose value is >= `s`. */
-function lowerBound(keys, s) {
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid] < s)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-function buildTree(catalog, index, service) {
-    const actions = [...catalog.actionsOf(service)].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-    const tree = { service, actions, inSet: new Uint8Array(actions.length), count: 0 };
-    actions.forEach((a, at) => {
-        index.position.set(a, at);
-        index.byName.set(a.full, { tree, at });
-    });
-    return tree;
-}
-/** The service's prefix tree (see the header), made once. */
-function nodesOf(tree) {
-    if (tree.nodes)
-        return tree.nodes;
-    const { service, actions } = tree;
-    const n = actions.length;
-    const colon = service.length + 1;
-    const names = actions.map((a) => a.key.slice(colon));
-    // Candidate prefixes (lower-cased -> as first spelt), each a range of the sorted names.
-    const prefixes = new Map();
-    const add = (name, at) => {
-        const p = name.slice(0, at);
-        const lower = p.toLowerCase();
-        if (!prefixes.has(lower))
-            prefixes.set(lower, p);
-    };
-    for (const a of actions) {
-        for (const at of wordStarts(a.name))
-            add(a.name, at);
-        add(a.name, a.name.length);
-    }
-    const byRange = new Map();
-    for (const [lower, prefix] of prefixes) {
-        // Names are [a-z0-9_-] once lower-cased: '\x7f' sorts after every one of them.
-        const lo = lowerBound(names, lower);
-        const hi = lowerBound(names, `${lower}\x7f`);
-        if (hi - lo <= 1 || (lo === 0 && hi === n))
-            continue;
-        const key = lo * (n + 1) + hi;
-        const had = byRange.get(key);
-        if (!had || prefix.length < had.prefix.length)
-            byRange.set(key, { lo, hi, prefix });
-    }
-    const ranges = [...byRange.values()].sort((a, b) => a.lo - b.lo || b.hi - a.hi);
-    const nodes = [{ lo: 0, hi: n, pattern: `${service}:*`, children: [] }];
-    // Nest the ranges (they are laminar): a stack of open nodes, leaves filled in afterwards.
-    const stack = [0];
-    const sub = [[]];
-    for (const r of ranges) {
-        while (nodes[stack[stack.length - 1]].hi <= r.lo)
-            stack.pop();
-        const id = nodes.length;
-        nodes.push({ lo: r.lo, hi: r.hi, pattern: `${service}:${r.prefix}*`, children: [] });
-        sub.push([]);
-        sub[stack[stack.length - 1]].push(id);
-        stack.push(id);
-    }
-    for (let id = 0; id < nodes.length; id++) {
-        const node = nodes[id];
-        let at = node.lo;
-        for (const child of sub[id]) {
-            for (; at < nodes[child].lo; at++)
-                node.children.push(-(at + 1));
-            node.children.push(child);
-            at = nodes[child].hi;
-        }
-        for (; at < node.hi; at++)
-            node.children.push(-(at + 1));
-    }
-    return (tree.nodes = nodes);
-}
-function treeOf(catalog, index, service) {
-    let tree = index.trees.get(service);
-    if (!tree)
-        index.trees.set(service, (tree = buildTree(catalog, index, service)));
-    return tree;
-}
-/** The dynamic programme of the header on one service, for the set's members `inSet`. */
-class ServiceSolver {
-    tree;
-    inSet;
-    cum;
-    nodes;
-    incCost;
-    excCost;
-    /** inc(v) uses v's pattern and exceptions (1) or its children (0). */
-    incWhole;
-    constructor(tree, inSet) {
-        this.tree = tree;
-        this.inSet = inSet;
-        const n = tree.actions.length;
-        this.cum = new Int32Array(n + 1);
-        // A set with all or none of the service needs only the root.
-        const partial = tree.count > 0 && tree.count < n;
-        this.nodes = partial ? nodesOf(tree) : [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
-        if (partial)
-            for (let i = 0; i < n; i++)
-                this.cum[i + 1] = this.cum[i] + inSet[i];
-        else
-            this.cum[n] = tree.count;
-        const m = this.nodes.length;
-        this.incCost = new Float64Array(m).fill(-1);
-        this.excCost = new Float64Array(m).fill(-1);
-        this.incWhole = new Uint8Array(m);
-    }
-    countIn(node) {
-        return this.cum[node.hi] - this.cum[node.lo];
-    }
-    leafName(child) {
-        return this.tree.actions[-child - 1].full;
-    }
-    inc(id) {
-        const cached = this.incCost[id];
-        if (cached >= 0)
-            return cached;
-        const node = this.nodes[id];
-        const c = this.countIn(node);
-        let cost;
-        if (c === 0)
-            cost = 0;
-        else if (c === node.hi - node.lo) {
-            cost = weight(node.pattern);
-            this.incWhole[id] = 1;
-        }
-        else {
-            let parts = 0;
-            for (const child of node.children) {
-                if (child >= 0)
-                    parts += this.inc(child);
-                else if (this.inSet[-child - 1])
-                    parts += weight(this.leafName(child));
-            }
-            const whole = weight(node.pattern) + this.exc(id);
-            cost = whole < parts ? whole : parts;
-            this.incWhole[id] = whole < parts ? 1 : 0;
-        }
-        this.incCost[id] = cost;
-        return cost;
-    }
-    exc(id) {
-        const cached = this.excCost[id];
-        if (cached >= 0)
-            return cached;
-        const node = this.nodes[id];
-        const c = this.countIn(node);
-        let cost = 0;
-        if (c === 0)
-            cost = exceptWeight(node.pattern);
-        else if (c < node.hi - node.lo) {
-            for (const child of node.children) {
-                if (child >= 0)
-                    cost += this.exc(child);
-                else if (!this.inSet[-child - 1])
-                    cost += exceptWeight(this.leafName(child));
-            }
-        }
-        this.excCost[id] = cost;
-        return cost;
-    }
-    emitInc(id, patterns, except) {
-        const node = this.nodes[id];
-        if (this.inc(id) === 0)
-            return;
-        if (this.incWhole[id]) {
-            patterns.push(node.pattern);
-            this.emitExc(id, except);
-            return;
-        }
-        for (const child of node.children) {
-            if (child >= 0)
-                this.emitInc(child, patterns, except);
-            else if (this.inSet[-child - 1])
-                patterns.push(this.leafName(child));
-        }
-    }
-    emitExc(id, except) {
-        const node = this.nodes[id];
-        const c = this.countIn(node);
-        if (c === node.hi - node.lo)
-            return;
-        if (c === 0) {
-            except.push(node.pattern);
-            return;
-        }
-        for (const child of node.children) {
-            if (child >= 0)
-                this.emitExc(child, except);
-            else if (!this.inSet[-child - 1])
-                except.push(this.leafName(child));
-        }
-    }
-}
-function compute(catalog, index, actions) {
-    // The set's members, marked in each touched service's scratch (cleared before returning).
-    const touched = [];
-    let count = 0;
-    let unknown = false;
-    for (const name of actions) {
-        let hit = index.byName.get(name);
-        if (!hit) {
-            // Not in canonical spelling, or its service is not built yet.
-            const info = catalog.lookup(name);
-            if (!info) {
-                unknown = true;
-                break;
-            }
-            const tree = treeOf(catalog, index, info.service);
-            hit = { tree, at: index.position.get(info) };
-        }
-        const tree = hit.tree;
-        if (tree.count === 0)
-            touched.push(tree);
-        if (!tree.inSet[hit.at]) {
-            tree.inSet[hit.at] = 1;
-            tree.count++;
-            count++;
-        }
-    }
-    try {
-        return unknown ? null : compress_describe(catalog, touched, count);
-    }
-    finally {
-        for (const tree of touched) {
-            tree.inSet.fill(0);
-            tree.count = 0;
-        }
-    }
-}
-function compress_describe(catalog, touched, count) {
-    const solvers = new Map();
-    for (const tree of touched)
-        solvers.set(tree.service, new ServiceSolver(tree, tree.inSet));
-    const services = [...solvers.keys()].sort();
-    let listed = 0;
-    for (const solver of solvers.values())
-        listed += solver.inc(0);
-    // The `*` form costs at least one unit per service the set leaves out entirely: try it only
-    // when that bound does not already lose.
-    const all = catalog.services();
-    const untouched = all.filter((s) => !solvers.has(s));
-    let starCost = Infinity;
-    if (weight('*') + untouched.length * UNIT < listed) {
-        starCost = weight('*');
-        for (const s of untouched)
-            if (catalog.actionsOf(s).length > 0)
-                starCost += exceptWeight(`${s}:*`);
-        for (const solver of solvers.values())
-            starCost += solver.exc(0);
-    }
-    const patterns = [];
-    const except = [];
-    if (starCost < listed) {
-        patterns.push('*');
-        for (const s of all) {
-            const solver = solvers.get(s);
-            if (solver)
-                solver.emitExc(0, except);
-            else if (catalog.actionsOf(s).length > 0)
-                except.push(`${s}:*`);
-        }
-    }
-    else {
-        for (const s of services)
-            solvers.get(s).emitInc(0, patterns, except);
-    }
-    return { patterns, except, count };
-}
-/** Sets at least this large are also cached by content. */
-const CONTENT_CACHE_MIN = 256;
-const CONTENT_CACHE_SIZE = 32;
-/** A cheap key: the length and a sample of the names (a hit is then compared in full). */
-function compress_contentKey(list) {
-    const step = Math.max(1, Math.floor(list.length / 64));
-    const sample = [String(list.length)];
-    for (let i = 0; i < list.length; i += step)
-        sample.push(list[i]);
-    sample.push(list[list.length - 1]);
-    return sample.join(',');
-}
-function sameList(a, b) {
-    if (a.length !== b.length)
-        return false;
-    for (let i = 0; i < a.length; i++)
-        if (a[i] !== b[i])
-            return false;
-    return true;
-}
-/**
- * The shortest exact description of `actions` (concrete action names, any case, duplicates
- * allowed) against `catalog`, or undefined when one of them is not an action of the catalog (an
- * unknown or retired name cannot be described by patterns of this catalog). The result is shared
- * (cached): do not change it.
- */
-function compress_compressActions(actions, catalog) {
-    const index = compress_indexOf(catalog);
-    const known = index.byArray.get(actions);
-    if (known !== undefined)
-        return known ?? undefined;
-    let result;
-    if (actions.length >= CONTENT_CACHE_MIN) {
-        const key = compress_contentKey(actions);
-        const hit = index.byContent.get(key);
-        if (hit && sameList(hit.list, actions)) {
-            result = hit.result;
-            // Most recently used last.
-            index.byContent.delete(key);
-            index.byContent.set(key, hit);
-        }
-        else {
-            result = compute(catalog, index, actions);
-            index.byContent.set(key, { list: [...actions], result });
-            if (index.byContent.size > CONTENT_CACHE_SIZE)
-                index.byContent.delete(index.byContent.keys().next().value);
-        }
-    }
-    else {
-        result = compute(catalog, index, actions);
-    }
-    index.byArray.set(actions, result);
-    return result ?? undefined;
-}
-/**
- * The actions a description stands for, by canonical name in code-unit order (as Finding.actions
- * holds them), expanded with Catalog.expand. The list is shared between equal descriptions (cached):
- * do not change it.
- */
-function expandActionSet(set, catalog) {
-    const index = compress_indexOf(catalog);
-    const key = JSON.stringify([set.patterns, set.except]);
-    const cached = index.expanded.get(key);
-    if (cached)
-        return cached;
-    const out = new Set();
-    for (const p of set.patterns)
-        for (const a of catalog.expand(p))
-            out.add(a);
-    for (const p of set.except)
-        for (const a of catalog.expand(p))
-            out.delete(a);
-    const names = [...out].map((a) => a.full).sort();
-    index.expanded.set(key, names);
-    if (index.expanded.size > CONTENT_CACHE_SIZE)
-        index.expanded.delete(index.expanded.keys().next().value);
-    return names;
-}
-
 ;// CONCATENATED MODULE: ./src/report/group.ts
 // The report model shared by the renderers (Markdown, text, SARIF) and the action: which findings
 // count, which are new, how they are grouped and ordered. Pure: no I/O.
@@ -16836,7 +16849,7 @@ function storedFinding(f, catalog) {
     else if (f.actions.length > MAX_LISTED_ACTIONS &&
         f.kind !== 'unknown-action' &&
         isBundledCatalog(catalog)) {
-        const d = compress_compressActions(f.actions, loadCatalog());
+        const d = compressActions(f.actions, loadCatalog());
         if (d)
             set = { patterns: d.patterns, except: d.except, count: d.count };
     }
@@ -16904,7 +16917,7 @@ function shownActions(f) {
         return list;
     // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list). Only
     // a description at most half as long as the list is worth showing instead of the count alone.
-    const d = compress_compressActions(f.actions, loadCatalog());
+    const d = compressActions(f.actions, loadCatalog());
     if (!d || 2 * (d.patterns.length + d.except.length) > f.actions.length)
         return list;
     return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
@@ -17504,6 +17517,10 @@ function renderMarkdown(report, options = {}) {
             findingChunks.push(chunk);
     }
     const rest = [];
+    if (options.moreSuggestions && options.moreSuggestions > 0) {
+        const n = options.moreSuggestions;
+        rest.push(`💡 ${plural(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
+    }
     if (b.preexisting.length > 0) {
         rest.push(details(`${plural(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
     }
@@ -20156,9 +20173,9 @@ async function fixCommand(argv, toStdout, auditRoot) {
     const diffs = [];
     const fixedFiles = new Map();
     let plan = planFixes(await audit(), read);
-    // A minimal policy narrows a resource before it adds the condition the narrowed resource needs
-    // (that is a finding of the next audit): the files written are audited and fixed again, a few
-    // rounds at most, so that one `fix` leaves nothing a second would change.
+    // One round is enough (a narrowed resource carries its condition); as a safety net the files
+    // written are audited and fixed again, a few rounds at most, so that one `fix` leaves nothing a
+    // second would change.
     for (let round = 0; round < MAX_ROUNDS; round++) {
         let written = 0;
         for (const f of plan.files) {

@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ah: () => (/* binding */ escapeLog),
+/* harmony export */   Az: () => (/* binding */ longestBacktickRun),
 /* harmony export */   FV: () => (/* binding */ escapeMarkdown),
 /* harmony export */   SM: () => (/* binding */ clipShown),
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
@@ -191,12 +192,14 @@ function fencedBlock(content, language = '') {
     return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
 }
 /**
- * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->`. The key is
- * percent-encoded outside `[A-Za-z0-9_.-]`, so it cannot close the comment early.
+ * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->` (a review comment's:
+ * `<!-- iam-baseline-audit:suggestion key=main id=0123abcd -->`). The key and id are
+ * percent-encoded outside `[A-Za-z0-9_.-]`, so they cannot close the comment early.
  */
-function hiddenMarker(kind, key) {
-    const safe = (key === '' ? 'default' : key).replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-    return `${MARKER_PREFIX}:${kind} key=${safe} -->`;
+function hiddenMarker(kind, key, id) {
+    const encode = (v) => v.replace(/[^A-Za-z0-9_.-]/g, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+    const safe = encode(key === '' ? 'default' : key);
+    return `${MARKER_PREFIX}:${kind} key=${safe}${id !== undefined ? ` id=${encode(id)}` : ''} -->`;
 }
 // ---------------------------------------------------------------------------------------------
 // Terminal
