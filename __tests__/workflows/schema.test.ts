@@ -23,11 +23,11 @@ const actionSchema = readJson('github-action.json');
 
 /**
  * Documented exception. The newest github-action.json the project could copy (SchemaStore commit
- * ae5a68b2…, the newer of the two stored versions) knows `runs.using: node12 | node16` only; GitHub has since added `node20` (2023)
- * and `node24` (2025), and action.yml runs on node24. The schema is extended here with exactly those
- * two runtimes and nothing else; the tests below prove that the stored schema still lacks them and
- * that, without this extension, `/runs/using` is the only thing it finds wrong in action.yml.
- * Drop this when the fixture is refreshed from a SchemaStore version that knows them.
+ * ae5a68b2…, the newer of the two versions stored) knows `runs.using: node12 | node16` only; GitHub
+ * has since added `node20` and `node24`, and action.yml runs on node24. The schema is extended here
+ * with exactly those two runtimes and nothing else; the tests below prove that the stored schema
+ * still lacks them and that, without this extension, `/runs/using` is the only thing it finds wrong
+ * in action.yml. Drop this when the fixture is refreshed from a version that knows them.
  */
 const NEWER_NODE_RUNTIMES = ['node20', 'node24'];
 
