@@ -224,10 +224,26 @@ function suggestion(
   };
 }
 
+/** Documents with more lines than this together get a whole-document diff (see minimalDiff). */
+const LINEAR_DIFF_FROM = 4000;
+
 /** The unified diff of a policy document against its minimal one (3 lines of context). */
 export function minimalDiff(path: string, original: unknown, minimal: unknown): string {
   const before = JSON.stringify(original, null, 2) + '\n';
   const after = JSON.stringify(minimal, null, 2) + '\n';
+  // A line diff costs up to the product of the two lengths; documents this long give a diff the
+  // reports summarise anyway (over 2,000 lines): one hunk replacing the whole document, in linear time.
+  const a = before.split('\n').slice(0, -1);
+  const b = after.split('\n').slice(0, -1);
+  if (a.length + b.length > LINEAR_DIFF_FROM)
+    return [
+      `--- ${path}`,
+      `+++ ${path} (minimal)`,
+      `@@ -1,${a.length} +1,${b.length} @@`,
+      ...a.map((l) => `-${l}`),
+      ...b.map((l) => `+${l}`),
+      '',
+    ].join('\n');
   const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, {
     context: 3,
   });

@@ -146,7 +146,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     out.push(paint('1', 'Notes:'));
     for (const n of report.notes) out.push(`  ${t(n)}`);
   }
-  if (report.suggestions.some((s) => s.diff.trim() !== '')) {
+  // A suggestion is made only for a policy with something to remove: no diff is read here (a
+  // diff is made on first read, and the text report shows none).
+  if (report.suggestions.length > 0) {
     out.push(paint('2', 'Suggested minimal policies: see the Markdown or JSON report.'));
   }
 
