@@ -15060,10 +15060,25 @@ function suggestion(policy, path, original, minimal) {
         },
     };
 }
+/** Documents with more lines than this together get a whole-document diff (see minimalDiff). */
+const LINEAR_DIFF_FROM = 4000;
 /** The unified diff of a policy document against its minimal one (3 lines of context). */
 function minimalDiff(path, original, minimal) {
     const before = JSON.stringify(original, null, 2) + '\n';
     const after = JSON.stringify(minimal, null, 2) + '\n';
+    // A line diff costs up to the product of the two lengths; documents this long give a diff the
+    // reports summarise anyway (over 2,000 lines): one hunk replacing the whole document, in linear time.
+    const a = before.split('\n').slice(0, -1);
+    const b = after.split('\n').slice(0, -1);
+    if (a.length + b.length > LINEAR_DIFF_FROM)
+        return [
+            `--- ${path}`,
+            `+++ ${path} (minimal)`,
+            `@@ -1,${a.length} +1,${b.length} @@`,
+            ...a.map((l) => `-${l}`),
+            ...b.map((l) => `+${l}`),
+            '',
+        ].join('\n');
     const diff = (0,create/* createTwoFilesPatch */.ss)(path, `${path} (minimal)`, before, after, undefined, undefined, {
         context: 3,
     });
@@ -17866,7 +17881,9 @@ function renderText(report, options = {}) {
         for (const n of report.notes)
             out.push(`  ${escapeTerminal(n)}`);
     }
-    if (report.suggestions.some((s) => s.diff.trim() !== '')) {
+    // A suggestion is made only for a policy with something to remove: no diff is read here (a
+    // diff is made on first read, and the text report shows none).
+    if (report.suggestions.length > 0) {
         out.push(paint('2', 'Suggested minimal policies: see the Markdown or JSON report.'));
     }
     const counted = [...b.current, ...b.preexisting].filter(isExcess);
