@@ -5,7 +5,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planFixes } from '../../src/fix/index.js';
-import { audit, excess, fixAndReaudit, readIn, repo } from './helpers.js';
+import { runAudit } from '../../src/audit/run.js';
+import { audit, excess, fixAndReaudit, NOW, readIn, repo } from './helpers.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 const DEMO = new URL('../../examples/demo-repo/', import.meta.url).pathname;
@@ -33,6 +34,31 @@ function lineChanges(before: string, after: string): { added: string[]; removed:
 }
 
 describe('fix on real repositories', () => {
+  it('the configured account ID fills the baseline placeholder a narrowed resource has', async () => {
+    const root = copy(DEMO);
+    const report = await runAudit({
+      root,
+      paths: ['infra/skypilot'],
+      accountId: '123456789012',
+      baseline: 'skypilot:minimal',
+      now: NOW,
+    });
+    const plan = planFixes(report, readIn(root));
+    expect(plan.notFixed).toEqual([]);
+    const fixed = plan.files.find((f) => f.path === 'infra/skypilot/skypilot-user-policy.json')!;
+    expect(fixed.after).toContain('arn:aws:ec2:*:123456789012:instance/*');
+    expect(fixed.after).not.toMatch(/<account-ID-without-hyphens>/);
+    writeFileSync(join(root, fixed.path), fixed.after);
+    const again = await runAudit({
+      root,
+      paths: ['infra/skypilot'],
+      accountId: '123456789012',
+      baseline: 'skypilot:minimal',
+      now: NOW,
+    });
+    expect(excess(again).filter((f) => f.path === fixed.path)).toEqual([]);
+  });
+
   it('the demo repository: every fixable policy fixed, no excess left in them, the invalid file untouched', async () => {
     const root = copy(DEMO);
     const texts = Object.fromEntries(
@@ -45,21 +71,24 @@ describe('fix on real repositories', () => {
     );
     const { before, plan, after } = await fixAndReaudit(root);
     expect(excess(before).length).toBeGreaterThan(0);
-    // Coiled's Setup policy is all leftover: there is no minimal policy to write, only one to delete
+    // Coiled's Setup policy is all leftover: there is no minimal policy to write, only one to
+    // delete. SkyPilot's minimal policy narrows resources to the baseline's account placeholder:
+    // never written into a file (no account-id is configured here; see the next test).
     expect(plan.notFixed).toEqual([
       {
         policy: 'infra/coiled/coiled-setup-policy.json',
         path: 'infra/coiled/coiled-setup-policy.json',
         reason: 'every statement would be removed: delete the policy (or detach it) instead',
       },
+      {
+        policy: 'infra/skypilot/skypilot-user-policy.json',
+        path: 'infra/skypilot/skypilot-user-policy.json',
+        reason:
+          "the minimal policy narrows a resource to the baseline's <account-ID-without-hyphens>, a placeholder for a value of yours: set `account-id` in the configuration when it is the account ID, or narrow it by hand",
+      },
     ]);
     const fixedPaths = plan.files.map((f) => f.path);
-    expect(fixedPaths).toEqual(
-      expect.arrayContaining([
-        'infra/coiled/coiled-ongoing-policy.json',
-        'infra/skypilot/skypilot-user-policy.json',
-      ]),
-    );
+    expect(fixedPaths).toEqual(expect.arrayContaining(['infra/coiled/coiled-ongoing-policy.json']));
     // only the excess is gone: the audit after fix has none in the fixed files (a missing
     // permission is not fix's to add)
     expect(excess(after).filter((f) => fixedPaths.includes(f.path))).toEqual([]);

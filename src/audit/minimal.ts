@@ -51,6 +51,7 @@ export function minimalPlan(
       grant.resource.raw,
       grant.notResource,
       grant.condition,
+      builder.bindings,
     )) {
       const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
       let bucket = buckets.get(key);
@@ -66,6 +67,14 @@ export function minimalPlan(
   }));
 }
 
+/** A baseline resource with the placeholders the configuration binds (the account ID) filled in. */
+function bound(resource: string, bindings: Record<string, string>): string {
+  let out = resource;
+  for (const [placeholder, value] of Object.entries(bindings))
+    if (out.includes(placeholder)) out = out.split(placeholder).join(value);
+  return out;
+}
+
 /**
  * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
@@ -77,6 +86,7 @@ function keptParts(
   resource: string,
   notResource: string[] | undefined,
   have: Condition | undefined,
+  bindings: Record<string, string>,
 ): { resources: string[]; condition?: Condition }[] {
   switch (verdict.kind) {
     case 'ok':
@@ -90,7 +100,7 @@ function keptParts(
           !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
         const key = JSON.stringify(condition ?? null);
         const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key)!;
-        part.resources.push(n.resource);
+        part.resources.push(bound(n.resource, bindings));
       }
       return [...parts.values()];
     }
@@ -139,6 +149,7 @@ export function minimalPlanFromPieces(
       cls.resource.raw,
       cls.notResource,
       cls.condition,
+      builder.bindings,
     )) {
       const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
       const bucket = buckets.get(key);

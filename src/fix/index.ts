@@ -91,6 +91,11 @@ export function planFixes(report: Report, read: (path: string) => string | undef
     const done: Suggestion[] = [];
     for (const s of suggestions) {
       try {
+        const hole = placeholderIn(s.minimal, text);
+        if (hole)
+          throw new Unfixable(
+            `the minimal policy narrows a resource to the baseline's ${hole}, a placeholder for a value of yours: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`,
+          );
         const candidate = fixer.fix(current, s);
         if (candidate === current) throw new Unfixable('the rewrite changes nothing in the text');
         fixer.verify(text, candidate, [...done, s]);
@@ -108,6 +113,23 @@ export function planFixes(report: Report, read: (path: string) => string | undef
     if (done.length) files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
   }
   return { files, notFixed };
+}
+
+/**
+ * A baseline placeholder (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as
+ * `<${x}>`) in a minimal policy's resources that the file does not already hold: never written.
+ */
+function placeholderIn(minimal: unknown, text: string): string | undefined {
+  const statements = (minimal as { Statement?: unknown })?.Statement;
+  for (const st of Array.isArray(statements) ? statements : [statements]) {
+    const r = (st as { Resource?: unknown } | undefined)?.Resource;
+    for (const v of Array.isArray(r) ? r : [r]) {
+      if (typeof v !== 'string') continue;
+      const m = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/.exec(v);
+      if (m && !text.includes(m[0])) return m[0];
+    }
+  }
+  return undefined;
 }
 
 /** How one file format is rewritten and read back. */
