@@ -14987,7 +14987,7 @@ function minimalPlan(stmt, entries, builder) {
         resourcePos(a.grant) - resourcePos(b.grant));
     const buckets = new Map();
     for (const { grant, verdict } of sorted) {
-        for (const { resources, condition } of keptParts(verdict, grant.resource.raw, grant.notResource, grant.condition)) {
+        for (const { resources, condition } of keptParts(verdict, grant.resource.raw, grant.notResource, grant.condition, builder.bindings)) {
             const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
             let bucket = buckets.get(key);
             if (!bucket)
@@ -15001,13 +15001,21 @@ function minimalPlan(stmt, entries, builder) {
         condition: b.condition,
     }));
 }
+/** A baseline resource with the placeholders the configuration binds (the account ID) filled in. */
+function bound(resource, bindings) {
+    let out = resource;
+    for (const [placeholder, value] of Object.entries(bindings))
+        if (out.includes(placeholder))
+            out = out.split(placeholder).join(value);
+    return out;
+}
 /**
  * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
  * missing condition added; or nothing (excess, leftover).
  */
-function keptParts(verdict, resource, notResource, have) {
+function keptParts(verdict, resource, notResource, have, bindings) {
     switch (verdict.kind) {
         case 'ok':
             return [{ resources: notResource ? [] : [resource], condition: have }];
@@ -15019,7 +15027,7 @@ function keptParts(verdict, resource, notResource, have) {
                 const condition = !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
                 const key = JSON.stringify(condition ?? null);
                 const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key);
-                part.resources.push(n.resource);
+                part.resources.push(bound(n.resource, bindings));
             }
             return [...parts.values()];
         }
@@ -15058,7 +15066,7 @@ function minimalPlanFromPieces(stmt, pieces, order, builder) {
     const buckets = new Map();
     for (const { p } of ranked) {
         const { cls, verdict } = p;
-        for (const { resources, condition } of keptParts(verdict, cls.resource.raw, cls.notResource, cls.condition)) {
+        for (const { resources, condition } of keptParts(verdict, cls.resource.raw, cls.notResource, cls.condition, builder.bindings)) {
             const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
             const bucket = buckets.get(key);
             if (!bucket)
@@ -20326,6 +20334,9 @@ function planFixes(report, read) {
         const done = [];
         for (const s of suggestions) {
             try {
+                const hole = placeholderIn(s.minimal, text);
+                if (hole)
+                    throw new Unfixable(`the minimal policy narrows a resource to the baseline's ${hole}, a placeholder for a value of yours: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
                 const candidate = fixer.fix(current, s);
                 if (candidate === current)
                     throw new Unfixable('the rewrite changes nothing in the text');
@@ -20345,6 +20356,24 @@ function planFixes(report, read) {
             files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
     }
     return { files, notFixed };
+}
+/**
+ * A baseline placeholder (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as
+ * `<${x}>`) in a minimal policy's resources that the file does not already hold: never written.
+ */
+function placeholderIn(minimal, text) {
+    const statements = minimal?.Statement;
+    for (const st of Array.isArray(statements) ? statements : [statements]) {
+        const r = st?.Resource;
+        for (const v of Array.isArray(r) ? r : [r]) {
+            if (typeof v !== 'string')
+                continue;
+            const m = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/.exec(v);
+            if (m && !text.includes(m[0]))
+                return m[0];
+        }
+    }
+    return undefined;
 }
 /** `$.a.b[0]["x y"]` -> ['a', 'b', 0, 'x y']. */
 function parseJsonPath(p) {
