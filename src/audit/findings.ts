@@ -4,7 +4,7 @@
 
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
-import { compressActions } from '../policy/compress.js';
+import { compressActions, noteActionList } from '../policy/compress.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
@@ -186,6 +186,7 @@ function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined 
   if (missing) return undefined;
   const names: string[] = [];
   for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
+  noteActionList(names, set, catalog);
   return { infos, positions, names };
 }
 

@@ -40,7 +40,8 @@
 //
 // Results are cached per catalog by the array's identity (a finding's list) and, for large sets,
 // by content (the same `NotAction` complement found in many policies).
-import { type ActionInfo, type Catalog } from './catalog.js';
+import type { ActionSet } from './action-set.js';
+import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from './catalog.js';
 
 /** An exact description of a set of concrete actions: see the header. */
 export interface ActionSetDescription {
@@ -83,6 +84,10 @@ interface CatalogIndex {
   /** Each built action: its position in its service's sorted actions. */
   position: Map<ActionInfo, number>;
   byArray: WeakMap<readonly string[], ActionSetDescription | null>;
+  /** Each built action, by actionOrdinal: its service's tree (undefined until the service is built). */
+  treeByOrdinal: (ServiceTree | undefined)[];
+  /** Each built action's position in its service's sorted actions, by actionOrdinal. */
+  positionByOrdinal: number[];
   byContent: Map<string, { list: string[]; result: ActionSetDescription | null }>;
   expanded: Map<string, string[]>;
 }
@@ -97,6 +102,8 @@ function indexOf(catalog: Catalog): CatalogIndex {
       byName: new Map(),
       position: new Map(),
       byArray: new WeakMap(),
+      treeByOrdinal: [],
+      positionByOrdinal: [],
       byContent: new Map(),
       expanded: new Map(),
     };
@@ -143,6 +150,11 @@ function buildTree(catalog: Catalog, index: CatalogIndex, service: string): Serv
   actions.forEach((a, at) => {
     index.position.set(a, at);
     index.byName.set(a.full, { tree, at });
+    const o = actionOrdinal(a);
+    if (o !== undefined) {
+      index.treeByOrdinal[o] = tree;
+      index.positionByOrdinal[o] = at;
+    }
   });
   return tree;
 }
@@ -350,6 +362,47 @@ function compute(
   }
 }
 
+/**
+ * compute() for a list made from `set` (its members' canonical names): the same marks, made from
+ * the ordinals (no lookup by name). Each member must be an action of `catalog` (checked as its
+ * service's tree is made).
+ */
+function computeFromSet(catalog: Catalog, index: CatalogIndex, set: ActionSet): ActionSetDescription | null {
+  const touched: ServiceTree[] = [];
+  let count = 0;
+  let unknown = false;
+  const { treeByOrdinal, positionByOrdinal } = index;
+  set.forEach((o) => {
+    if (unknown) return;
+    let tree = treeByOrdinal[o];
+    if (!tree) {
+      // Its service's tree holds it when it is an action of this catalog.
+      const info = actionOfOrdinal(o);
+      if (info) treeOf(catalog, index, info.service);
+      tree = treeByOrdinal[o];
+      if (!tree) {
+        unknown = true;
+        return;
+      }
+    }
+    const at = positionByOrdinal[o]!;
+    if (tree.count === 0) touched.push(tree);
+    if (!tree.inSet[at]) {
+      tree.inSet[at] = 1;
+      tree.count++;
+      count++;
+    }
+  });
+  try {
+    return unknown ? null : describe(catalog, touched, count);
+  } finally {
+    for (const tree of touched) {
+      tree.inSet.fill(0);
+      tree.count = 0;
+    }
+  }
+}
+
 function describe(catalog: Catalog, touched: ServiceTree[], count: number): ActionSetDescription {
   const solvers = new Map<string, ServiceSolver>();
   for (const tree of touched) solvers.set(tree.service, new ServiceSolver(tree, tree.inSet));
@@ -400,6 +453,19 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** Lists registered by noteActionList: the set each was made from. */
+const madeFrom = new WeakMap<readonly string[], { set: ActionSet; catalog: Catalog }>();
+
+/**
+ * Records that `names` is exactly the canonical names of the members of `set`, all actions of
+ * `catalog` (each once, in any order), and will not be changed: compressActions then reads the
+ * set's ordinals instead of looking each name up (a `NotAction` finding lists some 22,000). Held
+ * weakly, by the list's identity.
+ */
+export function noteActionList(names: readonly string[], set: ActionSet, catalog: Catalog): void {
+  madeFrom.set(names, { set, catalog });
+}
+
 /**
  * The shortest exact description of `actions` (concrete action names, any case, duplicates
  * allowed) against `catalog`, or undefined when one of them is not an action of the catalog (an
@@ -414,7 +480,10 @@ export function compressActions(
   const known = index.byArray.get(actions);
   if (known !== undefined) return known ?? undefined;
   let result: ActionSetDescription | null;
-  if (actions.length >= CONTENT_CACHE_MIN) {
+  const from = madeFrom.get(actions);
+  if (from && from.catalog === catalog && from.set.size === actions.length) {
+    result = computeFromSet(catalog, index, from.set);
+  } else if (actions.length >= CONTENT_CACHE_MIN) {
     const key = contentKey(actions);
     const hit = index.byContent.get(key);
     if (hit && sameList(hit.list, actions)) {
