@@ -395,6 +395,16 @@ function intersectRange(
   const ac = fa.chars;
   const bk = fb.kinds;
   const bc = fb.chars;
+  // Leading tokens that spell one character each (no star on either side) pair up one for one: a
+  // common string starts with a character both spell, and the rest must meet.
+  while (a0 < a1 && b0 < b1) {
+    const ka = ak[a0]!;
+    const kb = bk[b0]!;
+    if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG) break;
+    if (ka === K_CHAR && kb === K_CHAR && ac[a0] !== bc[b0]) return false;
+    a0++;
+    b0++;
+  }
   const n = a1 - a0;
   const m = b1 - b0;
   // Without a star on either side the programme is its diagonal: the same length, token by token.
