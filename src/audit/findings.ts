@@ -187,7 +187,16 @@ function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined 
   const names: string[] = [];
   for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
   noteActionList(names, set, catalog);
+  SORTED.add(names);
   return { infos, positions, names };
+}
+
+/** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
+const SORTED = new WeakSet<readonly string[]>();
+
+/** True for a list rankedSet made (sorted in code-unit order by construction); false says nothing. */
+export function knownSorted(list: readonly string[]): boolean {
+  return SORTED.has(list);
 }
 
 function uniqueActions(atoms: Atom[]): ActionInfo[] {

@@ -403,6 +403,15 @@ function computeFromSet(catalog: Catalog, index: CatalogIndex, set: ActionSet): 
   }
 }
 
+/** Catalog.services() (sorted; fixed for a catalog), made once per catalog. */
+const serviceLists = new WeakMap<Catalog, readonly string[]>();
+
+function servicesOf(catalog: Catalog): readonly string[] {
+  let list = serviceLists.get(catalog);
+  if (!list) serviceLists.set(catalog, (list = catalog.services()));
+  return list;
+}
+
 function describe(catalog: Catalog, touched: ServiceTree[], count: number): ActionSetDescription {
   const solvers = new Map<string, ServiceSolver>();
   for (const tree of touched) solvers.set(tree.service, new ServiceSolver(tree, tree.inSet));
@@ -410,11 +419,11 @@ function describe(catalog: Catalog, touched: ServiceTree[], count: number): Acti
   let listed = 0;
   for (const solver of solvers.values()) listed += solver.inc(0);
   // The `*` form costs at least one unit per service the set leaves out entirely: try it only
-  // when that bound does not already lose.
-  const all = catalog.services();
-  const untouched = all.filter((s) => !solvers.has(s));
+  // when that bound does not already lose. (Each solver's service is one of the catalog's.)
+  const all = servicesOf(catalog);
   let starCost = Infinity;
-  if (weight('*') + untouched.length * UNIT < listed) {
+  if (weight('*') + (all.length - solvers.size) * UNIT < listed) {
+    const untouched = all.filter((s) => !solvers.has(s));
     starCost = weight('*');
     for (const s of untouched) if (catalog.actionsOf(s).length > 0) starCost += exceptWeight(`${s}:*`);
     for (const solver of solvers.values()) starCost += solver.exc(0);
