@@ -113,43 +113,40 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       KIND_INFO[first.kind].severityRule === 'by-actions'
         ? maxActionSeverity(actionsInfo, onAll)
         : findingSeverity(first.kind, []);
-    const f: Finding = {
-      kind: first.kind,
-      severity,
-      policy: unit.id,
-      statement: first.stmt ? statementLabel(first.stmt) : undefined,
+    const statement = first.stmt ? statementLabel(first.stmt) : undefined;
+    const line = memberLine(member, first.stmt);
+    const address = member.record.address;
+    const levels = accessLevels(actionsInfo);
+    const message = findingMessage(
+      first,
+      list,
+      actionsInfo,
+      unit,
+      opts.removed === true,
       actions,
-      resources,
-      set: first.set,
-      baseline: baselineId,
-      path: member.record.path,
-      line: memberLine(member, first.stmt),
-      address: member.record.address,
-      accessLevels: accessLevels(actionsInfo),
-      approximate: first.approximate,
-      message: findingMessage(
-        first,
-        list,
-        actionsInfo,
-        unit,
-        opts.removed === true,
-        actions,
-        exampleText,
-        opts.catalog,
-      ),
-    };
+      exampleText,
+      opts.catalog,
+    );
+    // The fields that have a value, in the order a finding's keys are written; built without
+    // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
+    const f = { kind: first.kind, severity, policy: unit.id } as Finding;
+    if (statement !== undefined) f.statement = statement;
+    f.actions = actions;
+    f.resources = resources;
+    if (first.set !== undefined) f.set = first.set;
+    f.baseline = baselineId;
+    f.path = member.record.path;
+    if (line !== undefined) f.line = line;
+    if (address !== undefined) f.address = address;
+    if (levels.length) f.accessLevels = levels;
+    if (first.approximate !== undefined) f.approximate = first.approximate;
+    f.message = message;
     const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
     if (feature) f.feature = feature.name;
     const remediation = setRemediation(unit, first);
     if (remediation) f.remediation = remediation;
     if (isNew !== undefined) f.new = isNew;
     if (opts.removed) f.removed = true;
-    if (f.statement === undefined) delete f.statement;
-    if (f.set === undefined) delete f.set;
-    if (f.line === undefined) delete f.line;
-    if (f.address === undefined) delete f.address;
-    if (f.approximate === undefined) delete f.approximate;
-    if (!f.accessLevels?.length) delete f.accessLevels;
     findings.push(f);
   }
   return findings;
