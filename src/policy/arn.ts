@@ -140,7 +140,19 @@ function scan(raw: string, mode: 'policy' | 'format', bindings?: Record<string, 
 }
 
 /** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
-function normalise(tokens: ArnToken[]): ArnToken[] {
+function normalise(tokens: readonly ArnToken[]): readonly ArnToken[] {
+  // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
+  let wild = false;
+  let runs = false;
+  for (const t of tokens) {
+    const w = t.kind === 'star' || t.kind === 'one';
+    if (w && wild) {
+      runs = true;
+      break;
+    }
+    wild = w;
+  }
+  if (!runs) return tokens;
   const out: ArnToken[] = [];
   let i = 0;
   while (i < tokens.length) {
