@@ -163,6 +163,18 @@ function unionOf(atoms: Atom[]): ActionSet {
   return singles.length ? union.union(ActionSet.fromActions(singles)) : union;
 }
 
+/** Catalog.fullNameOrder().byName's names, in one array (no action object read per name). */
+const fullNamesByCatalog = new WeakMap<Catalog, readonly string[]>();
+
+function fullNames(catalog: Catalog): readonly string[] {
+  let names = fullNamesByCatalog.get(catalog);
+  if (!names) {
+    names = catalog.fullNameOrder().byName.map((a) => a.full);
+    fullNamesByCatalog.set(catalog, names);
+  }
+  return names;
+}
+
 /** rankedActions for a set of catalog actions. */
 function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined {
   const order = catalog.fullNameOrder();
@@ -181,8 +193,9 @@ function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined 
     positions.push(i);
   });
   if (missing) return undefined;
+  const full = fullNames(catalog);
   const names: string[] = [];
-  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
+  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(full[i]!);
   noteActionList(names, set, catalog);
   SORTED.add(names);
   return { infos, positions, names };
@@ -259,8 +272,9 @@ function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefine
     infos.push(info);
     positions.push(i);
   }
+  const full = fullNames(catalog);
   const names: string[] = [];
-  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
+  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(full[i]!);
   return { infos, positions, names };
 }
 

@@ -516,9 +516,9 @@ function intersectForm(p: ArnPattern): IntersectForm {
   if (f) return f;
   const t = p.tokens;
   const kinds = new Uint8Array(t.length);
-  const chars = new Int32Array(t.length).fill(-1);
+  const chars = new Int32Array(t.length);
   t.forEach((tok, i) => {
-    if (tok.kind === 'char') chars[i] = tok.ch.codePointAt(0)!;
+    chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0)! : -1;
     kinds[i] =
       tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
   });
