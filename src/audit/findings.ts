@@ -175,12 +175,36 @@ function fullNames(catalog: Catalog): readonly string[] {
   return names;
 }
 
+/** Marks over a catalog's full-name order, shared by rankedSet and rankedActions: all zero between calls. */
+let scratchMarks = new Uint8Array(0);
+
+function marksFor(length: number): Uint8Array {
+  if (scratchMarks.length < length) scratchMarks = new Uint8Array(length);
+  return scratchMarks;
+}
+
+/** The `count` marked names in order, clearing the marks. */
+function markedNames(marks: Uint8Array, catalog: Catalog, count: number): string[] {
+  const full = fullNames(catalog);
+  const names = new Array<string>(count);
+  let k = 0;
+  for (let i = 0; i < full.length && k < count; i++)
+    if (marks[i]) {
+      names[k++] = full[i]!;
+      marks[i] = 0;
+    }
+  return names;
+}
+
 /** rankedActions for a set of catalog actions. */
 function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined {
   const order = catalog.fullNameOrder();
-  const marks = new Uint8Array(order.byName.length);
-  const infos: ActionInfo[] = [];
-  const positions: number[] = [];
+  const marks = marksFor(order.byName.length);
+  // Made at their final size (a NotAction set has some 22,000 members).
+  const size = set.size;
+  const infos = new Array<ActionInfo>(size);
+  const positions = new Array<number>(size);
+  let k = 0;
   let missing = false;
   set.forEach((o) => {
     const i = order.position[o];
@@ -189,13 +213,14 @@ function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined 
       return;
     }
     marks[i] = 1;
-    infos.push(actionOfOrdinal(o));
-    positions.push(i);
+    infos[k] = actionOfOrdinal(o);
+    positions[k++] = i;
   });
-  if (missing) return undefined;
-  const full = fullNames(catalog);
-  const names: string[] = [];
-  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(full[i]!);
+  if (missing) {
+    for (let j = 0; j < k; j++) marks[positions[j]!] = 0;
+    return undefined;
+  }
+  const names = markedNames(marks, catalog, size);
   noteActionList(names, set, catalog);
   SORTED.add(names);
   return { infos, positions, names };
@@ -256,7 +281,7 @@ const RANK_SORT_FROM = 256;
  */
 function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefined {
   const order = catalog.fullNameOrder();
-  const marks = new Uint8Array(order.byName.length);
+  const marks = marksFor(order.byName.length);
   const infos: ActionInfo[] = [];
   const positions: number[] = [];
   let last: ActionInfo | undefined;
@@ -266,16 +291,16 @@ function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefine
     last = info;
     const o = actionOrdinal(info);
     const i = o === undefined ? undefined : order.position[o];
-    if (i === undefined) return undefined;
+    if (i === undefined) {
+      for (const p of positions) marks[p] = 0;
+      return undefined;
+    }
     if (marks[i]) continue;
     marks[i] = 1;
     infos.push(info);
     positions.push(i);
   }
-  const full = fullNames(catalog);
-  const names: string[] = [];
-  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(full[i]!);
-  return { infos, positions, names };
+  return { infos, positions, names: markedNames(marks, catalog, positions.length) };
 }
 
 interface RankedActions {

@@ -72,6 +72,8 @@ interface ServiceTree {
   actions: ActionInfo[];
   /** nodes[0] is the root (`svc:*`); made on first need (a set with all or none of a service needs none). */
   nodes?: Node[];
+  /** The root alone, for a set with all or none of the service (made once, shared). */
+  root?: Node[];
   /** Scratch for one call: which actions are in the set, and how many. */
   inSet: Uint8Array;
   count: number;
@@ -221,32 +223,40 @@ function treeOf(catalog: Catalog, index: CatalogIndex, service: string): Service
 
 /** The dynamic programme of the header on one service, for the set's members `inSet`. */
 class ServiceSolver {
-  private readonly cum: Int32Array;
+  /** Members before each position (a partial set only; with all or none, `whole` is the count). */
+  private readonly cum: Int32Array | undefined;
+  private readonly whole: number;
   private readonly nodes: Node[];
-  private readonly incCost: Float64Array;
-  private readonly excCost: Float64Array;
+  private readonly incCost: number[];
+  private readonly excCost: number[];
   /** inc(v) uses v's pattern and exceptions (1) or its children (0). */
-  private readonly incWhole: Uint8Array;
+  private readonly incWhole: number[];
 
   constructor(
     private readonly tree: ServiceTree,
     private readonly inSet: Uint8Array,
   ) {
     const n = tree.actions.length;
-    this.cum = new Int32Array(n + 1);
-    // A set with all or none of the service needs only the root.
+    this.whole = tree.count;
+    // A set with all or none of the service needs only the root (whose count is the set's).
     const partial = tree.count > 0 && tree.count < n;
-    this.nodes = partial ? nodesOf(tree) : [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
-    if (partial) for (let i = 0; i < n; i++) this.cum[i + 1] = this.cum[i]! + inSet[i]!;
-    else this.cum[n] = tree.count;
+    if (partial) {
+      this.nodes = nodesOf(tree);
+      const cum = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + inSet[i]!;
+      this.cum = cum;
+    } else {
+      this.nodes = tree.root ??= [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
+      this.cum = undefined;
+    }
     const m = this.nodes.length;
-    this.incCost = new Float64Array(m).fill(-1);
-    this.excCost = new Float64Array(m).fill(-1);
-    this.incWhole = new Uint8Array(m);
+    this.incCost = new Array<number>(m).fill(-1);
+    this.excCost = new Array<number>(m).fill(-1);
+    this.incWhole = new Array<number>(m).fill(0);
   }
 
   private countIn(node: Node): number {
-    return this.cum[node.hi]! - this.cum[node.lo]!;
+    return this.cum ? this.cum[node.hi]! - this.cum[node.lo]! : this.whole;
   }
 
   private leafName(child: number): string {
