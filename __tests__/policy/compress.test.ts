@@ -1,7 +1,9 @@
+import { ActionSet } from '../../src/policy/action-set.js';
 import { loadCatalog, type Catalog } from '../../src/policy/catalog.js';
 import {
   compressActions,
   expandActionSet,
+  noteActionList,
   wordStarts,
   type ActionSetDescription,
 } from '../../src/policy/compress.js';
@@ -189,6 +191,21 @@ describe('compressActions: exactness on random sets (property)', () => {
       for (let seed = 1; seed <= 12; seed++) {
         const r = rng(seed * 7919 + name.length);
         checkExact(make(r));
+      }
+    });
+    it(`${name}: a list noted with its set (noteActionList) gets the same description`, () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        const r = rng(seed * 7919 + name.length);
+        const names = [...new Set(make(r))].sort();
+        const set = ActionSet.fromActions(names.map((n) => catalog.lookup(n)!));
+        const noted = [...names];
+        noteActionList(noted, set, catalog);
+        const want = compressActions([...names], catalog);
+        expect(compressActions(noted, catalog)).toEqual(want);
+        // A list from another set (not the one noted) is not taken from it.
+        const wrong = [...names];
+        noteActionList(wrong, ActionSet.EMPTY, catalog);
+        expect(compressActions(wrong, catalog)).toEqual(want);
       }
     });
   }

@@ -4,7 +4,7 @@
 
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
-import { compressActions } from '../policy/compress.js';
+import { compressActions, noteActionList } from '../policy/compress.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
@@ -113,43 +113,40 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       KIND_INFO[first.kind].severityRule === 'by-actions'
         ? maxActionSeverity(actionsInfo, onAll)
         : findingSeverity(first.kind, []);
-    const f: Finding = {
-      kind: first.kind,
-      severity,
-      policy: unit.id,
-      statement: first.stmt ? statementLabel(first.stmt) : undefined,
+    const statement = first.stmt ? statementLabel(first.stmt) : undefined;
+    const line = memberLine(member, first.stmt);
+    const address = member.record.address;
+    const levels = accessLevels(actionsInfo);
+    const message = findingMessage(
+      first,
+      list,
+      actionsInfo,
+      unit,
+      opts.removed === true,
       actions,
-      resources,
-      set: first.set,
-      baseline: baselineId,
-      path: member.record.path,
-      line: memberLine(member, first.stmt),
-      address: member.record.address,
-      accessLevels: accessLevels(actionsInfo),
-      approximate: first.approximate,
-      message: findingMessage(
-        first,
-        list,
-        actionsInfo,
-        unit,
-        opts.removed === true,
-        actions,
-        exampleText,
-        opts.catalog,
-      ),
-    };
+      exampleText,
+      opts.catalog,
+    );
+    // The fields that have a value, in the order a finding's keys are written; built without
+    // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
+    const f = { kind: first.kind, severity, policy: unit.id } as Finding;
+    if (statement !== undefined) f.statement = statement;
+    f.actions = actions;
+    f.resources = resources;
+    if (first.set !== undefined) f.set = first.set;
+    f.baseline = baselineId;
+    f.path = member.record.path;
+    if (line !== undefined) f.line = line;
+    if (address !== undefined) f.address = address;
+    if (levels.length) f.accessLevels = levels;
+    if (first.approximate !== undefined) f.approximate = first.approximate;
+    f.message = message;
     const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
     if (feature) f.feature = feature.name;
     const remediation = setRemediation(unit, first);
     if (remediation) f.remediation = remediation;
     if (isNew !== undefined) f.new = isNew;
     if (opts.removed) f.removed = true;
-    if (f.statement === undefined) delete f.statement;
-    if (f.set === undefined) delete f.set;
-    if (f.line === undefined) delete f.line;
-    if (f.address === undefined) delete f.address;
-    if (f.approximate === undefined) delete f.approximate;
-    if (!f.accessLevels?.length) delete f.accessLevels;
     findings.push(f);
   }
   return findings;
@@ -166,12 +163,48 @@ function unionOf(atoms: Atom[]): ActionSet {
   return singles.length ? union.union(ActionSet.fromActions(singles)) : union;
 }
 
+/** Catalog.fullNameOrder().byName's names, in one array (no action object read per name). */
+const fullNamesByCatalog = new WeakMap<Catalog, readonly string[]>();
+
+function fullNames(catalog: Catalog): readonly string[] {
+  let names = fullNamesByCatalog.get(catalog);
+  if (!names) {
+    names = catalog.fullNameOrder().byName.map((a) => a.full);
+    fullNamesByCatalog.set(catalog, names);
+  }
+  return names;
+}
+
+/** Marks over a catalog's full-name order, shared by rankedSet and rankedActions: all zero between calls. */
+let scratchMarks = new Uint8Array(0);
+
+function marksFor(length: number): Uint8Array {
+  if (scratchMarks.length < length) scratchMarks = new Uint8Array(length);
+  return scratchMarks;
+}
+
+/** The `count` marked names in order, clearing the marks. */
+function markedNames(marks: Uint8Array, catalog: Catalog, count: number): string[] {
+  const full = fullNames(catalog);
+  const names = new Array<string>(count);
+  let k = 0;
+  for (let i = 0; i < full.length && k < count; i++)
+    if (marks[i]) {
+      names[k++] = full[i]!;
+      marks[i] = 0;
+    }
+  return names;
+}
+
 /** rankedActions for a set of catalog actions. */
 function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined {
   const order = catalog.fullNameOrder();
-  const marks = new Uint8Array(order.byName.length);
-  const infos: ActionInfo[] = [];
-  const positions: number[] = [];
+  const marks = marksFor(order.byName.length);
+  // Made at their final size (a NotAction set has some 22,000 members).
+  const size = set.size;
+  const infos = new Array<ActionInfo>(size);
+  const positions = new Array<number>(size);
+  let k = 0;
   let missing = false;
   set.forEach((o) => {
     const i = order.position[o];
@@ -180,13 +213,25 @@ function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined 
       return;
     }
     marks[i] = 1;
-    infos.push(actionOfOrdinal(o));
-    positions.push(i);
+    infos[k] = actionOfOrdinal(o);
+    positions[k++] = i;
   });
-  if (missing) return undefined;
-  const names: string[] = [];
-  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
+  if (missing) {
+    for (let j = 0; j < k; j++) marks[positions[j]!] = 0;
+    return undefined;
+  }
+  const names = markedNames(marks, catalog, size);
+  noteActionList(names, set, catalog);
+  SORTED.add(names);
   return { infos, positions, names };
+}
+
+/** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
+const SORTED = new WeakSet<readonly string[]>();
+
+/** True for a list rankedSet made (sorted in code-unit order by construction); false says nothing. */
+export function knownSorted(list: readonly string[]): boolean {
+  return SORTED.has(list);
 }
 
 function uniqueActions(atoms: Atom[]): ActionInfo[] {
@@ -236,7 +281,7 @@ const RANK_SORT_FROM = 256;
  */
 function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefined {
   const order = catalog.fullNameOrder();
-  const marks = new Uint8Array(order.byName.length);
+  const marks = marksFor(order.byName.length);
   const infos: ActionInfo[] = [];
   const positions: number[] = [];
   let last: ActionInfo | undefined;
@@ -246,15 +291,16 @@ function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefine
     last = info;
     const o = actionOrdinal(info);
     const i = o === undefined ? undefined : order.position[o];
-    if (i === undefined) return undefined;
+    if (i === undefined) {
+      for (const p of positions) marks[p] = 0;
+      return undefined;
+    }
     if (marks[i]) continue;
     marks[i] = 1;
     infos.push(info);
     positions.push(i);
   }
-  const names: string[] = [];
-  for (let i = 0; i < marks.length; i++) if (marks[i]) names.push(order.byName[i]!.full);
-  return { infos, positions, names };
+  return { infos, positions, names: markedNames(marks, catalog, positions.length) };
 }
 
 interface RankedActions {

@@ -22,7 +22,7 @@ import type { Atom, CompiledBaseline, Unit, UnitMember } from './engine.js';
 import { activeSets, baselineSets, classify, grantedByEntry, type Piece } from './classify.js';
 import { groupAtoms, memberLine } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
-import { minimalPlanFromPieces, statementOrder, type MinimalPart } from './minimal.js';
+import { minimalPlanFromPieces, statementFirst, type MinimalPart } from './minimal.js';
 
 export interface Denies {
   list: Statement[];
@@ -163,12 +163,12 @@ export class StatementMemo {
       for (const a of r.atoms) found.push({ a, at: cls.resourcePos });
     }
     // In the statement's own order (its actions, then its resources), as the reference makes them.
-    let ordered: ((o: number) => number) | undefined;
-    const order = (o: number) => (ordered ??= statementOrder(stmt, this.builder))(o);
+    let ordered: ((set: ActionSet) => number) | undefined;
+    const first = (set: ActionSet) => (ordered ??= statementFirst(stmt, this.builder))(set);
     if (found.length === 1) atoms.push(found[0]!.a);
     else
       found
-        .map((x) => ({ ...x, first: x.a.actions!.minOf(order) }))
+        .map((x) => ({ ...x, first: first(x.a.actions!) }))
         .sort((x, y) => x.first - y.first || x.at - y.at)
         .forEach((x) => atoms.push(x.a));
     const all = baselineSets(unit.baseline, this.catalog);
@@ -186,7 +186,7 @@ export class StatementMemo {
       removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
       baselineKeys,
       granted: grantedByEntry(classes, all),
-      minimal: minimalPlanFromPieces(stmt, pieces, order, this.builder),
+      minimal: minimalPlanFromPieces(stmt, pieces, first, this.builder),
       grouped: new Map(),
     };
   }

@@ -129,17 +129,38 @@ export function statementOrder(stmt: Statement, builder: GrantBuilder): (ordinal
   return (o) => pos.get(o) ?? Infinity;
 }
 
+/**
+ * The first position in statementOrder of a set's members (Infinity when none has one): the same
+ * as `set.minOf(statementOrder(stmt, builder))`. In the catalog's key order (a NotAction list or a
+ * list led by `*`) a large set's first member is found by walking the catalog in that order until
+ * one is in the set, instead of ranking each of its (some 22,000) members.
+ */
+export function statementFirst(stmt: Statement, builder: GrantBuilder): (set: ActionSet) => number {
+  const order = statementOrder(stmt, builder);
+  if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*')) return (set) => set.minOf(order);
+  // keyOrder() gives each action of all() its index there.
+  const all = builder.catalog.all();
+  return (set) => {
+    if (set.size * 64 < all.length) return set.minOf(order);
+    for (let i = 0; i < all.length; i++) {
+      const o = actionOrdinal(all[i]!);
+      if (o !== undefined && set.has(o)) return i;
+    }
+    return Infinity;
+  };
+}
+
 /** minimalPlan from a statement's classified pieces (src/audit/classify.ts): the same plan, by sets. */
 export function minimalPlanFromPieces(
   stmt: Statement,
   pieces: readonly Piece[],
-  order: (ordinal: number) => number,
+  first: (set: ActionSet) => number,
   builder: GrantBuilder,
 ): MinimalPart[] | null {
   if (!pieces.some(({ verdict }) => verdict.kind !== 'ok')) return null;
   const resourcePos = (c: GrantClass) => (c.notResource ? 0 : (stmt.resources?.indexOf(c.resource.raw) ?? 0));
   const ranked = pieces
-    .map((p) => ({ p, first: p.actions.minOf(order), at: resourcePos(p.cls) }))
+    .map((p) => ({ p, first: first(p.actions), at: resourcePos(p.cls) }))
     .sort((a, b) => a.first - b.first || a.at - b.at);
   const buckets = new Map<string, { actions: ActionSet; resources: Set<string>; condition?: Condition }>();
   for (const { p } of ranked) {

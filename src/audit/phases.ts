@@ -114,6 +114,42 @@ function statementText(raw: unknown): string {
   ]);
 }
 
+/**
+ * A test for "some Allow statement of the members names an action with this key" (the keys of
+ * GrantBuilder.statementActions), without listing the keys of a statement that names every action
+ * (a `*` pattern) or a NotAction complement (some 22,000): such a statement names exactly the
+ * catalog's keys (`*`), less those its NotAction patterns expand to. The catalog is expanded as
+ * statementActions would (each pattern, then every service), so its services are built in the same
+ * order.
+ */
+function grantedKeys(members: UnitMember[], builder: GrantBuilder): { has(key: string): boolean } {
+  const catalog = builder.catalog;
+  const named = new Set<string>();
+  let every = false;
+  const complements: Set<string>[] = [];
+  for (const m of members)
+    for (const stmt of m.doc.statements) {
+      if (stmt.effect !== 'Allow') continue;
+      if (stmt.actions) {
+        if (stmt.actions.some((p) => p.trim().toLowerCase() === '*')) {
+          for (const p of stmt.actions) catalog.expand(p);
+          every = true;
+        } else for (const a of builder.statementActions(stmt).actions) named.add(a.key);
+        continue;
+      }
+      const excluded = new Set<string>();
+      for (const p of stmt.notActions ?? []) for (const a of catalog.expand(p)) excluded.add(a.key);
+      catalog.all();
+      complements.push(excluded);
+    }
+  if (!every && complements.length === 0) return named;
+  // Every service is built by now: a key is the catalog's when the lookup finds it as written.
+  const inCatalog = (k: string) => catalog.lookup(k)?.key === k;
+  return {
+    has: (k) => named.has(k) || ((every || complements.some((excluded) => !excluded.has(k))) && inCatalog(k)),
+  };
+}
+
 export function chooseSets(
   baseline: CompiledBaseline,
   assigned: string[],
@@ -152,18 +188,9 @@ export function chooseSets(
     return n;
   };
 
-  // The actions the unit's Allow statements name (before any Deny), made on first use.
-  let keys: Set<string> | undefined;
-  const unitKeys = () => {
-    if (!keys) {
-      keys = new Set<string>();
-      for (const m of members)
-        for (const stmt of m.doc.statements)
-          if (stmt.effect === 'Allow')
-            for (const a of builder.statementActions(stmt).actions) keys.add(a.key);
-    }
-    return keys;
-  };
+  // The keys of the actions the unit's Allow statements name (before any Deny), made on first use.
+  let keys: { has(key: string): boolean } | undefined;
+  const unitKeys = () => (keys ??= grantedKeys(members, builder));
   // Optional sets in use.
   const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
   const features: string[] = [];
@@ -180,7 +207,10 @@ export function chooseSets(
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
         if (isBroad(stmt)) continue;
-        for (const a of builder.statementActions(stmt).actions) specific.add(a.key);
+        // The keys statementActions lists (each pattern expanded, in order), without its per-list cache.
+        if (stmt.actions)
+          for (const p of stmt.actions) for (const a of builder.catalog.expand(p)) specific.add(a.key);
+        else for (const a of builder.statementActions(stmt).actions) specific.add(a.key);
       }
     for (const s of optional) {
       const list = patternsOf(baseline, s.name, builder);

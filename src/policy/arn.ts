@@ -51,7 +51,17 @@ const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
 const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
 const ONE: ArnToken = { kind: 'one' };
 
+/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
+const ASCII_TOKENS: readonly ArnToken[] = Array.from({ length: 128 }, (_, c) => ({
+  kind: 'char' as const,
+  ch: String.fromCharCode(c),
+}));
+
 function charToken(ch: string): ArnToken {
+  if (ch.length === 1) {
+    const c = ch.charCodeAt(0);
+    if (c < 128) return ASCII_TOKENS[c]!;
+  }
   return { kind: 'char', ch };
 }
 
@@ -130,7 +140,19 @@ function scan(raw: string, mode: 'policy' | 'format', bindings?: Record<string, 
 }
 
 /** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
-function normalise(tokens: ArnToken[]): ArnToken[] {
+function normalise(tokens: readonly ArnToken[]): readonly ArnToken[] {
+  // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
+  let wild = false;
+  let runs = false;
+  for (const t of tokens) {
+    const w = t.kind === 'star' || t.kind === 'one';
+    if (w && wild) {
+      runs = true;
+      break;
+    }
+    wild = w;
+  }
+  if (!runs) return tokens;
   const out: ArnToken[] = [];
   let i = 0;
   while (i < tokens.length) {
@@ -369,6 +391,10 @@ export function arnIntersects(a: ArnPattern, b: ArnPattern, stats?: MatchStats):
  * absorbs a character the other side spells; two `*`s never need to absorb the same character
  * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
  */
+/** Scratch rows of intersectRange. */
+let rowA = new Uint8Array(64);
+let rowB = new Uint8Array(64);
+
 function intersectRange(
   fa: IntersectForm,
   a0: number,
@@ -381,10 +407,38 @@ function intersectRange(
   const ac = fa.chars;
   const bk = fb.kinds;
   const bc = fb.chars;
+  // Leading tokens that spell one character each (no star on either side) pair up one for one: a
+  // common string starts with a character both spell, and the rest must meet.
+  while (a0 < a1 && b0 < b1) {
+    const ka = ak[a0]!;
+    const kb = bk[b0]!;
+    if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG) break;
+    if (ka === K_CHAR && kb === K_CHAR && ac[a0] !== bc[b0]) return false;
+    a0++;
+    b0++;
+  }
   const n = a1 - a0;
   const m = b1 - b0;
-  let prev = new Uint8Array(m + 1);
-  let cur = new Uint8Array(m + 1);
+  // Without a star on either side the programme is its diagonal: the same length, token by token.
+  let stars = false;
+  for (let i = a0; i < a1 && !stars; i++) if (ak[i] === K_STAR || ak[i] === K_SEG) stars = true;
+  for (let j = b0; j < b1 && !stars; j++) if (bk[j] === K_STAR || bk[j] === K_SEG) stars = true;
+  if (!stars) {
+    if (n !== m) return false;
+    for (let i = 0; i < n; i++) {
+      const ka = ak[a0 + i]!;
+      const kb = bk[b0 + i]!;
+      if (ka === K_CHAR && kb === K_CHAR && ac[a0 + i] !== bc[b0 + i]) return false;
+    }
+    return true;
+  }
+  // Two rows of scratch, shared between calls (every cell read below is written first in this call).
+  if (rowA.length < m + 1) {
+    rowA = new Uint8Array(2 * (m + 1));
+    rowB = new Uint8Array(2 * (m + 1));
+  }
+  let prev = rowA;
+  let cur = rowB;
   for (let i = 0; i <= n; i++) {
     const ka = i > 0 ? ak[a0 + i - 1]! : -1;
     const ca = i > 0 ? ac[a0 + i - 1]! : -1;
@@ -462,9 +516,9 @@ function intersectForm(p: ArnPattern): IntersectForm {
   if (f) return f;
   const t = p.tokens;
   const kinds = new Uint8Array(t.length);
-  const chars = new Int32Array(t.length).fill(-1);
+  const chars = new Int32Array(t.length);
   t.forEach((tok, i) => {
-    if (tok.kind === 'char') chars[i] = tok.ch.codePointAt(0)!;
+    chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0)! : -1;
     kinds[i] =
       tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
   });

@@ -103,6 +103,9 @@ export function actionOfOrdinal(ordinal: number): ActionInfo {
   return BY_ORDINAL[ordinal]!;
 }
 
+/** Patterns as written kept by Catalog.expand before its by-spelling cache starts again. */
+const EXPAND_WRITTEN_CACHE = 50_000;
+
 export class Catalog {
   readonly source: string;
   readonly version: string;
@@ -112,6 +115,8 @@ export class Catalog {
   private readonly byService = new Map<string, ActionInfo[]>();
   private readonly serviceNames = new Map<string, string>();
   private readonly expandCache = new Map<string, readonly ActionInfo[]>();
+  /** expand's results by the pattern as written (bounded: see EXPAND_WRITTEN_CACHE). */
+  private readonly expandWritten = new Map<string, readonly ActionInfo[]>();
   /** Services not built yet: ActionInfo objects are made per service on first use (most audits touch few). */
   private readonly pending = new Map<string, RawService | LazyService>();
   private readonly levelLists = new Map<number, AccessLevel[]>();
@@ -257,6 +262,18 @@ export class Catalog {
    * nothing returns an empty list (the caller reports it as unknown-action).
    */
   expand(pattern: string, stats?: MatchStats): readonly ActionInfo[] {
+    if (!stats) {
+      // By the pattern as written first: no lower-cased copy to make and hash for a repeated one.
+      const written = this.expandWritten.get(pattern);
+      if (written) return written;
+    }
+    const result = this.expandFolded(pattern, stats);
+    if (this.expandWritten.size >= EXPAND_WRITTEN_CACHE) this.expandWritten.clear();
+    this.expandWritten.set(pattern, result);
+    return result;
+  }
+
+  private expandFolded(pattern: string, stats?: MatchStats): readonly ActionInfo[] {
     const p = pattern.trim().toLowerCase();
     const cached = this.expandCache.get(p);
     if (cached && !stats) return cached;

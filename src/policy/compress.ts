@@ -40,7 +40,8 @@
 //
 // Results are cached per catalog by the array's identity (a finding's list) and, for large sets,
 // by content (the same `NotAction` complement found in many policies).
-import { type ActionInfo, type Catalog } from './catalog.js';
+import type { ActionSet } from './action-set.js';
+import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from './catalog.js';
 
 /** An exact description of a set of concrete actions: see the header. */
 export interface ActionSetDescription {
@@ -71,6 +72,8 @@ interface ServiceTree {
   actions: ActionInfo[];
   /** nodes[0] is the root (`svc:*`); made on first need (a set with all or none of a service needs none). */
   nodes?: Node[];
+  /** The root alone, for a set with all or none of the service (made once, shared). */
+  root?: Node[];
   /** Scratch for one call: which actions are in the set, and how many. */
   inSet: Uint8Array;
   count: number;
@@ -83,6 +86,10 @@ interface CatalogIndex {
   /** Each built action: its position in its service's sorted actions. */
   position: Map<ActionInfo, number>;
   byArray: WeakMap<readonly string[], ActionSetDescription | null>;
+  /** Each built action, by actionOrdinal: its service's tree (undefined until the service is built). */
+  treeByOrdinal: (ServiceTree | undefined)[];
+  /** Each built action's position in its service's sorted actions, by actionOrdinal. */
+  positionByOrdinal: number[];
   byContent: Map<string, { list: string[]; result: ActionSetDescription | null }>;
   expanded: Map<string, string[]>;
 }
@@ -97,6 +104,8 @@ function indexOf(catalog: Catalog): CatalogIndex {
       byName: new Map(),
       position: new Map(),
       byArray: new WeakMap(),
+      treeByOrdinal: [],
+      positionByOrdinal: [],
       byContent: new Map(),
       expanded: new Map(),
     };
@@ -143,6 +152,11 @@ function buildTree(catalog: Catalog, index: CatalogIndex, service: string): Serv
   actions.forEach((a, at) => {
     index.position.set(a, at);
     index.byName.set(a.full, { tree, at });
+    const o = actionOrdinal(a);
+    if (o !== undefined) {
+      index.treeByOrdinal[o] = tree;
+      index.positionByOrdinal[o] = at;
+    }
   });
   return tree;
 }
@@ -209,32 +223,40 @@ function treeOf(catalog: Catalog, index: CatalogIndex, service: string): Service
 
 /** The dynamic programme of the header on one service, for the set's members `inSet`. */
 class ServiceSolver {
-  private readonly cum: Int32Array;
+  /** Members before each position (a partial set only; with all or none, `whole` is the count). */
+  private readonly cum: Int32Array | undefined;
+  private readonly whole: number;
   private readonly nodes: Node[];
-  private readonly incCost: Float64Array;
-  private readonly excCost: Float64Array;
+  private readonly incCost: number[];
+  private readonly excCost: number[];
   /** inc(v) uses v's pattern and exceptions (1) or its children (0). */
-  private readonly incWhole: Uint8Array;
+  private readonly incWhole: number[];
 
   constructor(
     private readonly tree: ServiceTree,
     private readonly inSet: Uint8Array,
   ) {
     const n = tree.actions.length;
-    this.cum = new Int32Array(n + 1);
-    // A set with all or none of the service needs only the root.
+    this.whole = tree.count;
+    // A set with all or none of the service needs only the root (whose count is the set's).
     const partial = tree.count > 0 && tree.count < n;
-    this.nodes = partial ? nodesOf(tree) : [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
-    if (partial) for (let i = 0; i < n; i++) this.cum[i + 1] = this.cum[i]! + inSet[i]!;
-    else this.cum[n] = tree.count;
+    if (partial) {
+      this.nodes = nodesOf(tree);
+      const cum = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + inSet[i]!;
+      this.cum = cum;
+    } else {
+      this.nodes = tree.root ??= [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
+      this.cum = undefined;
+    }
     const m = this.nodes.length;
-    this.incCost = new Float64Array(m).fill(-1);
-    this.excCost = new Float64Array(m).fill(-1);
-    this.incWhole = new Uint8Array(m);
+    this.incCost = new Array<number>(m).fill(-1);
+    this.excCost = new Array<number>(m).fill(-1);
+    this.incWhole = new Array<number>(m).fill(0);
   }
 
   private countIn(node: Node): number {
-    return this.cum[node.hi]! - this.cum[node.lo]!;
+    return this.cum ? this.cum[node.hi]! - this.cum[node.lo]! : this.whole;
   }
 
   private leafName(child: number): string {
@@ -350,6 +372,56 @@ function compute(
   }
 }
 
+/**
+ * compute() for a list made from `set` (its members' canonical names): the same marks, made from
+ * the ordinals (no lookup by name). Each member must be an action of `catalog` (checked as its
+ * service's tree is made).
+ */
+function computeFromSet(catalog: Catalog, index: CatalogIndex, set: ActionSet): ActionSetDescription | null {
+  const touched: ServiceTree[] = [];
+  let count = 0;
+  let unknown = false;
+  const { treeByOrdinal, positionByOrdinal } = index;
+  set.forEach((o) => {
+    if (unknown) return;
+    let tree = treeByOrdinal[o];
+    if (!tree) {
+      // Its service's tree holds it when it is an action of this catalog.
+      const info = actionOfOrdinal(o);
+      if (info) treeOf(catalog, index, info.service);
+      tree = treeByOrdinal[o];
+      if (!tree) {
+        unknown = true;
+        return;
+      }
+    }
+    const at = positionByOrdinal[o]!;
+    if (tree.count === 0) touched.push(tree);
+    if (!tree.inSet[at]) {
+      tree.inSet[at] = 1;
+      tree.count++;
+      count++;
+    }
+  });
+  try {
+    return unknown ? null : describe(catalog, touched, count);
+  } finally {
+    for (const tree of touched) {
+      tree.inSet.fill(0);
+      tree.count = 0;
+    }
+  }
+}
+
+/** Catalog.services() (sorted; fixed for a catalog), made once per catalog. */
+const serviceLists = new WeakMap<Catalog, readonly string[]>();
+
+function servicesOf(catalog: Catalog): readonly string[] {
+  let list = serviceLists.get(catalog);
+  if (!list) serviceLists.set(catalog, (list = catalog.services()));
+  return list;
+}
+
 function describe(catalog: Catalog, touched: ServiceTree[], count: number): ActionSetDescription {
   const solvers = new Map<string, ServiceSolver>();
   for (const tree of touched) solvers.set(tree.service, new ServiceSolver(tree, tree.inSet));
@@ -357,11 +429,11 @@ function describe(catalog: Catalog, touched: ServiceTree[], count: number): Acti
   let listed = 0;
   for (const solver of solvers.values()) listed += solver.inc(0);
   // The `*` form costs at least one unit per service the set leaves out entirely: try it only
-  // when that bound does not already lose.
-  const all = catalog.services();
-  const untouched = all.filter((s) => !solvers.has(s));
+  // when that bound does not already lose. (Each solver's service is one of the catalog's.)
+  const all = servicesOf(catalog);
   let starCost = Infinity;
-  if (weight('*') + untouched.length * UNIT < listed) {
+  if (weight('*') + (all.length - solvers.size) * UNIT < listed) {
+    const untouched = all.filter((s) => !solvers.has(s));
     starCost = weight('*');
     for (const s of untouched) if (catalog.actionsOf(s).length > 0) starCost += exceptWeight(`${s}:*`);
     for (const solver of solvers.values()) starCost += solver.exc(0);
@@ -400,6 +472,19 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** Lists registered by noteActionList: the set each was made from. */
+const madeFrom = new WeakMap<readonly string[], { set: ActionSet; catalog: Catalog }>();
+
+/**
+ * Records that `names` is exactly the canonical names of the members of `set`, all actions of
+ * `catalog` (each once, in any order), and will not be changed: compressActions then reads the
+ * set's ordinals instead of looking each name up (a `NotAction` finding lists some 22,000). Held
+ * weakly, by the list's identity.
+ */
+export function noteActionList(names: readonly string[], set: ActionSet, catalog: Catalog): void {
+  madeFrom.set(names, { set, catalog });
+}
+
 /**
  * The shortest exact description of `actions` (concrete action names, any case, duplicates
  * allowed) against `catalog`, or undefined when one of them is not an action of the catalog (an
@@ -414,7 +499,10 @@ export function compressActions(
   const known = index.byArray.get(actions);
   if (known !== undefined) return known ?? undefined;
   let result: ActionSetDescription | null;
-  if (actions.length >= CONTENT_CACHE_MIN) {
+  const from = madeFrom.get(actions);
+  if (from && from.catalog === catalog && from.set.size === actions.length) {
+    result = computeFromSet(catalog, index, from.set);
+  } else if (actions.length >= CONTENT_CACHE_MIN) {
     const key = contentKey(actions);
     const hit = index.byContent.get(key);
     if (hit && sameList(hit.list, actions)) {

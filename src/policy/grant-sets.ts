@@ -105,6 +105,7 @@ const PER_ACTION_LIMIT = 48;
 export class GrantSets {
   private readonly lists = new Map<string, StatementSet>();
   private readonly patterns = new Map<string, ActionSet>();
+  private readonly byStatement = new WeakMap<Statement, StatementSet>();
   private readonly index: CatalogIndex;
 
   constructor(readonly builder: GrantBuilder) {
@@ -151,14 +152,26 @@ export class GrantSets {
     return hit;
   }
 
-  /** The actions a statement names (NotAction: every other action), and the patterns that match nothing. */
+  /**
+   * The actions a statement names (NotAction: every other action), and the patterns that match
+   * nothing. Kept per statement object (held weakly; a statement's lists do not change once read),
+   * so the memo's Deny checks and classes() do not rebuild a NotAction complement each time. Shared:
+   * do not change it.
+   */
   statementSet(stmt: Statement): StatementSet {
-    if (stmt.actions) return this.patternSet(stmt.actions);
-    const named = this.patternSet(stmt.notActions ?? []);
-    return {
-      actions: this.all().minus(named.actions),
-      unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' as const })),
-    };
+    let hit = this.byStatement.get(stmt);
+    if (!hit) {
+      if (stmt.actions) hit = this.patternSet(stmt.actions);
+      else {
+        const named = this.patternSet(stmt.notActions ?? []);
+        hit = {
+          actions: this.all().minus(named.actions),
+          unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' as const })),
+        };
+      }
+      this.byStatement.set(stmt, hit);
+    }
+    return hit;
   }
 
   private format(arn: string): ArnPattern {
