@@ -176,14 +176,16 @@ function normalise(tokens: readonly ArnToken[]): readonly ArnToken[] {
 }
 
 function tokensToText(tokens: readonly ArnToken[]): string {
-  let s = '';
+  // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
+  // per character, kept as long as the pattern is.
+  const s: string[] = [];
   for (const t of tokens) {
-    if (t.kind === 'star' || t.kind === 'seg') s += '*';
-    else if (t.kind === 'one') s += '?';
-    else if (t.kind === 'var') s += `\${${t.name}}`;
-    else s += t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch;
+    if (t.kind === 'star' || t.kind === 'seg') s.push('*');
+    else if (t.kind === 'one') s.push('?');
+    else if (t.kind === 'var') s.push(`\${${t.name}}`);
+    else s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
   }
-  return s;
+  return s.join('');
 }
 
 /** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
@@ -526,32 +528,33 @@ function intersectForm(p: ArnPattern): IntersectForm {
   let service: string | null = null;
   let resourcePrefix: string | null = null;
   let field = 0;
-  let text = '';
+  // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
+  const text: string[] = [];
   let i = 0;
   const colons: number[] = [];
   for (; i < t.length && field < 5; i++) {
     const tok = t[i]!;
     if (tok.kind === 'char' && tok.ch === ':') {
-      if (field === 2) service = text;
+      if (field === 2) service = text.join('');
       colons.push(i);
       field++;
       continue;
     }
     if (tok.kind === 'char') {
-      if (field === 2) text += tok.ch;
+      if (field === 2) text.push(tok.ch);
       continue;
     }
     if (tok.kind === 'seg' && field !== 2) continue;
     break;
   }
   if (field === 5) {
-    let prefix = '';
+    const prefix: string[] = [];
     for (; i < t.length; i++) {
       const tok = t[i]!;
       if (tok.kind !== 'char') break;
-      prefix += tok.ch;
+      prefix.push(tok.ch);
     }
-    resourcePrefix = prefix;
+    resourcePrefix = prefix.join('');
   }
   f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
   intersectForms.set(p, f);
