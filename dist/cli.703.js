@@ -209,6 +209,8 @@ const BY_ORDINAL = [];
 function actionOfOrdinal(ordinal) {
     return BY_ORDINAL[ordinal];
 }
+/** Patterns as written kept by Catalog.expand before its by-spelling cache starts again. */
+const EXPAND_WRITTEN_CACHE = 50_000;
 class Catalog {
     source;
     version;
@@ -218,6 +220,8 @@ class Catalog {
     byService = new Map();
     serviceNames = new Map();
     expandCache = new Map();
+    /** expand's results by the pattern as written (bounded: see EXPAND_WRITTEN_CACHE). */
+    expandWritten = new Map();
     /** Services not built yet: ActionInfo objects are made per service on first use (most audits touch few). */
     pending = new Map();
     levelLists = new Map();
@@ -354,6 +358,19 @@ class Catalog {
      * nothing returns an empty list (the caller reports it as unknown-action).
      */
     expand(pattern, stats) {
+        if (!stats) {
+            // By the pattern as written first: no lower-cased copy to make and hash for a repeated one.
+            const written = this.expandWritten.get(pattern);
+            if (written)
+                return written;
+        }
+        const result = this.expandFolded(pattern, stats);
+        if (this.expandWritten.size >= EXPAND_WRITTEN_CACHE)
+            this.expandWritten.clear();
+        this.expandWritten.set(pattern, result);
+        return result;
+    }
+    expandFolded(pattern, stats) {
         const p = pattern.trim().toLowerCase();
         const cached = this.expandCache.get(p);
         if (cached && !stats)
@@ -11521,7 +11538,17 @@ const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
 /** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
 const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
 const ONE = { kind: 'one' };
+/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
+const ASCII_TOKENS = Array.from({ length: 128 }, (_, c) => ({
+    kind: 'char',
+    ch: String.fromCharCode(c),
+}));
 function charToken(ch) {
+    if (ch.length === 1) {
+        const c = ch.charCodeAt(0);
+        if (c < 128)
+            return ASCII_TOKENS[c];
+    }
     return { kind: 'char', ch };
 }
 /**
@@ -11605,6 +11632,19 @@ function scan(raw, mode, bindings) {
 }
 /** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
 function normalise(tokens) {
+    // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
+    let wild = false;
+    let runs = false;
+    for (const t of tokens) {
+        const w = t.kind === 'star' || t.kind === 'one';
+        if (w && wild) {
+            runs = true;
+            break;
+        }
+        wild = w;
+    }
+    if (!runs)
+        return tokens;
     const out = [];
     let i = 0;
     while (i < tokens.length) {
@@ -11631,18 +11671,20 @@ function normalise(tokens) {
     return out;
 }
 function tokensToText(tokens) {
-    let s = '';
+    // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
+    // per character, kept as long as the pattern is.
+    const s = [];
     for (const t of tokens) {
         if (t.kind === 'star' || t.kind === 'seg')
-            s += '*';
+            s.push('*');
         else if (t.kind === 'one')
-            s += '?';
+            s.push('?');
         else if (t.kind === 'var')
-            s += `\${${t.name}}`;
+            s.push(`\${${t.name}}`);
         else
-            s += t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch;
+            s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
     }
-    return s;
+    return s.join('');
 }
 /** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
 function isAll(p) {
@@ -11843,15 +11885,54 @@ function arnIntersects(a, b, stats) {
  * absorbs a character the other side spells; two `*`s never need to absorb the same character
  * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
  */
+/** Scratch rows of intersectRange. */
+let rowA = new Uint8Array(64);
+let rowB = new Uint8Array(64);
 function intersectRange(fa, a0, a1, fb, b0, b1) {
     const ak = fa.kinds;
     const ac = fa.chars;
     const bk = fb.kinds;
     const bc = fb.chars;
+    // Leading tokens that spell one character each (no star on either side) pair up one for one: a
+    // common string starts with a character both spell, and the rest must meet.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a0];
+        const kb = bk[b0];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (ka === K_CHAR && kb === K_CHAR && ac[a0] !== bc[b0])
+            return false;
+        a0++;
+        b0++;
+    }
     const n = a1 - a0;
     const m = b1 - b0;
-    let prev = new Uint8Array(m + 1);
-    let cur = new Uint8Array(m + 1);
+    // Without a star on either side the programme is its diagonal: the same length, token by token.
+    let stars = false;
+    for (let i = a0; i < a1 && !stars; i++)
+        if (ak[i] === K_STAR || ak[i] === K_SEG)
+            stars = true;
+    for (let j = b0; j < b1 && !stars; j++)
+        if (bk[j] === K_STAR || bk[j] === K_SEG)
+            stars = true;
+    if (!stars) {
+        if (n !== m)
+            return false;
+        for (let i = 0; i < n; i++) {
+            const ka = ak[a0 + i];
+            const kb = bk[b0 + i];
+            if (ka === K_CHAR && kb === K_CHAR && ac[a0 + i] !== bc[b0 + i])
+                return false;
+        }
+        return true;
+    }
+    // Two rows of scratch, shared between calls (every cell read below is written first in this call).
+    if (rowA.length < m + 1) {
+        rowA = new Uint8Array(2 * (m + 1));
+        rowB = new Uint8Array(2 * (m + 1));
+    }
+    let prev = rowA;
+    let cur = rowB;
     for (let i = 0; i <= n; i++) {
         const ka = i > 0 ? ak[a0 + i - 1] : -1;
         const ca = i > 0 ? ac[a0 + i - 1] : -1;
@@ -11909,10 +11990,9 @@ function intersectForm(p) {
         return f;
     const t = p.tokens;
     const kinds = new Uint8Array(t.length);
-    const chars = new Int32Array(t.length).fill(-1);
+    const chars = new Int32Array(t.length);
     t.forEach((tok, i) => {
-        if (tok.kind === 'char')
-            chars[i] = tok.ch.codePointAt(0);
+        chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
         kinds[i] =
             tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
     });
@@ -11920,21 +12000,22 @@ function intersectForm(p) {
     let service = null;
     let resourcePrefix = null;
     let field = 0;
-    let text = '';
+    // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
+    const text = [];
     let i = 0;
     const colons = [];
     for (; i < t.length && field < 5; i++) {
         const tok = t[i];
         if (tok.kind === 'char' && tok.ch === ':') {
             if (field === 2)
-                service = text;
+                service = text.join('');
             colons.push(i);
             field++;
             continue;
         }
         if (tok.kind === 'char') {
             if (field === 2)
-                text += tok.ch;
+                text.push(tok.ch);
             continue;
         }
         if (tok.kind === 'seg' && field !== 2)
@@ -11942,14 +12023,14 @@ function intersectForm(p) {
         break;
     }
     if (field === 5) {
-        let prefix = '';
+        const prefix = [];
         for (; i < t.length; i++) {
             const tok = t[i];
             if (tok.kind !== 'char')
                 break;
-            prefix += tok.ch;
+            prefix.push(tok.ch);
         }
-        resourcePrefix = prefix;
+        resourcePrefix = prefix.join('');
     }
     f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
     intersectForms.set(p, f);
@@ -13508,6 +13589,7 @@ class GrantSets {
     builder;
     lists = new Map();
     patterns = new Map();
+    byStatement = new WeakMap();
     index;
     constructor(builder) {
         this.builder = builder;
@@ -13553,15 +13635,27 @@ class GrantSets {
         }
         return hit;
     }
-    /** The actions a statement names (NotAction: every other action), and the patterns that match nothing. */
+    /**
+     * The actions a statement names (NotAction: every other action), and the patterns that match
+     * nothing. Kept per statement object (held weakly; a statement's lists do not change once read),
+     * so the memo's Deny checks and classes() do not rebuild a NotAction complement each time. Shared:
+     * do not change it.
+     */
     statementSet(stmt) {
-        if (stmt.actions)
-            return this.patternSet(stmt.actions);
-        const named = this.patternSet(stmt.notActions ?? []);
-        return {
-            actions: this.all().minus(named.actions),
-            unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' })),
-        };
+        let hit = this.byStatement.get(stmt);
+        if (!hit) {
+            if (stmt.actions)
+                hit = this.patternSet(stmt.actions);
+            else {
+                const named = this.patternSet(stmt.notActions ?? []);
+                hit = {
+                    actions: this.all().minus(named.actions),
+                    unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' })),
+                };
+            }
+            this.byStatement.set(stmt, hit);
+        }
+        return hit;
     }
     format(arn) {
         let p = this.index.formats.get(arn);
@@ -13819,6 +13913,7 @@ class GrantSets {
 }
 
 ;// CONCATENATED MODULE: ./src/policy/compress.ts
+
 /** One unit per pattern dominates; then characters; then a nudge against exceptions. */
 const UNIT = 1e7;
 const weight = (pattern) => UNIT + pattern.length;
@@ -13832,6 +13927,8 @@ function compress_indexOf(catalog) {
             byName: new Map(),
             position: new Map(),
             byArray: new WeakMap(),
+            treeByOrdinal: [],
+            positionByOrdinal: [],
             byContent: new Map(),
             expanded: new Map(),
         };
@@ -13877,6 +13974,11 @@ function buildTree(catalog, index, service) {
     actions.forEach((a, at) => {
         index.position.set(a, at);
         index.byName.set(a.full, { tree, at });
+        const o = actionOrdinal(a);
+        if (o !== undefined) {
+            index.treeByOrdinal[o] = tree;
+            index.positionByOrdinal[o] = at;
+        }
     });
     return tree;
 }
@@ -13951,7 +14053,9 @@ function treeOf(catalog, index, service) {
 class ServiceSolver {
     tree;
     inSet;
+    /** Members before each position (a partial set only; with all or none, `whole` is the count). */
     cum;
+    whole;
     nodes;
     incCost;
     excCost;
@@ -13961,22 +14065,27 @@ class ServiceSolver {
         this.tree = tree;
         this.inSet = inSet;
         const n = tree.actions.length;
-        this.cum = new Int32Array(n + 1);
-        // A set with all or none of the service needs only the root.
+        this.whole = tree.count;
+        // A set with all or none of the service needs only the root (whose count is the set's).
         const partial = tree.count > 0 && tree.count < n;
-        this.nodes = partial ? nodesOf(tree) : [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
-        if (partial)
+        if (partial) {
+            this.nodes = nodesOf(tree);
+            const cum = new Int32Array(n + 1);
             for (let i = 0; i < n; i++)
-                this.cum[i + 1] = this.cum[i] + inSet[i];
-        else
-            this.cum[n] = tree.count;
+                cum[i + 1] = cum[i] + inSet[i];
+            this.cum = cum;
+        }
+        else {
+            this.nodes = tree.root ??= [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
+            this.cum = undefined;
+        }
         const m = this.nodes.length;
-        this.incCost = new Float64Array(m).fill(-1);
-        this.excCost = new Float64Array(m).fill(-1);
-        this.incWhole = new Uint8Array(m);
+        this.incCost = new Array(m).fill(-1);
+        this.excCost = new Array(m).fill(-1);
+        this.incWhole = new Array(m).fill(0);
     }
     countIn(node) {
-        return this.cum[node.hi] - this.cum[node.lo];
+        return this.cum ? this.cum[node.hi] - this.cum[node.lo] : this.whole;
     }
     leafName(child) {
         return this.tree.actions[-child - 1].full;
@@ -14098,6 +14207,58 @@ function compute(catalog, index, actions) {
         }
     }
 }
+/**
+ * compute() for a list made from `set` (its members' canonical names): the same marks, made from
+ * the ordinals (no lookup by name). Each member must be an action of `catalog` (checked as its
+ * service's tree is made).
+ */
+function computeFromSet(catalog, index, set) {
+    const touched = [];
+    let count = 0;
+    let unknown = false;
+    const { treeByOrdinal, positionByOrdinal } = index;
+    set.forEach((o) => {
+        if (unknown)
+            return;
+        let tree = treeByOrdinal[o];
+        if (!tree) {
+            // Its service's tree holds it when it is an action of this catalog.
+            const info = actionOfOrdinal(o);
+            if (info)
+                treeOf(catalog, index, info.service);
+            tree = treeByOrdinal[o];
+            if (!tree) {
+                unknown = true;
+                return;
+            }
+        }
+        const at = positionByOrdinal[o];
+        if (tree.count === 0)
+            touched.push(tree);
+        if (!tree.inSet[at]) {
+            tree.inSet[at] = 1;
+            tree.count++;
+            count++;
+        }
+    });
+    try {
+        return unknown ? null : compress_describe(catalog, touched, count);
+    }
+    finally {
+        for (const tree of touched) {
+            tree.inSet.fill(0);
+            tree.count = 0;
+        }
+    }
+}
+/** Catalog.services() (sorted; fixed for a catalog), made once per catalog. */
+const serviceLists = new WeakMap();
+function servicesOf(catalog) {
+    let list = serviceLists.get(catalog);
+    if (!list)
+        serviceLists.set(catalog, (list = catalog.services()));
+    return list;
+}
 function compress_describe(catalog, touched, count) {
     const solvers = new Map();
     for (const tree of touched)
@@ -14107,11 +14268,11 @@ function compress_describe(catalog, touched, count) {
     for (const solver of solvers.values())
         listed += solver.inc(0);
     // The `*` form costs at least one unit per service the set leaves out entirely: try it only
-    // when that bound does not already lose.
-    const all = catalog.services();
-    const untouched = all.filter((s) => !solvers.has(s));
+    // when that bound does not already lose. (Each solver's service is one of the catalog's.)
+    const all = servicesOf(catalog);
     let starCost = Infinity;
-    if (weight('*') + untouched.length * UNIT < listed) {
+    if (weight('*') + (all.length - solvers.size) * UNIT < listed) {
+        const untouched = all.filter((s) => !solvers.has(s));
         starCost = weight('*');
         for (const s of untouched)
             if (catalog.actionsOf(s).length > 0)
@@ -14157,6 +14318,17 @@ function sameList(a, b) {
             return false;
     return true;
 }
+/** Lists registered by noteActionList: the set each was made from. */
+const madeFrom = new WeakMap();
+/**
+ * Records that `names` is exactly the canonical names of the members of `set`, all actions of
+ * `catalog` (each once, in any order), and will not be changed: compressActions then reads the
+ * set's ordinals instead of looking each name up (a `NotAction` finding lists some 22,000). Held
+ * weakly, by the list's identity.
+ */
+function noteActionList(names, set, catalog) {
+    madeFrom.set(names, { set, catalog });
+}
 /**
  * The shortest exact description of `actions` (concrete action names, any case, duplicates
  * allowed) against `catalog`, or undefined when one of them is not an action of the catalog (an
@@ -14169,7 +14341,11 @@ function compressActions(actions, catalog) {
     if (known !== undefined)
         return known ?? undefined;
     let result;
-    if (actions.length >= CONTENT_CACHE_MIN) {
+    const from = madeFrom.get(actions);
+    if (from && from.catalog === catalog && from.set.size === actions.length) {
+        result = computeFromSet(catalog, index, from.set);
+    }
+    else if (actions.length >= CONTENT_CACHE_MIN) {
         const key = contentKey(actions);
         const hit = index.byContent.get(key);
         if (hit && sameList(hit.list, actions)) {
@@ -14594,22 +14770,31 @@ function groupAtoms(atoms, opts) {
         const severity = KIND_INFO[first.kind].severityRule === 'by-actions'
             ? maxActionSeverity(actionsInfo, onAll)
             : findingSeverity(first.kind, []);
-        const f = {
-            kind: first.kind,
-            severity,
-            policy: unit.id,
-            statement: first.stmt ? document_statementLabel(first.stmt) : undefined,
-            actions,
-            resources,
-            set: first.set,
-            baseline: baselineId,
-            path: member.record.path,
-            line: memberLine(member, first.stmt),
-            address: member.record.address,
-            accessLevels: accessLevels(actionsInfo),
-            approximate: first.approximate,
-            message: findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText, opts.catalog),
-        };
+        const statement = first.stmt ? document_statementLabel(first.stmt) : undefined;
+        const line = memberLine(member, first.stmt);
+        const address = member.record.address;
+        const levels = accessLevels(actionsInfo);
+        const message = findingMessage(first, list, actionsInfo, unit, opts.removed === true, actions, exampleText, opts.catalog);
+        // The fields that have a value, in the order a finding's keys are written; built without
+        // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
+        const f = { kind: first.kind, severity, policy: unit.id };
+        if (statement !== undefined)
+            f.statement = statement;
+        f.actions = actions;
+        f.resources = resources;
+        if (first.set !== undefined)
+            f.set = first.set;
+        f.baseline = baselineId;
+        f.path = member.record.path;
+        if (line !== undefined)
+            f.line = line;
+        if (address !== undefined)
+            f.address = address;
+        if (levels.length)
+            f.accessLevels = levels;
+        if (first.approximate !== undefined)
+            f.approximate = first.approximate;
+        f.message = message;
         const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
         if (feature)
             f.feature = feature.name;
@@ -14620,18 +14805,6 @@ function groupAtoms(atoms, opts) {
             f.new = isNew;
         if (opts.removed)
             f.removed = true;
-        if (f.statement === undefined)
-            delete f.statement;
-        if (f.set === undefined)
-            delete f.set;
-        if (f.line === undefined)
-            delete f.line;
-        if (f.address === undefined)
-            delete f.address;
-        if (f.approximate === undefined)
-            delete f.approximate;
-        if (!f.accessLevels?.length)
-            delete f.accessLevels;
         findings.push(f);
     }
     return findings;
@@ -14648,12 +14821,44 @@ function unionOf(atoms) {
     }
     return singles.length ? union.union(ActionSet.fromActions(singles)) : union;
 }
+/** Catalog.fullNameOrder().byName's names, in one array (no action object read per name). */
+const fullNamesByCatalog = new WeakMap();
+function fullNames(catalog) {
+    let names = fullNamesByCatalog.get(catalog);
+    if (!names) {
+        names = catalog.fullNameOrder().byName.map((a) => a.full);
+        fullNamesByCatalog.set(catalog, names);
+    }
+    return names;
+}
+/** Marks over a catalog's full-name order, shared by rankedSet and rankedActions: all zero between calls. */
+let scratchMarks = new Uint8Array(0);
+function marksFor(length) {
+    if (scratchMarks.length < length)
+        scratchMarks = new Uint8Array(length);
+    return scratchMarks;
+}
+/** The `count` marked names in order, clearing the marks. */
+function markedNames(marks, catalog, count) {
+    const full = fullNames(catalog);
+    const names = new Array(count);
+    let k = 0;
+    for (let i = 0; i < full.length && k < count; i++)
+        if (marks[i]) {
+            names[k++] = full[i];
+            marks[i] = 0;
+        }
+    return names;
+}
 /** rankedActions for a set of catalog actions. */
 function rankedSet(set, catalog) {
     const order = catalog.fullNameOrder();
-    const marks = new Uint8Array(order.byName.length);
-    const infos = [];
-    const positions = [];
+    const marks = marksFor(order.byName.length);
+    // Made at their final size (a NotAction set has some 22,000 members).
+    const size = set.size;
+    const infos = new Array(size);
+    const positions = new Array(size);
+    let k = 0;
     let missing = false;
     set.forEach((o) => {
         const i = order.position[o];
@@ -14662,16 +14867,24 @@ function rankedSet(set, catalog) {
             return;
         }
         marks[i] = 1;
-        infos.push(actionOfOrdinal(o));
-        positions.push(i);
+        infos[k] = actionOfOrdinal(o);
+        positions[k++] = i;
     });
-    if (missing)
+    if (missing) {
+        for (let j = 0; j < k; j++)
+            marks[positions[j]] = 0;
         return undefined;
-    const names = [];
-    for (let i = 0; i < marks.length; i++)
-        if (marks[i])
-            names.push(order.byName[i].full);
+    }
+    const names = markedNames(marks, catalog, size);
+    noteActionList(names, set, catalog);
+    SORTED.add(names);
     return { infos, positions, names };
+}
+/** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
+const SORTED = new WeakSet();
+/** True for a list rankedSet made (sorted in code-unit order by construction); false says nothing. */
+function knownSorted(list) {
+    return SORTED.has(list);
 }
 function uniqueActions(atoms) {
     const m = new Map();
@@ -14720,7 +14933,7 @@ const RANK_SORT_FROM = 256;
  */
 function rankedActions(list, catalog) {
     const order = catalog.fullNameOrder();
-    const marks = new Uint8Array(order.byName.length);
+    const marks = marksFor(order.byName.length);
     const infos = [];
     const positions = [];
     let last;
@@ -14731,19 +14944,18 @@ function rankedActions(list, catalog) {
         last = info;
         const o = actionOrdinal(info);
         const i = o === undefined ? undefined : order.position[o];
-        if (i === undefined)
+        if (i === undefined) {
+            for (const p of positions)
+                marks[p] = 0;
             return undefined;
+        }
         if (marks[i])
             continue;
         marks[i] = 1;
         infos.push(info);
         positions.push(i);
     }
-    const names = [];
-    for (let i = 0; i < marks.length; i++)
-        if (marks[i])
-            names.push(order.byName[i].full);
-    return { infos, positions, names };
+    return { infos, positions, names: markedNames(marks, catalog, positions.length) };
 }
 /** riskScore of every action of a catalog, by position in its fullNameOrder. */
 const riskScoresByPosition = new WeakMap();
@@ -14986,13 +15198,36 @@ function statementOrder(stmt, builder) {
         }
     return (o) => pos.get(o) ?? Infinity;
 }
+/**
+ * The first position in statementOrder of a set's members (Infinity when none has one): the same
+ * as `set.minOf(statementOrder(stmt, builder))`. In the catalog's key order (a NotAction list or a
+ * list led by `*`) a large set's first member is found by walking the catalog in that order until
+ * one is in the set, instead of ranking each of its (some 22,000) members.
+ */
+function statementFirst(stmt, builder) {
+    const order = statementOrder(stmt, builder);
+    if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*'))
+        return (set) => set.minOf(order);
+    // keyOrder() gives each action of all() its index there.
+    const all = builder.catalog.all();
+    return (set) => {
+        if (set.size * 64 < all.length)
+            return set.minOf(order);
+        for (let i = 0; i < all.length; i++) {
+            const o = actionOrdinal(all[i]);
+            if (o !== undefined && set.has(o))
+                return i;
+        }
+        return Infinity;
+    };
+}
 /** minimalPlan from a statement's classified pieces (src/audit/classify.ts): the same plan, by sets. */
-function minimalPlanFromPieces(stmt, pieces, order, builder) {
+function minimalPlanFromPieces(stmt, pieces, first, builder) {
     if (!pieces.some(({ verdict }) => verdict.kind !== 'ok'))
         return null;
     const resourcePos = (c) => (c.notResource ? 0 : (stmt.resources?.indexOf(c.resource.raw) ?? 0));
     const ranked = pieces
-        .map((p) => ({ p, first: p.actions.minOf(order), at: resourcePos(p.cls) }))
+        .map((p) => ({ p, first: first(p.actions), at: resourcePos(p.cls) }))
         .sort((a, b) => a.first - b.first || a.at - b.at);
     const buckets = new Map();
     for (const { p } of ranked) {
@@ -15278,12 +15513,12 @@ class StatementMemo {
         }
         // In the statement's own order (its actions, then its resources), as the reference makes them.
         let ordered;
-        const order = (o) => (ordered ??= statementOrder(stmt, this.builder))(o);
+        const first = (set) => (ordered ??= statementFirst(stmt, this.builder))(set);
         if (found.length === 1)
             atoms.push(found[0].a);
         else
             found
-                .map((x) => ({ ...x, first: x.a.actions.minOf(order) }))
+                .map((x) => ({ ...x, first: first(x.a.actions) }))
                 .sort((x, y) => x.first - y.first || x.at - y.at)
                 .forEach((x) => atoms.push(x.a));
         const all = baselineSets(unit.baseline, this.catalog);
@@ -15302,7 +15537,7 @@ class StatementMemo {
             removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
             baselineKeys,
             granted: grantedByEntry(classes, all),
-            minimal: minimalPlanFromPieces(stmt, pieces, order, this.builder),
+            minimal: minimalPlanFromPieces(stmt, pieces, first, this.builder),
             grouped: new Map(),
         };
     }
@@ -15424,6 +15659,49 @@ function statementText(raw) {
         st.Condition ?? null,
     ]);
 }
+/**
+ * A test for "some Allow statement of the members names an action with this key" (the keys of
+ * GrantBuilder.statementActions), without listing the keys of a statement that names every action
+ * (a `*` pattern) or a NotAction complement (some 22,000): such a statement names exactly the
+ * catalog's keys (`*`), less those its NotAction patterns expand to. The catalog is expanded as
+ * statementActions would (each pattern, then every service), so its services are built in the same
+ * order.
+ */
+function grantedKeys(members, builder) {
+    const catalog = builder.catalog;
+    const named = new Set();
+    let every = false;
+    const complements = [];
+    for (const m of members)
+        for (const stmt of m.doc.statements) {
+            if (stmt.effect !== 'Allow')
+                continue;
+            if (stmt.actions) {
+                if (stmt.actions.some((p) => p.trim().toLowerCase() === '*')) {
+                    for (const p of stmt.actions)
+                        catalog.expand(p);
+                    every = true;
+                }
+                else
+                    for (const a of builder.statementActions(stmt).actions)
+                        named.add(a.key);
+                continue;
+            }
+            const excluded = new Set();
+            for (const p of stmt.notActions ?? [])
+                for (const a of catalog.expand(p))
+                    excluded.add(a.key);
+            catalog.all();
+            complements.push(excluded);
+        }
+    if (!every && complements.length === 0)
+        return named;
+    // Every service is built by now: a key is the catalog's when the lookup finds it as written.
+    const inCatalog = (k) => catalog.lookup(k)?.key === k;
+    return {
+        has: (k) => named.has(k) || ((every || complements.some((excluded) => !excluded.has(k))) && inCatalog(k)),
+    };
+}
 function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
     const b = baseline.baseline;
     const evidence = [];
@@ -15455,19 +15733,9 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
                 n++;
         return n;
     };
-    // The actions the unit's Allow statements name (before any Deny), made on first use.
+    // The keys of the actions the unit's Allow statements name (before any Deny), made on first use.
     let keys;
-    const unitKeys = () => {
-        if (!keys) {
-            keys = new Set();
-            for (const m of members)
-                for (const stmt of m.doc.statements)
-                    if (stmt.effect === 'Allow')
-                        for (const a of builder.statementActions(stmt).actions)
-                            keys.add(a.key);
-        }
-        return keys;
-    };
+    const unitKeys = () => (keys ??= grantedKeys(members, builder));
     // Optional sets in use.
     const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
     const features = [];
@@ -15486,8 +15754,14 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
                 }
                 if (isBroad(stmt))
                     continue;
-                for (const a of builder.statementActions(stmt).actions)
-                    specific.add(a.key);
+                // The keys statementActions lists (each pattern expanded, in order), without its per-list cache.
+                if (stmt.actions)
+                    for (const p of stmt.actions)
+                        for (const a of builder.catalog.expand(p))
+                            specific.add(a.key);
+                else
+                    for (const a of builder.statementActions(stmt).actions)
+                        specific.add(a.key);
             }
         for (const s of optional) {
             const list = patternsOf(baseline, s.name, builder);
@@ -16103,6 +16377,7 @@ function accountBindings(baseline, accountId) {
 
 ;// CONCATENATED MODULE: ./src/audit/report-model.ts
 
+
 function cmp(a, b) {
     if (a === b)
         return 0;
@@ -16114,6 +16389,8 @@ function cmp(a, b) {
 }
 /** The list in code-unit order: itself when it already is (nothing changes a finding's lists). */
 function sorted(list) {
+    if (knownSorted(list))
+        return list;
     for (let i = 1; i < list.length; i++)
         if (list[i - 1] > list[i])
             return [...list].sort();

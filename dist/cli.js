@@ -349,7 +349,8 @@ literally. A policy it cannot rewrite (interpolations, variables, intrinsic func
 that changes, a plan, state or authorization-details export) is listed with the reason. A file
 is written only when the rewritten text reads back as the minimal policy with everything else
 unchanged, and atomically (a temporary file renamed over it, with the file's mode). The files
-written are audited and fixed again (up to three rounds): a narrowed resource may need a condition.
+written are audited again and fixed again if anything is left (up to three rounds, a safety net).
+A baseline placeholder (<account-ID-without-hyphens>) is never written: --account-id fills it.
 
 Options:
   --baseline B              as for audit
