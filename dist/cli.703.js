@@ -1956,7 +1956,7 @@ function parsePolicyDocument(raw, basePath = []) {
     return { doc, raw: value, problems };
 }
 /** Sid, or `#index`: how a finding names its statement. */
-function document_statementLabel(s) {
+function statementLabel(s) {
     return s.sid ? s.sid : `#${s.index}`;
 }
 
@@ -12906,7 +12906,6 @@ function conditionAsWritten(written, merged, stats) {
 
 
 
-
 /** Marks a condition value that stands for the user's own value (any value of that key is fine). */
 const engine_PLACEHOLDER_VALUE = '<placeholder>';
 function escapeRe(s) {
@@ -13242,8 +13241,9 @@ function evaluateUnit(unit, builder) {
     return result;
 }
 /**
- * The keys a unit grants that the baseline has (the only ones missingPermissions asks about),
- * through the smaller side: a NotAction statement grants some 20,000 actions.
+ * The keys a unit grants that the baseline has (how much of each set a unit grants decides
+ * which unit a missing permission is reported on), through the smaller side: a NotAction
+ * statement grants some 20,000 actions.
  */
 function grantedBaselineKeys(result, baseline) {
     const out = [];
@@ -13258,37 +13258,6 @@ function grantedBaselineKeys(result, baseline) {
             if (byAction.has(k))
                 out.push(k);
     return out;
-}
-/**
- * missing-permission: an action entry (a pattern as the vendor wrote it) of an active set of which
- * nothing is granted. `granted` is the union over every policy held to the same baseline, since
- * teams split a vendor's policy over several documents.
- */
-function missingPermissions(baseline, sets, granted, builder) {
-    const atoms = [];
-    for (const setName of sets) {
-        for (const stmt of baseline.setStatements.get(setName) ?? []) {
-            for (const p of stmt.actions ?? []) {
-                // Only what the vendor's statement effectively grants (an action that needs Resource "*"
-                // is not granted by a statement scoped to an ARN, in the baseline as in the policy).
-                const hits = builder.catalog
-                    .expand(p)
-                    .filter((a) => baseline.byAction.get(a.key)?.some((e) => e.set === setName && e.stmt.index === stmt.index));
-                if (!hits.length || hits.some((a) => granted.has(a.key)))
-                    continue;
-                atoms.push({
-                    kind: 'missing-permission',
-                    member: 0,
-                    action: hits.length === 1 ? hits[0] : undefined,
-                    pattern: hits.length === 1 ? undefined : p,
-                    set: setName,
-                    resource: (stmt.resources ?? ['*']).join(', '),
-                    detail: statementLabel(stmt),
-                });
-            }
-        }
-    }
-    return atoms;
 }
 function engine_joinNotes(a, b) {
     if (!a)
@@ -14770,7 +14739,7 @@ function groupAtoms(atoms, opts) {
         const severity = KIND_INFO[first.kind].severityRule === 'by-actions'
             ? maxActionSeverity(actionsInfo, onAll)
             : findingSeverity(first.kind, []);
-        const statement = first.stmt ? document_statementLabel(first.stmt) : undefined;
+        const statement = first.stmt ? statementLabel(first.stmt) : undefined;
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = accessLevels(actionsInfo);
@@ -15572,7 +15541,7 @@ class StatementMemo {
         return templates.map((t) => {
             const f = { ...t, policy: unit.id, path: member.record.path };
             if (f.statement !== undefined)
-                f.statement = document_statementLabel(stmt);
+                f.statement = statementLabel(stmt);
             if (line === undefined)
                 delete f.line;
             else
@@ -16138,7 +16107,7 @@ class Auditor {
                 actions: missing,
                 set,
                 resource: e.resource.raw,
-                detail: stmt ? document_statementLabel(stmt) : `#${e.stmtIndex}`,
+                detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
             });
         }
         return atoms;

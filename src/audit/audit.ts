@@ -191,10 +191,10 @@ export class Auditor {
     const policies = new Map<string, ReportPolicy>();
     const findings: Finding[] = [];
     const suggestions: Suggestion[] = [];
-    // Per group: the keys its units grant, of those the group's baseline has (the only ones
-    // missingPermissions asks about), so a unit's grants are not kept past its evaluation; and per
-    // set, the unit held to it that grants most of it, so that a missing permission is reported
-    // on the unit that implements its set, never on an unrelated policy of the group.
+    // Per group: what its units grant of each baseline entry (for missing-permission, by set
+    // difference), so a unit's grants are not kept past its evaluation; and per set, the unit held
+    // to it that grants most of it, so that a missing permission is reported on the unit that
+    // implements its set, never on an unrelated policy of the group.
     type Best = { unit: Unit; inSet: number; all: number };
     const groups = new Map<
       string,

@@ -8,7 +8,7 @@
 import { arnContains, isAll, type ArnPattern } from '../policy/arn.js';
 import { actionOrdinal, type ActionInfo } from '../policy/catalog.js';
 import { conditionImplies } from '../policy/condition.js';
-import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
+import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
 import type { Baseline, FindingKind, PolicyKind, PolicyRecord } from '../core/types.js';
@@ -487,8 +487,9 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
 }
 
 /**
- * The keys a unit grants that the baseline has (the only ones missingPermissions asks about),
- * through the smaller side: a NotAction statement grants some 20,000 actions.
+ * The keys a unit grants that the baseline has (how much of each set a unit grants decides
+ * which unit a missing permission is reported on), through the smaller side: a NotAction
+ * statement grants some 20,000 actions.
  */
 export function grantedBaselineKeys(result: UnitResult, baseline: CompiledBaseline): string[] {
   const out: string[] = [];
@@ -497,44 +498,6 @@ export function grantedBaselineKeys(result: UnitResult, baseline: CompiledBaseli
     for (const k of byAction.keys()) if (result.grantedHas(k)) out.push(k);
   } else for (const k of result.grantedKeys?.() ?? result.granted) if (byAction.has(k)) out.push(k);
   return out;
-}
-
-/**
- * missing-permission: an action entry (a pattern as the vendor wrote it) of an active set of which
- * nothing is granted. `granted` is the union over every policy held to the same baseline, since
- * teams split a vendor's policy over several documents.
- */
-export function missingPermissions(
-  baseline: CompiledBaseline,
-  sets: string[],
-  granted: { has(key: string): boolean },
-  builder: GrantBuilder,
-): Atom[] {
-  const atoms: Atom[] = [];
-  for (const setName of sets) {
-    for (const stmt of baseline.setStatements.get(setName) ?? []) {
-      for (const p of stmt.actions ?? []) {
-        // Only what the vendor's statement effectively grants (an action that needs Resource "*"
-        // is not granted by a statement scoped to an ARN, in the baseline as in the policy).
-        const hits = builder.catalog
-          .expand(p)
-          .filter((a) =>
-            baseline.byAction.get(a.key)?.some((e) => e.set === setName && e.stmt.index === stmt.index),
-          );
-        if (!hits.length || hits.some((a) => granted.has(a.key))) continue;
-        atoms.push({
-          kind: 'missing-permission',
-          member: 0,
-          action: hits.length === 1 ? hits[0] : undefined,
-          pattern: hits.length === 1 ? undefined : p,
-          set: setName,
-          resource: (stmt.resources ?? ['*']).join(', '),
-          detail: statementLabel(stmt),
-        });
-      }
-    }
-  }
-  return atoms;
 }
 
 export function joinNotes(a: string | undefined, b: string | undefined): string | undefined {
