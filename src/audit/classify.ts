@@ -18,6 +18,7 @@ import {
   type Atom,
   type ResourceNeed,
   type CompiledBaseline,
+  type Verdict,
 } from './engine.js';
 
 /** One (set, statement, resource) of a baseline with the actions it allows there. */
@@ -157,16 +158,11 @@ export function activeSets(
   return hit;
 }
 
-export type Verdict =
-  | { kind: 'ok' }
-  | { kind: 'excess-action' | 'leftover-set' }
-  | { kind: 'broader-resource'; allowed: string[]; needs: ResourceNeed[] }
-  | { kind: 'missing-condition'; need: Condition };
-
 /** A part of a grant class and what the baseline says of it. */
 export interface Piece {
   cls: GrantClass;
   actions: ActionSet;
+  /** What the baseline says of it: the verdicts of the reference path (engine.ts). */
   verdict: Verdict;
 }
 
@@ -221,7 +217,7 @@ export function classify(
       const hit = part.intersect(cover);
       if (hit.isEmpty()) continue;
       atom('leftover-set', hit, { set: s.set });
-      pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set' } });
+      pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set', set: s.set } });
       part = part.minus(hit);
     }
     return part;
@@ -277,7 +273,11 @@ export function classify(
             : undefined,
         ),
       });
-      pieces.push({ cls: g, actions: hit, verdict: { kind: 'missing-condition', need: e.condition! } });
+      pieces.push({
+        cls: g,
+        actions: hit,
+        verdict: { kind: 'missing-condition', need: e.condition!, approximate: unsure },
+      });
     }
   return { pieces, atoms };
 }

@@ -320,6 +320,33 @@ function entriesLookup(
 const VERDICT_OK: Verdict = { kind: 'ok' };
 const VERDICT_EXCESS: Verdict = { kind: 'excess-action' };
 
+/** The atom of a pattern that matches no action of the catalog. */
+export function unknownActionAtom(
+  member: number,
+  stmt: Statement,
+  u: { pattern: string; field: 'Action' | 'NotAction' },
+): Atom {
+  return {
+    kind: 'unknown-action',
+    member,
+    stmt,
+    pattern: u.pattern,
+    message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
+  };
+}
+
+/** The atom of an Allow statement with neither Resource nor NotResource (where a resource is required). */
+export function invalidStatementAtom(member: number, stmt: Statement): Atom | undefined {
+  if (stmt.effect !== 'Allow' || stmt.resources || stmt.notResources) return undefined;
+  return {
+    kind: 'invalid-policy',
+    member,
+    stmt,
+    message:
+      'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+  };
+}
+
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   const atoms: Atom[] = [];
@@ -332,26 +359,12 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   );
   const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
 
-  for (const u of grants.unknown) {
-    atoms.push({
-      kind: 'unknown-action',
-      member: u.doc,
-      stmt: u.stmt,
-      pattern: u.pattern,
-      message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
-    });
-  }
+  for (const u of grants.unknown) atoms.push(unknownActionAtom(u.doc, u.stmt, u));
   if (resourceRequired) {
     unit.members.forEach((m, i) => {
       for (const s of m.doc.statements) {
-        if (s.effect === 'Allow' && !s.resources && !s.notResources)
-          atoms.push({
-            kind: 'invalid-policy',
-            member: i,
-            stmt: s,
-            message:
-              'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
-          });
+        const invalid = invalidStatementAtom(i, s);
+        if (invalid) atoms.push(invalid);
       }
     });
   }

@@ -18,7 +18,14 @@ import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
 import type { ActionSet } from '../policy/action-set.js';
 import type { Catalog } from '../policy/catalog.js';
 import type { Finding } from '../core/types.js';
-import type { Atom, CompiledBaseline, Unit, UnitMember } from './engine.js';
+import {
+  invalidStatementAtom,
+  unknownActionAtom,
+  type Atom,
+  type CompiledBaseline,
+  type Unit,
+  type UnitMember,
+} from './engine.js';
 import { activeSets, baselineSets, classify, grantedByEntry, type Piece } from './classify.js';
 import { groupAtoms, memberLine } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
@@ -133,22 +140,9 @@ export class StatementMemo {
     const resourceRequired = unit.kind !== 'trust';
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
     const atoms: Atom[] = [];
-    for (const u of this.sets.statementSet(stmt).unknown)
-      atoms.push({
-        kind: 'unknown-action',
-        member: 0,
-        stmt,
-        pattern: u.pattern,
-        message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
-      });
-    if (resourceRequired && stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
-      atoms.push({
-        kind: 'invalid-policy',
-        member: 0,
-        stmt,
-        message:
-          'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
-      });
+    for (const u of this.sets.statementSet(stmt).unknown) atoms.push(unknownActionAtom(0, stmt, u));
+    const invalid = resourceRequired ? invalidStatementAtom(0, stmt) : undefined;
+    if (invalid) atoms.push(invalid);
     const classes: GrantClass[] = this.sets.classes(
       stmt,
       denies.filter((d) => d !== stmt),

@@ -8,7 +8,7 @@ import type { Grant, GrantBuilder } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
 import { actionOrdinal } from '../policy/catalog.js';
 import type { GrantClass } from '../policy/grant-sets.js';
-import type { Piece, Verdict as ClassVerdict } from './classify.js';
+import type { Piece } from './classify.js';
 import type { Suggestion } from '../core/types.js';
 import { implies, type Unit, type UnitMember, type UnitResult, type Verdict } from './engine.js';
 import { REMOVABLE_KINDS } from './kinds.js';
@@ -82,7 +82,7 @@ function bound(resource: string, bindings: Record<string, string>): string {
  * missing condition added; or nothing (excess, leftover).
  */
 function keptParts(
-  verdict: Verdict | ClassVerdict,
+  verdict: Verdict,
   resource: string,
   notResource: string[] | undefined,
   have: Condition | undefined,

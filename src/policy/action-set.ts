@@ -75,11 +75,6 @@ export class ActionSet {
     return w >= 0 && w < this.words.length && (this.words[w]! & (1 << (ordinal & 31))) !== 0;
   }
 
-  hasAction(action: ActionInfo): boolean {
-    const o = actionOrdinal(action);
-    return o !== undefined && this.has(o);
-  }
-
   union(other: ActionSet): ActionSet {
     if (other.isEmpty() || other === this) return this;
     if (this.isEmpty()) return other;
@@ -143,13 +138,6 @@ export class ActionSet {
     const words = this.words.slice();
     for (let w = base; w < end; w++) words[w - this.base]! &= ~other.words[w - other.base]!;
     return ActionSet.trimmed(this.base, words);
-  }
-
-  equals(other: ActionSet): boolean {
-    if (other === this) return true;
-    if (other.base !== this.base || other.words.length !== this.words.length) return false;
-    for (let i = 0; i < this.words.length; i++) if (this.words[i] !== other.words[i]) return false;
-    return true;
   }
 
   /** The ordinals, ascending. */
