@@ -12366,10 +12366,6 @@ class ActionSet {
         const w = (ordinal >>> 5) - this.base;
         return w >= 0 && w < this.words.length && (this.words[w] & (1 << (ordinal & 31))) !== 0;
     }
-    hasAction(action) {
-        const o = actionOrdinal(action);
-        return o !== undefined && this.has(o);
-    }
     union(other) {
         if (other.isEmpty() || other === this)
             return this;
@@ -12447,16 +12443,6 @@ class ActionSet {
         for (let w = base; w < end; w++)
             words[w - this.base] &= ~other.words[w - other.base];
         return ActionSet.trimmed(this.base, words);
-    }
-    equals(other) {
-        if (other === this)
-            return true;
-        if (other.base !== this.base || other.words.length !== this.words.length)
-            return false;
-        for (let i = 0; i < this.words.length; i++)
-            if (this.words[i] !== other.words[i])
-                return false;
-        return true;
     }
     /** The ordinals, ascending. */
     ordinals() {
@@ -13080,6 +13066,27 @@ function entriesLookup(baseline, activeSets) {
 // Verdicts without parameters are shared (nothing mutates a verdict).
 const VERDICT_OK = { kind: 'ok' };
 const VERDICT_EXCESS = { kind: 'excess-action' };
+/** The atom of a pattern that matches no action of the catalog. */
+function unknownActionAtom(member, stmt, u) {
+    return {
+        kind: 'unknown-action',
+        member,
+        stmt,
+        pattern: u.pattern,
+        message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
+    };
+}
+/** The atom of an Allow statement with neither Resource nor NotResource (where a resource is required). */
+function invalidStatementAtom(member, stmt) {
+    if (stmt.effect !== 'Allow' || stmt.resources || stmt.notResources)
+        return undefined;
+    return {
+        kind: 'invalid-policy',
+        member,
+        stmt,
+        message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+    };
+}
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 function evaluateUnit(unit, builder) {
     const atoms = [];
@@ -13088,25 +13095,14 @@ function evaluateUnit(unit, builder) {
     const resourceRequired = unit.kind !== 'trust';
     const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired });
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
-    for (const u of grants.unknown) {
-        atoms.push({
-            kind: 'unknown-action',
-            member: u.doc,
-            stmt: u.stmt,
-            pattern: u.pattern,
-            message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
-        });
-    }
+    for (const u of grants.unknown)
+        atoms.push(unknownActionAtom(u.doc, u.stmt, u));
     if (resourceRequired) {
         unit.members.forEach((m, i) => {
             for (const s of m.doc.statements) {
-                if (s.effect === 'Allow' && !s.resources && !s.notResources)
-                    atoms.push({
-                        kind: 'invalid-policy',
-                        member: i,
-                        stmt: s,
-                        message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
-                    });
+                const invalid = invalidStatementAtom(i, s);
+                if (invalid)
+                    atoms.push(invalid);
             }
         });
     }
@@ -13428,7 +13424,7 @@ function classify_classify(cls, sets, unitNote, member) {
             if (hit.isEmpty())
                 continue;
             atom('leftover-set', hit, { set: s.set });
-            pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set' } });
+            pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set', set: s.set } });
             part = part.minus(hit);
         }
         return part;
@@ -13484,7 +13480,11 @@ function classify_classify(cls, sets, unitNote, member) {
                     ? 'the policy has a condition on the same key that this tool cannot compare exactly'
                     : undefined),
             });
-            pieces.push({ cls: g, actions: hit, verdict: { kind: 'missing-condition', need: e.condition } });
+            pieces.push({
+                cls: g,
+                actions: hit,
+                verdict: { kind: 'missing-condition', need: e.condition, approximate: unsure },
+            });
         }
     return { pieces, atoms };
 }
@@ -15369,6 +15369,7 @@ function rawStatement(raw, stmt) {
 
 
 
+
 /** A template member for grouping: has a line and an address, so findings keep their key order. */
 const TEMPLATE_MEMBER = {
     record: {
@@ -15456,20 +15457,10 @@ class StatementMemo {
         const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
         const atoms = [];
         for (const u of this.sets.statementSet(stmt).unknown)
-            atoms.push({
-                kind: 'unknown-action',
-                member: 0,
-                stmt,
-                pattern: u.pattern,
-                message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
-            });
-        if (resourceRequired && stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
-            atoms.push({
-                kind: 'invalid-policy',
-                member: 0,
-                stmt,
-                message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
-            });
+            atoms.push(unknownActionAtom(0, stmt, u));
+        const invalid = resourceRequired ? invalidStatementAtom(0, stmt) : undefined;
+        if (invalid)
+            atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired });
         const active = classify_activeSets(unit.baseline, this.catalog, unit.activeSets);
         const pieces = [];
