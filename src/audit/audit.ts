@@ -249,7 +249,10 @@ export class Auditor {
             : members[0]!.record.kind;
       const compiled = this.compile(a.baseline);
       const choice = kind
-        ? chooseSets(compiled, a.sets, members, kind, this.builder, { explicit: a.explicitSets })
+        ? chooseSets(compiled, a.sets, members, kind, this.builder, {
+            explicit: a.explicitSets,
+            sets: this.grantSets,
+          })
         : { sets: a.sets, features: [], evidence: [] };
       for (const id of memberIds) {
         const entry = policies.get(id);

@@ -313,7 +313,32 @@ interface RankedActions {
 /** riskScore of every action of a catalog, by position in its fullNameOrder. */
 const riskScoresByPosition = new WeakMap<Catalog, Int32Array>();
 
-/** examples(ranked.infos), reading risk scores from an array. */
+/** Per catalog, by position in its fullNameOrder: the rank of each action's key by localeCompare. */
+const keyRanksByPosition = new WeakMap<Catalog, Int32Array>();
+
+/**
+ * Ranks such that `keys[i] - keys[j]` has the sign of `key(i).localeCompare(key(j))`: the keys
+ * sorted once with the collator localeCompare uses (the default locale's, default options), keys
+ * the collator finds equal given the same rank.
+ */
+function keyRanks(catalog: Catalog): Int32Array {
+  let ranks = keyRanksByPosition.get(catalog);
+  if (!ranks) {
+    const byName = catalog.fullNameOrder().byName;
+    const compare = new Intl.Collator().compare;
+    const order = byName.map((_, i) => i).sort((x, y) => compare(byName[x]!.key, byName[y]!.key));
+    ranks = new Int32Array(byName.length);
+    let rank = 0;
+    for (let j = 0; j < order.length; j++) {
+      if (j > 0 && compare(byName[order[j - 1]!]!.key, byName[order[j]!]!.key) !== 0) rank = j;
+      ranks[order[j]!] = rank;
+    }
+    keyRanksByPosition.set(catalog, ranks);
+  }
+  return ranks;
+}
+
+/** examples(ranked.infos), reading risk scores and key ranks from arrays. */
 function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
   let scores = riskScoresByPosition.get(catalog);
   if (!scores) {
@@ -322,10 +347,11 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
     for (let i = 0; i < byName.length; i++) scores[i] = riskScore(byName[i]!);
     riskScoresByPosition.set(catalog, scores);
   }
+  const keys = keyRanks(catalog);
   const { infos, positions } = ranked;
   // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
   const order = (x: number, y: number) =>
-    scores[positions[y]!]! - scores[positions[x]!]! || infos[x]!.key.localeCompare(infos[y]!.key);
+    scores[positions[y]!]! - scores[positions[x]!]! || keys[positions[x]!]! - keys[positions[y]!]!;
   const top: number[] = [];
   for (let k = 0; k < infos.length; k++) {
     if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]!) >= 0) continue;
@@ -342,6 +368,15 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
   return infos.length > EXAMPLES
     ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
     : shown.join(', ');
+}
+
+/**
+ * The examples text of a set of catalog actions both ways: by examples() and by rankedExamples()
+ * (for tests: the two must agree).
+ */
+export function examplesBothWays(set: ActionSet, catalog: Catalog): [string, string | undefined] {
+  const ranked = rankedSet(set, catalog);
+  return [examples(set.actions()), ranked && rankedExamples(ranked, catalog)];
 }
 
 /** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */

@@ -158,7 +158,7 @@ export class StatementMemo {
     }
     // In the statement's own order (its actions, then its resources), as the reference makes them.
     let ordered: ((set: ActionSet) => number) | undefined;
-    const first = (set: ActionSet) => (ordered ??= statementFirst(stmt, this.builder))(set);
+    const first = (set: ActionSet) => (ordered ??= statementFirst(stmt, this.builder, this.sets))(set);
     if (found.length === 1) atoms.push(found[0]!.a);
     else
       found

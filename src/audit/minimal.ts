@@ -7,7 +7,8 @@ import type { Condition, Statement } from '../policy/document.js';
 import type { Grant, GrantBuilder } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
 import { actionOrdinal } from '../policy/catalog.js';
-import type { GrantClass } from '../policy/grant-sets.js';
+import type { GrantClass, GrantSets } from '../policy/grant-sets.js';
+import { hasWildcard } from '../policy/glob.js';
 import type { Piece } from './classify.js';
 import type { Suggestion } from '../core/types.js';
 import { implies, type Unit, type UnitMember, type UnitResult, type Verdict } from './engine.js';
@@ -135,9 +136,19 @@ export function statementOrder(stmt: Statement, builder: GrantBuilder): (ordinal
  * list led by `*`) a large set's first member is found by walking the catalog in that order until
  * one is in the set, instead of ranking each of its (some 22,000) members.
  */
-export function statementFirst(stmt: Statement, builder: GrantBuilder): (set: ActionSet) => number {
+export function statementFirst(
+  stmt: Statement,
+  builder: GrantBuilder,
+  sets?: GrantSets,
+): (set: ActionSet) => number {
+  if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*')) {
+    if (!sets) {
+      const order = statementOrder(stmt, builder);
+      return (set) => set.minOf(order);
+    }
+    return patternFirst(stmt.actions ?? [], builder, sets);
+  }
   const order = statementOrder(stmt, builder);
-  if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*')) return (set) => set.minOf(order);
   // keyOrder() gives each action of all() its index there.
   const all = builder.catalog.all();
   return (set) => {
@@ -145,6 +156,44 @@ export function statementFirst(stmt: Statement, builder: GrantBuilder): (set: Ac
     for (let i = 0; i < all.length; i++) {
       const o = actionOrdinal(all[i]!);
       if (o !== undefined && set.has(o)) return i;
+    }
+    return Infinity;
+  };
+}
+
+/** Ranks of patternFirst: pattern index times this, plus the rank within the pattern. */
+const PATTERN_STRIDE = 2 ** 26;
+
+/**
+ * statementFirst for an Action list, without a position per action: a set's first member in the
+ * list's order lies in the first pattern whose expansion meets the set (no member is in an earlier
+ * one), at its first place in that pattern's expansion. Catalog.expand lists a pattern of one
+ * service in the service's order, which is the order of its ordinals (a service's actions get
+ * consecutive ordinals in that order), and any other pattern in key order. The ranks differ from
+ * statementOrder's positions but order every two sets the same way.
+ */
+function patternFirst(
+  patterns: readonly string[],
+  builder: GrantBuilder,
+  sets: GrantSets,
+): (set: ActionSet) => number {
+  const parts = patterns.map((p) => {
+    const folded = p.trim().toLowerCase();
+    const colon = folded.indexOf(':');
+    const svc = colon < 0 ? folded : folded.slice(0, colon);
+    return {
+      actions: sets.pattern(p),
+      byKey: folded === '*' || (hasWildcard(folded) && (colon < 0 || hasWildcard(svc))),
+    };
+  });
+  let keyOrder: readonly number[] | undefined;
+  return (set) => {
+    for (let i = 0; i < parts.length; i++) {
+      const { actions, byKey } = parts[i]!;
+      const r = byKey
+        ? actions.minOfCommon(set, (keyOrder ??= builder.catalog.keyOrder()))
+        : actions.firstCommon(set);
+      if (r >= 0 && r !== Infinity) return i * PATTERN_STRIDE + r;
     }
     return Infinity;
   };

@@ -21,6 +21,8 @@ import { arnContains } from '../policy/arn.js';
 import { conditionImplies } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
+import { ActionSet } from '../policy/action-set.js';
+import { GrantSets } from '../policy/grant-sets.js';
 import type { BaselineEntry, CompiledBaseline, UnitMember } from './engine.js';
 
 export interface SetChoice {
@@ -38,6 +40,8 @@ interface SetPattern {
   text: string;
   wildcard: boolean;
   hits: string[];
+  /** The same actions as a set. */
+  hitSet: ActionSet;
   need?: Condition;
 }
 
@@ -52,17 +56,17 @@ function patternsOf(baseline: CompiledBaseline, set: string, builder: GrantBuild
     list = [];
     for (const stmt of baseline.setStatements.get(set) ?? [])
       for (const p of stmt.actions ?? []) {
-        const hits = builder.catalog
+        const actions = builder.catalog
           .expand(p)
           .filter((a) =>
             baseline.byAction.get(a.key)?.some((e) => e.set === set && e.stmt.index === stmt.index),
-          )
-          .map((a) => a.key);
-        if (!hits.length) continue;
+          );
+        if (!actions.length) continue;
         list.push({
           text: p.trim().toLowerCase(),
           wildcard: p.includes('*') || p.includes('?'),
-          hits,
+          hits: actions.map((a) => a.key),
+          hitSet: ActionSet.fromActions(actions),
           need: stmt.condition,
         });
       }
@@ -156,7 +160,7 @@ export function chooseSets(
   members: UnitMember[],
   kind: PolicyKind,
   builder: GrantBuilder,
-  options: { explicit?: boolean } = {},
+  options: { explicit?: boolean; sets?: GrantSets } = {},
 ): SetChoice {
   const b = baseline.baseline;
   const evidence: string[] = [];
@@ -198,7 +202,6 @@ export function chooseSets(
   if (optional.length > 0 && kind !== 'trust') {
     // pattern (lower case) -> the conditions of the statements that write it.
     const written = new Map<string, (Condition | undefined)[]>();
-    const specific = new Set<string>();
     for (const m of members)
       for (const stmt of m.doc.statements) {
         if (stmt.effect !== 'Allow') continue;
@@ -206,12 +209,20 @@ export function chooseSets(
           const k = p.trim().toLowerCase();
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
-        if (isBroad(stmt)) continue;
-        // The keys statementActions lists (each pattern expanded, in order), without its per-list cache.
-        if (stmt.actions)
-          for (const p of stmt.actions) for (const a of builder.catalog.expand(p)) specific.add(a.key);
-        else for (const a of builder.statementActions(stmt).actions) specific.add(a.key);
       }
+    // The actions the statements that do not grant whole services name (made on first use).
+    let specific: ActionSet | undefined;
+    const gs = options.sets ?? new GrantSets(builder);
+    const specificSet = () => {
+      if (!specific) {
+        const parts: ActionSet[] = [];
+        for (const m of members)
+          for (const stmt of m.doc.statements)
+            if (stmt.effect === 'Allow' && !isBroad(stmt)) parts.push(gs.statementSet(stmt).actions);
+        specific = ActionSet.unionOf(parts);
+      }
+      return specific;
+    };
     for (const s of optional) {
       const list = patternsOf(baseline, s.name, builder);
       // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
@@ -220,7 +231,7 @@ export function chooseSets(
       // S3 action is not the use of an `s3:*` feature.
       const used = (x: SetPattern) =>
         written.get(x.text)?.some((have) => !x.need || conditionImplies(have, x.need).result !== 'no') ||
-        (x.wildcard ? x.hits.every((k) => specific.has(k)) : x.hits.some((k) => specific.has(k)));
+        (x.wildcard ? x.hitSet.minus(specificSet()).isEmpty() : x.hitSet.intersects(specificSet()));
       if (list.length > 0 && list.every(used)) candidates.push({ name: s.name, patterns: list.length });
     }
     // Of features that one policy grants alike (Anyscale's services and services-v2), the widest

@@ -166,6 +166,33 @@ export class ActionSet {
     return out;
   }
 
+  /** The lowest ordinal the two sets share, or -1 when they share none. */
+  firstCommon(other: ActionSet): number {
+    const base = Math.max(this.base, other.base);
+    const end = Math.min(this.base + this.words.length, other.base + other.words.length);
+    for (let w = base; w < end; w++) {
+      const x = this.words[w - this.base]! & other.words[w - other.base]!;
+      if (x !== 0) return (w << 5) + 31 - Math.clz32(x & -x);
+    }
+    return -1;
+  }
+
+  /** The lowest `rank[ordinal]` over the members the two sets share (Infinity when none). */
+  minOfCommon(other: ActionSet, rank: readonly number[]): number {
+    const base = Math.max(this.base, other.base);
+    const end = Math.min(this.base + this.words.length, other.base + other.words.length);
+    let min = Infinity;
+    for (let w = base; w < end; w++) {
+      let x = this.words[w - this.base]! & other.words[w - other.base]!;
+      while (x !== 0) {
+        const r = rank[(w << 5) + 31 - Math.clz32(x & -x)] ?? Infinity;
+        if (r < min) min = r;
+        x &= x - 1;
+      }
+    }
+    return min;
+  }
+
   /** The lowest value of `rank` over the members (Infinity for the empty set). */
   minOf(rank: (ordinal: number) => number): number {
     let min = Infinity;

@@ -84,7 +84,46 @@ export function arnFormatToPattern(format: string): ArnPattern {
   return scan(format, 'format');
 }
 
+/** Characters that can start something other than a literal character in scan(). */
+const SPECIAL = /[*?$<{]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+const NONE: readonly string[] = [];
+
+/**
+ * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
+ * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
+ * text, and its tokens are made only when containment needs them: intersection and the checks
+ * that run per resource read the text (see intersectForm).
+ */
+class LiteralPattern implements ArnPattern {
+  private t: readonly ArnToken[] | undefined;
+  /** Its intersectForm, once made. */
+  form: IntersectForm | undefined;
+  constructor(readonly raw: string) {}
+  get tokens(): readonly ArnToken[] {
+    return (this.t ??= Array.from(this.raw, charToken));
+  }
+  get canonical(): string {
+    return this.raw;
+  }
+  get variables(): readonly string[] {
+    return NONE;
+  }
+  get unboundPlaceholders(): readonly string[] {
+    return NONE;
+  }
+}
+
 function scan(raw: string, mode: 'policy' | 'format', bindings?: Record<string, string>): ArnPattern {
+  return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
+}
+
+/** parseArnPattern without the fast path for literal text (tests compare the two). */
+export function parseArnPatternTokens(raw: string): ArnPattern {
+  return scanTokens(raw, 'policy');
+}
+
+function scanTokens(raw: string, mode: 'policy' | 'format', bindings?: Record<string, string>): ArnPattern {
   const cs = Array.from(raw);
   const out: ArnToken[] = [];
   const variables: string[] = [];
@@ -190,6 +229,7 @@ function tokensToText(tokens: readonly ArnToken[]): string {
 
 /** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
 export function isAll(p: ArnPattern): boolean {
+  if (p instanceof LiteralPattern) return false;
   return p.tokens.length === 1 && p.tokens[0]!.kind === 'star';
 }
 
@@ -409,6 +449,13 @@ function intersectRange(
   const ac = fa.chars;
   const bk = fb.kinds;
   const bc = fb.chars;
+  // One wildcard against anything (the catalog's `${Region}` field against a policy's region):
+  // a `*` meets every range (every range spells some string); a `seg` every range whose
+  // characters it can absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
+  if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
+    return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
+  if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
+    return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
   // Leading tokens that spell one character each (no star on either side) pair up one for one: a
   // common string starts with a character both spell, and the rest must meet.
   while (a0 < a1 && b0 < b1) {
@@ -495,6 +542,13 @@ function absorbs(star: number, k: number, c: number): boolean {
   return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== COLON);
 }
 
+/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
+function absorbsAll(kinds: Uint8Array, chars: Int32Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++)
+    if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === COLON)) return false;
+  return true;
+}
+
 interface IntersectForm {
   kinds: Uint8Array;
   /** Code point of each K_CHAR token (-1 otherwise). */
@@ -514,6 +568,7 @@ interface IntersectForm {
 const intersectForms = new WeakMap<ArnPattern, IntersectForm>();
 
 function intersectForm(p: ArnPattern): IntersectForm {
+  if (p instanceof LiteralPattern) return (p.form ??= literalForm(p.raw));
   let f = intersectForms.get(p);
   if (f) return f;
   const t = p.tokens;
@@ -559,4 +614,52 @@ function intersectForm(p: ArnPattern): IntersectForm {
   f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
   intersectForms.set(p, f);
   return f;
+}
+
+/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
+function literalForm(raw: string): IntersectForm {
+  // Without surrogates every code unit is a code point: read by position, the colons by indexOf.
+  if (!SURROGATE.test(raw)) {
+    const n = raw.length;
+    const chars = new Int32Array(n);
+    for (let i = 0; i < n; i++) chars[i] = raw.charCodeAt(i);
+    const colons: number[] = [];
+    let at = -1;
+    while (colons.length < 5 && (at = raw.indexOf(':', at + 1)) >= 0) colons.push(at);
+    const five = colons.length === 5;
+    return {
+      kinds: new Uint8Array(n),
+      chars,
+      service: colons.length >= 3 ? raw.slice(colons[1]! + 1, colons[2]) : null,
+      resourcePrefix: five ? raw.slice(colons[4]! + 1) : null,
+      colons: five ? colons : null,
+    };
+  }
+  let chars = new Int32Array(raw.length);
+  let n = 0;
+  const colons: number[] = [];
+  let service: string | null = null;
+  let fieldStart = 0;
+  let prefixAt = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.codePointAt(i)!;
+    if (c > 0xffff) i++;
+    if (c === COLON && colons.length < 5) {
+      if (colons.length === 2) service = raw.slice(fieldStart, i);
+      colons.push(n);
+      fieldStart = i + 1;
+      if (colons.length === 5) prefixAt = i + 1;
+    }
+    chars[n++] = c;
+  }
+  if (n < chars.length) chars = chars.slice(0, n);
+  // Every token a character (K_CHAR is 0, the Uint8Array's fill).
+  const five = colons.length === 5;
+  return {
+    kinds: new Uint8Array(n),
+    chars,
+    service,
+    resourcePrefix: five ? raw.slice(prefixAt) : null,
+    colons: five ? colons : null,
+  };
 }

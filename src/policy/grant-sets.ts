@@ -45,6 +45,12 @@ interface CatalogIndex {
   global?: ServiceFormats;
   services: Map<string, ServiceFormats>;
   formats: Map<string, ArnPattern>;
+  /** Every ARN format met so far, by a dense id: its pattern and its literal service. */
+  formatIds: Map<string, number>;
+  formatPatterns: ArnPattern[];
+  formatServices: (string | undefined)[];
+  /** Per action ordinal: the ids of its resource types' formats, -1 for a type without one. */
+  formatsOfAction: (Int32Array | undefined)[];
 }
 
 interface ServiceFormats {
@@ -78,7 +84,18 @@ const indexes = new WeakMap<Catalog, CatalogIndex>();
 
 function indexOf(catalog: Catalog): CatalogIndex {
   let ix = indexes.get(catalog);
-  if (!ix) indexes.set(catalog, (ix = { services: new Map(), formats: new Map() }));
+  if (!ix)
+    indexes.set(
+      catalog,
+      (ix = {
+        services: new Map(),
+        formats: new Map(),
+        formatIds: new Map(),
+        formatPatterns: [],
+        formatServices: [],
+        formatsOfAction: [],
+      }),
+    );
   return ix;
 }
 
@@ -121,8 +138,8 @@ export class GrantSets {
     return (this.index.all ??= ActionSet.fromActions(this.catalog.all()));
   }
 
-  /** One pattern's actions (cached per pattern as written). */
-  private pattern(p: string): ActionSet {
+  /** One pattern's actions (cached per pattern as written). Shared: do not change it. */
+  pattern(p: string): ActionSet {
     let hit = this.patterns.get(p);
     if (!hit) {
       hit = p.trim() === '*' ? this.all() : ActionSet.fromActions(this.catalog.expand(p));
@@ -228,20 +245,7 @@ export class GrantSets {
       }
       return hit;
     };
-    if (actions.size <= PER_ACTION_LIMIT) {
-      const kept: number[] = [];
-      for (const o of actions.ordinals()) {
-        const rts = actionOfOrdinal(o).resourceTypes;
-        for (let i = 0; i < rts.length; i++) {
-          const arn = rts[i]!.arn;
-          if (!arn || meets(arn)) {
-            kept.push(o);
-            break;
-          }
-        }
-      }
-      return kept.length === actions.size ? actions : ActionSet.fromOrdinals(kept);
-    }
+    if (actions.size <= PER_ACTION_LIMIT) return this.applicableEach(actions, resource, service);
     if (this.index.all) {
       // The whole catalog is built (a NotAction or `*` was expanded): its formats, all services at once.
       const g = this.globalFormats();
@@ -260,6 +264,91 @@ export class GrantSets {
           if (those.intersects(actions) && meets(format)) ok.push(those);
     }
     return actions.intersect(ActionSet.unionOf(ok));
+  }
+
+  /** A format's dense id (see CatalogIndex.formatIds). */
+  private formatId(arn: string): number {
+    const ix = this.index;
+    let id = ix.formatIds.get(arn);
+    if (id === undefined) {
+      id = ix.formatPatterns.length;
+      ix.formatIds.set(arn, id);
+      ix.formatPatterns.push(this.format(arn));
+      ix.formatServices.push(literalService(arn));
+    }
+    return id;
+  }
+
+  /** The format ids of an action's resource types (-1: a type without a format). */
+  private formatsOf(ordinal: number): Int32Array {
+    let ids = this.index.formatsOfAction[ordinal];
+    if (!ids) {
+      const rts = actionOfOrdinal(ordinal).resourceTypes;
+      ids = new Int32Array(rts.length);
+      for (let i = 0; i < rts.length; i++) {
+        const arn = rts[i]!.arn;
+        ids[i] = arn ? this.formatId(arn) : -1;
+      }
+      this.index.formatsOfAction[ordinal] = ids;
+    }
+    return ids;
+  }
+
+  /** Per call of applicableEach: which format ids were checked (stamp) and the answer (bit). */
+  private metStamp = new Int32Array(256);
+  private metValue = new Uint8Array(256);
+  private stamp = 0;
+
+  /** applicable() for a small set: action by action, each format checked once per call. */
+  private applicableEach(actions: ActionSet, resource: ArnPattern, service: string | undefined): ActionSet {
+    const ix = this.index;
+    if (++this.stamp === 0x7fffffff) {
+      this.metStamp.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
+    const kept: number[] = [];
+    let size = 0;
+    actions.forEach((o) => {
+      size++;
+      const ids = this.formatsOf(o);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (id < 0) {
+          kept.push(o);
+          return;
+        }
+        if (id >= this.metStamp.length) {
+          const n = Math.max(id + 1, this.metStamp.length * 2);
+          const s2 = new Int32Array(n);
+          s2.set(this.metStamp);
+          const v2 = new Uint8Array(n);
+          v2.set(this.metValue);
+          this.metStamp = s2;
+          this.metValue = v2;
+        }
+        let hit: number;
+        if (this.metStamp[id] === stamp) hit = this.metValue[id]!;
+        else {
+          // A literal service that differs from the format's cannot meet it (checked before the
+          // pattern match, which is the costly part).
+          const other = service === undefined ? undefined : ix.formatServices[id];
+          hit =
+            other !== undefined && other !== service
+              ? 0
+              : arnIntersects(ix.formatPatterns[id]!, resource)
+                ? 1
+                : 0;
+          this.metStamp[id] = stamp;
+          this.metValue[id] = hit;
+        }
+        if (hit) {
+          kept.push(o);
+          return;
+        }
+      }
+    });
+    return kept.length === size ? actions : ActionSet.fromOrdinals(kept);
   }
 
   private prefix(format: string): string | null {

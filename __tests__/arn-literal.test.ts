@@ -1,0 +1,113 @@
+// The fast path for literal resources (src/policy/arn.ts: LiteralPattern, literalForm, the
+// one-wildcard shortcut of intersectRange) gives the same answers as the token path, which reads
+// every pattern character by character: on random literal ARNs against random policy patterns and
+// against every ARN format of a few catalog services.
+import fc from 'fast-check';
+import {
+  arnContains,
+  arnFormatToPattern,
+  arnIntersects,
+  arnMatches,
+  arnResourcePrefix,
+  isAll,
+  parseArnPattern,
+  parseArnPatternTokens,
+} from '../src/policy/arn.js';
+import { loadCatalog } from '../src/policy/catalog.js';
+
+/** Literal text: ARN-like pieces, separators, and a character outside the BMP. */
+const literalPiece = fc.constantFrom(
+  'arn',
+  'aws',
+  's3',
+  'ec2',
+  'us-east-1',
+  '123456789012',
+  'instance',
+  'i-0ab',
+  'b',
+  ':',
+  '/',
+  '-',
+  'x',
+  '\u{1F600}',
+  'é',
+);
+const literal = fc.array(literalPiece, { minLength: 0, maxLength: 14 }).map((p) => p.join(''));
+/** Policy patterns: the same pieces with wildcards and variables. */
+const patternPiece = fc.oneof(
+  literalPiece,
+  fc.constantFrom('*', '?', '${aws:username}', '${*}', '*/*', ':*:'),
+);
+const pattern = fc.array(patternPiece, { minLength: 0, maxLength: 12 }).map((p) => p.join(''));
+
+const catalog = loadCatalog();
+const formats = [
+  ...new Set(
+    ['ec2', 's3', 'iam', 'lambda', 'autoscaling', 'codepipeline'].flatMap((svc) =>
+      catalog
+        .actionsOf(svc)
+        .flatMap((a) => a.resourceTypes.map((r) => r.arn).filter((x): x is string => !!x)),
+    ),
+  ),
+].map(arnFormatToPattern);
+
+/** An ARN a format could name: the format with its variables filled by one of a few values. */
+const filled = fc
+  .tuple(fc.nat(formats.length - 1), fc.constantFrom('v', 'us-east-1', 'a/b', 'a:b', ''))
+  .map(([i, v]) => formats[i]!.raw.replace(/\$\{[^}]*\}/g, v));
+
+describe('literal ARN patterns', () => {
+  test('read like the token path (tokens, canonical text, prefix, isAll)', () => {
+    fc.assert(
+      fc.property(literal, (raw) => {
+        const fast = parseArnPattern(raw);
+        const slow = parseArnPatternTokens(raw);
+        expect(fast.tokens).toEqual(slow.tokens);
+        expect(fast.canonical).toBe(slow.canonical);
+        expect(fast.variables).toEqual(slow.variables);
+        expect(fast.unboundPlaceholders).toEqual(slow.unboundPlaceholders);
+        expect(isAll(fast)).toBe(isAll(slow));
+        expect(arnResourcePrefix(fast)).toBe(arnResourcePrefix(slow));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('intersect and contain as the token path does, against policy patterns', () => {
+    fc.assert(
+      fc.property(literal, pattern, (raw, other) => {
+        const fast = parseArnPattern(raw);
+        const slow = parseArnPatternTokens(raw);
+        const o = parseArnPattern(other);
+        expect(arnIntersects(fast, o)).toBe(arnIntersects(slow, o));
+        expect(arnIntersects(o, fast)).toBe(arnIntersects(o, slow));
+        expect(arnContains(o, fast)).toBe(arnContains(o, slow));
+        expect(arnContains(fast, o)).toBe(arnContains(slow, o));
+        expect(arnMatches(o, raw)).toBe(arnContains(o, slow));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('meet the catalog formats as the token path does', () => {
+    let met = 0;
+    fc.assert(
+      fc.property(fc.oneof(literal, filled), (raw) => {
+        const fast = parseArnPattern(raw);
+        const slow = parseArnPatternTokens(raw);
+        for (const f of formats) {
+          const a = arnIntersects(f, fast);
+          expect(a).toBe(arnIntersects(f, slow));
+          expect(arnIntersects(fast, f)).toBe(a);
+          // The step-counting path (the full programme) agrees too.
+          expect(arnIntersects(f, slow, { steps: 0 })).toBe(a);
+          if (a) met++;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The generated ARNs do meet formats: the comparison is not only of refusals.
+    expect(met).toBeGreaterThan(100);
+  });
+});
