@@ -146,7 +146,7 @@ export function statementFirst(
       const order = statementOrder(stmt, builder);
       return (set) => set.minOf(order);
     }
-    return patternFirst(stmt.actions ?? [], builder, sets);
+    return patternFirst(stmt, builder, sets);
   }
   const order = statementOrder(stmt, builder);
   // keyOrder() gives each action of all() its index there.
@@ -172,28 +172,24 @@ const PATTERN_STRIDE = 2 ** 26;
  * consecutive ordinals in that order), and any other pattern in key order. The ranks differ from
  * statementOrder's positions but order every two sets the same way.
  */
-function patternFirst(
-  patterns: readonly string[],
-  builder: GrantBuilder,
-  sets: GrantSets,
-): (set: ActionSet) => number {
-  const parts = patterns.map((p) => {
-    const folded = p.trim().toLowerCase();
-    const colon = folded.indexOf(':');
-    const svc = colon < 0 ? folded : folded.slice(0, colon);
-    return {
-      actions: sets.pattern(p),
-      byKey: folded === '*' || (hasWildcard(folded) && (colon < 0 || hasWildcard(svc))),
-    };
-  });
+function patternFirst(stmt: Statement, builder: GrantBuilder, sets: GrantSets): (set: ActionSet) => number {
+  const patterns = stmt.actions ?? [];
+  const parts = sets.statementSet(stmt).parts ?? patterns.map((p) => sets.pattern(p));
   let keyOrder: readonly number[] | undefined;
   return (set) => {
     for (let i = 0; i < parts.length; i++) {
-      const { actions, byKey } = parts[i]!;
-      const r = byKey
-        ? actions.minOfCommon(set, (keyOrder ??= builder.catalog.keyOrder()))
-        : actions.firstCommon(set);
-      if (r >= 0 && r !== Infinity) return i * PATTERN_STRIDE + r;
+      const actions = parts[i]!;
+      if (!actions.intersects(set)) continue;
+      const folded = patterns[i]!.trim().toLowerCase();
+      const colon = folded.indexOf(':');
+      const byKey =
+        folded === '*' || (hasWildcard(folded) && (colon < 0 || hasWildcard(folded.slice(0, colon))));
+      return (
+        i * PATTERN_STRIDE +
+        (byKey
+          ? actions.minOfCommon(set, (keyOrder ??= builder.catalog.keyOrder()))
+          : actions.firstCommon(set))
+      );
     }
     return Infinity;
   };

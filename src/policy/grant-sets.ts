@@ -33,6 +33,8 @@ export interface GrantClass {
 
 export interface StatementSet {
   actions: ActionSet;
+  /** Each pattern's actions, in the order of the list (an Action list's; none for NotAction). */
+  parts?: readonly ActionSet[];
   unknown: { pattern: string; field: 'Action' | 'NotAction' }[];
 }
 
@@ -120,7 +122,6 @@ const LIST_CACHE = 50_000;
 const PER_ACTION_LIMIT = 48;
 
 export class GrantSets {
-  private readonly lists = new Map<string, StatementSet>();
   private readonly patterns = new Map<string, ActionSet>();
   private readonly byStatement = new WeakMap<Statement, StatementSet>();
   private readonly index: CatalogIndex;
@@ -149,24 +150,20 @@ export class GrantSets {
     return hit;
   }
 
-  /** A pattern list's actions and the patterns that match nothing (cached per list as written). */
+  /**
+   * A pattern list's actions, each pattern's, and the patterns that match nothing. Not cached per
+   * list: statementSet keeps it per statement, and a key per list (the list's text, hashed and
+   * compared) costs more than the union of a few cached pattern sets.
+   */
   private patternSet(patterns: string[]): StatementSet {
-    const key = patterns.length === 1 ? patterns[0]! : JSON.stringify(patterns);
-    let hit = this.lists.get(key);
-    if (!hit) {
-      const sets: ActionSet[] = [];
-      const unknown: StatementSet['unknown'] = [];
-      for (const p of patterns) {
-        const one = this.pattern(p);
-        if (one.isEmpty()) unknown.push({ pattern: p, field: 'Action' });
-        else sets.push(one);
-      }
-      hit = { actions: ActionSet.unionOf(sets), unknown };
-      // Lists are cached while they repeat; a corpus of distinct lists must not grow this forever.
-      if (this.lists.size >= LIST_CACHE) this.lists.clear();
-      this.lists.set(key, hit);
+    const parts: ActionSet[] = new Array<ActionSet>(patterns.length);
+    let unknown: StatementSet['unknown'] | undefined;
+    for (let i = 0; i < patterns.length; i++) {
+      const p = patterns[i]!;
+      const one = (parts[i] = this.pattern(p));
+      if (one.isEmpty()) (unknown ??= []).push({ pattern: p, field: 'Action' });
     }
-    return hit;
+    return { actions: ActionSet.unionOf(parts), parts, unknown: unknown ?? [] };
   }
 
   /**
@@ -181,6 +178,7 @@ export class GrantSets {
       if (stmt.actions) hit = this.patternSet(stmt.actions);
       else {
         const named = this.patternSet(stmt.notActions ?? []);
+        // (a NotAction complement keeps no parts)
         hit = {
           actions: this.all().minus(named.actions),
           unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' as const })),
