@@ -9,6 +9,7 @@ import {
   arnIntersects,
   arnMatches,
   arnResourcePrefix,
+  arnServiceField,
   isAll,
   parseArnPattern,
   parseArnPatternTokens,
@@ -109,5 +110,35 @@ describe('literal ARN patterns', () => {
     );
     // The generated ARNs do meet formats: the comparison is not only of refusals.
     expect(met).toBeGreaterThan(100);
+  });
+});
+
+describe('arnServiceField', () => {
+  test('is the fixed third field, for catalog formats (segs before it) and literal ARNs', () => {
+    expect(
+      arnServiceField(arnFormatToPattern('arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}')),
+    ).toBe('ec2');
+    expect(arnServiceField(parseArnPattern('arn:aws:s3:::bucket/key'))).toBe('s3');
+    expect(arnServiceField(parseArnPattern('arn:aws:S3:::bucket'))).toBe('S3');
+    // A `*` or a policy variable before it may spell `:`: the field is not fixed.
+    expect(arnServiceField(parseArnPattern('arn:*:s3:::bucket'))).toBeNull();
+    expect(arnServiceField(parseArnPattern('arn:${aws:username}:s3:::bucket'))).toBeNull();
+    expect(arnServiceField(parseArnPattern('arn:aws:s3*:::bucket'))).toBeNull();
+    expect(arnServiceField(parseArnPattern('*'))).toBeNull();
+  });
+
+  test('differs only between patterns that cannot meet (the index of formats by service is exact)', () => {
+    fc.assert(
+      fc.property(fc.oneof(literal, filled, pattern), (raw) => {
+        const p = parseArnPattern(raw);
+        const mine = arnServiceField(p);
+        for (const f of formats) {
+          const theirs = arnServiceField(f);
+          if (mine !== null && theirs !== null && mine !== theirs)
+            expect(arnIntersects(f, p, { steps: 0 })).toBe(false);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

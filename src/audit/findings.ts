@@ -106,7 +106,9 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
         ? [first.pattern!]
         : ranked
           ? ranked.names
-          : sortedNames(actionsInfo, patterns);
+          : union && patterns.length === 0 && opts.catalog
+            ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
+            : sortedNames(actionsInfo, patterns);
     const resources = uniqueSorted(list);
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
     const severity =
@@ -223,7 +225,7 @@ function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined 
   const names = markedNames(marks, catalog, size);
   noteActionList(names, set, catalog);
   SORTED.add(names);
-  return { infos, positions, names };
+  return { infos, positions, names, set };
 }
 
 /** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
@@ -270,6 +272,28 @@ function sortedNames(actions: ActionInfo[], patterns: string[]): string[] {
   return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
 }
 
+/**
+ * sortedNames of distinct catalog actions with no patterns: by their places in the catalog's
+ * full-name order (numbers sorted, not strings). Undefined when one is not the catalog's, or
+ * when that order is not made yet.
+ */
+function namesInOrder(actions: ActionInfo[], catalog: Catalog): string[] | undefined {
+  // Only once the order is made (a small audit need not build every service for it).
+  const order = catalog.fullNameOrderIfMade();
+  if (!order) return undefined;
+  const { position } = order;
+  const at = new Array<number>(actions.length);
+  for (let i = 0; i < actions.length; i++) {
+    const o = actionOrdinal(actions[i]!);
+    const p = o === undefined ? undefined : position[o];
+    if (p === undefined) return undefined;
+    at[i] = p;
+  }
+  at.sort((x, y) => x - y);
+  const full = fullNames(catalog);
+  return at.map((p) => full[p]!);
+}
+
 /** Groups from this size on take their actions through the catalog's order (see rankedActions). */
 const RANK_SORT_FROM = 256;
 
@@ -308,6 +332,8 @@ interface RankedActions {
   /** Each info's position in Catalog.fullNameOrder().byName. */
   positions: number[];
   names: string[];
+  /** The set the infos were read from, in ordinal order (rankedSet). */
+  set?: ActionSet;
 }
 
 /** riskScore of every action of a catalog, by position in its fullNameOrder. */
@@ -338,6 +364,22 @@ function keyRanks(catalog: Catalog): Int32Array {
   return ranks;
 }
 
+/** Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal. */
+const exampleOrderByCatalog = new WeakMap<Catalog, Int32Array>();
+
+function exampleOrdinals(catalog: Catalog, scores: Int32Array, keys: Int32Array): Int32Array {
+  let order = exampleOrderByCatalog.get(catalog);
+  if (!order) {
+    const { byName } = catalog.fullNameOrder();
+    const ordinal = byName.map((a) => actionOrdinal(a)!);
+    const positions = byName.map((_, i) => i);
+    positions.sort((x, y) => scores[y]! - scores[x]! || keys[x]! - keys[y]! || ordinal[x]! - ordinal[y]!);
+    order = Int32Array.from(positions, (i) => ordinal[i]!);
+    exampleOrderByCatalog.set(catalog, order);
+  }
+  return order;
+}
+
 /** examples(ranked.infos), reading risk scores and key ranks from arrays. */
 function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
   let scores = riskScoresByPosition.get(catalog);
@@ -349,6 +391,17 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
   }
   const keys = keyRanks(catalog);
   const { infos, positions } = ranked;
+  if (ranked.set) {
+    // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
+    // restricted to the set: its first EXAMPLES members there.
+    const order = exampleOrdinals(catalog, scores, keys);
+    const shown: string[] = [];
+    for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
+      if (ranked.set.has(order[i]!)) shown.push(actionOfOrdinal(order[i]!).full);
+    return infos.length > EXAMPLES
+      ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
+      : shown.join(', ');
+  }
   // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
   const order = (x: number, y: number) =>
     scores[positions[y]!]! - scores[positions[x]!]! || keys[positions[x]!]! - keys[positions[y]!]!;

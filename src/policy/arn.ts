@@ -521,6 +521,16 @@ function intersectRange(
 }
 
 /**
+ * The third `:`-separated field (the service) of every string a pattern matches, when the fields
+ * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
+ * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
+ * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
+ */
+export function arnServiceField(p: ArnPattern): string | null {
+  return intersectForm(p).service;
+}
+
+/**
  * The characters the resource part (sixth field) of every string a pattern matches starts with, when
  * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
  * within their common length do not intersect (arnIntersects answers so first).

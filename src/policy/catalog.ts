@@ -256,6 +256,11 @@ export class Catalog {
     return this.byFullName;
   }
 
+  /** fullNameOrder() when it has been made (it builds every service), else undefined. */
+  fullNameOrderIfMade(): FullNameOrder | undefined {
+    return this.byFullName;
+  }
+
   /**
    * Expands an action pattern (`s3:Get*`, `*`, `ec2:*Tags`, `iam:passrole`) to the concrete actions
    * it matches, case-insensitively, sorted by key. Cached per pattern. A pattern that matches

@@ -10,6 +10,7 @@ import {
   arnFormatToPattern,
   arnIntersects,
   arnResourcePrefix,
+  arnServiceField,
   isAll,
   type ArnPattern,
 } from './arn.js';
@@ -47,7 +48,7 @@ interface CatalogIndex {
   global?: ServiceFormats;
   services: Map<string, ServiceFormats>;
   formats: Map<string, ArnPattern>;
-  /** Every ARN format met so far, by a dense id: its pattern and its literal service. */
+  /** Every ARN format met so far, by a dense id: its pattern and its service field (arnServiceField). */
   formatIds: Map<string, number>;
   formatPatterns: ArnPattern[];
   formatServices: (string | undefined)[];
@@ -58,7 +59,7 @@ interface CatalogIndex {
 interface ServiceFormats {
   /** Actions with a resource type that has no ARN format (any resource applies). */
   formatless: ActionSet;
-  /** By the format's literal service segment ('' when it is not literal): its formats. */
+  /** By the format's service field (arnServiceField; '' when it is not fixed): its formats. */
   byTarget: Map<string, Formats>;
 }
 
@@ -101,21 +102,7 @@ function indexOf(catalog: Catalog): CatalogIndex {
   return ix;
 }
 
-/**
- * The service segment of an ARN or ARN format when it is literal text (lower-cased), else undefined:
- * `arn:aws:s3:::b/*` -> `s3`; `arn:${Partition}:ec2:...` -> `ec2`; `arn:aws:*` -> undefined.
- */
-function literalService(arn: string): string | undefined {
-  const a = arn.indexOf(':');
-  const b = a < 0 ? -1 : arn.indexOf(':', a + 1);
-  const c = b < 0 ? -1 : arn.indexOf(':', b + 1);
-  if (c < 0) return undefined;
-  const head = arn.slice(0, c);
-  if (/[*?$<>{}[\]]/.test(head)) return undefined;
-  return arn.slice(b + 1, c).toLowerCase();
-}
-
-/** Entries kept in the per-list and per-pattern caches before they are emptied. */
+/** Entries kept in the per-pattern cache before it is emptied. */
 const LIST_CACHE = 50_000;
 
 /** Sets under this size are checked action by action; larger ones through their services' formats. */
@@ -209,7 +196,7 @@ export class GrantSets {
       }
       const byTarget = new Map<string, FormatEntry[]>();
       for (const [format, ordinals] of byFormat) {
-        const target = literalService(format) ?? '';
+        const target = arnServiceField(this.format(format)) ?? '';
         (byTarget.get(target) ?? byTarget.set(target, []).get(target)!).push({
           format,
           actions: ActionSet.fromOrdinals(ordinals),
@@ -230,14 +217,14 @@ export class GrantSets {
    */
   applicable(actions: ActionSet, resource: ArnPattern): ActionSet {
     if (isAll(resource)) return actions;
-    const service = literalService(resource.raw);
+    const service = arnServiceField(resource) ?? undefined;
     const met = new Map<string, boolean>();
     const meets = (arn: string): boolean => {
       let hit = met.get(arn);
       if (hit === undefined) {
-        // A literal service that differs from the format's cannot meet it (checked before the
+        // A fixed service field that differs from the format's cannot meet it (checked before the
         // pattern match, which is the costly part).
-        const other = service === undefined ? undefined : literalService(arn);
+        const other = service === undefined ? undefined : (arnServiceField(this.format(arn)) ?? undefined);
         hit = other !== undefined && other !== service ? false : arnIntersects(this.format(arn), resource);
         met.set(arn, hit);
       }
@@ -272,7 +259,7 @@ export class GrantSets {
       id = ix.formatPatterns.length;
       ix.formatIds.set(arn, id);
       ix.formatPatterns.push(this.format(arn));
-      ix.formatServices.push(literalService(arn));
+      ix.formatServices.push(arnServiceField(this.format(arn)) ?? undefined);
     }
     return id;
   }
@@ -328,7 +315,7 @@ export class GrantSets {
         let hit: number;
         if (this.metStamp[id] === stamp) hit = this.metValue[id]!;
         else {
-          // A literal service that differs from the format's cannot meet it (checked before the
+          // A fixed service field that differs from the format's cannot meet it (checked before the
           // pattern match, which is the costly part).
           const other = service === undefined ? undefined : ix.formatServices[id];
           hit =
@@ -354,7 +341,7 @@ export class GrantSets {
   }
 
   /**
-   * The formats that can meet a resource: with a literal service, only those of that service (or
+   * The formats that can meet a resource: with a fixed service field, only those of that service (or
    * of no literal one); with a resource prefix, only those whose prefix starts alike (or have none).
    */
   private candidates(f: ServiceFormats, service: string | undefined, resource: ArnPattern): FormatEntry[][] {
