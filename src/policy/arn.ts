@@ -97,8 +97,6 @@ const NONE: readonly string[] = [];
  */
 class LiteralPattern implements ArnPattern {
   private t: readonly ArnToken[] | undefined;
-  /** Its intersectForm, once made. */
-  form: IntersectForm | undefined;
   constructor(readonly raw: string) {}
   get tokens(): readonly ArnToken[] {
     return (this.t ??= Array.from(this.raw, charToken));
@@ -578,7 +576,16 @@ interface IntersectForm {
 const intersectForms = new WeakMap<ArnPattern, IntersectForm>();
 
 function intersectForm(p: ArnPattern): IntersectForm {
-  if (p instanceof LiteralPattern) return (p.form ??= literalForm(p.raw));
+  if (p instanceof LiteralPattern) {
+    // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
+    // kept by their builder): only the last one's, which is what a run of checks of one resource
+    // against many formats reads again.
+    if (lastLiteral !== p) {
+      lastLiteralForm = literalForm(p.raw);
+      lastLiteral = p;
+    }
+    return lastLiteralForm!;
+  }
   let f = intersectForms.get(p);
   if (f) return f;
   const t = p.tokens;
@@ -625,6 +632,9 @@ function intersectForm(p: ArnPattern): IntersectForm {
   intersectForms.set(p, f);
   return f;
 }
+
+let lastLiteral: LiteralPattern | undefined;
+let lastLiteralForm: IntersectForm | undefined;
 
 /** intersectForm of a pattern of literal characters, read from its text (the same answers). */
 function literalForm(raw: string): IntersectForm {
