@@ -1,0 +1,56 @@
+// ActionSet (src/policy/action-set.ts) against plain arrays of ordinals: the set operations the
+// engine composes its answers of, on random sets whose word ranges overlap, nest and miss.
+import fc from 'fast-check';
+import { ActionSet } from '../../src/policy/action-set.js';
+import { loadCatalog } from '../../src/policy/catalog.js';
+
+// Ordinals are catalog actions': make sure enough exist (every service built).
+const size = loadCatalog().all().length;
+const ordinals = fc.uniqueArray(fc.nat(Math.min(size, 4000) - 1), { maxLength: 120 });
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+describe('ActionSet', () => {
+  test('union, intersect, minus, intersects, size and ordinals agree with arrays', () => {
+    fc.assert(
+      fc.property(ordinals, ordinals, (xs, ys) => {
+        const a = ActionSet.fromOrdinals(xs);
+        const b = ActionSet.fromOrdinals(ys);
+        const inY = new Set(ys);
+        expect(a.ordinals()).toEqual(sorted(xs));
+        expect(a.size).toBe(xs.length);
+        expect(a.union(b).ordinals()).toEqual(sorted([...new Set([...xs, ...ys])]));
+        expect(ActionSet.unionOf([a, b, ActionSet.EMPTY]).ordinals()).toEqual(
+          sorted([...new Set([...xs, ...ys])]),
+        );
+        expect(a.intersect(b).ordinals()).toEqual(sorted(xs.filter((x) => inY.has(x))));
+        expect(a.minus(b).ordinals()).toEqual(sorted(xs.filter((x) => !inY.has(x))));
+        expect(a.intersects(b)).toBe(xs.some((x) => inY.has(x)));
+        expect(a.isEmpty()).toBe(xs.length === 0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('firstCommon is the lowest shared ordinal, minOfCommon the lowest rank over the shared ones', () => {
+    fc.assert(
+      fc.property(
+        ordinals,
+        ordinals,
+        fc.array(fc.integer({ min: -5, max: 1000 }), { minLength: 4000, maxLength: 4000 }),
+        (xs, ys, rank) => {
+          const a = ActionSet.fromOrdinals(xs);
+          const b = ActionSet.fromOrdinals(ys);
+          const inY = new Set(ys);
+          const shared = xs.filter((x) => inY.has(x));
+          expect(a.firstCommon(b)).toBe(shared.length ? Math.min(...shared) : -1);
+          expect(b.firstCommon(a)).toBe(shared.length ? Math.min(...shared) : -1);
+          expect(a.minOfCommon(b, rank)).toBe(
+            shared.length ? Math.min(...shared.map((x) => rank[x]!)) : Infinity,
+          );
+          expect(a.minOf((o) => rank[o]!)).toBe(xs.length ? Math.min(...xs.map((x) => rank[x]!)) : Infinity);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
