@@ -142,3 +142,59 @@ describe('arnServiceField', () => {
     );
   });
 });
+
+describe('arnIntersects against brute force', () => {
+  // Small patterns over a small alphabet: two patterns meet iff some string of at most the
+  // number of their character-spelling tokens meets both (a star need only spell characters the
+  // other side spells), so every string up to that length is tried.
+  const ALPHABET = ['a', '/', ':', 'z'];
+  const policyToken = fc.constantFrom('a', '/', ':', '*', '?', '${aws:x}');
+  const formatToken = fc.constantFrom('a', '/', ':', '*', '${Region}', '${Foo}');
+  const regexOf = (tokens: string[]) =>
+    new RegExp(
+      `^${tokens
+        .map((t) =>
+          t === '*' || t === '${aws:x}' || t === '${Foo}'
+            ? '[^]*'
+            : t === '?'
+              ? '[^]'
+              : t === '${Region}'
+                ? '[^/:]*'
+                : t.replace(/[/]/g, '\\/'),
+        )
+        .join('')}$`,
+    );
+  const strings = (max: number): string[] => {
+    const out = [''];
+    let level = [''];
+    for (let n = 1; n <= max; n++) {
+      level = level.flatMap((s) => ALPHABET.map((c) => s + c));
+      out.push(...level);
+    }
+    return out;
+  };
+  const upTo = [0, 1, 2, 3, 4, 5, 6, 7, 8].map(strings);
+
+  test('a policy pattern against a format, and two policy patterns', () => {
+    fc.assert(
+      fc.property(
+        fc.array(policyToken, { maxLength: 4 }),
+        fc.oneof(
+          fc.array(formatToken, { maxLength: 4 }).map((t) => ({ t, format: true })),
+          fc.array(policyToken, { maxLength: 4 }).map((t) => ({ t, format: false })),
+        ),
+        (a, { t: b, format }) => {
+          const pa = parseArnPattern(a.join(''));
+          const pb = format ? arnFormatToPattern(b.join('')) : parseArnPattern(b.join(''));
+          const spelled = (ts: string[]) => ts.filter((t) => t.length === 1 && t !== '*').length;
+          const ra = regexOf(a);
+          const rb = regexOf(b);
+          const expected = upTo[spelled(a) + spelled(b)]!.some((s) => ra.test(s) && rb.test(s));
+          expect(arnIntersects(pa, pb)).toBe(expected);
+          expect(arnIntersects(pb, pa)).toBe(expected);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});

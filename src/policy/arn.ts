@@ -464,6 +464,21 @@ function intersectRange(
     a0++;
     b0++;
   }
+  // The same from the end: the last character of a common string is spelled by both last tokens.
+  while (a0 < a1 && b0 < b1) {
+    const ka = ak[a1 - 1]!;
+    const kb = bk[b1 - 1]!;
+    if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG) break;
+    if (ka === K_CHAR && kb === K_CHAR && ac[a1 - 1] !== bc[b1 - 1]) return false;
+    a1--;
+    b1--;
+  }
+  // What is left of one side may be a lone wildcard now (`instance/${InstanceId}` against
+  // `instance/i-0abc` leaves `${InstanceId}` against `i-0abc`).
+  if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
+    return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
+  if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
+    return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
   const n = a1 - a0;
   const m = b1 - b0;
   // Without a star on either side the programme is its diagonal: the same length, token by token.
