@@ -257,14 +257,16 @@ function uniqueSorted(atoms: Atom[]): string[] {
 
 /** The access levels of the actions, deduplicated and sorted. */
 function accessLevels(actions: ActionInfo[]): string[] {
-  const set = new Set<string>();
+  // Index loops: a NotAction finding has some 22,000 actions.
+  const seen: string[] = [];
   let last: readonly string[] | undefined;
-  for (const a of actions) {
-    if (a.levels === last) continue;
-    last = a.levels;
-    for (const l of a.levels) set.add(l);
+  for (let i = 0; i < actions.length; i++) {
+    const levels = actions[i]!.levels;
+    if (levels === last) continue;
+    last = levels;
+    for (let j = 0; j < levels.length; j++) if (!seen.includes(levels[j]!)) seen.push(levels[j]!);
   }
-  return [...set].sort();
+  return seen.sort();
 }
 
 /** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */

@@ -201,11 +201,19 @@ export function chooseSets(
   const candidates: { name: string; patterns: number }[] = [];
   if (optional.length > 0 && kind !== 'trust') {
     // pattern (lower case) -> the conditions of the statements that write it.
+    // Only the optional sets' own patterns are looked up: a pattern of another length (once
+    // trimmed) is none of them, and is not folded (for ASCII texts: folding a character into
+    // ASCII never changes the length).
+    const wanted = optional.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text));
+    const lengths = wanted.every((t) => /^[\x20-\x7e]*$/.test(t))
+      ? new Set(wanted.map((t) => t.length))
+      : undefined;
     const written = new Map<string, (Condition | undefined)[]>();
     for (const m of members)
       for (const stmt of m.doc.statements) {
         if (stmt.effect !== 'Allow') continue;
         for (const p of stmt.actions ?? []) {
+          if (lengths && !lengths.has(p.length) && !/^\s|\s$/.test(p)) continue;
           const k = p.trim().toLowerCase();
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }

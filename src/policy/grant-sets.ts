@@ -218,6 +218,7 @@ export class GrantSets {
   applicable(actions: ActionSet, resource: ArnPattern): ActionSet {
     if (isAll(resource)) return actions;
     const service = arnServiceField(resource) ?? undefined;
+    if (actions.size <= PER_ACTION_LIMIT) return this.applicableEach(actions, resource, service);
     const met = new Map<string, boolean>();
     const meets = (arn: string): boolean => {
       let hit = met.get(arn);
@@ -230,7 +231,6 @@ export class GrantSets {
       }
       return hit;
     };
-    if (actions.size <= PER_ACTION_LIMIT) return this.applicableEach(actions, resource, service);
     if (this.index.all) {
       // The whole catalog is built (a NotAction or `*` was expanded): its formats, all services at once.
       const g = this.globalFormats();
