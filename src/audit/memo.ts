@@ -35,6 +35,8 @@ export interface Denies {
   list: Statement[];
   /** Per Deny statement: its part of an outcome key. */
   keys: string[];
+  /** The unit's part of an outcome key (its active sets, kind and notes). */
+  unitKey: string;
 }
 
 export interface StatementOutcome {
@@ -105,7 +107,13 @@ export class StatementMemo {
     const list: Statement[] = [];
     for (const m of unit.members) for (const s of m.doc.statements) if (s.effect === 'Deny') list.push(s);
     // The Deny's Sid or index appears in the notes of the grants it partly denies.
-    return { list, keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`) };
+    const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
+    const sets = [...new Set(unit.activeSets)].sort().join(',');
+    return {
+      list,
+      keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`),
+      unitKey: `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`,
+    };
   }
 
   outcome(unit: Unit, stmt: Statement, denies: Denies): StatementOutcome {
@@ -122,9 +130,7 @@ export class StatementMemo {
         context += `${denies.keys[i]}\u0002`;
       });
     }
-    const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
-    const sets = [...new Set(unit.activeSets)].sort().join(',');
-    const key = `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${context}\u0000${this.content(stmt)}`;
+    const key = `${denies.unitKey}\u0000${context}\u0000${this.content(stmt)}`;
     let o = byKey.get(key);
     if (!o) {
       // Outcomes are shared while statements repeat; distinct ones must not pile up (an
