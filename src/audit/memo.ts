@@ -204,17 +204,17 @@ export class StatementMemo {
     isNew: boolean | undefined | Atom[],
   ): Finding[] {
     if (!o.atoms.length) return [];
-    const template: Unit = { ...unit, id: '', members: [TEMPLATE_MEMBER] };
+    const template = (): Unit => ({ ...unit, id: '', members: [TEMPLATE_MEMBER] });
     let templates: Finding[];
     if (Array.isArray(isNew))
-      templates = groupAtoms(isNew, { unit: template, isNew: (a) => a.fresh, catalog: this.catalog });
+      templates = groupAtoms(isNew, { unit: template(), isNew: (a) => a.fresh, catalog: this.catalog });
     else {
       const k = isNew === undefined ? 'u' : isNew ? 't' : 'f';
       let hit = o.grouped.get(k);
       if (!hit) {
         const constant = isNew;
         hit = groupAtoms(o.atoms, {
-          unit: template,
+          unit: template(),
           isNew: constant === undefined ? undefined : () => constant,
           catalog: this.catalog,
         });
