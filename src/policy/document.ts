@@ -28,33 +28,61 @@ export const MAX_ACTION_LENGTH = 256;
 /** Longest Resource or NotResource entry read as written (AWS's limit on an ARN). */
 export const MAX_RESOURCE_LENGTH = 2048;
 
+/** Limits up to which nestingDepth and textSize recurse (deeper values are walked with a stack). */
+const RECURSION_LIMIT = 256;
+
 /**
- * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted iteratively so that
- * any depth is safe; the count stops as soon as it passes `limit`.
+ * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted so that any depth is
+ * safe; the count stops as soon as it passes `limit`. Up to a limit of RECURSION_LIMIT the walk
+ * recurses (at most limit + 1 calls deep), past it an explicit stack is used.
  */
 export function nestingDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (limit <= RECURSION_LIMIT) return depthWithin(value, 1, limit);
   let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const d = depths.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     const depth = d + 1;
     if (depth > max) {
       max = depth;
       if (max > limit) return max;
     }
-    if (Array.isArray(v)) {
-      for (const x of v) if (typeof x === 'object' && x !== null) stack.push([x, depth]);
-    } else {
-      for (const x of Object.values(v as Record<string, unknown>))
-        if (typeof x === 'object' && x !== null) stack.push([x, depth]);
+    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    for (const x of children)
+      if (typeof x === 'object' && x !== null) {
+        values.push(x);
+        depths.push(depth);
+      }
+  }
+  return max;
+}
+
+/** The depth of the deepest container in `v` (itself at `depth`), or the first depth past `limit`. */
+function depthWithin(v: object, depth: number, limit: number): number {
+  if (depth > limit) return depth;
+  let max = depth;
+  const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
+  for (let i = 0; i < children.length; i++) {
+    const x = children[i];
+    if (typeof x !== 'object' || x === null) continue;
+    const d = depthWithin(x, depth + 1, limit);
+    if (d > max) {
+      max = d;
+      if (max > limit) return max;
     }
   }
   return max;
 }
 
-/** Characters of keys and strings in a JSON value (iterative; stops as soon as it passes `limit`). */
+/** Characters of keys and strings in a JSON value (stops as soon as it passes `limit`). */
 export function textSize(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  // Recursion for the usual shallow values; a deeper one is measured again with a stack.
+  const shallow = sizeWithin(value, 0, limit, 0);
+  if (shallow >= 0) return shallow;
   let n = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -63,11 +91,37 @@ export function textSize(value: unknown, limit = Number.POSITIVE_INFINITY): numb
     else if (typeof v === 'number' || typeof v === 'boolean') n += 5;
     else if (Array.isArray(v)) for (const x of v) stack.push(x);
     else if (isObject(v))
-      for (const [k, x] of Object.entries(v)) {
+      for (const k of Object.keys(v)) {
         n += k.length;
-        stack.push(x);
+        stack.push(v[k]);
       }
     if (n > limit) return n;
+  }
+  return n;
+}
+
+/**
+ * textSize by recursion: `n` plus the size of `v`, stopping past `limit`; -1 when `v` nests more
+ * than RECURSION_LIMIT levels below `depth`.
+ */
+function sizeWithin(v: unknown, n: number, limit: number, depth: number): number {
+  if (typeof v === 'string') return n + v.length;
+  if (typeof v === 'number' || typeof v === 'boolean') return n + 5;
+  if (typeof v !== 'object' || v === null) return n;
+  if (depth >= RECURSION_LIMIT) return -1;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      n = sizeWithin(v[i], n, limit, depth + 1);
+      if (n < 0 || n > limit) return n;
+    }
+    return n;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    n = sizeWithin(o[k], n + k.length, limit, depth + 1);
+    if (n < 0 || n > limit) return n;
   }
   return n;
 }
@@ -83,83 +137,84 @@ export function unreadableDocument(doc: unknown): string | undefined {
   return undefined;
 }
 
+/** A container of the JSON text duplicateKeys reads. */
+class KeyFrame {
+  /** Keys seen so far in an object, from its second key on (the first is in `key` until then). */
+  keys: Set<string> | undefined = undefined;
+  count = 0;
+  index = 0;
+  /** The last key read (an object's current member). */
+  key = '';
+  constructor(
+    readonly obj: boolean,
+    readonly parent: KeyFrame | undefined,
+    /** This container's key or index in its parent. */
+    readonly seg: string | number,
+    public expectKey: boolean,
+  ) {}
+}
+
 /**
  * Keys that appear more than once in the same object of a JSON text, with the path of the later
  * occurrence (at most `max` of them). JSON.parse keeps the last one silently; other readers (AWS
  * among them, for all this tool knows) may keep another, so a policy could read differently to
- * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass.
+ * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass, in which
+ * strings are skipped with indexOf (only the characters between strings are looked at one by one).
  */
 export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: string }[] {
   // Frames link to their parent (a path is built only for a duplicate: any depth costs linear memory).
-  interface Frame {
-    obj: boolean;
-    keys: Set<string> | undefined;
-    parent: Frame | undefined;
-    /** This container's key or index in its parent. */
-    seg: string | number;
-    index: number;
-    expectKey: boolean;
-    key: string;
-  }
-  const pathOf = (f: Frame, last: string): JsonPath => {
+  const pathOf = (f: KeyFrame, last: string): JsonPath => {
     const out: JsonPath = [last];
-    for (let x: Frame | undefined = f; x?.parent; x = x.parent) out.push(x.seg);
+    for (let x: KeyFrame | undefined = f; x?.parent; x = x.parent) out.push(x.seg);
     return out.reverse();
   };
   const out: { path: JsonPath; key: string }[] = [];
-  const stack: Frame[] = [];
+  let top: KeyFrame | undefined;
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n && out.length < max) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      let j = i + 1;
-      let escaped = false;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 92 /* \ */) {
-          escaped = true;
-          j += 2;
-          continue;
+      // The closing quote: the next one not escaped (preceded by an even number of backslashes).
+      let j = text.indexOf('"', i + 1);
+      for (;;) {
+        if (j === -1) {
+          j = n;
+          break;
         }
-        if (d === 34) break;
-        j++;
+        let b = j - 1;
+        while (b > i && text.charCodeAt(b) === 92 /* \ */) b--;
+        if ((j - 1 - b) % 2 === 0) break;
+        j = text.indexOf('"', j + 1);
       }
-      const top = stack[stack.length - 1];
-      if (top?.obj && top.expectKey) {
+      if (top !== undefined && top.obj && top.expectKey) {
         let key = text.slice(i + 1, j);
-        if (escaped) {
+        if (key.indexOf('\\') !== -1) {
           try {
             key = JSON.parse(text.slice(i, j + 1)) as string;
           } catch {
             // keep the raw text
           }
         }
-        top.keys ??= new Set();
-        if (top.keys.has(key)) out.push({ path: pathOf(top, key), key });
-        top.keys.add(key);
-        top.key = key;
+        if (top.count === 0) top.key = key;
+        else {
+          if (top.keys === undefined) top.keys = new Set([top.key]);
+          if (top.keys.has(key)) out.push({ path: pathOf(top, key), key });
+          top.keys.add(key);
+          top.key = key;
+        }
+        top.count++;
         top.expectKey = false;
       }
       i = j + 1;
       continue;
     }
     if (c === 123 /* { */ || c === 91 /* [ */) {
-      const top = stack[stack.length - 1];
       const seg = top ? (top.obj ? top.key : top.index) : '';
-      stack.push({
-        obj: c === 123,
-        keys: undefined,
-        parent: top,
-        seg,
-        index: 0,
-        expectKey: c === 123,
-        key: '',
-      });
+      top = new KeyFrame(c === 123, top, seg, c === 123);
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      stack.pop();
+      top = top?.parent;
     } else if (c === 44 /* , */) {
-      const top = stack[stack.length - 1];
       if (top?.obj) top.expectKey = true;
       else if (top) top.index++;
     }
@@ -267,31 +322,44 @@ const FIELD_EXAMPLE: Record<string, string> = {
   NotResource: '"arn:aws:s3:::my-bucket/*"',
 };
 
+/** The value of the statement field `field` (at `[...statementPath, field]`) as a list of strings. */
 function asStringList(
   v: unknown,
-  path: JsonPath,
+  statementPath: JsonPath,
   field: string,
   problems: DocumentProblem[],
 ): string[] | undefined {
-  const example = FIELD_EXAMPLE[field] ?? '"..."';
   if (typeof v === 'string') return [v];
+  const example = FIELD_EXAMPLE[field] ?? '"..."';
   if (Array.isArray(v)) {
-    const out: string[] = [];
-    v.forEach((item, i) => {
-      if (typeof item === 'string') out.push(item);
-      else
-        problems.push({
-          path: child(path, i),
-          message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
-        });
-    });
-    return out;
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return mixedList(v, statementPath, field, example, problems);
+    return v.slice() as string[];
   }
   problems.push({
-    path: path,
+    path: child(statementPath, field),
     message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]: fix the value`,
   });
   return undefined;
+}
+
+/** asStringList of an array that holds something other than strings: those are problems. */
+function mixedList(
+  v: unknown[],
+  statementPath: JsonPath,
+  field: string,
+  example: string,
+  problems: DocumentProblem[],
+): string[] {
+  const out: string[] = [];
+  v.forEach((item, i) => {
+    if (typeof item === 'string') out.push(item);
+    else
+      problems.push({
+        path: child(child(statementPath, field), i),
+        message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
+      });
+  });
+  return out;
 }
 
 /**
@@ -340,10 +408,15 @@ export function typeName(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[]): Condition | undefined {
+/** The statement's Condition (at `[...statementPath, 'Condition']`). */
+function parseCondition(
+  v: unknown,
+  statementPath: JsonPath,
+  problems: DocumentProblem[],
+): Condition | undefined {
   if (!isObject(v)) {
     problems.push({
-      path: path,
+      path: child(statementPath, 'Condition'),
       message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}: fix it`,
     });
     return undefined;
@@ -352,10 +425,10 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
   // never assigned (an assignment would set the object's prototype).
   const out: [string, Record<string, string[]>][] = [];
   for (const [op, block] of Object.entries(v)) {
-    const opPath = child(path, op);
+    const opPath = () => child(child(statementPath, 'Condition'), op);
     if (op === '__proto__') {
       problems.push({
-        path: opPath,
+        path: opPath(),
         message:
           'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it',
       });
@@ -363,7 +436,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
     }
     if (!isObject(block)) {
       problems.push({
-        path: opPath,
+        path: opPath(),
         message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}: fix it`,
       });
       continue;
@@ -372,7 +445,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
     for (const [key, val] of Object.entries(block)) {
       if (key === '__proto__') {
         problems.push({
-          path: child(opPath, key),
+          path: child(opPath(), key),
           message:
             'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it',
         });
@@ -384,7 +457,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
         if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') strs.push(String(x));
         else
           problems.push({
-            path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
+            path: Array.isArray(val) ? child(child(opPath(), key), i) : child(opPath(), key),
             message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them: fix the value`,
           });
       });
@@ -410,15 +483,15 @@ function parseStatement(
   }
   const before = problems.length;
   const s: Partial<Statement> & { index: number; path: JsonPath } = { index, path };
-  for (const [key, value] of Object.entries(raw)) {
-    const p = child(path, key);
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
     switch (key) {
       case 'Sid':
         if (typeof value === 'string') s.sid = value;
         else if (typeof value === 'number') s.sid = String(value);
         else
           problems.push({
-            path: p,
+            path: child(path, key),
             message: `Sid must be a string, got ${typeName(value)}; expected a name such as "AllowS3Read" (the statement is still audited)`,
           });
         break;
@@ -426,21 +499,21 @@ function parseStatement(
         if (value === 'Allow' || value === 'Deny') s.effect = value;
         else
           problems.push({
-            path: p,
+            path: child(path, key),
             message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; expected one of the two: fix it (the statement is not audited until then)`,
           });
         break;
       case 'Action':
-        s.actions = asStringList(value, p, key, problems);
+        s.actions = asStringList(value, path, key, problems);
         break;
       case 'NotAction':
-        s.notActions = asStringList(value, p, key, problems);
+        s.notActions = asStringList(value, path, key, problems);
         break;
       case 'Resource':
-        s.resources = asStringList(value, p, key, problems);
+        s.resources = asStringList(value, path, key, problems);
         break;
       case 'NotResource':
-        s.notResources = asStringList(value, p, key, problems);
+        s.notResources = asStringList(value, path, key, problems);
         break;
       case 'Principal':
         s.principal = value;
@@ -449,11 +522,11 @@ function parseStatement(
         s.notPrincipal = value;
         break;
       case 'Condition':
-        s.condition = parseCondition(value, p, problems);
+        s.condition = parseCondition(value, path, problems);
         break;
       default:
         problems.push({
-          path: p,
+          path: child(path, key),
           message: `unknown statement field ${preview(key, 60)}; expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition (AWS rejects other fields): fix the spelling or remove it`,
         });
     }
@@ -557,20 +630,20 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
     };
   }
   const doc: PolicyDocument = { statements: [] };
-  for (const [key, v] of Object.entries(value)) {
-    const p = child(path, key);
+  for (const key of Object.keys(value)) {
+    const v = value[key];
     if (key === 'Version') {
       if (v === '2012-10-17' || v === '2008-10-17') doc.version = v;
       else
         problems.push({
-          path: p,
+          path: child(path, key),
           message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it): use it`,
         });
     } else if (key === 'Id') {
       if (typeof v === 'string') doc.id = v;
     } else if (key !== 'Statement') {
       problems.push({
-        path: p,
+        path: child(path, key),
         message: `unknown policy field ${preview(key, 60)}; expected only Version, Id and Statement (AWS rejects other fields): remove it`,
       });
     }

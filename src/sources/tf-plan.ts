@@ -193,6 +193,7 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
     hasConfiguration,
     resources,
     errors,
+    json,
   });
 }
 
