@@ -65,9 +65,23 @@ export function nestingDepth(value: unknown, limit = Number.POSITIVE_INFINITY): 
 function depthWithin(v: object, depth: number, limit: number): number {
   if (depth > limit) return depth;
   let max = depth;
-  const children: unknown[] = Array.isArray(v) ? v : Object.values(v);
-  for (let i = 0; i < children.length; i++) {
-    const x = children[i];
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== 'object' || x === null) continue;
+      const d = depthWithin(x, depth + 1, limit);
+      if (d > max) {
+        max = d;
+        if (max > limit) return max;
+      }
+    }
+    return max;
+  }
+  const o = v as Record<string, unknown>;
+  // for-in with an own-property test: the own enumerable keys, as Object.values has them, with no array made.
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    const x = o[k];
     if (typeof x !== 'object' || x === null) continue;
     const d = depthWithin(x, depth + 1, limit);
     if (d > max) {
@@ -76,6 +90,44 @@ function depthWithin(v: object, depth: number, limit: number): number {
     }
   }
   return max;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Set by measureWithin: the textSize of what it walked. */
+let measured = 0;
+
+/**
+ * textSize of a policy document, or -1 when it nests more than MAX_DOCUMENT_DEPTH levels deep
+ * (what nestingDepth and textSize say, in one walk, which recurses at most that deep).
+ */
+export function measureDocument(doc: object): number {
+  measured = 0;
+  return measureWithin(doc, 1) ? measured : -1;
+}
+
+/** Adds the size of the container `v` (at `depth`) to `measured`; false when it nests too deep. */
+function measureWithin(v: object, depth: number): boolean {
+  if (depth > MAX_DOCUMENT_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'string') measured += x.length;
+      else if (typeof x === 'number' || typeof x === 'boolean') measured += 5;
+      else if (typeof x === 'object' && x !== null && !measureWithin(x, depth + 1)) return false;
+    }
+    return true;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    measured += k.length;
+    const x = o[k];
+    if (typeof x === 'string') measured += x.length;
+    else if (typeof x === 'number' || typeof x === 'boolean') measured += 5;
+    else if (typeof x === 'object' && x !== null && !measureWithin(x, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** Characters of keys and strings in a JSON value (stops as soon as it passes `limit`). */
@@ -117,9 +169,8 @@ function sizeWithin(v: unknown, n: number, limit: number, depth: number): number
     return n;
   }
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
     n = sizeWithin(o[k], n + k.length, limit, depth + 1);
     if (n < 0 || n > limit) return n;
   }
@@ -137,21 +188,37 @@ export function unreadableDocument(doc: unknown): string | undefined {
   return undefined;
 }
 
-/** A container of the JSON text duplicateKeys reads. */
-class KeyFrame {
-  /** Keys seen so far in an object, from its second key on (the first is in `key` until then). */
-  keys: Set<string> | undefined = undefined;
-  count = 0;
-  index = 0;
-  /** The last key read (an object's current member). */
-  key = '';
-  constructor(
-    readonly obj: boolean,
-    readonly parent: KeyFrame | undefined,
-    /** This container's key or index in its parent. */
-    readonly seg: string | number,
-    public expectKey: boolean,
-  ) {}
+/** Keys of an object compared one by one before a Set is made for them (objects are mostly small). */
+const FEW_KEYS = 16;
+
+/**
+ * duplicateKeys's containers, by depth (1 = the outermost), kept from one call to the next (it is
+ * called on every policy text, and does not call itself): object or array; its index in its parent
+ * array, or -1 and the offsets of its key in its parent object; whether a key comes next; its
+ * current index; where its keys so far are written (or a Set of them).
+ */
+const scratch = {
+  isObj: [] as boolean[],
+  segIndex: [] as number[],
+  segStart: [] as number[],
+  segEnd: [] as number[],
+  expectKey: [] as boolean[],
+  index: [] as number[],
+  keyStarts: [] as number[][],
+  keyEnds: [] as number[][],
+  keyCount: [] as number[],
+  keySet: [] as (Set<string> | undefined)[],
+};
+
+/** The key written between `start` and `end` (the offsets inside its quotes), its escapes decoded. */
+function keyText(text: string, start: number, end: number): string {
+  const raw = text.slice(start, end);
+  if (raw.indexOf('\\') === -1) return raw;
+  try {
+    return JSON.parse(text.slice(start - 1, end + 1)) as string;
+  } catch {
+    return raw; // keep the raw text
+  }
 }
 
 /**
@@ -159,17 +226,17 @@ class KeyFrame {
  * occurrence (at most `max` of them). JSON.parse keeps the last one silently; other readers (AWS
  * among them, for all this tool knows) may keep another, so a policy could read differently to
  * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass, in which
- * strings are skipped with indexOf (only the characters between strings are looked at one by one).
+ * strings are skipped with indexOf (only the characters between strings are looked at one by
+ * one). It makes next to no garbage: the open containers are kept in arrays indexed by depth,
+ * reused from one container to the next, and an object's keys are compared where they are written
+ * (by their offsets), until it has many keys or a key with an escape, when a Set of them is made;
+ * a path is built only for a duplicate.
  */
 export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: string }[] {
-  // Frames link to their parent (a path is built only for a duplicate: any depth costs linear memory).
-  const pathOf = (f: KeyFrame, last: string): JsonPath => {
-    const out: JsonPath = [last];
-    for (let x: KeyFrame | undefined = f; x?.parent; x = x.parent) out.push(x.seg);
-    return out.reverse();
-  };
   const out: { path: JsonPath; key: string }[] = [];
-  let top: KeyFrame | undefined;
+  const { isObj, segIndex, segStart, segEnd, expectKey, index, keyStarts, keyEnds, keyCount, keySet } =
+    scratch;
+  let d = 0;
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n && out.length < max) {
@@ -187,39 +254,85 @@ export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: st
         if ((j - 1 - b) % 2 === 0) break;
         j = text.indexOf('"', j + 1);
       }
-      if (top !== undefined && top.obj && top.expectKey) {
-        let key = text.slice(i + 1, j);
-        if (key.indexOf('\\') !== -1) {
-          try {
-            key = JSON.parse(text.slice(i, j + 1)) as string;
-          } catch {
-            // keep the raw text
+      if (d > 0 && isObj[d] && expectKey[d]) {
+        const ks = i + 1;
+        const ke = j;
+        let escaped = false;
+        for (let k = ks; k < ke; k++)
+          if (text.charCodeAt(k) === 92) {
+            escaped = true;
+            break;
           }
+        const count = keyCount[d]!;
+        const starts = keyStarts[d]!;
+        const ends = keyEnds[d]!;
+        let set = keySet[d];
+        if (set === undefined && (escaped || count >= FEW_KEYS)) {
+          set = new Set<string>();
+          for (let k = 0; k < count; k++) set.add(keyText(text, starts[k]!, ends[k]!));
+          keySet[d] = set;
         }
-        if (top.count === 0) top.key = key;
-        else {
-          if (top.keys === undefined) top.keys = new Set([top.key]);
-          if (top.keys.has(key)) out.push({ path: pathOf(top, key), key });
-          top.keys.add(key);
-          top.key = key;
+        let seen = false;
+        if (set !== undefined) {
+          const key = keyText(text, ks, ke);
+          seen = set.has(key);
+          set.add(key);
+        } else {
+          // No escapes in this object's keys so far: equal keys are equal as written.
+          const len = ke - ks;
+          for (let k = 0; k < count && !seen; k++) {
+            const s = starts[k]!;
+            if (ends[k]! - s !== len) continue;
+            let m = 0;
+            while (m < len && text.charCodeAt(s + m) === text.charCodeAt(ks + m)) m++;
+            seen = m === len;
+          }
+          starts[count] = ks;
+          ends[count] = ke;
         }
-        top.count++;
-        top.expectKey = false;
+        if (seen) {
+          const path: JsonPath = [];
+          for (let k = 2; k <= d; k++)
+            path.push(segIndex[k]! >= 0 ? segIndex[k]! : keyText(text, segStart[k]!, segEnd[k]!));
+          const key = keyText(text, ks, ke);
+          path.push(key);
+          out.push({ path, key });
+        }
+        keyCount[d] = count + 1;
+        segIndex[d + 1] = -1;
+        segStart[d + 1] = ks;
+        segEnd[d + 1] = ke;
+        expectKey[d] = false;
       }
       i = j + 1;
       continue;
     }
     if (c === 123 /* { */ || c === 91 /* [ */) {
-      const seg = top ? (top.obj ? top.key : top.index) : '';
-      top = new KeyFrame(c === 123, top, seg, c === 123);
+      if (d === 0) segIndex[1] = 0;
+      else if (!isObj[d]) segIndex[d + 1] = index[d]!;
+      d++;
+      isObj[d] = c === 123;
+      expectKey[d] = c === 123;
+      index[d] = 0;
+      keyCount[d] = 0;
+      keySet[d] = undefined;
+      if (keyStarts[d] === undefined) {
+        keyStarts[d] = [];
+        keyEnds[d] = [];
+      }
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      top = top?.parent;
+      if (d > 0) d--;
     } else if (c === 44 /* , */) {
-      if (top?.obj) top.expectKey = true;
-      else if (top) top.index++;
+      if (d > 0) {
+        if (isObj[d]) expectKey[d] = true;
+        else index[d]!++;
+      }
     }
     i++;
   }
+  // A hostile depth is not kept for the next call.
+  if (isObj.length > 1024) for (const a of Object.values(scratch)) a.length = 0;
+  else keySet.fill(undefined);
   return out;
 }
 
@@ -368,21 +481,34 @@ function mixedList(
  * entry becomes `*` and a NotAction or NotResource entry is left out (the statement then grants
  * more); in a Deny statement it is the other way round (the statement then denies less).
  */
+const BOUNDED_FIELDS = [
+  ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
+  ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
+  ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
+  ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
+] as const;
+
+/** Whether an entry of `list` is longer than `max`. */
+function hasLonger(list: readonly string[], max: number): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.length > max) return true;
+  return false;
+}
+
 function boundEntries(
   s: Partial<Statement>,
   raw: Record<string, unknown>,
   path: JsonPath,
   problems: DocumentProblem[],
 ): void {
-  const fields = [
-    ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
-    ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
-    ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
-    ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
-  ] as const;
-  for (const [key, field, max, what] of fields) {
+  for (let f = 0; f < BOUNDED_FIELDS.length; f++) {
+    // Indexed, not destructured: destructuring an array goes through an iterator (garbage, per statement).
+    const entry = BOUNDED_FIELDS[f]!;
+    const key = entry[0];
+    const max = entry[2];
     const list = s[key];
-    if (!list || !list.some((x) => x.length > max)) continue;
+    if (!list || !hasLonger(list, max)) continue;
+    const field = entry[1];
+    const what = entry[3];
     const negative = field.startsWith('Not');
     const broaden = (s.effect === 'Deny') === negative; // `*` grants more / denies less here
     const out: string[] = [];
@@ -616,9 +742,9 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
       ],
     };
   }
-  const deep = unreadableDocument(value);
-  if (deep) return { problems: [{ path: path, message: deep }] };
-  const size = textSize(value, MAX_DOCUMENT_CHARS);
+  // unreadableDocument and textSize in one walk.
+  const size = measureDocument(value);
+  if (size < 0) return { problems: [{ path: path, message: unreadableDocument(value)! }] };
   if (size > MAX_DOCUMENT_CHARS) {
     return {
       problems: [
