@@ -186,8 +186,7 @@ export function hasPath(value: unknown, path: JsonPath): boolean {
 export function locateLines(text: string, paths: JsonPath[], value?: unknown): (number | undefined)[] {
   const result: (number | undefined)[] = new Array<number | undefined>(paths.length).fill(undefined);
   if (paths.length === 0) return result;
-  if (value !== undefined && onOneLine(text) && paths.every((p) => hasPath(value, p)))
-    return result.fill(1);
+  if (value !== undefined && onOneLine(text) && paths.every((p) => hasPath(value, p))) return result.fill(1);
   const root: Trie = { children: undefined, ids: undefined };
   for (let id = 0; id < paths.length; id++) {
     let node = root;

@@ -445,7 +445,8 @@ function asStringList(
   if (typeof v === 'string') return [v];
   const example = FIELD_EXAMPLE[field] ?? '"..."';
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return mixedList(v, statementPath, field, example, problems);
+    for (let i = 0; i < v.length; i++)
+      if (typeof v[i] !== 'string') return mixedList(v, statementPath, field, example, problems);
     return v.slice() as string[];
   }
   problems.push({
