@@ -12,8 +12,11 @@ import {
   MAX_DOCUMENT_DEPTH,
   measureDocument,
   nestingDepth,
+  noteParsedText,
   parsePolicyDocument,
+  scanKeys,
   textSize,
+  unreadableDocument,
 } from '../../src/policy/document.js';
 import { readRepoFile } from '../../src/sources/safe-read.js';
 
@@ -399,5 +402,63 @@ describe('parsePolicyDocument problem paths (built only when there is a problem)
       ['Statement', 'Condition', 'StringLike', '__proto__'],
     ]);
     expect(parsed.doc!.statements).toEqual([]);
+  });
+});
+
+describe('scanKeys and documents known from their text', () => {
+  it('says how deep the text nests, or nothing when it stopped at the most duplicates', () => {
+    fc.assert(
+      fc.property(jsonText, (text) => {
+        const value = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+        const scan = scanKeys(text, 1000);
+        expect(scan.duplicates).toEqual(duplicateKeys(text, 1000));
+        expect(scan.depth).toBeGreaterThanOrEqual(nestingDepth(value));
+        if (scan.duplicates.length === 0) expect(scan.depth).toBe(nestingDepth(value));
+      }),
+      RUNS,
+    );
+    expect(scanKeys('{"a":1,"a":2,"b":[[1]]}', 1).depth).toBeUndefined();
+    expect(scanKeys('{"a":1,"a":2,"b":[[1]]}', 2).depth).toBe(3);
+  });
+
+  /** A policy text nesting `depth` levels (Condition values inside arrays) and about `size` characters long. */
+  const policyText = (depth: number, size: number) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 'x'.repeat(size)],
+          Resource: '*',
+          Condition: {
+            StringEquals: { k: JSON.parse(`${'['.repeat(depth)}1${']'.repeat(depth)}`) as unknown },
+          },
+        },
+      ],
+    });
+
+  it('reads a noted document as it reads the same document not noted: deep, large or neither', () => {
+    for (const [depth, size] of [
+      [1, 10],
+      [58, 10],
+      [59, 10],
+      [60, 10],
+      [70, 10],
+      [1, 43_000],
+      [1, 50_000],
+      [1, 130_000],
+    ] as const) {
+      const text = policyText(depth, size);
+      const noted = JSON.parse(text) as Record<string, unknown>;
+      const plain = JSON.parse(text) as Record<string, unknown>;
+      noteParsedText(noted, text.length, scanKeys(text, 5).depth);
+      expect(unreadableDocument(noted)).toEqual(unreadableDocument(plain));
+      expect(parsePolicyDocument(noted)).toEqual(parsePolicyDocument(plain));
+    }
+    // The thresholds are crossed: one too deep, one too large, read the same way noted or not.
+    expect(unreadableDocument(JSON.parse(policyText(70, 10)))).toBeDefined();
+    expect(parsePolicyDocument(JSON.parse(policyText(1, 130_000))).problems[0]!.message).toContain(
+      'characters',
+    );
   });
 });

@@ -182,7 +182,7 @@ function sizeWithin(v: unknown, n: number, limit: number, depth: number): number
  * every document they hand over, so nothing downstream ever walks a hostile depth.
  */
 export function unreadableDocument(doc: unknown): string | undefined {
-  if (typeof doc !== 'object' || doc === null) return undefined;
+  if (typeof doc !== 'object' || doc === null || shallowTexts.has(doc)) return undefined;
   if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
     return `the policy document nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, which is a few levels deep (Statement, Condition, values): fix the document (it was not read)`;
   return undefined;
@@ -233,7 +233,19 @@ function keyText(text: string, start: number, end: number): string {
  * a path is built only for a duplicate.
  */
 export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: string }[] {
+  return scanKeys(text, max).duplicates;
+}
+
+/**
+ * duplicateKeys, and how deep the text nests (the deepest open container; undefined when the
+ * scan stopped at `max` duplicates, before the end).
+ */
+export function scanKeys(
+  text: string,
+  max = 20,
+): { duplicates: { path: JsonPath; key: string }[]; depth: number | undefined } {
   const out: { path: JsonPath; key: string }[] = [];
+  let deepest = 0;
   const { isObj, segIndex, segStart, segEnd, expectKey, index, keyStarts, keyEnds, keyCount, keySet } =
     scratch;
   let d = 0;
@@ -311,6 +323,7 @@ export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: st
       if (d === 0) segIndex[1] = 0;
       else if (!isObj[d]) segIndex[d + 1] = index[d]!;
       d++;
+      if (d > deepest) deepest = d;
       isObj[d] = c === 123;
       expectKey[d] = c === 123;
       index[d] = 0;
@@ -333,7 +346,28 @@ export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: st
   // A hostile depth is not kept for the next call.
   if (isObj.length > 1024) for (const a of Object.values(scratch)) a.length = 0;
   else keySet.fill(undefined);
-  return out;
+  return { duplicates: out, depth: out.length < max || i >= n ? deepest : undefined };
+}
+
+/**
+ * Documents JSON.parse made of a text that scanKeys read to its end: the text's length, when it
+ * nests no deeper than MAX_DOCUMENT_DEPTH. Such a document is no deeper than its text (duplicate
+ * keys only drop values) and holds at most 3 characters of textSize per character of text (a
+ * string holds fewer characters than it is written with; a number or boolean counts 5 and takes
+ * at least 2 characters with its separator), so unreadableDocument and parsePolicyDocument's
+ * size check need not walk it again. Documents are not changed once parsed.
+ */
+const shallowTexts = new WeakMap<object, number>();
+
+/** Notes what scanKeys found of the text `doc` was parsed from (see shallowTexts). */
+export function noteParsedText(doc: object, textLength: number, depth: number | undefined): void {
+  if (depth !== undefined && depth <= MAX_DOCUMENT_DEPTH) shallowTexts.set(doc, textLength);
+}
+
+/** Whether `doc` is known, from its text, to be within MAX_DOCUMENT_DEPTH and MAX_DOCUMENT_CHARS. */
+function knownSmall(doc: object): boolean {
+  const length = shallowTexts.get(doc);
+  return length !== undefined && 3 * length + 5 <= MAX_DOCUMENT_CHARS;
 }
 
 /** The message for a duplicate key (never quoting it when the policy is sensitive). */
@@ -743,8 +777,8 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
       ],
     };
   }
-  // unreadableDocument and textSize in one walk.
-  const size = measureDocument(value);
+  // unreadableDocument and textSize in one walk, unless its text says already.
+  const size = knownSmall(value) ? 0 : measureDocument(value);
   if (size < 0) return { problems: [{ path: path, message: unreadableDocument(value)! }] };
   if (size > MAX_DOCUMENT_CHARS) {
     return {
