@@ -644,7 +644,9 @@ function parseStatement(
   }
   const before = problems.length;
   const s: Partial<Statement> & { index: number; path: JsonPath } = { index, path };
-  for (const key of Object.keys(raw)) {
+  // for-in with an own-property test: Object.keys's keys, in its order, with no array or iterator made.
+  for (const key in raw) {
+    if (!hasOwn.call(raw, key)) continue;
     const value = raw[key];
     switch (key) {
       case 'Sid':
@@ -791,7 +793,8 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
     };
   }
   const doc: PolicyDocument = { statements: [] };
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
     const v = value[key];
     if (key === 'Version') {
       if (v === '2012-10-17' || v === '2008-10-17') doc.version = v;
@@ -811,11 +814,12 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
   }
   const st = value.Statement;
   const stPath = child(path, 'Statement');
-  const list = Array.isArray(st) ? st : [st];
-  list.forEach((item, i) => {
-    const parsed = parseStatement(item, i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
+  const list: unknown[] = Array.isArray(st) ? st : [st];
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) continue; // a hole, as forEach skips it
+    const parsed = parseStatement(list[i], i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
     if (parsed) doc.statements.push(parsed);
-  });
+  }
   return { doc, raw: value, problems };
 }
 
