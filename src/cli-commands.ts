@@ -1,5 +1,7 @@
 // The commands of the CLI (src/cli.ts), loaded once the command line names one: the audit, the
-// catalog and the baselines are not loaded for --version or --help.
+// catalog and the baselines are not loaded for --version or --help. What only some runs need is
+// imported when they need it, so that the bundle keeps it in chunks of its own, which an audit
+// neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -10,14 +12,10 @@ import { builtinBaselines, findBaseline } from './baselines/load.js';
 import { loadCatalog } from './policy/catalog.js';
 import { jsonReportChunks } from './report/json.js';
 import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/json-stream.js';
-import { renderMarkdown } from './report/markdown.js';
-import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
 import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
-import { mergeCommand } from './cli-merge.js';
-import { fixCommand } from './cli-fix.js';
 import { failOptions, megabytes } from './cli-options.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
@@ -143,7 +141,10 @@ async function audit(argv: string[]): Promise<number> {
   if (format === 'json' || format === 'sarif') {
     // Written as it is made, in chunks: these reports can outgrow the longest string V8 allows
     // (src/report/json-stream.ts). Rendering and writing are one phase here ('render').
-    const chunks = format === 'json' ? jsonReportChunks(report) : sarifChunks(renderSarif(report));
+    const chunks =
+      format === 'json'
+        ? jsonReportChunks(report)
+        : sarifChunks((await import('./report/sarif.js')).renderSarif(report));
     if (values.output) writeChunksToFile(values.output, chunks);
     else await toStdout(() => writeChunksToStream(process.stdout, chunks));
     timing('render');
@@ -152,7 +153,9 @@ async function audit(argv: string[]): Promise<number> {
     const color =
       !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
     const rendered =
-      format === 'markdown' ? renderMarkdown(report, { mode: 'summary' }) : renderText(report, { color });
+      format === 'markdown'
+        ? (await import('./report/markdown.js')).renderMarkdown(report, { mode: 'summary' })
+        : renderText(report, { color });
     timing('render');
     if (values.output) writeFileSync(values.output, rendered);
     // Markdown in an Actions log: also escaped line by line, as the text report always is.
@@ -240,8 +243,8 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
     if (command === 'audit') return await audit(rest);
     if (command === 'expand') return expand(rest);
     if (command === 'baselines') return baselinesCommand(rest);
-    if (command === 'merge') return await mergeCommand(rest, toStdout);
-    if (command === 'fix') return await fixCommand(rest, toStdout, auditRoot);
+    if (command === 'merge') return await (await import('./cli-merge.js')).mergeCommand(rest, toStdout);
+    if (command === 'fix') return await (await import('./cli-fix.js')).fixCommand(rest, toStdout, auditRoot);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (

@@ -148,13 +148,45 @@ interface Frame {
 }
 
 /**
+ * Whether every value of a JSON text starts on its first line: the text has no newline, or only
+ * whitespace after its first one (`terraform show -json` prints one line, and a final newline).
+ */
+export function onOneLine(text: string): boolean {
+  const nl = text.indexOf('\n');
+  if (nl === -1) return true;
+  for (let i = text.length - 1; i > nl; i--) if (!isWs(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Whether `path` leads to a value in `value` (array indices in arrays, own keys in objects). */
+export function hasPath(value: unknown, path: JsonPath): boolean {
+  let v = value;
+  for (const k of path) {
+    if (typeof k === 'number') {
+      if (!Array.isArray(v) || !(k >= 0 && k < v.length) || !Number.isInteger(k)) return false;
+      v = v[k];
+    } else {
+      if (!isObject(v) || !Object.prototype.hasOwnProperty.call(v, k)) return false;
+      v = v[k];
+    }
+  }
+  return true;
+}
+
+/**
  * For each path, the 1-based line where the value at that path starts (undefined when the path is
  * not in the text). One pass over the text for all paths together; duplicate object keys resolve to
  * the last occurrence, as JSON.parse does. A leading BOM is skipped.
+ *
+ * `value`, when given, must be what JSON.parse made of `text`: a text on one line (a plan as
+ * `terraform show -json` prints it) then needs no pass at all, each path being looked up in the
+ * value instead (every path found there starts on line 1; when one is not found there, the text
+ * is walked as usual, so the answers are the same either way).
  */
-export function locateLines(text: string, paths: JsonPath[]): (number | undefined)[] {
+export function locateLines(text: string, paths: JsonPath[], value?: unknown): (number | undefined)[] {
   const result: (number | undefined)[] = new Array<number | undefined>(paths.length).fill(undefined);
   if (paths.length === 0) return result;
+  if (value !== undefined && onOneLine(text) && paths.every((p) => hasPath(value, p))) return result.fill(1);
   const root: Trie = { children: undefined, ids: undefined };
   for (let id = 0; id < paths.length; id++) {
     let node = root;

@@ -28,33 +28,113 @@ export const MAX_ACTION_LENGTH = 256;
 /** Longest Resource or NotResource entry read as written (AWS's limit on an ARN). */
 export const MAX_RESOURCE_LENGTH = 2048;
 
+/** Limits up to which nestingDepth and textSize recurse (deeper values are walked with a stack). */
+const RECURSION_LIMIT = 256;
+
 /**
- * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted iteratively so that
- * any depth is safe; the count stops as soon as it passes `limit`.
+ * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted so that any depth is
+ * safe; the count stops as soon as it passes `limit`. Up to a limit of RECURSION_LIMIT the walk
+ * recurses (at most limit + 1 calls deep), past it an explicit stack is used.
  */
 export function nestingDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (limit <= RECURSION_LIMIT) return depthWithin(value, 1, limit);
   let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const d = depths.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     const depth = d + 1;
     if (depth > max) {
       max = depth;
       if (max > limit) return max;
     }
-    if (Array.isArray(v)) {
-      for (const x of v) if (typeof x === 'object' && x !== null) stack.push([x, depth]);
-    } else {
-      for (const x of Object.values(v as Record<string, unknown>))
-        if (typeof x === 'object' && x !== null) stack.push([x, depth]);
+    const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    for (const x of children)
+      if (typeof x === 'object' && x !== null) {
+        values.push(x);
+        depths.push(depth);
+      }
+  }
+  return max;
+}
+
+/** The depth of the deepest container in `v` (itself at `depth`), or the first depth past `limit`. */
+function depthWithin(v: object, depth: number, limit: number): number {
+  if (depth > limit) return depth;
+  let max = depth;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== 'object' || x === null) continue;
+      const d = depthWithin(x, depth + 1, limit);
+      if (d > max) {
+        max = d;
+        if (max > limit) return max;
+      }
+    }
+    return max;
+  }
+  const o = v as Record<string, unknown>;
+  // for-in with an own-property test: the own enumerable keys, as Object.values has them, with no array made.
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    const x = o[k];
+    if (typeof x !== 'object' || x === null) continue;
+    const d = depthWithin(x, depth + 1, limit);
+    if (d > max) {
+      max = d;
+      if (max > limit) return max;
     }
   }
   return max;
 }
 
-/** Characters of keys and strings in a JSON value (iterative; stops as soon as it passes `limit`). */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Set by measureWithin: the textSize of what it walked. */
+let measured = 0;
+
+/**
+ * textSize of a policy document, or -1 when it nests more than MAX_DOCUMENT_DEPTH levels deep
+ * (what nestingDepth and textSize say, in one walk, which recurses at most that deep).
+ */
+export function measureDocument(doc: object): number {
+  measured = 0;
+  return measureWithin(doc, 1) ? measured : -1;
+}
+
+/** Adds the size of the container `v` (at `depth`) to `measured`; false when it nests too deep. */
+function measureWithin(v: object, depth: number): boolean {
+  if (depth > MAX_DOCUMENT_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'string') measured += x.length;
+      else if (typeof x === 'number' || typeof x === 'boolean') measured += 5;
+      else if (typeof x === 'object' && x !== null && !measureWithin(x, depth + 1)) return false;
+    }
+    return true;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    measured += k.length;
+    const x = o[k];
+    if (typeof x === 'string') measured += x.length;
+    else if (typeof x === 'number' || typeof x === 'boolean') measured += 5;
+    else if (typeof x === 'object' && x !== null && !measureWithin(x, depth + 1)) return false;
+  }
+  return true;
+}
+
+/** Characters of keys and strings in a JSON value (stops as soon as it passes `limit`). */
 export function textSize(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  // Recursion for the usual shallow values; a deeper one is measured again with a stack.
+  const shallow = sizeWithin(value, 0, limit, 0);
+  if (shallow >= 0) return shallow;
   let n = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -63,11 +143,36 @@ export function textSize(value: unknown, limit = Number.POSITIVE_INFINITY): numb
     else if (typeof v === 'number' || typeof v === 'boolean') n += 5;
     else if (Array.isArray(v)) for (const x of v) stack.push(x);
     else if (isObject(v))
-      for (const [k, x] of Object.entries(v)) {
+      for (const k of Object.keys(v)) {
         n += k.length;
-        stack.push(x);
+        stack.push(v[k]);
       }
     if (n > limit) return n;
+  }
+  return n;
+}
+
+/**
+ * textSize by recursion: `n` plus the size of `v`, stopping past `limit`; -1 when `v` nests more
+ * than RECURSION_LIMIT levels below `depth`.
+ */
+function sizeWithin(v: unknown, n: number, limit: number, depth: number): number {
+  if (typeof v === 'string') return n + v.length;
+  if (typeof v === 'number' || typeof v === 'boolean') return n + 5;
+  if (typeof v !== 'object' || v === null) return n;
+  if (depth >= RECURSION_LIMIT) return -1;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      n = sizeWithin(v[i], n, limit, depth + 1);
+      if (n < 0 || n > limit) return n;
+    }
+    return n;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    n = sizeWithin(o[k], n + k.length, limit, depth + 1);
+    if (n < 0 || n > limit) return n;
   }
   return n;
 }
@@ -77,95 +182,192 @@ export function textSize(value: unknown, limit = Number.POSITIVE_INFINITY): numb
  * every document they hand over, so nothing downstream ever walks a hostile depth.
  */
 export function unreadableDocument(doc: unknown): string | undefined {
-  if (typeof doc !== 'object' || doc === null) return undefined;
+  if (typeof doc !== 'object' || doc === null || shallowTexts.has(doc)) return undefined;
   if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
     return `the policy document nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, which is a few levels deep (Statement, Condition, values): fix the document (it was not read)`;
   return undefined;
+}
+
+/** Keys of an object compared one by one before a Set is made for them (objects are mostly small). */
+const FEW_KEYS = 16;
+
+/**
+ * duplicateKeys's containers, by depth (1 = the outermost), kept from one call to the next (it is
+ * called on every policy text, and does not call itself): object or array; its index in its parent
+ * array, or -1 and the offsets of its key in its parent object; whether a key comes next; its
+ * current index; where its keys so far are written (or a Set of them).
+ */
+const scratch = {
+  isObj: [] as boolean[],
+  segIndex: [] as number[],
+  segStart: [] as number[],
+  segEnd: [] as number[],
+  expectKey: [] as boolean[],
+  index: [] as number[],
+  keyStarts: [] as number[][],
+  keyEnds: [] as number[][],
+  keyCount: [] as number[],
+  keySet: [] as (Set<string> | undefined)[],
+};
+
+/** The key written between `start` and `end` (the offsets inside its quotes), its escapes decoded. */
+function keyText(text: string, start: number, end: number): string {
+  const raw = text.slice(start, end);
+  if (raw.indexOf('\\') === -1) return raw;
+  try {
+    return JSON.parse(text.slice(start - 1, end + 1)) as string;
+  } catch {
+    return raw; // keep the raw text
+  }
 }
 
 /**
  * Keys that appear more than once in the same object of a JSON text, with the path of the later
  * occurrence (at most `max` of them). JSON.parse keeps the last one silently; other readers (AWS
  * among them, for all this tool knows) may keep another, so a policy could read differently to
- * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass.
+ * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass, in which
+ * strings are skipped with indexOf (only the characters between strings are looked at one by
+ * one). It makes next to no garbage: the open containers are kept in arrays indexed by depth,
+ * reused from one container to the next, and an object's keys are compared where they are written
+ * (by their offsets), until it has many keys or a key with an escape, when a Set of them is made;
+ * a path is built only for a duplicate.
  */
 export function duplicateKeys(text: string, max = 20): { path: JsonPath; key: string }[] {
-  // Frames link to their parent (a path is built only for a duplicate: any depth costs linear memory).
-  interface Frame {
-    obj: boolean;
-    keys: Set<string> | undefined;
-    parent: Frame | undefined;
-    /** This container's key or index in its parent. */
-    seg: string | number;
-    index: number;
-    expectKey: boolean;
-    key: string;
-  }
-  const pathOf = (f: Frame, last: string): JsonPath => {
-    const out: JsonPath = [last];
-    for (let x: Frame | undefined = f; x?.parent; x = x.parent) out.push(x.seg);
-    return out.reverse();
-  };
+  return scanKeys(text, max).duplicates;
+}
+
+/**
+ * duplicateKeys, and how deep the text nests (the deepest open container; undefined when the
+ * scan stopped at `max` duplicates, before the end).
+ */
+export function scanKeys(
+  text: string,
+  max = 20,
+): { duplicates: { path: JsonPath; key: string }[]; depth: number | undefined } {
   const out: { path: JsonPath; key: string }[] = [];
-  const stack: Frame[] = [];
+  let deepest = 0;
+  const { isObj, segIndex, segStart, segEnd, expectKey, index, keyStarts, keyEnds, keyCount, keySet } =
+    scratch;
+  let d = 0;
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n && out.length < max) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      let j = i + 1;
-      let escaped = false;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 92 /* \ */) {
-          escaped = true;
-          j += 2;
-          continue;
+      // The closing quote: the next one not escaped (preceded by an even number of backslashes).
+      let j = text.indexOf('"', i + 1);
+      for (;;) {
+        if (j === -1) {
+          j = n;
+          break;
         }
-        if (d === 34) break;
-        j++;
+        let b = j - 1;
+        while (b > i && text.charCodeAt(b) === 92 /* \ */) b--;
+        if ((j - 1 - b) % 2 === 0) break;
+        j = text.indexOf('"', j + 1);
       }
-      const top = stack[stack.length - 1];
-      if (top?.obj && top.expectKey) {
-        let key = text.slice(i + 1, j);
-        if (escaped) {
-          try {
-            key = JSON.parse(text.slice(i, j + 1)) as string;
-          } catch {
-            // keep the raw text
+      if (d > 0 && isObj[d] && expectKey[d]) {
+        const ks = i + 1;
+        const ke = j;
+        let escaped = false;
+        for (let k = ks; k < ke; k++)
+          if (text.charCodeAt(k) === 92) {
+            escaped = true;
+            break;
           }
+        const count = keyCount[d]!;
+        const starts = keyStarts[d]!;
+        const ends = keyEnds[d]!;
+        let set = keySet[d];
+        if (set === undefined && (escaped || count >= FEW_KEYS)) {
+          set = new Set<string>();
+          for (let k = 0; k < count; k++) set.add(keyText(text, starts[k]!, ends[k]!));
+          keySet[d] = set;
         }
-        top.keys ??= new Set();
-        if (top.keys.has(key)) out.push({ path: pathOf(top, key), key });
-        top.keys.add(key);
-        top.key = key;
-        top.expectKey = false;
+        let seen = false;
+        if (set !== undefined) {
+          const key = keyText(text, ks, ke);
+          seen = set.has(key);
+          set.add(key);
+        } else {
+          // No escapes in this object's keys so far: equal keys are equal as written.
+          const len = ke - ks;
+          for (let k = 0; k < count && !seen; k++) {
+            const s = starts[k]!;
+            if (ends[k]! - s !== len) continue;
+            let m = 0;
+            while (m < len && text.charCodeAt(s + m) === text.charCodeAt(ks + m)) m++;
+            seen = m === len;
+          }
+          starts[count] = ks;
+          ends[count] = ke;
+        }
+        if (seen) {
+          const path: JsonPath = [];
+          for (let k = 2; k <= d; k++)
+            path.push(segIndex[k]! >= 0 ? segIndex[k]! : keyText(text, segStart[k]!, segEnd[k]!));
+          const key = keyText(text, ks, ke);
+          path.push(key);
+          out.push({ path, key });
+        }
+        keyCount[d] = count + 1;
+        segIndex[d + 1] = -1;
+        segStart[d + 1] = ks;
+        segEnd[d + 1] = ke;
+        expectKey[d] = false;
       }
       i = j + 1;
       continue;
     }
     if (c === 123 /* { */ || c === 91 /* [ */) {
-      const top = stack[stack.length - 1];
-      const seg = top ? (top.obj ? top.key : top.index) : '';
-      stack.push({
-        obj: c === 123,
-        keys: undefined,
-        parent: top,
-        seg,
-        index: 0,
-        expectKey: c === 123,
-        key: '',
-      });
+      if (d === 0) segIndex[1] = 0;
+      else if (!isObj[d]) segIndex[d + 1] = index[d]!;
+      d++;
+      if (d > deepest) deepest = d;
+      isObj[d] = c === 123;
+      expectKey[d] = c === 123;
+      index[d] = 0;
+      keyCount[d] = 0;
+      keySet[d] = undefined;
+      if (keyStarts[d] === undefined) {
+        keyStarts[d] = [];
+        keyEnds[d] = [];
+      }
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      stack.pop();
+      if (d > 0) d--;
     } else if (c === 44 /* , */) {
-      const top = stack[stack.length - 1];
-      if (top?.obj) top.expectKey = true;
-      else if (top) top.index++;
+      if (d > 0) {
+        if (isObj[d]) expectKey[d] = true;
+        else index[d]!++;
+      }
     }
     i++;
   }
-  return out;
+  // A hostile depth is not kept for the next call.
+  if (isObj.length > 1024) for (const a of Object.values(scratch)) a.length = 0;
+  else keySet.fill(undefined);
+  return { duplicates: out, depth: out.length < max || i >= n ? deepest : undefined };
+}
+
+/**
+ * Documents JSON.parse made of a text that scanKeys read to its end: the text's length, when it
+ * nests no deeper than MAX_DOCUMENT_DEPTH. Such a document is no deeper than its text (duplicate
+ * keys only drop values) and holds at most 3 characters of textSize per character of text (a
+ * string holds fewer characters than it is written with; a number or boolean counts 5 and takes
+ * at least 2 characters with its separator), so unreadableDocument and parsePolicyDocument's
+ * size check need not walk it again. Documents are not changed once parsed.
+ */
+const shallowTexts = new WeakMap<object, number>();
+
+/** Notes what scanKeys found of the text `doc` was parsed from (see shallowTexts). */
+export function noteParsedText(doc: object, textLength: number, depth: number | undefined): void {
+  if (depth !== undefined && depth <= MAX_DOCUMENT_DEPTH) shallowTexts.set(doc, textLength);
+}
+
+/** Whether `doc` is known, from its text, to be within MAX_DOCUMENT_DEPTH and MAX_DOCUMENT_CHARS. */
+function knownSmall(doc: object): boolean {
+  const length = shallowTexts.get(doc);
+  return length !== undefined && 3 * length + 5 <= MAX_DOCUMENT_CHARS;
 }
 
 /** The message for a duplicate key (never quoting it when the policy is sensitive). */
@@ -267,31 +469,45 @@ const FIELD_EXAMPLE: Record<string, string> = {
   NotResource: '"arn:aws:s3:::my-bucket/*"',
 };
 
+/** The value of the statement field `field` (at `[...statementPath, field]`) as a list of strings. */
 function asStringList(
   v: unknown,
-  path: JsonPath,
+  statementPath: JsonPath,
   field: string,
   problems: DocumentProblem[],
 ): string[] | undefined {
-  const example = FIELD_EXAMPLE[field] ?? '"..."';
   if (typeof v === 'string') return [v];
+  const example = FIELD_EXAMPLE[field] ?? '"..."';
   if (Array.isArray(v)) {
-    const out: string[] = [];
-    v.forEach((item, i) => {
-      if (typeof item === 'string') out.push(item);
-      else
-        problems.push({
-          path: child(path, i),
-          message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
-        });
-    });
-    return out;
+    for (let i = 0; i < v.length; i++)
+      if (typeof v[i] !== 'string') return mixedList(v, statementPath, field, example, problems);
+    return v.slice() as string[];
   }
   problems.push({
-    path: path,
+    path: child(statementPath, field),
     message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]: fix the value`,
   });
   return undefined;
+}
+
+/** asStringList of an array that holds something other than strings: those are problems. */
+function mixedList(
+  v: unknown[],
+  statementPath: JsonPath,
+  field: string,
+  example: string,
+  problems: DocumentProblem[],
+): string[] {
+  const out: string[] = [];
+  v.forEach((item, i) => {
+    if (typeof item === 'string') out.push(item);
+    else
+      problems.push({
+        path: child(child(statementPath, field), i),
+        message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
+      });
+  });
+  return out;
 }
 
 /**
@@ -300,21 +516,34 @@ function asStringList(
  * entry becomes `*` and a NotAction or NotResource entry is left out (the statement then grants
  * more); in a Deny statement it is the other way round (the statement then denies less).
  */
+const BOUNDED_FIELDS = [
+  ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
+  ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
+  ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
+  ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
+] as const;
+
+/** Whether an entry of `list` is longer than `max`. */
+function hasLonger(list: readonly string[], max: number): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.length > max) return true;
+  return false;
+}
+
 function boundEntries(
   s: Partial<Statement>,
   raw: Record<string, unknown>,
   path: JsonPath,
   problems: DocumentProblem[],
 ): void {
-  const fields = [
-    ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
-    ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
-    ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
-    ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
-  ] as const;
-  for (const [key, field, max, what] of fields) {
+  for (let f = 0; f < BOUNDED_FIELDS.length; f++) {
+    // Indexed, not destructured: destructuring an array goes through an iterator (garbage, per statement).
+    const entry = BOUNDED_FIELDS[f]!;
+    const key = entry[0];
+    const max = entry[2];
     const list = s[key];
-    if (!list || !list.some((x) => x.length > max)) continue;
+    if (!list || !hasLonger(list, max)) continue;
+    const field = entry[1];
+    const what = entry[3];
     const negative = field.startsWith('Not');
     const broaden = (s.effect === 'Deny') === negative; // `*` grants more / denies less here
     const out: string[] = [];
@@ -340,10 +569,15 @@ export function typeName(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[]): Condition | undefined {
+/** The statement's Condition (at `[...statementPath, 'Condition']`). */
+function parseCondition(
+  v: unknown,
+  statementPath: JsonPath,
+  problems: DocumentProblem[],
+): Condition | undefined {
   if (!isObject(v)) {
     problems.push({
-      path: path,
+      path: child(statementPath, 'Condition'),
       message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}: fix it`,
     });
     return undefined;
@@ -352,10 +586,10 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
   // never assigned (an assignment would set the object's prototype).
   const out: [string, Record<string, string[]>][] = [];
   for (const [op, block] of Object.entries(v)) {
-    const opPath = child(path, op);
+    const opPath = () => child(child(statementPath, 'Condition'), op);
     if (op === '__proto__') {
       problems.push({
-        path: opPath,
+        path: opPath(),
         message:
           'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it',
       });
@@ -363,7 +597,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
     }
     if (!isObject(block)) {
       problems.push({
-        path: opPath,
+        path: opPath(),
         message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}: fix it`,
       });
       continue;
@@ -372,7 +606,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
     for (const [key, val] of Object.entries(block)) {
       if (key === '__proto__') {
         problems.push({
-          path: child(opPath, key),
+          path: child(opPath(), key),
           message:
             'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it',
         });
@@ -384,7 +618,7 @@ function parseCondition(v: unknown, path: JsonPath, problems: DocumentProblem[])
         if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') strs.push(String(x));
         else
           problems.push({
-            path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
+            path: Array.isArray(val) ? child(child(opPath(), key), i) : child(opPath(), key),
             message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them: fix the value`,
           });
       });
@@ -410,15 +644,17 @@ function parseStatement(
   }
   const before = problems.length;
   const s: Partial<Statement> & { index: number; path: JsonPath } = { index, path };
-  for (const [key, value] of Object.entries(raw)) {
-    const p = child(path, key);
+  // for-in with an own-property test: Object.keys's keys, in its order, with no array or iterator made.
+  for (const key in raw) {
+    if (!hasOwn.call(raw, key)) continue;
+    const value = raw[key];
     switch (key) {
       case 'Sid':
         if (typeof value === 'string') s.sid = value;
         else if (typeof value === 'number') s.sid = String(value);
         else
           problems.push({
-            path: p,
+            path: child(path, key),
             message: `Sid must be a string, got ${typeName(value)}; expected a name such as "AllowS3Read" (the statement is still audited)`,
           });
         break;
@@ -426,21 +662,21 @@ function parseStatement(
         if (value === 'Allow' || value === 'Deny') s.effect = value;
         else
           problems.push({
-            path: p,
+            path: child(path, key),
             message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; expected one of the two: fix it (the statement is not audited until then)`,
           });
         break;
       case 'Action':
-        s.actions = asStringList(value, p, key, problems);
+        s.actions = asStringList(value, path, key, problems);
         break;
       case 'NotAction':
-        s.notActions = asStringList(value, p, key, problems);
+        s.notActions = asStringList(value, path, key, problems);
         break;
       case 'Resource':
-        s.resources = asStringList(value, p, key, problems);
+        s.resources = asStringList(value, path, key, problems);
         break;
       case 'NotResource':
-        s.notResources = asStringList(value, p, key, problems);
+        s.notResources = asStringList(value, path, key, problems);
         break;
       case 'Principal':
         s.principal = value;
@@ -449,11 +685,11 @@ function parseStatement(
         s.notPrincipal = value;
         break;
       case 'Condition':
-        s.condition = parseCondition(value, p, problems);
+        s.condition = parseCondition(value, path, problems);
         break;
       default:
         problems.push({
-          path: p,
+          path: child(path, key),
           message: `unknown statement field ${preview(key, 60)}; expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition (AWS rejects other fields): fix the spelling or remove it`,
         });
     }
@@ -543,9 +779,9 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
       ],
     };
   }
-  const deep = unreadableDocument(value);
-  if (deep) return { problems: [{ path: path, message: deep }] };
-  const size = textSize(value, MAX_DOCUMENT_CHARS);
+  // unreadableDocument and textSize in one walk, unless its text says already.
+  const size = knownSmall(value) ? 0 : measureDocument(value);
+  if (size < 0) return { problems: [{ path: path, message: unreadableDocument(value)! }] };
   if (size > MAX_DOCUMENT_CHARS) {
     return {
       problems: [
@@ -557,31 +793,33 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
     };
   }
   const doc: PolicyDocument = { statements: [] };
-  for (const [key, v] of Object.entries(value)) {
-    const p = child(path, key);
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    const v = value[key];
     if (key === 'Version') {
       if (v === '2012-10-17' || v === '2008-10-17') doc.version = v;
       else
         problems.push({
-          path: p,
+          path: child(path, key),
           message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it): use it`,
         });
     } else if (key === 'Id') {
       if (typeof v === 'string') doc.id = v;
     } else if (key !== 'Statement') {
       problems.push({
-        path: p,
+        path: child(path, key),
         message: `unknown policy field ${preview(key, 60)}; expected only Version, Id and Statement (AWS rejects other fields): remove it`,
       });
     }
   }
   const st = value.Statement;
   const stPath = child(path, 'Statement');
-  const list = Array.isArray(st) ? st : [st];
-  list.forEach((item, i) => {
-    const parsed = parseStatement(item, i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
+  const list: unknown[] = Array.isArray(st) ? st : [st];
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) continue; // a hole, as forEach skips it
+    const parsed = parseStatement(list[i], i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
     if (parsed) doc.statements.push(parsed);
-  });
+  }
   return { doc, raw: value, problems };
 }
 

@@ -364,7 +364,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   });
 
   for (const pr of principals) pr.policyIds = [...new Set(pr.policyIds)];
-  const lines = locateLines(file.text, linePaths);
+  const lines = locateLines(file.text, linePaths, json);
   setters.forEach((s, i) => s(lines[i]));
   for (const f of post) f();
   const result: InputResult = {

@@ -45,6 +45,7 @@ export const policyJsonParser: SourceParser = {
         ? locateLines(
             file.text,
             dups.map((d) => d.path),
+            json,
           )
         : [];
     const errors: SourceError[] = dups.map((d, i) => {

@@ -76,16 +76,25 @@ export function readRepoFile(root: string, p: string, maxBytes: number): SafeRea
     const opened = fstatSync(fd);
     if (!opened.isFile())
       return fail('not-a-file', `${fileTypeOf(opened)}, not a regular file: only regular files are read`);
-    // Read at most maxBytes + 1 bytes, whatever the size said (a file can grow, /proc files say 0).
+    // Read at most maxBytes + 1 bytes, whatever the size said (a file can grow, /proc files say 0):
+    // into one buffer of the size stated (and one byte more, to see the end), then, should the
+    // file hold more, in chunks of a megabyte.
+    const cap = maxBytes + 1;
+    const first = Buffer.allocUnsafe(Math.min(cap, opened.size + 1));
     const chunks: Buffer[] = [];
     let total = 0;
-    const cap = maxBytes + 1;
+    let buf = first;
+    let used = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(cap - total, 1 << 20));
-      if (buf.length === 0) break;
+      if (used === buf.length) {
+        chunks.push(buf);
+        buf = Buffer.allocUnsafe(Math.min(cap - total, 1 << 20));
+        used = 0;
+        if (buf.length === 0) break;
+      }
       let n: number;
       try {
-        n = readSync(fd, buf, 0, buf.length, null);
+        n = readSync(fd, buf, used, buf.length - used, null);
       } catch (e) {
         return fail(
           'unreadable',
@@ -93,11 +102,13 @@ export function readRepoFile(root: string, p: string, maxBytes: number): SafeRea
         );
       }
       if (n === 0) break;
-      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+      used += n;
       total += n;
     }
+    if (used > 0) chunks.push(buf.subarray(0, used));
     if (total > maxBytes) return fail('too-large', `the file is over the ${formatBytes(maxBytes)} limit`);
-    return { ok: true, text: Buffer.concat(chunks, total).toString('utf8'), size: total };
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    return { ok: true, text: bytes.toString('utf8'), size: total };
   } finally {
     closeSync(fd);
   }

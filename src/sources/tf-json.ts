@@ -110,7 +110,7 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
       }
     }
   }
-  return analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors });
+  return analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
 }
 
 export const terraformJsonParser: SourceParser = {

@@ -174,6 +174,16 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
   // Resources with no change entry: planned values, then the prior state (data sources read during the plan).
   const add = (r: Record<string, unknown>, path: JsonPath, mod: string) => {
     if (r.deposed_key !== undefined || r.deposed !== undefined) return;
+    // An address already read, in an entry resourceFromValues would find nothing wrong with: nothing
+    // to add (a plan lists each of its resources twice, in resource_changes and planned_values).
+    if (
+      typeof r.address === 'string' &&
+      seen.has(r.address) &&
+      typeof r.type === 'string' &&
+      typeof r.name === 'string' &&
+      (r.values === undefined || isObject(r.values))
+    )
+      return;
     const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
     if (!res || seen.has(res.address)) return;
     seen.add(res.address);
@@ -193,6 +203,7 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
     hasConfiguration,
     resources,
     errors,
+    json,
   });
 }
 

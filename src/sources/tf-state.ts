@@ -54,7 +54,14 @@ function parseState(file: SourceFile, json: unknown): InputResult {
       (e) => errors.push(e),
     );
   }
-  return analyzeTerraform({ file, kind: 'terraform-state', templates: false, resources, errors });
+  return analyzeTerraform({
+    file,
+    kind: 'terraform-state',
+    templates: false,
+    resources,
+    errors,
+    json,
+  });
 }
 
 export const terraformStateParser: SourceParser = {

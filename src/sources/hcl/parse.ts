@@ -2,11 +2,13 @@
 // WebAssembly: web-tree-sitter's runtime (tree-sitter.wasm) and the grammar
 // (tree-sitter-terraform.wasm). Loading them is asynchronous and done once (initHcl); parsing is
 // synchronous after that. The bundle ships both .wasm files beside dist/cli.js
-// (scripts/bundle.mjs); from the sources they are read from node_modules.
+// (scripts/bundle.mjs); from the sources they are read from node_modules. web-tree-sitter itself is
+// imported by initHcl, not here: an audit with no `.tf` file neither loads nor compiles it (the
+// bundle keeps it in a chunk of its own).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Parser, Node } from 'web-tree-sitter';
 
 export type { Node };
 
@@ -38,6 +40,7 @@ let loading: Promise<Parser> | undefined;
 export function initHcl(): Promise<Parser> {
   if (parser) return Promise.resolve(parser);
   loading ??= (async () => {
+    const { Language, Parser } = await import('web-tree-sitter');
     const wasmBinary = readFileSync(locate(RUNTIME_WASM, 'web-tree-sitter'));
     await Parser.init({ wasmBinary });
     const lang = await Language.load(

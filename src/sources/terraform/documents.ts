@@ -1,6 +1,6 @@
 // Decoding policy values: known JSON, `${...}` templates, and unknown values rebuilt through references.
 import { formatJsonPath, parseJson, type JsonPath } from '../../core/json-lines.js';
-import { duplicateKeyMessage, duplicateKeys, typeName } from '../../policy/document.js';
+import { duplicateKeyMessage, noteParsedText, scanKeys, typeName } from '../../policy/document.js';
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
 import { pushAll } from '../records.js';
@@ -43,7 +43,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
         malformed: true,
       };
     const out: DocResult = { document: parsed.value };
-    const dups = duplicateKeys(v, 5);
+    const { duplicates: dups, depth } = scanKeys(v, 5);
+    noteParsedText(parsed.value, v.length, depth);
     if (dups.length > 0)
       out.problems = dups.map((d) =>
         a.sensitive

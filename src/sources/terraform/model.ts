@@ -53,6 +53,11 @@ export interface TfInput {
   resources: TfResource[];
   /** Problems the parser found while building the list (their lines are filled here). */
   errors: PendingError[];
+  /**
+   * What JSON.parse made of `file.text`, when the input is JSON: lines are then looked up in it
+   * rather than in the text when the text is one line (see locateLines).
+   */
+  json?: unknown;
 }
 
 export interface PendingError {
