@@ -636,6 +636,10 @@ class Catalog {
         }
         return this.byFullName;
     }
+    /** fullNameOrder() when it has been made (it builds every service), else undefined. */
+    fullNameOrderIfMade() {
+        return this.byFullName;
+    }
     /**
      * Expands an action pattern (`s3:Get*`, `*`, `ec2:*Tags`, `iam:passrole`) to the concrete actions
      * it matches, case-insensitively, sorted by key. Cached per pattern. A pattern that matches
@@ -1220,14 +1224,51 @@ function skipScalar(text, i) {
     return i;
 }
 /**
+ * Whether every value of a JSON text starts on its first line: the text has no newline, or only
+ * whitespace after its first one (`terraform show -json` prints one line, and a final newline).
+ */
+function onOneLine(text) {
+    const nl = text.indexOf('\n');
+    if (nl === -1)
+        return true;
+    for (let i = text.length - 1; i > nl; i--)
+        if (!isWs(text.charCodeAt(i)))
+            return false;
+    return true;
+}
+/** Whether `path` leads to a value in `value` (array indices in arrays, own keys in objects). */
+function hasPath(value, path) {
+    let v = value;
+    for (const k of path) {
+        if (typeof k === 'number') {
+            if (!Array.isArray(v) || !(k >= 0 && k < v.length) || !Number.isInteger(k))
+                return false;
+            v = v[k];
+        }
+        else {
+            if (!isObject(v) || !Object.prototype.hasOwnProperty.call(v, k))
+                return false;
+            v = v[k];
+        }
+    }
+    return true;
+}
+/**
  * For each path, the 1-based line where the value at that path starts (undefined when the path is
  * not in the text). One pass over the text for all paths together; duplicate object keys resolve to
  * the last occurrence, as JSON.parse does. A leading BOM is skipped.
+ *
+ * `value`, when given, must be what JSON.parse made of `text`: a text on one line (a plan as
+ * `terraform show -json` prints it) then needs no pass at all, each path being looked up in the
+ * value instead (every path found there starts on line 1; when one is not found there, the text
+ * is walked as usual, so the answers are the same either way).
  */
-function locateLines(text, paths) {
+function locateLines(text, paths, value) {
     const result = new Array(paths.length).fill(undefined);
     if (paths.length === 0)
         return result;
+    if (value !== undefined && onOneLine(text) && paths.every((p) => hasPath(value, p)))
+        return result.fill(1);
     const root = { children: undefined, ids: undefined };
     for (let id = 0; id < paths.length; id++) {
         let node = root;
@@ -1513,15 +1554,24 @@ const MAX_DOCUMENT_CHARS = 128 * 1024;
 const MAX_ACTION_LENGTH = 256;
 /** Longest Resource or NotResource entry read as written (AWS's limit on an ARN). */
 const MAX_RESOURCE_LENGTH = 2048;
+/** Limits up to which nestingDepth and textSize recurse (deeper values are walked with a stack). */
+const RECURSION_LIMIT = 256;
 /**
- * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted iteratively so that
- * any depth is safe; the count stops as soon as it passes `limit`.
+ * How deep a JSON value nests (a scalar is 0, `[]` and `{}` are 1), counted so that any depth is
+ * safe; the count stops as soon as it passes `limit`. Up to a limit of RECURSION_LIMIT the walk
+ * recurses (at most limit + 1 calls deep), past it an explicit stack is used.
  */
 function nestingDepth(value, limit = Number.POSITIVE_INFINITY) {
+    if (typeof value !== 'object' || value === null)
+        return 0;
+    if (limit <= RECURSION_LIMIT)
+        return depthWithin(value, 1, limit);
     let max = 0;
-    const stack = [[value, 0]];
-    while (stack.length > 0) {
-        const [v, d] = stack.pop();
+    const values = [value];
+    const depths = [0];
+    while (values.length > 0) {
+        const v = values.pop();
+        const d = depths.pop();
         if (typeof v !== 'object' || v === null)
             continue;
         const depth = d + 1;
@@ -1530,21 +1580,99 @@ function nestingDepth(value, limit = Number.POSITIVE_INFINITY) {
             if (max > limit)
                 return max;
         }
-        if (Array.isArray(v)) {
-            for (const x of v)
-                if (typeof x === 'object' && x !== null)
-                    stack.push([x, depth]);
+        const children = Array.isArray(v) ? v : Object.values(v);
+        for (const x of children)
+            if (typeof x === 'object' && x !== null) {
+                values.push(x);
+                depths.push(depth);
+            }
+    }
+    return max;
+}
+/** The depth of the deepest container in `v` (itself at `depth`), or the first depth past `limit`. */
+function depthWithin(v, depth, limit) {
+    if (depth > limit)
+        return depth;
+    let max = depth;
+    if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+            const x = v[i];
+            if (typeof x !== 'object' || x === null)
+                continue;
+            const d = depthWithin(x, depth + 1, limit);
+            if (d > max) {
+                max = d;
+                if (max > limit)
+                    return max;
+            }
         }
-        else {
-            for (const x of Object.values(v))
-                if (typeof x === 'object' && x !== null)
-                    stack.push([x, depth]);
+        return max;
+    }
+    const o = v;
+    // for-in with an own-property test: the own enumerable keys, as Object.values has them, with no array made.
+    for (const k in o) {
+        if (!hasOwn.call(o, k))
+            continue;
+        const x = o[k];
+        if (typeof x !== 'object' || x === null)
+            continue;
+        const d = depthWithin(x, depth + 1, limit);
+        if (d > max) {
+            max = d;
+            if (max > limit)
+                return max;
         }
     }
     return max;
 }
-/** Characters of keys and strings in a JSON value (iterative; stops as soon as it passes `limit`). */
+const hasOwn = Object.prototype.hasOwnProperty;
+/** Set by measureWithin: the textSize of what it walked. */
+let measured = 0;
+/**
+ * textSize of a policy document, or -1 when it nests more than MAX_DOCUMENT_DEPTH levels deep
+ * (what nestingDepth and textSize say, in one walk, which recurses at most that deep).
+ */
+function measureDocument(doc) {
+    measured = 0;
+    return measureWithin(doc, 1) ? measured : -1;
+}
+/** Adds the size of the container `v` (at `depth`) to `measured`; false when it nests too deep. */
+function measureWithin(v, depth) {
+    if (depth > MAX_DOCUMENT_DEPTH)
+        return false;
+    if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+            const x = v[i];
+            if (typeof x === 'string')
+                measured += x.length;
+            else if (typeof x === 'number' || typeof x === 'boolean')
+                measured += 5;
+            else if (typeof x === 'object' && x !== null && !measureWithin(x, depth + 1))
+                return false;
+        }
+        return true;
+    }
+    const o = v;
+    for (const k in o) {
+        if (!hasOwn.call(o, k))
+            continue;
+        measured += k.length;
+        const x = o[k];
+        if (typeof x === 'string')
+            measured += x.length;
+        else if (typeof x === 'number' || typeof x === 'boolean')
+            measured += 5;
+        else if (typeof x === 'object' && x !== null && !measureWithin(x, depth + 1))
+            return false;
+    }
+    return true;
+}
+/** Characters of keys and strings in a JSON value (stops as soon as it passes `limit`). */
 function textSize(value, limit = Number.POSITIVE_INFINITY) {
+    // Recursion for the usual shallow values; a deeper one is measured again with a stack.
+    const shallow = sizeWithin(value, 0, limit, 0);
+    if (shallow >= 0)
+        return shallow;
     let n = 0;
     const stack = [value];
     while (stack.length > 0) {
@@ -1557,11 +1685,42 @@ function textSize(value, limit = Number.POSITIVE_INFINITY) {
             for (const x of v)
                 stack.push(x);
         else if (isObject(v))
-            for (const [k, x] of Object.entries(v)) {
+            for (const k of Object.keys(v)) {
                 n += k.length;
-                stack.push(x);
+                stack.push(v[k]);
             }
         if (n > limit)
+            return n;
+    }
+    return n;
+}
+/**
+ * textSize by recursion: `n` plus the size of `v`, stopping past `limit`; -1 when `v` nests more
+ * than RECURSION_LIMIT levels below `depth`.
+ */
+function sizeWithin(v, n, limit, depth) {
+    if (typeof v === 'string')
+        return n + v.length;
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return n + 5;
+    if (typeof v !== 'object' || v === null)
+        return n;
+    if (depth >= RECURSION_LIMIT)
+        return -1;
+    if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+            n = sizeWithin(v[i], n, limit, depth + 1);
+            if (n < 0 || n > limit)
+                return n;
+        }
+        return n;
+    }
+    const o = v;
+    for (const k in o) {
+        if (!hasOwn.call(o, k))
+            continue;
+        n = sizeWithin(o[k], n + k.length, limit, depth + 1);
+        if (n < 0 || n > limit)
             return n;
     }
     return n;
@@ -1571,92 +1730,201 @@ function textSize(value, limit = Number.POSITIVE_INFINITY) {
  * every document they hand over, so nothing downstream ever walks a hostile depth.
  */
 function unreadableDocument(doc) {
-    if (typeof doc !== 'object' || doc === null)
+    if (typeof doc !== 'object' || doc === null || shallowTexts.has(doc))
         return undefined;
     if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
         return `the policy document nests values more than ${MAX_DOCUMENT_DEPTH} levels deep; expected an IAM policy document, which is a few levels deep (Statement, Condition, values): fix the document (it was not read)`;
     return undefined;
 }
+/** Keys of an object compared one by one before a Set is made for them (objects are mostly small). */
+const FEW_KEYS = 16;
+/**
+ * duplicateKeys's containers, by depth (1 = the outermost), kept from one call to the next (it is
+ * called on every policy text, and does not call itself): object or array; its index in its parent
+ * array, or -1 and the offsets of its key in its parent object; whether a key comes next; its
+ * current index; where its keys so far are written (or a Set of them).
+ */
+const scratch = {
+    isObj: [],
+    segIndex: [],
+    segStart: [],
+    segEnd: [],
+    expectKey: [],
+    index: [],
+    keyStarts: [],
+    keyEnds: [],
+    keyCount: [],
+    keySet: [],
+};
+/** The key written between `start` and `end` (the offsets inside its quotes), its escapes decoded. */
+function document_keyText(text, start, end) {
+    const raw = text.slice(start, end);
+    if (raw.indexOf('\\') === -1)
+        return raw;
+    try {
+        return JSON.parse(text.slice(start - 1, end + 1));
+    }
+    catch {
+        return raw; // keep the raw text
+    }
+}
 /**
  * Keys that appear more than once in the same object of a JSON text, with the path of the later
  * occurrence (at most `max` of them). JSON.parse keeps the last one silently; other readers (AWS
  * among them, for all this tool knows) may keep another, so a policy could read differently to
- * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass.
+ * the audit and to AWS. Expects valid JSON (call it after parsing); iterative, one pass, in which
+ * strings are skipped with indexOf (only the characters between strings are looked at one by
+ * one). It makes next to no garbage: the open containers are kept in arrays indexed by depth,
+ * reused from one container to the next, and an object's keys are compared where they are written
+ * (by their offsets), until it has many keys or a key with an escape, when a Set of them is made;
+ * a path is built only for a duplicate.
  */
 function duplicateKeys(text, max = 20) {
-    const pathOf = (f, last) => {
-        const out = [last];
-        for (let x = f; x?.parent; x = x.parent)
-            out.push(x.seg);
-        return out.reverse();
-    };
+    return scanKeys(text, max).duplicates;
+}
+/**
+ * duplicateKeys, and how deep the text nests (the deepest open container; undefined when the
+ * scan stopped at `max` duplicates, before the end).
+ */
+function scanKeys(text, max = 20) {
     const out = [];
-    const stack = [];
+    let deepest = 0;
+    const { isObj, segIndex, segStart, segEnd, expectKey, index, keyStarts, keyEnds, keyCount, keySet } = scratch;
+    let d = 0;
     const n = text.length;
     let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     while (i < n && out.length < max) {
         const c = text.charCodeAt(i);
         if (c === 34 /* " */) {
-            let j = i + 1;
-            let escaped = false;
-            while (j < n) {
-                const d = text.charCodeAt(j);
-                if (d === 92 /* \ */) {
-                    escaped = true;
-                    j += 2;
-                    continue;
-                }
-                if (d === 34)
+            // The closing quote: the next one not escaped (preceded by an even number of backslashes).
+            let j = text.indexOf('"', i + 1);
+            for (;;) {
+                if (j === -1) {
+                    j = n;
                     break;
-                j++;
-            }
-            const top = stack[stack.length - 1];
-            if (top?.obj && top.expectKey) {
-                let key = text.slice(i + 1, j);
-                if (escaped) {
-                    try {
-                        key = JSON.parse(text.slice(i, j + 1));
-                    }
-                    catch {
-                        // keep the raw text
-                    }
                 }
-                top.keys ??= new Set();
-                if (top.keys.has(key))
-                    out.push({ path: pathOf(top, key), key });
-                top.keys.add(key);
-                top.key = key;
-                top.expectKey = false;
+                let b = j - 1;
+                while (b > i && text.charCodeAt(b) === 92 /* \ */)
+                    b--;
+                if ((j - 1 - b) % 2 === 0)
+                    break;
+                j = text.indexOf('"', j + 1);
+            }
+            if (d > 0 && isObj[d] && expectKey[d]) {
+                const ks = i + 1;
+                const ke = j;
+                let escaped = false;
+                for (let k = ks; k < ke; k++)
+                    if (text.charCodeAt(k) === 92) {
+                        escaped = true;
+                        break;
+                    }
+                const count = keyCount[d];
+                const starts = keyStarts[d];
+                const ends = keyEnds[d];
+                let set = keySet[d];
+                if (set === undefined && (escaped || count >= FEW_KEYS)) {
+                    set = new Set();
+                    for (let k = 0; k < count; k++)
+                        set.add(document_keyText(text, starts[k], ends[k]));
+                    keySet[d] = set;
+                }
+                let seen = false;
+                if (set !== undefined) {
+                    const key = document_keyText(text, ks, ke);
+                    seen = set.has(key);
+                    set.add(key);
+                }
+                else {
+                    // No escapes in this object's keys so far: equal keys are equal as written.
+                    const len = ke - ks;
+                    for (let k = 0; k < count && !seen; k++) {
+                        const s = starts[k];
+                        if (ends[k] - s !== len)
+                            continue;
+                        let m = 0;
+                        while (m < len && text.charCodeAt(s + m) === text.charCodeAt(ks + m))
+                            m++;
+                        seen = m === len;
+                    }
+                    starts[count] = ks;
+                    ends[count] = ke;
+                }
+                if (seen) {
+                    const path = [];
+                    for (let k = 2; k <= d; k++)
+                        path.push(segIndex[k] >= 0 ? segIndex[k] : document_keyText(text, segStart[k], segEnd[k]));
+                    const key = document_keyText(text, ks, ke);
+                    path.push(key);
+                    out.push({ path, key });
+                }
+                keyCount[d] = count + 1;
+                segIndex[d + 1] = -1;
+                segStart[d + 1] = ks;
+                segEnd[d + 1] = ke;
+                expectKey[d] = false;
             }
             i = j + 1;
             continue;
         }
         if (c === 123 /* { */ || c === 91 /* [ */) {
-            const top = stack[stack.length - 1];
-            const seg = top ? (top.obj ? top.key : top.index) : '';
-            stack.push({
-                obj: c === 123,
-                keys: undefined,
-                parent: top,
-                seg,
-                index: 0,
-                expectKey: c === 123,
-                key: '',
-            });
+            if (d === 0)
+                segIndex[1] = 0;
+            else if (!isObj[d])
+                segIndex[d + 1] = index[d];
+            d++;
+            if (d > deepest)
+                deepest = d;
+            isObj[d] = c === 123;
+            expectKey[d] = c === 123;
+            index[d] = 0;
+            keyCount[d] = 0;
+            keySet[d] = undefined;
+            if (keyStarts[d] === undefined) {
+                keyStarts[d] = [];
+                keyEnds[d] = [];
+            }
         }
         else if (c === 125 /* } */ || c === 93 /* ] */) {
-            stack.pop();
+            if (d > 0)
+                d--;
         }
         else if (c === 44 /* , */) {
-            const top = stack[stack.length - 1];
-            if (top?.obj)
-                top.expectKey = true;
-            else if (top)
-                top.index++;
+            if (d > 0) {
+                if (isObj[d])
+                    expectKey[d] = true;
+                else
+                    index[d]++;
+            }
         }
         i++;
     }
-    return out;
+    // A hostile depth is not kept for the next call.
+    if (isObj.length > 1024)
+        for (const a of Object.values(scratch))
+            a.length = 0;
+    else
+        keySet.fill(undefined);
+    return { duplicates: out, depth: out.length < max || i >= n ? deepest : undefined };
+}
+/**
+ * Documents JSON.parse made of a text that scanKeys read to its end: the text's length, when it
+ * nests no deeper than MAX_DOCUMENT_DEPTH. Such a document is no deeper than its text (duplicate
+ * keys only drop values) and holds at most 3 characters of textSize per character of text (a
+ * string holds fewer characters than it is written with; a number or boolean counts 5 and takes
+ * at least 2 characters with its separator), so unreadableDocument and parsePolicyDocument's
+ * size check need not walk it again. Documents are not changed once parsed.
+ */
+const shallowTexts = new WeakMap();
+/** Notes what scanKeys found of the text `doc` was parsed from (see shallowTexts). */
+function noteParsedText(doc, textLength, depth) {
+    if (depth !== undefined && depth <= MAX_DOCUMENT_DEPTH)
+        shallowTexts.set(doc, textLength);
+}
+/** Whether `doc` is known, from its text, to be within MAX_DOCUMENT_DEPTH and MAX_DOCUMENT_CHARS. */
+function knownSmall(doc) {
+    const length = shallowTexts.get(doc);
+    return length !== undefined && 3 * length + 5 <= MAX_DOCUMENT_CHARS;
 }
 /** The message for a duplicate key (never quoting it when the policy is sensitive). */
 function duplicateKeyMessage(key) {
@@ -1715,28 +1983,36 @@ const FIELD_EXAMPLE = {
     Resource: '"arn:aws:s3:::my-bucket/*"',
     NotResource: '"arn:aws:s3:::my-bucket/*"',
 };
-function asStringList(v, path, field, problems) {
-    const example = FIELD_EXAMPLE[field] ?? '"..."';
+/** The value of the statement field `field` (at `[...statementPath, field]`) as a list of strings. */
+function asStringList(v, statementPath, field, problems) {
     if (typeof v === 'string')
         return [v];
+    const example = FIELD_EXAMPLE[field] ?? '"..."';
     if (Array.isArray(v)) {
-        const out = [];
-        v.forEach((item, i) => {
-            if (typeof item === 'string')
-                out.push(item);
-            else
-                problems.push({
-                    path: child(path, i),
-                    message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
-                });
-        });
-        return out;
+        for (let i = 0; i < v.length; i++)
+            if (typeof v[i] !== 'string')
+                return mixedList(v, statementPath, field, example, problems);
+        return v.slice();
     }
     problems.push({
-        path: path,
+        path: child(statementPath, field),
         message: `${field} must be a string or an array of strings, got ${typeName(v)}; expected ${example} or [${example}, ...]: fix the value`,
     });
     return undefined;
+}
+/** asStringList of an array that holds something other than strings: those are problems. */
+function mixedList(v, statementPath, field, example, problems) {
+    const out = [];
+    v.forEach((item, i) => {
+        if (typeof item === 'string')
+            out.push(item);
+        else
+            problems.push({
+                path: child(child(statementPath, field), i),
+                message: `${field} entries must be strings, got ${typeName(item)}; expected a string such as ${example}: quote it or remove it`,
+            });
+    });
+    return out;
 }
 /**
  * Entries longer than AWS allows are never matched as written (a hostile pattern could be made
@@ -1744,17 +2020,30 @@ function asStringList(v, path, field, problems) {
  * entry becomes `*` and a NotAction or NotResource entry is left out (the statement then grants
  * more); in a Deny statement it is the other way round (the statement then denies less).
  */
+const BOUNDED_FIELDS = [
+    ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
+    ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
+    ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
+    ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
+];
+/** Whether an entry of `list` is longer than `max`. */
+function hasLonger(list, max) {
+    for (let i = 0; i < list.length; i++)
+        if (list[i].length > max)
+            return true;
+    return false;
+}
 function boundEntries(s, raw, path, problems) {
-    const fields = [
-        ['actions', 'Action', MAX_ACTION_LENGTH, 'an action name'],
-        ['notActions', 'NotAction', MAX_ACTION_LENGTH, 'an action name'],
-        ['resources', 'Resource', MAX_RESOURCE_LENGTH, 'an ARN'],
-        ['notResources', 'NotResource', MAX_RESOURCE_LENGTH, 'an ARN'],
-    ];
-    for (const [key, field, max, what] of fields) {
+    for (let f = 0; f < BOUNDED_FIELDS.length; f++) {
+        // Indexed, not destructured: destructuring an array goes through an iterator (garbage, per statement).
+        const entry = BOUNDED_FIELDS[f];
+        const key = entry[0];
+        const max = entry[2];
         const list = s[key];
-        if (!list || !list.some((x) => x.length > max))
+        if (!list || !hasLonger(list, max))
             continue;
+        const field = entry[1];
+        const what = entry[3];
         const negative = field.startsWith('Not');
         const broaden = (s.effect === 'Deny') === negative; // `*` grants more / denies less here
         const out = [];
@@ -1781,10 +2070,11 @@ function typeName(v) {
         return 'an array';
     return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
-function parseCondition(v, path, problems) {
+/** The statement's Condition (at `[...statementPath, 'Condition']`). */
+function parseCondition(v, statementPath, problems) {
     if (!isObject(v)) {
         problems.push({
-            path: path,
+            path: child(statementPath, 'Condition'),
             message: `Condition must be an object, got ${typeName(v)}; expected {"Operator": {"key": value}}, e.g. {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}: fix it`,
         });
         return undefined;
@@ -1793,17 +2083,17 @@ function parseCondition(v, path, problems) {
     // never assigned (an assignment would set the object's prototype).
     const out = [];
     for (const [op, block] of Object.entries(v)) {
-        const opPath = child(path, op);
+        const opPath = () => child(child(statementPath, 'Condition'), op);
         if (op === '__proto__') {
             problems.push({
-                path: opPath,
+                path: opPath(),
                 message: 'condition operator "__proto__" is not an IAM condition operator; expected an operator such as StringEquals: remove it',
             });
             continue;
         }
         if (!isObject(block)) {
             problems.push({
-                path: opPath,
+                path: opPath(),
                 message: `condition operator ${preview(op, 60)} must map keys to values, got ${typeName(block)}; expected {"key": value}, e.g. {"aws:RequestedRegion": "eu-west-1"}: fix it`,
             });
             continue;
@@ -1812,7 +2102,7 @@ function parseCondition(v, path, problems) {
         for (const [key, val] of Object.entries(block)) {
             if (key === '__proto__') {
                 problems.push({
-                    path: child(opPath, key),
+                    path: child(opPath(), key),
                     message: 'condition key "__proto__" is not an IAM condition key; expected a key such as aws:SourceIp: remove it',
                 });
                 continue;
@@ -1824,7 +2114,7 @@ function parseCondition(v, path, problems) {
                     strs.push(String(x));
                 else
                     problems.push({
-                        path: Array.isArray(val) ? child(child(opPath, key), i) : child(opPath, key),
+                        path: Array.isArray(val) ? child(child(opPath(), key), i) : child(opPath(), key),
                         message: `condition values must be strings, numbers or booleans, got ${typeName(x)}; expected a value such as "eu-west-1" or a list of them: fix the value`,
                     });
             });
@@ -1844,8 +2134,11 @@ function parseStatement(raw, index, path, problems) {
     }
     const before = problems.length;
     const s = { index, path };
-    for (const [key, value] of Object.entries(raw)) {
-        const p = child(path, key);
+    // for-in with an own-property test: Object.keys's keys, in its order, with no array or iterator made.
+    for (const key in raw) {
+        if (!hasOwn.call(raw, key))
+            continue;
+        const value = raw[key];
         switch (key) {
             case 'Sid':
                 if (typeof value === 'string')
@@ -1854,7 +2147,7 @@ function parseStatement(raw, index, path, problems) {
                     s.sid = String(value);
                 else
                     problems.push({
-                        path: p,
+                        path: child(path, key),
                         message: `Sid must be a string, got ${typeName(value)}; expected a name such as "AllowS3Read" (the statement is still audited)`,
                     });
                 break;
@@ -1863,21 +2156,21 @@ function parseStatement(raw, index, path, problems) {
                     s.effect = value;
                 else
                     problems.push({
-                        path: p,
+                        path: child(path, key),
                         message: `Effect must be "Allow" or "Deny" (case-sensitive), got ${preview(value)}; expected one of the two: fix it (the statement is not audited until then)`,
                     });
                 break;
             case 'Action':
-                s.actions = asStringList(value, p, key, problems);
+                s.actions = asStringList(value, path, key, problems);
                 break;
             case 'NotAction':
-                s.notActions = asStringList(value, p, key, problems);
+                s.notActions = asStringList(value, path, key, problems);
                 break;
             case 'Resource':
-                s.resources = asStringList(value, p, key, problems);
+                s.resources = asStringList(value, path, key, problems);
                 break;
             case 'NotResource':
-                s.notResources = asStringList(value, p, key, problems);
+                s.notResources = asStringList(value, path, key, problems);
                 break;
             case 'Principal':
                 s.principal = value;
@@ -1886,11 +2179,11 @@ function parseStatement(raw, index, path, problems) {
                 s.notPrincipal = value;
                 break;
             case 'Condition':
-                s.condition = parseCondition(value, p, problems);
+                s.condition = parseCondition(value, path, problems);
                 break;
             default:
                 problems.push({
-                    path: p,
+                    path: child(path, key),
                     message: `unknown statement field ${preview(key, 60)}; expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition (AWS rejects other fields): fix the spelling or remove it`,
                 });
         }
@@ -1975,10 +2268,10 @@ function parsePolicyDocument(raw, basePath = []) {
             ],
         };
     }
-    const deep = unreadableDocument(value);
-    if (deep)
-        return { problems: [{ path: path, message: deep }] };
-    const size = textSize(value, MAX_DOCUMENT_CHARS);
+    // unreadableDocument and textSize in one walk, unless its text says already.
+    const size = knownSmall(value) ? 0 : measureDocument(value);
+    if (size < 0)
+        return { problems: [{ path: path, message: unreadableDocument(value) }] };
     if (size > MAX_DOCUMENT_CHARS) {
         return {
             problems: [
@@ -1990,14 +2283,16 @@ function parsePolicyDocument(raw, basePath = []) {
         };
     }
     const doc = { statements: [] };
-    for (const [key, v] of Object.entries(value)) {
-        const p = child(path, key);
+    for (const key in value) {
+        if (!hasOwn.call(value, key))
+            continue;
+        const v = value[key];
         if (key === 'Version') {
             if (v === '2012-10-17' || v === '2008-10-17')
                 doc.version = v;
             else
                 problems.push({
-                    path: p,
+                    path: child(path, key),
                     message: `Version must be "2012-10-17" or "2008-10-17", got ${preview(v)}; expected "2012-10-17" (policy variables need it): use it`,
                 });
         }
@@ -2007,7 +2302,7 @@ function parsePolicyDocument(raw, basePath = []) {
         }
         else if (key !== 'Statement') {
             problems.push({
-                path: p,
+                path: child(path, key),
                 message: `unknown policy field ${preview(key, 60)}; expected only Version, Id and Statement (AWS rejects other fields): remove it`,
             });
         }
@@ -2015,11 +2310,13 @@ function parsePolicyDocument(raw, basePath = []) {
     const st = value.Statement;
     const stPath = child(path, 'Statement');
     const list = Array.isArray(st) ? st : [st];
-    list.forEach((item, i) => {
-        const parsed = parseStatement(item, i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
+    for (let i = 0; i < list.length; i++) {
+        if (!(i in list))
+            continue; // a hole, as forEach skips it
+        const parsed = parseStatement(list[i], i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
         if (parsed)
             doc.statements.push(parsed);
-    });
+    }
     return { doc, raw: value, problems };
 }
 /** Sid, or `#index`: how a finding names its statement. */
@@ -3159,29 +3456,41 @@ function readRepoFile(root, p, maxBytes) {
         const opened = (0,external_node_fs_.fstatSync)(fd);
         if (!opened.isFile())
             return fail('not-a-file', `${fileTypeOf(opened)}, not a regular file: only regular files are read`);
-        // Read at most maxBytes + 1 bytes, whatever the size said (a file can grow, /proc files say 0).
+        // Read at most maxBytes + 1 bytes, whatever the size said (a file can grow, /proc files say 0):
+        // into one buffer of the size stated (and one byte more, to see the end), then, should the
+        // file hold more, in chunks of a megabyte.
+        const cap = maxBytes + 1;
+        const first = Buffer.allocUnsafe(Math.min(cap, opened.size + 1));
         const chunks = [];
         let total = 0;
-        const cap = maxBytes + 1;
+        let buf = first;
+        let used = 0;
         for (;;) {
-            const buf = Buffer.allocUnsafe(Math.min(cap - total, 1 << 20));
-            if (buf.length === 0)
-                break;
+            if (used === buf.length) {
+                chunks.push(buf);
+                buf = Buffer.allocUnsafe(Math.min(cap - total, 1 << 20));
+                used = 0;
+                if (buf.length === 0)
+                    break;
+            }
             let n;
             try {
-                n = (0,external_node_fs_.readSync)(fd, buf, 0, buf.length, null);
+                n = (0,external_node_fs_.readSync)(fd, buf, used, buf.length - used, null);
             }
             catch (e) {
                 return fail('unreadable', `cannot be read (${e.code ?? 'error'}): check the file's permissions`);
             }
             if (n === 0)
                 break;
-            chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+            used += n;
             total += n;
         }
+        if (used > 0)
+            chunks.push(buf.subarray(0, used));
         if (total > maxBytes)
             return fail('too-large', `the file is over the ${formatBytes(maxBytes)} limit`);
-        return { ok: true, text: Buffer.concat(chunks, total).toString('utf8'), size: total };
+        const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+        return { ok: true, text: bytes.toString('utf8'), size: total };
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
@@ -4713,7 +5022,8 @@ class DocumentAnalyzer extends AnalyzerBase {
                 malformed: true,
             };
         const out = { document: parsed.value };
-        const dups = duplicateKeys(v, 5);
+        const { duplicates: dups, depth } = scanKeys(v, 5);
+        noteParsedText(parsed.value, v.length, depth);
         if (dups.length > 0)
             out.problems = dups.map((d) => a.sensitive
                 ? `${label} (sensitive): ${duplicateKeyMessage(undefined)}`
@@ -5538,7 +5848,7 @@ class Analyzer extends RecordAnalyzer {
         }
     }
     finish() {
-        const lines = locateLines(this.input.file.text, this.linePaths);
+        const lines = locateLines(this.input.file.text, this.linePaths, this.input.json);
         this.lineSetters.forEach((set, i) => set(lines[i]));
         for (const f of this.post)
             f();
@@ -5873,6 +6183,14 @@ function parsePlan(file, json) {
     const add = (r, path, mod) => {
         if (r.deposed_key !== undefined || r.deposed !== undefined)
             return;
+        // An address already read, in an entry resourceFromValues would find nothing wrong with: nothing
+        // to add (a plan lists each of its resources twice, in resource_changes and planned_values).
+        if (typeof r.address === 'string' &&
+            seen.has(r.address) &&
+            typeof r.type === 'string' &&
+            typeof r.name === 'string' &&
+            (r.values === undefined || isObject(r.values)))
+            return;
         const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
         if (!res || seen.has(res.address))
             return;
@@ -5892,6 +6210,7 @@ function parsePlan(file, json) {
         hasConfiguration,
         resources,
         errors,
+        json,
     });
 }
 const terraformPlanParser = {
@@ -6232,7 +6551,7 @@ function parseAuthDetails(file, json) {
     });
     for (const pr of principals)
         pr.policyIds = [...new Set(pr.policyIds)];
-    const lines = locateLines(file.text, linePaths);
+    const lines = locateLines(file.text, linePaths, json);
     setters.forEach((s, i) => s(lines[i]));
     for (const f of post)
         f();
@@ -8285,7 +8604,7 @@ const policyJsonParser = {
         // The same key twice in an object: flagged (JSON.parse silently keeps the last).
         const dups = duplicateKeys(file.text);
         const lines = dups.length > 0
-            ? locateLines(file.text, dups.map((d) => d.path))
+            ? locateLines(file.text, dups.map((d) => d.path), json)
             : [];
         const errors = dups.map((d, i) => {
             const e = {
@@ -8403,7 +8722,7 @@ function parseTfJson(file, json) {
             }
         }
     }
-    return analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors });
+    return analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
 }
 const terraformJsonParser = {
     kind: 'terraform-json',
@@ -8464,7 +8783,14 @@ function parseState(file, json) {
             resources.push(res);
         }, (e) => errors.push(e));
     }
-    return analyzeTerraform({ file, kind: 'terraform-state', templates: false, resources, errors });
+    return analyzeTerraform({
+        file,
+        kind: 'terraform-state',
+        templates: false,
+        resources,
+        errors,
+        json,
+    });
 }
 const terraformStateParser = {
     kind: 'terraform-state',
@@ -9454,15 +9780,14 @@ function callFunction(name, args, text, ctx) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(3136);
-// EXTERNAL MODULE: ./node_modules/web-tree-sitter/tree-sitter.js
-var tree_sitter = __webpack_require__(254);
 ;// CONCATENATED MODULE: ./src/sources/hcl/parse.ts
 // Parses `.tf` files with tree-sitter's HCL grammar (the Terraform dialect), compiled to
 // WebAssembly: web-tree-sitter's runtime (tree-sitter.wasm) and the grammar
 // (tree-sitter-terraform.wasm). Loading them is asynchronous and done once (initHcl); parsing is
 // synchronous after that. The bundle ships both .wasm files beside dist/cli.js
-// (scripts/bundle.mjs); from the sources they are read from node_modules.
-
+// (scripts/bundle.mjs); from the sources they are read from node_modules. web-tree-sitter itself is
+// imported by initHcl, not here: an audit with no `.tf` file neither loads nor compiles it (the
+// bundle keeps it in a chunk of its own).
 
 
 
@@ -9492,10 +9817,11 @@ function initHcl() {
     if (parser)
         return Promise.resolve(parser);
     loading ??= (async () => {
+        const { Language, Parser } = await __webpack_require__.e(/* import() */ 254).then(__webpack_require__.bind(__webpack_require__, 254));
         const wasmBinary = (0,external_node_fs_.readFileSync)(locate(RUNTIME_WASM, 'web-tree-sitter'));
-        await tree_sitter/* Parser */.iX.init({ wasmBinary });
-        const lang = await tree_sitter/* Language */.TM.load((0,external_node_fs_.readFileSync)(locate(GRAMMAR_WASM, '@tree-sitter-grammars/tree-sitter-hcl')));
-        const p = new tree_sitter/* Parser */.iX();
+        await Parser.init({ wasmBinary });
+        const lang = await Language.load((0,external_node_fs_.readFileSync)(locate(GRAMMAR_WASM, '@tree-sitter-grammars/tree-sitter-hcl')));
+        const p = new Parser();
         p.setLanguage(lang);
         parser = p;
         return p;
@@ -11637,7 +11963,43 @@ function parseArnPattern(raw, bindings) {
 function arnFormatToPattern(format) {
     return scan(format, 'format');
 }
+/** Characters that can start something other than a literal character in scan(). */
+const SPECIAL = /[*?$<{]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+const NONE = [];
+/**
+ * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
+ * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
+ * text, and its tokens are made only when containment needs them: intersection and the checks
+ * that run per resource read the text (see intersectForm).
+ */
+class LiteralPattern {
+    raw;
+    t;
+    constructor(raw) {
+        this.raw = raw;
+    }
+    get tokens() {
+        return (this.t ??= Array.from(this.raw, charToken));
+    }
+    get canonical() {
+        return this.raw;
+    }
+    get variables() {
+        return NONE;
+    }
+    get unboundPlaceholders() {
+        return NONE;
+    }
+}
 function scan(raw, mode, bindings) {
+    return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
+}
+/** parseArnPattern without the fast path for literal text (tests compare the two). */
+function parseArnPatternTokens(raw) {
+    return scanTokens(raw, 'policy');
+}
+function scanTokens(raw, mode, bindings) {
     const cs = Array.from(raw);
     const out = [];
     const variables = [];
@@ -11757,6 +12119,8 @@ function tokensToText(tokens) {
 }
 /** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
 function isAll(p) {
+    if (p instanceof LiteralPattern)
+        return false;
     return p.tokens.length === 1 && p.tokens[0].kind === 'star';
 }
 /**
@@ -11962,6 +12326,13 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
     const ac = fa.chars;
     const bk = fb.kinds;
     const bc = fb.chars;
+    // One wildcard against anything (the catalog's `${Region}` field against a policy's region):
+    // a `*` meets every range (every range spells some string); a `seg` every range whose
+    // characters it can absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
+    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
+        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
+    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
+        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
     // Leading tokens that spell one character each (no star on either side) pair up one for one: a
     // common string starts with a character both spell, and the rest must meet.
     while (a0 < a1 && b0 < b1) {
@@ -11974,6 +12345,23 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
         a0++;
         b0++;
     }
+    // The same from the end: the last character of a common string is spelled by both last tokens.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a1 - 1];
+        const kb = bk[b1 - 1];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (ka === K_CHAR && kb === K_CHAR && ac[a1 - 1] !== bc[b1 - 1])
+            return false;
+        a1--;
+        b1--;
+    }
+    // What is left of one side may be a lone wildcard now (`instance/${InstanceId}` against
+    // `instance/i-0abc` leaves `${InstanceId}` against `i-0abc`).
+    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
+        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
+    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
+        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
     const n = a1 - a0;
     const m = b1 - b0;
     // Without a star on either side the programme is its diagonal: the same length, token by token.
@@ -12034,6 +12422,15 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
     return prev[m] === 1;
 }
 /**
+ * The third `:`-separated field (the service) of every string a pattern matches, when the fields
+ * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
+ * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
+ * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
+ */
+function arnServiceField(p) {
+    return intersectForm(p).service;
+}
+/**
  * The characters the resource part (sixth field) of every string a pattern matches starts with, when
  * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
  * within their common length do not intersect (arnIntersects answers so first).
@@ -12052,8 +12449,25 @@ const arn_COLON = 58;
 function absorbs(star, k, c) {
     return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== arn_COLON);
 }
+/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
+function absorbsAll(kinds, chars, from, to) {
+    for (let i = from; i < to; i++)
+        if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === arn_COLON))
+            return false;
+    return true;
+}
 const intersectForms = new WeakMap();
 function intersectForm(p) {
+    if (p instanceof LiteralPattern) {
+        // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
+        // kept by their builder): only the last one's, which is what a run of checks of one resource
+        // against many formats reads again.
+        if (lastLiteral !== p) {
+            lastLiteralForm = literalForm(p.raw);
+            lastLiteral = p;
+        }
+        return lastLiteralForm;
+    }
     let f = intersectForms.get(p);
     if (f)
         return f;
@@ -12104,6 +12518,61 @@ function intersectForm(p) {
     f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
     intersectForms.set(p, f);
     return f;
+}
+let lastLiteral;
+let lastLiteralForm;
+/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
+function literalForm(raw) {
+    // Without surrogates every code unit is a code point: read by position, the colons by indexOf.
+    if (!SURROGATE.test(raw)) {
+        const n = raw.length;
+        const chars = new Int32Array(n);
+        for (let i = 0; i < n; i++)
+            chars[i] = raw.charCodeAt(i);
+        const colons = [];
+        let at = -1;
+        while (colons.length < 5 && (at = raw.indexOf(':', at + 1)) >= 0)
+            colons.push(at);
+        const five = colons.length === 5;
+        return {
+            kinds: new Uint8Array(n),
+            chars,
+            service: colons.length >= 3 ? raw.slice(colons[1] + 1, colons[2]) : null,
+            resourcePrefix: five ? raw.slice(colons[4] + 1) : null,
+            colons: five ? colons : null,
+        };
+    }
+    let chars = new Int32Array(raw.length);
+    let n = 0;
+    const colons = [];
+    let service = null;
+    let fieldStart = 0;
+    let prefixAt = -1;
+    for (let i = 0; i < raw.length; i++) {
+        const c = raw.codePointAt(i);
+        if (c > 0xffff)
+            i++;
+        if (c === arn_COLON && colons.length < 5) {
+            if (colons.length === 2)
+                service = raw.slice(fieldStart, i);
+            colons.push(n);
+            fieldStart = i + 1;
+            if (colons.length === 5)
+                prefixAt = i + 1;
+        }
+        chars[n++] = c;
+    }
+    if (n < chars.length)
+        chars = chars.slice(0, n);
+    // Every token a character (K_CHAR is 0, the Uint8Array's fill).
+    const five = colons.length === 5;
+    return {
+        kinds: new Uint8Array(n),
+        chars,
+        service,
+        resourcePrefix: five ? raw.slice(prefixAt) : null,
+        colons: five ? colons : null,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
@@ -12535,6 +13004,33 @@ class ActionSet {
         const out = [];
         this.forEach((o) => out.push(actionOfOrdinal(o)));
         return out;
+    }
+    /** The lowest ordinal the two sets share, or -1 when they share none. */
+    firstCommon(other) {
+        const base = Math.max(this.base, other.base);
+        const end = Math.min(this.base + this.words.length, other.base + other.words.length);
+        for (let w = base; w < end; w++) {
+            const x = this.words[w - this.base] & other.words[w - other.base];
+            if (x !== 0)
+                return (w << 5) + 31 - Math.clz32(x & -x);
+        }
+        return -1;
+    }
+    /** The lowest `rank[ordinal]` over the members the two sets share (Infinity when none). */
+    minOfCommon(other, rank) {
+        const base = Math.max(this.base, other.base);
+        const end = Math.min(this.base + this.words.length, other.base + other.words.length);
+        let min = Infinity;
+        for (let w = base; w < end; w++) {
+            let x = this.words[w - this.base] & other.words[w - other.base];
+            while (x !== 0) {
+                const r = rank[(w << 5) + 31 - Math.clz32(x & -x)] ?? Infinity;
+                if (r < min)
+                    min = r;
+                x &= x - 1;
+            }
+        }
+        return min;
     }
     /** The lowest value of `rank` over the members (Infinity for the empty set). */
     minOf(rank) {
@@ -13601,31 +14097,22 @@ const indexes = new WeakMap();
 function indexOf(catalog) {
     let ix = indexes.get(catalog);
     if (!ix)
-        indexes.set(catalog, (ix = { services: new Map(), formats: new Map() }));
+        indexes.set(catalog, (ix = {
+            services: new Map(),
+            formats: new Map(),
+            formatIds: new Map(),
+            formatPatterns: [],
+            formatServices: [],
+            formatsOfAction: [],
+        }));
     return ix;
 }
-/**
- * The service segment of an ARN or ARN format when it is literal text (lower-cased), else undefined:
- * `arn:aws:s3:::b/*` -> `s3`; `arn:${Partition}:ec2:...` -> `ec2`; `arn:aws:*` -> undefined.
- */
-function literalService(arn) {
-    const a = arn.indexOf(':');
-    const b = a < 0 ? -1 : arn.indexOf(':', a + 1);
-    const c = b < 0 ? -1 : arn.indexOf(':', b + 1);
-    if (c < 0)
-        return undefined;
-    const head = arn.slice(0, c);
-    if (/[*?$<>{}[\]]/.test(head))
-        return undefined;
-    return arn.slice(b + 1, c).toLowerCase();
-}
-/** Entries kept in the per-list and per-pattern caches before they are emptied. */
+/** Entries kept in the per-pattern cache before it is emptied. */
 const LIST_CACHE = 50_000;
 /** Sets under this size are checked action by action; larger ones through their services' formats. */
 const PER_ACTION_LIMIT = 48;
 class GrantSets {
     builder;
-    lists = new Map();
     patterns = new Map();
     byStatement = new WeakMap();
     index;
@@ -13640,7 +14127,7 @@ class GrantSets {
     all() {
         return (this.index.all ??= ActionSet.fromActions(this.catalog.all()));
     }
-    /** One pattern's actions (cached per pattern as written). */
+    /** One pattern's actions (cached per pattern as written). Shared: do not change it. */
     pattern(p) {
         let hit = this.patterns.get(p);
         if (!hit) {
@@ -13651,27 +14138,21 @@ class GrantSets {
         }
         return hit;
     }
-    /** A pattern list's actions and the patterns that match nothing (cached per list as written). */
+    /**
+     * A pattern list's actions, each pattern's, and the patterns that match nothing. Not cached per
+     * list: statementSet keeps it per statement, and a key per list (the list's text, hashed and
+     * compared) costs more than the union of a few cached pattern sets.
+     */
     patternSet(patterns) {
-        const key = patterns.length === 1 ? patterns[0] : JSON.stringify(patterns);
-        let hit = this.lists.get(key);
-        if (!hit) {
-            const sets = [];
-            const unknown = [];
-            for (const p of patterns) {
-                const one = this.pattern(p);
-                if (one.isEmpty())
-                    unknown.push({ pattern: p, field: 'Action' });
-                else
-                    sets.push(one);
-            }
-            hit = { actions: ActionSet.unionOf(sets), unknown };
-            // Lists are cached while they repeat; a corpus of distinct lists must not grow this forever.
-            if (this.lists.size >= LIST_CACHE)
-                this.lists.clear();
-            this.lists.set(key, hit);
+        const parts = new Array(patterns.length);
+        let unknown;
+        for (let i = 0; i < patterns.length; i++) {
+            const p = patterns[i];
+            const one = (parts[i] = this.pattern(p));
+            if (one.isEmpty())
+                (unknown ??= []).push({ pattern: p, field: 'Action' });
         }
-        return hit;
+        return { actions: ActionSet.unionOf(parts), parts, unknown: unknown ?? [] };
     }
     /**
      * The actions a statement names (NotAction: every other action), and the patterns that match
@@ -13686,6 +14167,7 @@ class GrantSets {
                 hit = this.patternSet(stmt.actions);
             else {
                 const named = this.patternSet(stmt.notActions ?? []);
+                // (a NotAction complement keeps no parts)
                 hit = {
                     actions: this.all().minus(named.actions),
                     unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' })),
@@ -13717,7 +14199,7 @@ class GrantSets {
             }
             const byTarget = new Map();
             for (const [format, ordinals] of byFormat) {
-                const target = literalService(format) ?? '';
+                const target = arnServiceField(this.format(format)) ?? '';
                 (byTarget.get(target) ?? byTarget.set(target, []).get(target)).push({
                     format,
                     actions: ActionSet.fromOrdinals(ordinals),
@@ -13738,33 +14220,21 @@ class GrantSets {
     applicable(actions, resource) {
         if (isAll(resource))
             return actions;
-        const service = literalService(resource.raw);
+        const service = arnServiceField(resource) ?? undefined;
+        if (actions.size <= PER_ACTION_LIMIT)
+            return this.applicableEach(actions, resource, service);
         const met = new Map();
         const meets = (arn) => {
             let hit = met.get(arn);
             if (hit === undefined) {
-                // A literal service that differs from the format's cannot meet it (checked before the
+                // A fixed service field that differs from the format's cannot meet it (checked before the
                 // pattern match, which is the costly part).
-                const other = service === undefined ? undefined : literalService(arn);
+                const other = service === undefined ? undefined : (arnServiceField(this.format(arn)) ?? undefined);
                 hit = other !== undefined && other !== service ? false : arnIntersects(this.format(arn), resource);
                 met.set(arn, hit);
             }
             return hit;
         };
-        if (actions.size <= PER_ACTION_LIMIT) {
-            const kept = [];
-            for (const o of actions.ordinals()) {
-                const rts = actionOfOrdinal(o).resourceTypes;
-                for (let i = 0; i < rts.length; i++) {
-                    const arn = rts[i].arn;
-                    if (!arn || meets(arn)) {
-                        kept.push(o);
-                        break;
-                    }
-                }
-            }
-            return kept.length === actions.size ? actions : ActionSet.fromOrdinals(kept);
-        }
         if (this.index.all) {
             // The whole catalog is built (a NotAction or `*` was expanded): its formats, all services at once.
             const g = this.globalFormats();
@@ -13786,11 +14256,93 @@ class GrantSets {
         }
         return actions.intersect(ActionSet.unionOf(ok));
     }
+    /** A format's dense id (see CatalogIndex.formatIds). */
+    formatId(arn) {
+        const ix = this.index;
+        let id = ix.formatIds.get(arn);
+        if (id === undefined) {
+            id = ix.formatPatterns.length;
+            ix.formatIds.set(arn, id);
+            ix.formatPatterns.push(this.format(arn));
+            ix.formatServices.push(arnServiceField(this.format(arn)) ?? undefined);
+        }
+        return id;
+    }
+    /** The format ids of an action's resource types (-1: a type without a format). */
+    formatsOf(ordinal) {
+        let ids = this.index.formatsOfAction[ordinal];
+        if (!ids) {
+            const rts = actionOfOrdinal(ordinal).resourceTypes;
+            ids = new Int32Array(rts.length);
+            for (let i = 0; i < rts.length; i++) {
+                const arn = rts[i].arn;
+                ids[i] = arn ? this.formatId(arn) : -1;
+            }
+            this.index.formatsOfAction[ordinal] = ids;
+        }
+        return ids;
+    }
+    /** Per call of applicableEach: which format ids were checked (stamp) and the answer (bit). */
+    metStamp = new Int32Array(256);
+    metValue = new Uint8Array(256);
+    stamp = 0;
+    /** applicable() for a small set: action by action, each format checked once per call. */
+    applicableEach(actions, resource, service) {
+        const ix = this.index;
+        if (++this.stamp === 0x7fffffff) {
+            this.metStamp.fill(0);
+            this.stamp = 1;
+        }
+        const stamp = this.stamp;
+        const kept = [];
+        let size = 0;
+        actions.forEach((o) => {
+            size++;
+            const ids = this.formatsOf(o);
+            for (let i = 0; i < ids.length; i++) {
+                const id = ids[i];
+                if (id < 0) {
+                    kept.push(o);
+                    return;
+                }
+                if (id >= this.metStamp.length) {
+                    const n = Math.max(id + 1, this.metStamp.length * 2);
+                    const s2 = new Int32Array(n);
+                    s2.set(this.metStamp);
+                    const v2 = new Uint8Array(n);
+                    v2.set(this.metValue);
+                    this.metStamp = s2;
+                    this.metValue = v2;
+                }
+                let hit;
+                if (this.metStamp[id] === stamp)
+                    hit = this.metValue[id];
+                else {
+                    // A fixed service field that differs from the format's cannot meet it (checked before the
+                    // pattern match, which is the costly part).
+                    const other = service === undefined ? undefined : ix.formatServices[id];
+                    hit =
+                        other !== undefined && other !== service
+                            ? 0
+                            : arnIntersects(ix.formatPatterns[id], resource)
+                                ? 1
+                                : 0;
+                    this.metStamp[id] = stamp;
+                    this.metValue[id] = hit;
+                }
+                if (hit) {
+                    kept.push(o);
+                    return;
+                }
+            }
+        });
+        return kept.length === size ? actions : ActionSet.fromOrdinals(kept);
+    }
     prefix(format) {
         return arnResourcePrefix(this.format(format));
     }
     /**
-     * The formats that can meet a resource: with a literal service, only those of that service (or
+     * The formats that can meet a resource: with a fixed service field, only those of that service (or
      * of no literal one); with a resource prefix, only those whose prefix starts alike (or have none).
      */
     candidates(f, service, resource) {
@@ -14802,7 +15354,9 @@ function groupAtoms(atoms, opts) {
             ? [first.pattern]
             : ranked
                 ? ranked.names
-                : sortedNames(actionsInfo, patterns);
+                : union && patterns.length === 0 && opts.catalog
+                    ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
+                    : sortedNames(actionsInfo, patterns);
         const resources = uniqueSorted(list);
         const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
         const severity = KIND_INFO[first.kind].severityRule === 'by-actions'
@@ -14916,7 +15470,7 @@ function rankedSet(set, catalog) {
     const names = markedNames(marks, catalog, size);
     noteActionList(names, set, catalog);
     SORTED.add(names);
-    return { infos, positions, names };
+    return { infos, positions, names, set };
 }
 /** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
 const SORTED = new WeakSet();
@@ -14946,20 +15500,46 @@ function uniqueSorted(atoms) {
 }
 /** The access levels of the actions, deduplicated and sorted. */
 function accessLevels(actions) {
-    const set = new Set();
+    // Index loops: a NotAction finding has some 22,000 actions.
+    const seen = [];
     let last;
-    for (const a of actions) {
-        if (a.levels === last)
+    for (let i = 0; i < actions.length; i++) {
+        const levels = actions[i].levels;
+        if (levels === last)
             continue;
-        last = a.levels;
-        for (const l of a.levels)
-            set.add(l);
+        last = levels;
+        for (let j = 0; j < levels.length; j++)
+            if (!seen.includes(levels[j]))
+                seen.push(levels[j]);
     }
-    return [...set].sort();
+    return seen.sort();
 }
 /** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
 function sortedNames(actions, patterns) {
     return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
+}
+/**
+ * sortedNames of distinct catalog actions with no patterns: by their places in the catalog's
+ * full-name order (numbers sorted, not strings). Undefined when one is not the catalog's, or
+ * when that order is not made yet.
+ */
+function namesInOrder(actions, catalog) {
+    // Only once the order is made (a small audit need not build every service for it).
+    const order = catalog.fullNameOrderIfMade();
+    if (!order)
+        return undefined;
+    const { position } = order;
+    const at = new Array(actions.length);
+    for (let i = 0; i < actions.length; i++) {
+        const o = actionOrdinal(actions[i]);
+        const p = o === undefined ? undefined : position[o];
+        if (p === undefined)
+            return undefined;
+        at[i] = p;
+    }
+    at.sort((x, y) => x - y);
+    const full = fullNames(catalog);
+    return at.map((p) => full[p]);
 }
 /** Groups from this size on take their actions through the catalog's order (see rankedActions). */
 const RANK_SORT_FROM = 256;
@@ -14997,7 +15577,45 @@ function rankedActions(list, catalog) {
 }
 /** riskScore of every action of a catalog, by position in its fullNameOrder. */
 const riskScoresByPosition = new WeakMap();
-/** examples(ranked.infos), reading risk scores from an array. */
+/** Per catalog, by position in its fullNameOrder: the rank of each action's key by localeCompare. */
+const keyRanksByPosition = new WeakMap();
+/**
+ * Ranks such that `keys[i] - keys[j]` has the sign of `key(i).localeCompare(key(j))`: the keys
+ * sorted once with the collator localeCompare uses (the default locale's, default options), keys
+ * the collator finds equal given the same rank.
+ */
+function keyRanks(catalog) {
+    let ranks = keyRanksByPosition.get(catalog);
+    if (!ranks) {
+        const byName = catalog.fullNameOrder().byName;
+        const compare = new Intl.Collator().compare;
+        const order = byName.map((_, i) => i).sort((x, y) => compare(byName[x].key, byName[y].key));
+        ranks = new Int32Array(byName.length);
+        let rank = 0;
+        for (let j = 0; j < order.length; j++) {
+            if (j > 0 && compare(byName[order[j - 1]].key, byName[order[j]].key) !== 0)
+                rank = j;
+            ranks[order[j]] = rank;
+        }
+        keyRanksByPosition.set(catalog, ranks);
+    }
+    return ranks;
+}
+/** Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal. */
+const exampleOrderByCatalog = new WeakMap();
+function exampleOrdinals(catalog, scores, keys) {
+    let order = exampleOrderByCatalog.get(catalog);
+    if (!order) {
+        const { byName } = catalog.fullNameOrder();
+        const ordinal = byName.map((a) => actionOrdinal(a));
+        const positions = byName.map((_, i) => i);
+        positions.sort((x, y) => scores[y] - scores[x] || keys[x] - keys[y] || ordinal[x] - ordinal[y]);
+        order = Int32Array.from(positions, (i) => ordinal[i]);
+        exampleOrderByCatalog.set(catalog, order);
+    }
+    return order;
+}
+/** examples(ranked.infos), reading risk scores and key ranks from arrays. */
 function rankedExamples(ranked, catalog) {
     let scores = riskScoresByPosition.get(catalog);
     if (!scores) {
@@ -15007,9 +15625,22 @@ function rankedExamples(ranked, catalog) {
             scores[i] = riskScore(byName[i]);
         riskScoresByPosition.set(catalog, scores);
     }
+    const keys = keyRanks(catalog);
     const { infos, positions } = ranked;
+    if (ranked.set) {
+        // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
+        // restricted to the set: its first EXAMPLES members there.
+        const order = exampleOrdinals(catalog, scores, keys);
+        const shown = [];
+        for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
+            if (ranked.set.has(order[i]))
+                shown.push(actionOfOrdinal(order[i]).full);
+        return infos.length > EXAMPLES
+            ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
+            : shown.join(', ');
+    }
     // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
-    const order = (x, y) => scores[positions[y]] - scores[positions[x]] || infos[x].key.localeCompare(infos[y].key);
+    const order = (x, y) => scores[positions[y]] - scores[positions[x]] || keys[positions[x]] - keys[positions[y]];
     const top = [];
     for (let k = 0; k < infos.length; k++) {
         if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]) >= 0)
@@ -15028,6 +15659,14 @@ function rankedExamples(ranked, catalog) {
     return infos.length > EXAMPLES
         ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
         : shown.join(', ');
+}
+/**
+ * The examples text of a set of catalog actions both ways: by examples() and by rankedExamples()
+ * (for tests: the two must agree).
+ */
+function examplesBothWays(set, catalog) {
+    const ranked = rankedSet(set, catalog);
+    return [examples(set.actions()), ranked && rankedExamples(ranked, catalog)];
 }
 /** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
 function exampleOrder(a, b) {
@@ -15149,6 +15788,7 @@ var create = __webpack_require__(5725);
 
 
 
+
 function setKey(list) {
     return [...list].sort().join('\n');
 }
@@ -15242,10 +15882,15 @@ function statementOrder(stmt, builder) {
  * list led by `*`) a large set's first member is found by walking the catalog in that order until
  * one is in the set, instead of ranking each of its (some 22,000) members.
  */
-function statementFirst(stmt, builder) {
+function statementFirst(stmt, builder, sets) {
+    if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*')) {
+        if (!sets) {
+            const order = statementOrder(stmt, builder);
+            return (set) => set.minOf(order);
+        }
+        return patternFirst(stmt, builder, sets);
+    }
     const order = statementOrder(stmt, builder);
-    if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*'))
-        return (set) => set.minOf(order);
     // keyOrder() gives each action of all() its index there.
     const all = builder.catalog.all();
     return (set) => {
@@ -15255,6 +15900,36 @@ function statementFirst(stmt, builder) {
             const o = actionOrdinal(all[i]);
             if (o !== undefined && set.has(o))
                 return i;
+        }
+        return Infinity;
+    };
+}
+/** Ranks of patternFirst: pattern index times this, plus the rank within the pattern. */
+const PATTERN_STRIDE = 2 ** 26;
+/**
+ * statementFirst for an Action list, without a position per action: a set's first member in the
+ * list's order lies in the first pattern whose expansion meets the set (no member is in an earlier
+ * one), at its first place in that pattern's expansion. Catalog.expand lists a pattern of one
+ * service in the service's order, which is the order of its ordinals (a service's actions get
+ * consecutive ordinals in that order), and any other pattern in key order. The ranks differ from
+ * statementOrder's positions but order every two sets the same way.
+ */
+function patternFirst(stmt, builder, sets) {
+    const patterns = stmt.actions ?? [];
+    const parts = sets.statementSet(stmt).parts ?? patterns.map((p) => sets.pattern(p));
+    let keyOrder;
+    return (set) => {
+        for (let i = 0; i < parts.length; i++) {
+            const actions = parts[i];
+            if (!actions.intersects(set))
+                continue;
+            const folded = patterns[i].trim().toLowerCase();
+            const colon = folded.indexOf(':');
+            const byKey = folded === '*' || (hasWildcard(folded) && (colon < 0 || hasWildcard(folded.slice(0, colon))));
+            return (i * PATTERN_STRIDE +
+                (byKey
+                    ? actions.minOfCommon(set, (keyOrder ??= builder.catalog.keyOrder()))
+                    : actions.firstCommon(set)));
         }
         return Infinity;
     };
@@ -15489,7 +16164,13 @@ class StatementMemo {
                 if (s.effect === 'Deny')
                     list.push(s);
         // The Deny's Sid or index appears in the notes of the grants it partly denies.
-        return { list, keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`) };
+        const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
+        const sets = [...new Set(unit.activeSets)].sort().join(',');
+        return {
+            list,
+            keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`),
+            unitKey: `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`,
+        };
     }
     outcome(unit, stmt, denies) {
         let byKey = this.outcomes.get(unit.baseline);
@@ -15507,9 +16188,7 @@ class StatementMemo {
                 context += `${denies.keys[i]}\u0002`;
             });
         }
-        const unitNote = unit.approximate?.length ? unit.approximate.join('\u0001') : '';
-        const sets = [...new Set(unit.activeSets)].sort().join(',');
-        const key = `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${context}\u0000${this.content(stmt)}`;
+        const key = `${denies.unitKey}\u0000${context}\u0000${this.content(stmt)}`;
         let o = byKey.get(key);
         if (!o) {
             // Outcomes are shared while statements repeat; distinct ones must not pile up (an
@@ -15542,7 +16221,7 @@ class StatementMemo {
         }
         // In the statement's own order (its actions, then its resources), as the reference makes them.
         let ordered;
-        const first = (set) => (ordered ??= statementFirst(stmt, this.builder))(set);
+        const first = (set) => (ordered ??= statementFirst(stmt, this.builder, this.sets))(set);
         if (found.length === 1)
             atoms.push(found[0].a);
         else
@@ -15578,17 +16257,17 @@ class StatementMemo {
     findings(o, unit, mi, stmt, isNew) {
         if (!o.atoms.length)
             return [];
-        const template = { ...unit, id: '', members: [TEMPLATE_MEMBER] };
+        const template = () => ({ ...unit, id: '', members: [TEMPLATE_MEMBER] });
         let templates;
         if (Array.isArray(isNew))
-            templates = groupAtoms(isNew, { unit: template, isNew: (a) => a.fresh, catalog: this.catalog });
+            templates = groupAtoms(isNew, { unit: template(), isNew: (a) => a.fresh, catalog: this.catalog });
         else {
             const k = isNew === undefined ? 'u' : isNew ? 't' : 'f';
             let hit = o.grouped.get(k);
             if (!hit) {
                 const constant = isNew;
                 hit = groupAtoms(o.atoms, {
-                    unit: template,
+                    unit: template(),
                     isNew: constant === undefined ? undefined : () => constant,
                     catalog: this.catalog,
                 });
@@ -15618,6 +16297,8 @@ class StatementMemo {
 ;// CONCATENATED MODULE: ./src/audit/phases.ts
 
 
+
+
 const setPatterns = new WeakMap();
 /** The action patterns of a set (those that grant something), made once per compiled baseline. */
 function patternsOf(baseline, set, builder) {
@@ -15629,16 +16310,16 @@ function patternsOf(baseline, set, builder) {
         list = [];
         for (const stmt of baseline.setStatements.get(set) ?? [])
             for (const p of stmt.actions ?? []) {
-                const hits = builder.catalog
+                const actions = builder.catalog
                     .expand(p)
-                    .filter((a) => baseline.byAction.get(a.key)?.some((e) => e.set === set && e.stmt.index === stmt.index))
-                    .map((a) => a.key);
-                if (!hits.length)
+                    .filter((a) => baseline.byAction.get(a.key)?.some((e) => e.set === set && e.stmt.index === stmt.index));
+                if (!actions.length)
                     continue;
                 list.push({
                     text: p.trim().toLowerCase(),
                     wildcard: p.includes('*') || p.includes('?'),
-                    hits,
+                    hits: actions.map((a) => a.key),
+                    hitSet: ActionSet.fromActions(actions),
                     need: stmt.condition,
                 });
             }
@@ -15771,27 +16452,39 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
     const candidates = [];
     if (optional.length > 0 && kind !== 'trust') {
         // pattern (lower case) -> the conditions of the statements that write it.
+        // Only the optional sets' own patterns are looked up: a pattern of another length (once
+        // trimmed) is none of them, and is not folded (for ASCII texts: folding a character into
+        // ASCII never changes the length).
+        const wanted = optional.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text));
+        const lengths = wanted.every((t) => /^[\x20-\x7e]*$/.test(t))
+            ? new Set(wanted.map((t) => t.length))
+            : undefined;
         const written = new Map();
-        const specific = new Set();
         for (const m of members)
             for (const stmt of m.doc.statements) {
                 if (stmt.effect !== 'Allow')
                     continue;
                 for (const p of stmt.actions ?? []) {
+                    if (lengths && !lengths.has(p.length) && !/^\s|\s$/.test(p))
+                        continue;
                     const k = p.trim().toLowerCase();
                     (written.get(k) ?? written.set(k, []).get(k)).push(stmt.condition);
                 }
-                if (isBroad(stmt))
-                    continue;
-                // The keys statementActions lists (each pattern expanded, in order), without its per-list cache.
-                if (stmt.actions)
-                    for (const p of stmt.actions)
-                        for (const a of builder.catalog.expand(p))
-                            specific.add(a.key);
-                else
-                    for (const a of builder.statementActions(stmt).actions)
-                        specific.add(a.key);
             }
+        // The actions the statements that do not grant whole services name (made on first use).
+        let specific;
+        const gs = options.sets ?? new GrantSets(builder);
+        const specificSet = () => {
+            if (!specific) {
+                const parts = [];
+                for (const m of members)
+                    for (const stmt of m.doc.statements)
+                        if (stmt.effect === 'Allow' && !isBroad(stmt))
+                            parts.push(gs.statementSet(stmt).actions);
+                specific = ActionSet.unionOf(parts);
+            }
+            return specific;
+        };
         for (const s of optional) {
             const list = patternsOf(baseline, s.name, builder);
             // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
@@ -15799,7 +16492,7 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
             // wildcard of the vendor's is evidence only when written the same way or granted whole: one
             // S3 action is not the use of an `s3:*` feature.
             const used = (x) => written.get(x.text)?.some((have) => !x.need || conditionImplies(have, x.need).result !== 'no') ||
-                (x.wildcard ? x.hits.every((k) => specific.has(k)) : x.hits.some((k) => specific.has(k)));
+                (x.wildcard ? x.hitSet.minus(specificSet()).isEmpty() : x.hitSet.intersects(specificSet()));
             if (list.length > 0 && list.every(used))
                 candidates.push({ name: s.name, patterns: list.length });
         }
@@ -16057,7 +16750,10 @@ class Auditor {
                     : members[0].record.kind;
             const compiled = this.compile(a.baseline);
             const choice = kind
-                ? chooseSets(compiled, a.sets, members, kind, this.builder, { explicit: a.explicitSets })
+                ? chooseSets(compiled, a.sets, members, kind, this.builder, {
+                    explicit: a.explicitSets,
+                    sets: this.grantSets,
+                })
                 : { sets: a.sets, features: [], evidence: [] };
             for (const id of memberIds) {
                 const entry = policies.get(id);

@@ -1,0 +1,332 @@
+export const id = 285;
+export const ids = [285];
+export const modules = {
+
+/***/ 4285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   COMMENT_LIMIT: () => (/* binding */ COMMENT_LIMIT),
+/* harmony export */   SEVERITY_ICON: () => (/* binding */ SEVERITY_ICON),
+/* harmony export */   SUMMARY_LIMIT: () => (/* binding */ SUMMARY_LIMIT),
+/* harmony export */   commentMarker: () => (/* binding */ commentMarker),
+/* harmony export */   driftMarker: () => (/* binding */ driftMarker),
+/* harmony export */   renderMarkdown: () => (/* binding */ renderMarkdown)
+/* harmony export */ });
+/* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
+/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9493);
+/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6349);
+
+
+
+/** GitHub rejects a comment or issue body of 65,536 characters or more. */
+const COMMENT_LIMIT = 65_536;
+/** GitHub drops a job summary larger than 1 MiB (counted in bytes). */
+const SUMMARY_LIMIT = 1024 * 1024;
+/** The hidden marker that identifies our sticky comment for `key`. */
+function commentMarker(key = 'default') {
+    return (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .hiddenMarker */ .z0)('comment', key);
+}
+/** The hidden marker that identifies our drift tracking issue for `key`. */
+function driftMarker(key = 'default') {
+    return (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .hiddenMarker */ .z0)('drift', key);
+}
+/**
+ * At most MAX_ACTIONS actions are listed in one finding (src/report/actions.ts). Past that (a
+ * wildcard such as `ec2:*` expands to hundreds), the finding shows the count and the shortest exact
+ * description in patterns (`s3:*` except 6 actions), cut with a count, then the audit's message,
+ * which names the pattern and the riskiest actions; the full set is in the JSON report.
+ */
+const MAX_RESOURCES = 10;
+function list(values, max) {
+    const shown = values.slice(0, max).map((v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v));
+    const more = values.length > max ? `, … and ${values.length - max} more` : '';
+    return shown.join(', ') + more;
+}
+/** A finding's actions: listed when few, else `**N actions**: patterns except patterns`, bounded. */
+const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
+const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
+function location(f) {
+    const parts = [];
+    if (f.statement !== undefined)
+        parts.push(`statement ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.statement)}`);
+    parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.line !== undefined ? `${f.path}:${f.line}` : f.path));
+    return parts.join(' · ');
+}
+const SEVERITY_ICON = {
+    critical: '🟥',
+    high: '🔴',
+    medium: '🟠',
+    low: '🟡',
+    info: '⚪',
+};
+/** One finding as a list item: severity and actions first, then where, then why. */
+function findingItem(f, policyAddress) {
+    // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
+    const lines = [];
+    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .shownActions */ .vJ)(f);
+    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_ACTIONS */ .H3;
+    const what = shown.count === 0 ? message(f) : actionsShown(f);
+    lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
+    lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.address)}` : ''));
+    const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
+    if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
+        lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
+    }
+    if (shown.count > 0 && (many || !_group_js__WEBPACK_IMPORTED_MODULE_2__/* .KIND_INFO */ .Kw[f.kind].messageRepeatsActions))
+        lines.push(message(f));
+    if (f.approximate)
+        lines.push(`⚠️ approximate: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.approximate, 'text')}`);
+    return lines.join('\\\n  ');
+}
+function policyHeading(g) {
+    const parts = [`##### 📄 ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.path)}`];
+    if (g.address)
+        parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.address));
+    let line = parts.join(' · ');
+    const p = g.policy;
+    if (p?.baseline) {
+        line += `\nBaseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}`;
+        if (p.sets && p.sets.length > 0)
+            line += ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})`;
+        if (p.features?.length)
+            line += ` · optional features in use: ${p.features.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}`;
+    }
+    return line;
+}
+/** The notes of the findings' own sets; for a report without them, the baselines' notes. */
+function remediationFor(report, findings) {
+    const out = [];
+    const own = [...new Set(findings.map((f) => f.remediation).filter((r) => !!r))];
+    if (own.length)
+        return own.map((r) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(r, 'text'));
+    for (const id of [...new Set(findings.map((f) => f.baseline).filter((b) => !!b))]) {
+        const b = report.baselines.find((x) => x.id === id);
+        if (b?.remediation)
+            out.push(`${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.name || b.id, 'text')}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.remediation, 'text')}`);
+    }
+    return out;
+}
+/** Findings grouped by policy, then kind: one chunk per heading and per finding. */
+function groupChunks(report, findings) {
+    const chunks = [];
+    for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .groupFindings */ .kG)(findings, report)) {
+        chunks.push({ text: policyHeading(g), findings: 0 });
+        for (const { kind, findings: ofKind } of g.kinds) {
+            const info = _group_js__WEBPACK_IMPORTED_MODULE_2__/* .KIND_INFO */ .Kw[kind];
+            if (kind !== 'leftover-set') {
+                chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
+                for (const f of ofKind)
+                    chunks.push({ text: findingItem(f, g.address), findings: 1 });
+                continue;
+            }
+            // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
+            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .splitLeftovers */ .bl)(ofKind)) {
+                const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
+                const named = sets.length > 0 ? ` ${sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}` : '';
+                let head = part[0].feature && info.feature
+                    ? `**${info.feature.title}**${named} (${part.length}): ${info.feature.advice}.`
+                    : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
+                for (const r of remediationFor(report, part))
+                    head += `\\\n${r}`;
+                chunks.push({ text: head, findings: 0 });
+                for (const f of part)
+                    chunks.push({ text: findingItem(f, g.address), findings: 1 });
+            }
+        }
+    }
+    return chunks;
+}
+/** Joins chunks: list items of one group stay one list; other chunks are separate blocks. */
+function joinChunks(chunks) {
+    let out = '';
+    let prevItem = false;
+    for (const c of chunks) {
+        const item = c.text.startsWith('- ');
+        out += out === '' ? '' : item && prevItem ? '\n' : '\n\n';
+        out += c.text;
+        prevItem = item;
+    }
+    return out;
+}
+function details(summaryHtml, body) {
+    return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
+}
+function verdict(report) {
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .bucketFindings */ .zT)(report.findings);
+    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_2__/* .isExcess */ .YY);
+    // The same count as the collapsed "N pre-existing findings" section below.
+    const before = b.preexisting.length;
+    const audited = report.policies.filter((p) => p.status === 'audited').length;
+    if (counted.length > 0) {
+        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(counted.length, 'finding');
+        const extra = b.hasBase && before > 0 ? ` (and ${before} pre-existing)` : '';
+        return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
+    }
+    if (audited === 0 && report.findings.length === 0) {
+        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
+    }
+    if (b.hasBase) {
+        const extra = before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(before, 'pre-existing finding')}` : '';
+        return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
+    }
+    return '✅ **No IAM permissions beyond the vendor baselines**';
+}
+function removedSection(removed) {
+    const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)}`);
+    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(removed.length, 'permission')} removed by this change`, items.join('\n'));
+}
+function ignoredSection(ignored) {
+    const items = ignored.map((f) => {
+        const why = f.ignored;
+        const until = why.expires ? ` (until ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.expires)})` : '';
+        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
+    });
+    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
+}
+function suggestionSections(report) {
+    const order = new Map(report.policies.map((p, i) => [p.id, i]));
+    return [...report.suggestions]
+        .filter((s) => s.diff.trim() !== '')
+        .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
+        a.policy.localeCompare(b.policy))
+        .map((s) => {
+        // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
+        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .omittedDiff */ .sO)(s);
+        const body = omitted
+            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
+            : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)(s.diff, 'diff');
+        return details(`💡 Suggested minimal policy: <code>${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s.policy, 'html')}</code>`, body);
+    });
+}
+function notAuditedSection(report) {
+    const items = [];
+    for (const p of report.policies) {
+        if (p.status === 'audited')
+            continue;
+        const where = [
+            (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
+            p.address ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.address) : '',
+        ].filter(Boolean);
+        items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
+    }
+    for (const i of report.inputs) {
+        if (i.status === 'audited')
+            continue;
+        items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')})` : ''}`);
+    }
+    if (items.length === 0)
+        return undefined;
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(items.length, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
+}
+function footer(report) {
+    const baselines = report.baselines.map((b) => {
+        const v = [b.version ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.version) : '', b.date ? `(${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.date, 'text')})` : '']
+            .filter(Boolean)
+            .join(' ');
+        return `${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.id)}${v ? ` ${v}` : ''}`;
+    });
+    const parts = [
+        `${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.tool.name, 'text')} ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.tool.version, 'text')}`,
+        `catalog ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.source, 'text')} ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.version, 'text')}`,
+    ];
+    if (baselines.length > 0)
+        parts.push(`${baselines.length === 1 ? 'baseline' : 'baselines'} ${baselines.join(', ')}`);
+    return `<sub>${parts.join(' · ')}</sub>`;
+}
+function safeUrl(url) {
+    if (!/^https?:\/\/[^\s<>()[\]"'`]+$/i.test(url))
+        return undefined;
+    return url;
+}
+/**
+ * The only place where size limits are enforced. Past the limit: keep the head (marker, title,
+ * verdict) and the new findings, drop the rest and point to the full report; if even the new
+ * findings do not fit, keep as many as fit and count the others.
+ */
+function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
+    const assemble = (parts) => parts.filter((p) => p !== '').join('\n\n') + '\n';
+    const full = assemble([head, joinChunks(findings), ...rest, tail]);
+    if (measure(full) < limit)
+        return full;
+    const short = assemble([head, joinChunks(findings), pointer, tail]);
+    if (measure(short) < limit)
+        return short;
+    const total = findings.reduce((n, c) => n + c.findings, 0);
+    // Reserve room for the longest possible "not shown" line.
+    const reserve = measure(assemble([head, `… and ${total} more findings not shown.`, pointer, tail])) + 16;
+    const kept = [];
+    let size = 0;
+    for (const c of findings) {
+        const add = measure(c.text) + 2;
+        if (reserve + size + add >= limit)
+            break;
+        kept.push(c);
+        size += add;
+    }
+    while (kept.length > 0 && kept[kept.length - 1].findings === 0)
+        kept.pop();
+    const shown = kept.reduce((n, c) => n + c.findings, 0);
+    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
+    const out = assemble([head, joinChunks(kept), more, pointer, tail]);
+    if (measure(out) < limit)
+        return out;
+    // A pathological head (a huge title): cut hard, on a line boundary.
+    let cut = out;
+    while (measure(cut) >= limit)
+        cut = cut.slice(0, Math.floor(cut.length * 0.9));
+    return cut.slice(0, cut.lastIndexOf('\n') + 1);
+}
+function renderMarkdown(report, options = {}) {
+    const mode = options.mode ?? 'summary';
+    const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
+    const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .bucketFindings */ .zT)(report.findings);
+    const headParts = [];
+    if (mode === 'comment')
+        headParts.push(commentMarker(options.commentKey));
+    if (mode === 'issue')
+        headParts.push(driftMarker(options.commentKey));
+    headParts.push(`### ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(options.title ?? 'IAM baseline audit', 'text')}`);
+    const head = `${headParts.join('\n')}\n\n${verdict(report)}`;
+    const findingChunks = [];
+    if (b.current.length > 0) {
+        findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
+        for (const chunk of groupChunks(report, b.current))
+            findingChunks.push(chunk);
+    }
+    const rest = [];
+    if (options.moreSuggestions && options.moreSuggestions > 0) {
+        const n = options.moreSuggestions;
+        rest.push(`💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
+    }
+    if (b.preexisting.length > 0) {
+        rest.push(details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
+    }
+    if (b.removed.length > 0)
+        rest.push(removedSection(b.removed));
+    for (const section of suggestionSections(report))
+        rest.push(section);
+    const notAudited = notAuditedSection(report);
+    if (notAudited)
+        rest.push(notAudited);
+    if (b.ignored.length > 0)
+        rest.push(ignoredSection(b.ignored));
+    if (report.notes && report.notes.length > 0) {
+        rest.push(`**Notes**\n\n${report.notes.map((n) => `- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n, 'text')}`).join('\n')}`);
+    }
+    const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;
+    const where = mode === 'issue' ? 'an issue' : 'a comment';
+    const pointer = mode === 'summary'
+        ? '📄 Shortened to fit the job summary: the full report is in the JSON report (`findings-file`).'
+        : url
+            ? `📄 Shortened to fit ${where}: pre-existing findings, suggested policies and the rest are in the job summary of the [latest run](${url}).`
+            : `📄 Shortened to fit ${where}: the full report is in the job summary of the latest run.`;
+    return fitToLimit(head, findingChunks, rest, footer(report), limit, measure, pointer);
+}
+
+
+/***/ })
+
+};
