@@ -48,6 +48,12 @@ describe('ActionSet', () => {
             shared.length ? Math.min(...shared.map((x) => rank[x]!)) : Infinity,
           );
           expect(a.minOf((o) => rank[o]!)).toBe(xs.length ? Math.min(...xs.map((x) => rank[x]!)) : Infinity);
+          // some() stops at the first member it is true of, in ordinal order.
+          const seen: number[] = [];
+          const hit = a.some((o) => (seen.push(o), rank[o]! > 500));
+          const firstHigh = sorted(xs).findIndex((x) => rank[x]! > 500);
+          expect(hit).toBe(firstHigh >= 0);
+          expect(seen).toEqual(firstHigh >= 0 ? sorted(xs).slice(0, firstHigh + 1) : sorted(xs));
         },
       ),
       { numRuns: 300 },

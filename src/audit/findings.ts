@@ -8,7 +8,7 @@ import { compressActions, noteActionList } from '../policy/compress.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
-import { findingSeverity, maxActionSeverity, riskScore } from './severity.js';
+import { findingSeverity, maxActionSeverity, maxSetSeverity, riskScore } from './severity.js';
 import { KIND_INFO } from './kinds.js';
 
 export interface GroupOptions {
@@ -99,30 +99,41 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
           ? rankedSet(union, opts.catalog)
           : rankedActions(list, opts.catalog)
         : undefined;
-    const actionsInfo = ranked ? ranked.infos : union ? union.actions() : uniqueActions(list);
-    const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog!) : examples(actionsInfo));
+    // A large set's actions are read off the set, not listed (a NotAction finding has some 22,000).
+    const bySet = ranked?.set;
+    const actionsInfo = bySet
+      ? undefined
+      : ranked
+        ? ranked.infos!
+        : union
+          ? union.actions()
+          : uniqueActions(list);
+    const count = bySet ? bySet.size : actionsInfo!.length;
+    const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog!) : examples(actionsInfo!));
     const actions =
       first.kind === 'unknown-action'
         ? [first.pattern!]
         : ranked
           ? ranked.names
           : union && patterns.length === 0 && opts.catalog
-            ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
-            : sortedNames(actionsInfo, patterns);
+            ? (namesInOrder(actionsInfo!, opts.catalog) ?? sortedNames(actionsInfo!, patterns))
+            : sortedNames(actionsInfo!, patterns);
     const resources = uniqueSorted(list);
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
     const severity =
       KIND_INFO[first.kind].severityRule === 'by-actions'
-        ? maxActionSeverity(actionsInfo, onAll)
+        ? bySet
+          ? maxSetSeverity(bySet, onAll)
+          : maxActionSeverity(actionsInfo!, onAll)
         : findingSeverity(first.kind, []);
     const statement = first.stmt ? statementLabel(first.stmt) : undefined;
     const line = memberLine(member, first.stmt);
     const address = member.record.address;
-    const levels = accessLevels(actionsInfo);
+    const levels = bySet ? setAccessLevels(bySet) : accessLevels(actionsInfo!);
     const message = findingMessage(
       first,
       list,
-      actionsInfo,
+      count,
       unit,
       opts.removed === true,
       actions,
@@ -202,30 +213,24 @@ function markedNames(marks: Uint8Array, catalog: Catalog, count: number): string
 function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined {
   const order = catalog.fullNameOrder();
   const marks = marksFor(order.byName.length);
-  // Made at their final size (a NotAction set has some 22,000 members).
   const size = set.size;
-  const infos = new Array<ActionInfo>(size);
-  const positions = new Array<number>(size);
-  let k = 0;
   let missing = false;
   set.forEach((o) => {
     const i = order.position[o];
-    if (i === undefined) {
-      missing = true;
-      return;
-    }
-    marks[i] = 1;
-    infos[k] = actionOfOrdinal(o);
-    positions[k++] = i;
+    if (i === undefined) missing = true;
+    else marks[i] = 1;
   });
   if (missing) {
-    for (let j = 0; j < k; j++) marks[positions[j]!] = 0;
+    set.forEach((o) => {
+      const i = order.position[o];
+      if (i !== undefined) marks[i] = 0;
+    });
     return undefined;
   }
   const names = markedNames(marks, catalog, size);
   noteActionList(names, set, catalog);
   SORTED.add(names);
-  return { infos, positions, names, set };
+  return { names, set };
 }
 
 /** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
@@ -253,6 +258,19 @@ function uniqueSorted(atoms: Atom[]): string[] {
     last = r;
   }
   return [...set].sort();
+}
+
+/** accessLevels of a set's actions. */
+function setAccessLevels(set: ActionSet): string[] {
+  const seen: string[] = [];
+  let last: readonly string[] | undefined;
+  set.forEach((o) => {
+    const levels = actionOfOrdinal(o).levels;
+    if (levels === last) return;
+    last = levels;
+    for (let j = 0; j < levels.length; j++) if (!seen.includes(levels[j]!)) seen.push(levels[j]!);
+  });
+  return seen.sort();
 }
 
 /** The access levels of the actions, deduplicated and sorted. */
@@ -329,12 +347,12 @@ function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefine
   return { infos, positions, names: markedNames(marks, catalog, positions.length) };
 }
 
+/** rankedActions' lists, or rankedSet's names and set (whose actions are read off the set). */
 interface RankedActions {
-  infos: ActionInfo[];
+  infos?: ActionInfo[];
   /** Each info's position in Catalog.fullNameOrder().byName. */
-  positions: number[];
+  positions?: number[];
   names: string[];
-  /** The set the infos were read from, in ordinal order (rankedSet). */
   set?: ActionSet;
 }
 
@@ -392,18 +410,18 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
     riskScoresByPosition.set(catalog, scores);
   }
   const keys = keyRanks(catalog);
-  const { infos, positions } = ranked;
   if (ranked.set) {
+    const size = ranked.set.size;
     // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
     // restricted to the set: its first EXAMPLES members there.
     const order = exampleOrdinals(catalog, scores, keys);
     const shown: string[] = [];
     for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
       if (ranked.set.has(order[i]!)) shown.push(actionOfOrdinal(order[i]!).full);
-    return infos.length > EXAMPLES
-      ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
-      : shown.join(', ');
+    return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
   }
+  const infos = ranked.infos!;
+  const positions = ranked.positions!;
   // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
   const order = (x: number, y: number) =>
     scores[positions[y]!]! - scores[positions[x]!]! || keys[positions[x]!]! - keys[positions[y]!]!;
@@ -493,7 +511,8 @@ function firstOf(list: readonly string[], n: number): string {
 function findingMessage(
   first: Atom,
   list: Atom[],
-  actions: ActionInfo[],
+  /** How many actions the finding is about. */
+  n: number,
   unit: Unit,
   removed: boolean,
   names: string[],
@@ -501,7 +520,7 @@ function findingMessage(
   catalog: Catalog | undefined,
 ): string {
   const b = unit.baseline.baseline;
-  const n = actions.length;
+
   const what = `${n} action${n === 1 ? '' : 's'}`;
   const stmt = first.stmt;
   const via =

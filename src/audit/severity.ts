@@ -1,6 +1,7 @@
 // Severity follows the access level and the action's risk. The table is documented in the README
 // ("Severity"): keep the two in step.
-import { actionOrdinal, type ActionInfo } from '../policy/catalog.js';
+import { actionOfOrdinal, actionOrdinal, type ActionInfo } from '../policy/catalog.js';
+import type { ActionSet } from '../policy/action-set.js';
 import { SEVERITIES, type FindingKind, type Severity } from '../core/types.js';
 import { KIND_INFO } from './kinds.js';
 
@@ -132,6 +133,18 @@ export function maxActionSeverity(actions: readonly ActionInfo[], onAllResources
       if (best === top) break;
     }
   }
+  return SEVERITIES[best]!;
+}
+
+/** maxActionSeverity of a set's actions. */
+export function maxSetSeverity(set: ActionSet, onAllResources: boolean): Severity {
+  let best = 0;
+  const top = SEVERITIES.length - 1;
+  set.some((o) => {
+    const r = rank(actionSeverity(actionOfOrdinal(o), onAllResources));
+    if (r > best) best = r;
+    return best === top;
+  });
   return SEVERITIES[best]!;
 }
 

@@ -159,6 +159,19 @@ export class ActionSet {
     }
   }
 
+  /** Whether `fn` is true of some member, in ordinal order, stopping at the first. */
+  some(fn: (ordinal: number) => boolean): boolean {
+    const { words, base } = this;
+    for (let i = 0; i < words.length; i++) {
+      let x = words[i]!;
+      while (x !== 0) {
+        if (fn(((base + i) << 5) + 31 - Math.clz32(x & -x))) return true;
+        x &= x - 1;
+      }
+    }
+    return false;
+  }
+
   /** The actions, by ordinal. */
   actions(): ActionInfo[] {
     const out: ActionInfo[] = [];
