@@ -129,7 +129,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     const statement = first.stmt ? statementLabel(first.stmt) : undefined;
     const line = memberLine(member, first.stmt);
     const address = member.record.address;
-    const levels = bySet ? setAccessLevels(bySet) : accessLevels(actionsInfo!);
+    const levels = bySet ? setAccessLevels(bySet, opts.catalog!) : accessLevels(actionsInfo!);
     const message = findingMessage(
       first,
       list,
@@ -260,15 +260,17 @@ function uniqueSorted(atoms: Atom[]): string[] {
   return [...set].sort();
 }
 
-/** accessLevels of a set's actions. */
-function setAccessLevels(set: ActionSet): string[] {
+/** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
+function setAccessLevels(set: ActionSet, catalog: Catalog): string[] {
+  const every = catalog.accessLevelNames().length;
   const seen: string[] = [];
   let last: readonly string[] | undefined;
-  set.forEach((o) => {
+  set.some((o) => {
     const levels = actionOfOrdinal(o).levels;
-    if (levels === last) return;
+    if (levels === last) return false;
     last = levels;
     for (let j = 0; j < levels.length; j++) if (!seen.includes(levels[j]!)) seen.push(levels[j]!);
+    return seen.length === every;
   });
   return seen.sort();
 }

@@ -256,6 +256,11 @@ export class Catalog {
     return this.byFullName;
   }
 
+  /** Every access level an action of the catalog can have. */
+  accessLevelNames(): readonly AccessLevel[] {
+    return this.levelNames;
+  }
+
   /** fullNameOrder() when it has been made (it builds every service), else undefined. */
   fullNameOrderIfMade(): FullNameOrder | undefined {
     return this.byFullName;

@@ -52,6 +52,8 @@ interface CatalogIndex {
   formatIds: Map<string, number>;
   formatPatterns: ArnPattern[];
   formatServices: (string | undefined)[];
+  /** The first character code of its resource prefix (arnResourcePrefix), -1 when it has none. */
+  formatFirst: number[];
   /** Per action ordinal: the ids of its resource types' formats, -1 for a type without one. */
   formatsOfAction: (Int32Array | undefined)[];
 }
@@ -96,6 +98,7 @@ function indexOf(catalog: Catalog): CatalogIndex {
         formatIds: new Map(),
         formatPatterns: [],
         formatServices: [],
+        formatFirst: [],
         formatsOfAction: [],
       }),
     );
@@ -107,6 +110,11 @@ const LIST_CACHE = 50_000;
 
 /** Sets under this size are checked action by action; larger ones through their services' formats. */
 const PER_ACTION_LIMIT = 48;
+
+/** The first character code of a resource prefix, -1 for none (null or empty). */
+function firstCode(prefix: string | null): number {
+  return prefix ? prefix.charCodeAt(0) : -1;
+}
 
 export class GrantSets {
   private readonly patterns = new Map<string, ActionSet>();
@@ -260,6 +268,7 @@ export class GrantSets {
       ix.formatIds.set(arn, id);
       ix.formatPatterns.push(this.format(arn));
       ix.formatServices.push(arnServiceField(this.format(arn)) ?? undefined);
+      ix.formatFirst.push(firstCode(arnResourcePrefix(this.format(arn))));
     }
     return id;
   }
@@ -292,6 +301,9 @@ export class GrantSets {
       this.stamp = 1;
     }
     const stamp = this.stamp;
+    // A resource prefix that starts differently from a format's cannot meet it (arnIntersects'
+    // own first answer, without the call).
+    const first = firstCode(arnResourcePrefix(resource));
     const kept: number[] = [];
     let size = 0;
     actions.forEach((o) => {
@@ -318,8 +330,9 @@ export class GrantSets {
           // A fixed service field that differs from the format's cannot meet it (checked before the
           // pattern match, which is the costly part).
           const other = service === undefined ? undefined : ix.formatServices[id];
+          const theirs = ix.formatFirst[id]!;
           hit =
-            other !== undefined && other !== service
+            (other !== undefined && other !== service) || (first >= 0 && theirs >= 0 && first !== theirs)
               ? 0
               : arnIntersects(ix.formatPatterns[id]!, resource)
                 ? 1
