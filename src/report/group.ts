@@ -64,9 +64,14 @@ function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     (a.line ?? 0) - (b.line ?? 0) ||
-    (a.statement ?? '').localeCompare(b.statement ?? '') ||
-    joinedActions(a).localeCompare(joinedActions(b))
+    compareText(a.statement ?? '', b.statement ?? '') ||
+    (a.actions === b.actions ? 0 : compareText(joinedActions(a), joinedActions(b)))
   );
+}
+
+/** localeCompare, without the collator for equal strings (0 either way). */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
 }
 
 /** f.actions joined, made once per finding list (a NotAction finding lists some 20,000 actions). */
@@ -97,10 +102,17 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
   return ids.map((id) => {
     const list = byPolicy.get(id)!;
     const policy = byId.get(id);
+    // By kind in one pass (each kept in order), then each sorted.
+    const byKind = new Map<FindingKind, Finding[]>();
+    for (const f of list) {
+      const ofKind = byKind.get(f.kind);
+      if (ofKind) ofKind.push(f);
+      else byKind.set(f.kind, [f]);
+    }
     const kinds: KindGroup[] = [];
     for (const kind of KIND_ORDER) {
-      const ofKind = list.filter((f) => f.kind === kind).sort(compareFindings);
-      if (ofKind.length > 0) kinds.push({ kind, findings: ofKind });
+      const ofKind = byKind.get(kind);
+      if (ofKind) kinds.push({ kind, findings: ofKind.length > 1 ? ofKind.sort(compareFindings) : ofKind });
     }
     return {
       id,

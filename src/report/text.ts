@@ -1,8 +1,11 @@
 // The CLI's default output: grouped like the Markdown report, compact, every value from the
-// repository through escapeTerminal(). Colour only when asked. Pure: no I/O.
+// repository through escapeTerminal() (terminalText: the same, without its passes over a value a
+// fast test shows it leaves unchanged), the whole through escapeLog(). Colour only when asked.
+// Pure: no I/O.
 import type { Finding, Report, Severity } from '../core/types.js';
-import { clipShown, escapeLog, escapeTerminal as t } from '../core/escape.js';
-import { actionsText, MAX_ACTIONS, MAX_MESSAGE_SHOWN, shownActions } from './actions.js';
+import { clipShown } from '../core/escape.js';
+import { logText, terminalText as t } from './terminal.js';
+import { actionsText, MAX_ACTIONS, MAX_MESSAGE_SHOWN, shownActions, shownText } from './actions.js';
 import {
   bucketFindings,
   groupFindings,
@@ -44,7 +47,7 @@ function findingLines(f: Finding, paint: Paint, indent: string): string[] {
   const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
-  const what = shown.count === 0 ? message(f) : actions(f);
+  const what = shown.count === 0 ? message(f) : shownText(shown, t);
   const out = [`${indent}${sev} ${what}  (${where(f)})`];
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
@@ -161,5 +164,5 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   out.push(counted.length > 0 ? paint('1', summary) : paint('32', summary));
   // The terminal and Actions-log boundary: no line of ours starts with `::` or holds `##[`, and no
   // value can form one where it starts a line (a remediation, a note, a path in "Not audited").
-  return escapeLog(out.join('\n')) + '\n';
+  return logText(out.join('\n')) + '\n';
 }
