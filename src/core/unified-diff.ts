@@ -9,16 +9,20 @@
 // jsdiff itself. __tests__/core/unified-diff.test.ts compares the two on random texts. Pure.
 import { createTwoFilesPatch, formatPatch, type StructuredPatch, type StructuredPatchHunk } from 'diff';
 
-/** jsdiff's line tokens: each line with its `\n` or `\r\n`; the last without when the text has none. */
+/**
+ * jsdiff's line tokens: each line with its `\n` or `\r\n`; the last without when the text has none.
+ * (jsdiff splits on `/(\n|\r\n)/` and joins each line to its separator: the same cuts, after each
+ * `\n`, made here by slicing.)
+ */
 export function lineTokens(text: string): string[] {
-  const parts = text.split(/(\n|\r\n)/);
-  if (!parts[parts.length - 1]) parts.pop();
   const out: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    if (i % 2) out[out.length - 1] += parts[i]!;
-    else out.push(parts[i]!);
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    out.push(text.slice(start, nl + 1));
+    start = nl + 1;
   }
-  return out.filter((t) => t !== '');
+  if (start < text.length) out.push(text.slice(start));
+  return out;
 }
 
 const COMMON = 0;
@@ -45,8 +49,9 @@ function lineRuns(oldTokens: readonly string[], newTokens: readonly string[]): R
   const intern = (tokens: readonly string[]) => {
     const out = new Int32Array(tokens.length);
     for (let i = 0; i < tokens.length; i++) {
-      let id = ids.get(tokens[i]!);
-      if (id === undefined) ids.set(tokens[i]!, (id = ids.size));
+      const token = tokens[i]!;
+      let id = ids.get(token);
+      if (id === undefined) ids.set(token, (id = ids.size));
       out[i] = id;
     }
     return out;
@@ -57,66 +62,35 @@ function lineRuns(oldTokens: readonly string[], newTokens: readonly string[]): R
   const newLen = b.length;
 
   // Components: jsdiff's {count, added, removed, previousComponent} objects, by index (-1: none).
-  let size = 1024;
-  let cCount = new Int32Array(size);
-  let cType = new Uint8Array(size);
-  let cPrev = new Int32Array(size);
-  let used = 0;
-  const component = (count: number, type: number, prev: number): number => {
-    if (used === size) {
-      size *= 2;
-      const count2 = new Int32Array(size);
-      count2.set(cCount);
-      cCount = count2;
-      const type2 = new Uint8Array(size);
-      type2.set(cType);
-      cType = type2;
-      const prev2 = new Int32Array(size);
-      prev2.set(cPrev);
-      cPrev = prev2;
-    }
-    cCount[used] = count;
-    cType[used] = type;
-    cPrev[used] = prev;
-    return used++;
-  };
+  // (jsdiff's extractCommon and addToPath are written out in the loop below.)
+  const c = components;
+  c.reset();
 
   // bestPath by diagonal (oldPos - newPos), offset: each path's old position and last component.
   const maxEditLength = newLen + oldLen;
   const offset = maxEditLength + 2;
-  const pathOld = new Int32Array(2 * offset + 1).fill(NONE);
-  const pathLast = new Int32Array(2 * offset + 1).fill(-1);
+  const length = 2 * offset + 1;
+  if (scratchOld.length < length || scratchOld.length > 4 * length + 65536) {
+    scratchOld = new Int32Array(length);
+    scratchLast = new Int32Array(length);
+  }
+  const pathOld = scratchOld;
+  const pathLast = scratchLast;
+  pathOld.fill(NONE, 0, length);
 
-  // The path under construction (jsdiff's basePath).
-  let baseOld = -1;
+  // The seed: the common start (jsdiff's extractCommon on diagonal 0).
+  let oldPos = -1;
+  let newPos = -1;
   let baseLast = -1;
-  /** jsdiff's extractCommon: follows the diagonal while lines are equal; returns the new position. */
-  const extractCommon = (diagonal: number): number => {
-    let oldPos = baseOld;
-    let newPos = oldPos - diagonal;
-    let common = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && a[oldPos + 1] === b[newPos + 1]) {
-      newPos++;
-      oldPos++;
-      common++;
-    }
-    if (common) baseLast = component(common, COMMON, baseLast);
-    baseOld = oldPos;
-    return newPos;
-  };
-  /** jsdiff's addToPath: one more line added or removed after the path's last component. */
-  const addToPath = (fromOld: number, fromLast: number, type: number, oldPosInc: number) => {
-    if (fromLast >= 0 && cType[fromLast] === type)
-      baseLast = component(cCount[fromLast]! + 1, type, cPrev[fromLast]!);
-    else baseLast = component(1, type, fromLast);
-    baseOld = fromOld + oldPosInc;
-  };
-
-  let newPos = extractCommon(0);
+  while (newPos + 1 < newLen && oldPos + 1 < oldLen && a[oldPos + 1] === b[newPos + 1]) {
+    newPos++;
+    oldPos++;
+  }
+  if (oldPos >= 0) baseLast = c.add(oldPos + 1, COMMON, -1);
   let last = -2; // the finished path's last component; -2 while searching
-  if (baseOld + 1 >= oldLen && newPos + 1 >= newLen) last = baseLast;
+  if (oldPos + 1 >= oldLen && newPos + 1 >= newLen) last = baseLast;
   else {
-    pathOld[offset] = baseOld;
+    pathOld[offset] = oldPos;
     pathLast[offset] = baseLast;
   }
   let minDiagonal = -Infinity;
@@ -130,7 +104,6 @@ function lineRuns(oldTokens: readonly string[], newTokens: readonly string[]): R
     ) {
       const d = diagonal + offset;
       const removeOld = pathOld[d - 1]!;
-      const removeLast = pathLast[d - 1]!;
       const addOld = pathOld[d + 1]!;
       if (removeOld !== NONE) pathOld[d - 1] = NONE;
       let canAdd = false;
@@ -143,25 +116,95 @@ function lineRuns(oldTokens: readonly string[], newTokens: readonly string[]): R
         pathOld[d] = NONE;
         continue;
       }
-      if (!canRemove || (canAdd && removeOld < addOld)) addToPath(addOld, pathLast[d + 1]!, ADDED, 0);
-      else addToPath(removeOld, removeLast, REMOVED, 1);
-      if (used > MAX_COMPONENTS) return undefined;
-      newPos = extractCommon(diagonal);
-      if (baseOld + 1 >= oldLen && newPos + 1 >= newLen) {
+      // addToPath: one more line added (from the diagonal above) or removed (from the one below).
+      let fromLast: number;
+      let type: number;
+      if (!canRemove || (canAdd && removeOld < addOld)) {
+        fromLast = pathLast[d + 1]!;
+        type = ADDED;
+        oldPos = addOld;
+      } else {
+        fromLast = pathLast[d - 1]!;
+        type = REMOVED;
+        oldPos = removeOld + 1;
+      }
+      baseLast =
+        fromLast >= 0 && c.type[fromLast] === type
+          ? c.add(c.count[fromLast]! + 1, type, c.prev[fromLast]!)
+          : c.add(1, type, fromLast);
+      if (c.used > MAX_COMPONENTS) return undefined;
+      // extractCommon: along the diagonal while lines are equal.
+      newPos = oldPos - diagonal;
+      const from = oldPos;
+      while (newPos + 1 < newLen && oldPos + 1 < oldLen && a[oldPos + 1] === b[newPos + 1]) {
+        newPos++;
+        oldPos++;
+      }
+      if (oldPos > from) baseLast = c.add(oldPos - from, COMMON, baseLast);
+      if (oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
         last = baseLast;
         break;
       }
-      pathOld[d] = baseOld;
+      pathOld[d] = oldPos;
       pathLast[d] = baseLast;
-      if (baseOld + 1 >= oldLen) maxDiagonal = Math.min(maxDiagonal, diagonal - 1);
+      if (oldPos + 1 >= oldLen) maxDiagonal = Math.min(maxDiagonal, diagonal - 1);
       if (newPos + 1 >= newLen) minDiagonal = Math.max(minDiagonal, diagonal + 1);
     }
   }
   if (last === -2) return undefined; // not reached: a path ends within newLen + oldLen edits
   const runs: Run[] = [];
-  for (let c = last; c >= 0; c = cPrev[c]!) runs.push({ type: cType[c]!, count: cCount[c]! });
+  for (let k = last; k >= 0; k = c.prev[k]!) runs.push({ type: c.type[k]!, count: c.count[k]! });
   return runs.reverse();
 }
+
+/**
+ * jsdiff's path components, {count, added, removed, previousComponent}, as three growing arrays:
+ * one set for the process (a search runs to its end without yielding), emptied for each search.
+ */
+class Components {
+  count = new Int32Array(1024);
+  type = new Uint8Array(1024);
+  prev = new Int32Array(1024);
+  used = 0;
+
+  add(count: number, type: number, prev: number): number {
+    if (this.used === this.count.length) this.grow();
+    const at = this.used++;
+    this.count[at] = count;
+    this.type[at] = type;
+    this.prev[at] = prev;
+    return at;
+  }
+
+  private grow(): void {
+    const size = 2 * this.count.length;
+    const count = new Int32Array(size);
+    count.set(this.count);
+    this.count = count;
+    const type = new Uint8Array(size);
+    type.set(this.type);
+    this.type = type;
+    const prev = new Int32Array(size);
+    prev.set(this.prev);
+    this.prev = prev;
+  }
+
+  /** Empties the set, and gives back the memory of a search that took much of it. */
+  reset(): void {
+    this.used = 0;
+    if (this.count.length > 65536) {
+      this.count = new Int32Array(1024);
+      this.type = new Uint8Array(1024);
+      this.prev = new Int32Array(1024);
+    }
+  }
+}
+
+const components = new Components();
+
+/** Per-diagonal scratch of at least `length` entries, filled with `value` over that length. */
+let scratchOld = new Int32Array(0);
+let scratchLast = new Int32Array(0);
 
 /** jsdiff's diffLinesResultToPatch (structuredPatch), from the runs and the two token lists. */
 function hunksOf(
