@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY, INCLUDE_HEADERS, OMIT_HEADERS } from 'diff';
 import { lineTokens, unifiedDiff } from '../../src/core/unified-diff.js';
 
 /** A small deterministic PRNG (mulberry32). */
@@ -18,7 +18,7 @@ const jsdiff = (a: string, b: string, context: number, names = ['a.json', 'a.jso
 
 function expectSame(a: string, b: string, context = 3, names = ['a.json', 'a.json (minimal)']) {
   const want = jsdiff(a, b, context, names);
-  const got = unifiedDiff(names[0]!, names[1]!, a, b, context);
+  const got = unifiedDiff(names[0]!, names[1]!, a, b, { context });
   if (got !== want)
     throw new Error(
       `differs for context ${context}:\n${JSON.stringify(a)}\n${JSON.stringify(b)}\n${want}\n---\n${got}`,
@@ -70,6 +70,21 @@ describe('unifiedDiff: the same text as jsdiff createTwoFilesPatch', () => {
       ['x\n'.repeat(20), `${'x\n'.repeat(10)}y\n${'x\n'.repeat(10)}`],
     ];
     for (const [a, b] of cases) for (const context of [0, 1, 3, 4]) expectSame(a, b, context);
+  });
+
+  it('takes header options as jsdiff does', () => {
+    for (const headerOptions of [INCLUDE_HEADERS, FILE_HEADERS_ONLY, OMIT_HEADERS])
+      expect(
+        unifiedDiff('p.json', 'p.json (minimal)', 'a\nb\n', 'a\nc\n', { context: 3, headerOptions }),
+      ).toBe(
+        createTwoFilesPatch('p.json', 'p.json (minimal)', 'a\nb\n', 'a\nc\n', undefined, undefined, {
+          context: 3,
+          headerOptions,
+        }),
+      );
+    expect(unifiedDiff('p', 'p (minimal)', 'a\n', 'b\n', { headerOptions: FILE_HEADERS_ONLY })).toBe(
+      '--- p\n+++ p (minimal)\n@@ -1,1 +1,1 @@\n-a\n+b\n',
+    );
   });
 
   it('quotes file names as jsdiff does', () => {

@@ -1,5 +1,5 @@
 // A unified line diff, byte for byte the one `diff` (jsdiff 9) makes with
-// createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, { context }), in a
+// createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, options), in a
 // fraction of the time: the same Myers search (jsdiff's variant, step by step: the same choice
 // between an insertion and a deletion on each diagonal, the same pruning at the edges of the edit
 // graph, the same reuse of a diagonal's path from an earlier round), but over lines interned as
@@ -7,7 +7,13 @@
 // are built as jsdiff builds them and written by jsdiff's own formatPatch (headers, file-name
 // quoting). A search that would outgrow its arrays (a pathological pair of long texts) is left to
 // jsdiff itself. __tests__/core/unified-diff.test.ts compares the two on random texts. Pure.
-import { createTwoFilesPatch, formatPatch, type StructuredPatch, type StructuredPatchHunk } from 'diff';
+import {
+  createTwoFilesPatch,
+  formatPatch,
+  type HeaderOptions,
+  type StructuredPatch,
+  type StructuredPatchHunk,
+} from 'diff';
 
 /**
  * jsdiff's line tokens: each line with its `\n` or `\r\n`; the last without when the text has none.
@@ -292,21 +298,26 @@ function hunksOf(
 }
 
 /**
- * createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, { context }) of
- * jsdiff 9, byte for byte (see the header).
+ * createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, options) of jsdiff
+ * 9, byte for byte (see the header), for its options `context` (default 4) and `headerOptions`
+ * (INCLUDE_HEADERS by default; FILE_HEADERS_ONLY leaves out the `====` line).
  */
 export function unifiedDiff(
   oldName: string,
   newName: string,
   oldText: string,
   newText: string,
-  context = 4,
+  options: { context?: number; headerOptions?: HeaderOptions } = {},
 ): string {
+  const context = options.context ?? 4;
   const oldTokens = lineTokens(oldText);
   const newTokens = lineTokens(newText);
   const runs = lineRuns(oldTokens, newTokens);
   if (!runs)
-    return createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, { context });
+    return createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, {
+      context,
+      headerOptions: options.headerOptions,
+    });
   const patch: StructuredPatch = {
     oldFileName: oldName,
     newFileName: newName,
@@ -314,5 +325,5 @@ export function unifiedDiff(
     newHeader: undefined,
     hunks: hunksOf(runs, oldTokens, newTokens, context),
   };
-  return formatPatch(patch);
+  return formatPatch(patch, options.headerOptions);
 }
