@@ -80,6 +80,8 @@ interface ServiceTree {
   /** Scratch for one call: which actions are in the set, and how many. */
   inSet: Uint8Array;
   count: number;
+  /** Scratch of the solver on `nodes` (ServiceSolver), made on first need. */
+  scratch?: { cum: Int32Array; inc: Float64Array; exc: Float64Array; whole: Uint8Array };
 }
 
 interface CatalogIndex {
@@ -259,10 +261,10 @@ class ServiceSolver {
   private readonly cum: Int32Array | undefined;
   private readonly whole: number;
   private readonly nodes: Node[];
-  private readonly incCost: number[];
-  private readonly excCost: number[];
+  private readonly incCost: Float64Array;
+  private readonly excCost: Float64Array;
   /** inc(v) uses v's pattern and exceptions (1) or its children (0). */
-  private readonly incWhole: number[];
+  private readonly incWhole: Uint8Array;
 
   constructor(
     private readonly tree: ServiceTree,
@@ -274,17 +276,27 @@ class ServiceSolver {
     const partial = tree.count > 0 && tree.count < n;
     if (partial) {
       this.nodes = nodesOf(tree);
-      const cum = new Int32Array(n + 1);
+      // The tree's own scratch, reused by every call (one solver per tree at a time).
+      const m = this.nodes.length;
+      const scratch = (tree.scratch ??= {
+        cum: new Int32Array(n + 1),
+        inc: new Float64Array(m),
+        exc: new Float64Array(m),
+        whole: new Uint8Array(m),
+      });
+      const cum = scratch.cum;
       for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + inSet[i]!;
       this.cum = cum;
+      this.incCost = scratch.inc.fill(-1);
+      this.excCost = scratch.exc.fill(-1);
+      this.incWhole = scratch.whole.fill(0);
     } else {
       this.nodes = tree.root ??= [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
       this.cum = undefined;
+      this.incCost = new Float64Array(1).fill(-1);
+      this.excCost = new Float64Array(1).fill(-1);
+      this.incWhole = new Uint8Array(1);
     }
-    const m = this.nodes.length;
-    this.incCost = new Array<number>(m).fill(-1);
-    this.excCost = new Array<number>(m).fill(-1);
-    this.incWhole = new Array<number>(m).fill(0);
   }
 
   private countIn(node: Node): number {

@@ -12,8 +12,10 @@ import { KIND_ORDER } from '../audit/kinds.js';
 
 export { isExcess, KIND_INFO, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
 
+const SEVERITY_RANK = new Map<Severity, number>(SEVERITIES.map((s, i) => [s, i]));
+
 export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
+  return SEVERITY_RANK.get(s) ?? -1;
 }
 
 export function atLeast(s: Severity, threshold: Severity): boolean {
@@ -96,9 +98,11 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
     if (list) list.push(f);
     else byPolicy.set(f.policy, [f]);
   }
-  const ids = [...byPolicy.keys()].sort(
-    (a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b),
-  );
+  // Each policy's place looked up once, not in every comparison.
+  const ids = [...byPolicy.keys()]
+    .map((id) => ({ id, rank: order.get(id) ?? Infinity }))
+    .sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id))
+    .map((x) => x.id);
   return ids.map((id) => {
     const list = byPolicy.get(id)!;
     const policy = byId.get(id);
