@@ -65,8 +65,12 @@ function findingLines(f: Finding, paint: Paint, indent: string): string[] {
   return out;
 }
 
-function groups(report: Report, findings: readonly Finding[], paint: Paint, indent: string): string[] {
-  const out: string[] = [];
+function* groups(
+  report: Report,
+  findings: readonly Finding[],
+  paint: Paint,
+  indent: string,
+): Generator<string> {
   for (const g of groupFindings(findings, report)) {
     let head = `${indent}${paint('1', t(g.path))}`;
     if (g.address) head += ` ${t(g.address)}`;
@@ -75,12 +79,12 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
         '2',
         ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
       );
-    out.push(head);
+    yield head;
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {
-        out.push(`${indent}  ${info.title}: ${info.advice}`);
-        for (const f of ofKind) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
+        yield `${indent}  ${info.title}: ${info.advice}`;
+        for (const f of ofKind) yield* findingLines(f, paint, `${indent}    `);
         continue;
       }
       // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -99,34 +103,33 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
             const r = report.baselines.find((b) => b.id === id)?.remediation;
             if (r) line += `\n${indent}  ${t(r)}`;
           }
-        out.push(line);
-        for (const f of part) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
+        yield line;
+        for (const f of part) yield* findingLines(f, paint, `${indent}    `);
       }
     }
   }
-  return out;
 }
 
-export function renderText(report: Report, options: TextOptions = {}): string {
+/** The report's lines, in order (a line may hold line breaks of ours: a remediation under its title). */
+function* reportLines(report: Report, options: TextOptions): Generator<string> {
   const paint: Paint = options.color ? (code, s) => `\u001B[${code}m${s}\u001B[0m` : (_code, s) => s;
   const b = bucketFindings(report.findings);
-  const out: string[] = [];
 
   if (b.current.length > 0) {
-    out.push(paint('1', b.hasBase ? 'New in this change:' : 'Findings:'));
-    for (const line of groups(report, b.current, paint, '  ')) out.push(line);
+    yield paint('1', b.hasBase ? 'New in this change:' : 'Findings:');
+    yield* groups(report, b.current, paint, '  ');
   }
   if (b.preexisting.length > 0) {
-    out.push(paint('1', `Pre-existing (${b.preexisting.length}):`));
-    for (const line of groups(report, b.preexisting, paint, '  ')) out.push(line);
+    yield paint('1', `Pre-existing (${b.preexisting.length}):`);
+    yield* groups(report, b.preexisting, paint, '  ');
   }
   if (b.removed.length > 0) {
-    out.push(paint('1', `Removed by this change (${b.removed.length}):`));
-    for (const f of b.removed) out.push(`  ${actions(f)}  (${where(f)})`);
+    yield paint('1', `Removed by this change (${b.removed.length}):`);
+    for (const f of b.removed) yield `  ${actions(f)}  (${where(f)})`;
   }
   if (b.ignored.length > 0) {
-    out.push(paint('1', `Ignored (${b.ignored.length}):`));
-    for (const line of groups(report, b.ignored, paint, '  ')) out.push(line);
+    yield paint('1', `Ignored (${b.ignored.length}):`);
+    yield* groups(report, b.ignored, paint, '  ');
   }
   const notAudited = [
     ...report.policies
@@ -139,20 +142,20 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       .filter((i) => i.status !== 'audited')
       .map((i) => `  ${t(i.path)}: ${i.status}${i.reason ? ` (${t(i.reason)})` : ''}`),
   ];
-  // Pushed one by one: a plan of a whole estate leaves tens of thousands of policies not audited
-  // (trust policies among them), more than a call's arguments can hold.
+  // One by one: a plan of a whole estate leaves tens of thousands of policies not audited (trust
+  // policies among them), more than a call's arguments can hold.
   if (notAudited.length > 0) {
-    out.push(paint('1', 'Not audited:'));
-    for (const line of notAudited) out.push(line);
+    yield paint('1', 'Not audited:');
+    yield* notAudited;
   }
   if (report.notes && report.notes.length > 0) {
-    out.push(paint('1', 'Notes:'));
-    for (const n of report.notes) out.push(`  ${t(n)}`);
+    yield paint('1', 'Notes:');
+    for (const n of report.notes) yield `  ${t(n)}`;
   }
   // A suggestion is made only for a policy with something to remove: no diff is read here (a
   // diff is made on first read, and the text report shows none).
   if (report.suggestions.length > 0) {
-    out.push(paint('2', 'Suggested minimal policies: see the Markdown or JSON report.'));
+    yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
   }
 
   const counted = [...b.current, ...b.preexisting].filter(isExcess);
@@ -161,8 +164,35 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (b.hasBase) summary += `, ${b.current.filter(isExcess).length} new`;
   if (b.ignored.length > 0) summary += `, ${b.ignored.length} ignored`;
   summary += ` in ${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
-  out.push(counted.length > 0 ? paint('1', summary) : paint('32', summary));
-  // The terminal and Actions-log boundary: no line of ours starts with `::` or holds `##[`, and no
-  // value can form one where it starts a line (a remediation, a note, a path in "Not audited").
-  return logText(out.join('\n')) + '\n';
+  yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
+}
+
+/** Characters of lines gathered into one chunk: the many small strings of a large report die young. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The text report in chunks of whole lines, each ending with a line break: renderText's text when
+ * joined, made as they are consumed (a caller can write each as it comes). Each chunk goes through
+ * escapeLog, the terminal and Actions-log boundary: no line of ours starts with `::` or holds `##[`,
+ * and no value can form one where it starts a line (a remediation, a note, a path in "Not
+ * audited"). escapeLog works line by line, so chunk by chunk is the same as on the whole text (a
+ * chunk never ends with a carriage return, which escapeLog would join to the next line feed).
+ */
+export function* textReportChunks(report: Report, options: TextOptions = {}): Generator<string> {
+  let lines: string[] = [];
+  let size = 0;
+  for (const line of reportLines(report, options)) {
+    lines.push(line);
+    size += line.length;
+    if (size >= CHUNK_CHARS && !line.endsWith('\r')) {
+      yield `${logText(lines.join('\n'))}\n`;
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length > 0) yield `${logText(lines.join('\n'))}\n`;
+}
+
+export function renderText(report: Report, options: TextOptions = {}): string {
+  return [...textReportChunks(report, options)].join('');
 }
