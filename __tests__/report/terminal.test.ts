@@ -2,7 +2,7 @@
 // result as escapeTerminal and escapeLog on every input, the fast test only skipping work.
 import fc from 'fast-check';
 import { escapeLog, escapeTerminal, MAX_SHOWN_LENGTH } from '../../src/core/escape.js';
-import { logText, terminalText } from '../../src/report/terminal.js';
+import { logMayChange, logText, terminalText } from '../../src/report/terminal.js';
 import { renderText, textReportChunks } from '../../src/report/text.js';
 import { bigReport, HOSTILE, hostileReport, pullRequestReport } from './fixtures.js';
 
@@ -28,6 +28,16 @@ const TRICKY = [
   'x\r\ny',
   'x\ry',
   '\u001B[31m::red command',
+  '\u001B[1;31m  \u001B[0m ::x',
+  '\u001B[m::',
+  'x\u001B[1m::',
+  '\u001B[1x::',
+  '[1m::',
+  '\u001B1m::',
+  'm::',
+  ' m ::',
+  'arn:aws:s3:::bucket',
+  'on arn:aws:iam::123456789012:role/x',
   '\u007F',
   '\u0085',
   '\u200B',
@@ -80,9 +90,39 @@ describe('logText', () => {
     );
   });
 
+  it('says a text may change whenever escapeLog changes it, line by line (property)', () => {
+    const piece = fc.constantFrom(
+      ...TRICKY,
+      ':',
+      '::',
+      '\u001B',
+      '[',
+      'm',
+      '1;2',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      'x',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        if (escapeLog(text) !== text) expect(logMayChange(text)).toBe(true);
+        expect(logText(text)).toBe(escapeLog(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('returns a text with nothing to escape as it is', () => {
     const text = 'Findings:\n  policies/a.json\n    HIGH     s3:GetObject  (policies/a.json:3)\n';
     expect(logText(text)).toBe(text);
+    expect(logMayChange(text)).toBe(false);
+    expect(logMayChange(`${text}         on arn:aws:s3:::bucket, arn:aws:iam::123456789012:role/x\n`)).toBe(
+      false,
+    );
+    expect(logMayChange(`${text}\u001B[1m  ::x`)).toBe(true);
     expect(logText(`${text}::error::x`)).toBe(escapeLog(`${text}::error::x`));
   });
 });

@@ -23,14 +23,38 @@ export function terminalText(value: string): string {
     : escapeTerminal(value);
 }
 
+/** JavaScript's `\s`, which LEADING_COMMAND of escapeLog allows before a command. */
+const SPACE = /\s/;
+
 /**
- * What escapeLog changes: a carriage return (lines are rejoined with `\n`), `##[`, and a line that
- * starts with `::` after white space and colour codes. A match here may be a false alarm (`\s` can
- * run over a line end); a text without one is returned unchanged by escapeLog.
+ * True when escapeLog may change the text: it holds a carriage return (lines are rejoined with
+ * `\n`), `##[`, or a `::` with nothing but white space and colour codes (`\u001B[...m`) before it
+ * on its line (escapeLog's leading command). False says escapeLog returns the text unchanged. A
+ * report names many ARNs (`arn:aws:s3:::x`): each `::` is looked at from where it is, backwards.
  */
-const LOG_CHANGES = /\r|##\[|(?:^|\n)(?:\s|\u001B\[[0-9;]*m)*::/;
+export function logMayChange(text: string): boolean {
+  if (text.includes('\r') || text.includes('##[')) return true;
+  for (let at = text.indexOf('::'); at >= 0; at = text.indexOf('::', at + 1)) {
+    let i = at - 1;
+    for (;;) {
+      if (i < 0 || text.charCodeAt(i) === 10) return true; // the start of a line
+      const c = text[i]!;
+      if (SPACE.test(c)) {
+        i--;
+        continue;
+      }
+      // A colour code ends with `m`: `\u001B[`, digits and semicolons, `m`.
+      if (c !== 'm') break;
+      let j = i - 1;
+      while (j >= 0 && /[0-9;]/.test(text[j]!)) j--;
+      if (j < 1 || text[j] !== '[' || text[j - 1] !== '\u001B') break;
+      i = j - 2;
+    }
+  }
+  return false;
+}
 
 /** escapeLog(text), without splitting and rejoining a text it would leave as it is. */
 export function logText(text: string): string {
-  return LOG_CHANGES.test(text) ? escapeLog(text) : text;
+  return logMayChange(text) ? escapeLog(text) : text;
 }

@@ -43,12 +43,13 @@ function where(f: Finding): string {
   return parts.join(', ');
 }
 
-function findingLines(f: Finding, paint: Paint, indent: string): string[] {
+/** Appends a finding's lines to `out`. */
+function findingLines(out: string[], f: Finding, paint: Paint, indent: string): void {
   const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
   const what = shown.count === 0 ? message(f) : shownText(shown, t);
-  const out = [`${indent}${sev} ${what}  (${where(f)})`];
+  out.push(`${indent}${sev} ${what}  (${where(f)})`);
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     out.push(
@@ -62,7 +63,6 @@ function findingLines(f: Finding, paint: Paint, indent: string): string[] {
     out.push(
       `${indent}         ignored: ${t(f.ignored.reason)}${f.ignored.expires ? ` (until ${t(f.ignored.expires)})` : ''}`,
     );
-  return out;
 }
 
 function* groups(
@@ -71,7 +71,9 @@ function* groups(
   paint: Paint,
   indent: string,
 ): Generator<string> {
+  // One policy's lines at a time, joined: a yield per policy, not per line.
   for (const g of groupFindings(findings, report)) {
+    const out: string[] = [];
     let head = `${indent}${paint('1', t(g.path))}`;
     if (g.address) head += ` ${t(g.address)}`;
     if (g.policy?.baseline)
@@ -79,12 +81,12 @@ function* groups(
         '2',
         ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
       );
-    yield head;
+    out.push(head);
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {
-        yield `${indent}  ${info.title}: ${info.advice}`;
-        for (const f of ofKind) yield* findingLines(f, paint, `${indent}    `);
+        out.push(`${indent}  ${info.title}: ${info.advice}`);
+        for (const f of ofKind) findingLines(out, f, paint, `${indent}    `);
         continue;
       }
       // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -103,10 +105,11 @@ function* groups(
             const r = report.baselines.find((b) => b.id === id)?.remediation;
             if (r) line += `\n${indent}  ${t(r)}`;
           }
-        yield line;
-        for (const f of part) yield* findingLines(f, paint, `${indent}    `);
+        out.push(line);
+        for (const f of part) findingLines(out, f, paint, `${indent}    `);
       }
     }
+    yield out.join('\n');
   }
 }
 
