@@ -278,6 +278,48 @@ describe('compressActions: speed and caching', () => {
     expect(ms).toBeLessThan(500);
   });
 
+  it('describes a large noted set through its complement as it describes the list (the two paths agree)', () => {
+    // Sets of more than half the catalog, noted with their set, take the complement path; the
+    // same names in a fresh list (not noted) take the marks of every member. Around the half,
+    // with whole services out, parts of services out, and single actions out.
+    const services = catalog.services().filter((x) => catalog.actionsOf(x).length > 0);
+    const r = rng(20260115);
+    for (let i = 0; i < 40; i++) {
+      const outServices = new Set(services.filter(() => r() < [0, 0.01, 0.1, 0.45][i % 4]!));
+      const holeRate = [0.0005, 0.01, 0.2, 0.5][(i >> 2) % 4]!;
+      const names = all.filter((a) => !outServices.has(a.split(':')[0]!) && r() >= holeRate);
+      const noted = [...names];
+      noteActionList(noted, ActionSet.fromActions(noted.map((n) => catalog.lookup(n)!)), catalog);
+      const viaSet = compressActions(noted, catalog);
+      const viaNames = compressActions([...names].reverse(), catalog);
+      expect(viaSet).toEqual(viaNames);
+      expect(viaSet!.count).toBe(names.length);
+    }
+  });
+
+  it('caches a short list by content: a copy is answered from the cache, a reordering gives an equal description', () => {
+    const list = [
+      'ec2:DescribeInstances',
+      's3:GetObject',
+      'iam:PassRole',
+      'ec2:RunInstances',
+      'ec2:DescribeVolumes',
+    ];
+    const first = compressActions([...list], catalog)!;
+    expect(compressActions([...list], catalog)).toBe(first);
+    const reordered = compressActions([...list].reverse(), catalog)!;
+    expect(reordered).toEqual(first);
+    expect(
+      compressActions(
+        list.map((n) => n.toUpperCase()),
+        catalog,
+      ),
+    ).toEqual(first);
+    // A list with a name the catalog lacks is cached as undefined, and stays so.
+    expect(compressActions([...list, 's3:NoSuchAction'], catalog)).toBeUndefined();
+    expect(compressActions([...list, 's3:NoSuchAction'], catalog)).toBeUndefined();
+  });
+
   it('answers the same list (by identity or content) from the cache', () => {
     const set = minus(all, expandNames('kms:*'));
     const first = compressActions(set, catalog);

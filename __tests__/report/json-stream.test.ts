@@ -14,6 +14,7 @@ import { jsonReportChunks, renderJson } from '../../src/report/json.js';
 import {
   prettyJsonChunks,
   sarifChunks,
+  stringifyAt,
   writeChunksToFile,
   writeChunksToStream,
 } from '../../src/report/json-stream.js';
@@ -171,6 +172,33 @@ describe('prettyJsonChunks', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('stringifyAt', () => {
+  it('is JSON.stringify(value, null, 2) indented for the level, on any value (property)', () => {
+    const indented = (value: unknown, level: number) => {
+      const s = JSON.stringify(value, null, 2) as string | undefined;
+      return s === undefined ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
+    };
+    const odd = [undefined, () => 1, { toJSON: () => undefined }, new Date(0), null, 'a\nb', -0, NaN, [], {}];
+    for (const value of odd)
+      for (let level = 0; level <= 4; level++) expect(stringifyAt(value, level)).toBe(indented(value, level));
+    fc.assert(
+      fc.property(
+        fc.anything({
+          withBoxedValues: true,
+          withNullPrototype: true,
+          withSparseArray: true,
+          withDate: true,
+        }),
+        fc.integer({ min: 0, max: 6 }),
+        (value, level) => {
+          expect(stringifyAt(value, level)).toBe(indented(value, level));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

@@ -38,9 +38,12 @@
 // about 100 ms); __tests__/policy/compress.test.ts also checks, by brute force on small services,
 // that no description of this form has fewer patterns.
 //
-// Results are cached per catalog by the array's identity (a finding's list) and, for large sets,
-// by content (the same `NotAction` complement found in many policies).
-import type { ActionSet } from './action-set.js';
+// Results are cached per catalog by the array's identity (a finding's list) and by content: short
+// lists by their whole text (the same dozen actions found in many policies), large ones by a sample
+// then compared in full (the same `NotAction` complement). A set of more than half the catalog is
+// described from the few actions it leaves out (computeComplement): every service it has whole
+// costs nothing.
+import { ActionSet } from './action-set.js';
 import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from './catalog.js';
 
 /** An exact description of a set of concrete actions: see the header. */
@@ -77,6 +80,8 @@ interface ServiceTree {
   /** Scratch for one call: which actions are in the set, and how many. */
   inSet: Uint8Array;
   count: number;
+  /** Scratch of the solver on `nodes` (ServiceSolver), made on first need. */
+  scratch?: { cum: Int32Array; inc: Float64Array; exc: Float64Array; whole: Uint8Array };
 }
 
 interface CatalogIndex {
@@ -91,6 +96,9 @@ interface CatalogIndex {
   /** Each built action's position in its service's sorted actions, by actionOrdinal. */
   positionByOrdinal: number[];
   byContent: Map<string, { list: string[]; result: ActionSetDescription | null }>;
+  /** Lists shorter than CONTENT_CACHE_MIN by their JSON text (keys of SMALL_CACHE_CHARS at most, oldest out first). */
+  bySmallContent: Map<string, ActionSetDescription | null>;
+  smallChars: number;
   expanded: Map<string, string[]>;
 }
 
@@ -107,6 +115,8 @@ function indexOf(catalog: Catalog): CatalogIndex {
       treeByOrdinal: [],
       positionByOrdinal: [],
       byContent: new Map(),
+      bySmallContent: new Map(),
+      smallChars: 0,
       expanded: new Map(),
     };
     indexes.set(catalog, index);
@@ -145,9 +155,13 @@ function lowerBound(keys: readonly string[], s: string): number {
 }
 
 function buildTree(catalog: Catalog, index: CatalogIndex, service: string): ServiceTree {
-  const actions = [...catalog.actionsOf(service)].sort((a, b) =>
-    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
-  );
+  const listed = catalog.actionsOf(service);
+  // The catalog lists a service's actions in key order already: sorted only when they are not.
+  let sorted = true;
+  for (let i = 1; i < listed.length && sorted; i++) if (listed[i - 1]!.key > listed[i]!.key) sorted = false;
+  const actions = sorted
+    ? [...listed]
+    : [...listed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const tree: ServiceTree = { service, actions, inSet: new Uint8Array(actions.length), count: 0 };
   actions.forEach((a, at) => {
     index.position.set(a, at);
@@ -168,22 +182,42 @@ function nodesOf(tree: ServiceTree): Node[] {
   const n = actions.length;
   const colon = service.length + 1;
   const names = actions.map((a) => a.key.slice(colon));
-  // Candidate prefixes (lower-cased -> as first spelt), each a range of the sorted names.
-  const prefixes = new Map<string, string>();
-  const add = (name: string, at: number) => {
-    const p = name.slice(0, at);
-    const lower = p.toLowerCase();
-    if (!prefixes.has(lower)) prefixes.set(lower, p);
-  };
-  for (const a of actions) {
-    for (const at of wordStarts(a.name)) add(a.name, at);
-    add(a.name, a.name.length);
+  // Common prefix lengths of neighbours: the names that start with a prefix of names[i] of length
+  // L are the run around i whose neighbours share at least L characters.
+  const lcp = new Int32Array(n + 1);
+  for (let j = 1; j < n; j++) {
+    const x = names[j - 1]!;
+    const y = names[j]!;
+    const m = Math.min(x.length, y.length);
+    let k = 0;
+    while (k < m && x.charCodeAt(k) === y.charCodeAt(k)) k++;
+    lcp[j] = k;
   }
+  // Candidate prefixes (lower-cased -> as first spelt, and a name that has it), each a range of
+  // the sorted names.
+  const prefixes = new Map<string, { prefix: string; at: number }>();
+  const add = (name: string, length: number, at: number) => {
+    const p = name.slice(0, length);
+    const lower = p.toLowerCase();
+    if (!prefixes.has(lower)) prefixes.set(lower, { prefix: p, at });
+  };
+  actions.forEach((a, at) => {
+    for (const length of wordStarts(a.name)) add(a.name, length, at);
+    add(a.name, a.name.length, at);
+  });
   const byRange = new Map<number, { lo: number; hi: number; prefix: string }>();
-  for (const [lower, prefix] of prefixes) {
-    // Names are [a-z0-9_-] once lower-cased: '\x7f' sorts after every one of them.
-    const lo = lowerBound(names, lower);
-    const hi = lowerBound(names, `${lower}\x7f`);
+  for (const [lower, { prefix, at }] of prefixes) {
+    let lo: number;
+    let hi: number;
+    const len = lower.length;
+    if (names[at]!.startsWith(lower)) {
+      for (lo = at; lo > 0 && lcp[lo]! >= len; lo--);
+      for (hi = at + 1; hi < n && lcp[hi]! >= len; hi++);
+    } else {
+      // Names are [a-z0-9_-] once lower-cased: '\x7f' sorts after every one of them.
+      lo = lowerBound(names, lower);
+      hi = lowerBound(names, `${lower}\x7f`);
+    }
     if (hi - lo <= 1 || (lo === 0 && hi === n)) continue;
     const key = lo * (n + 1) + hi;
     const had = byRange.get(key);
@@ -227,10 +261,10 @@ class ServiceSolver {
   private readonly cum: Int32Array | undefined;
   private readonly whole: number;
   private readonly nodes: Node[];
-  private readonly incCost: number[];
-  private readonly excCost: number[];
+  private readonly incCost: Float64Array;
+  private readonly excCost: Float64Array;
   /** inc(v) uses v's pattern and exceptions (1) or its children (0). */
-  private readonly incWhole: number[];
+  private readonly incWhole: Uint8Array;
 
   constructor(
     private readonly tree: ServiceTree,
@@ -242,17 +276,27 @@ class ServiceSolver {
     const partial = tree.count > 0 && tree.count < n;
     if (partial) {
       this.nodes = nodesOf(tree);
-      const cum = new Int32Array(n + 1);
+      // The tree's own scratch, reused by every call (one solver per tree at a time).
+      const m = this.nodes.length;
+      const scratch = (tree.scratch ??= {
+        cum: new Int32Array(n + 1),
+        inc: new Float64Array(m),
+        exc: new Float64Array(m),
+        whole: new Uint8Array(m),
+      });
+      const cum = scratch.cum;
       for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + inSet[i]!;
       this.cum = cum;
+      this.incCost = scratch.inc.fill(-1);
+      this.excCost = scratch.exc.fill(-1);
+      this.incWhole = scratch.whole.fill(0);
     } else {
       this.nodes = tree.root ??= [{ lo: 0, hi: n, pattern: `${tree.service}:*`, children: [] }];
       this.cum = undefined;
+      this.incCost = new Float64Array(1).fill(-1);
+      this.excCost = new Float64Array(1).fill(-1);
+      this.incWhole = new Uint8Array(1);
     }
-    const m = this.nodes.length;
-    this.incCost = new Array<number>(m).fill(-1);
-    this.excCost = new Array<number>(m).fill(-1);
-    this.incWhole = new Array<number>(m).fill(0);
   }
 
   private countIn(node: Node): number {
@@ -372,28 +416,44 @@ function compute(
   }
 }
 
+/** The tree of an action of `catalog` by ordinal, its service's tree made on first need (undefined: not the catalog's). */
+function treeOfOrdinal(catalog: Catalog, index: CatalogIndex, o: number): ServiceTree | undefined {
+  const tree = index.treeByOrdinal[o];
+  if (tree) return tree;
+  // Its service's tree holds it when it is an action of this catalog.
+  const info = actionOfOrdinal(o);
+  if (info) treeOf(catalog, index, info.service);
+  return index.treeByOrdinal[o];
+}
+
+/** Sets of at least this many actions are described through their complement (see computeFromSet). */
+const COMPLEMENT_FROM = 4096;
+
 /**
  * compute() for a list made from `set` (its members' canonical names): the same marks, made from
- * the ordinals (no lookup by name). Each member must be an action of `catalog` (checked as its
- * service's tree is made).
+ * the ordinals (no lookup by name). A set of more than half the catalog (a `NotAction` statement's
+ * 22,000 actions) is marked through its complement, the few hundred actions it leaves out: the
+ * services it has whole need no mark and no solver (see describeComplement).
  */
 function computeFromSet(catalog: Catalog, index: CatalogIndex, set: ActionSet): ActionSetDescription | null {
+  if (set.size >= COMPLEMENT_FROM) {
+    const universe = universeOf(catalog);
+    if (2 * set.size > universe.all.size) {
+      // A member that is not an action of this catalog: no description (as compute() says).
+      if (!set.minus(universe.all).isEmpty()) return null;
+      return computeComplement(catalog, index, universe, universe.all.minus(set), set.size);
+    }
+  }
   const touched: ServiceTree[] = [];
   let count = 0;
   let unknown = false;
-  const { treeByOrdinal, positionByOrdinal } = index;
+  const { positionByOrdinal } = index;
   set.forEach((o) => {
     if (unknown) return;
-    let tree = treeByOrdinal[o];
+    const tree = treeOfOrdinal(catalog, index, o);
     if (!tree) {
-      // Its service's tree holds it when it is an action of this catalog.
-      const info = actionOfOrdinal(o);
-      if (info) treeOf(catalog, index, info.service);
-      tree = treeByOrdinal[o];
-      if (!tree) {
-        unknown = true;
-        return;
-      }
+      unknown = true;
+      return;
     }
     const at = positionByOrdinal[o]!;
     if (tree.count === 0) touched.push(tree);
@@ -405,6 +465,117 @@ function computeFromSet(catalog: Catalog, index: CatalogIndex, set: ActionSet): 
   });
   try {
     return unknown ? null : describe(catalog, touched, count);
+  } finally {
+    for (const tree of touched) {
+      tree.inSet.fill(0);
+      tree.count = 0;
+    }
+  }
+}
+
+/** A catalog's actions as one set, and the sums describeComplement starts from. Made once. */
+interface Universe {
+  all: ActionSet;
+  /** Catalog.services(), sorted. */
+  services: readonly string[];
+  /** Each service's action count. */
+  sizes: Map<string, number>;
+  /** Services with at least one action. */
+  withActions: number;
+  /** Σ weight(`svc:*`) over the services with at least one action. */
+  wholeSum: number;
+}
+
+const universes = new WeakMap<Catalog, Universe>();
+
+function universeOf(catalog: Catalog): Universe {
+  let u = universes.get(catalog);
+  if (!u) {
+    const services = servicesOf(catalog);
+    const sizes = new Map<string, number>();
+    let withActions = 0;
+    let wholeSum = 0;
+    for (const s of services) {
+      const n = catalog.actionsOf(s).length;
+      sizes.set(s, n);
+      if (n > 0) {
+        withActions++;
+        wholeSum += weight(`${s}:*`);
+      }
+    }
+    u = { all: ActionSet.fromActions(catalog.all()), services, sizes, withActions, wholeSum };
+    universes.set(catalog, u);
+  }
+  return u;
+}
+
+/**
+ * The description of the set that is the catalog minus `out` (`count` members), with the same
+ * result as describe() on the set's own marks: the same costs, summed over the services `out`
+ * touches (every other service is in the set whole: `svc:*`, nothing to except), the same choice
+ * and the same order of patterns.
+ */
+function computeComplement(
+  catalog: Catalog,
+  index: CatalogIndex,
+  universe: Universe,
+  out: ActionSet,
+  count: number,
+): ActionSetDescription {
+  // Marks of the actions left out, in each touched service's scratch.
+  const touched: ServiceTree[] = [];
+  const { positionByOrdinal } = index;
+  out.forEach((o) => {
+    const tree = treeOfOrdinal(catalog, index, o)!; // every member of `out` is the catalog's
+    const at = positionByOrdinal[o]!;
+    if (tree.count === 0) touched.push(tree);
+    if (!tree.inSet[at]) {
+      tree.inSet[at] = 1;
+      tree.count++;
+    }
+  });
+  try {
+    // Services the set has none of, and services it has in part (marked as members from here on).
+    const none = new Set<string>();
+    const solvers = new Map<string, ServiceSolver>();
+    let listed = universe.wholeSum;
+    for (const tree of touched) {
+      const n = tree.actions.length;
+      listed -= weight(`${tree.service}:*`);
+      if (tree.count === n) {
+        none.add(tree.service);
+        continue;
+      }
+      for (let i = 0; i < n; i++) tree.inSet[i] ^= 1;
+      tree.count = n - tree.count;
+      solvers.set(tree.service, new ServiceSolver(tree, tree.inSet));
+    }
+    for (const solver of solvers.values()) listed += solver.inc(0);
+    // describe()'s bound, over the services with a solver there: those the set has whole or in part.
+    const withSolver = universe.withActions - touched.length + solvers.size;
+    let starCost = Infinity;
+    if (weight('*') + (universe.services.length - withSolver) * UNIT < listed) {
+      starCost = weight('*');
+      for (const s of none) starCost += exceptWeight(`${s}:*`);
+      for (const solver of solvers.values()) starCost += solver.exc(0);
+    }
+    const patterns: string[] = [];
+    const except: string[] = [];
+    if (starCost < listed) {
+      patterns.push('*');
+      for (const s of [...none, ...solvers.keys()].sort()) {
+        const solver = solvers.get(s);
+        if (solver) solver.emitExc(0, except);
+        else except.push(`${s}:*`);
+      }
+    } else {
+      for (const s of universe.services) {
+        const solver = solvers.get(s);
+        if (solver) solver.emitInc(0, patterns, except);
+        else if (!none.has(s) && universe.sizes.get(s)! > 0) patterns.push(`${s}:*`);
+      }
+    }
+    return { patterns, except, count };
   } finally {
     for (const tree of touched) {
       tree.inSet.fill(0);
@@ -456,6 +627,8 @@ function describe(catalog: Catalog, touched: ServiceTree[], count: number): Acti
 /** Sets at least this large are also cached by content. */
 const CONTENT_CACHE_MIN = 256;
 const CONTENT_CACHE_SIZE = 32;
+/** Shorter lists cached by content: keys of at most this many characters in all (4 MB). */
+const SMALL_CACHE_CHARS = 2 * 1024 * 1024;
 
 /** A cheap key: the length and a sample of the names (a hit is then compared in full). */
 function contentKey(list: readonly string[]): string {
@@ -517,7 +690,20 @@ export function compressActions(
         index.byContent.delete(index.byContent.keys().next().value as string);
     }
   } else {
-    result = compute(catalog, index, actions);
+    // A short list by its whole content (the same few actions found in many policies).
+    const key = JSON.stringify(actions);
+    const hit = index.bySmallContent.get(key);
+    if (hit !== undefined) result = hit;
+    else {
+      result = compute(catalog, index, actions);
+      index.bySmallContent.set(key, result);
+      index.smallChars += key.length;
+      while (index.smallChars > SMALL_CACHE_CHARS) {
+        const oldest = index.bySmallContent.keys().next().value as string;
+        index.bySmallContent.delete(oldest);
+        index.smallChars -= oldest.length;
+      }
+    }
   }
   index.byArray.set(actions, result);
   return result ?? undefined;

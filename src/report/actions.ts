@@ -175,7 +175,15 @@ export function actionsText(
   format: (v: string) => string,
   bold: (v: string) => string = (v) => v,
 ): string {
-  const s = shownActions(f);
+  return shownText(shownActions(f), format, bold);
+}
+
+/** actionsText for the finding's shownActions(), made already. */
+export function shownText(
+  s: ShownActions,
+  format: (v: string) => string,
+  bold: (v: string) => string = (v) => v,
+): string {
   if (s.listed && s.count <= MAX_ACTIONS) return s.patterns.map(format).join(', ');
   const count = bold(countShown(s));
   return s.listed ? count : `${count}: ${describeShown(s, format)}`;

@@ -12,8 +12,10 @@ import { KIND_ORDER } from '../audit/kinds.js';
 
 export { isExcess, KIND_INFO, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
 
+const SEVERITY_RANK = new Map<Severity, number>(SEVERITIES.map((s, i) => [s, i]));
+
 export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
+  return SEVERITY_RANK.get(s) ?? -1;
 }
 
 export function atLeast(s: Severity, threshold: Severity): boolean {
@@ -64,9 +66,14 @@ function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     (a.line ?? 0) - (b.line ?? 0) ||
-    (a.statement ?? '').localeCompare(b.statement ?? '') ||
-    joinedActions(a).localeCompare(joinedActions(b))
+    compareText(a.statement ?? '', b.statement ?? '') ||
+    (a.actions === b.actions ? 0 : compareText(joinedActions(a), joinedActions(b)))
   );
+}
+
+/** localeCompare, without the collator for equal strings (0 either way). */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
 }
 
 /** f.actions joined, made once per finding list (a NotAction finding lists some 20,000 actions). */
@@ -91,16 +98,25 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
     if (list) list.push(f);
     else byPolicy.set(f.policy, [f]);
   }
-  const ids = [...byPolicy.keys()].sort(
-    (a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b),
-  );
+  // Each policy's place looked up once, not in every comparison.
+  const ids = [...byPolicy.keys()]
+    .map((id) => ({ id, rank: order.get(id) ?? Infinity }))
+    .sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id))
+    .map((x) => x.id);
   return ids.map((id) => {
     const list = byPolicy.get(id)!;
     const policy = byId.get(id);
+    // By kind in one pass (each kept in order), then each sorted.
+    const byKind = new Map<FindingKind, Finding[]>();
+    for (const f of list) {
+      const ofKind = byKind.get(f.kind);
+      if (ofKind) ofKind.push(f);
+      else byKind.set(f.kind, [f]);
+    }
     const kinds: KindGroup[] = [];
     for (const kind of KIND_ORDER) {
-      const ofKind = list.filter((f) => f.kind === kind).sort(compareFindings);
-      if (ofKind.length > 0) kinds.push({ kind, findings: ofKind });
+      const ofKind = byKind.get(kind);
+      if (ofKind) kinds.push({ kind, findings: ofKind.length > 1 ? ofKind.sort(compareFindings) : ofKind });
     }
     return {
       id,

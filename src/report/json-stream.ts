@@ -43,6 +43,33 @@ function walkable(value: unknown): value is object {
   return !(value instanceof Number || value instanceof String || value instanceof Boolean);
 }
 
+/**
+ * JSON.stringify(value, null, 2) with each line after the first indented for `level` (undefined
+ * where JSON.stringify gives undefined). A value JSON.stringify writes the same inside an array
+ * (a plain object or array, a string, a number, a boolean, null) is written inside `level` arrays,
+ * which indents it in the same pass, and cut out; anything else is written alone, then indented.
+ */
+export function stringifyAt(value: unknown, level: number): string | undefined {
+  if (level === 0) return JSON.stringify(value, null, 2) as string | undefined;
+  const t = typeof value;
+  const wraps =
+    value === null ||
+    t === 'string' ||
+    t === 'number' ||
+    t === 'boolean' ||
+    (t === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function');
+  if (!wraps) {
+    const s = JSON.stringify(value, null, 2) as string | undefined;
+    // JSON.stringify escapes newlines inside strings: every '\n' of its output is between lines.
+    return s === undefined ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
+  }
+  let wrapped = value;
+  for (let i = 0; i < level; i++) wrapped = [wrapped];
+  const s = JSON.stringify(wrapped, null, 2);
+  // Opened: `[` and a line break indented one level more, per level; closed the other way round.
+  return s.slice(level * (level + 3), s.length - level * (level + 1));
+}
+
 /** The pieces of `value` at `level` (its first line unindented, the others indented for that level). */
 function* pieces(
   value: unknown,
@@ -53,9 +80,7 @@ function* pieces(
 ): Generator<string> {
   if (level >= depth || !walkable(value)) {
     // undefined for an array item JSON.stringify cannot write (undefined, a function): it writes null.
-    const s = (JSON.stringify(shape.whole(value, type), null, 2) as string | undefined) ?? 'null';
-    // JSON.stringify escapes newlines inside strings: every '\n' of its output is between lines.
-    yield level === 0 ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
+    yield stringifyAt(shape.whole(value, type), level) ?? 'null';
     return;
   }
   const inner = `\n${'  '.repeat(level + 1)}`;
@@ -76,9 +101,9 @@ function* pieces(
   for (const [key, member, memberType] of shape.members(value as Record<string, unknown>, type)) {
     if (!walkable(member) || level + 1 >= depth) {
       // Members JSON.stringify leaves out (undefined, functions, symbols) give undefined here.
-      const s = JSON.stringify(shape.whole(member, memberType), null, 2) as string | undefined;
+      const s = stringifyAt(shape.whole(member, memberType), level + 1);
       if (s === undefined) continue;
-      yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: ${s.replace(/\n/g, inner)}`;
+      yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: ${s}`;
     } else {
       yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
       yield* pieces(member, level + 1, memberType, depth, shape);
@@ -99,7 +124,8 @@ export function* prettyJsonChunks(value: unknown, options: PrettyJsonOptions): G
   let length = 0;
   let rest = Buffer.alloc(0); // bytes made and not yet a whole chunk
   function* flush(last: boolean): Generator<Buffer> {
-    const bytes = Buffer.concat([rest, Buffer.from(buffered.join(''), 'utf8')]);
+    const made = Buffer.from(buffered.join(''), 'utf8');
+    const bytes = rest.length > 0 ? Buffer.concat([rest, made]) : made;
     buffered = [];
     length = 0;
     // Cut on byte boundaries: the receiver concatenates bytes, so a character split between two

@@ -1,8 +1,11 @@
 // The CLI's default output: grouped like the Markdown report, compact, every value from the
-// repository through escapeTerminal(). Colour only when asked. Pure: no I/O.
+// repository through escapeTerminal() (terminalText: the same, without its passes over a value a
+// fast test shows it leaves unchanged), the whole through escapeLog(). Colour only when asked.
+// Pure: no I/O.
 import type { Finding, Report, Severity } from '../core/types.js';
-import { clipShown, escapeLog, escapeTerminal as t } from '../core/escape.js';
-import { actionsText, MAX_ACTIONS, MAX_MESSAGE_SHOWN, shownActions } from './actions.js';
+import { clipShown } from '../core/escape.js';
+import { logText, terminalText as t } from './terminal.js';
+import { actionsText, MAX_ACTIONS, MAX_MESSAGE_SHOWN, shownActions, shownText } from './actions.js';
 import {
   bucketFindings,
   groupFindings,
@@ -40,12 +43,13 @@ function where(f: Finding): string {
   return parts.join(', ');
 }
 
-function findingLines(f: Finding, paint: Paint, indent: string): string[] {
+/** Appends a finding's lines to `out`. */
+function findingLines(out: string[], f: Finding, paint: Paint, indent: string): void {
   const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
-  const what = shown.count === 0 ? message(f) : actions(f);
-  const out = [`${indent}${sev} ${what}  (${where(f)})`];
+  const what = shown.count === 0 ? message(f) : shownText(shown, t);
+  out.push(`${indent}${sev} ${what}  (${where(f)})`);
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     out.push(
@@ -59,12 +63,17 @@ function findingLines(f: Finding, paint: Paint, indent: string): string[] {
     out.push(
       `${indent}         ignored: ${t(f.ignored.reason)}${f.ignored.expires ? ` (until ${t(f.ignored.expires)})` : ''}`,
     );
-  return out;
 }
 
-function groups(report: Report, findings: readonly Finding[], paint: Paint, indent: string): string[] {
-  const out: string[] = [];
+function* groups(
+  report: Report,
+  findings: readonly Finding[],
+  paint: Paint,
+  indent: string,
+): Generator<string> {
+  // One policy's lines at a time, joined: a yield per policy, not per line.
   for (const g of groupFindings(findings, report)) {
+    const out: string[] = [];
     let head = `${indent}${paint('1', t(g.path))}`;
     if (g.address) head += ` ${t(g.address)}`;
     if (g.policy?.baseline)
@@ -77,7 +86,7 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {
         out.push(`${indent}  ${info.title}: ${info.advice}`);
-        for (const f of ofKind) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
+        for (const f of ofKind) findingLines(out, f, paint, `${indent}    `);
         continue;
       }
       // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -97,33 +106,33 @@ function groups(report: Report, findings: readonly Finding[], paint: Paint, inde
             if (r) line += `\n${indent}  ${t(r)}`;
           }
         out.push(line);
-        for (const f of part) for (const line of findingLines(f, paint, `${indent}    `)) out.push(line);
+        for (const f of part) findingLines(out, f, paint, `${indent}    `);
       }
     }
+    yield out.join('\n');
   }
-  return out;
 }
 
-export function renderText(report: Report, options: TextOptions = {}): string {
+/** The report's lines, in order (a line may hold line breaks of ours: a remediation under its title). */
+function* reportLines(report: Report, options: TextOptions): Generator<string> {
   const paint: Paint = options.color ? (code, s) => `\u001B[${code}m${s}\u001B[0m` : (_code, s) => s;
   const b = bucketFindings(report.findings);
-  const out: string[] = [];
 
   if (b.current.length > 0) {
-    out.push(paint('1', b.hasBase ? 'New in this change:' : 'Findings:'));
-    for (const line of groups(report, b.current, paint, '  ')) out.push(line);
+    yield paint('1', b.hasBase ? 'New in this change:' : 'Findings:');
+    yield* groups(report, b.current, paint, '  ');
   }
   if (b.preexisting.length > 0) {
-    out.push(paint('1', `Pre-existing (${b.preexisting.length}):`));
-    for (const line of groups(report, b.preexisting, paint, '  ')) out.push(line);
+    yield paint('1', `Pre-existing (${b.preexisting.length}):`);
+    yield* groups(report, b.preexisting, paint, '  ');
   }
   if (b.removed.length > 0) {
-    out.push(paint('1', `Removed by this change (${b.removed.length}):`));
-    for (const f of b.removed) out.push(`  ${actions(f)}  (${where(f)})`);
+    yield paint('1', `Removed by this change (${b.removed.length}):`);
+    for (const f of b.removed) yield `  ${actions(f)}  (${where(f)})`;
   }
   if (b.ignored.length > 0) {
-    out.push(paint('1', `Ignored (${b.ignored.length}):`));
-    for (const line of groups(report, b.ignored, paint, '  ')) out.push(line);
+    yield paint('1', `Ignored (${b.ignored.length}):`);
+    yield* groups(report, b.ignored, paint, '  ');
   }
   const notAudited = [
     ...report.policies
@@ -136,20 +145,20 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       .filter((i) => i.status !== 'audited')
       .map((i) => `  ${t(i.path)}: ${i.status}${i.reason ? ` (${t(i.reason)})` : ''}`),
   ];
-  // Pushed one by one: a plan of a whole estate leaves tens of thousands of policies not audited
-  // (trust policies among them), more than a call's arguments can hold.
+  // One by one: a plan of a whole estate leaves tens of thousands of policies not audited (trust
+  // policies among them), more than a call's arguments can hold.
   if (notAudited.length > 0) {
-    out.push(paint('1', 'Not audited:'));
-    for (const line of notAudited) out.push(line);
+    yield paint('1', 'Not audited:');
+    yield* notAudited;
   }
   if (report.notes && report.notes.length > 0) {
-    out.push(paint('1', 'Notes:'));
-    for (const n of report.notes) out.push(`  ${t(n)}`);
+    yield paint('1', 'Notes:');
+    for (const n of report.notes) yield `  ${t(n)}`;
   }
   // A suggestion is made only for a policy with something to remove: no diff is read here (a
   // diff is made on first read, and the text report shows none).
   if (report.suggestions.length > 0) {
-    out.push(paint('2', 'Suggested minimal policies: see the Markdown or JSON report.'));
+    yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
   }
 
   const counted = [...b.current, ...b.preexisting].filter(isExcess);
@@ -158,8 +167,35 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (b.hasBase) summary += `, ${b.current.filter(isExcess).length} new`;
   if (b.ignored.length > 0) summary += `, ${b.ignored.length} ignored`;
   summary += ` in ${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
-  out.push(counted.length > 0 ? paint('1', summary) : paint('32', summary));
-  // The terminal and Actions-log boundary: no line of ours starts with `::` or holds `##[`, and no
-  // value can form one where it starts a line (a remediation, a note, a path in "Not audited").
-  return escapeLog(out.join('\n')) + '\n';
+  yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
+}
+
+/** Characters of lines gathered into one chunk: the many small strings of a large report die young. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The text report in chunks of whole lines, each ending with a line break: renderText's text when
+ * joined, made as they are consumed (a caller can write each as it comes). Each chunk goes through
+ * escapeLog, the terminal and Actions-log boundary: no line of ours starts with `::` or holds `##[`,
+ * and no value can form one where it starts a line (a remediation, a note, a path in "Not
+ * audited"). escapeLog works line by line, so chunk by chunk is the same as on the whole text (a
+ * chunk never ends with a carriage return, which escapeLog would join to the next line feed).
+ */
+export function* textReportChunks(report: Report, options: TextOptions = {}): Generator<string> {
+  let lines: string[] = [];
+  let size = 0;
+  for (const line of reportLines(report, options)) {
+    lines.push(line);
+    size += line.length;
+    if (size >= CHUNK_CHARS && !line.endsWith('\r')) {
+      yield `${logText(lines.join('\n'))}\n`;
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length > 0) yield `${logText(lines.join('\n'))}\n`;
+}
+
+export function renderText(report: Report, options: TextOptions = {}): string {
+  return [...textReportChunks(report, options)].join('');
 }

@@ -1,0 +1,144 @@
+// The text report's fast escaping (src/report/terminal.ts) must be the escaping itself: the same
+// result as escapeTerminal and escapeLog on every input, the fast test only skipping work.
+import fc from 'fast-check';
+import { escapeLog, escapeTerminal, MAX_SHOWN_LENGTH } from '../../src/core/escape.js';
+import { logMayChange, logText, terminalText } from '../../src/report/terminal.js';
+import { renderText, textReportChunks } from '../../src/report/text.js';
+import { bigReport, HOSTILE, hostileReport, pullRequestReport } from './fixtures.js';
+
+/** Strings that come close to what escapeTerminal and escapeLog change. */
+const TRICKY = [
+  '',
+  ' ',
+  's3:GetObject',
+  'arn:aws:s3:::bucket/*',
+  '::add-mask::secret',
+  '  ::error::x',
+  ' :: not a command?',
+  ':x:',
+  ':',
+  '##[group]x',
+  '#[x',
+  '##',
+  'a##[b',
+  '\t::warning::tab first',
+  '\u00A0::nbsp first',
+  '\u2028::line separator first',
+  'x\ny',
+  'x\r\ny',
+  'x\ry',
+  '\u001B[31m::red command',
+  '\u001B[1;31m  \u001B[0m ::x',
+  '\u001B[m::',
+  'x\u001B[1m::',
+  '\u001B[1x::',
+  '[1m::',
+  '\u001B1m::',
+  'm::',
+  ' m ::',
+  'arn:aws:s3:::bucket',
+  'on arn:aws:iam::123456789012:role/x',
+  '\u007F',
+  '\u0085',
+  '\u200B',
+  'caf\u00E9',
+  '\uD83D\uDE00',
+  '\uD800',
+  'a'.repeat(MAX_SHOWN_LENGTH),
+  'a'.repeat(MAX_SHOWN_LENGTH + 1),
+  ...Object.values(HOSTILE),
+];
+
+describe('terminalText', () => {
+  it('is escapeTerminal on tricky and hostile values', () => {
+    for (const v of TRICKY) expect(terminalText(v)).toBe(escapeTerminal(v));
+  });
+
+  it('is escapeTerminal on any string (property)', () => {
+    const pieces = fc.constantFrom(...TRICKY, ':', '#', '[', ' ', '\n', '\r', '\u001B', 'ab');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.array(pieces).map((p) => p.join('')),
+        ),
+        (v) => {
+          expect(terminalText(v)).toBe(escapeTerminal(v));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('returns a plain value as it is (the fast path)', () => {
+    const v = 'arn:aws:iam::123456789012:role/x';
+    expect(terminalText(v)).toBe(v);
+  });
+});
+
+describe('logText', () => {
+  it('is escapeLog on texts made of tricky lines (property)', () => {
+    const line = fc.oneof(fc.constantFrom(...TRICKY), fc.string(), fc.string({ unit: 'binary' }));
+    const sep = fc.constantFrom('\n', '\r\n', '\r', '\n\n');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(line, sep)), (parts) => {
+        const text = parts.map(([l, s]) => l + s).join('');
+        expect(logText(text)).toBe(escapeLog(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('says a text may change whenever escapeLog changes it, line by line (property)', () => {
+    const piece = fc.constantFrom(
+      ...TRICKY,
+      ':',
+      '::',
+      '\u001B',
+      '[',
+      'm',
+      '1;2',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      'x',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        if (escapeLog(text) !== text) expect(logMayChange(text)).toBe(true);
+        expect(logText(text)).toBe(escapeLog(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('returns a text with nothing to escape as it is', () => {
+    const text = 'Findings:\n  policies/a.json\n    HIGH     s3:GetObject  (policies/a.json:3)\n';
+    expect(logText(text)).toBe(text);
+    expect(logMayChange(text)).toBe(false);
+    expect(logMayChange(`${text}         on arn:aws:s3:::bucket, arn:aws:iam::123456789012:role/x\n`)).toBe(
+      false,
+    );
+    expect(logMayChange(`${text}\u001B[1m  ::x`)).toBe(true);
+    expect(logText(`${text}::error::x`)).toBe(escapeLog(`${text}::error::x`));
+  });
+});
+
+describe('textReportChunks', () => {
+  it('joined, is renderText; each chunk whole lines, escaped as the whole text is', () => {
+    for (const report of [pullRequestReport(), hostileReport(), bigReport(3000)]) {
+      for (const color of [false, true]) {
+        const chunks = [...textReportChunks(report, { color })];
+        const text = renderText(report, { color });
+        expect(chunks.join('')).toBe(text);
+        for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
+        // The whole text through escapeLog changes nothing more.
+        expect(escapeLog(text.slice(0, -1)) + '\n').toBe(text);
+      }
+    }
+    expect([...textReportChunks(bigReport(3000))].length).toBeGreaterThan(1);
+  });
+});
