@@ -16179,10 +16179,12 @@ exports.visitAsync = visitAsync;
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  ss: () => (/* binding */ createTwoFilesPatch)
+  jr: () => (/* binding */ FILE_HEADERS_ONLY),
+  ss: () => (/* binding */ createTwoFilesPatch),
+  Gu: () => (/* binding */ formatPatch)
 });
 
-// UNUSED EXPORTS: FILE_HEADERS_ONLY, INCLUDE_HEADERS, OMIT_HEADERS, createPatch, formatPatch, structuredPatch
+// UNUSED EXPORTS: INCLUDE_HEADERS, OMIT_HEADERS, createPatch, structuredPatch
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {

@@ -446,7 +446,7 @@ async function main(argv) {
                 out(commandUsage(command));
                 return 0;
             }
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(172)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3172));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(321)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8321));
             return runCommand(command, rest);
         }
         default:

@@ -10,6 +10,7 @@ export const modules = {
 /* harmony export */   Az: () => (/* binding */ longestBacktickRun),
 /* harmony export */   FV: () => (/* binding */ escapeMarkdown),
 /* harmony export */   SM: () => (/* binding */ clipShown),
+/* harmony export */   _I: () => (/* binding */ MAX_SHOWN_LENGTH),
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
@@ -18,7 +19,7 @@ export const modules = {
 /* harmony export */   z0: () => (/* binding */ hiddenMarker),
 /* harmony export */   zW: () => (/* binding */ fencedBlock)
 /* harmony export */ });
-/* unused harmony exports MARKER_PREFIX, MAX_SHOWN_LENGTH */
+/* unused harmony export MARKER_PREFIX */
 // Escaping at the boundary: every value that comes from the repository (Sids, paths, ARNs,
 // Terraform addresses, action names, messages built from them) goes through `escapeMarkdown`
 // before it reaches Markdown, and through `escapeTerminal` before it reaches a terminal.

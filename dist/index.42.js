@@ -22330,10 +22330,12 @@ class Diff {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  ss: () => (/* binding */ createTwoFilesPatch)
+  jr: () => (/* binding */ FILE_HEADERS_ONLY),
+  ss: () => (/* binding */ createTwoFilesPatch),
+  Gu: () => (/* binding */ formatPatch)
 });
 
-// UNUSED EXPORTS: FILE_HEADERS_ONLY, INCLUDE_HEADERS, OMIT_HEADERS, createPatch, formatPatch, structuredPatch
+// UNUSED EXPORTS: INCLUDE_HEADERS, OMIT_HEADERS, createPatch, structuredPatch
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/diff/base.js
 var base = __webpack_require__(3102);

@@ -12,7 +12,7 @@ import { builtinBaselines, findBaseline } from './baselines/load.js';
 import { loadCatalog } from './policy/catalog.js';
 import { jsonReportChunks } from './report/json.js';
 import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/json-stream.js';
-import { renderText } from './report/text.js';
+import { textReportChunks } from './report/text.js';
 import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
@@ -149,20 +149,32 @@ async function audit(argv: string[]): Promise<number> {
     else await toStdout(() => writeChunksToStream(process.stdout, chunks));
     timing('render');
     timing('write');
-  } else {
+  } else if (format === 'text') {
+    // Written as it is made too: the text report of an organisation's plan is tens of megabytes.
     const color =
       !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    const rendered =
-      format === 'markdown'
-        ? (await import('./report/markdown.js')).renderMarkdown(report, { mode: 'summary' })
-        : renderText(report, { color });
+    let last = '';
+    const chunks = (function* () {
+      for (const c of textReportChunks(report, { color })) {
+        if (c) last = c;
+        yield Buffer.from(c, 'utf8');
+      }
+    })();
+    if (values.output) writeChunksToFile(values.output, chunks);
+    else
+      await toStdout(async () => {
+        await writeChunksToStream(process.stdout, chunks);
+        // On standard output the report ends with a line feed (as out() writes).
+        if (!last.endsWith('\n')) process.stdout.write('\n');
+      });
+    timing('render');
+    timing('write');
+  } else {
+    const rendered = (await import('./report/markdown.js')).renderMarkdown(report, { mode: 'summary' });
     timing('render');
     if (values.output) writeFileSync(values.output, rendered);
     // Markdown in an Actions log: also escaped line by line, as the text report always is.
-    else
-      await toStdout(() =>
-        out(format === 'markdown' && process.env.GITHUB_ACTIONS === 'true' ? escapeLog(rendered) : rendered),
-      );
+    else await toStdout(() => out(process.env.GITHUB_ACTIONS === 'true' ? escapeLog(rendered) : rendered));
     timing('write');
   }
   return decide(report, failOn, threshold).result === 'fail' ? 1 : 0;

@@ -1,7 +1,8 @@
 // The suggested minimal policy: what each policy of a unit grants intersected with the active
 // baseline (each statement rewritten as written, keeping only what the baseline allows), and its
 // unified diff against the policy as written, made on first read. Pure.
-import { createTwoFilesPatch } from 'diff';
+import { FILE_HEADERS_ONLY } from 'diff';
+import { unifiedDiff } from '../core/unified-diff.js';
 import { conditionAsWritten, mergeConditions } from '../policy/condition.js';
 import type { Condition, Statement } from '../policy/document.js';
 import type { Grant, GrantBuilder } from '../policy/grants.js';
@@ -321,10 +322,10 @@ export function minimalDiff(path: string, original: unknown, minimal: unknown): 
       ...b.map((l) => `+${l}`),
       '',
     ].join('\n');
-  const diff = createTwoFilesPatch(path, `${path} (minimal)`, before, after, undefined, undefined, {
+  return unifiedDiff(path, `${path} (minimal)`, before, after, {
     context: 3,
+    headerOptions: FILE_HEADERS_ONLY,
   });
-  return diff.replace(/^=+\n/, '');
 }
 
 /**
