@@ -10,7 +10,9 @@ import {
   arnMatches,
   arnResourcePrefix,
   arnServiceField,
+  formatMatcher,
   isAll,
+  isLiteral,
   parseArnPattern,
   parseArnPatternTokens,
 } from '../src/policy/arn.js';
@@ -196,5 +198,66 @@ describe('arnIntersects against brute force', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('formatMatcher', () => {
+  // Synthetic formats too: a `?`, a `*` and characters a regular expression would read as syntax.
+  const synthetic = [
+    'arn:${Partition}:svc:${Region}:${Account}:thing/?${ThingId}',
+    'arn:${Partition}:svc:::a.b+c(d)[e]{f}|g^h$i\\j/${Key}*',
+    'arn:*:svc:${Region}:${Account}:${Name}',
+    'arn:${Partition}:svc:::\u{1F600}/${Id}',
+  ].map(arnFormatToPattern);
+
+  test('matches literal text exactly when arnIntersects says the format meets it', () => {
+    let met = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          literal,
+          filled,
+          fc.constantFrom('arn:aws:svc:::a.b+c(d)[e]{f}|g^h$i\\j/k', 'arn:aws:svc:::\u{1F600}/x'),
+        ),
+        (raw) => {
+          const p = parseArnPattern(raw);
+          if (!isLiteral(p)) return;
+          for (const f of [...formats, ...synthetic]) {
+            const a = arnIntersects(f, p, { steps: 0 });
+            expect(formatMatcher(f).test(raw)).toBe(a);
+            if (a) met++;
+          }
+        },
+      ),
+      { numRuns: 400, seed: 20261203 },
+    );
+    expect(met).toBeGreaterThan(20);
+  });
+
+  test('reads characters a regular expression would take as syntax as themselves', () => {
+    const f = arnFormatToPattern('arn:${Partition}:svc:::a.b+c(d)[e]|g^h\\j/${Key}');
+    const yes = 'arn:aws:svc:::a.b+c(d)[e]|g^h\\j/k';
+    const no = 'arn:aws:svc:::aXb+c(d)[e]|g^h\\j/k';
+    expect(isLiteral(parseArnPattern(yes))).toBe(true);
+    expect(formatMatcher(f).test(yes)).toBe(true);
+    expect(arnIntersects(f, parseArnPattern(yes), { steps: 0 })).toBe(true);
+    expect(formatMatcher(f).test(no)).toBe(false);
+    expect(arnIntersects(f, parseArnPattern(no), { steps: 0 })).toBe(false);
+    // One code point for a `?`, also outside the BMP.
+    const q = arnFormatToPattern('arn:${Partition}:svc:::x?');
+    expect(formatMatcher(q).test('arn:aws:svc:::x\u{1F600}')).toBe(true);
+    expect(formatMatcher(q).test('arn:aws:svc:::x\u{1F600}\u{1F600}')).toBe(false);
+  });
+
+  test('literal text is read as literal; anything with a wildcard, variable or placeholder is not', () => {
+    expect(isLiteral(parseArnPattern('arn:aws:s3:::bucket/key'))).toBe(true);
+    for (const raw of [
+      'arn:aws:s3:::bucket/*',
+      'arn:aws:s3:::b?',
+      'arn:aws:s3:::${aws:username}',
+      'arn:aws:s3:::<bucket>',
+      '{YOUR_BUCKET}',
+    ])
+      expect(isLiteral(parseArnPattern(raw))).toBe(false);
   });
 });

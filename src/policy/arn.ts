@@ -540,7 +540,51 @@ function intersectRange(
  * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
  */
 export function arnServiceField(p: ArnPattern): string | null {
+  if (p instanceof LiteralPattern) return literalFields(p.raw).service;
   return intersectForm(p).service;
+}
+
+/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
+function literalFields(raw: string): { service: string | null; resourcePrefix: string | null } {
+  let at = -1;
+  let colons = 0;
+  let second = -1;
+  let service: string | null = null;
+  while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
+    colons++;
+    if (colons === 2) second = at;
+    else if (colons === 3) service = raw.slice(second + 1, at);
+  }
+  return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
+}
+
+/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
+export function isLiteral(p: ArnPattern): boolean {
+  return p instanceof LiteralPattern;
+}
+
+const formatMatchers = new WeakMap<ArnPattern, RegExp>();
+
+/**
+ * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a
+ * regular expression that matches literal text exactly when `arnIntersects(format, literal)`:
+ * `seg` is `[^/:]*`, `*` any run, `?` one code point, a character itself. The catalog's formats
+ * have a few wildcards between fixed characters, so a match is linear in the text.
+ */
+export function formatMatcher(format: ArnPattern): RegExp {
+  let re = formatMatchers.get(format);
+  if (!re) {
+    const parts: string[] = [];
+    for (const t of format.tokens) {
+      if (t.kind === 'seg') parts.push('[^/:]*');
+      else if (t.kind === 'star' || t.kind === 'var') parts.push('[^]*');
+      else if (t.kind === 'one') parts.push('[^]');
+      else parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+    }
+    re = new RegExp(`^${parts.join('')}$`, 'u');
+    formatMatchers.set(format, re);
+  }
+  return re;
 }
 
 /**
@@ -549,6 +593,7 @@ export function arnServiceField(p: ArnPattern): string | null {
  * within their common length do not intersect (arnIntersects answers so first).
  */
 export function arnResourcePrefix(p: ArnPattern): string | null {
+  if (p instanceof LiteralPattern) return literalFields(p.raw).resourcePrefix;
   return intersectForm(p).resourcePrefix;
 }
 

@@ -11,7 +11,9 @@ import {
   arnIntersects,
   arnResourcePrefix,
   arnServiceField,
+  formatMatcher,
   isAll,
+  isLiteral,
   type ArnPattern,
 } from './arn.js';
 import { ActionSet } from './action-set.js';
@@ -228,13 +230,17 @@ export class GrantSets {
     const service = arnServiceField(resource) ?? undefined;
     if (actions.size <= PER_ACTION_LIMIT) return this.applicableEach(actions, resource, service);
     const met = new Map<string, boolean>();
+    const literal = isLiteral(resource);
     const meets = (arn: string): boolean => {
       let hit = met.get(arn);
       if (hit === undefined) {
         // A fixed service field that differs from the format's cannot meet it (checked before the
         // pattern match, which is the costly part).
         const other = service === undefined ? undefined : (arnServiceField(this.format(arn)) ?? undefined);
-        hit = other !== undefined && other !== service ? false : arnIntersects(this.format(arn), resource);
+        hit =
+          other !== undefined && other !== service
+            ? false
+            : this.formatMeets(this.format(arn), resource, literal);
         met.set(arn, hit);
       }
       return hit;
@@ -257,6 +263,14 @@ export class GrantSets {
           if (those.intersects(actions) && meets(format)) ok.push(those);
     }
     return actions.intersect(ActionSet.unionOf(ok));
+  }
+
+  /**
+   * arnIntersects(format, resource): for a resource of literal text, by the format's matcher (a
+   * catalog format is trusted text; see formatMatcher), without the resource's token form.
+   */
+  private formatMeets(format: ArnPattern, resource: ArnPattern, literal: boolean): boolean {
+    return literal ? formatMatcher(format).test(resource.raw) : arnIntersects(format, resource);
   }
 
   /** A format's dense id (see CatalogIndex.formatIds). */
@@ -304,6 +318,7 @@ export class GrantSets {
     // A resource prefix that starts differently from a format's cannot meet it (arnIntersects'
     // own first answer, without the call).
     const first = firstCode(arnResourcePrefix(resource));
+    const literal = isLiteral(resource);
     const kept: number[] = [];
     let size = 0;
     actions.forEach((o) => {
@@ -334,7 +349,7 @@ export class GrantSets {
           hit =
             (other !== undefined && other !== service) || (first >= 0 && theirs >= 0 && first !== theirs)
               ? 0
-              : arnIntersects(ix.formatPatterns[id]!, resource)
+              : this.formatMeets(ix.formatPatterns[id]!, resource, literal)
                 ? 1
                 : 0;
           this.metStamp[id] = stamp;
