@@ -563,17 +563,23 @@ export function isLiteral(p: ArnPattern): boolean {
   return p instanceof LiteralPattern;
 }
 
-const formatMatchers = new WeakMap<ArnPattern, RegExp>();
+const formatMatchers = new WeakMap<ArnPattern, RegExp | null>();
 
 /**
  * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a
  * regular expression that matches literal text exactly when `arnIntersects(format, literal)`:
- * `seg` is `[^/:]*`, `*` any run, `?` one code point, a character itself. The catalog's formats
- * have a few wildcards between fixed characters, so a match is linear in the text.
+ * `seg` is `[^/:]*`, `*` any run, `?` one code point, a character itself. Null for a format with
+ * more than one `*` (some have six), whose expression could backtrack for a long time on text made
+ * to nearly match: with at most one, the work is at most quadratic in the text, which callers
+ * keep short (the intersection's programme takes the rest).
  */
-export function formatMatcher(format: ArnPattern): RegExp {
+export function formatMatcher(format: ArnPattern): RegExp | null {
   let re = formatMatchers.get(format);
-  if (!re) {
+  if (re === undefined) {
+    if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1) {
+      formatMatchers.set(format, null);
+      return null;
+    }
     const parts: string[] = [];
     for (const t of format.tokens) {
       if (t.kind === 'seg') parts.push('[^/:]*');

@@ -110,6 +110,13 @@ function indexOf(catalog: Catalog): CatalogIndex {
 /** Entries kept in the per-pattern cache before it is emptied. */
 const LIST_CACHE = 50_000;
 
+/**
+ * Literal resources up to this length meet a format through its matcher (formatMatcher): real
+ * ARNs are shorter; a longer, possibly hostile one goes through the intersection's programme,
+ * whose cost is bounded by the product of the lengths.
+ */
+const MATCHER_MAX_LENGTH = 256;
+
 /** Sets under this size are checked action by action; larger ones through their services' formats. */
 const PER_ACTION_LIMIT = 48;
 
@@ -270,7 +277,11 @@ export class GrantSets {
    * catalog format is trusted text; see formatMatcher), without the resource's token form.
    */
   private formatMeets(format: ArnPattern, resource: ArnPattern, literal: boolean): boolean {
-    return literal ? formatMatcher(format).test(resource.raw) : arnIntersects(format, resource);
+    if (literal && resource.raw.length <= MATCHER_MAX_LENGTH) {
+      const re = formatMatcher(format);
+      if (re) return re.test(resource.raw);
+    }
+    return arnIntersects(format, resource);
   }
 
   /** A format's dense id (see CatalogIndex.formatIds). */
