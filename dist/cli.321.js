@@ -2595,7 +2595,60 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
  * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
  */
 function arnServiceField(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).service;
     return intersectForm(p).service;
+}
+/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
+function literalFields(raw) {
+    let at = -1;
+    let colons = 0;
+    let second = -1;
+    let service = null;
+    while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
+        colons++;
+        if (colons === 2)
+            second = at;
+        else if (colons === 3)
+            service = raw.slice(second + 1, at);
+    }
+    return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
+}
+/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
+function isLiteral(p) {
+    return p instanceof LiteralPattern;
+}
+const formatMatchers = new WeakMap();
+/**
+ * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a
+ * regular expression that matches literal text exactly when `arnIntersects(format, literal)`:
+ * `seg` is `[^/:]*`, `*` any run, `?` one code point, a character itself. Null for a format with
+ * more than one `*` (some have six), whose expression could backtrack for a long time on text made
+ * to nearly match: with at most one, the work is at most quadratic in the text, which callers
+ * keep short (the intersection's programme takes the rest).
+ */
+function formatMatcher(format) {
+    let re = formatMatchers.get(format);
+    if (re === undefined) {
+        if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1) {
+            formatMatchers.set(format, null);
+            return null;
+        }
+        const parts = [];
+        for (const t of format.tokens) {
+            if (t.kind === 'seg')
+                parts.push('[^/:]*');
+            else if (t.kind === 'star' || t.kind === 'var')
+                parts.push('[^]*');
+            else if (t.kind === 'one')
+                parts.push('[^]');
+            else
+                parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+        }
+        re = new RegExp(`^${parts.join('')}$`, 'u');
+        formatMatchers.set(format, re);
+    }
+    return re;
 }
 /**
  * The characters the resource part (sixth field) of every string a pattern matches starts with, when
@@ -2603,6 +2656,8 @@ function arnServiceField(p) {
  * within their common length do not intersect (arnIntersects answers so first).
  */
 function arnResourcePrefix(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).resourcePrefix;
     return intersectForm(p).resourcePrefix;
 }
 // Token kinds for intersection: a variable reads as a star there.
@@ -4061,6 +4116,12 @@ function indexOf(catalog) {
 }
 /** Entries kept in the per-pattern cache before it is emptied. */
 const LIST_CACHE = 50_000;
+/**
+ * Literal resources up to this length meet a format through its matcher (formatMatcher): real
+ * ARNs are shorter; a longer, possibly hostile one goes through the intersection's programme,
+ * whose cost is bounded by the product of the lengths.
+ */
+const MATCHER_MAX_LENGTH = 256;
 /** Sets under this size are checked action by action; larger ones through their services' formats. */
 const PER_ACTION_LIMIT = 48;
 /** The first character code of a resource prefix, -1 for none (null or empty). */
@@ -4180,13 +4241,17 @@ class GrantSets {
         if (actions.size <= PER_ACTION_LIMIT)
             return this.applicableEach(actions, resource, service);
         const met = new Map();
+        const literal = isLiteral(resource);
         const meets = (arn) => {
             let hit = met.get(arn);
             if (hit === undefined) {
                 // A fixed service field that differs from the format's cannot meet it (checked before the
                 // pattern match, which is the costly part).
                 const other = service === undefined ? undefined : (arnServiceField(this.format(arn)) ?? undefined);
-                hit = other !== undefined && other !== service ? false : arnIntersects(this.format(arn), resource);
+                hit =
+                    other !== undefined && other !== service
+                        ? false
+                        : this.formatMeets(this.format(arn), resource, literal);
                 met.set(arn, hit);
             }
             return hit;
@@ -4211,6 +4276,18 @@ class GrantSets {
                         ok.push(those);
         }
         return actions.intersect(action_set/* ActionSet */.L.unionOf(ok));
+    }
+    /**
+     * arnIntersects(format, resource): for a resource of literal text, by the format's matcher (a
+     * catalog format is trusted text; see formatMatcher), without the resource's token form.
+     */
+    formatMeets(format, resource, literal) {
+        if (literal && resource.raw.length <= MATCHER_MAX_LENGTH) {
+            const re = formatMatcher(format);
+            if (re)
+                return re.test(resource.raw);
+        }
+        return arnIntersects(format, resource);
     }
     /** A format's dense id (see CatalogIndex.formatIds). */
     formatId(arn) {
@@ -4254,6 +4331,7 @@ class GrantSets {
         // A resource prefix that starts differently from a format's cannot meet it (arnIntersects'
         // own first answer, without the call).
         const first = firstCode(arnResourcePrefix(resource));
+        const literal = isLiteral(resource);
         const kept = [];
         let size = 0;
         actions.forEach((o) => {
@@ -4285,7 +4363,7 @@ class GrantSets {
                     hit =
                         (other !== undefined && other !== service) || (first >= 0 && theirs >= 0 && first !== theirs)
                             ? 0
-                            : arnIntersects(ix.formatPatterns[id], resource)
+                            : this.formatMeets(ix.formatPatterns[id], resource, literal)
                                 ? 1
                                 : 0;
                     this.metStamp[id] = stamp;
