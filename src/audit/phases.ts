@@ -16,7 +16,7 @@
 //   and the alternative that leaves the fewest of the choice's actions granted beyond it wins
 //   (then the fewest of its actions not granted, then the most statements written exactly
 //   as in the set, then the assigned one). Actions only, not resources: cheap enough for every unit.
-import type { PolicyKind } from '../core/types.js';
+import type { BaselineSet, PolicyKind } from '../core/types.js';
 import { arnContains } from '../policy/arn.js';
 import { conditionImplies } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';
@@ -73,6 +73,29 @@ function patternsOf(baseline: CompiledBaseline, set: string, builder: GrantBuild
     bySet.set(set, list);
   }
   return list;
+}
+
+const lengthCache = new WeakMap<CompiledBaseline, Map<string, Set<number> | undefined>>();
+
+/**
+ * The lengths of the sets' patterns (as patternsOf writes them), or undefined when one is not
+ * printable ASCII; made once per compiled baseline and list of sets.
+ */
+function patternLengths(
+  baseline: CompiledBaseline,
+  sets: readonly BaselineSet[],
+  builder: GrantBuilder,
+): Set<number> | undefined {
+  let bySets = lengthCache.get(baseline);
+  if (!bySets) lengthCache.set(baseline, (bySets = new Map()));
+  const key = sets.map((s) => s.name).join('\u0000');
+  if (bySets.has(key)) return bySets.get(key);
+  const wanted = sets.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text));
+  const lengths = wanted.every((t) => /^[\x20-\x7e]*$/.test(t))
+    ? new Set(wanted.map((t) => t.length))
+    : undefined;
+  bySets.set(key, lengths);
+  return lengths;
 }
 
 const choiceKeyCache = new WeakMap<CompiledBaseline, Map<string, string[]>>();
@@ -204,10 +227,7 @@ export function chooseSets(
     // Only the optional sets' own patterns are looked up: a pattern of another length (once
     // trimmed) is none of them, and is not folded (for ASCII texts: folding a character into
     // ASCII never changes the length).
-    const wanted = optional.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text));
-    const lengths = wanted.every((t) => /^[\x20-\x7e]*$/.test(t))
-      ? new Set(wanted.map((t) => t.length))
-      : undefined;
+    const lengths = patternLengths(baseline, optional, builder);
     const written = new Map<string, (Condition | undefined)[]>();
     for (const m of members)
       for (const stmt of m.doc.statements) {
