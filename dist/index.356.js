@@ -17006,6 +17006,25 @@ function patternsOf(baseline, set, builder) {
     }
     return list;
 }
+const lengthCache = new WeakMap();
+/**
+ * The lengths of the sets' patterns (as patternsOf writes them), or undefined when one is not
+ * printable ASCII; made once per compiled baseline and list of sets.
+ */
+function patternLengths(baseline, sets, builder) {
+    let bySets = lengthCache.get(baseline);
+    if (!bySets)
+        lengthCache.set(baseline, (bySets = new Map()));
+    const key = sets.map((s) => s.name).join('\u0000');
+    if (bySets.has(key))
+        return bySets.get(key);
+    const wanted = sets.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text));
+    const lengths = wanted.every((t) => /^[\x20-\x7e]*$/.test(t))
+        ? new Set(wanted.map((t) => t.length))
+        : undefined;
+    bySets.set(key, lengths);
+    return lengths;
+}
 const choiceKeyCache = new WeakMap();
 /** The action keys any set of a choice grants, made once per compiled baseline and choice. */
 function choiceKeys(baseline, choice, names) {
@@ -17134,10 +17153,7 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
         // Only the optional sets' own patterns are looked up: a pattern of another length (once
         // trimmed) is none of them, and is not folded (for ASCII texts: folding a character into
         // ASCII never changes the length).
-        const wanted = optional.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text));
-        const lengths = wanted.every((t) => /^[\x20-\x7e]*$/.test(t))
-            ? new Set(wanted.map((t) => t.length))
-            : undefined;
+        const lengths = patternLengths(baseline, optional, builder);
         const written = new Map();
         for (const m of members)
             for (const stmt of m.doc.statements) {
