@@ -14172,7 +14172,6 @@ function indexOf(catalog) {
     if (!ix)
         indexes.set(catalog, (ix = {
             services: new Map(),
-            formats: new Map(),
             formatIds: new Map(),
             formatPatterns: [],
             formatServices: [],
@@ -14182,7 +14181,7 @@ function indexOf(catalog) {
     return ix;
 }
 /** Entries kept in the per-pattern cache before it is emptied. */
-const LIST_CACHE = 50_000;
+const PATTERN_CACHE = 50_000;
 /**
  * Literal resources up to this length meet a format through its matcher (formatMatcher): real
  * ARNs are shorter; a longer, possibly hostile one goes through the intersection's programme,
@@ -14216,7 +14215,7 @@ class GrantSets {
         let hit = this.patterns.get(p);
         if (!hit) {
             hit = p.trim() === '*' ? this.all() : ActionSet.fromActions(this.catalog.expand(p));
-            if (this.patterns.size >= LIST_CACHE)
+            if (this.patterns.size >= PATTERN_CACHE)
                 this.patterns.clear();
             this.patterns.set(p, hit);
         }
@@ -14262,10 +14261,7 @@ class GrantSets {
         return hit;
     }
     format(arn) {
-        let p = this.index.formats.get(arn);
-        if (!p)
-            this.index.formats.set(arn, (p = arnFormatToPattern(arn)));
-        return p;
+        return this.index.formatPatterns[this.formatId(arn)];
     }
     serviceFormats(service) {
         let s = this.index.services.get(service);
@@ -14362,10 +14358,11 @@ class GrantSets {
         let id = ix.formatIds.get(arn);
         if (id === undefined) {
             id = ix.formatPatterns.length;
+            const p = arnFormatToPattern(arn);
             ix.formatIds.set(arn, id);
-            ix.formatPatterns.push(this.format(arn));
-            ix.formatServices.push(arnServiceField(this.format(arn)) ?? undefined);
-            ix.formatFirst.push(firstCode(arnResourcePrefix(this.format(arn))));
+            ix.formatPatterns.push(p);
+            ix.formatServices.push(arnServiceField(p) ?? undefined);
+            ix.formatFirst.push(firstCode(arnResourcePrefix(p)));
         }
         return id;
     }
@@ -16556,19 +16553,15 @@ function statementOrder(stmt, builder) {
     return (o) => pos.get(o) ?? Infinity;
 }
 /**
- * The first position in statementOrder of a set's members (Infinity when none has one): the same
- * as `set.minOf(statementOrder(stmt, builder))`. In the catalog's key order (a NotAction list or a
- * list led by `*`) a large set's first member is found by walking the catalog in that order until
- * one is in the set, instead of ranking each of its (some 22,000) members.
+ * A rank of a set's first member in statementOrder (Infinity when none has one), which orders any
+ * two sets as `set.minOf(statementOrder(stmt, builder))` does. In the catalog's key order (a
+ * NotAction list or a list led by `*`) it is that position, a large set's first member found by
+ * walking the catalog in that order until one is in the set, instead of ranking each of its (some
+ * 22,000) members; for an Action list, see patternFirst.
  */
 function statementFirst(stmt, builder, sets) {
-    if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*')) {
-        if (!sets) {
-            const order = statementOrder(stmt, builder);
-            return (set) => set.minOf(order);
-        }
+    if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*'))
         return patternFirst(stmt, builder, sets);
-    }
     const order = statementOrder(stmt, builder);
     // keyOrder() gives each action of all() its index there.
     const all = builder.catalog.all();

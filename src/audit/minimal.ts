@@ -132,23 +132,18 @@ export function statementOrder(stmt: Statement, builder: GrantBuilder): (ordinal
 }
 
 /**
- * The first position in statementOrder of a set's members (Infinity when none has one): the same
- * as `set.minOf(statementOrder(stmt, builder))`. In the catalog's key order (a NotAction list or a
- * list led by `*`) a large set's first member is found by walking the catalog in that order until
- * one is in the set, instead of ranking each of its (some 22,000) members.
+ * A rank of a set's first member in statementOrder (Infinity when none has one), which orders any
+ * two sets as `set.minOf(statementOrder(stmt, builder))` does. In the catalog's key order (a
+ * NotAction list or a list led by `*`) it is that position, a large set's first member found by
+ * walking the catalog in that order until one is in the set, instead of ranking each of its (some
+ * 22,000) members; for an Action list, see patternFirst.
  */
 export function statementFirst(
   stmt: Statement,
   builder: GrantBuilder,
-  sets?: GrantSets,
+  sets: GrantSets,
 ): (set: ActionSet) => number {
-  if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*')) {
-    if (!sets) {
-      const order = statementOrder(stmt, builder);
-      return (set) => set.minOf(order);
-    }
-    return patternFirst(stmt, builder, sets);
-  }
+  if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*')) return patternFirst(stmt, builder, sets);
   const order = statementOrder(stmt, builder);
   // keyOrder() gives each action of all() its index there.
   const all = builder.catalog.all();

@@ -49,7 +49,6 @@ interface CatalogIndex {
   /** Every service's formats together (see GrantSets.globalFormats). */
   global?: ServiceFormats;
   services: Map<string, ServiceFormats>;
-  formats: Map<string, ArnPattern>;
   /** Every ARN format met so far, by a dense id: its pattern and its service field (arnServiceField). */
   formatIds: Map<string, number>;
   formatPatterns: ArnPattern[];
@@ -96,7 +95,6 @@ function indexOf(catalog: Catalog): CatalogIndex {
       catalog,
       (ix = {
         services: new Map(),
-        formats: new Map(),
         formatIds: new Map(),
         formatPatterns: [],
         formatServices: [],
@@ -108,7 +106,7 @@ function indexOf(catalog: Catalog): CatalogIndex {
 }
 
 /** Entries kept in the per-pattern cache before it is emptied. */
-const LIST_CACHE = 50_000;
+const PATTERN_CACHE = 50_000;
 
 /**
  * Literal resources up to this length meet a format through its matcher (formatMatcher): real
@@ -148,7 +146,7 @@ export class GrantSets {
     let hit = this.patterns.get(p);
     if (!hit) {
       hit = p.trim() === '*' ? this.all() : ActionSet.fromActions(this.catalog.expand(p));
-      if (this.patterns.size >= LIST_CACHE) this.patterns.clear();
+      if (this.patterns.size >= PATTERN_CACHE) this.patterns.clear();
       this.patterns.set(p, hit);
     }
     return hit;
@@ -194,9 +192,7 @@ export class GrantSets {
   }
 
   private format(arn: string): ArnPattern {
-    let p = this.index.formats.get(arn);
-    if (!p) this.index.formats.set(arn, (p = arnFormatToPattern(arn)));
-    return p;
+    return this.index.formatPatterns[this.formatId(arn)]!;
   }
 
   private serviceFormats(service: string): ServiceFormats {
@@ -290,10 +286,11 @@ export class GrantSets {
     let id = ix.formatIds.get(arn);
     if (id === undefined) {
       id = ix.formatPatterns.length;
+      const p = arnFormatToPattern(arn);
       ix.formatIds.set(arn, id);
-      ix.formatPatterns.push(this.format(arn));
-      ix.formatServices.push(arnServiceField(this.format(arn)) ?? undefined);
-      ix.formatFirst.push(firstCode(arnResourcePrefix(this.format(arn))));
+      ix.formatPatterns.push(p);
+      ix.formatServices.push(arnServiceField(p) ?? undefined);
+      ix.formatFirst.push(firstCode(arnResourcePrefix(p)));
     }
     return id;
   }
