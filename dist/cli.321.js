@@ -144,24 +144,18 @@ function actionSeverity(action, onAllResources) {
  * gives the kinds graded by their actions, without building the list of severities.
  */
 function maxActionSeverity(actions, onAllResources) {
-    let best = 0;
-    const top = types/* SEVERITIES */.o.length - 1;
-    for (const a of actions) {
-        const r = rank(actionSeverity(a, onAllResources));
-        if (r > best) {
-            best = r;
-            if (best === top)
-                break;
-        }
-    }
-    return types/* SEVERITIES */.o[best];
+    return highestOf((visit) => actions.some(visit), onAllResources);
 }
 /** maxActionSeverity of a set's actions. */
 function maxSetSeverity(set, onAllResources) {
+    return highestOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), onAllResources);
+}
+/** The highest actionSeverity of the actions `each` visits (a visit returns true to stop at the top). */
+function highestOf(each, onAllResources) {
     let best = 0;
     const top = types/* SEVERITIES */.o.length - 1;
-    set.some((o) => {
-        const r = rank(actionSeverity((0,policy_catalog/* actionOfOrdinal */.xb)(o), onAllResources));
+    each((a) => {
+        const r = rank(actionSeverity(a, onAllResources));
         if (r > best)
             best = r;
         return best === top;
@@ -450,11 +444,21 @@ function uniqueSorted(atoms) {
 }
 /** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
 function setAccessLevels(set, catalog) {
-    const every = catalog.accessLevelNames().length;
+    return levelsOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), catalog.accessLevelNames().length);
+}
+/** The access levels of the actions, deduplicated and sorted. */
+function accessLevels(actions) {
+    return levelsOf((visit) => actions.some(visit));
+}
+/**
+ * The access levels of the actions `each` visits, deduplicated and sorted; a visit returns true
+ * once `every` levels are seen (a NotAction finding has some 22,000 actions, of a few levels).
+ */
+function levelsOf(each, every = Infinity) {
     const seen = [];
     let last;
-    set.some((o) => {
-        const levels = (0,policy_catalog/* actionOfOrdinal */.xb)(o).levels;
+    each((a) => {
+        const levels = a.levels;
         if (levels === last)
             return false;
         last = levels;
@@ -463,22 +467,6 @@ function setAccessLevels(set, catalog) {
                 seen.push(levels[j]);
         return seen.length === every;
     });
-    return seen.sort();
-}
-/** The access levels of the actions, deduplicated and sorted. */
-function accessLevels(actions) {
-    // Index loops: a NotAction finding has some 22,000 actions.
-    const seen = [];
-    let last;
-    for (let i = 0; i < actions.length; i++) {
-        const levels = actions[i].levels;
-        if (levels === last)
-            continue;
-        last = levels;
-        for (let j = 0; j < levels.length; j++)
-            if (!seen.includes(levels[j]))
-                seen.push(levels[j]);
-    }
     return seen.sort();
 }
 /** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
@@ -2132,7 +2120,6 @@ function arnFormatToPattern(format) {
 }
 /** Characters that can start something other than a literal character in scan(). */
 const SPECIAL = /[*?$<{]/;
-const SURROGATE = /[\uD800-\uDFFF]/;
 const NONE = [];
 /**
  * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
@@ -2493,13 +2480,6 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
     const ac = fa.chars;
     const bk = fb.kinds;
     const bc = fb.chars;
-    // One wildcard against anything (the catalog's `${Region}` field against a policy's region):
-    // a `*` meets every range (every range spells some string); a `seg` every range whose
-    // characters it can absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
-    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
-        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
-    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
-        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
     // Leading tokens that spell one character each (no star on either side) pair up one for one: a
     // common string starts with a character both spell, and the rest must meet.
     while (a0 < a1 && b0 < b1) {
@@ -2523,8 +2503,10 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
         a1--;
         b1--;
     }
-    // What is left of one side may be a lone wildcard now (`instance/${InstanceId}` against
-    // `instance/i-0abc` leaves `${InstanceId}` against `i-0abc`).
+    // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
+    // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
+    // every range (every range spells some string); a `seg` every range whose characters it can
+    // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
     if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
         return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
     if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
@@ -2745,55 +2727,27 @@ let lastLiteral;
 let lastLiteralForm;
 /** intersectForm of a pattern of literal characters, read from its text (the same answers). */
 function literalForm(raw) {
-    // Without surrogates every code unit is a code point: read by position, the colons by indexOf.
-    if (!SURROGATE.test(raw)) {
-        const n = raw.length;
-        const chars = new Int32Array(n);
-        for (let i = 0; i < n; i++)
-            chars[i] = raw.charCodeAt(i);
-        const colons = [];
-        let at = -1;
-        while (colons.length < 5 && (at = raw.indexOf(':', at + 1)) >= 0)
-            colons.push(at);
-        const five = colons.length === 5;
-        return {
-            kinds: new Uint8Array(n),
-            chars,
-            service: colons.length >= 3 ? raw.slice(colons[1] + 1, colons[2]) : null,
-            resourcePrefix: five ? raw.slice(colons[4] + 1) : null,
-            colons: five ? colons : null,
-        };
-    }
     let chars = new Int32Array(raw.length);
     let n = 0;
     const colons = [];
-    let service = null;
-    let fieldStart = 0;
-    let prefixAt = -1;
     for (let i = 0; i < raw.length; i++) {
         const c = raw.codePointAt(i);
         if (c > 0xffff)
             i++;
-        if (c === COLON && colons.length < 5) {
-            if (colons.length === 2)
-                service = raw.slice(fieldStart, i);
+        if (c === COLON && colons.length < 5)
             colons.push(n);
-            fieldStart = i + 1;
-            if (colons.length === 5)
-                prefixAt = i + 1;
-        }
         chars[n++] = c;
     }
     if (n < chars.length)
         chars = chars.slice(0, n);
     // Every token a character (K_CHAR is 0, the Uint8Array's fill).
-    const five = colons.length === 5;
+    const { service, resourcePrefix } = literalFields(raw);
     return {
         kinds: new Uint8Array(n),
         chars,
         service,
-        resourcePrefix: five ? raw.slice(prefixAt) : null,
-        colons: five ? colons : null,
+        resourcePrefix,
+        colons: resourcePrefix === null ? null : colons,
     };
 }
 
@@ -4143,7 +4097,7 @@ class GrantSets {
     all() {
         return (this.index.all ??= action_set/* ActionSet */.L.fromActions(this.catalog.all()));
     }
-    /** One pattern's actions (cached per pattern as written). Shared: do not change it. */
+    /** One pattern's actions (cached per pattern as written). */
     pattern(p) {
         let hit = this.patterns.get(p);
         if (!hit) {
@@ -4234,31 +4188,31 @@ class GrantSets {
         if (isAll(resource))
             return actions;
         const service = arnServiceField(resource) ?? undefined;
-        if (actions.size <= PER_ACTION_LIMIT)
-            return this.applicableEach(actions, resource, service);
-        const met = new Map();
-        const literal = isLiteral(resource);
-        const meets = (arn) => {
-            let hit = met.get(arn);
-            if (hit === undefined) {
-                // A fixed service field that differs from the format's cannot meet it (checked before the
-                // pattern match, which is the costly part).
-                const other = service === undefined ? undefined : (arnServiceField(this.format(arn)) ?? undefined);
-                hit =
-                    other !== undefined && other !== service
-                        ? false
-                        : this.formatMeets(this.format(arn), resource, literal);
-                met.set(arn, hit);
-            }
-            return hit;
-        };
+        const check = this.begin(resource, service);
+        if (actions.size <= PER_ACTION_LIMIT) {
+            // Action by action, each format checked once per call.
+            const kept = [];
+            let size = 0;
+            actions.forEach((o) => {
+                size++;
+                const ids = this.formatsOf(o);
+                for (let i = 0; i < ids.length; i++) {
+                    const id = ids[i];
+                    if (id < 0 || this.meets(id, check)) {
+                        kept.push(o);
+                        return;
+                    }
+                }
+            });
+            return kept.length === size ? actions : action_set/* ActionSet */.L.fromOrdinals(kept);
+        }
         if (this.index.all) {
             // The whole catalog is built (a NotAction or `*` was expanded): its formats, all services at once.
             const g = this.globalFormats();
             const ok = [g.formatless];
             for (const list of this.candidates(g, service, resource))
                 for (const { format, actions: those } of list)
-                    if (those.intersects(actions) && meets(format))
+                    if (those.intersects(actions) && this.meets(this.formatId(format), check))
                         ok.push(those);
             return actions.intersect(action_set/* ActionSet */.L.unionOf(ok));
         }
@@ -4268,22 +4222,10 @@ class GrantSets {
             ok.push(f.formatless);
             for (const list of this.candidates(f, service, resource))
                 for (const { format, actions: those } of list)
-                    if (those.intersects(actions) && meets(format))
+                    if (those.intersects(actions) && this.meets(this.formatId(format), check))
                         ok.push(those);
         }
         return actions.intersect(action_set/* ActionSet */.L.unionOf(ok));
-    }
-    /**
-     * arnIntersects(format, resource): for a resource of literal text, by the format's matcher (a
-     * catalog format is trusted text; see formatMatcher), without the resource's token form.
-     */
-    formatMeets(format, resource, literal) {
-        if (literal && resource.raw.length <= MATCHER_MAX_LENGTH) {
-            const re = formatMatcher(format);
-            if (re)
-                return re.test(resource.raw);
-        }
-        return arnIntersects(format, resource);
     }
     /** A format's dense id (see CatalogIndex.formatIds). */
     formatId(arn) {
@@ -4313,66 +4255,56 @@ class GrantSets {
         }
         return ids;
     }
-    /** Per call of applicableEach: which format ids were checked (stamp) and the answer (bit). */
+    /** Per call of applicable: which format ids were checked (stamp) and the answer (bit). */
     metStamp = new Int32Array(256);
     metValue = new Uint8Array(256);
     stamp = 0;
-    /** applicable() for a small set: action by action, each format checked once per call. */
-    applicableEach(actions, resource, service) {
-        const ix = this.index;
+    /** Starts a call of applicable: a new stamp, and what the checks read of the resource. */
+    begin(resource, service) {
         if (++this.stamp === 0x7fffffff) {
             this.metStamp.fill(0);
             this.stamp = 1;
         }
-        const stamp = this.stamp;
-        // A resource prefix that starts differently from a format's cannot meet it (arnIntersects'
-        // own first answer, without the call).
-        const first = firstCode(arnResourcePrefix(resource));
-        const literal = isLiteral(resource);
-        const kept = [];
-        let size = 0;
-        actions.forEach((o) => {
-            size++;
-            const ids = this.formatsOf(o);
-            for (let i = 0; i < ids.length; i++) {
-                const id = ids[i];
-                if (id < 0) {
-                    kept.push(o);
-                    return;
-                }
-                if (id >= this.metStamp.length) {
-                    const n = Math.max(id + 1, this.metStamp.length * 2);
-                    const s2 = new Int32Array(n);
-                    s2.set(this.metStamp);
-                    const v2 = new Uint8Array(n);
-                    v2.set(this.metValue);
-                    this.metStamp = s2;
-                    this.metValue = v2;
-                }
-                let hit;
-                if (this.metStamp[id] === stamp)
-                    hit = this.metValue[id];
-                else {
-                    // A fixed service field that differs from the format's cannot meet it (checked before the
-                    // pattern match, which is the costly part).
-                    const other = service === undefined ? undefined : ix.formatServices[id];
-                    const theirs = ix.formatFirst[id];
-                    hit =
-                        (other !== undefined && other !== service) || (first >= 0 && theirs >= 0 && first !== theirs)
-                            ? 0
-                            : this.formatMeets(ix.formatPatterns[id], resource, literal)
-                                ? 1
-                                : 0;
-                    this.metStamp[id] = stamp;
-                    this.metValue[id] = hit;
-                }
-                if (hit) {
-                    kept.push(o);
-                    return;
-                }
-            }
-        });
-        return kept.length === size ? actions : action_set/* ActionSet */.L.fromOrdinals(kept);
+        return {
+            resource,
+            service,
+            first: firstCode(arnResourcePrefix(resource)),
+            literal: isLiteral(resource),
+            stamp: this.stamp,
+        };
+    }
+    /**
+     * Can the resource meet the format (arnIntersects), once per format and call. A fixed service
+     * field or a first character of the resource part that differs from the format's cannot (the
+     * intersection's own first answers, without it); a resource of literal text meets a format
+     * through the format's matcher (a catalog format is trusted text; see formatMatcher).
+     */
+    meets(id, c) {
+        if (id >= this.metStamp.length) {
+            const n = Math.max(id + 1, this.metStamp.length * 2);
+            const stamps = new Int32Array(n);
+            stamps.set(this.metStamp);
+            const values = new Uint8Array(n);
+            values.set(this.metValue);
+            this.metStamp = stamps;
+            this.metValue = values;
+        }
+        if (this.metStamp[id] === c.stamp)
+            return this.metValue[id] === 1;
+        const ix = this.index;
+        const other = c.service === undefined ? undefined : ix.formatServices[id];
+        const theirs = ix.formatFirst[id];
+        let hit;
+        if ((other !== undefined && other !== c.service) || (c.first >= 0 && theirs >= 0 && c.first !== theirs))
+            hit = false;
+        else {
+            const format = ix.formatPatterns[id];
+            const re = c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH ? formatMatcher(format) : null;
+            hit = re ? re.test(c.resource.raw) : arnIntersects(format, c.resource);
+        }
+        this.metStamp[id] = c.stamp;
+        this.metValue[id] = hit ? 1 : 0;
+        return hit;
     }
     prefix(format) {
         return arnResourcePrefix(this.format(format));
@@ -4991,7 +4923,8 @@ const PATTERN_STRIDE = 2 ** 26;
  */
 function patternFirst(stmt, builder, sets) {
     const patterns = stmt.actions ?? [];
-    const parts = sets.statementSet(stmt).parts ?? patterns.map((p) => sets.pattern(p));
+    // (an Action list's statement set keeps each pattern's set)
+    const parts = sets.statementSet(stmt).parts;
     let keyOrder;
     return (set) => {
         for (let i = 0; i < parts.length; i++) {
@@ -5373,7 +5306,6 @@ class StatementMemo {
 
 
 
-
 const setPatterns = new WeakMap();
 /** The action patterns of a set (those that grant something), made once per compiled baseline. */
 function patternsOf(baseline, set, builder) {
@@ -5506,7 +5438,7 @@ function grantedKeys(members, builder) {
         has: (k) => named.has(k) || ((every || complements.some((excluded) => !excluded.has(k))) && inCatalog(k)),
     };
 }
-function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
+function chooseSets(baseline, assigned, members, kind, builder, grants, options = {}) {
     const b = baseline.baseline;
     const evidence = [];
     let sets = [...assigned];
@@ -5564,14 +5496,13 @@ function chooseSets(baseline, assigned, members, kind, builder, options = {}) {
             }
         // The actions the statements that do not grant whole services name (made on first use).
         let specific;
-        const gs = options.sets ?? new GrantSets(builder);
         const specificSet = () => {
             if (!specific) {
                 const parts = [];
                 for (const m of members)
                     for (const stmt of m.doc.statements)
                         if (stmt.effect === 'Allow' && !isBroad(stmt))
-                            parts.push(gs.statementSet(stmt).actions);
+                            parts.push(grants.statementSet(stmt).actions);
                 specific = action_set/* ActionSet */.L.unionOf(parts);
             }
             return specific;
@@ -5841,9 +5772,8 @@ class Auditor {
                     : members[0].record.kind;
             const compiled = this.compile(a.baseline);
             const choice = kind
-                ? chooseSets(compiled, a.sets, members, kind, this.builder, {
+                ? chooseSets(compiled, a.sets, members, kind, this.builder, this.grantSets, {
                     explicit: a.explicitSets,
-                    sets: this.grantSets,
                 })
                 : { sets: a.sets, features: [], evidence: [] };
             for (const id of memberIds) {

@@ -249,9 +249,8 @@ export class Auditor {
             : members[0]!.record.kind;
       const compiled = this.compile(a.baseline);
       const choice = kind
-        ? chooseSets(compiled, a.sets, members, kind, this.builder, {
+        ? chooseSets(compiled, a.sets, members, kind, this.builder, this.grantSets, {
             explicit: a.explicitSets,
-            sets: this.grantSets,
           })
         : { sets: a.sets, features: [], evidence: [] };
       for (const id of memberIds) {

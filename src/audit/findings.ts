@@ -262,30 +262,28 @@ function uniqueSorted(atoms: Atom[]): string[] {
 
 /** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
 function setAccessLevels(set: ActionSet, catalog: Catalog): string[] {
-  const every = catalog.accessLevelNames().length;
+  return levelsOf((visit) => set.some((o) => visit(actionOfOrdinal(o))), catalog.accessLevelNames().length);
+}
+
+/** The access levels of the actions, deduplicated and sorted. */
+function accessLevels(actions: ActionInfo[]): string[] {
+  return levelsOf((visit) => actions.some(visit));
+}
+
+/**
+ * The access levels of the actions `each` visits, deduplicated and sorted; a visit returns true
+ * once `every` levels are seen (a NotAction finding has some 22,000 actions, of a few levels).
+ */
+function levelsOf(each: (visit: (a: ActionInfo) => boolean) => void, every = Infinity): string[] {
   const seen: string[] = [];
   let last: readonly string[] | undefined;
-  set.some((o) => {
-    const levels = actionOfOrdinal(o).levels;
+  each((a) => {
+    const levels = a.levels;
     if (levels === last) return false;
     last = levels;
     for (let j = 0; j < levels.length; j++) if (!seen.includes(levels[j]!)) seen.push(levels[j]!);
     return seen.length === every;
   });
-  return seen.sort();
-}
-
-/** The access levels of the actions, deduplicated and sorted. */
-function accessLevels(actions: ActionInfo[]): string[] {
-  // Index loops: a NotAction finding has some 22,000 actions.
-  const seen: string[] = [];
-  let last: readonly string[] | undefined;
-  for (let i = 0; i < actions.length; i++) {
-    const levels = actions[i]!.levels;
-    if (levels === last) continue;
-    last = levels;
-    for (let j = 0; j < levels.length; j++) if (!seen.includes(levels[j]!)) seen.push(levels[j]!);
-  }
   return seen.sort();
 }
 

@@ -170,7 +170,8 @@ const PATTERN_STRIDE = 2 ** 26;
  */
 function patternFirst(stmt: Statement, builder: GrantBuilder, sets: GrantSets): (set: ActionSet) => number {
   const patterns = stmt.actions ?? [];
-  const parts = sets.statementSet(stmt).parts ?? patterns.map((p) => sets.pattern(p));
+  // (an Action list's statement set keeps each pattern's set)
+  const parts = sets.statementSet(stmt).parts!;
   let keyOrder: readonly number[] | undefined;
   return (set) => {
     for (let i = 0; i < parts.length; i++) {

@@ -22,7 +22,7 @@ import { conditionImplies } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import { ActionSet } from '../policy/action-set.js';
-import { GrantSets } from '../policy/grant-sets.js';
+import type { GrantSets } from '../policy/grant-sets.js';
 import type { BaselineEntry, CompiledBaseline, UnitMember } from './engine.js';
 
 export interface SetChoice {
@@ -183,7 +183,8 @@ export function chooseSets(
   members: UnitMember[],
   kind: PolicyKind,
   builder: GrantBuilder,
-  options: { explicit?: boolean; sets?: GrantSets } = {},
+  grants: GrantSets,
+  options: { explicit?: boolean } = {},
 ): SetChoice {
   const b = baseline.baseline;
   const evidence: string[] = [];
@@ -240,13 +241,12 @@ export function chooseSets(
       }
     // The actions the statements that do not grant whole services name (made on first use).
     let specific: ActionSet | undefined;
-    const gs = options.sets ?? new GrantSets(builder);
     const specificSet = () => {
       if (!specific) {
         const parts: ActionSet[] = [];
         for (const m of members)
           for (const stmt of m.doc.statements)
-            if (stmt.effect === 'Allow' && !isBroad(stmt)) parts.push(gs.statementSet(stmt).actions);
+            if (stmt.effect === 'Allow' && !isBroad(stmt)) parts.push(grants.statementSet(stmt).actions);
         specific = ActionSet.unionOf(parts);
       }
       return specific;

@@ -124,24 +124,20 @@ export function actionSeverity(action: ActionInfo, onAllResources: boolean): Sev
  * gives the kinds graded by their actions, without building the list of severities.
  */
 export function maxActionSeverity(actions: readonly ActionInfo[], onAllResources: boolean): Severity {
-  let best = 0;
-  const top = SEVERITIES.length - 1;
-  for (const a of actions) {
-    const r = rank(actionSeverity(a, onAllResources));
-    if (r > best) {
-      best = r;
-      if (best === top) break;
-    }
-  }
-  return SEVERITIES[best]!;
+  return highestOf((visit) => actions.some(visit), onAllResources);
 }
 
 /** maxActionSeverity of a set's actions. */
 export function maxSetSeverity(set: ActionSet, onAllResources: boolean): Severity {
+  return highestOf((visit) => set.some((o) => visit(actionOfOrdinal(o))), onAllResources);
+}
+
+/** The highest actionSeverity of the actions `each` visits (a visit returns true to stop at the top). */
+function highestOf(each: (visit: (a: ActionInfo) => boolean) => void, onAllResources: boolean): Severity {
   let best = 0;
   const top = SEVERITIES.length - 1;
-  set.some((o) => {
-    const r = rank(actionSeverity(actionOfOrdinal(o), onAllResources));
+  each((a) => {
+    const r = rank(actionSeverity(a, onAllResources));
     if (r > best) best = r;
     return best === top;
   });

@@ -86,7 +86,6 @@ export function arnFormatToPattern(format: string): ArnPattern {
 
 /** Characters that can start something other than a literal character in scan(). */
 const SPECIAL = /[*?$<{]/;
-const SURROGATE = /[\uD800-\uDFFF]/;
 const NONE: readonly string[] = [];
 
 /**
@@ -447,13 +446,6 @@ function intersectRange(
   const ac = fa.chars;
   const bk = fb.kinds;
   const bc = fb.chars;
-  // One wildcard against anything (the catalog's `${Region}` field against a policy's region):
-  // a `*` meets every range (every range spells some string); a `seg` every range whose
-  // characters it can absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
-  if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
-    return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
-  if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
-    return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
   // Leading tokens that spell one character each (no star on either side) pair up one for one: a
   // common string starts with a character both spell, and the rest must meet.
   while (a0 < a1 && b0 < b1) {
@@ -473,8 +465,10 @@ function intersectRange(
     a1--;
     b1--;
   }
-  // What is left of one side may be a lone wildcard now (`instance/${InstanceId}` against
-  // `instance/i-0abc` leaves `${InstanceId}` against `i-0abc`).
+  // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
+  // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
+  // every range (every range spells some string); a `seg` every range whose characters it can
+  // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
   if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
     return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
   if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
@@ -704,48 +698,23 @@ let lastLiteralForm: IntersectForm | undefined;
 
 /** intersectForm of a pattern of literal characters, read from its text (the same answers). */
 function literalForm(raw: string): IntersectForm {
-  // Without surrogates every code unit is a code point: read by position, the colons by indexOf.
-  if (!SURROGATE.test(raw)) {
-    const n = raw.length;
-    const chars = new Int32Array(n);
-    for (let i = 0; i < n; i++) chars[i] = raw.charCodeAt(i);
-    const colons: number[] = [];
-    let at = -1;
-    while (colons.length < 5 && (at = raw.indexOf(':', at + 1)) >= 0) colons.push(at);
-    const five = colons.length === 5;
-    return {
-      kinds: new Uint8Array(n),
-      chars,
-      service: colons.length >= 3 ? raw.slice(colons[1]! + 1, colons[2]) : null,
-      resourcePrefix: five ? raw.slice(colons[4]! + 1) : null,
-      colons: five ? colons : null,
-    };
-  }
   let chars = new Int32Array(raw.length);
   let n = 0;
   const colons: number[] = [];
-  let service: string | null = null;
-  let fieldStart = 0;
-  let prefixAt = -1;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.codePointAt(i)!;
     if (c > 0xffff) i++;
-    if (c === COLON && colons.length < 5) {
-      if (colons.length === 2) service = raw.slice(fieldStart, i);
-      colons.push(n);
-      fieldStart = i + 1;
-      if (colons.length === 5) prefixAt = i + 1;
-    }
+    if (c === COLON && colons.length < 5) colons.push(n);
     chars[n++] = c;
   }
   if (n < chars.length) chars = chars.slice(0, n);
   // Every token a character (K_CHAR is 0, the Uint8Array's fill).
-  const five = colons.length === 5;
+  const { service, resourcePrefix } = literalFields(raw);
   return {
     kinds: new Uint8Array(n),
     chars,
     service,
-    resourcePrefix: five ? raw.slice(prefixAt) : null,
-    colons: five ? colons : null,
+    resourcePrefix,
+    colons: resourcePrefix === null ? null : colons,
   };
 }

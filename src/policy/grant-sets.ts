@@ -66,6 +66,16 @@ interface ServiceFormats {
   byTarget: Map<string, Formats>;
 }
 
+/** What applicable's checks read of a resource, and the call's stamp. */
+interface Check {
+  resource: ArnPattern;
+  service: string | undefined;
+  /** firstCode of its resource prefix. */
+  first: number;
+  literal: boolean;
+  stamp: number;
+}
+
 interface FormatEntry {
   format: string;
   actions: ActionSet;
@@ -141,8 +151,8 @@ export class GrantSets {
     return (this.index.all ??= ActionSet.fromActions(this.catalog.all()));
   }
 
-  /** One pattern's actions (cached per pattern as written). Shared: do not change it. */
-  pattern(p: string): ActionSet {
+  /** One pattern's actions (cached per pattern as written). */
+  private pattern(p: string): ActionSet {
     let hit = this.patterns.get(p);
     if (!hit) {
       hit = p.trim() === '*' ? this.all() : ActionSet.fromActions(this.catalog.expand(p));
@@ -231,30 +241,31 @@ export class GrantSets {
   applicable(actions: ActionSet, resource: ArnPattern): ActionSet {
     if (isAll(resource)) return actions;
     const service = arnServiceField(resource) ?? undefined;
-    if (actions.size <= PER_ACTION_LIMIT) return this.applicableEach(actions, resource, service);
-    const met = new Map<string, boolean>();
-    const literal = isLiteral(resource);
-    const meets = (arn: string): boolean => {
-      let hit = met.get(arn);
-      if (hit === undefined) {
-        // A fixed service field that differs from the format's cannot meet it (checked before the
-        // pattern match, which is the costly part).
-        const other = service === undefined ? undefined : (arnServiceField(this.format(arn)) ?? undefined);
-        hit =
-          other !== undefined && other !== service
-            ? false
-            : this.formatMeets(this.format(arn), resource, literal);
-        met.set(arn, hit);
-      }
-      return hit;
-    };
+    const check = this.begin(resource, service);
+    if (actions.size <= PER_ACTION_LIMIT) {
+      // Action by action, each format checked once per call.
+      const kept: number[] = [];
+      let size = 0;
+      actions.forEach((o) => {
+        size++;
+        const ids = this.formatsOf(o);
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i]!;
+          if (id < 0 || this.meets(id, check)) {
+            kept.push(o);
+            return;
+          }
+        }
+      });
+      return kept.length === size ? actions : ActionSet.fromOrdinals(kept);
+    }
     if (this.index.all) {
       // The whole catalog is built (a NotAction or `*` was expanded): its formats, all services at once.
       const g = this.globalFormats();
       const ok = [g.formatless];
       for (const list of this.candidates(g, service, resource))
         for (const { format, actions: those } of list)
-          if (those.intersects(actions) && meets(format)) ok.push(those);
+          if (those.intersects(actions) && this.meets(this.formatId(format), check)) ok.push(those);
       return actions.intersect(ActionSet.unionOf(ok));
     }
     const ok: ActionSet[] = [];
@@ -263,21 +274,9 @@ export class GrantSets {
       ok.push(f.formatless);
       for (const list of this.candidates(f, service, resource))
         for (const { format, actions: those } of list)
-          if (those.intersects(actions) && meets(format)) ok.push(those);
+          if (those.intersects(actions) && this.meets(this.formatId(format), check)) ok.push(those);
     }
     return actions.intersect(ActionSet.unionOf(ok));
-  }
-
-  /**
-   * arnIntersects(format, resource): for a resource of literal text, by the format's matcher (a
-   * catalog format is trusted text; see formatMatcher), without the resource's token form.
-   */
-  private formatMeets(format: ArnPattern, resource: ArnPattern, literal: boolean): boolean {
-    if (literal && resource.raw.length <= MATCHER_MAX_LENGTH) {
-      const re = formatMatcher(format);
-      if (re) return re.test(resource.raw);
-    }
-    return arnIntersects(format, resource);
   }
 
   /** A format's dense id (see CatalogIndex.formatIds). */
@@ -310,66 +309,57 @@ export class GrantSets {
     return ids;
   }
 
-  /** Per call of applicableEach: which format ids were checked (stamp) and the answer (bit). */
+  /** Per call of applicable: which format ids were checked (stamp) and the answer (bit). */
   private metStamp = new Int32Array(256);
   private metValue = new Uint8Array(256);
   private stamp = 0;
 
-  /** applicable() for a small set: action by action, each format checked once per call. */
-  private applicableEach(actions: ActionSet, resource: ArnPattern, service: string | undefined): ActionSet {
-    const ix = this.index;
+  /** Starts a call of applicable: a new stamp, and what the checks read of the resource. */
+  private begin(resource: ArnPattern, service: string | undefined): Check {
     if (++this.stamp === 0x7fffffff) {
       this.metStamp.fill(0);
       this.stamp = 1;
     }
-    const stamp = this.stamp;
-    // A resource prefix that starts differently from a format's cannot meet it (arnIntersects'
-    // own first answer, without the call).
-    const first = firstCode(arnResourcePrefix(resource));
-    const literal = isLiteral(resource);
-    const kept: number[] = [];
-    let size = 0;
-    actions.forEach((o) => {
-      size++;
-      const ids = this.formatsOf(o);
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
-        if (id < 0) {
-          kept.push(o);
-          return;
-        }
-        if (id >= this.metStamp.length) {
-          const n = Math.max(id + 1, this.metStamp.length * 2);
-          const s2 = new Int32Array(n);
-          s2.set(this.metStamp);
-          const v2 = new Uint8Array(n);
-          v2.set(this.metValue);
-          this.metStamp = s2;
-          this.metValue = v2;
-        }
-        let hit: number;
-        if (this.metStamp[id] === stamp) hit = this.metValue[id]!;
-        else {
-          // A fixed service field that differs from the format's cannot meet it (checked before the
-          // pattern match, which is the costly part).
-          const other = service === undefined ? undefined : ix.formatServices[id];
-          const theirs = ix.formatFirst[id]!;
-          hit =
-            (other !== undefined && other !== service) || (first >= 0 && theirs >= 0 && first !== theirs)
-              ? 0
-              : this.formatMeets(ix.formatPatterns[id]!, resource, literal)
-                ? 1
-                : 0;
-          this.metStamp[id] = stamp;
-          this.metValue[id] = hit;
-        }
-        if (hit) {
-          kept.push(o);
-          return;
-        }
-      }
-    });
-    return kept.length === size ? actions : ActionSet.fromOrdinals(kept);
+    return {
+      resource,
+      service,
+      first: firstCode(arnResourcePrefix(resource)),
+      literal: isLiteral(resource),
+      stamp: this.stamp,
+    };
+  }
+
+  /**
+   * Can the resource meet the format (arnIntersects), once per format and call. A fixed service
+   * field or a first character of the resource part that differs from the format's cannot (the
+   * intersection's own first answers, without it); a resource of literal text meets a format
+   * through the format's matcher (a catalog format is trusted text; see formatMatcher).
+   */
+  private meets(id: number, c: Check): boolean {
+    if (id >= this.metStamp.length) {
+      const n = Math.max(id + 1, this.metStamp.length * 2);
+      const stamps = new Int32Array(n);
+      stamps.set(this.metStamp);
+      const values = new Uint8Array(n);
+      values.set(this.metValue);
+      this.metStamp = stamps;
+      this.metValue = values;
+    }
+    if (this.metStamp[id] === c.stamp) return this.metValue[id] === 1;
+    const ix = this.index;
+    const other = c.service === undefined ? undefined : ix.formatServices[id];
+    const theirs = ix.formatFirst[id]!;
+    let hit: boolean;
+    if ((other !== undefined && other !== c.service) || (c.first >= 0 && theirs >= 0 && c.first !== theirs))
+      hit = false;
+    else {
+      const format = ix.formatPatterns[id]!;
+      const re = c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH ? formatMatcher(format) : null;
+      hit = re ? re.test(c.resource.raw) : arnIntersects(format, c.resource);
+    }
+    this.metStamp[id] = c.stamp;
+    this.metValue[id] = hit ? 1 : 0;
+    return hit;
   }
 
   private prefix(format: string): string | null {
