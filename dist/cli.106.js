@@ -23,10 +23,13 @@ var core_escape = __webpack_require__(4536);
 var actions = __webpack_require__(9493);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./src/audit/finding-set.ts
+var finding_set = __webpack_require__(183);
 ;// CONCATENATED MODULE: ./src/report/fingerprint.ts
 // A finding's identity across commits, for SARIF partialFingerprints (GitHub code scanning keeps an
 // alert open, not duplicated, when the same finding comes back) and for matching base findings.
 // Pure: no I/O.
+
 
 /**
  * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
@@ -44,7 +47,9 @@ function findingFingerprint(f) {
         f.statement ?? '',
         f.actionSet && f.actions.length === 0
             ? { patterns: f.actionSet.patterns, except: f.actionSet.except }
-            : [...f.actions].sort(),
+            : (0,finding_set/* findingActionSet */.Ad)(f)
+                ? f.actions // a kept set's names: sorted by construction, made for this call only
+                : [...f.actions].sort(),
         [...f.resources].sort(),
         f.set ?? '',
     ];

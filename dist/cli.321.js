@@ -2,6 +2,60 @@ export const id = 321;
 export const ids = [321];
 export const modules = {
 
+/***/ 183:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ad: () => (/* binding */ findingActionSet),
+/* harmony export */   mr: () => (/* binding */ actionCount),
+/* harmony export */   nb: () => (/* binding */ copyFinding),
+/* harmony export */   wG: () => (/* binding */ keepActionSet)
+/* harmony export */ });
+const SETS = new WeakMap();
+/** Gives `f` the actions of `set`, listed by `names(set)` when read (defined where `actions` is set). */
+function keepActionSet(f, set, names) {
+    Object.defineProperty(f, 'actions', {
+        enumerable: true,
+        configurable: true,
+        get: () => names(set),
+        set(list) {
+            SETS.delete(this);
+            Object.defineProperty(this, 'actions', {
+                value: list,
+                writable: true,
+                enumerable: true,
+                configurable: true,
+            });
+        },
+    });
+    SETS.set(f, set);
+}
+/** The set a finding's actions are kept as (see keepActionSet), or undefined when they are listed. */
+function findingActionSet(f) {
+    return SETS.get(f);
+}
+/** How many actions a finding lists, without listing a kept set. */
+function actionCount(f) {
+    const set = SETS.get(f);
+    return set ? set.size : f.actions.length;
+}
+/**
+ * A shallow copy of a finding (`{ ...f, ...changes }`) that keeps a kept set as a set (a spread
+ * would read `actions` and list it).
+ */
+function copyFinding(f, changes = {}) {
+    const set = SETS.get(f);
+    if (!set)
+        return { ...f, ...changes };
+    const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(f));
+    SETS.set(copy, set);
+    Object.assign(copy, changes);
+    return copy;
+}
+
+
+/***/ }),
+
 /***/ 1247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -202,10 +256,13 @@ function findingSeverity(kind, actionSeverities) {
     return rule === 'by-actions' ? maxSeverity(actionSeverities) : rule;
 }
 
+// EXTERNAL MODULE: ./src/audit/finding-set.ts
+var finding_set = __webpack_require__(183);
 ;// CONCATENATED MODULE: ./src/audit/findings.ts
 // Groups a unit's atoms (kind, action, resource, set) into the findings people read: one finding per
 // statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
 // message in words that say which set or feature it is about. Pure.
+
 
 
 
@@ -296,13 +353,17 @@ function groupAtoms(atoms, opts) {
                     : uniqueActions(list);
         const count = bySet ? bySet.size : actionsInfo.length;
         const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo));
-        const actions = first.kind === 'unknown-action'
-            ? [first.pattern]
-            : ranked
-                ? ranked.names
-                : union && patterns.length === 0 && opts.catalog
-                    ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
-                    : sortedNames(actionsInfo, patterns);
+        // A set's names are not made (see finding-set.ts): read when needed, from the set.
+        const actions = bySet
+            ? undefined
+            : first.kind === 'unknown-action'
+                ? [first.pattern]
+                : ranked
+                    ? ranked.names
+                    : union && patterns.length === 0 && opts.catalog
+                        ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
+                        : sortedNames(actionsInfo, patterns);
+        const names = () => actions ?? setNames(bySet, opts.catalog);
         const resources = uniqueSorted(list);
         const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
         const severity = kinds/* KIND_INFO */.Kw[first.kind].severityRule === 'by-actions'
@@ -314,13 +375,16 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = findingMessage(first, list, count, unit, opts.removed === true, actions, exampleText, opts.catalog);
+        const message = findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog);
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
         const f = { kind: first.kind, severity, policy: unit.id };
         if (statement !== undefined)
             f.statement = statement;
-        f.actions = actions;
+        if (actions)
+            f.actions = actions;
+        else
+            (0,finding_set/* keepActionSet */.wG)(f, bySet, (set) => setNames(set, opts.catalog));
         f.resources = resources;
         if (first.set !== undefined)
             f.set = first.set;
@@ -390,31 +454,25 @@ function markedNames(marks, catalog, count) {
         }
     return names;
 }
-/** rankedActions for a set of catalog actions. */
+/** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
 function rankedSet(set, catalog) {
+    const { position } = catalog.fullNameOrder();
+    return set.some((o) => position[o] === undefined) ? undefined : { set };
+}
+/**
+ * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
+ * order: rankedSet checked), in code-unit order. Registered with compressActions and as sorted.
+ */
+function setNames(set, catalog) {
     const order = catalog.fullNameOrder();
     const marks = marksFor(order.byName.length);
-    const size = set.size;
-    let missing = false;
     set.forEach((o) => {
-        const i = order.position[o];
-        if (i === undefined)
-            missing = true;
-        else
-            marks[i] = 1;
+        marks[order.position[o]] = 1;
     });
-    if (missing) {
-        set.forEach((o) => {
-            const i = order.position[o];
-            if (i !== undefined)
-                marks[i] = 0;
-        });
-        return undefined;
-    }
-    const names = markedNames(marks, catalog, size);
+    const names = markedNames(marks, catalog, set.size);
     (0,compress/* noteActionList */.zE)(names, set, catalog);
     SORTED.add(names);
-    return { names, set };
+    return names;
 }
 /** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
 const SORTED = new WeakSet();
@@ -680,7 +738,9 @@ function firstOf(list, n) {
 }
 function findingMessage(first, list, 
 /** How many actions the finding is about. */
-n, unit, removed, names, exampleText, catalog) {
+n, unit, removed, 
+/** The finding's names (made on call: a set's are not kept). */
+namesOf, exampleText, catalog) {
     const b = unit.baseline.baseline;
     const what = `${n} action${n === 1 ? '' : 's'}`;
     const stmt = first.stmt;
@@ -718,6 +778,7 @@ n, unit, removed, names, exampleText, catalog) {
         case 'missing-condition':
             return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
         case 'missing-permission': {
+            const names = namesOf();
             // The vendor's wildcards read better than their first actions: the set's shortest exact
             // description when it is shorter than the list.
             const described = catalog && names.length > 1 ? (0,compress/* compressActions */.Ah)(names, catalog) : undefined;
@@ -863,8 +924,10 @@ function isExcess(f) {
 /* harmony export */   T: () => (/* binding */ sortFindings),
 /* harmony export */   e: () => (/* binding */ summarize)
 /* harmony export */ });
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1247);
-/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5960);
+/* harmony import */ var _finding_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(183);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1247);
+/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5960);
+
 
 
 function cmp(a, b) {
@@ -878,7 +941,7 @@ function cmp(a, b) {
 }
 /** The list in code-unit order: itself when it already is (nothing changes a finding's lists). */
 function sorted(list) {
-    if ((0,_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .knownSorted */ .te)(list))
+    if ((0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .knownSorted */ .te)(list))
         return list;
     for (let i = 1; i < list.length; i++)
         if (list[i - 1] > list[i])
@@ -897,11 +960,15 @@ function sortFindings(findings) {
         return j;
     };
     return findings
-        .map((f) => ({ ...f, actions: sorted(f.actions), resources: sorted(f.resources) }))
+        .map((f) => 
+    // A kept set's names are sorted by construction, and not made here (finding-set.ts).
+    (0,_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .findingActionSet */ .Ad)(f)
+        ? (0,_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .copyFinding */ .nb)(f, { resources: sorted(f.resources) })
+        : { ...f, actions: sorted(f.actions), resources: sorted(f.resources) })
         .sort((a, b) => cmp(a.path, b.path) ||
         cmp(a.line ?? 0, b.line ?? 0) ||
         cmp(a.policy, b.policy) ||
-        cmp((0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .kindRank */ .xg)(a.kind), (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .kindRank */ .xg)(b.kind)) ||
+        cmp((0,_kinds_js__WEBPACK_IMPORTED_MODULE_2__/* .kindRank */ .xg)(a.kind), (0,_kinds_js__WEBPACK_IMPORTED_MODULE_2__/* .kindRank */ .xg)(b.kind)) ||
         cmp(a.statement, b.statement) ||
         cmp(a.set, b.set) ||
         cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
@@ -5101,6 +5168,8 @@ function rawStatement(raw, stmt) {
     return (item ?? {});
 }
 
+// EXTERNAL MODULE: ./src/audit/finding-set.ts
+var finding_set = __webpack_require__(183);
 ;// CONCATENATED MODULE: ./src/audit/memo.ts
 // Statement outcomes, computed once per distinct statement and reused by every policy that has it,
 // by set algebra: the statement's grant classes (src/policy/grant-sets.ts) classified against the
@@ -5115,6 +5184,7 @@ function rawStatement(raw, stmt) {
 // policy. The outcome holds no unit's identity; findings are stamped with the policy, statement
 // label, file and line of each occurrence. The unit-level path (evaluateUnit, groupAtoms,
 // suggestMinimal) is the reference: a test checks that both give the same outcome.
+
 
 
 
@@ -5286,7 +5356,7 @@ class StatementMemo {
         const member = unit.members[mi];
         const line = (0,audit_findings/* memberLine */.jR)(member, stmt);
         return templates.map((t) => {
-            const f = { ...t, policy: unit.id, path: member.record.path };
+            const f = (0,finding_set/* copyFinding */.nb)(t, { policy: unit.id, path: member.record.path });
             if (f.statement !== undefined)
                 f.statement = (0,policy_document/* statementLabel */.OQ)(stmt);
             if (line === undefined)
@@ -9450,6 +9520,7 @@ const catalogInfo = { source: CATALOG_SOURCE, version: CATALOG_VERSION };
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Ah: () => (/* binding */ compressActions),
+/* harmony export */   LI: () => (/* binding */ compressSet),
 /* harmony export */   tG: () => (/* binding */ expandActionSet),
 /* harmony export */   zE: () => (/* binding */ noteActionList)
 /* harmony export */ });
@@ -9516,6 +9587,7 @@ function indexOf(catalog) {
             byName: new Map(),
             position: new Map(),
             byArray: new WeakMap(),
+            bySet: new WeakMap(),
             treeByOrdinal: [],
             positionByOrdinal: [],
             byContent: new Map(),
@@ -10130,6 +10202,19 @@ function compressActions(actions, catalog) {
         }
     }
     index.byArray.set(actions, result);
+    return result ?? undefined;
+}
+/**
+ * compressActions of the names of a set of `catalog`'s actions, read off the set (no list made).
+ * Cached by the set's identity: do not change the result.
+ */
+function compressSet(set, catalog) {
+    const index = indexOf(catalog);
+    let result = index.bySet.get(set);
+    if (result === undefined) {
+        result = computeFromSet(catalog, index, set);
+        index.bySet.set(set, result);
+    }
     return result ?? undefined;
 }
 /**
@@ -11269,7 +11354,9 @@ function policyKindOf(doc) {
 /* unused harmony exports MAX_LISTED_ACTIONS, MAX_SHOWN_PATTERNS, diffSize, diffTooLarge, omittedDiffNote, cutList */
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4054);
 /* harmony import */ var _policy_compress_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2072);
-/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6349);
+/* harmony import */ var _audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(183);
+/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6349);
+
 
 
 
@@ -11297,23 +11384,23 @@ function isBundledCatalog(catalog) {
  */
 function storedFinding(f, catalog) {
     let set;
-    if (f.actionSet && f.actions.length === 0)
+    const kept = (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .findingActionSet */ .Ad)(f);
+    if (f.actionSet && (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .actionCount */ .mr)(f) === 0)
         set = f.actionSet;
-    else if (f.actions.length > MAX_LISTED_ACTIONS &&
-        f.kind !== 'unknown-action' &&
-        isBundledCatalog(catalog)) {
-        const d = (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressActions */ .Ah)(f.actions, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)());
+    else if ((0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .actionCount */ .mr)(f) > MAX_LISTED_ACTIONS && f.kind !== 'unknown-action' && isBundledCatalog(catalog)) {
+        const d = kept ? (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressSet */ .LI)(kept, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)()) : (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressActions */ .Ah)(f.actions, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)());
         if (d)
             set = { patterns: d.patterns, except: d.except, count: d.count };
     }
     const out = {};
-    for (const [k, v] of Object.entries(f)) {
+    // By key, so that `actions` is not read (a kept set's names made) when `actionSet` takes its place.
+    for (const k of Object.keys(f)) {
         if (k === 'actionSet')
             continue;
         if (k === 'actions' && set)
             out.actionSet = set;
         else
-            out[k] = v;
+            out[k] = f[k];
     }
     return out;
 }
@@ -11359,20 +11446,22 @@ function shownActions(f) {
         const s = f.actionSet;
         return { count: s.count, patterns: s.patterns, except: s.except, listed: false, fromReport: true };
     }
-    const list = {
-        count: f.actions.length,
+    const count = (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .actionCount */ .mr)(f);
+    const list = () => ({
+        count,
         patterns: f.actions,
         except: [],
         listed: true,
         fromReport: false,
-    };
-    if (f.actions.length <= MAX_ACTIONS || f.kind === 'unknown-action')
-        return list;
+    });
+    if (count <= MAX_ACTIONS || f.kind === 'unknown-action')
+        return list();
     // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list). Only
     // a description at most half as long as the list is worth showing instead of the count alone.
-    const d = (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressActions */ .Ah)(f.actions, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)());
-    if (!d || 2 * (d.patterns.length + d.except.length) > f.actions.length)
-        return list;
+    const kept = (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .findingActionSet */ .Ad)(f);
+    const d = kept ? (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressSet */ .LI)(kept, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)()) : (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressActions */ .Ah)(f.actions, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)());
+    if (!d || 2 * (d.patterns.length + d.except.length) > count)
+        return list();
     return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
 }
 /** `a, b, c, … and 4 more`: at most `max` items, the rest counted. */
@@ -11423,7 +11512,7 @@ function shownText(s, format, bold = (v) => v) {
 }
 /** `22004 actions` (with a note when the count is a saved report's, from another catalog). */
 function countShown(s) {
-    return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(s.count, 'action')}${s.fromReport ? ' (as counted by the report’s catalog)' : ''}`;
+    return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(s.count, 'action')}${s.fromReport ? ' (as counted by the report’s catalog)' : ''}`;
 }
 
 
@@ -11433,11 +11522,11 @@ function countShown(s) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Kw: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_0__.Kw),
+/* harmony export */   Kw: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.Kw),
 /* harmony export */   LS: () => (/* binding */ plural),
-/* harmony export */   ML: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_0__.ML),
+/* harmony export */   ML: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.ML),
 /* harmony export */   XI: () => (/* binding */ distinctPolicies),
-/* harmony export */   YY: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_0__.YY),
+/* harmony export */   YY: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.YY),
 /* harmony export */   bl: () => (/* binding */ splitLeftovers),
 /* harmony export */   jZ: () => (/* binding */ atLeast),
 /* harmony export */   kG: () => (/* binding */ groupFindings),
@@ -11445,14 +11534,16 @@ function countShown(s) {
 /* harmony export */   ur: () => (/* binding */ severityCounts),
 /* harmony export */   zT: () => (/* binding */ bucketFindings)
 /* harmony export */ });
-/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3054);
-/* harmony import */ var _audit_kinds_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5960);
+/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3054);
+/* harmony import */ var _audit_finding_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(183);
+/* harmony import */ var _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5960);
 // The report model shared by the renderers (Markdown, text, SARIF) and the action: which findings
 // count, which are new, how they are grouped and ordered. Pure: no I/O.
 
 
 
-const SEVERITY_RANK = new Map(_core_types_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.map((s, i) => [s, i]));
+
+const SEVERITY_RANK = new Map(_core_types_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .o.map((s, i) => [s, i]));
 function severityRank(s) {
     return SEVERITY_RANK.get(s) ?? -1;
 }
@@ -11478,18 +11569,23 @@ function compareFindings(a, b) {
     return (severityRank(b.severity) - severityRank(a.severity) ||
         (a.line ?? 0) - (b.line ?? 0) ||
         compareText(a.statement ?? '', b.statement ?? '') ||
-        (a.actions === b.actions ? 0 : compareText(joinedActions(a), joinedActions(b))));
+        (actionsKey(a) === actionsKey(b) ? 0 : compareText(joinedActions(a), joinedActions(b))));
 }
 /** localeCompare, without the collator for equal strings (0 either way). */
 function compareText(a, b) {
     return a === b ? 0 : a.localeCompare(b);
 }
-/** f.actions joined, made once per finding list (a NotAction finding lists some 20,000 actions). */
+/** What a finding's actions are: their list, or the set they are kept as (src/audit/finding-set.ts). */
+function actionsKey(f) {
+    return (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .findingActionSet */ .Ad)(f) ?? f.actions;
+}
+/** f.actions joined, made once per list or set (a NotAction finding has some 20,000 actions). */
 const joined = new WeakMap();
 function joinedActions(f) {
-    let j = joined.get(f.actions);
+    const key = actionsKey(f);
+    let j = joined.get(key);
     if (j === undefined)
-        joined.set(f.actions, (j = f.actions.join(',')));
+        joined.set(key, (j = f.actions.join(',')));
     return j;
 }
 /**
@@ -11528,7 +11624,7 @@ function groupFindings(findings, report) {
                 byKind.set(f.kind, [f]);
         }
         const kinds = [];
-        for (const kind of _audit_kinds_js__WEBPACK_IMPORTED_MODULE_0__/* .KIND_ORDER */ .ML) {
+        for (const kind of _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .KIND_ORDER */ .ML) {
             const ofKind = byKind.get(kind);
             if (ofKind)
                 kinds.push({ kind, findings: ofKind.length > 1 ? ofKind.sort(compareFindings) : ofKind });
@@ -11547,7 +11643,7 @@ function severityCounts(findings) {
     const counts = new Map();
     for (const f of findings)
         counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-    return [..._core_types_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o]
+    return [..._core_types_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .o]
         .reverse()
         .filter((s) => counts.has(s))
         .map((s) => `${counts.get(s)} ${s}`)

@@ -10,6 +10,7 @@ import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
 import { findingSeverity, maxActionSeverity, maxSetSeverity, riskScore } from './severity.js';
 import { KIND_INFO } from './kinds.js';
+import { keepActionSet } from './finding-set.js';
 
 export interface GroupOptions {
   unit: Unit;
@@ -110,14 +111,17 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
           : uniqueActions(list);
     const count = bySet ? bySet.size : actionsInfo!.length;
     const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog!) : examples(actionsInfo!));
-    const actions =
-      first.kind === 'unknown-action'
+    // A set's names are not made (see finding-set.ts): read when needed, from the set.
+    const actions = bySet
+      ? undefined
+      : first.kind === 'unknown-action'
         ? [first.pattern!]
         : ranked
-          ? ranked.names
+          ? ranked.names!
           : union && patterns.length === 0 && opts.catalog
             ? (namesInOrder(actionsInfo!, opts.catalog) ?? sortedNames(actionsInfo!, patterns))
             : sortedNames(actionsInfo!, patterns);
+    const names = () => actions ?? setNames(bySet!, opts.catalog!);
     const resources = uniqueSorted(list);
     const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
     const severity =
@@ -136,7 +140,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       count,
       unit,
       opts.removed === true,
-      actions,
+      names,
       exampleText,
       opts.catalog,
     );
@@ -144,7 +148,8 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
     const f = { kind: first.kind, severity, policy: unit.id } as Finding;
     if (statement !== undefined) f.statement = statement;
-    f.actions = actions;
+    if (actions) f.actions = actions;
+    else keepActionSet(f, bySet!, (set) => setNames(set, opts.catalog!));
     f.resources = resources;
     if (first.set !== undefined) f.set = first.set;
     f.baseline = baselineId;
@@ -209,28 +214,26 @@ function markedNames(marks: Uint8Array, catalog: Catalog, count: number): string
   return names;
 }
 
-/** rankedActions for a set of catalog actions. */
+/** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
 function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined {
+  const { position } = catalog.fullNameOrder();
+  return set.some((o) => position[o] === undefined) ? undefined : { set };
+}
+
+/**
+ * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
+ * order: rankedSet checked), in code-unit order. Registered with compressActions and as sorted.
+ */
+function setNames(set: ActionSet, catalog: Catalog): string[] {
   const order = catalog.fullNameOrder();
   const marks = marksFor(order.byName.length);
-  const size = set.size;
-  let missing = false;
   set.forEach((o) => {
-    const i = order.position[o];
-    if (i === undefined) missing = true;
-    else marks[i] = 1;
+    marks[order.position[o]!] = 1;
   });
-  if (missing) {
-    set.forEach((o) => {
-      const i = order.position[o];
-      if (i !== undefined) marks[i] = 0;
-    });
-    return undefined;
-  }
-  const names = markedNames(marks, catalog, size);
+  const names = markedNames(marks, catalog, set.size);
   noteActionList(names, set, catalog);
   SORTED.add(names);
-  return { names, set };
+  return names;
 }
 
 /** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
@@ -352,7 +355,8 @@ interface RankedActions {
   infos?: ActionInfo[];
   /** Each info's position in Catalog.fullNameOrder().byName. */
   positions?: number[];
-  names: string[];
+  /** rankedActions' names (rankedSet's are made by setNames). */
+  names?: string[];
   set?: ActionSet;
 }
 
@@ -515,7 +519,8 @@ function findingMessage(
   n: number,
   unit: Unit,
   removed: boolean,
-  names: string[],
+  /** The finding's names (made on call: a set's are not kept). */
+  namesOf: () => string[],
   exampleText: () => string,
   catalog: Catalog | undefined,
 ): string {
@@ -558,6 +563,7 @@ function findingMessage(
     case 'missing-condition':
       return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
     case 'missing-permission': {
+      const names = namesOf();
       // The vendor's wildcards read better than their first actions: the set's shortest exact
       // description when it is shorter than the list.
       const described = catalog && names.length > 1 ? compressActions(names, catalog) : undefined;

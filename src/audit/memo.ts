@@ -27,6 +27,7 @@ import {
   type UnitMember,
 } from './engine.js';
 import { activeSets, baselineSets, classify, grantedByEntry, type Piece } from './classify.js';
+import { copyFinding } from './finding-set.js';
 import { groupAtoms, memberLine } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { minimalPlanFromPieces, statementFirst, type MinimalPart } from './minimal.js';
@@ -225,7 +226,7 @@ export class StatementMemo {
     const member = unit.members[mi]!;
     const line = memberLine(member, stmt);
     return templates.map((t) => {
-      const f: Finding = { ...t, policy: unit.id, path: member.record.path };
+      const f = copyFinding(t, { policy: unit.id, path: member.record.path });
       if (f.statement !== undefined) f.statement = statementLabel(stmt);
       if (line === undefined) delete f.line;
       else f.line = line;

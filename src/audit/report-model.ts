@@ -1,5 +1,6 @@
 // Deterministic ordering and the summary of a report.
 import type { Finding, Report } from '../core/types.js';
+import { copyFinding, findingActionSet } from './finding-set.js';
 import { knownSorted } from './findings.js';
 import { kindRank } from './kinds.js';
 
@@ -28,7 +29,12 @@ export function sortFindings(findings: Finding[]): Finding[] {
     return j;
   };
   return findings
-    .map((f) => ({ ...f, actions: sorted(f.actions), resources: sorted(f.resources) }))
+    .map((f) =>
+      // A kept set's names are sorted by construction, and not made here (finding-set.ts).
+      findingActionSet(f)
+        ? copyFinding(f, { resources: sorted(f.resources) })
+        : { ...f, actions: sorted(f.actions), resources: sorted(f.resources) },
+    )
     .sort(
       (a, b) =>
         cmp(a.path, b.path) ||

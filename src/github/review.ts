@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
 import type { FileFix, FixPlan } from '../fix/index.js';
+import { actionCount } from '../audit/finding-set.js';
 import { isExcess, plural, severityRank } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
 import { SEVERITY_ICON } from '../report/markdown.js';
@@ -130,7 +131,7 @@ function listActions(actions: readonly string[]): string {
 
 /** The findings' actions, once each: a finding with few actions first (a wildcard's hundreds last). */
 function unionActions(findings: readonly Finding[]): string[] {
-  const sorted = [...findings].sort((a, b) => a.actions.length - b.actions.length);
+  const sorted = [...findings].sort((a, b) => actionCount(a) - actionCount(b));
   return [...new Set(sorted.flatMap((f) => f.actions))];
 }
 

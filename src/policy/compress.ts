@@ -91,6 +91,8 @@ interface CatalogIndex {
   /** Each built action: its position in its service's sorted actions. */
   position: Map<ActionInfo, number>;
   byArray: WeakMap<readonly string[], ActionSetDescription | null>;
+  /** compressSet's results, by the set's identity. */
+  bySet: WeakMap<ActionSet, ActionSetDescription | null>;
   /** Each built action, by actionOrdinal: its service's tree (undefined until the service is built). */
   treeByOrdinal: (ServiceTree | undefined)[];
   /** Each built action's position in its service's sorted actions, by actionOrdinal. */
@@ -112,6 +114,7 @@ function indexOf(catalog: Catalog): CatalogIndex {
       byName: new Map(),
       position: new Map(),
       byArray: new WeakMap(),
+      bySet: new WeakMap(),
       treeByOrdinal: [],
       positionByOrdinal: [],
       byContent: new Map(),
@@ -706,6 +709,20 @@ export function compressActions(
     }
   }
   index.byArray.set(actions, result);
+  return result ?? undefined;
+}
+
+/**
+ * compressActions of the names of a set of `catalog`'s actions, read off the set (no list made).
+ * Cached by the set's identity: do not change the result.
+ */
+export function compressSet(set: ActionSet, catalog: Catalog): ActionSetDescription | undefined {
+  const index = indexOf(catalog);
+  let result = index.bySet.get(set);
+  if (result === undefined) {
+    result = computeFromSet(catalog, index, set);
+    index.bySet.set(set, result);
+  }
   return result ?? undefined;
 }
 

@@ -12,7 +12,8 @@
 // and its description, each list cut at MAX_SHOWN_PATTERNS with an exact "… and N more".
 import type { ActionSet, Finding, Report, Suggestion } from '../core/types.js';
 import { catalogInfo, loadCatalog } from '../policy/catalog.js';
-import { compressActions } from '../policy/compress.js';
+import { compressActions, compressSet } from '../policy/compress.js';
+import { actionCount, findingActionSet } from '../audit/finding-set.js';
 import { plural } from './group.js';
 
 /** The JSON report's schema: 2 adds `schemaVersion`, `actionSet` and `diffOmitted` (README). */
@@ -41,20 +42,18 @@ export function isBundledCatalog(catalog: Report['catalog']): boolean {
  */
 export function storedFinding<F extends Finding>(f: F, catalog: Report['catalog']): Record<string, unknown> {
   let set: ActionSet | undefined;
-  if (f.actionSet && f.actions.length === 0) set = f.actionSet;
-  else if (
-    f.actions.length > MAX_LISTED_ACTIONS &&
-    f.kind !== 'unknown-action' &&
-    isBundledCatalog(catalog)
-  ) {
-    const d = compressActions(f.actions, loadCatalog());
+  const kept = findingActionSet(f);
+  if (f.actionSet && actionCount(f) === 0) set = f.actionSet;
+  else if (actionCount(f) > MAX_LISTED_ACTIONS && f.kind !== 'unknown-action' && isBundledCatalog(catalog)) {
+    const d = kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
     if (d) set = { patterns: d.patterns, except: d.except, count: d.count };
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(f)) {
+  // By key, so that `actions` is not read (a kept set's names made) when `actionSet` takes its place.
+  for (const k of Object.keys(f)) {
     if (k === 'actionSet') continue;
     if (k === 'actions' && set) out.actionSet = set;
-    else out[k] = v;
+    else out[k] = f[k as keyof F];
   }
   return out;
 }
@@ -116,18 +115,20 @@ export function shownActions(f: Finding): ShownActions {
     const s = f.actionSet;
     return { count: s.count, patterns: s.patterns, except: s.except, listed: false, fromReport: true };
   }
-  const list: ShownActions = {
-    count: f.actions.length,
+  const count = actionCount(f);
+  const list = (): ShownActions => ({
+    count,
     patterns: f.actions,
     except: [],
     listed: true,
     fromReport: false,
-  };
-  if (f.actions.length <= MAX_ACTIONS || f.kind === 'unknown-action') return list;
+  });
+  if (count <= MAX_ACTIONS || f.kind === 'unknown-action') return list();
   // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list). Only
   // a description at most half as long as the list is worth showing instead of the count alone.
-  const d = compressActions(f.actions, loadCatalog());
-  if (!d || 2 * (d.patterns.length + d.except.length) > f.actions.length) return list;
+  const kept = findingActionSet(f);
+  const d = kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
+  if (!d || 2 * (d.patterns.length + d.except.length) > count) return list();
   return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
 }
 

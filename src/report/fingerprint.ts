@@ -3,6 +3,7 @@
 // Pure: no I/O.
 import { createHash } from 'node:crypto';
 import type { Finding } from '../core/types.js';
+import { findingActionSet } from '../audit/finding-set.js';
 
 /**
  * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
@@ -20,7 +21,9 @@ export function findingFingerprint(f: Finding): string {
     f.statement ?? '',
     f.actionSet && f.actions.length === 0
       ? { patterns: f.actionSet.patterns, except: f.actionSet.except }
-      : [...f.actions].sort(),
+      : findingActionSet(f)
+        ? f.actions // a kept set's names: sorted by construction, made for this call only
+        : [...f.actions].sort(),
     [...f.resources].sort(),
     f.set ?? '',
   ];

@@ -8,6 +8,7 @@ import {
   type ReportPolicy,
   type Severity,
 } from '../core/types.js';
+import { findingActionSet } from '../audit/finding-set.js';
 import { KIND_ORDER } from '../audit/kinds.js';
 
 export { isExcess, KIND_INFO, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
@@ -67,7 +68,7 @@ function compareFindings(a: Finding, b: Finding): number {
     severityRank(b.severity) - severityRank(a.severity) ||
     (a.line ?? 0) - (b.line ?? 0) ||
     compareText(a.statement ?? '', b.statement ?? '') ||
-    (a.actions === b.actions ? 0 : compareText(joinedActions(a), joinedActions(b)))
+    (actionsKey(a) === actionsKey(b) ? 0 : compareText(joinedActions(a), joinedActions(b)))
   );
 }
 
@@ -76,11 +77,17 @@ function compareText(a: string, b: string): number {
   return a === b ? 0 : a.localeCompare(b);
 }
 
-/** f.actions joined, made once per finding list (a NotAction finding lists some 20,000 actions). */
-const joined = new WeakMap<readonly string[], string>();
+/** What a finding's actions are: their list, or the set they are kept as (src/audit/finding-set.ts). */
+function actionsKey(f: Finding): object {
+  return findingActionSet(f) ?? f.actions;
+}
+
+/** f.actions joined, made once per list or set (a NotAction finding has some 20,000 actions). */
+const joined = new WeakMap<object, string>();
 function joinedActions(f: Finding): string {
-  let j = joined.get(f.actions);
-  if (j === undefined) joined.set(f.actions, (j = f.actions.join(',')));
+  const key = actionsKey(f);
+  let j = joined.get(key);
+  if (j === undefined) joined.set(key, (j = f.actions.join(',')));
   return j;
 }
 
