@@ -16770,8 +16770,8 @@ function rawStatement(raw, stmt) {
 // minimal rewrite) depends only on the statement's content, the Deny statements beside it, the
 // baseline and active sets, the unit's kind and the unit's notes. Monorepos and plans repeat
 // statements (a vendor's policy pasted into every account, one module instantiated per team), and a
-// NotAction or `*` statement costs some 20,000 grants: evaluated once per content, not once per
-// policy. The outcome holds no unit's identity; findings are stamped with the policy, statement
+// NotAction or `*` statement costs some 20,000 grants: evaluated once per content (twice: an
+// outcome is kept from the second time its content is seen), not once per policy. The outcome holds no unit's identity; findings are stamped with the policy, statement
 // label, file and line of each occurrence. The unit-level path (evaluateUnit, groupAtoms,
 // suggestMinimal) is the reference: a test checks that both give the same outcome.
 
@@ -16797,6 +16797,15 @@ const TEMPLATE_MEMBER = {
 };
 /** Outcomes kept per baseline before the cache starts again. */
 const OUTCOME_CACHE = 20_000;
+/** Keys (by hash) seen once, per baseline, before that record starts again. */
+const SEEN_ONCE = 200_000;
+/** FNV-1a of a string's UTF-16 units: a key seen before, in 32 bits (a collision only keeps an outcome early). */
+function hashOf(s) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++)
+        h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+}
 function memo_contentKey(s) {
     return JSON.stringify([
         s.effect,
@@ -16811,6 +16820,7 @@ class StatementMemo {
     builder;
     catalog;
     outcomes = new WeakMap();
+    seenOnce = new WeakMap();
     contentKeys = new WeakMap();
     sets;
     constructor(builder, catalog) {
@@ -16859,12 +16869,27 @@ class StatementMemo {
         const key = `${denies.unitKey}\u0000${context}\u0000${this.content(stmt)}`;
         let o = byKey.get(key);
         if (!o) {
+            o = this.compute(unit, stmt, relevant);
             // Outcomes are shared while statements repeat; distinct ones must not pile up (an
-            // organisation's plan): past a bound the cache starts again (outcomes compare by content
-            // where it matters, so a recomputed one gives the same findings).
-            if (byKey.size >= OUTCOME_CACHE)
-                byKey.clear();
-            byKey.set(key, (o = this.compute(unit, stmt, relevant)));
+            // organisation's plan). An outcome is kept from the second time its key is seen: one seen
+            // once (most of a plan whose statements all differ) dies young, before the garbage collector
+            // moves it to the old generation, where it would stay until a full collection. Past a bound
+            // the cache starts again (outcomes compare by content where it matters, so a recomputed one
+            // gives the same findings).
+            let seen = this.seenOnce.get(unit.baseline);
+            if (!seen)
+                this.seenOnce.set(unit.baseline, (seen = new Set()));
+            const h = hashOf(key);
+            if (seen.has(h)) {
+                if (byKey.size >= OUTCOME_CACHE)
+                    byKey.clear();
+                byKey.set(key, o);
+            }
+            else {
+                if (seen.size >= SEEN_ONCE)
+                    seen.clear();
+                seen.add(h);
+            }
         }
         return o;
     }

@@ -1,0 +1,69 @@
+// The statement memo (src/audit/memo.ts) keeps an outcome from the second time its key is seen: a
+// statement seen once (most of a plan whose statements all differ) is computed and let go, a
+// repeated one is computed twice and then shared. Counted through the memo's computations; the
+// reports stay those of the reference path (memo-equivalence.test.ts checks that at scale).
+import { jest } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StatementMemo } from '../src/audit/memo.js';
+import { runAudit } from '../src/audit/run.js';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+function policy(actions: string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }],
+  });
+}
+
+describe('statement outcomes kept by the memo', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'iba-memo-keep-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    jest.restoreAllMocks();
+  });
+
+  const computations = async () => {
+    const compute = jest.spyOn(
+      StatementMemo.prototype as unknown as { compute: (...args: unknown[]) => unknown },
+      'compute',
+    );
+    const shared = await runAudit({ root: dir, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    const calls = compute.mock.calls.length;
+    compute.mockRestore();
+    const reference = await runAudit({
+      root: dir,
+      paths: ['.'],
+      baseline: 'skypilot:minimal',
+      now: NOW,
+      reference: true,
+    });
+    expect(JSON.stringify(shared)).toBe(JSON.stringify(reference));
+    return { calls, findings: shared.findings.length };
+  };
+
+  it('computes a statement seen five times twice, then shares it', async () => {
+    for (let i = 0; i < 5; i++) writeFileSync(join(dir, `p${i}.json`), policy(['s3:*', 'ec2:Describe*']));
+    const { calls, findings } = await computations();
+    expect(calls).toBe(2);
+    expect(findings).toBeGreaterThanOrEqual(5);
+  });
+
+  it('computes each of five different statements once', async () => {
+    const lists = [
+      ['s3:*'],
+      ['ec2:*'],
+      ['iam:PassRole'],
+      ['sqs:*'],
+      ['ec2:Describe*', 'sts:GetCallerIdentity'],
+    ];
+    lists.forEach((l, i) => writeFileSync(join(dir, `p${i}.json`), policy(l)));
+    const { calls } = await computations();
+    expect(calls).toBe(5);
+  });
+});
