@@ -1,4 +1,4 @@
-// Statement outcomes, computed once per distinct statement and reused by every policy that has it,
+// Statement outcomes, computed per distinct statement and reused by every policy that has it,
 // by set algebra: the statement's grant classes (src/policy/grant-sets.ts) classified against the
 // baseline's active sets (src/audit/classify.ts), each atom a set of actions, never one object per
 // (action, resource).
@@ -8,9 +8,10 @@
 // baseline and active sets, the unit's kind and the unit's notes. Monorepos and plans repeat
 // statements (a vendor's policy pasted into every account, one module instantiated per team), and a
 // NotAction or `*` statement costs some 20,000 grants: evaluated once per content (twice: an
-// outcome is kept from the second time its content is seen), not once per policy. The outcome holds no unit's identity; findings are stamped with the policy, statement
-// label, file and line of each occurrence. The unit-level path (evaluateUnit, groupAtoms,
-// suggestMinimal) is the reference: a test checks that both give the same outcome.
+// outcome is kept from the second time its content is seen), not once per policy. The outcome
+// holds no unit's identity; findings are stamped with the policy, statement label, file and line
+// of each occurrence. The unit-level path (evaluateUnit, groupAtoms, suggestMinimal) is the
+// reference: a test checks that both give the same outcome.
 
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
