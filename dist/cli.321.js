@@ -56,747 +56,6 @@ function copyFinding(f, changes = {}) {
 
 /***/ }),
 
-/***/ 1247:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  CR: () => (/* binding */ groupAtoms),
-  te: () => (/* binding */ knownSorted),
-  jR: () => (/* binding */ memberLine)
-});
-
-// UNUSED EXPORTS: examplesBothWays
-
-// EXTERNAL MODULE: ./src/policy/action-set.ts
-var action_set = __webpack_require__(4131);
-// EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
-var policy_catalog = __webpack_require__(4054);
-// EXTERNAL MODULE: ./src/policy/compress.ts
-var compress = __webpack_require__(2072);
-// EXTERNAL MODULE: ./src/policy/document.ts
-var policy_document = __webpack_require__(1561);
-// EXTERNAL MODULE: ./src/core/types.ts
-var types = __webpack_require__(3054);
-// EXTERNAL MODULE: ./src/audit/kinds.ts
-var kinds = __webpack_require__(5960);
-;// CONCATENATED MODULE: ./src/audit/severity.ts
-// Severity follows the access level and the action's risk. The table is documented in the README
-// ("Severity"): keep the two in step.
-
-
-
-/**
- * Actions that let a principal raise its own privileges or act as another principal
- * (after Rhino Security Labs' and Bishop Fox's IAM privilege-escalation catalogues).
- */
-const PRIVILEGE_ESCALATION = new Set([
-    'iam:PassRole',
-    'iam:CreatePolicyVersion',
-    'iam:SetDefaultPolicyVersion',
-    'iam:AttachUserPolicy',
-    'iam:AttachGroupPolicy',
-    'iam:AttachRolePolicy',
-    'iam:PutUserPolicy',
-    'iam:PutGroupPolicy',
-    'iam:PutRolePolicy',
-    'iam:CreateAccessKey',
-    'iam:CreateLoginProfile',
-    'iam:UpdateLoginProfile',
-    'iam:UpdateAssumeRolePolicy',
-    'iam:AddUserToGroup',
-    'iam:CreateRole',
-    'iam:CreateUser',
-    'iam:PutRolePermissionsBoundary',
-    'iam:DeleteRolePermissionsBoundary',
-    'iam:PutUserPermissionsBoundary',
-    'iam:DeleteUserPermissionsBoundary',
-    'sts:AssumeRole',
-    'sts:AssumeRoleWithWebIdentity',
-    'sts:AssumeRoleWithSAML',
-    'lambda:CreateFunction',
-    'lambda:UpdateFunctionCode',
-    'lambda:UpdateFunctionConfiguration',
-    'lambda:AddPermission',
-    'lambda:InvokeFunction',
-    'glue:CreateDevEndpoint',
-    'glue:UpdateDevEndpoint',
-    'cloudformation:CreateStack',
-    'cloudformation:UpdateStack',
-    'cloudformation:CreateChangeSet',
-    'cloudformation:ExecuteChangeSet',
-    'datapipeline:CreatePipeline',
-    'ec2:RunInstances',
-    'ec2:ModifyInstanceAttribute',
-    'ssm:SendCommand',
-    'ssm:StartSession',
-    'ec2-instance-connect:SendSSHPublicKey',
-    'codestar:CreateProject',
-    'sagemaker:CreateNotebookInstance',
-    'sagemaker:CreatePresignedNotebookInstanceUrl',
-    'kms:CreateGrant',
-    'kms:PutKeyPolicy',
-    's3:PutBucketPolicy',
-    'secretsmanager:PutResourcePolicy',
-    'organizations:LeaveOrganization',
-].map((a) => a.toLowerCase()));
-/** Reads that return secrets or data rather than metadata. */
-const SENSITIVE_READ = new Set([
-    'secretsmanager:GetSecretValue',
-    'ssm:GetParameter',
-    'ssm:GetParameters',
-    'ssm:GetParametersByPath',
-    'kms:Decrypt',
-    's3:GetObject',
-    's3:GetObjectVersion',
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-    'ecr:GetAuthorizationToken',
-    'sts:GetSessionToken',
-    'sts:GetFederationToken',
-    'iam:GetAccountAuthorizationDetails',
-    'lambda:GetFunction',
-    'ec2:GetPasswordData',
-].map((a) => a.toLowerCase()));
-function rank(s) {
-    return types/* SEVERITIES */.o.indexOf(s);
-}
-function maxSeverity(list) {
-    let best = 'info';
-    for (const s of list)
-        if (rank(s) > rank(best))
-            best = s;
-    return best;
-}
-// Per-action results are cached (by the catalog's action ordinal, else by object): a grouped
-// finding can hold thousands of actions (NotAction, `*`).
-const severityOnAll = [];
-const severityOnSome = [];
-const riskScores = [];
-const severityOnAllOther = new Map();
-const severityOnSomeOther = new Map();
-const riskScoresOther = new Map();
-/** The risk of granting one action, on every resource (`*`) or on some. */
-function actionSeverity(action, onAllResources) {
-    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
-    if (o !== undefined) {
-        const cache = onAllResources ? severityOnAll : severityOnSome;
-        return (cache[o] ??= computeActionSeverity(action, onAllResources));
-    }
-    const cache = onAllResources ? severityOnAllOther : severityOnSomeOther;
-    let s = cache.get(action);
-    if (s === undefined) {
-        s = computeActionSeverity(action, onAllResources);
-        cache.set(action, s);
-    }
-    return s;
-}
-/**
- * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
- * gives the kinds graded by their actions, without building the list of severities.
- */
-function maxActionSeverity(actions, onAllResources) {
-    return highestOf((visit) => actions.some(visit), onAllResources);
-}
-/** maxActionSeverity of a set's actions. */
-function maxSetSeverity(set, onAllResources) {
-    return highestOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), onAllResources);
-}
-/** The highest actionSeverity of the actions `each` visits (a visit returns true to stop at the top). */
-function highestOf(each, onAllResources) {
-    let best = 0;
-    const top = types/* SEVERITIES */.o.length - 1;
-    each((a) => {
-        const r = rank(actionSeverity(a, onAllResources));
-        if (r > best)
-            best = r;
-        return best === top;
-    });
-    return types/* SEVERITIES */.o[best];
-}
-function computeActionSeverity(action, onAllResources) {
-    if (PRIVILEGE_ESCALATION.has(action.key))
-        return onAllResources ? 'critical' : 'high';
-    if (action.levels.includes('Permissions management'))
-        return onAllResources ? 'high' : 'medium';
-    if (action.levels.includes('Write')) {
-        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name)
-            ? 'high'
-            : 'medium';
-    }
-    if (SENSITIVE_READ.has(action.key))
-        return 'medium';
-    return 'low';
-}
-/** Sort key: riskiest first (used to pick the examples a grouped finding names). */
-function riskScore(action) {
-    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
-    if (o !== undefined)
-        return (riskScores[o] ??= computeRiskScore(action));
-    let r = riskScoresOther.get(action);
-    if (r === undefined) {
-        r = computeRiskScore(action);
-        riskScoresOther.set(action, r);
-    }
-    return r;
-}
-function computeRiskScore(action) {
-    return ((PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
-        (action.levels.includes('Permissions management') ? 50 : 0) +
-        (action.levels.includes('Write') ? 20 : 0) +
-        (SENSITIVE_READ.has(action.key) ? 15 : 0) +
-        (action.levels.includes('Tagging') ? 5 : 0) +
-        (action.levels.includes('Read') ? 2 : 0));
-}
-/** Severity of a finding of `kind` whose actions have the given severities (see KIND_INFO). */
-function findingSeverity(kind, actionSeverities) {
-    const rule = kinds/* KIND_INFO */.Kw[kind].severityRule;
-    return rule === 'by-actions' ? maxSeverity(actionSeverities) : rule;
-}
-
-// EXTERNAL MODULE: ./src/audit/finding-set.ts
-var finding_set = __webpack_require__(183);
-;// CONCATENATED MODULE: ./src/audit/findings.ts
-// Groups a unit's atoms (kind, action, resource, set) into the findings people read: one finding per
-// statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
-// message in words that say which set or feature it is about. Pure.
-
-
-
-
-
-
-
-function memberLine(m, stmt) {
-    if (stmt && m.record.statementLines?.[stmt.index])
-        return m.record.statementLines[stmt.index];
-    return m.record.line;
-}
-const EXAMPLES = 5;
-/** Atoms remembered per statement by groupAtoms for a comparison without a key. */
-const REMEMBERED = 8;
-function groupAtoms(atoms, opts) {
-    const { unit } = opts;
-    const groups = new Map();
-    const seen = new Map();
-    const same = (x, xNew, s) => x.kind === s.a.kind &&
-        x.member === s.a.member &&
-        x.stmt === s.a.stmt &&
-        x.set === s.a.set &&
-        x.detail === s.a.detail &&
-        x.approximate === s.a.approximate &&
-        x.pattern === s.a.pattern &&
-        x.message === s.a.message &&
-        xNew === s.isNew;
-    let last;
-    for (const a of atoms) {
-        const isNew = opts.isNew?.(a);
-        if (last !== undefined && same(a, isNew, last)) {
-            last.group.atoms.push(a);
-            continue;
-        }
-        const where = a.stmt ?? a.member;
-        let list = seen.get(where);
-        // A few remembered atoms per statement are compared field by field; past that (a NotAction
-        // statement has hundreds of broader-resource groups, one per allowed-resource list) the key is
-        // built and looked up, so the work per atom stays bounded.
-        let hit = list?.find((s) => same(a, isNew, s));
-        if (!hit) {
-            const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
-            const key = [
-                a.kind,
-                stmtKey,
-                a.set ?? '',
-                a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '',
-                a.kind === 'missing-permission' ? a.detail : '',
-                a.approximate ?? '',
-                isNew === undefined ? '' : String(isNew),
-                a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
-            ].join('\u0000');
-            let g = groups.get(key);
-            if (!g)
-                groups.set(key, (g = { atoms: [], isNew }));
-            hit = { a, isNew, group: g };
-            if (!list)
-                seen.set(where, (list = [hit]));
-            else if (list.length < REMEMBERED)
-                list.push(hit);
-        }
-        hit.group.atoms.push(a);
-        last = hit;
-    }
-    const findings = [];
-    const baselineId = unit.baseline.baseline.id;
-    for (const { atoms: list, isNew } of groups.values()) {
-        const first = list[0];
-        const member = unit.members[first.member] ?? unit.members[0];
-        const patterns = list.filter((a) => !a.action && !a.actions && a.pattern).map((a) => a.pattern);
-        const union = list.some((a) => a.actions) ? unionOf(list) : undefined;
-        const ranked = first.kind !== 'unknown-action' &&
-            patterns.length === 0 &&
-            opts.catalog &&
-            (union ? union.size : list.length) >= RANK_SORT_FROM
-            ? union
-                ? rankedSet(union, opts.catalog)
-                : rankedActions(list, opts.catalog)
-            : undefined;
-        // A large set's actions are read off the set, not listed (a NotAction finding has some 22,000).
-        const bySet = ranked?.set;
-        const actionsInfo = bySet
-            ? undefined
-            : ranked
-                ? ranked.infos
-                : union
-                    ? union.actions()
-                    : uniqueActions(list);
-        const count = bySet ? bySet.size : actionsInfo.length;
-        const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo));
-        // A set's names are not made (see finding-set.ts): read when needed, from the set.
-        const actions = bySet
-            ? undefined
-            : first.kind === 'unknown-action'
-                ? [first.pattern]
-                : ranked
-                    ? ranked.names
-                    : union && patterns.length === 0 && opts.catalog
-                        ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
-                        : sortedNames(actionsInfo, patterns);
-        const names = () => actions ?? setNames(bySet, opts.catalog);
-        const resources = uniqueSorted(list);
-        const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-        const severity = kinds/* KIND_INFO */.Kw[first.kind].severityRule === 'by-actions'
-            ? bySet
-                ? maxSetSeverity(bySet, onAll)
-                : maxActionSeverity(actionsInfo, onAll)
-            : findingSeverity(first.kind, []);
-        const statement = first.stmt ? (0,policy_document/* statementLabel */.OQ)(first.stmt) : undefined;
-        const line = memberLine(member, first.stmt);
-        const address = member.record.address;
-        const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog);
-        // The fields that have a value, in the order a finding's keys are written; built without
-        // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
-        const f = { kind: first.kind, severity, policy: unit.id };
-        if (statement !== undefined)
-            f.statement = statement;
-        if (actions)
-            f.actions = actions;
-        else
-            (0,finding_set/* keepActionSet */.wG)(f, bySet, (set) => setNames(set, opts.catalog));
-        f.resources = resources;
-        if (first.set !== undefined)
-            f.set = first.set;
-        f.baseline = baselineId;
-        f.path = member.record.path;
-        if (line !== undefined)
-            f.line = line;
-        if (address !== undefined)
-            f.address = address;
-        if (levels.length)
-            f.accessLevels = levels;
-        if (first.approximate !== undefined)
-            f.approximate = first.approximate;
-        f.message = message;
-        const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
-        if (feature)
-            f.feature = feature.name;
-        const remediation = setRemediation(unit, first);
-        if (remediation)
-            f.remediation = remediation;
-        if (isNew !== undefined)
-            f.new = isNew;
-        if (opts.removed)
-            f.removed = true;
-        findings.push(f);
-    }
-    return findings;
-}
-/** The actions of set atoms and single ones together. */
-function unionOf(atoms) {
-    let union = action_set/* ActionSet */.L.EMPTY;
-    const singles = [];
-    for (const a of atoms) {
-        if (a.actions)
-            union = union.union(a.actions);
-        else if (a.action)
-            singles.push(a.action);
-    }
-    return singles.length ? union.union(action_set/* ActionSet */.L.fromActions(singles)) : union;
-}
-/** Catalog.fullNameOrder().byName's names, in one array (no action object read per name). */
-const fullNamesByCatalog = new WeakMap();
-function fullNames(catalog) {
-    let names = fullNamesByCatalog.get(catalog);
-    if (!names) {
-        names = catalog.fullNameOrder().byName.map((a) => a.full);
-        fullNamesByCatalog.set(catalog, names);
-    }
-    return names;
-}
-/** Marks over a catalog's full-name order, shared by rankedSet and rankedActions: all zero between calls. */
-let scratchMarks = new Uint8Array(0);
-function marksFor(length) {
-    if (scratchMarks.length < length)
-        scratchMarks = new Uint8Array(length);
-    return scratchMarks;
-}
-/** The `count` marked names in order, clearing the marks. */
-function markedNames(marks, catalog, count) {
-    const full = fullNames(catalog);
-    const names = new Array(count);
-    let k = 0;
-    for (let i = 0; i < full.length && k < count; i++)
-        if (marks[i]) {
-            names[k++] = full[i];
-            marks[i] = 0;
-        }
-    return names;
-}
-/** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
-function rankedSet(set, catalog) {
-    const { position } = catalog.fullNameOrder();
-    return set.some((o) => position[o] === undefined) ? undefined : { set };
-}
-/**
- * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
- * order: rankedSet checked), in code-unit order. Registered with compressActions and as sorted.
- */
-function setNames(set, catalog) {
-    const order = catalog.fullNameOrder();
-    const marks = marksFor(order.byName.length);
-    set.forEach((o) => {
-        marks[order.position[o]] = 1;
-    });
-    const names = markedNames(marks, catalog, set.size);
-    (0,compress/* noteActionList */.zE)(names, set, catalog);
-    SORTED.add(names);
-    return names;
-}
-/** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
-const SORTED = new WeakSet();
-/** True for a list rankedSet made (sorted in code-unit order by construction); false says nothing. */
-function knownSorted(list) {
-    return SORTED.has(list);
-}
-function uniqueActions(atoms) {
-    const m = new Map();
-    for (const a of atoms)
-        if (a.action)
-            m.set(a.action.key, a.action);
-    return [...m.values()];
-}
-/** The atoms' resources, deduplicated and sorted. */
-function uniqueSorted(atoms) {
-    const set = new Set();
-    let last;
-    for (const a of atoms) {
-        const r = a.resource;
-        if (r === undefined || r === last)
-            continue;
-        set.add(r);
-        last = r;
-    }
-    return [...set].sort();
-}
-/** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
-function setAccessLevels(set, catalog) {
-    return levelsOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), catalog.accessLevelNames().length);
-}
-/** The access levels of the actions, deduplicated and sorted. */
-function accessLevels(actions) {
-    return levelsOf((visit) => actions.some(visit));
-}
-/**
- * The access levels of the actions `each` visits, deduplicated and sorted; a visit returns true
- * once `every` levels are seen (a NotAction finding has some 22,000 actions, of a few levels).
- */
-function levelsOf(each, every = Infinity) {
-    const seen = [];
-    let last;
-    each((a) => {
-        const levels = a.levels;
-        if (levels === last)
-            return false;
-        last = levels;
-        for (let j = 0; j < levels.length; j++)
-            if (!seen.includes(levels[j]))
-                seen.push(levels[j]);
-        return seen.length === every;
-    });
-    return seen.sort();
-}
-/** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
-function sortedNames(actions, patterns) {
-    return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
-}
-/**
- * sortedNames of distinct catalog actions with no patterns: by their places in the catalog's
- * full-name order (numbers sorted, not strings). Undefined when one is not the catalog's, or
- * when that order is not made yet.
- */
-function namesInOrder(actions, catalog) {
-    // Only once the order is made (a small audit need not build every service for it).
-    const order = catalog.fullNameOrderIfMade();
-    if (!order)
-        return undefined;
-    const { position } = order;
-    const at = new Array(actions.length);
-    for (let i = 0; i < actions.length; i++) {
-        const o = (0,policy_catalog/* actionOrdinal */._4)(actions[i]);
-        const p = o === undefined ? undefined : position[o];
-        if (p === undefined)
-            return undefined;
-        at[i] = p;
-    }
-    at.sort((x, y) => x - y);
-    const full = fullNames(catalog);
-    return at.map((p) => full[p]);
-}
-/** Groups from this size on take their actions through the catalog's order (see rankedActions). */
-const RANK_SORT_FROM = 256;
-/**
- * For a large group (a NotAction or `*` statement: thousands of atoms) of atoms from one catalog:
- * uniqueActions and sortedNames in one pass, with marks over the catalog's actions sorted by name
- * (Catalog.fullNameOrder) in place of a Map and a sort. Undefined when an action is not the
- * catalog's.
- */
-function rankedActions(list, catalog) {
-    const order = catalog.fullNameOrder();
-    const marks = marksFor(order.byName.length);
-    const infos = [];
-    const positions = [];
-    let last;
-    for (const a of list) {
-        const info = a.action;
-        if (!info || info === last)
-            continue;
-        last = info;
-        const o = (0,policy_catalog/* actionOrdinal */._4)(info);
-        const i = o === undefined ? undefined : order.position[o];
-        if (i === undefined) {
-            for (const p of positions)
-                marks[p] = 0;
-            return undefined;
-        }
-        if (marks[i])
-            continue;
-        marks[i] = 1;
-        infos.push(info);
-        positions.push(i);
-    }
-    return { infos, positions, names: markedNames(marks, catalog, positions.length) };
-}
-/** riskScore of every action of a catalog, by position in its fullNameOrder. */
-const riskScoresByPosition = new WeakMap();
-/** Per catalog, by position in its fullNameOrder: the rank of each action's key by localeCompare. */
-const keyRanksByPosition = new WeakMap();
-/**
- * Ranks such that `keys[i] - keys[j]` has the sign of `key(i).localeCompare(key(j))`: the keys
- * sorted once with the collator localeCompare uses (the default locale's, default options), keys
- * the collator finds equal given the same rank.
- */
-function keyRanks(catalog) {
-    let ranks = keyRanksByPosition.get(catalog);
-    if (!ranks) {
-        const byName = catalog.fullNameOrder().byName;
-        const compare = new Intl.Collator().compare;
-        const order = byName.map((_, i) => i).sort((x, y) => compare(byName[x].key, byName[y].key));
-        ranks = new Int32Array(byName.length);
-        let rank = 0;
-        for (let j = 0; j < order.length; j++) {
-            if (j > 0 && compare(byName[order[j - 1]].key, byName[order[j]].key) !== 0)
-                rank = j;
-            ranks[order[j]] = rank;
-        }
-        keyRanksByPosition.set(catalog, ranks);
-    }
-    return ranks;
-}
-/** Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal. */
-const exampleOrderByCatalog = new WeakMap();
-function exampleOrdinals(catalog, scores, keys) {
-    let order = exampleOrderByCatalog.get(catalog);
-    if (!order) {
-        const { byName } = catalog.fullNameOrder();
-        const ordinal = byName.map((a) => (0,policy_catalog/* actionOrdinal */._4)(a));
-        const positions = byName.map((_, i) => i);
-        positions.sort((x, y) => scores[y] - scores[x] || keys[x] - keys[y] || ordinal[x] - ordinal[y]);
-        order = Int32Array.from(positions, (i) => ordinal[i]);
-        exampleOrderByCatalog.set(catalog, order);
-    }
-    return order;
-}
-/** examples(ranked.infos), reading risk scores and key ranks from arrays. */
-function rankedExamples(ranked, catalog) {
-    let scores = riskScoresByPosition.get(catalog);
-    if (!scores) {
-        const byName = catalog.fullNameOrder().byName;
-        scores = new Int32Array(byName.length);
-        for (let i = 0; i < byName.length; i++)
-            scores[i] = riskScore(byName[i]);
-        riskScoresByPosition.set(catalog, scores);
-    }
-    const keys = keyRanks(catalog);
-    if (ranked.set) {
-        const size = ranked.set.size;
-        // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
-        // restricted to the set: its first EXAMPLES members there.
-        const order = exampleOrdinals(catalog, scores, keys);
-        const shown = [];
-        for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
-            if (ranked.set.has(order[i]))
-                shown.push((0,policy_catalog/* actionOfOrdinal */.xb)(order[i]).full);
-        return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
-    }
-    const infos = ranked.infos;
-    const positions = ranked.positions;
-    // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
-    const order = (x, y) => scores[positions[y]] - scores[positions[x]] || keys[positions[x]] - keys[positions[y]];
-    const top = [];
-    for (let k = 0; k < infos.length; k++) {
-        if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]) >= 0)
-            continue;
-        let i = top.length;
-        top.push(k);
-        while (i > 0 && order(top[i - 1], k) > 0) {
-            top[i] = top[i - 1];
-            i--;
-        }
-        top[i] = k;
-        if (top.length > EXAMPLES)
-            top.pop();
-    }
-    const shown = top.map((k) => infos[k].full);
-    return infos.length > EXAMPLES
-        ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
-        : shown.join(', ');
-}
-/**
- * The examples text of a set of catalog actions both ways: by examples() and by rankedExamples()
- * (for tests: the two must agree).
- */
-function examplesBothWays(set, catalog) {
-    const ranked = rankedSet(set, catalog);
-    return [examples(set.actions()), ranked && rankedExamples(ranked, catalog)];
-}
-/** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
-function exampleOrder(a, b) {
-    return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
-}
-function examples(actions) {
-    // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
-    const top = [];
-    for (const a of actions) {
-        if (top.length === EXAMPLES && exampleOrder(a, top[EXAMPLES - 1]) >= 0)
-            continue;
-        let i = top.length;
-        top.push(a);
-        while (i > 0 && exampleOrder(top[i - 1], a) > 0) {
-            top[i] = top[i - 1];
-            i--;
-        }
-        top[i] = a;
-        if (top.length > EXAMPLES)
-            top.pop();
-    }
-    const shown = top.map((a) => a.full);
-    return actions.length > EXAMPLES
-        ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more`
-        : shown.join(', ');
-}
-/** The optional set (feature) an atom is about, if its set is optional. */
-function featureOf(unit, a) {
-    if (!a.set)
-        return undefined;
-    const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
-    return set?.kind === 'optional' ? set : undefined;
-}
-/** For a finding of an optional set in use: the words that say it is an optional feature. */
-function featureNote(unit, a) {
-    const f = featureOf(unit, a);
-    return f ? ` for the optional feature "${f.name}" (keep it only if you use ${f.name})` : '';
-}
-/** The remediation note of a finding's own set: its set's, or for a setup set the baseline's. */
-function setRemediation(unit, a) {
-    if (!a.set || a.kind === 'missing-permission')
-        return undefined;
-    const b = unit.baseline.baseline;
-    const set = b.sets.find((s) => s.name === a.set);
-    if (!set)
-        return undefined;
-    if (a.kind !== 'leftover-set' && set.kind !== 'optional')
-        return undefined;
-    return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
-}
-/** Patterns of a statement shown in a finding's message (`from …`). */
-const VIA_PATTERNS = 8;
-/** The first `n` of a list, then how many more. */
-function firstOf(list, n) {
-    return list.slice(0, n).join(', ') + (list.length > n ? ` and ${list.length - n} more` : '');
-}
-function findingMessage(first, list, 
-/** How many actions the finding is about. */
-n, unit, removed, 
-/** The finding's names (made on call: a set's are not kept). */
-namesOf, exampleText, catalog) {
-    const b = unit.baseline.baseline;
-    const what = `${n} action${n === 1 ? '' : 's'}`;
-    const stmt = first.stmt;
-    const via = (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
-        stmt?.notActions
-        ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${firstOf(stmt.actions ?? stmt.notActions ?? [], VIA_PATTERNS)})`
-        : '';
-    const prefix = removed ? 'Removed: ' : '';
-    switch (first.kind) {
-        case 'excess-action': {
-            const narrower = new Map();
-            for (const a of list) {
-                if (!a.detail)
-                    continue;
-                const into = narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail);
-                if (a.action)
-                    into.add(a.action.full);
-                else
-                    a.actions?.forEach((o) => into.add((0,policy_catalog/* actionOfOrdinal */.xb)(o).full));
-            }
-            const where = [...narrower]
-                .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-                .map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
-            const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
-            return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
-        }
-        case 'leftover-set': {
-            const set = b.sets.find((s) => s.name === first.set);
-            if (set?.kind === 'optional')
-                return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
-            return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
-        }
-        case 'broader-resource':
-            return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
-        case 'missing-condition':
-            return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
-        case 'missing-permission': {
-            const names = namesOf();
-            // The vendor's wildcards read better than their first actions: the set's shortest exact
-            // description when it is shorter than the list.
-            const described = catalog && names.length > 1 ? (0,compress/* compressActions */.Ah)(names, catalog) : undefined;
-            const shown = described && described.except.length === 0 && described.patterns.length < names.length
-                ? firstOf(described.patterns, EXAMPLES)
-                : firstOf(names, EXAMPLES);
-            return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
-        }
-        case 'unknown-action':
-            return first.message ?? 'unknown action';
-        case 'invalid-policy':
-            return first.message ?? 'invalid policy';
-    }
-}
-
-
-/***/ }),
-
 /***/ 5960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -925,9 +184,7 @@ function isExcess(f) {
 /* harmony export */   e: () => (/* binding */ summarize)
 /* harmony export */ });
 /* harmony import */ var _finding_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(183);
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1247);
-/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5960);
-
+/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5960);
 
 
 function cmp(a, b) {
@@ -941,8 +198,6 @@ function cmp(a, b) {
 }
 /** The list in code-unit order: itself when it already is (nothing changes a finding's lists). */
 function sorted(list) {
-    if ((0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .knownSorted */ .te)(list))
-        return list;
     for (let i = 1; i < list.length; i++)
         if (list[i - 1] > list[i])
             return [...list].sort();
@@ -968,7 +223,7 @@ function sortFindings(findings) {
         .sort((a, b) => cmp(a.path, b.path) ||
         cmp(a.line ?? 0, b.line ?? 0) ||
         cmp(a.policy, b.policy) ||
-        cmp((0,_kinds_js__WEBPACK_IMPORTED_MODULE_2__/* .kindRank */ .xg)(a.kind), (0,_kinds_js__WEBPACK_IMPORTED_MODULE_2__/* .kindRank */ .xg)(b.kind)) ||
+        cmp((0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .kindRank */ .xg)(a.kind), (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .kindRank */ .xg)(b.kind)) ||
         cmp(a.statement, b.statement) ||
         cmp(a.set, b.set) ||
         cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
@@ -998,7 +253,7 @@ function summarize(report) {
 
 /***/ }),
 
-/***/ 6496:
+/***/ 8289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4537,10 +3792,718 @@ class GrantSets {
     }
 }
 
-// EXTERNAL MODULE: ./src/audit/findings.ts + 1 modules
-var audit_findings = __webpack_require__(1247);
+// EXTERNAL MODULE: ./src/policy/compress.ts
+var compress = __webpack_require__(2072);
+// EXTERNAL MODULE: ./src/core/types.ts
+var types = __webpack_require__(3054);
 // EXTERNAL MODULE: ./src/audit/kinds.ts
 var kinds = __webpack_require__(5960);
+;// CONCATENATED MODULE: ./src/audit/severity.ts
+// Severity follows the access level and the action's risk. The table is documented in the README
+// ("Severity"): keep the two in step.
+
+
+
+/**
+ * Actions that let a principal raise its own privileges or act as another principal
+ * (after Rhino Security Labs' and Bishop Fox's IAM privilege-escalation catalogues).
+ */
+const PRIVILEGE_ESCALATION = new Set([
+    'iam:PassRole',
+    'iam:CreatePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:AttachUserPolicy',
+    'iam:AttachGroupPolicy',
+    'iam:AttachRolePolicy',
+    'iam:PutUserPolicy',
+    'iam:PutGroupPolicy',
+    'iam:PutRolePolicy',
+    'iam:CreateAccessKey',
+    'iam:CreateLoginProfile',
+    'iam:UpdateLoginProfile',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:AddUserToGroup',
+    'iam:CreateRole',
+    'iam:CreateUser',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:PutUserPermissionsBoundary',
+    'iam:DeleteUserPermissionsBoundary',
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:AssumeRoleWithSAML',
+    'lambda:CreateFunction',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:AddPermission',
+    'lambda:InvokeFunction',
+    'glue:CreateDevEndpoint',
+    'glue:UpdateDevEndpoint',
+    'cloudformation:CreateStack',
+    'cloudformation:UpdateStack',
+    'cloudformation:CreateChangeSet',
+    'cloudformation:ExecuteChangeSet',
+    'datapipeline:CreatePipeline',
+    'ec2:RunInstances',
+    'ec2:ModifyInstanceAttribute',
+    'ssm:SendCommand',
+    'ssm:StartSession',
+    'ec2-instance-connect:SendSSHPublicKey',
+    'codestar:CreateProject',
+    'sagemaker:CreateNotebookInstance',
+    'sagemaker:CreatePresignedNotebookInstanceUrl',
+    'kms:CreateGrant',
+    'kms:PutKeyPolicy',
+    's3:PutBucketPolicy',
+    'secretsmanager:PutResourcePolicy',
+    'organizations:LeaveOrganization',
+].map((a) => a.toLowerCase()));
+/** Reads that return secrets or data rather than metadata. */
+const SENSITIVE_READ = new Set([
+    'secretsmanager:GetSecretValue',
+    'ssm:GetParameter',
+    'ssm:GetParameters',
+    'ssm:GetParametersByPath',
+    'kms:Decrypt',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'ecr:GetAuthorizationToken',
+    'sts:GetSessionToken',
+    'sts:GetFederationToken',
+    'iam:GetAccountAuthorizationDetails',
+    'lambda:GetFunction',
+    'ec2:GetPasswordData',
+].map((a) => a.toLowerCase()));
+function rank(s) {
+    return types/* SEVERITIES */.o.indexOf(s);
+}
+function maxSeverity(list) {
+    let best = 'info';
+    for (const s of list)
+        if (rank(s) > rank(best))
+            best = s;
+    return best;
+}
+// Per-action results are cached (by the catalog's action ordinal, else by object): a grouped
+// finding can hold thousands of actions (NotAction, `*`).
+const severityOnAll = [];
+const severityOnSome = [];
+const riskScores = [];
+const severityOnAllOther = new Map();
+const severityOnSomeOther = new Map();
+const riskScoresOther = new Map();
+/** The risk of granting one action, on every resource (`*`) or on some. */
+function actionSeverity(action, onAllResources) {
+    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
+    if (o !== undefined) {
+        const cache = onAllResources ? severityOnAll : severityOnSome;
+        return (cache[o] ??= computeActionSeverity(action, onAllResources));
+    }
+    const cache = onAllResources ? severityOnAllOther : severityOnSomeOther;
+    let s = cache.get(action);
+    if (s === undefined) {
+        s = computeActionSeverity(action, onAllResources);
+        cache.set(action, s);
+    }
+    return s;
+}
+/**
+ * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
+ * gives the kinds graded by their actions, without building the list of severities.
+ */
+function maxActionSeverity(actions, onAllResources) {
+    return highestOf((visit) => actions.some(visit), onAllResources);
+}
+/** maxActionSeverity of a set's actions. */
+function maxSetSeverity(set, onAllResources) {
+    return highestOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), onAllResources);
+}
+/** The highest actionSeverity of the actions `each` visits (a visit returns true to stop at the top). */
+function highestOf(each, onAllResources) {
+    let best = 0;
+    const top = types/* SEVERITIES */.o.length - 1;
+    each((a) => {
+        const r = rank(actionSeverity(a, onAllResources));
+        if (r > best)
+            best = r;
+        return best === top;
+    });
+    return types/* SEVERITIES */.o[best];
+}
+function computeActionSeverity(action, onAllResources) {
+    if (PRIVILEGE_ESCALATION.has(action.key))
+        return onAllResources ? 'critical' : 'high';
+    if (action.levels.includes('Permissions management'))
+        return onAllResources ? 'high' : 'medium';
+    if (action.levels.includes('Write')) {
+        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name)
+            ? 'high'
+            : 'medium';
+    }
+    if (SENSITIVE_READ.has(action.key))
+        return 'medium';
+    return 'low';
+}
+/** Sort key: riskiest first (used to pick the examples a grouped finding names). */
+function riskScore(action) {
+    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
+    if (o !== undefined)
+        return (riskScores[o] ??= computeRiskScore(action));
+    let r = riskScoresOther.get(action);
+    if (r === undefined) {
+        r = computeRiskScore(action);
+        riskScoresOther.set(action, r);
+    }
+    return r;
+}
+function computeRiskScore(action) {
+    return ((PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
+        (action.levels.includes('Permissions management') ? 50 : 0) +
+        (action.levels.includes('Write') ? 20 : 0) +
+        (SENSITIVE_READ.has(action.key) ? 15 : 0) +
+        (action.levels.includes('Tagging') ? 5 : 0) +
+        (action.levels.includes('Read') ? 2 : 0));
+}
+/** Severity of a finding of `kind` whose actions have the given severities (see KIND_INFO). */
+function findingSeverity(kind, actionSeverities) {
+    const rule = kinds/* KIND_INFO */.Kw[kind].severityRule;
+    return rule === 'by-actions' ? maxSeverity(actionSeverities) : rule;
+}
+
+// EXTERNAL MODULE: ./src/audit/finding-set.ts
+var finding_set = __webpack_require__(183);
+;// CONCATENATED MODULE: ./src/audit/findings.ts
+// Groups a unit's atoms (kind, action, resource, set) into the findings people read: one finding per
+// statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
+// message in words that say which set or feature it is about. Pure.
+
+
+
+
+
+
+
+function memberLine(m, stmt) {
+    if (stmt && m.record.statementLines?.[stmt.index])
+        return m.record.statementLines[stmt.index];
+    return m.record.line;
+}
+const EXAMPLES = 5;
+/** Atoms remembered per statement by groupAtoms for a comparison without a key. */
+const REMEMBERED = 8;
+function groupAtoms(atoms, opts) {
+    const { unit } = opts;
+    const groups = new Map();
+    const seen = new Map();
+    const same = (x, xNew, s) => x.kind === s.a.kind &&
+        x.member === s.a.member &&
+        x.stmt === s.a.stmt &&
+        x.set === s.a.set &&
+        x.detail === s.a.detail &&
+        x.approximate === s.a.approximate &&
+        x.pattern === s.a.pattern &&
+        x.message === s.a.message &&
+        xNew === s.isNew;
+    let last;
+    for (const a of atoms) {
+        const isNew = opts.isNew?.(a);
+        if (last !== undefined && same(a, isNew, last)) {
+            last.group.atoms.push(a);
+            continue;
+        }
+        const where = a.stmt ?? a.member;
+        let list = seen.get(where);
+        // A few remembered atoms per statement are compared field by field; past that (a NotAction
+        // statement has hundreds of broader-resource groups, one per allowed-resource list) the key is
+        // built and looked up, so the work per atom stays bounded.
+        let hit = list?.find((s) => same(a, isNew, s));
+        if (!hit) {
+            const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
+            const key = [
+                a.kind,
+                stmtKey,
+                a.set ?? '',
+                a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '',
+                a.kind === 'missing-permission' ? a.detail : '',
+                a.approximate ?? '',
+                isNew === undefined ? '' : String(isNew),
+                a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
+            ].join('\u0000');
+            let g = groups.get(key);
+            if (!g)
+                groups.set(key, (g = { atoms: [], isNew }));
+            hit = { a, isNew, group: g };
+            if (!list)
+                seen.set(where, (list = [hit]));
+            else if (list.length < REMEMBERED)
+                list.push(hit);
+        }
+        hit.group.atoms.push(a);
+        last = hit;
+    }
+    const findings = [];
+    const baselineId = unit.baseline.baseline.id;
+    for (const { atoms: list, isNew } of groups.values()) {
+        const first = list[0];
+        const member = unit.members[first.member] ?? unit.members[0];
+        const patterns = list.filter((a) => !a.action && !a.actions && a.pattern).map((a) => a.pattern);
+        const union = list.some((a) => a.actions) ? unionOf(list) : undefined;
+        const ranked = first.kind !== 'unknown-action' &&
+            patterns.length === 0 &&
+            opts.catalog &&
+            (union ? union.size : list.length) >= RANK_SORT_FROM
+            ? union
+                ? rankedSet(union, opts.catalog)
+                : rankedActions(list, opts.catalog)
+            : undefined;
+        // A large set's actions are read off the set, not listed (a NotAction finding has some 22,000).
+        const bySet = ranked?.set;
+        const actionsInfo = bySet
+            ? undefined
+            : ranked
+                ? ranked.infos
+                : union
+                    ? union.actions()
+                    : uniqueActions(list);
+        const count = bySet ? bySet.size : actionsInfo.length;
+        const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo));
+        // A set's names are not made (see finding-set.ts): read when needed, from the set.
+        const actions = bySet
+            ? undefined
+            : first.kind === 'unknown-action'
+                ? [first.pattern]
+                : ranked
+                    ? ranked.names
+                    : union && patterns.length === 0 && opts.catalog
+                        ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
+                        : sortedNames(actionsInfo, patterns);
+        const names = () => actions ?? setNames(bySet, opts.catalog);
+        const resources = uniqueSorted(list);
+        const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
+        const severity = kinds/* KIND_INFO */.Kw[first.kind].severityRule === 'by-actions'
+            ? bySet
+                ? maxSetSeverity(bySet, onAll)
+                : maxActionSeverity(actionsInfo, onAll)
+            : findingSeverity(first.kind, []);
+        const statement = first.stmt ? (0,policy_document/* statementLabel */.OQ)(first.stmt) : undefined;
+        const line = memberLine(member, first.stmt);
+        const address = member.record.address;
+        const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
+        const message = findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog);
+        // The fields that have a value, in the order a finding's keys are written; built without
+        // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
+        const f = { kind: first.kind, severity, policy: unit.id };
+        if (statement !== undefined)
+            f.statement = statement;
+        if (actions)
+            f.actions = actions;
+        else
+            (0,finding_set/* keepActionSet */.wG)(f, bySet, (set) => setNames(set, opts.catalog));
+        f.resources = resources;
+        if (first.set !== undefined)
+            f.set = first.set;
+        f.baseline = baselineId;
+        f.path = member.record.path;
+        if (line !== undefined)
+            f.line = line;
+        if (address !== undefined)
+            f.address = address;
+        if (levels.length)
+            f.accessLevels = levels;
+        if (first.approximate !== undefined)
+            f.approximate = first.approximate;
+        f.message = message;
+        const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
+        if (feature)
+            f.feature = feature.name;
+        const remediation = setRemediation(unit, first);
+        if (remediation)
+            f.remediation = remediation;
+        if (isNew !== undefined)
+            f.new = isNew;
+        if (opts.removed)
+            f.removed = true;
+        findings.push(f);
+    }
+    return findings;
+}
+/** The actions of set atoms and single ones together. */
+function unionOf(atoms) {
+    let union = action_set/* ActionSet */.L.EMPTY;
+    const singles = [];
+    for (const a of atoms) {
+        if (a.actions)
+            union = union.union(a.actions);
+        else if (a.action)
+            singles.push(a.action);
+    }
+    return singles.length ? union.union(action_set/* ActionSet */.L.fromActions(singles)) : union;
+}
+/** Catalog.fullNameOrder().byName's names, in one array (no action object read per name). */
+const fullNamesByCatalog = new WeakMap();
+function fullNames(catalog) {
+    let names = fullNamesByCatalog.get(catalog);
+    if (!names) {
+        names = catalog.fullNameOrder().byName.map((a) => a.full);
+        fullNamesByCatalog.set(catalog, names);
+    }
+    return names;
+}
+/** Marks over a catalog's full-name order, shared by rankedSet and rankedActions: all zero between calls. */
+let scratchMarks = new Uint8Array(0);
+function marksFor(length) {
+    if (scratchMarks.length < length)
+        scratchMarks = new Uint8Array(length);
+    return scratchMarks;
+}
+/** The `count` marked names in order, clearing the marks. */
+function markedNames(marks, catalog, count) {
+    const full = fullNames(catalog);
+    const names = new Array(count);
+    let k = 0;
+    for (let i = 0; i < full.length && k < count; i++)
+        if (marks[i]) {
+            names[k++] = full[i];
+            marks[i] = 0;
+        }
+    return names;
+}
+/** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
+function rankedSet(set, catalog) {
+    const { position } = catalog.fullNameOrder();
+    return set.some((o) => position[o] === undefined) ? undefined : { set };
+}
+/**
+ * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
+ * order: rankedSet checked), in code-unit order. Registered with compressActions.
+ */
+function setNames(set, catalog) {
+    const order = catalog.fullNameOrder();
+    const marks = marksFor(order.byName.length);
+    set.forEach((o) => {
+        marks[order.position[o]] = 1;
+    });
+    const names = markedNames(marks, catalog, set.size);
+    (0,compress/* noteActionList */.zE)(names, set, catalog);
+    return names;
+}
+function uniqueActions(atoms) {
+    const m = new Map();
+    for (const a of atoms)
+        if (a.action)
+            m.set(a.action.key, a.action);
+    return [...m.values()];
+}
+/** The atoms' resources, deduplicated and sorted. */
+function uniqueSorted(atoms) {
+    const set = new Set();
+    let last;
+    for (const a of atoms) {
+        const r = a.resource;
+        if (r === undefined || r === last)
+            continue;
+        set.add(r);
+        last = r;
+    }
+    return [...set].sort();
+}
+/** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
+function setAccessLevels(set, catalog) {
+    return levelsOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), catalog.accessLevelNames().length);
+}
+/** The access levels of the actions, deduplicated and sorted. */
+function accessLevels(actions) {
+    return levelsOf((visit) => actions.some(visit));
+}
+/**
+ * The access levels of the actions `each` visits, deduplicated and sorted; a visit returns true
+ * once `every` levels are seen (a NotAction finding has some 22,000 actions, of a few levels).
+ */
+function levelsOf(each, every = Infinity) {
+    const seen = [];
+    let last;
+    each((a) => {
+        const levels = a.levels;
+        if (levels === last)
+            return false;
+        last = levels;
+        for (let j = 0; j < levels.length; j++)
+            if (!seen.includes(levels[j]))
+                seen.push(levels[j]);
+        return seen.length === every;
+    });
+    return seen.sort();
+}
+/** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
+function sortedNames(actions, patterns) {
+    return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
+}
+/**
+ * sortedNames of distinct catalog actions with no patterns: by their places in the catalog's
+ * full-name order (numbers sorted, not strings). Undefined when one is not the catalog's, or
+ * when that order is not made yet.
+ */
+function namesInOrder(actions, catalog) {
+    // Only once the order is made (a small audit need not build every service for it).
+    const order = catalog.fullNameOrderIfMade();
+    if (!order)
+        return undefined;
+    const { position } = order;
+    const at = new Array(actions.length);
+    for (let i = 0; i < actions.length; i++) {
+        const o = (0,policy_catalog/* actionOrdinal */._4)(actions[i]);
+        const p = o === undefined ? undefined : position[o];
+        if (p === undefined)
+            return undefined;
+        at[i] = p;
+    }
+    at.sort((x, y) => x - y);
+    const full = fullNames(catalog);
+    return at.map((p) => full[p]);
+}
+/** Groups from this size on take their actions through the catalog's order (see rankedActions). */
+const RANK_SORT_FROM = 256;
+/**
+ * For a large group (a NotAction or `*` statement: thousands of atoms) of atoms from one catalog:
+ * uniqueActions and sortedNames in one pass, with marks over the catalog's actions sorted by name
+ * (Catalog.fullNameOrder) in place of a Map and a sort. Undefined when an action is not the
+ * catalog's.
+ */
+function rankedActions(list, catalog) {
+    const order = catalog.fullNameOrder();
+    const marks = marksFor(order.byName.length);
+    const infos = [];
+    const positions = [];
+    let last;
+    for (const a of list) {
+        const info = a.action;
+        if (!info || info === last)
+            continue;
+        last = info;
+        const o = (0,policy_catalog/* actionOrdinal */._4)(info);
+        const i = o === undefined ? undefined : order.position[o];
+        if (i === undefined) {
+            for (const p of positions)
+                marks[p] = 0;
+            return undefined;
+        }
+        if (marks[i])
+            continue;
+        marks[i] = 1;
+        infos.push(info);
+        positions.push(i);
+    }
+    return { infos, positions, names: markedNames(marks, catalog, positions.length) };
+}
+/** riskScore of every action of a catalog, by position in its fullNameOrder. */
+const riskScoresByPosition = new WeakMap();
+/** Per catalog, by position in its fullNameOrder: the rank of each action's key by localeCompare. */
+const keyRanksByPosition = new WeakMap();
+/**
+ * Ranks such that `keys[i] - keys[j]` has the sign of `key(i).localeCompare(key(j))`: the keys
+ * sorted once with the collator localeCompare uses (the default locale's, default options), keys
+ * the collator finds equal given the same rank.
+ */
+function keyRanks(catalog) {
+    let ranks = keyRanksByPosition.get(catalog);
+    if (!ranks) {
+        const byName = catalog.fullNameOrder().byName;
+        const compare = new Intl.Collator().compare;
+        const order = byName.map((_, i) => i).sort((x, y) => compare(byName[x].key, byName[y].key));
+        ranks = new Int32Array(byName.length);
+        let rank = 0;
+        for (let j = 0; j < order.length; j++) {
+            if (j > 0 && compare(byName[order[j - 1]].key, byName[order[j]].key) !== 0)
+                rank = j;
+            ranks[order[j]] = rank;
+        }
+        keyRanksByPosition.set(catalog, ranks);
+    }
+    return ranks;
+}
+/** Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal. */
+const exampleOrderByCatalog = new WeakMap();
+function exampleOrdinals(catalog, scores, keys) {
+    let order = exampleOrderByCatalog.get(catalog);
+    if (!order) {
+        const { byName } = catalog.fullNameOrder();
+        const ordinal = byName.map((a) => (0,policy_catalog/* actionOrdinal */._4)(a));
+        const positions = byName.map((_, i) => i);
+        positions.sort((x, y) => scores[y] - scores[x] || keys[x] - keys[y] || ordinal[x] - ordinal[y]);
+        order = Int32Array.from(positions, (i) => ordinal[i]);
+        exampleOrderByCatalog.set(catalog, order);
+    }
+    return order;
+}
+/** examples(ranked.infos), reading risk scores and key ranks from arrays. */
+function rankedExamples(ranked, catalog) {
+    let scores = riskScoresByPosition.get(catalog);
+    if (!scores) {
+        const byName = catalog.fullNameOrder().byName;
+        scores = new Int32Array(byName.length);
+        for (let i = 0; i < byName.length; i++)
+            scores[i] = riskScore(byName[i]);
+        riskScoresByPosition.set(catalog, scores);
+    }
+    const keys = keyRanks(catalog);
+    if (ranked.set) {
+        const size = ranked.set.size;
+        // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
+        // restricted to the set: its first EXAMPLES members there.
+        const order = exampleOrdinals(catalog, scores, keys);
+        const shown = [];
+        for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
+            if (ranked.set.has(order[i]))
+                shown.push((0,policy_catalog/* actionOfOrdinal */.xb)(order[i]).full);
+        return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
+    }
+    const infos = ranked.infos;
+    const positions = ranked.positions;
+    // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
+    const order = (x, y) => scores[positions[y]] - scores[positions[x]] || keys[positions[x]] - keys[positions[y]];
+    const top = [];
+    for (let k = 0; k < infos.length; k++) {
+        if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]) >= 0)
+            continue;
+        let i = top.length;
+        top.push(k);
+        while (i > 0 && order(top[i - 1], k) > 0) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = k;
+        if (top.length > EXAMPLES)
+            top.pop();
+    }
+    const shown = top.map((k) => infos[k].full);
+    return infos.length > EXAMPLES
+        ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
+        : shown.join(', ');
+}
+/**
+ * The examples text of a set of catalog actions both ways: by examples() and by rankedExamples()
+ * (for tests: the two must agree).
+ */
+function examplesBothWays(set, catalog) {
+    const ranked = rankedSet(set, catalog);
+    return [examples(set.actions()), ranked && rankedExamples(ranked, catalog)];
+}
+/** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
+function exampleOrder(a, b) {
+    return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
+}
+function examples(actions) {
+    // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
+    const top = [];
+    for (const a of actions) {
+        if (top.length === EXAMPLES && exampleOrder(a, top[EXAMPLES - 1]) >= 0)
+            continue;
+        let i = top.length;
+        top.push(a);
+        while (i > 0 && exampleOrder(top[i - 1], a) > 0) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = a;
+        if (top.length > EXAMPLES)
+            top.pop();
+    }
+    const shown = top.map((a) => a.full);
+    return actions.length > EXAMPLES
+        ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more`
+        : shown.join(', ');
+}
+/** The optional set (feature) an atom is about, if its set is optional. */
+function featureOf(unit, a) {
+    if (!a.set)
+        return undefined;
+    const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
+    return set?.kind === 'optional' ? set : undefined;
+}
+/** For a finding of an optional set in use: the words that say it is an optional feature. */
+function featureNote(unit, a) {
+    const f = featureOf(unit, a);
+    return f ? ` for the optional feature "${f.name}" (keep it only if you use ${f.name})` : '';
+}
+/** The remediation note of a finding's own set: its set's, or for a setup set the baseline's. */
+function setRemediation(unit, a) {
+    if (!a.set || a.kind === 'missing-permission')
+        return undefined;
+    const b = unit.baseline.baseline;
+    const set = b.sets.find((s) => s.name === a.set);
+    if (!set)
+        return undefined;
+    if (a.kind !== 'leftover-set' && set.kind !== 'optional')
+        return undefined;
+    return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
+}
+/** Patterns of a statement shown in a finding's message (`from …`). */
+const VIA_PATTERNS = 8;
+/** The first `n` of a list, then how many more. */
+function firstOf(list, n) {
+    return list.slice(0, n).join(', ') + (list.length > n ? ` and ${list.length - n} more` : '');
+}
+function findingMessage(first, list, 
+/** How many actions the finding is about. */
+n, unit, removed, 
+/** The finding's names (made on call: a set's are not kept). */
+namesOf, exampleText, catalog) {
+    const b = unit.baseline.baseline;
+    const what = `${n} action${n === 1 ? '' : 's'}`;
+    const stmt = first.stmt;
+    const via = (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
+        stmt?.notActions
+        ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${firstOf(stmt.actions ?? stmt.notActions ?? [], VIA_PATTERNS)})`
+        : '';
+    const prefix = removed ? 'Removed: ' : '';
+    switch (first.kind) {
+        case 'excess-action': {
+            const narrower = new Map();
+            for (const a of list) {
+                if (!a.detail)
+                    continue;
+                const into = narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail);
+                if (a.action)
+                    into.add(a.action.full);
+                else
+                    a.actions?.forEach((o) => into.add((0,policy_catalog/* actionOfOrdinal */.xb)(o).full));
+            }
+            const where = [...narrower]
+                .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+                .map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
+            const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
+            return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
+        }
+        case 'leftover-set': {
+            const set = b.sets.find((s) => s.name === first.set);
+            if (set?.kind === 'optional')
+                return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
+            return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
+        }
+        case 'broader-resource':
+            return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+        case 'missing-condition':
+            return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+        case 'missing-permission': {
+            const names = namesOf();
+            // The vendor's wildcards read better than their first actions: the set's shortest exact
+            // description when it is shorter than the list.
+            const described = catalog && names.length > 1 ? (0,compress/* compressActions */.Ah)(names, catalog) : undefined;
+            const shown = described && described.except.length === 0 && described.patterns.length < names.length
+                ? firstOf(described.patterns, EXAMPLES)
+                : firstOf(names, EXAMPLES);
+            return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
+        }
+        case 'unknown-action':
+            return first.message ?? 'unknown action';
+        case 'invalid-policy':
+            return first.message ?? 'invalid policy';
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(7291);
 ;// CONCATENATED MODULE: ./src/core/unified-diff.ts
@@ -5168,8 +5131,6 @@ function rawStatement(raw, stmt) {
     return (item ?? {});
 }
 
-// EXTERNAL MODULE: ./src/audit/finding-set.ts
-var finding_set = __webpack_require__(183);
 ;// CONCATENATED MODULE: ./src/audit/memo.ts
 // Statement outcomes, computed per distinct statement and reused by every policy that has it,
 // by set algebra: the statement's grant classes (src/policy/grant-sets.ts) classified against the
@@ -5364,13 +5325,13 @@ class StatementMemo {
         const template = () => ({ ...unit, id: '', members: [TEMPLATE_MEMBER] });
         let templates;
         if (Array.isArray(isNew))
-            templates = (0,audit_findings/* groupAtoms */.CR)(isNew, { unit: template(), isNew: (a) => a.fresh, catalog: this.catalog });
+            templates = groupAtoms(isNew, { unit: template(), isNew: (a) => a.fresh, catalog: this.catalog });
         else {
             const k = isNew === undefined ? 'u' : isNew ? 't' : 'f';
             let hit = o.grouped.get(k);
             if (!hit) {
                 const constant = isNew;
-                hit = (0,audit_findings/* groupAtoms */.CR)(o.atoms, {
+                hit = groupAtoms(o.atoms, {
                     unit: template(),
                     isNew: constant === undefined ? undefined : () => constant,
                     catalog: this.catalog,
@@ -5380,7 +5341,7 @@ class StatementMemo {
             templates = hit;
         }
         const member = unit.members[mi];
-        const line = (0,audit_findings/* memberLine */.jR)(member, stmt);
+        const line = memberLine(member, stmt);
         return templates.map((t) => {
             const f = (0,finding_set/* copyFinding */.nb)(t, { policy: unit.id, path: member.record.path });
             if (f.statement !== undefined)
@@ -5948,7 +5909,7 @@ class Auditor {
                 (byUnit.get(target) ?? byUnit.set(target, []).get(target)).push(...list);
             }
             for (const [target, list] of byUnit)
-                findings.push(...(0,audit_findings/* groupAtoms */.CR)(list, { unit: target, catalog: this.catalog }));
+                findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
         }
         return { policies: [...policies.values()], findings, suggestions };
     }
@@ -6014,9 +5975,9 @@ class Auditor {
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
-                findings.push(...(0,audit_findings/* groupAtoms */.CR)(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+                findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
         }
-        findings.push(...(0,audit_findings/* groupAtoms */.CR)(result.atoms, { unit, isNew, catalog: this.catalog }));
+        findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
         suggestions.push(...suggestMinimal(unit, result, this.builder));
         for (const k of grantedBaselineKeys(result, unit.baseline))
             granted.add(k);
@@ -6066,7 +6027,7 @@ class Auditor {
                                 removed.push({ ...part, member: mi, stmt });
             }
             if (removed.length)
-                findings.push(...(0,audit_findings/* groupAtoms */.CR)(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+                findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
         }
         for (const { mi, stmt, o } of head) {
             if (o.atoms.length)
@@ -6978,8 +6939,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 17 modules
-var run = __webpack_require__(6496);
+// EXTERNAL MODULE: ./src/audit/run.ts + 19 modules
+var run = __webpack_require__(8289);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
@@ -11410,11 +11371,10 @@ function isBundledCatalog(catalog) {
  */
 function storedFinding(f, catalog) {
     let set;
-    const kept = (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .findingActionSet */ .Ad)(f);
     if (f.actionSet && (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .actionCount */ .mr)(f) === 0)
         set = f.actionSet;
     else if ((0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .actionCount */ .mr)(f) > MAX_LISTED_ACTIONS && f.kind !== 'unknown-action' && isBundledCatalog(catalog)) {
-        const d = kept ? (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressSet */ .LI)(kept, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)()) : (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressActions */ .Ah)(f.actions, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)());
+        const d = describeActions(f);
         if (d)
             set = { patterns: d.patterns, except: d.except, count: d.count };
     }
@@ -11429,6 +11389,14 @@ function storedFinding(f, catalog) {
             out[k] = f[k];
     }
     return out;
+}
+/**
+ * The shortest exact description of a finding's actions against the bundled catalog (undefined
+ * when one is not the catalog's): read off the set a large finding keeps, without listing it.
+ */
+function describeActions(f) {
+    const kept = (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .findingActionSet */ .Ad)(f);
+    return kept ? (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressSet */ .LI)(kept, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)()) : (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressActions */ .Ah)(f.actions, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)());
 }
 /** Lines and UTF-8 bytes of a diff. */
 function diffSize(diff) {
@@ -11484,8 +11452,7 @@ function shownActions(f) {
         return list();
     // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list). Only
     // a description at most half as long as the list is worth showing instead of the count alone.
-    const kept = (0,_audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__/* .findingActionSet */ .Ad)(f);
-    const d = kept ? (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressSet */ .LI)(kept, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)()) : (0,_policy_compress_js__WEBPACK_IMPORTED_MODULE_1__/* .compressActions */ .Ah)(f.actions, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)());
+    const d = describeActions(f);
     if (!d || 2 * (d.patterns.length + d.except.length) > count)
         return list();
     return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };

@@ -15800,7 +15800,7 @@ function rankedSet(set, catalog) {
 }
 /**
  * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
- * order: rankedSet checked), in code-unit order. Registered with compressActions and as sorted.
+ * order: rankedSet checked), in code-unit order. Registered with compressActions.
  */
 function setNames(set, catalog) {
     const order = catalog.fullNameOrder();
@@ -15810,14 +15810,7 @@ function setNames(set, catalog) {
     });
     const names = markedNames(marks, catalog, set.size);
     noteActionList(names, set, catalog);
-    SORTED.add(names);
     return names;
-}
-/** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
-const SORTED = new WeakSet();
-/** True for a list rankedSet made (sorted in code-unit order by construction); false says nothing. */
-function knownSorted(list) {
-    return SORTED.has(list);
 }
 function uniqueActions(atoms) {
     const m = new Map();
@@ -17810,7 +17803,6 @@ function accountBindings(baseline, accountId) {
 ;// CONCATENATED MODULE: ./src/audit/report-model.ts
 
 
-
 function cmp(a, b) {
     if (a === b)
         return 0;
@@ -17822,8 +17814,6 @@ function cmp(a, b) {
 }
 /** The list in code-unit order: itself when it already is (nothing changes a finding's lists). */
 function sorted(list) {
-    if (knownSorted(list))
-        return list;
     for (let i = 1; i < list.length; i++)
         if (list[i - 1] > list[i])
             return [...list].sort();
@@ -18831,11 +18821,10 @@ function isBundledCatalog(catalog) {
  */
 function storedFinding(f, catalog) {
     let set;
-    const kept = findingActionSet(f);
     if (f.actionSet && actionCount(f) === 0)
         set = f.actionSet;
     else if (actionCount(f) > MAX_LISTED_ACTIONS && f.kind !== 'unknown-action' && isBundledCatalog(catalog)) {
-        const d = kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
+        const d = describeActions(f);
         if (d)
             set = { patterns: d.patterns, except: d.except, count: d.count };
     }
@@ -18850,6 +18839,14 @@ function storedFinding(f, catalog) {
             out[k] = f[k];
     }
     return out;
+}
+/**
+ * The shortest exact description of a finding's actions against the bundled catalog (undefined
+ * when one is not the catalog's): read off the set a large finding keeps, without listing it.
+ */
+function describeActions(f) {
+    const kept = findingActionSet(f);
+    return kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
 }
 /** Lines and UTF-8 bytes of a diff. */
 function diffSize(diff) {
@@ -18905,8 +18902,7 @@ function shownActions(f) {
         return list();
     // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list). Only
     // a description at most half as long as the list is worth showing instead of the count alone.
-    const kept = findingActionSet(f);
-    const d = kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
+    const d = describeActions(f);
     if (!d || 2 * (d.patterns.length + d.except.length) > count)
         return list();
     return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };

@@ -222,7 +222,7 @@ function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined 
 
 /**
  * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
- * order: rankedSet checked), in code-unit order. Registered with compressActions and as sorted.
+ * order: rankedSet checked), in code-unit order. Registered with compressActions.
  */
 function setNames(set: ActionSet, catalog: Catalog): string[] {
   const order = catalog.fullNameOrder();
@@ -232,16 +232,7 @@ function setNames(set: ActionSet, catalog: Catalog): string[] {
   });
   const names = markedNames(marks, catalog, set.size);
   noteActionList(names, set, catalog);
-  SORTED.add(names);
   return names;
-}
-
-/** Lists made in code-unit order (rankedSet's: the catalog's full-name order), never changed after. */
-const SORTED = new WeakSet<readonly string[]>();
-
-/** True for a list rankedSet made (sorted in code-unit order by construction); false says nothing. */
-export function knownSorted(list: readonly string[]): boolean {
-  return SORTED.has(list);
 }
 
 function uniqueActions(atoms: Atom[]): ActionInfo[] {

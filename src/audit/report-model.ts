@@ -1,7 +1,6 @@
 // Deterministic ordering and the summary of a report.
 import type { Finding, Report } from '../core/types.js';
 import { copyFinding, findingActionSet } from './finding-set.js';
-import { knownSorted } from './findings.js';
 import { kindRank } from './kinds.js';
 
 function cmp(a: string | number | undefined, b: string | number | undefined): number {
@@ -13,7 +12,6 @@ function cmp(a: string | number | undefined, b: string | number | undefined): nu
 
 /** The list in code-unit order: itself when it already is (nothing changes a finding's lists). */
 function sorted(list: string[]): string[] {
-  if (knownSorted(list)) return list;
   for (let i = 1; i < list.length; i++) if (list[i - 1]! > list[i]!) return [...list].sort();
   return list;
 }

@@ -42,10 +42,9 @@ export function isBundledCatalog(catalog: Report['catalog']): boolean {
  */
 export function storedFinding<F extends Finding>(f: F, catalog: Report['catalog']): Record<string, unknown> {
   let set: ActionSet | undefined;
-  const kept = findingActionSet(f);
   if (f.actionSet && actionCount(f) === 0) set = f.actionSet;
   else if (actionCount(f) > MAX_LISTED_ACTIONS && f.kind !== 'unknown-action' && isBundledCatalog(catalog)) {
-    const d = kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
+    const d = describeActions(f);
     if (d) set = { patterns: d.patterns, except: d.except, count: d.count };
   }
   const out: Record<string, unknown> = {};
@@ -56,6 +55,15 @@ export function storedFinding<F extends Finding>(f: F, catalog: Report['catalog'
     else out[k] = f[k as keyof F];
   }
   return out;
+}
+
+/**
+ * The shortest exact description of a finding's actions against the bundled catalog (undefined
+ * when one is not the catalog's): read off the set a large finding keeps, without listing it.
+ */
+function describeActions(f: Finding): ReturnType<typeof compressActions> {
+  const kept = findingActionSet(f);
+  return kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
 }
 
 /** Lines and UTF-8 bytes of a diff. */
@@ -126,8 +134,7 @@ export function shownActions(f: Finding): ShownActions {
   if (count <= MAX_ACTIONS || f.kind === 'unknown-action') return list();
   // Against the bundled catalog: exact for the names it has (a name it lacks keeps the list). Only
   // a description at most half as long as the list is worth showing instead of the count alone.
-  const kept = findingActionSet(f);
-  const d = kept ? compressSet(kept, loadCatalog()) : compressActions(f.actions, loadCatalog());
+  const d = describeActions(f);
   if (!d || 2 * (d.patterns.length + d.except.length) > count) return list();
   return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
 }
