@@ -5193,7 +5193,6 @@ class StatementMemo {
     catalog;
     outcomes = new WeakMap();
     seenOnce = new WeakMap();
-    contentKeys = new WeakMap();
     sets;
     constructor(builder, catalog) {
         this.builder = builder;
@@ -5201,10 +5200,7 @@ class StatementMemo {
         this.sets = new GrantSets(builder);
     }
     content(s) {
-        let k = this.contentKeys.get(s);
-        if (k === undefined)
-            this.contentKeys.set(s, (k = contentKey(s)));
-        return k;
+        return contentKey(s);
     }
     /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
     denies(unit) {

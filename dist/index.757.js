@@ -16815,7 +16815,6 @@ class StatementMemo {
     catalog;
     outcomes = new WeakMap();
     seenOnce = new WeakMap();
-    contentKeys = new WeakMap();
     sets;
     constructor(builder, catalog) {
         this.builder = builder;
@@ -16823,10 +16822,7 @@ class StatementMemo {
         this.sets = new GrantSets(builder);
     }
     content(s) {
-        let k = this.contentKeys.get(s);
-        if (k === undefined)
-            this.contentKeys.set(s, (k = memo_contentKey(s)));
-        return k;
+        return memo_contentKey(s);
     }
     /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
     denies(unit) {

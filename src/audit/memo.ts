@@ -98,7 +98,6 @@ function contentKey(s: Statement): string {
 export class StatementMemo {
   private readonly outcomes = new WeakMap<CompiledBaseline, Map<string, StatementOutcome>>();
   private readonly seenOnce = new WeakMap<CompiledBaseline, Set<number>>();
-  private readonly contentKeys = new WeakMap<Statement, string>();
   readonly sets: GrantSets;
 
   constructor(
@@ -109,9 +108,7 @@ export class StatementMemo {
   }
 
   private content(s: Statement): string {
-    let k = this.contentKeys.get(s);
-    if (k === undefined) this.contentKeys.set(s, (k = contentKey(s)));
-    return k;
+    return contentKey(s);
   }
 
   /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
