@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatementMemo } from '../src/audit/memo.js';
 import { runAudit } from '../src/audit/run.js';
+import { GrantSets } from '../src/policy/grant-sets.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -65,5 +66,49 @@ describe('statement outcomes kept by the memo', () => {
     lists.forEach((l, i) => writeFileSync(join(dir, `p${i}.json`), policy(l)));
     const { calls } = await computations();
     expect(calls).toBe(5);
+  });
+
+  it("lets each unit's statement sets go once the unit is audited, with the same report", async () => {
+    const lists = [
+      ['s3:*'],
+      ['ec2:*'],
+      ['iam:PassRole'],
+      ['sqs:*'],
+      ['ec2:Describe*', 'sts:GetCallerIdentity'],
+    ];
+    lists.forEach((l, i) => writeFileSync(join(dir, `p${i}.json`), policy(l)));
+    const release = jest.spyOn(GrantSets.prototype, 'releaseStatements');
+    const sets = jest.spyOn(GrantSets.prototype, 'statementSet');
+    await computations();
+    // The reference path audits the same five units through its own GrantSets: ten in all.
+    expect(release).toHaveBeenCalledTimes(10);
+    // Each unit's set is made in the unit and read again there (options, then the outcome).
+    expect(sets.mock.calls.length).toBeGreaterThan(5);
+  });
+});
+
+describe('GrantSets.releaseStatements', () => {
+  it("makes a statement's set again, equal to the one let go", async () => {
+    const { loadCatalog } = await import('../src/policy/catalog.js');
+    const { GrantBuilder } = await import('../src/policy/grants.js');
+    const { parsePolicyDocument } = await import('../src/policy/document.js');
+    const sets = new GrantSets(new GrantBuilder(loadCatalog()));
+    const doc = parsePolicyDocument({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:Get*', 'ec2:DescribeInstances'], Resource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+      ],
+    }).doc!;
+    for (const stmt of doc.statements) {
+      const first = sets.statementSet(stmt);
+      expect(sets.statementSet(stmt)).toBe(first);
+      sets.releaseStatements();
+      const again = sets.statementSet(stmt);
+      expect(again).not.toBe(first);
+      expect(again.actions.ordinals()).toEqual(first.actions.ordinals());
+      expect(again.actions.size).toBeGreaterThan(0);
+      expect(again.unknown).toEqual(first.unknown);
+    }
   });
 });

@@ -12623,6 +12623,14 @@ class GrantBuilder {
         this.catalog = catalog;
         this.bindings = bindings;
     }
+    /**
+     * Lets the parsed resource patterns go (the audit calls it after each unit, see
+     * GrantSets.releaseStatements): an organisation's resources are mostly distinct, and a cache held
+     * for the run moves them all to the old generation. A pattern seen again is parsed again.
+     */
+    releasePatterns() {
+        this.patternCache.clear();
+    }
     pattern(raw) {
         let p = this.patternCache.get(raw);
         if (!p) {
@@ -14160,6 +14168,8 @@ const PER_ACTION_LIMIT = 48;
 function firstCode(prefix) {
     return prefix ? prefix.charCodeAt(0) : -1;
 }
+/** The unknown patterns of a list that has none (shared: do not change it). */
+const NO_UNKNOWN = [];
 class GrantSets {
     builder;
     patterns = new Map();
@@ -14171,6 +14181,15 @@ class GrantSets {
     }
     get catalog() {
         return this.builder.catalog;
+    }
+    /**
+     * Lets the statements' sets go (the audit calls it after each unit). Kept for the whole run, they
+     * would outlive two scavenges and move to V8's old generation, to stay until a full collection;
+     * let go after their unit, most die young. A statement seen again is expanded again (the same set).
+     */
+    releaseStatements() {
+        this.byStatement = new WeakMap();
+        this.builder.releasePatterns();
     }
     /** Every action of the catalog. */
     all() {
@@ -14201,7 +14220,7 @@ class GrantSets {
             if (one.isEmpty())
                 (unknown ??= []).push({ pattern: p, field: 'Action' });
         }
-        return { actions: ActionSet.unionOf(parts), parts, unknown: unknown ?? [] };
+        return { actions: ActionSet.unionOf(parts), parts, unknown: unknown ?? NO_UNKNOWN };
     }
     /**
      * The actions a statement names (NotAction: every other action), and the patterns that match
@@ -17488,6 +17507,7 @@ class Auditor {
                 this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
             else
                 this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+            this.grantSets.releaseStatements();
             if (keys.size) {
                 // How much of each of its sets the unit grants (then of the baseline; then the first id).
                 const inSet = new Map();

@@ -283,6 +283,7 @@ export class Auditor {
       const keys = new Set<string>();
       if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
       else this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+      this.grantSets.releaseStatements();
       if (keys.size) {
         // How much of each of its sets the unit grants (then of the baseline; then the first id).
         const inSet = new Map<string, number>();

@@ -133,9 +133,12 @@ function firstCode(prefix: string | null): number {
   return prefix ? prefix.charCodeAt(0) : -1;
 }
 
+/** The unknown patterns of a list that has none (shared: do not change it). */
+const NO_UNKNOWN: StatementSet['unknown'] = [];
+
 export class GrantSets {
   private readonly patterns = new Map<string, ActionSet>();
-  private readonly byStatement = new WeakMap<Statement, StatementSet>();
+  private byStatement = new WeakMap<Statement, StatementSet>();
   private readonly index: CatalogIndex;
 
   constructor(readonly builder: GrantBuilder) {
@@ -144,6 +147,16 @@ export class GrantSets {
 
   get catalog(): Catalog {
     return this.builder.catalog;
+  }
+
+  /**
+   * Lets the statements' sets go (the audit calls it after each unit). Kept for the whole run, they
+   * would outlive two scavenges and move to V8's old generation, to stay until a full collection;
+   * let go after their unit, most die young. A statement seen again is expanded again (the same set).
+   */
+  releaseStatements(): void {
+    this.byStatement = new WeakMap<Statement, StatementSet>();
+    this.builder.releasePatterns();
   }
 
   /** Every action of the catalog. */
@@ -175,7 +188,7 @@ export class GrantSets {
       const one = (parts[i] = this.pattern(p));
       if (one.isEmpty()) (unknown ??= []).push({ pattern: p, field: 'Action' });
     }
-    return { actions: ActionSet.unionOf(parts), parts, unknown: unknown ?? [] };
+    return { actions: ActionSet.unionOf(parts), parts, unknown: unknown ?? NO_UNKNOWN };
   }
 
   /**

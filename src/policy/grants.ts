@@ -57,6 +57,15 @@ export class GrantBuilder {
     readonly bindings: Record<string, string> = {},
   ) {}
 
+  /**
+   * Lets the parsed resource patterns go (the audit calls it after each unit, see
+   * GrantSets.releaseStatements): an organisation's resources are mostly distinct, and a cache held
+   * for the run moves them all to the old generation. A pattern seen again is parsed again.
+   */
+  releasePatterns(): void {
+    this.patternCache.clear();
+  }
+
   pattern(raw: string): ArnPattern {
     let p = this.patternCache.get(raw);
     if (!p) {
