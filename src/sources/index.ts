@@ -13,6 +13,15 @@ import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
 import { terraformStateParser } from './tf-state.js';
 import { fsHost, HCL_FILE, readHclModules } from './hcl/index.js';
+import { collectGarbage } from '../core/memory.js';
+
+/**
+ * Files of this many bytes or more are collected after, one by one: the text and JSON tree of a
+ * plan of 100 MB are some 250 MB, which the next file should not be parsed on top of. Smaller ones
+ * are left to the collection after all are parsed (audit/run.ts): a collection costs tens of
+ * milliseconds, and the parsed policies of a plan of 30 MB still hold most of its tree.
+ */
+export const LARGE_FILE = 64 * 1024 * 1024;
 
 /** Order matters: the most specific shapes first. */
 export const PARSERS: SourceParser[] = [
@@ -202,6 +211,10 @@ function readEach(root: string, files: Discovered[], maxFileBytes: number, textO
         result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
         text: read.text,
       };
-    return parseSource({ path: f.path, text: read.text }, f.explicit);
+    const loaded = parseSource({ path: f.path, text: read.text }, f.explicit);
+    // A large file's text and JSON tree are garbage once its policies are read out: collected now,
+    // so that the next file is not parsed on top of them (see core/memory.ts).
+    if (read.size >= LARGE_FILE) collectGarbage();
+    return loaded;
   });
 }
