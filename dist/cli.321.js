@@ -2,6 +2,409 @@ export const id = 321;
 export const ids = [321];
 export const modules = {
 
+/***/ 1637:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Am: () => (/* binding */ joinNotes),
+/* harmony export */   D3: () => (/* binding */ conditionText),
+/* harmony export */   H$: () => (/* binding */ coversResource),
+/* harmony export */   Ic: () => (/* binding */ resourceNeeds),
+/* harmony export */   M0: () => (/* binding */ implies),
+/* harmony export */   P7: () => (/* binding */ compileBaseline),
+/* harmony export */   Qj: () => (/* binding */ invalidStatementAtom),
+/* harmony export */   W1: () => (/* binding */ unknownActionAtom),
+/* harmony export */   Ww: () => (/* binding */ evaluateUnit),
+/* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
+/* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER)
+/* harmony export */ });
+/* unused harmony exports PLACEHOLDER_VALUE, withPlaceholders */
+/* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
+/* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
+/* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
+// Compares what a unit (one policy, or the policies of one principal) grants with the active sets
+// of a baseline, and produces findings. Pure: documents in, findings and suggestions out.
+//
+// Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
+// can be decided per permission; atoms are then grouped into the findings people read
+// (src/audit/findings.ts).
+
+
+
+/** Marks a condition value that stands for the user's own value (any value of that key is fine). */
+const PLACEHOLDER_VALUE = '<placeholder>';
+function escapeRe(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * Vendors write examples where the user's values go (`arn:aws:s3:::datalake`, `21.21.21.0/24`).
+ * Those listed as placeholders become `<...>` placeholders in resources (any value, or the bound
+ * one) and PLACEHOLDER_VALUE in conditions, so a policy with the user's real values matches.
+ */
+function withPlaceholders(statements, placeholders) {
+    // Template holes the vendor's source fills in at deploy time (`${anyscale_cloud_id}`,
+    // `{package_sync_bucket_prefix}`, `{{BillingBucketName}}`), listed as placeholders: any value,
+    // wherever they appear.
+    const holes = Object.keys(placeholders ?? {}).filter((k) => /^\$?\{\{?[^{}<>]+\}?\}$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k));
+    const examples = Object.keys(placeholders ?? {}).filter((k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k) && !holes.includes(k));
+    const isPlaceholder = (v) => /^<[^<>]+>$/.test(v) ||
+        /^\{[A-Z][A-Z0-9_]*\}$/.test(v) ||
+        examples.includes(v) ||
+        holes.some((h) => v.includes(h));
+    if (!examples.length &&
+        !holes.length &&
+        !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/)))
+        return statements;
+    // Whole ARN segments only (bounded by : / or the ends), longest first.
+    const seg = examples
+        .sort((a, b) => b.length - a.length)
+        .map((e) => ({ e, re: new RegExp(`(^|[:/])${escapeRe(e)}(?=$|[:/])`, 'g') }));
+    const resource = (r) => typeof r === 'string'
+        ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre) => `${pre}<${e}>`), holes.reduce((acc, h) => acc.split(h).join(`<${h}>`), r))
+        : r;
+    return statements.map((raw) => {
+        if (typeof raw !== 'object' || raw === null)
+            return raw;
+        const st = { ...raw };
+        for (const k of ['Resource', 'NotResource']) {
+            if (Array.isArray(st[k]))
+                st[k] = st[k].map(resource);
+            else if (st[k] !== undefined)
+                st[k] = resource(st[k]);
+        }
+        if (st.Condition && typeof st.Condition === 'object') {
+            const cond = {};
+            for (const [op, keys] of Object.entries(st.Condition)) {
+                cond[op] = {};
+                for (const [key, v] of Object.entries(keys ?? {})) {
+                    const list = Array.isArray(v) ? v : [v];
+                    cond[op][key] = list.map((x) => typeof x === 'string' && isPlaceholder(x) ? PLACEHOLDER_VALUE : x);
+                }
+            }
+            st.Condition = cond;
+        }
+        return st;
+    });
+}
+function compileBaseline(baseline, builder, parse) {
+    const byAction = new Map();
+    const setStatements = new Map();
+    for (const set of baseline.sets) {
+        const doc = parse({
+            Version: '2012-10-17',
+            Statement: withPlaceholders(set.statements, baseline.placeholders),
+        });
+        setStatements.set(set.name, doc.statements.filter((s) => s.effect === 'Allow'));
+        const grants = builder.build([doc], { resourceRequired: false });
+        for (const [key, list] of grants.byAction) {
+            let out = byAction.get(key);
+            if (!out)
+                byAction.set(key, (out = []));
+            for (const g of list)
+                out.push({
+                    set: set.name,
+                    setKind: set.kind,
+                    stmt: g.stmt,
+                    resource: g.resource,
+                    condition: g.condition,
+                });
+        }
+    }
+    return { baseline, byAction, setStatements };
+}
+/** The (resource, condition) pairs of baseline entries, sorted by resource then condition, distinct. */
+function resourceNeeds(entries) {
+    const seen = new Map();
+    for (const e of entries) {
+        const key = `${e.resource.raw}\u0000${e.condition ? JSON.stringify(e.condition) : ''}`;
+        if (!seen.has(key))
+            seen.set(key, e.condition ? { resource: e.resource.raw, condition: e.condition } : { resource: e.resource.raw });
+    }
+    return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
+}
+/** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
+const containsCache = new WeakMap();
+function covers(entry, g) {
+    return coversResource(entry.resource, g.resource, g.notResource !== undefined);
+}
+/** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
+function coversResource(baseline, granted, notResource) {
+    if (notResource)
+        return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(baseline);
+    let byInner = containsCache.get(baseline);
+    if (!byInner)
+        containsCache.set(baseline, (byInner = new WeakMap()));
+    let hit = byInner.get(granted);
+    if (hit === undefined) {
+        hit = (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(baseline, granted);
+        byInner.set(granted, hit);
+    }
+    return hit;
+}
+/** A grant without a condition, for the condition cache. */
+const NO_CONDITION = {};
+/** conditionImplies(have, need).result per pair of condition objects (both come from parsed statements). */
+const impliesCache = new WeakMap();
+function implies(have, need) {
+    if (!need)
+        return 'yes';
+    let byHave = impliesCache.get(need);
+    if (!byHave)
+        impliesCache.set(need, (byHave = new WeakMap()));
+    const h = have ?? NO_CONDITION;
+    let r = byHave.get(h);
+    if (r === undefined) {
+        r = (0,_policy_condition_js__WEBPACK_IMPORTED_MODULE_2__/* .conditionImplies */ .D0)(have, need).result;
+        byHave.set(h, r);
+    }
+    return r;
+}
+function conditionText(c) {
+    return Object.entries(c)
+        .map(([op, keys]) => Object.entries(keys)
+        .map(([k, v]) => `${op} ${k} = ${v.join(', ')}`)
+        .join('; '))
+        .join('; ');
+}
+const SET_KIND_ORDER = { setup: 0, ongoing: 1, optional: 2 };
+function pickInactive(entries) {
+    if (entries.length <= 1)
+        return entries[0];
+    return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set))[0];
+}
+const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
+/** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
+const entryCache = new WeakMap();
+function entriesLookup(baseline, activeSets) {
+    let bySets = entryCache.get(baseline);
+    if (!bySets)
+        entryCache.set(baseline, (bySets = new Map()));
+    const setsKey = [...new Set(activeSets)].sort().join('\u0000');
+    let cache = bySets.get(setsKey);
+    if (!cache)
+        bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
+    const { byOrdinal, byKey } = cache;
+    const active = new Set(activeSets);
+    const make = (key) => {
+        const entries = baseline.byAction.get(key);
+        if (!entries)
+            return NO_ENTRIES;
+        const inactive = entries.filter((x) => !active.has(x.set));
+        return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
+    };
+    return (action, key) => {
+        const o = (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .actionOrdinal */ ._4)(action);
+        if (o !== undefined && action.key === key)
+            return (byOrdinal[o] ??= make(key));
+        let e = byKey.get(key);
+        if (!e)
+            byKey.set(key, (e = make(key)));
+        return e;
+    };
+}
+// Verdicts without parameters are shared (nothing mutates a verdict).
+const VERDICT_OK = { kind: 'ok' };
+const VERDICT_EXCESS = { kind: 'excess-action' };
+/** The atom of a pattern that matches no action of the catalog. */
+function unknownActionAtom(member, stmt, u) {
+    return {
+        kind: 'unknown-action',
+        member,
+        stmt,
+        pattern: u.pattern,
+        message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
+    };
+}
+/** The atom of an Allow statement with neither Resource nor NotResource (where a resource is required). */
+function invalidStatementAtom(member, stmt) {
+    if (stmt.effect !== 'Allow' || stmt.resources || stmt.notResources)
+        return undefined;
+    return {
+        kind: 'invalid-policy',
+        member,
+        stmt,
+        message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+    };
+}
+/** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
+function evaluateUnit(unit, builder) {
+    const atoms = [];
+    const verdicts = new Map();
+    const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
+    const resourceRequired = unit.kind !== 'trust';
+    const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired });
+    const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
+    for (const u of grants.unknown)
+        atoms.push(unknownActionAtom(u.doc, u.stmt, u));
+    if (resourceRequired) {
+        unit.members.forEach((m, i) => {
+            for (const s of m.doc.statements) {
+                const invalid = invalidStatementAtom(i, s);
+                if (invalid)
+                    atoms.push(invalid);
+            }
+        });
+    }
+    // The verdict list of the last (document, statement) seen: grants come in runs of one statement.
+    let lastDoc = -1;
+    let lastStmt = -1;
+    let lastList = [];
+    const record = (g, verdict) => {
+        if (g.doc !== lastDoc || g.stmt.index !== lastStmt) {
+            let byStmt = verdicts.get(g.doc);
+            if (!byStmt)
+                verdicts.set(g.doc, (byStmt = new Map()));
+            let list = byStmt.get(g.stmt.index);
+            if (!list)
+                byStmt.set(g.stmt.index, (list = []));
+            lastDoc = g.doc;
+            lastStmt = g.stmt.index;
+            lastList = list;
+        }
+        lastList.push({ grant: g, verdict });
+    };
+    let lastNot;
+    let lastNotText = '';
+    const notResourceText = (list) => {
+        if (list !== lastNot) {
+            lastNot = list;
+            lastNotText = `NotResource: ${list.join(', ')}`;
+        }
+        return lastNotText;
+    };
+    for (const [key, list] of grants.byAction) {
+        const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0].action, key);
+        for (const g of list) {
+            // Most grants are within the baseline: decide that before making any atom.
+            let unknownCheck;
+            let noCheck;
+            let anyCovering = false;
+            let ok = false;
+            for (const e of activeEntries) {
+                if (!covers(e, g))
+                    continue;
+                anyCovering = true;
+                const c = implies(g.condition, e.condition);
+                if (c === 'yes') {
+                    ok = true;
+                    break;
+                }
+                if (c === 'unknown')
+                    unknownCheck ??= e;
+                else
+                    noCheck ??= e;
+            }
+            if (ok) {
+                record(g, VERDICT_OK);
+                continue;
+            }
+            const base = {
+                kind: 'excess-action',
+                member: g.doc,
+                stmt: g.stmt,
+                action: g.action,
+                resource: g.notResource ? notResourceText(g.notResource) : g.resource.raw,
+                approximate: joinNotes(g.approximate, unitNote),
+            };
+            if (activeEntries.length === 0) {
+                // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
+                const inactive = inactiveEntries.length
+                    ? pickInactive(inactiveEntries.filter((e) => covers(e, g)))
+                    : undefined;
+                if (inactive) {
+                    atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+                    record(g, { kind: 'leftover-set', set: inactive.set });
+                }
+                else {
+                    // In no set at all, or only in inactive sets on other resources (said in the message).
+                    atoms.push(elsewhere ? { ...base, detail: elsewhere.set } : base);
+                    record(g, VERDICT_EXCESS);
+                }
+                continue;
+            }
+            if (!anyCovering) {
+                const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)));
+                if (inactive) {
+                    atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+                    record(g, { kind: 'leftover-set', set: inactive.set });
+                    continue;
+                }
+                const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
+                const needs = resourceNeeds(activeEntries);
+                atoms.push({
+                    ...base,
+                    kind: 'broader-resource',
+                    set: activeEntries[0].set,
+                    detail: allowed.join(', '),
+                });
+                record(g, { kind: 'broader-resource', allowed, needs });
+                continue;
+            }
+            const e = unknownCheck ?? noCheck;
+            const approx = unknownCheck !== undefined;
+            atoms.push({
+                ...base,
+                kind: 'missing-condition',
+                set: e.set,
+                detail: conditionText(e.condition),
+                approximate: joinNotes(base.approximate, approx
+                    ? 'the policy has a condition on the same key that this tool cannot compare exactly'
+                    : undefined),
+            });
+            record(g, { kind: 'missing-condition', need: e.condition, approximate: approx });
+        }
+    }
+    // `granted` is made on first read: the audit only asks whether keys are in it (grantedHas), and a
+    // NotAction statement grants some 20,000 actions.
+    const byAction = grants.byAction;
+    let granted;
+    const result = {
+        atoms,
+        verdicts,
+        grantedCount: byAction.size,
+        grantedHas: (key) => byAction.has(key),
+        grantedKeys: () => byAction.keys(),
+    };
+    Object.defineProperty(result, 'granted', {
+        enumerable: true,
+        configurable: true,
+        get: () => (granted ??= new Set(byAction.keys())),
+        set: (value) => {
+            granted = value;
+        },
+    });
+    return result;
+}
+/**
+ * The keys a unit grants that the baseline has (how much of each set a unit grants decides
+ * which unit a missing permission is reported on), through the smaller side: a NotAction
+ * statement grants some 20,000 actions.
+ */
+function grantedBaselineKeys(result, baseline) {
+    const out = [];
+    const byAction = baseline.byAction;
+    if (result.grantedHas && (result.grantedCount ?? Infinity) > byAction.size) {
+        for (const k of byAction.keys())
+            if (result.grantedHas(k))
+                out.push(k);
+    }
+    else
+        for (const k of result.grantedKeys?.() ?? result.granted)
+            if (byAction.has(k))
+                out.push(k);
+    return out;
+}
+function joinNotes(a, b) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return `${a}; ${b}`;
+}
+
+
+/***/ }),
+
 /***/ 183:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -176,6 +579,675 @@ function isExcess(f) {
 
 /***/ }),
 
+/***/ 9076:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  BR: () => (/* binding */ diffOnce),
+  Nx: () => (/* binding */ memberSuggestion),
+  kF: () => (/* binding */ minimalPlanFromPieces),
+  qL: () => (/* binding */ minimalStatements),
+  _0: () => (/* binding */ statementFirst),
+  eA: () => (/* binding */ suggestMinimal)
+});
+
+// UNUSED EXPORTS: minimalDiff, minimalPlan, statementOrder
+
+// EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
+var create = __webpack_require__(7291);
+;// CONCATENATED MODULE: ./src/core/unified-diff.ts
+// A unified line diff, byte for byte the one `diff` (jsdiff 9) makes with
+// createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, options), in a
+// fraction of the time: the same Myers search (jsdiff's variant, step by step: the same choice
+// between an insertion and a deletion on each diagonal, the same pruning at the edges of the edit
+// graph, the same reuse of a diagonal's path from an earlier round), but over lines interned as
+// integers, with the paths' components in typed arrays instead of one object per step. The hunks
+// are built as jsdiff builds them and written by jsdiff's own formatPatch (headers, file-name
+// quoting). A search that would outgrow its arrays (a pathological pair of long texts) is left to
+// jsdiff itself. __tests__/core/unified-diff.test.ts compares the two on random texts. Pure.
+
+/**
+ * jsdiff's line tokens: each line with its `\n` or `\r\n`; the last without when the text has none.
+ * (jsdiff splits on `/(\n|\r\n)/` and joins each line to its separator: the same cuts, after each
+ * `\n`, made here by slicing.)
+ */
+function lineTokens(text) {
+    const out = [];
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        out.push(text.slice(start, nl + 1));
+        start = nl + 1;
+    }
+    if (start < text.length)
+        out.push(text.slice(start));
+    return out;
+}
+const COMMON = 0;
+const ADDED = 1;
+const REMOVED = 2;
+/** No path on a diagonal (jsdiff's `undefined`); an old position is never below -1. */
+const NONE = -2;
+/** Components kept at most (12 bytes each) before the search is left to jsdiff. */
+const MAX_COMPONENTS = 8_000_000;
+/**
+ * The runs jsdiff's diffLines gives for the two token lists (its change objects, in order), or
+ * undefined when the search would take more than MAX_COMPONENTS components.
+ */
+function lineRuns(oldTokens, newTokens) {
+    // Tokens as integers: equal lines, equal ids.
+    const ids = new Map();
+    const intern = (tokens) => {
+        const out = new Int32Array(tokens.length);
+        for (let i = 0; i < tokens.length; i++) {
+            const token = tokens[i];
+            let id = ids.get(token);
+            if (id === undefined)
+                ids.set(token, (id = ids.size));
+            out[i] = id;
+        }
+        return out;
+    };
+    const a = intern(oldTokens);
+    const b = intern(newTokens);
+    const oldLen = a.length;
+    const newLen = b.length;
+    // Components: jsdiff's {count, added, removed, previousComponent} objects, by index (-1: none).
+    // (jsdiff's extractCommon and addToPath are written out in the loop below.)
+    const c = components;
+    c.reset();
+    // bestPath by diagonal (oldPos - newPos), offset: each path's old position and last component.
+    const maxEditLength = newLen + oldLen;
+    const offset = maxEditLength + 2;
+    const length = 2 * offset + 1;
+    if (scratchOld.length < length || scratchOld.length > 4 * length + 65536) {
+        scratchOld = new Int32Array(length);
+        scratchLast = new Int32Array(length);
+    }
+    const pathOld = scratchOld;
+    const pathLast = scratchLast;
+    pathOld.fill(NONE, 0, length);
+    // The seed: the common start (jsdiff's extractCommon on diagonal 0).
+    let oldPos = -1;
+    let newPos = -1;
+    let baseLast = -1;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && a[oldPos + 1] === b[newPos + 1]) {
+        newPos++;
+        oldPos++;
+    }
+    if (oldPos >= 0)
+        baseLast = c.add(oldPos + 1, COMMON, -1);
+    let last = -2; // the finished path's last component; -2 while searching
+    if (oldPos + 1 >= oldLen && newPos + 1 >= newLen)
+        last = baseLast;
+    else {
+        pathOld[offset] = oldPos;
+        pathLast[offset] = baseLast;
+    }
+    let minDiagonal = -Infinity;
+    let maxDiagonal = Infinity;
+    for (let editLength = 1; last === -2 && editLength <= maxEditLength; editLength++) {
+        // The upper bound is read on every step, as jsdiff does (a path can lower it during the round).
+        for (let diagonal = Math.max(minDiagonal, -editLength); diagonal <= Math.min(maxDiagonal, editLength); diagonal += 2) {
+            const d = diagonal + offset;
+            const removeOld = pathOld[d - 1];
+            const addOld = pathOld[d + 1];
+            if (removeOld !== NONE)
+                pathOld[d - 1] = NONE;
+            let canAdd = false;
+            if (addOld !== NONE) {
+                const addNewPos = addOld - diagonal;
+                canAdd = 0 <= addNewPos && addNewPos < newLen;
+            }
+            const canRemove = removeOld !== NONE && removeOld + 1 < oldLen;
+            if (!canAdd && !canRemove) {
+                pathOld[d] = NONE;
+                continue;
+            }
+            // addToPath: one more line added (from the diagonal above) or removed (from the one below).
+            let fromLast;
+            let type;
+            if (!canRemove || (canAdd && removeOld < addOld)) {
+                fromLast = pathLast[d + 1];
+                type = ADDED;
+                oldPos = addOld;
+            }
+            else {
+                fromLast = pathLast[d - 1];
+                type = REMOVED;
+                oldPos = removeOld + 1;
+            }
+            baseLast =
+                fromLast >= 0 && c.type[fromLast] === type
+                    ? c.add(c.count[fromLast] + 1, type, c.prev[fromLast])
+                    : c.add(1, type, fromLast);
+            if (c.used > MAX_COMPONENTS)
+                return undefined;
+            // extractCommon: along the diagonal while lines are equal.
+            newPos = oldPos - diagonal;
+            const from = oldPos;
+            while (newPos + 1 < newLen && oldPos + 1 < oldLen && a[oldPos + 1] === b[newPos + 1]) {
+                newPos++;
+                oldPos++;
+            }
+            if (oldPos > from)
+                baseLast = c.add(oldPos - from, COMMON, baseLast);
+            if (oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                last = baseLast;
+                break;
+            }
+            pathOld[d] = oldPos;
+            pathLast[d] = baseLast;
+            if (oldPos + 1 >= oldLen)
+                maxDiagonal = Math.min(maxDiagonal, diagonal - 1);
+            if (newPos + 1 >= newLen)
+                minDiagonal = Math.max(minDiagonal, diagonal + 1);
+        }
+    }
+    if (last === -2)
+        return undefined; // not reached: a path ends within newLen + oldLen edits
+    const runs = [];
+    for (let k = last; k >= 0; k = c.prev[k])
+        runs.push({ type: c.type[k], count: c.count[k] });
+    return runs.reverse();
+}
+/**
+ * jsdiff's path components, {count, added, removed, previousComponent}, as three growing arrays:
+ * one set for the process (a search runs to its end without yielding), emptied for each search.
+ */
+class Components {
+    count = new Int32Array(1024);
+    type = new Uint8Array(1024);
+    prev = new Int32Array(1024);
+    used = 0;
+    add(count, type, prev) {
+        if (this.used === this.count.length)
+            this.grow();
+        const at = this.used++;
+        this.count[at] = count;
+        this.type[at] = type;
+        this.prev[at] = prev;
+        return at;
+    }
+    grow() {
+        const size = 2 * this.count.length;
+        const count = new Int32Array(size);
+        count.set(this.count);
+        this.count = count;
+        const type = new Uint8Array(size);
+        type.set(this.type);
+        this.type = type;
+        const prev = new Int32Array(size);
+        prev.set(this.prev);
+        this.prev = prev;
+    }
+    /** Empties the set, and gives back the memory of a search that took much of it. */
+    reset() {
+        this.used = 0;
+        if (this.count.length > 65536) {
+            this.count = new Int32Array(1024);
+            this.type = new Uint8Array(1024);
+            this.prev = new Int32Array(1024);
+        }
+    }
+}
+const components = new Components();
+/** Per-diagonal scratch of at least `length` entries, filled with `value` over that length. */
+let scratchOld = new Int32Array(0);
+let scratchLast = new Int32Array(0);
+/** jsdiff's diffLinesResultToPatch (structuredPatch), from the runs and the two token lists. */
+function hunksOf(runs, oldTokens, newTokens, context) {
+    // Each run's lines (jsdiff's change values split again into lines: the tokens themselves).
+    const diff = [];
+    let oldPos = 0;
+    let newPos = 0;
+    for (const run of runs) {
+        if (run.type === REMOVED) {
+            diff.push({ added: false, removed: true, lines: oldTokens.slice(oldPos, oldPos + run.count) });
+            oldPos += run.count;
+        }
+        else {
+            diff.push({
+                added: run.type === ADDED,
+                removed: false,
+                lines: newTokens.slice(newPos, newPos + run.count),
+            });
+            newPos += run.count;
+            if (run.type === COMMON)
+                oldPos += run.count;
+        }
+    }
+    diff.push({ added: false, removed: false, lines: [] });
+    const contextLines = (lines) => lines.map((entry) => ' ' + entry);
+    const hunks = [];
+    let oldRangeStart = 0;
+    let newRangeStart = 0;
+    let curRange = [];
+    let oldLine = 1;
+    let newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+        const current = diff[i];
+        const lines = current.lines;
+        if (current.added || current.removed) {
+            if (!oldRangeStart) {
+                const prev = diff[i - 1];
+                oldRangeStart = oldLine;
+                newRangeStart = newLine;
+                if (prev) {
+                    curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                    oldRangeStart -= curRange.length;
+                    newRangeStart -= curRange.length;
+                }
+            }
+            for (const line of lines)
+                curRange.push((current.added ? '+' : '-') + line);
+            if (current.added)
+                newLine += lines.length;
+            else
+                oldLine += lines.length;
+        }
+        else {
+            if (oldRangeStart) {
+                if (lines.length <= context * 2 && i < diff.length - 2) {
+                    for (const line of contextLines(lines))
+                        curRange.push(line);
+                }
+                else {
+                    const contextSize = Math.min(lines.length, context);
+                    for (const line of contextLines(lines.slice(0, contextSize)))
+                        curRange.push(line);
+                    hunks.push({
+                        oldStart: oldRangeStart,
+                        oldLines: oldLine - oldRangeStart + contextSize,
+                        newStart: newRangeStart,
+                        newLines: newLine - newRangeStart + contextSize,
+                        lines: curRange,
+                    });
+                    oldRangeStart = 0;
+                    newRangeStart = 0;
+                    curRange = [];
+                }
+            }
+            oldLine += lines.length;
+            newLine += lines.length;
+        }
+    }
+    for (const hunk of hunks) {
+        for (let i = 0; i < hunk.lines.length; i++) {
+            if (hunk.lines[i].endsWith('\n'))
+                hunk.lines[i] = hunk.lines[i].slice(0, -1);
+            else {
+                hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                i++;
+            }
+        }
+    }
+    return hunks;
+}
+/**
+ * createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, options) of jsdiff
+ * 9, byte for byte (see the header), for its options `context` (default 4) and `headerOptions`
+ * (INCLUDE_HEADERS by default; FILE_HEADERS_ONLY leaves out the `====` line).
+ */
+function unifiedDiff(oldName, newName, oldText, newText, options = {}) {
+    const context = options.context ?? 4;
+    const oldTokens = lineTokens(oldText);
+    const newTokens = lineTokens(newText);
+    const runs = lineRuns(oldTokens, newTokens);
+    if (!runs)
+        return (0,create/* createTwoFilesPatch */.ss)(oldName, newName, oldText, newText, undefined, undefined, {
+            context,
+            headerOptions: options.headerOptions,
+        });
+    const patch = {
+        oldFileName: oldName,
+        newFileName: newName,
+        oldHeader: undefined,
+        newHeader: undefined,
+        hunks: hunksOf(runs, oldTokens, newTokens, context),
+    };
+    return (0,create/* formatPatch */.Gu)(patch, options.headerOptions);
+}
+
+// EXTERNAL MODULE: ./src/policy/condition.ts
+var policy_condition = __webpack_require__(747);
+// EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
+var catalog = __webpack_require__(4054);
+// EXTERNAL MODULE: ./src/policy/glob.ts
+var glob = __webpack_require__(4062);
+// EXTERNAL MODULE: ./src/audit/engine.ts
+var engine = __webpack_require__(1637);
+// EXTERNAL MODULE: ./src/audit/kinds.ts
+var kinds = __webpack_require__(5960);
+;// CONCATENATED MODULE: ./src/audit/minimal.ts
+// The suggested minimal policy: what each policy of a unit grants intersected with the active
+// baseline (each statement rewritten as written, keeping only what the baseline allows), and its
+// unified diff against the policy as written, made on first read. Pure.
+
+
+
+
+
+
+
+function setKey(list) {
+    return [...list].sort().join('\n');
+}
+/**
+ * How a statement is rewritten for the minimal policy: `null` when every grant is within the
+ * baseline (the statement stays as written), else its kept (actions, resources, condition) parts,
+ * in the order of their first grant. Depends on the statement's content and verdicts only.
+ */
+function minimalPlan(stmt, entries, builder) {
+    if (!entries.some(({ verdict }) => verdict.kind !== 'ok'))
+        return null;
+    // Bucket the kept (action, resources, condition) triples, in the statement's own order (its
+    // actions as expanded, then its resources as written), whatever other statements grant.
+    const order = builder.keyIndex(builder.statementActions(stmt).actions);
+    const resourcePos = (g) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
+    const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
+        resourcePos(a.grant) - resourcePos(b.grant));
+    const buckets = new Map();
+    for (const { grant, verdict } of sorted) {
+        for (const { resources, condition } of keptParts(verdict, grant.resource.raw, grant.notResource, grant.condition, builder.bindings)) {
+            const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
+            let bucket = buckets.get(key);
+            if (!bucket)
+                buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
+            bucket.actions.add(grant.action.key);
+        }
+    }
+    return [...buckets.values()].map((b) => ({
+        actions: compressActions(stmt, b.actions, builder),
+        resources: [...b.resources].sort(),
+        condition: b.condition,
+    }));
+}
+/** A baseline resource with the placeholders the configuration binds (the account ID) filled in. */
+function bound(resource, bindings) {
+    let out = resource;
+    for (const [placeholder, value] of Object.entries(bindings))
+        if (out.includes(placeholder))
+            out = out.split(placeholder).join(value);
+    return out;
+}
+/**
+ * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
+ * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
+ * with the condition the baseline requires there (one part per distinct condition); with the
+ * missing condition added; or nothing (excess, leftover).
+ */
+function keptParts(verdict, resource, notResource, have, bindings) {
+    switch (verdict.kind) {
+        case 'ok':
+            return [{ resources: notResource ? [] : [resource], condition: have }];
+        case 'missing-condition':
+            return [{ resources: [resource], condition: (0,policy_condition/* mergeConditions */.PB)(have, verdict.need) }];
+        case 'broader-resource': {
+            const parts = new Map();
+            for (const n of verdict.needs) {
+                const condition = !n.condition || (0,engine/* implies */.M0)(have, n.condition) === 'yes' ? have : (0,policy_condition/* mergeConditions */.PB)(have, n.condition);
+                const key = JSON.stringify(condition ?? null);
+                const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key);
+                part.resources.push(bound(n.resource, bindings));
+            }
+            return [...parts.values()];
+        }
+        default:
+            return [];
+    }
+}
+/**
+ * Each action's position in a statement's own order (its actions as expanded, as
+ * GrantBuilder.statementActions lists them): a NotAction list or a list led by `*` in the
+ * catalog's key order, without a map per list.
+ */
+function statementOrder(stmt, builder) {
+    if (stmt.notActions || stmt.actions?.[0]?.trim() === '*') {
+        const order = builder.catalog.keyOrder();
+        return (o) => order[o] ?? Infinity;
+    }
+    // First occurrence over the patterns in order, each expanded as the catalog lists it.
+    const pos = new Map();
+    for (const p of stmt.actions ?? [])
+        for (const a of builder.catalog.expand(p)) {
+            const o = (0,catalog/* actionOrdinal */._4)(a);
+            if (o !== undefined && !pos.has(o))
+                pos.set(o, pos.size);
+        }
+    return (o) => pos.get(o) ?? Infinity;
+}
+/**
+ * A rank of a set's first member in statementOrder (Infinity when none has one), which orders any
+ * two sets as `set.minOf(statementOrder(stmt, builder))` does. In the catalog's key order (a
+ * NotAction list or a list led by `*`) it is that position, a large set's first member found by
+ * walking the catalog in that order until one is in the set, instead of ranking each of its (some
+ * 22,000) members; for an Action list, see patternFirst.
+ */
+function statementFirst(stmt, builder, sets) {
+    if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*'))
+        return patternFirst(stmt, builder, sets);
+    const order = statementOrder(stmt, builder);
+    // keyOrder() gives each action of all() its index there.
+    const all = builder.catalog.all();
+    return (set) => {
+        if (set.size * 64 < all.length)
+            return set.minOf(order);
+        for (let i = 0; i < all.length; i++) {
+            const o = (0,catalog/* actionOrdinal */._4)(all[i]);
+            if (o !== undefined && set.has(o))
+                return i;
+        }
+        return Infinity;
+    };
+}
+/** Ranks of patternFirst: pattern index times this, plus the rank within the pattern. */
+const PATTERN_STRIDE = 2 ** 26;
+/**
+ * statementFirst for an Action list, without a position per action: a set's first member in the
+ * list's order lies in the first pattern whose expansion meets the set (no member is in an earlier
+ * one), at its first place in that pattern's expansion. Catalog.expand lists a pattern of one
+ * service in the service's order, which is the order of its ordinals (a service's actions get
+ * consecutive ordinals in that order), and any other pattern in key order. The ranks differ from
+ * statementOrder's positions but order every two sets the same way.
+ */
+function patternFirst(stmt, builder, sets) {
+    const patterns = stmt.actions ?? [];
+    // (an Action list's statement set keeps each pattern's set)
+    const parts = sets.statementSet(stmt).parts;
+    let keyOrder;
+    return (set) => {
+        for (let i = 0; i < parts.length; i++) {
+            const actions = parts[i];
+            if (!actions.intersects(set))
+                continue;
+            const folded = patterns[i].trim().toLowerCase();
+            const colon = folded.indexOf(':');
+            const byKey = folded === '*' || ((0,glob/* hasWildcard */.r)(folded) && (colon < 0 || (0,glob/* hasWildcard */.r)(folded.slice(0, colon))));
+            return (i * PATTERN_STRIDE +
+                (byKey
+                    ? actions.minOfCommon(set, (keyOrder ??= builder.catalog.keyOrder()))
+                    : actions.firstCommon(set)));
+        }
+        return Infinity;
+    };
+}
+/** minimalPlan from a statement's classified pieces (src/audit/classify.ts): the same plan, by sets. */
+function minimalPlanFromPieces(stmt, pieces, first, builder) {
+    if (!pieces.some(({ verdict }) => verdict.kind !== 'ok'))
+        return null;
+    const resourcePos = (c) => (c.notResource ? 0 : (stmt.resources?.indexOf(c.resource.raw) ?? 0));
+    const ranked = pieces
+        .map((p) => ({ p, first: first(p.actions), at: resourcePos(p.cls) }))
+        .sort((a, b) => a.first - b.first || a.at - b.at);
+    const buckets = new Map();
+    for (const { p } of ranked) {
+        const { cls, verdict } = p;
+        for (const { resources, condition } of keptParts(verdict, cls.resource.raw, cls.notResource, cls.condition, builder.bindings)) {
+            const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
+            const bucket = buckets.get(key);
+            if (!bucket)
+                buckets.set(key, { actions: p.actions, resources: new Set(resources), condition });
+            else
+                bucket.actions = bucket.actions.union(p.actions);
+        }
+    }
+    return [...buckets.values()].map((b) => ({
+        actions: compressActions(stmt, new Set(b.actions.actions().map((a) => a.key)), builder),
+        resources: [...b.resources].sort(),
+        condition: b.condition,
+    }));
+}
+/** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
+function minimalStatements(m, planOf) {
+    const statements = [];
+    for (const stmt of m.doc.statements) {
+        const raw = rawStatement(m.raw, stmt);
+        const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
+        if (!plan) {
+            statements.push(raw);
+            continue;
+        }
+        plan.forEach((part, i) => statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)));
+    }
+    return statements;
+}
+/** The suggestion for one member: its minimal policy, and a diff made on first read. */
+function memberSuggestion(m, statements) {
+    const original = m.raw;
+    const minimal = {
+        Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
+        Statement: statements,
+    };
+    return suggestion(m.record.id, m.record.path, original, minimal);
+}
+/** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
+function suggestMinimal(unit, result, builder) {
+    const out = [];
+    unit.members.forEach((m, mi) => {
+        const byStmt = result.verdicts.get(mi);
+        const needed = result.atoms.some((a) => a.member === mi && kinds/* REMOVABLE_KINDS */.os.has(a.kind));
+        if (!needed)
+            return;
+        const statements = minimalStatements(m, (stmt) => minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder));
+        out.push(memberSuggestion(m, statements));
+    });
+    return out;
+}
+/**
+ * A suggestion whose `diff` is made on first read (an enumerable accessor, so spreading or
+ * serialising the suggestion reads it like any other value): the text report never reads most
+ * diffs, and a diff costs more than the rest of the suggestion. Neither document is changed after
+ * this point, so the diff is the same whenever it is made. (A function of its own, so the closure
+ * holds the two documents and nothing of the unit.)
+ */
+function suggestion(policy, path, original, minimal) {
+    let diff;
+    const made = {
+        policy,
+        minimal,
+        get diff() {
+            return (diff ??= minimalDiff(path, original, minimal));
+        },
+        set diff(value) {
+            diff = value;
+        },
+    };
+    DIFF_MAKERS.set(made, () => diff ?? minimalDiff(path, original, minimal));
+    return made;
+}
+/** The suggestions made here: their diff without keeping it (see diffOnce). */
+const DIFF_MAKERS = new WeakMap();
+/**
+ * A suggestion's diff, made and not kept when it was not read before: for a reader that reads it
+ * once (the JSON report writes every diff, and keeping them all would hold them to the end of the
+ * run). Any other suggestion's `diff` as it is.
+ */
+function diffOnce(s) {
+    const make = DIFF_MAKERS.get(s);
+    return make ? make() : s.diff;
+}
+/** Documents with more lines than this together get a whole-document diff (see minimalDiff). */
+const LINEAR_DIFF_FROM = 4000;
+/** The unified diff of a policy document against its minimal one (3 lines of context). */
+function minimalDiff(path, original, minimal) {
+    const before = JSON.stringify(original, null, 2) + '\n';
+    const after = JSON.stringify(minimal, null, 2) + '\n';
+    // A line diff costs up to the product of the two lengths; documents this long give a diff the
+    // reports summarise anyway (over 2,000 lines): one hunk replacing the whole document, in linear time.
+    const a = before.split('\n').slice(0, -1);
+    const b = after.split('\n').slice(0, -1);
+    if (a.length + b.length > LINEAR_DIFF_FROM)
+        return [
+            `--- ${path}`,
+            `+++ ${path} (minimal)`,
+            `@@ -1,${a.length} +1,${b.length} @@`,
+            ...a.map((l) => `-${l}`),
+            ...b.map((l) => `+${l}`),
+            '',
+        ].join('\n');
+    return unifiedDiff(path, `${path} (minimal)`, before, after, {
+        context: 3,
+        headerOptions: create/* FILE_HEADERS_ONLY */.jr,
+    });
+}
+/**
+ * The statement as written, with its actions, resources and condition replaced by the kept ones:
+ * same key order, same string-or-array forms, so the diff shows only what changes.
+ */
+function rewriteStatement(raw, stmt, part, index) {
+    const form = (original, values) => Array.isArray(original) || values.length !== 1 ? values : values[0];
+    const out = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (key === 'Sid' && stmt.sid)
+            out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
+        else if (key === 'Action' || key === 'NotAction')
+            out.Action = form(raw.Action, part.actions);
+        else if (key === 'Resource')
+            out.Resource = form(value, part.resources);
+        else if (key === 'NotResource') {
+            if (part.resources.length)
+                out.Resource = form(undefined, part.resources);
+            else
+                out.NotResource = value;
+        }
+        else if (key === 'Condition')
+            out.Condition = (0,policy_condition/* conditionAsWritten */.ff)(value, part.condition);
+        else
+            out[key] = value;
+    }
+    if (part.condition && !('Condition' in raw))
+        out.Condition = (0,policy_condition/* conditionAsWritten */.ff)(undefined, part.condition);
+    return out;
+}
+/** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
+function compressActions(stmt, kept, builder) {
+    const out = [];
+    const covered = new Set();
+    for (const p of stmt.actions ?? []) {
+        const hits = builder.catalog.expand(p);
+        if (hits.length && hits.every((a) => kept.has(a.key))) {
+            out.push(p);
+            for (const a of hits)
+                covered.add(a.key);
+        }
+    }
+    const rest = [...kept]
+        .filter((k) => !covered.has(k))
+        .map((k) => builder.catalog.lookup(k).full)
+        .sort();
+    return [...out, ...rest];
+}
+function rawStatement(raw, stmt) {
+    const st = raw.Statement;
+    const item = Array.isArray(st) ? st[stmt.index] : st;
+    return (item ?? {});
+}
+
+
+/***/ }),
+
 /***/ 2649:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -253,7 +1325,7 @@ function summarize(report) {
 
 /***/ }),
 
-/***/ 8289:
+/***/ 846:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1389,690 +2461,8 @@ function pointPlansAtTf(plans, hcl) {
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/policy/document.ts
 var policy_document = __webpack_require__(1561);
-;// CONCATENATED MODULE: ./src/policy/arn.ts
-// Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
-// the audit asks of them: does one pattern cover another (containment), can two patterns match a
-// common ARN (intersection), and does a pattern match a concrete ARN.
-//
-// A pattern is a sequence of tokens: a literal character, `?` (exactly one character), `*` (any
-// run, `:` and `/` included) and a policy variable (`${aws:username}`), which is opaque: its value
-// is not known when a policy is read. Resource matching is case-sensitive; variable names are
-// compared case-insensitively. `${*}`, `${?}` and `${$}` are the literal `*`, `?` and `$`.
-//
-// Everything here is linear scans and small dynamic programmes over token arrays: no regular
-// expression is built from input and nothing recurses, so a hostile pattern costs at most
-// O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
-// the work without timing it.
-const STAR = { kind: 'star' };
-const SEG = { kind: 'seg' };
-/** Catalog format variables whose values never contain `/` or `:`. */
-const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
-/** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
-const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
-const ONE = { kind: 'one' };
-/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
-const ASCII_TOKENS = Array.from({ length: 128 }, (_, c) => ({
-    kind: 'char',
-    ch: String.fromCharCode(c),
-}));
-function charToken(ch) {
-    if (ch.length === 1) {
-        const c = ch.charCodeAt(0);
-        if (c < 128)
-            return ASCII_TOKENS[c];
-    }
-    return { kind: 'char', ch };
-}
-/**
- * Parses a `Resource` value. `${name}` is a policy variable (a default value as in
- * `${aws:PrincipalTag/team, 'none'}` is allowed and ignored: the variable stays unknown);
- * `${*}`, `${?}`, `${$}` are literal characters; `<...>` is a vendor placeholder, replaced by the
- * literal value of `bindings['<...>']` when bound and read as `*` otherwise. A `$` or `<` that does
- * not open one of these is an ordinary character.
- */
-function parseArnPattern(raw, bindings) {
-    return scan(raw, 'policy', bindings);
-}
-/**
- * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
- * as a pattern: every `${...}` becomes `*`; a `*` or `?` written in the format is a wildcard.
- */
-function arnFormatToPattern(format) {
-    return scan(format, 'format');
-}
-/** Characters that can start something other than a literal character in scan(). */
-const SPECIAL = /[*?$<{]/;
-const NONE = [];
-/**
- * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
- * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
- * text, and its tokens are made only when containment needs them: intersection and the checks
- * that run per resource read the text (see intersectForm).
- */
-class LiteralPattern {
-    raw;
-    t;
-    constructor(raw) {
-        this.raw = raw;
-    }
-    get tokens() {
-        return (this.t ??= Array.from(this.raw, charToken));
-    }
-    get canonical() {
-        return this.raw;
-    }
-    get variables() {
-        return NONE;
-    }
-    get unboundPlaceholders() {
-        return NONE;
-    }
-}
-function scan(raw, mode, bindings) {
-    return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
-}
-/** parseArnPattern without the fast path for literal text (tests compare the two). */
-function parseArnPatternTokens(raw) {
-    return scanTokens(raw, 'policy');
-}
-function scanTokens(raw, mode, bindings) {
-    const cs = Array.from(raw);
-    const out = [];
-    const variables = [];
-    const unbound = [];
-    let i = 0;
-    while (i < cs.length) {
-        const c = cs[i];
-        if (c === '$' && cs[i + 1] === '{') {
-            const close = cs.indexOf('}', i + 2);
-            const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
-            if (close >= 0 && body.trim() !== '') {
-                if (mode === 'format') {
-                    out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
-                }
-                else if (body === '*' || body === '?' || body === '$') {
-                    out.push(charToken(body));
-                }
-                else {
-                    const comma = body.indexOf(',');
-                    const name = (comma < 0 ? body : body.slice(0, comma)).trim().toLowerCase();
-                    out.push({ kind: 'var', name });
-                    if (!variables.includes(name))
-                        variables.push(name);
-                }
-                i = close + 1;
-                continue;
-            }
-        }
-        else if ((c === '<' || c === '{') && mode === 'policy') {
-            const end = c === '<' ? '>' : '}';
-            let close = -1;
-            for (let j = i + 1; j < cs.length; j++) {
-                if (cs[j] === end) {
-                    close = j;
-                    break;
-                }
-                if (cs[j] === c)
-                    break;
-            }
-            if (close > i + 1 && (c === '<' || BRACE_PLACEHOLDER.test(cs.slice(i + 1, close).join('')))) {
-                const key = cs.slice(i, close + 1).join('');
-                const value = bindings !== undefined && Object.hasOwn(bindings, key) ? bindings[key] : undefined;
-                if (value !== undefined) {
-                    for (const ch of value)
-                        out.push(charToken(ch));
-                }
-                else {
-                    out.push(STAR);
-                    if (!unbound.includes(key))
-                        unbound.push(key);
-                }
-                i = close + 1;
-                continue;
-            }
-        }
-        out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
-        i++;
-    }
-    const tokens = normalise(out);
-    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound };
-}
-/** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
-function normalise(tokens) {
-    // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
-    let wild = false;
-    let runs = false;
-    for (const t of tokens) {
-        const w = t.kind === 'star' || t.kind === 'one';
-        if (w && wild) {
-            runs = true;
-            break;
-        }
-        wild = w;
-    }
-    if (!runs)
-        return tokens;
-    const out = [];
-    let i = 0;
-    while (i < tokens.length) {
-        const t = tokens[i];
-        if (t.kind !== 'star' && t.kind !== 'one') {
-            out.push(t);
-            i++;
-            continue;
-        }
-        let ones = 0;
-        let star = false;
-        while (i < tokens.length && (tokens[i].kind === 'star' || tokens[i].kind === 'one')) {
-            if (tokens[i].kind === 'star')
-                star = true;
-            else
-                ones++;
-            i++;
-        }
-        for (let k = 0; k < ones; k++)
-            out.push(ONE);
-        if (star)
-            out.push(STAR);
-    }
-    return out;
-}
-function tokensToText(tokens) {
-    // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
-    // per character, kept as long as the pattern is.
-    const s = [];
-    for (const t of tokens) {
-        if (t.kind === 'star' || t.kind === 'seg')
-            s.push('*');
-        else if (t.kind === 'one')
-            s.push('?');
-        else if (t.kind === 'var')
-            s.push(`\${${t.name}}`);
-        else
-            s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
-    }
-    return s.join('');
-}
-/** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
-function isAll(p) {
-    if (p instanceof LiteralPattern)
-        return false;
-    return p.tokens.length === 1 && p.tokens[0].kind === 'star';
-}
-/**
- * Splits a pattern with at least one `*` into head, middle blocks and tail, moving every `?` that
- * touches a `*` into that `*`'s gap count: `a?*?b*c` -> head `a`, gap 2, block `b`, gap 0, tail `c`.
- * (`?*` and `*?` both mean "at least one character", wherever the character falls.)
- */
-function blocksOf(tokens) {
-    const parts = [[]];
-    for (const t of tokens) {
-        if (t.kind === 'star')
-            parts.push([]);
-        else
-            parts[parts.length - 1].push(t);
-    }
-    const last = parts.length - 1;
-    let carry = 0;
-    let head = parts[0];
-    let h = head.length;
-    while (h > 0 && head[h - 1].kind === 'one')
-        h--;
-    carry += head.length - h;
-    head = head.slice(0, h);
-    const mids = [];
-    for (let i = 1; i < last; i++) {
-        const part = parts[i];
-        let a = 0;
-        while (a < part.length && part[a].kind === 'one')
-            a++;
-        carry += a;
-        if (a === part.length)
-            continue; // only `?`s: the two gaps merge
-        let b = part.length;
-        while (part[b - 1].kind === 'one')
-            b--;
-        mids.push({ gap: carry, tokens: part.slice(a, b) });
-        carry = part.length - b;
-    }
-    const tailPart = parts[last];
-    let a = 0;
-    while (a < tailPart.length && tailPart[a].kind === 'one')
-        a++;
-    return { head, mids, tail: { gap: carry + a, tokens: tailPart.slice(a) } };
-}
-/** Does one outer token (not `*`) cover one inner token: every value of `inner` is a value of `outer`? */
-function covers(outer, inner) {
-    switch (outer.kind) {
-        case 'char':
-            return inner.kind === 'char' && inner.ch === outer.ch;
-        case 'one':
-            return inner.kind === 'char' || inner.kind === 'one';
-        case 'var':
-            return inner.kind === 'var' && inner.name === outer.name;
-        default:
-            return false;
-    }
-}
-function blockAt(block, inner, at, stats) {
-    for (let k = 0; k < block.length; k++) {
-        if (stats)
-            stats.steps++;
-        if (!covers(block[k], inner[at + k]))
-            return false;
-    }
-    return true;
-}
-function containsTokens(outer, inner, stats) {
-    const m = inner.length;
-    if (!outer.some((t) => t.kind === 'star')) {
-        // A fixed-length outer pattern: the inner one must be fixed-length too, covered token by token.
-        return outer.length === m && blockAt(outer, inner, 0, stats);
-    }
-    const { head, mids, tail } = blocksOf(outer);
-    // minLen[i]: the fewest characters inner[0..i) can stand for (a `*` or a variable may be empty).
-    const minLen = new Array(m + 1);
-    minLen[0] = 0;
-    for (let i = 0; i < m; i++) {
-        const k = inner[i].kind;
-        minLen[i + 1] = minLen[i] + (k === 'char' || k === 'one' ? 1 : 0);
-    }
-    if (head.length + tail.tokens.length > m)
-        return false;
-    if (!blockAt(head, inner, 0, stats))
-        return false;
-    const end = m - tail.tokens.length;
-    if (!blockAt(tail.tokens, inner, end, stats))
-        return false;
-    let pos = head.length;
-    for (const block of mids) {
-        const len = block.tokens.length;
-        let at = pos;
-        while (at <= end && minLen[at] - minLen[pos] < block.gap)
-            at++;
-        let found = -1;
-        for (; at + len <= end; at++) {
-            if (blockAt(block.tokens, inner, at, stats)) {
-                found = at;
-                break;
-            }
-        }
-        if (found < 0)
-            return false;
-        pos = found + len;
-    }
-    return minLen[end] - minLen[pos] >= tail.gap;
-}
-/**
- * True iff every string `inner` matches is matched by `outer` (L(inner) ⊆ L(outer)): the policy's
- * resource is no broader than the baseline's when `arnContains(baseline, policy)`.
- *
- * A variable in `inner` is an unknown value: only an outer `*` (it may stand for anything) or the same
- * variable at the same place covers it. A variable in `outer` covers only the same variable. Both
- * rules are conservative: the answer is never true when some values of the variables would make it false.
- *
- * The method is the glob match of `outer` against `inner`'s tokens, as in glob.ts: the outer `*`s cut
- * it into fixed-length blocks of per-token tests (a `?` covers a character or a `?`, a character only
- * itself), the head anchored at the start, the tail at the end, and each middle block placed at its
- * leftmost possible position. One refinement makes it exact rather than merely sound: a `?` next to
- * a `*` is not tied to a place. `?*` and `*?` both mean "at least one more character", and that
- * character may come from anywhere in the inner text the `*` spans (`*a` ⊆ `?*`: the `?` is the final
- * `a`; `a*b` ⊆ `a?*`: the `?` is somewhere in `*b`). So such `?`s are counted into the gap their `*`
- * spans and the check is that the inner tokens spanned can never be shorter than that count (an inner
- * `*` or variable counts as 0 characters). Blocks then start and end with a character or a variable,
- * which can only be placed on inner characters or variables, never across an inner `*`. Leftmost
- * placement stays optimal because moving a block left never shortens the inner text left for the
- * gaps after it. Cost: O(|inner|·|outer|) token tests in the worst case.
- */
-function arnContains(outer, inner, stats) {
-    return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
-}
-/** Containment and matching read a catalog format's `seg` as `*` (formats are only intersected). */
-function starForSeg(tokens) {
-    return tokens.some((t) => t.kind === 'seg') ? tokens.map((t) => (t.kind === 'seg' ? STAR : t)) : tokens;
-}
-/**
- * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
- * `concrete` is literal, `*` included). A policy variable in the pattern matches nothing here, since
- * its value is unknown: substitute known values (bindings) before asking.
- */
-function arnMatches(pattern, concrete, stats) {
-    const inner = [];
-    for (const ch of concrete)
-        inner.push(charToken(ch));
-    return containsTokens(starForSeg(pattern.tokens), inner, stats);
-}
-// ---------------------------------------------------------------------------------------------
-// Intersection
-/**
- * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
- * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
- * two token sequences with one rolling row: cell (i, j) says a[0..i) and b[0..j) can spell the same
- * string. A `*` ends (moves on without a character) or absorbs a character the other side spells;
- * two `*`s never need to absorb the same character (dropping it leaves a shorter common string).
- * O(|a|·|b|) steps.
- */
-function arnIntersects(a, b, stats) {
-    const fa = intersectForm(a);
-    const fb = intersectForm(b);
-    if (stats) {
-        stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
-        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
-    }
-    // Quick exact answers for the common case, a policy's resource against the ARN formats of other
-    // services or resource types: both patterns fix the third `:`-separated field (the service) and
-    // they differ; or both fix where the sixth field starts (the resource part) and its leading
-    // characters differ.
-    if (fa.service !== null && fb.service !== null && fa.service !== fb.service)
-        return false;
-    if (fa.colons === null || fb.colons === null)
-        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
-    const pa = fa.resourcePrefix;
-    const pb = fb.resourcePrefix;
-    const k = Math.min(pa.length, pb.length);
-    for (let i = 0; i < k; i++)
-        if (pa[i] !== pb[i])
-            return false;
-    // Both place the first five `:`s of every string they match at fixed tokens, so a common string
-    // exists iff each pair of fields between them has one, and the rests do.
-    let a0 = 0;
-    let b0 = 0;
-    for (let f = 0; f < 5; f++) {
-        const a1 = fa.colons[f];
-        const b1 = fb.colons[f];
-        if (!intersectRange(fa, a0, a1, fb, b0, b1))
-            return false;
-        a0 = a1 + 1;
-        b0 = b1 + 1;
-    }
-    return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
-}
-/**
- * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
- * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
- * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
- * absorbs a character the other side spells; two `*`s never need to absorb the same character
- * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
- */
-/** Scratch rows of intersectRange. */
-let rowA = new Uint8Array(64);
-let rowB = new Uint8Array(64);
-function intersectRange(fa, a0, a1, fb, b0, b1) {
-    const ak = fa.kinds;
-    const ac = fa.chars;
-    const bk = fb.kinds;
-    const bc = fb.chars;
-    // Leading tokens that spell one character each (no star on either side) pair up one for one: a
-    // common string starts with a character both spell, and the rest must meet.
-    while (a0 < a1 && b0 < b1) {
-        const ka = ak[a0];
-        const kb = bk[b0];
-        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
-            break;
-        if (ka === K_CHAR && kb === K_CHAR && ac[a0] !== bc[b0])
-            return false;
-        a0++;
-        b0++;
-    }
-    // The same from the end: the last character of a common string is spelled by both last tokens.
-    while (a0 < a1 && b0 < b1) {
-        const ka = ak[a1 - 1];
-        const kb = bk[b1 - 1];
-        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
-            break;
-        if (ka === K_CHAR && kb === K_CHAR && ac[a1 - 1] !== bc[b1 - 1])
-            return false;
-        a1--;
-        b1--;
-    }
-    // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
-    // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
-    // every range (every range spells some string); a `seg` every range whose characters it can
-    // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
-    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
-        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
-    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
-        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
-    const n = a1 - a0;
-    const m = b1 - b0;
-    // Without a star on either side the programme is its diagonal: the same length, token by token.
-    let stars = false;
-    for (let i = a0; i < a1 && !stars; i++)
-        if (ak[i] === K_STAR || ak[i] === K_SEG)
-            stars = true;
-    for (let j = b0; j < b1 && !stars; j++)
-        if (bk[j] === K_STAR || bk[j] === K_SEG)
-            stars = true;
-    if (!stars) {
-        if (n !== m)
-            return false;
-        for (let i = 0; i < n; i++) {
-            const ka = ak[a0 + i];
-            const kb = bk[b0 + i];
-            if (ka === K_CHAR && kb === K_CHAR && ac[a0 + i] !== bc[b0 + i])
-                return false;
-        }
-        return true;
-    }
-    // Two rows of scratch, shared between calls (every cell read below is written first in this call).
-    if (rowA.length < m + 1) {
-        rowA = new Uint8Array(2 * (m + 1));
-        rowB = new Uint8Array(2 * (m + 1));
-    }
-    let prev = rowA;
-    let cur = rowB;
-    for (let i = 0; i <= n; i++) {
-        const ka = i > 0 ? ak[a0 + i - 1] : -1;
-        const ca = i > 0 ? ac[a0 + i - 1] : -1;
-        const aStar = ka === K_STAR || ka === K_SEG;
-        for (let j = 0; j <= m; j++) {
-            if (i === 0 && j === 0) {
-                cur[0] = 1;
-                continue;
-            }
-            const kb = j > 0 ? bk[b0 + j - 1] : -1;
-            const cb = j > 0 ? bc[b0 + j - 1] : -1;
-            const bStar = kb === K_STAR || kb === K_SEG;
-            let ok = 0;
-            if (aStar) {
-                // a's star ends here, or it absorbs the character b's last token spells
-                ok = prev[j] || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1] : 0);
-            }
-            if (!ok && bStar) {
-                ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
-            }
-            if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
-                ok = prev[j - 1] && (ka !== K_CHAR || kb !== K_CHAR || ca === cb) ? 1 : 0;
-            }
-            cur[j] = ok;
-        }
-        const t = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[m] === 1;
-}
-/**
- * The third `:`-separated field (the service) of every string a pattern matches, when the fields
- * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
- * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
- * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
- */
-function arnServiceField(p) {
-    if (p instanceof LiteralPattern)
-        return literalFields(p.raw).service;
-    return intersectForm(p).service;
-}
-/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
-function literalFields(raw) {
-    let at = -1;
-    let colons = 0;
-    let second = -1;
-    let service = null;
-    while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
-        colons++;
-        if (colons === 2)
-            second = at;
-        else if (colons === 3)
-            service = raw.slice(second + 1, at);
-    }
-    return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
-}
-/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
-function isLiteral(p) {
-    return p instanceof LiteralPattern;
-}
-const formatMatchers = new WeakMap();
-/**
- * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a
- * regular expression that matches literal text exactly when `arnIntersects(format, literal)`:
- * `seg` is `[^/:]*`, `*` any run, `?` one code point, a character itself. Null for a format with
- * more than one `*` (some have six), whose expression could backtrack for a long time on text made
- * to nearly match: with at most one, the work is at most quadratic in the text, which callers
- * keep short (the intersection's programme takes the rest).
- */
-function formatMatcher(format) {
-    let re = formatMatchers.get(format);
-    if (re === undefined) {
-        if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1) {
-            formatMatchers.set(format, null);
-            return null;
-        }
-        const parts = [];
-        for (const t of format.tokens) {
-            if (t.kind === 'seg')
-                parts.push('[^/:]*');
-            else if (t.kind === 'star' || t.kind === 'var')
-                parts.push('[^]*');
-            else if (t.kind === 'one')
-                parts.push('[^]');
-            else
-                parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
-        }
-        re = new RegExp(`^${parts.join('')}$`, 'u');
-        formatMatchers.set(format, re);
-    }
-    return re;
-}
-/**
- * The characters the resource part (sixth field) of every string a pattern matches starts with, when
- * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
- * within their common length do not intersect (arnIntersects answers so first).
- */
-function arnResourcePrefix(p) {
-    if (p instanceof LiteralPattern)
-        return literalFields(p.raw).resourcePrefix;
-    return intersectForm(p).resourcePrefix;
-}
-// Token kinds for intersection: a variable reads as a star there.
-const K_CHAR = 0;
-const K_ONE = 1;
-const K_STAR = 2;
-const K_SEG = 3;
-const SLASH = 47;
-const COLON = 58;
-/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
-function absorbs(star, k, c) {
-    return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== COLON);
-}
-/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
-function absorbsAll(kinds, chars, from, to) {
-    for (let i = from; i < to; i++)
-        if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === COLON))
-            return false;
-    return true;
-}
-const intersectForms = new WeakMap();
-function intersectForm(p) {
-    if (p instanceof LiteralPattern) {
-        // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
-        // kept by their builder): only the last one's, which is what a run of checks of one resource
-        // against many formats reads again.
-        if (lastLiteral !== p) {
-            lastLiteralForm = literalForm(p.raw);
-            lastLiteral = p;
-        }
-        return lastLiteralForm;
-    }
-    let f = intersectForms.get(p);
-    if (f)
-        return f;
-    const t = p.tokens;
-    const kinds = new Uint8Array(t.length);
-    const chars = new Int32Array(t.length);
-    t.forEach((tok, i) => {
-        chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
-        kinds[i] =
-            tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
-    });
-    // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
-    let service = null;
-    let resourcePrefix = null;
-    let field = 0;
-    // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
-    const text = [];
-    let i = 0;
-    const colons = [];
-    for (; i < t.length && field < 5; i++) {
-        const tok = t[i];
-        if (tok.kind === 'char' && tok.ch === ':') {
-            if (field === 2)
-                service = text.join('');
-            colons.push(i);
-            field++;
-            continue;
-        }
-        if (tok.kind === 'char') {
-            if (field === 2)
-                text.push(tok.ch);
-            continue;
-        }
-        if (tok.kind === 'seg' && field !== 2)
-            continue;
-        break;
-    }
-    if (field === 5) {
-        const prefix = [];
-        for (; i < t.length; i++) {
-            const tok = t[i];
-            if (tok.kind !== 'char')
-                break;
-            prefix.push(tok.ch);
-        }
-        resourcePrefix = prefix.join('');
-    }
-    f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
-    intersectForms.set(p, f);
-    return f;
-}
-let lastLiteral;
-let lastLiteralForm;
-/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
-function literalForm(raw) {
-    let chars = new Int32Array(raw.length);
-    let n = 0;
-    const colons = [];
-    for (let i = 0; i < raw.length; i++) {
-        const c = raw.codePointAt(i);
-        if (c > 0xffff)
-            i++;
-        if (c === COLON && colons.length < 5)
-            colons.push(n);
-        chars[n++] = c;
-    }
-    if (n < chars.length)
-        chars = chars.slice(0, n);
-    // Every token a character (K_CHAR is 0, the Uint8Array's fill).
-    const { service, resourcePrefix } = literalFields(raw);
-    return {
-        kinds: new Uint8Array(n),
-        chars,
-        service,
-        resourcePrefix,
-        colons: resourcePrefix === null ? null : colons,
-    };
-}
-
+// EXTERNAL MODULE: ./src/policy/arn.ts
+var policy_arn = __webpack_require__(6185);
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
 // What a set of policy documents grants, as (action, resource pattern, condition) entries:
 // Allow statements expanded against the catalog (NotAction through its complement), kept only where
@@ -2106,7 +2496,7 @@ class GrantBuilder {
     pattern(raw) {
         let p = this.patternCache.get(raw);
         if (!p) {
-            p = parseArnPattern(raw, this.bindings);
+            p = (0,policy_arn/* parseArnPattern */.Nx)(raw, this.bindings);
             // Resources repeat within a repository, but an organisation's are mostly distinct: bounded.
             if (this.patternCache.size >= 50_000)
                 this.patternCache.clear();
@@ -2188,7 +2578,7 @@ class GrantBuilder {
      * types is only granted by `*`; otherwise the pattern must meet one of its ARN formats.
      */
     applies(action, resource) {
-        if (isAll(resource))
+        if ((0,policy_arn/* isAll */.kd)(resource))
             return true;
         if (action.resourceTypes.length === 0)
             return false;
@@ -2202,10 +2592,10 @@ class GrantBuilder {
             if (hit === undefined) {
                 let fmt = this.formatCache.get(rt.arn);
                 if (!fmt) {
-                    fmt = arnFormatToPattern(rt.arn);
+                    fmt = (0,policy_arn/* arnFormatToPattern */.kH)(rt.arn);
                     this.formatCache.set(rt.arn, fmt);
                 }
-                hit = arnIntersects(fmt, resource);
+                hit = (0,policy_arn/* arnIntersects */.se)(fmt, resource);
                 cache.set(rt.arn, hit);
             }
             if (hit)
@@ -2241,7 +2631,7 @@ class GrantBuilder {
                             ? [{ p: this.pattern(ALL) }]
                             : [];
                 // One resource that applies to every action (`*`, NotResource): no per-action check.
-                const everywhere = resources.length === 1 && (resources[0].not !== undefined || isAll(resources[0].p));
+                const everywhere = resources.length === 1 && (resources[0].not !== undefined || (0,policy_arn/* isAll */.kd)(resources[0].p));
                 for (const action of actions) {
                     for (const r of resources) {
                         if (!everywhere && !r.not && !this.applies(action, r.p))
@@ -2271,7 +2661,7 @@ class GrantBuilder {
     applyDeny(byAction, stmt, actions) {
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
-        const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(policy_arn/* isAll */.kd));
         const cache = new Map();
         // Each granted action is handled on its own, so going through the smaller side is the same:
         // the granted actions when the Deny names more actions (NotAction) than the policy grants.
@@ -2302,9 +2692,9 @@ class GrantBuilder {
                 // One comparison per (Deny statement, resource), whatever the number of actions.
                 let overlap = cache.get(g.resource.raw);
                 if (overlap === undefined) {
-                    overlap = denyPatterns.some((dp) => arnContains(dp, g.resource))
+                    overlap = denyPatterns.some((dp) => (0,policy_arn/* arnContains */.vF)(dp, g.resource))
                         ? 'all'
-                        : denyPatterns.some((dp) => arnIntersects(dp, g.resource))
+                        : denyPatterns.some((dp) => (0,policy_arn/* arnIntersects */.se)(dp, g.resource))
                             ? 'part'
                             : 'none';
                     cache.set(g.resource.raw, overlap);
@@ -2334,790 +2724,8 @@ function joinNotes(a, b) {
 var json_lines = __webpack_require__(531);
 // EXTERNAL MODULE: ./src/policy/action-set.ts
 var action_set = __webpack_require__(4131);
-;// CONCATENATED MODULE: ./src/policy/condition.ts
-// Conservative comparison of IAM conditions: does a policy's condition restrict at least as much
-// as the baseline's? `yes` only when it provably does; `no` when the baseline's key is absent;
-// `unknown` when both constrain the key in ways this tool cannot compare exactly (the finding then
-// says its answer is approximate).
-
-function parseOp(op) {
-    let s = op;
-    let qualifier = '';
-    const q = /^(ForAnyValue|ForAllValues):/i.exec(s);
-    if (q) {
-        qualifier = q[1].toLowerCase();
-        s = s.slice(q[0].length);
-    }
-    const ifExists = /IfExists$/i.test(s);
-    if (ifExists)
-        s = s.slice(0, -'IfExists'.length);
-    return { base: s.toLowerCase(), ifExists, qualifier };
-}
-/** Operators compared as exact text (StringEqualsIgnoreCase and Bool without case). */
-const STRING_EQ = new Set([
-    'stringequals',
-    'stringequalsignorecase',
-    'bool',
-    'numericequals',
-    'dateequals',
-    'binaryequals',
-]);
-/** ARN operators: both take `*` and `?` in each of the six components (IAM User Guide). */
-const ARN = new Set(['arnequals', 'arnlike']);
-function ipv4(cidr) {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
-    if (!m)
-        return undefined;
-    const parts = m.slice(1, 5).map(Number);
-    if (parts.some((p) => p > 255))
-        return undefined;
-    const bits = m[5] === undefined ? 32 : Number(m[5]);
-    if (bits > 32)
-        return undefined;
-    const addr = ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
-    return [addr, bits];
-}
-/** Is the CIDR `inner` inside `outer`? undefined when either is not IPv4. */
-function cidrContains(outer, inner) {
-    const o = ipv4(outer);
-    const i = ipv4(inner);
-    if (!o || !i)
-        return outer.trim() === inner.trim() ? true : undefined;
-    if (i[1] < o[1])
-        return false;
-    if (o[1] === 0)
-        return true;
-    const mask = (0xffffffff << (32 - o[1])) >>> 0;
-    return (i[0] & mask) >>> 0 === (o[0] & mask) >>> 0;
-}
-/** A baseline condition value that stands for the user's own value (see audit/engine.ts). */
-const PLACEHOLDER_VALUE = '<placeholder>';
-/** Negated operators: `a` and `b` together exclude the values of both (used by mergeConditions). */
-const NEGATED = new Set([
-    'stringnotequals',
-    'stringnotequalsignorecase',
-    'stringnotlike',
-    'arnnotequals',
-    'arnnotlike',
-    'numericnotequals',
-    'datenotequals',
-    'notipaddress',
-]);
-/**
- * A StringEquals value as a pattern of literal characters: its `*` and `?` match only themselves
- * (IAM User Guide, string condition operators). A policy variable (`${aws:username}`) stays a
- * variable, an unknown value.
- */
-function literalPattern(value) {
-    let s = '';
-    for (let i = 0; i < value.length; i++) {
-        const c = value[i];
-        if (c === '$' && value[i + 1] === '{') {
-            const close = value.indexOf('}', i + 2);
-            if (close > i + 2) {
-                s += value.slice(i, close + 1);
-                i = close;
-                continue;
-            }
-        }
-        s += c === '*' ? '${*}' : c === '?' ? '${?}' : c;
-    }
-    return parseArnPattern(s);
-}
-/**
- * The six colon-separated components of an ARN as written (the sixth keeps its own colons), a `:`
- * inside a policy variable (`${aws:username}`) not counting; undefined when there are fewer than six.
- */
-function arnComponents(value) {
-    const out = [];
-    let from = 0;
-    for (let i = 0; i < value.length && out.length < 5; i++) {
-        if (value[i] === '$' && value[i + 1] === '{') {
-            const close = value.indexOf('}', i + 2);
-            if (close > 0)
-                i = close;
-            continue;
-        }
-        if (value[i] === ':') {
-            out.push(value.slice(from, i));
-            from = i + 1;
-        }
-    }
-    if (out.length < 5)
-        return undefined;
-    out.push(value.slice(from));
-    return out;
-}
-/**
- * The test of one value of the policy's operator `hBase` against the baseline's values under
- * `nBase` (the caller has checked that the two operators are compared at all). Built once per
- * pair of keys: a set for the exact operators, parsed patterns for the others.
- */
-function valueTest(nBase, hBase, need) {
-    if (STRING_EQ.has(nBase)) {
-        const ci = nBase === 'stringequalsignorecase' || nBase === 'bool';
-        const allowed = new Set(ci ? need.map((v) => v.toLowerCase()) : need);
-        return (v) => (allowed.has(ci ? v.toLowerCase() : v) ? 'yes' : 'no');
-    }
-    // A StringEquals value is literal text; ArnEquals and ArnLike values, like StringLike ones, are
-    // patterns (IAM User Guide: ArnEquals and ArnLike both take * and ? in each component).
-    const asPattern = (v) => (hBase === 'stringequals' ? literalPattern(v) : parseArnPattern(v));
-    if (nBase === 'stringlike') {
-        const needP = need.map((v) => parseArnPattern(v));
-        return (v) => {
-            const hp = asPattern(v);
-            return needP.some((np) => arnContains(np, hp)) ? 'yes' : 'no';
-        };
-    }
-    if (ARN.has(nBase)) {
-        // Each of the six components is matched on its own (a `*` does not run across a `:` of the
-        // first five). When either side is not six components, the whole texts are compared, and a
-        // containment found that way is only `unknown` (IAM's reading of such a value is not known).
-        const needP = need.map((v) => {
-            const parts = arnComponents(v);
-            const whole = parseArnPattern(v);
-            return { parts: parts?.map((p) => parseArnPattern(p)), whole };
-        });
-        return (v) => {
-            const parts = arnComponents(v)?.map(asPattern);
-            const whole = asPattern(v);
-            let best = 'no';
-            for (const np of needP) {
-                if (np.parts && parts) {
-                    if (np.parts.every((p, i) => arnContains(p, parts[i])))
-                        return 'yes';
-                }
-                else if (arnContains(np.whole, whole)) {
-                    if (isAll(np.whole))
-                        return 'yes';
-                    best = 'unknown';
-                }
-            }
-            return best;
-        };
-    }
-    if (nBase === 'ipaddress') {
-        return (v) => {
-            const r = need.map((n) => cidrContains(n, v));
-            return r.includes(true) ? 'yes' : r.includes(undefined) ? 'unknown' : 'no';
-        };
-    }
-    return undefined;
-}
-/** Every value `have` allows is one `need` allows: `have` under `hBase`, `need` under `nBase`. */
-function valuesImply(nBase, hBase, have, need) {
-    if (have.length === 0)
-        return 'unknown';
-    if (need.includes(PLACEHOLDER_VALUE))
-        return 'yes';
-    if (nBase === 'null') {
-        return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i].toLowerCase())
-            ? 'yes'
-            : 'unknown';
-    }
-    const test = valueTest(nBase, hBase, need);
-    if (!test)
-        return 'unknown';
-    let unknown = false;
-    for (const v of have) {
-        const r = test(v);
-        if (r === 'no')
-            return 'no';
-        if (r === 'unknown')
-            unknown = true;
-    }
-    return unknown ? 'unknown' : 'yes';
-}
-/**
- * Are a policy operator `h` and a baseline operator `n` on the same key compared at all? The same
- * operator (a policy without IfExists meets a baseline with it, not the reverse), or a StringEquals
- * policy against a StringLike, ArnLike or ArnEquals baseline, or ArnEquals and ArnLike with each
- * other; always with the same ForAnyValue/ForAllValues qualifier.
- */
-function compared(h, n) {
-    if (h.qualifier !== n.qualifier || (h.ifExists && !n.ifExists))
-        return false;
-    if (h.base === n.base)
-        return true;
-    if (n.base === 'stringlike')
-        return h.base === 'stringequals' || h.base === 'arnequals';
-    if (ARN.has(n.base))
-        return h.base === 'stringequals' || ARN.has(h.base);
-    return false;
-}
-/**
- * The operator-key pairs of a condition by lower-cased key (IAM condition key names are not
- * case-sensitive): one pass, so that each baseline key then finds the policy's entries for it
- * directly instead of scanning every pair of the policy.
- */
-function byKey(c, stats) {
-    const out = new Map();
-    for (const [opText, keys] of Object.entries(c ?? {})) {
-        const op = parseOp(opText);
-        for (const [key, values] of Object.entries(keys)) {
-            if (stats)
-                stats.steps++;
-            const k = key.toLowerCase();
-            const list = out.get(k);
-            if (list)
-                list.push({ op, values });
-            else
-                out.set(k, [{ op, values }]);
-        }
-    }
-    return out;
-}
-/**
- * Does a grant under `have` stay within what the baseline allows under `need`?
- * `need` undefined or empty: always yes. A key of `need` that `have` does not constrain: no.
- * Linear in the operator-key pairs of both (plus the values compared): the policy's pairs are
- * indexed by key once, and each baseline pair looks its key up.
- */
-function conditionImplies(have, need, stats) {
-    const missing = [];
-    let result = 'yes';
-    if (!need)
-        return { result, missing };
-    let index;
-    for (const [needOp, needKeys] of Object.entries(need)) {
-        const n = parseOp(needOp);
-        for (const [needKey, needValues] of Object.entries(needKeys)) {
-            if (stats)
-                stats.steps++;
-            index ??= byKey(have, stats);
-            let best = 'no';
-            for (const h of index.get(needKey.toLowerCase()) ?? []) {
-                if (stats)
-                    stats.steps++;
-                const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
-                if (r === 'yes') {
-                    best = 'yes';
-                    break;
-                }
-                if (r === 'unknown')
-                    best = 'unknown';
-            }
-            if (best !== 'yes') {
-                missing.push(`${needOp} ${needKey}`);
-                if (best === 'no')
-                    result = 'no';
-                else if (result === 'yes')
-                    result = 'unknown';
-            }
-        }
-    }
-    return { result, missing };
-}
-/** An operator's identity whatever its spelling: `ForAllValues:StringEqualsIfExists` -> `forallvalues|stringequals|1`. */
-function opIdentity(op) {
-    return `${op.qualifier}|${op.base}|${op.ifExists ? 1 : 0}`;
-}
-/**
- * The values under which both `a` and `b` grant, for one operator (`op`) and key both name:
- * - a negated operator excludes the values of both (their union);
- * - otherwise `a`'s values that lie within `b`'s (the policy's own values the baseline allows: a
- *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when none does,
- *   `b`'s values (the policy's own ones are all outside the baseline); when some cannot be compared
- *   (ordering operators, IPv6), `a`'s values as written.
- */
-function narrowValues(op, a, b) {
-    if (NEGATED.has(op.base)) {
-        const seen = new Set(a);
-        return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
-    }
-    if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
-        return valuesImply(op.base, op.base, a, b) === 'yes' ? a : b;
-    const test = valueTest(op.base, op.base, b);
-    if (!test)
-        return a;
-    const kept = [];
-    for (const v of a) {
-        const r = test(v);
-        if (r === 'unknown')
-            return a;
-        if (r === 'yes')
-            kept.push(v);
-    }
-    return kept.length > 0 ? kept : b;
-}
-/**
- * The condition that grants under both: `a` (the policy's) with `b`'s (the baseline's) keys added
- * (used by the minimal policy). A key both name under the same operator (its spelling and the key's
- * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues).
- * Neither input is changed. Linear in the operator-key pairs of both.
- */
-function mergeConditions(a, b, stats) {
-    if (!a)
-        return b;
-    if (!b)
-        return a;
-    const out = {};
-    /** operator identity + lower-cased key -> where the pair is in `out` (operator and key as written). */
-    const at = new Map();
-    for (const [op, keys] of Object.entries(a)) {
-        out[op] = { ...keys };
-        const parsed = parseOp(op);
-        const id = opIdentity(parsed);
-        for (const key of Object.keys(keys)) {
-            if (stats)
-                stats.steps++;
-            at.set(`${id}\u0000${key.toLowerCase()}`, { op, key, parsed });
-        }
-    }
-    for (const [op, keys] of Object.entries(b)) {
-        const parsed = parseOp(op);
-        const id = opIdentity(parsed);
-        for (const [key, values] of Object.entries(keys)) {
-            if (stats)
-                stats.steps++;
-            const slot = `${id}\u0000${key.toLowerCase()}`;
-            const hit = at.get(slot);
-            if (hit) {
-                const block = out[hit.op];
-                block[hit.key] = narrowValues(hit.parsed, block[hit.key], values);
-            }
-            else {
-                (out[op] ??= {})[key] = values;
-                at.set(slot, { op, key, parsed });
-            }
-        }
-    }
-    return out;
-}
-/** A condition value as written (a string, a number, a boolean or a list of them) as strings. */
-function writtenValues(v) {
-    return (Array.isArray(v) ? v : [v]).map((x) => String(x));
-}
-/**
- * A statement's condition as written (`written`, the raw JSON value) changed to `merged` (what
- * mergeConditions made of it): the keys `merged` adds, after the written ones, and a written key
- * whose values `merged` narrowed, in place; everything else as written. Keys are matched per
- * operator without case; a single value is written as a string. Linear: the written keys of each
- * operator are indexed once.
- */
-function conditionAsWritten(written, merged, stats) {
-    if (!merged)
-        return written;
-    const out = {};
-    const w = (typeof written === 'object' && written !== null ? written : {});
-    /** operator as written -> lower-cased key -> the key as written in `out`. */
-    const keysOf = new Map();
-    for (const [op, keys] of Object.entries(w)) {
-        out[op] = { ...keys };
-        const m = new Map();
-        for (const k of Object.keys(out[op])) {
-            if (stats)
-                stats.steps++;
-            m.set(k.toLowerCase(), k);
-        }
-        keysOf.set(op, m);
-    }
-    for (const [op, keys] of Object.entries(merged)) {
-        const block = (out[op] ??= {});
-        let m = keysOf.get(op);
-        if (!m)
-            keysOf.set(op, (m = new Map()));
-        for (const [k, v] of Object.entries(keys)) {
-            if (stats)
-                stats.steps++;
-            const lk = k.toLowerCase();
-            const as = m.get(lk);
-            const value = v.length === 1 ? v[0] : v;
-            if (as === undefined) {
-                block[k] = value;
-                m.set(lk, k);
-            }
-            else {
-                const before = writtenValues(block[as]);
-                if (before.length !== v.length || before.some((x, i) => x !== v[i]))
-                    block[as] = value;
-            }
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/audit/engine.ts
-// Compares what a unit (one policy, or the policies of one principal) grants with the active sets
-// of a baseline, and produces findings. Pure: documents in, findings and suggestions out.
-//
-// Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
-// can be decided per permission; atoms are then grouped into the findings people read
-// (src/audit/findings.ts).
-
-
-
-/** Marks a condition value that stands for the user's own value (any value of that key is fine). */
-const engine_PLACEHOLDER_VALUE = '<placeholder>';
-function escapeRe(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * Vendors write examples where the user's values go (`arn:aws:s3:::datalake`, `21.21.21.0/24`).
- * Those listed as placeholders become `<...>` placeholders in resources (any value, or the bound
- * one) and PLACEHOLDER_VALUE in conditions, so a policy with the user's real values matches.
- */
-function withPlaceholders(statements, placeholders) {
-    // Template holes the vendor's source fills in at deploy time (`${anyscale_cloud_id}`,
-    // `{package_sync_bucket_prefix}`, `{{BillingBucketName}}`), listed as placeholders: any value,
-    // wherever they appear.
-    const holes = Object.keys(placeholders ?? {}).filter((k) => /^\$?\{\{?[^{}<>]+\}?\}$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k));
-    const examples = Object.keys(placeholders ?? {}).filter((k) => !/^<.*>$/.test(k) && !/^\{[A-Z][A-Z0-9_]*\}$/.test(k) && !holes.includes(k));
-    const isPlaceholder = (v) => /^<[^<>]+>$/.test(v) ||
-        /^\{[A-Z][A-Z0-9_]*\}$/.test(v) ||
-        examples.includes(v) ||
-        holes.some((h) => v.includes(h));
-    if (!examples.length &&
-        !holes.length &&
-        !statements.some((st) => JSON.stringify(st).match(/"<[^"<>]+>"|"\{[A-Z][A-Z0-9_]*\}"/)))
-        return statements;
-    // Whole ARN segments only (bounded by : / or the ends), longest first.
-    const seg = examples
-        .sort((a, b) => b.length - a.length)
-        .map((e) => ({ e, re: new RegExp(`(^|[:/])${escapeRe(e)}(?=$|[:/])`, 'g') }));
-    const resource = (r) => typeof r === 'string'
-        ? seg.reduce((acc, { e, re }) => acc.replace(re, (_m, pre) => `${pre}<${e}>`), holes.reduce((acc, h) => acc.split(h).join(`<${h}>`), r))
-        : r;
-    return statements.map((raw) => {
-        if (typeof raw !== 'object' || raw === null)
-            return raw;
-        const st = { ...raw };
-        for (const k of ['Resource', 'NotResource']) {
-            if (Array.isArray(st[k]))
-                st[k] = st[k].map(resource);
-            else if (st[k] !== undefined)
-                st[k] = resource(st[k]);
-        }
-        if (st.Condition && typeof st.Condition === 'object') {
-            const cond = {};
-            for (const [op, keys] of Object.entries(st.Condition)) {
-                cond[op] = {};
-                for (const [key, v] of Object.entries(keys ?? {})) {
-                    const list = Array.isArray(v) ? v : [v];
-                    cond[op][key] = list.map((x) => typeof x === 'string' && isPlaceholder(x) ? engine_PLACEHOLDER_VALUE : x);
-                }
-            }
-            st.Condition = cond;
-        }
-        return st;
-    });
-}
-function compileBaseline(baseline, builder, parse) {
-    const byAction = new Map();
-    const setStatements = new Map();
-    for (const set of baseline.sets) {
-        const doc = parse({
-            Version: '2012-10-17',
-            Statement: withPlaceholders(set.statements, baseline.placeholders),
-        });
-        setStatements.set(set.name, doc.statements.filter((s) => s.effect === 'Allow'));
-        const grants = builder.build([doc], { resourceRequired: false });
-        for (const [key, list] of grants.byAction) {
-            let out = byAction.get(key);
-            if (!out)
-                byAction.set(key, (out = []));
-            for (const g of list)
-                out.push({
-                    set: set.name,
-                    setKind: set.kind,
-                    stmt: g.stmt,
-                    resource: g.resource,
-                    condition: g.condition,
-                });
-        }
-    }
-    return { baseline, byAction, setStatements };
-}
-/** The (resource, condition) pairs of baseline entries, sorted by resource then condition, distinct. */
-function resourceNeeds(entries) {
-    const seen = new Map();
-    for (const e of entries) {
-        const key = `${e.resource.raw}\u0000${e.condition ? JSON.stringify(e.condition) : ''}`;
-        if (!seen.has(key))
-            seen.set(key, e.condition ? { resource: e.resource.raw, condition: e.condition } : { resource: e.resource.raw });
-    }
-    return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
-}
-/** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
-const containsCache = new WeakMap();
-function engine_covers(entry, g) {
-    return coversResource(entry.resource, g.resource, g.notResource !== undefined);
-}
-/** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
-function coversResource(baseline, granted, notResource) {
-    if (notResource)
-        return isAll(baseline);
-    let byInner = containsCache.get(baseline);
-    if (!byInner)
-        containsCache.set(baseline, (byInner = new WeakMap()));
-    let hit = byInner.get(granted);
-    if (hit === undefined) {
-        hit = arnContains(baseline, granted);
-        byInner.set(granted, hit);
-    }
-    return hit;
-}
-/** A grant without a condition, for the condition cache. */
-const NO_CONDITION = {};
-/** conditionImplies(have, need).result per pair of condition objects (both come from parsed statements). */
-const impliesCache = new WeakMap();
-function implies(have, need) {
-    if (!need)
-        return 'yes';
-    let byHave = impliesCache.get(need);
-    if (!byHave)
-        impliesCache.set(need, (byHave = new WeakMap()));
-    const h = have ?? NO_CONDITION;
-    let r = byHave.get(h);
-    if (r === undefined) {
-        r = conditionImplies(have, need).result;
-        byHave.set(h, r);
-    }
-    return r;
-}
-function conditionText(c) {
-    return Object.entries(c)
-        .map(([op, keys]) => Object.entries(keys)
-        .map(([k, v]) => `${op} ${k} = ${v.join(', ')}`)
-        .join('; '))
-        .join('; ');
-}
-const SET_KIND_ORDER = { setup: 0, ongoing: 1, optional: 2 };
-function pickInactive(entries) {
-    if (entries.length <= 1)
-        return entries[0];
-    return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set))[0];
-}
-const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
-/** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
-const entryCache = new WeakMap();
-function entriesLookup(baseline, activeSets) {
-    let bySets = entryCache.get(baseline);
-    if (!bySets)
-        entryCache.set(baseline, (bySets = new Map()));
-    const setsKey = [...new Set(activeSets)].sort().join('\u0000');
-    let cache = bySets.get(setsKey);
-    if (!cache)
-        bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
-    const { byOrdinal, byKey } = cache;
-    const active = new Set(activeSets);
-    const make = (key) => {
-        const entries = baseline.byAction.get(key);
-        if (!entries)
-            return NO_ENTRIES;
-        const inactive = entries.filter((x) => !active.has(x.set));
-        return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
-    };
-    return (action, key) => {
-        const o = (0,policy_catalog/* actionOrdinal */._4)(action);
-        if (o !== undefined && action.key === key)
-            return (byOrdinal[o] ??= make(key));
-        let e = byKey.get(key);
-        if (!e)
-            byKey.set(key, (e = make(key)));
-        return e;
-    };
-}
-// Verdicts without parameters are shared (nothing mutates a verdict).
-const VERDICT_OK = { kind: 'ok' };
-const VERDICT_EXCESS = { kind: 'excess-action' };
-/** The atom of a pattern that matches no action of the catalog. */
-function unknownActionAtom(member, stmt, u) {
-    return {
-        kind: 'unknown-action',
-        member,
-        stmt,
-        pattern: u.pattern,
-        message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
-    };
-}
-/** The atom of an Allow statement with neither Resource nor NotResource (where a resource is required). */
-function invalidStatementAtom(member, stmt) {
-    if (stmt.effect !== 'Allow' || stmt.resources || stmt.notResources)
-        return undefined;
-    return {
-        kind: 'invalid-policy',
-        member,
-        stmt,
-        message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
-    };
-}
-/** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
-function evaluateUnit(unit, builder) {
-    const atoms = [];
-    const verdicts = new Map();
-    const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
-    const resourceRequired = unit.kind !== 'trust';
-    const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired });
-    const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
-    for (const u of grants.unknown)
-        atoms.push(unknownActionAtom(u.doc, u.stmt, u));
-    if (resourceRequired) {
-        unit.members.forEach((m, i) => {
-            for (const s of m.doc.statements) {
-                const invalid = invalidStatementAtom(i, s);
-                if (invalid)
-                    atoms.push(invalid);
-            }
-        });
-    }
-    // The verdict list of the last (document, statement) seen: grants come in runs of one statement.
-    let lastDoc = -1;
-    let lastStmt = -1;
-    let lastList = [];
-    const record = (g, verdict) => {
-        if (g.doc !== lastDoc || g.stmt.index !== lastStmt) {
-            let byStmt = verdicts.get(g.doc);
-            if (!byStmt)
-                verdicts.set(g.doc, (byStmt = new Map()));
-            let list = byStmt.get(g.stmt.index);
-            if (!list)
-                byStmt.set(g.stmt.index, (list = []));
-            lastDoc = g.doc;
-            lastStmt = g.stmt.index;
-            lastList = list;
-        }
-        lastList.push({ grant: g, verdict });
-    };
-    let lastNot;
-    let lastNotText = '';
-    const notResourceText = (list) => {
-        if (list !== lastNot) {
-            lastNot = list;
-            lastNotText = `NotResource: ${list.join(', ')}`;
-        }
-        return lastNotText;
-    };
-    for (const [key, list] of grants.byAction) {
-        const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0].action, key);
-        for (const g of list) {
-            // Most grants are within the baseline: decide that before making any atom.
-            let unknownCheck;
-            let noCheck;
-            let anyCovering = false;
-            let ok = false;
-            for (const e of activeEntries) {
-                if (!engine_covers(e, g))
-                    continue;
-                anyCovering = true;
-                const c = implies(g.condition, e.condition);
-                if (c === 'yes') {
-                    ok = true;
-                    break;
-                }
-                if (c === 'unknown')
-                    unknownCheck ??= e;
-                else
-                    noCheck ??= e;
-            }
-            if (ok) {
-                record(g, VERDICT_OK);
-                continue;
-            }
-            const base = {
-                kind: 'excess-action',
-                member: g.doc,
-                stmt: g.stmt,
-                action: g.action,
-                resource: g.notResource ? notResourceText(g.notResource) : g.resource.raw,
-                approximate: engine_joinNotes(g.approximate, unitNote),
-            };
-            if (activeEntries.length === 0) {
-                // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
-                const inactive = inactiveEntries.length
-                    ? pickInactive(inactiveEntries.filter((e) => engine_covers(e, g)))
-                    : undefined;
-                if (inactive) {
-                    atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
-                    record(g, { kind: 'leftover-set', set: inactive.set });
-                }
-                else {
-                    // In no set at all, or only in inactive sets on other resources (said in the message).
-                    atoms.push(elsewhere ? { ...base, detail: elsewhere.set } : base);
-                    record(g, VERDICT_EXCESS);
-                }
-                continue;
-            }
-            if (!anyCovering) {
-                const inactive = pickInactive(inactiveEntries.filter((e) => engine_covers(e, g)));
-                if (inactive) {
-                    atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
-                    record(g, { kind: 'leftover-set', set: inactive.set });
-                    continue;
-                }
-                const allowed = [...new Set(activeEntries.map((e) => e.resource.raw))].sort();
-                const needs = resourceNeeds(activeEntries);
-                atoms.push({
-                    ...base,
-                    kind: 'broader-resource',
-                    set: activeEntries[0].set,
-                    detail: allowed.join(', '),
-                });
-                record(g, { kind: 'broader-resource', allowed, needs });
-                continue;
-            }
-            const e = unknownCheck ?? noCheck;
-            const approx = unknownCheck !== undefined;
-            atoms.push({
-                ...base,
-                kind: 'missing-condition',
-                set: e.set,
-                detail: conditionText(e.condition),
-                approximate: engine_joinNotes(base.approximate, approx
-                    ? 'the policy has a condition on the same key that this tool cannot compare exactly'
-                    : undefined),
-            });
-            record(g, { kind: 'missing-condition', need: e.condition, approximate: approx });
-        }
-    }
-    // `granted` is made on first read: the audit only asks whether keys are in it (grantedHas), and a
-    // NotAction statement grants some 20,000 actions.
-    const byAction = grants.byAction;
-    let granted;
-    const result = {
-        atoms,
-        verdicts,
-        grantedCount: byAction.size,
-        grantedHas: (key) => byAction.has(key),
-        grantedKeys: () => byAction.keys(),
-    };
-    Object.defineProperty(result, 'granted', {
-        enumerable: true,
-        configurable: true,
-        get: () => (granted ??= new Set(byAction.keys())),
-        set: (value) => {
-            granted = value;
-        },
-    });
-    return result;
-}
-/**
- * The keys a unit grants that the baseline has (how much of each set a unit grants decides
- * which unit a missing permission is reported on), through the smaller side: a NotAction
- * statement grants some 20,000 actions.
- */
-function grantedBaselineKeys(result, baseline) {
-    const out = [];
-    const byAction = baseline.byAction;
-    if (result.grantedHas && (result.grantedCount ?? Infinity) > byAction.size) {
-        for (const k of byAction.keys())
-            if (result.grantedHas(k))
-                out.push(k);
-    }
-    else
-        for (const k of result.grantedKeys?.() ?? result.granted)
-            if (byAction.has(k))
-                out.push(k);
-    return out;
-}
-function engine_joinNotes(a, b) {
-    if (!a)
-        return b;
-    if (!b)
-        return a;
-    return `${a}; ${b}`;
-}
-
+// EXTERNAL MODULE: ./src/audit/engine.ts
+var engine = __webpack_require__(1637);
 ;// CONCATENATED MODULE: ./src/audit/classify.ts
 // A statement's grant classes (src/policy/grant-sets.ts) against a baseline's active sets, as set
 // algebra: per class, the actions the baseline allows there (ok), and the rest split into
@@ -3191,7 +2799,7 @@ function classify_activeSets(baseline, catalog, sets) {
         s.actions = s.actions.union(e.actions);
     }
     const inactive = [...inactiveBySet.values()]
-        .sort((a, b) => (SET_KIND_ORDER[a.kind] ?? 3) - (SET_KIND_ORDER[b.kind] ?? 3) || a.set.localeCompare(b.set))
+        .sort((a, b) => (engine/* SET_KIND_ORDER */.pS[a.kind] ?? 3) - (engine/* SET_KIND_ORDER */.pS[b.kind] ?? 3) || a.set.localeCompare(b.set))
         .map(({ set, entries: es, actions }) => ({ set, entries: es, actions }));
     // Per active action: the set of its first entry and the resources of all its entries.
     const firstSet = new Map();
@@ -3206,7 +2814,7 @@ function classify_activeSets(baseline, catalog, sets) {
     for (const [o, set] of firstSet) {
         const es = entriesOf.get(o);
         const list = [...new Set(es.map((e) => e.resource.raw))].sort();
-        const needs = resourceNeeds(es);
+        const needs = (0,engine/* resourceNeeds */.Ic)(es);
         const sig = `${set}\u0000${list.join('\u0001')}\u0000${JSON.stringify(needs)}`;
         let g = bySignature.get(sig);
         if (!g)
@@ -3239,10 +2847,10 @@ function classify(cls, sets, unitNote, member) {
     for (const e of sets.active) {
         if (!e.actions.intersects(g.actions))
             continue;
-        if (!coversResource(e.resource, g.resource, notRes))
+        if (!(0,engine/* coversResource */.H$)(e.resource, g.resource, notRes))
             continue;
         coverAny = coverAny.union(e.actions);
-        const c = implies(g.condition, e.condition);
+        const c = (0,engine/* implies */.M0)(g.condition, e.condition);
         if (c === 'yes')
             ok = ok.union(e.actions);
         else if (c === 'unknown')
@@ -3257,7 +2865,7 @@ function classify(cls, sets, unitNote, member) {
     if (rest.isEmpty())
         return { pieces, atoms };
     const resourceText = notRes ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw;
-    const approximate = engine_joinNotes(g.approximate, unitNote);
+    const approximate = (0,engine/* joinNotes */.Am)(g.approximate, unitNote);
     const atom = (kind, actions, extra = {}) => {
         const a = { kind, member, stmt: g.stmt, actions, resource: resourceText, approximate, ...extra };
         if (a.approximate === undefined)
@@ -3273,7 +2881,7 @@ function classify(cls, sets, unitNote, member) {
                 continue;
             let cover = action_set/* ActionSet */.L.EMPTY;
             for (const e of s.entries)
-                if (e.actions.intersects(part) && coversResource(e.resource, g.resource, notRes))
+                if (e.actions.intersects(part) && (0,engine/* coversResource */.H$)(e.resource, g.resource, notRes))
                     cover = cover.union(e.actions);
             const hit = part.intersect(cover);
             if (hit.isEmpty())
@@ -3330,8 +2938,8 @@ function classify(cls, sets, unitNote, member) {
             covered = covered.minus(hit);
             atom('missing-condition', hit, {
                 set: e.set,
-                detail: conditionText(e.condition),
-                approximate: engine_joinNotes(approximate, unsure
+                detail: (0,engine/* conditionText */.D3)(e.condition),
+                approximate: (0,engine/* joinNotes */.Am)(approximate, unsure
                     ? 'the policy has a condition on the same key that this tool cannot compare exactly'
                     : undefined),
             });
@@ -3355,7 +2963,7 @@ function grantedByEntry(classes, sets, into = new Map()) {
             const hit = e.actions.intersect(c.actions);
             if (hit.isEmpty())
                 continue;
-            if (!(c.notResource || isAll(c.resource) || isAll(e.resource) || arnIntersects(e.resource, c.resource)))
+            if (!(c.notResource || (0,policy_arn/* isAll */.kd)(c.resource) || (0,policy_arn/* isAll */.kd)(e.resource) || (0,policy_arn/* arnIntersects */.se)(e.resource, c.resource)))
                 continue;
             const had = into.get(e.index);
             into.set(e.index, had ? had.union(hit) : hit);
@@ -3507,7 +3115,7 @@ class GrantSets {
             }
             const byTarget = new Map();
             for (const [format, ordinals] of byFormat) {
-                const target = arnServiceField(this.format(format)) ?? '';
+                const target = (0,policy_arn/* arnServiceField */.l8)(this.format(format)) ?? '';
                 (byTarget.get(target) ?? byTarget.set(target, []).get(target)).push({
                     format,
                     actions: action_set/* ActionSet */.L.fromOrdinals(ordinals),
@@ -3526,9 +3134,9 @@ class GrantSets {
      * types only under `*`; otherwise the pattern must meet one of its ARN formats (GrantBuilder.applies).
      */
     applicable(actions, resource) {
-        if (isAll(resource))
+        if ((0,policy_arn/* isAll */.kd)(resource))
             return actions;
-        const service = arnServiceField(resource) ?? undefined;
+        const service = (0,policy_arn/* arnServiceField */.l8)(resource) ?? undefined;
         const check = this.begin(resource, service);
         if (actions.size <= PER_ACTION_LIMIT) {
             // Action by action, each format checked once per call.
@@ -3574,11 +3182,11 @@ class GrantSets {
         let id = ix.formatIds.get(arn);
         if (id === undefined) {
             id = ix.formatPatterns.length;
-            const p = arnFormatToPattern(arn);
+            const p = (0,policy_arn/* arnFormatToPattern */.kH)(arn);
             ix.formatIds.set(arn, id);
             ix.formatPatterns.push(p);
-            ix.formatServices.push(arnServiceField(p) ?? undefined);
-            ix.formatFirst.push(firstCode(arnResourcePrefix(p)));
+            ix.formatServices.push((0,policy_arn/* arnServiceField */.l8)(p) ?? undefined);
+            ix.formatFirst.push(firstCode((0,policy_arn/* arnResourcePrefix */.u4)(p)));
         }
         return id;
     }
@@ -3609,8 +3217,8 @@ class GrantSets {
         return {
             resource,
             service,
-            first: firstCode(arnResourcePrefix(resource)),
-            literal: isLiteral(resource),
+            first: firstCode((0,policy_arn/* arnResourcePrefix */.u4)(resource)),
+            literal: (0,policy_arn/* isLiteral */.c$)(resource),
             stamp: this.stamp,
         };
     }
@@ -3640,15 +3248,15 @@ class GrantSets {
             hit = false;
         else {
             const format = ix.formatPatterns[id];
-            const re = c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH ? formatMatcher(format) : null;
-            hit = re ? re.test(c.resource.raw) : arnIntersects(format, c.resource);
+            const re = c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH ? (0,policy_arn/* formatMatcher */.cT)(format) : null;
+            hit = re ? re.test(c.resource.raw) : (0,policy_arn/* arnIntersects */.se)(format, c.resource);
         }
         this.metStamp[id] = c.stamp;
         this.metValue[id] = hit ? 1 : 0;
         return hit;
     }
     prefix(format) {
-        return arnResourcePrefix(this.format(format));
+        return (0,policy_arn/* arnResourcePrefix */.u4)(this.format(format));
     }
     /**
      * The formats that can meet a resource: with a fixed service field, only those of that service (or
@@ -3656,7 +3264,7 @@ class GrantSets {
      */
     candidates(f, service, resource) {
         const targets = service === undefined ? [...f.byTarget.values()] : [f.byTarget.get(service), f.byTarget.get('')];
-        const first = arnResourcePrefix(resource)?.[0];
+        const first = (0,policy_arn/* arnResourcePrefix */.u4)(resource)?.[0];
         const out = [];
         for (const t of targets) {
             if (!t)
@@ -3741,7 +3349,7 @@ class GrantSets {
                 : options.resourceRequired === false
                     ? [{ p: b.pattern('*'), pos: 0 }]
                     : [];
-        const everywhere = resources.length === 1 && (resources[0].not !== undefined || isAll(resources[0].p));
+        const everywhere = resources.length === 1 && (resources[0].not !== undefined || (0,policy_arn/* isAll */.kd)(resources[0].p));
         let classes = [];
         for (const r of resources) {
             const kept = everywhere || r.not ? actions : this.applicable(actions, r.p);
@@ -3765,7 +3373,7 @@ class GrantSets {
         const denied = this.statementSet(stmt).actions;
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.builder.pattern(r));
-        const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(policy_arn/* isAll */.kd));
         const out = [];
         const noted = (c, actions, note) => ({
             ...c,
@@ -3798,9 +3406,9 @@ class GrantSets {
                 out.push(noted(c, hit, `${label} denies part of it`));
                 continue;
             }
-            if (denyPatterns.some((dp) => arnContains(dp, c.resource)))
+            if (denyPatterns.some((dp) => (0,policy_arn/* arnContains */.vF)(dp, c.resource)))
                 keep();
-            else if (denyPatterns.some((dp) => arnIntersects(dp, c.resource))) {
+            else if (denyPatterns.some((dp) => (0,policy_arn/* arnIntersects */.se)(dp, c.resource))) {
                 keep();
                 out.push(noted(c, hit, `${label} denies part of ${c.resource.raw}`));
             }
@@ -4523,633 +4131,8 @@ namesOf, exampleText, catalog) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
-var create = __webpack_require__(7291);
-;// CONCATENATED MODULE: ./src/core/unified-diff.ts
-// A unified line diff, byte for byte the one `diff` (jsdiff 9) makes with
-// createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, options), in a
-// fraction of the time: the same Myers search (jsdiff's variant, step by step: the same choice
-// between an insertion and a deletion on each diagonal, the same pruning at the edges of the edit
-// graph, the same reuse of a diagonal's path from an earlier round), but over lines interned as
-// integers, with the paths' components in typed arrays instead of one object per step. The hunks
-// are built as jsdiff builds them and written by jsdiff's own formatPatch (headers, file-name
-// quoting). A search that would outgrow its arrays (a pathological pair of long texts) is left to
-// jsdiff itself. __tests__/core/unified-diff.test.ts compares the two on random texts. Pure.
-
-/**
- * jsdiff's line tokens: each line with its `\n` or `\r\n`; the last without when the text has none.
- * (jsdiff splits on `/(\n|\r\n)/` and joins each line to its separator: the same cuts, after each
- * `\n`, made here by slicing.)
- */
-function lineTokens(text) {
-    const out = [];
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        out.push(text.slice(start, nl + 1));
-        start = nl + 1;
-    }
-    if (start < text.length)
-        out.push(text.slice(start));
-    return out;
-}
-const COMMON = 0;
-const ADDED = 1;
-const REMOVED = 2;
-/** No path on a diagonal (jsdiff's `undefined`); an old position is never below -1. */
-const unified_diff_NONE = -2;
-/** Components kept at most (12 bytes each) before the search is left to jsdiff. */
-const MAX_COMPONENTS = 8_000_000;
-/**
- * The runs jsdiff's diffLines gives for the two token lists (its change objects, in order), or
- * undefined when the search would take more than MAX_COMPONENTS components.
- */
-function lineRuns(oldTokens, newTokens) {
-    // Tokens as integers: equal lines, equal ids.
-    const ids = new Map();
-    const intern = (tokens) => {
-        const out = new Int32Array(tokens.length);
-        for (let i = 0; i < tokens.length; i++) {
-            const token = tokens[i];
-            let id = ids.get(token);
-            if (id === undefined)
-                ids.set(token, (id = ids.size));
-            out[i] = id;
-        }
-        return out;
-    };
-    const a = intern(oldTokens);
-    const b = intern(newTokens);
-    const oldLen = a.length;
-    const newLen = b.length;
-    // Components: jsdiff's {count, added, removed, previousComponent} objects, by index (-1: none).
-    // (jsdiff's extractCommon and addToPath are written out in the loop below.)
-    const c = components;
-    c.reset();
-    // bestPath by diagonal (oldPos - newPos), offset: each path's old position and last component.
-    const maxEditLength = newLen + oldLen;
-    const offset = maxEditLength + 2;
-    const length = 2 * offset + 1;
-    if (scratchOld.length < length || scratchOld.length > 4 * length + 65536) {
-        scratchOld = new Int32Array(length);
-        scratchLast = new Int32Array(length);
-    }
-    const pathOld = scratchOld;
-    const pathLast = scratchLast;
-    pathOld.fill(unified_diff_NONE, 0, length);
-    // The seed: the common start (jsdiff's extractCommon on diagonal 0).
-    let oldPos = -1;
-    let newPos = -1;
-    let baseLast = -1;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && a[oldPos + 1] === b[newPos + 1]) {
-        newPos++;
-        oldPos++;
-    }
-    if (oldPos >= 0)
-        baseLast = c.add(oldPos + 1, COMMON, -1);
-    let last = -2; // the finished path's last component; -2 while searching
-    if (oldPos + 1 >= oldLen && newPos + 1 >= newLen)
-        last = baseLast;
-    else {
-        pathOld[offset] = oldPos;
-        pathLast[offset] = baseLast;
-    }
-    let minDiagonal = -Infinity;
-    let maxDiagonal = Infinity;
-    for (let editLength = 1; last === -2 && editLength <= maxEditLength; editLength++) {
-        // The upper bound is read on every step, as jsdiff does (a path can lower it during the round).
-        for (let diagonal = Math.max(minDiagonal, -editLength); diagonal <= Math.min(maxDiagonal, editLength); diagonal += 2) {
-            const d = diagonal + offset;
-            const removeOld = pathOld[d - 1];
-            const addOld = pathOld[d + 1];
-            if (removeOld !== unified_diff_NONE)
-                pathOld[d - 1] = unified_diff_NONE;
-            let canAdd = false;
-            if (addOld !== unified_diff_NONE) {
-                const addNewPos = addOld - diagonal;
-                canAdd = 0 <= addNewPos && addNewPos < newLen;
-            }
-            const canRemove = removeOld !== unified_diff_NONE && removeOld + 1 < oldLen;
-            if (!canAdd && !canRemove) {
-                pathOld[d] = unified_diff_NONE;
-                continue;
-            }
-            // addToPath: one more line added (from the diagonal above) or removed (from the one below).
-            let fromLast;
-            let type;
-            if (!canRemove || (canAdd && removeOld < addOld)) {
-                fromLast = pathLast[d + 1];
-                type = ADDED;
-                oldPos = addOld;
-            }
-            else {
-                fromLast = pathLast[d - 1];
-                type = REMOVED;
-                oldPos = removeOld + 1;
-            }
-            baseLast =
-                fromLast >= 0 && c.type[fromLast] === type
-                    ? c.add(c.count[fromLast] + 1, type, c.prev[fromLast])
-                    : c.add(1, type, fromLast);
-            if (c.used > MAX_COMPONENTS)
-                return undefined;
-            // extractCommon: along the diagonal while lines are equal.
-            newPos = oldPos - diagonal;
-            const from = oldPos;
-            while (newPos + 1 < newLen && oldPos + 1 < oldLen && a[oldPos + 1] === b[newPos + 1]) {
-                newPos++;
-                oldPos++;
-            }
-            if (oldPos > from)
-                baseLast = c.add(oldPos - from, COMMON, baseLast);
-            if (oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                last = baseLast;
-                break;
-            }
-            pathOld[d] = oldPos;
-            pathLast[d] = baseLast;
-            if (oldPos + 1 >= oldLen)
-                maxDiagonal = Math.min(maxDiagonal, diagonal - 1);
-            if (newPos + 1 >= newLen)
-                minDiagonal = Math.max(minDiagonal, diagonal + 1);
-        }
-    }
-    if (last === -2)
-        return undefined; // not reached: a path ends within newLen + oldLen edits
-    const runs = [];
-    for (let k = last; k >= 0; k = c.prev[k])
-        runs.push({ type: c.type[k], count: c.count[k] });
-    return runs.reverse();
-}
-/**
- * jsdiff's path components, {count, added, removed, previousComponent}, as three growing arrays:
- * one set for the process (a search runs to its end without yielding), emptied for each search.
- */
-class Components {
-    count = new Int32Array(1024);
-    type = new Uint8Array(1024);
-    prev = new Int32Array(1024);
-    used = 0;
-    add(count, type, prev) {
-        if (this.used === this.count.length)
-            this.grow();
-        const at = this.used++;
-        this.count[at] = count;
-        this.type[at] = type;
-        this.prev[at] = prev;
-        return at;
-    }
-    grow() {
-        const size = 2 * this.count.length;
-        const count = new Int32Array(size);
-        count.set(this.count);
-        this.count = count;
-        const type = new Uint8Array(size);
-        type.set(this.type);
-        this.type = type;
-        const prev = new Int32Array(size);
-        prev.set(this.prev);
-        this.prev = prev;
-    }
-    /** Empties the set, and gives back the memory of a search that took much of it. */
-    reset() {
-        this.used = 0;
-        if (this.count.length > 65536) {
-            this.count = new Int32Array(1024);
-            this.type = new Uint8Array(1024);
-            this.prev = new Int32Array(1024);
-        }
-    }
-}
-const components = new Components();
-/** Per-diagonal scratch of at least `length` entries, filled with `value` over that length. */
-let scratchOld = new Int32Array(0);
-let scratchLast = new Int32Array(0);
-/** jsdiff's diffLinesResultToPatch (structuredPatch), from the runs and the two token lists. */
-function hunksOf(runs, oldTokens, newTokens, context) {
-    // Each run's lines (jsdiff's change values split again into lines: the tokens themselves).
-    const diff = [];
-    let oldPos = 0;
-    let newPos = 0;
-    for (const run of runs) {
-        if (run.type === REMOVED) {
-            diff.push({ added: false, removed: true, lines: oldTokens.slice(oldPos, oldPos + run.count) });
-            oldPos += run.count;
-        }
-        else {
-            diff.push({
-                added: run.type === ADDED,
-                removed: false,
-                lines: newTokens.slice(newPos, newPos + run.count),
-            });
-            newPos += run.count;
-            if (run.type === COMMON)
-                oldPos += run.count;
-        }
-    }
-    diff.push({ added: false, removed: false, lines: [] });
-    const contextLines = (lines) => lines.map((entry) => ' ' + entry);
-    const hunks = [];
-    let oldRangeStart = 0;
-    let newRangeStart = 0;
-    let curRange = [];
-    let oldLine = 1;
-    let newLine = 1;
-    for (let i = 0; i < diff.length; i++) {
-        const current = diff[i];
-        const lines = current.lines;
-        if (current.added || current.removed) {
-            if (!oldRangeStart) {
-                const prev = diff[i - 1];
-                oldRangeStart = oldLine;
-                newRangeStart = newLine;
-                if (prev) {
-                    curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-                    oldRangeStart -= curRange.length;
-                    newRangeStart -= curRange.length;
-                }
-            }
-            for (const line of lines)
-                curRange.push((current.added ? '+' : '-') + line);
-            if (current.added)
-                newLine += lines.length;
-            else
-                oldLine += lines.length;
-        }
-        else {
-            if (oldRangeStart) {
-                if (lines.length <= context * 2 && i < diff.length - 2) {
-                    for (const line of contextLines(lines))
-                        curRange.push(line);
-                }
-                else {
-                    const contextSize = Math.min(lines.length, context);
-                    for (const line of contextLines(lines.slice(0, contextSize)))
-                        curRange.push(line);
-                    hunks.push({
-                        oldStart: oldRangeStart,
-                        oldLines: oldLine - oldRangeStart + contextSize,
-                        newStart: newRangeStart,
-                        newLines: newLine - newRangeStart + contextSize,
-                        lines: curRange,
-                    });
-                    oldRangeStart = 0;
-                    newRangeStart = 0;
-                    curRange = [];
-                }
-            }
-            oldLine += lines.length;
-            newLine += lines.length;
-        }
-    }
-    for (const hunk of hunks) {
-        for (let i = 0; i < hunk.lines.length; i++) {
-            if (hunk.lines[i].endsWith('\n'))
-                hunk.lines[i] = hunk.lines[i].slice(0, -1);
-            else {
-                hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
-                i++;
-            }
-        }
-    }
-    return hunks;
-}
-/**
- * createTwoFilesPatch(oldName, newName, oldText, newText, undefined, undefined, options) of jsdiff
- * 9, byte for byte (see the header), for its options `context` (default 4) and `headerOptions`
- * (INCLUDE_HEADERS by default; FILE_HEADERS_ONLY leaves out the `====` line).
- */
-function unifiedDiff(oldName, newName, oldText, newText, options = {}) {
-    const context = options.context ?? 4;
-    const oldTokens = lineTokens(oldText);
-    const newTokens = lineTokens(newText);
-    const runs = lineRuns(oldTokens, newTokens);
-    if (!runs)
-        return (0,create/* createTwoFilesPatch */.ss)(oldName, newName, oldText, newText, undefined, undefined, {
-            context,
-            headerOptions: options.headerOptions,
-        });
-    const patch = {
-        oldFileName: oldName,
-        newFileName: newName,
-        oldHeader: undefined,
-        newHeader: undefined,
-        hunks: hunksOf(runs, oldTokens, newTokens, context),
-    };
-    return (0,create/* formatPatch */.Gu)(patch, options.headerOptions);
-}
-
-;// CONCATENATED MODULE: ./src/audit/minimal.ts
-// The suggested minimal policy: what each policy of a unit grants intersected with the active
-// baseline (each statement rewritten as written, keeping only what the baseline allows), and its
-// unified diff against the policy as written, made on first read. Pure.
-
-
-
-
-
-
-
-function setKey(list) {
-    return [...list].sort().join('\n');
-}
-/**
- * How a statement is rewritten for the minimal policy: `null` when every grant is within the
- * baseline (the statement stays as written), else its kept (actions, resources, condition) parts,
- * in the order of their first grant. Depends on the statement's content and verdicts only.
- */
-function minimalPlan(stmt, entries, builder) {
-    if (!entries.some(({ verdict }) => verdict.kind !== 'ok'))
-        return null;
-    // Bucket the kept (action, resources, condition) triples, in the statement's own order (its
-    // actions as expanded, then its resources as written), whatever other statements grant.
-    const order = builder.keyIndex(builder.statementActions(stmt).actions);
-    const resourcePos = (g) => (g.notResource ? 0 : (stmt.resources?.indexOf(g.resource.raw) ?? 0));
-    const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
-        resourcePos(a.grant) - resourcePos(b.grant));
-    const buckets = new Map();
-    for (const { grant, verdict } of sorted) {
-        for (const { resources, condition } of keptParts(verdict, grant.resource.raw, grant.notResource, grant.condition, builder.bindings)) {
-            const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
-            let bucket = buckets.get(key);
-            if (!bucket)
-                buckets.set(key, (bucket = { actions: new Set(), resources: new Set(resources), condition }));
-            bucket.actions.add(grant.action.key);
-        }
-    }
-    return [...buckets.values()].map((b) => ({
-        actions: compressActions(stmt, b.actions, builder),
-        resources: [...b.resources].sort(),
-        condition: b.condition,
-    }));
-}
-/** A baseline resource with the placeholders the configuration binds (the account ID) filled in. */
-function bound(resource, bindings) {
-    let out = resource;
-    for (const [placeholder, value] of Object.entries(bindings))
-        if (out.includes(placeholder))
-            out = out.split(placeholder).join(value);
-    return out;
-}
-/**
- * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
- * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
- * with the condition the baseline requires there (one part per distinct condition); with the
- * missing condition added; or nothing (excess, leftover).
- */
-function keptParts(verdict, resource, notResource, have, bindings) {
-    switch (verdict.kind) {
-        case 'ok':
-            return [{ resources: notResource ? [] : [resource], condition: have }];
-        case 'missing-condition':
-            return [{ resources: [resource], condition: mergeConditions(have, verdict.need) }];
-        case 'broader-resource': {
-            const parts = new Map();
-            for (const n of verdict.needs) {
-                const condition = !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
-                const key = JSON.stringify(condition ?? null);
-                const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key);
-                part.resources.push(bound(n.resource, bindings));
-            }
-            return [...parts.values()];
-        }
-        default:
-            return [];
-    }
-}
-/**
- * Each action's position in a statement's own order (its actions as expanded, as
- * GrantBuilder.statementActions lists them): a NotAction list or a list led by `*` in the
- * catalog's key order, without a map per list.
- */
-function statementOrder(stmt, builder) {
-    if (stmt.notActions || stmt.actions?.[0]?.trim() === '*') {
-        const order = builder.catalog.keyOrder();
-        return (o) => order[o] ?? Infinity;
-    }
-    // First occurrence over the patterns in order, each expanded as the catalog lists it.
-    const pos = new Map();
-    for (const p of stmt.actions ?? [])
-        for (const a of builder.catalog.expand(p)) {
-            const o = (0,policy_catalog/* actionOrdinal */._4)(a);
-            if (o !== undefined && !pos.has(o))
-                pos.set(o, pos.size);
-        }
-    return (o) => pos.get(o) ?? Infinity;
-}
-/**
- * A rank of a set's first member in statementOrder (Infinity when none has one), which orders any
- * two sets as `set.minOf(statementOrder(stmt, builder))` does. In the catalog's key order (a
- * NotAction list or a list led by `*`) it is that position, a large set's first member found by
- * walking the catalog in that order until one is in the set, instead of ranking each of its (some
- * 22,000) members; for an Action list, see patternFirst.
- */
-function statementFirst(stmt, builder, sets) {
-    if (!(stmt.notActions || stmt.actions?.[0]?.trim() === '*'))
-        return patternFirst(stmt, builder, sets);
-    const order = statementOrder(stmt, builder);
-    // keyOrder() gives each action of all() its index there.
-    const all = builder.catalog.all();
-    return (set) => {
-        if (set.size * 64 < all.length)
-            return set.minOf(order);
-        for (let i = 0; i < all.length; i++) {
-            const o = (0,policy_catalog/* actionOrdinal */._4)(all[i]);
-            if (o !== undefined && set.has(o))
-                return i;
-        }
-        return Infinity;
-    };
-}
-/** Ranks of patternFirst: pattern index times this, plus the rank within the pattern. */
-const PATTERN_STRIDE = 2 ** 26;
-/**
- * statementFirst for an Action list, without a position per action: a set's first member in the
- * list's order lies in the first pattern whose expansion meets the set (no member is in an earlier
- * one), at its first place in that pattern's expansion. Catalog.expand lists a pattern of one
- * service in the service's order, which is the order of its ordinals (a service's actions get
- * consecutive ordinals in that order), and any other pattern in key order. The ranks differ from
- * statementOrder's positions but order every two sets the same way.
- */
-function patternFirst(stmt, builder, sets) {
-    const patterns = stmt.actions ?? [];
-    // (an Action list's statement set keeps each pattern's set)
-    const parts = sets.statementSet(stmt).parts;
-    let keyOrder;
-    return (set) => {
-        for (let i = 0; i < parts.length; i++) {
-            const actions = parts[i];
-            if (!actions.intersects(set))
-                continue;
-            const folded = patterns[i].trim().toLowerCase();
-            const colon = folded.indexOf(':');
-            const byKey = folded === '*' || ((0,policy_glob/* hasWildcard */.r)(folded) && (colon < 0 || (0,policy_glob/* hasWildcard */.r)(folded.slice(0, colon))));
-            return (i * PATTERN_STRIDE +
-                (byKey
-                    ? actions.minOfCommon(set, (keyOrder ??= builder.catalog.keyOrder()))
-                    : actions.firstCommon(set)));
-        }
-        return Infinity;
-    };
-}
-/** minimalPlan from a statement's classified pieces (src/audit/classify.ts): the same plan, by sets. */
-function minimalPlanFromPieces(stmt, pieces, first, builder) {
-    if (!pieces.some(({ verdict }) => verdict.kind !== 'ok'))
-        return null;
-    const resourcePos = (c) => (c.notResource ? 0 : (stmt.resources?.indexOf(c.resource.raw) ?? 0));
-    const ranked = pieces
-        .map((p) => ({ p, first: first(p.actions), at: resourcePos(p.cls) }))
-        .sort((a, b) => a.first - b.first || a.at - b.at);
-    const buckets = new Map();
-    for (const { p } of ranked) {
-        const { cls, verdict } = p;
-        for (const { resources, condition } of keptParts(verdict, cls.resource.raw, cls.notResource, cls.condition, builder.bindings)) {
-            const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
-            const bucket = buckets.get(key);
-            if (!bucket)
-                buckets.set(key, { actions: p.actions, resources: new Set(resources), condition });
-            else
-                bucket.actions = bucket.actions.union(p.actions);
-        }
-    }
-    return [...buckets.values()].map((b) => ({
-        actions: compressActions(stmt, new Set(b.actions.actions().map((a) => a.key)), builder),
-        resources: [...b.resources].sort(),
-        condition: b.condition,
-    }));
-}
-/** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
-function minimalStatements(m, planOf) {
-    const statements = [];
-    for (const stmt of m.doc.statements) {
-        const raw = rawStatement(m.raw, stmt);
-        const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
-        if (!plan) {
-            statements.push(raw);
-            continue;
-        }
-        plan.forEach((part, i) => statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)));
-    }
-    return statements;
-}
-/** The suggestion for one member: its minimal policy, and a diff made on first read. */
-function memberSuggestion(m, statements) {
-    const original = m.raw;
-    const minimal = {
-        Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
-        Statement: statements,
-    };
-    return suggestion(m.record.id, m.record.path, original, minimal);
-}
-/** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
-function suggestMinimal(unit, result, builder) {
-    const out = [];
-    unit.members.forEach((m, mi) => {
-        const byStmt = result.verdicts.get(mi);
-        const needed = result.atoms.some((a) => a.member === mi && kinds/* REMOVABLE_KINDS */.os.has(a.kind));
-        if (!needed)
-            return;
-        const statements = minimalStatements(m, (stmt) => minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], builder));
-        out.push(memberSuggestion(m, statements));
-    });
-    return out;
-}
-/**
- * A suggestion whose `diff` is made on first read (an enumerable accessor, so spreading or
- * serialising the suggestion reads it like any other value): the text report never reads most
- * diffs, and a diff costs more than the rest of the suggestion. Neither document is changed after
- * this point, so the diff is the same whenever it is made. (A function of its own, so the closure
- * holds the two documents and nothing of the unit.)
- */
-function suggestion(policy, path, original, minimal) {
-    let diff;
-    return {
-        policy,
-        minimal,
-        get diff() {
-            return (diff ??= minimalDiff(path, original, minimal));
-        },
-        set diff(value) {
-            diff = value;
-        },
-    };
-}
-/** Documents with more lines than this together get a whole-document diff (see minimalDiff). */
-const LINEAR_DIFF_FROM = 4000;
-/** The unified diff of a policy document against its minimal one (3 lines of context). */
-function minimalDiff(path, original, minimal) {
-    const before = JSON.stringify(original, null, 2) + '\n';
-    const after = JSON.stringify(minimal, null, 2) + '\n';
-    // A line diff costs up to the product of the two lengths; documents this long give a diff the
-    // reports summarise anyway (over 2,000 lines): one hunk replacing the whole document, in linear time.
-    const a = before.split('\n').slice(0, -1);
-    const b = after.split('\n').slice(0, -1);
-    if (a.length + b.length > LINEAR_DIFF_FROM)
-        return [
-            `--- ${path}`,
-            `+++ ${path} (minimal)`,
-            `@@ -1,${a.length} +1,${b.length} @@`,
-            ...a.map((l) => `-${l}`),
-            ...b.map((l) => `+${l}`),
-            '',
-        ].join('\n');
-    return unifiedDiff(path, `${path} (minimal)`, before, after, {
-        context: 3,
-        headerOptions: create/* FILE_HEADERS_ONLY */.jr,
-    });
-}
-/**
- * The statement as written, with its actions, resources and condition replaced by the kept ones:
- * same key order, same string-or-array forms, so the diff shows only what changes.
- */
-function rewriteStatement(raw, stmt, part, index) {
-    const form = (original, values) => Array.isArray(original) || values.length !== 1 ? values : values[0];
-    const out = {};
-    for (const [key, value] of Object.entries(raw)) {
-        if (key === 'Sid' && stmt.sid)
-            out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
-        else if (key === 'Action' || key === 'NotAction')
-            out.Action = form(raw.Action, part.actions);
-        else if (key === 'Resource')
-            out.Resource = form(value, part.resources);
-        else if (key === 'NotResource') {
-            if (part.resources.length)
-                out.Resource = form(undefined, part.resources);
-            else
-                out.NotResource = value;
-        }
-        else if (key === 'Condition')
-            out.Condition = conditionAsWritten(value, part.condition);
-        else
-            out[key] = value;
-    }
-    if (part.condition && !('Condition' in raw))
-        out.Condition = conditionAsWritten(undefined, part.condition);
-    return out;
-}
-/** The action list for a minimal statement: the original patterns when wholly kept, else concrete names. */
-function compressActions(stmt, kept, builder) {
-    const out = [];
-    const covered = new Set();
-    for (const p of stmt.actions ?? []) {
-        const hits = builder.catalog.expand(p);
-        if (hits.length && hits.every((a) => kept.has(a.key))) {
-            out.push(p);
-            for (const a of hits)
-                covered.add(a.key);
-        }
-    }
-    const rest = [...kept]
-        .filter((k) => !covered.has(k))
-        .map((k) => builder.catalog.lookup(k).full)
-        .sort();
-    return [...out, ...rest];
-}
-function rawStatement(raw, stmt) {
-    const st = raw.Statement;
-    const item = Array.isArray(st) ? st[stmt.index] : st;
-    return (item ?? {});
-}
-
+// EXTERNAL MODULE: ./src/audit/minimal.ts + 1 modules
+var minimal = __webpack_require__(9076);
 ;// CONCATENATED MODULE: ./src/audit/memo.ts
 // Statement outcomes, computed per distinct statement and reused by every policy that has it,
 // by set algebra: the statement's grant classes (src/policy/grant-sets.ts) classified against the
@@ -5285,8 +4268,8 @@ class StatementMemo {
         const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
         const atoms = [];
         for (const u of this.sets.statementSet(stmt).unknown)
-            atoms.push(unknownActionAtom(0, stmt, u));
-        const invalid = resourceRequired ? invalidStatementAtom(0, stmt) : undefined;
+            atoms.push((0,engine/* unknownActionAtom */.W1)(0, stmt, u));
+        const invalid = resourceRequired ? (0,engine/* invalidStatementAtom */.Qj)(0, stmt) : undefined;
         if (invalid)
             atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired });
@@ -5301,7 +4284,7 @@ class StatementMemo {
         }
         // In the statement's own order (its actions, then its resources), as the reference makes them.
         let ordered;
-        const first = (set) => (ordered ??= statementFirst(stmt, this.builder, this.sets))(set);
+        const first = (set) => (ordered ??= (0,minimal/* statementFirst */._0)(stmt, this.builder, this.sets))(set);
         if (found.length === 1)
             atoms.push(found[0].a);
         else
@@ -5325,7 +4308,7 @@ class StatementMemo {
             removable: atoms.some((a) => kinds/* REMOVABLE_KINDS */.os.has(a.kind)),
             baselineKeys,
             granted: grantedByEntry(classes, all),
-            minimal: minimalPlanFromPieces(stmt, pieces, first, this.builder),
+            minimal: (0,minimal/* minimalPlanFromPieces */.kF)(stmt, pieces, first, this.builder),
             grouped: new Map(),
         };
     }
@@ -5374,6 +4357,8 @@ class StatementMemo {
     }
 }
 
+// EXTERNAL MODULE: ./src/policy/condition.ts
+var condition = __webpack_require__(747);
 ;// CONCATENATED MODULE: ./src/audit/phases.ts
 
 
@@ -5585,7 +4570,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc). A
             // wildcard of the vendor's is evidence only when written the same way or granted whole: one
             // S3 action is not the use of an `s3:*` feature.
-            const used = (x) => written.get(x.text)?.some((have) => !x.need || conditionImplies(have, x.need).result !== 'no') ||
+            const used = (x) => written.get(x.text)?.some((have) => !x.need || (0,condition/* conditionImplies */.D0)(have, x.need).result !== 'no') ||
                 (x.wildcard ? x.hitSet.minus(specificSet()).isEmpty() : x.hitSet.intersects(specificSet()));
             if (list.length > 0 && list.every(used))
                 candidates.push({ name: s.name, patterns: list.length });
@@ -5603,7 +4588,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             return out;
         };
         // F is within G when G grants each of F's actions on a resource that contains F's.
-        const within = (f, g) => [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => arnContains(x.resource, e.resource))));
+        const within = (f, g) => [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => (0,policy_arn/* arnContains */.vF)(x.resource, e.resource))));
         const ranked = candidates
             .map((c, i) => ({
             ...c,
@@ -5783,7 +4768,7 @@ class Auditor {
             const builder = Object.keys(bindings).length
                 ? new GrantBuilder(this.catalog, { ...this.builder.bindings, ...bindings })
                 : this.builder;
-            c = compileBaseline(baseline, builder, (raw) => (0,policy_document/* parsePolicyDocument */.X)(raw).doc ?? { statements: [] });
+            c = (0,engine/* compileBaseline */.P7)(baseline, builder, (raw) => (0,policy_document/* parsePolicyDocument */.X)(raw).doc ?? { statements: [] });
             this.compiled.set(baseline.id, c);
         }
         return c;
@@ -5972,7 +4957,7 @@ class Auditor {
             return e.actions;
         let hit = this.requiredCache.get(e);
         if (!hit) {
-            const valued = parseArnPattern(e.resource.raw.replace(/<[^<>]*>/g, 'x'));
+            const valued = (0,policy_arn/* parseArnPattern */.Nx)(e.resource.raw.replace(/<[^<>]*>/g, 'x'));
             this.requiredCache.set(e, (hit = this.grantSets.applicable(e.actions, valued)));
         }
         return hit;
@@ -5980,12 +4965,12 @@ class Auditor {
     requiredCache = new WeakMap();
     /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
     runUnit(unit, base, findings, suggestions, granted, byEntry) {
-        const result = evaluateUnit(unit, this.builder);
+        const result = (0,engine/* evaluateUnit */.Ww)(unit, this.builder);
         // What the base had: a plan's `before`, or the pull request's base files.
         const baseUnit = this.baseUnit(unit, base);
         let isNew;
         if (baseUnit !== undefined) {
-            const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
+            const baseResult = baseUnit ? (0,engine/* evaluateUnit */.Ww)(baseUnit, this.builder) : { atoms: [] };
             const baseKeys = new AtomKeys([baseResult.atoms]);
             const headKeys = new AtomKeys([result.atoms]);
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
@@ -5994,8 +4979,8 @@ class Auditor {
                 findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
-        suggestions.push(...suggestMinimal(unit, result, this.builder));
-        for (const k of grantedBaselineKeys(result, unit.baseline))
+        suggestions.push(...(0,minimal/* suggestMinimal */.eA)(unit, result, this.builder));
+        for (const k of (0,engine/* grantedBaselineKeys */.nQ)(result, unit.baseline))
             granted.add(k);
         const grants = [...result.verdicts.values()].flatMap((byStmt) => [...byStmt.values()].flatMap((list) => list.map(({ grant }) => ({
             actions: action_set/* ActionSet */.L.fromActions([grant.action]),
@@ -6061,7 +5046,7 @@ class Auditor {
             if (!own.some((x) => x.o.removable))
                 return;
             const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
-            suggestions.push(memberSuggestion(m, minimalStatements(m, (stmt) => plans.get(stmt) ?? null)));
+            suggestions.push((0,minimal/* memberSuggestion */.Nx)(m, (0,minimal/* minimalStatements */.qL)(m, (stmt) => plans.get(stmt) ?? null)));
         });
     }
     /**
@@ -6973,8 +5958,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 19 modules
-var run = __webpack_require__(8289);
+// EXTERNAL MODULE: ./src/audit/run.ts + 14 modules
+var run = __webpack_require__(846);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
@@ -9300,6 +8285,707 @@ class ActionSet {
 
 /***/ }),
 
+/***/ 6185:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nx: () => (/* binding */ parseArnPattern),
+/* harmony export */   c$: () => (/* binding */ isLiteral),
+/* harmony export */   cT: () => (/* binding */ formatMatcher),
+/* harmony export */   kH: () => (/* binding */ arnFormatToPattern),
+/* harmony export */   kd: () => (/* binding */ isAll),
+/* harmony export */   l8: () => (/* binding */ arnServiceField),
+/* harmony export */   se: () => (/* binding */ arnIntersects),
+/* harmony export */   u4: () => (/* binding */ arnResourcePrefix),
+/* harmony export */   vF: () => (/* binding */ arnContains)
+/* harmony export */ });
+/* unused harmony exports parseArnPatternTokens, arnMatches */
+// Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
+// the audit asks of them: does one pattern cover another (containment), can two patterns match a
+// common ARN (intersection), and does a pattern match a concrete ARN.
+//
+// A pattern is a sequence of tokens: a literal character, `?` (exactly one character), `*` (any
+// run, `:` and `/` included) and a policy variable (`${aws:username}`), which is opaque: its value
+// is not known when a policy is read. Resource matching is case-sensitive; variable names are
+// compared case-insensitively. `${*}`, `${?}` and `${$}` are the literal `*`, `?` and `$`.
+//
+// Everything here is linear scans and small dynamic programmes over token arrays: no regular
+// expression is built from input and nothing recurses, so a hostile pattern costs at most
+// O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
+// the work without timing it.
+const STAR = { kind: 'star' };
+const SEG = { kind: 'seg' };
+/** Catalog format variables whose values never contain `/` or `:`. */
+const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
+/** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
+const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
+const ONE = { kind: 'one' };
+/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
+const ASCII_TOKENS = Array.from({ length: 128 }, (_, c) => ({
+    kind: 'char',
+    ch: String.fromCharCode(c),
+}));
+function charToken(ch) {
+    if (ch.length === 1) {
+        const c = ch.charCodeAt(0);
+        if (c < 128)
+            return ASCII_TOKENS[c];
+    }
+    return { kind: 'char', ch };
+}
+/**
+ * Parses a `Resource` value. `${name}` is a policy variable (a default value as in
+ * `${aws:PrincipalTag/team, 'none'}` is allowed and ignored: the variable stays unknown);
+ * `${*}`, `${?}`, `${$}` are literal characters; `<...>` is a vendor placeholder, replaced by the
+ * literal value of `bindings['<...>']` when bound and read as `*` otherwise. A `$` or `<` that does
+ * not open one of these is an ordinary character.
+ */
+function parseArnPattern(raw, bindings) {
+    return scan(raw, 'policy', bindings);
+}
+/**
+ * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
+ * as a pattern: every `${...}` becomes `*`; a `*` or `?` written in the format is a wildcard.
+ */
+function arnFormatToPattern(format) {
+    return scan(format, 'format');
+}
+/** Characters that can start something other than a literal character in scan(). */
+const SPECIAL = /[*?$<{]/;
+const NONE = [];
+/**
+ * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
+ * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
+ * text, and its tokens are made only when containment needs them: intersection and the checks
+ * that run per resource read the text (see intersectForm).
+ */
+class LiteralPattern {
+    raw;
+    t;
+    constructor(raw) {
+        this.raw = raw;
+    }
+    get tokens() {
+        return (this.t ??= Array.from(this.raw, charToken));
+    }
+    get canonical() {
+        return this.raw;
+    }
+    get variables() {
+        return NONE;
+    }
+    get unboundPlaceholders() {
+        return NONE;
+    }
+}
+function scan(raw, mode, bindings) {
+    return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
+}
+/** parseArnPattern without the fast path for literal text (tests compare the two). */
+function parseArnPatternTokens(raw) {
+    return scanTokens(raw, 'policy');
+}
+function scanTokens(raw, mode, bindings) {
+    const cs = Array.from(raw);
+    const out = [];
+    const variables = [];
+    const unbound = [];
+    let i = 0;
+    while (i < cs.length) {
+        const c = cs[i];
+        if (c === '$' && cs[i + 1] === '{') {
+            const close = cs.indexOf('}', i + 2);
+            const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
+            if (close >= 0 && body.trim() !== '') {
+                if (mode === 'format') {
+                    out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
+                }
+                else if (body === '*' || body === '?' || body === '$') {
+                    out.push(charToken(body));
+                }
+                else {
+                    const comma = body.indexOf(',');
+                    const name = (comma < 0 ? body : body.slice(0, comma)).trim().toLowerCase();
+                    out.push({ kind: 'var', name });
+                    if (!variables.includes(name))
+                        variables.push(name);
+                }
+                i = close + 1;
+                continue;
+            }
+        }
+        else if ((c === '<' || c === '{') && mode === 'policy') {
+            const end = c === '<' ? '>' : '}';
+            let close = -1;
+            for (let j = i + 1; j < cs.length; j++) {
+                if (cs[j] === end) {
+                    close = j;
+                    break;
+                }
+                if (cs[j] === c)
+                    break;
+            }
+            if (close > i + 1 && (c === '<' || BRACE_PLACEHOLDER.test(cs.slice(i + 1, close).join('')))) {
+                const key = cs.slice(i, close + 1).join('');
+                const value = bindings !== undefined && Object.hasOwn(bindings, key) ? bindings[key] : undefined;
+                if (value !== undefined) {
+                    for (const ch of value)
+                        out.push(charToken(ch));
+                }
+                else {
+                    out.push(STAR);
+                    if (!unbound.includes(key))
+                        unbound.push(key);
+                }
+                i = close + 1;
+                continue;
+            }
+        }
+        out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
+        i++;
+    }
+    const tokens = normalise(out);
+    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound };
+}
+/** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
+function normalise(tokens) {
+    // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
+    let wild = false;
+    let runs = false;
+    for (const t of tokens) {
+        const w = t.kind === 'star' || t.kind === 'one';
+        if (w && wild) {
+            runs = true;
+            break;
+        }
+        wild = w;
+    }
+    if (!runs)
+        return tokens;
+    const out = [];
+    let i = 0;
+    while (i < tokens.length) {
+        const t = tokens[i];
+        if (t.kind !== 'star' && t.kind !== 'one') {
+            out.push(t);
+            i++;
+            continue;
+        }
+        let ones = 0;
+        let star = false;
+        while (i < tokens.length && (tokens[i].kind === 'star' || tokens[i].kind === 'one')) {
+            if (tokens[i].kind === 'star')
+                star = true;
+            else
+                ones++;
+            i++;
+        }
+        for (let k = 0; k < ones; k++)
+            out.push(ONE);
+        if (star)
+            out.push(STAR);
+    }
+    return out;
+}
+function tokensToText(tokens) {
+    // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
+    // per character, kept as long as the pattern is.
+    const s = [];
+    for (const t of tokens) {
+        if (t.kind === 'star' || t.kind === 'seg')
+            s.push('*');
+        else if (t.kind === 'one')
+            s.push('?');
+        else if (t.kind === 'var')
+            s.push(`\${${t.name}}`);
+        else
+            s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
+    }
+    return s.join('');
+}
+/** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
+function isAll(p) {
+    if (p instanceof LiteralPattern)
+        return false;
+    return p.tokens.length === 1 && p.tokens[0].kind === 'star';
+}
+/**
+ * Splits a pattern with at least one `*` into head, middle blocks and tail, moving every `?` that
+ * touches a `*` into that `*`'s gap count: `a?*?b*c` -> head `a`, gap 2, block `b`, gap 0, tail `c`.
+ * (`?*` and `*?` both mean "at least one character", wherever the character falls.)
+ */
+function blocksOf(tokens) {
+    const parts = [[]];
+    for (const t of tokens) {
+        if (t.kind === 'star')
+            parts.push([]);
+        else
+            parts[parts.length - 1].push(t);
+    }
+    const last = parts.length - 1;
+    let carry = 0;
+    let head = parts[0];
+    let h = head.length;
+    while (h > 0 && head[h - 1].kind === 'one')
+        h--;
+    carry += head.length - h;
+    head = head.slice(0, h);
+    const mids = [];
+    for (let i = 1; i < last; i++) {
+        const part = parts[i];
+        let a = 0;
+        while (a < part.length && part[a].kind === 'one')
+            a++;
+        carry += a;
+        if (a === part.length)
+            continue; // only `?`s: the two gaps merge
+        let b = part.length;
+        while (part[b - 1].kind === 'one')
+            b--;
+        mids.push({ gap: carry, tokens: part.slice(a, b) });
+        carry = part.length - b;
+    }
+    const tailPart = parts[last];
+    let a = 0;
+    while (a < tailPart.length && tailPart[a].kind === 'one')
+        a++;
+    return { head, mids, tail: { gap: carry + a, tokens: tailPart.slice(a) } };
+}
+/** Does one outer token (not `*`) cover one inner token: every value of `inner` is a value of `outer`? */
+function covers(outer, inner) {
+    switch (outer.kind) {
+        case 'char':
+            return inner.kind === 'char' && inner.ch === outer.ch;
+        case 'one':
+            return inner.kind === 'char' || inner.kind === 'one';
+        case 'var':
+            return inner.kind === 'var' && inner.name === outer.name;
+        default:
+            return false;
+    }
+}
+function blockAt(block, inner, at, stats) {
+    for (let k = 0; k < block.length; k++) {
+        if (stats)
+            stats.steps++;
+        if (!covers(block[k], inner[at + k]))
+            return false;
+    }
+    return true;
+}
+function containsTokens(outer, inner, stats) {
+    const m = inner.length;
+    if (!outer.some((t) => t.kind === 'star')) {
+        // A fixed-length outer pattern: the inner one must be fixed-length too, covered token by token.
+        return outer.length === m && blockAt(outer, inner, 0, stats);
+    }
+    const { head, mids, tail } = blocksOf(outer);
+    // minLen[i]: the fewest characters inner[0..i) can stand for (a `*` or a variable may be empty).
+    const minLen = new Array(m + 1);
+    minLen[0] = 0;
+    for (let i = 0; i < m; i++) {
+        const k = inner[i].kind;
+        minLen[i + 1] = minLen[i] + (k === 'char' || k === 'one' ? 1 : 0);
+    }
+    if (head.length + tail.tokens.length > m)
+        return false;
+    if (!blockAt(head, inner, 0, stats))
+        return false;
+    const end = m - tail.tokens.length;
+    if (!blockAt(tail.tokens, inner, end, stats))
+        return false;
+    let pos = head.length;
+    for (const block of mids) {
+        const len = block.tokens.length;
+        let at = pos;
+        while (at <= end && minLen[at] - minLen[pos] < block.gap)
+            at++;
+        let found = -1;
+        for (; at + len <= end; at++) {
+            if (blockAt(block.tokens, inner, at, stats)) {
+                found = at;
+                break;
+            }
+        }
+        if (found < 0)
+            return false;
+        pos = found + len;
+    }
+    return minLen[end] - minLen[pos] >= tail.gap;
+}
+/**
+ * True iff every string `inner` matches is matched by `outer` (L(inner) ⊆ L(outer)): the policy's
+ * resource is no broader than the baseline's when `arnContains(baseline, policy)`.
+ *
+ * A variable in `inner` is an unknown value: only an outer `*` (it may stand for anything) or the same
+ * variable at the same place covers it. A variable in `outer` covers only the same variable. Both
+ * rules are conservative: the answer is never true when some values of the variables would make it false.
+ *
+ * The method is the glob match of `outer` against `inner`'s tokens, as in glob.ts: the outer `*`s cut
+ * it into fixed-length blocks of per-token tests (a `?` covers a character or a `?`, a character only
+ * itself), the head anchored at the start, the tail at the end, and each middle block placed at its
+ * leftmost possible position. One refinement makes it exact rather than merely sound: a `?` next to
+ * a `*` is not tied to a place. `?*` and `*?` both mean "at least one more character", and that
+ * character may come from anywhere in the inner text the `*` spans (`*a` ⊆ `?*`: the `?` is the final
+ * `a`; `a*b` ⊆ `a?*`: the `?` is somewhere in `*b`). So such `?`s are counted into the gap their `*`
+ * spans and the check is that the inner tokens spanned can never be shorter than that count (an inner
+ * `*` or variable counts as 0 characters). Blocks then start and end with a character or a variable,
+ * which can only be placed on inner characters or variables, never across an inner `*`. Leftmost
+ * placement stays optimal because moving a block left never shortens the inner text left for the
+ * gaps after it. Cost: O(|inner|·|outer|) token tests in the worst case.
+ */
+function arnContains(outer, inner, stats) {
+    return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
+}
+/** Containment and matching read a catalog format's `seg` as `*` (formats are only intersected). */
+function starForSeg(tokens) {
+    return tokens.some((t) => t.kind === 'seg') ? tokens.map((t) => (t.kind === 'seg' ? STAR : t)) : tokens;
+}
+/**
+ * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
+ * `concrete` is literal, `*` included). A policy variable in the pattern matches nothing here, since
+ * its value is unknown: substitute known values (bindings) before asking.
+ */
+function arnMatches(pattern, concrete, stats) {
+    const inner = [];
+    for (const ch of concrete)
+        inner.push(charToken(ch));
+    return containsTokens(starForSeg(pattern.tokens), inner, stats);
+}
+// ---------------------------------------------------------------------------------------------
+// Intersection
+/**
+ * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
+ * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says a[0..i) and b[0..j) can spell the same
+ * string. A `*` ends (moves on without a character) or absorbs a character the other side spells;
+ * two `*`s never need to absorb the same character (dropping it leaves a shorter common string).
+ * O(|a|·|b|) steps.
+ */
+function arnIntersects(a, b, stats) {
+    const fa = intersectForm(a);
+    const fb = intersectForm(b);
+    if (stats) {
+        stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    }
+    // Quick exact answers for the common case, a policy's resource against the ARN formats of other
+    // services or resource types: both patterns fix the third `:`-separated field (the service) and
+    // they differ; or both fix where the sixth field starts (the resource part) and its leading
+    // characters differ.
+    if (fa.service !== null && fb.service !== null && fa.service !== fb.service)
+        return false;
+    if (fa.colons === null || fb.colons === null)
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    const pa = fa.resourcePrefix;
+    const pb = fb.resourcePrefix;
+    const k = Math.min(pa.length, pb.length);
+    for (let i = 0; i < k; i++)
+        if (pa[i] !== pb[i])
+            return false;
+    // Both place the first five `:`s of every string they match at fixed tokens, so a common string
+    // exists iff each pair of fields between them has one, and the rests do.
+    let a0 = 0;
+    let b0 = 0;
+    for (let f = 0; f < 5; f++) {
+        const a1 = fa.colons[f];
+        const b1 = fb.colons[f];
+        if (!intersectRange(fa, a0, a1, fb, b0, b1))
+            return false;
+        a0 = a1 + 1;
+        b0 = b1 + 1;
+    }
+    return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
+}
+/**
+ * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
+ * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
+ * absorbs a character the other side spells; two `*`s never need to absorb the same character
+ * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
+ */
+/** Scratch rows of intersectRange. */
+let rowA = new Uint8Array(64);
+let rowB = new Uint8Array(64);
+function intersectRange(fa, a0, a1, fb, b0, b1) {
+    const ak = fa.kinds;
+    const ac = fa.chars;
+    const bk = fb.kinds;
+    const bc = fb.chars;
+    // Leading tokens that spell one character each (no star on either side) pair up one for one: a
+    // common string starts with a character both spell, and the rest must meet.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a0];
+        const kb = bk[b0];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (ka === K_CHAR && kb === K_CHAR && ac[a0] !== bc[b0])
+            return false;
+        a0++;
+        b0++;
+    }
+    // The same from the end: the last character of a common string is spelled by both last tokens.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a1 - 1];
+        const kb = bk[b1 - 1];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (ka === K_CHAR && kb === K_CHAR && ac[a1 - 1] !== bc[b1 - 1])
+            return false;
+        a1--;
+        b1--;
+    }
+    // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
+    // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
+    // every range (every range spells some string); a `seg` every range whose characters it can
+    // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
+    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
+        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
+    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
+        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
+    const n = a1 - a0;
+    const m = b1 - b0;
+    // Without a star on either side the programme is its diagonal: the same length, token by token.
+    let stars = false;
+    for (let i = a0; i < a1 && !stars; i++)
+        if (ak[i] === K_STAR || ak[i] === K_SEG)
+            stars = true;
+    for (let j = b0; j < b1 && !stars; j++)
+        if (bk[j] === K_STAR || bk[j] === K_SEG)
+            stars = true;
+    if (!stars) {
+        if (n !== m)
+            return false;
+        for (let i = 0; i < n; i++) {
+            const ka = ak[a0 + i];
+            const kb = bk[b0 + i];
+            if (ka === K_CHAR && kb === K_CHAR && ac[a0 + i] !== bc[b0 + i])
+                return false;
+        }
+        return true;
+    }
+    // Two rows of scratch, shared between calls (every cell read below is written first in this call).
+    if (rowA.length < m + 1) {
+        rowA = new Uint8Array(2 * (m + 1));
+        rowB = new Uint8Array(2 * (m + 1));
+    }
+    let prev = rowA;
+    let cur = rowB;
+    for (let i = 0; i <= n; i++) {
+        const ka = i > 0 ? ak[a0 + i - 1] : -1;
+        const ca = i > 0 ? ac[a0 + i - 1] : -1;
+        const aStar = ka === K_STAR || ka === K_SEG;
+        for (let j = 0; j <= m; j++) {
+            if (i === 0 && j === 0) {
+                cur[0] = 1;
+                continue;
+            }
+            const kb = j > 0 ? bk[b0 + j - 1] : -1;
+            const cb = j > 0 ? bc[b0 + j - 1] : -1;
+            const bStar = kb === K_STAR || kb === K_SEG;
+            let ok = 0;
+            if (aStar) {
+                // a's star ends here, or it absorbs the character b's last token spells
+                ok = prev[j] || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1] : 0);
+            }
+            if (!ok && bStar) {
+                ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
+            }
+            if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
+                ok = prev[j - 1] && (ka !== K_CHAR || kb !== K_CHAR || ca === cb) ? 1 : 0;
+            }
+            cur[j] = ok;
+        }
+        const t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m] === 1;
+}
+/**
+ * The third `:`-separated field (the service) of every string a pattern matches, when the fields
+ * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
+ * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
+ * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
+ */
+function arnServiceField(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).service;
+    return intersectForm(p).service;
+}
+/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
+function literalFields(raw) {
+    let at = -1;
+    let colons = 0;
+    let second = -1;
+    let service = null;
+    while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
+        colons++;
+        if (colons === 2)
+            second = at;
+        else if (colons === 3)
+            service = raw.slice(second + 1, at);
+    }
+    return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
+}
+/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
+function isLiteral(p) {
+    return p instanceof LiteralPattern;
+}
+const formatMatchers = new WeakMap();
+/**
+ * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a
+ * regular expression that matches literal text exactly when `arnIntersects(format, literal)`:
+ * `seg` is `[^/:]*`, `*` any run, `?` one code point, a character itself. Null for a format with
+ * more than one `*` (some have six), whose expression could backtrack for a long time on text made
+ * to nearly match: with at most one, the work is at most quadratic in the text, which callers
+ * keep short (the intersection's programme takes the rest).
+ */
+function formatMatcher(format) {
+    let re = formatMatchers.get(format);
+    if (re === undefined) {
+        if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1) {
+            formatMatchers.set(format, null);
+            return null;
+        }
+        const parts = [];
+        for (const t of format.tokens) {
+            if (t.kind === 'seg')
+                parts.push('[^/:]*');
+            else if (t.kind === 'star' || t.kind === 'var')
+                parts.push('[^]*');
+            else if (t.kind === 'one')
+                parts.push('[^]');
+            else
+                parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+        }
+        re = new RegExp(`^${parts.join('')}$`, 'u');
+        formatMatchers.set(format, re);
+    }
+    return re;
+}
+/**
+ * The characters the resource part (sixth field) of every string a pattern matches starts with, when
+ * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
+ * within their common length do not intersect (arnIntersects answers so first).
+ */
+function arnResourcePrefix(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).resourcePrefix;
+    return intersectForm(p).resourcePrefix;
+}
+// Token kinds for intersection: a variable reads as a star there.
+const K_CHAR = 0;
+const K_ONE = 1;
+const K_STAR = 2;
+const K_SEG = 3;
+const SLASH = 47;
+const COLON = 58;
+/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
+function absorbs(star, k, c) {
+    return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== COLON);
+}
+/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
+function absorbsAll(kinds, chars, from, to) {
+    for (let i = from; i < to; i++)
+        if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === COLON))
+            return false;
+    return true;
+}
+const intersectForms = new WeakMap();
+function intersectForm(p) {
+    if (p instanceof LiteralPattern) {
+        // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
+        // kept by their builder): only the last one's, which is what a run of checks of one resource
+        // against many formats reads again.
+        if (lastLiteral !== p) {
+            lastLiteralForm = literalForm(p.raw);
+            lastLiteral = p;
+        }
+        return lastLiteralForm;
+    }
+    let f = intersectForms.get(p);
+    if (f)
+        return f;
+    const t = p.tokens;
+    const kinds = new Uint8Array(t.length);
+    const chars = new Int32Array(t.length);
+    t.forEach((tok, i) => {
+        chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
+        kinds[i] =
+            tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
+    });
+    // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
+    let service = null;
+    let resourcePrefix = null;
+    let field = 0;
+    // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
+    const text = [];
+    let i = 0;
+    const colons = [];
+    for (; i < t.length && field < 5; i++) {
+        const tok = t[i];
+        if (tok.kind === 'char' && tok.ch === ':') {
+            if (field === 2)
+                service = text.join('');
+            colons.push(i);
+            field++;
+            continue;
+        }
+        if (tok.kind === 'char') {
+            if (field === 2)
+                text.push(tok.ch);
+            continue;
+        }
+        if (tok.kind === 'seg' && field !== 2)
+            continue;
+        break;
+    }
+    if (field === 5) {
+        const prefix = [];
+        for (; i < t.length; i++) {
+            const tok = t[i];
+            if (tok.kind !== 'char')
+                break;
+            prefix.push(tok.ch);
+        }
+        resourcePrefix = prefix.join('');
+    }
+    f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
+    intersectForms.set(p, f);
+    return f;
+}
+let lastLiteral;
+let lastLiteralForm;
+/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
+function literalForm(raw) {
+    let chars = new Int32Array(raw.length);
+    let n = 0;
+    const colons = [];
+    for (let i = 0; i < raw.length; i++) {
+        const c = raw.codePointAt(i);
+        if (c > 0xffff)
+            i++;
+        if (c === COLON && colons.length < 5)
+            colons.push(n);
+        chars[n++] = c;
+    }
+    if (n < chars.length)
+        chars = chars.slice(0, n);
+    // Every token a character (K_CHAR is 0, the Uint8Array's fill).
+    const { service, resourcePrefix } = literalFields(raw);
+    return {
+        kinds: new Uint8Array(n),
+        chars,
+        service,
+        resourcePrefix,
+        colons: resourcePrefix === null ? null : colons,
+    };
+}
+
+
+/***/ }),
+
 /***/ 4054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -10316,6 +10002,421 @@ function expandActionSet(set, catalog) {
     if (index.expanded.size > CONTENT_CACHE_SIZE)
         index.expanded.delete(index.expanded.keys().next().value);
     return names;
+}
+
+
+/***/ }),
+
+/***/ 747:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D0: () => (/* binding */ conditionImplies),
+/* harmony export */   PB: () => (/* binding */ mergeConditions),
+/* harmony export */   ff: () => (/* binding */ conditionAsWritten)
+/* harmony export */ });
+/* unused harmony export cidrContains */
+/* harmony import */ var _arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
+// Conservative comparison of IAM conditions: does a policy's condition restrict at least as much
+// as the baseline's? `yes` only when it provably does; `no` when the baseline's key is absent;
+// `unknown` when both constrain the key in ways this tool cannot compare exactly (the finding then
+// says its answer is approximate).
+
+function parseOp(op) {
+    let s = op;
+    let qualifier = '';
+    const q = /^(ForAnyValue|ForAllValues):/i.exec(s);
+    if (q) {
+        qualifier = q[1].toLowerCase();
+        s = s.slice(q[0].length);
+    }
+    const ifExists = /IfExists$/i.test(s);
+    if (ifExists)
+        s = s.slice(0, -'IfExists'.length);
+    return { base: s.toLowerCase(), ifExists, qualifier };
+}
+/** Operators compared as exact text (StringEqualsIgnoreCase and Bool without case). */
+const STRING_EQ = new Set([
+    'stringequals',
+    'stringequalsignorecase',
+    'bool',
+    'numericequals',
+    'dateequals',
+    'binaryequals',
+]);
+/** ARN operators: both take `*` and `?` in each of the six components (IAM User Guide). */
+const ARN = new Set(['arnequals', 'arnlike']);
+function ipv4(cidr) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
+    if (!m)
+        return undefined;
+    const parts = m.slice(1, 5).map(Number);
+    if (parts.some((p) => p > 255))
+        return undefined;
+    const bits = m[5] === undefined ? 32 : Number(m[5]);
+    if (bits > 32)
+        return undefined;
+    const addr = ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+    return [addr, bits];
+}
+/** Is the CIDR `inner` inside `outer`? undefined when either is not IPv4. */
+function cidrContains(outer, inner) {
+    const o = ipv4(outer);
+    const i = ipv4(inner);
+    if (!o || !i)
+        return outer.trim() === inner.trim() ? true : undefined;
+    if (i[1] < o[1])
+        return false;
+    if (o[1] === 0)
+        return true;
+    const mask = (0xffffffff << (32 - o[1])) >>> 0;
+    return (i[0] & mask) >>> 0 === (o[0] & mask) >>> 0;
+}
+/** A baseline condition value that stands for the user's own value (see audit/engine.ts). */
+const PLACEHOLDER_VALUE = '<placeholder>';
+/** Negated operators: `a` and `b` together exclude the values of both (used by mergeConditions). */
+const NEGATED = new Set([
+    'stringnotequals',
+    'stringnotequalsignorecase',
+    'stringnotlike',
+    'arnnotequals',
+    'arnnotlike',
+    'numericnotequals',
+    'datenotequals',
+    'notipaddress',
+]);
+/**
+ * A StringEquals value as a pattern of literal characters: its `*` and `?` match only themselves
+ * (IAM User Guide, string condition operators). A policy variable (`${aws:username}`) stays a
+ * variable, an unknown value.
+ */
+function literalPattern(value) {
+    let s = '';
+    for (let i = 0; i < value.length; i++) {
+        const c = value[i];
+        if (c === '$' && value[i + 1] === '{') {
+            const close = value.indexOf('}', i + 2);
+            if (close > i + 2) {
+                s += value.slice(i, close + 1);
+                i = close;
+                continue;
+            }
+        }
+        s += c === '*' ? '${*}' : c === '?' ? '${?}' : c;
+    }
+    return (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(s);
+}
+/**
+ * The six colon-separated components of an ARN as written (the sixth keeps its own colons), a `:`
+ * inside a policy variable (`${aws:username}`) not counting; undefined when there are fewer than six.
+ */
+function arnComponents(value) {
+    const out = [];
+    let from = 0;
+    for (let i = 0; i < value.length && out.length < 5; i++) {
+        if (value[i] === '$' && value[i + 1] === '{') {
+            const close = value.indexOf('}', i + 2);
+            if (close > 0)
+                i = close;
+            continue;
+        }
+        if (value[i] === ':') {
+            out.push(value.slice(from, i));
+            from = i + 1;
+        }
+    }
+    if (out.length < 5)
+        return undefined;
+    out.push(value.slice(from));
+    return out;
+}
+/**
+ * The test of one value of the policy's operator `hBase` against the baseline's values under
+ * `nBase` (the caller has checked that the two operators are compared at all). Built once per
+ * pair of keys: a set for the exact operators, parsed patterns for the others.
+ */
+function valueTest(nBase, hBase, need) {
+    if (STRING_EQ.has(nBase)) {
+        const ci = nBase === 'stringequalsignorecase' || nBase === 'bool';
+        const allowed = new Set(ci ? need.map((v) => v.toLowerCase()) : need);
+        return (v) => (allowed.has(ci ? v.toLowerCase() : v) ? 'yes' : 'no');
+    }
+    // A StringEquals value is literal text; ArnEquals and ArnLike values, like StringLike ones, are
+    // patterns (IAM User Guide: ArnEquals and ArnLike both take * and ? in each component).
+    const asPattern = (v) => (hBase === 'stringequals' ? literalPattern(v) : (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(v));
+    if (nBase === 'stringlike') {
+        const needP = need.map((v) => (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(v));
+        return (v) => {
+            const hp = asPattern(v);
+            return needP.some((np) => (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(np, hp)) ? 'yes' : 'no';
+        };
+    }
+    if (ARN.has(nBase)) {
+        // Each of the six components is matched on its own (a `*` does not run across a `:` of the
+        // first five). When either side is not six components, the whole texts are compared, and a
+        // containment found that way is only `unknown` (IAM's reading of such a value is not known).
+        const needP = need.map((v) => {
+            const parts = arnComponents(v);
+            const whole = (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(v);
+            return { parts: parts?.map((p) => (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(p)), whole };
+        });
+        return (v) => {
+            const parts = arnComponents(v)?.map(asPattern);
+            const whole = asPattern(v);
+            let best = 'no';
+            for (const np of needP) {
+                if (np.parts && parts) {
+                    if (np.parts.every((p, i) => (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(p, parts[i])))
+                        return 'yes';
+                }
+                else if ((0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(np.whole, whole)) {
+                    if ((0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(np.whole))
+                        return 'yes';
+                    best = 'unknown';
+                }
+            }
+            return best;
+        };
+    }
+    if (nBase === 'ipaddress') {
+        return (v) => {
+            const r = need.map((n) => cidrContains(n, v));
+            return r.includes(true) ? 'yes' : r.includes(undefined) ? 'unknown' : 'no';
+        };
+    }
+    return undefined;
+}
+/** Every value `have` allows is one `need` allows: `have` under `hBase`, `need` under `nBase`. */
+function valuesImply(nBase, hBase, have, need) {
+    if (have.length === 0)
+        return 'unknown';
+    if (need.includes(PLACEHOLDER_VALUE))
+        return 'yes';
+    if (nBase === 'null') {
+        return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i].toLowerCase())
+            ? 'yes'
+            : 'unknown';
+    }
+    const test = valueTest(nBase, hBase, need);
+    if (!test)
+        return 'unknown';
+    let unknown = false;
+    for (const v of have) {
+        const r = test(v);
+        if (r === 'no')
+            return 'no';
+        if (r === 'unknown')
+            unknown = true;
+    }
+    return unknown ? 'unknown' : 'yes';
+}
+/**
+ * Are a policy operator `h` and a baseline operator `n` on the same key compared at all? The same
+ * operator (a policy without IfExists meets a baseline with it, not the reverse), or a StringEquals
+ * policy against a StringLike, ArnLike or ArnEquals baseline, or ArnEquals and ArnLike with each
+ * other; always with the same ForAnyValue/ForAllValues qualifier.
+ */
+function compared(h, n) {
+    if (h.qualifier !== n.qualifier || (h.ifExists && !n.ifExists))
+        return false;
+    if (h.base === n.base)
+        return true;
+    if (n.base === 'stringlike')
+        return h.base === 'stringequals' || h.base === 'arnequals';
+    if (ARN.has(n.base))
+        return h.base === 'stringequals' || ARN.has(h.base);
+    return false;
+}
+/**
+ * The operator-key pairs of a condition by lower-cased key (IAM condition key names are not
+ * case-sensitive): one pass, so that each baseline key then finds the policy's entries for it
+ * directly instead of scanning every pair of the policy.
+ */
+function byKey(c, stats) {
+    const out = new Map();
+    for (const [opText, keys] of Object.entries(c ?? {})) {
+        const op = parseOp(opText);
+        for (const [key, values] of Object.entries(keys)) {
+            if (stats)
+                stats.steps++;
+            const k = key.toLowerCase();
+            const list = out.get(k);
+            if (list)
+                list.push({ op, values });
+            else
+                out.set(k, [{ op, values }]);
+        }
+    }
+    return out;
+}
+/**
+ * Does a grant under `have` stay within what the baseline allows under `need`?
+ * `need` undefined or empty: always yes. A key of `need` that `have` does not constrain: no.
+ * Linear in the operator-key pairs of both (plus the values compared): the policy's pairs are
+ * indexed by key once, and each baseline pair looks its key up.
+ */
+function conditionImplies(have, need, stats) {
+    const missing = [];
+    let result = 'yes';
+    if (!need)
+        return { result, missing };
+    let index;
+    for (const [needOp, needKeys] of Object.entries(need)) {
+        const n = parseOp(needOp);
+        for (const [needKey, needValues] of Object.entries(needKeys)) {
+            if (stats)
+                stats.steps++;
+            index ??= byKey(have, stats);
+            let best = 'no';
+            for (const h of index.get(needKey.toLowerCase()) ?? []) {
+                if (stats)
+                    stats.steps++;
+                const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
+                if (r === 'yes') {
+                    best = 'yes';
+                    break;
+                }
+                if (r === 'unknown')
+                    best = 'unknown';
+            }
+            if (best !== 'yes') {
+                missing.push(`${needOp} ${needKey}`);
+                if (best === 'no')
+                    result = 'no';
+                else if (result === 'yes')
+                    result = 'unknown';
+            }
+        }
+    }
+    return { result, missing };
+}
+/** An operator's identity whatever its spelling: `ForAllValues:StringEqualsIfExists` -> `forallvalues|stringequals|1`. */
+function opIdentity(op) {
+    return `${op.qualifier}|${op.base}|${op.ifExists ? 1 : 0}`;
+}
+/**
+ * The values under which both `a` and `b` grant, for one operator (`op`) and key both name:
+ * - a negated operator excludes the values of both (their union);
+ * - otherwise `a`'s values that lie within `b`'s (the policy's own values the baseline allows: a
+ *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when none does,
+ *   `b`'s values (the policy's own ones are all outside the baseline); when some cannot be compared
+ *   (ordering operators, IPv6), `a`'s values as written.
+ */
+function narrowValues(op, a, b) {
+    if (NEGATED.has(op.base)) {
+        const seen = new Set(a);
+        return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
+    }
+    if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
+        return valuesImply(op.base, op.base, a, b) === 'yes' ? a : b;
+    const test = valueTest(op.base, op.base, b);
+    if (!test)
+        return a;
+    const kept = [];
+    for (const v of a) {
+        const r = test(v);
+        if (r === 'unknown')
+            return a;
+        if (r === 'yes')
+            kept.push(v);
+    }
+    return kept.length > 0 ? kept : b;
+}
+/**
+ * The condition that grants under both: `a` (the policy's) with `b`'s (the baseline's) keys added
+ * (used by the minimal policy). A key both name under the same operator (its spelling and the key's
+ * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues).
+ * Neither input is changed. Linear in the operator-key pairs of both.
+ */
+function mergeConditions(a, b, stats) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    const out = {};
+    /** operator identity + lower-cased key -> where the pair is in `out` (operator and key as written). */
+    const at = new Map();
+    for (const [op, keys] of Object.entries(a)) {
+        out[op] = { ...keys };
+        const parsed = parseOp(op);
+        const id = opIdentity(parsed);
+        for (const key of Object.keys(keys)) {
+            if (stats)
+                stats.steps++;
+            at.set(`${id}\u0000${key.toLowerCase()}`, { op, key, parsed });
+        }
+    }
+    for (const [op, keys] of Object.entries(b)) {
+        const parsed = parseOp(op);
+        const id = opIdentity(parsed);
+        for (const [key, values] of Object.entries(keys)) {
+            if (stats)
+                stats.steps++;
+            const slot = `${id}\u0000${key.toLowerCase()}`;
+            const hit = at.get(slot);
+            if (hit) {
+                const block = out[hit.op];
+                block[hit.key] = narrowValues(hit.parsed, block[hit.key], values);
+            }
+            else {
+                (out[op] ??= {})[key] = values;
+                at.set(slot, { op, key, parsed });
+            }
+        }
+    }
+    return out;
+}
+/** A condition value as written (a string, a number, a boolean or a list of them) as strings. */
+function writtenValues(v) {
+    return (Array.isArray(v) ? v : [v]).map((x) => String(x));
+}
+/**
+ * A statement's condition as written (`written`, the raw JSON value) changed to `merged` (what
+ * mergeConditions made of it): the keys `merged` adds, after the written ones, and a written key
+ * whose values `merged` narrowed, in place; everything else as written. Keys are matched per
+ * operator without case; a single value is written as a string. Linear: the written keys of each
+ * operator are indexed once.
+ */
+function conditionAsWritten(written, merged, stats) {
+    if (!merged)
+        return written;
+    const out = {};
+    const w = (typeof written === 'object' && written !== null ? written : {});
+    /** operator as written -> lower-cased key -> the key as written in `out`. */
+    const keysOf = new Map();
+    for (const [op, keys] of Object.entries(w)) {
+        out[op] = { ...keys };
+        const m = new Map();
+        for (const k of Object.keys(out[op])) {
+            if (stats)
+                stats.steps++;
+            m.set(k.toLowerCase(), k);
+        }
+        keysOf.set(op, m);
+    }
+    for (const [op, keys] of Object.entries(merged)) {
+        const block = (out[op] ??= {});
+        let m = keysOf.get(op);
+        if (!m)
+            keysOf.set(op, (m = new Map()));
+        for (const [k, v] of Object.entries(keys)) {
+            if (stats)
+                stats.steps++;
+            const lk = k.toLowerCase();
+            const as = m.get(lk);
+            const value = v.length === 1 ? v[0] : v;
+            if (as === undefined) {
+                block[k] = value;
+                m.set(lk, k);
+            }
+            else {
+                const before = writtenValues(block[as]);
+                if (before.length !== v.length || before.some((x, i) => x !== v[i]))
+                    block[as] = value;
+            }
+        }
+    }
+    return out;
 }
 
 
@@ -11431,7 +11532,9 @@ function policyKindOf(doc) {
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4054);
 /* harmony import */ var _policy_compress_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2072);
 /* harmony import */ var _audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(183);
-/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6349);
+/* harmony import */ var _audit_minimal_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9076);
+/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
+
 
 
 
@@ -11511,11 +11614,16 @@ function omittedDiffNote(size) {
 function storedSuggestion(s) {
     if (s.diffOmitted)
         return { ...s };
-    const diff = s.diff;
-    if (!diffTooLarge(diff))
-        return { ...s };
-    const size = diffSize(diff);
-    return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+    // Read once and not kept on the suggestion (diffOnce): a spread would read it again.
+    const diff = (0,_audit_minimal_js__WEBPACK_IMPORTED_MODULE_3__/* .diffOnce */ .BR)(s);
+    if (diffTooLarge(diff)) {
+        const size = diffSize(diff);
+        return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+    }
+    const out = {};
+    for (const k of Object.keys(s))
+        out[k] = k === 'diff' ? diff : s[k];
+    return out;
 }
 /** A suggestion's diff size when it is not shown in full (omitted by the report, or over the bounds). */
 function omittedDiff(s) {
@@ -11594,7 +11702,7 @@ function shownText(s, format, bold = (v) => v) {
 }
 /** `22004 actions` (with a note when the count is a saved report's, from another catalog). */
 function countShown(s) {
-    return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(s.count, 'action')}${s.fromReport ? ' (as counted by the report’s catalog)' : ''}`;
+    return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(s.count, 'action')}${s.fromReport ? ' (as counted by the report’s catalog)' : ''}`;
 }
 
 

@@ -16744,7 +16744,7 @@ function suggestMinimal(unit, result, builder) {
  */
 function suggestion(policy, path, original, minimal) {
     let diff;
-    return {
+    const made = {
         policy,
         minimal,
         get diff() {
@@ -16754,6 +16754,19 @@ function suggestion(policy, path, original, minimal) {
             diff = value;
         },
     };
+    DIFF_MAKERS.set(made, () => diff ?? minimalDiff(path, original, minimal));
+    return made;
+}
+/** The suggestions made here: their diff without keeping it (see diffOnce). */
+const DIFF_MAKERS = new WeakMap();
+/**
+ * A suggestion's diff, made and not kept when it was not read before: for a reader that reads it
+ * once (the JSON report writes every diff, and keeping them all would hold them to the end of the
+ * run). Any other suggestion's `diff` as it is.
+ */
+function diffOnce(s) {
+    const make = DIFF_MAKERS.get(s);
+    return make ? make() : s.diff;
 }
 /** Documents with more lines than this together get a whole-document diff (see minimalDiff). */
 const LINEAR_DIFF_FROM = 4000;
@@ -18889,6 +18902,7 @@ function decide(report, failOn, threshold) {
 
 
 
+
 /** The JSON report's schema: 2 adds `schemaVersion`, `actionSet` and `diffOmitted` (README). */
 const REPORT_SCHEMA_VERSION = 2;
 /** Longest action list a JSON finding keeps as a list; longer sets are written as an `actionSet`. */
@@ -18964,11 +18978,16 @@ function omittedDiffNote(size) {
 function storedSuggestion(s) {
     if (s.diffOmitted)
         return { ...s };
-    const diff = s.diff;
-    if (!diffTooLarge(diff))
-        return { ...s };
-    const size = diffSize(diff);
-    return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+    // Read once and not kept on the suggestion (diffOnce): a spread would read it again.
+    const diff = diffOnce(s);
+    if (diffTooLarge(diff)) {
+        const size = diffSize(diff);
+        return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+    }
+    const out = {};
+    for (const k of Object.keys(s))
+        out[k] = k === 'diff' ? diff : s[k];
+    return out;
 }
 /** A suggestion's diff size when it is not shown in full (omitted by the report, or over the bounds). */
 function omittedDiff(s) {

@@ -286,7 +286,7 @@ function suggestion(
   minimal: Record<string, unknown>,
 ): Suggestion {
   let diff: string | undefined;
-  return {
+  const made: Suggestion = {
     policy,
     minimal,
     get diff(): string {
@@ -296,6 +296,21 @@ function suggestion(
       diff = value;
     },
   };
+  DIFF_MAKERS.set(made, () => diff ?? minimalDiff(path, original, minimal));
+  return made;
+}
+
+/** The suggestions made here: their diff without keeping it (see diffOnce). */
+const DIFF_MAKERS = new WeakMap<Suggestion, () => string>();
+
+/**
+ * A suggestion's diff, made and not kept when it was not read before: for a reader that reads it
+ * once (the JSON report writes every diff, and keeping them all would hold them to the end of the
+ * run). Any other suggestion's `diff` as it is.
+ */
+export function diffOnce(s: Suggestion): string {
+  const make = DIFF_MAKERS.get(s);
+  return make ? make() : s.diff;
 }
 
 /** Documents with more lines than this together get a whole-document diff (see minimalDiff). */

@@ -14,6 +14,7 @@ import type { ActionSet, Finding, Report, Suggestion } from '../core/types.js';
 import { catalogInfo, loadCatalog } from '../policy/catalog.js';
 import { compressActions, compressSet } from '../policy/compress.js';
 import { actionCount, findingActionSet } from '../audit/finding-set.js';
+import { diffOnce } from '../audit/minimal.js';
 import { plural } from './group.js';
 
 /** The JSON report's schema: 2 adds `schemaVersion`, `actionSet` and `diffOmitted` (README). */
@@ -89,10 +90,15 @@ export function omittedDiffNote(size: { lines: number; bytes: number }): string 
 /** The suggestion as written to JSON: a diff over the bounds is replaced by a note and its size. */
 export function storedSuggestion(s: Suggestion): Record<string, unknown> {
   if (s.diffOmitted) return { ...s };
-  const diff = s.diff;
-  if (!diffTooLarge(diff)) return { ...s };
-  const size = diffSize(diff);
-  return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+  // Read once and not kept on the suggestion (diffOnce): a spread would read it again.
+  const diff = diffOnce(s);
+  if (diffTooLarge(diff)) {
+    const size = diffSize(diff);
+    return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(s)) out[k] = k === 'diff' ? diff : (s as unknown as Record<string, unknown>)[k];
+  return out;
 }
 
 /** A suggestion's diff size when it is not shown in full (omitted by the report, or over the bounds). */
