@@ -77,11 +77,32 @@ const OUTCOME_CACHE = 20_000;
 /** Keys (by hash) seen once, per baseline, before that record starts again. */
 const SEEN_ONCE = 200_000;
 
-/** FNV-1a of a string's UTF-16 units: a key seen before, in 32 bits (a collision only keeps an outcome early). */
-function hashOf(s: string): number {
-  let h = 0x811c9dc5;
+/**
+ * FNV-1a, continued over a string's UTF-16 units and then a mark (a value no unit has, so that
+ * ["ab"] and ["a", "b"] differ): an outcome's key seen before, in 32 bits, hashed from its parts
+ * without making the key (a collision only keeps an outcome early).
+ */
+const FNV_OFFSET = 0x811c9dc5;
+function hashMore(h: number, s: string, mark: number): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return Math.imul(h ^ mark, 0x01000193);
+}
+
+/** hashMore over a list (undefined and empty differ). */
+function hashList(h: number, list: readonly string[] | undefined, mark: number): number {
+  if (list === undefined) return Math.imul(h ^ (mark + 1), 0x01000193);
+  for (const x of list) h = hashMore(h, x, 0x10000);
+  return Math.imul(h ^ mark, 0x01000193);
+}
+
+/** The hash of what contentKey writes (a condition through its JSON text). */
+function hashContent(h: number, s: Statement): number {
+  h = hashMore(h, s.effect, 0x10010);
+  h = hashList(h, s.actions, 0x10020);
+  h = hashList(h, s.notActions, 0x10030);
+  h = hashList(h, s.resources, 0x10040);
+  h = hashList(h, s.notResources, 0x10050);
+  return s.condition === undefined ? h : hashMore(h, JSON.stringify(s.condition), 0x10060);
 }
 
 function contentKey(s: Statement): string {
@@ -126,39 +147,42 @@ export class StatementMemo {
   }
 
   outcome(unit: Unit, stmt: Statement, denies: Denies): StatementOutcome {
-    let byKey = this.outcomes.get(unit.baseline);
-    if (!byKey) this.outcomes.set(unit.baseline, (byKey = new Map()));
     // Only the Deny statements that name an action of this statement change its outcome.
-    const relevant: Statement[] = [];
-    let context = '';
+    const relevant: number[] = [];
     if (stmt.effect === 'Allow') {
       const mine = this.sets.statementSet(stmt).actions;
       denies.list.forEach((d, i) => {
-        if (!mine.intersects(this.sets.statementSet(d).actions)) return;
-        relevant.push(d);
-        context += `${denies.keys[i]}\u0002`;
+        if (mine.intersects(this.sets.statementSet(d).actions)) relevant.push(i);
       });
     }
+    const denied = () => relevant.map((i) => denies.list[i]!);
+    // Outcomes are shared while statements repeat; distinct ones must not pile up (an
+    // organisation's plan). An outcome is kept from the second time its key is seen: one seen once
+    // (most of a plan whose statements all differ) dies young, before the garbage collector moves
+    // it to the old generation, where it would stay until a full collection. The first time is
+    // told by a hash of the key's parts, so that no key is made for a statement seen once. Past a
+    // bound each record starts again (outcomes compare by content where it matters, so a
+    // recomputed one gives the same findings).
+    let seen = this.seenOnce.get(unit.baseline);
+    if (!seen) this.seenOnce.set(unit.baseline, (seen = new Set()));
+    let h = hashMore(FNV_OFFSET, denies.unitKey, 0x10070);
+    for (const i of relevant) h = hashMore(h, denies.keys[i]!, 0x10080);
+    h = hashContent(h, stmt) >>> 0;
+    if (!seen.has(h)) {
+      if (seen.size >= SEEN_ONCE) seen.clear();
+      seen.add(h);
+      return this.compute(unit, stmt, denied());
+    }
+    let byKey = this.outcomes.get(unit.baseline);
+    if (!byKey) this.outcomes.set(unit.baseline, (byKey = new Map()));
+    let context = '';
+    for (const i of relevant) context += `${denies.keys[i]}\u0002`;
     const key = `${denies.unitKey}\u0000${context}\u0000${this.content(stmt)}`;
     let o = byKey.get(key);
     if (!o) {
-      o = this.compute(unit, stmt, relevant);
-      // Outcomes are shared while statements repeat; distinct ones must not pile up (an
-      // organisation's plan). An outcome is kept from the second time its key is seen: one seen
-      // once (most of a plan whose statements all differ) dies young, before the garbage collector
-      // moves it to the old generation, where it would stay until a full collection. Past a bound
-      // the cache starts again (outcomes compare by content where it matters, so a recomputed one
-      // gives the same findings).
-      let seen = this.seenOnce.get(unit.baseline);
-      if (!seen) this.seenOnce.set(unit.baseline, (seen = new Set()));
-      const h = hashOf(key);
-      if (seen.has(h)) {
-        if (byKey.size >= OUTCOME_CACHE) byKey.clear();
-        byKey.set(key, o);
-      } else {
-        if (seen.size >= SEEN_ONCE) seen.clear();
-        seen.add(h);
-      }
+      o = this.compute(unit, stmt, denied());
+      if (byKey.size >= OUTCOME_CACHE) byKey.clear();
+      byKey.set(key, o);
     }
     return o;
   }
