@@ -3118,6 +3118,7 @@ class GrantSets {
                 const target = (0,policy_arn/* arnServiceField */.l8)(this.format(format)) ?? '';
                 (byTarget.get(target) ?? byTarget.set(target, []).get(target)).push({
                     format,
+                    id: this.formatId(format),
                     actions: action_set/* ActionSet */.L.fromOrdinals(ordinals),
                 });
             }
@@ -3160,8 +3161,8 @@ class GrantSets {
             const g = this.globalFormats();
             const ok = [g.formatless];
             for (const list of this.candidates(g, service, resource))
-                for (const { format, actions: those } of list)
-                    if (those.intersects(actions) && this.meets(this.formatId(format), check))
+                for (const { id, actions: those } of list)
+                    if (those.intersects(actions) && this.meets(id, check))
                         ok.push(those);
             return actions.intersect(action_set/* ActionSet */.L.unionOf(ok));
         }
@@ -3170,8 +3171,8 @@ class GrantSets {
             const f = this.serviceFormats(svc);
             ok.push(f.formatless);
             for (const list of this.candidates(f, service, resource))
-                for (const { format, actions: those } of list)
-                    if (those.intersects(actions) && this.meets(this.formatId(format), check))
+                for (const { id, actions: those } of list)
+                    if (those.intersects(actions) && this.meets(id, check))
                         ok.push(those);
         }
         return actions.intersect(action_set/* ActionSet */.L.unionOf(ok));
@@ -3192,7 +3193,12 @@ class GrantSets {
     }
     /** The format ids of an action's resource types (-1: a type without a format). */
     formatsOf(ordinal) {
-        let ids = this.index.formatsOfAction[ordinal];
+        const all = this.index.formatsOfAction;
+        // Grown in blocks, filled: an array written at a far index first would turn into a dictionary.
+        if (ordinal >= all.length)
+            for (let n = Math.max(ordinal + 1, all.length * 2, 1024); all.length < n;)
+                all.push(undefined);
+        let ids = all[ordinal];
         if (!ids) {
             const rts = (0,policy_catalog/* actionOfOrdinal */.xb)(ordinal).resourceTypes;
             ids = new Int32Array(rts.length);
@@ -3200,7 +3206,7 @@ class GrantSets {
                 const arn = rts[i].arn;
                 ids[i] = arn ? this.formatId(arn) : -1;
             }
-            this.index.formatsOfAction[ordinal] = ids;
+            all[ordinal] = ids;
         }
         return ids;
     }
@@ -3300,7 +3306,7 @@ class GrantSets {
                 formatless,
                 byTarget: new Map([...byTarget].map(([t, m]) => [
                     t,
-                    formats([...m].map(([format, actions]) => ({ format, actions })), (f) => this.prefix(f)),
+                    formats([...m].map(([format, actions]) => ({ format, id: this.formatId(format), actions })), (f) => this.prefix(f)),
                 ])),
             };
         }

@@ -14327,6 +14327,7 @@ class GrantSets {
                 const target = arnServiceField(this.format(format)) ?? '';
                 (byTarget.get(target) ?? byTarget.set(target, []).get(target)).push({
                     format,
+                    id: this.formatId(format),
                     actions: ActionSet.fromOrdinals(ordinals),
                 });
             }
@@ -14369,8 +14370,8 @@ class GrantSets {
             const g = this.globalFormats();
             const ok = [g.formatless];
             for (const list of this.candidates(g, service, resource))
-                for (const { format, actions: those } of list)
-                    if (those.intersects(actions) && this.meets(this.formatId(format), check))
+                for (const { id, actions: those } of list)
+                    if (those.intersects(actions) && this.meets(id, check))
                         ok.push(those);
             return actions.intersect(ActionSet.unionOf(ok));
         }
@@ -14379,8 +14380,8 @@ class GrantSets {
             const f = this.serviceFormats(svc);
             ok.push(f.formatless);
             for (const list of this.candidates(f, service, resource))
-                for (const { format, actions: those } of list)
-                    if (those.intersects(actions) && this.meets(this.formatId(format), check))
+                for (const { id, actions: those } of list)
+                    if (those.intersects(actions) && this.meets(id, check))
                         ok.push(those);
         }
         return actions.intersect(ActionSet.unionOf(ok));
@@ -14401,7 +14402,12 @@ class GrantSets {
     }
     /** The format ids of an action's resource types (-1: a type without a format). */
     formatsOf(ordinal) {
-        let ids = this.index.formatsOfAction[ordinal];
+        const all = this.index.formatsOfAction;
+        // Grown in blocks, filled: an array written at a far index first would turn into a dictionary.
+        if (ordinal >= all.length)
+            for (let n = Math.max(ordinal + 1, all.length * 2, 1024); all.length < n;)
+                all.push(undefined);
+        let ids = all[ordinal];
         if (!ids) {
             const rts = actionOfOrdinal(ordinal).resourceTypes;
             ids = new Int32Array(rts.length);
@@ -14409,7 +14415,7 @@ class GrantSets {
                 const arn = rts[i].arn;
                 ids[i] = arn ? this.formatId(arn) : -1;
             }
-            this.index.formatsOfAction[ordinal] = ids;
+            all[ordinal] = ids;
         }
         return ids;
     }
@@ -14509,7 +14515,7 @@ class GrantSets {
                 formatless,
                 byTarget: new Map([...byTarget].map(([t, m]) => [
                     t,
-                    formats([...m].map(([format, actions]) => ({ format, actions })), (f) => this.prefix(f)),
+                    formats([...m].map(([format, actions]) => ({ format, id: this.formatId(format), actions })), (f) => this.prefix(f)),
                 ])),
             };
         }

@@ -78,6 +78,8 @@ interface Check {
 
 interface FormatEntry {
   format: string;
+  /** The format's dense id (GrantSets.formatId), so that a check does not look it up by text. */
+  id: number;
   actions: ActionSet;
 }
 
@@ -235,6 +237,7 @@ export class GrantSets {
         const target = arnServiceField(this.format(format)) ?? '';
         (byTarget.get(target) ?? byTarget.set(target, []).get(target)!).push({
           format,
+          id: this.formatId(format),
           actions: ActionSet.fromOrdinals(ordinals),
         });
       }
@@ -277,8 +280,8 @@ export class GrantSets {
       const g = this.globalFormats();
       const ok = [g.formatless];
       for (const list of this.candidates(g, service, resource))
-        for (const { format, actions: those } of list)
-          if (those.intersects(actions) && this.meets(this.formatId(format), check)) ok.push(those);
+        for (const { id, actions: those } of list)
+          if (those.intersects(actions) && this.meets(id, check)) ok.push(those);
       return actions.intersect(ActionSet.unionOf(ok));
     }
     const ok: ActionSet[] = [];
@@ -286,8 +289,8 @@ export class GrantSets {
       const f = this.serviceFormats(svc);
       ok.push(f.formatless);
       for (const list of this.candidates(f, service, resource))
-        for (const { format, actions: those } of list)
-          if (those.intersects(actions) && this.meets(this.formatId(format), check)) ok.push(those);
+        for (const { id, actions: those } of list)
+          if (those.intersects(actions) && this.meets(id, check)) ok.push(those);
     }
     return actions.intersect(ActionSet.unionOf(ok));
   }
@@ -309,7 +312,11 @@ export class GrantSets {
 
   /** The format ids of an action's resource types (-1: a type without a format). */
   private formatsOf(ordinal: number): Int32Array {
-    let ids = this.index.formatsOfAction[ordinal];
+    const all = this.index.formatsOfAction;
+    // Grown in blocks, filled: an array written at a far index first would turn into a dictionary.
+    if (ordinal >= all.length)
+      for (let n = Math.max(ordinal + 1, all.length * 2, 1024); all.length < n;) all.push(undefined);
+    let ids = all[ordinal];
     if (!ids) {
       const rts = actionOfOrdinal(ordinal).resourceTypes;
       ids = new Int32Array(rts.length);
@@ -317,7 +324,7 @@ export class GrantSets {
         const arn = rts[i]!.arn;
         ids[i] = arn ? this.formatId(arn) : -1;
       }
-      this.index.formatsOfAction[ordinal] = ids;
+      all[ordinal] = ids;
     }
     return ids;
   }
@@ -421,7 +428,7 @@ export class GrantSets {
           [...byTarget].map(([t, m]) => [
             t,
             formats(
-              [...m].map(([format, actions]) => ({ format, actions })),
+              [...m].map(([format, actions]) => ({ format, id: this.formatId(format), actions })),
               (f) => this.prefix(f),
             ),
           ]),
