@@ -8008,8 +8008,13 @@ function obtain() {
             collector = null;
         }
         finally {
-            if (!exposed)
-                (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--no-expose-gc');
+            try {
+                if (!exposed)
+                    (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--no-expose-gc');
+            }
+            catch {
+                // The flag stays; contexts made later may see gc. Nothing of the audit depends on it.
+            }
         }
     }
     return collector;

@@ -11707,8 +11707,13 @@ function obtain() {
             collector = null;
         }
         finally {
-            if (!exposed)
-                (0,external_node_v8_.setFlagsFromString)('--no-expose-gc');
+            try {
+                if (!exposed)
+                    (0,external_node_v8_.setFlagsFromString)('--no-expose-gc');
+            }
+            catch {
+                // The flag stays; contexts made later may see gc. Nothing of the audit depends on it.
+            }
         }
     }
     return collector;

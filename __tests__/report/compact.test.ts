@@ -381,35 +381,3 @@ describe('bounded lines', () => {
     });
   });
 });
-
-describe('suggestion diffs written to JSON', () => {
-  it('are the diffs the suggestions give, written without being kept on them', async () => {
-    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { runAudit } = await import('../../src/audit/run.js');
-    const { diffOnce } = await import('../../src/audit/minimal.js');
-    const dir = mkdtempSync(join(tmpdir(), 'iba-diff-once-'));
-    try {
-      writeFileSync(
-        join(dir, 'p.json'),
-        JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['ec2:*', 's3:GetObject'], Resource: '*' }],
-        }),
-      );
-      const report = await runAudit({ root: dir, paths: ['.'], baseline: 'skypilot:minimal' });
-      expect(report.suggestions.length).toBeGreaterThan(0);
-      // Written first (diffOnce), then read through the accessor: the same text.
-      const written = JSON.parse(renderJson(report)) as { suggestions: { diff: string }[] };
-      const plain = report.suggestions.map((s) => ({ policy: s.policy, minimal: s.minimal, diff: s.diff }));
-      expect(written.suggestions.map((s) => s.diff)).toEqual(plain.map((s) => s.diff));
-      expect(plain[0]!.diff).toContain('-');
-      expect(renderJson({ ...report, suggestions: plain })).toBe(renderJson(report));
-      // A suggestion of another origin (a saved report) gives its diff as it is.
-      expect(diffOnce(plain[0]!)).toBe(plain[0]!.diff);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});

@@ -24,7 +24,11 @@ function obtain(): (() => void) | null {
     } catch {
       collector = null;
     } finally {
-      if (!exposed) setFlagsFromString('--no-expose-gc');
+      try {
+        if (!exposed) setFlagsFromString('--no-expose-gc');
+      } catch {
+        // The flag stays; contexts made later may see gc. Nothing of the audit depends on it.
+      }
     }
   }
   return collector;
