@@ -48,6 +48,16 @@ describe('statement outcomes kept by the memo', () => {
     return { calls, findings: shared.findings.length };
   };
 
+  /** Five policies of different statements. */
+  const DISTINCT = [
+    ['s3:*'],
+    ['ec2:*'],
+    ['iam:PassRole'],
+    ['sqs:*'],
+    ['ec2:Describe*', 'sts:GetCallerIdentity'],
+  ];
+  const writeDistinct = () => DISTINCT.forEach((l, i) => writeFileSync(join(dir, `p${i}.json`), policy(l)));
+
   it('computes a statement seen five times twice, then shares it', async () => {
     for (let i = 0; i < 5; i++) writeFileSync(join(dir, `p${i}.json`), policy(['s3:*', 'ec2:Describe*']));
     const { calls, findings } = await computations();
@@ -56,27 +66,13 @@ describe('statement outcomes kept by the memo', () => {
   });
 
   it('computes each of five different statements once', async () => {
-    const lists = [
-      ['s3:*'],
-      ['ec2:*'],
-      ['iam:PassRole'],
-      ['sqs:*'],
-      ['ec2:Describe*', 'sts:GetCallerIdentity'],
-    ];
-    lists.forEach((l, i) => writeFileSync(join(dir, `p${i}.json`), policy(l)));
+    writeDistinct();
     const { calls } = await computations();
     expect(calls).toBe(5);
   });
 
   it("lets each unit's statement sets go once the unit is audited, with the same report as keeping them", async () => {
-    const lists = [
-      ['s3:*'],
-      ['ec2:*'],
-      ['iam:PassRole'],
-      ['sqs:*'],
-      ['ec2:Describe*', 'sts:GetCallerIdentity'],
-    ];
-    lists.forEach((l, i) => writeFileSync(join(dir, `p${i}.json`), policy(l)));
+    writeDistinct();
     writeFileSync(
       join(dir, 'deny.json'),
       JSON.stringify({
@@ -90,11 +86,11 @@ describe('statement outcomes kept by the memo', () => {
     const audit = () => runAudit({ root: dir, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
     const release = jest.spyOn(GrantSets.prototype, 'releaseStatements');
     const released = JSON.stringify(await audit());
-    expect(release).toHaveBeenCalledTimes(lists.length + 1);
+    expect(release).toHaveBeenCalledTimes(DISTINCT.length + 1);
     release.mockImplementation(() => undefined);
     const kept = JSON.stringify(await audit());
     expect(released).toBe(kept);
-    expect(JSON.parse(released).findings.length).toBeGreaterThan(lists.length);
+    expect(JSON.parse(released).findings.length).toBeGreaterThan(DISTINCT.length);
   });
 });
 
