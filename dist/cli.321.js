@@ -1287,11 +1287,16 @@ function sortFindings(findings) {
         return j;
     };
     return findings
-        .map((f) => 
-    // A kept set's names are sorted by construction, and not made here (finding-set.ts).
-    (0,_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .findingActionSet */ .Ad)(f)
-        ? (0,_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .copyFinding */ .nb)(f, { resources: sorted(f.resources) })
-        : { ...f, actions: sorted(f.actions), resources: sorted(f.resources) })
+        .map((f) => {
+        // A finding whose lists are in order already is itself (most are: findings are made with
+        // sorted lists, and nothing changes them after this point); copied only where a list changes.
+        // A kept set's names are sorted by construction, and not made here (finding-set.ts).
+        const resources = sorted(f.resources);
+        if ((0,_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .findingActionSet */ .Ad)(f))
+            return resources === f.resources ? f : (0,_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .copyFinding */ .nb)(f, { resources });
+        const actions = sorted(f.actions);
+        return actions === f.actions && resources === f.resources ? f : { ...f, actions, resources };
+    })
         .sort((a, b) => cmp(a.path, b.path) ||
         cmp(a.line ?? 0, b.line ?? 0) ||
         cmp(a.policy, b.policy) ||

@@ -111,3 +111,30 @@ describe('leftover sets: a finished step and an optional feature are told apart'
     }
   });
 });
+
+describe('sortFindings', () => {
+  it('keeps a finding whose lists are in order, and copies one whose lists it sorts', () => {
+    const inOrder = finding({
+      kind: 'excess-action',
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: ['a', 'b'],
+    });
+    const outOfOrder = finding({
+      kind: 'excess-action',
+      path: 'z.json',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: ['b', 'a'],
+    });
+    const [first, second] = sortFindings([outOfOrder, inOrder]);
+    expect(first).toBe(inOrder);
+    expect(second).not.toBe(outOfOrder);
+    expect(second).toEqual({
+      ...outOfOrder,
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: ['a', 'b'],
+    });
+    // The finding given is left as it was.
+    expect(outOfOrder.actions).toEqual(['s3:PutObject', 's3:GetObject']);
+    expect(outOfOrder.resources).toEqual(['b', 'a']);
+  });
+});
