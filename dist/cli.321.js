@@ -1144,17 +1144,18 @@ function suggestMinimal(unit, result, builder) {
  */
 function suggestion(policy, path, original, minimal) {
     let diff;
+    const make = () => minimalDiff(path, original, minimal);
     const made = {
         policy,
         minimal,
         get diff() {
-            return (diff ??= minimalDiff(path, original, minimal));
+            return (diff ??= make());
         },
         set diff(value) {
             diff = value;
         },
     };
-    DIFF_MAKERS.set(made, () => diff ?? minimalDiff(path, original, minimal));
+    DIFF_MAKERS.set(made, () => diff ?? make());
     return made;
 }
 /** The suggestions made here: their diff without keeping it (see diffOnce). */
@@ -4233,9 +4234,6 @@ class StatementMemo {
         this.catalog = catalog;
         this.sets = new GrantSets(builder);
     }
-    content(s) {
-        return contentKey(s);
-    }
     /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
     denies(unit) {
         const list = [];
@@ -4248,7 +4246,7 @@ class StatementMemo {
         const sets = [...new Set(unit.activeSets)].sort().join(',');
         return {
             list,
-            keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`),
+            keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${contentKey(d)}`),
             unitKey: `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`,
         };
     }
@@ -4289,7 +4287,7 @@ class StatementMemo {
         let context = '';
         for (const i of relevant)
             context += `${denies.keys[i]}\u0002`;
-        const key = `${denies.unitKey}\u0000${context}\u0000${this.content(stmt)}`;
+        const key = `${denies.unitKey}\u0000${context}\u0000${contentKey(stmt)}`;
         let o = byKey.get(key);
         if (!o) {
             o = this.compute(unit, stmt, denied());

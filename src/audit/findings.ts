@@ -516,7 +516,6 @@ function findingMessage(
   catalog: Catalog | undefined,
 ): string {
   const b = unit.baseline.baseline;
-
   const what = `${n} action${n === 1 ? '' : 's'}`;
   const stmt = first.stmt;
   const via =

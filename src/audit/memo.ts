@@ -128,10 +128,6 @@ export class StatementMemo {
     this.sets = new GrantSets(builder);
   }
 
-  private content(s: Statement): string {
-    return contentKey(s);
-  }
-
   /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
   denies(unit: Unit): Denies {
     const list: Statement[] = [];
@@ -141,7 +137,7 @@ export class StatementMemo {
     const sets = [...new Set(unit.activeSets)].sort().join(',');
     return {
       list,
-      keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${this.content(d)}`),
+      keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${contentKey(d)}`),
       unitKey: `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`,
     };
   }
@@ -177,7 +173,7 @@ export class StatementMemo {
     if (!byKey) this.outcomes.set(unit.baseline, (byKey = new Map()));
     let context = '';
     for (const i of relevant) context += `${denies.keys[i]}\u0002`;
-    const key = `${denies.unitKey}\u0000${context}\u0000${this.content(stmt)}`;
+    const key = `${denies.unitKey}\u0000${context}\u0000${contentKey(stmt)}`;
     let o = byKey.get(key);
     if (!o) {
       o = this.compute(unit, stmt, denied());

@@ -286,17 +286,18 @@ function suggestion(
   minimal: Record<string, unknown>,
 ): Suggestion {
   let diff: string | undefined;
+  const make = () => minimalDiff(path, original, minimal);
   const made: Suggestion = {
     policy,
     minimal,
     get diff(): string {
-      return (diff ??= minimalDiff(path, original, minimal));
+      return (diff ??= make());
     },
     set diff(value: string) {
       diff = value;
     },
   };
-  DIFF_MAKERS.set(made, () => diff ?? minimalDiff(path, original, minimal));
+  DIFF_MAKERS.set(made, () => diff ?? make());
   return made;
 }
 
