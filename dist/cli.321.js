@@ -3731,7 +3731,7 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog);
+        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog));
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
         const f = { kind: first.kind, severity, policy: unit.id };
@@ -3874,7 +3874,20 @@ function levelsOf(each, every = Infinity) {
                 seen.push(levels[j]);
         return seen.length === every;
     });
-    return seen.sort();
+    return sharedLevels(seen.sort());
+}
+/**
+ * One frozen list per combination of access levels, shared by the findings that have it: there
+ * are a few dozen combinations at most, and a list of its own (grown by push) took some 180 bytes
+ * a finding.
+ */
+const LEVEL_LISTS = new Map();
+function sharedLevels(levels) {
+    const key = levels.join('\u0000');
+    let shared = LEVEL_LISTS.get(key);
+    if (!shared)
+        LEVEL_LISTS.set(key, (shared = Object.freeze(levels.slice())));
+    return shared;
 }
 /** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
 function sortedNames(actions, patterns) {
@@ -4081,6 +4094,19 @@ function setRemediation(unit, a) {
 }
 /** Patterns of a statement shown in a finding's message (`from …`). */
 const VIA_PATTERNS = 8;
+/**
+ * `text` made one flat string. A message is joined from a dozen pieces, and V8 keeps such a
+ * string as a tree of them (some 860 bytes for a 280-character message); reading a character
+ * copies it into one flat string (about 320 bytes) and lets the tree go. Every finding keeps its
+ * message to the end of the run.
+ */
+function flat(text) {
+    // Kept in an object, so that an optimising compiler cannot drop the read as unused.
+    if (text.length > 0)
+        flatRead.last = text.charCodeAt(0);
+    return text;
+}
+const flatRead = { last: 0 };
 /** The first `n` of a list, then how many more. */
 function firstOf(list, n) {
     return list.slice(0, n).join(', ') + (list.length > n ? ` and ${list.length - n} more` : '');
@@ -7528,11 +7554,12 @@ function escapeSarifText(value) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   AU: () => (/* binding */ locateLines),
+/* harmony export */   GJ: () => (/* binding */ onOneLine),
 /* harmony export */   Gv: () => (/* binding */ isObject),
 /* harmony export */   pB: () => (/* binding */ formatJsonPath),
 /* harmony export */   qF: () => (/* binding */ parseJson)
 /* harmony export */ });
-/* unused harmony exports lineColumnAt, onOneLine, hasPath, findJsonErrorOffset */
+/* unused harmony exports lineColumnAt, hasPath, findJsonErrorOffset */
 // JSON helpers shared by every parser: JSON paths, parsing with a line/column on failure, and
 // finding the 1-based line where values start, for many paths at once in one linear pass.
 //
@@ -7708,10 +7735,22 @@ function hasPath(value, path) {
  * value instead (every path found there starts on line 1; when one is not found there, the text
  * is walked as usual, so the answers are the same either way).
  */
-function locateLines(text, paths, value) {
+function locateLines(text, paths, value, 
+/**
+ * The text was on one line and has been let go (`text` is then not read; SourceFile.oneLine):
+ * a path found in `value` is on line 1, one not found there is not in the text either.
+ */
+textGone = false) {
     const result = new Array(paths.length).fill(undefined);
     if (paths.length === 0)
         return result;
+    if (textGone) {
+        if (value !== undefined)
+            for (let i = 0; i < paths.length; i++)
+                if (hasPath(value, paths[i]))
+                    result[i] = 1;
+        return result;
+    }
     if (value !== undefined && onOneLine(text) && paths.every((p) => hasPath(value, p)))
         return result.fill(1);
     const root = { children: undefined, ids: undefined };
@@ -10905,8 +10944,12 @@ const WRAPPERS = [
     'Policy',
     'policy',
 ];
+/**
+ * `path` with `key` appended. Made by concat, which sizes the array to its entries: a spread array
+ * keeps room to grow (some 200 bytes for a two-entry path), and every parsed statement holds one.
+ */
 function child(path, key) {
-    return [...path, key];
+    return path.concat([key]);
 }
 /** Decodes a policy held as a JSON string (possibly URL-encoded, as `aws iam` returns it). */
 function decodePolicyString(text) {
@@ -11079,6 +11122,43 @@ function parseCondition(v, statementPath, problems) {
     }
     return Object.fromEntries(out);
 }
+/**
+ * One string per action name, shared by every statement that names it. JSON.parse makes a string
+ * of its own for each entry: a plan of 5,000 policies held 191,000 action strings, of 6,010 names.
+ * The table stops growing at SHARED_NAMES_MAX names (a file of hostile names cannot fill memory
+ * through it); names longer than an action can be are not shared.
+ */
+const SHARED_NAMES = new Map();
+const SHARED_NAMES_MAX = 65_536;
+/**
+ * Replaces each entry of `list` (a statement's Action or NotAction, just read) by the shared string
+ * of the same name, in the parsed list and in the raw statement's own field `key` (an equal
+ * string: the document reads the same; its duplicates are let go).
+ */
+function shareNames(list, raw, key) {
+    // A frozen document (a library caller's) is read, never written.
+    const writable = !Object.isFrozen(raw);
+    const rawValue = raw[key];
+    const rawList = Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)
+        ? rawValue
+        : undefined;
+    for (let i = 0; i < list.length; i++) {
+        const name = list[i];
+        if (name.length > MAX_ACTION_LENGTH)
+            continue;
+        let shared = SHARED_NAMES.get(name);
+        if (shared === undefined) {
+            if (SHARED_NAMES.size >= SHARED_NAMES_MAX)
+                continue;
+            SHARED_NAMES.set(name, (shared = name));
+        }
+        list[i] = shared;
+        if (rawList && rawList[i] === name)
+            rawList[i] = shared;
+    }
+    if (writable && typeof rawValue === 'string' && list.length === 1 && list[0] === rawValue)
+        raw[key] = list[0];
+}
 function parseStatement(raw, index, path, problems) {
     if (!(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(raw)) {
         problems.push({
@@ -11117,9 +11197,13 @@ function parseStatement(raw, index, path, problems) {
                 break;
             case 'Action':
                 s.actions = asStringList(value, path, key, problems);
+                if (s.actions)
+                    shareNames(s.actions, raw, key);
                 break;
             case 'NotAction':
                 s.notActions = asStringList(value, path, key, problems);
+                if (s.notActions)
+                    shareNames(s.notActions, raw, key);
                 break;
             case 'Resource':
                 s.resources = asStringList(value, path, key, problems);
@@ -11503,9 +11587,10 @@ function statementPaths(doc, base = []) {
     if (!(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(doc))
         return [];
     const s = doc.Statement;
+    // concat sizes each path to its entries (a spread one keeps room to grow).
     if (Array.isArray(s))
-        return s.map((_, i) => [...base, 'Statement', i]);
-    return s === undefined ? [] : [[...base, 'Statement']];
+        return s.map((_, i) => base.concat(['Statement', i]));
+    return s === undefined ? [] : [base.concat(['Statement'])];
 }
 function asList(v) {
     return Array.isArray(v) ? v : v === undefined ? [] : [v];
@@ -15049,6 +15134,7 @@ function parsePlan(file, json) {
 }
 const terraformPlanParser = {
     kind: 'terraform-plan',
+    linesFromValue: true,
     detect: (json) => isTerraformPlan(json),
     parse(file, json) {
         try {
@@ -15387,7 +15473,7 @@ function parseAuthDetails(file, json) {
     });
     for (const pr of principals)
         pr.policyIds = [...new Set(pr.policyIds)];
-    const lines = (0,json_lines/* locateLines */.AU)(file.text, linePaths, json);
+    const lines = (0,json_lines/* locateLines */.AU)(file.text, linePaths, json, file.oneLine);
     setters.forEach((s, i) => s(lines[i]));
     for (const f of post)
         f();
@@ -15405,6 +15491,7 @@ function parseAuthDetails(file, json) {
 }
 const authorizationDetailsParser = {
     kind: 'authorization-details',
+    linesFromValue: true,
     detect: (json) => isAuthorizationDetails(json),
     parse(file, json) {
         try {
@@ -17632,6 +17719,7 @@ function parseState(file, json) {
 }
 const terraformStateParser = {
     kind: 'terraform-state',
+    linesFromValue: true,
     detect: (json) => isTerraformState(json),
     parse(file, json) {
         try {
@@ -17688,15 +17776,17 @@ function looksLikeIam(text) {
 /**
  * Classifies and parses one file's text (pure). The text is kept only for standalone policy files,
  * whose statements' lines are found later; the other parsers find their lines while parsing (and a
- * plan can be hundreds of megabytes).
+ * plan can be hundreds of megabytes). With `release`, the caller hands `file` over: a one-line
+ * plan, state or authorization-details export has its `text` emptied (and `oneLine` set) once its
+ * JSON is parsed, so that the text is not held while the tree is walked.
  */
-function parseSource(file, explicit = false) {
-    const loaded = classify(file, explicit);
+function parseSource(file, explicit = false, release = false) {
+    const loaded = classify(file, explicit, release);
     if (loaded.result.kind !== 'policy')
         delete loaded.text;
     return loaded;
 }
-function classify(file, explicit) {
+function classify(file, explicit, release) {
     const text = classifyText(file);
     if (text)
         return text;
@@ -17737,6 +17827,16 @@ function classify(file, explicit) {
         }
         if (!match)
             continue;
+        // The file's text is read no more: a one-line plan (as `terraform show -json` writes it) is
+        // let go before its JSON tree is walked, when the caller handed the file over (`release`).
+        if (release && parser.linesFromValue && (0,json_lines/* onOneLine */.GJ)(file.text)) {
+            const large = file.text.length >= LARGE_FILE;
+            file.text = '';
+            file.oneLine = true;
+            // A large text is freed only by a full collection: done now, before the walk adds to the heap.
+            if (large)
+                (0,memory/* collectGarbage */.i)();
+        }
         try {
             return { result: parser.parse(file, parsed.value), text: file.text };
         }
@@ -17843,7 +17943,14 @@ function readEach(root, files, maxFileBytes, textOnly = false) {
                 result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
                 text: read.text,
             };
-        const loaded = parseSource({ path: f.path, text: read.text }, f.explicit);
+        // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
+        // collection frees them: done now, so that the file is not parsed on top of a second copy.
+        if (read.size >= LARGE_FILE)
+            (0,memory/* collectGarbage */.i)();
+        // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
+        const file = { path: f.path, text: read.text };
+        read.text = '';
+        const loaded = parseSource(file, f.explicit, true);
         // A large file's text and JSON tree are garbage once its policies are read out: collected now,
         // so that the next file is not parsed on top of them (see core/memory.ts).
         if (read.size >= LARGE_FILE)
@@ -20119,7 +20226,7 @@ class Analyzer extends RecordAnalyzer {
         }
     }
     finish() {
-        const lines = (0,json_lines/* locateLines */.AU)(this.input.file.text, this.linePaths, this.input.json);
+        const lines = (0,json_lines/* locateLines */.AU)(this.input.file.text, this.linePaths, this.input.json, this.input.file.oneLine);
         this.lineSetters.forEach((set, i) => set(lines[i]));
         for (const f of this.post)
             f();

@@ -183,9 +183,23 @@ export function hasPath(value: unknown, path: JsonPath): boolean {
  * value instead (every path found there starts on line 1; when one is not found there, the text
  * is walked as usual, so the answers are the same either way).
  */
-export function locateLines(text: string, paths: JsonPath[], value?: unknown): (number | undefined)[] {
+export function locateLines(
+  text: string,
+  paths: JsonPath[],
+  value?: unknown,
+  /**
+   * The text was on one line and has been let go (`text` is then not read; SourceFile.oneLine):
+   * a path found in `value` is on line 1, one not found there is not in the text either.
+   */
+  textGone = false,
+): (number | undefined)[] {
   const result: (number | undefined)[] = new Array<number | undefined>(paths.length).fill(undefined);
   if (paths.length === 0) return result;
+  if (textGone) {
+    if (value !== undefined)
+      for (let i = 0; i < paths.length; i++) if (hasPath(value, paths[i]!)) result[i] = 1;
+    return result;
+  }
   if (value !== undefined && onOneLine(text) && paths.every((p) => hasPath(value, p))) return result.fill(1);
   const root: Trie = { children: undefined, ids: undefined };
   for (let id = 0; id < paths.length; id++) {

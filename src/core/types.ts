@@ -20,6 +20,12 @@ export type PolicyKind = 'identity' | 'resource' | 'trust';
 export interface SourceFile {
   path: string;
   text: string;
+  /**
+   * Set where the sources stage let go of a one-line JSON text once it was parsed (a Terraform
+   * plan or state, which can be hundreds of megabytes): `text` is then empty, and lines are read
+   * off the parsed value, where every value starts on line 1 (see locateLines).
+   */
+  oneLine?: true;
 }
 
 /** A problem found while reading an input: it names the file and the place. */

@@ -116,8 +116,9 @@ export function statementsOf(doc: unknown): unknown[] {
 export function statementPaths(doc: unknown, base: JsonPath = []): JsonPath[] {
   if (!isObject(doc)) return [];
   const s = doc.Statement;
-  if (Array.isArray(s)) return s.map((_, i) => [...base, 'Statement', i]);
-  return s === undefined ? [] : [[...base, 'Statement']];
+  // concat sizes each path to its entries (a spread one keeps room to grow).
+  if (Array.isArray(s)) return s.map((_, i) => base.concat(['Statement', i]));
+  return s === undefined ? [] : [base.concat(['Statement'])];
 }
 
 function asList(v: unknown): unknown[] {

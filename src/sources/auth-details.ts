@@ -364,7 +364,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   });
 
   for (const pr of principals) pr.policyIds = [...new Set(pr.policyIds)];
-  const lines = locateLines(file.text, linePaths, json);
+  const lines = locateLines(file.text, linePaths, json, file.oneLine);
   setters.forEach((s, i) => s(lines[i]));
   for (const f of post) f();
   const result: InputResult = {
@@ -381,6 +381,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
 
 export const authorizationDetailsParser: SourceParser = {
   kind: 'authorization-details',
+  linesFromValue: true,
   detect: (json) => isAuthorizationDetails(json),
   parse(file, json) {
     try {

@@ -3,7 +3,7 @@
 import type { LoadedInput } from '../core/types.js';
 import type { InputResult, SourceFile } from '../core/types.js';
 import type { Discovered } from './discover.js';
-import { parseJson } from '../core/json-lines.js';
+import { onOneLine, parseJson } from '../core/json-lines.js';
 import { readRepoFile } from './safe-read.js';
 import type { SourceParser, TextSourceParser } from './parser.js';
 import { authorizationDetailsParser } from './auth-details.js';
@@ -52,15 +52,17 @@ export function looksLikeIam(text: string): boolean {
 /**
  * Classifies and parses one file's text (pure). The text is kept only for standalone policy files,
  * whose statements' lines are found later; the other parsers find their lines while parsing (and a
- * plan can be hundreds of megabytes).
+ * plan can be hundreds of megabytes). With `release`, the caller hands `file` over: a one-line
+ * plan, state or authorization-details export has its `text` emptied (and `oneLine` set) once its
+ * JSON is parsed, so that the text is not held while the tree is walked.
  */
-export function parseSource(file: SourceFile, explicit = false): LoadedInput {
-  const loaded = classify(file, explicit);
+export function parseSource(file: SourceFile, explicit = false, release = false): LoadedInput {
+  const loaded = classify(file, explicit, release);
   if (loaded.result.kind !== 'policy') delete loaded.text;
   return loaded;
 }
 
-function classify(file: SourceFile, explicit: boolean): LoadedInput {
+function classify(file: SourceFile, explicit: boolean, release: boolean): LoadedInput {
   const text = classifyText(file);
   if (text) return text;
   const parsed = parseJson(file.text);
@@ -98,6 +100,15 @@ function classify(file: SourceFile, explicit: boolean): LoadedInput {
       match = false;
     }
     if (!match) continue;
+    // The file's text is read no more: a one-line plan (as `terraform show -json` writes it) is
+    // let go before its JSON tree is walked, when the caller handed the file over (`release`).
+    if (release && parser.linesFromValue && onOneLine(file.text)) {
+      const large = file.text.length >= LARGE_FILE;
+      file.text = '';
+      file.oneLine = true;
+      // A large text is freed only by a full collection: done now, before the walk adds to the heap.
+      if (large) collectGarbage();
+    }
     try {
       return { result: parser.parse(file, parsed.value), text: file.text };
     } catch (e) {
@@ -211,7 +222,13 @@ function readEach(root: string, files: Discovered[], maxFileBytes: number, textO
         result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
         text: read.text,
       };
-    const loaded = parseSource({ path: f.path, text: read.text }, f.explicit);
+    // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
+    // collection frees them: done now, so that the file is not parsed on top of a second copy.
+    if (read.size >= LARGE_FILE) collectGarbage();
+    // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
+    const file: SourceFile = { path: f.path, text: read.text };
+    read.text = '';
+    const loaded = parseSource(file, f.explicit, true);
     // A large file's text and JSON tree are garbage once its policies are read out: collected now,
     // so that the next file is not parsed on top of them (see core/memory.ts).
     if (read.size >= LARGE_FILE) collectGarbage();

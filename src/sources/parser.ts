@@ -7,6 +7,11 @@ export interface SourceParser {
   detect(json: unknown, path: string): boolean;
   /** Never throws on bad input: problems go to `errors`, unresolved policies get a reason. */
   parse(file: SourceFile, json: unknown): InputResult;
+  /**
+   * The parser reads the text only to find lines, by locateLines with the parsed value: a text on
+   * one line may be let go before `parse` (the file then comes with `oneLine` set).
+   */
+  linesFromValue?: true;
 }
 
 // isObject lives with the JSON text tools in the bottom layer (src/core); sources use it from here too.

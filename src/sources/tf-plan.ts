@@ -209,6 +209,7 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
 
 export const terraformPlanParser: SourceParser = {
   kind: 'terraform-plan',
+  linesFromValue: true,
   detect: (json) => isTerraformPlan(json),
   parse(file, json) {
     try {

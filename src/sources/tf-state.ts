@@ -66,6 +66,7 @@ function parseState(file: SourceFile, json: unknown): InputResult {
 
 export const terraformStateParser: SourceParser = {
   kind: 'terraform-state',
+  linesFromValue: true,
   detect: (json) => isTerraformState(json),
   parse(file, json) {
     try {

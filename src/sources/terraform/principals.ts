@@ -312,7 +312,7 @@ export class Analyzer extends RecordAnalyzer {
   }
 
   finish(): InputResult {
-    const lines = locateLines(this.input.file.text, this.linePaths, this.input.json);
+    const lines = locateLines(this.input.file.text, this.linePaths, this.input.json, this.input.file.oneLine);
     this.lineSetters.forEach((set, i) => set(lines[i]));
     for (const f of this.post) f();
     const result: InputResult = {
