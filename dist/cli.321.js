@@ -1253,9 +1253,10 @@ function rawStatement(raw, stmt) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ sortFindings),
-/* harmony export */   e: () => (/* binding */ summarize)
+/* harmony export */   Tc: () => (/* binding */ sortFindings),
+/* harmony export */   eh: () => (/* binding */ summarize)
 /* harmony export */ });
+/* unused harmony export cmpJoined */
 /* harmony import */ var _finding_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(183);
 /* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5960);
 
@@ -1269,6 +1270,46 @@ function cmp(a, b) {
         return -1;
     return a < b ? -1 : 1;
 }
+/**
+ * `a.join(',')` compared with `b.join(',')` (code-unit order, as cmp), without making either:
+ * sorting 97,827 findings joined most of their lists, some 35 MB of strings at once. Equal
+ * entries at the same place are stepped over whole.
+ */
+function cmpJoined(a, b) {
+    const la = a.length;
+    const lb = b.length;
+    let ai = 0;
+    let ap = 0;
+    let bi = 0;
+    let bp = 0;
+    for (;;) {
+        if (ap === 0 && bp === 0 && ai === bi && ai < la && ai < lb && a[ai] === b[bi]) {
+            ap = a[ai].length;
+            bp = ap;
+        }
+        // The next code unit of each joined string: an entry's, the comma after it, or -1 at the end.
+        const x = ai < la ? a[ai] : undefined;
+        const y = bi < lb ? b[bi] : undefined;
+        const ca = x === undefined ? -1 : ap < x.length ? x.charCodeAt(ap) : ai + 1 < la ? 44 : -1;
+        const cb = y === undefined ? -1 : bp < y.length ? y.charCodeAt(bp) : bi + 1 < lb ? 44 : -1;
+        if (ca !== cb)
+            return ca < cb ? -1 : 1;
+        if (ca === -1)
+            return 0;
+        if (ap < x.length)
+            ap++;
+        else {
+            ai++;
+            ap = 0;
+        }
+        if (bp < y.length)
+            bp++;
+        else {
+            bi++;
+            bp = 0;
+        }
+    }
+}
 /** The list in code-unit order: itself when it already is (nothing changes a finding's lists). */
 function sorted(list) {
     for (let i = 1; i < list.length; i++)
@@ -1278,14 +1319,16 @@ function sorted(list) {
 }
 /** Sorted by file, line, policy, kind, statement and actions: the same input gives the same bytes. */
 function sortFindings(findings) {
-    // The joined lists are made once per finding, when a comparison gets that far (a NotAction
-    // finding lists some 20,000 actions).
-    const joined = new Map();
-    const lists = (f) => {
-        let j = joined.get(f);
-        if (!j)
-            joined.set(f, (j = { actions: f.actions.join(','), resources: f.resources.join(',') }));
-        return j;
+    // A kept set's names are made once per finding, when a comparison gets that far (a NotAction
+    // finding lists some 20,000 actions); other lists are compared as they are, never joined.
+    const setNames = new Map();
+    const actionsOf = (f) => {
+        if (!(0,_finding_set_js__WEBPACK_IMPORTED_MODULE_0__/* .findingActionSet */ .Ad)(f))
+            return f.actions;
+        let names = setNames.get(f);
+        if (!names)
+            setNames.set(f, (names = f.actions));
+        return names;
     };
     return findings
         .map((f) => {
@@ -1306,8 +1349,8 @@ function sortFindings(findings) {
         cmp(a.set, b.set) ||
         cmp(String(a.removed ?? ''), String(b.removed ?? '')) ||
         cmp(String(a.new ?? ''), String(b.new ?? '')) ||
-        cmp(lists(a).actions, lists(b).actions) ||
-        cmp(lists(a).resources, lists(b).resources) ||
+        cmpJoined(actionsOf(a), actionsOf(b)) ||
+        cmpJoined(a.resources, b.resources) ||
         cmp(a.message, b.message));
 }
 /** Counts; ignored findings and removed permissions are not counted as findings. */
@@ -5662,13 +5705,13 @@ async function runAudit(req) {
         })
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
         policies: outcome.policies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-        findings: (0,report_model/* sortFindings */.T)(findings),
+        findings: (0,report_model/* sortFindings */.Tc)(findings),
         suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
         summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
     };
     if (notes.length)
         report.notes = [...new Set(notes)];
-    report.summary = (0,report_model/* summarize */.e)(report);
+    report.summary = (0,report_model/* summarize */.eh)(report);
     // The evaluation's garbage (a third of the old generation with 5,000 diverse policies) is let go
     // before the report is rendered on top of it.
     if (large)
@@ -11125,11 +11168,13 @@ function parseCondition(v, statementPath, problems) {
 /**
  * One string per action name, shared by every statement that names it. JSON.parse makes a string
  * of its own for each entry: a plan of 5,000 policies held 191,000 action strings, of 6,010 names.
- * The table stops growing at SHARED_NAMES_MAX names (a file of hostile names cannot fill memory
- * through it); names longer than an action can be are not shared.
+ * The table stops growing at SHARED_NAMES_MAX names, and names over SHARED_NAME_LENGTH characters
+ * are not shared: a file of hostile names cannot fill memory through it.
  */
 const SHARED_NAMES = new Map();
 const SHARED_NAMES_MAX = 65_536;
+/** The longest action AWS names is under 80 characters. */
+const SHARED_NAME_LENGTH = 128;
 /**
  * Replaces each entry of `list` (a statement's Action or NotAction, just read) by the shared string
  * of the same name, in the parsed list and in the raw statement's own field `key` (an equal
@@ -11144,7 +11189,7 @@ function shareNames(list, raw, key) {
         : undefined;
     for (let i = 0; i < list.length; i++) {
         const name = list[i];
-        if (name.length > MAX_ACTION_LENGTH)
+        if (name.length > SHARED_NAME_LENGTH)
             continue;
         let shared = SHARED_NAMES.get(name);
         if (shared === undefined) {
@@ -11352,11 +11397,23 @@ function parsePolicyDocument(raw, basePath = []) {
     for (let i = 0; i < list.length; i++) {
         if (!(i in list))
             continue; // a hole, as forEach skips it
-        const parsed = parseStatement(list[i], i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
+        const parsed = parseStatement(list[i], i, Array.isArray(st) ? statementPath(stPath, i) : stPath, problems);
         if (parsed)
             doc.statements.push(parsed);
     }
     return { doc, raw: value, problems };
+}
+/**
+ * `['Statement', i]`, the path of a statement in a document read from its root (a plan's or a
+ * state's documents all are), is one frozen array per index, shared by every document: each
+ * statement keeps its path. Others are made by child.
+ */
+const ROOT_STATEMENT_PATHS = [];
+const SHARED_STATEMENT_PATHS = 1024;
+function statementPath(stPath, i) {
+    if (stPath.length !== 1 || i >= SHARED_STATEMENT_PATHS)
+        return child(stPath, i);
+    return (ROOT_STATEMENT_PATHS[i] ??= Object.freeze(child(stPath, i)));
 }
 /** Sid, or `#index`: how a finding names its statement. */
 function statementLabel(s) {

@@ -572,7 +572,7 @@ function parseReportJson(text) {
     const notes = strings(r.notes, '$.notes');
     if (notes.length)
         report.notes = notes;
-    report.summary = (0,report_model/* summarize */.e)(report);
+    report.summary = (0,report_model/* summarize */.eh)(report);
     return report;
 }
 

@@ -636,11 +636,13 @@ function parseCondition(
 /**
  * One string per action name, shared by every statement that names it. JSON.parse makes a string
  * of its own for each entry: a plan of 5,000 policies held 191,000 action strings, of 6,010 names.
- * The table stops growing at SHARED_NAMES_MAX names (a file of hostile names cannot fill memory
- * through it); names longer than an action can be are not shared.
+ * The table stops growing at SHARED_NAMES_MAX names, and names over SHARED_NAME_LENGTH characters
+ * are not shared: a file of hostile names cannot fill memory through it.
  */
 const SHARED_NAMES = new Map<string, string>();
 const SHARED_NAMES_MAX = 65_536;
+/** The longest action AWS names is under 80 characters. */
+const SHARED_NAME_LENGTH = 128;
 
 /**
  * Replaces each entry of `list` (a statement's Action or NotAction, just read) by the shared string
@@ -657,7 +659,7 @@ function shareNames(list: string[], raw: Record<string, unknown>, key: string): 
       : undefined;
   for (let i = 0; i < list.length; i++) {
     const name = list[i]!;
-    if (name.length > MAX_ACTION_LENGTH) continue;
+    if (name.length > SHARED_NAME_LENGTH) continue;
     let shared = SHARED_NAMES.get(name);
     if (shared === undefined) {
       if (SHARED_NAMES.size >= SHARED_NAMES_MAX) continue;
@@ -860,10 +862,28 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
   const list: unknown[] = Array.isArray(st) ? st : [st];
   for (let i = 0; i < list.length; i++) {
     if (!(i in list)) continue; // a hole, as forEach skips it
-    const parsed = parseStatement(list[i], i, Array.isArray(st) ? child(stPath, i) : stPath, problems);
+    const parsed = parseStatement(
+      list[i],
+      i,
+      Array.isArray(st) ? statementPath(stPath, i) : stPath,
+      problems,
+    );
     if (parsed) doc.statements.push(parsed);
   }
   return { doc, raw: value, problems };
+}
+
+/**
+ * `['Statement', i]`, the path of a statement in a document read from its root (a plan's or a
+ * state's documents all are), is one frozen array per index, shared by every document: each
+ * statement keeps its path. Others are made by child.
+ */
+const ROOT_STATEMENT_PATHS: JsonPath[] = [];
+const SHARED_STATEMENT_PATHS = 1024;
+
+function statementPath(stPath: JsonPath, i: number): JsonPath {
+  if (stPath.length !== 1 || i >= SHARED_STATEMENT_PATHS) return child(stPath, i);
+  return (ROOT_STATEMENT_PATHS[i] ??= Object.freeze(child(stPath, i)) as JsonPath);
 }
 
 /** Sid, or `#index`: how a finding names its statement. */

@@ -1,0 +1,161 @@
+// What the memory work at 20,000 policies changed must not change an answer: a one-line plan's
+// text let go once parsed (its lines read off the parsed value), findings sorted without joining
+// their lists, access-level lists shared, action names shared with the raw document.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { cmpJoined } from '../../src/audit/report-model.js';
+import { runAudit } from '../../src/audit/run.js';
+import { locateLines, type JsonPath } from '../../src/core/json-lines.js';
+import { parsePolicyDocument } from '../../src/policy/document.js';
+import { parseSource } from '../../src/sources/index.js';
+import type { SourceFile } from '../../src/core/types.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+/** Every plan, state and authorization-details fixture, as read. */
+function inputFiles(): { path: string; text: string }[] {
+  return ['tf-plan', 'tf-state', 'auth-details'].flatMap((dir) =>
+    readdirSync(join(FIXTURES, dir))
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => ({ path: `${dir}/${n}`, text: readFileSync(join(FIXTURES, dir, n), 'utf8') })),
+  );
+}
+
+describe('a one-line plan, state or export whose text is let go once parsed', () => {
+  const cases = inputFiles().flatMap((f) => {
+    // Each fixture as written and on one line (as `terraform show -json` prints a plan).
+    const oneLine = JSON.stringify(JSON.parse(f.text) as unknown);
+    return f.text.trim().includes('\n') ? [f, { path: f.path + ' (one line)', text: oneLine }] : [f];
+  });
+
+  it('covers fixtures with policies and lines', () => {
+    const read = cases.map((c) => parseSource({ ...c }, false, true).result);
+    expect(read.filter((r) => r.policies.some((p) => p.line !== undefined)).length).toBeGreaterThan(5);
+  });
+
+  it.each(cases.map((c) => [c.path, c] as const))('%s: the same result, lines included', (_, c) => {
+    const kept = parseSource({ ...c }, false, false);
+    const handed: SourceFile = { ...c };
+    const released = parseSource(handed, false, true);
+    expect(released).toEqual(kept);
+    const oneLine = !c.text.trim().includes('\n');
+    // Let go only where the text is on one line, and only when handed over.
+    expect(handed.text).toBe(oneLine ? '' : c.text);
+    expect(handed.oneLine).toBe(oneLine ? true : undefined);
+    expect(['terraform-plan', 'terraform-state', 'authorization-details']).toContain(kept.result.kind);
+  });
+
+  it('keeps the text of a standalone policy file (its statements are located in it later)', () => {
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+    });
+    const file = { path: 'p.json', text };
+    const loaded = parseSource(file, false, true);
+    expect(loaded.result.kind).toBe('policy');
+    expect(file.text).toBe(text);
+    expect(loaded.text).toBe(text);
+  });
+});
+
+describe('locateLines of a one-line text that is gone', () => {
+  it('answers as the walk of the text does: line 1 where the value has the path, none elsewhere', () => {
+    const value = { a: [1, { b: 'x' }], c: { d: null }, '0': 2 };
+    const text = JSON.stringify(value);
+    const paths: JsonPath[] = [['a'], ['a', 1, 'b'], ['c', 'd'], ['c', 'e'], ['a', 5], ['0'], [], ['a', 'b']];
+    const walked = locateLines(text, paths, value);
+    expect(locateLines('', paths, value, true)).toEqual(walked);
+    expect(walked).toEqual([1, 1, 1, undefined, undefined, 1, 1, undefined]);
+  });
+});
+
+describe('cmpJoined', () => {
+  const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
+  const joinedOrder = (a: string[], b: string[]) => {
+    const x = a.join(',');
+    const y = b.join(',');
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+
+  it('orders two lists as their joined strings compare, commas and prefixes included', () => {
+    // A small alphabet with the comma and the characters on either side of it, and empty entries.
+    const entry = fc
+      .array(fc.constantFrom('a', 'b', ',', '*', '-', 's3:Get', ''), { maxLength: 3 })
+      .map((p) => p.join(''));
+    const list = fc.array(entry, { maxLength: 4 });
+    fc.assert(
+      fc.property(list, list, (a, b) => {
+        expect(sign(cmpJoined(a, b))).toBe(joinedOrder(a, b));
+        expect(sign(cmpJoined(b, a))).toBe(joinedOrder(b, a));
+        expect(cmpJoined(a, [...a])).toBe(0);
+      }),
+      { numRuns: 3000, seed: 20261203 },
+    );
+  });
+
+  it('on the cases a comparison entry by entry gets wrong', () => {
+    expect(sign(cmpJoined(['s3:Get', 'x'], ['s3:Get*']))).toBe(1); // ',' sorts after '*'
+    expect(sign(cmpJoined(['a,b'], ['a', 'b']))).toBe(0);
+    expect(sign(cmpJoined([], ['']))).toBe(0);
+    expect(sign(cmpJoined(['a'], ['a', '']))).toBe(-1);
+  });
+});
+
+describe('findings of one audit', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'memory-shapes-'));
+    const policy = (actions: string[], resource: string) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: actions, Resource: resource }],
+    });
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(policy(['iam:CreateUser', 'iam:TagUser'], '*')));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify(policy(['iam:DeleteUser', 'iam:UntagUser'], '*')));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(policy(['sqs:SendMessage'], '*')));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('share one frozen list per combination of access levels', async () => {
+    const report = await runAudit({ root: dir, paths: ['.'], baseline: 'skypilot:minimal' });
+    const excess = report.findings.filter((f) => f.kind === 'excess-action' && f.path !== 'c.json');
+    expect(excess.map((f) => f.path)).toEqual(['a.json', 'b.json']);
+    const [a, b] = excess.map((f) => f.accessLevels!);
+    expect(a).toEqual(['Tagging', 'Write']);
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    const other = report.findings.find((f) => f.path === 'c.json' && f.kind === 'excess-action')!;
+    expect(other.accessLevels).toEqual(['Write']);
+  });
+});
+
+describe('action names shared with the raw document', () => {
+  it('leave the document as it was, and read a frozen one without writing to it', () => {
+    const raw = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: '*' },
+        { Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' },
+      ],
+    };
+    const before = JSON.stringify(raw);
+    const parsed = parsePolicyDocument(JSON.parse(before));
+    expect(JSON.stringify(parsed.raw)).toBe(before);
+    const frozen = JSON.parse(before) as typeof raw;
+    const freeze = (v: unknown): void => {
+      if (v && typeof v === 'object') {
+        Object.values(v).forEach(freeze);
+        Object.freeze(v);
+      }
+    };
+    freeze(frozen);
+    const read = parsePolicyDocument(frozen);
+    expect(read.doc?.statements.map((s) => s.actions ?? s.notActions)).toEqual([
+      ['s3:GetObject', 's3:PutObject'],
+      ['s3:GetObject'],
+    ]);
+    expect(read.doc).toEqual(parsed.doc);
+  });
+});
