@@ -7781,7 +7781,9 @@ function hasPath(value, path) {
 function locateLines(text, paths, value, 
 /**
  * The text was on one line and has been let go (`text` is then not read; SourceFile.oneLine):
- * a path found in `value` is on line 1, one not found there is not in the text either.
+ * a path found in `value` is on line 1, and one not found there gets no line. The one case where
+ * the walk of the text answered otherwise is a path held only by the first of two equal keys (a
+ * value JSON.parse replaced by the second's): the walk gave it line 1.
  */
 textGone = false) {
     const result = new Array(paths.length).fill(undefined);
@@ -11168,41 +11170,50 @@ function parseCondition(v, statementPath, problems) {
 /**
  * One string per action name, shared by every statement that names it. JSON.parse makes a string
  * of its own for each entry: a plan of 5,000 policies held 191,000 action strings, of 6,010 names.
- * The table stops growing at SHARED_NAMES_MAX names, and names over SHARED_NAME_LENGTH characters
- * are not shared: a file of hostile names cannot fill memory through it.
+ * The table holds its own copy of each name: a name a YAML or HCL parser cut out of a file's text
+ * can be a slice of that whole text, which the table would otherwise keep alive. Its memory is
+ * bounded: names over SHARED_NAME_LENGTH characters are not shared, and at SHARED_NAMES_MAX names
+ * the table starts again (a file of unique names cannot grow it, nor keep it full for good).
  */
 const SHARED_NAMES = new Map();
 const SHARED_NAMES_MAX = 65_536;
 /** The longest action AWS names is under 80 characters. */
 const SHARED_NAME_LENGTH = 128;
+/** The shared string of `name` (see SHARED_NAMES). */
+function sharedName(name) {
+    let shared = SHARED_NAMES.get(name);
+    if (shared === undefined) {
+        if (SHARED_NAMES.size >= SHARED_NAMES_MAX)
+            SHARED_NAMES.clear();
+        // A copy: V8 makes the concatenation one flat string, and the slice of it refers to that
+        // string alone (never to a text `name` may be a slice of).
+        shared = (' ' + name).slice(1);
+        SHARED_NAMES.set(shared, shared);
+    }
+    return shared;
+}
 /**
  * Replaces each entry of `list` (a statement's Action or NotAction, just read) by the shared string
- * of the same name, in the parsed list and in the raw statement's own field `key` (an equal
- * string: the document reads the same; its duplicates are let go).
+ * of the same name, in the parsed list and in the raw statement's own field `key`: an equal
+ * string, so that the document reads the same and its duplicates are let go. A write the document
+ * refuses (a frozen or read-only one) is not made.
  */
 function shareNames(list, raw, key) {
-    // A frozen document (a library caller's) is read, never written.
-    const writable = !Object.isFrozen(raw);
-    const rawValue = raw[key];
-    const rawList = Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)
-        ? rawValue
-        : undefined;
     for (let i = 0; i < list.length; i++) {
         const name = list[i];
-        if (name.length > SHARED_NAME_LENGTH)
-            continue;
-        let shared = SHARED_NAMES.get(name);
-        if (shared === undefined) {
-            if (SHARED_NAMES.size >= SHARED_NAMES_MAX)
-                continue;
-            SHARED_NAMES.set(name, (shared = name));
-        }
-        list[i] = shared;
-        if (rawList && rawList[i] === name)
-            rawList[i] = shared;
+        if (name.length <= SHARED_NAME_LENGTH)
+            list[i] = sharedName(name);
     }
-    if (writable && typeof rawValue === 'string' && list.length === 1 && list[0] === rawValue)
-        raw[key] = list[0];
+    const rawValue = raw[key];
+    if (typeof rawValue === 'string') {
+        if (list.length === 1 && list[0] === rawValue)
+            Reflect.set(raw, key, list[0]);
+    }
+    else if (Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)) {
+        for (let i = 0; i < list.length; i++)
+            if (rawValue[i] === list[i] && !Reflect.set(rawValue, i, list[i]))
+                break;
+    }
 }
 function parseStatement(raw, index, path, problems) {
     if (!(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(raw)) {
@@ -17831,11 +17842,11 @@ function looksLikeIam(text) {
     return /"(?:Statement|Effect|NotAction|NotResource|resource_changes|planned_values|terraform_version|RoleDetailList|UserDetailList|GroupDetailList)"\s*:/.test(text.includes('\u0000') ? text.replace(/\u0000/g, '') : text);
 }
 /**
- * Classifies and parses one file's text (pure). The text is kept only for standalone policy files,
- * whose statements' lines are found later; the other parsers find their lines while parsing (and a
- * plan can be hundreds of megabytes). With `release`, the caller hands `file` over: a one-line
- * plan, state or authorization-details export has its `text` emptied (and `oneLine` set) once its
- * JSON is parsed, so that the text is not held while the tree is walked.
+ * Classifies and parses one file's text (pure, unless `release`). The text is kept only for
+ * standalone policy files, whose statements' lines are found later; the other parsers find their
+ * lines while parsing (and a plan can be hundreds of megabytes). With `release`, the caller hands
+ * `file` over: a one-line plan, state or authorization-details export has its `text` emptied (and
+ * `oneLine` set) once its JSON is parsed, so that the text is not held while the tree is walked.
  */
 function parseSource(file, explicit = false, release = false) {
     const loaded = classify(file, explicit, release);

@@ -48,6 +48,49 @@ describe('a one-line plan, state or export whose text is let go once parsed', ()
     expect(['terraform-plan', 'terraform-state', 'authorization-details']).toContain(kept.result.kind);
   });
 
+  it('leaves the file as it was when it is not handed over', () => {
+    const text = JSON.stringify(
+      JSON.parse(readFileSync(join(FIXTURES, 'tf-plan', 'written__changes.json'), 'utf8')),
+    );
+    const file: SourceFile = { path: 'plan.json', text };
+    parseSource(file);
+    expect(file).toEqual({ path: 'plan.json', text });
+  });
+
+  // Inputs where some path asked for is not in the parsed value: lines must then still come from it.
+  const damaged: [string, string, (j: Record<string, unknown>) => void][] = [
+    [
+      'a plan whose change has no actions',
+      'tf-plan/written__changes.json',
+      (j) => {
+        const c = (j.resource_changes as { change: Record<string, unknown> }[])[2]!;
+        delete c.change.actions;
+      },
+    ],
+    [
+      'an export whose inline policy has no document',
+      'auth-details/written__authorization-details.json',
+      (j) => {
+        const r = (j.RoleDetailList as { RolePolicyList: Record<string, unknown>[] }[])[0]!;
+        delete r.RolePolicyList[0]!.PolicyDocument;
+      },
+    ],
+  ];
+
+  it.each(damaged)('%s: the same lines, kept or let go', (_, fixture, damage) => {
+    const json = JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8')) as Record<string, unknown>;
+    damage(json);
+    const text = JSON.stringify(json);
+    const kept = parseSource({ path: 'in.json', text });
+    const released = parseSource({ path: 'in.json', text }, false, true);
+    expect(released).toEqual(kept);
+    const lines = [...kept.result.policies.map((p) => p.line), ...kept.result.errors.map((e) => e.line)];
+    expect(lines.filter((l) => l === 1).length).toBeGreaterThan(1);
+    expect(
+      kept.result.errors.length + kept.result.policies.filter((p) => p.status === 'unresolved').length,
+    ).toBeGreaterThan(0);
+  });
+
   it('keeps the text of a standalone policy file (its statements are located in it later)', () => {
     const text = JSON.stringify({
       Version: '2012-10-17',
@@ -69,6 +112,13 @@ describe('locateLines of a one-line text that is gone', () => {
     const walked = locateLines(text, paths, value);
     expect(locateLines('', paths, value, true)).toEqual(walked);
     expect(walked).toEqual([1, 1, 1, undefined, undefined, 1, 1, undefined]);
+  });
+
+  it('gives no line to a path only the first of two equal keys held (the walk gave line 1)', () => {
+    const text = '{"a":{"b":1},"a":2}';
+    const value = JSON.parse(text) as unknown;
+    expect(locateLines(text, [['a', 'b'], ['a']], value)).toEqual([1, 1]);
+    expect(locateLines('', [['a', 'b'], ['a']], value, true)).toEqual([undefined, 1]);
   });
 });
 
@@ -157,5 +207,16 @@ describe('action names shared with the raw document', () => {
       ['s3:GetObject'],
     ]);
     expect(read.doc).toEqual(parsed.doc);
+  });
+
+  it('read a statement whose Action cannot be written', () => {
+    const statement: Record<string, unknown> = { Effect: 'Allow', Resource: '*' };
+    Object.defineProperty(statement, 'Action', { value: 's3:GetObject', enumerable: true, writable: false });
+    const list = ['s3:PutObject'];
+    Object.defineProperty(list, 0, { value: 's3:PutObject', enumerable: true, writable: false });
+    const other = { Effect: 'Allow', Action: list, Resource: '*' };
+    const read = parsePolicyDocument({ Version: '2012-10-17', Statement: [statement, other] });
+    expect(read.problems).toEqual([]);
+    expect(read.doc?.statements.map((s) => s.actions)).toEqual([['s3:GetObject'], ['s3:PutObject']]);
   });
 });

@@ -189,7 +189,9 @@ export function locateLines(
   value?: unknown,
   /**
    * The text was on one line and has been let go (`text` is then not read; SourceFile.oneLine):
-   * a path found in `value` is on line 1, one not found there is not in the text either.
+   * a path found in `value` is on line 1, and one not found there gets no line. The one case where
+   * the walk of the text answered otherwise is a path held only by the first of two equal keys (a
+   * value JSON.parse replaced by the second's): the walk gave it line 1.
    */
   textGone = false,
 ): (number | undefined)[] {

@@ -22,8 +22,9 @@ export interface SourceFile {
   text: string;
   /**
    * Set where the sources stage let go of a one-line JSON text once it was parsed (a Terraform
-   * plan or state, which can be hundreds of megabytes): `text` is then empty, and lines are read
-   * off the parsed value, where every value starts on line 1 (see locateLines).
+   * plan or state, or an authorization-details export, which can be hundreds of megabytes): `text`
+   * is then empty, and lines are read off the parsed value, where every value starts on line 1
+   * (see locateLines).
    */
   oneLine?: true;
 }

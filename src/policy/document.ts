@@ -636,40 +636,47 @@ function parseCondition(
 /**
  * One string per action name, shared by every statement that names it. JSON.parse makes a string
  * of its own for each entry: a plan of 5,000 policies held 191,000 action strings, of 6,010 names.
- * The table stops growing at SHARED_NAMES_MAX names, and names over SHARED_NAME_LENGTH characters
- * are not shared: a file of hostile names cannot fill memory through it.
+ * The table holds its own copy of each name: a name a YAML or HCL parser cut out of a file's text
+ * can be a slice of that whole text, which the table would otherwise keep alive. Its memory is
+ * bounded: names over SHARED_NAME_LENGTH characters are not shared, and at SHARED_NAMES_MAX names
+ * the table starts again (a file of unique names cannot grow it, nor keep it full for good).
  */
 const SHARED_NAMES = new Map<string, string>();
 const SHARED_NAMES_MAX = 65_536;
 /** The longest action AWS names is under 80 characters. */
 const SHARED_NAME_LENGTH = 128;
 
+/** The shared string of `name` (see SHARED_NAMES). */
+function sharedName(name: string): string {
+  let shared = SHARED_NAMES.get(name);
+  if (shared === undefined) {
+    if (SHARED_NAMES.size >= SHARED_NAMES_MAX) SHARED_NAMES.clear();
+    // A copy: V8 makes the concatenation one flat string, and the slice of it refers to that
+    // string alone (never to a text `name` may be a slice of).
+    shared = (' ' + name).slice(1);
+    SHARED_NAMES.set(shared, shared);
+  }
+  return shared;
+}
+
 /**
  * Replaces each entry of `list` (a statement's Action or NotAction, just read) by the shared string
- * of the same name, in the parsed list and in the raw statement's own field `key` (an equal
- * string: the document reads the same; its duplicates are let go).
+ * of the same name, in the parsed list and in the raw statement's own field `key`: an equal
+ * string, so that the document reads the same and its duplicates are let go. A write the document
+ * refuses (a frozen or read-only one) is not made.
  */
 function shareNames(list: string[], raw: Record<string, unknown>, key: string): void {
-  // A frozen document (a library caller's) is read, never written.
-  const writable = !Object.isFrozen(raw);
-  const rawValue = raw[key];
-  const rawList =
-    Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)
-      ? rawValue
-      : undefined;
   for (let i = 0; i < list.length; i++) {
     const name = list[i]!;
-    if (name.length > SHARED_NAME_LENGTH) continue;
-    let shared = SHARED_NAMES.get(name);
-    if (shared === undefined) {
-      if (SHARED_NAMES.size >= SHARED_NAMES_MAX) continue;
-      SHARED_NAMES.set(name, (shared = name));
-    }
-    list[i] = shared;
-    if (rawList && rawList[i] === name) rawList[i] = shared;
+    if (name.length <= SHARED_NAME_LENGTH) list[i] = sharedName(name);
   }
-  if (writable && typeof rawValue === 'string' && list.length === 1 && list[0] === rawValue)
-    raw[key] = list[0];
+  const rawValue = raw[key];
+  if (typeof rawValue === 'string') {
+    if (list.length === 1 && list[0] === rawValue) Reflect.set(raw, key, list[0]);
+  } else if (Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)) {
+    for (let i = 0; i < list.length; i++)
+      if (rawValue[i] === list[i] && !Reflect.set(rawValue, i, list[i])) break;
+  }
 }
 
 function parseStatement(

@@ -50,11 +50,11 @@ export function looksLikeIam(text: string): boolean {
 }
 
 /**
- * Classifies and parses one file's text (pure). The text is kept only for standalone policy files,
- * whose statements' lines are found later; the other parsers find their lines while parsing (and a
- * plan can be hundreds of megabytes). With `release`, the caller hands `file` over: a one-line
- * plan, state or authorization-details export has its `text` emptied (and `oneLine` set) once its
- * JSON is parsed, so that the text is not held while the tree is walked.
+ * Classifies and parses one file's text (pure, unless `release`). The text is kept only for
+ * standalone policy files, whose statements' lines are found later; the other parsers find their
+ * lines while parsing (and a plan can be hundreds of megabytes). With `release`, the caller hands
+ * `file` over: a one-line plan, state or authorization-details export has its `text` emptied (and
+ * `oneLine` set) once its JSON is parsed, so that the text is not held while the tree is walked.
  */
 export function parseSource(file: SourceFile, explicit = false, release = false): LoadedInput {
   const loaded = classify(file, explicit, release);
