@@ -11825,9 +11825,10 @@ function collectGarbage() {
 
 
 /**
- * Files of this many bytes or more are collected after, one by one: the text and JSON tree of a
- * plan of 100 MB are some 250 MB, which the next file should not be parsed on top of. Smaller ones
- * are left to the collection after all are parsed (audit/run.ts): a collection costs tens of
+ * Files of this many bytes or more get full collections of their own (readEach, classify): once
+ * read (the bytes), once parsed (a one-line text) and once read out (the text and JSON tree of a
+ * plan of 100 MB are some 250 MB, which the next file should not be parsed on top of). Smaller
+ * ones are left to the collection after all are parsed (audit/run.ts): a collection costs tens of
  * milliseconds, and the parsed policies of a plan of 30 MB still hold most of its tree.
  */
 const LARGE_FILE = 64 * 1024 * 1024;
@@ -12021,9 +12022,10 @@ function readEach(root, files, maxFileBytes, textOnly = false) {
                 result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
                 text: read.text,
             };
+        const large = read.size >= LARGE_FILE;
         // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
         // collection frees them: done now, so that the file is not parsed on top of a second copy.
-        if (read.size >= LARGE_FILE)
+        if (large)
             collectGarbage();
         // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
         const file = { path: f.path, text: read.text };
@@ -12031,7 +12033,7 @@ function readEach(root, files, maxFileBytes, textOnly = false) {
         const loaded = parseSource(file, f.explicit, true);
         // A large file's text and JSON tree are garbage once its policies are read out: collected now,
         // so that the next file is not parsed on top of them (see core/memory.ts).
-        if (read.size >= LARGE_FILE)
+        if (large)
             collectGarbage();
         return loaded;
     });

@@ -16,9 +16,10 @@ import { fsHost, HCL_FILE, readHclModules } from './hcl/index.js';
 import { collectGarbage } from '../core/memory.js';
 
 /**
- * Files of this many bytes or more are collected after, one by one: the text and JSON tree of a
- * plan of 100 MB are some 250 MB, which the next file should not be parsed on top of. Smaller ones
- * are left to the collection after all are parsed (audit/run.ts): a collection costs tens of
+ * Files of this many bytes or more get full collections of their own (readEach, classify): once
+ * read (the bytes), once parsed (a one-line text) and once read out (the text and JSON tree of a
+ * plan of 100 MB are some 250 MB, which the next file should not be parsed on top of). Smaller
+ * ones are left to the collection after all are parsed (audit/run.ts): a collection costs tens of
  * milliseconds, and the parsed policies of a plan of 30 MB still hold most of its tree.
  */
 export const LARGE_FILE = 64 * 1024 * 1024;
@@ -222,16 +223,17 @@ function readEach(root: string, files: Discovered[], maxFileBytes: number, textO
         result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
         text: read.text,
       };
+    const large = read.size >= LARGE_FILE;
     // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
     // collection frees them: done now, so that the file is not parsed on top of a second copy.
-    if (read.size >= LARGE_FILE) collectGarbage();
+    if (large) collectGarbage();
     // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
     const file: SourceFile = { path: f.path, text: read.text };
     read.text = '';
     const loaded = parseSource(file, f.explicit, true);
     // A large file's text and JSON tree are garbage once its policies are read out: collected now,
     // so that the next file is not parsed on top of them (see core/memory.ts).
-    if (read.size >= LARGE_FILE) collectGarbage();
+    if (large) collectGarbage();
     return loaded;
   });
 }
