@@ -4295,12 +4295,15 @@ function contentKey(s) {
 class StatementMemo {
     builder;
     catalog;
+    plans;
     outcomes = new WeakMap();
     seenOnce = new WeakMap();
     sets;
-    constructor(builder, catalog) {
+    /** `plans`: false when no suggestion is made, so no outcome needs its minimal plan. */
+    constructor(builder, catalog, plans = true) {
         this.builder = builder;
         this.catalog = catalog;
+        this.plans = plans;
         this.sets = new GrantSets(builder);
     }
     /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
@@ -4411,7 +4414,7 @@ class StatementMemo {
             removable: atoms.some((a) => kinds/* REMOVABLE_KINDS */.os.has(a.kind)),
             baselineKeys,
             granted: grantedByEntry(classes, all),
-            minimal: (0,minimal/* minimalPlanFromPieces */.kF)(stmt, pieces, first, this.builder),
+            minimal: this.plans ? (0,minimal/* minimalPlanFromPieces */.kF)(stmt, pieces, first, this.builder) : null,
             grouped: new Map(),
         };
     }
@@ -4843,6 +4846,8 @@ class Auditor {
     compiled = new Map();
     /** Statement outcomes shared by the units (undefined: the reference path, unit by unit). */
     memo;
+    /** False: suggested minimal policies are not made, only counted (a report that shows none). */
+    suggest;
     constructor(accountId, catalog = (0,policy_catalog/* loadCatalog */.ak)(), options = {}) {
         this.catalog = catalog;
         const bindings = {};
@@ -4859,7 +4864,8 @@ class Auditor {
         }
         this.builder = new GrantBuilder(catalog, bindings);
         this.accountId = accountId;
-        this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog);
+        this.suggest = options.suggestions !== false;
+        this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog, this.suggest);
         this.grantSets = this.memo?.sets ?? new GrantSets(this.builder);
     }
     accountId;
@@ -4883,7 +4889,7 @@ class Auditor {
     run(prepared, principals, plan, base) {
         const policies = new Map();
         const findings = [];
-        const suggestions = [];
+        const suggestions = { list: [], notMade: 0 };
         const groups = new Map();
         for (const p of prepared.values()) {
             findings.push(...p.problems);
@@ -5015,7 +5021,12 @@ class Auditor {
             for (const [target, list] of byUnit)
                 findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
         }
-        return { policies: [...policies.values()], findings, suggestions };
+        return {
+            policies: [...policies.values()],
+            findings,
+            suggestions: suggestions.list,
+            suggestionsNotMade: suggestions.notMade,
+        };
     }
     /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
@@ -5082,7 +5093,11 @@ class Auditor {
                 findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
-        suggestions.push(...(0,minimal/* suggestMinimal */.eA)(unit, result, this.builder));
+        const made = (0,minimal/* suggestMinimal */.eA)(unit, result, this.builder);
+        if (this.suggest)
+            suggestions.list.push(...made);
+        else
+            suggestions.notMade += made.length;
         for (const k of (0,engine/* grantedBaselineKeys */.nQ)(result, unit.baseline))
             granted.add(k);
         const grants = [...result.verdicts.values()].flatMap((byStmt) => [...byStmt.values()].flatMap((list) => list.map(({ grant }) => ({
@@ -5148,8 +5163,12 @@ class Auditor {
             const own = head.filter((x) => x.mi === mi);
             if (!own.some((x) => x.o.removable))
                 return;
+            if (!this.suggest) {
+                suggestions.notMade++;
+                return;
+            }
             const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
-            suggestions.push((0,minimal/* memberSuggestion */.Nx)(m, (0,minimal/* minimalStatements */.qL)(m, (stmt) => plans.get(stmt) ?? null)));
+            suggestions.list.push((0,minimal/* memberSuggestion */.Nx)(m, (0,minimal/* minimalStatements */.qL)(m, (stmt) => plans.get(stmt) ?? null)));
         });
     }
     /**
@@ -5603,7 +5622,7 @@ async function runAudit(req) {
             },
         };
     }
-    const auditor = new Auditor(accountId, catalog, { memo: !req.reference });
+    const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
     phase('read base');
     const outcome = auditor.run(prepared, principals, plan, base);
     phase('evaluate');
@@ -5711,6 +5730,8 @@ async function runAudit(req) {
     };
     if (notes.length)
         report.notes = [...new Set(notes)];
+    if (req.suggestions === false)
+        report.suggestionsNotMade = outcome.suggestionsNotMade;
     report.summary = (0,report_model/* summarize */.eh)(report);
     // The evaluation's garbage (a third of the old generation with 5,000 diverse policies) is let go
     // before the report is rendered on top of it.
@@ -6552,7 +6573,7 @@ function* reportLines(report, options) {
     }
     // A suggestion is made only for a policy with something to remove: no diff is read here (a
     // diff is made on first read, and the text report shows none).
-    if (report.suggestions.length > 0) {
+    if (report.suggestions.length > 0 || (report.suggestionsNotMade ?? 0) > 0) {
         yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
     }
     const counted = [...b.current, ...b.preexisting].filter(group/* isExcess */.YY);
@@ -6734,6 +6755,8 @@ async function audit(argv) {
         accountId,
         maxFileBytes,
         maxPolicies,
+        // Text and SARIF show no suggested policy: none is made (the text report says there are some).
+        suggestions: format === 'json' || format === 'markdown',
         onPhase: TIMINGS
             ? (phase, ms) => process.stderr.write(`timings:   ${phase} ${ms.toFixed(1)} ms\n`)
             : undefined,

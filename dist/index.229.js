@@ -17071,12 +17071,15 @@ function memo_contentKey(s) {
 class StatementMemo {
     builder;
     catalog;
+    plans;
     outcomes = new WeakMap();
     seenOnce = new WeakMap();
     sets;
-    constructor(builder, catalog) {
+    /** `plans`: false when no suggestion is made, so no outcome needs its minimal plan. */
+    constructor(builder, catalog, plans = true) {
         this.builder = builder;
         this.catalog = catalog;
+        this.plans = plans;
         this.sets = new GrantSets(builder);
     }
     /** The Deny statements of a unit's members, each with the part of an outcome key it makes. */
@@ -17187,7 +17190,7 @@ class StatementMemo {
             removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
             baselineKeys,
             granted: grantedByEntry(classes, all),
-            minimal: minimalPlanFromPieces(stmt, pieces, first, this.builder),
+            minimal: this.plans ? minimalPlanFromPieces(stmt, pieces, first, this.builder) : null,
             grouped: new Map(),
         };
     }
@@ -17617,6 +17620,8 @@ class Auditor {
     compiled = new Map();
     /** Statement outcomes shared by the units (undefined: the reference path, unit by unit). */
     memo;
+    /** False: suggested minimal policies are not made, only counted (a report that shows none). */
+    suggest;
     constructor(accountId, catalog = loadCatalog(), options = {}) {
         this.catalog = catalog;
         const bindings = {};
@@ -17633,7 +17638,8 @@ class Auditor {
         }
         this.builder = new GrantBuilder(catalog, bindings);
         this.accountId = accountId;
-        this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog);
+        this.suggest = options.suggestions !== false;
+        this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog, this.suggest);
         this.grantSets = this.memo?.sets ?? new GrantSets(this.builder);
     }
     accountId;
@@ -17657,7 +17663,7 @@ class Auditor {
     run(prepared, principals, plan, base) {
         const policies = new Map();
         const findings = [];
-        const suggestions = [];
+        const suggestions = { list: [], notMade: 0 };
         const groups = new Map();
         for (const p of prepared.values()) {
             findings.push(...p.problems);
@@ -17789,7 +17795,12 @@ class Auditor {
             for (const [target, list] of byUnit)
                 findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
         }
-        return { policies: [...policies.values()], findings, suggestions };
+        return {
+            policies: [...policies.values()],
+            findings,
+            suggestions: suggestions.list,
+            suggestionsNotMade: suggestions.notMade,
+        };
     }
     /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
@@ -17856,7 +17867,11 @@ class Auditor {
                 findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
-        suggestions.push(...suggestMinimal(unit, result, this.builder));
+        const made = suggestMinimal(unit, result, this.builder);
+        if (this.suggest)
+            suggestions.list.push(...made);
+        else
+            suggestions.notMade += made.length;
         for (const k of grantedBaselineKeys(result, unit.baseline))
             granted.add(k);
         const grants = [...result.verdicts.values()].flatMap((byStmt) => [...byStmt.values()].flatMap((list) => list.map(({ grant }) => ({
@@ -17922,8 +17937,12 @@ class Auditor {
             const own = head.filter((x) => x.mi === mi);
             if (!own.some((x) => x.o.removable))
                 return;
+            if (!this.suggest) {
+                suggestions.notMade++;
+                return;
+            }
             const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
-            suggestions.push(memberSuggestion(m, minimalStatements(m, (stmt) => plans.get(stmt) ?? null)));
+            suggestions.list.push(memberSuggestion(m, minimalStatements(m, (stmt) => plans.get(stmt) ?? null)));
         });
     }
     /**
@@ -18486,7 +18505,7 @@ async function runAudit(req) {
             },
         };
     }
-    const auditor = new Auditor(accountId, catalog, { memo: !req.reference });
+    const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
     phase('read base');
     const outcome = auditor.run(prepared, principals, plan, base);
     phase('evaluate');
@@ -18594,6 +18613,8 @@ async function runAudit(req) {
     };
     if (notes.length)
         report.notes = [...new Set(notes)];
+    if (req.suggestions === false)
+        report.suggestionsNotMade = outcome.suggestionsNotMade;
     report.summary = summarize(report);
     // The evaluation's garbage (a third of the old generation with 5,000 diverse policies) is let go
     // before the report is rendered on top of it.
@@ -23563,7 +23584,7 @@ function* reportLines(report, options) {
     }
     // A suggestion is made only for a policy with something to remove: no diff is read here (a
     // diff is made on first read, and the text report shows none).
-    if (report.suggestions.length > 0) {
+    if (report.suggestions.length > 0 || (report.suggestionsNotMade ?? 0) > 0) {
         yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
     }
     const counted = [...b.current, ...b.preexisting].filter(isExcess);

@@ -132,6 +132,8 @@ async function audit(argv: string[]): Promise<number> {
     accountId,
     maxFileBytes,
     maxPolicies,
+    // Text and SARIF show no suggested policy: none is made (the text report says there are some).
+    suggestions: format === 'json' || format === 'markdown',
     onPhase: TIMINGS
       ? (phase, ms) => process.stderr.write(`timings:   ${phase} ${ms.toFixed(1)} ms\n`)
       : undefined,

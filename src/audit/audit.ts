@@ -127,6 +127,14 @@ export interface AuditOutcome {
   policies: ReportPolicy[];
   findings: Finding[];
   suggestions: Suggestion[];
+  /** Policies that would have a suggestion, when suggestions are not made (see Auditor). */
+  suggestionsNotMade: number;
+}
+
+/** Where a run's suggestions go: made, or only counted (Auditor's `suggestions: false`). */
+interface SuggestionSink {
+  list: Suggestion[];
+  notMade: number;
 }
 
 export interface BaseDocs {
@@ -142,7 +150,14 @@ export class Auditor {
   /** Statement outcomes shared by the units (undefined: the reference path, unit by unit). */
   private readonly memo: StatementMemo | undefined;
 
-  constructor(accountId?: string, catalog: Catalog = loadCatalog(), options: { memo?: boolean } = {}) {
+  /** False: suggested minimal policies are not made, only counted (a report that shows none). */
+  private readonly suggest: boolean;
+
+  constructor(
+    accountId?: string,
+    catalog: Catalog = loadCatalog(),
+    options: { memo?: boolean; suggestions?: boolean } = {},
+  ) {
     this.catalog = catalog;
     const bindings: Record<string, string> = {};
     if (accountId) {
@@ -158,7 +173,8 @@ export class Auditor {
     }
     this.builder = new GrantBuilder(catalog, bindings);
     this.accountId = accountId;
-    this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog);
+    this.suggest = options.suggestions !== false;
+    this.memo = options.memo === false ? undefined : new StatementMemo(this.builder, catalog, this.suggest);
     this.grantSets = this.memo?.sets ?? new GrantSets(this.builder);
   }
 
@@ -190,7 +206,7 @@ export class Auditor {
   ): AuditOutcome {
     const policies = new Map<string, ReportPolicy>();
     const findings: Finding[] = [];
-    const suggestions: Suggestion[] = [];
+    const suggestions: SuggestionSink = { list: [], notMade: 0 };
     // Per group: what its units grant of each baseline entry (for missing-permission, by set
     // difference), so a unit's grants are not kept past its evaluation; and per set, the unit held
     // to it that grants most of it, so that a missing permission is reported on the unit that
@@ -325,7 +341,12 @@ export class Auditor {
       for (const [target, list] of byUnit)
         findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
     }
-    return { policies: [...policies.values()], findings, suggestions };
+    return {
+      policies: [...policies.values()],
+      findings,
+      suggestions: suggestions.list,
+      suggestionsNotMade: suggestions.notMade,
+    };
   }
 
   /**
@@ -382,7 +403,7 @@ export class Auditor {
     unit: Unit,
     base: BaseDocs | undefined,
     findings: Finding[],
-    suggestions: Suggestion[],
+    suggestions: SuggestionSink,
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
   ): void {
@@ -400,7 +421,9 @@ export class Auditor {
         findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
     }
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
-    suggestions.push(...suggestMinimal(unit, result, this.builder));
+    const made = suggestMinimal(unit, result, this.builder);
+    if (this.suggest) suggestions.list.push(...made);
+    else suggestions.notMade += made.length;
     for (const k of grantedBaselineKeys(result, unit.baseline)) granted.add(k);
     const grants = [...result.verdicts.values()].flatMap((byStmt) =>
       [...byStmt.values()].flatMap((list) =>
@@ -419,7 +442,7 @@ export class Auditor {
     unit: Unit,
     base: BaseDocs | undefined,
     findings: Finding[],
-    suggestions: Suggestion[],
+    suggestions: SuggestionSink,
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
   ): void {
@@ -470,8 +493,12 @@ export class Auditor {
     unit.members.forEach((m, mi) => {
       const own = head.filter((x) => x.mi === mi);
       if (!own.some((x) => x.o.removable)) return;
+      if (!this.suggest) {
+        suggestions.notMade++;
+        return;
+      }
       const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
-      suggestions.push(
+      suggestions.list.push(
         memberSuggestion(
           m,
           minimalStatements(m, (stmt) => plans.get(stmt) ?? null),

@@ -52,7 +52,7 @@ export interface StatementOutcome {
   baselineKeys: string[];
   /** What it grants of each baseline entry (by BaselineSets entry index), for missing-permission. */
   granted: Map<number, ActionSet>;
-  /** minimalPlan of the statement: null when it stays as written. */
+  /** minimalPlan of the statement: null when it stays as written (or no plan is made: see constructor). */
   minimal: MinimalPart[] | null;
   /** Grouped findings (template identity fields), per constant `new`: 'u' no base, 't' all new, 'f' none new. */
   grouped: Map<string, Finding[]>;
@@ -121,9 +121,11 @@ export class StatementMemo {
   private readonly seenOnce = new WeakMap<CompiledBaseline, Set<number>>();
   readonly sets: GrantSets;
 
+  /** `plans`: false when no suggestion is made, so no outcome needs its minimal plan. */
   constructor(
     private readonly builder: GrantBuilder,
     private readonly catalog: Catalog,
+    private readonly plans = true,
   ) {
     this.sets = new GrantSets(builder);
   }
@@ -227,7 +229,7 @@ export class StatementMemo {
       removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
       baselineKeys,
       granted: grantedByEntry(classes, all),
-      minimal: minimalPlanFromPieces(stmt, pieces, first, this.builder),
+      minimal: this.plans ? minimalPlanFromPieces(stmt, pieces, first, this.builder) : null,
       grouped: new Map(),
     };
   }

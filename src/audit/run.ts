@@ -48,6 +48,11 @@ export interface AuditRequest {
    * reference the shared path is tested against (__tests__/memo-equivalence.test.ts).
    */
   reference?: boolean;
+  /**
+   * False: suggested minimal policies are not made, only counted (`report.suggestionsNotMade`), for
+   * a report that shows none (text, SARIF). Default true.
+   */
+  suggestions?: boolean;
   /** Called at the end of each phase with its name and duration (the benchmark's breakdown). */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -374,7 +379,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     };
   }
 
-  const auditor = new Auditor(accountId, catalog, { memo: !req.reference });
+  const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
   phase('read base');
   const outcome = auditor.run(prepared, principals, plan, base);
   phase('evaluate');
@@ -481,6 +486,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
   };
   if (notes.length) report.notes = [...new Set(notes)];
+  if (req.suggestions === false) report.suggestionsNotMade = outcome.suggestionsNotMade;
   report.summary = summarize(report);
   // The evaluation's garbage (a third of the old generation with 5,000 diverse policies) is let go
   // before the report is rendered on top of it.

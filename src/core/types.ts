@@ -268,6 +268,11 @@ export interface Report {
   policies: ReportPolicy[];
   findings: Finding[];
   suggestions: Suggestion[];
+  /**
+   * Only when the audit was asked not to make suggestions (`suggestions: false`, for a format that
+   * shows none: text, SARIF): how many policies would have one. `suggestions` is then empty.
+   */
+  suggestionsNotMade?: number;
   summary: {
     inputs: number;
     policies: number;

@@ -157,7 +157,7 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   }
   // A suggestion is made only for a policy with something to remove: no diff is read here (a
   // diff is made on first read, and the text report shows none).
-  if (report.suggestions.length > 0) {
+  if (report.suggestions.length > 0 || (report.suggestionsNotMade ?? 0) > 0) {
     yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
   }
 
