@@ -208,6 +208,8 @@ describe('formatMatcher', () => {
     'arn:${Partition}:svc:::a.b+c(d)[e]{f}|g^h$i\\j/${Key}*',
     'arn:*:svc:${Region}:${Account}:${Name}',
     'arn:${Partition}:svc:::\u{1F600}/${Id}',
+    'arn:${Partition}:svc:${Region}:${Account}:a/${Name}/?/${Other}',
+    'arn:*:svc:${Region}:${Account}:${Name}:${Other}/${ThingId}',
   ].map(arnFormatToPattern);
 
   test('matches literal text exactly when arnIntersects says the format meets it', () => {
@@ -224,8 +226,7 @@ describe('formatMatcher', () => {
           if (!isLiteral(p)) return;
           for (const f of [...formats, ...synthetic]) {
             const a = arnIntersects(f, p, { steps: 0 });
-            const re = formatMatcher(f);
-            if (re) expect(re.test(raw)).toBe(a);
+            expect(formatMatcher(f).test(raw)).toBe(a);
             if (a) met++;
           }
         },
@@ -240,21 +241,90 @@ describe('formatMatcher', () => {
     const yes = 'arn:aws:svc:::a.b+c(d)[e]|g^h\\j/k';
     const no = 'arn:aws:svc:::aXb+c(d)[e]|g^h\\j/k';
     expect(isLiteral(parseArnPattern(yes))).toBe(true);
-    expect(formatMatcher(f)!.test(yes)).toBe(true);
+    expect(formatMatcher(f).test(yes)).toBe(true);
     expect(arnIntersects(f, parseArnPattern(yes), { steps: 0 })).toBe(true);
-    expect(formatMatcher(f)!.test(no)).toBe(false);
+    expect(formatMatcher(f).test(no)).toBe(false);
     expect(arnIntersects(f, parseArnPattern(no), { steps: 0 })).toBe(false);
     // One code point for a `?`, also outside the BMP.
     const q = arnFormatToPattern('arn:${Partition}:svc:::x?');
-    expect(formatMatcher(q)!.test('arn:aws:svc:::x\u{1F600}')).toBe(true);
-    expect(formatMatcher(q)!.test('arn:aws:svc:::x\u{1F600}\u{1F600}')).toBe(false);
+    expect(formatMatcher(q).test('arn:aws:svc:::x\u{1F600}')).toBe(true);
+    expect(formatMatcher(q).test('arn:aws:svc:::x\u{1F600}\u{1F600}')).toBe(false);
   });
 
-  test('is not made for a format with more than one `*` (the programme answers those)', () => {
+  test('is a regular expression for a format with at most one `*`, a token matcher for more', () => {
     expect(
       formatMatcher(arnFormatToPattern('arn:${Partition}:s3:::${BucketName}/${ObjectName}')),
-    ).not.toBeNull();
-    expect(formatMatcher(arnFormatToPattern('arn:${Partition}:svc:::a/${Foo}/b/${Bar}'))).toBeNull();
+    ).toBeInstanceOf(RegExp);
+    const two = formatMatcher(arnFormatToPattern('arn:${Partition}:svc:::a/${Foo}/b/${Bar}'));
+    expect(two).not.toBeInstanceOf(RegExp);
+    expect(two.test('arn:aws:svc:::a/x:y/b/z/w')).toBe(true);
+    expect(two.test('arn:aws:svc:::a//b/')).toBe(true);
+    expect(two.test('arn:aws:svc:::a/x/c/z')).toBe(false);
+    expect(two.test('arn:aws/x:svc:::a/x/b/z')).toBe(false); // a partition holds no `/`
+  });
+
+  // Every catalog format with more than one `*` (the token matcher's), against ARNs made from it:
+  // its variables filled alike or each differently, with separators, empty values, a character
+  // outside the BMP; and the same ARNs cut short, or with a character changed or added.
+  const multi = [
+    ...new Set(
+      catalog
+        .services()
+        .flatMap((svc) => catalog.actionsOf(svc).flatMap((a) => a.resourceTypes.map((r) => r.arn)))
+        .filter((x): x is string => !!x),
+    ),
+  ]
+    .map(arnFormatToPattern)
+    .filter((f) => f.tokens.filter((t) => t.kind === 'star').length > 1);
+  const value = fc.constantFrom('v', 'us-east-1', 'a/b', 'a:b', '', 'x*y', '\u{1F600}', 'job-queue/q', '::');
+  const made = fc
+    .tuple(fc.nat(multi.length - 1), fc.array(value, { minLength: 8, maxLength: 8 }), fc.nat(5), fc.nat(200))
+    .map(([i, values, edit, at]) => {
+      let k = 0;
+      const raw = multi[i]!.raw.replace(/\$\{[^}]*\}/g, () => values[k++ % values.length]!);
+      const cut = at % (raw.length + 1);
+      // Half as made, then cut short, a character changed, a `/` added.
+      const text =
+        edit < 3
+          ? raw
+          : edit === 3
+            ? raw.slice(0, cut)
+            : edit === 4
+              ? raw.slice(0, cut) + 'q' + raw.slice(cut + 1)
+              : raw.slice(0, cut) + '/' + raw.slice(cut);
+      return { format: multi[i]!, text };
+    });
+
+  test('catalog formats with several `*`: the token matcher answers as arnIntersects', () => {
+    expect(multi.length).toBeGreaterThan(50);
+    let met = 0;
+    let checked = 0;
+    fc.assert(
+      fc.property(made, ({ format, text }) => {
+        const p = parseArnPattern(text);
+        if (!isLiteral(p)) return;
+        checked++;
+        const a = arnIntersects(format, p, { steps: 0 });
+        expect(formatMatcher(format).test(text)).toBe(a);
+        if (a) met++;
+      }),
+      { numRuns: 3000, seed: 20261203 },
+    );
+    expect(checked).toBeGreaterThan(1500);
+    expect(met).toBeGreaterThan(100);
+    expect(checked - met).toBeGreaterThan(300);
+  });
+
+  test('text made to nearly match a format of six `*` is answered, as arnIntersects does', () => {
+    const f = arnFormatToPattern('arn:${Partition}:svc:::${A}/x/${B}/x/${C}/x/${D}/x/${E}/x/${F}/y');
+    const near = `arn:aws:svc:::${'/x'.repeat(120)}/z`;
+    const hit = `arn:aws:svc:::${'/x'.repeat(120)}/y`;
+    for (const text of [near, hit]) {
+      expect(isLiteral(parseArnPattern(text))).toBe(true);
+      expect(formatMatcher(f).test(text)).toBe(arnIntersects(f, parseArnPattern(text), { steps: 0 }));
+    }
+    expect(formatMatcher(f).test(hit)).toBe(true);
+    expect(formatMatcher(f).test(near)).toBe(false);
   });
 
   test('literal text is read as literal; anything with a wildcard, variable or placeholder is not', () => {

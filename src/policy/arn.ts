@@ -557,34 +557,118 @@ export function isLiteral(p: ArnPattern): boolean {
   return p instanceof LiteralPattern;
 }
 
-const formatMatchers = new WeakMap<ArnPattern, RegExp | null>();
+/** What formatMatcher gives: a test of literal text (a RegExp is one). */
+export interface LiteralMatcher {
+  test(text: string): boolean;
+}
+
+const formatMatchers = new WeakMap<ArnPattern, LiteralMatcher>();
 
 /**
- * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a
- * regular expression that matches literal text exactly when `arnIntersects(format, literal)`:
- * `seg` is `[^/:]*`, `*` any run, `?` one code point, a character itself. Null for a format with
- * more than one `*` (some have six), whose expression could backtrack for a long time on text made
- * to nearly match: with at most one, the work is at most quadratic in the text, which callers
- * keep short (the intersection's programme takes the rest).
+ * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
+ * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`, `*`
+ * any run, `?` one code point, a character itself. A format with at most one `*` gets a regular
+ * expression (whose work is then at most quadratic in the text, which callers keep short); one
+ * with more (some have six), whose expression could backtrack for a long time on text made to
+ * nearly match, gets a TokenMatcher, linear in the text times the states alive at once.
  */
-export function formatMatcher(format: ArnPattern): RegExp | null {
-  let re = formatMatchers.get(format);
-  if (re === undefined) {
-    if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1) {
-      formatMatchers.set(format, null);
-      return null;
+export function formatMatcher(format: ArnPattern): LiteralMatcher {
+  let m = formatMatchers.get(format);
+  if (m === undefined) {
+    if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1)
+      m = new TokenMatcher(format.tokens);
+    else {
+      const parts: string[] = [];
+      for (const t of format.tokens) {
+        if (t.kind === 'seg') parts.push('[^/:]*');
+        else if (t.kind === 'star' || t.kind === 'var') parts.push('[^]*');
+        else if (t.kind === 'one') parts.push('[^]');
+        else parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+      }
+      m = new RegExp(`^${parts.join('')}$`, 'u');
     }
-    const parts: string[] = [];
-    for (const t of format.tokens) {
-      if (t.kind === 'seg') parts.push('[^/:]*');
-      else if (t.kind === 'star' || t.kind === 'var') parts.push('[^]*');
-      else if (t.kind === 'one') parts.push('[^]');
-      else parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
-    }
-    re = new RegExp(`^${parts.join('')}$`, 'u');
-    formatMatchers.set(format, re);
+    formatMatchers.set(format, m);
   }
-  return re;
+  return m;
+}
+
+/**
+ * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's code points (a Thompson simulation):
+ * state j means the first j tokens match what was read. Each code point moves every live state
+ * once, and a state is live at most once, so the work is at most the text's length times the
+ * tokens, whatever the text: nothing is tried twice, nothing backtracks.
+ */
+class TokenMatcher implements LiteralMatcher {
+  private readonly kinds: Uint8Array;
+  /** The code point of each `char` token. */
+  private readonly points: Int32Array;
+  private cur: Int32Array;
+  private next: Int32Array;
+  /** Per state, the step that last made it live (dedup without clearing). */
+  private readonly seen: Int32Array;
+  private step = 0;
+
+  constructor(tokens: readonly ArnToken[]) {
+    const m = tokens.length;
+    this.kinds = new Uint8Array(m);
+    this.points = new Int32Array(m);
+    tokens.forEach((t, j) => {
+      if (t.kind === 'char') this.points[j] = t.ch.codePointAt(0)!;
+      this.kinds[j] =
+        t.kind === 'char' ? K_CHAR : t.kind === 'one' ? K_ONE : t.kind === 'seg' ? K_SEG : K_STAR;
+    });
+    this.cur = new Int32Array(m + 1);
+    this.next = new Int32Array(m + 1);
+    this.seen = new Int32Array(m + 1).fill(-1);
+  }
+
+  /** Adds state j, and the states after the runs that may match nothing from it, to `into`. */
+  private add(into: Int32Array, n: number, j: number): number {
+    const { kinds, seen, step } = this;
+    const m = kinds.length;
+    for (;;) {
+      if (seen[j] === step) return n;
+      seen[j] = step;
+      into[n++] = j;
+      if (j === m || (kinds[j] !== K_STAR && kinds[j] !== K_SEG)) return n;
+      j++;
+    }
+  }
+
+  test(text: string): boolean {
+    const { kinds, points } = this;
+    const m = kinds.length;
+    // A fresh stamp range per call (the stamps only need to differ between steps).
+    if (this.step > 0x3fffffff) {
+      this.seen.fill(-1);
+      this.step = 0;
+    }
+    let cur = this.cur;
+    let next = this.next;
+    let n = this.add(cur, 0, 0);
+    for (let i = 0; i < text.length && n > 0;) {
+      const c = text.codePointAt(i)!;
+      i += c > 0xffff ? 2 : 1;
+      this.step++;
+      let k = 0;
+      for (let x = 0; x < n; x++) {
+        const j = cur[x]!;
+        if (j === m) continue;
+        const kind = kinds[j]!;
+        if (kind === K_CHAR) {
+          if (points[j] === c) k = this.add(next, k, j + 1);
+        } else if (kind === K_ONE) k = this.add(next, k, j + 1);
+        else if (kind === K_STAR || (c !== SLASH && c !== COLON)) k = this.add(next, k, j);
+      }
+      const swap = cur;
+      cur = next;
+      next = swap;
+      n = k;
+    }
+    this.step++;
+    for (let x = 0; x < n; x++) if (cur[x] === m) return true;
+    return false;
+  }
 }
 
 /**

@@ -374,8 +374,10 @@ export class GrantSets {
       hit = false;
     else {
       const format = ix.formatPatterns[id]!;
-      const re = c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH ? formatMatcher(format) : null;
-      hit = re ? re.test(c.resource.raw) : arnIntersects(format, c.resource);
+      hit =
+        c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
+          ? formatMatcher(format).test(c.resource.raw)
+          : arnIntersects(format, c.resource);
     }
     this.metStamp[id] = c.stamp;
     this.metValue[id] = hit ? 1 : 0;
