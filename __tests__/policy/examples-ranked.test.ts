@@ -21,6 +21,33 @@ describe('rankedExamples', () => {
     );
   });
 
+  test('on sets either side of the size where examples are taken from the members', () => {
+    // 2,048 (EXAMPLES_BY_MEMBERS): up to it from the members, past it along the catalog's order.
+    fc.assert(
+      fc.property(fc.integer({ min: 2040, max: 2060 }), fc.nat(all.length - 1), (size, start) => {
+        const picks = Array.from({ length: size }, (_, i) =>
+          actionOrdinal(all[(start + i * 7) % all.length]!)!,
+        );
+        const set = ActionSet.fromOrdinals(picks);
+        const [plain, ranked] = examplesBothWays(set, catalog);
+        expect(ranked).toBe(plain);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  test('on complements (a NotAction statement’s set) of random sets', () => {
+    const every = ActionSet.fromActions(all);
+    fc.assert(
+      fc.property(fc.array(fc.nat(all.length - 1), { minLength: 1, maxLength: 300 }), (picks) => {
+        const set = every.minus(ActionSet.fromOrdinals(picks.map((i) => actionOrdinal(all[i]!)!)));
+        const [plain, ranked] = examplesBothWays(set, catalog);
+        expect(ranked).toBe(plain);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   test('on whole services and on every action', () => {
     for (const svc of ['s3', 'ec2', 'iam', 'kms'])
       expect(examplesBothWays(ActionSet.fromActions(catalog.actionsOf(svc)), catalog)[1]).toBe(
