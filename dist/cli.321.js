@@ -4634,6 +4634,8 @@ function grantedKeys(members, builder) {
         has: (k) => named.has(k) || ((every || complements.some((excluded) => !excluded.has(k))) && inCatalog(k)),
     };
 }
+/** Space at either end of a pattern (made once: a literal in the loop is a new object each time). */
+const EDGE_SPACE = /^\s|\s$/;
 function chooseSets(baseline, assigned, members, kind, builder, grants, options = {}) {
     const b = baseline.baseline;
     const evidence = [];
@@ -4684,7 +4686,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 if (stmt.effect !== 'Allow')
                     continue;
                 for (const p of stmt.actions ?? []) {
-                    if (lengths && !lengths.has(p.length) && !/^\s|\s$/.test(p))
+                    if (lengths && !lengths.has(p.length) && !EDGE_SPACE.test(p))
                         continue;
                     const k = p.trim().toLowerCase();
                     (written.get(k) ?? written.set(k, []).get(k)).push(stmt.condition);

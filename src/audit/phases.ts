@@ -177,6 +177,9 @@ function grantedKeys(members: UnitMember[], builder: GrantBuilder): { has(key: s
   };
 }
 
+/** Space at either end of a pattern (made once: a literal in the loop is a new object each time). */
+const EDGE_SPACE = /^\s|\s$/;
+
 export function chooseSets(
   baseline: CompiledBaseline,
   assigned: string[],
@@ -234,7 +237,7 @@ export function chooseSets(
       for (const stmt of m.doc.statements) {
         if (stmt.effect !== 'Allow') continue;
         for (const p of stmt.actions ?? []) {
-          if (lengths && !lengths.has(p.length) && !/^\s|\s$/.test(p)) continue;
+          if (lengths && !lengths.has(p.length) && !EDGE_SPACE.test(p)) continue;
           const k = p.trim().toLowerCase();
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
