@@ -315,6 +315,22 @@ describe('formatMatcher', () => {
     expect(checked - met).toBeGreaterThan(300);
   });
 
+  test('token matcher: `?` reads one code point, outside the BMP too, and a lone surrogate is one', () => {
+    const f = arnFormatToPattern('arn:${Partition}:svc:${Region}:${Account}:a/${Name}/?/${Other}');
+    expect(formatMatcher(f)).not.toBeInstanceOf(RegExp);
+    const cases: [string, boolean][] = [
+      ['arn:aws:svc:r:1:a/n/\u{1F600}/o', true],
+      ['arn:aws:svc:r:1:a/n/\u{1F600}x/o', false],
+      ['arn:aws:svc:r:1:a/n/\uD83D/o', true],
+      ['arn:aws:svc:r:1:a/n//o', false],
+    ];
+    for (const [text, want] of cases) {
+      expect(isLiteral(parseArnPattern(text))).toBe(true);
+      expect(arnIntersects(f, parseArnPattern(text), { steps: 0 })).toBe(want);
+      expect(formatMatcher(f).test(text)).toBe(want);
+    }
+  });
+
   test('text made to nearly match a format of six `*` is answered, as arnIntersects does', () => {
     const f = arnFormatToPattern('arn:${Partition}:svc:::${A}/x/${B}/x/${C}/x/${D}/x/${E}/x/${F}/y');
     const near = `arn:aws:svc:::${'/x'.repeat(120)}/z`;

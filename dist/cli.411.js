@@ -969,6 +969,7 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     return cut.slice(0, cut.lastIndexOf('\n') + 1);
 }
 function renderMarkdown(report, options = {}) {
+    (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .requireSuggestions */ .zd)(report, 'a Markdown');
     const mode = options.mode ?? 'summary';
     const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
     const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;

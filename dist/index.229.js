@@ -12627,7 +12627,8 @@ const formatMatchers = new WeakMap();
  * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
  * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`, `*`
  * any run, `?` one code point, a character itself. A format with at most one `*` gets a regular
- * expression (whose work is then at most quadratic in the text, which callers keep short); one
+ * expression (whose work is then at most quadratic in the text, which callers keep short: a `seg`
+ * cannot cross a `/` or `:`, and no field of a catalog format holds more than two wildcards); one
  * with more (some have six), whose expression could backtrack for a long time on text made to
  * nearly match, gets a TokenMatcher, linear in the text times the states alive at once.
  */
@@ -12655,10 +12656,11 @@ function formatMatcher(format) {
     return m;
 }
 /**
- * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's code points (a Thompson simulation):
- * state j means the first j tokens match what was read. Each code point moves every live state
- * once, and a state is live at most once, so the work is at most the text's length times the
- * tokens, whatever the text: nothing is tried twice, nothing backtracks.
+ * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's
+ * code points (a Thompson simulation): state j means the first j tokens match what was read. Each
+ * code point moves every live state once, and a state is live at most once, so the work is at
+ * most the text's length times the tokens, whatever the text: nothing is tried twice, nothing
+ * backtracks.
  */
 class TokenMatcher {
     kinds;
@@ -19271,6 +19273,14 @@ const MAX_MESSAGE_SHOWN = 600;
 /** A suggestion's diff over either bound is summarised, not written or shown in full. */
 const MAX_DIFF_LINES = 2000;
 const MAX_DIFF_BYTES = 200 * 1024;
+/**
+ * Refuses a report whose suggestions were only counted (runAudit's `suggestions: false`, for text
+ * and SARIF) where they would be written or shown: it would read as a report without any.
+ */
+function requireSuggestions(report, format) {
+    if (report.suggestionsNotMade !== undefined)
+        throw new Error(`${format} report of an audit made without suggestions (suggestions: false): audit again with them`);
+}
 /** True when a report's catalog is the one bundled with this build (its patterns expand here). */
 function isBundledCatalog(catalog) {
     return catalog.source === catalogInfo.source && catalog.version === catalogInfo.version;
@@ -19687,6 +19697,7 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     return cut.slice(0, cut.lastIndexOf('\n') + 1);
 }
 function renderMarkdown(report, options = {}) {
+    requireSuggestions(report, 'a Markdown');
     const mode = options.mode ?? 'summary';
     const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
     const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
@@ -20849,6 +20860,7 @@ function ordered(value, type, catalog) {
 }
 /** The report as written: with its schema version and notes (empty when none). */
 function withNotes(report) {
+    requireSuggestions(report, 'a JSON');
     return { schemaVersion: REPORT_SCHEMA_VERSION, ...report, notes: report.notes ?? [] };
 }
 /** The report as one string, which a report over 512 MB does not fit: for tests. The CLI and the action write jsonReportChunks. */

@@ -11,7 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAudit } from '../../src/audit/run.js';
 import { renderJson } from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
+import { renderText } from '../../src/report/text.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../src/core/version.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,6 +88,24 @@ describe('the bundles, from a copy of dist/ alone', () => {
       expect(output.stdout.toString()).toBe('');
       expect(readFileSync(file, 'utf8')).toBe(expected);
     }
+  }, 60_000);
+
+  it('the CLI writes the text and Markdown reports of renderText and renderMarkdown (text audits without suggestions, Markdown with them)', async () => {
+    const report = await runAudit({ root: DEMO, paths: ['.'] });
+    expect(report.suggestions.length).toBeGreaterThan(0);
+    const cli = join(dist, 'cli.js');
+    for (const [format, expected] of [
+      ['text', renderText(report)],
+      ['markdown', renderMarkdown(report, { mode: 'summary' })],
+    ] as const) {
+      const file = join(tmp, `report.${format}`);
+      const res = node([cli, 'audit', '.', '--fail-on', 'none', '--format', format, '--output', file], DEMO);
+      expect(res.stderr.toString()).toBe('');
+      expect(res.status).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(expected);
+    }
+    expect(renderText(report)).toContain('Suggested minimal policies: see the Markdown or JSON report.');
+    expect(renderMarkdown(report, { mode: 'summary' })).toContain('💡 Suggested minimal policy');
   }, 60_000);
 
   it('the action writes its name and version first, then audits and writes the JSON report of renderJson', async () => {

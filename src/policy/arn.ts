@@ -568,7 +568,8 @@ const formatMatchers = new WeakMap<ArnPattern, LiteralMatcher>();
  * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
  * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`, `*`
  * any run, `?` one code point, a character itself. A format with at most one `*` gets a regular
- * expression (whose work is then at most quadratic in the text, which callers keep short); one
+ * expression (whose work is then at most quadratic in the text, which callers keep short: a `seg`
+ * cannot cross a `/` or `:`, and no field of a catalog format holds more than two wildcards); one
  * with more (some have six), whose expression could backtrack for a long time on text made to
  * nearly match, gets a TokenMatcher, linear in the text times the states alive at once.
  */
@@ -593,10 +594,11 @@ export function formatMatcher(format: ArnPattern): LiteralMatcher {
 }
 
 /**
- * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's code points (a Thompson simulation):
- * state j means the first j tokens match what was read. Each code point moves every live state
- * once, and a state is live at most once, so the work is at most the text's length times the
- * tokens, whatever the text: nothing is tried twice, nothing backtracks.
+ * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's
+ * code points (a Thompson simulation): state j means the first j tokens match what was read. Each
+ * code point moves every live state once, and a state is live at most once, so the work is at
+ * most the text's length times the tokens, whatever the text: nothing is tried twice, nothing
+ * backtracks.
  */
 class TokenMatcher implements LiteralMatcher {
   private readonly kinds: Uint8Array;

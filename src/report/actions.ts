@@ -31,6 +31,17 @@ export const MAX_MESSAGE_SHOWN = 600;
 export const MAX_DIFF_LINES = 2000;
 export const MAX_DIFF_BYTES = 200 * 1024;
 
+/**
+ * Refuses a report whose suggestions were only counted (runAudit's `suggestions: false`, for text
+ * and SARIF) where they would be written or shown: it would read as a report without any.
+ */
+export function requireSuggestions(report: Report, format: string): void {
+  if (report.suggestionsNotMade !== undefined)
+    throw new Error(
+      `${format} report of an audit made without suggestions (suggestions: false): audit again with them`,
+    );
+}
+
 /** True when a report's catalog is the one bundled with this build (its patterns expand here). */
 export function isBundledCatalog(catalog: Report['catalog']): boolean {
   return catalog.source === catalogInfo.source && catalog.version === catalogInfo.version;

@@ -6,7 +6,7 @@
 // `actionSet` of patterns, and a suggestion's diff over 2,000 lines or 200 KB is summarised.
 // 2-space indentation and a trailing newline. Pure: no I/O.
 import type { Finding, Report, Suggestion } from '../core/types.js';
-import { REPORT_SCHEMA_VERSION, storedFinding, storedSuggestion } from './actions.js';
+import { REPORT_SCHEMA_VERSION, requireSuggestions, storedFinding, storedSuggestion } from './actions.js';
 import { prettyJsonChunks, type JsonShape } from './json-stream.js';
 
 const ORDER: Record<string, readonly string[]> = {
@@ -115,6 +115,7 @@ function ordered(value: unknown, type: string, catalog?: Report['catalog']): unk
 
 /** The report as written: with its schema version and notes (empty when none). */
 function withNotes(report: Report): Report & { schemaVersion: number } {
+  requireSuggestions(report, 'a JSON');
   return { schemaVersion: REPORT_SCHEMA_VERSION, ...report, notes: report.notes ?? [] };
 }
 

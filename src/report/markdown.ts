@@ -13,6 +13,7 @@ import {
   MAX_DIFF_LINES,
   MAX_MESSAGE_SHOWN,
   omittedDiff,
+  requireSuggestions,
   shownActions,
 } from './actions.js';
 import {
@@ -339,6 +340,7 @@ function fitToLimit(
 }
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  requireSuggestions(report, 'a Markdown');
   const mode = options.mode ?? 'summary';
   const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
   const measure = mode === 'summary' ? (s: string) => Buffer.byteLength(s, 'utf8') : (s: string) => s.length;
