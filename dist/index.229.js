@@ -16245,30 +16245,20 @@ function keyRanks(catalog) {
     }
     return ranks;
 }
-/**
- * Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal
- * (`order`), and each ordinal's place in that order (`place`; -1 for an ordinal of no action here).
- */
+/** Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal. */
 const exampleOrderByCatalog = new WeakMap();
 function exampleOrdinals(catalog, scores, keys) {
-    let found = exampleOrderByCatalog.get(catalog);
-    if (!found) {
+    let order = exampleOrderByCatalog.get(catalog);
+    if (!order) {
         const { byName } = catalog.fullNameOrder();
         const ordinal = byName.map((a) => actionOrdinal(a));
         const positions = byName.map((_, i) => i);
         positions.sort((x, y) => scores[y] - scores[x] || keys[x] - keys[y] || ordinal[x] - ordinal[y]);
-        const order = Int32Array.from(positions, (i) => ordinal[i]);
-        const place = new Int32Array(order.reduce((max, o) => Math.max(max, o + 1), 0)).fill(-1);
-        order.forEach((o, i) => {
-            place[o] = i;
-        });
-        found = { order, place };
-        exampleOrderByCatalog.set(catalog, found);
+        order = Int32Array.from(positions, (i) => ordinal[i]);
+        exampleOrderByCatalog.set(catalog, order);
     }
-    return found;
+    return order;
 }
-/** Sets up to this size take their examples from their members; larger ones from the catalog's order. */
-const EXAMPLES_BY_MEMBERS = 2048;
 /** examples(ranked.infos), reading risk scores and key ranks from arrays. */
 function rankedExamples(ranked, catalog) {
     let scores = riskScoresByPosition.get(catalog);
@@ -16283,33 +16273,12 @@ function rankedExamples(ranked, catalog) {
     if (ranked.set) {
         const size = ranked.set.size;
         // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
-        // restricted to the set: its first EXAMPLES members there. A small set's are its members of
-        // the lowest places in that order; a large one's are met soon along it.
-        const { order, place } = exampleOrdinals(catalog, scores, keys);
+        // restricted to the set: its first EXAMPLES members there.
+        const order = exampleOrdinals(catalog, scores, keys);
         const shown = [];
-        if (size <= EXAMPLES_BY_MEMBERS) {
-            const top = [];
-            ranked.set.forEach((o) => {
-                const at = place[o];
-                if (top.length === EXAMPLES && at >= top[EXAMPLES - 1])
-                    return;
-                let i = top.length;
-                top.push(at);
-                while (i > 0 && top[i - 1] > at) {
-                    top[i] = top[i - 1];
-                    i--;
-                }
-                top[i] = at;
-                if (top.length > EXAMPLES)
-                    top.pop();
-            });
-            for (const at of top)
-                shown.push(actionOfOrdinal(order[at]).full);
-        }
-        else
-            for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
-                if (ranked.set.has(order[i]))
-                    shown.push(actionOfOrdinal(order[i]).full);
+        for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
+            if (ranked.set.has(order[i]))
+                shown.push(actionOfOrdinal(order[i]).full);
         return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
     }
     const infos = ranked.infos;
