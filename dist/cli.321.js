@@ -9063,7 +9063,7 @@ class TokenMatcher {
     test(text) {
         const { kinds, points } = this;
         const m = kinds.length;
-        // A fresh stamp range per call (the stamps only need to differ between steps).
+        // The stamps start again before they could overflow (they only need to differ between steps).
         if (this.step > 0x3fffffff) {
             this.seen.fill(-1);
             this.step = 0;
