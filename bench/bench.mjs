@@ -295,6 +295,23 @@ async function measure(spec) {
     '4096',
     ...extra,
   ];
+  // The Markdown report (the job summary the action writes; every suggestion made, shown as far as
+  // it fits): only where asked (spec.markdown).
+  const markdownFile = join(WORK, `report-${kind}-${process.pid}.md`);
+  const markdownArgs = [
+    CLI,
+    'audit',
+    target,
+    '--format',
+    'markdown',
+    '--output',
+    markdownFile,
+    '--fail-on',
+    'none',
+    '--max-file-size',
+    '4096',
+    ...extra,
+  ];
   const floorArgs = [FLOOR, target];
   const audit = [];
   const floor = [];
@@ -352,6 +369,15 @@ async function measure(spec) {
     }
     rmSync(report, { force: true });
   }
+  let m;
+  if (spec.markdown && audit.length > 0) {
+    m = await runNode(markdownArgs, { cwd: dir, env: { ...process.env, ...spec.env } });
+    if (m.code !== 0 || m.timedOut || !existsSync(markdownFile)) {
+      failed(m, 'Markdown');
+      m = undefined;
+    }
+    rmSync(markdownFile, { force: true });
+  }
   const policies = phasesOf[0]?.policies ?? r?.summary.policies ?? spec.policies ?? NaN;
   const inError = r ? r.inputs.filter((x) => x.status === 'error') : [];
   if (inError.length) {
@@ -384,6 +410,8 @@ async function measure(spec) {
     failures,
     jsonMs: r ? j.ms : NaN,
     jsonRssMB: r ? (j.rssMB ?? NaN) : NaN,
+    markdownMs: m ? m.ms : NaN,
+    markdownRssMB: m ? (m.rssMB ?? NaN) : NaN,
     reportBytes,
     findings: r?.summary.findings,
     perPolicyUs: (ms * 1000) / policies,
@@ -548,7 +576,14 @@ async function main() {
   if (wants('diverse'))
     for (const n of diverseSizes) {
       const input = ensure('diverse', n);
-      const r = await measure({ kind: 'diverse', size: n, policies: n, ...input, args: baselineArgs });
+      const r = await measure({
+        kind: 'diverse',
+        size: n,
+        policies: n,
+        ...input,
+        args: baselineArgs,
+        markdown: true,
+      });
       diverse.push(r);
       process.stderr.write(
         `  diverse ${n}: audit ${fmt(r.ms)} ms, floor ${fmt(r.floorMs)} ms${r.failures.length ? `; ${r.failures.join('; ')}` : ''}\n`,
@@ -698,6 +733,8 @@ async function main() {
           'JSON ms',
           'JSON MB',
           'JSON/input',
+          'Markdown ms',
+          'Markdown run RSS MB',
           'findings',
           'status',
         ],
@@ -718,6 +755,8 @@ async function main() {
           fmt(r.jsonMs),
           fmt(r.reportBytes / MB, 1),
           fmt(r.reportBytes / r.bytes, 2),
+          fmt(r.markdownMs),
+          fmt(r.markdownRssMB),
           r.findings ?? 'n/a',
           status(r),
         ],

@@ -729,6 +729,22 @@ function driftMarker(key = 'default') {
  * which names the pattern and the riskiest actions; the full set is in the JSON report.
  */
 const MAX_RESOURCES = 10;
+/**
+ * A chunk whose text is made when first read: fitToLimit reads only as many as can be shown (a
+ * plan of 20,000 policies has some 100,000 findings, of which a comment shows a few hundred).
+ */
+class LazyChunk {
+    make;
+    findings;
+    made;
+    constructor(make, findings) {
+        this.make = make;
+        this.findings = findings;
+    }
+    get text() {
+        return (this.made ??= this.make());
+    }
+}
 function list(values, max) {
     const shown = values.slice(0, max).map((v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v));
     const more = values.length > max ? `, … and ${values.length - max} more` : '';
@@ -802,13 +818,13 @@ function remediationFor(report, findings) {
 function groupChunks(report, findings) {
     const chunks = [];
     for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .groupFindings */ .kG)(findings, report)) {
-        chunks.push({ text: policyHeading(g), findings: 0 });
+        chunks.push(new LazyChunk(() => policyHeading(g), 0));
         for (const { kind, findings: ofKind } of g.kinds) {
             const info = _group_js__WEBPACK_IMPORTED_MODULE_2__/* .KIND_INFO */ .Kw[kind];
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
-                    chunks.push({ text: findingItem(f, g.address), findings: 1 });
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -822,7 +838,7 @@ function groupChunks(report, findings) {
                     head += `\\\n${r}`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
-                    chunks.push({ text: findingItem(f, g.address), findings: 1 });
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
             }
         }
     }
@@ -875,13 +891,18 @@ function ignoredSection(ignored) {
     });
     return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
+/**
+ * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
+ * suggestion with an empty diff makes an empty section, which is left out.
+ */
 function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
     return [...report.suggestions]
-        .filter((s) => s.diff.trim() !== '')
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))
-        .map((s) => {
+        .map((s) => () => {
+        if (s.diff.trim() === '')
+            return '';
         // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
         const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .omittedDiff */ .sO)(s);
         const body = omitted
@@ -934,26 +955,62 @@ function safeUrl(url) {
  * The only place where size limits are enforced. Past the limit: keep the head (marker, title,
  * verdict) and the new findings, drop the rest and point to the full report; if even the new
  * findings do not fit, keep as many as fit and count the others.
+ *
+ * What cannot be shown is not made: the findings' chunks and the other sections (`rest`, each made
+ * when called; a suggestion's diff is made when its section is) are read in order only while what
+ * is read so far can still fit. Every part is added after a line break, so the measure of the text
+ * so far is the sum of its parts' (no surrogate pair is split between two parts), and the text can
+ * only grow: once the beginning of a candidate is over the limit, the whole of it is.
  */
 function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     const assemble = (parts) => parts.filter((p) => p !== '').join('\n\n') + '\n';
-    const full = assemble([head, joinChunks(findings), ...rest, tail]);
-    if (measure(full) < limit)
-        return full;
-    const short = assemble([head, joinChunks(findings), pointer, tail]);
-    if (measure(short) < limit)
-        return short;
+    // The findings joined as joinChunks does, while head + "\n\n" + them (how both the whole report
+    // and the shortened one begin) is under the limit.
+    let joined = '';
+    let size = measure(head) + 2;
+    let prevItem = false;
+    let allRead = true;
+    for (const c of findings) {
+        const item = c.text.startsWith('- ');
+        const piece = joined === '' ? c.text : (item && prevItem ? '\n' : '\n\n') + c.text;
+        joined += piece;
+        size += measure(piece);
+        prevItem = item;
+        if (size >= limit) {
+            allRead = false;
+            break;
+        }
+    }
+    if (allRead) {
+        // The whole report, section by section while it fits.
+        let full = joined === '' ? head : `${head}\n\n${joined}`;
+        let fullSize = measure(full);
+        for (const part of [...rest, () => tail]) {
+            if (fullSize >= limit)
+                break;
+            const text = part();
+            if (text === '')
+                continue;
+            full += `\n\n${text}`;
+            fullSize += measure(`\n\n${text}`);
+        }
+        if (fullSize + measure('\n') < limit)
+            return `${full}\n`;
+        const short = assemble([head, joined, pointer, tail]);
+        if (measure(short) < limit)
+            return short;
+    }
     const total = findings.reduce((n, c) => n + c.findings, 0);
     // Reserve room for the longest possible "not shown" line.
     const reserve = measure(assemble([head, `… and ${total} more findings not shown.`, pointer, tail])) + 16;
     const kept = [];
-    let size = 0;
+    let keptSize = 0;
     for (const c of findings) {
         const add = measure(c.text) + 2;
-        if (reserve + size + add >= limit)
+        if (reserve + keptSize + add >= limit)
             break;
         kept.push(c);
-        size += add;
+        keptSize += add;
     }
     while (kept.length > 0 && kept[kept.length - 1].findings === 0)
         kept.pop();
@@ -987,25 +1044,24 @@ function renderMarkdown(report, options = {}) {
         for (const chunk of groupChunks(report, b.current))
             findingChunks.push(chunk);
     }
+    // The other sections, each made only if the report can still show it (see fitToLimit).
     const rest = [];
     if (options.moreSuggestions && options.moreSuggestions > 0) {
         const n = options.moreSuggestions;
-        rest.push(`💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
+        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
     }
     if (b.preexisting.length > 0) {
-        rest.push(details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
+        rest.push(() => details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
     }
     if (b.removed.length > 0)
-        rest.push(removedSection(b.removed));
-    for (const section of suggestionSections(report))
-        rest.push(section);
-    const notAudited = notAuditedSection(report);
-    if (notAudited)
-        rest.push(notAudited);
+        rest.push(() => removedSection(b.removed));
+    rest.push(...suggestionSections(report));
+    rest.push(() => notAuditedSection(report) ?? '');
     if (b.ignored.length > 0)
-        rest.push(ignoredSection(b.ignored));
+        rest.push(() => ignoredSection(b.ignored));
     if (report.notes && report.notes.length > 0) {
-        rest.push(`**Notes**\n\n${report.notes.map((n) => `- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n, 'text')}`).join('\n')}`);
+        const notes = report.notes;
+        rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n, 'text')}`).join('\n')}`);
     }
     const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;
     const where = mode === 'issue' ? 'an issue' : 'a comment';

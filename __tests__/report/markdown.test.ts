@@ -345,6 +345,49 @@ describe('renderMarkdown: size limits', () => {
     expect(md.length).toBeLessThan(5000);
   });
 
+  it('makes only what it can show: no diff of a section past the limit, no line of a finding cut', () => {
+    // Counting reads: a suggestion's diff (made on first read in a real report), and a finding's
+    // `approximate` (read by the line of every finding shown, by nothing else here).
+    const withCounts = (n: number, suggestions: number) => {
+      const report = bigReport(n);
+      const reads = { diffs: 0, findings: 0 };
+      for (const f of report.findings)
+        Object.defineProperty(f, 'approximate', {
+          enumerable: true,
+          get: () => {
+            reads.findings++;
+            return undefined;
+          },
+        });
+      report.suggestions = Array.from({ length: suggestions }, (_, i) => ({
+        policy: `iam/p${i}.json`,
+        minimal: {},
+        get diff() {
+          reads.diffs++;
+          return `-a${i}\n+b${i}\n`;
+        },
+      }));
+      return { report, reads };
+    };
+    // Everything fits: every finding's line and every diff are made once.
+    const small = withCounts(10, 5);
+    const all = renderMarkdown(small.report, { mode: 'summary' });
+    expect(count(all, 'Suggested minimal policy')).toBe(5);
+    const perFinding = small.reads.findings / 10;
+    expect(perFinding).toBeGreaterThanOrEqual(1);
+    expect(small.reads.diffs).toBeGreaterThanOrEqual(5);
+    // The findings alone are over the limit: no diff is read, and the findings are made as far as
+    // they fit (then those kept are shown from what was made).
+    const big = withCounts(4000, 3000);
+    const cut = renderMarkdown(big.report, { mode: 'comment' });
+    expect(cut).toContain('more findings not shown');
+    expect(big.reads.diffs).toBe(0);
+    const shown = (cut.match(/^- /gm) ?? []).length;
+    expect(shown).toBeGreaterThan(50);
+    expect(big.reads.findings).toBeLessThan((shown + 20) * perFinding);
+    expect(big.reads.findings).toBeLessThan(4000 / 4);
+  });
+
   it('keeps a job summary under 1 MiB', () => {
     const md = renderMarkdown(bigReport(8000), { mode: 'summary' });
     expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_LIMIT);

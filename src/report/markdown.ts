@@ -76,8 +76,23 @@ const MAX_RESOURCES = 10;
 
 /** A piece of the body and the number of findings it shows (for the truncation count). */
 interface Chunk {
-  text: string;
-  findings: number;
+  readonly text: string;
+  readonly findings: number;
+}
+
+/**
+ * A chunk whose text is made when first read: fitToLimit reads only as many as can be shown (a
+ * plan of 20,000 policies has some 100,000 findings, of which a comment shows a few hundred).
+ */
+class LazyChunk implements Chunk {
+  private made: string | undefined;
+  constructor(
+    private readonly make: () => string,
+    readonly findings: number,
+  ) {}
+  get text(): string {
+    return (this.made ??= this.make());
+  }
 }
 
 function list(values: readonly string[], max: number): string {
@@ -158,12 +173,12 @@ function remediationFor(report: Report, findings: readonly Finding[]): string[] 
 function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
   const chunks: Chunk[] = [];
   for (const g of groupFindings(findings, report)) {
-    chunks.push({ text: policyHeading(g), findings: 0 });
+    chunks.push(new LazyChunk(() => policyHeading(g), 0));
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {
         chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
-        for (const f of ofKind) chunks.push({ text: findingItem(f, g.address), findings: 1 });
+        for (const f of ofKind) chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
         continue;
       }
       // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -176,7 +191,7 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
             : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
         for (const r of remediationFor(report, part)) head += `\\\n${r}`;
         chunks.push({ text: head, findings: 0 });
-        for (const f of part) chunks.push({ text: findingItem(f, g.address), findings: 1 });
+        for (const f of part) chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
       }
     }
   }
@@ -235,16 +250,20 @@ function ignoredSection(ignored: readonly Finding[]): string {
   return details(`🙈 ${plural(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
 
-function suggestionSections(report: Report): string[] {
+/**
+ * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
+ * suggestion with an empty diff makes an empty section, which is left out.
+ */
+function suggestionSections(report: Report): (() => string)[] {
   const order = new Map(report.policies.map((p, i) => [p.id, i]));
   return [...report.suggestions]
-    .filter((s) => s.diff.trim() !== '')
     .sort(
       (a, b) =>
         (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy),
     )
-    .map((s) => {
+    .map((s) => () => {
+      if (s.diff.trim() === '') return '';
       // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
       const omitted = omittedDiff(s);
       const body = omitted
@@ -302,31 +321,65 @@ function safeUrl(url: string): string | undefined {
  * The only place where size limits are enforced. Past the limit: keep the head (marker, title,
  * verdict) and the new findings, drop the rest and point to the full report; if even the new
  * findings do not fit, keep as many as fit and count the others.
+ *
+ * What cannot be shown is not made: the findings' chunks and the other sections (`rest`, each made
+ * when called; a suggestion's diff is made when its section is) are read in order only while what
+ * is read so far can still fit. Every part is added after a line break, so the measure of the text
+ * so far is the sum of its parts' (no surrogate pair is split between two parts), and the text can
+ * only grow: once the beginning of a candidate is over the limit, the whole of it is.
  */
 function fitToLimit(
   head: string,
   findings: Chunk[],
-  rest: string[],
+  rest: (() => string)[],
   tail: string,
   limit: number,
   measure: (s: string) => number,
   pointer: string,
 ): string {
   const assemble = (parts: string[]) => parts.filter((p) => p !== '').join('\n\n') + '\n';
-  const full = assemble([head, joinChunks(findings), ...rest, tail]);
-  if (measure(full) < limit) return full;
-  const short = assemble([head, joinChunks(findings), pointer, tail]);
-  if (measure(short) < limit) return short;
+  // The findings joined as joinChunks does, while head + "\n\n" + them (how both the whole report
+  // and the shortened one begin) is under the limit.
+  let joined = '';
+  let size = measure(head) + 2;
+  let prevItem = false;
+  let allRead = true;
+  for (const c of findings) {
+    const item = c.text.startsWith('- ');
+    const piece = joined === '' ? c.text : (item && prevItem ? '\n' : '\n\n') + c.text;
+    joined += piece;
+    size += measure(piece);
+    prevItem = item;
+    if (size >= limit) {
+      allRead = false;
+      break;
+    }
+  }
+  if (allRead) {
+    // The whole report, section by section while it fits.
+    let full = joined === '' ? head : `${head}\n\n${joined}`;
+    let fullSize = measure(full);
+    for (const part of [...rest, () => tail]) {
+      if (fullSize >= limit) break;
+      const text = part();
+      if (text === '') continue;
+      full += `\n\n${text}`;
+      fullSize += measure(`\n\n${text}`);
+    }
+    if (fullSize + measure('\n') < limit) return `${full}\n`;
+    const short = assemble([head, joined, pointer, tail]);
+    if (measure(short) < limit) return short;
+  }
   const total = findings.reduce((n, c) => n + c.findings, 0);
   // Reserve room for the longest possible "not shown" line.
   const reserve = measure(assemble([head, `… and ${total} more findings not shown.`, pointer, tail])) + 16;
   const kept: Chunk[] = [];
-  let size = 0;
+  let keptSize = 0;
   for (const c of findings) {
     const add = measure(c.text) + 2;
-    if (reserve + size + add >= limit) break;
+    if (reserve + keptSize + add >= limit) break;
     kept.push(c);
-    size += add;
+    keptSize += add;
   }
   while (kept.length > 0 && kept[kept.length - 1]!.findings === 0) kept.pop();
   const shown = kept.reduce((n, c) => n + c.findings, 0);
@@ -358,28 +411,30 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     for (const chunk of groupChunks(report, b.current)) findingChunks.push(chunk);
   }
 
-  const rest: string[] = [];
+  // The other sections, each made only if the report can still show it (see fitToLimit).
+  const rest: (() => string)[] = [];
   if (options.moreSuggestions && options.moreSuggestions > 0) {
     const n = options.moreSuggestions;
     rest.push(
-      `💡 ${plural(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`,
+      () =>
+        `💡 ${plural(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`,
     );
   }
   if (b.preexisting.length > 0) {
-    rest.push(
+    rest.push(() =>
       details(
         `${plural(b.preexisting.length, 'pre-existing finding')} (already in the base)`,
         joinChunks(groupChunks(report, b.preexisting)),
       ),
     );
   }
-  if (b.removed.length > 0) rest.push(removedSection(b.removed));
-  for (const section of suggestionSections(report)) rest.push(section);
-  const notAudited = notAuditedSection(report);
-  if (notAudited) rest.push(notAudited);
-  if (b.ignored.length > 0) rest.push(ignoredSection(b.ignored));
+  if (b.removed.length > 0) rest.push(() => removedSection(b.removed));
+  rest.push(...suggestionSections(report));
+  rest.push(() => notAuditedSection(report) ?? '');
+  if (b.ignored.length > 0) rest.push(() => ignoredSection(b.ignored));
   if (report.notes && report.notes.length > 0) {
-    rest.push(`**Notes**\n\n${report.notes.map((n) => `- ${md(n, 'text')}`).join('\n')}`);
+    const notes = report.notes;
+    rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${md(n, 'text')}`).join('\n')}`);
   }
 
   const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;
