@@ -103,6 +103,8 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const MB = 1024 * 1024;
+/** GitHub's job summary limit (SUMMARY_LIMIT in src/report/markdown.ts): a Markdown report must be under it. */
+const SUMMARY_LIMIT = 1024 * 1024;
 const fmt = (x, d = 0) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 
 // ---------------------------------------------------------------------------------------------
@@ -369,12 +371,26 @@ async function measure(spec) {
     }
     rmSync(report, { force: true });
   }
+  // The Markdown run: its render phase (timings), and its size, which must be under the job
+  // summary's limit (an error otherwise: the action's summary would be refused).
   let m;
+  let markdownRenderMs = NaN;
+  let markdownBytes = NaN;
   if (spec.markdown && audit.length > 0) {
-    m = await runNode(markdownArgs, { cwd: dir, env: { ...process.env, ...spec.env } });
+    m = await runNode(markdownArgs, { cwd: dir, env: timed });
     if (m.code !== 0 || m.timedOut || !existsSync(markdownFile)) {
       failed(m, 'Markdown');
       m = undefined;
+    } else {
+      markdownRenderMs = phases(m.stderr).render ?? NaN;
+      markdownBytes = statSync(markdownFile).size;
+      if (markdownBytes >= SUMMARY_LIMIT) {
+        auditErrors++;
+        errors.push(`Markdown report of ${markdownBytes} bytes, over the job summary's ${SUMMARY_LIMIT}`);
+        console.error(
+          `bench: ${kind} ${s}: the Markdown report is ${markdownBytes} bytes, over ${SUMMARY_LIMIT}`,
+        );
+      }
     }
     rmSync(markdownFile, { force: true });
   }
@@ -412,6 +428,8 @@ async function measure(spec) {
     jsonRssMB: r ? (j.rssMB ?? NaN) : NaN,
     markdownMs: m ? m.ms : NaN,
     markdownRssMB: m ? (m.rssMB ?? NaN) : NaN,
+    markdownRenderMs,
+    markdownBytes,
     reportBytes,
     findings: r?.summary.findings,
     perPolicyUs: (ms * 1000) / policies,
@@ -734,6 +752,8 @@ async function main() {
           'JSON MB',
           'JSON/input',
           'Markdown ms',
+          'Markdown render ms',
+          'Markdown KB',
           'Markdown run RSS MB',
           'findings',
           'status',
@@ -756,6 +776,8 @@ async function main() {
           fmt(r.reportBytes / MB, 1),
           fmt(r.reportBytes / r.bytes, 2),
           fmt(r.markdownMs),
+          fmt(r.markdownRenderMs),
+          fmt(r.markdownBytes / 1024),
           fmt(r.markdownRssMB),
           r.findings ?? 'n/a',
           status(r),

@@ -345,47 +345,111 @@ describe('renderMarkdown: size limits', () => {
     expect(md.length).toBeLessThan(5000);
   });
 
-  it('makes only what it can show: no diff of a section past the limit, no line of a finding cut', () => {
-    // Counting reads: a suggestion's diff (made on first read in a real report), and a finding's
-    // `approximate` (read by the line of every finding shown, by nothing else here).
-    const withCounts = (n: number, suggestions: number) => {
-      const report = bigReport(n);
-      const reads = { diffs: 0, findings: 0 };
-      for (const f of report.findings)
-        Object.defineProperty(f, 'approximate', {
-          enumerable: true,
-          get: () => {
-            reads.findings++;
-            return undefined;
-          },
-        });
-      report.suggestions = Array.from({ length: suggestions }, (_, i) => ({
-        policy: `iam/p${i}.json`,
-        minimal: {},
-        get diff() {
-          reads.diffs++;
-          return `-a${i}\n+b${i}\n`;
+  // Counting reads: which suggestions' diffs were read (made on first read in a real report), and
+  // how often a finding's `approximate` was (read by the line of every finding shown, by nothing
+  // else here).
+  const withCounts = (n: number, suggestions: number, diffLength = 0) => {
+    const report = bigReport(n);
+    const reads = { diffs: new Set<number>(), diffReads: 0, findings: 0 };
+    for (const f of report.findings)
+      Object.defineProperty(f, 'approximate', {
+        enumerable: true,
+        get: () => {
+          reads.findings++;
+          return undefined;
         },
-      }));
-      return { report, reads };
-    };
-    // Everything fits: every finding's line and every diff are made once.
+      });
+    report.suggestions = Array.from({ length: suggestions }, (_, i) => ({
+      policy: `iam/p${i}.json`,
+      minimal: {},
+      get diff() {
+        reads.diffs.add(i);
+        reads.diffReads++;
+        return `-a${i}\n+b${i}${'x'.repeat(diffLength)}\n`;
+      },
+    }));
+    return { report, reads };
+  };
+
+  it('makes only what it can show: no diff of a section past the limit, no line of a finding cut', () => {
+    // Everything fits: every finding's line and every diff are made, each diff by a few reads.
     const small = withCounts(10, 5);
     const all = renderMarkdown(small.report, { mode: 'summary' });
     expect(count(all, 'Suggested minimal policy')).toBe(5);
     const perFinding = small.reads.findings / 10;
     expect(perFinding).toBeGreaterThanOrEqual(1);
-    expect(small.reads.diffs).toBeGreaterThanOrEqual(5);
+    expect(small.reads.diffs.size).toBe(5);
+    expect(small.reads.diffReads).toBeLessThanOrEqual(5 * 3);
     // The findings alone are over the limit: no diff is read, and the findings are made as far as
     // they fit (then those kept are shown from what was made).
     const big = withCounts(4000, 3000);
     const cut = renderMarkdown(big.report, { mode: 'comment' });
     expect(cut).toContain('more findings not shown');
-    expect(big.reads.diffs).toBe(0);
+    expect(big.reads.diffs.size).toBe(0);
     const shown = (cut.match(/^- /gm) ?? []).length;
     expect(shown).toBeGreaterThan(50);
     expect(big.reads.findings).toBeLessThan((shown + 20) * perFinding);
     expect(big.reads.findings).toBeLessThan(4000 / 4);
+  });
+
+  it('reads the suggested policies only until they pass the limit when the findings fit', () => {
+    // 20 findings fit a comment; 3,000 diffs of about 1,000 characters do not. The report is the
+    // findings and the pointer; the diffs are read in order until the report is past the limit.
+    const mid = withCounts(20, 3000, 1000);
+    const out = renderMarkdown(mid.report, { mode: 'comment' });
+    expect(out.length).toBeLessThan(COMMENT_LIMIT);
+    expect(out).not.toContain('Suggested minimal policy');
+    expect(out).not.toContain('more findings not shown');
+    expect((out.match(/^- /gm) ?? []).length).toBe(20);
+    expect(out).toContain('the full report is in the job summary');
+    const read = [...mid.reads.diffs].sort((a, b) => a - b);
+    expect(read.length).toBeGreaterThan(COMMENT_LIMIT / 1200);
+    expect(read.length).toBeLessThanOrEqual(Math.ceil(COMMENT_LIMIT / 1000) + 1);
+    // The first ones in the report's order (by policy name here: the policies are not in the report).
+    const order = Array.from({ length: 3000 }, (_, i) => i).sort((a, b) =>
+      `iam/p${a}.json`.localeCompare(`iam/p${b}.json`),
+    );
+    expect(read).toEqual(order.slice(0, read.length).sort((a, b) => a - b));
+  });
+
+  it('is the whole report when it fits, byte for byte, and a shortened one under the limit otherwise', () => {
+    // Around the exact size of the whole report, in characters (comment) and in UTF-8 bytes
+    // (summary), with text of surrogate pairs and lone surrogates, findings cut and not.
+    const varied = (n: number): ReturnType<typeof bigReport> => {
+      const report = bigReport(n);
+      report.findings.forEach((f, i) => {
+        f.message = `${'😀'.repeat(i % 5)}${i % 7 === 0 ? '\uD800' : ''} message ${i}${'é'.repeat(i % 3)}`;
+        f.new = i % 4 !== 0;
+      });
+      report.suggestions = [0, 1, 2].map((i) => ({
+        policy: `iam/😀${i}.json`,
+        minimal: {},
+        diff: i === 1 ? '' : `-a${i}\n+${'🙈'.repeat(i * 30)}\n`,
+      }));
+      report.notes = ['a note 🙈'];
+      return report;
+    };
+    for (const mode of ['comment', 'summary'] as const) {
+      const measure =
+        mode === 'summary' ? (s: string) => Buffer.byteLength(s, 'utf8') : (s: string) => s.length;
+      for (const n of [0, 3, 12]) {
+        const whole = renderMarkdown(varied(n), { mode, maxLength: Number.MAX_SAFE_INTEGER });
+        const size = measure(whole);
+        for (const limit of [size + 1, size + 2, size + 100])
+          expect(renderMarkdown(varied(n), { mode, maxLength: limit })).toBe(whole);
+        for (const limit of [size, size - 1, size - 2, Math.floor(size / 2), 300, 40]) {
+          const out = renderMarkdown(varied(n), { mode, maxLength: limit });
+          expect(measure(out)).toBeLessThan(limit);
+          expect(out).not.toBe(whole);
+          if (out !== '') expect(out.endsWith('\n')).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('gives nothing under a limit of 0 or less (and does not loop)', () => {
+    for (const maxLength of [0, -1])
+      expect(renderMarkdown(bigReport(3), { mode: 'comment', maxLength })).toBe('');
   });
 
   it('keeps a job summary under 1 MiB', () => {

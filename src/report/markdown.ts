@@ -386,9 +386,9 @@ function fitToLimit(
   const more = `**… and ${plural(total - shown, 'more finding')} not shown.**`;
   const out = assemble([head, joinChunks(kept), more, pointer, tail]);
   if (measure(out) < limit) return out;
-  // A pathological head (a huge title): cut hard, on a line boundary.
+  // A pathological head (a huge title): cut hard, on a line boundary (nothing left under a limit of 0).
   let cut = out;
-  while (measure(cut) >= limit) cut = cut.slice(0, Math.floor(cut.length * 0.9));
+  while (cut !== '' && measure(cut) >= limit) cut = cut.slice(0, Math.floor(cut.length * 0.9));
   return cut.slice(0, cut.lastIndexOf('\n') + 1);
 }
 
