@@ -155,15 +155,25 @@ function groupChunks(report, findings) {
     return chunks;
 }
 /** Joins chunks: list items of one group stay one list; other chunks are separate blocks. */
-function joinChunks(chunks) {
-    let out = '';
+/**
+ * The chunks' pieces, in order, whose concatenation is joinChunks(): each chunk's text after its
+ * separator (none at the start, one line break between two list items, else a blank line).
+ */
+function* joinedPieces(chunks) {
+    let empty = true;
     let prevItem = false;
     for (const c of chunks) {
         const item = c.text.startsWith('- ');
-        out += out === '' ? '' : item && prevItem ? '\n' : '\n\n';
-        out += c.text;
+        yield empty ? c.text : (item && prevItem ? '\n' : '\n\n') + c.text;
+        if (c.text !== '')
+            empty = false;
         prevItem = item;
     }
+}
+function joinChunks(chunks) {
+    let out = '';
+    for (const piece of joinedPieces(chunks))
+        out += piece;
     return out;
 }
 function details(summaryHtml, body) {
@@ -278,14 +288,10 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     // and the shortened one begin) is under the limit.
     let joined = '';
     let size = measure(head) + 2;
-    let prevItem = false;
     let allRead = true;
-    for (const c of findings) {
-        const item = c.text.startsWith('- ');
-        const piece = joined === '' ? c.text : (item && prevItem ? '\n' : '\n\n') + c.text;
+    for (const piece of joinedPieces(findings)) {
         joined += piece;
         size += measure(piece);
-        prevItem = item;
         if (size >= limit) {
             allRead = false;
             break;
