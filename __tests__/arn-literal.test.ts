@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import {
   arnContains,
+  arnFormatFields,
   arnFormatToPattern,
   arnIntersects,
   arnMatches,
@@ -353,5 +354,70 @@ describe('formatMatcher', () => {
       '{YOUR_BUCKET}',
     ])
       expect(isLiteral(parseArnPattern(raw))).toBe(false);
+  });
+});
+
+describe('arnFormatFields', () => {
+  // The catalog index sorts formats by these two fields without parsing them (grant-sets.ts).
+  const fromPattern = (format: string) => {
+    const p = arnFormatToPattern(format);
+    return { service: arnServiceField(p), resourcePrefix: arnResourcePrefix(p) };
+  };
+
+  test('gives the parsed pattern’s service field and resource prefix for every catalog format', () => {
+    const all = new Set<string>();
+    for (const a of loadCatalog().all()) for (const rt of a.resourceTypes) if (rt.arn) all.add(rt.arn);
+    expect(all.size).toBeGreaterThan(2000);
+    let withPrefix = 0;
+    for (const f of all) {
+      const got = arnFormatFields(f);
+      expect(got).toEqual(fromPattern(f));
+      if (got.resourcePrefix) withPrefix++;
+    }
+    expect(withPrefix).toBeGreaterThan(1000);
+  });
+
+  test('and for text made of format pieces, wildcards, unclosed and empty variables', () => {
+    const piece = fc.constantFrom(
+      'arn',
+      ':',
+      '/',
+      's3',
+      'a',
+      '*',
+      '?',
+      '$',
+      '{',
+      '}',
+      '${',
+      '${ }',
+      '${Partition}',
+      '${Region}',
+      '${BucketName}',
+      '${ThingId}',
+      '${Key}',
+      '${a:b}',
+      '\u{1F600}',
+      'é',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 16 }), (pieces) => {
+        const f = pieces.join('');
+        expect(arnFormatFields(f)).toEqual(fromPattern(f));
+      }),
+      { numRuns: 5000, seed: 20261204 },
+    );
+    expect(arnFormatFields('arn:${Partition}:s3:::${BucketName}/${ObjectName}')).toEqual({
+      service: 's3',
+      resourcePrefix: '',
+    });
+    expect(arnFormatFields('arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}')).toEqual({
+      service: 'iam',
+      resourcePrefix: 'role/',
+    });
+    expect(arnFormatFields('arn:${Partition}:${Service}:::x')).toEqual({
+      service: null,
+      resourcePrefix: null,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { loadCatalog } from '../src/policy/catalog.js';
+import { actionOfOrdinal, actionOrdinal, loadCatalog } from '../src/policy/catalog.js';
 
 describe('catalog', () => {
   const catalog = loadCatalog();
@@ -36,5 +36,34 @@ describe('catalog', () => {
 
   it('states its version as a date', () => {
     expect(catalog.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe('action ordinals', () => {
+  test('each catalog action has its own, invisible to JSON, spreads and equality', () => {
+    const all = loadCatalog().all();
+    const seen = new Set<number>();
+    for (const a of all) {
+      const o = actionOrdinal(a);
+      expect(o).toBeDefined();
+      expect(seen.has(o!)).toBe(false);
+      seen.add(o!);
+      expect(actionOfOrdinal(o!)).toBe(a);
+    }
+    const a = loadCatalog().lookup('s3:GetObject')!;
+    const copy = { ...a };
+    expect(actionOrdinal(copy)).toBeUndefined();
+    expect(copy).toEqual(a);
+    expect(Object.keys(a)).toEqual([
+      'service',
+      'name',
+      'full',
+      'key',
+      'levels',
+      'resourceTypes',
+      'conditionKeys',
+    ]);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(copy);
+    expect(actionOrdinal({ ...copy, key: 's3:getobject' })).toBeUndefined();
   });
 });

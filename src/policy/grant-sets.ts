@@ -7,6 +7,7 @@
 // over 1,800 ARNs is 1,800 classes here, not 1.2 million grants.
 import {
   arnContains,
+  arnFormatFields,
   arnFormatToPattern,
   arnIntersects,
   arnResourcePrefix,
@@ -49,11 +50,16 @@ interface CatalogIndex {
   /** Every service's formats together (see GrantSets.globalFormats). */
   global?: ServiceFormats;
   services: Map<string, ServiceFormats>;
-  /** Every ARN format met so far, by a dense id: its pattern and its service field (arnServiceField). */
+  /**
+   * Every ARN format met so far, by a dense id: its text, its pattern (parsed when a resource is
+   * first checked against it: most formats of the catalog never are) and its service field.
+   */
   formatIds: Map<string, number>;
-  formatPatterns: ArnPattern[];
+  formatTexts: string[];
+  formatPatterns: (ArnPattern | undefined)[];
   formatServices: (string | undefined)[];
-  /** The first character code of its resource prefix (arnResourcePrefix), -1 when it has none. */
+  /** Its resource prefix (arnResourcePrefix), and the prefix's first character code (-1 for none). */
+  formatPrefixes: (string | null)[];
   formatFirst: number[];
   /** Per action ordinal: the ids of its resource types' formats, -1 for a type without one. */
   formatsOfAction: (Int32Array | undefined)[];
@@ -108,8 +114,10 @@ function indexOf(catalog: Catalog): CatalogIndex {
       (ix = {
         services: new Map(),
         formatIds: new Map(),
+        formatTexts: [],
         formatPatterns: [],
         formatServices: [],
+        formatPrefixes: [],
         formatFirst: [],
         formatsOfAction: [],
       }),
@@ -216,10 +224,6 @@ export class GrantSets {
     return hit;
   }
 
-  private format(arn: string): ArnPattern {
-    return this.index.formatPatterns[this.formatId(arn)]!;
-  }
-
   private serviceFormats(service: string): ServiceFormats {
     let s = this.index.services.get(service);
     if (!s) {
@@ -234,10 +238,11 @@ export class GrantSets {
       }
       const byTarget = new Map<string, FormatEntry[]>();
       for (const [format, ordinals] of byFormat) {
-        const target = arnServiceField(this.format(format)) ?? '';
+        const id = this.formatId(format);
+        const target = this.index.formatServices[id] ?? '';
         (byTarget.get(target) ?? byTarget.set(target, []).get(target)!).push({
           format,
-          id: this.formatId(format),
+          id,
           actions: ActionSet.fromOrdinals(ordinals),
         });
       }
@@ -300,12 +305,14 @@ export class GrantSets {
     const ix = this.index;
     let id = ix.formatIds.get(arn);
     if (id === undefined) {
-      id = ix.formatPatterns.length;
-      const p = arnFormatToPattern(arn);
+      id = ix.formatTexts.length;
+      const { service, resourcePrefix } = arnFormatFields(arn);
       ix.formatIds.set(arn, id);
-      ix.formatPatterns.push(p);
-      ix.formatServices.push(arnServiceField(p) ?? undefined);
-      ix.formatFirst.push(firstCode(arnResourcePrefix(p)));
+      ix.formatTexts.push(arn);
+      ix.formatPatterns.push(undefined);
+      ix.formatServices.push(service ?? undefined);
+      ix.formatPrefixes.push(resourcePrefix);
+      ix.formatFirst.push(firstCode(resourcePrefix));
     }
     return id;
   }
@@ -373,7 +380,7 @@ export class GrantSets {
     if ((other !== undefined && other !== c.service) || (c.first >= 0 && theirs >= 0 && c.first !== theirs))
       hit = false;
     else {
-      const format = ix.formatPatterns[id]!;
+      const format = (ix.formatPatterns[id] ??= arnFormatToPattern(ix.formatTexts[id]!));
       hit =
         c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
           ? formatMatcher(format).test(c.resource.raw)
@@ -385,7 +392,7 @@ export class GrantSets {
   }
 
   private prefix(format: string): string | null {
-    return arnResourcePrefix(this.format(format));
+    return this.index.formatPrefixes[this.formatId(format)]!;
   }
 
   /**
