@@ -2,7 +2,7 @@
 // shared path gives byte-for-byte the report of the reference path (each unit evaluated whole),
 // on the benchmark's generated inputs (a repository tree bound by a configuration, and a plan with
 // creates, updates and no-ops), with and without a pull request's base, and on the corpus fixtures.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,28 @@ describe('statement outcomes shared between policies', () => {
     // and alternatives are chosen: the setup leftovers, a plan and a state still give findings.
     expect(report.findings.length).toBeGreaterThanOrEqual(5);
     expect(new Set(report.findings.map((f) => f.kind)).size).toBeGreaterThanOrEqual(3);
+    expect(shared).toBe(reference);
+  });
+
+  it('name the resource a partly new statement newly grants on (a review found the old part named)', async () => {
+    // s3:Get* was granted on * in the base; the pull request adds s3:* on * and on an aws-cn bucket.
+    // The new broader-resource finding of the Get actions is about the bucket, not about *.
+    const root = join(dir, 'partly-new');
+    mkdirSync(root, { recursive: true });
+    const head = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: ['*', 'arn:aws-cn:s3:::my-bucket'] }],
+    };
+    writeFileSync(join(root, 'p.json'), JSON.stringify(head, null, 1));
+    const base = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+    };
+    const req = { root, paths: ['.'], baseline: 'cloudzero', readBase: async () => JSON.stringify(base) };
+    const [report, shared, reference] = await both(req);
+    const fresh = report.findings.filter((f) => f.kind === 'broader-resource' && f.new === true);
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(fresh.some((f) => f.message.includes('granted on arn:aws-cn:s3:::my-bucket'))).toBe(true);
     expect(shared).toBe(reference);
   });
 });

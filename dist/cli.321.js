@@ -5113,6 +5113,24 @@ class Auditor {
         }))));
         grantedByEntry(grants, baselineSets(unit.baseline, this.catalog), byEntry);
     }
+    /**
+     * Atoms in the order the statement grants them (its actions, then its resources), as the
+     * outcome orders its own atoms: a group's first atom is the one its message names, so the parts
+     * of atoms split against a base (a new part may start later in the statement than its old part)
+     * are put back in that order. Atoms without actions (unknown actions, an invalid statement) stay
+     * first, in their order.
+     */
+    inStatementOrder(atoms, stmt) {
+        const first = (0,minimal/* statementFirst */._0)(stmt, this.builder, this.grantSets);
+        const position = (a) => {
+            const at = a.resource === undefined ? -1 : (stmt.resources?.indexOf(a.resource) ?? -1);
+            return at < 0 ? 0 : at;
+        };
+        return atoms
+            .map((a, i) => ({ a, i, first: a.actions ? first(a.actions) : -Infinity, at: position(a) }))
+            .sort((x, y) => x.first - y.first || x.at - y.at || x.i - y.i)
+            .map((x) => x.a);
+    }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
     runUnitMemo(unit, base, findings, suggestions, granted, byEntry) {
         const memo = this.memo;
@@ -5137,7 +5155,11 @@ class Auditor {
                     return false;
                 baseKeys ??= new SetKeys(was.map((x) => x.o.atoms));
                 const split = o.atoms.flatMap((a) => baseKeys.split(a));
-                return split.every((a) => a.fresh) ? true : split.every((a) => !a.fresh) ? false : split;
+                if (split.every((a) => a.fresh))
+                    return true;
+                if (split.every((a) => !a.fresh))
+                    return false;
+                return this.inStatementOrder(split, o.stmt);
             };
             let headKeys;
             const removed = [];

@@ -2,7 +2,7 @@
 // policies, findings and suggestions. No file system, no network.
 
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
-import { parsePolicyDocument, problemPath, type PolicyDocument } from '../policy/document.js';
+import { parsePolicyDocument, problemPath, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder } from '../policy/grants.js';
 import { locateLines } from '../core/json-lines.js';
 import type {
@@ -30,7 +30,7 @@ import {
 } from './engine.js';
 import { groupAtoms } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
-import { memberSuggestion, minimalStatements, suggestMinimal } from './minimal.js';
+import { memberSuggestion, minimalStatements, statementFirst, suggestMinimal } from './minimal.js';
 import { StatementMemo, type StatementOutcome } from './memo.js';
 import { chooseSets } from './phases.js';
 
@@ -437,6 +437,25 @@ export class Auditor {
     grantedByEntry(grants, baselineSets(unit.baseline, this.catalog), byEntry);
   }
 
+  /**
+   * Atoms in the order the statement grants them (its actions, then its resources), as the
+   * outcome orders its own atoms: a group's first atom is the one its message names, so the parts
+   * of atoms split against a base (a new part may start later in the statement than its old part)
+   * are put back in that order. Atoms without actions (unknown actions, an invalid statement) stay
+   * first, in their order.
+   */
+  private inStatementOrder(atoms: Atom[], stmt: Statement): Atom[] {
+    const first = statementFirst(stmt, this.builder, this.grantSets);
+    const position = (a: Atom) => {
+      const at = a.resource === undefined ? -1 : (stmt.resources?.indexOf(a.resource) ?? -1);
+      return at < 0 ? 0 : at;
+    };
+    return atoms
+      .map((a, i) => ({ a, i, first: a.actions ? first(a.actions) : -Infinity, at: position(a) }))
+      .sort((x, y) => x.first - y.first || x.at - y.at || x.i - y.i)
+      .map((x) => x.a);
+  }
+
   /** The unit through its statements' outcomes, each computed once per distinct statement. */
   private runUnitMemo(
     unit: Unit,
@@ -468,7 +487,9 @@ export class Auditor {
         if (inBase.has(o)) return false;
         baseKeys ??= new SetKeys(was.map((x) => x.o.atoms));
         const split = o.atoms.flatMap((a) => baseKeys!.split(a));
-        return split.every((a) => a.fresh) ? true : split.every((a) => !a.fresh) ? false : split;
+        if (split.every((a) => a.fresh)) return true;
+        if (split.every((a) => !a.fresh)) return false;
+        return this.inStatementOrder(split, o.stmt);
       };
       let headKeys: SetKeys | undefined;
       const removed: Atom[] = [];
