@@ -4398,10 +4398,8 @@ class StatementMemo {
         if (found.length === 1)
             atoms.push(found[0].a);
         else
-            found
-                .map((x) => ({ ...x, first: first(x.a.actions) }))
-                .sort((x, y) => x.first - y.first || x.at - y.at)
-                .forEach((x) => atoms.push(x.a));
+            for (const a of inStatementOrder(found, first))
+                atoms.push(a);
         const all = baselineSets(unit.baseline, this.catalog);
         let granted;
         for (const c of classes)
@@ -4465,6 +4463,17 @@ class StatementMemo {
             return f;
         });
     }
+}
+/**
+ * Atoms, each with its resource's position in the statement, in the statement's own order: by
+ * their first action in the statement's order (`first`, from statementFirst), then by resource,
+ * then as given. Atoms without actions (unknown actions, an invalid statement) come first.
+ */
+function inStatementOrder(found, first) {
+    return found
+        .map((x, i) => ({ ...x, i, first: x.a.actions ? first(x.a.actions) : -Infinity }))
+        .sort((x, y) => x.first - y.first || x.at - y.at || x.i - y.i)
+        .map((x) => x.a);
 }
 
 // EXTERNAL MODULE: ./src/policy/condition.ts
@@ -5121,15 +5130,11 @@ class Auditor {
      * first, in their order.
      */
     inStatementOrder(atoms, stmt) {
-        const first = (0,minimal/* statementFirst */._0)(stmt, this.builder, this.grantSets);
         const position = (a) => {
             const at = a.resource === undefined ? -1 : (stmt.resources?.indexOf(a.resource) ?? -1);
             return at < 0 ? 0 : at;
         };
-        return atoms
-            .map((a, i) => ({ a, i, first: a.actions ? first(a.actions) : -Infinity, at: position(a) }))
-            .sort((x, y) => x.first - y.first || x.at - y.at || x.i - y.i)
-            .map((x) => x.a);
+        return inStatementOrder(atoms.map((a) => ({ a, at: position(a) })), (0,minimal/* statementFirst */._0)(stmt, this.builder, this.grantSets));
     }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
     runUnitMemo(unit, base, findings, suggestions, granted, byEntry) {

@@ -31,7 +31,7 @@ import {
 import { groupAtoms } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { memberSuggestion, minimalStatements, statementFirst, suggestMinimal } from './minimal.js';
-import { StatementMemo, type StatementOutcome } from './memo.js';
+import { inStatementOrder, StatementMemo, type StatementOutcome } from './memo.js';
 import { chooseSets } from './phases.js';
 
 /** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
@@ -445,15 +445,14 @@ export class Auditor {
    * first, in their order.
    */
   private inStatementOrder(atoms: Atom[], stmt: Statement): Atom[] {
-    const first = statementFirst(stmt, this.builder, this.grantSets);
     const position = (a: Atom) => {
       const at = a.resource === undefined ? -1 : (stmt.resources?.indexOf(a.resource) ?? -1);
       return at < 0 ? 0 : at;
     };
-    return atoms
-      .map((a, i) => ({ a, i, first: a.actions ? first(a.actions) : -Infinity, at: position(a) }))
-      .sort((x, y) => x.first - y.first || x.at - y.at || x.i - y.i)
-      .map((x) => x.a);
+    return inStatementOrder(
+      atoms.map((a) => ({ a, at: position(a) })),
+      statementFirst(stmt, this.builder, this.grantSets),
+    );
   }
 
   /** The unit through its statements' outcomes, each computed once per distinct statement. */

@@ -209,11 +209,7 @@ export class StatementMemo {
     let ordered: ((set: ActionSet) => number) | undefined;
     const first = (set: ActionSet) => (ordered ??= statementFirst(stmt, this.builder, this.sets))(set);
     if (found.length === 1) atoms.push(found[0]!.a);
-    else
-      found
-        .map((x) => ({ ...x, first: first(x.a.actions!) }))
-        .sort((x, y) => x.first - y.first || x.at - y.at)
-        .forEach((x) => atoms.push(x.a));
+    else for (const a of inStatementOrder(found, first)) atoms.push(a);
     const all = baselineSets(unit.baseline, this.catalog);
     let granted: ActionSet | undefined;
     for (const c of classes) granted = granted ? granted.union(c.actions) : c.actions;
@@ -277,4 +273,19 @@ export class StatementMemo {
       return f;
     });
   }
+}
+
+/**
+ * Atoms, each with its resource's position in the statement, in the statement's own order: by
+ * their first action in the statement's order (`first`, from statementFirst), then by resource,
+ * then as given. Atoms without actions (unknown actions, an invalid statement) come first.
+ */
+export function inStatementOrder(
+  found: readonly { a: Atom; at: number }[],
+  first: (set: ActionSet) => number,
+): Atom[] {
+  return found
+    .map((x, i) => ({ ...x, i, first: x.a.actions ? first(x.a.actions) : -Infinity }))
+    .sort((x, y) => x.first - y.first || x.at - y.at || x.i - y.i)
+    .map((x) => x.a);
 }
