@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { runAudit } from '../../src/audit/run.js';
 import { jsonReportChunks, renderJson } from '../../src/report/json.js';
 import {
+  DEFAULT_CHUNK_SIZE,
   prettyJsonChunks,
   sarifChunks,
   stringifyAt,
@@ -118,6 +119,16 @@ describe('jsonReportChunks', () => {
     expect(readAtFirst).toBeGreaterThan(0);
     expect(readAtFirst).toBeLessThan(5);
     expect(read).toBe(100);
+  });
+
+  it('by default, makes chunks whose bytes and text stay regular V8 objects (under 128 KB)', () => {
+    // A larger one is a large object, mapped from the system and unmapped when it dies.
+    expect(DEFAULT_CHUNK_SIZE).toBeLessThanOrEqual(64 * 1024);
+    const report = bigReport(3000);
+    const chunks = [...jsonReportChunks(report)];
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(DEFAULT_CHUNK_SIZE);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(renderJson(report));
   });
 });
 

@@ -141,4 +141,13 @@ describe('textReportChunks', () => {
     }
     expect([...textReportChunks(bigReport(3000))].length).toBeGreaterThan(1);
   });
+
+  it('keeps each chunk of a large report a regular object: under 64 K characters (128 KB as UTF-16)', () => {
+    // A larger string is a V8 large object, mapped from the system and unmapped when it dies.
+    const report = bigReport(3000);
+    report.findings = report.findings.map((f) => ({ ...f, message: `${f.message} …` }));
+    const chunks = [...textReportChunks(report)];
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const c of chunks) expect(c.length).toBeLessThan(64 * 1024);
+  });
 });

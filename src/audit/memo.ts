@@ -285,7 +285,7 @@ export function inStatementOrder(
   first: (set: ActionSet) => number,
 ): Atom[] {
   return found
-    .map((x, i) => ({ ...x, i, first: x.a.actions ? first(x.a.actions) : -Infinity }))
+    .map((x, i) => ({ a: x.a, at: x.at, i, first: x.a.actions ? first(x.a.actions) : -Infinity }))
     .sort((x, y) => x.first - y.first || x.at - y.at || x.i - y.i)
     .map((x) => x.a);
 }
