@@ -4259,6 +4259,55 @@ const OUTCOME_CACHE = 20_000;
 /** Keys (by hash) seen once, per baseline, before that record starts again. */
 const SEEN_ONCE = 200_000;
 /**
+ * A set of 32-bit hashes in one Int32Array, open addressing with linear probing: one probe is
+ * mostly one cache line, where a Set of numbers follows a bucket to a chain, and holds half of the
+ * hashes (those over 2^31 - 1) as heap numbers. 0 marks an empty slot, so the hash 0 is kept as 1
+ * (a collision only keeps an outcome early). Grown at half full.
+ */
+class HashSeen {
+    static BITS = 12;
+    slots = new Int32Array(1 << HashSeen.BITS);
+    /** 32 minus log2 of the slots: a hash's slot is the top bits of its Fibonacci product. */
+    shift = 32 - HashSeen.BITS;
+    count = 0;
+    get size() {
+        return this.count;
+    }
+    /** Adds `h`; true when it was there already. */
+    testAndAdd(h) {
+        const v = h | 0 || 1;
+        const slots = this.slots;
+        const mask = slots.length - 1;
+        let i = Math.imul(v, 0x9e3779b1) >>> this.shift;
+        for (let s = slots[i]; s !== 0; s = slots[i]) {
+            if (s === v)
+                return true;
+            i = (i + 1) & mask;
+        }
+        if (2 * (this.count + 1) > slots.length) {
+            this.grow();
+            return this.testAndAdd(v);
+        }
+        slots[i] = v;
+        this.count++;
+        return false;
+    }
+    clear() {
+        this.slots = new Int32Array(1 << HashSeen.BITS);
+        this.shift = 32 - HashSeen.BITS;
+        this.count = 0;
+    }
+    grow() {
+        const old = this.slots;
+        this.slots = new Int32Array(old.length * 2);
+        this.shift--;
+        this.count = 0;
+        for (let j = 0; j < old.length; j++)
+            if (old[j] !== 0)
+                this.testAndAdd(old[j]);
+    }
+}
+/**
  * FNV-1a, continued over a string's UTF-16 units and then a mark (a value no unit has, so that
  * ["ab"] and ["a", "b"] differ): an outcome's key seen before, in 32 bits, hashed from its parts
  * without making the key (a collision only keeps an outcome early).
@@ -4346,15 +4395,16 @@ class StatementMemo {
         // recomputed one gives the same findings).
         let seen = this.seenOnce.get(unit.baseline);
         if (!seen)
-            this.seenOnce.set(unit.baseline, (seen = new Set()));
+            this.seenOnce.set(unit.baseline, (seen = new HashSeen()));
         let h = hashMore(FNV_OFFSET, denies.unitKey, 0x10070);
         for (const i of relevant)
             h = hashMore(h, denies.keys[i], 0x10080);
-        h = hashContent(h, stmt) >>> 0;
-        if (!seen.has(h)) {
-            if (seen.size >= SEEN_ONCE)
+        h = hashContent(h, stmt);
+        if (!seen.testAndAdd(h)) {
+            if (seen.size > SEEN_ONCE) {
                 seen.clear();
-            seen.add(h);
+                seen.testAndAdd(h);
+            }
             return this.compute(unit, stmt, denied());
         }
         let byKey = this.outcomes.get(unit.baseline);
