@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DETECTION_THRESHOLD, detectBaseline, distinctiveness } from '../../src/baselines/detect.js';
+import {
+  DETECTION_THRESHOLD,
+  detectBaseline,
+  distinctiveness,
+  prebuiltPatternKeys,
+} from '../../src/baselines/detect.js';
+import { loadCatalog } from '../../src/policy/catalog.js';
 import { builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
 
 const FIX = join(process.cwd(), '__tests__/fixtures/baselines');
@@ -259,5 +265,28 @@ describe('distinctiveness', () => {
     expect(distinctiveness('s3:getobject')).toBeLessThan(0.35);
     expect(distinctiveness('ec2:createfleet')).toBeGreaterThan(0.5);
     expect(distinctiveness('nosuchservice:thing')).toBe(0.5);
+  });
+});
+
+describe('the built-in baselines’ patterns expanded at build time', () => {
+  const catalog = loadCatalog();
+  const prebuilt = prebuiltPatternKeys(catalog.version);
+
+  it('cover every Action pattern of every built-in baseline, each as Catalog.expand expands it, order included', () => {
+    const texts = new Set<string>();
+    for (const b of baselines)
+      for (const s of b.sets)
+        for (const st of s.statements)
+          for (const a of [(st as { Action?: unknown }).Action ?? []].flat())
+            if (typeof a === 'string' && a.trim()) texts.add(a.trim().toLowerCase());
+    expect(texts.size).toBeGreaterThan(1000);
+    expect([...prebuilt.keys()].sort()).toEqual([...texts].sort());
+    for (const t of texts) expect([t, prebuilt.get(t)]).toEqual([t, catalog.expand(t).map((a) => a.key)]);
+    // A service's wildcard is among them.
+    expect(prebuilt.get('ec2:describe*')!.length).toBeGreaterThan(100);
+  });
+
+  it('are not used with another catalog', () => {
+    expect(prebuiltPatternKeys(`${catalog.version}-other`).size).toBe(0);
   });
 });

@@ -42,6 +42,8 @@ import {
   ACTION_FREQUENCY_GZIP_BASE64,
   ACTION_FREQUENCY_POLICIES,
   ACTION_FREQUENCY_SERVICES,
+  BASELINE_PATTERN_KEYS_CATALOG,
+  BASELINE_PATTERN_KEYS_GZIP_BASE64,
 } from '../generated/baselines-data.js';
 import { loadCatalog } from '../policy/catalog.js';
 import { compileGlob, type Glob } from '../policy/glob.js';
@@ -86,35 +88,46 @@ const STATEMENT_REFERENCE_PATTERNS = 20;
 // ---------------------------------------------------------------------------------------------
 // How generic an action is
 
-let frequency: Map<string, number> | undefined;
 let frequencyServices: Set<string> | undefined;
+/** Each service's part of the table as packed (`action=count,action,...`), decoded on first use. */
+let frequencyText: Map<string, string[]> | undefined;
+/** Each service's decoded part: action key -> count. */
+const frequencyOf = new Map<string, Map<string, number>>();
 
-function loadFrequency(): Map<string, number> {
-  if (!frequency) {
-    frequency = new Map();
-    frequencyServices = new Set(ACTION_FREQUENCY_SERVICES);
+/** How many AWS managed policies grant each action of a service (absent: none). */
+function serviceFrequency(svc: string): Map<string, number> {
+  let freq = frequencyOf.get(svc);
+  if (freq) return freq;
+  if (!frequencyText) {
+    frequencyText = new Map();
     const text = gunzipSync(Buffer.from(ACTION_FREQUENCY_GZIP_BASE64, 'base64')).toString('utf8');
     for (const line of text.split('\n')) {
       const colon = line.indexOf(':');
       if (colon < 0) continue;
-      const svc = line.slice(0, colon);
-      for (const item of line.slice(colon + 1).split(',')) {
-        if (!item) continue;
-        const eq = item.indexOf('=');
-        const name = eq < 0 ? item : item.slice(0, eq);
-        frequency.set(`${svc}:${name}`, eq < 0 ? 1 : parseInt(item.slice(eq + 1), 36));
-      }
+      const name = line.slice(0, colon);
+      const parts = frequencyText.get(name);
+      if (parts) parts.push(line.slice(colon + 1));
+      else frequencyText.set(name, [line.slice(colon + 1)]);
     }
   }
-  return frequency;
+  freq = new Map();
+  for (const part of frequencyText.get(svc) ?? [])
+    for (const item of part.split(',')) {
+      if (!item) continue;
+      const eq = item.indexOf('=');
+      const name = eq < 0 ? item : item.slice(0, eq);
+      freq.set(`${svc}:${name}`, eq < 0 ? 1 : parseInt(item.slice(eq + 1), 36));
+    }
+  frequencyOf.set(svc, freq);
+  return freq;
 }
 
 /** 1 for an action no AWS managed policy grants, ~0.25 for the most common ones. */
 export function distinctiveness(key: string): number {
-  const freq = loadFrequency();
+  frequencyServices ??= new Set(ACTION_FREQUENCY_SERVICES);
   const svc = key.slice(0, key.indexOf(':'));
-  if (!frequencyServices!.has(svc)) return UNKNOWN_DISTINCTIVENESS;
-  const n = freq.get(key) ?? 0;
+  if (!frequencyServices.has(svc)) return UNKNOWN_DISTINCTIVENESS;
+  const n = serviceFrequency(svc).get(key) ?? 0;
   return 1 - Math.log(1 + n) / Math.log(1 + ACTION_FREQUENCY_POLICIES);
 }
 
@@ -146,10 +159,29 @@ function statementsOf(doc: unknown): Record<string, unknown>[] {
 /** The action keys a pattern (lower case, trimmed) expands to, per pattern: shared, never changed. */
 const patternKeys = new WeakMap<object, Map<string, readonly string[]>>();
 
+/**
+ * The built-in baselines' `Action` patterns with the keys they expand to, as expanded at build
+ * time (scripts/build-baselines.mjs), when the catalog is the one they were expanded with (else
+ * empty): detection of a policy then builds only the services the policy itself names, not the
+ * 180 the baselines name. A test checks them against Catalog.expand.
+ */
+export function prebuiltPatternKeys(catalogVersion: string): Map<string, readonly string[]> {
+  const keys = new Map<string, readonly string[]>();
+  if (catalogVersion !== BASELINE_PATTERN_KEYS_CATALOG) return keys;
+  const text = gunzipSync(Buffer.from(BASELINE_PATTERN_KEYS_GZIP_BASE64, 'base64')).toString('utf8');
+  for (const line of text.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const list = line.slice(tab + 1);
+    keys.set(line.slice(0, tab), list ? list.split(',') : []);
+  }
+  return keys;
+}
+
 function allowPatterns(statements: unknown[]): Pattern[] {
   const catalog = loadCatalog();
   let keysOf = patternKeys.get(catalog);
-  if (!keysOf) patternKeys.set(catalog, (keysOf = new Map()));
+  if (!keysOf) patternKeys.set(catalog, (keysOf = prebuiltPatternKeys(catalog.version)));
   const seen = new Map<string, Pattern>();
   for (const s of statements) {
     const st = s as Record<string, unknown>;
