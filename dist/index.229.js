@@ -3127,12 +3127,26 @@ function detectBaseline(policy, baselines, options) {
             pick.evidence.push(`an earlier version: fits better than ${latest.baseline.id} (${latest.confidence.toFixed(2)})`);
         chosen.push(pick);
     }
-    chosen.sort((x, y) => y.confidence - x.confidence || x.baseline.id.localeCompare(y.baseline.id));
-    const top = chosen[0];
-    if (!top || top.confidence <= 0)
+    const top = topCandidate(chosen);
+    if (!top)
         return {};
     const best = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
     return top.confidence >= DETECTION_THRESHOLD ? { match: best, best } : { best };
+}
+/**
+ * The first of the candidates sorted by confidence (highest first), then by id (localeCompare),
+ * when its confidence is above 0; else undefined. One pass, and ids are compared only on a tie
+ * above 0 (most vendors tie at 0): the first localeCompare of a process costs about 10 ms.
+ */
+function topCandidate(candidates) {
+    let top;
+    for (const c of candidates)
+        if (c.confidence > 0 &&
+            (!top ||
+                c.confidence > top.confidence ||
+                (c.confidence === top.confidence && c.baseline.id.localeCompare(top.baseline.id) < 0)))
+            top = c;
+    return top;
 }
 /** Action evidence alone, for tuning and tests. */
 function actionEvidence(document, baseline) {

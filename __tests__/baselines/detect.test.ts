@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import {
   DETECTION_THRESHOLD,
   detectBaseline,
   distinctiveness,
   prebuiltPatternKeys,
+  topCandidate,
 } from '../../src/baselines/detect.js';
 import { loadCatalog } from '../../src/policy/catalog.js';
 import { builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
@@ -288,5 +290,26 @@ describe('the built-in baselines’ patterns expanded at build time', () => {
 
   it('are not used with another catalog', () => {
     expect(prebuiltPatternKeys(`${catalog.version}-other`).size).toBe(0);
+  });
+});
+
+describe('topCandidate', () => {
+  it('is the first of the candidates sorted by confidence, then id, when above 0', () => {
+    const candidate = fc.record({
+      confidence: fc.oneof(fc.constantFrom(0, 0.25, 0.5, 1), fc.double({ min: 0, max: 1, noNaN: true })),
+      baseline: fc.record({
+        id: fc.constantFrom('coiled', 'coiled@2022', 'datadog', 'data-dog', 'a1', 'a@', 'Spot', 'spot'),
+      }),
+    });
+    fc.assert(
+      fc.property(fc.array(candidate, { maxLength: 14 }), (list) => {
+        const sorted = [...list].sort(
+          (x, y) => y.confidence - x.confidence || x.baseline.id.localeCompare(y.baseline.id),
+        );
+        const expected = sorted[0] && sorted[0].confidence > 0 ? sorted[0] : undefined;
+        expect(topCandidate(list)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
