@@ -1663,15 +1663,7 @@ function prepare(b) {
     for (const s of b.sets) {
         const pats = allowPatterns(s.statements);
         byName.set(s.name, pats);
-        for (const pt of pats) {
-            texts.add(pt.text);
-            const sp = patternSpecificity(pt);
-            for (const k of pt.keys) {
-                union.add(k);
-                if ((specificity.get(k) ?? 0) < sp)
-                    specificity.set(k, sp);
-            }
-        }
+        addPatterns(pats, texts, union, specificity);
         for (const sid of sidsOf(s.statements))
             sids.add(sid.toLowerCase());
     }
@@ -1724,22 +1716,41 @@ function prepare(b) {
         nameMatches: new Map(),
     };
     const indexed = new Set();
-    for (const r of p.refs) {
-        for (const q of r.patterns) {
-            if (indexed.has(q))
-                continue;
-            indexed.add(q);
-            for (const k of new Set(q.keys)) {
-                const list = p.patternsByKey.get(k);
-                if (list)
-                    list.push(q);
-                else
-                    p.patternsByKey.set(k, [q]);
-            }
-        }
-    }
+    for (const r of p.refs)
+        indexPatterns(r.patterns, indexed, p.patternsByKey);
     prepared.set(b, p);
     return p;
+}
+// The loops over action keys of prepare, in functions of their own: prepare runs once per baseline
+// and stays cold, and V8 optimises these small loops instead of compiling all of prepare (which,
+// for a small audit, finished on a background thread after the report and delayed the exit by
+// about 20 ms).
+/** Adds patterns' texts, and their keys with the most specific pattern's specificity. */
+function addPatterns(pats, texts, union, specificity) {
+    for (const pt of pats) {
+        texts.add(pt.text);
+        const sp = patternSpecificity(pt);
+        for (const k of pt.keys) {
+            union.add(k);
+            if ((specificity.get(k) ?? 0) < sp)
+                specificity.set(k, sp);
+        }
+    }
+}
+/** Lists each pattern not indexed yet under each of its keys. */
+function indexPatterns(patterns, indexed, byKey) {
+    for (const q of patterns) {
+        if (indexed.has(q))
+            continue;
+        indexed.add(q);
+        for (const k of new Set(q.keys)) {
+            const list = byKey.get(k);
+            if (list)
+                list.push(q);
+            else
+                byKey.set(k, [q]);
+        }
+    }
 }
 /**
  * How specific a pattern is: 1 for one action, less for a wildcard (`ec2:Describe*`, ~200 actions:

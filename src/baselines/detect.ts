@@ -325,14 +325,7 @@ function prepare(b: Baseline): PreparedBaseline {
   for (const s of b.sets) {
     const pats = allowPatterns(s.statements);
     byName.set(s.name, pats);
-    for (const pt of pats) {
-      texts.add(pt.text);
-      const sp = patternSpecificity(pt);
-      for (const k of pt.keys) {
-        union.add(k);
-        if ((specificity.get(k) ?? 0) < sp) specificity.set(k, sp);
-      }
-    }
+    addPatterns(pats, texts, union, specificity);
     for (const sid of sidsOf(s.statements)) sids.add(sid.toLowerCase());
   }
   const merge = (names: string[]): Pattern[] => {
@@ -382,19 +375,48 @@ function prepare(b: Baseline): PreparedBaseline {
     nameMatches: new Map(),
   };
   const indexed = new Set<Pattern>();
-  for (const r of p.refs) {
-    for (const q of r.patterns) {
-      if (indexed.has(q)) continue;
-      indexed.add(q);
-      for (const k of new Set(q.keys)) {
-        const list = p.patternsByKey.get(k);
-        if (list) list.push(q);
-        else p.patternsByKey.set(k, [q]);
-      }
-    }
-  }
+  for (const r of p.refs) indexPatterns(r.patterns, indexed, p.patternsByKey);
   prepared.set(b, p);
   return p;
+}
+
+// The loops over action keys of prepare, in functions of their own: prepare runs once per baseline
+// and stays cold, and V8 optimises these small loops instead of compiling all of prepare (which,
+// for a small audit, finished on a background thread after the report and delayed the exit by
+// about 20 ms).
+
+/** Adds patterns' texts, and their keys with the most specific pattern's specificity. */
+function addPatterns(
+  pats: readonly Pattern[],
+  texts: Set<string>,
+  union: Set<string>,
+  specificity: Map<string, number>,
+): void {
+  for (const pt of pats) {
+    texts.add(pt.text);
+    const sp = patternSpecificity(pt);
+    for (const k of pt.keys) {
+      union.add(k);
+      if ((specificity.get(k) ?? 0) < sp) specificity.set(k, sp);
+    }
+  }
+}
+
+/** Lists each pattern not indexed yet under each of its keys. */
+function indexPatterns(
+  patterns: readonly Pattern[],
+  indexed: Set<Pattern>,
+  byKey: Map<string, Pattern[]>,
+): void {
+  for (const q of patterns) {
+    if (indexed.has(q)) continue;
+    indexed.add(q);
+    for (const k of new Set(q.keys)) {
+      const list = byKey.get(k);
+      if (list) list.push(q);
+      else byKey.set(k, [q]);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
