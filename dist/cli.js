@@ -427,7 +427,7 @@ function commandUsage(command) {
 //   iam-baseline-audit fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
 //   iam-baseline-audit merge REPORT.json... [--repo NAME=FILE] [--format text|markdown|json] [--output FILE]
 // Start-up: this file imports only version.ts, so --version and --help answer before anything
-// else is loaded; the commands (the audit, the catalog, ajv, yaml) are in src/cli-commands.ts,
+// else is loaded; the commands (the audit, the catalog, yaml) are in src/cli-commands.ts,
 // imported when a command needs them, which the bundle keeps in chunks of its own
 // (scripts/bundle.mjs) that Node then neither reads nor compiles for --version.
 
@@ -460,7 +460,7 @@ async function main(argv) {
                 out(commandUsage(command));
                 return 0;
             }
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(867), __nccwpck_require__.e(321)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8321));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(241), __nccwpck_require__.e(321)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8321));
             return runCommand(command, rest);
         }
         default:

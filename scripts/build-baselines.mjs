@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Validates the built-in baselines (baselines/*.yml) against schema/baseline.schema.json and
-// compiles them, with both schemas and a table of how generic each AWS action is, into
-// src/generated/baselines-data.ts, so the bundled dist/*.js needs no files at run time.
+// compiles them, with a table of how generic each AWS action is, into
+// src/generated/baselines-data.ts, so the bundled dist/*.js needs no files at run time (the
+// schemas themselves are compiled into validators by scripts/build-schema-validators.mjs).
 //
 //   node scripts/build-baselines.mjs           write src/generated/baselines-data.ts
 //   node scripts/build-baselines.mjs --check   exit 1 when the generated file is out of date
@@ -320,7 +321,7 @@ function actionFrequency(root, baselines, expand, catalog) {
 export function generate(root = ROOT) {
   const catalog = loadCatalogKeys();
   const expand = makeExpander(catalog);
-  const { baselines, schema, configSchema } = readBaselines(root, expand);
+  const { baselines } = readBaselines(root, expand);
   const freq = actionFrequency(root, baselines, expand, catalog);
   const patternKeys = baselinePatternKeys(baselines, expand);
   const json = JSON.stringify(baselines);
@@ -331,12 +332,6 @@ export function generate(root = ROOT) {
 /** The built-in baselines as validated JSON, keys as in the YAML files (kebab-case). */
 export const BUILTIN_BASELINES_JSON: string =
   ${JSON.stringify(json)};
-
-/** schema/baseline.schema.json */
-export const BASELINE_SCHEMA: Record<string, unknown> = ${JSON.stringify(schema)};
-
-/** schema/config.schema.json */
-export const CONFIG_SCHEMA: Record<string, unknown> = ${JSON.stringify(configSchema)};
 
 /**
  * How many AWS managed policies grant each action (by name or a wildcard narrower than the

@@ -3,7 +3,7 @@
 // self-contained files: dist/cli.js and dist/index.js, and the chunks they load. They run with no
 // node_modules present.
 //
-// Chunks: what the entries load with import() (the audit, @actions/*, ajv, yaml) is emitted by ncc
+// Chunks: what the entries load with import() (the audit, @actions/*, yaml) is emitted by ncc
 // as separate files, which Node reads and compiles only when they are imported, so `--version`
 // and the action's first log line do not wait for 3 MB of code (src/cli.ts, src/index.ts). ncc
 // names them `<id>.index.js` for every entry; here they become `<entry>.<id>.js` (cli.421.js,

@@ -7,7 +7,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../core/errors.js';
 import { bare, parseYamlWithSchema, shown, shownPath } from '../config/yaml-schema.js';
 import { clipShown, visibilise } from '../core/escape.js';
-import { BASELINE_SCHEMA, BUILTIN_BASELINES_JSON } from '../generated/baselines-data.js';
+import { BUILTIN_BASELINES_JSON } from '../generated/baselines-data.js';
+import { validateBaseline } from '../generated/schema-validators.js';
 import {
   MAX_DOCUMENT_CHARS,
   MAX_DOCUMENT_DEPTH,
@@ -96,7 +97,7 @@ export function vendorOf(id: string): string {
  * what is expected.
  */
 export function parseBaselineYaml(text: string, path: string): Baseline {
-  const parsed = parseYamlWithSchema(text, path, BASELINE_SCHEMA);
+  const parsed = parseYamlWithSchema(text, path, validateBaseline);
   const raw = parsed.value as RawBaseline;
   const names = new Map<string, number>();
   raw.sets.forEach((s, i) => {

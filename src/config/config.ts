@@ -16,7 +16,7 @@
 // Validated against schema/config.schema.json (embedded in src/generated/baselines-data.ts; ajv
 // compiles it on the first load only). Errors are ConfigErrors with the line and what is expected.
 import { ConfigError } from '../core/errors.js';
-import { CONFIG_SCHEMA } from '../generated/baselines-data.js';
+import { validateConfig } from '../generated/schema-validators.js';
 import { parseYamlWithSchema, shown, shownPath } from './yaml-schema.js';
 
 /** Where the configuration is looked for, relative to the repository root. */
@@ -91,7 +91,7 @@ export function loadConfig(text: string, path: string): AuditConfig {
     throw new ConfigError(
       `${shownPath(path)}, line 1: the configuration is empty (expected at least: version: 1)`,
     );
-  const parsed = parseYamlWithSchema(text, path, CONFIG_SCHEMA);
+  const parsed = parseYamlWithSchema(text, path, validateConfig);
   const raw = parsed.value as RawConfig;
   const cfg: AuditConfig = {
     version: 1,

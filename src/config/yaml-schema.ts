@@ -1,7 +1,8 @@
 // YAML files validated against a JSON Schema, with errors that name the file, the line and what
 // is expected. Shared by the repository configuration (config.ts) and user-defined baselines
-// (../baselines/load.ts). Ajv compiles a schema only when a file of that kind is first read.
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+// (../baselines/load.ts). The validators are ajv's, compiled at build time
+// (scripts/build-schema-validators.mjs, src/generated/schema-validators.ts): no ajv at run time.
+import type { ErrorObject } from 'ajv';
 import {
   LineCounter,
   Parser,
@@ -36,23 +37,8 @@ export function shownPath(p: string): string {
   return visibilise(clipShown(p, 300));
 }
 
-// ajv is CommonJS: its class is the default export's `default` under Node's ESM interop.
-type AjvClass = typeof AjvModule.default;
-const Ajv: AjvClass =
-  (AjvModule as unknown as { default?: AjvClass }).default ?? (AjvModule as unknown as AjvClass);
-
-const compiled = new WeakMap<object, ValidateFunction>();
-
-/** Compiles (once per schema object) a validator. */
-export function validatorFor(schema: Record<string, unknown>): ValidateFunction {
-  let v = compiled.get(schema);
-  if (!v) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-    v = ajv.compile(schema);
-    compiled.set(schema, v);
-  }
-  return v;
-}
+/** A validator compiled from a JSON Schema (ajv's, with allErrors and verbose): its errors after a failure. */
+export type SchemaValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 export interface ParsedYaml {
   value: unknown;
@@ -215,9 +201,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 }
 
 /** Parses and validates; throws ConfigError naming the file, the line and what is expected. */
-export function parseYamlWithSchema(text: string, file: string, schema: Record<string, unknown>): ParsedYaml {
+export function parseYamlWithSchema(text: string, file: string, validate: SchemaValidator): ParsedYaml {
   const parsed = parseYaml(text, file);
-  const validate = validatorFor(schema);
   if (!validate(parsed.value)) {
     const msgs = schemaErrorMessages(validate.errors ?? []);
     const lines = msgs
