@@ -13987,7 +13987,7 @@ function bucketFindings(findings) {
             buckets.ignored.push(f);
         else if (f.removed)
             buckets.removed.push(f);
-        else if (!hasBase || f.new === true)
+        else if (!hasBase || f.new === true || (f.new === undefined && (0,_audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .isExcess */ .YY)(f)))
             buckets.current.push(f);
         else
             buckets.preexisting.push(f);
@@ -14110,8 +14110,9 @@ function splitLeftovers(findings) {
 const FAIL_ON = (/* unused pure expression or super */ null && (['none', 'new', 'any']));
 /**
  * The result, from `fail-on` and the severity threshold only: findings at or above the
- * threshold, not ignored and not removed; for `fail-on: new`, only those with `new === true`,
- * or every finding when the audit had no base (no finding carries `new`).
+ * threshold, not ignored and not removed; for `fail-on: new`, only the current ones of
+ * bucketFindings: those with `new === true`, those not compared (no base for their file), or
+ * every finding when the audit had no base at all.
  */
 function decide(report, failOn, threshold) {
     const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_0__/* .bucketFindings */ .zT)(report.findings);

@@ -20978,7 +20978,7 @@ function bucketFindings(findings) {
             buckets.ignored.push(f);
         else if (f.removed)
             buckets.removed.push(f);
-        else if (!hasBase || f.new === true)
+        else if (!hasBase || f.new === true || (f.new === undefined && isExcess(f)))
             buckets.current.push(f);
         else
             buckets.preexisting.push(f);
@@ -21091,8 +21091,9 @@ function splitLeftovers(findings) {
 const FAIL_ON = ['none', 'new', 'any'];
 /**
  * The result, from `fail-on` and the severity threshold only: findings at or above the
- * threshold, not ignored and not removed; for `fail-on: new`, only those with `new === true`,
- * or every finding when the audit had no base (no finding carries `new`).
+ * threshold, not ignored and not removed; for `fail-on: new`, only the current ones of
+ * bucketFindings: those with `new === true`, those not compared (no base for their file), or
+ * every finding when the audit had no base at all.
  */
 function decide(report, failOn, threshold) {
     const b = bucketFindings(report.findings);

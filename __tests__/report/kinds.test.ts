@@ -80,6 +80,28 @@ describe('one fail rule for the CLI and the action', () => {
     for (const t of ['info', 'low', 'medium', 'high', 'critical'] as const)
       expect(decide({ findings }, 'new', t)).toEqual(decide({ findings }, 'any', t));
   });
+
+  it('counts a finding that was not compared as new when other files had a base', () => {
+    // A plan carries its own `before`; a policy file beside it has no base: its findings are not
+    // old (only a comparison can say so), and one plan in the audit must not let them pass.
+    const mixed = [
+      finding({ kind: 'excess-action', severity: 'high', new: true, path: 'plan.json' }),
+      finding({ kind: 'excess-action', severity: 'medium', new: false, path: 'plan.json' }),
+      finding({ kind: 'excess-action', severity: 'critical', path: 'wildcards.json' }),
+      finding({ kind: 'invalid-policy', severity: 'medium', path: 'broken.json' }),
+      finding({ kind: 'missing-permission', severity: 'info', path: 'plan.json' }),
+    ];
+    const v = decide({ findings: mixed }, 'new', 'high');
+    expect(v.failing.map((f) => f.severity).sort()).toEqual(['critical', 'high']);
+    expect(v.newExcessCount).toBe(3);
+    expect(v.excessCount).toBe(4);
+    const text = renderText(baseReport({ findings: mixed }));
+    const [added, before] = text.split('Pre-existing');
+    expect(added).toContain('wildcards.json');
+    expect(added).toContain('broken.json');
+    // The informational finding is not compared either, and stays with the pre-existing ones.
+    expect(before).toContain('Missing from the policy');
+  });
 });
 
 describe('leftover sets: a finished step and an optional feature are told apart', () => {

@@ -9,7 +9,7 @@ import {
   type Severity,
 } from '../core/types.js';
 import { findingActionSet } from '../audit/finding-set.js';
-import { KIND_ORDER } from '../audit/kinds.js';
+import { isExcess, KIND_ORDER } from '../audit/kinds.js';
 
 export { isExcess, KIND_INFO, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
 
@@ -26,9 +26,17 @@ export function atLeast(s: Severity, threshold: Severity): boolean {
 export interface FindingBuckets {
   /** True when at least one finding carries `new`: the audit compared against a base. */
   hasBase: boolean;
-  /** New in this change (with a base), or every current finding (without one). Not ignored, not removed. */
+  /**
+   * New in this change (with a base), or every current finding (without one). Not ignored, not
+   * removed. With a base, an excess finding that was not compared (`new` absent: a file the base
+   * does not cover, such as a policy file beside a plan that carries its own `before`) counts as
+   * new, as it would in an audit without a base: only a comparison can call a finding old.
+   */
   current: Finding[];
-  /** With a base: findings that the base already had. Not ignored, not removed. */
+  /**
+   * With a base: findings that the base already had (`new: false`), and the informational ones,
+   * which are not compared.
+   */
   preexisting: Finding[];
   /** Permissions this change removes (`finding.removed`). */
   removed: Finding[];
@@ -42,7 +50,7 @@ export function bucketFindings(findings: readonly Finding[]): FindingBuckets {
   for (const f of findings) {
     if (f.ignored) buckets.ignored.push(f);
     else if (f.removed) buckets.removed.push(f);
-    else if (!hasBase || f.new === true) buckets.current.push(f);
+    else if (!hasBase || f.new === true || (f.new === undefined && isExcess(f))) buckets.current.push(f);
     else buckets.preexisting.push(f);
   }
   return buckets;

@@ -18,8 +18,9 @@ export interface Verdict {
 
 /**
  * The result, from `fail-on` and the severity threshold only: findings at or above the
- * threshold, not ignored and not removed; for `fail-on: new`, only those with `new === true`,
- * or every finding when the audit had no base (no finding carries `new`).
+ * threshold, not ignored and not removed; for `fail-on: new`, only the current ones of
+ * bucketFindings: those with `new === true`, those not compared (no base for their file), or
+ * every finding when the audit had no base at all.
  */
 export function decide(report: Pick<Report, 'findings'>, failOn: FailOn, threshold: Severity): Verdict {
   const b = bucketFindings(report.findings);
