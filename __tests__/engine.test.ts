@@ -334,3 +334,73 @@ describe('audit engine', () => {
     );
   });
 });
+
+describe('an action the vendor names on resources it cannot apply to', () => {
+  // Vendors list actions with no resource types (granted only on `*`) in a statement scoped to
+  // their resources: Coiled's ec2:DescribePlacementGroups on its placement groups, CloudZero's
+  // logs:DescribeLogGroups on a log group. Their intent is the action on `*`, as AWS needs it.
+  const vendor: Baseline = {
+    id: 'scoped',
+    name: 'Scoped',
+    date: '2026-01-01',
+    defaultSets: ['ongoing'],
+    sets: [
+      {
+        name: 'ongoing',
+        kind: 'ongoing',
+        statements: [
+          {
+            Sid: 'Groups',
+            Effect: 'Allow',
+            Action: ['ec2:CreatePlacementGroup', 'ec2:DescribePlacementGroups'],
+            Resource: 'arn:aws:ec2:*:*:placement-group/vendor-*',
+          },
+          {
+            Sid: 'Logs',
+            Effect: 'Allow',
+            Action: 'logs:Describe*',
+            Resource: 'arn:aws:logs:*:*:log-group:vendor-*',
+          },
+        ],
+      },
+    ],
+  };
+  const run = (statements: unknown[], memo: boolean) => {
+    const records = [policy('p', doc(...statements))];
+    const prepared = preparePolicies([
+      { result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } },
+    ]);
+    const plan: AuditPlan = {
+      assignments: [{ target: 'p', baseline: vendor, sets: ['ongoing'] }],
+      notAudited: new Map(),
+    };
+    return new Auditor(undefined, undefined, { memo }).run(prepared, new Map(), plan).findings;
+  };
+
+  it.each([true, false])('allows it on * (memo %s), and only when named exactly', (memo) => {
+    const onAll = run(
+      [
+        {
+          Effect: 'Allow',
+          Action: 'ec2:CreatePlacementGroup',
+          Resource: 'arn:aws:ec2:*:*:placement-group/vendor-*',
+        },
+        { Effect: 'Allow', Action: ['ec2:DescribePlacementGroups', 'logs:DescribeLogGroups'], Resource: '*' },
+      ],
+      memo,
+    );
+    const excess = onAll.filter((f) => f.kind !== 'missing-permission');
+    // The named one is the vendor's; the one only a wildcard on a log group reaches is not.
+    expect(excess.flatMap((f) => f.actions)).toEqual(['logs:DescribeLogGroups']);
+    expect(excess.map((f) => f.kind)).toEqual(['excess-action']);
+  });
+
+  it.each([true, false])(
+    'does not report it missing from the vendor statement as written (memo %s)',
+    (memo) => {
+      const asWritten = run(vendor.sets[0]!.statements, memo);
+      expect(asWritten.flatMap((f) => f.actions)).not.toContain('ec2:DescribePlacementGroups');
+      expect(asWritten.filter((f) => f.kind !== 'missing-permission')).toEqual([]);
+    },
+  );
+});

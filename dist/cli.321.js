@@ -109,8 +109,52 @@ function compileBaseline(baseline, builder, parse) {
                     condition: g.condition,
                 });
         }
+        for (const e of impliedEntries(doc, builder)) {
+            const entry = { set: set.name, setKind: set.kind, ...e.entry };
+            const out = byAction.get(e.key);
+            if (out)
+                out.push(entry);
+            else
+                byAction.set(e.key, [entry]);
+        }
     }
     return { baseline, byAction, setStatements };
+}
+/**
+ * The actions a baseline's Allow statements name by their exact name on resources they cannot
+ * apply to because the action has no resource types (Coiled's `ec2:DescribePlacementGroups` on
+ * its placement groups, CloudZero's `logs:DescribeLogGroups` on a log group): AWS grants such an
+ * action only on `*`, so the vendor's intent is read as `*` (see BaselineEntry.implied). Names
+ * reached through a wildcard are not: `logs:Describe*` on a log group does not say the vendor
+ * wants every list action of the service.
+ */
+function impliedEntries(doc, builder) {
+    const out = [];
+    for (const stmt of doc.statements) {
+        if (stmt.effect !== 'Allow' || !stmt.resources || stmt.notResources)
+            continue;
+        const patterns = stmt.resources.map((r) => builder.pattern(r));
+        if (patterns.some(_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd))
+            continue;
+        const seen = new Set();
+        for (const name of stmt.actions ?? []) {
+            if (/[*?]/.test(name))
+                continue;
+            const action = builder.catalog.lookup(name.trim());
+            if (!action || action.resourceTypes.length > 0 || seen.has(action.key))
+                continue;
+            seen.add(action.key);
+            const entry = {
+                stmt,
+                resource: builder.pattern('*'),
+                implied: true,
+            };
+            if (stmt.condition)
+                entry.condition = stmt.condition;
+            out.push({ key: action.key, entry });
+        }
+    }
+    return out;
 }
 /** The (resource, condition) pairs of baseline entries, sorted by resource then condition, distinct. */
 function resourceNeeds(entries) {
@@ -2860,7 +2904,7 @@ function baselineSets(baseline, catalog) {
         if (o === undefined)
             continue;
         for (const x of list) {
-            const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}`;
+            const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}${x.implied ? '\u0000implied' : ''}`;
             let entry = byId.get(id);
             if (!entry) {
                 const pos = x.stmt.resources ? Math.max(0, x.stmt.resources.indexOf(x.resource.raw)) : 0;
@@ -2871,6 +2915,7 @@ function baselineSets(baseline, catalog) {
                         stmtIndex: x.stmt.index,
                         resource: x.resource,
                         condition: x.condition,
+                        ...(x.implied ? { implied: true } : {}),
                     },
                     order: [setIndex.get(x.set) ?? 0, x.stmt.index, pos],
                     ordinals: [],
@@ -5161,7 +5206,7 @@ class Auditor {
     missing(baseline, set, granted) {
         const atoms = [];
         const statements = baseline.setStatements.get(set) ?? [];
-        const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set);
+        const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set && !e.implied);
         // What is granted on any resource of the statement counts for all its resources: the catalog's
         // ARN formats cannot tell `bucket` from `bucket/*` for every action, so a vendor's statement
         // listed on both is satisfied by a policy that grants each action where it applies.

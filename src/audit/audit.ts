@@ -356,7 +356,7 @@ export class Auditor {
   private missing(baseline: CompiledBaseline, set: string, granted: Map<number, ActionSet>): Atom[] {
     const atoms: Atom[] = [];
     const statements = baseline.setStatements.get(set) ?? [];
-    const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set);
+    const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set && !e.implied);
     // What is granted on any resource of the statement counts for all its resources: the catalog's
     // ARN formats cannot tell `bucket` from `bucket/*` for every action, so a vendor's statement
     // listed on both is satisfied by a policy that grants each action where it applies.

@@ -30,6 +30,8 @@ export interface SetEntry {
   stmtIndex: number;
   resource: ArnPattern;
   condition?: Condition;
+  /** Read into the baseline (BaselineEntry.implied): allowed, never reported missing. */
+  implied?: true;
   actions: ActionSet;
 }
 
@@ -66,7 +68,7 @@ export function baselineSets(baseline: CompiledBaseline, catalog: Catalog): Base
     const o = info ? actionOrdinal(info) : undefined;
     if (o === undefined) continue;
     for (const x of list) {
-      const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}`;
+      const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}${x.implied ? '\u0000implied' : ''}`;
       let entry = byId.get(id);
       if (!entry) {
         const pos = x.stmt.resources ? Math.max(0, x.stmt.resources.indexOf(x.resource.raw)) : 0;
@@ -77,6 +79,7 @@ export function baselineSets(baseline: CompiledBaseline, catalog: Catalog): Base
             stmtIndex: x.stmt.index,
             resource: x.resource,
             condition: x.condition,
+            ...(x.implied ? { implied: true as const } : {}),
           },
           order: [setIndex.get(x.set) ?? 0, x.stmt.index, pos],
           ordinals: [],

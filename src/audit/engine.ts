@@ -22,6 +22,13 @@ export interface BaselineEntry {
   stmt: Statement;
   resource: ArnPattern;
   condition?: Condition;
+  /**
+   * The entry is read into the baseline, not written in it: the vendor names an action that has no
+   * resource types (it can only be granted on `*`) in a statement whose resources cannot grant it,
+   * so the baseline allows it on `*`, as AWS needs it granted. A policy that keeps the vendor's
+   * statement as written is not told the action is missing.
+   */
+  implied?: true;
 }
 
 export interface CompiledBaseline {
@@ -132,8 +139,49 @@ export function compileBaseline(
           condition: g.condition,
         });
     }
+    for (const e of impliedEntries(doc, builder)) {
+      const entry: BaselineEntry = { set: set.name, setKind: set.kind, ...e.entry };
+      const out = byAction.get(e.key);
+      if (out) out.push(entry);
+      else byAction.set(e.key, [entry]);
+    }
   }
   return { baseline, byAction, setStatements };
+}
+
+/**
+ * The actions a baseline's Allow statements name by their exact name on resources they cannot
+ * apply to because the action has no resource types (Coiled's `ec2:DescribePlacementGroups` on
+ * its placement groups, CloudZero's `logs:DescribeLogGroups` on a log group): AWS grants such an
+ * action only on `*`, so the vendor's intent is read as `*` (see BaselineEntry.implied). Names
+ * reached through a wildcard are not: `logs:Describe*` on a log group does not say the vendor
+ * wants every list action of the service.
+ */
+function impliedEntries(
+  doc: PolicyDocument,
+  builder: GrantBuilder,
+): { key: string; entry: Omit<BaselineEntry, 'set' | 'setKind'> }[] {
+  const out: { key: string; entry: Omit<BaselineEntry, 'set' | 'setKind'> }[] = [];
+  for (const stmt of doc.statements) {
+    if (stmt.effect !== 'Allow' || !stmt.resources || stmt.notResources) continue;
+    const patterns = stmt.resources.map((r) => builder.pattern(r));
+    if (patterns.some(isAll)) continue;
+    const seen = new Set<string>();
+    for (const name of stmt.actions ?? []) {
+      if (/[*?]/.test(name)) continue;
+      const action = builder.catalog.lookup(name.trim());
+      if (!action || action.resourceTypes.length > 0 || seen.has(action.key)) continue;
+      seen.add(action.key);
+      const entry: Omit<BaselineEntry, 'set' | 'setKind'> = {
+        stmt,
+        resource: builder.pattern('*'),
+        implied: true,
+      };
+      if (stmt.condition) entry.condition = stmt.condition;
+      out.push({ key: action.key, entry });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
