@@ -404,3 +404,73 @@ describe('an action the vendor names on resources it cannot apply to', () => {
     },
   );
 });
+
+describe('a Deny of a resource policy reaches only the principals it names', () => {
+  const allow = {
+    Sid: 'Vendor',
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::111122223333:role/vendor' },
+    Action: 's3:*',
+    Resource: 'arn:aws:s3:::vendor-data-1/*',
+  };
+  const deny = (who: Record<string, unknown>) => ({
+    Sid: 'Guard',
+    Effect: 'Deny',
+    Action: 's3:*',
+    Resource: 'arn:aws:s3:::vendor-data-1/*',
+    ...who,
+  });
+  const run = (statements: unknown[], memo: boolean) => {
+    const records = [policy('bucket', doc(...statements), { kind: 'resource' })];
+    const prepared = preparePolicies([
+      { result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } },
+    ]);
+    const plan: AuditPlan = {
+      assignments: [{ target: 'bucket', baseline, sets: ['ongoing'] }],
+      notAudited: new Map(),
+    };
+    return new Auditor(undefined, undefined, { memo }).run(prepared, new Map(), plan).findings;
+  };
+  const excess = (fs: Finding[]) => fs.filter((f) => f.kind === 'excess-action');
+
+  it.each([true, false])('keeps the grant when the Deny names another principal (memo %s)', (memo) => {
+    const alone = excess(run([allow], memo));
+    const other = excess(
+      run([allow, deny({ Principal: { AWS: 'arn:aws:iam::111122223333:role/other' } })], memo),
+    );
+    expect(alone.length).toBeGreaterThan(0);
+    expect(other).toEqual(alone);
+    // NotPrincipal sparing the Allow's principal: the Deny does not reach it either.
+    const spared = excess(
+      run([allow, deny({ NotPrincipal: { AWS: ['arn:aws:iam::111122223333:role/vendor'] } })], memo),
+    );
+    expect(spared).toEqual(alone);
+  });
+
+  it.each([true, false])(
+    'removes it when the Deny names the same principal or everyone (memo %s)',
+    (memo) => {
+      expect(
+        excess(run([allow, deny({ Principal: { AWS: ['arn:aws:iam::111122223333:role/vendor'] } })], memo)),
+      ).toEqual([]);
+      expect(excess(run([allow, deny({ Principal: '*' })], memo))).toEqual([]);
+      expect(excess(run([allow, deny({ Principal: { AWS: '*' } })], memo))).toEqual([]);
+    },
+  );
+
+  it.each([true, false])('keeps it with a note when the Deny may reach it (memo %s)', (memo) => {
+    // An account stands for its principals; a NotPrincipal that spares others reaches this one or not.
+    for (const who of [
+      { Principal: { AWS: 'arn:aws:iam::111122223333:root' } },
+      { NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/other' } },
+    ]) {
+      const found = excess(run([allow, deny(who)], memo));
+      expect(found.length).toBeGreaterThan(0);
+      expect(
+        found.every((f) =>
+          f.approximate?.includes('Deny statement Guard also denies this only to some of the principals'),
+        ),
+      ).toBe(true);
+    }
+  });
+});

@@ -1418,7 +1418,7 @@ function summarize(report) {
 
 /***/ }),
 
-/***/ 846:
+/***/ 8026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2617,11 +2617,73 @@ var version = __webpack_require__(3323);
 var policy_document = __webpack_require__(1561);
 // EXTERNAL MODULE: ./src/policy/arn.ts
 var policy_arn = __webpack_require__(6185);
+;// CONCATENATED MODULE: ./src/policy/principal.ts
+/** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
+function pairs(p) {
+    if (typeof p === 'string')
+        return new Set([`AWS\u0000${p.trim()}`]);
+    if (p === null || typeof p !== 'object' || Array.isArray(p))
+        return undefined;
+    const out = new Set();
+    for (const [type, v] of Object.entries(p))
+        for (const x of Array.isArray(v) ? v : [v]) {
+            if (typeof x !== 'string')
+                return undefined;
+            out.add(`${type}\u0000${x.trim()}`);
+        }
+    return out;
+}
+/** `"*"` or `{"AWS": "*"}`: every principal. */
+function isEveryone(p) {
+    return pairs(p)?.has('AWS\u0000*') ?? false;
+}
+/**
+ * Whom the Deny `deny` reaches of those the Allow `allow` grants to:
+ * - `all`: the Deny names no principal, every principal, or every one the Allow names;
+ * - `none`: the Deny names none of the Allow's principals, or its NotPrincipal spares them all;
+ * - `some` otherwise (the Allow grants to everyone and the Deny names a few, the lists overlap, or
+ *   a principal of an unknown shape).
+ * Only `all` removes a grant; `none` and `some` keep it (`some` with a note).
+ */
+function denyReach(allow, deny) {
+    const named = deny.notPrincipal !== undefined ? deny.notPrincipal : deny.principal;
+    if (named === undefined)
+        return 'all';
+    if (deny.notPrincipal === undefined && isEveryone(named))
+        return 'all';
+    const theirs = pairs(named);
+    const mine = allow.principal === undefined || isEveryone(allow.principal) ? undefined : pairs(allow.principal);
+    if (!theirs || !mine || mine.size === 0)
+        return 'some';
+    let inside = 0;
+    for (const x of mine)
+        if (theirs.has(x))
+            inside++;
+    const spared = deny.notPrincipal !== undefined;
+    if (inside === mine.size)
+        return spared ? 'none' : 'all';
+    // A Deny on other principals removes nothing, unless one of its values stands for many (an
+    // account, `arn:aws:iam::111122223333:root`, or a wildcard), which may include the Allow's.
+    if (inside === 0 && !spared && ![...theirs].some(standsForMany))
+        return 'none';
+    return 'some';
+}
+/** An account (its id or its root ARN) or a wildcard: a principal value that covers others. */
+function standsForMany(pair) {
+    const v = pair.slice(pair.indexOf('\u0000') + 1);
+    return /[*?]/.test(v) || /^\d{12}$/.test(v) || /:root$/.test(v);
+}
+/** True when a Deny names principals (Principal other than everyone, or NotPrincipal). */
+function namesPrincipals(deny) {
+    return deny.notPrincipal !== undefined || (deny.principal !== undefined && !isEveryone(deny.principal));
+}
+
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
 // What a set of policy documents grants, as (action, resource pattern, condition) entries:
 // Allow statements expanded against the catalog (NotAction through its complement), kept only where
 // the resource can apply to the action's resource types, minus what Deny statements remove.
 // Where a Deny only partly overlaps a grant, the grant is kept with a note (never guessed away).
+
 
 const ALL = '*';
 class GrantBuilder {
@@ -2832,8 +2894,17 @@ class GrantBuilder {
                 continue;
             const kept = [];
             for (const g of list) {
-                if (stmt.condition || stmt.notResources) {
-                    const why = stmt.condition ? 'only under its condition' : 'except on its NotResource';
+                const reach = denyReach(g.stmt, stmt);
+                if (reach === 'none') {
+                    kept.push(g);
+                    continue;
+                }
+                if (stmt.condition || stmt.notResources || reach === 'some') {
+                    const why = stmt.condition
+                        ? 'only under its condition'
+                        : stmt.notResources
+                            ? 'except on its NotResource'
+                            : 'only to some of the principals';
                     kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
                     continue;
                 }
@@ -3135,6 +3206,7 @@ function grantedByEntry(classes, sets, into = new Map()) {
 // overlapping actions stay with a note (never guessed away). The same answers as GrantBuilder.build
 // (src/policy/grants.ts), which makes one object per (action, resource): a statement with `ec2:*`
 // over 1,800 ARNs is 1,800 classes here, not 1.2 million grants.
+
 
 
 
@@ -3546,7 +3618,8 @@ class GrantSets {
             approximate: c.approximate ? `${c.approximate}; ${note}` : note,
         });
         for (const c of classes) {
-            const hit = c.actions.intersect(denied);
+            const reach = denyReach(c.stmt, stmt);
+            const hit = reach === 'none' ? action_set/* ActionSet */.L.EMPTY : c.actions.intersect(denied);
             if (hit.isEmpty()) {
                 out.push(c);
                 continue;
@@ -3556,8 +3629,12 @@ class GrantSets {
                 if (!rest.isEmpty())
                     out.push({ ...c, actions: rest });
             };
-            if (stmt.condition || stmt.notResources) {
-                const why = stmt.condition ? 'only under its condition' : 'except on its NotResource';
+            if (stmt.condition || stmt.notResources || reach === 'some') {
+                const why = stmt.condition
+                    ? 'only under its condition'
+                    : stmt.notResources
+                        ? 'except on its NotResource'
+                        : 'only to some of the principals';
                 keep();
                 out.push(noted(c, hit, `${label} also denies this ${why}`));
                 continue;
@@ -4261,8 +4338,12 @@ function flat(text) {
 }
 const flatRead = { last: 0 };
 /** The first `n` of a list, then how many more. */
-function firstOf(list, n) {
-    return list.slice(0, n).join(', ') + (list.length > n ? ` and ${list.length - n} more` : '');
+/** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
+function firstOf(list, n, noun) {
+    const rest = list.length - n;
+    if (rest <= 0)
+        return list.join(', ');
+    return `${list.slice(0, n).join(', ')} and ${rest} more${noun ? ` ${noun}${rest === 1 ? '' : 's'}` : ''}`;
 }
 function findingMessage(first, list, 
 /** How many actions the finding is about. */
@@ -4311,7 +4392,7 @@ namesOf, exampleText, catalog) {
             // description when it is shorter than the list.
             const described = catalog && names.length > 1 ? (0,compress/* compressActions */.Ah)(names, catalog) : undefined;
             const shown = described && described.except.length === 0 && described.patterns.length < names.length
-                ? firstOf(described.patterns, EXAMPLES)
+                ? firstOf(described.patterns, EXAMPLES, 'pattern')
                 : firstOf(names, EXAMPLES);
             return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
         }
@@ -4439,17 +4520,25 @@ function hashContent(h, s) {
     h = hashList(h, s.notActions, 0x10030);
     h = hashList(h, s.resources, 0x10040);
     h = hashList(h, s.notResources, 0x10050);
+    // Whom a Deny reaches depends on the principals of both statements (policy/principal.ts).
+    if (s.principal !== undefined)
+        h = hashMore(h, JSON.stringify(s.principal), 0x10090);
+    if (s.notPrincipal !== undefined)
+        h = hashMore(h, JSON.stringify(s.notPrincipal), 0x100a0);
     return s.condition === undefined ? h : hashMore(h, JSON.stringify(s.condition), 0x10060);
 }
 function contentKey(s) {
-    return JSON.stringify([
+    const key = [
         s.effect,
         s.actions,
         s.notActions,
         s.resources,
         s.notResources,
         s.condition ?? null,
-    ]);
+    ];
+    if (s.principal !== undefined || s.notPrincipal !== undefined)
+        key.push(s.principal ?? null, s.notPrincipal ?? null);
+    return JSON.stringify(key);
 }
 class StatementMemo {
     builder;
@@ -5532,7 +5621,7 @@ function enforcePolicyLimit(inputs, max) {
             total += n;
             continue;
         }
-        const reason = `the file holds ${n} policies, which would take the audit past its limit of ${max} policies (${total} already read): raise the limit (--max-policies / max-policies) or audit fewer paths`;
+        const reason = `the file holds ${n} ${n === 1 ? 'policy' : 'policies'}, which would take the audit past its limit of ${max} ${max === 1 ? 'policy' : 'policies'} (${total} already read): raise the limit (the CLI's --max-policies) or audit fewer paths`;
         input.result = {
             ...input.result,
             status: 'error',
@@ -6273,8 +6362,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 14 modules
-var run = __webpack_require__(846);
+// EXTERNAL MODULE: ./src/audit/run.ts + 15 modules
+var run = __webpack_require__(8026);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules

@@ -33,7 +33,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // What core.info writes; @actions/core is not loaded yet.
 process.stdout.write(`${_core_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_NAME */ .l} ${_core_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL_VERSION */ .w}${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
 try {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(472), __nccwpck_require__.e(775)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9775));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(472), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7582));
     await run();
 }
 catch (err) {

@@ -98,7 +98,7 @@ describe('maxPolicies', () => {
     expect(input(report, 'b/plan.json')).toMatchObject({
       status: 'error',
       reason: expect.stringMatching(
-        /^the file holds 3 policies, which would take the audit past its limit of 2 policies \(1 already read\): raise the limit \(--max-policies \/ max-policies\) or audit fewer paths$/,
+        /^the file holds 3 policies, which would take the audit past its limit of 2 policies \(1 already read\): raise the limit \(the CLI's --max-policies\) or audit fewer paths$/,
       ),
     });
     expect(input(report, 'c/two.json')!.status).toBe('audited');

@@ -520,8 +520,11 @@ function flat(text: string): string {
 const flatRead = { last: 0 };
 
 /** The first `n` of a list, then how many more. */
-function firstOf(list: readonly string[], n: number): string {
-  return list.slice(0, n).join(', ') + (list.length > n ? ` and ${list.length - n} more` : '');
+/** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
+function firstOf(list: readonly string[], n: number, noun?: string): string {
+  const rest = list.length - n;
+  if (rest <= 0) return list.join(', ');
+  return `${list.slice(0, n).join(', ')} and ${rest} more${noun ? ` ${noun}${rest === 1 ? '' : 's'}` : ''}`;
 }
 
 function findingMessage(
@@ -580,7 +583,7 @@ function findingMessage(
       const described = catalog && names.length > 1 ? compressActions(names, catalog) : undefined;
       const shown =
         described && described.except.length === 0 && described.patterns.length < names.length
-          ? firstOf(described.patterns, EXAMPLES)
+          ? firstOf(described.patterns, EXAMPLES, 'pattern')
           : firstOf(names, EXAMPLES);
       return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
     }

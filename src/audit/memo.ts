@@ -153,18 +153,24 @@ function hashContent(h: number, s: Statement): number {
   h = hashList(h, s.notActions, 0x10030);
   h = hashList(h, s.resources, 0x10040);
   h = hashList(h, s.notResources, 0x10050);
+  // Whom a Deny reaches depends on the principals of both statements (policy/principal.ts).
+  if (s.principal !== undefined) h = hashMore(h, JSON.stringify(s.principal), 0x10090);
+  if (s.notPrincipal !== undefined) h = hashMore(h, JSON.stringify(s.notPrincipal), 0x100a0);
   return s.condition === undefined ? h : hashMore(h, JSON.stringify(s.condition), 0x10060);
 }
 
 function contentKey(s: Statement): string {
-  return JSON.stringify([
+  const key: unknown[] = [
     s.effect,
     s.actions,
     s.notActions,
     s.resources,
     s.notResources,
     s.condition ?? null,
-  ]);
+  ];
+  if (s.principal !== undefined || s.notPrincipal !== undefined)
+    key.push(s.principal ?? null, s.notPrincipal ?? null);
+  return JSON.stringify(key);
 }
 
 export class StatementMemo {

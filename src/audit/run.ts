@@ -75,7 +75,7 @@ function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
       total += n;
       continue;
     }
-    const reason = `the file holds ${n} policies, which would take the audit past its limit of ${max} policies (${total} already read): raise the limit (--max-policies / max-policies) or audit fewer paths`;
+    const reason = `the file holds ${n} ${n === 1 ? 'policy' : 'policies'}, which would take the audit past its limit of ${max} ${max === 1 ? 'policy' : 'policies'} (${total} already read): raise the limit (the CLI's --max-policies) or audit fewer paths`;
     input.result = {
       ...input.result,
       status: 'error',

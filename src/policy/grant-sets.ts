@@ -21,6 +21,7 @@ import { ActionSet } from './action-set.js';
 import { actionOfOrdinal, actionOrdinal, type Catalog } from './catalog.js';
 import type { Condition, Statement } from './document.js';
 import type { GrantBuilder } from './grants.js';
+import { denyReach } from './principal.js';
 
 export interface GrantClass {
   stmt: Statement;
@@ -519,7 +520,8 @@ export class GrantSets {
       approximate: c.approximate ? `${c.approximate}; ${note}` : note,
     });
     for (const c of classes) {
-      const hit = c.actions.intersect(denied);
+      const reach = denyReach(c.stmt, stmt);
+      const hit = reach === 'none' ? ActionSet.EMPTY : c.actions.intersect(denied);
       if (hit.isEmpty()) {
         out.push(c);
         continue;
@@ -528,8 +530,12 @@ export class GrantSets {
       const keep = () => {
         if (!rest.isEmpty()) out.push({ ...c, actions: rest });
       };
-      if (stmt.condition || stmt.notResources) {
-        const why = stmt.condition ? 'only under its condition' : 'except on its NotResource';
+      if (stmt.condition || stmt.notResources || reach === 'some') {
+        const why = stmt.condition
+          ? 'only under its condition'
+          : stmt.notResources
+            ? 'except on its NotResource'
+            : 'only to some of the principals';
         keep();
         out.push(noted(c, hit, `${label} also denies this ${why}`));
         continue;

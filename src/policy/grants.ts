@@ -13,6 +13,7 @@ import {
 } from './arn.js';
 import type { ActionInfo, Catalog } from './catalog.js';
 import type { Condition, PolicyDocument, Statement } from './document.js';
+import { denyReach } from './principal.js';
 
 export interface Grant {
   action: ActionInfo;
@@ -237,8 +238,17 @@ export class GrantBuilder {
       if (!list) continue;
       const kept: Grant[] = [];
       for (const g of list) {
-        if (stmt.condition || stmt.notResources) {
-          const why = stmt.condition ? 'only under its condition' : 'except on its NotResource';
+        const reach = denyReach(g.stmt, stmt);
+        if (reach === 'none') {
+          kept.push(g);
+          continue;
+        }
+        if (stmt.condition || stmt.notResources || reach === 'some') {
+          const why = stmt.condition
+            ? 'only under its condition'
+            : stmt.notResources
+              ? 'except on its NotResource'
+              : 'only to some of the principals';
           kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
           continue;
         }
