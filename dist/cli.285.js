@@ -98,8 +98,9 @@ function findingItem(f, policyAddress) {
 }
 function policyHeading(g) {
     const parts = [`##### 📄 ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.path)}`];
-    if (g.address)
-        parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.address));
+    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .addressLabel */ .xh)(g);
+    if (label)
+        parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label));
     let line = parts.join(' · ');
     const p = g.policy;
     if (p?.baseline) {
@@ -238,11 +239,13 @@ function notAuditedSection(report) {
             continue;
         const where = [
             (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
-            p.address ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.address) : '',
+            p.address ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .addressLabel */ .xh)(p)) : '',
         ].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
     }
     for (const i of report.inputs) {
+        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .heldNothing */ .fq)(i))
+            items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')}`);
         if (i.status === 'audited')
             continue;
         items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')})` : ''}`);

@@ -6790,8 +6790,9 @@ function* groups(report, findings, paint, indent) {
             return block;
         };
         let head = `${indent}${paint('1', terminalText(g.path))}`;
-        if (g.address)
-            head += ` ${terminalText(g.address)}`;
+        const label = (0,group/* addressLabel */.xh)(g);
+        if (label)
+            head += ` ${terminalText(label)}`;
         if (g.policy?.baseline)
             head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
@@ -6859,10 +6860,12 @@ function* reportLines(report, options) {
     const notAudited = [
         ...report.policies
             .filter((p) => p.status !== 'audited')
-            .map((p) => `  ${terminalText(p.path)}${p.address ? ` ${terminalText(p.address)}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`),
+            .map((p) => `  ${terminalText(p.path)}${p.address ? ` ${terminalText((0,group/* addressLabel */.xh)(p))}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`),
         ...report.inputs
             .filter((i) => i.status !== 'audited')
             .map((i) => `  ${terminalText(i.path)}: ${i.status}${i.reason ? ` (${terminalText(i.reason)})` : ''}`),
+        // Read, and nothing in it to audit (a plan without IAM resources): said, not left out.
+        ...report.inputs.filter(group/* heldNothing */.fq).map((i) => `  ${terminalText(i.path)}: ${terminalText(i.reason)}`),
     ];
     // One by one: a plan of a whole estate leaves tens of thousands of policies not audited (trust
     // policies among them), more than a call's arguments can hold.
@@ -14091,10 +14094,12 @@ function countShown(s) {
 /* harmony export */   XI: () => (/* binding */ distinctPolicies),
 /* harmony export */   YY: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.YY),
 /* harmony export */   bl: () => (/* binding */ splitLeftovers),
+/* harmony export */   fq: () => (/* binding */ heldNothing),
 /* harmony export */   jZ: () => (/* binding */ atLeast),
 /* harmony export */   kG: () => (/* binding */ groupFindings),
 /* harmony export */   qs: () => (/* binding */ severityRank),
 /* harmony export */   ur: () => (/* binding */ severityCounts),
+/* harmony export */   xh: () => (/* binding */ addressLabel),
 /* harmony export */   zT: () => (/* binding */ bucketFindings)
 /* harmony export */ });
 /* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3054);
@@ -14200,6 +14205,27 @@ function groupFindings(findings, report) {
             kinds,
         };
     });
+}
+/**
+ * The address a report shows for a policy: its resource address, and the part of its id that
+ * tells apart policies of one resource (a role's `assume_role_policy` and each
+ * `inline_policy[name]`), which would otherwise print alike.
+ */
+function addressLabel(p) {
+    if (!p.address)
+        return undefined;
+    const head = `${p.path}#${p.address}#`;
+    return p.id.startsWith(head) && p.id.length > head.length
+        ? `${p.address} ${p.id.slice(head.length).split('#').join(' ')}`
+        : p.address;
+}
+/**
+ * An input read in full that holds no policy and says why (`no IAM policies in this file`: a plan,
+ * state or template without IAM resources). Listed with the inputs not audited, so that every
+ * input has a line; `.tf` files of a module (variables, outputs) give no reason and are not listed.
+ */
+function heldNothing(i) {
+    return i.status === 'audited' && i.policies.length === 0 && i.reason !== undefined;
 }
 /** Counts per severity, highest first, as `2 high, 1 medium`. */
 function severityCounts(findings) {

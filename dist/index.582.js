@@ -21192,6 +21192,27 @@ function groupFindings(findings, report) {
         };
     });
 }
+/**
+ * The address a report shows for a policy: its resource address, and the part of its id that
+ * tells apart policies of one resource (a role's `assume_role_policy` and each
+ * `inline_policy[name]`), which would otherwise print alike.
+ */
+function addressLabel(p) {
+    if (!p.address)
+        return undefined;
+    const head = `${p.path}#${p.address}#`;
+    return p.id.startsWith(head) && p.id.length > head.length
+        ? `${p.address} ${p.id.slice(head.length).split('#').join(' ')}`
+        : p.address;
+}
+/**
+ * An input read in full that holds no policy and says why (`no IAM policies in this file`: a plan,
+ * state or template without IAM resources). Listed with the inputs not audited, so that every
+ * input has a line; `.tf` files of a module (variables, outputs) give no reason and are not listed.
+ */
+function heldNothing(i) {
+    return i.status === 'audited' && i.policies.length === 0 && i.reason !== undefined;
+}
 /** Counts per severity, highest first, as `2 high, 1 medium`. */
 function severityCounts(findings) {
     const counts = new Map();
@@ -21500,8 +21521,9 @@ function findingItem(f, policyAddress) {
 }
 function policyHeading(g) {
     const parts = [`##### 📄 ${(0,core_escape/* escapeMarkdown */.FV)(g.path)}`];
-    if (g.address)
-        parts.push((0,core_escape/* escapeMarkdown */.FV)(g.address));
+    const label = addressLabel(g);
+    if (label)
+        parts.push((0,core_escape/* escapeMarkdown */.FV)(label));
     let line = parts.join(' · ');
     const p = g.policy;
     if (p?.baseline) {
@@ -21640,11 +21662,13 @@ function notAuditedSection(report) {
             continue;
         const where = [
             (0,core_escape/* escapeMarkdown */.FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
-            p.address ? (0,core_escape/* escapeMarkdown */.FV)(p.address) : '',
+            p.address ? (0,core_escape/* escapeMarkdown */.FV)(addressLabel(p)) : '',
         ].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,core_escape/* escapeMarkdown */.FV)(p.reason, 'text')})` : ''}`);
     }
     for (const i of report.inputs) {
+        if (heldNothing(i))
+            items.push(`- ${(0,core_escape/* escapeMarkdown */.FV)(i.path)}: ${(0,core_escape/* escapeMarkdown */.FV)(i.reason, 'text')}`);
         if (i.status === 'audited')
             continue;
         items.push(`- ${(0,core_escape/* escapeMarkdown */.FV)(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${(0,core_escape/* escapeMarkdown */.FV)(i.reason, 'text')})` : ''}`);
@@ -25698,8 +25722,9 @@ function* groups(report, findings, paint, indent) {
             return block;
         };
         let head = `${indent}${paint('1', terminalText(g.path))}`;
-        if (g.address)
-            head += ` ${terminalText(g.address)}`;
+        const label = addressLabel(g);
+        if (label)
+            head += ` ${terminalText(label)}`;
         if (g.policy?.baseline)
             head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
@@ -25767,10 +25792,12 @@ function* reportLines(report, options) {
     const notAudited = [
         ...report.policies
             .filter((p) => p.status !== 'audited')
-            .map((p) => `  ${terminalText(p.path)}${p.address ? ` ${terminalText(p.address)}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`),
+            .map((p) => `  ${terminalText(p.path)}${p.address ? ` ${terminalText(addressLabel(p))}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`),
         ...report.inputs
             .filter((i) => i.status !== 'audited')
             .map((i) => `  ${terminalText(i.path)}: ${i.status}${i.reason ? ` (${terminalText(i.reason)})` : ''}`),
+        // Read, and nothing in it to audit (a plan without IAM resources): said, not left out.
+        ...report.inputs.filter(heldNothing).map((i) => `  ${terminalText(i.path)}: ${terminalText(i.reason)}`),
     ];
     // One by one: a plan of a whole estate leaves tens of thousands of policies not audited (trust
     // policies among them), more than a call's arguments can hold.

@@ -1,5 +1,13 @@
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderText } from '../../src/report/text.js';
-import { cleanReport, driftReport, hostileReport, pullRequestReport } from './fixtures.js';
+import {
+  baseReport,
+  cleanReport,
+  driftReport,
+  finding,
+  hostileReport,
+  pullRequestReport,
+} from './fixtures.js';
 import { expectGolden } from './golden.js';
 
 describe('renderText', () => {
@@ -44,5 +52,60 @@ describe('renderText', () => {
     // With colour on, the only escape sequences are ours (SGR codes).
     const colored = renderText(report, { color: true });
     expect(colored.replace(/\u001B\[[0-9;]*m/g, '')).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+  });
+});
+
+describe('every policy and input has a line of its own', () => {
+  const plan = 'tf/plan.json';
+  const report = baseReport({
+    inputs: [
+      {
+        path: plan,
+        kind: 'terraform-plan',
+        status: 'audited',
+        policies: [`${plan}#aws_iam_role.r#inline_policy[a]`, `${plan}#aws_iam_role.r#inline_policy[b]`],
+      },
+      {
+        path: 'tf/empty.json',
+        kind: 'terraform-plan',
+        status: 'audited',
+        reason: 'no IAM policies in this file',
+        policies: [],
+      },
+      { path: 'tf/vars.tf', kind: 'terraform-hcl', status: 'audited', policies: [] },
+    ],
+    policies: ['a', 'b'].map((n) => ({
+      id: `${plan}#aws_iam_role.r#inline_policy[${n}]`,
+      path: plan,
+      address: 'aws_iam_role.r',
+      kind: 'identity' as const,
+      status: 'not-matched' as const,
+      reason: 'matches no known vendor baseline',
+    })),
+    findings: [
+      finding({
+        kind: 'excess-action',
+        policy: `${plan}#aws_iam_role.r#inline_policy[a]`,
+        path: plan,
+        address: 'aws_iam_role.r',
+        actions: ['s3:GetObject'],
+      }),
+    ],
+  });
+
+  it('tells apart two inline policies of one role, in text and Markdown', () => {
+    const text = renderText(report);
+    expect(text).toContain(`${plan} aws_iam_role.r inline_policy[a]`);
+    expect(text).toContain(`${plan} aws_iam_role.r inline_policy[b]: not-matched`);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('##### 📄 `tf/plan.json` · `aws_iam_role.r inline_policy[a]`');
+    expect(markdown).toContain('`aws_iam_role.r inline_policy[b]`: not-matched');
+  });
+
+  it('lists an input read in full that holds no policy, but not a module file', () => {
+    const text = renderText(report);
+    expect(text).toContain('tf/empty.json: no IAM policies in this file');
+    expect(text).not.toContain('tf/vars.tf');
+    expect(renderMarkdown(report)).toMatch(/tf\/empty\.json.*: no IAM policies in this file/);
   });
 });

@@ -5,6 +5,7 @@ import {
   type Finding,
   type FindingKind,
   type Report,
+  type ReportInput,
   type ReportPolicy,
   type Severity,
 } from '../core/types.js';
@@ -141,6 +142,28 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
       kinds,
     };
   });
+}
+
+/**
+ * The address a report shows for a policy: its resource address, and the part of its id that
+ * tells apart policies of one resource (a role's `assume_role_policy` and each
+ * `inline_policy[name]`), which would otherwise print alike.
+ */
+export function addressLabel(p: { id: string; path: string; address?: string }): string | undefined {
+  if (!p.address) return undefined;
+  const head = `${p.path}#${p.address}#`;
+  return p.id.startsWith(head) && p.id.length > head.length
+    ? `${p.address} ${p.id.slice(head.length).split('#').join(' ')}`
+    : p.address;
+}
+
+/**
+ * An input read in full that holds no policy and says why (`no IAM policies in this file`: a plan,
+ * state or template without IAM resources). Listed with the inputs not audited, so that every
+ * input has a line; `.tf` files of a module (variables, outputs) give no reason and are not listed.
+ */
+export function heldNothing(i: ReportInput): boolean {
+  return i.status === 'audited' && i.policies.length === 0 && i.reason !== undefined;
 }
 
 /** Counts per severity, highest first, as `2 high, 1 medium`. */

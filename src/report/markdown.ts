@@ -17,7 +17,9 @@ import {
   shownActions,
 } from './actions.js';
 import {
+  addressLabel,
   bucketFindings,
+  heldNothing,
   distinctPolicies,
   groupFindings,
   isExcess,
@@ -146,7 +148,8 @@ function findingItem(f: Finding, policyAddress: string | undefined): string {
 
 function policyHeading(g: PolicyGroup): string {
   const parts = [`##### 📄 ${md(g.path)}`];
-  if (g.address) parts.push(md(g.address));
+  const label = addressLabel(g);
+  if (label) parts.push(md(label));
   let line = parts.join(' · ');
   const p = g.policy;
   if (p?.baseline) {
@@ -288,11 +291,12 @@ function notAuditedSection(report: Report): string | undefined {
     if (p.status === 'audited') continue;
     const where = [
       md(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
-      p.address ? md(p.address) : '',
+      p.address ? md(addressLabel(p)!) : '',
     ].filter(Boolean);
     items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${md(p.reason, 'text')})` : ''}`);
   }
   for (const i of report.inputs) {
+    if (heldNothing(i)) items.push(`- ${md(i.path)}: ${md(i.reason!, 'text')}`);
     if (i.status === 'audited') continue;
     items.push(
       `- ${md(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${md(i.reason, 'text')})` : ''}`,

@@ -7,7 +7,9 @@ import { clipShown } from '../core/escape.js';
 import { logText, terminalText as t } from './terminal.js';
 import { actionsText, MAX_ACTIONS, MAX_MESSAGE_SHOWN, shownActions, shownText } from './actions.js';
 import {
+  addressLabel,
   bucketFindings,
+  heldNothing,
   groupFindings,
   isExcess,
   KIND_INFO,
@@ -86,7 +88,8 @@ function* groups(
       return block;
     };
     let head = `${indent}${paint('1', t(g.path))}`;
-    if (g.address) head += ` ${t(g.address)}`;
+    const label = addressLabel(g);
+    if (label) head += ` ${t(label)}`;
     if (g.policy?.baseline)
       head += paint(
         '2',
@@ -156,11 +159,13 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
       .filter((p) => p.status !== 'audited')
       .map(
         (p) =>
-          `  ${t(p.path)}${p.address ? ` ${t(p.address)}` : ''}: ${p.status}${p.reason ? ` (${t(p.reason)})` : ''}`,
+          `  ${t(p.path)}${p.address ? ` ${t(addressLabel(p)!)}` : ''}: ${p.status}${p.reason ? ` (${t(p.reason)})` : ''}`,
       ),
     ...report.inputs
       .filter((i) => i.status !== 'audited')
       .map((i) => `  ${t(i.path)}: ${i.status}${i.reason ? ` (${t(i.reason)})` : ''}`),
+    // Read, and nothing in it to audit (a plan without IAM resources): said, not left out.
+    ...report.inputs.filter(heldNothing).map((i) => `  ${t(i.path)}: ${t(i.reason!)}`),
   ];
   // One by one: a plan of a whole estate leaves tens of thousands of policies not audited (trust
   // policies among them), more than a call's arguments can hold.
