@@ -1,4 +1,6 @@
 import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
+import { coversResource } from '../src/audit/engine.js';
+import { parseArnPattern } from '../src/policy/arn.js';
 import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
 
 const baseline: Baseline = {
@@ -472,5 +474,47 @@ describe('a Deny of a resource policy reaches only the principals it names', () 
         ),
       ).toBe(true);
     }
+  });
+});
+
+describe('a vendor placeholder stands for one value, not for every value', () => {
+  const p = (raw: string) => parseArnPattern(raw);
+  it('covers a resource that fills it with a literal value, not one that leaves it open', () => {
+    const objects = p('arn:aws:s3:::{YOUR_BUCKET}/*');
+    expect(coversResource(objects, p('arn:aws:s3:::data/*'), false)).toBe(true);
+    expect(coversResource(objects, p('arn:aws:s3:::data/logs/*'), false)).toBe(true);
+    expect(coversResource(objects, p('arn:aws:s3:::*/*'), false)).toBe(false);
+    expect(coversResource(objects, p('arn:aws:s3:::data-*/*'), false)).toBe(false);
+    expect(coversResource(objects, p('arn:aws:s3:::*'), false)).toBe(false);
+    const bucket = p('arn:aws:s3:::{YOUR_BUCKET}');
+    expect(coversResource(bucket, p('arn:aws:s3:::data'), false)).toBe(true);
+    expect(coversResource(bucket, p('arn:aws:s3:::d?ta'), false)).toBe(false);
+    // A whole ARN held by one placeholder (Anyscale's role ARN): only one literal ARN fills it.
+    const role = p('<${anyscale_cluster_role_arn}>');
+    expect(coversResource(role, p('arn:aws:iam::123456789012:role/anyscale-node'), false)).toBe(true);
+    expect(coversResource(role, p('arn:aws:iam::123456789012:role/*'), false)).toBe(false);
+    expect(coversResource(role, p('*'), false)).toBe(false);
+  });
+
+  it("keeps the old reading for a granted text with placeholders of its own (the vendor's template as pasted)", () => {
+    expect(coversResource(p('arn:aws:s3:::<datalake>'), p('arn:aws:s3:::{YOUR_BUCKET}'), false)).toBe(true);
+    expect(coversResource(p('arn:aws:s3:::<datalake>'), p('arn:aws:s3:::{YOUR_BUCKET}/*'), false)).toBe(true);
+    // A hole of the vendor's text left in the policy as written: the same value on both sides.
+    expect(coversResource(p('arn:*:s3:::<{prefix}>-*'), p('arn:*:s3:::{prefix}-*'), false)).toBe(true);
+    expect(coversResource(p('arn:*:s3:::<{prefix}>-*'), p('arn:*:s3:::*'), false)).toBe(false);
+  });
+
+  it('finds the value after a baseline prefix with wildcards, and takes any literal character', () => {
+    const prefix = p('arn:*:s3:::<{package_sync_bucket_prefix}>-*/*');
+    expect(coversResource(prefix, p('arn:aws:s3:::coiled-data-env/*'), false)).toBe(true);
+    expect(coversResource(prefix, p('arn:aws:s3:::*-env/*'), false)).toBe(false);
+    expect(coversResource(p('arn:aws:s3:::{YOUR_BUCKET}/*'), p('arn:aws:s3:::a$(b)?c/*'), false)).toBe(false);
+    expect(coversResource(p('arn:aws:s3:::{YOUR_BUCKET}/*'), p('arn:aws:s3:::a$(b)c/*'), false)).toBe(true);
+  });
+
+  it('keeps reading an account placeholder as any account (bound with --account-id)', () => {
+    const role = p('arn:aws:iam::<account-ID-without-hyphens>:role/vendor');
+    expect(coversResource(role, p('arn:aws:iam::*:role/vendor'), false)).toBe(true);
+    expect(coversResource(role, p('arn:aws:iam::123456789012:role/vendor'), false)).toBe(true);
   });
 });

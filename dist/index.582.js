@@ -15784,10 +15784,105 @@ function coversResource(baseline, granted, notResource) {
         containsCache.set(baseline, (byInner = new WeakMap()));
     let hit = byInner.get(granted);
     if (hit === undefined) {
-        hit = arnContains(baseline, granted);
+        hit = arnContains(baseline, granted) && fillsPlaceholders(baseline, granted);
         byInner.set(granted, hit);
     }
     return hit;
+}
+/** Candidate values tried for a vendor placeholder before the old reading (`*`) is kept. */
+const PLACEHOLDER_CANDIDATES = 4096;
+/**
+ * Placeholders of where a policy applies rather than of what it names (the account, the region,
+ * the partition): read as any value, as before (an account is bound with `--account-id`).
+ */
+const ENVIRONMENT_PLACEHOLDER = /account|region|partition/i;
+/** The value given a placeholder found in both patterns. */
+const SAME_VALUE = 'placeholder-value';
+/** Text that would not stay literal once written into a pattern. */
+const NOT_LITERAL = /[*?$<>{}]/;
+/** Characters a value may hold once escaped (`${*}`, `${?}`, `${$}`): the rest of NOT_LITERAL may not. */
+const ESCAPABLE = /[*?$]/g;
+const engine_NO_VALUE = /[<>{}]/;
+/**
+ * A vendor placeholder (`{YOUR_BUCKET}`, `<${anyscale_cluster_role_arn}>`) stands for one value the
+ * user chooses, not for every value: `arn:aws:s3:::{YOUR_BUCKET}/*` covers `arn:aws:s3:::data/*`
+ * (the bucket `data`) but not `arn:aws:s3:::*` nor `arn:aws:s3:::data-*`. Containment reads the
+ * placeholder as `*` (arnContains); this asks, once that holds, whether one literal value of the
+ * placeholder, taken from the granted pattern's own text, makes the baseline resource cover it.
+ * Account, region and partition placeholders keep the `*` reading (an account is bound with
+ * `--account-id`: README). A baseline
+ * resource with two different placeholders, or a granted text with too many candidates, keeps it too.
+ */
+function fillsPlaceholders(baseline, granted) {
+    const keys = baseline.unboundPlaceholders.filter((k) => !ENVIRONMENT_PLACEHOLDER.test(k));
+    if (keys.length !== 1)
+        return true;
+    const key = keys[0];
+    // The vendor's own text, placeholder and all (a policy pasted before it was filled in): the same
+    // value in both.
+    // (A hole of the vendor's text, `${cloud_id}` or `{{BillingBucketName}}`, is the placeholder
+    // `<${cloud_id}>` here: see withPlaceholders.)
+    const hole = key.startsWith('<') && key.endsWith('>') ? key.slice(1, -1) : undefined;
+    if (granted.raw.includes(key) || (hole && granted.raw.includes(hole))) {
+        const same = (raw) => {
+            const filled = raw.split(key).join(SAME_VALUE);
+            return parseArnPattern(hole ? filled.split(hole).join(SAME_VALUE) : filled);
+        };
+        if (arnContains(same(baseline.raw), same(granted.raw)))
+            return true;
+    }
+    // A granted text with a placeholder of its own (the vendor's template pasted as it is) keeps the
+    // old reading: both are read as any value where it applies, and comparing them here as single
+    // values would disagree with that.
+    if (granted.unboundPlaceholders.length > 0)
+        return true;
+    // Runs of the granted pattern's literal characters: a value must lie within one.
+    const tokens = granted.tokens;
+    const runs = [];
+    let run = '';
+    for (const t of tokens) {
+        if (t.kind === 'char' && !engine_NO_VALUE.test(t.ch))
+            run += t.ch;
+        else if (run) {
+            runs.push(run);
+            run = '';
+        }
+    }
+    if (run)
+        runs.push(run);
+    // The baseline's text before the placeholder, when literal, fixes where the value starts.
+    const before = baseline.raw.slice(0, baseline.raw.indexOf(key));
+    const starts = !NOT_LITERAL.test(before) && granted.raw.startsWith(before) ? before.length : -1;
+    const candidates = [];
+    if (starts >= 0 && runs[0] !== undefined && granted.raw.startsWith(runs[0])) {
+        for (let end = starts + 1; end <= runs[0].length; end++)
+            candidates.push(runs[0].slice(starts, end));
+    }
+    else if (/[^*?$<>{}]$/.test(before)) {
+        // The literal text just before the placeholder (`:::` of `arn:*:s3:::`): a value starts right
+        // after one of its occurrences.
+        const tail = before.slice(before.search(/[^*?$<>{}]*$/));
+        for (const r of runs)
+            for (let at = r.indexOf(tail); at >= 0; at = r.indexOf(tail, at + 1))
+                for (let end = at + tail.length + 1; end <= r.length; end++) {
+                    candidates.push(r.slice(at + tail.length, end));
+                    if (candidates.length > PLACEHOLDER_CANDIDATES)
+                        return true;
+                }
+    }
+    else {
+        for (const r of runs)
+            for (let a = 0; a < r.length; a++)
+                for (let b = a + 1; b <= r.length; b++) {
+                    candidates.push(r.slice(a, b));
+                    if (candidates.length > PLACEHOLDER_CANDIDATES)
+                        return true;
+                }
+    }
+    for (const v of candidates)
+        if (arnContains(parseArnPattern(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))), granted))
+            return true;
+    return false;
 }
 /** A grant without a condition, for the condition cache. */
 const NO_CONDITION = {};
