@@ -21747,8 +21747,17 @@ function suggestionSections(report) {
         const body = omitted
             ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${MAX_DIFF_LINES.toLocaleString('en-US')} lines or ${MAX_DIFF_BYTES.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
             : (0,core_escape/* fencedBlock */.zW)(s.diff, 'diff');
-        return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, body);
+        // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
+        const advice = keepsNothing(s.minimal)
+            ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+            : '';
+        return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, advice + body);
     });
+}
+/** A suggested policy without any statement. */
+function keepsNothing(minimal) {
+    const st = minimal?.Statement;
+    return typeof minimal === 'object' && minimal !== null && Array.isArray(st) && st.length === 0;
 }
 function notAuditedSection(report) {
     const items = [];

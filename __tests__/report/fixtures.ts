@@ -161,7 +161,10 @@ export function pullRequestReport(): Report {
     suggestions: [
       {
         policy: 'iam/coiled-policy.json',
-        minimal: { Version: '2012-10-17', Statement: [] },
+        minimal: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Ongoing', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
+        },
         diff: [
           '--- iam/coiled-policy.json',
           '+++ minimal',

@@ -1,6 +1,7 @@
 import { escapeMarkdown, escapeTerminal, fencedBlock, hiddenMarker } from '../../src/core/escape.js';
 import { COMMENT_LIMIT, commentMarker, renderMarkdown, SUMMARY_LIMIT } from '../../src/report/markdown.js';
 import {
+  baseReport,
   bigReport,
   cleanReport,
   driftReport,
@@ -133,6 +134,22 @@ describe('renderMarkdown: content', () => {
     expect(md).toMatch(
       /<details>\n<summary>💡 Suggested minimal policy: <code>iam\/coiled-policy\.json<\/code><\/summary>\n\n```diff\n--- /,
     );
+  });
+
+  it('advises deleting a policy whose every statement would go', () => {
+    const report = baseReport({
+      suggestions: [
+        {
+          policy: 'iam/setup.json',
+          minimal: { Version: '2012-10-17', Statement: [] },
+          diff: '--- iam/setup.json\n+++ iam/setup.json (minimal)\n@@ -1 +1 @@\n-x\n+y\n',
+        },
+      ],
+    });
+    expect(renderMarkdown(report)).toContain(
+      '<code>iam/setup.json</code></summary>\n\nEvery statement of this policy would be removed: delete the policy (or detach it) instead.',
+    );
+    expect(md).not.toContain('Every statement of this policy would be removed');
   });
 
   it('ends with a footer naming the tool, the catalog and the baselines', () => {

@@ -281,8 +281,18 @@ function suggestionSections(report: Report): (() => string)[] {
       const body = omitted
         ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${MAX_DIFF_LINES.toLocaleString('en-US')} lines or ${MAX_DIFF_BYTES.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
         : fencedBlock(s.diff, 'diff');
-      return details(`💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`, body);
+      // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
+      const advice = keepsNothing(s.minimal)
+        ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+        : '';
+      return details(`💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`, advice + body);
     });
+}
+
+/** A suggested policy without any statement. */
+function keepsNothing(minimal: unknown): boolean {
+  const st = (minimal as { Statement?: unknown } | null)?.Statement;
+  return typeof minimal === 'object' && minimal !== null && Array.isArray(st) && st.length === 0;
 }
 
 function notAuditedSection(report: Report): string | undefined {
