@@ -64,15 +64,20 @@ function policy(id: string, doc: unknown, extra: Partial<PolicyRecord> = {}): Po
   return { id, path: `${id}.json`, kind: 'identity', status: 'resolved', document: doc, line: 1, ...extra };
 }
 
-function audit(records: PolicyRecord[], sets = ['ongoing'], accountId?: string) {
+function audit(
+  records: PolicyRecord[],
+  sets = ['ongoing'],
+  accountId?: string,
+  options: { against?: Baseline; memo?: boolean } = {},
+) {
   const prepared = preparePolicies([
     { result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } },
   ]);
   const plan: AuditPlan = {
-    assignments: records.map((r) => ({ target: r.id, baseline, sets })),
+    assignments: records.map((r) => ({ target: r.id, baseline: options.against ?? baseline, sets })),
     notAudited: new Map(),
   };
-  return new Auditor(accountId).run(prepared, new Map(), plan);
+  return new Auditor(accountId, undefined, { memo: options.memo }).run(prepared, new Map(), plan);
 }
 
 const doc = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
@@ -367,17 +372,8 @@ describe('an action the vendor names on resources it cannot apply to', () => {
       },
     ],
   };
-  const run = (statements: unknown[], memo: boolean) => {
-    const records = [policy('p', doc(...statements))];
-    const prepared = preparePolicies([
-      { result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } },
-    ]);
-    const plan: AuditPlan = {
-      assignments: [{ target: 'p', baseline: vendor, sets: ['ongoing'] }],
-      notAudited: new Map(),
-    };
-    return new Auditor(undefined, undefined, { memo }).run(prepared, new Map(), plan).findings;
-  };
+  const run = (statements: unknown[], memo: boolean) =>
+    audit([policy('p', doc(...statements))], ['ongoing'], undefined, { against: vendor, memo }).findings;
 
   it.each([true, false])('allows it on * (memo %s), and only when named exactly', (memo) => {
     const onAll = run(
@@ -422,17 +418,9 @@ describe('a Deny of a resource policy reaches only the principals it names', () 
     Resource: 'arn:aws:s3:::vendor-data-1/*',
     ...who,
   });
-  const run = (statements: unknown[], memo: boolean) => {
-    const records = [policy('bucket', doc(...statements), { kind: 'resource' })];
-    const prepared = preparePolicies([
-      { result: { path: 'x', kind: 'policy', status: 'audited', policies: records, errors: [] } },
-    ]);
-    const plan: AuditPlan = {
-      assignments: [{ target: 'bucket', baseline, sets: ['ongoing'] }],
-      notAudited: new Map(),
-    };
-    return new Auditor(undefined, undefined, { memo }).run(prepared, new Map(), plan).findings;
-  };
+  const run = (statements: unknown[], memo: boolean) =>
+    audit([policy('bucket', doc(...statements), { kind: 'resource' })], ['ongoing'], undefined, { memo })
+      .findings;
   const excess = (fs: Finding[]) => fs.filter((f) => f.kind === 'excess-action');
 
   it.each([true, false])('keeps the grant when the Deny names another principal (memo %s)', (memo) => {

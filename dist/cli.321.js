@@ -2772,6 +2772,18 @@ function standsForMany(pair) {
 function namesPrincipals(deny) {
     return deny.notPrincipal !== undefined || (deny.principal !== undefined && !isEveryone(deny.principal));
 }
+/**
+ * Why a Deny that names a granted action removes only part of the grant (it then stays, with this
+ * note): its condition, its NotResource, or principals it may not reach. Undefined when the Deny
+ * removes the grant wherever its resources do.
+ */
+function partialDeny(deny, reach) {
+    if (deny.condition)
+        return 'only under its condition';
+    if (deny.notResources)
+        return 'except on its NotResource';
+    return reach === 'some' ? 'only to some of the principals' : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
 // What a set of policy documents grants, as (action, resource pattern, condition) entries:
@@ -2994,12 +3006,8 @@ class GrantBuilder {
                     kept.push(g);
                     continue;
                 }
-                if (stmt.condition || stmt.notResources || reach === 'some') {
-                    const why = stmt.condition
-                        ? 'only under its condition'
-                        : stmt.notResources
-                            ? 'except on its NotResource'
-                            : 'only to some of the principals';
+                const why = partialDeny(stmt, reach);
+                if (why) {
                     kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
                     continue;
                 }
@@ -3724,12 +3732,8 @@ class GrantSets {
                 if (!rest.isEmpty())
                     out.push({ ...c, actions: rest });
             };
-            if (stmt.condition || stmt.notResources || reach === 'some') {
-                const why = stmt.condition
-                    ? 'only under its condition'
-                    : stmt.notResources
-                        ? 'except on its NotResource'
-                        : 'only to some of the principals';
+            const why = partialDeny(stmt, reach);
+            if (why) {
                 keep();
                 out.push(noted(c, hit, `${label} also denies this ${why}`));
                 continue;

@@ -21,7 +21,7 @@ import { ActionSet } from './action-set.js';
 import { actionOfOrdinal, actionOrdinal, type Catalog } from './catalog.js';
 import type { Condition, Statement } from './document.js';
 import type { GrantBuilder } from './grants.js';
-import { denyReach } from './principal.js';
+import { denyReach, partialDeny } from './principal.js';
 
 export interface GrantClass {
   stmt: Statement;
@@ -530,12 +530,8 @@ export class GrantSets {
       const keep = () => {
         if (!rest.isEmpty()) out.push({ ...c, actions: rest });
       };
-      if (stmt.condition || stmt.notResources || reach === 'some') {
-        const why = stmt.condition
-          ? 'only under its condition'
-          : stmt.notResources
-            ? 'except on its NotResource'
-            : 'only to some of the principals';
+      const why = partialDeny(stmt, reach);
+      if (why) {
         keep();
         out.push(noted(c, hit, `${label} also denies this ${why}`));
         continue;

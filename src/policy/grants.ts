@@ -13,7 +13,7 @@ import {
 } from './arn.js';
 import type { ActionInfo, Catalog } from './catalog.js';
 import type { Condition, PolicyDocument, Statement } from './document.js';
-import { denyReach } from './principal.js';
+import { denyReach, partialDeny } from './principal.js';
 
 export interface Grant {
   action: ActionInfo;
@@ -243,12 +243,8 @@ export class GrantBuilder {
           kept.push(g);
           continue;
         }
-        if (stmt.condition || stmt.notResources || reach === 'some') {
-          const why = stmt.condition
-            ? 'only under its condition'
-            : stmt.notResources
-              ? 'except on its NotResource'
-              : 'only to some of the principals';
+        const why = partialDeny(stmt, reach);
+        if (why) {
           kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
           continue;
         }

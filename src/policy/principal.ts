@@ -63,3 +63,14 @@ function standsForMany(pair: string): boolean {
 export function namesPrincipals(deny: Statement): boolean {
   return deny.notPrincipal !== undefined || (deny.principal !== undefined && !isEveryone(deny.principal));
 }
+
+/**
+ * Why a Deny that names a granted action removes only part of the grant (it then stays, with this
+ * note): its condition, its NotResource, or principals it may not reach. Undefined when the Deny
+ * removes the grant wherever its resources do.
+ */
+export function partialDeny(deny: Statement, reach: DenyReach): string | undefined {
+  if (deny.condition) return 'only under its condition';
+  if (deny.notResources) return 'except on its NotResource';
+  return reach === 'some' ? 'only to some of the principals' : undefined;
+}
