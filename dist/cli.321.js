@@ -194,10 +194,11 @@ const PLACEHOLDER_CANDIDATES = 4096;
 const ENVIRONMENT_PLACEHOLDER = /account|region|partition/i;
 /** The value given a placeholder found in both patterns. */
 const SAME_VALUE = 'placeholder-value';
-/** Text that would not stay literal once written into a pattern. */
-const NOT_LITERAL = /[*?$<>{}]/;
-/** Characters a value may hold once escaped (`${*}`, `${?}`, `${$}`): the rest of NOT_LITERAL may not. */
+/** The literal end of a text: what follows its last wildcard, `$`, or placeholder bracket. */
+const LITERAL_TAIL = /[^*?$<>{}]*$/;
+/** Characters a value may hold once escaped (`${*}`, `${?}`, `${$}`). */
 const ESCAPABLE = /[*?$]/g;
+/** Characters a value may not hold (they could open a placeholder once written into a pattern). */
 const NO_VALUE = /[<>{}]/;
 /**
  * A vendor placeholder (`{YOUR_BUCKET}`, `<${anyscale_cluster_role_arn}>`) stands for one value the
@@ -206,8 +207,8 @@ const NO_VALUE = /[<>{}]/;
  * placeholder as `*` (arnContains); this asks, once that holds, whether one literal value of the
  * placeholder, taken from the granted pattern's own text, makes the baseline resource cover it.
  * Account, region and partition placeholders keep the `*` reading (an account is bound with
- * `--account-id`: README). A baseline
- * resource with two different placeholders, or a granted text with too many candidates, keeps it too.
+ * `--account-id`: README), as do a baseline resource with two different placeholders and a
+ * granted text with too many candidate values.
  */
 function fillsPlaceholders(baseline, granted) {
     const keys = baseline.unboundPlaceholders.filter((k) => !ENVIRONMENT_PLACEHOLDER.test(k));
@@ -215,9 +216,8 @@ function fillsPlaceholders(baseline, granted) {
         return true;
     const key = keys[0];
     // The vendor's own text, placeholder and all (a policy pasted before it was filled in): the same
-    // value in both.
-    // (A hole of the vendor's text, `${cloud_id}` or `{{BillingBucketName}}`, is the placeholder
-    // `<${cloud_id}>` here: see withPlaceholders.)
+    // value in both. (A hole of the vendor's text, `${cloud_id}` or `{{BillingBucketName}}`, is the
+    // placeholder `<${cloud_id}>` here: see withPlaceholders.)
     const hole = key.startsWith('<') && key.endsWith('>') ? key.slice(1, -1) : undefined;
     if (granted.raw.includes(key) || (hole && granted.raw.includes(hole))) {
         const same = (raw) => {
@@ -246,35 +246,17 @@ function fillsPlaceholders(baseline, granted) {
     }
     if (run)
         runs.push(run);
-    // The baseline's text before the placeholder, when literal, fixes where the value starts.
-    const before = baseline.raw.slice(0, baseline.raw.indexOf(key));
-    const starts = !NOT_LITERAL.test(before) && granted.raw.startsWith(before) ? before.length : -1;
+    // The literal text just before the placeholder in the baseline (`:::` of `arn:*:s3:::`): a value
+    // starts right after one of its occurrences. Without one, any part of a run may be the value.
+    const tail = LITERAL_TAIL.exec(baseline.raw.slice(0, baseline.raw.indexOf(key)))[0];
     const candidates = [];
-    if (starts >= 0 && runs[0] !== undefined && granted.raw.startsWith(runs[0])) {
-        for (let end = starts + 1; end <= runs[0].length; end++)
-            candidates.push(runs[0].slice(starts, end));
-    }
-    else if (/[^*?$<>{}]$/.test(before)) {
-        // The literal text just before the placeholder (`:::` of `arn:*:s3:::`): a value starts right
-        // after one of its occurrences.
-        const tail = before.slice(before.search(/[^*?$<>{}]*$/));
-        for (const r of runs)
-            for (let at = r.indexOf(tail); at >= 0; at = r.indexOf(tail, at + 1))
-                for (let end = at + tail.length + 1; end <= r.length; end++) {
-                    candidates.push(r.slice(at + tail.length, end));
-                    if (candidates.length > PLACEHOLDER_CANDIDATES)
-                        return true;
-                }
-    }
-    else {
-        for (const r of runs)
-            for (let a = 0; a < r.length; a++)
-                for (let b = a + 1; b <= r.length; b++) {
-                    candidates.push(r.slice(a, b));
-                    if (candidates.length > PLACEHOLDER_CANDIDATES)
-                        return true;
-                }
-    }
+    for (const r of runs)
+        for (let at = tail ? r.indexOf(tail) : 0; at >= 0 && at < r.length; at = tail ? r.indexOf(tail, at + 1) : at + 1)
+            for (let end = at + tail.length + 1; end <= r.length; end++) {
+                candidates.push(r.slice(at + tail.length, end));
+                if (candidates.length > PLACEHOLDER_CANDIDATES)
+                    return true;
+            }
     for (const v of candidates)
         if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))), granted))
             return true;
