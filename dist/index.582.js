@@ -20929,9 +20929,9 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             });
         }
         else {
-            const best = d.best
-                ? ` (best candidate: ${d.best.baseline}, score ${d.best.confidence.toFixed(2)})`
-                : '';
+            // A best candidate is named only when it scored something (`score 0.00` says nothing).
+            const score = d.best?.confidence.toFixed(2);
+            const best = d.best && score !== '0.00' ? ` (best candidate: ${d.best.baseline}, score ${score})` : '';
             const entry = {
                 status: 'not-matched',
                 reason: `matches no known vendor baseline${best}`,
