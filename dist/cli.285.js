@@ -239,17 +239,15 @@ function suggestionSections(report) {
 /** A suggested policy without any statement. */
 function keepsNothing(minimal) {
     const st = minimal?.Statement;
-    return typeof minimal === 'object' && minimal !== null && Array.isArray(st) && st.length === 0;
+    return Array.isArray(st) && st.length === 0;
 }
 function notAuditedSection(report) {
     const items = [];
     for (const p of report.policies) {
         if (p.status === 'audited')
             continue;
-        const where = [
-            (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
-            p.address ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .addressLabel */ .xh)(p)) : '',
-        ].filter(Boolean);
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .addressLabel */ .xh)(p);
+        const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
     }
     for (const i of report.inputs) {

@@ -2750,10 +2750,6 @@ function standsForMany(pair) {
     const v = pair.slice(pair.indexOf('\u0000') + 1);
     return /[*?]/.test(v) || /^\d{12}$/.test(v) || /:root$/.test(v);
 }
-/** True when a Deny names principals (Principal other than everyone, or NotPrincipal). */
-function namesPrincipals(deny) {
-    return deny.notPrincipal !== undefined || (deny.principal !== undefined && !isEveryone(deny.principal));
-}
 /**
  * Why a Deny that names a granted action removes only part of the grant (it then stays, with this
  * note): its condition, its NotResource, or principals it may not reach. Undefined when the Deny
@@ -6941,7 +6937,10 @@ function* reportLines(report, options) {
     const notAudited = [
         ...report.policies
             .filter((p) => p.status !== 'audited')
-            .map((p) => `  ${terminalText(p.path)}${p.address ? ` ${terminalText((0,group/* addressLabel */.xh)(p))}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`),
+            .map((p) => {
+            const label = (0,group/* addressLabel */.xh)(p);
+            return `  ${terminalText(p.path)}${label ? ` ${terminalText(label)}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`;
+        }),
         ...report.inputs
             .filter((i) => i.status !== 'audited')
             .map((i) => `  ${terminalText(i.path)}: ${i.status}${i.reason ? ` (${terminalText(i.reason)})` : ''}`),

@@ -14717,10 +14717,6 @@ function standsForMany(pair) {
     const v = pair.slice(pair.indexOf('\u0000') + 1);
     return /[*?]/.test(v) || /^\d{12}$/.test(v) || /:root$/.test(v);
 }
-/** True when a Deny names principals (Principal other than everyone, or NotPrincipal). */
-function namesPrincipals(deny) {
-    return deny.notPrincipal !== undefined || (deny.principal !== undefined && !isEveryone(deny.principal));
-}
 /**
  * Why a Deny that names a granted action removes only part of the grant (it then stays, with this
  * note): its condition, its NotResource, or principals it may not reach. Undefined when the Deny
@@ -21743,17 +21739,15 @@ function suggestionSections(report) {
 /** A suggested policy without any statement. */
 function keepsNothing(minimal) {
     const st = minimal?.Statement;
-    return typeof minimal === 'object' && minimal !== null && Array.isArray(st) && st.length === 0;
+    return Array.isArray(st) && st.length === 0;
 }
 function notAuditedSection(report) {
     const items = [];
     for (const p of report.policies) {
         if (p.status === 'audited')
             continue;
-        const where = [
-            (0,core_escape/* escapeMarkdown */.FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
-            p.address ? (0,core_escape/* escapeMarkdown */.FV)(addressLabel(p)) : '',
-        ].filter(Boolean);
+        const label = addressLabel(p);
+        const where = [(0,core_escape/* escapeMarkdown */.FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,core_escape/* escapeMarkdown */.FV)(label) : ''].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,core_escape/* escapeMarkdown */.FV)(p.reason, 'text')})` : ''}`);
     }
     for (const i of report.inputs) {
@@ -25882,7 +25876,10 @@ function* reportLines(report, options) {
     const notAudited = [
         ...report.policies
             .filter((p) => p.status !== 'audited')
-            .map((p) => `  ${terminalText(p.path)}${p.address ? ` ${terminalText(addressLabel(p))}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`),
+            .map((p) => {
+            const label = addressLabel(p);
+            return `  ${terminalText(p.path)}${label ? ` ${terminalText(label)}` : ''}: ${p.status}${p.reason ? ` (${terminalText(p.reason)})` : ''}`;
+        }),
         ...report.inputs
             .filter((i) => i.status !== 'audited')
             .map((i) => `  ${terminalText(i.path)}: ${i.status}${i.reason ? ` (${terminalText(i.reason)})` : ''}`),

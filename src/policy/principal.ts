@@ -59,11 +59,6 @@ function standsForMany(pair: string): boolean {
   return /[*?]/.test(v) || /^\d{12}$/.test(v) || /:root$/.test(v);
 }
 
-/** True when a Deny names principals (Principal other than everyone, or NotPrincipal). */
-export function namesPrincipals(deny: Statement): boolean {
-  return deny.notPrincipal !== undefined || (deny.principal !== undefined && !isEveryone(deny.principal));
-}
-
 /**
  * Why a Deny that names a granted action removes only part of the grant (it then stays, with this
  * note): its condition, its NotResource, or principals it may not reach. Undefined when the Deny

@@ -292,17 +292,17 @@ function suggestionSections(report: Report): (() => string)[] {
 /** A suggested policy without any statement. */
 function keepsNothing(minimal: unknown): boolean {
   const st = (minimal as { Statement?: unknown } | null)?.Statement;
-  return typeof minimal === 'object' && minimal !== null && Array.isArray(st) && st.length === 0;
+  return Array.isArray(st) && st.length === 0;
 }
 
 function notAuditedSection(report: Report): string | undefined {
   const items: string[] = [];
   for (const p of report.policies) {
     if (p.status === 'audited') continue;
-    const where = [
-      md(p.line !== undefined ? `${p.path}:${p.line}` : p.path),
-      p.address ? md(addressLabel(p)!) : '',
-    ].filter(Boolean);
+    const label = addressLabel(p);
+    const where = [md(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? md(label) : ''].filter(
+      Boolean,
+    );
     items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${md(p.reason, 'text')})` : ''}`);
   }
   for (const i of report.inputs) {

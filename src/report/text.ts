@@ -157,10 +157,10 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   const notAudited = [
     ...report.policies
       .filter((p) => p.status !== 'audited')
-      .map(
-        (p) =>
-          `  ${t(p.path)}${p.address ? ` ${t(addressLabel(p)!)}` : ''}: ${p.status}${p.reason ? ` (${t(p.reason)})` : ''}`,
-      ),
+      .map((p) => {
+        const label = addressLabel(p);
+        return `  ${t(p.path)}${label ? ` ${t(label)}` : ''}: ${p.status}${p.reason ? ` (${t(p.reason)})` : ''}`;
+      }),
     ...report.inputs
       .filter((i) => i.status !== 'audited')
       .map((i) => `  ${t(i.path)}: ${i.status}${i.reason ? ` (${t(i.reason)})` : ''}`),
