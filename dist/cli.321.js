@@ -1375,6 +1375,7 @@ function rawStatement(raw, stmt) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Tc: () => (/* binding */ sortFindings),
+/* harmony export */   Yk: () => (/* binding */ keptByIgnore),
 /* harmony export */   eh: () => (/* binding */ summarize)
 /* harmony export */ });
 /* unused harmony export cmpJoined */
@@ -1490,6 +1491,29 @@ function summarize(report) {
         byKind,
         bySeverity,
     };
+}
+/**
+ * For each policy with a suggestion, the actions an ignore rule keeps that its suggested minimal
+ * policy still removes (the policy's ignored findings of the kinds a minimal policy changes),
+ * sorted. `fix` and the review leave such a policy as written; the Markdown report says so.
+ */
+function keptByIgnore(report) {
+    const out = new Map();
+    const ignored = report.findings.filter((f) => f.ignored && !f.removed && _kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .REMOVABLE_KINDS */ .os.has(f.kind));
+    if (!ignored.length)
+        return out;
+    const byId = new Map(report.policies.map((p) => [p.id, p]));
+    for (const s of report.suggestions) {
+        const p = byId.get(s.policy);
+        const actions = new Set();
+        for (const f of ignored)
+            if (f.policy === s.policy || (p && f.path === p.path && f.address === p.address))
+                for (const a of f.actions)
+                    actions.add(a);
+        if (actions.size)
+            out.set(s.policy, [...actions].sort());
+    }
+    return out;
 }
 
 
@@ -2454,21 +2478,40 @@ function utcDay(d) {
  * 'expired' when it would apply but `expires` is before `now` (UTC day); 'no' otherwise.
  */
 function ignoreApplies(rule, finding, now) {
-    const actions = finding.actions;
-    const covers = actions.length === 0 ? rule.action.trim() === '*' : actions.every((a) => ruleCoversAction(rule, a));
-    if (!covers)
-        return 'no';
+    const c = ignoreCoverage(rule, finding, now);
+    return c.covered === 'all' ? (c.expired ? 'expired' : 'applies') : 'no';
+}
+/**
+ * What an ignore rule covers of a finding whose policy its selectors select: `all` of its actions
+ * (a finding without actions only by `*`), `some` of them (`actions`: those, in the finding's
+ * order), or `none` (also when the selectors do not select the policy). `expired` when `expires`
+ * is before `now` (UTC day).
+ */
+function ignoreCoverage(rule, finding, now) {
+    const expired = rule.expires !== undefined && rule.expires < utcDay(now);
+    const none = { covered: 'none', expired };
+    const all = finding.actions;
+    const actions = all.filter((a) => ruleCoversAction(rule, a));
+    const covered = all.length === 0
+        ? rule.action.trim() === '*'
+            ? 'all'
+            : 'none'
+        : actions.length === all.length
+            ? 'all'
+            : actions.length > 0
+                ? 'some'
+                : 'none';
+    if (covered === 'none')
+        return none;
     if (rule.policies && rule.policies.length > 0) {
         const policy = {
             path: finding.path,
             ...(finding.address !== undefined ? { address: finding.address } : {}),
         };
         if (!matchesAnySelector(rule.policies, policy, finding.principalIds))
-            return 'no';
+            return none;
     }
-    if (rule.expires !== undefined && rule.expires < utcDay(now))
-        return 'expired';
-    return 'applies';
+    return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }
 
 // EXTERNAL MODULE: ./src/sources/inside.ts
@@ -4479,6 +4522,49 @@ namesOf, exampleText, catalog) {
             return first.message ?? 'invalid policy';
     }
 }
+/** Kinds whose message is `N action(s)…: examples`, which findingPart can make again for part of the actions. */
+const PART_KINDS = new Set([
+    'excess-action',
+    'leftover-set',
+    'broader-resource',
+    'missing-condition',
+]);
+/**
+ * The part of a grouped finding that holds only `names` (some of its actions, in its order), as
+ * groupAtoms would have made it for those actions: severity, access levels, the count and the
+ * examples of the message made again; everything else kept. Undefined when the finding's kind is
+ * not one of PART_KINDS, or an action is not the catalog's. Used when an ignore rule covers some of
+ * a finding's actions (src/audit/run.ts).
+ */
+function findingPart(f, names, catalog) {
+    if (!PART_KINDS.has(f.kind) || names.length === 0)
+        return undefined;
+    const infos = [];
+    for (const n of names) {
+        const info = catalog.lookup(n);
+        if (!info)
+            return undefined;
+        infos.push(info);
+    }
+    // The message is `[Removed: ]N action(s)<middle>: <examples>`; the examples are action names,
+    // which never hold ": ", so the last ": " starts them whatever the middle (a resource) holds.
+    const head = /^(Removed: )?\d+ actions?/.exec(f.message);
+    const tail = f.message.lastIndexOf(': ');
+    if (!head || tail < head[0].length)
+        return undefined;
+    const n = names.length;
+    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${f.message.slice(head[0].length, tail)}: ${examples(infos)}`);
+    const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
+    const severity = kinds/* KIND_INFO */.Kw[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
+    const levels = accessLevels(infos);
+    const part = (0,finding_set/* copyFinding */.nb)(f, { severity, message });
+    part.actions = [...names];
+    if (levels.length)
+        part.accessLevels = levels;
+    else
+        delete part.accessLevels;
+    return part;
+}
 
 // EXTERNAL MODULE: ./src/audit/minimal.ts + 1 modules
 var minimal = __webpack_require__(9076);
@@ -5682,6 +5768,7 @@ var report_model = __webpack_require__(2649);
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -5855,11 +5942,15 @@ async function runAudit(req) {
     // Configuration and baselines.
     let config;
     const configPath = req.config ?? ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, CONFIG_PATH)) ? CONFIG_PATH : undefined);
-    if (configPath && !req.baseline) {
+    if (configPath) {
         const text = readRel(root, configPath);
         if (text === undefined)
             throw new errors/* ConfigError */.x(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
         config = loadConfig(text, configPath);
+        // A baseline named on the command line (or the action's input) replaces the audits; the rest of
+        // the configuration (account, own baselines, ignore rules) still applies.
+        if (req.baseline && config.audits.length)
+            notes.push(`${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`);
     }
     const accountId = req.accountId ?? config?.accountId;
     const baselines = [...(0,load/* builtinBaselines */.qo)()];
@@ -6022,7 +6113,7 @@ async function runAudit(req) {
             findings.push(f);
         }
     }
-    applyIgnores(findings, config, now, notes);
+    const shown = applyIgnores(findings, config, now, notes, catalog, principals);
     // Optional sets granted as documented are features in use, not findings: said once.
     const inUse = outcome.policies
         .filter((p) => p.features?.length)
@@ -6079,7 +6170,7 @@ async function runAudit(req) {
         })
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
         policies: outcome.policies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-        findings: (0,report_model/* sortFindings */.Tc)(findings),
+        findings: (0,report_model/* sortFindings */.Tc)(shown),
         suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
         summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
     };
@@ -6112,7 +6203,10 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         }
         return plan;
     }
-    if (config) {
+    // The configuration's audits first; a configuration without audits (only an account, own
+    // baselines or ignore rules) leaves each policy to detection, as without a configuration.
+    let toDetect = auditable;
+    if (config && config.audits.length > 0) {
         const covered = new Set();
         config.audits.forEach((audit, i) => {
             const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
@@ -6163,20 +6257,14 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             if (matched === 0)
                 notes.push(`Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`);
         });
-        for (const p of auditable) {
-            if (!covered.has(p.record.id) && !plan.notAudited.has(p.record.id))
-                plan.notAudited.set(p.record.id, {
-                    status: 'not-matched',
-                    reason: 'no audit in the configuration selects this policy',
-                });
-        }
-        return plan;
+        // The policies no audit selects are left to detection, as the schema says.
+        toDetect = auditable.filter((p) => !covered.has(p.record.id) && !plan.notAudited.has(p.record.id));
     }
-    // No configuration: detect the baseline each policy most likely implements.
+    // Detect the baseline each policy (that no audit selects) most likely implements.
     const accounts = trustAccounts(inputs);
     const services = trustServices(inputs);
     const roles = roleTrust(inputs);
-    for (const p of auditable) {
+    for (const p of toDetect) {
         const r = p.record;
         const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, { trustAccounts: accounts.get(r.path) });
         if (r.kind === 'trust') {
@@ -6229,24 +6317,84 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     }
     return plan;
 }
-function applyIgnores(findings, config, now, notes) {
+/**
+ * The configuration's ignore rules, in order. A rule that covers every action of a finding (whose
+ * policy its selectors select) hides it: `ignored`, kept in the JSON report, not counted. A rule
+ * that covers some of them splits it: the covered actions become an ignored finding of their own,
+ * and the rest stays reported (a rule for `ec2:DescribeAddresses` against a finding of
+ * `ec2:Describe*`). An expired rule hides nothing, and the findings it would hide say so. A rule
+ * that matches no finding is named in a note, to be removed once its permission is gone.
+ */
+function applyIgnores(findings, config, now, notes, catalog, principals) {
     const rules = config?.ignore ?? [];
     if (!rules.length)
-        return;
+        return findings;
+    // The principals holding each policy, for `terraform:` selectors that name a role.
+    const holders = new Map();
+    for (const p of principals.values())
+        for (const id of p.policyIds)
+            holders.set(id, [...(holders.get(id) ?? []), p.id]);
+    const principalIdsOf = (f) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+    const used = rules.map(() => false);
+    const out = [];
     for (const f of findings) {
-        for (const rule of rules) {
-            const verdict = ignoreApplies(rule, f, now);
-            if (verdict === 'no')
+        let rest = f;
+        const principalIds = principalIdsOf(f);
+        const like = (x) => ({
+            actions: x.actions,
+            path: x.path,
+            ...(x.address !== undefined ? { address: x.address } : {}),
+            ...(principalIds ? { principalIds } : {}),
+        });
+        const expired = [];
+        for (let i = 0; i < rules.length && rest; i++) {
+            const rule = rules[i];
+            const c = ignoreCoverage(rule, like(rest), now);
+            if (c.covered === 'none')
                 continue;
-            if (verdict === 'expired') {
-                f.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
-                notes.push(`An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`);
+            used[i] = true;
+            if (c.expired) {
+                expired.push(rule);
                 continue;
             }
-            f.ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };
-            break;
+            const ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };
+            if (c.covered === 'all') {
+                rest.ignored = ignored;
+                out.push(rest);
+                rest = undefined;
+                // Later rules that would have hidden it too are in use.
+                for (let j = i + 1; j < rules.length; j++)
+                    if (!used[j] && ignoreCoverage(rules[j], like(f), now).covered !== 'none')
+                        used[j] = true;
+                break;
+            }
+            const covered = new Set(c.actions);
+            const hidden = findingPart(rest, c.actions, catalog);
+            const kept = findingPart(rest, rest.actions.filter((a) => !covered.has(a)), catalog);
+            if (!hidden || !kept) {
+                notes.push(`The ignore rule for ${rule.action} covers ${c.actions.length} of the ${rest.actions.length} actions of a ${rest.kind} finding in ${rest.path}, which is hidden only by a rule that covers all of them: it stays reported.`);
+                continue;
+            }
+            hidden.ignored = ignored;
+            out.push(hidden);
+            rest = kept;
         }
+        if (!rest)
+            continue;
+        for (const rule of expired) {
+            // Marked after every split, on the part that still holds actions the rule covers.
+            if (ignoreCoverage(rule, like(rest), now).covered === 'none')
+                continue;
+            rest.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
+            notes.push(`An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`);
+        }
+        out.push(rest);
     }
+    rules.forEach((rule, i) => {
+        if (!used[i])
+            notes.push(`The ignore rule for ${rule.action} (${config.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding: remove it if its permission is gone.`);
+    });
+    return out;
 }
 
 

@@ -705,8 +705,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   renderMarkdown: () => (/* binding */ renderMarkdown)
 /* harmony export */ });
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
-/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9493);
-/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6349);
+/* harmony import */ var _audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2649);
+/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9493);
+/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6349);
+
 
 
 
@@ -751,8 +753,8 @@ function list(values, max) {
     return shown.join(', ') + more;
 }
 /** A finding's actions: listed when few, else `**N actions**: patterns except patterns`, bounded. */
-const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
-const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
+const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
+const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
 function location(f) {
     const parts = [];
     if (f.statement !== undefined)
@@ -771,8 +773,8 @@ const SEVERITY_ICON = {
 function findingItem(f, policyAddress) {
     // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
     const lines = [];
-    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .shownActions */ .vJ)(f);
-    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_ACTIONS */ .H3;
+    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .shownActions */ .vJ)(f);
+    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_ACTIONS */ .H3;
     const what = shown.count === 0 ? message(f) : actionsShown(f);
     lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
     lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.address)}` : ''));
@@ -780,7 +782,7 @@ function findingItem(f, policyAddress) {
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
         lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
     }
-    if (shown.count > 0 && (many || !_group_js__WEBPACK_IMPORTED_MODULE_2__/* .KIND_INFO */ .Kw[f.kind].messageRepeatsActions))
+    if (shown.count > 0 && (many || !_group_js__WEBPACK_IMPORTED_MODULE_3__/* .KIND_INFO */ .Kw[f.kind].messageRepeatsActions))
         lines.push(message(f));
     if (f.approximate)
         lines.push(`⚠️ approximate: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.approximate, 'text')}`);
@@ -788,7 +790,7 @@ function findingItem(f, policyAddress) {
 }
 function policyHeading(g) {
     const parts = [`##### 📄 ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.path)}`];
-    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .addressLabel */ .xh)(g);
+    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .addressLabel */ .xh)(g);
     if (label)
         parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label));
     let line = parts.join(' · ');
@@ -818,10 +820,10 @@ function remediationFor(report, findings) {
 /** Findings grouped by policy, then kind: one chunk per heading and per finding. */
 function groupChunks(report, findings) {
     const chunks = [];
-    for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .groupFindings */ .kG)(findings, report)) {
+    for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFindings */ .kG)(findings, report)) {
         chunks.push(new LazyChunk(() => policyHeading(g), 0));
         for (const { kind, findings: ofKind } of g.kinds) {
-            const info = _group_js__WEBPACK_IMPORTED_MODULE_2__/* .KIND_INFO */ .Kw[kind];
+            const info = _group_js__WEBPACK_IMPORTED_MODULE_3__/* .KIND_INFO */ .Kw[kind];
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
@@ -829,7 +831,7 @@ function groupChunks(report, findings) {
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
-            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .splitLeftovers */ .bl)(ofKind)) {
+            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .splitLeftovers */ .bl)(ofKind)) {
                 const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
                 const named = sets.length > 0 ? ` ${sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}` : '';
                 let head = part[0].feature && info.feature
@@ -871,36 +873,36 @@ function details(summaryHtml, body) {
     return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
 }
 function verdict(report) {
-    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .bucketFindings */ .zT)(report.findings);
-    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_2__/* .isExcess */ .YY);
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .bucketFindings */ .zT)(report.findings);
+    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_3__/* .isExcess */ .YY);
     // The same count as the collapsed "N pre-existing findings" section below.
     const before = b.preexisting.length;
     const audited = report.policies.filter((p) => p.status === 'audited').length;
     if (counted.length > 0) {
-        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(counted.length, 'finding');
+        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(counted.length, 'finding');
         const extra = b.hasBase && before > 0 ? ` (and ${before} pre-existing)` : '';
-        return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
+        return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
     }
     if (audited === 0 && report.findings.length === 0) {
-        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
+        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
     }
     if (b.hasBase) {
-        const extra = before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(before, 'pre-existing finding')}` : '';
+        const extra = before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(before, 'pre-existing finding')}` : '';
         return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
     }
     return '✅ **No IAM permissions beyond the vendor baselines**';
 }
 function removedSection(removed) {
     const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)}`);
-    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(removed.length, 'permission')} removed by this change`, items.join('\n'));
+    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(removed.length, 'permission')} removed by this change`, items.join('\n'));
 }
 function ignoredSection(ignored) {
     const items = ignored.map((f) => {
         const why = f.ignored;
         const until = why.expires ? ` (until ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.expires)})` : '';
-        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
+        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
     });
-    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
+    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
 /**
  * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
@@ -908,6 +910,7 @@ function ignoredSection(ignored) {
  */
 function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
+    const kept = (0,_audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .keptByIgnore */ .Yk)(report);
     return [...report.suggestions]
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))
@@ -915,14 +918,17 @@ function suggestionSections(report) {
         if (s.diff.trim() === '')
             return '';
         // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
-        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .omittedDiff */ .sO)(s);
+        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .omittedDiff */ .sO)(s);
         const body = omitted
-            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
+            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
             : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)(s.diff, 'diff');
         // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
-        const advice = keepsNothing(s.minimal)
-            ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
-            : '';
+        const ignored = kept.get(s.policy);
+        const advice = ignored
+            ? `It also removes what an ignore rule keeps (${list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
+            : keepsNothing(s.minimal)
+                ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+                : '';
         return details(`💡 Suggested minimal policy: <code>${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s.policy, 'html')}</code>`, advice + body);
     });
 }
@@ -936,12 +942,12 @@ function notAuditedSection(report) {
     for (const p of report.policies) {
         if (p.status === 'audited')
             continue;
-        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .addressLabel */ .xh)(p);
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .addressLabel */ .xh)(p);
         const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
     }
     for (const i of report.inputs) {
-        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .heldNothing */ .fq)(i))
+        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .heldNothing */ .fq)(i))
             items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')}`);
         if (i.status === 'audited')
             continue;
@@ -949,7 +955,7 @@ function notAuditedSection(report) {
     }
     if (items.length === 0)
         return undefined;
-    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(items.length, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(items.length, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
 function footer(report) {
     const baselines = report.baselines.map((b) => {
@@ -1031,7 +1037,7 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     while (kept.length > 0 && kept[kept.length - 1].findings === 0)
         kept.pop();
     const shown = kept.reduce((n, c) => n + c.findings, 0);
-    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
+    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
     const out = assemble([head, joinChunks(kept), more, pointer, tail]);
     if (measure(out) < limit)
         return out;
@@ -1042,11 +1048,11 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     return cut.slice(0, cut.lastIndexOf('\n') + 1);
 }
 function renderMarkdown(report, options = {}) {
-    (0,_actions_js__WEBPACK_IMPORTED_MODULE_1__/* .requireSuggestions */ .zd)(report, 'a Markdown');
+    (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSuggestions */ .zd)(report, 'a Markdown');
     const mode = options.mode ?? 'summary';
     const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
     const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
-    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .bucketFindings */ .zT)(report.findings);
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .bucketFindings */ .zT)(report.findings);
     const headParts = [];
     if (mode === 'comment')
         headParts.push(commentMarker(options.commentKey));
@@ -1064,10 +1070,10 @@ function renderMarkdown(report, options = {}) {
     const rest = [];
     if (options.moreSuggestions && options.moreSuggestions > 0) {
         const n = options.moreSuggestions;
-        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
+        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
     }
     if (b.preexisting.length > 0) {
-        rest.push(() => details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_2__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
+        rest.push(() => details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
     }
     if (b.removed.length > 0)
         rest.push(() => removedSection(b.removed));

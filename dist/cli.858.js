@@ -41,6 +41,8 @@ var policy_document = __webpack_require__(1561);
 var policy_raw = __webpack_require__(420);
 // EXTERNAL MODULE: ./src/sources/index.ts + 16 modules
 var sources = __webpack_require__(6398);
+// EXTERNAL MODULE: ./src/audit/report-model.ts
+var report_model = __webpack_require__(2649);
 ;// CONCATENATED MODULE: ./src/fix/align.ts
 // Which statements of the minimal policy come from which statement as written. The minimal policy
 // (src/audit/minimal.ts) keeps a statement as written, drops it, or rewrites it into one or more
@@ -1266,6 +1268,7 @@ function hclFileFixer(path, read, report) {
 
 
 
+
 /** Input kinds whose policies are generated output, never the place to fix them. */
 const GENERATED = {
     'terraform-plan': 'a Terraform plan is generated output: change the Terraform configuration that produces it, then plan again',
@@ -1286,7 +1289,18 @@ function planFixes(report, read) {
     const pathOf = new Map(report.policies.map((p) => [p.id, p.path]));
     const kindOf = new Map(report.inputs.map((i) => [i.path, i.kind]));
     const byPath = new Map();
+    const kept = (0,report_model/* keptByIgnore */.Yk)(report);
     for (const s of report.suggestions) {
+        // The minimal policy removes what an ignore rule keeps: left as written, and said why.
+        const ignored = kept.get(s.policy);
+        if (ignored) {
+            notFixed.push({
+                policy: s.policy,
+                path: pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, ''),
+                reason: `an ignore rule keeps ${ignored.length === 1 ? 'an action' : `${ignored.length} actions`} of it (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''}) that its minimal policy removes: edit it by hand`,
+            });
+            continue;
+        }
         const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
         // a .tf policy may be written in another file of its module (its policy document data source)
         const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;

@@ -5175,21 +5175,40 @@ function utcDay(d) {
  * 'expired' when it would apply but `expires` is before `now` (UTC day); 'no' otherwise.
  */
 function ignoreApplies(rule, finding, now) {
-    const actions = finding.actions;
-    const covers = actions.length === 0 ? rule.action.trim() === '*' : actions.every((a) => ruleCoversAction(rule, a));
-    if (!covers)
-        return 'no';
+    const c = ignoreCoverage(rule, finding, now);
+    return c.covered === 'all' ? (c.expired ? 'expired' : 'applies') : 'no';
+}
+/**
+ * What an ignore rule covers of a finding whose policy its selectors select: `all` of its actions
+ * (a finding without actions only by `*`), `some` of them (`actions`: those, in the finding's
+ * order), or `none` (also when the selectors do not select the policy). `expired` when `expires`
+ * is before `now` (UTC day).
+ */
+function ignoreCoverage(rule, finding, now) {
+    const expired = rule.expires !== undefined && rule.expires < utcDay(now);
+    const none = { covered: 'none', expired };
+    const all = finding.actions;
+    const actions = all.filter((a) => ruleCoversAction(rule, a));
+    const covered = all.length === 0
+        ? rule.action.trim() === '*'
+            ? 'all'
+            : 'none'
+        : actions.length === all.length
+            ? 'all'
+            : actions.length > 0
+                ? 'some'
+                : 'none';
+    if (covered === 'none')
+        return none;
     if (rule.policies && rule.policies.length > 0) {
         const policy = {
             path: finding.path,
             ...(finding.address !== undefined ? { address: finding.address } : {}),
         };
         if (!matchesAnySelector(rule.policies, policy, finding.principalIds))
-            return 'no';
+            return none;
     }
-    if (rule.expires !== undefined && rule.expires < utcDay(now))
-        return 'expired';
-    return 'applies';
+    return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }
 
 ;// CONCATENATED MODULE: ./src/sources/inside.ts
@@ -18443,6 +18462,49 @@ namesOf, exampleText, catalog) {
             return first.message ?? 'invalid policy';
     }
 }
+/** Kinds whose message is `N action(s)…: examples`, which findingPart can make again for part of the actions. */
+const PART_KINDS = new Set([
+    'excess-action',
+    'leftover-set',
+    'broader-resource',
+    'missing-condition',
+]);
+/**
+ * The part of a grouped finding that holds only `names` (some of its actions, in its order), as
+ * groupAtoms would have made it for those actions: severity, access levels, the count and the
+ * examples of the message made again; everything else kept. Undefined when the finding's kind is
+ * not one of PART_KINDS, or an action is not the catalog's. Used when an ignore rule covers some of
+ * a finding's actions (src/audit/run.ts).
+ */
+function findingPart(f, names, catalog) {
+    if (!PART_KINDS.has(f.kind) || names.length === 0)
+        return undefined;
+    const infos = [];
+    for (const n of names) {
+        const info = catalog.lookup(n);
+        if (!info)
+            return undefined;
+        infos.push(info);
+    }
+    // The message is `[Removed: ]N action(s)<middle>: <examples>`; the examples are action names,
+    // which never hold ": ", so the last ": " starts them whatever the middle (a resource) holds.
+    const head = /^(Removed: )?\d+ actions?/.exec(f.message);
+    const tail = f.message.lastIndexOf(': ');
+    if (!head || tail < head[0].length)
+        return undefined;
+    const n = names.length;
+    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${f.message.slice(head[0].length, tail)}: ${examples(infos)}`);
+    const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
+    const severity = KIND_INFO[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
+    const levels = accessLevels(infos);
+    const part = copyFinding(f, { severity, message });
+    part.actions = [...names];
+    if (levels.length)
+        part.accessLevels = levels;
+    else
+        delete part.accessLevels;
+    return part;
+}
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 1 modules
 var create = __webpack_require__(5725);
@@ -20369,10 +20431,34 @@ function summarize(report) {
         bySeverity,
     };
 }
+/**
+ * For each policy with a suggestion, the actions an ignore rule keeps that its suggested minimal
+ * policy still removes (the policy's ignored findings of the kinds a minimal policy changes),
+ * sorted. `fix` and the review leave such a policy as written; the Markdown report says so.
+ */
+function keptByIgnore(report) {
+    const out = new Map();
+    const ignored = report.findings.filter((f) => f.ignored && !f.removed && REMOVABLE_KINDS.has(f.kind));
+    if (!ignored.length)
+        return out;
+    const byId = new Map(report.policies.map((p) => [p.id, p]));
+    for (const s of report.suggestions) {
+        const p = byId.get(s.policy);
+        const actions = new Set();
+        for (const f of ignored)
+            if (f.policy === s.policy || (p && f.path === p.path && f.address === p.address))
+                for (const a of f.actions)
+                    actions.add(a);
+        if (actions.size)
+            out.set(s.policy, [...actions].sort());
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/audit/run.ts
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
+
 
 
 
@@ -20565,11 +20651,15 @@ async function runAudit(req) {
     // Configuration and baselines.
     let config;
     const configPath = req.config ?? ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, CONFIG_PATH)) ? CONFIG_PATH : undefined);
-    if (configPath && !req.baseline) {
+    if (configPath) {
         const text = readRel(root, configPath);
         if (text === undefined)
             throw new ConfigError(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
         config = loadConfig(text, configPath);
+        // A baseline named on the command line (or the action's input) replaces the audits; the rest of
+        // the configuration (account, own baselines, ignore rules) still applies.
+        if (req.baseline && config.audits.length)
+            notes.push(`${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`);
     }
     const accountId = req.accountId ?? config?.accountId;
     const baselines = [...builtinBaselines()];
@@ -20732,7 +20822,7 @@ async function runAudit(req) {
             findings.push(f);
         }
     }
-    applyIgnores(findings, config, now, notes);
+    const shown = applyIgnores(findings, config, now, notes, catalog, principals);
     // Optional sets granted as documented are features in use, not findings: said once.
     const inUse = outcome.policies
         .filter((p) => p.features?.length)
@@ -20789,7 +20879,7 @@ async function runAudit(req) {
         })
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
         policies: outcome.policies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-        findings: sortFindings(findings),
+        findings: sortFindings(shown),
         suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
         summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
     };
@@ -20822,7 +20912,10 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         }
         return plan;
     }
-    if (config) {
+    // The configuration's audits first; a configuration without audits (only an account, own
+    // baselines or ignore rules) leaves each policy to detection, as without a configuration.
+    let toDetect = auditable;
+    if (config && config.audits.length > 0) {
         const covered = new Set();
         config.audits.forEach((audit, i) => {
             const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
@@ -20873,20 +20966,14 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             if (matched === 0)
                 notes.push(`Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`);
         });
-        for (const p of auditable) {
-            if (!covered.has(p.record.id) && !plan.notAudited.has(p.record.id))
-                plan.notAudited.set(p.record.id, {
-                    status: 'not-matched',
-                    reason: 'no audit in the configuration selects this policy',
-                });
-        }
-        return plan;
+        // The policies no audit selects are left to detection, as the schema says.
+        toDetect = auditable.filter((p) => !covered.has(p.record.id) && !plan.notAudited.has(p.record.id));
     }
-    // No configuration: detect the baseline each policy most likely implements.
+    // Detect the baseline each policy (that no audit selects) most likely implements.
     const accounts = trustAccounts(inputs);
     const services = trustServices(inputs);
     const roles = roleTrust(inputs);
-    for (const p of auditable) {
+    for (const p of toDetect) {
         const r = p.record;
         const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, { trustAccounts: accounts.get(r.path) });
         if (r.kind === 'trust') {
@@ -20939,24 +21026,84 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     }
     return plan;
 }
-function applyIgnores(findings, config, now, notes) {
+/**
+ * The configuration's ignore rules, in order. A rule that covers every action of a finding (whose
+ * policy its selectors select) hides it: `ignored`, kept in the JSON report, not counted. A rule
+ * that covers some of them splits it: the covered actions become an ignored finding of their own,
+ * and the rest stays reported (a rule for `ec2:DescribeAddresses` against a finding of
+ * `ec2:Describe*`). An expired rule hides nothing, and the findings it would hide say so. A rule
+ * that matches no finding is named in a note, to be removed once its permission is gone.
+ */
+function applyIgnores(findings, config, now, notes, catalog, principals) {
     const rules = config?.ignore ?? [];
     if (!rules.length)
-        return;
+        return findings;
+    // The principals holding each policy, for `terraform:` selectors that name a role.
+    const holders = new Map();
+    for (const p of principals.values())
+        for (const id of p.policyIds)
+            holders.set(id, [...(holders.get(id) ?? []), p.id]);
+    const principalIdsOf = (f) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+    const used = rules.map(() => false);
+    const out = [];
     for (const f of findings) {
-        for (const rule of rules) {
-            const verdict = ignoreApplies(rule, f, now);
-            if (verdict === 'no')
+        let rest = f;
+        const principalIds = principalIdsOf(f);
+        const like = (x) => ({
+            actions: x.actions,
+            path: x.path,
+            ...(x.address !== undefined ? { address: x.address } : {}),
+            ...(principalIds ? { principalIds } : {}),
+        });
+        const expired = [];
+        for (let i = 0; i < rules.length && rest; i++) {
+            const rule = rules[i];
+            const c = ignoreCoverage(rule, like(rest), now);
+            if (c.covered === 'none')
                 continue;
-            if (verdict === 'expired') {
-                f.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
-                notes.push(`An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`);
+            used[i] = true;
+            if (c.expired) {
+                expired.push(rule);
                 continue;
             }
-            f.ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };
-            break;
+            const ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };
+            if (c.covered === 'all') {
+                rest.ignored = ignored;
+                out.push(rest);
+                rest = undefined;
+                // Later rules that would have hidden it too are in use.
+                for (let j = i + 1; j < rules.length; j++)
+                    if (!used[j] && ignoreCoverage(rules[j], like(f), now).covered !== 'none')
+                        used[j] = true;
+                break;
+            }
+            const covered = new Set(c.actions);
+            const hidden = findingPart(rest, c.actions, catalog);
+            const kept = findingPart(rest, rest.actions.filter((a) => !covered.has(a)), catalog);
+            if (!hidden || !kept) {
+                notes.push(`The ignore rule for ${rule.action} covers ${c.actions.length} of the ${rest.actions.length} actions of a ${rest.kind} finding in ${rest.path}, which is hidden only by a rule that covers all of them: it stays reported.`);
+                continue;
+            }
+            hidden.ignored = ignored;
+            out.push(hidden);
+            rest = kept;
         }
+        if (!rest)
+            continue;
+        for (const rule of expired) {
+            // Marked after every split, on the part that still holds actions the rule covers.
+            if (ignoreCoverage(rule, like(rest), now).covered === 'none')
+                continue;
+            rest.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
+            notes.push(`An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`);
+        }
+        out.push(rest);
     }
+    rules.forEach((rule, i) => {
+        if (!used[i])
+            notes.push(`The ignore rule for ${rule.action} (${config.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding: remove it if its permission is gone.`);
+    });
+    return out;
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -21520,6 +21667,7 @@ function countShown(s) {
 
 
 
+
 /** GitHub rejects a comment or issue body of 65,536 characters or more. */
 const COMMENT_LIMIT = 65_536;
 /** GitHub drops a job summary larger than 1 MiB (counted in bytes). */
@@ -21718,6 +21866,7 @@ function ignoredSection(ignored) {
  */
 function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
+    const kept = keptByIgnore(report);
     return [...report.suggestions]
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))
@@ -21730,9 +21879,12 @@ function suggestionSections(report) {
             ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${MAX_DIFF_LINES.toLocaleString('en-US')} lines or ${MAX_DIFF_BYTES.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
             : (0,core_escape/* fencedBlock */.zW)(s.diff, 'diff');
         // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
-        const advice = keepsNothing(s.minimal)
-            ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
-            : '';
+        const ignored = kept.get(s.policy);
+        const advice = ignored
+            ? `It also removes what an ignore rule keeps (${markdown_list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
+            : keepsNothing(s.minimal)
+                ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+                : '';
         return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, advice + body);
     });
 }
@@ -24624,6 +24776,7 @@ function hclFileFixer(path, read, report) {
 
 
 
+
 /** Input kinds whose policies are generated output, never the place to fix them. */
 const GENERATED = {
     'terraform-plan': 'a Terraform plan is generated output: change the Terraform configuration that produces it, then plan again',
@@ -24644,7 +24797,18 @@ function planFixes(report, read) {
     const pathOf = new Map(report.policies.map((p) => [p.id, p.path]));
     const kindOf = new Map(report.inputs.map((i) => [i.path, i.kind]));
     const byPath = new Map();
+    const kept = keptByIgnore(report);
     for (const s of report.suggestions) {
+        // The minimal policy removes what an ignore rule keeps: left as written, and said why.
+        const ignored = kept.get(s.policy);
+        if (ignored) {
+            notFixed.push({
+                policy: s.policy,
+                path: pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, ''),
+                reason: `an ignore rule keeps ${ignored.length === 1 ? 'an action' : `${ignored.length} actions`} of it (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''}) that its minimal policy removes: edit it by hand`,
+            });
+            continue;
+        }
         const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
         // a .tf policy may be written in another file of its module (its policy document data source)
         const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;

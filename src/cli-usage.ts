@@ -13,7 +13,8 @@ Usage:
 
 Audit options:
   --baseline B              a built-in id (coiled, coiled@2022), a baseline YAML/JSON file or a
-                            policy JSON file, optionally followed by :set,set (active sets)
+                            policy JSON file, optionally followed by :set,set (active sets);
+                            replaces the configuration's audits (its other settings apply)
   --config FILE             configuration (default: .github/iam-baseline-audit.yml when present)
   --format F                text (default), markdown, json or sarif
   --output FILE             write the report to FILE instead of standard output
@@ -25,8 +26,8 @@ Audit options:
   --no-color                plain text output
 
 Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configuration error.
-With no --baseline and no configuration, each policy is matched to the vendor baseline it most
-likely implements (detection), and audited against its default sets.
+With no --baseline and no audits in the configuration, each policy is matched to the vendor
+baseline it most likely implements (detection), and audited against its default sets.
 `;
 
 const FIX_USAGE = `Usage: ${TOOL_NAME} fix [PATH...] [--baseline B] [--config FILE] [--dry-run]

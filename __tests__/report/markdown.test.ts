@@ -132,8 +132,21 @@ describe('renderMarkdown: content', () => {
 
   it('puts the suggested minimal policy in a collapsed diff block', () => {
     expect(md).toMatch(
-      /<details>\n<summary>💡 Suggested minimal policy: <code>iam\/coiled-policy\.json<\/code><\/summary>\n\n```diff\n--- /,
+      /<details>\n<summary>💡 Suggested minimal policy: <code>iam\/coiled-policy\.json<\/code><\/summary>\n\n(.*\n\n)?```diff\n--- /,
     );
+  });
+
+  it('says what an ignore rule keeps that the minimal policy removes', () => {
+    // The fixture's policy has an ignored ec2:CreateTags; without it, no such line.
+    expect(md).toContain(
+      '<code>iam/coiled-policy.json</code></summary>\n\nIt also removes what an ignore rule keeps (`ec2:CreateTags`): keep those when you apply it (`fix` leaves this policy as written).\n\n```diff',
+    );
+    const report = pullRequestReport();
+    const plain = renderMarkdown(
+      { ...report, findings: report.findings.filter((f) => !f.ignored) },
+      { mode: 'comment', commentKey: 'main' },
+    );
+    expect(plain).not.toContain('ignore rule keeps');
   });
 
   it('advises deleting a policy whose every statement would go', () => {

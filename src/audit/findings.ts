@@ -10,7 +10,7 @@ import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
 import { findingSeverity, maxActionSeverity, maxSetSeverity, riskScore } from './severity.js';
 import { KIND_INFO } from './kinds.js';
-import { keepActionSet } from './finding-set.js';
+import { copyFinding, keepActionSet } from './finding-set.js';
 
 export interface GroupOptions {
   unit: Unit;
@@ -592,4 +592,47 @@ function findingMessage(
     case 'invalid-policy':
       return first.message ?? 'invalid policy';
   }
+}
+
+/** Kinds whose message is `N action(s)…: examples`, which findingPart can make again for part of the actions. */
+const PART_KINDS: ReadonlySet<Finding['kind']> = new Set([
+  'excess-action',
+  'leftover-set',
+  'broader-resource',
+  'missing-condition',
+]);
+
+/**
+ * The part of a grouped finding that holds only `names` (some of its actions, in its order), as
+ * groupAtoms would have made it for those actions: severity, access levels, the count and the
+ * examples of the message made again; everything else kept. Undefined when the finding's kind is
+ * not one of PART_KINDS, or an action is not the catalog's. Used when an ignore rule covers some of
+ * a finding's actions (src/audit/run.ts).
+ */
+export function findingPart(f: Finding, names: readonly string[], catalog: Catalog): Finding | undefined {
+  if (!PART_KINDS.has(f.kind) || names.length === 0) return undefined;
+  const infos: ActionInfo[] = [];
+  for (const n of names) {
+    const info = catalog.lookup(n);
+    if (!info) return undefined;
+    infos.push(info);
+  }
+  // The message is `[Removed: ]N action(s)<middle>: <examples>`; the examples are action names,
+  // which never hold ": ", so the last ": " starts them whatever the middle (a resource) holds.
+  const head = /^(Removed: )?\d+ actions?/.exec(f.message);
+  const tail = f.message.lastIndexOf(': ');
+  if (!head || tail < head[0].length) return undefined;
+  const n = names.length;
+  const message = flat(
+    `${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${f.message.slice(head[0].length, tail)}: ${examples(infos)}`,
+  );
+  const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
+  const severity =
+    KIND_INFO[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
+  const levels = accessLevels(infos);
+  const part = copyFinding(f, { severity, message });
+  part.actions = [...names];
+  if (levels.length) part.accessLevels = levels;
+  else delete part.accessLevels;
+  return part;
 }

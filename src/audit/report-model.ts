@@ -1,7 +1,7 @@
 // Deterministic ordering and the summary of a report.
 import type { Finding, Report } from '../core/types.js';
 import { copyFinding, findingActionSet } from './finding-set.js';
-import { kindRank } from './kinds.js';
+import { kindRank, REMOVABLE_KINDS } from './kinds.js';
 
 function cmp(a: string | number | undefined, b: string | number | undefined): number {
   if (a === b) return 0;
@@ -106,4 +106,25 @@ export function summarize(report: Report): Report['summary'] {
     byKind,
     bySeverity,
   };
+}
+
+/**
+ * For each policy with a suggestion, the actions an ignore rule keeps that its suggested minimal
+ * policy still removes (the policy's ignored findings of the kinds a minimal policy changes),
+ * sorted. `fix` and the review leave such a policy as written; the Markdown report says so.
+ */
+export function keptByIgnore(report: Report): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const ignored = report.findings.filter((f) => f.ignored && !f.removed && REMOVABLE_KINDS.has(f.kind));
+  if (!ignored.length) return out;
+  const byId = new Map(report.policies.map((p) => [p.id, p]));
+  for (const s of report.suggestions) {
+    const p = byId.get(s.policy);
+    const actions = new Set<string>();
+    for (const f of ignored)
+      if (f.policy === s.policy || (p && f.path === p.path && f.address === p.address))
+        for (const a of f.actions) actions.add(a);
+    if (actions.size) out.set(s.policy, [...actions].sort());
+  }
+  return out;
 }

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
 import { builtinBaselines, findBaseline, parseBaselineYaml } from '../baselines/load.js';
 import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve.js';
-import { CONFIG_PATH, loadConfig, type AuditConfig } from '../config/config.js';
-import { ignoreApplies, matchesSelector } from '../config/select.js';
-import { loadCatalog } from '../policy/catalog.js';
+import { CONFIG_PATH, loadConfig, type AuditConfig, type IgnoreRule } from '../config/config.js';
+import { ignoreCoverage, matchesSelector } from '../config/select.js';
+import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
@@ -19,6 +19,7 @@ import { Auditor, preparePolicies, type AuditPlan, type BaseDocs, type PreparedP
 import { ConfigError, UsageError } from '../core/errors.js';
 import { collectGarbage } from '../core/memory.js';
 import { sortFindings, summarize } from './report-model.js';
+import { findingPart } from './findings.js';
 
 export { ConfigError, UsageError };
 
@@ -237,13 +238,19 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   // Configuration and baselines.
   let config: AuditConfig | undefined;
   const configPath = req.config ?? (existsSync(join(root, CONFIG_PATH)) ? CONFIG_PATH : undefined);
-  if (configPath && !req.baseline) {
+  if (configPath) {
     const text = readRel(root, configPath);
     if (text === undefined)
       throw new ConfigError(
         `${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`,
       );
     config = loadConfig(text, configPath);
+    // A baseline named on the command line (or the action's input) replaces the audits; the rest of
+    // the configuration (account, own baselines, ignore rules) still applies.
+    if (req.baseline && config.audits.length)
+      notes.push(
+        `${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`,
+      );
   }
   const accountId = req.accountId ?? config?.accountId;
   const baselines: Baseline[] = [...builtinBaselines()];
@@ -421,7 +428,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       findings.push(f);
     }
   }
-  applyIgnores(findings, config, now, notes);
+  const shown = applyIgnores(findings, config, now, notes, catalog, principals);
 
   // Optional sets granted as documented are features in use, not findings: said once.
   const inUse = outcome.policies
@@ -481,7 +488,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       })
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     policies: outcome.policies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    findings: sortFindings(findings),
+    findings: sortFindings(shown),
     suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
     summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
   };
@@ -524,7 +531,10 @@ function planAudit(
     return plan;
   }
 
-  if (config) {
+  // The configuration's audits first; a configuration without audits (only an account, own
+  // baselines or ignore rules) leaves each policy to detection, as without a configuration.
+  let toDetect = auditable;
+  if (config && config.audits.length > 0) {
     const covered = new Set<string>();
     config.audits.forEach((audit, i) => {
       const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
@@ -583,21 +593,15 @@ function planAudit(
           `Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`,
         );
     });
-    for (const p of auditable) {
-      if (!covered.has(p.record.id) && !plan.notAudited.has(p.record.id))
-        plan.notAudited.set(p.record.id, {
-          status: 'not-matched',
-          reason: 'no audit in the configuration selects this policy',
-        });
-    }
-    return plan;
+    // The policies no audit selects are left to detection, as the schema says.
+    toDetect = auditable.filter((p) => !covered.has(p.record.id) && !plan.notAudited.has(p.record.id));
   }
 
-  // No configuration: detect the baseline each policy most likely implements.
+  // Detect the baseline each policy (that no audit selects) most likely implements.
   const accounts = trustAccounts(inputs);
   const services = trustServices(inputs);
   const roles = roleTrust(inputs);
-  for (const p of auditable) {
+  for (const p of toDetect) {
     const r = p.record;
     const d = detectBaseline(
       { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
@@ -655,27 +659,93 @@ function planAudit(
   return plan;
 }
 
+/**
+ * The configuration's ignore rules, in order. A rule that covers every action of a finding (whose
+ * policy its selectors select) hides it: `ignored`, kept in the JSON report, not counted. A rule
+ * that covers some of them splits it: the covered actions become an ignored finding of their own,
+ * and the rest stays reported (a rule for `ec2:DescribeAddresses` against a finding of
+ * `ec2:Describe*`). An expired rule hides nothing, and the findings it would hide say so. A rule
+ * that matches no finding is named in a note, to be removed once its permission is gone.
+ */
 function applyIgnores(
   findings: Finding[],
   config: AuditConfig | undefined,
   now: Date,
   notes: string[],
-): void {
+  catalog: Catalog,
+  principals: Map<string, PrincipalRecord>,
+): Finding[] {
   const rules = config?.ignore ?? [];
-  if (!rules.length) return;
+  if (!rules.length) return findings;
+  // The principals holding each policy, for `terraform:` selectors that name a role.
+  const holders = new Map<string, string[]>();
+  for (const p of principals.values())
+    for (const id of p.policyIds) holders.set(id, [...(holders.get(id) ?? []), p.id]);
+  const principalIdsOf = (f: Finding) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+  const used = rules.map(() => false);
+  const out: Finding[] = [];
   for (const f of findings) {
-    for (const rule of rules) {
-      const verdict = ignoreApplies(rule, f, now);
-      if (verdict === 'no') continue;
-      if (verdict === 'expired') {
-        f.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
+    let rest: Finding | undefined = f;
+    const principalIds = principalIdsOf(f);
+    const like = (x: Finding) => ({
+      actions: x.actions,
+      path: x.path,
+      ...(x.address !== undefined ? { address: x.address } : {}),
+      ...(principalIds ? { principalIds } : {}),
+    });
+    const expired: IgnoreRule[] = [];
+    for (let i = 0; i < rules.length && rest; i++) {
+      const rule = rules[i]!;
+      const c = ignoreCoverage(rule, like(rest), now);
+      if (c.covered === 'none') continue;
+      used[i] = true;
+      if (c.expired) {
+        expired.push(rule);
+        continue;
+      }
+      const ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };
+      if (c.covered === 'all') {
+        rest.ignored = ignored;
+        out.push(rest);
+        rest = undefined;
+        // Later rules that would have hidden it too are in use.
+        for (let j = i + 1; j < rules.length; j++)
+          if (!used[j] && ignoreCoverage(rules[j]!, like(f), now).covered !== 'none') used[j] = true;
+        break;
+      }
+      const covered = new Set(c.actions);
+      const hidden = findingPart(rest, c.actions!, catalog);
+      const kept = findingPart(
+        rest,
+        rest.actions.filter((a) => !covered.has(a)),
+        catalog,
+      );
+      if (!hidden || !kept) {
         notes.push(
-          `An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`,
+          `The ignore rule for ${rule.action} covers ${c.actions!.length} of the ${rest.actions.length} actions of a ${rest.kind} finding in ${rest.path}, which is hidden only by a rule that covers all of them: it stays reported.`,
         );
         continue;
       }
-      f.ignored = { reason: rule.reason, ...(rule.expires ? { expires: rule.expires } : {}) };
-      break;
+      hidden.ignored = ignored;
+      out.push(hidden);
+      rest = kept;
     }
+    if (!rest) continue;
+    for (const rule of expired) {
+      // Marked after every split, on the part that still holds actions the rule covers.
+      if (ignoreCoverage(rule, like(rest), now).covered === 'none') continue;
+      rest.message += ` (an ignore rule for ${rule.action} expired on ${rule.expires}: "${rule.reason}")`;
+      notes.push(
+        `An ignore rule for ${rule.action} expired on ${rule.expires} and no longer hides its findings.`,
+      );
+    }
+    out.push(rest);
   }
+  rules.forEach((rule, i) => {
+    if (!used[i])
+      notes.push(
+        `The ignore rule for ${rule.action} (${config!.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding: remove it if its permission is gone.`,
+      );
+  });
+  return out;
 }

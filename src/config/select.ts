@@ -210,17 +210,42 @@ export function ignoreApplies(
   finding: FindingLike,
   now: Date,
 ): 'applies' | 'expired' | 'no' {
-  const actions = finding.actions;
-  const covers =
-    actions.length === 0 ? rule.action.trim() === '*' : actions.every((a) => ruleCoversAction(rule, a));
-  if (!covers) return 'no';
+  const c = ignoreCoverage(rule, finding, now);
+  return c.covered === 'all' ? (c.expired ? 'expired' : 'applies') : 'no';
+}
+
+/**
+ * What an ignore rule covers of a finding whose policy its selectors select: `all` of its actions
+ * (a finding without actions only by `*`), `some` of them (`actions`: those, in the finding's
+ * order), or `none` (also when the selectors do not select the policy). `expired` when `expires`
+ * is before `now` (UTC day).
+ */
+export function ignoreCoverage(
+  rule: IgnoreRuleLike,
+  finding: FindingLike,
+  now: Date,
+): { covered: 'all' | 'some' | 'none'; actions?: string[]; expired: boolean } {
+  const expired = rule.expires !== undefined && rule.expires < utcDay(now);
+  const none = { covered: 'none' as const, expired };
+  const all = finding.actions;
+  const actions = all.filter((a) => ruleCoversAction(rule, a));
+  const covered =
+    all.length === 0
+      ? rule.action.trim() === '*'
+        ? 'all'
+        : 'none'
+      : actions.length === all.length
+        ? 'all'
+        : actions.length > 0
+          ? 'some'
+          : 'none';
+  if (covered === 'none') return none;
   if (rule.policies && rule.policies.length > 0) {
     const policy = {
       path: finding.path,
       ...(finding.address !== undefined ? { address: finding.address } : {}),
     };
-    if (!matchesAnySelector(rule.policies, policy, finding.principalIds)) return 'no';
+    if (!matchesAnySelector(rule.policies, policy, finding.principalIds)) return none;
   }
-  if (rule.expires !== undefined && rule.expires < utcDay(now)) return 'expired';
-  return 'applies';
+  return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }

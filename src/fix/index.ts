@@ -11,6 +11,7 @@ import { isObject, parseJson, type JsonPath } from '../core/json-lines.js';
 import { parsePolicyDocument } from '../policy/document.js';
 import { statementsOf } from '../policy/raw.js';
 import { parseSource } from '../sources/index.js';
+import { keptByIgnore } from '../audit/report-model.js';
 import { alignStatements } from './align.js';
 import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
 import { hclFileFixer, hclTarget } from './hcl.js';
@@ -62,7 +63,18 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   const pathOf = new Map(report.policies.map((p) => [p.id, p.path]));
   const kindOf = new Map(report.inputs.map((i) => [i.path, i.kind]));
   const byPath = new Map<string, Suggestion[]>();
+  const kept = keptByIgnore(report);
   for (const s of report.suggestions) {
+    // The minimal policy removes what an ignore rule keeps: left as written, and said why.
+    const ignored = kept.get(s.policy);
+    if (ignored) {
+      notFixed.push({
+        policy: s.policy,
+        path: pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, ''),
+        reason: `an ignore rule keeps ${ignored.length === 1 ? 'an action' : `${ignored.length} actions`} of it (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''}) that its minimal policy removes: edit it by hand`,
+      });
+      continue;
+    }
     const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
     // a .tf policy may be written in another file of its module (its policy document data source)
     const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;

@@ -6,6 +6,7 @@
 // place, fitToLimit().
 import type { Finding, Report } from '../core/types.js';
 import { clipShown, escapeMarkdown as md, fencedBlock, hiddenMarker } from '../core/escape.js';
+import { keptByIgnore } from '../audit/report-model.js';
 import {
   actionsText,
   MAX_ACTIONS,
@@ -268,6 +269,7 @@ function ignoredSection(ignored: readonly Finding[]): string {
  */
 function suggestionSections(report: Report): (() => string)[] {
   const order = new Map(report.policies.map((p, i) => [p.id, i]));
+  const kept = keptByIgnore(report);
   return [...report.suggestions]
     .sort(
       (a, b) =>
@@ -282,9 +284,12 @@ function suggestionSections(report: Report): (() => string)[] {
         ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${MAX_DIFF_LINES.toLocaleString('en-US')} lines or ${MAX_DIFF_BYTES.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
         : fencedBlock(s.diff, 'diff');
       // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
-      const advice = keepsNothing(s.minimal)
-        ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
-        : '';
+      const ignored = kept.get(s.policy);
+      const advice = ignored
+        ? `It also removes what an ignore rule keeps (${list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
+        : keepsNothing(s.minimal)
+          ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+          : '';
       return details(`💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`, advice + body);
     });
 }
