@@ -1,6 +1,7 @@
 import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
-import { coversResource } from '../src/audit/engine.js';
+import { coversForAction, coversResource } from '../src/audit/engine.js';
 import { parseArnPattern } from '../src/policy/arn.js';
+import { loadCatalog } from '../src/policy/catalog.js';
 import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
 
 const baseline: Baseline = {
@@ -505,4 +506,109 @@ describe('a vendor placeholder stands for one value, not for every value', () =>
     expect(coversResource(role, p('arn:aws:iam::*:role/vendor'), false)).toBe(true);
     expect(coversResource(role, p('arn:aws:iam::123456789012:role/vendor'), false)).toBe(true);
   });
+});
+
+describe("a grant reaches only its action's resource types", () => {
+  const catalog = loadCatalog();
+  const p = (raw: string) => parseArnPattern(raw);
+  const covers = (baselineResource: string, granted: string, action: string, notResource = false) =>
+    coversForAction(p(baselineResource), p(granted), catalog.lookup(action)!, notResource);
+
+  it("covers a wider pattern when every resource of the types it reaches is the baseline's", () => {
+    // s3:GetObject on arn:aws:s3:::* reaches objects only (its other type, an access point's
+    // object, has a region and an account).
+    expect(covers('arn:aws:s3:::*/*', 'arn:aws:s3:::*', 's3:GetObject')).toBe(true);
+    // An instance is all that ec2:TerminateInstances reaches, in any partition a policy applies in.
+    expect(covers('arn:*:ec2:*:*:instance/*', '*', 'ec2:TerminateInstances')).toBe(true);
+    expect(covers('arn:aws:ec2:*:*:instance/*', '*', 'ec2:TerminateInstances')).toBe(true);
+    expect(covers('arn:aws:s3:::data/*', 'arn:*:s3:::data/*', 's3:GetObject')).toBe(true);
+    expect(covers('arn:aws:ec2:*:*:instance/*', 'arn:*:ec2:*:*:*', 'ec2:TerminateInstances')).toBe(true);
+    // Region and account named in the granted pattern are those of every ARN it reaches.
+    expect(
+      covers(
+        'arn:aws:ec2:us-east-1:*:instance/*',
+        'arn:aws:ec2:us-east-1:123456789012:*',
+        'ec2:TerminateInstances',
+      ),
+    ).toBe(true);
+  });
+
+  it('stays broader where the pattern reaches a type or a place the baseline does not name', () => {
+    // s3:ListBucket on * reaches access points too.
+    expect(covers('arn:aws:s3:::*', '*', 's3:ListBucket')).toBe(false);
+    // ec2:RunInstances on * reaches subnets, volumes, images...
+    expect(covers('arn:aws:ec2:*:*:instance/*', '*', 'ec2:RunInstances')).toBe(false);
+    // Another region, any account, a narrower bucket.
+    expect(covers('arn:aws:ec2:us-east-1:*:instance/*', '*', 'ec2:TerminateInstances')).toBe(false);
+    expect(covers('arn:aws:ec2:*:123456789012:instance/*', '*', 'ec2:TerminateInstances')).toBe(false);
+    expect(covers('arn:aws:s3:::data/*', 'arn:aws:s3:::*', 's3:GetObject')).toBe(false);
+    expect(covers('arn:aws:s3:::data/*', 'arn:*:s3:::*', 's3:GetObject')).toBe(false);
+    expect(covers('arn:aws:s3:::data/*', 'arn:aws-cn:s3:::data/*', 's3:GetObject')).toBe(false);
+    // A vendor placeholder stands for one bucket, not for every bucket the pattern reaches.
+    expect(covers('arn:aws:s3:::{YOUR_BUCKET}/*', 'arn:aws:s3:::*', 's3:GetObject')).toBe(false);
+    // No resource types (only * grants it), NotResource, a literal baseline resource.
+    expect(covers('arn:aws:s3:::*', '*', 's3:ListAllMyBuckets')).toBe(false);
+    expect(covers('arn:aws:s3:::*/*', 'arn:aws:s3:::x', 's3:GetObject', true)).toBe(false);
+    expect(covers('arn:aws:s3:::data/key', 'arn:aws:s3:::data/*', 's3:GetObject')).toBe(false);
+  });
+
+  it.each([true, false])(
+    'is no finding on either engine path (memo %s), and the rest stays broader',
+    (memo) => {
+      const against: Baseline = {
+        ...baseline,
+        sets: [
+          {
+            name: 'ongoing',
+            kind: 'ongoing',
+            statements: [
+              {
+                Effect: 'Allow',
+                Action: ['s3:GetObject', 's3:ListBucket'],
+                Resource: ['arn:aws:s3:::*/*', 'arn:aws:s3:::*'],
+              },
+              {
+                Effect: 'Allow',
+                Action: ['ec2:TerminateInstances', 'ec2:RunInstances'],
+                Resource: 'arn:aws:ec2:*:*:instance/*',
+              },
+            ],
+          },
+        ],
+      };
+      const out = audit(
+        [
+          policy(
+            'p',
+            doc(
+              {
+                Sid: 'S3',
+                Effect: 'Allow',
+                Action: ['s3:GetObject', 's3:ListBucket'],
+                Resource: 'arn:aws:s3:::*',
+              },
+              {
+                Sid: 'Ec2',
+                Effect: 'Allow',
+                Action: ['ec2:TerminateInstances', 'ec2:RunInstances'],
+                Resource: '*',
+              },
+            ),
+          ),
+        ],
+        ['ongoing'],
+        undefined,
+        { against, memo },
+      );
+      const broader = out.findings.filter((f) => f.kind === 'broader-resource');
+      expect(broader.map((f) => [f.statement, f.actions])).toEqual([['Ec2', ['ec2:RunInstances']]]);
+      expect(
+        out.findings.filter((f) => f.kind !== 'broader-resource' && f.kind !== 'missing-permission'),
+      ).toEqual([]);
+      // The minimal policy keeps TerminateInstances on * and narrows RunInstances only.
+      const minimal = JSON.stringify(out.suggestions[0]!.minimal);
+      expect(minimal).toContain('"ec2:TerminateInstances"');
+      expect(out.suggestions.map((s) => s.policy)).toEqual(['p']);
+    },
+  );
 });

@@ -11,6 +11,7 @@ export const modules = {
 /* harmony export */   H$: () => (/* binding */ coversResource),
 /* harmony export */   Ic: () => (/* binding */ resourceNeeds),
 /* harmony export */   M0: () => (/* binding */ implies),
+/* harmony export */   Mw: () => (/* binding */ coversForAction),
 /* harmony export */   P7: () => (/* binding */ compileBaseline),
 /* harmony export */   Qj: () => (/* binding */ invalidStatementAtom),
 /* harmony export */   W1: () => (/* binding */ unknownActionAtom),
@@ -169,7 +170,117 @@ function resourceNeeds(entries) {
 /** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
 const containsCache = new WeakMap();
 function covers(entry, g) {
-    return coversResource(entry.resource, g.resource, g.notResource !== undefined);
+    return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
+}
+/**
+ * Does a baseline resource cover a granted one for this action? Either it covers the granted
+ * pattern (coversResource), or it covers every resource of the action's own types that the
+ * granted pattern reaches (coversTypes): `s3:GetObject` on `arn:aws:s3:::*` reaches objects only,
+ * which `arn:aws:s3:::*\/*` covers; `ec2:TerminateInstances` on `*` reaches instances only.
+ */
+function coversForAction(baseline, granted, action, notResource) {
+    if (coversResource(baseline, granted, notResource))
+        return true;
+    if (notResource)
+        return false;
+    if (coversTypes(baseline, granted, action.resourceTypes))
+        return true;
+    // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
+    const own = inPartitionOf(baseline, granted);
+    return (own !== granted &&
+        (coversResource(baseline, own, false) || coversTypes(baseline, own, action.resourceTypes)));
+}
+/** `granted` with a partition of `*` read as the baseline's literal one (itself otherwise). */
+const partitionBound = new WeakMap();
+function inPartitionOf(baseline, granted) {
+    const text = granted.canonical;
+    const partition = literalFields(baseline)[1];
+    if (!text.startsWith('arn:*:') || !partition)
+        return granted;
+    let byPartition = partitionBound.get(granted);
+    if (!byPartition)
+        partitionBound.set(granted, (byPartition = new Map()));
+    let p = byPartition.get(partition);
+    if (!p)
+        byPartition.set(partition, (p = (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(`arn:${partition}:${text.slice('arn:*:'.length)}`)));
+    return p;
+}
+/** coversTypes per (baseline, granted) pair and list of resource types (by their formats). */
+const typesCache = new WeakMap();
+/** The key of a list of resource types: their ARN formats. */
+const typesKeys = new WeakMap();
+/** Catalog formats (some with fields bound), parsed once per text. */
+const formats = new Map();
+function formatPattern(text) {
+    let p = formats.get(text);
+    if (!p)
+        formats.set(text, (p = (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnFormatToPattern */ .kH)(text)));
+    return p;
+}
+/** A format field that is one variable (`${Region}`, `${AccountId}`). */
+const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
+/**
+ * The complete fields of a pattern's literal start (what precedes its first wildcard, variable or
+ * placeholder), by position: `arn:aws:ec2:us-east-1:*` -> partition `aws`, service `ec2`, region
+ * `us-east-1`. An ARN the pattern matches has these fields.
+ */
+function literalFields(p) {
+    const raw = p.raw;
+    let end = 0;
+    while (end < raw.length && !'*?$<{'.includes(raw[end]))
+        end++;
+    const fields = raw.slice(0, end).split(':').slice(0, -1);
+    return fields[0] === 'arn' ? fields : [];
+}
+/**
+ * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
+ * whose format meets the granted pattern, the format with the partition, region and account bound
+ * to the granted pattern's literal fields (an ARN both match has them) must be covered. A policy
+ * applies only in its own partition: a granted pattern that does not name it (`*`) takes the
+ * baseline's. False when no type applies, or a type has no format.
+ */
+function coversTypes(baseline, granted, types) {
+    if (types.length === 0 || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isLiteral */ .c$)(baseline))
+        return false;
+    let key = typesKeys.get(types);
+    if (key === undefined)
+        typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+    let byGranted = typesCache.get(baseline);
+    if (!byGranted)
+        typesCache.set(baseline, (byGranted = new WeakMap()));
+    let byTypes = byGranted.get(granted);
+    if (!byTypes)
+        byGranted.set(granted, (byTypes = new Map()));
+    let hit = byTypes.get(key);
+    if (hit !== undefined)
+        return hit;
+    hit = false;
+    if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(baseline, granted)) {
+        const own = literalFields(granted);
+        const values = [undefined, own[1] ?? literalFields(baseline)[1], undefined, own[3], own[4]];
+        hit = true;
+        let applies = false;
+        for (const t of types) {
+            if (!t.arn) {
+                hit = false;
+                break;
+            }
+            if (!(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(formatPattern(t.arn), granted))
+                continue;
+            applies = true;
+            const fields = t.arn.split(':');
+            for (const i of [1, 3, 4])
+                if (values[i] !== undefined && fields[i] !== undefined && FORMAT_VARIABLE.test(fields[i]))
+                    fields[i] = values[i];
+            if (!coversResource(baseline, formatPattern(fields.join(':')), false)) {
+                hit = false;
+                break;
+            }
+        }
+        hit &&= applies;
+    }
+    byTypes.set(key, hit);
+    return hit;
 }
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
 function coversResource(baseline, granted, notResource) {
@@ -3182,6 +3293,24 @@ function classify_activeSets(baseline, catalog, sets) {
     return hit;
 }
 /**
+ * The actions of `part` (and of the entry) for which the entry's resource covers the class's
+ * (coversForAction): all of them when it covers the pattern, else those whose own resource types
+ * it covers where the pattern reaches them.
+ */
+function coveredPart(e, g, part, notRes) {
+    const mine = part.intersect(e.actions);
+    if (mine.isEmpty() || (0,engine/* coversResource */.H$)(e.resource, g.resource, notRes))
+        return mine;
+    if (notRes || (0,policy_arn/* isLiteral */.c$)(e.resource))
+        return action_set/* ActionSet */.L.EMPTY;
+    const kept = [];
+    mine.forEach((o) => {
+        if ((0,engine/* coversForAction */.Mw)(e.resource, g.resource, (0,policy_catalog/* actionOfOrdinal */.xb)(o), false))
+            kept.push(o);
+    });
+    return kept.length === mine.size ? mine : action_set/* ActionSet */.L.fromOrdinals(kept);
+}
+/**
  * Classifies a grant class: its pieces (ok ones included, for the minimal policy) and, for the
  * parts beyond the baseline, the atoms. `unitNote` makes every atom approximate.
  */
@@ -3192,21 +3321,23 @@ function classify(cls, sets, unitNote, member) {
     const notRes = g.notResource !== undefined;
     let ok = action_set/* ActionSet */.L.EMPTY;
     let coverAny = action_set/* ActionSet */.L.EMPTY;
+    // Entries that cover some of the grant's actions without its condition, with those actions.
     const unknownEntries = [];
     const noEntries = [];
     for (const e of sets.active) {
         if (!e.actions.intersects(g.actions))
             continue;
-        if (!(0,engine/* coversResource */.H$)(e.resource, g.resource, notRes))
+        const part = coveredPart(e, g, g.actions, notRes);
+        if (part.isEmpty())
             continue;
-        coverAny = coverAny.union(e.actions);
+        coverAny = coverAny.union(part);
         const c = (0,engine/* implies */.M0)(g.condition, e.condition);
         if (c === 'yes')
-            ok = ok.union(e.actions);
+            ok = ok.union(part);
         else if (c === 'unknown')
-            unknownEntries.push(e);
+            unknownEntries.push({ e, part });
         else
-            noEntries.push(e);
+            noEntries.push({ e, part });
     }
     const okPart = g.actions.intersect(ok);
     if (!okPart.isEmpty())
@@ -3231,8 +3362,8 @@ function classify(cls, sets, unitNote, member) {
                 continue;
             let cover = action_set/* ActionSet */.L.EMPTY;
             for (const e of s.entries)
-                if (e.actions.intersects(part) && (0,engine/* coversResource */.H$)(e.resource, g.resource, notRes))
-                    cover = cover.union(e.actions);
+                if (e.actions.intersects(part))
+                    cover = cover.union(coveredPart(e, g, part, notRes));
             const hit = part.intersect(cover);
             if (hit.isEmpty())
                 continue;
@@ -3279,10 +3410,10 @@ function classify(cls, sets, unitNote, member) {
         [unknownEntries, true],
         [noEntries, false],
     ])
-        for (const e of list) {
+        for (const { e, part } of list) {
             if (covered.isEmpty())
                 break;
-            const hit = covered.intersect(e.actions);
+            const hit = covered.intersect(part);
             if (hit.isEmpty())
                 continue;
             covered = covered.minus(hit);

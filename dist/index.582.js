@@ -15796,7 +15796,117 @@ function resourceNeeds(entries) {
 /** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
 const containsCache = new WeakMap();
 function engine_covers(entry, g) {
-    return coversResource(entry.resource, g.resource, g.notResource !== undefined);
+    return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
+}
+/**
+ * Does a baseline resource cover a granted one for this action? Either it covers the granted
+ * pattern (coversResource), or it covers every resource of the action's own types that the
+ * granted pattern reaches (coversTypes): `s3:GetObject` on `arn:aws:s3:::*` reaches objects only,
+ * which `arn:aws:s3:::*\/*` covers; `ec2:TerminateInstances` on `*` reaches instances only.
+ */
+function coversForAction(baseline, granted, action, notResource) {
+    if (coversResource(baseline, granted, notResource))
+        return true;
+    if (notResource)
+        return false;
+    if (coversTypes(baseline, granted, action.resourceTypes))
+        return true;
+    // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
+    const own = inPartitionOf(baseline, granted);
+    return (own !== granted &&
+        (coversResource(baseline, own, false) || coversTypes(baseline, own, action.resourceTypes)));
+}
+/** `granted` with a partition of `*` read as the baseline's literal one (itself otherwise). */
+const partitionBound = new WeakMap();
+function inPartitionOf(baseline, granted) {
+    const text = granted.canonical;
+    const partition = engine_literalFields(baseline)[1];
+    if (!text.startsWith('arn:*:') || !partition)
+        return granted;
+    let byPartition = partitionBound.get(granted);
+    if (!byPartition)
+        partitionBound.set(granted, (byPartition = new Map()));
+    let p = byPartition.get(partition);
+    if (!p)
+        byPartition.set(partition, (p = parseArnPattern(`arn:${partition}:${text.slice('arn:*:'.length)}`)));
+    return p;
+}
+/** coversTypes per (baseline, granted) pair and list of resource types (by their formats). */
+const typesCache = new WeakMap();
+/** The key of a list of resource types: their ARN formats. */
+const typesKeys = new WeakMap();
+/** Catalog formats (some with fields bound), parsed once per text. */
+const formats = new Map();
+function formatPattern(text) {
+    let p = formats.get(text);
+    if (!p)
+        formats.set(text, (p = arnFormatToPattern(text)));
+    return p;
+}
+/** A format field that is one variable (`${Region}`, `${AccountId}`). */
+const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
+/**
+ * The complete fields of a pattern's literal start (what precedes its first wildcard, variable or
+ * placeholder), by position: `arn:aws:ec2:us-east-1:*` -> partition `aws`, service `ec2`, region
+ * `us-east-1`. An ARN the pattern matches has these fields.
+ */
+function engine_literalFields(p) {
+    const raw = p.raw;
+    let end = 0;
+    while (end < raw.length && !'*?$<{'.includes(raw[end]))
+        end++;
+    const fields = raw.slice(0, end).split(':').slice(0, -1);
+    return fields[0] === 'arn' ? fields : [];
+}
+/**
+ * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
+ * whose format meets the granted pattern, the format with the partition, region and account bound
+ * to the granted pattern's literal fields (an ARN both match has them) must be covered. A policy
+ * applies only in its own partition: a granted pattern that does not name it (`*`) takes the
+ * baseline's. False when no type applies, or a type has no format.
+ */
+function coversTypes(baseline, granted, types) {
+    if (types.length === 0 || isLiteral(baseline))
+        return false;
+    let key = typesKeys.get(types);
+    if (key === undefined)
+        typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+    let byGranted = typesCache.get(baseline);
+    if (!byGranted)
+        typesCache.set(baseline, (byGranted = new WeakMap()));
+    let byTypes = byGranted.get(granted);
+    if (!byTypes)
+        byGranted.set(granted, (byTypes = new Map()));
+    let hit = byTypes.get(key);
+    if (hit !== undefined)
+        return hit;
+    hit = false;
+    if (arnIntersects(baseline, granted)) {
+        const own = engine_literalFields(granted);
+        const values = [undefined, own[1] ?? engine_literalFields(baseline)[1], undefined, own[3], own[4]];
+        hit = true;
+        let applies = false;
+        for (const t of types) {
+            if (!t.arn) {
+                hit = false;
+                break;
+            }
+            if (!arnIntersects(formatPattern(t.arn), granted))
+                continue;
+            applies = true;
+            const fields = t.arn.split(':');
+            for (const i of [1, 3, 4])
+                if (values[i] !== undefined && fields[i] !== undefined && FORMAT_VARIABLE.test(fields[i]))
+                    fields[i] = values[i];
+            if (!coversResource(baseline, formatPattern(fields.join(':')), false)) {
+                hit = false;
+                break;
+            }
+        }
+        hit &&= applies;
+    }
+    byTypes.set(key, hit);
+    return hit;
 }
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
 function coversResource(baseline, granted, notResource) {
@@ -16257,6 +16367,24 @@ function classify_activeSets(baseline, catalog, sets) {
     return hit;
 }
 /**
+ * The actions of `part` (and of the entry) for which the entry's resource covers the class's
+ * (coversForAction): all of them when it covers the pattern, else those whose own resource types
+ * it covers where the pattern reaches them.
+ */
+function coveredPart(e, g, part, notRes) {
+    const mine = part.intersect(e.actions);
+    if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes))
+        return mine;
+    if (notRes || isLiteral(e.resource))
+        return ActionSet.EMPTY;
+    const kept = [];
+    mine.forEach((o) => {
+        if (coversForAction(e.resource, g.resource, actionOfOrdinal(o), false))
+            kept.push(o);
+    });
+    return kept.length === mine.size ? mine : ActionSet.fromOrdinals(kept);
+}
+/**
  * Classifies a grant class: its pieces (ok ones included, for the minimal policy) and, for the
  * parts beyond the baseline, the atoms. `unitNote` makes every atom approximate.
  */
@@ -16267,21 +16395,23 @@ function classify_classify(cls, sets, unitNote, member) {
     const notRes = g.notResource !== undefined;
     let ok = ActionSet.EMPTY;
     let coverAny = ActionSet.EMPTY;
+    // Entries that cover some of the grant's actions without its condition, with those actions.
     const unknownEntries = [];
     const noEntries = [];
     for (const e of sets.active) {
         if (!e.actions.intersects(g.actions))
             continue;
-        if (!coversResource(e.resource, g.resource, notRes))
+        const part = coveredPart(e, g, g.actions, notRes);
+        if (part.isEmpty())
             continue;
-        coverAny = coverAny.union(e.actions);
+        coverAny = coverAny.union(part);
         const c = implies(g.condition, e.condition);
         if (c === 'yes')
-            ok = ok.union(e.actions);
+            ok = ok.union(part);
         else if (c === 'unknown')
-            unknownEntries.push(e);
+            unknownEntries.push({ e, part });
         else
-            noEntries.push(e);
+            noEntries.push({ e, part });
     }
     const okPart = g.actions.intersect(ok);
     if (!okPart.isEmpty())
@@ -16306,8 +16436,8 @@ function classify_classify(cls, sets, unitNote, member) {
                 continue;
             let cover = ActionSet.EMPTY;
             for (const e of s.entries)
-                if (e.actions.intersects(part) && coversResource(e.resource, g.resource, notRes))
-                    cover = cover.union(e.actions);
+                if (e.actions.intersects(part))
+                    cover = cover.union(coveredPart(e, g, part, notRes));
             const hit = part.intersect(cover);
             if (hit.isEmpty())
                 continue;
@@ -16354,10 +16484,10 @@ function classify_classify(cls, sets, unitNote, member) {
         [unknownEntries, true],
         [noEntries, false],
     ])
-        for (const e of list) {
+        for (const { e, part } of list) {
             if (covered.isEmpty())
                 break;
-            const hit = covered.intersect(e.actions);
+            const hit = covered.intersect(part);
             if (hit.isEmpty())
                 continue;
             covered = covered.minus(hit);
@@ -16409,7 +16539,7 @@ function grantedByEntry(classes, sets, into = new Map()) {
 
 
 
-function formats(list, prefix) {
+function grant_sets_formats(list, prefix) {
     const byFirst = new Map();
     for (const e of list) {
         const first = prefix(e.format)?.[0] ?? '';
@@ -16550,7 +16680,7 @@ class GrantSets {
             }
             s = {
                 formatless: ActionSet.fromOrdinals(formatless),
-                byTarget: new Map([...byTarget].map(([t, list]) => [t, formats(list, (f) => this.prefix(f))])),
+                byTarget: new Map([...byTarget].map(([t, list]) => [t, grant_sets_formats(list, (f) => this.prefix(f))])),
             };
             this.index.services.set(service, s);
         }
@@ -16736,7 +16866,7 @@ class GrantSets {
                 formatless,
                 byTarget: new Map([...byTarget].map(([t, m]) => [
                     t,
-                    formats([...m].map(([format, actions]) => ({ format, id: this.formatId(format), actions })), (f) => this.prefix(f)),
+                    grant_sets_formats([...m].map(([format, actions]) => ({ format, id: this.formatId(format), actions })), (f) => this.prefix(f)),
                 ])),
             };
         }

@@ -3,13 +3,14 @@
 // leftover-set, excess-action, broader-resource and missing-condition parts, each an atom that
 // stands for a set of actions. The same verdicts as evaluateUnit (src/audit/engine.ts), which
 // decides action by action; that path stays as the reference the tests compare this one with.
-import { arnIntersects, isAll, type ArnPattern } from '../policy/arn.js';
+import { arnIntersects, isAll, isLiteral, type ArnPattern } from '../policy/arn.js';
 import { ActionSet } from '../policy/action-set.js';
-import { actionOrdinal, type Catalog } from '../policy/catalog.js';
+import { actionOfOrdinal, actionOrdinal, type Catalog } from '../policy/catalog.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantClass } from '../policy/grant-sets.js';
 import {
   conditionText,
+  coversForAction,
   coversResource,
   implies,
   joinNotes,
@@ -161,6 +162,22 @@ export function activeSets(
   return hit;
 }
 
+/**
+ * The actions of `part` (and of the entry) for which the entry's resource covers the class's
+ * (coversForAction): all of them when it covers the pattern, else those whose own resource types
+ * it covers where the pattern reaches them.
+ */
+function coveredPart(e: SetEntry, g: GrantClass, part: ActionSet, notRes: boolean): ActionSet {
+  const mine = part.intersect(e.actions);
+  if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes)) return mine;
+  if (notRes || isLiteral(e.resource)) return ActionSet.EMPTY;
+  const kept: number[] = [];
+  mine.forEach((o) => {
+    if (coversForAction(e.resource, g.resource, actionOfOrdinal(o), false)) kept.push(o);
+  });
+  return kept.length === mine.size ? mine : ActionSet.fromOrdinals(kept);
+}
+
 /** A part of a grant class and what the baseline says of it. */
 export interface Piece {
   cls: GrantClass;
@@ -185,16 +202,18 @@ export function classify(
   const notRes = g.notResource !== undefined;
   let ok = ActionSet.EMPTY;
   let coverAny = ActionSet.EMPTY;
-  const unknownEntries: SetEntry[] = [];
-  const noEntries: SetEntry[] = [];
+  // Entries that cover some of the grant's actions without its condition, with those actions.
+  const unknownEntries: { e: SetEntry; part: ActionSet }[] = [];
+  const noEntries: { e: SetEntry; part: ActionSet }[] = [];
   for (const e of sets.active) {
     if (!e.actions.intersects(g.actions)) continue;
-    if (!coversResource(e.resource, g.resource, notRes)) continue;
-    coverAny = coverAny.union(e.actions);
+    const part = coveredPart(e, g, g.actions, notRes);
+    if (part.isEmpty()) continue;
+    coverAny = coverAny.union(part);
     const c = implies(g.condition, e.condition);
-    if (c === 'yes') ok = ok.union(e.actions);
-    else if (c === 'unknown') unknownEntries.push(e);
-    else noEntries.push(e);
+    if (c === 'yes') ok = ok.union(part);
+    else if (c === 'unknown') unknownEntries.push({ e, part });
+    else noEntries.push({ e, part });
   }
   const okPart = g.actions.intersect(ok);
   if (!okPart.isEmpty()) pieces.push({ cls: g, actions: okPart, verdict: { kind: 'ok' } });
@@ -215,8 +234,7 @@ export function classify(
       if (!s.actions.intersects(part)) continue;
       let cover = ActionSet.EMPTY;
       for (const e of s.entries)
-        if (e.actions.intersects(part) && coversResource(e.resource, g.resource, notRes))
-          cover = cover.union(e.actions);
+        if (e.actions.intersects(part)) cover = cover.union(coveredPart(e, g, part, notRes));
       const hit = part.intersect(cover);
       if (hit.isEmpty()) continue;
       atom('leftover-set', hit, { set: s.set });
@@ -261,9 +279,9 @@ export function classify(
     [unknownEntries, true],
     [noEntries, false],
   ] as const)
-    for (const e of list) {
+    for (const { e, part } of list) {
       if (covered.isEmpty()) break;
-      const hit = covered.intersect(e.actions);
+      const hit = covered.intersect(part);
       if (hit.isEmpty()) continue;
       covered = covered.minus(hit);
       atom('missing-condition', hit, {

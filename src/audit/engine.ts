@@ -5,8 +5,16 @@
 // can be decided per permission; atoms are then grouped into the findings people read
 // (src/audit/findings.ts).
 
-import { arnContains, isAll, parseArnPattern, type ArnPattern } from '../policy/arn.js';
-import { actionOrdinal, type ActionInfo } from '../policy/catalog.js';
+import {
+  arnContains,
+  arnFormatToPattern,
+  arnIntersects,
+  isAll,
+  isLiteral,
+  parseArnPattern,
+  type ArnPattern,
+} from '../policy/arn.js';
+import { actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
 import { conditionImplies } from '../policy/condition.js';
 import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
@@ -269,7 +277,118 @@ export interface UnitResult {
 const containsCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, boolean>>();
 
 function covers(entry: BaselineEntry, g: Grant): boolean {
-  return coversResource(entry.resource, g.resource, g.notResource !== undefined);
+  return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
+}
+
+/**
+ * Does a baseline resource cover a granted one for this action? Either it covers the granted
+ * pattern (coversResource), or it covers every resource of the action's own types that the
+ * granted pattern reaches (coversTypes): `s3:GetObject` on `arn:aws:s3:::*` reaches objects only,
+ * which `arn:aws:s3:::*\/*` covers; `ec2:TerminateInstances` on `*` reaches instances only.
+ */
+export function coversForAction(
+  baseline: ArnPattern,
+  granted: ArnPattern,
+  action: ActionInfo,
+  notResource: boolean,
+): boolean {
+  if (coversResource(baseline, granted, notResource)) return true;
+  if (notResource) return false;
+  if (coversTypes(baseline, granted, action.resourceTypes)) return true;
+  // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
+  const own = inPartitionOf(baseline, granted);
+  return (
+    own !== granted &&
+    (coversResource(baseline, own, false) || coversTypes(baseline, own, action.resourceTypes))
+  );
+}
+
+/** `granted` with a partition of `*` read as the baseline's literal one (itself otherwise). */
+const partitionBound = new WeakMap<ArnPattern, Map<string, ArnPattern>>();
+
+function inPartitionOf(baseline: ArnPattern, granted: ArnPattern): ArnPattern {
+  const text = granted.canonical;
+  const partition = literalFields(baseline)[1];
+  if (!text.startsWith('arn:*:') || !partition) return granted;
+  let byPartition = partitionBound.get(granted);
+  if (!byPartition) partitionBound.set(granted, (byPartition = new Map()));
+  let p = byPartition.get(partition);
+  if (!p)
+    byPartition.set(partition, (p = parseArnPattern(`arn:${partition}:${text.slice('arn:*:'.length)}`)));
+  return p;
+}
+
+/** coversTypes per (baseline, granted) pair and list of resource types (by their formats). */
+const typesCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, Map<string, boolean>>>();
+/** The key of a list of resource types: their ARN formats. */
+const typesKeys = new WeakMap<readonly ResourceTypeRef[], string>();
+/** Catalog formats (some with fields bound), parsed once per text. */
+const formats = new Map<string, ArnPattern>();
+
+function formatPattern(text: string): ArnPattern {
+  let p = formats.get(text);
+  if (!p) formats.set(text, (p = arnFormatToPattern(text)));
+  return p;
+}
+/** A format field that is one variable (`${Region}`, `${AccountId}`). */
+const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
+
+/**
+ * The complete fields of a pattern's literal start (what precedes its first wildcard, variable or
+ * placeholder), by position: `arn:aws:ec2:us-east-1:*` -> partition `aws`, service `ec2`, region
+ * `us-east-1`. An ARN the pattern matches has these fields.
+ */
+function literalFields(p: ArnPattern): (string | undefined)[] {
+  const raw = p.raw;
+  let end = 0;
+  while (end < raw.length && !'*?$<{'.includes(raw[end]!)) end++;
+  const fields = raw.slice(0, end).split(':').slice(0, -1);
+  return fields[0] === 'arn' ? fields : [];
+}
+
+/**
+ * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
+ * whose format meets the granted pattern, the format with the partition, region and account bound
+ * to the granted pattern's literal fields (an ARN both match has them) must be covered. A policy
+ * applies only in its own partition: a granted pattern that does not name it (`*`) takes the
+ * baseline's. False when no type applies, or a type has no format.
+ */
+function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly ResourceTypeRef[]): boolean {
+  if (types.length === 0 || isLiteral(baseline)) return false;
+  let key = typesKeys.get(types);
+  if (key === undefined) typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+  let byGranted = typesCache.get(baseline);
+  if (!byGranted) typesCache.set(baseline, (byGranted = new WeakMap()));
+  let byTypes = byGranted.get(granted);
+  if (!byTypes) byGranted.set(granted, (byTypes = new Map()));
+  let hit = byTypes.get(key);
+  if (hit !== undefined) return hit;
+  hit = false;
+  if (arnIntersects(baseline, granted)) {
+    const own = literalFields(granted);
+    const values = [undefined, own[1] ?? literalFields(baseline)[1], undefined, own[3], own[4]];
+    hit = true;
+    let applies = false;
+    for (const t of types) {
+      if (!t.arn) {
+        hit = false;
+        break;
+      }
+      if (!arnIntersects(formatPattern(t.arn), granted)) continue;
+      applies = true;
+      const fields = t.arn.split(':');
+      for (const i of [1, 3, 4])
+        if (values[i] !== undefined && fields[i] !== undefined && FORMAT_VARIABLE.test(fields[i]!))
+          fields[i] = values[i]!;
+      if (!coversResource(baseline, formatPattern(fields.join(':')), false)) {
+        hit = false;
+        break;
+      }
+    }
+    hit &&= applies;
+  }
+  byTypes.set(key, hit);
+  return hit;
 }
 
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
