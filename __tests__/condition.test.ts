@@ -65,6 +65,20 @@ describe('conditionImplies: a key the policy does not constrain', () => {
   });
 });
 
+describe('conditionImplies: the same key under two names', () => {
+  it('reads ec2:ResourceTag/… as aws:ResourceTag/…, both ways, values still compared', () => {
+    const ec2 = c('StringEquals', 'ec2:ResourceTag/owner', 'coiled');
+    const aws = c('StringEquals', 'aws:ResourceTag/owner', 'coiled');
+    expect(implies(aws, ec2)).toBe('yes');
+    expect(implies(ec2, aws)).toBe('yes');
+    expect(implies(c('StringEquals', 'aws:ResourceTag/owner', 'other'), ec2)).toBe('no');
+    expect(implies(c('StringEquals', 'aws:ResourceTag/team', 'coiled'), ec2)).toBe('no');
+    // Other services' own tag keys are not read as the global one.
+    expect(implies(c('StringEquals', 'rds:db-tag/owner', 'coiled'), aws)).toBe('no');
+    expect(implies(c('StringEquals', 'ssm:resourceTag/owner', 'coiled'), aws)).toBe('no');
+  });
+});
+
 describe('String operators', () => {
   it('StringEquals: yes when every policy value is one the baseline allows, no otherwise', () => {
     const need = c('StringEquals', 'aws:RequestedRegion', 'eu-west-1', 'us-east-1');

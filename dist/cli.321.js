@@ -12889,6 +12889,15 @@ function compared(h, n) {
  * case-sensitive): one pass, so that each baseline key then finds the policy's entries for it
  * directly instead of scanning every pair of the policy.
  */
+/**
+ * A condition key as compared: case-insensitive, and `ec2:ResourceTag/…` read as the global
+ * `aws:ResourceTag/…`, which EC2 evaluates alike (a policy that writes one where the baseline
+ * writes the other keeps the condition).
+ */
+function keyId(key) {
+    const k = key.toLowerCase();
+    return k.startsWith('ec2:resourcetag/') ? `aws:${k.slice(4)}` : k;
+}
 function byKey(c, stats) {
     const out = new Map();
     for (const [opText, keys] of Object.entries(c ?? {})) {
@@ -12896,7 +12905,7 @@ function byKey(c, stats) {
         for (const [key, values] of Object.entries(keys)) {
             if (stats)
                 stats.steps++;
-            const k = key.toLowerCase();
+            const k = keyId(key);
             const list = out.get(k);
             if (list)
                 list.push({ op, values });
@@ -12925,7 +12934,7 @@ function conditionImplies(have, need, stats) {
                 stats.steps++;
             index ??= byKey(have, stats);
             let best = 'no';
-            for (const h of index.get(needKey.toLowerCase()) ?? []) {
+            for (const h of index.get(keyId(needKey)) ?? []) {
                 if (stats)
                     stats.steps++;
                 const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
