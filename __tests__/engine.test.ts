@@ -612,3 +612,70 @@ describe("a grant reaches only its action's resource types", () => {
     },
   );
 });
+
+describe("an optional feature's actions on broader resources than the feature's", () => {
+  const against: Baseline = {
+    ...baseline,
+    sets: [
+      {
+        name: 'ongoing',
+        kind: 'ongoing',
+        statements: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
+      },
+      {
+        name: 'sync',
+        kind: 'optional',
+        statements: [
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:PutObject'],
+            Resource: 'arn:aws:s3:::vendor-sync-*/*',
+          },
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::vendor-sync-*' },
+        ],
+      },
+      {
+        name: 'setup',
+        kind: 'setup',
+        statements: [{ Effect: 'Allow', Action: 'iam:CreateRole', Resource: 'arn:aws:iam::*:role/vendor' }],
+      },
+    ],
+  };
+
+  // Part of the feature (no s3:PutObject): not taken as in use, so not active.
+  it.each([true, false])('are reported against the feature, by the resources it allows (memo %s)', (memo) => {
+    const out = audit(
+      [
+        policy(
+          'p',
+          doc({
+            Sid: 'Wide',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:ListBucket', 'iam:CreateRole', 'sqs:SendMessage'],
+            Resource: '*',
+          }),
+        ),
+      ],
+      ['ongoing'],
+      undefined,
+      { against, memo },
+    );
+    const byKind = (k: string) => out.findings.filter((f) => f.kind === k);
+    const feature = byKind('leftover-set');
+    expect(feature.map((f) => [f.actions, f.set, f.feature])).toEqual([
+      [['s3:GetObject'], 'sync', 'sync'],
+      [['s3:ListBucket'], 'sync', 'sync'],
+    ]);
+    expect(feature[0]!.message).toBe(
+      '1 action granted on *, broader than the optional feature "sync" of the Vendor baseline allows (arn:aws:s3:::vendor-sync-*/*): keep them only if you use sync, on those resources: s3:GetObject',
+    );
+    // A setup set's action on broader resources stays excess, saying where the set has it.
+    const excess = byKind('excess-action');
+    expect(excess.map((f) => f.actions)).toEqual([['iam:CreateRole', 'sqs:SendMessage']]);
+    expect(excess[0]!.message).toMatch(
+      /the baseline has iam:CreateRole only in the inactive set "setup", on narrower resources/,
+    );
+    // The minimal policy keeps none of them.
+    expect(JSON.stringify(out.suggestions[0]!.minimal)).not.toMatch(/s3:|iam:CreateRole|sqs:/);
+  });
+});

@@ -92,7 +92,7 @@ function findingItem(f, policyAddress) {
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
         lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
     }
-    if (shown.count > 0 && (many || !_group_js__WEBPACK_IMPORTED_MODULE_3__/* .KIND_INFO */ .Kw[f.kind].messageRepeatsActions))
+    if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .messageAddsToActions */ .Ax)(f, many))
         lines.push(message(f));
     if (f.approximate)
         lines.push(`⚠️ approximate: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.approximate, 'text')}`);

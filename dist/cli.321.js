@@ -548,6 +548,16 @@ function evaluateUnit(unit, builder) {
                     record(g, { kind: 'leftover-set', set: inactive.set });
                 }
                 else {
+                    if (elsewhere?.setKind === 'optional') {
+                        // An optional feature's action on broader resources than the feature's: reported
+                        // against the feature, with the resources it allows.
+                        const allowed = [
+                            ...new Set(inactiveEntries.filter((e) => e.set === elsewhere.set).map((e) => e.resource.raw)),
+                        ].sort();
+                        atoms.push({ ...base, kind: 'leftover-set', set: elsewhere.set, detail: allowed.join(', ') });
+                        record(g, { kind: 'leftover-set', set: elsewhere.set });
+                        continue;
+                    }
                     // In no set at all, or only in inactive sets on other resources (said in the message).
                     atoms.push(elsewhere ? { ...base, detail: elsewhere.set } : base);
                     record(g, VERDICT_EXCESS);
@@ -3261,7 +3271,7 @@ function classify_activeSets(baseline, catalog, sets) {
     }
     const inactive = [...inactiveBySet.values()]
         .sort((a, b) => (engine/* SET_KIND_ORDER */.pS[a.kind] ?? 3) - (engine/* SET_KIND_ORDER */.pS[b.kind] ?? 3) || a.set.localeCompare(b.set))
-        .map(({ set, entries: es, actions }) => ({ set, entries: es, actions }));
+        .map(({ set, kind, entries: es, actions }) => ({ set, kind, entries: es, actions }));
     // Per active action: the set of its first entry and the resources of all its entries.
     const firstSet = new Map();
     const entriesOf = new Map();
@@ -3309,6 +3319,31 @@ function coveredPart(e, g, part, notRes) {
             kept.push(o);
     });
     return kept.length === mine.size ? mine : action_set/* ActionSet */.L.fromOrdinals(kept);
+}
+/**
+ * The actions of `part` grouped by the resources the entries allow each of them on (sorted, joined
+ * with `, `, as engine.ts's reference path writes them), in order of first action.
+ */
+function byAllowed(entries, part) {
+    const byOrdinal = new Map();
+    for (const e of entries)
+        e.actions.intersect(part).forEach((o) => {
+            const list = byOrdinal.get(o);
+            if (list)
+                list.push(e.resource.raw);
+            else
+                byOrdinal.set(o, [e.resource.raw]);
+        });
+    const groups = new Map();
+    for (const [o, list] of [...byOrdinal].sort((a, b) => a[0] - b[0])) {
+        const key = [...new Set(list)].sort().join(', ');
+        const g = groups.get(key);
+        if (g)
+            g.push(o);
+        else
+            groups.set(key, [o]);
+    }
+    return new Map([...groups].map(([k, os]) => [k, action_set/* ActionSet */.L.fromOrdinals(os)]));
 }
 /**
  * Classifies a grant class: its pieces (ok ones included, for the minimal policy) and, for the
@@ -3376,14 +3411,26 @@ function classify(cls, sets, unitNote, member) {
     // No active entry at all: leftover, else excess (saying which inactive set has it elsewhere).
     let none = leftover(rest.minus(sets.activeAll));
     if (!none.isEmpty()) {
-        pieces.push({ cls: g, actions: none, verdict: { kind: 'excess-action' } });
+        let excess = none;
         for (const s of sets.inactive) {
             const hit = none.intersect(s.actions);
             if (hit.isEmpty())
                 continue;
-            atom('excess-action', hit, { detail: s.set });
             none = none.minus(hit);
+            if (s.kind !== 'optional') {
+                atom('excess-action', hit, { detail: s.set });
+                continue;
+            }
+            // An optional feature's actions on broader resources than the feature's: reported against
+            // the feature (keep them only if it is used, on its resources), by the resources it allows.
+            excess = excess.minus(hit);
+            for (const [allowed, part] of byAllowed(s.entries, hit)) {
+                atom('leftover-set', part, { set: s.set, detail: allowed });
+                pieces.push({ cls: g, actions: part, verdict: { kind: 'leftover-set', set: s.set } });
+            }
         }
+        if (!excess.isEmpty())
+            pieces.push({ cls: g, actions: excess, verdict: { kind: 'excess-action' } });
         if (!none.isEmpty())
             atom('excess-action', none);
     }
@@ -4146,7 +4193,9 @@ function groupAtoms(atoms, opts) {
                 a.kind,
                 stmtKey,
                 a.set ?? '',
-                a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '',
+                a.kind === 'broader-resource' || a.kind === 'missing-condition' || a.kind === 'leftover-set'
+                    ? (a.detail ?? '')
+                    : '',
                 a.kind === 'missing-permission' ? a.detail : '',
                 a.approximate ?? '',
                 isNew === undefined ? '' : String(isNew),
@@ -4629,6 +4678,8 @@ namesOf, exampleText, catalog) {
         }
         case 'leftover-set': {
             const set = b.sets.find((s) => s.name === first.set);
+            if (set?.kind === 'optional' && first.detail)
+                return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources: ${exampleText()}`;
             if (set?.kind === 'optional')
                 return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
             return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
@@ -7123,7 +7174,7 @@ function findingLines(out, f, paint, indent) {
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
         out.push(`${indent}         on ${f.resources.slice(0, 10).map(terminalText).join(', ')}${f.resources.length > 10 ? ', …' : ''}`);
     }
-    if (shown.count > 0 && (many || !group/* KIND_INFO */.Kw[f.kind].messageRepeatsActions))
+    if (shown.count > 0 && (0,actions/* messageAddsToActions */.Ax)(f, many))
         out.push(`${indent}         ${message(f)}`);
     if (f.approximate)
         out.push(`${indent}         approximate: ${terminalText(f.approximate)}`);
@@ -14249,6 +14300,7 @@ function policyKindOf(doc) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $2: () => (/* binding */ actionsText),
+/* harmony export */   Ax: () => (/* binding */ messageAddsToActions),
 /* harmony export */   B4: () => (/* binding */ countShown),
 /* harmony export */   FZ: () => (/* binding */ MAX_MESSAGE_SHOWN),
 /* harmony export */   H3: () => (/* binding */ MAX_ACTIONS),
@@ -14270,6 +14322,8 @@ function policyKindOf(doc) {
 /* harmony import */ var _audit_finding_set_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(183);
 /* harmony import */ var _audit_minimal_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9076);
 /* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
+/* harmony import */ var _audit_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5960);
+
 
 
 
@@ -14447,6 +14501,18 @@ function shownText(s, format, bold = (v) => v) {
 /** `22004 actions` (with a note when the count is a saved report's, from another catalog). */
 function countShown(s) {
     return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(s.count, 'action')}${s.fromReport ? ' (as counted by the report’s catalog)' : ''}`;
+}
+/**
+ * Whether a finding's message says more than its listed actions: always for a long or unlisted
+ * set, else by kind (KIND_INFO), and for an optional feature's actions granted on broader
+ * resources than the feature allows (a `leftover-set` whose message names those resources).
+ */
+function messageAddsToActions(f, many) {
+    return (many ||
+        !_audit_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .KIND_INFO */ .Kw[f.kind].messageRepeatsActions ||
+        (f.kind === 'leftover-set' &&
+            f.feature !== undefined &&
+            f.message.includes(', broader than the optional feature "')));
 }
 
 

@@ -100,10 +100,20 @@ describe('phases: setup is leftover, optional sets are features', () => {
   });
 
   it('a broader grant of a feature in use is reported against the feature as optional', async () => {
-    // The open-ports block on every resource rather than the account's.
+    // The open-ports block on every resource rather than the account's. (With the account unbound,
+    // the vendor's arn:aws:ec2:*:<account>:* is every EC2 resource, all these actions reach: `*`
+    // is no broader. So the account is bound, in the policy as in the baseline.)
+    const account = '123456789012';
+    const bound = <T>(x: T): T =>
+      JSON.parse(JSON.stringify(x).split('<account-ID-without-hyphens>').join(account));
     const ports = vendor('skypilot-aws-optional-open-ports-34478f4.json');
     const wide = ports.Statement.map((s) => ({ ...s, Resource: '*' }));
-    const report = await audit({ 'skypilot-user.json': doc([...minimal.Statement, ...wide]) });
+    const report = await runAudit({
+      root: repo({ 'skypilot-user.json': doc([...bound(minimal.Statement), ...wide]) }),
+      paths: ['.'],
+      accountId: account,
+      now: NOW,
+    });
     expect(report.policies[0]!.features).toEqual(['open-ports']);
     const found = excessLike(report);
     expect(found.map((f) => [f.kind, f.set, f.feature])).toEqual([

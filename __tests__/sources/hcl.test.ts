@@ -457,8 +457,8 @@ describe('through runAudit', () => {
     const policy = (actions: string) =>
       `resource "aws_iam_role_policy" "p" {\n  role = "coiled-x"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = [${actions}], Resource = "*" }] })\n}\n`;
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-pr-'));
-    writeFileSync(join(root, 'main.tf'), policy('"s3:GetObject", "dynamodb:DeleteTable"'));
-    const base = policy('"s3:GetObject"');
+    writeFileSync(join(root, 'main.tf'), policy('"sqs:SendMessage", "dynamodb:DeleteTable"'));
+    const base = policy('"sqs:SendMessage"');
     const report = await runAudit({
       root,
       paths: [],
@@ -468,7 +468,7 @@ describe('through runAudit', () => {
     });
     const excess = report.findings.filter((f) => f.kind === 'excess-action');
     expect(excess.find((f) => f.actions.includes('dynamodb:DeleteTable'))?.new).toBe(true);
-    expect(excess.find((f) => f.actions.includes('s3:GetObject'))?.new).toBe(false);
+    expect(excess.find((f) => f.actions.includes('sqs:SendMessage'))?.new).toBe(false);
   });
 
   it('reads the rest of the module when one .tf file is named on the command line', async () => {

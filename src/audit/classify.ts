@@ -48,7 +48,7 @@ export interface ActiveSets {
   active: SetEntry[];
   activeAll: ActionSet;
   /** The inactive sets, in the order a leftover picks them (setup first, then by name). */
-  inactive: { set: string; entries: SetEntry[]; actions: ActionSet }[];
+  inactive: { set: string; kind: string; entries: SetEntry[]; actions: ActionSet }[];
   /** The active actions grouped by what a broader-resource finding says of them. */
   broader: { set: string; allowed: string[]; needs: ResourceNeed[]; actions: ActionSet }[];
 }
@@ -129,7 +129,7 @@ export function activeSets(
     .sort(
       (a, b) => (SET_KIND_ORDER[a.kind] ?? 3) - (SET_KIND_ORDER[b.kind] ?? 3) || a.set.localeCompare(b.set),
     )
-    .map(({ set, entries: es, actions }) => ({ set, entries: es, actions }));
+    .map(({ set, kind, entries: es, actions }) => ({ set, kind, entries: es, actions }));
   // Per active action: the set of its first entry and the resources of all its entries.
   const firstSet = new Map<number, string>();
   const entriesOf = new Map<number, SetEntry[]>();
@@ -176,6 +176,28 @@ function coveredPart(e: SetEntry, g: GrantClass, part: ActionSet, notRes: boolea
     if (coversForAction(e.resource, g.resource, actionOfOrdinal(o), false)) kept.push(o);
   });
   return kept.length === mine.size ? mine : ActionSet.fromOrdinals(kept);
+}
+
+/**
+ * The actions of `part` grouped by the resources the entries allow each of them on (sorted, joined
+ * with `, `, as engine.ts's reference path writes them), in order of first action.
+ */
+function byAllowed(entries: readonly SetEntry[], part: ActionSet): Map<string, ActionSet> {
+  const byOrdinal = new Map<number, string[]>();
+  for (const e of entries)
+    e.actions.intersect(part).forEach((o) => {
+      const list = byOrdinal.get(o);
+      if (list) list.push(e.resource.raw);
+      else byOrdinal.set(o, [e.resource.raw]);
+    });
+  const groups = new Map<string, number[]>();
+  for (const [o, list] of [...byOrdinal].sort((a, b) => a[0] - b[0])) {
+    const key = [...new Set(list)].sort().join(', ');
+    const g = groups.get(key);
+    if (g) g.push(o);
+    else groups.set(key, [o]);
+  }
+  return new Map([...groups].map(([k, os]) => [k, ActionSet.fromOrdinals(os)]));
 }
 
 /** A part of a grant class and what the baseline says of it. */
@@ -247,13 +269,24 @@ export function classify(
   // No active entry at all: leftover, else excess (saying which inactive set has it elsewhere).
   let none = leftover(rest.minus(sets.activeAll));
   if (!none.isEmpty()) {
-    pieces.push({ cls: g, actions: none, verdict: { kind: 'excess-action' } });
+    let excess = none;
     for (const s of sets.inactive) {
       const hit = none.intersect(s.actions);
       if (hit.isEmpty()) continue;
-      atom('excess-action', hit, { detail: s.set });
       none = none.minus(hit);
+      if (s.kind !== 'optional') {
+        atom('excess-action', hit, { detail: s.set });
+        continue;
+      }
+      // An optional feature's actions on broader resources than the feature's: reported against
+      // the feature (keep them only if it is used, on its resources), by the resources it allows.
+      excess = excess.minus(hit);
+      for (const [allowed, part] of byAllowed(s.entries, hit)) {
+        atom('leftover-set', part, { set: s.set, detail: allowed });
+        pieces.push({ cls: g, actions: part, verdict: { kind: 'leftover-set', set: s.set } });
+      }
     }
+    if (!excess.isEmpty()) pieces.push({ cls: g, actions: excess, verdict: { kind: 'excess-action' } });
     if (!none.isEmpty()) atom('excess-action', none);
   }
   rest = rest.intersect(sets.activeAll);

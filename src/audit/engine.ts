@@ -684,6 +684,16 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
           record(g, { kind: 'leftover-set', set: inactive.set });
         } else {
+          if (elsewhere?.setKind === 'optional') {
+            // An optional feature's action on broader resources than the feature's: reported
+            // against the feature, with the resources it allows.
+            const allowed = [
+              ...new Set(inactiveEntries.filter((e) => e.set === elsewhere.set).map((e) => e.resource.raw)),
+            ].sort();
+            atoms.push({ ...base, kind: 'leftover-set', set: elsewhere.set, detail: allowed.join(', ') });
+            record(g, { kind: 'leftover-set', set: elsewhere.set });
+            continue;
+          }
           // In no set at all, or only in inactive sets on other resources (said in the message).
           atoms.push(elsewhere ? { ...base, detail: elsewhere.set } : base);
           record(g, VERDICT_EXCESS);

@@ -69,7 +69,9 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
         a.kind,
         stmtKey,
         a.set ?? '',
-        a.kind === 'broader-resource' || a.kind === 'missing-condition' ? a.detail : '',
+        a.kind === 'broader-resource' || a.kind === 'missing-condition' || a.kind === 'leftover-set'
+          ? (a.detail ?? '')
+          : '',
         a.kind === 'missing-permission' ? a.detail : '',
         a.approximate ?? '',
         isNew === undefined ? '' : String(isNew),
@@ -568,6 +570,8 @@ function findingMessage(
     }
     case 'leftover-set': {
       const set = b.sets.find((s) => s.name === first.set);
+      if (set?.kind === 'optional' && first.detail)
+        return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources: ${exampleText()}`;
       if (set?.kind === 'optional')
         return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
       return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;

@@ -16,6 +16,7 @@ import { compressActions, compressSet } from '../policy/compress.js';
 import { actionCount, findingActionSet } from '../audit/finding-set.js';
 import { diffOnce } from '../audit/minimal.js';
 import { plural } from './group.js';
+import { KIND_INFO } from '../audit/kinds.js';
 
 /** The JSON report's schema: 2 adds `schemaVersion`, `actionSet` and `diffOmitted` (README). */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -217,4 +218,19 @@ export function shownText(
 /** `22004 actions` (with a note when the count is a saved report's, from another catalog). */
 export function countShown(s: ShownActions): string {
   return `${plural(s.count, 'action')}${s.fromReport ? ' (as counted by the report’s catalog)' : ''}`;
+}
+
+/**
+ * Whether a finding's message says more than its listed actions: always for a long or unlisted
+ * set, else by kind (KIND_INFO), and for an optional feature's actions granted on broader
+ * resources than the feature allows (a `leftover-set` whose message names those resources).
+ */
+export function messageAddsToActions(f: Finding, many: boolean): boolean {
+  return (
+    many ||
+    !KIND_INFO[f.kind].messageRepeatsActions ||
+    (f.kind === 'leftover-set' &&
+      f.feature !== undefined &&
+      f.message.includes(', broader than the optional feature "'))
+  );
 }

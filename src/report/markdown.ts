@@ -13,6 +13,7 @@ import {
   MAX_DIFF_BYTES,
   MAX_DIFF_LINES,
   MAX_MESSAGE_SHOWN,
+  messageAddsToActions,
   omittedDiff,
   requireSuggestions,
   shownActions,
@@ -142,7 +143,7 @@ function findingItem(f: Finding, policyAddress: string | undefined): string {
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
   }
-  if (shown.count > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions)) lines.push(message(f));
+  if (shown.count > 0 && messageAddsToActions(f, many)) lines.push(message(f));
   if (f.approximate) lines.push(`⚠️ approximate: ${md(f.approximate, 'text')}`);
   return lines.join('\\\n  ');
 }

@@ -5,7 +5,14 @@
 import type { Finding, Report, Severity } from '../core/types.js';
 import { clipShown } from '../core/escape.js';
 import { logText, terminalText as t } from './terminal.js';
-import { actionsText, MAX_ACTIONS, MAX_MESSAGE_SHOWN, shownActions, shownText } from './actions.js';
+import {
+  actionsText,
+  MAX_ACTIONS,
+  MAX_MESSAGE_SHOWN,
+  messageAddsToActions,
+  shownActions,
+  shownText,
+} from './actions.js';
 import {
   addressLabel,
   bucketFindings,
@@ -58,8 +65,7 @@ function findingLines(out: string[], f: Finding, paint: Paint, indent: string): 
       `${indent}         on ${f.resources.slice(0, 10).map(t).join(', ')}${f.resources.length > 10 ? ', …' : ''}`,
     );
   }
-  if (shown.count > 0 && (many || !KIND_INFO[f.kind].messageRepeatsActions))
-    out.push(`${indent}         ${message(f)}`);
+  if (shown.count > 0 && messageAddsToActions(f, many)) out.push(`${indent}         ${message(f)}`);
   if (f.approximate) out.push(`${indent}         approximate: ${t(f.approximate)}`);
   if (f.ignored)
     out.push(
