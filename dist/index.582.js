@@ -26274,9 +26274,18 @@ function* reportLines(report, options) {
     let summary = `${plural(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
     if (b.hasBase)
         summary += `, ${b.current.filter(isExcess).length} new`;
-    if (b.ignored.length > 0)
-        summary += `, ${b.ignored.length} ignored`;
-    summary += ` in ${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+    // As the Markdown headline counts: the policies with a finding, of those read.
+    const withFindings = distinctPolicies(counted);
+    const within = counted.length > 0 && withFindings < report.policies.length ? `${withFindings} of ` : '';
+    summary += ` in ${within}${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+    // Not counted above: informational findings (missing permissions) and ignored ones.
+    const informational = [...b.current, ...b.preexisting].length - counted.length;
+    const aside = [
+        ...(informational > 0 ? [`${informational} informational`] : []),
+        ...(b.ignored.length > 0 ? [`${b.ignored.length} ignored`] : []),
+    ];
+    if (aside.length)
+        summary += ` (and ${aside.join(', ')})`;
     yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
 }
 /**
