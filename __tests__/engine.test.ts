@@ -679,3 +679,29 @@ describe("an optional feature's actions on broader resources than the feature's"
     expect(JSON.stringify(out.suggestions[0]!.minimal)).not.toMatch(/s3:|iam:CreateRole|sqs:/);
   });
 });
+
+describe("a finding's message names the patterns its actions come from", () => {
+  it.each([true, false])('only those that grant some of them (memo %s)', (memo) => {
+    const out = audit(
+      [
+        policy(
+          'p',
+          doc({
+            Sid: 'Wide',
+            Effect: 'Allow',
+            Action: ['ec2:Describe*', 'iam:PassRole', 'sqs:Send*'],
+            Resource: '*',
+          }),
+        ),
+      ],
+      ['ongoing'],
+      undefined,
+      { memo },
+    );
+    const excess = out.findings.find((f) => f.kind === 'excess-action')!;
+    expect(excess.actions).not.toContain('iam:PassRole');
+    expect(excess.message).toMatch(
+      /^\d+ actions \(from ec2:Describe\*, sqs:Send\*\) beyond the Vendor baseline/,
+    );
+  });
+});

@@ -18101,6 +18101,7 @@ function copyFinding(f, changes = {}) {
 
 
 
+
 function memberLine(m, stmt) {
     if (stmt && m.record.statementLines?.[stmt.index])
         return m.record.statementLines[stmt.index];
@@ -18209,7 +18210,9 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog));
+        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, (p) => bySet
+            ? opts.catalog.expand(p).some((a) => bySet.has(actionOrdinal(a)))
+            : actionsInfo.some(matcher(p))));
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
         const f = { kind: first.kind, severity, policy: unit.id };
@@ -18593,17 +18596,48 @@ function firstOf(list, n, noun) {
         return list.join(', ');
     return `${list.slice(0, n).join(', ')} and ${rest} more${noun ? ` ${noun}${rest === 1 ? '' : 's'}` : ''}`;
 }
+/**
+ * The patterns that match some action the finding holds, in the statement's order; all of them
+ * when none can be told (no catalog) or none matches.
+ */
+function contributing(patterns, catalog, grants) {
+    if (!catalog || patterns.length < 2)
+        return patterns;
+    const kept = patterns.filter(grants);
+    return kept.length ? kept : patterns;
+}
+/** A test of an action against a pattern (IAM wildcards, case-insensitive), made once per pattern. */
+const matchers = new Map();
+function matcher(pattern) {
+    let m = matchers.get(pattern);
+    if (!m) {
+        const key = pattern.trim().toLowerCase();
+        if (hasWildcard(key)) {
+            const glob = compileGlob(key, { caseInsensitive: true });
+            m = (a) => glob.matches(a.key);
+        }
+        else
+            m = (a) => a.key === key;
+        if (matchers.size >= 65_536)
+            matchers.clear();
+        matchers.set(pattern, m);
+    }
+    return m;
+}
 function findingMessage(first, list, 
 /** How many actions the finding is about. */
 n, unit, removed, 
 /** The finding's names (made on call: a set's are not kept). */
-namesOf, exampleText, catalog) {
+namesOf, exampleText, catalog, 
+/** Whether the finding holds an action the pattern matches. */
+grants) {
     const b = unit.baseline.baseline;
     const what = `${n} action${n === 1 ? '' : 's'}`;
     const stmt = first.stmt;
-    const via = (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
-        stmt?.notActions
-        ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${firstOf(stmt.actions ?? stmt.notActions ?? [], VIA_PATTERNS)})`
+    // The statement's patterns that grant some of the finding's actions (a NotAction list as written).
+    const from = stmt?.notActions ?? contributing(stmt?.actions ?? [], catalog, grants);
+    const via = stmt?.notActions || from.some((p) => p.includes('*') || p.includes('?'))
+        ? ` (from ${stmt?.notActions ? 'NotAction ' : ''}${firstOf(from, VIA_PATTERNS)})`
         : '';
     const prefix = removed ? 'Removed: ' : '';
     switch (first.kind) {

@@ -54,7 +54,7 @@ describe('ignore rules', () => {
     expect(hidden.actions).toEqual(['ec2:DescribeAddresses']);
     expect(hidden.ignored).toEqual({ reason: 'our own inventory job' });
     expect(hidden.message).toMatch(
-      /^1 action \(from ec2:Describe\*, iam:PassRole\) beyond the Coiled baseline: ec2:DescribeAddresses$/,
+      /^1 action \(from ec2:Describe\*\) beyond the Coiled baseline: ec2:DescribeAddresses$/,
     );
     expect(rest.actions).toEqual(whole!.actions.filter((a) => a !== 'ec2:DescribeAddresses'));
     expect(rest.message.startsWith(`${n - 1} actions (from ec2:Describe*`)).toBe(true);

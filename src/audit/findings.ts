@@ -5,6 +5,7 @@
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
 import { compressActions, noteActionList } from '../policy/compress.js';
+import { compileGlob, hasWildcard } from '../policy/glob.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
@@ -137,7 +138,20 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     const address = member.record.address;
     const levels = bySet ? setAccessLevels(bySet, opts.catalog!) : accessLevels(actionsInfo!);
     const message = flat(
-      findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog),
+      findingMessage(
+        first,
+        list,
+        count,
+        unit,
+        opts.removed === true,
+        names,
+        exampleText,
+        opts.catalog,
+        (p) =>
+          bySet
+            ? opts.catalog!.expand(p).some((a) => bySet.has(actionOrdinal(a)!))
+            : actionsInfo!.some(matcher(p)),
+      ),
     );
     // The fields that have a value, in the order a finding's keys are written; built without
     // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
@@ -529,6 +543,37 @@ function firstOf(list: readonly string[], n: number, noun?: string): string {
   return `${list.slice(0, n).join(', ')} and ${rest} more${noun ? ` ${noun}${rest === 1 ? '' : 's'}` : ''}`;
 }
 
+/**
+ * The patterns that match some action the finding holds, in the statement's order; all of them
+ * when none can be told (no catalog) or none matches.
+ */
+function contributing(
+  patterns: readonly string[],
+  catalog: Catalog | undefined,
+  grants: (pattern: string) => boolean,
+): readonly string[] {
+  if (!catalog || patterns.length < 2) return patterns;
+  const kept = patterns.filter(grants);
+  return kept.length ? kept : patterns;
+}
+
+/** A test of an action against a pattern (IAM wildcards, case-insensitive), made once per pattern. */
+const matchers = new Map<string, (a: ActionInfo) => boolean>();
+
+function matcher(pattern: string): (a: ActionInfo) => boolean {
+  let m = matchers.get(pattern);
+  if (!m) {
+    const key = pattern.trim().toLowerCase();
+    if (hasWildcard(key)) {
+      const glob = compileGlob(key, { caseInsensitive: true });
+      m = (a) => glob.matches(a.key);
+    } else m = (a) => a.key === key;
+    if (matchers.size >= 65_536) matchers.clear();
+    matchers.set(pattern, m);
+  }
+  return m;
+}
+
 function findingMessage(
   first: Atom,
   list: Atom[],
@@ -540,14 +585,17 @@ function findingMessage(
   namesOf: () => string[],
   exampleText: () => string,
   catalog: Catalog | undefined,
+  /** Whether the finding holds an action the pattern matches. */
+  grants: (pattern: string) => boolean,
 ): string {
   const b = unit.baseline.baseline;
   const what = `${n} action${n === 1 ? '' : 's'}`;
   const stmt = first.stmt;
+  // The statement's patterns that grant some of the finding's actions (a NotAction list as written).
+  const from = stmt?.notActions ?? contributing(stmt?.actions ?? [], catalog, grants);
   const via =
-    (stmt && (stmt.actions ?? stmt.notActions)?.some((p) => p.includes('*') || p.includes('?'))) ||
-    stmt?.notActions
-      ? ` (from ${stmt.notActions ? 'NotAction ' : ''}${firstOf(stmt.actions ?? stmt.notActions ?? [], VIA_PATTERNS)})`
+    stmt?.notActions || from.some((p) => p.includes('*') || p.includes('?'))
+      ? ` (from ${stmt?.notActions ? 'NotAction ' : ''}${firstOf(from, VIA_PATTERNS)})`
       : '';
   const prefix = removed ? 'Removed: ' : '';
   switch (first.kind) {
