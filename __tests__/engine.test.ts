@@ -705,3 +705,61 @@ describe("a finding's message names the patterns its actions come from", () => {
     );
   });
 });
+
+describe('missing-permission per resource of a vendor statement', () => {
+  const against: Baseline = {
+    ...baseline,
+    sets: [
+      {
+        name: 'ongoing',
+        kind: 'ongoing',
+        statements: [
+          {
+            Sid: 'Tag',
+            Effect: 'Allow',
+            Action: 'ec2:CreateTags',
+            Resource: [
+              'arn:aws:ec2:us-east-1:123456789012:instance/i-1',
+              'arn:aws:ec2:us-east-1:123456789012:volume/vol-1',
+            ],
+          },
+          {
+            Sid: 'Data',
+            Effect: 'Allow',
+            Action: ['s3:ListBucket', 's3:GetObject'],
+            Resource: ['arn:aws:s3:::data', 'arn:aws:s3:::data/*'],
+          },
+        ],
+      },
+    ],
+  };
+
+  it.each([true, false])(
+    'a grant on one resource type does not stand for another; each action where it applies is enough (memo %s)',
+    (memo) => {
+      const out = audit(
+        [
+          policy(
+            'p',
+            doc(
+              {
+                Effect: 'Allow',
+                Action: 'ec2:CreateTags',
+                Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/i-1',
+              },
+              { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::data' },
+              { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*' },
+            ),
+          ),
+        ],
+        ['ongoing'],
+        undefined,
+        { against, memo },
+      );
+      const missing = out.findings.filter((f) => f.kind === 'missing-permission');
+      expect(missing.map((f) => [f.actions, f.resources])).toEqual([
+        [['ec2:CreateTags'], ['arn:aws:ec2:us-east-1:123456789012:volume/vol-1']],
+      ]);
+    },
+  );
+});

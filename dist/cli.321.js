@@ -5675,19 +5675,32 @@ class Auditor {
         const atoms = [];
         const statements = baseline.setStatements.get(set) ?? [];
         const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set && !e.implied);
-        // What is granted on any resource of the statement counts for all its resources: the catalog's
-        // ARN formats cannot tell `bucket` from `bucket/*` for every action, so a vendor's statement
-        // listed on both is satisfied by a policy that grants each action where it applies.
         const byStatement = new Map();
+        for (const e of entries)
+            (byStatement.get(e.stmtIndex) ?? byStatement.set(e.stmtIndex, []).get(e.stmtIndex)).push(e);
         for (const e of entries) {
-            const g = granted.get(e.index);
-            if (g)
-                byStatement.set(e.stmtIndex, (byStatement.get(e.stmtIndex) ?? action_set/* ActionSet */.L.EMPTY).union(g));
-        }
-        for (const e of entries) {
-            const missing = this.required(e).minus(byStatement.get(e.stmtIndex) ?? action_set/* ActionSet */.L.EMPTY);
+            let missing = this.required(e).minus(granted.get(e.index) ?? action_set/* ActionSet */.L.EMPTY);
             if (missing.isEmpty())
                 continue;
+            // Granted on another resource of the same statement that reaches the same resource type of
+            // the action: counted here too. The catalog's ARN formats cannot always tell two resources of
+            // one type apart (`log-group:x` meets the format of a log group and of its streams), so a
+            // vendor's statement listed on both is satisfied by a grant where the action applies. A
+            // grant on another type (`instance/*` for a statement that also names `volume/*`) is not.
+            const others = byStatement
+                .get(e.stmtIndex)
+                .filter((x) => x !== e && granted.get(x.index)?.intersects(missing));
+            if (others.length) {
+                const left = [];
+                missing.forEach((o) => {
+                    const a = (0,policy_catalog/* actionOfOrdinal */.xb)(o);
+                    if (!others.some((x) => granted.get(x.index).has(o) && sharesType(a, e.resource, x.resource)))
+                        left.push(o);
+                });
+                if (left.length === 0)
+                    continue;
+                missing = action_set/* ActionSet */.L.fromOrdinals(left);
+            }
             const stmt = statements.find((s) => s.index === e.stmtIndex);
             atoms.push({
                 kind: 'missing-permission',
@@ -5706,11 +5719,11 @@ class Auditor {
      * access-grant ARNs too, which no bucket name makes).
      */
     required(e) {
-        if (!e.resource.raw.includes('<'))
-            return e.actions;
         let hit = this.requiredCache.get(e);
         if (!hit) {
-            const valued = (0,policy_arn/* parseArnPattern */.Nx)(e.resource.raw.replace(/<[^<>]*>/g, 'x'));
+            const valued = e.resource.raw.includes('<')
+                ? (0,policy_arn/* parseArnPattern */.Nx)(e.resource.raw.replace(/<[^<>]*>/g, 'x'))
+                : e.resource;
             this.requiredCache.set(e, (hit = this.grantSets.applicable(e.actions, valued)));
         }
         return hit;
@@ -5956,6 +5969,23 @@ function accountBindings(baseline, accountId) {
             out[name] = accountId;
     }
     return out;
+}
+/**
+ * Whether one of the action's resource types meets both patterns (a type without an ARN format,
+ * or an action without types, which only `*` grants, is taken as shared).
+ */
+const formatPatterns = new Map();
+function sharesType(action, a, b) {
+    if (action.resourceTypes.length === 0)
+        return true;
+    return action.resourceTypes.some((t) => {
+        if (!t.arn)
+            return true;
+        let format = formatPatterns.get(t.arn);
+        if (!format)
+            formatPatterns.set(t.arn, (format = (0,policy_arn/* arnFormatToPattern */.kH)(t.arn)));
+        return (0,policy_arn/* arnIntersects */.se)(format, a) && (0,policy_arn/* arnIntersects */.se)(format, b);
+    });
 }
 
 // EXTERNAL MODULE: ./src/core/memory.ts

@@ -1,7 +1,7 @@
 // The pure audit: parsed inputs + a plan of which baseline applies to which policy -> the report's
 // policies, findings and suggestions. No file system, no network.
 
-import { loadCatalog, type Catalog } from '../policy/catalog.js';
+import { actionOfOrdinal, loadCatalog, type ActionInfo, type Catalog } from '../policy/catalog.js';
 import { parsePolicyDocument, problemPath, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder } from '../policy/grants.js';
 import { locateLines } from '../core/json-lines.js';
@@ -18,7 +18,7 @@ import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { GrantSets } from '../policy/grant-sets.js';
-import { parseArnPattern } from '../policy/arn.js';
+import { arnFormatToPattern, arnIntersects, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import {
   compileBaseline,
   evaluateUnit,
@@ -357,17 +357,30 @@ export class Auditor {
     const atoms: Atom[] = [];
     const statements = baseline.setStatements.get(set) ?? [];
     const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set && !e.implied);
-    // What is granted on any resource of the statement counts for all its resources: the catalog's
-    // ARN formats cannot tell `bucket` from `bucket/*` for every action, so a vendor's statement
-    // listed on both is satisfied by a policy that grants each action where it applies.
-    const byStatement = new Map<number, ActionSet>();
+    const byStatement = new Map<number, SetEntry[]>();
+    for (const e of entries)
+      (byStatement.get(e.stmtIndex) ?? byStatement.set(e.stmtIndex, []).get(e.stmtIndex)!).push(e);
     for (const e of entries) {
-      const g = granted.get(e.index);
-      if (g) byStatement.set(e.stmtIndex, (byStatement.get(e.stmtIndex) ?? ActionSet.EMPTY).union(g));
-    }
-    for (const e of entries) {
-      const missing = this.required(e).minus(byStatement.get(e.stmtIndex) ?? ActionSet.EMPTY);
+      let missing = this.required(e).minus(granted.get(e.index) ?? ActionSet.EMPTY);
       if (missing.isEmpty()) continue;
+      // Granted on another resource of the same statement that reaches the same resource type of
+      // the action: counted here too. The catalog's ARN formats cannot always tell two resources of
+      // one type apart (`log-group:x` meets the format of a log group and of its streams), so a
+      // vendor's statement listed on both is satisfied by a grant where the action applies. A
+      // grant on another type (`instance/*` for a statement that also names `volume/*`) is not.
+      const others = byStatement
+        .get(e.stmtIndex)!
+        .filter((x) => x !== e && granted.get(x.index)?.intersects(missing));
+      if (others.length) {
+        const left: number[] = [];
+        missing.forEach((o) => {
+          const a = actionOfOrdinal(o);
+          if (!others.some((x) => granted.get(x.index)!.has(o) && sharesType(a, e.resource, x.resource)))
+            left.push(o);
+        });
+        if (left.length === 0) continue;
+        missing = ActionSet.fromOrdinals(left);
+      }
       const stmt = statements.find((s) => s.index === e.stmtIndex);
       atoms.push({
         kind: 'missing-permission',
@@ -387,10 +400,11 @@ export class Auditor {
    * access-grant ARNs too, which no bucket name makes).
    */
   private required(e: SetEntry): ActionSet {
-    if (!e.resource.raw.includes('<')) return e.actions;
     let hit = this.requiredCache.get(e);
     if (!hit) {
-      const valued = parseArnPattern(e.resource.raw.replace(/<[^<>]*>/g, 'x'));
+      const valued = e.resource.raw.includes('<')
+        ? parseArnPattern(e.resource.raw.replace(/<[^<>]*>/g, 'x'))
+        : e.resource;
       this.requiredCache.set(e, (hit = this.grantSets.applicable(e.actions, valued)));
     }
     return hit;
@@ -649,4 +663,20 @@ function accountBindings(baseline: Baseline, accountId: string): Record<string, 
     if (/account/i.test(name) || /account id/i.test(meaning)) out[name] = accountId;
   }
   return out;
+}
+
+/**
+ * Whether one of the action's resource types meets both patterns (a type without an ARN format,
+ * or an action without types, which only `*` grants, is taken as shared).
+ */
+const formatPatterns = new Map<string, ArnPattern>();
+
+function sharesType(action: ActionInfo, a: ArnPattern, b: ArnPattern): boolean {
+  if (action.resourceTypes.length === 0) return true;
+  return action.resourceTypes.some((t) => {
+    if (!t.arn) return true;
+    let format = formatPatterns.get(t.arn);
+    if (!format) formatPatterns.set(t.arn, (format = arnFormatToPattern(t.arn)));
+    return arnIntersects(format, a) && arnIntersects(format, b);
+  });
 }
