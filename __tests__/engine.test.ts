@@ -522,6 +522,20 @@ describe("a grant reaches only its action's resource types", () => {
     expect(covers('arn:*:ec2:*:*:instance/*', '*', 'ec2:TerminateInstances')).toBe(true);
     expect(covers('arn:aws:ec2:*:*:instance/*', '*', 'ec2:TerminateInstances')).toBe(true);
     expect(covers('arn:aws:s3:::data/*', 'arn:*:s3:::data/*', 's3:GetObject')).toBe(true);
+    // Fields after a wildcard, and a placeholder bound by --account-id, name the account too.
+    expect(
+      covers('arn:aws:ec2:*:111122223333:instance/*', 'arn:aws:ec2:*:111122223333:*', 'ec2:StartInstances'),
+    ).toBe(true);
+    expect(
+      coversForAction(
+        p('arn:aws:ec2:*:111122223333:instance/*'),
+        parseArnPattern('arn:aws:ec2:us-east-1:<account-ID-without-hyphens>:*', {
+          '<account-ID-without-hyphens>': '111122223333',
+        }),
+        catalog.lookup('ec2:TerminateInstances')!,
+        false,
+      ),
+    ).toBe(true);
     expect(covers('arn:aws:ec2:*:*:instance/*', 'arn:*:ec2:*:*:*', 'ec2:TerminateInstances')).toBe(true);
     // Region and account named in the granted pattern are those of every ARN it reaches.
     expect(
@@ -541,6 +555,13 @@ describe("a grant reaches only its action's resource types", () => {
     // Another region, any account, a narrower bucket.
     expect(covers('arn:aws:ec2:us-east-1:*:instance/*', '*', 'ec2:TerminateInstances')).toBe(false);
     expect(covers('arn:aws:ec2:*:123456789012:instance/*', '*', 'ec2:TerminateInstances')).toBe(false);
+    expect(
+      covers(
+        'arn:aws:ec2:*:123456789012:instance/*',
+        'arn:aws:ec2:*:999999999999:*',
+        'ec2:TerminateInstances',
+      ),
+    ).toBe(false);
     expect(covers('arn:aws:s3:::data/*', 'arn:aws:s3:::*', 's3:GetObject')).toBe(false);
     expect(covers('arn:aws:s3:::data/*', 'arn:*:s3:::*', 's3:GetObject')).toBe(false);
     expect(covers('arn:aws:s3:::data/*', 'arn:aws-cn:s3:::data/*', 's3:GetObject')).toBe(false);

@@ -15462,13 +15462,15 @@ function compared(h, n) {
  * directly instead of scanning every pair of the policy.
  */
 /**
- * A condition key as compared: case-insensitive, and `ec2:ResourceTag/…` read as the global
- * `aws:ResourceTag/…`, which EC2 evaluates alike (a policy that writes one where the baseline
- * writes the other keeps the condition).
+ * The keys of the policy that constrain a baseline key (lower case): the key itself, and for
+ * `ec2:ResourceTag/…` the global `aws:ResourceTag/…`, which EC2 evaluates alike. One way only: a
+ * baseline that writes `ec2:ResourceTag` names EC2 actions, for which a policy's `aws:ResourceTag`
+ * is the same test; a policy's `ec2:ResourceTag` is not a baseline's `aws:ResourceTag` for another
+ * service's actions (they never supply it).
  */
-function keyId(key) {
-    const k = key.toLowerCase();
-    return k.startsWith('ec2:resourcetag/') ? `aws:${k.slice(4)}` : k;
+function policyKeys(needKey) {
+    const k = needKey.toLowerCase();
+    return k.startsWith('ec2:resourcetag/') ? [k, `aws:${k.slice(4)}`] : [k];
 }
 function byKey(c, stats) {
     const out = new Map();
@@ -15477,7 +15479,7 @@ function byKey(c, stats) {
         for (const [key, values] of Object.entries(keys)) {
             if (stats)
                 stats.steps++;
-            const k = keyId(key);
+            const k = key.toLowerCase();
             const list = out.get(k);
             if (list)
                 list.push({ op, values });
@@ -15506,7 +15508,7 @@ function conditionImplies(have, need, stats) {
                 stats.steps++;
             index ??= byKey(have, stats);
             let best = 'no';
-            for (const h of index.get(keyId(needKey)) ?? []) {
+            for (const h of policyKeys(needKey).flatMap((k) => index.get(k) ?? [])) {
                 if (stats)
                     stats.steps++;
                 const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
@@ -15855,17 +15857,18 @@ function formatPattern(text) {
 /** A format field that is one variable (`${Region}`, `${AccountId}`). */
 const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
 /**
- * The complete fields of a pattern's literal start (what precedes its first wildcard, variable or
- * placeholder), by position: `arn:aws:ec2:us-east-1:*` -> partition `aws`, service `ec2`, region
- * `us-east-1`. An ARN the pattern matches has these fields.
+ * The ARN fields of a pattern that are literal text, by position (`arn:aws:ec2:*:111122223333:*`
+ * -> partition `aws`, service `ec2`, account `111122223333`; a bound placeholder counts as its
+ * value). An ARN the pattern matches has these values there, unless an earlier field's trailing
+ * `*` reaches past a colon (AWS allows it) and the ARN's own resource part holds the same text
+ * between colons again (`…:111122223333:…` in a resource name): a name no resource type here
+ * takes in practice, which this reading sets aside.
  */
 function engine_literalFields(p) {
-    const raw = p.raw;
-    let end = 0;
-    while (end < raw.length && !'*?$<{'.includes(raw[end]))
-        end++;
-    const fields = raw.slice(0, end).split(':').slice(0, -1);
-    return fields[0] === 'arn' ? fields : [];
+    const fields = p.canonical.split(':');
+    if (fields[0] !== 'arn' || fields.length < 6)
+        return [];
+    return fields.slice(0, 5).map((f) => (/[*?$<>{}]/.test(f) ? undefined : f));
 }
 /**
  * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
@@ -18693,6 +18696,55 @@ const PART_KINDS = new Set([
     'broader-resource',
     'missing-condition',
 ]);
+/** Where the text after a message's `(from …)` starts (see findingMessage). */
+const AFTER_VIA = /\) (beyond the |only in the |granted )/;
+/** An excess finding's note on the inactive sets (see findingMessage). */
+const NARROWER = / \(the baseline has (.*)\)$/;
+const NARROWER_ENTRY = /^(.*) only in the inactive set "([^"]*)", on narrower resources$/;
+/**
+ * The middle of a message (between its count and its examples) for part of its actions: the
+ * `(from …)` patterns that match none of them and the inactive sets' actions they do not hold are
+ * left out (the NotAction list of a statement stays as written).
+ */
+function partMiddle(middle, infos, names) {
+    let out = middle;
+    if (out.startsWith(' (from ') && !out.startsWith(' (from NotAction ')) {
+        const end = AFTER_VIA.exec(out);
+        if (end) {
+            const listed = out.slice(' (from '.length, end.index);
+            const cut = / and \d+ more$/.exec(listed);
+            const kept = (cut ? listed.slice(0, cut.index) : listed)
+                .split(', ')
+                .filter((p) => infos.some(matcher(p)));
+            // As findingMessage: named only when a wildcard is among them.
+            const via = kept.some((p) => p.includes('*') || p.includes('?')) || cut
+                ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''})`
+                : '';
+            out = via + out.slice(end.index + 1);
+        }
+    }
+    const narrower = NARROWER.exec(out);
+    if (narrower) {
+        const entries = narrower[1]
+            .split('; ')
+            .map((e) => {
+            const m = NARROWER_ENTRY.exec(e);
+            if (!m)
+                return e;
+            const held = m[1].split(', ').filter((a) => names.has(a));
+            return held.length
+                ? `${held.join(', ')} only in the inactive set "${m[2]}", on narrower resources`
+                : '';
+        })
+            .filter((e) => e !== '');
+        out = out.slice(0, narrower.index) + (entries.length ? ` (the baseline has ${entries.join('; ')})` : '');
+    }
+    return out;
+}
+/** Whether findingPart can split a finding of this kind. */
+function splitsByAction(kind) {
+    return PART_KINDS.has(kind);
+}
 /**
  * The part of a grouped finding that holds only `names` (some of its actions, in its order), as
  * groupAtoms would have made it for those actions: severity, access levels, the count and the
@@ -18717,7 +18769,8 @@ function findingPart(f, names, catalog) {
     if (!head || tail < head[0].length)
         return undefined;
     const n = names.length;
-    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${f.message.slice(head[0].length, tail)}: ${examples(infos)}`);
+    const middle = partMiddle(f.message.slice(head[0].length, tail), infos, new Set(names));
+    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
     const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
     const severity = KIND_INFO[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
     const levels = accessLevels(infos);
@@ -21076,7 +21129,7 @@ async function runAudit(req) {
             findings.push(f);
         }
     }
-    const shown = applyIgnores(findings, config, now, notes, catalog, principals);
+    const shown = applyIgnores(findings, config, now, notes, catalog, principals, outcome.policies.filter((p) => p.status === 'audited'));
     // Optional sets granted as documented are features in use, not findings: said once.
     const inUse = outcome.policies
         .filter((p) => p.features?.length)
@@ -21288,7 +21341,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
  * `ec2:Describe*`). An expired rule hides nothing, and the findings it would hide say so. A rule
  * that matches no finding is named in a note, to be removed once its permission is gone.
  */
-function applyIgnores(findings, config, now, notes, catalog, principals) {
+function applyIgnores(findings, config, now, notes, catalog, principals, audited) {
     const rules = config?.ignore ?? [];
     if (!rules.length)
         return findings;
@@ -21301,6 +21354,11 @@ function applyIgnores(findings, config, now, notes, catalog, principals) {
     const used = rules.map(() => false);
     const out = [];
     for (const f of findings) {
+        // A permission a plan removes is not hidden: it is gone.
+        if (f.removed) {
+            out.push(f);
+            continue;
+        }
         let rest = f;
         const principalIds = principalIdsOf(f);
         const like = (x) => ({
@@ -21313,7 +21371,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals) {
         for (let i = 0; i < rules.length && rest; i++) {
             const rule = rules[i];
             const c = ignoreCoverage(rule, like(rest), now);
-            if (c.covered === 'none')
+            // Part of a finding that is not split by action (the informational missing permissions): not hidden.
+            if (c.covered === 'none' || (c.covered === 'some' && !splitsByAction(rest.kind)))
                 continue;
             used[i] = true;
             if (c.expired) {
@@ -21327,8 +21386,10 @@ function applyIgnores(findings, config, now, notes, catalog, principals) {
                 rest = undefined;
                 // Later rules that would have hidden it too are in use.
                 for (let j = i + 1; j < rules.length; j++)
-                    if (!used[j] && ignoreCoverage(rules[j], like(f), now).covered !== 'none')
-                        used[j] = true;
+                    if (!used[j]) {
+                        const later = ignoreCoverage(rules[j], like(f), now).covered;
+                        used[j] = later === 'all' || (later === 'some' && splitsByAction(f.kind));
+                    }
                 break;
             }
             const covered = new Set(c.actions);
@@ -21353,9 +21414,15 @@ function applyIgnores(findings, config, now, notes, catalog, principals) {
         }
         out.push(rest);
     }
+    // A rule that matches nothing in the policies it selects that were audited (a rule for policies
+    // this run did not read says nothing).
     rules.forEach((rule, i) => {
-        if (!used[i])
-            notes.push(`The ignore rule for ${rule.action} (${config.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding: remove it if its permission is gone.`);
+        if (used[i])
+            return;
+        const selects = audited.some((p) => !rule.policies?.length ||
+            matchesAnySelector(rule.policies, { path: p.path, ...(p.address !== undefined ? { address: p.address } : {}) }, holders.get(p.id)));
+        if (selects)
+            notes.push(`The ignore rule for ${rule.action} (${config.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding in the policies audited: remove it if its permission is gone.`);
     });
     return out;
 }
@@ -21706,7 +21773,8 @@ function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
 }
 function distinctPolicies(findings) {
-    return new Set(findings.map((f) => f.policy)).size;
+    // By policy, file and address: a role audited as a whole counts each of its policies, not itself.
+    return new Set(findings.map((f) => `${f.policy}\u0000${f.path}\u0000${f.address ?? ''}`)).size;
 }
 /**
  * Leftover-set findings in two parts, each kept in order: those of a step that is over (setup
@@ -26336,12 +26404,12 @@ function* reportLines(report, options) {
     const counted = [...b.current, ...b.preexisting].filter(isExcess);
     const bySeverity = severityCounts(counted);
     let summary = `${plural(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
-    if (b.hasBase)
-        summary += `, ${b.current.filter(isExcess).length} new`;
     // As the Markdown headline counts: the policies with a finding, of those read.
     const withFindings = distinctPolicies(counted);
     const within = counted.length > 0 && withFindings < report.policies.length ? `${withFindings} of ` : '';
     summary += ` in ${within}${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+    if (b.hasBase)
+        summary += `; ${b.current.filter(isExcess).length} new`;
     // Not counted above: informational findings (missing permissions) and ignored ones.
     const informational = [...b.current, ...b.preexisting].length - counted.length;
     const aside = [

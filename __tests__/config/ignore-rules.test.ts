@@ -113,17 +113,102 @@ describe('ignore rules', () => {
     expect(report.notes).toContainEqual(expect.stringMatching(/ec2:DescribeVolumes expired on 2025-01-01/));
   });
 
-  it('a rule that matches no finding (or only another policy) is named with its line', async () => {
+  it('a rule that matches no finding in the policies it selects is named with its line; one for policies not audited is not', async () => {
     const { report } = await audit(
-      `${COILED_AUDIT}ignore:\n  - action: "sqs:*"\n    reason: gone\n  - action: iam:PassRole\n    policies: ["infra/other/*"]\n    reason: elsewhere\n`,
+      `${COILED_AUDIT}ignore:\n  - action: "sqs:*"\n    reason: gone\n  - action: iam:PassRole\n    policies: ["infra/other/*"]\n    reason: elsewhere\n  - action: iam:PassRole\n    policies: ["infra/coiled/*"]\n    reason: here\n`,
     );
     expect(report.notes).toContainEqual(
-      `The ignore rule for sqs:* (${CONFIG}, line 7) matches no finding: remove it if its permission is gone.`,
+      `The ignore rule for sqs:* (${CONFIG}, line 7) matches no finding in the policies audited: remove it if its permission is gone.`,
     );
-    expect(report.notes).toContainEqual(
-      expect.stringMatching(/rule for iam:PassRole \(.*line 9\) matches no finding/),
+    // infra/other/* holds no audited policy: nothing to say of its rule.
+    expect(report.notes).not.toContainEqual(expect.stringMatching(/line 9\)/));
+    expect(report.findings.filter((f) => f.ignored).map((f) => [f.kind, f.actions])).toEqual([
+      ['broader-resource', ['iam:PassRole']],
+    ]);
+  });
+
+  it('a rule covering part of an informational finding hides nothing and is not in use', async () => {
+    const { report } = await audit(`${COILED_AUDIT}ignore:\n  - action: "ec2:Create*"\n    reason: r\n`);
+    const missing = report.findings.filter((f) => f.kind === 'missing-permission');
+    expect(missing.some((f) => f.actions.some((a) => a.startsWith('ec2:Create')))).toBe(true);
+    expect(missing.every((f) => !f.ignored)).toBe(true);
+    expect(report.notes).not.toContainEqual(expect.stringMatching(/covers \d+ of the/));
+    expect(report.notes).toContainEqual(expect.stringMatching(/rule for ec2:Create\* .* matches no finding/));
+  });
+
+  it("a split part's message names only its own patterns and inactive-set actions", async () => {
+    const own = `id: my-vendor
+name: My Vendor
+date: '2026-01-01'
+default-sets: [ongoing]
+sets:
+  - name: ongoing
+    kind: ongoing
+    statements:
+      - { Effect: Allow, Action: [ec2:DescribeInstances], Resource: '*' }
+  - name: setup
+    kind: setup
+    statements:
+      - { Effect: Allow, Action: [s3:DeleteObject, s3:GetObject], Resource: 'arn:aws:s3:::setup/*' }
+`;
+    const root = repo({
+      'iam/p.json': doc({
+        Sid: 'W',
+        Effect: 'Allow',
+        Action: ['s3:DeleteObject', 's3:GetObject', 'sqs:Send*'],
+        Resource: '*',
+      }),
+      'my-vendor.yml': own,
+      [CONFIG]:
+        'version: 1\nbaselines: [my-vendor.yml]\naudits:\n  - baseline: my-vendor\n    policies: [iam]\nignore:\n  - action: s3:DeleteObject\n    reason: r\n',
+    });
+    const report = await runAudit({ root, paths: ['.'], now: NOW });
+    const excess = excessOf(report);
+    const hidden = excess.find((f) => f.ignored)!;
+    const rest = excess.find((f) => !f.ignored)!;
+    expect(hidden.message).toBe(
+      '1 action beyond the My Vendor baseline (the baseline has s3:DeleteObject only in the inactive set "setup", on narrower resources): s3:DeleteObject',
     );
-    expect(report.findings.some((f) => f.ignored)).toBe(false);
+    expect(rest.message).toMatch(
+      /^2 actions \(from s3:GetObject, sqs:Send\*\) beyond the My Vendor baseline \(the baseline has s3:GetObject only in the inactive set "setup", on narrower resources\): /,
+    );
+  });
+
+  it('a permission a plan removes is not split or hidden: it is gone', async () => {
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        {
+          address: 'aws_iam_policy.coiled',
+          type: 'aws_iam_policy',
+          name: 'coiled',
+          change: {
+            actions: ['update'],
+            before: {
+              name: 'coiled-ongoing',
+              policy: JSON.stringify(
+                doc({ Effect: 'Allow', Action: ['iam:PassRole', 'iam:GetRole'], Resource: '*' }),
+              ),
+            },
+            after: {
+              name: 'coiled-ongoing',
+              policy: JSON.stringify(
+                doc({ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }),
+              ),
+            },
+          },
+        },
+      ],
+    };
+    const root = repo({
+      'plan.json': plan,
+      [CONFIG]: 'version: 1\nignore:\n  - action: iam:PassRole\n    reason: r\n',
+    });
+    const report = await runAudit({ root, paths: ['.'], now: NOW, baseline: 'coiled:ongoing' });
+    const removed = report.findings.filter((f) => f.removed);
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed.some((f) => f.actions.includes('iam:PassRole'))).toBe(true);
+    expect(removed.every((f) => !f.ignored)).toBe(true);
   });
 
   it('a selector naming a role hides the findings of the policies the role holds', async () => {

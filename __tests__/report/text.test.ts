@@ -23,7 +23,7 @@ describe('renderText', () => {
   it('ends with a summary line', () => {
     const lines = renderText(pullRequestReport()).trimEnd().split('\n');
     expect(lines.pop()).toBe(
-      '4 findings (1 critical, 2 high, 1 medium), 2 new in 2 of 3 policies from 3 inputs (and 1 informational, 1 ignored)',
+      '4 findings (1 critical, 2 high, 1 medium) in 2 of 3 policies from 3 inputs; 2 new (and 1 informational, 1 ignored)',
     );
     expect(renderText(cleanReport()).trimEnd()).toBe(
       [

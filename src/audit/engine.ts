@@ -334,16 +334,17 @@ function formatPattern(text: string): ArnPattern {
 const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
 
 /**
- * The complete fields of a pattern's literal start (what precedes its first wildcard, variable or
- * placeholder), by position: `arn:aws:ec2:us-east-1:*` -> partition `aws`, service `ec2`, region
- * `us-east-1`. An ARN the pattern matches has these fields.
+ * The ARN fields of a pattern that are literal text, by position (`arn:aws:ec2:*:111122223333:*`
+ * -> partition `aws`, service `ec2`, account `111122223333`; a bound placeholder counts as its
+ * value). An ARN the pattern matches has these values there, unless an earlier field's trailing
+ * `*` reaches past a colon (AWS allows it) and the ARN's own resource part holds the same text
+ * between colons again (`…:111122223333:…` in a resource name): a name no resource type here
+ * takes in practice, which this reading sets aside.
  */
 function literalFields(p: ArnPattern): (string | undefined)[] {
-  const raw = p.raw;
-  let end = 0;
-  while (end < raw.length && !'*?$<{'.includes(raw[end]!)) end++;
-  const fields = raw.slice(0, end).split(':').slice(0, -1);
-  return fields[0] === 'arn' ? fields : [];
+  const fields = p.canonical.split(':');
+  if (fields[0] !== 'arn' || fields.length < 6) return [];
+  return fields.slice(0, 5).map((f) => (/[*?$<>{}]/.test(f) ? undefined : f));
 }
 
 /**

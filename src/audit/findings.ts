@@ -654,6 +654,58 @@ const PART_KINDS: ReadonlySet<Finding['kind']> = new Set([
   'missing-condition',
 ]);
 
+/** Where the text after a message's `(from …)` starts (see findingMessage). */
+const AFTER_VIA = /\) (beyond the |only in the |granted )/;
+/** An excess finding's note on the inactive sets (see findingMessage). */
+const NARROWER = / \(the baseline has (.*)\)$/;
+const NARROWER_ENTRY = /^(.*) only in the inactive set "([^"]*)", on narrower resources$/;
+
+/**
+ * The middle of a message (between its count and its examples) for part of its actions: the
+ * `(from …)` patterns that match none of them and the inactive sets' actions they do not hold are
+ * left out (the NotAction list of a statement stays as written).
+ */
+function partMiddle(middle: string, infos: readonly ActionInfo[], names: ReadonlySet<string>): string {
+  let out = middle;
+  if (out.startsWith(' (from ') && !out.startsWith(' (from NotAction ')) {
+    const end = AFTER_VIA.exec(out);
+    if (end) {
+      const listed = out.slice(' (from '.length, end.index);
+      const cut = / and \d+ more$/.exec(listed);
+      const kept = (cut ? listed.slice(0, cut.index) : listed)
+        .split(', ')
+        .filter((p) => infos.some(matcher(p)));
+      // As findingMessage: named only when a wildcard is among them.
+      const via =
+        kept.some((p) => p.includes('*') || p.includes('?')) || cut
+          ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''})`
+          : '';
+      out = via + out.slice(end.index + 1);
+    }
+  }
+  const narrower = NARROWER.exec(out);
+  if (narrower) {
+    const entries = narrower[1]!
+      .split('; ')
+      .map((e) => {
+        const m = NARROWER_ENTRY.exec(e);
+        if (!m) return e;
+        const held = m[1]!.split(', ').filter((a) => names.has(a));
+        return held.length
+          ? `${held.join(', ')} only in the inactive set "${m[2]}", on narrower resources`
+          : '';
+      })
+      .filter((e) => e !== '');
+    out = out.slice(0, narrower.index) + (entries.length ? ` (the baseline has ${entries.join('; ')})` : '');
+  }
+  return out;
+}
+
+/** Whether findingPart can split a finding of this kind. */
+export function splitsByAction(kind: Finding['kind']): boolean {
+  return PART_KINDS.has(kind);
+}
+
 /**
  * The part of a grouped finding that holds only `names` (some of its actions, in its order), as
  * groupAtoms would have made it for those actions: severity, access levels, the count and the
@@ -675,9 +727,8 @@ export function findingPart(f: Finding, names: readonly string[], catalog: Catal
   const tail = f.message.lastIndexOf(': ');
   if (!head || tail < head[0].length) return undefined;
   const n = names.length;
-  const message = flat(
-    `${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${f.message.slice(head[0].length, tail)}: ${examples(infos)}`,
-  );
+  const middle = partMiddle(f.message.slice(head[0].length, tail), infos, new Set(names));
+  const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
   const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
   const severity =
     KIND_INFO[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;

@@ -6,7 +6,7 @@ import { detectBaseline } from '../baselines/detect.js';
 import { builtinBaselines, findBaseline, parseBaselineYaml } from '../baselines/load.js';
 import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve.js';
 import { CONFIG_PATH, loadConfig, type AuditConfig, type IgnoreRule } from '../config/config.js';
-import { ignoreCoverage, matchesSelector } from '../config/select.js';
+import { ignoreCoverage, matchesAnySelector, matchesSelector } from '../config/select.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
@@ -19,7 +19,7 @@ import { Auditor, preparePolicies, type AuditPlan, type BaseDocs, type PreparedP
 import { ConfigError, UsageError } from '../core/errors.js';
 import { collectGarbage } from '../core/memory.js';
 import { sortFindings, summarize } from './report-model.js';
-import { findingPart } from './findings.js';
+import { findingPart, splitsByAction } from './findings.js';
 
 export { ConfigError, UsageError };
 
@@ -428,7 +428,15 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       findings.push(f);
     }
   }
-  const shown = applyIgnores(findings, config, now, notes, catalog, principals);
+  const shown = applyIgnores(
+    findings,
+    config,
+    now,
+    notes,
+    catalog,
+    principals,
+    outcome.policies.filter((p) => p.status === 'audited'),
+  );
 
   // Optional sets granted as documented are features in use, not findings: said once.
   const inUse = outcome.policies
@@ -674,6 +682,7 @@ function applyIgnores(
   notes: string[],
   catalog: Catalog,
   principals: Map<string, PrincipalRecord>,
+  audited: readonly ReportPolicy[],
 ): Finding[] {
   const rules = config?.ignore ?? [];
   if (!rules.length) return findings;
@@ -685,6 +694,11 @@ function applyIgnores(
   const used = rules.map(() => false);
   const out: Finding[] = [];
   for (const f of findings) {
+    // A permission a plan removes is not hidden: it is gone.
+    if (f.removed) {
+      out.push(f);
+      continue;
+    }
     let rest: Finding | undefined = f;
     const principalIds = principalIdsOf(f);
     const like = (x: Finding) => ({
@@ -697,7 +711,8 @@ function applyIgnores(
     for (let i = 0; i < rules.length && rest; i++) {
       const rule = rules[i]!;
       const c = ignoreCoverage(rule, like(rest), now);
-      if (c.covered === 'none') continue;
+      // Part of a finding that is not split by action (the informational missing permissions): not hidden.
+      if (c.covered === 'none' || (c.covered === 'some' && !splitsByAction(rest.kind))) continue;
       used[i] = true;
       if (c.expired) {
         expired.push(rule);
@@ -710,7 +725,10 @@ function applyIgnores(
         rest = undefined;
         // Later rules that would have hidden it too are in use.
         for (let j = i + 1; j < rules.length; j++)
-          if (!used[j] && ignoreCoverage(rules[j]!, like(f), now).covered !== 'none') used[j] = true;
+          if (!used[j]) {
+            const later = ignoreCoverage(rules[j]!, like(f), now).covered;
+            used[j] = later === 'all' || (later === 'some' && splitsByAction(f.kind));
+          }
         break;
       }
       const covered = new Set(c.actions);
@@ -741,10 +759,22 @@ function applyIgnores(
     }
     out.push(rest);
   }
+  // A rule that matches nothing in the policies it selects that were audited (a rule for policies
+  // this run did not read says nothing).
   rules.forEach((rule, i) => {
-    if (!used[i])
+    if (used[i]) return;
+    const selects = audited.some(
+      (p) =>
+        !rule.policies?.length ||
+        matchesAnySelector(
+          rule.policies,
+          { path: p.path, ...(p.address !== undefined ? { address: p.address } : {}) },
+          holders.get(p.id),
+        ),
+    );
+    if (selects)
       notes.push(
-        `The ignore rule for ${rule.action} (${config!.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding: remove it if its permission is gone.`,
+        `The ignore rule for ${rule.action} (${config!.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding in the policies audited: remove it if its permission is gone.`,
       );
   });
   return out;

@@ -237,13 +237,15 @@ interface KeyEntry {
  * directly instead of scanning every pair of the policy.
  */
 /**
- * A condition key as compared: case-insensitive, and `ec2:ResourceTag/…` read as the global
- * `aws:ResourceTag/…`, which EC2 evaluates alike (a policy that writes one where the baseline
- * writes the other keeps the condition).
+ * The keys of the policy that constrain a baseline key (lower case): the key itself, and for
+ * `ec2:ResourceTag/…` the global `aws:ResourceTag/…`, which EC2 evaluates alike. One way only: a
+ * baseline that writes `ec2:ResourceTag` names EC2 actions, for which a policy's `aws:ResourceTag`
+ * is the same test; a policy's `ec2:ResourceTag` is not a baseline's `aws:ResourceTag` for another
+ * service's actions (they never supply it).
  */
-function keyId(key: string): string {
-  const k = key.toLowerCase();
-  return k.startsWith('ec2:resourcetag/') ? `aws:${k.slice(4)}` : k;
+function policyKeys(needKey: string): string[] {
+  const k = needKey.toLowerCase();
+  return k.startsWith('ec2:resourcetag/') ? [k, `aws:${k.slice(4)}`] : [k];
 }
 
 function byKey(c: Condition | undefined, stats?: ConditionStats): Map<string, KeyEntry[]> {
@@ -252,7 +254,7 @@ function byKey(c: Condition | undefined, stats?: ConditionStats): Map<string, Ke
     const op = parseOp(opText);
     for (const [key, values] of Object.entries(keys)) {
       if (stats) stats.steps++;
-      const k = keyId(key);
+      const k = key.toLowerCase();
       const list = out.get(k);
       if (list) list.push({ op, values });
       else out.set(k, [{ op, values }]);
@@ -282,7 +284,7 @@ export function conditionImplies(
       if (stats) stats.steps++;
       index ??= byKey(have, stats);
       let best: Implication = 'no';
-      for (const h of index.get(keyId(needKey)) ?? []) {
+      for (const h of policyKeys(needKey).flatMap((k) => index!.get(k) ?? [])) {
         if (stats) stats.steps++;
         const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
         if (r === 'yes') {

@@ -182,7 +182,8 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 export function distinctPolicies(findings: readonly Finding[]): number {
-  return new Set(findings.map((f) => f.policy)).size;
+  // By policy, file and address: a role audited as a whole counts each of its policies, not itself.
+  return new Set(findings.map((f) => `${f.policy}\u0000${f.path}\u0000${f.address ?? ''}`)).size;
 }
 
 /**

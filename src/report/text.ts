@@ -193,11 +193,11 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   const counted = [...b.current, ...b.preexisting].filter(isExcess);
   const bySeverity = severityCounts(counted);
   let summary = `${plural(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
-  if (b.hasBase) summary += `, ${b.current.filter(isExcess).length} new`;
   // As the Markdown headline counts: the policies with a finding, of those read.
   const withFindings = distinctPolicies(counted);
   const within = counted.length > 0 && withFindings < report.policies.length ? `${withFindings} of ` : '';
   summary += ` in ${within}${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+  if (b.hasBase) summary += `; ${b.current.filter(isExcess).length} new`;
   // Not counted above: informational findings (missing permissions) and ignored ones.
   const informational = [...b.current, ...b.preexisting].length - counted.length;
   const aside = [
