@@ -1,5 +1,5 @@
 import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
-import { coversForAction, coversResource } from '../src/audit/engine.js';
+import { coversForAction, coversResource, shownResource } from '../src/audit/engine.js';
 import { parseArnPattern } from '../src/policy/arn.js';
 import { loadCatalog } from '../src/policy/catalog.js';
 import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
@@ -783,4 +783,19 @@ describe('missing-permission per resource of a vendor statement', () => {
       ]);
     },
   );
+});
+
+describe('shownResource', () => {
+  it("writes a vendor's template hole back as the vendor wrote it, and nothing else", () => {
+    expect(shownResource('arn:*:s3:::<{package_sync_bucket_prefix}>-*/*')).toBe(
+      'arn:*:s3:::{package_sync_bucket_prefix}-*/*',
+    );
+    expect(shownResource('<${anyscale_cluster_role_arn}>')).toBe('${anyscale_cluster_role_arn}');
+    expect(shownResource('arn:aws:s3:::<{{BillingBucketName}}>/*')).toBe(
+      'arn:aws:s3:::{{BillingBucketName}}/*',
+    );
+    expect(shownResource('arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*')).toBe(
+      'arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*',
+    );
+  });
 });

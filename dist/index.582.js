@@ -15679,6 +15679,17 @@ function escapeRe(s) {
  * Those listed as placeholders become `<...>` placeholders in resources (any value, or the bound
  * one) and PLACEHOLDER_VALUE in conditions, so a policy with the user's real values matches.
  */
+/**
+ * Baseline resources as a message shows them (sorted, joined with `, `): a template hole of the
+ * vendor's text, held as `<${…}>` or `<{…}>` to be read as a placeholder (withPlaceholders), is
+ * written back as the vendor wrote it (`{package_sync_bucket_prefix}`).
+ */
+function shownResources(resources) {
+    return resources.map(shownResource).join(', ');
+}
+function shownResource(raw) {
+    return raw.replace(/<(\$?\{\{?[^{}<>]+\}?\})>/g, '$1');
+}
 function withPlaceholders(statements, placeholders) {
     // Template holes the vendor's source fills in at deploy time (`${anyscale_cloud_id}`,
     // `{package_sync_bucket_prefix}`, `{{BillingBucketName}}`), listed as placeholders: any value,
@@ -16192,7 +16203,12 @@ function evaluateUnit(unit, builder) {
                         const allowed = [
                             ...new Set(inactiveEntries.filter((e) => e.set === elsewhere.set).map((e) => e.resource.raw)),
                         ].sort();
-                        atoms.push({ ...base, kind: 'leftover-set', set: elsewhere.set, detail: allowed.join(', ') });
+                        atoms.push({
+                            ...base,
+                            kind: 'leftover-set',
+                            set: elsewhere.set,
+                            detail: shownResources(allowed),
+                        });
                         record(g, { kind: 'leftover-set', set: elsewhere.set });
                         continue;
                     }
@@ -16215,7 +16231,7 @@ function evaluateUnit(unit, builder) {
                     ...base,
                     kind: 'broader-resource',
                     set: activeEntries[0].set,
-                    detail: allowed.join(', '),
+                    detail: shownResources(allowed),
                 });
                 record(g, { kind: 'broader-resource', allowed, needs });
                 continue;
@@ -16422,7 +16438,7 @@ function byAllowed(entries, part) {
         });
     const groups = new Map();
     for (const [o, list] of [...byOrdinal].sort((a, b) => a[0] - b[0])) {
-        const key = [...new Set(list)].sort().join(', ');
+        const key = shownResources([...new Set(list)].sort());
         const g = groups.get(key);
         if (g)
             g.push(o);
@@ -16530,7 +16546,7 @@ function classify_classify(cls, sets, unitNote, member) {
             const hit = notCovered.intersect(b.actions);
             if (hit.isEmpty())
                 continue;
-            atom('broader-resource', hit, { set: b.set, detail: b.allowed.join(', ') });
+            atom('broader-resource', hit, { set: b.set, detail: shownResources(b.allowed) });
             pieces.push({
                 cls: g,
                 actions: hit,
@@ -20345,7 +20361,7 @@ class Auditor {
                 member: 0,
                 actions: missing,
                 set,
-                resource: e.resource.raw,
+                resource: shownResource(e.resource.raw),
                 detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
             });
         }

@@ -23,6 +23,7 @@ import {
   compileBaseline,
   evaluateUnit,
   grantedBaselineKeys,
+  shownResource,
   type Atom,
   type CompiledBaseline,
   type Unit,
@@ -387,7 +388,7 @@ export class Auditor {
         member: 0,
         actions: missing,
         set,
-        resource: e.resource.raw,
+        resource: shownResource(e.resource.raw),
         detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
       });
     }

@@ -16,6 +16,7 @@ import {
   joinNotes,
   resourceNeeds,
   SET_KIND_ORDER,
+  shownResources,
   type Atom,
   type ResourceNeed,
   type CompiledBaseline,
@@ -192,7 +193,7 @@ function byAllowed(entries: readonly SetEntry[], part: ActionSet): Map<string, A
     });
   const groups = new Map<string, number[]>();
   for (const [o, list] of [...byOrdinal].sort((a, b) => a[0] - b[0])) {
-    const key = [...new Set(list)].sort().join(', ');
+    const key = shownResources([...new Set(list)].sort());
     const g = groups.get(key);
     if (g) g.push(o);
     else groups.set(key, [o]);
@@ -298,7 +299,7 @@ export function classify(
     for (const b of sets.broader) {
       const hit = notCovered.intersect(b.actions);
       if (hit.isEmpty()) continue;
-      atom('broader-resource', hit, { set: b.set, detail: b.allowed.join(', ') });
+      atom('broader-resource', hit, { set: b.set, detail: shownResources(b.allowed) });
       pieces.push({
         cls: g,
         actions: hit,

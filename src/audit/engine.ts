@@ -59,6 +59,19 @@ function escapeRe(s: string): string {
  * Those listed as placeholders become `<...>` placeholders in resources (any value, or the bound
  * one) and PLACEHOLDER_VALUE in conditions, so a policy with the user's real values matches.
  */
+/**
+ * Baseline resources as a message shows them (sorted, joined with `, `): a template hole of the
+ * vendor's text, held as `<${…}>` or `<{…}>` to be read as a placeholder (withPlaceholders), is
+ * written back as the vendor wrote it (`{package_sync_bucket_prefix}`).
+ */
+export function shownResources(resources: readonly string[]): string {
+  return resources.map(shownResource).join(', ');
+}
+
+export function shownResource(raw: string): string {
+  return raw.replace(/<(\$?\{\{?[^{}<>]+\}?\})>/g, '$1');
+}
+
 export function withPlaceholders(
   statements: unknown[],
   placeholders: Record<string, string> | undefined,
@@ -691,7 +704,12 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
             const allowed = [
               ...new Set(inactiveEntries.filter((e) => e.set === elsewhere.set).map((e) => e.resource.raw)),
             ].sort();
-            atoms.push({ ...base, kind: 'leftover-set', set: elsewhere.set, detail: allowed.join(', ') });
+            atoms.push({
+              ...base,
+              kind: 'leftover-set',
+              set: elsewhere.set,
+              detail: shownResources(allowed),
+            });
             record(g, { kind: 'leftover-set', set: elsewhere.set });
             continue;
           }
@@ -714,7 +732,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
           ...base,
           kind: 'broader-resource',
           set: activeEntries[0]!.set,
-          detail: allowed.join(', '),
+          detail: shownResources(allowed),
         });
         record(g, { kind: 'broader-resource', allowed, needs });
         continue;
