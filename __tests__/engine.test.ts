@@ -799,3 +799,45 @@ describe('shownResource', () => {
     );
   });
 });
+
+describe('missing-permission with wildcards over the region', () => {
+  it.each([true, false])(
+    'a grant on instance/* does not stand for volume/* when both patterns have `*` as region (memo %s)',
+    (memo) => {
+      const against: Baseline = {
+        ...baseline,
+        sets: [
+          {
+            name: 'ongoing',
+            kind: 'ongoing',
+            statements: [
+              {
+                Effect: 'Allow',
+                Action: 'ec2:CreateTags',
+                Resource: ['arn:aws:ec2:*:123456789012:instance/*', 'arn:aws:ec2:*:123456789012:volume/*'],
+              },
+            ],
+          },
+        ],
+      };
+      const out = audit(
+        [
+          policy(
+            'p',
+            doc({
+              Effect: 'Allow',
+              Action: 'ec2:CreateTags',
+              Resource: 'arn:aws:ec2:*:123456789012:instance/*',
+            }),
+          ),
+        ],
+        ['ongoing'],
+        undefined,
+        { against, memo },
+      );
+      expect(out.findings.map((f) => [f.kind, f.resources])).toEqual([
+        ['missing-permission', ['arn:aws:ec2:*:123456789012:volume/*']],
+      ]);
+    },
+  );
+});

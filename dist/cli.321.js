@@ -8,6 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Am: () => (/* binding */ joinNotes),
 /* harmony export */   D3: () => (/* binding */ conditionText),
+/* harmony export */   EJ: () => (/* binding */ disjointFields),
 /* harmony export */   H$: () => (/* binding */ coversResource),
 /* harmony export */   Ic: () => (/* binding */ resourceNeeds),
 /* harmony export */   Jl: () => (/* binding */ shownResources),
@@ -247,11 +248,34 @@ function literalFields(p) {
     return fields.slice(0, 5).map((f) => (/[*?$<>{}]/.test(f) ? undefined : f));
 }
 /**
+ * Whether two patterns, read field by field as AWS reads an ARN (literalFields), name no common
+ * resource: a literal field of the first five that differs, or resource parts whose literal starts
+ * (to the first wildcard) differ (`volume/` and `instance/`). False when this cannot tell.
+ */
+function disjointFields(a, b) {
+    const fa = literalFields(a);
+    const fb = literalFields(b);
+    if (!fa.length || !fb.length)
+        return false;
+    for (let i = 1; i < 5; i++)
+        if (fa[i] !== undefined && fb[i] !== undefined && fa[i] !== fb[i])
+            return true;
+    const start = (p) => {
+        const rest = p.canonical.split(':').slice(5).join(':');
+        const end = rest.search(/[*?$<>{}]/);
+        return end < 0 ? rest : rest.slice(0, end);
+    };
+    const ra = start(a);
+    const rb = start(b);
+    return !ra.startsWith(rb) && !rb.startsWith(ra);
+}
+/**
  * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
  * whose format meets the granted pattern, the format with the partition, region and account bound
  * to the granted pattern's literal fields (an ARN both match has them) must be covered. A policy
  * applies only in its own partition: a granted pattern that does not name it (`*`) takes the
- * baseline's. False when no type applies, or a type has no format.
+ * baseline's. True when the pattern reaches no type of the action at all (it grants nothing the
+ * baseline lacks); false when a type it reaches has no format.
  */
 function coversTypes(baseline, granted, types) {
     if (types.length === 0 || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isLiteral */ .c$)(baseline))
@@ -268,30 +292,26 @@ function coversTypes(baseline, granted, types) {
     let hit = byTypes.get(key);
     if (hit !== undefined)
         return hit;
-    hit = false;
-    if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(baseline, granted)) {
+    // The types the granted pattern reaches (a type without a format: unknown, not covered).
+    const reached = types.filter((t) => !t.arn || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(formatPattern(t.arn), granted));
+    if (reached.length === 0) {
+        // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
+        // through a wildcard over the partition, read in the baseline's partition).
+        hit = true;
+    }
+    else if (reached.some((t) => !t.arn) || !(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(baseline, granted)) {
+        hit = false;
+    }
+    else {
         const own = literalFields(granted);
         const values = [undefined, own[1] ?? literalFields(baseline)[1], undefined, own[3], own[4]];
-        hit = true;
-        let applies = false;
-        for (const t of types) {
-            if (!t.arn) {
-                hit = false;
-                break;
-            }
-            if (!(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(formatPattern(t.arn), granted))
-                continue;
-            applies = true;
+        hit = reached.every((t) => {
             const fields = t.arn.split(':');
             for (const i of [1, 3, 4])
                 if (values[i] !== undefined && fields[i] !== undefined && FORMAT_VARIABLE.test(fields[i]))
                     fields[i] = values[i];
-            if (!coversResource(baseline, formatPattern(fields.join(':')), false)) {
-                hit = false;
-                break;
-            }
-        }
-        hit &&= applies;
+            return coversResource(baseline, formatPattern(fields.join(':')), false);
+        });
     }
     byTypes.set(key, hit);
     return hit;
@@ -3512,6 +3532,12 @@ function grantedByEntry(classes, sets, into = new Map()) {
                 continue;
             if (!(c.notResource || (0,policy_arn/* isAll */.kd)(c.resource) || (0,policy_arn/* isAll */.kd)(e.resource) || (0,policy_arn/* arnIntersects */.se)(e.resource, c.resource)))
                 continue;
+            // Two patterns that meet only through a `*` reaching past a colon (`arn:aws:ec2:*:A:volume/*`
+            // and `…:instance/*`) name no common resource: the grant does not count for the entry.
+            if (!c.notResource && (0,engine/* disjointFields */.EJ)(e.resource, c.resource))
+                continue;
+            if (hit.isEmpty())
+                continue;
             const had = into.get(e.index);
             into.set(e.index, had ? had.union(hit) : hit);
         }
@@ -6045,6 +6071,9 @@ function accountBindings(baseline, accountId) {
  */
 const formatPatterns = new Map();
 function sharesType(action, a, b) {
+    // Patterns that name no common resource field by field reach no common type either.
+    if ((0,engine/* disjointFields */.EJ)(a, b))
+        return false;
     if (action.resourceTypes.length === 0)
         return true;
     return action.resourceTypes.some((t) => {

@@ -22,6 +22,7 @@ import { arnFormatToPattern, arnIntersects, parseArnPattern, type ArnPattern } f
 import {
   compileBaseline,
   evaluateUnit,
+  disjointFields,
   grantedBaselineKeys,
   shownResource,
   type Atom,
@@ -673,6 +674,8 @@ function accountBindings(baseline: Baseline, accountId: string): Record<string, 
 const formatPatterns = new Map<string, ArnPattern>();
 
 function sharesType(action: ActionInfo, a: ArnPattern, b: ArnPattern): boolean {
+  // Patterns that name no common resource field by field reach no common type either.
+  if (disjointFields(a, b)) return false;
   if (action.resourceTypes.length === 0) return true;
   return action.resourceTypes.some((t) => {
     if (!t.arn) return true;

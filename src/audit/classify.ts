@@ -12,6 +12,7 @@ import {
   conditionText,
   coversForAction,
   coversResource,
+  disjointFields,
   implies,
   joinNotes,
   resourceNeeds,
@@ -353,6 +354,10 @@ export function grantedByEntry(
       if (hit.isEmpty()) continue;
       if (!(c.notResource || isAll(c.resource) || isAll(e.resource) || arnIntersects(e.resource, c.resource)))
         continue;
+      // Two patterns that meet only through a `*` reaching past a colon (`arn:aws:ec2:*:A:volume/*`
+      // and `…:instance/*`) name no common resource: the grant does not count for the entry.
+      if (!c.notResource && disjointFields(e.resource, c.resource)) continue;
+      if (hit.isEmpty()) continue;
       const had = into.get(e.index);
       into.set(e.index, had ? had.union(hit) : hit);
     }

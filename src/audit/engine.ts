@@ -361,11 +361,32 @@ function literalFields(p: ArnPattern): (string | undefined)[] {
 }
 
 /**
+ * Whether two patterns, read field by field as AWS reads an ARN (literalFields), name no common
+ * resource: a literal field of the first five that differs, or resource parts whose literal starts
+ * (to the first wildcard) differ (`volume/` and `instance/`). False when this cannot tell.
+ */
+export function disjointFields(a: ArnPattern, b: ArnPattern): boolean {
+  const fa = literalFields(a);
+  const fb = literalFields(b);
+  if (!fa.length || !fb.length) return false;
+  for (let i = 1; i < 5; i++) if (fa[i] !== undefined && fb[i] !== undefined && fa[i] !== fb[i]) return true;
+  const start = (p: ArnPattern) => {
+    const rest = p.canonical.split(':').slice(5).join(':');
+    const end = rest.search(/[*?$<>{}]/);
+    return end < 0 ? rest : rest.slice(0, end);
+  };
+  const ra = start(a);
+  const rb = start(b);
+  return !ra.startsWith(rb) && !rb.startsWith(ra);
+}
+
+/**
  * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
  * whose format meets the granted pattern, the format with the partition, region and account bound
  * to the granted pattern's literal fields (an ARN both match has them) must be covered. A policy
  * applies only in its own partition: a granted pattern that does not name it (`*`) takes the
- * baseline's. False when no type applies, or a type has no format.
+ * baseline's. True when the pattern reaches no type of the action at all (it grants nothing the
+ * baseline lacks); false when a type it reaches has no format.
  */
 function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly ResourceTypeRef[]): boolean {
   if (types.length === 0 || isLiteral(baseline)) return false;
@@ -377,29 +398,24 @@ function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly 
   if (!byTypes) byGranted.set(granted, (byTypes = new Map()));
   let hit = byTypes.get(key);
   if (hit !== undefined) return hit;
-  hit = false;
-  if (arnIntersects(baseline, granted)) {
+  // The types the granted pattern reaches (a type without a format: unknown, not covered).
+  const reached = types.filter((t) => !t.arn || arnIntersects(formatPattern(t.arn), granted));
+  if (reached.length === 0) {
+    // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
+    // through a wildcard over the partition, read in the baseline's partition).
+    hit = true;
+  } else if (reached.some((t) => !t.arn) || !arnIntersects(baseline, granted)) {
+    hit = false;
+  } else {
     const own = literalFields(granted);
     const values = [undefined, own[1] ?? literalFields(baseline)[1], undefined, own[3], own[4]];
-    hit = true;
-    let applies = false;
-    for (const t of types) {
-      if (!t.arn) {
-        hit = false;
-        break;
-      }
-      if (!arnIntersects(formatPattern(t.arn), granted)) continue;
-      applies = true;
+    hit = reached.every((t) => {
       const fields = t.arn.split(':');
       for (const i of [1, 3, 4])
         if (values[i] !== undefined && fields[i] !== undefined && FORMAT_VARIABLE.test(fields[i]!))
           fields[i] = values[i]!;
-      if (!coversResource(baseline, formatPattern(fields.join(':')), false)) {
-        hit = false;
-        break;
-      }
-    }
-    hit &&= applies;
+      return coversResource(baseline, formatPattern(fields.join(':')), false);
+    });
   }
   byTypes.set(key, hit);
   return hit;
