@@ -18,6 +18,7 @@ export const modules = {
 /* harmony export */   Qj: () => (/* binding */ invalidStatementAtom),
 /* harmony export */   W1: () => (/* binding */ unknownActionAtom),
 /* harmony export */   Ww: () => (/* binding */ evaluateUnit),
+/* harmony export */   a0: () => (/* binding */ formatPattern),
 /* harmony export */   gU: () => (/* binding */ shownResource),
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
 /* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER)
@@ -242,31 +243,39 @@ const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
  * takes in practice, which this reading sets aside.
  */
 function literalFields(p) {
-    const fields = p.canonical.split(':');
-    if (fields[0] !== 'arn' || fields.length < 6)
-        return [];
-    return fields.slice(0, 5).map((f) => (/[*?$<>{}]/.test(f) ? undefined : f));
+    const fields = arnFields(p);
+    return fields ? fields.slice(0, 5).map(literalField) : [];
 }
+/** A pattern's text split at `:` when it is an ARN of six fields or more, else undefined. */
+function arnFields(p) {
+    const fields = p.canonical.split(':');
+    return fields[0] === 'arn' && fields.length >= 6 ? fields : undefined;
+}
+/** A field as literal text, or undefined when it holds a wildcard, variable or placeholder. */
+const literalField = (f) => (/[*?$<>{}]/.test(f) ? undefined : f);
 /**
  * Whether two patterns, read field by field as AWS reads an ARN (literalFields), name no common
  * resource: a literal field of the first five that differs, or resource parts whose literal starts
  * (to the first wildcard) differ (`volume/` and `instance/`). False when this cannot tell.
  */
 function disjointFields(a, b) {
-    const fa = literalFields(a);
-    const fb = literalFields(b);
-    if (!fa.length || !fb.length)
+    const fa = arnFields(a);
+    const fb = arnFields(b);
+    if (!fa || !fb)
         return false;
-    for (let i = 1; i < 5; i++)
-        if (fa[i] !== undefined && fb[i] !== undefined && fa[i] !== fb[i])
+    for (let i = 1; i < 5; i++) {
+        const x = literalField(fa[i]);
+        const y = literalField(fb[i]);
+        if (x !== undefined && y !== undefined && x !== y)
             return true;
-    const start = (p) => {
-        const rest = p.canonical.split(':').slice(5).join(':');
+    }
+    const start = (fields) => {
+        const rest = fields.slice(5).join(':');
         const end = rest.search(/[*?$<>{}]/);
         return end < 0 ? rest : rest.slice(0, end);
     };
-    const ra = start(a);
-    const rb = start(b);
+    const ra = start(fa);
+    const rb = start(fb);
     return !ra.startsWith(rb) && !rb.startsWith(ra);
 }
 /**
@@ -6069,7 +6078,6 @@ function accountBindings(baseline, accountId) {
  * Whether one of the action's resource types meets both patterns (a type without an ARN format,
  * or an action without types, which only `*` grants, is taken as shared).
  */
-const formatPatterns = new Map();
 function sharesType(action, a, b) {
     // Patterns that name no common resource field by field reach no common type either.
     if ((0,engine/* disjointFields */.EJ)(a, b))
@@ -6079,9 +6087,7 @@ function sharesType(action, a, b) {
     return action.resourceTypes.some((t) => {
         if (!t.arn)
             return true;
-        let format = formatPatterns.get(t.arn);
-        if (!format)
-            formatPatterns.set(t.arn, (format = (0,policy_arn/* arnFormatToPattern */.kH)(t.arn)));
+        const format = (0,engine/* formatPattern */.a0)(t.arn);
         return (0,policy_arn/* arnIntersects */.se)(format, a) && (0,policy_arn/* arnIntersects */.se)(format, b);
     });
 }

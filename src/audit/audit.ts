@@ -18,11 +18,12 @@ import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { GrantSets } from '../policy/grant-sets.js';
-import { arnFormatToPattern, arnIntersects, parseArnPattern, type ArnPattern } from '../policy/arn.js';
+import { arnIntersects, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import {
   compileBaseline,
   evaluateUnit,
   disjointFields,
+  formatPattern,
   grantedBaselineKeys,
   shownResource,
   type Atom,
@@ -671,16 +672,13 @@ function accountBindings(baseline: Baseline, accountId: string): Record<string, 
  * Whether one of the action's resource types meets both patterns (a type without an ARN format,
  * or an action without types, which only `*` grants, is taken as shared).
  */
-const formatPatterns = new Map<string, ArnPattern>();
-
 function sharesType(action: ActionInfo, a: ArnPattern, b: ArnPattern): boolean {
   // Patterns that name no common resource field by field reach no common type either.
   if (disjointFields(a, b)) return false;
   if (action.resourceTypes.length === 0) return true;
   return action.resourceTypes.some((t) => {
     if (!t.arn) return true;
-    let format = formatPatterns.get(t.arn);
-    if (!format) formatPatterns.set(t.arn, (format = arnFormatToPattern(t.arn)));
+    const format = formatPattern(t.arn);
     return arnIntersects(format, a) && arnIntersects(format, b);
   });
 }

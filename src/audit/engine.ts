@@ -338,7 +338,7 @@ const typesKeys = new WeakMap<readonly ResourceTypeRef[], string>();
 /** Catalog formats (some with fields bound), parsed once per text. */
 const formats = new Map<string, ArnPattern>();
 
-function formatPattern(text: string): ArnPattern {
+export function formatPattern(text: string): ArnPattern {
   let p = formats.get(text);
   if (!p) formats.set(text, (p = arnFormatToPattern(text)));
   return p;
@@ -355,10 +355,18 @@ const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
  * takes in practice, which this reading sets aside.
  */
 function literalFields(p: ArnPattern): (string | undefined)[] {
-  const fields = p.canonical.split(':');
-  if (fields[0] !== 'arn' || fields.length < 6) return [];
-  return fields.slice(0, 5).map((f) => (/[*?$<>{}]/.test(f) ? undefined : f));
+  const fields = arnFields(p);
+  return fields ? fields.slice(0, 5).map(literalField) : [];
 }
+
+/** A pattern's text split at `:` when it is an ARN of six fields or more, else undefined. */
+function arnFields(p: ArnPattern): string[] | undefined {
+  const fields = p.canonical.split(':');
+  return fields[0] === 'arn' && fields.length >= 6 ? fields : undefined;
+}
+
+/** A field as literal text, or undefined when it holds a wildcard, variable or placeholder. */
+const literalField = (f: string): string | undefined => (/[*?$<>{}]/.test(f) ? undefined : f);
 
 /**
  * Whether two patterns, read field by field as AWS reads an ARN (literalFields), name no common
@@ -366,17 +374,21 @@ function literalFields(p: ArnPattern): (string | undefined)[] {
  * (to the first wildcard) differ (`volume/` and `instance/`). False when this cannot tell.
  */
 export function disjointFields(a: ArnPattern, b: ArnPattern): boolean {
-  const fa = literalFields(a);
-  const fb = literalFields(b);
-  if (!fa.length || !fb.length) return false;
-  for (let i = 1; i < 5; i++) if (fa[i] !== undefined && fb[i] !== undefined && fa[i] !== fb[i]) return true;
-  const start = (p: ArnPattern) => {
-    const rest = p.canonical.split(':').slice(5).join(':');
+  const fa = arnFields(a);
+  const fb = arnFields(b);
+  if (!fa || !fb) return false;
+  for (let i = 1; i < 5; i++) {
+    const x = literalField(fa[i]!);
+    const y = literalField(fb[i]!);
+    if (x !== undefined && y !== undefined && x !== y) return true;
+  }
+  const start = (fields: string[]) => {
+    const rest = fields.slice(5).join(':');
     const end = rest.search(/[*?$<>{}]/);
     return end < 0 ? rest : rest.slice(0, end);
   };
-  const ra = start(a);
-  const rb = start(b);
+  const ra = start(fa);
+  const rb = start(fb);
   return !ra.startsWith(rb) && !rb.startsWith(ra);
 }
 
