@@ -1354,7 +1354,7 @@ function patternFirst(stmt, builder, sets) {
                 continue;
             const folded = patterns[i].trim().toLowerCase();
             const colon = folded.indexOf(':');
-            const byKey = folded === '*' || ((0,glob/* hasWildcard */.r)(folded) && (colon < 0 || (0,glob/* hasWildcard */.r)(folded.slice(0, colon))));
+            const byKey = folded === '*' || ((0,glob/* hasWildcard */.rl)(folded) && (colon < 0 || (0,glob/* hasWildcard */.rl)(folded.slice(0, colon))));
             return (i * PATTERN_STRIDE +
                 (byKey
                     ? actions.minOfCommon(set, (keyOrder ??= builder.catalog.keyOrder()))
@@ -2022,7 +2022,7 @@ function prepare(b) {
         texts,
         refs: refs.filter((r) => r.patterns.length > 0),
         sids,
-        names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: (0,policy_glob/* compileGlob */.S)(g, { caseInsensitive: true }) })),
+        names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: (0,policy_glob/* compileGlob */.SO)(g, { caseInsensitive: true }) })),
         accounts: new Set(b.detect?.accounts ?? []),
         byPattern: new Map(),
         byPolicy: new Map(),
@@ -2534,7 +2534,7 @@ function compilePath(selector) {
             current = [];
         }
         else {
-            current.push((0,policy_glob/* compileGlob */.S)(seg));
+            current.push((0,policy_glob/* compileGlob */.SO)(seg));
         }
     }
     p = { chunks, anchoredStart: segs[0] !== '**' };
@@ -2579,7 +2579,7 @@ function matchPath(p, path) {
 function tfGlob(glob) {
     let g = tfCache.get(glob);
     if (!g) {
-        g = (0,policy_glob/* compileGlob */.S)(glob);
+        g = (0,policy_glob/* compileGlob */.SO)(glob);
         tfCache.set(glob, g);
     }
     return g;
@@ -2626,16 +2626,9 @@ function matchesCloudFormation(spec, policy, principalIds) {
 function matchesAnySelector(selectors, policy, principalIds) {
     return selectors.some((s) => matchesSelector(s, policy, principalIds));
 }
-const actionCache = new Map();
 /** True when the rule's action pattern covers the action (IAM wildcards, case-insensitive). */
 function ruleCoversAction(rule, action) {
-    const key = rule.action.trim().toLowerCase();
-    let g = actionCache.get(key);
-    if (!g) {
-        g = (0,policy_glob/* compileGlob */.S)(key, { caseInsensitive: true });
-        actionCache.set(key, g);
-    }
-    return g.matches(action.trim());
+    return (0,policy_glob/* actionMatcher */.z2)(rule.action)(action);
 }
 /** `YYYY-MM-DD` of a date in UTC. */
 function utcDay(d) {
@@ -2725,9 +2718,9 @@ function gitignore(root, notes) {
         const anchored = line.startsWith('/') || line.slice(0, -1).includes('/');
         const body = line.replace(/^\//, '').replace(/\/$/, '');
         // Unanchored patterns match a name at any depth; anchored ones the path from the root.
-        globs.push((0,policy_glob/* compileGlob */.S)(anchored ? body : `**/${body}`));
+        globs.push((0,policy_glob/* compileGlob */.SO)(anchored ? body : `**/${body}`));
         if (!anchored)
-            globs.push((0,policy_glob/* compileGlob */.S)(body));
+            globs.push((0,policy_glob/* compileGlob */.SO)(body));
     }
     return globs;
 }
@@ -4712,23 +4705,10 @@ function contributing(patterns, catalog, grants) {
     const kept = patterns.filter(grants);
     return kept.length ? kept : patterns;
 }
-/** A test of an action against a pattern (IAM wildcards, case-insensitive), made once per pattern. */
-const matchers = new Map();
+/** A test of an action against a pattern (IAM wildcards, case-insensitive). */
 function matcher(pattern) {
-    let m = matchers.get(pattern);
-    if (!m) {
-        const key = pattern.trim().toLowerCase();
-        if ((0,policy_glob/* hasWildcard */.r)(key)) {
-            const glob = (0,policy_glob/* compileGlob */.S)(key, { caseInsensitive: true });
-            m = (a) => glob.matches(a.key);
-        }
-        else
-            m = (a) => a.key === key;
-        if (matchers.size >= 65_536)
-            matchers.clear();
-        matchers.set(pattern, m);
-    }
-    return m;
+    const test = (0,policy_glob/* actionMatcher */.z2)(pattern);
+    return (a) => test(a.key);
 }
 function findingMessage(first, list, 
 /** How many actions the finding is about. */
@@ -6673,8 +6653,16 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
  * that covers some of them splits it: the covered actions become an ignored finding of their own,
  * and the rest stays reported (a rule for `ec2:DescribeAddresses` against a finding of
  * `ec2:Describe*`). An expired rule hides nothing, and the findings it would hide say so. A rule
- * that matches no finding is named in a note, to be removed once its permission is gone.
+ * that matches no finding in the audited policies it selects is named in a note, to be removed
+ * once its permission is gone.
  */
+/**
+ * Whether a rule's coverage of a finding hides something: all of it, or some of a finding split by
+ * action (part of an informational missing-permission finding is not hidden).
+ */
+function reaches(covered, kind) {
+    return covered === 'all' || (covered === 'some' && splitsByAction(kind));
+}
 function applyIgnores(findings, config, now, notes, catalog, principals, audited) {
     const rules = config?.ignore ?? [];
     if (!rules.length)
@@ -6705,8 +6693,7 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
         for (let i = 0; i < rules.length && rest; i++) {
             const rule = rules[i];
             const c = ignoreCoverage(rule, like(rest), now);
-            // Part of a finding that is not split by action (the informational missing permissions): not hidden.
-            if (c.covered === 'none' || (c.covered === 'some' && !splitsByAction(rest.kind)))
+            if (!reaches(c.covered, rest.kind))
                 continue;
             used[i] = true;
             if (c.expired) {
@@ -6720,10 +6707,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 rest = undefined;
                 // Later rules that would have hidden it too are in use.
                 for (let j = i + 1; j < rules.length; j++)
-                    if (!used[j]) {
-                        const later = ignoreCoverage(rules[j], like(f), now).covered;
-                        used[j] = later === 'all' || (later === 'some' && splitsByAction(f.kind));
-                    }
+                    if (!used[j])
+                        used[j] = reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
                 break;
             }
             const covered = new Set(c.actions);
@@ -12142,15 +12127,15 @@ class Catalog {
         if (p === '*') {
             result = this.all();
         }
-        else if (!(0,policy_glob/* hasWildcard */.r)(p)) {
+        else if (!(0,policy_glob/* hasWildcard */.rl)(p)) {
             const hit = this.lookup(p);
             result = hit ? [hit] : [];
         }
         else {
             const colon = p.indexOf(':');
             const svcPart = colon < 0 ? p : p.slice(0, colon);
-            const glob = (0,policy_glob/* compileGlob */.S)(p, { caseInsensitive: true });
-            const candidates = (0,policy_glob/* hasWildcard */.r)(svcPart) || colon < 0 ? this.all() : this.actionsOf(svcPart);
+            const glob = (0,policy_glob/* compileGlob */.SO)(p, { caseInsensitive: true });
+            const candidates = (0,policy_glob/* hasWildcard */.rl)(svcPart) || colon < 0 ? this.all() : this.actionsOf(svcPart);
             result = candidates.filter((a) => glob.matches(a.key, stats));
         }
         this.expandCache.set(p, result);
@@ -14225,8 +14210,9 @@ function statementLabel(s) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ compileGlob),
-/* harmony export */   r: () => (/* binding */ hasWildcard)
+/* harmony export */   SO: () => (/* binding */ compileGlob),
+/* harmony export */   rl: () => (/* binding */ hasWildcard),
+/* harmony export */   z2: () => (/* binding */ actionMatcher)
 /* harmony export */ });
 // Wildcard matching for IAM patterns (`*` any run, `?` one character), in linear time.
 //
@@ -14306,6 +14292,23 @@ function compileGlob(pattern, options = {}) {
         return pos <= end;
     };
     return { pattern, literal, prefix, matches };
+}
+/** actionMatcher's tests by pattern as written (bounded: patterns come from the repository). */
+const actionMatchers = new Map();
+/**
+ * A test of an action name (`s3:GetObject`, any case) against an IAM action pattern (`s3:Get*`,
+ * case-insensitive, surrounding spaces ignored), made once per pattern.
+ */
+function actionMatcher(pattern) {
+    let m = actionMatchers.get(pattern);
+    if (!m) {
+        const glob = compileGlob(pattern.trim(), { caseInsensitive: true });
+        m = (action) => glob.matches(action.trim());
+        if (actionMatchers.size >= 65_536)
+            actionMatchers.clear();
+        actionMatchers.set(pattern, m);
+    }
+    return m;
 }
 /** True when `pattern` has an IAM wildcard. */
 function hasWildcard(pattern) {

@@ -439,6 +439,23 @@ function compileGlob(pattern, options = {}) {
     };
     return { pattern, literal, prefix, matches };
 }
+/** actionMatcher's tests by pattern as written (bounded: patterns come from the repository). */
+const actionMatchers = new Map();
+/**
+ * A test of an action name (`s3:GetObject`, any case) against an IAM action pattern (`s3:Get*`,
+ * case-insensitive, surrounding spaces ignored), made once per pattern.
+ */
+function actionMatcher(pattern) {
+    let m = actionMatchers.get(pattern);
+    if (!m) {
+        const glob = compileGlob(pattern.trim(), { caseInsensitive: true });
+        m = (action) => glob.matches(action.trim());
+        if (actionMatchers.size >= 65_536)
+            actionMatchers.clear();
+        actionMatchers.set(pattern, m);
+    }
+    return m;
+}
 /** True when `pattern` has an IAM wildcard. */
 function hasWildcard(pattern) {
     return pattern.includes('*') || pattern.includes('?');
@@ -5154,16 +5171,9 @@ function matchesCloudFormation(spec, policy, principalIds) {
 function matchesAnySelector(selectors, policy, principalIds) {
     return selectors.some((s) => matchesSelector(s, policy, principalIds));
 }
-const actionCache = new Map();
 /** True when the rule's action pattern covers the action (IAM wildcards, case-insensitive). */
 function ruleCoversAction(rule, action) {
-    const key = rule.action.trim().toLowerCase();
-    let g = actionCache.get(key);
-    if (!g) {
-        g = compileGlob(key, { caseInsensitive: true });
-        actionCache.set(key, g);
-    }
-    return g.matches(action.trim());
+    return actionMatcher(rule.action)(action);
 }
 /** `YYYY-MM-DD` of a date in UTC. */
 function utcDay(d) {
@@ -18658,23 +18668,10 @@ function contributing(patterns, catalog, grants) {
     const kept = patterns.filter(grants);
     return kept.length ? kept : patterns;
 }
-/** A test of an action against a pattern (IAM wildcards, case-insensitive), made once per pattern. */
-const matchers = new Map();
+/** A test of an action against a pattern (IAM wildcards, case-insensitive). */
 function matcher(pattern) {
-    let m = matchers.get(pattern);
-    if (!m) {
-        const key = pattern.trim().toLowerCase();
-        if (hasWildcard(key)) {
-            const glob = compileGlob(key, { caseInsensitive: true });
-            m = (a) => glob.matches(a.key);
-        }
-        else
-            m = (a) => a.key === key;
-        if (matchers.size >= 65_536)
-            matchers.clear();
-        matchers.set(pattern, m);
-    }
-    return m;
+    const test = actionMatcher(pattern);
+    return (a) => test(a.key);
 }
 function findingMessage(first, list, 
 /** How many actions the finding is about. */
@@ -21388,8 +21385,16 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
  * that covers some of them splits it: the covered actions become an ignored finding of their own,
  * and the rest stays reported (a rule for `ec2:DescribeAddresses` against a finding of
  * `ec2:Describe*`). An expired rule hides nothing, and the findings it would hide say so. A rule
- * that matches no finding is named in a note, to be removed once its permission is gone.
+ * that matches no finding in the audited policies it selects is named in a note, to be removed
+ * once its permission is gone.
  */
+/**
+ * Whether a rule's coverage of a finding hides something: all of it, or some of a finding split by
+ * action (part of an informational missing-permission finding is not hidden).
+ */
+function reaches(covered, kind) {
+    return covered === 'all' || (covered === 'some' && splitsByAction(kind));
+}
 function applyIgnores(findings, config, now, notes, catalog, principals, audited) {
     const rules = config?.ignore ?? [];
     if (!rules.length)
@@ -21420,8 +21425,7 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
         for (let i = 0; i < rules.length && rest; i++) {
             const rule = rules[i];
             const c = ignoreCoverage(rule, like(rest), now);
-            // Part of a finding that is not split by action (the informational missing permissions): not hidden.
-            if (c.covered === 'none' || (c.covered === 'some' && !splitsByAction(rest.kind)))
+            if (!reaches(c.covered, rest.kind))
                 continue;
             used[i] = true;
             if (c.expired) {
@@ -21435,10 +21439,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 rest = undefined;
                 // Later rules that would have hidden it too are in use.
                 for (let j = i + 1; j < rules.length; j++)
-                    if (!used[j]) {
-                        const later = ignoreCoverage(rules[j], like(f), now).covered;
-                        used[j] = later === 'all' || (later === 'some' && splitsByAction(f.kind));
-                    }
+                    if (!used[j])
+                        used[j] = reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
                 break;
             }
             const covered = new Set(c.actions);

@@ -5,7 +5,7 @@
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from '../policy/catalog.js';
 import { compressActions, noteActionList } from '../policy/compress.js';
-import { compileGlob, hasWildcard } from '../policy/glob.js';
+import { actionMatcher } from '../policy/glob.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
@@ -557,21 +557,10 @@ function contributing(
   return kept.length ? kept : patterns;
 }
 
-/** A test of an action against a pattern (IAM wildcards, case-insensitive), made once per pattern. */
-const matchers = new Map<string, (a: ActionInfo) => boolean>();
-
+/** A test of an action against a pattern (IAM wildcards, case-insensitive). */
 function matcher(pattern: string): (a: ActionInfo) => boolean {
-  let m = matchers.get(pattern);
-  if (!m) {
-    const key = pattern.trim().toLowerCase();
-    if (hasWildcard(key)) {
-      const glob = compileGlob(key, { caseInsensitive: true });
-      m = (a) => glob.matches(a.key);
-    } else m = (a) => a.key === key;
-    if (matchers.size >= 65_536) matchers.clear();
-    matchers.set(pattern, m);
-  }
-  return m;
+  const test = actionMatcher(pattern);
+  return (a) => test(a.key);
 }
 
 function findingMessage(

@@ -673,8 +673,17 @@ function planAudit(
  * that covers some of them splits it: the covered actions become an ignored finding of their own,
  * and the rest stays reported (a rule for `ec2:DescribeAddresses` against a finding of
  * `ec2:Describe*`). An expired rule hides nothing, and the findings it would hide say so. A rule
- * that matches no finding is named in a note, to be removed once its permission is gone.
+ * that matches no finding in the audited policies it selects is named in a note, to be removed
+ * once its permission is gone.
  */
+/**
+ * Whether a rule's coverage of a finding hides something: all of it, or some of a finding split by
+ * action (part of an informational missing-permission finding is not hidden).
+ */
+function reaches(covered: 'all' | 'some' | 'none', kind: Finding['kind']): boolean {
+  return covered === 'all' || (covered === 'some' && splitsByAction(kind));
+}
+
 function applyIgnores(
   findings: Finding[],
   config: AuditConfig | undefined,
@@ -711,8 +720,7 @@ function applyIgnores(
     for (let i = 0; i < rules.length && rest; i++) {
       const rule = rules[i]!;
       const c = ignoreCoverage(rule, like(rest), now);
-      // Part of a finding that is not split by action (the informational missing permissions): not hidden.
-      if (c.covered === 'none' || (c.covered === 'some' && !splitsByAction(rest.kind))) continue;
+      if (!reaches(c.covered, rest.kind)) continue;
       used[i] = true;
       if (c.expired) {
         expired.push(rule);
@@ -725,10 +733,7 @@ function applyIgnores(
         rest = undefined;
         // Later rules that would have hidden it too are in use.
         for (let j = i + 1; j < rules.length; j++)
-          if (!used[j]) {
-            const later = ignoreCoverage(rules[j]!, like(f), now).covered;
-            used[j] = later === 'all' || (later === 'some' && splitsByAction(f.kind));
-          }
+          if (!used[j]) used[j] = reaches(ignoreCoverage(rules[j]!, like(f), now).covered, f.kind);
         break;
       }
       const covered = new Set(c.actions);

@@ -18,7 +18,7 @@
 // Matching is linear-time in practice and never builds a regular expression from input: segments
 // are compared with src/policy/glob.ts (split at `*`, leftmost match of each fixed piece), and
 // `**` is handled the same way one level up, on whole path segments.
-import { compileGlob, type Glob } from '../policy/glob.js';
+import { actionMatcher, compileGlob, type Glob } from '../policy/glob.js';
 
 const TERRAFORM = 'terraform:';
 const CLOUDFORMATION = 'cloudformation:';
@@ -182,17 +182,9 @@ export interface FindingLike {
   principalIds?: string[];
 }
 
-const actionCache = new Map<string, Glob>();
-
 /** True when the rule's action pattern covers the action (IAM wildcards, case-insensitive). */
 export function ruleCoversAction(rule: { action: string }, action: string): boolean {
-  const key = rule.action.trim().toLowerCase();
-  let g = actionCache.get(key);
-  if (!g) {
-    g = compileGlob(key, { caseInsensitive: true });
-    actionCache.set(key, g);
-  }
-  return g.matches(action.trim());
+  return actionMatcher(rule.action)(action);
 }
 
 /** `YYYY-MM-DD` of a date in UTC. */

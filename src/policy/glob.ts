@@ -89,6 +89,24 @@ export function compileGlob(pattern: string, options: { caseInsensitive?: boolea
   return { pattern, literal, prefix, matches };
 }
 
+/** actionMatcher's tests by pattern as written (bounded: patterns come from the repository). */
+const actionMatchers = new Map<string, (action: string) => boolean>();
+
+/**
+ * A test of an action name (`s3:GetObject`, any case) against an IAM action pattern (`s3:Get*`,
+ * case-insensitive, surrounding spaces ignored), made once per pattern.
+ */
+export function actionMatcher(pattern: string): (action: string) => boolean {
+  let m = actionMatchers.get(pattern);
+  if (!m) {
+    const glob = compileGlob(pattern.trim(), { caseInsensitive: true });
+    m = (action) => glob.matches(action.trim());
+    if (actionMatchers.size >= 65_536) actionMatchers.clear();
+    actionMatchers.set(pattern, m);
+  }
+  return m;
+}
+
 /** True when `pattern` has an IAM wildcard. */
 export function hasWildcard(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?');
