@@ -18272,9 +18272,7 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, (p) => bySet
-            ? opts.catalog.expand(p).some((a) => bySet.has(actionOrdinal(a)))
-            : actionsInfo.some(matcher(p))));
+        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo), bySet, actionsInfo)));
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
         const f = { kind: first.kind, severity, policy: unit.id };
@@ -18311,6 +18309,23 @@ function groupAtoms(atoms, opts) {
         findings.push(f);
     }
     return findings;
+}
+/**
+ * Whether the i-th pattern of the finding's statement grants some of its actions: its part of the
+ * statement's set (GrantSets keeps each pattern's set) meets the finding's set, a test of a few
+ * words; without the statement's sets, the pattern is matched against the actions.
+ */
+function grantsOf(first, opts, findingSet, bySet, actionsInfo) {
+    const parts = opts.sets && first.stmt?.actions ? opts.sets.statementSet(first.stmt).parts : undefined;
+    let set;
+    return (p, i) => {
+        const part = parts?.[i];
+        if (part)
+            return part.intersects((set ??= findingSet()));
+        return bySet
+            ? opts.catalog.expand(p).some((a) => bySet.has(actionOrdinal(a)))
+            : actionsInfo.some(matcher(p));
+    };
 }
 /** The actions of set atoms and single ones together. */
 function unionOf(atoms) {
@@ -18678,7 +18693,7 @@ function findingMessage(first, list,
 n, unit, removed, 
 /** The finding's names (made on call: a set's are not kept). */
 namesOf, exampleText, catalog, 
-/** Whether the finding holds an action the pattern matches. */
+/** Whether the finding holds an action the statement's i-th pattern matches. */
 grants) {
     const b = unit.baseline.baseline;
     const what = `${n} action${n === 1 ? '' : 's'}`;
@@ -19741,7 +19756,12 @@ class StatementMemo {
         const template = () => ({ ...unit, id: '', members: [TEMPLATE_MEMBER] });
         let templates;
         if (Array.isArray(isNew))
-            templates = groupAtoms(isNew, { unit: template(), isNew: (a) => a.fresh, catalog: this.catalog });
+            templates = groupAtoms(isNew, {
+                unit: template(),
+                isNew: (a) => a.fresh,
+                catalog: this.catalog,
+                sets: this.sets,
+            });
         else {
             const k = isNew === undefined ? 'u' : isNew ? 't' : 'f';
             let hit = o.grouped.get(k);
@@ -19751,6 +19771,7 @@ class StatementMemo {
                     unit: template(),
                     isNew: constant === undefined ? undefined : () => constant,
                     catalog: this.catalog,
+                    sets: this.sets,
                 });
                 o.grouped.set(k, hit);
             }
@@ -20342,7 +20363,7 @@ class Auditor {
                 (byUnit.get(target) ?? byUnit.set(target, []).get(target)).push(...list);
             }
             for (const [target, list] of byUnit)
-                findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
+                findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog, sets: this.grantSets }));
         }
         return {
             policies: [...policies.values()],
@@ -20426,9 +20447,14 @@ class Auditor {
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
-                findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+                findings.push(...groupAtoms(removed, {
+                    unit: baseUnit,
+                    removed: true,
+                    catalog: this.catalog,
+                    sets: this.grantSets,
+                }));
         }
-        findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
+        findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
         const made = suggestMinimal(unit, result, this.builder);
         if (this.suggest)
             suggestions.list.push(...made);
@@ -20500,7 +20526,12 @@ class Auditor {
                                 removed.push({ ...part, member: mi, stmt });
             }
             if (removed.length)
-                findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+                findings.push(...groupAtoms(removed, {
+                    unit: baseUnit,
+                    removed: true,
+                    catalog: this.catalog,
+                    sets: this.grantSets,
+                }));
         }
         for (const { mi, stmt, o } of head) {
             if (o.atoms.length)

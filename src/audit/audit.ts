@@ -342,7 +342,7 @@ export class Auditor {
         (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...list);
       }
       for (const [target, list] of byUnit)
-        findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog }));
+        findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog, sets: this.grantSets }));
     }
     return {
       policies: [...policies.values()],
@@ -435,9 +435,16 @@ export class Auditor {
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
       if (removed.length && baseUnit)
-        findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+        findings.push(
+          ...groupAtoms(removed, {
+            unit: baseUnit,
+            removed: true,
+            catalog: this.catalog,
+            sets: this.grantSets,
+          }),
+        );
     }
-    findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog }));
+    findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
     const made = suggestMinimal(unit, result, this.builder);
     if (this.suggest) suggestions.list.push(...made);
     else suggestions.notMade += made.length;
@@ -517,7 +524,14 @@ export class Auditor {
             for (const part of headKeys.split(x)) if (part.fresh) removed.push({ ...part, member: mi, stmt });
       }
       if (removed.length)
-        findings.push(...groupAtoms(removed, { unit: baseUnit, removed: true, catalog: this.catalog }));
+        findings.push(
+          ...groupAtoms(removed, {
+            unit: baseUnit,
+            removed: true,
+            catalog: this.catalog,
+            sets: this.grantSets,
+          }),
+        );
     }
     for (const { mi, stmt, o } of head) {
       if (o.atoms.length) for (const f of memo.findings(o, unit, mi, stmt, newness(o))) findings.push(f);

@@ -7,6 +7,7 @@ import { actionOfOrdinal, actionOrdinal, type ActionInfo, type Catalog } from '.
 import { compressActions, noteActionList } from '../policy/compress.js';
 import { actionMatcher } from '../policy/glob.js';
 import { statementLabel, type Statement } from '../policy/document.js';
+import type { GrantSets } from '../policy/grant-sets.js';
 import type { BaselineSet, Finding } from '../core/types.js';
 import type { Atom, Unit, UnitMember } from './engine.js';
 import { findingSeverity, maxActionSeverity, maxSetSeverity, riskScore } from './severity.js';
@@ -20,6 +21,8 @@ export interface GroupOptions {
   /** Keys of atoms that are new (in a PR or a plan); undefined when there is no base. */
   isNew?: (a: Atom) => boolean | undefined;
   removed?: boolean;
+  /** The statements' action sets, by pattern (lets a message name its patterns by set algebra). */
+  sets?: GrantSets;
 }
 
 export function memberLine(m: UnitMember, stmt?: Statement): number | undefined {
@@ -147,10 +150,13 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
         names,
         exampleText,
         opts.catalog,
-        (p) =>
-          bySet
-            ? opts.catalog!.expand(p).some((a) => bySet.has(actionOrdinal(a)!))
-            : actionsInfo!.some(matcher(p)),
+        grantsOf(
+          first,
+          opts,
+          () => bySet ?? union ?? ActionSet.fromActions(actionsInfo!),
+          bySet,
+          actionsInfo,
+        ),
       ),
     );
     // The fields that have a value, in the order a finding's keys are written; built without
@@ -177,6 +183,29 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     findings.push(f);
   }
   return findings;
+}
+
+/**
+ * Whether the i-th pattern of the finding's statement grants some of its actions: its part of the
+ * statement's set (GrantSets keeps each pattern's set) meets the finding's set, a test of a few
+ * words; without the statement's sets, the pattern is matched against the actions.
+ */
+function grantsOf(
+  first: Atom,
+  opts: GroupOptions,
+  findingSet: () => ActionSet,
+  bySet: ActionSet | undefined,
+  actionsInfo: readonly ActionInfo[] | undefined,
+): (pattern: string, i: number) => boolean {
+  const parts = opts.sets && first.stmt?.actions ? opts.sets.statementSet(first.stmt).parts : undefined;
+  let set: ActionSet | undefined;
+  return (p, i) => {
+    const part = parts?.[i];
+    if (part) return part.intersects((set ??= findingSet()));
+    return bySet
+      ? opts.catalog!.expand(p).some((a) => bySet.has(actionOrdinal(a)!))
+      : actionsInfo!.some(matcher(p));
+  };
 }
 
 /** The actions of set atoms and single ones together. */
@@ -550,7 +579,7 @@ function firstOf(list: readonly string[], n: number, noun?: string): string {
 function contributing(
   patterns: readonly string[],
   catalog: Catalog | undefined,
-  grants: (pattern: string) => boolean,
+  grants: (pattern: string, i: number) => boolean,
 ): readonly string[] {
   if (!catalog || patterns.length < 2) return patterns;
   const kept = patterns.filter(grants);
@@ -574,8 +603,8 @@ function findingMessage(
   namesOf: () => string[],
   exampleText: () => string,
   catalog: Catalog | undefined,
-  /** Whether the finding holds an action the pattern matches. */
-  grants: (pattern: string) => boolean,
+  /** Whether the finding holds an action the statement's i-th pattern matches. */
+  grants: (pattern: string, i: number) => boolean,
 ): string {
   const b = unit.baseline.baseline;
   const what = `${n} action${n === 1 ? '' : 's'}`;

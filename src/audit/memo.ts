@@ -305,7 +305,12 @@ export class StatementMemo {
     const template = (): Unit => ({ ...unit, id: '', members: [TEMPLATE_MEMBER] });
     let templates: Finding[];
     if (Array.isArray(isNew))
-      templates = groupAtoms(isNew, { unit: template(), isNew: (a) => a.fresh, catalog: this.catalog });
+      templates = groupAtoms(isNew, {
+        unit: template(),
+        isNew: (a) => a.fresh,
+        catalog: this.catalog,
+        sets: this.sets,
+      });
     else {
       const k = isNew === undefined ? 'u' : isNew ? 't' : 'f';
       let hit = o.grouped.get(k);
@@ -315,6 +320,7 @@ export class StatementMemo {
           unit: template(),
           isNew: constant === undefined ? undefined : () => constant,
           catalog: this.catalog,
+          sets: this.sets,
         });
         o.grouped.set(k, hit);
       }
