@@ -666,10 +666,20 @@ class Catalog {
         if (!this.byFullName) {
             const byName = [...this.all()].sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
             const position = [];
+            let from = Infinity;
+            let to = 0;
             byName.forEach((a, i) => {
-                position[actionOrdinal(a)] = i;
+                const o = actionOrdinal(a);
+                position[o] = i;
+                if (o < from)
+                    from = o;
+                if (o >= to)
+                    to = o + 1;
             });
-            this.byFullName = { byName, position };
+            // The catalog's ordinals are one run with no other catalog's among them (the usual case):
+            // then an ordinal has a position exactly when it is within [from, to).
+            const dense = byName.length > 0 && to - from === byName.length ? { from, to } : undefined;
+            this.byFullName = { byName, position, dense };
         }
         return this.byFullName;
     }
@@ -15098,6 +15108,18 @@ class ActionSet {
     isEmpty() {
         return this.words.length === 0;
     }
+    /** True when every member is within [from, to) (the empty set: true). */
+    within(from, to) {
+        const n = this.words.length;
+        if (n === 0)
+            return true;
+        // The first and last words are not zero (trimmed): the lowest and highest members are in them.
+        const first = this.words[0];
+        const last = this.words[n - 1];
+        const min = (this.base << 5) + 31 - Math.clz32(first & -first);
+        const max = ((this.base + n - 1) << 5) + 31 - Math.clz32(last);
+        return min >= from && max < to;
+    }
     has(ordinal) {
         const w = (ordinal >>> 5) - this.base;
         return w >= 0 && w < this.words.length && (this.words[w] & (1 << (ordinal & 31))) !== 0;
@@ -16521,10 +16543,17 @@ function classify_classify(cls, sets, unitNote, member) {
         return { pieces, atoms };
     const resourceText = notRes ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw;
     const approximate = engine_joinNotes(g.approximate, unitNote);
+    // Built field by field, never with `delete` (which turns an object not deleted from its end into
+    // a dictionary, and groupAtoms reads every atom's fields).
     const atom = (kind, actions, extra = {}) => {
-        const a = { kind, member, stmt: g.stmt, actions, resource: resourceText, approximate, ...extra };
-        if (a.approximate === undefined)
-            delete a.approximate;
+        const a = { kind, member, stmt: g.stmt, actions, resource: resourceText };
+        if (extra.set !== undefined)
+            a.set = extra.set;
+        if (extra.detail !== undefined)
+            a.detail = extra.detail;
+        const note = 'approximate' in extra ? extra.approximate : approximate;
+        if (note !== undefined)
+            a.approximate = note;
         atoms.push(a);
     };
     // Leftover: the part an inactive set grants on this resource (the first such set in pick order).
@@ -18370,7 +18399,9 @@ function markedNames(marks, catalog, count) {
 }
 /** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
 function rankedSet(set, catalog) {
-    const { position } = catalog.fullNameOrder();
+    const { position, dense } = catalog.fullNameOrder();
+    if (dense && set.within(dense.from, dense.to))
+        return { set };
     return set.some((o) => position[o] === undefined) ? undefined : { set };
 }
 /**
@@ -19945,6 +19976,14 @@ function grantedKeys(members, builder) {
 }
 /** Space at either end of a pattern (made once: a literal in the loop is a new object each time). */
 const EDGE_SPACE = /^\s|\s$/;
+/** EDGE_SPACE.test, without the expression when both ends are printable ASCII (almost every pattern). */
+function edgeSpace(p) {
+    const a = p.charCodeAt(0);
+    const z = p.charCodeAt(p.length - 1);
+    if (a > 32 && a < 127 && z > 32 && z < 127)
+        return false;
+    return EDGE_SPACE.test(p);
+}
 function chooseSets(baseline, assigned, members, kind, builder, grants, options = {}) {
     const b = baseline.baseline;
     const evidence = [];
@@ -19995,7 +20034,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 if (stmt.effect !== 'Allow')
                     continue;
                 for (const p of stmt.actions ?? []) {
-                    if (lengths && !lengths.has(p.length) && !EDGE_SPACE.test(p))
+                    if (lengths && !lengths.has(p.length) && !edgeSpace(p))
                         continue;
                     const k = p.trim().toLowerCase();
                     (written.get(k) ?? written.set(k, []).get(k)).push(stmt.condition);

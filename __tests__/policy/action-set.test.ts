@@ -31,6 +31,30 @@ describe('ActionSet', () => {
     );
   });
 
+  test('within tells whether every member is in a range, as the ordinals say', () => {
+    fc.assert(
+      fc.property(ordinals, fc.nat(4100), fc.nat(4100), (xs, x, y) => {
+        const [from, to] = x <= y ? [x, y] : [y, x];
+        expect(ActionSet.fromOrdinals(xs).within(from, to)).toBe(xs.every((o) => o >= from && o < to));
+      }),
+      { numRuns: 500 },
+    );
+    // Members at both ends of a word, and a word's last bit (sign of a 32-bit integer).
+    const edges = ActionSet.fromOrdinals([32, 63]);
+    expect(edges.within(32, 64)).toBe(true);
+    expect(edges.within(33, 64)).toBe(false);
+    expect(edges.within(32, 63)).toBe(false);
+  });
+
+  test('the catalog names its ordinals as one dense range when they are', () => {
+    const order = loadCatalog().fullNameOrder();
+    const dense = order.dense;
+    expect(dense).toBeDefined();
+    for (let o = dense!.from; o < dense!.to; o++) expect(order.position[o]).toBeDefined();
+    expect(order.position[dense!.from - 1]).toBeUndefined();
+    expect(order.position[dense!.to]).toBeUndefined();
+  });
+
   test('firstCommon is the lowest shared ordinal, minOfCommon the lowest rank over the shared ones', () => {
     fc.assert(
       fc.property(

@@ -246,9 +246,18 @@ export function classify(
 
   const resourceText = notRes ? `NotResource: ${g.notResource!.join(', ')}` : g.resource.raw;
   const approximate = joinNotes(g.approximate, unitNote);
-  const atom = (kind: Atom['kind'], actions: ActionSet, extra: Partial<Atom> = {}): void => {
-    const a: Atom = { kind, member, stmt: g.stmt, actions, resource: resourceText, approximate, ...extra };
-    if (a.approximate === undefined) delete a.approximate;
+  // Built field by field, never with `delete` (which turns an object not deleted from its end into
+  // a dictionary, and groupAtoms reads every atom's fields).
+  const atom = (
+    kind: Atom['kind'],
+    actions: ActionSet,
+    extra: { set?: string; detail?: string; approximate?: string } = {},
+  ): void => {
+    const a: Atom = { kind, member, stmt: g.stmt, actions, resource: resourceText };
+    if (extra.set !== undefined) a.set = extra.set;
+    if (extra.detail !== undefined) a.detail = extra.detail;
+    const note = 'approximate' in extra ? extra.approximate : approximate;
+    if (note !== undefined) a.approximate = note;
     atoms.push(a);
   };
   // Leftover: the part an inactive set grants on this resource (the first such set in pick order).

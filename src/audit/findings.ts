@@ -254,7 +254,8 @@ function markedNames(marks: Uint8Array, catalog: Catalog, count: number): string
 
 /** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
 function rankedSet(set: ActionSet, catalog: Catalog): RankedActions | undefined {
-  const { position } = catalog.fullNameOrder();
+  const { position, dense } = catalog.fullNameOrder();
+  if (dense && set.within(dense.from, dense.to)) return { set };
   return set.some((o) => position[o] === undefined) ? undefined : { set };
 }
 

@@ -180,6 +180,14 @@ function grantedKeys(members: UnitMember[], builder: GrantBuilder): { has(key: s
 /** Space at either end of a pattern (made once: a literal in the loop is a new object each time). */
 const EDGE_SPACE = /^\s|\s$/;
 
+/** EDGE_SPACE.test, without the expression when both ends are printable ASCII (almost every pattern). */
+function edgeSpace(p: string): boolean {
+  const a = p.charCodeAt(0);
+  const z = p.charCodeAt(p.length - 1);
+  if (a > 32 && a < 127 && z > 32 && z < 127) return false;
+  return EDGE_SPACE.test(p);
+}
+
 export function chooseSets(
   baseline: CompiledBaseline,
   assigned: string[],
@@ -237,7 +245,7 @@ export function chooseSets(
       for (const stmt of m.doc.statements) {
         if (stmt.effect !== 'Allow') continue;
         for (const p of stmt.actions ?? []) {
-          if (lengths && !lengths.has(p.length) && !EDGE_SPACE.test(p)) continue;
+          if (lengths && !lengths.has(p.length) && !edgeSpace(p)) continue;
           const k = p.trim().toLowerCase();
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }

@@ -70,6 +70,18 @@ export class ActionSet {
     return this.words.length === 0;
   }
 
+  /** True when every member is within [from, to) (the empty set: true). */
+  within(from: number, to: number): boolean {
+    const n = this.words.length;
+    if (n === 0) return true;
+    // The first and last words are not zero (trimmed): the lowest and highest members are in them.
+    const first = this.words[0]!;
+    const last = this.words[n - 1]!;
+    const min = (this.base << 5) + 31 - Math.clz32(first & -first);
+    const max = ((this.base + n - 1) << 5) + 31 - Math.clz32(last);
+    return min >= from && max < to;
+  }
+
   has(ordinal: number): boolean {
     const w = (ordinal >>> 5) - this.base;
     return w >= 0 && w < this.words.length && (this.words[w]! & (1 << (ordinal & 31))) !== 0;

@@ -268,10 +268,18 @@ export class Catalog {
     if (!this.byFullName) {
       const byName = [...this.all()].sort((a, b) => (a.full < b.full ? -1 : a.full > b.full ? 1 : 0));
       const position: number[] = [];
+      let from = Infinity;
+      let to = 0;
       byName.forEach((a, i) => {
-        position[actionOrdinal(a)!] = i;
+        const o = actionOrdinal(a)!;
+        position[o] = i;
+        if (o < from) from = o;
+        if (o >= to) to = o + 1;
       });
-      this.byFullName = { byName, position };
+      // The catalog's ordinals are one run with no other catalog's among them (the usual case):
+      // then an ordinal has a position exactly when it is within [from, to).
+      const dense = byName.length > 0 && to - from === byName.length ? { from, to } : undefined;
+      this.byFullName = { byName, position, dense };
     }
     return this.byFullName;
   }
@@ -330,6 +338,8 @@ export interface FullNameOrder {
   byName: readonly ActionInfo[];
   /** Position in byName, by actionOrdinal (holes for other catalogs' actions). */
   position: readonly number[];
+  /** When the catalog's ordinals are every ordinal of [from, to) (none of another catalog's). */
+  dense?: { from: number; to: number };
 }
 
 function catalogDate(version: string, updatedAt: string | null): string {
