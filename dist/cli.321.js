@@ -14041,21 +14041,22 @@ function sharedName(name) {
  * refuses (a frozen or read-only one) is not made.
  */
 function shareNames(list, raw, key) {
+    const rawValue = raw[key];
+    // The raw entries are compared with the names as read, usually the same string objects (a test
+    // of identity), rather than with the shared copies (a test of every character).
+    let rawList = Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)
+        ? rawValue
+        : undefined;
     for (let i = 0; i < list.length; i++) {
         const name = list[i];
-        if (name.length <= SHARED_NAME_LENGTH)
-            list[i] = sharedName(name);
+        if (name.length > SHARED_NAME_LENGTH)
+            continue;
+        const shared = (list[i] = sharedName(name));
+        if (rawList && rawList[i] === name && !Reflect.set(rawList, i, shared))
+            rawList = undefined;
     }
-    const rawValue = raw[key];
-    if (typeof rawValue === 'string') {
-        if (list.length === 1 && list[0] === rawValue)
-            Reflect.set(raw, key, list[0]);
-    }
-    else if (Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)) {
-        for (let i = 0; i < list.length; i++)
-            if (rawValue[i] === list[i] && !Reflect.set(rawValue, i, list[i]))
-                break;
-    }
+    if (typeof rawValue === 'string' && list.length === 1 && list[0] === rawValue)
+        Reflect.set(raw, key, list[0]);
 }
 function parseStatement(raw, index, path, problems) {
     if (!(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(raw)) {
@@ -14943,7 +14944,23 @@ function plural(n, one, many = `${one}s`) {
 }
 function distinctPolicies(findings) {
     // By policy, file and address: a role audited as a whole counts each of its policies, not itself.
-    return new Set(findings.map((f) => `${f.policy}\u0000${f.path}\u0000${f.address ?? ''}`)).size;
+    // Nested tables of the fields as they are, not a key made of them per finding.
+    const seen = new Map();
+    let n = 0;
+    for (const f of findings) {
+        let byPath = seen.get(f.policy);
+        if (!byPath)
+            seen.set(f.policy, (byPath = new Map()));
+        let addresses = byPath.get(f.path);
+        if (!addresses)
+            byPath.set(f.path, (addresses = new Set()));
+        const address = f.address ?? '';
+        if (!addresses.has(address)) {
+            addresses.add(address);
+            n++;
+        }
+    }
+    return n;
 }
 /**
  * Leftover-set findings in two parts, each kept in order: those of a step that is over (setup

@@ -666,17 +666,21 @@ function sharedName(name: string): string {
  * refuses (a frozen or read-only one) is not made.
  */
 function shareNames(list: string[], raw: Record<string, unknown>, key: string): void {
+  const rawValue = raw[key];
+  // The raw entries are compared with the names as read, usually the same string objects (a test
+  // of identity), rather than with the shared copies (a test of every character).
+  let rawList =
+    Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)
+      ? (rawValue as unknown[])
+      : undefined;
   for (let i = 0; i < list.length; i++) {
     const name = list[i]!;
-    if (name.length <= SHARED_NAME_LENGTH) list[i] = sharedName(name);
+    if (name.length > SHARED_NAME_LENGTH) continue;
+    const shared = (list[i] = sharedName(name));
+    if (rawList && rawList[i] === name && !Reflect.set(rawList, i, shared)) rawList = undefined;
   }
-  const rawValue = raw[key];
-  if (typeof rawValue === 'string') {
-    if (list.length === 1 && list[0] === rawValue) Reflect.set(raw, key, list[0]);
-  } else if (Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)) {
-    for (let i = 0; i < list.length; i++)
-      if (rawValue[i] === list[i] && !Reflect.set(rawValue, i, list[i])) break;
-  }
+  if (typeof rawValue === 'string' && list.length === 1 && list[0] === rawValue)
+    Reflect.set(raw, key, list[0]);
 }
 
 function parseStatement(

@@ -183,7 +183,21 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 export function distinctPolicies(findings: readonly Finding[]): number {
   // By policy, file and address: a role audited as a whole counts each of its policies, not itself.
-  return new Set(findings.map((f) => `${f.policy}\u0000${f.path}\u0000${f.address ?? ''}`)).size;
+  // Nested tables of the fields as they are, not a key made of them per finding.
+  const seen = new Map<string, Map<string, Set<string>>>();
+  let n = 0;
+  for (const f of findings) {
+    let byPath = seen.get(f.policy);
+    if (!byPath) seen.set(f.policy, (byPath = new Map()));
+    let addresses = byPath.get(f.path);
+    if (!addresses) byPath.set(f.path, (addresses = new Set()));
+    const address = f.address ?? '';
+    if (!addresses.has(address)) {
+      addresses.add(address);
+      n++;
+    }
+  }
+  return n;
 }
 
 /**
