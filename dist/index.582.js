@@ -16544,18 +16544,20 @@ function classify_classify(cls, sets, unitNote, member) {
         return { pieces, atoms };
     const resourceText = notRes ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw;
     const approximate = engine_joinNotes(g.approximate, unitNote);
-    // Built field by field, never with `delete` (which turns an object not deleted from its end into
-    // a dictionary, and groupAtoms reads every atom's fields).
+    // Every atom of this path has the same fields in the same order (undefined where it has no
+    // value): one shape, so the code that reads them (groupAtoms) stays optimised, and never a
+    // `delete`, which would turn an atom into a dictionary.
     const atom = (kind, actions, extra = {}) => {
-        const a = { kind, member, stmt: g.stmt, actions, resource: resourceText };
-        if (extra.set !== undefined)
-            a.set = extra.set;
-        if (extra.detail !== undefined)
-            a.detail = extra.detail;
-        const note = 'approximate' in extra ? extra.approximate : approximate;
-        if (note !== undefined)
-            a.approximate = note;
-        atoms.push(a);
+        atoms.push({
+            kind,
+            member,
+            stmt: g.stmt,
+            actions,
+            resource: resourceText,
+            set: extra.set,
+            detail: extra.detail,
+            approximate: 'approximate' in extra ? extra.approximate : approximate,
+        });
     };
     // Leftover: the part an inactive set grants on this resource (the first such set in pick order).
     const leftover = (part) => {
@@ -17069,14 +17071,16 @@ class GrantSets {
             const kept = everywhere || r.not ? actions : this.applicable(actions, r.p);
             if (kept.isEmpty())
                 continue;
-            const c = { stmt, resource: r.p, resourcePos: r.pos, actions: kept };
-            if (r.not)
-                c.notResource = r.not;
-            if (stmt.condition)
-                c.condition = stmt.condition;
-            if (r.approx)
-                c.approximate = r.approx;
-            classes.push(c);
+            // Every field, undefined where it has no value: one shape for every class (see classify).
+            classes.push({
+                stmt,
+                resource: r.p,
+                resourcePos: r.pos,
+                notResource: r.not,
+                condition: stmt.condition || undefined,
+                approximate: r.approx || undefined,
+                actions: kept,
+            });
         }
         for (const d of denies)
             if (d.effect === 'Deny')

@@ -246,19 +246,24 @@ export function classify(
 
   const resourceText = notRes ? `NotResource: ${g.notResource!.join(', ')}` : g.resource.raw;
   const approximate = joinNotes(g.approximate, unitNote);
-  // Built field by field, never with `delete` (which turns an object not deleted from its end into
-  // a dictionary, and groupAtoms reads every atom's fields).
+  // Every atom of this path has the same fields in the same order (undefined where it has no
+  // value): one shape, so the code that reads them (groupAtoms) stays optimised, and never a
+  // `delete`, which would turn an atom into a dictionary.
   const atom = (
     kind: Atom['kind'],
     actions: ActionSet,
     extra: { set?: string; detail?: string; approximate?: string } = {},
   ): void => {
-    const a: Atom = { kind, member, stmt: g.stmt, actions, resource: resourceText };
-    if (extra.set !== undefined) a.set = extra.set;
-    if (extra.detail !== undefined) a.detail = extra.detail;
-    const note = 'approximate' in extra ? extra.approximate : approximate;
-    if (note !== undefined) a.approximate = note;
-    atoms.push(a);
+    atoms.push({
+      kind,
+      member,
+      stmt: g.stmt,
+      actions,
+      resource: resourceText,
+      set: extra.set,
+      detail: extra.detail,
+      approximate: 'approximate' in extra ? extra.approximate : approximate,
+    });
   };
   // Leftover: the part an inactive set grants on this resource (the first such set in pick order).
   const leftover = (part: ActionSet): ActionSet => {

@@ -498,11 +498,16 @@ export class GrantSets {
     for (const r of resources) {
       const kept = everywhere || r.not ? actions : this.applicable(actions, r.p);
       if (kept.isEmpty()) continue;
-      const c: GrantClass = { stmt, resource: r.p, resourcePos: r.pos, actions: kept };
-      if (r.not) c.notResource = r.not;
-      if (stmt.condition) c.condition = stmt.condition;
-      if (r.approx) c.approximate = r.approx;
-      classes.push(c);
+      // Every field, undefined where it has no value: one shape for every class (see classify).
+      classes.push({
+        stmt,
+        resource: r.p,
+        resourcePos: r.pos,
+        notResource: r.not,
+        condition: stmt.condition || undefined,
+        approximate: r.approx || undefined,
+        actions: kept,
+      });
     }
     for (const d of denies) if (d.effect === 'Deny') classes = this.deny(classes, d);
     return classes;
