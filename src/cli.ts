@@ -5,12 +5,13 @@
 //   iam-baseline-audit baselines list | show ID[@VERSION]
 //   iam-baseline-audit fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
 //   iam-baseline-audit merge REPORT.json... [--repo NAME=FILE] [--format text|markdown|json] [--output FILE]
-// Start-up: this file imports only version.ts, so --version and --help answer before anything
+// Start-up: this file imports only version.ts (and the compiler tuning, on node:v8), so --version and --help answer before anything
 // else is loaded; the commands (the audit, the catalog, yaml) are in src/cli-commands.ts,
 // imported when a command needs them, which the bundle keeps in chunks of its own
 // (scripts/bundle.mjs) that Node then neither reads nor compiles for --version.
 import { commandUsage, USAGE } from './cli-usage.js';
 import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
+import { tuneCompiler } from './core/compiler-tuning.js';
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -41,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
         out(commandUsage(command));
         return 0;
       }
+      // Before the commands' code is loaded (see core/compiler-tuning.ts).
+      tuneCompiler();
       const { runCommand } = await import('./cli-commands.js');
       return runCommand(command, rest);
     }

@@ -6,11 +6,14 @@
 // compiles them after that line, not before it. A static import would be evaluated first.
 import { EOL } from 'node:os';
 import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
+import { tuneCompiler } from './core/compiler-tuning.js';
 
 // What core.info writes; @actions/core is not loaded yet.
 process.stdout.write(`${TOOL_NAME} ${TOOL_VERSION}${EOL}`);
 
 try {
+  // Before the audit's code is loaded (see core/compiler-tuning.ts).
+  tuneCompiler();
   const { run } = await import('./main.js');
   await run();
 } catch (err) {
