@@ -1,5 +1,6 @@
 import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
 import { coversForAction, coversResource, shownResource } from '../src/audit/engine.js';
+import { actionCount } from '../src/audit/finding-set.js';
 import { parseArnPattern } from '../src/policy/arn.js';
 import { loadCatalog } from '../src/policy/catalog.js';
 import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
@@ -724,6 +725,30 @@ describe("a finding's message names the patterns its actions come from", () => {
     expect(excess.message).toMatch(
       /^\d+ actions \(from ec2:Describe\*, sqs:Send\*\) beyond the Vendor baseline/,
     );
+  });
+
+  it.each([true, false])('of a finding kept as a set, too (memo %s)', (memo) => {
+    // Hundreds of actions: the finding keeps its set (no list), and each pattern is tested
+    // against it; iam:PassRole and the unknown pattern grant none of them.
+    const out = audit(
+      [
+        policy(
+          'p',
+          doc({
+            Effect: 'Allow',
+            Action: ['iam:PassRole', 'ec2:*', 'nosuchservice:Do*', 's3:*'],
+            Resource: '*',
+          }),
+        ),
+      ],
+      ['ongoing'],
+      undefined,
+      { memo },
+    );
+    const excess = out.findings.filter((f) => f.kind === 'excess-action');
+    expect(excess.length).toBeGreaterThan(0);
+    for (const f of excess) expect(f.message).toMatch(/^\d+ actions \(from ec2:\*, s3:\*\) beyond/);
+    expect(excess.some((f) => actionCount(f) > 100)).toBe(true);
   });
 });
 
