@@ -3676,6 +3676,7 @@ class GrantSets {
                 // (a NotAction complement keeps no parts)
                 hit = {
                     actions: this.all().minus(named.actions),
+                    parts: undefined,
                     unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' })),
                 };
             }
@@ -3930,6 +3931,7 @@ class GrantSets {
         const actions = this.statementSet(stmt).actions;
         if (actions.isEmpty())
             return [];
+        // Entries of one shape (see the classes below).
         const resources = stmt.notResources
             ? [
                 {
@@ -3940,9 +3942,9 @@ class GrantSets {
                 },
             ]
             : stmt.resources
-                ? stmt.resources.map((r, pos) => ({ p: b.pattern(r), pos }))
+                ? stmt.resources.map((r, pos) => ({ p: b.pattern(r), pos, not: undefined, approx: undefined }))
                 : options.resourceRequired === false
-                    ? [{ p: b.pattern('*'), pos: 0 }]
+                    ? [{ p: b.pattern('*'), pos: 0, not: undefined, approx: undefined }]
                     : [];
         const everywhere = resources.length === 1 && (resources[0].not !== undefined || (0,policy_arn/* isAll */.kd)(resources[0].p));
         let classes = [];
@@ -5784,7 +5786,13 @@ class Auditor {
                 (byUnit.get(target) ?? byUnit.set(target, []).get(target)).push(...list);
             }
             for (const [target, list] of byUnit)
-                findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog, sets: this.grantSets }));
+                // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
+                findings.push(...groupAtoms(list, {
+                    unit: target,
+                    isNew: undefined,
+                    catalog: this.catalog,
+                    sets: this.grantSets,
+                }));
         }
         return {
             policies: [...policies.values()],

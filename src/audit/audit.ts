@@ -342,7 +342,15 @@ export class Auditor {
         (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...list);
       }
       for (const [target, list] of byUnit)
-        findings.push(...groupAtoms(list, { unit: target, catalog: this.catalog, sets: this.grantSets }));
+        // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
+        findings.push(
+          ...groupAtoms(list, {
+            unit: target,
+            isNew: undefined,
+            catalog: this.catalog,
+            sets: this.grantSets,
+          }),
+        );
     }
     return {
       policies: [...policies.values()],

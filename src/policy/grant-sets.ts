@@ -217,6 +217,7 @@ export class GrantSets {
         // (a NotAction complement keeps no parts)
         hit = {
           actions: this.all().minus(named.actions),
+          parts: undefined,
           unknown: named.unknown.map((u) => ({ pattern: u.pattern, field: 'NotAction' as const })),
         };
       }
@@ -479,20 +480,22 @@ export class GrantSets {
     const b = this.builder;
     const actions = this.statementSet(stmt).actions;
     if (actions.isEmpty()) return [];
-    const resources: { p: ArnPattern; pos: number; not?: string[]; approx?: string }[] = stmt.notResources
-      ? [
-          {
-            p: b.pattern('*'),
-            pos: 0,
-            not: stmt.notResources,
-            approx: `NotResource: read as every resource except ${stmt.notResources.join(', ')}`,
-          },
-        ]
-      : stmt.resources
-        ? stmt.resources.map((r, pos) => ({ p: b.pattern(r), pos }))
-        : options.resourceRequired === false
-          ? [{ p: b.pattern('*'), pos: 0 }]
-          : [];
+    // Entries of one shape (see the classes below).
+    const resources: { p: ArnPattern; pos: number; not: string[] | undefined; approx: string | undefined }[] =
+      stmt.notResources
+        ? [
+            {
+              p: b.pattern('*'),
+              pos: 0,
+              not: stmt.notResources,
+              approx: `NotResource: read as every resource except ${stmt.notResources.join(', ')}`,
+            },
+          ]
+        : stmt.resources
+          ? stmt.resources.map((r, pos) => ({ p: b.pattern(r), pos, not: undefined, approx: undefined }))
+          : options.resourceRequired === false
+            ? [{ p: b.pattern('*'), pos: 0, not: undefined, approx: undefined }]
+            : [];
     const everywhere = resources.length === 1 && (resources[0]!.not !== undefined || isAll(resources[0]!.p));
     let classes: GrantClass[] = [];
     for (const r of resources) {
