@@ -75,27 +75,37 @@ function patternsOf(baseline: CompiledBaseline, set: string, builder: GrantBuild
   return list;
 }
 
-const lengthCache = new WeakMap<CompiledBaseline, Map<string, Set<number> | undefined>>();
+const wantedCache = new WeakMap<CompiledBaseline, Map<string, Set<string>>>();
 
-/**
- * The lengths of the sets' patterns (as patternsOf writes them), or undefined when one is not
- * printable ASCII; made once per compiled baseline and list of sets.
- */
-function patternLengths(
+/** The texts of the sets' patterns (as patternsOf writes them), made once per compiled baseline and list of sets. */
+function wantedTexts(
   baseline: CompiledBaseline,
   sets: readonly BaselineSet[],
   builder: GrantBuilder,
-): Set<number> | undefined {
-  let bySets = lengthCache.get(baseline);
-  if (!bySets) lengthCache.set(baseline, (bySets = new Map()));
+): Set<string> {
+  let bySets = wantedCache.get(baseline);
+  if (!bySets) wantedCache.set(baseline, (bySets = new Map()));
   const key = sets.map((s) => s.name).join('\u0000');
-  if (bySets.has(key)) return bySets.get(key);
-  const wanted = sets.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text));
-  const lengths = wanted.every((t) => /^[\x20-\x7e]*$/.test(t))
-    ? new Set(wanted.map((t) => t.length))
-    : undefined;
-  bySets.set(key, lengths);
-  return lengths;
+  let wanted = bySets.get(key);
+  if (!wanted) {
+    wanted = new Set(sets.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text)));
+    bySets.set(key, wanted);
+  }
+  return wanted;
+}
+
+/** Patterns as written -> trimmed and lower-cased (bounded; most patterns are shared strings). */
+const FOLDED = new Map<string, string>();
+const FOLDED_MAX = 65_536;
+
+function folded(p: string): string {
+  let f = FOLDED.get(p);
+  if (f === undefined) {
+    if (FOLDED.size >= FOLDED_MAX) FOLDED.clear();
+    f = p.trim().toLowerCase();
+    FOLDED.set(p, f);
+  }
+  return f;
 }
 
 const choiceKeyCache = new WeakMap<CompiledBaseline, Map<string, string[]>>();
@@ -177,17 +187,6 @@ function grantedKeys(members: UnitMember[], builder: GrantBuilder): { has(key: s
   };
 }
 
-/** Space at either end of a pattern (made once: a literal in the loop is a new object each time). */
-const EDGE_SPACE = /^\s|\s$/;
-
-/** EDGE_SPACE.test, without the expression when both ends are printable ASCII (almost every pattern). */
-function edgeSpace(p: string): boolean {
-  const a = p.charCodeAt(0);
-  const z = p.charCodeAt(p.length - 1);
-  if (a > 32 && a < 127 && z > 32 && z < 127) return false;
-  return EDGE_SPACE.test(p);
-}
-
 export function chooseSets(
   baseline: CompiledBaseline,
   assigned: string[],
@@ -235,18 +234,17 @@ export function chooseSets(
   const features: string[] = [];
   const candidates: { name: string; patterns: number }[] = [];
   if (optional.length > 0 && kind !== 'trust') {
-    // pattern (lower case) -> the conditions of the statements that write it.
-    // Only the optional sets' own patterns are looked up: a pattern of another length (once
-    // trimmed) is none of them, and is not folded (for ASCII texts: folding a character into
-    // ASCII never changes the length).
-    const lengths = patternLengths(baseline, optional, builder);
+    // pattern (trimmed, lower case) -> the conditions of the statements that write it. Only the
+    // optional sets' own patterns are looked up, so only they are kept; each pattern is folded
+    // once per run (folded()).
+    const wanted = wantedTexts(baseline, optional, builder);
     const written = new Map<string, (Condition | undefined)[]>();
     for (const m of members)
       for (const stmt of m.doc.statements) {
         if (stmt.effect !== 'Allow') continue;
         for (const p of stmt.actions ?? []) {
-          if (lengths && !lengths.has(p.length) && !edgeSpace(p)) continue;
-          const k = p.trim().toLowerCase();
+          const k = folded(p);
+          if (!wanted.has(k)) continue;
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
       }
