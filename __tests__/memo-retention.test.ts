@@ -65,6 +65,29 @@ describe('statement outcomes kept by the memo', () => {
     expect(findings).toBeGreaterThanOrEqual(5);
   });
 
+  it('shares statements with the same condition, and not those whose conditions differ', async () => {
+    const withCondition = (ip: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['s3:*'],
+            Resource: '*',
+            Condition: {
+              IpAddress: { 'aws:SourceIp': [ip, '10.0.0.0/8'] },
+              Bool: { 'aws:SecureTransport': 'true' },
+            },
+          },
+        ],
+      });
+    for (let i = 0; i < 4; i++) writeFileSync(join(dir, `same${i}.json`), withCondition('192.0.2.0/24'));
+    writeFileSync(join(dir, 'other.json'), withCondition('198.51.100.0/24'));
+    const { calls } = await computations();
+    // Four alike: computed twice, then shared; the fifth's condition differs in one value: once.
+    expect(calls).toBe(3);
+  });
+
   it('computes each of five different statements once', async () => {
     writeDistinct();
     const { calls } = await computations();

@@ -19631,7 +19631,7 @@ function hashList(h, list, mark) {
         h = hashMore(h, x, 0x10000);
     return Math.imul(h ^ mark, 0x01000193);
 }
-/** The hash of what contentKey writes (a condition through its JSON text). */
+/** The hash of what contentKey writes. */
 function hashContent(h, s) {
     h = hashMore(h, s.effect, 0x10010);
     h = hashList(h, s.actions, 0x10020);
@@ -19643,7 +19643,20 @@ function hashContent(h, s) {
         h = hashMore(h, JSON.stringify(s.principal), 0x10090);
     if (s.notPrincipal !== undefined)
         h = hashMore(h, JSON.stringify(s.notPrincipal), 0x100a0);
-    return s.condition === undefined ? h : hashMore(h, JSON.stringify(s.condition), 0x10060);
+    return s.condition === undefined ? h : hashCondition(h, s.condition);
+}
+/**
+ * A condition's operators, keys and values in their order, as its JSON text would list them (equal
+ * texts, equal hashes), without making the text.
+ */
+function hashCondition(h, c) {
+    for (const op in c) {
+        h = hashMore(h, op, 0x10061);
+        const byKey = c[op];
+        for (const key in byKey)
+            h = hashList(hashMore(h, key, 0x10062), byKey[key], 0x10063);
+    }
+    return Math.imul(h ^ 0x10060, 0x01000193);
 }
 function memo_contentKey(s) {
     const key = [

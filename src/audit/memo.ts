@@ -13,7 +13,7 @@
 // of each occurrence. The unit-level path (evaluateUnit, groupAtoms, suggestMinimal) is the
 // reference: a test checks that both give the same outcome.
 
-import { statementLabel, type Statement } from '../policy/document.js';
+import { statementLabel, type Condition, type Statement } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
 import type { ActionSet } from '../policy/action-set.js';
@@ -146,7 +146,7 @@ function hashList(h: number, list: readonly string[] | undefined, mark: number):
   return Math.imul(h ^ mark, 0x01000193);
 }
 
-/** The hash of what contentKey writes (a condition through its JSON text). */
+/** The hash of what contentKey writes. */
 function hashContent(h: number, s: Statement): number {
   h = hashMore(h, s.effect, 0x10010);
   h = hashList(h, s.actions, 0x10020);
@@ -156,7 +156,20 @@ function hashContent(h: number, s: Statement): number {
   // Whom a Deny reaches depends on the principals of both statements (policy/principal.ts).
   if (s.principal !== undefined) h = hashMore(h, JSON.stringify(s.principal), 0x10090);
   if (s.notPrincipal !== undefined) h = hashMore(h, JSON.stringify(s.notPrincipal), 0x100a0);
-  return s.condition === undefined ? h : hashMore(h, JSON.stringify(s.condition), 0x10060);
+  return s.condition === undefined ? h : hashCondition(h, s.condition);
+}
+
+/**
+ * A condition's operators, keys and values in their order, as its JSON text would list them (equal
+ * texts, equal hashes), without making the text.
+ */
+function hashCondition(h: number, c: Condition): number {
+  for (const op in c) {
+    h = hashMore(h, op, 0x10061);
+    const byKey = c[op]!;
+    for (const key in byKey) h = hashList(hashMore(h, key, 0x10062), byKey[key], 0x10063);
+  }
+  return Math.imul(h ^ 0x10060, 0x01000193);
 }
 
 function contentKey(s: Statement): string {
