@@ -4012,7 +4012,22 @@ function parseStatement(raw, index, path, problems) {
         if (fatal)
             return undefined;
     }
-    return s;
+    // Every statement with the same fields in the same order, whatever the order of its keys in the
+    // file (undefined where absent): the engine reads statements everywhere, and one shape keeps that
+    // code optimised rather than polymorphic.
+    return {
+        index: s.index,
+        sid: s.sid,
+        effect: s.effect,
+        actions: s.actions,
+        notActions: s.notActions,
+        resources: s.resources,
+        notResources: s.notResources,
+        principal: s.principal,
+        notPrincipal: s.notPrincipal,
+        condition: s.condition,
+        path: s.path,
+    };
 }
 /**
  * Parses a policy document. `basePath` is the JSON path of `raw` inside its file (`$` for a

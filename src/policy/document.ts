@@ -785,7 +785,22 @@ function parseStatement(
       );
     if (fatal) return undefined;
   }
-  return s as Statement;
+  // Every statement with the same fields in the same order, whatever the order of its keys in the
+  // file (undefined where absent): the engine reads statements everywhere, and one shape keeps that
+  // code optimised rather than polymorphic.
+  return {
+    index: s.index,
+    sid: s.sid,
+    effect: s.effect!,
+    actions: s.actions,
+    notActions: s.notActions,
+    resources: s.resources,
+    notResources: s.notResources,
+    principal: s.principal,
+    notPrincipal: s.notPrincipal,
+    condition: s.condition,
+    path: s.path,
+  };
 }
 
 /**
