@@ -18326,37 +18326,33 @@ function groupAtoms(atoms, opts) {
         const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo), bySet, actionsInfo)));
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
-        const f = { kind: first.kind, severity, policy: unit.id };
-        if (statement !== undefined)
-            f.statement = statement;
-        if (actions)
-            f.actions = actions;
-        else
-            keepActionSet(f, bySet, (set) => setNames(set, opts.catalog));
-        f.resources = resources;
-        if (first.set !== undefined)
-            f.set = first.set;
-        f.baseline = baselineId;
-        f.path = member.record.path;
-        if (line !== undefined)
-            f.line = line;
-        if (address !== undefined)
-            f.address = address;
-        if (levels.length)
-            f.accessLevels = levels;
-        if (first.approximate !== undefined)
-            f.approximate = first.approximate;
-        f.message = message;
         const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
-        if (feature)
-            f.feature = feature.name;
         const remediation = setRemediation(unit, first);
-        if (remediation)
-            f.remediation = remediation;
-        if (isNew !== undefined)
-            f.new = isNew;
-        if (opts.removed)
-            f.removed = true;
+        // Every field, in the order a finding's keys are written, undefined where it has no value: the
+        // findings of the engine have one shape (a set's `actions` is then made an accessor), which
+        // keeps the code that reads them optimised; JSON leaves the undefined ones out. Never `delete`.
+        const f = {
+            kind: first.kind,
+            severity,
+            policy: unit.id,
+            statement,
+            actions: actions ?? [],
+            resources,
+            set: first.set,
+            baseline: baselineId,
+            path: member.record.path,
+            line,
+            address,
+            accessLevels: levels.length ? levels : undefined,
+            approximate: first.approximate,
+            message,
+            feature: feature ? feature.name : undefined,
+            remediation: remediation || undefined,
+            new: isNew,
+            removed: opts.removed ? true : undefined,
+        };
+        if (!actions)
+            keepActionSet(f, bySet, (set) => setNames(set, opts.catalog));
         findings.push(f);
     }
     return findings;
@@ -19849,14 +19845,9 @@ class StatementMemo {
             const f = copyFinding(t, { policy: unit.id, path: member.record.path });
             if (f.statement !== undefined)
                 f.statement = statementLabel(stmt);
-            if (line === undefined)
-                delete f.line;
-            else
-                f.line = line;
-            if (member.record.address)
-                f.address = member.record.address;
-            else
-                delete f.address;
+            // Assigned, never deleted: the copy keeps the template's shape (see groupAtoms).
+            f.line = line;
+            f.address = member.record.address || undefined;
             return f;
         });
     }

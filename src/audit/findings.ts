@@ -161,25 +161,32 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     );
     // The fields that have a value, in the order a finding's keys are written; built without
     // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
-    const f = { kind: first.kind, severity, policy: unit.id } as Finding;
-    if (statement !== undefined) f.statement = statement;
-    if (actions) f.actions = actions;
-    else keepActionSet(f, bySet!, (set) => setNames(set, opts.catalog!));
-    f.resources = resources;
-    if (first.set !== undefined) f.set = first.set;
-    f.baseline = baselineId;
-    f.path = member.record.path;
-    if (line !== undefined) f.line = line;
-    if (address !== undefined) f.address = address;
-    if (levels.length) f.accessLevels = levels;
-    if (first.approximate !== undefined) f.approximate = first.approximate;
-    f.message = message;
     const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
-    if (feature) f.feature = feature.name;
     const remediation = setRemediation(unit, first);
-    if (remediation) f.remediation = remediation;
-    if (isNew !== undefined) f.new = isNew;
-    if (opts.removed) f.removed = true;
+    // Every field, in the order a finding's keys are written, undefined where it has no value: the
+    // findings of the engine have one shape (a set's `actions` is then made an accessor), which
+    // keeps the code that reads them optimised; JSON leaves the undefined ones out. Never `delete`.
+    const f: Finding = {
+      kind: first.kind,
+      severity,
+      policy: unit.id,
+      statement,
+      actions: actions ?? [],
+      resources,
+      set: first.set,
+      baseline: baselineId,
+      path: member.record.path,
+      line,
+      address,
+      accessLevels: levels.length ? levels : undefined,
+      approximate: first.approximate,
+      message,
+      feature: feature ? feature.name : undefined,
+      remediation: remediation || undefined,
+      new: isNew,
+      removed: opts.removed ? true : undefined,
+    };
+    if (!actions) keepActionSet(f, bySet!, (set) => setNames(set, opts.catalog!));
     findings.push(f);
   }
   return findings;

@@ -344,10 +344,9 @@ export class StatementMemo {
     return templates.map((t) => {
       const f = copyFinding(t, { policy: unit.id, path: member.record.path });
       if (f.statement !== undefined) f.statement = statementLabel(stmt);
-      if (line === undefined) delete f.line;
-      else f.line = line;
-      if (member.record.address) f.address = member.record.address;
-      else delete f.address;
+      // Assigned, never deleted: the copy keeps the template's shape (see groupAtoms).
+      f.line = line;
+      f.address = member.record.address || undefined;
       return f;
     });
   }
