@@ -5877,12 +5877,7 @@ class Auditor {
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
-                findings.push(...groupAtoms(removed, {
-                    unit: baseUnit,
-                    removed: true,
-                    catalog: this.catalog,
-                    sets: this.grantSets,
-                }));
+                findings.push(...this.removedFindings(removed, baseUnit));
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
         const made = (0,minimal/* suggestMinimal */.eA)(unit, result, this.builder);
@@ -5914,6 +5909,10 @@ class Auditor {
         return inStatementOrder(atoms.map((a) => ({ a, at: position(a) })), (0,minimal/* statementFirst */._0)(stmt, this.builder, this.grantSets));
     }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
+    /** The findings of what the base granted and the head no longer does (`removed`). */
+    removedFindings(atoms, baseUnit) {
+        return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
+    }
     runUnitMemo(unit, base, findings, suggestions, granted, byEntry) {
         const memo = this.memo;
         const occurrences = (u) => {
@@ -5956,12 +5955,7 @@ class Auditor {
                                 removed.push({ ...part, member: mi, stmt });
             }
             if (removed.length)
-                findings.push(...groupAtoms(removed, {
-                    unit: baseUnit,
-                    removed: true,
-                    catalog: this.catalog,
-                    sets: this.grantSets,
-                }));
+                findings.push(...this.removedFindings(removed, baseUnit));
         }
         for (const { mi, stmt, o } of head) {
             if (o.atoms.length)

@@ -20515,12 +20515,7 @@ class Auditor {
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
-                findings.push(...groupAtoms(removed, {
-                    unit: baseUnit,
-                    removed: true,
-                    catalog: this.catalog,
-                    sets: this.grantSets,
-                }));
+                findings.push(...this.removedFindings(removed, baseUnit));
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
         const made = suggestMinimal(unit, result, this.builder);
@@ -20552,6 +20547,10 @@ class Auditor {
         return inStatementOrder(atoms.map((a) => ({ a, at: position(a) })), statementFirst(stmt, this.builder, this.grantSets));
     }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
+    /** The findings of what the base granted and the head no longer does (`removed`). */
+    removedFindings(atoms, baseUnit) {
+        return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
+    }
     runUnitMemo(unit, base, findings, suggestions, granted, byEntry) {
         const memo = this.memo;
         const occurrences = (u) => {
@@ -20594,12 +20593,7 @@ class Auditor {
                                 removed.push({ ...part, member: mi, stmt });
             }
             if (removed.length)
-                findings.push(...groupAtoms(removed, {
-                    unit: baseUnit,
-                    removed: true,
-                    catalog: this.catalog,
-                    sets: this.grantSets,
-                }));
+                findings.push(...this.removedFindings(removed, baseUnit));
         }
         for (const { mi, stmt, o } of head) {
             if (o.atoms.length)

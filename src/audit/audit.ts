@@ -442,15 +442,7 @@ export class Auditor {
       const headKeys = new AtomKeys([result.atoms]);
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
-      if (removed.length && baseUnit)
-        findings.push(
-          ...groupAtoms(removed, {
-            unit: baseUnit,
-            removed: true,
-            catalog: this.catalog,
-            sets: this.grantSets,
-          }),
-        );
+      if (removed.length && baseUnit) findings.push(...this.removedFindings(removed, baseUnit));
     }
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
     const made = suggestMinimal(unit, result, this.builder);
@@ -488,6 +480,11 @@ export class Auditor {
   }
 
   /** The unit through its statements' outcomes, each computed once per distinct statement. */
+  /** The findings of what the base granted and the head no longer does (`removed`). */
+  private removedFindings(atoms: Atom[], baseUnit: Unit): Finding[] {
+    return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
+  }
+
   private runUnitMemo(
     unit: Unit,
     base: BaseDocs | undefined,
@@ -531,15 +528,7 @@ export class Auditor {
           if (REMOVABLE_KINDS.has(x.kind))
             for (const part of headKeys.split(x)) if (part.fresh) removed.push({ ...part, member: mi, stmt });
       }
-      if (removed.length)
-        findings.push(
-          ...groupAtoms(removed, {
-            unit: baseUnit,
-            removed: true,
-            catalog: this.catalog,
-            sets: this.grantSets,
-          }),
-        );
+      if (removed.length) findings.push(...this.removedFindings(removed, baseUnit));
     }
     for (const { mi, stmt, o } of head) {
       if (o.atoms.length) for (const f of memo.findings(o, unit, mi, stmt, newness(o))) findings.push(f);
