@@ -4322,7 +4322,7 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts, () => bySet ?? union ?? action_set/* ActionSet */.L.fromActions(actionsInfo), bySet, actionsInfo)));
+        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? action_set/* ActionSet */.L.fromActions(actionsInfo))));
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
         const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
@@ -4359,18 +4359,14 @@ function groupAtoms(atoms, opts) {
 /**
  * Whether the i-th pattern of the finding's statement grants some of its actions: its part of the
  * statement's set (GrantSets keeps each pattern's set) meets the finding's set, a test of a few
- * words; without the statement's sets, the pattern is matched against the actions.
+ * words. (Only an Action list's patterns are asked about: see findingMessage.)
  */
-function grantsOf(first, opts, findingSet, bySet, actionsInfo) {
-    const parts = opts.sets && first.stmt?.actions ? opts.sets.statementSet(first.stmt).parts : undefined;
+function grantsOf(first, sets, findingSet) {
+    const parts = first.stmt?.actions ? sets.statementSet(first.stmt).parts : undefined;
     let set;
-    return (p, i) => {
+    return (_p, i) => {
         const part = parts?.[i];
-        if (part)
-            return part.intersects((set ??= findingSet()));
-        return bySet
-            ? opts.catalog.expand(p).some((a) => bySet.has((0,policy_catalog/* actionOrdinal */._4)(a)))
-            : actionsInfo.some(matcher(p));
+        return part !== undefined && part.intersects((set ??= findingSet()));
     };
 }
 /** The actions of set atoms and single ones together. */

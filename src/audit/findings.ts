@@ -22,7 +22,7 @@ export interface GroupOptions {
   isNew?: (a: Atom) => boolean | undefined;
   removed?: boolean;
   /** The statements' action sets, by pattern (lets a message name its patterns by set algebra). */
-  sets?: GrantSets;
+  sets: GrantSets;
 }
 
 export function memberLine(m: UnitMember, stmt?: Statement): number | undefined {
@@ -150,13 +150,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
         names,
         exampleText,
         opts.catalog,
-        grantsOf(
-          first,
-          opts,
-          () => bySet ?? union ?? ActionSet.fromActions(actionsInfo!),
-          bySet,
-          actionsInfo,
-        ),
+        grantsOf(first, opts.sets, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo!)),
       ),
     );
     // The fields that have a value, in the order a finding's keys are written; built without
@@ -195,23 +189,18 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
 /**
  * Whether the i-th pattern of the finding's statement grants some of its actions: its part of the
  * statement's set (GrantSets keeps each pattern's set) meets the finding's set, a test of a few
- * words; without the statement's sets, the pattern is matched against the actions.
+ * words. (Only an Action list's patterns are asked about: see findingMessage.)
  */
 function grantsOf(
   first: Atom,
-  opts: GroupOptions,
+  sets: GrantSets,
   findingSet: () => ActionSet,
-  bySet: ActionSet | undefined,
-  actionsInfo: readonly ActionInfo[] | undefined,
 ): (pattern: string, i: number) => boolean {
-  const parts = opts.sets && first.stmt?.actions ? opts.sets.statementSet(first.stmt).parts : undefined;
+  const parts = first.stmt?.actions ? sets.statementSet(first.stmt).parts : undefined;
   let set: ActionSet | undefined;
-  return (p, i) => {
+  return (_p, i) => {
     const part = parts?.[i];
-    if (part) return part.intersects((set ??= findingSet()));
-    return bySet
-      ? opts.catalog!.expand(p).some((a) => bySet.has(actionOrdinal(a)!))
-      : actionsInfo!.some(matcher(p));
+    return part !== undefined && part.intersects((set ??= findingSet()));
   };
 }
 
