@@ -18450,7 +18450,8 @@ function uniqueSorted(atoms) {
         set.add(r);
         last = r;
     }
-    return [...set].sort();
+    const list = [...set];
+    return list.length > 1 ? list.sort() : list;
 }
 /** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
 function setAccessLevels(set, catalog) {
@@ -18477,7 +18478,15 @@ function levelsOf(each, every = Infinity) {
                 seen.push(levels[j]);
         return seen.length === every;
     });
-    return sharedLevels(seen.sort());
+    // A few levels at most: sorted in place (code-unit order, as sort() would), without sort's copy.
+    for (let i = 1; i < seen.length; i++) {
+        const v = seen[i];
+        let j = i - 1;
+        for (; j >= 0 && seen[j] > v; j--)
+            seen[j + 1] = seen[j];
+        seen[j + 1] = v;
+    }
+    return sharedLevels(seen);
 }
 /**
  * One frozen list per combination of access levels, shared by the findings that have it: there
@@ -18486,7 +18495,7 @@ function levelsOf(each, every = Infinity) {
  */
 const LEVEL_LISTS = new Map();
 function sharedLevels(levels) {
-    const key = levels.join('\u0000');
+    const key = levels.length === 1 ? levels[0] : levels.join('\u0000');
     let shared = LEVEL_LISTS.get(key);
     if (!shared)
         LEVEL_LISTS.set(key, (shared = Object.freeze(levels.slice())));
@@ -18507,7 +18516,8 @@ function namesInOrder(actions, catalog) {
     if (!order)
         return undefined;
     const { position } = order;
-    const at = new Array(actions.length);
+    // Positions in a typed array: sorted numerically in place, with no comparator to call.
+    const at = new Int32Array(actions.length);
     for (let i = 0; i < actions.length; i++) {
         const o = actionOrdinal(actions[i]);
         const p = o === undefined ? undefined : position[o];
@@ -18515,9 +18525,12 @@ function namesInOrder(actions, catalog) {
             return undefined;
         at[i] = p;
     }
-    at.sort((x, y) => x - y);
+    at.sort();
     const full = fullNames(catalog);
-    return at.map((p) => full[p]);
+    const names = [];
+    for (let i = 0; i < at.length; i++)
+        names.push(full[at[i]]);
+    return names;
 }
 /** Groups from this size on take their actions through the catalog's order (see rankedActions). */
 const RANK_SORT_FROM = 256;
@@ -19893,7 +19906,7 @@ function patternsOf(baseline, set, builder) {
     return list;
 }
 const wantedCache = new WeakMap();
-/** The texts of the sets' patterns (as patternsOf writes them), made once per compiled baseline and list of sets. */
+/** The sets' patterns (see Wanted), made once per compiled baseline and list of sets. */
 function wantedTexts(baseline, sets, builder) {
     let bySets = wantedCache.get(baseline);
     if (!bySets)
@@ -19901,7 +19914,11 @@ function wantedTexts(baseline, sets, builder) {
     const key = sets.map((s) => s.name).join('\u0000');
     let wanted = bySets.get(key);
     if (!wanted) {
-        wanted = new Set(sets.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text)));
+        const list = sets.flatMap((s) => patternsOf(baseline, s.name, builder));
+        wanted = {
+            texts: new Set(list.map((x) => x.text)),
+            actions: ActionSet.unionOf(list.map((x) => x.hitSet)),
+        };
         bySets.set(key, wanted);
     }
     return wanted;
@@ -20050,11 +20067,18 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
         const written = new Map();
         for (const m of members)
             for (const stmt of m.doc.statements) {
-                if (stmt.effect !== 'Allow')
+                if (stmt.effect !== 'Allow' || !stmt.actions)
                     continue;
-                for (const p of stmt.actions ?? []) {
+                // A pattern written as one of the sets' (trimmed, case folded) expands as that one does
+                // (Catalog.expand reads the folded text), so the statement's actions hold its hits, never
+                // empty (patternsOf keeps no pattern without): a statement whose actions meet none of the
+                // hits writes none of the patterns. Its set is the one the unit's evaluation reads (kept
+                // per statement), so the test costs a set intersection, not a lookup per pattern.
+                if (!grants.statementSet(stmt).actions.intersects(wanted.actions))
+                    continue;
+                for (const p of stmt.actions) {
                     const k = folded(p);
-                    if (!wanted.has(k))
+                    if (!wanted.texts.has(k))
                         continue;
                     (written.get(k) ?? written.set(k, []).get(k)).push(stmt.condition);
                 }
@@ -20296,11 +20320,22 @@ class Auditor {
         for (const p of prepared.values()) {
             findings.push(...p.problems);
             const r = p.record;
-            const entry = { id: r.id, path: r.path, kind: r.kind, status: 'audited' };
-            if (r.line !== undefined)
-                entry.line = r.line;
-            if (r.address)
-                entry.address = r.address;
+            // Every field, in the order of ReportPolicy, undefined where it has no value: one shape for
+            // every entry, so the reports' code that reads them stays optimised (JSON leaves the
+            // undefined ones out). Fields are assigned below, never added or deleted.
+            const entry = {
+                id: r.id,
+                path: r.path,
+                line: r.line,
+                address: r.address || undefined,
+                kind: r.kind,
+                baseline: undefined,
+                sets: undefined,
+                features: undefined,
+                status: 'audited',
+                reason: undefined,
+                detection: undefined,
+            };
             if (r.status === 'unresolved') {
                 entry.status = 'unresolved';
                 entry.reason = r.reason ?? 'the policy could not be resolved';
@@ -21231,17 +21266,20 @@ async function runAudit(req) {
             if (listed.has(id))
                 continue;
             listed.add(id);
-            const entry = {
+            // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
+            outcome.policies.push({
                 id,
                 path: principal.path,
+                line: principal.line,
                 address: u.ref,
                 kind: 'identity',
+                baseline: undefined,
+                sets: undefined,
+                features: undefined,
                 status: 'unresolved',
                 reason: `attached to ${principal.id}: ${u.reason}`,
-            };
-            if (principal.line !== undefined)
-                entry.line = principal.line;
-            outcome.policies.push(entry);
+                detection: undefined,
+            });
         }
     }
     // Source errors become findings that name the file and the place.

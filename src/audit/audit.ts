@@ -229,9 +229,22 @@ export class Auditor {
     for (const p of prepared.values()) {
       findings.push(...p.problems);
       const r = p.record;
-      const entry: ReportPolicy = { id: r.id, path: r.path, kind: r.kind, status: 'audited' };
-      if (r.line !== undefined) entry.line = r.line;
-      if (r.address) entry.address = r.address;
+      // Every field, in the order of ReportPolicy, undefined where it has no value: one shape for
+      // every entry, so the reports' code that reads them stays optimised (JSON leaves the
+      // undefined ones out). Fields are assigned below, never added or deleted.
+      const entry: ReportPolicy = {
+        id: r.id,
+        path: r.path,
+        line: r.line,
+        address: r.address || undefined,
+        kind: r.kind,
+        baseline: undefined,
+        sets: undefined,
+        features: undefined,
+        status: 'audited',
+        reason: undefined,
+        detection: undefined,
+      };
       if (r.status === 'unresolved') {
         entry.status = 'unresolved';
         entry.reason = r.reason ?? 'the policy could not be resolved';

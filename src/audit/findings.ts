@@ -286,7 +286,8 @@ function uniqueSorted(atoms: Atom[]): string[] {
     set.add(r);
     last = r;
   }
-  return [...set].sort();
+  const list = [...set];
+  return list.length > 1 ? list.sort() : list;
 }
 
 /** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
@@ -313,7 +314,14 @@ function levelsOf(each: (visit: (a: ActionInfo) => boolean) => void, every = Inf
     for (let j = 0; j < levels.length; j++) if (!seen.includes(levels[j]!)) seen.push(levels[j]!);
     return seen.length === every;
   });
-  return sharedLevels(seen.sort());
+  // A few levels at most: sorted in place (code-unit order, as sort() would), without sort's copy.
+  for (let i = 1; i < seen.length; i++) {
+    const v = seen[i]!;
+    let j = i - 1;
+    for (; j >= 0 && seen[j]! > v; j--) seen[j + 1] = seen[j]!;
+    seen[j + 1] = v;
+  }
+  return sharedLevels(seen);
 }
 
 /**
@@ -324,7 +332,7 @@ function levelsOf(each: (visit: (a: ActionInfo) => boolean) => void, every = Inf
 const LEVEL_LISTS = new Map<string, string[]>();
 
 function sharedLevels(levels: string[]): string[] {
-  const key = levels.join('\u0000');
+  const key = levels.length === 1 ? levels[0]! : levels.join('\u0000');
   let shared = LEVEL_LISTS.get(key);
   if (!shared) LEVEL_LISTS.set(key, (shared = Object.freeze(levels.slice()) as string[]));
   return shared;
@@ -345,16 +353,19 @@ function namesInOrder(actions: ActionInfo[], catalog: Catalog): string[] | undef
   const order = catalog.fullNameOrderIfMade();
   if (!order) return undefined;
   const { position } = order;
-  const at = new Array<number>(actions.length);
+  // Positions in a typed array: sorted numerically in place, with no comparator to call.
+  const at = new Int32Array(actions.length);
   for (let i = 0; i < actions.length; i++) {
     const o = actionOrdinal(actions[i]!);
     const p = o === undefined ? undefined : position[o];
     if (p === undefined) return undefined;
     at[i] = p;
   }
-  at.sort((x, y) => x - y);
+  at.sort();
   const full = fullNames(catalog);
-  return at.map((p) => full[p]!);
+  const names: string[] = [];
+  for (let i = 0; i < at.length; i++) names.push(full[at[i]!]!);
+  return names;
 }
 
 /** Groups from this size on take their actions through the catalog's order (see rankedActions). */

@@ -75,20 +75,31 @@ function patternsOf(baseline: CompiledBaseline, set: string, builder: GrantBuild
   return list;
 }
 
-const wantedCache = new WeakMap<CompiledBaseline, Map<string, Set<string>>>();
+/** The optional sets' patterns: their texts (as patternsOf writes them) and the actions they hit. */
+interface Wanted {
+  texts: Set<string>;
+  /** The union of the patterns' hitSets. */
+  actions: ActionSet;
+}
 
-/** The texts of the sets' patterns (as patternsOf writes them), made once per compiled baseline and list of sets. */
+const wantedCache = new WeakMap<CompiledBaseline, Map<string, Wanted>>();
+
+/** The sets' patterns (see Wanted), made once per compiled baseline and list of sets. */
 function wantedTexts(
   baseline: CompiledBaseline,
   sets: readonly BaselineSet[],
   builder: GrantBuilder,
-): Set<string> {
+): Wanted {
   let bySets = wantedCache.get(baseline);
   if (!bySets) wantedCache.set(baseline, (bySets = new Map()));
   const key = sets.map((s) => s.name).join('\u0000');
   let wanted = bySets.get(key);
   if (!wanted) {
-    wanted = new Set(sets.flatMap((s) => patternsOf(baseline, s.name, builder).map((x) => x.text)));
+    const list = sets.flatMap((s) => patternsOf(baseline, s.name, builder));
+    wanted = {
+      texts: new Set(list.map((x) => x.text)),
+      actions: ActionSet.unionOf(list.map((x) => x.hitSet)),
+    };
     bySets.set(key, wanted);
   }
   return wanted;
@@ -241,10 +252,16 @@ export function chooseSets(
     const written = new Map<string, (Condition | undefined)[]>();
     for (const m of members)
       for (const stmt of m.doc.statements) {
-        if (stmt.effect !== 'Allow') continue;
-        for (const p of stmt.actions ?? []) {
+        if (stmt.effect !== 'Allow' || !stmt.actions) continue;
+        // A pattern written as one of the sets' (trimmed, case folded) expands as that one does
+        // (Catalog.expand reads the folded text), so the statement's actions hold its hits, never
+        // empty (patternsOf keeps no pattern without): a statement whose actions meet none of the
+        // hits writes none of the patterns. Its set is the one the unit's evaluation reads (kept
+        // per statement), so the test costs a set intersection, not a lookup per pattern.
+        if (!grants.statementSet(stmt).actions.intersects(wanted.actions)) continue;
+        for (const p of stmt.actions) {
           const k = folded(p);
-          if (!wanted.has(k)) continue;
+          if (!wanted.texts.has(k)) continue;
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
       }

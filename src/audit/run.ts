@@ -397,16 +397,20 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       const id = `${principal.path}#${principal.id}->${u.ref}`;
       if (listed.has(id)) continue;
       listed.add(id);
-      const entry: ReportPolicy = {
+      // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
+      outcome.policies.push({
         id,
         path: principal.path,
+        line: principal.line,
         address: u.ref,
         kind: 'identity',
+        baseline: undefined,
+        sets: undefined,
+        features: undefined,
         status: 'unresolved',
         reason: `attached to ${principal.id}: ${u.reason}`,
-      };
-      if (principal.line !== undefined) entry.line = principal.line;
-      outcome.policies.push(entry);
+        detection: undefined,
+      });
     }
   }
 
