@@ -3568,6 +3568,12 @@ function grantedByEntry(classes, sets, into = new Map()) {
 
 
 
+/** formatCodes: not read yet; no resource type; several (formatsOfAction has them); else the one id + FORMAT_ONE. */
+const FORMAT_UNKNOWN = 0;
+const FORMAT_NONE = 1;
+const FORMAT_MANY = 2;
+/** The code of a single id (-1, a type without a format, gives 3). */
+const FORMAT_ONE = 4;
 function formats(list, prefix) {
     const byFirst = new Map();
     for (const e of list) {
@@ -3585,10 +3591,12 @@ function indexOf(catalog) {
             formatIds: new Map(),
             formatTexts: [],
             formatPatterns: [],
+            formatMatchers: [],
             formatServices: [],
             formatPrefixes: [],
             formatFirst: [],
             formatsOfAction: [],
+            formatCodes: new Int32Array(1024),
         }));
     return ix;
 }
@@ -3731,6 +3739,15 @@ class GrantSets {
             let size = 0;
             actions.forEach((o) => {
                 size++;
+                const code = this.formatCode(o);
+                if (code === FORMAT_NONE)
+                    return;
+                if (code !== FORMAT_MANY) {
+                    const id = code - FORMAT_ONE;
+                    if (id < 0 || this.meets(id, check))
+                        kept.push(o);
+                    return;
+                }
                 const ids = this.formatsOf(o);
                 for (let i = 0; i < ids.length; i++) {
                     const id = ids[i];
@@ -3773,11 +3790,28 @@ class GrantSets {
             ix.formatIds.set(arn, id);
             ix.formatTexts.push(arn);
             ix.formatPatterns.push(undefined);
+            ix.formatMatchers.push(undefined);
             ix.formatServices.push(service ?? undefined);
             ix.formatPrefixes.push(resourcePrefix);
             ix.formatFirst.push(firstCode(resourcePrefix));
         }
         return id;
+    }
+    /** An action's code in CatalogIndex.formatCodes, made on first need. */
+    formatCode(ordinal) {
+        let codes = this.index.formatCodes;
+        if (ordinal >= codes.length) {
+            const grown = new Int32Array(Math.max(ordinal + 1, codes.length * 2));
+            grown.set(codes);
+            this.index.formatCodes = codes = grown;
+        }
+        let code = codes[ordinal];
+        if (code === FORMAT_UNKNOWN) {
+            const ids = this.formatsOf(ordinal);
+            code = ids.length === 0 ? FORMAT_NONE : ids.length === 1 ? ids[0] + FORMAT_ONE : FORMAT_MANY;
+            codes[ordinal] = code;
+        }
+        return code;
     }
     /** The format ids of an action's resource types (-1: a type without a format). */
     formatsOf(ordinal) {
@@ -3844,7 +3878,7 @@ class GrantSets {
             const format = (ix.formatPatterns[id] ??= (0,policy_arn/* arnFormatToPattern */.kH)(ix.formatTexts[id]));
             hit =
                 c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
-                    ? (0,policy_arn/* formatMatcher */.cT)(format).test(c.resource.raw)
+                    ? (ix.formatMatchers[id] ??= (0,policy_arn/* formatMatcher */.cT)(format)).test(c.resource.raw)
                     : (0,policy_arn/* arnIntersects */.se)(format, c.resource);
         }
         this.metStamp[id] = c.stamp;

@@ -16704,6 +16704,12 @@ function grantedByEntry(classes, sets, into = new Map()) {
 
 
 
+/** formatCodes: not read yet; no resource type; several (formatsOfAction has them); else the one id + FORMAT_ONE. */
+const FORMAT_UNKNOWN = 0;
+const FORMAT_NONE = 1;
+const FORMAT_MANY = 2;
+/** The code of a single id (-1, a type without a format, gives 3). */
+const FORMAT_ONE = 4;
 function grant_sets_formats(list, prefix) {
     const byFirst = new Map();
     for (const e of list) {
@@ -16721,10 +16727,12 @@ function indexOf(catalog) {
             formatIds: new Map(),
             formatTexts: [],
             formatPatterns: [],
+            formatMatchers: [],
             formatServices: [],
             formatPrefixes: [],
             formatFirst: [],
             formatsOfAction: [],
+            formatCodes: new Int32Array(1024),
         }));
     return ix;
 }
@@ -16867,6 +16875,15 @@ class GrantSets {
             let size = 0;
             actions.forEach((o) => {
                 size++;
+                const code = this.formatCode(o);
+                if (code === FORMAT_NONE)
+                    return;
+                if (code !== FORMAT_MANY) {
+                    const id = code - FORMAT_ONE;
+                    if (id < 0 || this.meets(id, check))
+                        kept.push(o);
+                    return;
+                }
                 const ids = this.formatsOf(o);
                 for (let i = 0; i < ids.length; i++) {
                     const id = ids[i];
@@ -16909,11 +16926,28 @@ class GrantSets {
             ix.formatIds.set(arn, id);
             ix.formatTexts.push(arn);
             ix.formatPatterns.push(undefined);
+            ix.formatMatchers.push(undefined);
             ix.formatServices.push(service ?? undefined);
             ix.formatPrefixes.push(resourcePrefix);
             ix.formatFirst.push(firstCode(resourcePrefix));
         }
         return id;
+    }
+    /** An action's code in CatalogIndex.formatCodes, made on first need. */
+    formatCode(ordinal) {
+        let codes = this.index.formatCodes;
+        if (ordinal >= codes.length) {
+            const grown = new Int32Array(Math.max(ordinal + 1, codes.length * 2));
+            grown.set(codes);
+            this.index.formatCodes = codes = grown;
+        }
+        let code = codes[ordinal];
+        if (code === FORMAT_UNKNOWN) {
+            const ids = this.formatsOf(ordinal);
+            code = ids.length === 0 ? FORMAT_NONE : ids.length === 1 ? ids[0] + FORMAT_ONE : FORMAT_MANY;
+            codes[ordinal] = code;
+        }
+        return code;
     }
     /** The format ids of an action's resource types (-1: a type without a format). */
     formatsOf(ordinal) {
@@ -16980,7 +17014,7 @@ class GrantSets {
             const format = (ix.formatPatterns[id] ??= arnFormatToPattern(ix.formatTexts[id]));
             hit =
                 c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
-                    ? formatMatcher(format).test(c.resource.raw)
+                    ? (ix.formatMatchers[id] ??= formatMatcher(format)).test(c.resource.raw)
                     : arnIntersects(format, c.resource);
         }
         this.metStamp[id] = c.stamp;

@@ -13,6 +13,7 @@ import {
   arnResourcePrefix,
   arnServiceField,
   formatMatcher,
+  type LiteralMatcher,
   isAll,
   isLiteral,
   type ArnPattern,
@@ -58,13 +59,27 @@ interface CatalogIndex {
   formatIds: Map<string, number>;
   formatTexts: string[];
   formatPatterns: (ArnPattern | undefined)[];
+  /** Its matcher (formatMatcher), made when a literal resource is first checked against it. */
+  formatMatchers: (LiteralMatcher | undefined)[];
   formatServices: (string | undefined)[];
   /** Its resource prefix (arnResourcePrefix), and the prefix's first character code (-1 for none). */
   formatPrefixes: (string | null)[];
   formatFirst: number[];
   /** Per action ordinal: the ids of its resource types' formats, -1 for a type without one. */
   formatsOfAction: (Int32Array | undefined)[];
+  /**
+   * Per action ordinal, what applicable reads first, in one flat array (FORMAT_* below): most actions
+   * have no resource type or exactly one, read here without the list's own object.
+   */
+  formatCodes: Int32Array;
 }
+
+/** formatCodes: not read yet; no resource type; several (formatsOfAction has them); else the one id + FORMAT_ONE. */
+const FORMAT_UNKNOWN = 0;
+const FORMAT_NONE = 1;
+const FORMAT_MANY = 2;
+/** The code of a single id (-1, a type without a format, gives 3). */
+const FORMAT_ONE = 4;
 
 interface ServiceFormats {
   /** Actions with a resource type that has no ARN format (any resource applies). */
@@ -117,10 +132,12 @@ function indexOf(catalog: Catalog): CatalogIndex {
         formatIds: new Map(),
         formatTexts: [],
         formatPatterns: [],
+        formatMatchers: [],
         formatServices: [],
         formatPrefixes: [],
         formatFirst: [],
         formatsOfAction: [],
+        formatCodes: new Int32Array(1024),
       }),
     );
   return ix;
@@ -271,6 +288,13 @@ export class GrantSets {
       let size = 0;
       actions.forEach((o) => {
         size++;
+        const code = this.formatCode(o);
+        if (code === FORMAT_NONE) return;
+        if (code !== FORMAT_MANY) {
+          const id = code - FORMAT_ONE;
+          if (id < 0 || this.meets(id, check)) kept.push(o);
+          return;
+        }
         const ids = this.formatsOf(o);
         for (let i = 0; i < ids.length; i++) {
           const id = ids[i]!;
@@ -312,11 +336,29 @@ export class GrantSets {
       ix.formatIds.set(arn, id);
       ix.formatTexts.push(arn);
       ix.formatPatterns.push(undefined);
+      ix.formatMatchers.push(undefined);
       ix.formatServices.push(service ?? undefined);
       ix.formatPrefixes.push(resourcePrefix);
       ix.formatFirst.push(firstCode(resourcePrefix));
     }
     return id;
+  }
+
+  /** An action's code in CatalogIndex.formatCodes, made on first need. */
+  private formatCode(ordinal: number): number {
+    let codes = this.index.formatCodes;
+    if (ordinal >= codes.length) {
+      const grown = new Int32Array(Math.max(ordinal + 1, codes.length * 2));
+      grown.set(codes);
+      this.index.formatCodes = codes = grown;
+    }
+    let code = codes[ordinal]!;
+    if (code === FORMAT_UNKNOWN) {
+      const ids = this.formatsOf(ordinal);
+      code = ids.length === 0 ? FORMAT_NONE : ids.length === 1 ? ids[0]! + FORMAT_ONE : FORMAT_MANY;
+      codes[ordinal] = code;
+    }
+    return code;
   }
 
   /** The format ids of an action's resource types (-1: a type without a format). */
@@ -385,7 +427,7 @@ export class GrantSets {
       const format = (ix.formatPatterns[id] ??= arnFormatToPattern(ix.formatTexts[id]!));
       hit =
         c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
-          ? formatMatcher(format).test(c.resource.raw)
+          ? (ix.formatMatchers[id] ??= formatMatcher(format)).test(c.resource.raw)
           : arnIntersects(format, c.resource);
     }
     this.metStamp[id] = c.stamp;
