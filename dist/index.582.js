@@ -17849,18 +17849,20 @@ function compressActions(actions, catalog) {
     }
     else {
         // A short list by its whole content (the same few actions found in many policies).
-        const key = JSON.stringify(actions);
+        const key = actions.join('\n');
         const hit = index.bySmallContent.get(key);
-        if (hit !== undefined)
-            result = hit;
+        if (hit !== undefined && sameList(hit.list, actions))
+            result = hit.result;
         else {
             result = compute(catalog, index, actions);
-            index.bySmallContent.set(key, result);
-            index.smallChars += key.length;
-            while (index.smallChars > SMALL_CACHE_CHARS) {
-                const oldest = index.bySmallContent.keys().next().value;
-                index.bySmallContent.delete(oldest);
-                index.smallChars -= oldest.length;
+            if (hit === undefined) {
+                index.bySmallContent.set(key, { list: actions.slice(), result });
+                index.smallChars += key.length;
+                while (index.smallChars > SMALL_CACHE_CHARS) {
+                    const oldest = index.bySmallContent.keys().next().value;
+                    index.bySmallContent.delete(oldest);
+                    index.smallChars -= oldest.length;
+                }
             }
         }
     }

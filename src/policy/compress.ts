@@ -98,8 +98,11 @@ interface CatalogIndex {
   /** Each built action's position in its service's sorted actions, by actionOrdinal. */
   positionByOrdinal: number[];
   byContent: Map<string, { list: string[]; result: ActionSetDescription | null }>;
-  /** Lists shorter than CONTENT_CACHE_MIN by their JSON text (keys of SMALL_CACHE_CHARS at most, oldest out first). */
-  bySmallContent: Map<string, ActionSetDescription | null>;
+  /**
+   * Lists shorter than CONTENT_CACHE_MIN by their names joined with newlines (a hit is compared in
+   * full: a name could hold a newline), keys of SMALL_CACHE_CHARS at most, oldest out first.
+   */
+  bySmallContent: Map<string, { list: readonly string[]; result: ActionSetDescription | null }>;
   smallChars: number;
   expanded: Map<string, string[]>;
 }
@@ -694,17 +697,19 @@ export function compressActions(
     }
   } else {
     // A short list by its whole content (the same few actions found in many policies).
-    const key = JSON.stringify(actions);
+    const key = actions.join('\n');
     const hit = index.bySmallContent.get(key);
-    if (hit !== undefined) result = hit;
+    if (hit !== undefined && sameList(hit.list, actions)) result = hit.result;
     else {
       result = compute(catalog, index, actions);
-      index.bySmallContent.set(key, result);
-      index.smallChars += key.length;
-      while (index.smallChars > SMALL_CACHE_CHARS) {
-        const oldest = index.bySmallContent.keys().next().value as string;
-        index.bySmallContent.delete(oldest);
-        index.smallChars -= oldest.length;
+      if (hit === undefined) {
+        index.bySmallContent.set(key, { list: actions.slice(), result });
+        index.smallChars += key.length;
+        while (index.smallChars > SMALL_CACHE_CHARS) {
+          const oldest = index.bySmallContent.keys().next().value as string;
+          index.bySmallContent.delete(oldest);
+          index.smallChars -= oldest.length;
+        }
       }
     }
   }
