@@ -18336,7 +18336,7 @@ function groupAtoms(atoms, opts) {
                     ? union.actions()
                     : uniqueActions(list);
         const count = bySet ? bySet.size : actionsInfo.length;
-        const exampleText = () => (ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo));
+        const exampleText = () => ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo, opts.catalog);
         // A set's names are not made (see finding-set.ts): read when needed, from the set.
         const actions = bySet
             ? undefined
@@ -18699,15 +18699,41 @@ function examplesBothWays(set, catalog) {
 function exampleOrder(a, b) {
     return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
 }
-function examples(actions) {
+/**
+ * exampleOrder through the arrays rankedExamples reads, when the catalog has them made already and
+ * the actions are its own: risk scores and key ranks (equal ranks for keys the collator finds
+ * equal) by place in the catalog's full-name order. Else undefined.
+ */
+function rankedOrder(actions, catalog) {
+    if (!catalog || actions.length < 2)
+        return undefined;
+    const scores = riskScoresByPosition.get(catalog);
+    const keys = keyRanksByPosition.get(catalog);
+    const order = catalog.fullNameOrderIfMade();
+    if (!scores || !keys || !order)
+        return undefined;
+    const { position } = order;
+    for (const a of actions) {
+        const o = actionOrdinal(a);
+        if (o === undefined || position[o] === undefined)
+            return undefined;
+    }
+    return (a, b) => {
+        const pa = position[actionOrdinal(a)];
+        const pb = position[actionOrdinal(b)];
+        return scores[pb] - scores[pa] || keys[pa] - keys[pb];
+    };
+}
+function examples(actions, catalog) {
     // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
+    const compare = rankedOrder(actions, catalog) ?? exampleOrder;
     const top = [];
     for (const a of actions) {
-        if (top.length === EXAMPLES && exampleOrder(a, top[EXAMPLES - 1]) >= 0)
+        if (top.length === EXAMPLES && compare(a, top[EXAMPLES - 1]) >= 0)
             continue;
         let i = top.length;
         top.push(a);
-        while (i > 0 && exampleOrder(top[i - 1], a) > 0) {
+        while (i > 0 && compare(top[i - 1], a) > 0) {
             top[i] = top[i - 1];
             i--;
         }
