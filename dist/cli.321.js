@@ -3400,7 +3400,11 @@ function classify(cls, sets, unitNote, member) {
     // Entries that cover some of the grant's actions without its condition, with those actions.
     const unknownEntries = [];
     const noEntries = [];
+    // (An entry meets the grant's actions only where the active sets' union does.)
+    const meetsActive = g.actions.intersects(sets.activeAll);
     for (const e of sets.active) {
+        if (!meetsActive)
+            break;
         if (!e.actions.intersects(g.actions))
             continue;
         const part = coveredPart(e, g, g.actions, notRes);

@@ -229,7 +229,10 @@ export function classify(
   // Entries that cover some of the grant's actions without its condition, with those actions.
   const unknownEntries: { e: SetEntry; part: ActionSet }[] = [];
   const noEntries: { e: SetEntry; part: ActionSet }[] = [];
+  // (An entry meets the grant's actions only where the active sets' union does.)
+  const meetsActive = g.actions.intersects(sets.activeAll);
   for (const e of sets.active) {
+    if (!meetsActive) break;
     if (!e.actions.intersects(g.actions)) continue;
     const part = coveredPart(e, g, g.actions, notRes);
     if (part.isEmpty()) continue;
