@@ -19717,11 +19717,37 @@ function hashList(h, list, mark) {
         h = hashMore(h, x, 0x10000);
     return Math.imul(h ^ mark, 0x01000193);
 }
+/**
+ * Action names by a number per distinct text: the names of a statement are mostly the strings
+ * the policy reader shares (policy/document.ts), whose hash the runtime keeps with them, so a
+ * lookup here reads no character; a resource (mostly distinct text) is hashed by its characters.
+ * Bounded: when it starts again, a name may get another number (a statement seen again is then
+ * only taken as new: hashes decide what is kept, never what is reported).
+ */
+const NAME_IDS = new Map();
+const NAME_IDS_MAX = 1 << 16;
+function nameId(name) {
+    let id = NAME_IDS.get(name);
+    if (id === undefined) {
+        if (NAME_IDS.size >= NAME_IDS_MAX)
+            NAME_IDS.clear();
+        NAME_IDS.set(name, (id = NAME_IDS.size + 1));
+    }
+    return id;
+}
+/** hashList over action names, by nameId. */
+function hashNames(h, list, mark) {
+    if (list === undefined)
+        return Math.imul(h ^ (mark + 1), 0x01000193);
+    for (let i = 0; i < list.length; i++)
+        h = Math.imul(h ^ (nameId(list[i]) + 0x20000), 0x01000193);
+    return Math.imul(h ^ mark, 0x01000193);
+}
 /** The hash of what contentKey writes. */
 function hashContent(h, s) {
     h = hashMore(h, s.effect, 0x10010);
-    h = hashList(h, s.actions, 0x10020);
-    h = hashList(h, s.notActions, 0x10030);
+    h = hashNames(h, s.actions, 0x10020);
+    h = hashNames(h, s.notActions, 0x10030);
     h = hashList(h, s.resources, 0x10040);
     h = hashList(h, s.notResources, 0x10050);
     // Whom a Deny reaches depends on the principals of both statements (policy/principal.ts).
