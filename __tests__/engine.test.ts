@@ -702,6 +702,76 @@ describe("an optional feature's actions on broader resources than the feature's"
   });
 });
 
+describe('an optional feature written as the vendor writes it', () => {
+  // The vendor's feature is a wildcard with a condition: only a statement that writes the same
+  // pattern (case and spaces aside) with that condition is evidence of its use, not one that
+  // merely grants its actions.
+  const against: Baseline = {
+    ...baseline,
+    sets: [
+      {
+        name: 'ongoing',
+        kind: 'ongoing',
+        statements: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
+      },
+      {
+        name: 'restrict-ip',
+        kind: 'optional',
+        statements: [
+          {
+            Effect: 'Allow',
+            Action: 's3:*',
+            Resource: '*',
+            Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+          },
+        ],
+      },
+    ],
+  };
+  const withIp = { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } };
+
+  it.each([true, false])('counts as in use however the pattern is spelt (memo %s)', (memo) => {
+    const out = audit(
+      [
+        policy(
+          'p',
+          doc(
+            { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+            { Effect: 'Allow', Action: [' S3:* '], Resource: '*', Condition: withIp },
+          ),
+        ),
+      ],
+      ['ongoing'],
+      undefined,
+      { against, memo },
+    );
+    expect(out.policies.find((p) => p.id === 'p')!.features).toEqual(['restrict-ip']);
+    expect(out.findings.filter((f) => f.kind !== 'missing-permission')).toEqual([]);
+  });
+
+  it.each([true, false])(
+    'does not, when the statement grants its actions by other patterns (memo %s)',
+    (memo) => {
+      const out = audit(
+        [
+          policy(
+            'p',
+            doc(
+              { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+              { Effect: 'Allow', Action: ['s3:Get*', 's3:Put*'], Resource: '*', Condition: withIp },
+            ),
+          ),
+        ],
+        ['ongoing'],
+        undefined,
+        { against, memo },
+      );
+      expect(out.policies.find((p) => p.id === 'p')!.features).toBeUndefined();
+      expect(new Set(out.findings.map((f) => f.set))).toEqual(new Set(['restrict-ip']));
+    },
+  );
+});
+
 describe("a finding's message names the patterns its actions come from", () => {
   it.each([true, false])('only those that grant some of them (memo %s)', (memo) => {
     const out = audit(
