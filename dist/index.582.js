@@ -18692,12 +18692,15 @@ function rankedExamples(ranked, catalog) {
         : shown.join(', ');
 }
 /**
- * The examples text of a set of catalog actions both ways: by examples() and by rankedExamples()
- * (for tests: the two must agree).
+ * The examples text of a set of catalog actions each way: by examples() comparing the actions, by
+ * rankedExamples(), and by examples() through the catalog's arrays once rankedExamples has made
+ * them (for tests: the three must agree).
  */
 function examplesBothWays(set, catalog) {
     const ranked = rankedSet(set, catalog);
-    return [examples(set.actions()), ranked && rankedExamples(ranked, catalog)];
+    const plain = examples(set.actions());
+    const byRanks = ranked && rankedExamples(ranked, catalog);
+    return [plain, byRanks, examples(set.actions(), catalog)];
 }
 /** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
 function exampleOrder(a, b) {

@@ -14,8 +14,10 @@ describe('rankedExamples', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(all.length - 1), { minLength: 1, maxLength: 600 }), (picks) => {
         const set = ActionSet.fromOrdinals(picks.map((i) => actionOrdinal(all[i]!)!));
-        const [plain, ranked] = examplesBothWays(set, catalog);
+        const [plain, ranked, byArrays] = examplesBothWays(set, catalog);
         expect(ranked).toBe(plain);
+        // examples() itself, comparing through the arrays rankedExamples has made by now.
+        expect(byArrays).toBe(plain);
       }),
       { numRuns: 200 },
     );

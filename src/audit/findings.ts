@@ -500,12 +500,15 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
 }
 
 /**
- * The examples text of a set of catalog actions both ways: by examples() and by rankedExamples()
- * (for tests: the two must agree).
+ * The examples text of a set of catalog actions each way: by examples() comparing the actions, by
+ * rankedExamples(), and by examples() through the catalog's arrays once rankedExamples has made
+ * them (for tests: the three must agree).
  */
-export function examplesBothWays(set: ActionSet, catalog: Catalog): [string, string | undefined] {
+export function examplesBothWays(set: ActionSet, catalog: Catalog): [string, string | undefined, string] {
   const ranked = rankedSet(set, catalog);
-  return [examples(set.actions()), ranked && rankedExamples(ranked, catalog)];
+  const plain = examples(set.actions());
+  const byRanks = ranked && rankedExamples(ranked, catalog);
+  return [plain, byRanks, examples(set.actions(), catalog)];
 }
 
 /** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
