@@ -320,6 +320,16 @@ describe('compressActions: speed and caching', () => {
     expect(compressActions([...list, 's3:NoSuchAction'], catalog)).toBeUndefined();
   });
 
+  it('never answers a short list from the cache of another list that joins to the same text', () => {
+    // Both lists are the same text joined with newlines: the cache key. The first, one name
+    // with a newline in it, is no action; the second is two actions.
+    const one = ['s3:GetObject\ns3:PutObject'];
+    const two = ['s3:GetObject', 's3:PutObject'];
+    expect(compressActions([...one], catalog)).toBeUndefined();
+    expect(compressActions([...two], catalog)).toEqual({ patterns: two, except: [], count: 2 });
+    expect(compressActions([...one], catalog)).toBeUndefined();
+  });
+
   it('answers the same list (by identity or content) from the cache', () => {
     const set = minus(all, expandNames('kms:*'));
     const first = compressActions(set, catalog);
