@@ -20052,6 +20052,9 @@ function isBroad(stmt) {
     if (stmt.notActions)
         return true;
     return (stmt.actions ?? []).some((p) => {
+        // (A name without `*`, most of them, is not trimmed: no copy made.)
+        if (!p.includes('*'))
+            return false;
         const t = p.trim();
         return t === '*' || t.endsWith(':*');
     });

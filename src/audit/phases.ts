@@ -139,6 +139,8 @@ function choiceKeys(baseline: CompiledBaseline, choice: string, names: string[])
 function isBroad(stmt: { actions?: string[]; notActions?: string[] }): boolean {
   if (stmt.notActions) return true;
   return (stmt.actions ?? []).some((p) => {
+    // (A name without `*`, most of them, is not trimmed: no copy made.)
+    if (!p.includes('*')) return false;
     const t = p.trim();
     return t === '*' || t.endsWith(':*');
   });
