@@ -4564,9 +4564,10 @@ function namesInOrder(actions, catalog) {
     }
     at.sort();
     const full = fullNames(catalog);
-    const names = [];
+    // Of its exact length (a list grown by push keeps spare room, and findings keep their lists).
+    const names = new Array(at.length);
     for (let i = 0; i < at.length; i++)
-        names.push(full[at[i]]);
+        names[i] = full[at[i]];
     return names;
 }
 /** Groups from this size on take their actions through the catalog's order (see rankedActions). */

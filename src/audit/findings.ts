@@ -364,8 +364,9 @@ function namesInOrder(actions: ActionInfo[], catalog: Catalog): string[] | undef
   }
   at.sort();
   const full = fullNames(catalog);
-  const names: string[] = [];
-  for (let i = 0; i < at.length; i++) names.push(full[at[i]!]!);
+  // Of its exact length (a list grown by push keeps spare room, and findings keep their lists).
+  const names = new Array<string>(at.length);
+  for (let i = 0; i < at.length; i++) names[i] = full[at[i]!]!;
   return names;
 }
 
