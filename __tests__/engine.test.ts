@@ -635,34 +635,36 @@ describe("a grant reaches only its action's resource types", () => {
   );
 });
 
-describe("an optional feature's actions on broader resources than the feature's", () => {
-  const against: Baseline = {
-    ...baseline,
-    sets: [
-      {
-        name: 'ongoing',
-        kind: 'ongoing',
-        statements: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
-      },
-      {
-        name: 'sync',
-        kind: 'optional',
-        statements: [
-          {
-            Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:PutObject'],
-            Resource: 'arn:aws:s3:::vendor-sync-*/*',
-          },
-          { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::vendor-sync-*' },
-        ],
-      },
-      {
-        name: 'setup',
-        kind: 'setup',
-        statements: [{ Effect: 'Allow', Action: 'iam:CreateRole', Resource: 'arn:aws:iam::*:role/vendor' }],
-      },
-    ],
+/** A baseline whose ongoing set is ec2:DescribeInstances on `*`, then the sets given. */
+function withOngoing(...more: Baseline['sets']): Baseline {
+  const ongoing = {
+    name: 'ongoing',
+    kind: 'ongoing' as const,
+    statements: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
   };
+  return { ...baseline, sets: [ongoing, ...more] };
+}
+
+describe("an optional feature's actions on broader resources than the feature's", () => {
+  const against: Baseline = withOngoing(
+    {
+      name: 'sync',
+      kind: 'optional',
+      statements: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: 'arn:aws:s3:::vendor-sync-*/*',
+        },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::vendor-sync-*' },
+      ],
+    },
+    {
+      name: 'setup',
+      kind: 'setup',
+      statements: [{ Effect: 'Allow', Action: 'iam:CreateRole', Resource: 'arn:aws:iam::*:role/vendor' }],
+    },
+  );
 
   // Part of the feature (no s3:PutObject): not taken as in use, so not active.
   it.each([true, false])('are reported against the feature, by the resources it allows (memo %s)', (memo) => {
@@ -706,38 +708,21 @@ describe('an optional feature written as the vendor writes it', () => {
   // The vendor's feature is a wildcard with a condition: only a statement that writes the same
   // pattern (case and spaces aside) with that condition is evidence of its use, not one that
   // merely grants its actions.
-  const against: Baseline = {
-    ...baseline,
-    sets: [
-      {
-        name: 'ongoing',
-        kind: 'ongoing',
-        statements: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
-      },
-      {
-        name: 'restrict-ip',
-        kind: 'optional',
-        statements: [
-          {
-            Effect: 'Allow',
-            Action: 's3:*',
-            Resource: '*',
-            Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
-          },
-        ],
-      },
-    ],
-  };
   const withIp = { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } };
-
-  it.each([true, false])('counts as in use however the pattern is spelt (memo %s)', (memo) => {
-    const out = audit(
+  const against = withOngoing({
+    name: 'restrict-ip',
+    kind: 'optional',
+    statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: withIp }],
+  });
+  /** One policy: ec2:DescribeInstances, and S3 actions by `patterns`, with the condition. */
+  const auditS3 = (patterns: string[], memo: boolean) =>
+    audit(
       [
         policy(
           'p',
           doc(
             { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
-            { Effect: 'Allow', Action: [' S3:* '], Resource: '*', Condition: withIp },
+            { Effect: 'Allow', Action: patterns, Resource: '*', Condition: withIp },
           ),
         ),
       ],
@@ -745,31 +730,18 @@ describe('an optional feature written as the vendor writes it', () => {
       undefined,
       { against, memo },
     );
+
+  it.each([true, false])('counts as in use however the pattern is spelt (memo %s)', (memo) => {
+    const out = auditS3([' S3:* '], memo);
     expect(out.policies.find((p) => p.id === 'p')!.features).toEqual(['restrict-ip']);
     expect(out.findings.filter((f) => f.kind !== 'missing-permission')).toEqual([]);
   });
 
-  it.each([true, false])(
-    'does not, when the statement grants its actions by other patterns (memo %s)',
-    (memo) => {
-      const out = audit(
-        [
-          policy(
-            'p',
-            doc(
-              { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
-              { Effect: 'Allow', Action: ['s3:Get*', 's3:Put*'], Resource: '*', Condition: withIp },
-            ),
-          ),
-        ],
-        ['ongoing'],
-        undefined,
-        { against, memo },
-      );
-      expect(out.policies.find((p) => p.id === 'p')!.features).toBeUndefined();
-      expect(new Set(out.findings.map((f) => f.set))).toEqual(new Set(['restrict-ip']));
-    },
-  );
+  it.each([true, false])('does not, from other patterns that grant its actions (memo %s)', (memo) => {
+    const out = auditS3(['s3:Get*', 's3:Put*'], memo);
+    expect(out.policies.find((p) => p.id === 'p')!.features).toBeUndefined();
+    expect(new Set(out.findings.map((f) => f.set))).toEqual(new Set(['restrict-ip']));
+  });
 });
 
 describe("a finding's message names the patterns its actions come from", () => {
