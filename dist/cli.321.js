@@ -3401,24 +3401,22 @@ function classify(cls, sets, unitNote, member) {
     const unknownEntries = [];
     const noEntries = [];
     // (An entry meets the grant's actions only where the active sets' union does.)
-    const meetsActive = g.actions.intersects(sets.activeAll);
-    for (const e of sets.active) {
-        if (!meetsActive)
-            break;
-        if (!e.actions.intersects(g.actions))
-            continue;
-        const part = coveredPart(e, g, g.actions, notRes);
-        if (part.isEmpty())
-            continue;
-        coverAny = coverAny.union(part);
-        const c = (0,engine/* implies */.M0)(g.condition, e.condition);
-        if (c === 'yes')
-            ok = ok.union(part);
-        else if (c === 'unknown')
-            unknownEntries.push({ e, part });
-        else
-            noEntries.push({ e, part });
-    }
+    if (g.actions.intersects(sets.activeAll))
+        for (const e of sets.active) {
+            if (!e.actions.intersects(g.actions))
+                continue;
+            const part = coveredPart(e, g, g.actions, notRes);
+            if (part.isEmpty())
+                continue;
+            coverAny = coverAny.union(part);
+            const c = (0,engine/* implies */.M0)(g.condition, e.condition);
+            if (c === 'yes')
+                ok = ok.union(part);
+            else if (c === 'unknown')
+                unknownEntries.push({ e, part });
+            else
+                noEntries.push({ e, part });
+        }
     const okPart = g.actions.intersect(ok);
     if (!okPart.isEmpty())
         pieces.push({ cls: g, actions: okPart, verdict: { kind: 'ok' } });
@@ -5363,7 +5361,7 @@ function patternsOf(baseline, set, builder) {
 }
 const wantedCache = new WeakMap();
 /** The sets' patterns (see Wanted), made once per compiled baseline and list of sets. */
-function wantedTexts(baseline, sets, builder) {
+function wantedPatterns(baseline, sets, builder) {
     let bySets = wantedCache.get(baseline);
     if (!bySets)
         wantedCache.set(baseline, (bySets = new Map()));
@@ -5522,7 +5520,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
         // pattern (trimmed, lower case) -> the conditions of the statements that write it. Only the
         // optional sets' own patterns are looked up, so only they are kept; each pattern is folded
         // once per run (folded()).
-        const wanted = wantedTexts(baseline, optional, builder);
+        const wanted = wantedPatterns(baseline, optional, builder);
         const written = new Map();
         for (const m of members)
             for (const stmt of m.doc.statements) {

@@ -230,18 +230,17 @@ export function classify(
   const unknownEntries: { e: SetEntry; part: ActionSet }[] = [];
   const noEntries: { e: SetEntry; part: ActionSet }[] = [];
   // (An entry meets the grant's actions only where the active sets' union does.)
-  const meetsActive = g.actions.intersects(sets.activeAll);
-  for (const e of sets.active) {
-    if (!meetsActive) break;
-    if (!e.actions.intersects(g.actions)) continue;
-    const part = coveredPart(e, g, g.actions, notRes);
-    if (part.isEmpty()) continue;
-    coverAny = coverAny.union(part);
-    const c = implies(g.condition, e.condition);
-    if (c === 'yes') ok = ok.union(part);
-    else if (c === 'unknown') unknownEntries.push({ e, part });
-    else noEntries.push({ e, part });
-  }
+  if (g.actions.intersects(sets.activeAll))
+    for (const e of sets.active) {
+      if (!e.actions.intersects(g.actions)) continue;
+      const part = coveredPart(e, g, g.actions, notRes);
+      if (part.isEmpty()) continue;
+      coverAny = coverAny.union(part);
+      const c = implies(g.condition, e.condition);
+      if (c === 'yes') ok = ok.union(part);
+      else if (c === 'unknown') unknownEntries.push({ e, part });
+      else noEntries.push({ e, part });
+    }
   const okPart = g.actions.intersect(ok);
   if (!okPart.isEmpty()) pieces.push({ cls: g, actions: okPart, verdict: { kind: 'ok' } });
   let rest = g.actions.minus(ok);

@@ -85,7 +85,7 @@ interface Wanted {
 const wantedCache = new WeakMap<CompiledBaseline, Map<string, Wanted>>();
 
 /** The sets' patterns (see Wanted), made once per compiled baseline and list of sets. */
-function wantedTexts(
+function wantedPatterns(
   baseline: CompiledBaseline,
   sets: readonly BaselineSet[],
   builder: GrantBuilder,
@@ -250,7 +250,7 @@ export function chooseSets(
     // pattern (trimmed, lower case) -> the conditions of the statements that write it. Only the
     // optional sets' own patterns are looked up, so only they are kept; each pattern is folded
     // once per run (folded()).
-    const wanted = wantedTexts(baseline, optional, builder);
+    const wanted = wantedPatterns(baseline, optional, builder);
     const written = new Map<string, (Condition | undefined)[]>();
     for (const m of members)
       for (const stmt of m.doc.statements) {
