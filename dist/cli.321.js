@@ -4600,7 +4600,7 @@ function rankedActions(list, catalog) {
         infos.push(info);
         positions.push(i);
     }
-    return { infos, positions, names: markedNames(marks, catalog, positions.length) };
+    return { infos, names: markedNames(marks, catalog, positions.length) };
 }
 /** riskScore of every action of a catalog, by position in its fullNameOrder. */
 const riskScoresByPosition = new WeakMap();
@@ -4664,28 +4664,8 @@ function rankedExamples(ranked, catalog) {
                 shown.push((0,policy_catalog/* actionOfOrdinal */.xb)(order[i]).full);
         return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
     }
-    const infos = ranked.infos;
-    const positions = ranked.positions;
-    // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
-    const order = (x, y) => scores[positions[y]] - scores[positions[x]] || keys[positions[x]] - keys[positions[y]];
-    const top = [];
-    for (let k = 0; k < infos.length; k++) {
-        if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]) >= 0)
-            continue;
-        let i = top.length;
-        top.push(k);
-        while (i > 0 && order(top[i - 1], k) > 0) {
-            top[i] = top[i - 1];
-            i--;
-        }
-        top[i] = k;
-        if (top.length > EXAMPLES)
-            top.pop();
-    }
-    const shown = top.map((k) => infos[k].full);
-    return infos.length > EXAMPLES
-        ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
-        : shown.join(', ');
+    // The arrays are made now: examples() compares through them (rankedOrder).
+    return examples(ranked.infos, catalog);
 }
 /**
  * The examples text of a set of catalog actions each way: by examples() comparing the actions, by
@@ -6034,11 +6014,11 @@ class Auditor {
         };
         return inStatementOrder(atoms.map((a) => ({ a, at: position(a) })), (0,minimal/* statementFirst */._0)(stmt, this.builder, this.grantSets));
     }
-    /** The unit through its statements' outcomes, each computed once per distinct statement. */
     /** The findings of what the base granted and the head no longer does (`removed`). */
     removedFindings(atoms, baseUnit) {
         return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
     }
+    /** The unit through its statements' outcomes, each computed once per distinct statement. */
     runUnitMemo(unit, base, findings, suggestions, granted, byEntry) {
         const memo = this.memo;
         const occurrences = (u) => {

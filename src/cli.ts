@@ -5,10 +5,11 @@
 //   iam-baseline-audit baselines list | show ID[@VERSION]
 //   iam-baseline-audit fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
 //   iam-baseline-audit merge REPORT.json... [--repo NAME=FILE] [--format text|markdown|json] [--output FILE]
-// Start-up: this file imports only version.ts (and the compiler tuning, on node:v8), so --version and --help answer before anything
-// else is loaded; the commands (the audit, the catalog, yaml) are in src/cli-commands.ts,
-// imported when a command needs them, which the bundle keeps in chunks of its own
-// (scripts/bundle.mjs) that Node then neither reads nor compiles for --version.
+// Start-up: this file imports only version.ts, the usage texts and the compiler tuning (on
+// node:v8), so --version and --help answer before anything else is loaded; the commands (the
+// audit, the catalog, yaml) are in src/cli-commands.ts, imported when a command needs them, which
+// the bundle keeps in chunks of its own (scripts/bundle.mjs) that Node then neither reads nor
+// compiles for --version.
 import { commandUsage, USAGE } from './cli-usage.js';
 import { TOOL_NAME, TOOL_VERSION } from './core/version.js';
 import { tuneCompiler } from './core/compiler-tuning.js';

@@ -492,12 +492,12 @@ export class Auditor {
     );
   }
 
-  /** The unit through its statements' outcomes, each computed once per distinct statement. */
   /** The findings of what the base granted and the head no longer does (`removed`). */
   private removedFindings(atoms: Atom[], baseUnit: Unit): Finding[] {
     return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
   }
 
+  /** The unit through its statements' outcomes, each computed once per distinct statement. */
   private runUnitMemo(
     unit: Unit,
     base: BaseDocs | undefined,

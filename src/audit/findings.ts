@@ -400,14 +400,12 @@ function rankedActions(list: Atom[], catalog: Catalog): RankedActions | undefine
     infos.push(info);
     positions.push(i);
   }
-  return { infos, positions, names: markedNames(marks, catalog, positions.length) };
+  return { infos, names: markedNames(marks, catalog, positions.length) };
 }
 
 /** rankedActions' lists, or rankedSet's names and set (whose actions are read off the set). */
 interface RankedActions {
   infos?: ActionInfo[];
-  /** Each info's position in Catalog.fullNameOrder().byName. */
-  positions?: number[];
   /** rankedActions' names (rankedSet's are made by setNames). */
   names?: string[];
   set?: ActionSet;
@@ -477,27 +475,8 @@ function rankedExamples(ranked: RankedActions, catalog: Catalog): string {
       if (ranked.set.has(order[i]!)) shown.push(actionOfOrdinal(order[i]!).full);
     return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
   }
-  const infos = ranked.infos!;
-  const positions = ranked.positions!;
-  // The same selection as examples(): the first EXAMPLES of a stable sort by exampleOrder.
-  const order = (x: number, y: number) =>
-    scores[positions[y]!]! - scores[positions[x]!]! || keys[positions[x]!]! - keys[positions[y]!]!;
-  const top: number[] = [];
-  for (let k = 0; k < infos.length; k++) {
-    if (top.length === EXAMPLES && order(k, top[EXAMPLES - 1]!) >= 0) continue;
-    let i = top.length;
-    top.push(k);
-    while (i > 0 && order(top[i - 1]!, k) > 0) {
-      top[i] = top[i - 1]!;
-      i--;
-    }
-    top[i] = k;
-    if (top.length > EXAMPLES) top.pop();
-  }
-  const shown = top.map((k) => infos[k]!.full);
-  return infos.length > EXAMPLES
-    ? `${shown.join(', ')} and ${infos.length - EXAMPLES} more`
-    : shown.join(', ');
+  // The arrays are made now: examples() compares through them (rankedOrder).
+  return examples(ranked.infos!, catalog);
 }
 
 /**
