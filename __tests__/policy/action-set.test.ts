@@ -31,6 +31,67 @@ describe('ActionSet', () => {
     );
   });
 
+  test('sets spread over the whole catalog, sets of one word and unions of many small sets agree with arrays through chains of operations', () => {
+    // Sets of 0 to 40 members over the whole catalog (a few actions spanning many words), sets of
+    // one word, and unions of many small sets (a statement's patterns): every operation on every
+    // pair of them, and results fed to the next operation.
+    const spread = fc.uniqueArray(fc.nat(size - 1), { maxLength: 40 });
+    const word = fc
+      .nat((size - 1) >>> 5)
+      .chain((w) =>
+        fc.uniqueArray(fc.integer({ min: w * 32, max: Math.min(size - 1, w * 32 + 31) }), { maxLength: 32 }),
+      );
+    const any = fc.oneof(spread, word, ordinals);
+    fc.assert(
+      fc.property(any, any, fc.array(any, { maxLength: 12 }), fc.nat(size), (xs, ys, parts, probe) => {
+        const a = ActionSet.fromOrdinals(xs);
+        const b = ActionSet.fromOrdinals(ys);
+        const inY = new Set(ys);
+        const union = sorted([...new Set([...xs, ...ys])]);
+        const inter = sorted(xs.filter((x) => inY.has(x)));
+        const diff = sorted(xs.filter((x) => !inY.has(x)));
+        const check = (s: ActionSet, want: number[]) => {
+          expect(s.ordinals()).toEqual(want);
+          expect(s.size).toBe(want.length);
+          expect(s.isEmpty()).toBe(want.length === 0);
+          expect(s.has(probe)).toBe(want.includes(probe));
+          if (want.length) expect(s.within(want[0]!, want[want.length - 1]! + 1)).toBe(true);
+          const seen: number[] = [];
+          s.forEach((o) => seen.push(o));
+          expect(seen).toEqual(want);
+        };
+        check(a, sorted(xs));
+        check(a.union(b), union);
+        check(b.union(a), union);
+        check(a.intersect(b), inter);
+        check(b.intersect(a), inter);
+        check(a.minus(b), diff);
+        expect(a.intersects(b)).toBe(inter.length > 0);
+        expect(b.intersects(a)).toBe(inter.length > 0);
+        expect(a.firstCommon(b)).toBe(inter.length ? inter[0] : -1);
+        // Results fed on: (a ∪ b) − (a ∩ b) is the symmetric difference; (a − b) ∪ (a ∩ b) is a.
+        const inX = new Set(xs);
+        check(
+          a.union(b).minus(a.intersect(b)),
+          union.filter((o) => !(inX.has(o) && inY.has(o))),
+        );
+        check(a.minus(b).union(a.intersect(b)), sorted(xs));
+        const sets = parts.map((p) => ActionSet.fromOrdinals(p));
+        const all = sorted([...new Set(parts.flat())]);
+        check(ActionSet.unionOf(sets), all);
+        check(
+          ActionSet.unionOf([...sets, a]).minus(a),
+          all.filter((o) => !inX.has(o)),
+        );
+        check(
+          ActionSet.unionOf(sets).intersect(a),
+          all.filter((o) => inX.has(o)),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test('within tells whether every member is in a range, as the ordinals say', () => {
     fc.assert(
       fc.property(ordinals, fc.nat(4100), fc.nat(4100), (xs, x, y) => {
