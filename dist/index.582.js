@@ -15786,12 +15786,16 @@ function withPlaceholders(statements, placeholders) {
 function compileBaseline(baseline, builder, parse) {
     const byAction = new Map();
     const setStatements = new Map();
+    const setDenies = new Map();
     for (const set of baseline.sets) {
         const doc = parse({
             Version: '2012-10-17',
             Statement: withPlaceholders(set.statements, baseline.placeholders),
         });
         setStatements.set(set.name, doc.statements.filter((s) => s.effect === 'Allow'));
+        const denies = doc.statements.filter((s) => s.effect === 'Deny' && s.actions && s.resources && !s.notResources);
+        if (denies.length)
+            setDenies.set(set.name, denies);
         const grants = builder.build([doc], { resourceRequired: false });
         for (const [key, list] of grants.byAction) {
             let out = byAction.get(key);
@@ -15815,7 +15819,7 @@ function compileBaseline(baseline, builder, parse) {
                 byAction.set(e.key, [entry]);
         }
     }
-    return { baseline, byAction, setStatements };
+    return { baseline, byAction, setStatements, setDenies };
 }
 /**
  * The actions a baseline's Allow statements name by their exact name on resources they cannot
@@ -17965,6 +17969,17 @@ const KIND_INFO = {
         precision: 'medium',
         messageRepeatsActions: false,
     },
+    'missing-deny': {
+        title: 'Missing Deny statements',
+        advice: 'the baseline denies these where it grants them: add its Deny statement',
+        description: 'The policy grants actions that the baseline restricts with a Deny statement, and has no Deny of those actions.',
+        severity: 'high',
+        severityRule: 'high',
+        removable: false,
+        excess: true,
+        precision: 'medium',
+        messageRepeatsActions: false,
+    },
     'unknown-action': {
         title: 'Unknown actions',
         advice: 'not in the AWS action catalog: fix the spelling or delete them',
@@ -18008,6 +18023,7 @@ const KIND_ORDER = [
     'leftover-set',
     'broader-resource',
     'missing-condition',
+    'missing-deny',
     'unknown-action',
     'invalid-policy',
     'missing-permission',
@@ -18293,7 +18309,10 @@ function groupAtoms(atoms, opts) {
                 a.kind,
                 stmtKey,
                 a.set ?? '',
-                a.kind === 'broader-resource' || a.kind === 'missing-condition' || a.kind === 'leftover-set'
+                a.kind === 'broader-resource' ||
+                    a.kind === 'missing-condition' ||
+                    a.kind === 'missing-deny' ||
+                    a.kind === 'leftover-set'
                     ? (a.detail ?? '')
                     : '',
                 a.kind === 'missing-permission' ? a.detail : '',
@@ -18840,6 +18859,8 @@ grants) {
             return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
         case 'missing-condition':
             return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+        case 'missing-deny':
+            return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; this policy has no Deny of them: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
         case 'missing-permission': {
             const names = namesOf();
             // The vendor's wildcards read better than their first actions: the set's shortest exact
@@ -20493,6 +20514,8 @@ class Auditor {
                 this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
             else
                 this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+            if (compiled.setDenies.size)
+                findings.push(...this.missingDenyFindings(unit, base));
             this.grantSets.releaseStatements();
             if (keys.size) {
                 // How much of each of its sets the unit grants (then of the baseline; then the first id).
@@ -20591,6 +20614,89 @@ class Auditor {
                 resource: shownResource(e.resource.raw),
                 detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
             });
+        }
+        return atoms;
+    }
+    /**
+     * missing-deny, both paths: per Deny statement (Action and Resource) of the unit's active sets,
+     * the actions it denies that the unit grants on a resource that meets the Deny's, when no Deny
+     * statement of the unit names any of those actions. Only what is sure is reported: a unit with
+     * a Deny of some of them is not compared (its resources and condition are not weighed against
+     * the vendor's), nor is a grant under a condition or by NotResource (either may already keep
+     * to what the Deny allows). New against a base that did not lack the same Deny.
+     */
+    missingDenyFindings(unit, base) {
+        const atoms = this.missingDenies(unit);
+        if (!atoms.length)
+            return [];
+        const baseUnit = this.baseUnit(unit, base);
+        let isNew;
+        if (baseUnit === null)
+            isNew = () => true;
+        else if (baseUnit) {
+            const had = new Set(this.missingDenies(baseUnit).map((a) => `${a.set}\u0000${a.detail}`));
+            isNew = (a) => !had.has(`${a.set}\u0000${a.detail}`);
+        }
+        return groupAtoms(atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets });
+    }
+    missingDenies(unit) {
+        const atoms = [];
+        const sets = this.grantSets;
+        const own = unit.members.flatMap((m) => m.doc.statements.filter((s) => s.effect === 'Deny'));
+        const b = unit.baseline.baseline;
+        const choiceOf = (name) => b.sets.find((x) => x.name === name)?.choice;
+        for (const set of unit.activeSets) {
+            // A Deny binds the alternative it belongs to: with another alternative of the same choice
+            // active too (one that allows the same without it), neither is the one to hold the policy to.
+            const choice = choiceOf(set);
+            if (choice !== undefined && unit.activeSets.some((x) => x !== set && choiceOf(x) === choice))
+                continue;
+            for (const deny of unit.baseline.setDenies.get(set) ?? []) {
+                const denied = sets.statementSet(deny).actions;
+                if (denied.isEmpty() || own.some((d) => sets.statementSet(d).actions.intersects(denied)))
+                    continue;
+                // A placeholder stands for the user's value: any value, where the Deny applies.
+                const where = deny.resources.map((r) => this.builder.pattern(r.replace(/<[^<>]*>/g, '*')));
+                // The finding's words for the Deny (and its group key): which statement, and what it denies.
+                const when = deny.condition
+                    ? ` when ${conditionText(deny.condition).replaceAll(engine_PLACEHOLDER_VALUE, 'your value')}`
+                    : '';
+                const detail = `${statementLabel(deny)} of the ${b.name} baseline's set "${set}" (it denies them on ${shownResources(deny.resources)}${when})`;
+                unit.members.forEach((m, mi) => {
+                    for (const stmt of m.doc.statements) {
+                        if (stmt.effect !== 'Allow' || stmt.condition || !stmt.resources)
+                            continue;
+                        const hit = sets.statementSet(stmt).actions.intersect(denied);
+                        if (hit.isEmpty())
+                            continue;
+                        for (const raw of stmt.resources) {
+                            const p = this.builder.pattern(raw);
+                            // The actions with a resource type that both the granted resource and one of the Deny's reach.
+                            const meets = where.filter((w) => !disjointFields(p, w));
+                            if (!meets.length)
+                                continue;
+                            const left = [];
+                            hit.forEach((o) => {
+                                const a = actionOfOrdinal(o);
+                                if (meets.some((w) => sharesType(a, p, w)))
+                                    left.push(o);
+                            });
+                            const reach = ActionSet.fromOrdinals(left);
+                            if (reach.isEmpty())
+                                continue;
+                            atoms.push({
+                                kind: 'missing-deny',
+                                member: mi,
+                                stmt,
+                                actions: reach,
+                                set,
+                                resource: raw,
+                                detail,
+                            });
+                        }
+                    }
+                });
+            }
         }
         return atoms;
     }

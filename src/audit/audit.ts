@@ -21,11 +21,14 @@ import { GrantSets } from '../policy/grant-sets.js';
 import { arnIntersects, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import {
   compileBaseline,
+  conditionText,
   evaluateUnit,
+  PLACEHOLDER_VALUE,
   disjointFields,
   formatPattern,
   grantedBaselineKeys,
   shownResource,
+  shownResources,
   type Atom,
   type CompiledBaseline,
   type Unit,
@@ -315,6 +318,7 @@ export class Auditor {
       const keys = new Set<string>();
       if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
       else this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+      if (compiled.setDenies.size) findings.push(...this.missingDenyFindings(unit, base));
       this.grantSets.releaseStatements();
       if (keys.size) {
         // How much of each of its sets the unit grants (then of the baseline; then the first id).
@@ -414,6 +418,82 @@ export class Auditor {
         resource: shownResource(e.resource.raw),
         detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
       });
+    }
+    return atoms;
+  }
+
+  /**
+   * missing-deny, both paths: per Deny statement (Action and Resource) of the unit's active sets,
+   * the actions it denies that the unit grants on a resource that meets the Deny's, when no Deny
+   * statement of the unit names any of those actions. Only what is sure is reported: a unit with
+   * a Deny of some of them is not compared (its resources and condition are not weighed against
+   * the vendor's), nor is a grant under a condition or by NotResource (either may already keep
+   * to what the Deny allows). New against a base that did not lack the same Deny.
+   */
+  private missingDenyFindings(unit: Unit, base: BaseDocs | undefined): Finding[] {
+    const atoms = this.missingDenies(unit);
+    if (!atoms.length) return [];
+    const baseUnit = this.baseUnit(unit, base);
+    let isNew: ((a: Atom) => boolean | undefined) | undefined;
+    if (baseUnit === null) isNew = () => true;
+    else if (baseUnit) {
+      const had = new Set(this.missingDenies(baseUnit).map((a) => `${a.set}\u0000${a.detail}`));
+      isNew = (a) => !had.has(`${a.set}\u0000${a.detail}`);
+    }
+    return groupAtoms(atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets });
+  }
+
+  private missingDenies(unit: Unit): Atom[] {
+    const atoms: Atom[] = [];
+    const sets = this.grantSets;
+    const own = unit.members.flatMap((m) => m.doc.statements.filter((s) => s.effect === 'Deny'));
+    const b = unit.baseline.baseline;
+    const choiceOf = (name: string) => b.sets.find((x) => x.name === name)?.choice;
+    for (const set of unit.activeSets) {
+      // A Deny binds the alternative it belongs to: with another alternative of the same choice
+      // active too (one that allows the same without it), neither is the one to hold the policy to.
+      const choice = choiceOf(set);
+      if (choice !== undefined && unit.activeSets.some((x) => x !== set && choiceOf(x) === choice)) continue;
+      for (const deny of unit.baseline.setDenies.get(set) ?? []) {
+        const denied = sets.statementSet(deny).actions;
+        if (denied.isEmpty() || own.some((d) => sets.statementSet(d).actions.intersects(denied))) continue;
+        // A placeholder stands for the user's value: any value, where the Deny applies.
+        const where = deny.resources!.map((r) => this.builder.pattern(r.replace(/<[^<>]*>/g, '*')));
+        // The finding's words for the Deny (and its group key): which statement, and what it denies.
+        const when = deny.condition
+          ? ` when ${conditionText(deny.condition).replaceAll(PLACEHOLDER_VALUE, 'your value')}`
+          : '';
+        const detail = `${statementLabel(deny)} of the ${b.name} baseline's set "${set}" (it denies them on ${shownResources(deny.resources!)}${when})`;
+        unit.members.forEach((m, mi) => {
+          for (const stmt of m.doc.statements) {
+            if (stmt.effect !== 'Allow' || stmt.condition || !stmt.resources) continue;
+            const hit = sets.statementSet(stmt).actions.intersect(denied);
+            if (hit.isEmpty()) continue;
+            for (const raw of stmt.resources) {
+              const p = this.builder.pattern(raw);
+              // The actions with a resource type that both the granted resource and one of the Deny's reach.
+              const meets = where.filter((w) => !disjointFields(p, w));
+              if (!meets.length) continue;
+              const left: number[] = [];
+              hit.forEach((o) => {
+                const a = actionOfOrdinal(o);
+                if (meets.some((w) => sharesType(a, p, w))) left.push(o);
+              });
+              const reach = ActionSet.fromOrdinals(left);
+              if (reach.isEmpty()) continue;
+              atoms.push({
+                kind: 'missing-deny',
+                member: mi,
+                stmt,
+                actions: reach,
+                set,
+                resource: raw,
+                detail,
+              });
+            }
+          }
+        });
+      }
     }
     return atoms;
   }

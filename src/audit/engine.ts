@@ -45,6 +45,8 @@ export interface CompiledBaseline {
   byAction: Map<string, BaselineEntry[]>;
   /** Per set: the action entries (patterns as written) of its Allow statements, for missing-permission. */
   setStatements: Map<string, Statement[]>;
+  /** Per set: its Deny statements (Action and Resource), for missing-deny. */
+  setDenies: Map<string, Statement[]>;
 }
 
 /** Marks a condition value that stands for the user's own value (any value of that key is fine). */
@@ -138,6 +140,7 @@ export function compileBaseline(
 ): CompiledBaseline {
   const byAction = new Map<string, BaselineEntry[]>();
   const setStatements = new Map<string, Statement[]>();
+  const setDenies = new Map<string, Statement[]>();
   for (const set of baseline.sets) {
     const doc = parse({
       Version: '2012-10-17',
@@ -147,6 +150,10 @@ export function compileBaseline(
       set.name,
       doc.statements.filter((s) => s.effect === 'Allow'),
     );
+    const denies = doc.statements.filter(
+      (s) => s.effect === 'Deny' && s.actions && s.resources && !s.notResources,
+    );
+    if (denies.length) setDenies.set(set.name, denies);
     const grants = builder.build([doc], { resourceRequired: false });
     for (const [key, list] of grants.byAction) {
       let out = byAction.get(key);
@@ -167,7 +174,7 @@ export function compileBaseline(
       else byAction.set(e.key, [entry]);
     }
   }
-  return { baseline, byAction, setStatements };
+  return { baseline, byAction, setStatements, setDenies };
 }
 
 /**

@@ -73,7 +73,10 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
         a.kind,
         stmtKey,
         a.set ?? '',
-        a.kind === 'broader-resource' || a.kind === 'missing-condition' || a.kind === 'leftover-set'
+        a.kind === 'broader-resource' ||
+        a.kind === 'missing-condition' ||
+        a.kind === 'missing-deny' ||
+        a.kind === 'leftover-set'
           ? (a.detail ?? '')
           : '',
         a.kind === 'missing-permission' ? a.detail : '',
@@ -665,6 +668,8 @@ function findingMessage(
       return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
     case 'missing-condition':
       return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+    case 'missing-deny':
+      return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; this policy has no Deny of them: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
     case 'missing-permission': {
       const names = namesOf();
       // The vendor's wildcards read better than their first actions: the set's shortest exact

@@ -81,6 +81,18 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     precision: 'medium',
     messageRepeatsActions: false,
   },
+  'missing-deny': {
+    title: 'Missing Deny statements',
+    advice: 'the baseline denies these where it grants them: add its Deny statement',
+    description:
+      'The policy grants actions that the baseline restricts with a Deny statement, and has no Deny of those actions.',
+    severity: 'high',
+    severityRule: 'high',
+    removable: false,
+    excess: true,
+    precision: 'medium',
+    messageRepeatsActions: false,
+  },
   'unknown-action': {
     title: 'Unknown actions',
     advice: 'not in the AWS action catalog: fix the spelling or delete them',
@@ -126,6 +138,7 @@ export const KIND_ORDER: readonly FindingKind[] = [
   'leftover-set',
   'broader-resource',
   'missing-condition',
+  'missing-deny',
   'unknown-action',
   'invalid-policy',
   'missing-permission',

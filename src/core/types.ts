@@ -152,6 +152,7 @@ export type FindingKind =
   | 'leftover-set'
   | 'broader-resource'
   | 'missing-condition'
+  | 'missing-deny'
   | 'missing-permission'
   | 'unknown-action'
   | 'invalid-policy';

@@ -1,0 +1,154 @@
+// missing-deny (src/audit/audit.ts missingDenies): a vendor's Deny statement is part of the
+// baseline. A policy that grants what the Deny restricts, without any Deny of those actions, is
+// reported; one that keeps the Deny, does not grant those actions, or has a Deny of its own on them,
+// is not (the last is not weighed: never a false alarm). Both engine paths; new against a base.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
+import { builtinBaselines, findBaseline } from '../src/baselines/load.js';
+import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+const vendor: Baseline = {
+  id: 'vendor',
+  name: 'Vendor',
+  date: '2026-01-01',
+  defaultSets: ['ongoing'],
+  sets: [
+    {
+      name: 'ongoing',
+      kind: 'ongoing',
+      statements: [
+        { Sid: 'Tags', Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags'], Resource: '*' },
+        { Sid: 'Describe', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+        {
+          Sid: 'OnlyOurs',
+          Effect: 'Deny',
+          Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+          Resource: 'arn:aws:ec2:*:*:instance/*',
+          Condition: { StringNotEquals: { 'aws:ResourceTag/owner': 'vendor' } },
+        },
+      ],
+    },
+  ],
+};
+
+const doc = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+const ongoing = vendor.sets[0]!.statements as Record<string, unknown>[];
+const [TAGS, DESCRIBE, DENY] = ongoing;
+
+function audit(
+  document: unknown,
+  options: { memo?: boolean; before?: unknown; against?: Baseline; sets?: string[] } = {},
+): Finding[] {
+  const record: PolicyRecord = {
+    id: 'p',
+    path: 'p.json',
+    kind: 'identity',
+    status: 'resolved',
+    document,
+    line: 1,
+    ...(options.before !== undefined ? { before: options.before, change: 'update' as const } : {}),
+  };
+  const prepared = preparePolicies([
+    { result: { path: 'p.json', kind: 'policy', status: 'audited', policies: [record], errors: [] } },
+  ]);
+  const plan: AuditPlan = {
+    assignments: [{ target: 'p', baseline: options.against ?? vendor, sets: options.sets ?? ['ongoing'] }],
+    notAudited: new Map(),
+  };
+  return new Auditor(undefined, undefined, { memo: options.memo }).run(prepared, new Map(), plan).findings;
+}
+
+const denies = (fs: Finding[]) => fs.filter((f) => f.kind === 'missing-deny');
+
+describe.each([true, false])('missing-deny (memo path: %s)', (memo) => {
+  it('is reported when the Deny is dropped and its actions are granted', () => {
+    const found = denies(audit(doc(TAGS, DESCRIBE), { memo }));
+    expect(found).toHaveLength(1);
+    const f = found[0]!;
+    expect(f.actions).toEqual(['ec2:CreateTags', 'ec2:DeleteTags']);
+    expect(f.statement).toBe('Tags');
+    expect(f.resources).toEqual(['*']);
+    expect(f.set).toBe('ongoing');
+    expect(f.severity).toBe('high');
+    expect(f.new).toBeUndefined();
+    expect(f.message).toContain(
+      'without the Deny statement OnlyOurs of the Vendor baseline\'s set "ongoing"',
+    );
+    expect(f.message).toContain(
+      'it denies them on arn:aws:ec2:*:*:instance/* when StringNotEquals aws:ResourceTag/owner = vendor',
+    );
+  });
+
+  it('is not reported when the policy keeps the Deny', () => {
+    expect(audit(doc(TAGS, DESCRIBE, DENY), { memo })).toEqual([]);
+  });
+
+  it('is not reported when the policy grants none of the denied actions where the Deny applies', () => {
+    expect(denies(audit(doc(DESCRIBE), { memo }))).toEqual([]);
+    // Tagging granted on volumes only: the Deny is about instances.
+    const volumes = { ...TAGS, Resource: 'arn:aws:ec2:*:*:volume/*' };
+    expect(denies(audit(doc(volumes, DESCRIBE), { memo }))).toEqual([]);
+  });
+
+  it('reports only the actions granted on resources the Deny reaches', () => {
+    const one = {
+      Sid: 'One',
+      Effect: 'Allow',
+      Action: 'ec2:CreateTags',
+      Resource: 'arn:aws:ec2:us-east-1:*:instance/i-1',
+    };
+    const found = denies(audit(doc(one, DESCRIBE), { memo }));
+    expect(found.map((f) => [f.actions, f.resources])).toEqual([
+      [['ec2:CreateTags'], ['arn:aws:ec2:us-east-1:*:instance/i-1']],
+    ]);
+  });
+
+  it('does not weigh a Deny of its own on the same actions, nor a conditional grant (never a false alarm)', () => {
+    const narrower = { ...DENY, Condition: { StringNotEquals: { 'aws:ResourceTag/team': 'x' } } };
+    expect(denies(audit(doc(TAGS, DESCRIBE, narrower), { memo }))).toEqual([]);
+    const conditional = { ...TAGS, Condition: { StringEquals: { 'aws:ResourceTag/owner': 'vendor' } } };
+    expect(denies(audit(doc(conditional, DESCRIBE), { memo }))).toEqual([]);
+  });
+
+  it('counts a NotAction grant that reaches the denied actions', () => {
+    const notAction = { Sid: 'Most', Effect: 'Allow', NotAction: 'iam:*', Resource: '*' };
+    const found = denies(audit(doc(notAction), { memo }));
+    expect(found.map((f) => [f.statement, f.actions])).toEqual([
+      ['Most', ['ec2:CreateTags', 'ec2:DeleteTags']],
+    ]);
+  });
+
+  it('is new when the base kept the Deny, and not new when the base lacked it too', () => {
+    const head = doc(TAGS, DESCRIBE);
+    expect(denies(audit(head, { memo, before: doc(TAGS, DESCRIBE, DENY) })).map((f) => f.new)).toEqual([
+      true,
+    ]);
+    expect(denies(audit(head, { memo, before: doc(TAGS, DESCRIBE) })).map((f) => f.new)).toEqual([false]);
+    expect(denies(audit(head, { memo, before: null })).map((f) => f.new)).toEqual([true]);
+  });
+});
+
+describe('missing-deny with the vendor library', () => {
+  // Anyscale's Terraform module restricted to one cloud (fixtures/baselines/README.md): its
+  // steady state denies tagging instances of other clouds.
+  const published = JSON.parse(
+    readFileSync(join(HERE, 'fixtures/baselines/anyscale-tf-steady-state-cloud-id-restricted.json'), 'utf8'),
+  ) as { Statement: { Sid?: string; Effect: string }[] };
+  const anyscale = findBaseline('anyscale', builtinBaselines())!;
+
+  it('the vendor’s own policy has no finding; without its Deny, one', () => {
+    const sets = ['steady-state-cloud-id'];
+    expect(audit(published, { against: anyscale, sets })).toEqual([]);
+    const dropped = { ...published, Statement: published.Statement.filter((s) => s.Effect !== 'Deny') };
+    const found = audit(dropped, { against: anyscale, sets });
+    expect(found.map((f) => [f.kind, f.statement, f.actions])).toEqual([
+      ['missing-deny', 'InstanceTagMangement', ['ec2:CreateTags', 'ec2:DeleteTags']],
+    ]);
+    expect(found[0]!.message).toContain('DenyTaggingOnOtherInstances');
+    expect(found[0]!.message).toContain('aws:ResourceTag/anyscale-cloud-id = your value');
+  });
+});
