@@ -2,14 +2,10 @@
 // baseline. A policy that grants what the Deny restricts, without any Deny of those actions, is
 // reported; one that keeps the Deny, does not grant those actions, or has a Deny of its own on them,
 // is not (the last is not weighed: never a false alarm). Both engine paths; new against a base.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
 import { builtinBaselines, findBaseline } from '../src/baselines/load.js';
 import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
+import { fixAndReaudit, repo, vendor as vendorPolicy } from './fix/helpers.js';
 
 const vendor: Baseline = {
   id: 'vendor',
@@ -135,9 +131,7 @@ describe.each([true, false])('missing-deny (memo path: %s)', (memo) => {
 describe('missing-deny with the vendor library', () => {
   // Anyscale's Terraform module restricted to one cloud (fixtures/baselines/README.md): its
   // steady state denies tagging instances of other clouds.
-  const published = JSON.parse(
-    readFileSync(join(HERE, 'fixtures/baselines/anyscale-tf-steady-state-cloud-id-restricted.json'), 'utf8'),
-  ) as { Statement: { Sid?: string; Effect: string }[] };
+  const published = vendorPolicy('anyscale-tf-steady-state-cloud-id-restricted.json');
   const anyscale = findBaseline('anyscale', builtinBaselines())!;
 
   it('the vendor’s own policy has no finding; without its Deny, one', () => {
@@ -150,5 +144,28 @@ describe('missing-deny with the vendor library', () => {
     ]);
     expect(found[0]!.message).toContain('DenyTaggingOnOtherInstances');
     expect(found[0]!.message).toContain('aws:ResourceTag/anyscale-cloud-id = your value');
+  });
+});
+
+describe('fix and missing-deny', () => {
+  it('says the Deny is added by hand, and still removes the excess', async () => {
+    const doc0 = vendorPolicy('anyscale-tf-steady-state-cloud-id-restricted.json');
+    const Statement = [
+      ...doc0.Statement.filter((s) => s.Effect !== 'Deny'),
+      { Sid: 'Extra', Effect: 'Allow', Action: 'account:CloseAccount', Resource: '*' },
+    ];
+    const root = repo({ 'anyscale.json': JSON.stringify({ ...doc0, Statement }, null, 2) + '\n' });
+    const { before, plan, after } = await fixAndReaudit(root, 'anyscale:steady-state-cloud-id');
+    expect(before.findings.map((f) => f.kind).sort()).toEqual(['excess-action', 'missing-deny']);
+    expect(plan.files.map((f) => f.path)).toEqual(['anyscale.json']);
+    expect(plan.notFixed).toEqual([
+      {
+        policy: 'anyscale.json',
+        path: 'anyscale.json',
+        reason:
+          "it lacks a Deny statement of its baseline's set \"steady-state-cloud-id\" (missing-deny): fix does not add statements; add the vendor's Deny as the report's finding names it",
+      },
+    ]);
+    expect(after.findings.map((f) => f.kind)).toEqual(['missing-deny']);
   });
 });

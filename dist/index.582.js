@@ -25569,6 +25569,21 @@ function planFixes(report, read) {
         if (done.length)
             files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
     }
+    // A vendor's Deny statement that is missing is added by hand: a minimal policy only removes.
+    const told = new Set();
+    for (const f of report.findings) {
+        if (f.kind !== 'missing-deny' || f.ignored || f.removed)
+            continue;
+        const key = `${f.policy}\u0000${f.set ?? ''}`;
+        if (told.has(key))
+            continue;
+        told.add(key);
+        notFixed.push({
+            policy: f.policy,
+            path: pathOf.get(f.policy) ?? f.path,
+            reason: `it lacks a Deny statement of its baseline's set "${f.set ?? ''}" (missing-deny): fix does not add statements; add the vendor's Deny as the report's finding names it`,
+        });
+    }
     return { files, notFixed };
 }
 /**
