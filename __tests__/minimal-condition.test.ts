@@ -2,51 +2,19 @@
 // mergeConditions and conditionAsWritten), end to end through the Auditor: the suggested statement
 // grants only under values both the policy and the baseline allow, and the suggestion itself meets
 // the baseline.
-import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
-import type { Baseline, PolicyRecord } from '../src/core/types.js';
+import { auditDocument, doc, oneSetBaseline } from './helpers/one-policy.js';
 
-const baseline: Baseline = {
-  id: 'vendor',
-  name: 'Vendor',
-  date: '2026-01-01',
-  defaultSets: ['ongoing'],
-  sets: [
-    {
-      name: 'ongoing',
-      kind: 'ongoing',
-      statements: [
-        {
-          Sid: 'Destroy',
-          Effect: 'Allow',
-          Action: 'ec2:TerminateInstances',
-          Resource: '*',
-          Condition: { StringEquals: { 'ec2:ResourceTag/owner': 'vendor' } },
-        },
-      ],
-    },
-  ],
-};
+const baseline = oneSetBaseline([
+  {
+    Sid: 'Destroy',
+    Effect: 'Allow',
+    Action: 'ec2:TerminateInstances',
+    Resource: '*',
+    Condition: { StringEquals: { 'ec2:ResourceTag/owner': 'vendor' } },
+  },
+]);
 
-function audit(document: unknown) {
-  const record: PolicyRecord = {
-    id: 'p',
-    path: 'p.json',
-    kind: 'identity',
-    status: 'resolved',
-    document,
-    line: 1,
-  };
-  const prepared = preparePolicies([
-    { result: { path: 'x', kind: 'policy', status: 'audited', policies: [record], errors: [] } },
-  ]);
-  const plan: AuditPlan = {
-    assignments: [{ target: 'p', baseline, sets: ['ongoing'] }],
-    notAudited: new Map(),
-  };
-  return new Auditor().run(prepared, new Map(), plan);
-}
-
-const doc = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+const audit = (document: unknown) => auditDocument(document, baseline);
 type Minimal = { Statement: { Condition?: unknown }[] };
 
 describe('the minimal policy of a missing condition', () => {

@@ -2,60 +2,34 @@
 // baseline. A policy that grants what the Deny restricts, without any Deny of those actions, is
 // reported; one that keeps the Deny, does not grant those actions, or has a Deny of its own on them,
 // is not (the last is not weighed: never a false alarm). Both engine paths; new against a base.
-import { Auditor, preparePolicies, type AuditPlan } from '../src/audit/audit.js';
 import { builtinBaselines, findBaseline } from '../src/baselines/load.js';
-import type { Baseline, Finding, PolicyRecord } from '../src/core/types.js';
+import type { Baseline, Finding } from '../src/core/types.js';
 import { fixAndReaudit, repo, vendor as vendorPolicy } from './fix/helpers.js';
+import { auditDocument, doc, oneSetBaseline } from './helpers/one-policy.js';
 
-const vendor: Baseline = {
-  id: 'vendor',
-  name: 'Vendor',
-  date: '2026-01-01',
-  defaultSets: ['ongoing'],
-  sets: [
-    {
-      name: 'ongoing',
-      kind: 'ongoing',
-      statements: [
-        { Sid: 'Tags', Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags'], Resource: '*' },
-        { Sid: 'Describe', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
-        {
-          Sid: 'OnlyOurs',
-          Effect: 'Deny',
-          Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
-          Resource: 'arn:aws:ec2:*:*:instance/*',
-          Condition: { StringNotEquals: { 'aws:ResourceTag/owner': 'vendor' } },
-        },
-      ],
-    },
-  ],
-};
-
-const doc = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
-const ongoing = vendor.sets[0]!.statements as Record<string, unknown>[];
-const [TAGS, DESCRIBE, DENY] = ongoing;
+const vendor = oneSetBaseline([
+  { Sid: 'Tags', Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags'], Resource: '*' },
+  { Sid: 'Describe', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+  {
+    Sid: 'OnlyOurs',
+    Effect: 'Deny',
+    Action: ['ec2:CreateTags', 'ec2:DeleteTags'],
+    Resource: 'arn:aws:ec2:*:*:instance/*',
+    Condition: { StringNotEquals: { 'aws:ResourceTag/owner': 'vendor' } },
+  },
+]);
+const [TAGS, DESCRIBE, DENY] = vendor.sets[0]!.statements as Record<string, unknown>[];
 
 function audit(
   document: unknown,
   options: { memo?: boolean; before?: unknown; against?: Baseline; sets?: string[] } = {},
 ): Finding[] {
-  const record: PolicyRecord = {
-    id: 'p',
-    path: 'p.json',
-    kind: 'identity',
-    status: 'resolved',
-    document,
-    line: 1,
-    ...(options.before !== undefined ? { before: options.before, change: 'update' as const } : {}),
-  };
-  const prepared = preparePolicies([
-    { result: { path: 'p.json', kind: 'policy', status: 'audited', policies: [record], errors: [] } },
-  ]);
-  const plan: AuditPlan = {
-    assignments: [{ target: 'p', baseline: options.against ?? vendor, sets: options.sets ?? ['ongoing'] }],
-    notAudited: new Map(),
-  };
-  return new Auditor(undefined, undefined, { memo: options.memo }).run(prepared, new Map(), plan).findings;
+  const record = options.before !== undefined ? { before: options.before, change: 'update' as const } : {};
+  return auditDocument(document, options.against ?? vendor, {
+    memo: options.memo,
+    sets: options.sets,
+    record,
+  }).findings;
 }
 
 const denies = (fs: Finding[]) => fs.filter((f) => f.kind === 'missing-deny');
