@@ -20634,8 +20634,9 @@ class Auditor {
         if (baseUnit === null)
             isNew = () => true;
         else if (baseUnit) {
-            const had = new Set(this.missingDenies(baseUnit).map((a) => `${a.set}\u0000${a.detail}`));
-            isNew = (a) => !had.has(`${a.set}\u0000${a.detail}`);
+            // (`detail` names the Deny and its set)
+            const had = new Set(this.missingDenies(baseUnit).map((a) => a.detail));
+            isNew = (a) => !had.has(a.detail);
         }
         return groupAtoms(atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets });
     }
