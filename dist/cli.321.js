@@ -7216,8 +7216,6 @@ var load = __webpack_require__(9710);
 var policy_catalog = __webpack_require__(4054);
 // EXTERNAL MODULE: ./src/report/actions.ts
 var actions = __webpack_require__(9493);
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __webpack_require__(8474);
 ;// CONCATENATED MODULE: ./src/report/json-stream.ts
 // Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
 // A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): before
@@ -7227,7 +7225,6 @@ var external_node_events_ = __webpack_require__(8474);
 // report of hundreds of thousands of findings still can. Here the containers of the first levels (the report, its arrays) are written
 // member by member, and each value below them (one finding, one suggestion, one SARIF result) is
 // one JSON.stringify: the longest string ever made is one record, not the report.
-
 
 /**
  * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
@@ -7362,11 +7359,34 @@ function writeChunksToFile(path, chunks) {
         (0,external_node_fs_.closeSync)(fd);
     }
 }
-/** Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time. */
+/**
+ * Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time.
+ * A stream that is closed on the way (the reader of a pipe went away: `| head`) ends the writing:
+ * the rest is neither made nor written, and its error is left to the stream's own listener (cli.ts).
+ */
 async function writeChunksToStream(stream, chunks) {
-    for (const chunk of chunks)
+    for (const chunk of chunks) {
+        if (stream.destroyed)
+            return;
         if (!stream.write(chunk))
-            await (0,external_node_events_.once)(stream, 'drain');
+            await drainedOrClosed(stream);
+    }
+}
+/** Resolves when the stream drains, closes or fails (never rejects: see writeChunksToStream). */
+function drainedOrClosed(stream) {
+    if (stream.destroyed)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const done = () => {
+            stream.off('drain', done);
+            stream.off('close', done);
+            stream.off('error', done);
+            resolve();
+        };
+        stream.on('drain', done);
+        stream.on('close', done);
+        stream.on('error', done);
+    });
 }
 /**
  * A SARIF log (renderSarif) as chunks: its results are at the fourth level (log, runs, the run,

@@ -44,13 +44,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
 /***/ 3024:
 /***/ ((module) => {
 
@@ -518,6 +511,15 @@ async function main(argv) {
             return 2;
     }
 }
+// A reader that stops reading (`| head`, a pager quit early) closes the pipe, and what is left of
+// the output has nowhere to go. As other command-line tools do, the CLI stops writing quietly (no
+// stack trace) and keeps its exit code (the audit's verdict). Any other failure to write is named.
+process.stdout.on('error', (e) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED')
+        return;
+    process.stderr.write(`${version/* TOOL_NAME */.l}: cannot write to standard output: ${e.message}\n`);
+    process.exit(3);
+});
 main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
 }, (e) => {

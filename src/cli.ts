@@ -56,6 +56,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops reading (`| head`, a pager quit early) closes the pipe, and what is left of
+// the output has nowhere to go. As other command-line tools do, the CLI stops writing quietly (no
+// stack trace) and keeps its exit code (the audit's verdict). Any other failure to write is named.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+  process.stderr.write(`${TOOL_NAME}: cannot write to standard output: ${e.message}\n`);
+  process.exit(3);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -3,7 +3,7 @@
 // IAM, FIFOs named like inputs, a .gitignore that is a link to /dev/zero, `--help` on every
 // command, and the CLI's report in a GitHub Actions log. This test builds nothing: it expects
 // `npm run build` to have made dist/.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -183,6 +183,83 @@ describe('files that are not regular files', () => {
     mkdirSync(cfg, { recursive: true });
     symlinkSync('/dev/zero', join(cfg, 'iam-baseline-audit.yml'));
     await expect(runAudit({ root: dir, paths: ['policy.json'] })).rejects.toThrow(/outside the repository/);
+  });
+});
+
+/** Runs the CLI with its standard output a pipe whose reader goes away after `keep` bytes (`| head -c`). */
+function cliIntoClosedPipe(args: string[], cwd: string, keep: number) {
+  return new Promise<{ code: number | null; read: number; stderr: string }>((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let read = 0;
+    let stderr = '';
+    if (keep === 0) child.stdout.destroy();
+    else
+      child.stdout.on('data', (b: Buffer) => {
+        read += b.length;
+        if (read >= keep) child.stdout.destroy();
+      });
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, read, stderr }));
+  });
+}
+
+describe('standard output closed by its reader (`| head`)', () => {
+  const big = () => {
+    // A report far larger than a pipe's buffer: 400 policies, each with its own excess.
+    const dir = join(tmp, 'many');
+    mkdirSync(join(dir, '.git'), { recursive: true });
+    for (let i = 0; i < 400; i++)
+      writeFileSync(
+        join(dir, `p${i}.json`),
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: `S${i}`, Effect: 'Allow', Action: ['iam:PassRole', 's3:*'], Resource: '*' }],
+        }),
+      );
+    return dir;
+  };
+
+  it.each([
+    ['text', 0],
+    ['text', 1000],
+    ['json', 1000],
+    ['sarif', 1000],
+    ['markdown', 0],
+  ])(
+    'audit --format %s, the reader gone after %d bytes: no error, the exit code is the verdict',
+    async (format, keep) => {
+      const dir = big();
+      const fail = await cliIntoClosedPipe(
+        ['audit', '.', '--baseline', 'coiled', '--format', format],
+        dir,
+        keep,
+      );
+      expect(fail.stderr).toBe('');
+      expect(fail.code).toBe(1);
+      const none = await cliIntoClosedPipe(
+        ['audit', '.', '--baseline', 'coiled', '--format', format, '--fail-on', 'none'],
+        dir,
+        keep,
+      );
+      expect(none.stderr).toBe('');
+      expect(none.code).toBe(0);
+    },
+  );
+
+  it('expand and baselines list: no error, exit 0', async () => {
+    for (const args of [
+      ['expand', '*'],
+      ['baselines', 'list'],
+    ]) {
+      const r = await cliIntoClosedPipe(args, tmp, 0);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
   });
 });
 

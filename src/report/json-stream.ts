@@ -7,7 +7,7 @@
 // member by member, and each value below them (one finding, one suggestion, one SARIF result) is
 // one JSON.stringify: the longest string ever made is one record, not the report.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 
 /**
  * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
@@ -162,12 +162,32 @@ export function writeChunksToFile(path: string, chunks: Iterable<Uint8Array>): v
   }
 }
 
-/** Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time. */
-export async function writeChunksToStream(
-  stream: NodeJS.WritableStream,
-  chunks: Iterable<Uint8Array>,
-): Promise<void> {
-  for (const chunk of chunks) if (!stream.write(chunk)) await once(stream, 'drain');
+/**
+ * Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time.
+ * A stream that is closed on the way (the reader of a pipe went away: `| head`) ends the writing:
+ * the rest is neither made nor written, and its error is left to the stream's own listener (cli.ts).
+ */
+export async function writeChunksToStream(stream: Writable, chunks: Iterable<Uint8Array>): Promise<void> {
+  for (const chunk of chunks) {
+    if (stream.destroyed) return;
+    if (!stream.write(chunk)) await drainedOrClosed(stream);
+  }
+}
+
+/** Resolves when the stream drains, closes or fails (never rejects: see writeChunksToStream). */
+function drainedOrClosed(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
 }
 
 /**
