@@ -17943,8 +17943,8 @@ const KIND_INFO = {
         precision: 'high',
         messageRepeatsActions: true,
         feature: {
-            title: 'Optional features, partly granted',
-            advice: 'keep these only if you use the feature',
+            title: 'Optional feature',
+            advice: 'keep these only if you use it',
         },
     },
     'broader-resource': {
@@ -22155,14 +22155,25 @@ function distinctPolicies(findings) {
     return n;
 }
 /**
- * Leftover-set findings in two parts, each kept in order: those of a step that is over (setup
- * sets, unchosen alternatives), then those of optional features (`feature`), which are kept if the
- * feature is used. Empty parts are left out.
+ * Leftover-set findings in parts, one per set, each kept in order: first the sets of a step that
+ * is over (setup sets, unchosen alternatives), then the optional features (`feature`), which are
+ * kept if the feature is used; within each, the sets in the order of their first finding (the
+ * findings come sorted, most severe first). So each set's heading and note sit above its own
+ * findings.
  */
 function splitLeftovers(findings) {
-    const over = findings.filter((f) => !f.feature);
-    const features = findings.filter((f) => f.feature);
-    return [over, features].filter((part) => part.length > 0);
+    const over = new Map();
+    const features = new Map();
+    for (const f of findings) {
+        const into = f.feature ? features : over;
+        const key = f.set ?? '';
+        const part = into.get(key);
+        if (part)
+            part.push(f);
+        else
+            into.set(key, [f]);
+    }
+    return [...over.values(), ...features.values()];
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts

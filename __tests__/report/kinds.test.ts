@@ -119,6 +119,23 @@ describe('leftover sets: a finished step and an optional feature are told apart'
     expect(splitLeftovers([])).toEqual([]);
   });
 
+  it('gives each set a part of its own, sets in the order of their first finding', () => {
+    const logs = finding({
+      kind: 'leftover-set',
+      set: 'log-pull',
+      feature: 'log-pull',
+      actions: ['logs:GetLogEvents'],
+    });
+    const ecr2 = finding({ kind: 'leftover-set', set: 'ecr', feature: 'ecr', actions: ['ecr:TagResource'] });
+    const alt = finding({ kind: 'leftover-set', set: 'auto-create-role', actions: ['iam:CreateRole'] });
+    expect(splitLeftovers([feature, logs, setup, ecr2, alt])).toEqual([
+      [setup],
+      [alt],
+      [feature, ecr2],
+      [logs],
+    ]);
+  });
+
   it('says "a step that is over" only for the setup set, in Markdown and text', () => {
     const report = baseReport({ findings: [setup, feature] });
     for (const out of [renderMarkdown(report), renderText(report)]) {
@@ -127,9 +144,32 @@ describe('leftover sets: a finished step and an optional feature are told apart'
       expect(over).toHaveLength(1);
       expect(over[0]).toContain('setup');
       expect(over[0]).not.toContain('ecr');
-      const kept = lines.filter((l) => l.includes('Optional features, partly granted'));
+      const kept = lines.filter((l) => l.includes('Optional feature'));
       expect(kept).toHaveLength(1);
       expect(kept[0]).toContain('ecr');
+      expect(kept[0]).toContain('keep these only if you use it');
+    }
+  });
+
+  it("puts each feature's heading and note right above its own findings, in Markdown and text", () => {
+    const logs = finding({
+      kind: 'leftover-set',
+      set: 'log-pull',
+      feature: 'log-pull',
+      actions: ['logs:GetLogEvents'],
+      remediation: 'Needed only if you read cluster logs.',
+    });
+    const ecr = { ...feature, remediation: 'Needed only if you push images to ECR.' };
+    const report = baseReport({ findings: [ecr, logs] });
+    for (const out of [renderMarkdown(report), renderText(report)]) {
+      const at = (s: string) => out.indexOf(s);
+      for (const s of ['ecr:PutImage', 'logs:GetLogEvents', 'push images to ECR', 'read cluster logs'])
+        expect(at(s)).toBeGreaterThan(0);
+      // Each note between its own heading and its own finding, the other feature's after it.
+      expect(at('push images to ECR')).toBeLessThan(at('ecr:PutImage'));
+      expect(at('ecr:PutImage')).toBeLessThan(at('read cluster logs'));
+      expect(at('read cluster logs')).toBeLessThan(at('logs:GetLogEvents'));
+      expect(out.split('\n').filter((l) => l.includes('Optional feature'))).toHaveLength(2);
     }
   });
 });

@@ -55,8 +55,8 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     precision: 'high',
     messageRepeatsActions: true,
     feature: {
-      title: 'Optional features, partly granted',
-      advice: 'keep these only if you use the feature',
+      title: 'Optional feature',
+      advice: 'keep these only if you use it',
     },
   },
   'broader-resource': {

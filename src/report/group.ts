@@ -201,12 +201,21 @@ export function distinctPolicies(findings: readonly Finding[]): number {
 }
 
 /**
- * Leftover-set findings in two parts, each kept in order: those of a step that is over (setup
- * sets, unchosen alternatives), then those of optional features (`feature`), which are kept if the
- * feature is used. Empty parts are left out.
+ * Leftover-set findings in parts, one per set, each kept in order: first the sets of a step that
+ * is over (setup sets, unchosen alternatives), then the optional features (`feature`), which are
+ * kept if the feature is used; within each, the sets in the order of their first finding (the
+ * findings come sorted, most severe first). So each set's heading and note sit above its own
+ * findings.
  */
 export function splitLeftovers(findings: readonly Finding[]): Finding[][] {
-  const over = findings.filter((f) => !f.feature);
-  const features = findings.filter((f) => f.feature);
-  return [over, features].filter((part) => part.length > 0);
+  const over = new Map<string, Finding[]>();
+  const features = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const into = f.feature ? features : over;
+    const key = f.set ?? '';
+    const part = into.get(key);
+    if (part) part.push(f);
+    else into.set(key, [f]);
+  }
+  return [...over.values(), ...features.values()];
 }
