@@ -23138,14 +23138,16 @@ function review_describe(report, findings, policies) {
             case 'excess-action':
                 parts.push(`Removes ${plural(n, 'excess action')} (not in ${against(report, list)}): ${listActions(actions)}`);
                 break;
-            case 'leftover-set': {
-                const sets = [...new Set(list.map((f) => f.set).filter((s) => !!s))];
-                const named = sets.map((s) => (0,core_escape/* escapeMarkdown */.FV)(s, 'text')).join(', ');
-                parts.push(list.some((f) => f.feature)
-                    ? `Removes ${plural(n, 'action')} of the optional ${named || 'feature'} set (keep them only if you use it): ${listActions(actions)}`
-                    : `Removes ${plural(n, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(actions)}`);
+            case 'leftover-set':
+                // A sentence per set: a step that is over and an optional feature say different things.
+                for (const part of splitLeftovers(list)) {
+                    const those = unionActions(part);
+                    const named = part[0].set ? (0,core_escape/* escapeMarkdown */.FV)(part[0].set, 'text') : '';
+                    parts.push(part[0].feature
+                        ? `Removes ${plural(those.length, 'action')} of the optional feature ${named || '(unnamed)'} (keep them only if you use it): ${listActions(those)}`
+                        : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`);
+                }
                 break;
-            }
             case 'broader-resource':
                 parts.push(`Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`);
                 break;

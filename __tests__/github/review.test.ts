@@ -18,6 +18,7 @@ import {
 } from '../../src/github/pr-diff.js';
 import {
   commentBody,
+  describe as describeChange,
   markerId,
   planReview,
   selectComments,
@@ -683,6 +684,47 @@ describe('planReview', () => {
     expect(applySuggestions(src, comments)).toBe(
       `${JSON.stringify({ ...doc, Statement: [{ ...doc.Statement[0], Action: ['ec2:RunInstances'] }] }, null, 2)}\n`,
     );
+  });
+});
+
+describe("a suggestion's one-line description", () => {
+  const leftover = (set: string, action: string, feature?: string): Finding => ({
+    kind: 'leftover-set',
+    severity: 'high',
+    policy: 'iam/p.json',
+    actions: [action],
+    resources: ['*'],
+    set,
+    feature,
+    baseline: 'coiled',
+    path: 'iam/p.json',
+    message: '',
+  });
+  const rep = { policies: [], findings: [] } as unknown as Report;
+
+  it('says a sentence per leftover set: a finished step is "leftover", an optional feature is kept if used', () => {
+    const text = describeChange(
+      rep,
+      [
+        leftover('setup', 'iam:CreateRole'),
+        leftover('ecr', 'ecr:PutImage', 'ecr'),
+        leftover('log-pull', 'logs:GetLogEvents', 'log-pull'),
+      ],
+      ['iam/p.json'],
+    );
+    const parts = text.split('; ');
+    expect(parts).toHaveLength(3);
+    expect(parts[0]).toBe(
+      'Removes 1 leftover action that only the inactive setup set needs: `iam:CreateRole`',
+    );
+    expect(parts[1]).toBe(
+      'Removes 1 action of the optional feature ecr (keep them only if you use it): `ecr:PutImage`',
+    );
+    expect(parts[2]).toContain('optional feature log\\-pull');
+    expect(parts[2]).toContain('`logs:GetLogEvents`');
+    // The setup set is never called optional, and a feature's actions are not merged with the setup's.
+    expect(parts[0]).not.toContain('optional');
+    expect(parts[1]).not.toContain('iam:CreateRole');
   });
 });
 

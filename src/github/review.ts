@@ -10,7 +10,7 @@ import type { Finding, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
 import type { FileFix, FixPlan } from '../fix/index.js';
 import { actionCount } from '../audit/finding-set.js';
-import { isExcess, plural, severityRank } from '../report/group.js';
+import { isExcess, plural, severityRank, splitLeftovers } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
 import { SEVERITY_ICON } from '../report/markdown.js';
 import { isAuthor, resolveIdentity, type Octokit } from './comment.js';
@@ -157,16 +157,18 @@ export function describe(report: Report, findings: readonly Finding[], policies:
           `Removes ${plural(n, 'excess action')} (not in ${against(report, list)}): ${listActions(actions)}`,
         );
         break;
-      case 'leftover-set': {
-        const sets = [...new Set(list.map((f) => f.set).filter((s): s is string => !!s))];
-        const named = sets.map((s) => md(s, 'text')).join(', ');
-        parts.push(
-          list.some((f) => f.feature)
-            ? `Removes ${plural(n, 'action')} of the optional ${named || 'feature'} set (keep them only if you use it): ${listActions(actions)}`
-            : `Removes ${plural(n, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(actions)}`,
-        );
+      case 'leftover-set':
+        // A sentence per set: a step that is over and an optional feature say different things.
+        for (const part of splitLeftovers(list)) {
+          const those = unionActions(part);
+          const named = part[0]!.set ? md(part[0]!.set, 'text') : '';
+          parts.push(
+            part[0]!.feature
+              ? `Removes ${plural(those.length, 'action')} of the optional feature ${named || '(unnamed)'} (keep them only if you use it): ${listActions(those)}`
+              : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`,
+          );
+        }
         break;
-      }
       case 'broader-resource':
         parts.push(
           `Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`,
