@@ -87,15 +87,11 @@ describe('phases: setup is leftover, optional sets are features', () => {
     expect(found[0]!.message).not.toMatch(/inactive|Setup/);
     expect(found[0]!.remediation).toBe('Needed only if you use --clone-disk-from.');
     const md = renderMarkdown(report);
-    expect(md).toContain(
-      '**Optional feature** `clone-disk` (1): keep these only if you use it.',
-    );
+    expect(md).toContain('**Optional feature** `clone-disk` (1): keep these only if you use it.');
     expect(md).not.toMatch(/step that is over/);
     expect(md).not.toMatch(/role-creation/);
     const text = renderText(report);
-    expect(text).toMatch(
-      /Optional feature clone-disk: keep these only if you use it/,
-    );
+    expect(text).toMatch(/Optional feature clone-disk: keep these only if you use it/);
     expect(text).toMatch(/Needed only if you use --clone-disk-from\./);
   });
 
