@@ -7216,6 +7216,8 @@ var load = __webpack_require__(9710);
 var policy_catalog = __webpack_require__(4054);
 // EXTERNAL MODULE: ./src/report/actions.ts
 var actions = __webpack_require__(9493);
+// EXTERNAL MODULE: ./src/core/escape.ts
+var core_escape = __webpack_require__(4536);
 ;// CONCATENATED MODULE: ./src/report/json-stream.ts
 // Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
 // A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): before
@@ -7225,6 +7227,7 @@ var actions = __webpack_require__(9493);
 // report of hundreds of thousands of findings still can. Here the containers of the first levels (the report, its arrays) are written
 // member by member, and each value below them (one finding, one suggestion, one SARIF result) is
 // one JSON.stringify: the longest string ever made is one record, not the report.
+
 
 /**
  * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
@@ -7336,7 +7339,8 @@ function* prettyJsonChunks(value, options) {
         if (last && rest.length > 0)
             yield rest;
     }
-    for (const piece of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+    for (const made of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+        const piece = options.inert ? (0,core_escape/* inertJson */.nl)(made) : made;
         buffered.push(piece);
         length += piece.length;
         if (length >= chunkSize)
@@ -7534,8 +7538,6 @@ function jsonReportChunks(report, options = {}) {
     });
 }
 
-// EXTERNAL MODULE: ./src/core/escape.ts
-var core_escape = __webpack_require__(4536);
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
 // The text report's escaping, with a fast path: escapeTerminal and escapeLog (src/core/escape.ts)
 // stay the one boundary; these only skip them for a value (or a whole text) that a cheap test
@@ -7885,8 +7887,9 @@ function auditRoot(cwd, paths) {
 }
 /**
  * Standard output inside a GitHub Actions job is the job's log, where `::command::` lines run: a
- * report printed there is framed by `::stop-commands::` with a random token (the runner's own
- * switch for untrusted output). Text and Markdown are escaped as well; JSON and SARIF are data.
+ * text or Markdown report printed there is escaped, and framed by `::stop-commands::` with a random
+ * token (the runner's own switch for untrusted output). JSON and SARIF are data, kept parseable:
+ * written without `::` or `##[` instead (inertJson), and not framed.
  */
 async function toStdout(write) {
     const inActions = process.env.GITHUB_ACTIONS === 'true';
@@ -7922,11 +7925,12 @@ async function audit(argv) {
     const format = values.format;
     if (!['text', 'markdown', 'json', 'sarif'].includes(format))
         throw new errors/* UsageError */.e(`--format must be text, markdown, json or sarif, not "${format}"`);
-    const { failOn, threshold } = (0,cli_options/* failOptions */.Z)(values);
+    const { failOn, threshold } = (0,cli_options/* failOptions */.Z2)(values);
     const accountId = values['account-id'];
     if (accountId !== undefined && !/^\d{12}$/.test(accountId))
         throw new errors/* UsageError */.e(`--account-id must be a 12-digit AWS account ID, not "${accountId}"`);
-    const maxFileBytes = (0,cli_options/* megabytes */.i)(values['max-file-size']);
+    const maxFileBytes = (0,cli_options/* megabytes */.ix)(values['max-file-size']);
+    const output = (0,cli_options/* outputPath */.XC)(values.output);
     let maxPolicies;
     if (values['max-policies'] !== undefined) {
         const n = Number(values['max-policies']);
@@ -7955,20 +7959,23 @@ async function audit(argv) {
     timing(`audit of ${report.policies.length} policies`);
     if (format === 'json' || format === 'sarif') {
         // Written as it is made, in chunks: these reports can outgrow the longest string V8 allows
-        // (src/report/json-stream.ts). Rendering and writing are one phase here ('render').
+        // (src/report/json-stream.ts). Rendering and writing are one phase here ('render'). On standard
+        // output in an Actions job (the log), the JSON holds no `::` or `##[` and is not framed: still
+        // the same data, and still JSON for `> report.json`.
+        const inert = !output && process.env.GITHUB_ACTIONS === 'true';
         const chunks = format === 'json'
-            ? jsonReportChunks(report)
-            : sarifChunks((await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 4106))).renderSarif(report));
-        if (values.output)
-            writeChunksToFile(values.output, chunks);
+            ? jsonReportChunks(report, { inert })
+            : sarifChunks((await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 4106))).renderSarif(report), { inert });
+        if (output)
+            (0,cli_options/* writingOutput */.m$)(output, () => writeChunksToFile(output, chunks));
         else
-            await toStdout(() => writeChunksToStream(process.stdout, chunks));
+            await writeChunksToStream(process.stdout, chunks);
         timing('render');
         timing('write');
     }
     else if (format === 'text') {
         // Written as it is made too: the text report of an organisation's plan is tens of megabytes.
-        const color = !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+        const color = !values['no-color'] && !output && process.stdout.isTTY === true && !process.env.NO_COLOR;
         let last = '';
         const chunks = (function* () {
             for (const c of textReportChunks(report, { color })) {
@@ -7977,8 +7984,8 @@ async function audit(argv) {
                 yield Buffer.from(c, 'utf8');
             }
         })();
-        if (values.output)
-            writeChunksToFile(values.output, chunks);
+        if (output)
+            (0,cli_options/* writingOutput */.m$)(output, () => writeChunksToFile(output, chunks));
         else
             await toStdout(async () => {
                 await writeChunksToStream(process.stdout, chunks);
@@ -7992,8 +7999,8 @@ async function audit(argv) {
     else {
         const rendered = (await __webpack_require__.e(/* import() */ 285).then(__webpack_require__.bind(__webpack_require__, 4285))).renderMarkdown(report, { mode: 'summary' });
         timing('render');
-        if (values.output)
-            (0,external_node_fs_.writeFileSync)(values.output, rendered);
+        if (output)
+            (0,cli_options/* writingOutput */.m$)(output, () => (0,external_node_fs_.writeFileSync)(output, rendered));
         // Markdown in an Actions log: also escaped line by line, as the text report always is.
         else
             await toStdout(() => out(process.env.GITHUB_ACTIONS === 'true' ? (0,core_escape/* escapeLog */.Ah)(rendered) : rendered));
@@ -8108,23 +8115,31 @@ async function runCommand(command, rest) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ failOptions),
-/* harmony export */   i: () => (/* binding */ megabytes)
+/* harmony export */   XC: () => (/* binding */ outputPath),
+/* harmony export */   Z2: () => (/* binding */ failOptions),
+/* harmony export */   ix: () => (/* binding */ megabytes),
+/* harmony export */   m$: () => (/* binding */ writingOutput)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
-/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3054);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4296);
+/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3054);
 // Options that `audit` and `merge` share, checked the same way: the fail rule's two settings and a
 // size in megabytes. A wrong value is a UsageError (exit 2) that says what is expected.
+
+
 
 
 /** `--fail-on none|any` and `--severity-threshold LEVEL`. */
 function failOptions(values) {
     const failOn = values['fail-on'] ?? 'any';
     if (failOn !== 'none' && failOn !== 'any')
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`--fail-on must be none or any, not "${failOn}"`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--fail-on must be none or any, not "${failOn}"`);
     const threshold = (values['severity-threshold'] ?? 'medium');
-    if (!_core_types_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.includes(threshold))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e(`--severity-threshold must be one of ${_core_types_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .o.join(', ')}, not "${threshold}"`);
+    if (!_core_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o.includes(threshold))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--severity-threshold must be one of ${_core_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o.join(', ')}, not "${threshold}"`);
     return { failOn, threshold };
 }
 /** `--max-file-size MB` in bytes, or undefined when not given. */
@@ -8133,8 +8148,57 @@ function megabytes(value) {
         return undefined;
     const mb = Number(value);
     if (!Number.isFinite(mb) || mb <= 0)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .e('--max-file-size takes a number of megabytes');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e('--max-file-size takes a number of megabytes');
     return Math.round(mb * 1024 * 1024);
+}
+/**
+ * `--output FILE`, checked before the work starts (an audit can take minutes): a directory, or a
+ * file in a directory that does not exist, is a UsageError naming the path.
+ */
+function outputPath(value) {
+    if (value === undefined)
+        return undefined;
+    if (value === '')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e('--output takes a file name');
+    const kind = (p) => {
+        try {
+            return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p).isDirectory() ? 'directory' : 'other';
+        }
+        catch {
+            return 'missing';
+        }
+    };
+    if (kind(value) === 'directory')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--output ${value}: is a directory; name a file to write the report to`);
+    const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(value));
+    if (kind(parent) !== 'directory')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--output ${value}: the directory ${parent} does not exist; create it first`);
+    return value;
+}
+/**
+ * Runs `write` (which writes the file `--output` names); a failure of the file system (no
+ * permission, a full disk, a path that became a directory) is a UsageError naming the path and the
+ * reason, not an internal error.
+ */
+function writingOutput(path, write) {
+    try {
+        return write();
+    }
+    catch (e) {
+        const code = e.code;
+        if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code))
+            throw e;
+        const why = {
+            EACCES: 'permission denied',
+            EPERM: 'not permitted',
+            EISDIR: 'is a directory',
+            ENOENT: 'its directory does not exist',
+            ENOTDIR: 'a part of the path is not a directory',
+            ENOSPC: 'no space left on the device',
+            EROFS: 'the file system is read-only',
+        };
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--output ${path}: cannot write it (${why[code] ?? code})`);
+    }
 }
 
 
@@ -8540,6 +8604,7 @@ class UsageError extends Error {
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
+/* harmony export */   nl: () => (/* binding */ inertJson),
 /* harmony export */   ow: () => (/* binding */ visibilise),
 /* harmony export */   uG: () => (/* binding */ LONE_SURROGATE),
 /* harmony export */   z0: () => (/* binding */ hiddenMarker),
@@ -8762,6 +8827,15 @@ function escapeLog(text) {
         .split(/\r\n|\r|\n/)
         .map(neutraliseCommands)
         .join('\n');
+}
+/**
+ * JSON text for the Actions log that is still the same data: inside its strings (the only place
+ * JSON holds them) a `:` before another `:` is written `\u003a`, and a `#` before `#[` is written
+ * `\u0023`, so no line holds `::` or `##[` and a reader parses the very same values. For JSON
+ * made by JSON.stringify, whole or in pieces that each hold whole strings (src/report/json-stream.ts).
+ */
+function inertJson(text) {
+    return text.replace(/:(?=:)/g, '\\u003a').replace(/#(?=#\[)/g, '\\u0023');
 }
 /**
  * A message for the log or a terminal that may quote the repository (an error naming a file, a

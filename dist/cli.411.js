@@ -645,8 +645,9 @@ async function mergeCommand(argv, toStdout) {
     const format = values.format;
     if (!['text', 'markdown', 'json'].includes(format))
         throw new errors/* UsageError */.e(`--format must be markdown, json or text, not "${format}"`);
-    const { failOn, threshold } = (0,cli_options/* failOptions */.Z)(values);
-    const maxBytes = (0,cli_options/* megabytes */.i)(values['max-file-size']) ?? DEFAULT_MAX_MB * 1024 * 1024;
+    const { failOn, threshold } = (0,cli_options/* failOptions */.Z2)(values);
+    const maxBytes = (0,cli_options/* megabytes */.ix)(values['max-file-size']) ?? DEFAULT_MAX_MB * 1024 * 1024;
+    const output = (0,cli_options/* outputPath */.XC)(values.output);
     const named = [];
     for (const r of values.repo ?? []) {
         const eq = r.indexOf('=');
@@ -679,12 +680,16 @@ async function mergeCommand(argv, toStdout) {
         : format === 'markdown'
             ? renderMergedMarkdown(merged, values.title !== undefined ? { title: values.title } : {})
             : renderMergedText(merged);
-    if (values.output)
-        (0,external_node_fs_.writeFileSync)(values.output, rendered);
+    const inActions = process.env.GITHUB_ACTIONS === 'true';
+    if (output)
+        (0,cli_options/* writingOutput */.m$)(output, () => (0,external_node_fs_.writeFileSync)(output, rendered));
+    // JSON in an Actions log: the same data without `::` or `##[`, not framed (as the audit's).
+    else if (format === 'json')
+        process.stdout.write(inActions ? (0,core_escape/* inertJson */.nl)(rendered) : rendered);
     else
         await toStdout(() => {
             // Markdown and text in an Actions log: escaped line by line, as the audit's are.
-            process.stdout.write(format !== 'json' && process.env.GITHUB_ACTIONS === 'true' ? (0,core_escape/* escapeLog */.Ah)(rendered) : rendered);
+            process.stdout.write(inActions ? (0,core_escape/* escapeLog */.Ah)(rendered) : rendered);
         });
     return failOn === 'any' && mergedFindingsAtOrAbove(merged, threshold).length > 0 ? 1 : 0;
 }

@@ -1684,7 +1684,7 @@ async function fixCommand(argv, toStdout, auditRoot) {
     const accountId = values['account-id'];
     if (accountId !== undefined && !/^\d{12}$/.test(accountId))
         throw new errors/* UsageError */.e(`--account-id must be a 12-digit AWS account ID, not "${accountId}"`);
-    const maxFileBytes = (0,cli_options/* megabytes */.i)(values['max-file-size']) ?? sources/* DEFAULT_MAX_FILE_BYTES */.CR;
+    const maxFileBytes = (0,cli_options/* megabytes */.ix)(values['max-file-size']) ?? sources/* DEFAULT_MAX_FILE_BYTES */.CR;
     const cwd = process.cwd();
     const named = positionals.length ? positionals : ['.'];
     const root = auditRoot(cwd, named);

@@ -14,6 +14,7 @@ export const modules = {
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
+/* harmony export */   nl: () => (/* binding */ inertJson),
 /* harmony export */   ow: () => (/* binding */ visibilise),
 /* harmony export */   uG: () => (/* binding */ LONE_SURROGATE),
 /* harmony export */   z0: () => (/* binding */ hiddenMarker),
@@ -236,6 +237,15 @@ function escapeLog(text) {
         .split(/\r\n|\r|\n/)
         .map(neutraliseCommands)
         .join('\n');
+}
+/**
+ * JSON text for the Actions log that is still the same data: inside its strings (the only place
+ * JSON holds them) a `:` before another `:` is written `\u003a`, and a `#` before `#[` is written
+ * `\u0023`, so no line holds `::` or `##[` and a reader parses the very same values. For JSON
+ * made by JSON.stringify, whole or in pieces that each hold whole strings (src/report/json-stream.ts).
+ */
+function inertJson(text) {
+    return text.replace(/:(?=:)/g, '\\u003a').replace(/#(?=#\[)/g, '\\u0023');
 }
 /**
  * A message for the log or a terminal that may quote the repository (an error naming a file, a

@@ -14,6 +14,7 @@ export const modules = {
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
+/* harmony export */   nl: () => (/* binding */ inertJson),
 /* harmony export */   ow: () => (/* binding */ visibilise),
 /* harmony export */   uG: () => (/* binding */ LONE_SURROGATE),
 /* harmony export */   z0: () => (/* binding */ hiddenMarker),
@@ -236,6 +237,15 @@ function escapeLog(text) {
         .split(/\r\n|\r|\n/)
         .map(neutraliseCommands)
         .join('\n');
+}
+/**
+ * JSON text for the Actions log that is still the same data: inside its strings (the only place
+ * JSON holds them) a `:` before another `:` is written `\u003a`, and a `#` before `#[` is written
+ * `\u0023`, so no line holds `::` or `##[` and a reader parses the very same values. For JSON
+ * made by JSON.stringify, whole or in pieces that each hold whole strings (src/report/json-stream.ts).
+ */
+function inertJson(text) {
+    return text.replace(/:(?=:)/g, '\\u003a').replace(/#(?=#\[)/g, '\\u0023');
 }
 /**
  * A message for the log or a terminal that may quote the repository (an error naming a file, a
@@ -23637,6 +23647,7 @@ var promises_ = __webpack_require__(1455);
 // member by member, and each value below them (one finding, one suggestion, one SARIF result) is
 // one JSON.stringify: the longest string ever made is one record, not the report.
 
+
 /**
  * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
  * bytes under V8's largest regular object (128 KB): a larger one is mapped from the system each time
@@ -23747,7 +23758,8 @@ function* prettyJsonChunks(value, options) {
         if (last && rest.length > 0)
             yield rest;
     }
-    for (const piece of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+    for (const made of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+        const piece = options.inert ? (0,core_escape/* inertJson */.nl)(made) : made;
         buffered.push(piece);
         length += piece.length;
         if (length >= chunkSize)

@@ -16,7 +16,7 @@ import { textReportChunks } from './report/text.js';
 import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
-import { failOptions, megabytes } from './cli-options.js';
+import { failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
@@ -70,8 +70,9 @@ export function auditRoot(cwd: string, paths: string[]): string {
 
 /**
  * Standard output inside a GitHub Actions job is the job's log, where `::command::` lines run: a
- * report printed there is framed by `::stop-commands::` with a random token (the runner's own
- * switch for untrusted output). Text and Markdown are escaped as well; JSON and SARIF are data.
+ * text or Markdown report printed there is escaped, and framed by `::stop-commands::` with a random
+ * token (the runner's own switch for untrusted output). JSON and SARIF are data, kept parseable:
+ * written without `::` or `##[` instead (inertJson), and not framed.
  */
 async function toStdout(write: () => Promise<void> | void): Promise<void> {
   const inActions = process.env.GITHUB_ACTIONS === 'true';
@@ -111,6 +112,7 @@ async function audit(argv: string[]): Promise<number> {
   if (accountId !== undefined && !/^\d{12}$/.test(accountId))
     throw new UsageError(`--account-id must be a 12-digit AWS account ID, not "${accountId}"`);
   const maxFileBytes = megabytes(values['max-file-size']);
+  const output = outputPath(values.output);
 
   let maxPolicies: number | undefined;
   if (values['max-policies'] !== undefined) {
@@ -142,19 +144,21 @@ async function audit(argv: string[]): Promise<number> {
   timing(`audit of ${report.policies.length} policies`);
   if (format === 'json' || format === 'sarif') {
     // Written as it is made, in chunks: these reports can outgrow the longest string V8 allows
-    // (src/report/json-stream.ts). Rendering and writing are one phase here ('render').
+    // (src/report/json-stream.ts). Rendering and writing are one phase here ('render'). On standard
+    // output in an Actions job (the log), the JSON holds no `::` or `##[` and is not framed: still
+    // the same data, and still JSON for `> report.json`.
+    const inert = !output && process.env.GITHUB_ACTIONS === 'true';
     const chunks =
       format === 'json'
-        ? jsonReportChunks(report)
-        : sarifChunks((await import('./report/sarif.js')).renderSarif(report));
-    if (values.output) writeChunksToFile(values.output, chunks);
-    else await toStdout(() => writeChunksToStream(process.stdout, chunks));
+        ? jsonReportChunks(report, { inert })
+        : sarifChunks((await import('./report/sarif.js')).renderSarif(report), { inert });
+    if (output) writingOutput(output, () => writeChunksToFile(output, chunks));
+    else await writeChunksToStream(process.stdout, chunks);
     timing('render');
     timing('write');
   } else if (format === 'text') {
     // Written as it is made too: the text report of an organisation's plan is tens of megabytes.
-    const color =
-      !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const color = !values['no-color'] && !output && process.stdout.isTTY === true && !process.env.NO_COLOR;
     let last = '';
     const chunks = (function* () {
       for (const c of textReportChunks(report, { color })) {
@@ -162,7 +166,7 @@ async function audit(argv: string[]): Promise<number> {
         yield Buffer.from(c, 'utf8');
       }
     })();
-    if (values.output) writeChunksToFile(values.output, chunks);
+    if (output) writingOutput(output, () => writeChunksToFile(output, chunks));
     else
       await toStdout(async () => {
         await writeChunksToStream(process.stdout, chunks);
@@ -174,7 +178,7 @@ async function audit(argv: string[]): Promise<number> {
   } else {
     const rendered = (await import('./report/markdown.js')).renderMarkdown(report, { mode: 'summary' });
     timing('render');
-    if (values.output) writeFileSync(values.output, rendered);
+    if (output) writingOutput(output, () => writeFileSync(output, rendered));
     // Markdown in an Actions log: also escaped line by line, as the text report always is.
     else await toStdout(() => out(process.env.GITHUB_ACTIONS === 'true' ? escapeLog(rendered) : rendered));
     timing('write');

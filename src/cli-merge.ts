@@ -21,8 +21,8 @@ import {
 } from './report/merge.js';
 import { parseReportJson, ReportError } from './report/validate.js';
 import { readRepoFile } from './sources/safe-read.js';
-import { escapeLog } from './core/escape.js';
-import { failOptions, megabytes } from './cli-options.js';
+import { escapeLog, inertJson } from './core/escape.js';
+import { failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
 
 /** Default largest report read: far above a real one (a report of 10,000 findings is ~10 MB). */
 const DEFAULT_MAX_MB = 64;
@@ -75,6 +75,7 @@ export async function mergeCommand(
     throw new UsageError(`--format must be markdown, json or text, not "${format}"`);
   const { failOn, threshold } = failOptions(values);
   const maxBytes = megabytes(values['max-file-size']) ?? DEFAULT_MAX_MB * 1024 * 1024;
+  const output = outputPath(values.output);
 
   const named: { name: string; file: string }[] = [];
   for (const r of values.repo ?? []) {
@@ -110,13 +111,14 @@ export async function mergeCommand(
       : format === 'markdown'
         ? renderMergedMarkdown(merged, values.title !== undefined ? { title: values.title } : {})
         : renderMergedText(merged);
-  if (values.output) writeFileSync(values.output, rendered);
+  const inActions = process.env.GITHUB_ACTIONS === 'true';
+  if (output) writingOutput(output, () => writeFileSync(output, rendered));
+  // JSON in an Actions log: the same data without `::` or `##[`, not framed (as the audit's).
+  else if (format === 'json') process.stdout.write(inActions ? inertJson(rendered) : rendered);
   else
     await toStdout(() => {
       // Markdown and text in an Actions log: escaped line by line, as the audit's are.
-      process.stdout.write(
-        format !== 'json' && process.env.GITHUB_ACTIONS === 'true' ? escapeLog(rendered) : rendered,
-      );
+      process.stdout.write(inActions ? escapeLog(rendered) : rendered);
     });
   return failOn === 'any' && mergedFindingsAtOrAbove(merged, threshold).length > 0 ? 1 : 0;
 }

@@ -1,5 +1,7 @@
 // Options that `audit` and `merge` share, checked the same way: the fail rule's two settings and a
 // size in megabytes. A wrong value is a UsageError (exit 2) that says what is expected.
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from './core/errors.js';
 import { SEVERITIES, type Severity } from './core/types.js';
 
@@ -23,4 +25,50 @@ export function megabytes(value: string | undefined): number | undefined {
   const mb = Number(value);
   if (!Number.isFinite(mb) || mb <= 0) throw new UsageError('--max-file-size takes a number of megabytes');
   return Math.round(mb * 1024 * 1024);
+}
+
+/**
+ * `--output FILE`, checked before the work starts (an audit can take minutes): a directory, or a
+ * file in a directory that does not exist, is a UsageError naming the path.
+ */
+export function outputPath(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') throw new UsageError('--output takes a file name');
+  const kind = (p: string) => {
+    try {
+      return statSync(p).isDirectory() ? 'directory' : 'other';
+    } catch {
+      return 'missing';
+    }
+  };
+  if (kind(value) === 'directory')
+    throw new UsageError(`--output ${value}: is a directory; name a file to write the report to`);
+  const parent = dirname(resolve(value));
+  if (kind(parent) !== 'directory')
+    throw new UsageError(`--output ${value}: the directory ${parent} does not exist; create it first`);
+  return value;
+}
+
+/**
+ * Runs `write` (which writes the file `--output` names); a failure of the file system (no
+ * permission, a full disk, a path that became a directory) is a UsageError naming the path and the
+ * reason, not an internal error.
+ */
+export function writingOutput<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw e;
+    const why: Record<string, string> = {
+      EACCES: 'permission denied',
+      EPERM: 'not permitted',
+      EISDIR: 'is a directory',
+      ENOENT: 'its directory does not exist',
+      ENOTDIR: 'a part of the path is not a directory',
+      ENOSPC: 'no space left on the device',
+      EROFS: 'the file system is read-only',
+    };
+    throw new UsageError(`--output ${path}: cannot write it (${why[code] ?? code})`);
+  }
 }

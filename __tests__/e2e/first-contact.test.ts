@@ -5,6 +5,7 @@
 // `npm run build` to have made dist/.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -208,6 +209,58 @@ function cliIntoClosedPipe(args: string[], cwd: string, keep: number) {
   });
 }
 
+describe('--output that cannot be written', () => {
+  it.each([['text'], ['json'], ['markdown']])(
+    '--format %s: a directory, or a file in a directory that does not exist, is a usage error naming the path (exit 2)',
+    (format) => {
+      for (const [target, says] of [
+        [join(tmp, 'out-dir'), 'is a directory'],
+        [join(tmp, 'no-such-dir', 'report.txt'), `the directory ${join(tmp, 'no-such-dir')} does not exist`],
+      ] as const) {
+        mkdirSync(join(tmp, 'out-dir'), { recursive: true });
+        const r = cli(
+          ['audit', 'iam/policy.json', '--baseline', 'coiled', '--format', format, '--output', target],
+          repo,
+        );
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`--output ${target}: ${says}`);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      }
+    },
+  );
+
+  it('merge: the same', () => {
+    const report = join(tmp, 'merge-in', 'report.json');
+    mkdirSync(dirname(report), { recursive: true });
+    expect(
+      cli(['audit', 'iam/policy.json', '--baseline', 'coiled', '--format', 'json', '--output', report], repo)
+        .code,
+    ).toBe(1);
+    const r = cli(['merge', report, '--output', tmp], repo);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--output ${tmp}: is a directory`);
+  });
+
+  it('a file the process may not write: a usage error with the reason, not an internal error', () => {
+    if (process.getuid?.() === 0) {
+      // root writes anywhere: a read-only file system is not at hand either; /proc refuses writes.
+      const r = cli(['audit', 'iam/policy.json', '--baseline', 'coiled', '--output', '/proc/version'], repo);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--output /proc/version: cannot write it');
+      return;
+    }
+    const locked = join(tmp, 'locked');
+    mkdirSync(locked, { recursive: true });
+    chmodSync(locked, 0o500);
+    const r = cli(
+      ['audit', 'iam/policy.json', '--baseline', 'coiled', '--output', join(locked, 'r.txt')],
+      repo,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot write it (permission denied)');
+  });
+});
+
 describe('standard output closed by its reader (`| head`)', () => {
   const big = () => {
     // A report far larger than a pipe's buffer: 400 policies, each with its own excess.
@@ -299,7 +352,7 @@ describe('in a GitHub Actions job, the CLI report cannot run workflow commands',
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, '::add-mask::secret.json'), JSON.stringify(EXCESS));
     writeFileSync(join(dir, '##[error]x.json'), JSON.stringify(EXCESS));
-    for (const format of ['text', 'markdown', 'json']) {
+    for (const format of ['text', 'markdown']) {
       const r = cli(['audit', '.', '--baseline', 'coiled', '--format', format], dir, {
         GITHUB_ACTIONS: 'true',
       });
@@ -308,7 +361,29 @@ describe('in a GitHub Actions job, the CLI report cannot run workflow commands',
       const token = /^::stop-commands::([0-9a-f-]{36})$/.exec(lines[0]!)?.[1];
       expect(token).toBeDefined();
       expect(lines.at(-2)).toBe(`::${token}::`);
-      if (format !== 'json') expect(workflowCommands(lines.slice(1, -2).join('\n'))).toEqual([]);
+      expect(workflowCommands(lines.slice(1, -2).join('\n'))).toEqual([]);
+    }
+    // JSON and SARIF are data: not framed, still JSON (`> report.json` in a run step), the same
+    // values as the file --output writes, and no line a command.
+    for (const format of ['json', 'sarif']) {
+      const r = cli(['audit', '.', '--baseline', 'coiled', '--format', format], dir, {
+        GITHUB_ACTIONS: 'true',
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toContain('::stop-commands::');
+      expect(workflowCommands(r.stdout)).toEqual([]);
+      const file = join(tmp, `ci-report.${format}`);
+      const saved = cli(['audit', '.', '--baseline', 'coiled', '--format', format, '--output', file], dir, {
+        GITHUB_ACTIONS: 'true',
+      });
+      expect(saved.code).toBe(1);
+      const written = readFileSync(file, 'utf8');
+      // The repository's file names are in the report, as written (SARIF: in URIs, encoded).
+      if (format === 'json') {
+        expect(written).toContain('::add-mask::secret.json');
+        expect(written).toContain('##[error]x.json');
+      }
+      expect(JSON.parse(r.stdout)).toEqual(JSON.parse(written));
     }
     // Outside Actions: no markers, the text report still escaped.
     const plain = cli(['audit', '.', '--baseline', 'coiled'], dir);

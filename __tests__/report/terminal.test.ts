@@ -1,7 +1,7 @@
 // The text report's fast escaping (src/report/terminal.ts) must be the escaping itself: the same
 // result as escapeTerminal and escapeLog on every input, the fast test only skipping work.
 import fc from 'fast-check';
-import { escapeLog, escapeTerminal, MAX_SHOWN_LENGTH } from '../../src/core/escape.js';
+import { escapeLog, escapeTerminal, inertJson, MAX_SHOWN_LENGTH } from '../../src/core/escape.js';
 import { logMayChange, logText, terminalText } from '../../src/report/terminal.js';
 import { renderText, textReportChunks } from '../../src/report/text.js';
 import { bigReport, HOSTILE, hostileReport, pullRequestReport } from './fixtures.js';
@@ -149,5 +149,44 @@ describe('textReportChunks', () => {
     const chunks = [...textReportChunks(report)];
     expect(chunks.length).toBeGreaterThan(10);
     for (const c of chunks) expect(c.length).toBeLessThan(64 * 1024);
+  });
+});
+
+describe('inertJson (JSON and SARIF on standard output in an Actions job)', () => {
+  const pieces = fc.constantFrom(...TRICKY, ':', '#', '[', '\\', '"', ' ', '\n', '\r', 'ab', '\u2028');
+  const value = fc.letrec((tie) => ({
+    text: fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.array(pieces).map((p) => p.join('')),
+    ),
+    tree: fc.oneof(
+      { depthSize: 'small' },
+      tie('text'),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(tie('tree')),
+      fc.dictionary(tie('text') as fc.Arbitrary<string>, tie('tree')),
+    ),
+  })).tree;
+
+  it('is the same data, and no line of it is a workflow command, pretty or compact', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        for (const json of [JSON.stringify(v, null, 2), JSON.stringify(v)]) {
+          const inert = inertJson(json);
+          expect(JSON.parse(inert)).toEqual(JSON.parse(json));
+          expect(inert).not.toContain('::');
+          expect(inert).not.toContain('##[');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves JSON without `::` or `##[` as it is', () => {
+    const json = JSON.stringify({ arn: 'arn:aws:s3:::bucket', note: 'a # and a [x]' }, null, 2);
+    expect(inertJson(json)).toBe(json.replace(':::', '\\u003a\\u003a:'));
+    expect(inertJson('{"a": "b: c"}')).toBe('{"a": "b: c"}');
   });
 });

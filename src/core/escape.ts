@@ -236,6 +236,16 @@ export function escapeLog(text: string): string {
 }
 
 /**
+ * JSON text for the Actions log that is still the same data: inside its strings (the only place
+ * JSON holds them) a `:` before another `:` is written `\u003a`, and a `#` before `#[` is written
+ * `\u0023`, so no line holds `::` or `##[` and a reader parses the very same values. For JSON
+ * made by JSON.stringify, whole or in pieces that each hold whole strings (src/report/json-stream.ts).
+ */
+export function inertJson(text: string): string {
+  return text.replace(/:(?=:)/g, '\\u003a').replace(/#(?=#\[)/g, '\\u0023');
+}
+
+/**
  * A message for the log or a terminal that may quote the repository (an error naming a file, a
  * reason): each line's control, invisible and bidi characters made visible, then escapeLog. Not
  * for the text report, whose values are escaped already and whose colours are ours.

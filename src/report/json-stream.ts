@@ -8,6 +8,7 @@
 // one JSON.stringify: the longest string ever made is one record, not the report.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { inertJson } from '../core/escape.js';
 
 /**
  * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
@@ -38,6 +39,8 @@ export interface PrettyJsonOptions {
   shape?: JsonShape;
   /** The shape type of the top value. */
   type?: string;
+  /** For the Actions log: no `::` or `##[` in the text, the same data (core/escape.ts inertJson). */
+  inert?: boolean;
 }
 
 /** A container to walk member by member; anything else (and anything with toJSON) is one JSON.stringify. */
@@ -140,7 +143,8 @@ export function* prettyJsonChunks(value: unknown, options: PrettyJsonOptions): G
     rest = bytes.subarray(at);
     if (last && rest.length > 0) yield rest;
   }
-  for (const piece of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+  for (const made of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+    const piece = options.inert ? inertJson(made) : made;
     buffered.push(piece);
     length += piece.length;
     if (length >= chunkSize) yield* flush(false);
@@ -195,6 +199,9 @@ function drainedOrClosed(stream: Writable): Promise<void> {
  * results), each written whole; a result gives its finding's actions as the JSON report does, so
  * the log grows as the JSON report does.
  */
-export function sarifChunks(log: object, options: { chunkSize?: number } = {}): Generator<Buffer> {
+export function sarifChunks(
+  log: object,
+  options: { chunkSize?: number; inert?: boolean } = {},
+): Generator<Buffer> {
   return prettyJsonChunks(log, { depth: 4, ...options });
 }

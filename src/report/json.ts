@@ -137,7 +137,10 @@ function reportShape(catalog: Report['catalog']): JsonShape {
  * walked down to its arrays, and each record (a finding, a suggestion...) is one string, so a
  * report larger than the longest string V8 allows (512 MB) is still written.
  */
-export function jsonReportChunks(report: Report, options: { chunkSize?: number } = {}): Generator<Buffer> {
+export function jsonReportChunks(
+  report: Report,
+  options: { chunkSize?: number; inert?: boolean } = {},
+): Generator<Buffer> {
   return prettyJsonChunks(withNotes(report), {
     depth: 2,
     shape: reportShape(report.catalog),
