@@ -367,7 +367,8 @@ Options:
   --account-id ID           as for audit
   --max-file-size MB        as for audit
 
-Exit status: 0 (also when some policies could not be fixed: they are listed); 2 usage or
+Exit status: 0 (also when some policies could not be fixed: they are listed); 1 when a file
+to fix could not be written (no permission, or it changed meanwhile: listed); 2 usage or
 configuration error.
 `;
 const EXPAND_USAGE = `Usage: ${version/* TOOL_NAME */.l} expand PATTERN...

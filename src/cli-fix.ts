@@ -93,6 +93,8 @@ export async function fixCommand(
   const lines: string[] = [];
   const diffs: string[] = [];
   const fixedFiles = new Map<string, Set<string>>();
+  // Files a fix was planned for and that could not be written (the last reason of each).
+  const notWritten = new Map<string, string>();
   let plan = planFixes(await audit(), read);
   // One round is enough (a narrowed resource carries its condition); as a safety net the files
   // written are audited and fixed again, a few rounds at most, so that one `fix` leaves nothing a
@@ -107,17 +109,18 @@ export async function fixCommand(
       }
       // Written only when the file still holds the text the fix was planned on.
       if (read(f.path) !== f.before) {
-        lines.push(`not written ${f.path}: the file changed while it was being fixed; run fix again`);
+        notWritten.set(f.path, 'the file changed while it was being fixed; run fix again');
         continue;
       }
       try {
         writeAtomically(join(root, f.path), f.after);
         written++;
+        notWritten.delete(f.path);
         const set = fixedFiles.get(f.path) ?? new Set<string>();
         f.policies.forEach((id) => set.add(id));
         fixedFiles.set(f.path, set);
       } catch (e) {
-        lines.push(`not written ${f.path}: ${(e as Error).message}`);
+        notWritten.set(f.path, (e as Error).message);
       }
     }
     if (dryRun || written === 0) break;
@@ -131,19 +134,21 @@ export async function fixCommand(
     plan = { files, notFixed: next.notFixed };
   }
   for (const [path, ids] of fixedFiles) lines.push(`fixed ${path}: ${[...ids].join(', ')}`);
+  for (const [path, why] of notWritten) lines.push(`not written ${path}: ${why}`);
   for (const n of plan.notFixed) lines.push(`not fixed ${n.policy}: ${n.reason}`);
   const written = fixedFiles.size;
-  if (!dryRun && written === 0 && plan.notFixed.length === 0)
+  if (!dryRun && written === 0 && notWritten.size === 0 && plan.notFixed.length === 0)
     lines.push('nothing to fix: no policy grants more than its baseline allows');
   else if (dryRun && plan.files.length === 0 && plan.notFixed.length === 0)
     lines.push('nothing to fix: no policy grants more than its baseline allows');
   else if (!dryRun)
     lines.push(
-      `${written} file${written === 1 ? '' : 's'} fixed, ${plan.notFixed.length} polic${plan.notFixed.length === 1 ? 'y' : 'ies'} not fixed`,
+      `${written} file${written === 1 ? '' : 's'} fixed${notWritten.size ? `, ${notWritten.size} file${notWritten.size === 1 ? '' : 's'} not written` : ''}, ${plan.notFixed.length} polic${plan.notFixed.length === 1 ? 'y' : 'ies'} not fixed`,
     );
   await toStdout(() => {
     for (const d of diffs) out(d);
     out(lines.join('\n'));
   });
-  return 0;
+  // A fix that could not be written failed; a policy that cannot be fixed is only listed.
+  return notWritten.size > 0 ? 1 : 0;
 }

@@ -261,6 +261,45 @@ describe('--output that cannot be written', () => {
   });
 });
 
+describe('fix: a file it cannot write', () => {
+  it('is listed with the reason, counted in the summary, and the exit status is 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iba-locked-'));
+    try {
+      mkdirSync(join(dir, '.git'));
+      const policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:*', 'ec2:RunInstances'], Resource: '*' }],
+      });
+      writeFileSync(join(dir, 'p.json'), policy);
+      // The directory may be read, not written: the fix's temporary file cannot be made there.
+      chmodSync(dir, 0o555);
+      let r: { code: number | null; stdout: string; stderr: string };
+      if (process.getuid?.() === 0) {
+        // root writes anywhere: run the CLI as an unprivileged user (skipped where there is none).
+        const asNobody = spawnSync(
+          'runuser',
+          ['-u', 'nobody', '--', process.execPath, CLI, 'fix', 'p.json', '--baseline', 'coiled'],
+          {
+            cwd: dir,
+            env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+            encoding: 'utf8',
+          },
+        );
+        if (asNobody.error || /runuser: /.test(asNobody.stderr)) return;
+        r = { code: asNobody.status, stdout: asNobody.stdout, stderr: asNobody.stderr };
+      } else r = cli(['fix', 'p.json', '--baseline', 'coiled'], dir);
+      expect(r.stdout).toMatch(/^not written p\.json: .*(EACCES|permission denied)/m);
+      expect(r.stdout).not.toContain('nothing to fix');
+      expect(r.stdout).toMatch(/0 files fixed, 1 file not written, 0 policies not fixed/);
+      expect(r.code).toBe(1);
+      expect(readFileSync(join(dir, 'p.json'), 'utf8')).toBe(policy);
+    } finally {
+      chmodSync(dir, 0o755);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('standard output closed by its reader (`| head`)', () => {
   const big = () => {
     // A report far larger than a pipe's buffer: 400 policies, each with its own excess.
