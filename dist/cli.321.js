@@ -8008,7 +8008,10 @@ async function audit(argv) {
     }
     return (0,verdict/* decide */.L)(report, failOn, threshold).result === 'fail' ? 1 : 0;
 }
-function expand(patterns) {
+function expand(argv) {
+    // No options of its own: `--` ends the (none) options, and anything else that looks like one is a
+    // usage error, not a pattern that matches nothing.
+    const { positionals: patterns } = (0,external_node_util_.parseArgs)({ args: argv, allowPositionals: true, options: {} });
     if (!patterns.length)
         throw new errors/* UsageError */.e('expand needs at least one action pattern, e.g. "s3:Get*"');
     const catalog = (0,policy_catalog/* loadCatalog */.ak)();
@@ -8028,8 +8031,11 @@ function expand(patterns) {
         out(list.join('\n'));
     return unknown ? 1 : 0;
 }
-function baselinesCommand(args) {
+function baselinesCommand(argv) {
+    const { positionals: args } = (0,external_node_util_.parseArgs)({ args: argv, allowPositionals: true, options: {} });
     const [sub, id] = args;
+    if (args.length > (sub === 'show' ? 2 : 1))
+        throw new errors/* UsageError */.e(`baselines ${sub ?? ''}: unexpected "${args[sub === 'show' ? 2 : 1]}"`);
     const all = (0,load/* builtinBaselines */.qo)();
     if (sub === 'list') {
         // id and date in columns, then the name; the sets on a line of their own (names and set lists

@@ -186,7 +186,10 @@ async function audit(argv: string[]): Promise<number> {
   return decide(report, failOn, threshold).result === 'fail' ? 1 : 0;
 }
 
-function expand(patterns: string[]): number {
+function expand(argv: string[]): number {
+  // No options of its own: `--` ends the (none) options, and anything else that looks like one is a
+  // usage error, not a pattern that matches nothing.
+  const { positionals: patterns } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (!patterns.length) throw new UsageError('expand needs at least one action pattern, e.g. "s3:Get*"');
   const catalog = loadCatalog();
   const seen = new Set<string>();
@@ -206,8 +209,11 @@ function expand(patterns: string[]): number {
   return unknown ? 1 : 0;
 }
 
-function baselinesCommand(args: string[]): number {
+function baselinesCommand(argv: string[]): number {
+  const { positionals: args } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   const [sub, id] = args;
+  if (args.length > (sub === 'show' ? 2 : 1))
+    throw new UsageError(`baselines ${sub ?? ''}: unexpected "${args[sub === 'show' ? 2 : 1]}"`);
   const all = builtinBaselines();
   if (sub === 'list') {
     // id and date in columns, then the name; the sets on a line of their own (names and set lists

@@ -366,6 +366,22 @@ describe('usage', () => {
     }
   });
 
+  it('expand and baselines: `--` ends the options; an unknown option or an extra argument is a usage error (exit 2)', () => {
+    const ok = cli(['expand', '--', 's3:GetObject'], tmp);
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, 's3:GetObject\n', '']);
+    for (const args of [
+      ['expand', 's3:GetObject', '--bogus'],
+      ['baselines', 'list', '--bogus'],
+      ['baselines', 'list', 'extra'],
+      ['baselines', 'show', 'coiled', 'extra'],
+    ]) {
+      const r = cli(args, tmp);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/--bogus|"extra"/);
+    }
+  });
+
   it('a user baseline that reuses a built-in id is a configuration error (exit 2), not silently ignored', () => {
     const dir = join(tmp, 'clash');
     mkdirSync(join(dir, '.github'), { recursive: true });
