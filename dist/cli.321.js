@@ -7860,6 +7860,19 @@ function inside(dir, p) {
  */
 function auditRoot(cwd, paths) {
     const abs = paths.map((p) => (0,external_node_path_.resolve)(cwd, p));
+    // A path that does not exist is named as typed (`../iam`, `/srv/iam`), before any root is chosen.
+    const missing = paths.filter((_, i) => {
+        try {
+            (0,external_node_fs_.lstatSync)(abs[i]);
+            return false;
+        }
+        catch (e) {
+            const code = e.code;
+            return code === 'ENOENT' || code === 'ENOTDIR';
+        }
+    });
+    if (missing.length > 0)
+        throw new errors/* UsageError */.e(`${missing.join(', ')}: no such file or directory: name files or directories that exist (relative to the current directory, or absolute)`);
     const dirs = abs.map((p) => {
         try {
             return (0,external_node_fs_.statSync)(p).isDirectory() ? p : (0,external_node_path_.dirname)(p);

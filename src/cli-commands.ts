@@ -3,7 +3,7 @@
 // imported when they need it, so that the bundle keeps it in chunks of its own, which an audit
 // neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from './core/errors.js';
@@ -46,6 +46,20 @@ function inside(dir: string, p: string): boolean {
  */
 export function auditRoot(cwd: string, paths: string[]): string {
   const abs = paths.map((p) => resolve(cwd, p));
+  // A path that does not exist is named as typed (`../iam`, `/srv/iam`), before any root is chosen.
+  const missing = paths.filter((_, i) => {
+    try {
+      lstatSync(abs[i]!);
+      return false;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR';
+    }
+  });
+  if (missing.length > 0)
+    throw new UsageError(
+      `${missing.join(', ')}: no such file or directory: name files or directories that exist (relative to the current directory, or absolute)`,
+    );
   const dirs = abs.map((p) => {
     try {
       return statSync(p).isDirectory() ? p : dirname(p);

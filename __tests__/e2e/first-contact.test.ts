@@ -91,6 +91,16 @@ describe('paths', () => {
     const abs = cli(['audit', join(repo, 'missing-dir'), '--baseline', 'coiled'], repo);
     expect(abs.code).toBe(2);
     expect(abs.stderr).toContain('missing-dir: no such file or directory');
+    // As typed: `../x` and `/x` keep their `../` and `/`; fix says the same.
+    for (const [command, typed] of [
+      ['audit', '../nothere'],
+      ['audit', '/nothere-iba'],
+      ['fix', '../nothere'],
+    ]) {
+      const r = cli([command!, typed!, '--baseline', 'coiled'], join(repo, 'iam'));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`: ${typed}: no such file or directory`);
+    }
   });
 
   it('a directory with nothing to audit is a usage error, also with --fail-on none', () => {
