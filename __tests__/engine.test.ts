@@ -704,6 +704,126 @@ describe("an optional feature's actions on broader resources than the feature's"
   });
 });
 
+describe('two optional features that grant the same actions', () => {
+  // As Coiled's persistent-data (coiled-data-*) and package-sync ({package_sync_bucket_prefix}-*):
+  // the placeholder accepts `vendor-data`, and `package-sync` comes first by name. The feature that
+  // names the resource more exactly explains the grant.
+  const bucket = ['s3:CreateBucket', 's3:ListBucket'];
+  const object = ['s3:GetObject', 's3:PutObject'];
+  const feature = (name: string, prefix: string): Baseline['sets'][number] => ({
+    name,
+    kind: 'optional',
+    statements: [
+      { Sid: `${name}-buckets`, Effect: 'Allow', Action: bucket, Resource: `arn:*:s3:::${prefix}-*` },
+      { Sid: `${name}-objects`, Effect: 'Allow', Action: object, Resource: `arn:*:s3:::${prefix}-*/*` },
+    ],
+  });
+  const against: Baseline = {
+    ...withOngoing(feature('package-sync', '{sync_prefix}'), feature('persistent-data', 'vendor-data')),
+    placeholders: { '{sync_prefix}': 'the bucket prefix the user chooses' },
+  };
+  const run = (memo: boolean, ...statements: unknown[]) =>
+    audit(
+      [policy('p', doc({ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }, ...statements))],
+      ['ongoing'],
+      undefined,
+      {
+        against,
+        memo,
+      },
+    );
+  const features = (out: ReturnType<typeof audit>) => out.policies.find((p) => p.id === 'p')!.features;
+  const leftovers = (out: ReturnType<typeof audit>) =>
+    out.findings.filter((f) => f.kind === 'leftover-set').map((f) => [f.statement, f.actions, f.feature]);
+
+  it.each([true, false])(
+    'a partial grant is reported against the feature whose resource it is (memo %s)',
+    (memo) => {
+      const out = run(
+        memo,
+        { Sid: 'Data', Effect: 'Allow', Action: bucket, Resource: 'arn:aws:s3:::vendor-data-*' },
+        { Sid: 'Sync', Effect: 'Allow', Action: bucket, Resource: 'arn:aws:s3:::mysync-*' },
+      );
+      expect(features(out)).toBeUndefined();
+      expect(leftovers(out)).toEqual([
+        ['Data', bucket, 'persistent-data'],
+        ['Sync', bucket, 'package-sync'],
+      ]);
+    },
+  );
+
+  it.each([true, false])("a feature granted on the other one's resources is not in use (memo %s)", (memo) => {
+    const data = [
+      { Effect: 'Allow', Action: bucket, Resource: 'arn:aws:s3:::vendor-data-*' },
+      { Effect: 'Allow', Action: object, Resource: 'arn:aws:s3:::vendor-data-*/*' },
+    ];
+    const out = run(memo, ...data);
+    expect(features(out)).toEqual(['persistent-data']);
+    expect(out.policies.find((p) => p.id === 'p')!.sets).toEqual(['ongoing']);
+    // Both, each on its own buckets.
+    const both = run(
+      memo,
+      ...data,
+      { Effect: 'Allow', Action: bucket, Resource: 'arn:aws:s3:::mysync-*' },
+      { Effect: 'Allow', Action: object, Resource: 'arn:aws:s3:::mysync-*/*' },
+    );
+    expect(features(both)).toEqual(['package-sync', 'persistent-data']);
+    expect(both.findings.filter((f) => f.kind !== 'missing-permission')).toEqual([]);
+  });
+});
+
+describe('an optional feature under a condition', () => {
+  // As Anyscale's services-v2-cloud-id: the actions named as the vendor names them, without the
+  // vendor's condition, are no evidence of the feature.
+  const tagged = { StringEquals: { 'aws:ResourceTag/vendor-id': 'x' } };
+  const against = withOngoing({
+    name: 'tagged',
+    kind: 'optional',
+    statements: [
+      { Effect: 'Allow', Action: ['sqs:DeleteQueue', 'sqs:SendMessage'], Resource: '*', Condition: tagged },
+    ],
+  });
+  const run = (memo: boolean, condition?: unknown) =>
+    audit(
+      [
+        policy(
+          'p',
+          doc(
+            { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+            {
+              Effect: 'Allow',
+              Action: 'sqs:DeleteQueue',
+              Resource: '*',
+              ...(condition ? { Condition: condition } : {}),
+            },
+            {
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: '*',
+              ...(condition ? { Condition: condition } : {}),
+            },
+          ),
+        ),
+      ],
+      ['ongoing'],
+      undefined,
+      { against, memo },
+    );
+
+  it.each([true, false])('is in use with the condition, not without (memo %s)', (memo) => {
+    expect(run(memo, tagged).policies.find((p) => p.id === 'p')!.features).toEqual(['tagged']);
+    const out = run(memo);
+    const p = out.policies.find((x) => x.id === 'p')!;
+    expect(p.features).toBeUndefined();
+    expect(
+      out.findings.filter((f) => f.kind !== 'missing-permission').map((f) => [f.kind, f.feature]),
+    ).toEqual([
+      ['leftover-set', 'tagged'],
+      ['leftover-set', 'tagged'],
+    ]);
+  });
+});
+
 describe('an optional feature written as the vendor writes it', () => {
   // The vendor's feature is a wildcard with a condition: only a statement that writes the same
   // pattern (case and spaces aside) with that condition is evidence of its use, not one that

@@ -163,6 +163,129 @@ describe('phases: setup is leftover, optional sets are features', () => {
   });
 });
 
+describe('which optional feature a grant is about', () => {
+  // From a review: a statement on coiled-data-* (persistent-data's resource, as written) was
+  // reported against package-sync, whose {package_sync_bucket_prefix}-* accepts `coiled-data`
+  // and whose name comes first; and the Coiled client's ongoing policy, made without a
+  // package_sync_bucket_prefix, was taken as using package-sync.
+  it("a grant on persistent-data's buckets is persistent-data's, not package-sync's", async () => {
+    const report = await audit(
+      {
+        'pd.json': doc([
+          {
+            Sid: 'OngoingPersistentDataBuckets',
+            Effect: 'Allow',
+            Action: [
+              's3:CreateBucket',
+              's3:ListBucket',
+              's3:PutBucketOwnershipControls',
+              's3:PutBucketPolicy',
+            ],
+            Resource: ['arn:aws:s3:::coiled-data-*'],
+          },
+        ]),
+      },
+      'coiled',
+    );
+    const found = excessLike(report);
+    expect(found.map((f) => [f.kind, f.statement, f.feature])).toEqual([
+      ['leftover-set', 'OngoingPersistentDataBuckets', 'persistent-data'],
+    ]);
+    expect(found[0]!.remediation).toMatch(/persistent data buckets/);
+    const text = renderText(report);
+    expect(text).toMatch(/Optional feature persistent-data: keep these only if you use it/);
+    expect(text).not.toMatch(/package-sync/);
+  });
+
+  it("the Coiled client's ongoing policy (no package_sync_bucket_prefix) does not use package-sync", async () => {
+    const report = await audit({ 'coiled-ongoing-policy.json': vendor('coiled-ongoing-policy.json') });
+    expect(report.policies[0]!.features).toEqual(['log-pull', 'ecr', 'persistent-data']);
+    expect(report.policies[0]!.detection!.evidence.join(' ')).not.toMatch(/package-sync/);
+    expect(report.notes?.join(' ')).toMatch(
+      /Optional features in use \(granted as documented, no finding\): log-pull, ecr, persistent-data \(coiled\) in/,
+    );
+    expect(excessLike(report)).toEqual([]);
+  });
+
+  it("Anyscale's unrestricted services-v2 policy does not use services-v2-cloud-id (its conditions are not there)", async () => {
+    const report = await audit({
+      'anyscale-tf-services-v2-unrestricted.json': vendor('anyscale-tf-services-v2-unrestricted.json'),
+    });
+    expect(report.policies[0]!.features).toEqual(['services-v2']);
+    const evidence = report.policies[0]!.detection!.evidence.join(' ');
+    expect(evidence).toMatch(/optional feature "services-v2" in use/);
+    expect(evidence).not.toMatch(/services-v2-cloud-id/);
+    // The restricted one, with the conditions, does.
+    const restricted = await audit({
+      'anyscale-tf-services-v2-cloud-id-restricted.json': vendor(
+        'anyscale-tf-services-v2-cloud-id-restricted.json',
+      ),
+    });
+    expect(restricted.policies[0]!.features).toEqual(['services-v2-cloud-id']);
+  });
+
+  it('a feature with a finding of its own is not listed as "granted as documented, no finding"', async () => {
+    // From a review: Lightly's restrict-IP bucket policy on the whole bucket's objects, which the
+    // feature allows only on the project's prefix (a Terraform module, read offline).
+    const tf = `resource "aws_s3_bucket" "data" {
+  bucket = "my-lightly-data"
+}
+
+data "aws_iam_policy_document" "lightly" {
+  statement {
+    sid     = "lightlyS3Access"
+    actions = ["s3:GetObject", "s3:DeleteObject", "s3:PutObject", "s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.data.arn,
+      "\${aws_s3_bucket.data.arn}/*",
+    ]
+  }
+}
+
+resource "aws_iam_role" "lightly" {
+  name = "lightly-access"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::916419735646:root" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = "abc" } }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "lightly" {
+  role   = aws_iam_role.lightly.id
+  policy = data.aws_iam_policy_document.lightly.json
+}
+
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "RestrictIP"
+      Effect    = "Allow"
+      Principal = { AWS = aws_iam_role.lightly.arn }
+      Action    = "s3:*"
+      Resource  = [aws_s3_bucket.data.arn, "\${aws_s3_bucket.data.arn}/*"]
+      Condition = { IpAddress = { "aws:SourceIp" = ["10.0.0.0/24"] } }
+    }]
+  })
+}
+`;
+    const report = await audit({ 'main.tf': tf });
+    const bucket = report.policies.find((p) => p.address === 'aws_s3_bucket_policy.data')!;
+    expect(bucket.features).toEqual(['restrict-ip']);
+    expect(excessLike(report).map((f) => [f.kind, f.policy, f.feature])).toEqual([
+      ['broader-resource', bucket.id, 'restrict-ip'],
+    ]);
+    expect(report.notes?.join(' ')).not.toMatch(/Optional features in use/);
+    expect(renderText(report)).not.toMatch(/granted as documented/);
+  });
+});
+
 describe('alternatives are chosen, not stacked', () => {
   it("Lightly's user-access, delegated-access and current split policies each audit clean, each against its own alternative", async () => {
     const split = raw('lightly-docs-aws-s3-permission-split.json');

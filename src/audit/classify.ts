@@ -15,6 +15,7 @@ import {
   disjointFields,
   implies,
   joinNotes,
+  resourceExactness,
   resourceNeeds,
   SET_KIND_ORDER,
   shownResources,
@@ -267,21 +268,54 @@ export function classify(
       approximate: 'approximate' in extra ? extra.approximate : approximate,
     });
   };
-  // Leftover: the part an inactive set grants on this resource (the first such set in pick order).
+  // Leftover: the part an inactive set grants on this resource (the first such set in pick order;
+  // of optional sets that both grant an action here, the one whose entry names the resource most
+  // exactly: see resourceExactness, and pickInactive in engine.ts).
   const leftover = (part: ActionSet): ActionSet => {
-    for (const s of sets.inactive) {
+    for (let i = 0; i < sets.inactive.length; i++) {
+      const s = sets.inactive[i]!;
       if (part.isEmpty()) break;
       if (!s.actions.intersects(part)) continue;
       let cover = ActionSet.EMPTY;
       for (const e of s.entries)
         if (e.actions.intersects(part)) cover = cover.union(coveredPart(e, g, part, notRes));
-      const hit = part.intersect(cover);
+      let hit = part.intersect(cover);
       if (hit.isEmpty()) continue;
+      if (s.kind === 'optional') {
+        hit = contested(i, hit);
+        if (hit.isEmpty()) continue;
+      }
       atom('leftover-set', hit, { set: s.set });
       pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set', set: s.set } });
       part = part.minus(hit);
     }
     return part;
+  };
+  // The actions of `hit` (covered by the i-th inactive set, optional) that no later optional set
+  // covers with a more exact entry (rare: two features that grant the same actions).
+  const contested = (i: number, hit: ActionSet): ActionSet => {
+    const s = sets.inactive[i]!;
+    let rest = hit;
+    for (let j = i + 1; j < sets.inactive.length; j++) {
+      const o = sets.inactive[j]!;
+      if (o.kind !== s.kind) break;
+      if (!o.actions.intersects(rest)) continue;
+      for (const e of o.entries) {
+        if (!e.actions.intersects(rest)) continue;
+        const theirs = coveredPart(e, g, rest, notRes);
+        if (theirs.isEmpty()) continue;
+        const rank = resourceExactness(e.resource, g.resource);
+        // Of their actions, those an entry of s covers at least as exactly (s keeps them).
+        let mine = ActionSet.EMPTY;
+        for (const m of s.entries) {
+          if (!m.actions.intersects(theirs) || resourceExactness(m.resource, g.resource) > rank) continue;
+          mine = mine.union(coveredPart(m, g, theirs, notRes));
+        }
+        rest = rest.minus(theirs.minus(mine));
+        if (rest.isEmpty()) return rest;
+      }
+    }
+    return rest;
   };
 
   // No active entry at all: leftover, else excess (saying which inactive set has it elsewhere).

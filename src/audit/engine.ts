@@ -565,11 +565,62 @@ export function conditionText(c: Condition): string {
 
 export const SET_KIND_ORDER: Record<string, number> = { setup: 0, ongoing: 1, optional: 2 };
 
-function pickInactive(entries: BaselineEntry[]): BaselineEntry | undefined {
+/**
+ * How exactly a baseline resource names a granted one it covers, lower first: the same text (a
+ * partition of `*` read as the grant's), then the most literal characters (a placeholder is a
+ * wildcard: `*` is the least exact), then the fewest placeholders of a value the user chooses
+ * (`{package_sync_bucket_prefix}`; not the account, region or partition), then the fewest
+ * wildcards. So `arn:*:s3:::coiled-data-*` explains a grant on `arn:aws:s3:::coiled-data-*` better
+ * than `arn:*:s3:::{package_sync_bucket_prefix}-*`, whose placeholder accepts `coiled-data`.
+ */
+export function resourceExactness(baseline: ArnPattern, granted: ArnPattern): number {
+  let rank = exactnessCache.get(baseline);
+  if (rank === undefined) {
+    let literal = 0;
+    let wildcards = 0;
+    for (const t of baseline.tokens)
+      if (t.kind === 'char') literal++;
+      else wildcards++;
+    const holes = valuePlaceholders(baseline);
+    // (literal characters, placeholders, wildcards), each bounded, as one number.
+    rank =
+      1 +
+      (4095 - Math.min(literal, 4095)) * 2 ** 20 +
+      Math.min(holes, 1023) * 1024 +
+      Math.min(wildcards, 1023);
+    exactnessCache.set(baseline, rank);
+  }
+  const b = baseline.canonical;
+  const g = granted.canonical;
+  const same =
+    b === g ||
+    (b.startsWith('arn:*:') && g.startsWith('arn:') && b.slice(6) === g.slice(g.indexOf(':', 4) + 1));
+  return same ? 0 : rank;
+}
+
+const exactnessCache = new WeakMap<ArnPattern, number>();
+
+/** How many placeholders of a value the user chooses (not the account, region or partition) a pattern has. */
+export function valuePlaceholders(p: ArnPattern): number {
+  let n = 0;
+  for (const k of p.unboundPlaceholders) if (!ENVIRONMENT_PLACEHOLDER.test(k)) n++;
+  return n;
+}
+
+/**
+ * The inactive set a grant is reported against: setup sets first, then, with `granted` (the
+ * entries cover it), of optional sets (features) the entry that names its resource most exactly
+ * (resourceExactness), then by set name.
+ */
+function pickInactive(entries: BaselineEntry[], granted?: ArnPattern): BaselineEntry | undefined {
   if (entries.length <= 1) return entries[0];
   return [...entries].sort(
     (a, b) =>
-      (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set),
+      (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) ||
+      (granted && a.setKind === 'optional' && b.setKind === 'optional'
+        ? resourceExactness(a.resource, granted) - resourceExactness(b.resource, granted)
+        : 0) ||
+      a.set.localeCompare(b.set),
   )[0];
 }
 
@@ -727,7 +778,10 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
       if (activeEntries.length === 0) {
         // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
         const inactive = inactiveEntries.length
-          ? pickInactive(inactiveEntries.filter((e) => covers(e, g)))
+          ? pickInactive(
+              inactiveEntries.filter((e) => covers(e, g)),
+              g.resource,
+            )
           : undefined;
         if (inactive) {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
@@ -755,7 +809,10 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         continue;
       }
       if (!anyCovering) {
-        const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)));
+        const inactive = pickInactive(
+          inactiveEntries.filter((e) => covers(e, g)),
+          g.resource,
+        );
         if (inactive) {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
           record(g, { kind: 'leftover-set', set: inactive.set });

@@ -17,13 +17,21 @@
 //   (then the fewest of its actions not granted, then the most statements written exactly
 //   as in the set, then the assigned one). Actions only, not resources: cheap enough for every unit.
 import type { BaselineSet, PolicyKind } from '../core/types.js';
-import { arnContains } from '../policy/arn.js';
-import { conditionImplies } from '../policy/condition.js';
+import { arnContains, type ArnPattern } from '../policy/arn.js';
+import { actionOfOrdinal } from '../policy/catalog.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import { ActionSet } from '../policy/action-set.js';
 import type { GrantSets } from '../policy/grant-sets.js';
-import type { BaselineEntry, CompiledBaseline, UnitMember } from './engine.js';
+import {
+  coversForAction,
+  implies,
+  resourceExactness,
+  valuePlaceholders,
+  type BaselineEntry,
+  type CompiledBaseline,
+  type UnitMember,
+} from './engine.js';
 
 export interface SetChoice {
   /** The sets the unit is held to: the chosen ones and the features in use. */
@@ -133,6 +141,11 @@ function choiceKeys(baseline: CompiledBaseline, choice: string, names: string[])
     byChoice.set(choice, keys);
   }
   return keys;
+}
+
+/** A grant's condition meets the vendor's (or the vendor has none): as evidence, unsure counts. */
+function meets(have: Condition | undefined, need: Condition | undefined): boolean {
+  return !need || implies(have, need) !== 'no';
 }
 
 /** A statement that grants whole services (or everything): no evidence that a feature is used. */
@@ -267,28 +280,94 @@ export function chooseSets(
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
       }
-    // The actions the statements that do not grant whole services name (made on first use).
-    let specific: ActionSet | undefined;
-    const specificSet = () => {
-      if (!specific) {
-        const parts: ActionSet[] = [];
-        for (const m of members)
-          for (const stmt of m.doc.statements)
-            if (stmt.effect === 'Allow' && !isBroad(stmt)) parts.push(grants.statementSet(stmt).actions);
-        specific = ActionSet.unionOf(parts);
+    // Whether the unit's evidence for the optional set `c` is its own: each of its patterns has an
+    // evidence statement (written the same way, or naming its actions without granting whole
+    // services, under the vendor's condition) with a resource that no rival set (another
+    // candidate, an assigned set) names more exactly (resourceExactness), among the entries that
+    // cover it. Only patterns whose actions a rival also has are checked.
+    const explains = (c: string, rivals: Set<string>): boolean => {
+      for (const x of patternsOf(baseline, c, builder)) {
+        const others = new Set<string>();
+        for (const k of x.hits)
+          for (const e of baseline.byAction.get(k) ?? [])
+            if (e.set !== c && rivals.has(e.set)) others.add(e.set);
+        if (others.size === 0) continue;
+        let own = false;
+        for (const m of members) {
+          for (const stmt of m.doc.statements) {
+            if (stmt.effect !== 'Allow' || !stmt.actions || !meets(stmt.condition, x.need)) continue;
+            const acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+            if (acts.isEmpty()) continue;
+            if (isBroad(stmt) && !stmt.actions.some((p) => folded(p) === x.text)) continue;
+            if (
+              !stmt.resources ||
+              stmt.resources.some((r) => !betterElsewhere(c, others, acts, builder.pattern(r)))
+            ) {
+              own = true;
+              break;
+            }
+          }
+          if (own) break;
+        }
+        if (!own) return false;
       }
-      return specific;
+      return true;
+    };
+    /** The most exact rank of the set's entries for these actions that cover the resource. */
+    const bestRank = (set: string, acts: ActionSet, r: ArnPattern): number => {
+      let best = Infinity;
+      acts.forEach((o) => {
+        const action = actionOfOrdinal(o);
+        for (const e of baseline.byAction.get(action.key) ?? [])
+          if (e.set === set && coversForAction(e.resource, r, action, false))
+            best = Math.min(best, resourceExactness(e.resource, r));
+      });
+      return best;
+    };
+    const betterElsewhere = (c: string, others: Set<string>, acts: ActionSet, r: ArnPattern): boolean => {
+      const mine = bestRank(c, acts, r);
+      for (const o of others) if (bestRank(o, acts, r) < mine) return true;
+      return false;
+    };
+    // The actions the statements that do not grant whole services name, under a condition that
+    // meets the vendor's where the pattern has one (made on first use, per condition).
+    let specific: ActionSet | undefined;
+    const specificUnder = new Map<Condition, ActionSet>();
+    const specificSet = (need?: Condition) => {
+      const hit = need ? specificUnder.get(need) : specific;
+      if (hit) return hit;
+      const parts: ActionSet[] = [];
+      for (const m of members)
+        for (const stmt of m.doc.statements)
+          if (stmt.effect === 'Allow' && !isBroad(stmt) && meets(stmt.condition, need))
+            parts.push(grants.statementSet(stmt).actions);
+      const made = ActionSet.unionOf(parts);
+      if (need) specificUnder.set(need, made);
+      else specific = made;
+      return made;
     };
     for (const s of optional) {
       const list = patternsOf(baseline, s.name, builder);
-      // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
-      // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc). A
+      // Written the same way or named, it counts with the vendor's condition (Lightly's
+      // restrict-IP and restrict-VPC examples both write s3:*, one with aws:SourceIp, one with
+      // aws:SourceVpc; Anyscale's services-v2-cloud-id is services-v2 under the cloud's tag). A
       // wildcard of the vendor's is evidence only when written the same way or granted whole: one
       // S3 action is not the use of an `s3:*` feature.
       const used = (x: SetPattern) =>
-        written.get(x.text)?.some((have) => !x.need || conditionImplies(have, x.need).result !== 'no') ||
-        (x.wildcard ? x.hitSet.minus(specificSet()).isEmpty() : x.hitSet.intersects(specificSet()));
+        written.get(x.text)?.some((have) => meets(have, x.need)) ||
+        (x.wildcard
+          ? x.hitSet.minus(specificSet(x.need)).isEmpty()
+          : x.hitSet.intersects(specificSet(x.need)));
       if (list.length > 0 && list.every(used)) candidates.push({ name: s.name, patterns: list.length });
+    }
+    // Evidence that another set explains better is none: a statement on `coiled-data-*` is the
+    // persistent-data feature's (its text), not package-sync's, whose `{package_sync_bucket_prefix}-*`
+    // only accepts it. A candidate stays when each of its patterns has a statement (as above) with
+    // a resource that no other candidate, nor an assigned set, names more exactly.
+    if (candidates.length > 0) {
+      const rivals = new Set([...sets, ...candidates.map((c) => c.name)]);
+      for (let i = candidates.length - 1; i >= 0; i--)
+        if (!explains(candidates[i]!.name, rivals)) candidates.splice(i, 1);
     }
     // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
     // is named, then the one written most exactly: a feature within another one in use (its
@@ -301,9 +380,21 @@ export function chooseSets(
       }
       return out;
     };
-    // F is within G when G grants each of F's actions on a resource that contains F's.
+    // F is within G when G grants each of F's actions on a resource that contains F's (not
+    // through a placeholder of a value F names: package-sync's `{package_sync_bucket_prefix}-*`
+    // accepts persistent-data's `coiled-data-*`, yet each is a feature of its own buckets).
     const within = (f: Map<string, BaselineEntry[]>, g: Map<string, BaselineEntry[]>) =>
-      [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => arnContains(x.resource, e.resource))));
+      [...f].every(([k, fe]) =>
+        fe.every((e) =>
+          g
+            .get(k)
+            ?.some(
+              (x) =>
+                arnContains(x.resource, e.resource) &&
+                valuePlaceholders(x.resource) <= valuePlaceholders(e.resource),
+            ),
+        ),
+      );
     const ranked = candidates
       .map((c, i) => ({
         ...c,

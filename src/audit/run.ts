@@ -442,11 +442,28 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     outcome.policies.filter((p) => p.status === 'audited'),
   );
 
-  // Optional sets granted as documented are features in use, not findings: said once.
+  // Optional sets granted as documented are features in use, not findings: said once. A feature
+  // with a finding of its own in the policy (or in a principal that holds it) is not "as
+  // documented": its findings say so instead.
+  const withFindings = new Set<string>();
+  for (const f of findings) if (f.feature && !f.removed) withFindings.add(`${f.policy}\u0000${f.feature}`);
+  const holdersOf = new Map<string, string[]>();
+  if (withFindings.size)
+    for (const pr of principals.values())
+      for (const id of pr.policyIds) (holdersOf.get(id) ?? holdersOf.set(id, []).get(id)!).push(pr.id);
   const inUse = outcome.policies
-    .filter((p) => p.features?.length)
+    .map((p) => ({
+      p,
+      features: (p.features ?? []).filter(
+        (name) =>
+          !withFindings.has(`${p.id}\u0000${name}`) &&
+          !(holdersOf.get(p.id) ?? []).some((h) => withFindings.has(`${h}\u0000${name}`)),
+      ),
+    }))
+    .filter(({ features }) => features.length)
     .map(
-      (p) => `${p.features!.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${p.address}` : p.path}`,
+      ({ p, features }) =>
+        `${features.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${p.address}` : p.path}`,
     )
     .sort();
   if (inUse.length)
