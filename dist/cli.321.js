@@ -18,11 +18,13 @@ export const modules = {
 /* harmony export */   Qj: () => (/* binding */ invalidStatementAtom),
 /* harmony export */   W1: () => (/* binding */ unknownActionAtom),
 /* harmony export */   Ww: () => (/* binding */ evaluateUnit),
+/* harmony export */   ZN: () => (/* binding */ resourceExactness),
 /* harmony export */   a0: () => (/* binding */ formatPattern),
 /* harmony export */   cV: () => (/* binding */ PLACEHOLDER_VALUE),
 /* harmony export */   gU: () => (/* binding */ shownResource),
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
-/* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER)
+/* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER),
+/* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
 /* unused harmony export withPlaceholders */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
@@ -447,10 +449,61 @@ function conditionText(c) {
         .join('; ');
 }
 const SET_KIND_ORDER = { setup: 0, ongoing: 1, optional: 2 };
-function pickInactive(entries) {
+/**
+ * How exactly a baseline resource names a granted one it covers, lower first: the same text (a
+ * partition of `*` read as the grant's), then the most literal characters (a placeholder is a
+ * wildcard: `*` is the least exact), then the fewest placeholders of a value the user chooses
+ * (`{package_sync_bucket_prefix}`; not the account, region or partition), then the fewest
+ * wildcards. So `arn:*:s3:::coiled-data-*` explains a grant on `arn:aws:s3:::coiled-data-*` better
+ * than `arn:*:s3:::{package_sync_bucket_prefix}-*`, whose placeholder accepts `coiled-data`.
+ */
+function resourceExactness(baseline, granted) {
+    let rank = exactnessCache.get(baseline);
+    if (rank === undefined) {
+        let literal = 0;
+        let wildcards = 0;
+        for (const t of baseline.tokens)
+            if (t.kind === 'char')
+                literal++;
+            else
+                wildcards++;
+        const holes = valuePlaceholders(baseline);
+        // (literal characters, placeholders, wildcards), each bounded, as one number.
+        rank =
+            1 +
+                (4095 - Math.min(literal, 4095)) * 2 ** 20 +
+                Math.min(holes, 1023) * 1024 +
+                Math.min(wildcards, 1023);
+        exactnessCache.set(baseline, rank);
+    }
+    const b = baseline.canonical;
+    const g = granted.canonical;
+    const same = b === g ||
+        (b.startsWith('arn:*:') && g.startsWith('arn:') && b.slice(6) === g.slice(g.indexOf(':', 4) + 1));
+    return same ? 0 : rank;
+}
+const exactnessCache = new WeakMap();
+/** How many placeholders of a value the user chooses (not the account, region or partition) a pattern has. */
+function valuePlaceholders(p) {
+    let n = 0;
+    for (const k of p.unboundPlaceholders)
+        if (!ENVIRONMENT_PLACEHOLDER.test(k))
+            n++;
+    return n;
+}
+/**
+ * The inactive set a grant is reported against: setup sets first, then, with `granted` (the
+ * entries cover it), of optional sets (features) the entry that names its resource most exactly
+ * (resourceExactness), then by set name.
+ */
+function pickInactive(entries, granted) {
     if (entries.length <= 1)
         return entries[0];
-    return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) || a.set.localeCompare(b.set))[0];
+    return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) ||
+        (granted && a.setKind === 'optional' && b.setKind === 'optional'
+            ? resourceExactness(a.resource, granted) - resourceExactness(b.resource, granted)
+            : 0) ||
+        a.set.localeCompare(b.set))[0];
 }
 const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
 /** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
@@ -589,7 +642,7 @@ function evaluateUnit(unit, builder) {
             if (activeEntries.length === 0) {
                 // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
                 const inactive = inactiveEntries.length
-                    ? pickInactive(inactiveEntries.filter((e) => covers(e, g)))
+                    ? pickInactive(inactiveEntries.filter((e) => covers(e, g)), g.resource)
                     : undefined;
                 if (inactive) {
                     atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
@@ -618,7 +671,7 @@ function evaluateUnit(unit, builder) {
                 continue;
             }
             if (!anyCovering) {
-                const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)));
+                const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)), g.resource);
                 if (inactive) {
                     atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
                     record(g, { kind: 'leftover-set', set: inactive.set });
@@ -3457,9 +3510,12 @@ function classify(cls, sets, unitNote, member) {
             approximate: 'approximate' in extra ? extra.approximate : approximate,
         });
     };
-    // Leftover: the part an inactive set grants on this resource (the first such set in pick order).
+    // Leftover: the part an inactive set grants on this resource (the first such set in pick order;
+    // of optional sets that both grant an action here, the one whose entry names the resource most
+    // exactly: see resourceExactness, and pickInactive in engine.ts).
     const leftover = (part) => {
-        for (const s of sets.inactive) {
+        for (let i = 0; i < sets.inactive.length; i++) {
+            const s = sets.inactive[i];
             if (part.isEmpty())
                 break;
             if (!s.actions.intersects(part))
@@ -3468,14 +3524,51 @@ function classify(cls, sets, unitNote, member) {
             for (const e of s.entries)
                 if (e.actions.intersects(part))
                     cover = cover.union(coveredPart(e, g, part, notRes));
-            const hit = part.intersect(cover);
+            let hit = part.intersect(cover);
             if (hit.isEmpty())
                 continue;
+            if (s.kind === 'optional') {
+                hit = contested(i, hit);
+                if (hit.isEmpty())
+                    continue;
+            }
             atom('leftover-set', hit, { set: s.set });
             pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set', set: s.set } });
             part = part.minus(hit);
         }
         return part;
+    };
+    // The actions of `hit` (covered by the i-th inactive set, optional) that no later optional set
+    // covers with a more exact entry (rare: two features that grant the same actions).
+    const contested = (i, hit) => {
+        const s = sets.inactive[i];
+        let rest = hit;
+        for (let j = i + 1; j < sets.inactive.length; j++) {
+            const o = sets.inactive[j];
+            if (o.kind !== s.kind)
+                break;
+            if (!o.actions.intersects(rest))
+                continue;
+            for (const e of o.entries) {
+                if (!e.actions.intersects(rest))
+                    continue;
+                const theirs = coveredPart(e, g, rest, notRes);
+                if (theirs.isEmpty())
+                    continue;
+                const rank = (0,engine/* resourceExactness */.ZN)(e.resource, g.resource);
+                // Of their actions, those an entry of s covers at least as exactly (s keeps them).
+                let mine = action_set/* ActionSet */.L.EMPTY;
+                for (const m of s.entries) {
+                    if (!m.actions.intersects(theirs) || (0,engine/* resourceExactness */.ZN)(m.resource, g.resource) > rank)
+                        continue;
+                    mine = mine.union(coveredPart(m, g, theirs, notRes));
+                }
+                rest = rest.minus(theirs.minus(mine));
+                if (rest.isEmpty())
+                    return rest;
+            }
+        }
+        return rest;
     };
     // No active entry at all: leftover, else excess (saying which inactive set has it elsewhere).
     let none = leftover(rest.minus(sets.activeAll));
@@ -5327,9 +5420,8 @@ function inStatementOrder(found, first) {
         .map((x) => x.a);
 }
 
-// EXTERNAL MODULE: ./src/policy/condition.ts
-var condition = __webpack_require__(747);
 ;// CONCATENATED MODULE: ./src/audit/phases.ts
+
 
 
 
@@ -5407,6 +5499,10 @@ function choiceKeys(baseline, choice, names) {
         byChoice.set(choice, keys);
     }
     return keys;
+}
+/** A grant's condition meets the vendor's (or the vendor has none): as evidence, unsure counts. */
+function meets(have, need) {
+    return !need || (0,engine/* implies */.M0)(have, need) !== 'no';
 }
 /** A statement that grants whole services (or everything): no evidence that a feature is used. */
 function isBroad(stmt) {
@@ -5542,29 +5638,105 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                     (written.get(k) ?? written.set(k, []).get(k)).push(stmt.condition);
                 }
             }
-        // The actions the statements that do not grant whole services name (made on first use).
-        let specific;
-        const specificSet = () => {
-            if (!specific) {
-                const parts = [];
-                for (const m of members)
-                    for (const stmt of m.doc.statements)
-                        if (stmt.effect === 'Allow' && !isBroad(stmt))
-                            parts.push(grants.statementSet(stmt).actions);
-                specific = action_set/* ActionSet */.L.unionOf(parts);
+        // Whether the unit's evidence for the optional set `c` is its own: each of its patterns has an
+        // evidence statement (written the same way, or naming its actions without granting whole
+        // services, under the vendor's condition) with a resource that no rival set (another
+        // candidate, an assigned set) names more exactly (resourceExactness), among the entries that
+        // cover it. Only patterns whose actions a rival also has are checked.
+        const explains = (c, rivals) => {
+            for (const x of patternsOf(baseline, c, builder)) {
+                const others = new Set();
+                for (const k of x.hits)
+                    for (const e of baseline.byAction.get(k) ?? [])
+                        if (e.set !== c && rivals.has(e.set))
+                            others.add(e.set);
+                if (others.size === 0)
+                    continue;
+                let own = false;
+                for (const m of members) {
+                    for (const stmt of m.doc.statements) {
+                        if (stmt.effect !== 'Allow' || !stmt.actions || !meets(stmt.condition, x.need))
+                            continue;
+                        const acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+                        if (acts.isEmpty())
+                            continue;
+                        if (isBroad(stmt) && !stmt.actions.some((p) => folded(p) === x.text))
+                            continue;
+                        if (!stmt.resources ||
+                            stmt.resources.some((r) => !betterElsewhere(c, others, acts, builder.pattern(r)))) {
+                            own = true;
+                            break;
+                        }
+                    }
+                    if (own)
+                        break;
+                }
+                if (!own)
+                    return false;
             }
-            return specific;
+            return true;
+        };
+        /** The most exact rank of the set's entries for these actions that cover the resource. */
+        const bestRank = (set, acts, r) => {
+            let best = Infinity;
+            acts.forEach((o) => {
+                const action = (0,policy_catalog/* actionOfOrdinal */.xb)(o);
+                for (const e of baseline.byAction.get(action.key) ?? [])
+                    if (e.set === set && (0,engine/* coversForAction */.Mw)(e.resource, r, action, false))
+                        best = Math.min(best, (0,engine/* resourceExactness */.ZN)(e.resource, r));
+            });
+            return best;
+        };
+        const betterElsewhere = (c, others, acts, r) => {
+            const mine = bestRank(c, acts, r);
+            for (const o of others)
+                if (bestRank(o, acts, r) < mine)
+                    return true;
+            return false;
+        };
+        // The actions the statements that do not grant whole services name, under a condition that
+        // meets the vendor's where the pattern has one (made on first use, per condition).
+        let specific;
+        const specificUnder = new Map();
+        const specificSet = (need) => {
+            const hit = need ? specificUnder.get(need) : specific;
+            if (hit)
+                return hit;
+            const parts = [];
+            for (const m of members)
+                for (const stmt of m.doc.statements)
+                    if (stmt.effect === 'Allow' && !isBroad(stmt) && meets(stmt.condition, need))
+                        parts.push(grants.statementSet(stmt).actions);
+            const made = action_set/* ActionSet */.L.unionOf(parts);
+            if (need)
+                specificUnder.set(need, made);
+            else
+                specific = made;
+            return made;
         };
         for (const s of optional) {
             const list = patternsOf(baseline, s.name, builder);
-            // Written the same way counts with the vendor's condition (Lightly's restrict-IP and
-            // restrict-VPC examples both write s3:*, one with aws:SourceIp, one with aws:SourceVpc). A
+            // Written the same way or named, it counts with the vendor's condition (Lightly's
+            // restrict-IP and restrict-VPC examples both write s3:*, one with aws:SourceIp, one with
+            // aws:SourceVpc; Anyscale's services-v2-cloud-id is services-v2 under the cloud's tag). A
             // wildcard of the vendor's is evidence only when written the same way or granted whole: one
             // S3 action is not the use of an `s3:*` feature.
-            const used = (x) => written.get(x.text)?.some((have) => !x.need || (0,condition/* conditionImplies */.D0)(have, x.need).result !== 'no') ||
-                (x.wildcard ? x.hitSet.minus(specificSet()).isEmpty() : x.hitSet.intersects(specificSet()));
+            const used = (x) => written.get(x.text)?.some((have) => meets(have, x.need)) ||
+                (x.wildcard
+                    ? x.hitSet.minus(specificSet(x.need)).isEmpty()
+                    : x.hitSet.intersects(specificSet(x.need)));
             if (list.length > 0 && list.every(used))
                 candidates.push({ name: s.name, patterns: list.length });
+        }
+        // Evidence that another set explains better is none: a statement on `coiled-data-*` is the
+        // persistent-data feature's (its text), not package-sync's, whose `{package_sync_bucket_prefix}-*`
+        // only accepts it. A candidate stays when each of its patterns has a statement (as above) with
+        // a resource that no other candidate, nor an assigned set, names more exactly.
+        if (candidates.length > 0) {
+            const rivals = new Set([...sets, ...candidates.map((c) => c.name)]);
+            for (let i = candidates.length - 1; i >= 0; i--)
+                if (!explains(candidates[i].name, rivals))
+                    candidates.splice(i, 1);
         }
         // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
         // is named, then the one written most exactly: a feature within another one in use (its
@@ -5578,8 +5750,13 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             }
             return out;
         };
-        // F is within G when G grants each of F's actions on a resource that contains F's.
-        const within = (f, g) => [...f].every(([k, fe]) => fe.every((e) => g.get(k)?.some((x) => (0,policy_arn/* arnContains */.vF)(x.resource, e.resource))));
+        // F is within G when G grants each of F's actions on a resource that contains F's (not
+        // through a placeholder of a value F names: package-sync's `{package_sync_bucket_prefix}-*`
+        // accepts persistent-data's `coiled-data-*`, yet each is a feature of its own buckets).
+        const within = (f, g) => [...f].every(([k, fe]) => fe.every((e) => g
+            .get(k)
+            ?.some((x) => (0,policy_arn/* arnContains */.vF)(x.resource, e.resource) &&
+            (0,engine/* valuePlaceholders */.wj)(x.resource) <= (0,engine/* valuePlaceholders */.wj)(e.resource))));
         const ranked = candidates
             .map((c, i) => ({
             ...c,
@@ -6716,10 +6893,26 @@ async function runAudit(req) {
         }
     }
     const shown = applyIgnores(findings, config, now, notes, catalog, principals, outcome.policies.filter((p) => p.status === 'audited'));
-    // Optional sets granted as documented are features in use, not findings: said once.
+    // Optional sets granted as documented are features in use, not findings: said once. A feature
+    // with a finding of its own in the policy (or in a principal that holds it) is not "as
+    // documented": its findings say so instead.
+    const withFindings = new Set();
+    for (const f of findings)
+        if (f.feature && !f.removed)
+            withFindings.add(`${f.policy}\u0000${f.feature}`);
+    const holdersOf = new Map();
+    if (withFindings.size)
+        for (const pr of principals.values())
+            for (const id of pr.policyIds)
+                (holdersOf.get(id) ?? holdersOf.set(id, []).get(id)).push(pr.id);
     const inUse = outcome.policies
-        .filter((p) => p.features?.length)
-        .map((p) => `${p.features.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${p.address}` : p.path}`)
+        .map((p) => ({
+        p,
+        features: (p.features ?? []).filter((name) => !withFindings.has(`${p.id}\u0000${name}`) &&
+            !(holdersOf.get(p.id) ?? []).some((h) => withFindings.has(`${h}\u0000${name}`))),
+    }))
+        .filter(({ features }) => features.length)
+        .map(({ p, features }) => `${features.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${p.address}` : p.path}`)
         .sort();
     if (inUse.length)
         notes.push(`Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`);
