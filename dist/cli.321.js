@@ -1758,7 +1758,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 8026:
+/***/ 6865:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2368,105 +2368,14 @@ function actionEvidence(document, baseline) {
     return actionScore(policyPatterns(allowPatterns(statementsOf(document))), prepare(baseline));
 }
 
+// EXTERNAL MODULE: ./src/baselines/resolve.ts
+var resolve = __webpack_require__(7440);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/config/yaml-schema.ts
-var yaml_schema = __webpack_require__(9815);
-;// CONCATENATED MODULE: ./src/baselines/resolve.ts
-// `--baseline SPEC`: a built-in id, a baseline file (YAML or JSON with named sets) or a plain
-// policy JSON file, optionally followed by `:set,set` to choose the active sets.
-//   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
-
-
-
-const SET_LIST = /^[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*$/;
-/** Splits `base:set,set` (the last `:` followed only by set names), leaving paths and ids intact. */
-function splitSpec(spec) {
-    const s = spec.trim();
-    const colon = s.lastIndexOf(':');
-    if (colon > 0) {
-        const tail = s.slice(colon + 1);
-        if (tail === '' || SET_LIST.test(tail)) {
-            const sets = tail === '' ? [] : tail.split(',').map((x) => x.trim());
-            return { base: s.slice(0, colon), sets };
-        }
-    }
-    return { base: s };
-}
-function looksLikePath(base) {
-    return base.includes('/') || /\.(ya?ml|json)$/i.test(base);
-}
-/** Reads a baseline file: a policy JSON (has `Statement`) or a baseline with named sets. */
-function loadBaselineFile(text, path) {
-    if (/\.json$/i.test(path)) {
-        let json;
-        try {
-            json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-        }
-        catch {
-            return (0,load/* baselineFromPolicyJson */.G1)(text, path); // reports the syntax error with its line
-        }
-        if (json && typeof json === 'object' && !Array.isArray(json) && 'Statement' in json) {
-            return (0,load/* baselineFromPolicyJson */.G1)(text, path);
-        }
-    }
-    return (0,load/* parseBaselineYaml */.qQ)(text, path);
-}
-/** Validates the chosen sets against the baseline, or picks the defaults. */
-function activeSets(baseline, wanted, where = '') {
-    const names = baseline.sets.map((s) => s.name);
-    if (wanted === undefined)
-        return baseline.defaultSets.length > 0 ? baseline.defaultSets.slice() : names;
-    if (wanted.length === 0)
-        throw new errors/* ConfigError */.x(`${where}no sets after ":" for baseline ${(0,yaml_schema/* bare */.$B)(baseline.id)} (its sets: ${names.map(yaml_schema/* bare */.$B).join(', ')}): name at least one, or leave out the ":"`);
-    const out = [];
-    for (const w of wanted) {
-        const hit = names.find((n) => n.toLowerCase() === w.toLowerCase());
-        if (!hit)
-            throw new errors/* ConfigError */.x(`${where}baseline ${(0,yaml_schema/* bare */.$B)(baseline.id)} has no set "${(0,yaml_schema/* bare */.$B)(w)}"; its sets are: ${names.map(yaml_schema/* bare */.$B).join(', ')} (expected one of them)`);
-        if (!out.includes(hit))
-            out.push(hit);
-    }
-    return out;
-}
-/**
- * Resolves `--baseline`: a built-in id (case-insensitive), a path to a YAML/JSON baseline or a
- * policy JSON, each optionally followed by `:set,set`. Unknown ids, unreadable files and unknown
- * sets throw ConfigError listing the valid choices.
- */
-function resolveBaselineSpec(spec, readFile, builtins) {
-    if (spec.trim() === '')
-        throw new errors/* ConfigError */.x(`--baseline needs a value: ${builtins.map((b) => b.id).join(', ')}, or a file`);
-    // A whole spec that names a built-in or an existing file wins over a `:sets` reading.
-    let { base, sets } = splitSpec(spec);
-    if (sets !== undefined &&
-        ((0,load/* findBaseline */.Xn)(spec, builtins) || (looksLikePath(spec) && readFile(spec.trim()) !== undefined))) {
-        base = spec.trim();
-        sets = undefined;
-    }
-    let baseline = (0,load/* findBaseline */.Xn)(base, builtins);
-    if (!baseline) {
-        if (!looksLikePath(base)) {
-            // A bare name may still be a file in the current directory.
-            const text = readFile(base);
-            if (text === undefined) {
-                throw new errors/* ConfigError */.x(`unknown baseline ${(0,yaml_schema/* shown */.SP)(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
-            }
-            baseline = loadBaselineFile(text, base);
-        }
-        else {
-            const text = readFile(base);
-            if (text === undefined) {
-                throw new errors/* ConfigError */.x(`baseline file ${(0,yaml_schema/* bare */.$B)(base)} not found (expected a baseline YAML or policy JSON file relative to the repository root, or a built-in baseline: ${builtins.map((b) => b.id).join(', ')})`);
-            }
-            baseline = loadBaselineFile(text, base);
-        }
-    }
-    return { baseline, sets: activeSets(baseline, sets) };
-}
-
 // EXTERNAL MODULE: ./src/generated/schema-validators.ts
 var schema_validators = __webpack_require__(9700);
+// EXTERNAL MODULE: ./src/config/yaml-schema.ts
+var yaml_schema = __webpack_require__(9815);
 ;// CONCATENATED MODULE: ./src/config/config.ts
 // The repository configuration, `.github/iam-baseline-audit.yml`:
 //
@@ -3358,7 +3267,7 @@ function baselineSets(baseline, catalog) {
     setsCache.set(baseline, hit);
     return hit;
 }
-function classify_activeSets(baseline, catalog, sets) {
+function activeSets(baseline, catalog, sets) {
     let bySets = activeCache.get(baseline);
     if (!bySets)
         activeCache.set(baseline, (bySets = new Map()));
@@ -5326,7 +5235,7 @@ class StatementMemo {
         if (invalid)
             atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired });
-        const active = classify_activeSets(unit.baseline, this.catalog, unit.activeSets);
+        const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
         const pieces = [];
         const found = [];
         for (const cls of classes) {
@@ -6986,8 +6895,8 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
     const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
     if (baselineSpec) {
-        const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
-        const explicitSets = splitSpec(baselineSpec).sets !== undefined &&
+        const { baseline, sets } = (0,resolve/* resolveBaselineSpec */.Z7)(baselineSpec, readFile, baselines);
+        const explicitSets = (0,resolve/* splitSpec */.c$)(baselineSpec).sets !== undefined &&
             !(0,load/* findBaseline */.Xn)(baselineSpec, baselines) &&
             readFile(baselineSpec.trim()) === undefined;
         for (const p of auditable) {
@@ -7007,7 +6916,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
             let resolved;
             try {
-                resolved = resolveBaselineSpec(spec, readFile, baselines);
+                resolved = (0,resolve/* resolveBaselineSpec */.Z7)(spec, readFile, baselines);
             }
             catch (e) {
                 const where = `${config.path ?? CONFIG_PATH}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
@@ -7090,7 +6999,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             plan.assignments.push({
                 target: r.id,
                 baseline,
-                sets: activeSets(baseline, undefined),
+                sets: (0,resolve/* activeSets */.az)(baseline, undefined),
                 detection: fit.unsure
                     ? { ...d.match, evidence: [...d.match.evidence, `principal: ${fit.unsure}`] }
                     : d.match,
@@ -7380,6 +7289,114 @@ function baselineFromPolicyJson(textIn, path) {
 
 /***/ }),
 
+/***/ 7440:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z7: () => (/* binding */ resolveBaselineSpec),
+/* harmony export */   az: () => (/* binding */ activeSets),
+/* harmony export */   c$: () => (/* binding */ splitSpec),
+/* harmony export */   j8: () => (/* binding */ looksLikePath)
+/* harmony export */ });
+/* unused harmony export loadBaselineFile */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
+/* harmony import */ var _config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9815);
+/* harmony import */ var _load_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9710);
+// `--baseline SPEC`: a built-in id, a baseline file (YAML or JSON with named sets) or a plain
+// policy JSON file, optionally followed by `:set,set` to choose the active sets.
+//   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
+
+
+
+const SET_LIST = /^[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*$/;
+/** Splits `base:set,set` (the last `:` followed only by set names), leaving paths and ids intact. */
+function splitSpec(spec) {
+    const s = spec.trim();
+    const colon = s.lastIndexOf(':');
+    if (colon > 0) {
+        const tail = s.slice(colon + 1);
+        if (tail === '' || SET_LIST.test(tail)) {
+            const sets = tail === '' ? [] : tail.split(',').map((x) => x.trim());
+            return { base: s.slice(0, colon), sets };
+        }
+    }
+    return { base: s };
+}
+function looksLikePath(base) {
+    return base.includes('/') || /\.(ya?ml|json)$/i.test(base);
+}
+/** Reads a baseline file: a policy JSON (has `Statement`) or a baseline with named sets. */
+function loadBaselineFile(text, path) {
+    if (/\.json$/i.test(path)) {
+        let json;
+        try {
+            json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        }
+        catch {
+            return (0,_load_js__WEBPACK_IMPORTED_MODULE_2__/* .baselineFromPolicyJson */ .G1)(text, path); // reports the syntax error with its line
+        }
+        if (json && typeof json === 'object' && !Array.isArray(json) && 'Statement' in json) {
+            return (0,_load_js__WEBPACK_IMPORTED_MODULE_2__/* .baselineFromPolicyJson */ .G1)(text, path);
+        }
+    }
+    return (0,_load_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBaselineYaml */ .qQ)(text, path);
+}
+/** Validates the chosen sets against the baseline, or picks the defaults. */
+function activeSets(baseline, wanted, where = '') {
+    const names = baseline.sets.map((s) => s.name);
+    if (wanted === undefined)
+        return baseline.defaultSets.length > 0 ? baseline.defaultSets.slice() : names;
+    if (wanted.length === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .x(`${where}no sets after ":" for baseline ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .bare */ .$B)(baseline.id)} (its sets: ${names.map(_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .bare */ .$B).join(', ')}): name at least one, or leave out the ":"`);
+    const out = [];
+    for (const w of wanted) {
+        const hit = names.find((n) => n.toLowerCase() === w.toLowerCase());
+        if (!hit)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .x(`${where}baseline ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .bare */ .$B)(baseline.id)} has no set "${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .bare */ .$B)(w)}"; its sets are: ${names.map(_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .bare */ .$B).join(', ')} (expected one of them)`);
+        if (!out.includes(hit))
+            out.push(hit);
+    }
+    return out;
+}
+/**
+ * Resolves `--baseline`: a built-in id (case-insensitive), a path to a YAML/JSON baseline or a
+ * policy JSON, each optionally followed by `:set,set`. Unknown ids, unreadable files and unknown
+ * sets throw ConfigError listing the valid choices.
+ */
+function resolveBaselineSpec(spec, readFile, builtins) {
+    if (spec.trim() === '')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .x(`--baseline needs a value: ${builtins.map((b) => b.id).join(', ')}, or a file`);
+    // A whole spec that names a built-in or an existing file wins over a `:sets` reading.
+    let { base, sets } = splitSpec(spec);
+    if (sets !== undefined &&
+        ((0,_load_js__WEBPACK_IMPORTED_MODULE_2__/* .findBaseline */ .Xn)(spec, builtins) || (looksLikePath(spec) && readFile(spec.trim()) !== undefined))) {
+        base = spec.trim();
+        sets = undefined;
+    }
+    let baseline = (0,_load_js__WEBPACK_IMPORTED_MODULE_2__/* .findBaseline */ .Xn)(base, builtins);
+    if (!baseline) {
+        if (!looksLikePath(base)) {
+            // A bare name may still be a file in the current directory.
+            const text = readFile(base);
+            if (text === undefined) {
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .x(`unknown baseline ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
+            }
+            baseline = loadBaselineFile(text, base);
+        }
+        else {
+            const text = readFile(base);
+            if (text === undefined) {
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .x(`baseline file ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .bare */ .$B)(base)} not found (expected a baseline YAML or policy JSON file relative to the repository root, or a built-in baseline: ${builtins.map((b) => b.id).join(', ')})`);
+            }
+            baseline = loadBaselineFile(text, base);
+        }
+    }
+    return { baseline, sets: activeSets(baseline, sets) };
+}
+
+
+/***/ }),
+
 /***/ 8321:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -7401,8 +7418,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 15 modules
-var run = __webpack_require__(8026);
+// EXTERNAL MODULE: ./src/audit/run.ts + 14 modules
+var run = __webpack_require__(6865);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
@@ -8151,7 +8168,7 @@ async function audit(argv) {
         root,
         // As typed when they are relative to the root already; else relative to the root chosen.
         paths: root === cwd ? named : named.map((p) => (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(cwd, p)) || '.'),
-        baseline: values.baseline,
+        baseline: (0,cli_options/* baselineFromCwd */.IV)(values.baseline, cwd, root),
         config: values.config === undefined || root === cwd ? values.config : (0,external_node_path_.resolve)(cwd, values.config),
         accountId,
         maxFileBytes,
@@ -8327,6 +8344,7 @@ async function runCommand(command, rest) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   IV: () => (/* binding */ baselineFromCwd),
 /* harmony export */   XC: () => (/* binding */ outputPath),
 /* harmony export */   Z2: () => (/* binding */ failOptions),
 /* harmony export */   ix: () => (/* binding */ megabytes),
@@ -8336,10 +8354,12 @@ async function runCommand(command, rest) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4296);
-/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3054);
+/* harmony import */ var _baselines_resolve_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7440);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4296);
+/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3054);
 // Options that `audit` and `merge` share, checked the same way: the fail rule's two settings and a
 // size in megabytes. A wrong value is a UsageError (exit 2) that says what is expected.
+
 
 
 
@@ -8348,10 +8368,10 @@ async function runCommand(command, rest) {
 function failOptions(values) {
     const failOn = values['fail-on'] ?? 'any';
     if (failOn !== 'none' && failOn !== 'any')
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--fail-on must be none or any, not "${failOn}"`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--fail-on must be none or any, not "${failOn}"`);
     const threshold = (values['severity-threshold'] ?? 'medium');
-    if (!_core_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o.includes(threshold))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--severity-threshold must be one of ${_core_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o.join(', ')}, not "${threshold}"`);
+    if (!_core_types_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .o.includes(threshold))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--severity-threshold must be one of ${_core_types_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .o.join(', ')}, not "${threshold}"`);
     return { failOn, threshold };
 }
 /** `--max-file-size MB` in bytes, or undefined when not given. */
@@ -8360,7 +8380,7 @@ function megabytes(value) {
         return undefined;
     const mb = Number(value);
     if (!Number.isFinite(mb) || mb <= 0)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e('--max-file-size takes a number of megabytes');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e('--max-file-size takes a number of megabytes');
     return Math.round(mb * 1024 * 1024);
 }
 /**
@@ -8371,7 +8391,7 @@ function outputPath(value) {
     if (value === undefined)
         return undefined;
     if (value === '')
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e('--output takes a file name');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e('--output takes a file name');
     const kind = (p) => {
         try {
             return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p).isDirectory() ? 'directory' : 'other';
@@ -8381,10 +8401,10 @@ function outputPath(value) {
         }
     };
     if (kind(value) === 'directory')
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--output ${value}: is a directory; name a file to write the report to`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--output ${value}: is a directory; name a file to write the report to`);
     const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(value));
     if (kind(parent) !== 'directory')
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--output ${value}: the directory ${parent} does not exist; create it first`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--output ${value}: the directory ${parent} does not exist; create it first`);
     return value;
 }
 /**
@@ -8409,8 +8429,32 @@ function writingOutput(path, write) {
             ENOSPC: 'no space left on the device',
             EROFS: 'the file system is read-only',
         };
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .e(`--output ${path}: cannot write it (${why[code] ?? code})`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--output ${path}: cannot write it (${why[code] ?? code})`);
     }
+}
+/**
+ * `--baseline` naming a file (a path, or a `.yml`/`.json` name) as typed from the current directory,
+ * when the audit runs from another root: made absolute, its `:sets` kept, as `--config` is. A
+ * built-in id, or a path that does not exist from here, is left as it is (read from the root).
+ */
+function baselineFromCwd(spec, cwd, root) {
+    if (spec === undefined || root === cwd)
+        return spec;
+    const isFile = (p) => {
+        try {
+            return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(cwd, p)).isFile();
+        }
+        catch {
+            return false;
+        }
+    };
+    const whole = spec.trim();
+    if ((0,_baselines_resolve_js__WEBPACK_IMPORTED_MODULE_2__/* .looksLikePath */ .j8)(whole) && isFile(whole))
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(cwd, whole);
+    const { base, sets } = (0,_baselines_resolve_js__WEBPACK_IMPORTED_MODULE_2__/* .splitSpec */ .c$)(whole);
+    if (sets !== undefined && (0,_baselines_resolve_js__WEBPACK_IMPORTED_MODULE_2__/* .looksLikePath */ .j8)(base) && isFile(base))
+        return `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(cwd, base)}:${sets.join(',')}`;
+    return spec;
 }
 
 

@@ -16,7 +16,7 @@ import { textReportChunks } from './report/text.js';
 import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
-import { failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
+import { baselineFromCwd, failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
@@ -143,7 +143,7 @@ async function audit(argv: string[]): Promise<number> {
     root,
     // As typed when they are relative to the root already; else relative to the root chosen.
     paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
-    baseline: values.baseline,
+    baseline: baselineFromCwd(values.baseline, cwd, root),
     config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
     accountId,
     maxFileBytes,

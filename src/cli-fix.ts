@@ -15,7 +15,7 @@ import { escapeLogMessage } from './core/escape.js';
 import { planFixes, type FileFix } from './fix/index.js';
 import { readRepoFile } from './sources/safe-read.js';
 import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
-import { megabytes } from './cli-options.js';
+import { baselineFromCwd, megabytes } from './cli-options.js';
 
 /** Rounds of audit and fix in one run (see fixCommand). */
 const MAX_ROUNDS = 3;
@@ -80,7 +80,7 @@ export async function fixCommand(
     runAudit({
       root,
       paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
-      baseline: values.baseline,
+      baseline: baselineFromCwd(values.baseline, cwd, root),
       config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
       accountId,
       maxFileBytes,

@@ -2,6 +2,7 @@
 // size in megabytes. A wrong value is a UsageError (exit 2) that says what is expected.
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { looksLikePath, splitSpec } from './baselines/resolve.js';
 import { UsageError } from './core/errors.js';
 import { SEVERITIES, type Severity } from './core/types.js';
 
@@ -71,4 +72,26 @@ export function writingOutput<T>(path: string, write: () => T): T {
     };
     throw new UsageError(`--output ${path}: cannot write it (${why[code] ?? code})`);
   }
+}
+
+/**
+ * `--baseline` naming a file (a path, or a `.yml`/`.json` name) as typed from the current directory,
+ * when the audit runs from another root: made absolute, its `:sets` kept, as `--config` is. A
+ * built-in id, or a path that does not exist from here, is left as it is (read from the root).
+ */
+export function baselineFromCwd(spec: string | undefined, cwd: string, root: string): string | undefined {
+  if (spec === undefined || root === cwd) return spec;
+  const isFile = (p: string) => {
+    try {
+      return statSync(resolve(cwd, p)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const whole = spec.trim();
+  if (looksLikePath(whole) && isFile(whole)) return resolve(cwd, whole);
+  const { base, sets } = splitSpec(whole);
+  if (sets !== undefined && looksLikePath(base) && isFile(base))
+    return `${resolve(cwd, base)}:${sets.join(',')}`;
+  return spec;
 }

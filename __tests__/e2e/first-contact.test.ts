@@ -82,6 +82,29 @@ describe('paths', () => {
     expect(JSON.parse(dir.stdout).inputs[0].path).toBe('iam/policy.json');
   });
 
+  it('--baseline FILE is read from the current directory, as --config is, when the audit runs from the repository root', () => {
+    // Run from the repository's parent: the root is the repository, the baseline file is typed from here.
+    const base = join(tmp, 'mine-baseline.json');
+    writeFileSync(
+      base,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }],
+      }),
+    );
+    const asTyped = cli(
+      ['audit', 'repo/iam/policy.json', '--baseline', 'mine-baseline.json', '--format', 'json'],
+      tmp,
+    );
+    expect(asTyped.stderr).toBe('');
+    expect(asTyped.code).toBe(0);
+    expect(JSON.parse(asTyped.stdout).findings).toEqual([]);
+    // And for fix.
+    const fixed = cli(['fix', 'repo/iam/policy.json', '--baseline', 'mine-baseline.json', '--dry-run'], tmp);
+    expect(fixed.stderr).toBe('');
+    expect(fixed.code).toBe(0);
+  });
+
   it('a path that does not exist is a usage error (exit 2, the path named), never a finding', () => {
     const r = cli(['audit', 'iam/nope.json', '--baseline', 'coiled'], repo);
     expect(r.code).toBe(2);

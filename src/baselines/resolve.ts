@@ -28,7 +28,7 @@ export function splitSpec(spec: string): { base: string; sets?: string[] } {
   return { base: s };
 }
 
-function looksLikePath(base: string): boolean {
+export function looksLikePath(base: string): boolean {
   return base.includes('/') || /\.(ya?ml|json)$/i.test(base);
 }
 
