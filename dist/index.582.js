@@ -27037,8 +27037,13 @@ function* reportLines(report, options) {
     let summary = `${plural(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
     // As the Markdown headline counts: the policies with a finding, of those read.
     const withFindings = distinctPolicies(counted);
-    const within = counted.length > 0 && withFindings < report.policies.length ? `${withFindings} of ` : '';
-    summary += ` in ${within}${plural(report.policies.length, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+    // Read: the policies of the report, and a document that could not be read as one (an invalid
+    // policy's finding names it, and it is not among the policies).
+    const ids = new Set(report.policies.map((p) => p.id));
+    const unread = new Set(counted.filter((f) => !ids.has(f.policy)).map((f) => f.policy)).size;
+    const read = report.policies.length + unread;
+    const within = counted.length > 0 && withFindings < read ? `${withFindings} of ` : '';
+    summary += ` in ${within}${plural(read, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
     if (b.hasBase)
         summary += `; ${b.current.filter(isExcess).length} new`;
     // Not counted above: informational findings (missing permissions) and ignored ones.

@@ -35,6 +35,25 @@ describe('renderText', () => {
     );
   });
 
+  it('counts a document that could not be read as a policy, of the policies read', () => {
+    // One finding in an audited policy, one for a file that is not valid JSON (not among the policies).
+    const report = baseReport({
+      findings: [
+        finding({ kind: 'excess-action', actions: ['s3:DeleteBucket'], severity: 'high' }),
+        finding({
+          kind: 'invalid-policy',
+          policy: 'iam/broken.json',
+          path: 'iam/broken.json',
+          baseline: undefined,
+          resources: [],
+        }),
+      ],
+    });
+    expect(renderText(report).trimEnd().split('\n').pop()).toBe(
+      '2 findings (1 high, 1 medium) in 2 of 4 policies from 3 inputs',
+    );
+  });
+
   it('colours only when asked', () => {
     expect(renderText(pullRequestReport())).not.toContain('\u001B');
     const colored = renderText(pullRequestReport(), { color: true });
