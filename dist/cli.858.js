@@ -1655,12 +1655,12 @@ function fileDiff(f) {
  * stays on one file system) with the file's permission bits, then renamed over it. A symbolic link
  * is followed (the file it points to is replaced, the link stays).
  */
-function writeAtomically(file, text) {
+function writeAtomically(file, text, encoding) {
     const target = (0,external_node_fs_.realpathSync)(file);
     const mode = (0,external_node_fs_.statSync)(target).mode & 0o7777;
     const tmp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
     try {
-        (0,external_node_fs_.writeFileSync)(tmp, text, { mode, flag: 'wx' });
+        (0,external_node_fs_.writeFileSync)(tmp, (0,safe_read/* encodeText */.wx)(text, encoding), { mode, flag: 'wx' });
         (0,external_node_fs_.chmodSync)(tmp, mode);
         (0,external_node_fs_.renameSync)(tmp, target);
     }
@@ -1696,9 +1696,14 @@ async function fixCommand(argv, toStdout, auditRoot) {
         accountId,
         maxFileBytes,
     });
+    // Each file's encoding as read: a UTF-16 file is written back in UTF-16.
+    const encodings = new Map();
     const read = (p) => {
         const r = (0,safe_read/* readRepoFile */.v6)(root, p, maxFileBytes);
-        return r.ok ? r.text : undefined;
+        if (!r.ok)
+            return undefined;
+        encodings.set(p, r.encoding);
+        return r.text;
     };
     const dryRun = values['dry-run'];
     const lines = [];
@@ -1724,7 +1729,7 @@ async function fixCommand(argv, toStdout, auditRoot) {
                 continue;
             }
             try {
-                writeAtomically((0,external_node_path_.join)(root, f.path), f.after);
+                writeAtomically((0,external_node_path_.join)(root, f.path), f.after, encodings.get(f.path));
                 written++;
                 notWritten.delete(f.path);
                 const set = fixedFiles.get(f.path) ?? new Set();

@@ -13,7 +13,7 @@ import { runAudit } from './audit/run.js';
 import { UsageError } from './core/errors.js';
 import { escapeLogMessage } from './core/escape.js';
 import { planFixes, type FileFix } from './fix/index.js';
-import { readRepoFile } from './sources/safe-read.js';
+import { encodeText, readRepoFile, type TextEncoding } from './sources/safe-read.js';
 import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
 import { baselineFromCwd, megabytes } from './cli-options.js';
 
@@ -39,12 +39,12 @@ export function fileDiff(f: FileFix): string {
  * stays on one file system) with the file's permission bits, then renamed over it. A symbolic link
  * is followed (the file it points to is replaced, the link stays).
  */
-export function writeAtomically(file: string, text: string): void {
+export function writeAtomically(file: string, text: string, encoding?: TextEncoding): void {
   const target = realpathSync(file);
   const mode = statSync(target).mode & 0o7777;
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, text, { mode, flag: 'wx' });
+    writeFileSync(tmp, encodeText(text, encoding), { mode, flag: 'wx' });
     chmodSync(tmp, mode);
     renameSync(tmp, target);
   } catch (e) {
@@ -85,9 +85,13 @@ export async function fixCommand(
       accountId,
       maxFileBytes,
     });
+  // Each file's encoding as read: a UTF-16 file is written back in UTF-16.
+  const encodings = new Map<string, TextEncoding | undefined>();
   const read = (p: string): string | undefined => {
     const r = readRepoFile(root, p, maxFileBytes);
-    return r.ok ? r.text : undefined;
+    if (!r.ok) return undefined;
+    encodings.set(p, r.encoding);
+    return r.text;
   };
   const dryRun = values['dry-run']!;
   const lines: string[] = [];
@@ -113,7 +117,7 @@ export async function fixCommand(
         continue;
       }
       try {
-        writeAtomically(join(root, f.path), f.after);
+        writeAtomically(join(root, f.path), f.after, encodings.get(f.path));
         written++;
         notWritten.delete(f.path);
         const set = fixedFiles.get(f.path) ?? new Set<string>();

@@ -18,8 +18,53 @@ import { escapesRoot } from './inside.js';
 
 export type SafeReadFailure = 'missing' | 'outside' | 'not-a-file' | 'too-large' | 'unreadable';
 
+/** A file's text encoding other than UTF-8 (which may have a BOM): UTF-16 with a BOM, or plain ASCII text as UTF-16. */
+export type TextEncoding = 'utf-16le' | 'utf-16be';
+
 export type SafeRead =
-  { ok: true; text: string; size: number } | { ok: false; code: SafeReadFailure; reason: string };
+  | { ok: true; text: string; size: number; encoding?: TextEncoding }
+  | { ok: false; code: SafeReadFailure; reason: string };
+
+/**
+ * The encoding of a file's bytes when it is UTF-16 (Windows PowerShell 5 writes `>` redirects so:
+ * an `aws iam ...` export saved there): a byte-order mark, or, without one, text that starts as
+ * ASCII with a zero byte beside each character. Else undefined (read as UTF-8).
+ */
+export function utf16Of(bytes: Uint8Array): TextEncoding | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  const n = Math.min(bytes.length, 64) & ~1;
+  if (n < 4) return undefined;
+  let le = true;
+  let be = true;
+  for (let i = 0; i < n; i += 2) {
+    const a = bytes[i]!;
+    const b = bytes[i + 1]!;
+    le &&= b === 0 && a !== 0 && a < 0x80;
+    be &&= a === 0 && b !== 0 && b < 0x80;
+  }
+  return le ? 'utf-16le' : be ? 'utf-16be' : undefined;
+}
+
+/** The text of a file's bytes: UTF-16 (utf16Of) decoded without its byte-order mark, else UTF-8. */
+export function decodeText(bytes: Buffer): { text: string; encoding?: TextEncoding } {
+  const encoding = utf16Of(bytes);
+  if (!encoding) return { text: bytes.toString('utf8') };
+  let le = bytes.subarray(0, bytes.length & ~1);
+  if (encoding === 'utf-16be') {
+    le = Buffer.from(le);
+    le.swap16();
+  }
+  return { text: new TextDecoder('utf-16le').decode(le), encoding };
+}
+
+/** A text as the bytes of `encoding` (UTF-16 with a byte-order mark), or UTF-8. */
+export function encodeText(text: string, encoding?: TextEncoding): Buffer {
+  if (!encoding) return Buffer.from(text, 'utf8');
+  const bytes = Buffer.from(`\uFEFF${text}`, 'utf16le');
+  if (encoding === 'utf-16be') bytes.swap16();
+  return bytes;
+}
 
 /** Bytes as people read them: `812 bytes`, `3.4 MB`. */
 export function formatBytes(n: number): string {
@@ -41,7 +86,7 @@ function fail(code: SafeReadFailure, reason: string): SafeRead {
 }
 
 /**
- * Reads `p` (relative to `root`, or absolute) as UTF-8, safely. Never throws for the file's sake:
+ * Reads `p` (relative to `root`, or absolute) as UTF-8 (or UTF-16: decodeText), safely. Never throws for the file's sake:
  * every refusal comes back with a reason that names no absolute path.
  */
 export function readRepoFile(root: string, p: string, maxBytes: number): SafeRead {
@@ -108,6 +153,11 @@ export function readRepoFile(root: string, p: string, maxBytes: number): SafeRea
     if (used > 0) chunks.push(buf.subarray(0, used));
     if (total > maxBytes) return fail('too-large', `the file is over the ${formatBytes(maxBytes)} limit`);
     const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    // UTF-8 (nearly every file); UTF-16 decoded, and said, so that a fix writes it back so.
+    if (total >= 2 && (bytes[0]! >= 0xfe || bytes[0] === 0 || bytes[1] === 0)) {
+      const { text, encoding } = decodeText(bytes);
+      return encoding ? { ok: true, text, size: total, encoding } : { ok: true, text, size: total };
+    }
     return { ok: true, text: bytes.toString('utf8'), size: total };
   } finally {
     closeSync(fd);
