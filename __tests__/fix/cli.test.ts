@@ -76,6 +76,24 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(POLICY);
   });
 
+  it('an AWS managed policy attached by ARN is not fixed, and the reason says it cannot be edited', async () => {
+    const root = repo({
+      'main.tf': [
+        'resource "aws_iam_role" "coiled" {',
+        '  name               = "coiled-role"',
+        '  assume_role_policy = "{}"',
+        '  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonS3FullAccess"]',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await run(['.', '--baseline', 'coiled', '--dry-run'], root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'not fixed main.tf#arn:aws:iam::aws:policy/AmazonS3FullAccess: arn:aws:iam::aws:policy/AmazonS3FullAccess is an AWS managed policy, which cannot be edited: detach it',
+    );
+  });
+
   it('writes the fix atomically, keeping the mode and leaving no temporary file; lists what it could not fix', async () => {
     const root = repo({ 'iam/p.json': POLICY, 'plan.json': TF_PLAN });
     chmodSync(join(root, 'iam/p.json'), 0o640);

@@ -57,6 +57,9 @@ function minimalStatements(s: Suggestion): Record<string, unknown>[] {
  * Rewrites each policy that has a suggestion to its minimal policy. `read` gives a file's text by
  * its report path (undefined when it cannot be read).
  */
+/** The ARN of an AWS managed policy (`arn:aws:iam::aws:policy/...`, any partition). */
+const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
 export function planFixes(report: Report, read: (path: string) => string | undefined): FixPlan {
   const files: FileFix[] = [];
   const notFixed: NotFixed[] = [];
@@ -64,7 +67,18 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   const kindOf = new Map(report.inputs.map((i) => [i.path, i.kind]));
   const byPath = new Map<string, Suggestion[]>();
   const kept = keptByIgnore(report);
+  const addressOf = new Map(report.policies.map((p) => [p.id, p.address]));
   for (const s of report.suggestions) {
+    // An AWS managed policy attached by ARN: AWS's text, not the repository's.
+    const address = addressOf.get(s.policy);
+    if (address !== undefined && AWS_MANAGED.test(address)) {
+      notFixed.push({
+        policy: s.policy,
+        path: pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, ''),
+        reason: `${address} is an AWS managed policy, which cannot be edited: detach it and attach a policy of your own (its suggested minimal policy is in the JSON and Markdown reports)`,
+      });
+      continue;
+    }
     // The minimal policy removes what an ignore rule keeps: left as written, and said why.
     const ignored = kept.get(s.policy);
     if (ignored) {
