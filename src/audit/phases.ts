@@ -23,7 +23,7 @@ import type { Condition } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import { ActionSet } from '../policy/action-set.js';
 import type { GrantSets } from '../policy/grant-sets.js';
-import type { BaselineEntry, CompiledBaseline, UnitMember } from './engine.js';
+import type { BaselineEntry, CompiledBaseline, UnitMember, UnitScope } from './engine.js';
 
 export interface SetChoice {
   /** The sets the unit is held to: the chosen ones and the features in use. */
@@ -172,7 +172,18 @@ function statementText(raw: unknown): string {
  * statementActions would (each pattern, then every service), so its services are built in the same
  * order.
  */
-function grantedKeys(members: UnitMember[], builder: GrantBuilder): { has(key: string): boolean } {
+function grantedKeys(
+  members: UnitMember[],
+  builder: GrantBuilder,
+  scope: UnitScope | undefined,
+): { has(key: string): boolean } {
+  const all = grantedKeysAsNamed(members, builder);
+  // A resource policy of a known type grants only its services' actions (an action key starts with its service).
+  if (!scope) return all;
+  return { has: (k) => scope.services.has(k.slice(0, k.indexOf(':'))) && all.has(k) };
+}
+
+function grantedKeysAsNamed(members: UnitMember[], builder: GrantBuilder): { has(key: string): boolean } {
   const catalog = builder.catalog;
   const named = new Set<string>();
   let every = false;
@@ -207,8 +218,9 @@ export function chooseSets(
   kind: PolicyKind,
   builder: GrantBuilder,
   grants: GrantSets,
-  options: { explicit?: boolean } = {},
+  options: { explicit?: boolean; scope?: UnitScope } = {},
 ): SetChoice {
+  const scope = options.scope;
   const b = baseline.baseline;
   const evidence: string[] = [];
   let sets = [...assigned];
@@ -241,7 +253,7 @@ export function chooseSets(
 
   // The keys of the actions the unit's Allow statements name (before any Deny), made on first use.
   let keys: { has(key: string): boolean } | undefined;
-  const unitKeys = () => (keys ??= grantedKeys(members, builder));
+  const unitKeys = () => (keys ??= grantedKeys(members, builder, scope));
   // Optional sets in use.
   const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
   const features: string[] = [];
@@ -264,6 +276,8 @@ export function chooseSets(
         for (const p of stmt.actions) {
           const k = folded(p);
           if (!wanted.texts.has(k)) continue;
+          // (a pattern of another service than a resource policy's grants nothing there)
+          if (scope && !mayNameScope(k, scope)) continue;
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
       }
@@ -276,6 +290,7 @@ export function chooseSets(
           for (const stmt of m.doc.statements)
             if (stmt.effect === 'Allow' && !isBroad(stmt)) parts.push(grants.statementSet(stmt).actions);
         specific = ActionSet.unionOf(parts);
+        if (scope) specific = specific.intersect(scope.actions);
       }
       return specific;
     };
@@ -375,4 +390,15 @@ export function chooseSets(
   }
 
   return { sets: [...sets, ...features], features, evidence };
+}
+
+/**
+ * Whether a folded action pattern can name an action of the scope's services: its service part
+ * has a wildcard or is one of them (a pattern with no `:` is `*` or matches nothing).
+ */
+function mayNameScope(pattern: string, scope: UnitScope): boolean {
+  const colon = pattern.indexOf(':');
+  if (colon < 0) return true;
+  const svc = pattern.slice(0, colon);
+  return /[*?]/.test(svc) || scope.services.has(svc);
 }
