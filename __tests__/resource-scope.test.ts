@@ -3,6 +3,7 @@
 // both paths, and the statement memo keeps the outcome of a scoped statement apart from the same
 // statement in an identity policy.
 import { Auditor, preparePolicies, type AuditOutcome, type AuditPlan } from '../src/audit/audit.js';
+import { findingPart } from '../src/audit/findings.js';
 import { ActionSet } from '../src/policy/action-set.js';
 import { loadCatalog } from '../src/policy/catalog.js';
 import { parsePolicyDocument } from '../src/policy/document.js';
@@ -138,6 +139,20 @@ describe('a resource policy of a known type is audited on its services only', ()
       const id = of(audit([identity()], memo, ['ongoing', 'guard']), 'identity');
       expect(id.some((f) => f.kind === 'missing-deny')).toBe(true);
     }
+  });
+
+  it('keeps the note in the part of a finding an ignore rule splits off', () => {
+    const all = of(audit([bucketPolicy()], true), 'bucket').find(
+      (f) => f.statement === 'Everything' && f.kind === 'excess-action',
+    )!;
+    const part = findingPart(all, ['s3:DeleteBucket', 's3:PutBucketPolicy'], loadCatalog())!;
+    expect(part.message).toBe(
+      '2 actions (from *; aws_s3_bucket_policy can grant only s3 actions) beyond the Vendor baseline: s3:PutBucketPolicy, s3:DeleteBucket',
+    );
+    const named = of(audit([bucketPolicy()], true), 'bucket').find(
+      (f) => f.statement === 'Named' && f.kind === 'excess-action',
+    )!;
+    expect(findingPart(named, ['s3:PutObject'], loadCatalog())!.message).toBe(named.message);
   });
 
   it('a resource policy of an unknown type is read as today', () => {

@@ -316,8 +316,9 @@ export class Auditor {
         baseline: compiled,
         activeSets: choice.sets,
         approximate: approximate.length ? [...new Set(approximate)] : undefined,
+        // (every unit has the field, undefined but for a resource policy of a known type: one shape)
+        scope,
       };
-      if (scope) unit.scope = scope;
       // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
       // features in use) may differ within a group.
       const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
