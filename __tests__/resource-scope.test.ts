@@ -120,6 +120,27 @@ describe('a resource policy of a known type is audited on its services only', ()
     },
   );
 
+  it('does not share a statement outcome between an identity policy and a bucket policy of the same text', () => {
+    // The same statements, no Principal: only the scope tells the two outcomes apart.
+    const bare = (id: string): PolicyRecord => ({ ...bucketPolicy(id), document: doc(...statements) });
+    const alone = {
+      identity: of(audit([identity()], true), 'identity'),
+      bucket: of(audit([bare('bucket')], true), 'bucket'),
+    };
+    const strip = (fs: Finding[]) => JSON.stringify(fs.map((f) => ({ ...f, policy: '', path: '' })));
+    for (const order of [
+      [identity('a'), bare('b'), identity('c'), bare('d'), identity('e'), bare('f')],
+      [bare('a'), identity('b'), bare('c'), identity('d'), bare('e'), identity('f')],
+    ]) {
+      const out = audit(order, true);
+      for (const r of order) {
+        const want = r.grantScope ? alone.bucket : alone.identity;
+        expect(strip(of(out, r.id))).toBe(strip(want));
+      }
+    }
+    expect(services(alone.bucket)).toEqual(['s3']);
+  });
+
   it('the memo and the reference path give the same findings and suggestions', () => {
     const records = [identity(), bucketPolicy(), identity('identity2'), bucketPolicy('bucket2')];
     // (in the order the report sorts them: the two paths list a unit's findings in other orders)
