@@ -5779,35 +5779,49 @@ const RESOURCE_TYPES = {
         policies: { assume_role_policy: { kind: 'trust' }, 'inline_policy[].policy': { kind: 'identity' } },
     },
     aws_ssoadmin_permission_set_inline_policy: { policies: { inline_policy: { kind: 'identity' } } },
-    aws_s3_bucket_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true } } },
-    aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_sns_topic_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true } } },
-    aws_sqs_queue_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true } } },
-    aws_kms_key: { policies: { policy: { kind: 'resource', optional: true } } },
-    aws_ecr_repository_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_ecr_registry_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_secretsmanager_secret_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_secretsmanager_secret: { policies: { policy: { kind: 'resource', optional: true } } },
-    aws_glacier_vault: { policies: { access_policy: { kind: 'resource' } } },
-    aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource' } } },
-    aws_elasticsearch_domain: { policies: { access_policies: { kind: 'resource', optional: true } } },
-    aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource' } } },
-    aws_opensearch_domain: { policies: { access_policies: { kind: 'resource', optional: true } } },
-    aws_cloudwatch_log_resource_policy: { policies: { policy_document: { kind: 'resource' } } },
-    aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_efs_file_system_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_backup_vault_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_glue_resource_policy: { policies: { policy: { kind: 'resource' } } },
+    aws_s3_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3'] } } },
+    aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true, services: ['s3'] } } },
+    aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3-outposts'] } } },
+    aws_sns_topic_policy: { policies: { policy: { kind: 'resource', services: ['sns'] } } },
+    aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true, services: ['sns'] } } },
+    aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
+    aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
+    aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+    aws_ecr_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
+    aws_ecr_registry_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
+    aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr-public'] } } },
+    aws_secretsmanager_secret_policy: {
+        policies: { policy: { kind: 'resource', services: ['secretsmanager'] } },
+    },
+    aws_secretsmanager_secret: {
+        policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
+    },
+    aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
+    aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
+    aws_elasticsearch_domain: {
+        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+    },
+    aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
+    aws_opensearch_domain: {
+        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+    },
+    aws_cloudwatch_log_resource_policy: {
+        policies: { policy_document: { kind: 'resource', services: ['logs'] } },
+    },
+    aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource', services: ['events'] } } },
+    aws_efs_file_system_policy: { policies: { policy: { kind: 'resource', services: ['elasticfilesystem'] } } },
+    aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
+    aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
+    aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
+    aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
     aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
     aws_vpc_endpoint: { policies: { policy: { kind: 'resource', optional: true } } },
-    aws_codeartifact_domain_permissions_policy: { policies: { policy_document: { kind: 'resource' } } },
-    aws_codeartifact_repository_permissions_policy: { policies: { policy_document: { kind: 'resource' } } },
+    aws_codeartifact_domain_permissions_policy: {
+        policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
+    },
+    aws_codeartifact_repository_permissions_policy: {
+        policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
+    },
     'data.aws_iam_policy_document': { policies: { json: { kind: 'identity' } } },
     aws_iam_user: { principal: 'user' },
     aws_iam_group: { principal: 'group' },
@@ -5845,6 +5859,10 @@ const POLICY_DOCUMENT_DATA_SOURCE = 'aws_iam_policy_document';
 const OPTIONAL_ATTRIBUTES = new Set(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
     .filter(([, p]) => p.optional)
     .map(([a]) => `${t}.${a}`)));
+/** Resource policy attributes (`type.attribute`) -> the services whose actions the policy can grant. */
+const GRANT_SERVICES = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
+    .filter(([, p]) => p.services)
+    .map(([a, p]) => [`${t}.${a}`, [...p.services].sort()])));
 /** Principal resource types. */
 const PRINCIPAL_TYPES = Object.fromEntries(ENTRIES.filter(([, e]) => e.principal).map(([t, e]) => [t, e.principal]));
 /** Inline policy resources: the attribute naming their principal. */
@@ -7262,6 +7280,8 @@ class RecordAnalyzer extends DocumentAnalyzer {
             kind: opts.kind,
             status: result.document !== undefined ? 'resolved' : 'unresolved',
         };
+        if (opts.services)
+            rec.grantScope = { resourceType: res.type, services: opts.services };
         const name = opts.name ?? this.nameFor(res);
         if (name !== undefined)
             rec.name = name;
@@ -7345,6 +7365,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
                 after: this.attr(res, [attr]),
                 before: res.before ? this.attr(res, [attr], 'before') : undefined,
                 optional: OPTIONAL_ATTRIBUTES.has(`${res.type}.${attr}`),
+                services: GRANT_SERVICES.get(`${res.type}.${attr}`),
             });
         }
     }
@@ -9641,6 +9662,36 @@ const RESOURCE_POLICY_PROPERTIES = {
     'AWS::Glue::ResourcePolicy': 'Policy',
     'AWS::Events::EventBusPolicy': '',
 };
+/**
+ * Resource policy types -> the services whose actions the policy can grant: AWS applies it to its
+ * own resource only (a bucket policy's `Action: "*"` is S3 actions on that bucket and its objects).
+ * A type not listed here (a VPC endpoint's policy, which governs the endpoint's service, or a
+ * `PolicyDocument` of a type not known) is read as naming any action.
+ */
+const RESOURCE_POLICY_SERVICES = {
+    'AWS::S3::BucketPolicy': ['s3'],
+    'AWS::S3Express::BucketPolicy': ['s3express'],
+    'AWS::S3Outposts::BucketPolicy': ['s3-outposts'],
+    'AWS::S3::AccessPoint': ['s3'],
+    'AWS::SQS::QueuePolicy': ['sqs'],
+    'AWS::SNS::TopicPolicy': ['sns'],
+    'AWS::KMS::Key': ['kms'],
+    'AWS::KMS::ReplicaKey': ['kms'],
+    'AWS::ECR::Repository': ['ecr'],
+    'AWS::ECR::RegistryPolicy': ['ecr'],
+    'AWS::SecretsManager::ResourcePolicy': ['secretsmanager'],
+    'AWS::Logs::ResourcePolicy': ['logs'],
+    'AWS::OpenSearchService::Domain': ['es'],
+    'AWS::Elasticsearch::Domain': ['es'],
+    'AWS::ApiGateway::RestApi': ['execute-api'],
+    'AWS::EFS::FileSystem': ['elasticfilesystem'],
+    'AWS::Backup::BackupVault': ['backup'],
+    'AWS::DynamoDB::Table': ['dynamodb'],
+    'AWS::Kinesis::ResourcePolicy': ['kinesis'],
+    'AWS::CodeArtifact::Domain': ['codeartifact'],
+    'AWS::CodeArtifact::Repository': ['codeartifact'],
+    'AWS::Glue::ResourcePolicy': ['glue'],
+};
 /** Types with a `PolicyDocument` that is not an IAM policy. */
 const NOT_IAM = new Set(['AWS::IoT::Policy', 'AWS::IoT::PolicyPrincipalAttachment']);
 const types_PRINCIPAL_TYPES = {
@@ -9818,6 +9869,8 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             kind: o.kind,
             status: 'unresolved',
         };
+        if (o.grantScope)
+            rec.grantScope = o.grantScope;
         if (o.name)
             rec.name = o.name;
         this.lineOf(rec, o.path);
@@ -10024,6 +10077,7 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 raw = isObject(raw) ? raw[k] : undefined;
             if (raw === undefined)
                 return;
+            const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
             this.docRecord({
                 owner: r.logicalId,
                 address: prop === 'PolicyDocument' || prop === 'ResourcePolicy' ? r.logicalId : `${r.logicalId}.${prop}`,
@@ -10031,6 +10085,7 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 name: r.logicalId,
                 raw,
                 path: [...P, ...prop.split('.')],
+                ...(services ? { grantScope: { resourceType: t, services: [...services] } } : {}),
             });
         }
     }
@@ -14985,20 +15040,26 @@ class GrantBuilder {
         }
         return false;
     }
-    /** Builds the grants of documents evaluated together (the policies of one principal). */
+    /**
+     * Builds the grants of documents evaluated together (the policies of one principal).
+     * `services`: only their actions are granted (a resource policy of a known type; the actions of
+     * other services its statements name are not, and are not reported as unknown either).
+     */
     build(docs, options = {}) {
+        const services = options.services;
         const byAction = new Map();
         const unknown = [];
         const denies = [];
         docs.forEach((doc, d) => {
             for (const stmt of doc.statements) {
-                const { actions, unknown: unk } = this.statementActions(stmt);
+                const { actions: named, unknown: unk } = this.statementActions(stmt);
                 for (const u of unk)
                     unknown.push({ doc: d, stmt, ...u });
                 if (stmt.effect === 'Deny') {
-                    denies.push({ doc: d, stmt, actions });
+                    denies.push({ doc: d, stmt, actions: named });
                     continue;
                 }
+                const actions = services ? named.filter((a) => services.has(a.service)) : named;
                 const resources = stmt.notResources
                     ? [
                         {
@@ -16302,7 +16363,7 @@ function evaluateUnit(unit, builder) {
     const verdicts = new Map();
     const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
     const resourceRequired = unit.kind !== 'trust';
-    const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired });
+    const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired, services: unit.scope?.services });
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
     for (const u of grants.unknown)
         atoms.push(unknownActionAtom(u.doc, u.stmt, u));
@@ -16933,6 +16994,18 @@ class GrantSets {
     all() {
         return (this.index.all ??= ActionSet.fromActions(this.catalog.all()));
     }
+    /** Every action of these services (service prefixes, as the catalog keys them), cached per list. */
+    serviceActions(services) {
+        const list = [...new Set(services)].sort();
+        const key = list.join(',');
+        const cache = (this.index.byServices ??= new Map());
+        let hit = cache.get(key);
+        if (!hit) {
+            hit = ActionSet.unionOf(list.map((svc) => ActionSet.fromActions(this.catalog.actionsOf(svc))));
+            cache.set(key, hit);
+        }
+        return hit;
+    }
     /** One pattern's actions (cached per pattern as written). */
     pattern(p) {
         let hit = this.patterns.get(p);
@@ -17249,12 +17322,15 @@ class GrantSets {
     /**
      * The classes an Allow statement grants, after the Deny statements given (in their order).
      * `resourceRequired: false` (trust policies) reads a statement without Resource as `*`.
+     * `scope`: the most the policy can grant (a resource policy of a known type: its services'
+     * actions, serviceActions); the statement's actions are intersected with it.
      */
     classes(stmt, denies, options = {}) {
         if (stmt.effect !== 'Allow')
             return [];
         const b = this.builder;
-        const actions = this.statementSet(stmt).actions;
+        const named = this.statementSet(stmt).actions;
+        const actions = options.scope ? named.intersect(options.scope) : named;
         if (actions.isEmpty())
             return [];
         // Entries of one shape (see the classes below).
@@ -18530,7 +18606,9 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo))));
+        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo)), unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
+            ? unit.scope.note
+            : undefined));
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
         const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
@@ -18576,6 +18654,10 @@ function grantsOf(first, sets, findingSet) {
         const part = parts?.[i];
         return part !== undefined && part.intersects((set ??= findingSet()));
     };
+}
+/** Whether a statement names actions beyond a scope (those its policy cannot grant). */
+function namesBeyond(stmt, scope, sets) {
+    return !sets.statementSet(stmt).actions.minus(scope).isEmpty();
 }
 /** The actions of set atoms and single ones together. */
 function unionOf(atoms) {
@@ -18969,15 +19051,25 @@ n, unit, removed,
 /** The finding's names (made on call: a set's are not kept). */
 namesOf, exampleText, catalog, 
 /** Whether the finding holds an action the statement's i-th pattern matches. */
-grants) {
+grants, 
+/**
+ * The unit's scope (`aws_s3_bucket_policy can grant only s3 actions`) when the statement names
+ * actions beyond it: said where the message names the statement's patterns.
+ */
+scopeNote) {
     const b = unit.baseline.baseline;
     const what = `${n} action${n === 1 ? '' : 's'}`;
     const stmt = first.stmt;
     // The statement's patterns that grant some of the finding's actions (a NotAction list as written).
     const from = stmt?.notActions ?? contributing(stmt?.actions ?? [], catalog, grants);
-    const via = stmt?.notActions || from.some((p) => p.includes('*') || p.includes('?'))
+    const patterns = stmt?.notActions || from.some((p) => p.includes('*') || p.includes('?'))
         ? ` (from ${stmt?.notActions ? 'NotAction ' : ''}${firstOf(from, VIA_PATTERNS)})`
         : '';
+    const via = scopeNote === undefined
+        ? patterns
+        : patterns
+            ? `${patterns.slice(0, -1)}; ${scopeNote})`
+            : ` (${scopeNote})`;
     const prefix = removed ? 'Removed: ' : '';
     switch (first.kind) {
         case 'excess-action': {
@@ -19036,6 +19128,8 @@ const PART_KINDS = new Set([
 ]);
 /** Where the text after a message's `(from …)` starts (see findingMessage). */
 const AFTER_VIA = /\) (beyond the |only in the |granted )/;
+/** The scope note at the end of a message's `(from …)` (see findingMessage). */
+const SCOPE_NOTE = /; [^;()]* can grant only [^;()]* actions$/;
 /** An excess finding's note on the inactive sets (see findingMessage). */
 const NARROWER = / \(the baseline has (.*)\)$/;
 const NARROWER_ENTRY = /^(.*) only in the inactive set "([^"]*)", on narrower resources$/;
@@ -19049,15 +19143,19 @@ function partMiddle(middle, infos, names) {
     if (out.startsWith(' (from ') && !out.startsWith(' (from NotAction ')) {
         const end = AFTER_VIA.exec(out);
         if (end) {
-            const listed = out.slice(' (from '.length, end.index);
+            const written = out.slice(' (from '.length, end.index);
+            const note = SCOPE_NOTE.exec(written);
+            const listed = note ? written.slice(0, note.index) : written;
             const cut = / and \d+ more$/.exec(listed);
             const kept = (cut ? listed.slice(0, cut.index) : listed)
                 .split(', ')
                 .filter((p) => infos.some(matcher(p)));
-            // As findingMessage: named only when a wildcard is among them.
+            // As findingMessage: named only when a wildcard is among them; the scope note kept.
             const via = kept.some((p) => p.includes('*') || p.includes('?')) || cut
-                ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''})`
-                : '';
+                ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''}${note ? note[0] : ''})`
+                : note
+                    ? ` (${note[0].slice(2)})`
+                    : '';
             out = via + out.slice(end.index + 1);
         }
     }
@@ -19770,10 +19868,11 @@ function rawStatement(raw, stmt) {
 //
 // What a statement of a unit comes to (its grants, their verdicts, its atoms, its findings and its
 // minimal rewrite) depends only on the statement's content, the Deny statements beside it, the
-// baseline and active sets, the unit's kind and the unit's notes. Monorepos and plans repeat
-// statements (a vendor's policy pasted into every account, one module instantiated per team), and a
-// NotAction or `*` statement costs some 20,000 grants: evaluated once per content (twice: an
-// outcome is kept from the second time its content is seen), not once per policy. The outcome
+// baseline and active sets, the unit's kind, the unit's notes and its scope (a resource policy of a
+// known type grants only its services' actions). Monorepos and plans repeat statements (a vendor's
+// policy pasted into every account, one module instantiated per team), and a NotAction or `*`
+// statement costs some 20,000 grants: evaluated once per content (twice: an outcome is kept from
+// the second time its content is seen), not once per policy. The outcome
 // holds no unit's identity; findings are stamped with the policy, statement label, file and line
 // of each occurrence. The unit-level path (evaluateUnit, groupAtoms, suggestMinimal) is the
 // reference: a test checks that both give the same outcome.
@@ -19963,7 +20062,11 @@ class StatementMemo {
         return {
             list,
             keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${memo_contentKey(d)}`),
-            unitKey: `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`,
+            // A resource policy of a known type grants only its services' actions: its scope is part
+            // of the key, so the same statement in an identity policy has an outcome of its own.
+            unitKey: unit.scope === undefined
+                ? `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`
+                : `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${unit.scope.key}`,
         };
     }
     outcome(unit, stmt, denies) {
@@ -20023,7 +20126,7 @@ class StatementMemo {
         const invalid = resourceRequired ? invalidStatementAtom(0, stmt) : undefined;
         if (invalid)
             atoms.push(invalid);
-        const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired });
+        const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions });
         const active = classify_activeSets(unit.baseline, this.catalog, unit.activeSets);
         const pieces = [];
         const found = [];
@@ -20239,7 +20342,14 @@ function statementText(raw) {
  * statementActions would (each pattern, then every service), so its services are built in the same
  * order.
  */
-function grantedKeys(members, builder) {
+function grantedKeys(members, builder, scope) {
+    const all = grantedKeysAsNamed(members, builder);
+    // A resource policy of a known type grants only its services' actions (an action key starts with its service).
+    if (!scope)
+        return all;
+    return { has: (k) => scope.services.has(k.slice(0, k.indexOf(':'))) && all.has(k) };
+}
+function grantedKeysAsNamed(members, builder) {
     const catalog = builder.catalog;
     const named = new Set();
     let every = false;
@@ -20275,6 +20385,7 @@ function grantedKeys(members, builder) {
     };
 }
 function chooseSets(baseline, assigned, members, kind, builder, grants, options = {}) {
+    const scope = options.scope;
     const b = baseline.baseline;
     const evidence = [];
     let sets = [...assigned];
@@ -20307,7 +20418,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
     };
     // The keys of the actions the unit's Allow statements name (before any Deny), made on first use.
     let keys;
-    const unitKeys = () => (keys ??= grantedKeys(members, builder));
+    const unitKeys = () => (keys ??= grantedKeys(members, builder, scope));
     // Optional sets in use.
     const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
     const features = [];
@@ -20333,6 +20444,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                     const k = folded(p);
                     if (!wanted.texts.has(k))
                         continue;
+                    // (a pattern of another service than a resource policy's grants nothing there)
+                    if (scope && !mayNameScope(k, scope))
+                        continue;
                     (written.get(k) ?? written.set(k, []).get(k)).push(stmt.condition);
                 }
             }
@@ -20355,7 +20469,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                     for (const stmt of m.doc.statements) {
                         if (stmt.effect !== 'Allow' || !stmt.actions || !meets(stmt.condition, x.need))
                             continue;
-                        const acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+                        let acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+                        if (scope)
+                            acts = acts.intersect(scope.actions);
                         if (acts.isEmpty())
                             continue;
                         if (isBroad(stmt) && !stmt.actions.some((p) => folded(p) === x.text))
@@ -20405,7 +20521,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 for (const stmt of m.doc.statements)
                     if (stmt.effect === 'Allow' && !isBroad(stmt) && meets(stmt.condition, need))
                         parts.push(grants.statementSet(stmt).actions);
-            const made = ActionSet.unionOf(parts);
+            let made = ActionSet.unionOf(parts);
+            if (scope)
+                made = made.intersect(scope.actions);
             if (need)
                 specificUnder.set(need, made);
             else
@@ -20529,6 +20647,17 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
         }
     }
     return { sets: [...sets, ...features], features, evidence };
+}
+/**
+ * Whether a folded action pattern can name an action of the scope's services: its service part
+ * has a wildcard or is one of them (a pattern with no `:` is `*` or matches nothing).
+ */
+function mayNameScope(pattern, scope) {
+    const colon = pattern.indexOf(':');
+    if (colon < 0)
+        return true;
+    const svc = pattern.slice(0, colon);
+    return /[*?]/.test(svc) || scope.services.has(svc);
 }
 
 ;// CONCATENATED MODULE: ./src/audit/audit.ts
@@ -20708,9 +20837,11 @@ class Auditor {
                     ? 'resource'
                     : members[0].record.kind;
             const compiled = this.compile(a.baseline);
+            const scope = kind === 'resource' ? this.scopeOf(members) : undefined;
             const choice = kind
                 ? chooseSets(compiled, a.sets, members, kind, this.builder, this.grantSets, {
                     explicit: a.explicitSets,
+                    scope,
                 })
                 : { sets: a.sets, features: [], evidence: [] };
             for (const id of memberIds) {
@@ -20735,6 +20866,8 @@ class Auditor {
                 baseline: compiled,
                 activeSets: choice.sets,
                 approximate: approximate.length ? [...new Set(approximate)] : undefined,
+                // (every unit has the field, undefined but for a resource policy of a known type: one shape)
+                scope,
             };
             // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
             // features in use) may differ within a group.
@@ -20789,7 +20922,13 @@ class Auditor {
                 const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
                 if (!target)
                     continue;
-                (byUnit.get(target) ?? byUnit.set(target, []).get(target)).push(...list);
+                // A resource policy of a known type is told only of what it could grant (a bucket policy
+                // is not told to grant ec2:RunInstances).
+                const scope = target.scope;
+                const told = scope ? inScope(list, scope.actions) : list;
+                if (!told.length)
+                    continue;
+                (byUnit.get(target) ?? byUnit.set(target, []).get(target)).push(...told);
             }
             for (const [target, list] of byUnit)
                 // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
@@ -20806,6 +20945,40 @@ class Auditor {
             suggestions: suggestions.list,
             suggestionsNotMade: suggestions.notMade,
         };
+    }
+    scopes = new Map();
+    /**
+     * What a unit's policies can grant at most, when each is a resource policy of a known type
+     * (PolicyRecord.grantScope): the actions of their services. Undefined when one of them is not.
+     */
+    scopeOf(members) {
+        const services = new Set();
+        const types = new Set();
+        for (const m of members) {
+            const g = m.record.grantScope;
+            if (!g)
+                return undefined;
+            types.add(g.resourceType);
+            for (const s of g.services)
+                services.add(s);
+        }
+        if (services.size === 0)
+            return undefined;
+        const list = [...services].sort();
+        const typeList = [...types].sort();
+        const key = `${list.join(',')}\u0000${typeList.join(',')}`;
+        let scope = this.scopes.get(key);
+        if (!scope) {
+            const and = (xs) => xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+            scope = {
+                actions: this.grantSets.serviceActions(list),
+                services: new Set(list),
+                key,
+                note: `${and(typeList)} can grant only ${and(list)} actions`,
+            };
+            this.scopes.set(key, scope);
+        }
+        return scope;
     }
     /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
@@ -20889,7 +21062,9 @@ class Auditor {
             if (choice !== undefined && unit.activeSets.some((x) => x !== set && choiceOf(x) === choice))
                 continue;
             for (const deny of unit.baseline.setDenies.get(set) ?? []) {
-                const denied = sets.statementSet(deny).actions;
+                // A resource policy of a known type grants none of the others' actions: none to deny.
+                const named = sets.statementSet(deny).actions;
+                const denied = unit.scope ? named.intersect(unit.scope.actions) : named;
                 if (denied.isEmpty() || own.some((d) => sets.statementSet(d).actions.intersects(denied)))
                     continue;
                 // A placeholder stands for the user's value: any value, where the Deny applies.
@@ -21188,6 +21363,20 @@ class SetKeys {
             out.push({ ...a, actions: fresh, fresh: true });
         return out;
     }
+}
+/** The atoms' actions within a scope (atoms left with none are dropped). */
+function inScope(atoms, scope) {
+    const out = [];
+    for (const a of atoms) {
+        const actions = a.actions?.intersect(scope);
+        if (actions === undefined) {
+            if (a.action && scope.has(actionOrdinal(a.action) ?? -1))
+                out.push(a);
+        }
+        else if (!actions.isEmpty())
+            out.push(actions === a.actions ? a : { ...a, actions });
+    }
+    return out;
 }
 /** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */
 function accountBindings(baseline, accountId) {

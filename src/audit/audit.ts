@@ -1,7 +1,13 @@
 // The pure audit: parsed inputs + a plan of which baseline applies to which policy -> the report's
 // policies, findings and suggestions. No file system, no network.
 
-import { actionOfOrdinal, loadCatalog, type ActionInfo, type Catalog } from '../policy/catalog.js';
+import {
+  actionOfOrdinal,
+  actionOrdinal,
+  loadCatalog,
+  type ActionInfo,
+  type Catalog,
+} from '../policy/catalog.js';
 import { parsePolicyDocument, problemPath, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder } from '../policy/grants.js';
 import { locateLines } from '../core/json-lines.js';
@@ -33,6 +39,7 @@ import {
   type CompiledBaseline,
   type Unit,
   type UnitMember,
+  type UnitScope,
 } from './engine.js';
 import { groupAtoms } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
@@ -283,9 +290,11 @@ export class Auditor {
             ? 'resource'
             : members[0]!.record.kind;
       const compiled = this.compile(a.baseline);
+      const scope = kind === 'resource' ? this.scopeOf(members) : undefined;
       const choice = kind
         ? chooseSets(compiled, a.sets, members, kind, this.builder, this.grantSets, {
             explicit: a.explicitSets,
+            scope,
           })
         : { sets: a.sets, features: [], evidence: [] };
       for (const id of memberIds) {
@@ -307,6 +316,8 @@ export class Auditor {
         baseline: compiled,
         activeSets: choice.sets,
         approximate: approximate.length ? [...new Set(approximate)] : undefined,
+        // (every unit has the field, undefined but for a resource policy of a known type: one shape)
+        scope,
       };
       // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
       // features in use) may differ within a group.
@@ -356,7 +367,12 @@ export class Auditor {
         if (!list.length) continue;
         const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
         if (!target) continue;
-        (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...list);
+        // A resource policy of a known type is told only of what it could grant (a bucket policy
+        // is not told to grant ec2:RunInstances).
+        const scope = target.scope;
+        const told = scope ? inScope(list, scope.actions) : list;
+        if (!told.length) continue;
+        (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...told);
       }
       for (const [target, list] of byUnit)
         // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
@@ -375,6 +391,40 @@ export class Auditor {
       suggestions: suggestions.list,
       suggestionsNotMade: suggestions.notMade,
     };
+  }
+
+  private readonly scopes = new Map<string, UnitScope>();
+
+  /**
+   * What a unit's policies can grant at most, when each is a resource policy of a known type
+   * (PolicyRecord.grantScope): the actions of their services. Undefined when one of them is not.
+   */
+  private scopeOf(members: readonly UnitMember[]): UnitScope | undefined {
+    const services = new Set<string>();
+    const types = new Set<string>();
+    for (const m of members) {
+      const g = m.record.grantScope;
+      if (!g) return undefined;
+      types.add(g.resourceType);
+      for (const s of g.services) services.add(s);
+    }
+    if (services.size === 0) return undefined;
+    const list = [...services].sort();
+    const typeList = [...types].sort();
+    const key = `${list.join(',')}\u0000${typeList.join(',')}`;
+    let scope = this.scopes.get(key);
+    if (!scope) {
+      const and = (xs: string[]) =>
+        xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]!}`;
+      scope = {
+        actions: this.grantSets.serviceActions(list),
+        services: new Set(list),
+        key,
+        note: `${and(typeList)} can grant only ${and(list)} actions`,
+      };
+      this.scopes.set(key, scope);
+    }
+    return scope;
   }
 
   /**
@@ -456,7 +506,9 @@ export class Auditor {
       const choice = choiceOf(set);
       if (choice !== undefined && unit.activeSets.some((x) => x !== set && choiceOf(x) === choice)) continue;
       for (const deny of unit.baseline.setDenies.get(set) ?? []) {
-        const denied = sets.statementSet(deny).actions;
+        // A resource policy of a known type grants none of the others' actions: none to deny.
+        const named = sets.statementSet(deny).actions;
+        const denied = unit.scope ? named.intersect(unit.scope.actions) : named;
         if (denied.isEmpty() || own.some((d) => sets.statementSet(d).actions.intersects(denied))) continue;
         // A placeholder stands for the user's value: any value, where the Deny applies.
         const where = deny.resources!.map((r) => this.builder.pattern(r.replace(/<[^<>]*>/g, '*')));
@@ -762,6 +814,18 @@ class SetKeys {
     if (!fresh.isEmpty()) out.push({ ...a, actions: fresh, fresh: true });
     return out;
   }
+}
+
+/** The atoms' actions within a scope (atoms left with none are dropped). */
+function inScope(atoms: Atom[], scope: ActionSet): Atom[] {
+  const out: Atom[] = [];
+  for (const a of atoms) {
+    const actions = a.actions?.intersect(scope);
+    if (actions === undefined) {
+      if (a.action && scope.has(actionOrdinal(a.action) ?? -1)) out.push(a);
+    } else if (!actions.isEmpty()) out.push(actions === a.actions ? a : { ...a, actions });
+  }
+  return out;
 }
 
 /** Placeholders of a baseline that stand for the AWS account ID, bound to the configured one. */

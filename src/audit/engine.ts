@@ -231,6 +231,22 @@ export interface Unit {
   activeSets: string[];
   /** Notes that make every finding of this unit approximate (unknown Terraform values...). */
   approximate?: string[];
+  /**
+   * A resource policy of a known type (PolicyRecord.grantScope): only these actions of its
+   * statements are granted, and compared; undefined for every other unit.
+   */
+  scope?: UnitScope;
+}
+
+/** What the policies of a unit can grant at most: the actions of their resource's services. */
+export interface UnitScope {
+  /** The services' actions. */
+  actions: ActionSet;
+  services: ReadonlySet<string>;
+  /** Its part of an outcome key (see StatementMemo). */
+  key: string;
+  /** How a finding says it (`aws_s3_bucket_policy can grant only s3 actions`). */
+  note: string;
 }
 
 /** A resource the baseline allows an action on, with the condition it requires there. */
@@ -704,7 +720,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   const resourceRequired = unit.kind !== 'trust';
   const grants = builder.build(
     unit.members.map((m) => m.doc),
-    { resourceRequired },
+    { resourceRequired, services: unit.scope?.services },
   );
   const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
 

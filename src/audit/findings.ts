@@ -155,6 +155,9 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
         exampleText,
         opts.catalog,
         grantsOf(first, opts.sets, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo!)),
+        unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
+          ? unit.scope.note
+          : undefined,
       ),
     );
     // The fields that have a value, in the order a finding's keys are written; built without
@@ -206,6 +209,11 @@ function grantsOf(
     const part = parts?.[i];
     return part !== undefined && part.intersects((set ??= findingSet()));
   };
+}
+
+/** Whether a statement names actions beyond a scope (those its policy cannot grant). */
+function namesBeyond(stmt: Statement, scope: ActionSet, sets: GrantSets): boolean {
+  return !sets.statementSet(stmt).actions.minus(scope).isEmpty();
 }
 
 /** The actions of set atoms and single ones together. */
@@ -627,16 +635,27 @@ function findingMessage(
   catalog: Catalog | undefined,
   /** Whether the finding holds an action the statement's i-th pattern matches. */
   grants: (pattern: string, i: number) => boolean,
+  /**
+   * The unit's scope (`aws_s3_bucket_policy can grant only s3 actions`) when the statement names
+   * actions beyond it: said where the message names the statement's patterns.
+   */
+  scopeNote: string | undefined,
 ): string {
   const b = unit.baseline.baseline;
   const what = `${n} action${n === 1 ? '' : 's'}`;
   const stmt = first.stmt;
   // The statement's patterns that grant some of the finding's actions (a NotAction list as written).
   const from = stmt?.notActions ?? contributing(stmt?.actions ?? [], catalog, grants);
-  const via =
+  const patterns =
     stmt?.notActions || from.some((p) => p.includes('*') || p.includes('?'))
       ? ` (from ${stmt?.notActions ? 'NotAction ' : ''}${firstOf(from, VIA_PATTERNS)})`
       : '';
+  const via =
+    scopeNote === undefined
+      ? patterns
+      : patterns
+        ? `${patterns.slice(0, -1)}; ${scopeNote})`
+        : ` (${scopeNote})`;
   const prefix = removed ? 'Removed: ' : '';
   switch (first.kind) {
     case 'excess-action': {
@@ -698,6 +717,8 @@ const PART_KINDS: ReadonlySet<Finding['kind']> = new Set([
 
 /** Where the text after a message's `(from …)` starts (see findingMessage). */
 const AFTER_VIA = /\) (beyond the |only in the |granted )/;
+/** The scope note at the end of a message's `(from …)` (see findingMessage). */
+const SCOPE_NOTE = /; [^;()]* can grant only [^;()]* actions$/;
 /** An excess finding's note on the inactive sets (see findingMessage). */
 const NARROWER = / \(the baseline has (.*)\)$/;
 const NARROWER_ENTRY = /^(.*) only in the inactive set "([^"]*)", on narrower resources$/;
@@ -712,16 +733,20 @@ function partMiddle(middle: string, infos: readonly ActionInfo[], names: Readonl
   if (out.startsWith(' (from ') && !out.startsWith(' (from NotAction ')) {
     const end = AFTER_VIA.exec(out);
     if (end) {
-      const listed = out.slice(' (from '.length, end.index);
+      const written = out.slice(' (from '.length, end.index);
+      const note = SCOPE_NOTE.exec(written);
+      const listed = note ? written.slice(0, note.index) : written;
       const cut = / and \d+ more$/.exec(listed);
       const kept = (cut ? listed.slice(0, cut.index) : listed)
         .split(', ')
         .filter((p) => infos.some(matcher(p)));
-      // As findingMessage: named only when a wildcard is among them.
+      // As findingMessage: named only when a wildcard is among them; the scope note kept.
       const via =
         kept.some((p) => p.includes('*') || p.includes('?')) || cut
-          ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''})`
-          : '';
+          ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''}${note ? note[0] : ''})`
+          : note
+            ? ` (${note[0].slice(2)})`
+            : '';
       out = via + out.slice(end.index + 1);
     }
   }

@@ -5,10 +5,11 @@
 //
 // What a statement of a unit comes to (its grants, their verdicts, its atoms, its findings and its
 // minimal rewrite) depends only on the statement's content, the Deny statements beside it, the
-// baseline and active sets, the unit's kind and the unit's notes. Monorepos and plans repeat
-// statements (a vendor's policy pasted into every account, one module instantiated per team), and a
-// NotAction or `*` statement costs some 20,000 grants: evaluated once per content (twice: an
-// outcome is kept from the second time its content is seen), not once per policy. The outcome
+// baseline and active sets, the unit's kind, the unit's notes and its scope (a resource policy of a
+// known type grants only its services' actions). Monorepos and plans repeat statements (a vendor's
+// policy pasted into every account, one module instantiated per team), and a NotAction or `*`
+// statement costs some 20,000 grants: evaluated once per content (twice: an outcome is kept from
+// the second time its content is seen), not once per policy. The outcome
 // holds no unit's identity; findings are stamped with the policy, statement label, file and line
 // of each occurrence. The unit-level path (evaluateUnit, groupAtoms, suggestMinimal) is the
 // reference: a test checks that both give the same outcome.
@@ -37,7 +38,7 @@ export interface Denies {
   list: Statement[];
   /** Per Deny statement: its part of an outcome key. */
   keys: string[];
-  /** The unit's part of an outcome key (its active sets, kind and notes). */
+  /** The unit's part of an outcome key (its active sets, kind, notes and scope). */
   unitKey: string;
 }
 
@@ -236,7 +237,12 @@ export class StatementMemo {
     return {
       list,
       keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${contentKey(d)}`),
-      unitKey: `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`,
+      // A resource policy of a known type grants only its services' actions: its scope is part
+      // of the key, so the same statement in an identity policy has an outcome of its own.
+      unitKey:
+        unit.scope === undefined
+          ? `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`
+          : `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${unit.scope.key}`,
     };
   }
 
@@ -293,7 +299,7 @@ export class StatementMemo {
     const classes: GrantClass[] = this.sets.classes(
       stmt,
       denies.filter((d) => d !== stmt),
-      { resourceRequired },
+      { resourceRequired, scope: unit.scope?.actions },
     );
     const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
     const pieces: Piece[] = [];

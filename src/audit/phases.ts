@@ -31,6 +31,7 @@ import {
   type BaselineEntry,
   type CompiledBaseline,
   type UnitMember,
+  type UnitScope,
 } from './engine.js';
 
 export interface SetChoice {
@@ -185,7 +186,18 @@ function statementText(raw: unknown): string {
  * statementActions would (each pattern, then every service), so its services are built in the same
  * order.
  */
-function grantedKeys(members: UnitMember[], builder: GrantBuilder): { has(key: string): boolean } {
+function grantedKeys(
+  members: UnitMember[],
+  builder: GrantBuilder,
+  scope: UnitScope | undefined,
+): { has(key: string): boolean } {
+  const all = grantedKeysAsNamed(members, builder);
+  // A resource policy of a known type grants only its services' actions (an action key starts with its service).
+  if (!scope) return all;
+  return { has: (k) => scope.services.has(k.slice(0, k.indexOf(':'))) && all.has(k) };
+}
+
+function grantedKeysAsNamed(members: UnitMember[], builder: GrantBuilder): { has(key: string): boolean } {
   const catalog = builder.catalog;
   const named = new Set<string>();
   let every = false;
@@ -220,8 +232,9 @@ export function chooseSets(
   kind: PolicyKind,
   builder: GrantBuilder,
   grants: GrantSets,
-  options: { explicit?: boolean } = {},
+  options: { explicit?: boolean; scope?: UnitScope } = {},
 ): SetChoice {
+  const scope = options.scope;
   const b = baseline.baseline;
   const evidence: string[] = [];
   let sets = [...assigned];
@@ -254,7 +267,7 @@ export function chooseSets(
 
   // The keys of the actions the unit's Allow statements name (before any Deny), made on first use.
   let keys: { has(key: string): boolean } | undefined;
-  const unitKeys = () => (keys ??= grantedKeys(members, builder));
+  const unitKeys = () => (keys ??= grantedKeys(members, builder, scope));
   // Optional sets in use.
   const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
   const features: string[] = [];
@@ -277,6 +290,8 @@ export function chooseSets(
         for (const p of stmt.actions) {
           const k = folded(p);
           if (!wanted.texts.has(k)) continue;
+          // (a pattern of another service than a resource policy's grants nothing there)
+          if (scope && !mayNameScope(k, scope)) continue;
           (written.get(k) ?? written.set(k, []).get(k)!).push(stmt.condition);
         }
       }
@@ -296,7 +311,8 @@ export function chooseSets(
         for (const m of members) {
           for (const stmt of m.doc.statements) {
             if (stmt.effect !== 'Allow' || !stmt.actions || !meets(stmt.condition, x.need)) continue;
-            const acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+            let acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+            if (scope) acts = acts.intersect(scope.actions);
             if (acts.isEmpty()) continue;
             if (isBroad(stmt) && !stmt.actions.some((p) => folded(p) === x.text)) continue;
             if (
@@ -341,7 +357,8 @@ export function chooseSets(
         for (const stmt of m.doc.statements)
           if (stmt.effect === 'Allow' && !isBroad(stmt) && meets(stmt.condition, need))
             parts.push(grants.statementSet(stmt).actions);
-      const made = ActionSet.unionOf(parts);
+      let made = ActionSet.unionOf(parts);
+      if (scope) made = made.intersect(scope.actions);
       if (need) specificUnder.set(need, made);
       else specific = made;
       return made;
@@ -466,4 +483,15 @@ export function chooseSets(
   }
 
   return { sets: [...sets, ...features], features, evidence };
+}
+
+/**
+ * Whether a folded action pattern can name an action of the scope's services: its service part
+ * has a wildcard or is one of them (a pattern with no `:` is `*` or matches nothing).
+ */
+function mayNameScope(pattern: string, scope: UnitScope): boolean {
+  const colon = pattern.indexOf(':');
+  if (colon < 0) return true;
+  const svc = pattern.slice(0, colon);
+  return /[*?]/.test(svc) || scope.services.has(svc);
 }

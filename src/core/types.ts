@@ -16,6 +16,18 @@ export type InputKind =
 /** identity: attached to a role/user/group; resource: bucket/queue/key policy; trust: a role's assume-role policy. */
 export type PolicyKind = 'identity' | 'resource' | 'trust';
 
+/**
+ * What a resource-based policy of a known resource type can grant at most: AWS applies it to its
+ * own resource, so only the actions of these services (a bucket policy's `Action: "*"` grants S3
+ * actions, on that bucket and its objects; a key policy's, KMS actions).
+ */
+export interface GrantScope {
+  /** The resource type that holds the policy, as the input names it (`aws_s3_bucket_policy`, `AWS::S3::BucketPolicy`). */
+  resourceType: string;
+  /** Service prefixes of the catalog (`s3`, `kms`), sorted. */
+  services: string[];
+}
+
 /** A file handed to the sources stage. `path` is relative to the audit root, with `/` separators. */
 export interface SourceFile {
   path: string;
@@ -49,6 +61,11 @@ export interface PolicyRecord {
   address?: string;
   jsonPath?: string;
   kind: PolicyKind;
+  /**
+   * A resource-based policy whose resource type is known: the services whose actions it can grant
+   * (the audit reads only those of a statement's actions). Undefined when the type is unknown.
+   */
+  grantScope?: GrantScope;
   /** A human name: the policy's, role's or bucket's name where there is one (used by detection). */
   name?: string;
   /** The raw policy document (already JSON-decoded) when resolved. */

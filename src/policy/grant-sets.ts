@@ -47,6 +47,8 @@ export interface StatementSet {
 /** Per catalog: every action as a set, and per service the actions by ARN format of their resource types. */
 interface CatalogIndex {
   all?: ActionSet;
+  /** The actions of lists of services, by the list (serviceActions). */
+  byServices?: Map<string, ActionSet>;
   /** Every service's actions (made when a set too large to walk needs its services). */
   serviceSets?: { svc: string; actions: ActionSet }[];
   /** Every service's formats together (see GrantSets.globalFormats). */
@@ -190,6 +192,19 @@ export class GrantSets {
   /** Every action of the catalog. */
   all(): ActionSet {
     return (this.index.all ??= ActionSet.fromActions(this.catalog.all()));
+  }
+
+  /** Every action of these services (service prefixes, as the catalog keys them), cached per list. */
+  serviceActions(services: Iterable<string>): ActionSet {
+    const list = [...new Set(services)].sort();
+    const key = list.join(',');
+    const cache = (this.index.byServices ??= new Map());
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = ActionSet.unionOf(list.map((svc) => ActionSet.fromActions(this.catalog.actionsOf(svc))));
+      cache.set(key, hit);
+    }
+    return hit;
   }
 
   /** One pattern's actions (cached per pattern as written). */
@@ -512,15 +527,18 @@ export class GrantSets {
   /**
    * The classes an Allow statement grants, after the Deny statements given (in their order).
    * `resourceRequired: false` (trust policies) reads a statement without Resource as `*`.
+   * `scope`: the most the policy can grant (a resource policy of a known type: its services'
+   * actions, serviceActions); the statement's actions are intersected with it.
    */
   classes(
     stmt: Statement,
     denies: readonly Statement[],
-    options: { resourceRequired?: boolean } = {},
+    options: { resourceRequired?: boolean; scope?: ActionSet } = {},
   ): GrantClass[] {
     if (stmt.effect !== 'Allow') return [];
     const b = this.builder;
-    const actions = this.statementSet(stmt).actions;
+    const named = this.statementSet(stmt).actions;
+    const actions = options.scope ? named.intersect(options.scope) : named;
     if (actions.isEmpty()) return [];
     // Entries of one shape (see the classes below).
     const resources: { p: ArnPattern; pos: number; not: string[] | undefined; approx: string | undefined }[] =

@@ -169,19 +169,28 @@ export class GrantBuilder {
     return false;
   }
 
-  /** Builds the grants of documents evaluated together (the policies of one principal). */
-  build(docs: PolicyDocument[], options: { resourceRequired?: boolean } = {}): Grants {
+  /**
+   * Builds the grants of documents evaluated together (the policies of one principal).
+   * `services`: only their actions are granted (a resource policy of a known type; the actions of
+   * other services its statements name are not, and are not reported as unknown either).
+   */
+  build(
+    docs: PolicyDocument[],
+    options: { resourceRequired?: boolean; services?: ReadonlySet<string> } = {},
+  ): Grants {
+    const services = options.services;
     const byAction = new Map<string, Grant[]>();
     const unknown: UnknownPattern[] = [];
     const denies: { doc: number; stmt: Statement; actions: readonly ActionInfo[] }[] = [];
     docs.forEach((doc, d) => {
       for (const stmt of doc.statements) {
-        const { actions, unknown: unk } = this.statementActions(stmt);
+        const { actions: named, unknown: unk } = this.statementActions(stmt);
         for (const u of unk) unknown.push({ doc: d, stmt, ...u });
         if (stmt.effect === 'Deny') {
-          denies.push({ doc: d, stmt, actions });
+          denies.push({ doc: d, stmt, actions: named });
           continue;
         }
+        const actions = services ? named.filter((a) => services.has(a.service)) : named;
         const resources: { p: ArnPattern; not?: string[]; approx?: string }[] = stmt.notResources
           ? [
               {

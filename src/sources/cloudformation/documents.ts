@@ -1,5 +1,5 @@
 // One policy document of a template: evaluated, its unknown parts read as `*` (noted), its statements' lines kept.
-import type { PolicyKind, PolicyRecord } from '../../core/types.js';
+import type { GrantScope, PolicyKind, PolicyRecord } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { MAX_DOCUMENT_CHARS, textSize } from '../../policy/document.js';
@@ -19,6 +19,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
     path: JsonPath;
     /** The source path when the document is not in the template (a SAM policy template). */
     statementsAt?: JsonPath;
+    /** A resource policy of a known type: the services whose actions it can grant. */
+    grantScope?: GrantScope;
   }): PolicyRecord | undefined {
     this.ev.begin();
     let doc = this.ev.eval(o.raw);
@@ -31,6 +33,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       kind: o.kind,
       status: 'unresolved',
     };
+    if (o.grantScope) rec.grantScope = o.grantScope;
     if (o.name) rec.name = o.name;
     this.lineOf(rec, o.path);
     const fail = (reason: string) => {

@@ -7,6 +7,7 @@ import { resourceName } from './resources.js';
 import { samDeadLetterPolicy, samPolicyEntry } from './sam.js';
 import {
   RESOURCE_POLICY_PROPERTIES,
+  RESOURCE_POLICY_SERVICES,
   NOT_IAM,
   PRINCIPAL_TYPES,
   SAM_FUNCTIONS,
@@ -139,6 +140,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       let raw: unknown = r.props;
       for (const k of prop.split('.')) raw = isObject(raw) ? raw[k] : undefined;
       if (raw === undefined) return;
+      const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
       this.docRecord({
         owner: r.logicalId,
         address:
@@ -147,6 +149,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         name: r.logicalId,
         raw,
         path: [...P, ...prop.split('.')],
+        ...(services ? { grantScope: { resourceType: t, services: [...services] } } : {}),
       });
     }
   }

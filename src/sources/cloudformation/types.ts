@@ -32,6 +32,37 @@ export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
   'AWS::Events::EventBusPolicy': '',
 };
 
+/**
+ * Resource policy types -> the services whose actions the policy can grant: AWS applies it to its
+ * own resource only (a bucket policy's `Action: "*"` is S3 actions on that bucket and its objects).
+ * A type not listed here (a VPC endpoint's policy, which governs the endpoint's service, or a
+ * `PolicyDocument` of a type not known) is read as naming any action.
+ */
+export const RESOURCE_POLICY_SERVICES: Record<string, string[]> = {
+  'AWS::S3::BucketPolicy': ['s3'],
+  'AWS::S3Express::BucketPolicy': ['s3express'],
+  'AWS::S3Outposts::BucketPolicy': ['s3-outposts'],
+  'AWS::S3::AccessPoint': ['s3'],
+  'AWS::SQS::QueuePolicy': ['sqs'],
+  'AWS::SNS::TopicPolicy': ['sns'],
+  'AWS::KMS::Key': ['kms'],
+  'AWS::KMS::ReplicaKey': ['kms'],
+  'AWS::ECR::Repository': ['ecr'],
+  'AWS::ECR::RegistryPolicy': ['ecr'],
+  'AWS::SecretsManager::ResourcePolicy': ['secretsmanager'],
+  'AWS::Logs::ResourcePolicy': ['logs'],
+  'AWS::OpenSearchService::Domain': ['es'],
+  'AWS::Elasticsearch::Domain': ['es'],
+  'AWS::ApiGateway::RestApi': ['execute-api'],
+  'AWS::EFS::FileSystem': ['elasticfilesystem'],
+  'AWS::Backup::BackupVault': ['backup'],
+  'AWS::DynamoDB::Table': ['dynamodb'],
+  'AWS::Kinesis::ResourcePolicy': ['kinesis'],
+  'AWS::CodeArtifact::Domain': ['codeartifact'],
+  'AWS::CodeArtifact::Repository': ['codeartifact'],
+  'AWS::Glue::ResourcePolicy': ['glue'],
+};
+
 /** Types with a `PolicyDocument` that is not an IAM policy. */
 export const NOT_IAM = new Set(['AWS::IoT::Policy', 'AWS::IoT::PolicyPrincipalAttachment']);
 

@@ -10,6 +10,7 @@ import {
   POLICY_DOCUMENT_DATA_SOURCE,
   OPTIONAL_ATTRIBUTES,
   NAME_ATTRIBUTES,
+  GRANT_SERVICES,
 } from './resource-types.js';
 import { type Ref, parseReference } from './references.js';
 import { hasTemplate, PURE_INTERPOLATION } from './evaluator.js';
@@ -31,6 +32,8 @@ export class RecordAnalyzer extends DocumentAnalyzer {
       after: Attr;
       before?: Attr;
       optional: boolean;
+      /** A resource policy of a known type: the services whose actions it can grant. */
+      services?: string[];
     },
   ): PolicyRecord | undefined {
     const label = opts.attrLabel;
@@ -74,6 +77,7 @@ export class RecordAnalyzer extends DocumentAnalyzer {
       kind: opts.kind,
       status: result.document !== undefined ? 'resolved' : 'unresolved',
     };
+    if (opts.services) rec.grantScope = { resourceType: res.type, services: opts.services };
     const name = opts.name ?? this.nameFor(res);
     if (name !== undefined) rec.name = name;
     // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
@@ -143,6 +147,7 @@ export class RecordAnalyzer extends DocumentAnalyzer {
         after: this.attr(res, [attr]),
         before: res.before ? this.attr(res, [attr], 'before') : undefined,
         optional: OPTIONAL_ATTRIBUTES.has(`${res.type}.${attr}`),
+        services: GRANT_SERVICES.get(`${res.type}.${attr}`),
       });
     }
   }

@@ -6,8 +6,11 @@ export interface ResourceType {
   /**
    * Attributes holding a policy document: the kind of policy, and whether a resource may lack it
    * (then it holds no policy). `inline_policy[].policy` is the `policy` of each `inline_policy` block.
+   * `services`: for a resource policy, the services whose actions it can grant (AWS applies a bucket
+   * policy to S3 actions only, whatever its `Action` names); none where the resource does not say
+   * (a VPC endpoint's policy governs the service the endpoint is for).
    */
-  policies?: Record<string, { kind: PolicyKind; optional?: boolean }>;
+  policies?: Record<string, { kind: PolicyKind; optional?: boolean; services?: string[] }>;
   /** A principal (role, user or group) that policies attach to. */
   principal?: PrincipalRecord['type'];
   /** An inline policy of a principal: the attribute naming the principal, and its type. */
@@ -32,35 +35,49 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
     policies: { assume_role_policy: { kind: 'trust' }, 'inline_policy[].policy': { kind: 'identity' } },
   },
   aws_ssoadmin_permission_set_inline_policy: { policies: { inline_policy: { kind: 'identity' } } },
-  aws_s3_bucket_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true } } },
-  aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_sns_topic_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true } } },
-  aws_sqs_queue_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true } } },
-  aws_kms_key: { policies: { policy: { kind: 'resource', optional: true } } },
-  aws_ecr_repository_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_ecr_registry_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_secretsmanager_secret_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_secretsmanager_secret: { policies: { policy: { kind: 'resource', optional: true } } },
-  aws_glacier_vault: { policies: { access_policy: { kind: 'resource' } } },
-  aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource' } } },
-  aws_elasticsearch_domain: { policies: { access_policies: { kind: 'resource', optional: true } } },
-  aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource' } } },
-  aws_opensearch_domain: { policies: { access_policies: { kind: 'resource', optional: true } } },
-  aws_cloudwatch_log_resource_policy: { policies: { policy_document: { kind: 'resource' } } },
-  aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_efs_file_system_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_backup_vault_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_glue_resource_policy: { policies: { policy: { kind: 'resource' } } },
+  aws_s3_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3'] } } },
+  aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true, services: ['s3'] } } },
+  aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3-outposts'] } } },
+  aws_sns_topic_policy: { policies: { policy: { kind: 'resource', services: ['sns'] } } },
+  aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true, services: ['sns'] } } },
+  aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
+  aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
+  aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+  aws_ecr_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
+  aws_ecr_registry_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
+  aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr-public'] } } },
+  aws_secretsmanager_secret_policy: {
+    policies: { policy: { kind: 'resource', services: ['secretsmanager'] } },
+  },
+  aws_secretsmanager_secret: {
+    policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
+  },
+  aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
+  aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
+  aws_elasticsearch_domain: {
+    policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+  },
+  aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
+  aws_opensearch_domain: {
+    policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+  },
+  aws_cloudwatch_log_resource_policy: {
+    policies: { policy_document: { kind: 'resource', services: ['logs'] } },
+  },
+  aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource', services: ['events'] } } },
+  aws_efs_file_system_policy: { policies: { policy: { kind: 'resource', services: ['elasticfilesystem'] } } },
+  aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
+  aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
+  aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
+  aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
   aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
   aws_vpc_endpoint: { policies: { policy: { kind: 'resource', optional: true } } },
-  aws_codeartifact_domain_permissions_policy: { policies: { policy_document: { kind: 'resource' } } },
-  aws_codeartifact_repository_permissions_policy: { policies: { policy_document: { kind: 'resource' } } },
+  aws_codeartifact_domain_permissions_policy: {
+    policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
+  },
+  aws_codeartifact_repository_permissions_policy: {
+    policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
+  },
   'data.aws_iam_policy_document': { policies: { json: { kind: 'identity' } } },
   aws_iam_user: { principal: 'user' },
   aws_iam_group: { principal: 'group' },
@@ -106,6 +123,15 @@ export const OPTIONAL_ATTRIBUTES = new Set(
     Object.entries(e.policies ?? {})
       .filter(([, p]) => p.optional)
       .map(([a]) => `${t}.${a}`),
+  ),
+);
+
+/** Resource policy attributes (`type.attribute`) -> the services whose actions the policy can grant. */
+export const GRANT_SERVICES = new Map(
+  ENTRIES.flatMap(([t, e]) =>
+    Object.entries(e.policies ?? {})
+      .filter(([, p]) => p.services)
+      .map(([a, p]): [string, string[]] => [`${t}.${a}`, [...p.services!].sort()]),
   ),
 );
 
