@@ -1028,3 +1028,95 @@ describe('missing-permission with wildcards over the region', () => {
     },
   );
 });
+
+describe('an unconditional Deny with NotResource narrows the grant to its NotResource', () => {
+  // The vendor baseline grants iam:PassRole on arn:aws:iam::*:role/vendor-*.
+  const allow = { Sid: 'Pass', Effect: 'Allow', Action: ['iam:PassRole', 'sqs:SendMessage'], Resource: '*' };
+  const deny = (notResource: string | string[], extra: Record<string, unknown> = {}) => ({
+    Sid: 'Only',
+    Effect: 'Deny',
+    Action: 'iam:PassRole',
+    NotResource: notResource,
+    ...extra,
+  });
+  const run = (statements: unknown[], memo: boolean) =>
+    audit([policy('p', doc(...statements))], ['ongoing'], undefined, { memo });
+  const passRole = (fs: Finding[]) =>
+    fs.filter((f) => f.kind !== 'missing-permission' && f.actions.includes('iam:PassRole'));
+
+  it.each([true, false])('within the baseline: no finding, nothing approximate (memo %s)', (memo) => {
+    const out = run([allow, deny('arn:aws:iam::123456789012:role/vendor-a')], memo);
+    expect(passRole(out.findings)).toEqual([]);
+    // sqs:SendMessage, which the Deny does not name, stays on *.
+    const beyond = out.findings.filter((f) => f.kind !== 'missing-permission');
+    expect(beyond.map((f) => [f.kind, f.actions, f.resources, f.approximate])).toEqual([
+      ['excess-action', ['sqs:SendMessage'], ['*'], undefined],
+    ]);
+    // iam:PassRole counts as granted on role/vendor-a: not reported missing.
+    expect(
+      out.findings.some((f) => f.kind === 'missing-permission' && f.actions.includes('iam:PassRole')),
+    ).toBe(false);
+    // Every listed ARN within the baseline (one inside another counts once): no finding either.
+    const two = run(
+      [allow, deny(['arn:aws:iam::*:role/vendor-a', 'arn:aws:iam::*:role/vendor-*', 'arn:aws:s3:::b'])],
+      memo,
+    );
+    expect(passRole(two.findings)).toEqual([]);
+  });
+
+  it.each([true, false])(
+    'wider than the baseline: the finding is on the narrowed resource (memo %s)',
+    (memo) => {
+      const out = run([allow, deny('arn:aws:iam::123456789012:role/*')], memo);
+      const found = passRole(out.findings);
+      expect(found.map((f) => [f.kind, f.actions, f.resources, f.approximate])).toEqual([
+        ['broader-resource', ['iam:PassRole'], ['arn:aws:iam::123456789012:role/*'], undefined],
+      ]);
+      // An Allow narrower than the NotResource keeps its own resource.
+      const narrow = run(
+        [
+          { ...allow, Resource: 'arn:aws:iam::123456789012:role/app-*' },
+          deny('arn:aws:iam::123456789012:role/*'),
+        ],
+        memo,
+      );
+      expect(passRole(narrow.findings).map((f) => [f.kind, f.resources, f.approximate])).toEqual([
+        ['broader-resource', ['arn:aws:iam::123456789012:role/app-*'], undefined],
+      ]);
+      // A NotResource the Allow's resource does not meet: the Deny removes the whole grant.
+      const none = run(
+        [
+          { ...allow, Resource: 'arn:aws:iam::123456789012:role/app-*' },
+          deny('arn:aws:iam::123456789012:role/vendor-a'),
+        ],
+        memo,
+      );
+      expect(passRole(none.findings)).toEqual([]);
+    },
+  );
+
+  it.each([true, false])('stays approximate where it cannot be exact (memo %s)', (memo) => {
+    const cases: [unknown, RegExp][] = [
+      [
+        deny('arn:aws:iam::123456789012:role/vendor-a', {
+          Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+        }),
+        /Deny statement Only also denies this only under its condition/,
+      ],
+      // role/app-* and role/*-admin meet, but neither holds the other: no one pattern is their intersection.
+      [
+        deny('arn:aws:iam::123456789012:role/*-admin'),
+        /Deny statement Only also denies this except on its NotResource/,
+      ],
+      // A policy variable's value is not known when the policy is read.
+      [deny('arn:aws:iam::123456789012:role/${aws:username}'), /except on its NotResource/],
+    ];
+    for (const [d, note] of cases) {
+      const allowApp = { ...allow, Resource: 'arn:aws:iam::123456789012:role/app-*' };
+      const found = passRole(run([allowApp, d], memo).findings);
+      expect(found.map((f) => f.kind)).toEqual(['broader-resource']);
+      expect(found[0]!.resources).toEqual(['arn:aws:iam::123456789012:role/app-*']);
+      expect(found[0]!.approximate).toMatch(note);
+    }
+  });
+});

@@ -779,6 +779,55 @@ describe('differential: hand-written cases', () => {
     expect(grant?.approximate).toMatch(/denies part of arn:aws:s3:::b\/\*/);
   });
 
+  it('an unconditional Deny with NotResource leaves the grant exactly on its NotResource', async () => {
+    const allow: Stmt = { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: '*' };
+    const only = (deny: Stmt) => policy(allow, deny);
+    for (const p of [
+      only({
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        NotResource: ['arn:aws:s3:::b/public/*', 'arn:aws:s3:::c/k'],
+      }),
+      only({
+        Effect: 'Deny',
+        NotAction: 's3:PutObject',
+        NotResource: ['arn:aws:s3:::b/public/*', 'arn:aws:s3:::c/k'],
+      }),
+    ]) {
+      expect(await both(p, 's3:GetObject', 'arn:aws:s3:::b/public/k')).toEqual({
+        ours: 'allow',
+        sim: 'Allowed',
+      });
+      expect(await both(p, 's3:GetObject', 'arn:aws:s3:::c/k')).toEqual({ ours: 'allow', sim: 'Allowed' });
+      expect(await both(p, 's3:GetObject', 'arn:aws:s3:::b/private/k')).toEqual({
+        ours: 'deny',
+        sim: 'ExplicitlyDenied',
+      });
+      // An action the Deny does not name keeps the Allow's `*`.
+      expect(await both(p, 's3:PutObject', 'arn:aws:s3:::b/private/k')).toEqual({
+        ours: 'allow',
+        sim: 'Allowed',
+      });
+      const grants = builder.build(parseDocs(p)).byAction.get('s3:getobject') ?? [];
+      expect(grants.map((g) => [g.resource.raw, g.approximate])).toEqual([
+        ['arn:aws:s3:::b/public/*', undefined],
+        ['arn:aws:s3:::c/k', undefined],
+      ]);
+    }
+    // Under a condition, the Deny may or may not apply: the grant on * stays, with a note.
+    const conditional = only({
+      Effect: 'Deny',
+      Action: 's3:GetObject',
+      NotResource: 'arn:aws:s3:::b/public/*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    const [grant] = builder.build(parseDocs(conditional)).byAction.get('s3:getobject') ?? [];
+    expect([grant?.resource.raw, grant?.approximate]).toEqual([
+      '*',
+      'the Deny statement #1 also denies this only under its condition',
+    ]);
+  });
+
   it('pins the known differences (if the simulator changes, revisit KNOWN_DIFFERENCES)', async () => {
     const queue = `arn:aws:sqs:us-east-1:${ACCOUNT}:queue1`;
     // star-at-field-end-spans-colons

@@ -21,7 +21,7 @@ import {
 import { ActionSet } from './action-set.js';
 import { actionOfOrdinal, actionOrdinal, type Catalog } from './catalog.js';
 import type { Condition, Statement } from './document.js';
-import type { GrantBuilder } from './grants.js';
+import { withinNotResource, type GrantBuilder } from './grants.js';
 import { denyReach, partialDeny } from './principal.js';
 
 export interface GrantClass {
@@ -581,6 +581,11 @@ export class GrantSets {
     const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
     const denyPatterns = stmt.resources?.map((r) => this.builder.pattern(r));
     const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+    // An unconditional Deny with NotResource: a class it reaches is narrowed exactly where it can be.
+    const notPatterns =
+      stmt.notResources && !stmt.condition
+        ? stmt.notResources.map((r) => this.builder.pattern(r))
+        : undefined;
     const out: GrantClass[] = [];
     const noted = (c: GrantClass, actions: ActionSet, note: string): GrantClass => ({
       ...c,
@@ -599,6 +604,21 @@ export class GrantSets {
         if (!rest.isEmpty()) out.push({ ...c, actions: rest });
       };
       const why = partialDeny(stmt, reach);
+      if (why && notPatterns && reach === 'all' && !c.notResource) {
+        const narrowed = withinNotResource(c.resource, notPatterns);
+        if (narrowed) {
+          if (narrowed.length === 1 && narrowed[0] === c.resource) {
+            out.push(c);
+            continue;
+          }
+          keep();
+          for (const p of narrowed) {
+            const kept = this.applicable(hit, p);
+            if (!kept.isEmpty()) out.push({ ...c, resource: p, actions: kept });
+          }
+          continue;
+        }
+      }
       if (why) {
         keep();
         out.push(noted(c, hit, `${label} also denies this ${why}`));

@@ -234,6 +234,10 @@ export class GrantBuilder {
     const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
     const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
     const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+    // An unconditional Deny with NotResource: a grant it reaches is narrowed exactly where it can be.
+    const notPatterns =
+      stmt.notResources && !stmt.condition ? stmt.notResources.map((r) => this.pattern(r)) : undefined;
+    const within = new Map<string, ArnPattern[] | undefined>();
     const cache = new Map<string, 'all' | 'part' | 'none'>();
     // Each granted action is handled on its own, so going through the smaller side is the same:
     // the granted actions when the Deny names more actions (NotAction) than the policy grants.
@@ -253,6 +257,15 @@ export class GrantBuilder {
           continue;
         }
         const why = partialDeny(stmt, reach);
+        if (why && notPatterns && reach === 'all' && !g.notResource) {
+          let narrowed = within.get(g.resource.raw);
+          if (!within.has(g.resource.raw))
+            within.set(g.resource.raw, (narrowed = withinNotResource(g.resource, notPatterns)));
+          if (narrowed) {
+            for (const p of narrowed) if (this.applies(g.action, p)) kept.push({ ...g, resource: p });
+            continue;
+          }
+        }
         if (why) {
           kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
           continue;
@@ -284,6 +297,39 @@ export class GrantBuilder {
       else byAction.delete(key);
     }
   }
+}
+
+/**
+ * Where an unconditional Deny with NotResource leaves a grant on `resource` of an action it names:
+ * only on `resource` ∩ each pattern of the NotResource list (the Deny removes the action everywhere
+ * else). The intersections, without one another's subsets, in the list's order (empty: the Deny
+ * removes the grant); undefined when one of them is not a pattern the ARN algebra gives exactly
+ * (two patterns that overlap with neither containing the other), or a policy variable or an
+ * unbound placeholder is involved: the grant then stays with the Deny's note.
+ */
+export function withinNotResource(
+  resource: ArnPattern,
+  notResource: readonly ArnPattern[],
+): ArnPattern[] | undefined {
+  if (!exactPattern(resource)) return undefined;
+  const out: ArnPattern[] = [];
+  for (const r of notResource) {
+    if (!exactPattern(r)) return undefined;
+    let meet: ArnPattern;
+    if (arnContains(r, resource)) meet = resource;
+    else if (arnContains(resource, r)) meet = r;
+    else if (!arnIntersects(resource, r)) continue;
+    else return undefined;
+    if (out.some((o) => arnContains(o, meet))) continue;
+    for (let i = out.length - 1; i >= 0; i--) if (arnContains(meet, out[i]!)) out.splice(i, 1);
+    out.push(meet);
+  }
+  return out;
+}
+
+/** A pattern read as written: no policy variable, no unbound placeholder read as `*`. */
+function exactPattern(p: ArnPattern): boolean {
+  return p.variables.length === 0 && p.unboundPlaceholders.length === 0;
 }
 
 function joinNotes(a: string | undefined, b: string): string {
