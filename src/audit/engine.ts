@@ -12,6 +12,7 @@ import {
   isAll,
   isLiteral,
   parseArnPattern,
+  placeholderFieldsMeet,
   type ArnPattern,
 } from '../policy/arn.js';
 import { actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
@@ -434,7 +435,11 @@ function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly 
   let hit = byTypes.get(key);
   if (hit !== undefined) return hit;
   // The types the granted pattern reaches (a type without a format: unknown, not covered).
-  const reached = types.filter((t) => !t.arn || arnIntersects(formatPattern(t.arn), granted));
+  // (A placeholder of the granted text, the vendor's template pasted as it is, keeps to its own
+  // field there, as in the grant builder: placeholderFieldsMeet.)
+  const reached = types.filter(
+    (t) => !t.arn || (arnIntersects(formatPattern(t.arn), granted) && placeholderFieldsMeet(granted, t.arn)),
+  );
   if (reached.length === 0) {
     // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
     // through a wildcard over the partition, read in the baseline's partition).
@@ -493,7 +498,8 @@ const NO_VALUE = /[<>{}]/;
  * placeholder, taken from the granted pattern's own text, makes the baseline resource cover it.
  * Account, region and partition placeholders keep the `*` reading (an account is bound with
  * `--account-id`: README), as do a baseline resource with two different placeholders and a
- * granted text with too many candidate values.
+ * granted text with too many candidate values. (Which resource types a resource with placeholders
+ * reaches is not lenient: each keeps to its own ARN field, placeholderFieldsMeet.)
  */
 function fillsPlaceholders(baseline: ArnPattern, granted: ArnPattern): boolean {
   const keys = baseline.unboundPlaceholders.filter((k) => !ENVIRONMENT_PLACEHOLDER.test(k));

@@ -850,3 +850,52 @@ function literalForm(raw: string): IntersectForm {
     colons: resourcePrefix === null ? null : colons,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Placeholders in their own fields
+
+/** Stands for a placeholder's value in a resource's text (a character no ARN holds). */
+const VALUE_MARK = '\u0001';
+/** A format field of variables only (`${Region}`, `${Account}`): a value, never empty in an ARN. */
+const FORMAT_VALUE = /^(\$\{[A-Za-z0-9]+\})+$/;
+/** A field that may reach past a `:` (a wildcard, a policy variable). */
+const OPEN_FIELD = /[*?$]/;
+/** placeholderFieldsMeet per pattern and ARN format text. */
+const fieldsCache = new WeakMap<ArnPattern, Map<string, boolean>>();
+
+/**
+ * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
+ * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
+ * `arn:aws:s3:::<datalake>/<prefix>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
+ * as `*`, through an empty region and account, but its region and account are fixed (empty), and
+ * a storage lens group's are not. The fields before the resource part are compared up to the first
+ * one that holds a wildcard or a variable (it may reach past a colon); a format field that is
+ * variables only needs a value there. True for a pattern without placeholders (nothing to add to
+ * arnIntersects), for text that is not an ARN, and whenever this cannot tell; it only narrows,
+ * never widens, what arnIntersects says. The values stay lenient: this is about the resource type.
+ */
+export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
+  if (p.unboundPlaceholders.length === 0) return true;
+  let byFormat = fieldsCache.get(p);
+  if (!byFormat) fieldsCache.set(p, (byFormat = new Map()));
+  let hit = byFormat.get(format);
+  if (hit !== undefined) return hit;
+  hit = true;
+  let text = p.raw;
+  for (const k of p.unboundPlaceholders) text = text.split(k).join(VALUE_MARK);
+  const fields = text.split(':');
+  const wanted = format.split(':');
+  if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6)
+    for (let i = 1; i < 5; i++) {
+      const f = fields[i]!;
+      if (OPEN_FIELD.test(f)) break;
+      if (f.includes(VALUE_MARK)) continue;
+      const w = wanted[i]!;
+      if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
+        hit = false;
+        break;
+      }
+    }
+  byFormat.set(format, hit);
+  return hit;
+}

@@ -10,6 +10,7 @@ import {
   arnFormatFields,
   arnFormatToPattern,
   arnIntersects,
+  placeholderFieldsMeet,
   arnResourcePrefix,
   arnServiceField,
   formatMatcher,
@@ -443,7 +444,7 @@ export class GrantSets {
       hit =
         c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
           ? (ix.formatMatchers[id] ??= formatMatcher(format)).test(c.resource.raw)
-          : arnIntersects(format, c.resource);
+          : arnIntersects(format, c.resource) && placeholderFieldsMeet(c.resource, ix.formatTexts[id]!);
     }
     this.metStamp[id] = c.stamp;
     this.metValue[id] = hit ? 1 : 0;

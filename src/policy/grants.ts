@@ -7,6 +7,7 @@ import {
   arnContains,
   arnFormatToPattern,
   arnIntersects,
+  placeholderFieldsMeet,
   isAll,
   parseArnPattern,
   type ArnPattern,
@@ -161,7 +162,7 @@ export class GrantBuilder {
           fmt = arnFormatToPattern(rt.arn);
           this.formatCache.set(rt.arn, fmt);
         }
-        hit = arnIntersects(fmt, resource);
+        hit = arnIntersects(fmt, resource) && placeholderFieldsMeet(resource, rt.arn);
         cache.set(rt.arn, hit);
       }
       if (hit) return true;
