@@ -14829,6 +14829,58 @@ function literalForm(raw) {
         colons: resourcePrefix === null ? null : colons,
     };
 }
+// ---------------------------------------------------------------------------------------------
+// Placeholders in their own fields
+/** Stands for a placeholder's value in a resource's text (a character no ARN holds). */
+const VALUE_MARK = '\u0001';
+/** A format field of variables only (`${Region}`, `${Account}`): a value, never empty in an ARN. */
+const FORMAT_VALUE = /^(\$\{[A-Za-z0-9]+\})+$/;
+/** A field that may reach past a `:` (a wildcard, a policy variable). */
+const OPEN_FIELD = /[*?$]/;
+/** placeholderFieldsMeet per pattern and ARN format text. */
+const fieldsCache = new WeakMap();
+/**
+ * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
+ * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
+ * `arn:aws:s3:::<datalake>/<prefix>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
+ * as `*`, through an empty region and account, but its region and account are fixed (empty), and
+ * a storage lens group's are not. The fields before the resource part are compared up to the first
+ * one that holds a wildcard or a variable (it may reach past a colon); a format field that is
+ * variables only needs a value there. True for a pattern without placeholders (nothing to add to
+ * arnIntersects), for text that is not an ARN, and whenever this cannot tell; it only narrows,
+ * never widens, what arnIntersects says. The values stay lenient: this is about the resource type.
+ */
+function placeholderFieldsMeet(p, format) {
+    if (p.unboundPlaceholders.length === 0)
+        return true;
+    let byFormat = fieldsCache.get(p);
+    if (!byFormat)
+        fieldsCache.set(p, (byFormat = new Map()));
+    let hit = byFormat.get(format);
+    if (hit !== undefined)
+        return hit;
+    hit = true;
+    let text = p.raw;
+    for (const k of p.unboundPlaceholders)
+        text = text.split(k).join(VALUE_MARK);
+    const fields = text.split(':');
+    const wanted = format.split(':');
+    if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6)
+        for (let i = 1; i < 5; i++) {
+            const f = fields[i];
+            if (OPEN_FIELD.test(f))
+                break;
+            if (f.includes(VALUE_MARK))
+                continue;
+            const w = wanted[i];
+            if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
+                hit = false;
+                break;
+            }
+        }
+    byFormat.set(format, hit);
+    return hit;
+}
 
 ;// CONCATENATED MODULE: ./src/policy/principal.ts
 /** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
@@ -15032,7 +15084,7 @@ class GrantBuilder {
                     fmt = arnFormatToPattern(rt.arn);
                     this.formatCache.set(rt.arn, fmt);
                 }
-                hit = arnIntersects(fmt, resource);
+                hit = arnIntersects(fmt, resource) && placeholderFieldsMeet(resource, rt.arn);
                 cache.set(rt.arn, hit);
             }
             if (hit)
@@ -15105,6 +15157,9 @@ class GrantBuilder {
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
         const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        // An unconditional Deny with NotResource: a grant it reaches is narrowed exactly where it can be.
+        const notPatterns = stmt.notResources && !stmt.condition ? stmt.notResources.map((r) => this.pattern(r)) : undefined;
+        const within = new Map();
         const cache = new Map();
         // Each granted action is handled on its own, so going through the smaller side is the same:
         // the granted actions when the Deny names more actions (NotAction) than the policy grants.
@@ -15127,6 +15182,17 @@ class GrantBuilder {
                     continue;
                 }
                 const why = partialDeny(stmt, reach);
+                if (why && notPatterns && reach === 'all' && !g.notResource) {
+                    let narrowed = within.get(g.resource.raw);
+                    if (!within.has(g.resource.raw))
+                        within.set(g.resource.raw, (narrowed = withinNotResource(g.resource, notPatterns)));
+                    if (narrowed) {
+                        for (const p of narrowed)
+                            if (this.applies(g.action, p))
+                                kept.push({ ...g, resource: p });
+                        continue;
+                    }
+                }
                 if (why) {
                     kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
                     continue;
@@ -15163,6 +15229,43 @@ class GrantBuilder {
                 byAction.delete(key);
         }
     }
+}
+/**
+ * Where an unconditional Deny with NotResource leaves a grant on `resource` of an action it names:
+ * only on `resource` ∩ each pattern of the NotResource list (the Deny removes the action everywhere
+ * else). The intersections, without one another's subsets, in the list's order (empty: the Deny
+ * removes the grant); undefined when one of them is not a pattern the ARN algebra gives exactly
+ * (two patterns that overlap with neither containing the other), or a policy variable or an
+ * unbound placeholder is involved: the grant then stays with the Deny's note.
+ */
+function withinNotResource(resource, notResource) {
+    if (!exactPattern(resource))
+        return undefined;
+    const out = [];
+    for (const r of notResource) {
+        if (!exactPattern(r))
+            return undefined;
+        let meet;
+        if (arnContains(r, resource))
+            meet = resource;
+        else if (arnContains(resource, r))
+            meet = r;
+        else if (!arnIntersects(resource, r))
+            continue;
+        else
+            return undefined;
+        if (out.some((o) => arnContains(o, meet)))
+            continue;
+        for (let i = out.length - 1; i >= 0; i--)
+            if (arnContains(meet, out[i]))
+                out.splice(i, 1);
+        out.push(meet);
+    }
+    return out;
+}
+/** A pattern read as written: no policy variable, no unbound placeholder read as `*`. */
+function exactPattern(p) {
+    return p.variables.length === 0 && p.unboundPlaceholders.length === 0;
 }
 function joinNotes(a, b) {
     return a ? `${a}; ${b}` : b;
@@ -16107,7 +16210,9 @@ function coversTypes(baseline, granted, types) {
     if (hit !== undefined)
         return hit;
     // The types the granted pattern reaches (a type without a format: unknown, not covered).
-    const reached = types.filter((t) => !t.arn || arnIntersects(formatPattern(t.arn), granted));
+    // (A placeholder of the granted text, the vendor's template pasted as it is, keeps to its own
+    // field there, as in the grant builder: placeholderFieldsMeet.)
+    const reached = types.filter((t) => !t.arn || (arnIntersects(formatPattern(t.arn), granted) && placeholderFieldsMeet(granted, t.arn)));
     if (reached.length === 0) {
         // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
         // through a wildcard over the partition, read in the baseline's partition).
@@ -16167,7 +16272,8 @@ const engine_NO_VALUE = /[<>{}]/;
  * placeholder, taken from the granted pattern's own text, makes the baseline resource cover it.
  * Account, region and partition placeholders keep the `*` reading (an account is bound with
  * `--account-id`: README), as do a baseline resource with two different placeholders and a
- * granted text with too many candidate values.
+ * granted text with too many candidate values. (Which resource types a resource with placeholders
+ * reaches is not lenient: each keeps to its own ARN field, placeholderFieldsMeet.)
  */
 function fillsPlaceholders(baseline, granted) {
     const keys = baseline.unboundPlaceholders.filter((k) => !ENVIRONMENT_PLACEHOLDER.test(k));
@@ -16921,6 +17027,7 @@ function grantedByEntry(classes, sets, into = new Map()) {
 
 
 
+
 /** formatCodes: not read yet; no resource type; several (formatsOfAction has them); else the one id + FORMAT_ONE. */
 const FORMAT_UNKNOWN = 0;
 const FORMAT_NONE = 1;
@@ -17244,7 +17351,7 @@ class GrantSets {
             hit =
                 c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
                     ? (ix.formatMatchers[id] ??= formatMatcher(format)).test(c.resource.raw)
-                    : arnIntersects(format, c.resource);
+                    : arnIntersects(format, c.resource) && placeholderFieldsMeet(c.resource, ix.formatTexts[id]);
         }
         this.metStamp[id] = c.stamp;
         this.metValue[id] = hit ? 1 : 0;
@@ -17375,6 +17482,10 @@ class GrantSets {
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.builder.pattern(r));
         const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        // An unconditional Deny with NotResource: a class it reaches is narrowed exactly where it can be.
+        const notPatterns = stmt.notResources && !stmt.condition
+            ? stmt.notResources.map((r) => this.builder.pattern(r))
+            : undefined;
         const out = [];
         const noted = (c, actions, note) => ({
             ...c,
@@ -17394,6 +17505,22 @@ class GrantSets {
                     out.push({ ...c, actions: rest });
             };
             const why = partialDeny(stmt, reach);
+            if (why && notPatterns && reach === 'all' && !c.notResource) {
+                const narrowed = withinNotResource(c.resource, notPatterns);
+                if (narrowed) {
+                    if (narrowed.length === 1 && narrowed[0] === c.resource) {
+                        out.push(c);
+                        continue;
+                    }
+                    keep();
+                    for (const p of narrowed) {
+                        const kept = this.applicable(hit, p);
+                        if (!kept.isEmpty())
+                            out.push({ ...c, resource: p, actions: kept });
+                    }
+                    continue;
+                }
+            }
             if (why) {
                 keep();
                 out.push(noted(c, hit, `${label} also denies this ${why}`));
@@ -21401,7 +21528,10 @@ function sharesType(action, a, b) {
         if (!t.arn)
             return true;
         const format = formatPattern(t.arn);
-        return arnIntersects(format, a) && arnIntersects(format, b);
+        return (arnIntersects(format, a) &&
+            arnIntersects(format, b) &&
+            placeholderFieldsMeet(a, t.arn) &&
+            placeholderFieldsMeet(b, t.arn));
     });
 }
 
