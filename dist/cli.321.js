@@ -311,7 +311,7 @@ function coversTypes(baseline, granted, types) {
     // The types the granted pattern reaches (a type without a format: unknown, not covered).
     // (A placeholder of the granted text, the vendor's template pasted as it is, keeps to its own
     // field there, as in the grant builder: placeholderFieldsMeet.)
-    const reached = types.filter((t) => !t.arn || ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(formatPattern(t.arn), granted) && (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .placeholderFieldsMeet */ .Uh)(granted, t.arn)));
+    const reached = types.filter((t) => !t.arn || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .meetsFormat */ .oh)(formatPattern(t.arn), t.arn, granted));
     if (reached.length === 0) {
         // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
         // through a wildcard over the partition, read in the baseline's partition).
@@ -3083,7 +3083,7 @@ class GrantBuilder {
                     fmt = (0,policy_arn/* arnFormatToPattern */.kH)(rt.arn);
                     this.formatCache.set(rt.arn, fmt);
                 }
-                hit = (0,policy_arn/* arnIntersects */.se)(fmt, resource) && (0,policy_arn/* placeholderFieldsMeet */.Uh)(resource, rt.arn);
+                hit = (0,policy_arn/* meetsFormat */.oh)(fmt, rt.arn, resource);
                 cache.set(rt.arn, hit);
             }
             if (hit)
@@ -3973,7 +3973,7 @@ class GrantSets {
             hit =
                 c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
                     ? (ix.formatMatchers[id] ??= (0,policy_arn/* formatMatcher */.cT)(format)).test(c.resource.raw)
-                    : (0,policy_arn/* arnIntersects */.se)(format, c.resource) && (0,policy_arn/* placeholderFieldsMeet */.Uh)(c.resource, ix.formatTexts[id]);
+                    : (0,policy_arn/* meetsFormat */.oh)(format, ix.formatTexts[id], c.resource);
         }
         this.metStamp[id] = c.stamp;
         this.metValue[id] = hit ? 1 : 0;
@@ -6632,10 +6632,7 @@ function sharesType(action, a, b) {
         if (!t.arn)
             return true;
         const format = (0,engine/* formatPattern */.a0)(t.arn);
-        return ((0,policy_arn/* arnIntersects */.se)(format, a) &&
-            (0,policy_arn/* arnIntersects */.se)(format, b) &&
-            (0,policy_arn/* placeholderFieldsMeet */.Uh)(a, t.arn) &&
-            (0,policy_arn/* placeholderFieldsMeet */.Uh)(b, t.arn));
+        return (0,policy_arn/* meetsFormat */.oh)(format, t.arn, a) && (0,policy_arn/* meetsFormat */.oh)(format, t.arn, b);
     });
 }
 
@@ -11871,18 +11868,18 @@ class ActionSet {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Nx: () => (/* binding */ parseArnPattern),
-/* harmony export */   Uh: () => (/* binding */ placeholderFieldsMeet),
 /* harmony export */   c$: () => (/* binding */ isLiteral),
 /* harmony export */   cT: () => (/* binding */ formatMatcher),
 /* harmony export */   i3: () => (/* binding */ arnFormatFields),
 /* harmony export */   kH: () => (/* binding */ arnFormatToPattern),
 /* harmony export */   kd: () => (/* binding */ isAll),
 /* harmony export */   l8: () => (/* binding */ arnServiceField),
+/* harmony export */   oh: () => (/* binding */ meetsFormat),
 /* harmony export */   se: () => (/* binding */ arnIntersects),
 /* harmony export */   u4: () => (/* binding */ arnResourcePrefix),
 /* harmony export */   vF: () => (/* binding */ arnContains)
 /* harmony export */ });
-/* unused harmony exports parseArnPatternTokens, arnMatches */
+/* unused harmony exports parseArnPatternTokens, arnMatches, placeholderFieldsMeet */
 // Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
 // the audit asks of them: does one pattern cover another (containment), can two patterns match a
 // common ARN (intersection), and does a pattern match a concrete ARN.
@@ -12754,6 +12751,14 @@ function placeholderFieldsMeet(p, format) {
         }
     byFormat.set(format, hit);
     return hit;
+}
+/**
+ * Whether a resource pattern can name a resource of an ARN format of the catalog (its pattern and
+ * its text): arnIntersects, with the resource's placeholders kept to their own fields
+ * (placeholderFieldsMeet). The one test of a resource against a resource type's format.
+ */
+function meetsFormat(format, formatText, resource) {
+    return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
 }
 
 

@@ -14881,6 +14881,14 @@ function placeholderFieldsMeet(p, format) {
     byFormat.set(format, hit);
     return hit;
 }
+/**
+ * Whether a resource pattern can name a resource of an ARN format of the catalog (its pattern and
+ * its text): arnIntersects, with the resource's placeholders kept to their own fields
+ * (placeholderFieldsMeet). The one test of a resource against a resource type's format.
+ */
+function meetsFormat(format, formatText, resource) {
+    return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
+}
 
 ;// CONCATENATED MODULE: ./src/policy/principal.ts
 /** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
@@ -15084,7 +15092,7 @@ class GrantBuilder {
                     fmt = arnFormatToPattern(rt.arn);
                     this.formatCache.set(rt.arn, fmt);
                 }
-                hit = arnIntersects(fmt, resource) && placeholderFieldsMeet(resource, rt.arn);
+                hit = meetsFormat(fmt, rt.arn, resource);
                 cache.set(rt.arn, hit);
             }
             if (hit)
@@ -16212,7 +16220,7 @@ function coversTypes(baseline, granted, types) {
     // The types the granted pattern reaches (a type without a format: unknown, not covered).
     // (A placeholder of the granted text, the vendor's template pasted as it is, keeps to its own
     // field there, as in the grant builder: placeholderFieldsMeet.)
-    const reached = types.filter((t) => !t.arn || (arnIntersects(formatPattern(t.arn), granted) && placeholderFieldsMeet(granted, t.arn)));
+    const reached = types.filter((t) => !t.arn || meetsFormat(formatPattern(t.arn), t.arn, granted));
     if (reached.length === 0) {
         // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
         // through a wildcard over the partition, read in the baseline's partition).
@@ -17351,7 +17359,7 @@ class GrantSets {
             hit =
                 c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
                     ? (ix.formatMatchers[id] ??= formatMatcher(format)).test(c.resource.raw)
-                    : arnIntersects(format, c.resource) && placeholderFieldsMeet(c.resource, ix.formatTexts[id]);
+                    : meetsFormat(format, ix.formatTexts[id], c.resource);
         }
         this.metStamp[id] = c.stamp;
         this.metValue[id] = hit ? 1 : 0;
@@ -21528,10 +21536,7 @@ function sharesType(action, a, b) {
         if (!t.arn)
             return true;
         const format = formatPattern(t.arn);
-        return (arnIntersects(format, a) &&
-            arnIntersects(format, b) &&
-            placeholderFieldsMeet(a, t.arn) &&
-            placeholderFieldsMeet(b, t.arn));
+        return meetsFormat(format, t.arn, a) && meetsFormat(format, t.arn, b);
     });
 }
 

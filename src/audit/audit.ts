@@ -24,7 +24,7 @@ import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { GrantSets } from '../policy/grant-sets.js';
-import { arnIntersects, parseArnPattern, placeholderFieldsMeet, type ArnPattern } from '../policy/arn.js';
+import { meetsFormat, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import {
   compileBaseline,
   conditionText,
@@ -848,11 +848,6 @@ function sharesType(action: ActionInfo, a: ArnPattern, b: ArnPattern): boolean {
   return action.resourceTypes.some((t) => {
     if (!t.arn) return true;
     const format = formatPattern(t.arn);
-    return (
-      arnIntersects(format, a) &&
-      arnIntersects(format, b) &&
-      placeholderFieldsMeet(a, t.arn) &&
-      placeholderFieldsMeet(b, t.arn)
-    );
+    return meetsFormat(format, t.arn, a) && meetsFormat(format, t.arn, b);
   });
 }

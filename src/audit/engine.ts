@@ -12,7 +12,7 @@ import {
   isAll,
   isLiteral,
   parseArnPattern,
-  placeholderFieldsMeet,
+  meetsFormat,
   type ArnPattern,
 } from '../policy/arn.js';
 import { actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
@@ -437,9 +437,7 @@ function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly 
   // The types the granted pattern reaches (a type without a format: unknown, not covered).
   // (A placeholder of the granted text, the vendor's template pasted as it is, keeps to its own
   // field there, as in the grant builder: placeholderFieldsMeet.)
-  const reached = types.filter(
-    (t) => !t.arn || (arnIntersects(formatPattern(t.arn), granted) && placeholderFieldsMeet(granted, t.arn)),
-  );
+  const reached = types.filter((t) => !t.arn || meetsFormat(formatPattern(t.arn), t.arn, granted));
   if (reached.length === 0) {
     // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
     // through a wildcard over the partition, read in the baseline's partition).

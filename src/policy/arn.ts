@@ -899,3 +899,12 @@ export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
   byFormat.set(format, hit);
   return hit;
 }
+
+/**
+ * Whether a resource pattern can name a resource of an ARN format of the catalog (its pattern and
+ * its text): arnIntersects, with the resource's placeholders kept to their own fields
+ * (placeholderFieldsMeet). The one test of a resource against a resource type's format.
+ */
+export function meetsFormat(format: ArnPattern, formatText: string, resource: ArnPattern): boolean {
+  return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
+}

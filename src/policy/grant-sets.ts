@@ -10,7 +10,7 @@ import {
   arnFormatFields,
   arnFormatToPattern,
   arnIntersects,
-  placeholderFieldsMeet,
+  meetsFormat,
   arnResourcePrefix,
   arnServiceField,
   formatMatcher,
@@ -444,7 +444,7 @@ export class GrantSets {
       hit =
         c.literal && c.resource.raw.length <= MATCHER_MAX_LENGTH
           ? (ix.formatMatchers[id] ??= formatMatcher(format)).test(c.resource.raw)
-          : arnIntersects(format, c.resource) && placeholderFieldsMeet(c.resource, ix.formatTexts[id]!);
+          : meetsFormat(format, ix.formatTexts[id]!, c.resource);
     }
     this.metStamp[id] = c.stamp;
     this.metValue[id] = hit ? 1 : 0;

@@ -7,7 +7,7 @@ import {
   arnContains,
   arnFormatToPattern,
   arnIntersects,
-  placeholderFieldsMeet,
+  meetsFormat,
   isAll,
   parseArnPattern,
   type ArnPattern,
@@ -162,7 +162,7 @@ export class GrantBuilder {
           fmt = arnFormatToPattern(rt.arn);
           this.formatCache.set(rt.arn, fmt);
         }
-        hit = arnIntersects(fmt, resource) && placeholderFieldsMeet(resource, rt.arn);
+        hit = meetsFormat(fmt, rt.arn, resource);
         cache.set(rt.arn, hit);
       }
       if (hit) return true;
