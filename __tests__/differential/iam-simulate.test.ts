@@ -11,8 +11,9 @@
 //
 // Every disagreement must be explained. The explanation is mechanical: a reference evaluator of the
 // request built from our own primitives (catalog expansion, arnMatches), statement by statement, is
-// run once as is and once with one of the simulator's documented rules swapped in (KNOWN_DIFFERENCES);
-// the disagreement is known when exactly that rule turns our answer into the simulator's. The same
+// run once as is and then with the simulator's documented rules swapped in (KNOWN_DIFFERENCES), one
+// of them, then two or three together (a request can meet two at once); the disagreement is known
+// when the smallest such combination turns our answer into the simulator's. The same
 // evaluator, as is, must give our model's verdict on every request (that checks grants.ts).
 
 import { gunzipSync } from 'node:zlib';
@@ -491,11 +492,33 @@ interface KnownDifference {
   id: string;
   /** What differs, and why our answer stands or why the case is outside our model. */
   reason: string;
-  /** The reference evaluator's rules with the simulator's rule swapped in. */
-  rules(builder: GrantBuilder): Rules;
-  /** Which patterns the class is about (beyond "this rule reproduces the simulator's answer"). */
+  /**
+   * The Resource/NotResource entries this difference is about: the simulator's ARN matching is
+   * swapped in for these entries only (the others keep ours), so that differences compose.
+   */
+  arnEntries?: (pattern: string) => boolean;
+  /** The simulator's rule for NotResource entries with fewer than six ARN fields, swapped in. */
+  shortNotResourceNeverApplies?: boolean;
+  /** Whether the case holds what the difference is about (beyond "its rule gives the simulator's answer"). */
   scope(builder: GrantBuilder, c: Case): boolean;
 }
+
+/** The reference evaluator's rules with the simulator's rules of these differences swapped in. */
+function rulesOf(builder: GrantBuilder, ks: readonly KnownDifference[]): Rules {
+  const ours = ourMatch(builder);
+  const swapped = ks.filter((k) => k.arnEntries);
+  return {
+    match: (p, r) => (swapped.some((k) => k.arnEntries!(p)) ? simulatorArnMatch(p, r) : ours(p, r)),
+    shortNotResourceNeverApplies: ks.some((k) => k.shortNotResourceNeverApplies),
+  };
+}
+
+/** A `*` only at the end of each of the partition/service/region/account fields that hold one. */
+const starsAtFieldEnd = (p: string) =>
+  headFields(p).every((f) => !f.includes('*') || f.indexOf('*') === f.length - 1);
+/** Fewer than six fields, and a `*` followed by more text within a field. */
+const shortWithStarMidField = (p: string) =>
+  p.split(':').length < 6 && headFields(p).some((f) => f.includes('*') && f.indexOf('*') < f.length - 1);
 
 const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
@@ -507,11 +530,8 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
       'wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon ' +
       'boundaries." The simulator matches those four fields one by one (padding a pattern with fewer than six ' +
       'fields with `*` fields), so there its `*` never spans a `:`. Our answer follows the AWS documentation.',
-    rules: () => ({ match: simulatorArnMatch }),
-    scope: (b, c) =>
-      readDifferently(b, c.policies, c.resource).every((p) =>
-        headFields(p).every((f) => !f.includes('*') || f.indexOf('*') === f.length - 1),
-      ),
+    arnEntries: starsAtFieldEnd,
+    scope: (b, c) => readDifferently(b, c.policies, c.resource).some(starsAtFieldEnd),
   },
   {
     id: 'malformed-arn-star-mid-field',
@@ -521,13 +541,8 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
       'document how such a malformed ARN matches; our model reads `*` as any run of characters, `:` included ' +
       '(so it matches `arn:aws:s3:::a1/a1`), the simulator pads it to six fields (`arn:*/a1:*:*:*:*`), which ' +
       'matches no real ARN. Our reading is the broader one: for an Allow it never hides a grant AWS could make.',
-    rules: () => ({ match: simulatorArnMatch }),
-    scope: (b, c) =>
-      readDifferently(b, c.policies, c.resource).every(
-        (p) =>
-          p.split(':').length < 6 &&
-          headFields(p).some((f) => f.includes('*') && f.indexOf('*') < f.length - 1),
-      ),
+    arnEntries: shortWithStarMidField,
+    scope: (b, c) => readDifferently(b, c.policies, c.resource).some(shortWithStarMidField),
   },
   {
     id: 'simulator-short-notresource',
@@ -538,13 +553,34 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
       'holds, whatever the request. A request outside `arn:aws:logs:*` is outside the NotResource, so the ' +
       'statement applies to it (AWS evaluates NotResource as "every resource except"); our model says so. This ' +
       'is the simulator being conservative about short ARNs.',
-    rules: (b) => ({ match: ourMatch(b), shortNotResourceNeverApplies: true }),
+    shortNotResourceNeverApplies: true,
     scope: (_b, c) =>
       c.policies.some((p) =>
         p.Statement.some((st) => list(st.NotResource).some((r) => !isAllStars(r) && r.split(':').length < 6)),
       ),
   },
 ];
+
+/** Every combination of the known differences, the smaller first (one, then two, then three). */
+const COMBINATIONS: KnownDifference[][] = (() => {
+  const all: KnownDifference[][] = [[]];
+  for (const k of KNOWN_DIFFERENCES) for (const c of [...all]) all.push([...c, k]);
+  return all.filter((c) => c.length > 0).sort((a, b) => a.length - b.length);
+})();
+
+/**
+ * The smallest combination of known differences that explains the simulator's verdict: with their
+ * rules swapped in together, the reference evaluator gives it, and the case holds what each of them
+ * is about. A request can meet two of them at once (a short NotResource in one statement, an ARN
+ * whose `*` spans a `:` in another), and then neither alone turns our answer into the simulator's.
+ */
+function explanation(builder: GrantBuilder, c: Case, verdict: Verdict): KnownDifference[] | undefined {
+  return COMBINATIONS.find(
+    (ks) =>
+      ks.every((k) => k.scope(builder, c)) &&
+      refVerdict(builder, c.policies, c.actionInfo, c.resource, rulesOf(builder, ks)) === verdict,
+  );
+}
 
 /**
  * Errors the simulator returns instead of an answer; the request is then not compared.
@@ -637,16 +673,12 @@ describe('differential: our IAM model against @cloud-copilot/iam-simulate', () =
           bump(stats.unknownNotes, [...new Set(ours.notes.map(noteKind))].sort().join(' + '));
         } else if (ours.verdict === sim.verdict) stats.agree[sim.verdict]++;
         if (ref === sim.verdict) return;
-        const known = KNOWN_DIFFERENCES.find(
-          (k) =>
-            refVerdict(builder, c.policies, c.actionInfo, c.resource, k.rules(builder)) === sim.verdict &&
-            k.scope(builder, c),
-        );
+        const known = explanation(builder, c, sim.verdict);
         if (!known)
           throw new Error(
             `unexplained: ours ${ours.verdict} (exactly ${ref}), the simulator ${sim.result}, for ${show()}`,
           );
-        bump(stats.known, known.id);
+        bump(stats.known, known.map((k) => k.id).join(' + '));
       }),
       { seed: Number(process.env.DIFF_SEED ?? 20240611), numRuns: NUM_RUNS, endOnFailure: true },
     );
@@ -846,5 +878,33 @@ describe('differential: hand-written cases', () => {
     });
     const long = policy({ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:logs:*:*:*' });
     expect(await both(long, 's3:GetObject', 'arn:aws:s3:::b/k')).toEqual({ ours: 'allow', sim: 'Allowed' });
+  });
+
+  it('explains a request that meets two known differences at once only by both together', async () => {
+    // Found by the property at seed 7 over 20,000 runs: two Denies, each of which applies in our
+    // model. The simulator drops the one with a short NotResource and reads the other's `arn:*:x9y`
+    // as service `x9y` (its `*` does not span a `:`), so it allows.
+    const queue = `arn:aws:sqs:us-east-1:${ACCOUNT}:x9y`;
+    const policies = policy(
+      { Effect: 'Allow', Action: 'sqs:DeleteMessage', Resource: '*' },
+      { Effect: 'Deny', Action: 'sqs:DeleteMessage', NotResource: 'arn:aws:sns:*' },
+      { Effect: 'Deny', Action: 'sqs:DeleteMessage', Resource: 'arn:*:x9y' },
+    );
+    expect(await both(policies, 'sqs:DeleteMessage', queue)).toEqual({ ours: 'deny', sim: 'Allowed' });
+    const c: Case = {
+      policies,
+      action: 'sqs:DeleteMessage',
+      actionInfo: catalog.lookup('sqs:DeleteMessage')!,
+      resource: queue,
+      resourceType: 'queue',
+    };
+    const b = new GrantBuilder(poolCatalog());
+    expect(explanation(b, c, 'allow')?.map((k) => k.id)).toEqual([
+      'star-at-field-end-spans-colons',
+      'simulator-short-notresource',
+    ]);
+    // Neither alone gives the simulator's answer.
+    for (const k of KNOWN_DIFFERENCES)
+      expect(refVerdict(b, c.policies, c.actionInfo, c.resource, rulesOf(b, [k]))).toBe('deny');
   });
 });
