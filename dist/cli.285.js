@@ -80,7 +80,7 @@ const SEVERITY_ICON = {
     info: '⚪',
 };
 /** One finding as a list item: severity and actions first, then where, then why. */
-function findingItem(f, policyAddress) {
+function findingItem(f, policyAddress, shared) {
     // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
     const lines = [];
     const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .shownActions */ .vJ)(f);
@@ -94,11 +94,20 @@ function findingItem(f, policyAddress) {
     }
     if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .messageAddsToActions */ .Ax)(f, many))
         lines.push(message(f));
-    if (f.approximate)
-        lines.push(`⚠️ approximate: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.approximate, 'text')}`);
+    if (f.approximate) {
+        // The policy's shared note is shown once under its heading (sharedApproximate).
+        const { own, shared: carries } = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .ownApproximate */ .pb)(f, shared);
+        const note = carries && !shared.all
+            ? own
+                ? `${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(own, 'text')}; and as noted above`
+                : 'as noted above'
+            : own && (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(own, 'text');
+        if (note)
+            lines.push(`⚠️ approximate: ${note}`);
+    }
     return lines.join('\\\n  ');
 }
-function policyHeading(g) {
+function policyHeading(g, shared) {
     const parts = [`##### 📄 ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.path)}`];
     const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .addressLabel */ .xh)(g);
     if (label)
@@ -112,6 +121,9 @@ function policyHeading(g) {
         if (p.features?.length)
             line += ` · optional features in use: ${p.features.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}`;
     }
+    // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
+    if (shared)
+        line += `${p?.baseline ? '\\' : ''}\n⚠️ approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
     return line;
 }
 /** The notes of the findings' own sets; for a report without them, the baselines' notes. */
@@ -131,13 +143,16 @@ function remediationFor(report, findings) {
 function groupChunks(report, findings) {
     const chunks = [];
     for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFindings */ .kG)(findings, report)) {
-        chunks.push(new LazyChunk(() => policyHeading(g), 0));
+        // Found when the group's heading or a finding is first made (not for a group past the limit).
+        let found;
+        const shared = () => (found ??= { note: (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .sharedApproximate */ .cm)(g) }).note;
+        chunks.push(new LazyChunk(() => policyHeading(g, shared()), 0));
         for (const { kind, findings: ofKind } of g.kinds) {
             const info = _group_js__WEBPACK_IMPORTED_MODULE_3__/* .KIND_INFO */ .Kw[kind];
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -151,7 +166,7 @@ function groupChunks(report, findings) {
                     head += `\\\n${r}`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
             }
         }
     }

@@ -8044,7 +8044,7 @@ function where(f) {
     return parts.join(', ');
 }
 /** Appends a finding's lines to `out`. */
-function findingLines(out, f, paint, indent) {
+function findingLines(out, f, paint, indent, shared) {
     const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const shown = (0,actions/* shownActions */.vJ)(f);
     const many = !shown.listed || shown.count > actions/* MAX_ACTIONS */.H3;
@@ -8056,8 +8056,13 @@ function findingLines(out, f, paint, indent) {
     }
     if (shown.count > 0 && (0,actions/* messageAddsToActions */.Ax)(f, many))
         out.push(`${indent}         ${message(f)}`);
-    if (f.approximate)
-        out.push(`${indent}         approximate: ${terminalText(f.approximate)}`);
+    if (f.approximate) {
+        // The policy's shared note is printed once above its findings (sharedApproximate).
+        const { own, shared: carries } = (0,group/* ownApproximate */.pb)(f, shared);
+        const note = carries && !shared.all ? (own ? `${terminalText(own)}; and as noted above` : 'as noted above') : own && terminalText(own);
+        if (note)
+            out.push(`${indent}         approximate: ${note}`);
+    }
     if (f.ignored)
         out.push(`${indent}         ignored: ${terminalText(f.ignored.reason)}${f.ignored.expires ? ` (until ${terminalText(f.ignored.expires)})` : ''}`);
 }
@@ -8068,8 +8073,9 @@ function* groups(report, findings, paint, indent) {
     // BLOCK_LINES lines of a policy with many findings, so that no block is a large object).
     for (const g of (0,group/* groupFindings */.kG)(findings, report)) {
         let out = [];
+        const shared = (0,group/* sharedApproximate */.cm)(g);
         const lines = (f) => {
-            findingLines(out, f, paint, `${indent}    `);
+            findingLines(out, f, paint, `${indent}    `, shared);
             if (out.length < BLOCK_LINES)
                 return undefined;
             const block = out.join('\n');
@@ -8083,6 +8089,8 @@ function* groups(report, findings, paint, indent) {
         if (g.policy?.baseline)
             head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
+        if (shared)
+            out.push(`${indent}  approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${terminalText(shared.text)}`);
         for (const { kind, findings: ofKind } of g.kinds) {
             const info = group/* KIND_INFO */.Kw[kind];
             if (kind !== 'leftover-set') {
@@ -15661,9 +15669,11 @@ function messageAddsToActions(f, many) {
 /* harmony export */   XI: () => (/* binding */ distinctPolicies),
 /* harmony export */   YY: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.YY),
 /* harmony export */   bl: () => (/* binding */ splitLeftovers),
+/* harmony export */   cm: () => (/* binding */ sharedApproximate),
 /* harmony export */   fq: () => (/* binding */ heldNothing),
 /* harmony export */   jZ: () => (/* binding */ atLeast),
 /* harmony export */   kG: () => (/* binding */ groupFindings),
+/* harmony export */   pb: () => (/* binding */ ownApproximate),
 /* harmony export */   qs: () => (/* binding */ severityRank),
 /* harmony export */   ur: () => (/* binding */ severityCounts),
 /* harmony export */   xh: () => (/* binding */ addressLabel),
@@ -15848,6 +15858,35 @@ function splitLeftovers(findings) {
             into.set(key, [f]);
     }
     return [...over.values(), ...features.values()];
+}
+function sharedApproximate(g) {
+    let shortest;
+    let total = 0;
+    for (const k of g.kinds)
+        for (const f of k.findings) {
+            total++;
+            if (f.approximate !== undefined && (shortest === undefined || f.approximate.length < shortest.length))
+                shortest = f.approximate;
+        }
+    if (shortest === undefined)
+        return undefined;
+    let carry = 0;
+    for (const k of g.kinds)
+        for (const f of k.findings)
+            if (carries(f.approximate, shortest))
+                carry++;
+    return carry >= 2 ? { text: shortest, all: carry === total } : undefined;
+}
+const carries = (note, shared) => note !== undefined && (note === shared || note.endsWith(`; ${shared}`));
+/**
+ * A finding's approximate note with the policy's shared note taken out: `own`, what is left of
+ * it (undefined when nothing), and `shared`, whether it carries the shared note.
+ */
+function ownApproximate(f, shared) {
+    if (!shared || !carries(f.approximate, shared.text))
+        return { own: f.approximate, shared: false };
+    const own = f.approximate.slice(0, f.approximate.length - shared.text.length);
+    return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
 }
 
 

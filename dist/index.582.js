@@ -22751,6 +22751,35 @@ function splitLeftovers(findings) {
     }
     return [...over.values(), ...features.values()];
 }
+function sharedApproximate(g) {
+    let shortest;
+    let total = 0;
+    for (const k of g.kinds)
+        for (const f of k.findings) {
+            total++;
+            if (f.approximate !== undefined && (shortest === undefined || f.approximate.length < shortest.length))
+                shortest = f.approximate;
+        }
+    if (shortest === undefined)
+        return undefined;
+    let carry = 0;
+    for (const k of g.kinds)
+        for (const f of k.findings)
+            if (carries(f.approximate, shortest))
+                carry++;
+    return carry >= 2 ? { text: shortest, all: carry === total } : undefined;
+}
+const carries = (note, shared) => note !== undefined && (note === shared || note.endsWith(`; ${shared}`));
+/**
+ * A finding's approximate note with the policy's shared note taken out: `own`, what is left of
+ * it (undefined when nothing), and `shared`, whether it carries the shared note.
+ */
+function ownApproximate(f, shared) {
+    if (!shared || !carries(f.approximate, shared.text))
+        return { own: f.approximate, shared: false };
+    const own = f.approximate.slice(0, f.approximate.length - shared.text.length);
+    return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
+}
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 
@@ -23026,7 +23055,7 @@ const SEVERITY_ICON = {
     info: '⚪',
 };
 /** One finding as a list item: severity and actions first, then where, then why. */
-function findingItem(f, policyAddress) {
+function findingItem(f, policyAddress, shared) {
     // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
     const lines = [];
     const shown = shownActions(f);
@@ -23040,11 +23069,20 @@ function findingItem(f, policyAddress) {
     }
     if (shown.count > 0 && messageAddsToActions(f, many))
         lines.push(markdown_message(f));
-    if (f.approximate)
-        lines.push(`⚠️ approximate: ${(0,core_escape/* escapeMarkdown */.FV)(f.approximate, 'text')}`);
+    if (f.approximate) {
+        // The policy's shared note is shown once under its heading (sharedApproximate).
+        const { own, shared: carries } = ownApproximate(f, shared);
+        const note = carries && !shared.all
+            ? own
+                ? `${(0,core_escape/* escapeMarkdown */.FV)(own, 'text')}; and as noted above`
+                : 'as noted above'
+            : own && (0,core_escape/* escapeMarkdown */.FV)(own, 'text');
+        if (note)
+            lines.push(`⚠️ approximate: ${note}`);
+    }
     return lines.join('\\\n  ');
 }
-function policyHeading(g) {
+function policyHeading(g, shared) {
     const parts = [`##### 📄 ${(0,core_escape/* escapeMarkdown */.FV)(g.path)}`];
     const label = addressLabel(g);
     if (label)
@@ -23058,6 +23096,9 @@ function policyHeading(g) {
         if (p.features?.length)
             line += ` · optional features in use: ${p.features.map((s) => (0,core_escape/* escapeMarkdown */.FV)(s)).join(', ')}`;
     }
+    // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
+    if (shared)
+        line += `${p?.baseline ? '\\' : ''}\n⚠️ approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${(0,core_escape/* escapeMarkdown */.FV)(shared.text, 'text')}`;
     return line;
 }
 /** The notes of the findings' own sets; for a report without them, the baselines' notes. */
@@ -23077,13 +23118,16 @@ function remediationFor(report, findings) {
 function groupChunks(report, findings) {
     const chunks = [];
     for (const g of groupFindings(findings, report)) {
-        chunks.push(new LazyChunk(() => policyHeading(g), 0));
+        // Found when the group's heading or a finding is first made (not for a group past the limit).
+        let found;
+        const shared = () => (found ??= { note: sharedApproximate(g) }).note;
+        chunks.push(new LazyChunk(() => policyHeading(g, shared()), 0));
         for (const { kind, findings: ofKind } of g.kinds) {
             const info = KIND_INFO[kind];
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -23097,7 +23141,7 @@ function groupChunks(report, findings) {
                     head += `\\\n${r}`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
             }
         }
     }
@@ -27289,7 +27333,7 @@ function where(f) {
     return parts.join(', ');
 }
 /** Appends a finding's lines to `out`. */
-function findingLines(out, f, paint, indent) {
+function findingLines(out, f, paint, indent, shared) {
     const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const shown = shownActions(f);
     const many = !shown.listed || shown.count > MAX_ACTIONS;
@@ -27301,8 +27345,13 @@ function findingLines(out, f, paint, indent) {
     }
     if (shown.count > 0 && messageAddsToActions(f, many))
         out.push(`${indent}         ${text_message(f)}`);
-    if (f.approximate)
-        out.push(`${indent}         approximate: ${terminalText(f.approximate)}`);
+    if (f.approximate) {
+        // The policy's shared note is printed once above its findings (sharedApproximate).
+        const { own, shared: carries } = ownApproximate(f, shared);
+        const note = carries && !shared.all ? (own ? `${terminalText(own)}; and as noted above` : 'as noted above') : own && terminalText(own);
+        if (note)
+            out.push(`${indent}         approximate: ${note}`);
+    }
     if (f.ignored)
         out.push(`${indent}         ignored: ${terminalText(f.ignored.reason)}${f.ignored.expires ? ` (until ${terminalText(f.ignored.expires)})` : ''}`);
 }
@@ -27313,8 +27362,9 @@ function* groups(report, findings, paint, indent) {
     // BLOCK_LINES lines of a policy with many findings, so that no block is a large object).
     for (const g of groupFindings(findings, report)) {
         let out = [];
+        const shared = sharedApproximate(g);
         const lines = (f) => {
-            findingLines(out, f, paint, `${indent}    `);
+            findingLines(out, f, paint, `${indent}    `, shared);
             if (out.length < BLOCK_LINES)
                 return undefined;
             const block = out.join('\n');
@@ -27328,6 +27378,8 @@ function* groups(report, findings, paint, indent) {
         if (g.policy?.baseline)
             head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
+        if (shared)
+            out.push(`${indent}  approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${terminalText(shared.text)}`);
         for (const { kind, findings: ofKind } of g.kinds) {
             const info = KIND_INFO[kind];
             if (kind !== 'leftover-set') {

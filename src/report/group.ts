@@ -219,3 +219,46 @@ export function splitLeftovers(findings: readonly Finding[]): Finding[][] {
   }
   return [...over.values(), ...features.values()];
 }
+
+/**
+ * The approximate note the findings of one policy share, shown once above them instead of on each
+ * (a Terraform policy rebuilt from a template repeats its list of interpolations read as wildcards
+ * on every finding): the shortest note among them, when at least two findings carry it whole, as
+ * their note or as its last part (the engine writes a policy's note after a finding's own, joined
+ * by "; "). `all`: every finding of the group carries it.
+ */
+export interface SharedNote {
+  text: string;
+  all: boolean;
+}
+
+export function sharedApproximate(g: PolicyGroup): SharedNote | undefined {
+  let shortest: string | undefined;
+  let total = 0;
+  for (const k of g.kinds)
+    for (const f of k.findings) {
+      total++;
+      if (f.approximate !== undefined && (shortest === undefined || f.approximate.length < shortest.length))
+        shortest = f.approximate;
+    }
+  if (shortest === undefined) return undefined;
+  let carry = 0;
+  for (const k of g.kinds) for (const f of k.findings) if (carries(f.approximate, shortest)) carry++;
+  return carry >= 2 ? { text: shortest, all: carry === total } : undefined;
+}
+
+const carries = (note: string | undefined, shared: string): boolean =>
+  note !== undefined && (note === shared || note.endsWith(`; ${shared}`));
+
+/**
+ * A finding's approximate note with the policy's shared note taken out: `own`, what is left of
+ * it (undefined when nothing), and `shared`, whether it carries the shared note.
+ */
+export function ownApproximate(
+  f: Finding,
+  shared: SharedNote | undefined,
+): { own: string | undefined; shared: boolean } {
+  if (!shared || !carries(f.approximate, shared.text)) return { own: f.approximate, shared: false };
+  const own = f.approximate!.slice(0, f.approximate!.length - shared.text.length);
+  return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
+}

@@ -26,9 +26,12 @@ import {
   groupFindings,
   isExcess,
   KIND_INFO,
+  ownApproximate,
   plural,
+  sharedApproximate,
   splitLeftovers,
   type PolicyGroup,
+  type SharedNote,
 } from './group.js';
 
 /** GitHub rejects a comment or issue body of 65,536 characters or more. */
@@ -131,7 +134,7 @@ export const SEVERITY_ICON: Record<string, string> = {
 };
 
 /** One finding as a list item: severity and actions first, then where, then why. */
-function findingItem(f: Finding, policyAddress: string | undefined): string {
+function findingItem(f: Finding, policyAddress: string | undefined, shared?: SharedNote): string {
   // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
   const lines: string[] = [];
   const shown = shownActions(f);
@@ -144,11 +147,21 @@ function findingItem(f: Finding, policyAddress: string | undefined): string {
     lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
   }
   if (shown.count > 0 && messageAddsToActions(f, many)) lines.push(message(f));
-  if (f.approximate) lines.push(`⚠️ approximate: ${md(f.approximate, 'text')}`);
+  if (f.approximate) {
+    // The policy's shared note is shown once under its heading (sharedApproximate).
+    const { own, shared: carries } = ownApproximate(f, shared);
+    const note =
+      carries && !shared!.all
+        ? own
+          ? `${md(own, 'text')}; and as noted above`
+          : 'as noted above'
+        : own && md(own, 'text');
+    if (note) lines.push(`⚠️ approximate: ${note}`);
+  }
   return lines.join('\\\n  ');
 }
 
-function policyHeading(g: PolicyGroup): string {
+function policyHeading(g: PolicyGroup, shared: SharedNote | undefined): string {
   const parts = [`##### 📄 ${md(g.path)}`];
   const label = addressLabel(g);
   if (label) parts.push(md(label));
@@ -159,6 +172,9 @@ function policyHeading(g: PolicyGroup): string {
     if (p.sets && p.sets.length > 0) line += ` (${p.sets.map((s) => md(s)).join(', ')})`;
     if (p.features?.length) line += ` · optional features in use: ${p.features.map((s) => md(s)).join(', ')}`;
   }
+  // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
+  if (shared)
+    line += `${p?.baseline ? '\\' : ''}\n⚠️ approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${md(shared.text, 'text')}`;
   return line;
 }
 
@@ -178,12 +194,15 @@ function remediationFor(report: Report, findings: readonly Finding[]): string[] 
 function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
   const chunks: Chunk[] = [];
   for (const g of groupFindings(findings, report)) {
-    chunks.push(new LazyChunk(() => policyHeading(g), 0));
+    // Found when the group's heading or a finding is first made (not for a group past the limit).
+    let found: { note: SharedNote | undefined } | undefined;
+    const shared = () => (found ??= { note: sharedApproximate(g) }).note;
+    chunks.push(new LazyChunk(() => policyHeading(g, shared()), 0));
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {
         chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
-        for (const f of ofKind) chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
+        for (const f of ofKind) chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
         continue;
       }
       // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -196,7 +215,7 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
             : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
         for (const r of remediationFor(report, part)) head += `\\\n${r}`;
         chunks.push({ text: head, findings: 0 });
-        for (const f of part) chunks.push(new LazyChunk(() => findingItem(f, g.address), 1));
+        for (const f of part) chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
       }
     }
   }

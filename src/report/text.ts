@@ -21,9 +21,12 @@ import {
   groupFindings,
   isExcess,
   KIND_INFO,
+  ownApproximate,
   plural,
   severityCounts,
+  sharedApproximate,
   splitLeftovers,
+  type SharedNote,
 } from './group.js';
 
 export interface TextOptions {
@@ -54,7 +57,7 @@ function where(f: Finding): string {
 }
 
 /** Appends a finding's lines to `out`. */
-function findingLines(out: string[], f: Finding, paint: Paint, indent: string): void {
+function findingLines(out: string[], f: Finding, paint: Paint, indent: string, shared?: SharedNote): void {
   const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
@@ -67,7 +70,13 @@ function findingLines(out: string[], f: Finding, paint: Paint, indent: string): 
     );
   }
   if (shown.count > 0 && messageAddsToActions(f, many)) out.push(`${indent}         ${message(f)}`);
-  if (f.approximate) out.push(`${indent}         approximate: ${t(f.approximate)}`);
+  if (f.approximate) {
+    // The policy's shared note is printed once above its findings (sharedApproximate).
+    const { own, shared: carries } = ownApproximate(f, shared);
+    const note =
+      carries && !shared!.all ? (own ? `${t(own)}; and as noted above` : 'as noted above') : own && t(own);
+    if (note) out.push(`${indent}         approximate: ${note}`);
+  }
   if (f.ignored)
     out.push(
       `${indent}         ignored: ${t(f.ignored.reason)}${f.ignored.expires ? ` (until ${t(f.ignored.expires)})` : ''}`,
@@ -87,8 +96,9 @@ function* groups(
   // BLOCK_LINES lines of a policy with many findings, so that no block is a large object).
   for (const g of groupFindings(findings, report)) {
     let out: string[] = [];
+    const shared = sharedApproximate(g);
     const lines = (f: Finding) => {
-      findingLines(out, f, paint, `${indent}    `);
+      findingLines(out, f, paint, `${indent}    `, shared);
       if (out.length < BLOCK_LINES) return undefined;
       const block = out.join('\n');
       out = [];
@@ -103,6 +113,10 @@ function* groups(
         ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
       );
     out.push(head);
+    if (shared)
+      out.push(
+        `${indent}  approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${t(shared.text)}`,
+      );
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {
