@@ -334,6 +334,29 @@ resource "aws_iam_role_policy" "pass" {
     expect(role.policyIds).toContain('modules/vendor-role/main.tf#module.vendor.aws_iam_role_policy.pass');
   });
 
+  it('reads a local the module does not define (a file copied alone) as unknown where it is used', () => {
+    // Coiled's Terraform template, copied out of its module, uses locals defined in another file.
+    const { results } = moduleOf({
+      'iam.tf': `
+data "aws_iam_policy_document" "ongoing" {
+  statement {
+    actions   = ["ec2:RunInstances"]
+    resources = ["arn:aws:ec2:\${local.region}:\${local.account}:instance/*", "arn:aws:ec2:\${local.region}::image/*"]
+  }
+}
+resource "aws_iam_policy" "ongoing" {
+  policy = data.aws_iam_policy_document.ongoing.json
+}
+`,
+    });
+    const rec = policies(results).find((p) => p.address === 'aws_iam_policy.ongoing');
+    // Only the fields that use the locals are wildcards, not the whole list.
+    expect(doc(rec).Statement[0]!.Resource).toEqual(['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*::image/*']);
+    const note = rec!.approximate!.join('; ');
+    expect(note).toContain('interpolations read as wildcards: ${local.region}, ${local.account}');
+    expect(note).toContain('local.region is not defined in this module: read as unknown');
+  });
+
   it('names principals by address, with the directory only when two root modules share one', () => {
     const role = 'resource "aws_iam_role" "this" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n';
     const two = moduleOf({ 'a/main.tf': role, 'b/main.tf': role }).results.flatMap((r) => r.principals ?? []);

@@ -133,13 +133,18 @@ export class Instance {
     return evaluate(def, this.scope(d.file));
   }
 
-  local(name: string, text: string): Value {
+  local(name: string): Value {
     if (this.localCache.has(name)) {
       for (const n of this.localNotes.get(name) ?? []) this.fn.note?.(n);
       return this.localCache.get(name)!;
     }
     const l = this.def.locals.get(name);
-    if (!l) throw new HclEvalError(`${text}: no local "${name}" in ${this.def.dir}`);
+    // Undefined (a module read in part, such as one file copied from it): unknown, like an
+    // undeclared variable, so that only the part of a value that uses it is read as a wildcard.
+    if (!l) {
+      this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
+      return new Unknown(`local.${name}`);
+    }
     if (this.localBusy.has(name)) throw new HclEvalError(`local.${name} refers to itself`);
     this.localBusy.add(name);
     // The local's own notes are kept with it, and given again wherever it is used.
@@ -176,7 +181,7 @@ export class Instance {
       case 'local': {
         const n = attrAt(0);
         if (!n) return { value: new Unknown(text), used: steps.length };
-        return { value: this.local(n, text), used: 1 };
+        return { value: this.local(n), used: 1 };
       }
       case 'path': {
         const n = attrAt(0);
