@@ -539,6 +539,49 @@ describe('which principal a baseline describes', () => {
     expect(brief(excessLike(report))).toEqual([]);
   });
 
+  it('a bucket policy that grants only an AWS service is not audited against a vendor its name suggests', async () => {
+    // As in DataDog/cloudformation-template's account integration: the trail bucket of a
+    // Datadog-named stack lets CloudTrail write to it. That is a grant to CloudTrail, not Datadog.
+    const bucketPolicy = (principal: unknown) => ({
+      resource: {
+        aws_s3_bucket_policy: {
+          datadog_trail_bucket: {
+            bucket: 'datadog-trail-bucket',
+            policy: JSON.stringify(
+              doc([
+                {
+                  Effect: 'Allow',
+                  Principal: principal,
+                  Action: 's3:GetBucketAcl',
+                  Resource: 'arn:aws:s3:::datadog-trail-bucket',
+                },
+                {
+                  Effect: 'Allow',
+                  Principal: principal,
+                  Action: 's3:PutObject',
+                  Resource: 'arn:aws:s3:::datadog-trail-bucket/AWSLogs/*',
+                },
+              ]),
+            ),
+          },
+        },
+      },
+    });
+    const service = await audit({ 'main.tf.json': bucketPolicy({ Service: 'cloudtrail.amazonaws.com' }) });
+    expect(service.policies.map((p) => [p.status, p.reason])).toEqual([
+      [
+        'not-matched',
+        'a resource policy that grants only AWS services (cloudtrail.amazonaws.com), and datadog describes access granted to Datadog: not audited against it',
+      ],
+    ]);
+    expect(service.findings).toEqual([]);
+    // Granted to Datadog's account instead, the same policy is Datadog's and audited.
+    const vendorGrant = await audit({
+      'main.tf.json': bucketPolicy({ AWS: 'arn:aws:iam::464622532012:root' }),
+    });
+    expect(vendorGrant.policies.map((p) => [p.status, p.baseline])).toEqual([['audited', 'datadog']]);
+  });
+
   it('tells two roles of one file apart by their own trust policies', async () => {
     const datadogTrust = doc([
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },

@@ -201,6 +201,33 @@ function principalFit(
 }
 
 /**
+ * The AWS services a resource policy grants, when they are all it grants: every Allow statement
+ * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`). Undefined when
+ * an Allow names anything else (an account, a role, `*`, a federated or canonical user) or no
+ * principal.
+ */
+export function serviceOnlyGrantees(document: unknown): string[] | undefined {
+  const st = (document as { Statement?: unknown } | null)?.Statement;
+  const services = new Set<string>();
+  let allows = 0;
+  for (const x of Array.isArray(st) ? st : [st]) {
+    if (!x || typeof x !== 'object') continue;
+    const { Effect, Principal } = x as { Effect?: unknown; Principal?: unknown };
+    if (Effect !== 'Allow') continue;
+    allows++;
+    if (!Principal || typeof Principal !== 'object' || Array.isArray(Principal)) return undefined;
+    const keys = Object.keys(Principal);
+    if (keys.length !== 1 || keys[0] !== 'Service') return undefined;
+    const svc = (Principal as { Service: unknown }).Service;
+    for (const v of Array.isArray(svc) ? svc : [svc]) {
+      if (typeof v !== 'string' || !v.trim() || v.includes('*')) return undefined;
+      services.add(v);
+    }
+  }
+  return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
+}
+
+/**
  * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
  * when the repository holds the configuration (the audited `.tf` inputs, else the `.tf` files
  * found under the root).
@@ -649,8 +676,13 @@ function planAudit(
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
       // The trust of the policy's own role where known, else of the trust policies of its file.
       const own = roles.get(r.id);
-      const fit =
-        r.kind !== 'identity'
+      const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
+      const fit: { exclude?: string; unsure?: string } = grantees
+        ? {
+            // Vendors are granted access as an account, a role or a user, never as an AWS service.
+            exclude: `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`,
+          }
+        : r.kind !== 'identity'
           ? {}
           : own
             ? principalFit(baseline, own.services, own.accounts, "its role's")
