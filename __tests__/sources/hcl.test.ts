@@ -454,9 +454,16 @@ describe('through runAudit', () => {
     expect(passRole.filter((f) => f.resources.includes('*'))).toEqual([]);
     const critical = report.findings.filter((f) => f.severity === 'critical');
     expect(critical).toEqual([]);
-    // Findings point at the .tf file and the statement's line.
-    const excess = report.findings.find((f) => f.kind === 'excess-action')!;
-    expect(excess).toMatchObject({ path: 'iam.tf', line: 210 });
+    // Findings point at the .tf file and the statement's line (statement EverythingElse: its
+    // iam:GetInstanceProfile on *; its sts:GetCallerIdentity needs no permission, so is no finding).
+    const broader = report.findings.find(
+      (f) => f.kind === 'broader-resource' && f.statement === 'EverythingElse',
+    )!;
+    expect(broader).toMatchObject({ path: 'iam.tf', line: 210, actions: ['iam:GetInstanceProfile'] });
+    expect(report.findings.filter((f) => f.kind === 'excess-action')).toEqual([]);
+    expect(report.notes?.some((n) => n.startsWith('sts:GetCallerIdentity needs no IAM permission'))).toBe(
+      true,
+    );
   });
 
   it('reports a .tf that does not parse with its file and line, and audits the rest', async () => {

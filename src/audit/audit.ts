@@ -24,6 +24,7 @@ import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { GrantSets } from '../policy/grant-sets.js';
+import { noPermissionSet } from '../policy/no-permission.js';
 import { meetsFormat, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import {
   compileBaseline,
@@ -142,6 +143,11 @@ export interface AuditOutcome {
   suggestions: Suggestion[];
   /** Policies that would have a suggestion, when suggestions are not made (see Auditor). */
   suggestionsNotMade: number;
+  /**
+   * Actions that need no permission (src/policy/no-permission.ts) granted where the baseline does
+   * not allow them, not reported: action (canonical spelling) -> the ids of the policies.
+   */
+  free: Map<string, Set<string>>;
 }
 
 /** Where a run's suggestions go: made, or only counted (Auditor's `suggestions: false`). */
@@ -220,6 +226,7 @@ export class Auditor {
     const policies = new Map<string, ReportPolicy>();
     const findings: Finding[] = [];
     const suggestions: SuggestionSink = { list: [], notMade: 0 };
+    this.free = new Map();
     // Per group: what its units grant of each baseline entry (for missing-permission, by set
     // difference), so a unit's grants are not kept past its evaluation; and per set, the unit held
     // to it that grants most of it, so that a missing permission is reported on the unit that
@@ -390,7 +397,17 @@ export class Auditor {
       findings,
       suggestions: suggestions.list,
       suggestionsNotMade: suggestions.notMade,
+      free: this.free,
     };
+  }
+
+  /** Of the current run: see AuditOutcome.free. */
+  private free = new Map<string, Set<string>>();
+
+  private grantsFree(action: ActionInfo, policyId: string): void {
+    const ids = this.free.get(action.full);
+    if (ids) ids.add(policyId);
+    else this.free.set(action.full, new Set([policyId]));
   }
 
   private readonly scopes = new Map<string, UnitScope>();
@@ -562,7 +579,9 @@ export class Auditor {
       const valued = e.resource.raw.includes('<')
         ? parseArnPattern(e.resource.raw.replace(/<[^<>]*>/g, 'x'))
         : e.resource;
-      this.requiredCache.set(e, (hit = this.grantSets.applicable(e.actions, valued)));
+      // An action that needs no permission is never missing: leaving it out breaks nothing.
+      hit = this.grantSets.applicable(e.actions, valued).minus(noPermissionSet(this.catalog));
+      this.requiredCache.set(e, hit);
     }
     return hit;
   }
@@ -579,6 +598,7 @@ export class Auditor {
     byEntry: Map<number, ActionSet>,
   ): void {
     const result = evaluateUnit(unit, this.builder);
+    for (const { member, action } of result.free) this.grantsFree(action, unit.members[member]!.record.id);
     // What the base had: a plan's `before`, or the pull request's base files.
     const baseUnit = this.baseUnit(unit, base);
     let isNew: ((atom: Atom) => boolean | undefined) | undefined;
@@ -678,6 +698,8 @@ export class Auditor {
     }
     for (const { mi, stmt, o } of head) {
       if (o.atoms.length) for (const f of memo.findings(o, unit, mi, stmt, newness(o))) findings.push(f);
+      if (!o.free.isEmpty())
+        o.free.forEach((a) => this.grantsFree(actionOfOrdinal(a), unit.members[mi]!.record.id));
       for (const k of o.baselineKeys) granted.add(k);
       for (const [i, set] of o.granted) {
         const had = byEntry.get(i);

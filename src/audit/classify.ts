@@ -6,6 +6,7 @@
 import { arnIntersects, isAll, isLiteral, type ArnPattern } from '../policy/arn.js';
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type Catalog } from '../policy/catalog.js';
+import { noPermissionSet } from '../policy/no-permission.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantClass } from '../policy/grant-sets.js';
 import {
@@ -23,6 +24,7 @@ import {
   type ResourceNeed,
   type CompiledBaseline,
   type Verdict,
+  VERDICT_NO_PERMISSION,
 } from './engine.js';
 
 /** One (set, statement, resource) of a baseline with the actions it allows there. */
@@ -54,6 +56,8 @@ export interface ActiveSets {
   inactive: { set: string; kind: string; entries: SetEntry[]; actions: ActionSet }[];
   /** The active actions grouped by what a broader-resource finding says of them. */
   broader: { set: string; allowed: string[]; needs: ResourceNeed[]; actions: ActionSet }[];
+  /** The actions that need no permission (src/policy/no-permission.ts): never a finding. */
+  free: ActionSet;
 }
 
 const setsCache = new WeakMap<CompiledBaseline, BaselineSets>();
@@ -160,7 +164,7 @@ export function activeSets(
     needs: g.needs,
     actions: ActionSet.fromOrdinals(g.ordinals),
   }));
-  hit = { active, activeAll, inactive, broader };
+  hit = { active, activeAll, inactive, broader, free: noPermissionSet(catalog) };
   bySets.set(key, hit);
   return hit;
 }
@@ -213,14 +217,16 @@ export interface Piece {
 
 /**
  * Classifies a grant class: its pieces (ok ones included, for the minimal policy) and, for the
- * parts beyond the baseline, the atoms. `unitNote` makes every atom approximate.
+ * parts beyond the baseline, the atoms. `unitNote` makes every atom approximate. `free`: the
+ * actions that need no permission granted where the baseline does not allow them (no atom: the
+ * caller says so in the report's notes).
  */
 export function classify(
   cls: GrantClass,
   sets: ActiveSets,
   unitNote: string | undefined,
   member: number,
-): { pieces: Piece[]; atoms: Atom[] } {
+): { pieces: Piece[]; atoms: Atom[]; free: ActionSet } {
   const pieces: Piece[] = [];
   const atoms: Atom[] = [];
   const g = cls;
@@ -245,7 +251,15 @@ export function classify(
   const okPart = g.actions.intersect(ok);
   if (!okPart.isEmpty()) pieces.push({ cls: g, actions: okPart, verdict: { kind: 'ok' } });
   let rest = g.actions.minus(ok);
-  if (rest.isEmpty()) return { pieces, atoms };
+  // An action that needs no permission, granted beyond the baseline: granting it changes nothing,
+  // so no atom (the minimal policy leaves it out, as it leaves out all the baseline does not allow).
+  let free = ActionSet.EMPTY;
+  if (rest.intersects(sets.free)) {
+    free = rest.intersect(sets.free);
+    pieces.push({ cls: g, actions: free, verdict: VERDICT_NO_PERMISSION });
+    rest = rest.minus(free);
+  }
+  if (rest.isEmpty()) return { pieces, atoms, free };
 
   const resourceText = notRes ? `NotResource: ${g.notResource!.join(', ')}` : g.resource.raw;
   const approximate = joinNotes(g.approximate, unitNote);
@@ -342,7 +356,7 @@ export function classify(
     if (!none.isEmpty()) atom('excess-action', none);
   }
   rest = rest.intersect(sets.activeAll);
-  if (rest.isEmpty()) return { pieces, atoms };
+  if (rest.isEmpty()) return { pieces, atoms, free };
 
   // Active entries, none on this resource: leftover, else broader-resource.
   const notCovered = leftover(rest.minus(coverAny));
@@ -385,7 +399,7 @@ export function classify(
         verdict: { kind: 'missing-condition', need: e.condition!, approximate: unsure },
       });
     }
-  return { pieces, atoms };
+  return { pieces, atoms, free };
 }
 
 /**

@@ -20,6 +20,7 @@ import { conditionImplies } from '../policy/condition.js';
 import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
+import { noPermissionSet } from '../policy/no-permission.js';
 import type { Baseline, FindingKind, PolicyKind, PolicyRecord } from '../core/types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -274,6 +275,8 @@ export function resourceNeeds(
 
 export type Verdict =
   | { kind: 'ok' }
+  /** An action that needs no permission (src/policy/no-permission.ts), beyond the baseline: no finding, not kept. */
+  | { kind: 'no-permission' }
   | { kind: 'excess-action' | 'leftover-set'; set?: string }
   | { kind: 'broader-resource'; allowed: string[]; needs: ResourceNeed[] }
   | { kind: 'missing-condition'; need: Condition; approximate: boolean };
@@ -308,6 +311,11 @@ export interface UnitResult {
   grantedKeys?: () => Iterable<string>;
   /** member -> statement index -> entries for the minimal policy. */
   verdicts: Map<number, Map<number, { grant: Grant; verdict: Verdict }[]>>;
+  /**
+   * The grants of actions that need no permission (src/policy/no-permission.ts) where the
+   * baseline does not allow them: no atom (the report's notes say so), by member.
+   */
+  free: { member: number; action: ActionInfo }[];
 }
 
 /** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
@@ -688,6 +696,7 @@ function entriesLookup(
 // Verdicts without parameters are shared (nothing mutates a verdict).
 const VERDICT_OK: Verdict = { kind: 'ok' };
 const VERDICT_EXCESS: Verdict = { kind: 'excess-action' };
+export const VERDICT_NO_PERMISSION: Verdict = { kind: 'no-permission' };
 
 /** The atom of a pattern that matches no action of the catalog. */
 export function unknownActionAtom(
@@ -764,8 +773,13 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
     return lastNotText;
   };
 
+  const noPermission = noPermissionSet(builder.catalog);
+  const free: UnitResult['free'] = [];
   for (const [key, list] of grants.byAction) {
     const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0]!.action, key);
+    // An action that needs no permission, beyond the baseline: granting it changes nothing.
+    const o = actionOrdinal(list[0]!.action);
+    const needsNone = o !== undefined && noPermission.has(o);
     for (const g of list) {
       // Most grants are within the baseline: decide that before making any atom.
       let unknownCheck: BaselineEntry | undefined;
@@ -785,6 +799,11 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
       }
       if (ok) {
         record(g, VERDICT_OK);
+        continue;
+      }
+      if (needsNone) {
+        record(g, VERDICT_NO_PERMISSION);
+        free.push({ member: g.doc, action: g.action });
         continue;
       }
       const base: Atom = {
@@ -874,6 +893,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   const result = {
     atoms,
     verdicts,
+    free,
     grantedCount: byAction.size,
     grantedHas: (key: string) => byAction.has(key),
     grantedKeys: (): Iterable<string> => byAction.keys(),

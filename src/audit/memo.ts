@@ -17,7 +17,7 @@
 import { statementLabel, type Condition, type Statement } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
-import type { ActionSet } from '../policy/action-set.js';
+import { ActionSet } from '../policy/action-set.js';
 import type { Catalog } from '../policy/catalog.js';
 import type { Finding } from '../core/types.js';
 import {
@@ -53,6 +53,8 @@ export interface StatementOutcome {
   baselineKeys: string[];
   /** What it grants of each baseline entry (by BaselineSets entry index), for missing-permission. */
   granted: Map<number, ActionSet>;
+  /** The actions it grants that need no permission, where the baseline does not allow them (see classify). */
+  free: ActionSet;
   /** minimalPlan of the statement: null when it stays as written (or no plan is made: see constructor). */
   minimal: MinimalPart[] | null;
   /** Grouped findings (template identity fields), per constant `new`: 'u' no base, 't' all new, 'f' none new. */
@@ -304,9 +306,11 @@ export class StatementMemo {
     const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
     const pieces: Piece[] = [];
     const found: { a: Atom; at: number }[] = [];
+    let free = ActionSet.EMPTY;
     for (const cls of classes) {
       const r = classify(cls, active, unitNote, 0);
       pieces.push(...r.pieces);
+      if (!r.free.isEmpty()) free = free.union(r.free);
       for (const a of r.atoms) found.push({ a, at: cls.resourcePos });
     }
     // In the statement's own order (its actions, then its resources), as the reference makes them.
@@ -329,6 +333,7 @@ export class StatementMemo {
       removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
       baselineKeys,
       granted: grantedByEntry(classes, all),
+      free,
       minimal: this.plans ? minimalPlanFromPieces(stmt, pieces, first, this.builder) : null,
       grouped: new Map(),
     };

@@ -8,6 +8,7 @@ import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve
 import { CONFIG_PATH, loadConfig, type AuditConfig, type IgnoreRule } from '../config/config.js';
 import { ignoreCoverage, matchesAnySelector, matchesSelector } from '../config/select.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
+import { noPermissionSource } from '../policy/no-permission.js';
 import { discover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
@@ -498,6 +499,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       `Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`,
     );
 
+  // Actions that need no permission granted beyond the baseline: not findings, said once each.
+  notes.push(...freeNotes(outcome.free, outcome.policies));
+
   // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
   const heldTo = new Map<string, string[]>();
   for (const p of outcome.policies)
@@ -836,4 +840,26 @@ function applyIgnores(
       );
   });
   return out;
+}
+
+/**
+ * One note per action that needs no permission (src/policy/no-permission.ts) and that some policy
+ * grants where its baseline does not allow it: why it is not reported, and where (ten places at
+ * the most).
+ */
+function freeNotes(free: Map<string, Set<string>>, policies: readonly ReportPolicy[]): string[] {
+  if (!free.size) return [];
+  const byId = new Map(policies.map((p) => [p.id, p]));
+  return [...free]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([action, ids]) => {
+      const places = [...ids]
+        .map((id) => {
+          const p = byId.get(id);
+          return p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
+        })
+        .sort();
+      const source = noPermissionSource(action.toLowerCase()) ?? 'AWS documentation';
+      return `${action} needs no IAM permission (${source}): granting it changes nothing, so it is not reported, in ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`;
+    });
 }

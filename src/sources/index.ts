@@ -8,7 +8,7 @@ import { readRepoFile } from './safe-read.js';
 import type { SourceParser, TextSourceParser } from './parser.js';
 import { authorizationDetailsParser } from './auth-details.js';
 import { cloudFormationJsonParser, cloudFormationYamlParser } from './cloudformation/index.js';
-import { policyJsonParser } from './policy-json.js';
+import { policyJsonParser, templateMarks, templateText } from './policy-json.js';
 import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
 import { terraformStateParser } from './tf-state.js';
@@ -68,6 +68,21 @@ function classify(file: SourceFile, explicit: boolean, release: boolean): Loaded
   if (text) return text;
   const parsed = parseJson(file.text);
   if (!parsed.ok) {
+    // A template that is not JSON until rendered (`%{ if … }` directives, a bare `${...}`): not a
+    // policy as written. Skipped, never an error: the policy is what it renders.
+    const marks = templateMarks(file.text);
+    if (marks.interpolations.length || marks.directives.length)
+      return {
+        result: {
+          path: file.path,
+          kind: 'unknown',
+          status: 'skipped',
+          reason: `${templateText(marks)}, not a policy as written (not valid JSON at line ${parsed.line} until rendered): audit what it renders, such as the .tf file that calls templatefile() or the rendered JSON`,
+          policies: [],
+          errors: [],
+        },
+        text: file.text,
+      };
     // Broken JSON is an error only where the file was named, or clearly tries to be an IAM input;
     // other JSON (JSON with comments such as tsconfig.json, game data, app configs) is not ours.
     const tries = explicit || looksLikeIam(file.text);

@@ -5,6 +5,64 @@ import { duplicateKeyMessage, duplicateKeys, unreadableDocument } from '../polic
 import { formatJsonPath, locateLines } from '../core/json-lines.js';
 import { findPolicyDocument, heldDocument, policyKindOf } from '../policy/raw.js';
 import type { SourceParser } from './parser.js';
+import { clip, interpolationsNote, list } from './terraform/values.js';
+
+/**
+ * A `${...}` that IAM reads as a policy variable: a key with a service prefix (`aws:username`,
+ * `aws:PrincipalTag/team`, `s3:prefix`, `www.amazon.com:user_id`; a default value after a comma
+ * allowed), or `${*}`, `${?}`, `${$}`. Any other (`${aws_iam_role.x.arn}`, `${bucket}`,
+ * `${AWS::AccountId}`) is a template's.
+ */
+const IAM_VARIABLE = /^\$\{\s*(?:[*?$]|[\w.-]+:(?!:)[^}]*)\}$/;
+const TEMPLATE_MARK = /\$\{(?:[^{}]|\{[^{}]*\})*\}|%\{[^}]*\}/g;
+/** Distinct marks collected at the most (a note names eight). */
+const MAX_MARKS = 1000;
+
+/**
+ * The template syntax in a policy's text: interpolations that are not IAM policy variables
+ * (Terraform's `${aws_iam_role.x.arn}`, a `templatefile()` input's `${bucket}`) and directives
+ * (`%{ if … }`), each distinct one once, in order of first use.
+ */
+export function templateMarks(text: string): { interpolations: string[]; directives: string[] } {
+  const interpolations = new Set<string>();
+  const directives = new Set<string>();
+  if (text.includes('${') || text.includes('%{'))
+    for (const m of text.matchAll(TEMPLATE_MARK)) {
+      const raw = m[0];
+      if (raw[0] === '%') directives.add(raw);
+      else if (!IAM_VARIABLE.test(raw)) interpolations.add(raw);
+      if (interpolations.size + directives.size >= MAX_MARKS) break;
+    }
+  return { interpolations: [...interpolations], directives: [...directives] };
+}
+
+/** What a file with template syntax is, in a skip reason: `a template (${bucket}, %{ if x })`. */
+export function templateText(marks: { interpolations: string[]; directives: string[] }): string {
+  return `a template (${list(
+    [...marks.directives, ...marks.interpolations].map((x) => clip(x, 40)),
+    3,
+  )})`;
+}
+
+/**
+ * The `approximate` notes of a policy text with template syntax: its interpolations stand for
+ * values that are not known (read as IAM reads an unknown `${...}`: any value), its directives are
+ * not evaluated (read as the literal text they are).
+ */
+function templateNotes(text: string): string[] | undefined {
+  const { interpolations, directives } = templateMarks(text);
+  if (interpolations.length === 0 && directives.length === 0) return undefined;
+  const notes: string[] = [];
+  if (interpolations.length) notes.push(`a template: ${interpolationsNote(interpolations)}`);
+  if (directives.length)
+    notes.push(
+      `template directives not evaluated: ${list(
+        directives.map((x) => clip(x)),
+        8,
+      )}`,
+    );
+  return notes;
+}
 
 export const policyJsonParser: SourceParser = {
   kind: 'policy',
@@ -23,6 +81,9 @@ export const policyJsonParser: SourceParser = {
       document: json,
       status: 'resolved',
     };
+    // A template (a templatefile() input, a file a tool renders): its findings are approximate.
+    const approximate = templateNotes(file.text);
+    if (approximate) record.approximate = approximate;
     // Nested deeper than any policy can be: not handed on (nothing downstream walks a hostile depth).
     const deep = unreadableDocument(json);
     if (deep) {

@@ -8,7 +8,16 @@ import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference } from './references.js';
 import { scanTemplate, hasTemplate, PURE_REFERENCE, templateAsWildcards } from './evaluator.js';
-import { sensitiveWithin, redactDocument, markedAt, uniq, list, asList, clip } from './values.js';
+import {
+  sensitiveWithin,
+  redactDocument,
+  markedAt,
+  uniq,
+  list,
+  asList,
+  clip,
+  interpolationsNote,
+} from './values.js';
 import { planReader, templateReader, buildStatements, mergeDocuments } from './statements.js';
 import { type DocResult, type Attr, AnalyzerBase } from './analyzer-base.js';
 
@@ -90,15 +99,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
     }
     // Only escapes (`$${aws:username}`): the text is exact.
     if (w.interpolations.length === 0) return { document: parsed.value };
-    return {
-      document: parsed.value,
-      approximate: [
-        `interpolations read as wildcards: ${list(
-          w.interpolations.map((x) => clip(x)),
-          8,
-        )}`,
-      ],
-    };
+    return { document: parsed.value, approximate: [interpolationsNote(w.interpolations)] };
   }
 
   /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
@@ -251,13 +252,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
           ...(version?.interpolations ?? []),
           ...(id?.interpolations ?? []),
         ]);
-        if (interps.length > 0)
-          approximate.push(
-            `rebuilt from ${d.address}; interpolations read as wildcards: ${list(
-              interps.map((x) => clip(x)),
-              8,
-            )}`,
-          );
+        if (interps.length > 0) approximate.push(`rebuilt from ${d.address}; ${interpolationsNote(interps)}`);
       } else {
         approximate.push(`rebuilt from ${d.address}; unknown values read as wildcards`);
       }

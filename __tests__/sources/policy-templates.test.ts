@@ -1,0 +1,120 @@
+// A policy JSON file that is a template (a templatefile() input, a file a tool renders): its
+// `${...}` that are not IAM policy variables make its findings approximate, with the same note
+// the Terraform sources write; one that is not JSON until rendered (`%{ if … }`, a bare `${...}`)
+// is skipped with the reason, never an invalid-policy finding.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { parseSource } from '../../src/sources/index.js';
+import { templateMarks } from '../../src/sources/policy-json.js';
+
+const policy = (resource: unknown, extra: Record<string, unknown> = {}) =>
+  JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resource, ...extra }],
+    },
+    null,
+    2,
+  );
+
+describe('policy JSON with template syntax', () => {
+  it('tells template interpolations from IAM policy variables', () => {
+    const text = [
+      '${aws_iam_role.x.arn}',
+      'arn:aws:s3:::${bucket}/*',
+      '${AWS::AccountId}',
+      '${aws:username}',
+      "${aws:PrincipalTag/team, 'none'}",
+      '${s3:prefix}',
+      '${www.amazon.com:user_id}',
+      '${*}',
+      '${?}',
+      '${$}',
+      '%{ if x }',
+      '${bucket}',
+      '${{ secrets.GITHUB_TOKEN }}',
+    ].join(' ');
+    expect(templateMarks(text)).toEqual({
+      interpolations: [
+        '${aws_iam_role.x.arn}',
+        '${bucket}',
+        '${AWS::AccountId}',
+        '${{ secrets.GITHUB_TOKEN }}',
+      ],
+      directives: ['%{ if x }'],
+    });
+  });
+
+  it('marks the policy approximate, naming its interpolations', () => {
+    const { result } = parseSource({
+      path: 'p.json',
+      text: policy(['${aws_iam_role.x.arn}', 'arn:aws:s3:::${bucket}/${aws:username}/*']),
+    });
+    expect(result.status).toBe('audited');
+    expect(result.policies[0]!.approximate).toEqual([
+      'a template: interpolations read as wildcards: ${aws_iam_role.x.arn}, ${bucket}',
+    ]);
+  });
+
+  it('bounds the note as the Terraform one (eight named, each clipped)', () => {
+    const many = Array.from({ length: 12 }, (_, i) => `arn:aws:s3:::\${bucket_${i}}`);
+    const long = `\${${'x'.repeat(200)}}`;
+    const { result } = parseSource({ path: 'p.json', text: policy([...many, long]) });
+    const note = result.policies[0]!.approximate![0]!;
+    expect(note).toMatch(/\$\{bucket_7\} and 5 more$/);
+    expect(note.length).toBeLessThan(300);
+  });
+
+  it('leaves a policy with IAM policy variables only exact', () => {
+    const { result } = parseSource({
+      path: 'p.json',
+      text: policy('arn:aws:s3:::b/${aws:username}/*', {
+        Condition: { StringLike: { 's3:prefix': ['${aws:username}/*'] } },
+      }),
+    });
+    expect(result.policies[0]!.approximate).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a directive',
+      `{"Version": "2012-10-17", "Statement": [\n%{ if x }\n{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}\n%{ endif }\n]}`,
+    ],
+    ['a bare interpolation', `{"Version": "2012-10-17", "Statement": \${jsonencode(local.statements)}}`],
+  ])('skips a template that is not JSON until rendered (%s), named or not', (_, text) => {
+    for (const explicit of [true, false]) {
+      const { result } = parseSource({ path: 'policy.tmpl', text }, explicit);
+      expect(result.status).toBe('skipped');
+      expect(result.errors).toEqual([]);
+      expect(result.reason).toMatch(/^a template \(.+\), not a policy as written .*: audit what it renders/);
+    }
+  });
+
+  it('still reports broken JSON with IAM policy variables only as an error', () => {
+    const { result } = parseSource({
+      path: 'p.json',
+      text: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "${aws:username}",}]}',
+    });
+    expect(result.status).toBe('error');
+  });
+
+  it('carries the note to the findings of an audit', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-tmpl-'));
+    try {
+      writeFileSync(join(root, 'bucket.tmpl'), policy(['${bucket_arn}', '${bucket_arn}/*']));
+      const report = await runAudit({
+        root,
+        paths: ['bucket.tmpl'],
+        baseline: 'skypilot',
+        now: new Date('2026-06-01'),
+      });
+      expect(report.findings.length).toBeGreaterThan(0);
+      for (const f of report.findings.filter((x) => x.kind !== 'missing-permission'))
+        expect(f.approximate).toContain('interpolations read as wildcards: ${bucket_arn}');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
