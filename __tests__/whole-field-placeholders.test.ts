@@ -86,6 +86,13 @@ describe('a whole-field variable of a catalog format needs a value', () => {
     expect(arnFormatFields(vpc)).toEqual({ service: 'kafka', resourcePrefix: 'vpc-connection/' });
   });
 
+  it('placeholderFieldsMeet still keeps a placeholder that could reach past a colon to its field', () => {
+    const lens = 'arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}';
+    expect(arnIntersects(arnFormatToPattern(lens), P('arn:aws:s3:<region>::<bucket>/*'))).toBe(true);
+    expect(meets(lens, 'arn:aws:s3:<region>::<bucket>/*')).toBe(false);
+    expect(meets(lens, 'arn:aws:s3:<region>:<account>:storage-lens-group/*')).toBe(true);
+  });
+
   it('keeps variables inside the resource part possibly empty, as before', () => {
     expect(meets(ACCESS_POINT, 'arn:aws:s3:us-east-1:123456789012:accesspoint/')).toBe(true);
     expect(meets(OBJECT, 'arn:aws:s3:::bucket/')).toBe(true);

@@ -925,10 +925,13 @@ const fieldsCache = new WeakMap<ArnPattern, Map<string, boolean>>();
 /**
  * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
  * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
- * `arn:aws:s3:::<datalake>/<prefix>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
- * as `*`, through an empty region and account, but its region and account are fixed (empty), and
- * a storage lens group's are not. The fields before the resource part are compared up to the first
- * one that holds a wildcard or a variable (it may reach past a colon); a format field that is
+ * `arn:aws:s3:<region>::<bucket>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
+ * as `*`, its `<region>` reaching past a colon into the account, but its account is fixed (empty),
+ * and a storage lens group's is not. (With the first five colons fixed, as in
+ * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
+ * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
+ * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
+ * field that is
  * variables only needs a value there. True for a pattern without placeholders (nothing to add to
  * arnIntersects), for text that is not an ARN, and whenever this cannot tell; it only narrows,
  * never widens, what arnIntersects says. The values stay lenient: this is about the resource type.
