@@ -597,11 +597,12 @@ const formatMatchers = new WeakMap<ArnPattern, LiteralMatcher>();
 /**
  * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
  * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`,
- * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most one `*` gets a regular
- * expression (whose work is then at most quadratic in the text, which callers keep short: a `seg`
- * cannot cross a `/` or `:`, and no field of a catalog format holds more than two wildcards); one
- * with more (some have six), whose expression could backtrack for a long time on text made to
- * nearly match, gets a TokenMatcher, linear in the text times the states alive at once.
+ * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most
+ * one `*` gets a regular expression (whose work is then at most quadratic in the text, which
+ * callers keep short: a `seg` cannot cross a `/` or `:`, and no field of a catalog format holds
+ * more than two wildcards); one with more (some have six), whose expression could backtrack for a
+ * long time on text made to nearly match, gets a TokenMatcher, linear in the text times the
+ * states alive at once.
  */
 export function formatMatcher(format: ArnPattern): LiteralMatcher {
   let m = formatMatchers.get(format);
@@ -754,7 +755,8 @@ function spellAlike(ka: number, ca: number, kb: number, cb: number): boolean {
  * without making its pattern: the catalog index (grant-sets.ts) sorts every format of the catalog
  * by these two, and parses only the formats a resource is then checked against. The same
  * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, a whole field's `segOne` and `seg`
- * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm; __tests__ compare the two on every catalog format.
+ * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm;
+ * __tests__ compare the two on every catalog format.
  */
 export function arnFormatFields(format: string): { service: string | null; resourcePrefix: string | null } {
   let service: string | null = null;
@@ -931,10 +933,10 @@ const fieldsCache = new WeakMap<ArnPattern, Map<string, boolean>>();
  * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
  * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
  * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
- * field that is
- * variables only needs a value there. True for a pattern without placeholders (nothing to add to
- * arnIntersects), for text that is not an ARN, and whenever this cannot tell; it only narrows,
- * never widens, what arnIntersects says. The values stay lenient: this is about the resource type.
+ * field that is variables only needs a value there. True for a pattern without placeholders
+ * (nothing to add to arnIntersects), for text that is not an ARN, and whenever this cannot tell;
+ * it only narrows, never widens, what arnIntersects says. The values stay lenient: this is about
+ * the resource type.
  */
 export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
   if (p.unboundPlaceholders.length === 0) return true;
