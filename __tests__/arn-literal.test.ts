@@ -153,17 +153,29 @@ describe('arnIntersects against brute force', () => {
   const ALPHABET = ['a', '/', ':', 'z'];
   const policyToken = fc.constantFrom('a', '/', ':', '*', '?', '${aws:x}');
   const formatToken = fc.constantFrom('a', '/', ':', '*', '${Region}', '${Foo}');
-  const regexOf = (tokens: string[]) =>
+  /**
+   * In a format, a variable that is a whole field before the resource part (between the first and
+   * fifth `:`, a `:` on each side) is one or more characters without `/` or `:`, whatever its name.
+   */
+  const wholeField = (tokens: string[], k: number, format: boolean) =>
+    format &&
+    tokens[k]!.startsWith('${') &&
+    tokens[k - 1] === ':' &&
+    tokens[k + 1] === ':' &&
+    tokens.slice(0, k).filter((t) => t === ':').length <= 4;
+  const regexOf = (tokens: string[], format: boolean) =>
     new RegExp(
       `^${tokens
-        .map((t) =>
-          t === '*' || t === '${aws:x}' || t === '${Foo}'
-            ? '[^]*'
-            : t === '?'
-              ? '[^]'
-              : t === '${Region}'
-                ? '[^/:]*'
-                : t.replace(/[/]/g, '\\/'),
+        .map((t, k) =>
+          wholeField(tokens, k, format)
+            ? '[^/:]+'
+            : t === '*' || t === '${aws:x}' || t === '${Foo}'
+              ? '[^]*'
+              : t === '?'
+                ? '[^]'
+                : t === '${Region}'
+                  ? '[^/:]*'
+                  : t.replace(/[/]/g, '\\/'),
         )
         .join('')}$`,
     );
@@ -184,15 +196,23 @@ describe('arnIntersects against brute force', () => {
         fc.array(policyToken, { maxLength: 4 }),
         fc.oneof(
           fc.array(formatToken, { maxLength: 4 }).map((t) => ({ t, format: true })),
+          // A whole field more often than the draws above make one.
+          fc
+            .tuple(fc.array(formatToken, { maxLength: 1 }), fc.constantFrom('${Region}', '${Foo}'))
+            .map(([x, v]) => ({ t: [...x, ':', v, ':'], format: true })),
           fc.array(policyToken, { maxLength: 4 }).map((t) => ({ t, format: false })),
         ),
         (a, { t: b, format }) => {
           const pa = parseArnPattern(a.join(''));
           const pb = format ? arnFormatToPattern(b.join('')) : parseArnPattern(b.join(''));
-          const spelled = (ts: string[]) => ts.filter((t) => t.length === 1 && t !== '*').length;
-          const ra = regexOf(a);
-          const rb = regexOf(b);
-          const expected = upTo[spelled(a) + spelled(b)]!.some((s) => ra.test(s) && rb.test(s));
+          // (A whole field may need one character of its own.)
+          const spelled = (ts: string[], format: boolean) =>
+            ts.filter((t, k) => (t.length === 1 && t !== '*') || wholeField(ts, k, format)).length;
+          const ra = regexOf(a, false);
+          const rb = regexOf(b, format);
+          const expected = upTo[spelled(a, false) + spelled(b, format)]!.some(
+            (s) => ra.test(s) && rb.test(s),
+          );
           expect(arnIntersects(pa, pb)).toBe(expected);
           expect(arnIntersects(pb, pa)).toBe(expected);
         },
@@ -312,7 +332,9 @@ describe('formatMatcher', () => {
       { numRuns: 3000, seed: 20261203 },
     );
     expect(checked).toBeGreaterThan(1500);
-    expect(met).toBeGreaterThan(100);
+    // (Fewer than the values' mix suggests: an empty region or account meets no format that
+    // writes a variable there.)
+    expect(met).toBeGreaterThan(50);
     expect(checked - met).toBeGreaterThan(300);
   });
 

@@ -179,12 +179,15 @@ describe('parseArnPattern', () => {
     expect(isAll(P('<bucket-name>'))).toBe(true);
   });
 
-  it('reads catalog ARN formats with every ${...} as *', () => {
+  it('reads catalog ARN formats with every ${...} as *, and a whole field before the resource part as ?*', () => {
     const f = arnFormatToPattern('arn:${Partition}:s3:::${BucketName}/${ObjectName}');
-    expect(f.canonical).toBe('arn:*:s3:::*/*');
+    expect(f.canonical).toBe('arn:?*:s3:::*/*');
+    expect(
+      arnFormatToPattern('arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}').canonical,
+    ).toBe('arn:?*:s3:?*:?*:accesspoint/*');
     expect(f.variables).toEqual([]);
     expect(arnFormatToPattern('arn:${Partition}:artifact:::agreement/*').canonical).toBe(
-      'arn:*:artifact:::agreement/*',
+      'arn:?*:artifact:::agreement/*',
     );
   });
 });

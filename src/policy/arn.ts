@@ -25,7 +25,14 @@ export type ArnToken =
    * partition, region, account, bucket name or resource ID), so `arn:*:s3:::${BucketName}` does
    * not meet `arn:aws:s3:::bucket/*`. Read as `*` by containment and matching.
    */
-  | { readonly kind: 'seg' };
+  | { readonly kind: 'seg' }
+  /**
+   * Only in ARN formats from the catalog, always followed by a `seg`: the first character of a
+   * variable that is a whole field before the resource part (`${Region}`, `${Account}`), which
+   * is never empty in a real ARN; one character other than `/` or `:`. Read as `?` by
+   * containment and matching. See SEG_ONE.
+   */
+  | { readonly kind: 'segOne' };
 
 export interface ArnPattern {
   /** The text as written in the policy (or the ARN format it came from). */
@@ -45,6 +52,20 @@ export interface ArnPattern {
 
 const STAR: ArnToken = { kind: 'star' };
 const SEG: ArnToken = { kind: 'seg' };
+/**
+ * A catalog variable that is a whole field before the resource part (the partition, service,
+ * region or account: `:${Region}:`, `:${Account}:`, `:${AccountId}:`, `:${Vendor}:`, whatever its
+ * name) is read as this token and a `seg`: one or more characters, none a `/` or `:`. A real ARN
+ * of such a type always has a value there, so IAM never matches `arn:aws:s3:::*` (empty region and
+ * account) against an access point's `arn:${Partition}:s3:${Region}:${Account}:accesspoint/…`,
+ * while a wildcard of the policy's still does (`arn:aws:s3:*:*:accesspoint/*`, `arn:aws:s3:*`,
+ * `*`). A field the format leaves empty (`arn:${Partition}:s3:::${BucketName}`) or writes as `*`
+ * (`arn:${Partition}:braket:*:*:device/…`, whose ARNs have none) is unchanged. Variables inside
+ * the resource part (`accesspoint/${AccessPointName}`, `${BucketName}/${ObjectName}`) stay
+ * possibly empty, as before: a policy's `…:accesspoint/` or `bucket/` is rare, and reading it as
+ * naming nothing would need the service's own rules for each name.
+ */
+const SEG_ONE: ArnToken = { kind: 'segOne' };
 /** Catalog format variables whose values never contain `/` or `:`. */
 const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
 /** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
@@ -78,7 +99,9 @@ export function parseArnPattern(raw: string, bindings?: Record<string, string>):
 
 /**
  * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
- * as a pattern: every `${...}` becomes `*`; a `*` or `?` written in the format is a wildcard.
+ * as a pattern: every `${...}` becomes `*` (a `seg`, which spells no `/` or `:`, for the variables
+ * of SEGMENT_VARIABLE), and one that is a whole field before the resource part a `segOne` and a
+ * `seg`, at least one character (SEG_ONE); a `*` or `?` written in the format is a wildcard.
  */
 export function arnFormatToPattern(format: string): ArnPattern {
   return scan(format, 'format');
@@ -125,6 +148,8 @@ function scanTokens(raw: string, mode: 'policy' | 'format', bindings?: Record<st
   const out: ArnToken[] = [];
   const variables: string[] = [];
   const unbound: string[] = [];
+  /** In a format: the `:`s read so far (the field a token is in). */
+  let colons = 0;
   let i = 0;
   while (i < cs.length) {
     const c = cs[i]!;
@@ -133,7 +158,9 @@ function scanTokens(raw: string, mode: 'policy' | 'format', bindings?: Record<st
       const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
       if (close >= 0 && body.trim() !== '') {
         if (mode === 'format') {
-          out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
+          if (colons >= 1 && colons <= 4 && cs[i - 1] === ':' && cs[close + 1] === ':')
+            out.push(SEG_ONE, SEG);
+          else out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
         } else if (body === '*' || body === '?' || body === '$') {
           out.push(charToken(body));
         } else {
@@ -168,6 +195,7 @@ function scanTokens(raw: string, mode: 'policy' | 'format', bindings?: Record<st
         continue;
       }
     }
+    if (c === ':') colons++;
     out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
     i++;
   }
@@ -217,7 +245,7 @@ function tokensToText(tokens: readonly ArnToken[]): string {
   const s: string[] = [];
   for (const t of tokens) {
     if (t.kind === 'star' || t.kind === 'seg') s.push('*');
-    else if (t.kind === 'one') s.push('?');
+    else if (t.kind === 'one' || t.kind === 'segOne') s.push('?');
     else if (t.kind === 'var') s.push(`\${${t.name}}`);
     else s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
   }
@@ -364,9 +392,14 @@ export function arnContains(outer: ArnPattern, inner: ArnPattern, stats?: MatchS
   return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
 }
 
-/** Containment and matching read a catalog format's `seg` as `*` (formats are only intersected). */
+/**
+ * Containment and matching read a catalog format's `seg` as `*` and `segOne` as `?` (formats are
+ * only intersected; a `segOne` is always followed by a `seg`, so the `?*` is in normal order).
+ */
 function starForSeg(tokens: readonly ArnToken[]): readonly ArnToken[] {
-  return tokens.some((t) => t.kind === 'seg') ? tokens.map((t) => (t.kind === 'seg' ? STAR : t)) : tokens;
+  return tokens.some((t) => t.kind === 'seg')
+    ? tokens.map((t) => (t.kind === 'seg' ? STAR : t.kind === 'segOne' ? ONE : t))
+    : tokens;
 }
 
 /**
@@ -452,7 +485,7 @@ function intersectRange(
     const ka = ak[a0]!;
     const kb = bk[b0]!;
     if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG) break;
-    if (ka === K_CHAR && kb === K_CHAR && ac[a0] !== bc[b0]) return false;
+    if (!spellAlike(ka, ac[a0]!, kb, bc[b0]!)) return false;
     a0++;
     b0++;
   }
@@ -461,7 +494,7 @@ function intersectRange(
     const ka = ak[a1 - 1]!;
     const kb = bk[b1 - 1]!;
     if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG) break;
-    if (ka === K_CHAR && kb === K_CHAR && ac[a1 - 1] !== bc[b1 - 1]) return false;
+    if (!spellAlike(ka, ac[a1 - 1]!, kb, bc[b1 - 1]!)) return false;
     a1--;
     b1--;
   }
@@ -481,11 +514,8 @@ function intersectRange(
   for (let j = b0; j < b1 && !stars; j++) if (bk[j] === K_STAR || bk[j] === K_SEG) stars = true;
   if (!stars) {
     if (n !== m) return false;
-    for (let i = 0; i < n; i++) {
-      const ka = ak[a0 + i]!;
-      const kb = bk[b0 + i]!;
-      if (ka === K_CHAR && kb === K_CHAR && ac[a0 + i] !== bc[b0 + i]) return false;
-    }
+    for (let i = 0; i < n; i++)
+      if (!spellAlike(ak[a0 + i]!, ac[a0 + i]!, bk[b0 + i]!, bc[b0 + i]!)) return false;
     return true;
   }
   // Two rows of scratch, shared between calls (every cell read below is written first in this call).
@@ -516,7 +546,7 @@ function intersectRange(
         ok = cur[j - 1]! || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j]! : 0);
       }
       if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
-        ok = prev[j - 1]! && (ka !== K_CHAR || kb !== K_CHAR || ca === cb) ? 1 : 0;
+        ok = prev[j - 1]! && spellAlike(ka, ca, kb, cb) ? 1 : 0;
       }
       cur[j] = ok;
     }
@@ -566,12 +596,13 @@ const formatMatchers = new WeakMap<ArnPattern, LiteralMatcher>();
 
 /**
  * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
- * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`, `*`
- * any run, `?` one code point, a character itself. A format with at most one `*` gets a regular
- * expression (whose work is then at most quadratic in the text, which callers keep short: a `seg`
- * cannot cross a `/` or `:`, and no field of a catalog format holds more than two wildcards); one
- * with more (some have six), whose expression could backtrack for a long time on text made to
- * nearly match, gets a TokenMatcher, linear in the text times the states alive at once.
+ * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`,
+ * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most
+ * one `*` gets a regular expression (whose work is then at most quadratic in the text, which
+ * callers keep short: a `seg` cannot cross a `/` or `:`, and no field of a catalog format holds
+ * more than two wildcards); one with more (some have six), whose expression could backtrack for a
+ * long time on text made to nearly match, gets a TokenMatcher, linear in the text times the
+ * states alive at once.
  */
 export function formatMatcher(format: ArnPattern): LiteralMatcher {
   let m = formatMatchers.get(format);
@@ -582,6 +613,7 @@ export function formatMatcher(format: ArnPattern): LiteralMatcher {
       const parts: string[] = [];
       for (const t of format.tokens) {
         if (t.kind === 'seg') parts.push('[^/:]*');
+        else if (t.kind === 'segOne') parts.push('[^/:]');
         else if (t.kind === 'star' || t.kind === 'var') parts.push('[^]*');
         else if (t.kind === 'one') parts.push('[^]');
         else parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
@@ -616,8 +648,7 @@ class TokenMatcher implements LiteralMatcher {
     this.points = new Int32Array(m);
     tokens.forEach((t, j) => {
       if (t.kind === 'char') this.points[j] = t.ch.codePointAt(0)!;
-      this.kinds[j] =
-        t.kind === 'char' ? K_CHAR : t.kind === 'one' ? K_ONE : t.kind === 'seg' ? K_SEG : K_STAR;
+      this.kinds[j] = kindOf(t);
     });
     this.cur = new Int32Array(m + 1);
     this.next = new Int32Array(m + 1);
@@ -660,7 +691,9 @@ class TokenMatcher implements LiteralMatcher {
         if (kind === K_CHAR) {
           if (points[j] === c) k = this.add(next, k, j + 1);
         } else if (kind === K_ONE) k = this.add(next, k, j + 1);
-        else if (kind === K_STAR || (c !== SLASH && c !== COLON)) k = this.add(next, k, j);
+        else if (kind === K_SEG_ONE) {
+          if (c !== SLASH && c !== COLON) k = this.add(next, k, j + 1);
+        } else if (kind === K_STAR || (c !== SLASH && c !== COLON)) k = this.add(next, k, j);
       }
       const swap = cur;
       cur = next;
@@ -688,15 +721,42 @@ const K_CHAR = 0;
 const K_ONE = 1;
 const K_STAR = 2;
 const K_SEG = 3;
+/** A catalog `segOne`: one character, not `/` or `:`. */
+const K_SEG_ONE = 4;
 const SLASH = 47;
 const COLON = 58;
+
+function kindOf(t: ArnToken): number {
+  switch (t.kind) {
+    case 'char':
+      return K_CHAR;
+    case 'one':
+      return K_ONE;
+    case 'seg':
+      return K_SEG;
+    case 'segOne':
+      return K_SEG_ONE;
+    default:
+      return K_STAR;
+  }
+}
+
+/**
+ * Can two tokens that spell one character each (K_CHAR, K_ONE, K_SEG_ONE) spell the same one?
+ * Two characters if equal; a `segOne` and a character if that is not `/` or `:`; else always.
+ */
+function spellAlike(ka: number, ca: number, kb: number, cb: number): boolean {
+  if (ka === K_CHAR) return kb === K_CHAR ? ca === cb : kb !== K_SEG_ONE || (ca !== SLASH && ca !== COLON);
+  return kb !== K_CHAR || ka !== K_SEG_ONE || (cb !== SLASH && cb !== COLON);
+}
 
 /**
  * arnServiceField and arnResourcePrefix of arnFormatToPattern(format), read from the format's text
  * without making its pattern: the catalog index (grant-sets.ts) sorts every format of the catalog
  * by these two, and parses only the formats a resource is then checked against. The same
- * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, `*`, `?`, any other character
- * literal) and the same fields as intersectForm; __tests__ compare the two on every catalog format.
+ * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, a whole field's `segOne` and `seg`
+ * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm;
+ * __tests__ compare the two on every catalog format.
  */
 export function arnFormatFields(format: string): { service: string | null; resourcePrefix: string | null } {
   let service: string | null = null;
@@ -714,7 +774,9 @@ export function arnFormatFields(format: string): { service: string | null; resou
       const body = close < 0 ? '' : format.slice(i + 2, close).trim();
       if (body !== '') {
         end = close + 1;
-        return SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
+        // A whole field (SEG_ONE) is a `segOne` and a `seg`: as a `seg` here.
+        const whole = format.charCodeAt(i - 1) === COLON && format.charCodeAt(end) === COLON;
+        return whole || SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
       }
     }
     return K_CHAR;
@@ -785,8 +847,7 @@ function intersectForm(p: ArnPattern): IntersectForm {
   const chars = new Int32Array(t.length);
   t.forEach((tok, i) => {
     chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0)! : -1;
-    kinds[i] =
-      tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
+    kinds[i] = kindOf(tok);
   });
   // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
   let service: string | null = null;
@@ -808,7 +869,7 @@ function intersectForm(p: ArnPattern): IntersectForm {
       if (field === 2) text.push(tok.ch);
       continue;
     }
-    if (tok.kind === 'seg' && field !== 2) continue;
+    if ((tok.kind === 'seg' || tok.kind === 'segOne') && field !== 2) continue;
     break;
   }
   if (field === 5) {
@@ -866,13 +927,16 @@ const fieldsCache = new WeakMap<ArnPattern, Map<string, boolean>>();
 /**
  * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
  * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
- * `arn:aws:s3:::<datalake>/<prefix>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
- * as `*`, through an empty region and account, but its region and account are fixed (empty), and
- * a storage lens group's are not. The fields before the resource part are compared up to the first
- * one that holds a wildcard or a variable (it may reach past a colon); a format field that is
- * variables only needs a value there. True for a pattern without placeholders (nothing to add to
- * arnIntersects), for text that is not an ARN, and whenever this cannot tell; it only narrows,
- * never widens, what arnIntersects says. The values stay lenient: this is about the resource type.
+ * `arn:aws:s3:<region>::<bucket>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
+ * as `*`, its `<region>` reaching past a colon into the account, but its account is fixed (empty),
+ * and a storage lens group's is not. (With the first five colons fixed, as in
+ * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
+ * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
+ * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
+ * field that is variables only needs a value there. True for a pattern without placeholders
+ * (nothing to add to arnIntersects), for text that is not an ARN, and whenever this cannot tell;
+ * it only narrows, never widens, what arnIntersects says. The values stay lenient: this is about
+ * the resource type.
  */
 export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
   if (p.unboundPlaceholders.length === 0) return true;
