@@ -24,18 +24,21 @@ export const modules = {
 /* harmony export */   gU: () => (/* binding */ shownResource),
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
 /* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER),
+/* harmony export */   qD: () => (/* binding */ VERDICT_NO_PERMISSION),
 /* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
 /* unused harmony export withPlaceholders */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
+/* harmony import */ var _policy_no_permission_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4791);
 // Compares what a unit (one policy, or the policies of one principal) grants with the active sets
 // of a baseline, and produces findings. Pure: documents in, findings and suggestions out.
 //
 // Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
 // can be decided per permission; atoms are then grouped into the findings people read
 // (src/audit/findings.ts).
+
 
 
 
@@ -541,6 +544,7 @@ function entriesLookup(baseline, activeSets) {
 // Verdicts without parameters are shared (nothing mutates a verdict).
 const VERDICT_OK = { kind: 'ok' };
 const VERDICT_EXCESS = { kind: 'excess-action' };
+const VERDICT_NO_PERMISSION = { kind: 'no-permission' };
 /** The atom of a pattern that matches no action of the catalog. */
 function unknownActionAtom(member, stmt, u) {
     return {
@@ -608,8 +612,13 @@ function evaluateUnit(unit, builder) {
         }
         return lastNotText;
     };
+    const noPermission = (0,_policy_no_permission_js__WEBPACK_IMPORTED_MODULE_3__/* .noPermissionSet */ .FJ)(builder.catalog);
+    const free = [];
     for (const [key, list] of grants.byAction) {
         const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0].action, key);
+        // An action that needs no permission, beyond the baseline: granting it changes nothing.
+        const o = (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .actionOrdinal */ ._4)(list[0].action);
+        const needsNone = o !== undefined && noPermission.has(o);
         for (const g of list) {
             // Most grants are within the baseline: decide that before making any atom.
             let unknownCheck;
@@ -632,6 +641,11 @@ function evaluateUnit(unit, builder) {
             }
             if (ok) {
                 record(g, VERDICT_OK);
+                continue;
+            }
+            if (needsNone) {
+                record(g, VERDICT_NO_PERMISSION);
+                free.push({ member: g.doc, action: g.action });
                 continue;
             }
             const base = {
@@ -712,6 +726,7 @@ function evaluateUnit(unit, builder) {
     const result = {
         atoms,
         verdicts,
+        free,
         grantedCount: byAction.size,
         grantedHas: (key) => byAction.has(key),
         grantedKeys: () => byAction.keys(),
@@ -1770,7 +1785,7 @@ __webpack_require__.d(__webpack_exports__, {
   bD: () => (/* binding */ runAudit)
 });
 
-// UNUSED EXPORTS: ConfigError, DEFAULT_MAX_POLICIES, UsageError
+// UNUSED EXPORTS: ConfigError, DEFAULT_MAX_POLICIES, UsageError, serviceOnlyGrantees
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -2658,6 +2673,8 @@ function ignoreCoverage(rule, finding, now) {
     return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }
 
+// EXTERNAL MODULE: ./src/policy/no-permission.ts
+var no_permission = __webpack_require__(4791);
 // EXTERNAL MODULE: ./src/sources/inside.ts
 var inside = __webpack_require__(5080);
 // EXTERNAL MODULE: ./src/sources/safe-read.ts
@@ -3286,6 +3303,7 @@ var engine = __webpack_require__(1637);
 
 
 
+
 const setsCache = new WeakMap();
 const activeCache = new WeakMap();
 function baselineSets(baseline, catalog) {
@@ -3378,7 +3396,7 @@ function activeSets(baseline, catalog, sets) {
         needs: g.needs,
         actions: action_set/* ActionSet */.L.fromOrdinals(g.ordinals),
     }));
-    hit = { active, activeAll, inactive, broader };
+    hit = { active, activeAll, inactive, broader, free: (0,no_permission/* noPermissionSet */.FJ)(catalog) };
     bySets.set(key, hit);
     return hit;
 }
@@ -3427,7 +3445,9 @@ function byAllowed(entries, part) {
 }
 /**
  * Classifies a grant class: its pieces (ok ones included, for the minimal policy) and, for the
- * parts beyond the baseline, the atoms. `unitNote` makes every atom approximate.
+ * parts beyond the baseline, the atoms. `unitNote` makes every atom approximate. `free`: the
+ * actions that need no permission granted where the baseline does not allow them (no atom: the
+ * caller says so in the report's notes).
  */
 function classify(cls, sets, unitNote, member) {
     const pieces = [];
@@ -3460,8 +3480,16 @@ function classify(cls, sets, unitNote, member) {
     if (!okPart.isEmpty())
         pieces.push({ cls: g, actions: okPart, verdict: { kind: 'ok' } });
     let rest = g.actions.minus(ok);
+    // An action that needs no permission, granted beyond the baseline: granting it changes nothing,
+    // so no atom (the minimal policy leaves it out, as it leaves out all the baseline does not allow).
+    let free = action_set/* ActionSet */.L.EMPTY;
+    if (rest.intersects(sets.free)) {
+        free = rest.intersect(sets.free);
+        pieces.push({ cls: g, actions: free, verdict: engine/* VERDICT_NO_PERMISSION */.qD });
+        rest = rest.minus(free);
+    }
     if (rest.isEmpty())
-        return { pieces, atoms };
+        return { pieces, atoms, free };
     const resourceText = notRes ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw;
     const approximate = (0,engine/* joinNotes */.Am)(g.approximate, unitNote);
     // Every atom of this path has the same fields in the same order (undefined where it has no
@@ -3567,7 +3595,7 @@ function classify(cls, sets, unitNote, member) {
     }
     rest = rest.intersect(sets.activeAll);
     if (rest.isEmpty())
-        return { pieces, atoms };
+        return { pieces, atoms, free };
     // Active entries, none on this resource: leftover, else broader-resource.
     const notCovered = leftover(rest.minus(coverAny));
     if (!notCovered.isEmpty())
@@ -3608,7 +3636,7 @@ function classify(cls, sets, unitNote, member) {
                 verdict: { kind: 'missing-condition', need: e.condition, approximate: unsure },
             });
         }
-    return { pieces, atoms };
+    return { pieces, atoms, free };
 }
 /**
  * What the classes grant of each baseline entry on a resource the entry's resource meets: for
@@ -5115,6 +5143,7 @@ var minimal = __webpack_require__(9076);
 
 
 
+
 /** A template member for grouping: has a line and an address, so findings keep their key order. */
 const TEMPLATE_MEMBER = {
     record: {
@@ -5361,9 +5390,12 @@ class StatementMemo {
         const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
         const pieces = [];
         const found = [];
+        let free = action_set/* ActionSet */.L.EMPTY;
         for (const cls of classes) {
             const r = classify(cls, active, unitNote, 0);
             pieces.push(...r.pieces);
+            if (!r.free.isEmpty())
+                free = free.union(r.free);
             for (const a of r.atoms)
                 found.push({ a, at: cls.resourcePos });
         }
@@ -5391,6 +5423,7 @@ class StatementMemo {
             removable: atoms.some((a) => kinds/* REMOVABLE_KINDS */.os.has(a.kind)),
             baselineKeys,
             granted: grantedByEntry(classes, all),
+            free,
             minimal: this.plans ? (0,minimal/* minimalPlanFromPieces */.kF)(stmt, pieces, first, this.builder) : null,
             grouped: new Map(),
         };
@@ -5909,6 +5942,7 @@ function mayNameScope(pattern, scope) {
 
 
 
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -6010,6 +6044,7 @@ class Auditor {
         const policies = new Map();
         const findings = [];
         const suggestions = { list: [], notMade: 0 };
+        this.free = new Map();
         const groups = new Map();
         for (const p of prepared.values()) {
             findings.push(...p.problems);
@@ -6175,7 +6210,17 @@ class Auditor {
             findings,
             suggestions: suggestions.list,
             suggestionsNotMade: suggestions.notMade,
+            free: this.free,
         };
+    }
+    /** Of the current run: see AuditOutcome.free. */
+    free = new Map();
+    grantsFree(action, policyId) {
+        const ids = this.free.get(action.full);
+        if (ids)
+            ids.add(policyId);
+        else
+            this.free.set(action.full, new Set([policyId]));
     }
     scopes = new Map();
     /**
@@ -6354,7 +6399,9 @@ class Auditor {
             const valued = e.resource.raw.includes('<')
                 ? (0,policy_arn/* parseArnPattern */.Nx)(e.resource.raw.replace(/<[^<>]*>/g, 'x'))
                 : e.resource;
-            this.requiredCache.set(e, (hit = this.grantSets.applicable(e.actions, valued)));
+            // An action that needs no permission is never missing: leaving it out breaks nothing.
+            hit = this.grantSets.applicable(e.actions, valued).minus((0,no_permission/* noPermissionSet */.FJ)(this.catalog));
+            this.requiredCache.set(e, hit);
         }
         return hit;
     }
@@ -6362,6 +6409,8 @@ class Auditor {
     /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
     runUnit(unit, base, findings, suggestions, granted, byEntry) {
         const result = (0,engine/* evaluateUnit */.Ww)(unit, this.builder);
+        for (const { member, action } of result.free)
+            this.grantsFree(action, unit.members[member].record.id);
         // What the base had: a plan's `before`, or the pull request's base files.
         const baseUnit = this.baseUnit(unit, base);
         let isNew;
@@ -6456,6 +6505,8 @@ class Auditor {
             if (o.atoms.length)
                 for (const f of memo.findings(o, unit, mi, stmt, newness(o)))
                     findings.push(f);
+            if (!o.free.isEmpty())
+                o.free.forEach((a) => this.grantsFree((0,policy_catalog/* actionOfOrdinal */.xb)(a), unit.members[mi].record.id));
             for (const k of o.baselineKeys)
                 granted.add(k);
             for (const [i, set] of o.granted) {
@@ -6663,6 +6714,7 @@ var report_model = __webpack_require__(2649);
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -6802,6 +6854,37 @@ function principalFit(baseline, services, accounts, whose) {
     return {
         unsure: `unsure: ${whose} trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
     };
+}
+/**
+ * The AWS services a resource policy grants, when they are all it grants: every Allow statement
+ * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`). Undefined when
+ * an Allow names anything else (an account, a role, `*`, a federated or canonical user) or no
+ * principal.
+ */
+function serviceOnlyGrantees(document) {
+    const st = document?.Statement;
+    const services = new Set();
+    let allows = 0;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        if (!x || typeof x !== 'object')
+            continue;
+        const { Effect, Principal } = x;
+        if (Effect !== 'Allow')
+            continue;
+        allows++;
+        if (!Principal || typeof Principal !== 'object' || Array.isArray(Principal))
+            return undefined;
+        const keys = Object.keys(Principal);
+        if (keys.length !== 1 || keys[0] !== 'Service')
+            return undefined;
+        const svc = Principal.Service;
+        for (const v of Array.isArray(svc) ? svc : [svc]) {
+            if (typeof v !== 'string' || !v.trim() || v.includes('*'))
+                return undefined;
+            services.add(v);
+        }
+    }
+    return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
 }
 /**
  * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
@@ -7034,6 +7117,8 @@ async function runAudit(req) {
         .sort();
     if (inUse.length)
         notes.push(`Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`);
+    // Actions that need no permission granted beyond the baseline: not findings, said once each.
+    notes.push(...freeNotes(outcome.free, outcome.policies));
     // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
     const heldTo = new Map();
     for (const p of outcome.policies)
@@ -7192,11 +7277,17 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             const baseline = baselines.find((b) => b.id === d.match.baseline);
             // The trust of the policy's own role where known, else of the trust policies of its file.
             const own = roles.get(r.id);
-            const fit = r.kind !== 'identity'
-                ? {}
-                : own
-                    ? principalFit(baseline, own.services, own.accounts, "its role's")
-                    : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's");
+            const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
+            const fit = grantees
+                ? {
+                    // Vendors are granted access as an account, a role or a user, never as an AWS service.
+                    exclude: `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`,
+                }
+                : r.kind !== 'identity'
+                    ? {}
+                    : own
+                        ? principalFit(baseline, own.services, own.accounts, "its role's")
+                        : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's");
             if (fit.exclude) {
                 plan.notAudited.set(r.id, {
                     status: 'not-matched',
@@ -7327,6 +7418,28 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
             notes.push(`The ignore rule for ${rule.action} (${config.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding in the policies audited: remove it if its permission is gone.`);
     });
     return out;
+}
+/**
+ * One note per action that needs no permission (src/policy/no-permission.ts) and that some policy
+ * grants where its baseline does not allow it: why it is not reported, and where (ten places at
+ * the most).
+ */
+function freeNotes(free, policies) {
+    if (!free.size)
+        return [];
+    const byId = new Map(policies.map((p) => [p.id, p]));
+    return [...free]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([action, ids]) => {
+        const places = [...ids]
+            .map((id) => {
+            const p = byId.get(id);
+            return p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
+        })
+            .sort();
+        const source = (0,no_permission/* noPermissionSource */.sD)(action.toLowerCase()) ?? 'AWS documentation';
+        return `${action} needs no IAM permission (${source}): granting it changes nothing, so it is not reported, in ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`;
+    });
 }
 
 
@@ -11903,6 +12016,20 @@ class ActionSet {
 // the work without timing it.
 const STAR = { kind: 'star' };
 const SEG = { kind: 'seg' };
+/**
+ * A catalog variable that is a whole field before the resource part (the partition, service,
+ * region or account: `:${Region}:`, `:${Account}:`, `:${AccountId}:`, `:${Vendor}:`, whatever its
+ * name) is read as this token and a `seg`: one or more characters, none a `/` or `:`. A real ARN
+ * of such a type always has a value there, so IAM never matches `arn:aws:s3:::*` (empty region and
+ * account) against an access point's `arn:${Partition}:s3:${Region}:${Account}:accesspoint/…`,
+ * while a wildcard of the policy's still does (`arn:aws:s3:*:*:accesspoint/*`, `arn:aws:s3:*`,
+ * `*`). A field the format leaves empty (`arn:${Partition}:s3:::${BucketName}`) or writes as `*`
+ * (`arn:${Partition}:braket:*:*:device/…`, whose ARNs have none) is unchanged. Variables inside
+ * the resource part (`accesspoint/${AccessPointName}`, `${BucketName}/${ObjectName}`) stay
+ * possibly empty, as before: a policy's `…:accesspoint/` or `bucket/` is rare, and reading it as
+ * naming nothing would need the service's own rules for each name.
+ */
+const SEG_ONE = { kind: 'segOne' };
 /** Catalog format variables whose values never contain `/` or `:`. */
 const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
 /** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
@@ -11933,7 +12060,9 @@ function parseArnPattern(raw, bindings) {
 }
 /**
  * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
- * as a pattern: every `${...}` becomes `*`; a `*` or `?` written in the format is a wildcard.
+ * as a pattern: every `${...}` becomes `*` (a `seg`, which spells no `/` or `:`, for the variables
+ * of SEGMENT_VARIABLE), and one that is a whole field before the resource part a `segOne` and a
+ * `seg`, at least one character (SEG_ONE); a `*` or `?` written in the format is a wildcard.
  */
 function arnFormatToPattern(format) {
     return scan(format, 'format');
@@ -11978,6 +12107,8 @@ function scanTokens(raw, mode, bindings) {
     const out = [];
     const variables = [];
     const unbound = [];
+    /** In a format: the `:`s read so far (the field a token is in). */
+    let colons = 0;
     let i = 0;
     while (i < cs.length) {
         const c = cs[i];
@@ -11986,7 +12117,10 @@ function scanTokens(raw, mode, bindings) {
             const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
             if (close >= 0 && body.trim() !== '') {
                 if (mode === 'format') {
-                    out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
+                    if (colons >= 1 && colons <= 4 && cs[i - 1] === ':' && cs[close + 1] === ':')
+                        out.push(SEG_ONE, SEG);
+                    else
+                        out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
                 }
                 else if (body === '*' || body === '?' || body === '$') {
                     out.push(charToken(body));
@@ -12029,6 +12163,8 @@ function scanTokens(raw, mode, bindings) {
                 continue;
             }
         }
+        if (c === ':')
+            colons++;
         out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
         i++;
     }
@@ -12082,7 +12218,7 @@ function tokensToText(tokens) {
     for (const t of tokens) {
         if (t.kind === 'star' || t.kind === 'seg')
             s.push('*');
-        else if (t.kind === 'one')
+        else if (t.kind === 'one' || t.kind === 'segOne')
             s.push('?');
         else if (t.kind === 'var')
             s.push(`\${${t.name}}`);
@@ -12225,9 +12361,14 @@ function containsTokens(outer, inner, stats) {
 function arnContains(outer, inner, stats) {
     return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
 }
-/** Containment and matching read a catalog format's `seg` as `*` (formats are only intersected). */
+/**
+ * Containment and matching read a catalog format's `seg` as `*` and `segOne` as `?` (formats are
+ * only intersected; a `segOne` is always followed by a `seg`, so the `?*` is in normal order).
+ */
 function starForSeg(tokens) {
-    return tokens.some((t) => t.kind === 'seg') ? tokens.map((t) => (t.kind === 'seg' ? STAR : t)) : tokens;
+    return tokens.some((t) => t.kind === 'seg')
+        ? tokens.map((t) => (t.kind === 'seg' ? STAR : t.kind === 'segOne' ? ONE : t))
+        : tokens;
 }
 /**
  * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
@@ -12307,7 +12448,7 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
         const kb = bk[b0];
         if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
             break;
-        if (ka === K_CHAR && kb === K_CHAR && ac[a0] !== bc[b0])
+        if (!spellAlike(ka, ac[a0], kb, bc[b0]))
             return false;
         a0++;
         b0++;
@@ -12318,7 +12459,7 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
         const kb = bk[b1 - 1];
         if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
             break;
-        if (ka === K_CHAR && kb === K_CHAR && ac[a1 - 1] !== bc[b1 - 1])
+        if (!spellAlike(ka, ac[a1 - 1], kb, bc[b1 - 1]))
             return false;
         a1--;
         b1--;
@@ -12344,12 +12485,9 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
     if (!stars) {
         if (n !== m)
             return false;
-        for (let i = 0; i < n; i++) {
-            const ka = ak[a0 + i];
-            const kb = bk[b0 + i];
-            if (ka === K_CHAR && kb === K_CHAR && ac[a0 + i] !== bc[b0 + i])
+        for (let i = 0; i < n; i++)
+            if (!spellAlike(ak[a0 + i], ac[a0 + i], bk[b0 + i], bc[b0 + i]))
                 return false;
-        }
         return true;
     }
     // Two rows of scratch, shared between calls (every cell read below is written first in this call).
@@ -12380,7 +12518,7 @@ function intersectRange(fa, a0, a1, fb, b0, b1) {
                 ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
             }
             if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
-                ok = prev[j - 1] && (ka !== K_CHAR || kb !== K_CHAR || ca === cb) ? 1 : 0;
+                ok = prev[j - 1] && spellAlike(ka, ca, kb, cb) ? 1 : 0;
             }
             cur[j] = ok;
         }
@@ -12423,12 +12561,13 @@ function isLiteral(p) {
 const formatMatchers = new WeakMap();
 /**
  * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
- * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`, `*`
- * any run, `?` one code point, a character itself. A format with at most one `*` gets a regular
- * expression (whose work is then at most quadratic in the text, which callers keep short: a `seg`
- * cannot cross a `/` or `:`, and no field of a catalog format holds more than two wildcards); one
- * with more (some have six), whose expression could backtrack for a long time on text made to
- * nearly match, gets a TokenMatcher, linear in the text times the states alive at once.
+ * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`,
+ * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most
+ * one `*` gets a regular expression (whose work is then at most quadratic in the text, which
+ * callers keep short: a `seg` cannot cross a `/` or `:`, and no field of a catalog format holds
+ * more than two wildcards); one with more (some have six), whose expression could backtrack for a
+ * long time on text made to nearly match, gets a TokenMatcher, linear in the text times the
+ * states alive at once.
  */
 function formatMatcher(format) {
     let m = formatMatchers.get(format);
@@ -12440,6 +12579,8 @@ function formatMatcher(format) {
             for (const t of format.tokens) {
                 if (t.kind === 'seg')
                     parts.push('[^/:]*');
+                else if (t.kind === 'segOne')
+                    parts.push('[^/:]');
                 else if (t.kind === 'star' || t.kind === 'var')
                     parts.push('[^]*');
                 else if (t.kind === 'one')
@@ -12476,8 +12617,7 @@ class TokenMatcher {
         tokens.forEach((t, j) => {
             if (t.kind === 'char')
                 this.points[j] = t.ch.codePointAt(0);
-            this.kinds[j] =
-                t.kind === 'char' ? K_CHAR : t.kind === 'one' ? K_ONE : t.kind === 'seg' ? K_SEG : K_STAR;
+            this.kinds[j] = kindOf(t);
         });
         this.cur = new Int32Array(m + 1);
         this.next = new Int32Array(m + 1);
@@ -12524,6 +12664,10 @@ class TokenMatcher {
                 }
                 else if (kind === K_ONE)
                     k = this.add(next, k, j + 1);
+                else if (kind === K_SEG_ONE) {
+                    if (c !== SLASH && c !== COLON)
+                        k = this.add(next, k, j + 1);
+                }
                 else if (kind === K_STAR || (c !== SLASH && c !== COLON))
                     k = this.add(next, k, j);
             }
@@ -12554,14 +12698,40 @@ const K_CHAR = 0;
 const K_ONE = 1;
 const K_STAR = 2;
 const K_SEG = 3;
+/** A catalog `segOne`: one character, not `/` or `:`. */
+const K_SEG_ONE = 4;
 const SLASH = 47;
 const COLON = 58;
+function kindOf(t) {
+    switch (t.kind) {
+        case 'char':
+            return K_CHAR;
+        case 'one':
+            return K_ONE;
+        case 'seg':
+            return K_SEG;
+        case 'segOne':
+            return K_SEG_ONE;
+        default:
+            return K_STAR;
+    }
+}
+/**
+ * Can two tokens that spell one character each (K_CHAR, K_ONE, K_SEG_ONE) spell the same one?
+ * Two characters if equal; a `segOne` and a character if that is not `/` or `:`; else always.
+ */
+function spellAlike(ka, ca, kb, cb) {
+    if (ka === K_CHAR)
+        return kb === K_CHAR ? ca === cb : kb !== K_SEG_ONE || (ca !== SLASH && ca !== COLON);
+    return kb !== K_CHAR || ka !== K_SEG_ONE || (cb !== SLASH && cb !== COLON);
+}
 /**
  * arnServiceField and arnResourcePrefix of arnFormatToPattern(format), read from the format's text
  * without making its pattern: the catalog index (grant-sets.ts) sorts every format of the catalog
  * by these two, and parses only the formats a resource is then checked against. The same
- * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, `*`, `?`, any other character
- * literal) and the same fields as intersectForm; __tests__ compare the two on every catalog format.
+ * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, a whole field's `segOne` and `seg`
+ * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm;
+ * __tests__ compare the two on every catalog format.
  */
 function arnFormatFields(format) {
     let service = null;
@@ -12580,7 +12750,9 @@ function arnFormatFields(format) {
             const body = close < 0 ? '' : format.slice(i + 2, close).trim();
             if (body !== '') {
                 end = close + 1;
-                return SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
+                // A whole field (SEG_ONE) is a `segOne` and a `seg`: as a `seg` here.
+                const whole = format.charCodeAt(i - 1) === COLON && format.charCodeAt(end) === COLON;
+                return whole || SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
             }
         }
         return K_CHAR;
@@ -12638,8 +12810,7 @@ function intersectForm(p) {
     const chars = new Int32Array(t.length);
     t.forEach((tok, i) => {
         chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
-        kinds[i] =
-            tok.kind === 'char' ? K_CHAR : tok.kind === 'one' ? K_ONE : tok.kind === 'seg' ? K_SEG : K_STAR;
+        kinds[i] = kindOf(tok);
     });
     // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
     let service = null;
@@ -12663,7 +12834,7 @@ function intersectForm(p) {
                 text.push(tok.ch);
             continue;
         }
-        if (tok.kind === 'seg' && field !== 2)
+        if ((tok.kind === 'seg' || tok.kind === 'segOne') && field !== 2)
             continue;
         break;
     }
@@ -12721,13 +12892,16 @@ const fieldsCache = new WeakMap();
 /**
  * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
  * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
- * `arn:aws:s3:::<datalake>/<prefix>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
- * as `*`, through an empty region and account, but its region and account are fixed (empty), and
- * a storage lens group's are not. The fields before the resource part are compared up to the first
- * one that holds a wildcard or a variable (it may reach past a colon); a format field that is
- * variables only needs a value there. True for a pattern without placeholders (nothing to add to
- * arnIntersects), for text that is not an ARN, and whenever this cannot tell; it only narrows,
- * never widens, what arnIntersects says. The values stay lenient: this is about the resource type.
+ * `arn:aws:s3:<region>::<bucket>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
+ * as `*`, its `<region>` reaching past a colon into the account, but its account is fixed (empty),
+ * and a storage lens group's is not. (With the first five colons fixed, as in
+ * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
+ * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
+ * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
+ * field that is variables only needs a value there. True for a pattern without placeholders
+ * (nothing to add to arnIntersects), for text that is not an ARN, and whenever this cannot tell;
+ * it only narrows, never widens, what arnIntersects says. The values stay lenient: this is about
+ * the resource type.
  */
 function placeholderFieldsMeet(p, format) {
     if (p.unboundPlaceholders.length === 0)
@@ -15263,6 +15437,65 @@ function hasWildcard(pattern) {
 
 /***/ }),
 
+/***/ 4791:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FJ: () => (/* binding */ noPermissionSet),
+/* harmony export */   sD: () => (/* binding */ noPermissionSource)
+/* harmony export */ });
+/* unused harmony export NO_PERMISSION_ACTIONS */
+/* harmony import */ var _action_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4131);
+// Actions that AWS documents as needing no IAM permission: a policy cannot allow or deny them, so
+// granting one changes nothing and leaving one out breaks nothing. The audit never reports them:
+// granted beyond the baseline, one is no finding of any kind (src/audit/classify.ts, and the
+// reference in engine.ts), and it is left out of the minimal policy like the rest the baseline does
+// not allow; missing-permission never asks for one. A policy that grants one beyond its baseline
+// is told once in the report's notes instead (src/audit/run.ts), never dropped silently.
+//
+// Data only, each entry with the AWS document that says so. Only actions documented this way
+// belong here; an action that merely "usually" needs nothing (one controlled by a trust policy,
+// such as sts:AssumeRoleWithWebIdentity, whose permission the role's trust policy grants) does not.
+
+const NO_PERMISSION_ACTIONS = [
+    // STS API Reference, GetCallerIdentity
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html): "No
+    // permissions are required to perform this operation. If an administrator attaches a policy to
+    // your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still
+    // perform this operation."
+    { action: 'sts:GetCallerIdentity', source: 'AWS STS API reference, GetCallerIdentity' },
+    // STS API Reference, GetSessionToken
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html): "No permissions
+    // are required for users to perform this operation. The purpose of the sts:GetSessionToken
+    // operation is to authenticate the user using MFA. You cannot use policies to control
+    // authentication operations." IAM User Guide, Permissions for GetSessionToken
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html):
+    // "You can include the GetSessionToken action in a policy, but it has no effect on a user's
+    // ability to perform the GetSessionToken operation."
+    {
+        action: 'sts:GetSessionToken',
+        source: 'AWS STS API reference, GetSessionToken; IAM User Guide, Permissions for GetSessionToken',
+    },
+];
+const SOURCE_BY_KEY = new Map(NO_PERMISSION_ACTIONS.map((x) => [x.action.toLowerCase(), x.source]));
+/** The AWS document that says `key` (lower-cased `service:action`) needs no permission, if it does. */
+function noPermissionSource(key) {
+    return SOURCE_BY_KEY.get(key);
+}
+const sets = new WeakMap();
+/** The catalog's actions of NO_PERMISSION_ACTIONS, as a set (made once per catalog). */
+function noPermissionSet(catalog) {
+    let hit = sets.get(catalog);
+    if (!hit) {
+        const actions = NO_PERMISSION_ACTIONS.map((x) => catalog.lookup(x.action.toLowerCase())).filter((a) => a !== undefined);
+        sets.set(catalog, (hit = _action_set_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionSet */ .L.fromActions(actions)));
+    }
+    return hit;
+}
+
+
+/***/ }),
+
 /***/ 420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -15941,8 +16174,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var safe_read = __webpack_require__(4646);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 12 modules
-var terraform = __webpack_require__(9462);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 11 modules
+var terraform = __webpack_require__(69);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
 var json_lines = __webpack_require__(531);
 ;// CONCATENATED MODULE: ./src/sources/hcl/values.ts
@@ -18862,8 +19095,8 @@ var managed_policies = __webpack_require__(9037);
 var policy_document = __webpack_require__(1561);
 // EXTERNAL MODULE: ./src/sources/records.ts
 var records = __webpack_require__(1872);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 12 modules
-var terraform = __webpack_require__(9462);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 11 modules
+var terraform = __webpack_require__(69);
 ;// CONCATENATED MODULE: ./src/sources/tf-plan.ts
 
 
@@ -21438,10 +21671,63 @@ const cloudFormationYamlParser = {
     },
 };
 
+// EXTERNAL MODULE: ./src/sources/terraform/values.ts
+var values = __webpack_require__(8371);
 ;// CONCATENATED MODULE: ./src/sources/policy-json.ts
 
 
 
+
+/**
+ * A `${...}` that IAM reads as a policy variable: a key with a service prefix (`aws:username`,
+ * `aws:PrincipalTag/team`, `s3:prefix`, `www.amazon.com:user_id`; a default value after a comma
+ * allowed), or `${*}`, `${?}`, `${$}`. Any other (`${aws_iam_role.x.arn}`, `${bucket}`,
+ * `${AWS::AccountId}`) is a template's.
+ */
+const IAM_VARIABLE = /^\$\{\s*(?:[*?$]|[\w.-]+:(?!:)[^}]*)\}$/;
+const TEMPLATE_MARK = /\$\{(?:[^{}]|\{[^{}]*\})*\}|%\{[^}]*\}/g;
+/** Distinct marks collected at the most (a note names eight). */
+const MAX_MARKS = 1000;
+/**
+ * The template syntax in a policy's text: interpolations that are not IAM policy variables
+ * (Terraform's `${aws_iam_role.x.arn}`, a `templatefile()` input's `${bucket}`) and directives
+ * (`%{ if … }`), each distinct one once, in order of first use.
+ */
+function templateMarks(text) {
+    const interpolations = new Set();
+    const directives = new Set();
+    if (text.includes('${') || text.includes('%{'))
+        for (const m of text.matchAll(TEMPLATE_MARK)) {
+            const raw = m[0];
+            if (raw[0] === '%')
+                directives.add(raw);
+            else if (!IAM_VARIABLE.test(raw))
+                interpolations.add(raw);
+            if (interpolations.size + directives.size >= MAX_MARKS)
+                break;
+        }
+    return { interpolations: [...interpolations], directives: [...directives] };
+}
+/** What a file with template syntax is, in a skip reason: `a template (${bucket}, %{ if x })`. */
+function templateText(marks) {
+    return `a template (${(0,values/* list */.p_)([...marks.directives, ...marks.interpolations].map((x) => (0,values/* clip */.$Q)(x, 40)), 3)})`;
+}
+/**
+ * The `approximate` notes of a policy text with template syntax: its interpolations stand for
+ * values that are not known (read as IAM reads an unknown `${...}`: any value), its directives are
+ * not evaluated (read as the literal text they are).
+ */
+function templateNotes(text) {
+    const { interpolations, directives } = templateMarks(text);
+    if (interpolations.length === 0 && directives.length === 0)
+        return undefined;
+    const notes = [];
+    if (interpolations.length)
+        notes.push(`a template: ${(0,values/* interpolationsNote */.Ii)(interpolations)}`);
+    if (directives.length)
+        notes.push(`template directives not evaluated: ${(0,values/* list */.p_)(directives.map((x) => (0,values/* clip */.$Q)(x)), 8)}`);
+    return notes;
+}
 const policyJsonParser = {
     kind: 'policy',
     detect(json) {
@@ -21459,6 +21745,10 @@ const policyJsonParser = {
             document: json,
             status: 'resolved',
         };
+        // A template (a templatefile() input, a file a tool renders): its findings are approximate.
+        const approximate = templateNotes(file.text);
+        if (approximate)
+            record.approximate = approximate;
         // Nested deeper than any policy can be: not handed on (nothing downstream walks a hostile depth).
         const deep = (0,policy_document/* unreadableDocument */.rO)(json);
         if (deep) {
@@ -21741,6 +22031,21 @@ function classify(file, explicit, release) {
         return text;
     const parsed = (0,json_lines/* parseJson */.qF)(file.text);
     if (!parsed.ok) {
+        // A template that is not JSON until rendered (`%{ if … }` directives, a bare `${...}`): not a
+        // policy as written. Skipped, never an error: the policy is what it renders.
+        const marks = templateMarks(file.text);
+        if (marks.interpolations.length || marks.directives.length)
+            return {
+                result: {
+                    path: file.path,
+                    kind: 'unknown',
+                    status: 'skipped',
+                    reason: `${templateText(marks)}, not a policy as written (not valid JSON at line ${parsed.line} until rendered): audit what it renders, such as the .tf file that calls templatefile() or the rendered JSON`,
+                    policies: [],
+                    errors: [],
+                },
+                text: file.text,
+            };
         // Broken JSON is an error only where the file was named, or clearly tries to be an IAM input;
         // other JSON (JSON with comments such as tsconfig.json, game data, app configs) is not ours.
         const tries = explicit || looksLikeIam(file.text);
@@ -22282,7 +22587,7 @@ function readRepoFile(root, p, maxBytes) {
 
 /***/ }),
 
-/***/ 9462:
+/***/ 69:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -22650,186 +22955,8 @@ function refsInValue(value, out) {
     }
 }
 
-// EXTERNAL MODULE: ./src/policy/document.ts
-var policy_document = __webpack_require__(1561);
-// EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
-var policy_catalog = __webpack_require__(4054);
-;// CONCATENATED MODULE: ./src/sources/terraform/values.ts
-
-
-
-function get(obj, segs) {
-    let v = obj;
-    for (const s of segs) {
-        if (typeof s === 'number')
-            v = Array.isArray(v) ? v[s] : undefined;
-        else
-            v = (0,json_lines/* isObject */.Gv)(v) ? v[s] : undefined;
-        if (v === undefined)
-            return undefined;
-    }
-    return v;
-}
-/** True when the marker tree (after_sensitive, sensitive_values) marks anything in it (iterative). */
-function sensitiveWithin(tree) {
-    const stack = [tree];
-    while (stack.length > 0) {
-        const v = stack.pop();
-        if (v === true)
-            return true;
-        if (Array.isArray(v))
-            for (const x of v)
-                stack.push(x);
-        else if ((0,json_lines/* isObject */.Gv)(v))
-            for (const x of Object.values(v))
-                stack.push(x);
-    }
-    return false;
-}
-/** What a redacted value reads as. */
-const REDACTED = '(sensitive)';
-const PRINCIPAL_TYPES_KEPT = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
-/**
- * A policy document with every value Terraform marks sensitive taken out, audited in its place so
- * that nothing of the value reaches a finding, a message or a suggested diff: Sids and Ids are
- * dropped; actions are kept only when they name actions of the catalog (the rest read `(sensitive)`,
- * an unknown action); resources and conditions are read on the broad side (an Allow's Resource
- * becomes `*` and its Condition is dropped, so it grants at least as much; a Deny's Resource is left
- * out and its Condition becomes an unknown one, so it denies no more); principals keep their type and
- * `*`. Unknown fields stay visible as `(sensitive)` fields so an invalid document still reads as invalid.
- */
-function redactDocument(doc) {
-    if (!(0,json_lines/* isObject */.Gv)(doc))
-        return typeof doc === 'string' ? REDACTED : Array.isArray(doc) ? [] : doc;
-    const catalog = (0,policy_catalog/* loadCatalog */.ak)();
-    const known = (a) => typeof a === 'string' ? (a === '*' || catalog.expand(a).length > 0 ? a : REDACTED) : null;
-    const list = (v, f) => typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(f) : null;
-    const principal = (v) => {
-        if (v === '*')
-            return v;
-        if (!(0,json_lines/* isObject */.Gv)(v))
-            return typeof v === 'string' ? REDACTED : null;
-        const out = {};
-        for (const [k, x] of Object.entries(v))
-            out[PRINCIPAL_TYPES_KEPT.has(k) ? k : REDACTED] = list(x, (y) => (y === '*' ? y : REDACTED));
-        return out;
-    };
-    const statement = (st) => {
-        if (!(0,json_lines/* isObject */.Gv)(st))
-            return typeof st === 'string' ? REDACTED : Array.isArray(st) ? [] : st;
-        const deny = st.Effect === 'Deny';
-        const out = {};
-        for (const [k, v] of Object.entries(st)) {
-            switch (k) {
-                case 'Sid':
-                    break;
-                case 'Effect':
-                    out.Effect = v === 'Allow' || v === 'Deny' ? v : REDACTED;
-                    break;
-                case 'Action':
-                case 'NotAction':
-                    out[k] = list(v, known);
-                    break;
-                case 'Resource':
-                case 'NotResource': {
-                    // `*` where that grants more or denies less; left out otherwise.
-                    const broaden = deny === (k === 'NotResource');
-                    out[k] = broaden
-                        ? list(v, (x) => (typeof x === 'string' ? '*' : null))
-                        : Array.isArray(v) || typeof v === 'string'
-                            ? []
-                            : null;
-                    break;
-                }
-                case 'Principal':
-                case 'NotPrincipal':
-                    out[k] = principal(v);
-                    break;
-                case 'Condition':
-                    if (deny)
-                        out.Condition = { StringEquals: { [REDACTED]: REDACTED } };
-                    break;
-                default:
-                    out[REDACTED] = REDACTED;
-            }
-        }
-        return out;
-    };
-    const out = {};
-    for (const [k, v] of Object.entries(doc)) {
-        if (k === 'Version')
-            out.Version = v === '2012-10-17' || v === '2008-10-17' ? v : REDACTED;
-        else if (k === 'Statement')
-            out.Statement = Array.isArray(v) ? v.map(statement) : statement(v);
-        else if (k !== 'Id')
-            out[REDACTED] = REDACTED;
-    }
-    return out;
-}
-/** True when the marker tree (after_unknown, after_sensitive) is `true` at the path or above it. */
-function markedAt(tree, segs) {
-    let v = tree;
-    if (v === true)
-        return true;
-    for (const s of segs) {
-        if (typeof s === 'number')
-            v = Array.isArray(v) ? v[s] : undefined;
-        else
-            v = (0,json_lines/* isObject */.Gv)(v) ? v[s] : undefined;
-        if (v === true)
-            return true;
-        if (v === undefined || v === null || v === false)
-            return false;
-    }
-    return false;
-}
-/** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
-function canonicalKey(v) {
-    if ((0,policy_document/* nestingDepth */.Qk)(v, policy_document/* MAX_DOCUMENT_DEPTH */.RU) > policy_document/* MAX_DOCUMENT_DEPTH */.RU)
-        return undefined;
-    const sort = (x) => {
-        if (Array.isArray(x))
-            return x.map(sort);
-        if ((0,json_lines/* isObject */.Gv)(x)) {
-            const o = {};
-            for (const k of Object.keys(x).sort())
-                o[k] = sort(x[k]);
-            return o;
-        }
-        return x;
-    };
-    try {
-        return JSON.stringify(sort(v));
-    }
-    catch {
-        return undefined;
-    }
-}
-function uniq(xs) {
-    return [...new Set(xs)];
-}
-function list(xs, max = 5) {
-    const u = uniq(xs);
-    return u.length <= max ? u.join(', ') : `${u.slice(0, max).join(', ')} and ${u.length - max} more`;
-}
-function asList(v) {
-    return Array.isArray(v) ? v : v === undefined ? [] : [v];
-}
-/** A readable name out of an ARN or URL (`arn:aws:sns:...:topic` -> `topic`). */
-function nameOf(v) {
-    if (v.startsWith('arn:')) {
-        const last = v.split(':').slice(5).join(':');
-        const slash = last.lastIndexOf('/');
-        return slash >= 0 ? last.slice(slash + 1) : last;
-    }
-    if (/^https?:\/\//.test(v))
-        return v.replace(/\/+$/, '').split('/').pop() ?? v;
-    return v;
-}
-function clip(s, max = 80) {
-    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-
+// EXTERNAL MODULE: ./src/sources/terraform/values.ts
+var terraform_values = __webpack_require__(8371);
 // EXTERNAL MODULE: ./src/sources/managed-policies.ts + 1 modules
 var managed_policies = __webpack_require__(9037);
 // EXTERNAL MODULE: ./src/policy/raw.ts
@@ -22932,14 +23059,14 @@ class AnalyzerBase {
     attr(res, segs, side = 'after', exprSegs) {
         const obj = side === 'after' ? res.values : res.before;
         const base = side === 'after' ? res.valuesPath : res.beforePath;
-        const value = obj ? get(obj, segs) : undefined;
-        const sensitive = markedAt(side === 'after' ? res.sensitive : res.beforeSensitive, segs);
+        const value = obj ? (0,terraform_values/* get */.Jt)(obj, segs) : undefined;
+        const sensitive = (0,terraform_values/* markedAt */.kx)(side === 'after' ? res.sensitive : res.beforeSensitive, segs);
         const refs = [];
         let configured;
         if (this.input.templates)
             refsInValue(value, refs);
         else if (side === 'after' && res.expressions) {
-            const expr = get(res.expressions, exprSegs ?? segs);
+            const expr = (0,terraform_values/* get */.Jt)(res.expressions, exprSegs ?? segs);
             configured = expr !== undefined;
             if ((0,json_lines/* isObject */.Gv)(expr) && Array.isArray(expr.references)) {
                 for (const t of expr.references)
@@ -22953,7 +23080,7 @@ class AnalyzerBase {
         else if (side === 'after' && this.input.hasConfiguration)
             configured = false;
         const present = value !== undefined && value !== null;
-        const unknown = side === 'after' && !present && markedAt(res.unknown, segs);
+        const unknown = side === 'after' && !present && (0,terraform_values/* markedAt */.kx)(res.unknown, segs);
         return {
             value,
             state: present ? 'known' : unknown ? 'unknown' : 'absent',
@@ -22983,6 +23110,8 @@ function baseOf(r) {
     return r.module ? `${r.module}.${local}` : local;
 }
 
+// EXTERNAL MODULE: ./src/policy/document.ts
+var policy_document = __webpack_require__(1561);
 ;// CONCATENATED MODULE: ./src/sources/terraform/statements.ts
 
 
@@ -23146,7 +23275,7 @@ function expandDynamic(name, spec, path) {
             : undefined;
     const contentPath = (0,json_lines/* isObject */.Gv)(spec.content) ? [...path, 'content'] : [...path, 'content', 0];
     if (!content)
-        return { unknown: `its dynamic "${clip(name)}" block has no content` };
+        return { unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block has no content` };
     const fe = spec.for_each;
     let items;
     if (Array.isArray(fe))
@@ -23154,20 +23283,20 @@ function expandDynamic(name, spec, path) {
     else if ((0,json_lines/* isObject */.Gv)(fe))
         items = Object.entries(fe);
     else {
-        const shown = typeof fe === 'string' ? clip(fe) : (0,policy_document/* preview */.VH)(fe);
+        const shown = typeof fe === 'string' ? (0,terraform_values/* clip */.$Q)(fe) : (0,policy_document/* preview */.VH)(fe);
         return {
-            unknown: `its dynamic "${clip(name)}" block iterates over ${shown}, which is not known in this file`,
+            unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block iterates over ${shown}, which is not known in this file`,
         };
     }
     // Bounded before it is copied: a small file must not expand to a huge or deep document.
     if ((0,policy_document/* nestingDepth */.Qk)(content, policy_document/* MAX_DOCUMENT_DEPTH */.RU) > policy_document/* MAX_DOCUMENT_DEPTH */.RU ||
         (0,policy_document/* nestingDepth */.Qk)(fe, policy_document/* MAX_DOCUMENT_DEPTH */.RU) > policy_document/* MAX_DOCUMENT_DEPTH */.RU)
         return {
-            unknown: `its dynamic "${clip(name)}" block nests values more than ${policy_document/* MAX_DOCUMENT_DEPTH */.RU} levels deep`,
+            unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block nests values more than ${policy_document/* MAX_DOCUMENT_DEPTH */.RU} levels deep`,
         };
     if (items.length > 0 && (0,policy_document/* textSize */.xP)(content, MAX_DYNAMIC_EXPANSION) * items.length > MAX_DYNAMIC_EXPANSION)
         return {
-            unknown: `its dynamic "${clip(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
+            unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
         };
     return items.map(([key, value]) => templateReader(substituteIterator(content, iterator, key, value), contentPath));
 }
@@ -23239,7 +23368,7 @@ function substituteIterator(tree, it, key, value) {
     return root;
 }
 function one(values) {
-    const u = uniq(values);
+    const u = (0,terraform_values/* uniq */.sb)(values);
     return u.length === 1 ? u[0] : u;
 }
 /** Builds IAM statements from `statement` blocks the way aws_iam_policy_document does. */
@@ -23439,15 +23568,15 @@ class DocumentAnalyzer extends AnalyzerBase {
                 const r = parseReference(e);
                 if (r && r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`))
                     return this.fromReferences(res, { ...a, refs: [r] }, label);
-                return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
+                return { reason: `${label} is the value of ${(0,terraform_values/* clip */.$Q)(e)}, which this file does not define` };
             }
             const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
             if (fn)
                 return {
-                    reason: `${label} is computed by ${clip(fn[1])}(...), which is not evaluated (${clip(exprs[0].raw)})`,
+                    reason: `${label} is computed by ${(0,terraform_values/* clip */.$Q)(fn[1])}(...), which is not evaluated (${(0,terraform_values/* clip */.$Q)(exprs[0].raw)})`,
                 };
             return {
-                reason: `${label} is computed by an expression that is not evaluated (${clip(exprs[0].raw)})`,
+                reason: `${label} is computed by an expression that is not evaluated (${(0,terraform_values/* clip */.$Q)(exprs[0].raw)})`,
             };
         }
         const w = templateAsWildcards(v);
@@ -23456,18 +23585,13 @@ class DocumentAnalyzer extends AnalyzerBase {
         const parsed = (0,json_lines/* parseJson */.qF)(w.text);
         if (!parsed.ok || !(0,json_lines/* isObject */.Gv)(parsed.value)) {
             return {
-                reason: `${label} is a template that is not a JSON object once its interpolations read as wildcards (${list(w.interpolations.map((x) => clip(x)), 3)})`,
+                reason: `${label} is a template that is not a JSON object once its interpolations read as wildcards (${(0,terraform_values/* list */.p_)(w.interpolations.map((x) => (0,terraform_values/* clip */.$Q)(x)), 3)})`,
             };
         }
         // Only escapes (`$${aws:username}`): the text is exact.
         if (w.interpolations.length === 0)
             return { document: parsed.value };
-        return {
-            document: parsed.value,
-            approximate: [
-                `interpolations read as wildcards: ${list(w.interpolations.map((x) => clip(x)), 8)}`,
-            ],
-        };
+        return { document: parsed.value, approximate: [(0,terraform_values/* interpolationsNote */.Ii)(w.interpolations)] };
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
     fromReferences(res, a, label, visiting = new Set()) {
@@ -23477,22 +23601,22 @@ class DocumentAnalyzer extends AnalyzerBase {
         if (docRefs.length === 0) {
             if (!plan) {
                 // The interpolation that makes it unknown, when there is one (`${var.policy}`).
-                const raw = asList(a.value).find((x) => typeof x === 'string' && hasTemplate(x));
+                const raw = (0,terraform_values/* asList */.DD)(a.value).find((x) => typeof x === 'string' && hasTemplate(x));
                 const first = raw ? scanTemplate(raw).parts.find((p) => p.raw !== undefined)?.raw : undefined;
                 return {
                     reason: first
-                        ? `${label} depends on ${clip(first)}, which is not known in this file`
+                        ? `${label} depends on ${(0,terraform_values/* clip */.$Q)(first)}, which is not known in this file`
                         : `${label} has no value in this file`,
                 };
             }
-            const others = uniq(a.refs.map((r) => r.text));
+            const others = (0,terraform_values/* uniq */.sb)(a.refs.map((r) => r.text));
             if (others.length > 0)
-                return { reason: `${label} is computed at apply time from ${list(others)}` };
+                return { reason: `${label} is computed at apply time from ${(0,terraform_values/* list */.p_)(others)}` };
             if (a.configured === undefined && !this.input.hasConfiguration)
                 return { reason: `${label} is computed at apply time (the plan has no configuration to trace it)` };
             return { reason: `${label} is computed at apply time` };
         }
-        const targets = uniq(docRefs.map((r) => r.base));
+        const targets = (0,terraform_values/* uniq */.sb)(docRefs.map((r) => r.base));
         const docs = [];
         for (const base of targets) {
             const found = this.resolve({ base, text: base }, res);
@@ -23524,21 +23648,21 @@ class DocumentAnalyzer extends AnalyzerBase {
                 sts.forEach((_, i) => statementPaths.push(d.statementPaths?.[i]));
             }
             document = { Version: EMPTY_DOCUMENT_VERSION, Statement: merged };
-            approximate.push(`the expression references several policy documents (${list(targets)}); all their statements are read`);
+            approximate.push(`the expression references several policy documents (${(0,terraform_values/* list */.p_)(targets)}); all their statements are read`);
         }
         for (const d of docs)
             (0,records/* pushAll */.iI)(approximate, d.approximate ?? []);
         const out = { document, statementPaths };
         if (approximate.length > 0)
-            out.approximate = uniq(approximate);
+            out.approximate = (0,terraform_values/* uniq */.sb)(approximate);
         return out;
     }
     /** The document of a data.aws_iam_policy_document: its `json` when known, else rebuilt from its statements. */
     /** dataDocumentAsWritten, with every value Terraform marks sensitive in the data source redacted. */
     dataDocument(d, visiting) {
         const r = this.dataDocumentAsWritten(d, visiting);
-        if (r.document !== undefined && sensitiveWithin(d.sensitive))
-            r.document = redactDocument(r.document);
+        if (r.document !== undefined && (0,terraform_values/* sensitiveWithin */.iA)(d.sensitive))
+            r.document = (0,terraform_values/* redactDocument */.rR)(r.document);
         return r;
     }
     dataDocumentAsWritten(d, visiting) {
@@ -23560,7 +23684,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 }
             }
             const unk = d.unknown;
-            if (markedAt(unk, ['statement']))
+            if ((0,terraform_values/* markedAt */.kx)(unk, ['statement']))
                 return { reason: 'has unknown statements' };
             const reader = this.input.templates
                 ? templateReader(v, d.valuesPath ?? [])
@@ -23585,7 +23709,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                     continue;
                 if (a.state === 'unknown' && a.refs.length === 0)
                     return { reason: `has an unknown ${k}` };
-                const items = a.state === 'unknown' ? [undefined] : asList(a.value);
+                const items = a.state === 'unknown' ? [undefined] : (0,terraform_values/* asList */.DD)(a.value);
                 let viaReferences = false;
                 for (const item of items) {
                     if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
@@ -23625,14 +23749,14 @@ class DocumentAnalyzer extends AnalyzerBase {
             doc.Statement = merged.statements;
             const approximate = [];
             if (this.input.templates) {
-                const interps = uniq([
+                const interps = (0,terraform_values/* uniq */.sb)([
                     ...built.interpolations,
                     ...templated,
                     ...(version?.interpolations ?? []),
                     ...(id?.interpolations ?? []),
                 ]);
                 if (interps.length > 0)
-                    approximate.push(`rebuilt from ${d.address}; interpolations read as wildcards: ${list(interps.map((x) => clip(x)), 8)}`);
+                    approximate.push(`rebuilt from ${d.address}; ${(0,terraform_values/* interpolationsNote */.Ii)(interps)}`);
             }
             else {
                 approximate.push(`rebuilt from ${d.address}; unknown values read as wildcards`);
@@ -23713,11 +23837,11 @@ class RecordAnalyzer extends DocumentAnalyzer {
             rec.name = name;
         // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
         if (result.document !== undefined)
-            rec.document = opts.after.sensitive ? redactDocument(result.document) : result.document;
+            rec.document = opts.after.sensitive ? (0,terraform_values/* redactDocument */.rR)(result.document) : result.document;
         else
             rec.reason = result.reason ?? `${label} could not be read`;
         if (before !== undefined)
-            rec.before = before !== null && opts.before?.sensitive ? redactDocument(before) : before;
+            rec.before = before !== null && opts.before?.sensitive ? (0,terraform_values/* redactDocument */.rR)(before) : before;
         if (res.change)
             rec.change = res.change;
         if (result.approximate && result.approximate.length > 0)
@@ -23752,7 +23876,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
                 continue;
             const v = typeof a.value === 'string' && a.value ? a.value : undefined;
             if (v !== undefined && !(this.input.templates && hasTemplate(v)))
-                return nameOf(v);
+                return (0,terraform_values/* nameOf */.Vb)(v);
             if (v === undefined && a.state !== 'unknown')
                 continue;
             if (depth === 0) {
@@ -23813,8 +23937,8 @@ class RecordAnalyzer extends DocumentAnalyzer {
                 if (!name && (pol === '' || pol === null || pol === undefined))
                     return;
                 const hidden = name !== '' &&
-                    markedAt(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
-                out.push([name, i, hidden ? `${REDACTED} ${i}` : name]);
+                    (0,terraform_values/* markedAt */.kx)(sensitive, Array.isArray(v) ? ['inline_policy', i, 'name'] : ['inline_policy', 'name']);
+                out.push([name, i, hidden ? `${terraform_values/* REDACTED */.XF} ${i}` : name]);
             });
             return out;
         };
@@ -23862,7 +23986,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
         // Configured inline policies whose blocks are all unknown in the plan.
         if (res.values &&
             after.length === 0 &&
-            markedAt(res.unknown, ['inline_policy']) &&
+            (0,terraform_values/* markedAt */.kx)(res.unknown, ['inline_policy']) &&
             exprBlocks.length > 0) {
             exprBlocks.forEach((b, j) => {
                 if (!(0,json_lines/* isObject */.Gv)(b))
@@ -23903,7 +24027,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
             if (!knownDocs) {
                 knownDocs = new Set();
                 for (const p of this.policies) {
-                    const k = p.document !== undefined ? canonicalKey(p.document) : undefined;
+                    const k = p.document !== undefined ? (0,terraform_values/* canonicalKey */.yk)(p.document) : undefined;
                     if (k !== undefined)
                         knownDocs.add(k);
                 }
@@ -23917,7 +24041,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
                 continue;
             const r = this.dataDocument(d, new Set());
             if (r.document !== undefined) {
-                const key = canonicalKey(r.document);
+                const key = (0,terraform_values/* canonicalKey */.yk)(r.document);
                 if (key !== undefined && known().has(key))
                     continue;
             }
@@ -24008,11 +24132,11 @@ class Analyzer extends RecordAnalyzer {
                     out.push(this.principalFor(t));
         }
         if (out.length > 0)
-            return uniq(out);
-        for (const v of asList(a.value)) {
+            return (0,terraform_values/* uniq */.sb)(out);
+        for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
             if (typeof v !== 'string' || !v || (this.input.templates && hasTemplate(v)))
                 continue;
-            const name = v.startsWith('arn:') ? nameOf(v) : v;
+            const name = v.startsWith('arn:') ? (0,terraform_values/* nameOf */.Vb)(v) : v;
             const hit = this.named(tfType, name);
             if (hit.length > 0)
                 for (const h of hit)
@@ -24020,7 +24144,7 @@ class Analyzer extends RecordAnalyzer {
             else if (!a.sensitive)
                 out.push(this.externalPrincipal(type, name, a.path));
         }
-        return uniq(out);
+        return (0,terraform_values/* uniq */.sb)(out);
     }
     managedRecord(arn, at, from) {
         const key = arn.trim();
@@ -24120,7 +24244,7 @@ class Analyzer extends RecordAnalyzer {
         }
         if (byRef.size === 0) {
             if (a.state === 'known') {
-                for (const v of asList(a.value)) {
+                for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
                     if (typeof v !== 'string' || !v)
                         continue;
                     const got = this.arnToIds(v, a.path, res, a.sensitive);
@@ -24131,12 +24255,12 @@ class Analyzer extends RecordAnalyzer {
             else if (a.state === 'unknown') {
                 const shown = a.refs.map((r) => r.text);
                 unresolved.push({
-                    ref: shown.length > 0 ? list(shown) : `${res.address}.${attrName}`,
+                    ref: shown.length > 0 ? (0,terraform_values/* list */.p_)(shown) : `${res.address}.${attrName}`,
                     reason: 'the policy ARN is unknown at plan time',
                 });
             }
         }
-        return { ids: uniq(ids), unresolved };
+        return { ids: (0,terraform_values/* uniq */.sb)(ids), unresolved };
     }
     arnToIds(arnIn, at, from, sensitive = false) {
         const shown = sensitive ? '(sensitive value)' : arnIn;
@@ -24235,7 +24359,7 @@ class Analyzer extends RecordAnalyzer {
             u.record.unresolved.push(...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })));
         }
         for (const e of this.principals.values()) {
-            e.record.policyIds = uniq(e.record.policyIds);
+            e.record.policyIds = (0,terraform_values/* uniq */.sb)(e.record.policyIds);
             const seen = new Set();
             e.record.unresolved = e.record.unresolved.filter((x) => {
                 const k = `${x.ref}\u0000${x.reason}`;
@@ -24429,6 +24553,212 @@ function configFor(config, module, mode, type, name) {
 
 
 
+
+
+/***/ }),
+
+/***/ 8371:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   DD: () => (/* binding */ asList),
+/* harmony export */   Ii: () => (/* binding */ interpolationsNote),
+/* harmony export */   Jt: () => (/* binding */ get),
+/* harmony export */   Vb: () => (/* binding */ nameOf),
+/* harmony export */   XF: () => (/* binding */ REDACTED),
+/* harmony export */   iA: () => (/* binding */ sensitiveWithin),
+/* harmony export */   kx: () => (/* binding */ markedAt),
+/* harmony export */   p_: () => (/* binding */ list),
+/* harmony export */   rR: () => (/* binding */ redactDocument),
+/* harmony export */   sb: () => (/* binding */ uniq),
+/* harmony export */   yk: () => (/* binding */ canonicalKey)
+/* harmony export */ });
+/* unused harmony export PRINCIPAL_TYPES_KEPT */
+/* harmony import */ var _policy_document_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1561);
+/* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(531);
+
+
+
+function get(obj, segs) {
+    let v = obj;
+    for (const s of segs) {
+        if (typeof s === 'number')
+            v = Array.isArray(v) ? v[s] : undefined;
+        else
+            v = (0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(v) ? v[s] : undefined;
+        if (v === undefined)
+            return undefined;
+    }
+    return v;
+}
+/** True when the marker tree (after_sensitive, sensitive_values) marks anything in it (iterative). */
+function sensitiveWithin(tree) {
+    const stack = [tree];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (v === true)
+            return true;
+        if (Array.isArray(v))
+            for (const x of v)
+                stack.push(x);
+        else if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(v))
+            for (const x of Object.values(v))
+                stack.push(x);
+    }
+    return false;
+}
+/** What a redacted value reads as. */
+const REDACTED = '(sensitive)';
+const PRINCIPAL_TYPES_KEPT = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+/**
+ * A policy document with every value Terraform marks sensitive taken out, audited in its place so
+ * that nothing of the value reaches a finding, a message or a suggested diff: Sids and Ids are
+ * dropped; actions are kept only when they name actions of the catalog (the rest read `(sensitive)`,
+ * an unknown action); resources and conditions are read on the broad side (an Allow's Resource
+ * becomes `*` and its Condition is dropped, so it grants at least as much; a Deny's Resource is left
+ * out and its Condition becomes an unknown one, so it denies no more); principals keep their type and
+ * `*`. Unknown fields stay visible as `(sensitive)` fields so an invalid document still reads as invalid.
+ */
+function redactDocument(doc) {
+    if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(doc))
+        return typeof doc === 'string' ? REDACTED : Array.isArray(doc) ? [] : doc;
+    const catalog = (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .loadCatalog */ .ak)();
+    const known = (a) => typeof a === 'string' ? (a === '*' || catalog.expand(a).length > 0 ? a : REDACTED) : null;
+    const list = (v, f) => typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(f) : null;
+    const principal = (v) => {
+        if (v === '*')
+            return v;
+        if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(v))
+            return typeof v === 'string' ? REDACTED : null;
+        const out = {};
+        for (const [k, x] of Object.entries(v))
+            out[PRINCIPAL_TYPES_KEPT.has(k) ? k : REDACTED] = list(x, (y) => (y === '*' ? y : REDACTED));
+        return out;
+    };
+    const statement = (st) => {
+        if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(st))
+            return typeof st === 'string' ? REDACTED : Array.isArray(st) ? [] : st;
+        const deny = st.Effect === 'Deny';
+        const out = {};
+        for (const [k, v] of Object.entries(st)) {
+            switch (k) {
+                case 'Sid':
+                    break;
+                case 'Effect':
+                    out.Effect = v === 'Allow' || v === 'Deny' ? v : REDACTED;
+                    break;
+                case 'Action':
+                case 'NotAction':
+                    out[k] = list(v, known);
+                    break;
+                case 'Resource':
+                case 'NotResource': {
+                    // `*` where that grants more or denies less; left out otherwise.
+                    const broaden = deny === (k === 'NotResource');
+                    out[k] = broaden
+                        ? list(v, (x) => (typeof x === 'string' ? '*' : null))
+                        : Array.isArray(v) || typeof v === 'string'
+                            ? []
+                            : null;
+                    break;
+                }
+                case 'Principal':
+                case 'NotPrincipal':
+                    out[k] = principal(v);
+                    break;
+                case 'Condition':
+                    if (deny)
+                        out.Condition = { StringEquals: { [REDACTED]: REDACTED } };
+                    break;
+                default:
+                    out[REDACTED] = REDACTED;
+            }
+        }
+        return out;
+    };
+    const out = {};
+    for (const [k, v] of Object.entries(doc)) {
+        if (k === 'Version')
+            out.Version = v === '2012-10-17' || v === '2008-10-17' ? v : REDACTED;
+        else if (k === 'Statement')
+            out.Statement = Array.isArray(v) ? v.map(statement) : statement(v);
+        else if (k !== 'Id')
+            out[REDACTED] = REDACTED;
+    }
+    return out;
+}
+/** True when the marker tree (after_unknown, after_sensitive) is `true` at the path or above it. */
+function markedAt(tree, segs) {
+    let v = tree;
+    if (v === true)
+        return true;
+    for (const s of segs) {
+        if (typeof s === 'number')
+            v = Array.isArray(v) ? v[s] : undefined;
+        else
+            v = (0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(v) ? v[s] : undefined;
+        if (v === true)
+            return true;
+        if (v === undefined || v === null || v === false)
+            return false;
+    }
+    return false;
+}
+/** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
+function canonicalKey(v) {
+    if ((0,_policy_document_js__WEBPACK_IMPORTED_MODULE_0__/* .nestingDepth */ .Qk)(v, _policy_document_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_DOCUMENT_DEPTH */ .RU) > _policy_document_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_DOCUMENT_DEPTH */ .RU)
+        return undefined;
+    const sort = (x) => {
+        if (Array.isArray(x))
+            return x.map(sort);
+        if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(x)) {
+            const o = {};
+            for (const k of Object.keys(x).sort())
+                o[k] = sort(x[k]);
+            return o;
+        }
+        return x;
+    };
+    try {
+        return JSON.stringify(sort(v));
+    }
+    catch {
+        return undefined;
+    }
+}
+function uniq(xs) {
+    return [...new Set(xs)];
+}
+function list(xs, max = 5) {
+    const u = uniq(xs);
+    return u.length <= max ? u.join(', ') : `${u.slice(0, max).join(', ')} and ${u.length - max} more`;
+}
+function asList(v) {
+    return Array.isArray(v) ? v : v === undefined ? [] : [v];
+}
+/** A readable name out of an ARN or URL (`arn:aws:sns:...:topic` -> `topic`). */
+function nameOf(v) {
+    if (v.startsWith('arn:')) {
+        const last = v.split(':').slice(5).join(':');
+        const slash = last.lastIndexOf('/');
+        return slash >= 0 ? last.slice(slash + 1) : last;
+    }
+    if (/^https?:\/\//.test(v))
+        return v.replace(/\/+$/, '').split('/').pop() ?? v;
+    return v;
+}
+function clip(s, max = 80) {
+    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+/**
+ * The `approximate` note of a document whose template interpolations stand for values that are not
+ * known (eight named at the most, each clipped): the one wording of every source that reads them.
+ */
+function interpolationsNote(interpolations) {
+    return `interpolations read as wildcards: ${list(interpolations.map((x) => clip(x)), 8)}`;
+}
 
 
 /***/ })
