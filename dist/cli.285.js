@@ -159,9 +159,8 @@ function groupChunks(report, findings) {
             for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .splitLeftovers */ .bl)(ofKind)) {
                 const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
                 const named = sets.length > 0 ? ` ${sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}` : '';
-                let head = part[0].feature && info.feature
-                    ? `**${info.feature.title}**${named} (${part.length}): ${info.feature.advice}.`
-                    : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
+                const words = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .leftoverWords */ .BF)(part[0], info);
+                let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
                 for (const r of remediationFor(report, part))
                     head += `\\\n${r}`;
                 chunks.push({ text: head, findings: 0 });

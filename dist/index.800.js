@@ -18516,6 +18516,10 @@ const KIND_INFO = {
             title: 'Optional feature',
             advice: 'keep these only if you use it',
         },
+        alternative: {
+            title: 'Another alternative',
+            advice: 'only the alternative this policy is held to is needed: delete them, or hold the policy to this one (baseline id:set) if you use it',
+        },
     },
     'broader-resource': {
         title: 'Broader resources than the baseline',
@@ -18956,6 +18960,7 @@ function groupAtoms(atoms, opts) {
         // The fields that have a value, in the order a finding's keys are written; built without
         // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
         const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
+        const choice = first.kind === 'leftover-set' ? alternativeOf(unit, first)?.choice : undefined;
         const remediation = setRemediation(unit, first);
         // Every field, in the order a finding's keys are written, undefined where it has no value: the
         // findings of the engine have one shape (a set's `actions` is then made an accessor), which
@@ -18976,6 +18981,7 @@ function groupAtoms(atoms, opts) {
             approximate: first.approximate,
             message,
             feature: feature ? feature.name : undefined,
+            choice,
             remediation: remediation || undefined,
             new: isNew,
             removed: opts.removed ? true : undefined,
@@ -19334,6 +19340,13 @@ function featureOf(unit, a) {
     const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
     return set?.kind === 'optional' ? set : undefined;
 }
+/** The alternative (a set of a choice, not optional) an atom is about, if its set is one. */
+function alternativeOf(unit, a) {
+    if (!a.set)
+        return undefined;
+    const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
+    return set?.choice !== undefined && set.kind !== 'optional' ? set : undefined;
+}
 /** For a finding of an optional set in use: the words that say it is an optional feature. */
 function featureNote(unit, a) {
     const f = featureOf(unit, a);
@@ -19439,6 +19452,12 @@ scopeNote) {
                 return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources: ${exampleText()}`;
             if (set?.kind === 'optional')
                 return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
+            if (set?.choice !== undefined) {
+                // Another alternative than the one(s) of the same choice this policy is held to.
+                const chosen = unit.activeSets.filter((n) => b.sets.find((s) => s.name === n)?.choice === set.choice);
+                const held = chosen.length ? `, not in "${chosen.join('", "')}", the one this policy is held to` : '';
+                return `${prefix}${what}${via} only in "${first.set}", another alternative (${set.choice}) of the ${b.name} baseline${held}: ${exampleText()}`;
+            }
             return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
         }
         case 'broader-resource':
@@ -23026,16 +23045,17 @@ function distinctPolicies(findings) {
 }
 /**
  * Leftover-set findings in parts, one per set, each kept in order: first the sets of a step that
- * is over (setup sets, unchosen alternatives), then the optional features (`feature`), which are
- * kept if the feature is used; within each, the sets in the order of their first finding (the
- * findings come sorted, most severe first). So each set's heading and note sit above its own
- * findings.
+ * is over (setup sets), then the unchosen alternatives (`choice`), then the optional features
+ * (`feature`), which are kept if the feature is used; within each, the sets in the order of their
+ * first finding (the findings come sorted, most severe first). So each set's heading and note sit
+ * above its own findings.
  */
 function splitLeftovers(findings) {
     const over = new Map();
+    const alternatives = new Map();
     const features = new Map();
     for (const f of findings) {
-        const into = f.feature ? features : over;
+        const into = f.feature ? features : f.choice !== undefined ? alternatives : over;
         const key = f.set ?? '';
         const part = into.get(key);
         if (part)
@@ -23043,7 +23063,15 @@ function splitLeftovers(findings) {
         else
             into.set(key, [f]);
     }
-    return [...over.values(), ...features.values()];
+    return [...over.values(), ...alternatives.values(), ...features.values()];
+}
+/** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
+function leftoverWords(first, info) {
+    if (first.feature && info.feature)
+        return info.feature;
+    if (first.choice !== undefined && info.alternative)
+        return info.alternative;
+    return info;
 }
 function sharedApproximate(g) {
     let shortest;
@@ -23428,9 +23456,8 @@ function groupChunks(report, findings) {
             for (const part of splitLeftovers(ofKind)) {
                 const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
                 const named = sets.length > 0 ? ` ${sets.map((s) => (0,core_escape/* escapeMarkdown */.FV)(s)).join(', ')}` : '';
-                let head = part[0].feature && info.feature
-                    ? `**${info.feature.title}**${named} (${part.length}): ${info.feature.advice}.`
-                    : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
+                const words = leftoverWords(part[0], info);
+                let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
                 for (const r of remediationFor(report, part))
                     head += `\\\n${r}`;
                 chunks.push({ text: head, findings: 0 });
@@ -24059,7 +24086,9 @@ function review_describe(report, findings, policies) {
                     const named = part[0].set ? (0,core_escape/* escapeMarkdown */.FV)(part[0].set, 'text') : '';
                     parts.push(part[0].feature
                         ? `Removes ${plural(those.length, 'action')} of the optional feature ${named || '(unnamed)'} (keep them only if you use it): ${listActions(those)}`
-                        : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`);
+                        : part[0].choice !== undefined
+                            ? `Removes ${plural(those.length, 'action')} that only ${named ? `${named}, another alternative than the one this policy is held to, needs` : 'another alternative needs'}: ${listActions(those)}`
+                            : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`);
                 }
                 break;
             case 'broader-resource':
@@ -24768,6 +24797,7 @@ const ORDER = {
         'resources',
         'set',
         'feature',
+        'choice',
         'remediation',
         'baseline',
         'new',
@@ -27363,6 +27393,7 @@ function finding(v, where, ctx) {
         resources: strings(f.resources, `${where}.resources`),
         set: optStr(f.set, `${where}.set`),
         feature: optStr(f.feature, `${where}.feature`),
+        choice: optStr(f.choice, `${where}.choice`),
         remediation: optStr(f.remediation, `${where}.remediation`),
         baseline: optStr(f.baseline, `${where}.baseline`),
         new: typeof f.new === 'boolean' ? f.new : undefined,
@@ -27689,9 +27720,8 @@ function* groups(report, findings, paint, indent) {
             for (const part of splitLeftovers(ofKind)) {
                 const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
                 const named = sets.length > 0 ? ` ${sets.map(terminalText).join(', ')}` : '';
-                let line = part[0].feature && info.feature
-                    ? `${indent}  ${info.feature.title}${named}: ${info.feature.advice}`
-                    : `${indent}  ${info.title}${named}: ${info.advice}`;
+                const words = leftoverWords(part[0], info);
+                let line = `${indent}  ${words.title}${named}: ${words.advice}`;
                 // The notes of the findings' own sets; for a report without them, the baselines' notes.
                 const own = [...new Set(part.map((f) => f.remediation).filter((r) => !!r))];
                 for (const r of own)

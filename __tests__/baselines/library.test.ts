@@ -457,6 +457,26 @@ describe('new vendors, each audited clean against its own source', () => {
     }
   });
 
+  it('Databricks: held to another policy type, the extra actions are another alternative, not a finished step', async () => {
+    const r = await audit(
+      { 'cross-account.json': vendor('databricks-crossaccount-policy-managed.json') },
+      'databricks:customer',
+    );
+    const leftovers = r.findings.filter((f) => f.kind === 'leftover-set');
+    expect(leftovers.map((f) => [f.set, f.choice, f.feature])).toEqual([
+      ['managed', 'policy-type', undefined],
+    ]);
+    expect(leftovers[0]!.message).toMatch(
+      /^26 actions only in "managed", another alternative \(policy-type\) of the Databricks baseline, not in "customer", the one this policy is held to: ec2:AllocateAddress/,
+    );
+    const text = renderText(r);
+    expect(text).toContain(
+      'Another alternative managed: only the alternative this policy is held to is needed: delete them, or hold the policy to this one (baseline id:set) if you use it',
+    );
+    expect(text).not.toContain('step that is over');
+    expect(renderMarkdown(r)).toContain('**Another alternative** `managed` (1): only the alternative');
+  });
+
   it('CloudZero: the resource-owner and master-payer inline policies (account type chosen)', async () => {
     for (const [file, want] of [
       ['cloudzero-policies-resource_owner.json', 'resource-owner'],

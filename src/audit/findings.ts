@@ -163,6 +163,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     // The fields that have a value, in the order a finding's keys are written; built without
     // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
     const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
+    const choice = first.kind === 'leftover-set' ? alternativeOf(unit, first)?.choice : undefined;
     const remediation = setRemediation(unit, first);
     // Every field, in the order a finding's keys are written, undefined where it has no value: the
     // findings of the engine have one shape (a set's `actions` is then made an accessor), which
@@ -183,6 +184,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       approximate: first.approximate,
       message,
       feature: feature ? feature.name : undefined,
+      choice,
       remediation: remediation || undefined,
       new: isNew,
       removed: opts.removed ? true : undefined,
@@ -561,6 +563,13 @@ function featureOf(unit: Unit, a: Atom): BaselineSet | undefined {
   return set?.kind === 'optional' ? set : undefined;
 }
 
+/** The alternative (a set of a choice, not optional) an atom is about, if its set is one. */
+function alternativeOf(unit: Unit, a: Atom): BaselineSet | undefined {
+  if (!a.set) return undefined;
+  const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
+  return set?.choice !== undefined && set.kind !== 'optional' ? set : undefined;
+}
+
 /** For a finding of an optional set in use: the words that say it is an optional feature. */
 function featureNote(unit: Unit, a: Atom): string {
   const f = featureOf(unit, a);
@@ -681,6 +690,12 @@ function findingMessage(
         return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources: ${exampleText()}`;
       if (set?.kind === 'optional')
         return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
+      if (set?.choice !== undefined) {
+        // Another alternative than the one(s) of the same choice this policy is held to.
+        const chosen = unit.activeSets.filter((n) => b.sets.find((s) => s.name === n)?.choice === set.choice);
+        const held = chosen.length ? `, not in "${chosen.join('", "')}", the one this policy is held to` : '';
+        return `${prefix}${what}${via} only in "${first.set}", another alternative (${set.choice}) of the ${b.name} baseline${held}: ${exampleText()}`;
+      }
       return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
     }
     case 'broader-resource':

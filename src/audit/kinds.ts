@@ -29,6 +29,8 @@ export interface KindInfo {
   messageRepeatsActions: boolean;
   /** The title and advice of its findings about an optional set (a feature), when they differ. */
   feature?: { title: string; advice: string };
+  /** The title and advice of its findings about another alternative than the chosen one. */
+  alternative?: { title: string; advice: string };
 }
 
 export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
@@ -57,6 +59,11 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     feature: {
       title: 'Optional feature',
       advice: 'keep these only if you use it',
+    },
+    alternative: {
+      title: 'Another alternative',
+      advice:
+        'only the alternative this policy is held to is needed: delete them, or hold the policy to this one (baseline id:set) if you use it',
     },
   },
   'broader-resource': {

@@ -210,6 +210,12 @@ export interface Finding {
   set?: string;
   /** Set when `set` is an optional set: the finding is about that optional feature, not a finished step. */
   feature?: string;
+  /**
+   * Set when `set` is one of the baseline's alternatives (sets of one choice, such as Databricks'
+   * policy types) and not the one this policy is held to: the choice's name. The finding is about
+   * another alternative, not a finished step.
+   */
+  choice?: string;
   /** The remediation note of the finding's own set (or, for a setup set, of the baseline). */
   remediation?: string;
   baseline?: string;

@@ -165,7 +165,9 @@ export function describe(report: Report, findings: readonly Finding[], policies:
           parts.push(
             part[0]!.feature
               ? `Removes ${plural(those.length, 'action')} of the optional feature ${named || '(unnamed)'} (keep them only if you use it): ${listActions(those)}`
-              : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`,
+              : part[0]!.choice !== undefined
+                ? `Removes ${plural(those.length, 'action')} that only ${named ? `${named}, another alternative than the one this policy is held to, needs` : 'another alternative needs'}: ${listActions(those)}`
+                : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`,
           );
         }
         break;

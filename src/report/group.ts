@@ -10,7 +10,7 @@ import {
   type Severity,
 } from '../core/types.js';
 import { findingActionSet } from '../audit/finding-set.js';
-import { isExcess, KIND_ORDER } from '../audit/kinds.js';
+import { isExcess, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
 
 export { isExcess, KIND_INFO, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
 
@@ -202,22 +202,30 @@ export function distinctPolicies(findings: readonly Finding[]): number {
 
 /**
  * Leftover-set findings in parts, one per set, each kept in order: first the sets of a step that
- * is over (setup sets, unchosen alternatives), then the optional features (`feature`), which are
- * kept if the feature is used; within each, the sets in the order of their first finding (the
- * findings come sorted, most severe first). So each set's heading and note sit above its own
- * findings.
+ * is over (setup sets), then the unchosen alternatives (`choice`), then the optional features
+ * (`feature`), which are kept if the feature is used; within each, the sets in the order of their
+ * first finding (the findings come sorted, most severe first). So each set's heading and note sit
+ * above its own findings.
  */
 export function splitLeftovers(findings: readonly Finding[]): Finding[][] {
   const over = new Map<string, Finding[]>();
+  const alternatives = new Map<string, Finding[]>();
   const features = new Map<string, Finding[]>();
   for (const f of findings) {
-    const into = f.feature ? features : over;
+    const into = f.feature ? features : f.choice !== undefined ? alternatives : over;
     const key = f.set ?? '';
     const part = into.get(key);
     if (part) part.push(f);
     else into.set(key, [f]);
   }
-  return [...over.values(), ...features.values()];
+  return [...over.values(), ...alternatives.values(), ...features.values()];
+}
+
+/** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
+export function leftoverWords(first: Finding, info: KindInfo): { title: string; advice: string } {
+  if (first.feature && info.feature) return info.feature;
+  if (first.choice !== undefined && info.alternative) return info.alternative;
+  return info;
 }
 
 /**

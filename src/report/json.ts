@@ -50,6 +50,7 @@ const ORDER: Record<string, readonly string[]> = {
     'resources',
     'set',
     'feature',
+    'choice',
     'remediation',
     'baseline',
     'new',

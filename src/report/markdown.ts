@@ -26,6 +26,7 @@ import {
   groupFindings,
   isExcess,
   KIND_INFO,
+  leftoverWords,
   ownApproximate,
   plural,
   sharedApproximate,
@@ -209,10 +210,8 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
       for (const part of splitLeftovers(ofKind)) {
         const sets = [...new Set(part.map((f) => f.set).filter((s): s is string => !!s))];
         const named = sets.length > 0 ? ` ${sets.map((s) => md(s)).join(', ')}` : '';
-        let head =
-          part[0]!.feature && info.feature
-            ? `**${info.feature.title}**${named} (${part.length}): ${info.feature.advice}.`
-            : `**${info.title}**${named} (${part.length}): ${info.advice}.`;
+        const words = leftoverWords(part[0]!, info);
+        let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
         for (const r of remediationFor(report, part)) head += `\\\n${r}`;
         chunks.push({ text: head, findings: 0 });
         for (const f of part) chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));

@@ -21,6 +21,7 @@ import {
   groupFindings,
   isExcess,
   KIND_INFO,
+  leftoverWords,
   ownApproximate,
   plural,
   severityCounts,
@@ -131,10 +132,8 @@ function* groups(
       for (const part of splitLeftovers(ofKind)) {
         const sets = [...new Set(part.map((f) => f.set).filter((s): s is string => !!s))];
         const named = sets.length > 0 ? ` ${sets.map(t).join(', ')}` : '';
-        let line =
-          part[0]!.feature && info.feature
-            ? `${indent}  ${info.feature.title}${named}: ${info.feature.advice}`
-            : `${indent}  ${info.title}${named}: ${info.advice}`;
+        const words = leftoverWords(part[0]!, info);
+        let line = `${indent}  ${words.title}${named}: ${words.advice}`;
         // The notes of the findings' own sets; for a report without them, the baselines' notes.
         const own = [...new Set(part.map((f) => f.remediation).filter((r): r is string => !!r))];
         for (const r of own) line += `\n${indent}  ${t(r)}`;

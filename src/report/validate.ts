@@ -147,6 +147,7 @@ function finding(v: unknown, where: string, ctx: ReadContext): Finding {
     resources: strings(f.resources, `${where}.resources`),
     set: optStr(f.set, `${where}.set`),
     feature: optStr(f.feature, `${where}.feature`),
+    choice: optStr(f.choice, `${where}.choice`),
     remediation: optStr(f.remediation, `${where}.remediation`),
     baseline: optStr(f.baseline, `${where}.baseline`),
     new: typeof f.new === 'boolean' ? f.new : undefined,
