@@ -5889,6 +5889,16 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             const others = new Set([...rest, ...features]);
             const granted = unitKeys();
             const inChoice = choiceKeys(baseline, choice, names);
+            // No evidence (the unit grants none of the alternatives' actions): the baseline's default
+            // stays, rather than the smallest alternative, which would "miss" the fewest actions.
+            let any = false;
+            for (const k of inChoice)
+                if (granted.has(k)) {
+                    any = true;
+                    break;
+                }
+            if (!any)
+                continue;
             const score = (alt) => {
                 let beyond = 0;
                 for (const k of inChoice) {

@@ -477,6 +477,14 @@ describe('new vendors, each audited clean against its own source', () => {
     expect(renderMarkdown(r)).toContain('**Another alternative** `managed` (1): only the alternative');
   });
 
+  it("a policy that grants none of a choice's actions is held to the baseline's default alternative", async () => {
+    // Not Datadog's smallest alternative (`core`, 6 actions), which would "miss" the fewest.
+    const lambdaOnly = doc([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }]);
+    const r = await audit({ 'invoke.json': lambdaOnly }, 'datadog');
+    expect(r.policies[0]!.sets).toEqual(['standard', 'resource-collection']);
+    expect(r.policies[0]!.detection?.evidence ?? []).not.toContainEqual(expect.stringMatching(/implements/));
+  });
+
   it('CloudZero: the resource-owner and master-payer inline policies (account type chosen)', async () => {
     for (const [file, want] of [
       ['cloudzero-policies-resource_owner.json', 'resource-owner'],
