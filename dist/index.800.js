@@ -4521,10 +4521,11 @@ function nameSources(policy, statements) {
         if (policy.address.startsWith('arn:'))
             for (const t of arnNames(policy.address))
                 out.push({ text: t, where: 'ARN' });
+        // A Terraform address, or a template's logical id.
         else
             for (const t of policy.address.split(/[.[\]"]+/))
                 if (t)
-                    out.push({ text: t, where: 'Terraform address' });
+                    out.push({ text: t, where: 'address' });
     }
     const segs = policy.path.split('/').filter(Boolean);
     segs.forEach((s, i) => out.push({ text: i === segs.length - 1 ? s.replace(/\.[^.]*$/, '') : s, where: 'path' }));
@@ -7313,6 +7314,12 @@ class DocumentAnalyzer extends AnalyzerBase {
                 const r = parseReference(e);
                 if (r && r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`))
                     return this.fromReferences(res, { ...a, refs: [r] }, label);
+                // Another data source (a provider's own, such as databricks_aws_assume_role_policy):
+                // computed by its provider when Terraform runs, whether or not the file declares it.
+                if (r && r.base.startsWith('data.'))
+                    return {
+                        reason: `${label} is the value of ${clip(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)`,
+                    };
                 return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
             }
             const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);

@@ -400,6 +400,27 @@ resource "aws_iam_policy" "w" {
     expect(recs[2]!.status).toBe('unresolved');
     expect(recs[2]!.reason).toContain('sha256(...)');
   });
+
+  it("says that another provider's data source is computed by it, not that the file lacks it", () => {
+    // As databricks/terraform-databricks-sra's credential.tf writes its cross-account trust.
+    const { results } = moduleOf({
+      'main.tf': `
+data "databricks_aws_assume_role_policy" "this" {
+  external_id = "abc"
+}
+resource "aws_iam_role" "cross_account" {
+  name               = "databricks-cross-account"
+  assume_role_policy = data.databricks_aws_assume_role_policy.this.json
+}
+`,
+    });
+    expect(policies(results).map((p) => [p.status, p.reason])).toEqual([
+      [
+        'unresolved',
+        'assume_role_policy is the value of data.databricks_aws_assume_role_policy.this.json, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)',
+      ],
+    ]);
+  });
 });
 
 describe('hostile or broken configurations', () => {

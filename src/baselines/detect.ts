@@ -253,9 +253,8 @@ function nameSources(policy: DetectInput, statements: Record<string, unknown>[])
   if (policy.address) {
     if (policy.address.startsWith('arn:'))
       for (const t of arnNames(policy.address)) out.push({ text: t, where: 'ARN' });
-    else
-      for (const t of policy.address.split(/[.[\]"]+/))
-        if (t) out.push({ text: t, where: 'Terraform address' });
+    // A Terraform address, or a template's logical id.
+    else for (const t of policy.address.split(/[.[\]"]+/)) if (t) out.push({ text: t, where: 'address' });
   }
   const segs = policy.path.split('/').filter(Boolean);
   segs.forEach((s, i) =>

@@ -75,6 +75,12 @@ export class DocumentAnalyzer extends AnalyzerBase {
         const r = parseReference(e);
         if (r && r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`))
           return this.fromReferences(res, { ...a, refs: [r] }, label);
+        // Another data source (a provider's own, such as databricks_aws_assume_role_policy):
+        // computed by its provider when Terraform runs, whether or not the file declares it.
+        if (r && r.base.startsWith('data.'))
+          return {
+            reason: `${label} is the value of ${clip(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)`,
+          };
         return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
       }
       const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
