@@ -12946,9 +12946,13 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
 // `aws_iam_role.x.arn` is `arn:aws:iam::<account>:role/<its name>`, with the unknown parts (the
 // account, a `${var.n}` in the name) kept unknown within their segment only.
 
-/** The account and region of the resources: unknown, each read as a wildcard within its segment. */
-const ACCOUNT = new values_Unknown('data.aws_caller_identity.account_id');
-const REGION = new values_Unknown('data.aws_region.name');
+/**
+ * The account and region of a resource's ARN: unknown, each read as a wildcard within its segment,
+ * and named after the reference the configuration wrote (`aws_iam_role.x.arn's account`), which is
+ * what a report's note lists.
+ */
+const account = (ref) => new values_Unknown(`${ref}.arn's account`);
+const region = (ref) => new values_Unknown(`${ref}.arn's region`);
 const PARTITION = 'aws';
 /** A configured attribute as a string piece, or undefined when not set. */
 function attr(values, name) {
@@ -12980,17 +12984,17 @@ function pattern(parts) {
 const iam = (kind) => (v, ref) => {
     const name = resources_nameOf(v, 'name', ref);
     return {
-        arn: () => pattern(['arn:', PARTITION, ':iam::', ACCOUNT, `:${kind}`, resources_iamPath(v), name]),
+        arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, resources_iamPath(v), name]),
         name,
         id: kind === 'policy'
-            ? () => pattern(['arn:', PARTITION, ':iam::', ACCOUNT, `:${kind}`, resources_iamPath(v), name])
+            ? () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, resources_iamPath(v), name])
             : name,
     };
 };
 const regional = (service, sep, key = 'name', suffix = []) => (v, ref) => {
     const name = resources_nameOf(v, key, ref);
     return {
-        arn: () => pattern([`arn:${PARTITION}:${service}:`, REGION, ':', ACCOUNT, `:${sep}`, name, ...suffix]),
+        arn: () => pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', account(ref), `:${sep}`, name, ...suffix]),
         [key]: name,
     };
 };
@@ -13008,20 +13012,27 @@ const RESOURCE_ATTRIBUTES = {
     aws_sqs_queue: regional('sqs', ''),
     aws_sns_topic: (v, ref) => {
         const name = resources_nameOf(v, 'name', ref);
-        const arn = () => pattern([`arn:${PARTITION}:sns:`, REGION, ':', ACCOUNT, ':', name]);
+        const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', account(ref), ':', name]);
         return { arn, id: arn, name };
     },
     aws_kms_key: (_v, ref) => ({
-        arn: () => pattern([`arn:${PARTITION}:kms:`, REGION, ':', ACCOUNT, ':key/', new values_Unknown(`${ref}.key_id`)]),
+        arn: () => pattern([
+            `arn:${PARTITION}:kms:`,
+            region(ref),
+            ':',
+            account(ref),
+            ':key/',
+            new values_Unknown(`${ref}.key_id`),
+        ]),
     }),
     aws_kms_alias: regional('kms', '', 'name'),
     aws_secretsmanager_secret: (v, ref) => {
         const name = resources_nameOf(v, 'name', ref);
         const arn = () => pattern([
             `arn:${PARTITION}:secretsmanager:`,
-            REGION,
+            region(ref),
             ':',
-            ACCOUNT,
+            account(ref),
             ':secret:',
             name,
             '-',
@@ -13040,7 +13051,7 @@ const RESOURCE_ATTRIBUTES = {
     aws_iam_openid_connect_provider: (v, ref) => {
         const url = attr(v, 'url');
         const host = typeof url === 'string' ? url.replace(/^https:\/\//, '') : new values_Unknown(`${ref}.url`);
-        return { arn: () => pattern(['arn:', PARTITION, ':iam::', ACCOUNT, ':oidc-provider/', host]) };
+        return { arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), ':oidc-provider/', host]) };
     },
 };
 /**

@@ -357,6 +357,26 @@ resource "aws_iam_policy" "ongoing" {
     expect(note).toContain('local.region is not defined in this module: read as unknown');
   });
 
+  it("names the unknown account of a resource's ARN after the reference written, in the note", () => {
+    const { results } = moduleOf({
+      'main.tf': `
+resource "aws_iam_role" "cluster" {
+  name               = "coiled-cluster"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_policy" "pass" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.cluster.arn }] })
+}
+`,
+    });
+    const rec = policies(results).find((p) => p.address === 'aws_iam_policy.pass');
+    expect(doc(rec).Statement[0]!.Resource).toBe('arn:aws:iam::*:role/coiled-cluster');
+    const note = rec!.approximate!.join('; ');
+    expect(note).toContain("${aws_iam_role.cluster.arn's account}");
+    // Not a data source the configuration never wrote.
+    expect(note).not.toContain('aws_caller_identity');
+  });
+
   it('names principals by address, with the directory only when two root modules share one', () => {
     const role = 'resource "aws_iam_role" "this" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n';
     const two = moduleOf({ 'a/main.tf': role, 'b/main.tf': role }).results.flatMap((r) => r.principals ?? []);

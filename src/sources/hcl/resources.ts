@@ -3,9 +3,13 @@
 // account, a `${var.n}` in the name) kept unknown within their segment only.
 import { concatParts, isObj, Tmpl, Unknown, type Value } from './values.js';
 
-/** The account and region of the resources: unknown, each read as a wildcard within its segment. */
-export const ACCOUNT = new Unknown('data.aws_caller_identity.account_id');
-export const REGION = new Unknown('data.aws_region.name');
+/**
+ * The account and region of a resource's ARN: unknown, each read as a wildcard within its segment,
+ * and named after the reference the configuration wrote (`aws_iam_role.x.arn's account`), which is
+ * what a report's note lists.
+ */
+const account = (ref: string) => new Unknown(`${ref}.arn's account`);
+const region = (ref: string) => new Unknown(`${ref}.arn's region`);
 export const PARTITION = 'aws';
 
 type Piece = string | Unknown | Tmpl;
@@ -49,11 +53,11 @@ const iam =
   (v, ref) => {
     const name = nameOf(v, 'name', ref);
     return {
-      arn: () => pattern(['arn:', PARTITION, ':iam::', ACCOUNT, `:${kind}`, iamPath(v), name]),
+      arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, iamPath(v), name]),
       name,
       id:
         kind === 'policy'
-          ? () => pattern(['arn:', PARTITION, ':iam::', ACCOUNT, `:${kind}`, iamPath(v), name])
+          ? () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, iamPath(v), name])
           : name,
     };
   };
@@ -63,7 +67,8 @@ const regional =
   (v, ref) => {
     const name = nameOf(v, key, ref);
     return {
-      arn: () => pattern([`arn:${PARTITION}:${service}:`, REGION, ':', ACCOUNT, `:${sep}`, name, ...suffix]),
+      arn: () =>
+        pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', account(ref), `:${sep}`, name, ...suffix]),
       [key]: name,
     };
   };
@@ -82,12 +87,19 @@ export const RESOURCE_ATTRIBUTES: Record<string, Builder> = {
   aws_sqs_queue: regional('sqs', ''),
   aws_sns_topic: (v, ref) => {
     const name = nameOf(v, 'name', ref);
-    const arn = () => pattern([`arn:${PARTITION}:sns:`, REGION, ':', ACCOUNT, ':', name]);
+    const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', account(ref), ':', name]);
     return { arn, id: arn, name };
   },
   aws_kms_key: (_v, ref) => ({
     arn: () =>
-      pattern([`arn:${PARTITION}:kms:`, REGION, ':', ACCOUNT, ':key/', new Unknown(`${ref}.key_id`)]),
+      pattern([
+        `arn:${PARTITION}:kms:`,
+        region(ref),
+        ':',
+        account(ref),
+        ':key/',
+        new Unknown(`${ref}.key_id`),
+      ]),
   }),
   aws_kms_alias: regional('kms', '', 'name'),
   aws_secretsmanager_secret: (v, ref) => {
@@ -95,9 +107,9 @@ export const RESOURCE_ATTRIBUTES: Record<string, Builder> = {
     const arn = () =>
       pattern([
         `arn:${PARTITION}:secretsmanager:`,
-        REGION,
+        region(ref),
         ':',
-        ACCOUNT,
+        account(ref),
         ':secret:',
         name,
         '-',
@@ -116,7 +128,7 @@ export const RESOURCE_ATTRIBUTES: Record<string, Builder> = {
   aws_iam_openid_connect_provider: (v, ref) => {
     const url = attr(v, 'url');
     const host = typeof url === 'string' ? url.replace(/^https:\/\//, '') : new Unknown(`${ref}.url`);
-    return { arn: () => pattern(['arn:', PARTITION, ':iam::', ACCOUNT, ':oidc-provider/', host]) };
+    return { arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), ':oidc-provider/', host]) };
   },
 };
 
