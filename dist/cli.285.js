@@ -261,6 +261,23 @@ function keepsNothing(minimal) {
     const st = minimal?.Statement;
     return Array.isArray(st) && st.length === 0;
 }
+/** The audited policies with no finding, named (a bounded list), so that a check is seen to be made. */
+function cleanSection(report) {
+    const clean = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .cleanPolicies */ .aY)(report);
+    if (clean.length === 0)
+        return undefined;
+    const items = clean.slice(0, _group_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_CLEAN_SHOWN */ .hu).map((p) => {
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .addressLabel */ .xh)(p);
+        const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
+        const against = p.baseline
+            ? `: baseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})` : ''}`
+            : '';
+        return `- ${where.join(' · ')}${against}`;
+    });
+    if (clean.length > _group_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_CLEAN_SHOWN */ .hu)
+        items.push(`- … and ${clean.length - _group_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_CLEAN_SHOWN */ .hu} more`);
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
+}
 function notAuditedSection(report) {
     const items = [];
     for (const p of report.policies) {
@@ -402,6 +419,7 @@ function renderMarkdown(report, options = {}) {
     if (b.removed.length > 0)
         rest.push(() => removedSection(b.removed));
     rest.push(...suggestionSections(report));
+    rest.push(() => cleanSection(report) ?? '');
     rest.push(() => notAuditedSection(report) ?? '');
     if (b.ignored.length > 0)
         rest.push(() => ignoredSection(b.ignored));

@@ -8295,6 +8295,17 @@ function* reportLines(report, options) {
         yield paint('1', `Ignored (${b.ignored.length}):`);
         yield* groups(report, b.ignored, paint, '  ');
     }
+    // Audited with nothing to report: named, so that a policy that was checked is seen to be.
+    const clean = (0,group/* cleanPolicies */.aY)(report);
+    if (clean.length > 0) {
+        yield paint('1', `Audited, no findings (${clean.length}):`);
+        for (const p of clean.slice(0, group/* MAX_CLEAN_SHOWN */.hu)) {
+            const label = (0,group/* addressLabel */.xh)(p);
+            yield `  ${terminalText(p.path)}${label ? ` ${terminalText(label)}` : ''}${p.baseline ? paint('2', ` (baseline ${terminalText(p.baseline)}${p.sets?.length ? `: ${p.sets.map(terminalText).join(', ')}` : ''})`) : ''}`;
+        }
+        if (clean.length > group/* MAX_CLEAN_SHOWN */.hu)
+            yield `  … and ${clean.length - group/* MAX_CLEAN_SHOWN */.hu} more`;
+    }
     const notAudited = [
         ...report.policies
             .filter((p) => p.status !== 'audited')
@@ -8683,7 +8694,7 @@ async function runCommand(command, rest) {
         if (command === 'baselines')
             return baselinesCommand(rest);
         if (command === 'merge')
-            return await (await __webpack_require__.e(/* import() */ 411).then(__webpack_require__.bind(__webpack_require__, 411))).mergeCommand(rest, toStdout);
+            return await (await Promise.all(/* import() */[__webpack_require__.e(285), __webpack_require__.e(411)]).then(__webpack_require__.bind(__webpack_require__, 411))).mergeCommand(rest, toStdout);
         if (command === 'fix')
             return await (await __webpack_require__.e(/* import() */ 858).then(__webpack_require__.bind(__webpack_require__, 2858))).fixCommand(rest, toStdout, auditRoot);
         throw new errors/* UsageError */.e(`unknown command "${command}"`);
@@ -15932,9 +15943,11 @@ function messageAddsToActions(f, many) {
 /* harmony export */   ML: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.ML),
 /* harmony export */   XI: () => (/* binding */ distinctPolicies),
 /* harmony export */   YY: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.YY),
+/* harmony export */   aY: () => (/* binding */ cleanPolicies),
 /* harmony export */   bl: () => (/* binding */ splitLeftovers),
 /* harmony export */   cm: () => (/* binding */ sharedApproximate),
 /* harmony export */   fq: () => (/* binding */ heldNothing),
+/* harmony export */   hu: () => (/* binding */ MAX_CLEAN_SHOWN),
 /* harmony export */   jZ: () => (/* binding */ atLeast),
 /* harmony export */   kG: () => (/* binding */ groupFindings),
 /* harmony export */   pb: () => (/* binding */ ownApproximate),
@@ -16161,6 +16174,24 @@ function ownApproximate(f, shared) {
     const own = f.approximate.slice(0, f.approximate.length - shared.text.length);
     return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
 }
+/**
+ * The audited policies with no finding of any kind (not even an ignored or informational one), in
+ * the report's order: what a report names as audited clean, so that a policy that was checked is
+ * seen to be. A finding counts for its policy id and for the policy it points at (a principal's
+ * finding names the member policy by path and address).
+ */
+function cleanPolicies(report) {
+    const withFindings = new Set();
+    for (const f of report.findings) {
+        withFindings.add(f.policy);
+        withFindings.add(`${f.path}\u0000${f.address ?? ''}`);
+    }
+    return report.policies.filter((p) => p.status === 'audited' &&
+        !withFindings.has(p.id) &&
+        !withFindings.has(`${p.path}\u0000${p.address ?? ''}`));
+}
+/** Clean policies a report names, at most: the rest are counted. */
+const MAX_CLEAN_SHOWN = 20;
 
 
 /***/ }),

@@ -23130,6 +23130,24 @@ function ownApproximate(f, shared) {
     const own = f.approximate.slice(0, f.approximate.length - shared.text.length);
     return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
 }
+/**
+ * The audited policies with no finding of any kind (not even an ignored or informational one), in
+ * the report's order: what a report names as audited clean, so that a policy that was checked is
+ * seen to be. A finding counts for its policy id and for the policy it points at (a principal's
+ * finding names the member policy by path and address).
+ */
+function cleanPolicies(report) {
+    const withFindings = new Set();
+    for (const f of report.findings) {
+        withFindings.add(f.policy);
+        withFindings.add(`${f.path}\u0000${f.address ?? ''}`);
+    }
+    return report.policies.filter((p) => p.status === 'audited' &&
+        !withFindings.has(p.id) &&
+        !withFindings.has(`${p.path}\u0000${p.address ?? ''}`));
+}
+/** Clean policies a report names, at most: the rest are counted. */
+const MAX_CLEAN_SHOWN = 20;
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 
@@ -23586,6 +23604,23 @@ function keepsNothing(minimal) {
     const st = minimal?.Statement;
     return Array.isArray(st) && st.length === 0;
 }
+/** The audited policies with no finding, named (a bounded list), so that a check is seen to be made. */
+function cleanSection(report) {
+    const clean = cleanPolicies(report);
+    if (clean.length === 0)
+        return undefined;
+    const items = clean.slice(0, MAX_CLEAN_SHOWN).map((p) => {
+        const label = addressLabel(p);
+        const where = [(0,core_escape/* escapeMarkdown */.FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,core_escape/* escapeMarkdown */.FV)(label) : ''].filter(Boolean);
+        const against = p.baseline
+            ? `: baseline ${(0,core_escape/* escapeMarkdown */.FV)(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => (0,core_escape/* escapeMarkdown */.FV)(s)).join(', ')})` : ''}`
+            : '';
+        return `- ${where.join(' · ')}${against}`;
+    });
+    if (clean.length > MAX_CLEAN_SHOWN)
+        items.push(`- … and ${clean.length - MAX_CLEAN_SHOWN} more`);
+    return details(`${plural(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
+}
 function notAuditedSection(report) {
     const items = [];
     for (const p of report.policies) {
@@ -23727,6 +23762,7 @@ function renderMarkdown(report, options = {}) {
     if (b.removed.length > 0)
         rest.push(() => removedSection(b.removed));
     rest.push(...suggestionSections(report));
+    rest.push(() => cleanSection(report) ?? '');
     rest.push(() => notAuditedSection(report) ?? '');
     if (b.ignored.length > 0)
         rest.push(() => ignoredSection(b.ignored));
@@ -27792,6 +27828,17 @@ function* reportLines(report, options) {
     if (b.ignored.length > 0) {
         yield paint('1', `Ignored (${b.ignored.length}):`);
         yield* groups(report, b.ignored, paint, '  ');
+    }
+    // Audited with nothing to report: named, so that a policy that was checked is seen to be.
+    const clean = cleanPolicies(report);
+    if (clean.length > 0) {
+        yield paint('1', `Audited, no findings (${clean.length}):`);
+        for (const p of clean.slice(0, MAX_CLEAN_SHOWN)) {
+            const label = addressLabel(p);
+            yield `  ${terminalText(p.path)}${label ? ` ${terminalText(label)}` : ''}${p.baseline ? paint('2', ` (baseline ${terminalText(p.baseline)}${p.sets?.length ? `: ${p.sets.map(terminalText).join(', ')}` : ''})`) : ''}`;
+        }
+        if (clean.length > MAX_CLEAN_SHOWN)
+            yield `  … and ${clean.length - MAX_CLEAN_SHOWN} more`;
     }
     const notAudited = [
         ...report.policies

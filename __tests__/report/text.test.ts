@@ -27,6 +27,10 @@ describe('renderText', () => {
     );
     expect(renderText(cleanReport()).trimEnd()).toBe(
       [
+        // The policies audited clean are named (a check that was made is seen).
+        'Audited, no findings (2):',
+        '  iam/coiled-policy.json (baseline coiled: ongoing)',
+        '  infra/main.tf.json aws_iam_role_policy.coiled (baseline coiled: ongoing)',
         'Not audited:',
         '  infra/main.tf.json aws_iam_policy.other: not-matched (no baseline matches this policy)',
         '  README.md: skipped (not an IAM input)',

@@ -270,3 +270,26 @@ export function ownApproximate(
   const own = f.approximate!.slice(0, f.approximate!.length - shared.text.length);
   return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
 }
+
+/**
+ * The audited policies with no finding of any kind (not even an ignored or informational one), in
+ * the report's order: what a report names as audited clean, so that a policy that was checked is
+ * seen to be. A finding counts for its policy id and for the policy it points at (a principal's
+ * finding names the member policy by path and address).
+ */
+export function cleanPolicies(report: Pick<Report, 'policies' | 'findings'>): ReportPolicy[] {
+  const withFindings = new Set<string>();
+  for (const f of report.findings) {
+    withFindings.add(f.policy);
+    withFindings.add(`${f.path}\u0000${f.address ?? ''}`);
+  }
+  return report.policies.filter(
+    (p) =>
+      p.status === 'audited' &&
+      !withFindings.has(p.id) &&
+      !withFindings.has(`${p.path}\u0000${p.address ?? ''}`),
+  );
+}
+
+/** Clean policies a report names, at most: the rest are counted. */
+export const MAX_CLEAN_SHOWN = 20;

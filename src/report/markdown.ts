@@ -21,12 +21,14 @@ import {
 import {
   addressLabel,
   bucketFindings,
+  cleanPolicies,
   heldNothing,
   distinctPolicies,
   groupFindings,
   isExcess,
   KIND_INFO,
   leftoverWords,
+  MAX_CLEAN_SHOWN,
   ownApproximate,
   plural,
   sharedApproximate,
@@ -319,6 +321,24 @@ function keepsNothing(minimal: unknown): boolean {
   return Array.isArray(st) && st.length === 0;
 }
 
+/** The audited policies with no finding, named (a bounded list), so that a check is seen to be made. */
+function cleanSection(report: Report): string | undefined {
+  const clean = cleanPolicies(report);
+  if (clean.length === 0) return undefined;
+  const items = clean.slice(0, MAX_CLEAN_SHOWN).map((p) => {
+    const label = addressLabel(p);
+    const where = [md(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? md(label) : ''].filter(
+      Boolean,
+    );
+    const against = p.baseline
+      ? `: baseline ${md(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => md(s)).join(', ')})` : ''}`
+      : '';
+    return `- ${where.join(' · ')}${against}`;
+  });
+  if (clean.length > MAX_CLEAN_SHOWN) items.push(`- … and ${clean.length - MAX_CLEAN_SHOWN} more`);
+  return details(`${plural(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
+}
+
 function notAuditedSection(report: Report): string | undefined {
   const items: string[] = [];
   for (const p of report.policies) {
@@ -473,6 +493,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
   if (b.removed.length > 0) rest.push(() => removedSection(b.removed));
   rest.push(...suggestionSections(report));
+  rest.push(() => cleanSection(report) ?? '');
   rest.push(() => notAuditedSection(report) ?? '');
   if (b.ignored.length > 0) rest.push(() => ignoredSection(b.ignored));
   if (report.notes && report.notes.length > 0) {

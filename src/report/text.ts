@@ -16,12 +16,14 @@ import {
 import {
   addressLabel,
   bucketFindings,
+  cleanPolicies,
   distinctPolicies,
   heldNothing,
   groupFindings,
   isExcess,
   KIND_INFO,
   leftoverWords,
+  MAX_CLEAN_SHOWN,
   ownApproximate,
   plural,
   severityCounts,
@@ -173,6 +175,16 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   if (b.ignored.length > 0) {
     yield paint('1', `Ignored (${b.ignored.length}):`);
     yield* groups(report, b.ignored, paint, '  ');
+  }
+  // Audited with nothing to report: named, so that a policy that was checked is seen to be.
+  const clean = cleanPolicies(report);
+  if (clean.length > 0) {
+    yield paint('1', `Audited, no findings (${clean.length}):`);
+    for (const p of clean.slice(0, MAX_CLEAN_SHOWN)) {
+      const label = addressLabel(p);
+      yield `  ${t(p.path)}${label ? ` ${t(label)}` : ''}${p.baseline ? paint('2', ` (baseline ${t(p.baseline)}${p.sets?.length ? `: ${p.sets.map(t).join(', ')}` : ''})`) : ''}`;
+    }
+    if (clean.length > MAX_CLEAN_SHOWN) yield `  … and ${clean.length - MAX_CLEAN_SHOWN} more`;
   }
   const notAudited = [
     ...report.policies
