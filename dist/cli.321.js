@@ -1780,7 +1780,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 6865:
+/***/ 3331:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2895,6 +2895,41 @@ function pointPlansAtTf(plans, hcl) {
         }
     }
     return moved;
+}
+
+;// CONCATENATED MODULE: ./src/core/natural.ts
+// Text order in which numbers read as numbers: `Policies[2]` before `Policies[10]`, `p[9]` before
+// `p[10]` (report ids hold list indexes, `count` and `for_each` instances). Pure.
+const isDigit = (c) => c >= 48 && c <= 57;
+/**
+ * Compares two strings by code unit, except where they first differ inside a run of digits that
+ * both have there: the shorter run is the smaller number. (Leading zeros are not read as such: an
+ * index never has them.) A total order, and the plain order on strings without such runs.
+ */
+function naturalCompare(a, b) {
+    const n = Math.min(a.length, b.length);
+    let i = 0;
+    while (i < n && a.charCodeAt(i) === b.charCodeAt(i))
+        i++;
+    if (i === n)
+        return a.length - b.length;
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    // The digit run each is in at i: from where the shared digits before i start.
+    let start = i;
+    while (start > 0 && isDigit(a.charCodeAt(start - 1)))
+        start--;
+    let endA = i;
+    while (endA < a.length && isDigit(a.charCodeAt(endA)))
+        endA++;
+    let endB = i;
+    while (endB < b.length && isDigit(b.charCodeAt(endB)))
+        endB++;
+    const lengthA = endA - start;
+    const lengthB = endB - start;
+    if (lengthA > 0 && lengthB > 0 && lengthA !== lengthB)
+        return lengthA - lengthB;
+    return ca - cb;
 }
 
 // EXTERNAL MODULE: ./src/core/version.ts
@@ -6745,6 +6780,7 @@ var report_model = __webpack_require__(2649);
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -7197,7 +7233,8 @@ async function runAudit(req) {
             return e;
         })
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-        policies: outcome.policies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+        // Numbers as numbers: `Policies[2]` before `Policies[10]`.
+        policies: outcome.policies.sort((a, b) => naturalCompare(a.id, b.id)),
         findings: (0,report_model/* sortFindings */.Tc)(shown),
         suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
         summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
@@ -7770,8 +7807,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 14 modules
-var run = __webpack_require__(6865);
+// EXTERNAL MODULE: ./src/audit/run.ts + 15 modules
+var run = __webpack_require__(3331);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules

@@ -14,6 +14,7 @@ import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
+import { naturalCompare } from '../core/natural.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
 import type { Baseline, Finding, LoadedInput, PrincipalRecord, Report, ReportPolicy } from '../core/types.js';
 import { Auditor, preparePolicies, type AuditPlan, type BaseDocs, type PreparedPolicy } from './audit.js';
@@ -547,7 +548,8 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
         return e;
       })
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    policies: outcome.policies.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    // Numbers as numbers: `Policies[2]` before `Policies[10]`.
+    policies: outcome.policies.sort((a, b) => naturalCompare(a.id, b.id)),
     findings: sortFindings(shown),
     suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
     summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
