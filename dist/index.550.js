@@ -23174,14 +23174,20 @@ function ownApproximate(f, shared) {
  * finding names the member policy by path and address).
  */
 function cleanPolicies(report) {
+    const ids = new Set();
+    for (const p of report.policies)
+        ids.add(p.id);
     const withFindings = new Set();
+    // Members named by path and address: only a principal's findings need it (their id is no policy's).
+    const members = new Set();
     for (const f of report.findings) {
         withFindings.add(f.policy);
-        withFindings.add(`${f.path}\u0000${f.address ?? ''}`);
+        if (!ids.has(f.policy))
+            members.add(`${f.path}\u0000${f.address ?? ''}`);
     }
     return report.policies.filter((p) => p.status === 'audited' &&
         !withFindings.has(p.id) &&
-        !withFindings.has(`${p.path}\u0000${p.address ?? ''}`));
+        (members.size === 0 || !members.has(`${p.path}\u0000${p.address ?? ''}`)));
 }
 /** Clean policies a report names, at most: the rest are counted. */
 const MAX_CLEAN_SHOWN = 20;

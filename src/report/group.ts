@@ -278,16 +278,20 @@ export function ownApproximate(
  * finding names the member policy by path and address).
  */
 export function cleanPolicies(report: Pick<Report, 'policies' | 'findings'>): ReportPolicy[] {
+  const ids = new Set<string>();
+  for (const p of report.policies) ids.add(p.id);
   const withFindings = new Set<string>();
+  // Members named by path and address: only a principal's findings need it (their id is no policy's).
+  const members = new Set<string>();
   for (const f of report.findings) {
     withFindings.add(f.policy);
-    withFindings.add(`${f.path}\u0000${f.address ?? ''}`);
+    if (!ids.has(f.policy)) members.add(`${f.path}\u0000${f.address ?? ''}`);
   }
   return report.policies.filter(
     (p) =>
       p.status === 'audited' &&
       !withFindings.has(p.id) &&
-      !withFindings.has(`${p.path}\u0000${p.address ?? ''}`),
+      (members.size === 0 || !members.has(`${p.path}\u0000${p.address ?? ''}`)),
   );
 }
 
