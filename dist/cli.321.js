@@ -2847,8 +2847,8 @@ function discover(root, paths) {
 
 // EXTERNAL MODULE: ./src/sources/index.ts + 16 modules
 var sources = __webpack_require__(6398);
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
-var sources_hcl = __webpack_require__(7129);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 9 modules
+var sources_hcl = __webpack_require__(5041);
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
 function withoutKeys(address) {
     return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
@@ -16267,7 +16267,7 @@ function decide(report, failOn, threshold) {
 
 /***/ }),
 
-/***/ 7129:
+/***/ 5041:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16292,221 +16292,8 @@ var external_node_path_ = __webpack_require__(6760);
 var terraform = __webpack_require__(69);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
 var json_lines = __webpack_require__(531);
-;// CONCATENATED MODULE: ./src/sources/hcl/values.ts
-// The values the HCL evaluator works with: JSON-like values, plus what is not known statically.
-// `Unknown` is a value known only by its expression (`var.name`), possibly with a pattern that
-// stands for it inside policies (`aws_iam_role.x.arn` -> `arn:aws:iam::${account}:role/coiled-${var.n}`);
-// `Tmpl` is a string with unknown parts; `Json` is what jsonencode() made (kept as a structure, so
-// that its statements keep their lines).
-class Unknown {
-    text;
-    pattern;
-    constructor(
-    /** The expression as written (one line, shortened), shown in reasons and read as a wildcard. */
-    text, 
-    /** What it stands for inside a policy (an ARN pattern with unknown parts), when known. */
-    pattern) {
-        this.text = text;
-        this.pattern = pattern;
-    }
-}
-class Tmpl {
-    parts;
-    constructor(parts) {
-        this.parts = parts;
-    }
-}
-class Json {
-    value;
-    constructor(value) {
-        this.value = value;
-    }
-}
-function isObj(v) {
-    return (typeof v === 'object' &&
-        v !== null &&
-        !Array.isArray(v) &&
-        !(v instanceof Unknown) &&
-        !(v instanceof Tmpl) &&
-        !(v instanceof Json));
-}
-/** A fresh object that cannot reach Object.prototype through a `__proto__` key. */
-function newObj() {
-    return Object.create(null);
-}
-/** One line, at most `max` characters: how an expression is shown. */
-function shortText(s, max = 80) {
-    const one = s.replace(/\s+/g, ' ').trim();
-    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
-}
-/** True when nothing in the value is unknown. */
-function isKnown(v, depth = 0) {
-    if (depth > 64)
-        return false;
-    if (v instanceof Unknown || v instanceof Tmpl)
-        return false;
-    if (v instanceof Json)
-        return isKnown(v.value, depth + 1);
-    if (Array.isArray(v))
-        return v.every((x) => isKnown(x, depth + 1));
-    if (isObj(v))
-        return Object.values(v).every((x) => isKnown(x, depth + 1));
-    return true;
-}
-/** The first unknown inside a value (for a reason). */
-function firstUnknown(v, depth = 0) {
-    if (depth > 64)
-        return undefined;
-    if (v instanceof Unknown)
-        return v;
-    if (v instanceof Tmpl)
-        return v.parts.find((p) => p instanceof Unknown);
-    if (v instanceof Json)
-        return firstUnknown(v.value, depth + 1);
-    const items = Array.isArray(v) ? v : isObj(v) ? Object.values(v) : [];
-    for (const x of items) {
-        const u = firstUnknown(x, depth + 1);
-        if (u)
-            return u;
-    }
-    return undefined;
-}
-/** A string, number or bool as a string (Terraform's automatic conversion); undefined otherwise. */
-function primitiveString(v) {
-    if (typeof v === 'string')
-        return v;
-    if (typeof v === 'number')
-        return String(v);
-    if (typeof v === 'boolean')
-        return v ? 'true' : 'false';
-    return undefined;
-}
-/** Concatenates string pieces and unknowns into a string, a Tmpl, or (one unknown alone) that Unknown. */
-function concatParts(parts) {
-    const out = [];
-    const push = (p) => {
-        if (typeof p === 'string') {
-            if (p === '')
-                return;
-            if (typeof out[out.length - 1] === 'string')
-                out[out.length - 1] = out[out.length - 1] + p;
-            else
-                out.push(p);
-        }
-        else
-            out.push(p);
-    };
-    for (const p of parts) {
-        if (p instanceof Tmpl)
-            p.parts.forEach(push);
-        else
-            push(p);
-    }
-    if (out.length === 0)
-        return '';
-    if (out.length === 1 && typeof out[0] === 'string')
-        return out[0];
-    if (out.length === 1 && out[0] instanceof Unknown)
-        return out[0];
-    return new Tmpl(out);
-}
-/** A value as a string piece: strings, numbers and bools as text; unknowns and templates as they are. */
-function asStringPiece(v, text) {
-    const s = primitiveString(v);
-    if (s !== undefined)
-        return s;
-    if (v instanceof Unknown || v instanceof Tmpl)
-        return v;
-    if (v instanceof Json)
-        return jsonText(v.value);
-    if (v === null)
-        return new Unknown(text);
-    return new Unknown(text);
-}
-/** JSON text of a value; unknown parts become `${...}` (a template, as in *.tf.json). */
-function jsonText(v) {
-    const parts = [];
-    const walk = (x, depth) => {
-        if (depth > 64) {
-            parts.push(new Unknown('(nested too deep)'));
-            return;
-        }
-        if (x instanceof Json)
-            return walk(x.value, depth + 1);
-        if (x instanceof Unknown) {
-            parts.push('"', x, '"');
-            return;
-        }
-        if (x instanceof Tmpl) {
-            parts.push('"');
-            for (const p of x.parts)
-                parts.push(typeof p === 'string' ? JSON.stringify(p).slice(1, -1) : p);
-            parts.push('"');
-            return;
-        }
-        if (Array.isArray(x)) {
-            parts.push('[');
-            x.forEach((e, i) => {
-                if (i)
-                    parts.push(',');
-                walk(e, depth + 1);
-            });
-            parts.push(']');
-            return;
-        }
-        if (isObj(x)) {
-            parts.push('{');
-            Object.keys(x).forEach((k, i) => {
-                if (i)
-                    parts.push(',');
-                parts.push(`${JSON.stringify(k)}:`);
-                walk(x[k], depth + 1);
-            });
-            parts.push('}');
-            return;
-        }
-        parts.push(JSON.stringify(x));
-    };
-    walk(v, 0);
-    const c = concatParts(parts);
-    return c instanceof Unknown ? new Tmpl([c]) : c;
-}
-/** Plain JSON of a fully known value (Json unwrapped). */
-function toPlain(v) {
-    if (v instanceof Json)
-        return toPlain(v.value);
-    if (Array.isArray(v))
-        return v.map(toPlain);
-    if (isObj(v)) {
-        const o = {};
-        for (const k of Object.keys(v))
-            Object.defineProperty(o, k, {
-                value: toPlain(v[k]),
-                enumerable: true,
-                writable: true,
-                configurable: true,
-            });
-        return o;
-    }
-    return v;
-}
-/** Plain JSON (from jsondecode or a file) into a Value. */
-function fromPlain(v, depth = 0) {
-    if (depth > 64)
-        return new Unknown('(nested too deep)');
-    if (Array.isArray(v))
-        return v.map((x) => fromPlain(x, depth + 1));
-    if (typeof v === 'object' && v !== null) {
-        const o = newObj();
-        for (const [k, x] of Object.entries(v))
-            o[k] = fromPlain(x, depth + 1);
-        return o;
-    }
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null)
-        return v;
-    return null;
-}
-
+// EXTERNAL MODULE: ./src/sources/hcl/values.ts
+var hcl_values = __webpack_require__(1382);
 // EXTERNAL MODULE: ./src/policy/raw.ts
 var raw = __webpack_require__(420);
 ;// CONCATENATED MODULE: ./src/sources/hcl/lines.ts
@@ -16616,12 +16403,12 @@ class Emitter {
     }
     value(v, abs, rel, at, mode, modeOf, comma, prefix = '') {
         const here = originOf(v) ?? at;
-        if (v instanceof Json) {
-            if (mode === 'policy' && rel.length >= 1 && isObj(v.value) && !hasUnknown(v.value)) {
+        if (v instanceof hcl_values/* Json */.LM) {
+            if (mode === 'policy' && rel.length >= 1 && (0,hcl_values/* isObj */.sA)(v.value) && !hasUnknown(v.value)) {
                 this.noteStatements(v.value, abs);
                 return this.value(v.value, abs, rel, here, mode, modeOf, comma, prefix);
             }
-            if (isObj(v.value))
+            if ((0,hcl_values/* isObj */.sA)(v.value))
                 this.noteStatements(v.value, abs);
             const t = (() => {
                 // JSON text of the structure, with unknowns as interpolations (a template).
@@ -16632,10 +16419,10 @@ class Emitter {
             this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
             return t;
         }
-        if (v instanceof Unknown || v instanceof Tmpl) {
-            const s = v instanceof Unknown ? unknownString(v, mode) : tmplString(v, mode);
+        if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5) {
+            const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode) : tmplString(v, mode);
             this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
-            if (v instanceof Tmpl && mode === 'policy')
+            if (v instanceof hcl_values/* Tmpl */.C5 && mode === 'policy')
                 this.noteHeredoc(s, originOf(v), abs);
             return s;
         }
@@ -16650,7 +16437,7 @@ class Emitter {
             this.line(`]${comma}`, here);
             return arr;
         }
-        if (isObj(v)) {
+        if ((0,hcl_values/* isObj */.sA)(v)) {
             this.line(`${prefix}{`, here);
             const obj = {};
             const keys = Object.keys(v);
@@ -16680,20 +16467,20 @@ class Emitter {
         const st = doc.Statement;
         if (Array.isArray(st))
             this.statements.set((0,json_lines/* formatJsonPath */.pB)(abs), st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)));
-        else if (isObj(st))
+        else if ((0,hcl_values/* isObj */.sA)(st))
             this.statements.set((0,json_lines/* formatJsonPath */.pB)(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
     }
 }
 function hasUnknown(v, depth = 0) {
     if (depth > 64)
         return true;
-    if (v instanceof Unknown || v instanceof Tmpl)
+    if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5)
         return true;
-    if (v instanceof Json)
+    if (v instanceof hcl_values/* Json */.LM)
         return hasUnknown(v.value, depth + 1);
     if (Array.isArray(v))
         return v.some((x) => hasUnknown(x, depth + 1));
-    if (isObj(v))
+    if ((0,hcl_values/* isObj */.sA)(v))
         return Object.values(v).some((x) => hasUnknown(x, depth + 1));
     return false;
 }
@@ -16703,10 +16490,10 @@ function jsonParts(v, mode, out, depth) {
         out.push('null');
         return;
     }
-    if (v instanceof Json)
+    if (v instanceof hcl_values/* Json */.LM)
         return jsonParts(v.value, mode, out, depth + 1);
-    if (v instanceof Unknown || v instanceof Tmpl) {
-        const s = v instanceof Unknown ? unknownString(v, mode) : tmplString(v, mode);
+    if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5) {
+        const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode) : tmplString(v, mode);
         out.push(JSON.stringify(s));
         return;
     }
@@ -16720,7 +16507,7 @@ function jsonParts(v, mode, out, depth) {
         out.push(']');
         return;
     }
-    if (isObj(v)) {
+    if ((0,hcl_values/* isObj */.sA)(v)) {
         out.push('{');
         Object.keys(v).forEach((k, i) => {
             if (i)
@@ -16885,7 +16672,7 @@ function analyzeModule(dir, resources) {
 class HclEvalError extends Error {
 }
 function str(v, what) {
-    const s = primitiveString(v);
+    const s = (0,hcl_values/* primitiveString */.X2)(v);
     if (s === undefined)
         throw new HclEvalError(`${what}: expected a string`);
     return s;
@@ -16903,7 +16690,7 @@ function num(v, what) {
     throw new HclEvalError(`${what}: expected a number`);
 }
 function equal(a, b) {
-    return JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
+    return JSON.stringify((0,hcl_values/* toPlain */.Ul)(a)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(b));
 }
 function distinct(xs) {
     const out = [];
@@ -16911,7 +16698,7 @@ function distinct(xs) {
     let unknowns = 0;
     for (const x of xs) {
         // Unknown values are never taken for one another.
-        const k = x instanceof Unknown || x instanceof Tmpl ? `\u0000${unknowns++}` : JSON.stringify(toPlain(x));
+        const k = x instanceof hcl_values/* Unknown */.$r || x instanceof hcl_values/* Tmpl */.C5 ? `\u0000${unknowns++}` : JSON.stringify((0,hcl_values/* toPlain */.Ul)(x));
         if (seen.has(k))
             continue;
         seen.add(k);
@@ -16941,21 +16728,21 @@ function format(fmt, args, text) {
                 throw new HclEvalError('format: too few arguments');
             const a = args[ai++];
             if (m[2] === 'q') {
-                const s = primitiveString(a);
-                parts.push(s !== undefined ? JSON.stringify(s) : new Unknown(text));
+                const s = (0,hcl_values/* primitiveString */.X2)(a);
+                parts.push(s !== undefined ? JSON.stringify(s) : new hcl_values/* Unknown */.$r(text));
             }
             else if (m[2] === 'd' && typeof a === 'number')
                 parts.push(String(Math.trunc(a)));
-            else if (m[2] === 'v' && (Array.isArray(a) || isObj(a))) {
-                const j2 = jsonText(a);
+            else if (m[2] === 'v' && (Array.isArray(a) || (0,hcl_values/* isObj */.sA)(a))) {
+                const j2 = (0,hcl_values/* jsonText */.s$)(a);
                 parts.push(j2);
             }
             else
-                parts.push(asStringPiece(a, text));
+                parts.push((0,hcl_values/* asStringPiece */.W1)(a, text));
         }
         i = j + m[0].length;
     }
-    return concatParts(parts);
+    return (0,hcl_values/* concatParts */.b5)(parts);
 }
 const FUNCTIONS = {
     join: ([sep, ...lists], text) => {
@@ -16964,26 +16751,26 @@ const FUNCTIONS = {
         const s = str(sep, 'join');
         const items = [];
         for (const l of lists) {
-            if (l instanceof Unknown)
-                return new Unknown(text);
+            if (l instanceof hcl_values/* Unknown */.$r)
+                return new hcl_values/* Unknown */.$r(text);
             items.push(...list(l, 'join'));
         }
         const parts = [];
         items.forEach((x, i) => {
             if (i)
                 parts.push(s);
-            parts.push(asStringPiece(x, text));
+            parts.push((0,hcl_values/* asStringPiece */.W1)(x, text));
         });
-        return concatParts(parts);
+        return (0,hcl_values/* concatParts */.b5)(parts);
     },
     format: ([fmt, ...args], text) => {
-        if (fmt instanceof Unknown || fmt instanceof Tmpl)
-            return new Unknown(text);
+        if (fmt instanceof hcl_values/* Unknown */.$r || fmt instanceof hcl_values/* Tmpl */.C5)
+            return new hcl_values/* Unknown */.$r(text);
         return format(str(fmt, 'format'), args, text);
     },
     formatlist: ([fmt, ...args], text) => {
-        if (!args.every((a) => Array.isArray(a) || primitiveString(a) !== undefined))
-            return new Unknown(text);
+        if (!args.every((a) => Array.isArray(a) || (0,hcl_values/* primitiveString */.X2)(a) !== undefined))
+            return new hcl_values/* Unknown */.$r(text);
         const n = Math.max(0, ...args.filter(Array.isArray).map((a) => a.length));
         const out = [];
         for (let i = 0; i < n; i++)
@@ -16993,19 +16780,19 @@ const FUNCTIONS = {
     concat: (args, text) => {
         const out = [];
         for (const a of args) {
-            if (a instanceof Unknown)
-                return new Unknown(text);
+            if (a instanceof hcl_values/* Unknown */.$r)
+                return new hcl_values/* Unknown */.$r(text);
             out.push(...list(a, 'concat'));
         }
         return out;
     },
     merge: (args, text) => {
-        const out = newObj();
+        const out = (0,hcl_values/* newObj */.AC)();
         for (const a of args) {
             if (a === null)
                 continue;
-            if (!isObj(a))
-                return new Unknown(text);
+            if (!(0,hcl_values/* isObj */.sA)(a))
+                return new hcl_values/* Unknown */.$r(text);
             for (const k of Object.keys(a))
                 out[k] = a[k];
         }
@@ -17013,11 +16800,11 @@ const FUNCTIONS = {
     },
     flatten: ([l], text) => {
         if (!Array.isArray(l))
-            return l instanceof Unknown ? new Unknown(text) : new Unknown(text);
+            return l instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Unknown */.$r(text) : new hcl_values/* Unknown */.$r(text);
         const out = [];
         const walk = (xs, depth) => {
             for (const x of xs) {
-                if (x instanceof Unknown)
+                if (x instanceof hcl_values/* Unknown */.$r)
                     return false;
                 if (Array.isArray(x)) {
                     if (depth > 64 || !walk(x, depth + 1))
@@ -17028,13 +16815,13 @@ const FUNCTIONS = {
             }
             return true;
         };
-        return walk(l, 0) ? out : new Unknown(text);
+        return walk(l, 0) ? out : new hcl_values/* Unknown */.$r(text);
     },
-    distinct: ([l], text) => (Array.isArray(l) ? distinct(l) : new Unknown(text)),
-    compact: ([l], text) => (Array.isArray(l) ? l.filter((x) => x !== '' && x !== null) : new Unknown(text)),
+    distinct: ([l], text) => (Array.isArray(l) ? distinct(l) : new hcl_values/* Unknown */.$r(text)),
+    compact: ([l], text) => (Array.isArray(l) ? l.filter((x) => x !== '' && x !== null) : new hcl_values/* Unknown */.$r(text)),
     one: ([l], text) => {
         if (!Array.isArray(l))
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         if (l.length === 0)
             return null;
         if (l.length === 1)
@@ -17043,8 +16830,8 @@ const FUNCTIONS = {
     },
     coalesce: (args, text) => {
         for (const a of args) {
-            if (a instanceof Unknown || a instanceof Tmpl)
-                return new Unknown(text);
+            if (a instanceof hcl_values/* Unknown */.$r || a instanceof hcl_values/* Tmpl */.C5)
+                return new hcl_values/* Unknown */.$r(text);
             if (a !== null && a !== '')
                 return a;
         }
@@ -17053,15 +16840,15 @@ const FUNCTIONS = {
     coalescelist: (args, text) => {
         for (const a of args) {
             if (!Array.isArray(a))
-                return new Unknown(text);
+                return new hcl_values/* Unknown */.$r(text);
             if (a.length)
                 return a;
         }
         return [];
     },
     lookup: ([m, k, d], text) => {
-        if (!isObj(m) || (typeof k !== 'string' && typeof k !== 'number'))
-            return new Unknown(text);
+        if (!(0,hcl_values/* isObj */.sA)(m) || (typeof k !== 'string' && typeof k !== 'number'))
+            return new hcl_values/* Unknown */.$r(text);
         const key = String(k);
         if (Object.hasOwn(m, key))
             return m[key];
@@ -17071,54 +16858,54 @@ const FUNCTIONS = {
     },
     element: ([l, i], text) => {
         if (!Array.isArray(l) || typeof i !== 'number' || l.length === 0)
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         return l[Math.trunc(i) % l.length];
     },
     index: ([l, v], text) => {
-        if (!Array.isArray(l) || !isKnown(v))
-            return new Unknown(text);
+        if (!Array.isArray(l) || !(0,hcl_values/* isKnown */.qE)(v))
+            return new hcl_values/* Unknown */.$r(text);
         const i = l.findIndex((x) => equal(x, v));
         if (i < 0)
             throw new HclEvalError('index: not found');
         return i;
     },
     contains: ([l, v], text) => {
-        if (!Array.isArray(l) || !isKnown(l) || !isKnown(v))
-            return new Unknown(text);
+        if (!Array.isArray(l) || !(0,hcl_values/* isKnown */.qE)(l) || !(0,hcl_values/* isKnown */.qE)(v))
+            return new hcl_values/* Unknown */.$r(text);
         return l.some((x) => equal(x, v));
     },
-    keys: ([m], text) => (isObj(m) ? Object.keys(m).sort() : new Unknown(text)),
-    values: ([m], text) => isObj(m)
+    keys: ([m], text) => ((0,hcl_values/* isObj */.sA)(m) ? Object.keys(m).sort() : new hcl_values/* Unknown */.$r(text)),
+    values: ([m], text) => (0,hcl_values/* isObj */.sA)(m)
         ? Object.keys(m)
             .sort()
             .map((k) => m[k])
-        : new Unknown(text),
+        : new hcl_values/* Unknown */.$r(text),
     length: ([v], text) => {
         if (Array.isArray(v))
             return v.length;
-        if (isObj(v))
+        if ((0,hcl_values/* isObj */.sA)(v))
             return Object.keys(v).length;
         if (typeof v === 'string')
             return Array.from(v).length;
-        return new Unknown(text);
+        return new hcl_values/* Unknown */.$r(text);
     },
-    tolist: ([v], text) => (Array.isArray(v) ? v : new Unknown(text)),
-    toset: ([v], text) => (Array.isArray(v) ? distinct(v) : new Unknown(text)),
-    tomap: ([v], text) => (isObj(v) ? v : new Unknown(text)),
+    tolist: ([v], text) => (Array.isArray(v) ? v : new hcl_values/* Unknown */.$r(text)),
+    toset: ([v], text) => (Array.isArray(v) ? distinct(v) : new hcl_values/* Unknown */.$r(text)),
+    tomap: ([v], text) => ((0,hcl_values/* isObj */.sA)(v) ? v : new hcl_values/* Unknown */.$r(text)),
     tostring: ([v], text) => {
-        const s = primitiveString(v);
+        const s = (0,hcl_values/* primitiveString */.X2)(v);
         if (s !== undefined)
             return s;
-        if (v instanceof Tmpl || v === null)
+        if (v instanceof hcl_values/* Tmpl */.C5 || v === null)
             return v;
-        return new Unknown(text);
+        return new hcl_values/* Unknown */.$r(text);
     },
-    tonumber: ([v], text) => typeof v === 'number' ? v : primitiveString(v) !== undefined ? num(v, 'tonumber') : new Unknown(text),
-    tobool: ([v], text) => typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new Unknown(text),
+    tonumber: ([v], text) => typeof v === 'number' ? v : (0,hcl_values/* primitiveString */.X2)(v) !== undefined ? num(v, 'tonumber') : new hcl_values/* Unknown */.$r(text),
+    tobool: ([v], text) => typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new hcl_values/* Unknown */.$r(text),
     zipmap: ([ks, vs], text) => {
         if (!Array.isArray(ks) || !Array.isArray(vs))
-            return new Unknown(text);
-        const out = newObj();
+            return new hcl_values/* Unknown */.$r(text);
+        const out = (0,hcl_values/* newObj */.AC)();
         ks.forEach((k, i) => {
             out[str(k, 'zipmap')] = vs[i] ?? null;
         });
@@ -17126,7 +16913,7 @@ const FUNCTIONS = {
     },
     range: (args, text) => {
         if (!args.every((a) => typeof a === 'number'))
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         const [a, b, s] = args.length === 1
             ? [0, args[0], 1]
             : [args[0], args[1], args[2] ?? 1];
@@ -17138,30 +16925,30 @@ const FUNCTIONS = {
         }
         return out;
     },
-    slice: ([l, a, b], text) => Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new Unknown(text),
-    reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new Unknown(text)),
+    slice: ([l, a, b], text) => Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new hcl_values/* Unknown */.$r(text),
+    reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new hcl_values/* Unknown */.$r(text)),
     sort: ([l], text) => Array.isArray(l) && l.every((x) => typeof x === 'string')
         ? [...l].sort()
-        : new Unknown(text),
-    setunion: (args, text) => (args.every(Array.isArray) ? distinct(args.flat()) : new Unknown(text)),
-    lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new Unknown(text)),
-    upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new Unknown(text)),
-    title: ([s], text) => typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new Unknown(text),
-    trimspace: ([s], text) => (typeof s === 'string' ? s.trim() : new Unknown(text)),
-    chomp: ([s], text) => (typeof s === 'string' ? s.replace(/[\r\n]+$/, '') : new Unknown(text)),
+        : new hcl_values/* Unknown */.$r(text),
+    setunion: (args, text) => (args.every(Array.isArray) ? distinct(args.flat()) : new hcl_values/* Unknown */.$r(text)),
+    lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new hcl_values/* Unknown */.$r(text)),
+    upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new hcl_values/* Unknown */.$r(text)),
+    title: ([s], text) => typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new hcl_values/* Unknown */.$r(text),
+    trimspace: ([s], text) => (typeof s === 'string' ? s.trim() : new hcl_values/* Unknown */.$r(text)),
+    chomp: ([s], text) => (typeof s === 'string' ? s.replace(/[\r\n]+$/, '') : new hcl_values/* Unknown */.$r(text)),
     trimprefix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
         ? s.startsWith(p)
             ? s.slice(p.length)
             : s
-        : new Unknown(text),
+        : new hcl_values/* Unknown */.$r(text),
     trimsuffix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
         ? p && s.endsWith(p)
             ? s.slice(0, -p.length)
             : s
-        : new Unknown(text),
+        : new hcl_values/* Unknown */.$r(text),
     trim: ([s, cs], text) => {
         if (typeof s !== 'string' || typeof cs !== 'string')
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         const set = new Set(Array.from(cs));
         const a = Array.from(s);
         let i = 0;
@@ -17174,33 +16961,33 @@ const FUNCTIONS = {
     },
     replace: ([s, a, b], text) => {
         if (typeof s !== 'string' || typeof a !== 'string' || typeof b !== 'string')
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         if (a.length > 1 && a.startsWith('/') && a.endsWith('/'))
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         return s.split(a).join(b);
     },
-    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new Unknown(text),
+    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new hcl_values/* Unknown */.$r(text),
     substr: ([s, o, l], text) => {
         if (typeof s !== 'string' || typeof o !== 'number' || typeof l !== 'number')
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         const a = Array.from(s);
         return a.slice(o, l < 0 ? undefined : o + l).join('');
     },
-    startswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new Unknown(text),
-    endswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new Unknown(text),
-    max: (args, text) => args.every((a) => typeof a === 'number') ? Math.max(...args) : new Unknown(text),
-    min: (args, text) => args.every((a) => typeof a === 'number') ? Math.min(...args) : new Unknown(text),
-    abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new Unknown(text)),
-    basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new Unknown(text)),
-    dirname: ([s], text) => typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new Unknown(text),
-    jsonencode: ([v]) => new Json(v),
+    startswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new hcl_values/* Unknown */.$r(text),
+    endswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new hcl_values/* Unknown */.$r(text),
+    max: (args, text) => args.every((a) => typeof a === 'number') ? Math.max(...args) : new hcl_values/* Unknown */.$r(text),
+    min: (args, text) => args.every((a) => typeof a === 'number') ? Math.min(...args) : new hcl_values/* Unknown */.$r(text),
+    abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new hcl_values/* Unknown */.$r(text)),
+    basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new hcl_values/* Unknown */.$r(text)),
+    dirname: ([s], text) => typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new hcl_values/* Unknown */.$r(text),
+    jsonencode: ([v]) => new hcl_values/* Json */.LM(v),
     jsondecode: ([s], text) => {
-        if (s instanceof Json)
+        if (s instanceof hcl_values/* Json */.LM)
             return s.value;
         if (typeof s !== 'string')
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         try {
-            return fromPlain(JSON.parse(s));
+            return (0,hcl_values/* fromPlain */.bM)(JSON.parse(s));
         }
         catch (e) {
             throw new HclEvalError(`jsondecode: not valid JSON (${e.message})`);
@@ -17208,20 +16995,20 @@ const FUNCTIONS = {
     },
     file: ([p], text, ctx) => {
         if (typeof p !== 'string')
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`file("${p}"): the file is not in the repository`);
         return t;
     },
-    fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new Unknown(text)),
+    fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new hcl_values/* Unknown */.$r(text)),
     templatefile: ([p, vars], text, ctx) => {
         if (typeof p !== 'string')
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
-        return ctx.renderTemplate(t, vars ?? newObj(), p);
+        return ctx.renderTemplate(t, vars ?? (0,hcl_values/* newObj */.AC)(), p);
     },
 };
 /** Functions that never see an unknown argument as a reason to give up at once. */
@@ -17259,11 +17046,11 @@ function knownFunction(name) {
 function callFunction(name, args, text, ctx) {
     const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (!fn)
-        return new Unknown(text);
+        return new hcl_values/* Unknown */.$r(text);
     if (name !== 'jsonencode' && name !== 'jsondecode' && name !== 'templatefile')
-        args = args.map((a) => (a instanceof Json ? jsonText(a.value) : a));
-    if (!CARRIES_UNKNOWN.has(name) && args.some((a) => firstUnknown(a) !== undefined))
-        return new Unknown(text);
+        args = args.map((a) => (a instanceof hcl_values/* Json */.LM ? (0,hcl_values/* jsonText */.s$)(a.value) : a));
+    if (!CARRIES_UNKNOWN.has(name) && args.some((a) => (0,hcl_values/* firstUnknown */.Ny)(a) !== undefined))
+        return new hcl_values/* Unknown */.$r(text);
     return fn(args, text, ctx);
 }
 
@@ -17290,7 +17077,7 @@ function origin(scope, n) {
     return { file: scope.file.path, line: (0,parse/* lineOf */.cA)(n) };
 }
 function textOf(n) {
-    return shortText(n.text);
+    return (0,hcl_values/* shortText */.os)(n.text);
 }
 /** Evaluates an `expression` (or any expression-like) node. */
 function evaluate(n, scope, depth = 0) {
@@ -17316,7 +17103,7 @@ function conditional(n, scope, depth) {
         return evaluate(b, scope, depth);
     if (typeof cond === 'string' && (cond === 'true' || cond === 'false'))
         return evaluate(cond === 'true' ? a : b, scope, depth);
-    if (cond instanceof Unknown || cond instanceof Tmpl) {
+    if (cond instanceof hcl_values/* Unknown */.$r || cond instanceof hcl_values/* Tmpl */.C5) {
         // Both sides the same: the condition does not matter.
         let x, y;
         try {
@@ -17324,11 +17111,11 @@ function conditional(n, scope, depth) {
             y = evaluate(b, scope, depth);
         }
         catch {
-            return new Unknown(textOf(n));
+            return new hcl_values/* Unknown */.$r(textOf(n));
         }
-        if (isKnown(x) && isKnown(y) && JSON.stringify(toPlain(x)) === JSON.stringify(toPlain(y)))
+        if ((0,hcl_values/* isKnown */.qE)(x) && (0,hcl_values/* isKnown */.qE)(y) && JSON.stringify((0,hcl_values/* toPlain */.Ul)(x)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(y)))
             return x;
-        return new Unknown(textOf(n));
+        return new hcl_values/* Unknown */.$r(textOf(n));
     }
     throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
 }
@@ -17393,9 +17180,9 @@ function applySteps(v, steps, text) {
     let cur = v;
     for (let i = 0; i < steps.length; i++) {
         const s = steps[i];
-        if (cur instanceof Unknown || cur instanceof Tmpl)
-            return new Unknown(text);
-        if (cur instanceof Json)
+        if (cur instanceof hcl_values/* Unknown */.$r || cur instanceof hcl_values/* Tmpl */.C5)
+            return new hcl_values/* Unknown */.$r(text);
+        if (cur instanceof hcl_values/* Json */.LM)
             cur = cur.value;
         if (s.kind === 'splat') {
             if (cur === null)
@@ -17404,25 +17191,25 @@ function applySteps(v, steps, text) {
             return items.map((x) => applySteps(x, s.rest, text));
         }
         if (s.kind === 'attr') {
-            if (isObj(cur) && Object.hasOwn(cur, s.name))
+            if ((0,hcl_values/* isObj */.sA)(cur) && Object.hasOwn(cur, s.name))
                 cur = cur[s.name];
-            else if (isObj(cur))
+            else if ((0,hcl_values/* isObj */.sA)(cur))
                 throw new HclEvalError(`${text}: no attribute "${s.name}"`);
             else
                 throw new HclEvalError(`${text}: "${s.name}" of a value that is not an object`);
             continue;
         }
-        const key = s.key instanceof Json ? jsonText(s.key.value) : s.key;
-        if (key instanceof Unknown || key instanceof Tmpl)
-            return new Unknown(text);
+        const key = s.key instanceof hcl_values/* Json */.LM ? (0,hcl_values/* jsonText */.s$)(s.key.value) : s.key;
+        if (key instanceof hcl_values/* Unknown */.$r || key instanceof hcl_values/* Tmpl */.C5)
+            return new hcl_values/* Unknown */.$r(text);
         if (Array.isArray(cur)) {
-            const k = typeof key === 'number' ? key : Number(primitiveString(key));
+            const k = typeof key === 'number' ? key : Number((0,hcl_values/* primitiveString */.X2)(key));
             if (!Number.isInteger(k) || k < 0 || k >= cur.length)
                 throw new HclEvalError(`${text}: index out of range`);
             cur = cur[k];
         }
-        else if (isObj(cur)) {
-            const k = primitiveString(key);
+        else if ((0,hcl_values/* isObj */.sA)(cur)) {
+            const k = (0,hcl_values/* primitiveString */.X2)(key);
             if (k === undefined || !Object.hasOwn(cur, k))
                 throw new HclEvalError(`${text}: no key ${JSON.stringify(k)}`);
             cur = cur[k];
@@ -17537,11 +17324,11 @@ function template(n, scope, depth) {
         at = c.endIndex;
     }
     lit(at, end);
-    let result = concatParts(pieces);
+    let result = (0,hcl_values/* concatParts */.b5)(pieces);
     if (flush)
         result = stripIndent(result, src.slice(start, end));
     // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
-    if (heredoc && (typeof result === 'string' || result instanceof Tmpl))
+    if (heredoc && (typeof result === 'string' || result instanceof hcl_values/* Tmpl */.C5))
         setTextOrigin(result, { file: scope.file.path, line: lineAtIndex(src, start) });
     return result;
 }
@@ -17565,10 +17352,10 @@ function templatePart(c, scope, depth, src) {
             return '';
         const v = evaluate(e, scope, depth + 1);
         if (v === null)
-            return new Unknown(textOf(e));
-        if (Array.isArray(v) || isObj(v))
+            return new hcl_values/* Unknown */.$r(textOf(e));
+        if (Array.isArray(v) || (0,hcl_values/* isObj */.sA)(v))
             throw new HclEvalError(`${textOf(e)} is not a string: a list or an object inside a template`);
-        return asStringPiece(v, textOf(e));
+        return (0,hcl_values/* asStringPiece */.W1)(v, textOf(e));
     }
     // template_directive: template_if / template_for
     const d = (0,parse/* kids */.aw)(c)[0];
@@ -17603,7 +17390,7 @@ function templatePart(c, scope, depth, src) {
             scope.fn.note?.(`the template condition ${textOf(condNode)} is not known: its text is read as present`);
             return body(intro.endIndex, fin.startIndex, scope);
         }
-        return new Unknown(textOf(c));
+        return new hcl_values/* Unknown */.$r(textOf(c));
     }
     if (d.type === 'template_for') {
         const startN = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_for_start');
@@ -17613,7 +17400,7 @@ function templatePart(c, scope, depth, src) {
         const coll = collNode ? evaluate(collNode, scope, depth + 1) : undefined;
         const entries = iterable(coll);
         if (!entries)
-            return new Unknown(textOf(c));
+            return new hcl_values/* Unknown */.$r(textOf(c));
         const out = [];
         for (const [k, v] of entries) {
             const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
@@ -17621,7 +17408,7 @@ function templatePart(c, scope, depth, src) {
         }
         return out;
     }
-    return new Unknown(textOf(c));
+    return new hcl_values/* Unknown */.$r(textOf(c));
 }
 /** `<<-` heredocs: the smallest indentation of the non-blank lines is removed from every line. */
 function stripIndent(v, raw) {
@@ -17641,7 +17428,7 @@ function stripIndent(v, raw) {
         .join('\n');
     if (typeof v === 'string')
         return strip(v, true);
-    if (v instanceof Tmpl) {
+    if (v instanceof hcl_values/* Tmpl */.C5) {
         let atStart = true;
         const parts = v.parts.map((p) => {
             if (typeof p !== 'string') {
@@ -17652,16 +17439,16 @@ function stripIndent(v, raw) {
             atStart = p.endsWith('\n');
             return s;
         });
-        return concatParts(parts);
+        return (0,hcl_values/* concatParts */.b5)(parts);
     }
     return v;
 }
 function iterable(v) {
-    if (v instanceof Json)
+    if (v instanceof hcl_values/* Json */.LM)
         v = v.value;
     if (Array.isArray(v))
         return v.map((x, i) => [i, x]);
-    if (isObj(v))
+    if ((0,hcl_values/* isObj */.sA)(v))
         return Object.keys(v)
             .sort()
             .map((k) => [k, v[k]]);
@@ -17679,7 +17466,7 @@ function collection(n, scope, depth) {
         }
         return out;
     }
-    const out = newObj();
+    const out = (0,hcl_values/* newObj */.AC)();
     setOrigin(out, origin(scope, n));
     for (const el of (0,parse/* kids */.aw)(n)) {
         if (el.type !== 'object_elem')
@@ -17700,11 +17487,11 @@ function objectKey(k, scope, depth) {
     if (ks.length === 1 && ks[0].type === 'variable_expr')
         return ks[0].text;
     const v = evaluate(k, scope, depth + 1);
-    const s = primitiveString(v);
+    const s = (0,hcl_values/* primitiveString */.X2)(v);
     if (s !== undefined)
         return s;
-    if (v instanceof Tmpl || v instanceof Unknown) {
-        const t = v instanceof Unknown ? new Tmpl([v]) : v;
+    if (v instanceof hcl_values/* Tmpl */.C5 || v instanceof hcl_values/* Unknown */.$r) {
+        const t = v instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([v]) : v;
         return t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join('');
     }
     throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
@@ -17720,7 +17507,7 @@ function functionCall(n, scope, depth) {
             try {
                 const v = evaluate(a, scope, depth + 1);
                 if (name === 'can')
-                    return v instanceof Unknown ? new Unknown(text) : true;
+                    return v instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Unknown */.$r(text) : true;
                 // An unknown value is not an error: try() gives it (unknown), as Terraform does.
                 return v;
             }
@@ -17731,13 +17518,13 @@ function functionCall(n, scope, depth) {
         }
         if (name === 'can')
             return false;
-        throw new HclEvalError(`${shortText(text, 60)}: no argument could be evaluated`);
+        throw new HclEvalError(`${(0,hcl_values/* shortText */.os)(text, 60)}: no argument could be evaluated`);
     }
     let args = argNodes.map((a) => evaluate(a, scope, depth + 1));
     if (expand && args.length) {
         const last = args[args.length - 1];
         if (!Array.isArray(last))
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         args = [...args.slice(0, -1), ...last];
     }
     return callFunction(name, args, text, scope.fn);
@@ -17749,7 +17536,7 @@ function forExpr(n, scope, depth) {
     const coll = evaluate(collNode, scope, depth + 1);
     const entries = iterable(coll);
     if (!entries)
-        return new Unknown(textOf(n));
+        return new hcl_values/* Unknown */.$r(textOf(n));
     if (entries.length > MAX_ITEMS)
         throw new HclEvalError(`${textOf(n)}: more than ${MAX_ITEMS} items`);
     const exprs = (0,parse/* kids */.aw)(n).filter((k) => k.type === 'expression');
@@ -17758,7 +17545,7 @@ function forExpr(n, scope, depth) {
     const grouping = (0,parse/* kids */.aw)(n).some((k) => k.type === 'ellipsis');
     const isObject = n.type === 'for_object_expr';
     const outList = [];
-    const outObj = newObj();
+    const outObj = (0,hcl_values/* newObj */.AC)();
     for (const [k, v] of entries) {
         const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
         const sc = withIter(scope, vars);
@@ -17767,16 +17554,16 @@ function forExpr(n, scope, depth) {
             if (c === false)
                 continue;
             if (c !== true)
-                return new Unknown(textOf(n));
+                return new hcl_values/* Unknown */.$r(textOf(n));
         }
         if (!isObject) {
             outList.push(evaluate(exprs[0], sc, depth + 1));
             continue;
         }
         const key = evaluate(exprs[0], sc, depth + 1);
-        const ks = primitiveString(key);
+        const ks = (0,hcl_values/* primitiveString */.X2)(key);
         if (ks === undefined)
-            return new Unknown(textOf(n));
+            return new hcl_values/* Unknown */.$r(textOf(n));
         const val = evaluate(exprs[1], sc, depth + 1);
         if (grouping) {
             const cur = outObj[ks];
@@ -17796,8 +17583,8 @@ function operation(n, scope, depth) {
     if (n.type === 'unary_operation') {
         const op = parts[0].text;
         const v = term(parts.slice(1), n, scope, depth + 1);
-        if (v instanceof Unknown || v instanceof Tmpl)
-            return new Unknown(text);
+        if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5)
+            return new hcl_values/* Unknown */.$r(text);
         if (op === '!') {
             if (typeof v !== 'boolean')
                 throw new HclEvalError(`${text}: ! of a value that is not a bool`);
@@ -17823,21 +17610,21 @@ function operation(n, scope, depth) {
         return false;
     if (op === '||' && b === true)
         return true;
-    if (!isKnown(a) || !isKnown(b))
-        return new Unknown(text);
+    if (!(0,hcl_values/* isKnown */.qE)(a) || !(0,hcl_values/* isKnown */.qE)(b))
+        return new hcl_values/* Unknown */.$r(text);
     switch (op) {
         case '==':
-            return JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
+            return JSON.stringify((0,hcl_values/* toPlain */.Ul)(a)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(b));
         case '!=':
-            return JSON.stringify(toPlain(a)) !== JSON.stringify(toPlain(b));
+            return JSON.stringify((0,hcl_values/* toPlain */.Ul)(a)) !== JSON.stringify((0,hcl_values/* toPlain */.Ul)(b));
         case '&&':
         case '||':
             if (typeof a !== 'boolean' || typeof b !== 'boolean')
                 throw new HclEvalError(`${text}: ${op} of values that are not bools`);
             return op === '&&' ? a && b : a || b;
     }
-    const x = typeof a === 'number' ? a : Number(primitiveString(a));
-    const y = typeof b === 'number' ? b : Number(primitiveString(b));
+    const x = typeof a === 'number' ? a : Number((0,hcl_values/* primitiveString */.X2)(a));
+    const y = typeof b === 'number' ? b : Number((0,hcl_values/* primitiveString */.X2)(b));
     if (Number.isNaN(x) || Number.isNaN(y))
         throw new HclEvalError(`${text}: ${op} of values that are not numbers`);
     switch (op) {
@@ -17864,7 +17651,7 @@ function operation(n, scope, depth) {
 }
 /** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
 function evaluateBody(body, scope, opts = {}, depth = 0) {
-    const out = newObj();
+    const out = (0,hcl_values/* newObj */.AC)();
     if (!body)
         return out;
     if (depth > 32)
@@ -17883,7 +17670,7 @@ function evaluateBody(body, scope, opts = {}, depth = 0) {
                 if (!(e instanceof HclEvalError))
                     throw e;
                 opts.onError?.(name, e, item);
-                out[name] = new Unknown(`${textOf(expr)} (${shortText(e.message, 100)})`);
+                out[name] = new hcl_values/* Unknown */.$r(`${textOf(expr)} (${(0,hcl_values/* shortText */.os)(e.message, 100)})`);
             }
             continue;
         }
@@ -17934,15 +17721,15 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
     catch (e) {
         if (!(e instanceof HclEvalError))
             throw e;
-        fe = new Unknown(`${textOf(feNode)} (${shortText(e.message, 100)})`);
+        fe = new hcl_values/* Unknown */.$r(`${textOf(feNode)} (${(0,hcl_values/* shortText */.os)(e.message, 100)})`);
     }
     const entries = iterable(fe);
     if (!entries) {
         // Not known: written as *.tf.json writes it, so that the analyzer says why.
-        const dyn = (isObj(out.dynamic) ? out.dynamic : (out.dynamic = newObj()));
-        const spec = newObj();
-        spec.for_each = fe instanceof Unknown ? fe : new Unknown(feNode ? textOf(feNode) : 'for_each');
-        spec.content = evaluateBody(content, withIter(scope, { [itName]: new Unknown(itName) }), opts, depth + 1);
+        const dyn = ((0,hcl_values/* isObj */.sA)(out.dynamic) ? out.dynamic : (out.dynamic = (0,hcl_values/* newObj */.AC)()));
+        const spec = (0,hcl_values/* newObj */.AC)();
+        spec.for_each = fe instanceof hcl_values/* Unknown */.$r ? fe : new hcl_values/* Unknown */.$r(feNode ? textOf(feNode) : 'for_each');
+        spec.content = evaluateBody(content, withIter(scope, { [itName]: new hcl_values/* Unknown */.$r(itName) }), opts, depth + 1);
         setOrigin(spec, origin(scope, item));
         dyn[name] = spec;
         setEntryOrigin(out, 'dynamic', origin(scope, item));
@@ -17950,7 +17737,7 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
     }
     const list = (Array.isArray(out[name]) ? out[name] : (out[name] = []));
     for (const [k, v] of entries) {
-        const it = newObj();
+        const it = (0,hcl_values/* newObj */.AC)();
         it.key = k;
         it.value = v;
         const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
@@ -17973,13 +17760,13 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
  * and named after the reference the configuration wrote (`aws_iam_role.x.arn's account`), which is
  * what a report's note lists.
  */
-const account = (ref) => new Unknown(`${ref}.arn's account`);
-const region = (ref) => new Unknown(`${ref}.arn's region`);
+const account = (ref) => new hcl_values/* Unknown */.$r(`${ref}.arn's account`);
+const region = (ref) => new hcl_values/* Unknown */.$r(`${ref}.arn's region`);
 const PARTITION = 'aws';
 /** A configured attribute as a string piece, or undefined when not set. */
 function attr(values, name) {
     const v = values[name];
-    if (typeof v === 'string' || v instanceof Unknown || v instanceof Tmpl)
+    if (typeof v === 'string' || v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5)
         return v;
     if (typeof v === 'number')
         return String(v);
@@ -17992,16 +17779,16 @@ function nameOf(values, key, ref, prefixKey = `${key}_prefix`) {
         return n;
     const p = attr(values, prefixKey);
     if (p !== undefined)
-        return concatParts([p, new Unknown(`${ref}.${key}`)]);
-    return new Unknown(`${ref}.${key}`);
+        return (0,hcl_values/* concatParts */.b5)([p, new hcl_values/* Unknown */.$r(`${ref}.${key}`)]);
+    return new hcl_values/* Unknown */.$r(`${ref}.${key}`);
 }
 function iamPath(values) {
     const p = attr(values, 'path');
     return p === undefined ? '/' : p;
 }
 function pattern(parts) {
-    const c = concatParts(parts);
-    return c instanceof Unknown ? new Tmpl([c]) : c;
+    const c = (0,hcl_values/* concatParts */.b5)(parts);
+    return c instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([c]) : c;
 }
 const iam = (kind) => (v, ref) => {
     const name = nameOf(v, 'name', ref);
@@ -18044,7 +17831,7 @@ const RESOURCE_ATTRIBUTES = {
             ':',
             account(ref),
             ':key/',
-            new Unknown(`${ref}.key_id`),
+            new hcl_values/* Unknown */.$r(`${ref}.key_id`),
         ]),
     }),
     aws_kms_alias: regional('kms', '', 'name'),
@@ -18058,7 +17845,7 @@ const RESOURCE_ATTRIBUTES = {
             ':secret:',
             name,
             '-',
-            new Unknown(`${ref}.suffix`),
+            new hcl_values/* Unknown */.$r(`${ref}.suffix`),
         ]);
         return { arn, id: arn, name };
     },
@@ -18072,7 +17859,7 @@ const RESOURCE_ATTRIBUTES = {
     aws_kinesis_firehose_delivery_stream: regional('firehose', 'deliverystream/'),
     aws_iam_openid_connect_provider: (v, ref) => {
         const url = attr(v, 'url');
-        const host = typeof url === 'string' ? url.replace(/^https:\/\//, '') : new Unknown(`${ref}.url`);
+        const host = typeof url === 'string' ? url.replace(/^https:\/\//, '') : new hcl_values/* Unknown */.$r(`${ref}.url`);
         return { arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), ':oidc-provider/', host]) };
     },
 };
@@ -18083,20 +17870,20 @@ const RESOURCE_ATTRIBUTES = {
  */
 function resourceAttribute(type, values, attribute, canonical, ref) {
     const builder = Object.hasOwn(RESOURCE_ATTRIBUTES, type) ? RESOURCE_ATTRIBUTES[type] : undefined;
-    const obj = isObj(values) ? values : {};
+    const obj = (0,hcl_values/* isObj */.sA)(values) ? values : {};
     if (builder) {
         const table = builder(obj, ref);
         if (Object.hasOwn(table, attribute)) {
             const a = table[attribute];
             const p = typeof a === 'function' ? a() : a;
-            return new Unknown(canonical, p instanceof Unknown ? new Tmpl([p]) : p);
+            return new hcl_values/* Unknown */.$r(canonical, p instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([p]) : p);
         }
     }
     // A configured attribute is what it says (`aws_s3_bucket.b.bucket`).
     const configured = attr(obj, attribute);
     if (configured !== undefined && attribute !== 'arn' && attribute !== 'id')
-        return new Unknown(canonical, configured instanceof Unknown ? new Tmpl([configured]) : configured);
-    return new Unknown(canonical);
+        return new hcl_values/* Unknown */.$r(canonical, configured instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([configured]) : configured);
+    return new hcl_values/* Unknown */.$r(canonical);
 }
 
 ;// CONCATENATED MODULE: ./src/sources/hcl/module-def.ts
@@ -18223,9 +18010,9 @@ function readTfvars(files, problems) {
         if (f.path.endsWith('.json')) {
             try {
                 const j = JSON.parse(f.text);
-                if (isObj(fromPlain(j)))
+                if ((0,hcl_values/* isObj */.sA)((0,hcl_values/* fromPlain */.bM)(j)))
                     for (const [k, v] of Object.entries(j))
-                        out.set(k, fromPlain(v));
+                        out.set(k, (0,hcl_values/* fromPlain */.bM)(v));
             }
             catch (e) {
                 problems.push({ file: f.path, message: `not valid JSON: ${e.message}` });
@@ -18243,9 +18030,9 @@ function readTfvars(files, problems) {
             continue;
         const scope = {
             file: parsed,
-            fn: { moduleDir: '.', readFile: () => undefined, renderTemplate: () => new Unknown('templatefile') },
+            fn: { moduleDir: '.', readFile: () => undefined, renderTemplate: () => new hcl_values/* Unknown */.$r('templatefile') },
             iter: new Map(),
-            resolve: (_r, _s, t) => ({ value: new Unknown(t), used: _s.length }),
+            resolve: (_r, _s, t) => ({ value: new hcl_values/* Unknown */.$r(t), used: _s.length }),
         };
         const body = (0,parse/* kids */.aw)(parsed.root).find((k) => k.type === 'body');
         for (const a of body ? (0,parse/* kids */.aw)(body) : []) {
@@ -18260,7 +18047,7 @@ function readTfvars(files, problems) {
             catch (e) {
                 if (!(e instanceof HclEvalError))
                     throw e;
-                out.set(id.text, new Unknown(`var.${id.text}`));
+                out.set(id.text, new hcl_values/* Unknown */.$r(`var.${id.text}`));
             }
         }
     }
@@ -18348,7 +18135,7 @@ class Instance {
         if (!expr)
             throw new HclEvalError(`templatefile("${path}"): not a valid template`);
         const iter = {};
-        if (isObj(vars))
+        if ((0,hcl_values/* isObj */.sA)(vars))
             for (const k of Object.keys(vars))
                 iter[k] = vars[k];
         // Inside a template only its variables are visible.
@@ -18357,17 +18144,17 @@ class Instance {
             fn: this.fn,
             iter: new Map(Object.entries(iter)),
             resolve: (root, _steps, t) => {
-                throw new HclEvalError(`templatefile("${path}"): ${root} is not one of the template's variables (${shortText(t, 40)})`);
+                throw new HclEvalError(`templatefile("${path}"): ${root} is not one of the template's variables (${(0,hcl_values/* shortText */.os)(t, 40)})`);
             },
         };
         let v = evaluate(expr, scope);
         if (!endsNl) {
             if (typeof v === 'string')
                 v = v.replace(/\n$/, '');
-            else if (v instanceof Tmpl) {
+            else if (v instanceof hcl_values/* Tmpl */.C5) {
                 const last = v.parts[v.parts.length - 1];
                 if (typeof last === 'string')
-                    v = new Tmpl([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
+                    v = new hcl_values/* Tmpl */.C5([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
             }
         }
         return v;
@@ -18381,10 +18168,10 @@ class Instance {
         const d = this.def.variables.get(name);
         // Undeclared (a module read in part): unknown, as Terraform would refuse it.
         if (!d)
-            return new Unknown(`var.${name}`);
+            return new hcl_values/* Unknown */.$r(`var.${name}`);
         const def = d.attrs.get('default');
         if (!def)
-            return new Unknown(`var.${name}`);
+            return new hcl_values/* Unknown */.$r(`var.${name}`);
         return evaluate(def, this.scope(d.file));
     }
     local(name) {
@@ -18398,7 +18185,7 @@ class Instance {
         // undeclared variable, so that only the part of a value that uses it is read as a wildcard.
         if (!l) {
             this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
-            return new Unknown(`local.${name}`);
+            return new hcl_values/* Unknown */.$r(`local.${name}`);
         }
         if (this.localBusy.has(name))
             throw new HclEvalError(`local.${name} refers to itself`);
@@ -18415,7 +18202,7 @@ class Instance {
             catch (e) {
                 if (!(e instanceof HclEvalError))
                     throw e;
-                v = new Unknown(`local.${name} (${shortText(e.message, 100)})`);
+                v = new hcl_values/* Unknown */.$r(`local.${name} (${(0,hcl_values/* shortText */.os)(e.message, 100)})`);
             }
             this.localCache.set(name, v);
             this.localNotes.set(name, mine);
@@ -18434,13 +18221,13 @@ class Instance {
             case 'var': {
                 const n = attrAt(0);
                 if (!n)
-                    return { value: new Unknown(text), used: steps.length };
+                    return { value: new hcl_values/* Unknown */.$r(text), used: steps.length };
                 return { value: this.variable(n), used: 1 };
             }
             case 'local': {
                 const n = attrAt(0);
                 if (!n)
-                    return { value: new Unknown(text), used: steps.length };
+                    return { value: new hcl_values/* Unknown */.$r(text), used: steps.length };
                 return { value: this.local(n), used: 1 };
             }
             case 'path': {
@@ -18449,26 +18236,26 @@ class Instance {
                     return { value: this.fn.moduleDir, used: 1 };
                 if (n === 'root' || n === 'cwd')
                     return { value: '.', used: 1 };
-                return { value: new Unknown(text), used: steps.length };
+                return { value: new hcl_values/* Unknown */.$r(text), used: steps.length };
             }
             case 'data': {
                 const type = attrAt(0);
                 const name = attrAt(1);
                 if (!type || !name)
-                    return { value: new Unknown(text), used: steps.length };
+                    return { value: new hcl_values/* Unknown */.$r(text), used: steps.length };
                 return this.dataRef(type, name, steps.slice(2), text);
             }
             case 'module': {
                 const name = attrAt(0);
                 if (!name)
-                    return { value: new Unknown(text), used: steps.length };
+                    return { value: new hcl_values/* Unknown */.$r(text), used: steps.length };
                 return this.moduleRef(name, steps.slice(1), text);
             }
             case 'each':
             case 'count':
             case 'self':
             case 'terraform':
-                return { value: new Unknown(text), used: steps.length };
+                return { value: new hcl_values/* Unknown */.$r(text), used: steps.length };
         }
         const name = attrAt(0);
         if (!name || !root.includes('_'))
@@ -18492,7 +18279,7 @@ class Instance {
         const local = `${data ? 'data.' : ''}${type}.${name}`;
         const decl = this.def.byAddress.get(local);
         if (!decl)
-            return { value: new Unknown(text), used: rest.length };
+            return { value: new hcl_values/* Unknown */.$r(text), used: rest.length };
         const counted = decl.attrs.has('count') || decl.attrs.has('for_each');
         let at = 0;
         let key;
@@ -18514,11 +18301,11 @@ class Instance {
         }
         const attrStep = rest[at];
         if (attrStep?.kind !== 'attr')
-            return { value: new Unknown(text), used: rest.length };
+            return { value: new hcl_values/* Unknown */.$r(text), used: rest.length };
         const attribute = attrStep.name;
         const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
         if (data)
-            return { value: new Unknown(canonical), used: at + 1 };
+            return { value: new hcl_values/* Unknown */.$r(canonical), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
             value: resourceAttribute(type, values, attribute, canonical, local),
@@ -18529,16 +18316,16 @@ class Instance {
     splat(decl, rest, text, data, local) {
         const a = rest[0];
         if (a?.kind !== 'attr' || rest.length !== 1)
-            return new Unknown(text);
+            return new hcl_values/* Unknown */.$r(text);
         const insts = this.instances(decl);
         // count / for_each not known: the one instance read stands for them (noted on the resource).
         if (insts.some((i) => i.key === undefined)) {
             if (!decl.attrs.has('count') && !decl.attrs.has('for_each'))
-                return new Unknown(text);
+                return new hcl_values/* Unknown */.$r(text);
             this.fn.note?.(`${local} has a count or for_each that is not known: read as one instance`);
             const canonical = `${local}.${a.name}`;
             if (data)
-                return [new Unknown(canonical)];
+                return [new hcl_values/* Unknown */.$r(canonical)];
             return [
                 resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
             ];
@@ -18546,7 +18333,7 @@ class Instance {
         return insts.map((i) => {
             const canonical = `${local}${keyText(i.key)}.${a.name}`;
             if (data)
-                return new Unknown(canonical);
+                return new hcl_values/* Unknown */.$r(canonical);
             return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
         });
     }
@@ -18556,16 +18343,16 @@ class Instance {
         if (this.valuesCache.has(id))
             return this.valuesCache.get(id);
         if (this.valuesBusy.has(id))
-            return newObj();
+            return (0,hcl_values/* newObj */.AC)();
         this.valuesBusy.add(id);
         try {
             let iter = {};
             if (decl.attrs.has('count'))
                 iter = {
-                    count: { index: typeof key === 'number' ? key : new Unknown('count.index') },
+                    count: { index: typeof key === 'number' ? key : new hcl_values/* Unknown */.$r('count.index') },
                 };
             else if (decl.attrs.has('for_each')) {
-                let each = { key: new Unknown('each.key'), value: new Unknown('each.value') };
+                let each = { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') };
                 if (keyKnown && key !== undefined) {
                     const inst = this.instances(decl).find((i) => i.key === key);
                     if (inst)
@@ -18582,7 +18369,7 @@ class Instance {
         catch (e) {
             if (!(e instanceof HclEvalError))
                 throw e;
-            return newObj();
+            return (0,hcl_values/* newObj */.AC)();
         }
         finally {
             this.valuesBusy.delete(id);
@@ -18591,26 +18378,26 @@ class Instance {
     moduleRef(name, rest, text) {
         const decl = this.def.byAddress.get(`module.${name}`);
         if (!decl)
-            return { value: new Unknown(text), used: rest.length + 1 };
+            return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
         let i = 0;
         let key;
         if (decl.attrs.has('count') || decl.attrs.has('for_each')) {
             const s = rest[0];
             if (s?.kind !== 'index' || (typeof s.key !== 'string' && typeof s.key !== 'number'))
-                return { value: new Unknown(text), used: rest.length + 1 };
+                return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
             key = s.key;
             i = 1;
         }
         const out = rest[i];
         if (out?.kind !== 'attr')
-            return { value: new Unknown(text), used: rest.length + 1 };
+            return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
         const child = this.child(decl, key);
         if ('unknown' in child)
-            return { value: new Unknown(text), used: rest.length + 1 };
+            return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
         const o = child.def.outputs.get(out.name);
         const ov = o?.attrs.get('value');
         if (!o || !ov)
-            return { value: new Unknown(text), used: rest.length + 1 };
+            return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
         let v;
         try {
             v = evaluate(ov, child.scope(o.file));
@@ -18618,7 +18405,7 @@ class Instance {
         catch (e) {
             if (!(e instanceof HclEvalError))
                 throw e;
-            v = new Unknown(text);
+            v = new hcl_values/* Unknown */.$r(text);
         }
         return { value: v, used: i + 2 };
     }
@@ -18650,7 +18437,7 @@ class Instance {
             return { unknown: 'its source is not a literal string' };
         if (!/^\.\.?(\/|$)/.test(source))
             return {
-                unknown: `its source "${shortText(source, 100)}" is not a local path (registry and git modules are not fetched)`,
+                unknown: `its source "${(0,hcl_values/* shortText */.os)(source, 100)}" is not a local path (registry and git modules are not fetched)`,
             };
         if (this.depth + 1 > MAX_MODULE_DEPTH)
             return { unknown: `modules are nested more than ${MAX_MODULE_DEPTH} deep` };
@@ -18694,7 +18481,7 @@ class Instance {
                     catch (e) {
                         if (!(e instanceof HclEvalError))
                             throw e;
-                        cached = { v: new Unknown(`module.${decl.name}.${k}`) };
+                        cached = { v: new hcl_values/* Unknown */.$r(`module.${decl.name}.${k}`) };
                     }
                 }
                 return cached.v;
@@ -18714,7 +18501,7 @@ class Instance {
             catch (e) {
                 if (!(e instanceof HclEvalError))
                     throw e;
-                return new Unknown(`${textOf(n)} (${shortText(e.message, 80)})`);
+                return new hcl_values/* Unknown */.$r(`${textOf(n)} (${(0,hcl_values/* shortText */.os)(e.message, 80)})`);
             }
         };
         if (count) {
@@ -18723,7 +18510,7 @@ class Instance {
             if (n === undefined)
                 return [
                     {
-                        iter: { count: { index: new Unknown('count.index') } },
+                        iter: { count: { index: new hcl_values/* Unknown */.$r('count.index') } },
                         approximate: `its count (${textOf(count)}) is not known: read as one instance`,
                     },
                 ];
@@ -18743,17 +18530,17 @@ class Instance {
             const v = evalOr(fe);
             let entries;
             if (Array.isArray(v)) {
-                const keys = v.map((x) => primitiveString(x));
+                const keys = v.map((x) => (0,hcl_values/* primitiveString */.X2)(x));
                 if (keys.every((k) => k !== undefined))
                     entries = [...new Set(keys)].map((k) => [k, k]);
             }
-            else if (isObj(v))
+            else if ((0,hcl_values/* isObj */.sA)(v))
                 entries = Object.keys(v).map((k) => [k, v[k]]);
             if (!entries)
                 return [
                     {
                         iter: {
-                            each: { key: new Unknown('each.key'), value: new Unknown('each.value') },
+                            each: { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') },
                         },
                         approximate: `its for_each (${textOf(fe)}) is not known: read as one instance`,
                     },
@@ -19024,7 +18811,7 @@ function readHclModules(files, host, explicit) {
             analyzed = analyzeModule(dir, ctx.resources);
         }
         catch (e) {
-            const message = `the module ${dir} could not be evaluated: ${e instanceof RangeError ? 'it is nested too deeply' : shortText(String(e.message), 200)}`;
+            const message = `the module ${dir} could not be evaluated: ${e instanceof RangeError ? 'it is nested too deeply' : (0,hcl_values/* shortText */.os)(String(e.message), 200)}`;
             for (const f of def.files) {
                 const r = input(f.path);
                 r.status = 'error';
@@ -19192,6 +18979,242 @@ function allKids(n) {
 }
 function lineOf(n) {
     return n.startPosition.row + 1;
+}
+
+
+/***/ }),
+
+/***/ 1382:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $r: () => (/* binding */ Unknown),
+/* harmony export */   AC: () => (/* binding */ newObj),
+/* harmony export */   C5: () => (/* binding */ Tmpl),
+/* harmony export */   LM: () => (/* binding */ Json),
+/* harmony export */   Ny: () => (/* binding */ firstUnknown),
+/* harmony export */   Ul: () => (/* binding */ toPlain),
+/* harmony export */   W1: () => (/* binding */ asStringPiece),
+/* harmony export */   X2: () => (/* binding */ primitiveString),
+/* harmony export */   b5: () => (/* binding */ concatParts),
+/* harmony export */   bM: () => (/* binding */ fromPlain),
+/* harmony export */   os: () => (/* binding */ shortText),
+/* harmony export */   qE: () => (/* binding */ isKnown),
+/* harmony export */   s$: () => (/* binding */ jsonText),
+/* harmony export */   sA: () => (/* binding */ isObj)
+/* harmony export */ });
+// The values the HCL evaluator works with: JSON-like values, plus what is not known statically.
+// `Unknown` is a value known only by its expression (`var.name`), possibly with a pattern that
+// stands for it inside policies (`aws_iam_role.x.arn` -> `arn:aws:iam::${account}:role/coiled-${var.n}`);
+// `Tmpl` is a string with unknown parts; `Json` is what jsonencode() made (kept as a structure, so
+// that its statements keep their lines).
+class Unknown {
+    text;
+    pattern;
+    constructor(
+    /** The expression as written (one line, shortened), shown in reasons and read as a wildcard. */
+    text, 
+    /** What it stands for inside a policy (an ARN pattern with unknown parts), when known. */
+    pattern) {
+        this.text = text;
+        this.pattern = pattern;
+    }
+}
+class Tmpl {
+    parts;
+    constructor(parts) {
+        this.parts = parts;
+    }
+}
+class Json {
+    value;
+    constructor(value) {
+        this.value = value;
+    }
+}
+function isObj(v) {
+    return (typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        !(v instanceof Unknown) &&
+        !(v instanceof Tmpl) &&
+        !(v instanceof Json));
+}
+/** A fresh object that cannot reach Object.prototype through a `__proto__` key. */
+function newObj() {
+    return Object.create(null);
+}
+/** One line, at most `max` characters: how an expression is shown. */
+function shortText(s, max = 80) {
+    const one = s.replace(/\s+/g, ' ').trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+/** True when nothing in the value is unknown. */
+function isKnown(v, depth = 0) {
+    if (depth > 64)
+        return false;
+    if (v instanceof Unknown || v instanceof Tmpl)
+        return false;
+    if (v instanceof Json)
+        return isKnown(v.value, depth + 1);
+    if (Array.isArray(v))
+        return v.every((x) => isKnown(x, depth + 1));
+    if (isObj(v))
+        return Object.values(v).every((x) => isKnown(x, depth + 1));
+    return true;
+}
+/** The first unknown inside a value (for a reason). */
+function firstUnknown(v, depth = 0) {
+    if (depth > 64)
+        return undefined;
+    if (v instanceof Unknown)
+        return v;
+    if (v instanceof Tmpl)
+        return v.parts.find((p) => p instanceof Unknown);
+    if (v instanceof Json)
+        return firstUnknown(v.value, depth + 1);
+    const items = Array.isArray(v) ? v : isObj(v) ? Object.values(v) : [];
+    for (const x of items) {
+        const u = firstUnknown(x, depth + 1);
+        if (u)
+            return u;
+    }
+    return undefined;
+}
+/** A string, number or bool as a string (Terraform's automatic conversion); undefined otherwise. */
+function primitiveString(v) {
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'number')
+        return String(v);
+    if (typeof v === 'boolean')
+        return v ? 'true' : 'false';
+    return undefined;
+}
+/** Concatenates string pieces and unknowns into a string, a Tmpl, or (one unknown alone) that Unknown. */
+function concatParts(parts) {
+    const out = [];
+    const push = (p) => {
+        if (typeof p === 'string') {
+            if (p === '')
+                return;
+            if (typeof out[out.length - 1] === 'string')
+                out[out.length - 1] = out[out.length - 1] + p;
+            else
+                out.push(p);
+        }
+        else
+            out.push(p);
+    };
+    for (const p of parts) {
+        if (p instanceof Tmpl)
+            p.parts.forEach(push);
+        else
+            push(p);
+    }
+    if (out.length === 0)
+        return '';
+    if (out.length === 1 && typeof out[0] === 'string')
+        return out[0];
+    if (out.length === 1 && out[0] instanceof Unknown)
+        return out[0];
+    return new Tmpl(out);
+}
+/** A value as a string piece: strings, numbers and bools as text; unknowns and templates as they are. */
+function asStringPiece(v, text) {
+    const s = primitiveString(v);
+    if (s !== undefined)
+        return s;
+    if (v instanceof Unknown || v instanceof Tmpl)
+        return v;
+    if (v instanceof Json)
+        return jsonText(v.value);
+    if (v === null)
+        return new Unknown(text);
+    return new Unknown(text);
+}
+/** JSON text of a value; unknown parts become `${...}` (a template, as in *.tf.json). */
+function jsonText(v) {
+    const parts = [];
+    const walk = (x, depth) => {
+        if (depth > 64) {
+            parts.push(new Unknown('(nested too deep)'));
+            return;
+        }
+        if (x instanceof Json)
+            return walk(x.value, depth + 1);
+        if (x instanceof Unknown) {
+            parts.push('"', x, '"');
+            return;
+        }
+        if (x instanceof Tmpl) {
+            parts.push('"');
+            for (const p of x.parts)
+                parts.push(typeof p === 'string' ? JSON.stringify(p).slice(1, -1) : p);
+            parts.push('"');
+            return;
+        }
+        if (Array.isArray(x)) {
+            parts.push('[');
+            x.forEach((e, i) => {
+                if (i)
+                    parts.push(',');
+                walk(e, depth + 1);
+            });
+            parts.push(']');
+            return;
+        }
+        if (isObj(x)) {
+            parts.push('{');
+            Object.keys(x).forEach((k, i) => {
+                if (i)
+                    parts.push(',');
+                parts.push(`${JSON.stringify(k)}:`);
+                walk(x[k], depth + 1);
+            });
+            parts.push('}');
+            return;
+        }
+        parts.push(JSON.stringify(x));
+    };
+    walk(v, 0);
+    const c = concatParts(parts);
+    return c instanceof Unknown ? new Tmpl([c]) : c;
+}
+/** Plain JSON of a fully known value (Json unwrapped). */
+function toPlain(v) {
+    if (v instanceof Json)
+        return toPlain(v.value);
+    if (Array.isArray(v))
+        return v.map(toPlain);
+    if (isObj(v)) {
+        const o = {};
+        for (const k of Object.keys(v))
+            Object.defineProperty(o, k, {
+                value: toPlain(v[k]),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+        return o;
+    }
+    return v;
+}
+/** Plain JSON (from jsondecode or a file) into a Value. */
+function fromPlain(v, depth = 0) {
+    if (depth > 64)
+        return new Unknown('(nested too deep)');
+    if (Array.isArray(v))
+        return v.map((x) => fromPlain(x, depth + 1));
+    if (typeof v === 'object' && v !== null) {
+        const o = newObj();
+        for (const [k, x] of Object.entries(v))
+            o[k] = fromPlain(x, depth + 1);
+        return o;
+    }
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null)
+        return v;
+    return null;
 }
 
 
@@ -22094,8 +22117,8 @@ const terraformStateParser = {
     },
 };
 
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
-var sources_hcl = __webpack_require__(7129);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 9 modules
+var sources_hcl = __webpack_require__(5041);
 // EXTERNAL MODULE: ./src/core/memory.ts
 var memory = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/sources/index.ts

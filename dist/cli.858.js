@@ -638,8 +638,15 @@ function statementListEdits(text, json, list, originals, fates, interpolations =
         const item = items[i];
         if (fate.kind !== 'rewrite')
             return;
-        if (!(0,dist.isMap)(item))
-            throw new Unfixable(`statement ${i} is not an object`);
+        if (!(0,dist.isMap)(item)) {
+            // Numbered as the audit's findings number statements (`#1`); a CloudFormation `!If` or
+            // `Fn::If` that picks a statement is not rewritten.
+            const tag = item?.tag;
+            const fn = tag && tag.startsWith('!') ? tag : undefined;
+            throw new Unfixable(fn
+                ? `statement #${i} is chosen by ${fn} (an intrinsic function), which fix does not rewrite: change it in the template`
+                : `statement #${i} is not written as an object (an intrinsic function or a reference chooses it), which fix does not rewrite: change it in the template`);
+        }
         const partTexts = fate.parts.map((part) => {
             const es = statementEdits(style, item, originals[i], part);
             const s = start(item);
@@ -688,10 +695,12 @@ function writeStringList(text, values, orig, memberIndent) {
     return writeList(style, values, orig, stmt, memberIndent);
 }
 
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
-var hcl = __webpack_require__(7129);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 9 modules
+var hcl = __webpack_require__(5041);
 // EXTERNAL MODULE: ./src/sources/hcl/parse.ts
 var parse = __webpack_require__(5889);
+// EXTERNAL MODULE: ./src/sources/hcl/values.ts
+var values = __webpack_require__(1382);
 ;// CONCATENATED MODULE: ./src/fix/hcl.ts
 // Rewriting policies written in Terraform's HCL (`.tf`), located with tree-sitter's byte ranges:
 // `policy = jsonencode({...})` (the object read as `yaml` nodes, so the JSON/YAML editor rewrites
@@ -699,6 +708,7 @@ var parse = __webpack_require__(5889);
 // and `data "aws_iam_policy_document"` blocks (`statement { actions = [...] resources = [...] }`),
 // in the same file. The module is evaluated again with the rewritten text and must read back as
 // the minimal policy with every other policy unchanged (verify).
+
 
 
 
@@ -1237,10 +1247,10 @@ function hclFileFixer(path, read, report) {
                 return applyEdits(text, heredocEdits(text, (0,parse/* kids */.aw)(value)[0], originals, minimal));
             const fn = value.type === 'function_call' ? (0,parse/* kids */.aw)(value)[0]?.text : undefined;
             if (fn === 'file')
-                throw new Unfixable(`the policy is read from a file (${value.text.split('\n')[0].slice(0, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`);
+                throw new Unfixable(`the policy is read from a file (${(0,values/* shortText */.os)(value.text, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`);
             if (fn === 'templatefile')
-                throw new Unfixable(`the policy is made from a template (${value.text.split('\n')[0].slice(0, 60)}), not a literal document: change the template by hand`);
-            throw new Unfixable(`the policy is built by an expression (${value.text.split('\n')[0].slice(0, 60)}), not a literal document: change it where it is defined`);
+                throw new Unfixable(`the policy is made from a template (${(0,values/* shortText */.os)(value.text, 60)}), not a literal document: change the template by hand`);
+            throw new Unfixable(`the policy is built by an expression, not a literal document (${(0,values/* shortText */.os)(value.text, 60)}): change it where it is defined`);
         },
         verify(before, after, fixed) {
             if (beforeText !== before) {

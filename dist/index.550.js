@@ -25949,8 +25949,15 @@ function statementListEdits(text, json, list, originals, fates, interpolations =
         const item = items[i];
         if (fate.kind !== 'rewrite')
             return;
-        if (!(0,dist.isMap)(item))
-            throw new Unfixable(`statement ${i} is not an object`);
+        if (!(0,dist.isMap)(item)) {
+            // Numbered as the audit's findings number statements (`#1`); a CloudFormation `!If` or
+            // `Fn::If` that picks a statement is not rewritten.
+            const tag = item?.tag;
+            const fn = tag && tag.startsWith('!') ? tag : undefined;
+            throw new Unfixable(fn
+                ? `statement #${i} is chosen by ${fn} (an intrinsic function), which fix does not rewrite: change it in the template`
+                : `statement #${i} is not written as an object (an intrinsic function or a reference chooses it), which fix does not rewrite: change it in the template`);
+        }
         const partTexts = fate.parts.map((part) => {
             const es = statementEdits(style, item, originals[i], part);
             const s = start(item);
@@ -26006,6 +26013,7 @@ function writeStringList(text, values, orig, memberIndent) {
 // and `data "aws_iam_policy_document"` blocks (`statement { actions = [...] resources = [...] }`),
 // in the same file. The module is evaluated again with the rewritten text and must read back as
 // the minimal policy with every other policy unchanged (verify).
+
 
 
 
@@ -26544,10 +26552,10 @@ function hclFileFixer(path, read, report) {
                 return applyEdits(text, heredocEdits(text, kids(value)[0], originals, minimal));
             const fn = value.type === 'function_call' ? kids(value)[0]?.text : undefined;
             if (fn === 'file')
-                throw new Unfixable(`the policy is read from a file (${value.text.split('\n')[0].slice(0, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`);
+                throw new Unfixable(`the policy is read from a file (${shortText(value.text, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`);
             if (fn === 'templatefile')
-                throw new Unfixable(`the policy is made from a template (${value.text.split('\n')[0].slice(0, 60)}), not a literal document: change the template by hand`);
-            throw new Unfixable(`the policy is built by an expression (${value.text.split('\n')[0].slice(0, 60)}), not a literal document: change it where it is defined`);
+                throw new Unfixable(`the policy is made from a template (${shortText(value.text, 60)}), not a literal document: change the template by hand`);
+            throw new Unfixable(`the policy is built by an expression, not a literal document (${shortText(value.text, 60)}): change it where it is defined`);
         },
         verify(before, after, fixed) {
             if (beforeText !== before) {

@@ -94,6 +94,50 @@ describe('iam-baseline-audit fix (CLI)', () => {
     );
   });
 
+  it('says why a statement chosen by !If, or a policy built by an expression, is not fixed', async () => {
+    // As DataDog/cloudformation-template's older integration role chooses a statement with !If.
+    const template = [
+      'AWSTemplateFormatVersion: "2010-09-09"',
+      'Conditions:',
+      '  Full: !Equals [a, a]',
+      'Resources:',
+      '  Role:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: []}',
+      '      Policies:',
+      '        - PolicyName: p',
+      '          PolicyDocument:',
+      '            Version: "2012-10-17"',
+      '            Statement:',
+      '              - Effect: Allow',
+      '                Action: ["ec2:DescribeInstances"]',
+      '                Resource: "*"',
+      '              - !If',
+      '                - Full',
+      '                - {Effect: Allow, Action: ["ec2:DescribeRegions", "iam:DeleteUser"], Resource: "*"}',
+      '                - !Ref AWS::NoValue',
+      '',
+    ].join('\n');
+    const hcl = [
+      'resource "aws_iam_policy" "p" {',
+      '  policy = replace(jsonencode({',
+      '    Version   = "2012-10-17"',
+      '    Statement = [{ Effect = "Allow", Action = ["ec2:DescribeInstances", "iam:CreateUser"], Resource = "*" }]',
+      '  }), "Allow", "Allow")',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'template.yaml': template, 'tf/main.tf': hcl });
+    const r = await run(['.', '--baseline', 'coiled:ongoing', '--dry-run'], root);
+    expect(r.stdout).toMatch(
+      /not fixed template\.yaml#Role\.Policies\[0\]: statement #1 is chosen by !If \(an intrinsic function\), which fix does not rewrite: change it in the template/,
+    );
+    expect(r.stdout).toContain(
+      'not fixed tf/main.tf#aws_iam_policy.p: the policy is built by an expression, not a literal document (replace(jsonencode({ Version = "2012-10-17" Statement = [{ …): change it where it is defined',
+    );
+  });
+
   it('writes the fix atomically, keeping the mode and leaving no temporary file; lists what it could not fix', async () => {
     const root = repo({ 'iam/p.json': POLICY, 'plan.json': TF_PLAN });
     chmodSync(join(root, 'iam/p.json'), 0o640);

@@ -521,7 +521,17 @@ export function statementListEdits(
   fates.forEach((fate, i) => {
     const item = items[i]!;
     if (fate.kind !== 'rewrite') return;
-    if (!isMap(item)) throw new Unfixable(`statement ${i} is not an object`);
+    if (!isMap(item)) {
+      // Numbered as the audit's findings number statements (`#1`); a CloudFormation `!If` or
+      // `Fn::If` that picks a statement is not rewritten.
+      const tag = (item as { tag?: string } | null)?.tag;
+      const fn = tag && tag.startsWith('!') ? tag : undefined;
+      throw new Unfixable(
+        fn
+          ? `statement #${i} is chosen by ${fn} (an intrinsic function), which fix does not rewrite: change it in the template`
+          : `statement #${i} is not written as an object (an intrinsic function or a reference chooses it), which fix does not rewrite: change it in the template`,
+      );
+    }
     const partTexts = fate.parts.map((part) => {
       const es = statementEdits(style, item, originals[i]!, part);
       const s = start(item);

@@ -14,6 +14,7 @@ import { statementsOf } from '../policy/raw.js';
 import { hclReady, readHclModules } from '../sources/hcl/index.js';
 import { kids, parseHcl, type Node } from '../sources/hcl/parse.js';
 import type { ModuleHost } from '../sources/hcl/module.js';
+import { shortText } from '../sources/hcl/values.js';
 import { alignStatements, type StatementFate } from './align.js';
 import {
   applyEdits,
@@ -607,14 +608,14 @@ export function hclFileFixer(
       const fn = value.type === 'function_call' ? kids(value)[0]?.text : undefined;
       if (fn === 'file')
         throw new Unfixable(
-          `the policy is read from a file (${value.text.split('\n')[0]!.slice(0, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`,
+          `the policy is read from a file (${shortText(value.text, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`,
         );
       if (fn === 'templatefile')
         throw new Unfixable(
-          `the policy is made from a template (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change the template by hand`,
+          `the policy is made from a template (${shortText(value.text, 60)}), not a literal document: change the template by hand`,
         );
       throw new Unfixable(
-        `the policy is built by an expression (${value.text.split('\n')[0]!.slice(0, 60)}), not a literal document: change it where it is defined`,
+        `the policy is built by an expression, not a literal document (${shortText(value.text, 60)}): change it where it is defined`,
       );
     },
     verify(before, after, fixed) {
