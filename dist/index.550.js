@@ -4846,6 +4846,8 @@ function detectBaseline(policy, baselines, options) {
             groups.set(v, [b]);
     }
     const chosen = [];
+    /** Per chosen latest version: an earlier version that fits better, but not by the margin. */
+    const closer = new Map();
     for (const group of groups.values()) {
         const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
         const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0];
@@ -4858,13 +4860,26 @@ function detectBaseline(policy, baselines, options) {
         }
         if (pick !== latest)
             pick.evidence.push(`an earlier version: fits better than ${latest.baseline.id} (${latest.confidence.toFixed(2)})`);
+        else {
+            let older;
+            for (const c of scored)
+                if (c !== latest && c.confidence > (older ?? latest).confidence)
+                    older = c;
+            if (older)
+                closer.set(latest, older);
+        }
         chosen.push(pick);
     }
     const top = topCandidate(chosen);
     if (!top)
         return {};
     const best = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
-    return top.confidence >= DETECTION_THRESHOLD ? { match: best, best } : { best };
+    if (top.confidence < DETECTION_THRESHOLD)
+        return { best };
+    const older = closer.get(top);
+    return older
+        ? { match: best, best, earlier: { baseline: older.baseline.id, confidence: older.confidence } }
+        : { match: best, best };
 }
 /**
  * The first of the candidates sorted by confidence (highest first), then by id (localeCompare),
@@ -22487,6 +22502,8 @@ async function runAudit(req) {
 }
 function planAudit(prepared, principals, inputs, baselines, config, baselineSpec, readFile, notes) {
     const plan = { assignments: [], notAudited: new Map() };
+    /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
+    const closer = new Map();
     const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
     const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
     if (baselineSpec) {
@@ -22597,6 +22614,12 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 });
                 continue;
             }
+            const earlier = d.earlier;
+            if (earlier) {
+                const key = `${baseline.id}\u0000${earlier.baseline}`;
+                const e = closer.get(key) ?? closer.set(key, { latest: d.match.confidence, earlier, ids: [] }).get(key);
+                e.ids.push(r.id);
+            }
             plan.assignments.push({
                 target: r.id,
                 baseline,
@@ -22619,6 +22642,13 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 entry.detection = d.best;
             plan.notAudited.set(r.id, entry);
         }
+    }
+    // An earlier version that fits better, not by enough to be chosen: said, since a policy may
+    // follow it on purpose (a vendor's 2022 policy, kept as it was).
+    for (const [key, { latest, earlier, ids }] of closer) {
+        const current = key.slice(0, key.indexOf('\u0000'));
+        const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
+        notes.push(`${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)}), yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`);
     }
     return plan;
 }

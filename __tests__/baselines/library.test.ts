@@ -477,6 +477,21 @@ describe('new vendors, each audited clean against its own source', () => {
     expect(renderMarkdown(r)).toContain('**Another alternative** `managed` (1): only the alternative');
   });
 
+  it('names an earlier version that fits a detected policy better, though not by enough to be chosen', async () => {
+    // Datadog's 2022 documented policy, kept as it was: audited against the current datadog,
+    // and the report says that datadog@2022 fits it better.
+    const r = await audit({ 'iam/datadog.json': vendor('datadog-integration.json') });
+    expect(r.policies.map((p) => [p.status, p.baseline])).toEqual([['audited', 'datadog']]);
+    expect(r.notes).toContainEqual(
+      expect.stringMatching(
+        /^iam\/datadog\.json: the earlier baseline datadog@2022 fits it better \(1\.00, against 0\.\d\d\), yet not by enough to be chosen, so it is audited against the current datadog; if it follows that version on purpose, audit with --baseline datadog@2022\.$/,
+      ),
+    );
+    // A policy of the current version gets no such note.
+    const current = await audit({ 'iam/datadog.json': vendor('datadog-cfn-inline-standard-full.json') });
+    expect(current.notes ?? []).not.toContainEqual(expect.stringMatching(/earlier baseline/));
+  });
+
   it("a policy that grants none of a choice's actions is held to the baseline's default alternative", async () => {
     // Not Datadog's smallest alternative (`core`, 6 actions), which would "miss" the fewest.
     const lambdaOnly = doc([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }]);

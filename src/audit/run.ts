@@ -575,6 +575,11 @@ function planAudit(
   notes: string[],
 ): AuditPlan {
   const plan: AuditPlan = { assignments: [], notAudited: new Map() };
+  /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
+  const closer = new Map<
+    string,
+    { latest: number; earlier: { baseline: string; confidence: number }; ids: string[] }
+  >();
   const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
   const TRUST_REASON =
     'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
@@ -701,6 +706,13 @@ function planAudit(
         });
         continue;
       }
+      const earlier = d.earlier;
+      if (earlier) {
+        const key = `${baseline.id}\u0000${earlier.baseline}`;
+        const e =
+          closer.get(key) ?? closer.set(key, { latest: d.match.confidence, earlier, ids: [] }).get(key)!;
+        e.ids.push(r.id);
+      }
       plan.assignments.push({
         target: r.id,
         baseline,
@@ -722,6 +734,15 @@ function planAudit(
       if (d.best) entry.detection = d.best;
       plan.notAudited.set(r.id, entry);
     }
+  }
+  // An earlier version that fits better, not by enough to be chosen: said, since a policy may
+  // follow it on purpose (a vendor's 2022 policy, kept as it was).
+  for (const [key, { latest, earlier, ids }] of closer) {
+    const current = key.slice(0, key.indexOf('\u0000'));
+    const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
+    notes.push(
+      `${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)}), yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`,
+    );
   }
   return plan;
 }

@@ -631,7 +631,16 @@ export function detectBaseline(
   policy: DetectInput,
   baselines: Baseline[],
   options?: DetectOptions,
-): { match?: Detection; best?: Detection } {
+): {
+  match?: Detection;
+  best?: Detection;
+  /**
+   * With a match: an earlier version of the same vendor's baseline that fits the policy better,
+   * though not by OLDER_VERSION_MARGIN (so the latest is used). A report names it, since the
+   * policy may follow that version on purpose.
+   */
+  earlier?: { baseline: string; confidence: number };
+} {
   const statements = statementsOf(policy.document);
   // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
   const pp = policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements));
@@ -648,6 +657,8 @@ export function detectBaseline(
     else groups.set(v, [b]);
   }
   const chosen: Candidate[] = [];
+  /** Per chosen latest version: an earlier version that fits better, but not by the margin. */
+  const closer = new Map<Candidate, Candidate>();
   for (const group of groups.values()) {
     const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
     const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0]!;
@@ -664,12 +675,21 @@ export function detectBaseline(
       pick.evidence.push(
         `an earlier version: fits better than ${latest.baseline.id} (${latest.confidence.toFixed(2)})`,
       );
+    else {
+      let older: Candidate | undefined;
+      for (const c of scored) if (c !== latest && c.confidence > (older ?? latest).confidence) older = c;
+      if (older) closer.set(latest, older);
+    }
     chosen.push(pick);
   }
   const top = topCandidate(chosen);
   if (!top) return {};
   const best: Detection = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
-  return top.confidence >= DETECTION_THRESHOLD ? { match: best, best } : { best };
+  if (top.confidence < DETECTION_THRESHOLD) return { best };
+  const older = closer.get(top);
+  return older
+    ? { match: best, best, earlier: { baseline: older.baseline.id, confidence: older.confidence } }
+    : { match: best, best };
 }
 
 /**
