@@ -6898,22 +6898,41 @@ function trustServices(inputs) {
     return out;
 }
 /**
- * The trust of the role each policy belongs to, where the input says which role holds it (a
- * Terraform role and its policies, an authorization-details role): policy id -> what its role's
- * trust policy names.
+ * The trust of the roles each policy belongs to, where the input says which principals hold it (a
+ * Terraform role and its policies, an authorization-details role): policy id -> what its roles'
+ * trust policies name, together, and whether a user or a group holds it too, so that a policy
+ * shared by an instance role and a user is not taken for an instance role's alone.
  */
 function roleTrust(inputs) {
     const out = new Map();
+    const entry = (id) => {
+        let e = out.get(id);
+        if (!e)
+            out.set(id, (e = { services: [], accounts: [], alsoOther: false }));
+        return e;
+    };
     for (const { result } of inputs) {
         for (const principal of result.principals ?? []) {
-            if (principal.type !== 'role')
+            const trust = principal.type === 'role'
+                ? result.policies.find((r) => r.kind === 'trust' && r.status === 'resolved' && r.address === principal.id)
+                : undefined;
+            // A role whose trust is not known says nothing (the file's trust policies are read instead).
+            if (principal.type === 'role' && !trust)
                 continue;
-            const trust = result.policies.find((r) => r.kind === 'trust' && r.status === 'resolved' && r.address === principal.id);
-            if (!trust)
-                continue;
-            const t = trustPrincipals(trust.document);
-            for (const id of principal.policyIds)
-                out.set(id, t);
+            const t = trust ? trustPrincipals(trust.document) : undefined;
+            for (const id of principal.policyIds) {
+                const e = entry(id);
+                if (!t) {
+                    e.alsoOther = true;
+                    continue;
+                }
+                for (const s of t.services)
+                    if (!e.services.includes(s))
+                        e.services.push(s);
+                for (const a of t.accounts)
+                    if (!e.accounts.includes(a))
+                        e.accounts.push(a);
+            }
         }
     }
     return out;
@@ -7369,9 +7388,11 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 }
                 : r.kind !== 'identity'
                     ? {}
-                    : own
-                        ? principalFit(baseline, own.services, own.accounts, "its role's")
-                        : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's");
+                    : own?.alsoOther
+                        ? {} // also held by a user or a group: audited
+                        : own
+                            ? principalFit(baseline, own.services, own.accounts, "its role's")
+                            : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's");
             if (fit.exclude) {
                 plan.notAudited.set(r.id, {
                     status: 'not-matched',

@@ -566,6 +566,47 @@ describe('which principal a baseline describes', () => {
     expect(excessLike(report)).toEqual([]);
   });
 
+  it('a policy attached to an instance role and to a user is audited against a user baseline', async () => {
+    // As a user's SkyPilot Terraform: one policy for the API server's instance role and its user.
+    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    const files = (withUser: boolean) => ({
+      'main.tf.json': {
+        resource: {
+          aws_iam_role: { node: { name: 'skypilot-node', assume_role_policy: JSON.stringify(ec2Trust) } },
+          aws_iam_policy: {
+            minimal: {
+              name: 'minimal-skypilot-policy',
+              policy: JSON.stringify({ ...minimal, Statement: [...minimal.Statement, broad] }),
+            },
+          },
+          aws_iam_role_policy_attachment: {
+            node: { role: '${aws_iam_role.node.name}', policy_arn: '${aws_iam_policy.minimal.arn}' },
+          },
+          ...(withUser
+            ? {
+                aws_iam_user: { api: { name: 'skypilot-api-server' } },
+                aws_iam_user_policy_attachment: {
+                  api: { user: '${aws_iam_user.api.name}', policy_arn: '${aws_iam_policy.minimal.arn}' },
+                },
+              }
+            : {}),
+        },
+      },
+    });
+    const broad = { Effect: 'Allow', Action: 's3:*', Resource: '*' };
+    const shared = await audit(files(true));
+    const identity = shared.policies.filter((p) => p.kind === 'identity');
+    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
+    // Its `s3:*` on `*` is reported (beyond SkyPilot's minimal set), not hidden.
+    expect(shared.findings.filter((f) => f.kind !== 'missing-permission').length).toBeGreaterThan(0);
+    expect(shared.findings.map((f) => f.message).join('\n')).toMatch(/from s3:\*/);
+    // Held by the instance role alone, it is still not audited against SkyPilot's user baseline.
+    const roleOnly = await audit(files(false));
+    expect(roleOnly.policies.filter((p) => p.kind === 'identity').map((p) => p.status)).toEqual([
+      'not-matched',
+    ]);
+  });
+
   it("a cross-account role trusted by Datadog's account is audited against Datadog", async () => {
     const trust = doc([
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
