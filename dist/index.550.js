@@ -22195,6 +22195,10 @@ function principalFit(baseline, services, accounts, whose) {
  * an Allow names anything else (an account, a role, `*`, a federated or canonical user) or no
  * principal.
  */
+/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
+function serviceOnlyReason(grantees, baseline) {
+    return `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+}
 function serviceOnlyGrantees(document) {
     const st = document?.Statement;
     const services = new Set();
@@ -22531,10 +22535,20 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             !findBaseline(baselineSpec, baselines) &&
             readFile(baselineSpec.trim()) === undefined;
         for (const p of auditable) {
-            if (p.record.kind === 'trust')
+            if (p.record.kind === 'trust') {
                 plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
-            else
-                plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
+                continue;
+            }
+            // Never a vendor's grant, whichever baseline is named (a bucket policy for billingreports).
+            const grantees = p.record.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
+            if (grantees) {
+                plan.notAudited.set(p.record.id, {
+                    status: 'not-matched',
+                    reason: serviceOnlyReason(grantees, baseline),
+                });
+                continue;
+            }
+            plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
         }
         return plan;
     }
@@ -22616,10 +22630,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             const own = roles.get(r.id);
             const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
             const fit = grantees
-                ? {
-                    // Vendors are granted access as an account, a role or a user, never as an AWS service.
-                    exclude: `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`,
-                }
+                ? { exclude: serviceOnlyReason(grantees, baseline) }
                 : r.kind !== 'identity'
                     ? {}
                     : own?.alsoOther

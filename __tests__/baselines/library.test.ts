@@ -659,6 +659,13 @@ describe('which principal a baseline describes', () => {
       ],
     ]);
     expect(service.findings).toEqual([]);
+    // Nor when the baseline is named: a grant to an AWS service is never a vendor's.
+    const named = await audit(
+      { 'main.tf.json': bucketPolicy({ Service: 'cloudtrail.amazonaws.com' }) },
+      'datadog',
+    );
+    expect(named.policies.map((p) => p.status)).toEqual(['not-matched']);
+    expect(named.findings).toEqual([]);
     // Granted to Datadog's account instead, the same policy is Datadog's and audited.
     const vendorGrant = await audit({
       'main.tf.json': bucketPolicy({ AWS: 'arn:aws:iam::464622532012:root' }),

@@ -227,6 +227,11 @@ function principalFit(
  * an Allow names anything else (an account, a role, `*`, a federated or canonical user) or no
  * principal.
  */
+/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
+function serviceOnlyReason(grantees: string[], baseline: Baseline): string {
+  return `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+}
+
 export function serviceOnlyGrantees(document: unknown): string[] | undefined {
   const st = (document as { Statement?: unknown } | null)?.Statement;
   const services = new Set<string>();
@@ -610,9 +615,20 @@ function planAudit(
       !findBaseline(baselineSpec, baselines) &&
       readFile(baselineSpec.trim()) === undefined;
     for (const p of auditable) {
-      if (p.record.kind === 'trust')
+      if (p.record.kind === 'trust') {
         plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
-      else plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
+        continue;
+      }
+      // Never a vendor's grant, whichever baseline is named (a bucket policy for billingreports).
+      const grantees = p.record.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
+      if (grantees) {
+        plan.notAudited.set(p.record.id, {
+          status: 'not-matched',
+          reason: serviceOnlyReason(grantees, baseline),
+        });
+        continue;
+      }
+      plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
     }
     return plan;
   }
@@ -708,10 +724,7 @@ function planAudit(
       const own = roles.get(r.id);
       const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
       const fit: { exclude?: string; unsure?: string } = grantees
-        ? {
-            // Vendors are granted access as an account, a role or a user, never as an AWS service.
-            exclude: `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`,
-          }
+        ? { exclude: serviceOnlyReason(grantees, baseline) }
         : r.kind !== 'identity'
           ? {}
           : own?.alsoOther
