@@ -16350,8 +16350,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var safe_read = __webpack_require__(4646);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 11 modules
-var terraform = __webpack_require__(69);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 10 modules
+var terraform = __webpack_require__(1744);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
 var json_lines = __webpack_require__(531);
 // EXTERNAL MODULE: ./src/sources/hcl/values.ts
@@ -17948,6 +17948,8 @@ function resourceAttribute(type, values, attribute, canonical, ref) {
     return new hcl_values/* Unknown */.$r(canonical);
 }
 
+// EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
+var resource_types = __webpack_require__(7469);
 ;// CONCATENATED MODULE: ./src/sources/hcl/module-def.ts
 // A module's declarations (variables, locals, resources, data sources, module calls, outputs) gathered
 // from its `.tf` files, and the types an instance of it works with.
@@ -18123,6 +18125,7 @@ function readTfvars(files, problems) {
 // *.auto.tfvars, defaults), and expands every resource and data source into its instances (count,
 // for_each) with evaluated values, following local module calls with their arguments bound
 // (`module.x.aws_iam_policy.y`).
+
 
 
 
@@ -18628,7 +18631,16 @@ class Instance {
     /** Evaluates every resource and data source of this instance and of the modules it calls. */
     collect() {
         for (const decl of this.def.resources) {
-            for (const inst of this.instances(decl)) {
+            const insts = this.instances(decl);
+            // A resource that holds a policy and has no instance grants nothing: said, not left out.
+            if (insts.length === 0 && decl.kind !== 'data' && Object.hasOwn(resource_types/* TERRAFORM_POLICY_ATTRIBUTES */.aL, decl.type))
+                this.ctx.noInstances.push({
+                    file: decl.file.path,
+                    line: (0,parse/* lineOf */.cA)(decl.block),
+                    address: `${this.prefix}${decl.type}.${decl.name}`,
+                    reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+                });
+            for (const inst of insts) {
                 const mode = decl.kind === 'data' ? 'data' : 'managed';
                 const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
                 const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
@@ -18864,6 +18876,7 @@ function readHclModules(files, host, explicit) {
             tfvars: readTfvars(vars.filter((v) => dirOf(v.path) === dir), problems),
             resources: [],
             notFollowed: [],
+            noInstances: [],
             problems,
             called: new Set(),
         };
@@ -18902,6 +18915,16 @@ function readHclModules(files, host, explicit) {
                 kind: 'terraform-hcl',
                 status: 'skipped',
                 reason: `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`,
+                policies: [],
+                errors: [],
+            });
+        }
+        for (const n of ctx.noInstances) {
+            results.set(`${n.file}#${n.address}`, {
+                path: `${n.file}#${n.address}`,
+                kind: 'terraform-hcl',
+                status: 'skipped',
+                reason: `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
                 policies: [],
                 errors: [],
             });
@@ -19305,8 +19328,8 @@ var managed_policies = __webpack_require__(9037);
 var policy_document = __webpack_require__(1561);
 // EXTERNAL MODULE: ./src/sources/records.ts
 var records = __webpack_require__(1872);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 11 modules
-var terraform = __webpack_require__(69);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 10 modules
+var terraform = __webpack_require__(1744);
 ;// CONCATENATED MODULE: ./src/sources/tf-plan.ts
 
 
@@ -22797,14 +22820,14 @@ function readRepoFile(root, p, maxBytes) {
 
 /***/ }),
 
-/***/ 69:
+/***/ 1744:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  OL: () => (/* reexport */ POLICY_DOCUMENT_DATA_SOURCE),
-  aL: () => (/* reexport */ TERRAFORM_POLICY_ATTRIBUTES),
+  OL: () => (/* reexport */ resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL),
+  aL: () => (/* reexport */ resource_types/* TERRAFORM_POLICY_ATTRIBUTES */.aL),
   jv: () => (/* reexport */ analyzeTerraform),
   lC: () => (/* reexport */ records/* boundedName */.lC),
   P0: () => (/* reexport */ changeKind),
@@ -22850,133 +22873,8 @@ function changeKind(actions) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/sources/terraform/resource-types.ts
-/**
- * Every resource type read. The `aws_iam_policy_document` data source (`data.` key) is resolved
- * where a policy attribute references it; on its own (referenced by nothing in the input) it is a
- * record of its own, its kind read from its statements (policy/raw.ts). `aws_lambda_permission` is
- * not a policy document and is not read.
- */
-const RESOURCE_TYPES = {
-    aws_iam_policy: { policies: { policy: { kind: 'identity' } } },
-    aws_iam_role_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['role', 'role'] },
-    aws_iam_user_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['user', 'user'] },
-    aws_iam_group_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['group', 'group'] },
-    aws_iam_role: {
-        principal: 'role',
-        policies: { assume_role_policy: { kind: 'trust' }, 'inline_policy[].policy': { kind: 'identity' } },
-    },
-    aws_ssoadmin_permission_set_inline_policy: { policies: { inline_policy: { kind: 'identity' } } },
-    aws_s3_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3'] } } },
-    aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true, services: ['s3'] } } },
-    aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3-outposts'] } } },
-    aws_sns_topic_policy: { policies: { policy: { kind: 'resource', services: ['sns'] } } },
-    aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true, services: ['sns'] } } },
-    aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
-    aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
-    aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
-    aws_ecr_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
-    aws_ecr_registry_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
-    aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr-public'] } } },
-    aws_secretsmanager_secret_policy: {
-        policies: { policy: { kind: 'resource', services: ['secretsmanager'] } },
-    },
-    aws_secretsmanager_secret: {
-        policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
-    },
-    aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
-    aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
-    aws_elasticsearch_domain: {
-        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
-    },
-    aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
-    aws_opensearch_domain: {
-        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
-    },
-    aws_cloudwatch_log_resource_policy: {
-        policies: { policy_document: { kind: 'resource', services: ['logs'] } },
-    },
-    aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource', services: ['events'] } } },
-    aws_efs_file_system_policy: { policies: { policy: { kind: 'resource', services: ['elasticfilesystem'] } } },
-    aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
-    aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
-    aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
-    aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
-    aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_vpc_endpoint: { policies: { policy: { kind: 'resource', optional: true } } },
-    aws_codeartifact_domain_permissions_policy: {
-        policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
-    },
-    aws_codeartifact_repository_permissions_policy: {
-        policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
-    },
-    'data.aws_iam_policy_document': { policies: { json: { kind: 'identity' } } },
-    aws_iam_user: { principal: 'user' },
-    aws_iam_group: { principal: 'group' },
-    aws_iam_role_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['role', 'role']] } },
-    aws_iam_user_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['user', 'user']] } },
-    aws_iam_group_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['group', 'group']] } },
-    aws_iam_policy_attachment: {
-        attaches: {
-            arn: 'policy_arn',
-            targets: [
-                ['roles', 'role'],
-                ['users', 'user'],
-                ['groups', 'group'],
-            ],
-        },
-    },
-    aws_iam_role_policy_attachments_exclusive: {
-        attaches: { arn: 'policy_arns', targets: [['role_name', 'role']] },
-    },
-    aws_iam_user_policy_attachments_exclusive: {
-        attaches: { arn: 'policy_arns', targets: [['user_name', 'user']] },
-    },
-    aws_iam_group_policy_attachments_exclusive: {
-        attaches: { arn: 'policy_arns', targets: [['group_name', 'group']] },
-    },
-};
-const ENTRIES = Object.entries(RESOURCE_TYPES);
-/** Resource type -> attribute -> the kind of policy it holds (derived from RESOURCE_TYPES). */
-const TERRAFORM_POLICY_ATTRIBUTES = Object.fromEntries(ENTRIES.filter(([, e]) => e.policies).map(([t, e]) => [
-    t,
-    Object.fromEntries(Object.entries(e.policies).map(([a, p]) => [a, p.kind])),
-]));
-const POLICY_DOCUMENT_DATA_SOURCE = 'aws_iam_policy_document';
-/** Attributes that are optional (a resource without them holds no policy), `type.attribute`. */
-const OPTIONAL_ATTRIBUTES = new Set(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
-    .filter(([, p]) => p.optional)
-    .map(([a]) => `${t}.${a}`)));
-/** Resource policy attributes (`type.attribute`) -> the services whose actions the policy can grant. */
-const GRANT_SERVICES = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
-    .filter(([, p]) => p.services)
-    .map(([a, p]) => [`${t}.${a}`, [...p.services].sort()])));
-/** Principal resource types. */
-const PRINCIPAL_TYPES = Object.fromEntries(ENTRIES.filter(([, e]) => e.principal).map(([t, e]) => [t, e.principal]));
-/** Inline policy resources: the attribute naming their principal. */
-const INLINE_POLICY_TARGETS = Object.fromEntries(ENTRIES.filter(([, e]) => e.inlineFor).map(([t, e]) => [t, e.inlineFor]));
-/** Attachment resources: the attribute with the policy ARN(s), and the attributes naming principals. */
-const ATTACHMENTS = Object.fromEntries(ENTRIES.filter(([, e]) => e.attaches).map(([t, e]) => [t, e.attaches]));
-/** Attributes that give a human name to a policy-holding resource, in order of preference. */
-const NAME_ATTRIBUTES = [
-    'name',
-    'bucket',
-    'policy_name',
-    'domain_name',
-    'repository',
-    'repository_name',
-    'arn',
-    'queue_url',
-    'secret_arn',
-    'vault_name',
-    'event_bus_name',
-    'file_system_id',
-    'backup_vault_name',
-    'resource_arn',
-    'domain',
-    'vpc_endpoint_id',
-];
-
+// EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
+var resource_types = __webpack_require__(7469);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
 var json_lines = __webpack_require__(531);
 ;// CONCATENATED MODULE: ./src/sources/terraform/evaluator.ts
@@ -23776,7 +23674,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             const e = exprs[0].expr;
             if (PURE_REFERENCE.test(e)) {
                 const r = parseReference(e);
-                if (r && r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`))
+                if (r && r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`))
                     return this.fromReferences(res, { ...a, refs: [r] }, label);
                 // Another data source (a provider's own, such as databricks_aws_assume_role_policy):
                 // computed by its provider when Terraform runs, whether or not the file declares it.
@@ -23811,7 +23709,7 @@ class DocumentAnalyzer extends AnalyzerBase {
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
     fromReferences(res, a, label, visiting = new Set()) {
-        const docRefs = a.refs.filter((r) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`));
+        const docRefs = a.refs.filter((r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`));
         const plan = !this.input.templates;
         const prefix = plan ? `${label} is computed at apply time and` : label;
         if (docRefs.length === 0) {
@@ -24086,7 +23984,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
         if (!res.values && !res.before)
             return undefined;
         const side = res.values ? 'after' : 'before';
-        for (const k of NAME_ATTRIBUTES) {
+        for (const k of resource_types/* NAME_ATTRIBUTES */.gI) {
             const a = this.attr(res, [k], side);
             if (a.sensitive)
                 continue;
@@ -24115,7 +24013,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
     policiesOf(res) {
         if (res.mode !== 'managed')
             return;
-        const table = TERRAFORM_POLICY_ATTRIBUTES[res.type];
+        const table = resource_types/* TERRAFORM_POLICY_ATTRIBUTES */.aL[res.type];
         if (!table)
             return;
         for (const [attr, kind] of Object.entries(table)) {
@@ -24130,8 +24028,8 @@ class RecordAnalyzer extends DocumentAnalyzer {
                 kind,
                 after: this.attr(res, [attr]),
                 before: res.before ? this.attr(res, [attr], 'before') : undefined,
-                optional: OPTIONAL_ATTRIBUTES.has(`${res.type}.${attr}`),
-                services: GRANT_SERVICES.get(`${res.type}.${attr}`),
+                optional: resource_types/* OPTIONAL_ATTRIBUTES */.zs.has(`${res.type}.${attr}`),
+                services: resource_types/* GRANT_SERVICES */.Mu.get(`${res.type}.${attr}`),
             });
         }
     }
@@ -24251,7 +24149,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
             return knownDocs;
         };
         for (const d of this.input.resources) {
-            if (d.mode !== 'data' || d.type !== POLICY_DOCUMENT_DATA_SOURCE || this.consumed.has(d.address))
+            if (d.mode !== 'data' || d.type !== resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL || this.consumed.has(d.address))
                 continue;
             if (d.change === 'delete')
                 continue;
@@ -24306,7 +24204,7 @@ class Analyzer extends RecordAnalyzer {
         const existing = this.principals.get(res.address);
         if (existing)
             return existing;
-        const type = PRINCIPAL_TYPES[res.type];
+        const type = resource_types/* PRINCIPAL_TYPES */.Jr[res.type];
         const record = { id: res.address, type, path: this.path, policyIds: [], unresolved: [] };
         const n = this.attr(res, ['name'], res.values ? 'after' : 'before');
         if (typeof n.value === 'string' && n.value && !n.sensitive)
@@ -24520,7 +24418,7 @@ class Analyzer extends RecordAnalyzer {
     linkPrincipals() {
         const resources = this.input.resources.filter((r) => r.mode === 'managed');
         for (const r of resources)
-            if (PRINCIPAL_TYPES[r.type])
+            if (resource_types/* PRINCIPAL_TYPES */.Jr[r.type])
                 this.principalFor(r);
         // Inline policies (the role's own inline_policy blocks, and *_policy resources).
         for (const r of resources) {
@@ -24535,13 +24433,13 @@ class Analyzer extends RecordAnalyzer {
                     (0,records/* pushAll */.iI)(p.record.unresolved, got.unresolved);
                 }
             }
-            const inline = INLINE_POLICY_TARGETS[r.type];
+            const inline = resource_types/* INLINE_POLICY_TARGETS */.CN[r.type];
             if (inline) {
                 const recs = this.recordsOf.get(r.address) ?? [];
                 for (const p of this.targets(r, inline[0], inline[1]))
                     (0,records/* pushAll */.iI)(p.record.policyIds, recs.map((x) => x.id));
             }
-            const att = ATTACHMENTS[r.type];
+            const att = resource_types/* ATTACHMENTS */.DP[r.type];
             if (att && r.change !== 'delete') {
                 const got = this.policiesForArns(r, att.arn);
                 for (const [attr, type] of att.targets) {
@@ -24769,6 +24667,149 @@ function configFor(config, module, mode, type, name) {
 
 
 
+
+
+/***/ }),
+
+/***/ 7469:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ INLINE_POLICY_TARGETS),
+/* harmony export */   DP: () => (/* binding */ ATTACHMENTS),
+/* harmony export */   Jr: () => (/* binding */ PRINCIPAL_TYPES),
+/* harmony export */   Mu: () => (/* binding */ GRANT_SERVICES),
+/* harmony export */   OL: () => (/* binding */ POLICY_DOCUMENT_DATA_SOURCE),
+/* harmony export */   aL: () => (/* binding */ TERRAFORM_POLICY_ATTRIBUTES),
+/* harmony export */   gI: () => (/* binding */ NAME_ATTRIBUTES),
+/* harmony export */   zs: () => (/* binding */ OPTIONAL_ATTRIBUTES)
+/* harmony export */ });
+/* unused harmony export RESOURCE_TYPES */
+/**
+ * Every resource type read. The `aws_iam_policy_document` data source (`data.` key) is resolved
+ * where a policy attribute references it; on its own (referenced by nothing in the input) it is a
+ * record of its own, its kind read from its statements (policy/raw.ts). `aws_lambda_permission` is
+ * not a policy document and is not read.
+ */
+const RESOURCE_TYPES = {
+    aws_iam_policy: { policies: { policy: { kind: 'identity' } } },
+    aws_iam_role_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['role', 'role'] },
+    aws_iam_user_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['user', 'user'] },
+    aws_iam_group_policy: { policies: { policy: { kind: 'identity' } }, inlineFor: ['group', 'group'] },
+    aws_iam_role: {
+        principal: 'role',
+        policies: { assume_role_policy: { kind: 'trust' }, 'inline_policy[].policy': { kind: 'identity' } },
+    },
+    aws_ssoadmin_permission_set_inline_policy: { policies: { inline_policy: { kind: 'identity' } } },
+    aws_s3_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3'] } } },
+    aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true, services: ['s3'] } } },
+    aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3-outposts'] } } },
+    aws_sns_topic_policy: { policies: { policy: { kind: 'resource', services: ['sns'] } } },
+    aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true, services: ['sns'] } } },
+    aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
+    aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
+    aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+    aws_ecr_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
+    aws_ecr_registry_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
+    aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr-public'] } } },
+    aws_secretsmanager_secret_policy: {
+        policies: { policy: { kind: 'resource', services: ['secretsmanager'] } },
+    },
+    aws_secretsmanager_secret: {
+        policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
+    },
+    aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
+    aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
+    aws_elasticsearch_domain: {
+        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+    },
+    aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
+    aws_opensearch_domain: {
+        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+    },
+    aws_cloudwatch_log_resource_policy: {
+        policies: { policy_document: { kind: 'resource', services: ['logs'] } },
+    },
+    aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource', services: ['events'] } } },
+    aws_efs_file_system_policy: { policies: { policy: { kind: 'resource', services: ['elasticfilesystem'] } } },
+    aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
+    aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
+    aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
+    aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
+    aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
+    aws_vpc_endpoint: { policies: { policy: { kind: 'resource', optional: true } } },
+    aws_codeartifact_domain_permissions_policy: {
+        policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
+    },
+    aws_codeartifact_repository_permissions_policy: {
+        policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
+    },
+    'data.aws_iam_policy_document': { policies: { json: { kind: 'identity' } } },
+    aws_iam_user: { principal: 'user' },
+    aws_iam_group: { principal: 'group' },
+    aws_iam_role_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['role', 'role']] } },
+    aws_iam_user_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['user', 'user']] } },
+    aws_iam_group_policy_attachment: { attaches: { arn: 'policy_arn', targets: [['group', 'group']] } },
+    aws_iam_policy_attachment: {
+        attaches: {
+            arn: 'policy_arn',
+            targets: [
+                ['roles', 'role'],
+                ['users', 'user'],
+                ['groups', 'group'],
+            ],
+        },
+    },
+    aws_iam_role_policy_attachments_exclusive: {
+        attaches: { arn: 'policy_arns', targets: [['role_name', 'role']] },
+    },
+    aws_iam_user_policy_attachments_exclusive: {
+        attaches: { arn: 'policy_arns', targets: [['user_name', 'user']] },
+    },
+    aws_iam_group_policy_attachments_exclusive: {
+        attaches: { arn: 'policy_arns', targets: [['group_name', 'group']] },
+    },
+};
+const ENTRIES = Object.entries(RESOURCE_TYPES);
+/** Resource type -> attribute -> the kind of policy it holds (derived from RESOURCE_TYPES). */
+const TERRAFORM_POLICY_ATTRIBUTES = Object.fromEntries(ENTRIES.filter(([, e]) => e.policies).map(([t, e]) => [
+    t,
+    Object.fromEntries(Object.entries(e.policies).map(([a, p]) => [a, p.kind])),
+]));
+const POLICY_DOCUMENT_DATA_SOURCE = 'aws_iam_policy_document';
+/** Attributes that are optional (a resource without them holds no policy), `type.attribute`. */
+const OPTIONAL_ATTRIBUTES = new Set(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
+    .filter(([, p]) => p.optional)
+    .map(([a]) => `${t}.${a}`)));
+/** Resource policy attributes (`type.attribute`) -> the services whose actions the policy can grant. */
+const GRANT_SERVICES = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
+    .filter(([, p]) => p.services)
+    .map(([a, p]) => [`${t}.${a}`, [...p.services].sort()])));
+/** Principal resource types. */
+const PRINCIPAL_TYPES = Object.fromEntries(ENTRIES.filter(([, e]) => e.principal).map(([t, e]) => [t, e.principal]));
+/** Inline policy resources: the attribute naming their principal. */
+const INLINE_POLICY_TARGETS = Object.fromEntries(ENTRIES.filter(([, e]) => e.inlineFor).map(([t, e]) => [t, e.inlineFor]));
+/** Attachment resources: the attribute with the policy ARN(s), and the attributes naming principals. */
+const ATTACHMENTS = Object.fromEntries(ENTRIES.filter(([, e]) => e.attaches).map(([t, e]) => [t, e.attaches]));
+/** Attributes that give a human name to a policy-holding resource, in order of preference. */
+const NAME_ATTRIBUTES = [
+    'name',
+    'bucket',
+    'policy_name',
+    'domain_name',
+    'repository',
+    'repository_name',
+    'arn',
+    'queue_url',
+    'secret_arn',
+    'vault_name',
+    'event_bus_name',
+    'file_system_id',
+    'backup_vault_name',
+    'resource_arn',
+    'domain',
+    'vpc_endpoint_id',
+];
 
 
 /***/ }),

@@ -13276,6 +13276,7 @@ function readTfvars(files, problems) {
 
 
 
+
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 class Instance {
     def;
@@ -13772,7 +13773,16 @@ class Instance {
     /** Evaluates every resource and data source of this instance and of the modules it calls. */
     collect() {
         for (const decl of this.def.resources) {
-            for (const inst of this.instances(decl)) {
+            const insts = this.instances(decl);
+            // A resource that holds a policy and has no instance grants nothing: said, not left out.
+            if (insts.length === 0 && decl.kind !== 'data' && Object.hasOwn(TERRAFORM_POLICY_ATTRIBUTES, decl.type))
+                this.ctx.noInstances.push({
+                    file: decl.file.path,
+                    line: lineOf(decl.block),
+                    address: `${this.prefix}${decl.type}.${decl.name}`,
+                    reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+                });
+            for (const inst of insts) {
                 const mode = decl.kind === 'data' ? 'data' : 'managed';
                 const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
                 const address = `${this.prefix}${local}${inst.key !== undefined ? module_def_keyText(inst.key) : ''}`;
@@ -14008,6 +14018,7 @@ function readHclModules(files, host, explicit) {
             tfvars: readTfvars(vars.filter((v) => dirOf(v.path) === dir), problems),
             resources: [],
             notFollowed: [],
+            noInstances: [],
             problems,
             called: new Set(),
         };
@@ -14046,6 +14057,16 @@ function readHclModules(files, host, explicit) {
                 kind: 'terraform-hcl',
                 status: 'skipped',
                 reason: `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`,
+                policies: [],
+                errors: [],
+            });
+        }
+        for (const n of ctx.noInstances) {
+            results.set(`${n.file}#${n.address}`, {
+                path: `${n.file}#${n.address}`,
+                kind: 'terraform-hcl',
+                status: 'skipped',
+                reason: `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
                 policies: [],
                 errors: [],
             });

@@ -98,6 +98,16 @@ const EXPECTED: Record<string, Row[]> = {
   ],
 };
 
+/** Per fixture module: its resources that hold a policy and have no instance (count 0 by default). */
+const NO_INSTANCE: Record<string, string[]> = {
+  'anyscale-aws-anyscale-iam': [
+    'main.tf#aws_iam_policy.anyscale_cluster_node_custom_policy',
+    'main.tf#aws_iam_policy.anyscale_iam_custom_policy',
+  ],
+  'terraform-aws-iam-assumable-role': ['main.tf#aws_iam_role.this'],
+  'terraform-aws-iam-group-with-policies': ['main.tf#aws_iam_policy.custom'],
+};
+
 describe('real public modules', () => {
   it('has a listing for every fixture module', () => {
     expect(readdirSync(FIX).sort()).toEqual(Object.keys(EXPECTED).sort());
@@ -106,7 +116,12 @@ describe('real public modules', () => {
   for (const [name, rows] of Object.entries(EXPECTED)) {
     it(`lists every IAM policy of ${name} with its address, kind and status`, () => {
       const results = readFixture(name);
-      expect(results.filter((r) => r.status !== 'audited')).toEqual([]);
+      // Resources with a policy and no instance under the module's defaults are listed, skipped.
+      expect(results.filter((r) => r.status !== 'audited').map((r) => r.path.slice(name.length + 1))).toEqual(
+        NO_INSTANCE[name] ?? [],
+      );
+      for (const r of results.filter((x) => x.status !== 'audited'))
+        expect(r.reason).toMatch(/ has no instance: its count is 0 with the variables as read/);
       const got = policies(results).map((p) => [p.path.slice(name.length + 1), p.address, p.kind, p.status]);
       expect(got).toEqual(rows.map((r) => r.slice(0, 4)));
       for (const [i, p] of policies(results).entries()) {
@@ -174,7 +189,7 @@ describe('real public modules', () => {
 });
 
 describe('the evaluator', () => {
-  it('gives one record per for_each key, none for count = 0, and reads jsonencode with its lines', () => {
+  it('gives one record per for_each key, none for count = 0 (listed as skipped), and reads jsonencode with its lines', () => {
     const { results } = moduleOf({
       'main.tf': `
 variable "buckets" {
@@ -209,6 +224,13 @@ resource "aws_iam_policy" "never" {
     expect(recs[1]!.line).toBe(8);
     expect(recs[1]!.statementLines).toEqual([11]);
     expect(recs[1]!.approximate).toBeUndefined();
+    // The policy with no instance is accounted for, with the reason, not left out.
+    expect(results.filter((r) => r.status === 'skipped').map((r) => [r.path, r.reason])).toEqual([
+      [
+        'main.tf#aws_iam_policy.never',
+        'aws_iam_policy.never (line 19) has no instance: its count is 0 with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing',
+      ],
+    ]);
   });
 
   it('reads heredocs (<<- strips the indentation), locals across files, tfvars and common functions', () => {

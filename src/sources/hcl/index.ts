@@ -188,6 +188,7 @@ export function readHclModules(
       ),
       resources: [],
       notFollowed: [],
+      noInstances: [],
       problems,
       called: new Set(),
     };
@@ -222,6 +223,16 @@ export function readHclModules(
         kind: 'terraform-hcl',
         status: 'skipped',
         reason: `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`,
+        policies: [],
+        errors: [],
+      });
+    }
+    for (const n of ctx.noInstances) {
+      results.set(`${n.file}#${n.address}`, {
+        path: `${n.file}#${n.address}`,
+        kind: 'terraform-hcl',
+        status: 'skipped',
+        reason: `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
         policies: [],
         errors: [],
       });

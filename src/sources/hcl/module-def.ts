@@ -167,6 +167,8 @@ export interface LoadContext {
   tfvars: Map<string, Value>;
   resources: Evaluated[];
   notFollowed: NotFollowed[];
+  /** Resources that hold a policy and have no instance (`count = 0`, an empty `for_each`). */
+  noInstances: NotFollowed[];
   problems: ModuleProblem[];
   /** Directories followed as a module call from this root (not audited again on their own). */
   called: Set<string>;

@@ -10,6 +10,7 @@ import type { FnCtx } from './functions.js';
 import { setOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { PARTITION, resourceAttribute } from './resources.js';
+import { TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
 import { isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
 import {
   MAX_MODULE_DEPTH,
@@ -504,7 +505,16 @@ export class Instance {
   /** Evaluates every resource and data source of this instance and of the modules it calls. */
   collect(): void {
     for (const decl of this.def.resources) {
-      for (const inst of this.instances(decl)) {
+      const insts = this.instances(decl);
+      // A resource that holds a policy and has no instance grants nothing: said, not left out.
+      if (insts.length === 0 && decl.kind !== 'data' && Object.hasOwn(TERRAFORM_POLICY_ATTRIBUTES, decl.type))
+        this.ctx.noInstances.push({
+          file: decl.file.path,
+          line: lineOf(decl.block),
+          address: `${this.prefix}${decl.type}.${decl.name}`,
+          reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+        });
+      for (const inst of insts) {
         const mode = decl.kind === 'data' ? 'data' : 'managed';
         const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
         const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
