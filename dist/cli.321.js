@@ -16892,8 +16892,11 @@ const FUNCTIONS = {
     },
     coalesce: (args, text) => {
         for (const a of args) {
-            if (a instanceof hcl_values/* Unknown */.$r || a instanceof hcl_values/* Tmpl */.C5)
+            if (a instanceof hcl_values/* Unknown */.$r)
                 return new hcl_values/* Unknown */.$r(text);
+            // A template with literal text is a non-empty string, whatever its unknown parts are.
+            if (a instanceof hcl_values/* Tmpl */.C5)
+                return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new hcl_values/* Unknown */.$r(text);
             if (a !== null && a !== '')
                 return a;
         }
@@ -16943,6 +16946,9 @@ const FUNCTIONS = {
             .map((k) => m[k])
         : new hcl_values/* Unknown */.$r(text),
     length: ([v], text) => {
+        // As Terraform: an error (which try() turns into its fallback), not an unknown.
+        if (v === null)
+            throw new HclEvalError('length: the argument is null');
         if (Array.isArray(v))
             return v.length;
         if ((0,hcl_values/* isObj */.sA)(v))
@@ -23838,8 +23844,14 @@ class DocumentAnalyzer extends AnalyzerBase {
                         viaReferences = true;
                         continue;
                     }
-                    if (typeof item !== 'string')
+                    // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
+                    if ((0,json_lines/* isObject */.Gv)(item)) {
+                        more[which].push(item);
                         continue;
+                    }
+                    // Never dropped in silence: what is not a JSON document makes the policy unresolved.
+                    if (typeof item !== 'string')
+                        return { reason: `has a ${k} entry that is not a JSON document` };
                     const p = (0,json_lines/* parseJson */.qF)(item);
                     if (!p.ok || !(0,json_lines/* isObject */.Gv)(p.value))
                         return { reason: `has a ${k} entry that is not a JSON object` };

@@ -7491,8 +7491,14 @@ class DocumentAnalyzer extends AnalyzerBase {
                         viaReferences = true;
                         continue;
                     }
-                    if (typeof item !== 'string')
+                    // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
+                    if (isObject(item)) {
+                        more[which].push(item);
                         continue;
+                    }
+                    // Never dropped in silence: what is not a JSON document makes the policy unresolved.
+                    if (typeof item !== 'string')
+                        return { reason: `has a ${k} entry that is not a JSON document` };
                     const p = parseJson(item);
                     if (!p.ok || !isObject(p.value))
                         return { reason: `has a ${k} entry that is not a JSON object` };
@@ -11936,8 +11942,11 @@ const FUNCTIONS = {
     },
     coalesce: (args, text) => {
         for (const a of args) {
-            if (a instanceof values_Unknown || a instanceof Tmpl)
+            if (a instanceof values_Unknown)
                 return new values_Unknown(text);
+            // A template with literal text is a non-empty string, whatever its unknown parts are.
+            if (a instanceof Tmpl)
+                return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new values_Unknown(text);
             if (a !== null && a !== '')
                 return a;
         }
@@ -11987,6 +11996,9 @@ const FUNCTIONS = {
             .map((k) => m[k])
         : new values_Unknown(text),
     length: ([v], text) => {
+        // As Terraform: an error (which try() turns into its fallback), not an unknown.
+        if (v === null)
+            throw new HclEvalError('length: the argument is null');
         if (Array.isArray(v))
             return v.length;
         if (isObj(v))

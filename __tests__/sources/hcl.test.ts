@@ -379,6 +379,38 @@ resource "aws_iam_policy" "ongoing" {
     expect(note).toContain('local.region is not defined in this module: read as unknown');
   });
 
+  it('reads try(length(null), 0) as 0, coalesce() of a template with literal text, and a jsonencode() source document', () => {
+    // As anyscale/terraform-aws-anyscale-cloudfoundation-modules writes its optional policies.
+    const { results } = moduleOf({
+      'main.tf': `
+variable "custom" {
+  type    = string
+  default = null
+}
+data "aws_caller_identity" "current" {}
+locals {
+  body = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = ["arn:aws:secretsmanager:us-west-2:111122223333:secret:x"] }] })
+  doc  = try(length(var.custom), 0) > 0 ? var.custom : local.body
+  a    = null
+  arn  = coalesce(local.a, "arn:aws:logs:*:\${data.aws_caller_identity.current.account_id}:log-group:/anyscale*")
+}
+data "aws_iam_policy_document" "secrets" {
+  source_policy_documents = [local.doc]
+}
+resource "aws_iam_policy" "secrets" { policy = data.aws_iam_policy_document.secrets.json }
+resource "aws_iam_policy" "logs" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["logs:PutLogEvents"], Resource = ["\${local.arn}:*"] }] })
+}
+`,
+    });
+    const recs = policies(results);
+    const secrets = recs.find((p) => p.address === 'aws_iam_policy.secrets');
+    // The source document (jsonencode() in a local) is read, not dropped.
+    expect(doc(secrets).Statement[0]!.Action).toEqual(['secretsmanager:GetSecretValue']);
+    const logs = recs.find((p) => p.address === 'aws_iam_policy.logs');
+    expect(doc(logs).Statement[0]!.Resource).toEqual(['arn:aws:logs:*:*:log-group:/anyscale*:*']);
+  });
+
   it("names the unknown account of a resource's ARN after the reference written, in the note", () => {
     const { results } = moduleOf({
       'main.tf': `

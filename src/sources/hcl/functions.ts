@@ -175,7 +175,10 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   coalesce: (args, text) => {
     for (const a of args) {
-      if (a instanceof Unknown || a instanceof Tmpl) return new Unknown(text);
+      if (a instanceof Unknown) return new Unknown(text);
+      // A template with literal text is a non-empty string, whatever its unknown parts are.
+      if (a instanceof Tmpl)
+        return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new Unknown(text);
       if (a !== null && a !== '') return a;
     }
     throw new HclEvalError('coalesce: no non-null, non-empty argument');
@@ -216,6 +219,8 @@ const FUNCTIONS: Record<string, Fn> = {
           .map((k) => m[k]!)
       : new Unknown(text),
   length: ([v], text) => {
+    // As Terraform: an error (which try() turns into its fallback), not an unknown.
+    if (v === null) throw new HclEvalError('length: the argument is null');
     if (Array.isArray(v)) return v.length;
     if (isObj(v)) return Object.keys(v).length;
     if (typeof v === 'string') return Array.from(v).length;

@@ -231,7 +231,13 @@ export class DocumentAnalyzer extends AnalyzerBase {
             viaReferences = true;
             continue;
           }
-          if (typeof item !== 'string') continue;
+          // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
+          if (isObject(item)) {
+            more[which].push(item);
+            continue;
+          }
+          // Never dropped in silence: what is not a JSON document makes the policy unresolved.
+          if (typeof item !== 'string') return { reason: `has a ${k} entry that is not a JSON document` };
           const p = parseJson(item);
           if (!p.ok || !isObject(p.value)) return { reason: `has a ${k} entry that is not a JSON object` };
           more[which].push(p.value);
