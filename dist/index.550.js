@@ -6026,6 +6026,7 @@ function boundDocuments(result) {
         rec.status = 'unresolved';
         delete rec.document;
         delete rec.statementLines;
+        delete rec.statementFiles;
         rec.reason = why;
         const e = { path: rec.path, message: why };
         if (rec.line !== undefined)
@@ -11746,14 +11747,16 @@ function analyzeModule(dir, resources) {
         else
             delete rec.line;
         const fromJson = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
-        if (rec.statementLines) {
-            rec.statementLines = rec.statementLines.map((l) => {
-                const so = origin(l);
-                return so && so.file === file ? so.line : (rec.line ?? 0);
-            });
-        }
-        else if (fromJson && rec.status === 'resolved') {
-            rec.statementLines = fromJson.map((so) => (so && so.file === file ? so.line : (rec.line ?? 0)));
+        // Each statement where it is written: in another file of the module, that file and its line.
+        const origins = rec.statementLines
+            ? rec.statementLines.map((l) => origin(l))
+            : fromJson && rec.status === 'resolved'
+                ? fromJson
+                : undefined;
+        if (origins) {
+            rec.statementLines = origins.map((so) => (so ? so.line : (rec.line ?? 0)));
+            if (origins.some((so) => so && so.file !== file))
+                rec.statementFiles = origins.map((so) => (so && so.file !== file ? so.file : undefined));
         }
         const notes = ev ? notesFor(ev) : [];
         if (notes.length)
@@ -14430,11 +14433,13 @@ function pointPlansAtTf(plans, hcl) {
             const doc = p.document;
             const st = doc && typeof doc === 'object' ? doc.Statement : undefined;
             const n = p.statementLines?.length ?? (Array.isArray(st) ? st.length : st ? 1 : undefined);
-            if (n !== undefined)
-                p.statementLines =
-                    tf.statementLines && tf.statementLines.length === n
-                        ? [...tf.statementLines]
-                        : new Array(n).fill(tf.line);
+            if (n !== undefined) {
+                const same = tf.statementLines && tf.statementLines.length === n;
+                p.statementLines = same ? [...tf.statementLines] : new Array(n).fill(tf.line);
+                // The statements' own files come with their lines (a document in another file).
+                if (same && tf.statementFiles)
+                    p.statementFiles = [...tf.statementFiles];
+            }
             moved++;
         }
     }
@@ -18949,6 +18954,10 @@ function memberLine(m, stmt) {
         return m.record.statementLines[stmt.index];
     return m.record.line;
 }
+/** The file a statement is written in: the policy's own, or another file of its module. */
+function memberPath(m, stmt) {
+    return (stmt && m.record.statementFiles?.[stmt.index]) || m.record.path;
+}
 const EXAMPLES = 5;
 /** Atoms remembered per statement by groupAtoms for a comparison without a key. */
 const REMEMBERED = 8;
@@ -19075,7 +19084,7 @@ function groupAtoms(atoms, opts) {
             resources,
             set: first.set,
             baseline: baselineId,
-            path: member.record.path,
+            path: memberPath(member, first.stmt),
             line,
             address,
             accessLevels: levels.length ? levels : undefined,
@@ -20668,7 +20677,7 @@ class StatementMemo {
         const member = unit.members[mi];
         const line = memberLine(member, stmt);
         return templates.map((t) => {
-            const f = copyFinding(t, { policy: unit.id, path: member.record.path });
+            const f = copyFinding(t, { policy: unit.id, path: memberPath(member, stmt) });
             if (f.statement !== undefined)
                 f.statement = statementLabel(stmt);
             // Assigned, never deleted: the copy keeps the template's shape (see groupAtoms).

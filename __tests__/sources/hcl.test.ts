@@ -538,6 +538,41 @@ module "self" {
 });
 
 describe('through runAudit', () => {
+  it("points a finding at its statement's own file when the policy document is in another file", async () => {
+    // As anyscale's module: the resource in main.tf, its aws_iam_policy_document in data.tf.
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-files-'));
+    writeFileSync(
+      join(root, 'main.tf'),
+      'resource "aws_iam_policy" "p" {\n  name   = "coiled-p"\n  policy = data.aws_iam_policy_document.d.json\n}\n',
+    );
+    writeFileSync(
+      join(root, 'data.tf'),
+      [
+        'data "aws_iam_policy_document" "d" {',
+        '  statement {',
+        '    actions   = ["ec2:DescribeInstances"]',
+        '    resources = ["*"]',
+        '  }',
+        '  statement {',
+        '    sid       = "Extra"',
+        '    actions   = ["iam:CreateUser"]',
+        '    resources = ["*"]',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const report = await runAudit({ root, paths: [], baseline: 'coiled', now: NOW });
+    const extra = report.findings.find((f) => f.statement === 'Extra')!;
+    expect(extra).toMatchObject({
+      kind: 'excess-action',
+      path: 'data.tf',
+      line: 6,
+      address: 'aws_iam_policy.p',
+    });
+    expect(report.policies.find((p) => p.address === 'aws_iam_policy.p')).toMatchObject({ path: 'main.tf' });
+  });
+
   it("audits Coiled's Terraform template against coiled with no CRITICAL iam:PassRole on *", async () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-coiled-'));
     for (const f of readdirSync(join(FIX, 'coiled-terraform-template')))

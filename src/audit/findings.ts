@@ -30,6 +30,11 @@ export function memberLine(m: UnitMember, stmt?: Statement): number | undefined 
   return m.record.line;
 }
 
+/** The file a statement is written in: the policy's own, or another file of its module. */
+export function memberPath(m: UnitMember, stmt?: Statement): string {
+  return (stmt && m.record.statementFiles?.[stmt.index]) || m.record.path;
+}
+
 const EXAMPLES = 5;
 
 /** Atoms remembered per statement by groupAtoms for a comparison without a key. */
@@ -177,7 +182,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
       resources,
       set: first.set,
       baseline: baselineId,
-      path: member.record.path,
+      path: memberPath(member, first.stmt),
       line,
       address,
       accessLevels: levels.length ? levels : undefined,

@@ -30,7 +30,7 @@ import {
 } from './engine.js';
 import { activeSets, baselineSets, classify, grantedByEntry, type Piece } from './classify.js';
 import { copyFinding } from './finding-set.js';
-import { groupAtoms, memberLine } from './findings.js';
+import { groupAtoms, memberLine, memberPath } from './findings.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { minimalPlanFromPieces, statementFirst, type MinimalPart } from './minimal.js';
 
@@ -379,7 +379,7 @@ export class StatementMemo {
     const member = unit.members[mi]!;
     const line = memberLine(member, stmt);
     return templates.map((t) => {
-      const f = copyFinding(t, { policy: unit.id, path: member.record.path });
+      const f = copyFinding(t, { policy: unit.id, path: memberPath(member, stmt) });
       if (f.statement !== undefined) f.statement = statementLabel(stmt);
       // Assigned, never deleted: the copy keeps the template's shape (see groupAtoms).
       f.line = line;

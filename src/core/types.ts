@@ -84,6 +84,12 @@ export interface PolicyRecord {
   approximate?: string[];
   /** 1-based line of each statement, index-aligned with the statements when known. */
   statementLines?: number[];
+  /**
+   * The file of each statement that is not in the policy's own file (a `.tf` policy rebuilt from
+   * an `aws_iam_policy_document` in another file of its module), index-aligned with
+   * statementLines; undefined where the statement is in `path`.
+   */
+  statementFiles?: (string | undefined)[];
 }
 
 /** A role, user or group, with the policies that make up its effective permissions. */

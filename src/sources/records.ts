@@ -36,6 +36,7 @@ export function boundDocuments(result: InputResult): InputResult {
     rec.status = 'unresolved';
     delete rec.document;
     delete rec.statementLines;
+    delete rec.statementFiles;
     rec.reason = why;
     const e: SourceError = { path: rec.path, message: why };
     if (rec.line !== undefined) e.line = rec.line;

@@ -117,13 +117,16 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     if (line !== undefined) rec.line = line;
     else delete rec.line;
     const fromJson = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
-    if (rec.statementLines) {
-      rec.statementLines = rec.statementLines.map((l) => {
-        const so = origin(l);
-        return so && so.file === file ? so.line : (rec.line ?? 0);
-      });
-    } else if (fromJson && rec.status === 'resolved') {
-      rec.statementLines = fromJson.map((so) => (so && so.file === file ? so.line : (rec.line ?? 0)));
+    // Each statement where it is written: in another file of the module, that file and its line.
+    const origins = rec.statementLines
+      ? rec.statementLines.map((l) => origin(l))
+      : fromJson && rec.status === 'resolved'
+        ? fromJson
+        : undefined;
+    if (origins) {
+      rec.statementLines = origins.map((so) => (so ? so.line : (rec.line ?? 0)));
+      if (origins.some((so) => so && so.file !== file))
+        rec.statementFiles = origins.map((so) => (so && so.file !== file ? so.file : undefined));
     }
     const notes = ev ? notesFor(ev) : [];
     if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];

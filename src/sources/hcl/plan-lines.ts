@@ -37,11 +37,12 @@ export function pointPlansAtTf(plans: InputResult[], hcl: InputResult[]): number
       const doc = p.document as { Statement?: unknown } | undefined;
       const st = doc && typeof doc === 'object' ? doc.Statement : undefined;
       const n = p.statementLines?.length ?? (Array.isArray(st) ? st.length : st ? 1 : undefined);
-      if (n !== undefined)
-        p.statementLines =
-          tf.statementLines && tf.statementLines.length === n
-            ? [...tf.statementLines]
-            : new Array<number>(n).fill(tf.line);
+      if (n !== undefined) {
+        const same = tf.statementLines && tf.statementLines.length === n;
+        p.statementLines = same ? [...tf.statementLines!] : new Array<number>(n).fill(tf.line);
+        // The statements' own files come with their lines (a document in another file).
+        if (same && tf.statementFiles) p.statementFiles = [...tf.statementFiles];
+      }
       moved++;
     }
   }
