@@ -487,6 +487,14 @@ describe('new vendors, each audited clean against its own source', () => {
         /^iam\/datadog\.json: the earlier baseline datadog@2022 fits it better \(1\.00, against 0\.\d\d\), yet not by enough to be chosen, so it is audited against the current datadog; if it follows that version on purpose, audit with --baseline datadog@2022\.$/,
       ),
     );
+    // Several policies: one note, without one policy's scores for all.
+    const two = await audit({
+      'iam/a.json': vendor('datadog-integration.json'),
+      'iam/b.json': vendor('datadog-integration.json'),
+    });
+    expect(two.notes).toContainEqual(
+      'iam/a.json, iam/b.json: the earlier baseline datadog@2022 fits them better, yet not by enough to be chosen, so they are audited against the current datadog; if they follow that version on purpose, audit with --baseline datadog@2022.',
+    );
     // A policy of the current version gets no such note.
     const current = await audit({ 'iam/datadog.json': vendor('datadog-cfn-inline-standard-full.json') });
     expect(current.notes ?? []).not.toContainEqual(expect.stringMatching(/earlier baseline/));

@@ -221,17 +221,17 @@ function principalFit(
   };
 }
 
+/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
+function serviceOnlyReason(grantees: string[], baseline: Baseline): string {
+  return `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+}
+
 /**
  * The AWS services a resource policy grants, when they are all it grants: every Allow statement
  * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`). Undefined when
  * an Allow names anything else (an account, a role, `*`, a federated or canonical user) or no
  * principal.
  */
-/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
-function serviceOnlyReason(grantees: string[], baseline: Baseline): string {
-  return `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
-}
-
 export function serviceOnlyGrantees(document: unknown): string[] | undefined {
   const st = (document as { Statement?: unknown } | null)?.Statement;
   const services = new Set<string>();
@@ -774,8 +774,11 @@ function planAudit(
   for (const [key, { latest, earlier, ids }] of closer) {
     const current = key.slice(0, key.indexOf('\u0000'));
     const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
+    // The scores of one policy; of several, none (each has its own).
+    const scores =
+      ids.length === 1 ? ` (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)})` : '';
     notes.push(
-      `${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)}), yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`,
+      `${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`,
     );
   }
   return plan;
