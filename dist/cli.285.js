@@ -94,17 +94,10 @@ function findingItem(f, policyAddress, shared) {
     }
     if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .messageAddsToActions */ .Ax)(f, many))
         lines.push(message(f));
-    if (f.approximate) {
-        // The policy's shared note is shown once under its heading (sharedApproximate).
-        const { own, shared: carries } = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .ownApproximate */ .pb)(f, shared);
-        const note = carries && !shared.all
-            ? own
-                ? `${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(own, 'text')}; and as noted above`
-                : 'as noted above'
-            : own && (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(own, 'text');
-        if (note)
-            lines.push(`⚠️ approximate: ${note}`);
-    }
+    // The policy's shared note is shown once under its heading (sharedApproximate).
+    const note = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .approximateText */ .eR)(f, shared, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'));
+    if (note)
+        lines.push(`⚠️ approximate: ${note}`);
     return lines.join('\\\n  ');
 }
 function policyHeading(g, shared) {
@@ -123,7 +116,7 @@ function policyHeading(g, shared) {
     }
     // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
     if (shared)
-        line += `${p?.baseline ? '\\' : ''}\n⚠️ approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
+        line += `${p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
     return line;
 }
 /** The notes of the findings' own sets; for a report without them, the baselines' notes. */

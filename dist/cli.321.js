@@ -8307,13 +8307,10 @@ function findingLines(out, f, paint, indent, shared) {
     }
     if (shown.count > 0 && (0,actions/* messageAddsToActions */.Ax)(f, many))
         out.push(`${indent}         ${message(f)}`);
-    if (f.approximate) {
-        // The policy's shared note is printed once above its findings (sharedApproximate).
-        const { own, shared: carries } = (0,group/* ownApproximate */.pb)(f, shared);
-        const note = carries && !shared.all ? (own ? `${terminalText(own)}; and as noted above` : 'as noted above') : own && terminalText(own);
-        if (note)
-            out.push(`${indent}         approximate: ${note}`);
-    }
+    // The policy's shared note is printed once above its findings (sharedApproximate).
+    const note = (0,group/* approximateText */.eR)(f, shared, terminalText);
+    if (note)
+        out.push(`${indent}         approximate: ${note}`);
     if (f.ignored)
         out.push(`${indent}         ignored: ${terminalText(f.ignored.reason)}${f.ignored.expires ? ` (until ${terminalText(f.ignored.expires)})` : ''}`);
 }
@@ -8341,7 +8338,7 @@ function* groups(report, findings, paint, indent) {
             head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
         if (shared)
-            out.push(`${indent}  approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${terminalText(shared.text)}`);
+            out.push(`${indent}  ${(0,group/* sharedNoteLead */.Mc)(shared)}: ${terminalText(shared.text)}`);
         for (const { kind, findings: ofKind } of g.kinds) {
             const info = group/* KIND_INFO */.Kw[kind];
             if (kind !== 'leftover-set') {
@@ -16048,21 +16045,23 @@ function messageAddsToActions(f, many) {
 /* harmony export */   Kw: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.Kw),
 /* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   ML: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.ML),
+/* harmony export */   Mc: () => (/* binding */ sharedNoteLead),
 /* harmony export */   XI: () => (/* binding */ distinctPolicies),
 /* harmony export */   YY: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.YY),
 /* harmony export */   aY: () => (/* binding */ cleanPolicies),
 /* harmony export */   bl: () => (/* binding */ splitLeftovers),
 /* harmony export */   cm: () => (/* binding */ sharedApproximate),
+/* harmony export */   eR: () => (/* binding */ approximateText),
 /* harmony export */   fq: () => (/* binding */ heldNothing),
 /* harmony export */   hu: () => (/* binding */ MAX_CLEAN_SHOWN),
 /* harmony export */   jZ: () => (/* binding */ atLeast),
 /* harmony export */   kG: () => (/* binding */ groupFindings),
-/* harmony export */   pb: () => (/* binding */ ownApproximate),
 /* harmony export */   qs: () => (/* binding */ severityRank),
 /* harmony export */   ur: () => (/* binding */ severityCounts),
 /* harmony export */   xh: () => (/* binding */ addressLabel),
 /* harmony export */   zT: () => (/* binding */ bucketFindings)
 /* harmony export */ });
+/* unused harmony export ownApproximate */
 /* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3054);
 /* harmony import */ var _audit_finding_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(183);
 /* harmony import */ var _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5960);
@@ -16280,6 +16279,23 @@ function ownApproximate(f, shared) {
         return { own: f.approximate, shared: false };
     const own = f.approximate.slice(0, f.approximate.length - shared.text.length);
     return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
+}
+/** The words that lead a policy's shared note, above its findings. */
+function sharedNoteLead(shared) {
+    return `approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}`;
+}
+/**
+ * A finding's approximate note as its line shows it, with `esc` the renderer's escaping: its own
+ * part, and "as noted above" where it carries a shared note that not every finding does; undefined
+ * when there is nothing to say (no note, or only the shared note every finding carries).
+ */
+function approximateText(f, shared, esc) {
+    if (!f.approximate)
+        return undefined;
+    const { own, shared: carries } = ownApproximate(f, shared);
+    if (carries && !shared.all)
+        return own ? `${esc(own)}; and as noted above` : 'as noted above';
+    return own && esc(own);
 }
 /**
  * The audited policies with no finding of any kind (not even an ignored or informational one), in
@@ -18925,26 +18941,20 @@ function readHclModules(files, host, explicit) {
         }
         for (const p of problems)
             input(p.file).errors.push(problemError(p));
-        for (const n of ctx.notFollowed) {
-            results.set(`${n.file}#${n.address}`, {
-                path: `${n.file}#${n.address}`,
-                kind: 'terraform-hcl',
-                status: 'skipped',
-                reason: `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`,
-                policies: [],
-                errors: [],
-            });
-        }
-        for (const n of ctx.noInstances) {
-            results.set(`${n.file}#${n.address}`, {
-                path: `${n.file}#${n.address}`,
-                kind: 'terraform-hcl',
-                status: 'skipped',
-                reason: `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
-                policies: [],
-                errors: [],
-            });
-        }
+        // Listed as skipped, each with its reason: module calls not followed, and resources with a
+        // policy and no instance.
+        const skip = (n, reason) => results.set(`${n.file}#${n.address}`, {
+            path: `${n.file}#${n.address}`,
+            kind: 'terraform-hcl',
+            status: 'skipped',
+            reason,
+            policies: [],
+            errors: [],
+        });
+        for (const n of ctx.notFollowed)
+            skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
+        for (const n of ctx.noInstances)
+            skip(n, `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`);
     }
     // The same address in two root modules: each prefixed with its directory.
     const seen = new Map();

@@ -14066,26 +14066,20 @@ function readHclModules(files, host, explicit) {
         }
         for (const p of problems)
             input(p.file).errors.push(problemError(p));
-        for (const n of ctx.notFollowed) {
-            results.set(`${n.file}#${n.address}`, {
-                path: `${n.file}#${n.address}`,
-                kind: 'terraform-hcl',
-                status: 'skipped',
-                reason: `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`,
-                policies: [],
-                errors: [],
-            });
-        }
-        for (const n of ctx.noInstances) {
-            results.set(`${n.file}#${n.address}`, {
-                path: `${n.file}#${n.address}`,
-                kind: 'terraform-hcl',
-                status: 'skipped',
-                reason: `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
-                policies: [],
-                errors: [],
-            });
-        }
+        // Listed as skipped, each with its reason: module calls not followed, and resources with a
+        // policy and no instance.
+        const skip = (n, reason) => results.set(`${n.file}#${n.address}`, {
+            path: `${n.file}#${n.address}`,
+            kind: 'terraform-hcl',
+            status: 'skipped',
+            reason,
+            policies: [],
+            errors: [],
+        });
+        for (const n of ctx.notFollowed)
+            skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
+        for (const n of ctx.noInstances)
+            skip(n, `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`);
     }
     // The same address in two root modules: each prefixed with its directory.
     const seen = new Map();
@@ -23273,6 +23267,23 @@ function ownApproximate(f, shared) {
     const own = f.approximate.slice(0, f.approximate.length - shared.text.length);
     return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
 }
+/** The words that lead a policy's shared note, above its findings. */
+function sharedNoteLead(shared) {
+    return `approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}`;
+}
+/**
+ * A finding's approximate note as its line shows it, with `esc` the renderer's escaping: its own
+ * part, and "as noted above" where it carries a shared note that not every finding does; undefined
+ * when there is nothing to say (no note, or only the shared note every finding carries).
+ */
+function approximateText(f, shared, esc) {
+    if (!f.approximate)
+        return undefined;
+    const { own, shared: carries } = ownApproximate(f, shared);
+    if (carries && !shared.all)
+        return own ? `${esc(own)}; and as noted above` : 'as noted above';
+    return own && esc(own);
+}
 /**
  * The audited policies with no finding of any kind (not even an ignored or informational one), in
  * the report's order: what a report names as audited clean, so that a policy that was checked is
@@ -23586,17 +23597,10 @@ function findingItem(f, policyAddress, shared) {
     }
     if (shown.count > 0 && messageAddsToActions(f, many))
         lines.push(markdown_message(f));
-    if (f.approximate) {
-        // The policy's shared note is shown once under its heading (sharedApproximate).
-        const { own, shared: carries } = ownApproximate(f, shared);
-        const note = carries && !shared.all
-            ? own
-                ? `${(0,core_escape/* escapeMarkdown */.FV)(own, 'text')}; and as noted above`
-                : 'as noted above'
-            : own && (0,core_escape/* escapeMarkdown */.FV)(own, 'text');
-        if (note)
-            lines.push(`⚠️ approximate: ${note}`);
-    }
+    // The policy's shared note is shown once under its heading (sharedApproximate).
+    const note = approximateText(f, shared, (s) => (0,core_escape/* escapeMarkdown */.FV)(s, 'text'));
+    if (note)
+        lines.push(`⚠️ approximate: ${note}`);
     return lines.join('\\\n  ');
 }
 function policyHeading(g, shared) {
@@ -23615,7 +23619,7 @@ function policyHeading(g, shared) {
     }
     // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
     if (shared)
-        line += `${p?.baseline ? '\\' : ''}\n⚠️ approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${(0,core_escape/* escapeMarkdown */.FV)(shared.text, 'text')}`;
+        line += `${p?.baseline ? '\\' : ''}\n⚠️ ${sharedNoteLead(shared)}: ${(0,core_escape/* escapeMarkdown */.FV)(shared.text, 'text')}`;
     return line;
 }
 /** The notes of the findings' own sets; for a report without them, the baselines' notes. */
@@ -27891,13 +27895,10 @@ function findingLines(out, f, paint, indent, shared) {
     }
     if (shown.count > 0 && messageAddsToActions(f, many))
         out.push(`${indent}         ${text_message(f)}`);
-    if (f.approximate) {
-        // The policy's shared note is printed once above its findings (sharedApproximate).
-        const { own, shared: carries } = ownApproximate(f, shared);
-        const note = carries && !shared.all ? (own ? `${terminalText(own)}; and as noted above` : 'as noted above') : own && terminalText(own);
-        if (note)
-            out.push(`${indent}         approximate: ${note}`);
-    }
+    // The policy's shared note is printed once above its findings (sharedApproximate).
+    const note = approximateText(f, shared, terminalText);
+    if (note)
+        out.push(`${indent}         approximate: ${note}`);
     if (f.ignored)
         out.push(`${indent}         ignored: ${terminalText(f.ignored.reason)}${f.ignored.expires ? ` (until ${terminalText(f.ignored.expires)})` : ''}`);
 }
@@ -27925,7 +27926,7 @@ function* groups(report, findings, paint, indent) {
             head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
         if (shared)
-            out.push(`${indent}  approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${terminalText(shared.text)}`);
+            out.push(`${indent}  ${sharedNoteLead(shared)}: ${terminalText(shared.text)}`);
         for (const { kind, findings: ofKind } of g.kinds) {
             const info = KIND_INFO[kind];
             if (kind !== 'leftover-set') {

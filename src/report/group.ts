@@ -271,6 +271,27 @@ export function ownApproximate(
   return { own: own === '' ? undefined : own.slice(0, -2), shared: true };
 }
 
+/** The words that lead a policy's shared note, above its findings. */
+export function sharedNoteLead(shared: SharedNote): string {
+  return `approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}`;
+}
+
+/**
+ * A finding's approximate note as its line shows it, with `esc` the renderer's escaping: its own
+ * part, and "as noted above" where it carries a shared note that not every finding does; undefined
+ * when there is nothing to say (no note, or only the shared note every finding carries).
+ */
+export function approximateText(
+  f: Finding,
+  shared: SharedNote | undefined,
+  esc: (s: string) => string,
+): string | undefined {
+  if (!f.approximate) return undefined;
+  const { own, shared: carries } = ownApproximate(f, shared);
+  if (carries && !shared!.all) return own ? `${esc(own)}; and as noted above` : 'as noted above';
+  return own && esc(own);
+}
+
 /**
  * The audited policies with no finding of any kind (not even an ignored or informational one), in
  * the report's order: what a report names as audited clean, so that a policy that was checked is

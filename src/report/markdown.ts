@@ -29,9 +29,10 @@ import {
   KIND_INFO,
   leftoverWords,
   MAX_CLEAN_SHOWN,
-  ownApproximate,
+  approximateText,
   plural,
   sharedApproximate,
+  sharedNoteLead,
   splitLeftovers,
   type PolicyGroup,
   type SharedNote,
@@ -150,17 +151,9 @@ function findingItem(f: Finding, policyAddress: string | undefined, shared?: Sha
     lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
   }
   if (shown.count > 0 && messageAddsToActions(f, many)) lines.push(message(f));
-  if (f.approximate) {
-    // The policy's shared note is shown once under its heading (sharedApproximate).
-    const { own, shared: carries } = ownApproximate(f, shared);
-    const note =
-      carries && !shared!.all
-        ? own
-          ? `${md(own, 'text')}; and as noted above`
-          : 'as noted above'
-        : own && md(own, 'text');
-    if (note) lines.push(`⚠️ approximate: ${note}`);
-  }
+  // The policy's shared note is shown once under its heading (sharedApproximate).
+  const note = approximateText(f, shared, (s) => md(s, 'text'));
+  if (note) lines.push(`⚠️ approximate: ${note}`);
   return lines.join('\\\n  ');
 }
 
@@ -176,8 +169,7 @@ function policyHeading(g: PolicyGroup, shared: SharedNote | undefined): string {
     if (p.features?.length) line += ` · optional features in use: ${p.features.map((s) => md(s)).join(', ')}`;
   }
   // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
-  if (shared)
-    line += `${p?.baseline ? '\\' : ''}\n⚠️ approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${md(shared.text, 'text')}`;
+  if (shared) line += `${p?.baseline ? '\\' : ''}\n⚠️ ${sharedNoteLead(shared)}: ${md(shared.text, 'text')}`;
   return line;
 }
 

@@ -24,10 +24,11 @@ import {
   KIND_INFO,
   leftoverWords,
   MAX_CLEAN_SHOWN,
-  ownApproximate,
+  approximateText,
   plural,
   severityCounts,
   sharedApproximate,
+  sharedNoteLead,
   splitLeftovers,
   type SharedNote,
 } from './group.js';
@@ -73,13 +74,9 @@ function findingLines(out: string[], f: Finding, paint: Paint, indent: string, s
     );
   }
   if (shown.count > 0 && messageAddsToActions(f, many)) out.push(`${indent}         ${message(f)}`);
-  if (f.approximate) {
-    // The policy's shared note is printed once above its findings (sharedApproximate).
-    const { own, shared: carries } = ownApproximate(f, shared);
-    const note =
-      carries && !shared!.all ? (own ? `${t(own)}; and as noted above` : 'as noted above') : own && t(own);
-    if (note) out.push(`${indent}         approximate: ${note}`);
-  }
+  // The policy's shared note is printed once above its findings (sharedApproximate).
+  const note = approximateText(f, shared, t);
+  if (note) out.push(`${indent}         approximate: ${note}`);
   if (f.ignored)
     out.push(
       `${indent}         ignored: ${t(f.ignored.reason)}${f.ignored.expires ? ` (until ${t(f.ignored.expires)})` : ''}`,
@@ -116,10 +113,7 @@ function* groups(
         ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
       );
     out.push(head);
-    if (shared)
-      out.push(
-        `${indent}  approximate, ${shared.all ? 'every finding below' : 'the findings below that say so'}: ${t(shared.text)}`,
-      );
+    if (shared) out.push(`${indent}  ${sharedNoteLead(shared)}: ${t(shared.text)}`);
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {

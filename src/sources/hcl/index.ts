@@ -18,6 +18,7 @@ import {
   type ModuleDef,
   type ModuleHost,
   type ModuleProblem,
+  type NotFollowed,
 } from './module.js';
 import { hclReady, initHcl, kids, parseHcl, type ParsedHcl } from './parse.js';
 import { labelText } from './evaluator.js';
@@ -217,26 +218,24 @@ export function readHclModules(
       principalDirs.push([p, dir]);
     }
     for (const p of problems) input(p.file).errors.push(problemError(p));
-    for (const n of ctx.notFollowed) {
+    // Listed as skipped, each with its reason: module calls not followed, and resources with a
+    // policy and no instance.
+    const skip = (n: NotFollowed, reason: string) =>
       results.set(`${n.file}#${n.address}`, {
         path: `${n.file}#${n.address}`,
         kind: 'terraform-hcl',
         status: 'skipped',
-        reason: `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`,
+        reason,
         policies: [],
         errors: [],
       });
-    }
-    for (const n of ctx.noInstances) {
-      results.set(`${n.file}#${n.address}`, {
-        path: `${n.file}#${n.address}`,
-        kind: 'terraform-hcl',
-        status: 'skipped',
-        reason: `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
-        policies: [],
-        errors: [],
-      });
-    }
+    for (const n of ctx.notFollowed)
+      skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
+    for (const n of ctx.noInstances)
+      skip(
+        n,
+        `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
+      );
   }
   // The same address in two root modules: each prefixed with its directory.
   const seen = new Map<string, number>();
