@@ -20698,6 +20698,18 @@ function inStatementOrder(found, first) {
 
 
 
+/**
+ * Whether a feature whose patterns the unit grants `used` of `total` is in use: all of them, or
+ * at least three in four of them, three at least. A vendor's own policy leaves out a statement
+ * that one of its variables turns off (Anyscale's services-v2 without the ELB service-linked role,
+ * `create_elb_service_linked_role = false`), and a user drops an action of a feature they use; the
+ * feature is still theirs, and what it lacks is a missing-permission finding. A feature of one
+ * to three patterns is in use only when the unit grants each of them, so a grant or two of
+ * another set's actions is never taken for a feature.
+ */
+function inUse(used, total) {
+    return used === total || (used >= 3 && used * 4 >= total * 3);
+}
 const setPatterns = new WeakMap();
 /** The action patterns of a set (those that grant something), made once per compiled baseline. */
 function patternsOf(baseline, set, builder) {
@@ -20927,8 +20939,8 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
         // services, under the vendor's condition) with a resource that no rival set (another
         // candidate, an assigned set) names more exactly (resourceExactness), among the entries that
         // cover it. Only patterns whose actions a rival also has are checked.
-        const explains = (c, rivals) => {
-            for (const x of patternsOf(baseline, c, builder)) {
+        const explains = ({ name: c, used }, rivals) => {
+            for (const x of used) {
                 const others = new Set();
                 for (const k of x.hits)
                     for (const e of baseline.byAction.get(k) ?? [])
@@ -21013,8 +21025,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 (x.wildcard
                     ? x.hitSet.minus(specificSet(x.need)).isEmpty()
                     : x.hitSet.intersects(specificSet(x.need)));
-            if (list.length > 0 && list.every(used))
-                candidates.push({ name: s.name, patterns: list.length });
+            const mine = list.filter(used);
+            if (mine.length > 0 && inUse(mine.length, list.length))
+                candidates.push({ name: s.name, patterns: list.length, used: mine });
         }
         // Evidence that another set explains better is none: a statement on `coiled-data-*` is the
         // persistent-data feature's (its text), not package-sync's, whose `{package_sync_bucket_prefix}-*`
@@ -21023,7 +21036,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
         if (candidates.length > 0) {
             const rivals = new Set([...sets, ...candidates.map((c) => c.name)]);
             for (let i = candidates.length - 1; i >= 0; i--)
-                if (!explains(candidates[i].name, rivals))
+                if (!explains(candidates[i], rivals))
                     candidates.splice(i, 1);
         }
         // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
@@ -21059,7 +21072,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 kept.push(c);
         for (const c of kept.sort((x, y) => x.i - y.i)) {
             features.push(c.name);
-            evidence.push(`optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`);
+            evidence.push(c.used.length === c.patterns
+                ? `optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`
+                : `optional feature "${c.name}" in use: the policy grants ${c.used.length} of its ${c.patterns} action patterns (what it lacks is reported as missing)`);
         }
     }
     // Alternatives.

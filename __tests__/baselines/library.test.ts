@@ -4,6 +4,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { inUse } from '../../src/audit/phases.js';
 import { runAudit } from '../../src/audit/run.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderText } from '../../src/report/text.js';
@@ -222,6 +223,37 @@ describe('which optional feature a grant is about', () => {
       ),
     });
     expect(restricted.policies[0]!.features).toEqual(['services-v2-cloud-id']);
+  });
+
+  it("Anyscale's services-v2 policy as the module writes it with create_elb_service_linked_role = false: the feature in use, the role missing", async () => {
+    // From a review: the vendor's own module, with one of its documented variables, left out one
+    // statement of the feature, and the other 47 patterns were reported as excess (8 high) with
+    // the statement EC2Describe as an initial-setup leftover.
+    const full = vendor('anyscale-tf-services-v2-unrestricted.json');
+    const statements = full.Statement.filter((s) => s.Sid !== 'CreateELBServiceLinkedRole');
+    expect(statements).toHaveLength(full.Statement.length - 1);
+    const report = await audit({ 'anyscale-services-v2.json': doc(statements) });
+    expect(report.policies[0]!.features).toEqual(['services-v2']);
+    expect(report.policies[0]!.detection!.evidence.join(' ')).toMatch(
+      /optional feature "services-v2" in use: the policy grants \d+ of its \d+ action patterns \(what it lacks is reported as missing\)/,
+    );
+    expect(brief(excessLike(report))).toEqual([]);
+    // (standalone, the policy is held to the steady state too, whose permissions it lacks)
+    const feature = report.findings.filter((f) => f.set === 'services-v2');
+    expect(feature.map((f) => [f.kind, f.actions])).toEqual([
+      ['missing-permission', ['iam:CreateServiceLinkedRole']],
+    ]);
+  });
+
+  it('a feature of which the policy grants less than three quarters is not in use, and its grants are reported', async () => {
+    // services-v2's ELB writes without its CloudFormation, ACM and target statements.
+    const full = vendor('anyscale-tf-services-v2-unrestricted.json');
+    const statements = full.Statement.filter((s) => ['ELBWrite', 'ELBDirectWrite'].includes(String(s.Sid)));
+    const report = await audit({ 'anyscale-services-v2.json': doc(statements) }, 'anyscale');
+    expect(report.policies[0]!.features ?? []).toEqual([]);
+    const excess = excessLike(report);
+    expect(excess.length).toBeGreaterThan(0);
+    expect(new Set(excess.map((f) => f.feature))).toEqual(new Set(['services-v2']));
   });
 
   it('a feature with a finding of its own is not listed as "granted as documented, no finding"', async () => {
@@ -714,5 +746,24 @@ describe('which principal a baseline describes', () => {
     expect(identity[0]!.detection!.evidence.join(' ')).toMatch(
       /principal: unsure: its role's trust policies name both a service \(ec2\.amazonaws\.com\) and AWS accounts \(123456789012\)/,
     );
+  });
+});
+
+describe('how much of a feature a policy grants for it to be in use', () => {
+  it('every pattern of a feature of one to three; three in four, three at least, of a larger one', () => {
+    const cases: [number, number, boolean][] = [
+      [1, 1, true],
+      [1, 2, false],
+      [2, 2, true],
+      [2, 3, false],
+      [3, 3, true],
+      [2, 4, false],
+      [3, 4, true],
+      [5, 7, false],
+      [6, 8, true],
+      [37, 50, false],
+      [38, 50, true],
+    ];
+    expect(cases.map(([used, total]) => [used, total, inUse(used, total)])).toEqual(cases);
   });
 });

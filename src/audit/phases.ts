@@ -4,12 +4,13 @@
 // (engine.ts, memo.ts) is unchanged and sees the result as the unit's active sets.
 //
 // - An optional set is a feature. It is taken as in use when the unit grants every action
-//   pattern of the set: the pattern is written as the vendor writes it (`s3:*` in Lightly's
-//   restrict-IP example), or its action (all of its actions, for a wildcard) is granted by
-//   statements that name actions rather than whole services (`ec2:*`, `*` and NotAction are no
+//   pattern of the set, or three in four of them (inUse). A pattern is granted when it is written
+//   as the vendor writes it (`s3:*` in Lightly's restrict-IP example), or its action (all of its
+//   actions, for a wildcard) is granted by statements that name actions rather than whole services (`ec2:*`, `*` and NotAction are no
 //   evidence of a feature). A feature in use is active: grants within it are fine, broader or
-//   unconditioned ones are reported against the feature; a partial grant leaves the set
-//   inactive, and what only it has is reported as that feature's (engine.ts words it).
+//   unconditioned ones are reported against the feature, and the patterns it lacks are
+//   missing-permission findings; a smaller share leaves the set inactive, and what only it has
+//   is reported as that feature's (engine.ts words it).
 // - Alternatives (sets with the same `choice`, such as Lightly's minimum, delegated and user
 //   access) are chosen, not stacked: unless the sets were chosen explicitly, the unit is
 //   compared with each alternative in place of the assigned one (with the features in use),
@@ -33,6 +34,26 @@ import {
   type UnitMember,
   type UnitScope,
 } from './engine.js';
+
+/**
+ * Whether a feature whose patterns the unit grants `used` of `total` is in use: all of them, or
+ * at least three in four of them, three at least. A vendor's own policy leaves out a statement
+ * that one of its variables turns off (Anyscale's services-v2 without the ELB service-linked role,
+ * `create_elb_service_linked_role = false`), and a user drops an action of a feature they use; the
+ * feature is still theirs, and what it lacks is a missing-permission finding. A feature of one
+ * to three patterns is in use only when the unit grants each of them, so a grant or two of
+ * another set's actions is never taken for a feature.
+ */
+export function inUse(used: number, total: number): boolean {
+  return used === total || (used >= 3 && used * 4 >= total * 3);
+}
+
+/** An optional set the unit may use: its patterns, and those the unit grants (see `used` below). */
+interface Candidate {
+  name: string;
+  patterns: number;
+  used: SetPattern[];
+}
 
 export interface SetChoice {
   /** The sets the unit is held to: the chosen ones and the features in use. */
@@ -271,7 +292,7 @@ export function chooseSets(
   // Optional sets in use.
   const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
   const features: string[] = [];
-  const candidates: { name: string; patterns: number }[] = [];
+  const candidates: Candidate[] = [];
   if (optional.length > 0 && kind !== 'trust') {
     // pattern (trimmed, lower case) -> the conditions of the statements that write it. Only the
     // optional sets' own patterns are looked up, so only they are kept; each pattern is folded
@@ -300,8 +321,8 @@ export function chooseSets(
     // services, under the vendor's condition) with a resource that no rival set (another
     // candidate, an assigned set) names more exactly (resourceExactness), among the entries that
     // cover it. Only patterns whose actions a rival also has are checked.
-    const explains = (c: string, rivals: Set<string>): boolean => {
-      for (const x of patternsOf(baseline, c, builder)) {
+    const explains = ({ name: c, used }: Candidate, rivals: Set<string>): boolean => {
+      for (const x of used) {
         const others = new Set<string>();
         for (const k of x.hits)
           for (const e of baseline.byAction.get(k) ?? [])
@@ -375,7 +396,9 @@ export function chooseSets(
         (x.wildcard
           ? x.hitSet.minus(specificSet(x.need)).isEmpty()
           : x.hitSet.intersects(specificSet(x.need)));
-      if (list.length > 0 && list.every(used)) candidates.push({ name: s.name, patterns: list.length });
+      const mine = list.filter(used);
+      if (mine.length > 0 && inUse(mine.length, list.length))
+        candidates.push({ name: s.name, patterns: list.length, used: mine });
     }
     // Evidence that another set explains better is none: a statement on `coiled-data-*` is the
     // persistent-data feature's (its text), not package-sync's, whose `{package_sync_bucket_prefix}-*`
@@ -384,7 +407,7 @@ export function chooseSets(
     if (candidates.length > 0) {
       const rivals = new Set([...sets, ...candidates.map((c) => c.name)]);
       for (let i = candidates.length - 1; i >= 0; i--)
-        if (!explains(candidates[i]!.name, rivals)) candidates.splice(i, 1);
+        if (!explains(candidates[i]!, rivals)) candidates.splice(i, 1);
     }
     // Of features that one policy grants alike (Anyscale's services and services-v2), the widest
     // is named, then the one written most exactly: a feature within another one in use (its
@@ -425,7 +448,9 @@ export function chooseSets(
     for (const c of kept.sort((x, y) => x.i - y.i)) {
       features.push(c.name);
       evidence.push(
-        `optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`,
+        c.used.length === c.patterns
+          ? `optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`
+          : `optional feature "${c.name}" in use: the policy grants ${c.used.length} of its ${c.patterns} action patterns (what it lacks is reported as missing)`,
       );
     }
   }
