@@ -1854,6 +1854,12 @@ var load = __webpack_require__(9710);
 const DETECTION_THRESHOLD = 0.5;
 /** How much better an older version of a vendor must fit to be chosen over the latest. */
 const OLDER_VERSION_MARGIN = 0.1;
+/**
+ * How much better an older version must fit for the report to say so (a note, not a choice): a
+ * difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise, and a
+ * policy that fits two versions alike follows neither on purpose.
+ */
+const OLDER_VERSION_NOTE_MARGIN = 0.01;
 const NAME_WEIGHT = 0.5;
 const NAME_ONLY_WEIGHT = 0.4;
 const SID_WEIGHT = 0.3;
@@ -2368,7 +2374,9 @@ function detectBaseline(policy, baselines, options) {
         else {
             let older;
             for (const c of scored)
-                if (c !== latest && c.confidence > (older ?? latest).confidence)
+                if (c !== latest &&
+                    c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
+                    c.confidence > (older ?? latest).confidence)
                     older = c;
             if (older)
                 closer.set(latest, older);
@@ -16389,15 +16397,18 @@ var external_node_fs_ = __webpack_require__(3024);
 var safe_read = __webpack_require__(4646);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 10 modules
-var terraform = __webpack_require__(1744);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 9 modules
+var terraform = __webpack_require__(207);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
 var json_lines = __webpack_require__(531);
 // EXTERNAL MODULE: ./src/sources/hcl/values.ts
 var hcl_values = __webpack_require__(1382);
+// EXTERNAL MODULE: ./src/sources/terraform/model.ts
+var model = __webpack_require__(6248);
 // EXTERNAL MODULE: ./src/policy/raw.ts
 var raw = __webpack_require__(420);
 ;// CONCATENATED MODULE: ./src/sources/hcl/lines.ts
+
 
 
 
@@ -16463,16 +16474,21 @@ function interpolation(u) {
 function escapeTemplate(s) {
     return s.replace(/([$%])\{/g, '$1$1{');
 }
-function tmplString(t, mode) {
+function tmplString(t, mode, seen) {
     if (typeof t === 'string')
         return escapeTemplate(t);
-    return t.parts.map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode))).join('');
+    return t.parts
+        .map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode, seen)))
+        .join('');
 }
-function unknownString(u, mode) {
+function unknownString(u, mode, seen) {
     if (mode === 'policy' && u.pattern !== undefined)
-        return tmplString(u.pattern, mode);
+        return tmplString(u.pattern, mode, seen);
+    seen?.(u);
     return interpolation(u);
 }
+/** `data.type.name` of a data source reference's text (`data.type.name["k"].json`), or undefined. */
+const DATA_BASE = /^data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
 /**
  * Writes values as JSON text (one member or element per line) and returns the plain values the
  * analyzer reads (strings are tf.json templates). `Json` values are written as their structure when
@@ -16482,6 +16498,20 @@ class Emitter {
     out = [];
     lineOrigins = [];
     statements = new Map();
+    crossModule = new Map();
+    /** The module of the resource being written (`''` at the root, `module.x`). */
+    module = '';
+    /** Notes a data source reference made in another module than the resource's (crossModule). */
+    seen = (u) => {
+        if (u.scope === undefined)
+            return;
+        const scope = u.scope.replace(/\.$/, '');
+        if (scope === this.module)
+            return;
+        const base = DATA_BASE.exec(u.text)?.[0];
+        if (base)
+            this.crossModule.set((0,model/* crossModuleKey */.gE)(this.module, base), scope ? `${scope}.${base}` : base);
+    };
     line(s, o) {
         this.out.push(s);
         this.lineOrigins.push(o);
@@ -16492,6 +16522,7 @@ class Emitter {
         this.line('{', undefined);
         this.line('"r": [', undefined);
         values.forEach((v, i) => {
+            this.module = v.module ?? '';
             const p = this.value(v.obj, ['r', i], [], v.origin, 'config', v.modeOf, i < values.length - 1 ? ',' : '');
             plain.push(p);
         });
@@ -16499,7 +16530,12 @@ class Emitter {
         this.line('}', undefined);
         return {
             plain,
-            emitted: { text: this.out.join('\n'), lines: this.lineOrigins, statements: this.statements },
+            emitted: {
+                text: this.out.join('\n'),
+                lines: this.lineOrigins,
+                statements: this.statements,
+                crossModule: this.crossModule,
+            },
         };
     }
     value(v, abs, rel, at, mode, modeOf, comma, prefix = '') {
@@ -16514,14 +16550,14 @@ class Emitter {
             const t = (() => {
                 // JSON text of the structure, with unknowns as interpolations (a template).
                 const parts = [];
-                jsonParts(v.value, mode, parts, 0);
+                jsonParts(v.value, mode, parts, 0, this.seen);
                 return parts.join('');
             })();
             this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
             return t;
         }
         if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5) {
-            const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode) : tmplString(v, mode);
+            const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
             this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
             if (v instanceof hcl_values/* Tmpl */.C5 && mode === 'policy')
                 this.noteHeredoc(s, originOf(v), abs);
@@ -16586,15 +16622,15 @@ function hasUnknown(v, depth = 0) {
     return false;
 }
 /** JSON text of a value as a tf.json template: known strings escaped, unknowns as interpolations. */
-function jsonParts(v, mode, out, depth) {
+function jsonParts(v, mode, out, depth, seen) {
     if (depth > 64) {
         out.push('null');
         return;
     }
     if (v instanceof hcl_values/* Json */.LM)
-        return jsonParts(v.value, mode, out, depth + 1);
+        return jsonParts(v.value, mode, out, depth + 1, seen);
     if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5) {
-        const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode) : tmplString(v, mode);
+        const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode, seen) : tmplString(v, mode, seen);
         out.push(JSON.stringify(s));
         return;
     }
@@ -16603,7 +16639,7 @@ function jsonParts(v, mode, out, depth) {
         v.forEach((x, i) => {
             if (i)
                 out.push(',');
-            jsonParts(x, mode, out, depth + 1);
+            jsonParts(x, mode, out, depth + 1, seen);
         });
         out.push(']');
         return;
@@ -16614,7 +16650,7 @@ function jsonParts(v, mode, out, depth) {
             if (i)
                 out.push(',');
             out.push(`${JSON.stringify(escapeTemplate(k))}:`);
-            jsonParts(v[k], mode, out, depth + 1);
+            jsonParts(v[k], mode, out, depth + 1, seen);
         });
         out.push('}');
         return;
@@ -16676,7 +16712,12 @@ function modeOf(ev) {
 /** Runs the analyzer on one root module's instances; `dir` names the root (for ids of principals). */
 function analyzeModule(dir, resources) {
     const emitter = new Emitter();
-    const { plain, emitted } = emitter.emitRoot(resources.map((ev) => ({ obj: ev.values, origin: { file: ev.file, line: ev.line }, modeOf: modeOf(ev) })));
+    const { plain, emitted } = emitter.emitRoot(resources.map((ev) => ({
+        obj: ev.values,
+        origin: { file: ev.file, line: ev.line },
+        modeOf: modeOf(ev),
+        module: ev.module,
+    })));
     const synth = `${dir === '.' ? '' : `${dir}/`}(module)`;
     const tf = resources.map((ev, i) => {
         const r = {
@@ -16699,18 +16740,25 @@ function analyzeModule(dir, resources) {
         templates: true,
         resources: tf,
         errors: [],
+        crossModule: emitted.crossModule,
     });
     const byAddress = new Map(resources.map((r) => [r.address, r]));
     const fallbackFile = resources[0]?.file ?? synth;
     const origin = (line) => line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
-    // Notes of a resource, and of the policy documents its values name (in the same module).
+    // Notes of a resource, and of the policy documents its values name (in the same module, or
+    // passed in from another one: Emitted.crossModule).
     const notesFor = (ev) => {
         const out = [...(ev.notes ?? [])];
         const text = JSON.stringify(plain[resources.indexOf(ev)]);
         for (const d of resources) {
-            if (d === ev || !d.notes || d.type !== terraform/* POLICY_DOCUMENT_DATA_SOURCE */.OL || d.module !== ev.module)
+            if (d === ev || !d.notes || d.type !== terraform/* POLICY_DOCUMENT_DATA_SOURCE */.OL)
                 continue;
-            if (text.includes(`data.${d.type}.${d.name}`))
+            const base = `data.${d.type}.${d.name}`;
+            if (!text.includes(base))
+                continue;
+            const from = emitted.crossModule.get((0,terraform/* crossModuleKey */.gE)(ev.module, base));
+            const own = from === undefined && d.module === ev.module;
+            if (own || from === (d.module ? `${d.module}.${base}` : base))
                 out.push(...d.notes);
         }
         return out;
@@ -18417,7 +18465,7 @@ class Instance {
         const attribute = attrStep.name;
         const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
         if (data)
-            return { value: new hcl_values/* Unknown */.$r(canonical), used: at + 1 };
+            return { value: new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
             value: resourceAttribute(type, values, attribute, canonical, local),
@@ -18437,7 +18485,7 @@ class Instance {
             this.fn.note?.(`${local} has a count or for_each that is not known: read as one instance`);
             const canonical = `${local}.${a.name}`;
             if (data)
-                return [new hcl_values/* Unknown */.$r(canonical)];
+                return [new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix)];
             return [
                 resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
             ];
@@ -18445,7 +18493,7 @@ class Instance {
         return insts.map((i) => {
             const canonical = `${local}${keyText(i.key)}.${a.name}`;
             if (data)
-                return new hcl_values/* Unknown */.$r(canonical);
+                return new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix);
             return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
         });
     }
@@ -19137,13 +19185,21 @@ function lineOf(n) {
 class Unknown {
     text;
     pattern;
+    scope;
     constructor(
     /** The expression as written (one line, shortened), shown in reasons and read as a wildcard. */
     text, 
     /** What it stands for inside a policy (an ARN pattern with unknown parts), when known. */
-    pattern) {
+    pattern, 
+    /**
+     * For a reference to a data source (`data.aws_iam_policy_document.x.json`): the module it was
+     * written in (`''` at the root, `module.x.` in a call), so that a value passed to a module
+     * call as an argument, or out of one as an output, still names the caller's data source.
+     */
+    scope) {
         this.text = text;
         this.pattern = pattern;
+        this.scope = scope;
     }
 }
 class Tmpl {
@@ -19369,8 +19425,8 @@ var managed_policies = __webpack_require__(9037);
 var policy_document = __webpack_require__(1561);
 // EXTERNAL MODULE: ./src/sources/records.ts
 var records = __webpack_require__(1872);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 10 modules
-var terraform = __webpack_require__(1744);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 9 modules
+var terraform = __webpack_require__(207);
 ;// CONCATENATED MODULE: ./src/sources/tf-plan.ts
 
 
@@ -22862,7 +22918,7 @@ function readRepoFile(root, p, maxBytes) {
 
 /***/ }),
 
-/***/ 1744:
+/***/ 207:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -22872,8 +22928,9 @@ __webpack_require__.d(__webpack_exports__, {
   aL: () => (/* reexport */ resource_types/* TERRAFORM_POLICY_ATTRIBUTES */.aL),
   jv: () => (/* reexport */ analyzeTerraform),
   lC: () => (/* reexport */ records/* boundedName */.lC),
-  P0: () => (/* reexport */ changeKind),
+  P0: () => (/* reexport */ model/* changeKind */.P0),
   m3: () => (/* reexport */ configFor),
+  gE: () => (/* reexport */ model/* crossModuleKey */.gE),
   DQ: () => (/* reexport */ indexConfiguration),
   ie: () => (/* reexport */ moduleOfAddress),
   PV: () => (/* reexport */ walkModules)
@@ -22883,38 +22940,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/sources/records.ts
 var records = __webpack_require__(1872);
-;// CONCATENATED MODULE: ./src/sources/terraform/model.ts
-/** Most characters a tf.json `dynamic` block may expand to (items x content). */
-const MAX_DYNAMIC_EXPANSION = 1_000_000;
-/** Deepest module nesting read in `terraform show -json` output. */
-const MAX_MODULE_DEPTH = 64;
-const EMPTY_DOCUMENT_VERSION = '2012-10-17';
-function emptyDocument() {
-    return { Version: EMPTY_DOCUMENT_VERSION, Statement: [] };
-}
-/** Maps a plan's `change.actions` to one change kind. */
-function changeKind(actions) {
-    if (!Array.isArray(actions))
-        return undefined;
-    const a = actions.filter((x) => typeof x === 'string');
-    if (a.includes('delete') && a.includes('create'))
-        return 'replace';
-    if (a.length === 1) {
-        switch (a[0]) {
-            case 'create':
-            case 'update':
-            case 'delete':
-            case 'read':
-            case 'no-op':
-                return a[0];
-            case 'forget':
-                // Removed from state, left in AWS: what it grants does not change.
-                return 'no-op';
-        }
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/sources/terraform/model.ts
+var model = __webpack_require__(6248);
 // EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
 var resource_types = __webpack_require__(7469);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
@@ -23116,6 +23143,7 @@ var raw = __webpack_require__(420);
 
 
 
+
 class AnalyzerBase {
     input;
     path;
@@ -23243,7 +23271,14 @@ class AnalyzerBase {
     /** The resources a reference names, seen from `from` (same module; same index when there is one). */
     resolve(ref, from) {
         const full = from.module ? `${from.module}.${ref.base}` : ref.base;
-        const found = this.byBase.get(full) ?? [];
+        let found = this.byBase.get(full);
+        // A data source of the caller passed in as a module argument (or of a module, out as an output).
+        if (!found && this.input.crossModule) {
+            const other = this.input.crossModule.get((0,model/* crossModuleKey */.gE)(from.module, ref.base));
+            if (other !== undefined)
+                found = this.byBase.get(other);
+        }
+        found ??= [];
         if (from.index !== undefined && found.length > 1) {
             const same = found.filter((r) => r.index === from.index);
             if (same.length > 0)
@@ -23444,9 +23479,9 @@ function expandDynamic(name, spec, path) {
         return {
             unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block nests values more than ${policy_document/* MAX_DOCUMENT_DEPTH */.RU} levels deep`,
         };
-    if (items.length > 0 && (0,policy_document/* textSize */.xP)(content, MAX_DYNAMIC_EXPANSION) * items.length > MAX_DYNAMIC_EXPANSION)
+    if (items.length > 0 && (0,policy_document/* textSize */.xP)(content, model/* MAX_DYNAMIC_EXPANSION */.xu) * items.length > model/* MAX_DYNAMIC_EXPANSION */.xu)
         return {
-            unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
+            unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block expands to more than ${model/* MAX_DYNAMIC_EXPANSION */.xu} characters of statements (${items.length} items), more than a policy AWS accepts`,
         };
     return items.map(([key, value]) => templateReader(substituteIterator(content, iterator, key, value), contentPath));
 }
@@ -23803,7 +23838,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 (0,records/* pushAll */.iI)(merged, sts);
                 sts.forEach((_, i) => statementPaths.push(d.statementPaths?.[i]));
             }
-            document = { Version: EMPTY_DOCUMENT_VERSION, Statement: merged };
+            document = { Version: model/* EMPTY_DOCUMENT_VERSION */.ZQ, Statement: merged };
             approximate.push(`the expression references several policy documents (${(0,terraform_values/* list */.p_)(targets)}); all their statements are read`);
         }
         for (const d of docs)
@@ -23904,7 +23939,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             const merged = mergeDocuments(more.source, built, more.override);
             const doc = {};
             const version = reader.scalar('version');
-            doc.Version = version?.values[0] || EMPTY_DOCUMENT_VERSION;
+            doc.Version = version?.values[0] || model/* EMPTY_DOCUMENT_VERSION */.ZQ;
             const id = reader.scalar('policy_id');
             if (id?.values[0])
                 doc.Id = id.values[0];
@@ -23969,11 +24004,11 @@ class RecordAnalyzer extends DocumentAnalyzer {
         if (result === 'absent') {
             // Deleted, or the change removes the policy: it grants nothing after the change.
             if (hadBefore)
-                result = { document: emptyDocument() };
+                result = { document: (0,model/* emptyDocument */.vM)() };
             else if (opts.optional)
                 return undefined;
             else if (deleted)
-                result = { document: emptyDocument() };
+                result = { document: (0,model/* emptyDocument */.vM)() };
             else
                 result = { reason: `${label} has no value in this ${this.input.templates ? 'file' : 'input'}` };
         }
@@ -24592,10 +24627,10 @@ function walkModules(root, rootPath, visit, onError) {
             continue;
         }
         // Real module trees are a few levels deep; a hostile one must not cost depth² in paths.
-        if (depth > MAX_MODULE_DEPTH) {
+        if (depth > model/* MAX_MODULE_DEPTH */.mS) {
             onError({
                 jsonPath: path,
-                message: `modules are nested more than ${MAX_MODULE_DEPTH} levels deep; expected the module tree \`terraform show -json\` writes: regenerate the file (the modules below are not read)`,
+                message: `modules are nested more than ${model/* MAX_MODULE_DEPTH */.mS} levels deep; expected the module tree \`terraform show -json\` writes: regenerate the file (the modules below are not read)`,
             });
             continue;
         }
@@ -24673,7 +24708,7 @@ function indexConfiguration(configuration) {
     const stack = [[configuration.root_module, '', 0]];
     while (stack.length > 0) {
         const [mod, prefix, depth] = stack.pop();
-        if (!(0,json_lines/* isObject */.Gv)(mod) || depth > MAX_MODULE_DEPTH)
+        if (!(0,json_lines/* isObject */.Gv)(mod) || depth > model/* MAX_MODULE_DEPTH */.mS)
             continue;
         if (Array.isArray(mod.resources)) {
             for (const r of mod.resources) {
@@ -24715,6 +24750,56 @@ function configFor(config, module, mode, type, name) {
 
 
 
+
+
+
+/***/ }),
+
+/***/ 6248:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   P0: () => (/* binding */ changeKind),
+/* harmony export */   ZQ: () => (/* binding */ EMPTY_DOCUMENT_VERSION),
+/* harmony export */   gE: () => (/* binding */ crossModuleKey),
+/* harmony export */   mS: () => (/* binding */ MAX_MODULE_DEPTH),
+/* harmony export */   vM: () => (/* binding */ emptyDocument),
+/* harmony export */   xu: () => (/* binding */ MAX_DYNAMIC_EXPANSION)
+/* harmony export */ });
+/** Most characters a tf.json `dynamic` block may expand to (items x content). */
+const MAX_DYNAMIC_EXPANSION = 1_000_000;
+/** Deepest module nesting read in `terraform show -json` output. */
+const MAX_MODULE_DEPTH = 64;
+const EMPTY_DOCUMENT_VERSION = '2012-10-17';
+function emptyDocument() {
+    return { Version: EMPTY_DOCUMENT_VERSION, Statement: [] };
+}
+/** Maps a plan's `change.actions` to one change kind. */
+function changeKind(actions) {
+    if (!Array.isArray(actions))
+        return undefined;
+    const a = actions.filter((x) => typeof x === 'string');
+    if (a.includes('delete') && a.includes('create'))
+        return 'replace';
+    if (a.length === 1) {
+        switch (a[0]) {
+            case 'create':
+            case 'update':
+            case 'delete':
+            case 'read':
+            case 'no-op':
+                return a[0];
+            case 'forget':
+                // Removed from state, left in AWS: what it grants does not change.
+                return 'no-op';
+        }
+    }
+    return undefined;
+}
+/** The key of TfInput.crossModule: the referring resource's module and the reference's base. */
+function crossModuleKey(module, base) {
+    return `${module}\u0000${base}`;
+}
 
 
 /***/ }),

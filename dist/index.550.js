@@ -4349,6 +4349,12 @@ function baselineFromPolicyJson(textIn, path) {
 const DETECTION_THRESHOLD = 0.5;
 /** How much better an older version of a vendor must fit to be chosen over the latest. */
 const OLDER_VERSION_MARGIN = 0.1;
+/**
+ * How much better an older version must fit for the report to say so (a note, not a choice): a
+ * difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise, and a
+ * policy that fits two versions alike follows neither on purpose.
+ */
+const OLDER_VERSION_NOTE_MARGIN = 0.01;
 const NAME_WEIGHT = 0.5;
 const NAME_ONLY_WEIGHT = 0.4;
 const SID_WEIGHT = 0.3;
@@ -4863,7 +4869,9 @@ function detectBaseline(policy, baselines, options) {
         else {
             let older;
             for (const c of scored)
-                if (c !== latest && c.confidence > (older ?? latest).confidence)
+                if (c !== latest &&
+                    c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
+                    c.confidence > (older ?? latest).confidence)
                     older = c;
             if (older)
                 closer.set(latest, older);
@@ -6071,6 +6079,10 @@ function changeKind(actions) {
     }
     return undefined;
 }
+/** The key of TfInput.crossModule: the referring resource's module and the reference's base. */
+function crossModuleKey(module, base) {
+    return `${module}\u0000${base}`;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/resource-types.ts
 /**
@@ -6730,6 +6742,7 @@ function policyKindOf(doc) {
 
 
 
+
 class AnalyzerBase {
     input;
     path;
@@ -6857,7 +6870,14 @@ class AnalyzerBase {
     /** The resources a reference names, seen from `from` (same module; same index when there is one). */
     resolve(ref, from) {
         const full = from.module ? `${from.module}.${ref.base}` : ref.base;
-        const found = this.byBase.get(full) ?? [];
+        let found = this.byBase.get(full);
+        // A data source of the caller passed in as a module argument (or of a module, out as an output).
+        if (!found && this.input.crossModule) {
+            const other = this.input.crossModule.get(crossModuleKey(from.module, ref.base));
+            if (other !== undefined)
+                found = this.byBase.get(other);
+        }
+        found ??= [];
         if (from.index !== undefined && found.length > 1) {
             const same = found.filter((r) => r.index === from.index);
             if (same.length > 0)
@@ -8319,6 +8339,7 @@ function configFor(config, module, mode, type, name) {
 // Each parser turns its file into a flat list of TfResource (one per address) and hands it to
 // analyzeTerraform, which makes the PolicyRecords and PrincipalRecords and finds every line in one
 // pass over the file.
+
 
 
 
@@ -11203,13 +11224,21 @@ const terraformStateParser = {
 class values_Unknown {
     text;
     pattern;
+    scope;
     constructor(
     /** The expression as written (one line, shortened), shown in reasons and read as a wildcard. */
     text, 
     /** What it stands for inside a policy (an ARN pattern with unknown parts), when known. */
-    pattern) {
+    pattern, 
+    /**
+     * For a reference to a data source (`data.aws_iam_policy_document.x.json`): the module it was
+     * written in (`''` at the root, `module.x.` in a call), so that a value passed to a module
+     * call as an argument, or out of one as an output, still names the caller's data source.
+     */
+    scope) {
         this.text = text;
         this.pattern = pattern;
+        this.scope = scope;
     }
 }
 class Tmpl {
@@ -11413,6 +11442,7 @@ function fromPlain(v, depth = 0) {
 
 
 
+
 const containers = new WeakMap();
 const lines_entries = new WeakMap();
 /** Heredoc texts (a string, by its content; a template, by identity): the line they start at. */
@@ -11475,16 +11505,21 @@ function interpolation(u) {
 function escapeTemplate(s) {
     return s.replace(/([$%])\{/g, '$1$1{');
 }
-function tmplString(t, mode) {
+function tmplString(t, mode, seen) {
     if (typeof t === 'string')
         return escapeTemplate(t);
-    return t.parts.map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode))).join('');
+    return t.parts
+        .map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode, seen)))
+        .join('');
 }
-function unknownString(u, mode) {
+function unknownString(u, mode, seen) {
     if (mode === 'policy' && u.pattern !== undefined)
-        return tmplString(u.pattern, mode);
+        return tmplString(u.pattern, mode, seen);
+    seen?.(u);
     return interpolation(u);
 }
+/** `data.type.name` of a data source reference's text (`data.type.name["k"].json`), or undefined. */
+const DATA_BASE = /^data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
 /**
  * Writes values as JSON text (one member or element per line) and returns the plain values the
  * analyzer reads (strings are tf.json templates). `Json` values are written as their structure when
@@ -11494,6 +11529,20 @@ class Emitter {
     out = [];
     lineOrigins = [];
     statements = new Map();
+    crossModule = new Map();
+    /** The module of the resource being written (`''` at the root, `module.x`). */
+    module = '';
+    /** Notes a data source reference made in another module than the resource's (crossModule). */
+    seen = (u) => {
+        if (u.scope === undefined)
+            return;
+        const scope = u.scope.replace(/\.$/, '');
+        if (scope === this.module)
+            return;
+        const base = DATA_BASE.exec(u.text)?.[0];
+        if (base)
+            this.crossModule.set(crossModuleKey(this.module, base), scope ? `${scope}.${base}` : base);
+    };
     line(s, o) {
         this.out.push(s);
         this.lineOrigins.push(o);
@@ -11504,6 +11553,7 @@ class Emitter {
         this.line('{', undefined);
         this.line('"r": [', undefined);
         values.forEach((v, i) => {
+            this.module = v.module ?? '';
             const p = this.value(v.obj, ['r', i], [], v.origin, 'config', v.modeOf, i < values.length - 1 ? ',' : '');
             plain.push(p);
         });
@@ -11511,7 +11561,12 @@ class Emitter {
         this.line('}', undefined);
         return {
             plain,
-            emitted: { text: this.out.join('\n'), lines: this.lineOrigins, statements: this.statements },
+            emitted: {
+                text: this.out.join('\n'),
+                lines: this.lineOrigins,
+                statements: this.statements,
+                crossModule: this.crossModule,
+            },
         };
     }
     value(v, abs, rel, at, mode, modeOf, comma, prefix = '') {
@@ -11526,14 +11581,14 @@ class Emitter {
             const t = (() => {
                 // JSON text of the structure, with unknowns as interpolations (a template).
                 const parts = [];
-                jsonParts(v.value, mode, parts, 0);
+                jsonParts(v.value, mode, parts, 0, this.seen);
                 return parts.join('');
             })();
             this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
             return t;
         }
         if (v instanceof values_Unknown || v instanceof Tmpl) {
-            const s = v instanceof values_Unknown ? unknownString(v, mode) : tmplString(v, mode);
+            const s = v instanceof values_Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
             this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
             if (v instanceof Tmpl && mode === 'policy')
                 this.noteHeredoc(s, originOf(v), abs);
@@ -11598,15 +11653,15 @@ function hasUnknown(v, depth = 0) {
     return false;
 }
 /** JSON text of a value as a tf.json template: known strings escaped, unknowns as interpolations. */
-function jsonParts(v, mode, out, depth) {
+function jsonParts(v, mode, out, depth, seen) {
     if (depth > 64) {
         out.push('null');
         return;
     }
     if (v instanceof Json)
-        return jsonParts(v.value, mode, out, depth + 1);
+        return jsonParts(v.value, mode, out, depth + 1, seen);
     if (v instanceof values_Unknown || v instanceof Tmpl) {
-        const s = v instanceof values_Unknown ? unknownString(v, mode) : tmplString(v, mode);
+        const s = v instanceof values_Unknown ? unknownString(v, mode, seen) : tmplString(v, mode, seen);
         out.push(JSON.stringify(s));
         return;
     }
@@ -11615,7 +11670,7 @@ function jsonParts(v, mode, out, depth) {
         v.forEach((x, i) => {
             if (i)
                 out.push(',');
-            jsonParts(x, mode, out, depth + 1);
+            jsonParts(x, mode, out, depth + 1, seen);
         });
         out.push(']');
         return;
@@ -11626,7 +11681,7 @@ function jsonParts(v, mode, out, depth) {
             if (i)
                 out.push(',');
             out.push(`${JSON.stringify(escapeTemplate(k))}:`);
-            jsonParts(v[k], mode, out, depth + 1);
+            jsonParts(v[k], mode, out, depth + 1, seen);
         });
         out.push('}');
         return;
@@ -11688,7 +11743,12 @@ function modeOf(ev) {
 /** Runs the analyzer on one root module's instances; `dir` names the root (for ids of principals). */
 function analyzeModule(dir, resources) {
     const emitter = new Emitter();
-    const { plain, emitted } = emitter.emitRoot(resources.map((ev) => ({ obj: ev.values, origin: { file: ev.file, line: ev.line }, modeOf: modeOf(ev) })));
+    const { plain, emitted } = emitter.emitRoot(resources.map((ev) => ({
+        obj: ev.values,
+        origin: { file: ev.file, line: ev.line },
+        modeOf: modeOf(ev),
+        module: ev.module,
+    })));
     const synth = `${dir === '.' ? '' : `${dir}/`}(module)`;
     const tf = resources.map((ev, i) => {
         const r = {
@@ -11711,18 +11771,25 @@ function analyzeModule(dir, resources) {
         templates: true,
         resources: tf,
         errors: [],
+        crossModule: emitted.crossModule,
     });
     const byAddress = new Map(resources.map((r) => [r.address, r]));
     const fallbackFile = resources[0]?.file ?? synth;
     const origin = (line) => line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
-    // Notes of a resource, and of the policy documents its values name (in the same module).
+    // Notes of a resource, and of the policy documents its values name (in the same module, or
+    // passed in from another one: Emitted.crossModule).
     const notesFor = (ev) => {
         const out = [...(ev.notes ?? [])];
         const text = JSON.stringify(plain[resources.indexOf(ev)]);
         for (const d of resources) {
-            if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE || d.module !== ev.module)
+            if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE)
                 continue;
-            if (text.includes(`data.${d.type}.${d.name}`))
+            const base = `data.${d.type}.${d.name}`;
+            if (!text.includes(base))
+                continue;
+            const from = emitted.crossModule.get(crossModuleKey(ev.module, base));
+            const own = from === undefined && d.module === ev.module;
+            if (own || from === (d.module ? `${d.module}.${base}` : base))
                 out.push(...d.notes);
         }
         return out;
@@ -13527,7 +13594,7 @@ class Instance {
         const attribute = attrStep.name;
         const canonical = `${local}${key !== undefined ? module_def_keyText(key) : ''}.${attribute}`;
         if (data)
-            return { value: new values_Unknown(canonical), used: at + 1 };
+            return { value: new values_Unknown(canonical, undefined, this.prefix), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
             value: resourceAttribute(type, values, attribute, canonical, local),
@@ -13547,7 +13614,7 @@ class Instance {
             this.fn.note?.(`${local} has a count or for_each that is not known: read as one instance`);
             const canonical = `${local}.${a.name}`;
             if (data)
-                return [new values_Unknown(canonical)];
+                return [new values_Unknown(canonical, undefined, this.prefix)];
             return [
                 resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
             ];
@@ -13555,7 +13622,7 @@ class Instance {
         return insts.map((i) => {
             const canonical = `${local}${module_def_keyText(i.key)}.${a.name}`;
             if (data)
-                return new values_Unknown(canonical);
+                return new values_Unknown(canonical, undefined, this.prefix);
             return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
         });
     }

@@ -117,6 +117,28 @@ describe('detectBaseline: each vendor policy detects as its vendor', () => {
   });
 });
 
+describe('detectBaseline: an earlier version that fits better, not by the margin', () => {
+  const doc = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:TerminateInstances', 's3:*'], Resource: '*' },
+    ],
+  };
+  const skypilot = baselines.filter((b) => b.id.startsWith('skypilot'));
+  it('is named only when it fits better at the two decimals the report shows', () => {
+    const d = detectBaseline({ path: 'skypilot-user.json', kind: 'identity', document: doc }, skypilot);
+    expect(d.match?.baseline).toBe('skypilot');
+    // Every version scores this policy alike (a difference under 0.01): no version is followed.
+    const scores = skypilot.map(
+      (b) =>
+        detectBaseline({ path: 'skypilot-user.json', kind: 'identity', document: doc }, [b]).best!.confidence,
+    );
+    expect(Math.max(...scores) - Math.min(...scores)).toBeLessThan(0.01);
+    expect(Math.max(...scores)).toBeGreaterThan(d.match!.confidence);
+    expect(d.earlier).toBeUndefined();
+  });
+});
+
 describe('detectBaseline: generic policies match no vendor', () => {
   it.each([
     'generic-cloudsplaining__explicit-actions.json',

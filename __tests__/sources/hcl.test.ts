@@ -356,6 +356,78 @@ resource "aws_iam_role_policy" "pass" {
     expect(role.policyIds).toContain('modules/vendor-role/main.tf#module.vendor.aws_iam_role_policy.pass');
   });
 
+  it("reads a caller's policy document passed to a module as an argument, and a module's passed out as an output", () => {
+    // The common way to hand a policy to a module (terraform-aws-modules' iam-policy takes
+    // `policy = data.aws_iam_policy_document.x.json`). It was unresolved ("references
+    // module.role.data.aws_iam_policy_document.skypilot, which is not in this file"), and the
+    // caller's document audited on its own instead.
+    const { results } = moduleOf({
+      'main.tf': `
+data "aws_iam_policy_document" "skypilot" {
+  statement {
+    sid       = "Caller"
+    actions   = ["ec2:RunInstances"]
+    resources = ["*"]
+  }
+}
+module "role" {
+  source = "./modules/policy"
+  policy = data.aws_iam_policy_document.skypilot.json
+}
+module "docs" {
+  source = "./modules/docs"
+}
+resource "aws_iam_policy" "from_output" {
+  policy = module.docs.json
+}
+`,
+      'modules/policy/main.tf': `
+variable "policy" {}
+# The module's own document of the same name is not the caller's.
+data "aws_iam_policy_document" "other" {
+  statement {
+    sid       = "Own"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "this" {
+  policy = var.policy
+}
+resource "aws_iam_policy" "own" {
+  policy = data.aws_iam_policy_document.other.json
+}
+`,
+      'modules/docs/main.tf': `
+data "aws_iam_policy_document" "inner" {
+  statement {
+    sid       = "Inner"
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+  }
+}
+output "json" {
+  value = data.aws_iam_policy_document.inner.json
+}
+`,
+    });
+    const recs = policies(results);
+    expect(recs.map((r) => [r.address, r.status])).toEqual([
+      ['aws_iam_policy.from_output', 'resolved'],
+      ['module.role.aws_iam_policy.this', 'resolved'],
+      ['module.role.aws_iam_policy.own', 'resolved'],
+    ]);
+    const sids = (address: string) =>
+      doc(recs.find((r) => r.address === address)).Statement.map((x) => x.Sid);
+    expect(sids('module.role.aws_iam_policy.this')).toEqual(['Caller']);
+    expect(sids('module.role.aws_iam_policy.own')).toEqual(['Own']);
+    expect(sids('aws_iam_policy.from_output')).toEqual(['Inner']);
+    // Each statement where it is written.
+    const passed = recs.find((r) => r.address === 'module.role.aws_iam_policy.this')!;
+    expect(passed.path).toBe('modules/policy/main.tf');
+    expect(passed.statementFiles?.[0] ?? passed.path).toBe('main.tf');
+  });
+
   it('reads a local the module does not define (a file copied alone) as unknown where it is used', () => {
     // Coiled's Terraform template, copied out of its module, uses locals defined in another file.
     const { results } = moduleOf({

@@ -74,6 +74,12 @@ export interface DetectOptions {
 export const DETECTION_THRESHOLD = 0.5;
 /** How much better an older version of a vendor must fit to be chosen over the latest. */
 export const OLDER_VERSION_MARGIN = 0.1;
+/**
+ * How much better an older version must fit for the report to say so (a note, not a choice): a
+ * difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise, and a
+ * policy that fits two versions alike follows neither on purpose.
+ */
+export const OLDER_VERSION_NOTE_MARGIN = 0.01;
 const NAME_WEIGHT = 0.5;
 const NAME_ONLY_WEIGHT = 0.4;
 const SID_WEIGHT = 0.3;
@@ -677,7 +683,13 @@ export function detectBaseline(
       );
     else {
       let older: Candidate | undefined;
-      for (const c of scored) if (c !== latest && c.confidence > (older ?? latest).confidence) older = c;
+      for (const c of scored)
+        if (
+          c !== latest &&
+          c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
+          c.confidence > (older ?? latest).confidence
+        )
+          older = c;
       if (older) closer.set(latest, older);
     }
     chosen.push(pick);

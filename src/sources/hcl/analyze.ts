@@ -7,6 +7,7 @@ import type { InputResult, PolicyRecord, SourceError } from '../../core/types.js
 import type { JsonPath } from '../../core/json-lines.js';
 import {
   analyzeTerraform,
+  crossModuleKey,
   POLICY_DOCUMENT_DATA_SOURCE,
   TERRAFORM_POLICY_ATTRIBUTES,
   type TfResource,
@@ -60,7 +61,12 @@ export interface Analyzed {
 export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
   const emitter = new Emitter();
   const { plain, emitted } = emitter.emitRoot(
-    resources.map((ev) => ({ obj: ev.values, origin: { file: ev.file, line: ev.line }, modeOf: modeOf(ev) })),
+    resources.map((ev) => ({
+      obj: ev.values,
+      origin: { file: ev.file, line: ev.line },
+      modeOf: modeOf(ev),
+      module: ev.module,
+    })),
   );
   const synth = `${dir === '.' ? '' : `${dir}/`}(module)`;
   const tf: TfResource[] = resources.map((ev, i) => {
@@ -83,18 +89,24 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     templates: true,
     resources: tf,
     errors: [],
+    crossModule: emitted.crossModule,
   });
   const byAddress = new Map(resources.map((r) => [r.address, r]));
   const fallbackFile = resources[0]?.file ?? synth;
   const origin = (line: number | undefined): Origin | undefined =>
     line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
-  // Notes of a resource, and of the policy documents its values name (in the same module).
+  // Notes of a resource, and of the policy documents its values name (in the same module, or
+  // passed in from another one: Emitted.crossModule).
   const notesFor = (ev: Evaluated): string[] => {
     const out = [...(ev.notes ?? [])];
     const text = JSON.stringify(plain[resources.indexOf(ev)]);
     for (const d of resources) {
-      if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE || d.module !== ev.module) continue;
-      if (text.includes(`data.${d.type}.${d.name}`)) out.push(...d.notes);
+      if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE) continue;
+      const base = `data.${d.type}.${d.name}`;
+      if (!text.includes(base)) continue;
+      const from = emitted.crossModule.get(crossModuleKey(ev.module, base));
+      const own = from === undefined && d.module === ev.module;
+      if (own || from === (d.module ? `${d.module}.${base}` : base)) out.push(...d.notes);
     }
     return out;
   };

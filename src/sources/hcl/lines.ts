@@ -4,6 +4,7 @@
 import type { JsonPath } from '../../core/json-lines.js';
 import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
 import { isObj, Json, Tmpl, Unknown, type Value } from './values.js';
+import { crossModuleKey } from '../terraform/model.js';
 import { statementPaths } from '../../policy/raw.js';
 
 export interface Origin {
@@ -85,15 +86,24 @@ export function escapeTemplate(s: string): string {
   return s.replace(/([$%])\{/g, '$1$1{');
 }
 
-export function tmplString(t: Tmpl | string, mode: Mode): string {
+/** Told of each unknown written as an interpolation (see Emitter.seen). */
+type Seen = (u: Unknown) => void;
+
+export function tmplString(t: Tmpl | string, mode: Mode, seen?: Seen): string {
   if (typeof t === 'string') return escapeTemplate(t);
-  return t.parts.map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode))).join('');
+  return t.parts
+    .map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode, seen)))
+    .join('');
 }
 
-function unknownString(u: Unknown, mode: Mode): string {
-  if (mode === 'policy' && u.pattern !== undefined) return tmplString(u.pattern, mode);
+function unknownString(u: Unknown, mode: Mode, seen?: Seen): string {
+  if (mode === 'policy' && u.pattern !== undefined) return tmplString(u.pattern, mode, seen);
+  seen?.(u);
   return interpolation(u);
 }
+
+/** `data.type.name` of a data source reference's text (`data.type.name["k"].json`), or undefined. */
+const DATA_BASE = /^data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
 
 export interface Emitted {
   /** The synthetic text, one value per line. */
@@ -102,6 +112,14 @@ export interface Emitted {
   lines: (Origin | undefined)[];
   /** Statement origins of policies given as jsonencode() structures, by the JSON path of the value. */
   statements: Map<string, (Origin | undefined)[]>;
+  /**
+   * Data sources named in another module than the resource that holds the reference: by the
+   * resource's module and the reference as written (`module.role` + NUL +
+   * `data.aws_iam_policy_document.x`), the data source's own base (`data.aws_iam_policy_document.x`
+   * of the root). A module argument `policy = data.aws_iam_policy_document.x.json` is read in the
+   * module as `var.policy`, and its reference is the caller's, not the module's.
+   */
+  crossModule: Map<string, string>;
 }
 
 /**
@@ -113,6 +131,17 @@ export class Emitter {
   private readonly out: string[] = [];
   private readonly lineOrigins: (Origin | undefined)[] = [];
   readonly statements = new Map<string, (Origin | undefined)[]>();
+  private readonly crossModule = new Map<string, string>();
+  /** The module of the resource being written (`''` at the root, `module.x`). */
+  private module = '';
+  /** Notes a data source reference made in another module than the resource's (crossModule). */
+  private readonly seen = (u: Unknown): void => {
+    if (u.scope === undefined) return;
+    const scope = u.scope.replace(/\.$/, '');
+    if (scope === this.module) return;
+    const base = DATA_BASE.exec(u.text)?.[0];
+    if (base) this.crossModule.set(crossModuleKey(this.module, base), scope ? `${scope}.${base}` : base);
+  };
 
   private line(s: string, o: Origin | undefined): void {
     this.out.push(s);
@@ -120,11 +149,15 @@ export class Emitter {
   }
 
   /** Emits `{"r": [values...]}`; `modes[i]` decides the mode of resource i's attributes. */
-  emitRoot(values: { obj: Value; origin: Origin; modeOf: ModeOf }[]): { plain: unknown[]; emitted: Emitted } {
+  emitRoot(values: { obj: Value; origin: Origin; modeOf: ModeOf; module?: string }[]): {
+    plain: unknown[];
+    emitted: Emitted;
+  } {
     const plain: unknown[] = [];
     this.line('{', undefined);
     this.line('"r": [', undefined);
     values.forEach((v, i) => {
+      this.module = v.module ?? '';
       const p = this.value(
         v.obj,
         ['r', i],
@@ -140,7 +173,12 @@ export class Emitter {
     this.line('}', undefined);
     return {
       plain,
-      emitted: { text: this.out.join('\n'), lines: this.lineOrigins, statements: this.statements },
+      emitted: {
+        text: this.out.join('\n'),
+        lines: this.lineOrigins,
+        statements: this.statements,
+        crossModule: this.crossModule,
+      },
     };
   }
 
@@ -164,14 +202,14 @@ export class Emitter {
       const t = (() => {
         // JSON text of the structure, with unknowns as interpolations (a template).
         const parts: string[] = [];
-        jsonParts(v.value, mode, parts, 0);
+        jsonParts(v.value, mode, parts, 0, this.seen);
         return parts.join('');
       })();
       this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
       return t;
     }
     if (v instanceof Unknown || v instanceof Tmpl) {
-      const s = v instanceof Unknown ? unknownString(v, mode) : tmplString(v, mode);
+      const s = v instanceof Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
       this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
       if (v instanceof Tmpl && mode === 'policy') this.noteHeredoc(s, originOf(v), abs);
       return s;
@@ -243,14 +281,14 @@ function hasUnknown(v: Value, depth = 0): boolean {
 }
 
 /** JSON text of a value as a tf.json template: known strings escaped, unknowns as interpolations. */
-function jsonParts(v: Value, mode: Mode, out: string[], depth: number): void {
+function jsonParts(v: Value, mode: Mode, out: string[], depth: number, seen?: Seen): void {
   if (depth > 64) {
     out.push('null');
     return;
   }
-  if (v instanceof Json) return jsonParts(v.value, mode, out, depth + 1);
+  if (v instanceof Json) return jsonParts(v.value, mode, out, depth + 1, seen);
   if (v instanceof Unknown || v instanceof Tmpl) {
-    const s = v instanceof Unknown ? unknownString(v, mode) : tmplString(v, mode);
+    const s = v instanceof Unknown ? unknownString(v, mode, seen) : tmplString(v, mode, seen);
     out.push(JSON.stringify(s));
     return;
   }
@@ -258,7 +296,7 @@ function jsonParts(v: Value, mode: Mode, out: string[], depth: number): void {
     out.push('[');
     v.forEach((x, i) => {
       if (i) out.push(',');
-      jsonParts(x, mode, out, depth + 1);
+      jsonParts(x, mode, out, depth + 1, seen);
     });
     out.push(']');
     return;
@@ -268,7 +306,7 @@ function jsonParts(v: Value, mode: Mode, out: string[], depth: number): void {
     Object.keys(v).forEach((k, i) => {
       if (i) out.push(',');
       out.push(`${JSON.stringify(escapeTemplate(k))}:`);
-      jsonParts(v[k]!, mode, out, depth + 1);
+      jsonParts(v[k]!, mode, out, depth + 1, seen);
     });
     out.push('}');
     return;

@@ -252,7 +252,7 @@ export class Instance {
     if (attrStep?.kind !== 'attr') return { value: new Unknown(text), used: rest.length };
     const attribute = attrStep.name;
     const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
-    if (data) return { value: new Unknown(canonical), used: at + 1 };
+    if (data) return { value: new Unknown(canonical, undefined, this.prefix), used: at + 1 };
     const values = this.instanceValues(decl, key, keyKnown);
     return {
       value: resourceAttribute(type, values, attribute, canonical, local),
@@ -270,14 +270,14 @@ export class Instance {
       if (!decl.attrs.has('count') && !decl.attrs.has('for_each')) return new Unknown(text);
       this.fn.note?.(`${local} has a count or for_each that is not known: read as one instance`);
       const canonical = `${local}.${a.name}`;
-      if (data) return [new Unknown(canonical)];
+      if (data) return [new Unknown(canonical, undefined, this.prefix)];
       return [
         resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
       ];
     }
     return insts.map((i) => {
       const canonical = `${local}${keyText(i.key!)}.${a.name}`;
-      if (data) return new Unknown(canonical);
+      if (data) return new Unknown(canonical, undefined, this.prefix);
       return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
     });
   }

@@ -2,7 +2,7 @@
 import type { PolicyRecord, PrincipalRecord, SourceError } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
-import type { TfResource, TfInput, PendingError } from './model.js';
+import { crossModuleKey, type TfResource, type TfInput, type PendingError } from './model.js';
 import { type Ref, parseReference, refsInValue } from './references.js';
 import { get, markedAt } from './values.js';
 
@@ -159,7 +159,13 @@ export class AnalyzerBase {
   /** The resources a reference names, seen from `from` (same module; same index when there is one). */
   protected resolve(ref: Ref, from: TfResource): TfResource[] {
     const full = from.module ? `${from.module}.${ref.base}` : ref.base;
-    const found = this.byBase.get(full) ?? [];
+    let found = this.byBase.get(full);
+    // A data source of the caller passed in as a module argument (or of a module, out as an output).
+    if (!found && this.input.crossModule) {
+      const other = this.input.crossModule.get(crossModuleKey(from.module, ref.base));
+      if (other !== undefined) found = this.byBase.get(other);
+    }
+    found ??= [];
     if (from.index !== undefined && found.length > 1) {
       const same = found.filter((r) => r.index === from.index);
       if (same.length > 0) return same;

@@ -23,4 +23,5 @@ export { type Ref, parseReference, referencesIn } from './references.js';
 export { type TemplatePart, scanTemplate } from './evaluator.js';
 export { REDACTED, redactDocument } from './values.js';
 export { analyzeTerraform } from './analyze.js';
+export { crossModuleKey } from './model.js';
 export { walkModules, moduleOfAddress, moduleConfigPath, indexConfiguration, configFor } from './modules.js';

@@ -51,6 +51,11 @@ export interface TfInput {
   /** Plans: whether the plan has a `configuration` (to tell "not configured" from "unknown"). */
   hasConfiguration?: boolean;
   resources: TfResource[];
+  /**
+   * `.tf` modules read offline: data sources a resource references from another module (a module
+   * argument or output), by the resource's module and the reference (Emitted.crossModule).
+   */
+  crossModule?: ReadonlyMap<string, string>;
   /** Problems the parser found while building the list (their lines are filled here). */
   errors: PendingError[];
   /**
@@ -85,4 +90,9 @@ export function changeKind(actions: unknown): ChangeKind | undefined {
     }
   }
   return undefined;
+}
+
+/** The key of TfInput.crossModule: the referring resource's module and the reference's base. */
+export function crossModuleKey(module: string, base: string): string {
+  return `${module}\u0000${base}`;
 }
