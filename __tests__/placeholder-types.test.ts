@@ -158,3 +158,56 @@ describe("a granted text with a placeholder of its own (the vendor's template pa
     ).toBe(false);
   });
 });
+
+describe("a granted resource's own placeholders stand for one value each", () => {
+  // CloudFormation writes `${AWS::AccountId}` as <account-ID-without-hyphens>. A granted text with
+  // a placeholder of its own used to be taken as covered by any vendor placeholder: PassRole on
+  // every role of the account went unreported against Anyscale's `${anyscale_cluster_role_arn}`.
+  async function cfn(resource: string): Promise<Report> {
+    const root = mkdtempSync(join(tmpdir(), 'iba-ph-'));
+    writeFileSync(
+      join(root, 'anyscale.yaml'),
+      `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  AnyscalePolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Sid: IAM
+            Effect: Allow
+            Action: ['iam:PassRole', 'iam:GetInstanceProfile']
+            Resource: !Sub '${resource}'
+`,
+    );
+    return runAudit({ root, paths: ['.'], baseline: 'anyscale:steady-state-tf', now: NOW });
+  }
+  const excess = (r: Report) =>
+    r.findings.filter((f) => f.kind !== 'missing-permission').map((f) => [f.kind, f.actions]);
+
+  it('every role of the account is not one role: reported, as with a literal account', async () => {
+    const placeholder = await cfn('arn:aws:iam::${AWS::AccountId}:role/*');
+    const literal = await cfn('arn:aws:iam::123456789012:role/*');
+    expect(excess(placeholder)).toEqual([['leftover-set', ['iam:PassRole']]]);
+    expect(excess(placeholder)).toEqual(excess(literal));
+  });
+
+  it('one named role of the account fills the placeholder', async () => {
+    expect(excess(await cfn('arn:aws:iam::${AWS::AccountId}:role/anyscale-cluster-node'))).toEqual([]);
+  });
+
+  it("the account's placeholder stays in its field: role/* names no instance profile", () => {
+    const catalog = loadCatalog();
+    const b = new GrantBuilder(catalog);
+    const p = parseArnPattern('arn:aws:iam::<account-ID-without-hyphens>:role/*');
+    const format = 'arn:${Partition}:iam::${Account}:instance-profile/${InstanceProfileNameWithPath}';
+    expect(placeholderFieldsMeet(p, format)).toBe(false);
+    expect(placeholderFieldsMeet(p, 'arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}')).toBe(true);
+    const profile = catalog.expand('iam:GetInstanceProfile')[0]!;
+    expect(b.applies(profile, p)).toBe(false);
+    expect(
+      b.applies(profile, parseArnPattern('arn:aws:iam::<account-ID-without-hyphens>:instance-profile/x')),
+    ).toBe(true);
+  });
+});

@@ -15462,11 +15462,14 @@ function placeholderFieldsMeet(p, format) {
         text = text.split(k).join(VALUE_MARK);
     const fields = text.split(':');
     const wanted = format.split(':');
-    if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6)
+    if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6) {
+        let closed = true;
         for (let i = 1; i < 5; i++) {
             const f = fields[i];
-            if (OPEN_FIELD.test(f))
+            if (OPEN_FIELD.test(f)) {
+                closed = false;
                 break;
+            }
             if (f.includes(VALUE_MARK))
                 continue;
             const w = wanted[i];
@@ -15475,6 +15478,14 @@ function placeholderFieldsMeet(p, format) {
                 break;
             }
         }
+        // The fields before the resource part hold no wildcard: the resource parts are compared on
+        // their own, so a placeholder of the account does not reach into the resource part
+        // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
+        if (hit && closed) {
+            const mine = fields.slice(5).join(':').split(VALUE_MARK).join('*');
+            hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), parseArnPattern(mine));
+        }
+    }
     byFormat.set(format, hit);
     return hit;
 }
@@ -16653,13 +16664,15 @@ function fillsPlaceholders(baseline, granted) {
         if (arnContains(same(baseline.raw), same(granted.raw)))
             return true;
     }
-    // A granted text with a placeholder of its own (the vendor's template pasted as it is) keeps the
-    // old reading: both are read as any value where it applies, and comparing them here as single
-    // values would disagree with that.
-    if (granted.unboundPlaceholders.length > 0)
-        return true;
+    // A granted text with placeholders of its own (the account of a CloudFormation or Terraform
+    // resource's ARN, a template pasted as it is) stands for one value at each: each is written as a
+    // literal value no ARN holds, and the text is compared as any other. So
+    // `arn:aws:iam::<account-ID-without-hyphens>:role/x` fills `${cluster_role_arn}` with its whole
+    // text, while `…:role/*` (every role of the account) fills it with no value. (Every placeholder
+    // of the granted text used to make it covered: PassRole on every role went unreported.)
+    const own = granted.unboundPlaceholders.length > 0 ? ownValues(granted) : granted;
     // Runs of the granted pattern's literal characters: a value must lie within one.
-    const tokens = granted.tokens;
+    const tokens = own.tokens;
     const runs = [];
     let run = '';
     for (const t of tokens) {
@@ -16684,9 +16697,19 @@ function fillsPlaceholders(baseline, granted) {
                     return true;
             }
     for (const v of candidates)
-        if (arnContains(parseArnPattern(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))), granted))
+        if (arnContains(parseArnPattern(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))), own))
             return true;
     return false;
+}
+/** Stands for the value of a granted text's own placeholder (a character no ARN holds, then its index). */
+const OWN_VALUE = '\u0001';
+/** The granted text with each of its placeholders written as a value of its own (fillsPlaceholders). */
+function ownValues(granted) {
+    let raw = granted.raw;
+    granted.unboundPlaceholders.forEach((k, i) => {
+        raw = raw.split(k).join(`${OWN_VALUE}${i}${OWN_VALUE}`);
+    });
+    return parseArnPattern(raw);
 }
 /** A grant without a condition, for the condition cache. */
 const NO_CONDITION = {};

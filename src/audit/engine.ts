@@ -522,12 +522,15 @@ function fillsPlaceholders(baseline: ArnPattern, granted: ArnPattern): boolean {
     };
     if (arnContains(same(baseline.raw), same(granted.raw))) return true;
   }
-  // A granted text with a placeholder of its own (the vendor's template pasted as it is) keeps the
-  // old reading: both are read as any value where it applies, and comparing them here as single
-  // values would disagree with that.
-  if (granted.unboundPlaceholders.length > 0) return true;
+  // A granted text with placeholders of its own (the account of a CloudFormation or Terraform
+  // resource's ARN, a template pasted as it is) stands for one value at each: each is written as a
+  // literal value no ARN holds, and the text is compared as any other. So
+  // `arn:aws:iam::<account-ID-without-hyphens>:role/x` fills `${cluster_role_arn}` with its whole
+  // text, while `…:role/*` (every role of the account) fills it with no value. (Every placeholder
+  // of the granted text used to make it covered: PassRole on every role went unreported.)
+  const own = granted.unboundPlaceholders.length > 0 ? ownValues(granted) : granted;
   // Runs of the granted pattern's literal characters: a value must lie within one.
-  const tokens = granted.tokens;
+  const tokens = own.tokens;
   const runs: string[] = [];
   let run = '';
   for (const t of tokens) {
@@ -554,13 +557,22 @@ function fillsPlaceholders(baseline: ArnPattern, granted: ArnPattern): boolean {
       }
   for (const v of candidates)
     if (
-      arnContains(
-        parseArnPattern(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))),
-        granted,
-      )
+      arnContains(parseArnPattern(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))), own)
     )
       return true;
   return false;
+}
+
+/** Stands for the value of a granted text's own placeholder (a character no ARN holds, then its index). */
+const OWN_VALUE = '\u0001';
+
+/** The granted text with each of its placeholders written as a value of its own (fillsPlaceholders). */
+function ownValues(granted: ArnPattern): ArnPattern {
+  let raw = granted.raw;
+  granted.unboundPlaceholders.forEach((k, i) => {
+    raw = raw.split(k).join(`${OWN_VALUE}${i}${OWN_VALUE}`);
+  });
+  return parseArnPattern(raw);
 }
 
 /** A grant without a condition, for the condition cache. */

@@ -949,10 +949,14 @@ export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
   for (const k of p.unboundPlaceholders) text = text.split(k).join(VALUE_MARK);
   const fields = text.split(':');
   const wanted = format.split(':');
-  if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6)
+  if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6) {
+    let closed = true;
     for (let i = 1; i < 5; i++) {
       const f = fields[i]!;
-      if (OPEN_FIELD.test(f)) break;
+      if (OPEN_FIELD.test(f)) {
+        closed = false;
+        break;
+      }
       if (f.includes(VALUE_MARK)) continue;
       const w = wanted[i]!;
       if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
@@ -960,6 +964,14 @@ export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
         break;
       }
     }
+    // The fields before the resource part hold no wildcard: the resource parts are compared on
+    // their own, so a placeholder of the account does not reach into the resource part
+    // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
+    if (hit && closed) {
+      const mine = fields.slice(5).join(':').split(VALUE_MARK).join('*');
+      hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), parseArnPattern(mine));
+    }
+  }
   byFormat.set(format, hit);
   return hit;
 }
