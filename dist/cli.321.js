@@ -16507,11 +16507,10 @@ function tmplString(t, mode, seen) {
 function unknownString(u, mode, seen) {
     if (mode === 'policy' && u.pattern !== undefined)
         return tmplString(u.pattern, mode, seen);
-    seen?.(u);
-    return interpolation(u);
+    return seen?.(u) ?? interpolation(u);
 }
-/** `data.type.name` of a data source reference's text (`data.type.name["k"].json`), or undefined. */
-const DATA_BASE = /^data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
+/** `type.name` or `data.type.name` of a reference's text (`data.type.name["k"].json`). */
+const REFERENCE_BASE = /^(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
 /**
  * Writes values as JSON text (one member or element per line) and returns the plain values the
  * analyzer reads (strings are tf.json templates). `Json` values are written as their structure when
@@ -16522,18 +16521,37 @@ class Emitter {
     lineOrigins = [];
     statements = new Map();
     crossModule = new Map();
+    aliases = new Map();
+    aliasTaken = new Set();
     /** The module of the resource being written (`''` at the root, `module.x`). */
     module = '';
-    /** Notes a data source reference made in another module than the resource's (crossModule). */
+    /**
+     * A reference made in another module than the resource's: written under an alias of its own
+     * (one per resource named, `data.aws_iam_policy_document.x--from-root[1].json`), noted in
+     * crossModule (the module's own names are looked up first). So the module's own `x` and its
+     * caller's stay apart, as two callers' `x` do.
+     */
     seen = (u) => {
         if (u.scope === undefined)
-            return;
+            return undefined;
         const scope = u.scope.replace(/\.$/, '');
         if (scope === this.module)
-            return;
-        const base = DATA_BASE.exec(u.text)?.[0];
-        if (base)
-            this.crossModule.set((0,model/* crossModuleKey */.gE)(this.module, base), scope ? `${scope}.${base}` : base);
+            return undefined;
+        const base = REFERENCE_BASE.exec(u.text)?.[0];
+        if (!base)
+            return undefined;
+        const absolute = scope ? `${scope}.${base}` : base;
+        let alias = this.aliases.get(absolute);
+        if (alias === undefined) {
+            const stem = `${base}--from-${scope.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'root'}`;
+            alias = stem;
+            for (let n = 2; this.aliasTaken.has(alias); n++)
+                alias = `${stem}-${n}`;
+            this.aliasTaken.add(alias);
+            this.aliases.set(absolute, alias);
+        }
+        this.crossModule.set((0,model/* crossModuleKey */.gE)(this.module, alias), absolute);
+        return interpolation(new hcl_values/* Unknown */.$r(alias + u.text.slice(base.length)));
     };
     line(s, o) {
         this.out.push(s);
@@ -16558,6 +16576,7 @@ class Emitter {
                 lines: this.lineOrigins,
                 statements: this.statements,
                 crossModule: this.crossModule,
+                aliases: this.aliases,
             },
         };
     }
@@ -16768,6 +16787,13 @@ function analyzeModule(dir, resources) {
     const byAddress = new Map(resources.map((r) => [r.address, r]));
     const fallbackFile = resources[0]?.file ?? synth;
     const origin = (line) => line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
+    /** Whether a value's JSON text names a reference base (not only as the start of a longer name). */
+    const mentions = (text, base) => {
+        for (let at = text.indexOf(base); at >= 0; at = text.indexOf(base, at + 1))
+            if (!/[\w-]/.test(text[at + base.length] ?? ''))
+                return true;
+        return false;
+    };
     // Notes of a resource, and of the policy documents its values name (in the same module, or
     // passed in from another one: Emitted.crossModule).
     const notesFor = (ev) => {
@@ -16777,11 +16803,8 @@ function analyzeModule(dir, resources) {
             if (d === ev || !d.notes || d.type !== terraform/* POLICY_DOCUMENT_DATA_SOURCE */.OL)
                 continue;
             const base = `data.${d.type}.${d.name}`;
-            if (!text.includes(base))
-                continue;
-            const from = emitted.crossModule.get((0,terraform/* crossModuleKey */.gE)(ev.module, base));
-            const own = from === undefined && d.module === ev.module;
-            if (own || from === (d.module ? `${d.module}.${base}` : base))
+            const named = d.module === ev.module ? base : emitted.aliases.get(d.module ? `${d.module}.${base}` : base);
+            if (named !== undefined && mentions(text, named))
                 out.push(...d.notes);
         }
         return out;
@@ -18048,7 +18071,7 @@ const RESOURCE_ATTRIBUTES = {
  * index): an Unknown that names the reference (so that links between resources are kept) and,
  * when the configuration tells, the pattern it stands for inside policies.
  */
-function resourceAttribute(type, values, attribute, canonical, ref) {
+function resourceAttribute(type, values, attribute, canonical, ref, scope) {
     const builder = Object.hasOwn(RESOURCE_ATTRIBUTES, type) ? RESOURCE_ATTRIBUTES[type] : undefined;
     const obj = (0,hcl_values/* isObj */.sA)(values) ? values : {};
     if (builder) {
@@ -18056,14 +18079,14 @@ function resourceAttribute(type, values, attribute, canonical, ref) {
         if (Object.hasOwn(table, attribute)) {
             const a = table[attribute];
             const p = typeof a === 'function' ? a() : a;
-            return new hcl_values/* Unknown */.$r(canonical, p instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([p]) : p);
+            return new hcl_values/* Unknown */.$r(canonical, p instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([p]) : p, scope);
         }
     }
     // A configured attribute is what it says (`aws_s3_bucket.b.bucket`).
     const configured = attr(obj, attribute);
     if (configured !== undefined && attribute !== 'arn' && attribute !== 'id')
-        return new hcl_values/* Unknown */.$r(canonical, configured instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([configured]) : configured);
-    return new hcl_values/* Unknown */.$r(canonical);
+        return new hcl_values/* Unknown */.$r(canonical, configured instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([configured]) : configured, scope);
+    return new hcl_values/* Unknown */.$r(canonical, undefined, scope);
 }
 
 // EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
@@ -18491,7 +18514,7 @@ class Instance {
             return { value: new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
-            value: resourceAttribute(type, values, attribute, canonical, local),
+            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix),
             used: at + 1,
         };
     }
@@ -18510,14 +18533,14 @@ class Instance {
             if (data)
                 return [new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix)];
             return [
-                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
+                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local, this.prefix),
             ];
         }
         return insts.map((i) => {
             const canonical = `${local}${keyText(i.key)}.${a.name}`;
             if (data)
                 return new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix);
-            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
+            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local, this.prefix);
         });
     }
     /** The configured values of one instance (for the attributes of references), evaluated once. */
@@ -18981,7 +19004,15 @@ function readHclModules(files, host, explicit) {
             for (const c of localCalls(def))
                 if (c !== def.dir)
                     calledByOthers.add(c);
-    const policyIds = new Set();
+    /** Policies by id, with the root module that read each (a module two roots call is read twice). */
+    const policyIds = new Map();
+    /** Per root: policy ids given a suffix (`#from envs/prod`), for its principals' lists. */
+    const renamed = new Map();
+    const rename = (rec, dir) => {
+        const id = `${rec.id}#from ${dir}`;
+        (renamed.get(dir) ?? renamed.set(dir, new Map()).get(dir)).set(rec.id, id);
+        rec.id = id;
+    };
     const principalDirs = [];
     for (const [dir, def] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) {
         if ('error' in def || calledByOthers.has(dir))
@@ -19014,9 +19045,19 @@ function readHclModules(files, host, explicit) {
             continue;
         }
         for (const p of analyzed.policies) {
-            if (policyIds.has(p.id))
-                continue;
-            policyIds.add(p.id);
+            const text = JSON.stringify([p.status, p.reason, p.document]);
+            const first = policyIds.get(p.id);
+            if (first) {
+                // The same policy read again: once. A module two roots call with different arguments
+                // (envs/prod and envs/staging): each kept, named after its root.
+                if (first.text === text)
+                    continue;
+                if (!first.rec.id.endsWith(`#from ${first.dir}`))
+                    rename(first.rec, first.dir);
+                rename(p, dir);
+            }
+            else
+                policyIds.set(p.id, { dir, rec: p, text });
             input(p.path).policies.push(p);
         }
         for (const e of analyzed.errors)
@@ -19041,6 +19082,11 @@ function readHclModules(files, host, explicit) {
             skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
         for (const n of ctx.noInstances)
             skip(n, `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`);
+    }
+    for (const [p, dir] of principalDirs) {
+        const ids = renamed.get(dir);
+        if (ids)
+            p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
     }
     // The same address in two root modules: each prefixed with its directory.
     const seen = new Map();
@@ -19215,9 +19261,10 @@ class Unknown {
     /** What it stands for inside a policy (an ARN pattern with unknown parts), when known. */
     pattern, 
     /**
-     * For a reference to a data source (`data.aws_iam_policy_document.x.json`): the module it was
-     * written in (`''` at the root, `module.x.` in a call), so that a value passed to a module
-     * call as an argument, or out of one as an output, still names the caller's data source.
+     * For a reference to a resource or data source (`data.aws_iam_policy_document.x.json`,
+     * `aws_iam_policy.p.arn`): the module it was written in (`''` at the root, `module.x.` in a
+     * call), so that a value passed to a module call as an argument, or out of one as an output,
+     * still names that module's resource (lines.ts writes it under an alias).
      */
     scope) {
         this.text = text;
@@ -22953,13 +23000,12 @@ __webpack_require__.d(__webpack_exports__, {
   lC: () => (/* reexport */ records/* boundedName */.lC),
   P0: () => (/* reexport */ model/* changeKind */.P0),
   m3: () => (/* reexport */ configFor),
-  gE: () => (/* reexport */ model/* crossModuleKey */.gE),
   DQ: () => (/* reexport */ indexConfiguration),
   ie: () => (/* reexport */ moduleOfAddress),
   PV: () => (/* reexport */ walkModules)
 });
 
-// UNUSED EXPORTS: EMPTY_DOCUMENT_VERSION, MAX_ADDRESS_LENGTH, MAX_DYNAMIC_EXPANSION, MAX_MODULE_DEPTH, REDACTED, boundDocuments, moduleConfigPath, parseReference, pushAll, redactDocument, referencesIn, scanTemplate
+// UNUSED EXPORTS: EMPTY_DOCUMENT_VERSION, MAX_ADDRESS_LENGTH, MAX_DYNAMIC_EXPANSION, MAX_MODULE_DEPTH, REDACTED, boundDocuments, crossModuleKey, moduleConfigPath, parseReference, pushAll, redactDocument, referencesIn, scanTemplate
 
 // EXTERNAL MODULE: ./src/sources/records.ts
 var records = __webpack_require__(1872);
@@ -23109,6 +23155,14 @@ const NOT_RESOURCES = new Set([
     'data',
 ]);
 const REF = /(?:^|[^\w.\]-])((?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)(\[[^\]]*\])?(?:\.([A-Za-z_][\w-]*))?/g;
+/** A literal instance key (`1`, `"a"`, `'a'` as the `.tf` reader writes it), or undefined. */
+function literalIndex(inside) {
+    const t = inside.trim();
+    if (/^\d+$/.test(t))
+        return Number(t);
+    const q = /^"([^"\\]*)"$|^'([^'\\]*)'$/.exec(t);
+    return q ? (q[1] ?? q[2]) : undefined;
+}
 /** A resource reference in a configuration `references` entry (`aws_iam_role.x.name`). */
 function parseReference(text) {
     const m = /^((?:data\.)?([A-Za-z_][\w-]*)\.[A-Za-z_][\w-]*)(\[[^\]]*\])?(?:\.([A-Za-z_][\w-]*))?/.exec(text);
@@ -23120,7 +23174,11 @@ function parseReference(text) {
         return undefined;
     if (!type.includes('_'))
         return undefined;
-    return { base: m[1], attr: m[4], text };
+    const ref = { base: m[1], attr: m[4], text };
+    const index = m[3] === undefined ? undefined : literalIndex(m[3].slice(1, -1));
+    if (index !== undefined)
+        ref.index = index;
+    return ref;
 }
 /** Every resource reference inside an HCL expression (`trim(aws_sfn_state_machine.x.arn, ":")`). */
 function referencesIn(expr) {
@@ -23292,17 +23350,21 @@ class AnalyzerBase {
         };
     }
     /** The resources a reference names, seen from `from` (same module; same index when there is one). */
-    resolve(ref, from) {
-        const full = from.module ? `${from.module}.${ref.base}` : ref.base;
-        let found = this.byBase.get(full);
-        // A data source of the caller passed in as a module argument (or of a module, out as an output).
-        if (!found && this.input.crossModule) {
-            const other = this.input.crossModule.get((0,model/* crossModuleKey */.gE)(from.module, ref.base));
-            if (other !== undefined)
-                found = this.byBase.get(other);
-        }
-        found ??= [];
-        if (from.index !== undefined && found.length > 1) {
+    /**
+     * The base a reference names, as its module's address (`module.role.data.aws_iam_policy_document.x`):
+     * in the referring resource's module, or, for a `.tf` module's reference to another module's
+     * resource (a module argument or output, written under an alias), the one the alias stands for
+     * (TfInput.crossModule).
+     */
+    absoluteBase(base, from) {
+        const full = from.module ? `${from.module}.${base}` : base;
+        if (this.byBase.has(full) || !this.input.crossModule)
+            return full;
+        return this.input.crossModule.get((0,model/* crossModuleKey */.gE)(from.module, base)) ?? full;
+    }
+    resolve(ref, from, sameIndex = true) {
+        const found = this.byBase.get(this.absoluteBase(ref.base, from)) ?? [];
+        if (sameIndex && from.index !== undefined && found.length > 1) {
             const same = found.filter((r) => r.index === from.index);
             if (same.length > 0)
                 return same;
@@ -23833,8 +23895,24 @@ class DocumentAnalyzer extends AnalyzerBase {
         const targets = (0,terraform_values/* uniq */.sb)(docRefs.map((r) => r.base));
         const docs = [];
         for (const base of targets) {
-            const found = this.resolve({ base, text: base }, res);
-            const shown = res.module ? `${res.module}.${base}` : base;
+            // `data.x[1].json`, `data.x["a"].json`: that instance (a reference without a literal key,
+            // as a plan's references also list, or with `count.index`, does not narrow it).
+            const keys = new Set();
+            for (const r of docRefs)
+                if (r.base === base && r.index !== undefined)
+                    keys.add(r.index);
+            let found = this.resolve({ base, text: base }, res, keys.size === 0);
+            const shown = this.absoluteBase(base, res);
+            if (keys.size > 0 && found.some((d) => d.index !== undefined)) {
+                const only = found.filter((d) => d.index !== undefined && keys.has(d.index));
+                if (only.length === 0) {
+                    const asked = [...keys].map((k) => `${shown}[${JSON.stringify(k)}]`);
+                    return {
+                        reason: `${prefix} references ${(0,terraform_values/* list */.p_)(asked)}, which ${plan ? 'this plan does not hold' : 'has no such instance with the variables as read'}`,
+                    };
+                }
+                found = only;
+            }
             if (found.length === 0) {
                 return { reason: `${prefix} references ${shown}, which is not in this ${plan ? 'plan' : 'file'}` };
             }

@@ -359,73 +359,136 @@ resource "aws_iam_role_policy" "pass" {
   it("reads a caller's policy document passed to a module as an argument, and a module's passed out as an output", () => {
     // The common way to hand a policy to a module (terraform-aws-modules' iam-policy takes
     // `policy = data.aws_iam_policy_document.x.json`). It was unresolved ("references
-    // module.role.data.aws_iam_policy_document.skypilot, which is not in this file"), and the
-    // caller's document audited on its own instead.
-    const { results } = moduleOf({
-      'main.tf': `
-data "aws_iam_policy_document" "skypilot" {
+    // module.role.data.aws_iam_policy_document.this, which is not in this file"), and the caller's
+    // document audited on its own instead. Names are those a review found mixed up: a module's own
+    // `this` beside its caller's, two modules' `this` passed out, an instance of a counted one.
+    const block = (name: string, sid: string, action: string, extra = '') => `
+data "aws_iam_policy_document" "${name}" {
+  ${extra}
   statement {
-    sid       = "Caller"
-    actions   = ["ec2:RunInstances"]
+    sid       = "${sid}"
+    actions   = ["${action}"]
     resources = ["*"]
   }
 }
+`;
+    const { results } = moduleOf({
+      'main.tf': `${block('this', 'Caller', 'ec2:RunInstances')}
+${block('x', 'Doc${count.index}', 'ec2:StopInstances', 'count = 2')}
 module "role" {
-  source = "./modules/policy"
-  policy = data.aws_iam_policy_document.skypilot.json
+  source  = "./modules/policy"
+  policy  = data.aws_iam_policy_document.this.json
+  indexed = data.aws_iam_policy_document.x[1].json
 }
-module "docs" {
+module "sky" {
   source = "./modules/docs"
+  sid    = "Sky"
 }
-resource "aws_iam_policy" "from_output" {
-  policy = module.docs.json
+module "dd" {
+  source = "./modules/docs"
+  sid    = "Datadog"
+}
+resource "aws_iam_policy" "sky" {
+  policy = module.sky.json
+}
+resource "aws_iam_policy" "dd" {
+  policy = module.dd.json
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.r.name
+  policy_arn = module.role.own_arn
 }
 `,
       'modules/policy/main.tf': `
 variable "policy" {}
-# The module's own document of the same name is not the caller's.
-data "aws_iam_policy_document" "other" {
-  statement {
-    sid       = "Own"
-    actions   = ["s3:GetObject"]
-    resources = ["*"]
-  }
-}
-resource "aws_iam_policy" "this" {
+variable "indexed" {}
+${block('this', 'Own', 's3:GetObject')}
+resource "aws_iam_policy" "passed" {
   policy = var.policy
 }
+resource "aws_iam_policy" "indexed" {
+  policy = var.indexed
+}
 resource "aws_iam_policy" "own" {
-  policy = data.aws_iam_policy_document.other.json
+  policy = data.aws_iam_policy_document.this.json
+}
+output "own_arn" {
+  value = aws_iam_policy.own.arn
 }
 `,
       'modules/docs/main.tf': `
-data "aws_iam_policy_document" "inner" {
+variable "sid" {}
+data "aws_iam_policy_document" "this" {
   statement {
-    sid       = "Inner"
+    sid       = var.sid
     actions   = ["sqs:SendMessage"]
     resources = ["*"]
   }
 }
 output "json" {
-  value = data.aws_iam_policy_document.inner.json
+  value = data.aws_iam_policy_document.this.json
 }
 `,
     });
     const recs = policies(results);
-    expect(recs.map((r) => [r.address, r.status])).toEqual([
-      ['aws_iam_policy.from_output', 'resolved'],
-      ['module.role.aws_iam_policy.this', 'resolved'],
-      ['module.role.aws_iam_policy.own', 'resolved'],
-    ]);
     const sids = (address: string) =>
       doc(recs.find((r) => r.address === address)).Statement.map((x) => x.Sid);
-    expect(sids('module.role.aws_iam_policy.this')).toEqual(['Caller']);
-    expect(sids('module.role.aws_iam_policy.own')).toEqual(['Own']);
-    expect(sids('aws_iam_policy.from_output')).toEqual(['Inner']);
+    expect(
+      recs.filter((r) => r.kind !== 'trust').map((r) => [r.address, r.status, sids(r.address!)]),
+    ).toEqual([
+      // (the instance no policy uses: audited as a document of its own)
+      ['data.aws_iam_policy_document.x[0]', 'resolved', ['Doc0']],
+      ['aws_iam_policy.sky', 'resolved', ['Sky']],
+      ['aws_iam_policy.dd', 'resolved', ['Datadog']],
+      ['module.role.aws_iam_policy.passed', 'resolved', ['Caller']],
+      ['module.role.aws_iam_policy.indexed', 'resolved', ['Doc1']],
+      ['module.role.aws_iam_policy.own', 'resolved', ['Own']],
+    ]);
     // Each statement where it is written.
-    const passed = recs.find((r) => r.address === 'module.role.aws_iam_policy.this')!;
+    const passed = recs.find((r) => r.address === 'module.role.aws_iam_policy.passed')!;
     expect(passed.path).toBe('modules/policy/main.tf');
     expect(passed.statementFiles?.[0] ?? passed.path).toBe('main.tf');
+    // The attachment through the module's output names the module's policy (no record of its own).
+    const role = results.flatMap((r) => r.principals ?? []).find((p) => p.id === 'aws_iam_role.r')!;
+    expect(role.policyIds).toEqual([recs.find((r) => r.address === 'module.role.aws_iam_policy.own')!.id]);
+  });
+
+  it('reads a module two root modules call with their own arguments once per root, named after it', () => {
+    const root = (sid: string, action: string) => `
+data "aws_iam_policy_document" "skypilot" {
+  statement {
+    sid       = "${sid}"
+    actions   = ["${action}"]
+    resources = ["*"]
+  }
+}
+module "skypilot" {
+  source = "../../modules/skypilot"
+  policy = data.aws_iam_policy_document.skypilot.json
+}
+`;
+    const { results } = moduleOf({
+      'envs/prod/main.tf': root('Prod', 'ec2:RunInstances'),
+      'envs/staging/main.tf': root('Staging', 'ec2:StopInstances'),
+      'modules/skypilot/main.tf': `
+variable "policy" {}
+resource "aws_iam_policy" "this" {
+  policy = var.policy
+}
+`,
+    });
+    const recs = policies(results);
+    expect(recs.map((r) => [r.id, r.status, doc(r).Statement.map((x) => x.Sid)])).toEqual([
+      ['modules/skypilot/main.tf#module.skypilot.aws_iam_policy.this#from envs/prod', 'resolved', ['Prod']],
+      [
+        'modules/skypilot/main.tf#module.skypilot.aws_iam_policy.this#from envs/staging',
+        'resolved',
+        ['Staging'],
+      ],
+    ]);
   });
 
   it('reads a local the module does not define (a file copied alone) as unknown where it is used', () => {

@@ -7,7 +7,6 @@ import type { InputResult, PolicyRecord, SourceError } from '../../core/types.js
 import type { JsonPath } from '../../core/json-lines.js';
 import {
   analyzeTerraform,
-  crossModuleKey,
   POLICY_DOCUMENT_DATA_SOURCE,
   TERRAFORM_POLICY_ATTRIBUTES,
   type TfResource,
@@ -95,6 +94,12 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
   const fallbackFile = resources[0]?.file ?? synth;
   const origin = (line: number | undefined): Origin | undefined =>
     line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
+  /** Whether a value's JSON text names a reference base (not only as the start of a longer name). */
+  const mentions = (text: string, base: string): boolean => {
+    for (let at = text.indexOf(base); at >= 0; at = text.indexOf(base, at + 1))
+      if (!/[\w-]/.test(text[at + base.length] ?? '')) return true;
+    return false;
+  };
   // Notes of a resource, and of the policy documents its values name (in the same module, or
   // passed in from another one: Emitted.crossModule).
   const notesFor = (ev: Evaluated): string[] => {
@@ -103,10 +108,9 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     for (const d of resources) {
       if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE) continue;
       const base = `data.${d.type}.${d.name}`;
-      if (!text.includes(base)) continue;
-      const from = emitted.crossModule.get(crossModuleKey(ev.module, base));
-      const own = from === undefined && d.module === ev.module;
-      if (own || from === (d.module ? `${d.module}.${base}` : base)) out.push(...d.notes);
+      const named =
+        d.module === ev.module ? base : emitted.aliases.get(d.module ? `${d.module}.${base}` : base);
+      if (named !== undefined && mentions(text, named)) out.push(...d.notes);
     }
     return out;
   };

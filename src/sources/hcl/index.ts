@@ -174,7 +174,15 @@ export function readHclModules(
   const calledByOthers = new Set<string>();
   for (const def of defs.values())
     if (!('error' in def)) for (const c of localCalls(def)) if (c !== def.dir) calledByOthers.add(c);
-  const policyIds = new Set<string>();
+  /** Policies by id, with the root module that read each (a module two roots call is read twice). */
+  const policyIds = new Map<string, { dir: string; rec: PolicyRecord; text: string }>();
+  /** Per root: policy ids given a suffix (`#from envs/prod`), for its principals' lists. */
+  const renamed = new Map<string, Map<string, string>>();
+  const rename = (rec: PolicyRecord, dir: string) => {
+    const id = `${rec.id}#from ${dir}`;
+    (renamed.get(dir) ?? renamed.set(dir, new Map()).get(dir)!).set(rec.id, id);
+    rec.id = id;
+  };
   const principalDirs: [PrincipalRecord, string][] = [];
   for (const [dir, def] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if ('error' in def || calledByOthers.has(dir)) continue;
@@ -208,8 +216,15 @@ export function readHclModules(
       continue;
     }
     for (const p of analyzed.policies) {
-      if (policyIds.has(p.id)) continue;
-      policyIds.add(p.id);
+      const text = JSON.stringify([p.status, p.reason, p.document]);
+      const first = policyIds.get(p.id);
+      if (first) {
+        // The same policy read again: once. A module two roots call with different arguments
+        // (envs/prod and envs/staging): each kept, named after its root.
+        if (first.text === text) continue;
+        if (!first.rec.id.endsWith(`#from ${first.dir}`)) rename(first.rec, first.dir);
+        rename(p, dir);
+      } else policyIds.set(p.id, { dir, rec: p, text });
       input(p.path).policies.push(p);
     }
     for (const e of analyzed.errors) input(e.path).errors.push(e);
@@ -236,6 +251,10 @@ export function readHclModules(
         n,
         `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
       );
+  }
+  for (const [p, dir] of principalDirs) {
+    const ids = renamed.get(dir);
+    if (ids) p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
   }
   // The same address in two root modules: each prefixed with its directory.
   const seen = new Map<string, number>();

@@ -86,8 +86,8 @@ export function escapeTemplate(s: string): string {
   return s.replace(/([$%])\{/g, '$1$1{');
 }
 
-/** Told of each unknown written as an interpolation (see Emitter.seen). */
-type Seen = (u: Unknown) => void;
+/** Told of each unknown written as an interpolation; may give the reference to write instead (Emitter.seen). */
+type Seen = (u: Unknown) => string | undefined;
 
 export function tmplString(t: Tmpl | string, mode: Mode, seen?: Seen): string {
   if (typeof t === 'string') return escapeTemplate(t);
@@ -98,12 +98,11 @@ export function tmplString(t: Tmpl | string, mode: Mode, seen?: Seen): string {
 
 function unknownString(u: Unknown, mode: Mode, seen?: Seen): string {
   if (mode === 'policy' && u.pattern !== undefined) return tmplString(u.pattern, mode, seen);
-  seen?.(u);
-  return interpolation(u);
+  return seen?.(u) ?? interpolation(u);
 }
 
-/** `data.type.name` of a data source reference's text (`data.type.name["k"].json`), or undefined. */
-const DATA_BASE = /^data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
+/** `type.name` or `data.type.name` of a reference's text (`data.type.name["k"].json`). */
+const REFERENCE_BASE = /^(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
 
 export interface Emitted {
   /** The synthetic text, one value per line. */
@@ -113,13 +112,16 @@ export interface Emitted {
   /** Statement origins of policies given as jsonencode() structures, by the JSON path of the value. */
   statements: Map<string, (Origin | undefined)[]>;
   /**
-   * Data sources named in another module than the resource that holds the reference: by the
-   * resource's module and the reference as written (`module.role` + NUL +
-   * `data.aws_iam_policy_document.x`), the data source's own base (`data.aws_iam_policy_document.x`
-   * of the root). A module argument `policy = data.aws_iam_policy_document.x.json` is read in the
-   * module as `var.policy`, and its reference is the caller's, not the module's.
+   * Resources and data sources named in another module than the resource that holds the
+   * reference: by the resource's module and the alias written in its place (`module.role` + NUL +
+   * `data.aws_iam_policy_document.x--from-root`), the named one's own base
+   * (`data.aws_iam_policy_document.x` of the root). A module argument `policy =
+   * data.aws_iam_policy_document.x.json` is read in the module as `var.policy`, and its reference
+   * is the caller's, not the module's (whose own `x`, if any, it is not).
    */
   crossModule: Map<string, string>;
+  /** The alias of each base named from another module (crossModule's values -> their aliases). */
+  aliases: Map<string, string>;
 }
 
 /**
@@ -132,15 +134,33 @@ export class Emitter {
   private readonly lineOrigins: (Origin | undefined)[] = [];
   readonly statements = new Map<string, (Origin | undefined)[]>();
   private readonly crossModule = new Map<string, string>();
+  private readonly aliases = new Map<string, string>();
+  private readonly aliasTaken = new Set<string>();
   /** The module of the resource being written (`''` at the root, `module.x`). */
   private module = '';
-  /** Notes a data source reference made in another module than the resource's (crossModule). */
-  private readonly seen = (u: Unknown): void => {
-    if (u.scope === undefined) return;
+  /**
+   * A reference made in another module than the resource's: written under an alias of its own
+   * (one per resource named, `data.aws_iam_policy_document.x--from-root[1].json`), noted in
+   * crossModule (the module's own names are looked up first). So the module's own `x` and its
+   * caller's stay apart, as two callers' `x` do.
+   */
+  private readonly seen = (u: Unknown): string | undefined => {
+    if (u.scope === undefined) return undefined;
     const scope = u.scope.replace(/\.$/, '');
-    if (scope === this.module) return;
-    const base = DATA_BASE.exec(u.text)?.[0];
-    if (base) this.crossModule.set(crossModuleKey(this.module, base), scope ? `${scope}.${base}` : base);
+    if (scope === this.module) return undefined;
+    const base = REFERENCE_BASE.exec(u.text)?.[0];
+    if (!base) return undefined;
+    const absolute = scope ? `${scope}.${base}` : base;
+    let alias = this.aliases.get(absolute);
+    if (alias === undefined) {
+      const stem = `${base}--from-${scope.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'root'}`;
+      alias = stem;
+      for (let n = 2; this.aliasTaken.has(alias); n++) alias = `${stem}-${n}`;
+      this.aliasTaken.add(alias);
+      this.aliases.set(absolute, alias);
+    }
+    this.crossModule.set(crossModuleKey(this.module, alias), absolute);
+    return interpolation(new Unknown(alias + u.text.slice(base.length)));
   };
 
   private line(s: string, o: Origin | undefined): void {
@@ -178,6 +198,7 @@ export class Emitter {
         lines: this.lineOrigins,
         statements: this.statements,
         crossModule: this.crossModule,
+        aliases: this.aliases,
       },
     };
   }

@@ -255,7 +255,7 @@ export class Instance {
     if (data) return { value: new Unknown(canonical, undefined, this.prefix), used: at + 1 };
     const values = this.instanceValues(decl, key, keyKnown);
     return {
-      value: resourceAttribute(type, values, attribute, canonical, local),
+      value: resourceAttribute(type, values, attribute, canonical, local, this.prefix),
       used: at + 1,
     };
   }
@@ -272,13 +272,27 @@ export class Instance {
       const canonical = `${local}.${a.name}`;
       if (data) return [new Unknown(canonical, undefined, this.prefix)];
       return [
-        resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local),
+        resourceAttribute(
+          decl.type,
+          this.instanceValues(decl, undefined, false),
+          a.name,
+          canonical,
+          local,
+          this.prefix,
+        ),
       ];
     }
     return insts.map((i) => {
       const canonical = `${local}${keyText(i.key!)}.${a.name}`;
       if (data) return new Unknown(canonical, undefined, this.prefix);
-      return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local);
+      return resourceAttribute(
+        decl.type,
+        this.instanceValues(decl, i.key, true),
+        a.name,
+        canonical,
+        local,
+        this.prefix,
+      );
     });
   }
 

@@ -143,6 +143,7 @@ export function resourceAttribute(
   attribute: string,
   canonical: string,
   ref: string,
+  scope?: string,
 ): Unknown {
   const builder = Object.hasOwn(RESOURCE_ATTRIBUTES, type) ? RESOURCE_ATTRIBUTES[type] : undefined;
   const obj = isObj(values) ? values : {};
@@ -151,12 +152,12 @@ export function resourceAttribute(
     if (Object.hasOwn(table, attribute)) {
       const a = table[attribute]!;
       const p = typeof a === 'function' ? a() : a;
-      return new Unknown(canonical, p instanceof Unknown ? new Tmpl([p]) : p);
+      return new Unknown(canonical, p instanceof Unknown ? new Tmpl([p]) : p, scope);
     }
   }
   // A configured attribute is what it says (`aws_s3_bucket.b.bucket`).
   const configured = attr(obj, attribute);
   if (configured !== undefined && attribute !== 'arn' && attribute !== 'id')
-    return new Unknown(canonical, configured instanceof Unknown ? new Tmpl([configured]) : configured);
-  return new Unknown(canonical);
+    return new Unknown(canonical, configured instanceof Unknown ? new Tmpl([configured]) : configured, scope);
+  return new Unknown(canonical, undefined, scope);
 }

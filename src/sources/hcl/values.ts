@@ -11,9 +11,10 @@ export class Unknown {
     /** What it stands for inside a policy (an ARN pattern with unknown parts), when known. */
     readonly pattern?: string | Tmpl,
     /**
-     * For a reference to a data source (`data.aws_iam_policy_document.x.json`): the module it was
-     * written in (`''` at the root, `module.x.` in a call), so that a value passed to a module
-     * call as an argument, or out of one as an output, still names the caller's data source.
+     * For a reference to a resource or data source (`data.aws_iam_policy_document.x.json`,
+     * `aws_iam_policy.p.arn`): the module it was written in (`''` at the root, `module.x.` in a
+     * call), so that a value passed to a module call as an argument, or out of one as an output,
+     * still names that module's resource (lines.ts writes it under an alias).
      */
     readonly scope?: string,
   ) {}

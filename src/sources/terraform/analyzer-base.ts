@@ -157,16 +157,21 @@ export class AnalyzerBase {
   }
 
   /** The resources a reference names, seen from `from` (same module; same index when there is one). */
-  protected resolve(ref: Ref, from: TfResource): TfResource[] {
-    const full = from.module ? `${from.module}.${ref.base}` : ref.base;
-    let found = this.byBase.get(full);
-    // A data source of the caller passed in as a module argument (or of a module, out as an output).
-    if (!found && this.input.crossModule) {
-      const other = this.input.crossModule.get(crossModuleKey(from.module, ref.base));
-      if (other !== undefined) found = this.byBase.get(other);
-    }
-    found ??= [];
-    if (from.index !== undefined && found.length > 1) {
+  /**
+   * The base a reference names, as its module's address (`module.role.data.aws_iam_policy_document.x`):
+   * in the referring resource's module, or, for a `.tf` module's reference to another module's
+   * resource (a module argument or output, written under an alias), the one the alias stands for
+   * (TfInput.crossModule).
+   */
+  protected absoluteBase(base: string, from: TfResource): string {
+    const full = from.module ? `${from.module}.${base}` : base;
+    if (this.byBase.has(full) || !this.input.crossModule) return full;
+    return this.input.crossModule.get(crossModuleKey(from.module, base)) ?? full;
+  }
+
+  protected resolve(ref: Ref, from: TfResource, sameIndex = true): TfResource[] {
+    const found = this.byBase.get(this.absoluteBase(ref.base, from)) ?? [];
+    if (sameIndex && from.index !== undefined && found.length > 1) {
       const same = found.filter((r) => r.index === from.index);
       if (same.length > 0) return same;
     }

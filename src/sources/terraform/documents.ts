@@ -133,8 +133,22 @@ export class DocumentAnalyzer extends AnalyzerBase {
     const targets = uniq(docRefs.map((r) => r.base));
     const docs: DocResult[] = [];
     for (const base of targets) {
-      const found = this.resolve({ base, text: base }, res);
-      const shown = res.module ? `${res.module}.${base}` : base;
+      // `data.x[1].json`, `data.x["a"].json`: that instance (a reference without a literal key,
+      // as a plan's references also list, or with `count.index`, does not narrow it).
+      const keys = new Set<string | number>();
+      for (const r of docRefs) if (r.base === base && r.index !== undefined) keys.add(r.index);
+      let found = this.resolve({ base, text: base }, res, keys.size === 0);
+      const shown = this.absoluteBase(base, res);
+      if (keys.size > 0 && found.some((d) => d.index !== undefined)) {
+        const only = found.filter((d) => d.index !== undefined && keys.has(d.index));
+        if (only.length === 0) {
+          const asked = [...keys].map((k) => `${shown}[${JSON.stringify(k)}]`);
+          return {
+            reason: `${prefix} references ${list(asked)}, which ${plan ? 'this plan does not hold' : 'has no such instance with the variables as read'}`,
+          };
+        }
+        found = only;
+      }
       if (found.length === 0) {
         return { reason: `${prefix} references ${shown}, which is not in this ${plan ? 'plan' : 'file'}` };
       }

@@ -23,6 +23,16 @@ export interface Ref {
   base: string;
   attr?: string;
   text: string;
+  /** The instance key written after the name (`1`, `"a"`), when it is a literal. */
+  index?: string | number;
+}
+
+/** A literal instance key (`1`, `"a"`, `'a'` as the `.tf` reader writes it), or undefined. */
+function literalIndex(inside: string): string | number | undefined {
+  const t = inside.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  const q = /^"([^"\\]*)"$|^'([^'\\]*)'$/.exec(t);
+  return q ? (q[1] ?? q[2]) : undefined;
 }
 
 /** A resource reference in a configuration `references` entry (`aws_iam_role.x.name`). */
@@ -35,7 +45,10 @@ export function parseReference(text: string): Ref | undefined {
   const type = isData ? m[1]!.split('.')[1]! : m[2]!;
   if (!isData && NOT_RESOURCES.has(type)) return undefined;
   if (!type.includes('_')) return undefined;
-  return { base: m[1]!, attr: m[4], text };
+  const ref: Ref = { base: m[1]!, attr: m[4], text };
+  const index = m[3] === undefined ? undefined : literalIndex(m[3].slice(1, -1));
+  if (index !== undefined) ref.index = index;
+  return ref;
 }
 
 /** Every resource reference inside an HCL expression (`trim(aws_sfn_state_machine.x.arn, ":")`). */
