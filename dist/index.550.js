@@ -6918,6 +6918,41 @@ function baseOf(r) {
 
 
 
+
+
+/** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
+const JSON_ACTIONS = /"(?:Not)?Action"\s*:\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]|"(?:[^"\\]|\\.)*")/g;
+const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
+/**
+ * In a policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc): the
+ * first Action or NotAction value, or item of one, that is wholly an interpolation
+ * (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`).
+ */
+function wholeJsonActions(template) {
+    for (const m of template.matchAll(JSON_ACTIONS))
+        for (const item of m[1].matchAll(JSON_STRING)) {
+            const t = item[1].trim();
+            if (PURE_INTERPOLATION.test(t))
+                return t;
+        }
+    return undefined;
+}
+/** FieldRead.whole of a plan's value that is known only after apply. */
+const UNKNOWN_AT_PLAN = '(known after apply)';
+/**
+ * Why a statement whose actions include a wholly unknown value is not read: as `*` it would grant
+ * every action, and each would be reported (Datadog's documented Terraform setup takes its
+ * actions from its provider's `datadog_integration_aws_iam_permissions` data source).
+ */
+function unknownActionsReason(whole) {
+    if (whole === UNKNOWN_AT_PLAN)
+        return 'has actions that are known only after apply';
+    const r = referencesIn(whole.slice(2, -1))[0];
+    const by = r && r.base.startsWith('data.') && !r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`)
+        ? 'that its provider computes when Terraform runs'
+        : 'that are not known in this file';
+    return `has actions ${by} (${clip(whole)})`;
+}
 /** Plans and state: values with an `after_unknown`-style marker tree. */
 function planReader(obj, unk, path) {
     return {
@@ -6926,7 +6961,7 @@ function planReader(obj, unk, path) {
             const v = obj[name];
             const u = isObject(unk) ? unk[name] : undefined;
             if (u === true)
-                return { values: ['*'], wild: true, interpolations: [] };
+                return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN };
             if (v === null || v === undefined)
                 return undefined;
             const out = { values: [], wild: false, interpolations: [] };
@@ -6936,6 +6971,7 @@ function planReader(obj, unk, path) {
                 if (ui === true) {
                     out.values.push('*');
                     out.wild = true;
+                    out.whole ??= UNKNOWN_AT_PLAN;
                 }
                 else if (typeof x === 'string')
                     out.values.push(x);
@@ -6986,7 +7022,10 @@ function templateReader(obj, path) {
         pushAll(out.interpolations, w.interpolations);
         out.wild = true;
         // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
-        out.values.push(whole && PURE_INTERPOLATION.test(s.trim()) ? '*' : w.text);
+        const pure = PURE_INTERPOLATION.test(s.trim());
+        if (pure)
+            out.whole ??= s.trim();
+        out.values.push(whole && pure ? '*' : w.text);
     };
     return {
         path,
@@ -7195,6 +7234,8 @@ function buildStatements(readers) {
             ['not_resources', 'NotResource'],
         ]) {
             const f = r.list(attr);
+            if (f?.whole !== undefined && (attr === 'actions' || attr === 'not_actions'))
+                return { unknown: unknownActionsReason(f.whole), own: true };
             note(f);
             if (f && f.values.length > 0)
                 st[key] = one(f.values);
@@ -7395,6 +7436,9 @@ class DocumentAnalyzer extends AnalyzerBase {
         // Only escapes (`$${aws:username}`): the text is exact.
         if (w.interpolations.length === 0)
             return { document: parsed.value };
+        const unknownActions = wholeJsonActions(v);
+        if (unknownActions !== undefined)
+            return { reason: `${label} ${unknownActionsReason(unknownActions)}` };
         return { document: parsed.value, approximate: [interpolationsNote(w.interpolations)] };
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
@@ -7514,7 +7558,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 return { reason: `has unknown statements (${blocks.unknown})` };
             const built = buildStatements(blocks);
             if ('unknown' in built)
-                return { reason: `has unknown statements (${built.unknown})` };
+                return { reason: built.own ? built.unknown : `has unknown statements (${built.unknown})` };
             // source_policy_documents / override_policy_documents (and the older source_json / override_json)
             const more = { source: [], override: [] };
             const templated = [];

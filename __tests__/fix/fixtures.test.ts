@@ -189,7 +189,11 @@ describe('fix on real repositories', () => {
               name: 'kept',
               policy: doc(['ec2:DescribeInstances', 'iam:CreateUser'], '${aws_s3_bucket.b.arn}'),
             },
-            changed: { name: 'changed', policy: doc(['ec2:DescribeInstances', '${var.extra_action}'], '*') },
+            // (an action wholly unknown leaves the policy unresolved: a part of one is read as a wildcard)
+            changed: {
+              name: 'changed',
+              policy: doc(['ec2:DescribeInstances', 'iam:Create${var.what}'], '*'),
+            },
           },
         },
       },

@@ -491,6 +491,72 @@ resource "aws_iam_policy" "this" {
     ]);
   });
 
+  it('leaves a policy whose actions are wholly unknown unresolved, rather than reading them as every action', () => {
+    // Datadog's documented Terraform setup (docs.datadoghq.com/integrations/guide/aws-terraform-setup)
+    // takes the actions from its provider's data source. Read as `*`, the policy was reported as
+    // granting 20,629 excess actions (critical, exit 1).
+    const { results } = moduleOf({
+      'main.tf': `
+variable "extra_actions" {
+  type = list(string)
+}
+data "datadog_integration_aws_iam_permissions" "this" {}
+resource "aws_iam_policy" "datadog_integration" {
+  name = "DatadogAWSIntegrationPolicy"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = data.datadog_integration_aws_iam_permissions.this.iam_permissions, Resource = "*" }]
+  })
+}
+data "aws_iam_policy_document" "extra" {
+  statement {
+    actions   = var.extra_actions
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "extra" {
+  policy = data.aws_iam_policy_document.extra.json
+}
+data "aws_iam_policy_document" "item" {
+  statement {
+    actions   = ["s3:GetObject", var.one_more]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "item" {
+  policy = data.aws_iam_policy_document.item.json
+}
+# A part of an action unknown: read as a wildcard, approximate, as before.
+data "aws_iam_policy_document" "part" {
+  statement {
+    actions   = ["s3:Get\${var.what}"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "part" {
+  policy = data.aws_iam_policy_document.part.json
+}
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    expect(byAddress('aws_iam_policy.datadog_integration')).toMatchObject({
+      status: 'unresolved',
+      reason:
+        'policy has actions that its provider computes when Terraform runs (${data.datadog_integration_aws_iam_permissions.this.iam_permissions})',
+    });
+    expect(byAddress('aws_iam_policy.extra').status).toBe('unresolved');
+    expect(byAddress('aws_iam_policy.extra').reason).toMatch(
+      /data\.aws_iam_policy_document\.extra, which has actions that are not known in this file \(\$\{var\.extra_actions\}\)$/,
+    );
+    expect(byAddress('aws_iam_policy.item').reason).toMatch(
+      /which has actions that are not known in this file \(\$\{var\.one_more\}\)$/,
+    );
+    const part = byAddress('aws_iam_policy.part');
+    expect(doc(part).Statement[0]!.Action).toBe('s3:Get*');
+    expect(part.approximate?.join(' ')).toMatch(/var\.what/);
+  });
+
   it('reads a local the module does not define (a file copied alone) as unknown where it is used', () => {
     // Coiled's Terraform template, copied out of its module, uses locals defined in another file.
     const { results } = moduleOf({

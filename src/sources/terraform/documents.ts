@@ -18,7 +18,14 @@ import {
   clip,
   interpolationsNote,
 } from './values.js';
-import { planReader, templateReader, buildStatements, mergeDocuments } from './statements.js';
+import {
+  planReader,
+  templateReader,
+  buildStatements,
+  mergeDocuments,
+  unknownActionsReason,
+  wholeJsonActions,
+} from './statements.js';
 import { type DocResult, type Attr, AnalyzerBase } from './analyzer-base.js';
 
 export class DocumentAnalyzer extends AnalyzerBase {
@@ -105,6 +112,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
     }
     // Only escapes (`$${aws:username}`): the text is exact.
     if (w.interpolations.length === 0) return { document: parsed.value };
+    const unknownActions = wholeJsonActions(v);
+    if (unknownActions !== undefined) return { reason: `${label} ${unknownActionsReason(unknownActions)}` };
     return { document: parsed.value, approximate: [interpolationsNote(w.interpolations)] };
   }
 
@@ -217,7 +226,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const blocks = reader.blocks('statement');
       if ('unknown' in blocks) return { reason: `has unknown statements (${blocks.unknown})` };
       const built = buildStatements(blocks);
-      if ('unknown' in built) return { reason: `has unknown statements (${built.unknown})` };
+      if ('unknown' in built)
+        return { reason: built.own ? built.unknown : `has unknown statements (${built.unknown})` };
       // source_policy_documents / override_policy_documents (and the older source_json / override_json)
       const more: Record<'source' | 'override', unknown[]> = { source: [], override: [] };
       const templated: string[] = [];

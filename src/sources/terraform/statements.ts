@@ -7,12 +7,55 @@ import { pushAll } from '../records.js';
 import { MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { clip, uniq } from './values.js';
+import { referencesIn } from './references.js';
+import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 
 /** One field as read: values (unknown parts read as `*`), whether something was unknown, and the interpolations seen. */
 export interface FieldRead {
   values: string[];
   wild: boolean;
   interpolations: string[];
+  /**
+   * A value (the list, or one of its items) that is wholly unknown: the interpolation
+   * (`${var.actions}`), or UNKNOWN_AT_PLAN. Read as `*`; an action list with one is not read.
+   */
+  whole?: string;
+}
+
+/** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
+const JSON_ACTIONS = /"(?:Not)?Action"\s*:\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]|"(?:[^"\\]|\\.)*")/g;
+const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * In a policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc): the
+ * first Action or NotAction value, or item of one, that is wholly an interpolation
+ * (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`).
+ */
+export function wholeJsonActions(template: string): string | undefined {
+  for (const m of template.matchAll(JSON_ACTIONS))
+    for (const item of m[1]!.matchAll(JSON_STRING)) {
+      const t = item[1]!.trim();
+      if (PURE_INTERPOLATION.test(t)) return t;
+    }
+  return undefined;
+}
+
+/** FieldRead.whole of a plan's value that is known only after apply. */
+export const UNKNOWN_AT_PLAN = '(known after apply)';
+
+/**
+ * Why a statement whose actions include a wholly unknown value is not read: as `*` it would grant
+ * every action, and each would be reported (Datadog's documented Terraform setup takes its
+ * actions from its provider's `datadog_integration_aws_iam_permissions` data source).
+ */
+export function unknownActionsReason(whole: string): string {
+  if (whole === UNKNOWN_AT_PLAN) return 'has actions that are known only after apply';
+  const r = referencesIn(whole.slice(2, -1))[0];
+  const by =
+    r && r.base.startsWith('data.') && !r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`)
+      ? 'that its provider computes when Terraform runs'
+      : 'that are not known in this file';
+  return `has actions ${by} (${clip(whole)})`;
 }
 
 /** Reads a statement-like block, whatever the input format. */
@@ -31,7 +74,7 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
     list(name) {
       const v = obj[name];
       const u = isObject(unk) ? unk[name] : undefined;
-      if (u === true) return { values: ['*'], wild: true, interpolations: [] };
+      if (u === true) return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN };
       if (v === null || v === undefined) return undefined;
       const out: FieldRead = { values: [], wild: false, interpolations: [] };
       const items = Array.isArray(v) ? v : [v];
@@ -40,6 +83,7 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
         if (ui === true) {
           out.values.push('*');
           out.wild = true;
+          out.whole ??= UNKNOWN_AT_PLAN;
         } else if (typeof x === 'string') out.values.push(x);
         else if (typeof x === 'number' || typeof x === 'boolean') out.values.push(String(x));
       });
@@ -83,7 +127,9 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
     pushAll(out.interpolations, w.interpolations);
     out.wild = true;
     // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
-    out.values.push(whole && PURE_INTERPOLATION.test(s.trim()) ? '*' : w.text);
+    const pure = PURE_INTERPOLATION.test(s.trim());
+    if (pure) out.whole ??= s.trim();
+    out.values.push(whole && pure ? '*' : w.text);
   };
   return {
     path,
@@ -258,7 +304,9 @@ export function one(values: string[]): string | string[] {
 }
 
 /** Builds IAM statements from `statement` blocks the way aws_iam_policy_document does. */
-export function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: string } {
+export function buildStatements(
+  readers: BlockReader[],
+): BuiltStatements | { unknown: string; /** the reason is whole (unknownActionsReason) */ own?: true } {
   const out: BuiltStatements = { statements: [], paths: [], wild: false, interpolations: [] };
   const note = (f: FieldRead | undefined) => {
     if (!f) return;
@@ -280,6 +328,8 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       ['not_resources', 'NotResource'],
     ] as const) {
       const f = r.list(attr);
+      if (f?.whole !== undefined && (attr === 'actions' || attr === 'not_actions'))
+        return { unknown: unknownActionsReason(f.whole), own: true };
       note(f);
       if (f && f.values.length > 0) st[key] = one(f.values);
     }
