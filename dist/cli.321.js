@@ -16866,6 +16866,8 @@ function analyzeModule(dir, resources) {
 // function called with an unknown argument gives an unknown result, except where the unknown part
 // can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
 
+/** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
+const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
 class HclEvalError extends Error {
 }
 function str(v, what) {
@@ -17027,8 +17029,11 @@ const FUNCTIONS = {
     },
     coalesce: (args, text) => {
         for (const a of args) {
+            // A resource's or data source's attribute that is never null or empty (a policy document's
+            // json, an ARN, an id): that one (`coalesce(var.custom_policy, data.aws_iam_policy_document.x.json)`
+            // with var.custom_policy null, as Anyscale's S3 policy module writes it).
             if (a instanceof hcl_values/* Unknown */.$r)
-                return new hcl_values/* Unknown */.$r(text);
+                return a.scope !== undefined && NEVER_EMPTY.test(a.text) ? a : new hcl_values/* Unknown */.$r(text);
             // A template with literal text is a non-empty string, whatever its unknown parts are.
             if (a instanceof hcl_values/* Tmpl */.C5)
                 return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new hcl_values/* Unknown */.$r(text);
@@ -17318,6 +17323,17 @@ function conditional(n, scope, depth) {
         }
         if ((0,hcl_values/* isKnown */.qE)(x) && (0,hcl_values/* isKnown */.qE)(y) && JSON.stringify((0,hcl_values/* toPlain */.Ul)(x)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(y)))
             return x;
+        // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
+        // off by value): that many items, each one unknown where the two differ.
+        if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+            const text = textOf(n);
+            return x.map((xi, i) => {
+                const yi = y[i];
+                return (0,hcl_values/* isKnown */.qE)(xi) && (0,hcl_values/* isKnown */.qE)(yi) && JSON.stringify((0,hcl_values/* toPlain */.Ul)(xi)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(yi))
+                    ? xi
+                    : new hcl_values/* Unknown */.$r(`${text}[${i}]`);
+            });
+        }
         return new hcl_values/* Unknown */.$r(textOf(n));
     }
     throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);

@@ -11951,6 +11951,8 @@ function analyzeModule(dir, resources) {
 // function called with an unknown argument gives an unknown result, except where the unknown part
 // can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
 
+/** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
+const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
 class HclEvalError extends Error {
 }
 function str(v, what) {
@@ -12112,8 +12114,11 @@ const FUNCTIONS = {
     },
     coalesce: (args, text) => {
         for (const a of args) {
+            // A resource's or data source's attribute that is never null or empty (a policy document's
+            // json, an ARN, an id): that one (`coalesce(var.custom_policy, data.aws_iam_policy_document.x.json)`
+            // with var.custom_policy null, as Anyscale's S3 policy module writes it).
             if (a instanceof values_Unknown)
-                return new values_Unknown(text);
+                return a.scope !== undefined && NEVER_EMPTY.test(a.text) ? a : new values_Unknown(text);
             // A template with literal text is a non-empty string, whatever its unknown parts are.
             if (a instanceof Tmpl)
                 return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new values_Unknown(text);
@@ -12503,6 +12508,17 @@ function conditional(n, scope, depth) {
         }
         if (isKnown(x) && isKnown(y) && JSON.stringify(values_toPlain(x)) === JSON.stringify(values_toPlain(y)))
             return x;
+        // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
+        // off by value): that many items, each one unknown where the two differ.
+        if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+            const text = textOf(n);
+            return x.map((xi, i) => {
+                const yi = y[i];
+                return isKnown(xi) && isKnown(yi) && JSON.stringify(values_toPlain(xi)) === JSON.stringify(values_toPlain(yi))
+                    ? xi
+                    : new values_Unknown(`${text}[${i}]`);
+            });
+        }
         return new values_Unknown(textOf(n));
     }
     throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);

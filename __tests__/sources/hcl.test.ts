@@ -557,6 +557,48 @@ resource "aws_iam_policy" "part" {
     expect(part.approximate?.join(' ')).toMatch(/var\.what/);
   });
 
+  it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {
+    // anyscale/terraform-aws-anyscale-cloudfoundation-modules modules/aws-anyscale-s3-policy, in
+    // short: both were unresolved ("coalesce(...), which is not evaluated"; "iterates over
+    // ${local.create_default_policy ? [1] : [0]}, which is not known").
+    const { results } = moduleOf({
+      'main.tf': `
+variable "custom_s3_policy" {
+  default = null
+}
+variable "create_default_policy" {}
+data "aws_iam_policy_document" "managed" {
+  dynamic "statement" {
+    for_each = var.create_default_policy ? [1] : [0]
+    content {
+      sid       = "AllowRoleAccess"
+      actions   = ["s3:GetObject", "s3:PutObject"]
+      resources = ["arn:aws:s3:::anyscale-bucket/*"]
+    }
+  }
+}
+resource "aws_iam_policy" "p" {
+  policy = coalesce(var.custom_s3_policy, data.aws_iam_policy_document.managed.json)
+}
+resource "aws_iam_policy" "q" {
+  policy = coalesce(var.create_default_policy, data.aws_iam_policy_document.managed.json)
+}
+`,
+    });
+    const recs = policies(results);
+    const p = recs.find((r) => r.address === 'aws_iam_policy.p')!;
+    expect(doc(p).Statement).toEqual([
+      {
+        Sid: 'AllowRoleAccess',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: 'arn:aws:s3:::anyscale-bucket/*',
+      },
+    ]);
+    // A first argument that is not known may be the one: still not evaluated.
+    expect(recs.find((r) => r.address === 'aws_iam_policy.q')!.status).toBe('unresolved');
+  });
+
   it('reads a local the module does not define (a file copied alone) as unknown where it is used', () => {
     // Coiled's Terraform template, copied out of its module, uses locals defined in another file.
     const { results } = moduleOf({

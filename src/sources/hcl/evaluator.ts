@@ -82,6 +82,17 @@ function conditional(n: Node, scope: Scope, depth: number): Value {
       return new Unknown(textOf(n));
     }
     if (isKnown(x) && isKnown(y) && JSON.stringify(toPlain(x)) === JSON.stringify(toPlain(y))) return x;
+    // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
+    // off by value): that many items, each one unknown where the two differ.
+    if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+      const text = textOf(n);
+      return x.map((xi, i) => {
+        const yi = y[i]!;
+        return isKnown(xi) && isKnown(yi) && JSON.stringify(toPlain(xi)) === JSON.stringify(toPlain(yi))
+          ? xi
+          : new Unknown(`${text}[${i}]`);
+      });
+    }
     return new Unknown(textOf(n));
   }
   throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);

@@ -18,6 +18,9 @@ import {
   type Value,
 } from './values.js';
 
+/** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
+const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
+
 export class HclEvalError extends Error {}
 
 export interface FnCtx {
@@ -175,7 +178,11 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   coalesce: (args, text) => {
     for (const a of args) {
-      if (a instanceof Unknown) return new Unknown(text);
+      // A resource's or data source's attribute that is never null or empty (a policy document's
+      // json, an ARN, an id): that one (`coalesce(var.custom_policy, data.aws_iam_policy_document.x.json)`
+      // with var.custom_policy null, as Anyscale's S3 policy module writes it).
+      if (a instanceof Unknown)
+        return a.scope !== undefined && NEVER_EMPTY.test(a.text) ? a : new Unknown(text);
       // A template with literal text is a non-empty string, whatever its unknown parts are.
       if (a instanceof Tmpl)
         return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new Unknown(text);
