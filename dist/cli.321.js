@@ -18875,8 +18875,9 @@ function dirOf(p) {
     const d = external_node_path_.posix.dirname(p);
     return d === '' ? '.' : d;
 }
-/** The file system under `root`, never outside it. */
+/** The file system under `root`, never outside it; `filesRead`: the files file() and templatefile() read. */
 function fsHost(root) {
+    const filesRead = new Set();
     const inside = (p) => {
         const n = external_node_path_.posix.normalize(p);
         if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
@@ -18884,6 +18885,7 @@ function fsHost(root) {
         return (0,external_node_path_.join)(root, n);
     };
     return {
+        filesRead,
         moduleFiles(dir) {
             const abs = inside(dir);
             if (!abs)
@@ -18913,7 +18915,10 @@ function fsHost(root) {
             if (!abs)
                 return undefined;
             const read = (0,safe_read/* readRepoFile */.v6)(root, abs, MAX_READ);
-            return read.ok ? read.text : undefined;
+            if (!read.ok)
+                return undefined;
+            filesRead.add(external_node_path_.posix.normalize(p));
+            return read.text;
         },
     };
 }
@@ -19501,6 +19506,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: LARGE_FILE, PARSERS, TEXT_PARSERS, looksLikeIam
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/sources/terraform/values.ts
+var values = __webpack_require__(8371);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
 var json_lines = __webpack_require__(531);
 // EXTERNAL MODULE: ./src/sources/safe-read.ts
@@ -22087,8 +22096,6 @@ const cloudFormationYamlParser = {
     },
 };
 
-// EXTERNAL MODULE: ./src/sources/terraform/values.ts
-var values = __webpack_require__(8371);
 ;// CONCATENATED MODULE: ./src/sources/policy-json.ts
 
 
@@ -22390,6 +22397,10 @@ var sources_hcl = __webpack_require__(5041);
 // EXTERNAL MODULE: ./src/core/memory.ts
 var memory = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/sources/index.ts
+// Reads discovered files and hands each to the parser its content calls for. Every file ends up
+// in the report: audited, skipped (not an IAM input) or error (with the reason and the line).
+
+
 
 
 
@@ -22573,11 +22584,13 @@ function readInputs(root, files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
     const loaded = readEach(root, files.filter((f) => !sources_hcl/* HCL_FILE */.zK.test(f.path)), maxFileBytes);
     if (hcl.length === 0)
         return loaded;
-    loaded.push(...readHcl(root, hcl, maxFileBytes));
+    const host = (0,sources_hcl/* fsHost */.gt)(root);
+    loaded.push(...readHcl(hcl, maxFileBytes, root, host));
+    readThrough(loaded, host.filesRead);
     return loaded.sort((a, b) => (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0));
 }
 /** `.tf` modules: files over the limit or unreadable are errors; the rest are read as modules. */
-function readHcl(root, files, maxFileBytes) {
+function readHcl(files, maxFileBytes, root, host) {
     const out = [];
     const texts = [];
     for (const f of files) {
@@ -22588,9 +22601,48 @@ function readHcl(root, files, maxFileBytes) {
             texts.push({ path: f.path, text: r.text });
     }
     const explicit = new Set(files.filter((f) => f.explicit).map((f) => f.path));
-    for (const result of (0,sources_hcl/* readHclModules */.P$)(texts, (0,sources_hcl/* fsHost */.gt)(root), explicit))
+    for (const result of (0,sources_hcl/* readHclModules */.P$)(texts, host, explicit))
         out.push({ result });
     return out;
+}
+/**
+ * A policy file a `.tf` module reads with file() or templatefile() (`policy =
+ * file("coiled-permissions.json")`) is that module's policy: audited there, once, and listed here
+ * as skipped with the reason. Only where it is the same document (file()), or a template whose
+ * interpolations the module fills in (templatefile()); a file read for another purpose stays.
+ */
+function readThrough(loaded, filesRead) {
+    if (filesRead.size === 0)
+        return;
+    const byDocument = new Map();
+    for (const l of loaded)
+        if (l.result.kind === 'terraform-hcl')
+            for (const p of l.result.policies) {
+                const key = p.document === undefined ? undefined : (0,values/* canonicalKey */.yk)(p.document);
+                if (key !== undefined && !byDocument.has(key))
+                    byDocument.set(key, p);
+            }
+    for (const l of loaded) {
+        const r = l.result;
+        if (r.kind === 'terraform-hcl' || r.status !== 'audited' || r.policies.length === 0)
+            continue;
+        if (!filesRead.has(external_node_path_.posix.normalize(r.path)))
+            continue;
+        let by;
+        const all = r.policies.every((p) => {
+            const key = p.document === undefined ? undefined : (0,values/* canonicalKey */.yk)(p.document);
+            const same = key === undefined ? undefined : byDocument.get(key);
+            by ??= same;
+            return same !== undefined || p.approximate?.some((a) => a.includes(values/* INTERPOLATIONS_NOTE */.D));
+        });
+        if (!all)
+            continue;
+        r.status = 'skipped';
+        r.reason = by
+            ? `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`
+            : 'a template a .tf module reads with templatefile(): its policy is audited there, as the module fills it in';
+        r.policies = [];
+    }
 }
 function readEach(root, files, maxFileBytes, textOnly = false) {
     return files.map((f) => {
@@ -25113,6 +25165,7 @@ const NAME_ATTRIBUTES = [
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   D: () => (/* binding */ INTERPOLATIONS_NOTE),
 /* harmony export */   DD: () => (/* binding */ asList),
 /* harmony export */   Ii: () => (/* binding */ interpolationsNote),
 /* harmony export */   Jt: () => (/* binding */ get),
@@ -25303,12 +25356,14 @@ function nameOf(v) {
 function clip(s, max = 80) {
     return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
+/** How interpolationsNote begins. */
+const INTERPOLATIONS_NOTE = 'interpolations read as wildcards';
 /**
  * The `approximate` note of a document whose template interpolations stand for values that are not
  * known (eight named at the most, each clipped): the one wording of every source that reads them.
  */
 function interpolationsNote(interpolations) {
-    return `interpolations read as wildcards: ${list(interpolations.map((x) => clip(x)), 8)}`;
+    return `${INTERPOLATIONS_NOTE}: ${list(interpolations.map((x) => clip(x)), 8)}`;
 }
 
 

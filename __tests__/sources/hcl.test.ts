@@ -781,6 +781,50 @@ module "self" {
 });
 
 describe('through runAudit', () => {
+  it('audits a policy file a .tf module reads with file() or templatefile() once, through the module', async () => {
+    // A review found each such policy counted twice (the file on its own, and the .tf policy).
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-read-'));
+    const policy = (action: string, resource: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: action, Resource: resource }],
+      });
+    writeFileSync(join(root, 'coiled-permissions.json'), policy('iam:CreateUser', '*'));
+    writeFileSync(
+      join(root, 'coiled-template.json'),
+      policy('iam:CreateRole', 'arn:aws:iam::${account}:role/*'),
+    );
+    // read by no .tf file: audited on its own
+    writeFileSync(join(root, 'coiled-other.json'), policy('iam:DeleteUser', '*'));
+    writeFileSync(
+      join(root, 'main.tf'),
+      [
+        'resource "aws_iam_policy" "p" {',
+        '  name   = "coiled-p"',
+        '  policy = file("coiled-permissions.json")',
+        '}',
+        'resource "aws_iam_policy" "t" {',
+        '  name   = "coiled-t"',
+        '  policy = templatefile("${path.module}/coiled-template.json", { account = "123456789012" })',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const report = await runAudit({ root, paths: [], baseline: 'coiled', now: NOW });
+    expect(report.policies.map((p) => p.id).sort()).toEqual([
+      'coiled-other.json',
+      'main.tf#aws_iam_policy.p',
+      'main.tf#aws_iam_policy.t',
+    ]);
+    const input = (path: string) => report.inputs.find((i) => i.path === path)!;
+    expect(input('coiled-permissions.json')).toMatchObject({
+      status: 'skipped',
+      reason: 'read by main.tf aws_iam_policy.p with file(): its policy is audited there',
+    });
+    expect(input('coiled-template.json')).toMatchObject({ status: 'skipped' });
+    expect(input('coiled-template.json').reason).toMatch(/templatefile\(\): its policy is audited there/);
+  });
+
   it("points a finding at its statement's own file when the policy document is in another file", async () => {
     // As anyscale's module: the resource in main.tf, its aws_iam_policy_document in data.tf.
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-files-'));

@@ -499,6 +499,35 @@ function locatePolicy(
  * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
  * then says why, on the policy's own file).
  */
+/**
+ * The policy JSON file a `.tf` policy is read from (`policy = file("${path.module}/policy.json")`,
+ * the path written as a literal, `path.module` allowed), or undefined. That file is skipped as an
+ * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
+ */
+export function hclFileTarget(
+  report: Report,
+  read: (path: string) => string | undefined,
+  policyId: string,
+): string | undefined {
+  const p = report.policies.find((x) => x.id === policyId);
+  if (!p || !p.address || !hclReady()) return undefined;
+  const text = read(p.path);
+  if (text === undefined) return undefined;
+  let found: ReturnType<typeof locatePolicy>;
+  try {
+    found = locatePolicy(p.path, text, p.id, p.address);
+  } catch {
+    return undefined;
+  }
+  if (found.kind !== 'value' || found.value.type !== 'function_call' || kids(found.value)[0]?.text !== 'file')
+    return undefined;
+  const m = /^file\(\s*"((?:\$\{path\.module\}\/)?[^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
+  if (!m) return undefined;
+  const rel = m[1]!.replace(/^\$\{path\.module\}\//, '');
+  const target = posix.normalize(posix.join(posix.dirname(p.path), rel));
+  return target.startsWith('../') ? undefined : target;
+}
+
 export function hclTarget(
   report: Report,
   read: (path: string) => string | undefined,
@@ -608,7 +637,7 @@ export function hclFileFixer(
       const fn = value.type === 'function_call' ? kids(value)[0]?.text : undefined;
       if (fn === 'file')
         throw new Unfixable(
-          `the policy is read from a file (${shortText(value.text, 60)}): fix that file (a policy JSON file in the audited paths is fixed on its own)`,
+          `the policy is read from a file (${shortText(value.text, 60)}) whose path is not written as a literal: fix that file`,
         );
       if (fn === 'templatefile')
         throw new Unfixable(

@@ -14,7 +14,7 @@ import { parseSource } from '../sources/index.js';
 import { keptByIgnore } from '../audit/report-model.js';
 import { alignStatements } from './align.js';
 import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
-import { hclFileFixer, hclTarget } from './hcl.js';
+import { hclFileFixer, hclFileTarget, hclTarget } from './hcl.js';
 
 export interface FileFix {
   /** Relative to the audit root, `/` separators (as in the report). */
@@ -68,6 +68,8 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   const byPath = new Map<string, Suggestion[]>();
   const kept = keptByIgnore(report);
   const addressOf = new Map(report.policies.map((p) => [p.id, p.address]));
+  /** The policy of a file a .tf policy reads with file() -> that .tf policy (hclFileTarget). */
+  const viaFile = new Map<string, string>();
   for (const s of report.suggestions) {
     // An AWS managed policy attached by ARN: AWS's text, not the repository's.
     const address = addressOf.get(s.policy);
@@ -90,6 +92,19 @@ export function planFixes(report: Report, read: (path: string) => string | undef
       continue;
     }
     const own = pathOf.get(s.policy) ?? s.policy.replace(/#.*$/, '');
+    // A .tf policy read with file() is fixed in that file, for the policy the file holds (the
+    // file is listed as read through its module, and fixed as its own).
+    const file = kindOf.get(own) === 'terraform-hcl' ? hclFileTarget(report, read, s.policy) : undefined;
+    const fileText = file !== undefined && kindOf.has(file) ? read(file) : undefined;
+    const held =
+      fileText === undefined ? [] : parseSource({ path: file!, text: fileText }, true).result.policies;
+    if (file !== undefined && held.length === 1) {
+      viaFile.set(held[0]!.id, s.policy);
+      const list = byPath.get(file) ?? [];
+      list.push({ ...s, policy: held[0]!.id });
+      byPath.set(file, list);
+      continue;
+    }
     // a .tf policy may be written in another file of its module (its policy document data source)
     const path = kindOf.get(own) === 'terraform-hcl' ? (hclTarget(report, read, s.policy) ?? own) : own;
     const list = byPath.get(path) ?? [];
@@ -98,9 +113,11 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   }
   for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // (a policy not fixed is named with its own file, as in the report)
-    const own = (s: Suggestion) => pathOf.get(s.policy) ?? path;
+    // (and a file's policy that a .tf policy reads with file() by that policy)
+    const idOf = (s: Suggestion) => viaFile.get(s.policy) ?? s.policy;
+    const own = (s: Suggestion) => pathOf.get(idOf(s)) ?? path;
     const no = (reason: string) =>
-      suggestions.forEach((s) => notFixed.push({ policy: s.policy, path: own(s), reason }));
+      suggestions.forEach((s) => notFixed.push({ policy: idOf(s), path: own(s), reason }));
     const kind = kindOf.get(path);
     const generated = kind && GENERATED[kind];
     if (generated) {
@@ -133,10 +150,10 @@ export function planFixes(report: Report, read: (path: string) => string | undef
           e instanceof Unfixable
             ? e.message
             : `the text could not be rewritten (${(e as Error)?.message ?? String(e)})`;
-        notFixed.push({ policy: s.policy, path: own(s), reason });
+        notFixed.push({ policy: idOf(s), path: own(s), reason });
       }
     }
-    if (done.length) files.push({ path, before: text, after: current, policies: done.map((s) => s.policy) });
+    if (done.length) files.push({ path, before: text, after: current, policies: done.map(idOf) });
   }
   // A vendor's Deny statement that is missing is added by hand: a minimal policy only removes.
   const told = new Set<string>();

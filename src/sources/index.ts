@@ -1,7 +1,9 @@
 // Reads discovered files and hands each to the parser its content calls for. Every file ends up
 // in the report: audited, skipped (not an IAM input) or error (with the reason and the line).
-import type { LoadedInput } from '../core/types.js';
+import { posix } from 'node:path';
+import type { LoadedInput, PolicyRecord } from '../core/types.js';
 import type { InputResult, SourceFile } from '../core/types.js';
+import { canonicalKey, INTERPOLATIONS_NOTE } from './terraform/values.js';
 import type { Discovered } from './discover.js';
 import { onOneLine, parseJson } from '../core/json-lines.js';
 import { readRepoFile } from './safe-read.js';
@@ -197,12 +199,19 @@ export function readInputs(
     maxFileBytes,
   );
   if (hcl.length === 0) return loaded;
-  loaded.push(...readHcl(root, hcl, maxFileBytes));
+  const host = fsHost(root);
+  loaded.push(...readHcl(hcl, maxFileBytes, root, host));
+  readThrough(loaded, host.filesRead);
   return loaded.sort((a, b) => (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0));
 }
 
 /** `.tf` modules: files over the limit or unreadable are errors; the rest are read as modules. */
-function readHcl(root: string, files: Discovered[], maxFileBytes: number): LoadedInput[] {
+function readHcl(
+  files: Discovered[],
+  maxFileBytes: number,
+  root: string,
+  host: ReturnType<typeof fsHost>,
+): LoadedInput[] {
   const out: LoadedInput[] = [];
   const texts: { path: string; text: string }[] = [];
   for (const f of files) {
@@ -211,8 +220,43 @@ function readHcl(root: string, files: Discovered[], maxFileBytes: number): Loade
     else texts.push({ path: f.path, text: r.text });
   }
   const explicit = new Set(files.filter((f) => f.explicit).map((f) => f.path));
-  for (const result of readHclModules(texts, fsHost(root), explicit)) out.push({ result });
+  for (const result of readHclModules(texts, host, explicit)) out.push({ result });
   return out;
+}
+
+/**
+ * A policy file a `.tf` module reads with file() or templatefile() (`policy =
+ * file("coiled-permissions.json")`) is that module's policy: audited there, once, and listed here
+ * as skipped with the reason. Only where it is the same document (file()), or a template whose
+ * interpolations the module fills in (templatefile()); a file read for another purpose stays.
+ */
+function readThrough(loaded: LoadedInput[], filesRead: ReadonlySet<string>): void {
+  if (filesRead.size === 0) return;
+  const byDocument = new Map<string, PolicyRecord>();
+  for (const l of loaded)
+    if (l.result.kind === 'terraform-hcl')
+      for (const p of l.result.policies) {
+        const key = p.document === undefined ? undefined : canonicalKey(p.document);
+        if (key !== undefined && !byDocument.has(key)) byDocument.set(key, p);
+      }
+  for (const l of loaded) {
+    const r = l.result;
+    if (r.kind === 'terraform-hcl' || r.status !== 'audited' || r.policies.length === 0) continue;
+    if (!filesRead.has(posix.normalize(r.path))) continue;
+    let by: PolicyRecord | undefined;
+    const all = r.policies.every((p) => {
+      const key = p.document === undefined ? undefined : canonicalKey(p.document);
+      const same = key === undefined ? undefined : byDocument.get(key);
+      by ??= same;
+      return same !== undefined || p.approximate?.some((a) => a.includes(INTERPOLATIONS_NOTE));
+    });
+    if (!all) continue;
+    r.status = 'skipped';
+    r.reason = by
+      ? `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`
+      : 'a template a .tf module reads with templatefile(): its policy is audited there, as the module fills it in';
+    r.policies = [];
+  }
 }
 
 function readEach(root: string, files: Discovered[], maxFileBytes: number, textOnly = false): LoadedInput[] {

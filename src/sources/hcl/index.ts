@@ -43,14 +43,16 @@ function dirOf(p: string): string {
   return d === '' ? '.' : d;
 }
 
-/** The file system under `root`, never outside it. */
-export function fsHost(root: string): ModuleHost {
+/** The file system under `root`, never outside it; `filesRead`: the files file() and templatefile() read. */
+export function fsHost(root: string): ModuleHost & { filesRead: Set<string> } {
+  const filesRead = new Set<string>();
   const inside = (p: string): string | undefined => {
     const n = posix.normalize(p);
     if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
     return join(root, n);
   };
   return {
+    filesRead,
     moduleFiles(dir) {
       const abs = inside(dir);
       if (!abs) return { error: `${dir} is outside the audited directory` };
@@ -75,7 +77,9 @@ export function fsHost(root: string): ModuleHost {
       const abs = inside(p);
       if (!abs) return undefined;
       const read = readRepoFile(root, abs, MAX_READ);
-      return read.ok ? read.text : undefined;
+      if (!read.ok) return undefined;
+      filesRead.add(posix.normalize(p));
+      return read.text;
     },
   };
 }

@@ -163,12 +163,15 @@ export function clip(s: string, max = 80): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/** How interpolationsNote begins. */
+export const INTERPOLATIONS_NOTE = 'interpolations read as wildcards';
+
 /**
  * The `approximate` note of a document whose template interpolations stand for values that are not
  * known (eight named at the most, each clipped): the one wording of every source that reads them.
  */
 export function interpolationsNote(interpolations: readonly string[]): string {
-  return `interpolations read as wildcards: ${list(
+  return `${INTERPOLATIONS_NOTE}: ${list(
     interpolations.map((x) => clip(x)),
     8,
   )}`;
