@@ -1,7 +1,7 @@
 // The baseline library against the vendors' current published policies, as the vendors ship them,
 // through runAudit() with no configuration (detection) or a bare `--baseline vendor` (default sets,
 // alternatives chosen): phases, optional features, alternatives and missing permissions.
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inUse } from '../../src/audit/phases.js';
@@ -765,5 +765,29 @@ describe('how much of a feature a policy grants for it to be in use', () => {
       [38, 50, true],
     ];
     expect(cases.map(([used, total]) => [used, total, inUse(used, total)])).toEqual(cases);
+  });
+});
+
+describe('AWS managed policies a vendor documents attaching', () => {
+  it("Datadog's CSPM module: SecurityAudit is documented, not 2,320 excess actions; AdministratorAccess on the same role is audited", async () => {
+    // DataDog/terraform-modules-datadog-security modules/aws/datadog-aws-cspm (fixtures/hcl).
+    const root = mkdtempSync(join(tmpdir(), 'iba-lib-'));
+    cpSync(new URL('../fixtures/hcl/datadog-aws-cspm/', import.meta.url).pathname, root, { recursive: true });
+    const baseline = await runAudit({ root, paths: ['.'], now: NOW });
+    const audit = baseline.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/SecurityAudit')!;
+    expect(audit).toMatchObject({
+      status: 'not-matched',
+      reason:
+        "an AWS managed policy that Datadog documents attaching (Cloud Security Management, optional): not held to the datadog baseline's own statements",
+    });
+    expect(baseline.findings.filter((f) => f.policy === audit.id)).toEqual([]);
+    writeFileSync(
+      join(root, 'admin.tf'),
+      'resource "aws_iam_role_policy_attachment" "admin" {\n  role       = aws_iam_role.datadog-role.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n',
+    );
+    const admin = await runAudit({ root, paths: ['.'], now: NOW });
+    const p = admin.policies.find((x) => x.address === 'arn:aws:iam::aws:policy/AdministratorAccess')!;
+    expect(p).toMatchObject({ status: 'audited', baseline: 'datadog' });
+    expect(admin.findings.some((f) => f.policy === p.id && f.severity === 'critical')).toBe(true);
   });
 });

@@ -588,6 +588,33 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   return report;
 }
 
+/** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
+const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
+
+/**
+ * An AWS managed policy assigned to a baseline that names it under `managed-policies` (Datadog's
+ * SecurityAudit, CloudZero's ViewOnlyAccess): documented by the vendor, so not held to the sets'
+ * statements (it would be reported as thousands of excess actions), and listed with the reason. One
+ * the vendor does not name is audited as any policy (AdministratorAccess on a vendor's role).
+ */
+function documentedAttachments(plan: AuditPlan, prepared: Map<string, PreparedPolicy>): AuditPlan {
+  plan.assignments = plan.assignments.filter((a) => {
+    const address = prepared.get(a.target)?.record.address;
+    const name = address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
+    const managed = a.baseline.managedPolicies;
+    if (name === undefined || !managed || !Object.hasOwn(managed, name)) return true;
+    const reason = `an AWS managed policy that ${a.baseline.name} documents attaching (${managed[name]}): not held to the ${a.baseline.id} baseline's own statements`;
+    plan.notAudited.set(
+      a.target,
+      a.detection
+        ? { status: 'not-matched', reason, detection: a.detection }
+        : { status: 'not-matched', reason },
+    );
+    return false;
+  });
+  return plan;
+}
+
 function planAudit(
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
@@ -630,7 +657,7 @@ function planAudit(
       }
       plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
     }
-    return plan;
+    return documentedAttachments(plan, prepared);
   }
 
   // The configuration's audits first; a configuration without audits (only an account, own
@@ -705,10 +732,18 @@ function planAudit(
   const roles = roleTrust(inputs);
   for (const p of toDetect) {
     const r = p.record;
+    // The accounts that may assume its own roles too, wherever they are written (an attachment in
+    // another file than the role: AdministratorAccess on Datadog's role was not matched).
+    const fileAccounts = accounts.get(r.path);
+    const roleAccounts = roles.get(r.id)?.accounts;
     const d = detectBaseline(
       { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
       baselines,
-      { trustAccounts: accounts.get(r.path) },
+      {
+        trustAccounts: roleAccounts?.length
+          ? [...new Set([...(fileAccounts ?? []), ...roleAccounts])]
+          : fileAccounts,
+      },
     );
     if (r.kind === 'trust') {
       plan.notAudited.set(r.id, {
@@ -781,7 +816,7 @@ function planAudit(
       `${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`,
     );
   }
-  return plan;
+  return documentedAttachments(plan, prepared);
 }
 
 /**

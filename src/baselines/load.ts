@@ -32,6 +32,7 @@ interface RawBaseline {
   notes?: string;
   placeholders?: Record<string, string>;
   detect?: { names?: string[]; accounts?: string[] };
+  'managed-policies'?: Record<string, string>;
   /** As in the report model: the YAML keys of a set are its field names. */
   sets: BaselineSet[];
 }
@@ -59,6 +60,7 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
   if (raw.remediation !== undefined) b.remediation = raw.remediation;
   if (raw.principals !== undefined) b.principals = raw.principals;
   if (raw.notes !== undefined) b.notes = raw.notes;
+  if (raw['managed-policies'] !== undefined) b.managedPolicies = raw['managed-policies'];
   if (raw.detect !== undefined) {
     const d: BaselineDetect = {};
     if (raw.detect.names) d.names = raw.detect.names;

@@ -158,6 +158,12 @@ export interface Baseline {
   principals?: BaselinePrincipal[];
   notes?: string;
   detect?: BaselineDetect;
+  /**
+   * AWS managed policies the vendor documents attaching to its principal, beside its own policy
+   * (Datadog's SecurityAudit for Cloud Security Management): by name (`SecurityAudit`,
+   * `job-function/ViewOnlyAccess`), what for. Such an attachment is not held to the statements.
+   */
+  managedPolicies?: Record<string, string>;
 }
 
 export interface BaselineDetect {
