@@ -486,9 +486,25 @@ describe('a vendor placeholder stands for one value, not for every value', () =>
     expect(coversResource(role, p('*'), false)).toBe(false);
   });
 
-  it("keeps the old reading for a granted text with placeholders of its own (the vendor's template as pasted)", () => {
+  it("reads a granted text's own placeholders as one value each (a template as pasted, CloudFormation's account)", () => {
     expect(coversResource(p('arn:aws:s3:::<datalake>'), p('arn:aws:s3:::{YOUR_BUCKET}'), false)).toBe(true);
-    expect(coversResource(p('arn:aws:s3:::<datalake>'), p('arn:aws:s3:::{YOUR_BUCKET}/*'), false)).toBe(true);
+    // The objects of a bucket are not the bucket (both placeholders used to be read as `*`).
+    expect(coversResource(p('arn:aws:s3:::<datalake>'), p('arn:aws:s3:::{YOUR_BUCKET}/*'), false)).toBe(
+      false,
+    );
+    expect(coversResource(p('arn:aws:s3:::<datalake>/*'), p('arn:aws:s3:::{YOUR_BUCKET}/*'), false)).toBe(
+      true,
+    );
+    // Every role of the account is not the one role a vendor names.
+    const role = p('arn:aws:iam::<account-ID-without-hyphens>:role/*');
+    expect(coversResource(p('<${cluster_role_arn}>'), role, false)).toBe(false);
+    expect(
+      coversResource(
+        p('<${cluster_role_arn}>'),
+        p('arn:aws:iam::<account-ID-without-hyphens>:role/x'),
+        false,
+      ),
+    ).toBe(true);
     // A hole of the vendor's text left in the policy as written: the same value on both sides.
     expect(coversResource(p('arn:*:s3:::<{prefix}>-*'), p('arn:*:s3:::{prefix}-*'), false)).toBe(true);
     expect(coversResource(p('arn:*:s3:::<{prefix}>-*'), p('arn:*:s3:::*'), false)).toBe(false);
