@@ -1162,10 +1162,12 @@ function hclFileTarget(report, read, policyId) {
     }
     if (found.kind !== 'value' || found.value.type !== 'function_call' || (0,parse/* kids */.aw)(found.value)[0]?.text !== 'file')
         return undefined;
-    const m = /^file\(\s*"((?:\$\{path\.module\}\/)?[^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
+    // Only under `${path.module}`: a bare relative path is read from the root module's directory,
+    // which a module called by a root elsewhere does not tell.
+    const m = /^file\(\s*"\$\{path\.module\}\/([^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
     if (!m)
         return undefined;
-    const rel = m[1].replace(/^\$\{path\.module\}\//, '');
+    const rel = m[1];
     const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), rel));
     return target.startsWith('../') ? undefined : target;
 }

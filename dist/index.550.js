@@ -14281,12 +14281,16 @@ function readHclModules(files, host, explicit) {
                     calledByOthers.add(c);
     /** Policies by id, with the root module that read each (a module two roots call is read twice). */
     const policyIds = new Map();
-    /** Per root: policy ids given a suffix (`#from envs/prod`), for its principals' lists. */
+    /**
+     * Per root: the record each policy id of its principals' lists stands for, where the id changed
+     * (a suffix `#from envs/prod`) or the root's own record was dropped as the same as another
+     * root's (read once: its principals name the one kept, whatever id that ends with).
+     */
     const renamed = new Map();
+    const standFor = (dir, id, rec) => (renamed.get(dir) ?? renamed.set(dir, new Map()).get(dir)).set(id, rec);
     const rename = (rec, dir) => {
-        const id = `${rec.id}#from ${dir}`;
-        (renamed.get(dir) ?? renamed.set(dir, new Map()).get(dir)).set(rec.id, id);
-        rec.id = id;
+        standFor(dir, rec.id, rec);
+        rec.id = `${rec.id}#from ${dir}`;
     };
     const principalDirs = [];
     for (const [dir, def] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -14325,8 +14329,10 @@ function readHclModules(files, host, explicit) {
             if (first) {
                 // The same policy read again: once. A module two roots call with different arguments
                 // (envs/prod and envs/staging): each kept, named after its root.
-                if (first.text === text)
+                if (first.text === text) {
+                    standFor(dir, p.id, first.rec);
                     continue;
+                }
                 if (!first.rec.id.endsWith(`#from ${first.dir}`))
                     rename(first.rec, first.dir);
                 rename(p, dir);
@@ -14361,7 +14367,7 @@ function readHclModules(files, host, explicit) {
     for (const [p, dir] of principalDirs) {
         const ids = renamed.get(dir);
         if (ids)
-            p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
+            p.policyIds = p.policyIds.map((id) => ids.get(id)?.id ?? id);
     }
     // The same address in two root modules: each prefixed with its directory.
     const seen = new Map();
@@ -14641,10 +14647,11 @@ function readHcl(files, maxFileBytes, root, host) {
     return out;
 }
 /**
- * A policy file a `.tf` module reads with file() or templatefile() (`policy =
- * file("coiled-permissions.json")`) is that module's policy: audited there, once, and listed here
- * as skipped with the reason. Only where it is the same document (file()), or a template whose
- * interpolations the module fills in (templatefile()); a file read for another purpose stays.
+ * A policy file a `.tf` module reads with file() (`policy = file("coiled-permissions.json")`) is
+ * that module's policy: audited there, once, and listed here as skipped with the reason. Only
+ * where a `.tf` policy is the same document; a file read for another purpose stays, and so does a
+ * template read with templatefile() (its rendered policy differs, and its file may be read for
+ * something else: it is audited both ways).
  */
 function readThrough(loaded, filesRead) {
     if (filesRead.size === 0)
@@ -14668,14 +14675,12 @@ function readThrough(loaded, filesRead) {
             const key = p.document === undefined ? undefined : canonicalKey(p.document);
             const same = key === undefined ? undefined : byDocument.get(key);
             by ??= same;
-            return same !== undefined || p.approximate?.some((a) => a.includes(INTERPOLATIONS_NOTE));
+            return same !== undefined;
         });
-        if (!all)
+        if (!all || !by)
             continue;
         r.status = 'skipped';
-        r.reason = by
-            ? `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`
-            : 'a template a .tf module reads with templatefile(): its policy is audited there, as the module fills it in';
+        r.reason = `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`;
         r.policies = [];
     }
 }
@@ -26973,10 +26978,12 @@ function hclFileTarget(report, read, policyId) {
     }
     if (found.kind !== 'value' || found.value.type !== 'function_call' || kids(found.value)[0]?.text !== 'file')
         return undefined;
-    const m = /^file\(\s*"((?:\$\{path\.module\}\/)?[^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
+    // Only under `${path.module}`: a bare relative path is read from the root module's directory,
+    // which a module called by a root elsewhere does not tell.
+    const m = /^file\(\s*"\$\{path\.module\}\/([^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
     if (!m)
         return undefined;
-    const rel = m[1].replace(/^\$\{path\.module\}\//, '');
+    const rel = m[1];
     const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), rel));
     return target.startsWith('../') ? undefined : target;
 }

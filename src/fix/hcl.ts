@@ -521,9 +521,11 @@ export function hclFileTarget(
   }
   if (found.kind !== 'value' || found.value.type !== 'function_call' || kids(found.value)[0]?.text !== 'file')
     return undefined;
-  const m = /^file\(\s*"((?:\$\{path\.module\}\/)?[^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
+  // Only under `${path.module}`: a bare relative path is read from the root module's directory,
+  // which a module called by a root elsewhere does not tell.
+  const m = /^file\(\s*"\$\{path\.module\}\/([^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
   if (!m) return undefined;
-  const rel = m[1]!.replace(/^\$\{path\.module\}\//, '');
+  const rel = m[1]!;
   const target = posix.normalize(posix.join(posix.dirname(p.path), rel));
   return target.startsWith('../') ? undefined : target;
 }

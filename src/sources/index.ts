@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { LoadedInput, PolicyRecord } from '../core/types.js';
 import type { InputResult, SourceFile } from '../core/types.js';
-import { canonicalKey, INTERPOLATIONS_NOTE } from './terraform/values.js';
+import { canonicalKey } from './terraform/values.js';
 import type { Discovered } from './discover.js';
 import { onOneLine, parseJson } from '../core/json-lines.js';
 import { readRepoFile } from './safe-read.js';
@@ -225,10 +225,11 @@ function readHcl(
 }
 
 /**
- * A policy file a `.tf` module reads with file() or templatefile() (`policy =
- * file("coiled-permissions.json")`) is that module's policy: audited there, once, and listed here
- * as skipped with the reason. Only where it is the same document (file()), or a template whose
- * interpolations the module fills in (templatefile()); a file read for another purpose stays.
+ * A policy file a `.tf` module reads with file() (`policy = file("coiled-permissions.json")`) is
+ * that module's policy: audited there, once, and listed here as skipped with the reason. Only
+ * where a `.tf` policy is the same document; a file read for another purpose stays, and so does a
+ * template read with templatefile() (its rendered policy differs, and its file may be read for
+ * something else: it is audited both ways).
  */
 function readThrough(loaded: LoadedInput[], filesRead: ReadonlySet<string>): void {
   if (filesRead.size === 0) return;
@@ -248,13 +249,11 @@ function readThrough(loaded: LoadedInput[], filesRead: ReadonlySet<string>): voi
       const key = p.document === undefined ? undefined : canonicalKey(p.document);
       const same = key === undefined ? undefined : byDocument.get(key);
       by ??= same;
-      return same !== undefined || p.approximate?.some((a) => a.includes(INTERPOLATIONS_NOTE));
+      return same !== undefined;
     });
-    if (!all) continue;
+    if (!all || !by) continue;
     r.status = 'skipped';
-    r.reason = by
-      ? `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`
-      : 'a template a .tf module reads with templatefile(): its policy is audited there, as the module fills it in';
+    r.reason = `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`;
     r.policies = [];
   }
 }

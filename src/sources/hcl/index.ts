@@ -180,12 +180,17 @@ export function readHclModules(
     if (!('error' in def)) for (const c of localCalls(def)) if (c !== def.dir) calledByOthers.add(c);
   /** Policies by id, with the root module that read each (a module two roots call is read twice). */
   const policyIds = new Map<string, { dir: string; rec: PolicyRecord; text: string }>();
-  /** Per root: policy ids given a suffix (`#from envs/prod`), for its principals' lists. */
-  const renamed = new Map<string, Map<string, string>>();
+  /**
+   * Per root: the record each policy id of its principals' lists stands for, where the id changed
+   * (a suffix `#from envs/prod`) or the root's own record was dropped as the same as another
+   * root's (read once: its principals name the one kept, whatever id that ends with).
+   */
+  const renamed = new Map<string, Map<string, PolicyRecord>>();
+  const standFor = (dir: string, id: string, rec: PolicyRecord) =>
+    (renamed.get(dir) ?? renamed.set(dir, new Map()).get(dir)!).set(id, rec);
   const rename = (rec: PolicyRecord, dir: string) => {
-    const id = `${rec.id}#from ${dir}`;
-    (renamed.get(dir) ?? renamed.set(dir, new Map()).get(dir)!).set(rec.id, id);
-    rec.id = id;
+    standFor(dir, rec.id, rec);
+    rec.id = `${rec.id}#from ${dir}`;
   };
   const principalDirs: [PrincipalRecord, string][] = [];
   for (const [dir, def] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -225,7 +230,10 @@ export function readHclModules(
       if (first) {
         // The same policy read again: once. A module two roots call with different arguments
         // (envs/prod and envs/staging): each kept, named after its root.
-        if (first.text === text) continue;
+        if (first.text === text) {
+          standFor(dir, p.id, first.rec);
+          continue;
+        }
         if (!first.rec.id.endsWith(`#from ${first.dir}`)) rename(first.rec, first.dir);
         rename(p, dir);
       } else policyIds.set(p.id, { dir, rec: p, text });
@@ -258,7 +266,7 @@ export function readHclModules(
   }
   for (const [p, dir] of principalDirs) {
     const ids = renamed.get(dir);
-    if (ids) p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
+    if (ids) p.policyIds = p.policyIds.map((id) => ids.get(id)?.id ?? id);
   }
   // The same address in two root modules: each prefixed with its directory.
   const seen = new Map<string, number>();
