@@ -23556,6 +23556,8 @@ function baseOf(r) {
 // EXTERNAL MODULE: ./src/policy/document.ts
 var policy_document = __webpack_require__(1561);
 ;// CONCATENATED MODULE: ./src/sources/terraform/statements.ts
+// Policy documents built from `aws_iam_policy_document` statements (plans, state and tf.json alike).
+
 
 
 
@@ -23568,35 +23570,84 @@ var policy_document = __webpack_require__(1561);
 /** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
 const JSON_ACTIONS = /"(?:Not)?Action"\s*:\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]|"(?:[^"\\]|\\.)*")/g;
 const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
+/** Stands for a wholly unknown action value in a JSON template while it is read (a JSON escape). */
+const UNKNOWN_ACTION = '\\u0000unknown-action:';
 /**
- * In a policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc): the
- * first Action or NotAction value, or item of one, that is wholly an interpolation
- * (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`).
+ * A policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc) read with
+ * its interpolations as wildcards, except an Action or NotAction value, or item of one, that is
+ * wholly an interpolation (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`):
+ * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept.
  */
-function wholeJsonActions(template) {
-    for (const m of template.matchAll(JSON_ACTIONS))
-        for (const item of m[1].matchAll(JSON_STRING)) {
-            const t = item[1].trim();
-            if (PURE_INTERPOLATION.test(t))
-                return t;
+function readJsonTemplate(template) {
+    const leftOut = [];
+    const text = template.replace(JSON_ACTIONS, (m, value) => m.slice(0, m.length - value.length) +
+        value.replace(JSON_STRING, (item, inner) => {
+            const t = inner.trim();
+            if (!PURE_INTERPOLATION.test(t))
+                return item;
+            leftOut.push(t);
+            return `"${UNKNOWN_ACTION}${leftOut.length - 1}"`;
+        }));
+    const w = templateAsWildcards(text);
+    if ('error' in w)
+        return w;
+    const parsed = (0,json_lines/* parseJson */.qF)(w.text);
+    if (!parsed.ok)
+        return { value: undefined, ok: false, interpolations: w.interpolations, leftOut };
+    let value = parsed.value;
+    if (leftOut.length > 0 && (0,json_lines/* isObject */.Gv)(value)) {
+        const mark = JSON.parse(`"${UNKNOWN_ACTION}"`);
+        const unknown = (x) => typeof x === 'string' && x.startsWith(mark);
+        const kept = [];
+        for (const st of (0,raw/* statementsOf */.GX)(value)) {
+            if (!(0,json_lines/* isObject */.Gv)(st)) {
+                kept.push(st);
+                continue;
+            }
+            const not = asArray(st.NotAction);
+            if (not.some(unknown))
+                continue;
+            if (st.Action === undefined) {
+                kept.push(st);
+                continue;
+            }
+            const known = asArray(st.Action).filter((x) => !unknown(x));
+            if (known.length === 0)
+                continue;
+            kept.push({ ...st, Action: Array.isArray(st.Action) ? known : known[0] });
         }
-    return undefined;
+        value = { ...value, Statement: kept };
+    }
+    return { value, ok: true, interpolations: w.interpolations, leftOut };
+}
+function asArray(v) {
+    return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
 /** FieldRead.whole of a plan's value that is known only after apply. */
 const UNKNOWN_AT_PLAN = '(known after apply)';
-/**
- * Why a statement whose actions include a wholly unknown value is not read: as `*` it would grant
- * every action, and each would be reported (Datadog's documented Terraform setup takes its
- * actions from its provider's `datadog_integration_aws_iam_permissions` data source).
- */
-function unknownActionsReason(whole) {
-    if (whole === UNKNOWN_AT_PLAN)
-        return 'has actions that are known only after apply';
-    const r = referencesIn(whole.slice(2, -1))[0];
+/** What wholly unknown action values (BuiltStatements.leftOut) are: `actions that are not known in this file (${var.x})`. */
+function unknownActions(leftOut) {
+    const u = (0,terraform_values/* uniq */.sb)([...leftOut]);
+    if (u.every((x) => x === UNKNOWN_AT_PLAN))
+        return 'actions that are known only after apply';
+    const r = referencesIn(u[0].slice(2, -1))[0];
     const by = r && r.base.startsWith('data.') && !r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`)
         ? 'that its provider computes when Terraform runs'
         : 'that are not known in this file';
-    return `has actions ${by} (${(0,terraform_values/* clip */.$Q)(whole)})`;
+    return `actions ${by} (${u.map((x) => (0,terraform_values/* clip */.$Q)(x)).join(', ')})`;
+}
+/**
+ * Why a policy whose statements all take their actions from wholly unknown values is not read:
+ * as `*` each would grant every action, and each would be reported (Datadog's documented
+ * Terraform setup takes its actions from its provider's `datadog_integration_aws_iam_permissions`
+ * data source).
+ */
+function unknownActionsReason(leftOut) {
+    return `has ${unknownActions(leftOut)}`;
+}
+/** The approximate note of a policy some of whose action values are wholly unknown: they are left out. */
+function unknownActionsNote(leftOut) {
+    return `left out: ${unknownActions(leftOut)}; the statements' other actions are audited`;
 }
 /** Plans and state: values with an `after_unknown`-style marker tree. */
 function planReader(obj, unk, path) {
@@ -23606,7 +23657,7 @@ function planReader(obj, unk, path) {
             const v = obj[name];
             const u = (0,json_lines/* isObject */.Gv)(unk) ? unk[name] : undefined;
             if (u === true)
-                return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN };
+                return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN, pure: [0] };
             if (v === null || v === undefined)
                 return undefined;
             const out = { values: [], wild: false, interpolations: [] };
@@ -23614,6 +23665,7 @@ function planReader(obj, unk, path) {
             items.forEach((x, i) => {
                 const ui = Array.isArray(u) ? u[i] : undefined;
                 if (ui === true) {
+                    (out.pure ??= []).push(out.values.length);
                     out.values.push('*');
                     out.wild = true;
                     out.whole ??= UNKNOWN_AT_PLAN;
@@ -23668,8 +23720,10 @@ function templateReader(obj, path) {
         out.wild = true;
         // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
         const pure = PURE_INTERPOLATION.test(s.trim());
-        if (pure)
+        if (pure) {
             out.whole ??= s.trim();
+            (out.pure ??= []).push(out.values.length);
+        }
         out.values.push(whole && pure ? '*' : w.text);
     };
     return {
@@ -23863,7 +23917,7 @@ function buildStatements(readers) {
             out.wild = true;
         (0,records/* pushAll */.iI)(out.interpolations, f.interpolations);
     };
-    for (const r of readers) {
+    statements: for (const r of readers) {
         const st = {};
         const sid = r.scalar('sid');
         note(sid);
@@ -23879,8 +23933,15 @@ function buildStatements(readers) {
             ['not_resources', 'NotResource'],
         ]) {
             const f = r.list(attr);
-            if (f?.whole !== undefined && (attr === 'actions' || attr === 'not_actions'))
-                return { unknown: unknownActionsReason(f.whole), own: true };
+            if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
+                (out.leftOut ??= []).push(f.whole);
+                const known = f.values.filter((_, i) => !f.pure.includes(i));
+                if (attr === 'not_actions' || known.length === 0)
+                    continue statements;
+                note(f);
+                st[key] = one(known);
+                continue;
+            }
             note(f);
             if (f && f.values.length > 0)
                 st[key] = one(f.values);
@@ -24069,22 +24130,25 @@ class DocumentAnalyzer extends AnalyzerBase {
                 reason: `${label} is computed by an expression that is not evaluated (${(0,terraform_values/* clip */.$Q)(exprs[0].raw)})`,
             };
         }
-        const w = templateAsWildcards(v);
+        const w = readJsonTemplate(v);
         if ('error' in w)
             return { reason: `${label} uses a ${w.error}` };
-        const parsed = (0,json_lines/* parseJson */.qF)(w.text);
-        if (!parsed.ok || !(0,json_lines/* isObject */.Gv)(parsed.value)) {
+        if (!w.ok || !(0,json_lines/* isObject */.Gv)(w.value)) {
             return {
                 reason: `${label} is a template that is not a JSON object once its interpolations read as wildcards (${(0,terraform_values/* list */.p_)(w.interpolations.map((x) => (0,terraform_values/* clip */.$Q)(x)), 3)})`,
             };
         }
+        if (w.leftOut.length > 0 && (0,raw/* statementsOf */.GX)(w.value).length === 0)
+            return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
         // Only escapes (`$${aws:username}`): the text is exact.
-        if (w.interpolations.length === 0)
-            return { document: parsed.value };
-        const unknownActions = wholeJsonActions(v);
-        if (unknownActions !== undefined)
-            return { reason: `${label} ${unknownActionsReason(unknownActions)}` };
-        return { document: parsed.value, approximate: [(0,terraform_values/* interpolationsNote */.Ii)(w.interpolations)] };
+        if (w.interpolations.length === 0 && w.leftOut.length === 0)
+            return { document: w.value };
+        const approximate = [];
+        if (w.interpolations.length > 0)
+            approximate.push((0,terraform_values/* interpolationsNote */.Ii)(w.interpolations));
+        if (w.leftOut.length > 0)
+            approximate.push(unknownActionsNote(w.leftOut));
+        return { document: w.value, approximate };
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
     fromReferences(res, a, label, visiting = new Set()) {
@@ -24203,10 +24267,11 @@ class DocumentAnalyzer extends AnalyzerBase {
                 return { reason: `has unknown statements (${blocks.unknown})` };
             const built = buildStatements(blocks);
             if ('unknown' in built)
-                return { reason: built.own ? built.unknown : `has unknown statements (${built.unknown})` };
+                return { reason: `has unknown statements (${built.unknown})` };
             // source_policy_documents / override_policy_documents (and the older source_json / override_json)
             const more = { source: [], override: [] };
             const templated = [];
+            const leftOut = [...(built.leftOut ?? [])];
             for (const [k, which] of [
                 ['source_policy_documents', 'source'],
                 ['source_json', 'source'],
@@ -24223,11 +24288,11 @@ class DocumentAnalyzer extends AnalyzerBase {
                 for (const item of items) {
                     if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
-                        const w = item === undefined ? undefined : templateAsWildcards(item);
-                        const p = w && !('error' in w) ? (0,json_lines/* parseJson */.qF)(w.text) : undefined;
-                        if (w && !('error' in w) && p?.ok && (0,json_lines/* isObject */.Gv)(p.value)) {
-                            more[which].push(p.value);
+                        const w = item === undefined ? undefined : readJsonTemplate(item);
+                        if (w && !('error' in w) && w.ok && (0,json_lines/* isObject */.Gv)(w.value)) {
+                            more[which].push(w.value);
                             (0,records/* pushAll */.iI)(templated, w.interpolations);
+                            (0,records/* pushAll */.iI)(leftOut, w.leftOut);
                             continue;
                         }
                         viaReferences = true;
@@ -24262,7 +24327,11 @@ class DocumentAnalyzer extends AnalyzerBase {
             if (id?.values[0])
                 doc.Id = id.values[0];
             doc.Statement = merged.statements;
+            if (leftOut.length > 0 && merged.statements.length === 0)
+                return { reason: unknownActionsReason(leftOut) };
             const approximate = [];
+            if (leftOut.length > 0)
+                approximate.push(unknownActionsNote(leftOut));
             if (this.input.templates) {
                 const interps = (0,terraform_values/* uniq */.sb)([
                     ...built.interpolations,

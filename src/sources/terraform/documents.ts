@@ -7,7 +7,7 @@ import { pushAll } from '../records.js';
 import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference } from './references.js';
-import { scanTemplate, hasTemplate, PURE_REFERENCE, templateAsWildcards } from './evaluator.js';
+import { scanTemplate, hasTemplate, PURE_REFERENCE } from './evaluator.js';
 import {
   sensitiveWithin,
   redactDocument,
@@ -23,8 +23,9 @@ import {
   templateReader,
   buildStatements,
   mergeDocuments,
+  readJsonTemplate,
+  unknownActionsNote,
   unknownActionsReason,
-  wholeJsonActions,
 } from './statements.js';
 import { type DocResult, type Attr, AnalyzerBase } from './analyzer-base.js';
 
@@ -99,10 +100,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
         reason: `${label} is computed by an expression that is not evaluated (${clip(exprs[0]!.raw!)})`,
       };
     }
-    const w = templateAsWildcards(v);
+    const w = readJsonTemplate(v);
     if ('error' in w) return { reason: `${label} uses a ${w.error}` };
-    const parsed = parseJson(w.text);
-    if (!parsed.ok || !isObject(parsed.value)) {
+    if (!w.ok || !isObject(w.value)) {
       return {
         reason: `${label} is a template that is not a JSON object once its interpolations read as wildcards (${list(
           w.interpolations.map((x) => clip(x)),
@@ -110,11 +110,14 @@ export class DocumentAnalyzer extends AnalyzerBase {
         )})`,
       };
     }
+    if (w.leftOut.length > 0 && statementsOf(w.value).length === 0)
+      return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
     // Only escapes (`$${aws:username}`): the text is exact.
-    if (w.interpolations.length === 0) return { document: parsed.value };
-    const unknownActions = wholeJsonActions(v);
-    if (unknownActions !== undefined) return { reason: `${label} ${unknownActionsReason(unknownActions)}` };
-    return { document: parsed.value, approximate: [interpolationsNote(w.interpolations)] };
+    if (w.interpolations.length === 0 && w.leftOut.length === 0) return { document: w.value };
+    const approximate: string[] = [];
+    if (w.interpolations.length > 0) approximate.push(interpolationsNote(w.interpolations));
+    if (w.leftOut.length > 0) approximate.push(unknownActionsNote(w.leftOut));
+    return { document: w.value, approximate };
   }
 
   /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
@@ -226,11 +229,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const blocks = reader.blocks('statement');
       if ('unknown' in blocks) return { reason: `has unknown statements (${blocks.unknown})` };
       const built = buildStatements(blocks);
-      if ('unknown' in built)
-        return { reason: built.own ? built.unknown : `has unknown statements (${built.unknown})` };
+      if ('unknown' in built) return { reason: `has unknown statements (${built.unknown})` };
       // source_policy_documents / override_policy_documents (and the older source_json / override_json)
       const more: Record<'source' | 'override', unknown[]> = { source: [], override: [] };
       const templated: string[] = [];
+      const leftOut: string[] = [...(built.leftOut ?? [])];
       for (const [k, which] of [
         ['source_policy_documents', 'source'],
         ['source_json', 'source'],
@@ -245,11 +248,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
         for (const item of items) {
           if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
             // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
-            const w = item === undefined ? undefined : templateAsWildcards(item);
-            const p = w && !('error' in w) ? parseJson(w.text) : undefined;
-            if (w && !('error' in w) && p?.ok && isObject(p.value)) {
-              more[which].push(p.value);
+            const w = item === undefined ? undefined : readJsonTemplate(item);
+            if (w && !('error' in w) && w.ok && isObject(w.value)) {
+              more[which].push(w.value);
               pushAll(templated, w.interpolations);
+              pushAll(leftOut, w.leftOut);
               continue;
             }
             viaReferences = true;
@@ -280,7 +283,10 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const id = reader.scalar('policy_id');
       if (id?.values[0]) doc.Id = id.values[0];
       doc.Statement = merged.statements;
+      if (leftOut.length > 0 && merged.statements.length === 0)
+        return { reason: unknownActionsReason(leftOut) };
       const approximate: string[] = [];
+      if (leftOut.length > 0) approximate.push(unknownActionsNote(leftOut));
       if (this.input.templates) {
         const interps = uniq([
           ...built.interpolations,

@@ -1,5 +1,5 @@
 // Policy documents built from `aws_iam_policy_document` statements (plans, state and tf.json alike).
-import type { JsonPath } from '../../core/json-lines.js';
+import { parseJson, type JsonPath } from '../../core/json-lines.js';
 import { MAX_DOCUMENT_DEPTH, nestingDepth, preview, textSize } from '../../policy/document.js';
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
@@ -17,45 +17,102 @@ export interface FieldRead {
   interpolations: string[];
   /**
    * A value (the list, or one of its items) that is wholly unknown: the interpolation
-   * (`${var.actions}`), or UNKNOWN_AT_PLAN. Read as `*`; an action list with one is not read.
+   * (`${var.actions}`), or UNKNOWN_AT_PLAN. Read as `*`, except in an action list (buildStatements).
    */
   whole?: string;
+  /** The indexes in `values` of the wholly unknown ones (each read as `*`). */
+  pure?: number[];
 }
 
 /** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
 const JSON_ACTIONS = /"(?:Not)?Action"\s*:\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s*\]|"(?:[^"\\]|\\.)*")/g;
 const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
 
+/** Stands for a wholly unknown action value in a JSON template while it is read (a JSON escape). */
+const UNKNOWN_ACTION = '\\u0000unknown-action:';
+
 /**
- * In a policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc): the
- * first Action or NotAction value, or item of one, that is wholly an interpolation
- * (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`).
+ * A policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc) read with
+ * its interpolations as wildcards, except an Action or NotAction value, or item of one, that is
+ * wholly an interpolation (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`):
+ * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept.
  */
-export function wholeJsonActions(template: string): string | undefined {
-  for (const m of template.matchAll(JSON_ACTIONS))
-    for (const item of m[1]!.matchAll(JSON_STRING)) {
-      const t = item[1]!.trim();
-      if (PURE_INTERPOLATION.test(t)) return t;
+export function readJsonTemplate(
+  template: string,
+): { value: unknown; ok: boolean; interpolations: string[]; leftOut: string[] } | { error: string } {
+  const leftOut: string[] = [];
+  const text = template.replace(
+    JSON_ACTIONS,
+    (m: string, value: string) =>
+      m.slice(0, m.length - value.length) +
+      value.replace(JSON_STRING, (item: string, inner: string) => {
+        const t = inner.trim();
+        if (!PURE_INTERPOLATION.test(t)) return item;
+        leftOut.push(t);
+        return `"${UNKNOWN_ACTION}${leftOut.length - 1}"`;
+      }),
+  );
+  const w = templateAsWildcards(text);
+  if ('error' in w) return w;
+  const parsed = parseJson(w.text);
+  if (!parsed.ok) return { value: undefined, ok: false, interpolations: w.interpolations, leftOut };
+  let value = parsed.value;
+  if (leftOut.length > 0 && isObject(value)) {
+    const mark = JSON.parse(`"${UNKNOWN_ACTION}"`) as string;
+    const unknown = (x: unknown) => typeof x === 'string' && x.startsWith(mark);
+    const kept: unknown[] = [];
+    for (const st of statementsOf(value)) {
+      if (!isObject(st)) {
+        kept.push(st);
+        continue;
+      }
+      const not = asArray(st.NotAction);
+      if (not.some(unknown)) continue;
+      if (st.Action === undefined) {
+        kept.push(st);
+        continue;
+      }
+      const known = asArray(st.Action).filter((x) => !unknown(x));
+      if (known.length === 0) continue;
+      kept.push({ ...st, Action: Array.isArray(st.Action) ? known : known[0] });
     }
-  return undefined;
+    value = { ...value, Statement: kept };
+  }
+  return { value, ok: true, interpolations: w.interpolations, leftOut };
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
 
 /** FieldRead.whole of a plan's value that is known only after apply. */
 export const UNKNOWN_AT_PLAN = '(known after apply)';
 
-/**
- * Why a statement whose actions include a wholly unknown value is not read: as `*` it would grant
- * every action, and each would be reported (Datadog's documented Terraform setup takes its
- * actions from its provider's `datadog_integration_aws_iam_permissions` data source).
- */
-export function unknownActionsReason(whole: string): string {
-  if (whole === UNKNOWN_AT_PLAN) return 'has actions that are known only after apply';
-  const r = referencesIn(whole.slice(2, -1))[0];
+/** What wholly unknown action values (BuiltStatements.leftOut) are: `actions that are not known in this file (${var.x})`. */
+function unknownActions(leftOut: readonly string[]): string {
+  const u = uniq([...leftOut]);
+  if (u.every((x) => x === UNKNOWN_AT_PLAN)) return 'actions that are known only after apply';
+  const r = referencesIn(u[0]!.slice(2, -1))[0];
   const by =
     r && r.base.startsWith('data.') && !r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`)
       ? 'that its provider computes when Terraform runs'
       : 'that are not known in this file';
-  return `has actions ${by} (${clip(whole)})`;
+  return `actions ${by} (${u.map((x) => clip(x)).join(', ')})`;
+}
+
+/**
+ * Why a policy whose statements all take their actions from wholly unknown values is not read:
+ * as `*` each would grant every action, and each would be reported (Datadog's documented
+ * Terraform setup takes its actions from its provider's `datadog_integration_aws_iam_permissions`
+ * data source).
+ */
+export function unknownActionsReason(leftOut: readonly string[]): string {
+  return `has ${unknownActions(leftOut)}`;
+}
+
+/** The approximate note of a policy some of whose action values are wholly unknown: they are left out. */
+export function unknownActionsNote(leftOut: readonly string[]): string {
+  return `left out: ${unknownActions(leftOut)}; the statements' other actions are audited`;
 }
 
 /** Reads a statement-like block, whatever the input format. */
@@ -74,13 +131,15 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
     list(name) {
       const v = obj[name];
       const u = isObject(unk) ? unk[name] : undefined;
-      if (u === true) return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN };
+      if (u === true)
+        return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN, pure: [0] };
       if (v === null || v === undefined) return undefined;
       const out: FieldRead = { values: [], wild: false, interpolations: [] };
       const items = Array.isArray(v) ? v : [v];
       items.forEach((x, i) => {
         const ui = Array.isArray(u) ? u[i] : undefined;
         if (ui === true) {
+          (out.pure ??= []).push(out.values.length);
           out.values.push('*');
           out.wild = true;
           out.whole ??= UNKNOWN_AT_PLAN;
@@ -128,7 +187,10 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
     out.wild = true;
     // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
     const pure = PURE_INTERPOLATION.test(s.trim());
-    if (pure) out.whole ??= s.trim();
+    if (pure) {
+      out.whole ??= s.trim();
+      (out.pure ??= []).push(out.values.length);
+    }
     out.values.push(whole && pure ? '*' : w.text);
   };
   return {
@@ -296,6 +358,12 @@ export interface BuiltStatements {
   paths: JsonPath[];
   wild: boolean;
   interpolations: string[];
+  /**
+   * Action values that are wholly unknown, left out (as `*` each would grant every action): a
+   * statement keeps its known actions, and one with none left (or an unknown NotAction) is left
+   * out whole. Noted as approximate by the caller (unknownActionsNote).
+   */
+  leftOut?: string[];
 }
 
 export function one(values: string[]): string | string[] {
@@ -304,16 +372,14 @@ export function one(values: string[]): string | string[] {
 }
 
 /** Builds IAM statements from `statement` blocks the way aws_iam_policy_document does. */
-export function buildStatements(
-  readers: BlockReader[],
-): BuiltStatements | { unknown: string; /** the reason is whole (unknownActionsReason) */ own?: true } {
+export function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: string } {
   const out: BuiltStatements = { statements: [], paths: [], wild: false, interpolations: [] };
   const note = (f: FieldRead | undefined) => {
     if (!f) return;
     if (f.wild) out.wild = true;
     pushAll(out.interpolations, f.interpolations);
   };
-  for (const r of readers) {
+  statements: for (const r of readers) {
     const st: Record<string, unknown> = {};
     const sid = r.scalar('sid');
     note(sid);
@@ -328,8 +394,14 @@ export function buildStatements(
       ['not_resources', 'NotResource'],
     ] as const) {
       const f = r.list(attr);
-      if (f?.whole !== undefined && (attr === 'actions' || attr === 'not_actions'))
-        return { unknown: unknownActionsReason(f.whole), own: true };
+      if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
+        (out.leftOut ??= []).push(f.whole!);
+        const known = f.values.filter((_, i) => !f.pure!.includes(i));
+        if (attr === 'not_actions' || known.length === 0) continue statements;
+        note(f);
+        st[key] = one(known);
+        continue;
+      }
       note(f);
       if (f && f.values.length > 0) st[key] = one(f.values);
     }
