@@ -5902,6 +5902,41 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 specific = made;
             return made;
         };
+        const assigned = new Set(sets);
+        const assignedHas = (k) => baseline.byAction.get(k)?.some((e) => assigned.has(e.set)) ?? false;
+        // Whether a statement that names the pattern's actions (not whole services, under the vendor's
+        // condition) grants them only on resources the feature's own entries for them cover, and not
+        // through a placeholder of a value the user chooses (`{package_sync_bucket_prefix}-*` accepts
+        // any bucket with a dash: that is no evidence of the feature).
+        const fixedCover = (set, acts, r) => {
+            let hit = false;
+            acts.forEach((o) => {
+                if (hit)
+                    return;
+                const action = (0,policy_catalog/* actionOfOrdinal */.xb)(o);
+                for (const e of baseline.byAction.get(action.key) ?? [])
+                    if (e.set === set &&
+                        (0,engine/* valuePlaceholders */.wj)(e.resource) === 0 &&
+                        (0,engine/* coversForAction */.Mw)(e.resource, r, action, false))
+                        hit = true;
+            });
+            return hit;
+        };
+        const withinFeature = (set, x) => {
+            for (const m of members)
+                for (const stmt of m.doc.statements) {
+                    if (stmt.effect !== 'Allow' || !stmt.actions || isBroad(stmt) || !meets(stmt.condition, x.need))
+                        continue;
+                    let acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+                    if (scope)
+                        acts = acts.intersect(scope.actions);
+                    if (acts.isEmpty() || !stmt.resources)
+                        continue;
+                    if (stmt.resources.every((r) => fixedCover(set, acts, builder.pattern(r))))
+                        return true;
+                }
+            return false;
+        };
         for (const s of optional) {
             const list = patternsOf(baseline, s.name, builder);
             // Written the same way or named, it counts with the vendor's condition (Lightly's
@@ -5914,8 +5949,17 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                     ? x.hitSet.minus(specificSet(x.need)).isEmpty()
                     : x.hitSet.intersects(specificSet(x.need)));
             const mine = list.filter(used);
-            if (mine.length > 0 && inUse(mine.length, list.length))
+            if (mine.length > 0 && mine.length === list.length) {
                 candidates.push({ name: s.name, patterns: list.length, used: mine });
+                continue;
+            }
+            // In part (inUse): only the feature's own patterns count (an action of an assigned set, such
+            // as SkyPilot's ec2:CreateTags, is no evidence of clone-disk), each granted within the
+            // feature's own resources (S3 actions on a team's bucket are not Coiled's persistent-data).
+            const own = list.filter((x) => x.hits.some((k) => !assignedHas(k)));
+            const within = own.filter((x) => used(x) && withinFeature(s.name, x));
+            if (within.length > 0 && inUse(within.length, own.length))
+                candidates.push({ name: s.name, patterns: list.length, used: within });
         }
         // Evidence that another set explains better is none: a statement on `coiled-data-*` is the
         // persistent-data feature's (its text), not package-sync's, whose `{package_sync_bucket_prefix}-*`
@@ -5962,7 +6006,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             features.push(c.name);
             evidence.push(c.used.length === c.patterns
                 ? `optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`
-                : `optional feature "${c.name}" in use: the policy grants ${c.used.length} of its ${c.patterns} action patterns (what it lacks is reported as missing)`);
+                : `optional feature "${c.name}" in use: the policy grants ${c.used.length} of its ${c.patterns} action patterns, of its own and on its resources (what it lacks is reported as missing)`);
         }
     }
     // Alternatives.
@@ -7445,15 +7489,12 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     const roles = roleTrust(inputs);
     for (const p of toDetect) {
         const r = p.record;
-        // The accounts that may assume its own roles too, wherever they are written (an attachment in
-        // another file than the role: AdministratorAccess on Datadog's role was not matched).
-        const fileAccounts = accounts.get(r.path);
+        // The accounts that may assume its own roles, wherever they are written (an attachment in
+        // another file than the role: AdministratorAccess on Datadog's role was not matched); else
+        // those its file's trust policies name. Not both: a contractor's role beside Datadog's in one
+        // file is not Datadog's.
         const roleAccounts = roles.get(r.id)?.accounts;
-        const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, {
-            trustAccounts: roleAccounts?.length
-                ? [...new Set([...(fileAccounts ?? []), ...roleAccounts])]
-                : fileAccounts,
-        });
+        const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, { trustAccounts: roleAccounts?.length ? roleAccounts : accounts.get(r.path) });
         if (r.kind === 'trust') {
             plan.notAudited.set(r.id, {
                 status: 'not-matched',

@@ -235,7 +235,7 @@ describe('which optional feature a grant is about', () => {
     const report = await audit({ 'anyscale-services-v2.json': doc(statements) });
     expect(report.policies[0]!.features).toEqual(['services-v2']);
     expect(report.policies[0]!.detection!.evidence.join(' ')).toMatch(
-      /optional feature "services-v2" in use: the policy grants \d+ of its \d+ action patterns \(what it lacks is reported as missing\)/,
+      /optional feature "services-v2" in use: the policy grants \d+ of its \d+ action patterns, of its own and on its resources \(what it lacks is reported as missing\)/,
     );
     expect(brief(excessLike(report))).toEqual([]);
     // (standalone, the policy is held to the steady state too, whose permissions it lacks)
@@ -243,6 +243,30 @@ describe('which optional feature a grant is about', () => {
     expect(feature.map((f) => [f.kind, f.actions])).toEqual([
       ['missing-permission', ['iam:CreateServiceLinkedRole']],
     ]);
+  });
+
+  it('a feature is not taken as in use in part from actions of an assigned set, nor from grants on other resources', async () => {
+    // From a review of the three-in-four rule. SkyPilot's minimal policy plus ec2:CreateImage,
+    // ec2:CopyImage and ec2:CreateTags (also minimal's) on *: clone-disk's own actions, two of three.
+    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    const images = {
+      Effect: 'Allow',
+      Action: ['ec2:CreateImage', 'ec2:CopyImage', 'ec2:CreateTags'],
+      Resource: '*',
+    };
+    const sky = await audit({ 'skypilot-user.json': doc([...minimal.Statement, images]) }, 'skypilot');
+    expect(sky.policies[0]!.features ?? []).not.toContain('clone-disk');
+    expect(excessLike(sky).some((f) => f.feature === 'clone-disk')).toBe(true);
+    // Five of the six S3 actions of Coiled's persistent-data and package-sync, on a team's own bucket.
+    const team = {
+      Sid: 'TeamData',
+      Effect: 'Allow',
+      Action: ['s3:CreateBucket', 's3:ListBucket', 's3:PutBucketPolicy', 's3:PutObject', 's3:GetObject'],
+      Resource: ['arn:aws:s3:::acme-prod-data', 'arn:aws:s3:::acme-prod-data/*'],
+    };
+    const coiled = await audit({ 'coiled-extra.json': doc([team]) }, 'coiled');
+    expect(coiled.policies[0]!.features ?? []).toEqual([]);
+    expect(actionsOf(excessLike(coiled))).toEqual(team.Action.slice().sort());
   });
 
   it('a feature of which the policy grants less than three quarters is not in use, and its grants are reported', async () => {

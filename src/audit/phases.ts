@@ -384,6 +384,39 @@ export function chooseSets(
       else specific = made;
       return made;
     };
+    const assigned = new Set(sets);
+    const assignedHas = (k: string) => baseline.byAction.get(k)?.some((e) => assigned.has(e.set)) ?? false;
+    // Whether a statement that names the pattern's actions (not whole services, under the vendor's
+    // condition) grants them only on resources the feature's own entries for them cover, and not
+    // through a placeholder of a value the user chooses (`{package_sync_bucket_prefix}-*` accepts
+    // any bucket with a dash: that is no evidence of the feature).
+    const fixedCover = (set: string, acts: ActionSet, r: ArnPattern): boolean => {
+      let hit = false;
+      acts.forEach((o) => {
+        if (hit) return;
+        const action = actionOfOrdinal(o);
+        for (const e of baseline.byAction.get(action.key) ?? [])
+          if (
+            e.set === set &&
+            valuePlaceholders(e.resource) === 0 &&
+            coversForAction(e.resource, r, action, false)
+          )
+            hit = true;
+      });
+      return hit;
+    };
+    const withinFeature = (set: string, x: SetPattern): boolean => {
+      for (const m of members)
+        for (const stmt of m.doc.statements) {
+          if (stmt.effect !== 'Allow' || !stmt.actions || isBroad(stmt) || !meets(stmt.condition, x.need))
+            continue;
+          let acts = grants.statementSet(stmt).actions.intersect(x.hitSet);
+          if (scope) acts = acts.intersect(scope.actions);
+          if (acts.isEmpty() || !stmt.resources) continue;
+          if (stmt.resources.every((r) => fixedCover(set, acts, builder.pattern(r)))) return true;
+        }
+      return false;
+    };
     for (const s of optional) {
       const list = patternsOf(baseline, s.name, builder);
       // Written the same way or named, it counts with the vendor's condition (Lightly's
@@ -397,8 +430,17 @@ export function chooseSets(
           ? x.hitSet.minus(specificSet(x.need)).isEmpty()
           : x.hitSet.intersects(specificSet(x.need)));
       const mine = list.filter(used);
-      if (mine.length > 0 && inUse(mine.length, list.length))
+      if (mine.length > 0 && mine.length === list.length) {
         candidates.push({ name: s.name, patterns: list.length, used: mine });
+        continue;
+      }
+      // In part (inUse): only the feature's own patterns count (an action of an assigned set, such
+      // as SkyPilot's ec2:CreateTags, is no evidence of clone-disk), each granted within the
+      // feature's own resources (S3 actions on a team's bucket are not Coiled's persistent-data).
+      const own = list.filter((x) => x.hits.some((k) => !assignedHas(k)));
+      const within = own.filter((x) => used(x) && withinFeature(s.name, x));
+      if (within.length > 0 && inUse(within.length, own.length))
+        candidates.push({ name: s.name, patterns: list.length, used: within });
     }
     // Evidence that another set explains better is none: a statement on `coiled-data-*` is the
     // persistent-data feature's (its text), not package-sync's, whose `{package_sync_bucket_prefix}-*`
@@ -450,7 +492,7 @@ export function chooseSets(
       evidence.push(
         c.used.length === c.patterns
           ? `optional feature "${c.name}" in use: the policy grants each of its ${c.patterns} action pattern${c.patterns === 1 ? '' : 's'}`
-          : `optional feature "${c.name}" in use: the policy grants ${c.used.length} of its ${c.patterns} action patterns (what it lacks is reported as missing)`,
+          : `optional feature "${c.name}" in use: the policy grants ${c.used.length} of its ${c.patterns} action patterns, of its own and on its resources (what it lacks is reported as missing)`,
       );
     }
   }

@@ -732,18 +732,15 @@ function planAudit(
   const roles = roleTrust(inputs);
   for (const p of toDetect) {
     const r = p.record;
-    // The accounts that may assume its own roles too, wherever they are written (an attachment in
-    // another file than the role: AdministratorAccess on Datadog's role was not matched).
-    const fileAccounts = accounts.get(r.path);
+    // The accounts that may assume its own roles, wherever they are written (an attachment in
+    // another file than the role: AdministratorAccess on Datadog's role was not matched); else
+    // those its file's trust policies name. Not both: a contractor's role beside Datadog's in one
+    // file is not Datadog's.
     const roleAccounts = roles.get(r.id)?.accounts;
     const d = detectBaseline(
       { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
       baselines,
-      {
-        trustAccounts: roleAccounts?.length
-          ? [...new Set([...(fileAccounts ?? []), ...roleAccounts])]
-          : fileAccounts,
-      },
+      { trustAccounts: roleAccounts?.length ? roleAccounts : accounts.get(r.path) },
     );
     if (r.kind === 'trust') {
       plan.notAudited.set(r.id, {
