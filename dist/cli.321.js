@@ -5914,6 +5914,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 if (hit)
                     return;
                 const action = (0,policy_catalog/* actionOfOrdinal */.xb)(o);
+                // (a resource the action does not apply to grants it nothing: no evidence)
+                if (!builder.applies(action, r))
+                    return;
                 for (const e of baseline.byAction.get(action.key) ?? [])
                     if (e.set === set &&
                         (0,engine/* valuePlaceholders */.wj)(e.resource) === 0 &&

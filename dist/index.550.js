@@ -21450,6 +21450,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 if (hit)
                     return;
                 const action = actionOfOrdinal(o);
+                // (a resource the action does not apply to grants it nothing: no evidence)
+                if (!builder.applies(action, r))
+                    return;
                 for (const e of baseline.byAction.get(action.key) ?? [])
                     if (e.set === set &&
                         valuePlaceholders(e.resource) === 0 &&

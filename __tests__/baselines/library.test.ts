@@ -264,6 +264,15 @@ describe('which optional feature a grant is about', () => {
       Action: ['s3:CreateBucket', 's3:ListBucket', 's3:PutBucketPolicy', 's3:PutObject', 's3:GetObject'],
       Resource: ['arn:aws:s3:::acme-prod-data', 'arn:aws:s3:::acme-prod-data/*'],
     };
+    // S3 actions on resources they do not apply to grant nothing: no evidence of s3-access (a
+    // policy of the benchmark's plan).
+    const elsewhere = {
+      Effect: 'Allow',
+      Action: ['s3:Tag*', 's3:List*', 's3:Put*', 's3:Get*'],
+      Resource: ['arn:aws:codepipeline:ap-southeast-2:123456789012:webhook:webhook-pyg34c'],
+    };
+    const none = await audit({ 'skypilot-user.json': doc([...minimal.Statement, elsewhere]) }, 'skypilot');
+    expect(none.policies[0]!.features ?? []).not.toContain('s3-access');
     const coiled = await audit({ 'coiled-extra.json': doc([team]) }, 'coiled');
     expect(coiled.policies[0]!.features ?? []).toEqual([]);
     expect(actionsOf(excessLike(coiled))).toEqual(team.Action.slice().sort());

@@ -395,6 +395,8 @@ export function chooseSets(
       acts.forEach((o) => {
         if (hit) return;
         const action = actionOfOrdinal(o);
+        // (a resource the action does not apply to grants it nothing: no evidence)
+        if (!builder.applies(action, r)) return;
         for (const e of baseline.byAction.get(action.key) ?? [])
           if (
             e.set === set &&
