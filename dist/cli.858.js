@@ -1136,30 +1136,31 @@ function locatePolicy(path, text, id, address) {
         return { kind: 'data', name: ref[1] };
     return { kind: 'value', value };
 }
-/**
- * The file a `.tf` policy is rewritten in: its own, or the module file (same directory) that holds
- * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
- * then says why, on the policy's own file).
- */
-/**
- * The policy JSON file a `.tf` policy is read from (`policy = file("${path.module}/policy.json")`,
- * the path written as a literal, `path.module` allowed), or undefined. That file is skipped as an
- * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
- */
-function hclFileTarget(report, read, policyId) {
+/** A reported `.tf` policy and where its value is in its own file, or undefined when that cannot be told. */
+function locateReported(report, read, policyId) {
     const p = report.policies.find((x) => x.id === policyId);
     if (!p || !p.address || !(0,hcl/* hclReady */.$W)())
         return undefined;
     const text = read(p.path);
     if (text === undefined)
         return undefined;
-    let found;
     try {
-        found = locatePolicy(p.path, text, p.id, p.address);
+        return { p, found: locatePolicy(p.path, text, p.id, p.address) };
     }
     catch {
         return undefined;
     }
+}
+/**
+ * The policy JSON file a `.tf` policy is read from (`policy = file("${path.module}/policy.json")`,
+ * the path written as a literal under `path.module`), or undefined. That file is skipped as an
+ * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
+ */
+function hclFileTarget(report, read, policyId) {
+    const at = locateReported(report, read, policyId);
+    if (!at)
+        return undefined;
+    const { p, found } = at;
     if (found.kind !== 'value' || found.value.type !== 'function_call' || (0,parse/* kids */.aw)(found.value)[0]?.text !== 'file')
         return undefined;
     // Only under `${path.module}`: a bare relative path is read from the root module's directory,
@@ -1167,24 +1168,19 @@ function hclFileTarget(report, read, policyId) {
     const m = /^file\(\s*"\$\{path\.module\}\/([^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
     if (!m)
         return undefined;
-    const rel = m[1];
-    const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), rel));
+    const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), m[1]));
     return target.startsWith('../') ? undefined : target;
 }
+/**
+ * The file a `.tf` policy is rewritten in: its own, or the module file (same directory) that holds
+ * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
+ * then says why, on the policy's own file).
+ */
 function hclTarget(report, read, policyId) {
-    const p = report.policies.find((x) => x.id === policyId);
-    if (!p || !p.address || !(0,hcl/* hclReady */.$W)())
+    const at = locateReported(report, read, policyId);
+    if (!at)
         return undefined;
-    const text = read(p.path);
-    if (text === undefined)
-        return undefined;
-    let found;
-    try {
-        found = locatePolicy(p.path, text, p.id, p.address);
-    }
-    catch {
-        return undefined;
-    }
+    const { p, found } = at;
     if (found.kind !== 'data')
         return p.path;
     const dir = external_node_path_.posix.dirname(p.path);

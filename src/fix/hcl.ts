@@ -494,14 +494,26 @@ function locatePolicy(
   return { kind: 'value', value };
 }
 
-/**
- * The file a `.tf` policy is rewritten in: its own, or the module file (same directory) that holds
- * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
- * then says why, on the policy's own file).
- */
+/** A reported `.tf` policy and where its value is in its own file, or undefined when that cannot be told. */
+function locateReported(
+  report: Report,
+  read: (path: string) => string | undefined,
+  policyId: string,
+): { p: Report['policies'][number]; found: ReturnType<typeof locatePolicy> } | undefined {
+  const p = report.policies.find((x) => x.id === policyId);
+  if (!p || !p.address || !hclReady()) return undefined;
+  const text = read(p.path);
+  if (text === undefined) return undefined;
+  try {
+    return { p, found: locatePolicy(p.path, text, p.id, p.address) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The policy JSON file a `.tf` policy is read from (`policy = file("${path.module}/policy.json")`,
- * the path written as a literal, `path.module` allowed), or undefined. That file is skipped as an
+ * the path written as a literal under `path.module`), or undefined. That file is skipped as an
  * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
  */
 export function hclFileTarget(
@@ -509,42 +521,32 @@ export function hclFileTarget(
   read: (path: string) => string | undefined,
   policyId: string,
 ): string | undefined {
-  const p = report.policies.find((x) => x.id === policyId);
-  if (!p || !p.address || !hclReady()) return undefined;
-  const text = read(p.path);
-  if (text === undefined) return undefined;
-  let found: ReturnType<typeof locatePolicy>;
-  try {
-    found = locatePolicy(p.path, text, p.id, p.address);
-  } catch {
-    return undefined;
-  }
+  const at = locateReported(report, read, policyId);
+  if (!at) return undefined;
+  const { p, found } = at;
   if (found.kind !== 'value' || found.value.type !== 'function_call' || kids(found.value)[0]?.text !== 'file')
     return undefined;
   // Only under `${path.module}`: a bare relative path is read from the root module's directory,
   // which a module called by a root elsewhere does not tell.
   const m = /^file\(\s*"\$\{path\.module\}\/([^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
   if (!m) return undefined;
-  const rel = m[1]!;
-  const target = posix.normalize(posix.join(posix.dirname(p.path), rel));
+  const target = posix.normalize(posix.join(posix.dirname(p.path), m[1]!));
   return target.startsWith('../') ? undefined : target;
 }
 
+/**
+ * The file a `.tf` policy is rewritten in: its own, or the module file (same directory) that holds
+ * the `data "aws_iam_policy_document"` it references. Undefined when it cannot tell (the fixer
+ * then says why, on the policy's own file).
+ */
 export function hclTarget(
   report: Report,
   read: (path: string) => string | undefined,
   policyId: string,
 ): string | undefined {
-  const p = report.policies.find((x) => x.id === policyId);
-  if (!p || !p.address || !hclReady()) return undefined;
-  const text = read(p.path);
-  if (text === undefined) return undefined;
-  let found: ReturnType<typeof locatePolicy>;
-  try {
-    found = locatePolicy(p.path, text, p.id, p.address);
-  } catch {
-    return undefined;
-  }
+  const at = locateReported(report, read, policyId);
+  if (!at) return undefined;
+  const { p, found } = at;
   if (found.kind !== 'data') return p.path;
   const dir = posix.dirname(p.path);
   const holders = [p.path, ...report.inputs.map((i) => i.path).filter((x) => x !== p.path)]
