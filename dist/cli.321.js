@@ -17444,6 +17444,10 @@ function evaluate(n, scope, depth = 0) {
             return term([n], n, scope, depth + 1);
     }
 }
+/** Two values known and equal. */
+function sameKnown(x, y) {
+    return (0,hcl_values/* isKnown */.qE)(x) && (0,hcl_values/* isKnown */.qE)(y) && JSON.stringify((0,hcl_values/* toPlain */.Ul)(x)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(y));
+}
 function conditional(n, scope, depth) {
     const [c, a, b] = (0,parse/* kids */.aw)(n);
     if (!c || !a || !b)
@@ -17465,7 +17469,7 @@ function conditional(n, scope, depth) {
         catch {
             return new hcl_values/* Unknown */.$r(textOf(n));
         }
-        if ((0,hcl_values/* isKnown */.qE)(x) && (0,hcl_values/* isKnown */.qE)(y) && JSON.stringify((0,hcl_values/* toPlain */.Ul)(x)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(y)))
+        if (sameKnown(x, y))
             return x;
         // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
         // off by value): that many items, each one unknown where the two differ.
@@ -17473,9 +17477,7 @@ function conditional(n, scope, depth) {
             const text = textOf(n);
             return x.map((xi, i) => {
                 const yi = y[i];
-                return (0,hcl_values/* isKnown */.qE)(xi) && (0,hcl_values/* isKnown */.qE)(yi) && JSON.stringify((0,hcl_values/* toPlain */.Ul)(xi)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(yi))
-                    ? xi
-                    : new hcl_values/* Unknown */.$r(`${text}[${i}]`);
+                return sameKnown(xi, yi) ? xi : new hcl_values/* Unknown */.$r(`${text}[${i}]`);
             });
         }
         return new hcl_values/* Unknown */.$r(textOf(n));
@@ -22763,7 +22765,12 @@ function readHcl(files, maxFileBytes, root, host) {
  * something else: it is audited both ways).
  */
 function readThrough(loaded, filesRead) {
-    if (filesRead.size === 0)
+    // The inputs read through a module: usually none, and then no document is keyed.
+    const read = loaded.filter(({ result: r }) => r.kind !== 'terraform-hcl' &&
+        r.status === 'audited' &&
+        r.policies.length > 0 &&
+        filesRead.has(external_node_path_.posix.normalize(r.path)));
+    if (read.length === 0)
         return;
     const byDocument = new Map();
     for (const l of loaded)
@@ -22773,12 +22780,7 @@ function readThrough(loaded, filesRead) {
                 if (key !== undefined && !byDocument.has(key))
                     byDocument.set(key, p);
             }
-    for (const l of loaded) {
-        const r = l.result;
-        if (r.kind === 'terraform-hcl' || r.status !== 'audited' || r.policies.length === 0)
-            continue;
-        if (!filesRead.has(external_node_path_.posix.normalize(r.path)))
-            continue;
+    for (const { result: r } of read) {
         let by;
         const all = r.policies.every((p) => {
             const key = p.document === undefined ? undefined : (0,values/* canonicalKey */.yk)(p.document);
@@ -25395,7 +25397,7 @@ const NAME_ATTRIBUTES = [
 /* harmony export */   sb: () => (/* binding */ uniq),
 /* harmony export */   yk: () => (/* binding */ canonicalKey)
 /* harmony export */ });
-/* unused harmony exports PRINCIPAL_TYPES_KEPT, INTERPOLATIONS_NOTE */
+/* unused harmony export PRINCIPAL_TYPES_KEPT */
 /* harmony import */ var _policy_document_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1561);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(531);
@@ -25573,14 +25575,12 @@ function nameOf(v) {
 function clip(s, max = 80) {
     return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
-/** How interpolationsNote begins. */
-const INTERPOLATIONS_NOTE = 'interpolations read as wildcards';
 /**
  * The `approximate` note of a document whose template interpolations stand for values that are not
  * known (eight named at the most, each clipped): the one wording of every source that reads them.
  */
 function interpolationsNote(interpolations) {
-    return `${INTERPOLATIONS_NOTE}: ${list(interpolations.map((x) => clip(x)), 8)}`;
+    return `interpolations read as wildcards: ${list(interpolations.map((x) => clip(x)), 8)}`;
 }
 
 

@@ -6170,14 +6170,12 @@ function nameOf(v) {
 function clip(s, max = 80) {
     return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
-/** How interpolationsNote begins. */
-const INTERPOLATIONS_NOTE = 'interpolations read as wildcards';
 /**
  * The `approximate` note of a document whose template interpolations stand for values that are not
  * known (eight named at the most, each clipped): the one wording of every source that reads them.
  */
 function interpolationsNote(interpolations) {
-    return `${INTERPOLATIONS_NOTE}: ${list(interpolations.map((x) => clip(x)), 8)}`;
+    return `interpolations read as wildcards: ${list(interpolations.map((x) => clip(x)), 8)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/generated/managed-policies-data.ts
@@ -12625,6 +12623,10 @@ function evaluate(n, scope, depth = 0) {
             return term([n], n, scope, depth + 1);
     }
 }
+/** Two values known and equal. */
+function sameKnown(x, y) {
+    return isKnown(x) && isKnown(y) && JSON.stringify(values_toPlain(x)) === JSON.stringify(values_toPlain(y));
+}
 function conditional(n, scope, depth) {
     const [c, a, b] = kids(n);
     if (!c || !a || !b)
@@ -12646,7 +12648,7 @@ function conditional(n, scope, depth) {
         catch {
             return new values_Unknown(textOf(n));
         }
-        if (isKnown(x) && isKnown(y) && JSON.stringify(values_toPlain(x)) === JSON.stringify(values_toPlain(y)))
+        if (sameKnown(x, y))
             return x;
         // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
         // off by value): that many items, each one unknown where the two differ.
@@ -12654,9 +12656,7 @@ function conditional(n, scope, depth) {
             const text = textOf(n);
             return x.map((xi, i) => {
                 const yi = y[i];
-                return isKnown(xi) && isKnown(yi) && JSON.stringify(values_toPlain(xi)) === JSON.stringify(values_toPlain(yi))
-                    ? xi
-                    : new values_Unknown(`${text}[${i}]`);
+                return sameKnown(xi, yi) ? xi : new values_Unknown(`${text}[${i}]`);
             });
         }
         return new values_Unknown(textOf(n));
@@ -14723,7 +14723,12 @@ function readHcl(files, maxFileBytes, root, host) {
  * something else: it is audited both ways).
  */
 function readThrough(loaded, filesRead) {
-    if (filesRead.size === 0)
+    // The inputs read through a module: usually none, and then no document is keyed.
+    const read = loaded.filter(({ result: r }) => r.kind !== 'terraform-hcl' &&
+        r.status === 'audited' &&
+        r.policies.length > 0 &&
+        filesRead.has(external_node_path_.posix.normalize(r.path)));
+    if (read.length === 0)
         return;
     const byDocument = new Map();
     for (const l of loaded)
@@ -14733,12 +14738,7 @@ function readThrough(loaded, filesRead) {
                 if (key !== undefined && !byDocument.has(key))
                     byDocument.set(key, p);
             }
-    for (const l of loaded) {
-        const r = l.result;
-        if (r.kind === 'terraform-hcl' || r.status !== 'audited' || r.policies.length === 0)
-            continue;
-        if (!filesRead.has(external_node_path_.posix.normalize(r.path)))
-            continue;
+    for (const { result: r } of read) {
         let by;
         const all = r.policies.every((p) => {
             const key = p.document === undefined ? undefined : canonicalKey(p.document);

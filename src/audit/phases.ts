@@ -6,8 +6,8 @@
 // - An optional set is a feature. It is taken as in use when the unit grants every action
 //   pattern of the set, or three in four of them (inUse). A pattern is granted when it is written
 //   as the vendor writes it (`s3:*` in Lightly's restrict-IP example), or its action (all of its
-//   actions, for a wildcard) is granted by statements that name actions rather than whole services (`ec2:*`, `*` and NotAction are no
-//   evidence of a feature). A feature in use is active: grants within it are fine, broader or
+//   actions, for a wildcard) is granted by statements that name actions rather than whole
+//   services (`ec2:*`, `*` and NotAction are no evidence of a feature). A feature in use is active: grants within it are fine, broader or
 //   unconditioned ones are reported against the feature, and the patterns it lacks are
 //   missing-permission findings; a smaller share leaves the set inactive, and what only it has
 //   is reported as that feature's (engine.ts words it).

@@ -232,7 +232,15 @@ function readHcl(
  * something else: it is audited both ways).
  */
 function readThrough(loaded: LoadedInput[], filesRead: ReadonlySet<string>): void {
-  if (filesRead.size === 0) return;
+  // The inputs read through a module: usually none, and then no document is keyed.
+  const read = loaded.filter(
+    ({ result: r }) =>
+      r.kind !== 'terraform-hcl' &&
+      r.status === 'audited' &&
+      r.policies.length > 0 &&
+      filesRead.has(posix.normalize(r.path)),
+  );
+  if (read.length === 0) return;
   const byDocument = new Map<string, PolicyRecord>();
   for (const l of loaded)
     if (l.result.kind === 'terraform-hcl')
@@ -240,10 +248,7 @@ function readThrough(loaded: LoadedInput[], filesRead: ReadonlySet<string>): voi
         const key = p.document === undefined ? undefined : canonicalKey(p.document);
         if (key !== undefined && !byDocument.has(key)) byDocument.set(key, p);
       }
-  for (const l of loaded) {
-    const r = l.result;
-    if (r.kind === 'terraform-hcl' || r.status !== 'audited' || r.policies.length === 0) continue;
-    if (!filesRead.has(posix.normalize(r.path))) continue;
+  for (const { result: r } of read) {
     let by: PolicyRecord | undefined;
     const all = r.policies.every((p) => {
       const key = p.document === undefined ? undefined : canonicalKey(p.document);

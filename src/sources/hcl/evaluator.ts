@@ -64,6 +64,11 @@ export function evaluate(n: Node, scope: Scope, depth = 0): Value {
   }
 }
 
+/** Two values known and equal. */
+function sameKnown(x: Value, y: Value): boolean {
+  return isKnown(x) && isKnown(y) && JSON.stringify(toPlain(x)) === JSON.stringify(toPlain(y));
+}
+
 function conditional(n: Node, scope: Scope, depth: number): Value {
   const [c, a, b] = kids(n);
   if (!c || !a || !b) throw new HclEvalError('an incomplete conditional expression');
@@ -81,16 +86,14 @@ function conditional(n: Node, scope: Scope, depth: number): Value {
     } catch {
       return new Unknown(textOf(n));
     }
-    if (isKnown(x) && isKnown(y) && JSON.stringify(toPlain(x)) === JSON.stringify(toPlain(y))) return x;
+    if (sameKnown(x, y)) return x;
     // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
     // off by value): that many items, each one unknown where the two differ.
     if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
       const text = textOf(n);
       return x.map((xi, i) => {
         const yi = y[i]!;
-        return isKnown(xi) && isKnown(yi) && JSON.stringify(toPlain(xi)) === JSON.stringify(toPlain(yi))
-          ? xi
-          : new Unknown(`${text}[${i}]`);
+        return sameKnown(xi, yi) ? xi : new Unknown(`${text}[${i}]`);
       });
     }
     return new Unknown(textOf(n));

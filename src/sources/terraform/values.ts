@@ -163,15 +163,12 @@ export function clip(s: string, max = 80): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-/** How interpolationsNote begins. */
-export const INTERPOLATIONS_NOTE = 'interpolations read as wildcards';
-
 /**
  * The `approximate` note of a document whose template interpolations stand for values that are not
  * known (eight named at the most, each clipped): the one wording of every source that reads them.
  */
 export function interpolationsNote(interpolations: readonly string[]): string {
-  return `${INTERPOLATIONS_NOTE}: ${list(
+  return `interpolations read as wildcards: ${list(
     interpolations.map((x) => clip(x)),
     8,
   )}`;
