@@ -7081,7 +7081,7 @@ function planReader(obj, unk, path) {
             const v = obj[name];
             const u = isObject(unk) ? unk[name] : undefined;
             if (u === true)
-                return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN, pure: [0] };
+                return { values: ['*'], wild: true, interpolations: [], pure: [0], wholes: [UNKNOWN_AT_PLAN] };
             if (v === null || v === undefined)
                 return undefined;
             const out = { values: [], wild: false, interpolations: [] };
@@ -7090,9 +7090,9 @@ function planReader(obj, unk, path) {
                 const ui = Array.isArray(u) ? u[i] : undefined;
                 if (ui === true) {
                     (out.pure ??= []).push(out.values.length);
+                    (out.wholes ??= []).push(UNKNOWN_AT_PLAN);
                     out.values.push('*');
                     out.wild = true;
-                    out.whole ??= UNKNOWN_AT_PLAN;
                 }
                 else if (typeof x === 'string')
                     out.values.push(x);
@@ -7145,8 +7145,8 @@ function templateReader(obj, path) {
         // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
         const pure = PURE_INTERPOLATION.test(s.trim());
         if (pure) {
-            out.whole ??= s.trim();
             (out.pure ??= []).push(out.values.length);
+            (out.wholes ??= []).push(s.trim());
         }
         out.values.push(whole && pure ? '*' : w.text);
     };
@@ -7358,11 +7358,18 @@ function buildStatements(readers) {
         ]) {
             const f = r.list(attr);
             if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
-                (out.leftOut ??= []).push(f.whole);
+                const wholes = f.wholes ?? [];
+                pushAll((out.leftOut ??= []), wholes);
                 const known = f.values.filter((_, i) => !f.pure.includes(i));
                 if (attr === 'not_actions' || known.length === 0)
                     continue statements;
-                note(f);
+                // The known items' own interpolations are read as wildcards; the left-out ones are not.
+                const rest = [...f.interpolations];
+                for (const w of wholes)
+                    if (rest.includes(w))
+                        rest.splice(rest.indexOf(w), 1);
+                if (rest.length)
+                    note({ ...f, interpolations: rest });
                 st[key] = one(known);
                 continue;
             }
@@ -11456,6 +11463,22 @@ class values_Unknown {
         this.scope = scope;
     }
 }
+/**
+ * A list only some of whose items are known: what concat(), flatten(), distinct() and the like
+ * make of known lists and unknown ones (`concat(["iam:*"], var.extra_actions)`). `items` are the
+ * known items in order, with an Unknown in place of each unknown list, which stands for any number
+ * of items (none included). Being an Unknown, it is unknown to everything that needs the list's
+ * length or its items one by one (`length()`, `for`, `for_each`, `count`); the Emitter writes it as
+ * a list, so that a policy's known actions are still read and audited (statements.ts leaves the
+ * wholly unknown items out, with a note), rather than the whole list left out with them.
+ */
+class PartialList extends values_Unknown {
+    items;
+    constructor(text, items) {
+        super(text);
+        this.items = items;
+    }
+}
 class Tmpl {
     parts;
     constructor(parts) {
@@ -11579,6 +11602,8 @@ function jsonText(v) {
         }
         if (x instanceof Json)
             return walk(x.value, depth + 1);
+        if (x instanceof PartialList)
+            return walk([...x.items], depth + 1);
         if (x instanceof values_Unknown) {
             parts.push('"', x, '"');
             return;
@@ -11821,6 +11846,9 @@ class Emitter {
             this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
             return t;
         }
+        // Its known items as they are, each unknown list as one interpolation.
+        if (v instanceof PartialList)
+            return this.value([...v.items], abs, rel, here, mode, modeOf, comma, prefix);
         if (v instanceof values_Unknown || v instanceof Tmpl) {
             const s = v instanceof values_Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
             this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
@@ -11894,6 +11922,8 @@ function jsonParts(v, mode, out, depth, seen) {
     }
     if (v instanceof Json)
         return jsonParts(v.value, mode, out, depth + 1, seen);
+    if (v instanceof PartialList)
+        return jsonParts([...v.items], mode, out, depth + 1, seen);
     if (v instanceof values_Unknown || v instanceof Tmpl) {
         const s = v instanceof values_Unknown ? unknownString(v, mode, seen) : tmplString(v, mode, seen);
         out.push(JSON.stringify(s));
@@ -12104,6 +12134,39 @@ function functions_list(v, what) {
         return v;
     throw new HclEvalError(`${what}: expected a list`);
 }
+/**
+ * The items of a list argument of concat(), flatten() and setunion(): a list's own, a
+ * PartialList's, or an unknown list as one Unknown standing for its items; `acc.partial` is set
+ * when some items are not known one by one. Anything else is not a list.
+ */
+function listItems(v, what, acc) {
+    if (v instanceof PartialList) {
+        acc.partial = true;
+        return v.items;
+    }
+    if (v instanceof values_Unknown) {
+        acc.partial = true;
+        return [v];
+    }
+    return functions_list(v, what);
+}
+/**
+ * The list made of `items`: as it is when every list it came from was known, a PartialList when
+ * some were not and some items are known, else (nothing known) the call's Unknown.
+ */
+function partialOr(items, partial, text) {
+    if (!partial)
+        return items;
+    return items.some((x) => !(x instanceof values_Unknown)) ? new PartialList(text, items) : new values_Unknown(text);
+}
+/** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
+function overItems(l, text, f) {
+    if (Array.isArray(l))
+        return f(l);
+    if (l instanceof PartialList)
+        return partialOr(f([...l.items]), true, text);
+    return new values_Unknown(text);
+}
 function num(v, what) {
     if (typeof v === 'number')
         return v;
@@ -12200,13 +12263,11 @@ const FUNCTIONS = {
         return out;
     },
     concat: (args, text) => {
+        const acc = { partial: false };
         const out = [];
-        for (const a of args) {
-            if (a instanceof values_Unknown)
-                return new values_Unknown(text);
-            out.push(...functions_list(a, 'concat'));
-        }
-        return out;
+        for (const a of args)
+            out.push(...listItems(a, 'concat', acc));
+        return partialOr(out, acc.partial, text);
     },
     merge: (args, text) => {
         const out = newObj();
@@ -12221,15 +12282,26 @@ const FUNCTIONS = {
         return out;
     },
     flatten: ([l], text) => {
-        if (!Array.isArray(l))
-            return l instanceof values_Unknown ? new values_Unknown(text) : new values_Unknown(text);
+        if (!Array.isArray(l) && !(l instanceof PartialList))
+            return new values_Unknown(text);
+        // An unknown item may be a list of any length: kept as one Unknown, the result partly known.
+        const acc = { partial: l instanceof PartialList };
         const out = [];
         const walk = (xs, depth) => {
+            if (depth > 64)
+                return false;
             for (const x of xs) {
-                if (x instanceof values_Unknown)
-                    return false;
-                if (Array.isArray(x)) {
-                    if (depth > 64 || !walk(x, depth + 1))
+                if (x instanceof PartialList) {
+                    acc.partial = true;
+                    if (!walk(x.items, depth + 1))
+                        return false;
+                }
+                else if (x instanceof values_Unknown) {
+                    acc.partial = true;
+                    out.push(x);
+                }
+                else if (Array.isArray(x)) {
+                    if (!walk(x, depth + 1))
                         return false;
                 }
                 else
@@ -12237,10 +12309,12 @@ const FUNCTIONS = {
             }
             return true;
         };
-        return walk(l, 0) ? out : new values_Unknown(text);
+        return walk(l instanceof PartialList ? l.items : l, 0)
+            ? partialOr(out, acc.partial, text)
+            : new values_Unknown(text);
     },
-    distinct: ([l], text) => (Array.isArray(l) ? distinct(l) : new values_Unknown(text)),
-    compact: ([l], text) => (Array.isArray(l) ? l.filter((x) => x !== '' && x !== null) : new values_Unknown(text)),
+    distinct: ([l], text) => overItems(l, text, distinct),
+    compact: ([l], text) => overItems(l, text, (xs) => xs.filter((x) => x !== '' && x !== null)),
     one: ([l], text) => {
         if (!Array.isArray(l))
             return new values_Unknown(text);
@@ -12320,8 +12394,8 @@ const FUNCTIONS = {
             return Array.from(v).length;
         return new values_Unknown(text);
     },
-    tolist: ([v], text) => (Array.isArray(v) ? v : new values_Unknown(text)),
-    toset: ([v], text) => (Array.isArray(v) ? distinct(v) : new values_Unknown(text)),
+    tolist: ([v], text) => (Array.isArray(v) || v instanceof PartialList ? v : new values_Unknown(text)),
+    toset: ([v], text) => overItems(v, text, distinct),
     tomap: ([v], text) => (isObj(v) ? v : new values_Unknown(text)),
     tostring: ([v], text) => {
         const s = primitiveString(v);
@@ -12361,7 +12435,13 @@ const FUNCTIONS = {
     sort: ([l], text) => Array.isArray(l) && l.every((x) => typeof x === 'string')
         ? [...l].sort()
         : new values_Unknown(text),
-    setunion: (args, text) => (args.every(Array.isArray) ? distinct(args.flat()) : new values_Unknown(text)),
+    setunion: (args, text) => {
+        const acc = { partial: false };
+        const out = [];
+        for (const a of args)
+            out.push(...listItems(a, 'setunion', acc));
+        return partialOr(distinct(out), acc.partial, text);
+    },
     lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new values_Unknown(text)),
     upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new values_Unknown(text)),
     title: ([s], text) => typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new values_Unknown(text),

@@ -589,6 +589,75 @@ resource "aws_iam_policy" "part" {
     expect(part.approximate?.join(' ')).toMatch(/var\.what/);
   });
 
+  it('keeps the known actions of concat(), flatten(), distinct(), toset() and setunion() of known and unknown lists', () => {
+    // A review found `concat(["iam:*"], var.extra_actions)` read as wholly unknown: the policy was
+    // unresolved and its iam:* never reported (0 findings).
+    const { results } = moduleOf({
+      'main.tf': `
+variable "more" {}
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = concat(["iam:*", "s3:GetObject"], var.more)
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.p.json
+}
+resource "aws_iam_policy" "q" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = distinct(concat(var.more, ["iam:*", "iam:*"])), Resource = "*" }]
+  })
+}
+resource "aws_iam_policy" "r" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = toset(flatten([["ec2:RunInstances"], var.more, [["kms:Decrypt"]]])), Resource = "*" }]
+  })
+}
+resource "aws_iam_policy" "s" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = setunion(["sts:AssumeRole"], var.more), Resource = "*" }]
+  })
+}
+# Nothing known: unresolved, as before.
+resource "aws_iam_policy" "t" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = concat(var.more, var.more), Resource = "*" }]
+  })
+}
+# What needs the list's items one by one stays unknown (here its length).
+resource "aws_iam_policy" "u" {
+  count  = length(concat(["a"], var.more))
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    const note =
+      "left out: actions that are not known in this file (${var.more}); the statements' other actions are audited";
+    const p = byAddress('aws_iam_policy.p');
+    expect(p.status).toBe('resolved');
+    expect(doc(p).Statement).toEqual([{ Effect: 'Allow', Action: ['iam:*', 's3:GetObject'], Resource: '*' }]);
+    // The left-out list is said once, and not also as an interpolation read as a wildcard.
+    expect(p.approximate).toEqual([note]);
+    expect(doc(byAddress('aws_iam_policy.q')).Statement[0]!.Action).toEqual(['iam:*']);
+    expect(doc(byAddress('aws_iam_policy.r')).Statement[0]!.Action).toEqual([
+      'ec2:RunInstances',
+      'kms:Decrypt',
+    ]);
+    expect(doc(byAddress('aws_iam_policy.s')).Statement[0]!.Action).toEqual(['sts:AssumeRole']);
+    for (const a of ['q', 'r', 's']) expect(byAddress(`aws_iam_policy.${a}`).approximate).toEqual([note]);
+    expect(byAddress('aws_iam_policy.t')).toMatchObject({
+      status: 'unresolved',
+      reason: 'policy has actions that are not known in this file (${concat(var.more, var.more)})',
+    });
+    const u = recs.filter((r) => r.address?.startsWith('aws_iam_policy.u'));
+    expect(u.map((r) => r.approximate)).toEqual([
+      ['its count (length(concat(["a"], var.more))) is not known: read as one instance'],
+    ]);
+  });
+
   it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {
     // anyscale/terraform-aws-anyscale-cloudfoundation-modules modules/aws-anyscale-s3-policy, in
     // short: both were unresolved ("coalesce(...), which is not evaluated"; "iterates over

@@ -11,6 +11,7 @@ import {
   Json,
   jsonText,
   newObj,
+  PartialList,
   primitiveString,
   Tmpl,
   toPlain,
@@ -45,6 +46,39 @@ function str(v: Value, what: string): string {
 function list(v: Value, what: string): Value[] {
   if (Array.isArray(v)) return v;
   throw new HclEvalError(`${what}: expected a list`);
+}
+
+/**
+ * The items of a list argument of concat(), flatten() and setunion(): a list's own, a
+ * PartialList's, or an unknown list as one Unknown standing for its items; `acc.partial` is set
+ * when some items are not known one by one. Anything else is not a list.
+ */
+function listItems(v: Value, what: string, acc: { partial: boolean }): readonly Value[] {
+  if (v instanceof PartialList) {
+    acc.partial = true;
+    return v.items;
+  }
+  if (v instanceof Unknown) {
+    acc.partial = true;
+    return [v];
+  }
+  return list(v, what);
+}
+
+/**
+ * The list made of `items`: as it is when every list it came from was known, a PartialList when
+ * some were not and some items are known, else (nothing known) the call's Unknown.
+ */
+function partialOr(items: Value[], partial: boolean, text: string): Value {
+  if (!partial) return items;
+  return items.some((x) => !(x instanceof Unknown)) ? new PartialList(text, items) : new Unknown(text);
+}
+
+/** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
+function overItems(l: Value, text: string, f: (xs: Value[]) => Value[]): Value {
+  if (Array.isArray(l)) return f(l);
+  if (l instanceof PartialList) return partialOr(f([...l.items]), true, text);
+  return new Unknown(text);
 }
 
 function num(v: Value, what: string): number {
@@ -138,12 +172,10 @@ const FUNCTIONS: Record<string, Fn> = {
     return out;
   },
   concat: (args, text) => {
+    const acc = { partial: false };
     const out: Value[] = [];
-    for (const a of args) {
-      if (a instanceof Unknown) return new Unknown(text);
-      out.push(...list(a, 'concat'));
-    }
-    return out;
+    for (const a of args) out.push(...listItems(a, 'concat', acc));
+    return partialOr(out, acc.partial, text);
   },
   merge: (args, text) => {
     const out = newObj();
@@ -155,21 +187,31 @@ const FUNCTIONS: Record<string, Fn> = {
     return out;
   },
   flatten: ([l], text) => {
-    if (!Array.isArray(l)) return l instanceof Unknown ? new Unknown(text) : new Unknown(text);
+    if (!Array.isArray(l) && !(l instanceof PartialList)) return new Unknown(text);
+    // An unknown item may be a list of any length: kept as one Unknown, the result partly known.
+    const acc = { partial: l instanceof PartialList };
     const out: Value[] = [];
-    const walk = (xs: Value[], depth: number): boolean => {
+    const walk = (xs: readonly Value[], depth: number): boolean => {
+      if (depth > 64) return false;
       for (const x of xs) {
-        if (x instanceof Unknown) return false;
-        if (Array.isArray(x)) {
-          if (depth > 64 || !walk(x, depth + 1)) return false;
+        if (x instanceof PartialList) {
+          acc.partial = true;
+          if (!walk(x.items, depth + 1)) return false;
+        } else if (x instanceof Unknown) {
+          acc.partial = true;
+          out.push(x);
+        } else if (Array.isArray(x)) {
+          if (!walk(x, depth + 1)) return false;
         } else out.push(x);
       }
       return true;
     };
-    return walk(l, 0) ? out : new Unknown(text);
+    return walk(l instanceof PartialList ? l.items : l, 0)
+      ? partialOr(out, acc.partial, text)
+      : new Unknown(text);
   },
-  distinct: ([l], text) => (Array.isArray(l) ? distinct(l) : new Unknown(text)),
-  compact: ([l], text) => (Array.isArray(l) ? l.filter((x) => x !== '' && x !== null) : new Unknown(text)),
+  distinct: ([l], text) => overItems(l!, text, distinct),
+  compact: ([l], text) => overItems(l!, text, (xs) => xs.filter((x) => x !== '' && x !== null)),
   one: ([l], text) => {
     if (!Array.isArray(l)) return new Unknown(text);
     if (l.length === 0) return null;
@@ -233,8 +275,8 @@ const FUNCTIONS: Record<string, Fn> = {
     if (typeof v === 'string') return Array.from(v).length;
     return new Unknown(text);
   },
-  tolist: ([v], text) => (Array.isArray(v) ? v : new Unknown(text)),
-  toset: ([v], text) => (Array.isArray(v) ? distinct(v) : new Unknown(text)),
+  tolist: ([v], text) => (Array.isArray(v) || v instanceof PartialList ? v : new Unknown(text)),
+  toset: ([v], text) => overItems(v!, text, distinct),
   tomap: ([v], text) => (isObj(v) ? v : new Unknown(text)),
   tostring: ([v], text) => {
     const s = primitiveString(v!);
@@ -274,7 +316,12 @@ const FUNCTIONS: Record<string, Fn> = {
     Array.isArray(l) && l.every((x) => typeof x === 'string')
       ? [...(l as string[])].sort()
       : new Unknown(text),
-  setunion: (args, text) => (args.every(Array.isArray) ? distinct(args.flat()) : new Unknown(text)),
+  setunion: (args, text) => {
+    const acc = { partial: false };
+    const out: Value[] = [];
+    for (const a of args) out.push(...listItems(a, 'setunion', acc));
+    return partialOr(distinct(out), acc.partial, text);
+  },
   lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new Unknown(text)),
   upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new Unknown(text)),
   title: ([s], text) =>

@@ -3,7 +3,7 @@
 // analyzer reads, and a table maps each line of that text back to the `.tf` file and line.
 import type { JsonPath } from '../../core/json-lines.js';
 import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
-import { isObj, Json, Tmpl, Unknown, type Value } from './values.js';
+import { isObj, Json, PartialList, Tmpl, Unknown, type Value } from './values.js';
 import { crossModuleKey } from '../terraform/model.js';
 import { statementPaths } from '../../policy/raw.js';
 
@@ -229,6 +229,9 @@ export class Emitter {
       this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
       return t;
     }
+    // Its known items as they are, each unknown list as one interpolation.
+    if (v instanceof PartialList)
+      return this.value([...v.items], abs, rel, here, mode, modeOf, comma, prefix);
     if (v instanceof Unknown || v instanceof Tmpl) {
       const s = v instanceof Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
       this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
@@ -308,6 +311,7 @@ function jsonParts(v: Value, mode: Mode, out: string[], depth: number, seen?: Se
     return;
   }
   if (v instanceof Json) return jsonParts(v.value, mode, out, depth + 1, seen);
+  if (v instanceof PartialList) return jsonParts([...v.items], mode, out, depth + 1, seen);
   if (v instanceof Unknown || v instanceof Tmpl) {
     const s = v instanceof Unknown ? unknownString(v, mode, seen) : tmplString(v, mode, seen);
     out.push(JSON.stringify(s));

@@ -20,6 +20,24 @@ export class Unknown {
   ) {}
 }
 
+/**
+ * A list only some of whose items are known: what concat(), flatten(), distinct() and the like
+ * make of known lists and unknown ones (`concat(["iam:*"], var.extra_actions)`). `items` are the
+ * known items in order, with an Unknown in place of each unknown list, which stands for any number
+ * of items (none included). Being an Unknown, it is unknown to everything that needs the list's
+ * length or its items one by one (`length()`, `for`, `for_each`, `count`); the Emitter writes it as
+ * a list, so that a policy's known actions are still read and audited (statements.ts leaves the
+ * wholly unknown items out, with a note), rather than the whole list left out with them.
+ */
+export class PartialList extends Unknown {
+  constructor(
+    text: string,
+    readonly items: readonly Value[],
+  ) {
+    super(text);
+  }
+}
+
 export class Tmpl {
   constructor(readonly parts: readonly (string | Unknown)[]) {}
 }
@@ -126,6 +144,7 @@ export function jsonText(v: Value): string | Tmpl {
       return;
     }
     if (x instanceof Json) return walk(x.value, depth + 1);
+    if (x instanceof PartialList) return walk([...x.items], depth + 1);
     if (x instanceof Unknown) {
       parts.push('"', x, '"');
       return;

@@ -15,13 +15,13 @@ export interface FieldRead {
   values: string[];
   wild: boolean;
   interpolations: string[];
-  /**
-   * A value (the list, or one of its items) that is wholly unknown: the interpolation
-   * (`${var.actions}`), or UNKNOWN_AT_PLAN. Read as `*`, except in an action list (buildStatements).
-   */
-  whole?: string;
-  /** The indexes in `values` of the wholly unknown ones (each read as `*`). */
+  /** The indexes in `values` of the wholly unknown ones (the list, or items of it), each read as `*`. */
   pure?: number[];
+  /**
+   * What each of `pure` is (in its order): the interpolation (`${var.actions}`), or
+   * UNKNOWN_AT_PLAN. Read as `*`, except in an action list, where they are left out (buildStatements).
+   */
+  wholes?: string[];
 }
 
 /** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
@@ -132,7 +132,7 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
       const v = obj[name];
       const u = isObject(unk) ? unk[name] : undefined;
       if (u === true)
-        return { values: ['*'], wild: true, interpolations: [], whole: UNKNOWN_AT_PLAN, pure: [0] };
+        return { values: ['*'], wild: true, interpolations: [], pure: [0], wholes: [UNKNOWN_AT_PLAN] };
       if (v === null || v === undefined) return undefined;
       const out: FieldRead = { values: [], wild: false, interpolations: [] };
       const items = Array.isArray(v) ? v : [v];
@@ -140,9 +140,9 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
         const ui = Array.isArray(u) ? u[i] : undefined;
         if (ui === true) {
           (out.pure ??= []).push(out.values.length);
+          (out.wholes ??= []).push(UNKNOWN_AT_PLAN);
           out.values.push('*');
           out.wild = true;
-          out.whole ??= UNKNOWN_AT_PLAN;
         } else if (typeof x === 'string') out.values.push(x);
         else if (typeof x === 'number' || typeof x === 'boolean') out.values.push(String(x));
       });
@@ -188,8 +188,8 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
     // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
     const pure = PURE_INTERPOLATION.test(s.trim());
     if (pure) {
-      out.whole ??= s.trim();
       (out.pure ??= []).push(out.values.length);
+      (out.wholes ??= []).push(s.trim());
     }
     out.values.push(whole && pure ? '*' : w.text);
   };
@@ -395,10 +395,14 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     ] as const) {
       const f = r.list(attr);
       if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
-        (out.leftOut ??= []).push(f.whole!);
+        const wholes = f.wholes ?? [];
+        pushAll((out.leftOut ??= []), wholes);
         const known = f.values.filter((_, i) => !f.pure!.includes(i));
         if (attr === 'not_actions' || known.length === 0) continue statements;
-        note(f);
+        // The known items' own interpolations are read as wildcards; the left-out ones are not.
+        const rest = [...f.interpolations];
+        for (const w of wholes) if (rest.includes(w)) rest.splice(rest.indexOf(w), 1);
+        if (rest.length) note({ ...f, interpolations: rest });
         st[key] = one(known);
         continue;
       }
