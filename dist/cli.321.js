@@ -6175,7 +6175,7 @@ class Auditor {
         const bindings = {};
         if (accountId) {
             for (const p of [
-                '<account-ID-without-hyphens>',
+                policy_arn/* ACCOUNT_PLACEHOLDER */.a7,
                 '<account-id>',
                 '<ACCOUNT_ID>',
                 '<account_id>',
@@ -12313,6 +12313,7 @@ class ActionSet {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Nx: () => (/* binding */ parseArnPattern),
+/* harmony export */   a7: () => (/* binding */ ACCOUNT_PLACEHOLDER),
 /* harmony export */   c$: () => (/* binding */ isLiteral),
 /* harmony export */   cT: () => (/* binding */ formatMatcher),
 /* harmony export */   i3: () => (/* binding */ arnFormatFields),
@@ -12338,6 +12339,12 @@ class ActionSet {
 // expression is built from input and nothing recurses, so a hostile pattern costs at most
 // O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
 // the work without timing it.
+/**
+ * The account of a resource the configuration creates (CloudFormation's `AWS::AccountId`, the
+ * account of a Terraform resource's ARN): a placeholder, one value, bound to the configured
+ * `account-id` (Auditor) and read as `*` otherwise.
+ */
+const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
 const STAR = { kind: 'star' };
 const SEG = { kind: 'seg' };
 /**
@@ -16648,7 +16655,13 @@ function tmplString(t, mode, seen) {
         .map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode, seen)))
         .join('');
 }
+/** A OneValue as a placeholder: its text without the characters that would end or open one. */
+function placeholder(u) {
+    return `<${u.text.replace(/[<>{}\\"$%]/g, '') || '?'}>`;
+}
 function unknownString(u, mode, seen) {
+    if (mode === 'policy' && u instanceof hcl_values/* OneValue */.MH)
+        return placeholder(u);
     if (mode === 'policy' && u.pattern !== undefined)
         return tmplString(u.pattern, mode, seen);
     return seen?.(u) ?? interpolation(u);
@@ -18170,17 +18183,22 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
 }
 
 
+// EXTERNAL MODULE: ./src/policy/arn.ts
+var arn = __webpack_require__(6185);
 ;// CONCATENATED MODULE: ./src/sources/hcl/resources.ts
 // What a reference to a resource's attribute stands for when the resource is not created yet:
 // `aws_iam_role.x.arn` is `arn:aws:iam::<account>:role/<its name>`, with the unknown parts (the
 // account, a `${var.n}` in the name) kept unknown within their segment only.
 
+
 /**
- * The account and region of a resource's ARN: unknown, each read as a wildcard within its segment,
- * and named after the reference the configuration wrote (`aws_iam_role.x.arn's account`), which is
- * what a report's note lists.
+ * The account of a resource's ARN: the account placeholder, as CloudFormation's (bound to the
+ * configured account id, else one value read as any); for a resource of another provider
+ * configuration (`provider = aws.other`, maybe another account), unknown. Unknown, read as a
+ * wildcard within its segment, is named after the reference the configuration wrote
+ * (`aws_iam_role.x.arn's account`), which is what a report's note lists; so is the region.
  */
-const account = (ref) => new hcl_values/* Unknown */.$r(`${ref}.arn's account`);
+const account = (ref, otherProvider) => otherProvider ? new hcl_values/* Unknown */.$r(`${ref}.arn's account`) : arn/* ACCOUNT_PLACEHOLDER */.a7;
 const region = (ref) => new hcl_values/* Unknown */.$r(`${ref}.arn's region`);
 const PARTITION = 'aws';
 /** A configured attribute as a string piece, or undefined when not set. */
@@ -18192,15 +18210,29 @@ function attr(values, name) {
         return String(v);
     return undefined;
 }
-/** The name, or `<prefix>*` for a name_prefix, or unknown. */
+/**
+ * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
+ * value: a name holds no wildcard.
+ */
+function oneValued(p, depth = 0) {
+    if (p instanceof hcl_values/* OneValue */.MH || typeof p === 'string')
+        return p;
+    if (p instanceof hcl_values/* Unknown */.$r)
+        return p.pattern !== undefined && depth < 8 ? oneValued(p.pattern, depth + 1) : new hcl_values/* OneValue */.MH(p.text);
+    return (0,hcl_values/* concatParts */.b5)(p.parts.map((x) => oneValued(x, depth + 1)));
+}
+/**
+ * The name; for a name_prefix, the prefix and one value (`app-<aws_iam_role.x.name>`); else one
+ * value Terraform makes up. Unknown parts stand for one value each (oneValued).
+ */
 function nameOf(values, key, ref, prefixKey = `${key}_prefix`) {
     const n = attr(values, key);
     if (n !== undefined)
-        return n;
+        return oneValued(n);
     const p = attr(values, prefixKey);
     if (p !== undefined)
-        return (0,hcl_values/* concatParts */.b5)([p, new hcl_values/* Unknown */.$r(`${ref}.${key}`)]);
-    return new hcl_values/* Unknown */.$r(`${ref}.${key}`);
+        return (0,hcl_values/* concatParts */.b5)([oneValued(p), new hcl_values/* OneValue */.MH(`${ref}.${key}`)]);
+    return new hcl_values/* OneValue */.MH(`${ref}.${key}`);
 }
 function iamPath(values) {
     const p = attr(values, 'path');
@@ -18210,20 +18242,20 @@ function pattern(parts) {
     const c = (0,hcl_values/* concatParts */.b5)(parts);
     return c instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([c]) : c;
 }
-const iam = (kind) => (v, ref) => {
+const iam = (kind) => (v, ref, acct) => {
     const name = nameOf(v, 'name', ref);
     return {
-        arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, iamPath(v), name]),
+        arn: () => pattern(['arn:', PARTITION, ':iam::', acct, `:${kind}`, iamPath(v), name]),
         name,
         id: kind === 'policy'
-            ? () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, iamPath(v), name])
+            ? () => pattern(['arn:', PARTITION, ':iam::', acct, `:${kind}`, iamPath(v), name])
             : name,
     };
 };
-const regional = (service, sep, key = 'name', suffix = []) => (v, ref) => {
+const regional = (service, sep, key = 'name', suffix = []) => (v, ref, acct) => {
     const name = nameOf(v, key, ref);
     return {
-        arn: () => pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', account(ref), `:${sep}`, name, ...suffix]),
+        arn: () => pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', acct, `:${sep}`, name, ...suffix]),
         [key]: name,
     };
 };
@@ -18239,33 +18271,26 @@ const RESOURCE_ATTRIBUTES = {
         return { arn: () => pattern([`arn:${PARTITION}:s3:::`, b]), bucket: b, id: b };
     },
     aws_sqs_queue: regional('sqs', ''),
-    aws_sns_topic: (v, ref) => {
+    aws_sns_topic: (v, ref, acct) => {
         const name = nameOf(v, 'name', ref);
-        const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', account(ref), ':', name]);
+        const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', acct, ':', name]);
         return { arn, id: arn, name };
     },
-    aws_kms_key: (_v, ref) => ({
-        arn: () => pattern([
-            `arn:${PARTITION}:kms:`,
-            region(ref),
-            ':',
-            account(ref),
-            ':key/',
-            new hcl_values/* Unknown */.$r(`${ref}.key_id`),
-        ]),
+    aws_kms_key: (_v, ref, acct) => ({
+        arn: () => pattern([`arn:${PARTITION}:kms:`, region(ref), ':', acct, ':key/', new hcl_values/* OneValue */.MH(`${ref}.key_id`)]),
     }),
     aws_kms_alias: regional('kms', '', 'name'),
-    aws_secretsmanager_secret: (v, ref) => {
+    aws_secretsmanager_secret: (v, ref, acct) => {
         const name = nameOf(v, 'name', ref);
         const arn = () => pattern([
             `arn:${PARTITION}:secretsmanager:`,
             region(ref),
             ':',
-            account(ref),
+            acct,
             ':secret:',
             name,
             '-',
-            new hcl_values/* Unknown */.$r(`${ref}.suffix`),
+            new hcl_values/* OneValue */.MH(`${ref}.suffix`),
         ]);
         return { arn, id: arn, name };
     },
@@ -18277,10 +18302,10 @@ const RESOURCE_ATTRIBUTES = {
     aws_sfn_state_machine: regional('states', 'stateMachine:'),
     aws_kinesis_stream: regional('kinesis', 'stream/'),
     aws_kinesis_firehose_delivery_stream: regional('firehose', 'deliverystream/'),
-    aws_iam_openid_connect_provider: (v, ref) => {
+    aws_iam_openid_connect_provider: (v, ref, acct) => {
         const url = attr(v, 'url');
         const host = typeof url === 'string' ? url.replace(/^https:\/\//, '') : new hcl_values/* Unknown */.$r(`${ref}.url`);
-        return { arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), ':oidc-provider/', host]) };
+        return { arn: () => pattern(['arn:', PARTITION, ':iam::', acct, ':oidc-provider/', host]) };
     },
 };
 /**
@@ -18288,11 +18313,11 @@ const RESOURCE_ATTRIBUTES = {
  * index): an Unknown that names the reference (so that links between resources are kept) and,
  * when the configuration tells, the pattern it stands for inside policies.
  */
-function resourceAttribute(type, values, attribute, canonical, ref, scope) {
+function resourceAttribute(type, values, attribute, canonical, ref, scope, otherProvider = false) {
     const builder = Object.hasOwn(RESOURCE_ATTRIBUTES, type) ? RESOURCE_ATTRIBUTES[type] : undefined;
     const obj = (0,hcl_values/* isObj */.sA)(values) ? values : {};
     if (builder) {
-        const table = builder(obj, ref);
+        const table = builder(obj, ref, account(ref, otherProvider));
         if (Object.hasOwn(table, attribute)) {
             const a = table[attribute];
             const p = typeof a === 'function' ? a() : a;
@@ -18483,6 +18508,7 @@ function readTfvars(files, problems) {
 // *.auto.tfvars, defaults), and expands every resource and data source into its instances (count,
 // for_each) with evaluated values, following local module calls with their arguments bound
 // (`module.x.aws_iam_policy.y`).
+
 
 
 
@@ -18694,6 +18720,13 @@ class Instance {
             if (a === 'dns_suffix')
                 return { value: 'amazonaws.com', used: 3 };
         }
+        // The account Terraform runs in: in a policy, the account placeholder, as a resource's ARN's
+        // (not for a data source of another provider configuration, maybe another account).
+        if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
+            const decl = this.def.byAddress.get(`data.${type}.${name}`);
+            if (decl && !decl.attrs.has('provider') && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
+                return { value: new hcl_values/* Unknown */.$r(text, arn/* ACCOUNT_PLACEHOLDER */.a7, this.prefix), used: 3 };
+        }
         const r = this.resourceRef(type, name, rest, text, true);
         return { value: r.value, used: r.used + 2 };
     }
@@ -18731,7 +18764,7 @@ class Instance {
             return { value: new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
-            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix),
+            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix, decl.attrs.has('provider')),
             used: at + 1,
         };
     }
@@ -19464,6 +19497,7 @@ function lineOf(n) {
 /* harmony export */   AC: () => (/* binding */ newObj),
 /* harmony export */   C5: () => (/* binding */ Tmpl),
 /* harmony export */   LM: () => (/* binding */ Json),
+/* harmony export */   MH: () => (/* binding */ OneValue),
 /* harmony export */   Ny: () => (/* binding */ firstUnknown),
 /* harmony export */   Ul: () => (/* binding */ toPlain),
 /* harmony export */   W1: () => (/* binding */ asStringPiece),
@@ -19500,6 +19534,15 @@ class Unknown {
         this.pattern = pattern;
         this.scope = scope;
     }
+}
+/**
+ * A part of a resource's ARN or name that Terraform or AWS fills in with one value when the
+ * resource is created (a name made from its `name_prefix`, a key's id, a name taken from a
+ * variable): written in a policy as a placeholder (`<aws_iam_role.x.name>`), which the audit reads
+ * as one value (PassRole on `…:role/app-<aws_iam_role.x.name>` is PassRole on one role, not on
+ * every role named `app-*`), not as a wildcard.
+ */
+class OneValue extends Unknown {
 }
 /**
  * A list only some of whose items are known: what concat(), flatten(), distinct() and the like
@@ -20575,11 +20618,13 @@ function isTemplate(v) {
     return Object.values(v.Resources).some((r) => (0,json_lines/* isObject */.Gv)(r) && typeof r.Type === 'string' && /^(AWS|Alexa)::\w+::\w+/.test(r.Type));
 }
 
+// EXTERNAL MODULE: ./src/policy/arn.ts
+var arn = __webpack_require__(6185);
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/intrinsics.ts
 
 
-/** The account placeholder: bound to the configured `account-id`, read as `*` otherwise. */
-const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+
+
 /** Longest reason or message kept (names in them come from the template, whatever their length). */
 const MAX_MESSAGE_LENGTH = 300;
 /** Text cut to `max` characters (with an ellipsis). */
@@ -20604,7 +20649,7 @@ const MAX_EVAL_DEPTH = 256;
 const MAX_EVAL_VALUES = 100_000;
 const MAX_TEMPLATE_EVAL_VALUES = 10_000_000;
 const PSEUDO = {
-    'AWS::AccountId': ACCOUNT_PLACEHOLDER,
+    'AWS::AccountId': arn/* ACCOUNT_PLACEHOLDER */.a7,
     'AWS::Partition': 'aws',
     'AWS::Region': '*',
     'AWS::URLSuffix': 'amazonaws.com',
@@ -21098,7 +21143,7 @@ function describe(v) {
 // does not set (CloudFormation makes one up at deploy time) reads as `*`, noted as approximate.
 
 
-const A = ACCOUNT_PLACEHOLDER;
+const A = arn/* ACCOUNT_PLACEHOLDER */.a7;
 function iamPath(props, ev) {
     const p = props.Path === undefined ? '/' : ev.str(ev.eval(props.Path));
     return p.startsWith('/') ? p : `/${p}`;

@@ -1393,10 +1393,10 @@ function planFixes(report, read) {
         const done = [];
         for (const s of suggestions) {
             try {
-                const hole = placeholderIn(s.minimal, text);
+                const candidate = fixer.fix(current, s);
+                const hole = placeholderWritten(s.minimal, text, candidate);
                 if (hole)
                     throw new Unfixable(`the minimal policy narrows a resource to the baseline's ${hole}, a placeholder for a value of yours: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
-                const candidate = fixer.fix(current, s);
                 if (candidate === current)
                     throw new Unfixable('the rewrite changes nothing in the text');
                 fixer.verify(text, candidate, [...done, s]);
@@ -1433,18 +1433,21 @@ function planFixes(report, read) {
 }
 /**
  * A baseline placeholder (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as
- * `<${x}>`) in a minimal policy's resources that the file does not already hold: never written.
+ * `<${x}>`) of a minimal policy's resources that the rewrite would write into the file (it is in
+ * the rewritten text and not in the file as it was): never written. A placeholder that is the
+ * policy's own (the account of a resource a `.tf` module creates, written there as its reference)
+ * is kept as written, so is no reason.
  */
-function placeholderIn(minimal, text) {
+function placeholderWritten(minimal, before, after) {
     const statements = minimal?.Statement;
     for (const st of Array.isArray(statements) ? statements : [statements]) {
         const r = st?.Resource;
         for (const v of Array.isArray(r) ? r : [r]) {
             if (typeof v !== 'string')
                 continue;
-            const m = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/.exec(v);
-            if (m && !text.includes(m[0]))
-                return m[0];
+            for (const m of v.matchAll(/<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g))
+                if (after.includes(m[0]) && !before.includes(m[0]))
+                    return m[0];
         }
     }
     return undefined;

@@ -9393,11 +9393,971 @@ function isTemplate(v) {
     return Object.values(v.Resources).some((r) => isObject(r) && typeof r.Type === 'string' && /^(AWS|Alexa)::\w+::\w+/.test(r.Type));
 }
 
+;// CONCATENATED MODULE: ./src/policy/arn.ts
+// Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
+// the audit asks of them: does one pattern cover another (containment), can two patterns match a
+// common ARN (intersection), and does a pattern match a concrete ARN.
+//
+// A pattern is a sequence of tokens: a literal character, `?` (exactly one character), `*` (any
+// run, `:` and `/` included) and a policy variable (`${aws:username}`), which is opaque: its value
+// is not known when a policy is read. Resource matching is case-sensitive; variable names are
+// compared case-insensitively. `${*}`, `${?}` and `${$}` are the literal `*`, `?` and `$`.
+//
+// Everything here is linear scans and small dynamic programmes over token arrays: no regular
+// expression is built from input and nothing recurses, so a hostile pattern costs at most
+// O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
+// the work without timing it.
+/**
+ * The account of a resource the configuration creates (CloudFormation's `AWS::AccountId`, the
+ * account of a Terraform resource's ARN): a placeholder, one value, bound to the configured
+ * `account-id` (Auditor) and read as `*` otherwise.
+ */
+const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+const STAR = { kind: 'star' };
+const SEG = { kind: 'seg' };
+/**
+ * A catalog variable that is a whole field before the resource part (the partition, service,
+ * region or account: `:${Region}:`, `:${Account}:`, `:${AccountId}:`, `:${Vendor}:`, whatever its
+ * name) is read as this token and a `seg`: one or more characters, none a `/` or `:`. A real ARN
+ * of such a type always has a value there, so IAM never matches `arn:aws:s3:::*` (empty region and
+ * account) against an access point's `arn:${Partition}:s3:${Region}:${Account}:accesspoint/…`,
+ * while a wildcard of the policy's still does (`arn:aws:s3:*:*:accesspoint/*`, `arn:aws:s3:*`,
+ * `*`). A field the format leaves empty (`arn:${Partition}:s3:::${BucketName}`) or writes as `*`
+ * (`arn:${Partition}:braket:*:*:device/…`, whose ARNs have none) is unchanged. Variables inside
+ * the resource part (`accesspoint/${AccessPointName}`, `${BucketName}/${ObjectName}`) stay
+ * possibly empty, as before: a policy's `…:accesspoint/` or `bucket/` is rare, and reading it as
+ * naming nothing would need the service's own rules for each name.
+ */
+const SEG_ONE = { kind: 'segOne' };
+/** Catalog format variables whose values never contain `/` or `:`. */
+const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
+/** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
+const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
+const ONE = { kind: 'one' };
+/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
+const ASCII_TOKENS = Array.from({ length: 128 }, (_, c) => ({
+    kind: 'char',
+    ch: String.fromCharCode(c),
+}));
+function charToken(ch) {
+    if (ch.length === 1) {
+        const c = ch.charCodeAt(0);
+        if (c < 128)
+            return ASCII_TOKENS[c];
+    }
+    return { kind: 'char', ch };
+}
+/**
+ * Parses a `Resource` value. `${name}` is a policy variable (a default value as in
+ * `${aws:PrincipalTag/team, 'none'}` is allowed and ignored: the variable stays unknown);
+ * `${*}`, `${?}`, `${$}` are literal characters; `<...>` is a vendor placeholder, replaced by the
+ * literal value of `bindings['<...>']` when bound and read as `*` otherwise. A `$` or `<` that does
+ * not open one of these is an ordinary character.
+ */
+function parseArnPattern(raw, bindings) {
+    return scan(raw, 'policy', bindings);
+}
+/**
+ * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
+ * as a pattern: every `${...}` becomes `*` (a `seg`, which spells no `/` or `:`, for the variables
+ * of SEGMENT_VARIABLE), and one that is a whole field before the resource part a `segOne` and a
+ * `seg`, at least one character (SEG_ONE); a `*` or `?` written in the format is a wildcard.
+ */
+function arnFormatToPattern(format) {
+    return scan(format, 'format');
+}
+/** Characters that can start something other than a literal character in scan(). */
+const SPECIAL = /[*?$<{]/;
+const NONE = [];
+/**
+ * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
+ * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
+ * text, and its tokens are made only when containment needs them: intersection and the checks
+ * that run per resource read the text (see intersectForm).
+ */
+class LiteralPattern {
+    raw;
+    t;
+    constructor(raw) {
+        this.raw = raw;
+    }
+    get tokens() {
+        return (this.t ??= Array.from(this.raw, charToken));
+    }
+    get canonical() {
+        return this.raw;
+    }
+    get variables() {
+        return NONE;
+    }
+    get unboundPlaceholders() {
+        return NONE;
+    }
+}
+function scan(raw, mode, bindings) {
+    return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
+}
+/** parseArnPattern without the fast path for literal text (tests compare the two). */
+function parseArnPatternTokens(raw) {
+    return scanTokens(raw, 'policy');
+}
+function scanTokens(raw, mode, bindings) {
+    const cs = Array.from(raw);
+    const out = [];
+    const variables = [];
+    const unbound = [];
+    /** In a format: the `:`s read so far (the field a token is in). */
+    let colons = 0;
+    let i = 0;
+    while (i < cs.length) {
+        const c = cs[i];
+        if (c === '$' && cs[i + 1] === '{') {
+            const close = cs.indexOf('}', i + 2);
+            const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
+            if (close >= 0 && body.trim() !== '') {
+                if (mode === 'format') {
+                    if (colons >= 1 && colons <= 4 && cs[i - 1] === ':' && cs[close + 1] === ':')
+                        out.push(SEG_ONE, SEG);
+                    else
+                        out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
+                }
+                else if (body === '*' || body === '?' || body === '$') {
+                    out.push(charToken(body));
+                }
+                else {
+                    const comma = body.indexOf(',');
+                    const name = (comma < 0 ? body : body.slice(0, comma)).trim().toLowerCase();
+                    out.push({ kind: 'var', name });
+                    if (!variables.includes(name))
+                        variables.push(name);
+                }
+                i = close + 1;
+                continue;
+            }
+        }
+        else if ((c === '<' || c === '{') && mode === 'policy') {
+            const end = c === '<' ? '>' : '}';
+            let close = -1;
+            for (let j = i + 1; j < cs.length; j++) {
+                if (cs[j] === end) {
+                    close = j;
+                    break;
+                }
+                if (cs[j] === c)
+                    break;
+            }
+            if (close > i + 1 && (c === '<' || BRACE_PLACEHOLDER.test(cs.slice(i + 1, close).join('')))) {
+                const key = cs.slice(i, close + 1).join('');
+                const value = bindings !== undefined && Object.hasOwn(bindings, key) ? bindings[key] : undefined;
+                if (value !== undefined) {
+                    for (const ch of value)
+                        out.push(charToken(ch));
+                }
+                else {
+                    out.push(STAR);
+                    if (!unbound.includes(key))
+                        unbound.push(key);
+                }
+                i = close + 1;
+                continue;
+            }
+        }
+        if (c === ':')
+            colons++;
+        out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
+        i++;
+    }
+    const tokens = normalise(out);
+    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound };
+}
+/** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
+function normalise(tokens) {
+    // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
+    let wild = false;
+    let runs = false;
+    for (const t of tokens) {
+        const w = t.kind === 'star' || t.kind === 'one';
+        if (w && wild) {
+            runs = true;
+            break;
+        }
+        wild = w;
+    }
+    if (!runs)
+        return tokens;
+    const out = [];
+    let i = 0;
+    while (i < tokens.length) {
+        const t = tokens[i];
+        if (t.kind !== 'star' && t.kind !== 'one') {
+            out.push(t);
+            i++;
+            continue;
+        }
+        let ones = 0;
+        let star = false;
+        while (i < tokens.length && (tokens[i].kind === 'star' || tokens[i].kind === 'one')) {
+            if (tokens[i].kind === 'star')
+                star = true;
+            else
+                ones++;
+            i++;
+        }
+        for (let k = 0; k < ones; k++)
+            out.push(ONE);
+        if (star)
+            out.push(STAR);
+    }
+    return out;
+}
+function tokensToText(tokens) {
+    // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
+    // per character, kept as long as the pattern is.
+    const s = [];
+    for (const t of tokens) {
+        if (t.kind === 'star' || t.kind === 'seg')
+            s.push('*');
+        else if (t.kind === 'one' || t.kind === 'segOne')
+            s.push('?');
+        else if (t.kind === 'var')
+            s.push(`\${${t.name}}`);
+        else
+            s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
+    }
+    return s.join('');
+}
+/** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
+function isAll(p) {
+    if (p instanceof LiteralPattern)
+        return false;
+    return p.tokens.length === 1 && p.tokens[0].kind === 'star';
+}
+/**
+ * Splits a pattern with at least one `*` into head, middle blocks and tail, moving every `?` that
+ * touches a `*` into that `*`'s gap count: `a?*?b*c` -> head `a`, gap 2, block `b`, gap 0, tail `c`.
+ * (`?*` and `*?` both mean "at least one character", wherever the character falls.)
+ */
+function blocksOf(tokens) {
+    const parts = [[]];
+    for (const t of tokens) {
+        if (t.kind === 'star')
+            parts.push([]);
+        else
+            parts[parts.length - 1].push(t);
+    }
+    const last = parts.length - 1;
+    let carry = 0;
+    let head = parts[0];
+    let h = head.length;
+    while (h > 0 && head[h - 1].kind === 'one')
+        h--;
+    carry += head.length - h;
+    head = head.slice(0, h);
+    const mids = [];
+    for (let i = 1; i < last; i++) {
+        const part = parts[i];
+        let a = 0;
+        while (a < part.length && part[a].kind === 'one')
+            a++;
+        carry += a;
+        if (a === part.length)
+            continue; // only `?`s: the two gaps merge
+        let b = part.length;
+        while (part[b - 1].kind === 'one')
+            b--;
+        mids.push({ gap: carry, tokens: part.slice(a, b) });
+        carry = part.length - b;
+    }
+    const tailPart = parts[last];
+    let a = 0;
+    while (a < tailPart.length && tailPart[a].kind === 'one')
+        a++;
+    return { head, mids, tail: { gap: carry + a, tokens: tailPart.slice(a) } };
+}
+/** Does one outer token (not `*`) cover one inner token: every value of `inner` is a value of `outer`? */
+function covers(outer, inner) {
+    switch (outer.kind) {
+        case 'char':
+            return inner.kind === 'char' && inner.ch === outer.ch;
+        case 'one':
+            return inner.kind === 'char' || inner.kind === 'one';
+        case 'var':
+            return inner.kind === 'var' && inner.name === outer.name;
+        default:
+            return false;
+    }
+}
+function blockAt(block, inner, at, stats) {
+    for (let k = 0; k < block.length; k++) {
+        if (stats)
+            stats.steps++;
+        if (!covers(block[k], inner[at + k]))
+            return false;
+    }
+    return true;
+}
+function containsTokens(outer, inner, stats) {
+    const m = inner.length;
+    if (!outer.some((t) => t.kind === 'star')) {
+        // A fixed-length outer pattern: the inner one must be fixed-length too, covered token by token.
+        return outer.length === m && blockAt(outer, inner, 0, stats);
+    }
+    const { head, mids, tail } = blocksOf(outer);
+    // minLen[i]: the fewest characters inner[0..i) can stand for (a `*` or a variable may be empty).
+    const minLen = new Array(m + 1);
+    minLen[0] = 0;
+    for (let i = 0; i < m; i++) {
+        const k = inner[i].kind;
+        minLen[i + 1] = minLen[i] + (k === 'char' || k === 'one' ? 1 : 0);
+    }
+    if (head.length + tail.tokens.length > m)
+        return false;
+    if (!blockAt(head, inner, 0, stats))
+        return false;
+    const end = m - tail.tokens.length;
+    if (!blockAt(tail.tokens, inner, end, stats))
+        return false;
+    let pos = head.length;
+    for (const block of mids) {
+        const len = block.tokens.length;
+        let at = pos;
+        while (at <= end && minLen[at] - minLen[pos] < block.gap)
+            at++;
+        let found = -1;
+        for (; at + len <= end; at++) {
+            if (blockAt(block.tokens, inner, at, stats)) {
+                found = at;
+                break;
+            }
+        }
+        if (found < 0)
+            return false;
+        pos = found + len;
+    }
+    return minLen[end] - minLen[pos] >= tail.gap;
+}
+/**
+ * True iff every string `inner` matches is matched by `outer` (L(inner) ⊆ L(outer)): the policy's
+ * resource is no broader than the baseline's when `arnContains(baseline, policy)`.
+ *
+ * A variable in `inner` is an unknown value: only an outer `*` (it may stand for anything) or the same
+ * variable at the same place covers it. A variable in `outer` covers only the same variable. Both
+ * rules are conservative: the answer is never true when some values of the variables would make it false.
+ *
+ * The method is the glob match of `outer` against `inner`'s tokens, as in glob.ts: the outer `*`s cut
+ * it into fixed-length blocks of per-token tests (a `?` covers a character or a `?`, a character only
+ * itself), the head anchored at the start, the tail at the end, and each middle block placed at its
+ * leftmost possible position. One refinement makes it exact rather than merely sound: a `?` next to
+ * a `*` is not tied to a place. `?*` and `*?` both mean "at least one more character", and that
+ * character may come from anywhere in the inner text the `*` spans (`*a` ⊆ `?*`: the `?` is the final
+ * `a`; `a*b` ⊆ `a?*`: the `?` is somewhere in `*b`). So such `?`s are counted into the gap their `*`
+ * spans and the check is that the inner tokens spanned can never be shorter than that count (an inner
+ * `*` or variable counts as 0 characters). Blocks then start and end with a character or a variable,
+ * which can only be placed on inner characters or variables, never across an inner `*`. Leftmost
+ * placement stays optimal because moving a block left never shortens the inner text left for the
+ * gaps after it. Cost: O(|inner|·|outer|) token tests in the worst case.
+ */
+function arnContains(outer, inner, stats) {
+    return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
+}
+/**
+ * Containment and matching read a catalog format's `seg` as `*` and `segOne` as `?` (formats are
+ * only intersected; a `segOne` is always followed by a `seg`, so the `?*` is in normal order).
+ */
+function starForSeg(tokens) {
+    return tokens.some((t) => t.kind === 'seg')
+        ? tokens.map((t) => (t.kind === 'seg' ? STAR : t.kind === 'segOne' ? ONE : t))
+        : tokens;
+}
+/**
+ * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
+ * `concrete` is literal, `*` included). A policy variable in the pattern matches nothing here, since
+ * its value is unknown: substitute known values (bindings) before asking.
+ */
+function arnMatches(pattern, concrete, stats) {
+    const inner = [];
+    for (const ch of concrete)
+        inner.push(charToken(ch));
+    return containsTokens(starForSeg(pattern.tokens), inner, stats);
+}
+// ---------------------------------------------------------------------------------------------
+// Intersection
+/**
+ * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
+ * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says a[0..i) and b[0..j) can spell the same
+ * string. A `*` ends (moves on without a character) or absorbs a character the other side spells;
+ * two `*`s never need to absorb the same character (dropping it leaves a shorter common string).
+ * O(|a|·|b|) steps.
+ */
+function arnIntersects(a, b, stats) {
+    const fa = intersectForm(a);
+    const fb = intersectForm(b);
+    if (stats) {
+        stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    }
+    // Quick exact answers for the common case, a policy's resource against the ARN formats of other
+    // services or resource types: both patterns fix the third `:`-separated field (the service) and
+    // they differ; or both fix where the sixth field starts (the resource part) and its leading
+    // characters differ.
+    if (fa.service !== null && fb.service !== null && fa.service !== fb.service)
+        return false;
+    if (fa.colons === null || fb.colons === null)
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    const pa = fa.resourcePrefix;
+    const pb = fb.resourcePrefix;
+    const k = Math.min(pa.length, pb.length);
+    for (let i = 0; i < k; i++)
+        if (pa[i] !== pb[i])
+            return false;
+    // Both place the first five `:`s of every string they match at fixed tokens, so a common string
+    // exists iff each pair of fields between them has one, and the rests do.
+    let a0 = 0;
+    let b0 = 0;
+    for (let f = 0; f < 5; f++) {
+        const a1 = fa.colons[f];
+        const b1 = fb.colons[f];
+        if (!intersectRange(fa, a0, a1, fb, b0, b1))
+            return false;
+        a0 = a1 + 1;
+        b0 = b1 + 1;
+    }
+    return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
+}
+/**
+ * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
+ * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
+ * absorbs a character the other side spells; two `*`s never need to absorb the same character
+ * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
+ */
+/** Scratch rows of intersectRange. */
+let rowA = new Uint8Array(64);
+let rowB = new Uint8Array(64);
+function intersectRange(fa, a0, a1, fb, b0, b1) {
+    const ak = fa.kinds;
+    const ac = fa.chars;
+    const bk = fb.kinds;
+    const bc = fb.chars;
+    // Leading tokens that spell one character each (no star on either side) pair up one for one: a
+    // common string starts with a character both spell, and the rest must meet.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a0];
+        const kb = bk[b0];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (!spellAlike(ka, ac[a0], kb, bc[b0]))
+            return false;
+        a0++;
+        b0++;
+    }
+    // The same from the end: the last character of a common string is spelled by both last tokens.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a1 - 1];
+        const kb = bk[b1 - 1];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (!spellAlike(ka, ac[a1 - 1], kb, bc[b1 - 1]))
+            return false;
+        a1--;
+        b1--;
+    }
+    // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
+    // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
+    // every range (every range spells some string); a `seg` every range whose characters it can
+    // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
+    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
+        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
+    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
+        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
+    const n = a1 - a0;
+    const m = b1 - b0;
+    // Without a star on either side the programme is its diagonal: the same length, token by token.
+    let stars = false;
+    for (let i = a0; i < a1 && !stars; i++)
+        if (ak[i] === K_STAR || ak[i] === K_SEG)
+            stars = true;
+    for (let j = b0; j < b1 && !stars; j++)
+        if (bk[j] === K_STAR || bk[j] === K_SEG)
+            stars = true;
+    if (!stars) {
+        if (n !== m)
+            return false;
+        for (let i = 0; i < n; i++)
+            if (!spellAlike(ak[a0 + i], ac[a0 + i], bk[b0 + i], bc[b0 + i]))
+                return false;
+        return true;
+    }
+    // Two rows of scratch, shared between calls (every cell read below is written first in this call).
+    if (rowA.length < m + 1) {
+        rowA = new Uint8Array(2 * (m + 1));
+        rowB = new Uint8Array(2 * (m + 1));
+    }
+    let prev = rowA;
+    let cur = rowB;
+    for (let i = 0; i <= n; i++) {
+        const ka = i > 0 ? ak[a0 + i - 1] : -1;
+        const ca = i > 0 ? ac[a0 + i - 1] : -1;
+        const aStar = ka === K_STAR || ka === K_SEG;
+        for (let j = 0; j <= m; j++) {
+            if (i === 0 && j === 0) {
+                cur[0] = 1;
+                continue;
+            }
+            const kb = j > 0 ? bk[b0 + j - 1] : -1;
+            const cb = j > 0 ? bc[b0 + j - 1] : -1;
+            const bStar = kb === K_STAR || kb === K_SEG;
+            let ok = 0;
+            if (aStar) {
+                // a's star ends here, or it absorbs the character b's last token spells
+                ok = prev[j] || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1] : 0);
+            }
+            if (!ok && bStar) {
+                ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
+            }
+            if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
+                ok = prev[j - 1] && spellAlike(ka, ca, kb, cb) ? 1 : 0;
+            }
+            cur[j] = ok;
+        }
+        const t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m] === 1;
+}
+/**
+ * The third `:`-separated field (the service) of every string a pattern matches, when the fields
+ * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
+ * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
+ * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
+ */
+function arnServiceField(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).service;
+    return intersectForm(p).service;
+}
+/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
+function literalFields(raw) {
+    let at = -1;
+    let colons = 0;
+    let second = -1;
+    let service = null;
+    while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
+        colons++;
+        if (colons === 2)
+            second = at;
+        else if (colons === 3)
+            service = raw.slice(second + 1, at);
+    }
+    return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
+}
+/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
+function isLiteral(p) {
+    return p instanceof LiteralPattern;
+}
+const formatMatchers = new WeakMap();
+/**
+ * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
+ * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`,
+ * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most
+ * one `*` gets a regular expression (whose work is then at most quadratic in the text, which
+ * callers keep short: a `seg` cannot cross a `/` or `:`, and no field of a catalog format holds
+ * more than two wildcards); one with more (some have six), whose expression could backtrack for a
+ * long time on text made to nearly match, gets a TokenMatcher, linear in the text times the
+ * states alive at once.
+ */
+function formatMatcher(format) {
+    let m = formatMatchers.get(format);
+    if (m === undefined) {
+        if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1)
+            m = new TokenMatcher(format.tokens);
+        else {
+            const parts = [];
+            for (const t of format.tokens) {
+                if (t.kind === 'seg')
+                    parts.push('[^/:]*');
+                else if (t.kind === 'segOne')
+                    parts.push('[^/:]');
+                else if (t.kind === 'star' || t.kind === 'var')
+                    parts.push('[^]*');
+                else if (t.kind === 'one')
+                    parts.push('[^]');
+                else
+                    parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+            }
+            m = new RegExp(`^${parts.join('')}$`, 'u');
+        }
+        formatMatchers.set(format, m);
+    }
+    return m;
+}
+/**
+ * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's
+ * code points (a Thompson simulation): state j means the first j tokens match what was read. Each
+ * code point moves every live state once, and a state is live at most once, so the work is at
+ * most the text's length times the tokens, whatever the text: nothing is tried twice, nothing
+ * backtracks.
+ */
+class TokenMatcher {
+    kinds;
+    /** The code point of each `char` token. */
+    points;
+    cur;
+    next;
+    /** Per state, the step that last made it live (dedup without clearing). */
+    seen;
+    step = 0;
+    constructor(tokens) {
+        const m = tokens.length;
+        this.kinds = new Uint8Array(m);
+        this.points = new Int32Array(m);
+        tokens.forEach((t, j) => {
+            if (t.kind === 'char')
+                this.points[j] = t.ch.codePointAt(0);
+            this.kinds[j] = arn_kindOf(t);
+        });
+        this.cur = new Int32Array(m + 1);
+        this.next = new Int32Array(m + 1);
+        this.seen = new Int32Array(m + 1).fill(-1);
+    }
+    /** Adds state j, and the states after the runs that may match nothing from it, to `into`. */
+    add(into, n, j) {
+        const { kinds, seen, step } = this;
+        const m = kinds.length;
+        for (;;) {
+            if (seen[j] === step)
+                return n;
+            seen[j] = step;
+            into[n++] = j;
+            if (j === m || (kinds[j] !== K_STAR && kinds[j] !== K_SEG))
+                return n;
+            j++;
+        }
+    }
+    test(text) {
+        const { kinds, points } = this;
+        const m = kinds.length;
+        // The stamps start again before they could overflow (they only need to differ between steps).
+        if (this.step > 0x3fffffff) {
+            this.seen.fill(-1);
+            this.step = 0;
+        }
+        let cur = this.cur;
+        let next = this.next;
+        let n = this.add(cur, 0, 0);
+        for (let i = 0; i < text.length && n > 0;) {
+            const c = text.codePointAt(i);
+            i += c > 0xffff ? 2 : 1;
+            this.step++;
+            let k = 0;
+            for (let x = 0; x < n; x++) {
+                const j = cur[x];
+                if (j === m)
+                    continue;
+                const kind = kinds[j];
+                if (kind === K_CHAR) {
+                    if (points[j] === c)
+                        k = this.add(next, k, j + 1);
+                }
+                else if (kind === K_ONE)
+                    k = this.add(next, k, j + 1);
+                else if (kind === K_SEG_ONE) {
+                    if (c !== SLASH && c !== arn_COLON)
+                        k = this.add(next, k, j + 1);
+                }
+                else if (kind === K_STAR || (c !== SLASH && c !== arn_COLON))
+                    k = this.add(next, k, j);
+            }
+            const swap = cur;
+            cur = next;
+            next = swap;
+            n = k;
+        }
+        this.step++;
+        for (let x = 0; x < n; x++)
+            if (cur[x] === m)
+                return true;
+        return false;
+    }
+}
+/**
+ * The characters the resource part (sixth field) of every string a pattern matches starts with, when
+ * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
+ * within their common length do not intersect (arnIntersects answers so first).
+ */
+function arnResourcePrefix(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).resourcePrefix;
+    return intersectForm(p).resourcePrefix;
+}
+// Token kinds for intersection: a variable reads as a star there.
+const K_CHAR = 0;
+const K_ONE = 1;
+const K_STAR = 2;
+const K_SEG = 3;
+/** A catalog `segOne`: one character, not `/` or `:`. */
+const K_SEG_ONE = 4;
+const SLASH = 47;
+const arn_COLON = 58;
+function arn_kindOf(t) {
+    switch (t.kind) {
+        case 'char':
+            return K_CHAR;
+        case 'one':
+            return K_ONE;
+        case 'seg':
+            return K_SEG;
+        case 'segOne':
+            return K_SEG_ONE;
+        default:
+            return K_STAR;
+    }
+}
+/**
+ * Can two tokens that spell one character each (K_CHAR, K_ONE, K_SEG_ONE) spell the same one?
+ * Two characters if equal; a `segOne` and a character if that is not `/` or `:`; else always.
+ */
+function spellAlike(ka, ca, kb, cb) {
+    if (ka === K_CHAR)
+        return kb === K_CHAR ? ca === cb : kb !== K_SEG_ONE || (ca !== SLASH && ca !== arn_COLON);
+    return kb !== K_CHAR || ka !== K_SEG_ONE || (cb !== SLASH && cb !== arn_COLON);
+}
+/**
+ * arnServiceField and arnResourcePrefix of arnFormatToPattern(format), read from the format's text
+ * without making its pattern: the catalog index (grant-sets.ts) sorts every format of the catalog
+ * by these two, and parses only the formats a resource is then checked against. The same
+ * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, a whole field's `segOne` and `seg`
+ * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm;
+ * __tests__ compare the two on every catalog format.
+ */
+function arnFormatFields(format) {
+    let service = null;
+    let field = 0;
+    let i = 0;
+    let start = 0;
+    /** The kind of the token at i (K_CHAR, K_SEG or K_STAR for `*` and `?` alike), and its end. */
+    let end = 0;
+    const token = () => {
+        const c = format.charCodeAt(i);
+        end = i + 1;
+        if (c === 42 /* * */ || c === 63 /* ? */)
+            return K_STAR;
+        if (c === 36 /* $ */ && format.charCodeAt(i + 1) === 123 /* { */) {
+            const close = format.indexOf('}', i + 2);
+            const body = close < 0 ? '' : format.slice(i + 2, close).trim();
+            if (body !== '') {
+                end = close + 1;
+                // A whole field (SEG_ONE) is a `segOne` and a `seg`: as a `seg` here.
+                const whole = format.charCodeAt(i - 1) === arn_COLON && format.charCodeAt(end) === arn_COLON;
+                return whole || SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
+            }
+        }
+        return K_CHAR;
+    };
+    for (; i < format.length && field < 5; i = end) {
+        const k = token();
+        if (k === K_CHAR) {
+            if (format.charCodeAt(i) !== arn_COLON)
+                continue;
+            if (field === 2)
+                service = format.slice(start, i);
+            field++;
+            start = end;
+            continue;
+        }
+        if (k === K_SEG && field !== 2)
+            continue;
+        return { service, resourcePrefix: null };
+    }
+    if (field < 5)
+        return { service, resourcePrefix: null };
+    const from = i;
+    while (i < format.length && token() === K_CHAR)
+        i = end;
+    return { service, resourcePrefix: format.slice(from, i) };
+}
+/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
+function absorbs(star, k, c) {
+    return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== arn_COLON);
+}
+/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
+function absorbsAll(kinds, chars, from, to) {
+    for (let i = from; i < to; i++)
+        if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === arn_COLON))
+            return false;
+    return true;
+}
+const intersectForms = new WeakMap();
+function intersectForm(p) {
+    if (p instanceof LiteralPattern) {
+        // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
+        // kept by their builder): only the last one's, which is what a run of checks of one resource
+        // against many formats reads again.
+        if (lastLiteral !== p) {
+            lastLiteralForm = literalForm(p.raw);
+            lastLiteral = p;
+        }
+        return lastLiteralForm;
+    }
+    let f = intersectForms.get(p);
+    if (f)
+        return f;
+    const t = p.tokens;
+    const kinds = new Uint8Array(t.length);
+    const chars = new Int32Array(t.length);
+    t.forEach((tok, i) => {
+        chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
+        kinds[i] = arn_kindOf(tok);
+    });
+    // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
+    let service = null;
+    let resourcePrefix = null;
+    let field = 0;
+    // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
+    const text = [];
+    let i = 0;
+    const colons = [];
+    for (; i < t.length && field < 5; i++) {
+        const tok = t[i];
+        if (tok.kind === 'char' && tok.ch === ':') {
+            if (field === 2)
+                service = text.join('');
+            colons.push(i);
+            field++;
+            continue;
+        }
+        if (tok.kind === 'char') {
+            if (field === 2)
+                text.push(tok.ch);
+            continue;
+        }
+        if ((tok.kind === 'seg' || tok.kind === 'segOne') && field !== 2)
+            continue;
+        break;
+    }
+    if (field === 5) {
+        const prefix = [];
+        for (; i < t.length; i++) {
+            const tok = t[i];
+            if (tok.kind !== 'char')
+                break;
+            prefix.push(tok.ch);
+        }
+        resourcePrefix = prefix.join('');
+    }
+    f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
+    intersectForms.set(p, f);
+    return f;
+}
+let lastLiteral;
+let lastLiteralForm;
+/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
+function literalForm(raw) {
+    let chars = new Int32Array(raw.length);
+    let n = 0;
+    const colons = [];
+    for (let i = 0; i < raw.length; i++) {
+        const c = raw.codePointAt(i);
+        if (c > 0xffff)
+            i++;
+        if (c === arn_COLON && colons.length < 5)
+            colons.push(n);
+        chars[n++] = c;
+    }
+    if (n < chars.length)
+        chars = chars.slice(0, n);
+    // Every token a character (K_CHAR is 0, the Uint8Array's fill).
+    const { service, resourcePrefix } = literalFields(raw);
+    return {
+        kinds: new Uint8Array(n),
+        chars,
+        service,
+        resourcePrefix,
+        colons: resourcePrefix === null ? null : colons,
+    };
+}
+// ---------------------------------------------------------------------------------------------
+// Placeholders in their own fields
+/** Stands for a placeholder's value in a resource's text (a character no ARN holds). */
+const VALUE_MARK = '\u0001';
+/** A format field of variables only (`${Region}`, `${Account}`): a value, never empty in an ARN. */
+const FORMAT_VALUE = /^(\$\{[A-Za-z0-9]+\})+$/;
+/** A field that may reach past a `:` (a wildcard, a policy variable). */
+const OPEN_FIELD = /[*?$]/;
+/** placeholderFieldsMeet per pattern and ARN format text. */
+const fieldsCache = new WeakMap();
+/**
+ * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
+ * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
+ * `arn:aws:s3:<region>::<bucket>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
+ * as `*`, its `<region>` reaching past a colon into the account, but its account is fixed (empty),
+ * and a storage lens group's is not. (With the first five colons fixed, as in
+ * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
+ * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
+ * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
+ * field that is variables only needs a value there. True for a pattern without placeholders
+ * (nothing to add to arnIntersects), for text that is not an ARN, and whenever this cannot tell;
+ * it only narrows, never widens, what arnIntersects says. The values stay lenient: this is about
+ * the resource type.
+ */
+function placeholderFieldsMeet(p, format) {
+    if (p.unboundPlaceholders.length === 0)
+        return true;
+    let byFormat = fieldsCache.get(p);
+    if (!byFormat)
+        fieldsCache.set(p, (byFormat = new Map()));
+    let hit = byFormat.get(format);
+    if (hit !== undefined)
+        return hit;
+    hit = true;
+    let text = p.raw;
+    for (const k of p.unboundPlaceholders)
+        text = text.split(k).join(VALUE_MARK);
+    const fields = text.split(':');
+    const wanted = format.split(':');
+    if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6) {
+        let closed = true;
+        for (let i = 1; i < 5; i++) {
+            const f = fields[i];
+            if (OPEN_FIELD.test(f)) {
+                closed = false;
+                break;
+            }
+            if (f.includes(VALUE_MARK))
+                continue;
+            const w = wanted[i];
+            if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
+                hit = false;
+                break;
+            }
+        }
+        // The fields before the resource part hold no wildcard: the resource parts are compared on
+        // their own, so a placeholder of the account does not reach into the resource part
+        // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
+        if (hit && closed) {
+            const mine = fields.slice(5).join(':').split(VALUE_MARK).join('*');
+            hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), parseArnPattern(mine));
+        }
+    }
+    byFormat.set(format, hit);
+    return hit;
+}
+/**
+ * Whether a resource pattern can name a resource of an ARN format of the catalog (its pattern and
+ * its text): arnIntersects, with the resource's placeholders kept to their own fields
+ * (placeholderFieldsMeet). The one test of a resource against a resource type's format.
+ */
+function meetsFormat(format, formatText, resource) {
+    return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
+}
+
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/intrinsics.ts
 
 
-/** The account placeholder: bound to the configured `account-id`, read as `*` otherwise. */
-const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+
+
 /** Longest reason or message kept (names in them come from the template, whatever their length). */
 const MAX_MESSAGE_LENGTH = 300;
 /** Text cut to `max` characters (with an ellipsis). */
@@ -11464,6 +12424,15 @@ class values_Unknown {
     }
 }
 /**
+ * A part of a resource's ARN or name that Terraform or AWS fills in with one value when the
+ * resource is created (a name made from its `name_prefix`, a key's id, a name taken from a
+ * variable): written in a policy as a placeholder (`<aws_iam_role.x.name>`), which the audit reads
+ * as one value (PassRole on `…:role/app-<aws_iam_role.x.name>` is PassRole on one role, not on
+ * every role named `app-*`), not as a wildcard.
+ */
+class OneValue extends values_Unknown {
+}
+/**
  * A list only some of whose items are known: what concat(), flatten(), distinct() and the like
  * make of known lists and unknown ones (`concat(["iam:*"], var.extra_actions)`). `items` are the
  * known items in order, with an Unknown in place of each unknown list, which stands for any number
@@ -11752,7 +12721,13 @@ function tmplString(t, mode, seen) {
         .map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode, seen)))
         .join('');
 }
+/** A OneValue as a placeholder: its text without the characters that would end or open one. */
+function placeholder(u) {
+    return `<${u.text.replace(/[<>{}\\"$%]/g, '') || '?'}>`;
+}
 function unknownString(u, mode, seen) {
+    if (mode === 'policy' && u instanceof OneValue)
+        return placeholder(u);
     if (mode === 'policy' && u.pattern !== undefined)
         return tmplString(u.pattern, mode, seen);
     return seen?.(u) ?? interpolation(u);
@@ -13379,12 +14354,15 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
 // `aws_iam_role.x.arn` is `arn:aws:iam::<account>:role/<its name>`, with the unknown parts (the
 // account, a `${var.n}` in the name) kept unknown within their segment only.
 
+
 /**
- * The account and region of a resource's ARN: unknown, each read as a wildcard within its segment,
- * and named after the reference the configuration wrote (`aws_iam_role.x.arn's account`), which is
- * what a report's note lists.
+ * The account of a resource's ARN: the account placeholder, as CloudFormation's (bound to the
+ * configured account id, else one value read as any); for a resource of another provider
+ * configuration (`provider = aws.other`, maybe another account), unknown. Unknown, read as a
+ * wildcard within its segment, is named after the reference the configuration wrote
+ * (`aws_iam_role.x.arn's account`), which is what a report's note lists; so is the region.
  */
-const account = (ref) => new values_Unknown(`${ref}.arn's account`);
+const account = (ref, otherProvider) => otherProvider ? new values_Unknown(`${ref}.arn's account`) : ACCOUNT_PLACEHOLDER;
 const region = (ref) => new values_Unknown(`${ref}.arn's region`);
 const PARTITION = 'aws';
 /** A configured attribute as a string piece, or undefined when not set. */
@@ -13396,15 +14374,29 @@ function attr(values, name) {
         return String(v);
     return undefined;
 }
-/** The name, or `<prefix>*` for a name_prefix, or unknown. */
+/**
+ * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
+ * value: a name holds no wildcard.
+ */
+function oneValued(p, depth = 0) {
+    if (p instanceof OneValue || typeof p === 'string')
+        return p;
+    if (p instanceof values_Unknown)
+        return p.pattern !== undefined && depth < 8 ? oneValued(p.pattern, depth + 1) : new OneValue(p.text);
+    return concatParts(p.parts.map((x) => oneValued(x, depth + 1)));
+}
+/**
+ * The name; for a name_prefix, the prefix and one value (`app-<aws_iam_role.x.name>`); else one
+ * value Terraform makes up. Unknown parts stand for one value each (oneValued).
+ */
 function resources_nameOf(values, key, ref, prefixKey = `${key}_prefix`) {
     const n = attr(values, key);
     if (n !== undefined)
-        return n;
+        return oneValued(n);
     const p = attr(values, prefixKey);
     if (p !== undefined)
-        return concatParts([p, new values_Unknown(`${ref}.${key}`)]);
-    return new values_Unknown(`${ref}.${key}`);
+        return concatParts([oneValued(p), new OneValue(`${ref}.${key}`)]);
+    return new OneValue(`${ref}.${key}`);
 }
 function resources_iamPath(values) {
     const p = attr(values, 'path');
@@ -13414,20 +14406,20 @@ function pattern(parts) {
     const c = concatParts(parts);
     return c instanceof values_Unknown ? new Tmpl([c]) : c;
 }
-const iam = (kind) => (v, ref) => {
+const iam = (kind) => (v, ref, acct) => {
     const name = resources_nameOf(v, 'name', ref);
     return {
-        arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, resources_iamPath(v), name]),
+        arn: () => pattern(['arn:', PARTITION, ':iam::', acct, `:${kind}`, resources_iamPath(v), name]),
         name,
         id: kind === 'policy'
-            ? () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, resources_iamPath(v), name])
+            ? () => pattern(['arn:', PARTITION, ':iam::', acct, `:${kind}`, resources_iamPath(v), name])
             : name,
     };
 };
-const regional = (service, sep, key = 'name', suffix = []) => (v, ref) => {
+const regional = (service, sep, key = 'name', suffix = []) => (v, ref, acct) => {
     const name = resources_nameOf(v, key, ref);
     return {
-        arn: () => pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', account(ref), `:${sep}`, name, ...suffix]),
+        arn: () => pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', acct, `:${sep}`, name, ...suffix]),
         [key]: name,
     };
 };
@@ -13443,33 +14435,26 @@ const RESOURCE_ATTRIBUTES = {
         return { arn: () => pattern([`arn:${PARTITION}:s3:::`, b]), bucket: b, id: b };
     },
     aws_sqs_queue: regional('sqs', ''),
-    aws_sns_topic: (v, ref) => {
+    aws_sns_topic: (v, ref, acct) => {
         const name = resources_nameOf(v, 'name', ref);
-        const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', account(ref), ':', name]);
+        const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', acct, ':', name]);
         return { arn, id: arn, name };
     },
-    aws_kms_key: (_v, ref) => ({
-        arn: () => pattern([
-            `arn:${PARTITION}:kms:`,
-            region(ref),
-            ':',
-            account(ref),
-            ':key/',
-            new values_Unknown(`${ref}.key_id`),
-        ]),
+    aws_kms_key: (_v, ref, acct) => ({
+        arn: () => pattern([`arn:${PARTITION}:kms:`, region(ref), ':', acct, ':key/', new OneValue(`${ref}.key_id`)]),
     }),
     aws_kms_alias: regional('kms', '', 'name'),
-    aws_secretsmanager_secret: (v, ref) => {
+    aws_secretsmanager_secret: (v, ref, acct) => {
         const name = resources_nameOf(v, 'name', ref);
         const arn = () => pattern([
             `arn:${PARTITION}:secretsmanager:`,
             region(ref),
             ':',
-            account(ref),
+            acct,
             ':secret:',
             name,
             '-',
-            new values_Unknown(`${ref}.suffix`),
+            new OneValue(`${ref}.suffix`),
         ]);
         return { arn, id: arn, name };
     },
@@ -13481,10 +14466,10 @@ const RESOURCE_ATTRIBUTES = {
     aws_sfn_state_machine: regional('states', 'stateMachine:'),
     aws_kinesis_stream: regional('kinesis', 'stream/'),
     aws_kinesis_firehose_delivery_stream: regional('firehose', 'deliverystream/'),
-    aws_iam_openid_connect_provider: (v, ref) => {
+    aws_iam_openid_connect_provider: (v, ref, acct) => {
         const url = attr(v, 'url');
         const host = typeof url === 'string' ? url.replace(/^https:\/\//, '') : new values_Unknown(`${ref}.url`);
-        return { arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), ':oidc-provider/', host]) };
+        return { arn: () => pattern(['arn:', PARTITION, ':iam::', acct, ':oidc-provider/', host]) };
     },
 };
 /**
@@ -13492,11 +14477,11 @@ const RESOURCE_ATTRIBUTES = {
  * index): an Unknown that names the reference (so that links between resources are kept) and,
  * when the configuration tells, the pattern it stands for inside policies.
  */
-function resourceAttribute(type, values, attribute, canonical, ref, scope) {
+function resourceAttribute(type, values, attribute, canonical, ref, scope, otherProvider = false) {
     const builder = Object.hasOwn(RESOURCE_ATTRIBUTES, type) ? RESOURCE_ATTRIBUTES[type] : undefined;
     const obj = isObj(values) ? values : {};
     if (builder) {
-        const table = builder(obj, ref);
+        const table = builder(obj, ref, account(ref, otherProvider));
         if (Object.hasOwn(table, attribute)) {
             const a = table[attribute];
             const p = typeof a === 'function' ? a() : a;
@@ -13685,6 +14670,7 @@ function readTfvars(files, problems) {
 // *.auto.tfvars, defaults), and expands every resource and data source into its instances (count,
 // for_each) with evaluated values, following local module calls with their arguments bound
 // (`module.x.aws_iam_policy.y`).
+
 
 
 
@@ -13896,6 +14882,13 @@ class Instance {
             if (a === 'dns_suffix')
                 return { value: 'amazonaws.com', used: 3 };
         }
+        // The account Terraform runs in: in a policy, the account placeholder, as a resource's ARN's
+        // (not for a data source of another provider configuration, maybe another account).
+        if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
+            const decl = this.def.byAddress.get(`data.${type}.${name}`);
+            if (decl && !decl.attrs.has('provider') && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
+                return { value: new values_Unknown(text, ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
+        }
         const r = this.resourceRef(type, name, rest, text, true);
         return { value: r.value, used: r.used + 2 };
     }
@@ -13933,7 +14926,7 @@ class Instance {
             return { value: new values_Unknown(canonical, undefined, this.prefix), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
-            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix),
+            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix, decl.attrs.has('provider')),
             used: at + 1,
         };
     }
@@ -14958,960 +15951,6 @@ function naturalCompare(a, b) {
 
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __webpack_require__(3323);
-;// CONCATENATED MODULE: ./src/policy/arn.ts
-// Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
-// the audit asks of them: does one pattern cover another (containment), can two patterns match a
-// common ARN (intersection), and does a pattern match a concrete ARN.
-//
-// A pattern is a sequence of tokens: a literal character, `?` (exactly one character), `*` (any
-// run, `:` and `/` included) and a policy variable (`${aws:username}`), which is opaque: its value
-// is not known when a policy is read. Resource matching is case-sensitive; variable names are
-// compared case-insensitively. `${*}`, `${?}` and `${$}` are the literal `*`, `?` and `$`.
-//
-// Everything here is linear scans and small dynamic programmes over token arrays: no regular
-// expression is built from input and nothing recurses, so a hostile pattern costs at most
-// O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
-// the work without timing it.
-const STAR = { kind: 'star' };
-const SEG = { kind: 'seg' };
-/**
- * A catalog variable that is a whole field before the resource part (the partition, service,
- * region or account: `:${Region}:`, `:${Account}:`, `:${AccountId}:`, `:${Vendor}:`, whatever its
- * name) is read as this token and a `seg`: one or more characters, none a `/` or `:`. A real ARN
- * of such a type always has a value there, so IAM never matches `arn:aws:s3:::*` (empty region and
- * account) against an access point's `arn:${Partition}:s3:${Region}:${Account}:accesspoint/…`,
- * while a wildcard of the policy's still does (`arn:aws:s3:*:*:accesspoint/*`, `arn:aws:s3:*`,
- * `*`). A field the format leaves empty (`arn:${Partition}:s3:::${BucketName}`) or writes as `*`
- * (`arn:${Partition}:braket:*:*:device/…`, whose ARNs have none) is unchanged. Variables inside
- * the resource part (`accesspoint/${AccessPointName}`, `${BucketName}/${ObjectName}`) stay
- * possibly empty, as before: a policy's `…:accesspoint/` or `bucket/` is rare, and reading it as
- * naming nothing would need the service's own rules for each name.
- */
-const SEG_ONE = { kind: 'segOne' };
-/** Catalog format variables whose values never contain `/` or `:`. */
-const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
-/** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
-const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
-const ONE = { kind: 'one' };
-/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
-const ASCII_TOKENS = Array.from({ length: 128 }, (_, c) => ({
-    kind: 'char',
-    ch: String.fromCharCode(c),
-}));
-function charToken(ch) {
-    if (ch.length === 1) {
-        const c = ch.charCodeAt(0);
-        if (c < 128)
-            return ASCII_TOKENS[c];
-    }
-    return { kind: 'char', ch };
-}
-/**
- * Parses a `Resource` value. `${name}` is a policy variable (a default value as in
- * `${aws:PrincipalTag/team, 'none'}` is allowed and ignored: the variable stays unknown);
- * `${*}`, `${?}`, `${$}` are literal characters; `<...>` is a vendor placeholder, replaced by the
- * literal value of `bindings['<...>']` when bound and read as `*` otherwise. A `$` or `<` that does
- * not open one of these is an ordinary character.
- */
-function parseArnPattern(raw, bindings) {
-    return scan(raw, 'policy', bindings);
-}
-/**
- * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
- * as a pattern: every `${...}` becomes `*` (a `seg`, which spells no `/` or `:`, for the variables
- * of SEGMENT_VARIABLE), and one that is a whole field before the resource part a `segOne` and a
- * `seg`, at least one character (SEG_ONE); a `*` or `?` written in the format is a wildcard.
- */
-function arnFormatToPattern(format) {
-    return scan(format, 'format');
-}
-/** Characters that can start something other than a literal character in scan(). */
-const SPECIAL = /[*?$<{]/;
-const NONE = [];
-/**
- * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
- * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
- * text, and its tokens are made only when containment needs them: intersection and the checks
- * that run per resource read the text (see intersectForm).
- */
-class LiteralPattern {
-    raw;
-    t;
-    constructor(raw) {
-        this.raw = raw;
-    }
-    get tokens() {
-        return (this.t ??= Array.from(this.raw, charToken));
-    }
-    get canonical() {
-        return this.raw;
-    }
-    get variables() {
-        return NONE;
-    }
-    get unboundPlaceholders() {
-        return NONE;
-    }
-}
-function scan(raw, mode, bindings) {
-    return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
-}
-/** parseArnPattern without the fast path for literal text (tests compare the two). */
-function parseArnPatternTokens(raw) {
-    return scanTokens(raw, 'policy');
-}
-function scanTokens(raw, mode, bindings) {
-    const cs = Array.from(raw);
-    const out = [];
-    const variables = [];
-    const unbound = [];
-    /** In a format: the `:`s read so far (the field a token is in). */
-    let colons = 0;
-    let i = 0;
-    while (i < cs.length) {
-        const c = cs[i];
-        if (c === '$' && cs[i + 1] === '{') {
-            const close = cs.indexOf('}', i + 2);
-            const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
-            if (close >= 0 && body.trim() !== '') {
-                if (mode === 'format') {
-                    if (colons >= 1 && colons <= 4 && cs[i - 1] === ':' && cs[close + 1] === ':')
-                        out.push(SEG_ONE, SEG);
-                    else
-                        out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
-                }
-                else if (body === '*' || body === '?' || body === '$') {
-                    out.push(charToken(body));
-                }
-                else {
-                    const comma = body.indexOf(',');
-                    const name = (comma < 0 ? body : body.slice(0, comma)).trim().toLowerCase();
-                    out.push({ kind: 'var', name });
-                    if (!variables.includes(name))
-                        variables.push(name);
-                }
-                i = close + 1;
-                continue;
-            }
-        }
-        else if ((c === '<' || c === '{') && mode === 'policy') {
-            const end = c === '<' ? '>' : '}';
-            let close = -1;
-            for (let j = i + 1; j < cs.length; j++) {
-                if (cs[j] === end) {
-                    close = j;
-                    break;
-                }
-                if (cs[j] === c)
-                    break;
-            }
-            if (close > i + 1 && (c === '<' || BRACE_PLACEHOLDER.test(cs.slice(i + 1, close).join('')))) {
-                const key = cs.slice(i, close + 1).join('');
-                const value = bindings !== undefined && Object.hasOwn(bindings, key) ? bindings[key] : undefined;
-                if (value !== undefined) {
-                    for (const ch of value)
-                        out.push(charToken(ch));
-                }
-                else {
-                    out.push(STAR);
-                    if (!unbound.includes(key))
-                        unbound.push(key);
-                }
-                i = close + 1;
-                continue;
-            }
-        }
-        if (c === ':')
-            colons++;
-        out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
-        i++;
-    }
-    const tokens = normalise(out);
-    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound };
-}
-/** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
-function normalise(tokens) {
-    // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
-    let wild = false;
-    let runs = false;
-    for (const t of tokens) {
-        const w = t.kind === 'star' || t.kind === 'one';
-        if (w && wild) {
-            runs = true;
-            break;
-        }
-        wild = w;
-    }
-    if (!runs)
-        return tokens;
-    const out = [];
-    let i = 0;
-    while (i < tokens.length) {
-        const t = tokens[i];
-        if (t.kind !== 'star' && t.kind !== 'one') {
-            out.push(t);
-            i++;
-            continue;
-        }
-        let ones = 0;
-        let star = false;
-        while (i < tokens.length && (tokens[i].kind === 'star' || tokens[i].kind === 'one')) {
-            if (tokens[i].kind === 'star')
-                star = true;
-            else
-                ones++;
-            i++;
-        }
-        for (let k = 0; k < ones; k++)
-            out.push(ONE);
-        if (star)
-            out.push(STAR);
-    }
-    return out;
-}
-function tokensToText(tokens) {
-    // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
-    // per character, kept as long as the pattern is.
-    const s = [];
-    for (const t of tokens) {
-        if (t.kind === 'star' || t.kind === 'seg')
-            s.push('*');
-        else if (t.kind === 'one' || t.kind === 'segOne')
-            s.push('?');
-        else if (t.kind === 'var')
-            s.push(`\${${t.name}}`);
-        else
-            s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
-    }
-    return s.join('');
-}
-/** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
-function isAll(p) {
-    if (p instanceof LiteralPattern)
-        return false;
-    return p.tokens.length === 1 && p.tokens[0].kind === 'star';
-}
-/**
- * Splits a pattern with at least one `*` into head, middle blocks and tail, moving every `?` that
- * touches a `*` into that `*`'s gap count: `a?*?b*c` -> head `a`, gap 2, block `b`, gap 0, tail `c`.
- * (`?*` and `*?` both mean "at least one character", wherever the character falls.)
- */
-function blocksOf(tokens) {
-    const parts = [[]];
-    for (const t of tokens) {
-        if (t.kind === 'star')
-            parts.push([]);
-        else
-            parts[parts.length - 1].push(t);
-    }
-    const last = parts.length - 1;
-    let carry = 0;
-    let head = parts[0];
-    let h = head.length;
-    while (h > 0 && head[h - 1].kind === 'one')
-        h--;
-    carry += head.length - h;
-    head = head.slice(0, h);
-    const mids = [];
-    for (let i = 1; i < last; i++) {
-        const part = parts[i];
-        let a = 0;
-        while (a < part.length && part[a].kind === 'one')
-            a++;
-        carry += a;
-        if (a === part.length)
-            continue; // only `?`s: the two gaps merge
-        let b = part.length;
-        while (part[b - 1].kind === 'one')
-            b--;
-        mids.push({ gap: carry, tokens: part.slice(a, b) });
-        carry = part.length - b;
-    }
-    const tailPart = parts[last];
-    let a = 0;
-    while (a < tailPart.length && tailPart[a].kind === 'one')
-        a++;
-    return { head, mids, tail: { gap: carry + a, tokens: tailPart.slice(a) } };
-}
-/** Does one outer token (not `*`) cover one inner token: every value of `inner` is a value of `outer`? */
-function covers(outer, inner) {
-    switch (outer.kind) {
-        case 'char':
-            return inner.kind === 'char' && inner.ch === outer.ch;
-        case 'one':
-            return inner.kind === 'char' || inner.kind === 'one';
-        case 'var':
-            return inner.kind === 'var' && inner.name === outer.name;
-        default:
-            return false;
-    }
-}
-function blockAt(block, inner, at, stats) {
-    for (let k = 0; k < block.length; k++) {
-        if (stats)
-            stats.steps++;
-        if (!covers(block[k], inner[at + k]))
-            return false;
-    }
-    return true;
-}
-function containsTokens(outer, inner, stats) {
-    const m = inner.length;
-    if (!outer.some((t) => t.kind === 'star')) {
-        // A fixed-length outer pattern: the inner one must be fixed-length too, covered token by token.
-        return outer.length === m && blockAt(outer, inner, 0, stats);
-    }
-    const { head, mids, tail } = blocksOf(outer);
-    // minLen[i]: the fewest characters inner[0..i) can stand for (a `*` or a variable may be empty).
-    const minLen = new Array(m + 1);
-    minLen[0] = 0;
-    for (let i = 0; i < m; i++) {
-        const k = inner[i].kind;
-        minLen[i + 1] = minLen[i] + (k === 'char' || k === 'one' ? 1 : 0);
-    }
-    if (head.length + tail.tokens.length > m)
-        return false;
-    if (!blockAt(head, inner, 0, stats))
-        return false;
-    const end = m - tail.tokens.length;
-    if (!blockAt(tail.tokens, inner, end, stats))
-        return false;
-    let pos = head.length;
-    for (const block of mids) {
-        const len = block.tokens.length;
-        let at = pos;
-        while (at <= end && minLen[at] - minLen[pos] < block.gap)
-            at++;
-        let found = -1;
-        for (; at + len <= end; at++) {
-            if (blockAt(block.tokens, inner, at, stats)) {
-                found = at;
-                break;
-            }
-        }
-        if (found < 0)
-            return false;
-        pos = found + len;
-    }
-    return minLen[end] - minLen[pos] >= tail.gap;
-}
-/**
- * True iff every string `inner` matches is matched by `outer` (L(inner) ⊆ L(outer)): the policy's
- * resource is no broader than the baseline's when `arnContains(baseline, policy)`.
- *
- * A variable in `inner` is an unknown value: only an outer `*` (it may stand for anything) or the same
- * variable at the same place covers it. A variable in `outer` covers only the same variable. Both
- * rules are conservative: the answer is never true when some values of the variables would make it false.
- *
- * The method is the glob match of `outer` against `inner`'s tokens, as in glob.ts: the outer `*`s cut
- * it into fixed-length blocks of per-token tests (a `?` covers a character or a `?`, a character only
- * itself), the head anchored at the start, the tail at the end, and each middle block placed at its
- * leftmost possible position. One refinement makes it exact rather than merely sound: a `?` next to
- * a `*` is not tied to a place. `?*` and `*?` both mean "at least one more character", and that
- * character may come from anywhere in the inner text the `*` spans (`*a` ⊆ `?*`: the `?` is the final
- * `a`; `a*b` ⊆ `a?*`: the `?` is somewhere in `*b`). So such `?`s are counted into the gap their `*`
- * spans and the check is that the inner tokens spanned can never be shorter than that count (an inner
- * `*` or variable counts as 0 characters). Blocks then start and end with a character or a variable,
- * which can only be placed on inner characters or variables, never across an inner `*`. Leftmost
- * placement stays optimal because moving a block left never shortens the inner text left for the
- * gaps after it. Cost: O(|inner|·|outer|) token tests in the worst case.
- */
-function arnContains(outer, inner, stats) {
-    return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
-}
-/**
- * Containment and matching read a catalog format's `seg` as `*` and `segOne` as `?` (formats are
- * only intersected; a `segOne` is always followed by a `seg`, so the `?*` is in normal order).
- */
-function starForSeg(tokens) {
-    return tokens.some((t) => t.kind === 'seg')
-        ? tokens.map((t) => (t.kind === 'seg' ? STAR : t.kind === 'segOne' ? ONE : t))
-        : tokens;
-}
-/**
- * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
- * `concrete` is literal, `*` included). A policy variable in the pattern matches nothing here, since
- * its value is unknown: substitute known values (bindings) before asking.
- */
-function arnMatches(pattern, concrete, stats) {
-    const inner = [];
-    for (const ch of concrete)
-        inner.push(charToken(ch));
-    return containsTokens(starForSeg(pattern.tokens), inner, stats);
-}
-// ---------------------------------------------------------------------------------------------
-// Intersection
-/**
- * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
- * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
- * two token sequences with one rolling row: cell (i, j) says a[0..i) and b[0..j) can spell the same
- * string. A `*` ends (moves on without a character) or absorbs a character the other side spells;
- * two `*`s never need to absorb the same character (dropping it leaves a shorter common string).
- * O(|a|·|b|) steps.
- */
-function arnIntersects(a, b, stats) {
-    const fa = intersectForm(a);
-    const fb = intersectForm(b);
-    if (stats) {
-        stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
-        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
-    }
-    // Quick exact answers for the common case, a policy's resource against the ARN formats of other
-    // services or resource types: both patterns fix the third `:`-separated field (the service) and
-    // they differ; or both fix where the sixth field starts (the resource part) and its leading
-    // characters differ.
-    if (fa.service !== null && fb.service !== null && fa.service !== fb.service)
-        return false;
-    if (fa.colons === null || fb.colons === null)
-        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
-    const pa = fa.resourcePrefix;
-    const pb = fb.resourcePrefix;
-    const k = Math.min(pa.length, pb.length);
-    for (let i = 0; i < k; i++)
-        if (pa[i] !== pb[i])
-            return false;
-    // Both place the first five `:`s of every string they match at fixed tokens, so a common string
-    // exists iff each pair of fields between them has one, and the rests do.
-    let a0 = 0;
-    let b0 = 0;
-    for (let f = 0; f < 5; f++) {
-        const a1 = fa.colons[f];
-        const b1 = fb.colons[f];
-        if (!intersectRange(fa, a0, a1, fb, b0, b1))
-            return false;
-        a0 = a1 + 1;
-        b0 = b1 + 1;
-    }
-    return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
-}
-/**
- * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
- * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
- * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
- * absorbs a character the other side spells; two `*`s never need to absorb the same character
- * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
- */
-/** Scratch rows of intersectRange. */
-let rowA = new Uint8Array(64);
-let rowB = new Uint8Array(64);
-function intersectRange(fa, a0, a1, fb, b0, b1) {
-    const ak = fa.kinds;
-    const ac = fa.chars;
-    const bk = fb.kinds;
-    const bc = fb.chars;
-    // Leading tokens that spell one character each (no star on either side) pair up one for one: a
-    // common string starts with a character both spell, and the rest must meet.
-    while (a0 < a1 && b0 < b1) {
-        const ka = ak[a0];
-        const kb = bk[b0];
-        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
-            break;
-        if (!spellAlike(ka, ac[a0], kb, bc[b0]))
-            return false;
-        a0++;
-        b0++;
-    }
-    // The same from the end: the last character of a common string is spelled by both last tokens.
-    while (a0 < a1 && b0 < b1) {
-        const ka = ak[a1 - 1];
-        const kb = bk[b1 - 1];
-        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
-            break;
-        if (!spellAlike(ka, ac[a1 - 1], kb, bc[b1 - 1]))
-            return false;
-        a1--;
-        b1--;
-    }
-    // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
-    // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
-    // every range (every range spells some string); a `seg` every range whose characters it can
-    // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
-    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
-        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
-    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
-        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
-    const n = a1 - a0;
-    const m = b1 - b0;
-    // Without a star on either side the programme is its diagonal: the same length, token by token.
-    let stars = false;
-    for (let i = a0; i < a1 && !stars; i++)
-        if (ak[i] === K_STAR || ak[i] === K_SEG)
-            stars = true;
-    for (let j = b0; j < b1 && !stars; j++)
-        if (bk[j] === K_STAR || bk[j] === K_SEG)
-            stars = true;
-    if (!stars) {
-        if (n !== m)
-            return false;
-        for (let i = 0; i < n; i++)
-            if (!spellAlike(ak[a0 + i], ac[a0 + i], bk[b0 + i], bc[b0 + i]))
-                return false;
-        return true;
-    }
-    // Two rows of scratch, shared between calls (every cell read below is written first in this call).
-    if (rowA.length < m + 1) {
-        rowA = new Uint8Array(2 * (m + 1));
-        rowB = new Uint8Array(2 * (m + 1));
-    }
-    let prev = rowA;
-    let cur = rowB;
-    for (let i = 0; i <= n; i++) {
-        const ka = i > 0 ? ak[a0 + i - 1] : -1;
-        const ca = i > 0 ? ac[a0 + i - 1] : -1;
-        const aStar = ka === K_STAR || ka === K_SEG;
-        for (let j = 0; j <= m; j++) {
-            if (i === 0 && j === 0) {
-                cur[0] = 1;
-                continue;
-            }
-            const kb = j > 0 ? bk[b0 + j - 1] : -1;
-            const cb = j > 0 ? bc[b0 + j - 1] : -1;
-            const bStar = kb === K_STAR || kb === K_SEG;
-            let ok = 0;
-            if (aStar) {
-                // a's star ends here, or it absorbs the character b's last token spells
-                ok = prev[j] || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1] : 0);
-            }
-            if (!ok && bStar) {
-                ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
-            }
-            if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
-                ok = prev[j - 1] && spellAlike(ka, ca, kb, cb) ? 1 : 0;
-            }
-            cur[j] = ok;
-        }
-        const t = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[m] === 1;
-}
-/**
- * The third `:`-separated field (the service) of every string a pattern matches, when the fields
- * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
- * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
- * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
- */
-function arnServiceField(p) {
-    if (p instanceof LiteralPattern)
-        return literalFields(p.raw).service;
-    return intersectForm(p).service;
-}
-/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
-function literalFields(raw) {
-    let at = -1;
-    let colons = 0;
-    let second = -1;
-    let service = null;
-    while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
-        colons++;
-        if (colons === 2)
-            second = at;
-        else if (colons === 3)
-            service = raw.slice(second + 1, at);
-    }
-    return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
-}
-/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
-function isLiteral(p) {
-    return p instanceof LiteralPattern;
-}
-const formatMatchers = new WeakMap();
-/**
- * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
- * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`,
- * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most
- * one `*` gets a regular expression (whose work is then at most quadratic in the text, which
- * callers keep short: a `seg` cannot cross a `/` or `:`, and no field of a catalog format holds
- * more than two wildcards); one with more (some have six), whose expression could backtrack for a
- * long time on text made to nearly match, gets a TokenMatcher, linear in the text times the
- * states alive at once.
- */
-function formatMatcher(format) {
-    let m = formatMatchers.get(format);
-    if (m === undefined) {
-        if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1)
-            m = new TokenMatcher(format.tokens);
-        else {
-            const parts = [];
-            for (const t of format.tokens) {
-                if (t.kind === 'seg')
-                    parts.push('[^/:]*');
-                else if (t.kind === 'segOne')
-                    parts.push('[^/:]');
-                else if (t.kind === 'star' || t.kind === 'var')
-                    parts.push('[^]*');
-                else if (t.kind === 'one')
-                    parts.push('[^]');
-                else
-                    parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
-            }
-            m = new RegExp(`^${parts.join('')}$`, 'u');
-        }
-        formatMatchers.set(format, m);
-    }
-    return m;
-}
-/**
- * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's
- * code points (a Thompson simulation): state j means the first j tokens match what was read. Each
- * code point moves every live state once, and a state is live at most once, so the work is at
- * most the text's length times the tokens, whatever the text: nothing is tried twice, nothing
- * backtracks.
- */
-class TokenMatcher {
-    kinds;
-    /** The code point of each `char` token. */
-    points;
-    cur;
-    next;
-    /** Per state, the step that last made it live (dedup without clearing). */
-    seen;
-    step = 0;
-    constructor(tokens) {
-        const m = tokens.length;
-        this.kinds = new Uint8Array(m);
-        this.points = new Int32Array(m);
-        tokens.forEach((t, j) => {
-            if (t.kind === 'char')
-                this.points[j] = t.ch.codePointAt(0);
-            this.kinds[j] = arn_kindOf(t);
-        });
-        this.cur = new Int32Array(m + 1);
-        this.next = new Int32Array(m + 1);
-        this.seen = new Int32Array(m + 1).fill(-1);
-    }
-    /** Adds state j, and the states after the runs that may match nothing from it, to `into`. */
-    add(into, n, j) {
-        const { kinds, seen, step } = this;
-        const m = kinds.length;
-        for (;;) {
-            if (seen[j] === step)
-                return n;
-            seen[j] = step;
-            into[n++] = j;
-            if (j === m || (kinds[j] !== K_STAR && kinds[j] !== K_SEG))
-                return n;
-            j++;
-        }
-    }
-    test(text) {
-        const { kinds, points } = this;
-        const m = kinds.length;
-        // The stamps start again before they could overflow (they only need to differ between steps).
-        if (this.step > 0x3fffffff) {
-            this.seen.fill(-1);
-            this.step = 0;
-        }
-        let cur = this.cur;
-        let next = this.next;
-        let n = this.add(cur, 0, 0);
-        for (let i = 0; i < text.length && n > 0;) {
-            const c = text.codePointAt(i);
-            i += c > 0xffff ? 2 : 1;
-            this.step++;
-            let k = 0;
-            for (let x = 0; x < n; x++) {
-                const j = cur[x];
-                if (j === m)
-                    continue;
-                const kind = kinds[j];
-                if (kind === K_CHAR) {
-                    if (points[j] === c)
-                        k = this.add(next, k, j + 1);
-                }
-                else if (kind === K_ONE)
-                    k = this.add(next, k, j + 1);
-                else if (kind === K_SEG_ONE) {
-                    if (c !== SLASH && c !== arn_COLON)
-                        k = this.add(next, k, j + 1);
-                }
-                else if (kind === K_STAR || (c !== SLASH && c !== arn_COLON))
-                    k = this.add(next, k, j);
-            }
-            const swap = cur;
-            cur = next;
-            next = swap;
-            n = k;
-        }
-        this.step++;
-        for (let x = 0; x < n; x++)
-            if (cur[x] === m)
-                return true;
-        return false;
-    }
-}
-/**
- * The characters the resource part (sixth field) of every string a pattern matches starts with, when
- * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
- * within their common length do not intersect (arnIntersects answers so first).
- */
-function arnResourcePrefix(p) {
-    if (p instanceof LiteralPattern)
-        return literalFields(p.raw).resourcePrefix;
-    return intersectForm(p).resourcePrefix;
-}
-// Token kinds for intersection: a variable reads as a star there.
-const K_CHAR = 0;
-const K_ONE = 1;
-const K_STAR = 2;
-const K_SEG = 3;
-/** A catalog `segOne`: one character, not `/` or `:`. */
-const K_SEG_ONE = 4;
-const SLASH = 47;
-const arn_COLON = 58;
-function arn_kindOf(t) {
-    switch (t.kind) {
-        case 'char':
-            return K_CHAR;
-        case 'one':
-            return K_ONE;
-        case 'seg':
-            return K_SEG;
-        case 'segOne':
-            return K_SEG_ONE;
-        default:
-            return K_STAR;
-    }
-}
-/**
- * Can two tokens that spell one character each (K_CHAR, K_ONE, K_SEG_ONE) spell the same one?
- * Two characters if equal; a `segOne` and a character if that is not `/` or `:`; else always.
- */
-function spellAlike(ka, ca, kb, cb) {
-    if (ka === K_CHAR)
-        return kb === K_CHAR ? ca === cb : kb !== K_SEG_ONE || (ca !== SLASH && ca !== arn_COLON);
-    return kb !== K_CHAR || ka !== K_SEG_ONE || (cb !== SLASH && cb !== arn_COLON);
-}
-/**
- * arnServiceField and arnResourcePrefix of arnFormatToPattern(format), read from the format's text
- * without making its pattern: the catalog index (grant-sets.ts) sorts every format of the catalog
- * by these two, and parses only the formats a resource is then checked against. The same
- * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, a whole field's `segOne` and `seg`
- * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm;
- * __tests__ compare the two on every catalog format.
- */
-function arnFormatFields(format) {
-    let service = null;
-    let field = 0;
-    let i = 0;
-    let start = 0;
-    /** The kind of the token at i (K_CHAR, K_SEG or K_STAR for `*` and `?` alike), and its end. */
-    let end = 0;
-    const token = () => {
-        const c = format.charCodeAt(i);
-        end = i + 1;
-        if (c === 42 /* * */ || c === 63 /* ? */)
-            return K_STAR;
-        if (c === 36 /* $ */ && format.charCodeAt(i + 1) === 123 /* { */) {
-            const close = format.indexOf('}', i + 2);
-            const body = close < 0 ? '' : format.slice(i + 2, close).trim();
-            if (body !== '') {
-                end = close + 1;
-                // A whole field (SEG_ONE) is a `segOne` and a `seg`: as a `seg` here.
-                const whole = format.charCodeAt(i - 1) === arn_COLON && format.charCodeAt(end) === arn_COLON;
-                return whole || SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
-            }
-        }
-        return K_CHAR;
-    };
-    for (; i < format.length && field < 5; i = end) {
-        const k = token();
-        if (k === K_CHAR) {
-            if (format.charCodeAt(i) !== arn_COLON)
-                continue;
-            if (field === 2)
-                service = format.slice(start, i);
-            field++;
-            start = end;
-            continue;
-        }
-        if (k === K_SEG && field !== 2)
-            continue;
-        return { service, resourcePrefix: null };
-    }
-    if (field < 5)
-        return { service, resourcePrefix: null };
-    const from = i;
-    while (i < format.length && token() === K_CHAR)
-        i = end;
-    return { service, resourcePrefix: format.slice(from, i) };
-}
-/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
-function absorbs(star, k, c) {
-    return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== arn_COLON);
-}
-/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
-function absorbsAll(kinds, chars, from, to) {
-    for (let i = from; i < to; i++)
-        if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === arn_COLON))
-            return false;
-    return true;
-}
-const intersectForms = new WeakMap();
-function intersectForm(p) {
-    if (p instanceof LiteralPattern) {
-        // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
-        // kept by their builder): only the last one's, which is what a run of checks of one resource
-        // against many formats reads again.
-        if (lastLiteral !== p) {
-            lastLiteralForm = literalForm(p.raw);
-            lastLiteral = p;
-        }
-        return lastLiteralForm;
-    }
-    let f = intersectForms.get(p);
-    if (f)
-        return f;
-    const t = p.tokens;
-    const kinds = new Uint8Array(t.length);
-    const chars = new Int32Array(t.length);
-    t.forEach((tok, i) => {
-        chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
-        kinds[i] = arn_kindOf(tok);
-    });
-    // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
-    let service = null;
-    let resourcePrefix = null;
-    let field = 0;
-    // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
-    const text = [];
-    let i = 0;
-    const colons = [];
-    for (; i < t.length && field < 5; i++) {
-        const tok = t[i];
-        if (tok.kind === 'char' && tok.ch === ':') {
-            if (field === 2)
-                service = text.join('');
-            colons.push(i);
-            field++;
-            continue;
-        }
-        if (tok.kind === 'char') {
-            if (field === 2)
-                text.push(tok.ch);
-            continue;
-        }
-        if ((tok.kind === 'seg' || tok.kind === 'segOne') && field !== 2)
-            continue;
-        break;
-    }
-    if (field === 5) {
-        const prefix = [];
-        for (; i < t.length; i++) {
-            const tok = t[i];
-            if (tok.kind !== 'char')
-                break;
-            prefix.push(tok.ch);
-        }
-        resourcePrefix = prefix.join('');
-    }
-    f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
-    intersectForms.set(p, f);
-    return f;
-}
-let lastLiteral;
-let lastLiteralForm;
-/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
-function literalForm(raw) {
-    let chars = new Int32Array(raw.length);
-    let n = 0;
-    const colons = [];
-    for (let i = 0; i < raw.length; i++) {
-        const c = raw.codePointAt(i);
-        if (c > 0xffff)
-            i++;
-        if (c === arn_COLON && colons.length < 5)
-            colons.push(n);
-        chars[n++] = c;
-    }
-    if (n < chars.length)
-        chars = chars.slice(0, n);
-    // Every token a character (K_CHAR is 0, the Uint8Array's fill).
-    const { service, resourcePrefix } = literalFields(raw);
-    return {
-        kinds: new Uint8Array(n),
-        chars,
-        service,
-        resourcePrefix,
-        colons: resourcePrefix === null ? null : colons,
-    };
-}
-// ---------------------------------------------------------------------------------------------
-// Placeholders in their own fields
-/** Stands for a placeholder's value in a resource's text (a character no ARN holds). */
-const VALUE_MARK = '\u0001';
-/** A format field of variables only (`${Region}`, `${Account}`): a value, never empty in an ARN. */
-const FORMAT_VALUE = /^(\$\{[A-Za-z0-9]+\})+$/;
-/** A field that may reach past a `:` (a wildcard, a policy variable). */
-const OPEN_FIELD = /[*?$]/;
-/** placeholderFieldsMeet per pattern and ARN format text. */
-const fieldsCache = new WeakMap();
-/**
- * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
- * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
- * `arn:aws:s3:<region>::<bucket>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
- * as `*`, its `<region>` reaching past a colon into the account, but its account is fixed (empty),
- * and a storage lens group's is not. (With the first five colons fixed, as in
- * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
- * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
- * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
- * field that is variables only needs a value there. True for a pattern without placeholders
- * (nothing to add to arnIntersects), for text that is not an ARN, and whenever this cannot tell;
- * it only narrows, never widens, what arnIntersects says. The values stay lenient: this is about
- * the resource type.
- */
-function placeholderFieldsMeet(p, format) {
-    if (p.unboundPlaceholders.length === 0)
-        return true;
-    let byFormat = fieldsCache.get(p);
-    if (!byFormat)
-        fieldsCache.set(p, (byFormat = new Map()));
-    let hit = byFormat.get(format);
-    if (hit !== undefined)
-        return hit;
-    hit = true;
-    let text = p.raw;
-    for (const k of p.unboundPlaceholders)
-        text = text.split(k).join(VALUE_MARK);
-    const fields = text.split(':');
-    const wanted = format.split(':');
-    if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6) {
-        let closed = true;
-        for (let i = 1; i < 5; i++) {
-            const f = fields[i];
-            if (OPEN_FIELD.test(f)) {
-                closed = false;
-                break;
-            }
-            if (f.includes(VALUE_MARK))
-                continue;
-            const w = wanted[i];
-            if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
-                hit = false;
-                break;
-            }
-        }
-        // The fields before the resource part hold no wildcard: the resource parts are compared on
-        // their own, so a placeholder of the account does not reach into the resource part
-        // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
-        if (hit && closed) {
-            const mine = fields.slice(5).join(':').split(VALUE_MARK).join('*');
-            hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), parseArnPattern(mine));
-        }
-    }
-    byFormat.set(format, hit);
-    return hit;
-}
-/**
- * Whether a resource pattern can name a resource of an ARN format of the catalog (its pattern and
- * its text): arnIntersects, with the resource's placeholders kept to their own fields
- * (placeholderFieldsMeet). The one test of a resource against a resource type's format.
- */
-function meetsFormat(format, formatText, resource) {
-    return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
-}
-
 ;// CONCATENATED MODULE: ./src/policy/principal.ts
 /** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
 function pairs(p) {
@@ -21791,7 +21830,7 @@ class Auditor {
         const bindings = {};
         if (accountId) {
             for (const p of [
-                '<account-ID-without-hyphens>',
+                ACCOUNT_PLACEHOLDER,
                 '<account-id>',
                 '<ACCOUNT_ID>',
                 '<account_id>',
@@ -27402,10 +27441,10 @@ function planFixes(report, read) {
         const done = [];
         for (const s of suggestions) {
             try {
-                const hole = placeholderIn(s.minimal, text);
+                const candidate = fixer.fix(current, s);
+                const hole = placeholderWritten(s.minimal, text, candidate);
                 if (hole)
                     throw new Unfixable(`the minimal policy narrows a resource to the baseline's ${hole}, a placeholder for a value of yours: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
-                const candidate = fixer.fix(current, s);
                 if (candidate === current)
                     throw new Unfixable('the rewrite changes nothing in the text');
                 fixer.verify(text, candidate, [...done, s]);
@@ -27442,18 +27481,21 @@ function planFixes(report, read) {
 }
 /**
  * A baseline placeholder (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as
- * `<${x}>`) in a minimal policy's resources that the file does not already hold: never written.
+ * `<${x}>`) of a minimal policy's resources that the rewrite would write into the file (it is in
+ * the rewritten text and not in the file as it was): never written. A placeholder that is the
+ * policy's own (the account of a resource a `.tf` module creates, written there as its reference)
+ * is kept as written, so is no reason.
  */
-function placeholderIn(minimal, text) {
+function placeholderWritten(minimal, before, after) {
     const statements = minimal?.Statement;
     for (const st of Array.isArray(statements) ? statements : [statements]) {
         const r = st?.Resource;
         for (const v of Array.isArray(r) ? r : [r]) {
             if (typeof v !== 'string')
                 continue;
-            const m = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/.exec(v);
-            if (m && !text.includes(m[0]))
-                return m[0];
+            for (const m of v.matchAll(/<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g))
+                if (after.includes(m[0]) && !before.includes(m[0]))
+                    return m[0];
         }
     }
     return undefined;

@@ -25,7 +25,7 @@ import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { GrantSets } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
-import { meetsFormat, parseArnPattern, type ArnPattern } from '../policy/arn.js';
+import { ACCOUNT_PLACEHOLDER, meetsFormat, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import {
   compileBaseline,
   conditionText,
@@ -181,7 +181,7 @@ export class Auditor {
     const bindings: Record<string, string> = {};
     if (accountId) {
       for (const p of [
-        '<account-ID-without-hyphens>',
+        ACCOUNT_PLACEHOLDER,
         '<account-id>',
         '<ACCOUNT_ID>',
         '<account_id>',

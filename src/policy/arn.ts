@@ -50,6 +50,13 @@ export interface ArnPattern {
   unboundPlaceholders: readonly string[];
 }
 
+/**
+ * The account of a resource the configuration creates (CloudFormation's `AWS::AccountId`, the
+ * account of a Terraform resource's ARN): a placeholder, one value, bound to the configured
+ * `account-id` (Auditor) and read as `*` otherwise.
+ */
+export const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+
 const STAR: ArnToken = { kind: 'star' };
 const SEG: ArnToken = { kind: 'seg' };
 /**

@@ -4,11 +4,11 @@
 // (a parameter without a default, Fn::ImportValue, a macro) is an Unknown with its reason; inside a
 // string it reads as `*` (only that part of the string), and the reason is noted as approximate.
 import type { JsonPath } from '../../core/json-lines.js';
+import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { isObject } from '../parser.js';
 import { UnknownTag } from './template.js';
 
-/** The account placeholder: bound to the configured `account-id`, read as `*` otherwise. */
-export const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+export { ACCOUNT_PLACEHOLDER };
 
 /** Longest reason or message kept (names in them come from the template, whatever their length). */
 export const MAX_MESSAGE_LENGTH = 300;

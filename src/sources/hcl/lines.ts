@@ -3,7 +3,7 @@
 // analyzer reads, and a table maps each line of that text back to the `.tf` file and line.
 import type { JsonPath } from '../../core/json-lines.js';
 import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
-import { isObj, Json, PartialList, Tmpl, Unknown, type Value } from './values.js';
+import { isObj, Json, OneValue, PartialList, Tmpl, Unknown, type Value } from './values.js';
 import { crossModuleKey } from '../terraform/model.js';
 import { statementPaths } from '../../policy/raw.js';
 
@@ -96,7 +96,13 @@ export function tmplString(t: Tmpl | string, mode: Mode, seen?: Seen): string {
     .join('');
 }
 
+/** A OneValue as a placeholder: its text without the characters that would end or open one. */
+function placeholder(u: OneValue): string {
+  return `<${u.text.replace(/[<>{}\\"$%]/g, '') || '?'}>`;
+}
+
 function unknownString(u: Unknown, mode: Mode, seen?: Seen): string {
+  if (mode === 'policy' && u instanceof OneValue) return placeholder(u);
   if (mode === 'policy' && u.pattern !== undefined) return tmplString(u.pattern, mode, seen);
   return seen?.(u) ?? interpolation(u);
 }

@@ -9,6 +9,7 @@ import { HclEvalError, evaluate, evaluateBody, textOf, type Scope, type Step } f
 import type { FnCtx } from './functions.js';
 import { setOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
+import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { PARTITION, resourceAttribute } from './resources.js';
 import { TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
 import { isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
@@ -219,6 +220,13 @@ export class Instance {
       if (a === 'partition' || a === 'id') return { value: PARTITION, used: 3 };
       if (a === 'dns_suffix') return { value: 'amazonaws.com', used: 3 };
     }
+    // The account Terraform runs in: in a policy, the account placeholder, as a resource's ARN's
+    // (not for a data source of another provider configuration, maybe another account).
+    if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
+      const decl = this.def.byAddress.get(`data.${type}.${name}`);
+      if (decl && !decl.attrs.has('provider') && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
+        return { value: new Unknown(text, ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
+    }
     const r = this.resourceRef(type, name, rest, text, true);
     return { value: r.value, used: r.used + 2 };
   }
@@ -255,7 +263,15 @@ export class Instance {
     if (data) return { value: new Unknown(canonical, undefined, this.prefix), used: at + 1 };
     const values = this.instanceValues(decl, key, keyKnown);
     return {
-      value: resourceAttribute(type, values, attribute, canonical, local, this.prefix),
+      value: resourceAttribute(
+        type,
+        values,
+        attribute,
+        canonical,
+        local,
+        this.prefix,
+        decl.attrs.has('provider'),
+      ),
       used: at + 1,
     };
   }

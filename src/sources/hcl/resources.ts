@@ -1,14 +1,18 @@
 // What a reference to a resource's attribute stands for when the resource is not created yet:
 // `aws_iam_role.x.arn` is `arn:aws:iam::<account>:role/<its name>`, with the unknown parts (the
 // account, a `${var.n}` in the name) kept unknown within their segment only.
-import { concatParts, isObj, Tmpl, Unknown, type Value } from './values.js';
+import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
+import { concatParts, isObj, OneValue, Tmpl, Unknown, type Value } from './values.js';
 
 /**
- * The account and region of a resource's ARN: unknown, each read as a wildcard within its segment,
- * and named after the reference the configuration wrote (`aws_iam_role.x.arn's account`), which is
- * what a report's note lists.
+ * The account of a resource's ARN: the account placeholder, as CloudFormation's (bound to the
+ * configured account id, else one value read as any); for a resource of another provider
+ * configuration (`provider = aws.other`, maybe another account), unknown. Unknown, read as a
+ * wildcard within its segment, is named after the reference the configuration wrote
+ * (`aws_iam_role.x.arn's account`), which is what a report's note lists; so is the region.
  */
-const account = (ref: string) => new Unknown(`${ref}.arn's account`);
+const account = (ref: string, otherProvider: boolean): Piece =>
+  otherProvider ? new Unknown(`${ref}.arn's account`) : ACCOUNT_PLACEHOLDER;
 const region = (ref: string) => new Unknown(`${ref}.arn's region`);
 export const PARTITION = 'aws';
 
@@ -22,7 +26,21 @@ function attr(values: { [k: string]: Value }, name: string): Piece | undefined {
   return undefined;
 }
 
-/** The name, or `<prefix>*` for a name_prefix, or unknown. */
+/**
+ * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
+ * value: a name holds no wildcard.
+ */
+function oneValued(p: Piece, depth = 0): Piece {
+  if (p instanceof OneValue || typeof p === 'string') return p;
+  if (p instanceof Unknown)
+    return p.pattern !== undefined && depth < 8 ? oneValued(p.pattern, depth + 1) : new OneValue(p.text);
+  return concatParts(p.parts.map((x) => oneValued(x, depth + 1)));
+}
+
+/**
+ * The name; for a name_prefix, the prefix and one value (`app-<aws_iam_role.x.name>`); else one
+ * value Terraform makes up. Unknown parts stand for one value each (oneValued).
+ */
 function nameOf(
   values: { [k: string]: Value },
   key: string,
@@ -30,10 +48,10 @@ function nameOf(
   prefixKey = `${key}_prefix`,
 ): Piece {
   const n = attr(values, key);
-  if (n !== undefined) return n;
+  if (n !== undefined) return oneValued(n);
   const p = attr(values, prefixKey);
-  if (p !== undefined) return concatParts([p, new Unknown(`${ref}.${key}`)]);
-  return new Unknown(`${ref}.${key}`);
+  if (p !== undefined) return concatParts([oneValued(p), new OneValue(`${ref}.${key}`)]);
+  return new OneValue(`${ref}.${key}`);
 }
 
 function iamPath(values: { [k: string]: Value }): Piece {
@@ -46,29 +64,34 @@ function pattern(parts: Piece[]): string | Tmpl {
   return c instanceof Unknown ? new Tmpl([c]) : c;
 }
 
-type Builder = (values: { [k: string]: Value }, ref: string) => Record<string, Piece | (() => Piece)>;
+/** Builds a resource's known attributes from its values, its reference and its ARN's account. */
+type Builder = (
+  values: { [k: string]: Value },
+  ref: string,
+  acct: Piece,
+) => Record<string, Piece | (() => Piece)>;
 
 const iam =
   (kind: string): Builder =>
-  (v, ref) => {
+  (v, ref, acct) => {
     const name = nameOf(v, 'name', ref);
     return {
-      arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, iamPath(v), name]),
+      arn: () => pattern(['arn:', PARTITION, ':iam::', acct, `:${kind}`, iamPath(v), name]),
       name,
       id:
         kind === 'policy'
-          ? () => pattern(['arn:', PARTITION, ':iam::', account(ref), `:${kind}`, iamPath(v), name])
+          ? () => pattern(['arn:', PARTITION, ':iam::', acct, `:${kind}`, iamPath(v), name])
           : name,
     };
   };
 
 const regional =
   (service: string, sep: string, key = 'name', suffix: Piece[] = []): Builder =>
-  (v, ref) => {
+  (v, ref, acct) => {
     const name = nameOf(v, key, ref);
     return {
       arn: () =>
-        pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', account(ref), `:${sep}`, name, ...suffix]),
+        pattern([`arn:${PARTITION}:${service}:`, region(ref), ':', acct, `:${sep}`, name, ...suffix]),
       [key]: name,
     };
   };
@@ -85,35 +108,28 @@ export const RESOURCE_ATTRIBUTES: Record<string, Builder> = {
     return { arn: () => pattern([`arn:${PARTITION}:s3:::`, b]), bucket: b, id: b };
   },
   aws_sqs_queue: regional('sqs', ''),
-  aws_sns_topic: (v, ref) => {
+  aws_sns_topic: (v, ref, acct) => {
     const name = nameOf(v, 'name', ref);
-    const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', account(ref), ':', name]);
+    const arn = () => pattern([`arn:${PARTITION}:sns:`, region(ref), ':', acct, ':', name]);
     return { arn, id: arn, name };
   },
-  aws_kms_key: (_v, ref) => ({
+  aws_kms_key: (_v, ref, acct) => ({
     arn: () =>
-      pattern([
-        `arn:${PARTITION}:kms:`,
-        region(ref),
-        ':',
-        account(ref),
-        ':key/',
-        new Unknown(`${ref}.key_id`),
-      ]),
+      pattern([`arn:${PARTITION}:kms:`, region(ref), ':', acct, ':key/', new OneValue(`${ref}.key_id`)]),
   }),
   aws_kms_alias: regional('kms', '', 'name'),
-  aws_secretsmanager_secret: (v, ref) => {
+  aws_secretsmanager_secret: (v, ref, acct) => {
     const name = nameOf(v, 'name', ref);
     const arn = () =>
       pattern([
         `arn:${PARTITION}:secretsmanager:`,
         region(ref),
         ':',
-        account(ref),
+        acct,
         ':secret:',
         name,
         '-',
-        new Unknown(`${ref}.suffix`),
+        new OneValue(`${ref}.suffix`),
       ]);
     return { arn, id: arn, name };
   },
@@ -125,10 +141,10 @@ export const RESOURCE_ATTRIBUTES: Record<string, Builder> = {
   aws_sfn_state_machine: regional('states', 'stateMachine:'),
   aws_kinesis_stream: regional('kinesis', 'stream/'),
   aws_kinesis_firehose_delivery_stream: regional('firehose', 'deliverystream/'),
-  aws_iam_openid_connect_provider: (v, ref) => {
+  aws_iam_openid_connect_provider: (v, ref, acct) => {
     const url = attr(v, 'url');
     const host = typeof url === 'string' ? url.replace(/^https:\/\//, '') : new Unknown(`${ref}.url`);
-    return { arn: () => pattern(['arn:', PARTITION, ':iam::', account(ref), ':oidc-provider/', host]) };
+    return { arn: () => pattern(['arn:', PARTITION, ':iam::', acct, ':oidc-provider/', host]) };
   },
 };
 
@@ -144,11 +160,12 @@ export function resourceAttribute(
   canonical: string,
   ref: string,
   scope?: string,
+  otherProvider = false,
 ): Unknown {
   const builder = Object.hasOwn(RESOURCE_ATTRIBUTES, type) ? RESOURCE_ATTRIBUTES[type] : undefined;
   const obj = isObj(values) ? values : {};
   if (builder) {
-    const table = builder(obj, ref);
+    const table = builder(obj, ref, account(ref, otherProvider));
     if (Object.hasOwn(table, attribute)) {
       const a = table[attribute]!;
       const p = typeof a === 'function' ? a() : a;

@@ -21,6 +21,15 @@ export class Unknown {
 }
 
 /**
+ * A part of a resource's ARN or name that Terraform or AWS fills in with one value when the
+ * resource is created (a name made from its `name_prefix`, a key's id, a name taken from a
+ * variable): written in a policy as a placeholder (`<aws_iam_role.x.name>`), which the audit reads
+ * as one value (PassRole on `…:role/app-<aws_iam_role.x.name>` is PassRole on one role, not on
+ * every role named `app-*`), not as a wildcard.
+ */
+export class OneValue extends Unknown {}
+
+/**
  * A list only some of whose items are known: what concat(), flatten(), distinct() and the like
  * make of known lists and unknown ones (`concat(["iam:*"], var.extra_actions)`). `items` are the
  * known items in order, with an Unknown in place of each unknown list, which stands for any number
