@@ -10872,11 +10872,20 @@ function intrinsics_describe(v) {
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/resources.ts
 // What a template's resources stand for when another value refers to them: `Ref X` and
-// `Fn::GetAtt X.Arn` as names and ARN patterns built from X's own properties. A name the template
-// does not set (CloudFormation makes one up at deploy time) reads as `*`, noted as approximate.
+// `Fn::GetAtt X.Arn` as names and ARN patterns built from X's own properties. A name or id the
+// template does not set (CloudFormation makes one up at deploy time) is one value: a placeholder
+// (`<name of X>`), which the audit reads as one value, not as every name (GeneratedName).
 
 
 const A = ACCOUNT_PLACEHOLDER;
+/**
+ * What CloudFormation makes up at deploy time for a resource (`name`, `key id`): one value, as a
+ * placeholder named after the resource (`<name of MyRole>`), which a policy's audit reads as one
+ * value (PassRole on `…:role/<name of MyRole>` is PassRole on one role), not as `*`.
+ */
+function generated(what, logicalId) {
+    return `<${what} of ${logicalId.replace(/[<>{}$]/g, '')}>`;
+}
 function iamPath(props, ev) {
     const p = props.Path === undefined ? '/' : ev.str(ev.eval(props.Path));
     return p.startsWith('/') ? p : `/${p}`;
@@ -10948,9 +10957,9 @@ const TYPE_MODELS = {
         arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
     },
     'AWS::KMS::Key': {
-        ref: () => new Unknown('a KMS key id is made at deploy time'),
-        arn: () => `arn:aws:kms:*:${A}:key/*`,
-        atts: { KeyId: () => new Unknown('a KMS key id is made at deploy time') },
+        ref: (_n, _p, _ev, id) => generated('key id', id),
+        arn: (_n, _p, _ev, id) => `arn:aws:kms:*:${A}:key/${generated('key id', id)}`,
+        atts: { KeyId: (_n, _p, _ev, id) => generated('key id', id) },
     },
     'AWS::KMS::Alias': { name: 'AliasName', ref: 'name' },
     'AWS::Logs::LogGroup': {
@@ -10997,8 +11006,8 @@ const TYPE_MODELS = {
         arn: (n) => `arn:aws:codebuild:*:${A}:project/${n}`,
     },
     'AWS::EFS::FileSystem': {
-        ref: () => new Unknown('a file system id is made at deploy time'),
-        arn: () => `arn:aws:elasticfilesystem:*:${A}:file-system/*`,
+        ref: (_n, _p, _ev, id) => generated('file system id', id),
+        arn: (_n, _p, _ev, id) => `arn:aws:elasticfilesystem:*:${A}:file-system/${generated('file system id', id)}`,
     },
     'AWS::ApiGateway::RestApi': {
         ref: () => new Unknown('a REST API id is made at deploy time'),
@@ -11011,19 +11020,15 @@ function propAt(props, dotted) {
         v = isObject(v) ? v[k] : undefined;
     return v;
 }
-/** The name a resource gets: its name property evaluated, or `*` (CloudFormation makes one up). */
+/** The name a resource gets: its name property evaluated, or one CloudFormation makes up (generated). */
 function resourceName(r, ev) {
     const model = TYPE_MODELS[r.type];
     const prop = model?.name;
-    if (!prop) {
-        ev.approximations.add(`${r.logicalId}: the id of a ${r.type} is made at deploy time (read as *)`);
-        return '*';
-    }
+    if (!prop)
+        return generated('id', r.logicalId);
     const raw = propAt(r.props, prop);
-    if (raw === undefined) {
-        ev.approximations.add(`${r.logicalId} has no ${prop}: CloudFormation names it at deploy time (read as *)`);
-        return '*';
-    }
+    if (raw === undefined)
+        return generated('name', r.logicalId);
     return ev.guard(r.logicalId, () => ev.str(ev.eval(raw)), () => {
         ev.approximations.add(`${r.logicalId}'s name refers to itself`);
         return '*';
@@ -11042,8 +11047,8 @@ function resourceHooks(resources, onCycle, onProblem) {
             if (model.ref === 'name')
                 return resourceName(r, ev);
             if (model.ref === 'arn')
-                return model.arn ? model.arn(resourceName(r, ev), r.props, ev) : undefined;
-            return model.ref(() => resourceName(r, ev), r.props, ev);
+                return model.arn ? model.arn(resourceName(r, ev), r.props, ev, r.logicalId) : undefined;
+            return model.ref(() => resourceName(r, ev), r.props, ev, r.logicalId);
         },
         getAtt(id, attr, ev) {
             const r = resources.get(id);
@@ -11056,11 +11061,11 @@ function resourceHooks(resources, onCycle, onProblem) {
             if (how === 'arn') {
                 if (!model.arn)
                     return new Unknown(`Fn::GetAtt ${id}.${attr}: the ARN of a ${r.type} is not modelled`);
-                return model.arn(resourceName(r, ev), r.props, ev);
+                return model.arn(resourceName(r, ev), r.props, ev, r.logicalId);
             }
             if (how === 'name')
                 return resourceName(r, ev);
-            return how(() => resourceName(r, ev), r.props, ev);
+            return how(() => resourceName(r, ev), r.props, ev, r.logicalId);
         },
         cycle: onCycle,
         problem: onProblem,

@@ -158,12 +158,10 @@ describe('real templates: every IAM policy with its logical id, kind and status'
     expect(p.name).toBe('dd-custom-iam-policy');
     expect(statements(p)[0]).toMatchObject({
       Resource: `arn:aws:iam::${A}:policy/DatadogIntegrationManagedPolicy`,
-      Condition: { StringEquals: { 'aws:userid': '*:*' } },
+      // The function's name, made at deploy time, is one value (a placeholder), not `*`.
+      Condition: { StringEquals: { 'aws:userid': '*:<name of DatadogCustomIAMFunction>' } },
     });
-    expect(p.approximate).toEqual([
-      'DatadogCustomIAMFunction has no FunctionName: CloudFormation names it at deploy time (read as *)',
-      'a role id is made at deploy time',
-    ]);
+    expect(p.approximate).toEqual(['a role id is made at deploy time']);
     expect(principal(result, 'LambdaExecutionRoleDatadogCustomIAM').policies).toEqual([
       MANAGED_BASIC,
       'LambdaExecutionRolePolicyDatadogCustomIAMCall',
@@ -182,14 +180,13 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       ['arn:aws:iam::aws:policy/service-role/AWS_ConfigRole', 'identity', 'resolved'],
     ]);
     const p = rec(result, 'ConfigRole.Policies[0]');
+    // One bucket, named at deploy time: one value, not every bucket.
     expect(statements(p).map((s) => s.Resource)).toEqual([
-      'arn:aws:s3:::*',
-      `arn:aws:s3:::*/AWSLogs/${A}/*`,
+      'arn:aws:s3:::<name of ConfigBucket>',
+      `arn:aws:s3:::<name of ConfigBucket>/AWSLogs/${A}/*`,
       '*',
     ]);
-    expect(p.approximate).toEqual([
-      'ConfigBucket has no BucketName: CloudFormation names it at deploy time (read as *)',
-    ]);
+    expect(p.approximate ?? []).toEqual([]);
     expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual([
       '- Effect: Allow',
       '- Effect: Allow',
@@ -230,9 +227,20 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       AWS: `arn:aws:iam::${A}:root`,
     });
     const p = rec(result, 'RoleDefaultPolicy5FFB7DAB');
-    expect(statements(p)[0]!.Resource).toEqual(new Array(7).fill(`arn:aws:sqs:*:${A}:*`));
-    expect(statements(p)[1]!.Resource).toBe(`arn:aws:kms:*:${A}:key/*`);
-    expect(p.approximate).toHaveLength(8);
+    // Each queue and the key are one resource each, named at deploy time (placeholders).
+    expect(statements(p)[0]!.Resource).toEqual(
+      [
+        'DeadLetterQueue9F481546',
+        'FifoQueueE5FF7273',
+        'HighThroughputFifoQueue40A0EEE4',
+        'Queue4A7E3555',
+        'SSLQueue4E9BF022',
+        'UnencryptedQueue57F92F9C',
+        'kmsManagedEncryptedQueueCC71F0DD',
+      ].map((q) => `arn:aws:sqs:*:${A}:<name of ${q}>`),
+    );
+    expect(statements(p)[1]!.Resource).toBe(`arn:aws:kms:*:${A}:key/<key id of EncryptionKey1B843E66>`);
+    expect(p.approximate ?? []).toEqual([]);
     expect(p.jsonPath).toBe('$.Resources.RoleDefaultPolicy5FFB7DAB.Properties.PolicyDocument');
     expect(lineAt(text, p.line!)).toContain('"PolicyDocument"');
     expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual(['{', '{']);
@@ -869,5 +877,66 @@ describe('YAML keys written twice', () => {
       line: 5,
       message: expect.stringContaining('"Role" is written twice'),
     });
+  });
+});
+
+describe('names and ids CloudFormation makes up', () => {
+  it("are one value each: PassRole on a role of the template is held to a vendor's one-role placeholder, role/* is still reported", async () => {
+    const { runAudit } = await import('../../src/audit/run.js');
+    const { builtinBaselines } = await import('../../src/baselines/load.js');
+    const anyscale = builtinBaselines().find((b) => b.id === 'anyscale')!;
+    const set = anyscale.sets.find((s) => s.name === 'steady-state-tf')!;
+    const template = (passRoleOn: unknown, profile: unknown) => {
+      // The vendor's own statements, its two placeholders written as the template's resources.
+      const statements = JSON.parse(
+        JSON.stringify(set.statements).replaceAll('${account_id}', '${AWS::AccountId}'),
+        (_k, v: unknown) =>
+          v === '${anyscale_cluster_role_arn}'
+            ? passRoleOn
+            : v === '${anyscale_cluster_instance_profile_arn}'
+              ? profile
+              : typeof v === 'string' && v.includes('${AWS::')
+                ? { 'Fn::Sub': v }
+                : v,
+      ) as unknown;
+      return JSON.stringify({
+        Resources: {
+          NodeRole: {
+            Type: 'AWS::IAM::Role',
+            Properties: { AssumeRolePolicyDocument: { Statement: [] } },
+          },
+          NodeProfile: { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [{ Ref: 'NodeRole' }] } },
+          AnyscaleSteadyState: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: { PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+          },
+        },
+      });
+    };
+    const audit = async (text: string) => {
+      const root = mkdtempSync(join(tmpdir(), 'iba-cfn-generated-'));
+      writeFileSync(join(root, 'anyscale.template.json'), text);
+      const report = await runAudit({
+        root,
+        paths: [],
+        baseline: 'anyscale:steady-state-tf',
+        now: new Date('2026-12-01'),
+      });
+      expect(report.policies.find((p) => p.address === 'AnyscaleSteadyState')?.status).toBe('audited');
+      return report.findings.filter((f) => f.severity !== 'info');
+    };
+    // Before: the role's and the profile's generated names read as `*` (PassRole on every role).
+    expect(
+      await audit(template({ 'Fn::GetAtt': ['NodeRole', 'Arn'] }, { 'Fn::GetAtt': ['NodeProfile', 'Arn'] })),
+    ).toEqual([]);
+    const wide = await audit(
+      template(
+        { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/*' },
+        { 'Fn::GetAtt': ['NodeProfile', 'Arn'] },
+      ),
+    );
+    expect(wide.map((f) => [f.actions, f.resources])).toEqual([
+      [['iam:PassRole'], [`arn:aws:iam::${ACCOUNT_PLACEHOLDER}:role/*`]],
+    ]);
   });
 });

@@ -1,23 +1,33 @@
 // What a template's resources stand for when another value refers to them: `Ref X` and
-// `Fn::GetAtt X.Arn` as names and ARN patterns built from X's own properties. A name the template
-// does not set (CloudFormation makes one up at deploy time) reads as `*`, noted as approximate.
+// `Fn::GetAtt X.Arn` as names and ARN patterns built from X's own properties. A name or id the
+// template does not set (CloudFormation makes one up at deploy time) is one value: a placeholder
+// (`<name of X>`), which the audit reads as one value, not as every name (GeneratedName).
 import { isObject } from '../parser.js';
 import { ACCOUNT_PLACEHOLDER, Unknown, type EvalHooks, type Evaluator } from './intrinsics.js';
 
 const A = ACCOUNT_PLACEHOLDER;
 
+/** A value of a resource, from its name (read only when used), properties and logical id. */
+type Derived = (name: () => string, props: Record<string, unknown>, ev: Evaluator, id: string) => unknown;
+
 interface TypeModel {
   /** The property holding the resource's name. */
   name?: string;
   /** What `Ref` returns: the name, the ARN, or something else (unknown). */
-  ref: 'name' | 'arn' | ((name: () => string, props: Record<string, unknown>, ev: Evaluator) => unknown);
+  ref: 'name' | 'arn' | Derived;
   /** The ARN, from the name. */
-  arn?: (name: string, props: Record<string, unknown>, ev: Evaluator) => string;
+  arn?: (name: string, props: Record<string, unknown>, ev: Evaluator, id: string) => string;
   /** Attributes other than `Arn`: the ARN, the name, or a function (of the name, read only when used). */
-  atts?: Record<
-    string,
-    'arn' | 'name' | ((name: () => string, props: Record<string, unknown>, ev: Evaluator) => unknown)
-  >;
+  atts?: Record<string, 'arn' | 'name' | Derived>;
+}
+
+/**
+ * What CloudFormation makes up at deploy time for a resource (`name`, `key id`): one value, as a
+ * placeholder named after the resource (`<name of MyRole>`), which a policy's audit reads as one
+ * value (PassRole on `…:role/<name of MyRole>` is PassRole on one role), not as `*`.
+ */
+export function generated(what: string, logicalId: string): string {
+  return `<${what} of ${logicalId.replace(/[<>{}$]/g, '')}>`;
 }
 
 function iamPath(props: Record<string, unknown>, ev: Evaluator): string {
@@ -93,9 +103,9 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
     arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
   },
   'AWS::KMS::Key': {
-    ref: () => new Unknown('a KMS key id is made at deploy time'),
-    arn: () => `arn:aws:kms:*:${A}:key/*`,
-    atts: { KeyId: () => new Unknown('a KMS key id is made at deploy time') },
+    ref: (_n, _p, _ev, id) => generated('key id', id),
+    arn: (_n, _p, _ev, id) => `arn:aws:kms:*:${A}:key/${generated('key id', id)}`,
+    atts: { KeyId: (_n, _p, _ev, id) => generated('key id', id) },
   },
   'AWS::KMS::Alias': { name: 'AliasName', ref: 'name' },
   'AWS::Logs::LogGroup': {
@@ -142,8 +152,9 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
     arn: (n) => `arn:aws:codebuild:*:${A}:project/${n}`,
   },
   'AWS::EFS::FileSystem': {
-    ref: () => new Unknown('a file system id is made at deploy time'),
-    arn: () => `arn:aws:elasticfilesystem:*:${A}:file-system/*`,
+    ref: (_n, _p, _ev, id) => generated('file system id', id),
+    arn: (_n, _p, _ev, id) =>
+      `arn:aws:elasticfilesystem:*:${A}:file-system/${generated('file system id', id)}`,
   },
   'AWS::ApiGateway::RestApi': {
     ref: () => new Unknown('a REST API id is made at deploy time'),
@@ -163,21 +174,13 @@ export interface ResourceLike {
   props: Record<string, unknown>;
 }
 
-/** The name a resource gets: its name property evaluated, or `*` (CloudFormation makes one up). */
+/** The name a resource gets: its name property evaluated, or one CloudFormation makes up (generated). */
 export function resourceName(r: ResourceLike, ev: Evaluator): string {
   const model = TYPE_MODELS[r.type];
   const prop = model?.name;
-  if (!prop) {
-    ev.approximations.add(`${r.logicalId}: the id of a ${r.type} is made at deploy time (read as *)`);
-    return '*';
-  }
+  if (!prop) return generated('id', r.logicalId);
   const raw = propAt(r.props, prop);
-  if (raw === undefined) {
-    ev.approximations.add(
-      `${r.logicalId} has no ${prop}: CloudFormation names it at deploy time (read as *)`,
-    );
-    return '*';
-  }
+  if (raw === undefined) return generated('name', r.logicalId);
   return ev.guard(
     r.logicalId,
     () => ev.str(ev.eval(raw)),
@@ -201,8 +204,9 @@ export function resourceHooks(
       const model = TYPE_MODELS[r.type];
       if (!model) return new Unknown(`Ref ${id}: what a ${r.type} reference stands for is not modelled`);
       if (model.ref === 'name') return resourceName(r, ev);
-      if (model.ref === 'arn') return model.arn ? model.arn(resourceName(r, ev), r.props, ev) : undefined;
-      return model.ref(() => resourceName(r, ev), r.props, ev);
+      if (model.ref === 'arn')
+        return model.arn ? model.arn(resourceName(r, ev), r.props, ev, r.logicalId) : undefined;
+      return model.ref(() => resourceName(r, ev), r.props, ev, r.logicalId);
     },
     getAtt(id, attr, ev) {
       const r = resources.get(id);
@@ -214,10 +218,10 @@ export function resourceHooks(
       if (how === 'arn') {
         if (!model.arn)
           return new Unknown(`Fn::GetAtt ${id}.${attr}: the ARN of a ${r.type} is not modelled`);
-        return model.arn(resourceName(r, ev), r.props, ev);
+        return model.arn(resourceName(r, ev), r.props, ev, r.logicalId);
       }
       if (how === 'name') return resourceName(r, ev);
-      return how(() => resourceName(r, ev), r.props, ev);
+      return how(() => resourceName(r, ev), r.props, ev, r.logicalId);
     },
     cycle: onCycle,
     problem: onProblem,
