@@ -24194,7 +24194,11 @@ function buildStatements(readers) {
     }
     return out;
 }
-/** source_policy_documents, then statements overriding same-Sid ones, then override_policy_documents. */
+/**
+ * source_policy_documents, then statements overriding same-Sid ones, then
+ * override_policy_documents; each statement keeps where it is written (a referenced document's
+ * statement block), so that its findings point there.
+ */
 function mergeDocuments(sources, own, overrides) {
     const statements = [];
     const paths = [];
@@ -24211,12 +24215,10 @@ function mergeDocuments(sources, own, overrides) {
         }
     };
     for (const d of sources)
-        for (const s of (0,raw/* statementsOf */.GX)(d))
-            put(s, undefined);
+        (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
     own.statements.forEach((s, i) => put(s, own.paths[i]));
     for (const d of overrides)
-        for (const s of (0,raw/* statementsOf */.GX)(d))
-            put(s, undefined);
+        (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
     return { statements, paths };
 }
 
@@ -24467,7 +24469,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
                         const w = item === undefined ? undefined : readJsonTemplate(item);
                         if (w && !('error' in w) && w.ok && (0,json_lines/* isObject */.Gv)(w.value)) {
-                            more[which].push(w.value);
+                            more[which].push({ doc: w.value });
                             (0,records/* pushAll */.iI)(templated, w.interpolations);
                             (0,records/* pushAll */.iI)(leftOut, w.leftOut);
                             continue;
@@ -24477,7 +24479,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                     }
                     // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
                     if ((0,json_lines/* isObject */.Gv)(item)) {
-                        more[which].push(item);
+                        more[which].push({ doc: item });
                         continue;
                     }
                     // Never dropped in silence: what is not a JSON document makes the policy unresolved.
@@ -24486,14 +24488,14 @@ class DocumentAnalyzer extends AnalyzerBase {
                     const p = (0,json_lines/* parseJson */.qF)(item);
                     if (!p.ok || !(0,json_lines/* isObject */.Gv)(p.value))
                         return { reason: `has a ${k} entry that is not a JSON object` };
-                    more[which].push(p.value);
+                    more[which].push({ doc: p.value });
                 }
                 // Unknown (plan) or interpolated (tf.json) entries: the policy documents they reference.
                 if (viaReferences) {
                     const sub = this.fromReferences(d, a, k, visiting);
                     if (sub.document === undefined)
                         return { reason: `has a ${k} that cannot be read (${sub.reason})` };
-                    more[which].push(sub.document);
+                    more[which].push({ doc: sub.document, paths: sub.statementPaths });
                 }
             }
             const merged = mergeDocuments(more.source, built, more.override);

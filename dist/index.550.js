@@ -7448,7 +7448,11 @@ function buildStatements(readers) {
     }
     return out;
 }
-/** source_policy_documents, then statements overriding same-Sid ones, then override_policy_documents. */
+/**
+ * source_policy_documents, then statements overriding same-Sid ones, then
+ * override_policy_documents; each statement keeps where it is written (a referenced document's
+ * statement block), so that its findings point there.
+ */
 function mergeDocuments(sources, own, overrides) {
     const statements = [];
     const paths = [];
@@ -7465,12 +7469,10 @@ function mergeDocuments(sources, own, overrides) {
         }
     };
     for (const d of sources)
-        for (const s of raw_statementsOf(d))
-            put(s, undefined);
+        raw_statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
     own.statements.forEach((s, i) => put(s, own.paths[i]));
     for (const d of overrides)
-        for (const s of raw_statementsOf(d))
-            put(s, undefined);
+        raw_statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
     return { statements, paths };
 }
 
@@ -7721,7 +7723,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
                         const w = item === undefined ? undefined : readJsonTemplate(item);
                         if (w && !('error' in w) && w.ok && isObject(w.value)) {
-                            more[which].push(w.value);
+                            more[which].push({ doc: w.value });
                             pushAll(templated, w.interpolations);
                             pushAll(leftOut, w.leftOut);
                             continue;
@@ -7731,7 +7733,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                     }
                     // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
                     if (isObject(item)) {
-                        more[which].push(item);
+                        more[which].push({ doc: item });
                         continue;
                     }
                     // Never dropped in silence: what is not a JSON document makes the policy unresolved.
@@ -7740,14 +7742,14 @@ class DocumentAnalyzer extends AnalyzerBase {
                     const p = parseJson(item);
                     if (!p.ok || !isObject(p.value))
                         return { reason: `has a ${k} entry that is not a JSON object` };
-                    more[which].push(p.value);
+                    more[which].push({ doc: p.value });
                 }
                 // Unknown (plan) or interpolated (tf.json) entries: the policy documents they reference.
                 if (viaReferences) {
                     const sub = this.fromReferences(d, a, k, visiting);
                     if (sub.document === undefined)
                         return { reason: `has a ${k} that cannot be read (${sub.reason})` };
-                    more[which].push(sub.document);
+                    more[which].push({ doc: sub.document, paths: sub.statementPaths });
                 }
             }
             const merged = mergeDocuments(more.source, built, more.override);

@@ -1017,6 +1017,46 @@ describe('through runAudit', () => {
     expect(report.policies.find((p) => p.address === 'aws_iam_policy.p')).toMatchObject({ path: 'main.tf' });
   });
 
+  it('points a statement of a source or override document at its own statement block, in its own file', async () => {
+    // Before, a statement merged in from source_policy_documents pointed at the resource's line.
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-source-'));
+    const block = (name: string, sid: string, action: string) =>
+      `data "aws_iam_policy_document" "${name}" {\n  statement {\n    sid       = "${sid}"\n    actions   = ["${action}"]\n    resources = ["*"]\n  }\n}\n`;
+    writeFileSync(
+      join(root, 'shared.tf'),
+      block('base', 'Base', 'iam:CreateUser') + block('late', 'Late', 'iam:DeleteRole'),
+    );
+    writeFileSync(
+      join(root, 'main.tf'),
+      [
+        'data "aws_iam_policy_document" "p" {',
+        '  source_policy_documents   = [data.aws_iam_policy_document.base.json]',
+        '  override_policy_documents = [data.aws_iam_policy_document.late.json]',
+        '  statement {',
+        '    sid       = "Own"',
+        '    actions   = ["iam:DeleteUser"]',
+        '    resources = ["*"]',
+        '  }',
+        '}',
+        'resource "aws_iam_policy" "p" {',
+        '  name   = "coiled-p"',
+        '  policy = data.aws_iam_policy_document.p.json',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const report = await runAudit({ root, paths: [], baseline: 'coiled', now: NOW });
+    const at = (sid: string) => {
+      const f = report.findings.find((x) => x.statement === sid)!;
+      return [f.path, f.line];
+    };
+    expect([at('Base'), at('Own'), at('Late')]).toEqual([
+      ['shared.tf', 2],
+      ['main.tf', 4],
+      ['shared.tf', 9],
+    ]);
+  });
+
   it("audits Coiled's Terraform template against coiled with no CRITICAL iam:PassRole on *", async () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-coiled-'));
     for (const f of readdirSync(join(FIX, 'coiled-terraform-template')))

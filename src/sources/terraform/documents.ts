@@ -23,6 +23,7 @@ import {
   templateReader,
   buildStatements,
   mergeDocuments,
+  type PlacedDocument,
   readJsonTemplate,
   unknownActionsNote,
   unknownActionsReason,
@@ -231,7 +232,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const built = buildStatements(blocks);
       if ('unknown' in built) return { reason: `has unknown statements (${built.unknown})` };
       // source_policy_documents / override_policy_documents (and the older source_json / override_json)
-      const more: Record<'source' | 'override', unknown[]> = { source: [], override: [] };
+      const more: Record<'source' | 'override', PlacedDocument[]> = { source: [], override: [] };
       const templated: string[] = [];
       const leftOut: string[] = [...(built.leftOut ?? [])];
       for (const [k, which] of [
@@ -250,7 +251,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
             // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
             const w = item === undefined ? undefined : readJsonTemplate(item);
             if (w && !('error' in w) && w.ok && isObject(w.value)) {
-              more[which].push(w.value);
+              more[which].push({ doc: w.value });
               pushAll(templated, w.interpolations);
               pushAll(leftOut, w.leftOut);
               continue;
@@ -260,20 +261,20 @@ export class DocumentAnalyzer extends AnalyzerBase {
           }
           // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
           if (isObject(item)) {
-            more[which].push(item);
+            more[which].push({ doc: item });
             continue;
           }
           // Never dropped in silence: what is not a JSON document makes the policy unresolved.
           if (typeof item !== 'string') return { reason: `has a ${k} entry that is not a JSON document` };
           const p = parseJson(item);
           if (!p.ok || !isObject(p.value)) return { reason: `has a ${k} entry that is not a JSON object` };
-          more[which].push(p.value);
+          more[which].push({ doc: p.value });
         }
         // Unknown (plan) or interpolated (tf.json) entries: the policy documents they reference.
         if (viaReferences) {
           const sub = this.fromReferences(d, a, k, visiting);
           if (sub.document === undefined) return { reason: `has a ${k} that cannot be read (${sub.reason})` };
-          more[which].push(sub.document);
+          more[which].push({ doc: sub.document, paths: sub.statementPaths });
         }
       }
       const merged = mergeDocuments(more.source, built, more.override);

@@ -477,11 +477,21 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
   return out;
 }
 
-/** source_policy_documents, then statements overriding same-Sid ones, then override_policy_documents. */
+/** A source or override document, with where each of its statements is written when known. */
+export interface PlacedDocument {
+  doc: unknown;
+  paths?: readonly (JsonPath | undefined)[];
+}
+
+/**
+ * source_policy_documents, then statements overriding same-Sid ones, then
+ * override_policy_documents; each statement keeps where it is written (a referenced document's
+ * statement block), so that its findings point there.
+ */
 export function mergeDocuments(
-  sources: unknown[],
+  sources: PlacedDocument[],
   own: BuiltStatements,
-  overrides: unknown[],
+  overrides: PlacedDocument[],
 ): { statements: unknown[]; paths: (JsonPath | undefined)[] } {
   const statements: unknown[] = [];
   const paths: (JsonPath | undefined)[] = [];
@@ -496,8 +506,8 @@ export function mergeDocuments(
       paths.push(p);
     }
   };
-  for (const d of sources) for (const s of statementsOf(d)) put(s, undefined);
+  for (const d of sources) statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
   own.statements.forEach((s, i) => put(s, own.paths[i]));
-  for (const d of overrides) for (const s of statementsOf(d)) put(s, undefined);
+  for (const d of overrides) statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
   return { statements, paths };
 }
