@@ -1396,7 +1396,7 @@ function planFixes(report, read) {
                 const candidate = fixer.fix(current, s);
                 const hole = placeholderWritten(s.minimal, text, candidate);
                 if (hole)
-                    throw new Unfixable(`the minimal policy narrows a resource to the baseline's ${hole}, a placeholder for a value of yours: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
+                    throw new Unfixable(`the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
                 if (candidate === current)
                     throw new Unfixable('the rewrite changes nothing in the text');
                 fixer.verify(text, candidate, [...done, s]);

@@ -6567,7 +6567,9 @@ function hasTemplate(s) {
 const PURE_INTERPOLATION = /^\$\{[^}]*\}$/;
 const PURE_REFERENCE = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*$/;
 /** Reads a template as a literal with each interpolation replaced by `*` (undefined with directives). */
-function templateAsWildcards(s) {
+function templateAsWildcards(s, 
+/** What each interpolation is written as. */
+mark = '*') {
     const t = scanTemplate(s);
     if (t.error)
         return { error: t.error };
@@ -6579,7 +6581,7 @@ function templateAsWildcards(s) {
         else if (p.directive)
             return { error: `template directive ${p.raw} (not evaluated)` };
         else {
-            text += '*';
+            text += mark;
             interpolations.push(p.raw);
         }
     }
@@ -6996,14 +6998,21 @@ const JSON_ACTIONS = /"(?:Not)?Action"\s*:\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s
 const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
 /** Stands for a wholly unknown action value in a JSON template while it is read (a JSON escape). */
 const UNKNOWN_ACTION = '\\u0000unknown-action:';
+/** Stands for an interpolation in a JSON template while it is read (a private-use character). */
+const UNKNOWN_PART = '\uE000';
 /**
  * A policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc) read with
  * its interpolations as wildcards, except an Action or NotAction value, or item of one, that is
  * wholly an interpolation (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`):
- * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept.
+ * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept. In
+ * a Deny, a value with an interpolation is never a wildcard (a Deny read broader would hide
+ * what the policy grants): left out (`denyLeftOut`), and the Deny with it when nothing is left of
+ * its actions or resources, or its NotAction or NotResource has one. `kept` gives the index, in
+ * the template, of each statement read (some may be left out).
  */
 function readJsonTemplate(template) {
     const leftOut = [];
+    const denyLeftOut = [];
     const text = template.replace(JSON_ACTIONS, (m, value) => m.slice(0, m.length - value.length) +
         value.replace(JSON_STRING, (item, inner) => {
             const t = inner.trim();
@@ -7012,37 +7021,104 @@ function readJsonTemplate(template) {
             leftOut.push(t);
             return `"${UNKNOWN_ACTION}${leftOut.length - 1}"`;
         }));
-    const w = templateAsWildcards(text);
+    const w = templateAsWildcards(text, UNKNOWN_PART);
     if ('error' in w)
         return w;
+    let interpolations = w.interpolations;
     const parsed = parseJson(w.text);
     if (!parsed.ok)
-        return { value: undefined, ok: false, interpolations: w.interpolations, leftOut };
+        return { value: undefined, ok: false, interpolations: w.interpolations, leftOut, denyLeftOut };
     let value = parsed.value;
-    if (leftOut.length > 0 && isObject(value)) {
+    let kept;
+    if (isObject(value) && w.text !== template) {
         const mark = JSON.parse(`"${UNKNOWN_ACTION}"`);
-        const unknown = (x) => typeof x === 'string' && x.startsWith(mark);
-        const kept = [];
-        for (const st of raw_statementsOf(value)) {
+        const unknownAction = (x) => typeof x === 'string' && x.startsWith(mark);
+        const part = (x) => typeof x === 'string' && x.includes(UNKNOWN_PART);
+        const out = [];
+        kept = [];
+        const statements = raw_statementsOf(value);
+        statements.forEach((st, i) => {
             if (!isObject(st)) {
-                kept.push(st);
-                continue;
+                out.push(st);
+                kept.push(i);
+                return;
             }
-            const not = asArray(st.NotAction);
-            if (not.some(unknown))
-                continue;
-            if (st.Action === undefined) {
-                kept.push(st);
-                continue;
+            let s = st;
+            if (s.Effect === 'Deny') {
+                const unknownIn = (k) => asArray(s[k])
+                    .filter((x) => part(x) || unknownAction(x))
+                    .map((x) => x);
+                if (unknownIn('NotAction').length || unknownIn('NotResource').length) {
+                    denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
+                    return;
+                }
+                for (const k of ['Action', 'Resource']) {
+                    if (s[k] === undefined)
+                        continue;
+                    const all = asArray(s[k]);
+                    const known = all.filter((x) => !part(x) && !unknownAction(x));
+                    if (known.length === all.length)
+                        continue;
+                    denyLeftOut.push(`a Deny's ${k === 'Action' ? 'actions' : 'resources'} that are not known`);
+                    if (known.length === 0)
+                        return;
+                    s = { ...s, [k]: Array.isArray(s[k]) ? known : known[0] };
+                }
             }
-            const known = asArray(st.Action).filter((x) => !unknown(x));
-            if (known.length === 0)
-                continue;
-            kept.push({ ...st, Action: Array.isArray(st.Action) ? known : known[0] });
-        }
-        value = { ...value, Statement: kept };
+            else {
+                if (asArray(s.NotAction).some(unknownAction))
+                    return;
+                if (s.Action !== undefined) {
+                    const known = asArray(s.Action).filter((x) => !unknownAction(x));
+                    if (known.length === 0)
+                        return;
+                    if (known.length !== asArray(s.Action).length)
+                        s = { ...s, Action: Array.isArray(s.Action) ? known : known[0] };
+                }
+            }
+            out.push(s);
+            kept.push(i);
+        });
+        if (kept.length === statements.length)
+            kept = undefined;
+        // Every interpolation was in what was left out: none is read as a wildcard.
+        const read = value.Statement === undefined ? value : { ...value, Statement: out };
+        if (!JSON.stringify(read).includes(UNKNOWN_PART))
+            interpolations = [];
+        value = starred(value.Statement === undefined
+            ? value
+            : { ...value, Statement: Array.isArray(value.Statement) || kept ? out : out[0] });
     }
-    return { value, ok: true, interpolations: w.interpolations, leftOut };
+    return {
+        value,
+        ok: true,
+        interpolations,
+        leftOut,
+        denyLeftOut,
+        ...(kept ? { kept } : {}),
+    };
+}
+/** A parsed template's value with each UNKNOWN_PART written as the wildcard it is read as. */
+function starred(v, depth = 0) {
+    if (typeof v === 'string')
+        return v.includes(UNKNOWN_PART) ? v.split(UNKNOWN_PART).join('*') : v;
+    if (depth > 64 || v === null || typeof v !== 'object')
+        return v;
+    if (Array.isArray(v))
+        return v.map((x) => starred(x, depth + 1));
+    const o = {};
+    for (const [k, x] of Object.entries(v))
+        Object.defineProperty(o, starred(k), {
+            value: starred(x, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    return o;
+}
+/** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
+function denyLeftOutNote(what) {
+    return `left out: ${uniq([...what]).join('; ')} (read as a wildcard, a Deny would hide what the policy grants); findings such a Deny might remove are still reported`;
 }
 function asArray(v) {
     return Array.isArray(v) ? v : v === undefined ? [] : [v];
@@ -7081,7 +7157,14 @@ function planReader(obj, unk, path) {
             const v = obj[name];
             const u = isObject(unk) ? unk[name] : undefined;
             if (u === true)
-                return { values: ['*'], wild: true, interpolations: [], pure: [0], wholes: [UNKNOWN_AT_PLAN] };
+                return {
+                    values: ['*'],
+                    wild: true,
+                    interpolations: [],
+                    pure: [0],
+                    wholes: [UNKNOWN_AT_PLAN],
+                    unknown: [0],
+                };
             if (v === null || v === undefined)
                 return undefined;
             const out = { values: [], wild: false, interpolations: [] };
@@ -7091,6 +7174,7 @@ function planReader(obj, unk, path) {
                 if (ui === true) {
                     (out.pure ??= []).push(out.values.length);
                     (out.wholes ??= []).push(UNKNOWN_AT_PLAN);
+                    (out.unknown ??= []).push(out.values.length);
                     out.values.push('*');
                     out.wild = true;
                 }
@@ -7133,6 +7217,7 @@ function templateReader(obj, path) {
             out.values.push(s);
             return;
         }
+        (out.unknown ??= []).push(out.values.length);
         const w = templateAsWildcards(s);
         if ('error' in w) {
             out.values.push('*');
@@ -7350,13 +7435,37 @@ function buildStatements(readers) {
         const effect = r.scalar('effect');
         note(effect);
         st.Effect = effect?.values[0] || 'Allow';
+        // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
+        // hide what the policy grants); the Deny too when nothing is left of its actions or
+        // resources, or its NotAction or NotResource has one.
+        if (st.Effect === 'Deny') {
+            for (const attr of ['not_actions', 'not_resources']) {
+                if (r.list(attr)?.unknown?.length) {
+                    (out.denyLeftOut ??= []).push('a Deny whose NotAction or NotResource is not known');
+                    continue statements;
+                }
+            }
+            for (const attr of ['actions', 'resources']) {
+                const f = r.list(attr);
+                if (!f?.unknown?.length)
+                    continue;
+                (out.denyLeftOut ??= []).push(`a Deny's ${attr} that are not known`);
+                if (f.unknown.length === f.values.length)
+                    continue statements;
+            }
+        }
         for (const [attr, key] of [
             ['actions', 'Action'],
             ['not_actions', 'NotAction'],
             ['resources', 'Resource'],
             ['not_resources', 'NotResource'],
         ]) {
-            const f = r.list(attr);
+            let f = r.list(attr);
+            if (f && st.Effect === 'Deny' && f.unknown?.length) {
+                // (only actions and resources here, with some known: see above)
+                const unknown = f.unknown;
+                f = { values: f.values.filter((_, i) => !unknown.includes(i)), wild: false, interpolations: [] };
+            }
             if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
                 const wholes = f.wholes ?? [];
                 pushAll((out.leftOut ??= []), wholes);
@@ -7574,14 +7683,19 @@ class DocumentAnalyzer extends AnalyzerBase {
         if (w.leftOut.length > 0 && raw_statementsOf(w.value).length === 0)
             return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
         // Only escapes (`$${aws:username}`): the text is exact.
-        if (w.interpolations.length === 0 && w.leftOut.length === 0)
+        if (w.interpolations.length === 0 && w.leftOut.length === 0 && w.denyLeftOut.length === 0)
             return { document: w.value };
         const approximate = [];
         if (w.interpolations.length > 0)
             approximate.push(interpolationsNote(w.interpolations));
         if (w.leftOut.length > 0)
             approximate.push(unknownActionsNote(w.leftOut));
-        return { document: w.value, approximate };
+        if (w.denyLeftOut.length > 0)
+            approximate.push(denyLeftOutNote(w.denyLeftOut));
+        const out = { document: w.value, approximate };
+        if (w.kept)
+            out.statementIndexes = w.kept;
+        return out;
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
     fromReferences(res, a, label, visiting = new Set()) {
@@ -7705,6 +7819,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             const more = { source: [], override: [] };
             const templated = [];
             const leftOut = [...(built.leftOut ?? [])];
+            const denyLeftOut = [...(built.denyLeftOut ?? [])];
             for (const [k, which] of [
                 ['source_policy_documents', 'source'],
                 ['source_json', 'source'],
@@ -7726,6 +7841,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                             more[which].push({ doc: w.value });
                             pushAll(templated, w.interpolations);
                             pushAll(leftOut, w.leftOut);
+                            pushAll(denyLeftOut, w.denyLeftOut);
                             continue;
                         }
                         viaReferences = true;
@@ -7765,6 +7881,8 @@ class DocumentAnalyzer extends AnalyzerBase {
             const approximate = [];
             if (leftOut.length > 0)
                 approximate.push(unknownActionsNote(leftOut));
+            if (denyLeftOut.length > 0)
+                approximate.push(denyLeftOutNote(denyLeftOut));
             if (this.input.templates) {
                 const interps = uniq([
                     ...built.interpolations,
@@ -7864,6 +7982,8 @@ class RecordAnalyzer extends DocumentAnalyzer {
         if (result.approximate && result.approximate.length > 0)
             rec.approximate = result.approximate;
         rec.jsonPath = formatJsonPath(valuePath);
+        if (result.statementIndexes)
+            rec.statementIndexes = result.statementIndexes;
         this.atLine(valuePath, (l) => {
             if (l !== undefined)
                 rec.line = l;
@@ -9570,7 +9690,7 @@ function scanTokens(raw, mode, bindings) {
         i++;
     }
     const tokens = normalise(out);
-    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound };
+    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound, bindings };
 }
 /** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
 function normalise(tokens) {
@@ -10338,9 +10458,12 @@ function placeholderFieldsMeet(p, format) {
         // The fields before the resource part hold no wildcard: the resource parts are compared on
         // their own, so a placeholder of the account does not reach into the resource part
         // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
+        // There a placeholder is one name, within its segment (no `/` or `:`): a bucket
+        // `arn:aws:s3:::<bucket>` names no object, as `arn:aws:s3:::my-bucket` (read as a format's
+        // segment variable; the text's own `*`, `?` and policy variables read as they do anyway).
         if (hit && closed) {
-            const mine = fields.slice(5).join(':').split(VALUE_MARK).join('*');
-            hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), parseArnPattern(mine));
+            const mine = fields.slice(5).join(':').split(VALUE_MARK).join('${Id}');
+            hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), arnFormatToPattern(mine));
         }
     }
     byFormat.set(format, hit);
@@ -10353,6 +10476,25 @@ function placeholderFieldsMeet(p, format) {
  */
 function meetsFormat(format, formatText, resource) {
     return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
+}
+/** Stands for a placeholder's one value while a Deny is compared (a character no ARN holds). */
+const ONE_VALUE = '\u0001';
+/**
+ * Whether a Deny's resource surely covers a granted one. A placeholder of the Deny's text (`<name
+ * of Logs>`, a resource CloudFormation or Terraform names) is one value, not `*`: a Deny of
+ * `arn:aws:s3:::<name of Logs>/x` removes a grant on that same text, not one on
+ * `arn:aws:s3:::*` (which it only meets: reported, with the Deny's note).
+ */
+function denyContains(deny, granted) {
+    if (deny.unboundPlaceholders.length === 0)
+        return arnContains(deny, granted);
+    const keys = [...new Set([...deny.unboundPlaceholders, ...granted.unboundPlaceholders])];
+    const one = (p) => {
+        let raw = p.raw;
+        keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+        return parseArnPattern(raw, p.bindings);
+    };
+    return arnContains(one(deny), one(granted));
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/intrinsics.ts
@@ -11031,7 +11173,11 @@ function resourceName(r, ev) {
     const raw = propAt(r.props, prop);
     if (raw === undefined)
         return generated('name', r.logicalId);
-    return ev.guard(r.logicalId, () => ev.str(ev.eval(raw)), () => {
+    return ev.guard(r.logicalId, () => {
+        // `RoleName: !If [HasName, !Ref Name, !Ref AWS::NoValue]`: not set, so made up.
+        const v = ev.eval(raw);
+        return v === NO_VALUE ? generated('name', r.logicalId) : ev.str(v);
+    }, () => {
         ev.approximations.add(`${r.logicalId}'s name refers to itself`);
         return '*';
     });
@@ -12319,7 +12465,11 @@ function parseTfJson(file, json) {
             }
         }
     }
-    return analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
+    const result = analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
+    // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
+    for (const rec of result.policies)
+        delete rec.statementIndexes;
+    return result;
 }
 const terraformJsonParser = {
     kind: 'terraform-json',
@@ -12828,8 +12978,10 @@ class Emitter {
             this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
             return t;
         }
-        // Its known items as they are, each unknown list as one interpolation.
-        if (v instanceof PartialList)
+        // Its known items as they are, each unknown list as one interpolation; but what a block
+        // iterates over (`for_each` of a `dynamic` block) is unknown as a whole, as before: an unknown
+        // item would be read as one block of unknown values (a Deny of `*`).
+        if (v instanceof PartialList && rel[rel.length - 1] !== 'for_each')
             return this.value([...v.items], abs, rel, here, mode, modeOf, comma, prefix);
         if (v instanceof values_Unknown || v instanceof Tmpl) {
             const s = v instanceof values_Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
@@ -13063,7 +13215,9 @@ function analyzeModule(dir, resources) {
             rec.line = line;
         else
             delete rec.line;
-        const fromJson = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
+        const written = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
+        // (statements left out of the text as read: each read one keeps its own place)
+        const fromJson = written && rec.statementIndexes ? rec.statementIndexes.map((i) => written[i]) : written;
         // Each statement where it is written: in another file of the module, that file and its line.
         const origins = rec.statementLines
             ? rec.statementLines.map((l) => origin(l))
@@ -13079,6 +13233,7 @@ function analyzeModule(dir, resources) {
         if (notes.length)
             rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
         delete rec.jsonPath;
+        delete rec.statementIndexes;
     }
     for (const e of result.errors) {
         const o = origin(e.line);
@@ -14381,12 +14536,18 @@ function attr(values, name) {
         return String(v);
     return undefined;
 }
+/** The iteration values of a resource's instance. */
+const ITERATION = /^(count|each)\./;
 /**
  * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
  * value: a name holds no wildcard.
  */
 function oneValued(p, depth = 0) {
     if (p instanceof OneValue || typeof p === 'string')
+        return p;
+    // `count.index`, `each.key`, `each.value` of an instance not known (a splat over an unknown
+    // count, a key not known): they stand for every instance, so stay wildcards.
+    if (p instanceof values_Unknown && ITERATION.test(p.text))
         return p;
     if (p instanceof values_Unknown)
         return p.pattern !== undefined && depth < 8 ? oneValued(p.pattern, depth + 1) : new OneValue(p.text);
@@ -14688,6 +14849,8 @@ function readTfvars(files, problems) {
 
 
 
+/** A module call's `providers` that gives it another configuration of the `aws` provider. */
+const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.[\w-]+/;
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 class Instance {
     def;
@@ -14696,6 +14859,7 @@ class Instance {
     ctx;
     depth;
     stack;
+    otherProvider;
     localCache = new Map();
     localBusy = new Set();
     valuesCache = new Map();
@@ -14709,13 +14873,19 @@ class Instance {
     /** `module.x["k"].` or '' at the root. */
     prefix, args, ctx, depth, 
     /** Directories of the calls above (cycles). */
-    stack) {
+    stack, 
+    /**
+     * Called (here or above) with another configuration of the `aws` provider (`providers = { aws
+     * = aws.prod }`), maybe another account: its resources' ARNs keep their account unknown.
+     */
+    otherProvider = false) {
         this.def = def;
         this.prefix = prefix;
         this.args = args;
         this.ctx = ctx;
         this.depth = depth;
         this.stack = stack;
+        this.otherProvider = otherProvider;
         const rel = external_node_path_.posix.relative(ctx.rootDir, def.dir) || '.';
         this.fn = {
             moduleDir: rel,
@@ -14893,7 +15063,11 @@ class Instance {
         // (not for a data source of another provider configuration, maybe another account).
         if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
             const decl = this.def.byAddress.get(`data.${type}.${name}`);
-            if (decl && !decl.attrs.has('provider') && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
+            if (decl &&
+                !this.otherProvider &&
+                !decl.attrs.has('provider') &&
+                !decl.attrs.has('count') &&
+                !decl.attrs.has('for_each'))
                 return { value: new values_Unknown(text, ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
         }
         const r = this.resourceRef(type, name, rest, text, true);
@@ -14924,6 +15098,14 @@ class Instance {
             else
                 keyKnown = false;
         }
+        // An instance that does not exist (count 0, a key for_each does not have): an error, as in
+        // Terraform, so that try() takes its next argument (not a value standing for a role no
+        // configuration creates).
+        if (counted && keyKnown && key !== undefined) {
+            const insts = this.instances(decl);
+            if (insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key))
+                throw new HclEvalError(`${local}${module_def_keyText(key)}: no such instance with the variables as read`);
+        }
         const attrStep = rest[at];
         if (attrStep?.kind !== 'attr')
             return { value: new values_Unknown(text), used: rest.length };
@@ -14933,7 +15115,7 @@ class Instance {
             return { value: new values_Unknown(canonical, undefined, this.prefix), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
-            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix, decl.attrs.has('provider')),
+            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix, this.otherProviderOf(decl)),
             used: at + 1,
         };
     }
@@ -14952,15 +15134,19 @@ class Instance {
             if (data)
                 return [new values_Unknown(canonical, undefined, this.prefix)];
             return [
-                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local, this.prefix),
+                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local, this.prefix, this.otherProviderOf(decl)),
             ];
         }
         return insts.map((i) => {
             const canonical = `${local}${module_def_keyText(i.key)}.${a.name}`;
             if (data)
                 return new values_Unknown(canonical, undefined, this.prefix);
-            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local, this.prefix);
+            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local, this.prefix, this.otherProviderOf(decl));
         });
+    }
+    /** Whether a resource may be in another account: a `provider` of its own, or its module's. */
+    otherProviderOf(decl) {
+        return this.otherProvider || decl.attrs.has('provider');
     }
     /** The configured values of one instance (for the attributes of references), evaluated once. */
     instanceValues(decl, key, keyKnown) {
@@ -15112,7 +15298,8 @@ class Instance {
                 return cached.v;
             });
         }
-        return new Instance(def, `${this.prefix}module.${decl.name}${key !== undefined ? module_def_keyText(key) : ''}.`, args, this.ctx, this.depth + 1, [...this.stack, this.def.dir]);
+        return new Instance(def, `${this.prefix}module.${decl.name}${key !== undefined ? module_def_keyText(key) : ''}.`, args, this.ctx, this.depth + 1, [...this.stack, this.def.dir], this.otherProvider ||
+            OTHER_AWS_PROVIDER.test(decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')) : ''));
     }
     /** The instances of a resource, data source or module call (count, for_each). */
     instances(decl) {
@@ -16232,7 +16419,9 @@ class GrantBuilder {
     applyDeny(byAction, stmt, actions) {
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
-        const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        const denyAll = !stmt.notResources &&
+            (denyPatterns === undefined ||
+                denyPatterns.some((p) => isAll(p) && p.unboundPlaceholders.length === 0));
         // An unconditional Deny with NotResource: a grant it reaches is narrowed exactly where it can be.
         const notPatterns = stmt.notResources && !stmt.condition ? stmt.notResources.map((r) => this.pattern(r)) : undefined;
         const within = new Map();
@@ -16282,7 +16471,7 @@ class GrantBuilder {
                 // One comparison per (Deny statement, resource), whatever the number of actions.
                 let overlap = cache.get(g.resource.raw);
                 if (overlap === undefined) {
-                    overlap = denyPatterns.some((dp) => arnContains(dp, g.resource))
+                    overlap = denyPatterns.some((dp) => denyContains(dp, g.resource))
                         ? 'all'
                         : denyPatterns.some((dp) => arnIntersects(dp, g.resource))
                             ? 'part'
@@ -17163,13 +17352,16 @@ function fillsPlaceholders(baseline, granted) {
 }
 /** Stands for the value of a granted text's own placeholder (a character no ARN holds, then its index). */
 const OWN_VALUE = '\u0001';
-/** The granted text with each of its placeholders written as a value of its own (fillsPlaceholders). */
+/**
+ * The granted text with each of its placeholders written as a value of its own (fillsPlaceholders);
+ * a bound one (the configured account) keeps its value.
+ */
 function ownValues(granted) {
     let raw = granted.raw;
     granted.unboundPlaceholders.forEach((k, i) => {
         raw = raw.split(k).join(`${OWN_VALUE}${i}${OWN_VALUE}`);
     });
-    return parseArnPattern(raw);
+    return parseArnPattern(raw, granted.bindings);
 }
 /** A grant without a condition, for the condition cache. */
 const NO_CONDITION = {};
@@ -18348,7 +18540,9 @@ class GrantSets {
         const denied = this.statementSet(stmt).actions;
         const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
         const denyPatterns = stmt.resources?.map((r) => this.builder.pattern(r));
-        const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+        const denyAll = !stmt.notResources &&
+            (denyPatterns === undefined ||
+                denyPatterns.some((p) => isAll(p) && p.unboundPlaceholders.length === 0));
         // An unconditional Deny with NotResource: a class it reaches is narrowed exactly where it can be.
         const notPatterns = stmt.notResources && !stmt.condition
             ? stmt.notResources.map((r) => this.builder.pattern(r))
@@ -18402,7 +18596,7 @@ class GrantSets {
                 out.push(noted(c, hit, `${label} denies part of it`));
                 continue;
             }
-            if (denyPatterns.some((dp) => arnContains(dp, c.resource)))
+            if (denyPatterns.some((dp) => denyContains(dp, c.resource)))
                 keep();
             else if (denyPatterns.some((dp) => arnIntersects(dp, c.resource))) {
                 keep();
@@ -27451,7 +27645,7 @@ function planFixes(report, read) {
                 const candidate = fixer.fix(current, s);
                 const hole = placeholderWritten(s.minimal, text, candidate);
                 if (hole)
-                    throw new Unfixable(`the minimal policy narrows a resource to the baseline's ${hole}, a placeholder for a value of yours: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
+                    throw new Unfixable(`the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
                 if (candidate === current)
                     throw new Unfixable('the rewrite changes nothing in the text');
                 fixer.verify(text, candidate, [...done, s]);

@@ -913,7 +913,7 @@ describe('names and ids CloudFormation makes up', () => {
         },
       });
     };
-    const audit = async (text: string) => {
+    const audit = async (text: string, accountId?: string) => {
       const root = mkdtempSync(join(tmpdir(), 'iba-cfn-generated-'));
       writeFileSync(join(root, 'anyscale.template.json'), text);
       const report = await runAudit({
@@ -921,6 +921,7 @@ describe('names and ids CloudFormation makes up', () => {
         paths: [],
         baseline: 'anyscale:steady-state-tf',
         now: new Date('2026-12-01'),
+        accountId,
       });
       expect(report.policies.find((p) => p.address === 'AnyscaleSteadyState')?.status).toBe('audited');
       return report.findings.filter((f) => f.severity !== 'info');
@@ -928,6 +929,13 @@ describe('names and ids CloudFormation makes up', () => {
     // Before: the role's and the profile's generated names read as `*` (PassRole on every role).
     expect(
       await audit(template({ 'Fn::GetAtt': ['NodeRole', 'Arn'] }, { 'Fn::GetAtt': ['NodeProfile', 'Arn'] })),
+    ).toEqual([]);
+    // The account bound (--account-id): the role's text stays one value (a review found it split).
+    expect(
+      await audit(
+        template({ 'Fn::GetAtt': ['NodeRole', 'Arn'] }, { 'Fn::GetAtt': ['NodeProfile', 'Arn'] }),
+        '123456789012',
+      ),
     ).toEqual([]);
     const wide = await audit(
       template(
@@ -938,5 +946,93 @@ describe('names and ids CloudFormation makes up', () => {
     expect(wide.map((f) => [f.actions, f.resources])).toEqual([
       [['iam:PassRole'], [`arn:aws:iam::${ACCOUNT_PLACEHOLDER}:role/*`]],
     ]);
+  });
+});
+
+describe('one value, read as one', () => {
+  const audit = async (template: unknown, baseline: string) => {
+    const { runAudit } = await import('../../src/audit/run.js');
+    const root = mkdtempSync(join(tmpdir(), 'iba-cfn-one-'));
+    writeFileSync(join(root, 'stack.template.json'), JSON.stringify(template));
+    // A policy file as a baseline: one bucket (a placeholder), its objects and its listing.
+    writeFileSync(
+      join(root, 'baseline.json'),
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::<bucket>/*' },
+          { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: 'arn:aws:s3:::<bucket>' },
+          { Effect: 'Allow', Action: ['iam:GetRole'], Resource: 'arn:aws:iam::<account-id>:role/<role>' },
+        ],
+      }),
+    );
+    return runAudit({ root, paths: ['stack.template.json'], baseline, now: new Date('2026-12-01') });
+  };
+  const role = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [] } } };
+  const policy = (statements: unknown[]) => ({
+    Type: 'AWS::IAM::ManagedPolicy',
+    Properties: { PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+  });
+
+  it('a Deny of a made-up name removes only that one, not every role (read as *, it hid PassRole on role/*)', async () => {
+    const report = await audit(
+      {
+        Resources: {
+          AdminRole: role,
+          AnyscalePolicy: policy([
+            {
+              Effect: 'Allow',
+              Action: 'iam:PassRole',
+              Resource: { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/*' },
+            },
+            { Effect: 'Deny', Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': ['AdminRole', 'Arn'] } },
+          ]),
+        },
+      },
+      'anyscale:steady-state-tf',
+    );
+    const pass = report.findings.filter((f) => f.actions.includes('iam:PassRole') && f.severity !== 'info');
+    expect(pass.map((f) => [f.resources, f.approximate])).toEqual([
+      [
+        [`arn:aws:iam::${ACCOUNT_PLACEHOLDER}:role/*`],
+        'the Deny statement #1 denies part of arn:aws:iam::<account-ID-without-hyphens>:role/*',
+      ],
+    ]);
+  });
+
+  it('a bucket of a made-up name names no object (its name holds no /), and a name of AWS::NoValue is made up', async () => {
+    const template = {
+      Conditions: { HasName: { 'Fn::Equals': ['', 'x'] } },
+      Resources: {
+        Data: { Type: 'AWS::S3::Bucket', Properties: {} },
+        NodeRole: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: { Statement: [] },
+            RoleName: { 'Fn::If': ['HasName', 'named', { Ref: 'AWS::NoValue' }] },
+          },
+        },
+        LightlyPolicy: policy([
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:ListBucket'],
+            Resource: [{ 'Fn::GetAtt': ['Data', 'Arn'] }, { 'Fn::Sub': '${Data.Arn}/*' }],
+          },
+          { Effect: 'Allow', Action: 'iam:GetRole', Resource: { 'Fn::GetAtt': ['NodeRole', 'Arn'] } },
+        ]),
+      },
+    };
+    const report = await audit(template, 'baseline.json');
+    const p = report.policies.find((x) => x.address === 'LightlyPolicy');
+    expect(p?.status).toBe('audited');
+    // The usual pattern (the bucket for ListBucket, its objects for GetObject), as with a literal
+    // name: no finding (a review found GetObject "granted on arn:aws:s3:::<name of Data>, broader").
+    expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    // The role named by AWS::NoValue: a name made up, one value (was an empty name).
+    const read = parseSource({ path: 'stack.template.json', text: JSON.stringify(template) }).result;
+    const rec = read.policies.find((x) => x.address === 'LightlyPolicy');
+    expect((rec?.document as { Statement: { Resource: unknown }[] }).Statement[1]!.Resource).toBe(
+      `arn:aws:iam::${ACCOUNT_PLACEHOLDER}:role/<name of NodeRole>`,
+    );
   });
 });

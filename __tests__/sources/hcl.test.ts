@@ -668,6 +668,145 @@ resource "aws_iam_policy" "u" {
     ]);
   });
 
+  it('never reads a wildcard as one value, nor an unknown Deny value as a wildcard (cases a review found)', () => {
+    const tp =
+      'jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })';
+    const { root, results } = moduleOf({
+      'main.tf': `
+variable "create_role" {
+  default = false
+}
+variable "names" {}
+variable "teams" {}
+variable "team" {}
+variable "extra" {}
+data "aws_caller_identity" "c" {}
+resource "aws_iam_role" "r" {
+  count              = var.create_role ? 1 : 0
+  name_prefix        = "app-"
+  assume_role_policy = ${tp}
+}
+resource "aws_iam_role" "w" {
+  count              = length(var.names)
+  name               = "worker-\${count.index}"
+  assume_role_policy = ${tp}
+}
+resource "aws_iam_role" "team" {
+  for_each           = var.teams
+  name               = each.value
+  assume_role_policy = ${tp}
+}
+provider "aws" {
+  alias = "prod"
+}
+module "roles" {
+  source    = "./roles"
+  providers = { aws = aws.prod }
+}
+locals {
+  role_arn = try(aws_iam_role.r[0].arn, "arn:aws:iam::\${data.aws_caller_identity.c.account_id}:role/app-*")
+}
+# a role no configuration creates (count 0): try() takes the wildcard
+resource "aws_iam_policy" "try" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = local.role_arn }] })
+}
+# every worker, however many
+resource "aws_iam_policy" "splat" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.w[*].arn }] })
+}
+# a team not known: any team's role
+resource "aws_iam_policy" "team" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.team[var.team].arn }] })
+}
+# a module given another aws provider (maybe another account)
+resource "aws_iam_policy" "prod" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = [module.roles.role_arn, "arn:aws:iam::\${module.roles.account}:role/x"] }] })
+}
+# a Deny's unknown resources are left out, not read as *; the statements after one left out keep their lines
+resource "aws_iam_policy" "deny" {
+  policy = jsonencode({
+    Statement = [
+      { Effect = "Deny", Action = "iam:PassRole", Resource = var.extra },
+      { Effect = "Allow", Action = "iam:PassRole", Resource = "*" },
+      { Effect = "Deny", Action = "iam:PassRole", Resource = concat(["arn:aws:iam::*:role/admin"], var.extra) },
+    ]
+  })
+}
+data "aws_iam_policy_document" "deny" {
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = ["*"]
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["iam:PassRole"]
+    resources = ["arn:aws:iam::*:role/\${var.team}"]
+  }
+}
+resource "aws_iam_policy" "deny_doc" {
+  policy = data.aws_iam_policy_document.deny.json
+}
+data "aws_iam_policy_document" "dyn" {
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = concat(["arn:aws:iam::*:role/admin"], var.extra)
+    content {
+      effect    = "Deny"
+      actions   = ["iam:PassRole"]
+      resources = [statement.value]
+    }
+  }
+}
+resource "aws_iam_policy" "dyn" {
+  policy = data.aws_iam_policy_document.dyn.json
+}
+`,
+      'roles/main.tf': `
+data "aws_caller_identity" "c" {}
+resource "aws_iam_role" "r" {
+  name               = "app-worker"
+  assume_role_policy = ${tp}
+}
+output "role_arn" { value = aws_iam_role.r.arn }
+output "account" { value = data.aws_caller_identity.c.account_id }
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    const resources = (a: string) => doc(byAddress(a)).Statement.map((s) => s.Resource);
+    expect(resources('aws_iam_policy.try')).toEqual(['arn:aws:iam::<account-ID-without-hyphens>:role/app-*']);
+    expect(resources('aws_iam_policy.splat')).toEqual([
+      ['arn:aws:iam::<account-ID-without-hyphens>:role/worker-*'],
+    ]);
+    expect(byAddress('aws_iam_policy.splat').approximate?.join(' ')).toContain('read as one instance');
+    expect(resources('aws_iam_policy.team')).toEqual(['arn:aws:iam::<account-ID-without-hyphens>:role/*']);
+    expect(resources('aws_iam_policy.prod')).toEqual([
+      ['arn:aws:iam::*:role/app-worker', 'arn:aws:iam::*:role/x'],
+    ]);
+    // The jsonencode() policy: the first Deny left out (nothing known), the second keeps its known resource.
+    const deny = byAddress('aws_iam_policy.deny');
+    expect(doc(deny).Statement).toEqual([
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+      { Effect: 'Deny', Action: 'iam:PassRole', Resource: ['arn:aws:iam::*:role/admin'] },
+    ]);
+    expect(deny.approximate?.join(' ')).toContain("left out: a Deny's resources that are not known");
+    const text = readFileSync(join(root, 'main.tf'), 'utf8').split('\n');
+    const lineOf = (t: string) => text.findIndex((l) => l.includes(t)) + 1;
+    expect(deny.statementLines).toEqual([
+      lineOf('{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }'),
+      lineOf('Resource = concat(['),
+    ]);
+    // The data source: its Deny of a partly unknown role left out, said so.
+    const denyDoc = byAddress('aws_iam_policy.deny_doc');
+    expect(doc(denyDoc).Statement).toEqual([{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }]);
+    expect(denyDoc.approximate?.join(' ')).toContain("left out: a Deny's resources that are not known");
+    // A dynamic block over a partly known list is not known (as before): unresolved.
+    expect(byAddress('aws_iam_policy.dyn').status).toBe('unresolved');
+  });
+
   it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {
     // anyscale/terraform-aws-anyscale-cloudfoundation-modules modules/aws-anyscale-s3-policy, in
     // short: both were unresolved ("coalesce(...), which is not evaluated"; "iterates over

@@ -566,13 +566,16 @@ function fillsPlaceholders(baseline: ArnPattern, granted: ArnPattern): boolean {
 /** Stands for the value of a granted text's own placeholder (a character no ARN holds, then its index). */
 const OWN_VALUE = '\u0001';
 
-/** The granted text with each of its placeholders written as a value of its own (fillsPlaceholders). */
+/**
+ * The granted text with each of its placeholders written as a value of its own (fillsPlaceholders);
+ * a bound one (the configured account) keeps its value.
+ */
 function ownValues(granted: ArnPattern): ArnPattern {
   let raw = granted.raw;
   granted.unboundPlaceholders.forEach((k, i) => {
     raw = raw.split(k).join(`${OWN_VALUE}${i}${OWN_VALUE}`);
   });
-  return parseArnPattern(raw);
+  return parseArnPattern(raw, granted.bindings);
 }
 
 /** A grant without a condition, for the condition cache. */

@@ -60,6 +60,12 @@ export interface PolicyRecord {
   /** Terraform address (`module.x.aws_iam_role_policy.y["k"]`) or an ARN/name for authorization details. */
   address?: string;
   jsonPath?: string;
+  /**
+   * While a .tf module is read: the index in the written text of each statement of `document`,
+   * when some statements were left out (unknown actions, a Deny of unknown values), so that each
+   * keeps its own line.
+   */
+  statementIndexes?: number[];
   kind: PolicyKind;
   /**
    * A resource-based policy whose resource type is known: the services whose actions it can grant

@@ -48,6 +48,8 @@ export interface ArnPattern {
   variables: readonly string[];
   /** Angle-bracket placeholders (`<bucket-name>`) that had no binding and were read as `*`. */
   unboundPlaceholders: readonly string[];
+  /** The values the placeholders were bound to when it was read (the configured account). */
+  bindings?: Record<string, string>;
 }
 
 /**
@@ -207,7 +209,7 @@ function scanTokens(raw: string, mode: 'policy' | 'format', bindings?: Record<st
     i++;
   }
   const tokens = normalise(out);
-  return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound };
+  return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound, bindings };
 }
 
 /** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
@@ -974,9 +976,12 @@ export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
     // The fields before the resource part hold no wildcard: the resource parts are compared on
     // their own, so a placeholder of the account does not reach into the resource part
     // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
+    // There a placeholder is one name, within its segment (no `/` or `:`): a bucket
+    // `arn:aws:s3:::<bucket>` names no object, as `arn:aws:s3:::my-bucket` (read as a format's
+    // segment variable; the text's own `*`, `?` and policy variables read as they do anyway).
     if (hit && closed) {
-      const mine = fields.slice(5).join(':').split(VALUE_MARK).join('*');
-      hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), parseArnPattern(mine));
+      const mine = fields.slice(5).join(':').split(VALUE_MARK).join('${Id}');
+      hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), arnFormatToPattern(mine));
     }
   }
   byFormat.set(format, hit);
@@ -990,4 +995,24 @@ export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
  */
 export function meetsFormat(format: ArnPattern, formatText: string, resource: ArnPattern): boolean {
   return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
+}
+
+/** Stands for a placeholder's one value while a Deny is compared (a character no ARN holds). */
+const ONE_VALUE = '\u0001';
+
+/**
+ * Whether a Deny's resource surely covers a granted one. A placeholder of the Deny's text (`<name
+ * of Logs>`, a resource CloudFormation or Terraform names) is one value, not `*`: a Deny of
+ * `arn:aws:s3:::<name of Logs>/x` removes a grant on that same text, not one on
+ * `arn:aws:s3:::*` (which it only meets: reported, with the Deny's note).
+ */
+export function denyContains(deny: ArnPattern, granted: ArnPattern): boolean {
+  if (deny.unboundPlaceholders.length === 0) return arnContains(deny, granted);
+  const keys = [...new Set([...deny.unboundPlaceholders, ...granted.unboundPlaceholders])];
+  const one = (p: ArnPattern) => {
+    let raw = p.raw;
+    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+    return parseArnPattern(raw, p.bindings);
+  };
+  return arnContains(one(deny), one(granted));
 }

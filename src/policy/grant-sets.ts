@@ -6,7 +6,6 @@
 // (src/policy/grants.ts), which makes one object per (action, resource): a statement with `ec2:*`
 // over 1,800 ARNs is 1,800 classes here, not 1.2 million grants.
 import {
-  arnContains,
   arnFormatFields,
   arnFormatToPattern,
   arnIntersects,
@@ -16,6 +15,7 @@ import {
   formatMatcher,
   type LiteralMatcher,
   isAll,
+  denyContains,
   isLiteral,
   type ArnPattern,
 } from './arn.js';
@@ -581,7 +581,10 @@ export class GrantSets {
     const denied = this.statementSet(stmt).actions;
     const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
     const denyPatterns = stmt.resources?.map((r) => this.builder.pattern(r));
-    const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+    const denyAll =
+      !stmt.notResources &&
+      (denyPatterns === undefined ||
+        denyPatterns.some((p) => isAll(p) && p.unboundPlaceholders.length === 0));
     // An unconditional Deny with NotResource: a class it reaches is narrowed exactly where it can be.
     const notPatterns =
       stmt.notResources && !stmt.condition
@@ -634,7 +637,7 @@ export class GrantSets {
         out.push(noted(c, hit, `${label} denies part of it`));
         continue;
       }
-      if (denyPatterns!.some((dp) => arnContains(dp, c.resource))) keep();
+      if (denyPatterns!.some((dp) => denyContains(dp, c.resource))) keep();
       else if (denyPatterns!.some((dp) => arnIntersects(dp, c.resource))) {
         keep();
         out.push(noted(c, hit, `${label} denies part of ${c.resource.raw}`));

@@ -5,6 +5,7 @@
 
 import {
   arnContains,
+  denyContains,
   arnFormatToPattern,
   arnIntersects,
   meetsFormat,
@@ -234,7 +235,10 @@ export class GrantBuilder {
   private applyDeny(byAction: Map<string, Grant[]>, stmt: Statement, actions: readonly ActionInfo[]): void {
     const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
     const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
-    const denyAll = !stmt.notResources && (denyPatterns === undefined || denyPatterns.some(isAll));
+    const denyAll =
+      !stmt.notResources &&
+      (denyPatterns === undefined ||
+        denyPatterns.some((p) => isAll(p) && p.unboundPlaceholders.length === 0));
     // An unconditional Deny with NotResource: a grant it reaches is narrowed exactly where it can be.
     const notPatterns =
       stmt.notResources && !stmt.condition ? stmt.notResources.map((r) => this.pattern(r)) : undefined;
@@ -279,7 +283,7 @@ export class GrantBuilder {
         // One comparison per (Deny statement, resource), whatever the number of actions.
         let overlap = cache.get(g.resource.raw);
         if (overlap === undefined) {
-          overlap = denyPatterns!.some((dp) => arnContains(dp, g.resource))
+          overlap = denyPatterns!.some((dp) => denyContains(dp, g.resource))
             ? 'all'
             : denyPatterns!.some((dp) => arnIntersects(dp, g.resource))
               ? 'part'

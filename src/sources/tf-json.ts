@@ -110,7 +110,10 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
       }
     }
   }
-  return analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
+  const result = analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
+  // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
+  for (const rec of result.policies) delete rec.statementIndexes;
+  return result;
 }
 
 export const terraformJsonParser: SourceParser = {

@@ -3,7 +3,7 @@
 // template does not set (CloudFormation makes one up at deploy time) is one value: a placeholder
 // (`<name of X>`), which the audit reads as one value, not as every name (GeneratedName).
 import { isObject } from '../parser.js';
-import { ACCOUNT_PLACEHOLDER, Unknown, type EvalHooks, type Evaluator } from './intrinsics.js';
+import { ACCOUNT_PLACEHOLDER, NO_VALUE, Unknown, type EvalHooks, type Evaluator } from './intrinsics.js';
 
 const A = ACCOUNT_PLACEHOLDER;
 
@@ -183,7 +183,11 @@ export function resourceName(r: ResourceLike, ev: Evaluator): string {
   if (raw === undefined) return generated('name', r.logicalId);
   return ev.guard(
     r.logicalId,
-    () => ev.str(ev.eval(raw)),
+    () => {
+      // `RoleName: !If [HasName, !Ref Name, !Ref AWS::NoValue]`: not set, so made up.
+      const v = ev.eval(raw);
+      return v === NO_VALUE ? generated('name', r.logicalId) : ev.str(v);
+    },
     () => {
       ev.approximations.add(`${r.logicalId}'s name refers to itself`);
       return '*';

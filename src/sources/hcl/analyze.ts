@@ -132,7 +132,9 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     rec.path = file;
     if (line !== undefined) rec.line = line;
     else delete rec.line;
-    const fromJson = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
+    const written = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
+    // (statements left out of the text as read: each read one keeps its own place)
+    const fromJson = written && rec.statementIndexes ? rec.statementIndexes.map((i) => written[i]) : written;
     // Each statement where it is written: in another file of the module, that file and its line.
     const origins = rec.statementLines
       ? rec.statementLines.map((l) => origin(l))
@@ -147,6 +149,7 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     const notes = ev ? notesFor(ev) : [];
     if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
     delete rec.jsonPath;
+    delete rec.statementIndexes;
   }
   for (const e of result.errors) {
     const o = origin(e.line);

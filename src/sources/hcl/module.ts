@@ -39,6 +39,9 @@ export {
 } from './module-def.js';
 export { readTfvars } from './tfvars.js';
 
+/** A module call's `providers` that gives it another configuration of the `aws` provider. */
+const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.[\w-]+/;
+
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 export class Instance {
   private readonly localCache = new Map<string, Value>();
@@ -60,6 +63,11 @@ export class Instance {
     readonly depth: number,
     /** Directories of the calls above (cycles). */
     private readonly stack: string[],
+    /**
+     * Called (here or above) with another configuration of the `aws` provider (`providers = { aws
+     * = aws.prod }`), maybe another account: its resources' ARNs keep their account unknown.
+     */
+    readonly otherProvider = false,
   ) {
     const rel = posix.relative(ctx.rootDir, def.dir) || '.';
     this.fn = {
@@ -224,7 +232,13 @@ export class Instance {
     // (not for a data source of another provider configuration, maybe another account).
     if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
       const decl = this.def.byAddress.get(`data.${type}.${name}`);
-      if (decl && !decl.attrs.has('provider') && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
+      if (
+        decl &&
+        !this.otherProvider &&
+        !decl.attrs.has('provider') &&
+        !decl.attrs.has('count') &&
+        !decl.attrs.has('for_each')
+      )
         return { value: new Unknown(text, ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
     }
     const r = this.resourceRef(type, name, rest, text, true);
@@ -256,6 +270,14 @@ export class Instance {
       } else if (s?.kind === 'splat') return { value: this.splat(decl, s.rest, text, data, local), used: 1 };
       else keyKnown = false;
     }
+    // An instance that does not exist (count 0, a key for_each does not have): an error, as in
+    // Terraform, so that try() takes its next argument (not a value standing for a role no
+    // configuration creates).
+    if (counted && keyKnown && key !== undefined) {
+      const insts = this.instances(decl);
+      if (insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key))
+        throw new HclEvalError(`${local}${keyText(key)}: no such instance with the variables as read`);
+    }
     const attrStep = rest[at];
     if (attrStep?.kind !== 'attr') return { value: new Unknown(text), used: rest.length };
     const attribute = attrStep.name;
@@ -270,7 +292,7 @@ export class Instance {
         canonical,
         local,
         this.prefix,
-        decl.attrs.has('provider'),
+        this.otherProviderOf(decl),
       ),
       used: at + 1,
     };
@@ -295,6 +317,7 @@ export class Instance {
           canonical,
           local,
           this.prefix,
+          this.otherProviderOf(decl),
         ),
       ];
     }
@@ -308,8 +331,14 @@ export class Instance {
         canonical,
         local,
         this.prefix,
+        this.otherProviderOf(decl),
       );
     });
+  }
+
+  /** Whether a resource may be in another account: a `provider` of its own, or its module's. */
+  private otherProviderOf(decl: Decl): boolean {
+    return this.otherProvider || decl.attrs.has('provider');
   }
 
   /** The configured values of one instance (for the attributes of references), evaluated once. */
@@ -457,6 +486,8 @@ export class Instance {
       this.ctx,
       this.depth + 1,
       [...this.stack, this.def.dir],
+      this.otherProvider ||
+        OTHER_AWS_PROVIDER.test(decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')!) : ''),
     );
   }
 

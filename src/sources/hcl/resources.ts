@@ -26,12 +26,18 @@ function attr(values: { [k: string]: Value }, name: string): Piece | undefined {
   return undefined;
 }
 
+/** The iteration values of a resource's instance. */
+const ITERATION = /^(count|each)\./;
+
 /**
  * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
  * value: a name holds no wildcard.
  */
 function oneValued(p: Piece, depth = 0): Piece {
   if (p instanceof OneValue || typeof p === 'string') return p;
+  // `count.index`, `each.key`, `each.value` of an instance not known (a splat over an unknown
+  // count, a key not known): they stand for every instance, so stay wildcards.
+  if (p instanceof Unknown && ITERATION.test(p.text)) return p;
   if (p instanceof Unknown)
     return p.pattern !== undefined && depth < 8 ? oneValued(p.pattern, depth + 1) : new OneValue(p.text);
   return concatParts(p.parts.map((x) => oneValued(x, depth + 1)));

@@ -12,6 +12,8 @@ export interface DocResult {
   reason?: string;
   approximate?: string[];
   statementPaths?: (JsonPath | undefined)[];
+  /** ReadJsonTemplate's `kept`: the index in the written text of each statement read. */
+  statementIndexes?: number[];
   /** The value is malformed (a SourceError too). */
   malformed?: boolean;
   /** Problems in a document that is still read (each a SourceError at the value). */

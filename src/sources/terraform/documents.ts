@@ -25,6 +25,7 @@ import {
   mergeDocuments,
   type PlacedDocument,
   readJsonTemplate,
+  denyLeftOutNote,
   unknownActionsNote,
   unknownActionsReason,
 } from './statements.js';
@@ -114,11 +115,15 @@ export class DocumentAnalyzer extends AnalyzerBase {
     if (w.leftOut.length > 0 && statementsOf(w.value).length === 0)
       return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
     // Only escapes (`$${aws:username}`): the text is exact.
-    if (w.interpolations.length === 0 && w.leftOut.length === 0) return { document: w.value };
+    if (w.interpolations.length === 0 && w.leftOut.length === 0 && w.denyLeftOut.length === 0)
+      return { document: w.value };
     const approximate: string[] = [];
     if (w.interpolations.length > 0) approximate.push(interpolationsNote(w.interpolations));
     if (w.leftOut.length > 0) approximate.push(unknownActionsNote(w.leftOut));
-    return { document: w.value, approximate };
+    if (w.denyLeftOut.length > 0) approximate.push(denyLeftOutNote(w.denyLeftOut));
+    const out: DocResult = { document: w.value, approximate };
+    if (w.kept) out.statementIndexes = w.kept;
+    return out;
   }
 
   /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */
@@ -235,6 +240,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const more: Record<'source' | 'override', PlacedDocument[]> = { source: [], override: [] };
       const templated: string[] = [];
       const leftOut: string[] = [...(built.leftOut ?? [])];
+      const denyLeftOut: string[] = [...(built.denyLeftOut ?? [])];
       for (const [k, which] of [
         ['source_policy_documents', 'source'],
         ['source_json', 'source'],
@@ -254,6 +260,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
               more[which].push({ doc: w.value });
               pushAll(templated, w.interpolations);
               pushAll(leftOut, w.leftOut);
+              pushAll(denyLeftOut, w.denyLeftOut);
               continue;
             }
             viaReferences = true;
@@ -288,6 +295,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         return { reason: unknownActionsReason(leftOut) };
       const approximate: string[] = [];
       if (leftOut.length > 0) approximate.push(unknownActionsNote(leftOut));
+      if (denyLeftOut.length > 0) approximate.push(denyLeftOutNote(denyLeftOut));
       if (this.input.templates) {
         const interps = uniq([
           ...built.interpolations,

@@ -106,6 +106,8 @@ export const PURE_REFERENCE = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*
 /** Reads a template as a literal with each interpolation replaced by `*` (undefined with directives). */
 export function templateAsWildcards(
   s: string,
+  /** What each interpolation is written as. */
+  mark = '*',
 ): { text: string; interpolations: string[] } | { error: string } {
   const t = scanTemplate(s);
   if (t.error) return { error: t.error };
@@ -115,7 +117,7 @@ export function templateAsWildcards(
     if (p.literal !== undefined) text += p.literal;
     else if (p.directive) return { error: `template directive ${p.raw} (not evaluated)` };
     else {
-      text += '*';
+      text += mark;
       interpolations.push(p.raw!);
     }
   }

@@ -89,6 +89,7 @@ export class RecordAnalyzer extends DocumentAnalyzer {
     if (res.change) rec.change = res.change;
     if (result.approximate && result.approximate.length > 0) rec.approximate = result.approximate;
     rec.jsonPath = formatJsonPath(valuePath);
+    if (result.statementIndexes) rec.statementIndexes = result.statementIndexes;
     this.atLine(valuePath, (l) => {
       if (l !== undefined) rec.line = l;
     });

@@ -22,6 +22,8 @@ export interface FieldRead {
    * UNKNOWN_AT_PLAN. Read as `*`, except in an action list, where they are left out (buildStatements).
    */
   wholes?: string[];
+  /** The indexes in `values` of those with anything unknown in them (wholly, or a part). */
+  unknown?: number[];
 }
 
 /** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
@@ -31,16 +33,31 @@ const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
 /** Stands for a wholly unknown action value in a JSON template while it is read (a JSON escape). */
 const UNKNOWN_ACTION = '\\u0000unknown-action:';
 
+/** Stands for an interpolation in a JSON template while it is read (a private-use character). */
+const UNKNOWN_PART = '\uE000';
+
 /**
  * A policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc) read with
  * its interpolations as wildcards, except an Action or NotAction value, or item of one, that is
  * wholly an interpolation (`"Action": "${data.datadog_integration_aws_iam_permissions.this.iam_permissions}"`):
- * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept.
+ * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept. In
+ * a Deny, a value with an interpolation is never a wildcard (a Deny read broader would hide
+ * what the policy grants): left out (`denyLeftOut`), and the Deny with it when nothing is left of
+ * its actions or resources, or its NotAction or NotResource has one. `kept` gives the index, in
+ * the template, of each statement read (some may be left out).
  */
-export function readJsonTemplate(
-  template: string,
-): { value: unknown; ok: boolean; interpolations: string[]; leftOut: string[] } | { error: string } {
+export function readJsonTemplate(template: string):
+  | {
+      value: unknown;
+      ok: boolean;
+      interpolations: string[];
+      leftOut: string[];
+      denyLeftOut: string[];
+      kept?: number[];
+    }
+  | { error: string } {
   const leftOut: string[] = [];
+  const denyLeftOut: string[] = [];
   const text = template.replace(
     JSON_ACTIONS,
     (m: string, value: string) =>
@@ -52,33 +69,97 @@ export function readJsonTemplate(
         return `"${UNKNOWN_ACTION}${leftOut.length - 1}"`;
       }),
   );
-  const w = templateAsWildcards(text);
+  const w = templateAsWildcards(text, UNKNOWN_PART);
   if ('error' in w) return w;
+  let interpolations = w.interpolations;
   const parsed = parseJson(w.text);
-  if (!parsed.ok) return { value: undefined, ok: false, interpolations: w.interpolations, leftOut };
+  if (!parsed.ok)
+    return { value: undefined, ok: false, interpolations: w.interpolations, leftOut, denyLeftOut };
   let value = parsed.value;
-  if (leftOut.length > 0 && isObject(value)) {
+  let kept: number[] | undefined;
+  if (isObject(value) && w.text !== template) {
     const mark = JSON.parse(`"${UNKNOWN_ACTION}"`) as string;
-    const unknown = (x: unknown) => typeof x === 'string' && x.startsWith(mark);
-    const kept: unknown[] = [];
-    for (const st of statementsOf(value)) {
+    const unknownAction = (x: unknown) => typeof x === 'string' && x.startsWith(mark);
+    const part = (x: unknown) => typeof x === 'string' && x.includes(UNKNOWN_PART);
+    const out: unknown[] = [];
+    kept = [];
+    const statements = statementsOf(value);
+    statements.forEach((st, i) => {
       if (!isObject(st)) {
-        kept.push(st);
-        continue;
+        out.push(st);
+        kept!.push(i);
+        return;
       }
-      const not = asArray(st.NotAction);
-      if (not.some(unknown)) continue;
-      if (st.Action === undefined) {
-        kept.push(st);
-        continue;
+      let s: Record<string, unknown> = st;
+      if (s.Effect === 'Deny') {
+        const unknownIn = (k: string) =>
+          asArray(s[k])
+            .filter((x) => part(x) || unknownAction(x))
+            .map((x) => x as string);
+        if (unknownIn('NotAction').length || unknownIn('NotResource').length) {
+          denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
+          return;
+        }
+        for (const k of ['Action', 'Resource']) {
+          if (s[k] === undefined) continue;
+          const all = asArray(s[k]);
+          const known = all.filter((x) => !part(x) && !unknownAction(x));
+          if (known.length === all.length) continue;
+          denyLeftOut.push(`a Deny's ${k === 'Action' ? 'actions' : 'resources'} that are not known`);
+          if (known.length === 0) return;
+          s = { ...s, [k]: Array.isArray(s[k]) ? known : known[0] };
+        }
+      } else {
+        if (asArray(s.NotAction).some(unknownAction)) return;
+        if (s.Action !== undefined) {
+          const known = asArray(s.Action).filter((x) => !unknownAction(x));
+          if (known.length === 0) return;
+          if (known.length !== asArray(s.Action).length)
+            s = { ...s, Action: Array.isArray(s.Action) ? known : known[0] };
+        }
       }
-      const known = asArray(st.Action).filter((x) => !unknown(x));
-      if (known.length === 0) continue;
-      kept.push({ ...st, Action: Array.isArray(st.Action) ? known : known[0] });
-    }
-    value = { ...value, Statement: kept };
+      out.push(s);
+      kept!.push(i);
+    });
+    if (kept.length === statements.length) kept = undefined;
+    // Every interpolation was in what was left out: none is read as a wildcard.
+    const read = value.Statement === undefined ? value : { ...value, Statement: out };
+    if (!JSON.stringify(read).includes(UNKNOWN_PART)) interpolations = [];
+    value = starred(
+      value.Statement === undefined
+        ? value
+        : { ...value, Statement: Array.isArray(value.Statement) || kept ? out : out[0] },
+    );
   }
-  return { value, ok: true, interpolations: w.interpolations, leftOut };
+  return {
+    value,
+    ok: true,
+    interpolations,
+    leftOut,
+    denyLeftOut,
+    ...(kept ? { kept } : {}),
+  };
+}
+
+/** A parsed template's value with each UNKNOWN_PART written as the wildcard it is read as. */
+function starred(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return v.includes(UNKNOWN_PART) ? v.split(UNKNOWN_PART).join('*') : v;
+  if (depth > 64 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => starred(x, depth + 1));
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v))
+    Object.defineProperty(o, starred(k) as string, {
+      value: starred(x, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return o;
+}
+
+/** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
+export function denyLeftOutNote(what: readonly string[]): string {
+  return `left out: ${uniq([...what]).join('; ')} (read as a wildcard, a Deny would hide what the policy grants); findings such a Deny might remove are still reported`;
 }
 
 function asArray(v: unknown): unknown[] {
@@ -132,7 +213,14 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
       const v = obj[name];
       const u = isObject(unk) ? unk[name] : undefined;
       if (u === true)
-        return { values: ['*'], wild: true, interpolations: [], pure: [0], wholes: [UNKNOWN_AT_PLAN] };
+        return {
+          values: ['*'],
+          wild: true,
+          interpolations: [],
+          pure: [0],
+          wholes: [UNKNOWN_AT_PLAN],
+          unknown: [0],
+        };
       if (v === null || v === undefined) return undefined;
       const out: FieldRead = { values: [], wild: false, interpolations: [] };
       const items = Array.isArray(v) ? v : [v];
@@ -141,6 +229,7 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
         if (ui === true) {
           (out.pure ??= []).push(out.values.length);
           (out.wholes ??= []).push(UNKNOWN_AT_PLAN);
+          (out.unknown ??= []).push(out.values.length);
           out.values.push('*');
           out.wild = true;
         } else if (typeof x === 'string') out.values.push(x);
@@ -176,6 +265,7 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
       out.values.push(s);
       return;
     }
+    (out.unknown ??= []).push(out.values.length);
     const w = templateAsWildcards(s);
     if ('error' in w) {
       out.values.push('*');
@@ -364,6 +454,8 @@ export interface BuiltStatements {
    * out whole. Noted as approximate by the caller (unknownActionsNote).
    */
   leftOut?: string[];
+  /** What of a Deny was left out, not read as a wildcard (denyLeftOutNote). */
+  denyLeftOut?: string[];
 }
 
 export function one(values: string[]): string | string[] {
@@ -387,13 +479,35 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     const effect = r.scalar('effect');
     note(effect);
     st.Effect = effect?.values[0] || 'Allow';
+    // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
+    // hide what the policy grants); the Deny too when nothing is left of its actions or
+    // resources, or its NotAction or NotResource has one.
+    if (st.Effect === 'Deny') {
+      for (const attr of ['not_actions', 'not_resources']) {
+        if (r.list(attr)?.unknown?.length) {
+          (out.denyLeftOut ??= []).push('a Deny whose NotAction or NotResource is not known');
+          continue statements;
+        }
+      }
+      for (const attr of ['actions', 'resources']) {
+        const f = r.list(attr);
+        if (!f?.unknown?.length) continue;
+        (out.denyLeftOut ??= []).push(`a Deny's ${attr} that are not known`);
+        if (f.unknown.length === f.values.length) continue statements;
+      }
+    }
     for (const [attr, key] of [
       ['actions', 'Action'],
       ['not_actions', 'NotAction'],
       ['resources', 'Resource'],
       ['not_resources', 'NotResource'],
     ] as const) {
-      const f = r.list(attr);
+      let f = r.list(attr);
+      if (f && st.Effect === 'Deny' && f.unknown?.length) {
+        // (only actions and resources here, with some known: see above)
+        const unknown = f.unknown;
+        f = { values: f.values.filter((_, i) => !unknown.includes(i)), wild: false, interpolations: [] };
+      }
       if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
         const wholes = f.wholes ?? [];
         pushAll((out.leftOut ??= []), wholes);
