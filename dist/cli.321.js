@@ -17101,7 +17101,10 @@ function listItems(v, what, acc) {
 function partialOr(items, partial, text) {
     if (!partial)
         return items;
-    return items.some((x) => !(x instanceof hcl_values/* Unknown */.$r)) ? new hcl_values/* PartialList */.A0(text, items) : new hcl_values/* Unknown */.$r(text);
+    // (a reference that stands for a pattern, `aws_iam_role.r.arn`, counts as known)
+    return items.some((x) => !(x instanceof hcl_values/* Unknown */.$r) || x.pattern !== undefined)
+        ? new hcl_values/* PartialList */.A0(text, items)
+        : new hcl_values/* Unknown */.$r(text);
 }
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
 function overItems(l, text, f) {

@@ -13294,7 +13294,10 @@ function listItems(v, what, acc) {
 function partialOr(items, partial, text) {
     if (!partial)
         return items;
-    return items.some((x) => !(x instanceof values_Unknown)) ? new PartialList(text, items) : new values_Unknown(text);
+    // (a reference that stands for a pattern, `aws_iam_role.r.arn`, counts as known)
+    return items.some((x) => !(x instanceof values_Unknown) || x.pattern !== undefined)
+        ? new PartialList(text, items)
+        : new values_Unknown(text);
 }
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
 function overItems(l, text, f) {

@@ -629,6 +629,16 @@ resource "aws_iam_policy" "s" {
     Statement = [{ Effect = "Allow", Action = setunion(["sts:AssumeRole"], var.more), Resource = "*" }]
   })
 }
+resource "aws_iam_role" "r" {
+  name               = "app"
+  assume_role_policy = "{}"
+}
+# A reference that stands for an ARN is known enough: kept.
+resource "aws_iam_policy" "v" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = concat([aws_iam_role.r.arn], var.more) }]
+  })
+}
 # Nothing known: unresolved, as before.
 resource "aws_iam_policy" "t" {
   policy = jsonencode({
@@ -658,6 +668,10 @@ resource "aws_iam_policy" "u" {
     ]);
     expect(doc(byAddress('aws_iam_policy.s')).Statement[0]!.Action).toEqual(['sts:AssumeRole']);
     for (const a of ['q', 'r', 's']) expect(byAddress(`aws_iam_policy.${a}`).approximate).toEqual([note]);
+    expect(doc(byAddress('aws_iam_policy.v')).Statement[0]!.Resource).toEqual([
+      'arn:aws:iam::<account-ID-without-hyphens>:role/app',
+      '*',
+    ]);
     expect(byAddress('aws_iam_policy.t')).toMatchObject({
       status: 'unresolved',
       reason: 'policy has actions that are not known in this file (${concat(var.more, var.more)})',

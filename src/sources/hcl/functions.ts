@@ -71,7 +71,10 @@ function listItems(v: Value, what: string, acc: { partial: boolean }): readonly 
  */
 function partialOr(items: Value[], partial: boolean, text: string): Value {
   if (!partial) return items;
-  return items.some((x) => !(x instanceof Unknown)) ? new PartialList(text, items) : new Unknown(text);
+  // (a reference that stands for a pattern, `aws_iam_role.r.arn`, counts as known)
+  return items.some((x) => !(x instanceof Unknown) || x.pattern !== undefined)
+    ? new PartialList(text, items)
+    : new Unknown(text);
 }
 
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
