@@ -16785,10 +16785,10 @@ class Emitter {
             this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
             return t;
         }
-        // Its known items as they are, each unknown list as one interpolation; but what a block
-        // iterates over (`for_each` of a `dynamic` block) is unknown as a whole, as before: an unknown
-        // item would be read as one block of unknown values (a Deny of `*`).
-        if (v instanceof hcl_values/* PartialList */.A0 && rel[rel.length - 1] !== 'for_each')
+        // Its known items as they are, each unknown list as one interpolation (a `dynamic` block over
+        // one reads a block of unknown values for it: an Allow's unknown actions are left out, as
+        // is a Deny's every unknown value; buildStatements).
+        if (v instanceof hcl_values/* PartialList */.A0)
             return this.value([...v.items], abs, rel, here, mode, modeOf, comma, prefix);
         if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5) {
             const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
@@ -17977,6 +17977,9 @@ function functionCall(n, scope, depth) {
         for (const a of argNodes) {
             try {
                 const v = evaluate(a, scope, depth + 1);
+                // (a resource instance that does not exist: Terraform's error)
+                if ((0,hcl_values/* hasAbsent */.Y2)(v))
+                    continue;
                 if (name === 'can')
                     return v instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Unknown */.$r(text) : true;
                 // An unknown value is not an error: try() gives it (unknown), as Terraform does.
@@ -18248,8 +18251,14 @@ function attr(values, name) {
         return String(v);
     return undefined;
 }
+/** Ends the reference of a resource instance that is not known (module.ts instanceRef). */
+const ANY_INSTANCE = '[*]';
+/** What Terraform or AWS makes up for an instance: one value, or for an instance not known, unknown. */
+function madeUp(ref, what) {
+    return ref.endsWith(ANY_INSTANCE) ? new hcl_values/* Unknown */.$r(`${ref}.${what}`) : new hcl_values/* OneValue */.MH(`${ref}.${what}`);
+}
 /** The iteration values of a resource's instance. */
-const ITERATION = /^(count|each)\./;
+const ITERATION = /^(count\.index|each\.key|each\.value)$/;
 /**
  * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
  * value: a name holds no wildcard.
@@ -18270,13 +18279,17 @@ function oneValued(p, depth = 0) {
  * value Terraform makes up. Unknown parts stand for one value each (oneValued).
  */
 function nameOf(values, key, ref, prefixKey = `${key}_prefix`) {
+    // Of an instance not known (a splat over an unknown count): what it makes up stands for every
+    // instance's, so stays unknown (a wildcard).
+    const any = ref.endsWith(ANY_INSTANCE);
+    const made = madeUp(ref, key);
     const n = attr(values, key);
     if (n !== undefined)
-        return oneValued(n);
+        return any ? n : oneValued(n);
     const p = attr(values, prefixKey);
     if (p !== undefined)
-        return (0,hcl_values/* concatParts */.b5)([oneValued(p), new hcl_values/* OneValue */.MH(`${ref}.${key}`)]);
-    return new hcl_values/* OneValue */.MH(`${ref}.${key}`);
+        return (0,hcl_values/* concatParts */.b5)([any ? p : oneValued(p), made]);
+    return made;
 }
 function iamPath(values) {
     const p = attr(values, 'path');
@@ -18321,7 +18334,7 @@ const RESOURCE_ATTRIBUTES = {
         return { arn, id: arn, name };
     },
     aws_kms_key: (_v, ref, acct) => ({
-        arn: () => pattern([`arn:${PARTITION}:kms:`, region(ref), ':', acct, ':key/', new hcl_values/* OneValue */.MH(`${ref}.key_id`)]),
+        arn: () => pattern([`arn:${PARTITION}:kms:`, region(ref), ':', acct, ':key/', madeUp(ref, 'key_id')]),
     }),
     aws_kms_alias: regional('kms', '', 'name'),
     aws_secretsmanager_secret: (v, ref, acct) => {
@@ -18334,7 +18347,7 @@ const RESOURCE_ATTRIBUTES = {
             ':secret:',
             name,
             '-',
-            new hcl_values/* OneValue */.MH(`${ref}.suffix`),
+            madeUp(ref, 'suffix'),
         ]);
         return { arn, id: arn, name };
     },
@@ -18394,6 +18407,18 @@ const SKIPPED = new Set([
     'provisioner',
     'connection',
 ]);
+/** What in a `provider "aws"` block may make it another account than the default one's. */
+const ACCOUNT_SETTINGS = new Set([
+    'assume_role',
+    'assume_role_with_web_identity',
+    'profile',
+    'access_key',
+    'secret_key',
+    'token',
+    'shared_credentials_files',
+    'shared_config_files',
+    'allowed_account_ids',
+]);
 function attrsOf(body) {
     const m = new Map();
     for (const c of body ? (0,parse/* kids */.aw)(body) : []) {
@@ -18417,6 +18442,8 @@ function defineModule(dir, files) {
         outputs: new Map(),
         byAddress: new Map(),
         problems: [],
+        accountAliases: new Set(),
+        awsAliases: new Set(),
     };
     for (const f of files) {
         const body = (0,parse/* kids */.aw)(f.root).find((k) => k.type === 'body');
@@ -18461,6 +18488,14 @@ function defineModule(dir, files) {
                 const d = decl('module', 'module', labels[0]);
                 if (!dup(`module.${labels[0]}`, d))
                     def.calls.push(d);
+            }
+            else if (kind === 'provider' && labels[0] === 'aws' && inner) {
+                const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
+                const settings = (0,parse/* kids */.aw)(inner).map((c) => (0,parse/* kids */.aw)(c)[0]?.text);
+                if (alias)
+                    def.awsAliases.add(alias);
+                if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
+                    def.accountAliases.add(alias);
             }
             else if (kind === 'variable' && labels[0])
                 def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
@@ -18563,8 +18598,10 @@ function readTfvars(files, problems) {
 
 
 
-/** A module call's `providers` that gives it another configuration of the `aws` provider. */
-const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.[\w-]+/;
+/** A module call's `providers` that gives it another configuration of the `aws` provider: its alias. */
+const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.([\w-]+)/;
+/** A resource's `provider = aws.x`: the alias. */
+const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 class Instance {
     def;
@@ -18777,11 +18814,7 @@ class Instance {
         // (not for a data source of another provider configuration, maybe another account).
         if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
             const decl = this.def.byAddress.get(`data.${type}.${name}`);
-            if (decl &&
-                !this.otherProvider &&
-                !decl.attrs.has('provider') &&
-                !decl.attrs.has('count') &&
-                !decl.attrs.has('for_each'))
+            if (decl && !this.otherProviderOf(decl) && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
                 return { value: new hcl_values/* Unknown */.$r(text, arn/* ACCOUNT_PLACEHOLDER */.a7, this.prefix), used: 3 };
         }
         const r = this.resourceRef(type, name, rest, text, true);
@@ -18812,13 +18845,13 @@ class Instance {
             else
                 keyKnown = false;
         }
-        // An instance that does not exist (count 0, a key for_each does not have): an error, as in
-        // Terraform, so that try() takes its next argument (not a value standing for a role no
-        // configuration creates).
+        // An instance that does not exist (count 0, a key for_each does not have): Absent, so that
+        // try() takes its next argument, as after Terraform's error (not a value standing for a role
+        // no configuration creates); elsewhere unknown.
         if (counted && keyKnown && key !== undefined) {
             const insts = this.instances(decl);
             if (insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key))
-                throw new HclEvalError(`${local}${keyText(key)}: no such instance with the variables as read`);
+                return { value: new hcl_values/* Absent */.UV(text), used: rest.length };
         }
         const attrStep = rest[at];
         if (attrStep?.kind !== 'attr')
@@ -18829,7 +18862,7 @@ class Instance {
             return { value: new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix), used: at + 1 };
         const values = this.instanceValues(decl, key, keyKnown);
         return {
-            value: resourceAttribute(type, values, attribute, canonical, local, this.prefix, this.otherProviderOf(decl)),
+            value: resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl)),
             used: at + 1,
         };
     }
@@ -18848,19 +18881,44 @@ class Instance {
             if (data)
                 return [new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix)];
             return [
-                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, local, this.prefix, this.otherProviderOf(decl)),
+                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, this.instanceRef(local, undefined, true), this.prefix, this.otherProviderOf(decl)),
             ];
         }
         return insts.map((i) => {
             const canonical = `${local}${keyText(i.key)}.${a.name}`;
             if (data)
                 return new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix);
-            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, local, this.prefix, this.otherProviderOf(decl));
+            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
         });
     }
-    /** Whether a resource may be in another account: a `provider` of its own, or its module's. */
+    /**
+     * Whether a resource may be in another account: its module's provider may be, or its own
+     * `provider = aws.x` is one that may (ModuleDef.accountAliases).
+     */
     otherProviderOf(decl) {
-        return this.otherProvider || decl.attrs.has('provider');
+        const p = decl.attrs.get('provider');
+        return (this.otherProvider || (p !== undefined && this.accountAlias(AWS_ALIAS.exec(textOf(p))?.[1] ?? '?')));
+    }
+    /**
+     * The reference a resource's made-up values are named after: the module's prefix, the
+     * resource, its key (`module.a.aws_s3_bucket.b["k"]`), so that two instances' names are two
+     * values; ANY_INSTANCE for an instance not known (resources.ts: its made-up values stay
+     * unknown, standing for every instance).
+     */
+    instanceRef(local, key, any) {
+        return `${this.prefix}${local}${any ? ANY_INSTANCE : key !== undefined ? keyText(key) : ''}`;
+    }
+    /** Whether an `aws` provider alias may reach another account (unknown aliases may). */
+    accountAlias(alias) {
+        if (alias === undefined)
+            return false;
+        const defs = [...this.ctx.defs.values()].filter((d) => !('error' in d));
+        if (!defs.includes(this.def))
+            defs.push(this.def);
+        if (defs.some((d) => d.accountAliases.has(alias)))
+            return true;
+        // An alias no provider block of the audited modules declares: not known, so it may.
+        return !defs.some((d) => d.awsAliases.has(alias));
     }
     /** The configured values of one instance (for the attributes of references), evaluated once. */
     instanceValues(decl, key, keyKnown) {
@@ -18882,6 +18940,12 @@ class Instance {
                     const inst = this.instances(decl).find((i) => i.key === key);
                     if (inst)
                         each = inst.iter.each;
+                    // for_each not known, the key written: that key, and its one value.
+                    else
+                        each = {
+                            key: String(key),
+                            value: new hcl_values/* Unknown */.$r(`each.value of ${decl.type}.${decl.name}${keyText(key)}`),
+                        };
                 }
                 iter = { each };
             }
@@ -19013,7 +19077,7 @@ class Instance {
             });
         }
         return new Instance(def, `${this.prefix}module.${decl.name}${key !== undefined ? keyText(key) : ''}.`, args, this.ctx, this.depth + 1, [...this.stack, this.def.dir], this.otherProvider ||
-            OTHER_AWS_PROVIDER.test(decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')) : ''));
+            this.accountAlias(OTHER_AWS_PROVIDER.exec(decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')) : '')?.[1]));
     }
     /** The instances of a resource, data source or module call (count, for_each). */
     instances(decl) {
@@ -19569,9 +19633,11 @@ function lineOf(n) {
 /* harmony export */   LM: () => (/* binding */ Json),
 /* harmony export */   MH: () => (/* binding */ OneValue),
 /* harmony export */   Ny: () => (/* binding */ firstUnknown),
+/* harmony export */   UV: () => (/* binding */ Absent),
 /* harmony export */   Ul: () => (/* binding */ toPlain),
 /* harmony export */   W1: () => (/* binding */ asStringPiece),
 /* harmony export */   X2: () => (/* binding */ primitiveString),
+/* harmony export */   Y2: () => (/* binding */ hasAbsent),
 /* harmony export */   b5: () => (/* binding */ concatParts),
 /* harmony export */   bM: () => (/* binding */ fromPlain),
 /* harmony export */   os: () => (/* binding */ shortText),
@@ -19629,6 +19695,30 @@ class PartialList extends Unknown {
         super(text);
         this.items = items;
     }
+}
+/**
+ * A reference to a resource instance that does not exist (count 0, a key for_each does not
+ * have), with the variables as read. Terraform errs there, so try() takes its next argument and
+ * can() is false (evaluator.ts); anywhere else it is an unknown value (a wildcard, noted), so the
+ * rest of the policy is still read.
+ */
+class Absent extends Unknown {
+}
+/** Whether a value holds an Absent anywhere. */
+function hasAbsent(v, depth = 0) {
+    if (v instanceof Absent)
+        return true;
+    if (depth > 64 || v instanceof Unknown)
+        return false;
+    if (v instanceof Tmpl)
+        return v.parts.some((p) => p instanceof Absent);
+    if (v instanceof Json)
+        return hasAbsent(v.value, depth + 1);
+    if (Array.isArray(v))
+        return v.some((x) => hasAbsent(x, depth + 1));
+    if (isObj(v))
+        return Object.values(v).some((x) => hasAbsent(x, depth + 1));
+    return false;
 }
 class Tmpl {
     parts;
@@ -23876,6 +23966,14 @@ function readJsonTemplate(template) {
                     denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
                     return;
                 }
+                // Of principals not known: it may deny fewer than `*`. (A condition with an unknown value
+                // stays a condition: a Deny under one never removes a grant, only notes it.)
+                for (const k of ['Principal', 'NotPrincipal']) {
+                    if (s[k] !== undefined && JSON.stringify(s[k]).includes(UNKNOWN_PART)) {
+                        denyLeftOut.push("a Deny's principals that are not known");
+                        return;
+                    }
+                }
                 for (const k of ['Action', 'Resource']) {
                     if (s[k] === undefined)
                         continue;
@@ -23942,7 +24040,7 @@ function starred(v, depth = 0) {
 }
 /** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
 function denyLeftOutNote(what) {
-    return `left out: ${(0,terraform_values/* uniq */.sb)([...what]).join('; ')} (read as a wildcard, a Deny would hide what the policy grants); findings such a Deny might remove are still reported`;
+    return `left out: ${(0,terraform_values/* uniq */.sb)([...what]).join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
 }
 function asArray(v) {
     return Array.isArray(v) ? v : v === undefined ? [] : [v];
@@ -24315,6 +24413,14 @@ function buildStatements(readers) {
             ['not_principals', 'NotPrincipal'],
         ]) {
             const blocks = r.blocks(attr);
+            const deny = st.Effect === 'Deny';
+            // A Deny whose principals are not known may deny less than `*` would: left out.
+            const unknownWho = 'unknown' in blocks ||
+                blocks.some((b) => b.scalar('type')?.wild || b.list('identifiers')?.unknown?.length);
+            if (deny && unknownWho) {
+                (out.denyLeftOut ??= []).push("a Deny's principals that are not known");
+                continue statements;
+            }
             if ('unknown' in blocks) {
                 out.wild = true;
                 st[key] = '*';
@@ -24350,6 +24456,15 @@ function buildStatements(readers) {
             }
         }
         const conds = r.blocks('condition');
+        // A Deny whose condition would be lost (its blocks, or a test or variable, not known) would
+        // read as unconditional: left out. (Unknown values keep it a condition: a Deny under one
+        // never removes a grant, only notes it.)
+        if (st.Effect === 'Deny' &&
+            ('unknown' in conds ||
+                conds.some((b) => !b.scalar('test')?.values[0] || !b.scalar('variable')?.values[0]))) {
+            (out.denyLeftOut ??= []).push("a Deny's condition that is not known");
+            continue statements;
+        }
         if ('unknown' in conds)
             out.wild = true; // unknown conditions are left out: the statement reads broader
         else if (conds.length > 0) {
@@ -24644,6 +24759,8 @@ class DocumentAnalyzer extends AnalyzerBase {
             const templated = [];
             const leftOut = [...(built.leftOut ?? [])];
             const denyLeftOut = [...(built.denyLeftOut ?? [])];
+            /** The notes of the documents referenced as sources or overrides (what they left out…). */
+            const referencedNotes = [];
             for (const [k, which] of [
                 ['source_policy_documents', 'source'],
                 ['source_json', 'source'],
@@ -24690,6 +24807,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                     if (sub.document === undefined)
                         return { reason: `has a ${k} that cannot be read (${sub.reason})` };
                     more[which].push({ doc: sub.document, paths: sub.statementPaths });
+                    (0,records/* pushAll */.iI)(referencedNotes, sub.approximate ?? []);
                 }
             }
             const merged = mergeDocuments(more.source, built, more.override);
@@ -24707,6 +24825,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 approximate.push(unknownActionsNote(leftOut));
             if (denyLeftOut.length > 0)
                 approximate.push(denyLeftOutNote(denyLeftOut));
+            (0,records/* pushAll */.iI)(approximate, referencedNotes);
             if (this.input.templates) {
                 const interps = (0,terraform_values/* uniq */.sb)([
                     ...built.interpolations,
@@ -24722,7 +24841,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             }
             const out = { document: doc, statementPaths: merged.paths };
             if (approximate.length > 0)
-                out.approximate = approximate;
+                out.approximate = (0,terraform_values/* uniq */.sb)(approximate);
             return out;
         }
         finally {

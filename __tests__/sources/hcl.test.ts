@@ -712,6 +712,9 @@ resource "aws_iam_role" "team" {
 }
 provider "aws" {
   alias = "prod"
+  assume_role {
+    role_arn = "arn:aws:iam::999999999999:role/deploy"
+  }
 }
 module "roles" {
   source    = "./roles"
@@ -817,8 +820,135 @@ output "account" { value = data.aws_caller_identity.c.account_id }
     const denyDoc = byAddress('aws_iam_policy.deny_doc');
     expect(doc(denyDoc).Statement).toEqual([{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }]);
     expect(denyDoc.approximate?.join(' ')).toContain("left out: a Deny's resources that are not known");
-    // A dynamic block over a partly known list is not known (as before): unresolved.
-    expect(byAddress('aws_iam_policy.dyn').status).toBe('unresolved');
+    // A dynamic block over a partly known list: a block for each known item, and the unknown
+    // item's Deny left out (not a Deny of \`*\`), said so.
+    const dyn = byAddress('aws_iam_policy.dyn');
+    expect(doc(dyn).Statement).toEqual([
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+      { Effect: 'Deny', Action: 'iam:PassRole', Resource: 'arn:aws:iam::*:role/admin' },
+    ]);
+    expect(dyn.approximate?.join(' ')).toContain("left out: a Deny's resources that are not known");
+  });
+
+  it('keeps a policy that names an instance no configuration creates, a written key, and each made-up name apart (a second review)', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "roles" {
+  default = {}
+}
+variable "lst" {}
+resource "aws_iam_role" "r" {
+  for_each           = var.roles
+  name               = "svc-\${each.key}"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role" "s" {
+  for_each           = toset(concat(["x"], var.lst))
+  name               = each.value
+  assume_role_policy = "{}"
+}
+resource "aws_s3_bucket" "b" {
+  count = 2
+}
+# outside try(), an instance that does not exist is unknown: the rest of the policy is read
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Statement = [
+    { Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.r["worker"].arn },
+    { Effect = "Allow", Action = "s3:*", Resource = "*" },
+  ] })
+}
+# a key written: that instance (its key known, its value one value)
+resource "aws_iam_policy" "q" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.s["y"].arn }] })
+}
+# two buckets named by Terraform: two values, a Deny of one keeps the other
+resource "aws_iam_policy" "b" {
+  policy = jsonencode({ Statement = [
+    { Effect = "Allow", Action = "s3:*", Resource = aws_s3_bucket.b[0].arn },
+    { Effect = "Deny", Action = "s3:*", Resource = aws_s3_bucket.b[1].arn },
+  ] })
+}
+data "aws_iam_policy_document" "src" {
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["arn:aws:s3:::\${var.lst}/*"]
+  }
+}
+data "aws_iam_policy_document" "d" {
+  source_policy_documents = [data.aws_iam_policy_document.src.json]
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "d" {
+  policy = data.aws_iam_policy_document.d.json
+}
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    const p = byAddress('aws_iam_policy.p');
+    expect(p.status).toBe('resolved');
+    expect(doc(p).Statement.map((s) => s.Resource)).toEqual(['*', '*']);
+    expect(doc(byAddress('aws_iam_policy.q')).Statement[0]!.Resource).toBe(
+      'arn:aws:iam::<account-ID-without-hyphens>:role/<each.value of aws_iam_role.s[y]>',
+    );
+    expect(doc(byAddress('aws_iam_policy.b')).Statement.map((s) => s.Resource)).toEqual([
+      'arn:aws:s3:::<aws_s3_bucket.b[0].bucket>',
+      'arn:aws:s3:::<aws_s3_bucket.b[1].bucket>',
+    ]);
+    // The source document's Deny, left out there, is said on the policy that reads it.
+    expect(byAddress('aws_iam_policy.d').approximate?.join(' ')).toContain(
+      "left out: a Deny's resources that are not known",
+    );
+  });
+
+  it('leaves out a Deny whose condition would be lost, or of principals not known', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "op" {}
+variable "who" {}
+data "aws_iam_policy_document" "c" {
+  statement {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["iam:*"]
+    resources = ["*"]
+    condition {
+      test     = var.op
+      variable = "aws:RequestedRegion"
+      values   = ["eu-west-1"]
+    }
+  }
+}
+resource "aws_iam_policy" "c" {
+  policy = data.aws_iam_policy_document.c.json
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "b"
+  policy = jsonencode({ Statement = [
+    { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" },
+    { Effect = "Deny", Principal = { AWS = var.who }, Action = "s3:*", Resource = "arn:aws:s3:::b/*" },
+    { Effect = "Deny", Principal = "*", Action = "s3:*", Resource = "arn:aws:s3:::b/*", Condition = { StringEquals = { "aws:PrincipalAccount" = var.who } } },
+  ] })
+}
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    const c = byAddress('aws_iam_policy.c');
+    expect(doc(c).Statement.map((s) => s.Effect)).toEqual(['Allow']);
+    expect(c.approximate?.join(' ')).toContain("left out: a Deny's condition that is not known");
+    const b = byAddress('aws_s3_bucket_policy.b');
+    // (the third statement's condition, of an unknown value, stays a condition: kept; a Deny
+    // under a condition never removes a grant)
+    expect(doc(b).Statement.map((s) => s.Effect)).toEqual(['Allow', 'Deny']);
+    expect(b.approximate?.join(' ')).toContain("left out: a Deny's principals that are not known");
   });
 
   it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {
@@ -929,6 +1059,14 @@ resource "aws_iam_policy" "logs" {
       'main.tf': `
 provider "aws" {
   alias = "other"
+  assume_role {
+    role_arn = "arn:aws:iam::999999999999:role/deploy"
+  }
+}
+# only another region: the same account
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
 }
 data "aws_caller_identity" "current" {}
 data "aws_caller_identity" "other" {
@@ -947,9 +1085,14 @@ resource "aws_iam_role" "elsewhere" {
   name               = "coiled-cluster"
   assume_role_policy = "{}"
 }
+resource "aws_iam_role" "regional" {
+  provider           = aws.us_east_1
+  name               = "edge"
+  assume_role_policy = "{}"
+}
 resource "aws_kms_key" "k" {}
 resource "aws_iam_policy" "pass" {
-  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = [aws_iam_role.cluster.arn, aws_iam_role.prefixed.arn] }] })
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = [aws_iam_role.cluster.arn, aws_iam_role.prefixed.arn, aws_iam_role.regional.arn] }] })
 }
 resource "aws_iam_policy" "other" {
   policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = [aws_iam_role.elsewhere.arn, "arn:aws:iam::\${data.aws_caller_identity.other.account_id}:role/x"] }] })
@@ -964,11 +1107,12 @@ resource "aws_iam_policy" "key" {
     expect(doc(pass).Statement[0]!.Resource).toEqual([
       'arn:aws:iam::<account-ID-without-hyphens>:role/coiled-cluster',
       'arn:aws:iam::<account-ID-without-hyphens>:role/anyscale-cluster-node-<aws_iam_role.prefixed.name>',
+      'arn:aws:iam::<account-ID-without-hyphens>:role/edge',
     ]);
     // Nothing read as a wildcard: not approximate.
     expect(pass!.approximate ?? []).toEqual([]);
-    // Another provider configuration may be another account: unknown there, named after the
-    // reference written, in the note (not a data source the configuration never wrote).
+    // A provider configuration that assumes a role may be another account: unknown there, named
+    // after the reference written, in the note (not a data source the configuration never wrote).
     const other = byAddress('aws_iam_policy.other');
     expect(doc(other).Statement[0]!.Resource).toEqual([
       'arn:aws:iam::*:role/coiled-cluster',

@@ -6,6 +6,7 @@ import { setEntryOrigin, setOrigin, setTextOrigin } from './lines.js';
 import { allKids, kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import {
   asStringPiece,
+  hasAbsent,
   concatParts,
   isKnown,
   isObj,
@@ -468,6 +469,8 @@ function functionCall(n: Node, scope: Scope, depth: number): Value {
     for (const a of argNodes) {
       try {
         const v = evaluate(a, scope, depth + 1);
+        // (a resource instance that does not exist: Terraform's error)
+        if (hasAbsent(v)) continue;
         if (name === 'can') return v instanceof Unknown ? new Unknown(text) : true;
         // An unknown value is not an error: try() gives it (unknown), as Terraform does.
         return v;

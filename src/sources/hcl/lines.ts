@@ -235,10 +235,10 @@ export class Emitter {
       this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
       return t;
     }
-    // Its known items as they are, each unknown list as one interpolation; but what a block
-    // iterates over (`for_each` of a `dynamic` block) is unknown as a whole, as before: an unknown
-    // item would be read as one block of unknown values (a Deny of `*`).
-    if (v instanceof PartialList && rel[rel.length - 1] !== 'for_each')
+    // Its known items as they are, each unknown list as one interpolation (a `dynamic` block over
+    // one reads a block of unknown values for it: an Allow's unknown actions are left out, as
+    // is a Deny's every unknown value; buildStatements).
+    if (v instanceof PartialList)
       return this.value([...v.items], abs, rel, here, mode, modeOf, comma, prefix);
     if (v instanceof Unknown || v instanceof Tmpl) {
       const s = v instanceof Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);

@@ -47,7 +47,27 @@ export interface ModuleDef {
   outputs: Map<string, Decl>;
   byAddress: Map<string, Decl>;
   problems: ModuleProblem[];
+  /**
+   * Aliases of its `provider "aws"` blocks that may reach another account (they assume a role,
+   * or name a profile, keys or allowed accounts); an alias that only sets a region does not.
+   */
+  accountAliases: Set<string>;
+  /** Aliases of all its `provider "aws"` blocks. */
+  awsAliases: Set<string>;
 }
+
+/** What in a `provider "aws"` block may make it another account than the default one's. */
+const ACCOUNT_SETTINGS = new Set([
+  'assume_role',
+  'assume_role_with_web_identity',
+  'profile',
+  'access_key',
+  'secret_key',
+  'token',
+  'shared_credentials_files',
+  'shared_config_files',
+  'allowed_account_ids',
+]);
 
 /** What the module loader needs from the outside world (the file system, bounded to the root). */
 export interface ModuleHost {
@@ -79,6 +99,8 @@ export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
     outputs: new Map(),
     byAddress: new Map(),
     problems: [],
+    accountAliases: new Set(),
+    awsAliases: new Set(),
   };
   for (const f of files) {
     const body = kids(f.root).find((k) => k.type === 'body');
@@ -119,6 +141,12 @@ export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
       } else if (kind === 'module' && labels[0]) {
         const d = decl('module', 'module', labels[0]);
         if (!dup(`module.${labels[0]}`, d)) def.calls.push(d);
+      } else if (kind === 'provider' && labels[0] === 'aws' && inner) {
+        const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
+        const settings = kids(inner).map((c) => kids(c)[0]?.text);
+        if (alias) def.awsAliases.add(alias);
+        if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
+          def.accountAliases.add(alias);
       } else if (kind === 'variable' && labels[0])
         def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
       else if (kind === 'output' && labels[0])

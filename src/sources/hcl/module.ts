@@ -10,9 +10,9 @@ import type { FnCtx } from './functions.js';
 import { setOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
-import { PARTITION, resourceAttribute } from './resources.js';
+import { ANY_INSTANCE, PARTITION, resourceAttribute } from './resources.js';
 import { TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
-import { isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
+import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
 import {
   MAX_MODULE_DEPTH,
   MAX_INSTANCES,
@@ -39,8 +39,10 @@ export {
 } from './module-def.js';
 export { readTfvars } from './tfvars.js';
 
-/** A module call's `providers` that gives it another configuration of the `aws` provider. */
-const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.[\w-]+/;
+/** A module call's `providers` that gives it another configuration of the `aws` provider: its alias. */
+const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.([\w-]+)/;
+/** A resource's `provider = aws.x`: the alias. */
+const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
 
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 export class Instance {
@@ -232,13 +234,7 @@ export class Instance {
     // (not for a data source of another provider configuration, maybe another account).
     if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
       const decl = this.def.byAddress.get(`data.${type}.${name}`);
-      if (
-        decl &&
-        !this.otherProvider &&
-        !decl.attrs.has('provider') &&
-        !decl.attrs.has('count') &&
-        !decl.attrs.has('for_each')
-      )
+      if (decl && !this.otherProviderOf(decl) && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
         return { value: new Unknown(text, ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
     }
     const r = this.resourceRef(type, name, rest, text, true);
@@ -270,13 +266,13 @@ export class Instance {
       } else if (s?.kind === 'splat') return { value: this.splat(decl, s.rest, text, data, local), used: 1 };
       else keyKnown = false;
     }
-    // An instance that does not exist (count 0, a key for_each does not have): an error, as in
-    // Terraform, so that try() takes its next argument (not a value standing for a role no
-    // configuration creates).
+    // An instance that does not exist (count 0, a key for_each does not have): Absent, so that
+    // try() takes its next argument, as after Terraform's error (not a value standing for a role
+    // no configuration creates); elsewhere unknown.
     if (counted && keyKnown && key !== undefined) {
       const insts = this.instances(decl);
       if (insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key))
-        throw new HclEvalError(`${local}${keyText(key)}: no such instance with the variables as read`);
+        return { value: new Absent(text), used: rest.length };
     }
     const attrStep = rest[at];
     if (attrStep?.kind !== 'attr') return { value: new Unknown(text), used: rest.length };
@@ -290,7 +286,7 @@ export class Instance {
         values,
         attribute,
         canonical,
-        local,
+        this.instanceRef(local, counted ? key : undefined, counted && !keyKnown),
         this.prefix,
         this.otherProviderOf(decl),
       ),
@@ -315,7 +311,7 @@ export class Instance {
           this.instanceValues(decl, undefined, false),
           a.name,
           canonical,
-          local,
+          this.instanceRef(local, undefined, true),
           this.prefix,
           this.otherProviderOf(decl),
         ),
@@ -329,16 +325,42 @@ export class Instance {
         this.instanceValues(decl, i.key, true),
         a.name,
         canonical,
-        local,
+        this.instanceRef(local, i.key, false),
         this.prefix,
         this.otherProviderOf(decl),
       );
     });
   }
 
-  /** Whether a resource may be in another account: a `provider` of its own, or its module's. */
+  /**
+   * Whether a resource may be in another account: its module's provider may be, or its own
+   * `provider = aws.x` is one that may (ModuleDef.accountAliases).
+   */
   private otherProviderOf(decl: Decl): boolean {
-    return this.otherProvider || decl.attrs.has('provider');
+    const p = decl.attrs.get('provider');
+    return (
+      this.otherProvider || (p !== undefined && this.accountAlias(AWS_ALIAS.exec(textOf(p))?.[1] ?? '?'))
+    );
+  }
+
+  /**
+   * The reference a resource's made-up values are named after: the module's prefix, the
+   * resource, its key (`module.a.aws_s3_bucket.b["k"]`), so that two instances' names are two
+   * values; ANY_INSTANCE for an instance not known (resources.ts: its made-up values stay
+   * unknown, standing for every instance).
+   */
+  private instanceRef(local: string, key: string | number | undefined, any: boolean): string {
+    return `${this.prefix}${local}${any ? ANY_INSTANCE : key !== undefined ? keyText(key) : ''}`;
+  }
+
+  /** Whether an `aws` provider alias may reach another account (unknown aliases may). */
+  private accountAlias(alias: string | undefined): boolean {
+    if (alias === undefined) return false;
+    const defs = [...this.ctx.defs.values()].filter((d): d is ModuleDef => !('error' in d));
+    if (!defs.includes(this.def)) defs.push(this.def);
+    if (defs.some((d) => d.accountAliases.has(alias))) return true;
+    // An alias no provider block of the audited modules declares: not known, so it may.
+    return !defs.some((d) => d.awsAliases.has(alias));
   }
 
   /** The configured values of one instance (for the attributes of references), evaluated once. */
@@ -360,6 +382,12 @@ export class Instance {
         if (keyKnown && key !== undefined) {
           const inst = this.instances(decl).find((i) => i.key === key);
           if (inst) each = inst.iter.each as { [k: string]: Value };
+          // for_each not known, the key written: that key, and its one value.
+          else
+            each = {
+              key: String(key),
+              value: new Unknown(`each.value of ${decl.type}.${decl.name}${keyText(key)}`),
+            };
         }
         iter = { each };
       }
@@ -487,7 +515,11 @@ export class Instance {
       this.depth + 1,
       [...this.stack, this.def.dir],
       this.otherProvider ||
-        OTHER_AWS_PROVIDER.test(decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')!) : ''),
+        this.accountAlias(
+          OTHER_AWS_PROVIDER.exec(
+            decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')!) : '',
+          )?.[1],
+        ),
     );
   }
 

@@ -26,8 +26,16 @@ function attr(values: { [k: string]: Value }, name: string): Piece | undefined {
   return undefined;
 }
 
+/** Ends the reference of a resource instance that is not known (module.ts instanceRef). */
+export const ANY_INSTANCE = '[*]';
+
+/** What Terraform or AWS makes up for an instance: one value, or for an instance not known, unknown. */
+function madeUp(ref: string, what: string): Unknown {
+  return ref.endsWith(ANY_INSTANCE) ? new Unknown(`${ref}.${what}`) : new OneValue(`${ref}.${what}`);
+}
+
 /** The iteration values of a resource's instance. */
-const ITERATION = /^(count|each)\./;
+const ITERATION = /^(count\.index|each\.key|each\.value)$/;
 
 /**
  * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
@@ -53,11 +61,15 @@ function nameOf(
   ref: string,
   prefixKey = `${key}_prefix`,
 ): Piece {
+  // Of an instance not known (a splat over an unknown count): what it makes up stands for every
+  // instance's, so stays unknown (a wildcard).
+  const any = ref.endsWith(ANY_INSTANCE);
+  const made = madeUp(ref, key);
   const n = attr(values, key);
-  if (n !== undefined) return oneValued(n);
+  if (n !== undefined) return any ? n : oneValued(n);
   const p = attr(values, prefixKey);
-  if (p !== undefined) return concatParts([oneValued(p), new OneValue(`${ref}.${key}`)]);
-  return new OneValue(`${ref}.${key}`);
+  if (p !== undefined) return concatParts([any ? p : oneValued(p), made]);
+  return made;
 }
 
 function iamPath(values: { [k: string]: Value }): Piece {
@@ -120,8 +132,7 @@ export const RESOURCE_ATTRIBUTES: Record<string, Builder> = {
     return { arn, id: arn, name };
   },
   aws_kms_key: (_v, ref, acct) => ({
-    arn: () =>
-      pattern([`arn:${PARTITION}:kms:`, region(ref), ':', acct, ':key/', new OneValue(`${ref}.key_id`)]),
+    arn: () => pattern([`arn:${PARTITION}:kms:`, region(ref), ':', acct, ':key/', madeUp(ref, 'key_id')]),
   }),
   aws_kms_alias: regional('kms', '', 'name'),
   aws_secretsmanager_secret: (v, ref, acct) => {
@@ -135,7 +146,7 @@ export const RESOURCE_ATTRIBUTES: Record<string, Builder> = {
         ':secret:',
         name,
         '-',
-        new OneValue(`${ref}.suffix`),
+        madeUp(ref, 'suffix'),
       ]);
     return { arn, id: arn, name };
   },

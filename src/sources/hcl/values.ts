@@ -47,6 +47,25 @@ export class PartialList extends Unknown {
   }
 }
 
+/**
+ * A reference to a resource instance that does not exist (count 0, a key for_each does not
+ * have), with the variables as read. Terraform errs there, so try() takes its next argument and
+ * can() is false (evaluator.ts); anywhere else it is an unknown value (a wildcard, noted), so the
+ * rest of the policy is still read.
+ */
+export class Absent extends Unknown {}
+
+/** Whether a value holds an Absent anywhere. */
+export function hasAbsent(v: Value, depth = 0): boolean {
+  if (v instanceof Absent) return true;
+  if (depth > 64 || v instanceof Unknown) return false;
+  if (v instanceof Tmpl) return v.parts.some((p) => p instanceof Absent);
+  if (v instanceof Json) return hasAbsent(v.value, depth + 1);
+  if (Array.isArray(v)) return v.some((x) => hasAbsent(x, depth + 1));
+  if (isObj(v)) return Object.values(v).some((x) => hasAbsent(x, depth + 1));
+  return false;
+}
+
 export class Tmpl {
   constructor(readonly parts: readonly (string | Unknown)[]) {}
 }

@@ -241,6 +241,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const templated: string[] = [];
       const leftOut: string[] = [...(built.leftOut ?? [])];
       const denyLeftOut: string[] = [...(built.denyLeftOut ?? [])];
+      /** The notes of the documents referenced as sources or overrides (what they left out…). */
+      const referencedNotes: string[] = [];
       for (const [k, which] of [
         ['source_policy_documents', 'source'],
         ['source_json', 'source'],
@@ -282,6 +284,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
           const sub = this.fromReferences(d, a, k, visiting);
           if (sub.document === undefined) return { reason: `has a ${k} that cannot be read (${sub.reason})` };
           more[which].push({ doc: sub.document, paths: sub.statementPaths });
+          pushAll(referencedNotes, sub.approximate ?? []);
         }
       }
       const merged = mergeDocuments(more.source, built, more.override);
@@ -296,6 +299,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const approximate: string[] = [];
       if (leftOut.length > 0) approximate.push(unknownActionsNote(leftOut));
       if (denyLeftOut.length > 0) approximate.push(denyLeftOutNote(denyLeftOut));
+      pushAll(approximate, referencedNotes);
       if (this.input.templates) {
         const interps = uniq([
           ...built.interpolations,
@@ -308,7 +312,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         approximate.push(`rebuilt from ${d.address}; unknown values read as wildcards`);
       }
       const out: DocResult = { document: doc, statementPaths: merged.paths };
-      if (approximate.length > 0) out.approximate = approximate;
+      if (approximate.length > 0) out.approximate = uniq(approximate);
       return out;
     } finally {
       visiting.delete(d.address);

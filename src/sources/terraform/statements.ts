@@ -100,6 +100,14 @@ export function readJsonTemplate(template: string):
           denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
           return;
         }
+        // Of principals not known: it may deny fewer than `*`. (A condition with an unknown value
+        // stays a condition: a Deny under one never removes a grant, only notes it.)
+        for (const k of ['Principal', 'NotPrincipal']) {
+          if (s[k] !== undefined && JSON.stringify(s[k]).includes(UNKNOWN_PART)) {
+            denyLeftOut.push("a Deny's principals that are not known");
+            return;
+          }
+        }
         for (const k of ['Action', 'Resource']) {
           if (s[k] === undefined) continue;
           const all = asArray(s[k]);
@@ -159,7 +167,7 @@ function starred(v: unknown, depth = 0): unknown {
 
 /** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
 export function denyLeftOutNote(what: readonly string[]): string {
-  return `left out: ${uniq([...what]).join('; ')} (read as a wildcard, a Deny would hide what the policy grants); findings such a Deny might remove are still reported`;
+  return `left out: ${uniq([...what]).join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
 }
 
 function asArray(v: unknown): unknown[] {
@@ -528,6 +536,15 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       ['not_principals', 'NotPrincipal'],
     ] as const) {
       const blocks = r.blocks(attr);
+      const deny = st.Effect === 'Deny';
+      // A Deny whose principals are not known may deny less than `*` would: left out.
+      const unknownWho =
+        'unknown' in blocks ||
+        blocks.some((b) => b.scalar('type')?.wild || b.list('identifiers')?.unknown?.length);
+      if (deny && unknownWho) {
+        (out.denyLeftOut ??= []).push("a Deny's principals that are not known");
+        continue statements;
+      }
       if ('unknown' in blocks) {
         out.wild = true;
         st[key] = '*';
@@ -559,6 +576,17 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       }
     }
     const conds = r.blocks('condition');
+    // A Deny whose condition would be lost (its blocks, or a test or variable, not known) would
+    // read as unconditional: left out. (Unknown values keep it a condition: a Deny under one
+    // never removes a grant, only notes it.)
+    if (
+      st.Effect === 'Deny' &&
+      ('unknown' in conds ||
+        conds.some((b) => !b.scalar('test')?.values[0] || !b.scalar('variable')?.values[0]))
+    ) {
+      (out.denyLeftOut ??= []).push("a Deny's condition that is not known");
+      continue statements;
+    }
     if ('unknown' in conds)
       out.wild = true; // unknown conditions are left out: the statement reads broader
     else if (conds.length > 0) {
