@@ -17976,9 +17976,10 @@ function functionCall(n, scope, depth) {
     if (name === 'try' || name === 'can') {
         for (const a of argNodes) {
             try {
+                const made = (0,hcl_values/* absentCount */.rE)();
                 const v = evaluate(a, scope, depth + 1);
-                // (a resource instance that does not exist: Terraform's error)
-                if ((0,hcl_values/* hasAbsent */.Y2)(v))
+                // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
+                if ((0,hcl_values/* absentCount */.rE)() !== made || (0,hcl_values/* hasAbsent */.Y2)(v))
                     continue;
                 if (name === 'can')
                     return v instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Unknown */.$r(text) : true;
@@ -18253,9 +18254,12 @@ function attr(values, name) {
 }
 /** Ends the reference of a resource instance that is not known (module.ts instanceRef). */
 const ANY_INSTANCE = '[*]';
-/** What Terraform or AWS makes up for an instance: one value, or for an instance not known, unknown. */
+/**
+ * What Terraform or AWS makes up for an instance: one value (of an instance not known,
+ * `aws_iam_role.w[*]`, each instance's own: compared one resource at a time, the same answer).
+ */
 function madeUp(ref, what) {
-    return ref.endsWith(ANY_INSTANCE) ? new hcl_values/* Unknown */.$r(`${ref}.${what}`) : new hcl_values/* OneValue */.MH(`${ref}.${what}`);
+    return new hcl_values/* OneValue */.MH(`${ref}.${what}`);
 }
 /** The iteration values of a resource's instance. */
 const ITERATION = /^(count\.index|each\.key|each\.value)$/;
@@ -18279,16 +18283,13 @@ function oneValued(p, depth = 0) {
  * value Terraform makes up. Unknown parts stand for one value each (oneValued).
  */
 function nameOf(values, key, ref, prefixKey = `${key}_prefix`) {
-    // Of an instance not known (a splat over an unknown count): what it makes up stands for every
-    // instance's, so stays unknown (a wildcard).
-    const any = ref.endsWith(ANY_INSTANCE);
     const made = madeUp(ref, key);
     const n = attr(values, key);
     if (n !== undefined)
-        return any ? n : oneValued(n);
+        return oneValued(n);
     const p = attr(values, prefixKey);
     if (p !== undefined)
-        return (0,hcl_values/* concatParts */.b5)([any ? p : oneValued(p), made]);
+        return (0,hcl_values/* concatParts */.b5)([oneValued(p), made]);
     return made;
 }
 function iamPath(values) {
@@ -18416,6 +18417,7 @@ const ACCOUNT_SETTINGS = new Set([
     'secret_key',
     'token',
     'shared_credentials_files',
+    'shared_credentials_file',
     'shared_config_files',
     'allowed_account_ids',
 ]);
@@ -18491,7 +18493,12 @@ function defineModule(dir, files) {
             }
             else if (kind === 'provider' && labels[0] === 'aws' && inner) {
                 const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
-                const settings = (0,parse/* kids */.aw)(inner).map((c) => (0,parse/* kids */.aw)(c)[0]?.text);
+                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
+                const settings = (0,parse/* kids */.aw)(inner).map((c) => {
+                    const first = (0,parse/* kids */.aw)(c)[0]?.text;
+                    const label = (0,parse/* kids */.aw)(c)[1];
+                    return first === 'dynamic' && label ? labelText(label) : first;
+                });
                 if (alias)
                     def.awsAliases.add(alias);
                 if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
@@ -18845,26 +18852,30 @@ class Instance {
             else
                 keyKnown = false;
         }
-        // An instance that does not exist (count 0, a key for_each does not have): Absent, so that
-        // try() takes its next argument, as after Terraform's error (not a value standing for a role
-        // no configuration creates); elsewhere unknown.
+        // An instance that does not exist (count 0, a key for_each does not have, with the variables
+        // as read): Absent, so that try() takes its next argument, as after Terraform's error;
+        // elsewhere what that instance would stand for (the key as written), as with a for_each not
+        // known, since other variables may create it.
+        let absent = false;
         if (counted && keyKnown && key !== undefined) {
             const insts = this.instances(decl);
-            if (insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key))
-                return { value: new hcl_values/* Absent */.UV(text), used: rest.length };
+            absent = insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key);
         }
         const attrStep = rest[at];
         if (attrStep?.kind !== 'attr')
-            return { value: new hcl_values/* Unknown */.$r(text), used: rest.length };
+            return { value: absent ? new hcl_values/* Absent */.UV(text) : new hcl_values/* Unknown */.$r(text), used: rest.length };
         const attribute = attrStep.name;
         const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
         if (data)
-            return { value: new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix), used: at + 1 };
-        const values = this.instanceValues(decl, key, keyKnown);
-        return {
-            value: resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl)),
-            used: at + 1,
-        };
+            return {
+                value: absent
+                    ? new hcl_values/* Absent */.UV(canonical, undefined, this.prefix)
+                    : new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix),
+                used: at + 1,
+            };
+        const values = this.instanceValues(decl, key, keyKnown, absent);
+        const u = resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl));
+        return { value: absent ? new hcl_values/* Absent */.UV(u.text, u.pattern, u.scope) : u, used: at + 1 };
     }
     /** `type.name[*].attr`: one value per known instance (unknown when the instances are not known). */
     splat(decl, rest, text, data, local) {
@@ -18902,8 +18913,7 @@ class Instance {
     /**
      * The reference a resource's made-up values are named after: the module's prefix, the
      * resource, its key (`module.a.aws_s3_bucket.b["k"]`), so that two instances' names are two
-     * values; ANY_INSTANCE for an instance not known (resources.ts: its made-up values stay
-     * unknown, standing for every instance).
+     * values; ANY_INSTANCE for an instance not known (`aws_iam_role.w[*]`).
      */
     instanceRef(local, key, any) {
         return `${this.prefix}${local}${any ? ANY_INSTANCE : key !== undefined ? keyText(key) : ''}`;
@@ -18921,8 +18931,10 @@ class Instance {
         return !defs.some((d) => d.awsAliases.has(alias));
     }
     /** The configured values of one instance (for the attributes of references), evaluated once. */
-    instanceValues(decl, key, keyKnown) {
-        const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? keyText(key) : keyKnown ? '' : '[?]'}`;
+    instanceValues(decl, key, keyKnown, 
+    /** The instance does not exist with the variables as read: its key as written, its value unknown. */
+    absent = false) {
+        const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? keyText(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
         if (this.valuesCache.has(id))
             return this.valuesCache.get(id);
         if (this.valuesBusy.has(id))
@@ -18937,7 +18949,7 @@ class Instance {
             else if (decl.attrs.has('for_each')) {
                 let each = { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') };
                 if (keyKnown && key !== undefined) {
-                    const inst = this.instances(decl).find((i) => i.key === key);
+                    const inst = absent ? undefined : this.instances(decl).find((i) => i.key === key);
                     if (inst)
                         each = inst.iter.each;
                     // for_each not known, the key written: that key, and its one value.
@@ -19642,6 +19654,7 @@ function lineOf(n) {
 /* harmony export */   bM: () => (/* binding */ fromPlain),
 /* harmony export */   os: () => (/* binding */ shortText),
 /* harmony export */   qE: () => (/* binding */ isKnown),
+/* harmony export */   rE: () => (/* binding */ absentCount),
 /* harmony export */   s$: () => (/* binding */ jsonText),
 /* harmony export */   sA: () => (/* binding */ isObj)
 /* harmony export */ });
@@ -19703,11 +19716,22 @@ class PartialList extends Unknown {
  * rest of the policy is still read.
  */
 class Absent extends Unknown {
+    constructor(text, pattern, scope) {
+        super(text, pattern, scope);
+        absentsMade++;
+    }
+}
+let absentsMade = 0;
+/** How many Absent values were made so far (try() tells whether evaluating its argument made one). */
+function absentCount() {
+    return absentsMade;
 }
 /** Whether a value holds an Absent anywhere. */
 function hasAbsent(v, depth = 0) {
     if (v instanceof Absent)
         return true;
+    if (v instanceof PartialList)
+        return depth <= 64 && v.items.some((x) => hasAbsent(x, depth + 1));
     if (depth > 64 || v instanceof Unknown)
         return false;
     if (v instanceof Tmpl)

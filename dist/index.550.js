@@ -12641,11 +12641,22 @@ class PartialList extends values_Unknown {
  * rest of the policy is still read.
  */
 class Absent extends values_Unknown {
+    constructor(text, pattern, scope) {
+        super(text, pattern, scope);
+        absentsMade++;
+    }
+}
+let absentsMade = 0;
+/** How many Absent values were made so far (try() tells whether evaluating its argument made one). */
+function absentCount() {
+    return absentsMade;
 }
 /** Whether a value holds an Absent anywhere. */
 function hasAbsent(v, depth = 0) {
     if (v instanceof Absent)
         return true;
+    if (v instanceof PartialList)
+        return depth <= 64 && v.items.some((x) => hasAbsent(x, depth + 1));
     if (depth > 64 || v instanceof values_Unknown)
         return false;
     if (v instanceof Tmpl)
@@ -14322,9 +14333,10 @@ function functionCall(n, scope, depth) {
     if (name === 'try' || name === 'can') {
         for (const a of argNodes) {
             try {
+                const made = absentCount();
                 const v = evaluate(a, scope, depth + 1);
-                // (a resource instance that does not exist: Terraform's error)
-                if (hasAbsent(v))
+                // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
+                if (absentCount() !== made || hasAbsent(v))
                     continue;
                 if (name === 'can')
                     return v instanceof values_Unknown ? new values_Unknown(text) : true;
@@ -14597,9 +14609,12 @@ function attr(values, name) {
 }
 /** Ends the reference of a resource instance that is not known (module.ts instanceRef). */
 const ANY_INSTANCE = '[*]';
-/** What Terraform or AWS makes up for an instance: one value, or for an instance not known, unknown. */
+/**
+ * What Terraform or AWS makes up for an instance: one value (of an instance not known,
+ * `aws_iam_role.w[*]`, each instance's own: compared one resource at a time, the same answer).
+ */
 function madeUp(ref, what) {
-    return ref.endsWith(ANY_INSTANCE) ? new values_Unknown(`${ref}.${what}`) : new OneValue(`${ref}.${what}`);
+    return new OneValue(`${ref}.${what}`);
 }
 /** The iteration values of a resource's instance. */
 const ITERATION = /^(count\.index|each\.key|each\.value)$/;
@@ -14623,16 +14638,13 @@ function oneValued(p, depth = 0) {
  * value Terraform makes up. Unknown parts stand for one value each (oneValued).
  */
 function resources_nameOf(values, key, ref, prefixKey = `${key}_prefix`) {
-    // Of an instance not known (a splat over an unknown count): what it makes up stands for every
-    // instance's, so stays unknown (a wildcard).
-    const any = ref.endsWith(ANY_INSTANCE);
     const made = madeUp(ref, key);
     const n = attr(values, key);
     if (n !== undefined)
-        return any ? n : oneValued(n);
+        return oneValued(n);
     const p = attr(values, prefixKey);
     if (p !== undefined)
-        return concatParts([any ? p : oneValued(p), made]);
+        return concatParts([oneValued(p), made]);
     return made;
 }
 function resources_iamPath(values) {
@@ -14758,6 +14770,7 @@ const ACCOUNT_SETTINGS = new Set([
     'secret_key',
     'token',
     'shared_credentials_files',
+    'shared_credentials_file',
     'shared_config_files',
     'allowed_account_ids',
 ]);
@@ -14833,7 +14846,12 @@ function defineModule(dir, files) {
             }
             else if (kind === 'provider' && labels[0] === 'aws' && inner) {
                 const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
-                const settings = kids(inner).map((c) => kids(c)[0]?.text);
+                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
+                const settings = kids(inner).map((c) => {
+                    const first = kids(c)[0]?.text;
+                    const label = kids(c)[1];
+                    return first === 'dynamic' && label ? labelText(label) : first;
+                });
                 if (alias)
                     def.awsAliases.add(alias);
                 if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
@@ -15187,26 +15205,30 @@ class Instance {
             else
                 keyKnown = false;
         }
-        // An instance that does not exist (count 0, a key for_each does not have): Absent, so that
-        // try() takes its next argument, as after Terraform's error (not a value standing for a role
-        // no configuration creates); elsewhere unknown.
+        // An instance that does not exist (count 0, a key for_each does not have, with the variables
+        // as read): Absent, so that try() takes its next argument, as after Terraform's error;
+        // elsewhere what that instance would stand for (the key as written), as with a for_each not
+        // known, since other variables may create it.
+        let absent = false;
         if (counted && keyKnown && key !== undefined) {
             const insts = this.instances(decl);
-            if (insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key))
-                return { value: new Absent(text), used: rest.length };
+            absent = insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key);
         }
         const attrStep = rest[at];
         if (attrStep?.kind !== 'attr')
-            return { value: new values_Unknown(text), used: rest.length };
+            return { value: absent ? new Absent(text) : new values_Unknown(text), used: rest.length };
         const attribute = attrStep.name;
         const canonical = `${local}${key !== undefined ? module_def_keyText(key) : ''}.${attribute}`;
         if (data)
-            return { value: new values_Unknown(canonical, undefined, this.prefix), used: at + 1 };
-        const values = this.instanceValues(decl, key, keyKnown);
-        return {
-            value: resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl)),
-            used: at + 1,
-        };
+            return {
+                value: absent
+                    ? new Absent(canonical, undefined, this.prefix)
+                    : new values_Unknown(canonical, undefined, this.prefix),
+                used: at + 1,
+            };
+        const values = this.instanceValues(decl, key, keyKnown, absent);
+        const u = resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl));
+        return { value: absent ? new Absent(u.text, u.pattern, u.scope) : u, used: at + 1 };
     }
     /** `type.name[*].attr`: one value per known instance (unknown when the instances are not known). */
     splat(decl, rest, text, data, local) {
@@ -15244,8 +15266,7 @@ class Instance {
     /**
      * The reference a resource's made-up values are named after: the module's prefix, the
      * resource, its key (`module.a.aws_s3_bucket.b["k"]`), so that two instances' names are two
-     * values; ANY_INSTANCE for an instance not known (resources.ts: its made-up values stay
-     * unknown, standing for every instance).
+     * values; ANY_INSTANCE for an instance not known (`aws_iam_role.w[*]`).
      */
     instanceRef(local, key, any) {
         return `${this.prefix}${local}${any ? ANY_INSTANCE : key !== undefined ? module_def_keyText(key) : ''}`;
@@ -15263,8 +15284,10 @@ class Instance {
         return !defs.some((d) => d.awsAliases.has(alias));
     }
     /** The configured values of one instance (for the attributes of references), evaluated once. */
-    instanceValues(decl, key, keyKnown) {
-        const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? module_def_keyText(key) : keyKnown ? '' : '[?]'}`;
+    instanceValues(decl, key, keyKnown, 
+    /** The instance does not exist with the variables as read: its key as written, its value unknown. */
+    absent = false) {
+        const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? module_def_keyText(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
         if (this.valuesCache.has(id))
             return this.valuesCache.get(id);
         if (this.valuesBusy.has(id))
@@ -15279,7 +15302,7 @@ class Instance {
             else if (decl.attrs.has('for_each')) {
                 let each = { key: new values_Unknown('each.key'), value: new values_Unknown('each.value') };
                 if (keyKnown && key !== undefined) {
-                    const inst = this.instances(decl).find((i) => i.key === key);
+                    const inst = absent ? undefined : this.instances(decl).find((i) => i.key === key);
                     if (inst)
                         each = inst.iter.each;
                     // for_each not known, the key written: that key, and its one value.

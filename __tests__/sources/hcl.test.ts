@@ -850,12 +850,15 @@ resource "aws_iam_role" "s" {
 resource "aws_s3_bucket" "b" {
   count = 2
 }
-# outside try(), an instance that does not exist is unknown: the rest of the policy is read
+# an instance that does not exist with the variables as read
 resource "aws_iam_policy" "p" {
   policy = jsonencode({ Statement = [
     { Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.r["worker"].arn },
     { Effect = "Allow", Action = "s3:*", Resource = "*" },
   ] })
+}
+resource "aws_iam_policy" "t" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = try(lower(aws_iam_role.r["worker"].arn), "arn:aws:iam::123456789012:role/fallback") }] })
 }
 # a key written: that instance (its key known, its value one value)
 resource "aws_iam_policy" "q" {
@@ -889,9 +892,18 @@ resource "aws_iam_policy" "d" {
     });
     const recs = policies(results);
     const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    // Outside try(), an instance the variables as read do not create is the one the key names
+    // (other variables may): the rest of the policy is read.
     const p = byAddress('aws_iam_policy.p');
     expect(p.status).toBe('resolved');
-    expect(doc(p).Statement.map((s) => s.Resource)).toEqual(['*', '*']);
+    expect(doc(p).Statement.map((s) => s.Resource)).toEqual([
+      'arn:aws:iam::<account-ID-without-hyphens>:role/svc-worker',
+      '*',
+    ]);
+    // Inside try(), such an instance anywhere in an argument (under a function too) is an error.
+    expect(doc(byAddress('aws_iam_policy.t')).Statement[0]!.Resource).toBe(
+      'arn:aws:iam::123456789012:role/fallback',
+    );
     expect(doc(byAddress('aws_iam_policy.q')).Statement[0]!.Resource).toBe(
       'arn:aws:iam::<account-ID-without-hyphens>:role/<each.value of aws_iam_role.s[y]>',
     );

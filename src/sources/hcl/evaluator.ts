@@ -5,6 +5,7 @@ import { callFunction, HclEvalError, type FnCtx } from './functions.js';
 import { setEntryOrigin, setOrigin, setTextOrigin } from './lines.js';
 import { allKids, kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import {
+  absentCount,
   asStringPiece,
   hasAbsent,
   concatParts,
@@ -468,9 +469,10 @@ function functionCall(n: Node, scope: Scope, depth: number): Value {
   if (name === 'try' || name === 'can') {
     for (const a of argNodes) {
       try {
+        const made = absentCount();
         const v = evaluate(a, scope, depth + 1);
-        // (a resource instance that does not exist: Terraform's error)
-        if (hasAbsent(v)) continue;
+        // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
+        if (absentCount() !== made || hasAbsent(v)) continue;
         if (name === 'can') return v instanceof Unknown ? new Unknown(text) : true;
         // An unknown value is not an error: try() gives it (unknown), as Terraform does.
         return v;

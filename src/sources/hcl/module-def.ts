@@ -65,6 +65,7 @@ const ACCOUNT_SETTINGS = new Set([
   'secret_key',
   'token',
   'shared_credentials_files',
+  'shared_credentials_file',
   'shared_config_files',
   'allowed_account_ids',
 ]);
@@ -143,7 +144,12 @@ export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
         if (!dup(`module.${labels[0]}`, d)) def.calls.push(d);
       } else if (kind === 'provider' && labels[0] === 'aws' && inner) {
         const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
-        const settings = kids(inner).map((c) => kids(c)[0]?.text);
+        // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
+        const settings = kids(inner).map((c) => {
+          const first = kids(c)[0]?.text;
+          const label = kids(c)[1];
+          return first === 'dynamic' && label ? labelText(label) : first;
+        });
         if (alias) def.awsAliases.add(alias);
         if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
           def.accountAliases.add(alias);

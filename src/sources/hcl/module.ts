@@ -266,32 +266,38 @@ export class Instance {
       } else if (s?.kind === 'splat') return { value: this.splat(decl, s.rest, text, data, local), used: 1 };
       else keyKnown = false;
     }
-    // An instance that does not exist (count 0, a key for_each does not have): Absent, so that
-    // try() takes its next argument, as after Terraform's error (not a value standing for a role
-    // no configuration creates); elsewhere unknown.
+    // An instance that does not exist (count 0, a key for_each does not have, with the variables
+    // as read): Absent, so that try() takes its next argument, as after Terraform's error;
+    // elsewhere what that instance would stand for (the key as written), as with a for_each not
+    // known, since other variables may create it.
+    let absent = false;
     if (counted && keyKnown && key !== undefined) {
       const insts = this.instances(decl);
-      if (insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key))
-        return { value: new Absent(text), used: rest.length };
+      absent = insts.every((i) => i.key !== undefined && !i.approximate) && !insts.some((i) => i.key === key);
     }
     const attrStep = rest[at];
-    if (attrStep?.kind !== 'attr') return { value: new Unknown(text), used: rest.length };
+    if (attrStep?.kind !== 'attr')
+      return { value: absent ? new Absent(text) : new Unknown(text), used: rest.length };
     const attribute = attrStep.name;
     const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
-    if (data) return { value: new Unknown(canonical, undefined, this.prefix), used: at + 1 };
-    const values = this.instanceValues(decl, key, keyKnown);
-    return {
-      value: resourceAttribute(
-        type,
-        values,
-        attribute,
-        canonical,
-        this.instanceRef(local, counted ? key : undefined, counted && !keyKnown),
-        this.prefix,
-        this.otherProviderOf(decl),
-      ),
-      used: at + 1,
-    };
+    if (data)
+      return {
+        value: absent
+          ? new Absent(canonical, undefined, this.prefix)
+          : new Unknown(canonical, undefined, this.prefix),
+        used: at + 1,
+      };
+    const values = this.instanceValues(decl, key, keyKnown, absent);
+    const u = resourceAttribute(
+      type,
+      values,
+      attribute,
+      canonical,
+      this.instanceRef(local, counted ? key : undefined, counted && !keyKnown),
+      this.prefix,
+      this.otherProviderOf(decl),
+    );
+    return { value: absent ? new Absent(u.text, u.pattern, u.scope) : u, used: at + 1 };
   }
 
   /** `type.name[*].attr`: one value per known instance (unknown when the instances are not known). */
@@ -346,8 +352,7 @@ export class Instance {
   /**
    * The reference a resource's made-up values are named after: the module's prefix, the
    * resource, its key (`module.a.aws_s3_bucket.b["k"]`), so that two instances' names are two
-   * values; ANY_INSTANCE for an instance not known (resources.ts: its made-up values stay
-   * unknown, standing for every instance).
+   * values; ANY_INSTANCE for an instance not known (`aws_iam_role.w[*]`).
    */
   private instanceRef(local: string, key: string | number | undefined, any: boolean): string {
     return `${this.prefix}${local}${any ? ANY_INSTANCE : key !== undefined ? keyText(key) : ''}`;
@@ -364,8 +369,14 @@ export class Instance {
   }
 
   /** The configured values of one instance (for the attributes of references), evaluated once. */
-  private instanceValues(decl: Decl, key: string | number | undefined, keyKnown: boolean): Value {
-    const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? keyText(key) : keyKnown ? '' : '[?]'}`;
+  private instanceValues(
+    decl: Decl,
+    key: string | number | undefined,
+    keyKnown: boolean,
+    /** The instance does not exist with the variables as read: its key as written, its value unknown. */
+    absent = false,
+  ): Value {
+    const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? keyText(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
     if (this.valuesCache.has(id)) return this.valuesCache.get(id)!;
     if (this.valuesBusy.has(id)) return newObj();
     this.valuesBusy.add(id);
@@ -380,7 +391,7 @@ export class Instance {
       else if (decl.attrs.has('for_each')) {
         let each: { [k: string]: Value } = { key: new Unknown('each.key'), value: new Unknown('each.value') };
         if (keyKnown && key !== undefined) {
-          const inst = this.instances(decl).find((i) => i.key === key);
+          const inst = absent ? undefined : this.instances(decl).find((i) => i.key === key);
           if (inst) each = inst.iter.each as { [k: string]: Value };
           // for_each not known, the key written: that key, and its one value.
           else

@@ -29,9 +29,12 @@ function attr(values: { [k: string]: Value }, name: string): Piece | undefined {
 /** Ends the reference of a resource instance that is not known (module.ts instanceRef). */
 export const ANY_INSTANCE = '[*]';
 
-/** What Terraform or AWS makes up for an instance: one value, or for an instance not known, unknown. */
+/**
+ * What Terraform or AWS makes up for an instance: one value (of an instance not known,
+ * `aws_iam_role.w[*]`, each instance's own: compared one resource at a time, the same answer).
+ */
 function madeUp(ref: string, what: string): Unknown {
-  return ref.endsWith(ANY_INSTANCE) ? new Unknown(`${ref}.${what}`) : new OneValue(`${ref}.${what}`);
+  return new OneValue(`${ref}.${what}`);
 }
 
 /** The iteration values of a resource's instance. */
@@ -61,14 +64,11 @@ function nameOf(
   ref: string,
   prefixKey = `${key}_prefix`,
 ): Piece {
-  // Of an instance not known (a splat over an unknown count): what it makes up stands for every
-  // instance's, so stays unknown (a wildcard).
-  const any = ref.endsWith(ANY_INSTANCE);
   const made = madeUp(ref, key);
   const n = attr(values, key);
-  if (n !== undefined) return any ? n : oneValued(n);
+  if (n !== undefined) return oneValued(n);
   const p = attr(values, prefixKey);
-  if (p !== undefined) return concatParts([any ? p : oneValued(p), made]);
+  if (p !== undefined) return concatParts([oneValued(p), made]);
   return made;
 }
 

@@ -53,11 +53,24 @@ export class PartialList extends Unknown {
  * can() is false (evaluator.ts); anywhere else it is an unknown value (a wildcard, noted), so the
  * rest of the policy is still read.
  */
-export class Absent extends Unknown {}
+export class Absent extends Unknown {
+  constructor(text: string, pattern?: string | Tmpl, scope?: string) {
+    super(text, pattern, scope);
+    absentsMade++;
+  }
+}
+
+let absentsMade = 0;
+
+/** How many Absent values were made so far (try() tells whether evaluating its argument made one). */
+export function absentCount(): number {
+  return absentsMade;
+}
 
 /** Whether a value holds an Absent anywhere. */
 export function hasAbsent(v: Value, depth = 0): boolean {
   if (v instanceof Absent) return true;
+  if (v instanceof PartialList) return depth <= 64 && v.items.some((x) => hasAbsent(x, depth + 1));
   if (depth > 64 || v instanceof Unknown) return false;
   if (v instanceof Tmpl) return v.parts.some((p) => p instanceof Absent);
   if (v instanceof Json) return hasAbsent(v.value, depth + 1);
