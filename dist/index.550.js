@@ -7007,8 +7007,9 @@ const UNKNOWN_PART = '\uE000';
  * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept. In
  * a Deny, a value with an interpolation is never a wildcard (a Deny read broader would hide
  * what the policy grants): left out (`denyLeftOut`), and the Deny with it when nothing is left of
- * its actions or resources, or its NotAction or NotResource has one. `kept` gives the index, in
- * the template, of each statement read (some may be left out).
+ * its actions or resources, or its NotAction, NotResource or principals hold one (a condition's
+ * unknown values keep it a condition). `kept` gives the index, in the template, of each statement
+ * read (some may be left out).
  */
 function readJsonTemplate(template) {
     const leftOut = [];
@@ -14584,8 +14585,10 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
 
 ;// CONCATENATED MODULE: ./src/sources/hcl/resources.ts
 // What a reference to a resource's attribute stands for when the resource is not created yet:
-// `aws_iam_role.x.arn` is `arn:aws:iam::<account>:role/<its name>`, with the unknown parts (the
-// account, a `${var.n}` in the name) kept unknown within their segment only.
+// `aws_iam_role.x.arn` is `arn:aws:iam::<account-ID-without-hyphens>:role/<its name>`, the account
+// a placeholder and each unknown part of the name one value (a placeholder too), except what
+// stands for every instance (`count.index`, `each.*` not known) and the region, which stay
+// unknown within their segment.
 
 
 /**

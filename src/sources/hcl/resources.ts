@@ -1,6 +1,8 @@
 // What a reference to a resource's attribute stands for when the resource is not created yet:
-// `aws_iam_role.x.arn` is `arn:aws:iam::<account>:role/<its name>`, with the unknown parts (the
-// account, a `${var.n}` in the name) kept unknown within their segment only.
+// `aws_iam_role.x.arn` is `arn:aws:iam::<account-ID-without-hyphens>:role/<its name>`, the account
+// a placeholder and each unknown part of the name one value (a placeholder too), except what
+// stands for every instance (`count.index`, `each.*` not known) and the region, which stay
+// unknown within their segment.
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { concatParts, isObj, OneValue, Tmpl, Unknown, type Value } from './values.js';
 

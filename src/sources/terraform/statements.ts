@@ -43,8 +43,9 @@ const UNKNOWN_PART = '\uE000';
  * left out as buildStatements leaves it out (`leftOut`), the statement's other actions kept. In
  * a Deny, a value with an interpolation is never a wildcard (a Deny read broader would hide
  * what the policy grants): left out (`denyLeftOut`), and the Deny with it when nothing is left of
- * its actions or resources, or its NotAction or NotResource has one. `kept` gives the index, in
- * the template, of each statement read (some may be left out).
+ * its actions or resources, or its NotAction, NotResource or principals hold one (a condition's
+ * unknown values keep it a condition). `kept` gives the index, in the template, of each statement
+ * read (some may be left out).
  */
 export function readJsonTemplate(template: string):
   | {
