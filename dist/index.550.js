@@ -7046,10 +7046,8 @@ function readJsonTemplate(template) {
             }
             let s = st;
             if (s.Effect === 'Deny') {
-                const unknownIn = (k) => asArray(s[k])
-                    .filter((x) => part(x) || unknownAction(x))
-                    .map((x) => x);
-                if (unknownIn('NotAction').length || unknownIn('NotResource').length) {
+                const unknownIn = (k) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
+                if (unknownIn('NotAction') || unknownIn('NotResource')) {
                     denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
                     return;
                 }
@@ -7447,15 +7445,16 @@ function buildStatements(readers) {
         // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
         // hide what the policy grants); the Deny too when nothing is left of its actions or
         // resources, or its NotAction or NotResource has one.
+        const fields = new Map(['actions', 'not_actions', 'resources', 'not_resources'].map((a) => [a, r.list(a)]));
         if (st.Effect === 'Deny') {
             for (const attr of ['not_actions', 'not_resources']) {
-                if (r.list(attr)?.unknown?.length) {
+                if (fields.get(attr)?.unknown?.length) {
                     (out.denyLeftOut ??= []).push('a Deny whose NotAction or NotResource is not known');
                     continue statements;
                 }
             }
             for (const attr of ['actions', 'resources']) {
-                const f = r.list(attr);
+                const f = fields.get(attr);
                 if (!f?.unknown?.length)
                     continue;
                 (out.denyLeftOut ??= []).push(`a Deny's ${attr} that are not known`);
@@ -7469,7 +7468,7 @@ function buildStatements(readers) {
             ['resources', 'Resource'],
             ['not_resources', 'NotResource'],
         ]) {
-            let f = r.list(attr);
+            let f = fields.get(attr);
             if (f && st.Effect === 'Deny' && f.unknown?.length) {
                 // (only actions and resources here, with some known: see above)
                 const unknown = f.unknown;
@@ -14610,8 +14609,6 @@ function attr(values, name) {
         return String(v);
     return undefined;
 }
-/** Ends the reference of a resource instance that is not known (module.ts instanceRef). */
-const ANY_INSTANCE = '[*]';
 /**
  * What Terraform or AWS makes up for an instance: one value (of an instance not known,
  * `aws_iam_role.w[*]`, each instance's own: compared one resource at a time, the same answer).
@@ -14963,6 +14960,8 @@ function readTfvars(files, problems) {
 
 /** A module call's `providers` that gives it another configuration of the `aws` provider: its alias. */
 const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.([\w-]+)/;
+/** Ends the reference of a resource instance that is not known (instanceRef). */
+const ANY_INSTANCE = '[*]';
 /** A resource's `provider = aws.x`: the alias. */
 const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */

@@ -10,7 +10,7 @@ import type { FnCtx } from './functions.js';
 import { setOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
-import { ANY_INSTANCE, PARTITION, resourceAttribute } from './resources.js';
+import { PARTITION, resourceAttribute } from './resources.js';
 import { TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
 import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
 import {
@@ -41,6 +41,8 @@ export { readTfvars } from './tfvars.js';
 
 /** A module call's `providers` that gives it another configuration of the `aws` provider: its alias. */
 const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.([\w-]+)/;
+/** Ends the reference of a resource instance that is not known (instanceRef). */
+const ANY_INSTANCE = '[*]';
 /** A resource's `provider = aws.x`: the alias. */
 const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
 

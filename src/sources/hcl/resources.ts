@@ -28,9 +28,6 @@ function attr(values: { [k: string]: Value }, name: string): Piece | undefined {
   return undefined;
 }
 
-/** Ends the reference of a resource instance that is not known (module.ts instanceRef). */
-export const ANY_INSTANCE = '[*]';
-
 /**
  * What Terraform or AWS makes up for an instance: one value (of an instance not known,
  * `aws_iam_role.w[*]`, each instance's own: compared one resource at a time, the same answer).

@@ -93,11 +93,8 @@ export function readJsonTemplate(template: string):
       }
       let s: Record<string, unknown> = st;
       if (s.Effect === 'Deny') {
-        const unknownIn = (k: string) =>
-          asArray(s[k])
-            .filter((x) => part(x) || unknownAction(x))
-            .map((x) => x as string);
-        if (unknownIn('NotAction').length || unknownIn('NotResource').length) {
+        const unknownIn = (k: string) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
+        if (unknownIn('NotAction') || unknownIn('NotResource')) {
           denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
           return;
         }
@@ -491,15 +488,18 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
     // hide what the policy grants); the Deny too when nothing is left of its actions or
     // resources, or its NotAction or NotResource has one.
+    const fields = new Map(
+      (['actions', 'not_actions', 'resources', 'not_resources'] as const).map((a) => [a, r.list(a)]),
+    );
     if (st.Effect === 'Deny') {
-      for (const attr of ['not_actions', 'not_resources']) {
-        if (r.list(attr)?.unknown?.length) {
+      for (const attr of ['not_actions', 'not_resources'] as const) {
+        if (fields.get(attr)?.unknown?.length) {
           (out.denyLeftOut ??= []).push('a Deny whose NotAction or NotResource is not known');
           continue statements;
         }
       }
-      for (const attr of ['actions', 'resources']) {
-        const f = r.list(attr);
+      for (const attr of ['actions', 'resources'] as const) {
+        const f = fields.get(attr);
         if (!f?.unknown?.length) continue;
         (out.denyLeftOut ??= []).push(`a Deny's ${attr} that are not known`);
         if (f.unknown.length === f.values.length) continue statements;
@@ -511,7 +511,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       ['resources', 'Resource'],
       ['not_resources', 'NotResource'],
     ] as const) {
-      let f = r.list(attr);
+      let f = fields.get(attr);
       if (f && st.Effect === 'Deny' && f.unknown?.length) {
         // (only actions and resources here, with some known: see above)
         const unknown = f.unknown;
