@@ -6568,7 +6568,7 @@ const PURE_INTERPOLATION = /^\$\{[^}]*\}$/;
 const PURE_REFERENCE = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*$/;
 /** Reads a template as a literal with each interpolation replaced by `*` (undefined with directives). */
 function templateAsWildcards(s, 
-/** What each interpolation is written as. */
+/** What each interpolation is written as (or a function of its index in `interpolations`). */
 mark = '*') {
     const t = scanTemplate(s);
     if (t.error)
@@ -6581,7 +6581,7 @@ mark = '*') {
         else if (p.directive)
             return { error: `template directive ${p.raw} (not evaluated)` };
         else {
-            text += mark;
+            text += typeof mark === 'string' ? mark : mark(interpolations.length);
             interpolations.push(p.raw);
         }
     }
@@ -6998,8 +6998,14 @@ const JSON_ACTIONS = /"(?:Not)?Action"\s*:\s*(\[(?:\s*"(?:[^"\\]|\\.)*"\s*,?)*\s
 const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
 /** Stands for a wholly unknown action value in a JSON template while it is read (a JSON escape). */
 const UNKNOWN_ACTION = '\\u0000unknown-action:';
-/** Stands for an interpolation in a JSON template while it is read (a private-use character). */
+/**
+ * Stands for an interpolation in a JSON template while it is read: UNKNOWN_PART, the
+ * interpolation's index (in `interpolations`), UNKNOWN_END (private-use characters).
+ */
 const UNKNOWN_PART = '\uE000';
+const UNKNOWN_END = '\uE001';
+const UNKNOWN_MARK = /\uE000(\d+)\uE001/g;
+const WHOLE_UNKNOWN = /^\uE000(\d+)\uE001$/;
 /**
  * A policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc) read with
  * its interpolations as wildcards, except an Action or NotAction value, or item of one, that is
@@ -7014,6 +7020,8 @@ const UNKNOWN_PART = '\uE000';
 function readJsonTemplate(template) {
     const leftOut = [];
     const denyLeftOut = [];
+    const statementsLeftOut = [];
+    const conditionsLeftOut = [];
     const text = template.replace(JSON_ACTIONS, (m, value) => m.slice(0, m.length - value.length) +
         value.replace(JSON_STRING, (item, inner) => {
             const t = inner.trim();
@@ -7022,29 +7030,66 @@ function readJsonTemplate(template) {
             leftOut.push(t);
             return `"${UNKNOWN_ACTION}${leftOut.length - 1}"`;
         }));
-    const w = templateAsWildcards(text, UNKNOWN_PART);
+    const w = templateAsWildcards(text, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
     if ('error' in w)
         return w;
     let interpolations = w.interpolations;
     const parsed = parseJson(w.text);
     if (!parsed.ok)
-        return { value: undefined, ok: false, interpolations: w.interpolations, leftOut, denyLeftOut };
+        return {
+            value: undefined,
+            ok: false,
+            interpolations: w.interpolations,
+            leftOut,
+            denyLeftOut,
+            statementsLeftOut,
+            conditionsLeftOut,
+        };
     let value = parsed.value;
     let kept;
     if (isObject(value) && w.text !== template) {
         const mark = JSON.parse(`"${UNKNOWN_ACTION}"`);
         const unknownAction = (x) => typeof x === 'string' && x.startsWith(mark);
         const part = (x) => typeof x === 'string' && x.includes(UNKNOWN_PART);
+        // The interpolation a value wholly is, or undefined.
+        const whole = (x) => {
+            const m = typeof x === 'string' ? WHOLE_UNKNOWN.exec(x) : null;
+            return m ? (w.interpolations[Number(m[1])] ?? x) : undefined;
+        };
+        // A text as written: each mark its interpolation.
+        const written = (x) => x.replace(UNKNOWN_MARK, (m, i) => w.interpolations[Number(i)] ?? m);
         const out = [];
         kept = [];
         const statements = raw_statementsOf(value);
         statements.forEach((st, i) => {
+            // A statement that is wholly unknown (an item of concat() not known): not a statement to
+            // judge, nor an invalid one.
+            const unknownStatement = whole(st);
+            if (unknownStatement !== undefined) {
+                statementsLeftOut.push(unknownStatement);
+                return;
+            }
             if (!isObject(st)) {
                 out.push(st);
                 kept.push(i);
                 return;
             }
             let s = st;
+            const cond = s.Condition === undefined ? undefined : knownCondition(s.Condition, whole, written);
+            if (cond && cond.lost.length > 0) {
+                // A Deny would read as unconditional: left out (under a condition it removes no grant).
+                if (s.Effect === 'Deny') {
+                    denyLeftOut.push("a Deny's condition that is not known");
+                    return;
+                }
+                // An Allow reads broader without it: audited so, said so.
+                conditionsLeftOut.push(...cond.lost);
+                s = { ...s };
+                if (cond.condition === undefined)
+                    delete s.Condition;
+                else
+                    s.Condition = cond.condition;
+            }
             if (s.Effect === 'Deny') {
                 const unknownIn = (k) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
                 if (unknownIn('NotAction') || unknownIn('NotResource')) {
@@ -7102,13 +7147,66 @@ function readJsonTemplate(template) {
         interpolations,
         leftOut,
         denyLeftOut,
+        statementsLeftOut,
+        conditionsLeftOut,
         ...(kept ? { kept } : {}),
     };
 }
-/** A parsed template's value with each UNKNOWN_PART written as the wildcard it is read as. */
+/**
+ * A statement's Condition without its parts that are not known: the whole Condition, an operator
+ * with an interpolation in it, an operator's value or a key that is wholly one (a `.tf` object key
+ * not known reaches here as its text, `${var.op}`). `lost` names them; `condition` is undefined
+ * when nothing is left. A value not known stays (read as a wildcard).
+ */
+function knownCondition(c, whole, written) {
+    const lost = [];
+    const all = whole(c);
+    if (all !== undefined)
+        return { condition: undefined, lost: [all] };
+    if (!isObject(c))
+        return { condition: c, lost };
+    const out = {};
+    for (const [op, body] of Object.entries(c)) {
+        if (op.includes(UNKNOWN_PART) || op.includes('${')) {
+            lost.push(written(op));
+            continue;
+        }
+        const value = whole(body);
+        if (value !== undefined) {
+            lost.push(value);
+            continue;
+        }
+        let kept = body;
+        if (isObject(body)) {
+            const keys = {};
+            let n = 0;
+            for (const [k, x] of Object.entries(body)) {
+                const key = whole(k) ?? (PURE_INTERPOLATION.test(k) ? k : undefined);
+                if (key !== undefined)
+                    lost.push(key);
+                else {
+                    own(keys, k, x);
+                    n++;
+                }
+            }
+            if (n === 0)
+                continue;
+            kept = keys;
+        }
+        own(out, op, kept);
+    }
+    if (lost.length === 0)
+        return { condition: c, lost };
+    return { condition: Object.keys(out).length ? out : undefined, lost };
+}
+/** Sets an own property (a key named `__proto__` stays a key). */
+function own(o, k, v) {
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+/** A parsed template's value with each interpolation's mark written as the wildcard it is read as. */
 function starred(v, depth = 0) {
     if (typeof v === 'string')
-        return v.includes(UNKNOWN_PART) ? v.split(UNKNOWN_PART).join('*') : v;
+        return v.includes(UNKNOWN_PART) ? v.replace(UNKNOWN_MARK, '*') : v;
     if (depth > 64 || v === null || typeof v !== 'object')
         return v;
     if (Array.isArray(v))
@@ -7151,6 +7249,37 @@ function unknownActions(leftOut) {
  */
 function unknownActionsReason(leftOut) {
     return `has ${unknownActions(leftOut)}`;
+}
+/** The approximate note of a policy some of whose statements are wholly unknown: left out. */
+function unknownStatementsNote(what) {
+    return `left out: statements that are not known (${list(uniq([...what]).map((x) => clip(x)), 8)}); the policy's other statements are audited`;
+}
+/** Why a policy all of whose statements are wholly unknown is not read. */
+function unknownStatementsReason(what) {
+    return `has statements that are not known (${list(uniq([...what]).map((x) => clip(x)), 8)})`;
+}
+/** The approximate note of a policy some of whose source or override documents are not known. */
+function unknownDocumentsNote(what) {
+    return `left out: documents that are not known (${list(uniq([...what]), 8)}); what they would add or override is not audited`;
+}
+/** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
+function templateNotes(w) {
+    const notes = [];
+    if (w.interpolations.length > 0)
+        notes.push(interpolationsNote(w.interpolations));
+    if (w.leftOut.length > 0)
+        notes.push(unknownActionsNote(w.leftOut));
+    if (w.denyLeftOut.length > 0)
+        notes.push(denyLeftOutNote(w.denyLeftOut));
+    if (w.statementsLeftOut.length > 0)
+        notes.push(unknownStatementsNote(w.statementsLeftOut));
+    if (w.conditionsLeftOut.length > 0)
+        notes.push(unknownConditionsNote(w.conditionsLeftOut));
+    return notes;
+}
+/** The approximate note of a policy some of whose Allow conditions are not known: left out. */
+function unknownConditionsNote(what) {
+    return `left out: conditions that are not known (${list(uniq([...what]).map((x) => clip(x)), 8)}); their statements are audited as granted without them`;
 }
 /** The approximate note of a policy some of whose action values are wholly unknown: they are left out. */
 function unknownActionsNote(leftOut) {
@@ -7624,6 +7753,8 @@ function mergeDocuments(sources, own, overrides) {
 
 
 
+/** Values an expression takes from elsewhere than a resource: variables, locals, modules, iteration. */
+const OTHER_VALUES = /(?:^|[^\w.])(?:var|local|module|each|count|self)\.[A-Za-z_]/;
 class DocumentAnalyzer extends AnalyzerBase {
     // ---- policy values
     /** Decodes a policy attribute's value (known JSON, a template, or an unknown value via its references). */
@@ -7705,18 +7836,16 @@ class DocumentAnalyzer extends AnalyzerBase {
                 reason: `${label} is a template that is not a JSON object once its interpolations read as wildcards (${list(w.interpolations.map((x) => clip(x)), 3)})`,
             };
         }
-        if (w.leftOut.length > 0 && raw_statementsOf(w.value).length === 0)
-            return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
+        if (raw_statementsOf(w.value).length === 0) {
+            if (w.statementsLeftOut.length > 0)
+                return { reason: `${label} ${unknownStatementsReason(w.statementsLeftOut)}` };
+            if (w.leftOut.length > 0)
+                return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
+        }
+        const approximate = templateNotes(w);
         // Only escapes (`$${aws:username}`): the text is exact.
-        if (w.interpolations.length === 0 && w.leftOut.length === 0 && w.denyLeftOut.length === 0)
+        if (approximate.length === 0)
             return { document: w.value };
-        const approximate = [];
-        if (w.interpolations.length > 0)
-            approximate.push(interpolationsNote(w.interpolations));
-        if (w.leftOut.length > 0)
-            approximate.push(unknownActionsNote(w.leftOut));
-        if (w.denyLeftOut.length > 0)
-            approximate.push(denyLeftOutNote(w.denyLeftOut));
         const out = { document: w.value, approximate };
         if (w.kept)
             out.statementIndexes = w.kept;
@@ -7845,6 +7974,9 @@ class DocumentAnalyzer extends AnalyzerBase {
             const templated = [];
             const leftOut = [...(built.leftOut ?? [])];
             const denyLeftOut = [...(built.denyLeftOut ?? [])];
+            const statementsLeftOut = [];
+            const conditionsLeftOut = [];
+            const documentsLeftOut = [];
             /** The notes of the documents referenced as sources or overrides (what they left out…). */
             const referencedNotes = [];
             for (const [k, which] of [
@@ -7869,7 +8001,21 @@ class DocumentAnalyzer extends AnalyzerBase {
                             pushAll(templated, w.interpolations);
                             pushAll(leftOut, w.leftOut);
                             pushAll(denyLeftOut, w.denyLeftOut);
+                            pushAll(statementsLeftOut, w.statementsLeftOut);
+                            pushAll(conditionsLeftOut, w.conditionsLeftOut);
                             continue;
+                        }
+                        // Documents that are not known beside the aws_iam_policy_document data sources named
+                        // (concat() with a variable's list): those are read, and what the others would add or
+                        // override is not audited, said so (never dropped in silence). (With none named, the
+                        // references below tell why the policy cannot be read.)
+                        if (item !== undefined && PURE_INTERPOLATION.test(item.trim())) {
+                            const docs = referencesIn(item).filter((r) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`));
+                            let rest = item.trim().slice(2, -1);
+                            for (const r of docs)
+                                rest = rest.split(r.text).join('');
+                            if (docs.length > 0 && (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest)))
+                                documentsLeftOut.push(`${clip(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`);
                         }
                         viaReferences = true;
                         continue;
@@ -7911,6 +8057,12 @@ class DocumentAnalyzer extends AnalyzerBase {
                 approximate.push(unknownActionsNote(leftOut));
             if (denyLeftOut.length > 0)
                 approximate.push(denyLeftOutNote(denyLeftOut));
+            if (statementsLeftOut.length > 0)
+                approximate.push(unknownStatementsNote(statementsLeftOut));
+            if (conditionsLeftOut.length > 0)
+                approximate.push(unknownConditionsNote(conditionsLeftOut));
+            if (documentsLeftOut.length > 0)
+                approximate.push(unknownDocumentsNote(documentsLeftOut));
             pushAll(approximate, referencedNotes);
             if (this.input.templates) {
                 const interps = uniq([
@@ -12326,7 +12478,7 @@ function templateText(marks) {
  * values that are not known (read as IAM reads an unknown `${...}`: any value), its directives are
  * not evaluated (read as the literal text they are).
  */
-function templateNotes(text) {
+function policy_json_templateNotes(text) {
     const { interpolations, directives } = templateMarks(text);
     if (interpolations.length === 0 && directives.length === 0)
         return undefined;
@@ -12355,7 +12507,7 @@ const policyJsonParser = {
             status: 'resolved',
         };
         // A template (a templatefile() input, a file a tool renders): its findings are approximate.
-        const approximate = templateNotes(file.text);
+        const approximate = policy_json_templateNotes(file.text);
         if (approximate)
             record.approximate = approximate;
         // Nested deeper than any policy can be: not handed on (nothing downstream walks a hostile depth).
@@ -13095,6 +13247,9 @@ class Emitter {
         const st = doc.Statement;
         if (Array.isArray(st))
             this.statements.set(formatJsonPath(abs), st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)));
+        else if (st instanceof PartialList)
+            // concat() of statements and a list not known: each known statement where it is written.
+            this.statements.set(formatJsonPath(abs), st.items.map((s) => originOf(s)));
         else if (isObj(st))
             this.statements.set(formatJsonPath(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
     }
@@ -14304,12 +14459,19 @@ function collection(n, scope, depth) {
         if (!k || !v)
             continue;
         const key = objectKey(k, scope, depth);
+        // A key not known: which entry the value is, is not known either (a condition's operator
+        // `(var.op) = {...}` would otherwise read as a literal "${var.op}", and be lost in silence).
+        if (key === undefined)
+            return new values_Unknown(textOf(k).replace(/^\((.*)\)$/s, '$1'));
         setEntryOrigin(out, key, origin(scope, el));
         out[key] = evaluate(v, scope, depth + 1);
     }
     return out;
 }
-/** An object key: a bare name is the name itself; anything else is evaluated. */
+/**
+ * An object key: a bare name is the name itself; anything else is evaluated. Undefined when it is
+ * wholly unknown; a template with unknown parts is its text (`aws:ResourceTag/${var.k}`).
+ */
 function objectKey(k, scope, depth) {
     const ks = allKids(k);
     if (ks.length === 1 && ks[0].type === 'variable_expr')
@@ -14318,10 +14480,10 @@ function objectKey(k, scope, depth) {
     const s = primitiveString(v);
     if (s !== undefined)
         return s;
-    if (v instanceof Tmpl || v instanceof values_Unknown) {
-        const t = v instanceof values_Unknown ? new Tmpl([v]) : v;
-        return t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join('');
-    }
+    if (v instanceof values_Unknown)
+        return undefined;
+    if (v instanceof Tmpl)
+        return v.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join('');
     throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
 }
 function functionCall(n, scope, depth) {

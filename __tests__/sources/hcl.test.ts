@@ -963,6 +963,102 @@ resource "aws_s3_bucket_policy" "b" {
     expect(b.approximate?.join(' ')).toContain("left out: a Deny's principals that are not known");
   });
 
+  it('leaves out statements, conditions and source documents that are not known, said so, never an invalid-policy finding', () => {
+    const { root, results } = moduleOf({
+      'main.tf': `
+variable "extra" {}
+variable "stmts" {}
+variable "cond" {}
+variable "vals" {}
+variable "op" {}
+variable "more_docs" {}
+resource "aws_iam_policy" "extra" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(var.extra, [
+      { Effect = "Allow", Action = "iam:*", Resource = "*" },
+    ])
+  })
+}
+resource "aws_iam_policy" "stmts" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = var.stmts })
+}
+resource "aws_iam_policy" "cond" {
+  policy = jsonencode({ Statement = [
+    { Effect = "Allow", Action = "s3:*", Resource = "*", Condition = var.cond },
+    { Effect = "Allow", Action = "sqs:*", Resource = "*", Condition = { StringEquals = var.vals, Bool = { "aws:SecureTransport" = "true" } } },
+    { Effect = "Allow", Action = "sns:*", Resource = "*", Condition = { (var.op) = { "aws:SourceVpc" = "vpc-1" } } },
+  ] })
+}
+resource "aws_iam_policy" "deny" {
+  policy = jsonencode({ Statement = [
+    { Effect = "Allow", Action = "iam:*", Resource = "*" },
+    { Effect = "Deny", Action = "*", Resource = "*", Condition = var.cond },
+    { Effect = "Deny", Action = "*", Resource = "*", Condition = { (var.op) = { "aws:SourceVpc" = "vpc-1" } } },
+  ] })
+}
+data "aws_iam_policy_document" "base" {
+  statement {
+    actions   = ["ec2:*"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents = concat([data.aws_iam_policy_document.base.json], var.more_docs)
+  statement {
+    actions   = ["sqs:*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "merged" {
+  policy = data.aws_iam_policy_document.merged.json
+}
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    // concat() of an unknown list of statements and a known one: the known one read, at its line.
+    const extra = byAddress('aws_iam_policy.extra');
+    expect(doc(extra).Statement).toEqual([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]);
+    expect(extra.approximate).toEqual([
+      "left out: statements that are not known (${var.extra}); the policy's other statements are audited",
+    ]);
+    const text = readFileSync(join(root, 'main.tf'), 'utf8').split('\n');
+    expect(extra.statementLines).toEqual([
+      text.findIndex((l) => l.includes('{ Effect = "Allow", Action = "iam:*", Resource = "*" },')) + 1,
+    ]);
+    // Statements wholly unknown: unresolved, with the reason.
+    const stmts = byAddress('aws_iam_policy.stmts');
+    expect(stmts.status).toBe('unresolved');
+    expect(stmts.reason).toContain('has statements that are not known (${var.stmts})');
+    // An Allow's unknown condition, operator value or operator: left out (read broader), said so;
+    // what is known of the condition stays.
+    const cond = byAddress('aws_iam_policy.cond');
+    expect(doc(cond).Statement).toEqual([
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+      },
+      { Effect: 'Allow', Action: 'sns:*', Resource: '*' },
+    ]);
+    expect(cond.approximate).toEqual([
+      'left out: conditions that are not known (${var.cond}, ${var.vals}, ${var.op}); their statements are audited as granted without them',
+    ]);
+    // A Deny under a condition not known would read as unconditional: left out.
+    const deny = byAddress('aws_iam_policy.deny');
+    expect(doc(deny).Statement).toEqual([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]);
+    expect(deny.approximate?.join(' ')).toContain("left out: a Deny's condition that is not known");
+    // source_policy_documents: the data source named is read, the variable's documents noted.
+    const merged = byAddress('aws_iam_policy.merged');
+    expect(doc(merged).Statement.map((s) => s.Action)).toEqual(['ec2:*', 'sqs:*']);
+    expect(merged.approximate?.join(' ')).toContain(
+      'left out: documents that are not known (${concat([data.aws_iam_policy_document.base.json], var.more_docs)} in source_policy_documents',
+    );
+  });
+
   it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {
     // anyscale/terraform-aws-anyscale-cloudfoundation-modules modules/aws-anyscale-s3-policy, in
     // short: both were unresolved ("coalesce(...), which is not evaluated"; "iterates over

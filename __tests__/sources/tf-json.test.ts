@@ -310,6 +310,26 @@ describe('Terraform JSON edge cases', () => {
     ]);
   });
 
+  it('leaves out the statements and conditions of a policy template that are not known, said so', () => {
+    const r = parseObject({
+      resource: {
+        aws_iam_policy: {
+          a: {
+            policy:
+              '{"Statement": ["${var.first}", {"Effect": "Allow", "Action": "iam:*", "Resource": "*", "Condition": {"${var.op}": {"aws:SourceVpc": "vpc-1"}}}, {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"${var.key}": "x"}}}]}',
+          },
+        },
+      },
+    });
+    const a = byId(r, 'aws_iam_policy.a');
+    expect(statements(a.document)).toEqual([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]);
+    expect(a.approximate).toEqual([
+      "left out: a Deny's condition that is not known (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported",
+      "left out: statements that are not known (${var.first}); the policy's other statements are audited",
+      'left out: conditions that are not known (${var.op}); their statements are audited as granted without them',
+    ]);
+  });
+
   it('reports a block that is neither an object nor an array, and audits the rest', () => {
     const r = parseObject({
       resource: 7,

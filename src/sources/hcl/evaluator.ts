@@ -440,23 +440,28 @@ function collection(n: Node, scope: Scope, depth: number): Value {
     const v = el.childForFieldName('val');
     if (!k || !v) continue;
     const key = objectKey(k, scope, depth);
+    // A key not known: which entry the value is, is not known either (a condition's operator
+    // `(var.op) = {...}` would otherwise read as a literal "${var.op}", and be lost in silence).
+    if (key === undefined) return new Unknown(textOf(k).replace(/^\((.*)\)$/s, '$1'));
     setEntryOrigin(out, key, origin(scope, el));
     out[key] = evaluate(v, scope, depth + 1);
   }
   return out;
 }
 
-/** An object key: a bare name is the name itself; anything else is evaluated. */
-function objectKey(k: Node, scope: Scope, depth: number): string {
+/**
+ * An object key: a bare name is the name itself; anything else is evaluated. Undefined when it is
+ * wholly unknown; a template with unknown parts is its text (`aws:ResourceTag/${var.k}`).
+ */
+function objectKey(k: Node, scope: Scope, depth: number): string | undefined {
   const ks = allKids(k);
   if (ks.length === 1 && ks[0]!.type === 'variable_expr') return ks[0]!.text;
   const v = evaluate(k, scope, depth + 1);
   const s = primitiveString(v);
   if (s !== undefined) return s;
-  if (v instanceof Tmpl || v instanceof Unknown) {
-    const t = v instanceof Unknown ? new Tmpl([v]) : v;
-    return t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join('');
-  }
+  if (v instanceof Unknown) return undefined;
+  if (v instanceof Tmpl)
+    return v.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join('');
   throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
 }
 

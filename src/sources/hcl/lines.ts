@@ -298,6 +298,12 @@ export class Emitter {
         formatJsonPath(abs),
         st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)),
       );
+    else if (st instanceof PartialList)
+      // concat() of statements and a list not known: each known statement where it is written.
+      this.statements.set(
+        formatJsonPath(abs),
+        st.items.map((s) => originOf(s)),
+      );
     else if (isObj(st))
       this.statements.set(formatJsonPath(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
   }

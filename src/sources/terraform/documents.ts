@@ -6,8 +6,8 @@ import { isObject } from '../parser.js';
 import { pushAll } from '../records.js';
 import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
-import { parseReference } from './references.js';
-import { scanTemplate, hasTemplate, PURE_REFERENCE } from './evaluator.js';
+import { parseReference, referencesIn } from './references.js';
+import { scanTemplate, hasTemplate, PURE_INTERPOLATION, PURE_REFERENCE } from './evaluator.js';
 import {
   sensitiveWithin,
   redactDocument,
@@ -26,10 +26,18 @@ import {
   type PlacedDocument,
   readJsonTemplate,
   denyLeftOutNote,
+  templateNotes,
   unknownActionsNote,
   unknownActionsReason,
+  unknownConditionsNote,
+  unknownDocumentsNote,
+  unknownStatementsNote,
+  unknownStatementsReason,
 } from './statements.js';
 import { type DocResult, type Attr, AnalyzerBase } from './analyzer-base.js';
+
+/** Values an expression takes from elsewhere than a resource: variables, locals, modules, iteration. */
+const OTHER_VALUES = /(?:^|[^\w.])(?:var|local|module|each|count|self)\.[A-Za-z_]/;
 
 export class DocumentAnalyzer extends AnalyzerBase {
   // ---- policy values
@@ -112,15 +120,14 @@ export class DocumentAnalyzer extends AnalyzerBase {
         )})`,
       };
     }
-    if (w.leftOut.length > 0 && statementsOf(w.value).length === 0)
-      return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
+    if (statementsOf(w.value).length === 0) {
+      if (w.statementsLeftOut.length > 0)
+        return { reason: `${label} ${unknownStatementsReason(w.statementsLeftOut)}` };
+      if (w.leftOut.length > 0) return { reason: `${label} ${unknownActionsReason(w.leftOut)}` };
+    }
+    const approximate = templateNotes(w);
     // Only escapes (`$${aws:username}`): the text is exact.
-    if (w.interpolations.length === 0 && w.leftOut.length === 0 && w.denyLeftOut.length === 0)
-      return { document: w.value };
-    const approximate: string[] = [];
-    if (w.interpolations.length > 0) approximate.push(interpolationsNote(w.interpolations));
-    if (w.leftOut.length > 0) approximate.push(unknownActionsNote(w.leftOut));
-    if (w.denyLeftOut.length > 0) approximate.push(denyLeftOutNote(w.denyLeftOut));
+    if (approximate.length === 0) return { document: w.value };
     const out: DocResult = { document: w.value, approximate };
     if (w.kept) out.statementIndexes = w.kept;
     return out;
@@ -241,6 +248,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const templated: string[] = [];
       const leftOut: string[] = [...(built.leftOut ?? [])];
       const denyLeftOut: string[] = [...(built.denyLeftOut ?? [])];
+      const statementsLeftOut: string[] = [];
+      const conditionsLeftOut: string[] = [];
+      const documentsLeftOut: string[] = [];
       /** The notes of the documents referenced as sources or overrides (what they left out…). */
       const referencedNotes: string[] = [];
       for (const [k, which] of [
@@ -263,7 +273,24 @@ export class DocumentAnalyzer extends AnalyzerBase {
               pushAll(templated, w.interpolations);
               pushAll(leftOut, w.leftOut);
               pushAll(denyLeftOut, w.denyLeftOut);
+              pushAll(statementsLeftOut, w.statementsLeftOut);
+              pushAll(conditionsLeftOut, w.conditionsLeftOut);
               continue;
+            }
+            // Documents that are not known beside the aws_iam_policy_document data sources named
+            // (concat() with a variable's list): those are read, and what the others would add or
+            // override is not audited, said so (never dropped in silence). (With none named, the
+            // references below tell why the policy cannot be read.)
+            if (item !== undefined && PURE_INTERPOLATION.test(item.trim())) {
+              const docs = referencesIn(item).filter((r) =>
+                r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`),
+              );
+              let rest = item.trim().slice(2, -1);
+              for (const r of docs) rest = rest.split(r.text).join('');
+              if (docs.length > 0 && (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest)))
+                documentsLeftOut.push(
+                  `${clip(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`,
+                );
             }
             viaReferences = true;
             continue;
@@ -299,6 +326,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const approximate: string[] = [];
       if (leftOut.length > 0) approximate.push(unknownActionsNote(leftOut));
       if (denyLeftOut.length > 0) approximate.push(denyLeftOutNote(denyLeftOut));
+      if (statementsLeftOut.length > 0) approximate.push(unknownStatementsNote(statementsLeftOut));
+      if (conditionsLeftOut.length > 0) approximate.push(unknownConditionsNote(conditionsLeftOut));
+      if (documentsLeftOut.length > 0) approximate.push(unknownDocumentsNote(documentsLeftOut));
       pushAll(approximate, referencedNotes);
       if (this.input.templates) {
         const interps = uniq([

@@ -106,8 +106,8 @@ export const PURE_REFERENCE = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*
 /** Reads a template as a literal with each interpolation replaced by `*` (undefined with directives). */
 export function templateAsWildcards(
   s: string,
-  /** What each interpolation is written as. */
-  mark = '*',
+  /** What each interpolation is written as (or a function of its index in `interpolations`). */
+  mark: string | ((i: number) => string) = '*',
 ): { text: string; interpolations: string[] } | { error: string } {
   const t = scanTemplate(s);
   if (t.error) return { error: t.error };
@@ -117,7 +117,7 @@ export function templateAsWildcards(
     if (p.literal !== undefined) text += p.literal;
     else if (p.directive) return { error: `template directive ${p.raw} (not evaluated)` };
     else {
-      text += mark;
+      text += typeof mark === 'string' ? mark : mark(interpolations.length);
       interpolations.push(p.raw!);
     }
   }

@@ -6,7 +6,7 @@ import { isObject } from '../parser.js';
 import { pushAll } from '../records.js';
 import { MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
-import { clip, uniq } from './values.js';
+import { clip, interpolationsNote, list, uniq } from './values.js';
 import { referencesIn } from './references.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 
@@ -33,8 +33,14 @@ const JSON_STRING = /"((?:[^"\\]|\\.)*)"/g;
 /** Stands for a wholly unknown action value in a JSON template while it is read (a JSON escape). */
 const UNKNOWN_ACTION = '\\u0000unknown-action:';
 
-/** Stands for an interpolation in a JSON template while it is read (a private-use character). */
+/**
+ * Stands for an interpolation in a JSON template while it is read: UNKNOWN_PART, the
+ * interpolation's index (in `interpolations`), UNKNOWN_END (private-use characters).
+ */
 const UNKNOWN_PART = '\uE000';
+const UNKNOWN_END = '\uE001';
+const UNKNOWN_MARK = /\uE000(\d+)\uE001/g;
+const WHOLE_UNKNOWN = /^\uE000(\d+)\uE001$/;
 
 /**
  * A policy's JSON template (jsonencode() of unknown values, templatefile(), a heredoc) read with
@@ -54,11 +60,17 @@ export function readJsonTemplate(template: string):
       interpolations: string[];
       leftOut: string[];
       denyLeftOut: string[];
+      /** Statements that are wholly an interpolation (`concat([...], var.extra)`): left out. */
+      statementsLeftOut: string[];
+      /** Conditions (or an operator, its value, or a key) of an Allow that are not known: left out. */
+      conditionsLeftOut: string[];
       kept?: number[];
     }
   | { error: string } {
   const leftOut: string[] = [];
   const denyLeftOut: string[] = [];
+  const statementsLeftOut: string[] = [];
+  const conditionsLeftOut: string[] = [];
   const text = template.replace(
     JSON_ACTIONS,
     (m: string, value: string) =>
@@ -70,28 +82,64 @@ export function readJsonTemplate(template: string):
         return `"${UNKNOWN_ACTION}${leftOut.length - 1}"`;
       }),
   );
-  const w = templateAsWildcards(text, UNKNOWN_PART);
+  const w = templateAsWildcards(text, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
   if ('error' in w) return w;
   let interpolations = w.interpolations;
   const parsed = parseJson(w.text);
   if (!parsed.ok)
-    return { value: undefined, ok: false, interpolations: w.interpolations, leftOut, denyLeftOut };
+    return {
+      value: undefined,
+      ok: false,
+      interpolations: w.interpolations,
+      leftOut,
+      denyLeftOut,
+      statementsLeftOut,
+      conditionsLeftOut,
+    };
   let value = parsed.value;
   let kept: number[] | undefined;
   if (isObject(value) && w.text !== template) {
     const mark = JSON.parse(`"${UNKNOWN_ACTION}"`) as string;
     const unknownAction = (x: unknown) => typeof x === 'string' && x.startsWith(mark);
     const part = (x: unknown) => typeof x === 'string' && x.includes(UNKNOWN_PART);
+    // The interpolation a value wholly is, or undefined.
+    const whole = (x: unknown): string | undefined => {
+      const m = typeof x === 'string' ? WHOLE_UNKNOWN.exec(x) : null;
+      return m ? (w.interpolations[Number(m[1])] ?? x) : undefined;
+    };
+    // A text as written: each mark its interpolation.
+    const written = (x: string) =>
+      x.replace(UNKNOWN_MARK, (m, i: string) => w.interpolations[Number(i)] ?? m);
     const out: unknown[] = [];
     kept = [];
     const statements = statementsOf(value);
     statements.forEach((st, i) => {
+      // A statement that is wholly unknown (an item of concat() not known): not a statement to
+      // judge, nor an invalid one.
+      const unknownStatement = whole(st);
+      if (unknownStatement !== undefined) {
+        statementsLeftOut.push(unknownStatement);
+        return;
+      }
       if (!isObject(st)) {
         out.push(st);
         kept!.push(i);
         return;
       }
       let s: Record<string, unknown> = st;
+      const cond = s.Condition === undefined ? undefined : knownCondition(s.Condition, whole, written);
+      if (cond && cond.lost.length > 0) {
+        // A Deny would read as unconditional: left out (under a condition it removes no grant).
+        if (s.Effect === 'Deny') {
+          denyLeftOut.push("a Deny's condition that is not known");
+          return;
+        }
+        // An Allow reads broader without it: audited so, said so.
+        conditionsLeftOut.push(...cond.lost);
+        s = { ...s };
+        if (cond.condition === undefined) delete s.Condition;
+        else s.Condition = cond.condition;
+      }
       if (s.Effect === 'Deny') {
         const unknownIn = (k: string) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
         if (unknownIn('NotAction') || unknownIn('NotResource')) {
@@ -143,13 +191,67 @@ export function readJsonTemplate(template: string):
     interpolations,
     leftOut,
     denyLeftOut,
+    statementsLeftOut,
+    conditionsLeftOut,
     ...(kept ? { kept } : {}),
   };
 }
 
-/** A parsed template's value with each UNKNOWN_PART written as the wildcard it is read as. */
+/**
+ * A statement's Condition without its parts that are not known: the whole Condition, an operator
+ * with an interpolation in it, an operator's value or a key that is wholly one (a `.tf` object key
+ * not known reaches here as its text, `${var.op}`). `lost` names them; `condition` is undefined
+ * when nothing is left. A value not known stays (read as a wildcard).
+ */
+function knownCondition(
+  c: unknown,
+  whole: (x: unknown) => string | undefined,
+  written: (x: string) => string,
+): { condition: unknown; lost: string[] } {
+  const lost: string[] = [];
+  const all = whole(c);
+  if (all !== undefined) return { condition: undefined, lost: [all] };
+  if (!isObject(c)) return { condition: c, lost };
+  const out: Record<string, unknown> = {};
+  for (const [op, body] of Object.entries(c)) {
+    if (op.includes(UNKNOWN_PART) || op.includes('${')) {
+      lost.push(written(op));
+      continue;
+    }
+    const value = whole(body);
+    if (value !== undefined) {
+      lost.push(value);
+      continue;
+    }
+    let kept = body;
+    if (isObject(body)) {
+      const keys: Record<string, unknown> = {};
+      let n = 0;
+      for (const [k, x] of Object.entries(body)) {
+        const key = whole(k) ?? (PURE_INTERPOLATION.test(k) ? k : undefined);
+        if (key !== undefined) lost.push(key);
+        else {
+          own(keys, k, x);
+          n++;
+        }
+      }
+      if (n === 0) continue;
+      kept = keys;
+    }
+    own(out, op, kept);
+  }
+  if (lost.length === 0) return { condition: c, lost };
+  return { condition: Object.keys(out).length ? out : undefined, lost };
+}
+
+/** Sets an own property (a key named `__proto__` stays a key). */
+function own(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** A parsed template's value with each interpolation's mark written as the wildcard it is read as. */
 function starred(v: unknown, depth = 0): unknown {
-  if (typeof v === 'string') return v.includes(UNKNOWN_PART) ? v.split(UNKNOWN_PART).join('*') : v;
+  if (typeof v === 'string') return v.includes(UNKNOWN_PART) ? v.replace(UNKNOWN_MARK, '*') : v;
   if (depth > 64 || v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => starred(x, depth + 1));
   const o: Record<string, unknown> = {};
@@ -195,6 +297,55 @@ function unknownActions(leftOut: readonly string[]): string {
  */
 export function unknownActionsReason(leftOut: readonly string[]): string {
   return `has ${unknownActions(leftOut)}`;
+}
+
+/** The approximate note of a policy some of whose statements are wholly unknown: left out. */
+export function unknownStatementsNote(what: readonly string[]): string {
+  return `left out: statements that are not known (${list(
+    uniq([...what]).map((x) => clip(x)),
+    8,
+  )}); the policy's other statements are audited`;
+}
+
+/** Why a policy all of whose statements are wholly unknown is not read. */
+export function unknownStatementsReason(what: readonly string[]): string {
+  return `has statements that are not known (${list(
+    uniq([...what]).map((x) => clip(x)),
+    8,
+  )})`;
+}
+
+/** The approximate note of a policy some of whose source or override documents are not known. */
+export function unknownDocumentsNote(what: readonly string[]): string {
+  return `left out: documents that are not known (${list(
+    uniq([...what]),
+    8,
+  )}); what they would add or override is not audited`;
+}
+
+/** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
+export function templateNotes(w: {
+  interpolations: string[];
+  leftOut: string[];
+  denyLeftOut: string[];
+  statementsLeftOut: string[];
+  conditionsLeftOut: string[];
+}): string[] {
+  const notes: string[] = [];
+  if (w.interpolations.length > 0) notes.push(interpolationsNote(w.interpolations));
+  if (w.leftOut.length > 0) notes.push(unknownActionsNote(w.leftOut));
+  if (w.denyLeftOut.length > 0) notes.push(denyLeftOutNote(w.denyLeftOut));
+  if (w.statementsLeftOut.length > 0) notes.push(unknownStatementsNote(w.statementsLeftOut));
+  if (w.conditionsLeftOut.length > 0) notes.push(unknownConditionsNote(w.conditionsLeftOut));
+  return notes;
+}
+
+/** The approximate note of a policy some of whose Allow conditions are not known: left out. */
+export function unknownConditionsNote(what: readonly string[]): string {
+  return `left out: conditions that are not known (${list(
+    uniq([...what]).map((x) => clip(x)),
+    8,
+  )}); their statements are audited as granted without them`;
 }
 
 /** The approximate note of a policy some of whose action values are wholly unknown: they are left out. */
