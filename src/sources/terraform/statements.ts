@@ -163,11 +163,6 @@ function starred(v: unknown, depth = 0): unknown {
   return o;
 }
 
-/** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
-export function denyLeftOutNote(what: readonly string[]): string {
-  return `left out: ${uniq([...what]).join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
-}
-
 function asArray(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
