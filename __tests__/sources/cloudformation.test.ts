@@ -1036,3 +1036,231 @@ describe('one value, read as one', () => {
     );
   });
 });
+
+describe('a Deny is never read broader than written (an unknown value is left out, not `*`)', () => {
+  const NOTE = (what: string) =>
+    `left out: ${what} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+  const T = (statements: string, params = '  P: {Type: String}\n') =>
+    `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+${params}Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: ec2.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+${statements}`;
+  const ALLOW = `              - Effect: Allow
+                Action: iam:*
+                Resource: '*'
+`;
+  const audit = async (text: string) => {
+    const { runAudit } = await import('../../src/audit/run.js');
+    const root = mkdtempSync(join(tmpdir(), 'iba-cfn-deny-'));
+    writeFileSync(join(root, 't.yaml'), text);
+    const report = await runAudit({ root, paths: ['t.yaml'], baseline: 'skypilot:minimal', now: NOW });
+    const excess = report.findings.filter((f) => f.severity !== 'info');
+    // The lines of the excess findings, and whether iam:CreateAccessKey is a critical one.
+    return {
+      lines: [...new Set(excess.map((f) => f.line))],
+      createAccessKey: excess.some(
+        (f) => f.severity === 'critical' && f.actions.includes('iam:CreateAccessKey'),
+      ),
+    };
+  };
+  /** The excess findings of the Allow of `iam:*`: at its line. */
+  const iamStar = (text: string) => ({
+    lines: [text.split('\n').indexOf('              - Effect: Allow') + 1],
+    createAccessKey: true,
+  });
+  const NOW = new Date('2026-12-01');
+
+  it('a Deny of `*` on a parameter without a default hides nothing: iam:* is reported (it was read as Resource `*`)', async () => {
+    const text = T(`${ALLOW}              - Effect: Deny
+                Action: '*'
+                Resource: !Ref P
+`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]);
+    // Only what is read says why: the parameter's reason is not a wildcard here.
+    expect(p.approximate).toEqual([NOTE("a Deny's resources that are not known")]);
+    expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual(['- Effect: Allow']);
+    const found = await audit(text);
+    expect(found).toEqual(iamStar(text));
+  });
+
+  it('keeps the known items of a Deny list; the statements after a Deny left out keep their own lines', () => {
+    const text = T(`              - Effect: Deny
+                Action: '*'
+                Resource: !ImportValue protected-arn
+              - Effect: Deny
+                Action: ['iam:CreateUser', !Sub 'iam:\${P}']
+                Resource:
+                  - !Sub 'arn:aws:iam::\${AWS::AccountId}:user/admin'
+                  - !Sub 'arn:aws:iam::\${AWS::AccountId}:user/\${P}'
+                  - !GetAtt Role.Arn
+${ALLOW}`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      {
+        Effect: 'Deny',
+        Action: ['iam:CreateUser'],
+        // A made-up name and the account placeholder are one value each: known, kept.
+        Resource: [`arn:aws:iam::${A}:user/admin`, `arn:aws:iam::${A}:role/<name of Role>`],
+      },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([
+      NOTE("a Deny's resources that are not known; a Deny's actions that are not known"),
+    ]);
+    expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual([
+      '- Effect: Deny',
+      '- Effect: Allow',
+    ]);
+    expect(lineAt(text, p.statementLines![0]! + 1).trim()).toBe(
+      "Action: ['iam:CreateUser', !Sub 'iam:${P}']",
+    );
+  });
+
+  it('a Deny whose NotResource, NotAction or Action is wholly unknown is left out', async () => {
+    for (const deny of [
+      `              - Effect: Deny
+                Action: '*'
+                NotResource: !Ref P
+`,
+      `              - Effect: Deny
+                NotAction: [!Sub '\${P}:*', 's3:*']
+                Resource: '*'
+`,
+      `              - Effect: Deny
+                Action: !Ref L
+                Resource: '*'
+`,
+    ]) {
+      const text = T(`${deny}${ALLOW}`, '  P: {Type: String}\n  L: {Type: CommaDelimitedList}\n');
+      const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+      expect(statements(p)).toEqual([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]);
+      expect(p.approximate).toHaveLength(1);
+      expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual(['- Effect: Allow']);
+      expect(await audit(text)).toEqual(iamStar(text));
+    }
+  });
+
+  it("a Deny whose condition's key or operator is unknown is left out; an unknown value keeps it a condition", async () => {
+    // A key with an unknown part (a document written as a JSON string, the way CDK and !Sub write them).
+    const sub = T('').replace(
+      /\n {10}PolicyDocument:[\s\S]*$/,
+      `\n          PolicyDocument: !Sub '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}, {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/\${P}": "x"}}}]}'\n`,
+    );
+    const p = rec(parse('t.yaml', sub), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]);
+    expect(p.approximate).toEqual([NOTE("a Deny's condition that is not known")]);
+    expect(await audit(sub)).toEqual({
+      lines: [sub.split('\n').indexOf(sub.split('\n').find((l) => l.includes('!Sub'))!) + 1],
+      createAccessKey: true,
+    });
+    // An operator's keys not known at all.
+    const map = T(`${ALLOW}              - Effect: Deny
+                Action: '*'
+                Resource: '*'
+                Condition:
+                  StringEquals: !ImportValue the-condition
+`);
+    expect(statements(rec(parse('t.yaml', map), 'Role.Policies[0]'))).toEqual([
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    // An unknown value: still a condition, as before (a Deny under one removes no grant).
+    const value = T(`${ALLOW}              - Effect: Deny
+                Action: '*'
+                Resource: '*'
+                Condition:
+                  StringEquals: {'aws:ResourceTag/team': !Ref P}
+`);
+    const v = rec(parse('t.yaml', value), 'Role.Policies[0]');
+    expect(statements(v)[1]).toEqual({
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:ResourceTag/team': '*' } },
+    });
+    expect(v.approximate).toEqual(['parameter P has no default']);
+    expect(await audit(value)).toEqual(iamStar(value));
+  });
+
+  it("a resource policy's Deny of unknown principals is left out; an Allow's unknown values are still wildcards", () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  P: {Type: String}
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - Effect: Deny
+            Principal: {AWS: !Ref P}
+            Action: 's3:*'
+            Resource: '*'
+          - Effect: Allow
+            Principal: {AWS: !ImportValue reader-role}
+            Action: 's3:GetObject'
+            Resource: !Sub 'arn:aws:s3:::\${P}/*'
+`;
+    const p = rec(parse('t.yaml', text), 'BucketPolicy');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*' },
+    ]);
+    expect(p.approximate).toEqual([
+      NOTE("a Deny's principals that are not known"),
+      // (first noted by the Deny, then by the Allow's resource: read, so kept)
+      'parameter P has no default',
+      "Fn::ImportValue reader-role: another stack's output",
+    ]);
+    expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual(['- Effect: Allow']);
+  });
+
+  it('SAM inline policies and managed policies go the same way', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  P: {Type: String}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      CodeUri: .
+      Policies:
+        - Statement:
+            - {Effect: Deny, Action: 'iam:*', Resource: !Ref P}
+            - {Effect: Allow, Action: 'iam:*', Resource: '*'}
+  Managed:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          Effect: Deny
+          Action: 'iam:*'
+          Resource: !Sub 'arn:aws:iam::\${AWS::AccountId}:role/\${P}'
+`;
+    const r = parse('t.yaml', text);
+    expect(statements(rec(r, 'Fn.Policies[0]'))).toEqual([
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(rec(r, 'Managed').document).toEqual({ Statement: [] });
+    expect(rec(r, 'Managed').statementLines).toEqual([]);
+  });
+});

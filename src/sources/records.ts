@@ -46,3 +46,11 @@ export function boundDocuments(result: InputResult): InputResult {
   }
   return result;
 }
+
+/**
+ * The note of a policy some of whose Deny values are not known (Terraform interpolations,
+ * CloudFormation parameters without a default...): left out, not read as wildcards.
+ */
+export function denyLeftOutNote(what: readonly string[]): string {
+  return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+}

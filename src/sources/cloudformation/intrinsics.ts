@@ -3,6 +3,8 @@
 // template's own resources (src/sources/cloudformation/resources.ts). What cannot be known here
 // (a parameter without a default, Fn::ImportValue, a macro) is an Unknown with its reason; inside a
 // string it reads as `*` (only that part of the string), and the reason is noted as approximate.
+// While a policy document is read, that `*` is a marker first (UNKNOWN_PART): a Deny is never read
+// broader than written, so its unknown parts are left out, not read as `*` (documents.ts).
 import type { JsonPath } from '../../core/json-lines.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { isObject } from '../parser.js';
@@ -18,11 +20,35 @@ export function clipText(s: string, max = MAX_MESSAGE_LENGTH): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/**
+ * Stands for an unknown part of a string while a policy document is read (private-use characters
+ * around the index of its reason in Evaluator.unknownParts); read as `*` in the end.
+ */
+const UNKNOWN_PART = /\uE000(\d+)\uE001/g;
+const HAS_UNKNOWN_PART = /\uE000\d+\uE001/;
+
+/** True when a string (or any string or key in a value) holds an unknown part. */
+export function hasUnknownPart(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\uE000') && HAS_UNKNOWN_PART.test(v);
+  if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasUnknownPart(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => hasUnknownPart(k) || hasUnknownPart(x, depth + 1));
+}
+
+/** A string with its unknown parts read as `*`; `seen` gets the index of each. */
+export function unknownPartsAsWildcards(s: string, seen?: Set<number>): string {
+  if (!s.includes('\uE000')) return s;
+  return s.replace(UNKNOWN_PART, (_m, i: string) => {
+    seen?.add(Number(i));
+    return '*';
+  });
+}
+
 /** A value not known offline, with why. */
 export class Unknown {
   readonly reason: string;
   constructor(reason: string) {
-    this.reason = clipText(reason);
+    this.reason = clipText(unknownPartsAsWildcards(reason));
   }
 }
 
@@ -104,16 +130,65 @@ export function asUnknown(v: unknown): Unknown | undefined {
 export class Evaluator {
   /** Reasons the values evaluated since the last reset are approximate. */
   approximations = new Set<string>();
+  /**
+   * While a policy document is read (begin(true)): unknown parts are markers (UNKNOWN_PART), the
+   * reason of each at its index here, so that a Deny can leave them out and the notes say only
+   * what is read as `*`.
+   */
+  private marking = false;
+  private unknownParts: string[] = [];
+  /** Approximations noted other than by a marker (kept whatever is left out). */
+  private directNotes = new Set<string>();
   private readonly inProgress: string[] = [];
   private readonly conditionCache = new Map<string, boolean | Unknown>();
   private depth = 0;
   private evaluated = 0;
   private evaluatedInTemplate = 0;
 
-  /** Starts the evaluation of one value: no approximations yet, a fresh budget. */
-  begin(): void {
+  /**
+   * Starts the evaluation of one value: no approximations yet, a fresh budget. `markUnknownParts`
+   * (a policy document): unknown text is a marker, not `*`, until endMarking().
+   */
+  begin(markUnknownParts = false): void {
     this.approximations = new Set();
     this.evaluated = 0;
+    this.marking = markUnknownParts;
+    this.unknownParts = [];
+    this.directNotes = new Set();
+  }
+
+  /** Unknown text reads as `*` again. */
+  endMarking(): void {
+    this.marking = false;
+    this.unknownParts = [];
+  }
+
+  /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
+  private unmarked<T>(f: () => T): T {
+    const was = this.marking;
+    this.marking = false;
+    try {
+      return f();
+    } finally {
+      this.marking = was;
+    }
+  }
+
+  /** Notes why the value is approximate (not an unknown part: kept whatever is left out). */
+  note(reason: string): void {
+    this.approximations.add(reason);
+    this.directNotes.add(reason);
+  }
+
+  /**
+   * Of a policy read with markers: `kept` holds the indexes of the markers still in the document
+   * read (each read as `*`); the reasons of the others, left out, are no longer approximations.
+   */
+  keepNotesOf(kept: ReadonlySet<number>): void {
+    const read = new Set<string>();
+    for (const i of kept) if (this.unknownParts[i] !== undefined) read.add(this.unknownParts[i]);
+    for (const r of this.unknownParts)
+      if (!read.has(r) && !this.directNotes.has(r)) this.approximations.delete(r);
   }
 
   constructor(
@@ -188,22 +263,27 @@ export class Evaluator {
     }
   }
 
-  /** A value as text: unknown parts become `*` (noted); lists are joined with commas. */
+  /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
   str(v: unknown): string {
     const u = asUnknown(v);
     if (u) {
       this.approximations.add(u.reason);
-      return '*';
+      if (!this.marking) {
+        this.directNotes.add(u.reason);
+        return '*';
+      }
+      this.unknownParts.push(u.reason);
+      return `\uE000${this.unknownParts.length - 1}\uE001`;
     }
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     if (Array.isArray(v)) return v.map((x) => this.str(x)).join(',');
     if (v === NO_VALUE || v === null || v === undefined) return '';
-    this.approximations.add('an object where text was expected');
-    return '*';
+    return this.str(new Unknown('an object where text was expected'));
   }
 
-  private bad(message: string, at: JsonPath | undefined): Unknown {
+  private bad(full: string, at: JsonPath | undefined): Unknown {
+    const message = unknownPartsAsWildcards(full);
     this.hooks.problem(message, at);
     return new Unknown(message);
   }
@@ -280,9 +360,10 @@ export class Evaluator {
         if (a instanceof Unknown) return a;
         if (typeof a[0] !== 'string')
           return this.bad(`Fn::If expects a condition name, got ${describe(a[0])}`, at);
-        const c = this.condition(a[0], at);
+        const name = a[0];
+        const c = this.unmarked(() => this.condition(name, at));
         if (c instanceof Unknown) {
-          this.approximations.add(`condition ${a[0]} is not known (${c.reason}): read as true`);
+          this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
           return this.eval(a[1]);
         }
         return this.eval(c ? a[1] : a[2]);
@@ -291,12 +372,14 @@ export class Evaluator {
       case 'Fn::Not':
       case 'Fn::And':
       case 'Fn::Or':
-        return this.conditionValue({ [fn]: arg }, at);
+        return this.unmarked(() => this.conditionValue({ [fn]: arg }, at));
       case 'Condition':
-        return typeof arg === 'string' ? this.condition(arg, at) : this.bad('Condition expects a name', at);
+        return typeof arg === 'string'
+          ? this.unmarked(() => this.condition(arg, at))
+          : this.bad('Condition expects a name', at);
       case 'Fn::ImportValue': {
-        const name = this.eval(arg);
-        return new Unknown(`Fn::ImportValue ${this.str(name)}: another stack's output`);
+        const name = this.unmarked(() => this.str(this.eval(arg)));
+        return new Unknown(`Fn::ImportValue ${name}: another stack's output`);
       }
       case 'Fn::Base64':
         return this.eval(arg);
@@ -368,7 +451,7 @@ export class Evaluator {
       const u = asUnknown(k);
       if (u) return fallback() ?? u;
     }
-    const [m, k1, k2] = keys.map((k) => this.str(k));
+    const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
     const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
     const top = maps[m!];
     const mid = isObject(top) ? top[k1!] : undefined;

@@ -188,10 +188,7 @@ export function resourceName(r: ResourceLike, ev: Evaluator): string {
       const v = ev.eval(raw);
       return v === NO_VALUE ? generated('name', r.logicalId) : ev.str(v);
     },
-    () => {
-      ev.approximations.add(`${r.logicalId}'s name refers to itself`);
-      return '*';
-    },
+    () => ev.str(new Unknown(`${r.logicalId}'s name refers to itself`)),
   );
 }
 

@@ -3,7 +3,7 @@ import { formatJsonPath, parseJson, type JsonPath } from '../../core/json-lines.
 import { duplicateKeyMessage, noteParsedText, scanKeys, typeName } from '../../policy/document.js';
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
-import { pushAll } from '../records.js';
+import { denyLeftOutNote, pushAll } from '../records.js';
 import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference, referencesIn } from './references.js';
@@ -25,7 +25,6 @@ import {
   mergeDocuments,
   type PlacedDocument,
   readJsonTemplate,
-  denyLeftOutNote,
   templateNotes,
   unknownActionsNote,
   unknownActionsReason,

@@ -3,7 +3,7 @@ import { parseJson, type JsonPath } from '../../core/json-lines.js';
 import { MAX_DOCUMENT_DEPTH, nestingDepth, preview, textSize } from '../../policy/document.js';
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
-import { pushAll } from '../records.js';
+import { denyLeftOutNote, pushAll } from '../records.js';
 import { MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { clip, interpolationsNote, list, uniq } from './values.js';
@@ -263,11 +263,6 @@ function starred(v: unknown, depth = 0): unknown {
       configurable: true,
     });
   return o;
-}
-
-/** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
-export function denyLeftOutNote(what: readonly string[]): string {
-  return `left out: ${uniq([...what]).join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
 }
 
 function asArray(v: unknown): unknown[] {
