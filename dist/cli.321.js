@@ -20827,11 +20827,36 @@ const MAX_MESSAGE_LENGTH = 300;
 function clipText(s, max = MAX_MESSAGE_LENGTH) {
     return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
+/**
+ * Stands for an unknown part of a string while a policy document is read (private-use characters
+ * around the index of its reason in Evaluator.unknownParts); read as `*` in the end.
+ */
+const UNKNOWN_PART = /\uE000(\d+)\uE001/g;
+const HAS_UNKNOWN_PART = /\uE000\d+\uE001/;
+/** True when a string (or any string or key in a value) holds an unknown part. */
+function hasUnknownPart(v, depth = 0) {
+    if (typeof v === 'string')
+        return v.includes('\uE000') && HAS_UNKNOWN_PART.test(v);
+    if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object')
+        return false;
+    if (Array.isArray(v))
+        return v.some((x) => hasUnknownPart(x, depth + 1));
+    return Object.entries(v).some(([k, x]) => hasUnknownPart(k) || hasUnknownPart(x, depth + 1));
+}
+/** A string with its unknown parts read as `*`; `seen` gets the index of each. */
+function unknownPartsAsWildcards(s, seen) {
+    if (!s.includes('\uE000'))
+        return s;
+    return s.replace(UNKNOWN_PART, (_m, i) => {
+        seen?.add(Number(i));
+        return '*';
+    });
+}
 /** A value not known offline, with why. */
 class Unknown {
     reason;
     constructor(reason) {
-        this.reason = clipText(reason);
+        this.reason = clipText(unknownPartsAsWildcards(reason));
     }
 }
 /** `Ref: AWS::NoValue`: the property or list item is left out. */
@@ -20901,15 +20926,64 @@ class Evaluator {
     madeFrom;
     /** Reasons the values evaluated since the last reset are approximate. */
     approximations = new Set();
+    /**
+     * While a policy document is read (begin(true)): unknown parts are markers (UNKNOWN_PART), the
+     * reason of each at its index here, so that a Deny can leave them out and the notes say only
+     * what is read as `*`.
+     */
+    marking = false;
+    unknownParts = [];
+    /** Approximations noted other than by a marker (kept whatever is left out). */
+    directNotes = new Set();
     inProgress = [];
     conditionCache = new Map();
     depth = 0;
     evaluated = 0;
     evaluatedInTemplate = 0;
-    /** Starts the evaluation of one value: no approximations yet, a fresh budget. */
-    begin() {
+    /**
+     * Starts the evaluation of one value: no approximations yet, a fresh budget. `markUnknownParts`
+     * (a policy document): unknown text is a marker, not `*`, until endMarking().
+     */
+    begin(markUnknownParts = false) {
         this.approximations = new Set();
         this.evaluated = 0;
+        this.marking = markUnknownParts;
+        this.unknownParts = [];
+        this.directNotes = new Set();
+    }
+    /** Unknown text reads as `*` again. */
+    endMarking() {
+        this.marking = false;
+        this.unknownParts = [];
+    }
+    /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
+    unmarked(f) {
+        const was = this.marking;
+        this.marking = false;
+        try {
+            return f();
+        }
+        finally {
+            this.marking = was;
+        }
+    }
+    /** Notes why the value is approximate (not an unknown part: kept whatever is left out). */
+    note(reason) {
+        this.approximations.add(reason);
+        this.directNotes.add(reason);
+    }
+    /**
+     * Of a policy read with markers: `kept` holds the indexes of the markers still in the document
+     * read (each read as `*`); the reasons of the others, left out, are no longer approximations.
+     */
+    keepNotesOf(kept) {
+        const read = new Set();
+        for (const i of kept)
+            if (this.unknownParts[i] !== undefined)
+                read.add(this.unknownParts[i]);
+        for (const r of this.unknownParts)
+            if (!read.has(r) && !this.directNotes.has(r))
+                this.approximations.delete(r);
     }
     constructor(template, hooks, 
     /** Source paths of the template's objects and lists (for lines of problems and of statements). */
@@ -20988,12 +21062,17 @@ class Evaluator {
             this.depth--;
         }
     }
-    /** A value as text: unknown parts become `*` (noted); lists are joined with commas. */
+    /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
     str(v) {
         const u = asUnknown(v);
         if (u) {
             this.approximations.add(u.reason);
-            return '*';
+            if (!this.marking) {
+                this.directNotes.add(u.reason);
+                return '*';
+            }
+            this.unknownParts.push(u.reason);
+            return `\uE000${this.unknownParts.length - 1}\uE001`;
         }
         if (typeof v === 'string')
             return v;
@@ -21003,10 +21082,10 @@ class Evaluator {
             return v.map((x) => this.str(x)).join(',');
         if (v === NO_VALUE || v === null || v === undefined)
             return '';
-        this.approximations.add('an object where text was expected');
-        return '*';
+        return this.str(new Unknown('an object where text was expected'));
     }
-    bad(message, at) {
+    bad(full, at) {
+        const message = unknownPartsAsWildcards(full);
         this.hooks.problem(message, at);
         return new Unknown(message);
     }
@@ -21091,9 +21170,10 @@ class Evaluator {
                     return a;
                 if (typeof a[0] !== 'string')
                     return this.bad(`Fn::If expects a condition name, got ${describe(a[0])}`, at);
-                const c = this.condition(a[0], at);
+                const name = a[0];
+                const c = this.unmarked(() => this.condition(name, at));
                 if (c instanceof Unknown) {
-                    this.approximations.add(`condition ${a[0]} is not known (${c.reason}): read as true`);
+                    this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
                     return this.eval(a[1]);
                 }
                 return this.eval(c ? a[1] : a[2]);
@@ -21102,12 +21182,14 @@ class Evaluator {
             case 'Fn::Not':
             case 'Fn::And':
             case 'Fn::Or':
-                return this.conditionValue({ [fn]: arg }, at);
+                return this.unmarked(() => this.conditionValue({ [fn]: arg }, at));
             case 'Condition':
-                return typeof arg === 'string' ? this.condition(arg, at) : this.bad('Condition expects a name', at);
+                return typeof arg === 'string'
+                    ? this.unmarked(() => this.condition(arg, at))
+                    : this.bad('Condition expects a name', at);
             case 'Fn::ImportValue': {
-                const name = this.eval(arg);
-                return new Unknown(`Fn::ImportValue ${this.str(name)}: another stack's output`);
+                const name = this.unmarked(() => this.str(this.eval(arg)));
+                return new Unknown(`Fn::ImportValue ${name}: another stack's output`);
             }
             case 'Fn::Base64':
                 return this.eval(arg);
@@ -21180,7 +21262,7 @@ class Evaluator {
             if (u)
                 return fallback() ?? u;
         }
-        const [m, k1, k2] = keys.map((k) => this.str(k));
+        const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
         const maps = (0,json_lines/* isObject */.Gv)(this.template.Mappings) ? this.template.Mappings : {};
         const top = maps[m];
         const mid = (0,json_lines/* isObject */.Gv)(top) ? top[k1] : undefined;
@@ -21496,10 +21578,7 @@ function resourceName(r, ev) {
         // `RoleName: !If [HasName, !Ref Name, !Ref AWS::NoValue]`: not set, so made up.
         const v = ev.eval(raw);
         return v === NO_VALUE ? generated('name', r.logicalId) : ev.str(v);
-    }, () => {
-        ev.approximations.add(`${r.logicalId}'s name refers to itself`);
-        return '*';
-    });
+    }, () => ev.str(new Unknown(`${r.logicalId}'s name refers to itself`)));
 }
 /** Hooks that let the evaluator see the template's resources. */
 function resourceHooks(resources, onCycle, onProblem) {
@@ -21852,10 +21931,22 @@ class AnalyzerBase {
 
 
 
+
 class DocumentAnalyzer extends AnalyzerBase {
-    /** One policy document: evaluated, its unknown parts read as `*` (noted), its statements' lines kept. */
+    /**
+     * One policy document: evaluated, its unknown parts read as `*` (noted), except a Deny's
+     * (left out: denyNotBroader), its statements' lines kept.
+     */
     docRecord(o) {
-        this.ev.begin();
+        this.ev.begin(true);
+        try {
+            return this.readDocument(o);
+        }
+        finally {
+            this.ev.endMarking();
+        }
+    }
+    readDocument(o) {
         let doc = this.ev.eval(o.raw);
         if (doc === NO_VALUE)
             return undefined;
@@ -21873,7 +21964,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             rec.name = o.name;
         this.lineOf(rec, o.path);
         const fail = (reason) => {
-            rec.reason = clipText(reason);
+            rec.reason = clipText(unknownPartsAsWildcards(reason));
             this.addRecord(o.owner, rec);
             return rec;
         };
@@ -21902,10 +21993,19 @@ class DocumentAnalyzer extends AnalyzerBase {
             if (x)
                 return fail(`statement ${i} is not known: ${x.reason}`);
         }
-        const statementPaths = list.map((s) => o.statementsAt ? o.statementsAt : typeof s === 'object' && s !== null ? this.where(s) : undefined);
-        rec.document = this.finalize(doc);
+        let statementPaths = list.map((s) => o.statementsAt ? o.statementsAt : typeof s === 'object' && s !== null ? this.where(s) : undefined);
+        const read = denyNotBroader(this.finalize(doc));
+        if (read.kept) {
+            const kept = read.kept;
+            statementPaths = kept.map((i) => statementPaths[i]);
+        }
+        const seen = new Set();
+        rec.document = wildcards(read.document, seen);
+        this.ev.keepNotesOf(seen);
         rec.status = 'resolved';
         const notes = [...this.ev.approximations];
+        if (read.leftOut.length > 0)
+            notes.unshift((0,records/* denyLeftOutNote */.M2)(read.leftOut));
         if (notes.length > 0)
             rec.approximate =
                 notes.length > MAX_NOTES
@@ -21920,7 +22020,10 @@ class DocumentAnalyzer extends AnalyzerBase {
     where(v) {
         return this.tpl.originOf(v) ?? this.ev.madeFrom.get(v);
     }
-    /** Unknown values left in a document read as `*`, with their reasons noted (deeper than any policy: left as is). */
+    /**
+     * Unknown values left in a document read as `*` (as markers while a document is read: docRecord),
+     * with their reasons noted (deeper than any policy: left as is).
+     */
     finalize(v, depth = 0) {
         if (asUnknown(v))
             return this.ev.str(v);
@@ -21936,6 +22039,7 @@ class DocumentAnalyzer extends AnalyzerBase {
         }
         return v;
     }
+    /** A value as text, its unknown parts read as `*` (a name). */
     text(raw) {
         if (raw === undefined)
             return undefined;
@@ -21943,6 +22047,88 @@ class DocumentAnalyzer extends AnalyzerBase {
         const v = this.ev.eval(raw);
         return v === NO_VALUE ? undefined : this.ev.str(v);
     }
+}
+/**
+ * A document read with its unknown parts as markers, its Deny statements never read broader than
+ * written (a Deny read as `*` would hide what the policy grants): an unknown item of a Deny's
+ * Action or Resource (or one with an unknown part) is left out, and the Deny with it when nothing
+ * known is left there; a Deny whose NotAction, NotResource or principals hold an unknown part, or
+ * whose condition's operator or key does, is left out (an unknown condition value keeps it a
+ * condition: a Deny under one never removes a grant, only notes it). `kept`: the index of each
+ * statement read, when some are left out; `leftOut`: what was (denyLeftOutNote).
+ */
+function denyNotBroader(doc) {
+    const leftOut = [];
+    const statements = (0,raw/* statementsOf */.GX)(doc);
+    if (!statements.some((s) => (0,json_lines/* isObject */.Gv)(s) && s.Effect === 'Deny' && hasUnknownPart(s)))
+        return { document: doc, leftOut };
+    const out = [];
+    const kept = [];
+    statements.forEach((st, i) => {
+        const s = (0,json_lines/* isObject */.Gv)(st) && st.Effect === 'Deny' ? denyStatement(st, leftOut) : st;
+        if (s === undefined)
+            return;
+        out.push(s);
+        kept.push(i);
+    });
+    const document = { ...doc, Statement: Array.isArray(doc.Statement) || out.length === 0 ? out : out[0] };
+    return kept.length === statements.length ? { document, leftOut } : { document, kept, leftOut };
+}
+/** A Deny statement never read broader than written, or undefined when it is left out (denyNotBroader). */
+function denyStatement(st, leftOut) {
+    if (hasUnknownPart(st.NotAction) || hasUnknownPart(st.NotResource)) {
+        leftOut.push('a Deny whose NotAction or NotResource is not known');
+        return undefined;
+    }
+    if (hasUnknownPart(st.Principal) || hasUnknownPart(st.NotPrincipal)) {
+        leftOut.push("a Deny's principals that are not known");
+        return undefined;
+    }
+    if (unknownConditionKey(st.Condition)) {
+        leftOut.push("a Deny's condition that is not known");
+        return undefined;
+    }
+    let s = st;
+    for (const k of ['Action', 'Resource']) {
+        if (s[k] === undefined || !hasUnknownPart(s[k]))
+            continue;
+        const all = Array.isArray(s[k]) ? s[k] : [s[k]];
+        const known = all.filter((x) => !hasUnknownPart(x));
+        leftOut.push(`a Deny's ${k === 'Action' ? 'actions' : 'resources'} that are not known`);
+        if (known.length === 0)
+            return undefined;
+        s = { ...s, [k]: Array.isArray(s[k]) ? known : known[0] };
+    }
+    return s;
+}
+/** True when a condition's operator or key holds an unknown part (or the whole condition, or an operator's map, is one). */
+function unknownConditionKey(c) {
+    if (c === undefined)
+        return false;
+    if (!(0,json_lines/* isObject */.Gv)(c))
+        return hasUnknownPart(c);
+    return Object.entries(c).some(([op, m]) => hasUnknownPart(op) || ((0,json_lines/* isObject */.Gv)(m) ? Object.keys(m).some((k) => hasUnknownPart(k)) : hasUnknownPart(m)));
+}
+/**
+ * A value with each unknown part written as the `*` it is read as (in keys too); `seen` gets the
+ * index of each. Own properties are defined, never assigned: a key `__proto__` stays a key.
+ */
+function wildcards(v, seen, depth = 0) {
+    if (typeof v === 'string')
+        return unknownPartsAsWildcards(v, seen);
+    if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object')
+        return v;
+    if (Array.isArray(v))
+        return v.map((x) => wildcards(x, seen, depth + 1));
+    const o = {};
+    for (const [k, x] of Object.entries(v))
+        Object.defineProperty(o, unknownPartsAsWildcards(k, seen), {
+            value: wildcards(x, seen, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    return o;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/policies.ts
@@ -23299,6 +23485,7 @@ const managedPoliciesInfo = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   HU: () => (/* binding */ boundDocuments),
+/* harmony export */   M2: () => (/* binding */ denyLeftOutNote),
 /* harmony export */   fS: () => (/* binding */ MAX_ADDRESS_LENGTH),
 /* harmony export */   iI: () => (/* binding */ pushAll),
 /* harmony export */   lC: () => (/* binding */ boundedName)
@@ -23356,6 +23543,13 @@ function boundDocuments(result) {
         result.errors.push(e);
     }
     return result;
+}
+/**
+ * The note of a policy some of whose Deny values are not known (Terraform interpolations,
+ * CloudFormation parameters without a default...): left out, not read as wildcards.
+ */
+function denyLeftOutNote(what) {
+    return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
 }
 
 
@@ -24171,10 +24365,6 @@ function starred(v, depth = 0) {
         });
     return o;
 }
-/** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
-function denyLeftOutNote(what) {
-    return `left out: ${(0,terraform_values/* uniq */.sb)([...what]).join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
-}
 function asArray(v) {
     return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
@@ -24220,7 +24410,7 @@ function templateNotes(w) {
     if (w.leftOut.length > 0)
         notes.push(unknownActionsNote(w.leftOut));
     if (w.denyLeftOut.length > 0)
-        notes.push(denyLeftOutNote(w.denyLeftOut));
+        notes.push((0,records/* denyLeftOutNote */.M2)(w.denyLeftOut));
     if (w.statementsLeftOut.length > 0)
         notes.push(unknownStatementsNote(w.statementsLeftOut));
     if (w.conditionsLeftOut.length > 0)
@@ -25006,7 +25196,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             if (leftOut.length > 0)
                 approximate.push(unknownActionsNote(leftOut));
             if (denyLeftOut.length > 0)
-                approximate.push(denyLeftOutNote(denyLeftOut));
+                approximate.push((0,records/* denyLeftOutNote */.M2)(denyLeftOut));
             if (statementsLeftOut.length > 0)
                 approximate.push(unknownStatementsNote(statementsLeftOut));
             if (conditionsLeftOut.length > 0)

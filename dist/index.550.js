@@ -6299,6 +6299,13 @@ function boundDocuments(result) {
     }
     return result;
 }
+/**
+ * The note of a policy some of whose Deny values are not known (Terraform interpolations,
+ * CloudFormation parameters without a default...): left out, not read as wildcards.
+ */
+function denyLeftOutNote(what) {
+    return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/model.ts
 /** Most characters a tf.json `dynamic` block may expand to (items x content). */
@@ -7220,10 +7227,6 @@ function starred(v, depth = 0) {
             configurable: true,
         });
     return o;
-}
-/** The note of a policy some of whose Deny values are not known: left out, not read as wildcards. */
-function denyLeftOutNote(what) {
-    return `left out: ${uniq([...what]).join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
 }
 function asArray(v) {
     return Array.isArray(v) ? v : v === undefined ? [] : [v];
@@ -10689,11 +10692,36 @@ const MAX_MESSAGE_LENGTH = 300;
 function clipText(s, max = MAX_MESSAGE_LENGTH) {
     return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
+/**
+ * Stands for an unknown part of a string while a policy document is read (private-use characters
+ * around the index of its reason in Evaluator.unknownParts); read as `*` in the end.
+ */
+const intrinsics_UNKNOWN_PART = /\uE000(\d+)\uE001/g;
+const HAS_UNKNOWN_PART = /\uE000\d+\uE001/;
+/** True when a string (or any string or key in a value) holds an unknown part. */
+function hasUnknownPart(v, depth = 0) {
+    if (typeof v === 'string')
+        return v.includes('\uE000') && HAS_UNKNOWN_PART.test(v);
+    if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object')
+        return false;
+    if (Array.isArray(v))
+        return v.some((x) => hasUnknownPart(x, depth + 1));
+    return Object.entries(v).some(([k, x]) => hasUnknownPart(k) || hasUnknownPart(x, depth + 1));
+}
+/** A string with its unknown parts read as `*`; `seen` gets the index of each. */
+function unknownPartsAsWildcards(s, seen) {
+    if (!s.includes('\uE000'))
+        return s;
+    return s.replace(intrinsics_UNKNOWN_PART, (_m, i) => {
+        seen?.add(Number(i));
+        return '*';
+    });
+}
 /** A value not known offline, with why. */
 class Unknown {
     reason;
     constructor(reason) {
-        this.reason = clipText(reason);
+        this.reason = clipText(unknownPartsAsWildcards(reason));
     }
 }
 /** `Ref: AWS::NoValue`: the property or list item is left out. */
@@ -10763,15 +10791,64 @@ class Evaluator {
     madeFrom;
     /** Reasons the values evaluated since the last reset are approximate. */
     approximations = new Set();
+    /**
+     * While a policy document is read (begin(true)): unknown parts are markers (UNKNOWN_PART), the
+     * reason of each at its index here, so that a Deny can leave them out and the notes say only
+     * what is read as `*`.
+     */
+    marking = false;
+    unknownParts = [];
+    /** Approximations noted other than by a marker (kept whatever is left out). */
+    directNotes = new Set();
     inProgress = [];
     conditionCache = new Map();
     depth = 0;
     evaluated = 0;
     evaluatedInTemplate = 0;
-    /** Starts the evaluation of one value: no approximations yet, a fresh budget. */
-    begin() {
+    /**
+     * Starts the evaluation of one value: no approximations yet, a fresh budget. `markUnknownParts`
+     * (a policy document): unknown text is a marker, not `*`, until endMarking().
+     */
+    begin(markUnknownParts = false) {
         this.approximations = new Set();
         this.evaluated = 0;
+        this.marking = markUnknownParts;
+        this.unknownParts = [];
+        this.directNotes = new Set();
+    }
+    /** Unknown text reads as `*` again. */
+    endMarking() {
+        this.marking = false;
+        this.unknownParts = [];
+    }
+    /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
+    unmarked(f) {
+        const was = this.marking;
+        this.marking = false;
+        try {
+            return f();
+        }
+        finally {
+            this.marking = was;
+        }
+    }
+    /** Notes why the value is approximate (not an unknown part: kept whatever is left out). */
+    note(reason) {
+        this.approximations.add(reason);
+        this.directNotes.add(reason);
+    }
+    /**
+     * Of a policy read with markers: `kept` holds the indexes of the markers still in the document
+     * read (each read as `*`); the reasons of the others, left out, are no longer approximations.
+     */
+    keepNotesOf(kept) {
+        const read = new Set();
+        for (const i of kept)
+            if (this.unknownParts[i] !== undefined)
+                read.add(this.unknownParts[i]);
+        for (const r of this.unknownParts)
+            if (!read.has(r) && !this.directNotes.has(r))
+                this.approximations.delete(r);
     }
     constructor(template, hooks, 
     /** Source paths of the template's objects and lists (for lines of problems and of statements). */
@@ -10850,12 +10927,17 @@ class Evaluator {
             this.depth--;
         }
     }
-    /** A value as text: unknown parts become `*` (noted); lists are joined with commas. */
+    /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
     str(v) {
         const u = asUnknown(v);
         if (u) {
             this.approximations.add(u.reason);
-            return '*';
+            if (!this.marking) {
+                this.directNotes.add(u.reason);
+                return '*';
+            }
+            this.unknownParts.push(u.reason);
+            return `\uE000${this.unknownParts.length - 1}\uE001`;
         }
         if (typeof v === 'string')
             return v;
@@ -10865,10 +10947,10 @@ class Evaluator {
             return v.map((x) => this.str(x)).join(',');
         if (v === NO_VALUE || v === null || v === undefined)
             return '';
-        this.approximations.add('an object where text was expected');
-        return '*';
+        return this.str(new Unknown('an object where text was expected'));
     }
-    bad(message, at) {
+    bad(full, at) {
+        const message = unknownPartsAsWildcards(full);
         this.hooks.problem(message, at);
         return new Unknown(message);
     }
@@ -10953,9 +11035,10 @@ class Evaluator {
                     return a;
                 if (typeof a[0] !== 'string')
                     return this.bad(`Fn::If expects a condition name, got ${intrinsics_describe(a[0])}`, at);
-                const c = this.condition(a[0], at);
+                const name = a[0];
+                const c = this.unmarked(() => this.condition(name, at));
                 if (c instanceof Unknown) {
-                    this.approximations.add(`condition ${a[0]} is not known (${c.reason}): read as true`);
+                    this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
                     return this.eval(a[1]);
                 }
                 return this.eval(c ? a[1] : a[2]);
@@ -10964,12 +11047,14 @@ class Evaluator {
             case 'Fn::Not':
             case 'Fn::And':
             case 'Fn::Or':
-                return this.conditionValue({ [fn]: arg }, at);
+                return this.unmarked(() => this.conditionValue({ [fn]: arg }, at));
             case 'Condition':
-                return typeof arg === 'string' ? this.condition(arg, at) : this.bad('Condition expects a name', at);
+                return typeof arg === 'string'
+                    ? this.unmarked(() => this.condition(arg, at))
+                    : this.bad('Condition expects a name', at);
             case 'Fn::ImportValue': {
-                const name = this.eval(arg);
-                return new Unknown(`Fn::ImportValue ${this.str(name)}: another stack's output`);
+                const name = this.unmarked(() => this.str(this.eval(arg)));
+                return new Unknown(`Fn::ImportValue ${name}: another stack's output`);
             }
             case 'Fn::Base64':
                 return this.eval(arg);
@@ -11042,7 +11127,7 @@ class Evaluator {
             if (u)
                 return fallback() ?? u;
         }
-        const [m, k1, k2] = keys.map((k) => this.str(k));
+        const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
         const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
         const top = maps[m];
         const mid = isObject(top) ? top[k1] : undefined;
@@ -11358,10 +11443,7 @@ function resourceName(r, ev) {
         // `RoleName: !If [HasName, !Ref Name, !Ref AWS::NoValue]`: not set, so made up.
         const v = ev.eval(raw);
         return v === NO_VALUE ? generated('name', r.logicalId) : ev.str(v);
-    }, () => {
-        ev.approximations.add(`${r.logicalId}'s name refers to itself`);
-        return '*';
-    });
+    }, () => ev.str(new Unknown(`${r.logicalId}'s name refers to itself`)));
 }
 /** Hooks that let the evaluator see the template's resources. */
 function resourceHooks(resources, onCycle, onProblem) {
@@ -11714,10 +11796,22 @@ class analyzer_base_AnalyzerBase {
 
 
 
+
 class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
-    /** One policy document: evaluated, its unknown parts read as `*` (noted), its statements' lines kept. */
+    /**
+     * One policy document: evaluated, its unknown parts read as `*` (noted), except a Deny's
+     * (left out: denyNotBroader), its statements' lines kept.
+     */
     docRecord(o) {
-        this.ev.begin();
+        this.ev.begin(true);
+        try {
+            return this.readDocument(o);
+        }
+        finally {
+            this.ev.endMarking();
+        }
+    }
+    readDocument(o) {
         let doc = this.ev.eval(o.raw);
         if (doc === NO_VALUE)
             return undefined;
@@ -11735,7 +11829,7 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             rec.name = o.name;
         this.lineOf(rec, o.path);
         const fail = (reason) => {
-            rec.reason = clipText(reason);
+            rec.reason = clipText(unknownPartsAsWildcards(reason));
             this.addRecord(o.owner, rec);
             return rec;
         };
@@ -11764,10 +11858,19 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             if (x)
                 return fail(`statement ${i} is not known: ${x.reason}`);
         }
-        const statementPaths = list.map((s) => o.statementsAt ? o.statementsAt : typeof s === 'object' && s !== null ? this.where(s) : undefined);
-        rec.document = this.finalize(doc);
+        let statementPaths = list.map((s) => o.statementsAt ? o.statementsAt : typeof s === 'object' && s !== null ? this.where(s) : undefined);
+        const read = denyNotBroader(this.finalize(doc));
+        if (read.kept) {
+            const kept = read.kept;
+            statementPaths = kept.map((i) => statementPaths[i]);
+        }
+        const seen = new Set();
+        rec.document = wildcards(read.document, seen);
+        this.ev.keepNotesOf(seen);
         rec.status = 'resolved';
         const notes = [...this.ev.approximations];
+        if (read.leftOut.length > 0)
+            notes.unshift(denyLeftOutNote(read.leftOut));
         if (notes.length > 0)
             rec.approximate =
                 notes.length > MAX_NOTES
@@ -11782,7 +11885,10 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
     where(v) {
         return this.tpl.originOf(v) ?? this.ev.madeFrom.get(v);
     }
-    /** Unknown values left in a document read as `*`, with their reasons noted (deeper than any policy: left as is). */
+    /**
+     * Unknown values left in a document read as `*` (as markers while a document is read: docRecord),
+     * with their reasons noted (deeper than any policy: left as is).
+     */
     finalize(v, depth = 0) {
         if (asUnknown(v))
             return this.ev.str(v);
@@ -11798,6 +11904,7 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
         }
         return v;
     }
+    /** A value as text, its unknown parts read as `*` (a name). */
     text(raw) {
         if (raw === undefined)
             return undefined;
@@ -11805,6 +11912,88 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
         const v = this.ev.eval(raw);
         return v === NO_VALUE ? undefined : this.ev.str(v);
     }
+}
+/**
+ * A document read with its unknown parts as markers, its Deny statements never read broader than
+ * written (a Deny read as `*` would hide what the policy grants): an unknown item of a Deny's
+ * Action or Resource (or one with an unknown part) is left out, and the Deny with it when nothing
+ * known is left there; a Deny whose NotAction, NotResource or principals hold an unknown part, or
+ * whose condition's operator or key does, is left out (an unknown condition value keeps it a
+ * condition: a Deny under one never removes a grant, only notes it). `kept`: the index of each
+ * statement read, when some are left out; `leftOut`: what was (denyLeftOutNote).
+ */
+function denyNotBroader(doc) {
+    const leftOut = [];
+    const statements = raw_statementsOf(doc);
+    if (!statements.some((s) => isObject(s) && s.Effect === 'Deny' && hasUnknownPart(s)))
+        return { document: doc, leftOut };
+    const out = [];
+    const kept = [];
+    statements.forEach((st, i) => {
+        const s = isObject(st) && st.Effect === 'Deny' ? denyStatement(st, leftOut) : st;
+        if (s === undefined)
+            return;
+        out.push(s);
+        kept.push(i);
+    });
+    const document = { ...doc, Statement: Array.isArray(doc.Statement) || out.length === 0 ? out : out[0] };
+    return kept.length === statements.length ? { document, leftOut } : { document, kept, leftOut };
+}
+/** A Deny statement never read broader than written, or undefined when it is left out (denyNotBroader). */
+function denyStatement(st, leftOut) {
+    if (hasUnknownPart(st.NotAction) || hasUnknownPart(st.NotResource)) {
+        leftOut.push('a Deny whose NotAction or NotResource is not known');
+        return undefined;
+    }
+    if (hasUnknownPart(st.Principal) || hasUnknownPart(st.NotPrincipal)) {
+        leftOut.push("a Deny's principals that are not known");
+        return undefined;
+    }
+    if (unknownConditionKey(st.Condition)) {
+        leftOut.push("a Deny's condition that is not known");
+        return undefined;
+    }
+    let s = st;
+    for (const k of ['Action', 'Resource']) {
+        if (s[k] === undefined || !hasUnknownPart(s[k]))
+            continue;
+        const all = Array.isArray(s[k]) ? s[k] : [s[k]];
+        const known = all.filter((x) => !hasUnknownPart(x));
+        leftOut.push(`a Deny's ${k === 'Action' ? 'actions' : 'resources'} that are not known`);
+        if (known.length === 0)
+            return undefined;
+        s = { ...s, [k]: Array.isArray(s[k]) ? known : known[0] };
+    }
+    return s;
+}
+/** True when a condition's operator or key holds an unknown part (or the whole condition, or an operator's map, is one). */
+function unknownConditionKey(c) {
+    if (c === undefined)
+        return false;
+    if (!isObject(c))
+        return hasUnknownPart(c);
+    return Object.entries(c).some(([op, m]) => hasUnknownPart(op) || (isObject(m) ? Object.keys(m).some((k) => hasUnknownPart(k)) : hasUnknownPart(m)));
+}
+/**
+ * A value with each unknown part written as the `*` it is read as (in keys too); `seen` gets the
+ * index of each. Own properties are defined, never assigned: a key `__proto__` stays a key.
+ */
+function wildcards(v, seen, depth = 0) {
+    if (typeof v === 'string')
+        return unknownPartsAsWildcards(v, seen);
+    if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object')
+        return v;
+    if (Array.isArray(v))
+        return v.map((x) => wildcards(x, seen, depth + 1));
+    const o = {};
+    for (const [k, x] of Object.entries(v))
+        Object.defineProperty(o, unknownPartsAsWildcards(k, seen), {
+            value: wildcards(x, seen, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    return o;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/policies.ts
