@@ -810,6 +810,7 @@ output "account" { value = data.aws_caller_identity.c.account_id }
       { Effect: 'Deny', Action: 'iam:PassRole', Resource: ['arn:aws:iam::*:role/admin'] },
     ]);
     expect(deny.approximate?.join(' ')).toContain("left out: a Deny's resources that are not known");
+    expect(deny.statementNumbers).toEqual([1, 2]);
     const text = readFileSync(join(root, 'main.tf'), 'utf8').split('\n');
     const lineOf = (t: string) => text.findIndex((l) => l.includes(t)) + 1;
     expect(deny.statementLines).toEqual([
@@ -963,7 +964,7 @@ resource "aws_s3_bucket_policy" "b" {
     expect(b.approximate?.join(' ')).toContain("left out: a Deny's principals that are not known");
   });
 
-  it('leaves out statements, conditions and source documents that are not known, said so, never an invalid-policy finding', () => {
+  it('leaves out statements, conditions and source documents that are not known, said so, never an invalid-policy finding', async () => {
     const { root, results } = moduleOf({
       'main.tf': `
 variable "extra" {}
@@ -1027,6 +1028,14 @@ resource "aws_iam_policy" "merged" {
     expect(extra.statementLines).toEqual([
       text.findIndex((l) => l.includes('{ Effect = "Allow", Action = "iam:*", Resource = "*" },')) + 1,
     ]);
+    // ... and its findings name it as the list does (the unknown list first): statement #1.
+    expect(extra.statementNumbers).toEqual([1]);
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    const labels = report.findings.filter(
+      (f) => f.address === 'aws_iam_policy.extra' && f.kind !== 'missing-permission',
+    );
+    expect(labels.length).toBeGreaterThan(0);
+    expect(new Set(labels.map((f) => f.statement))).toEqual(new Set(['#1']));
     // Statements wholly unknown: unresolved, with the reason.
     const stmts = byAddress('aws_iam_policy.stmts');
     expect(stmts.status).toBe('unresolved');

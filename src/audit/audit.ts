@@ -75,6 +75,12 @@ export interface AuditPlan {
     { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] }
   >;
   accountId?: string;
+  /**
+   * Assignments whose policy is not audited (it is in notAudited) but whose grants count towards
+   * what its group grants, so that a permission it grants is not reported missing: an AWS managed
+   * policy the vendor documents attaching (Datadog's SecurityAudit).
+   */
+  grantsOnly?: Assignment[];
 }
 
 /** A parsed input plus the text it came from (for line numbers). */
@@ -123,6 +129,9 @@ export function preparePolicies(inputs: LoadedInput[]): Map<string, PreparedPoli
         if (record.address) f.address = record.address;
         return f;
       });
+      // Statements the source left out: each keeps its number as written.
+      const numbers = record.statementNumbers;
+      if (numbers && p.doc) for (const s of p.doc.statements) s.written = numbers[s.index] ?? s.index;
       let rec = record;
       if (stmtLines && p.doc) {
         const sl: number[] = [];
@@ -159,6 +168,11 @@ interface SuggestionSink {
 export interface BaseDocs {
   /** Base document per policy id (undefined: the policy is new). */
   get(policyId: string): { doc?: PolicyDocument; raw?: Record<string, unknown> } | undefined;
+}
+
+/** The group an assignment is checked with for missing permissions: its audit, baseline and sets. */
+function groupKey(a: Assignment): string {
+  return [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
 }
 
 export class Auditor {
@@ -328,7 +342,7 @@ export class Auditor {
       };
       // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
       // features in use) may differ within a group.
-      const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
+      const gk = groupKey(a);
       let g = groups.get(gk);
       if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map() }));
       g.units++;
@@ -361,6 +375,28 @@ export class Auditor {
             g.best.set(set, c);
         }
       }
+    }
+    // What the documented managed policies of a group grant (no finding of their own).
+    for (const a of plan.grantsOnly ?? []) {
+      const g = groups.get(groupKey(a));
+      const p = prepared.get(a.target);
+      if (!g || !p?.doc || !p.raw) continue;
+      const unit: Unit = {
+        id: a.target,
+        kind: p.record.kind,
+        members: [{ record: p.record, doc: p.doc, raw: p.raw }],
+        baseline: g.unit.baseline,
+        activeSets: g.unit.activeSets,
+        approximate: undefined,
+        scope: undefined,
+      };
+      const free = this.free;
+      this.free = new Map();
+      const unused: SuggestionSink = { list: [], notMade: 0 };
+      if (this.memo) this.runUnitMemo(unit, undefined, [], unused, new Set(), g.granted);
+      else this.runUnit(unit, undefined, [], unused, new Set(), g.granted);
+      this.free = free;
+      this.grantSets.releaseStatements();
     }
     for (const { unit, units, granted, sets: held, best } of groups.values()) {
       // The sets the group's units were held to (the first unit's when none grants anything).

@@ -238,7 +238,7 @@ export class StatementMemo {
     const sets = [...new Set(unit.activeSets)].sort().join(',');
     return {
       list,
-      keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${contentKey(d)}`),
+      keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${d.written}\u0001${contentKey(d)}`),
       // A resource policy of a known type grants only its services' actions: its scope is part
       // of the key, so the same statement in an identity policy has an outcome of its own.
       unitKey:

@@ -603,6 +603,8 @@ function documentedAttachments(plan: AuditPlan, prepared: Map<string, PreparedPo
     const name = address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
     const managed = a.baseline.managedPolicies;
     if (name === undefined || !managed || !Object.hasOwn(managed, name)) return true;
+    // What it grants still counts: a permission of the baseline it grants is not missing.
+    (plan.grantsOnly ??= []).push(a);
     const reason = `an AWS managed policy that ${a.baseline.name} documents attaching (${managed[name]}): not held to the ${a.baseline.id} baseline's own statements`;
     plan.notAudited.set(
       a.target,

@@ -66,6 +66,12 @@ export interface PolicyRecord {
    * keeps its own line.
    */
   statementIndexes?: number[];
+  /**
+   * Where statements of the document as written were left out when it was read (a Deny of values
+   * not known, statements not known): the 0-based position, as written, of each statement of
+   * `document`, so that a finding's `statement #N` counts as the file does.
+   */
+  statementNumbers?: number[];
   kind: PolicyKind;
   /**
    * A resource-based policy whose resource type is known: the services whose actions it can grant

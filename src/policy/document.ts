@@ -388,6 +388,8 @@ export type Condition = Record<string, Record<string, string[]>>;
 export interface Statement {
   /** 0-based position in the document's Statement list. */
   index: number;
+  /** 0-based position as written, where the source left statements out (PolicyRecord.statementNumbers); else index. */
+  written: number;
   sid?: string;
   effect: 'Allow' | 'Deny';
   actions?: string[];
@@ -790,6 +792,7 @@ function parseStatement(
   // code optimised rather than polymorphic.
   return {
     index: s.index,
+    written: s.index,
     sid: s.sid,
     effect: s.effect!,
     actions: s.actions,
@@ -913,6 +916,6 @@ function statementPath(stPath: JsonPath, i: number): JsonPath {
 }
 
 /** Sid, or `#index`: how a finding names its statement. */
-export function statementLabel(s: Pick<Statement, 'sid' | 'index'>): string {
-  return s.sid ? s.sid : `#${s.index}`;
+export function statementLabel(s: Pick<Statement, 'sid' | 'written'>): string {
+  return s.sid ? s.sid : `#${s.written}`;
 }

@@ -579,7 +579,7 @@ export class GrantSets {
 
   private deny(classes: GrantClass[], stmt: Statement): GrantClass[] {
     const denied = this.statementSet(stmt).actions;
-    const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
+    const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.written}`;
     const denyPatterns = stmt.resources?.map((r) => this.builder.pattern(r));
     const denyAll =
       !stmt.notResources &&

@@ -233,7 +233,7 @@ export class GrantBuilder {
   }
 
   private applyDeny(byAction: Map<string, Grant[]>, stmt: Statement, actions: readonly ActionInfo[]): void {
-    const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
+    const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.written}`;
     const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
     const denyAll =
       !stmt.notResources &&

@@ -112,7 +112,10 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
   }
   const result = analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
   // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
-  for (const rec of result.policies) delete rec.statementIndexes;
+  for (const rec of result.policies) {
+    if (rec.statementIndexes?.length) rec.statementNumbers = rec.statementIndexes;
+    delete rec.statementIndexes;
+  }
   return result;
 }
 

@@ -149,6 +149,7 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     const notes = ev ? notesFor(ev) : [];
     if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
     delete rec.jsonPath;
+    if (rec.statementIndexes?.length) rec.statementNumbers = rec.statementIndexes;
     delete rec.statementIndexes;
   }
   for (const e of result.errors) {
