@@ -1068,6 +1068,101 @@ resource "aws_iam_policy" "merged" {
     );
   });
 
+  it('reads an Effect not known as Allow, and an Allow NotAction without its values not known (a review found them lost)', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "extra" {}
+variable "locked" {}
+variable "name" {}
+variable "doc" {}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = "s3:GetObject", Resource = "*" },
+    { Effect = "Allow", NotAction = ["iam:*", var.extra], Resource = "*" },
+    { Effect = "Allow", NotAction = var.extra, Resource = "*" },
+    { Effect = var.locked ? "Deny" : "Allow", Action = "iam:DeleteUser", Resource = "*" },
+    { Effect = "Deny", Action = [var.extra], Resource = "*" },
+    { Effect = "Allow", Action = "s3:PutObject", Resource = "*", Condition = { StringLike = { "$\${aws:username}" = "x" } } },
+  ] })
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    not_actions = ["iam:*", var.extra]
+    resources   = ["*"]
+  }
+  statement {
+    effect    = var.locked ? "Deny" : "Allow"
+    actions   = ["iam:DeleteUser"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "d" {
+  policy = data.aws_iam_policy_document.d.json
+}
+# an object with a key not known keeps its entries (one instance each)
+locals { pols = { "\${var.name}" = ["iam:CreateUser"], other = ["iam:DeleteUser"] } }
+resource "aws_iam_policy" "each" {
+  for_each = local.pols
+  policy   = jsonencode({ Statement = [{ Effect = "Allow", Action = each.value, Resource = "*" }] })
+}
+# documents listed beside a data source: the ones not known are noted, never dropped in silence
+data "aws_iam_policy_document" "base" {
+  statement {
+    actions   = ["iam:CreateUser"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "listed" {
+  override_policy_documents = [data.aws_iam_policy_document.base.json, var.doc]
+}
+resource "aws_iam_policy" "listed" {
+  policy = data.aws_iam_policy_document.listed.json
+}
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    const p = byAddress('aws_iam_policy.p');
+    expect(doc(p).Statement).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+      { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:DeleteUser', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: '*',
+        Condition: { StringLike: { '${aws:username}': 'x' } },
+      },
+    ]);
+    expect(p.statementNumbers).toEqual([0, 1, 2, 3, 5]);
+    expect(p.approximate).toEqual([
+      "left out: a Deny's actions that are not known (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported",
+      "read as Allow: Effects that are not known (${var.locked ? 'Deny' : 'Allow'}), so that what the statements may grant is audited",
+      'left out of NotAction: values that are not known (${var.extra}); the statements are audited as granting those actions too (every action where none is known)',
+    ]);
+    const d = byAddress('aws_iam_policy.d');
+    expect(doc(d).Statement).toEqual([
+      { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:DeleteUser', Resource: '*' },
+    ]);
+    expect(d.approximate?.join(' ')).toContain(
+      'left out of NotAction: values that are not known (${var.extra})',
+    );
+    expect(d.approximate?.join(' ')).toContain('read as Allow: Effects that are not known');
+    expect(
+      recs.filter((r) => r.address?.startsWith('aws_iam_policy.each')).map((r) => [r.address, r.status]),
+    ).toEqual([
+      ['aws_iam_policy.each["${var.name}"]', 'resolved'],
+      ['aws_iam_policy.each["other"]', 'resolved'],
+    ]);
+    const listed = byAddress('aws_iam_policy.listed');
+    expect(doc(listed).Statement.map((s) => s.Action)).toEqual(['iam:CreateUser']);
+    expect(listed.approximate).toEqual([
+      'left out: documents that are not known (${var.doc} in override_policy_documents); what they would add or override is not audited',
+    ]);
+  });
+
   it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {
     // anyscale/terraform-aws-anyscale-cloudfoundation-modules modules/aws-anyscale-s3-policy, in
     // short: both were unresolved ("coalesce(...), which is not evaluated"; "iterates over

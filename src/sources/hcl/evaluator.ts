@@ -20,6 +20,7 @@ import {
   toPlain,
   Unknown,
   type Value,
+  setTemplateKey,
 } from './values.js';
 
 export { HclEvalError };
@@ -439,10 +440,10 @@ function collection(n: Node, scope: Scope, depth: number): Value {
     const k = el.childForFieldName('key');
     const v = el.childForFieldName('val');
     if (!k || !v) continue;
-    const key = objectKey(k, scope, depth);
-    // A key not known: which entry the value is, is not known either (a condition's operator
-    // `(var.op) = {...}` would otherwise read as a literal "${var.op}", and be lost in silence).
-    if (key === undefined) return new Unknown(textOf(k).replace(/^\((.*)\)$/s, '$1'));
+    const [key, notKnown] = objectKey(k, scope, depth);
+    // A key not known is kept under its text, and marked: a policy's JSON writes it as the
+    // interpolation it is (a condition's operator `(var.op) = {...}` is then known not to be known).
+    if (notKnown) setTemplateKey(out, key, notKnown);
     setEntryOrigin(out, key, origin(scope, el));
     out[key] = evaluate(v, scope, depth + 1);
   }
@@ -450,18 +451,22 @@ function collection(n: Node, scope: Scope, depth: number): Value {
 }
 
 /**
- * An object key: a bare name is the name itself; anything else is evaluated. Undefined when it is
- * wholly unknown; a template with unknown parts is its text (`aws:ResourceTag/${var.k}`).
+ * An object key: a bare name is the name itself; anything else is evaluated. A key with parts that
+ * are not known is its text (`aws:ResourceTag/${var.k}`), with its value as evaluated.
  */
-function objectKey(k: Node, scope: Scope, depth: number): string | undefined {
+function objectKey(k: Node, scope: Scope, depth: number): [string, (Unknown | Tmpl)?] {
   const ks = allKids(k);
-  if (ks.length === 1 && ks[0]!.type === 'variable_expr') return ks[0]!.text;
+  if (ks.length === 1 && ks[0]!.type === 'variable_expr') return [ks[0]!.text];
   const v = evaluate(k, scope, depth + 1);
   const s = primitiveString(v);
-  if (s !== undefined) return s;
-  if (v instanceof Unknown) return undefined;
-  if (v instanceof Tmpl)
-    return v.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join('');
+  if (s !== undefined) return [s];
+  if (v instanceof Tmpl || v instanceof Unknown) {
+    const t = v instanceof Unknown ? new Tmpl([v]) : v;
+    return [
+      t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join(''),
+      v,
+    ];
+  }
   throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
 }
 

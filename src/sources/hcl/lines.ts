@@ -3,7 +3,7 @@
 // analyzer reads, and a table maps each line of that text back to the `.tf` file and line.
 import type { JsonPath } from '../../core/json-lines.js';
 import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
-import { isObj, Json, OneValue, PartialList, Tmpl, Unknown, type Value } from './values.js';
+import { isObj, Json, OneValue, PartialList, templateKeysOf, Tmpl, Unknown, type Value } from './values.js';
 import { crossModuleKey } from '../terraform/model.js';
 import { statementPaths } from '../../policy/raw.js';
 
@@ -314,7 +314,8 @@ function hasUnknown(v: Value, depth = 0): boolean {
   if (v instanceof Unknown || v instanceof Tmpl) return true;
   if (v instanceof Json) return hasUnknown(v.value, depth + 1);
   if (Array.isArray(v)) return v.some((x) => hasUnknown(x, depth + 1));
-  if (isObj(v)) return Object.values(v).some((x) => hasUnknown(x, depth + 1));
+  if (isObj(v))
+    return templateKeysOf(v) !== undefined || Object.values(v).some((x) => hasUnknown(x, depth + 1));
   return false;
 }
 
@@ -342,9 +343,18 @@ function jsonParts(v: Value, mode: Mode, out: string[], depth: number, seen?: Se
   }
   if (isObj(v)) {
     out.push('{');
+    const notKnown = templateKeysOf(v);
     Object.keys(v).forEach((k, i) => {
       if (i) out.push(',');
-      out.push(`${JSON.stringify(escapeTemplate(k))}:`);
+      // A key not known: the interpolation it is (readJsonTemplate reads it as not known).
+      const t = notKnown?.get(k);
+      const key =
+        t === undefined
+          ? escapeTemplate(k)
+          : t instanceof Unknown
+            ? unknownString(t, mode, seen)
+            : tmplString(t, mode, seen);
+      out.push(`${JSON.stringify(key)}:`);
       jsonParts(v[k]!, mode, out, depth + 1, seen);
     });
     out.push('}');

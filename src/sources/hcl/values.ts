@@ -103,6 +103,25 @@ export function isObj(v: unknown): v is Obj {
   );
 }
 
+/**
+ * Objects with keys that are not known (`{ (var.op) = {...} }`, `"aws:ResourceTag/${var.k}"`):
+ * each such key's text (its entry's key) and its value as evaluated. The entry is kept under its
+ * text (a for_each over the object still makes an instance of it); a policy's JSON writes the key
+ * as the interpolation it is, so that the policy reading knows it is not known (lines.ts).
+ */
+const templateKeys = new WeakMap<Obj, Map<string, Unknown | Tmpl>>();
+
+export function setTemplateKey(o: Obj, key: string, v: Unknown | Tmpl): void {
+  let m = templateKeys.get(o);
+  if (!m) templateKeys.set(o, (m = new Map()));
+  m.set(key, v);
+}
+
+/** The keys of `o` that are not known, with their values as evaluated (see setTemplateKey). */
+export function templateKeysOf(o: Obj): ReadonlyMap<string, Unknown | Tmpl> | undefined {
+  return templateKeys.get(o);
+}
+
 /** A fresh object that cannot reach Object.prototype through a `__proto__` key. */
 export function newObj(): Obj {
   return Object.create(null) as Obj;

@@ -30,6 +30,8 @@ import {
   unknownActionsReason,
   unknownConditionsNote,
   unknownDocumentsNote,
+  unknownEffectsNote,
+  unknownNotActionsNote,
   unknownStatementsNote,
   unknownStatementsReason,
 } from './statements.js';
@@ -263,6 +265,16 @@ export class DocumentAnalyzer extends AnalyzerBase {
         if (a.state === 'unknown' && a.refs.length === 0) return { reason: `has an unknown ${k}` };
         const items = a.state === 'unknown' ? [undefined] : asList(a.value);
         let viaReferences = false;
+        // An entry that is only a value not known, naming no aws_iam_policy_document (`var.doc`,
+        // `aws_iam_policy.x.policy`): beside entries that are read, it is noted as not audited;
+        // alone, the references below tell why the policy cannot be read.
+        const docRef = (r: { base: string }) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`);
+        const notKnown = (x: unknown) =>
+          typeof x === 'string' &&
+          this.input.templates === true &&
+          PURE_INTERPOLATION.test(x.trim()) &&
+          !referencesIn(x).some(docRef);
+        const mixed = items.some((x) => x !== undefined && !notKnown(x));
         for (const item of items) {
           if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
             // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
@@ -274,6 +286,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
               pushAll(denyLeftOut, w.denyLeftOut);
               pushAll(statementsLeftOut, w.statementsLeftOut);
               pushAll(conditionsLeftOut, w.conditionsLeftOut);
+              if (w.effectsAsAllow.length > 0) referencedNotes.push(unknownEffectsNote(w.effectsAsAllow));
+              if (w.notActionsLeftOut.length > 0)
+                referencedNotes.push(unknownNotActionsNote(w.notActionsLeftOut));
               continue;
             }
             // Documents that are not known beside the aws_iam_policy_document data sources named
@@ -281,9 +296,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
             // override is not audited, said so (never dropped in silence). (With none named, the
             // references below tell why the policy cannot be read.)
             if (item !== undefined && PURE_INTERPOLATION.test(item.trim())) {
-              const docs = referencesIn(item).filter((r) =>
-                r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`),
-              );
+              const docs = referencesIn(item).filter(docRef);
+              if (docs.length === 0 && mixed) {
+                documentsLeftOut.push(`${clip(item.trim())} in ${k}`);
+                continue;
+              }
               let rest = item.trim().slice(2, -1);
               for (const r of docs) rest = rest.split(r.text).join('');
               if (docs.length > 0 && (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest)))
@@ -327,6 +344,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
       if (denyLeftOut.length > 0) approximate.push(denyLeftOutNote(denyLeftOut));
       if (statementsLeftOut.length > 0) approximate.push(unknownStatementsNote(statementsLeftOut));
       if (conditionsLeftOut.length > 0) approximate.push(unknownConditionsNote(conditionsLeftOut));
+      if (built.notActionsLeftOut) approximate.push(unknownNotActionsNote(built.notActionsLeftOut));
+      if (built.effectsAsAllow) approximate.push(unknownEffectsNote(built.effectsAsAllow));
       if (documentsLeftOut.length > 0) approximate.push(unknownDocumentsNote(documentsLeftOut));
       pushAll(approximate, referencedNotes);
       if (this.input.templates) {

@@ -64,6 +64,10 @@ export function readJsonTemplate(template: string):
       statementsLeftOut: string[];
       /** Conditions (or an operator, its value, or a key) of an Allow that are not known: left out. */
       conditionsLeftOut: string[];
+      /** Effects that are not known, read as Allow. */
+      effectsAsAllow: string[];
+      /** An Allow's NotAction values that are not known: left out (read broader). */
+      notActionsLeftOut: string[];
       kept?: number[];
     }
   | { error: string } {
@@ -71,6 +75,10 @@ export function readJsonTemplate(template: string):
   const denyLeftOut: string[] = [];
   const statementsLeftOut: string[] = [];
   const conditionsLeftOut: string[] = [];
+  const effectsAsAllow: string[] = [];
+  const notActionsLeftOut: string[] = [];
+  /** The indexes in leftOut of values told otherwise (a Deny's; an Allow's NotAction's). */
+  const handled = new Set<number>();
   const text = template.replace(
     JSON_ACTIONS,
     (m: string, value: string) =>
@@ -95,6 +103,8 @@ export function readJsonTemplate(template: string):
       denyLeftOut,
       statementsLeftOut,
       conditionsLeftOut,
+      effectsAsAllow,
+      notActionsLeftOut,
     };
   let value = parsed.value;
   let kept: number[] | undefined;
@@ -127,6 +137,12 @@ export function readJsonTemplate(template: string):
         return;
       }
       let s: Record<string, unknown> = st;
+      // An Effect not known (`var.locked ? "Deny" : "Allow"`): what the statement may grant is
+      // audited (read as an Allow, said so), never an invalid policy nor a Deny that hides grants.
+      if (part(s.Effect)) {
+        effectsAsAllow.push(written(s.Effect as string));
+        s = { ...s, Effect: 'Allow' };
+      }
       const cond = s.Condition === undefined ? undefined : knownCondition(s.Condition, whole, written);
       if (cond && cond.lost.length > 0) {
         // A Deny would read as unconditional: left out (under a condition it removes no grant).
@@ -141,6 +157,10 @@ export function readJsonTemplate(template: string):
         else s.Condition = cond.condition;
       }
       if (s.Effect === 'Deny') {
+        // (its action values not known are told by the Deny's note, not as an Allow's)
+        for (const k of ['Action', 'NotAction'])
+          for (const x of asArray(s[k]))
+            if (unknownAction(x)) handled.add(Number((x as string).slice(mark.length)));
         const unknownIn = (k: string) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
         if (unknownIn('NotAction') || unknownIn('NotResource')) {
           denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
@@ -164,7 +184,23 @@ export function readJsonTemplate(template: string):
           s = { ...s, [k]: Array.isArray(s[k]) ? known : known[0] };
         }
       } else {
-        if (asArray(s.NotAction).some(unknownAction)) return;
+        // An Allow's NotAction values not known are left out: it is read as granting them too
+        // (broader, said so), with none known as every action.
+        if (asArray(s.NotAction).some((x) => unknownAction(x) || part(x))) {
+          const all = asArray(s.NotAction);
+          for (const x of all)
+            if (unknownAction(x)) {
+              const n = Number((x as string).slice(mark.length));
+              handled.add(n);
+              notActionsLeftOut.push(leftOut[n]!);
+            } else if (part(x)) notActionsLeftOut.push(written(x as string));
+          const known = all.filter((x) => !unknownAction(x) && !part(x));
+          s = { ...s };
+          if (known.length === 0) {
+            delete s.NotAction;
+            s.Action = '*';
+          } else s.NotAction = Array.isArray(s.NotAction) ? known : known[0];
+        }
         if (s.Action !== undefined) {
           const known = asArray(s.Action).filter((x) => !unknownAction(x));
           if (known.length === 0) return;
@@ -176,9 +212,14 @@ export function readJsonTemplate(template: string):
       kept!.push(i);
     });
     if (kept.length === statements.length) kept = undefined;
-    // Every interpolation was in what was left out: none is read as a wildcard.
+    // The interpolations read as wildcards: those not in what was left out.
     const read = value.Statement === undefined ? value : { ...value, Statement: out };
-    if (!JSON.stringify(read).includes(UNKNOWN_PART)) interpolations = [];
+    const still = new Set<string>();
+    for (const m of JSON.stringify(read).matchAll(UNKNOWN_MARK)) {
+      const x = w.interpolations[Number(m[1])];
+      if (x !== undefined) still.add(x);
+    }
+    interpolations = [...still];
     value = starred(
       value.Statement === undefined
         ? value
@@ -189,10 +230,12 @@ export function readJsonTemplate(template: string):
     value,
     ok: true,
     interpolations,
-    leftOut,
+    leftOut: handled.size ? leftOut.filter((_, i) => !handled.has(i)) : leftOut,
     denyLeftOut,
     statementsLeftOut,
     conditionsLeftOut,
+    effectsAsAllow,
+    notActionsLeftOut,
     ...(kept ? { kept } : {}),
   };
 }
@@ -200,8 +243,8 @@ export function readJsonTemplate(template: string):
 /**
  * A statement's Condition without its parts that are not known: the whole Condition, an operator
  * with an interpolation in it, an operator's value or a key that is wholly one (a `.tf` object key
- * not known reaches here as its text, `${var.op}`). `lost` names them; `condition` is undefined
- * when nothing is left. A value not known stays (read as a wildcard).
+ * not known is written as one: hcl/lines.ts). `lost` names them; `condition` is undefined when
+ * nothing is left. A value not known stays (read as a wildcard).
  */
 function knownCondition(
   c: unknown,
@@ -214,7 +257,7 @@ function knownCondition(
   if (!isObject(c)) return { condition: c, lost };
   const out: Record<string, unknown> = {};
   for (const [op, body] of Object.entries(c)) {
-    if (op.includes(UNKNOWN_PART) || op.includes('${')) {
+    if (op.includes(UNKNOWN_PART)) {
       lost.push(written(op));
       continue;
     }
@@ -228,7 +271,7 @@ function knownCondition(
       const keys: Record<string, unknown> = {};
       let n = 0;
       for (const [k, x] of Object.entries(body)) {
-        const key = whole(k) ?? (PURE_INTERPOLATION.test(k) ? k : undefined);
+        const key = whole(k);
         if (key !== undefined) lost.push(key);
         else {
           own(keys, k, x);
@@ -325,6 +368,8 @@ export function templateNotes(w: {
   denyLeftOut: string[];
   statementsLeftOut: string[];
   conditionsLeftOut: string[];
+  effectsAsAllow: string[];
+  notActionsLeftOut: string[];
 }): string[] {
   const notes: string[] = [];
   if (w.interpolations.length > 0) notes.push(interpolationsNote(w.interpolations));
@@ -332,7 +377,25 @@ export function templateNotes(w: {
   if (w.denyLeftOut.length > 0) notes.push(denyLeftOutNote(w.denyLeftOut));
   if (w.statementsLeftOut.length > 0) notes.push(unknownStatementsNote(w.statementsLeftOut));
   if (w.conditionsLeftOut.length > 0) notes.push(unknownConditionsNote(w.conditionsLeftOut));
+  if (w.effectsAsAllow.length > 0) notes.push(unknownEffectsNote(w.effectsAsAllow));
+  if (w.notActionsLeftOut.length > 0) notes.push(unknownNotActionsNote(w.notActionsLeftOut));
   return notes;
+}
+
+/** The approximate note of a policy some of whose Allow NotAction values are not known: left out. */
+export function unknownNotActionsNote(what: readonly string[]): string {
+  return `left out of NotAction: values that are not known (${list(
+    uniq([...what]).map((x) => clip(x)),
+    8,
+  )}); the statements are audited as granting those actions too (every action where none is known)`;
+}
+
+/** The approximate note of a policy some of whose statements' Effect is not known: read as Allow. */
+export function unknownEffectsNote(what: readonly string[]): string {
+  return `read as Allow: Effects that are not known (${list(
+    uniq([...what]).map((x) => clip(x)),
+    8,
+  )}), so that what the statements may grant is audited`;
 }
 
 /** The approximate note of a policy some of whose Allow conditions are not known: left out. */
@@ -608,6 +671,10 @@ export interface BuiltStatements {
   leftOut?: string[];
   /** What of a Deny was left out, not read as a wildcard (denyLeftOutNote). */
   denyLeftOut?: string[];
+  /** An Allow's NotAction values that are not known, left out (unknownNotActionsNote). */
+  notActionsLeftOut?: string[];
+  /** Effects that are not known, read as Allow (unknownEffectsNote). */
+  effectsAsAllow?: string[];
 }
 
 export function one(values: string[]): string | string[] {
@@ -629,8 +696,14 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     note(sid);
     if (sid && sid.values[0]) st.Sid = sid.values[0];
     const effect = r.scalar('effect');
-    note(effect);
-    st.Effect = effect?.values[0] || 'Allow';
+    if (effect?.wild) {
+      // Not known (`var.locked ? "Deny" : "Allow"`): audited as what it may grant, said so.
+      pushAll((out.effectsAsAllow ??= []), effect.interpolations.length ? effect.interpolations : ['effect']);
+      st.Effect = 'Allow';
+    } else {
+      note(effect);
+      st.Effect = effect?.values[0] || 'Allow';
+    }
     // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
     // hide what the policy grants); the Deny too when nothing is left of its actions or
     // resources, or its NotAction or NotResource has one.
@@ -663,11 +736,21 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         const unknown = f.unknown;
         f = { values: f.values.filter((_, i) => !unknown.includes(i)), wild: false, interpolations: [] };
       }
-      if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
+      // An Allow's NotAction with values not known: they are left out, so that the statement is
+      // read as granting them too (read broader, said so); with none known, as every action.
+      if (attr === 'not_actions' && f?.unknown?.length) {
+        const unknown = f.unknown;
+        pushAll((out.notActionsLeftOut ??= []), f.wholes?.length ? f.wholes : f.interpolations);
+        const known = f.values.filter((_, i) => !unknown.includes(i));
+        if (known.length === 0) st.Action = '*';
+        else st.NotAction = one(known);
+        continue;
+      }
+      if (f?.pure?.length && attr === 'actions') {
         const wholes = f.wholes ?? [];
         pushAll((out.leftOut ??= []), wholes);
         const known = f.values.filter((_, i) => !f.pure!.includes(i));
-        if (attr === 'not_actions' || known.length === 0) continue statements;
+        if (known.length === 0) continue statements;
         // The known items' own interpolations are read as wildcards; the left-out ones are not.
         const rest = [...f.interpolations];
         for (const w of wholes) if (rest.includes(w)) rest.splice(rest.indexOf(w), 1);
