@@ -3250,7 +3250,7 @@ class GrantBuilder {
         return { byAction, unknown };
     }
     applyDeny(byAction, stmt, actions) {
-        const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
+        const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.written}`;
         const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
         const denyAll = !stmt.notResources &&
             (denyPatterns === undefined ||
@@ -4211,7 +4211,7 @@ class GrantSets {
     }
     deny(classes, stmt) {
         const denied = this.statementSet(stmt).actions;
-        const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.index}`;
+        const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.written}`;
         const denyPatterns = stmt.resources?.map((r) => this.builder.pattern(r));
         const denyAll = !stmt.notResources &&
             (denyPatterns === undefined ||
@@ -5424,7 +5424,7 @@ class StatementMemo {
         const sets = [...new Set(unit.activeSets)].sort().join(',');
         return {
             list,
-            keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${contentKey(d)}`),
+            keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${d.written}\u0001${contentKey(d)}`),
             // A resource policy of a known type grants only its services' actions: its scope is part
             // of the key, so the same statement in an identity policy has an outcome of its own.
             unitKey: unit.scope === undefined
@@ -6155,6 +6155,11 @@ function preparePolicies(inputs) {
                     f.address = record.address;
                 return f;
             });
+            // Statements the source left out: each keeps its number as written.
+            const numbers = record.statementNumbers;
+            if (numbers && p.doc)
+                for (const s of p.doc.statements)
+                    s.written = numbers[s.index] ?? s.index;
             let rec = record;
             if (stmtLines && p.doc) {
                 const sl = [];
@@ -6168,6 +6173,10 @@ function preparePolicies(inputs) {
         });
     }
     return out;
+}
+/** The group an assignment is checked with for missing permissions: its audit, baseline and sets. */
+function groupKey(a) {
+    return [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
 }
 class Auditor {
     catalog;
@@ -6312,7 +6321,7 @@ class Auditor {
             };
             // Grouped by the assigned sets: the sets each unit was held to (alternatives chosen,
             // features in use) may differ within a group.
-            const gk = [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
+            const gk = groupKey(a);
             let g = groups.get(gk);
             if (!g)
                 groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map() }));
@@ -6348,6 +6357,31 @@ class Auditor {
                         g.best.set(set, c);
                 }
             }
+        }
+        // What the documented managed policies of a group grant (no finding of their own).
+        for (const a of plan.grantsOnly ?? []) {
+            const g = groups.get(groupKey(a));
+            const p = prepared.get(a.target);
+            if (!g || !p?.doc || !p.raw)
+                continue;
+            const unit = {
+                id: a.target,
+                kind: p.record.kind,
+                members: [{ record: p.record, doc: p.doc, raw: p.raw }],
+                baseline: g.unit.baseline,
+                activeSets: g.unit.activeSets,
+                approximate: undefined,
+                scope: undefined,
+            };
+            const free = this.free;
+            this.free = new Map();
+            const unused = { list: [], notMade: 0 };
+            if (this.memo)
+                this.runUnitMemo(unit, undefined, [], unused, new Set(), g.granted);
+            else
+                this.runUnit(unit, undefined, [], unused, new Set(), g.granted);
+            this.free = free;
+            this.grantSets.releaseStatements();
         }
         for (const { unit, units, granted, sets: held, best } of groups.values()) {
             // The sets the group's units were held to (the first unit's when none grants anything).
@@ -7399,6 +7433,8 @@ function documentedAttachments(plan, prepared) {
         const managed = a.baseline.managedPolicies;
         if (name === undefined || !managed || !Object.hasOwn(managed, name))
             return true;
+        // What it grants still counts: a permission of the baseline it grants is not missing.
+        (plan.grantsOnly ??= []).push(a);
         const reason = `an AWS managed policy that ${a.baseline.name} documents attaching (${managed[name]}): not held to the ${a.baseline.id} baseline's own statements`;
         plan.notAudited.set(a.target, a.detection
             ? { status: 'not-matched', reason, detection: a.detection }
@@ -15567,6 +15603,7 @@ function parseStatement(raw, index, path, problems) {
     // code optimised rather than polymorphic.
     return {
         index: s.index,
+        written: s.index,
         sid: s.sid,
         effect: s.effect,
         actions: s.actions,
@@ -15691,7 +15728,7 @@ function statementPath(stPath, i) {
 }
 /** Sid, or `#index`: how a finding names its statement. */
 function statementLabel(s) {
-    return s.sid ? s.sid : `#${s.index}`;
+    return s.sid ? s.sid : `#${s.written}`;
 }
 
 
@@ -16855,7 +16892,7 @@ function hasUnknown(v, depth = 0) {
     if (Array.isArray(v))
         return v.some((x) => hasUnknown(x, depth + 1));
     if ((0,hcl_values/* isObj */.sA)(v))
-        return Object.values(v).some((x) => hasUnknown(x, depth + 1));
+        return (0,hcl_values/* templateKeysOf */.UM)(v) !== undefined || Object.values(v).some((x) => hasUnknown(x, depth + 1));
     return false;
 }
 /** JSON text of a value as a tf.json template: known strings escaped, unknowns as interpolations. */
@@ -16885,10 +16922,18 @@ function jsonParts(v, mode, out, depth, seen) {
     }
     if ((0,hcl_values/* isObj */.sA)(v)) {
         out.push('{');
+        const notKnown = (0,hcl_values/* templateKeysOf */.UM)(v);
         Object.keys(v).forEach((k, i) => {
             if (i)
                 out.push(',');
-            out.push(`${JSON.stringify(escapeTemplate(k))}:`);
+            // A key not known: the interpolation it is (readJsonTemplate reads it as not known).
+            const t = notKnown?.get(k);
+            const key = t === undefined
+                ? escapeTemplate(k)
+                : t instanceof hcl_values/* Unknown */.$r
+                    ? unknownString(t, mode, seen)
+                    : tmplString(t, mode, seen);
+            out.push(`${JSON.stringify(key)}:`);
             jsonParts(v[k], mode, out, depth + 1, seen);
         });
         out.push('}');
@@ -17043,6 +17088,8 @@ function analyzeModule(dir, resources) {
         if (notes.length)
             rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
         delete rec.jsonPath;
+        if (rec.statementIndexes?.length)
+            rec.statementNumbers = rec.statementIndexes;
         delete rec.statementIndexes;
     }
     for (const e of result.errors) {
@@ -17949,32 +17996,35 @@ function collection(n, scope, depth) {
         const v = el.childForFieldName('val');
         if (!k || !v)
             continue;
-        const key = objectKey(k, scope, depth);
-        // A key not known: which entry the value is, is not known either (a condition's operator
-        // `(var.op) = {...}` would otherwise read as a literal "${var.op}", and be lost in silence).
-        if (key === undefined)
-            return new hcl_values/* Unknown */.$r(textOf(k).replace(/^\((.*)\)$/s, '$1'));
+        const [key, notKnown] = objectKey(k, scope, depth);
+        // A key not known is kept under its text, and marked: a policy's JSON writes it as the
+        // interpolation it is (a condition's operator `(var.op) = {...}` is then known not to be known).
+        if (notKnown)
+            (0,hcl_values/* setTemplateKey */.k1)(out, key, notKnown);
         setEntryOrigin(out, key, origin(scope, el));
         out[key] = evaluate(v, scope, depth + 1);
     }
     return out;
 }
 /**
- * An object key: a bare name is the name itself; anything else is evaluated. Undefined when it is
- * wholly unknown; a template with unknown parts is its text (`aws:ResourceTag/${var.k}`).
+ * An object key: a bare name is the name itself; anything else is evaluated. A key with parts that
+ * are not known is its text (`aws:ResourceTag/${var.k}`), with its value as evaluated.
  */
 function objectKey(k, scope, depth) {
     const ks = (0,parse/* allKids */.TH)(k);
     if (ks.length === 1 && ks[0].type === 'variable_expr')
-        return ks[0].text;
+        return [ks[0].text];
     const v = evaluate(k, scope, depth + 1);
     const s = (0,hcl_values/* primitiveString */.X2)(v);
     if (s !== undefined)
-        return s;
-    if (v instanceof hcl_values/* Unknown */.$r)
-        return undefined;
-    if (v instanceof hcl_values/* Tmpl */.C5)
-        return v.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join('');
+        return [s];
+    if (v instanceof hcl_values/* Tmpl */.C5 || v instanceof hcl_values/* Unknown */.$r) {
+        const t = v instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([v]) : v;
+        return [
+            t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join(''),
+            v,
+        ];
+    }
     throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
 }
 function functionCall(n, scope, depth) {
@@ -19657,6 +19707,7 @@ function lineOf(n) {
 /* harmony export */   LM: () => (/* binding */ Json),
 /* harmony export */   MH: () => (/* binding */ OneValue),
 /* harmony export */   Ny: () => (/* binding */ firstUnknown),
+/* harmony export */   UM: () => (/* binding */ templateKeysOf),
 /* harmony export */   UV: () => (/* binding */ Absent),
 /* harmony export */   Ul: () => (/* binding */ toPlain),
 /* harmony export */   W1: () => (/* binding */ asStringPiece),
@@ -19664,6 +19715,7 @@ function lineOf(n) {
 /* harmony export */   Y2: () => (/* binding */ hasAbsent),
 /* harmony export */   b5: () => (/* binding */ concatParts),
 /* harmony export */   bM: () => (/* binding */ fromPlain),
+/* harmony export */   k1: () => (/* binding */ setTemplateKey),
 /* harmony export */   os: () => (/* binding */ shortText),
 /* harmony export */   qE: () => (/* binding */ isKnown),
 /* harmony export */   rE: () => (/* binding */ absentCount),
@@ -19775,6 +19827,23 @@ function isObj(v) {
         !(v instanceof Unknown) &&
         !(v instanceof Tmpl) &&
         !(v instanceof Json));
+}
+/**
+ * Objects with keys that are not known (`{ (var.op) = {...} }`, `"aws:ResourceTag/${var.k}"`):
+ * each such key's text (its entry's key) and its value as evaluated. The entry is kept under its
+ * text (a for_each over the object still makes an instance of it); a policy's JSON writes the key
+ * as the interpolation it is, so that the policy reading knows it is not known (lines.ts).
+ */
+const templateKeys = new WeakMap();
+function setTemplateKey(o, key, v) {
+    let m = templateKeys.get(o);
+    if (!m)
+        templateKeys.set(o, (m = new Map()));
+    m.set(key, v);
+}
+/** The keys of `o` that are not known, with their values as evaluated (see setTemplateKey). */
+function templateKeysOf(o) {
+    return templateKeys.get(o);
 }
 /** A fresh object that cannot reach Object.prototype through a `__proto__` key. */
 function newObj() {
@@ -22972,8 +23041,11 @@ function parseTfJson(file, json) {
     }
     const result = (0,terraform/* analyzeTerraform */.jv)({ file, kind: 'terraform-json', templates: true, resources, errors, json });
     // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
-    for (const rec of result.policies)
+    for (const rec of result.policies) {
+        if (rec.statementIndexes?.length)
+            rec.statementNumbers = rec.statementIndexes;
         delete rec.statementIndexes;
+    }
     return result;
 }
 const terraformJsonParser = {
@@ -24166,6 +24238,10 @@ function readJsonTemplate(template) {
     const denyLeftOut = [];
     const statementsLeftOut = [];
     const conditionsLeftOut = [];
+    const effectsAsAllow = [];
+    const notActionsLeftOut = [];
+    /** The indexes in leftOut of values told otherwise (a Deny's; an Allow's NotAction's). */
+    const handled = new Set();
     const text = template.replace(JSON_ACTIONS, (m, value) => m.slice(0, m.length - value.length) +
         value.replace(JSON_STRING, (item, inner) => {
             const t = inner.trim();
@@ -24188,6 +24264,8 @@ function readJsonTemplate(template) {
             denyLeftOut,
             statementsLeftOut,
             conditionsLeftOut,
+            effectsAsAllow,
+            notActionsLeftOut,
         };
     let value = parsed.value;
     let kept;
@@ -24219,6 +24297,12 @@ function readJsonTemplate(template) {
                 return;
             }
             let s = st;
+            // An Effect not known (`var.locked ? "Deny" : "Allow"`): what the statement may grant is
+            // audited (read as an Allow, said so), never an invalid policy nor a Deny that hides grants.
+            if (part(s.Effect)) {
+                effectsAsAllow.push(written(s.Effect));
+                s = { ...s, Effect: 'Allow' };
+            }
             const cond = s.Condition === undefined ? undefined : knownCondition(s.Condition, whole, written);
             if (cond && cond.lost.length > 0) {
                 // A Deny would read as unconditional: left out (under a condition it removes no grant).
@@ -24235,6 +24319,11 @@ function readJsonTemplate(template) {
                     s.Condition = cond.condition;
             }
             if (s.Effect === 'Deny') {
+                // (its action values not known are told by the Deny's note, not as an Allow's)
+                for (const k of ['Action', 'NotAction'])
+                    for (const x of asArray(s[k]))
+                        if (unknownAction(x))
+                            handled.add(Number(x.slice(mark.length)));
                 const unknownIn = (k) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
                 if (unknownIn('NotAction') || unknownIn('NotResource')) {
                     denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
@@ -24262,8 +24351,27 @@ function readJsonTemplate(template) {
                 }
             }
             else {
-                if (asArray(s.NotAction).some(unknownAction))
-                    return;
+                // An Allow's NotAction values not known are left out: it is read as granting them too
+                // (broader, said so), with none known as every action.
+                if (asArray(s.NotAction).some((x) => unknownAction(x) || part(x))) {
+                    const all = asArray(s.NotAction);
+                    for (const x of all)
+                        if (unknownAction(x)) {
+                            const n = Number(x.slice(mark.length));
+                            handled.add(n);
+                            notActionsLeftOut.push(leftOut[n]);
+                        }
+                        else if (part(x))
+                            notActionsLeftOut.push(written(x));
+                    const known = all.filter((x) => !unknownAction(x) && !part(x));
+                    s = { ...s };
+                    if (known.length === 0) {
+                        delete s.NotAction;
+                        s.Action = '*';
+                    }
+                    else
+                        s.NotAction = Array.isArray(s.NotAction) ? known : known[0];
+                }
                 if (s.Action !== undefined) {
                     const known = asArray(s.Action).filter((x) => !unknownAction(x));
                     if (known.length === 0)
@@ -24277,10 +24385,15 @@ function readJsonTemplate(template) {
         });
         if (kept.length === statements.length)
             kept = undefined;
-        // Every interpolation was in what was left out: none is read as a wildcard.
+        // The interpolations read as wildcards: those not in what was left out.
         const read = value.Statement === undefined ? value : { ...value, Statement: out };
-        if (!JSON.stringify(read).includes(UNKNOWN_PART))
-            interpolations = [];
+        const still = new Set();
+        for (const m of JSON.stringify(read).matchAll(UNKNOWN_MARK)) {
+            const x = w.interpolations[Number(m[1])];
+            if (x !== undefined)
+                still.add(x);
+        }
+        interpolations = [...still];
         value = starred(value.Statement === undefined
             ? value
             : { ...value, Statement: Array.isArray(value.Statement) || kept ? out : out[0] });
@@ -24289,18 +24402,20 @@ function readJsonTemplate(template) {
         value,
         ok: true,
         interpolations,
-        leftOut,
+        leftOut: handled.size ? leftOut.filter((_, i) => !handled.has(i)) : leftOut,
         denyLeftOut,
         statementsLeftOut,
         conditionsLeftOut,
+        effectsAsAllow,
+        notActionsLeftOut,
         ...(kept ? { kept } : {}),
     };
 }
 /**
  * A statement's Condition without its parts that are not known: the whole Condition, an operator
  * with an interpolation in it, an operator's value or a key that is wholly one (a `.tf` object key
- * not known reaches here as its text, `${var.op}`). `lost` names them; `condition` is undefined
- * when nothing is left. A value not known stays (read as a wildcard).
+ * not known is written as one: hcl/lines.ts). `lost` names them; `condition` is undefined when
+ * nothing is left. A value not known stays (read as a wildcard).
  */
 function knownCondition(c, whole, written) {
     const lost = [];
@@ -24311,7 +24426,7 @@ function knownCondition(c, whole, written) {
         return { condition: c, lost };
     const out = {};
     for (const [op, body] of Object.entries(c)) {
-        if (op.includes(UNKNOWN_PART) || op.includes('${')) {
+        if (op.includes(UNKNOWN_PART)) {
             lost.push(written(op));
             continue;
         }
@@ -24325,7 +24440,7 @@ function knownCondition(c, whole, written) {
             const keys = {};
             let n = 0;
             for (const [k, x] of Object.entries(body)) {
-                const key = whole(k) ?? (PURE_INTERPOLATION.test(k) ? k : undefined);
+                const key = whole(k);
                 if (key !== undefined)
                     lost.push(key);
                 else {
@@ -24415,7 +24530,19 @@ function templateNotes(w) {
         notes.push(unknownStatementsNote(w.statementsLeftOut));
     if (w.conditionsLeftOut.length > 0)
         notes.push(unknownConditionsNote(w.conditionsLeftOut));
+    if (w.effectsAsAllow.length > 0)
+        notes.push(unknownEffectsNote(w.effectsAsAllow));
+    if (w.notActionsLeftOut.length > 0)
+        notes.push(unknownNotActionsNote(w.notActionsLeftOut));
     return notes;
+}
+/** The approximate note of a policy some of whose Allow NotAction values are not known: left out. */
+function unknownNotActionsNote(what) {
+    return `left out of NotAction: values that are not known (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}); the statements are audited as granting those actions too (every action where none is known)`;
+}
+/** The approximate note of a policy some of whose statements' Effect is not known: read as Allow. */
+function unknownEffectsNote(what) {
+    return `read as Allow: Effects that are not known (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}), so that what the statements may grant is audited`;
 }
 /** The approximate note of a policy some of whose Allow conditions are not known: left out. */
 function unknownConditionsNote(what) {
@@ -24709,8 +24836,15 @@ function buildStatements(readers) {
         if (sid && sid.values[0])
             st.Sid = sid.values[0];
         const effect = r.scalar('effect');
-        note(effect);
-        st.Effect = effect?.values[0] || 'Allow';
+        if (effect?.wild) {
+            // Not known (`var.locked ? "Deny" : "Allow"`): audited as what it may grant, said so.
+            (0,records/* pushAll */.iI)((out.effectsAsAllow ??= []), effect.interpolations.length ? effect.interpolations : ['effect']);
+            st.Effect = 'Allow';
+        }
+        else {
+            note(effect);
+            st.Effect = effect?.values[0] || 'Allow';
+        }
         // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
         // hide what the policy grants); the Deny too when nothing is left of its actions or
         // resources, or its NotAction or NotResource has one.
@@ -24743,11 +24877,23 @@ function buildStatements(readers) {
                 const unknown = f.unknown;
                 f = { values: f.values.filter((_, i) => !unknown.includes(i)), wild: false, interpolations: [] };
             }
-            if (f?.pure?.length && (attr === 'actions' || attr === 'not_actions')) {
+            // An Allow's NotAction with values not known: they are left out, so that the statement is
+            // read as granting them too (read broader, said so); with none known, as every action.
+            if (attr === 'not_actions' && f?.unknown?.length) {
+                const unknown = f.unknown;
+                (0,records/* pushAll */.iI)((out.notActionsLeftOut ??= []), f.wholes?.length ? f.wholes : f.interpolations);
+                const known = f.values.filter((_, i) => !unknown.includes(i));
+                if (known.length === 0)
+                    st.Action = '*';
+                else
+                    st.NotAction = one(known);
+                continue;
+            }
+            if (f?.pure?.length && attr === 'actions') {
                 const wholes = f.wholes ?? [];
                 (0,records/* pushAll */.iI)((out.leftOut ??= []), wholes);
                 const known = f.values.filter((_, i) => !f.pure.includes(i));
-                if (attr === 'not_actions' || known.length === 0)
+                if (known.length === 0)
                     continue statements;
                 // The known items' own interpolations are read as wildcards; the left-out ones are not.
                 const rest = [...f.interpolations];
@@ -25132,6 +25278,15 @@ class DocumentAnalyzer extends AnalyzerBase {
                     return { reason: `has an unknown ${k}` };
                 const items = a.state === 'unknown' ? [undefined] : (0,terraform_values/* asList */.DD)(a.value);
                 let viaReferences = false;
+                // An entry that is only a value not known, naming no aws_iam_policy_document (`var.doc`,
+                // `aws_iam_policy.x.policy`): beside entries that are read, it is noted as not audited;
+                // alone, the references below tell why the policy cannot be read.
+                const docRef = (r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`);
+                const notKnown = (x) => typeof x === 'string' &&
+                    this.input.templates === true &&
+                    PURE_INTERPOLATION.test(x.trim()) &&
+                    !referencesIn(x).some(docRef);
+                const mixed = items.some((x) => x !== undefined && !notKnown(x));
                 for (const item of items) {
                     if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
@@ -25143,6 +25298,10 @@ class DocumentAnalyzer extends AnalyzerBase {
                             (0,records/* pushAll */.iI)(denyLeftOut, w.denyLeftOut);
                             (0,records/* pushAll */.iI)(statementsLeftOut, w.statementsLeftOut);
                             (0,records/* pushAll */.iI)(conditionsLeftOut, w.conditionsLeftOut);
+                            if (w.effectsAsAllow.length > 0)
+                                referencedNotes.push(unknownEffectsNote(w.effectsAsAllow));
+                            if (w.notActionsLeftOut.length > 0)
+                                referencedNotes.push(unknownNotActionsNote(w.notActionsLeftOut));
                             continue;
                         }
                         // Documents that are not known beside the aws_iam_policy_document data sources named
@@ -25150,7 +25309,11 @@ class DocumentAnalyzer extends AnalyzerBase {
                         // override is not audited, said so (never dropped in silence). (With none named, the
                         // references below tell why the policy cannot be read.)
                         if (item !== undefined && PURE_INTERPOLATION.test(item.trim())) {
-                            const docs = referencesIn(item).filter((r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`));
+                            const docs = referencesIn(item).filter(docRef);
+                            if (docs.length === 0 && mixed) {
+                                documentsLeftOut.push(`${(0,terraform_values/* clip */.$Q)(item.trim())} in ${k}`);
+                                continue;
+                            }
                             let rest = item.trim().slice(2, -1);
                             for (const r of docs)
                                 rest = rest.split(r.text).join('');
@@ -25201,6 +25364,10 @@ class DocumentAnalyzer extends AnalyzerBase {
                 approximate.push(unknownStatementsNote(statementsLeftOut));
             if (conditionsLeftOut.length > 0)
                 approximate.push(unknownConditionsNote(conditionsLeftOut));
+            if (built.notActionsLeftOut)
+                approximate.push(unknownNotActionsNote(built.notActionsLeftOut));
+            if (built.effectsAsAllow)
+                approximate.push(unknownEffectsNote(built.effectsAsAllow));
             if (documentsLeftOut.length > 0)
                 approximate.push(unknownDocumentsNote(documentsLeftOut));
             (0,records/* pushAll */.iI)(approximate, referencedNotes);
