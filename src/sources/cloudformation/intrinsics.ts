@@ -218,7 +218,9 @@ export class Evaluator {
    */
   sameText(v: unknown): string {
     const s = JSON.stringify(v) ?? '';
-    return s.includes('\uE000') ? s.replace(UNKNOWN_PART, (_m, i: string) => `\uE000${this.unknownParts[Number(i)] ?? ''}\uE001`) : s;
+    return s.includes('\uE000')
+      ? s.replace(UNKNOWN_PART, (_m, i: string) => `\uE000${this.unknownParts[Number(i)] ?? ''}\uE001`)
+      : s;
   }
 
   constructor(
