@@ -1501,6 +1501,6 @@ ${statements}`;
       '    Properties:\n      RoleName: !If [IsProd, prod-role, dev-role]\n      AssumeRolePolicyDocument',
     );
     const r = parse('t.yaml', text);
-    expect(r.principals.find((x) => x.id.endsWith('#Role'))?.name).toBe('prod-role');
+    expect((r.principals ?? []).find((x) => x.id.endsWith('#Role'))?.name).toBe('prod-role');
   });
 });
