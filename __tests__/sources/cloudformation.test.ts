@@ -1483,6 +1483,48 @@ ${statements}`;
     ]);
   });
 
+  it('an entry of Policies chosen by the condition: the policy of either branch, as one', () => {
+    const text = T('').replace(
+      /\n {8}- PolicyName: p[\s\S]*$/,
+      `
+        - !If
+          - IsProd
+          - PolicyName: prod
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}
+                - {Effect: Deny, Action: 'iam:*', Resource: '*'}
+          - PolicyName: dev
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:*', Resource: '*'}
+        - !If [IsProd, !Ref AWS::NoValue, {PolicyName: dev2, PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]}}]
+        - !If [IsGold, !Ref AWS::NoValue, {PolicyName: silver, PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]}}]
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.policies.filter((p) => p.kind === 'identity').map((p) => p.address)).toEqual([
+      'Role.Policies[0]',
+      'Role.Policies[1]',
+    ]);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual([
+      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
+      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
+    ]);
+    // Its name is prod or dev: neither is said.
+    expect(p.name).toBeUndefined();
+    expect(statements(rec(r, 'Role.Policies[1]'))).toEqual([
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    ]);
+    expect(rec(r, 'Role.Policies[1]').name).toBeUndefined();
+  });
+
   it('a branch that cannot be read makes the policy unresolved, saying which', () => {
     const text =
       T(`              - !If [IsProd, {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}, !ImportValue more]

@@ -112,6 +112,13 @@ export class DocumentAnalyzer extends AnalyzerBase {
     let doc = this.ev.eval(o.raw);
     if (doc === NO_VALUE) return { kind: 'none' };
     const fail = (reason: string): Reading => ({ kind: 'failed', reason });
+    if (o.entry) {
+      const eu = asUnknown(doc);
+      if (eu) return fail(eu.reason);
+      if (!isObject(doc)) return fail(`a policy entry that is ${describe(doc)}`);
+      if (doc.PolicyDocument === undefined) return fail('the entry has no PolicyDocument');
+      doc = doc.PolicyDocument;
+    }
     const u = asUnknown(doc);
     if (u) return fail(u.reason);
     if (typeof doc === 'string') {
@@ -250,6 +257,8 @@ export interface DocumentSpec {
   name?: string;
   raw: unknown;
   path: JsonPath;
+  /** `raw` makes an entry of `Policies` (`{PolicyName, PolicyDocument}`), not the document itself. */
+  entry?: boolean;
   /** The source path when the document is not in the template (a SAM policy template). */
   statementsAt?: JsonPath;
   /** A resource policy of a known type: the services whose actions it can grant. */

@@ -43,11 +43,26 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     const base = [...r.path, 'Properties', 'Policies'];
     this.items(r.props.Policies, base).forEach((it, i) => {
       const address = `${r.logicalId}.Policies[${i}]`;
-      let item = it.value;
+      const item = it.value;
       if (isObject(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0]!)) {
-        this.ev.begin();
-        item = this.ev.eval(item);
-        if (item === NO_VALUE) return;
+        // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
+        // read as a document, so that a condition not known is read both ways (docRecord).
+        this.ev.begin(true);
+        const v = this.ev.eval(item);
+        // Named only when the name is the same whatever the conditions not known.
+        const known = this.ev.unknownIfConditions.size === 0;
+        this.ev.endMarking();
+        const name = known && isObject(v) ? this.text(v.PolicyName) : undefined;
+        this.docRecord({
+          owner: r.logicalId,
+          address,
+          kind: 'identity',
+          ...(name ? { name } : {}),
+          raw: item,
+          path: it.path,
+          entry: true,
+        });
+        return;
       }
       const u = asUnknown(item);
       if (u || !isObject(item)) {
