@@ -1525,6 +1525,31 @@ ${statements}`;
     expect(rec(r, 'Role.Policies[1]').name).toBeUndefined();
   });
 
+  it('a name a policy uses, chosen by the condition: the policy is read with each (a Deny of it left out)', () => {
+    const text = T(`              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !GetAtt Worker.Arn
+              - Effect: Deny
+                Action: iam:PassRole
+                Resource: !GetAtt Worker.Arn
+`).replace(
+      'Resources:\n',
+      `Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [IsProd, prod-worker, dev-worker]
+      AssumeRolePolicyDocument: {Statement: []}
+`,
+    );
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${A}:role/prod-worker` },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${A}:role/dev-worker` },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+  });
+
   it('a branch that cannot be read makes the policy unresolved, saying which', () => {
     const text =
       T(`              - !If [IsProd, {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}, !ImportValue more]
