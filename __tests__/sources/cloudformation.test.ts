@@ -1550,6 +1550,51 @@ ${statements}`;
     expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
   });
 
+  it('Policies chosen whole by the condition: each entry of either list audited, by its place', () => {
+    const text = T('').replace(
+      /\n {8}- PolicyName: p[\s\S]*$/,
+      ` !If
+        - IsProd
+        - - PolicyName: prod
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}
+                - {Effect: Deny, Action: 'iam:*', Resource: '*'}
+        - - PolicyName: dev
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:*', Resource: '*'}
+          - PolicyName: dev2
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 's3:*', Resource: '*'}
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([]);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual([
+      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
+      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
+    ]);
+    expect(statements(rec(r, 'Role.Policies[1]'))).toEqual([
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    ]);
+    expect(rec(r, 'Role.Policies[1]').approximate).toEqual([BOTH('IsProd')]);
+    // A condition known: the list it picks, named, as before.
+    const known = parse('t.yaml', text.replace('- IsProd\n', '- IsGold\n'));
+    expect(known.policies.filter((x) => x.kind === 'identity').map((x) => [x.address, x.name])).toEqual([
+      ['Role.Policies[0]', 'prod'],
+    ]);
+    expect(rec(known, 'Role.Policies[0]').approximate).toBeUndefined();
+    expect(statements(rec(known, 'Role.Policies[0]'))).toHaveLength(2);
+  });
+
   it('a branch that cannot be read makes the policy unresolved, saying which', () => {
     const text =
       T(`              - !If [IsProd, {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}, !ImportValue more]

@@ -86,30 +86,47 @@ export class DocumentAnalyzer extends AnalyzerBase {
    * stack may be deployed either way); beyond that, once with each read as true (noted).
    */
   private readVariants(o: DocumentSpec): Variants {
-    const once = this.readOnce(o);
+    const v = this.readings(() => this.readOnce(o));
+    return {
+      readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
+      conditions: v.conditions,
+    };
+  }
+
+  /**
+   * `read()` once (marking: begin(true) first), or, when an `Fn::If` it evaluated consulted
+   * conditions not known offline (at most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of
+   * true and false to them; beyond that, once with each read as true (noted).
+   */
+  protected readings<T>(read: () => T): {
+    readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
+    /** The conditions not known read both ways (name -> why not known). */
+    conditions: ReadonlyMap<string, string>;
+  } {
+    const once = read();
     let conditions = new Map(this.ev.unknownIfConditions);
     if (conditions.size === 0 || conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
-      return { readings: [{ forced: new Map(), reading: once }], conditions: new Map() };
+      return { readings: [{ forced: new Map(), value: once }], conditions: new Map() };
     // A branch may consult more conditions not known (nested): read again with them too.
     while (conditions.size <= MAX_UNKNOWN_IF_CONDITIONS) {
       this.ev.begin(true);
-      const readings: Variants['readings'] = [];
+      const readings: { forced: ReadonlyMap<string, boolean>; value: T }[] = [];
       const found = new Map(conditions);
       for (const forced of assignments([...conditions.keys()])) {
         this.ev.beginVariant(forced);
-        readings.push({ forced, reading: this.readOnce(o) });
+        readings.push({ forced, value: read() });
         for (const [name, why] of this.ev.unknownIfConditions) if (!found.has(name)) found.set(name, why);
       }
       if (found.size === conditions.size) return { readings, conditions };
       conditions = found;
     }
     this.ev.begin(true);
-    return { readings: [{ forced: new Map(), reading: this.readOnce(o) }], conditions: new Map() };
+    return { readings: [{ forced: new Map(), value: read() }], conditions: new Map() };
   }
 
   /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
   private readOnce(o: DocumentSpec): Reading {
-    let doc = this.ev.eval(o.raw);
+    let doc = o.evaluate ? o.evaluate() : this.ev.eval(o.raw);
     if (doc === NO_VALUE) return { kind: 'none' };
     const fail = (reason: string): Reading => ({ kind: 'failed', reason });
     if (o.entry) {
@@ -259,6 +276,8 @@ export interface DocumentSpec {
   path: JsonPath;
   /** `raw` makes an entry of `Policies` (`{PolicyName, PolicyDocument}`), not the document itself. */
   entry?: boolean;
+  /** Evaluates the document (or entry) instead of `raw`. */
+  evaluate?: () => unknown;
   /** The source path when the document is not in the template (a SAM policy template). */
   statementsAt?: JsonPath;
   /** A resource policy of a known type: the services whose actions it can grant. */
