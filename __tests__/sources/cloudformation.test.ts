@@ -400,8 +400,11 @@ Conditions:
       Action: 'ssm:GetParameter',
       Resource: [`arn:aws:ssm:*:${A}:parameter/*/*`, 'arn:aws:s3:::*'],
     });
+    // The Deny of the other branch is left out (a Deny is never read broader than written).
+    expect(statements(p)).toHaveLength(1);
     expect(p.approximate).toEqual([
-      'condition Unknown is not known (parameter Team has no default): read as true',
+      'left out: a Deny chosen by a condition that is not known (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported',
+      'condition Unknown is not known (parameter Team has no default): both of its branches audited',
       'parameter Team has no default',
       "Fn::ImportValue shared-bucket: another stack's output",
     ]);
@@ -1262,5 +1265,354 @@ Resources:
     ]);
     expect(rec(r, 'Managed').document).toEqual({ Statement: [] });
     expect(rec(r, 'Managed').statementLines).toEqual([]);
+  });
+});
+
+describe('an Fn::If whose condition is not known: a policy is read with each of its branches', () => {
+  const NOTE = (what: string) =>
+    `left out: ${what} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+  const BOTH = (c: string, why = 'parameter Env has no default') =>
+    `condition ${c} is not known (${why}): both of its branches audited`;
+  const T = (statements: string, extra = '') =>
+    `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: { Type: String }
+  Tier: { Type: String, Default: gold }
+${extra}Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsGold: !Equals [!Ref Tier, gold]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: ec2.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+${statements}`;
+  const ROLE = 'arn:aws:iam::123456789012:role/skypilot-v1';
+  const PAIRED = `              - Effect: Allow
+                Action: !If [IsProd, 'iam:GetRole', 'iam:*']
+                Resource: !If [IsProd, '${ROLE}', '*']
+`;
+  const NOW = new Date('2026-12-01');
+  const audit = async (text: string) => {
+    const { runAudit } = await import('../../src/audit/run.js');
+    const root = mkdtempSync(join(tmpdir(), 'iba-cfn-if-'));
+    writeFileSync(join(root, 't.yaml'), text);
+    const report = await runAudit({ root, paths: ['t.yaml'], baseline: 'skypilot:minimal', now: NOW });
+    return report.findings.filter((f) => f.severity !== 'info');
+  };
+  const lines = (text: string, p: PolicyRecord) => p.statementLines!.map((l) => lineAt(text, l).trim());
+
+  it('reads Action and Resource chosen by the same condition together, each branch: iam:* on * is reported', async () => {
+    const text = T(PAIRED);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    // (a, x) and (b, y), never (a, y).
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: ROLE },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual(['- Effect: Allow', '- Effect: Allow']);
+    const found = await audit(text);
+    const line = text.split('\n').indexOf('              - Effect: Allow') + 1;
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((f) => f.line === line)).toBe(true);
+    expect(found.some((f) => f.severity === 'critical' && f.actions.includes('iam:CreateAccessKey'))).toBe(
+      true,
+    );
+    // The broader resource: iam:GetRole, which the baseline grants on its role only, on `*`.
+    expect(
+      found.some(
+        (f) =>
+          f.kind === 'broader-resource' && f.severity === 'critical' && f.actions.includes('iam:GetRole'),
+      ),
+    ).toBe(true);
+    expect(found[0]!.approximate).toBe(BOTH('IsProd'));
+  });
+
+  it('a Deny chosen by the condition is left out; a Deny the same either way is kept', async () => {
+    const text = T(`              - Effect: Allow
+                Action: iam:*
+                Resource: '*'
+              - Effect: Deny
+                Action: !If [IsProd, 'iam:CreateAccessKey', 's3:*']
+                Resource: '*'
+              - Effect: Deny
+                Action: 'sqs:*'
+                Resource: !If [IsProd, '*', '*']
+              - !If
+                - IsProd
+                - Effect: Deny
+                  Action: 'iam:*'
+                  Resource: '*'
+                - !Ref AWS::NoValue
+`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+      { Effect: 'Deny', Action: 'sqs:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual(['- Effect: Allow', '- Effect: Deny']);
+    expect(lineAt(text, p.statementLines![1]! + 1).trim()).toBe("Action: 'sqs:*'");
+    const found = await audit(text);
+    expect(found.some((f) => f.severity === 'critical' && f.actions.includes('iam:CreateAccessKey'))).toBe(
+      true,
+    );
+  });
+
+  it('a statement chosen by the condition or left out (AWS::NoValue) is audited', async () => {
+    const text = T(`              - Effect: Allow
+                Action: sts:GetCallerIdentity
+                Resource: '*'
+              - !If
+                - IsProd
+                - Effect: Allow
+                  Action: 'iam:*'
+                  Resource: '*'
+                - !Ref AWS::NoValue
+`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual(['- Effect: Allow', '- Effect: Allow']);
+    const found = await audit(text);
+    expect(found.some((f) => f.severity === 'critical' && f.actions.includes('iam:CreateAccessKey'))).toBe(
+      true,
+    );
+    // The other way round (an Allow when the condition is false) too.
+    const other =
+      T(`              - !If [IsProd, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:*', Resource: '*'}]
+`);
+    expect(statements(rec(parse('t.yaml', other), 'Role.Policies[0]'))).toEqual([
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+  });
+
+  it('a condition known offline (a parameter with a default) picks its branch, as before, with no note', () => {
+    const text = T(`              - Effect: Allow
+                Action: !If [IsGold, 'iam:GetRole', 'iam:*']
+                Resource: !If [IsGold, '${ROLE}', '*']
+              - !If [IsGold, !Ref AWS::NoValue, {Effect: Deny, Action: '*', Resource: '*'}]
+`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([{ Effect: 'Allow', Action: 'iam:GetRole', Resource: ROLE }]);
+    expect(p.approximate).toBeUndefined();
+  });
+
+  it('conditions consulted in a branch only, and several conditions, are read with every assignment', () => {
+    const text = T(
+      `              - Effect: Allow
+                Action: !If [IsProd, 'iam:GetRole', !If [IsEast, 'iam:ListRoles', 'iam:*']]
+                Resource: '*'
+              - !If [IsWest, {Effect: Allow, Action: 's3:*', Resource: '*'}, !Ref AWS::NoValue]
+`,
+      '  Region2: { Type: String }\n',
+    ).replace(
+      'Resources:',
+      '  IsEast: !Equals [!Ref Region2, east]\n  IsWest: !Equals [!Ref Region2, west]\nResources:',
+    );
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:ListRoles', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([
+      BOTH('IsProd'),
+      BOTH('IsWest', 'parameter Region2 has no default'),
+      BOTH('IsEast', 'parameter Region2 has no default'),
+    ]);
+  });
+
+  it('more than 3 conditions not known: each read as true, as before (noted)', () => {
+    const conds = ['C1', 'C2', 'C3', 'C4'];
+    const text = T(
+      conds
+        .map(
+          (c, i) => `              - Effect: Allow
+                Action: !If [${c}, 'iam:GetRole', 'iam:*']
+                Resource: '*'
+                Sid: S${i}
+`,
+        )
+        .join(''),
+    ).replace('Resources:', `${conds.map((c) => `  ${c}: !Equals [!Ref Env, ${c}]\n`).join('')}Resources:`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p).map((s) => s.Action)).toEqual(conds.map(() => 'iam:GetRole'));
+    expect(p.approximate).toEqual(
+      conds.map((c) => `condition ${c} is not known (parameter Env has no default): read as true`),
+    );
+  });
+
+  it('a whole document chosen by the condition: the statements of both audited, a Deny of one left out', () => {
+    const text = T('').replace(
+      /\n {10}PolicyDocument:[\s\S]*$/,
+      `
+          PolicyDocument: !If
+            - IsProd
+            - Statement:
+                - {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}
+                - {Effect: Deny, Action: 'iam:*', Resource: '*'}
+            - Statement:
+                - {Effect: Allow, Action: 'iam:*', Resource: '*'}
+`,
+    );
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual([
+      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
+      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
+    ]);
+  });
+
+  it('an entry of Policies chosen by the condition: the policy of either branch, as one', () => {
+    const text = T('').replace(
+      /\n {8}- PolicyName: p[\s\S]*$/,
+      `
+        - !If
+          - IsProd
+          - PolicyName: prod
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}
+                - {Effect: Deny, Action: 'iam:*', Resource: '*'}
+          - PolicyName: dev
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:*', Resource: '*'}
+        - !If [IsProd, !Ref AWS::NoValue, {PolicyName: dev2, PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]}}]
+        - !If [IsGold, !Ref AWS::NoValue, {PolicyName: silver, PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]}}]
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.policies.filter((p) => p.kind === 'identity').map((p) => p.address)).toEqual([
+      'Role.Policies[0]',
+      'Role.Policies[1]',
+    ]);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual([
+      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
+      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
+    ]);
+    // Its name is prod or dev: neither is said.
+    expect(p.name).toBeUndefined();
+    expect(statements(rec(r, 'Role.Policies[1]'))).toEqual([
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    ]);
+    expect(rec(r, 'Role.Policies[1]').name).toBeUndefined();
+  });
+
+  it('a name a policy uses, chosen by the condition: the policy is read with each (a Deny of it left out)', () => {
+    const text = T(`              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !GetAtt Worker.Arn
+              - Effect: Deny
+                Action: iam:PassRole
+                Resource: !GetAtt Worker.Arn
+`).replace(
+      'Resources:\n',
+      `Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [IsProd, prod-worker, dev-worker]
+      AssumeRolePolicyDocument: {Statement: []}
+`,
+    );
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${A}:role/prod-worker` },
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${A}:role/dev-worker` },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+  });
+
+  it('Policies chosen whole by the condition: each entry of either list audited, by its place', () => {
+    const text = T('').replace(
+      /\n {8}- PolicyName: p[\s\S]*$/,
+      ` !If
+        - IsProd
+        - - PolicyName: prod
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}
+                - {Effect: Deny, Action: 'iam:*', Resource: '*'}
+        - - PolicyName: dev
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 'iam:*', Resource: '*'}
+          - PolicyName: dev2
+            PolicyDocument:
+              Statement:
+                - {Effect: Allow, Action: 's3:*', Resource: '*'}
+`,
+    );
+    const r = parse('t.yaml', text);
+    expect(r.errors).toEqual([]);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual([
+      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
+      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
+    ]);
+    expect(statements(rec(r, 'Role.Policies[1]'))).toEqual([
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    ]);
+    expect(rec(r, 'Role.Policies[1]').approximate).toEqual([BOTH('IsProd')]);
+    // A condition known: the list it picks, named, as before.
+    const known = parse('t.yaml', text.replace('- IsProd\n', '- IsGold\n'));
+    expect(known.policies.filter((x) => x.kind === 'identity').map((x) => [x.address, x.name])).toEqual([
+      ['Role.Policies[0]', 'prod'],
+    ]);
+    expect(rec(known, 'Role.Policies[0]').approximate).toBeUndefined();
+    expect(statements(rec(known, 'Role.Policies[0]'))).toHaveLength(2);
+  });
+
+  it('a branch that cannot be read makes the policy unresolved, saying which', () => {
+    const text =
+      T(`              - !If [IsProd, {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}, !ImportValue more]
+`);
+    expect(summary(parse('t.yaml', text)).find((s) => s[0] === 'Role.Policies[0]')).toEqual([
+      'Role.Policies[0]',
+      'identity',
+      'unresolved',
+      "with condition IsProd false: statement 0 is not known: Fn::ImportValue more: another stack's output",
+    ]);
+  });
+
+  it('outside a policy document (a name), a condition not known is read as true, as before', () => {
+    const text = T(PAIRED).replace(
+      '    Properties:\n      AssumeRolePolicyDocument',
+      '    Properties:\n      RoleName: !If [IsProd, prod-role, dev-role]\n      AssumeRolePolicyDocument',
+    );
+    const r = parse('t.yaml', text);
+    expect((r.principals ?? []).find((x) => x.id.endsWith('#Role'))?.name).toBe('prod-role');
   });
 });

@@ -33,8 +33,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
   }
 
   private readDocument(o: DocumentSpec): PolicyRecord | undefined {
-    let doc = this.ev.eval(o.raw);
-    if (doc === NO_VALUE) return undefined;
+    const variants = this.readVariants(o);
+    const reading = variants.readings.length === 1 ? variants.readings[0]!.reading : this.merged(variants);
+    if (reading.kind === 'none') return undefined;
     const rec: PolicyRecord = {
       id: `${this.file.path}#${o.address}`,
       path: this.file.path,
@@ -46,11 +47,95 @@ export class DocumentAnalyzer extends AnalyzerBase {
     if (o.grantScope) rec.grantScope = o.grantScope;
     if (o.name) rec.name = o.name;
     this.lineOf(rec, o.path);
-    const fail = (reason: string) => {
-      rec.reason = clipText(unknownPartsAsWildcards(reason));
+    if (reading.kind === 'failed') {
+      rec.reason = clipText(unknownPartsAsWildcards(reading.reason));
       this.addRecord(o.owner, rec);
       return rec;
+    }
+    let statementPaths = reading.paths;
+    const read = denyNotBroader(reading.doc);
+    if (read.kept) {
+      const kept = read.kept;
+      statementPaths = kept.map((i) => statementPaths[i]);
+    }
+    const seen = new Set<number>();
+    rec.document = wildcards(read.document, seen);
+    this.ev.keepNotesOf(seen);
+    rec.status = 'resolved';
+    const leftOut = [...(reading.leftOut ?? []), ...read.leftOut];
+    const conditionNotes = [...variants.conditions].map(
+      ([name, why]) => `condition ${name} is not known (${why}): both of its branches audited`,
+    );
+    const notes = [...conditionNotes, ...this.ev.approximations];
+    if (leftOut.length > 0) notes.unshift(denyLeftOutNote(leftOut));
+    if (notes.length > 0)
+      rec.approximate =
+        notes.length > MAX_NOTES
+          ? [...notes.slice(0, MAX_NOTES), `and ${notes.length - MAX_NOTES} more`]
+          : notes;
+    const lines: (number | undefined)[] = new Array<number | undefined>(statementPaths.length);
+    statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
+    rec.statementLines = lines as number[];
+    this.addRecord(o.owner, rec);
+    return rec;
+  }
+
+  /**
+   * The document read once, or, when an `Fn::If` of it consulted conditions not known offline (at
+   * most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of true and false to them (the
+   * stack may be deployed either way); beyond that, once with each read as true (noted).
+   */
+  private readVariants(o: DocumentSpec): Variants {
+    const v = this.readings(() => this.readOnce(o));
+    return {
+      readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
+      conditions: v.conditions,
     };
+  }
+
+  /**
+   * `read()` once (marking: begin(true) first), or, when an `Fn::If` it evaluated consulted
+   * conditions not known offline (at most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of
+   * true and false to them; beyond that, once with each read as true (noted).
+   */
+  protected readings<T>(read: () => T): {
+    readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
+    /** The conditions not known read both ways (name -> why not known). */
+    conditions: ReadonlyMap<string, string>;
+  } {
+    const once = read();
+    let conditions = new Map(this.ev.unknownIfConditions);
+    if (conditions.size === 0 || conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
+      return { readings: [{ forced: new Map(), value: once }], conditions: new Map() };
+    // A branch may consult more conditions not known (nested): read again with them too.
+    while (conditions.size <= MAX_UNKNOWN_IF_CONDITIONS) {
+      this.ev.begin(true);
+      const readings: { forced: ReadonlyMap<string, boolean>; value: T }[] = [];
+      const found = new Map(conditions);
+      for (const forced of assignments([...conditions.keys()])) {
+        this.ev.beginVariant(forced);
+        readings.push({ forced, value: read() });
+        for (const [name, why] of this.ev.unknownIfConditions) if (!found.has(name)) found.set(name, why);
+      }
+      if (found.size === conditions.size) return { readings, conditions };
+      conditions = found;
+    }
+    this.ev.begin(true);
+    return { readings: [{ forced: new Map(), value: read() }], conditions: new Map() };
+  }
+
+  /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
+  private readOnce(o: DocumentSpec): Reading {
+    let doc = o.evaluate ? o.evaluate() : this.ev.eval(o.raw);
+    if (doc === NO_VALUE) return { kind: 'none' };
+    const fail = (reason: string): Reading => ({ kind: 'failed', reason });
+    if (o.entry) {
+      const eu = asUnknown(doc);
+      if (eu) return fail(eu.reason);
+      if (!isObject(doc)) return fail(`a policy entry that is ${describe(doc)}`);
+      if (doc.PolicyDocument === undefined) return fail('the entry has no PolicyDocument');
+      doc = doc.PolicyDocument;
+    }
     const u = asUnknown(doc);
     if (u) return fail(u.reason);
     if (typeof doc === 'string') {
@@ -73,30 +158,54 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const x = asUnknown(list[i]);
       if (x) return fail(`statement ${i} is not known: ${x.reason}`);
     }
-    let statementPaths = list.map((s) =>
+    const paths = list.map((s) =>
       o.statementsAt ? o.statementsAt : typeof s === 'object' && s !== null ? this.where(s) : undefined,
     );
-    const read = denyNotBroader(this.finalize(doc) as Record<string, unknown>);
-    if (read.kept) {
-      const kept = read.kept;
-      statementPaths = kept.map((i) => statementPaths[i]);
+    return { kind: 'read', doc: this.finalize(doc) as Record<string, unknown>, paths };
+  }
+
+  /**
+   * The readings of a document with each assignment to the conditions not known, as one: every
+   * distinct statement of any of them (matched by where it is written), except a Deny that is not
+   * the same in all of them, left out (a Deny is never read broader than written). One that cannot
+   * be read makes the whole unresolved, with the assignment.
+   */
+  private merged(v: Variants): Reading {
+    const entries = new Map<string, { statement: unknown; path: JsonPath | undefined; in: number }>();
+    let first: Record<string, unknown> | undefined;
+    for (const { forced, reading } of v.readings) {
+      if (reading.kind === 'failed') {
+        const when = [...forced].map(([name, value]) => `${name} ${String(value)}`).join(', ');
+        return { kind: 'failed', reason: `with condition ${when}: ${reading.reason}` };
+      }
+      if (reading.kind === 'none') continue;
+      first ??= reading.doc;
+      const here = new Set<string>();
+      statementsOf(reading.doc).forEach((statement, i) => {
+        const path = reading.paths[i];
+        const key = `${path ? formatJsonPath(path) : ''}\u0000${this.ev.sameText(statement)}`;
+        const e = entries.get(key) ?? { statement, path, in: 0 };
+        entries.set(key, e);
+        if (!here.has(key)) e.in++;
+        here.add(key);
+      });
     }
-    const seen = new Set<number>();
-    rec.document = wildcards(read.document, seen);
-    this.ev.keepNotesOf(seen);
-    rec.status = 'resolved';
-    const notes = [...this.ev.approximations];
-    if (read.leftOut.length > 0) notes.unshift(denyLeftOutNote(read.leftOut));
-    if (notes.length > 0)
-      rec.approximate =
-        notes.length > MAX_NOTES
-          ? [...notes.slice(0, MAX_NOTES), `and ${notes.length - MAX_NOTES} more`]
-          : notes;
-    const lines: (number | undefined)[] = new Array<number | undefined>(statementPaths.length);
-    statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
-    rec.statementLines = lines as number[];
-    this.addRecord(o.owner, rec);
-    return rec;
+    if (!first) return { kind: 'none' };
+    const statements: unknown[] = [];
+    const paths: (JsonPath | undefined)[] = [];
+    const leftOut: string[] = [];
+    for (const e of entries.values()) {
+      if (isObject(e.statement) && e.statement.Effect === 'Deny' && e.in < v.readings.length) {
+        leftOut.push('a Deny chosen by a condition that is not known');
+        continue;
+      }
+      statements.push(e.statement);
+      paths.push(e.path);
+    }
+    const doc: Record<string, unknown> = { ...first };
+    if (first.Statement !== undefined || statements.length > 0)
+      doc.Statement = Array.isArray(first.Statement) || statements.length !== 1 ? statements : statements[0];
+    return { kind: 'read', doc, paths, leftOut };
   }
 
   protected where(v: object): JsonPath | undefined {
@@ -128,6 +237,36 @@ export class DocumentAnalyzer extends AnalyzerBase {
   }
 }
 
+/** Most conditions not known whose branches a document is read with (2^n readings). */
+export const MAX_UNKNOWN_IF_CONDITIONS = 3;
+
+type Reading =
+  | { kind: 'none' }
+  | { kind: 'failed'; reason: string }
+  | {
+      kind: 'read';
+      /** With unknown parts as markers. */
+      doc: Record<string, unknown>;
+      /** Where each statement is written. */
+      paths: (JsonPath | undefined)[];
+      /** Deny statements left out (denyLeftOutNote). */
+      leftOut?: string[];
+    };
+
+interface Variants {
+  readings: { forced: ReadonlyMap<string, boolean>; reading: Reading }[];
+  /** The conditions not known read both ways (name -> why not known). */
+  conditions: ReadonlyMap<string, string>;
+}
+
+/** Every assignment of true and false to the names (all true first). */
+function assignments(names: string[]): Map<string, boolean>[] {
+  const out: Map<string, boolean>[] = [];
+  for (let bits = 0; bits < 1 << names.length; bits++)
+    out.push(new Map(names.map((n, i) => [n, (bits & (1 << i)) === 0])));
+  return out;
+}
+
 export interface DocumentSpec {
   owner: string;
   address: string;
@@ -135,6 +274,10 @@ export interface DocumentSpec {
   name?: string;
   raw: unknown;
   path: JsonPath;
+  /** `raw` makes an entry of `Policies` (`{PolicyName, PolicyDocument}`), not the document itself. */
+  entry?: boolean;
+  /** Evaluates the document (or entry) instead of `raw`. */
+  evaluate?: () => unknown;
   /** The source path when the document is not in the template (a SAM policy template). */
   statementsAt?: JsonPath;
   /** A resource policy of a known type: the services whose actions it can grant. */

@@ -141,6 +141,14 @@ export class Evaluator {
   private directNotes = new Set<string>();
   private readonly inProgress: string[] = [];
   private readonly conditionCache = new Map<string, boolean | Unknown>();
+  /**
+   * While a policy document is read: the conditions not known offline that an `Fn::If` of it
+   * consulted (name -> why it is not known), so that the document can be read with each of their
+   * branches (documents.ts), never one chosen silently.
+   */
+  readonly unknownIfConditions = new Map<string, string>();
+  /** Conditions given a value for one reading of a document (each of their branches in turn). */
+  private forced: ReadonlyMap<string, boolean> | undefined;
   private depth = 0;
   private evaluated = 0;
   private evaluatedInTemplate = 0;
@@ -155,12 +163,25 @@ export class Evaluator {
     this.marking = markUnknownParts;
     this.unknownParts = [];
     this.directNotes = new Set();
+    this.unknownIfConditions.clear();
+    this.forced = undefined;
+  }
+
+  /**
+   * Starts one more reading of the same document (begin(true) first) with these conditions taken
+   * as true or false: a fresh budget; its unknown parts and notes add to those of the others.
+   */
+  beginVariant(forced: ReadonlyMap<string, boolean> | undefined): void {
+    this.evaluated = 0;
+    this.forced = forced;
+    this.unknownIfConditions.clear();
   }
 
   /** Unknown text reads as `*` again. */
   endMarking(): void {
     this.marking = false;
     this.unknownParts = [];
+    this.forced = undefined;
   }
 
   /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
@@ -189,6 +210,17 @@ export class Evaluator {
     for (const i of kept) if (this.unknownParts[i] !== undefined) read.add(this.unknownParts[i]);
     for (const r of this.unknownParts)
       if (!read.has(r) && !this.directNotes.has(r)) this.approximations.delete(r);
+  }
+
+  /**
+   * A value as JSON with each unknown part written with its reason (two readings of a document
+   * give the same text for the same value, whatever the markers' indexes).
+   */
+  sameText(v: unknown): string {
+    const s = JSON.stringify(v) ?? '';
+    return s.includes('\uE000')
+      ? s.replace(UNKNOWN_PART, (_m, i: string) => `\uE000${this.unknownParts[Number(i)] ?? ''}\uE001`)
+      : s;
   }
 
   constructor(
@@ -361,8 +393,10 @@ export class Evaluator {
         if (typeof a[0] !== 'string')
           return this.bad(`Fn::If expects a condition name, got ${describe(a[0])}`, at);
         const name = a[0];
+        const inDocument = this.marking;
         const c = this.unmarked(() => this.condition(name, at));
         if (c instanceof Unknown) {
+          if (inDocument && !this.unknownIfConditions.has(name)) this.unknownIfConditions.set(name, c.reason);
           this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
           return this.eval(a[1]);
         }
@@ -466,8 +500,11 @@ export class Evaluator {
 
   /** A named condition of the template: true, false or unknown. */
   condition(name: string, at: JsonPath | undefined): boolean | Unknown {
+    const f = this.forced?.get(name);
+    if (f !== undefined) return f;
     const cached = this.conditionCache.get(name);
-    if (cached !== undefined) return cached;
+    // A condition not known may be known from the conditions given a value (beginVariant).
+    if (cached !== undefined && !(this.forced && cached instanceof Unknown)) return cached;
     const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
     if (!Object.hasOwn(conds, name)) return this.bad(`condition ${name} is not defined in Conditions`, at);
     const v = this.guard(
@@ -475,7 +512,7 @@ export class Evaluator {
       () => this.conditionValue(conds[name], ['Conditions', name]),
       () => new Unknown(`condition ${name} refers to itself`),
     );
-    this.conditionCache.set(name, v);
+    if (!this.forced) this.conditionCache.set(name, v);
     return v;
   }
 

@@ -41,13 +41,31 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
   /** Inline `Policies` of a role, user or group (and of nothing else). */
   protected inlinePolicies(r: Resource): void {
     const base = [...r.path, 'Properties', 'Policies'];
-    this.items(r.props.Policies, base).forEach((it, i) => {
+    const raw = r.props.Policies;
+    if (isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]!))
+      return this.policiesExpression(r, raw, base);
+    this.items(raw, base).forEach((it, i) => {
       const address = `${r.logicalId}.Policies[${i}]`;
-      let item = it.value;
+      const item = it.value;
       if (isObject(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0]!)) {
-        this.ev.begin();
-        item = this.ev.eval(item);
-        if (item === NO_VALUE) return;
+        // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
+        // read as a document, so that a condition not known is read both ways (docRecord).
+        this.ev.begin(true);
+        const v = this.ev.eval(item);
+        // Named only when the name is the same whatever the conditions not known.
+        const known = this.ev.unknownIfConditions.size === 0;
+        this.ev.endMarking();
+        const name = known && isObject(v) ? this.text(v.PolicyName) : undefined;
+        this.docRecord({
+          owner: r.logicalId,
+          address,
+          kind: 'identity',
+          ...(name ? { name } : {}),
+          raw: item,
+          path: it.path,
+          entry: true,
+        });
+        return;
       }
       const u = asUnknown(item);
       if (u || !isObject(item)) {
@@ -74,6 +92,36 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         rec.reason = 'the entry has no PolicyDocument';
       }
     });
+  }
+
+  /**
+   * `Policies` an expression makes (`!If [C, [...], [...]]`): each entry read as a document, each
+   * branch of a condition not known (docRecord), as many entries as the longest list of any.
+   */
+  private policiesExpression(r: Resource, raw: unknown, base: JsonPath): void {
+    this.ev.begin(true);
+    const lists = this.readings(() => this.ev.eval(raw));
+    this.ev.endMarking();
+    const count = (l: unknown) => (Array.isArray(l) ? l.length : l === NO_VALUE ? 0 : 1);
+    const n = Math.max(0, ...lists.readings.map((x) => count(x.value)));
+    const first = lists.readings[0]!.value;
+    for (let i = 0; i < n; i++) {
+      const entry = Array.isArray(first) ? first[i] : first;
+      const name = lists.conditions.size === 0 && isObject(entry) ? this.text(entry.PolicyName) : undefined;
+      this.docRecord({
+        owner: r.logicalId,
+        address: `${r.logicalId}.Policies[${i}]`,
+        kind: 'identity',
+        ...(name ? { name } : {}),
+        raw,
+        path: Array.isArray(first) ? [...base, i] : base,
+        entry: true,
+        evaluate: () => {
+          const l = this.ev.eval(raw);
+          return Array.isArray(l) ? (i < l.length ? l[i] : NO_VALUE) : i === 0 ? l : NO_VALUE;
+        },
+      });
+    }
   }
 
   protected unresolved(owner: string, address: string, kind: PolicyKind, path: JsonPath, full: string): void {
