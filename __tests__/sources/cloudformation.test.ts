@@ -1101,6 +1101,56 @@ ${statements}`;
     expect(found).toEqual(iamStar(text));
   });
 
+  it('the statements after a Deny left out keep their numbers as written: statement #1, the Deny statement #2', async () => {
+    const text = T(`              - Effect: Deny
+                Action: !Ref P
+                Resource: '*'
+${ALLOW}              - Effect: Deny
+                Action: iam:CreateUser
+                Resource: '*'
+                Condition: { StringEquals: { 'aws:username': x } }
+`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(p.statementNumbers).toEqual([1, 2]);
+    const { runAudit } = await import('../../src/audit/run.js');
+    const root = mkdtempSync(join(tmpdir(), 'iba-cfn-deny-'));
+    writeFileSync(join(root, 't.yaml'), text);
+    const report = await runAudit({ root, paths: ['t.yaml'], baseline: 'skypilot:minimal', now: NOW });
+    const excess = report.findings.filter((f) => f.severity !== 'info');
+    expect(new Set(excess.map((f) => f.statement))).toEqual(new Set(['#1']));
+    const createUser = excess.find((f) => f.actions.includes('iam:CreateUser'))!;
+    expect(String(createUser.approximate)).toContain(
+      'the Deny statement #2 also denies this only under its condition',
+    );
+  });
+
+  it("a Deny in the stack's region is left out (read in every region it hid the grant elsewhere); an Allow's region stays any, with no note", () => {
+    const text = T(`              - Effect: Allow
+                Action: ec2:DeleteVolume
+                Resource: !Sub 'arn:aws:ec2:*:\${AWS::AccountId}:volume/*'
+              - Effect: Allow
+                Action: ec2:DeleteSnapshot
+                Resource: !Sub 'arn:aws:ec2:\${AWS::Region}:\${AWS::AccountId}:snapshot/*'
+              - Effect: Deny
+                Action: ec2:DeleteVolume
+                Resource: !Sub 'arn:aws:ec2:\${AWS::Region}:\${AWS::AccountId}:volume/*'
+`);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ec2:DeleteVolume',
+        Resource: 'arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*',
+      },
+      {
+        Effect: 'Allow',
+        Action: 'ec2:DeleteSnapshot',
+        Resource: 'arn:aws:ec2:*:<account-ID-without-hyphens>:snapshot/*',
+      },
+    ]);
+    expect(p.approximate).toEqual([NOTE("a Deny's resources that are not known")]);
+  });
+
   it('keeps the known items of a Deny list; the statements after a Deny left out keep their own lines', () => {
     const text = T(`              - Effect: Deny
                 Action: '*'

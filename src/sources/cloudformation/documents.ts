@@ -76,6 +76,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
     const lines: (number | undefined)[] = new Array<number | undefined>(statementPaths.length);
     statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
     rec.statementLines = lines as number[];
+    // Statements left out, or read in two branches: each is numbered as written (`statement #N`).
+    const numbers = statementPaths.map((p, i) => writtenNumber(p) ?? i);
+    if (numbers.some((n, i) => n !== i)) rec.statementNumbers = numbers;
     this.addRecord(o.owner, rec);
     return rec;
   }
@@ -367,4 +370,13 @@ function wildcards(v: unknown, seen: Set<number>, depth = 0): unknown {
       configurable: true,
     });
   return o;
+}
+
+/** The position as written of the statement at `path` (`…Statement[2]`), or undefined. */
+function writtenNumber(path: JsonPath | undefined): number | undefined {
+  if (!path) return undefined;
+  const at = path.lastIndexOf('Statement');
+  if (at < 0) return undefined;
+  const n = path[at + 1];
+  return n === undefined ? 0 : typeof n === 'number' ? n : undefined;
 }

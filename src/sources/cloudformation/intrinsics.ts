@@ -83,6 +83,14 @@ const PSEUDO: Record<string, unknown> = {
   'AWS::NoValue': NO_VALUE,
 };
 
+/**
+ * The stack's region, in a policy document: one of any, read as `*` in an Allow (as everywhere,
+ * without a note: that is what a region in an ARN of a template means), and left out of a Deny,
+ * which is never read broader than written (a Deny in its region, read in every one, would hide
+ * what the policy grants elsewhere).
+ */
+const REGION_REASON = "AWS::Region: the stack's region";
+
 const UNKNOWN_PSEUDO: Record<string, string> = {
   'AWS::StackName': 'the stack name is chosen at deploy time',
   'AWS::StackId': 'the stack id is made at deploy time',
@@ -299,7 +307,7 @@ export class Evaluator {
   str(v: unknown): string {
     const u = asUnknown(v);
     if (u) {
-      this.approximations.add(u.reason);
+      if (u.reason !== REGION_REASON) this.approximations.add(u.reason);
       if (!this.marking) {
         this.directNotes.add(u.reason);
         return '*';
@@ -446,6 +454,7 @@ export class Evaluator {
 
   /** `Ref` to a pseudo-parameter, parameter or resource. */
   ref(name: string, at: JsonPath | undefined): unknown {
+    if (name === 'AWS::Region' && this.marking) return new Unknown(REGION_REASON);
     if (Object.hasOwn(PSEUDO, name)) return PSEUDO[name];
     if (Object.hasOwn(UNKNOWN_PSEUDO, name)) return new Unknown(`${name}: ${UNKNOWN_PSEUDO[name]}`);
     const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
