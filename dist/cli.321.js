@@ -20945,6 +20945,13 @@ const PSEUDO = {
     'AWS::URLSuffix': 'amazonaws.com',
     'AWS::NoValue': NO_VALUE,
 };
+/**
+ * The stack's region, in a policy document: one of any, read as `*` in an Allow (as everywhere,
+ * without a note: that is what a region in an ARN of a template means), and left out of a Deny,
+ * which is never read broader than written (a Deny in its region, read in every one, would hide
+ * what the policy grants elsewhere).
+ */
+const REGION_REASON = "AWS::Region: the stack's region";
 const UNKNOWN_PSEUDO = {
     'AWS::StackName': 'the stack name is chosen at deploy time',
     'AWS::StackId': 'the stack id is made at deploy time',
@@ -21006,6 +21013,14 @@ class Evaluator {
     directNotes = new Set();
     inProgress = [];
     conditionCache = new Map();
+    /**
+     * While a policy document is read: the conditions not known offline that an `Fn::If` of it
+     * consulted (name -> why it is not known), so that the document can be read with each of their
+     * branches (documents.ts), never one chosen silently.
+     */
+    unknownIfConditions = new Map();
+    /** Conditions given a value for one reading of a document (each of their branches in turn). */
+    forced;
     depth = 0;
     evaluated = 0;
     evaluatedInTemplate = 0;
@@ -21019,11 +21034,23 @@ class Evaluator {
         this.marking = markUnknownParts;
         this.unknownParts = [];
         this.directNotes = new Set();
+        this.unknownIfConditions.clear();
+        this.forced = undefined;
+    }
+    /**
+     * Starts one more reading of the same document (begin(true) first) with these conditions taken
+     * as true or false: a fresh budget; its unknown parts and notes add to those of the others.
+     */
+    beginVariant(forced) {
+        this.evaluated = 0;
+        this.forced = forced;
+        this.unknownIfConditions.clear();
     }
     /** Unknown text reads as `*` again. */
     endMarking() {
         this.marking = false;
         this.unknownParts = [];
+        this.forced = undefined;
     }
     /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
     unmarked(f) {
@@ -21053,6 +21080,16 @@ class Evaluator {
         for (const r of this.unknownParts)
             if (!read.has(r) && !this.directNotes.has(r))
                 this.approximations.delete(r);
+    }
+    /**
+     * A value as JSON with each unknown part written with its reason (two readings of a document
+     * give the same text for the same value, whatever the markers' indexes).
+     */
+    sameText(v) {
+        const s = JSON.stringify(v) ?? '';
+        return s.includes('\uE000')
+            ? s.replace(UNKNOWN_PART, (_m, i) => `\uE000${this.unknownParts[Number(i)] ?? ''}\uE001`)
+            : s;
     }
     constructor(template, hooks, 
     /** Source paths of the template's objects and lists (for lines of problems and of statements). */
@@ -21135,7 +21172,8 @@ class Evaluator {
     str(v) {
         const u = asUnknown(v);
         if (u) {
-            this.approximations.add(u.reason);
+            if (u.reason !== REGION_REASON)
+                this.approximations.add(u.reason);
             if (!this.marking) {
                 this.directNotes.add(u.reason);
                 return '*';
@@ -21240,8 +21278,11 @@ class Evaluator {
                 if (typeof a[0] !== 'string')
                     return this.bad(`Fn::If expects a condition name, got ${describe(a[0])}`, at);
                 const name = a[0];
+                const inDocument = this.marking;
                 const c = this.unmarked(() => this.condition(name, at));
                 if (c instanceof Unknown) {
+                    if (inDocument && !this.unknownIfConditions.has(name))
+                        this.unknownIfConditions.set(name, c.reason);
                     this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
                     return this.eval(a[1]);
                 }
@@ -21288,6 +21329,8 @@ class Evaluator {
     }
     /** `Ref` to a pseudo-parameter, parameter or resource. */
     ref(name, at) {
+        if (name === 'AWS::Region' && this.marking)
+            return new Unknown(REGION_REASON);
         if (Object.hasOwn(PSEUDO, name))
             return PSEUDO[name];
         if (Object.hasOwn(UNKNOWN_PSEUDO, name))
@@ -21346,14 +21389,19 @@ class Evaluator {
     }
     /** A named condition of the template: true, false or unknown. */
     condition(name, at) {
+        const f = this.forced?.get(name);
+        if (f !== undefined)
+            return f;
         const cached = this.conditionCache.get(name);
-        if (cached !== undefined)
+        // A condition not known may be known from the conditions given a value (beginVariant).
+        if (cached !== undefined && !(this.forced && cached instanceof Unknown))
             return cached;
         const conds = (0,json_lines/* isObject */.Gv)(this.template.Conditions) ? this.template.Conditions : {};
         if (!Object.hasOwn(conds, name))
             return this.bad(`condition ${name} is not defined in Conditions`, at);
         const v = this.guard(`Conditions.${name}`, () => this.conditionValue(conds[name], ['Conditions', name]), () => new Unknown(`condition ${name} refers to itself`));
-        this.conditionCache.set(name, v);
+        if (!this.forced)
+            this.conditionCache.set(name, v);
         return v;
     }
     conditionValue(v, at) {
@@ -22016,8 +22064,9 @@ class DocumentAnalyzer extends AnalyzerBase {
         }
     }
     readDocument(o) {
-        let doc = this.ev.eval(o.raw);
-        if (doc === NO_VALUE)
+        const variants = this.readVariants(o);
+        const reading = variants.readings.length === 1 ? variants.readings[0].reading : this.merged(variants);
+        if (reading.kind === 'none')
             return undefined;
         const rec = {
             id: `${this.file.path}#${o.address}`,
@@ -22032,11 +22081,98 @@ class DocumentAnalyzer extends AnalyzerBase {
         if (o.name)
             rec.name = o.name;
         this.lineOf(rec, o.path);
-        const fail = (reason) => {
-            rec.reason = clipText(unknownPartsAsWildcards(reason));
+        if (reading.kind === 'failed') {
+            rec.reason = clipText(unknownPartsAsWildcards(reading.reason));
             this.addRecord(o.owner, rec);
             return rec;
+        }
+        let statementPaths = reading.paths;
+        const read = denyNotBroader(reading.doc);
+        if (read.kept) {
+            const kept = read.kept;
+            statementPaths = kept.map((i) => statementPaths[i]);
+        }
+        const seen = new Set();
+        rec.document = wildcards(read.document, seen);
+        this.ev.keepNotesOf(seen);
+        rec.status = 'resolved';
+        const leftOut = [...(reading.leftOut ?? []), ...read.leftOut];
+        const conditionNotes = [...variants.conditions].map(([name, why]) => `condition ${name} is not known (${why}): both of its branches audited`);
+        const notes = [...conditionNotes, ...this.ev.approximations];
+        if (leftOut.length > 0)
+            notes.unshift((0,records/* denyLeftOutNote */.M2)(leftOut));
+        if (notes.length > 0)
+            rec.approximate =
+                notes.length > MAX_NOTES
+                    ? [...notes.slice(0, MAX_NOTES), `and ${notes.length - MAX_NOTES} more`]
+                    : notes;
+        const lines = new Array(statementPaths.length);
+        statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
+        rec.statementLines = lines;
+        // Statements left out, or read in two branches: each is numbered as written (`statement #N`).
+        const numbers = statementPaths.map((p, i) => writtenNumber(p) ?? i);
+        if (numbers.some((n, i) => n !== i))
+            rec.statementNumbers = numbers;
+        this.addRecord(o.owner, rec);
+        return rec;
+    }
+    /**
+     * The document read once, or, when an `Fn::If` of it consulted conditions not known offline (at
+     * most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of true and false to them (the
+     * stack may be deployed either way); beyond that, once with each read as true (noted).
+     */
+    readVariants(o) {
+        const v = this.readings(() => this.readOnce(o));
+        return {
+            readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
+            conditions: v.conditions,
         };
+    }
+    /**
+     * `read()` once (marking: begin(true) first), or, when an `Fn::If` it evaluated consulted
+     * conditions not known offline (at most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of
+     * true and false to them; beyond that, once with each read as true (noted).
+     */
+    readings(read) {
+        const once = read();
+        let conditions = new Map(this.ev.unknownIfConditions);
+        if (conditions.size === 0 || conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
+            return { readings: [{ forced: new Map(), value: once }], conditions: new Map() };
+        // A branch may consult more conditions not known (nested): read again with them too.
+        while (conditions.size <= MAX_UNKNOWN_IF_CONDITIONS) {
+            this.ev.begin(true);
+            const readings = [];
+            const found = new Map(conditions);
+            for (const forced of assignments([...conditions.keys()])) {
+                this.ev.beginVariant(forced);
+                readings.push({ forced, value: read() });
+                for (const [name, why] of this.ev.unknownIfConditions)
+                    if (!found.has(name))
+                        found.set(name, why);
+            }
+            if (found.size === conditions.size)
+                return { readings, conditions };
+            conditions = found;
+        }
+        this.ev.begin(true);
+        return { readings: [{ forced: new Map(), value: read() }], conditions: new Map() };
+    }
+    /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
+    readOnce(o) {
+        let doc = o.evaluate ? o.evaluate() : this.ev.eval(o.raw);
+        if (doc === NO_VALUE)
+            return { kind: 'none' };
+        const fail = (reason) => ({ kind: 'failed', reason });
+        if (o.entry) {
+            const eu = asUnknown(doc);
+            if (eu)
+                return fail(eu.reason);
+            if (!(0,json_lines/* isObject */.Gv)(doc))
+                return fail(`a policy entry that is ${describe(doc)}`);
+            if (doc.PolicyDocument === undefined)
+                return fail('the entry has no PolicyDocument');
+            doc = doc.PolicyDocument;
+        }
         const u = asUnknown(doc);
         if (u)
             return fail(u.reason);
@@ -22062,29 +22198,54 @@ class DocumentAnalyzer extends AnalyzerBase {
             if (x)
                 return fail(`statement ${i} is not known: ${x.reason}`);
         }
-        let statementPaths = list.map((s) => o.statementsAt ? o.statementsAt : typeof s === 'object' && s !== null ? this.where(s) : undefined);
-        const read = denyNotBroader(this.finalize(doc));
-        if (read.kept) {
-            const kept = read.kept;
-            statementPaths = kept.map((i) => statementPaths[i]);
+        const paths = list.map((s) => o.statementsAt ? o.statementsAt : typeof s === 'object' && s !== null ? this.where(s) : undefined);
+        return { kind: 'read', doc: this.finalize(doc), paths };
+    }
+    /**
+     * The readings of a document with each assignment to the conditions not known, as one: every
+     * distinct statement of any of them (matched by where it is written), except a Deny that is not
+     * the same in all of them, left out (a Deny is never read broader than written). One that cannot
+     * be read makes the whole unresolved, with the assignment.
+     */
+    merged(v) {
+        const entries = new Map();
+        let first;
+        for (const { forced, reading } of v.readings) {
+            if (reading.kind === 'failed') {
+                const when = [...forced].map(([name, value]) => `${name} ${String(value)}`).join(', ');
+                return { kind: 'failed', reason: `with condition ${when}: ${reading.reason}` };
+            }
+            if (reading.kind === 'none')
+                continue;
+            first ??= reading.doc;
+            const here = new Set();
+            (0,raw/* statementsOf */.GX)(reading.doc).forEach((statement, i) => {
+                const path = reading.paths[i];
+                const key = `${path ? (0,json_lines/* formatJsonPath */.pB)(path) : ''}\u0000${this.ev.sameText(statement)}`;
+                const e = entries.get(key) ?? { statement, path, in: 0 };
+                entries.set(key, e);
+                if (!here.has(key))
+                    e.in++;
+                here.add(key);
+            });
         }
-        const seen = new Set();
-        rec.document = wildcards(read.document, seen);
-        this.ev.keepNotesOf(seen);
-        rec.status = 'resolved';
-        const notes = [...this.ev.approximations];
-        if (read.leftOut.length > 0)
-            notes.unshift((0,records/* denyLeftOutNote */.M2)(read.leftOut));
-        if (notes.length > 0)
-            rec.approximate =
-                notes.length > MAX_NOTES
-                    ? [...notes.slice(0, MAX_NOTES), `and ${notes.length - MAX_NOTES} more`]
-                    : notes;
-        const lines = new Array(statementPaths.length);
-        statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
-        rec.statementLines = lines;
-        this.addRecord(o.owner, rec);
-        return rec;
+        if (!first)
+            return { kind: 'none' };
+        const statements = [];
+        const paths = [];
+        const leftOut = [];
+        for (const e of entries.values()) {
+            if ((0,json_lines/* isObject */.Gv)(e.statement) && e.statement.Effect === 'Deny' && e.in < v.readings.length) {
+                leftOut.push('a Deny chosen by a condition that is not known');
+                continue;
+            }
+            statements.push(e.statement);
+            paths.push(e.path);
+        }
+        const doc = { ...first };
+        if (first.Statement !== undefined || statements.length > 0)
+            doc.Statement = Array.isArray(first.Statement) || statements.length !== 1 ? statements : statements[0];
+        return { kind: 'read', doc, paths, leftOut };
     }
     where(v) {
         return this.tpl.originOf(v) ?? this.ev.madeFrom.get(v);
@@ -22116,6 +22277,15 @@ class DocumentAnalyzer extends AnalyzerBase {
         const v = this.ev.eval(raw);
         return v === NO_VALUE ? undefined : this.ev.str(v);
     }
+}
+/** Most conditions not known whose branches a document is read with (2^n readings). */
+const MAX_UNKNOWN_IF_CONDITIONS = 3;
+/** Every assignment of true and false to the names (all true first). */
+function assignments(names) {
+    const out = [];
+    for (let bits = 0; bits < 1 << names.length; bits++)
+        out.push(new Map(names.map((n, i) => [n, (bits & (1 << i)) === 0])));
+    return out;
 }
 /**
  * A document read with its unknown parts as markers, its Deny statements never read broader than
@@ -22199,6 +22369,16 @@ function wildcards(v, seen, depth = 0) {
         });
     return o;
 }
+/** The position as written of the statement at `path` (`…Statement[2]`), or undefined. */
+function writtenNumber(path) {
+    if (!path)
+        return undefined;
+    const at = path.lastIndexOf('Statement');
+    if (at < 0)
+        return undefined;
+    const n = path[at + 1];
+    return n === undefined ? 0 : typeof n === 'number' ? n : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/policies.ts
 
@@ -22234,14 +22414,31 @@ class PolicyAnalyzer extends DocumentAnalyzer {
     /** Inline `Policies` of a role, user or group (and of nothing else). */
     inlinePolicies(r) {
         const base = [...r.path, 'Properties', 'Policies'];
-        this.items(r.props.Policies, base).forEach((it, i) => {
+        const raw = r.props.Policies;
+        if ((0,json_lines/* isObject */.Gv)(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]))
+            return this.policiesExpression(r, raw, base);
+        this.items(raw, base).forEach((it, i) => {
             const address = `${r.logicalId}.Policies[${i}]`;
-            let item = it.value;
+            const item = it.value;
             if ((0,json_lines/* isObject */.Gv)(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0])) {
-                this.ev.begin();
-                item = this.ev.eval(item);
-                if (item === NO_VALUE)
-                    return;
+                // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
+                // read as a document, so that a condition not known is read both ways (docRecord).
+                this.ev.begin(true);
+                const v = this.ev.eval(item);
+                // Named only when the name is the same whatever the conditions not known.
+                const known = this.ev.unknownIfConditions.size === 0;
+                this.ev.endMarking();
+                const name = known && (0,json_lines/* isObject */.Gv)(v) ? this.text(v.PolicyName) : undefined;
+                this.docRecord({
+                    owner: r.logicalId,
+                    address,
+                    kind: 'identity',
+                    ...(name ? { name } : {}),
+                    raw: item,
+                    path: it.path,
+                    entry: true,
+                });
+                return;
             }
             const u = asUnknown(item);
             if (u || !(0,json_lines/* isObject */.Gv)(item)) {
@@ -22262,6 +22459,35 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 rec.reason = 'the entry has no PolicyDocument';
             }
         });
+    }
+    /**
+     * `Policies` an expression makes (`!If [C, [...], [...]]`): each entry read as a document, each
+     * branch of a condition not known (docRecord), as many entries as the longest list of any.
+     */
+    policiesExpression(r, raw, base) {
+        this.ev.begin(true);
+        const lists = this.readings(() => this.ev.eval(raw));
+        this.ev.endMarking();
+        const count = (l) => (Array.isArray(l) ? l.length : l === NO_VALUE ? 0 : 1);
+        const n = Math.max(0, ...lists.readings.map((x) => count(x.value)));
+        const first = lists.readings[0].value;
+        for (let i = 0; i < n; i++) {
+            const entry = Array.isArray(first) ? first[i] : first;
+            const name = lists.conditions.size === 0 && (0,json_lines/* isObject */.Gv)(entry) ? this.text(entry.PolicyName) : undefined;
+            this.docRecord({
+                owner: r.logicalId,
+                address: `${r.logicalId}.Policies[${i}]`,
+                kind: 'identity',
+                ...(name ? { name } : {}),
+                raw,
+                path: Array.isArray(first) ? [...base, i] : base,
+                entry: true,
+                evaluate: () => {
+                    const l = this.ev.eval(raw);
+                    return Array.isArray(l) ? (i < l.length ? l[i] : NO_VALUE) : i === 0 ? l : NO_VALUE;
+                },
+            });
+        }
     }
     unresolved(owner, address, kind, path, full) {
         const reason = clipText(full);
