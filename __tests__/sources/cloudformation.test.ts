@@ -1666,3 +1666,59 @@ ${statements}`;
     expect((r.principals ?? []).find((x) => x.id.endsWith('#Role'))?.name).toBe('prod-role');
   });
 });
+
+describe('managed policies chosen by a condition not known', () => {
+  it('a role and a SAM function are given the managed policies of both branches (the second was never audited)', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Env: {Type: String}
+Conditions:
+  IsDev: !Equals [!Ref Env, dev]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns:
+        - !If [IsDev, arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::aws:policy/AdministratorAccess]
+  Other:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns: !If [IsDev, [arn:aws:iam::aws:policy/ReadOnlyAccess], !Ref AWS::NoValue]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: .
+      Policies:
+        - !If [IsDev, AmazonS3ReadOnlyAccess, AmazonS3FullAccess]
+`;
+    const r = parse('t.yaml', text);
+    expect(principal(r, 'Role').policies).toEqual([
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
+    expect(principal(r, 'Other').policies).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    // Said on each policy so attached (its findings are approximate).
+    expect(rec(r, 'arn:aws:iam::aws:policy/AdministratorAccess').approximate).toEqual([
+      'attached to Role by an Fn::If whose condition is not known (IsDev): audited as attached',
+    ]);
+    expect(rec(r, 'arn:aws:iam::aws:policy/AmazonS3FullAccess').approximate?.[0]).toMatch(
+      /^attached to .* by an Fn::If whose condition is not known \(IsDev\): audited as attached$/,
+    );
+    expect(principal(r, 'FnRole').policies).toEqual([
+      MANAGED_BASIC,
+      'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+    ]);
+  });
+});

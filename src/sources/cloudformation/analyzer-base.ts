@@ -125,6 +125,23 @@ export class AnalyzerBase {
     return v;
   }
 
+  /**
+   * The values `raw` may be: both branches of an Fn::If whose condition is not known offline (each
+   * the same way, a few levels deep), else the branch chosen (chosen()). For what a role is given
+   * (its managed policies), so that neither is read as the one silently.
+   */
+  protected alternatives(raw: unknown, depth = 0): { value: unknown; conditions: string[] }[] {
+    const v = this.chosen(raw);
+    const args = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+    if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
+      return [{ value: v, conditions: [] }];
+    const name = args[0];
+    return [...this.alternatives(args[1], depth + 1), ...this.alternatives(args[2], depth + 1)].map((a) => ({
+      value: a.value,
+      conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
+    }));
+  }
+
   /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
   protected items(raw: unknown, path: JsonPath): { value: unknown; path: JsonPath }[] {
     if (raw === undefined) return [];
