@@ -22013,6 +22013,22 @@ class AnalyzerBase {
         }
         return v;
     }
+    /**
+     * The values `raw` may be: both branches of an Fn::If whose condition is not known offline (each
+     * the same way, a few levels deep), else the branch chosen (chosen()). For what a role is given
+     * (its managed policies), so that neither is read as the one silently.
+     */
+    alternatives(raw, depth = 0) {
+        const v = this.chosen(raw);
+        const args = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+        if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
+            return [{ value: v, conditions: [] }];
+        const name = args[0];
+        return [...this.alternatives(args[1], depth + 1), ...this.alternatives(args[2], depth + 1)].map((a) => ({
+            value: a.value,
+            conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
+        }));
+    }
     /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
     items(raw, path) {
         if (raw === undefined)
@@ -22770,8 +22786,18 @@ class Analyzer extends PolicyAnalyzer {
         }
         return out;
     }
-    attach(p, got) {
+    attach(p, got, 
+    /** Conditions not known offline that choose the attachment (both branches are attached). */
+    conditions = []) {
         p.record.policyIds.push(...got.ids);
+        if (conditions.length > 0) {
+            const note = `attached to ${p.record.id.slice(this.file.path.length + 1)} by an Fn::If whose condition is not known (${[...new Set(conditions)].join(', ')}): audited as attached`;
+            for (const id of got.ids) {
+                const rec = this.policies.find((x) => x.id === id);
+                if (rec && !rec.approximate?.includes(note))
+                    (rec.approximate ??= []).push(note);
+            }
+        }
         for (const u of got.unresolved)
             p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
     }
@@ -22782,8 +22808,11 @@ class Analyzer extends PolicyAnalyzer {
             if (PRINCIPAL_TYPES[r.type]) {
                 const p = this.principal(r);
                 p.record.policyIds.push(...own.map((x) => x.id));
-                for (const it of this.items(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
-                    this.attach(p, this.managedIds(it.value, it.path));
+                // (a list, or an item, chosen by a condition not known: the policies of both branches)
+                for (const whole of this.alternatives(r.props.ManagedPolicyArns))
+                    for (const it of this.items(whole.value, [...P, 'ManagedPolicyArns']))
+                        for (const one of this.alternatives(it.value))
+                            this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
                 if (r.type === 'AWS::IAM::User')
                     for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group'))
                         this.member(p, g);
@@ -22815,15 +22844,22 @@ class Analyzer extends PolicyAnalyzer {
                         ? [{ value: raw, path: [...P, 'Policies'] }]
                         : this.items(raw, [...P, 'Policies']);
                     for (const it of entries) {
-                        let e = samPolicyEntry(it.value);
-                        if (e.kind === 'expression') {
-                            const v = this.ev.eval(e.value);
-                            if (v === NO_VALUE || asUnknown(v))
-                                continue;
-                            e = samPolicyEntry(v);
+                        const first = samPolicyEntry(it.value);
+                        // (an expression chosen by a condition not known: the managed policies of both branches)
+                        const values = first.kind === 'expression'
+                            ? this.alternatives(first.value)
+                            : [{ value: it.value, conditions: [] }];
+                        for (const { value, conditions } of values) {
+                            let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
+                            if (e.kind === 'expression') {
+                                const v = this.ev.eval(e.value);
+                                if (v === NO_VALUE || asUnknown(v))
+                                    continue;
+                                e = samPolicyEntry(v);
+                            }
+                            if (e.kind === 'managed')
+                                this.attach(role, this.managedIds(e.value, it.path), conditions);
                         }
-                        if (e.kind === 'managed')
-                            this.attach(role, this.managedIds(e.value, it.path));
                     }
                 }
             }
