@@ -11221,7 +11221,8 @@ class Evaluator {
     }
     /** `Ref` to a pseudo-parameter, parameter or resource. */
     ref(name, at) {
-        if (name === 'AWS::Region' && this.marking)
+        // (not known offline: a condition on it is not known either, and is read both ways in a policy)
+        if (name === 'AWS::Region')
             return new Unknown(REGION_REASON);
         if (Object.hasOwn(PSEUDO, name))
             return PSEUDO[name];
@@ -11263,8 +11264,12 @@ class Evaluator {
         const fallback = () => options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
         for (const k of keys) {
             const u = asUnknown(k);
+            // (an entry by region is a value of its own, not the region: noted when read as `*`)
             if (u)
-                return fallback() ?? u;
+                return (fallback() ??
+                    (u.reason === REGION_REASON
+                        ? new Unknown(`Fn::FindInMap ${intrinsics_describe(a[0])}: its entry is chosen by the stack's region`)
+                        : u));
         }
         const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
         const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
@@ -11995,10 +12000,13 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             return rec;
         }
         let statementPaths = reading.paths;
+        let readingNumbers = reading.numbers;
         const read = denyNotBroader(reading.doc);
         if (read.kept) {
             const kept = read.kept;
             statementPaths = kept.map((i) => statementPaths[i]);
+            const before = readingNumbers;
+            readingNumbers = kept.map((i) => (before ? before[i] : i));
         }
         const seen = new Set();
         rec.document = wildcards(read.document, seen);
@@ -12018,7 +12026,7 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
         statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
         rec.statementLines = lines;
         // Statements left out, or read in two branches: each is numbered as written (`statement #N`).
-        const numbers = statementPaths.map((p, i) => writtenNumber(p) ?? i);
+        const numbers = statementPaths.map((p, i) => writtenNumber(p) ?? readingNumbers?.[i] ?? i);
         if (numbers.some((n, i) => n !== i))
             rec.statementNumbers = numbers;
         this.addRecord(o.owner, rec);
@@ -12027,7 +12035,7 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
     /**
      * The document read once, or, when an `Fn::If` of it consulted conditions not known offline (at
      * most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of true and false to them (the
-     * stack may be deployed either way); beyond that, once with each read as true (noted).
+     * stack may be deployed either way); beyond that, once with all true and once with all false.
      */
     readVariants(o) {
         const v = this.readings(() => this.readOnce(o));
@@ -12039,13 +12047,28 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
     /**
      * `read()` once (marking: begin(true) first), or, when an `Fn::If` it evaluated consulted
      * conditions not known offline (at most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of
-     * true and false to them; beyond that, once with each read as true (noted).
+     * true and false to them; beyond that, once with all true and once with all false.
      */
     readings(read) {
         const once = read();
         let conditions = new Map(this.ev.unknownIfConditions);
-        if (conditions.size === 0 || conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
+        if (conditions.size === 0)
             return { readings: [{ forced: new Map(), value: once }], conditions: new Map() };
+        // Beyond the bound: read with all of them true, then all false, so that each is read both
+        // ways (not every combination): an Allow of either branch is audited, a Deny chosen by one
+        // is not the same in both readings and is left out, never read as surely there.
+        const bothWays = () => {
+            this.ev.begin(true);
+            const names = [...conditions.keys()];
+            const readings = [true, false].map((b) => {
+                const forced = new Map(names.map((n) => [n, b]));
+                this.ev.beginVariant(forced);
+                return { forced, value: read() };
+            });
+            return { readings, conditions };
+        };
+        if (conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
+            return bothWays();
         // A branch may consult more conditions not known (nested): read again with them too.
         while (conditions.size <= MAX_UNKNOWN_IF_CONDITIONS) {
             this.ev.begin(true);
@@ -12062,8 +12085,7 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
                 return { readings, conditions };
             conditions = found;
         }
-        this.ev.begin(true);
-        return { readings: [{ forced: new Map(), value: read() }], conditions: new Map() };
+        return bothWays();
     }
     /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
     readOnce(o) {
@@ -12130,7 +12152,7 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             raw_statementsOf(reading.doc).forEach((statement, i) => {
                 const path = reading.paths[i];
                 const key = `${path ? formatJsonPath(path) : ''}\u0000${this.ev.sameText(statement)}`;
-                const e = entries.get(key) ?? { statement, path, in: 0 };
+                const e = entries.get(key) ?? { statement, path, in: 0, number: i };
                 entries.set(key, e);
                 if (!here.has(key))
                     e.in++;
@@ -12141,19 +12163,33 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             return { kind: 'none' };
         const statements = [];
         const paths = [];
+        const numbers = [];
         const leftOut = [];
+        // An Allow read with a condition in one reading and without it in another, where it is written:
+        // the one without grants all the other does (its findings would be told twice).
+        const unconditional = new Set();
+        for (const e of entries.values())
+            if (isObject(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition === undefined)
+                unconditional.add(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
         for (const e of entries.values()) {
             if (isObject(e.statement) && e.statement.Effect === 'Deny' && e.in < v.readings.length) {
                 leftOut.push('a Deny chosen by a condition that is not known');
                 continue;
             }
+            if (isObject(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition !== undefined) {
+                const rest = { ...e.statement };
+                delete rest.Condition;
+                if (unconditional.has(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(rest)}`))
+                    continue;
+            }
             statements.push(e.statement);
             paths.push(e.path);
+            numbers.push(e.number);
         }
         const doc = { ...first };
         if (first.Statement !== undefined || statements.length > 0)
             doc.Statement = Array.isArray(first.Statement) || statements.length !== 1 ? statements : statements[0];
-        return { kind: 'read', doc, paths, leftOut };
+        return { kind: 'read', doc, paths, leftOut, numbers };
     }
     where(v) {
         return this.tpl.originOf(v) ?? this.ev.madeFrom.get(v);
@@ -12183,7 +12219,8 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             return undefined;
         this.ev.begin();
         const v = this.ev.eval(raw);
-        return v === NO_VALUE ? undefined : this.ev.str(v);
+        // (a value evaluated while a document was read may hold markers: read as `*` here too)
+        return v === NO_VALUE ? undefined : unknownPartsAsWildcards(this.ev.str(v));
     }
 }
 /** Most conditions not known whose branches a document is read with (2^n readings). */
@@ -12488,6 +12525,31 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
         entries.forEach((it, i) => {
             const address = `${r.logicalId}.Policies[${i}]`;
             let e = samPolicyEntry(it.value);
+            // An entry chosen by an Fn::If whose condition is not known: read with each branch, as a
+            // document is (an inline policy or a SAM policy template of either; a managed policy of
+            // either is attached in linkPrincipals).
+            if (e.kind === 'expression' && this.alternatives(e.value).length > 1) {
+                const expr = e.value;
+                return void this.docRecord({
+                    owner: r.logicalId,
+                    address,
+                    kind: 'identity',
+                    raw: expr,
+                    path: it.path,
+                    evaluate: () => {
+                        const v = this.ev.eval(expr);
+                        if (v === NO_VALUE || asUnknown(v))
+                            return v;
+                        const x = samPolicyEntry(v);
+                        // (a SAM policy template's document holds intrinsic functions of its own)
+                        return x.kind === 'template'
+                            ? this.ev.eval(x.document)
+                            : x.kind === 'inline'
+                                ? x.document
+                                : NO_VALUE;
+                    },
+                });
+            }
             if (e.kind === 'expression') {
                 this.ev.begin();
                 const v = this.ev.eval(e.value);

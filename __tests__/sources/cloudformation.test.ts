@@ -1488,7 +1488,7 @@ ${statements}`;
     ]);
   });
 
-  it('more than 3 conditions not known: each read as true, as before (noted)', () => {
+  it('more than 3 conditions not known: read all true, then all false (a review saw a Deny read as true hide iam:*)', () => {
     const conds = ['C1', 'C2', 'C3', 'C4'];
     const text = T(
       conds
@@ -1502,10 +1502,43 @@ ${statements}`;
         .join(''),
     ).replace('Resources:', `${conds.map((c) => `  ${c}: !Equals [!Ref Env, ${c}]\n`).join('')}Resources:`);
     const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
-    expect(statements(p).map((s) => s.Action)).toEqual(conds.map(() => 'iam:GetRole'));
+    expect(statements(p).map((s) => s.Action)).toEqual([
+      ...conds.map(() => 'iam:GetRole'),
+      ...conds.map(() => 'iam:*'),
+    ]);
+    expect(p.statementNumbers).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
     expect(p.approximate).toEqual(
-      conds.map((c) => `condition ${c} is not known (parameter Env has no default): read as true`),
+      conds.map(
+        (c) => `condition ${c} is not known (parameter Env has no default): both of its branches audited`,
+      ),
     );
+    // A Deny chosen by one of them is left out, never read as surely there.
+    const withDeny = T(
+      `              - Effect: Allow
+                Action: 'iam:*'
+                Resource: '*'
+              - !If [C1, {Effect: Deny, Action: 'iam:*', Resource: '*'}, !Ref AWS::NoValue]
+${conds
+  .slice(1)
+  .map(
+    (
+      c,
+    ) => `              - !If [${c}, {Effect: Allow, Action: 'ec2:DescribeInstances', Resource: '*'}, {Effect: Allow, Action: 'kms:*', Resource: '*'}]
+`,
+  )
+  .join('')}`,
+    ).replace('Resources:', `${conds.map((c) => `  ${c}: !Equals [!Ref Env, ${c}]\n`).join('')}Resources:`);
+    const d = rec(parse('t.yaml', withDeny), 'Role.Policies[0]');
+    expect(statements(d).map((s) => [s.Effect, s.Action])).toEqual([
+      ['Allow', 'iam:*'],
+      ['Allow', 'ec2:DescribeInstances'],
+      ['Allow', 'ec2:DescribeInstances'],
+      ['Allow', 'ec2:DescribeInstances'],
+      ['Allow', 'kms:*'],
+      ['Allow', 'kms:*'],
+      ['Allow', 'kms:*'],
+    ]);
+    expect(d.approximate?.[0]).toContain('left out: a Deny chosen by a condition that is not known');
   });
 
   it('a whole document chosen by the condition: the statements of both audited, a Deny of one left out', () => {
@@ -1720,5 +1753,109 @@ Resources:
       'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
       'arn:aws:iam::aws:policy/AmazonS3FullAccess',
     ]);
+  });
+});
+
+describe('what a second review found in the reading of Fn::If and the region', () => {
+  const HEAD = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  A: {Type: String}
+  Env: {Type: String, Default: prod}
+Conditions:
+  CA: !Equals [!Ref A, x]
+  IsProd: !Equals [!Ref Env, prod]
+  IsUsEast1: !Equals [!Ref 'AWS::Region', us-east-1]
+Mappings:
+  Same: {us-east-1: {Actions: 's3:GetObject'}, eu-west-1: {Actions: 's3:GetObject'}}
+  Differs: {us-east-1: {Actions: 's3:GetObject'}, eu-west-1: {Actions: 's3:PutObject'}}
+Resources:
+`;
+  const ROLE = (statements: string, more = '') => `  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+${statements}${more}`;
+
+  it("a SAM function's inline policy or SAM policy template chosen by a condition not known: both branches (the false one was lost)", () => {
+    const text = `${HEAD}  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: i.h
+      Runtime: python3.12
+      CodeUri: .
+      Policies:
+        - !If [CA, {Statement: [{Effect: Allow, Action: ec2:DescribeInstances, Resource: '*'}]}, {Statement: [{Effect: Allow, Action: 'iam:*', Resource: '*'}]}]
+        - !If [CA, {SQSPollerPolicy: {QueueName: q}}, {S3CrudPolicy: {BucketName: b}}]
+`;
+    const r = parse('t.yaml', text);
+    expect(statements(rec(r, 'Fn.Policies[0]')).map((s) => s.Action)).toEqual([
+      'ec2:DescribeInstances',
+      'iam:*',
+    ]);
+    const templates = rec(r, 'Fn.Policies[1]');
+    const actions = statements(templates).flatMap((s) => s.Action as string[]);
+    expect(actions).toContain('sqs:ReceiveMessage');
+    expect(actions).toContain('s3:DeleteObject');
+    // (the template's own intrinsic functions evaluated: a bucket ARN, not an object)
+    expect(JSON.stringify(templates.document)).toContain('arn:aws:s3:::b');
+    expect(templates.approximate).toEqual([
+      'condition CA is not known (parameter A has no default): both of its branches audited',
+    ]);
+  });
+
+  it('an Allow with a condition in one branch only is read once, without it (its findings were told twice)', () => {
+    const text = `${HEAD}${ROLE(`              - {Effect: Allow, Action: 'sqs:*', Resource: '*', Condition: !If [CA, {Bool: {'aws:SecureTransport': 'true'}}, !Ref 'AWS::NoValue']}
+`)}`;
+    expect(statements(rec(parse('t.yaml', text), 'Role.Policies[0]'))).toEqual([
+      { Effect: 'Allow', Action: 'sqs:*', Resource: '*' },
+    ]);
+  });
+
+  it("a condition on the stack's region is not known: read both ways; a map entry by region is its one value, else noted", () => {
+    const text = `${HEAD}${ROLE(`              - !If [IsUsEast1, {Effect: Allow, Action: 'iam:*', Resource: '*'}, !Ref 'AWS::NoValue']
+              - {Effect: Allow, Action: !FindInMap [Same, !Ref 'AWS::Region', Actions], Resource: '*'}
+              - {Effect: Allow, Action: !FindInMap [Differs, !Ref 'AWS::Region', Actions], Resource: '*'}
+`)}`;
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p).map((s) => s.Action)).toEqual(['iam:*', 's3:GetObject', '*']);
+    expect(p.approximate).toEqual([
+      "condition IsUsEast1 is not known (AWS::Region: the stack's region): both of its branches audited",
+      'Fn::FindInMap "Differs": its entry is chosen by the stack\'s region',
+    ]);
+  });
+
+  it("an Allow's NotAction with a value not known is read without it (read as `*:*` it excluded every action)", () => {
+    const text = `${HEAD}${ROLE(`              - {Effect: Allow, NotAction: !Sub '\${A}:*', Resource: '*'}
+              - {Effect: Allow, NotAction: ['iam:*', !Ref A], Resource: '*'}
+`)}`;
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Resource: '*', Action: '*' },
+      { Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([
+      'left out of NotAction: values that are not known; the statements are audited as granting those actions too (every action where none is known)',
+    ]);
+  });
+
+  it('a policy name evaluated while its document is read holds no marker', () => {
+    const text = `${HEAD}${ROLE(
+      `              - {Effect: Allow, Action: 'ec2:DescribeInstances', Resource: '*'}
+`,
+      `        - !If [IsProd, {PolicyName: !Sub 'skypilot-\${AWS::StackName}', PolicyDocument: {Statement: [{Effect: Allow, Action: 'ec2:DescribeInstances', Resource: '*'}]}}, !Ref AWS::NoValue]
+`,
+    )}`;
+    const r = parse('t.yaml', text);
+    expect(rec(r, 'Role.Policies[1]').name).toBe('skypilot-*');
+    expect(JSON.stringify(r)).not.toMatch(/[\uE000\uE001]/);
   });
 });

@@ -53,20 +53,28 @@ export class DocumentAnalyzer extends AnalyzerBase {
       return rec;
     }
     let statementPaths = reading.paths;
+    let readingNumbers = reading.numbers;
     const read = denyNotBroader(reading.doc);
     if (read.kept) {
       const kept = read.kept;
       statementPaths = kept.map((i) => statementPaths[i]);
+      const before = readingNumbers;
+      readingNumbers = kept.map((i) => (before ? before[i]! : i));
     }
     const seen = new Set<number>();
     rec.document = wildcards(read.document, seen);
     this.ev.keepNotesOf(seen);
     rec.status = 'resolved';
-    const leftOut = [...(reading.leftOut ?? []), ...read.leftOut];
+    const notActions = read.leftOut.includes(NOT_ACTION_LEFT_OUT);
+    const leftOut = [...(reading.leftOut ?? []), ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT)];
     const conditionNotes = [...variants.conditions].map(
       ([name, why]) => `condition ${name} is not known (${why}): both of its branches audited`,
     );
     const notes = [...conditionNotes, ...this.ev.approximations];
+    if (notActions)
+      notes.unshift(
+        'left out of NotAction: values that are not known; the statements are audited as granting those actions too (every action where none is known)',
+      );
     if (leftOut.length > 0) notes.unshift(denyLeftOutNote(leftOut));
     if (notes.length > 0)
       rec.approximate =
@@ -77,7 +85,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
     statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
     rec.statementLines = lines as number[];
     // Statements left out, or read in two branches: each is numbered as written (`statement #N`).
-    const numbers = statementPaths.map((p, i) => writtenNumber(p) ?? i);
+    const numbers = statementPaths.map((p, i) => writtenNumber(p) ?? readingNumbers?.[i] ?? i);
     if (numbers.some((n, i) => n !== i)) rec.statementNumbers = numbers;
     this.addRecord(o.owner, rec);
     return rec;
@@ -86,7 +94,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
   /**
    * The document read once, or, when an `Fn::If` of it consulted conditions not known offline (at
    * most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of true and false to them (the
-   * stack may be deployed either way); beyond that, once with each read as true (noted).
+   * stack may be deployed either way); beyond that, once with all true and once with all false.
    */
   private readVariants(o: DocumentSpec): Variants {
     const v = this.readings(() => this.readOnce(o));
@@ -99,7 +107,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
   /**
    * `read()` once (marking: begin(true) first), or, when an `Fn::If` it evaluated consulted
    * conditions not known offline (at most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of
-   * true and false to them; beyond that, once with each read as true (noted).
+   * true and false to them; beyond that, once with all true and once with all false.
    */
   protected readings<T>(read: () => T): {
     readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
@@ -108,8 +116,22 @@ export class DocumentAnalyzer extends AnalyzerBase {
   } {
     const once = read();
     let conditions = new Map(this.ev.unknownIfConditions);
-    if (conditions.size === 0 || conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
+    if (conditions.size === 0)
       return { readings: [{ forced: new Map(), value: once }], conditions: new Map() };
+    // Beyond the bound: read with all of them true, then all false, so that each is read both
+    // ways (not every combination): an Allow of either branch is audited, a Deny chosen by one
+    // is not the same in both readings and is left out, never read as surely there.
+    const bothWays = () => {
+      this.ev.begin(true);
+      const names = [...conditions.keys()];
+      const readings = [true, false].map((b) => {
+        const forced = new Map(names.map((n) => [n, b]));
+        this.ev.beginVariant(forced);
+        return { forced, value: read() };
+      });
+      return { readings, conditions };
+    };
+    if (conditions.size > MAX_UNKNOWN_IF_CONDITIONS) return bothWays();
     // A branch may consult more conditions not known (nested): read again with them too.
     while (conditions.size <= MAX_UNKNOWN_IF_CONDITIONS) {
       this.ev.begin(true);
@@ -123,8 +145,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       if (found.size === conditions.size) return { readings, conditions };
       conditions = found;
     }
-    this.ev.begin(true);
-    return { readings: [{ forced: new Map(), value: read() }], conditions: new Map() };
+    return bothWays();
   }
 
   /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
@@ -174,7 +195,10 @@ export class DocumentAnalyzer extends AnalyzerBase {
    * be read makes the whole unresolved, with the assignment.
    */
   private merged(v: Variants): Reading {
-    const entries = new Map<string, { statement: unknown; path: JsonPath | undefined; in: number }>();
+    const entries = new Map<
+      string,
+      { statement: unknown; path: JsonPath | undefined; in: number; number: number }
+    >();
     let first: Record<string, unknown> | undefined;
     for (const { forced, reading } of v.readings) {
       if (reading.kind === 'failed') {
@@ -187,7 +211,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       statementsOf(reading.doc).forEach((statement, i) => {
         const path = reading.paths[i];
         const key = `${path ? formatJsonPath(path) : ''}\u0000${this.ev.sameText(statement)}`;
-        const e = entries.get(key) ?? { statement, path, in: 0 };
+        const e = entries.get(key) ?? { statement, path, in: 0, number: i };
         entries.set(key, e);
         if (!here.has(key)) e.in++;
         here.add(key);
@@ -196,19 +220,33 @@ export class DocumentAnalyzer extends AnalyzerBase {
     if (!first) return { kind: 'none' };
     const statements: unknown[] = [];
     const paths: (JsonPath | undefined)[] = [];
+    const numbers: number[] = [];
     const leftOut: string[] = [];
+    // An Allow read with a condition in one reading and without it in another, where it is written:
+    // the one without grants all the other does (its findings would be told twice).
+    const unconditional = new Set<string>();
+    for (const e of entries.values())
+      if (isObject(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition === undefined)
+        unconditional.add(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
     for (const e of entries.values()) {
       if (isObject(e.statement) && e.statement.Effect === 'Deny' && e.in < v.readings.length) {
         leftOut.push('a Deny chosen by a condition that is not known');
         continue;
       }
+      if (isObject(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition !== undefined) {
+        const rest: Record<string, unknown> = { ...e.statement };
+        delete rest.Condition;
+        if (unconditional.has(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(rest)}`))
+          continue;
+      }
       statements.push(e.statement);
       paths.push(e.path);
+      numbers.push(e.number);
     }
     const doc: Record<string, unknown> = { ...first };
     if (first.Statement !== undefined || statements.length > 0)
       doc.Statement = Array.isArray(first.Statement) || statements.length !== 1 ? statements : statements[0];
-    return { kind: 'read', doc, paths, leftOut };
+    return { kind: 'read', doc, paths, leftOut, numbers };
   }
 
   protected where(v: object): JsonPath | undefined {
@@ -236,7 +274,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
     if (raw === undefined) return undefined;
     this.ev.begin();
     const v = this.ev.eval(raw);
-    return v === NO_VALUE ? undefined : this.ev.str(v);
+    // (a value evaluated while a document was read may hold markers: read as `*` here too)
+    return v === NO_VALUE ? undefined : unknownPartsAsWildcards(this.ev.str(v));
   }
 }
 
@@ -254,6 +293,8 @@ type Reading =
       paths: (JsonPath | undefined)[];
       /** Deny statements left out (denyLeftOutNote). */
       leftOut?: string[];
+      /** The place of each statement in the reading it comes from (of several merged). */
+      numbers?: number[];
     };
 
 interface Variants {
@@ -303,12 +344,22 @@ export function denyNotBroader(doc: Record<string, unknown>): {
 } {
   const leftOut: string[] = [];
   const statements = statementsOf(doc);
-  if (!statements.some((s) => isObject(s) && s.Effect === 'Deny' && hasUnknownPart(s)))
+  if (
+    !statements.some(
+      (s) => isObject(s) && (s.Effect === 'Deny' ? hasUnknownPart(s) : hasUnknownPart(s.NotAction)),
+    )
+  )
     return { document: doc, leftOut };
   const out: unknown[] = [];
   const kept: number[] = [];
   statements.forEach((st, i) => {
-    const s = isObject(st) && st.Effect === 'Deny' ? denyStatement(st, leftOut) : st;
+    const s = !isObject(st)
+      ? st
+      : st.Effect === 'Deny'
+        ? denyStatement(st, leftOut)
+        : hasUnknownPart(st.NotAction)
+          ? allowNotBroader(st, leftOut)
+          : st;
     if (s === undefined) return;
     out.push(s);
     kept.push(i);
@@ -316,6 +367,26 @@ export function denyNotBroader(doc: Record<string, unknown>): {
   const document = { ...doc, Statement: Array.isArray(doc.Statement) || out.length === 0 ? out : out[0] };
   return kept.length === statements.length ? { document, leftOut } : { document, kept, leftOut };
 }
+
+/**
+ * An Allow's NotAction without its values that are not known (as `*` they would exclude every
+ * action of their pattern: the statement read narrower than written), so that it is read as
+ * granting them too; with none known, as every action. `leftOut` gets NOT_ACTION_NOTE's marker.
+ */
+function allowNotBroader(st: Record<string, unknown>, leftOut: string[]): Record<string, unknown> {
+  const all = Array.isArray(st.NotAction) ? st.NotAction : [st.NotAction];
+  const known = all.filter((x) => !hasUnknownPart(x));
+  leftOut.push(NOT_ACTION_LEFT_OUT);
+  const s: Record<string, unknown> = { ...st };
+  if (known.length === 0) {
+    delete s.NotAction;
+    s.Action = '*';
+  } else s.NotAction = Array.isArray(st.NotAction) ? known : known[0];
+  return s;
+}
+
+/** In denyNotBroader's `leftOut`: an Allow's NotAction values were left out (its own note). */
+export const NOT_ACTION_LEFT_OUT = '\u0000not-action';
 
 /** A Deny statement never read broader than written, or undefined when it is left out (denyNotBroader). */
 function denyStatement(st: Record<string, unknown>, leftOut: string[]): Record<string, unknown> | undefined {

@@ -454,7 +454,8 @@ export class Evaluator {
 
   /** `Ref` to a pseudo-parameter, parameter or resource. */
   ref(name: string, at: JsonPath | undefined): unknown {
-    if (name === 'AWS::Region' && this.marking) return new Unknown(REGION_REASON);
+    // (not known offline: a condition on it is not known either, and is read both ways in a policy)
+    if (name === 'AWS::Region') return new Unknown(REGION_REASON);
     if (Object.hasOwn(PSEUDO, name)) return PSEUDO[name];
     if (Object.hasOwn(UNKNOWN_PSEUDO, name)) return new Unknown(`${name}: ${UNKNOWN_PSEUDO[name]}`);
     const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
@@ -492,6 +493,16 @@ export class Evaluator {
       options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
     for (const k of keys) {
       const u = asUnknown(k);
+      if (u && u.reason === REGION_REASON) {
+        // An entry by region: the one value every region's entry holds, else a value of its own
+        // (noted when read as `*`), not the region.
+        const same = this.sameInEveryEntry(keys);
+        if (same !== undefined) return this.eval(same);
+        return (
+          fallback() ??
+          new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's region`)
+        );
+      }
       if (u) return fallback() ?? u;
     }
     const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
@@ -505,6 +516,22 @@ export class Evaluator {
       return this.bad(`Fn::FindInMap ${m}.${k1}.${k2}: no such entry in Mappings`, at);
     }
     return this.eval(v);
+  }
+
+  /**
+   * Of Fn::FindInMap keys whose second is not known (the first and third known): the value the
+   * third key has in every entry of the map, when they are all the same; else undefined.
+   */
+  private sameInEveryEntry(keys: unknown[]): unknown {
+    if (asUnknown(keys[0]) || asUnknown(keys[2]) || !asUnknown(keys[1])) return undefined;
+    const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
+    const top = maps[this.unmarked(() => this.str(keys[0]))];
+    if (!isObject(top)) return undefined;
+    const k2 = this.unmarked(() => this.str(keys[2]));
+    const values = Object.values(top).map((e) => (isObject(e) ? e[k2] : undefined));
+    if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
+    const text = JSON.stringify(values[0]);
+    return values.every((v) => JSON.stringify(v) === text) ? values[0] : undefined;
   }
 
   /** A named condition of the template: true, false or unknown. */

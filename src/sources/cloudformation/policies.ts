@@ -214,6 +214,30 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     entries.forEach((it, i) => {
       const address = `${r.logicalId}.Policies[${i}]`;
       let e = samPolicyEntry(it.value);
+      // An entry chosen by an Fn::If whose condition is not known: read with each branch, as a
+      // document is (an inline policy or a SAM policy template of either; a managed policy of
+      // either is attached in linkPrincipals).
+      if (e.kind === 'expression' && this.alternatives(e.value).length > 1) {
+        const expr = e.value;
+        return void this.docRecord({
+          owner: r.logicalId,
+          address,
+          kind: 'identity',
+          raw: expr,
+          path: it.path,
+          evaluate: () => {
+            const v = this.ev.eval(expr);
+            if (v === NO_VALUE || asUnknown(v)) return v;
+            const x = samPolicyEntry(v);
+            // (a SAM policy template's document holds intrinsic functions of its own)
+            return x.kind === 'template'
+              ? this.ev.eval(x.document)
+              : x.kind === 'inline'
+                ? x.document
+                : NO_VALUE;
+          },
+        });
+      }
       if (e.kind === 'expression') {
         this.ev.begin();
         const v = this.ev.eval(e.value);

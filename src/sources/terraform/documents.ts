@@ -303,7 +303,12 @@ export class DocumentAnalyzer extends AnalyzerBase {
               }
               let rest = item.trim().slice(2, -1);
               for (const r of docs) rest = rest.split(r.text).join('');
-              if (docs.length > 0 && (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest)))
+              // (a conditional choosing between the documents named reads them all: nothing beyond)
+              if (
+                docs.length > 0 &&
+                !rest.includes('?') &&
+                (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest))
+              )
                 documentsLeftOut.push(
                   `${clip(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`,
                 );

@@ -740,7 +740,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       // read as granting them too (read broader, said so); with none known, as every action.
       if (attr === 'not_actions' && f?.unknown?.length) {
         const unknown = f.unknown;
-        pushAll((out.notActionsLeftOut ??= []), f.wholes?.length ? f.wholes : f.interpolations);
+        pushAll((out.notActionsLeftOut ??= []), uniq([...(f.wholes ?? []), ...f.interpolations]));
         const known = f.values.filter((_, i) => !unknown.includes(i));
         if (known.length === 0) st.Action = '*';
         else st.NotAction = one(known);
