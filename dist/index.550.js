@@ -7673,7 +7673,7 @@ function buildStatements(readers) {
             // read as granting them too (read broader, said so); with none known, as every action.
             if (attr === 'not_actions' && f?.unknown?.length) {
                 const unknown = f.unknown;
-                pushAll((out.notActionsLeftOut ??= []), f.wholes?.length ? f.wholes : f.interpolations);
+                pushAll((out.notActionsLeftOut ??= []), uniq([...(f.wholes ?? []), ...f.interpolations]));
                 const known = f.values.filter((_, i) => !unknown.includes(i));
                 if (known.length === 0)
                     st.Action = '*';
@@ -8109,7 +8109,10 @@ class DocumentAnalyzer extends AnalyzerBase {
                             let rest = item.trim().slice(2, -1);
                             for (const r of docs)
                                 rest = rest.split(r.text).join('');
-                            if (docs.length > 0 && (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest)))
+                            // (a conditional choosing between the documents named reads them all: nothing beyond)
+                            if (docs.length > 0 &&
+                                !rest.includes('?') &&
+                                (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest)))
                                 documentsLeftOut.push(`${clip(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`);
                         }
                         viaReferences = true;
@@ -11264,12 +11267,17 @@ class Evaluator {
         const fallback = () => options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
         for (const k of keys) {
             const u = asUnknown(k);
-            // (an entry by region is a value of its own, not the region: noted when read as `*`)
-            if (u)
+            if (u && u.reason === REGION_REASON) {
+                // An entry by region: the one value every region's entry holds, else a value of its own
+                // (noted when read as `*`), not the region.
+                const same = this.sameInEveryEntry(keys);
+                if (same !== undefined)
+                    return this.eval(same);
                 return (fallback() ??
-                    (u.reason === REGION_REASON
-                        ? new Unknown(`Fn::FindInMap ${intrinsics_describe(a[0])}: its entry is chosen by the stack's region`)
-                        : u));
+                    new Unknown(`Fn::FindInMap ${intrinsics_describe(a[0])}: its entry is chosen by the stack's region`));
+            }
+            if (u)
+                return fallback() ?? u;
         }
         const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
         const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
@@ -11283,6 +11291,24 @@ class Evaluator {
             return this.bad(`Fn::FindInMap ${m}.${k1}.${k2}: no such entry in Mappings`, at);
         }
         return this.eval(v);
+    }
+    /**
+     * Of Fn::FindInMap keys whose second is not known (the first and third known): the value the
+     * third key has in every entry of the map, when they are all the same; else undefined.
+     */
+    sameInEveryEntry(keys) {
+        if (asUnknown(keys[0]) || asUnknown(keys[2]) || !asUnknown(keys[1]))
+            return undefined;
+        const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
+        const top = maps[this.unmarked(() => this.str(keys[0]))];
+        if (!isObject(top))
+            return undefined;
+        const k2 = this.unmarked(() => this.str(keys[2]));
+        const values = Object.values(top).map((e) => (isObject(e) ? e[k2] : undefined));
+        if (values.length === 0 || values.some((v) => v === undefined))
+            return undefined;
+        const text = JSON.stringify(values[0]);
+        return values.every((v) => JSON.stringify(v) === text) ? values[0] : undefined;
     }
     /** A named condition of the template: true, false or unknown. */
     condition(name, at) {
@@ -12012,9 +12038,12 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
         rec.document = wildcards(read.document, seen);
         this.ev.keepNotesOf(seen);
         rec.status = 'resolved';
-        const leftOut = [...(reading.leftOut ?? []), ...read.leftOut];
+        const notActions = read.leftOut.includes(NOT_ACTION_LEFT_OUT);
+        const leftOut = [...(reading.leftOut ?? []), ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT)];
         const conditionNotes = [...variants.conditions].map(([name, why]) => `condition ${name} is not known (${why}): both of its branches audited`);
         const notes = [...conditionNotes, ...this.ev.approximations];
+        if (notActions)
+            notes.unshift('left out of NotAction: values that are not known; the statements are audited as granting those actions too (every action where none is known)');
         if (leftOut.length > 0)
             notes.unshift(denyLeftOutNote(leftOut));
         if (notes.length > 0)
@@ -12244,12 +12273,18 @@ function assignments(names) {
 function denyNotBroader(doc) {
     const leftOut = [];
     const statements = raw_statementsOf(doc);
-    if (!statements.some((s) => isObject(s) && s.Effect === 'Deny' && hasUnknownPart(s)))
+    if (!statements.some((s) => isObject(s) && (s.Effect === 'Deny' ? hasUnknownPart(s) : hasUnknownPart(s.NotAction))))
         return { document: doc, leftOut };
     const out = [];
     const kept = [];
     statements.forEach((st, i) => {
-        const s = isObject(st) && st.Effect === 'Deny' ? denyStatement(st, leftOut) : st;
+        const s = !isObject(st)
+            ? st
+            : st.Effect === 'Deny'
+                ? denyStatement(st, leftOut)
+                : hasUnknownPart(st.NotAction)
+                    ? allowNotBroader(st, leftOut)
+                    : st;
         if (s === undefined)
             return;
         out.push(s);
@@ -12258,6 +12293,26 @@ function denyNotBroader(doc) {
     const document = { ...doc, Statement: Array.isArray(doc.Statement) || out.length === 0 ? out : out[0] };
     return kept.length === statements.length ? { document, leftOut } : { document, kept, leftOut };
 }
+/**
+ * An Allow's NotAction without its values that are not known (as `*` they would exclude every
+ * action of their pattern: the statement read narrower than written), so that it is read as
+ * granting them too; with none known, as every action. `leftOut` gets NOT_ACTION_NOTE's marker.
+ */
+function allowNotBroader(st, leftOut) {
+    const all = Array.isArray(st.NotAction) ? st.NotAction : [st.NotAction];
+    const known = all.filter((x) => !hasUnknownPart(x));
+    leftOut.push(NOT_ACTION_LEFT_OUT);
+    const s = { ...st };
+    if (known.length === 0) {
+        delete s.NotAction;
+        s.Action = '*';
+    }
+    else
+        s.NotAction = Array.isArray(st.NotAction) ? known : known[0];
+    return s;
+}
+/** In denyNotBroader's `leftOut`: an Allow's NotAction values were left out (its own note). */
+const NOT_ACTION_LEFT_OUT = '\u0000not-action';
 /** A Deny statement never read broader than written, or undefined when it is left out (denyNotBroader). */
 function denyStatement(st, leftOut) {
     if (hasUnknownPart(st.NotAction) || hasUnknownPart(st.NotResource)) {
