@@ -50,6 +50,25 @@ function principal(r: InputResult, logicalId: string) {
   return { ...p, policies: p.policyIds.map((id) => id.slice(r.path.length + 1)) };
 }
 
+/** A `Resources:` entry: a role with one inline policy of these statements (YAML, indented as its list). */
+function roleWithPolicy(statements: string): string {
+  return `  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: ec2.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+${statements}`;
+}
+
 const MANAGED_BASIC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
 describe('real templates: every IAM policy with its logical id, kind and status', () => {
@@ -1047,21 +1066,7 @@ describe('a Deny is never read broader than written (an unknown value is left ou
     `AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
 ${params}Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal: { Service: ec2.amazonaws.com }
-            Action: sts:AssumeRole
-      Policies:
-        - PolicyName: p
-          PolicyDocument:
-            Version: '2012-10-17'
-            Statement:
-${statements}`;
+${roleWithPolicy(statements)}`;
   const ALLOW = `              - Effect: Allow
                 Action: iam:*
                 Resource: '*'
@@ -1323,6 +1328,18 @@ describe('an Fn::If whose condition is not known: a policy is read with each of 
     `left out: ${what} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
   const BOTH = (c: string, why = 'parameter Env has no default') =>
     `condition ${c} is not known (${why}): both of its branches audited`;
+  /** The policy of either branch, the Deny of one left out: both Allows, each at its line. */
+  const expectBothAllows = (text: string, p: PolicyRecord) => {
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
+    expect(lines(text, p)).toEqual([
+      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
+      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
+    ]);
+  };
   const T = (statements: string, extra = '') =>
     `AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
@@ -1332,21 +1349,7 @@ ${extra}Conditions:
   IsProd: !Equals [!Ref Env, prod]
   IsGold: !Equals [!Ref Tier, gold]
 Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal: { Service: ec2.amazonaws.com }
-            Action: sts:AssumeRole
-      Policies:
-        - PolicyName: p
-          PolicyDocument:
-            Version: '2012-10-17'
-            Statement:
-${statements}`;
+${roleWithPolicy(statements)}`;
   const ROLE = 'arn:aws:iam::123456789012:role/skypilot-v1';
   const PAIRED = `              - Effect: Allow
                 Action: !If [IsProd, 'iam:GetRole', 'iam:*']
@@ -1555,15 +1558,7 @@ ${conds
 `,
     );
     const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
-    expect(statements(p)).toEqual([
-      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
-      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
-    ]);
-    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
-    expect(lines(text, p)).toEqual([
-      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
-      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
-    ]);
+    expectBothAllows(text, p);
   });
 
   it('an entry of Policies chosen by the condition: the policy of either branch, as one', () => {
@@ -1591,15 +1586,7 @@ ${conds
       'Role.Policies[1]',
     ]);
     const p = rec(r, 'Role.Policies[0]');
-    expect(statements(p)).toEqual([
-      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
-      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
-    ]);
-    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
-    expect(lines(text, p)).toEqual([
-      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
-      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
-    ]);
+    expectBothAllows(text, p);
     // Its name is prod or dev: neither is said.
     expect(p.name).toBeUndefined();
     expect(statements(rec(r, 'Role.Policies[1]'))).toEqual([
@@ -1656,15 +1643,7 @@ ${conds
     const r = parse('t.yaml', text);
     expect(r.errors).toEqual([]);
     const p = rec(r, 'Role.Policies[0]');
-    expect(statements(p)).toEqual([
-      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
-      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
-    ]);
-    expect(p.approximate).toEqual([NOTE('a Deny chosen by a condition that is not known'), BOTH('IsProd')]);
-    expect(lines(text, p)).toEqual([
-      "- {Effect: Allow, Action: 'iam:GetRole', Resource: '*'}",
-      "- {Effect: Allow, Action: 'iam:*', Resource: '*'}",
-    ]);
+    expectBothAllows(text, p);
     expect(statements(rec(r, 'Role.Policies[1]'))).toEqual([
       { Effect: 'Allow', Action: 's3:*', Resource: '*' },
     ]);
@@ -1771,19 +1750,7 @@ Mappings:
   Differs: {us-east-1: {Actions: 's3:GetObject'}, eu-west-1: {Actions: 's3:PutObject'}}
 Resources:
 `;
-  const ROLE = (statements: string, more = '') => `  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}
-      Policies:
-        - PolicyName: p
-          PolicyDocument:
-            Version: '2012-10-17'
-            Statement:
-${statements}${more}`;
+  const ROLE = (statements: string, more = '') => `${roleWithPolicy(statements)}${more}`;
 
   it("a SAM function's inline policy or SAM policy template chosen by a condition not known: both branches (the false one was lost)", () => {
     const text = `${HEAD}  Fn:

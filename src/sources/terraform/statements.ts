@@ -53,24 +53,9 @@ const WHOLE_UNKNOWN = /^\uE000(\d+)\uE001$/;
  * unknown values keep it a condition). `kept` gives the index, in the template, of each statement
  * read (some may be left out).
  */
-export function readJsonTemplate(template: string):
-  | {
-      value: unknown;
-      ok: boolean;
-      interpolations: string[];
-      leftOut: string[];
-      denyLeftOut: string[];
-      /** Statements that are wholly an interpolation (`concat([...], var.extra)`): left out. */
-      statementsLeftOut: string[];
-      /** Conditions (or an operator, its value, or a key) of an Allow that are not known: left out. */
-      conditionsLeftOut: string[];
-      /** Effects that are not known, read as Allow. */
-      effectsAsAllow: string[];
-      /** An Allow's NotAction values that are not known: left out (read broader). */
-      notActionsLeftOut: string[];
-      kept?: number[];
-    }
-  | { error: string } {
+export function readJsonTemplate(
+  template: string,
+): (TemplateNotesOf & { value: unknown; ok: boolean; kept?: number[] }) | { error: string } {
   const leftOut: string[] = [];
   const denyLeftOut: string[] = [];
   const statementsLeftOut: string[] = [];
@@ -361,16 +346,26 @@ export function unknownDocumentsNote(what: readonly string[]): string {
   )}); what they would add or override is not audited`;
 }
 
-/** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
-export function templateNotes(w: {
+/** What of a JSON template was not read as written (readJsonTemplate), each told by a note. */
+export interface TemplateNotesOf {
+  /** Interpolations read as wildcards. */
   interpolations: string[];
+  /** An Allow's action values wholly unknown: left out. */
   leftOut: string[];
+  /** What of a Deny was left out (denyLeftOutNote). */
   denyLeftOut: string[];
+  /** Statements that are wholly an interpolation (`concat([...], var.extra)`): left out. */
   statementsLeftOut: string[];
+  /** Conditions (or an operator, its value, or a key) of an Allow that are not known: left out. */
   conditionsLeftOut: string[];
+  /** Effects that are not known, read as Allow. */
   effectsAsAllow: string[];
+  /** An Allow's NotAction values that are not known: left out (read broader). */
   notActionsLeftOut: string[];
-}): string[] {
+}
+
+/** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
+export function templateNotes(w: TemplateNotesOf): string[] {
   const notes: string[] = [];
   if (w.interpolations.length > 0) notes.push(interpolationsNote(w.interpolations));
   if (w.leftOut.length > 0) notes.push(unknownActionsNote(w.leftOut));
