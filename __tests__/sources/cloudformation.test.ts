@@ -1512,7 +1512,8 @@ ${roleWithPolicy(statements)}`;
     expect(p.statementNumbers).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
     expect(p.approximate).toEqual(
       conds.map(
-        (c) => `condition ${c} is not known (parameter Env has no default): both of its branches audited`,
+        (c) =>
+          `condition ${c} is not known (parameter Env has no default): both of its branches audited, with all the others true or all false (more than 3 such conditions: not in every combination)`,
       ),
     );
     // A Deny chosen by one of them is left out, never read as surely there.
@@ -1824,5 +1825,108 @@ Resources:
     const r = parse('t.yaml', text);
     expect(rec(r, 'Role.Policies[1]').name).toBe('skypilot-*');
     expect(JSON.stringify(r)).not.toMatch(/[\uE000\uE001]/);
+  });
+});
+
+describe('what a third review found', () => {
+  const HEAD = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  A: {Type: String}
+  B: {Type: String}
+  C: {Type: String}
+  D: {Type: String}
+  Env: {Type: String}
+Conditions:
+  CA: !Equals [!Ref A, x]
+  CB: !Equals [!Ref B, x]
+  CC: !Equals [!Ref C, x]
+  CD: !Equals [!Ref D, x]
+Mappings:
+  RegionMap: {us-east-1: {Act: 'ec2:*'}, eu-west-1: {Act: 's3:GetObject'}}
+  EnvMap: {prod: {Act: 'ec2:*'}}
+Resources:
+`;
+
+  it('beyond 3 conditions, a Deny written with an Fn::If is left out even when the same all true and all false', () => {
+    const text = `${HEAD}${roleWithPolicy(`              - {Effect: Allow, Action: ['iam:PassRole', 's3:GetObject'], Resource: '*'}
+              - Effect: Deny
+                Action: !If [CA, 'iam:PassRole', !If [CB, 's3:GetObject', 'iam:PassRole']]
+                Resource: '*'
+              - !If [CC, {Effect: Allow, Action: 'sns:Publish', Resource: '*'}, !Ref 'AWS::NoValue']
+              - !If [CD, {Effect: Allow, Action: 'sqs:SendMessage', Resource: '*'}, !Ref 'AWS::NoValue']
+`)}`;
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p).map((s) => s.Effect)).not.toContain('Deny');
+    expect(p.approximate?.[0]).toContain('left out: a Deny chosen by a condition that is not known');
+  });
+
+  it('Fn::FindInMap with a key not known is not known, whatever its DefaultValue (the default was read silently)', () => {
+    const text = `${HEAD}${roleWithPolicy(`              - {Effect: Allow, Action: !FindInMap [RegionMap, !Ref 'AWS::Region', Act, {DefaultValue: 's3:GetObject'}], Resource: '*'}
+              - {Effect: Allow, Action: !FindInMap [EnvMap, !Ref Env, Act, {DefaultValue: 's3:GetObject'}], Resource: '*'}
+`)}`;
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p).map((s) => s.Action)).toEqual(['*', '*']);
+    expect(p.approximate).toEqual([
+      'Fn::FindInMap "RegionMap": its entry is chosen by the stack\'s region',
+      'parameter Env has no default',
+    ]);
+  });
+
+  it("a SAM function's Policies chosen whole by a condition not known: the entries of both lists (the second was lost)", () => {
+    const text = `${HEAD}  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: i.h
+      Runtime: python3.12
+      CodeUri: .
+      Policies: !If
+        - CA
+        - - AWSLambdaExecute
+          - Statement: [{Effect: Allow, Action: 'sns:Publish', Resource: '*'}]
+        - - AmazonEC2FullAccess
+          - Statement: [{Effect: Allow, Action: 'iam:PassRole', Resource: '*'}]
+`;
+    const r = parse('t.yaml', text);
+    const inline = r.policies.filter((p) => p.address?.startsWith('Fn.Policies'));
+    expect(inline.map((p) => statements(p)[0]!.Action)).toEqual(['sns:Publish', 'iam:PassRole']);
+    for (const p of inline)
+      expect(p.approximate).toContain(
+        'in a Policies list chosen by an Fn::If whose condition is not known (CA): audited as given',
+      );
+    expect(principal(r, 'FnRole').policies).toEqual(
+      expect.arrayContaining([
+        'arn:aws:iam::aws:policy/AWSLambdaExecute',
+        'arn:aws:iam::aws:policy/AmazonEC2FullAccess',
+      ]),
+    );
+  });
+
+  it('a SAM entry of which a branch is not a policy is unresolved, saying which; a managed branch does not leave out the Deny of the other', () => {
+    const text = `${HEAD}  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: i.h
+      Runtime: python3.12
+      CodeUri: .
+      Policies:
+        - !If [CA, {S3ReadPolicy: {BucketName: b}}, {NoSuchTemplate: {X: 1}}]
+        - !If [CA, {Statement: [{Effect: Deny, Action: 'ec2:RunInstances', Resource: '*'}, {Effect: Allow, Action: 'ec2:RunInstances', Resource: '*'}]}, AmazonS3ReadOnlyAccess]
+`;
+    const r = parse('t.yaml', text);
+    const bad = rec(r, 'Fn.Policies[0]');
+    expect(bad.status).toBe('unresolved');
+    expect(bad.reason).toContain('NoSuchTemplate is not a SAM policy template');
+    expect(statements(rec(r, 'Fn.Policies[1]')).map((s) => s.Effect)).toEqual(['Deny', 'Allow']);
+  });
+
+  it('an Effect not known is read as Allow, said so (it was an invalid policy, not audited)', () => {
+    const text = `${HEAD}${roleWithPolicy(`              - {Effect: !Ref Env, Action: 'iam:CreateUser', Resource: '*'}
+`)}`;
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([{ Effect: 'Allow', Action: 'iam:CreateUser', Resource: '*' }]);
+    expect(p.approximate).toEqual([
+      'read as Allow: Effects that are not known, so that what the statements may grant is audited',
+    ]);
   });
 });

@@ -1163,6 +1163,41 @@ resource "aws_iam_policy" "listed" {
     ]);
   });
 
+  it('a conditional between a document and a value not known is noted; one between documents and "" is not (a review\'s case)', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "prod" {}
+variable "use" {}
+variable "extra_json" {}
+data "aws_iam_policy_document" "b" {
+  statement {
+    actions   = ["iam:CreateUser"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "either" {
+  source_policy_documents = [var.prod ? data.aws_iam_policy_document.b.json : var.extra_json]
+}
+data "aws_iam_policy_document" "maybe" {
+  source_policy_documents = [var.use ? data.aws_iam_policy_document.b.json : ""]
+}
+resource "aws_iam_policy" "either" {
+  policy = data.aws_iam_policy_document.either.json
+}
+resource "aws_iam_policy" "maybe" {
+  policy = data.aws_iam_policy_document.maybe.json
+}
+`,
+    });
+    const recs = policies(results);
+    const either = recs.find((r) => r.address === 'aws_iam_policy.either')!;
+    expect(doc(either).Statement.map((s) => s.Action)).toEqual(['iam:CreateUser']);
+    expect(either.approximate?.join(' ')).toContain('left out: documents that are not known');
+    const maybe = recs.find((r) => r.address === 'aws_iam_policy.maybe')!;
+    expect(doc(maybe).Statement.map((s) => s.Action)).toEqual(['iam:CreateUser']);
+    expect(maybe.approximate?.join(' ') ?? '').not.toContain('documents that are not known');
+  });
+
   it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {
     // anyscale/terraform-aws-anyscale-cloudfoundation-modules modules/aws-anyscale-s3-policy, in
     // short: both were unresolved ("coalesce(...), which is not evaluated"; "iterates over

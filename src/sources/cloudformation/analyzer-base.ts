@@ -142,6 +142,31 @@ export class AnalyzerBase {
     }));
   }
 
+  /**
+   * The lists a list property may be, each with where it is written (a few levels deep): both
+   * branches of an Fn::If whose condition is not known, each with the conditions that choose it;
+   * else the property as it is (chosen()). Items of each by items().
+   */
+  protected listsOf(
+    raw: unknown,
+    path: JsonPath,
+    depth = 0,
+  ): { value: unknown; path: JsonPath; conditions: string[] }[] {
+    const v = this.chosen(raw);
+    if (v === NO_VALUE) return [];
+    const args = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+    if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
+      return [{ value: v, path, conditions: [] }];
+    const name = args[0];
+    return [
+      ...this.listsOf(args[1], [...path, 'Fn::If', 1], depth + 1),
+      ...this.listsOf(args[2], [...path, 'Fn::If', 2], depth + 1),
+    ].map((l) => ({
+      ...l,
+      conditions: l.conditions.includes(name) ? l.conditions : [name, ...l.conditions],
+    }));
+  }
+
   /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
   protected items(raw: unknown, path: JsonPath): { value: unknown; path: JsonPath }[] {
     if (raw === undefined) return [];

@@ -66,11 +66,21 @@ export class DocumentAnalyzer extends AnalyzerBase {
     this.ev.keepNotesOf(seen);
     rec.status = 'resolved';
     const notActions = read.leftOut.includes(NOT_ACTION_LEFT_OUT);
-    const leftOut = [...(reading.leftOut ?? []), ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT)];
-    const conditionNotes = [...variants.conditions].map(
-      ([name, why]) => `condition ${name} is not known (${why}): both of its branches audited`,
+    const effects = read.leftOut.includes(EFFECT_AS_ALLOW);
+    const leftOut = [
+      ...(reading.leftOut ?? []),
+      ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT && x !== EFFECT_AS_ALLOW),
+    ];
+    const conditionNotes = [...variants.conditions].map(([name, why]) =>
+      variants.partial
+        ? `condition ${name} is not known (${why}): both of its branches audited, with all the others true or all false (more than ${MAX_UNKNOWN_IF_CONDITIONS} such conditions: not in every combination)`
+        : `condition ${name} is not known (${why}): both of its branches audited`,
     );
     const notes = [...conditionNotes, ...this.ev.approximations];
+    if (effects)
+      notes.unshift(
+        'read as Allow: Effects that are not known, so that what the statements may grant is audited',
+      );
     if (notActions)
       notes.unshift(
         'left out of NotAction: values that are not known; the statements are audited as granting those actions too (every action where none is known)',
@@ -101,6 +111,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
     return {
       readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
       conditions: v.conditions,
+      ...(v.partial ? { partial: true } : {}),
     };
   }
 
@@ -113,6 +124,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
     readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
     /** The conditions not known read both ways (name -> why not known). */
     conditions: ReadonlyMap<string, string>;
+    /** Read all true and all false only, not with every combination (beyond the bound). */
+    partial?: boolean;
   } {
     const once = read();
     let conditions = new Map(this.ev.unknownIfConditions);
@@ -129,7 +142,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         this.ev.beginVariant(forced);
         return { forced, value: read() };
       });
-      return { readings, conditions };
+      return { readings, conditions, partial: true };
     };
     if (conditions.size > MAX_UNKNOWN_IF_CONDITIONS) return bothWays();
     // A branch may consult more conditions not known (nested): read again with them too.
@@ -228,8 +241,13 @@ export class DocumentAnalyzer extends AnalyzerBase {
     for (const e of entries.values())
       if (isObject(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition === undefined)
         unconditional.add(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
+    // (a reading with no document at all grants nothing either: a Deny need not be in it)
+    const withDocument = v.readings.filter((x) => x.reading.kind === 'read').length;
     for (const e of entries.values()) {
-      if (isObject(e.statement) && e.statement.Effect === 'Deny' && e.in < v.readings.length) {
+      const deny = isObject(e.statement) && e.statement.Effect === 'Deny';
+      // Read all true and all false only, a Deny the same in both may still differ in a reading
+      // not made: one written with an Fn::If (or where that cannot be told) is left out.
+      if (deny && (e.in < withDocument || (v.partial && this.writtenWithIf(e.path)))) {
         leftOut.push('a Deny chosen by a condition that is not known');
         continue;
       }
@@ -247,6 +265,19 @@ export class DocumentAnalyzer extends AnalyzerBase {
     if (first.Statement !== undefined || statements.length > 0)
       doc.Statement = Array.isArray(first.Statement) || statements.length !== 1 ? statements : statements[0];
     return { kind: 'read', doc, paths, leftOut, numbers };
+  }
+
+  /** Whether the statement written at `path` is, or is chosen by, or holds an Fn::If (true when `path` is not known). */
+  private writtenWithIf(path: JsonPath | undefined): boolean {
+    if (!path) return true;
+    if (path.includes('Fn::If')) return true;
+    let v: unknown = this.root;
+    for (const k of path) {
+      if (Array.isArray(v) && typeof k === 'number') v = v[k];
+      else if (isObject(v) && typeof k === 'string') v = v[k];
+      else return true;
+    }
+    return JSON.stringify(v ?? null).includes('"Fn::If"');
   }
 
   protected where(v: object): JsonPath | undefined {
@@ -301,6 +332,8 @@ interface Variants {
   readings: { forced: ReadonlyMap<string, boolean>; reading: Reading }[];
   /** The conditions not known read both ways (name -> why not known). */
   conditions: ReadonlyMap<string, string>;
+  /** Read all true and all false only (beyond the bound), not with every combination. */
+  partial?: boolean;
 }
 
 /** Every assignment of true and false to the names (all true first). */
@@ -346,20 +379,28 @@ export function denyNotBroader(doc: Record<string, unknown>): {
   const statements = statementsOf(doc);
   if (
     !statements.some(
-      (s) => isObject(s) && (s.Effect === 'Deny' ? hasUnknownPart(s) : hasUnknownPart(s.NotAction)),
+      (s) =>
+        isObject(s) &&
+        (s.Effect === 'Deny' ? hasUnknownPart(s) : hasUnknownPart(s.NotAction) || hasUnknownPart(s.Effect)),
     )
   )
     return { document: doc, leftOut };
   const out: unknown[] = [];
   const kept: number[] = [];
   statements.forEach((st, i) => {
-    const s = !isObject(st)
-      ? st
-      : st.Effect === 'Deny'
-        ? denyStatement(st, leftOut)
-        : hasUnknownPart(st.NotAction)
-          ? allowNotBroader(st, leftOut)
-          : st;
+    // An Effect not known: read as an Allow (what it may grant is audited, said so).
+    let read = st;
+    if (isObject(st) && hasUnknownPart(st.Effect)) {
+      leftOut.push(EFFECT_AS_ALLOW);
+      read = { ...st, Effect: 'Allow' };
+    }
+    const s = !isObject(read)
+      ? read
+      : read.Effect === 'Deny'
+        ? denyStatement(read, leftOut)
+        : hasUnknownPart(read.NotAction)
+          ? allowNotBroader(read, leftOut)
+          : read;
     if (s === undefined) return;
     out.push(s);
     kept.push(i);
@@ -387,6 +428,8 @@ function allowNotBroader(st: Record<string, unknown>, leftOut: string[]): Record
 
 /** In denyNotBroader's `leftOut`: an Allow's NotAction values were left out (its own note). */
 export const NOT_ACTION_LEFT_OUT = '\u0000not-action';
+/** In denyNotBroader's `leftOut`: an Effect not known was read as Allow (its own note). */
+export const EFFECT_AS_ALLOW = '\u0000effect';
 
 /** A Deny statement never read broader than written, or undefined when it is left out (denyNotBroader). */
 function denyStatement(st: Record<string, unknown>, leftOut: string[]): Record<string, unknown> | undefined {

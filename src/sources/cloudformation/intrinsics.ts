@@ -493,17 +493,16 @@ export class Evaluator {
       options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
     for (const k of keys) {
       const u = asUnknown(k);
+      // A key not known: the value is one of the entries (or the default when none has the key),
+      // not known; by region, the one value every region's entry holds (and the default, if any).
       if (u && u.reason === REGION_REASON) {
-        // An entry by region: the one value every region's entry holds, else a value of its own
-        // (noted when read as `*`), not the region.
         const same = this.sameInEveryEntry(keys);
-        if (same !== undefined) return this.eval(same);
-        return (
-          fallback() ??
-          new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's region`)
-        );
+        const d = options?.DefaultValue;
+        if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
+          return this.eval(same);
+        return new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's region`);
       }
-      if (u) return fallback() ?? u;
+      if (u) return u;
     }
     const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
     const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};

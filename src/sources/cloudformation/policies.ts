@@ -202,70 +202,84 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     }
   }
 
+  /** One entry of a SAM function's Policies, as a record (a managed policy: linkPrincipals). */
+  private samEntry(r: Resource, it: { value: unknown; path: JsonPath }, i: number): void {
+    const address = `${r.logicalId}.Policies[${i}]`;
+    let e = samPolicyEntry(it.value);
+    // An entry chosen by an Fn::If whose condition is not known: read with each branch, as a
+    // document is (an inline policy or a SAM policy template of either; a managed policy of
+    // either is attached in linkPrincipals).
+    if (e.kind === 'expression' && this.alternatives(e.value).length > 1) {
+      const expr = e.value;
+      return void this.docRecord({
+        owner: r.logicalId,
+        address,
+        kind: 'identity',
+        raw: expr,
+        path: it.path,
+        evaluate: () => {
+          const v = this.ev.eval(expr);
+          if (v === NO_VALUE || asUnknown(v)) return v;
+          const x = samPolicyEntry(v);
+          // (a SAM policy template's document holds intrinsic functions of its own; a branch that
+          // is not a policy makes the entry unresolved, saying which)
+          if (x.kind === 'error') return new Unknown(x.reason);
+          return x.kind === 'template'
+            ? this.ev.eval(x.document)
+            : x.kind === 'inline'
+              ? x.document
+              : NO_VALUE;
+        },
+      });
+    }
+    if (e.kind === 'expression') {
+      this.ev.begin();
+      const v = this.ev.eval(e.value);
+      if (v === NO_VALUE) return;
+      const u = asUnknown(v);
+      if (u) return this.unresolved(r.logicalId, address, 'identity', it.path, u.reason);
+      e = samPolicyEntry(v);
+      if (e.kind === 'expression') return;
+    }
+    if (e.kind === 'managed') return; // attached in linkPrincipals
+    if (e.kind === 'error') return this.unresolved(r.logicalId, address, 'identity', it.path, e.reason);
+    if (e.kind === 'inline')
+      return void this.docRecord({
+        owner: r.logicalId,
+        address,
+        kind: 'identity',
+        raw: e.document,
+        path: it.path,
+      });
+    this.docRecord({
+      owner: r.logicalId,
+      address,
+      kind: 'identity',
+      name: e.name,
+      raw: e.document,
+      path: it.path,
+      statementsAt: it.path,
+    });
+  }
+
   protected samPolicies(r: Resource): void {
     // SAM ignores Policies when the function names its own Role.
     if (r.props.Role !== undefined) return;
     const base = [...r.path, 'Properties', 'Policies'];
     const raw = r.props.Policies;
+    // (Policies chosen whole by an Fn::If whose condition is not known: the entries of both lists)
     const entries =
       typeof raw === 'string' || (isObject(raw) && raw.Statement !== undefined)
-        ? [{ value: raw, path: base }]
-        : this.items(raw, base);
+        ? [{ value: raw, path: base, conditions: [] as string[] }]
+        : this.listsOf(raw, base).flatMap((l) =>
+            this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })),
+          );
     entries.forEach((it, i) => {
-      const address = `${r.logicalId}.Policies[${i}]`;
-      let e = samPolicyEntry(it.value);
-      // An entry chosen by an Fn::If whose condition is not known: read with each branch, as a
-      // document is (an inline policy or a SAM policy template of either; a managed policy of
-      // either is attached in linkPrincipals).
-      if (e.kind === 'expression' && this.alternatives(e.value).length > 1) {
-        const expr = e.value;
-        return void this.docRecord({
-          owner: r.logicalId,
-          address,
-          kind: 'identity',
-          raw: expr,
-          path: it.path,
-          evaluate: () => {
-            const v = this.ev.eval(expr);
-            if (v === NO_VALUE || asUnknown(v)) return v;
-            const x = samPolicyEntry(v);
-            // (a SAM policy template's document holds intrinsic functions of its own)
-            return x.kind === 'template'
-              ? this.ev.eval(x.document)
-              : x.kind === 'inline'
-                ? x.document
-                : NO_VALUE;
-          },
-        });
-      }
-      if (e.kind === 'expression') {
-        this.ev.begin();
-        const v = this.ev.eval(e.value);
-        if (v === NO_VALUE) return;
-        const u = asUnknown(v);
-        if (u) return this.unresolved(r.logicalId, address, 'identity', it.path, u.reason);
-        e = samPolicyEntry(v);
-        if (e.kind === 'expression') return;
-      }
-      if (e.kind === 'managed') return; // attached in linkPrincipals
-      if (e.kind === 'error') return this.unresolved(r.logicalId, address, 'identity', it.path, e.reason);
-      if (e.kind === 'inline')
-        return void this.docRecord({
-          owner: r.logicalId,
-          address,
-          kind: 'identity',
-          raw: e.document,
-          path: it.path,
-        });
-      this.docRecord({
-        owner: r.logicalId,
-        address,
-        kind: 'identity',
-        name: e.name,
-        raw: e.document,
-        path: it.path,
-        statementsAt: it.path,
-      });
+      const before = this.policies.length;
+      this.samEntry(r, it, i);
+      if (it.conditions.length === 0) return;
+      const note = `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`;
+      for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(note);
     });
     const dlq =
       r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;

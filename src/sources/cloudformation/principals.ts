@@ -183,17 +183,22 @@ export class Analyzer extends PolicyAnalyzer {
           for (const arn of samImplicitManagedPolicies(props, r.type, this.samProperty(r, 'Tracing')))
             this.attach(role, this.managedIds(arn, [...P]));
           const raw = r.props.Policies;
+          // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
           const entries =
             typeof raw === 'string'
-              ? [{ value: raw, path: [...P, 'Policies'] }]
-              : this.items(raw, [...P, 'Policies']);
+              ? [{ value: raw, path: [...P, 'Policies'], conditions: [] as string[] }]
+              : this.listsOf(raw, [...P, 'Policies']).flatMap((l) =>
+                  this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })),
+                );
           for (const it of entries) {
             const first = samPolicyEntry(it.value);
-            // (an expression chosen by a condition not known: the managed policies of both branches)
             const values =
               first.kind === 'expression'
-                ? this.alternatives(first.value)
-                : [{ value: it.value, conditions: [] }];
+                ? this.alternatives(first.value).map((a) => ({
+                    value: a.value,
+                    conditions: [...it.conditions, ...a.conditions],
+                  }))
+                : [{ value: it.value, conditions: it.conditions }];
             for (const { value, conditions } of values) {
               let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
               if (e.kind === 'expression') {

@@ -303,12 +303,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
               }
               let rest = item.trim().slice(2, -1);
               for (const r of docs) rest = rest.split(r.text).join('');
-              // (a conditional choosing between the documents named reads them all: nothing beyond)
-              if (
-                docs.length > 0 &&
-                !rest.includes('?') &&
-                (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest))
-              )
+              // (a conditional's test is not a document: `var.use ? data.x.json : ""` reads x, nothing beyond)
+              const branches = /^[^?]*\?([^?]*)$/.exec(rest)?.[1] ?? rest;
+              if (docs.length > 0 && (referencesIn(branches).length > 0 || OTHER_VALUES.test(branches)))
                 documentsLeftOut.push(
                   `${clip(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`,
                 );
