@@ -21372,17 +21372,17 @@ class Evaluator {
         const fallback = () => options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
         for (const k of keys) {
             const u = asUnknown(k);
+            // A key not known: the value is one of the entries (or the default when none has the key),
+            // not known; by region, the one value every region's entry holds (and the default, if any).
             if (u && u.reason === REGION_REASON) {
-                // An entry by region: the one value every region's entry holds, else a value of its own
-                // (noted when read as `*`), not the region.
                 const same = this.sameInEveryEntry(keys);
-                if (same !== undefined)
+                const d = options?.DefaultValue;
+                if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
                     return this.eval(same);
-                return (fallback() ??
-                    new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's region`));
+                return new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's region`);
             }
             if (u)
-                return fallback() ?? u;
+                return u;
         }
         const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
         const maps = (0,json_lines/* isObject */.Gv)(this.template.Mappings) ? this.template.Mappings : {};
@@ -22057,6 +22057,27 @@ class AnalyzerBase {
             conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
         }));
     }
+    /**
+     * The lists a list property may be, each with where it is written (a few levels deep): both
+     * branches of an Fn::If whose condition is not known, each with the conditions that choose it;
+     * else the property as it is (chosen()). Items of each by items().
+     */
+    listsOf(raw, path, depth = 0) {
+        const v = this.chosen(raw);
+        if (v === NO_VALUE)
+            return [];
+        const args = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+        if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
+            return [{ value: v, path, conditions: [] }];
+        const name = args[0];
+        return [
+            ...this.listsOf(args[1], [...path, 'Fn::If', 1], depth + 1),
+            ...this.listsOf(args[2], [...path, 'Fn::If', 2], depth + 1),
+        ].map((l) => ({
+            ...l,
+            conditions: l.conditions.includes(name) ? l.conditions : [name, ...l.conditions],
+        }));
+    }
     /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
     items(raw, path) {
         if (raw === undefined)
@@ -22144,9 +22165,17 @@ class DocumentAnalyzer extends AnalyzerBase {
         this.ev.keepNotesOf(seen);
         rec.status = 'resolved';
         const notActions = read.leftOut.includes(NOT_ACTION_LEFT_OUT);
-        const leftOut = [...(reading.leftOut ?? []), ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT)];
-        const conditionNotes = [...variants.conditions].map(([name, why]) => `condition ${name} is not known (${why}): both of its branches audited`);
+        const effects = read.leftOut.includes(EFFECT_AS_ALLOW);
+        const leftOut = [
+            ...(reading.leftOut ?? []),
+            ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT && x !== EFFECT_AS_ALLOW),
+        ];
+        const conditionNotes = [...variants.conditions].map(([name, why]) => variants.partial
+            ? `condition ${name} is not known (${why}): both of its branches audited, with all the others true or all false (more than ${MAX_UNKNOWN_IF_CONDITIONS} such conditions: not in every combination)`
+            : `condition ${name} is not known (${why}): both of its branches audited`);
         const notes = [...conditionNotes, ...this.ev.approximations];
+        if (effects)
+            notes.unshift('read as Allow: Effects that are not known, so that what the statements may grant is audited');
         if (notActions)
             notes.unshift('left out of NotAction: values that are not known; the statements are audited as granting those actions too (every action where none is known)');
         if (leftOut.length > 0)
@@ -22176,6 +22205,7 @@ class DocumentAnalyzer extends AnalyzerBase {
         return {
             readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
             conditions: v.conditions,
+            ...(v.partial ? { partial: true } : {}),
         };
     }
     /**
@@ -22199,7 +22229,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 this.ev.beginVariant(forced);
                 return { forced, value: read() };
             });
-            return { readings, conditions };
+            return { readings, conditions, partial: true };
         };
         if (conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
             return bothWays();
@@ -22305,8 +22335,13 @@ class DocumentAnalyzer extends AnalyzerBase {
         for (const e of entries.values())
             if ((0,json_lines/* isObject */.Gv)(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition === undefined)
                 unconditional.add(`${e.path ? (0,json_lines/* formatJsonPath */.pB)(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
+        // (a reading with no document at all grants nothing either: a Deny need not be in it)
+        const withDocument = v.readings.filter((x) => x.reading.kind === 'read').length;
         for (const e of entries.values()) {
-            if ((0,json_lines/* isObject */.Gv)(e.statement) && e.statement.Effect === 'Deny' && e.in < v.readings.length) {
+            const deny = (0,json_lines/* isObject */.Gv)(e.statement) && e.statement.Effect === 'Deny';
+            // Read all true and all false only, a Deny the same in both may still differ in a reading
+            // not made: one written with an Fn::If (or where that cannot be told) is left out.
+            if (deny && (e.in < withDocument || (v.partial && this.writtenWithIf(e.path)))) {
                 leftOut.push('a Deny chosen by a condition that is not known');
                 continue;
             }
@@ -22324,6 +22359,23 @@ class DocumentAnalyzer extends AnalyzerBase {
         if (first.Statement !== undefined || statements.length > 0)
             doc.Statement = Array.isArray(first.Statement) || statements.length !== 1 ? statements : statements[0];
         return { kind: 'read', doc, paths, leftOut, numbers };
+    }
+    /** Whether the statement written at `path` is, or is chosen by, or holds an Fn::If (true when `path` is not known). */
+    writtenWithIf(path) {
+        if (!path)
+            return true;
+        if (path.includes('Fn::If'))
+            return true;
+        let v = this.root;
+        for (const k of path) {
+            if (Array.isArray(v) && typeof k === 'number')
+                v = v[k];
+            else if ((0,json_lines/* isObject */.Gv)(v) && typeof k === 'string')
+                v = v[k];
+            else
+                return true;
+        }
+        return JSON.stringify(v ?? null).includes('"Fn::If"');
     }
     where(v) {
         return this.tpl.originOf(v) ?? this.ev.madeFrom.get(v);
@@ -22378,18 +22430,25 @@ function assignments(names) {
 function denyNotBroader(doc) {
     const leftOut = [];
     const statements = (0,raw/* statementsOf */.GX)(doc);
-    if (!statements.some((s) => (0,json_lines/* isObject */.Gv)(s) && (s.Effect === 'Deny' ? hasUnknownPart(s) : hasUnknownPart(s.NotAction))))
+    if (!statements.some((s) => (0,json_lines/* isObject */.Gv)(s) &&
+        (s.Effect === 'Deny' ? hasUnknownPart(s) : hasUnknownPart(s.NotAction) || hasUnknownPart(s.Effect))))
         return { document: doc, leftOut };
     const out = [];
     const kept = [];
     statements.forEach((st, i) => {
-        const s = !(0,json_lines/* isObject */.Gv)(st)
-            ? st
-            : st.Effect === 'Deny'
-                ? denyStatement(st, leftOut)
-                : hasUnknownPart(st.NotAction)
-                    ? allowNotBroader(st, leftOut)
-                    : st;
+        // An Effect not known: read as an Allow (what it may grant is audited, said so).
+        let read = st;
+        if ((0,json_lines/* isObject */.Gv)(st) && hasUnknownPart(st.Effect)) {
+            leftOut.push(EFFECT_AS_ALLOW);
+            read = { ...st, Effect: 'Allow' };
+        }
+        const s = !(0,json_lines/* isObject */.Gv)(read)
+            ? read
+            : read.Effect === 'Deny'
+                ? denyStatement(read, leftOut)
+                : hasUnknownPart(read.NotAction)
+                    ? allowNotBroader(read, leftOut)
+                    : read;
         if (s === undefined)
             return;
         out.push(s);
@@ -22418,6 +22477,8 @@ function allowNotBroader(st, leftOut) {
 }
 /** In denyNotBroader's `leftOut`: an Allow's NotAction values were left out (its own note). */
 const NOT_ACTION_LEFT_OUT = '\u0000not-action';
+/** In denyNotBroader's `leftOut`: an Effect not known was read as Allow (its own note). */
+const EFFECT_AS_ALLOW = '\u0000effect';
 /** A Deny statement never read broader than written, or undefined when it is left out (denyNotBroader). */
 function denyStatement(st, leftOut) {
     if (hasUnknownPart(st.NotAction) || hasUnknownPart(st.NotResource)) {
@@ -22673,76 +22734,90 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             });
         }
     }
+    /** One entry of a SAM function's Policies, as a record (a managed policy: linkPrincipals). */
+    samEntry(r, it, i) {
+        const address = `${r.logicalId}.Policies[${i}]`;
+        let e = samPolicyEntry(it.value);
+        // An entry chosen by an Fn::If whose condition is not known: read with each branch, as a
+        // document is (an inline policy or a SAM policy template of either; a managed policy of
+        // either is attached in linkPrincipals).
+        if (e.kind === 'expression' && this.alternatives(e.value).length > 1) {
+            const expr = e.value;
+            return void this.docRecord({
+                owner: r.logicalId,
+                address,
+                kind: 'identity',
+                raw: expr,
+                path: it.path,
+                evaluate: () => {
+                    const v = this.ev.eval(expr);
+                    if (v === NO_VALUE || asUnknown(v))
+                        return v;
+                    const x = samPolicyEntry(v);
+                    // (a SAM policy template's document holds intrinsic functions of its own; a branch that
+                    // is not a policy makes the entry unresolved, saying which)
+                    if (x.kind === 'error')
+                        return new Unknown(x.reason);
+                    return x.kind === 'template'
+                        ? this.ev.eval(x.document)
+                        : x.kind === 'inline'
+                            ? x.document
+                            : NO_VALUE;
+                },
+            });
+        }
+        if (e.kind === 'expression') {
+            this.ev.begin();
+            const v = this.ev.eval(e.value);
+            if (v === NO_VALUE)
+                return;
+            const u = asUnknown(v);
+            if (u)
+                return this.unresolved(r.logicalId, address, 'identity', it.path, u.reason);
+            e = samPolicyEntry(v);
+            if (e.kind === 'expression')
+                return;
+        }
+        if (e.kind === 'managed')
+            return; // attached in linkPrincipals
+        if (e.kind === 'error')
+            return this.unresolved(r.logicalId, address, 'identity', it.path, e.reason);
+        if (e.kind === 'inline')
+            return void this.docRecord({
+                owner: r.logicalId,
+                address,
+                kind: 'identity',
+                raw: e.document,
+                path: it.path,
+            });
+        this.docRecord({
+            owner: r.logicalId,
+            address,
+            kind: 'identity',
+            name: e.name,
+            raw: e.document,
+            path: it.path,
+            statementsAt: it.path,
+        });
+    }
     samPolicies(r) {
         // SAM ignores Policies when the function names its own Role.
         if (r.props.Role !== undefined)
             return;
         const base = [...r.path, 'Properties', 'Policies'];
         const raw = r.props.Policies;
+        // (Policies chosen whole by an Fn::If whose condition is not known: the entries of both lists)
         const entries = typeof raw === 'string' || ((0,json_lines/* isObject */.Gv)(raw) && raw.Statement !== undefined)
-            ? [{ value: raw, path: base }]
-            : this.items(raw, base);
+            ? [{ value: raw, path: base, conditions: [] }]
+            : this.listsOf(raw, base).flatMap((l) => this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })));
         entries.forEach((it, i) => {
-            const address = `${r.logicalId}.Policies[${i}]`;
-            let e = samPolicyEntry(it.value);
-            // An entry chosen by an Fn::If whose condition is not known: read with each branch, as a
-            // document is (an inline policy or a SAM policy template of either; a managed policy of
-            // either is attached in linkPrincipals).
-            if (e.kind === 'expression' && this.alternatives(e.value).length > 1) {
-                const expr = e.value;
-                return void this.docRecord({
-                    owner: r.logicalId,
-                    address,
-                    kind: 'identity',
-                    raw: expr,
-                    path: it.path,
-                    evaluate: () => {
-                        const v = this.ev.eval(expr);
-                        if (v === NO_VALUE || asUnknown(v))
-                            return v;
-                        const x = samPolicyEntry(v);
-                        // (a SAM policy template's document holds intrinsic functions of its own)
-                        return x.kind === 'template'
-                            ? this.ev.eval(x.document)
-                            : x.kind === 'inline'
-                                ? x.document
-                                : NO_VALUE;
-                    },
-                });
-            }
-            if (e.kind === 'expression') {
-                this.ev.begin();
-                const v = this.ev.eval(e.value);
-                if (v === NO_VALUE)
-                    return;
-                const u = asUnknown(v);
-                if (u)
-                    return this.unresolved(r.logicalId, address, 'identity', it.path, u.reason);
-                e = samPolicyEntry(v);
-                if (e.kind === 'expression')
-                    return;
-            }
-            if (e.kind === 'managed')
-                return; // attached in linkPrincipals
-            if (e.kind === 'error')
-                return this.unresolved(r.logicalId, address, 'identity', it.path, e.reason);
-            if (e.kind === 'inline')
-                return void this.docRecord({
-                    owner: r.logicalId,
-                    address,
-                    kind: 'identity',
-                    raw: e.document,
-                    path: it.path,
-                });
-            this.docRecord({
-                owner: r.logicalId,
-                address,
-                kind: 'identity',
-                name: e.name,
-                raw: e.document,
-                path: it.path,
-                statementsAt: it.path,
-            });
+            const before = this.policies.length;
+            this.samEntry(r, it, i);
+            if (it.conditions.length === 0)
+                return;
+            const note = `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`;
+            for (const rec of this.policies.slice(before))
+                (rec.approximate ??= []).push(note);
         });
         const dlq = r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
         if (dlq)
@@ -22954,15 +23029,18 @@ class Analyzer extends PolicyAnalyzer {
                     for (const arn of samImplicitManagedPolicies(props, r.type, this.samProperty(r, 'Tracing')))
                         this.attach(role, this.managedIds(arn, [...P]));
                     const raw = r.props.Policies;
+                    // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
                     const entries = typeof raw === 'string'
-                        ? [{ value: raw, path: [...P, 'Policies'] }]
-                        : this.items(raw, [...P, 'Policies']);
+                        ? [{ value: raw, path: [...P, 'Policies'], conditions: [] }]
+                        : this.listsOf(raw, [...P, 'Policies']).flatMap((l) => this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })));
                     for (const it of entries) {
                         const first = samPolicyEntry(it.value);
-                        // (an expression chosen by a condition not known: the managed policies of both branches)
                         const values = first.kind === 'expression'
-                            ? this.alternatives(first.value)
-                            : [{ value: it.value, conditions: [] }];
+                            ? this.alternatives(first.value).map((a) => ({
+                                value: a.value,
+                                conditions: [...it.conditions, ...a.conditions],
+                            }))
+                            : [{ value: it.value, conditions: it.conditions }];
                         for (const { value, conditions } of values) {
                             let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
                             if (e.kind === 'expression') {
@@ -25693,10 +25771,9 @@ class DocumentAnalyzer extends AnalyzerBase {
                             let rest = item.trim().slice(2, -1);
                             for (const r of docs)
                                 rest = rest.split(r.text).join('');
-                            // (a conditional choosing between the documents named reads them all: nothing beyond)
-                            if (docs.length > 0 &&
-                                !rest.includes('?') &&
-                                (referencesIn(rest).length > 0 || OTHER_VALUES.test(rest)))
+                            // (a conditional's test is not a document: `var.use ? data.x.json : ""` reads x, nothing beyond)
+                            const branches = /^[^?]*\?([^?]*)$/.exec(rest)?.[1] ?? rest;
+                            if (docs.length > 0 && (referencesIn(branches).length > 0 || OTHER_VALUES.test(branches)))
                                 documentsLeftOut.push(`${(0,terraform_values/* clip */.$Q)(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`);
                         }
                         viaReferences = true;
