@@ -1920,6 +1920,18 @@ Resources:
     expect(statements(rec(r, 'Fn.Policies[1]')).map((s) => s.Effect)).toEqual(['Deny', 'Allow']);
   });
 
+  it('a condition that the region is GovCloud or China is false (the partition is read as aws), not unknown', () => {
+    const text = `${HEAD.replace('Mappings:', "  IsGov: !Equals [!Ref 'AWS::Region', us-gov-west-1]\nMappings:")}${roleWithPolicy(`              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !Sub ['arn:\${P}:iam::123456789012:role/skypilot-v1', {P: !If [IsGov, aws-us-gov, aws]}]
+`)}`;
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/skypilot-v1' },
+    ]);
+    expect(p.approximate).toBeUndefined();
+  });
+
   it('an Effect not known is read as Allow, said so (it was an invalid policy, not audited)', () => {
     const text = `${HEAD}${roleWithPolicy(`              - {Effect: !Ref Env, Action: 'iam:CreateUser', Resource: '*'}
 `)}`;

@@ -9,6 +9,51 @@ import { discover } from '../../src/sources/discover.js';
 import { fsHost, initHcl, readHclModules, type HclFile } from '../../src/sources/hcl/index.js';
 import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
+const TF4 = `
+variable "use" {}
+data "aws_iam_policy_document" "deny" {
+  statement {
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "narrow" {
+  statement {
+    sid       = "Main"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "a" {
+  source_policy_documents = [var.use ? data.aws_iam_policy_document.deny.json : ""]
+  statement {
+    actions   = ["sqs:*", "kms:*"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "b" {
+  override_policy_documents = [var.use ? data.aws_iam_policy_document.narrow.json : ""]
+  statement {
+    sid       = "Main"
+    actions   = ["kms:*"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "c" {
+  source_policy_documents = [var.use ? data.aws_iam_policy_document.narrow.json : jsonencode({ Statement = [{ Effect = "Allow", Action = "ecr:*", Resource = "*" }] })]
+}
+resource "aws_iam_policy" "a" {
+  policy = data.aws_iam_policy_document.a.json
+}
+resource "aws_iam_policy" "b" {
+  policy = data.aws_iam_policy_document.b.json
+}
+resource "aws_iam_policy" "c" {
+  policy = data.aws_iam_policy_document.c.json
+}
+`;
+
 const FIX = join(new URL('../fixtures/hcl/', import.meta.url).pathname);
 const NOW = new Date('2026-11-22T00:00:00Z');
 
@@ -1196,6 +1241,22 @@ resource "aws_iam_policy" "maybe" {
     const maybe = recs.find((r) => r.address === 'aws_iam_policy.maybe')!;
     expect(doc(maybe).Statement.map((s) => s.Action)).toEqual(['iam:CreateUser']);
     expect(maybe.approximate?.join(' ') ?? '').not.toContain('documents that are not known');
+  });
+
+  it('a document chosen by a conditional: its grants read, its Denies left out, an override not applied, another branch noted (a fourth review)', () => {
+    const { results } = moduleOf({ 'main.tf': TF4 });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    const a = byAddress('aws_iam_policy.a');
+    expect(doc(a).Statement).toEqual([{ Effect: 'Allow', Action: ['sqs:*', 'kms:*'], Resource: '*' }]);
+    expect(a.approximate?.join(' ')).toContain('left out: a Deny of a document chosen by a conditional');
+    const b = byAddress('aws_iam_policy.b');
+    expect(doc(b).Statement).toEqual([{ Sid: 'Main', Effect: 'Allow', Action: 'kms:*', Resource: '*' }]);
+    expect(b.approximate?.join(' ')).toContain(
+      'override_policy_documents chosen by a conditional, not applied',
+    );
+    const c = byAddress('aws_iam_policy.c');
+    expect(c.approximate?.join(' ')).toContain('left out: documents that are not known');
   });
 
   it("reads Anyscale's S3 bucket policy module: coalesce() of a null variable and a document, a dynamic statement turned on by value", () => {

@@ -91,6 +91,9 @@ const PSEUDO: Record<string, unknown> = {
  */
 const REGION_REASON = "AWS::Region: the stack's region";
 
+/** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
+const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
+
 const UNKNOWN_PSEUDO: Record<string, string> = {
   'AWS::StackName': 'the stack name is chosen at deploy time',
   'AWS::StackId': 'the stack id is made at deploy time',
@@ -567,6 +570,13 @@ export class Evaluator {
       if (a instanceof Unknown) return a;
       const x = this.eval(a[0]);
       const y = this.eval(a[1]);
+      // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
+      // GovCloud, China or isolated region (IsGov choosing `aws-us-gov` is false, not unknown).
+      const region = (v: unknown, other: unknown) =>
+        asUnknown(v)?.reason === REGION_REASON &&
+        typeof other === 'string' &&
+        OTHER_PARTITION_REGION.test(other);
+      if (region(x, y) || region(y, x)) return false;
       const u = asUnknown(x) ?? asUnknown(y);
       if (u) return u;
       return canonical(x) === canonical(y);

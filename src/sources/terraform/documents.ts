@@ -37,9 +37,6 @@ import {
 } from './statements.js';
 import { type DocResult, type Attr, AnalyzerBase } from './analyzer-base.js';
 
-/** Values an expression takes from elsewhere than a resource: variables, locals, modules, iteration. */
-const OTHER_VALUES = /(?:^|[^\w.])(?:var|local|module|each|count|self)\.[A-Za-z_]/;
-
 export class DocumentAnalyzer extends AnalyzerBase {
   // ---- policy values
 
@@ -305,7 +302,13 @@ export class DocumentAnalyzer extends AnalyzerBase {
               for (const r of docs) rest = rest.split(r.text).join('');
               // (a conditional's test is not a document: `var.use ? data.x.json : ""` reads x, nothing beyond)
               const branches = /^[^?]*\?([^?]*)$/.exec(rest)?.[1] ?? rest;
-              if (docs.length > 0 && (referencesIn(branches).length > 0 || OTHER_VALUES.test(branches)))
+              // What is left once the documents named, function names, brackets and "" or null
+              // are taken out: a value of its own (a variable, jsonencode() of a literal, file()).
+              const other = branches
+                .replace(/[A-Za-z_][\w:]*\s*\(/g, '')
+                .replace(/""|''|\bnull\b/g, '')
+                .replace(/[()[\],:\s]/g, '');
+              if (docs.length > 0 && other !== '')
                 documentsLeftOut.push(
                   `${clip(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`,
                 );
@@ -325,10 +328,35 @@ export class DocumentAnalyzer extends AnalyzerBase {
           more[which].push({ doc: p.value });
         }
         // Unknown (plan) or interpolated (tf.json) entries: the policy documents they reference.
+        // Documents named in a conditional (`var.use ? data.x.json : ""`) may be there or not:
+        // read as there for what they grant, but an override is not applied and a Deny of one is
+        // left out (either would hide what the policy grants when the document is not there).
+        const conditional = items.some(
+          (x) => typeof x === 'string' && x.includes('?') && PURE_INTERPOLATION.test(x.trim()),
+        );
+        if (viaReferences && conditional && which === 'override') {
+          documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
+          viaReferences = false;
+        }
         if (viaReferences) {
           const sub = this.fromReferences(d, a, k, visiting);
           if (sub.document === undefined) return { reason: `has a ${k} that cannot be read (${sub.reason})` };
-          more[which].push({ doc: sub.document, paths: sub.statementPaths });
+          let placed: PlacedDocument = { doc: sub.document, paths: sub.statementPaths };
+          if (conditional) {
+            const list = statementsOf(sub.document);
+            const keep = list.map((s) => !(isObject(s) && s.Effect === 'Deny'));
+            if (keep.includes(false)) {
+              denyLeftOut.push('a Deny of a document chosen by a conditional');
+              placed = {
+                doc: {
+                  ...(sub.document as Record<string, unknown>),
+                  Statement: list.filter((_, i) => keep[i]),
+                },
+                paths: sub.statementPaths?.filter((_, i) => keep[i]),
+              };
+            }
+          }
+          more[which].push(placed);
           pushAll(referencedNotes, sub.approximate ?? []);
         }
       }
