@@ -7831,8 +7831,6 @@ function mergeDocuments(sources, own, overrides) {
 
 
 
-/** Values an expression takes from elsewhere than a resource: variables, locals, modules, iteration. */
-const OTHER_VALUES = /(?:^|[^\w.])(?:var|local|module|each|count|self)\.[A-Za-z_]/;
 class DocumentAnalyzer extends AnalyzerBase {
     // ---- policy values
     /** Decodes a policy attribute's value (known JSON, a template, or an unknown value via its references). */
@@ -8111,7 +8109,13 @@ class DocumentAnalyzer extends AnalyzerBase {
                                 rest = rest.split(r.text).join('');
                             // (a conditional's test is not a document: `var.use ? data.x.json : ""` reads x, nothing beyond)
                             const branches = /^[^?]*\?([^?]*)$/.exec(rest)?.[1] ?? rest;
-                            if (docs.length > 0 && (referencesIn(branches).length > 0 || OTHER_VALUES.test(branches)))
+                            // What is left once the documents named, function names, brackets and "" or null
+                            // are taken out: a value of its own (a variable, jsonencode() of a literal, file()).
+                            const other = branches
+                                .replace(/[A-Za-z_][\w:]*\s*\(/g, '')
+                                .replace(/""|''|\bnull\b/g, '')
+                                .replace(/[()[\],:\s]/g, '');
+                            if (docs.length > 0 && other !== '')
                                 documentsLeftOut.push(`${clip(item.trim())} in ${k}, beyond the aws_iam_policy_document data sources it names`);
                         }
                         viaReferences = true;
@@ -8131,11 +8135,34 @@ class DocumentAnalyzer extends AnalyzerBase {
                     more[which].push({ doc: p.value });
                 }
                 // Unknown (plan) or interpolated (tf.json) entries: the policy documents they reference.
+                // Documents named in a conditional (`var.use ? data.x.json : ""`) may be there or not:
+                // read as there for what they grant, but an override is not applied and a Deny of one is
+                // left out (either would hide what the policy grants when the document is not there).
+                const conditional = items.some((x) => typeof x === 'string' && x.includes('?') && PURE_INTERPOLATION.test(x.trim()));
+                if (viaReferences && conditional && which === 'override') {
+                    documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
+                    viaReferences = false;
+                }
                 if (viaReferences) {
                     const sub = this.fromReferences(d, a, k, visiting);
                     if (sub.document === undefined)
                         return { reason: `has a ${k} that cannot be read (${sub.reason})` };
-                    more[which].push({ doc: sub.document, paths: sub.statementPaths });
+                    let placed = { doc: sub.document, paths: sub.statementPaths };
+                    if (conditional) {
+                        const list = raw_statementsOf(sub.document);
+                        const keep = list.map((s) => !(isObject(s) && s.Effect === 'Deny'));
+                        if (keep.includes(false)) {
+                            denyLeftOut.push('a Deny of a document chosen by a conditional');
+                            placed = {
+                                doc: {
+                                    ...sub.document,
+                                    Statement: list.filter((_, i) => keep[i]),
+                                },
+                                paths: sub.statementPaths?.filter((_, i) => keep[i]),
+                            };
+                        }
+                    }
+                    more[which].push(placed);
                     pushAll(referencedNotes, sub.approximate ?? []);
                 }
             }
@@ -10846,6 +10873,8 @@ const PSEUDO = {
  * what the policy grants elsewhere).
  */
 const REGION_REASON = "AWS::Region: the stack's region";
+/** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
+const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 const UNKNOWN_PSEUDO = {
     'AWS::StackName': 'the stack name is chosen at deploy time',
     'AWS::StackId': 'the stack id is made at deploy time',
@@ -11347,6 +11376,13 @@ class Evaluator {
                 return a;
             const x = this.eval(a[0]);
             const y = this.eval(a[1]);
+            // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
+            // GovCloud, China or isolated region (IsGov choosing `aws-us-gov` is false, not unknown).
+            const region = (v, other) => asUnknown(v)?.reason === REGION_REASON &&
+                typeof other === 'string' &&
+                OTHER_PARTITION_REGION.test(other);
+            if (region(x, y) || region(y, x))
+                return false;
             const u = asUnknown(x) ?? asUnknown(y);
             if (u)
                 return u;
