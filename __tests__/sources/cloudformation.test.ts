@@ -1942,3 +1942,43 @@ Resources:
     ]);
   });
 });
+
+describe('a SAM function whose Role an Fn::If may leave out', () => {
+  it('has its Policies audited, said so (they were never audited nor listed)', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  RoleArn: {Type: String}
+Conditions:
+  HasRole: !Not [!Equals [!Ref RoleArn, '']]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: i.h
+      Runtime: python3.12
+      CodeUri: .
+      Role: !If [HasRole, !Ref RoleArn, !Ref 'AWS::NoValue']
+      Policies:
+        - Statement: [{Effect: Allow, Action: 'iam:*', Resource: '*'}]
+  Given:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: i.h
+      Runtime: python3.12
+      CodeUri: .
+      Role: arn:aws:iam::123456789012:role/given
+      Policies:
+        - Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]
+`;
+    const r = parse('t.yaml', text);
+    const p = rec(r, 'Fn.Policies[0]');
+    expect(statements(p)).toEqual([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]);
+    expect(p.approximate).toEqual([
+      "used only when the function's Role is not given, which an Fn::If whose condition is not known (HasRole) decides: audited as used",
+    ]);
+    expect(principal(r, 'FnRole').policies).toContain('Fn.Policies[0]');
+    // A Role surely given: its Policies are not used by SAM, as before.
+    expect(r.policies.some((x) => x.address?.startsWith('Given.'))).toBe(false);
+  });
+});

@@ -55,7 +55,9 @@ export class AnalyzerBase {
     }
     for (const r of [...this.resources.values()]) {
       const roleId = `${r.logicalId}Role`;
-      if (SAM_FUNCTIONS.has(r.type) && r.props.Role === undefined && !this.resources.has(roleId)) {
+      // (also for a Role an Fn::If may leave out: `!If [C, arn, !Ref AWS::NoValue]`; samPolicies
+      // tells whether it does)
+      if (SAM_FUNCTIONS.has(r.type) && mayHaveNoRole(r.props.Role) && !this.resources.has(roleId)) {
         const implicit: Resource = {
           logicalId: roleId,
           type: 'AWS::IAM::Role',
@@ -190,4 +192,18 @@ export class AnalyzerBase {
     list.push(rec);
     this.recordsOf.set(owner, list);
   }
+}
+
+/** Whether a SAM function's Role may be absent: not given, or an Fn::If with a branch of AWS::NoValue. */
+function mayHaveNoRole(role: unknown, depth = 0): boolean {
+  if (role === undefined) return true;
+  if (!isObject(role) || Object.keys(role).length !== 1) return false;
+  if (role.Ref === 'AWS::NoValue') return true;
+  const args = role['Fn::If'];
+  return (
+    depth < 4 &&
+    Array.isArray(args) &&
+    args.length === 3 &&
+    (mayHaveNoRole(args[1], depth + 1) || mayHaveNoRole(args[2], depth + 1))
+  );
 }

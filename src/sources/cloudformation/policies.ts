@@ -263,8 +263,16 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
   }
 
   protected samPolicies(r: Resource): void {
-    // SAM ignores Policies when the function names its own Role.
-    if (r.props.Role !== undefined) return;
+    // SAM ignores Policies when the function names its own Role; a Role an Fn::If whose condition
+    // is not known may leave out (AWS::NoValue) makes them audited, said so.
+    let noRole: string[] | undefined = [];
+    if (r.props.Role !== undefined) {
+      const roles = this.alternatives(r.props.Role);
+      noRole = roles.some((x) => x.value === NO_VALUE)
+        ? [...new Set(roles.flatMap((x) => x.conditions))]
+        : undefined;
+      if (!noRole) return;
+    }
     const base = [...r.path, 'Properties', 'Policies'];
     const raw = r.props.Policies;
     // (Policies chosen whole by an Fn::If whose condition is not known: the entries of both lists)
@@ -277,9 +285,17 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     entries.forEach((it, i) => {
       const before = this.policies.length;
       this.samEntry(r, it, i);
-      if (it.conditions.length === 0) return;
-      const note = `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`;
-      for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(note);
+      const notes: string[] = [];
+      if (it.conditions.length > 0)
+        notes.push(
+          `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`,
+        );
+      if (noRole.length > 0)
+        notes.push(
+          `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`,
+        );
+      if (notes.length)
+        for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(...notes);
     });
     const dlq =
       r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
