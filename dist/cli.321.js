@@ -21984,7 +21984,9 @@ class AnalyzerBase {
         }
         for (const r of [...this.resources.values()]) {
             const roleId = `${r.logicalId}Role`;
-            if (SAM_FUNCTIONS.has(r.type) && r.props.Role === undefined && !this.resources.has(roleId)) {
+            // (also for a Role an Fn::If may leave out: `!If [C, arn, !Ref AWS::NoValue]`; samPolicies
+            // tells whether it does)
+            if (SAM_FUNCTIONS.has(r.type) && mayHaveNoRole(r.props.Role) && !this.resources.has(roleId)) {
                 const implicit = {
                     logicalId: roleId,
                     type: 'AWS::IAM::Role',
@@ -22112,6 +22114,20 @@ class AnalyzerBase {
         list.push(rec);
         this.recordsOf.set(owner, list);
     }
+}
+/** Whether a SAM function's Role may be absent: not given, or an Fn::If with a branch of AWS::NoValue. */
+function mayHaveNoRole(role, depth = 0) {
+    if (role === undefined)
+        return true;
+    if (!(0,json_lines/* isObject */.Gv)(role) || Object.keys(role).length !== 1)
+        return false;
+    if (role.Ref === 'AWS::NoValue')
+        return true;
+    const args = role['Fn::If'];
+    return (depth < 4 &&
+        Array.isArray(args) &&
+        args.length === 3 &&
+        (mayHaveNoRole(args[1], depth + 1) || mayHaveNoRole(args[2], depth + 1)));
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/documents.ts
@@ -22810,9 +22826,17 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         });
     }
     samPolicies(r) {
-        // SAM ignores Policies when the function names its own Role.
-        if (r.props.Role !== undefined)
-            return;
+        // SAM ignores Policies when the function names its own Role; a Role an Fn::If whose condition
+        // is not known may leave out (AWS::NoValue) makes them audited, said so.
+        let noRole = [];
+        if (r.props.Role !== undefined) {
+            const roles = this.alternatives(r.props.Role);
+            noRole = roles.some((x) => x.value === NO_VALUE)
+                ? [...new Set(roles.flatMap((x) => x.conditions))]
+                : undefined;
+            if (!noRole)
+                return;
+        }
         const base = [...r.path, 'Properties', 'Policies'];
         const raw = r.props.Policies;
         // (Policies chosen whole by an Fn::If whose condition is not known: the entries of both lists)
@@ -22822,11 +22846,14 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         entries.forEach((it, i) => {
             const before = this.policies.length;
             this.samEntry(r, it, i);
-            if (it.conditions.length === 0)
-                return;
-            const note = `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`;
-            for (const rec of this.policies.slice(before))
-                (rec.approximate ??= []).push(note);
+            const notes = [];
+            if (it.conditions.length > 0)
+                notes.push(`in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`);
+            if (noRole.length > 0)
+                notes.push(`used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`);
+            if (notes.length)
+                for (const rec of this.policies.slice(before))
+                    (rec.approximate ??= []).push(...notes);
         });
         const dlq = r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
         if (dlq)
