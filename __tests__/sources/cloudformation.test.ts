@@ -1980,5 +1980,20 @@ Resources:
     expect(principal(r, 'FnRole').policies).toContain('Fn.Policies[0]');
     // A Role surely given: its Policies are not used by SAM, as before.
     expect(r.policies.some((x) => x.address?.startsWith('Given.'))).toBe(false);
+    // A Role an Fn::If of a known condition gives: no role of SAM's, nothing attached to one.
+    const known = parse(
+      't.yaml',
+      text
+        .replace(
+          'RoleArn: {Type: String}',
+          "RoleArn: {Type: String, Default: 'arn:aws:iam::123456789012:role/r'}",
+        )
+        .replace(
+          "Statement: [{Effect: Allow, Action: 'iam:*', Resource: '*'}]",
+          "Statement: [{Effect: Allow, Action: 'kms:*', Resource: '*'}]",
+        ),
+    );
+    expect(known.policies.map((x) => x.address)).not.toContain(MANAGED_BASIC);
+    expect(known.policies.some((x) => x.address?.startsWith('Fn.'))).toBe(false);
   });
 });

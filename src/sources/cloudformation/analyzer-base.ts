@@ -144,6 +144,11 @@ export class AnalyzerBase {
     }));
   }
 
+  /** Whether a SAM function surely names its own Role (no Fn::If not known leaves it out). */
+  protected roleGiven(r: Resource): boolean {
+    return r.props.Role !== undefined && !this.alternatives(r.props.Role).some((x) => x.value === NO_VALUE);
+  }
+
   /**
    * The lists a list property may be, each with where it is written (a few levels deep): both
    * branches of an Fn::If whose condition is not known, each with the conditions that choose it;

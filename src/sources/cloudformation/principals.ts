@@ -164,8 +164,11 @@ export class Analyzer extends PolicyAnalyzer {
       if (SAM_FUNCTIONS.has(r.type)) {
         const roleRes = this.resources.get(`${r.logicalId}Role`);
         let role: PrincipalEntry | undefined;
-        if (roleRes?.implicitFor === r.logicalId) role = this.principal(roleRes);
-        else {
+        if (roleRes?.implicitFor === r.logicalId) {
+          // (made for a Role an Fn::If may leave out: none when the Role is surely given)
+          if (this.roleGiven(r)) continue;
+          role = this.principal(roleRes);
+        } else {
           const targets = this.targets([r.props.Role], [...P, 'Role'], 'role');
           role = targets[0];
           if (!role) {
