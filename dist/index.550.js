@@ -11989,6 +11989,10 @@ class analyzer_base_AnalyzerBase {
             conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
         }));
     }
+    /** Whether a SAM function surely names its own Role (no Fn::If not known leaves it out). */
+    roleGiven(r) {
+        return r.props.Role !== undefined && !this.alternatives(r.props.Role).some((x) => x.value === NO_VALUE);
+    }
     /**
      * The lists a list property may be, each with where it is written (a few levels deep): both
      * branches of an Fn::If whose condition is not known, each with the conditions that choose it;
@@ -12966,8 +12970,12 @@ class principals_Analyzer extends PolicyAnalyzer {
             if (SAM_FUNCTIONS.has(r.type)) {
                 const roleRes = this.resources.get(`${r.logicalId}Role`);
                 let role;
-                if (roleRes?.implicitFor === r.logicalId)
+                if (roleRes?.implicitFor === r.logicalId) {
+                    // (made for a Role an Fn::If may leave out: none when the Role is surely given)
+                    if (this.roleGiven(r))
+                        continue;
                     role = this.principal(roleRes);
+                }
                 else {
                     const targets = this.targets([r.props.Role], [...P, 'Role'], 'role');
                     role = targets[0];
