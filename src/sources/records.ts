@@ -54,3 +54,16 @@ export function boundDocuments(result: InputResult): InputResult {
 export function denyLeftOutNote(what: readonly string[]): string {
   return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
 }
+
+/**
+ * The note of a policy an Allow's NotAction values of which are not known (`named`: which, when
+ * the source can say): left out, so the statement reads broader.
+ */
+export function notActionsLeftOutNote(named?: string): string {
+  return `left out of NotAction: values that are not known${named ? ` (${named})` : ''}; the statements are audited as granting those actions too (every action where none is known)`;
+}
+
+/** The note of a policy some of whose statements' Effect is not known (`named`: which): read as Allow. */
+export function effectsAsAllowNote(named?: string): string {
+  return `read as Allow: Effects that are not known${named ? ` (${named})` : ''}, so that what the statements may grant is audited`;
+}

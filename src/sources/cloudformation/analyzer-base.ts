@@ -128,18 +128,26 @@ export class AnalyzerBase {
   }
 
   /**
-   * The values `raw` may be: both branches of an Fn::If whose condition is not known offline (each
-   * the same way, a few levels deep), else the branch chosen (chosen()). For what a role is given
-   * (its managed policies), so that neither is read as the one silently.
+   * The values `raw` may be, each with where it is written (a few levels deep) and the conditions
+   * that choose it: both branches of an Fn::If whose condition is not known offline, else the
+   * branch chosen (chosen()), AWS::NoValue included. For what a role is given (its managed
+   * policies, its Policies), so that neither branch is read as the one silently.
    */
-  protected alternatives(raw: unknown, depth = 0): { value: unknown; conditions: string[] }[] {
+  protected alternatives(
+    raw: unknown,
+    path: JsonPath = [],
+    depth = 0,
+  ): { value: unknown; path: JsonPath; conditions: string[] }[] {
     const v = this.chosen(raw);
     const args = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
     if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
-      return [{ value: v, conditions: [] }];
+      return [{ value: v, path, conditions: [] }];
     const name = args[0];
-    return [...this.alternatives(args[1], depth + 1), ...this.alternatives(args[2], depth + 1)].map((a) => ({
-      value: a.value,
+    return [
+      ...this.alternatives(args[1], [...path, 'Fn::If', 1], depth + 1),
+      ...this.alternatives(args[2], [...path, 'Fn::If', 2], depth + 1),
+    ].map((a) => ({
+      ...a,
       conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
     }));
   }
@@ -149,29 +157,12 @@ export class AnalyzerBase {
     return r.props.Role !== undefined && !this.alternatives(r.props.Role).some((x) => x.value === NO_VALUE);
   }
 
-  /**
-   * The lists a list property may be, each with where it is written (a few levels deep): both
-   * branches of an Fn::If whose condition is not known, each with the conditions that choose it;
-   * else the property as it is (chosen()). Items of each by items().
-   */
+  /** The lists a list property may be (alternatives() but AWS::NoValue): items of each by items(). */
   protected listsOf(
     raw: unknown,
     path: JsonPath,
-    depth = 0,
   ): { value: unknown; path: JsonPath; conditions: string[] }[] {
-    const v = this.chosen(raw);
-    if (v === NO_VALUE) return [];
-    const args = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
-    if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
-      return [{ value: v, path, conditions: [] }];
-    const name = args[0];
-    return [
-      ...this.listsOf(args[1], [...path, 'Fn::If', 1], depth + 1),
-      ...this.listsOf(args[2], [...path, 'Fn::If', 2], depth + 1),
-    ].map((l) => ({
-      ...l,
-      conditions: l.conditions.includes(name) ? l.conditions : [name, ...l.conditions],
-    }));
+    return this.alternatives(raw, path).filter((l) => l.value !== NO_VALUE);
   }
 
   /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */

@@ -14,7 +14,7 @@ import {
   unknownPartsAsWildcards,
 } from './intrinsics.js';
 import { statementsOf } from '../../policy/raw.js';
-import { denyLeftOutNote } from '../records.js';
+import { denyLeftOutNote, effectsAsAllowNote, notActionsLeftOutNote } from '../records.js';
 import { MAX_NOTES } from './types.js';
 import { AnalyzerBase } from './analyzer-base.js';
 
@@ -77,14 +77,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
         : `condition ${name} is not known (${why}): both of its branches audited`,
     );
     const notes = [...conditionNotes, ...this.ev.approximations];
-    if (effects)
-      notes.unshift(
-        'read as Allow: Effects that are not known, so that what the statements may grant is audited',
-      );
-    if (notActions)
-      notes.unshift(
-        'left out of NotAction: values that are not known; the statements are audited as granting those actions too (every action where none is known)',
-      );
+    if (effects) notes.unshift(effectsAsAllowNote());
+    if (notActions) notes.unshift(notActionsLeftOutNote());
     if (leftOut.length > 0) notes.unshift(denyLeftOutNote(leftOut));
     if (notes.length > 0)
       rec.approximate =

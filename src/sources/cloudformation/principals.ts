@@ -154,8 +154,8 @@ export class Analyzer extends PolicyAnalyzer {
         const p = this.principal(r)!;
         p.record.policyIds.push(...own.map((x) => x.id));
         // (a list, or an item, chosen by a condition not known: the policies of both branches)
-        for (const whole of this.alternatives(r.props.ManagedPolicyArns))
-          for (const it of this.items(whole.value, [...P, 'ManagedPolicyArns']))
+        for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
+          for (const it of this.items(whole.value, whole.path))
             for (const one of this.alternatives(it.value))
               this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
         if (r.type === 'AWS::IAM::User')

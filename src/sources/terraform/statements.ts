@@ -3,7 +3,7 @@ import { parseJson, type JsonPath } from '../../core/json-lines.js';
 import { MAX_DOCUMENT_DEPTH, nestingDepth, preview, textSize } from '../../policy/document.js';
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
-import { denyLeftOutNote, pushAll } from '../records.js';
+import { denyLeftOutNote, effectsAsAllowNote, notActionsLeftOutNote, pushAll } from '../records.js';
 import { MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { clip, interpolationsNote, list, uniq } from './values.js';
@@ -96,6 +96,8 @@ export function readJsonTemplate(
   if (isObject(value) && w.text !== template) {
     const mark = JSON.parse(`"${UNKNOWN_ACTION}"`) as string;
     const unknownAction = (x: unknown) => typeof x === 'string' && x.startsWith(mark);
+    // The index in leftOut of an action value left out (unknownAction).
+    const leftOutIndex = (x: unknown) => Number((x as string).slice(mark.length));
     const part = (x: unknown) => typeof x === 'string' && x.includes(UNKNOWN_PART);
     // The interpolation a value wholly is, or undefined.
     const whole = (x: unknown): string | undefined => {
@@ -144,8 +146,7 @@ export function readJsonTemplate(
       if (s.Effect === 'Deny') {
         // (its action values not known are told by the Deny's note, not as an Allow's)
         for (const k of ['Action', 'NotAction'])
-          for (const x of asArray(s[k]))
-            if (unknownAction(x)) handled.add(Number((x as string).slice(mark.length)));
+          for (const x of asArray(s[k])) if (unknownAction(x)) handled.add(leftOutIndex(x));
         const unknownIn = (k: string) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
         if (unknownIn('NotAction') || unknownIn('NotResource')) {
           denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
@@ -175,7 +176,7 @@ export function readJsonTemplate(
           const all = asArray(s.NotAction);
           for (const x of all)
             if (unknownAction(x)) {
-              const n = Number((x as string).slice(mark.length));
+              const n = leftOutIndex(x);
               handled.add(n);
               notActionsLeftOut.push(leftOut[n]!);
             } else if (part(x)) notActionsLeftOut.push(written(x as string));
@@ -379,18 +380,22 @@ export function templateNotes(w: TemplateNotesOf): string[] {
 
 /** The approximate note of a policy some of whose Allow NotAction values are not known: left out. */
 export function unknownNotActionsNote(what: readonly string[]): string {
-  return `left out of NotAction: values that are not known (${list(
-    uniq([...what]).map((x) => clip(x)),
-    8,
-  )}); the statements are audited as granting those actions too (every action where none is known)`;
+  return notActionsLeftOutNote(
+    list(
+      uniq([...what]).map((x) => clip(x)),
+      8,
+    ),
+  );
 }
 
 /** The approximate note of a policy some of whose statements' Effect is not known: read as Allow. */
 export function unknownEffectsNote(what: readonly string[]): string {
-  return `read as Allow: Effects that are not known (${list(
-    uniq([...what]).map((x) => clip(x)),
-    8,
-  )}), so that what the statements may grant is audited`;
+  return effectsAsAllowNote(
+    list(
+      uniq([...what]).map((x) => clip(x)),
+      8,
+    ),
+  );
 }
 
 /** The approximate note of a policy some of whose Allow conditions are not known: left out. */
