@@ -22053,18 +22053,22 @@ class AnalyzerBase {
         return v;
     }
     /**
-     * The values `raw` may be: both branches of an Fn::If whose condition is not known offline (each
-     * the same way, a few levels deep), else the branch chosen (chosen()). For what a role is given
-     * (its managed policies), so that neither is read as the one silently.
+     * The values `raw` may be, each with where it is written (a few levels deep) and the conditions
+     * that choose it: both branches of an Fn::If whose condition is not known offline, else the
+     * branch chosen (chosen()), AWS::NoValue included. For what a role is given (its managed
+     * policies, its Policies), so that neither branch is read as the one silently.
      */
-    alternatives(raw, depth = 0) {
+    alternatives(raw, path = [], depth = 0) {
         const v = this.chosen(raw);
         const args = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
         if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
-            return [{ value: v, conditions: [] }];
+            return [{ value: v, path, conditions: [] }];
         const name = args[0];
-        return [...this.alternatives(args[1], depth + 1), ...this.alternatives(args[2], depth + 1)].map((a) => ({
-            value: a.value,
+        return [
+            ...this.alternatives(args[1], [...path, 'Fn::If', 1], depth + 1),
+            ...this.alternatives(args[2], [...path, 'Fn::If', 2], depth + 1),
+        ].map((a) => ({
+            ...a,
             conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
         }));
     }
@@ -22072,26 +22076,9 @@ class AnalyzerBase {
     roleGiven(r) {
         return r.props.Role !== undefined && !this.alternatives(r.props.Role).some((x) => x.value === NO_VALUE);
     }
-    /**
-     * The lists a list property may be, each with where it is written (a few levels deep): both
-     * branches of an Fn::If whose condition is not known, each with the conditions that choose it;
-     * else the property as it is (chosen()). Items of each by items().
-     */
-    listsOf(raw, path, depth = 0) {
-        const v = this.chosen(raw);
-        if (v === NO_VALUE)
-            return [];
-        const args = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
-        if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
-            return [{ value: v, path, conditions: [] }];
-        const name = args[0];
-        return [
-            ...this.listsOf(args[1], [...path, 'Fn::If', 1], depth + 1),
-            ...this.listsOf(args[2], [...path, 'Fn::If', 2], depth + 1),
-        ].map((l) => ({
-            ...l,
-            conditions: l.conditions.includes(name) ? l.conditions : [name, ...l.conditions],
-        }));
+    /** The lists a list property may be (alternatives() but AWS::NoValue): items of each by items(). */
+    listsOf(raw, path) {
+        return this.alternatives(raw, path).filter((l) => l.value !== NO_VALUE);
     }
     /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
     items(raw, path) {
@@ -22204,9 +22191,9 @@ class DocumentAnalyzer extends AnalyzerBase {
             : `condition ${name} is not known (${why}): both of its branches audited`);
         const notes = [...conditionNotes, ...this.ev.approximations];
         if (effects)
-            notes.unshift('read as Allow: Effects that are not known, so that what the statements may grant is audited');
+            notes.unshift((0,records/* effectsAsAllowNote */.cW)());
         if (notActions)
-            notes.unshift('left out of NotAction: values that are not known; the statements are audited as granting those actions too (every action where none is known)');
+            notes.unshift((0,records/* notActionsLeftOutNote */.Eb)());
         if (leftOut.length > 0)
             notes.unshift((0,records/* denyLeftOutNote */.M2)(leftOut));
         if (notes.length > 0)
@@ -23038,8 +23025,8 @@ class Analyzer extends PolicyAnalyzer {
                 const p = this.principal(r);
                 p.record.policyIds.push(...own.map((x) => x.id));
                 // (a list, or an item, chosen by a condition not known: the policies of both branches)
-                for (const whole of this.alternatives(r.props.ManagedPolicyArns))
-                    for (const it of this.items(whole.value, [...P, 'ManagedPolicyArns']))
+                for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
+                    for (const it of this.items(whole.value, whole.path))
                         for (const one of this.alternatives(it.value))
                             this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
                 if (r.type === 'AWS::IAM::User')
@@ -24054,8 +24041,10 @@ const managedPoliciesInfo = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Eb: () => (/* binding */ notActionsLeftOutNote),
 /* harmony export */   HU: () => (/* binding */ boundDocuments),
 /* harmony export */   M2: () => (/* binding */ denyLeftOutNote),
+/* harmony export */   cW: () => (/* binding */ effectsAsAllowNote),
 /* harmony export */   fS: () => (/* binding */ MAX_ADDRESS_LENGTH),
 /* harmony export */   iI: () => (/* binding */ pushAll),
 /* harmony export */   lC: () => (/* binding */ boundedName)
@@ -24120,6 +24109,17 @@ function boundDocuments(result) {
  */
 function denyLeftOutNote(what) {
     return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+}
+/**
+ * The note of a policy an Allow's NotAction values of which are not known (`named`: which, when
+ * the source can say): left out, so the statement reads broader.
+ */
+function notActionsLeftOutNote(named) {
+    return `left out of NotAction: values that are not known${named ? ` (${named})` : ''}; the statements are audited as granting those actions too (every action where none is known)`;
+}
+/** The note of a policy some of whose statements' Effect is not known (`named`: which): read as Allow. */
+function effectsAsAllowNote(named) {
+    return `read as Allow: Effects that are not known${named ? ` (${named})` : ''}, so that what the statements may grant is audited`;
 }
 
 
@@ -24770,6 +24770,8 @@ function readJsonTemplate(template) {
     if ((0,json_lines/* isObject */.Gv)(value) && w.text !== template) {
         const mark = JSON.parse(`"${UNKNOWN_ACTION}"`);
         const unknownAction = (x) => typeof x === 'string' && x.startsWith(mark);
+        // The index in leftOut of an action value left out (unknownAction).
+        const leftOutIndex = (x) => Number(x.slice(mark.length));
         const part = (x) => typeof x === 'string' && x.includes(UNKNOWN_PART);
         // The interpolation a value wholly is, or undefined.
         const whole = (x) => {
@@ -24821,7 +24823,7 @@ function readJsonTemplate(template) {
                 for (const k of ['Action', 'NotAction'])
                     for (const x of asArray(s[k]))
                         if (unknownAction(x))
-                            handled.add(Number(x.slice(mark.length)));
+                            handled.add(leftOutIndex(x));
                 const unknownIn = (k) => asArray(s[k]).some((x) => part(x) || unknownAction(x));
                 if (unknownIn('NotAction') || unknownIn('NotResource')) {
                     denyLeftOut.push('a Deny whose NotAction or NotResource is not known');
@@ -24855,7 +24857,7 @@ function readJsonTemplate(template) {
                     const all = asArray(s.NotAction);
                     for (const x of all)
                         if (unknownAction(x)) {
-                            const n = Number(x.slice(mark.length));
+                            const n = leftOutIndex(x);
                             handled.add(n);
                             notActionsLeftOut.push(leftOut[n]);
                         }
@@ -25036,11 +25038,11 @@ function templateNotes(w) {
 }
 /** The approximate note of a policy some of whose Allow NotAction values are not known: left out. */
 function unknownNotActionsNote(what) {
-    return `left out of NotAction: values that are not known (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}); the statements are audited as granting those actions too (every action where none is known)`;
+    return (0,records/* notActionsLeftOutNote */.Eb)((0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8));
 }
 /** The approximate note of a policy some of whose statements' Effect is not known: read as Allow. */
 function unknownEffectsNote(what) {
-    return `read as Allow: Effects that are not known (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}), so that what the statements may grant is audited`;
+    return (0,records/* effectsAsAllowNote */.cW)((0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8));
 }
 /** The approximate note of a policy some of whose Allow conditions are not known: left out. */
 function unknownConditionsNote(what) {
