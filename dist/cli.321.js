@@ -5220,6 +5220,8 @@ function findingPart(f, names, catalog) {
     return part;
 }
 
+// EXTERNAL MODULE: ./src/sources/records.ts
+var records = __webpack_require__(1872);
 // EXTERNAL MODULE: ./src/audit/minimal.ts + 1 modules
 var minimal = __webpack_require__(9076);
 ;// CONCATENATED MODULE: ./src/audit/memo.ts
@@ -6118,6 +6120,8 @@ function mayNameScope(pattern, scope) {
 
 
 
+
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -6174,6 +6178,8 @@ function preparePolicies(inputs) {
     }
     return out;
 }
+const NOT_READ = 'could not be read';
+const PART_LEFT_OUT = 'has parts left out as not known';
 /** The group an assignment is checked with for missing permissions: its audit, baseline and sets. */
 function groupKey(a) {
     return [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
@@ -6230,6 +6236,20 @@ class Auditor {
         const suggestions = { list: [], notMade: 0 };
         this.free = new Map();
         const groups = new Map();
+        // The principals holding each policy: a policy that could not be read beside an audited one,
+        // on the same role, may grant what the role's audit reports missing.
+        const holders = new Map();
+        for (const pr of principals.values())
+            for (const id of pr.policyIds)
+                (holders.get(id) ?? holders.set(id, []).get(id)).push(pr.id);
+        const unread = (id) => {
+            const q = prepared.get(id);
+            return q !== undefined && !q.doc && q.record.kind !== 'trust';
+        };
+        const unsure = (id, why) => ({
+            why,
+            scope: prepared.get(id)?.record.grantScope?.services,
+        });
         for (const p of prepared.values()) {
             findings.push(...p.problems);
             const r = p.record;
@@ -6324,8 +6344,20 @@ class Auditor {
             const gk = groupKey(a);
             let g = groups.get(gk);
             if (!g)
-                groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map() }));
+                groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map(), unsure: new Map() }));
             g.units++;
+            for (const id of memberIds) {
+                if (unread(id))
+                    g.unsure.set(id, unsure(id, NOT_READ));
+                else if ((0,records/* mayGrantMore */.LB)(prepared.get(id)?.record.approximate))
+                    g.unsure.set(id, unsure(id, PART_LEFT_OUT));
+                for (const h of holders.get(id) ?? [])
+                    for (const sib of principals.get(h).policyIds)
+                        if (unread(sib))
+                            g.unsure.set(sib, unsure(sib, NOT_READ));
+            }
+            for (const id of plan.unread?.get(a.group ?? '') ?? [])
+                g.unsure.set(id, unsure(id, NOT_READ));
             if (unit.id < g.unit.id)
                 g.unit = unit;
             const keys = new Set();
@@ -6383,7 +6415,7 @@ class Auditor {
             this.free = free;
             this.grantSets.releaseStatements();
         }
-        for (const { unit, units, granted, sets: held, best } of groups.values()) {
+        for (const { unit, units, granted, sets: held, best, unsure } of groups.values()) {
             // The sets the group's units were held to (the first unit's when none grants anything).
             const sets = held.size ? [...held] : unit.activeSets;
             // Each set's missing permissions go to the unit held to that set that grants most of it;
@@ -6391,7 +6423,7 @@ class Auditor {
             // of which grants anything of the baseline, none is the one that implements it.
             const byUnit = new Map();
             for (const set of sets) {
-                const list = this.missing(unit.baseline, set, granted);
+                const list = this.missing(unit.baseline, set, granted, unsure);
                 if (!list.length)
                     continue;
                 const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
@@ -6466,10 +6498,25 @@ class Auditor {
         return scope;
     }
     /**
+     * The approximate note of missing permissions (`actions`) when some policies of their group may
+     * grant more than was read and could grant some of them: what is missing may be granted there.
+     */
+    unsureNote(unsure, actions) {
+        const ids = [...unsure]
+            .filter(([, u]) => !u.scope || this.grantSets.serviceActions(u.scope).intersects(actions))
+            .map(([id]) => id)
+            .sort(naturalCompare);
+        if (ids.length === 0)
+            return undefined;
+        const shown = ids.slice(0, 3).map((id) => `${id} (${unsure.get(id).why})`);
+        const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
+        return `not sure: what is missing may be granted by ${shown.join(', ')}${more}`;
+    }
+    /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
      * of the group grants on a resource that meets the entry's, as one atom per entry.
      */
-    missing(baseline, set, granted) {
+    missing(baseline, set, granted, unsure) {
         const atoms = [];
         const statements = baseline.setStatements.get(set) ?? [];
         const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set && !e.implied);
@@ -6506,6 +6553,7 @@ class Auditor {
                 actions: missing,
                 set,
                 resource: (0,engine/* shownResource */.gU)(e.resource.raw),
+                approximate: unsure.size ? this.unsureNote(unsure, missing) : undefined,
                 detail: stmt ? (0,policy_document/* statementLabel */.OQ)(stmt) : `#${e.stmtIndex}`,
             });
         }
@@ -7448,6 +7496,8 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
     const closer = new Map();
     const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
+    // Policies that could not be read: those an audit would hold make its missing permissions unsure.
+    const unreadable = [...prepared.values()].filter((p) => !(p.record.status === 'resolved' && p.doc));
     const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
     if (baselineSpec) {
         const { baseline, sets } = (0,resolve/* resolveBaselineSpec */.Z7)(baselineSpec, readFile, baselines);
@@ -7470,6 +7520,9 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             }
             plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
         }
+        const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
+        if (unread.length)
+            plan.unread = new Map([['cli', unread]]);
         return documentedAttachments(plan, prepared);
     }
     // The configuration's audits first; a configuration without audits (only an account, own
@@ -7523,6 +7576,12 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 });
                 matched++;
             }
+            const unread = unreadable
+                .filter((p) => p.record.kind !== 'trust' &&
+                audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address })))
+                .map((p) => p.record.id);
+            if (unread.length)
+                (plan.unread ??= new Map()).set(`audit-${i}`, unread);
             if (matched === 0)
                 notes.push(`Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`);
         });
@@ -24043,11 +24102,15 @@ const managedPoliciesInfo = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Eb: () => (/* binding */ notActionsLeftOutNote),
 /* harmony export */   HU: () => (/* binding */ boundDocuments),
+/* harmony export */   LB: () => (/* binding */ mayGrantMore),
 /* harmony export */   M2: () => (/* binding */ denyLeftOutNote),
 /* harmony export */   cW: () => (/* binding */ effectsAsAllowNote),
+/* harmony export */   dP: () => (/* binding */ LEFT_OUT_ACTIONS),
+/* harmony export */   e9: () => (/* binding */ LEFT_OUT_DOCUMENTS),
 /* harmony export */   fS: () => (/* binding */ MAX_ADDRESS_LENGTH),
 /* harmony export */   iI: () => (/* binding */ pushAll),
-/* harmony export */   lC: () => (/* binding */ boundedName)
+/* harmony export */   lC: () => (/* binding */ boundedName),
+/* harmony export */   o8: () => (/* binding */ LEFT_OUT_STATEMENTS)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
@@ -24109,6 +24172,20 @@ function boundDocuments(result) {
  */
 function denyLeftOutNote(what) {
     return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+}
+/**
+ * The openings of the notes of a policy some of whose grants were left out as not known: whole
+ * statements (`concat([...], var.extra)`), documents (`source_policy_documents = [var.doc]`), or
+ * actions (`actions = var.list`). Such a policy may grant more than was audited: a permission that
+ * seems granted by none of its group is then not sure (mayGrantMore).
+ */
+const LEFT_OUT_STATEMENTS = 'left out: statements that are not known';
+const LEFT_OUT_DOCUMENTS = 'left out: documents that are not known';
+const LEFT_OUT_ACTIONS = 'left out: actions that ';
+/** Whether a policy's approximate notes say that some of its grants were left out (LEFT_OUT_STATEMENTS...). */
+function mayGrantMore(notes) {
+    return (notes !== undefined &&
+        notes.some((n) => n.includes(LEFT_OUT_STATEMENTS) || n.includes(LEFT_OUT_DOCUMENTS) || n.includes(LEFT_OUT_ACTIONS)));
 }
 /**
  * The note of a policy an Allow's NotAction values of which are not known (`named`: which, when
@@ -25007,7 +25084,7 @@ function unknownActionsReason(leftOut) {
 }
 /** The approximate note of a policy some of whose statements are wholly unknown: left out. */
 function unknownStatementsNote(what) {
-    return `left out: statements that are not known (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}); the policy's other statements are audited`;
+    return `${records/* LEFT_OUT_STATEMENTS */.o8} (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}); the policy's other statements are audited`;
 }
 /** Why a policy all of whose statements are wholly unknown is not read. */
 function unknownStatementsReason(what) {
@@ -25015,7 +25092,7 @@ function unknownStatementsReason(what) {
 }
 /** The approximate note of a policy some of whose source or override documents are not known. */
 function unknownDocumentsNote(what) {
-    return `left out: documents that are not known (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]), 8)}); what they would add or override is not audited`;
+    return `${records/* LEFT_OUT_DOCUMENTS */.e9} (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]), 8)}); what they would add or override is not audited`;
 }
 /** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
 function templateNotes(w) {
@@ -25050,7 +25127,7 @@ function unknownConditionsNote(what) {
 }
 /** The approximate note of a policy some of whose action values are wholly unknown: they are left out. */
 function unknownActionsNote(leftOut) {
-    return `left out: ${unknownActions(leftOut)}; the statements' other actions are audited`;
+    return `${records/* LEFT_OUT_ACTIONS */.dP}${unknownActions(leftOut).slice('actions that '.length)}; the statements' other actions are audited`;
 }
 /** Plans and state: values with an `after_unknown`-style marker tree. */
 function planReader(obj, unk, path) {

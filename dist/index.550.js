@@ -6308,6 +6308,20 @@ function denyLeftOutNote(what) {
     return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
 }
 /**
+ * The openings of the notes of a policy some of whose grants were left out as not known: whole
+ * statements (`concat([...], var.extra)`), documents (`source_policy_documents = [var.doc]`), or
+ * actions (`actions = var.list`). Such a policy may grant more than was audited: a permission that
+ * seems granted by none of its group is then not sure (mayGrantMore).
+ */
+const LEFT_OUT_STATEMENTS = 'left out: statements that are not known';
+const LEFT_OUT_DOCUMENTS = 'left out: documents that are not known';
+const LEFT_OUT_ACTIONS = 'left out: actions that ';
+/** Whether a policy's approximate notes say that some of its grants were left out (LEFT_OUT_STATEMENTS...). */
+function mayGrantMore(notes) {
+    return (notes !== undefined &&
+        notes.some((n) => n.includes(LEFT_OUT_STATEMENTS) || n.includes(LEFT_OUT_DOCUMENTS) || n.includes(LEFT_OUT_ACTIONS)));
+}
+/**
  * The note of a policy an Allow's NotAction values of which are not known (`named`: which, when
  * the source can say): left out, so the statement reads broader.
  */
@@ -7312,7 +7326,7 @@ function unknownActionsReason(leftOut) {
 }
 /** The approximate note of a policy some of whose statements are wholly unknown: left out. */
 function unknownStatementsNote(what) {
-    return `left out: statements that are not known (${list(uniq([...what]).map((x) => clip(x)), 8)}); the policy's other statements are audited`;
+    return `${LEFT_OUT_STATEMENTS} (${list(uniq([...what]).map((x) => clip(x)), 8)}); the policy's other statements are audited`;
 }
 /** Why a policy all of whose statements are wholly unknown is not read. */
 function unknownStatementsReason(what) {
@@ -7320,7 +7334,7 @@ function unknownStatementsReason(what) {
 }
 /** The approximate note of a policy some of whose source or override documents are not known. */
 function unknownDocumentsNote(what) {
-    return `left out: documents that are not known (${list(uniq([...what]), 8)}); what they would add or override is not audited`;
+    return `${LEFT_OUT_DOCUMENTS} (${list(uniq([...what]), 8)}); what they would add or override is not audited`;
 }
 /** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
 function templateNotes(w) {
@@ -7355,7 +7369,7 @@ function unknownConditionsNote(what) {
 }
 /** The approximate note of a policy some of whose action values are wholly unknown: they are left out. */
 function unknownActionsNote(leftOut) {
-    return `left out: ${unknownActions(leftOut)}; the statements' other actions are audited`;
+    return `${LEFT_OUT_ACTIONS}${unknownActions(leftOut).slice('actions that '.length)}; the statements' other actions are audited`;
 }
 /** Plans and state: values with an `after_unknown`-style marker tree. */
 function planReader(obj, unk, path) {
@@ -23119,6 +23133,8 @@ function mayNameScope(pattern, scope) {
 
 
 
+
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -23175,6 +23191,8 @@ function preparePolicies(inputs) {
     }
     return out;
 }
+const NOT_READ = 'could not be read';
+const PART_LEFT_OUT = 'has parts left out as not known';
 /** The group an assignment is checked with for missing permissions: its audit, baseline and sets. */
 function groupKey(a) {
     return [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
@@ -23231,6 +23249,20 @@ class Auditor {
         const suggestions = { list: [], notMade: 0 };
         this.free = new Map();
         const groups = new Map();
+        // The principals holding each policy: a policy that could not be read beside an audited one,
+        // on the same role, may grant what the role's audit reports missing.
+        const holders = new Map();
+        for (const pr of principals.values())
+            for (const id of pr.policyIds)
+                (holders.get(id) ?? holders.set(id, []).get(id)).push(pr.id);
+        const unread = (id) => {
+            const q = prepared.get(id);
+            return q !== undefined && !q.doc && q.record.kind !== 'trust';
+        };
+        const unsure = (id, why) => ({
+            why,
+            scope: prepared.get(id)?.record.grantScope?.services,
+        });
         for (const p of prepared.values()) {
             findings.push(...p.problems);
             const r = p.record;
@@ -23325,8 +23357,20 @@ class Auditor {
             const gk = groupKey(a);
             let g = groups.get(gk);
             if (!g)
-                groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map() }));
+                groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map(), unsure: new Map() }));
             g.units++;
+            for (const id of memberIds) {
+                if (unread(id))
+                    g.unsure.set(id, unsure(id, NOT_READ));
+                else if (mayGrantMore(prepared.get(id)?.record.approximate))
+                    g.unsure.set(id, unsure(id, PART_LEFT_OUT));
+                for (const h of holders.get(id) ?? [])
+                    for (const sib of principals.get(h).policyIds)
+                        if (unread(sib))
+                            g.unsure.set(sib, unsure(sib, NOT_READ));
+            }
+            for (const id of plan.unread?.get(a.group ?? '') ?? [])
+                g.unsure.set(id, unsure(id, NOT_READ));
             if (unit.id < g.unit.id)
                 g.unit = unit;
             const keys = new Set();
@@ -23384,7 +23428,7 @@ class Auditor {
             this.free = free;
             this.grantSets.releaseStatements();
         }
-        for (const { unit, units, granted, sets: held, best } of groups.values()) {
+        for (const { unit, units, granted, sets: held, best, unsure } of groups.values()) {
             // The sets the group's units were held to (the first unit's when none grants anything).
             const sets = held.size ? [...held] : unit.activeSets;
             // Each set's missing permissions go to the unit held to that set that grants most of it;
@@ -23392,7 +23436,7 @@ class Auditor {
             // of which grants anything of the baseline, none is the one that implements it.
             const byUnit = new Map();
             for (const set of sets) {
-                const list = this.missing(unit.baseline, set, granted);
+                const list = this.missing(unit.baseline, set, granted, unsure);
                 if (!list.length)
                     continue;
                 const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
@@ -23467,10 +23511,25 @@ class Auditor {
         return scope;
     }
     /**
+     * The approximate note of missing permissions (`actions`) when some policies of their group may
+     * grant more than was read and could grant some of them: what is missing may be granted there.
+     */
+    unsureNote(unsure, actions) {
+        const ids = [...unsure]
+            .filter(([, u]) => !u.scope || this.grantSets.serviceActions(u.scope).intersects(actions))
+            .map(([id]) => id)
+            .sort(naturalCompare);
+        if (ids.length === 0)
+            return undefined;
+        const shown = ids.slice(0, 3).map((id) => `${id} (${unsure.get(id).why})`);
+        const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
+        return `not sure: what is missing may be granted by ${shown.join(', ')}${more}`;
+    }
+    /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
      * of the group grants on a resource that meets the entry's, as one atom per entry.
      */
-    missing(baseline, set, granted) {
+    missing(baseline, set, granted, unsure) {
         const atoms = [];
         const statements = baseline.setStatements.get(set) ?? [];
         const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set && !e.implied);
@@ -23507,6 +23566,7 @@ class Auditor {
                 actions: missing,
                 set,
                 resource: shownResource(e.resource.raw),
+                approximate: unsure.size ? this.unsureNote(unsure, missing) : undefined,
                 detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
             });
         }
@@ -24581,6 +24641,8 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
     const closer = new Map();
     const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
+    // Policies that could not be read: those an audit would hold make its missing permissions unsure.
+    const unreadable = [...prepared.values()].filter((p) => !(p.record.status === 'resolved' && p.doc));
     const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
     if (baselineSpec) {
         const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
@@ -24603,6 +24665,9 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             }
             plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
         }
+        const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
+        if (unread.length)
+            plan.unread = new Map([['cli', unread]]);
         return documentedAttachments(plan, prepared);
     }
     // The configuration's audits first; a configuration without audits (only an account, own
@@ -24656,6 +24721,12 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 });
                 matched++;
             }
+            const unread = unreadable
+                .filter((p) => p.record.kind !== 'trust' &&
+                audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address })))
+                .map((p) => p.record.id);
+            if (unread.length)
+                (plan.unread ??= new Map()).set(`audit-${i}`, unread);
             if (matched === 0)
                 notes.push(`Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`);
         });

@@ -43,6 +43,8 @@ import {
   type UnitScope,
 } from './engine.js';
 import { groupAtoms } from './findings.js';
+import { mayGrantMore } from '../sources/records.js';
+import { naturalCompare } from '../core/natural.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { memberSuggestion, minimalStatements, statementFirst, suggestMinimal } from './minimal.js';
 import { inStatementOrder, StatementMemo, type StatementOutcome } from './memo.js';
@@ -81,6 +83,11 @@ export interface AuditPlan {
    * policy the vendor documents attaching (Datadog's SecurityAudit).
    */
   grantsOnly?: Assignment[];
+  /**
+   * Per group (Assignment.group): the policies it would hold that could not be read (unresolved,
+   * invalid), so that its missing permissions, which they may grant, are not sure.
+   */
+  unread?: Map<string, string[]>;
 }
 
 /** A parsed input plus the text it came from (for line numbers). */
@@ -170,6 +177,18 @@ export interface BaseDocs {
   get(policyId: string): { doc?: PolicyDocument; raw?: Record<string, unknown> } | undefined;
 }
 
+const NOT_READ = 'could not be read';
+const PART_LEFT_OUT = 'has parts left out as not known';
+
+/**
+ * A policy of a group that may grant more than was read: why, and the services it can grant at
+ * most (a resource policy of a known type), undefined when any.
+ */
+interface Unsure {
+  why: string;
+  scope: readonly string[] | undefined;
+}
+
 /** The group an assignment is checked with for missing permissions: its audit, baseline and sets. */
 function groupKey(a: Assignment): string {
   return [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
@@ -254,8 +273,23 @@ export class Auditor {
         granted: Map<number, ActionSet>;
         sets: Set<string>;
         best: Map<string, Best>;
+        /** Policies of the group that may grant more than was read (unsureNote). */
+        unsure: Map<string, Unsure>;
       }
     >();
+    // The principals holding each policy: a policy that could not be read beside an audited one,
+    // on the same role, may grant what the role's audit reports missing.
+    const holders = new Map<string, string[]>();
+    for (const pr of principals.values())
+      for (const id of pr.policyIds) (holders.get(id) ?? holders.set(id, []).get(id)!).push(pr.id);
+    const unread = (id: string) => {
+      const q = prepared.get(id);
+      return q !== undefined && !q.doc && q.record.kind !== 'trust';
+    };
+    const unsure = (id: string, why: string): Unsure => ({
+      why,
+      scope: prepared.get(id)?.record.grantScope?.services,
+    });
 
     for (const p of prepared.values()) {
       findings.push(...p.problems);
@@ -344,8 +378,21 @@ export class Auditor {
       // features in use) may differ within a group.
       const gk = groupKey(a);
       let g = groups.get(gk);
-      if (!g) groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map() }));
+      if (!g)
+        groups.set(
+          gk,
+          (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map(), unsure: new Map() }),
+        );
       g.units++;
+      for (const id of memberIds) {
+        if (unread(id)) g.unsure.set(id, unsure(id, NOT_READ));
+        else if (mayGrantMore(prepared.get(id)?.record.approximate))
+          g.unsure.set(id, unsure(id, PART_LEFT_OUT));
+        for (const h of holders.get(id) ?? [])
+          for (const sib of principals.get(h)!.policyIds)
+            if (unread(sib)) g.unsure.set(sib, unsure(sib, NOT_READ));
+      }
+      for (const id of plan.unread?.get(a.group ?? '') ?? []) g.unsure.set(id, unsure(id, NOT_READ));
       if (unit.id < g.unit.id) g.unit = unit;
       const keys = new Set<string>();
       if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
@@ -398,7 +445,7 @@ export class Auditor {
       this.free = free;
       this.grantSets.releaseStatements();
     }
-    for (const { unit, units, granted, sets: held, best } of groups.values()) {
+    for (const { unit, units, granted, sets: held, best, unsure } of groups.values()) {
       // The sets the group's units were held to (the first unit's when none grants anything).
       const sets = held.size ? [...held] : unit.activeSets;
       // Each set's missing permissions go to the unit held to that set that grants most of it;
@@ -406,7 +453,7 @@ export class Auditor {
       // of which grants anything of the baseline, none is the one that implements it.
       const byUnit = new Map<Unit, Atom[]>();
       for (const set of sets) {
-        const list = this.missing(unit.baseline, set, granted);
+        const list = this.missing(unit.baseline, set, granted, unsure);
         if (!list.length) continue;
         const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
         if (!target) continue;
@@ -481,10 +528,30 @@ export class Auditor {
   }
 
   /**
+   * The approximate note of missing permissions (`actions`) when some policies of their group may
+   * grant more than was read and could grant some of them: what is missing may be granted there.
+   */
+  private unsureNote(unsure: ReadonlyMap<string, Unsure>, actions: ActionSet): string | undefined {
+    const ids = [...unsure]
+      .filter(([, u]) => !u.scope || this.grantSets.serviceActions(u.scope).intersects(actions))
+      .map(([id]) => id)
+      .sort(naturalCompare);
+    if (ids.length === 0) return undefined;
+    const shown = ids.slice(0, 3).map((id) => `${id} (${unsure.get(id)!.why})`);
+    const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
+    return `not sure: what is missing may be granted by ${shown.join(', ')}${more}`;
+  }
+
+  /**
    * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
    * of the group grants on a resource that meets the entry's, as one atom per entry.
    */
-  private missing(baseline: CompiledBaseline, set: string, granted: Map<number, ActionSet>): Atom[] {
+  private missing(
+    baseline: CompiledBaseline,
+    set: string,
+    granted: Map<number, ActionSet>,
+    unsure: ReadonlyMap<string, Unsure>,
+  ): Atom[] {
     const atoms: Atom[] = [];
     const statements = baseline.setStatements.get(set) ?? [];
     const entries = baselineSets(baseline, this.catalog).entries.filter((e) => e.set === set && !e.implied);
@@ -519,6 +586,7 @@ export class Auditor {
         actions: missing,
         set,
         resource: shownResource(e.resource.raw),
+        approximate: unsure.size ? this.unsureNote(unsure, missing) : undefined,
         detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
       });
     }

@@ -634,6 +634,8 @@ function planAudit(
     { latest: number; earlier: { baseline: string; confidence: number }; ids: string[] }
   >();
   const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
+  // Policies that could not be read: those an audit would hold make its missing permissions unsure.
+  const unreadable = [...prepared.values()].filter((p) => !(p.record.status === 'resolved' && p.doc));
   const TRUST_REASON =
     'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 
@@ -659,6 +661,8 @@ function planAudit(
       }
       plan.assignments.push({ target: p.record.id, baseline, sets, group: 'cli', explicitSets });
     }
+    const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
+    if (unread.length) plan.unread = new Map([['cli', unread]]);
     return documentedAttachments(plan, prepared);
   }
 
@@ -719,6 +723,16 @@ function planAudit(
         });
         matched++;
       }
+      const unread = unreadable
+        .filter(
+          (p) =>
+            p.record.kind !== 'trust' &&
+            audit.policies.some((sel) =>
+              matchesSelector(sel, { path: p.record.path, address: p.record.address }),
+            ),
+        )
+        .map((p) => p.record.id);
+      if (unread.length) (plan.unread ??= new Map()).set(`audit-${i}`, unread);
       if (matched === 0)
         notes.push(
           `Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`,

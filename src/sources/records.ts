@@ -56,6 +56,27 @@ export function denyLeftOutNote(what: readonly string[]): string {
 }
 
 /**
+ * The openings of the notes of a policy some of whose grants were left out as not known: whole
+ * statements (`concat([...], var.extra)`), documents (`source_policy_documents = [var.doc]`), or
+ * actions (`actions = var.list`). Such a policy may grant more than was audited: a permission that
+ * seems granted by none of its group is then not sure (mayGrantMore).
+ */
+export const LEFT_OUT_STATEMENTS = 'left out: statements that are not known';
+export const LEFT_OUT_DOCUMENTS = 'left out: documents that are not known';
+export const LEFT_OUT_ACTIONS = 'left out: actions that ';
+
+/** Whether a policy's approximate notes say that some of its grants were left out (LEFT_OUT_STATEMENTS...). */
+export function mayGrantMore(notes: readonly string[] | undefined): boolean {
+  return (
+    notes !== undefined &&
+    notes.some(
+      (n) =>
+        n.includes(LEFT_OUT_STATEMENTS) || n.includes(LEFT_OUT_DOCUMENTS) || n.includes(LEFT_OUT_ACTIONS),
+    )
+  );
+}
+
+/**
  * The note of a policy an Allow's NotAction values of which are not known (`named`: which, when
  * the source can say): left out, so the statement reads broader.
  */

@@ -3,7 +3,15 @@ import { parseJson, type JsonPath } from '../../core/json-lines.js';
 import { MAX_DOCUMENT_DEPTH, nestingDepth, preview, textSize } from '../../policy/document.js';
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
-import { denyLeftOutNote, effectsAsAllowNote, notActionsLeftOutNote, pushAll } from '../records.js';
+import {
+  denyLeftOutNote,
+  effectsAsAllowNote,
+  LEFT_OUT_ACTIONS,
+  LEFT_OUT_DOCUMENTS,
+  LEFT_OUT_STATEMENTS,
+  notActionsLeftOutNote,
+  pushAll,
+} from '../records.js';
 import { MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { clip, interpolationsNote, list, uniq } from './values.js';
@@ -325,7 +333,7 @@ export function unknownActionsReason(leftOut: readonly string[]): string {
 
 /** The approximate note of a policy some of whose statements are wholly unknown: left out. */
 export function unknownStatementsNote(what: readonly string[]): string {
-  return `left out: statements that are not known (${list(
+  return `${LEFT_OUT_STATEMENTS} (${list(
     uniq([...what]).map((x) => clip(x)),
     8,
   )}); the policy's other statements are audited`;
@@ -341,7 +349,7 @@ export function unknownStatementsReason(what: readonly string[]): string {
 
 /** The approximate note of a policy some of whose source or override documents are not known. */
 export function unknownDocumentsNote(what: readonly string[]): string {
-  return `left out: documents that are not known (${list(
+  return `${LEFT_OUT_DOCUMENTS} (${list(
     uniq([...what]),
     8,
   )}); what they would add or override is not audited`;
@@ -408,7 +416,7 @@ export function unknownConditionsNote(what: readonly string[]): string {
 
 /** The approximate note of a policy some of whose action values are wholly unknown: they are left out. */
 export function unknownActionsNote(leftOut: readonly string[]): string {
-  return `left out: ${unknownActions(leftOut)}; the statements' other actions are audited`;
+  return `${LEFT_OUT_ACTIONS}${unknownActions(leftOut).slice('actions that '.length)}; the statements' other actions are audited`;
 }
 
 /** Reads a statement-like block, whatever the input format. */
