@@ -16,8 +16,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
 /* harmony import */ var _audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2649);
-/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9493);
-/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6349);
+/* harmony import */ var _sources_records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1872);
+/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9493);
+/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
+
 
 
 
@@ -63,8 +65,8 @@ function list(values, max) {
     return shown.join(', ') + more;
 }
 /** A finding's actions: listed when few, else `**N actions**: patterns except patterns`, bounded. */
-const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
-const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
+const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
+const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
 function location(f) {
     const parts = [];
     if (f.statement !== undefined)
@@ -83,8 +85,8 @@ const SEVERITY_ICON = {
 function findingItem(f, policyAddress, shared) {
     // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
     const lines = [];
-    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .shownActions */ .vJ)(f);
-    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_ACTIONS */ .H3;
+    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f);
+    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_ACTIONS */ .H3;
     const what = shown.count === 0 ? message(f) : actionsShown(f);
     lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
     lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.address)}` : ''));
@@ -92,17 +94,17 @@ function findingItem(f, policyAddress, shared) {
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
         lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
     }
-    if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .messageAddsToActions */ .Ax)(f, many))
+    if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .messageAddsToActions */ .Ax)(f, many))
         lines.push(message(f));
     // The policy's shared note is shown once under its heading (sharedApproximate).
-    const note = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .approximateText */ .eR)(f, shared, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'));
+    const note = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .approximateText */ .eR)(f, shared, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'));
     if (note)
         lines.push(`⚠️ approximate: ${note}`);
     return lines.join('\\\n  ');
 }
 function policyHeading(g, shared) {
     const parts = [`##### 📄 ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.path)}`];
-    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .addressLabel */ .xh)(g);
+    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(g);
     if (label)
         parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label));
     let line = parts.join(' · ');
@@ -116,7 +118,7 @@ function policyHeading(g, shared) {
     }
     // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
     if (shared)
-        line += `${p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
+        line += `${p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
     return line;
 }
 /** The notes of the findings' own sets; for a report without them, the baselines' notes. */
@@ -135,13 +137,13 @@ function remediationFor(report, findings) {
 /** Findings grouped by policy, then kind: one chunk per heading and per finding. */
 function groupChunks(report, findings) {
     const chunks = [];
-    for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFindings */ .kG)(findings, report)) {
+    for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .groupFindings */ .kG)(findings, report)) {
         // Found when the group's heading or a finding is first made (not for a group past the limit).
         let found;
-        const shared = () => (found ??= { note: (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .sharedApproximate */ .cm)(g) }).note;
+        const shared = () => (found ??= { note: (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedApproximate */ .cm)(g) }).note;
         chunks.push(new LazyChunk(() => policyHeading(g, shared()), 0));
         for (const { kind, findings: ofKind } of g.kinds) {
-            const info = _group_js__WEBPACK_IMPORTED_MODULE_3__/* .KIND_INFO */ .Kw[kind];
+            const info = _group_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_INFO */ .Kw[kind];
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
@@ -149,10 +151,10 @@ function groupChunks(report, findings) {
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
-            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .splitLeftovers */ .bl)(ofKind)) {
+            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .splitLeftovers */ .bl)(ofKind)) {
                 const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
                 const named = sets.length > 0 ? ` ${sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}` : '';
-                const words = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .leftoverWords */ .BF)(part[0], info);
+                const words = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .leftoverWords */ .BF)(part[0], info);
                 let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
                 for (const r of remediationFor(report, part))
                     head += `\\\n${r}`;
@@ -190,36 +192,36 @@ function details(summaryHtml, body) {
     return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
 }
 function verdict(report) {
-    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .bucketFindings */ .zT)(report.findings);
-    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_3__/* .isExcess */ .YY);
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
+    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY);
     // The same count as the collapsed "N pre-existing findings" section below.
     const before = b.preexisting.length;
     const audited = report.policies.filter((p) => p.status === 'audited').length;
     if (counted.length > 0) {
-        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(counted.length, 'finding');
+        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'finding');
         const extra = b.hasBase && before > 0 ? ` (and ${before} pre-existing)` : '';
-        return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
+        return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
     }
     if (audited === 0 && report.findings.length === 0) {
-        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
+        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
     }
     if (b.hasBase) {
-        const extra = before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(before, 'pre-existing finding')}` : '';
+        const extra = before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '';
         return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
     }
     return '✅ **No IAM permissions beyond the vendor baselines**';
 }
 function removedSection(removed) {
     const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)}`);
-    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(removed.length, 'permission')} removed by this change`, items.join('\n'));
+    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(removed.length, 'permission')} removed by this change`, items.join('\n'));
 }
 function ignoredSection(ignored) {
     const items = ignored.map((f) => {
         const why = f.ignored;
         const until = why.expires ? ` (until ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.expires)})` : '';
-        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
+        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
     });
-    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
+    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
 /**
  * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
@@ -235,19 +237,34 @@ function suggestionSections(report) {
         if (s.diff.trim() === '')
             return '';
         // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
-        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .omittedDiff */ .sO)(s);
+        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .omittedDiff */ .sO)(s);
         const body = omitted
-            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
+            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
             : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)(s.diff, 'diff');
         // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
         const ignored = kept.get(s.policy);
-        const advice = ignored
-            ? `It also removes what an ignore rule keeps (${list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
-            : keepsNothing(s.minimal)
-                ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
-                : '';
+        const denyLeftOut = (0,_sources_records_js__WEBPACK_IMPORTED_MODULE_2__/* .denyWasLeftOut */ .HG)(s.approximate);
+        const advice = (s.approximate?.length ? asRead(s.approximate, denyLeftOut) : '') +
+            (ignored
+                ? `It also removes what an ignore rule keeps (${list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
+                : keepsNothing(s.minimal)
+                    ? denyLeftOut
+                        ? 'Every statement read would be removed: keep only the Deny statements that were left out.\n\n'
+                        : 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+                    : '');
         return details(`💡 Suggested minimal policy: <code>${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s.policy, 'html')}</code>`, advice + body);
     });
+}
+/**
+ * The advice on a suggestion made from a policy read otherwise than written: how (its notes), and
+ * that a Deny left out is not in it (a Deny dropped would widen what every policy of the principal
+ * grants).
+ */
+function asRead(notes, denyLeftOut) {
+    const how = notes.map((n) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n)).join('; ');
+    return denyLeftOut
+        ? `⚠️ Made from the policy as read, not as written (${how}). The Deny statements left out are not in it: keep them as written when you apply it.\n\n`
+        : `⚠️ Made from the policy as read, not as written (${how}): compare it with the file when you apply it.\n\n`;
 }
 /** A suggested policy without any statement. */
 function keepsNothing(minimal) {
@@ -256,32 +273,32 @@ function keepsNothing(minimal) {
 }
 /** The audited policies with no finding, named (a bounded list), so that a check is seen to be made. */
 function cleanSection(report) {
-    const clean = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .cleanPolicies */ .aY)(report);
+    const clean = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .cleanPolicies */ .aY)(report);
     if (clean.length === 0)
         return undefined;
-    const items = clean.slice(0, _group_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_CLEAN_SHOWN */ .hu).map((p) => {
-        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .addressLabel */ .xh)(p);
+    const items = clean.slice(0, _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu).map((p) => {
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(p);
         const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
         const against = p.baseline
             ? `: baseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})` : ''}`
             : '';
         return `- ${where.join(' · ')}${against}`;
     });
-    if (clean.length > _group_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_CLEAN_SHOWN */ .hu)
-        items.push(`- … and ${clean.length - _group_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_CLEAN_SHOWN */ .hu} more`);
-    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
+    if (clean.length > _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu)
+        items.push(`- … and ${clean.length - _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu} more`);
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
 }
 function notAuditedSection(report) {
     const items = [];
     for (const p of report.policies) {
         if (p.status === 'audited')
             continue;
-        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .addressLabel */ .xh)(p);
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(p);
         const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
     }
     for (const i of report.inputs) {
-        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .heldNothing */ .fq)(i))
+        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .heldNothing */ .fq)(i))
             items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')}`);
         if (i.status === 'audited')
             continue;
@@ -289,7 +306,7 @@ function notAuditedSection(report) {
     }
     if (items.length === 0)
         return undefined;
-    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(items.length, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(items.length, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
 function footer(report) {
     const baselines = report.baselines.map((b) => {
@@ -371,7 +388,7 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     while (kept.length > 0 && kept[kept.length - 1].findings === 0)
         kept.pop();
     const shown = kept.reduce((n, c) => n + c.findings, 0);
-    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
+    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
     const out = assemble([head, joinChunks(kept), more, pointer, tail]);
     if (measure(out) < limit)
         return out;
@@ -382,11 +399,11 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     return cut.slice(0, cut.lastIndexOf('\n') + 1);
 }
 function renderMarkdown(report, options = {}) {
-    (0,_actions_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSuggestions */ .zd)(report, 'a Markdown');
+    (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .requireSuggestions */ .zd)(report, 'a Markdown');
     const mode = options.mode ?? 'summary';
     const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
     const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
-    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .bucketFindings */ .zT)(report.findings);
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
     const headParts = [];
     if (mode === 'comment')
         headParts.push(commentMarker(options.commentKey));
@@ -404,10 +421,10 @@ function renderMarkdown(report, options = {}) {
     const rest = [];
     if (options.moreSuggestions && options.moreSuggestions > 0) {
         const n = options.moreSuggestions;
-        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
+        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
     }
     if (b.preexisting.length > 0) {
-        rest.push(() => details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
+        rest.push(() => details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
     }
     if (b.removed.length > 0)
         rest.push(() => removedSection(b.removed));

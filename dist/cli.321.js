@@ -1517,7 +1517,10 @@ function memberSuggestion(m, statements) {
         Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
         Statement: statements,
     };
-    return suggestion(m.record.id, m.record.path, original, minimal);
+    const made = suggestion(m.record.id, m.record.path, original, minimal);
+    if (m.record.approximate?.length)
+        made.approximate = [...m.record.approximate];
+    return made;
 }
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
 function suggestMinimal(unit, result, builder) {
@@ -8343,7 +8346,7 @@ const ORDER = {
     ],
     ignored: ['reason', 'expires'],
     actionSet: ['patterns', 'except', 'count'],
-    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted'],
+    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted', 'approximate'],
     diffOmitted: ['lines', 'bytes'],
     summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
 };
@@ -16258,7 +16261,15 @@ function storedSuggestion(s) {
     const diff = (0,_audit_minimal_js__WEBPACK_IMPORTED_MODULE_3__/* .diffOnce */ .BR)(s);
     if (diffTooLarge(diff)) {
         const size = diffSize(diff);
-        return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+        const out = {
+            policy: s.policy,
+            minimal: s.minimal,
+            diff: omittedDiffNote(size),
+            diffOmitted: size,
+        };
+        if (s.approximate)
+            out.approximate = s.approximate;
+        return out;
     }
     const out = {};
     for (const k of Object.keys(s))
@@ -24101,6 +24112,7 @@ const managedPoliciesInfo = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Eb: () => (/* binding */ notActionsLeftOutNote),
+/* harmony export */   HG: () => (/* binding */ denyWasLeftOut),
 /* harmony export */   HU: () => (/* binding */ boundDocuments),
 /* harmony export */   LB: () => (/* binding */ mayGrantMore),
 /* harmony export */   M2: () => (/* binding */ denyLeftOutNote),
@@ -24171,7 +24183,12 @@ function boundDocuments(result) {
  * CloudFormation parameters without a default...): left out, not read as wildcards.
  */
 function denyLeftOutNote(what) {
-    return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+    return `left out: ${[...new Set(what)].join('; ')} ${DENY_NEVER_BROADER}: that would hide what the policy grants); findings it might remove are still reported`;
+}
+const DENY_NEVER_BROADER = '(a Deny is never read broader than written';
+/** Whether a policy's approximate notes say that some of its Deny statements were left out (denyLeftOutNote). */
+function denyWasLeftOut(notes) {
+    return notes !== undefined && notes.some((n) => n.includes(DENY_NEVER_BROADER));
 }
 /**
  * The openings of the notes of a policy some of whose grants were left out as not known: whole

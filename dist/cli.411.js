@@ -566,6 +566,7 @@ function parseReportJson(text) {
                         bytes: optNum(omitted.bytes, `${w}.diffOmitted.bytes`) ?? 0,
                     }
                     : undefined,
+                approximate: s.approximate === undefined ? undefined : strings(s.approximate, `${w}.approximate`),
             });
         }),
         summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },

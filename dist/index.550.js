@@ -6305,7 +6305,12 @@ function boundDocuments(result) {
  * CloudFormation parameters without a default...): left out, not read as wildcards.
  */
 function denyLeftOutNote(what) {
-    return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+    return `left out: ${[...new Set(what)].join('; ')} ${DENY_NEVER_BROADER}: that would hide what the policy grants); findings it might remove are still reported`;
+}
+const DENY_NEVER_BROADER = '(a Deny is never read broader than written';
+/** Whether a policy's approximate notes say that some of its Deny statements were left out (denyLeftOutNote). */
+function denyWasLeftOut(notes) {
+    return notes !== undefined && notes.some((n) => n.includes(DENY_NEVER_BROADER));
 }
 /**
  * The openings of the notes of a policy some of whose grants were left out as not known: whole
@@ -22111,7 +22116,10 @@ function memberSuggestion(m, statements) {
         Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
         Statement: statements,
     };
-    return suggestion(m.record.id, m.record.path, original, minimal);
+    const made = suggestion(m.record.id, m.record.path, original, minimal);
+    if (m.record.approximate?.length)
+        made.approximate = [...m.record.approximate];
+    return made;
 }
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */
 function suggestMinimal(unit, result, builder) {
@@ -25514,7 +25522,15 @@ function storedSuggestion(s) {
     const diff = diffOnce(s);
     if (diffTooLarge(diff)) {
         const size = diffSize(diff);
-        return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+        const out = {
+            policy: s.policy,
+            minimal: s.minimal,
+            diff: omittedDiffNote(size),
+            diffOmitted: size,
+        };
+        if (s.approximate)
+            out.approximate = s.approximate;
+        return out;
     }
     const out = {};
     for (const k of Object.keys(s))
@@ -25614,6 +25630,7 @@ function messageAddsToActions(f, many) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -25837,13 +25854,28 @@ function suggestionSections(report) {
             : (0,core_escape/* fencedBlock */.zW)(s.diff, 'diff');
         // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
         const ignored = kept.get(s.policy);
-        const advice = ignored
-            ? `It also removes what an ignore rule keeps (${markdown_list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
-            : keepsNothing(s.minimal)
-                ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
-                : '';
+        const denyLeftOut = denyWasLeftOut(s.approximate);
+        const advice = (s.approximate?.length ? asRead(s.approximate, denyLeftOut) : '') +
+            (ignored
+                ? `It also removes what an ignore rule keeps (${markdown_list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
+                : keepsNothing(s.minimal)
+                    ? denyLeftOut
+                        ? 'Every statement read would be removed: keep only the Deny statements that were left out.\n\n'
+                        : 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+                    : '');
         return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, advice + body);
     });
+}
+/**
+ * The advice on a suggestion made from a policy read otherwise than written: how (its notes), and
+ * that a Deny left out is not in it (a Deny dropped would widen what every policy of the principal
+ * grants).
+ */
+function asRead(notes, denyLeftOut) {
+    const how = notes.map((n) => (0,core_escape/* escapeMarkdown */.FV)(n)).join('; ');
+    return denyLeftOut
+        ? `⚠️ Made from the policy as read, not as written (${how}). The Deny statements left out are not in it: keep them as written when you apply it.\n\n`
+        : `⚠️ Made from the policy as read, not as written (${how}): compare it with the file when you apply it.\n\n`;
 }
 /** A suggested policy without any statement. */
 function keepsNothing(minimal) {
@@ -27122,7 +27154,7 @@ const ORDER = {
     ],
     ignored: ['reason', 'expires'],
     actionSet: ['patterns', 'except', 'count'],
-    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted'],
+    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted', 'approximate'],
     diffOmitted: ['lines', 'bytes'],
     summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
 };
@@ -29868,6 +29900,7 @@ function parseReportJson(text) {
                         bytes: optNum(omitted.bytes, `${w}.diffOmitted.bytes`) ?? 0,
                     }
                     : undefined,
+                approximate: s.approximate === undefined ? undefined : strings(s.approximate, `${w}.approximate`),
             });
         }),
         summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },

@@ -254,7 +254,9 @@ export function memberSuggestion(m: UnitMember, statements: Record<string, unkno
     Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
     Statement: statements,
   };
-  return suggestion(m.record.id, m.record.path, original, minimal);
+  const made = suggestion(m.record.id, m.record.path, original, minimal);
+  if (m.record.approximate?.length) made.approximate = [...m.record.approximate];
+  return made;
 }
 
 /** What each policy of the unit grants intersected with the active baseline, with a unified diff. */

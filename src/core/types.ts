@@ -295,6 +295,11 @@ export interface Suggestion {
    * bound: the diff's size; `diff` then holds a one-line note instead of the diff.
    */
   diffOmitted?: { lines: number; bytes: number };
+  /**
+   * Where the policy was read otherwise than written (PolicyRecord.approximate: values not known
+   * read as wildcards, a Deny left out...): the suggestion is made from the policy as read.
+   */
+  approximate?: string[];
 }
 
 export interface Report {

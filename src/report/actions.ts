@@ -106,7 +106,14 @@ export function storedSuggestion(s: Suggestion): Record<string, unknown> {
   const diff = diffOnce(s);
   if (diffTooLarge(diff)) {
     const size = diffSize(diff);
-    return { policy: s.policy, minimal: s.minimal, diff: omittedDiffNote(size), diffOmitted: size };
+    const out: Record<string, unknown> = {
+      policy: s.policy,
+      minimal: s.minimal,
+      diff: omittedDiffNote(size),
+      diffOmitted: size,
+    };
+    if (s.approximate) out.approximate = s.approximate;
+    return out;
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(s)) out[k] = k === 'diff' ? diff : (s as unknown as Record<string, unknown>)[k];

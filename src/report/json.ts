@@ -65,7 +65,7 @@ const ORDER: Record<string, readonly string[]> = {
   ],
   ignored: ['reason', 'expires'],
   actionSet: ['patterns', 'except', 'count'],
-  suggestion: ['policy', 'minimal', 'diff', 'diffOmitted'],
+  suggestion: ['policy', 'minimal', 'diff', 'diffOmitted', 'approximate'],
   diffOmitted: ['lines', 'bytes'],
   summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
 };

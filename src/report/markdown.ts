@@ -7,6 +7,7 @@
 import type { Finding, Report } from '../core/types.js';
 import { clipShown, escapeMarkdown as md, fencedBlock, hiddenMarker } from '../core/escape.js';
 import { keptByIgnore } from '../audit/report-model.js';
+import { denyWasLeftOut } from '../sources/records.js';
 import {
   actionsText,
   MAX_ACTIONS,
@@ -298,13 +299,30 @@ function suggestionSections(report: Report): (() => string)[] {
         : fencedBlock(s.diff, 'diff');
       // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
       const ignored = kept.get(s.policy);
-      const advice = ignored
-        ? `It also removes what an ignore rule keeps (${list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
-        : keepsNothing(s.minimal)
-          ? 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
-          : '';
+      const denyLeftOut = denyWasLeftOut(s.approximate);
+      const advice =
+        (s.approximate?.length ? asRead(s.approximate, denyLeftOut) : '') +
+        (ignored
+          ? `It also removes what an ignore rule keeps (${list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
+          : keepsNothing(s.minimal)
+            ? denyLeftOut
+              ? 'Every statement read would be removed: keep only the Deny statements that were left out.\n\n'
+              : 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+            : '');
       return details(`💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`, advice + body);
     });
+}
+
+/**
+ * The advice on a suggestion made from a policy read otherwise than written: how (its notes), and
+ * that a Deny left out is not in it (a Deny dropped would widen what every policy of the principal
+ * grants).
+ */
+function asRead(notes: readonly string[], denyLeftOut: boolean): string {
+  const how = notes.map((n) => md(n)).join('; ');
+  return denyLeftOut
+    ? `⚠️ Made from the policy as read, not as written (${how}). The Deny statements left out are not in it: keep them as written when you apply it.\n\n`
+    : `⚠️ Made from the policy as read, not as written (${how}): compare it with the file when you apply it.\n\n`;
 }
 
 /** A suggested policy without any statement. */

@@ -263,6 +263,7 @@ export function parseReportJson(text: string): Report {
               bytes: optNum(omitted.bytes, `${w}.diffOmitted.bytes`) ?? 0,
             }
           : undefined,
+        approximate: s.approximate === undefined ? undefined : strings(s.approximate, `${w}.approximate`),
       }) as Report['suggestions'][number];
     }),
     summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },

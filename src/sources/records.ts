@@ -52,7 +52,14 @@ export function boundDocuments(result: InputResult): InputResult {
  * CloudFormation parameters without a default...): left out, not read as wildcards.
  */
 export function denyLeftOutNote(what: readonly string[]): string {
-  return `left out: ${[...new Set(what)].join('; ')} (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported`;
+  return `left out: ${[...new Set(what)].join('; ')} ${DENY_NEVER_BROADER}: that would hide what the policy grants); findings it might remove are still reported`;
+}
+
+const DENY_NEVER_BROADER = '(a Deny is never read broader than written';
+
+/** Whether a policy's approximate notes say that some of its Deny statements were left out (denyLeftOutNote). */
+export function denyWasLeftOut(notes: readonly string[] | undefined): boolean {
+  return notes !== undefined && notes.some((n) => n.includes(DENY_NEVER_BROADER));
 }
 
 /**
