@@ -17338,14 +17338,25 @@ const FUNCTIONS = {
     },
     merge: (args, text) => {
         const out = (0,hcl_values/* newObj */.AC)();
+        const marks = new Map();
         for (const a of args) {
             if (a === null)
                 continue;
             if (!(0,hcl_values/* isObj */.sA)(a))
                 return new hcl_values/* Unknown */.$r(text);
-            for (const k of Object.keys(a))
+            // Keys that are not known stay marked (a later known key of the same text replaces one).
+            const notKnown = (0,hcl_values/* templateKeysOf */.UM)(a);
+            for (const k of Object.keys(a)) {
                 out[k] = a[k];
+                const m = notKnown?.get(k);
+                if (m)
+                    marks.set(k, m);
+                else
+                    marks.delete(k);
+            }
         }
+        for (const [k, m] of marks)
+            (0,hcl_values/* setTemplateKey */.k1)(out, k, m);
         return out;
     },
     flatten: ([l], text) => {
@@ -25560,8 +25571,11 @@ function buildStatements(readers) {
             (out.denyLeftOut ??= []).push("a Deny's condition that is not known");
             continue statements;
         }
-        if ('unknown' in conds)
-            out.wild = true; // unknown conditions are left out: the statement reads broader
+        if ('unknown' in conds) {
+            // Unknown conditions are left out: the statement reads broader, said so.
+            out.wild = true;
+            (out.conditionsLeftOut ??= []).push(conds.unknown.replace(/^its /, ''));
+        }
         else if (conds.length > 0) {
             const c = new Map();
             for (const b of conds) {
@@ -25573,6 +25587,8 @@ function buildStatements(readers) {
                 note(values);
                 if (!test?.values[0] || !variable?.values[0]) {
                     out.wild = true;
+                    const shown = (f) => f?.values[0] ?? f?.interpolations[0] ?? '(none)';
+                    (out.conditionsLeftOut ??= []).push(`${shown(test)} on ${shown(variable)}`);
                     continue;
                 }
                 let vars = c.get(test.values[0]);
@@ -25853,7 +25869,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             const leftOut = [...(built.leftOut ?? [])];
             const denyLeftOut = [...(built.denyLeftOut ?? [])];
             const statementsLeftOut = [];
-            const conditionsLeftOut = [];
+            const conditionsLeftOut = [...(built.conditionsLeftOut ?? [])];
             const documentsLeftOut = [];
             /** The notes of the documents referenced as sources or overrides (what they left out…). */
             const referencedNotes = [];

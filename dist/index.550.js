@@ -7790,8 +7790,11 @@ function buildStatements(readers) {
             (out.denyLeftOut ??= []).push("a Deny's condition that is not known");
             continue statements;
         }
-        if ('unknown' in conds)
-            out.wild = true; // unknown conditions are left out: the statement reads broader
+        if ('unknown' in conds) {
+            // Unknown conditions are left out: the statement reads broader, said so.
+            out.wild = true;
+            (out.conditionsLeftOut ??= []).push(conds.unknown.replace(/^its /, ''));
+        }
         else if (conds.length > 0) {
             const c = new Map();
             for (const b of conds) {
@@ -7803,6 +7806,8 @@ function buildStatements(readers) {
                 note(values);
                 if (!test?.values[0] || !variable?.values[0]) {
                     out.wild = true;
+                    const shown = (f) => f?.values[0] ?? f?.interpolations[0] ?? '(none)';
+                    (out.conditionsLeftOut ??= []).push(`${shown(test)} on ${shown(variable)}`);
                     continue;
                 }
                 let vars = c.get(test.values[0]);
@@ -8083,7 +8088,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             const leftOut = [...(built.leftOut ?? [])];
             const denyLeftOut = [...(built.denyLeftOut ?? [])];
             const statementsLeftOut = [];
-            const conditionsLeftOut = [];
+            const conditionsLeftOut = [...(built.conditionsLeftOut ?? [])];
             const documentsLeftOut = [];
             /** The notes of the documents referenced as sources or overrides (what they left out…). */
             const referencedNotes = [];
@@ -14491,14 +14496,25 @@ const FUNCTIONS = {
     },
     merge: (args, text) => {
         const out = newObj();
+        const marks = new Map();
         for (const a of args) {
             if (a === null)
                 continue;
             if (!isObj(a))
                 return new values_Unknown(text);
-            for (const k of Object.keys(a))
+            // Keys that are not known stay marked (a later known key of the same text replaces one).
+            const notKnown = templateKeysOf(a);
+            for (const k of Object.keys(a)) {
                 out[k] = a[k];
+                const m = notKnown?.get(k);
+                if (m)
+                    marks.set(k, m);
+                else
+                    marks.delete(k);
+            }
         }
+        for (const [k, m] of marks)
+            setTemplateKey(out, k, m);
         return out;
     },
     flatten: ([l], text) => {

@@ -13,6 +13,8 @@ import {
   newObj,
   PartialList,
   primitiveString,
+  setTemplateKey,
+  templateKeysOf,
   Tmpl,
   toPlain,
   Unknown,
@@ -182,11 +184,20 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   merge: (args, text) => {
     const out = newObj();
+    const marks = new Map<string, Unknown | Tmpl>();
     for (const a of args) {
       if (a === null) continue;
       if (!isObj(a)) return new Unknown(text);
-      for (const k of Object.keys(a)) out[k] = a[k]!;
+      // Keys that are not known stay marked (a later known key of the same text replaces one).
+      const notKnown = templateKeysOf(a);
+      for (const k of Object.keys(a)) {
+        out[k] = a[k]!;
+        const m = notKnown?.get(k);
+        if (m) marks.set(k, m);
+        else marks.delete(k);
+      }
     }
+    for (const [k, m] of marks) setTemplateKey(out, k, m);
     return out;
   },
   flatten: ([l], text) => {

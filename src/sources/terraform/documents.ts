@@ -247,7 +247,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const leftOut: string[] = [...(built.leftOut ?? [])];
       const denyLeftOut: string[] = [...(built.denyLeftOut ?? [])];
       const statementsLeftOut: string[] = [];
-      const conditionsLeftOut: string[] = [];
+      const conditionsLeftOut: string[] = [...(built.conditionsLeftOut ?? [])];
       const documentsLeftOut: string[] = [];
       /** The notes of the documents referenced as sources or overrides (what they left out…). */
       const referencedNotes: string[] = [];

@@ -683,6 +683,8 @@ export interface BuiltStatements {
   notActionsLeftOut?: string[];
   /** Effects that are not known, read as Allow (unknownEffectsNote). */
   effectsAsAllow?: string[];
+  /** An Allow's conditions that are not known, left out (unknownConditionsNote). */
+  conditionsLeftOut?: string[];
 }
 
 export function one(values: string[]): string | string[] {
@@ -825,9 +827,11 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       (out.denyLeftOut ??= []).push("a Deny's condition that is not known");
       continue statements;
     }
-    if ('unknown' in conds)
-      out.wild = true; // unknown conditions are left out: the statement reads broader
-    else if (conds.length > 0) {
+    if ('unknown' in conds) {
+      // Unknown conditions are left out: the statement reads broader, said so.
+      out.wild = true;
+      (out.conditionsLeftOut ??= []).push(conds.unknown.replace(/^its /, ''));
+    } else if (conds.length > 0) {
       const c = new Map<string, Map<string, string[]>>();
       for (const b of conds) {
         const test = b.scalar('test');
@@ -838,6 +842,8 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         note(values);
         if (!test?.values[0] || !variable?.values[0]) {
           out.wild = true;
+          const shown = (f: FieldRead | undefined) => f?.values[0] ?? f?.interpolations[0] ?? '(none)';
+          (out.conditionsLeftOut ??= []).push(`${shown(test)} on ${shown(variable)}`);
           continue;
         }
         let vars = c.get(test.values[0]);
