@@ -1997,3 +1997,71 @@ Resources:
     expect(known.policies.some((x) => x.address?.startsWith('Fn.'))).toBe(false);
   });
 });
+
+describe("what a review of SAM's implicit policies found", () => {
+  /** An order service: its stage decides the dead-letter queues, an alarm topic may be given. */
+  const HEAD = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, AllowedValues: [dev, prod]}
+  AlarmTopicArn: {Type: String, Default: ''}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  HasAlarmTopic: !Not [!Equals [!Ref AlarmTopicArn, '']]
+Resources:
+  FailedOrders:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: failed-orders}
+  FailedOrdersTopic:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: failed-orders}
+`;
+  const fn = (name: string, more: string) => `  ${name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src/
+${more}`;
+  const QUEUE = `arn:aws:sqs:*:${A}:failed-orders`;
+  const TOPIC = `arn:aws:sns:*:${A}:failed-orders`;
+  const STAGE =
+    'condition IsProd is not known (parameter Stage has no default): both of its branches audited';
+
+  it('a DeadLetterQueue chosen by an Fn::If, or its Type: the branch of a condition known, each branch of one not known (the policy was lost)', () => {
+    const text = `${HEAD}${fn('ProcessOrder', '      DeadLetterQueue: !If [IsProd, {Type: SQS, TargetArn: !GetAtt FailedOrders.Arn}, !Ref AWS::NoValue]\n')}${fn(
+      'NotifyOrder',
+      `      DeadLetterQueue:
+        Type: !If [IsProd, SQS, SNS]
+        TargetArn: !If [IsProd, !GetAtt FailedOrders.Arn, !Ref FailedOrdersTopic]
+`,
+    )}${fn('AlarmOrder', '      DeadLetterQueue: !If [HasAlarmTopic, {Type: SNS, TargetArn: !Ref AlarmTopicArn}, {Type: SQS, TargetArn: !GetAtt FailedOrders.Arn}]\n')}`;
+    const r = parse('t.yaml', text);
+    const whole = rec(r, 'ProcessOrder.DeadLetterQueue');
+    expect(statements(whole)).toEqual([{ Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' }]);
+    expect(whole.approximate).toEqual([STAGE]);
+    expect(principal(r, 'ProcessOrderRole').policies).toContain('ProcessOrder.DeadLetterQueue');
+    const typed = rec(r, 'NotifyOrder.DeadLetterQueue');
+    expect(statements(typed)).toEqual([
+      { Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' },
+      { Action: 'sns:Publish', Resource: TOPIC, Effect: 'Allow' },
+    ]);
+    expect(typed.approximate).toEqual([STAGE]);
+    expect(lineAt(text, typed.line!).trim()).toBe('DeadLetterQueue:');
+    // A condition known (the alarm topic's default is empty): its branch, with no note.
+    const known = rec(r, 'AlarmOrder.DeadLetterQueue');
+    expect(statements(known)).toEqual([{ Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' }]);
+    expect(known.approximate).toBeUndefined();
+    // A Type not known: listed, with why.
+    const unknownType = parse(
+      't.yaml',
+      `${HEAD.replace('Parameters:', 'Parameters:\n  DlqType: {Type: String}')}${fn('Fn', '      DeadLetterQueue: {Type: !Ref DlqType, TargetArn: !GetAtt FailedOrders.Arn}\n')}`,
+    );
+    expect(summary(unknownType)[0]).toEqual([
+      'Fn.DeadLetterQueue',
+      'identity',
+      'unresolved',
+      "the DeadLetterQueue's Type is not known (parameter DlqType has no default)",
+    ]);
+  });
+});

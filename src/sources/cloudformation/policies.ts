@@ -297,18 +297,22 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       if (notes.length)
         for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(...notes);
     });
-    const dlq =
-      r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
-    if (dlq)
+    const dlq = r.type === 'AWS::Serverless::Function' ? r.props.DeadLetterQueue : undefined;
+    // (chosen by an Fn::If, or its Type or TargetArn: the branch of a condition known, the policy
+    // of each branch that gives one where it is not known, read as a document is: docRecord)
+    if (dlq !== undefined) {
+      const at = [...r.path, 'Properties', 'DeadLetterQueue'];
       this.docRecord({
         owner: r.logicalId,
         address: `${r.logicalId}.DeadLetterQueue`,
         kind: 'identity',
         name: 'DeadLetterQueuePolicy',
         raw: dlq,
-        path: [...r.path, 'Properties', 'DeadLetterQueue'],
-        statementsAt: [...r.path, 'Properties', 'DeadLetterQueue'],
+        path: at,
+        statementsAt: at,
+        evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq)),
       });
+    }
     if (r.props.AssumeRolePolicyDocument !== undefined)
       this.docRecord({
         owner: r.logicalId,

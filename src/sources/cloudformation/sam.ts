@@ -4,7 +4,7 @@
 // (data/sam/policy_templates.json, compiled into src/generated/sam-policy-templates-data.ts).
 import { isObject } from '../parser.js';
 import { SAM_POLICY_TEMPLATES } from '../../generated/sam-policy-templates-data.js';
-import { INTRINSICS } from './intrinsics.js';
+import { INTRINSICS, NO_VALUE, Unknown, asUnknown, hasUnknownPart } from './intrinsics.js';
 
 export { SAM_POLICY_TEMPLATES_SOURCE } from '../../generated/sam-policy-templates-data.js';
 
@@ -83,10 +83,20 @@ export function samImplicitManagedPolicies(
   return out;
 }
 
-/** The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`). */
+/**
+ * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
+ * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
+ * Unknown when its Type is not known.
+ */
 export function samDeadLetterPolicy(dlq: unknown): unknown {
-  if (!isObject(dlq)) return undefined;
+  if (dlq === NO_VALUE) return NO_VALUE;
+  const u = asUnknown(dlq);
+  if (u) return u;
+  if (!isObject(dlq)) return NO_VALUE;
+  const tu = asUnknown(dlq.Type);
+  if (tu || hasUnknownPart(dlq.Type))
+    return new Unknown(`the DeadLetterQueue's Type is not known${tu ? ` (${tu.reason})` : ''}`);
   const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
-  if (!action) return undefined;
+  if (!action) return NO_VALUE;
   return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
 }
