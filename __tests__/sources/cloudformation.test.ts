@@ -2064,4 +2064,47 @@ ${more}`;
       "the DeadLetterQueue's Type is not known (parameter DlqType has no default)",
     ]);
   });
+
+  const XRAY = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+  const traced = (r: InputResult, role: string) => principal(r, role).policies.includes(XRAY);
+
+  it('a Tracing chosen by an Fn::If: X-Ray as SAM attaches it, whatever the condition (a condition known false lost it); with AWS::LanguageExtensions, each branch, noted', () => {
+    const globals = (head: string) =>
+      head.replace(
+        'Resources:\n',
+        'Globals:\n  Function:\n    Tracing: !If [IsProd, Active, Disabled]\nResources:\n',
+      );
+    const functions = `${fn('ProcessOrder', '      Tracing: !If [HasAlarmTopic, Active, !Ref AWS::NoValue]\n')}${fn('NotifyOrder', '')}`;
+    // SAM's translator resolves a Ref to a parameter there, nothing else: an Fn::If is not 'Disabled'.
+    const sam = parse('t.yaml', globals(HEAD) + functions);
+    expect(traced(sam, 'ProcessOrderRole')).toBe(true);
+    expect(traced(sam, 'NotifyOrderRole')).toBe(true);
+    expect(rec(sam, XRAY).approximate).toBeUndefined();
+    // AWS::LanguageExtensions first resolves the Fn::If: the branch of a condition known, a
+    // condition not known read both ways (X-Ray attached, said so).
+    const LE = HEAD.replace(
+      'Transform: AWS::Serverless-2016-10-31\n',
+      'Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\n',
+    );
+    const le = parse('t.yaml', globals(LE) + functions);
+    expect(traced(le, 'ProcessOrderRole')).toBe(false);
+    expect(traced(le, 'NotifyOrderRole')).toBe(true);
+    expect(rec(le, XRAY).approximate).toEqual([
+      'attached to NotifyOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
+    ]);
+    // Both branches tracing: attached, with no note.
+    const both = parse('t.yaml', LE + fn('Fn', '      Tracing: !If [IsProd, Active, PassThrough]\n'));
+    expect(traced(both, 'FnRole')).toBe(true);
+    expect(rec(both, XRAY).approximate).toBeUndefined();
+  });
+
+  it('a Tracing that is a parameter not known: X-Ray attached, said so; a parameter whose default is Disabled: none, as SAM reads it', () => {
+    const text = `${HEAD.replace('Parameters:', 'Parameters:\n  TracingMode: {Type: String, AllowedValues: [Active, PassThrough, Disabled]}\n  Quiet: {Type: String, Default: Disabled}')}${fn('ProcessOrder', '      Tracing: !Ref TracingMode\n')}${fn('NotifyOrder', '      Tracing: !Ref Quiet\n')}`;
+    const r = parse('t.yaml', text);
+    expect(traced(r, 'ProcessOrderRole')).toBe(true);
+    expect(traced(r, 'NotifyOrderRole')).toBe(false);
+    expect(rec(r, XRAY).approximate).toEqual([
+      'attached to ProcessOrderRole by SAM for its Tracing, which is not known (parameter TracingMode has no default): audited as attached',
+    ]);
+  });
 });

@@ -60,15 +60,26 @@ function substitute(def: unknown, params: Record<string, unknown>): Record<strin
   return walk(def) as Record<string, unknown>;
 }
 
+/** The managed policy SAM attaches for a function's Tracing (in the partition `aws`). */
+export const SAM_XRAY_POLICY_ARN = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+
+/**
+ * Whether SAM adds X-Ray for a function's Tracing as it reads it (samTracings): unless it is
+ * none or 'Disabled' (an expression it does not resolve, or a value not known here, may trace).
+ */
+export function samTracesXray(tracing: unknown): boolean {
+  return tracing !== undefined && tracing !== null && tracing !== NO_VALUE && tracing !== 'Disabled';
+}
+
 /**
  * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
- * `_construct_role`): basic (or durable) execution, X-Ray unless tracing is Disabled, VPC access
- * with a VpcConfig. `tracing` is the function's Tracing (or the Globals'), evaluated.
+ * `_construct_role`): basic (or durable) execution, X-Ray when `xray` (samTracesXray), VPC access
+ * with a VpcConfig.
  */
 export function samImplicitManagedPolicies(
   props: Record<string, unknown>,
   type: string,
-  tracing: unknown,
+  xray: boolean,
 ): string[] {
   if (type !== 'AWS::Serverless::Function') return [];
   const out = [
@@ -76,8 +87,7 @@ export function samImplicitManagedPolicies(
       ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
       : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
   ];
-  if (tracing !== undefined && tracing !== null && tracing !== 'Disabled')
-    out.push('arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess');
+  if (xray) out.push(SAM_XRAY_POLICY_ARN);
   if (props.VpcConfig !== undefined)
     out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
   return out;
