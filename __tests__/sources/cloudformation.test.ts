@@ -2108,3 +2108,75 @@ ${more}`;
     ]);
   });
 });
+
+describe('a resource whose Condition is not known', () => {
+  it('is audited as created, said so on its policies and on those attached to it (it was read as surely created); one known false is left out, as before', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  EnableAudit: {Type: String, AllowedValues: ['true', 'false']}
+  AlarmEmail: {Type: String, Default: ''}
+Conditions:
+  AuditEnabled: !Equals [!Ref EnableAudit, 'true']
+  HasAlarmEmail: !Not [!Equals [!Ref AlarmEmail, '']]
+Resources:
+  AuditRole:
+    Type: AWS::IAM::Role
+    Condition: AuditEnabled
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {AWS: arn:aws:iam::111122223333:root}, Action: sts:AssumeRole}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/SecurityAudit]
+      Policies:
+        - PolicyName: read-trails
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - {Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::org-trails/*'}
+  Exporter:
+    Type: AWS::Serverless::Function
+    Condition: AuditEnabled
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src/
+      Policies:
+        - Statement: [{Effect: Allow, Action: 'cloudtrail:LookupEvents', Resource: '*'}]
+  Alarms:
+    Type: AWS::SNS::Topic
+    Condition: HasAlarmEmail
+    Properties: {TopicName: audit-alarms}
+  AlarmsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Condition: HasAlarmEmail
+    Properties:
+      Topics: [!Ref Alarms]
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {Service: cloudwatch.amazonaws.com}, Action: 'sns:Publish', Resource: !Ref Alarms}
+`;
+    const r = parse('t.yaml', text);
+    const why = 'parameter EnableAudit has no default';
+    const created = (id: string) =>
+      `${id} is created only when its condition AuditEnabled is true, which is not known (${why}): audited as created`;
+    const attached = (id: string) =>
+      `attached to ${id}, created only when its condition AuditEnabled is true, which is not known (${why}): audited as attached`;
+    expect(rec(r, 'AuditRole.Policies[0]').approximate).toEqual([created('AuditRole')]);
+    expect(rec(r, 'AuditRole.AssumeRolePolicyDocument').approximate).toEqual([created('AuditRole')]);
+    expect(rec(r, 'Exporter.Policies[0]').approximate).toEqual([created('Exporter')]);
+    expect(rec(r, 'arn:aws:iam::aws:policy/SecurityAudit').approximate).toEqual([attached('AuditRole')]);
+    expect(rec(r, MANAGED_BASIC).approximate).toEqual([attached('ExporterRole')]);
+    expect(principal(r, 'AuditRole').policies).toContain('AuditRole.Policies[0]');
+    // A condition known false (the alarm email's default is empty): the resource is left out.
+    expect(r.policies.map((p) => p.address)).not.toContain('AlarmsPolicy');
+    // Known true: no note.
+    const known = parse(
+      't.yaml',
+      text.replace('EnableAudit: {Type: String,', "EnableAudit: {Type: String, Default: 'true',"),
+    );
+    expect(known.policies.filter((p) => p.approximate)).toEqual([]);
+  });
+});

@@ -145,6 +145,11 @@ export class Analyzer extends PolicyAnalyzer {
         : []),
       ...more,
     ];
+    const c = this.unknownCondition(p.resource);
+    if (c)
+      notes.push(
+        `attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`,
+      );
     for (const note of notes)
       for (const id of got.ids) {
         const rec = this.policies.find((x) => x.id === id);
@@ -310,8 +315,23 @@ export class Analyzer extends PolicyAnalyzer {
     const live = [...this.resources.values()].filter((r) => this.exists(r));
     // Every record first (in the template's order): principals and attachments refer to them.
     for (const r of live) this.policiesOf(r);
+    this.noteConditions(live);
     this.linkPrincipals(live);
     return this.finish();
+  }
+
+  /**
+   * The policies of a resource whose Condition is not known offline: audited as created (exists()),
+   * said so on each (those attached to it: attach()).
+   */
+  protected noteConditions(live: Resource[]): void {
+    for (const r of live) {
+      const c = this.unknownCondition(r);
+      if (!c) continue;
+      const note = `${r.logicalId} is created only when its condition ${c.name} is true, which is not known (${c.why}): audited as created`;
+      for (const rec of this.recordsOf.get(r.logicalId) ?? [])
+        if (!rec.approximate?.includes(note)) (rec.approximate ??= []).push(note);
+    }
   }
 
   /** Resources that depend on each other in a circle (Ref, Fn::GetAtt, Fn::Sub, DependsOn): CloudFormation rejects them. */
