@@ -1997,3 +1997,186 @@ Resources:
     expect(known.policies.some((x) => x.address?.startsWith('Fn.'))).toBe(false);
   });
 });
+
+describe("what a review of SAM's implicit policies found", () => {
+  /** An order service: its stage decides the dead-letter queues, an alarm topic may be given. */
+  const HEAD = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, AllowedValues: [dev, prod]}
+  AlarmTopicArn: {Type: String, Default: ''}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  HasAlarmTopic: !Not [!Equals [!Ref AlarmTopicArn, '']]
+Resources:
+  FailedOrders:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: failed-orders}
+  FailedOrdersTopic:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: failed-orders}
+`;
+  const fn = (name: string, more: string) => `  ${name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src/
+${more}`;
+  const QUEUE = `arn:aws:sqs:*:${A}:failed-orders`;
+  const TOPIC = `arn:aws:sns:*:${A}:failed-orders`;
+  const STAGE =
+    'condition IsProd is not known (parameter Stage has no default): both of its branches audited';
+
+  it('a DeadLetterQueue chosen by an Fn::If, or its Type: the branch of a condition known, each branch of one not known (the policy was lost)', () => {
+    const text = `${HEAD}${fn('ProcessOrder', '      DeadLetterQueue: !If [IsProd, {Type: SQS, TargetArn: !GetAtt FailedOrders.Arn}, !Ref AWS::NoValue]\n')}${fn(
+      'NotifyOrder',
+      `      DeadLetterQueue:
+        Type: !If [IsProd, SQS, SNS]
+        TargetArn: !If [IsProd, !GetAtt FailedOrders.Arn, !Ref FailedOrdersTopic]
+`,
+    )}${fn('AlarmOrder', '      DeadLetterQueue: !If [HasAlarmTopic, {Type: SNS, TargetArn: !Ref AlarmTopicArn}, {Type: SQS, TargetArn: !GetAtt FailedOrders.Arn}]\n')}`;
+    const r = parse('t.yaml', text);
+    const whole = rec(r, 'ProcessOrder.DeadLetterQueue');
+    expect(statements(whole)).toEqual([{ Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' }]);
+    expect(whole.approximate).toEqual([STAGE]);
+    expect(principal(r, 'ProcessOrderRole').policies).toContain('ProcessOrder.DeadLetterQueue');
+    const typed = rec(r, 'NotifyOrder.DeadLetterQueue');
+    expect(statements(typed)).toEqual([
+      { Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' },
+      { Action: 'sns:Publish', Resource: TOPIC, Effect: 'Allow' },
+    ]);
+    expect(typed.approximate).toEqual([STAGE]);
+    expect(lineAt(text, typed.line!).trim()).toBe('DeadLetterQueue:');
+    // A condition known (the alarm topic's default is empty): its branch, with no note.
+    const known = rec(r, 'AlarmOrder.DeadLetterQueue');
+    expect(statements(known)).toEqual([{ Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' }]);
+    expect(known.approximate).toBeUndefined();
+    // A Type not known: listed, with why.
+    const unknownType = parse(
+      't.yaml',
+      `${HEAD.replace('Parameters:', 'Parameters:\n  DlqType: {Type: String}')}${fn('Fn', '      DeadLetterQueue: {Type: !Ref DlqType, TargetArn: !GetAtt FailedOrders.Arn}\n')}`,
+    );
+    expect(summary(unknownType)[0]).toEqual([
+      'Fn.DeadLetterQueue',
+      'identity',
+      'unresolved',
+      "the DeadLetterQueue's Type is not known (parameter DlqType has no default)",
+    ]);
+  });
+
+  const XRAY = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+  const traced = (r: InputResult, role: string) => principal(r, role).policies.includes(XRAY);
+
+  it('a Tracing chosen by an Fn::If: X-Ray as SAM attaches it, whatever the condition (a condition known false lost it); with AWS::LanguageExtensions, each branch, noted', () => {
+    const globals = (head: string) =>
+      head.replace(
+        'Resources:\n',
+        'Globals:\n  Function:\n    Tracing: !If [IsProd, Active, Disabled]\nResources:\n',
+      );
+    const functions = `${fn('ProcessOrder', '      Tracing: !If [HasAlarmTopic, Active, !Ref AWS::NoValue]\n')}${fn('NotifyOrder', '')}`;
+    // SAM's translator resolves a Ref to a parameter there, nothing else: an Fn::If is not 'Disabled'.
+    const sam = parse('t.yaml', globals(HEAD) + functions);
+    expect(traced(sam, 'ProcessOrderRole')).toBe(true);
+    expect(traced(sam, 'NotifyOrderRole')).toBe(true);
+    expect(rec(sam, XRAY).approximate).toBeUndefined();
+    // AWS::LanguageExtensions first resolves the Fn::If: the branch of a condition known, a
+    // condition not known read both ways (X-Ray attached, said so).
+    const LE = HEAD.replace(
+      'Transform: AWS::Serverless-2016-10-31\n',
+      'Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\n',
+    );
+    const le = parse('t.yaml', globals(LE) + functions);
+    expect(traced(le, 'ProcessOrderRole')).toBe(false);
+    expect(traced(le, 'NotifyOrderRole')).toBe(true);
+    expect(rec(le, XRAY).approximate).toEqual([
+      'attached to NotifyOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
+    ]);
+    // Both branches tracing: attached, with no note.
+    const both = parse('t.yaml', LE + fn('Fn', '      Tracing: !If [IsProd, Active, PassThrough]\n'));
+    expect(traced(both, 'FnRole')).toBe(true);
+    expect(rec(both, XRAY).approximate).toBeUndefined();
+  });
+
+  it('a Tracing that is a parameter not known: X-Ray attached, said so; a parameter whose default is Disabled: none, as SAM reads it', () => {
+    const text = `${HEAD.replace('Parameters:', 'Parameters:\n  TracingMode: {Type: String, AllowedValues: [Active, PassThrough, Disabled]}\n  Quiet: {Type: String, Default: Disabled}')}${fn('ProcessOrder', '      Tracing: !Ref TracingMode\n')}${fn('NotifyOrder', '      Tracing: !Ref Quiet\n')}`;
+    const r = parse('t.yaml', text);
+    expect(traced(r, 'ProcessOrderRole')).toBe(true);
+    expect(traced(r, 'NotifyOrderRole')).toBe(false);
+    expect(rec(r, XRAY).approximate).toEqual([
+      'attached to ProcessOrderRole by SAM for its Tracing, which is not known (parameter TracingMode has no default): audited as attached',
+    ]);
+  });
+});
+
+describe('a resource whose Condition is not known', () => {
+  it('is audited as created, said so on its policies and on those attached to it (it was read as surely created); one known false is left out, as before', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  EnableAudit: {Type: String, AllowedValues: ['true', 'false']}
+  AlarmEmail: {Type: String, Default: ''}
+Conditions:
+  AuditEnabled: !Equals [!Ref EnableAudit, 'true']
+  HasAlarmEmail: !Not [!Equals [!Ref AlarmEmail, '']]
+Resources:
+  AuditRole:
+    Type: AWS::IAM::Role
+    Condition: AuditEnabled
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {AWS: arn:aws:iam::111122223333:root}, Action: sts:AssumeRole}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/SecurityAudit]
+      Policies:
+        - PolicyName: read-trails
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - {Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::org-trails/*'}
+  Exporter:
+    Type: AWS::Serverless::Function
+    Condition: AuditEnabled
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src/
+      Policies:
+        - Statement: [{Effect: Allow, Action: 'cloudtrail:LookupEvents', Resource: '*'}]
+  Alarms:
+    Type: AWS::SNS::Topic
+    Condition: HasAlarmEmail
+    Properties: {TopicName: audit-alarms}
+  AlarmsPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Condition: HasAlarmEmail
+    Properties:
+      Topics: [!Ref Alarms]
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Principal: {Service: cloudwatch.amazonaws.com}, Action: 'sns:Publish', Resource: !Ref Alarms}
+`;
+    const r = parse('t.yaml', text);
+    const why = 'parameter EnableAudit has no default';
+    const created = (id: string) =>
+      `${id} is created only when its condition AuditEnabled is true, which is not known (${why}): audited as created`;
+    const attached = (id: string) =>
+      `attached to ${id}, created only when its condition AuditEnabled is true, which is not known (${why}): audited as attached`;
+    expect(rec(r, 'AuditRole.Policies[0]').approximate).toEqual([created('AuditRole')]);
+    expect(rec(r, 'AuditRole.AssumeRolePolicyDocument').approximate).toEqual([created('AuditRole')]);
+    expect(rec(r, 'Exporter.Policies[0]').approximate).toEqual([created('Exporter')]);
+    expect(rec(r, 'arn:aws:iam::aws:policy/SecurityAudit').approximate).toEqual([attached('AuditRole')]);
+    expect(rec(r, MANAGED_BASIC).approximate).toEqual([attached('ExporterRole')]);
+    expect(principal(r, 'AuditRole').policies).toContain('AuditRole.Policies[0]');
+    // A condition known false (the alarm email's default is empty): the resource is left out.
+    expect(r.policies.map((p) => p.address)).not.toContain('AlarmsPolicy');
+    // Known true: no note.
+    const known = parse(
+      't.yaml',
+      text.replace('EnableAudit: {Type: String,', "EnableAudit: {Type: String, Default: 'true',"),
+    );
+    expect(known.policies.filter((p) => p.approximate)).toEqual([]);
+  });
+});

@@ -113,6 +113,13 @@ export class AnalyzerBase {
     return c instanceof Unknown ? true : c;
   }
 
+  /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
+  protected unknownCondition(r: Resource): { name: string; why: string } | undefined {
+    if (!r.condition) return undefined;
+    const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+    return c instanceof Unknown ? { name: r.condition, why: c.reason } : undefined;
+  }
+
   /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
   protected chosen(raw: unknown): unknown {
     let v = raw;

@@ -297,18 +297,22 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       if (notes.length)
         for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(...notes);
     });
-    const dlq =
-      r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
-    if (dlq)
+    const dlq = r.type === 'AWS::Serverless::Function' ? r.props.DeadLetterQueue : undefined;
+    // (chosen by an Fn::If, or its Type or TargetArn: the branch of a condition known, the policy
+    // of each branch that gives one where it is not known, read as a document is: docRecord)
+    if (dlq !== undefined) {
+      const at = [...r.path, 'Properties', 'DeadLetterQueue'];
       this.docRecord({
         owner: r.logicalId,
         address: `${r.logicalId}.DeadLetterQueue`,
         kind: 'identity',
         name: 'DeadLetterQueuePolicy',
         raw: dlq,
-        path: [...r.path, 'Properties', 'DeadLetterQueue'],
-        statementsAt: [...r.path, 'Properties', 'DeadLetterQueue'],
+        path: at,
+        statementsAt: at,
+        evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq)),
       });
+    }
     if (r.props.AssumeRolePolicyDocument !== undefined)
       this.docRecord({
         owner: r.logicalId,
@@ -319,14 +323,62 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       });
   }
 
-  /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
-  protected samProperty(r: Resource, name: string): unknown {
+  /** A SAM function property as written: its own, or the template's `Globals.Function` one. */
+  protected samWritten(r: Resource, name: string): unknown {
     const globals =
       isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
-    const raw = r.props[name] !== undefined ? r.props[name] : globals[name];
+    return r.props[name] !== undefined ? r.props[name] : globals[name];
+  }
+
+  /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
+  protected samProperty(r: Resource, name: string): unknown {
+    const raw = this.samWritten(r, name);
     if (raw === undefined) return undefined;
     this.ev.begin();
     const v = this.ev.eval(raw);
     return v === NO_VALUE ? undefined : v instanceof Unknown ? 'unknown' : v;
+  }
+
+  /**
+   * The values SAM may read as a function's Tracing when it decides on X-Ray (samTracesXray), each
+   * with the conditions not known that choose it. SAM resolves a Ref to a parameter there and
+   * nothing else: an Fn::If is an expression, never 'Disabled', whatever its condition. With
+   * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
+   * branch of a condition not known).
+   */
+  protected samTracings(r: Resource): { value: unknown; conditions: string[] }[] {
+    const raw = this.samWritten(r, 'Tracing');
+    if (raw === undefined) return [];
+    // (text with a part not known, `!Sub '${Mode}'`, is not known either)
+    const read = (v: unknown) => {
+      this.ev.begin();
+      const x = this.ev.eval(v);
+      return typeof x === 'string' && this.ev.approximations.size > 0
+        ? new Unknown([...this.ev.approximations].join('; '))
+        : x;
+    };
+    if (!this.languageExtensions())
+      return [{ value: this.parameterRef(raw) ? read(raw) : raw, conditions: [] }];
+    return this.alternatives(raw).map((a) => ({
+      value: a.value === NO_VALUE ? NO_VALUE : read(a.value),
+      conditions: a.conditions,
+    }));
+  }
+
+  /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
+  protected languageExtensions(): boolean {
+    const t = this.root.Transform;
+    return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
+  }
+
+  /** Whether a value is a Ref to a parameter of the template. */
+  private parameterRef(v: unknown): boolean {
+    return (
+      isObject(v) &&
+      Object.keys(v).length === 1 &&
+      typeof v.Ref === 'string' &&
+      isObject(this.root.Parameters) &&
+      Object.hasOwn(this.root.Parameters, v.Ref)
+    );
   }
 }

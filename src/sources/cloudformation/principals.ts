@@ -12,7 +12,7 @@ import { isObject } from '../parser.js';
 import { boundDocuments } from '../records.js';
 import { NO_VALUE, asUnknown, clipText, describe } from './intrinsics.js';
 import { resourceName } from './resources.js';
-import { samImplicitManagedPolicies, samPolicyEntry } from './sam.js';
+import { SAM_XRAY_POLICY_ARN, samImplicitManagedPolicies, samPolicyEntry, samTracesXray } from './sam.js';
 import { PRINCIPAL_TYPES, SAM_FUNCTIONS, type Resource, type PrincipalEntry } from './types.js';
 import { PolicyAnalyzer } from './policies.js';
 
@@ -133,17 +133,35 @@ export class Analyzer extends PolicyAnalyzer {
     got: { ids: string[]; unresolved: { ref: string; reason: string }[] },
     /** Conditions not known offline that choose the attachment (both branches are attached). */
     conditions: string[] = [],
+    /** Other notes of the attachment. */
+    more: string[] = [],
   ): void {
     p.record.policyIds.push(...got.ids);
-    if (conditions.length > 0) {
-      const note = `attached to ${p.record.id.slice(this.file.path.length + 1)} by an Fn::If whose condition is not known (${[...new Set(conditions)].join(', ')}): audited as attached`;
+    const notes = [
+      ...(conditions.length > 0
+        ? [
+            `attached to ${this.shortId(p)} by an Fn::If whose condition is not known (${[...new Set(conditions)].join(', ')}): audited as attached`,
+          ]
+        : []),
+      ...more,
+    ];
+    const c = this.unknownCondition(p.resource);
+    if (c)
+      notes.push(
+        `attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`,
+      );
+    for (const note of notes)
       for (const id of got.ids) {
         const rec = this.policies.find((x) => x.id === id);
         if (rec && !rec.approximate?.includes(note)) (rec.approximate ??= []).push(note);
       }
-    }
     for (const u of got.unresolved)
       p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
+  }
+
+  /** A principal's id without the file's path (its logical id). */
+  protected shortId(p: PrincipalEntry): string {
+    return p.record.id.slice(this.file.path.length + 1);
   }
 
   linkPrincipals(live: Resource[]): void {
@@ -183,8 +201,26 @@ export class Analyzer extends PolicyAnalyzer {
             r.props.VpcConfig === undefined && this.samProperty(r, 'VpcConfig') !== undefined
               ? { ...r.props, VpcConfig: true }
               : r.props;
-          for (const arn of samImplicitManagedPolicies(props, r.type, this.samProperty(r, 'Tracing')))
-            this.attach(role, this.managedIds(arn, [...P]));
+          // (X-Ray for a Tracing that may not trace, chosen by a condition not known or not known
+          // itself: attached, said so)
+          const tracings = this.samTracings(r);
+          const traced = tracings.filter((t) => samTracesXray(t.value));
+          for (const arn of samImplicitManagedPolicies(props, r.type, traced.length > 0)) {
+            if (arn !== SAM_XRAY_POLICY_ARN) {
+              this.attach(role, this.managedIds(arn, [...P]));
+              continue;
+            }
+            const unknown = traced.flatMap((t) => asUnknown(t.value)?.reason ?? []);
+            this.attach(
+              role,
+              this.managedIds(arn, [...P]),
+              traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [],
+              [...new Set(unknown)].map(
+                (why) =>
+                  `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`,
+              ),
+            );
+          }
           const raw = r.props.Policies;
           // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
           const entries =
@@ -279,8 +315,23 @@ export class Analyzer extends PolicyAnalyzer {
     const live = [...this.resources.values()].filter((r) => this.exists(r));
     // Every record first (in the template's order): principals and attachments refer to them.
     for (const r of live) this.policiesOf(r);
+    this.noteConditions(live);
     this.linkPrincipals(live);
     return this.finish();
+  }
+
+  /**
+   * The policies of a resource whose Condition is not known offline: audited as created (exists()),
+   * said so on each (those attached to it: attach()).
+   */
+  protected noteConditions(live: Resource[]): void {
+    for (const r of live) {
+      const c = this.unknownCondition(r);
+      if (!c) continue;
+      const note = `${r.logicalId} is created only when its condition ${c.name} is true, which is not known (${c.why}): audited as created`;
+      for (const rec of this.recordsOf.get(r.logicalId) ?? [])
+        if (!rec.approximate?.includes(note)) (rec.approximate ??= []).push(note);
+    }
   }
 
   /** Resources that depend on each other in a circle (Ref, Fn::GetAtt, Fn::Sub, DependsOn): CloudFormation rejects them. */

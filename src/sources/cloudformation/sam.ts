@@ -4,7 +4,7 @@
 // (data/sam/policy_templates.json, compiled into src/generated/sam-policy-templates-data.ts).
 import { isObject } from '../parser.js';
 import { SAM_POLICY_TEMPLATES } from '../../generated/sam-policy-templates-data.js';
-import { INTRINSICS } from './intrinsics.js';
+import { INTRINSICS, NO_VALUE, Unknown, asUnknown, hasUnknownPart } from './intrinsics.js';
 
 export { SAM_POLICY_TEMPLATES_SOURCE } from '../../generated/sam-policy-templates-data.js';
 
@@ -60,15 +60,26 @@ function substitute(def: unknown, params: Record<string, unknown>): Record<strin
   return walk(def) as Record<string, unknown>;
 }
 
+/** The managed policy SAM attaches for a function's Tracing (in the partition `aws`). */
+export const SAM_XRAY_POLICY_ARN = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+
+/**
+ * Whether SAM adds X-Ray for a function's Tracing as it reads it (samTracings): unless it is
+ * none or 'Disabled' (an expression it does not resolve, or a value not known here, may trace).
+ */
+export function samTracesXray(tracing: unknown): boolean {
+  return tracing !== undefined && tracing !== null && tracing !== NO_VALUE && tracing !== 'Disabled';
+}
+
 /**
  * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
- * `_construct_role`): basic (or durable) execution, X-Ray unless tracing is Disabled, VPC access
- * with a VpcConfig. `tracing` is the function's Tracing (or the Globals'), evaluated.
+ * `_construct_role`): basic (or durable) execution, X-Ray when `xray` (samTracesXray), VPC access
+ * with a VpcConfig.
  */
 export function samImplicitManagedPolicies(
   props: Record<string, unknown>,
   type: string,
-  tracing: unknown,
+  xray: boolean,
 ): string[] {
   if (type !== 'AWS::Serverless::Function') return [];
   const out = [
@@ -76,17 +87,26 @@ export function samImplicitManagedPolicies(
       ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
       : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
   ];
-  if (tracing !== undefined && tracing !== null && tracing !== 'Disabled')
-    out.push('arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess');
+  if (xray) out.push(SAM_XRAY_POLICY_ARN);
   if (props.VpcConfig !== undefined)
     out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
   return out;
 }
 
-/** The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`). */
+/**
+ * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
+ * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
+ * Unknown when its Type is not known.
+ */
 export function samDeadLetterPolicy(dlq: unknown): unknown {
-  if (!isObject(dlq)) return undefined;
+  if (dlq === NO_VALUE) return NO_VALUE;
+  const u = asUnknown(dlq);
+  if (u) return u;
+  if (!isObject(dlq)) return NO_VALUE;
+  const tu = asUnknown(dlq.Type);
+  if (tu || hasUnknownPart(dlq.Type))
+    return new Unknown(`the DeadLetterQueue's Type is not known${tu ? ` (${tu.reason})` : ''}`);
   const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
-  if (!action) return undefined;
+  if (!action) return NO_VALUE;
   return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
 }
