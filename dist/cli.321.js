@@ -21916,12 +21916,21 @@ function substitute(def, params) {
     };
     return walk(def);
 }
+/** The managed policy SAM attaches for a function's Tracing (in the partition `aws`). */
+const SAM_XRAY_POLICY_ARN = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+/**
+ * Whether SAM adds X-Ray for a function's Tracing as it reads it (samTracings): unless it is
+ * none or 'Disabled' (an expression it does not resolve, or a value not known here, may trace).
+ */
+function samTracesXray(tracing) {
+    return tracing !== undefined && tracing !== null && tracing !== NO_VALUE && tracing !== 'Disabled';
+}
 /**
  * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
- * `_construct_role`): basic (or durable) execution, X-Ray unless tracing is Disabled, VPC access
- * with a VpcConfig. `tracing` is the function's Tracing (or the Globals'), evaluated.
+ * `_construct_role`): basic (or durable) execution, X-Ray when `xray` (samTracesXray), VPC access
+ * with a VpcConfig.
  */
-function samImplicitManagedPolicies(props, type, tracing) {
+function samImplicitManagedPolicies(props, type, xray) {
     if (type !== 'AWS::Serverless::Function')
         return [];
     const out = [
@@ -21929,19 +21938,31 @@ function samImplicitManagedPolicies(props, type, tracing) {
             ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
             : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
     ];
-    if (tracing !== undefined && tracing !== null && tracing !== 'Disabled')
-        out.push('arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess');
+    if (xray)
+        out.push(SAM_XRAY_POLICY_ARN);
     if (props.VpcConfig !== undefined)
         out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
     return out;
 }
-/** The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`). */
+/**
+ * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
+ * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
+ * Unknown when its Type is not known.
+ */
 function samDeadLetterPolicy(dlq) {
+    if (dlq === NO_VALUE)
+        return NO_VALUE;
+    const u = asUnknown(dlq);
+    if (u)
+        return u;
     if (!(0,json_lines/* isObject */.Gv)(dlq))
-        return undefined;
+        return NO_VALUE;
+    const tu = asUnknown(dlq.Type);
+    if (tu || hasUnknownPart(dlq.Type))
+        return new Unknown(`the DeadLetterQueue's Type is not known${tu ? ` (${tu.reason})` : ''}`);
     const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
     if (!action)
-        return undefined;
+        return NO_VALUE;
     return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
 }
 
@@ -22116,6 +22137,13 @@ class AnalyzerBase {
             return true;
         const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
         return c instanceof Unknown ? true : c;
+    }
+    /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
+    unknownCondition(r) {
+        if (!r.condition)
+            return undefined;
+        const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+        return c instanceof Unknown ? { name: r.condition, why: c.reason } : undefined;
     }
     /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
     chosen(raw) {
@@ -22927,17 +22955,22 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 for (const rec of this.policies.slice(before))
                     (rec.approximate ??= []).push(...notes);
         });
-        const dlq = r.type === 'AWS::Serverless::Function' ? samDeadLetterPolicy(r.props.DeadLetterQueue) : undefined;
-        if (dlq)
+        const dlq = r.type === 'AWS::Serverless::Function' ? r.props.DeadLetterQueue : undefined;
+        // (chosen by an Fn::If, or its Type or TargetArn: the branch of a condition known, the policy
+        // of each branch that gives one where it is not known, read as a document is: docRecord)
+        if (dlq !== undefined) {
+            const at = [...r.path, 'Properties', 'DeadLetterQueue'];
             this.docRecord({
                 owner: r.logicalId,
                 address: `${r.logicalId}.DeadLetterQueue`,
                 kind: 'identity',
                 name: 'DeadLetterQueuePolicy',
                 raw: dlq,
-                path: [...r.path, 'Properties', 'DeadLetterQueue'],
-                statementsAt: [...r.path, 'Properties', 'DeadLetterQueue'],
+                path: at,
+                statementsAt: at,
+                evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq)),
             });
+        }
         if (r.props.AssumeRolePolicyDocument !== undefined)
             this.docRecord({
                 owner: r.logicalId,
@@ -22947,15 +22980,58 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
             });
     }
+    /** A SAM function property as written: its own, or the template's `Globals.Function` one. */
+    samWritten(r, name) {
+        const globals = (0,json_lines/* isObject */.Gv)(this.root.Globals) && (0,json_lines/* isObject */.Gv)(this.root.Globals.Function) ? this.root.Globals.Function : {};
+        return r.props[name] !== undefined ? r.props[name] : globals[name];
+    }
     /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
     samProperty(r, name) {
-        const globals = (0,json_lines/* isObject */.Gv)(this.root.Globals) && (0,json_lines/* isObject */.Gv)(this.root.Globals.Function) ? this.root.Globals.Function : {};
-        const raw = r.props[name] !== undefined ? r.props[name] : globals[name];
+        const raw = this.samWritten(r, name);
         if (raw === undefined)
             return undefined;
         this.ev.begin();
         const v = this.ev.eval(raw);
         return v === NO_VALUE ? undefined : v instanceof Unknown ? 'unknown' : v;
+    }
+    /**
+     * The values SAM may read as a function's Tracing when it decides on X-Ray (samTracesXray), each
+     * with the conditions not known that choose it. SAM resolves a Ref to a parameter there and
+     * nothing else: an Fn::If is an expression, never 'Disabled', whatever its condition. With
+     * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
+     * branch of a condition not known).
+     */
+    samTracings(r) {
+        const raw = this.samWritten(r, 'Tracing');
+        if (raw === undefined)
+            return [];
+        // (text with a part not known, `!Sub '${Mode}'`, is not known either)
+        const read = (v) => {
+            this.ev.begin();
+            const x = this.ev.eval(v);
+            return typeof x === 'string' && this.ev.approximations.size > 0
+                ? new Unknown([...this.ev.approximations].join('; '))
+                : x;
+        };
+        if (!this.languageExtensions())
+            return [{ value: this.parameterRef(raw) ? read(raw) : raw, conditions: [] }];
+        return this.alternatives(raw).map((a) => ({
+            value: a.value === NO_VALUE ? NO_VALUE : read(a.value),
+            conditions: a.conditions,
+        }));
+    }
+    /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
+    languageExtensions() {
+        const t = this.root.Transform;
+        return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
+    }
+    /** Whether a value is a Ref to a parameter of the template. */
+    parameterRef(v) {
+        return ((0,json_lines/* isObject */.Gv)(v) &&
+            Object.keys(v).length === 1 &&
+            typeof v.Ref === 'string' &&
+            (0,json_lines/* isObject */.Gv)(this.root.Parameters) &&
+            Object.hasOwn(this.root.Parameters, v.Ref));
     }
 }
 
@@ -23085,18 +23161,33 @@ class Analyzer extends PolicyAnalyzer {
     }
     attach(p, got, 
     /** Conditions not known offline that choose the attachment (both branches are attached). */
-    conditions = []) {
+    conditions = [], 
+    /** Other notes of the attachment. */
+    more = []) {
         p.record.policyIds.push(...got.ids);
-        if (conditions.length > 0) {
-            const note = `attached to ${p.record.id.slice(this.file.path.length + 1)} by an Fn::If whose condition is not known (${[...new Set(conditions)].join(', ')}): audited as attached`;
+        const notes = [
+            ...(conditions.length > 0
+                ? [
+                    `attached to ${this.shortId(p)} by an Fn::If whose condition is not known (${[...new Set(conditions)].join(', ')}): audited as attached`,
+                ]
+                : []),
+            ...more,
+        ];
+        const c = this.unknownCondition(p.resource);
+        if (c)
+            notes.push(`attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`);
+        for (const note of notes)
             for (const id of got.ids) {
                 const rec = this.policies.find((x) => x.id === id);
                 if (rec && !rec.approximate?.includes(note))
                     (rec.approximate ??= []).push(note);
             }
-        }
         for (const u of got.unresolved)
             p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
+    }
+    /** A principal's id without the file's path (its logical id). */
+    shortId(p) {
+        return p.record.id.slice(this.file.path.length + 1);
     }
     linkPrincipals(live) {
         for (const r of live) {
@@ -23138,8 +23229,18 @@ class Analyzer extends PolicyAnalyzer {
                     const props = r.props.VpcConfig === undefined && this.samProperty(r, 'VpcConfig') !== undefined
                         ? { ...r.props, VpcConfig: true }
                         : r.props;
-                    for (const arn of samImplicitManagedPolicies(props, r.type, this.samProperty(r, 'Tracing')))
-                        this.attach(role, this.managedIds(arn, [...P]));
+                    // (X-Ray for a Tracing that may not trace, chosen by a condition not known or not known
+                    // itself: attached, said so)
+                    const tracings = this.samTracings(r);
+                    const traced = tracings.filter((t) => samTracesXray(t.value));
+                    for (const arn of samImplicitManagedPolicies(props, r.type, traced.length > 0)) {
+                        if (arn !== SAM_XRAY_POLICY_ARN) {
+                            this.attach(role, this.managedIds(arn, [...P]));
+                            continue;
+                        }
+                        const unknown = traced.flatMap((t) => asUnknown(t.value)?.reason ?? []);
+                        this.attach(role, this.managedIds(arn, [...P]), traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [], [...new Set(unknown)].map((why) => `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`));
+                    }
                     const raw = r.props.Policies;
                     // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
                     const entries = typeof raw === 'string'
@@ -23227,8 +23328,24 @@ class Analyzer extends PolicyAnalyzer {
         // Every record first (in the template's order): principals and attachments refer to them.
         for (const r of live)
             this.policiesOf(r);
+        this.noteConditions(live);
         this.linkPrincipals(live);
         return this.finish();
+    }
+    /**
+     * The policies of a resource whose Condition is not known offline: audited as created (exists()),
+     * said so on each (those attached to it: attach()).
+     */
+    noteConditions(live) {
+        for (const r of live) {
+            const c = this.unknownCondition(r);
+            if (!c)
+                continue;
+            const note = `${r.logicalId} is created only when its condition ${c.name} is true, which is not known (${c.why}): audited as created`;
+            for (const rec of this.recordsOf.get(r.logicalId) ?? [])
+                if (!rec.approximate?.includes(note))
+                    (rec.approximate ??= []).push(note);
+        }
     }
     /** Resources that depend on each other in a circle (Ref, Fn::GetAtt, Fn::Sub, DependsOn): CloudFormation rejects them. */
     dependencyCycles() {
