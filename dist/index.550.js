@@ -14458,6 +14458,7 @@ function analyzeModule(dir, resources) {
 // function called with an unknown argument gives an unknown result, except where the unknown part
 // can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
 
+
 /** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
 const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
 class HclEvalError extends Error {
@@ -14863,6 +14864,8 @@ const FUNCTIONS = {
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+        // A JSON policy read from it: its statements' lines are counted in that file.
+        setTextOrigin(t, { file: ctx.filePath?.(p) ?? p, line: 1 });
         return t;
     },
     fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new values_Unknown(text)),
@@ -14872,7 +14875,7 @@ const FUNCTIONS = {
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
-        return ctx.renderTemplate(t, vars ?? newObj(), p);
+        return ctx.renderTemplate(t, vars ?? newObj(), ctx.filePath?.(p) ?? p);
     },
 };
 /** Functions that never see an unknown argument as a reason to give up at once. */
@@ -16159,12 +16162,11 @@ class Instance {
         this.stack = stack;
         this.otherProvider = otherProvider;
         const rel = external_node_path_.posix.relative(ctx.rootDir, def.dir) || '.';
+        const filePath = (p) => external_node_path_.posix.normalize(external_node_path_.posix.join(ctx.rootDir, p));
         this.fn = {
             moduleDir: rel,
-            readFile: (p) => {
-                const full = external_node_path_.posix.normalize(external_node_path_.posix.join(ctx.rootDir, p));
-                return ctx.host.readFile(full);
-            },
+            readFile: (p) => ctx.host.readFile(filePath(p)),
+            filePath,
             renderTemplate: (text, vars, path) => this.renderTemplate(text, vars, path),
             note: (m) => {
                 if (this.sink && !this.sink.includes(m))
@@ -16217,6 +16219,9 @@ class Instance {
                     v = new Tmpl([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
             }
         }
+        // Its text starts at the file's first line (the heredoc it is read as starts at the second).
+        if (typeof v === 'string' || v instanceof Tmpl)
+            setTextOrigin(v, { file: path, line: 1 });
         return v;
     }
     variable(name) {

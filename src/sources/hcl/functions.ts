@@ -20,6 +20,7 @@ import {
   Unknown,
   type Value,
 } from './values.js';
+import { setTextOrigin } from './lines.js';
 
 /** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
 const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
@@ -29,6 +30,8 @@ export class HclEvalError extends Error {}
 export interface FnCtx {
   /** Reads a file named by file()/templatefile() (relative to the audit root once resolved). */
   readFile(path: string): string | undefined;
+  /** The path from the audit root of a file named by file()/templatefile() (readFile's). */
+  filePath?(path: string): string;
   /** The module's directory (what `path.module` is), relative to the audit root. */
   moduleDir: string;
   /** Renders a template file's text with the given variables. */
@@ -402,6 +405,8 @@ const FUNCTIONS: Record<string, Fn> = {
     if (typeof p !== 'string') return new Unknown(text);
     const t = ctx.readFile(p);
     if (t === undefined) throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+    // A JSON policy read from it: its statements' lines are counted in that file.
+    setTextOrigin(t, { file: ctx.filePath?.(p) ?? p, line: 1 });
     return t;
   },
   fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new Unknown(text)),
@@ -409,7 +414,7 @@ const FUNCTIONS: Record<string, Fn> = {
     if (typeof p !== 'string') return new Unknown(text);
     const t = ctx.readFile(p);
     if (t === undefined) throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
-    return ctx.renderTemplate(t, vars ?? newObj(), p);
+    return ctx.renderTemplate(t, vars ?? newObj(), ctx.filePath?.(p) ?? p);
   },
 };
 

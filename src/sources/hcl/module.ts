@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import { HclEvalError, evaluate, evaluateBody, textOf, type Scope, type Step } from './evaluator.js';
 import type { FnCtx } from './functions.js';
-import { setOrigin, type Origin } from './lines.js';
+import { setOrigin, setTextOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { PARTITION, resourceAttribute } from './resources.js';
@@ -74,12 +74,11 @@ export class Instance {
     readonly otherProvider = false,
   ) {
     const rel = posix.relative(ctx.rootDir, def.dir) || '.';
+    const filePath = (p: string) => posix.normalize(posix.join(ctx.rootDir, p));
     this.fn = {
       moduleDir: rel,
-      readFile: (p) => {
-        const full = posix.normalize(posix.join(ctx.rootDir, p));
-        return ctx.host.readFile(full);
-      },
+      readFile: (p) => ctx.host.readFile(filePath(p)),
+      filePath,
       renderTemplate: (text, vars, path) => this.renderTemplate(text, vars, path),
       note: (m) => {
         if (this.sink && !this.sink.includes(m)) this.sink.push(m);
@@ -132,6 +131,8 @@ export class Instance {
         if (typeof last === 'string') v = new Tmpl([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
       }
     }
+    // Its text starts at the file's first line (the heredoc it is read as starts at the second).
+    if (typeof v === 'string' || v instanceof Tmpl) setTextOrigin(v, { file: path, line: 1 });
     return v;
   }
 

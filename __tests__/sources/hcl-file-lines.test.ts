@@ -1,0 +1,100 @@
+// A policy a .tf file reads with file() or templatefile(): its findings point at the statement in
+// that file, at the line where the statement starts (as the same JSON audited on its own does).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+
+const NOW = new Date('2026-11-22T00:00:00Z');
+
+const POLICY = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "First",
+      "Effect": "Allow",
+      "Action": "ec2:RunInstances",
+      "Resource": "*"
+    },
+    {
+      "Effect": "Allow",
+      "Action": "s3:*",
+      "Resource": "arn:aws:s3:::\${bucket}/*"
+    }
+  ]
+}
+`;
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'file-lines-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+const places = (report: Awaited<ReturnType<typeof runAudit>>, address: string) =>
+  new Set(
+    report.findings
+      .filter((f) => f.address === address && f.kind !== 'missing-permission')
+      .map((f) => `${f.statement} ${f.path}:${f.line}`),
+  );
+
+describe('the lines of a policy read with file() or templatefile()', () => {
+  test('in a module: each statement at its line in the policy file', async () => {
+    const root = repo({
+      'main.tf': 'module "app" {\n  source = "./modules/app"\n}\n',
+      'modules/app/main.tf': `resource "aws_iam_policy" "plain" {
+  name   = "skypilot"
+  policy = file("\${path.module}/policies/sky.json")
+}
+resource "aws_iam_policy" "tmpl" {
+  name   = "skypilot-t"
+  policy = templatefile("\${path.module}/policies/sky.json.tpl", { bucket = "data" })
+}
+`,
+      // (not the same text as the template rendered: a text's place is found by its content)
+      'modules/app/policies/sky.json': POLICY.replace('${bucket}', 'other'),
+      'modules/app/policies/sky.json.tpl': POLICY,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    // Statement S1 starts at line 4, #1 at line 10, in either file.
+    expect(places(report, 'module.app.aws_iam_policy.plain')).toEqual(
+      new Set(['First modules/app/policies/sky.json:4', '#1 modules/app/policies/sky.json:10']),
+    );
+    expect(places(report, 'module.app.aws_iam_policy.tmpl')).toEqual(
+      new Set(['First modules/app/policies/sky.json.tpl:4', '#1 modules/app/policies/sky.json.tpl:10']),
+    );
+  });
+
+  test('a template without a final newline: the same lines', async () => {
+    const root = repo({
+      'main.tf': `resource "aws_iam_policy" "tmpl" {
+  name   = "skypilot-t"
+  policy = templatefile("\${path.module}/sky.json.tpl", { bucket = "data" })
+}
+`,
+      'sky.json.tpl': POLICY.trimEnd(),
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    expect(places(report, 'aws_iam_policy.tmpl')).toEqual(
+      new Set(['First sky.json.tpl:4', '#1 sky.json.tpl:10']),
+    );
+  });
+
+  test('a root module in a directory: the path from the audit root', async () => {
+    const root = repo({
+      'infra/main.tf': `resource "aws_iam_policy" "plain" {
+  name   = "skypilot"
+  policy = file("\${path.module}/sky.json")
+}
+`,
+      'infra/sky.json': POLICY.replace('${bucket}', 'data'),
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    expect(places(report, 'aws_iam_policy.plain')).toEqual(
+      new Set(['First infra/sky.json:4', '#1 infra/sky.json:10']),
+    );
+  });
+});
