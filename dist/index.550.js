@@ -10912,6 +10912,10 @@ const PSEUDO = {
 const REGION_REASON = "AWS::Region: the stack's region";
 /** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
 const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
+/** possible(): a value of a parameter other than every one its conditions compare it with. */
+const OTHER_VALUE = '\u0000another value';
+/** possible(): at most so many combinations of parameter values are tried. */
+const MAX_VALUATIONS = 1024;
 const UNKNOWN_PSEUDO = {
     'AWS::StackName': 'the stack name is chosen at deploy time',
     'AWS::StackId': 'the stack id is made at deploy time',
@@ -10981,6 +10985,10 @@ class Evaluator {
     unknownIfConditions = new Map();
     /** Conditions given a value for one reading of a document (each of their branches in turn). */
     forced;
+    /** Parameters (and the stack's region) given a value while possible() tries them. */
+    overrides;
+    /** While possible() tries values: no problem or cycle reported (they were, when first met). */
+    quiet = false;
     depth = 0;
     evaluated = 0;
     evaluatedInTemplate = 0;
@@ -11068,7 +11076,8 @@ class Evaluator {
     guard(key, f, onCycle) {
         const at = this.inProgress.indexOf(key);
         if (at >= 0) {
-            this.hooks.cycle([...this.inProgress.slice(at), key]);
+            if (!this.quiet)
+                this.hooks.cycle([...this.inProgress.slice(at), key]);
             return onCycle();
         }
         this.inProgress.push(key);
@@ -11153,7 +11162,8 @@ class Evaluator {
     }
     bad(full, at) {
         const message = unknownPartsAsWildcards(full);
-        this.hooks.problem(message, at);
+        if (!this.quiet)
+            this.hooks.problem(message, at);
         return new Unknown(message);
     }
     args(arg, n, fn, at) {
@@ -11289,6 +11299,9 @@ class Evaluator {
     }
     /** `Ref` to a pseudo-parameter, parameter or resource. */
     ref(name, at) {
+        const given = this.overrides?.get(name);
+        if (given !== undefined)
+            return given;
         // (not known offline: a condition on it is not known either, and is read both ways in a policy)
         if (name === 'AWS::Region')
             return new Unknown(REGION_REASON);
@@ -11380,7 +11393,7 @@ class Evaluator {
         const f = this.forced?.get(name);
         if (f !== undefined)
             return f;
-        const cached = this.conditionCache.get(name);
+        const cached = this.overrides ? undefined : this.conditionCache.get(name);
         // A condition not known may be known from the conditions given a value (beginVariant).
         if (cached !== undefined && !(this.forced && cached instanceof Unknown))
             return cached;
@@ -11388,9 +11401,159 @@ class Evaluator {
         if (!Object.hasOwn(conds, name))
             return this.bad(`condition ${name} is not defined in Conditions`, at);
         const v = this.guard(`Conditions.${name}`, () => this.conditionValue(conds[name], ['Conditions', name]), () => new Unknown(`condition ${name} refers to itself`));
-        if (!this.forced)
+        if (!this.forced && !this.overrides)
             this.conditionCache.set(name, v);
         return v;
+    }
+    /**
+     * Whether the stack can have these conditions (not known offline) so: some values of the
+     * parameters without a default they rest on (and of the stack's region) give each its value.
+     * Each such parameter is tried with its AllowedValues, else with each literal the conditions
+     * compare it with and one other value. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
+     * true is not possible. True when it cannot tell (a condition resting on another value not known,
+     * or more than MAX_VALUATIONS values to try).
+     */
+    possible(forced) {
+        // (the same for every document of the template)
+        const key = JSON.stringify([...forced].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        let known = this.possibleCache.get(key);
+        if (known === undefined)
+            this.possibleCache.set(key, (known = this.tryValues(forced)));
+        return known;
+    }
+    possibleCache = new Map();
+    tryValues(forced) {
+        const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
+        const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
+        const literals = new Map();
+        const seen = new Set();
+        const scalar = (x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+        const tried = (name) => name === 'AWS::Region' ||
+            (Object.hasOwn(params, name) && this.parameter(name, params[name]) instanceof Unknown);
+        // Only what compares such a parameter with a literal or with another is tried: one used in any
+        // other way (Fn::Select of it...) may take values no literal names, and then nothing is excluded.
+        let simple = true;
+        const paired = new Set();
+        const pairs = [];
+        const triedRef = (x) => isObject(x) && Object.keys(x).length === 1 && typeof x.Ref === 'string' && tried(x.Ref)
+            ? x.Ref
+            : undefined;
+        const walk = (v, depth) => {
+            if (!simple || depth > MAX_EVAL_DEPTH)
+                return;
+            if (Array.isArray(v)) {
+                for (const x of v)
+                    walk(x, depth + 1);
+                return;
+            }
+            if (!isObject(v))
+                return;
+            const keys = Object.keys(v);
+            if (keys.length === 1 && keys[0] === 'Condition' && typeof v.Condition === 'string') {
+                if (!seen.has(v.Condition) && Object.hasOwn(conds, v.Condition)) {
+                    seen.add(v.Condition);
+                    walk(conds[v.Condition], depth + 1);
+                }
+                return;
+            }
+            if (triedRef(v) !== undefined) {
+                simple = false;
+                return;
+            }
+            const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
+            if (Array.isArray(eq) && eq.length === 2) {
+                eq.forEach((x, i) => {
+                    const name = triedRef(x);
+                    if (name === undefined)
+                        return walk(x, depth + 1);
+                    if (!literals.has(name))
+                        literals.set(name, new Set());
+                    const other = eq[1 - i];
+                    if (scalar(other))
+                        literals.get(name).add(canonical(other));
+                    else if (triedRef(other) !== undefined) {
+                        paired.add(name);
+                        pairs.push([name, triedRef(other)]);
+                    }
+                    else
+                        simple = false;
+                });
+                return;
+            }
+            for (const x of Object.values(v))
+                walk(x, depth + 1);
+        };
+        for (const n of forced.keys())
+            if (Object.hasOwn(conds, n) && !seen.has(n)) {
+                seen.add(n);
+                walk(conds[n], 0);
+            }
+        if (!simple)
+            return true;
+        // Parameters compared with each other may take each other's literals.
+        for (let changed = true; changed;) {
+            changed = false;
+            for (const [x, y] of pairs) {
+                const a = literals.get(x);
+                const b = literals.get(y);
+                for (const [from, to] of [
+                    [a, b],
+                    [b, a],
+                ])
+                    for (const l of from)
+                        if (!to.has(l)) {
+                            to.add(l);
+                            changed = true;
+                        }
+            }
+        }
+        const names = [...literals.keys()];
+        const options = names.map((p) => {
+            const allowed = isObject(params[p]) ? params[p].AllowedValues : undefined;
+            if (p !== 'AWS::Region' && Array.isArray(allowed) && allowed.length > 0 && allowed.every(scalar))
+                return allowed.map((x) => canonical(x));
+            // (the region is one of the partition `aws`, as AWS::Partition is read)
+            const own = [...literals.get(p)].filter((x) => p !== 'AWS::Region' || !OTHER_PARTITION_REGION.test(x));
+            // (compared with another parameter: also a value of its own, so that they may differ)
+            return paired.has(p) ? [...own, OTHER_VALUE, `${OTHER_VALUE} of ${p}`] : [...own, OTHER_VALUE];
+        });
+        let count = 1;
+        for (const o of options)
+            if ((count *= o.length) > MAX_VALUATIONS)
+                return true;
+        const was = { forced: this.forced, overrides: this.overrides, quiet: this.quiet, marking: this.marking };
+        this.forced = undefined;
+        this.quiet = true;
+        this.marking = false;
+        try {
+            for (let i = 0; i < count; i++) {
+                const given = new Map();
+                let rest = i;
+                names.forEach((p, k) => {
+                    const o = options[k];
+                    given.set(p, o[rest % o.length]);
+                    rest = Math.floor(rest / o.length);
+                });
+                this.overrides = given;
+                let fits = true;
+                for (const [n, b] of forced) {
+                    const c = this.condition(n, undefined);
+                    if (typeof c === 'boolean' && c !== b) {
+                        fits = false;
+                        break;
+                    }
+                }
+                if (fits)
+                    return true;
+            }
+            return false;
+        }
+        finally {
+            this.forced = was.forced;
+            this.overrides = was.overrides;
+            this.quiet = was.quiet;
+            this.marking = was.marking;
+        }
     }
     conditionValue(v, at) {
         if (typeof v === 'boolean')
@@ -12240,7 +12403,10 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             this.ev.begin(true);
             const readings = [];
             const found = new Map(conditions);
-            for (const forced of assignments([...conditions.keys()])) {
+            // Only the combinations the stack can have (IsProd and IsNotProd are never both true).
+            const all = assignments([...conditions.keys()]);
+            const can = all.filter((forced) => this.ev.possible(forced));
+            for (const forced of can.length > 0 ? can : all) {
                 this.ev.beginVariant(forced);
                 readings.push({ forced, value: read() });
                 for (const [name, why] of this.ev.unknownIfConditions)
@@ -12306,6 +12472,9 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
     merged(v) {
         const entries = new Map();
         let first;
+        // In how many readings a Deny of each text is, wherever it is written (one written in each
+        // branch of IsProd and of IsNotProd is in every reading the stack can have).
+        const denyIn = new Map();
         for (const { forced, reading } of v.readings) {
             if (reading.kind === 'failed') {
                 const when = [...forced].map(([name, value]) => `${name} ${String(value)}`).join(', ');
@@ -12315,7 +12484,10 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
                 continue;
             first ??= reading.doc;
             const here = new Set();
+            const denies = new Set();
             raw_statementsOf(reading.doc).forEach((statement, i) => {
+                if (isObject(statement) && statement.Effect === 'Deny')
+                    denies.add(this.ev.sameText(statement));
                 const path = reading.paths[i];
                 const key = `${path ? formatJsonPath(path) : ''}\u0000${this.ev.sameText(statement)}`;
                 const e = entries.get(key) ?? { statement, path, in: 0, number: i };
@@ -12324,6 +12496,8 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
                     e.in++;
                 here.add(key);
             });
+            for (const t of denies)
+                denyIn.set(t, (denyIn.get(t) ?? 0) + 1);
         }
         if (!first)
             return { kind: 'none' };
@@ -12339,13 +12513,25 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
                 unconditional.add(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
         // (a reading with no document at all grants nothing either: a Deny need not be in it)
         const withDocument = v.readings.filter((x) => x.reading.kind === 'read').length;
+        /** Denies kept though not written at one place in every reading: their texts (one copy each). */
+        const keptByText = new Set();
         for (const e of entries.values()) {
             const deny = isObject(e.statement) && e.statement.Effect === 'Deny';
             // Read all true and all false only, a Deny the same in both may still differ in a reading
             // not made: one written with an Fn::If (or where that cannot be told) is left out.
-            if (deny && (e.in < withDocument || (v.partial && this.writtenWithIf(e.path)))) {
+            if (deny && v.partial && this.writtenWithIf(e.path)) {
                 leftOut.push('a Deny chosen by a condition that is not known');
                 continue;
+            }
+            if (deny && e.in < withDocument) {
+                const text = this.ev.sameText(e.statement);
+                if (denyIn.get(text) !== withDocument) {
+                    leftOut.push('a Deny chosen by a condition that is not known');
+                    continue;
+                }
+                if (keptByText.has(text))
+                    continue;
+                keptByText.add(text);
             }
             if (isObject(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition !== undefined) {
                 const rest = { ...e.statement };

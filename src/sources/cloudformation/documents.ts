@@ -144,7 +144,10 @@ export class DocumentAnalyzer extends AnalyzerBase {
       this.ev.begin(true);
       const readings: { forced: ReadonlyMap<string, boolean>; value: T }[] = [];
       const found = new Map(conditions);
-      for (const forced of assignments([...conditions.keys()])) {
+      // Only the combinations the stack can have (IsProd and IsNotProd are never both true).
+      const all = assignments([...conditions.keys()]);
+      const can = all.filter((forced) => this.ev.possible(forced));
+      for (const forced of can.length > 0 ? can : all) {
         this.ev.beginVariant(forced);
         readings.push({ forced, value: read() });
         for (const [name, why] of this.ev.unknownIfConditions) if (!found.has(name)) found.set(name, why);
@@ -207,6 +210,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
       { statement: unknown; path: JsonPath | undefined; in: number; number: number }
     >();
     let first: Record<string, unknown> | undefined;
+    // In how many readings a Deny of each text is, wherever it is written (one written in each
+    // branch of IsProd and of IsNotProd is in every reading the stack can have).
+    const denyIn = new Map<string, number>();
     for (const { forced, reading } of v.readings) {
       if (reading.kind === 'failed') {
         const when = [...forced].map(([name, value]) => `${name} ${String(value)}`).join(', ');
@@ -215,7 +221,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
       if (reading.kind === 'none') continue;
       first ??= reading.doc;
       const here = new Set<string>();
+      const denies = new Set<string>();
       statementsOf(reading.doc).forEach((statement, i) => {
+        if (isObject(statement) && statement.Effect === 'Deny') denies.add(this.ev.sameText(statement));
         const path = reading.paths[i];
         const key = `${path ? formatJsonPath(path) : ''}\u0000${this.ev.sameText(statement)}`;
         const e = entries.get(key) ?? { statement, path, in: 0, number: i };
@@ -223,6 +231,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         if (!here.has(key)) e.in++;
         here.add(key);
       });
+      for (const t of denies) denyIn.set(t, (denyIn.get(t) ?? 0) + 1);
     }
     if (!first) return { kind: 'none' };
     const statements: unknown[] = [];
@@ -237,13 +246,24 @@ export class DocumentAnalyzer extends AnalyzerBase {
         unconditional.add(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
     // (a reading with no document at all grants nothing either: a Deny need not be in it)
     const withDocument = v.readings.filter((x) => x.reading.kind === 'read').length;
+    /** Denies kept though not written at one place in every reading: their texts (one copy each). */
+    const keptByText = new Set<string>();
     for (const e of entries.values()) {
       const deny = isObject(e.statement) && e.statement.Effect === 'Deny';
       // Read all true and all false only, a Deny the same in both may still differ in a reading
       // not made: one written with an Fn::If (or where that cannot be told) is left out.
-      if (deny && (e.in < withDocument || (v.partial && this.writtenWithIf(e.path)))) {
+      if (deny && v.partial && this.writtenWithIf(e.path)) {
         leftOut.push('a Deny chosen by a condition that is not known');
         continue;
+      }
+      if (deny && e.in < withDocument) {
+        const text = this.ev.sameText(e.statement);
+        if (denyIn.get(text) !== withDocument) {
+          leftOut.push('a Deny chosen by a condition that is not known');
+          continue;
+        }
+        if (keptByText.has(text)) continue;
+        keptByText.add(text);
       }
       if (isObject(e.statement) && e.statement.Effect !== 'Deny' && e.statement.Condition !== undefined) {
         const rest: Record<string, unknown> = { ...e.statement };

@@ -94,6 +94,11 @@ const REGION_REASON = "AWS::Region: the stack's region";
 /** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
 const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 
+/** possible(): a value of a parameter other than every one its conditions compare it with. */
+const OTHER_VALUE = '\u0000another value';
+/** possible(): at most so many combinations of parameter values are tried. */
+const MAX_VALUATIONS = 1024;
+
 const UNKNOWN_PSEUDO: Record<string, string> = {
   'AWS::StackName': 'the stack name is chosen at deploy time',
   'AWS::StackId': 'the stack id is made at deploy time',
@@ -160,6 +165,10 @@ export class Evaluator {
   readonly unknownIfConditions = new Map<string, string>();
   /** Conditions given a value for one reading of a document (each of their branches in turn). */
   private forced: ReadonlyMap<string, boolean> | undefined;
+  /** Parameters (and the stack's region) given a value while possible() tries them. */
+  private overrides: ReadonlyMap<string, string> | undefined;
+  /** While possible() tries values: no problem or cycle reported (they were, when first met). */
+  private quiet = false;
   private depth = 0;
   private evaluated = 0;
   private evaluatedInTemplate = 0;
@@ -251,7 +260,7 @@ export class Evaluator {
   guard<T>(key: string, f: () => T, onCycle: () => T): T {
     const at = this.inProgress.indexOf(key);
     if (at >= 0) {
-      this.hooks.cycle([...this.inProgress.slice(at), key]);
+      if (!this.quiet) this.hooks.cycle([...this.inProgress.slice(at), key]);
       return onCycle();
     }
     this.inProgress.push(key);
@@ -327,7 +336,7 @@ export class Evaluator {
 
   private bad(full: string, at: JsonPath | undefined): Unknown {
     const message = unknownPartsAsWildcards(full);
-    this.hooks.problem(message, at);
+    if (!this.quiet) this.hooks.problem(message, at);
     return new Unknown(message);
   }
 
@@ -457,6 +466,8 @@ export class Evaluator {
 
   /** `Ref` to a pseudo-parameter, parameter or resource. */
   ref(name: string, at: JsonPath | undefined): unknown {
+    const given = this.overrides?.get(name);
+    if (given !== undefined) return given;
     // (not known offline: a condition on it is not known either, and is read both ways in a policy)
     if (name === 'AWS::Region') return new Unknown(REGION_REASON);
     if (Object.hasOwn(PSEUDO, name)) return PSEUDO[name];
@@ -540,7 +551,7 @@ export class Evaluator {
   condition(name: string, at: JsonPath | undefined): boolean | Unknown {
     const f = this.forced?.get(name);
     if (f !== undefined) return f;
-    const cached = this.conditionCache.get(name);
+    const cached = this.overrides ? undefined : this.conditionCache.get(name);
     // A condition not known may be known from the conditions given a value (beginVariant).
     if (cached !== undefined && !(this.forced && cached instanceof Unknown)) return cached;
     const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
@@ -550,8 +561,149 @@ export class Evaluator {
       () => this.conditionValue(conds[name], ['Conditions', name]),
       () => new Unknown(`condition ${name} refers to itself`),
     );
-    if (!this.forced) this.conditionCache.set(name, v);
+    if (!this.forced && !this.overrides) this.conditionCache.set(name, v);
     return v;
+  }
+
+  /**
+   * Whether the stack can have these conditions (not known offline) so: some values of the
+   * parameters without a default they rest on (and of the stack's region) give each its value.
+   * Each such parameter is tried with its AllowedValues, else with each literal the conditions
+   * compare it with and one other value. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
+   * true is not possible. True when it cannot tell (a condition resting on another value not known,
+   * or more than MAX_VALUATIONS values to try).
+   */
+  possible(forced: ReadonlyMap<string, boolean>): boolean {
+    // (the same for every document of the template)
+    const key = JSON.stringify([...forced].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let known = this.possibleCache.get(key);
+    if (known === undefined) this.possibleCache.set(key, (known = this.tryValues(forced)));
+    return known;
+  }
+
+  private readonly possibleCache = new Map<string, boolean>();
+
+  private tryValues(forced: ReadonlyMap<string, boolean>): boolean {
+    const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
+    const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
+    const literals = new Map<string, Set<string>>();
+    const seen = new Set<string>();
+    const scalar = (x: unknown): x is string | number | boolean =>
+      typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+    const tried = (name: string): boolean =>
+      name === 'AWS::Region' ||
+      (Object.hasOwn(params, name) && this.parameter(name, params[name]) instanceof Unknown);
+    // Only what compares such a parameter with a literal or with another is tried: one used in any
+    // other way (Fn::Select of it...) may take values no literal names, and then nothing is excluded.
+    let simple = true;
+    const paired = new Set<string>();
+    const pairs: [string, string][] = [];
+    const triedRef = (x: unknown): string | undefined =>
+      isObject(x) && Object.keys(x).length === 1 && typeof x.Ref === 'string' && tried(x.Ref)
+        ? x.Ref
+        : undefined;
+    const walk = (v: unknown, depth: number): void => {
+      if (!simple || depth > MAX_EVAL_DEPTH) return;
+      if (Array.isArray(v)) {
+        for (const x of v) walk(x, depth + 1);
+        return;
+      }
+      if (!isObject(v)) return;
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === 'Condition' && typeof v.Condition === 'string') {
+        if (!seen.has(v.Condition) && Object.hasOwn(conds, v.Condition)) {
+          seen.add(v.Condition);
+          walk(conds[v.Condition], depth + 1);
+        }
+        return;
+      }
+      if (triedRef(v) !== undefined) {
+        simple = false;
+        return;
+      }
+      const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
+      if (Array.isArray(eq) && eq.length === 2) {
+        eq.forEach((x, i) => {
+          const name = triedRef(x);
+          if (name === undefined) return walk(x, depth + 1);
+          if (!literals.has(name)) literals.set(name, new Set());
+          const other = eq[1 - i];
+          if (scalar(other)) literals.get(name)!.add(canonical(other));
+          else if (triedRef(other) !== undefined) {
+            paired.add(name);
+            pairs.push([name, triedRef(other)!]);
+          } else simple = false;
+        });
+        return;
+      }
+      for (const x of Object.values(v)) walk(x, depth + 1);
+    };
+    for (const n of forced.keys())
+      if (Object.hasOwn(conds, n) && !seen.has(n)) {
+        seen.add(n);
+        walk(conds[n], 0);
+      }
+    if (!simple) return true;
+    // Parameters compared with each other may take each other's literals.
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [x, y] of pairs) {
+        const a = literals.get(x)!;
+        const b = literals.get(y)!;
+        for (const [from, to] of [
+          [a, b],
+          [b, a],
+        ] as const)
+          for (const l of from)
+            if (!to.has(l)) {
+              to.add(l);
+              changed = true;
+            }
+      }
+    }
+    const names = [...literals.keys()];
+    const options = names.map((p) => {
+      const allowed = isObject(params[p]) ? params[p].AllowedValues : undefined;
+      if (p !== 'AWS::Region' && Array.isArray(allowed) && allowed.length > 0 && allowed.every(scalar))
+        return allowed.map((x) => canonical(x));
+      // (the region is one of the partition `aws`, as AWS::Partition is read)
+      const own = [...literals.get(p)!].filter((x) => p !== 'AWS::Region' || !OTHER_PARTITION_REGION.test(x));
+      // (compared with another parameter: also a value of its own, so that they may differ)
+      return paired.has(p) ? [...own, OTHER_VALUE, `${OTHER_VALUE} of ${p}`] : [...own, OTHER_VALUE];
+    });
+    let count = 1;
+    for (const o of options) if ((count *= o.length) > MAX_VALUATIONS) return true;
+    const was = { forced: this.forced, overrides: this.overrides, quiet: this.quiet, marking: this.marking };
+    this.forced = undefined;
+    this.quiet = true;
+    this.marking = false;
+    try {
+      for (let i = 0; i < count; i++) {
+        const given = new Map<string, string>();
+        let rest = i;
+        names.forEach((p, k) => {
+          const o = options[k]!;
+          given.set(p, o[rest % o.length]!);
+          rest = Math.floor(rest / o.length);
+        });
+        this.overrides = given;
+        let fits = true;
+        for (const [n, b] of forced) {
+          const c = this.condition(n, undefined);
+          if (typeof c === 'boolean' && c !== b) {
+            fits = false;
+            break;
+          }
+        }
+        if (fits) return true;
+      }
+      return false;
+    } finally {
+      this.forced = was.forced;
+      this.overrides = was.overrides;
+      this.quiet = was.quiet;
+      this.marking = was.marking;
+    }
   }
 
   private conditionValue(v: unknown, at: JsonPath | undefined): boolean | Unknown {

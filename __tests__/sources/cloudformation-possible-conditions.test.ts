@@ -1,0 +1,148 @@
+// A CloudFormation policy with Fn::If on conditions not known is read once per combination of their
+// values the stack can have: none that no values of the parameters underneath give (IsProd true with
+// IsNotProd true). A Deny written in one branch of each, so in every such combination, is kept.
+import { parseSource } from '../../src/sources/index.js';
+import type { PolicyRecord } from '../../src/core/types.js';
+
+function policy(parameters: string, conditions: string, statements: string): PolicyRecord {
+  const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+${parameters}
+Conditions:
+${conditions}
+Resources:
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: app
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+${statements}
+`;
+  const r = parseSource({ path: 'template.yaml', text }).result;
+  const p = r.policies.find((x) => x.address === 'AppRole.Policies[0]');
+  if (!p) throw new Error(`no policy: ${JSON.stringify(r.policies.map((x) => [x.address, x.reason]))}`);
+  return p;
+}
+
+const statements = (p: PolicyRecord) => {
+  const s = (p.document as { Statement: unknown }).Statement;
+  return (Array.isArray(s) ? s : [s]) as Record<string, unknown>[];
+};
+const grants = (p: PolicyRecord) =>
+  statements(p)
+    .filter((s) => s.Effect === 'Allow')
+    .map((s) => `${String(s.Action)} on ${String(s.Resource)}`)
+    .sort();
+
+const ENV = '  Env:\n    Type: String';
+// Action chosen by one condition, resource by the other.
+const CHOSEN = `              - Effect: Allow
+                Action: !If [IsProd, 'ec2:RunInstances', 'ec2:*']
+                Resource: !If [IsOther, 'arn:aws:ec2:*:*:instance/dev-*', '*']`;
+
+describe('the combinations of conditions not known that the stack can have', () => {
+  test('one the negation of the other: never both true, never both false', () => {
+    const p = policy(ENV, '  IsProd: !Equals [!Ref Env, prod]\n  IsOther: !Not [!Condition IsProd]', CHOSEN);
+    expect(grants(p)).toEqual(['ec2:* on arn:aws:ec2:*:*:instance/dev-*', 'ec2:RunInstances on *']);
+  });
+
+  test('two values of one parameter: never both true', () => {
+    const p = policy(ENV, '  IsProd: !Equals [!Ref Env, prod]\n  IsOther: !Equals [!Ref Env, dev]', CHOSEN);
+    expect(grants(p)).toEqual([
+      'ec2:* on *',
+      'ec2:* on arn:aws:ec2:*:*:instance/dev-*',
+      'ec2:RunInstances on *',
+    ]);
+  });
+
+  test('AllowedValues: the parameter takes only those', () => {
+    const p = policy(
+      '  Env:\n    Type: String\n    AllowedValues: [prod, dev]',
+      '  IsProd: !Equals [!Ref Env, prod]\n  IsOther: !Equals [!Ref Env, dev]',
+      CHOSEN,
+    );
+    expect(grants(p)).toEqual(['ec2:* on arn:aws:ec2:*:*:instance/dev-*', 'ec2:RunInstances on *']);
+  });
+
+  test('two parameters compared with each other and with a literal: every combination they can give', () => {
+    const p = policy(
+      '  A:\n    Type: String\n  B:\n    Type: String',
+      "  IsProd: !Equals [!Ref A, !Ref B]\n  IsOther: !Equals [!Ref A, 'x']",
+      CHOSEN,
+    );
+    // A = B = x gives both true; A = B = y, only the first; A = x, B = y, only the second; neither.
+    expect(grants(p)).toEqual([
+      'ec2:* on *',
+      'ec2:* on arn:aws:ec2:*:*:instance/dev-*',
+      'ec2:RunInstances on *',
+      'ec2:RunInstances on arn:aws:ec2:*:*:instance/dev-*',
+    ]);
+  });
+
+  test('a parameter read otherwise (Fn::Select of it): nothing is excluded', () => {
+    const p = policy(
+      '  Envs:\n    Type: CommaDelimitedList',
+      '  IsProd: !Equals [!Select [0, !Ref Envs], prod]\n  IsOther: !Not [!Condition IsProd]',
+      CHOSEN,
+    );
+    expect(grants(p)).toHaveLength(4);
+  });
+
+  test('a Deny in one branch of each: in every combination, so kept once', () => {
+    const p = policy(
+      ENV,
+      '  IsProd: !Equals [!Ref Env, prod]\n  IsOther: !Not [!Condition IsProd]',
+      `              - Effect: Allow
+                Action: 'ec2:*'
+                Resource: '*'
+              - !If
+                - IsProd
+                - { Effect: Deny, Action: 'ec2:TerminateInstances', Resource: '*' }
+                - !Ref AWS::NoValue
+              - !If
+                - IsOther
+                - { Effect: Deny, Action: 'ec2:TerminateInstances', Resource: '*' }
+                - !Ref AWS::NoValue`,
+    );
+    expect(statements(p).filter((s) => s.Effect === 'Deny')).toEqual([
+      { Effect: 'Deny', Action: 'ec2:TerminateInstances', Resource: '*' },
+    ]);
+    expect((p.approximate ?? []).join(' ')).not.toContain('left out');
+  });
+
+  test('a Deny in one branch only: still left out, said so', () => {
+    const p = policy(
+      ENV,
+      '  IsProd: !Equals [!Ref Env, prod]\n  IsOther: !Not [!Condition IsProd]',
+      `              - Effect: Allow
+                Action: 'ec2:*'
+                Resource: '*'
+              - !If
+                - IsProd
+                - { Effect: Deny, Action: 'ec2:TerminateInstances', Resource: '*' }
+                - !Ref AWS::NoValue`,
+    );
+    expect(statements(p).filter((s) => s.Effect === 'Deny')).toEqual([]);
+    expect((p.approximate ?? []).join(' ')).toContain(
+      'left out: a Deny chosen by a condition that is not known',
+    );
+  });
+
+  test('the stack region: us-east-1 or not, never both', () => {
+    const p = policy(
+      '  Unused:\n    Type: String\n    Default: x',
+      "  IsProd: !Equals [!Ref 'AWS::Region', us-east-1]\n  IsOther: !Not [!Condition IsProd]",
+      CHOSEN,
+    );
+    expect(grants(p)).toEqual(['ec2:* on arn:aws:ec2:*:*:instance/dev-*', 'ec2:RunInstances on *']);
+  });
+});
