@@ -6125,6 +6125,7 @@ function mayNameScope(pattern, scope) {
 
 
 
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -6180,6 +6181,41 @@ function preparePolicies(inputs) {
         });
     }
     return out;
+}
+/** Whether some statement of a policy as written was read more than once (statementNumbers). */
+function readTwice(r) {
+    const n = r.statementNumbers;
+    return n !== undefined && new Set(n).size < n.length;
+}
+/** Drops each finding of `findings` from `from` on that is the same as an earlier one of them. */
+function dropRepeated(findings, from) {
+    const seen = new Set();
+    let to = from;
+    for (let i = from; i < findings.length; i++) {
+        const f = findings[i];
+        const key = JSON.stringify([
+            f.kind,
+            f.severity,
+            f.policy,
+            f.statement,
+            (0,finding_set/* findingActionSet */.Ad)(f)?.ordinals() ?? f.actions,
+            f.resources,
+            f.set,
+            f.feature,
+            f.choice,
+            f.new,
+            f.removed,
+            f.path,
+            f.line,
+            f.approximate,
+            f.message,
+        ]);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        findings[to++] = f;
+    }
+    findings.length = to;
 }
 const NOT_READ = 'could not be read';
 const PART_LEFT_OUT = 'has parts left out as not known';
@@ -6364,10 +6400,15 @@ class Auditor {
             if (unit.id < g.unit.id)
                 g.unit = unit;
             const keys = new Set();
+            const from = findings.length;
             if (this.memo)
                 this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
             else
                 this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+            // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
+            // known) is audited in each: a finding the same in both is told once.
+            if (members.some((m) => readTwice(m.record)))
+                dropRepeated(findings, from);
             if (compiled.setDenies.size)
                 findings.push(...this.missingDenyFindings(unit, base));
             this.grantSets.releaseStatements();

@@ -1,6 +1,10 @@
 // A CloudFormation policy with Fn::If on conditions not known is read once per combination of their
 // values the stack can have: none that no values of the parameters underneath give (IsProd true with
 // IsNotProd true). A Deny written in one branch of each, so in every such combination, is kept.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
 import { parseSource } from '../../src/sources/index.js';
 import type { PolicyRecord } from '../../src/core/types.js';
 
@@ -144,5 +148,47 @@ describe('the combinations of conditions not known that the stack can have', () 
       CHOSEN,
     );
     expect(grants(p)).toEqual(['ec2:* on arn:aws:ec2:*:*:instance/dev-*', 'ec2:RunInstances on *']);
+  });
+
+  test('a statement read in two ways that give the same findings: each told once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'read-twice-'));
+    writeFileSync(
+      join(root, 'template.yaml'),
+      `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env:
+    Type: String
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  SkyUser:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: skypilot
+      Policies:
+        - PolicyName: skypilot
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: ['iam:*', 'ec2:RunInstances']
+                Resource: '*'
+                Condition: !If
+                  - IsProd
+                  - { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } }
+                  - { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }
+`,
+    );
+    const report = await runAudit({
+      root,
+      paths: ['.'],
+      baseline: 'skypilot:minimal',
+      now: new Date('2026-11-22T00:00:00Z'),
+    });
+    const found = report.findings.filter((f) => f.kind !== 'missing-permission');
+    const told = found.map((f) => `${f.kind} ${f.actions.join(',')} ${f.resources.join(',')}`);
+    expect(found.length).toBeGreaterThan(2);
+    expect(new Set(told).size).toBe(told.length);
+    expect(told.filter((t) => t.startsWith('excess-action '))).toHaveLength(1);
   });
 });

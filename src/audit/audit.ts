@@ -43,6 +43,7 @@ import {
   type UnitScope,
 } from './engine.js';
 import { groupAtoms } from './findings.js';
+import { findingActionSet } from './finding-set.js';
 import { mayGrantMore } from '../sources/records.js';
 import { naturalCompare } from '../core/natural.js';
 import { REMOVABLE_KINDS } from './kinds.js';
@@ -175,6 +176,42 @@ interface SuggestionSink {
 export interface BaseDocs {
   /** Base document per policy id (undefined: the policy is new). */
   get(policyId: string): { doc?: PolicyDocument; raw?: Record<string, unknown> } | undefined;
+}
+
+/** Whether some statement of a policy as written was read more than once (statementNumbers). */
+function readTwice(r: PolicyRecord): boolean {
+  const n = r.statementNumbers;
+  return n !== undefined && new Set(n).size < n.length;
+}
+
+/** Drops each finding of `findings` from `from` on that is the same as an earlier one of them. */
+function dropRepeated(findings: Finding[], from: number): void {
+  const seen = new Set<string>();
+  let to = from;
+  for (let i = from; i < findings.length; i++) {
+    const f = findings[i]!;
+    const key = JSON.stringify([
+      f.kind,
+      f.severity,
+      f.policy,
+      f.statement,
+      findingActionSet(f)?.ordinals() ?? f.actions,
+      f.resources,
+      f.set,
+      f.feature,
+      f.choice,
+      f.new,
+      f.removed,
+      f.path,
+      f.line,
+      f.approximate,
+      f.message,
+    ]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings[to++] = f;
+  }
+  findings.length = to;
 }
 
 const NOT_READ = 'could not be read';
@@ -395,8 +432,12 @@ export class Auditor {
       for (const id of plan.unread?.get(a.group ?? '') ?? []) g.unsure.set(id, unsure(id, NOT_READ));
       if (unit.id < g.unit.id) g.unit = unit;
       const keys = new Set<string>();
+      const from = findings.length;
       if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
       else this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+      // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
+      // known) is audited in each: a finding the same in both is told once.
+      if (members.some((m) => readTwice(m.record))) dropRepeated(findings, from);
       if (compiled.setDenies.size) findings.push(...this.missingDenyFindings(unit, base));
       this.grantSets.releaseStatements();
       if (keys.size) {
