@@ -2180,3 +2180,81 @@ Resources:
     expect(known.policies.filter((p) => p.approximate)).toEqual([]);
   });
 });
+
+describe("SAM's Globals and EventInvokeConfig destinations (what a review of the generated role found)", () => {
+  /** An order service: failed orders go to a queue, alarms to a topic; the stage decides some of it. */
+  const head = (
+    transform = 'AWS::Serverless-2016-10-31',
+    globals = '',
+  ) => `AWSTemplateFormatVersion: '2010-09-09'
+Transform: ${transform}
+Parameters:
+  Stage: {Type: String, AllowedValues: [dev, prod]}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Globals:
+  Function:
+    Runtime: python3.12
+    CodeUri: src/
+${globals}Resources:
+  FailedOrders:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: failed-orders}
+  CheckoutFailures:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: checkout-failures}
+  OrderAlarms:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: order-alarms}
+`;
+  const fn = (name: string, more = '') => `  ${name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+${more}`;
+  const LE = '[AWS::LanguageExtensions, AWS::Serverless-2016-10-31]';
+  const QUEUE = `arn:aws:sqs:*:${A}:failed-orders`;
+  const CHECKOUT = `arn:aws:sqs:*:${A}:checkout-failures`;
+  const TOPIC = `arn:aws:sns:*:${A}:order-alarms`;
+  const STAGE =
+    'condition IsProd is not known (parameter Stage has no default): both of its branches audited';
+
+  it("Globals' DeadLetterQueue: each function's policy, merged key by key with its own as SAM merges them (it was lost)", () => {
+    const globals = '    DeadLetterQueue:\n      Type: SQS\n      TargetArn: !GetAtt FailedOrders.Arn\n';
+    const text =
+      head(undefined, globals) +
+      fn('ListOrders') +
+      fn('Checkout', '      DeadLetterQueue:\n        TargetArn: !GetAtt CheckoutFailures.Arn\n') +
+      fn('Notify', '      DeadLetterQueue: {Type: SNS, TargetArn: !Ref OrderAlarms}\n');
+    const r = parse('template.yaml', text);
+    // SAM's translator (1.110.0) gives each generated role a DeadLetterQueuePolicy: the Globals'
+    // one, the Globals' Type with the function's TargetArn, the function's own.
+    const list = rec(r, 'ListOrders.DeadLetterQueue');
+    expect(list.name).toBe('DeadLetterQueuePolicy');
+    expect(statements(list)).toEqual([{ Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' }]);
+    expect(list.approximate).toBeUndefined();
+    expect(lineAt(text, list.line!)).toBe('    DeadLetterQueue:');
+    expect(principal(r, 'ListOrdersRole').policies).toContain('ListOrders.DeadLetterQueue');
+    const checkout = rec(r, 'Checkout.DeadLetterQueue');
+    expect(statements(checkout)).toEqual([
+      { Action: 'sqs:SendMessage', Resource: CHECKOUT, Effect: 'Allow' },
+    ]);
+    expect(lineAt(text, checkout.line!)).toBe('      DeadLetterQueue:');
+    expect(statements(rec(r, 'Notify.DeadLetterQueue'))).toEqual([
+      { Action: 'sns:Publish', Resource: TOPIC, Effect: 'Allow' },
+    ]);
+  });
+
+  it("with AWS::LanguageExtensions, a function's DeadLetterQueue an Fn::If leaves out takes the Globals' one in that branch", () => {
+    const globals = '    DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt FailedOrders.Arn}\n';
+    const own =
+      '      DeadLetterQueue: !If [IsProd, {Type: SNS, TargetArn: !Ref OrderAlarms}, !Ref AWS::NoValue]\n';
+    const r = parse('template.yaml', head(LE, globals) + fn('Notify', own));
+    const dlq = rec(r, 'Notify.DeadLetterQueue');
+    expect(statements(dlq)).toEqual([
+      { Action: 'sns:Publish', Resource: TOPIC, Effect: 'Allow' },
+      { Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' },
+    ]);
+    expect(dlq.approximate).toEqual([STAGE]);
+  });
+});

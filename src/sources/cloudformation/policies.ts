@@ -4,7 +4,7 @@ import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
 import { resourceName } from './resources.js';
-import { samDeadLetterPolicy, samPolicyEntry } from './sam.js';
+import { samDeadLetterPolicy, samMerge, samPolicyEntry } from './sam.js';
 import {
   RESOURCE_POLICY_PROPERTIES,
   RESOURCE_POLICY_SERVICES,
@@ -297,20 +297,20 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       if (notes.length)
         for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(...notes);
     });
-    const dlq = r.type === 'AWS::Serverless::Function' ? r.props.DeadLetterQueue : undefined;
-    // (chosen by an Fn::If, or its Type or TargetArn: the branch of a condition known, the policy
-    // of each branch that gives one where it is not known, read as a document is: docRecord)
-    if (dlq !== undefined) {
-      const at = [...r.path, 'Properties', 'DeadLetterQueue'];
+    // (its own merged with the Globals one, as SAM merges them: samMerged; chosen by an Fn::If, or
+    // its Type or TargetArn: the branch of a condition known, the policy of each branch that gives
+    // one where it is not known, read as a document is: docRecord)
+    const dlq = r.type === 'AWS::Serverless::Function' ? this.samMerged(r, 'DeadLetterQueue') : undefined;
+    if (dlq) {
       this.docRecord({
         owner: r.logicalId,
         address: `${r.logicalId}.DeadLetterQueue`,
         kind: 'identity',
         name: 'DeadLetterQueuePolicy',
-        raw: dlq,
-        path: at,
-        statementsAt: at,
-        evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq)),
+        raw: dlq.value,
+        path: dlq.path,
+        statementsAt: dlq.path,
+        evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq.value)),
       });
     }
     if (r.props.AssumeRolePolicyDocument !== undefined)
@@ -321,6 +321,25 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         raw: r.props.AssumeRolePolicyDocument,
         path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
       });
+  }
+
+  /**
+   * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
+   * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
+   * where it is written (its own, else the Globals one). Undefined when neither is given.
+   */
+  protected samMerged(r: Resource, name: string): { value: unknown; path: JsonPath } | undefined {
+    const globals =
+      r.type === 'AWS::Serverless::Function' &&
+      isObject(this.root.Globals) &&
+      isObject(this.root.Globals.Function)
+        ? this.root.Globals.Function[name]
+        : undefined;
+    const value = samMerge(globals, r.props[name], this.languageExtensions());
+    if (value === undefined) return undefined;
+    const path =
+      r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
+    return { value, path };
   }
 
   /** A SAM function property as written: its own, or the template's `Globals.Function` one. */

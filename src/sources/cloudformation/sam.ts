@@ -110,3 +110,63 @@ export function samDeadLetterPolicy(dlq: unknown): unknown {
   if (!action) return NO_VALUE;
   return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
 }
+
+/** Whether SAM reads a value as an intrinsic function (is_intrinsic: one key, Ref, Condition or Fn::…). */
+export function samIntrinsic(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]!.startsWith('Fn::'));
+}
+
+const NO_VALUE_REF = { Ref: 'AWS::NoValue' };
+
+function isNoValueRef(v: unknown): boolean {
+  return isObject(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue';
+}
+
+function ifArguments(v: unknown): [string, unknown, unknown] | undefined {
+  const a = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+  return Array.isArray(a) && a.length === 3 && typeof a[0] === 'string' ? [a[0], a[1], a[2]] : undefined;
+}
+
+/** Most values samMerge merges in one property (YAML aliases may make a map stand for very many). */
+export const MAX_SAM_MERGE_VALUES = 10_000;
+
+/**
+ * A function property merged with the template's `Globals.Function` one as SAM merges them
+ * (plugins/globals/globals.py): maps key by key, lists joined (the Globals' items first), anything
+ * else, an intrinsic function included, the function's own. `resolvesIfs` (AWS::LanguageExtensions
+ * first, which resolves an Fn::If before SAM merges): an Fn::If of either merged branch by branch
+ * with the other side, AWS::NoValue leaving the other side's value. Undefined when neither is given;
+ * an Unknown beyond MAX_SAM_MERGE_VALUES.
+ */
+export function samMerge(globals: unknown, own: unknown, resolvesIfs: boolean): unknown {
+  let budget = MAX_SAM_MERGE_VALUES;
+  const merge = (g: unknown, o: unknown): unknown => {
+    if (--budget < 0) return undefined;
+    if (resolvesIfs) {
+      if (isNoValueRef(o)) o = undefined;
+      if (isNoValueRef(g)) g = undefined;
+      const branch = (gb: unknown, ob: unknown) => merge(gb, ob) ?? NO_VALUE_REF;
+      const oi = ifArguments(o);
+      if (oi) return { 'Fn::If': [oi[0], branch(g, oi[1]), branch(g, oi[2])] };
+      const gi = ifArguments(g);
+      if (gi && o !== undefined) return { 'Fn::If': [gi[0], branch(gi[1], o), branch(gi[2], o)] };
+    }
+    if (o === undefined) return g;
+    if (g === undefined) return o;
+    if (Array.isArray(g) && Array.isArray(o)) return [...(g as unknown[]), ...(o as unknown[])];
+    if (!isObject(g) || !isObject(o) || samIntrinsic(g) || samIntrinsic(o)) return o;
+    // (own properties, `__proto__` included, are defined, never assigned)
+    return Object.fromEntries([
+      ...Object.entries(g).map(([k, v]) => [k, Object.hasOwn(o, k) ? (merge(v, o[k]) ?? NO_VALUE_REF) : v]),
+      ...Object.entries(o).filter(([k]) => !Object.hasOwn(g, k)),
+    ]);
+  };
+  const out = merge(globals, own);
+  return budget < 0
+    ? new Unknown(
+        `the function's value merged with the Globals one stands for more than ${MAX_SAM_MERGE_VALUES} values (YAML aliases?): not read`,
+      )
+    : out;
+}
