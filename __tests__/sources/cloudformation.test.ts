@@ -2190,8 +2190,10 @@ describe("SAM's Globals and EventInvokeConfig destinations (what a review of the
 Transform: ${transform}
 Parameters:
   Stage: {Type: String, AllowedValues: [dev, prod]}
+  UseVpc: {Type: String, AllowedValues: ['true', 'false'], Default: 'false'}
 Conditions:
   IsProd: !Equals [!Ref Stage, prod]
+  InVpc: !Equals [!Ref UseVpc, 'true']
 Globals:
   Function:
     Runtime: python3.12
@@ -2256,5 +2258,48 @@ ${more}`;
       { Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' },
     ]);
     expect(dlq.approximate).toEqual([STAGE]);
+  });
+
+  const VPC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+  const inVpc = (r: InputResult, role: string) => principal(r, role).policies.includes(VPC);
+
+  it('a VpcConfig written with an Fn::If: VPC access attached whatever its condition, as SAM does (a condition known false in Globals lost it); with AWS::LanguageExtensions, the branch it takes, noted', () => {
+    const globals =
+      '    VpcConfig: !If [InVpc, {SubnetIds: [subnet-0a1b2c3d], SecurityGroupIds: [sg-0a1b2c3d]}, !Ref AWS::NoValue]\n';
+    const functions =
+      fn('ListOrders') +
+      fn(
+        'Checkout',
+        '      VpcConfig: !If [IsProd, {SubnetIds: [subnet-4e5f6a7b], SecurityGroupIds: [sg-4e5f6a7b]}, !Ref AWS::NoValue]\n',
+      );
+    // SAM's translator (1.110.0) attaches it for any VpcConfig that is not empty: an Fn::If is, even
+    // one whose condition is false (UseVpc's default).
+    const sam = parse('template.yaml', head(undefined, globals) + functions);
+    expect(inVpc(sam, 'ListOrdersRole')).toBe(true);
+    expect(inVpc(sam, 'CheckoutRole')).toBe(true);
+    expect(rec(sam, VPC).approximate).toBeUndefined();
+    // AWS::LanguageExtensions first resolves the Fn::If: left out where InVpc (known) is false; for
+    // Checkout, its own VpcConfig when IsProd (not known), else the Globals' one (left out).
+    const le = parse('template.yaml', head(LE, globals) + functions);
+    expect(inVpc(le, 'ListOrdersRole')).toBe(false);
+    expect(inVpc(le, 'CheckoutRole')).toBe(true);
+    expect(rec(le, VPC).approximate).toEqual([
+      'attached to CheckoutRole by an Fn::If whose condition is not known (IsProd): audited as attached',
+    ]);
+    // An empty VpcConfig is none to SAM.
+    const empty = parse('template.yaml', head() + fn('Fn', '      VpcConfig: {}\n'));
+    expect(inVpc(empty, 'FnRole')).toBe(false);
+  });
+
+  it("Globals' DurableConfig: durable execution instead of basic execution, as SAM attaches it", () => {
+    const r = parse(
+      'template.yaml',
+      head(undefined, '    DurableConfig: {ExecutionTimeout: 3600}\n') + fn('ListOrders'),
+    );
+    const role = principal(r, 'ListOrdersRole');
+    // (SAM's translator, 1.110.0: AWSLambdaBasicDurableExecutionRolePolicy alone)
+    expect(role.policies).toEqual([
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy',
+    ]);
   });
 });

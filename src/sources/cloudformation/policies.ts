@@ -4,7 +4,7 @@ import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
 import { resourceName } from './resources.js';
-import { samDeadLetterPolicy, samMerge, samPolicyEntry } from './sam.js';
+import { samDeadLetterPolicy, samMerge, samPolicyEntry, samTruthy } from './sam.js';
 import {
   RESOURCE_POLICY_PROPERTIES,
   RESOURCE_POLICY_SERVICES,
@@ -349,13 +349,21 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     return r.props[name] !== undefined ? r.props[name] : globals[name];
   }
 
-  /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
-  protected samProperty(r: Resource, name: string): unknown {
-    const raw = this.samWritten(r, name);
-    if (raw === undefined) return undefined;
-    this.ev.begin();
-    const v = this.ev.eval(raw);
-    return v === NO_VALUE ? undefined : v instanceof Unknown ? 'unknown' : v;
+  /**
+   * Whether SAM finds a function property set (`if self.VpcConfig:` in `_construct_role`: its value
+   * merged with the Globals one, samMerged, as written: an intrinsic function is set whatever it
+   * gives, samTruthy), each way it may be with the conditions not known that choose it. With
+   * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
+   * branch of a condition not known), evaluated.
+   */
+  protected samSet(r: Resource, name: string): { set: boolean; conditions: string[] }[] {
+    const raw = this.samMerged(r, name)?.value;
+    if (!this.languageExtensions()) return [{ set: samTruthy(raw), conditions: [] }];
+    return this.alternatives(raw).map((a) => {
+      if (a.value === NO_VALUE || a.value === undefined) return { set: false, conditions: a.conditions };
+      this.ev.begin();
+      return { set: samTruthy(this.ev.eval(a.value)), conditions: a.conditions };
+    });
   }
 
   /**

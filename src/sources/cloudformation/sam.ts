@@ -73,25 +73,13 @@ export function samTracesXray(tracing: unknown): boolean {
 
 /**
  * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
- * `_construct_role`): basic (or durable) execution, X-Ray when `xray` (samTracesXray), VPC access
- * with a VpcConfig.
+ * `_construct_role`): basic execution, or durable execution with a DurableConfig; X-Ray
+ * (samTracesXray); VPC access with a VpcConfig (each set as samTruthy tells).
  */
-export function samImplicitManagedPolicies(
-  props: Record<string, unknown>,
-  type: string,
-  xray: boolean,
-): string[] {
-  if (type !== 'AWS::Serverless::Function') return [];
-  const out = [
-    props.DurableConfig !== undefined
-      ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
-      : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-  ];
-  if (xray) out.push(SAM_XRAY_POLICY_ARN);
-  if (props.VpcConfig !== undefined)
-    out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
-  return out;
-}
+export const SAM_BASIC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+export const SAM_DURABLE_POLICY_ARN =
+  'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy';
+export const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
 /**
  * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
@@ -169,4 +157,17 @@ export function samMerge(globals: unknown, own: unknown, resolvesIfs: boolean): 
         `the function's value merged with the Globals one stands for more than ${MAX_SAM_MERGE_VALUES} values (YAML aliases?): not read`,
       )
     : out;
+}
+
+/**
+ * Whether SAM finds a property set (`if self.VpcConfig:`): Python's truth of the value as SAM
+ * reads it (none, an empty map, list or text, false and 0 are not; an intrinsic function, or a
+ * value not known here, is).
+ */
+export function samTruthy(v: unknown): boolean {
+  if (asUnknown(v)) return true;
+  if (v === undefined || v === null || v === NO_VALUE || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return true;
 }
