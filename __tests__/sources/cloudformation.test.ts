@@ -2081,17 +2081,22 @@ ${more}`;
     expect(traced(sam, 'NotifyOrderRole')).toBe(true);
     expect(rec(sam, XRAY).approximate).toBeUndefined();
     // AWS::LanguageExtensions first resolves the Fn::If: the branch of a condition known, a
-    // condition not known read both ways (X-Ray attached, said so).
+    // condition not known read both ways (X-Ray attached, said so). ProcessOrder's leaves Tracing
+    // out (HasAlarmTopic is false), so SAM merges the Globals' one in: X-Ray as for NotifyOrder
+    // (it was read as none).
     const LE = HEAD.replace(
       'Transform: AWS::Serverless-2016-10-31\n',
       'Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\n',
     );
     const le = parse('t.yaml', globals(LE) + functions);
-    expect(traced(le, 'ProcessOrderRole')).toBe(false);
+    expect(traced(le, 'ProcessOrderRole')).toBe(true);
     expect(traced(le, 'NotifyOrderRole')).toBe(true);
     expect(rec(le, XRAY).approximate).toEqual([
+      'attached to ProcessOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
       'attached to NotifyOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
     ]);
+    // Without Globals, its Fn::If leaving Tracing out gives no X-Ray.
+    expect(traced(parse('t.yaml', LE + functions), 'ProcessOrderRole')).toBe(false);
     // Both branches tracing: attached, with no note.
     const both = parse('t.yaml', LE + fn('Fn', '      Tracing: !If [IsProd, Active, PassThrough]\n'));
     expect(traced(both, 'FnRole')).toBe(true);

@@ -342,13 +342,6 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     return { value, path };
   }
 
-  /** A SAM function property as written: its own, or the template's `Globals.Function` one. */
-  protected samWritten(r: Resource, name: string): unknown {
-    const globals =
-      isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
-    return r.props[name] !== undefined ? r.props[name] : globals[name];
-  }
-
   /**
    * Whether SAM finds a function property set (`if self.VpcConfig:` in `_construct_role`: its value
    * merged with the Globals one, samMerged, as written: an intrinsic function is set whatever it
@@ -371,10 +364,11 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
    * with the conditions not known that choose it. SAM resolves a Ref to a parameter there and
    * nothing else: an Fn::If is an expression, never 'Disabled', whatever its condition. With
    * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
-   * branch of a condition not known).
+   * branch of a condition not known), the Globals' Tracing where the function's leaves it out
+   * (samMerged).
    */
   protected samTracings(r: Resource): { value: unknown; conditions: string[] }[] {
-    const raw = this.samWritten(r, 'Tracing');
+    const raw = this.samMerged(r, 'Tracing')?.value;
     if (raw === undefined) return [];
     // (text with a part not known, `!Sub '${Mode}'`, is not known either)
     const read = (v: unknown) => {
