@@ -2307,4 +2307,150 @@ ${more}`;
       'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy',
     ]);
   });
+
+  /** The destinations of an order service (SAM's translator 1.110.0 gives the roles these policies). */
+  const DESTINATIONS = `  OrderEvents:
+    Type: AWS::Events::EventBus
+    Properties: {Name: order-events}
+  OrderArchive:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: order-archive}
+`;
+  const ON_FAILURE = `    EventInvokeConfig:
+      MaximumRetryAttempts: 1
+      DestinationConfig:
+        OnFailure:
+          Type: SQS
+          Destination: !GetAtt FailedOrders.Arn
+`;
+  const dest = (fnName: string, on: string) => `${fnName}.EventInvokeConfig.DestinationConfig.${on}`;
+
+  it('EventInvokeConfig destinations: the policy SAM adds for each, its own merged with the Globals one (they were never read)', () => {
+    const text =
+      head(undefined, ON_FAILURE) +
+      DESTINATIONS +
+      fn('ListOrders') +
+      fn(
+        'Checkout',
+        `      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: EventBridge, Destination: !GetAtt OrderEvents.Arn}
+          OnFailure: {Destination: !GetAtt CheckoutFailures.Arn}
+`,
+      ) +
+      fn(
+        'Notify',
+        `      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: SNS}
+          OnFailure: {Type: Lambda, Destination: !GetAtt Checkout.Arn}
+`,
+      ) +
+      fn(
+        'Archive',
+        `      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: S3Bucket, Destination: !GetAtt OrderArchive.Arn}
+          OnFailure: {Type: SQS, Destination: !If [IsProd, !GetAtt FailedOrders.Arn, !Ref AWS::NoValue]}
+`,
+      );
+    const r = parse('template.yaml', text);
+    // The Globals' OnFailure: a record per function, at its line in Globals.
+    const list = rec(r, dest('ListOrders', 'OnFailure'));
+    expect(list.name).toBe('ListOrdersEventInvokeConfigOnFailureSQSPolicy');
+    expect(statements(list)).toEqual([{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: QUEUE }]);
+    expect(list.approximate).toBeUndefined();
+    expect(lineAt(text, list.line!)).toBe('        OnFailure:');
+    expect(principal(r, 'ListOrdersRole').policies).toContain(dest('ListOrders', 'OnFailure'));
+    // Its own OnSuccess; its OnFailure's Destination with the Globals' Type.
+    const bus = rec(r, dest('Checkout', 'OnSuccess'));
+    expect(bus.name).toBe('CheckoutEventInvokeConfigOnSuccessEventBridgePolicy');
+    expect(statements(bus)).toEqual([
+      {
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
+        Resource: `arn:aws:events:*:${A}:event-bus/order-events`,
+      },
+    ]);
+    expect(lineAt(text, bus.line!).trim()).toMatch(/^OnSuccess: \{Type: EventBridge/);
+    expect(statements(rec(r, dest('Checkout', 'OnFailure')))).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: CHECKOUT },
+    ]);
+    // An SNS destination without a Destination: the topic SAM makes.
+    expect(statements(rec(r, dest('Notify', 'OnSuccess')))).toEqual([
+      {
+        Action: 'sns:publish',
+        Effect: 'Allow',
+        Resource: `arn:aws:sns:*:${A}:<name of NotifyEventInvokeConfigOnSuccessTopic>`,
+      },
+    ]);
+    expect(statements(rec(r, dest('Notify', 'OnFailure')))).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: `arn:aws:lambda:*:${A}:function:<name of Checkout>`,
+      },
+    ]);
+    expect(rec(r, dest('Archive', 'OnSuccess'))).toMatchObject({
+      name: 'ArchiveEventInvokeConfigOnSuccessS3Policy',
+      document: {
+        Statement: [
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: 'arn:aws:s3:::order-archive/*' },
+          { Action: 's3:ListBucket', Effect: 'Allow', Resource: 'arn:aws:s3:::order-archive' },
+        ],
+      },
+    });
+    // A Destination an Fn::If whose condition is not known may leave out: the queue given, or
+    // the one SAM makes (its own Fn::If wins over the Globals' Destination, as SAM merges them).
+    const chosen = rec(r, dest('Archive', 'OnFailure'));
+    expect(statements(chosen)).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: QUEUE },
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: `arn:aws:sqs:*:${A}:<name of ArchiveEventInvokeConfigOnFailureQueue>`,
+      },
+    ]);
+    expect(chosen.approximate).toEqual([STAGE]);
+    expect(principal(r, 'ArchiveRole').policies).toEqual(
+      expect.arrayContaining([dest('Archive', 'OnSuccess'), dest('Archive', 'OnFailure')]),
+    );
+  });
+
+  it('an EventInvokeConfig an Fn::If makes: none without AWS::LanguageExtensions (SAM reads none), its branch with it; a Type not known is unresolved, saying why', () => {
+    const own = `      EventInvokeConfig: !If
+        - IsProd
+        - DestinationConfig:
+            OnFailure: {Type: SQS, Destination: !GetAtt CheckoutFailures.Arn}
+        - !Ref AWS::NoValue
+`;
+    const sam = parse('template.yaml', head() + fn('Checkout', own));
+    expect(sam.policies.map((p) => p.address)).not.toContain(dest('Checkout', 'OnFailure'));
+    // With AWS::LanguageExtensions: its own when IsProd (not known), else the Globals' one.
+    const le = parse('template.yaml', head(LE, ON_FAILURE) + fn('Checkout', own));
+    const failure = rec(le, dest('Checkout', 'OnFailure'));
+    expect(failure.name).toBe('CheckoutEventInvokeConfigOnFailureSQSPolicy');
+    expect(statements(failure)).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: CHECKOUT },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: QUEUE },
+    ]);
+    expect(failure.approximate).toEqual([STAGE]);
+    const unknownType = parse(
+      'template.yaml',
+      head().replace('Parameters:', 'Parameters:\n  FailureTarget: {Type: String}') +
+        fn(
+          'Checkout',
+          `      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure: {Type: !Ref FailureTarget, Destination: !GetAtt CheckoutFailures.Arn}
+`,
+        ),
+    );
+    expect(summary(unknownType).find((x) => x[0] === dest('Checkout', 'OnFailure'))).toEqual([
+      dest('Checkout', 'OnFailure'),
+      'identity',
+      'unresolved',
+      "the destination's Type is not known (parameter FailureTarget has no default)",
+    ]);
+  });
 });

@@ -3,8 +3,16 @@ import type { PolicyKind, PolicyRecord, PrincipalRecord } from '../../core/types
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
-import { resourceName } from './resources.js';
-import { samDeadLetterPolicy, samMerge, samPolicyEntry, samTruthy } from './sam.js';
+import { TYPE_MODELS, generated, resourceName } from './resources.js';
+import {
+  SAM_DESTINATION_TYPES,
+  samDeadLetterPolicy,
+  samDestinationPolicy,
+  samIntrinsic,
+  samMerge,
+  samPolicyEntry,
+  samTruthy,
+} from './sam.js';
 import {
   RESOURCE_POLICY_PROPERTIES,
   RESOURCE_POLICY_SERVICES,
@@ -313,6 +321,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq.value)),
       });
     }
+    if (r.type === 'AWS::Serverless::Function') this.samDestinations(r);
     if (r.props.AssumeRolePolicyDocument !== undefined)
       this.docRecord({
         owner: r.logicalId,
@@ -321,6 +330,95 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         raw: r.props.AssumeRolePolicyDocument,
         path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
       });
+  }
+
+  /**
+   * The inline policies SAM adds for a function's EventInvokeConfig destinations, one record each
+   * (samDestinationPolicy), its own merged with the Globals one (samMerged), each chosen by an Fn::If
+   * read as the DeadLetterQueue's is. Without AWS::LanguageExtensions, SAM reads none from an
+   * EventInvokeConfig or DestinationConfig an intrinsic function makes (translator 1.110.0).
+   */
+  private samDestinations(r: Resource): void {
+    const config = this.samMerged(r, 'EventInvokeConfig');
+    if (!config) return;
+    const v = config.value;
+    if (!this.languageExtensions() && (samIntrinsic(v) || (isObject(v) && samIntrinsic(v.DestinationConfig))))
+      return;
+    for (const on of ['OnSuccess', 'OnFailure']) {
+      const keys = ['DestinationConfig', on];
+      const at = this.samPlace(r, 'EventInvokeConfig', keys) ?? config.path;
+      // (named as SAM names it when its Type is the same in every reading that gives one)
+      this.ev.begin(true);
+      const types = new Set(
+        this.readings(() => this.samPick(v, [...keys, 'Type']))
+          .readings.map((x) => x.value)
+          .filter((x) => x !== NO_VALUE),
+      );
+      this.ev.endMarking();
+      const [type] = types;
+      const part =
+        types.size === 1 && typeof type === 'string' && Object.hasOwn(SAM_DESTINATION_TYPES, type)
+          ? SAM_DESTINATION_TYPES[type]
+          : undefined;
+      const prefix = `${r.logicalId}EventInvokeConfig${on}`;
+      this.docRecord({
+        owner: r.logicalId,
+        address: `${r.logicalId}.EventInvokeConfig.${keys.join('.')}`,
+        kind: 'identity',
+        ...(part ? { name: `${prefix}${part}Policy` } : {}),
+        raw: v,
+        path: at,
+        statementsAt: at,
+        evaluate: () =>
+          samDestinationPolicy(
+            this.samPick(v, keys),
+            (t) => {
+              const id = `${prefix}${t === 'SQS' ? 'Queue' : 'Topic'}`;
+              const model = TYPE_MODELS[t === 'SQS' ? 'AWS::SQS::Queue' : 'AWS::SNS::Topic']!;
+              return model.arn!(generated('name', id), {}, this.ev, id);
+            },
+            (x) => this.ev.str(x),
+          ),
+      });
+    }
+  }
+
+  /**
+   * The value at `keys` in a raw value, evaluated: an intrinsic function on the way is evaluated
+   * (what it gives is read on), NO_VALUE where there is none.
+   */
+  private samPick(raw: unknown, keys: string[]): unknown {
+    let v = raw;
+    let evaluated = false;
+    for (const k of keys) {
+      if (!evaluated && samIntrinsic(v)) {
+        v = this.ev.eval(v);
+        evaluated = true;
+      }
+      if (v === NO_VALUE || asUnknown(v)) return v;
+      if (!isObject(v) || v[k] === undefined) return NO_VALUE;
+      v = v[k];
+    }
+    return evaluated ? v : this.ev.eval(v);
+  }
+
+  /**
+   * Where a SAM function's property is written down to `keys`: the function's own, else the Globals'
+   * one; undefined when neither is written as maps that far.
+   */
+  private samPlace(r: Resource, name: string, keys: string[]): JsonPath | undefined {
+    const globals =
+      isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
+    const has = (v: unknown) => {
+      for (const k of keys) {
+        if (!isObject(v) || samIntrinsic(v) || v[k] === undefined) return false;
+        v = v[k];
+      }
+      return true;
+    };
+    if (has(r.props[name])) return [...r.path, 'Properties', name, ...keys];
+    if (has(globals[name])) return ['Globals', 'Function', name, ...keys];
+    return undefined;
   }
 
   /**

@@ -171,3 +171,54 @@ export function samTruthy(v: unknown): boolean {
   if (isObject(v)) return Object.keys(v).length > 0;
   return true;
 }
+
+/** The destination Types SAM takes in an EventInvokeConfig, each with its part of the policy's name. */
+export const SAM_DESTINATION_TYPES: Readonly<Record<string, string>> = {
+  SQS: 'SQS',
+  SNS: 'SNS',
+  EventBridge: 'EventBridge',
+  Lambda: 'Lambda',
+  S3Bucket: 'S3',
+};
+
+/**
+ * The inline policy SAM adds for one destination of a function's EventInvokeConfig
+ * (`DestinationConfig.OnSuccess|OnFailure: {Type, Destination}`; aws-sam-translator
+ * `_validate_and_inject_resource`), of its value evaluated: NO_VALUE when it gives none (left out,
+ * a Type SAM does not take, no Destination where SAM needs one: SAM rejects those), an Unknown when
+ * its Type is not known. An SQS or SNS destination without a Destination is the queue or topic SAM
+ * makes (`made`); an S3 bucket's objects are its ARN and `/*` (`text`: a value as text, as Fn::Join
+ * reads it).
+ */
+export function samDestinationPolicy(
+  dest: unknown,
+  made: (type: 'SQS' | 'SNS') => string,
+  text: (v: unknown) => string,
+): unknown {
+  if (dest === NO_VALUE) return NO_VALUE;
+  const u = asUnknown(dest);
+  if (u) return u;
+  if (!isObject(dest)) return NO_VALUE;
+  const tu = asUnknown(dest.Type);
+  if (tu || hasUnknownPart(dest.Type))
+    return new Unknown(`the destination's Type is not known${tu ? ` (${tu.reason})` : ''}`);
+  const type = dest.Type;
+  if (typeof type !== 'string' || !Object.hasOwn(SAM_DESTINATION_TYPES, type)) return NO_VALUE;
+  let arn = dest.Destination;
+  if (arn === undefined || arn === null) {
+    if (type !== 'SQS' && type !== 'SNS') return NO_VALUE;
+    arn = made(type);
+  }
+  const allow = (Action: string, Resource: unknown) => ({ Action, Effect: 'Allow', Resource });
+  const statements =
+    type === 'SQS'
+      ? [allow('sqs:SendMessage', arn)]
+      : type === 'SNS'
+        ? [allow('sns:publish', arn)]
+        : type === 'EventBridge'
+          ? [allow('events:PutEvents', arn)]
+          : type === 'Lambda'
+            ? [allow('lambda:InvokeFunction', arn)]
+            : [allow('s3:PutObject', `${text(arn)}/*`), allow('s3:ListBucket', arn)];
+  return { Statement: statements };
+}
