@@ -1961,6 +1961,10 @@ Resources:
       Role: !If [HasRole, !Ref RoleArn, !Ref 'AWS::NoValue']
       Policies:
         - Statement: [{Effect: Allow, Action: 'iam:*', Resource: '*'}]
+      DeadLetterQueue: {Type: SQS, TargetArn: arn:aws:sqs:us-east-1:123456789012:failed}
+      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: Lambda, Destination: arn:aws:lambda:us-east-1:123456789012:function:next}
   Given:
     Type: AWS::Serverless::Function
     Properties:
@@ -1978,6 +1982,9 @@ Resources:
       "used only when the function's Role is not given, which an Fn::If whose condition is not known (HasRole) decides: audited as used",
     ]);
     expect(principal(r, 'FnRole').policies).toContain('Fn.Policies[0]');
+    // So are the policies SAM adds to the same role for its DeadLetterQueue and destinations.
+    for (const address of ['Fn.DeadLetterQueue', 'Fn.EventInvokeConfig.DestinationConfig.OnSuccess'])
+      expect(rec(r, address).approximate).toEqual(p.approximate);
     // A Role surely given: its Policies are not used by SAM, as before.
     expect(r.policies.some((x) => x.address?.startsWith('Given.'))).toBe(false);
     // A Role an Fn::If of a known condition gives: no role of SAM's, nothing attached to one.

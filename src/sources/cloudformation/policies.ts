@@ -281,6 +281,10 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         : undefined;
       if (!noRole) return;
     }
+    const roleNote =
+      noRole.length > 0
+        ? `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`
+        : undefined;
     const base = [...r.path, 'Properties', 'Policies'];
     const raw = r.props.Policies;
     // (Policies chosen whole by an Fn::If whose condition is not known: the entries of both lists)
@@ -298,16 +302,14 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         notes.push(
           `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`,
         );
-      if (noRole.length > 0)
-        notes.push(
-          `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`,
-        );
+      if (roleNote) notes.push(roleNote);
       if (notes.length)
         for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(...notes);
     });
     // (its own merged with the Globals one, as SAM merges them: samMerged; chosen by an Fn::If, or
     // its Type or TargetArn: the branch of a condition known, the policy of each branch that gives
     // one where it is not known, read as a document is: docRecord)
+    const implicit = this.policies.length;
     const dlq = r.type === 'AWS::Serverless::Function' ? this.samMerged(r, 'DeadLetterQueue') : undefined;
     if (dlq) {
       this.docRecord({
@@ -322,6 +324,8 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       });
     }
     if (r.type === 'AWS::Serverless::Function') this.samDestinations(r);
+    // (SAM adds them to the role it makes, as the Policies)
+    if (roleNote) for (const rec of this.policies.slice(implicit)) (rec.approximate ??= []).push(roleNote);
     if (r.props.AssumeRolePolicyDocument !== undefined)
       this.docRecord({
         owner: r.logicalId,
