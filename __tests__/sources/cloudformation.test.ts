@@ -1963,6 +1963,10 @@ Resources:
       Role: !If [HasRole, !Ref RoleArn, !Ref 'AWS::NoValue']
       Policies:
         - Statement: [{Effect: Allow, Action: 'iam:*', Resource: '*'}]
+      DeadLetterQueue: {Type: SQS, TargetArn: arn:aws:sqs:us-east-1:123456789012:failed}
+      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: Lambda, Destination: arn:aws:lambda:us-east-1:123456789012:function:next}
   Given:
     Type: AWS::Serverless::Function
     Properties:
@@ -1980,6 +1984,9 @@ Resources:
       "used only when the function's Role is not given, which an Fn::If whose condition is not known (HasRole) decides: audited as used",
     ]);
     expect(principal(r, 'FnRole').policies).toContain('Fn.Policies[0]');
+    // So are the policies SAM adds to the same role for its DeadLetterQueue and destinations.
+    for (const address of ['Fn.DeadLetterQueue', 'Fn.EventInvokeConfig.DestinationConfig.OnSuccess'])
+      expect(rec(r, address).approximate).toEqual(p.approximate);
     // A Role surely given: its Policies are not used by SAM, as before.
     expect(r.policies.some((x) => x.address?.startsWith('Given.'))).toBe(false);
     // A Role an Fn::If of a known condition gives: no role of SAM's, nothing attached to one.
@@ -2083,17 +2090,22 @@ ${more}`;
     expect(traced(sam, 'NotifyOrderRole')).toBe(true);
     expect(rec(sam, XRAY).approximate).toBeUndefined();
     // AWS::LanguageExtensions first resolves the Fn::If: the branch of a condition known, a
-    // condition not known read both ways (X-Ray attached, said so).
+    // condition not known read both ways (X-Ray attached, said so). ProcessOrder's leaves Tracing
+    // out (HasAlarmTopic is false), so SAM merges the Globals' one in: X-Ray as for NotifyOrder
+    // (it was read as none).
     const LE = HEAD.replace(
       'Transform: AWS::Serverless-2016-10-31\n',
       'Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]\n',
     );
     const le = parse('t.yaml', globals(LE) + functions);
-    expect(traced(le, 'ProcessOrderRole')).toBe(false);
+    expect(traced(le, 'ProcessOrderRole')).toBe(true);
     expect(traced(le, 'NotifyOrderRole')).toBe(true);
     expect(rec(le, XRAY).approximate).toEqual([
+      'attached to ProcessOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
       'attached to NotifyOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
     ]);
+    // Without Globals, its Fn::If leaving Tracing out gives no X-Ray.
+    expect(traced(parse('t.yaml', LE + functions), 'ProcessOrderRole')).toBe(false);
     // Both branches tracing: attached, with no note.
     const both = parse('t.yaml', LE + fn('Fn', '      Tracing: !If [IsProd, Active, PassThrough]\n'));
     expect(traced(both, 'FnRole')).toBe(true);
@@ -2180,5 +2192,274 @@ Resources:
       text.replace('EnableAudit: {Type: String,', "EnableAudit: {Type: String, Default: 'true',"),
     );
     expect(known.policies.filter((p) => p.approximate)).toEqual([]);
+  });
+});
+
+describe("SAM's Globals and EventInvokeConfig destinations (what a review of the generated role found)", () => {
+  /** An order service: failed orders go to a queue, alarms to a topic; the stage decides some of it. */
+  const head = (
+    transform = 'AWS::Serverless-2016-10-31',
+    globals = '',
+  ) => `AWSTemplateFormatVersion: '2010-09-09'
+Transform: ${transform}
+Parameters:
+  Stage: {Type: String, AllowedValues: [dev, prod]}
+  UseVpc: {Type: String, AllowedValues: ['true', 'false'], Default: 'false'}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  InVpc: !Equals [!Ref UseVpc, 'true']
+Globals:
+  Function:
+    Runtime: python3.12
+    CodeUri: src/
+${globals}Resources:
+  FailedOrders:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: failed-orders}
+  CheckoutFailures:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: checkout-failures}
+  OrderAlarms:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: order-alarms}
+`;
+  const fn = (name: string, more = '') => `  ${name}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+${more}`;
+  const LE = '[AWS::LanguageExtensions, AWS::Serverless-2016-10-31]';
+  const QUEUE = `arn:aws:sqs:*:${A}:failed-orders`;
+  const CHECKOUT = `arn:aws:sqs:*:${A}:checkout-failures`;
+  const TOPIC = `arn:aws:sns:*:${A}:order-alarms`;
+  const STAGE =
+    'condition IsProd is not known (parameter Stage has no default): both of its branches audited';
+
+  it("Globals' DeadLetterQueue: each function's policy, merged key by key with its own as SAM merges them (it was lost)", () => {
+    const globals = '    DeadLetterQueue:\n      Type: SQS\n      TargetArn: !GetAtt FailedOrders.Arn\n';
+    const text =
+      head(undefined, globals) +
+      fn('ListOrders') +
+      fn('Checkout', '      DeadLetterQueue:\n        TargetArn: !GetAtt CheckoutFailures.Arn\n') +
+      fn('Notify', '      DeadLetterQueue: {Type: SNS, TargetArn: !Ref OrderAlarms}\n');
+    const r = parse('template.yaml', text);
+    // SAM's translator (1.110.0) gives each generated role a DeadLetterQueuePolicy: the Globals'
+    // one, the Globals' Type with the function's TargetArn, the function's own.
+    const list = rec(r, 'ListOrders.DeadLetterQueue');
+    expect(list.name).toBe('DeadLetterQueuePolicy');
+    expect(statements(list)).toEqual([{ Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' }]);
+    expect(list.approximate).toBeUndefined();
+    expect(lineAt(text, list.line!)).toBe('    DeadLetterQueue:');
+    expect(principal(r, 'ListOrdersRole').policies).toContain('ListOrders.DeadLetterQueue');
+    const checkout = rec(r, 'Checkout.DeadLetterQueue');
+    expect(statements(checkout)).toEqual([
+      { Action: 'sqs:SendMessage', Resource: CHECKOUT, Effect: 'Allow' },
+    ]);
+    expect(lineAt(text, checkout.line!)).toBe('      DeadLetterQueue:');
+    expect(statements(rec(r, 'Notify.DeadLetterQueue'))).toEqual([
+      { Action: 'sns:Publish', Resource: TOPIC, Effect: 'Allow' },
+    ]);
+  });
+
+  it("with AWS::LanguageExtensions, a function's DeadLetterQueue an Fn::If leaves out takes the Globals' one in that branch", () => {
+    const globals = '    DeadLetterQueue: {Type: SQS, TargetArn: !GetAtt FailedOrders.Arn}\n';
+    const own =
+      '      DeadLetterQueue: !If [IsProd, {Type: SNS, TargetArn: !Ref OrderAlarms}, !Ref AWS::NoValue]\n';
+    const r = parse('template.yaml', head(LE, globals) + fn('Notify', own));
+    const dlq = rec(r, 'Notify.DeadLetterQueue');
+    expect(statements(dlq)).toEqual([
+      { Action: 'sns:Publish', Resource: TOPIC, Effect: 'Allow' },
+      { Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' },
+    ]);
+    expect(dlq.approximate).toEqual([STAGE]);
+  });
+
+  const VPC = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+  const inVpc = (r: InputResult, role: string) => principal(r, role).policies.includes(VPC);
+
+  it('a VpcConfig written with an Fn::If: VPC access attached whatever its condition, as SAM does (a condition known false in Globals lost it); with AWS::LanguageExtensions, the branch it takes, noted', () => {
+    const globals =
+      '    VpcConfig: !If [InVpc, {SubnetIds: [subnet-0a1b2c3d], SecurityGroupIds: [sg-0a1b2c3d]}, !Ref AWS::NoValue]\n';
+    const functions =
+      fn('ListOrders') +
+      fn(
+        'Checkout',
+        '      VpcConfig: !If [IsProd, {SubnetIds: [subnet-4e5f6a7b], SecurityGroupIds: [sg-4e5f6a7b]}, !Ref AWS::NoValue]\n',
+      );
+    // SAM's translator (1.110.0) attaches it for any VpcConfig that is not empty: an Fn::If is, even
+    // one whose condition is false (UseVpc's default).
+    const sam = parse('template.yaml', head(undefined, globals) + functions);
+    expect(inVpc(sam, 'ListOrdersRole')).toBe(true);
+    expect(inVpc(sam, 'CheckoutRole')).toBe(true);
+    expect(rec(sam, VPC).approximate).toBeUndefined();
+    // AWS::LanguageExtensions first resolves the Fn::If: left out where InVpc (known) is false; for
+    // Checkout, its own VpcConfig when IsProd (not known), else the Globals' one (left out).
+    const le = parse('template.yaml', head(LE, globals) + functions);
+    expect(inVpc(le, 'ListOrdersRole')).toBe(false);
+    expect(inVpc(le, 'CheckoutRole')).toBe(true);
+    expect(rec(le, VPC).approximate).toEqual([
+      'attached to CheckoutRole by an Fn::If whose condition is not known (IsProd): audited as attached',
+    ]);
+    // An empty VpcConfig is none to SAM.
+    const empty = parse('template.yaml', head() + fn('Fn', '      VpcConfig: {}\n'));
+    expect(inVpc(empty, 'FnRole')).toBe(false);
+  });
+
+  it("Globals' DurableConfig: durable execution instead of basic execution, as SAM attaches it", () => {
+    const r = parse(
+      'template.yaml',
+      head(undefined, '    DurableConfig: {ExecutionTimeout: 3600}\n') + fn('ListOrders'),
+    );
+    const role = principal(r, 'ListOrdersRole');
+    // (SAM's translator, 1.110.0: AWSLambdaBasicDurableExecutionRolePolicy alone)
+    expect(role.policies).toEqual([
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy',
+    ]);
+  });
+
+  /** The destinations of an order service (SAM's translator 1.110.0 gives the roles these policies). */
+  const DESTINATIONS = `  OrderEvents:
+    Type: AWS::Events::EventBus
+    Properties: {Name: order-events}
+  OrderArchive:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: order-archive}
+`;
+  const ON_FAILURE = `    EventInvokeConfig:
+      MaximumRetryAttempts: 1
+      DestinationConfig:
+        OnFailure:
+          Type: SQS
+          Destination: !GetAtt FailedOrders.Arn
+`;
+  const dest = (fnName: string, on: string) => `${fnName}.EventInvokeConfig.DestinationConfig.${on}`;
+
+  it('EventInvokeConfig destinations: the policy SAM adds for each, its own merged with the Globals one (they were never read)', () => {
+    const text =
+      head(undefined, ON_FAILURE) +
+      DESTINATIONS +
+      fn('ListOrders') +
+      fn(
+        'Checkout',
+        `      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: EventBridge, Destination: !GetAtt OrderEvents.Arn}
+          OnFailure: {Destination: !GetAtt CheckoutFailures.Arn}
+`,
+      ) +
+      fn(
+        'Notify',
+        `      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: SNS}
+          OnFailure: {Type: Lambda, Destination: !GetAtt Checkout.Arn}
+`,
+      ) +
+      fn(
+        'Archive',
+        `      EventInvokeConfig:
+        DestinationConfig:
+          OnSuccess: {Type: S3Bucket, Destination: !GetAtt OrderArchive.Arn}
+          OnFailure: {Type: SQS, Destination: !If [IsProd, !GetAtt FailedOrders.Arn, !Ref AWS::NoValue]}
+`,
+      );
+    const r = parse('template.yaml', text);
+    // The Globals' OnFailure: a record per function, at its line in Globals.
+    const list = rec(r, dest('ListOrders', 'OnFailure'));
+    expect(list.name).toBe('ListOrdersEventInvokeConfigOnFailureSQSPolicy');
+    expect(statements(list)).toEqual([{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: QUEUE }]);
+    expect(list.approximate).toBeUndefined();
+    expect(lineAt(text, list.line!)).toBe('        OnFailure:');
+    expect(principal(r, 'ListOrdersRole').policies).toContain(dest('ListOrders', 'OnFailure'));
+    // Its own OnSuccess; its OnFailure's Destination with the Globals' Type.
+    const bus = rec(r, dest('Checkout', 'OnSuccess'));
+    expect(bus.name).toBe('CheckoutEventInvokeConfigOnSuccessEventBridgePolicy');
+    expect(statements(bus)).toEqual([
+      {
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
+        Resource: `arn:aws:events:*:${A}:event-bus/order-events`,
+      },
+    ]);
+    expect(lineAt(text, bus.line!).trim()).toMatch(/^OnSuccess: \{Type: EventBridge/);
+    expect(statements(rec(r, dest('Checkout', 'OnFailure')))).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: CHECKOUT },
+    ]);
+    // An SNS destination without a Destination: the topic SAM makes.
+    expect(statements(rec(r, dest('Notify', 'OnSuccess')))).toEqual([
+      {
+        Action: 'sns:publish',
+        Effect: 'Allow',
+        Resource: `arn:aws:sns:*:${A}:<name of NotifyEventInvokeConfigOnSuccessTopic>`,
+      },
+    ]);
+    expect(statements(rec(r, dest('Notify', 'OnFailure')))).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: `arn:aws:lambda:*:${A}:function:<name of Checkout>`,
+      },
+    ]);
+    expect(rec(r, dest('Archive', 'OnSuccess'))).toMatchObject({
+      name: 'ArchiveEventInvokeConfigOnSuccessS3Policy',
+      document: {
+        Statement: [
+          { Action: 's3:PutObject', Effect: 'Allow', Resource: 'arn:aws:s3:::order-archive/*' },
+          { Action: 's3:ListBucket', Effect: 'Allow', Resource: 'arn:aws:s3:::order-archive' },
+        ],
+      },
+    });
+    // A Destination an Fn::If whose condition is not known may leave out: the queue given, or
+    // the one SAM makes (its own Fn::If wins over the Globals' Destination, as SAM merges them).
+    const chosen = rec(r, dest('Archive', 'OnFailure'));
+    expect(statements(chosen)).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: QUEUE },
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: `arn:aws:sqs:*:${A}:<name of ArchiveEventInvokeConfigOnFailureQueue>`,
+      },
+    ]);
+    expect(chosen.approximate).toEqual([STAGE]);
+    expect(principal(r, 'ArchiveRole').policies).toEqual(
+      expect.arrayContaining([dest('Archive', 'OnSuccess'), dest('Archive', 'OnFailure')]),
+    );
+  });
+
+  it('an EventInvokeConfig an Fn::If makes: none without AWS::LanguageExtensions (SAM reads none), its branch with it; a Type not known is unresolved, saying why', () => {
+    const own = `      EventInvokeConfig: !If
+        - IsProd
+        - DestinationConfig:
+            OnFailure: {Type: SQS, Destination: !GetAtt CheckoutFailures.Arn}
+        - !Ref AWS::NoValue
+`;
+    const sam = parse('template.yaml', head() + fn('Checkout', own));
+    expect(sam.policies.map((p) => p.address)).not.toContain(dest('Checkout', 'OnFailure'));
+    // With AWS::LanguageExtensions: its own when IsProd (not known), else the Globals' one.
+    const le = parse('template.yaml', head(LE, ON_FAILURE) + fn('Checkout', own));
+    const failure = rec(le, dest('Checkout', 'OnFailure'));
+    expect(failure.name).toBe('CheckoutEventInvokeConfigOnFailureSQSPolicy');
+    expect(statements(failure)).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: CHECKOUT },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: QUEUE },
+    ]);
+    expect(failure.approximate).toEqual([STAGE]);
+    const unknownType = parse(
+      'template.yaml',
+      head().replace('Parameters:', 'Parameters:\n  FailureTarget: {Type: String}') +
+        fn(
+          'Checkout',
+          `      EventInvokeConfig:
+        DestinationConfig:
+          OnFailure: {Type: !Ref FailureTarget, Destination: !GetAtt CheckoutFailures.Arn}
+`,
+        ),
+    );
+    expect(summary(unknownType).find((x) => x[0] === dest('Checkout', 'OnFailure'))).toEqual([
+      dest('Checkout', 'OnFailure'),
+      'identity',
+      'unresolved',
+      "the destination's Type is not known (parameter FailureTarget has no default)",
+    ]);
   });
 });

@@ -3,8 +3,16 @@ import type { PolicyKind, PolicyRecord, PrincipalRecord } from '../../core/types
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
-import { resourceName } from './resources.js';
-import { samDeadLetterPolicy, samPolicyEntry } from './sam.js';
+import { TYPE_MODELS, generated, resourceName } from './resources.js';
+import {
+  SAM_DESTINATION_TYPES,
+  samDeadLetterPolicy,
+  samDestinationPolicy,
+  samIntrinsic,
+  samMerge,
+  samPolicyEntry,
+  samTruthy,
+} from './sam.js';
 import {
   RESOURCE_POLICY_PROPERTIES,
   RESOURCE_POLICY_SERVICES,
@@ -273,6 +281,10 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         : undefined;
       if (!noRole) return;
     }
+    const roleNote =
+      noRole.length > 0
+        ? `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`
+        : undefined;
     const base = [...r.path, 'Properties', 'Policies'];
     const raw = r.props.Policies;
     // (Policies chosen whole by an Fn::If whose condition is not known: the entries of both lists)
@@ -290,29 +302,30 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         notes.push(
           `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`,
         );
-      if (noRole.length > 0)
-        notes.push(
-          `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`,
-        );
+      if (roleNote) notes.push(roleNote);
       if (notes.length)
         for (const rec of this.policies.slice(before)) (rec.approximate ??= []).push(...notes);
     });
-    const dlq = r.type === 'AWS::Serverless::Function' ? r.props.DeadLetterQueue : undefined;
-    // (chosen by an Fn::If, or its Type or TargetArn: the branch of a condition known, the policy
-    // of each branch that gives one where it is not known, read as a document is: docRecord)
-    if (dlq !== undefined) {
-      const at = [...r.path, 'Properties', 'DeadLetterQueue'];
+    // (its own merged with the Globals one, as SAM merges them: samMerged; chosen by an Fn::If, or
+    // its Type or TargetArn: the branch of a condition known, the policy of each branch that gives
+    // one where it is not known, read as a document is: docRecord)
+    const implicit = this.policies.length;
+    const dlq = r.type === 'AWS::Serverless::Function' ? this.samMerged(r, 'DeadLetterQueue') : undefined;
+    if (dlq) {
       this.docRecord({
         owner: r.logicalId,
         address: `${r.logicalId}.DeadLetterQueue`,
         kind: 'identity',
         name: 'DeadLetterQueuePolicy',
-        raw: dlq,
-        path: at,
-        statementsAt: at,
-        evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq)),
+        raw: dlq.value,
+        path: dlq.path,
+        statementsAt: dlq.path,
+        evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq.value)),
       });
     }
+    if (r.type === 'AWS::Serverless::Function') this.samDestinations(r);
+    // (SAM adds them to the role it makes, as the Policies)
+    if (roleNote) for (const rec of this.policies.slice(implicit)) (rec.approximate ??= []).push(roleNote);
     if (r.props.AssumeRolePolicyDocument !== undefined)
       this.docRecord({
         owner: r.logicalId,
@@ -323,20 +336,129 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       });
   }
 
-  /** A SAM function property as written: its own, or the template's `Globals.Function` one. */
-  protected samWritten(r: Resource, name: string): unknown {
-    const globals =
-      isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
-    return r.props[name] !== undefined ? r.props[name] : globals[name];
+  /**
+   * The inline policies SAM adds for a function's EventInvokeConfig destinations, one record each
+   * (samDestinationPolicy), its own merged with the Globals one (samMerged), each chosen by an Fn::If
+   * read as the DeadLetterQueue's is. Without AWS::LanguageExtensions, SAM reads none from an
+   * EventInvokeConfig or DestinationConfig an intrinsic function makes (translator 1.110.0).
+   */
+  private samDestinations(r: Resource): void {
+    const config = this.samMerged(r, 'EventInvokeConfig');
+    if (!config) return;
+    const v = config.value;
+    if (!this.languageExtensions() && (samIntrinsic(v) || (isObject(v) && samIntrinsic(v.DestinationConfig))))
+      return;
+    for (const on of ['OnSuccess', 'OnFailure']) {
+      const keys = ['DestinationConfig', on];
+      const at = this.samPlace(r, 'EventInvokeConfig', keys) ?? config.path;
+      // (named as SAM names it when its Type is the same in every reading that gives one)
+      this.ev.begin(true);
+      const types = new Set(
+        this.readings(() => this.samPick(v, [...keys, 'Type']))
+          .readings.map((x) => x.value)
+          .filter((x) => x !== NO_VALUE),
+      );
+      this.ev.endMarking();
+      const [type] = types;
+      const part =
+        types.size === 1 && typeof type === 'string' && Object.hasOwn(SAM_DESTINATION_TYPES, type)
+          ? SAM_DESTINATION_TYPES[type]
+          : undefined;
+      const prefix = `${r.logicalId}EventInvokeConfig${on}`;
+      this.docRecord({
+        owner: r.logicalId,
+        address: `${r.logicalId}.EventInvokeConfig.${keys.join('.')}`,
+        kind: 'identity',
+        ...(part ? { name: `${prefix}${part}Policy` } : {}),
+        raw: v,
+        path: at,
+        statementsAt: at,
+        evaluate: () =>
+          samDestinationPolicy(
+            this.samPick(v, keys),
+            (t) => {
+              const id = `${prefix}${t === 'SQS' ? 'Queue' : 'Topic'}`;
+              const model = TYPE_MODELS[t === 'SQS' ? 'AWS::SQS::Queue' : 'AWS::SNS::Topic']!;
+              return model.arn!(generated('name', id), {}, this.ev, id);
+            },
+            (x) => this.ev.str(x),
+          ),
+      });
+    }
   }
 
-  /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
-  protected samProperty(r: Resource, name: string): unknown {
-    const raw = this.samWritten(r, name);
-    if (raw === undefined) return undefined;
-    this.ev.begin();
-    const v = this.ev.eval(raw);
-    return v === NO_VALUE ? undefined : v instanceof Unknown ? 'unknown' : v;
+  /**
+   * The value at `keys` in a raw value, evaluated: an intrinsic function on the way is evaluated
+   * (what it gives is read on), NO_VALUE where there is none.
+   */
+  private samPick(raw: unknown, keys: string[]): unknown {
+    let v = raw;
+    let evaluated = false;
+    for (const k of keys) {
+      if (!evaluated && samIntrinsic(v)) {
+        v = this.ev.eval(v);
+        evaluated = true;
+      }
+      if (v === NO_VALUE || asUnknown(v)) return v;
+      if (!isObject(v) || v[k] === undefined) return NO_VALUE;
+      v = v[k];
+    }
+    return evaluated ? v : this.ev.eval(v);
+  }
+
+  /**
+   * Where a SAM function's property is written down to `keys`: the function's own, else the Globals'
+   * one; undefined when neither is written as maps that far.
+   */
+  private samPlace(r: Resource, name: string, keys: string[]): JsonPath | undefined {
+    const globals =
+      isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
+    const has = (v: unknown) => {
+      for (const k of keys) {
+        if (!isObject(v) || samIntrinsic(v) || v[k] === undefined) return false;
+        v = v[k];
+      }
+      return true;
+    };
+    if (has(r.props[name])) return [...r.path, 'Properties', name, ...keys];
+    if (has(globals[name])) return ['Globals', 'Function', name, ...keys];
+    return undefined;
+  }
+
+  /**
+   * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
+   * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
+   * where it is written (its own, else the Globals one). Undefined when neither is given.
+   */
+  protected samMerged(r: Resource, name: string): { value: unknown; path: JsonPath } | undefined {
+    const globals =
+      r.type === 'AWS::Serverless::Function' &&
+      isObject(this.root.Globals) &&
+      isObject(this.root.Globals.Function)
+        ? this.root.Globals.Function[name]
+        : undefined;
+    const value = samMerge(globals, r.props[name], this.languageExtensions());
+    if (value === undefined) return undefined;
+    const path =
+      r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
+    return { value, path };
+  }
+
+  /**
+   * Whether SAM finds a function property set (`if self.VpcConfig:` in `_construct_role`: its value
+   * merged with the Globals one, samMerged, as written: an intrinsic function is set whatever it
+   * gives, samTruthy), each way it may be with the conditions not known that choose it. With
+   * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
+   * branch of a condition not known), evaluated.
+   */
+  protected samSet(r: Resource, name: string): { set: boolean; conditions: string[] }[] {
+    const raw = this.samMerged(r, name)?.value;
+    if (!this.languageExtensions()) return [{ set: samTruthy(raw), conditions: [] }];
+    return this.alternatives(raw).map((a) => {
+      if (a.value === NO_VALUE || a.value === undefined) return { set: false, conditions: a.conditions };
+      this.ev.begin();
+      return { set: samTruthy(this.ev.eval(a.value)), conditions: a.conditions };
+    });
   }
 
   /**
@@ -344,10 +466,11 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
    * with the conditions not known that choose it. SAM resolves a Ref to a parameter there and
    * nothing else: an Fn::If is an expression, never 'Disabled', whatever its condition. With
    * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
-   * branch of a condition not known).
+   * branch of a condition not known), the Globals' Tracing where the function's leaves it out
+   * (samMerged).
    */
   protected samTracings(r: Resource): { value: unknown; conditions: string[] }[] {
-    const raw = this.samWritten(r, 'Tracing');
+    const raw = this.samMerged(r, 'Tracing')?.value;
     if (raw === undefined) return [];
     // (text with a part not known, `!Sub '${Mode}'`, is not known either)
     const read = (v: unknown) => {

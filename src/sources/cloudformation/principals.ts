@@ -12,7 +12,14 @@ import { isObject } from '../parser.js';
 import { boundDocuments } from '../records.js';
 import { NO_VALUE, asUnknown, clipText, describe } from './intrinsics.js';
 import { resourceName } from './resources.js';
-import { SAM_XRAY_POLICY_ARN, samImplicitManagedPolicies, samPolicyEntry, samTracesXray } from './sam.js';
+import {
+  SAM_BASIC_POLICY_ARN,
+  SAM_DURABLE_POLICY_ARN,
+  SAM_VPC_POLICY_ARN,
+  SAM_XRAY_POLICY_ARN,
+  samPolicyEntry,
+  samTracesXray,
+} from './sam.js';
 import { PRINCIPAL_TYPES, SAM_FUNCTIONS, type Resource, type PrincipalEntry } from './types.js';
 import { PolicyAnalyzer } from './policies.js';
 
@@ -159,6 +166,60 @@ export class Analyzer extends PolicyAnalyzer {
       p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
   }
 
+  /**
+   * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
+   * `_construct_role`): basic or durable execution, X-Ray, VPC access.
+   */
+  protected samImplicitPolicies(r: Resource, role: PrincipalEntry): void {
+    const P = [...r.path, 'Properties'];
+    // (VpcConfig and DurableConfig as SAM reads them, samSet; one an Fn::If whose condition is
+    // not known may leave out with AWS::LanguageExtensions: attached, said so)
+    const durable = this.samSet(r, 'DurableConfig');
+    this.samAttach(
+      role,
+      SAM_BASIC_POLICY_ARN,
+      durable.map((d) => ({ ...d, set: !d.set })),
+      P,
+    );
+    this.samAttach(role, SAM_DURABLE_POLICY_ARN, durable, P);
+    // (X-Ray for a Tracing that may not trace, chosen by a condition not known or not known
+    // itself: attached, said so)
+    const tracings = this.samTracings(r);
+    const traced = tracings.filter((t) => samTracesXray(t.value));
+    if (traced.length > 0) {
+      const unknown = traced.flatMap((t) => asUnknown(t.value)?.reason ?? []);
+      this.attach(
+        role,
+        this.managedIds(SAM_XRAY_POLICY_ARN, [...P]),
+        traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [],
+        [...new Set(unknown)].map(
+          (why) =>
+            `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`,
+        ),
+      );
+    }
+    this.samAttach(role, SAM_VPC_POLICY_ARN, this.samSet(r, 'VpcConfig'), P);
+  }
+
+  /**
+   * A managed policy SAM attaches to a function's generated role for a property set in some of the
+   * ways it may be (samSet): attached, noted when not in all of them, by the conditions that choose.
+   */
+  protected samAttach(
+    role: PrincipalEntry,
+    arn: string,
+    ways: { set: boolean; conditions: string[] }[],
+    path: JsonPath,
+  ): void {
+    const set = ways.filter((w) => w.set);
+    if (set.length === 0) return;
+    this.attach(
+      role,
+      this.managedIds(arn, [...path]),
+      set.length < ways.length ? ways.flatMap((w) => w.conditions) : [],
+    );
+  }
+
   /** A principal's id without the file's path (its logical id). */
   protected shortId(p: PrincipalEntry): string {
     return p.record.id.slice(this.file.path.length + 1);
@@ -197,30 +258,8 @@ export class Analyzer extends PolicyAnalyzer {
         if (!role) continue;
         role.record.policyIds.push(...own.map((x) => x.id));
         if (roleRes?.implicitFor === r.logicalId) {
-          const props =
-            r.props.VpcConfig === undefined && this.samProperty(r, 'VpcConfig') !== undefined
-              ? { ...r.props, VpcConfig: true }
-              : r.props;
-          // (X-Ray for a Tracing that may not trace, chosen by a condition not known or not known
-          // itself: attached, said so)
-          const tracings = this.samTracings(r);
-          const traced = tracings.filter((t) => samTracesXray(t.value));
-          for (const arn of samImplicitManagedPolicies(props, r.type, traced.length > 0)) {
-            if (arn !== SAM_XRAY_POLICY_ARN) {
-              this.attach(role, this.managedIds(arn, [...P]));
-              continue;
-            }
-            const unknown = traced.flatMap((t) => asUnknown(t.value)?.reason ?? []);
-            this.attach(
-              role,
-              this.managedIds(arn, [...P]),
-              traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [],
-              [...new Set(unknown)].map(
-                (why) =>
-                  `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`,
-              ),
-            );
-          }
+          // (a state machine's role gets none of these)
+          if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
           const raw = r.props.Policies;
           // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
           const entries =

@@ -73,25 +73,13 @@ export function samTracesXray(tracing: unknown): boolean {
 
 /**
  * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
- * `_construct_role`): basic (or durable) execution, X-Ray when `xray` (samTracesXray), VPC access
- * with a VpcConfig.
+ * `_construct_role`): basic execution, or durable execution with a DurableConfig; X-Ray
+ * (samTracesXray); VPC access with a VpcConfig (each set as samTruthy tells).
  */
-export function samImplicitManagedPolicies(
-  props: Record<string, unknown>,
-  type: string,
-  xray: boolean,
-): string[] {
-  if (type !== 'AWS::Serverless::Function') return [];
-  const out = [
-    props.DurableConfig !== undefined
-      ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
-      : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-  ];
-  if (xray) out.push(SAM_XRAY_POLICY_ARN);
-  if (props.VpcConfig !== undefined)
-    out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
-  return out;
-}
+export const SAM_BASIC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+export const SAM_DURABLE_POLICY_ARN =
+  'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy';
+export const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
 /**
  * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
@@ -109,4 +97,128 @@ export function samDeadLetterPolicy(dlq: unknown): unknown {
   const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
   if (!action) return NO_VALUE;
   return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
+}
+
+/** Whether SAM reads a value as an intrinsic function (is_intrinsic: one key, Ref, Condition or Fn::…). */
+export function samIntrinsic(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]!.startsWith('Fn::'));
+}
+
+const NO_VALUE_REF = { Ref: 'AWS::NoValue' };
+
+function isNoValueRef(v: unknown): boolean {
+  return isObject(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue';
+}
+
+function ifArguments(v: unknown): [string, unknown, unknown] | undefined {
+  const a = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+  return Array.isArray(a) && a.length === 3 && typeof a[0] === 'string' ? [a[0], a[1], a[2]] : undefined;
+}
+
+/** Most values samMerge merges in one property (YAML aliases may make a map stand for very many). */
+export const MAX_SAM_MERGE_VALUES = 10_000;
+
+/**
+ * A function property merged with the template's `Globals.Function` one as SAM merges them
+ * (plugins/globals/globals.py): maps key by key, lists joined (the Globals' items first), anything
+ * else, an intrinsic function included, the function's own. `resolvesIfs` (AWS::LanguageExtensions
+ * first, which resolves an Fn::If before SAM merges): an Fn::If of either merged branch by branch
+ * with the other side, AWS::NoValue leaving the other side's value. Undefined when neither is given;
+ * an Unknown beyond MAX_SAM_MERGE_VALUES.
+ */
+export function samMerge(globals: unknown, own: unknown, resolvesIfs: boolean): unknown {
+  let budget = MAX_SAM_MERGE_VALUES;
+  const merge = (g: unknown, o: unknown): unknown => {
+    if (--budget < 0) return undefined;
+    if (resolvesIfs) {
+      if (isNoValueRef(o)) o = undefined;
+      if (isNoValueRef(g)) g = undefined;
+      const branch = (gb: unknown, ob: unknown) => merge(gb, ob) ?? NO_VALUE_REF;
+      const oi = ifArguments(o);
+      if (oi) return { 'Fn::If': [oi[0], branch(g, oi[1]), branch(g, oi[2])] };
+      const gi = ifArguments(g);
+      if (gi && o !== undefined) return { 'Fn::If': [gi[0], branch(gi[1], o), branch(gi[2], o)] };
+    }
+    if (o === undefined) return g;
+    if (g === undefined) return o;
+    if (Array.isArray(g) && Array.isArray(o)) return [...(g as unknown[]), ...(o as unknown[])];
+    if (!isObject(g) || !isObject(o) || samIntrinsic(g) || samIntrinsic(o)) return o;
+    // (own properties, `__proto__` included, are defined, never assigned)
+    return Object.fromEntries([
+      ...Object.entries(g).map(([k, v]) => [k, Object.hasOwn(o, k) ? (merge(v, o[k]) ?? NO_VALUE_REF) : v]),
+      ...Object.entries(o).filter(([k]) => !Object.hasOwn(g, k)),
+    ]);
+  };
+  const out = merge(globals, own);
+  return budget < 0
+    ? new Unknown(
+        `the function's value merged with the Globals one stands for more than ${MAX_SAM_MERGE_VALUES} values (YAML aliases?): not read`,
+      )
+    : out;
+}
+
+/**
+ * Whether SAM finds a property set (`if self.VpcConfig:`): Python's truth of the value as SAM
+ * reads it (none, an empty map, list or text, false and 0 are not; an intrinsic function, or a
+ * value not known here, is).
+ */
+export function samTruthy(v: unknown): boolean {
+  if (asUnknown(v)) return true;
+  if (v === undefined || v === null || v === NO_VALUE || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
+/** The destination Types SAM takes in an EventInvokeConfig, each with its part of the policy's name. */
+export const SAM_DESTINATION_TYPES: Readonly<Record<string, string>> = {
+  SQS: 'SQS',
+  SNS: 'SNS',
+  EventBridge: 'EventBridge',
+  Lambda: 'Lambda',
+  S3Bucket: 'S3',
+};
+
+/**
+ * The inline policy SAM adds for one destination of a function's EventInvokeConfig
+ * (`DestinationConfig.OnSuccess|OnFailure: {Type, Destination}`; aws-sam-translator
+ * `_validate_and_inject_resource`), of its value evaluated: NO_VALUE when it gives none (left out,
+ * a Type SAM does not take, no Destination where SAM needs one: SAM rejects those), an Unknown when
+ * its Type is not known. An SQS or SNS destination without a Destination is the queue or topic SAM
+ * makes (`made`); an S3 bucket's objects are its ARN and `/*` (`text`: a value as text, as Fn::Join
+ * reads it).
+ */
+export function samDestinationPolicy(
+  dest: unknown,
+  made: (type: 'SQS' | 'SNS') => string,
+  text: (v: unknown) => string,
+): unknown {
+  if (dest === NO_VALUE) return NO_VALUE;
+  const u = asUnknown(dest);
+  if (u) return u;
+  if (!isObject(dest)) return NO_VALUE;
+  const tu = asUnknown(dest.Type);
+  if (tu || hasUnknownPart(dest.Type))
+    return new Unknown(`the destination's Type is not known${tu ? ` (${tu.reason})` : ''}`);
+  const type = dest.Type;
+  if (typeof type !== 'string' || !Object.hasOwn(SAM_DESTINATION_TYPES, type)) return NO_VALUE;
+  let arn = dest.Destination;
+  if (arn === undefined || arn === null) {
+    if (type !== 'SQS' && type !== 'SNS') return NO_VALUE;
+    arn = made(type);
+  }
+  const allow = (Action: string, Resource: unknown) => ({ Action, Effect: 'Allow', Resource });
+  const statements =
+    type === 'SQS'
+      ? [allow('sqs:SendMessage', arn)]
+      : type === 'SNS'
+        ? [allow('sns:publish', arn)]
+        : type === 'EventBridge'
+          ? [allow('events:PutEvents', arn)]
+          : type === 'Lambda'
+            ? [allow('lambda:InvokeFunction', arn)]
+            : [allow('s3:PutObject', `${text(arn)}/*`), allow('s3:ListBucket', arn)];
+  return { Statement: statements };
 }
