@@ -11967,23 +11967,12 @@ function samTracesXray(tracing) {
 }
 /**
  * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
- * `_construct_role`): basic (or durable) execution, X-Ray when `xray` (samTracesXray), VPC access
- * with a VpcConfig.
+ * `_construct_role`): basic execution, or durable execution with a DurableConfig; X-Ray
+ * (samTracesXray); VPC access with a VpcConfig (each set as samTruthy tells).
  */
-function samImplicitManagedPolicies(props, type, xray) {
-    if (type !== 'AWS::Serverless::Function')
-        return [];
-    const out = [
-        props.DurableConfig !== undefined
-            ? 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy'
-            : 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-    ];
-    if (xray)
-        out.push(SAM_XRAY_POLICY_ARN);
-    if (props.VpcConfig !== undefined)
-        out.push('arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole');
-    return out;
-}
+const SAM_BASIC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const SAM_DURABLE_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy';
+const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 /**
  * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
  * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
@@ -12004,6 +11993,133 @@ function samDeadLetterPolicy(dlq) {
     if (!action)
         return NO_VALUE;
     return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
+}
+/** Whether SAM reads a value as an intrinsic function (is_intrinsic: one key, Ref, Condition or Fn::…). */
+function samIntrinsic(v) {
+    if (!isObject(v))
+        return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
+}
+const NO_VALUE_REF = { Ref: 'AWS::NoValue' };
+function isNoValueRef(v) {
+    return isObject(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue';
+}
+function ifArguments(v) {
+    const a = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+    return Array.isArray(a) && a.length === 3 && typeof a[0] === 'string' ? [a[0], a[1], a[2]] : undefined;
+}
+/** Most values samMerge merges in one property (YAML aliases may make a map stand for very many). */
+const MAX_SAM_MERGE_VALUES = 10_000;
+/**
+ * A function property merged with the template's `Globals.Function` one as SAM merges them
+ * (plugins/globals/globals.py): maps key by key, lists joined (the Globals' items first), anything
+ * else, an intrinsic function included, the function's own. `resolvesIfs` (AWS::LanguageExtensions
+ * first, which resolves an Fn::If before SAM merges): an Fn::If of either merged branch by branch
+ * with the other side, AWS::NoValue leaving the other side's value. Undefined when neither is given;
+ * an Unknown beyond MAX_SAM_MERGE_VALUES.
+ */
+function samMerge(globals, own, resolvesIfs) {
+    let budget = MAX_SAM_MERGE_VALUES;
+    const merge = (g, o) => {
+        if (--budget < 0)
+            return undefined;
+        if (resolvesIfs) {
+            if (isNoValueRef(o))
+                o = undefined;
+            if (isNoValueRef(g))
+                g = undefined;
+            const branch = (gb, ob) => merge(gb, ob) ?? NO_VALUE_REF;
+            const oi = ifArguments(o);
+            if (oi)
+                return { 'Fn::If': [oi[0], branch(g, oi[1]), branch(g, oi[2])] };
+            const gi = ifArguments(g);
+            if (gi && o !== undefined)
+                return { 'Fn::If': [gi[0], branch(gi[1], o), branch(gi[2], o)] };
+        }
+        if (o === undefined)
+            return g;
+        if (g === undefined)
+            return o;
+        if (Array.isArray(g) && Array.isArray(o))
+            return [...g, ...o];
+        if (!isObject(g) || !isObject(o) || samIntrinsic(g) || samIntrinsic(o))
+            return o;
+        // (own properties, `__proto__` included, are defined, never assigned)
+        return Object.fromEntries([
+            ...Object.entries(g).map(([k, v]) => [k, Object.hasOwn(o, k) ? (merge(v, o[k]) ?? NO_VALUE_REF) : v]),
+            ...Object.entries(o).filter(([k]) => !Object.hasOwn(g, k)),
+        ]);
+    };
+    const out = merge(globals, own);
+    return budget < 0
+        ? new Unknown(`the function's value merged with the Globals one stands for more than ${MAX_SAM_MERGE_VALUES} values (YAML aliases?): not read`)
+        : out;
+}
+/**
+ * Whether SAM finds a property set (`if self.VpcConfig:`): Python's truth of the value as SAM
+ * reads it (none, an empty map, list or text, false and 0 are not; an intrinsic function, or a
+ * value not known here, is).
+ */
+function samTruthy(v) {
+    if (asUnknown(v))
+        return true;
+    if (v === undefined || v === null || v === NO_VALUE || v === false || v === 0 || v === '')
+        return false;
+    if (Array.isArray(v))
+        return v.length > 0;
+    if (isObject(v))
+        return Object.keys(v).length > 0;
+    return true;
+}
+/** The destination Types SAM takes in an EventInvokeConfig, each with its part of the policy's name. */
+const SAM_DESTINATION_TYPES = {
+    SQS: 'SQS',
+    SNS: 'SNS',
+    EventBridge: 'EventBridge',
+    Lambda: 'Lambda',
+    S3Bucket: 'S3',
+};
+/**
+ * The inline policy SAM adds for one destination of a function's EventInvokeConfig
+ * (`DestinationConfig.OnSuccess|OnFailure: {Type, Destination}`; aws-sam-translator
+ * `_validate_and_inject_resource`), of its value evaluated: NO_VALUE when it gives none (left out,
+ * a Type SAM does not take, no Destination where SAM needs one: SAM rejects those), an Unknown when
+ * its Type is not known. An SQS or SNS destination without a Destination is the queue or topic SAM
+ * makes (`made`); an S3 bucket's objects are its ARN and `/*` (`text`: a value as text, as Fn::Join
+ * reads it).
+ */
+function samDestinationPolicy(dest, made, text) {
+    if (dest === NO_VALUE)
+        return NO_VALUE;
+    const u = asUnknown(dest);
+    if (u)
+        return u;
+    if (!isObject(dest))
+        return NO_VALUE;
+    const tu = asUnknown(dest.Type);
+    if (tu || hasUnknownPart(dest.Type))
+        return new Unknown(`the destination's Type is not known${tu ? ` (${tu.reason})` : ''}`);
+    const type = dest.Type;
+    if (typeof type !== 'string' || !Object.hasOwn(SAM_DESTINATION_TYPES, type))
+        return NO_VALUE;
+    let arn = dest.Destination;
+    if (arn === undefined || arn === null) {
+        if (type !== 'SQS' && type !== 'SNS')
+            return NO_VALUE;
+        arn = made(type);
+    }
+    const allow = (Action, Resource) => ({ Action, Effect: 'Allow', Resource });
+    const statements = type === 'SQS'
+        ? [allow('sqs:SendMessage', arn)]
+        : type === 'SNS'
+            ? [allow('sns:publish', arn)]
+            : type === 'EventBridge'
+                ? [allow('events:PutEvents', arn)]
+                : type === 'Lambda'
+                    ? [allow('lambda:InvokeFunction', arn)]
+                    : [allow('s3:PutObject', `${text(arn)}/*`), allow('s3:ListBucket', arn)];
+    return { Statement: statements };
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/types.ts
@@ -13000,6 +13116,9 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
             if (!noRole)
                 return;
         }
+        const roleNote = noRole.length > 0
+            ? `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`
+            : undefined;
         const base = [...r.path, 'Properties', 'Policies'];
         const raw = r.props.Policies;
         // (Policies chosen whole by an Fn::If whose condition is not known: the entries of both lists)
@@ -13012,28 +13131,35 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
             const notes = [];
             if (it.conditions.length > 0)
                 notes.push(`in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`);
-            if (noRole.length > 0)
-                notes.push(`used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`);
+            if (roleNote)
+                notes.push(roleNote);
             if (notes.length)
                 for (const rec of this.policies.slice(before))
                     (rec.approximate ??= []).push(...notes);
         });
-        const dlq = r.type === 'AWS::Serverless::Function' ? r.props.DeadLetterQueue : undefined;
-        // (chosen by an Fn::If, or its Type or TargetArn: the branch of a condition known, the policy
-        // of each branch that gives one where it is not known, read as a document is: docRecord)
-        if (dlq !== undefined) {
-            const at = [...r.path, 'Properties', 'DeadLetterQueue'];
+        // (its own merged with the Globals one, as SAM merges them: samMerged; chosen by an Fn::If, or
+        // its Type or TargetArn: the branch of a condition known, the policy of each branch that gives
+        // one where it is not known, read as a document is: docRecord)
+        const implicit = this.policies.length;
+        const dlq = r.type === 'AWS::Serverless::Function' ? this.samMerged(r, 'DeadLetterQueue') : undefined;
+        if (dlq) {
             this.docRecord({
                 owner: r.logicalId,
                 address: `${r.logicalId}.DeadLetterQueue`,
                 kind: 'identity',
                 name: 'DeadLetterQueuePolicy',
-                raw: dlq,
-                path: at,
-                statementsAt: at,
-                evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq)),
+                raw: dlq.value,
+                path: dlq.path,
+                statementsAt: dlq.path,
+                evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq.value)),
             });
         }
+        if (r.type === 'AWS::Serverless::Function')
+            this.samDestinations(r);
+        // (SAM adds them to the role it makes, as the Policies)
+        if (roleNote)
+            for (const rec of this.policies.slice(implicit))
+                (rec.approximate ??= []).push(roleNote);
         if (r.props.AssumeRolePolicyDocument !== undefined)
             this.docRecord({
                 owner: r.logicalId,
@@ -13043,29 +13169,134 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
             });
     }
-    /** A SAM function property as written: its own, or the template's `Globals.Function` one. */
-    samWritten(r, name) {
-        const globals = isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
-        return r.props[name] !== undefined ? r.props[name] : globals[name];
+    /**
+     * The inline policies SAM adds for a function's EventInvokeConfig destinations, one record each
+     * (samDestinationPolicy), its own merged with the Globals one (samMerged), each chosen by an Fn::If
+     * read as the DeadLetterQueue's is. Without AWS::LanguageExtensions, SAM reads none from an
+     * EventInvokeConfig or DestinationConfig an intrinsic function makes (translator 1.110.0).
+     */
+    samDestinations(r) {
+        const config = this.samMerged(r, 'EventInvokeConfig');
+        if (!config)
+            return;
+        const v = config.value;
+        if (!this.languageExtensions() && (samIntrinsic(v) || (isObject(v) && samIntrinsic(v.DestinationConfig))))
+            return;
+        for (const on of ['OnSuccess', 'OnFailure']) {
+            const keys = ['DestinationConfig', on];
+            const at = this.samPlace(r, 'EventInvokeConfig', keys) ?? config.path;
+            // (named as SAM names it when its Type is the same in every reading that gives one)
+            this.ev.begin(true);
+            const types = new Set(this.readings(() => this.samPick(v, [...keys, 'Type']))
+                .readings.map((x) => x.value)
+                .filter((x) => x !== NO_VALUE));
+            this.ev.endMarking();
+            const [type] = types;
+            const part = types.size === 1 && typeof type === 'string' && Object.hasOwn(SAM_DESTINATION_TYPES, type)
+                ? SAM_DESTINATION_TYPES[type]
+                : undefined;
+            const prefix = `${r.logicalId}EventInvokeConfig${on}`;
+            this.docRecord({
+                owner: r.logicalId,
+                address: `${r.logicalId}.EventInvokeConfig.${keys.join('.')}`,
+                kind: 'identity',
+                ...(part ? { name: `${prefix}${part}Policy` } : {}),
+                raw: v,
+                path: at,
+                statementsAt: at,
+                evaluate: () => samDestinationPolicy(this.samPick(v, keys), (t) => {
+                    const id = `${prefix}${t === 'SQS' ? 'Queue' : 'Topic'}`;
+                    const model = TYPE_MODELS[t === 'SQS' ? 'AWS::SQS::Queue' : 'AWS::SNS::Topic'];
+                    return model.arn(generated('name', id), {}, this.ev, id);
+                }, (x) => this.ev.str(x)),
+            });
+        }
     }
-    /** A SAM function property, or the template's `Globals.Function` one, evaluated. */
-    samProperty(r, name) {
-        const raw = this.samWritten(r, name);
-        if (raw === undefined)
+    /**
+     * The value at `keys` in a raw value, evaluated: an intrinsic function on the way is evaluated
+     * (what it gives is read on), NO_VALUE where there is none.
+     */
+    samPick(raw, keys) {
+        let v = raw;
+        let evaluated = false;
+        for (const k of keys) {
+            if (!evaluated && samIntrinsic(v)) {
+                v = this.ev.eval(v);
+                evaluated = true;
+            }
+            if (v === NO_VALUE || asUnknown(v))
+                return v;
+            if (!isObject(v) || v[k] === undefined)
+                return NO_VALUE;
+            v = v[k];
+        }
+        return evaluated ? v : this.ev.eval(v);
+    }
+    /**
+     * Where a SAM function's property is written down to `keys`: the function's own, else the Globals'
+     * one; undefined when neither is written as maps that far.
+     */
+    samPlace(r, name, keys) {
+        const globals = isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
+        const has = (v) => {
+            for (const k of keys) {
+                if (!isObject(v) || samIntrinsic(v) || v[k] === undefined)
+                    return false;
+                v = v[k];
+            }
+            return true;
+        };
+        if (has(r.props[name]))
+            return [...r.path, 'Properties', name, ...keys];
+        if (has(globals[name]))
+            return ['Globals', 'Function', name, ...keys];
+        return undefined;
+    }
+    /**
+     * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
+     * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
+     * where it is written (its own, else the Globals one). Undefined when neither is given.
+     */
+    samMerged(r, name) {
+        const globals = r.type === 'AWS::Serverless::Function' &&
+            isObject(this.root.Globals) &&
+            isObject(this.root.Globals.Function)
+            ? this.root.Globals.Function[name]
+            : undefined;
+        const value = samMerge(globals, r.props[name], this.languageExtensions());
+        if (value === undefined)
             return undefined;
-        this.ev.begin();
-        const v = this.ev.eval(raw);
-        return v === NO_VALUE ? undefined : v instanceof Unknown ? 'unknown' : v;
+        const path = r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
+        return { value, path };
+    }
+    /**
+     * Whether SAM finds a function property set (`if self.VpcConfig:` in `_construct_role`: its value
+     * merged with the Globals one, samMerged, as written: an intrinsic function is set whatever it
+     * gives, samTruthy), each way it may be with the conditions not known that choose it. With
+     * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
+     * branch of a condition not known), evaluated.
+     */
+    samSet(r, name) {
+        const raw = this.samMerged(r, name)?.value;
+        if (!this.languageExtensions())
+            return [{ set: samTruthy(raw), conditions: [] }];
+        return this.alternatives(raw).map((a) => {
+            if (a.value === NO_VALUE || a.value === undefined)
+                return { set: false, conditions: a.conditions };
+            this.ev.begin();
+            return { set: samTruthy(this.ev.eval(a.value)), conditions: a.conditions };
+        });
     }
     /**
      * The values SAM may read as a function's Tracing when it decides on X-Ray (samTracesXray), each
      * with the conditions not known that choose it. SAM resolves a Ref to a parameter there and
      * nothing else: an Fn::If is an expression, never 'Disabled', whatever its condition. With
      * AWS::LanguageExtensions first, which resolves what it can, the branch an Fn::If takes (each
-     * branch of a condition not known).
+     * branch of a condition not known), the Globals' Tracing where the function's leaves it out
+     * (samMerged).
      */
     samTracings(r) {
-        const raw = this.samWritten(r, 'Tracing');
+        const raw = this.samMerged(r, 'Tracing')?.value;
         if (raw === undefined)
             return [];
         // (text with a part not known, `!Sub '${Mode}'`, is not known either)
@@ -13248,6 +13479,37 @@ class principals_Analyzer extends PolicyAnalyzer {
         for (const u of got.unresolved)
             p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
     }
+    /**
+     * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
+     * `_construct_role`): basic or durable execution, X-Ray, VPC access.
+     */
+    samImplicitPolicies(r, role) {
+        const P = [...r.path, 'Properties'];
+        // (VpcConfig and DurableConfig as SAM reads them, samSet; one an Fn::If whose condition is
+        // not known may leave out with AWS::LanguageExtensions: attached, said so)
+        const durable = this.samSet(r, 'DurableConfig');
+        this.samAttach(role, SAM_BASIC_POLICY_ARN, durable.map((d) => ({ ...d, set: !d.set })), P);
+        this.samAttach(role, SAM_DURABLE_POLICY_ARN, durable, P);
+        // (X-Ray for a Tracing that may not trace, chosen by a condition not known or not known
+        // itself: attached, said so)
+        const tracings = this.samTracings(r);
+        const traced = tracings.filter((t) => samTracesXray(t.value));
+        if (traced.length > 0) {
+            const unknown = traced.flatMap((t) => asUnknown(t.value)?.reason ?? []);
+            this.attach(role, this.managedIds(SAM_XRAY_POLICY_ARN, [...P]), traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [], [...new Set(unknown)].map((why) => `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`));
+        }
+        this.samAttach(role, SAM_VPC_POLICY_ARN, this.samSet(r, 'VpcConfig'), P);
+    }
+    /**
+     * A managed policy SAM attaches to a function's generated role for a property set in some of the
+     * ways it may be (samSet): attached, noted when not in all of them, by the conditions that choose.
+     */
+    samAttach(role, arn, ways, path) {
+        const set = ways.filter((w) => w.set);
+        if (set.length === 0)
+            return;
+        this.attach(role, this.managedIds(arn, [...path]), set.length < ways.length ? ways.flatMap((w) => w.conditions) : []);
+    }
     /** A principal's id without the file's path (its logical id). */
     shortId(p) {
         return p.record.id.slice(this.file.path.length + 1);
@@ -13289,21 +13551,9 @@ class principals_Analyzer extends PolicyAnalyzer {
                     continue;
                 role.record.policyIds.push(...own.map((x) => x.id));
                 if (roleRes?.implicitFor === r.logicalId) {
-                    const props = r.props.VpcConfig === undefined && this.samProperty(r, 'VpcConfig') !== undefined
-                        ? { ...r.props, VpcConfig: true }
-                        : r.props;
-                    // (X-Ray for a Tracing that may not trace, chosen by a condition not known or not known
-                    // itself: attached, said so)
-                    const tracings = this.samTracings(r);
-                    const traced = tracings.filter((t) => samTracesXray(t.value));
-                    for (const arn of samImplicitManagedPolicies(props, r.type, traced.length > 0)) {
-                        if (arn !== SAM_XRAY_POLICY_ARN) {
-                            this.attach(role, this.managedIds(arn, [...P]));
-                            continue;
-                        }
-                        const unknown = traced.flatMap((t) => asUnknown(t.value)?.reason ?? []);
-                        this.attach(role, this.managedIds(arn, [...P]), traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [], [...new Set(unknown)].map((why) => `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`));
-                    }
+                    // (a state machine's role gets none of these)
+                    if (r.type === 'AWS::Serverless::Function')
+                        this.samImplicitPolicies(r, role);
                     const raw = r.props.Policies;
                     // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
                     const entries = typeof raw === 'string'
