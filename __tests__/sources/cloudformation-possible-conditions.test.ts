@@ -191,4 +191,57 @@ Resources:
     expect(new Set(told).size).toBe(told.length);
     expect(told.filter((t) => t.startsWith('excess-action '))).toHaveLength(1);
   });
+
+  test('a parameter with AllowedValues compared with the region or another parameter: they may be equal (a review)', () => {
+    const region = policy(
+      '  PrimaryRegion:\n    Type: String\n    AllowedValues: [us-east-1, eu-west-1]',
+      "  IsProd: !Equals [!Ref 'AWS::Region', !Ref PrimaryRegion]\n  IsOther: !Equals [!Ref PrimaryRegion, us-east-1]",
+      CHOSEN,
+    );
+    expect(grants(region)).toHaveLength(4);
+    const pair = policy(
+      '  Stage:\n    Type: String\n    AllowedValues: [dev, prod]\n  TargetStage:\n    Type: String',
+      '  IsProd: !Equals [!Ref Stage, !Ref TargetStage]\n  IsOther: !Equals [!Ref Stage, prod]',
+      CHOSEN,
+    );
+    expect(grants(pair)).toHaveLength(4);
+  });
+
+  test("an SSM parameter's AllowedValues check its key, not its value: not a limit (a review)", () => {
+    const p = policy(
+      "  Env:\n    Type: 'AWS::SSM::Parameter::Value<String>'\n    Default: /app/env\n    AllowedValues: [/app/env]",
+      '  IsProd: !Equals [!Ref Env, prod]\n  IsOther: !Equals [!Ref Env, dev]',
+      CHOSEN,
+    );
+    expect(grants(p)).toEqual([
+      'ec2:* on *',
+      'ec2:* on arn:aws:ec2:*:*:instance/dev-*',
+      'ec2:RunInstances on *',
+    ]);
+  });
+
+  test('a chain of conditions on conditions is tried in linear time (a review: it was exponential)', () => {
+    const chain = ['  IsProd: !Equals [!Ref Env, prod]'];
+    for (let i = 1; i <= 40; i++)
+      chain.push(
+        `  C${i}: !And [!Condition ${i === 1 ? 'IsProd' : `C${i - 1}`}, !Condition ${i === 1 ? 'IsProd' : `C${i - 1}`}]`,
+      );
+    chain.push('  IsOther: !Not [!Condition C40]');
+    const p = policy(ENV, chain.join('\n'), CHOSEN);
+    expect(grants(p)).toEqual(['ec2:* on arn:aws:ec2:*:*:instance/dev-*', 'ec2:RunInstances on *']);
+  });
+
+  test('a condition on text made of a value not known is not known, never false (a review)', () => {
+    for (const cond of ["!Equals [!Join ['', [!Ref Env]], prod]", "!Equals [!Sub '${Env}', prod]"]) {
+      const p = policy(
+        ENV,
+        `  IsProd: ${cond}`,
+        `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+      );
+      expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
+      expect((p.approximate ?? []).join(' ')).toContain('condition IsProd is not known');
+    }
+  });
 });

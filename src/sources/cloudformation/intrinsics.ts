@@ -204,6 +204,17 @@ export class Evaluator {
     this.forced = undefined;
   }
 
+  /** Runs `f` with unknown text marked (unknown parts of a condition's operands: not known, never `*`). */
+  private marked<T>(f: () => T): T {
+    const was = this.marking;
+    this.marking = true;
+    try {
+      return f();
+    } finally {
+      this.marking = was;
+    }
+  }
+
   /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
   private unmarked<T>(f: () => T): T {
     const was = this.marking;
@@ -551,7 +562,7 @@ export class Evaluator {
   condition(name: string, at: JsonPath | undefined): boolean | Unknown {
     const f = this.forced?.get(name);
     if (f !== undefined) return f;
-    const cached = this.overrides ? undefined : this.conditionCache.get(name);
+    const cached = this.overrides ? this.overrideCache.get(name) : this.conditionCache.get(name);
     // A condition not known may be known from the conditions given a value (beginVariant).
     if (cached !== undefined && !(this.forced && cached instanceof Unknown)) return cached;
     const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
@@ -561,7 +572,8 @@ export class Evaluator {
       () => this.conditionValue(conds[name], ['Conditions', name]),
       () => new Unknown(`condition ${name} refers to itself`),
     );
-    if (!this.forced && !this.overrides) this.conditionCache.set(name, v);
+    if (this.overrides) this.overrideCache.set(name, v);
+    else if (!this.forced) this.conditionCache.set(name, v);
     return v;
   }
 
@@ -582,6 +594,8 @@ export class Evaluator {
   }
 
   private readonly possibleCache = new Map<string, boolean>();
+  /** The conditions evaluated with the parameter values possible() tries now. */
+  private readonly overrideCache = new Map<string, boolean | Unknown>();
 
   private tryValues(forced: ReadonlyMap<string, boolean>): boolean {
     const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
@@ -593,6 +607,23 @@ export class Evaluator {
     const tried = (name: string): boolean =>
       name === 'AWS::Region' ||
       (Object.hasOwn(params, name) && this.parameter(name, params[name]) instanceof Unknown);
+    // A parameter's AllowedValues, where they limit its value (not for an SSM parameter type, whose
+    // key they check, nor for a list type, whose items they check).
+    const allowedOf = (name: string): string[] | undefined => {
+      const p = params[name];
+      if (name === 'AWS::Region' || !isObject(p)) return undefined;
+      const type = typeof p.Type === 'string' ? p.Type : 'String';
+      if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type)) return undefined;
+      const allowed = p.AllowedValues;
+      return Array.isArray(allowed) && allowed.length > 0 && allowed.every(scalar)
+        ? allowed.map((x) => canonical(x))
+        : undefined;
+    };
+    // (a list parameter is never compared as a literal's text: nothing is excluded)
+    const listType = (name: string): boolean => {
+      const p = params[name];
+      return isObject(p) && typeof p.Type === 'string' && /^(List<|CommaDelimitedList)/.test(p.Type);
+    };
     // Only what compares such a parameter with a literal or with another is tried: one used in any
     // other way (Fn::Select of it...) may take values no literal names, and then nothing is excluded.
     let simple = true;
@@ -626,7 +657,12 @@ export class Evaluator {
         eq.forEach((x, i) => {
           const name = triedRef(x);
           if (name === undefined) return walk(x, depth + 1);
-          if (!literals.has(name)) literals.set(name, new Set());
+          if (listType(name)) {
+            simple = false;
+            return;
+          }
+          // (its AllowedValues, compared with another parameter, are values that one may take)
+          if (!literals.has(name)) literals.set(name, new Set(allowedOf(name)));
           const other = eq[1 - i];
           if (scalar(other)) literals.get(name)!.add(canonical(other));
           else if (triedRef(other) !== undefined) {
@@ -663,9 +699,8 @@ export class Evaluator {
     }
     const names = [...literals.keys()];
     const options = names.map((p) => {
-      const allowed = isObject(params[p]) ? params[p].AllowedValues : undefined;
-      if (p !== 'AWS::Region' && Array.isArray(allowed) && allowed.length > 0 && allowed.every(scalar))
-        return allowed.map((x) => canonical(x));
+      const allowed = allowedOf(p);
+      if (allowed) return allowed;
       // (the region is one of the partition `aws`, as AWS::Partition is read)
       const own = [...literals.get(p)!].filter((x) => p !== 'AWS::Region' || !OTHER_PARTITION_REGION.test(x));
       // (compared with another parameter: also a value of its own, so that they may differ)
@@ -687,6 +722,7 @@ export class Evaluator {
           rest = Math.floor(rest / o.length);
         });
         this.overrides = given;
+        this.overrideCache.clear();
         let fits = true;
         for (const [n, b] of forced) {
           const c = this.condition(n, undefined);
@@ -701,6 +737,7 @@ export class Evaluator {
     } finally {
       this.forced = was.forced;
       this.overrides = was.overrides;
+      this.overrideCache.clear();
       this.quiet = was.quiet;
       this.marking = was.marking;
     }
@@ -720,8 +757,16 @@ export class Evaluator {
     if (fn === 'Fn::Equals') {
       const a = this.args(arg, 2, fn, here);
       if (a instanceof Unknown) return a;
-      const x = this.eval(a[0]);
-      const y = this.eval(a[1]);
+      // (with unknown parts marked: `!Join ['', [!Ref Env]]` of an Env not known is not known,
+      // never `*`, which equals no literal)
+      const [x, y] = this.marked(() => [this.eval(a[0]), this.eval(a[1])]);
+      const partly = (v: unknown): Unknown | undefined => {
+        if (asUnknown(v) || !hasUnknownPart(v)) return undefined;
+        const m = /\uE000(\d+)\uE001/.exec(JSON.stringify(v) ?? '');
+        return new Unknown((m && this.unknownParts[Number(m[1])]) || 'a value that is not known');
+      };
+      const p = partly(x) ?? partly(y);
+      if (p) return p;
       // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
       // GovCloud, China or isolated region (IsGov choosing `aws-us-gov` is false, not unknown).
       const region = (v: unknown, other: unknown) =>
