@@ -2713,7 +2713,10 @@ function ignoreCoverage(rule, finding, now) {
             path: finding.path,
             ...(finding.address !== undefined ? { address: finding.address } : {}),
         };
-        if (!matchesAnySelector(rule.policies, policy, finding.principalIds))
+        if (!matchesAnySelector(rule.policies, policy, finding.principalIds) &&
+            !(finding.policyPath !== undefined &&
+                finding.policyPath !== finding.path &&
+                matchesAnySelector(rule.policies, { ...policy, path: finding.policyPath }, finding.principalIds)))
             return none;
     }
     return covered === 'some' ? { covered, actions, expired } : { covered, expired };
@@ -7740,6 +7743,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
         for (const id of p.policyIds)
             holders.set(id, [...(holders.get(id) ?? []), p.id]);
     const principalIdsOf = (f) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+    // The file each policy is written in (a finding may point into a file its policy reads).
+    const pathOf = new Map(audited.map((p) => [p.id, p.path]));
     const used = rules.map(() => false);
     const out = [];
     for (const f of findings) {
@@ -7750,9 +7755,11 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
         }
         let rest = f;
         const principalIds = principalIdsOf(f);
+        const policyPath = pathOf.get(f.policy);
         const like = (x) => ({
             actions: x.actions,
             path: x.path,
+            ...(policyPath !== undefined ? { policyPath } : {}),
             ...(x.address !== undefined ? { address: x.address } : {}),
             ...(principalIds ? { principalIds } : {}),
         });
@@ -16766,7 +16773,11 @@ var raw = __webpack_require__(420);
 
 const containers = new WeakMap();
 const entries = new WeakMap();
-/** Heredoc texts (a string, by its content; a template, by identity): the line they start at. */
+/**
+ * Heredoc texts (a string, by its content; a template, by identity): the line they start at. A
+ * text written at two places (two files of the same policy, a heredoc and a file) has none: which
+ * of them a value came from cannot be told (null).
+ */
 const texts = new Map();
 const MAX_TEXTS = 100_000;
 function setTextOrigin(v, o) {
@@ -16776,7 +16787,8 @@ function setTextOrigin(v, o) {
     }
     if (texts.size >= MAX_TEXTS)
         texts.clear();
-    texts.set(v, o);
+    const had = texts.get(v);
+    texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line) ? o : null);
 }
 /** Forgets the heredoc texts of earlier modules. */
 function clearTextOrigins() {
@@ -16972,7 +16984,7 @@ class Emitter {
         const s = typeof v === 'string' ? escapeTemplate(v) : v;
         this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
         if (typeof v === 'string' && mode === 'policy')
-            this.noteHeredoc(s, texts.get(v), abs);
+            this.noteHeredoc(s, texts.get(v) ?? undefined, abs);
         return s;
     }
     noteHeredoc(text, o, abs) {
@@ -17974,7 +17986,7 @@ function template(n, scope, depth) {
     if (flush)
         result = stripIndent(result, src.slice(start, end));
     // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
-    if (heredoc && (typeof result === 'string' || result instanceof hcl_values/* Tmpl */.C5))
+    if (heredoc && !scope.template && (typeof result === 'string' || result instanceof hcl_values/* Tmpl */.C5))
         setTextOrigin(result, { file: scope.file.path, line: lineAtIndex(src, start) });
     return result;
 }
@@ -18873,6 +18885,7 @@ class Instance {
         // Inside a template only its variables are visible.
         const scope = {
             file: parsed,
+            template: true,
             fn: this.fn,
             iter: new Map(Object.entries(iter)),
             resolve: (root, _steps, t) => {
@@ -18889,8 +18902,19 @@ class Instance {
                     v = new hcl_values/* Tmpl */.C5([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
             }
         }
-        // Its text starts at the file's first line (the heredoc it is read as starts at the second).
-        if (typeof v === 'string' || v instanceof hcl_values/* Tmpl */.C5)
+        // Its text starts at the file's first line (the heredoc it is read as starts at the second),
+        // when its lines are the file's: no directive (`%{ for }`) and no value of several lines put
+        // in (a value not known is one line).
+        const lines = (t) => t.split('\n').length;
+        const rendered = typeof v === 'string'
+            ? v
+            : v instanceof hcl_values/* Tmpl */.C5
+                ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
+                : undefined;
+        if ((typeof v === 'string' || v instanceof hcl_values/* Tmpl */.C5) &&
+            !text.includes('%{') &&
+            rendered !== undefined &&
+            lines(rendered) === lines(text))
             setTextOrigin(v, { file: path, line: 1 });
         return v;
     }

@@ -5345,7 +5345,10 @@ function ignoreCoverage(rule, finding, now) {
             path: finding.path,
             ...(finding.address !== undefined ? { address: finding.address } : {}),
         };
-        if (!matchesAnySelector(rule.policies, policy, finding.principalIds))
+        if (!matchesAnySelector(rule.policies, policy, finding.principalIds) &&
+            !(finding.policyPath !== undefined &&
+                finding.policyPath !== finding.path &&
+                matchesAnySelector(rule.policies, { ...policy, path: finding.policyPath }, finding.principalIds)))
             return none;
     }
     return covered === 'some' ? { covered, actions, expired } : { covered, expired };
@@ -14487,7 +14490,11 @@ function fromPlain(v, depth = 0) {
 
 const containers = new WeakMap();
 const lines_entries = new WeakMap();
-/** Heredoc texts (a string, by its content; a template, by identity): the line they start at. */
+/**
+ * Heredoc texts (a string, by its content; a template, by identity): the line they start at. A
+ * text written at two places (two files of the same policy, a heredoc and a file) has none: which
+ * of them a value came from cannot be told (null).
+ */
 const texts = new Map();
 const MAX_TEXTS = 100_000;
 function setTextOrigin(v, o) {
@@ -14497,7 +14504,8 @@ function setTextOrigin(v, o) {
     }
     if (texts.size >= MAX_TEXTS)
         texts.clear();
-    texts.set(v, o);
+    const had = texts.get(v);
+    texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line) ? o : null);
 }
 /** Forgets the heredoc texts of earlier modules. */
 function clearTextOrigins() {
@@ -14693,7 +14701,7 @@ class Emitter {
         const s = typeof v === 'string' ? escapeTemplate(v) : v;
         this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
         if (typeof v === 'string' && mode === 'policy')
-            this.noteHeredoc(s, texts.get(v), abs);
+            this.noteHeredoc(s, texts.get(v) ?? undefined, abs);
         return s;
     }
     noteHeredoc(text, o, abs) {
@@ -15795,7 +15803,7 @@ function template(n, scope, depth) {
     if (flush)
         result = stripIndent(result, src.slice(start, end));
     // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
-    if (heredoc && (typeof result === 'string' || result instanceof Tmpl))
+    if (heredoc && !scope.template && (typeof result === 'string' || result instanceof Tmpl))
         setTextOrigin(result, { file: scope.file.path, line: lineAtIndex(src, start) });
     return result;
 }
@@ -16690,6 +16698,7 @@ class Instance {
         // Inside a template only its variables are visible.
         const scope = {
             file: parsed,
+            template: true,
             fn: this.fn,
             iter: new Map(Object.entries(iter)),
             resolve: (root, _steps, t) => {
@@ -16706,8 +16715,19 @@ class Instance {
                     v = new Tmpl([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
             }
         }
-        // Its text starts at the file's first line (the heredoc it is read as starts at the second).
-        if (typeof v === 'string' || v instanceof Tmpl)
+        // Its text starts at the file's first line (the heredoc it is read as starts at the second),
+        // when its lines are the file's: no directive (`%{ for }`) and no value of several lines put
+        // in (a value not known is one line).
+        const lines = (t) => t.split('\n').length;
+        const rendered = typeof v === 'string'
+            ? v
+            : v instanceof Tmpl
+                ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
+                : undefined;
+        if ((typeof v === 'string' || v instanceof Tmpl) &&
+            !text.includes('%{') &&
+            rendered !== undefined &&
+            lines(rendered) === lines(text))
             setTextOrigin(v, { file: path, line: 1 });
         return v;
     }
@@ -25515,6 +25535,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
         for (const id of p.policyIds)
             holders.set(id, [...(holders.get(id) ?? []), p.id]);
     const principalIdsOf = (f) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+    // The file each policy is written in (a finding may point into a file its policy reads).
+    const pathOf = new Map(audited.map((p) => [p.id, p.path]));
     const used = rules.map(() => false);
     const out = [];
     for (const f of findings) {
@@ -25525,9 +25547,11 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
         }
         let rest = f;
         const principalIds = principalIdsOf(f);
+        const policyPath = pathOf.get(f.policy);
         const like = (x) => ({
             actions: x.actions,
             path: x.path,
+            ...(policyPath !== undefined ? { policyPath } : {}),
             ...(x.address !== undefined ? { address: x.address } : {}),
             ...(principalIds ? { principalIds } : {}),
         });

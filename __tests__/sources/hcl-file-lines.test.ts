@@ -97,4 +97,90 @@ resource "aws_iam_policy" "tmpl" {
       new Set(['First infra/sky.json:4', '#1 infra/sky.json:10']),
     );
   });
+
+  test("an ignore rule naming the .tf file still hides its findings (a review: they moved to the policy's file)", async () => {
+    const root = repo({
+      'main.tf': `resource "aws_iam_policy" "plain" {
+  name   = "skypilot"
+  policy = file("\${path.module}/sky.json")
+}
+`,
+      'sky.json': POLICY.replace('${bucket}', 'data'),
+      '.github/iam-baseline-audit.yml': `version: 1
+ignore:
+  - action: 's3:*'
+    policies: ['main.tf']
+    reason: the data bucket is ours
+`,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    const s3 = report.findings.filter((f) => f.actions.some((a) => a.startsWith('s3:')));
+    expect(s3.length).toBeGreaterThan(0);
+    expect(s3.every((f) => f.ignored !== undefined)).toBe(true);
+    expect((report.notes ?? []).join(' ')).not.toContain('matches no finding');
+  });
+
+  test('the same text in two places: each policy keeps its own line in the .tf file (a review)', async () => {
+    const same = POLICY.replace('${bucket}', 'data');
+    const root = repo({
+      'main.tf': `resource "aws_iam_policy" "h" {
+  name   = "skypilot-h"
+  policy = <<EOT
+${same}EOT
+}
+resource "aws_iam_policy" "a" {
+  name   = "skypilot-a"
+  policy = file("\${path.module}/a.json")
+}
+resource "aws_iam_policy" "c" {
+  name   = "skypilot-c"
+  policy = file("\${path.module}/c.json")
+}
+`,
+      'a.json': same,
+      'c.json': same,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    for (const [address, file] of [
+      ['aws_iam_policy.h', 'main.tf'],
+      ['aws_iam_policy.a', 'main.tf'],
+      ['aws_iam_policy.c', 'main.tf'],
+    ] as const) {
+      const where = [...places(report, address)];
+      expect(where.length).toBeGreaterThan(0);
+      for (const w of where) expect(w).toContain(` ${file}:`);
+    }
+  });
+
+  test('a template with a directive: its lines are not the rendered ones, so the call is pointed at (a review)', async () => {
+    const root = repo({
+      'main.tf': `resource "aws_iam_policy" "tmpl" {
+  name   = "skypilot-t"
+  policy = templatefile("\${path.module}/p.json.tpl", { buckets = ["a", "b"] })
+}
+`,
+      'p.json.tpl': `{
+  "Version": "2012-10-17",
+  "Statement": [
+%{ for b in buckets ~}
+    {
+      "Effect": "Allow",
+      "Action": "s3:*",
+      "Resource": "arn:aws:s3:::\${b}/*"
+    },
+%{ endfor ~}
+    {
+      "Effect": "Allow",
+      "Action": "ec2:RunInstances",
+      "Resource": "*"
+    }
+  ]
+}
+`,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    const where = [...places(report, 'aws_iam_policy.tmpl')];
+    expect(where.length).toBeGreaterThan(0);
+    for (const w of where) expect(w).toMatch(/ main\.tf:3$/);
+  });
 });

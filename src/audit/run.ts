@@ -865,6 +865,8 @@ function applyIgnores(
   for (const p of principals.values())
     for (const id of p.policyIds) holders.set(id, [...(holders.get(id) ?? []), p.id]);
   const principalIdsOf = (f: Finding) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+  // The file each policy is written in (a finding may point into a file its policy reads).
+  const pathOf = new Map(audited.map((p) => [p.id, p.path]));
   const used = rules.map(() => false);
   const out: Finding[] = [];
   for (const f of findings) {
@@ -875,9 +877,11 @@ function applyIgnores(
     }
     let rest: Finding | undefined = f;
     const principalIds = principalIdsOf(f);
+    const policyPath = pathOf.get(f.policy);
     const like = (x: Finding) => ({
       actions: x.actions,
       path: x.path,
+      ...(policyPath !== undefined ? { policyPath } : {}),
       ...(x.address !== undefined ? { address: x.address } : {}),
       ...(principalIds ? { principalIds } : {}),
     });

@@ -177,6 +177,12 @@ export interface FindingLike {
   /** Concrete actions of the finding; the rule must cover all of them. */
   actions: string[];
   path: string;
+  /**
+   * The file the policy itself is written in, when the finding points into another (a `.tf`
+   * policy read with file() or templatefile(), a statement of a policy document in another file):
+   * a path selector selects either.
+   */
+  policyPath?: string;
   address?: string;
   /** Ids of the principals holding the policy, for `terraform:` selectors on principals. */
   principalIds?: string[];
@@ -237,7 +243,15 @@ export function ignoreCoverage(
       path: finding.path,
       ...(finding.address !== undefined ? { address: finding.address } : {}),
     };
-    if (!matchesAnySelector(rule.policies, policy, finding.principalIds)) return none;
+    if (
+      !matchesAnySelector(rule.policies, policy, finding.principalIds) &&
+      !(
+        finding.policyPath !== undefined &&
+        finding.policyPath !== finding.path &&
+        matchesAnySelector(rule.policies, { ...policy, path: finding.policyPath }, finding.principalIds)
+      )
+    )
+      return none;
   }
   return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }

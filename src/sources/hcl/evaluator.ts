@@ -35,6 +35,8 @@ export interface Scope {
   iter: ReadonlyMap<string, Value>;
   /** A root name with its traversal (`var` `.x`): the value and how many steps it consumed. */
   resolve(root: string, steps: Step[], text: string, scope: Scope): { value: Value; used: number };
+  /** A template file read as a heredoc (templatefile()): its own heredoc's lines are not the file's. */
+  template?: boolean;
 }
 
 const MAX_DEPTH = 200;
@@ -300,7 +302,7 @@ export function template(n: Node, scope: Scope, depth: number): Value {
   let result: Value = concatParts(pieces);
   if (flush) result = stripIndent(result, src.slice(start, end));
   // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
-  if (heredoc && (typeof result === 'string' || result instanceof Tmpl))
+  if (heredoc && !scope.template && (typeof result === 'string' || result instanceof Tmpl))
     setTextOrigin(result, { file: scope.file.path, line: lineAtIndex(src, start) });
   return result;
 }

@@ -15,8 +15,12 @@ export interface Origin {
 const containers = new WeakMap<object, Origin>();
 const entries = new WeakMap<object, Map<string | number, Origin>>();
 
-/** Heredoc texts (a string, by its content; a template, by identity): the line they start at. */
-const texts = new Map<string, Origin>();
+/**
+ * Heredoc texts (a string, by its content; a template, by identity): the line they start at. A
+ * text written at two places (two files of the same policy, a heredoc and a file) has none: which
+ * of them a value came from cannot be told (null).
+ */
+const texts = new Map<string, Origin | null>();
 const MAX_TEXTS = 100_000;
 
 export function setTextOrigin(v: string | Tmpl, o: Origin): void {
@@ -25,7 +29,8 @@ export function setTextOrigin(v: string | Tmpl, o: Origin): void {
     return;
   }
   if (texts.size >= MAX_TEXTS) texts.clear();
-  texts.set(v, o);
+  const had = texts.get(v);
+  texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line) ? o : null);
 }
 
 /** Forgets the heredoc texts of earlier modules. */
@@ -281,7 +286,8 @@ export class Emitter {
     }
     const s = typeof v === 'string' ? escapeTemplate(v) : v;
     this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
-    if (typeof v === 'string' && mode === 'policy') this.noteHeredoc(s as string, texts.get(v), abs);
+    if (typeof v === 'string' && mode === 'policy')
+      this.noteHeredoc(s as string, texts.get(v) ?? undefined, abs);
     return s;
   }
 

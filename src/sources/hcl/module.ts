@@ -115,6 +115,7 @@ export class Instance {
     // Inside a template only its variables are visible.
     const scope: Scope = {
       file: parsed,
+      template: true,
       fn: this.fn,
       iter: new Map(Object.entries(iter)),
       resolve: (root, _steps, t) => {
@@ -131,8 +132,23 @@ export class Instance {
         if (typeof last === 'string') v = new Tmpl([...v.parts.slice(0, -1), last.replace(/\n$/, '')]);
       }
     }
-    // Its text starts at the file's first line (the heredoc it is read as starts at the second).
-    if (typeof v === 'string' || v instanceof Tmpl) setTextOrigin(v, { file: path, line: 1 });
+    // Its text starts at the file's first line (the heredoc it is read as starts at the second),
+    // when its lines are the file's: no directive (`%{ for }`) and no value of several lines put
+    // in (a value not known is one line).
+    const lines = (t: string) => t.split('\n').length;
+    const rendered =
+      typeof v === 'string'
+        ? v
+        : v instanceof Tmpl
+          ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
+          : undefined;
+    if (
+      (typeof v === 'string' || v instanceof Tmpl) &&
+      !text.includes('%{') &&
+      rendered !== undefined &&
+      lines(rendered) === lines(text)
+    )
+      setTextOrigin(v, { file: path, line: 1 });
     return v;
   }
 
