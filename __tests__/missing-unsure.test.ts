@@ -229,4 +229,36 @@ audits:
         'not sure: what is missing may be granted by main.tf#aws_iam_policy.u1 (could not be read), main.tf#aws_iam_policy.u2 (could not be read), main.tf#aws_iam_policy.u3 (could not be read) and 2 more',
       );
   });
+
+  test('an attachment that could not be resolved to a policy makes them approximate (a review)', async () => {
+    const root = repo({
+      'main.tf': `
+variable "extra_arn" {}
+resource "aws_iam_user" "sky" {
+  name = "skypilot"
+}
+resource "aws_iam_user_policy" "known" {
+  name = "skypilot-minimal"
+  user = aws_iam_user.sky.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["ec2:RunInstances", "ec2:DescribeInstances"], Resource = "*" }]
+  })
+}
+resource "aws_iam_user_policy_attachment" "extra" {
+  user       = aws_iam_user.sky.name
+  policy_arn = var.extra_arn
+}
+`,
+    });
+    const report = await runAudit({ root, paths: ['.'], now: NOW });
+    const m = missing(report.findings);
+    expect(m.length).toBeGreaterThan(0);
+    const id = 'main.tf#aws_iam_user.sky->${var.extra_arn}';
+    expect(report.policies.find((p) => p.id === id)?.status).toBe('unresolved');
+    for (const f of m)
+      expect(f.approximate).toBe(
+        `not sure: what is missing may be granted by ${id} (attached, could not be read)`,
+      );
+  });
 });

@@ -215,6 +215,7 @@ function dropRepeated(findings: Finding[], from: number): void {
 }
 
 const NOT_READ = 'could not be read';
+const ATTACHED_NOT_READ = 'attached, could not be read';
 const PART_LEFT_OUT = 'has parts left out as not known';
 
 /**
@@ -425,9 +426,13 @@ export class Auditor {
         if (unread(id)) g.unsure.set(id, unsure(id, NOT_READ));
         else if (mayGrantMore(prepared.get(id)?.record.approximate))
           g.unsure.set(id, unsure(id, PART_LEFT_OUT));
-        for (const h of holders.get(id) ?? [])
-          for (const sib of principals.get(h)!.policyIds)
-            if (unread(sib)) g.unsure.set(sib, unsure(sib, NOT_READ));
+        for (const h of holders.get(id) ?? []) {
+          const pr = principals.get(h)!;
+          for (const sib of pr.policyIds) if (unread(sib)) g.unsure.set(sib, unsure(sib, NOT_READ));
+          // (attachments that could not be resolved to a policy: `policy_arn = var.arn`)
+          for (const u of pr.unresolved)
+            g.unsure.set(`${pr.path}#${pr.id}->${u.ref}`, { why: ATTACHED_NOT_READ, scope: undefined });
+        }
       }
       for (const id of plan.unread?.get(a.group ?? '') ?? []) g.unsure.set(id, unsure(id, NOT_READ));
       if (unit.id < g.unit.id) g.unit = unit;
