@@ -23720,12 +23720,17 @@ class Analyzer extends PolicyAnalyzer {
         const c = this.unknownCondition(p.resource);
         if (c)
             notes.push(`attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`);
-        for (const note of notes)
-            for (const id of got.ids) {
-                const rec = this.policies.find((x) => x.id === id);
-                if (rec && !rec.approximate?.includes(note))
-                    (rec.approximate ??= []).push(note);
-            }
+        // (noted once every attachment is known: a policy also attached for sure is not one that
+        // may not be: attachNotes)
+        for (const id of got.ids) {
+            const had = this.attachNotes.get(id);
+            if (notes.length === 0)
+                this.attachNotes.set(id, null);
+            else if (had === undefined)
+                this.attachNotes.set(id, [...notes]);
+            else if (had !== null)
+                had.push(...notes);
+        }
         for (const u of got.unresolved)
             p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
     }
@@ -23857,11 +23862,25 @@ class Analyzer extends PolicyAnalyzer {
             }
         }
     }
+    /**
+     * Per policy record attached: the notes of its attachments when each may not be made (an
+     * Fn::If, a resource's Condition not known), null once one surely is.
+     */
+    attachNotes = new Map();
     memberships = [];
     member(u, g) {
         this.memberships.push([u, g]);
     }
     finish() {
+        for (const [id, notes] of this.attachNotes) {
+            if (!notes)
+                continue;
+            const rec = this.policies.find((x) => x.id === id);
+            if (rec)
+                for (const note of notes)
+                    if (!rec.approximate?.includes(note))
+                        (rec.approximate ??= []).push(note);
+        }
         for (const [u, g] of this.memberships) {
             u.record.policyIds.push(...g.record.policyIds);
             u.record.unresolved.push(...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })));
