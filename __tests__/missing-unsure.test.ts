@@ -79,7 +79,7 @@ resource "aws_iam_policy" "more" {
     expect(m.length).toBeGreaterThan(0);
     for (const f of m)
       expect(f.approximate).toBe(
-        'not sure: what is missing may be granted by main.tf#aws_iam_policy.more (has parts left out as not known)',
+        'what is missing may be granted by main.tf#aws_iam_policy.more (has parts left out as not known)',
       );
     // Its own findings keep their own note.
     const own = report.findings.find(
@@ -104,7 +104,7 @@ resource "aws_iam_policy" "unread" {
     expect(m.length).toBeGreaterThan(0);
     for (const f of m)
       expect(f.approximate).toBe(
-        'not sure: what is missing may be granted by main.tf#aws_iam_policy.unread (could not be read)',
+        'what is missing may be granted by main.tf#aws_iam_policy.unread (could not be read)',
       );
   });
 
@@ -176,7 +176,7 @@ resource "aws_iam_user_policy" "unread" {
     expect(m.length).toBe(before.length);
     for (const f of m)
       expect(f.approximate).toBe(
-        'not sure: what is missing may be granted by main.tf#aws_iam_user_policy.unread (could not be read)',
+        'what is missing may be granted by main.tf#aws_iam_user_policy.unread (could not be read)',
       );
   });
 
@@ -207,7 +207,7 @@ audits:
     expect(m.length).toBeGreaterThan(0);
     for (const f of m)
       expect(f.approximate).toBe(
-        'not sure: what is missing may be granted by sky/main.tf#aws_iam_policy.unread (could not be read)',
+        'what is missing may be granted by sky/main.tf#aws_iam_policy.unread (could not be read)',
       );
   });
 
@@ -226,7 +226,7 @@ audits:
     expect(m.length).toBeGreaterThan(0);
     for (const f of m)
       expect(f.approximate).toBe(
-        'not sure: what is missing may be granted by main.tf#aws_iam_policy.u1 (could not be read), main.tf#aws_iam_policy.u2 (could not be read), main.tf#aws_iam_policy.u3 (could not be read) and 2 more',
+        'what is missing may be granted by main.tf#aws_iam_policy.u1 (could not be read), main.tf#aws_iam_policy.u2 (could not be read), main.tf#aws_iam_policy.u3 (could not be read) and 2 more',
       );
   });
 
@@ -258,7 +258,7 @@ resource "aws_iam_user_policy_attachment" "extra" {
     expect(report.policies.find((p) => p.id === id)?.status).toBe('unresolved');
     for (const f of m)
       expect(f.approximate).toBe(
-        `not sure: what is missing may be granted by ${id} (attached, could not be read)`,
+        'what is missing may be granted by ${var.extra_arn} (attached to aws_iam_user.sky, could not be read)',
       );
   });
 });

@@ -6401,7 +6401,11 @@ class Auditor {
                             g.unsure.set(sib, unsure(sib, NOT_READ));
                     // (attachments that could not be resolved to a policy: `policy_arn = var.arn`)
                     for (const u of pr.unresolved)
-                        g.unsure.set(`${pr.path}#${pr.id}->${u.ref}`, { why: ATTACHED_NOT_READ, scope: undefined });
+                        g.unsure.set(`${pr.path}#${pr.id}->${u.ref}`, {
+                            why: ATTACHED_NOT_READ,
+                            scope: undefined,
+                            label: `${u.ref} (attached to ${pr.id}, could not be read)`,
+                        });
                 }
             }
             for (const id of plan.unread?.get(a.group ?? '') ?? [])
@@ -6561,9 +6565,9 @@ class Auditor {
             .sort(naturalCompare);
         if (ids.length === 0)
             return undefined;
-        const shown = ids.slice(0, 3).map((id) => `${id} (${unsure.get(id).why})`);
+        const shown = ids.slice(0, 3).map((id) => unsure.get(id).label ?? `${id} (${unsure.get(id).why})`);
         const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
-        return `not sure: what is missing may be granted by ${shown.join(', ')}${more}`;
+        return `what is missing may be granted by ${shown.join(', ')}${more}`;
     }
     /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
@@ -21113,6 +21117,8 @@ const REGION_REASON = "AWS::Region: the stack's region";
 const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 /** possible(): a value of a parameter other than every one its conditions compare it with. */
 const OTHER_VALUE = '\u0000another value';
+/** Most functions one condition is read through (conditionValue). */
+const MAX_CONDITION_STEPS = 100_000;
 /** possible(): at most so many combinations of parameter values are tried. */
 const MAX_VALUATIONS = 1024;
 const UNKNOWN_PSEUDO = {
@@ -21653,9 +21659,10 @@ class Evaluator {
             const type = typeof p.Type === 'string' ? p.Type : 'String';
             if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type))
                 return undefined;
+            // (strings only: YAML reads `1.0` as a number, which its text may not be)
             const allowed = p.AllowedValues;
-            return Array.isArray(allowed) && allowed.length > 0 && allowed.every(scalar)
-                ? allowed.map((x) => canonical(x))
+            return Array.isArray(allowed) && allowed.length > 0 && allowed.every((x) => typeof x === 'string')
+                ? allowed
                 : undefined;
         };
         // (a list parameter is never compared as a literal's text: nothing is excluded)
@@ -21671,9 +21678,16 @@ class Evaluator {
         const triedRef = (x) => (0,json_lines/* isObject */.Gv)(x) && Object.keys(x).length === 1 && typeof x.Ref === 'string' && tried(x.Ref)
             ? x.Ref
             : undefined;
+        const visited = new WeakSet();
         const walk = (v, depth) => {
             if (!simple || depth > MAX_EVAL_DEPTH)
                 return;
+            // (a YAML alias makes one object stand in many places: walked once)
+            if (typeof v === 'object' && v !== null) {
+                if (visited.has(v))
+                    return;
+                visited.add(v);
+            }
             if (Array.isArray(v)) {
                 for (const x of v)
                     walk(x, depth + 1);
@@ -21693,6 +21707,15 @@ class Evaluator {
                 simple = false;
                 return;
             }
+            // `${Env}` in an Fn::Sub text is a use of Env too (and `${AWS::Region}` of the region).
+            const sub = keys.length === 1 ? v['Fn::Sub'] : undefined;
+            const subText = typeof sub === 'string' ? sub : Array.isArray(sub) ? sub[0] : undefined;
+            if (typeof subText === 'string')
+                for (const m of subText.matchAll(/\$\{([^}!.]+)[^}]*\}/g))
+                    if (tried(m[1].trim())) {
+                        simple = false;
+                        return;
+                    }
             const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
             if (Array.isArray(eq) && eq.length === 2) {
                 eq.forEach((x, i) => {
@@ -21795,7 +21818,26 @@ class Evaluator {
             this.marking = was.marking;
         }
     }
+    /**
+     * A condition's value, within a budget of MAX_CONDITION_STEPS functions for one condition read
+     * from the top (YAML aliases can make a short `Fn::Or` of `Fn::Or`s stand for millions).
+     */
     conditionValue(v, at) {
+        if (this.conditionDepth === 0)
+            this.conditionSteps = 0;
+        if (++this.conditionSteps > MAX_CONDITION_STEPS)
+            return new Unknown(`the condition stands for more than ${MAX_CONDITION_STEPS} functions (YAML aliases?)`);
+        this.conditionDepth++;
+        try {
+            return this.conditionFunction(v, at);
+        }
+        finally {
+            this.conditionDepth--;
+        }
+    }
+    conditionSteps = 0;
+    conditionDepth = 0;
+    conditionFunction(v, at) {
         if (typeof v === 'boolean')
             return v;
         if (v === 'true' || v === 'false')
@@ -21818,7 +21860,14 @@ class Evaluator {
             // never `*`, which equals no literal)
             const [x, y] = this.marked(() => [this.eval(a[0]), this.eval(a[1])]);
             const partly = (v) => {
-                if (asUnknown(v) || !hasUnknownPart(v))
+                if (asUnknown(v))
+                    return undefined;
+                if (typeof v === 'object' && v !== null) {
+                    const inner = unknownWithin(v);
+                    if (inner)
+                        return inner;
+                }
+                if (!hasUnknownPart(v))
                     return undefined;
                 const m = /\uE000(\d+)\uE001/.exec(JSON.stringify(v) ?? '');
                 return new Unknown((m && this.unknownParts[Number(m[1])]) || 'a value that is not known');
@@ -21826,6 +21875,10 @@ class Evaluator {
             const p = partly(x) ?? partly(y);
             if (p)
                 return p;
+            // The stack's account is a placeholder here: a condition on it is not known, never false.
+            const account = (v) => typeof v === 'string' && v.includes(arn/* ACCOUNT_PLACEHOLDER */.a7);
+            if (account(x) || account(y))
+                return new Unknown("AWS::AccountId: the stack's account");
             // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
             // GovCloud, China or isolated region (IsGov choosing `aws-us-gov` is false, not unknown).
             const region = (v, other) => asUnknown(v)?.reason === REGION_REASON &&
@@ -21919,6 +21972,20 @@ class Evaluator {
         }
         return out;
     }
+}
+/** An Unknown inside a list or map (an operand of Fn::Equals), if any. */
+function unknownWithin(v, depth = 0) {
+    if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null)
+        return undefined;
+    const u = asUnknown(v);
+    if (u)
+        return u;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+        const w = unknownWithin(x, depth + 1);
+        if (w)
+            return w;
+    }
+    return undefined;
 }
 function canonical(v) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
@@ -22701,9 +22768,16 @@ class DocumentAnalyzer extends AnalyzerBase {
             ...(reading.leftOut ?? []),
             ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT && x !== EFFECT_AS_ALLOW),
         ];
-        const conditionNotes = [...variants.conditions].map(([name, why]) => variants.partial
-            ? `condition ${name} is not known (${why}): both of its branches audited, with all the others true or all false (more than ${MAX_UNKNOWN_IF_CONDITIONS} such conditions: not in every combination)`
-            : `condition ${name} is not known (${why}): both of its branches audited`);
+        // (a condition that takes one value in every combination the stack can have: that branch only)
+        const taken = (name) => new Set(variants.readings.map((x) => x.forced.get(name)));
+        const conditionNotes = [...variants.conditions].map(([name, why]) => {
+            const values = taken(name);
+            if (!variants.partial && values.size === 1 && !values.has(undefined))
+                return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
+            return variants.partial
+                ? `condition ${name} is not known (${why}): both of its branches audited, with all the others true or all false (more than ${MAX_UNKNOWN_IF_CONDITIONS} such conditions: not in every combination)`
+                : `condition ${name} is not known (${why}): both of its branches audited`;
+        });
         const notes = [...conditionNotes, ...this.ev.approximations];
         if (effects)
             notes.unshift((0,records/* effectsAsAllowNote */.cW)());

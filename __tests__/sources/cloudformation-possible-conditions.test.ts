@@ -244,4 +244,75 @@ Resources:
       expect((p.approximate ?? []).join(' ')).toContain('condition IsProd is not known');
     }
   });
+
+  test('a parameter in an Fn::Sub text is a use of it: nothing excluded (a second review)', () => {
+    for (const other of ["!Equals [!Sub '${Env}', staging]", "!Equals [!Sub '${AWS::Region}', eu-west-1]"]) {
+      const p = policy(ENV, `  IsProd: !Equals [!Ref Env, prod]\n  IsOther: ${other}`, CHOSEN);
+      expect(grants(p)).toHaveLength(4);
+    }
+  });
+
+  test("a condition on the stack's account is not known, never false (a second review; older)", () => {
+    const p = policy(
+      ENV,
+      "  IsProd: !Equals [!Ref 'AWS::AccountId', '111122223333']",
+      `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+    );
+    expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
+    expect((p.approximate ?? []).join(' ')).toContain(
+      "condition IsProd is not known (AWS::AccountId: the stack's account)",
+    );
+  });
+
+  test('a condition only one branch of which can hold says so (a second review: "both of its branches audited")', () => {
+    const p = policy(
+      '  Env:\n    Type: String\n    AllowedValues: [dev, staging]',
+      '  IsProd: !Equals [!Ref Env, prod]',
+      `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+    );
+    expect(grants(p)).toEqual(['s3:GetObject on *']);
+    const notes = (p.approximate ?? []).join(' ');
+    expect(notes).toContain('yet only its false branch can hold');
+    expect(notes).not.toContain('both of its branches audited');
+  });
+
+  test('AllowedValues that YAML reads as numbers are no limit (a second review)', () => {
+    const p = policy(
+      '  Ver:\n    Type: String\n    AllowedValues: [1.0, 2.0]',
+      "  IsProd: !Equals [!Ref Ver, '1.0']",
+      `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+    );
+    expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
+
+  test('lists compared with a value not known inside are not known (a second review; older)', () => {
+    const p = policy(
+      ENV,
+      '  IsProd: !Equals [[!Ref Env], [prod]]',
+      `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+    );
+    expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
+
+  test('conditions made of YAML aliases are read within a budget (a second review: 30 s and more)', () => {
+    const levels = ['  A0: &a0 {"Fn::Equals": [{Ref: Env}, prod]}'];
+    for (let i = 1; i <= 40; i++) levels.push(`  A${i}: &a${i} {"Fn::Or": [*a${i - 1}, *a${i - 1}]}`);
+    levels.push('  IsProd: *a40');
+    const p = policy(
+      ENV,
+      levels.join('\n'),
+      `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+    );
+    expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
 });

@@ -216,6 +216,7 @@ function dropRepeated(findings: Finding[], from: number): void {
 
 const NOT_READ = 'could not be read';
 const ATTACHED_NOT_READ = 'attached, could not be read';
+
 const PART_LEFT_OUT = 'has parts left out as not known';
 
 /**
@@ -225,6 +226,8 @@ const PART_LEFT_OUT = 'has parts left out as not known';
 interface Unsure {
   why: string;
   scope: readonly string[] | undefined;
+  /** How it is named, when not by its id and why. */
+  label?: string;
 }
 
 /** The group an assignment is checked with for missing permissions: its audit, baseline and sets. */
@@ -431,7 +434,11 @@ export class Auditor {
           for (const sib of pr.policyIds) if (unread(sib)) g.unsure.set(sib, unsure(sib, NOT_READ));
           // (attachments that could not be resolved to a policy: `policy_arn = var.arn`)
           for (const u of pr.unresolved)
-            g.unsure.set(`${pr.path}#${pr.id}->${u.ref}`, { why: ATTACHED_NOT_READ, scope: undefined });
+            g.unsure.set(`${pr.path}#${pr.id}->${u.ref}`, {
+              why: ATTACHED_NOT_READ,
+              scope: undefined,
+              label: `${u.ref} (attached to ${pr.id}, could not be read)`,
+            });
         }
       }
       for (const id of plan.unread?.get(a.group ?? '') ?? []) g.unsure.set(id, unsure(id, NOT_READ));
@@ -583,9 +590,9 @@ export class Auditor {
       .map(([id]) => id)
       .sort(naturalCompare);
     if (ids.length === 0) return undefined;
-    const shown = ids.slice(0, 3).map((id) => `${id} (${unsure.get(id)!.why})`);
+    const shown = ids.slice(0, 3).map((id) => unsure.get(id)!.label ?? `${id} (${unsure.get(id)!.why})`);
     const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
-    return `not sure: what is missing may be granted by ${shown.join(', ')}${more}`;
+    return `what is missing may be granted by ${shown.join(', ')}${more}`;
   }
 
   /**

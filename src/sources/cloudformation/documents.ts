@@ -71,11 +71,16 @@ export class DocumentAnalyzer extends AnalyzerBase {
       ...(reading.leftOut ?? []),
       ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT && x !== EFFECT_AS_ALLOW),
     ];
-    const conditionNotes = [...variants.conditions].map(([name, why]) =>
-      variants.partial
+    // (a condition that takes one value in every combination the stack can have: that branch only)
+    const taken = (name: string) => new Set(variants.readings.map((x) => x.forced.get(name)));
+    const conditionNotes = [...variants.conditions].map(([name, why]) => {
+      const values = taken(name);
+      if (!variants.partial && values.size === 1 && !values.has(undefined))
+        return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
+      return variants.partial
         ? `condition ${name} is not known (${why}): both of its branches audited, with all the others true or all false (more than ${MAX_UNKNOWN_IF_CONDITIONS} such conditions: not in every combination)`
-        : `condition ${name} is not known (${why}): both of its branches audited`,
-    );
+        : `condition ${name} is not known (${why}): both of its branches audited`;
+    });
     const notes = [...conditionNotes, ...this.ev.approximations];
     if (effects) notes.unshift(effectsAsAllowNote());
     if (notActions) notes.unshift(notActionsLeftOutNote());

@@ -96,6 +96,8 @@ const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 
 /** possible(): a value of a parameter other than every one its conditions compare it with. */
 const OTHER_VALUE = '\u0000another value';
+/** Most functions one condition is read through (conditionValue). */
+const MAX_CONDITION_STEPS = 100_000;
 /** possible(): at most so many combinations of parameter values are tried. */
 const MAX_VALUATIONS = 1024;
 
@@ -614,9 +616,10 @@ export class Evaluator {
       if (name === 'AWS::Region' || !isObject(p)) return undefined;
       const type = typeof p.Type === 'string' ? p.Type : 'String';
       if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type)) return undefined;
+      // (strings only: YAML reads `1.0` as a number, which its text may not be)
       const allowed = p.AllowedValues;
-      return Array.isArray(allowed) && allowed.length > 0 && allowed.every(scalar)
-        ? allowed.map((x) => canonical(x))
+      return Array.isArray(allowed) && allowed.length > 0 && allowed.every((x) => typeof x === 'string')
+        ? (allowed as string[])
         : undefined;
     };
     // (a list parameter is never compared as a literal's text: nothing is excluded)
@@ -633,8 +636,14 @@ export class Evaluator {
       isObject(x) && Object.keys(x).length === 1 && typeof x.Ref === 'string' && tried(x.Ref)
         ? x.Ref
         : undefined;
+    const visited = new WeakSet<object>();
     const walk = (v: unknown, depth: number): void => {
       if (!simple || depth > MAX_EVAL_DEPTH) return;
+      // (a YAML alias makes one object stand in many places: walked once)
+      if (typeof v === 'object' && v !== null) {
+        if (visited.has(v)) return;
+        visited.add(v);
+      }
       if (Array.isArray(v)) {
         for (const x of v) walk(x, depth + 1);
         return;
@@ -652,6 +661,15 @@ export class Evaluator {
         simple = false;
         return;
       }
+      // `${Env}` in an Fn::Sub text is a use of Env too (and `${AWS::Region}` of the region).
+      const sub = keys.length === 1 ? v['Fn::Sub'] : undefined;
+      const subText = typeof sub === 'string' ? sub : Array.isArray(sub) ? sub[0] : undefined;
+      if (typeof subText === 'string')
+        for (const m of subText.matchAll(/\$\{([^}!.]+)[^}]*\}/g))
+          if (tried(m[1]!.trim())) {
+            simple = false;
+            return;
+          }
       const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
       if (Array.isArray(eq) && eq.length === 2) {
         eq.forEach((x, i) => {
@@ -743,7 +761,28 @@ export class Evaluator {
     }
   }
 
+  /**
+   * A condition's value, within a budget of MAX_CONDITION_STEPS functions for one condition read
+   * from the top (YAML aliases can make a short `Fn::Or` of `Fn::Or`s stand for millions).
+   */
   private conditionValue(v: unknown, at: JsonPath | undefined): boolean | Unknown {
+    if (this.conditionDepth === 0) this.conditionSteps = 0;
+    if (++this.conditionSteps > MAX_CONDITION_STEPS)
+      return new Unknown(
+        `the condition stands for more than ${MAX_CONDITION_STEPS} functions (YAML aliases?)`,
+      );
+    this.conditionDepth++;
+    try {
+      return this.conditionFunction(v, at);
+    } finally {
+      this.conditionDepth--;
+    }
+  }
+
+  private conditionSteps = 0;
+  private conditionDepth = 0;
+
+  private conditionFunction(v: unknown, at: JsonPath | undefined): boolean | Unknown {
     if (typeof v === 'boolean') return v;
     if (v === 'true' || v === 'false') return v === 'true';
     if (!isObject(v)) return this.bad(`a condition must be a function, got ${describe(v)}`, at);
@@ -761,12 +800,20 @@ export class Evaluator {
       // never `*`, which equals no literal)
       const [x, y] = this.marked(() => [this.eval(a[0]), this.eval(a[1])]);
       const partly = (v: unknown): Unknown | undefined => {
-        if (asUnknown(v) || !hasUnknownPart(v)) return undefined;
+        if (asUnknown(v)) return undefined;
+        if (typeof v === 'object' && v !== null) {
+          const inner = unknownWithin(v);
+          if (inner) return inner;
+        }
+        if (!hasUnknownPart(v)) return undefined;
         const m = /\uE000(\d+)\uE001/.exec(JSON.stringify(v) ?? '');
         return new Unknown((m && this.unknownParts[Number(m[1])]) || 'a value that is not known');
       };
       const p = partly(x) ?? partly(y);
       if (p) return p;
+      // The stack's account is a placeholder here: a condition on it is not known, never false.
+      const account = (v: unknown) => typeof v === 'string' && v.includes(ACCOUNT_PLACEHOLDER);
+      if (account(x) || account(y)) return new Unknown("AWS::AccountId: the stack's account");
       // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
       // GovCloud, China or isolated region (IsGov choosing `aws-us-gov` is false, not unknown).
       const region = (v: unknown, other: unknown) =>
@@ -847,6 +894,18 @@ export class Evaluator {
     }
     return out;
   }
+}
+
+/** An Unknown inside a list or map (an operand of Fn::Equals), if any. */
+function unknownWithin(v: unknown, depth = 0): Unknown | undefined {
+  if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null) return undefined;
+  const u = asUnknown(v);
+  if (u) return u;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) {
+    const w = unknownWithin(x, depth + 1);
+    if (w) return w;
+  }
+  return undefined;
 }
 
 function canonical(v: unknown): string {
