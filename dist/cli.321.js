@@ -16798,7 +16798,9 @@ function setTextOrigin(v, o) {
     if (texts.size >= MAX_TEXTS)
         texts.clear();
     const had = texts.get(v);
-    texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line) ? o : null);
+    texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line && !had.flat === !o.flat)
+        ? o
+        : null);
 }
 /** Forgets the heredoc texts of earlier modules. */
 function clearTextOrigins() {
@@ -16818,7 +16820,10 @@ function heredocStatements(text, o) {
     const paths = (0,raw/* statementPaths */.we)(parsed.value);
     if (paths.length === 0)
         return undefined;
-    return (0,json_lines/* locateLines */.AU)(json, paths).map((l) => ({ file: o.file, line: o.line + (l ?? 1) - 1 }));
+    return (0,json_lines/* locateLines */.AU)(json, paths).map((l) => ({
+        file: o.file,
+        line: o.flat ? o.line : o.line + (l ?? 1) - 1,
+    }));
 }
 function setOrigin(v, o) {
     containers.set(v, o);
@@ -18921,11 +18926,11 @@ class Instance {
             : v instanceof hcl_values/* Tmpl */.C5
                 ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
                 : undefined;
-        if ((typeof v === 'string' || v instanceof hcl_values/* Tmpl */.C5) &&
-            !text.includes('%{') &&
-            rendered !== undefined &&
-            lines(rendered) === lines(text))
-            setTextOrigin(v, { file: path, line: 1 });
+        // Else every statement is pointed at the file's first line (the file, where its policy is).
+        if (typeof v === 'string' || v instanceof hcl_values/* Tmpl */.C5)
+            setTextOrigin(v, !text.includes('%{') && rendered !== undefined && lines(rendered) === lines(text)
+                ? { file: path, line: 1 }
+                : { file: path, line: 1, flat: true });
         return v;
     }
     variable(name) {
@@ -19658,6 +19663,8 @@ function readHclModules(files, host, explicit) {
             called: new Set(),
         };
         let analyzed;
+        // (the texts of one root's policies: the same text in another root is its own)
+        clearTextOrigins();
         try {
             new Instance(def, '', undefined, ctx, 0, []).collect();
             analyzed = analyzeModule(dir, ctx.resources);
@@ -23925,8 +23932,13 @@ class Analyzer extends PolicyAnalyzer {
                             : [];
             for (const [prop, type] of attach) {
                 const raw = r.props[prop];
-                for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type))
+                for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
                     p.record.policyIds.push(...own.map((x) => x.id));
+                    // (surely attached, when neither may not be created: no note that it may not be)
+                    if (!this.unknownCondition(r) && !this.unknownCondition(p.resource))
+                        for (const x of own)
+                            this.attachNotes.set(x.id, null);
+                }
             }
             if (r.type === 'AWS::IAM::UserToGroupAddition') {
                 const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');

@@ -47,4 +47,33 @@ describe('the notes of a managed policy attached by attachments that may not be 
     expect(notes).toContain('attached to Fn1Role, created only when its condition IsProd is true');
     expect(notes).toContain('attached to Fn2Role, created only when its condition IsProd is true');
   });
+
+  test("also attached for sure from the policy's own side (its Roles): no note (a second review)", () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  RoleA:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+  RoleB:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+      ManagedPolicyArns: [!Ref Mp]
+  Mp:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles: [!Ref RoleA]
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:PutBucketPolicy', Resource: '*'}]}
+`;
+    const r = parseSource({ path: 'template.yaml', text }).result;
+    const mp = r.policies.find((p) => p.address === 'Mp');
+    expect(mp).toBeDefined();
+    expect((mp!.approximate ?? []).join('\n')).not.toContain('created only when');
+  });
 });

@@ -152,7 +152,7 @@ resource "aws_iam_policy" "c" {
     }
   });
 
-  test('a template with a directive: its lines are not the rendered ones, so the call is pointed at (a review)', async () => {
+  test("a template with a directive: its lines are not the rendered ones, so the template's first line is pointed at (two reviews)", async () => {
     const root = repo({
       'main.tf': `resource "aws_iam_policy" "tmpl" {
   name   = "skypilot-t"
@@ -181,6 +181,29 @@ resource "aws_iam_policy" "c" {
     const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
     const where = [...places(report, 'aws_iam_policy.tmpl')];
     expect(where.length).toBeGreaterThan(0);
-    for (const w of where) expect(w).toMatch(/ main\.tf:3$/);
+    for (const w of where) expect(w).toMatch(/ p\.json\.tpl:1$/);
+  });
+
+  test('the same policy text in two root modules: each at its own lines (a second review)', async () => {
+    const heredoc = (pad: string) => `${pad}resource "aws_iam_policy" "p" {
+  name   = "skypilot"
+  policy = <<EOT
+${POLICY.replace('${bucket}', 'data')}EOT
+}
+`;
+    const root = repo({
+      'envs/dev/main.tf': heredoc('# dev\n\n'),
+      'envs/prod/main.tf': heredoc(''),
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    const byFile = (file: string) =>
+      new Set(
+        report.findings
+          .filter((f) => f.kind !== 'missing-permission' && f.path === file)
+          .map((f) => `${f.statement} ${f.line}`),
+      );
+    // The statements start at lines 7 and 13 of the text, two lines lower in dev.
+    expect(byFile('envs/dev/main.tf')).toEqual(new Set(['First 9', '#1 15']));
+    expect(byFile('envs/prod/main.tf')).toEqual(new Set(['First 7', '#1 13']));
   });
 });

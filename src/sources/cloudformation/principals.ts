@@ -312,8 +312,12 @@ export class Analyzer extends PolicyAnalyzer {
           Array.isArray(raw) || raw === undefined ? raw : [raw],
           [...P, prop],
           type,
-        ))
+        )) {
           p.record.policyIds.push(...own.map((x) => x.id));
+          // (surely attached, when neither may not be created: no note that it may not be)
+          if (!this.unknownCondition(r) && !this.unknownCondition(p.resource))
+            for (const x of own) this.attachNotes.set(x.id, null);
+        }
       }
       if (r.type === 'AWS::IAM::UserToGroupAddition') {
         const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');

@@ -211,6 +211,8 @@ export function readHclModules(
       called: new Set(),
     };
     let analyzed: ReturnType<typeof analyzeModule>;
+    // (the texts of one root's policies: the same text in another root is its own)
+    clearTextOrigins();
     try {
       new Instance(def, '', undefined, ctx, 0, []).collect();
       analyzed = analyzeModule(dir, ctx.resources);

@@ -10,6 +10,8 @@ import { statementPaths } from '../../policy/raw.js';
 export interface Origin {
   file: string;
   line: number;
+  /** A text whose lines are not the file's (a template with directives): every statement at `line`. */
+  flat?: boolean;
 }
 
 const containers = new WeakMap<object, Origin>();
@@ -30,7 +32,12 @@ export function setTextOrigin(v: string | Tmpl, o: Origin): void {
   }
   if (texts.size >= MAX_TEXTS) texts.clear();
   const had = texts.get(v);
-  texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line) ? o : null);
+  texts.set(
+    v,
+    had === undefined || (had !== null && had.file === o.file && had.line === o.line && !had.flat === !o.flat)
+      ? o
+      : null,
+  );
 }
 
 /** Forgets the heredoc texts of earlier modules. */
@@ -49,7 +56,10 @@ function heredocStatements(text: string, o: Origin): Origin[] | undefined {
   if (!Array.isArray(st) && (st === null || typeof st !== 'object')) return undefined;
   const paths = statementPaths(parsed.value);
   if (paths.length === 0) return undefined;
-  return locateLines(json, paths).map((l) => ({ file: o.file, line: o.line + (l ?? 1) - 1 }));
+  return locateLines(json, paths).map((l) => ({
+    file: o.file,
+    line: o.flat ? o.line : o.line + (l ?? 1) - 1,
+  }));
 }
 
 export function setOrigin<T extends object>(v: T, o: Origin): T {

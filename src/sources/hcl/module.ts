@@ -142,13 +142,14 @@ export class Instance {
         : v instanceof Tmpl
           ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
           : undefined;
-    if (
-      (typeof v === 'string' || v instanceof Tmpl) &&
-      !text.includes('%{') &&
-      rendered !== undefined &&
-      lines(rendered) === lines(text)
-    )
-      setTextOrigin(v, { file: path, line: 1 });
+    // Else every statement is pointed at the file's first line (the file, where its policy is).
+    if (typeof v === 'string' || v instanceof Tmpl)
+      setTextOrigin(
+        v,
+        !text.includes('%{') && rendered !== undefined && lines(rendered) === lines(text)
+          ? { file: path, line: 1 }
+          : { file: path, line: 1, flat: true },
+      );
     return v;
   }
 
