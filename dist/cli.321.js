@@ -7818,12 +7818,17 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
         out.push(rest);
     }
     // A rule that matches nothing in the policies it selects that were audited (a rule for policies
-    // this run did not read says nothing).
+    // this run did not read says nothing); a policy is selected by the files its findings point into
+    // too (the JSON a `.tf` policy reads with file()).
+    const filesOf = new Map();
+    for (const f of findings)
+        if (pathOf.get(f.policy) !== f.path)
+            (filesOf.get(f.policy) ?? filesOf.set(f.policy, new Set()).get(f.policy)).add(f.path);
     rules.forEach((rule, i) => {
         if (used[i])
             return;
         const selects = audited.some((p) => !rule.policies?.length ||
-            matchesAnySelector(rule.policies, { path: p.path, ...(p.address !== undefined ? { address: p.address } : {}) }, holders.get(p.id)));
+            [p.path, ...(filesOf.get(p.id) ?? [])].some((path) => matchesAnySelector(rule.policies, { path, ...(p.address !== undefined ? { address: p.address } : {}) }, holders.get(p.id))));
         if (selects)
             notes.push(`The ignore rule for ${rule.action} (${config.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) matches no finding in the policies audited: remove it if its permission is gone.`);
     });

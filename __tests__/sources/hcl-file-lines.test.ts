@@ -206,4 +206,23 @@ ${POLICY.replace('${bucket}', 'data')}EOT
     expect(byFile('envs/dev/main.tf')).toEqual(new Set(['First 9', '#1 15']));
     expect(byFile('envs/prod/main.tf')).toEqual(new Set(['First 7', '#1 13']));
   });
+
+  test("a rule naming the policy's JSON file that matches nothing is named as stale (a second review)", async () => {
+    const root = repo({
+      'main.tf': `resource "aws_iam_policy" "plain" {
+  name   = "skypilot"
+  policy = file("\${path.module}/sky.json")
+}
+`,
+      'sky.json': POLICY.replace('${bucket}', 'data'),
+      '.github/iam-baseline-audit.yml': `version: 1
+ignore:
+  - action: 'sqs:DeleteQueue'
+    policies: ['*.json']
+    reason: gone
+`,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    expect((report.notes ?? []).join(' ')).toContain('The ignore rule for sqs:DeleteQueue');
+  });
 });
