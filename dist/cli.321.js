@@ -21131,6 +21131,7 @@ const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 const OTHER_VALUE = '\u0000another value';
 /** Most functions one condition is read through (conditionValue). */
 const MAX_CONDITION_STEPS = 100_000;
+const CONDITION_BUDGET = 'the condition stands for more than';
 /** possible(): at most so many combinations of parameter values are tried. */
 const MAX_VALUATIONS = 1024;
 const UNKNOWN_PSEUDO = {
@@ -21574,13 +21575,15 @@ class Evaluator {
         for (const k of keys) {
             const u = asUnknown(k);
             // A key not known: the value is one of the entries (or the default when none has the key),
-            // not known; by region, the one value every region's entry holds (and the default, if any).
-            if (u && u.reason === REGION_REASON) {
+            // not known; by region (or by the stack's account, a placeholder here), the one value every
+            // such entry holds (and the default, if any).
+            const byAccount = k === keys[1] && typeof k === 'string' && k.includes(arn/* ACCOUNT_PLACEHOLDER */.a7);
+            if ((u && u.reason === REGION_REASON && k === keys[1]) || byAccount) {
                 const same = this.sameInEveryEntry(keys);
                 const d = options?.DefaultValue;
                 if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
                     return this.eval(same);
-                return new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's region`);
+                return new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's ${byAccount ? 'account' : 'region'}`);
             }
             if (u)
                 return u;
@@ -21629,6 +21632,9 @@ class Evaluator {
         if (!Object.hasOwn(conds, name))
             return this.bad(`condition ${name} is not defined in Conditions`, at);
         const v = this.guard(`Conditions.${name}`, () => this.conditionValue(conds[name], ['Conditions', name]), () => new Unknown(`condition ${name} refers to itself`));
+        // (an Unknown from the budget of a condition read around this one is not its own: not kept)
+        if (this.conditionDepth > 0 && v instanceof Unknown && v.reason.startsWith(CONDITION_BUDGET))
+            return v;
         if (this.overrides)
             this.overrideCache.set(name, v);
         else if (!this.forced)
@@ -21661,12 +21667,13 @@ class Evaluator {
         const seen = new Set();
         const scalar = (x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
         const tried = (name) => name === 'AWS::Region' ||
+            name === 'AWS::AccountId' ||
             (Object.hasOwn(params, name) && this.parameter(name, params[name]) instanceof Unknown);
         // A parameter's AllowedValues, where they limit its value (not for an SSM parameter type, whose
         // key they check, nor for a list type, whose items they check).
         const allowedOf = (name) => {
             const p = params[name];
-            if (name === 'AWS::Region' || !(0,json_lines/* isObject */.Gv)(p))
+            if (name === 'AWS::Region' || name === 'AWS::AccountId' || !(0,json_lines/* isObject */.Gv)(p))
                 return undefined;
             const type = typeof p.Type === 'string' ? p.Type : 'String';
             if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type))
@@ -21716,6 +21723,17 @@ class Evaluator {
                 return;
             }
             if (triedRef(v) !== undefined) {
+                simple = false;
+                return;
+            }
+            // A resource's value (its name may be made of a parameter, `!Sub '${Env}-bucket'`): nothing
+            // is excluded.
+            const resources = (0,json_lines/* isObject */.Gv)(this.template.Resources) ? this.template.Resources : {};
+            const refName = keys.length === 1 && typeof v.Ref === 'string' ? v.Ref : undefined;
+            const att = keys.length === 1 ? v['Fn::GetAtt'] : undefined;
+            const attName = Array.isArray(att) ? att[0] : typeof att === 'string' ? att.split('.')[0] : undefined;
+            if ((refName !== undefined && Object.hasOwn(resources, refName)) ||
+                (typeof attName === 'string' && Object.hasOwn(resources, attName))) {
                 simple = false;
                 return;
             }
@@ -21838,7 +21856,7 @@ class Evaluator {
         if (this.conditionDepth === 0)
             this.conditionSteps = 0;
         if (++this.conditionSteps > MAX_CONDITION_STEPS)
-            return new Unknown(`the condition stands for more than ${MAX_CONDITION_STEPS} functions (YAML aliases?)`);
+            return new Unknown(`${CONDITION_BUDGET} ${MAX_CONDITION_STEPS} functions (YAML aliases?)`);
         this.conditionDepth++;
         try {
             return this.conditionFunction(v, at);
@@ -23940,7 +23958,10 @@ class Analyzer extends PolicyAnalyzer {
                 for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
                     p.record.policyIds.push(...own.map((x) => x.id));
                     // (surely attached, when neither may not be created: no note that it may not be)
-                    if (!this.unknownCondition(r) && !this.unknownCondition(p.resource))
+                    // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
+                    if (!this.unknownCondition(r) &&
+                        !this.unknownCondition(p.resource) &&
+                        !JSON.stringify(raw ?? null).includes('"Fn::If"'))
                         for (const x of own)
                             this.attachNotes.set(x.id, null);
                 }

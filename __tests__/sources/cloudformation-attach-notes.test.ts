@@ -76,4 +76,33 @@ Resources:
     expect(mp).toBeDefined();
     expect((mp!.approximate ?? []).join('\n')).not.toContain('created only when');
   });
+
+  test('attached from its own side by an Fn::If whose condition is not known: not sure, the note stays (a third review)', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  R1:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+      ManagedPolicyArns: [!If [IsProd, !Ref P, !Ref AWS::NoValue]]
+  R2:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles: [!If [IsProd, !Ref R2, !Ref AWS::NoValue]]
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 'iam:CreateUser', Resource: '*'}]}
+`;
+    const r = parseSource({ path: 'template.yaml', text }).result;
+    const p = r.policies.find((x) => x.address === 'P')!;
+    expect((p.approximate ?? []).join('\n')).toContain(
+      'attached to R1 by an Fn::If whose condition is not known (IsProd)',
+    );
+  });
 });

@@ -315,4 +315,63 @@ Resources:
     );
     expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
   });
+
+  test("the stack's account is tried as a parameter: a Deny in one branch of each of its conditions is kept (a third review)", () => {
+    const p = policy(
+      ENV,
+      "  IsProd: !Equals [!Ref 'AWS::AccountId', '111122223333']\n  IsOther: !Not [!Condition IsProd]",
+      `              - Effect: Allow
+                Action: 'iam:CreateUser'
+                Resource: '*'
+              - !If [IsProd, {Effect: Deny, Action: 'iam:CreateUser', Resource: '*'}, !Ref AWS::NoValue]
+              - !If [IsOther, {Effect: Deny, Action: 'iam:CreateUser', Resource: '*'}, !Ref AWS::NoValue]`,
+    );
+    expect(statements(p).filter((s) => s.Effect === 'Deny')).toHaveLength(1);
+  });
+
+  test("a condition on a resource's value (its name made of a parameter): nothing excluded (a third review)", () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDevBucket: !Equals [!Ref Bucket, dev-bucket]
+Resources:
+  Bucket: {Type: AWS::S3::Bucket, Properties: {BucketName: !Sub '\${Env}-bucket'}}
+  Q:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - !If [IsProd, {Effect: Allow, Action: 'iam:PassRole', Resource: '*'}, !Ref AWS::NoValue]
+          - !If [IsDevBucket, {Effect: Allow, Action: 'iam:CreateUser', Resource: '*'}, !Ref AWS::NoValue]
+`;
+    const r = parseSource({ path: 'template.yaml', text }).result;
+    const q = r.policies.find((x) => x.address === 'Q')!;
+    expect(grants(q)).toEqual(['iam:CreateUser on *', 'iam:PassRole on *']);
+  });
+
+  test('a Mappings entry chosen by the account is not known, never false nor missing (a third review; older)', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Mappings:
+  Accounts: {'111122223333': {Env: prod}, '444455556666': {Env: dev}}
+Conditions:
+  IsProd: !Equals [!FindInMap [Accounts, !Ref 'AWS::AccountId', Env, {DefaultValue: dev}], prod]
+Resources:
+  Q:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: !If [IsProd, 's3:*', 's3:GetObject']
+            Resource: '*'
+`;
+    const r = parseSource({ path: 'template.yaml', text }).result;
+    expect(r.errors).toEqual([]);
+    const q = r.policies.find((x) => x.address === 'Q')!;
+    expect(grants(q)).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
 });

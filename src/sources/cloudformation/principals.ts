@@ -315,7 +315,12 @@ export class Analyzer extends PolicyAnalyzer {
         )) {
           p.record.policyIds.push(...own.map((x) => x.id));
           // (surely attached, when neither may not be created: no note that it may not be)
-          if (!this.unknownCondition(r) && !this.unknownCondition(p.resource))
+          // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
+          if (
+            !this.unknownCondition(r) &&
+            !this.unknownCondition(p.resource) &&
+            !JSON.stringify(raw ?? null).includes('"Fn::If"')
+          )
             for (const x of own) this.attachNotes.set(x.id, null);
         }
       }
