@@ -21132,6 +21132,8 @@ const OTHER_VALUE = '\u0000another value';
 /** Most functions one condition is read through (conditionValue). */
 const MAX_CONDITION_STEPS = 100_000;
 const CONDITION_BUDGET = 'the condition stands for more than';
+/** possible(): at most so many functions of conditions are read in all. */
+const MAX_TRY_STEPS = 1_000_000;
 /** possible(): at most so many combinations of parameter values are tried. */
 const MAX_VALUATIONS = 1024;
 const UNKNOWN_PSEUDO = {
@@ -21699,8 +21701,13 @@ class Evaluator {
             : undefined;
         const visited = new WeakSet();
         const walk = (v, depth) => {
-            if (!simple || depth > MAX_EVAL_DEPTH)
+            if (!simple)
                 return;
+            // (deeper than the walk goes: what is compared there is not known here, nothing excluded)
+            if (depth > MAX_EVAL_DEPTH) {
+                simple = false;
+                return;
+            }
             // (a YAML alias makes one object stand in many places: walked once)
             if (typeof v === 'object' && v !== null) {
                 if (visited.has(v))
@@ -21760,8 +21767,12 @@ class Evaluator {
                     if (!literals.has(name))
                         literals.set(name, new Set(allowedOf(name)));
                     const other = eq[1 - i];
-                    if (scalar(other))
-                        literals.get(name).add(canonical(other));
+                    // (a number or boolean YAML read, `1.10` or `True`, may not be the text CloudFormation
+                    // compares: nothing excluded)
+                    if (typeof other === 'string')
+                        literals.get(name).add(other);
+                    else if (scalar(other))
+                        simple = false;
                     else if (triedRef(other) !== undefined) {
                         paired.add(name);
                         pairs.push([name, triedRef(other)]);
@@ -21798,6 +21809,22 @@ class Evaluator {
                         }
             }
         }
+        // Parameters linked by comparisons may split into as many groups of equal values as there are
+        // of them: each may take as many values no literal names.
+        const linked = new Map();
+        for (const p of literals.keys()) {
+            const group = new Set([p]);
+            for (let grew = true; grew;) {
+                grew = false;
+                for (const [x, y] of pairs)
+                    if (group.has(x) !== group.has(y)) {
+                        group.add(x);
+                        group.add(y);
+                        grew = true;
+                    }
+            }
+            linked.set(p, group.size);
+        }
         const names = [...literals.keys()];
         const options = names.map((p) => {
             const allowed = allowedOf(p);
@@ -21806,13 +21833,22 @@ class Evaluator {
             // (the region is one of the partition `aws`, as AWS::Partition is read)
             const own = [...literals.get(p)].filter((x) => p !== 'AWS::Region' || !OTHER_PARTITION_REGION.test(x));
             // (compared with another parameter: also a value of its own, so that they may differ)
-            return paired.has(p) ? [...own, OTHER_VALUE, `${OTHER_VALUE} of ${p}`] : [...own, OTHER_VALUE];
+            const others = paired.has(p) ? linked.get(p) : 1;
+            return [...own, ...Array.from({ length: others }, (_, i) => `${OTHER_VALUE} ${i}`)];
         });
         let count = 1;
         for (const o of options)
             if ((count *= o.length) > MAX_VALUATIONS)
                 return true;
-        const was = { forced: this.forced, overrides: this.overrides, quiet: this.quiet, marking: this.marking };
+        const was = {
+            forced: this.forced,
+            overrides: this.overrides,
+            quiet: this.quiet,
+            marking: this.marking,
+            evaluated: this.evaluated,
+            evaluatedInTemplate: this.evaluatedInTemplate,
+        };
+        let spent = 0;
         this.forced = undefined;
         this.quiet = true;
         this.marking = false;
@@ -21830,6 +21866,9 @@ class Evaluator {
                 let fits = true;
                 for (const [n, b] of forced) {
                     const c = this.condition(n, undefined);
+                    // (beyond MAX_TRY_STEPS functions read in all: cannot tell, nothing excluded)
+                    if ((spent += this.conditionSteps) > MAX_TRY_STEPS)
+                        return true;
                     if (typeof c === 'boolean' && c !== b) {
                         fits = false;
                         break;
@@ -21846,6 +21885,8 @@ class Evaluator {
             this.overrideCache.clear();
             this.quiet = was.quiet;
             this.marking = was.marking;
+            this.evaluated = was.evaluated;
+            this.evaluatedInTemplate = was.evaluatedInTemplate;
         }
     }
     /**

@@ -374,4 +374,35 @@ Resources:
     const q = r.policies.find((x) => x.address === 'Q')!;
     expect(grants(q)).toEqual(['s3:* on *', 's3:GetObject on *']);
   });
+
+  test('parameters linked together may split into as many groups of equal values as they are (a fourth review)', () => {
+    const p = policy(
+      '  A:\n    Type: String\n  B:\n    Type: String\n  C:\n    Type: String\n  D:\n    Type: String',
+      '  IsProd: !And\n    - !Equals [!Ref A, !Ref B]\n    - !Equals [!Ref C, !Ref D]\n    - !Not [!Equals [!Ref A, !Ref C]]',
+      `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+    );
+    expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
+
+  test('a comparison deeper than the walk goes excludes nothing (a fourth review)', () => {
+    const chain = ['  IsProd: !Equals [!Ref Env, prod]', '  C0: !Equals [!Ref Env, dev]'];
+    for (let i = 1; i <= 130; i++) chain.push(`  C${i}: !And [!Condition C${i - 1}]`);
+    chain.push('  IsOther: !Condition C130');
+    const p = policy(ENV, chain.join('\n'), CHOSEN);
+    // (every combination read, as before possible(): IsProd with C130 too)
+    expect(grants(p)).toHaveLength(4);
+  });
+
+  test('a number or boolean YAML reads, compared with a parameter, excludes nothing (a fourth review)', () => {
+    const p = policy(
+      "  Ver:\n    Type: String\n    AllowedValues: ['1.10', '1.9']",
+      '  IsProd: !Equals [!Ref Ver, 1.10]',
+      `              - Effect: Allow
+                Action: !If [IsProd, 's3:*', 's3:GetObject']
+                Resource: '*'`,
+    );
+    expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
 });
