@@ -21242,19 +21242,15 @@ class Evaluator {
     }
     /** Runs `f` with unknown text marked (unknown parts of a condition's operands: not known, never `*`). */
     marked(f) {
-        const was = this.marking;
-        this.marking = true;
-        try {
-            return f();
-        }
-        finally {
-            this.marking = was;
-        }
+        return this.withMarking(true, f);
     }
     /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
     unmarked(f) {
+        return this.withMarking(false, f);
+    }
+    withMarking(marking, f) {
         const was = this.marking;
-        this.marking = false;
+        this.marking = marking;
         try {
             return f();
         }
@@ -22362,21 +22358,32 @@ const SAM_BASIC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasi
 const SAM_DURABLE_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy';
 const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 /**
+ * A SAM map whose `Type` chooses the policy SAM generates (a DeadLetterQueue, a destination), as
+ * evaluated: itself when it is a map with a known Type; NO_VALUE when it gives none (left out, not
+ * a map); an Unknown when it or its Type (`what`) is not known.
+ */
+function withType(v, what) {
+    if (v === NO_VALUE)
+        return NO_VALUE;
+    const u = asUnknown(v);
+    if (u)
+        return u;
+    if (!(0,json_lines/* isObject */.Gv)(v))
+        return NO_VALUE;
+    const tu = asUnknown(v.Type);
+    if (tu || hasUnknownPart(v.Type))
+        return new Unknown(`${what} is not known${tu ? ` (${tu.reason})` : ''}`);
+    return v;
+}
+/**
  * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
  * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
  * Unknown when its Type is not known.
  */
-function samDeadLetterPolicy(dlq) {
-    if (dlq === NO_VALUE)
-        return NO_VALUE;
-    const u = asUnknown(dlq);
-    if (u)
-        return u;
-    if (!(0,json_lines/* isObject */.Gv)(dlq))
-        return NO_VALUE;
-    const tu = asUnknown(dlq.Type);
-    if (tu || hasUnknownPart(dlq.Type))
-        return new Unknown(`the DeadLetterQueue's Type is not known${tu ? ` (${tu.reason})` : ''}`);
+function samDeadLetterPolicy(value) {
+    const dlq = withType(value, "the DeadLetterQueue's Type");
+    if (dlq === NO_VALUE || dlq instanceof Unknown)
+        return dlq;
     const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
     if (!action)
         return NO_VALUE;
@@ -22478,20 +22485,13 @@ const SAM_DESTINATION_TYPES = {
  * reads it).
  */
 function samDestinationPolicy(dest, made, text) {
-    if (dest === NO_VALUE)
-        return NO_VALUE;
-    const u = asUnknown(dest);
-    if (u)
-        return u;
-    if (!(0,json_lines/* isObject */.Gv)(dest))
-        return NO_VALUE;
-    const tu = asUnknown(dest.Type);
-    if (tu || hasUnknownPart(dest.Type))
-        return new Unknown(`the destination's Type is not known${tu ? ` (${tu.reason})` : ''}`);
-    const type = dest.Type;
+    const typed = withType(dest, "the destination's Type");
+    if (typed === NO_VALUE || typed instanceof Unknown)
+        return typed;
+    const type = typed.Type;
     if (typeof type !== 'string' || !Object.hasOwn(SAM_DESTINATION_TYPES, type))
         return NO_VALUE;
-    let arn = dest.Destination;
+    let arn = typed.Destination;
     if (arn === undefined || arn === null) {
         if (type !== 'SQS' && type !== 'SNS')
             return NO_VALUE;

@@ -211,19 +211,17 @@ export class Evaluator {
 
   /** Runs `f` with unknown text marked (unknown parts of a condition's operands: not known, never `*`). */
   private marked<T>(f: () => T): T {
-    const was = this.marking;
-    this.marking = true;
-    try {
-      return f();
-    } finally {
-      this.marking = was;
-    }
+    return this.withMarking(true, f);
   }
 
   /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
   private unmarked<T>(f: () => T): T {
+    return this.withMarking(false, f);
+  }
+
+  private withMarking<T>(marking: boolean, f: () => T): T {
     const was = this.marking;
-    this.marking = false;
+    this.marking = marking;
     try {
       return f();
     } finally {

@@ -82,18 +82,28 @@ export const SAM_DURABLE_POLICY_ARN =
 export const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
 /**
+ * A SAM map whose `Type` chooses the policy SAM generates (a DeadLetterQueue, a destination), as
+ * evaluated: itself when it is a map with a known Type; NO_VALUE when it gives none (left out, not
+ * a map); an Unknown when it or its Type (`what`) is not known.
+ */
+function withType(v: unknown, what: string): Record<string, unknown> | typeof NO_VALUE | Unknown {
+  if (v === NO_VALUE) return NO_VALUE;
+  const u = asUnknown(v);
+  if (u) return u;
+  if (!isObject(v)) return NO_VALUE;
+  const tu = asUnknown(v.Type);
+  if (tu || hasUnknownPart(v.Type)) return new Unknown(`${what} is not known${tu ? ` (${tu.reason})` : ''}`);
+  return v;
+}
+
+/**
  * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
  * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
  * Unknown when its Type is not known.
  */
-export function samDeadLetterPolicy(dlq: unknown): unknown {
-  if (dlq === NO_VALUE) return NO_VALUE;
-  const u = asUnknown(dlq);
-  if (u) return u;
-  if (!isObject(dlq)) return NO_VALUE;
-  const tu = asUnknown(dlq.Type);
-  if (tu || hasUnknownPart(dlq.Type))
-    return new Unknown(`the DeadLetterQueue's Type is not known${tu ? ` (${tu.reason})` : ''}`);
+export function samDeadLetterPolicy(value: unknown): unknown {
+  const dlq = withType(value, "the DeadLetterQueue's Type");
+  if (dlq === NO_VALUE || dlq instanceof Unknown) return dlq;
   const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
   if (!action) return NO_VALUE;
   return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
@@ -195,16 +205,11 @@ export function samDestinationPolicy(
   made: (type: 'SQS' | 'SNS') => string,
   text: (v: unknown) => string,
 ): unknown {
-  if (dest === NO_VALUE) return NO_VALUE;
-  const u = asUnknown(dest);
-  if (u) return u;
-  if (!isObject(dest)) return NO_VALUE;
-  const tu = asUnknown(dest.Type);
-  if (tu || hasUnknownPart(dest.Type))
-    return new Unknown(`the destination's Type is not known${tu ? ` (${tu.reason})` : ''}`);
-  const type = dest.Type;
+  const typed = withType(dest, "the destination's Type");
+  if (typed === NO_VALUE || typed instanceof Unknown) return typed;
+  const type = typed.Type;
   if (typeof type !== 'string' || !Object.hasOwn(SAM_DESTINATION_TYPES, type)) return NO_VALUE;
-  let arn = dest.Destination;
+  let arn = typed.Destination;
   if (arn === undefined || arn === null) {
     if (type !== 'SQS' && type !== 'SNS') return NO_VALUE;
     arn = made(type);
