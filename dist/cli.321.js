@@ -6386,8 +6386,12 @@ class Auditor {
             // features in use) may differ within a group.
             const gk = groupKey(a);
             let g = groups.get(gk);
-            if (!g)
+            if (!g) {
                 groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map(), unsure: new Map() }));
+                // (the policies the group's audit would hold that could not be read: once per group)
+                for (const id of plan.unread?.get(a.group ?? '') ?? [])
+                    g.unsure.set(id, unsure(id, NOT_READ));
+            }
             g.units++;
             for (const id of memberIds) {
                 if (unread(id))
@@ -6408,8 +6412,6 @@ class Auditor {
                         });
                 }
             }
-            for (const id of plan.unread?.get(a.group ?? '') ?? [])
-                g.unsure.set(id, unsure(id, NOT_READ));
             if (unit.id < g.unit.id)
                 g.unit = unit;
             const keys = new Set();

@@ -216,7 +216,6 @@ function dropRepeated(findings: Finding[], from: number): void {
 
 const NOT_READ = 'could not be read';
 const ATTACHED_NOT_READ = 'attached, could not be read';
-
 const PART_LEFT_OUT = 'has parts left out as not known';
 
 /**
@@ -419,11 +418,14 @@ export class Auditor {
       // features in use) may differ within a group.
       const gk = groupKey(a);
       let g = groups.get(gk);
-      if (!g)
+      if (!g) {
         groups.set(
           gk,
           (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map(), unsure: new Map() }),
         );
+        // (the policies the group's audit would hold that could not be read: once per group)
+        for (const id of plan.unread?.get(a.group ?? '') ?? []) g.unsure.set(id, unsure(id, NOT_READ));
+      }
       g.units++;
       for (const id of memberIds) {
         if (unread(id)) g.unsure.set(id, unsure(id, NOT_READ));
@@ -441,7 +443,6 @@ export class Auditor {
             });
         }
       }
-      for (const id of plan.unread?.get(a.group ?? '') ?? []) g.unsure.set(id, unsure(id, NOT_READ));
       if (unit.id < g.unit.id) g.unit = unit;
       const keys = new Set<string>();
       const from = findings.length;
