@@ -26210,23 +26210,36 @@ function leftoverWords(first, info) {
     return info;
 }
 function sharedApproximate(g) {
-    let shortest;
     let total = 0;
+    const notes = new Set();
     for (const k of g.kinds)
         for (const f of k.findings) {
             total++;
-            if (f.approximate !== undefined && (shortest === undefined || f.approximate.length < shortest.length))
-                shortest = f.approximate;
+            if (f.approximate !== undefined)
+                notes.add(f.approximate);
         }
-    if (shortest === undefined)
+    if (notes.size === 0)
         return undefined;
-    let carry = 0;
-    for (const k of g.kinds)
-        for (const f of k.findings)
-            if (carries(f.approximate, shortest))
-                carry++;
-    return carry >= 2 ? { text: shortest, all: carry === total } : undefined;
+    // The note most findings carry (the shortest of those): a policy's missing permissions share one
+    // that its other findings do not. Of many distinct notes, only the shortest is weighed.
+    const candidates = [...notes].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    let best;
+    let most = 1;
+    for (const text of candidates.slice(0, MAX_SHARED_CANDIDATES)) {
+        let carry = 0;
+        for (const k of g.kinds)
+            for (const f of k.findings)
+                if (carries(f.approximate, text))
+                    carry++;
+        if (carry > most) {
+            most = carry;
+            best = { text, all: carry === total };
+        }
+    }
+    return best;
 }
+/** sharedApproximate weighs at most so many distinct notes of one policy. */
+const MAX_SHARED_CANDIDATES = 16;
 const carries = (note, shared) => note !== undefined && (note === shared || note.endsWith(`; ${shared}`));
 /**
  * A finding's approximate note with the policy's shared note taken out: `own`, what is left of

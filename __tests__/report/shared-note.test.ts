@@ -56,6 +56,18 @@ describe('a note the findings of a policy share', () => {
     expect(md).toContain('⚠️ approximate: own note; and as noted above');
   });
 
+  it('is the note most findings carry, not the shortest one only one does', () => {
+    const own = 'left out: statements that are not known (${var.extra})';
+    const report = baseReport({
+      findings: [f('A', own), f('Bb', NOTE, 'missing-permission'), f('Ccc', NOTE, 'missing-permission')],
+    });
+    const [g] = groupFindings(report.findings, report);
+    expect(sharedApproximate(g!)).toEqual({ text: NOTE, all: false });
+    const text = renderText(report);
+    expect(count(text, '${var.account}')).toBe(1);
+    expect(text).toContain(`approximate: ${own}\n`);
+  });
+
   it('stays on the finding when only one carries it, or the notes differ', () => {
     for (const findings of [
       [f('A', NOTE), f('Bb')],

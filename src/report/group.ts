@@ -231,8 +231,8 @@ export function leftoverWords(first: Finding, info: KindInfo): { title: string; 
 /**
  * The approximate note the findings of one policy share, shown once above them instead of on each
  * (a Terraform policy rebuilt from a template repeats its list of interpolations read as wildcards
- * on every finding): the shortest note among them, when at least two findings carry it whole, as
- * their note or as its last part (the engine writes a policy's note after a finding's own, joined
+ * on every finding): the note most of them carry whole (the shortest of those), when at least two
+ * do, as their note or as its last part (the engine writes a policy's note after a finding's own, joined
  * by "; "). `all`: every finding of the group carries it.
  */
 export interface SharedNote {
@@ -241,19 +241,32 @@ export interface SharedNote {
 }
 
 export function sharedApproximate(g: PolicyGroup): SharedNote | undefined {
-  let shortest: string | undefined;
   let total = 0;
+  const notes = new Set<string>();
   for (const k of g.kinds)
     for (const f of k.findings) {
       total++;
-      if (f.approximate !== undefined && (shortest === undefined || f.approximate.length < shortest.length))
-        shortest = f.approximate;
+      if (f.approximate !== undefined) notes.add(f.approximate);
     }
-  if (shortest === undefined) return undefined;
-  let carry = 0;
-  for (const k of g.kinds) for (const f of k.findings) if (carries(f.approximate, shortest)) carry++;
-  return carry >= 2 ? { text: shortest, all: carry === total } : undefined;
+  if (notes.size === 0) return undefined;
+  // The note most findings carry (the shortest of those): a policy's missing permissions share one
+  // that its other findings do not. Of many distinct notes, only the shortest is weighed.
+  const candidates = [...notes].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  let best: SharedNote | undefined;
+  let most = 1;
+  for (const text of candidates.slice(0, MAX_SHARED_CANDIDATES)) {
+    let carry = 0;
+    for (const k of g.kinds) for (const f of k.findings) if (carries(f.approximate, text)) carry++;
+    if (carry > most) {
+      most = carry;
+      best = { text, all: carry === total };
+    }
+  }
+  return best;
 }
+
+/** sharedApproximate weighs at most so many distinct notes of one policy. */
+const MAX_SHARED_CANDIDATES = 16;
 
 const carries = (note: string | undefined, shared: string): boolean =>
   note !== undefined && (note === shared || note.endsWith(`; ${shared}`));
