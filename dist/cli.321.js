@@ -21656,9 +21656,10 @@ class Evaluator {
     }
     /**
      * Whether the stack can have these conditions (not known offline) so: some values of the
-     * parameters without a default they rest on (and of the stack's region) give each its value.
-     * Each such parameter is tried with its AllowedValues, else with each literal the conditions
-     * compare it with and one other value. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
+     * parameters without a default they rest on (and of the stack's region and account) give each
+     * its value. Each such parameter is tried with its AllowedValues, else with each literal the
+     * conditions compare it (or a parameter linked to it) with and one other value per parameter
+     * linked. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
      * true is not possible. True when it cannot tell (a condition resting on another value not known,
      * or more than MAX_VALUATIONS values to try).
      */
@@ -21705,8 +21706,8 @@ class Evaluator {
         // Only what compares such a parameter with a literal or with another is tried: one used in any
         // other way (Fn::Select of it...) may take values no literal names, and then nothing is excluded.
         let simple = true;
-        const paired = new Set();
         const pairs = [];
+        const resources = (0,json_lines/* isObject */.Gv)(this.template.Resources) ? this.template.Resources : {};
         const triedRef = (x) => (0,json_lines/* isObject */.Gv)(x) && Object.keys(x).length === 1 && typeof x.Ref === 'string' && tried(x.Ref)
             ? x.Ref
             : undefined;
@@ -21746,7 +21747,6 @@ class Evaluator {
             }
             // A resource's value (its name may be made of a parameter, `!Sub '${Env}-bucket'`): nothing
             // is excluded.
-            const resources = (0,json_lines/* isObject */.Gv)(this.template.Resources) ? this.template.Resources : {};
             const refName = keys.length === 1 && typeof v.Ref === 'string' ? v.Ref : undefined;
             const att = keys.length === 1 ? v['Fn::GetAtt'] : undefined;
             const attName = Array.isArray(att) ? att[0] : typeof att === 'string' ? att.split('.')[0] : undefined;
@@ -21784,10 +21784,8 @@ class Evaluator {
                         literals.get(name).add(other);
                     else if (scalar(other))
                         simple = false;
-                    else if (triedRef(other) !== undefined) {
-                        paired.add(name);
+                    else if (triedRef(other) !== undefined)
                         pairs.push([name, triedRef(other)]);
-                    }
                     else
                         simple = false;
                 });
@@ -21803,38 +21801,26 @@ class Evaluator {
             }
         if (!simple)
             return true;
-        // Parameters compared with each other may take each other's literals.
-        for (let changed = true; changed;) {
-            changed = false;
-            for (const [x, y] of pairs) {
-                const a = literals.get(x);
-                const b = literals.get(y);
-                for (const [from, to] of [
-                    [a, b],
-                    [b, a],
-                ])
-                    for (const l of from)
-                        if (!to.has(l)) {
-                            to.add(l);
-                            changed = true;
-                        }
+        // Parameters linked by comparisons with each other: each takes the literals of all of them, and
+        // as many values no literal names as they are (they may split into that many groups of equal
+        // values).
+        const linked = new Map();
+        for (const p of literals.keys())
+            linked.set(p, new Set([p]));
+        for (const [x, y] of pairs) {
+            const a = linked.get(x);
+            const b = linked.get(y);
+            if (a === b)
+                continue;
+            for (const q of b) {
+                a.add(q);
+                linked.set(q, a);
             }
         }
-        // Parameters linked by comparisons may split into as many groups of equal values as there are
-        // of them: each may take as many values no literal names.
-        const linked = new Map();
-        for (const p of literals.keys()) {
-            const group = new Set([p]);
-            for (let grew = true; grew;) {
-                grew = false;
-                for (const [x, y] of pairs)
-                    if (group.has(x) !== group.has(y)) {
-                        group.add(x);
-                        group.add(y);
-                        grew = true;
-                    }
-            }
-            linked.set(p, group.size);
+        for (const group of new Set(linked.values())) {
+            const all = new Set([...group].flatMap((q) => [...literals.get(q)]));
+            for (const q of group)
+                literals.set(q, all);
         }
         const names = [...literals.keys()];
         const options = names.map((p) => {
@@ -21843,9 +21829,7 @@ class Evaluator {
                 return allowed;
             // (the region is one of the partition `aws`, as AWS::Partition is read)
             const own = [...literals.get(p)].filter((x) => p !== 'AWS::Region' || !OTHER_PARTITION_REGION.test(x));
-            // (compared with another parameter: also a value of its own, so that they may differ)
-            const others = paired.has(p) ? linked.get(p) : 1;
-            return [...own, ...Array.from({ length: others }, (_, i) => `${OTHER_VALUE} ${i}`)];
+            return [...own, ...Array.from({ length: linked.get(p).size }, (_, i) => `${OTHER_VALUE} ${i}`)];
         });
         let count = 1;
         for (const o of options)
