@@ -261,4 +261,34 @@ resource "aws_iam_user_policy_attachment" "extra" {
         'what is missing may be granted by ${var.extra_arn} (attached to aws_iam_user.sky, could not be read)',
       );
   });
+
+  test("CloudFormation: an attachment not read is listed under the role's id once, not its file's path twice", async () => {
+    const root = repo({
+      'template.yaml': `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: 'arn:aws:iam::111122223333:root' }
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - !ImportValue SharedPolicyArn
+      Policies:
+        - PolicyName: sky
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ec2:RunInstances
+                Resource: '*'
+`,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
+    const unresolved = report.policies.filter((p) => p.status === 'unresolved');
+    expect(unresolved.map((p) => p.id)).toEqual([
+      'template.yaml#Role->$.Resources.Role.Properties.ManagedPolicyArns[0]',
+    ]);
+    expect(missing(report.findings).length).toBeGreaterThan(0);
+  });
 });

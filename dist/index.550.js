@@ -13686,6 +13686,14 @@ class principals_Analyzer extends PolicyAnalyzer {
     shortId(p) {
         return p.record.id.slice(this.file.path.length + 1);
     }
+    /** The trust policy records a resource holds become the role's (roleTrust reads them by id). */
+    linkTrust(p, owner) {
+        if (p.record.type !== 'role')
+            return;
+        const trust = (this.recordsOf.get(owner) ?? []).filter((x) => x.kind === 'trust').map((x) => x.id);
+        if (trust.length)
+            (p.record.trustIds ??= []).push(...trust);
+    }
     linkPrincipals(live) {
         for (const r of live) {
             const P = [...r.path, 'Properties'];
@@ -13693,6 +13701,7 @@ class principals_Analyzer extends PolicyAnalyzer {
             if (types_PRINCIPAL_TYPES[r.type]) {
                 const p = this.principal(r);
                 p.record.policyIds.push(...own.map((x) => x.id));
+                this.linkTrust(p, r.logicalId);
                 // (a list, or an item, chosen by a condition not known: the policies of both branches)
                 for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
                     for (const it of this.items(whole.value, whole.path))
@@ -13723,6 +13732,8 @@ class principals_Analyzer extends PolicyAnalyzer {
                     continue;
                 role.record.policyIds.push(...own.map((x) => x.id));
                 if (roleRes?.implicitFor === r.logicalId) {
+                    // (the role SAM makes has the function's AssumeRolePolicyDocument, when written)
+                    this.linkTrust(role, r.logicalId);
                     // (a state machine's role gets none of these)
                     if (r.type === 'AWS::Serverless::Function')
                         this.samImplicitPolicies(r, role);
@@ -25089,7 +25100,9 @@ function roleTrust(inputs) {
     for (const { result } of inputs) {
         for (const principal of result.principals ?? []) {
             const trust = principal.type === 'role'
-                ? result.policies.find((r) => r.kind === 'trust' && r.status === 'resolved' && r.address === principal.id)
+                ? result.policies.find((r) => r.kind === 'trust' &&
+                    r.status === 'resolved' &&
+                    (principal.trustIds ? principal.trustIds.includes(r.id) : r.address === principal.id))
                 : undefined;
             // A role whose trust is not known says nothing (the file's trust policies are read instead).
             if (principal.type === 'role' && !trust)
@@ -25332,7 +25345,11 @@ async function runAudit(req) {
     const listed = new Set(outcome.policies.map((p) => p.id));
     for (const principal of principals.values()) {
         for (const u of principal.unresolved) {
-            const id = `${principal.path}#${principal.id}->${u.ref}`;
+            // (a CloudFormation principal's id already starts with its file's path)
+            const owner = principal.id.startsWith(`${principal.path}#`)
+                ? principal.id
+                : `${principal.path}#${principal.id}`;
+            const id = `${owner}->${u.ref}`;
             if (listed.has(id))
                 continue;
             listed.add(id);

@@ -640,6 +640,33 @@ describe('which principal a baseline describes', () => {
     expect(excessLike(report)).toEqual([]);
   });
 
+  it("CloudFormation: each role's own trust policy decides, not every trust policy of its template", async () => {
+    // Two roles in one template: an EC2 instance role and SkyPilot's user-like cross-account role.
+    // Each role's policy is judged by its own role's trust (it was by the file's, so both were
+    // "unsure" and the instance role's policy was audited against SkyPilot's user baseline).
+    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    const role = (trust: unknown) => ({
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: trust,
+        Policies: [{ PolicyName: 'skypilot', PolicyDocument: minimal }],
+      },
+    });
+    const accountTrust = doc([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const report = await audit({
+      'template.json': { Resources: { Instance: role(ec2Trust), Shared: role(accountTrust) } },
+    });
+    const status = (address: string) => report.policies.find((p) => p.address === address);
+    expect(status('Instance.Policies[0]')?.status).toBe('not-matched');
+    expect(status('Instance.Policies[0]')?.reason).toMatch(
+      /instance or service role's policy \(its role's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
+    );
+    expect(status('Shared.Policies[0]')?.status).toBe('audited');
+    expect(status('Shared.Policies[0]')?.detection?.evidence.join('\n') ?? '').not.toContain('unsure');
+  });
+
   it('a policy attached to an instance role and to a user is audited against a user baseline', async () => {
     // As a user's SkyPilot Terraform: one policy for the API server's instance role and its user.
     const minimal = vendor('skypilot-aws-minimal-34478f4.json');

@@ -178,7 +178,10 @@ function roleTrust(
       const trust =
         principal.type === 'role'
           ? result.policies.find(
-              (r) => r.kind === 'trust' && r.status === 'resolved' && r.address === principal.id,
+              (r) =>
+                r.kind === 'trust' &&
+                r.status === 'resolved' &&
+                (principal.trustIds ? principal.trustIds.includes(r.id) : r.address === principal.id),
             )
           : undefined;
       // A role whose trust is not known says nothing (the file's trust policies are read instead).
@@ -447,7 +450,11 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const listed = new Set(outcome.policies.map((p) => p.id));
   for (const principal of principals.values()) {
     for (const u of principal.unresolved) {
-      const id = `${principal.path}#${principal.id}->${u.ref}`;
+      // (a CloudFormation principal's id already starts with its file's path)
+      const owner = principal.id.startsWith(`${principal.path}#`)
+        ? principal.id
+        : `${principal.path}#${principal.id}`;
+      const id = `${owner}->${u.ref}`;
       if (listed.has(id)) continue;
       listed.add(id);
       // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.

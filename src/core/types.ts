@@ -116,6 +116,11 @@ export interface PrincipalRecord {
   policyIds: string[];
   /** Attachments that could not be resolved to a policy (e.g. an unknown managed policy ARN). */
   unresolved: { ref: string; reason: string }[];
+  /**
+   * Ids of the role's trust policy records, where its reader links them (CloudFormation); without
+   * it, a trust record whose address is the principal's id is the role's (Terraform).
+   */
+  trustIds?: string[];
 }
 
 /** What one parser made of one file. */

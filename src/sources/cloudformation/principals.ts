@@ -228,6 +228,13 @@ export class Analyzer extends PolicyAnalyzer {
     return p.record.id.slice(this.file.path.length + 1);
   }
 
+  /** The trust policy records a resource holds become the role's (roleTrust reads them by id). */
+  private linkTrust(p: PrincipalEntry, owner: string): void {
+    if (p.record.type !== 'role') return;
+    const trust = (this.recordsOf.get(owner) ?? []).filter((x) => x.kind === 'trust').map((x) => x.id);
+    if (trust.length) (p.record.trustIds ??= []).push(...trust);
+  }
+
   linkPrincipals(live: Resource[]): void {
     for (const r of live) {
       const P = [...r.path, 'Properties'];
@@ -235,6 +242,7 @@ export class Analyzer extends PolicyAnalyzer {
       if (PRINCIPAL_TYPES[r.type]) {
         const p = this.principal(r)!;
         p.record.policyIds.push(...own.map((x) => x.id));
+        this.linkTrust(p, r.logicalId);
         // (a list, or an item, chosen by a condition not known: the policies of both branches)
         for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
           for (const it of this.items(whole.value, whole.path))
@@ -261,6 +269,8 @@ export class Analyzer extends PolicyAnalyzer {
         if (!role) continue;
         role.record.policyIds.push(...own.map((x) => x.id));
         if (roleRes?.implicitFor === r.logicalId) {
+          // (the role SAM makes has the function's AssumeRolePolicyDocument, when written)
+          this.linkTrust(role, r.logicalId);
           // (a state machine's role gets none of these)
           if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
           const raw = r.props.Policies;
