@@ -2891,8 +2891,8 @@ function discover(root, paths) {
 
 // EXTERNAL MODULE: ./src/sources/index.ts + 16 modules
 var sources = __webpack_require__(6398);
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 9 modules
-var sources_hcl = __webpack_require__(5041);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
+var sources_hcl = __webpack_require__(8190);
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
 function withoutKeys(address) {
     return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
@@ -16771,7 +16771,7 @@ function decide(report, failOn, threshold) {
 
 /***/ }),
 
-/***/ 5041:
+/***/ 8190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17321,13 +17321,38 @@ function partialOr(items, partial, text) {
         ? new hcl_values/* PartialList */.A0(text, items)
         : new hcl_values/* Unknown */.$r(text);
 }
+/** How many try() or can() arguments are being evaluated (see mismatch). */
+let tries = 0;
+/** Evaluates `f` as an argument of try() or can(): a function given a value of the wrong type fails. */
+function insideTry(f) {
+    tries++;
+    try {
+        return f();
+    }
+    finally {
+        tries--;
+    }
+}
+/**
+ * What a function makes of an argument that is not of the type it needs: inside try() or can(),
+ * Terraform's error, so that try() takes its next argument (`try(flatten(var.x), var.x)` with a
+ * map); elsewhere, and when the argument is not known, an unknown. (A configuration Terraform
+ * applies has no such error outside try(): there it means this reader's value differs from
+ * Terraform's, which is read as not known rather than losing the policy.)
+ */
+function mismatch(v, text, what) {
+    if (tries === 0 || v === undefined || v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5 || v instanceof hcl_values/* Json */.LM)
+        return new hcl_values/* Unknown */.$r(text);
+    const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : (0,hcl_values/* isObj */.sA)(v) ? 'an object' : `a ${typeof v}`;
+    throw new HclEvalError(`${what}, got ${got}`);
+}
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
-function overItems(l, text, f) {
+function overItems(l, text, f, name) {
     if (Array.isArray(l))
         return f(l);
     if (l instanceof hcl_values/* PartialList */.A0)
         return partialOr(f([...l.items]), true, text);
-    return new hcl_values/* Unknown */.$r(text);
+    return mismatch(l, text, `${name}: expected a list or set`);
 }
 function num(v, what) {
     if (typeof v === 'number')
@@ -17438,7 +17463,7 @@ const FUNCTIONS = {
             if (a === null)
                 continue;
             if (!(0,hcl_values/* isObj */.sA)(a))
-                return new hcl_values/* Unknown */.$r(text);
+                return mismatch(a, text, 'merge: expected objects or maps');
             // Keys that are not known stay marked (a later known key of the same text replaces one).
             const notKnown = (0,hcl_values/* templateKeysOf */.UM)(a);
             for (const k of Object.keys(a)) {
@@ -17456,7 +17481,7 @@ const FUNCTIONS = {
     },
     flatten: ([l], text) => {
         if (!Array.isArray(l) && !(l instanceof hcl_values/* PartialList */.A0))
-            return new hcl_values/* Unknown */.$r(text);
+            return mismatch(l, text, 'flatten: expected a list or set');
         // An unknown item may be a list of any length: kept as one Unknown, the result partly known.
         const acc = { partial: l instanceof hcl_values/* PartialList */.A0 };
         const out = [];
@@ -17486,11 +17511,11 @@ const FUNCTIONS = {
             ? partialOr(out, acc.partial, text)
             : new hcl_values/* Unknown */.$r(text);
     },
-    distinct: ([l], text) => overItems(l, text, distinct),
-    compact: ([l], text) => overItems(l, text, (xs) => xs.filter((x) => x !== '' && x !== null)),
+    distinct: ([l], text) => overItems(l, text, distinct, 'distinct'),
+    compact: ([l], text) => overItems(l, text, (xs) => xs.filter((x) => x !== '' && x !== null), 'compact'),
     one: ([l], text) => {
         if (!Array.isArray(l))
-            return new hcl_values/* Unknown */.$r(text);
+            return mismatch(l, text, 'one: expected a list or set');
         if (l.length === 0)
             return null;
         if (l.length === 1)
@@ -17522,7 +17547,9 @@ const FUNCTIONS = {
         return [];
     },
     lookup: ([m, k, d], text) => {
-        if (!(0,hcl_values/* isObj */.sA)(m) || (typeof k !== 'string' && typeof k !== 'number'))
+        if (!(0,hcl_values/* isObj */.sA)(m))
+            return mismatch(m, text, 'lookup: expected a map or object');
+        if (typeof k !== 'string' && typeof k !== 'number')
             return new hcl_values/* Unknown */.$r(text);
         const key = String(k);
         if (Object.hasOwn(m, key))
@@ -17549,12 +17576,12 @@ const FUNCTIONS = {
             return new hcl_values/* Unknown */.$r(text);
         return l.some((x) => equal(x, v));
     },
-    keys: ([m], text) => ((0,hcl_values/* isObj */.sA)(m) ? Object.keys(m).sort() : new hcl_values/* Unknown */.$r(text)),
+    keys: ([m], text) => (0,hcl_values/* isObj */.sA)(m) ? Object.keys(m).sort() : mismatch(m, text, 'keys: expected a map or object'),
     values: ([m], text) => (0,hcl_values/* isObj */.sA)(m)
         ? Object.keys(m)
             .sort()
             .map((k) => m[k])
-        : new hcl_values/* Unknown */.$r(text),
+        : mismatch(m, text, 'values: expected a map or object'),
     length: ([v], text) => {
         // As Terraform: an error (which try() turns into its fallback), not an unknown.
         if (v === null)
@@ -17565,11 +17592,16 @@ const FUNCTIONS = {
             return Object.keys(v).length;
         if (typeof v === 'string')
             return Array.from(v).length;
-        return new hcl_values/* Unknown */.$r(text);
+        return mismatch(v, text, 'length: expected a list, map or string');
     },
-    tolist: ([v], text) => (Array.isArray(v) || v instanceof hcl_values/* PartialList */.A0 ? v : new hcl_values/* Unknown */.$r(text)),
-    toset: ([v], text) => overItems(v, text, distinct),
-    tomap: ([v], text) => ((0,hcl_values/* isObj */.sA)(v) ? v : new hcl_values/* Unknown */.$r(text)),
+    // (a set made a list: its elements in the set's order, keyed by index again)
+    tolist: ([v], text) => (0,hcl_values/* isSet */.vM)(v)
+        ? [...v]
+        : Array.isArray(v) || v instanceof hcl_values/* PartialList */.A0
+            ? v
+            : mismatch(v, text, 'tolist: expected a list or set'),
+    toset: ([v], text) => overItems(v, text, (xs) => (0,hcl_values/* asSet */.pZ)(distinct(xs)), 'toset'),
+    tomap: ([v], text) => ((0,hcl_values/* isObj */.sA)(v) ? v : mismatch(v, text, 'tomap: expected a map or object')),
     tostring: ([v], text) => {
         const s = (0,hcl_values/* primitiveString */.X2)(v);
         if (s !== undefined)
@@ -17613,7 +17645,7 @@ const FUNCTIONS = {
         const out = [];
         for (const a of args)
             out.push(...listItems(a, 'setunion', acc));
-        return partialOr(distinct(out), acc.partial, text);
+        return partialOr((0,hcl_values/* asSet */.pZ)(distinct(out)), acc.partial, text);
     },
     lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new hcl_values/* Unknown */.$r(text)),
     upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new hcl_values/* Unknown */.$r(text)),
@@ -18145,8 +18177,9 @@ function stripIndent(v, raw) {
 function iterable(v) {
     if (v instanceof hcl_values/* Json */.LM)
         v = v.value;
+    // (a set's element is its own key)
     if (Array.isArray(v))
-        return v.map((x, i) => [i, x]);
+        return (0,hcl_values/* isSet */.vM)(v) ? v.map((x) => [x, x]) : v.map((x, i) => [i, x]);
     if ((0,hcl_values/* isObj */.sA)(v))
         return Object.keys(v)
             .sort()
@@ -18215,7 +18248,7 @@ function functionCall(n, scope, depth) {
         for (const a of argNodes) {
             try {
                 const made = (0,hcl_values/* absentCount */.rE)();
-                const v = evaluate(a, scope, depth + 1);
+                const v = insideTry(() => evaluate(a, scope, depth + 1));
                 // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
                 if ((0,hcl_values/* absentCount */.rE)() !== made || (0,hcl_values/* hasAbsent */.Y2)(v))
                     continue;
@@ -18307,8 +18340,20 @@ function operation(n, scope, depth) {
             throw new HclEvalError(`${text}: - of a value that is not a number`);
         return -v;
     }
-    // binary_operation: the operator is the anonymous child between the two terms.
-    const opAt = parts.findIndex((p, i) => i > 0 && !p.isNamed);
+    // binary_operation: the operator is the anonymous child between the two terms, outside the
+    // parentheses of either (`(a || b) && c`: the left term is `(`, an expression and `)`).
+    let depth0 = 0;
+    const opAt = parts.findIndex((p, i) => {
+        if (p.isNamed)
+            return false;
+        if (p.type === '(')
+            depth0++;
+        else if (p.type === ')')
+            depth0--;
+        else
+            return i > 0 && depth0 === 0;
+        return false;
+    });
     if (opAt < 0)
         throw new HclEvalError(`cannot read the operation ${text}`);
     const op = parts[opAt].text;
@@ -18629,6 +18674,180 @@ function resourceAttribute(type, values, attribute, canonical, ref, scope, other
 
 // EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
 var resource_types = __webpack_require__(7469);
+;// CONCATENATED MODULE: ./src/sources/hcl/types.ts
+// A variable's type constraint (`type = list(object({ sid = optional(string), effect =
+// optional(string, "Allow") }))`), as far as it changes the value a module sees. Terraform converts
+// every value given to a variable (a module argument, a tfvars entry, the default) to its type:
+// an attribute of an object type declared optional() and left out (or null) becomes its default,
+// else null, so that `not_actions = statement.value.not_actions` is null, not an error; and a
+// value of a set type is a set (its elements in order, each its own key). Nothing else of the
+// conversion matters here (a string for a number is the same text), so a type that has neither is
+// not applied at all.
+
+
+
+const OTHER = { kind: 'other' };
+/** The one named child of an `expression` node (the expression itself). */
+function inner(n) {
+    let x = n;
+    while (x.type === 'expression' && (0,parse/* kids */.aw)(x).length === 1)
+        x = (0,parse/* kids */.aw)(x)[0];
+    return x;
+}
+/** The type an expression of a `type` attribute writes (what is not understood is `other`: left as given). */
+function typeOf(n, depth = 0) {
+    const x = inner(n);
+    if (depth > 32 || x.type !== 'function_call')
+        return OTHER;
+    const name = (0,parse/* kids */.aw)(x)[0]?.text;
+    const args = (0,parse/* kids */.aw)((0,parse/* kids */.aw)(x).find((k) => k.type === 'function_arguments') ?? x).filter((k) => k.type === 'expression');
+    const first = args[0];
+    if (!first)
+        return OTHER;
+    if (name === 'list' || name === 'set' || name === 'map')
+        return { kind: name, of: typeOf(first, depth + 1) };
+    const collection = inner(first);
+    const body = collection.type === 'collection_value' ? (0,parse/* kids */.aw)(collection)[0] : undefined;
+    if (name === 'tuple' && body?.type === 'tuple')
+        return {
+            kind: 'tuple',
+            items: (0,parse/* kids */.aw)(body)
+                .filter((k) => k.type === 'expression')
+                .map((k) => typeOf(k, depth + 1)),
+        };
+    if (name === 'object' && body?.type === 'object') {
+        const attrs = new Map();
+        for (const el of (0,parse/* kids */.aw)(body)) {
+            if (el.type !== 'object_elem')
+                continue;
+            const k = el.childForFieldName('key');
+            const v = el.childForFieldName('val');
+            if (!k || !v)
+                continue;
+            const key = inner(k).text.replace(/^"(.*)"$/s, '$1');
+            const t = inner(v);
+            const optional = t.type === 'function_call' && (0,parse/* kids */.aw)(t)[0]?.text === 'optional';
+            if (!optional) {
+                attrs.set(key, { type: typeOf(v, depth + 1), optional: false });
+                continue;
+            }
+            const [of, dflt] = (0,parse/* kids */.aw)((0,parse/* kids */.aw)(t).find((c) => c.type === 'function_arguments') ?? t).filter((c) => c.type === 'expression');
+            attrs.set(key, { type: of ? typeOf(of, depth + 1) : OTHER, optional: true, default: dflt });
+        }
+        return { kind: 'object', attrs };
+    }
+    return OTHER;
+}
+/** Whether converting to this type can change a value (an optional attribute, a set, inside). */
+function converts(t, depth = 0) {
+    if (depth > 32)
+        return false;
+    switch (t.kind) {
+        case 'other':
+            return false;
+        case 'set':
+            return true;
+        case 'list':
+        case 'map':
+            return converts(t.of, depth + 1);
+        case 'tuple':
+            return t.items.some((x) => converts(x, depth + 1));
+        case 'object':
+            return [...t.attrs.values()].some((a) => a.optional || converts(a.type, depth + 1));
+    }
+}
+/**
+ * `v` converted to `t` (see the top of this file); `dflt` evaluates an optional attribute's
+ * default. Values not known, or not of the type's shape, are left as they are (Terraform would
+ * refuse the latter; the reading goes on). Lines are kept: a copy has its original's origins.
+ */
+function convert(v, t, dflt, depth = 0) {
+    if (depth > 32 || v === null || t.kind === 'other')
+        return v;
+    if (Array.isArray(v)) {
+        if (t.kind === 'list' || t.kind === 'set') {
+            const items = v.map((x) => convert(x, t.of, dflt, depth + 1));
+            if (t.kind === 'list')
+                return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+            // A set: distinct elements (by their JSON), in Terraform's order; each keeps its line.
+            const seen = new Map();
+            const kept = [];
+            items.forEach((x, at) => {
+                const key = JSON.stringify(x);
+                if (typeof x === 'object' && x !== null && !Array.isArray(x) && !(0,hcl_values/* isObj */.sA)(x))
+                    kept.push({ x, at });
+                else if (!seen.has(key)) {
+                    seen.set(key, at);
+                    kept.push({ x, at });
+                }
+            });
+            const set = (0,hcl_values/* asSet */.pZ)(kept.map((k) => k.x));
+            const o = originOf(v);
+            if (o)
+                setOrigin(set, o);
+            // (distinct elements: each found again by identity once sorted)
+            set.forEach((x, i) => {
+                const at = kept.find((k) => k.x === x)?.at;
+                const e = at === undefined ? undefined : entryOriginOf(v, at);
+                if (e)
+                    setEntryOrigin(set, i, e);
+            });
+            return set;
+        }
+        if (t.kind === 'tuple') {
+            const items = v.map((x, i) => (t.items[i] ? convert(x, t.items[i], dflt, depth + 1) : x));
+            return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+        }
+        return v;
+    }
+    if (!(0,hcl_values/* isObj */.sA)(v))
+        return v;
+    if (t.kind === 'map') {
+        const out = (0,hcl_values/* newObj */.AC)();
+        let changed = false;
+        for (const k of Object.keys(v)) {
+            out[k] = convert(v[k], t.of, dflt, depth + 1);
+            changed ||= out[k] !== v[k];
+        }
+        return changed ? copyOrigins(v, out) : v;
+    }
+    if (t.kind !== 'object')
+        return v;
+    const out = (0,hcl_values/* newObj */.AC)();
+    let changed = false;
+    for (const k of Object.keys(v))
+        out[k] = v[k];
+    for (const [k, a] of t.attrs) {
+        const has = Object.hasOwn(v, k);
+        if (has && v[k] !== null) {
+            out[k] = convert(v[k], a.type, dflt, depth + 1);
+            changed ||= out[k] !== v[k];
+        }
+        else if (a.optional) {
+            // Left out, or null: the default (converted to the attribute's type), else null.
+            out[k] = a.default ? convert(dflt(a.default), a.type, dflt, depth + 1) : null;
+            changed ||= !has || out[k] !== null;
+        }
+    }
+    return changed ? copyOrigins(v, out) : v;
+}
+/** `to` with the origins (and keys not known) of `from`, entry by entry. */
+function copyOrigins(from, to) {
+    const o = originOf(from);
+    if (o)
+        setOrigin(to, o);
+    const keys = Array.isArray(to) ? to.map((_, i) => i) : Object.keys(to);
+    for (const k of keys) {
+        const e = entryOriginOf(from, k);
+        if (e)
+            setEntryOrigin(to, k, e);
+    }
+    if ((0,hcl_values/* isObj */.sA)(from) && (0,hcl_values/* isObj */.sA)(to))
+        for (const [k, u] of (0,hcl_values/* templateKeysOf */.UM)(from) ?? [])
+            (0,hcl_values/* setTemplateKey */.k1)(to, k, u);
+    return to;
+}
+
 ;// CONCATENATED MODULE: ./src/sources/hcl/module-def.ts
 // A module's declarations (variables, locals, resources, data sources, module calls, outputs) gathered
 // from its `.tf` files, and the types an instance of it works with.
@@ -18841,6 +19060,19 @@ function readTfvars(files, problems) {
 
 
 
+/** A variable's type constraint when converting to it can change a value (types.ts), per declaration. */
+const variableTypes = new WeakMap();
+function variableType(d) {
+    let t = variableTypes.get(d);
+    if (t === undefined) {
+        const n = d.attrs.get('type');
+        const spec = n ? typeOf(n) : undefined;
+        t = spec && converts(spec) ? spec : null;
+        variableTypes.set(d, t);
+    }
+    return t ?? undefined;
+}
+
 
 
 /** A module call's `providers` that gives it another configuration of the `aws` provider: its alias. */
@@ -18960,19 +19192,33 @@ class Instance {
         return v;
     }
     variable(name) {
-        const arg = this.args?.get(name);
-        if (arg)
-            return arg();
-        if (!this.args && this.ctx.tfvars.has(name))
-            return this.ctx.tfvars.get(name);
         const d = this.def.variables.get(name);
-        // Undeclared (a module read in part): unknown, as Terraform would refuse it.
+        const arg = this.args?.get(name);
+        const given = arg
+            ? arg()
+            : !this.args && this.ctx.tfvars.has(name)
+                ? this.ctx.tfvars.get(name)
+                : undefined;
+        // Undeclared (a module read in part): as given, else unknown, as Terraform would refuse it.
         if (!d)
-            return new hcl_values/* Unknown */.$r(`var.${name}`);
+            return given ?? new hcl_values/* Unknown */.$r(`var.${name}`);
+        const scope = this.scope(d.file);
         const def = d.attrs.get('default');
-        if (!def)
-            return new hcl_values/* Unknown */.$r(`var.${name}`);
-        return evaluate(def, this.scope(d.file));
+        let v;
+        if (given === undefined) {
+            if (!def)
+                return new hcl_values/* Unknown */.$r(`var.${name}`);
+            v = evaluate(def, scope);
+        }
+        else
+            v = given;
+        // `nullable = false`: a null given is the default.
+        const nullable = d.attrs.get('nullable');
+        if (v === null && given !== undefined && def && nullable && evaluate(nullable, scope) === false)
+            v = evaluate(def, scope);
+        // Its type constraint: optional() attributes, sets (types.ts).
+        const t = variableType(d);
+        return t ? convert(v, t, (n) => evaluate(n, scope)) : v;
     }
     local(name) {
         if (this.localCache.has(name)) {
@@ -19911,10 +20157,12 @@ function lineOf(n) {
 /* harmony export */   bM: () => (/* binding */ fromPlain),
 /* harmony export */   k1: () => (/* binding */ setTemplateKey),
 /* harmony export */   os: () => (/* binding */ shortText),
+/* harmony export */   pZ: () => (/* binding */ asSet),
 /* harmony export */   qE: () => (/* binding */ isKnown),
 /* harmony export */   rE: () => (/* binding */ absentCount),
 /* harmony export */   s$: () => (/* binding */ jsonText),
-/* harmony export */   sA: () => (/* binding */ isObj)
+/* harmony export */   sA: () => (/* binding */ isObj),
+/* harmony export */   vM: () => (/* binding */ isSet)
 /* harmony export */ });
 // The values the HCL evaluator works with: JSON-like values, plus what is not known statically.
 // `Unknown` is a value known only by its expression (`var.name`), possibly with a pattern that
@@ -20038,6 +20286,24 @@ function setTemplateKey(o, key, v) {
 /** The keys of `o` that are not known, with their values as evaluated (see setTemplateKey). */
 function templateKeysOf(o) {
     return templateKeys.get(o);
+}
+/**
+ * Lists that are sets (toset(), a variable of a set type): Terraform iterates a set in its order
+ * (strings by their text, numbers by value) and gives each element as its own key (`each.key`, a
+ * dynamic block's iterator `.key`, `for k, v in a_set`), not an index.
+ */
+const sets = new WeakSet();
+/** Marks a list of distinct elements as a set, in Terraform's order when its elements are all strings or all numbers. */
+function asSet(xs) {
+    if (xs.every((x) => typeof x === 'string'))
+        xs.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    else if (xs.every((x) => typeof x === 'number'))
+        xs.sort((a, b) => a - b);
+    sets.add(xs);
+    return xs;
+}
+function isSet(v) {
+    return Array.isArray(v) && sets.has(v);
 }
 /** A fresh object that cannot reach Object.prototype through a `__proto__` key. */
 function newObj() {
@@ -24564,8 +24830,8 @@ const terraformStateParser = {
     },
 };
 
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 9 modules
-var sources_hcl = __webpack_require__(5041);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
+var sources_hcl = __webpack_require__(8190);
 // EXTERNAL MODULE: ./src/core/memory.ts
 var memory = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/sources/index.ts
@@ -26519,6 +26785,14 @@ function mergeDocuments(sources, own, overrides) {
 
 class DocumentAnalyzer extends AnalyzerBase {
     // ---- policy values
+    /**
+     * A document given as a structure (jsonencode() of a known value, as the .tf reader writes it):
+     * its strings are templates as in *.tf.json, with no interpolation left, so only their escapes
+     * are read (`$${aws:username}` is the policy variable `${aws:username}`).
+     */
+    decoded(doc) {
+        return this.input.templates ? unescapeTemplates(doc, 0) : doc;
+    }
     /** Decodes a policy attribute's value (known JSON, a template, or an unknown value via its references). */
     decode(res, a, label) {
         if (a.state === 'absent')
@@ -26527,7 +26801,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             return this.fromReferences(res, a, label);
         const v = a.value;
         if ((0,json_lines/* isObject */.Gv)(v))
-            return { document: v };
+            return { document: this.decoded(v) };
         if (typeof v !== 'string')
             return {
                 reason: `${label} is not a JSON document, got ${(0,policy_document/* typeName */.go)(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json): fix the configuration`,
@@ -26809,7 +27083,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                     }
                     // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
                     if ((0,json_lines/* isObject */.Gv)(item)) {
-                        more[which].push({ doc: item });
+                        more[which].push({ doc: this.decoded(item) });
                         continue;
                     }
                     // Never dropped in silence: what is not a JSON document makes the policy unresolved.
@@ -26901,6 +27175,25 @@ class DocumentAnalyzer extends AnalyzerBase {
         }
     }
 }
+/** A value's strings (and keys) with the template escapes `$${` and `%%{` read as `${` and `%{`. */
+function unescapeTemplates(v, depth) {
+    if (typeof v === 'string')
+        return v.includes('${') || v.includes('%{') ? unescapeTemplate(v) : v;
+    if (depth > 64 || v === null || typeof v !== 'object')
+        return v;
+    if (Array.isArray(v))
+        return v.map((x) => unescapeTemplates(x, depth + 1));
+    const out = {};
+    for (const [k, x] of Object.entries(v))
+        Object.defineProperty(out, unescapeTemplates(k, depth), {
+            value: unescapeTemplates(x, depth + 1),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    return out;
+}
+const unescapeTemplate = (s) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/policy-records.ts
 

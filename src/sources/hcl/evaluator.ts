@@ -1,7 +1,7 @@
 // Evaluates HCL expressions (tree-sitter nodes) to Values, on what is known statically. What is
 // not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
 // HclEvalError, which the caller turns into an unresolved policy with the reason.
-import { callFunction, HclEvalError, type FnCtx } from './functions.js';
+import { callFunction, HclEvalError, insideTry, type FnCtx } from './functions.js';
 import { setEntryOrigin, setOrigin, setTextOrigin } from './lines.js';
 import { allKids, kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import {
@@ -11,6 +11,7 @@ import {
   concatParts,
   isKnown,
   isObj,
+  isSet,
   Json,
   jsonText,
   newObj,
@@ -416,7 +417,8 @@ function stripIndent(v: Value, raw: string): Value {
 
 function iterable(v: Value | undefined): [Value, Value][] | undefined {
   if (v instanceof Json) v = v.value;
-  if (Array.isArray(v)) return v.map((x, i) => [i, x]);
+  // (a set's element is its own key)
+  if (Array.isArray(v)) return isSet(v) ? v.map((x) => [x, x]) : v.map((x, i) => [i, x]);
   if (isObj(v))
     return Object.keys(v)
       .sort()
@@ -482,7 +484,7 @@ function functionCall(n: Node, scope: Scope, depth: number): Value {
     for (const a of argNodes) {
       try {
         const made = absentCount();
-        const v = evaluate(a, scope, depth + 1);
+        const v = insideTry(() => evaluate(a, scope, depth + 1));
         // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
         if (absentCount() !== made || hasAbsent(v)) continue;
         if (name === 'can') return v instanceof Unknown ? new Unknown(text) : true;
@@ -559,8 +561,16 @@ function operation(n: Node, scope: Scope, depth: number): Value {
     if (typeof v !== 'number') throw new HclEvalError(`${text}: - of a value that is not a number`);
     return -v;
   }
-  // binary_operation: the operator is the anonymous child between the two terms.
-  const opAt = parts.findIndex((p, i) => i > 0 && !p.isNamed);
+  // binary_operation: the operator is the anonymous child between the two terms, outside the
+  // parentheses of either (`(a || b) && c`: the left term is `(`, an expression and `)`).
+  let depth0 = 0;
+  const opAt = parts.findIndex((p, i) => {
+    if (p.isNamed) return false;
+    if (p.type === '(') depth0++;
+    else if (p.type === ')') depth0--;
+    else return i > 0 && depth0 === 0;
+    return false;
+  });
   if (opAt < 0) throw new HclEvalError(`cannot read the operation ${text}`);
   const op = parts[opAt]!.text;
   const a = term(parts.slice(0, opAt), n, scope, depth + 1);

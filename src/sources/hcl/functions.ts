@@ -2,12 +2,14 @@
 // function called with an unknown argument gives an unknown result, except where the unknown part
 // can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
 import {
+  asSet,
   asStringPiece,
   concatParts,
   firstUnknown,
   fromPlain,
   isKnown,
   isObj,
+  isSet,
   Json,
   jsonText,
   newObj,
@@ -82,11 +84,38 @@ function partialOr(items: Value[], partial: boolean, text: string): Value {
     : new Unknown(text);
 }
 
+/** How many try() or can() arguments are being evaluated (see mismatch). */
+let tries = 0;
+
+/** Evaluates `f` as an argument of try() or can(): a function given a value of the wrong type fails. */
+export function insideTry<T>(f: () => T): T {
+  tries++;
+  try {
+    return f();
+  } finally {
+    tries--;
+  }
+}
+
+/**
+ * What a function makes of an argument that is not of the type it needs: inside try() or can(),
+ * Terraform's error, so that try() takes its next argument (`try(flatten(var.x), var.x)` with a
+ * map); elsewhere, and when the argument is not known, an unknown. (A configuration Terraform
+ * applies has no such error outside try(): there it means this reader's value differs from
+ * Terraform's, which is read as not known rather than losing the policy.)
+ */
+function mismatch(v: Value | undefined, text: string, what: string): Unknown {
+  if (tries === 0 || v === undefined || v instanceof Unknown || v instanceof Tmpl || v instanceof Json)
+    return new Unknown(text);
+  const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : isObj(v) ? 'an object' : `a ${typeof v}`;
+  throw new HclEvalError(`${what}, got ${got}`);
+}
+
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
-function overItems(l: Value, text: string, f: (xs: Value[]) => Value[]): Value {
+function overItems(l: Value, text: string, f: (xs: Value[]) => Value[], name: string): Value {
   if (Array.isArray(l)) return f(l);
   if (l instanceof PartialList) return partialOr(f([...l.items]), true, text);
-  return new Unknown(text);
+  return mismatch(l, text, `${name}: expected a list or set`);
 }
 
 function num(v: Value, what: string): number {
@@ -190,7 +219,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const marks = new Map<string, Unknown | Tmpl>();
     for (const a of args) {
       if (a === null) continue;
-      if (!isObj(a)) return new Unknown(text);
+      if (!isObj(a)) return mismatch(a, text, 'merge: expected objects or maps');
       // Keys that are not known stay marked (a later known key of the same text replaces one).
       const notKnown = templateKeysOf(a);
       for (const k of Object.keys(a)) {
@@ -204,7 +233,8 @@ const FUNCTIONS: Record<string, Fn> = {
     return out;
   },
   flatten: ([l], text) => {
-    if (!Array.isArray(l) && !(l instanceof PartialList)) return new Unknown(text);
+    if (!Array.isArray(l) && !(l instanceof PartialList))
+      return mismatch(l, text, 'flatten: expected a list or set');
     // An unknown item may be a list of any length: kept as one Unknown, the result partly known.
     const acc = { partial: l instanceof PartialList };
     const out: Value[] = [];
@@ -227,10 +257,10 @@ const FUNCTIONS: Record<string, Fn> = {
       ? partialOr(out, acc.partial, text)
       : new Unknown(text);
   },
-  distinct: ([l], text) => overItems(l!, text, distinct),
-  compact: ([l], text) => overItems(l!, text, (xs) => xs.filter((x) => x !== '' && x !== null)),
+  distinct: ([l], text) => overItems(l!, text, distinct, 'distinct'),
+  compact: ([l], text) => overItems(l!, text, (xs) => xs.filter((x) => x !== '' && x !== null), 'compact'),
   one: ([l], text) => {
-    if (!Array.isArray(l)) return new Unknown(text);
+    if (!Array.isArray(l)) return mismatch(l, text, 'one: expected a list or set');
     if (l.length === 0) return null;
     if (l.length === 1) return l[0]!;
     throw new HclEvalError('one: the list has more than one element');
@@ -257,7 +287,8 @@ const FUNCTIONS: Record<string, Fn> = {
     return [];
   },
   lookup: ([m, k, d], text) => {
-    if (!isObj(m) || (typeof k !== 'string' && typeof k !== 'number')) return new Unknown(text);
+    if (!isObj(m)) return mismatch(m, text, 'lookup: expected a map or object');
+    if (typeof k !== 'string' && typeof k !== 'number') return new Unknown(text);
     const key = String(k);
     if (Object.hasOwn(m, key)) return m[key]!;
     if (d !== undefined) return d;
@@ -277,24 +308,31 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!Array.isArray(l) || !isKnown(l) || !isKnown(v!)) return new Unknown(text);
     return l.some((x) => equal(x, v!));
   },
-  keys: ([m], text) => (isObj(m) ? Object.keys(m).sort() : new Unknown(text)),
+  keys: ([m], text) =>
+    isObj(m) ? Object.keys(m).sort() : mismatch(m, text, 'keys: expected a map or object'),
   values: ([m], text) =>
     isObj(m)
       ? Object.keys(m)
           .sort()
           .map((k) => m[k]!)
-      : new Unknown(text),
+      : mismatch(m, text, 'values: expected a map or object'),
   length: ([v], text) => {
     // As Terraform: an error (which try() turns into its fallback), not an unknown.
     if (v === null) throw new HclEvalError('length: the argument is null');
     if (Array.isArray(v)) return v.length;
     if (isObj(v)) return Object.keys(v).length;
     if (typeof v === 'string') return Array.from(v).length;
-    return new Unknown(text);
+    return mismatch(v, text, 'length: expected a list, map or string');
   },
-  tolist: ([v], text) => (Array.isArray(v) || v instanceof PartialList ? v : new Unknown(text)),
-  toset: ([v], text) => overItems(v!, text, distinct),
-  tomap: ([v], text) => (isObj(v) ? v : new Unknown(text)),
+  // (a set made a list: its elements in the set's order, keyed by index again)
+  tolist: ([v], text) =>
+    isSet(v!)
+      ? [...(v as Value[])]
+      : Array.isArray(v) || v instanceof PartialList
+        ? v
+        : mismatch(v, text, 'tolist: expected a list or set'),
+  toset: ([v], text) => overItems(v!, text, (xs) => asSet(distinct(xs)), 'toset'),
+  tomap: ([v], text) => (isObj(v) ? v : mismatch(v, text, 'tomap: expected a map or object')),
   tostring: ([v], text) => {
     const s = primitiveString(v!);
     if (s !== undefined) return s;
@@ -337,7 +375,7 @@ const FUNCTIONS: Record<string, Fn> = {
     const acc = { partial: false };
     const out: Value[] = [];
     for (const a of args) out.push(...listItems(a, 'setunion', acc));
-    return partialOr(distinct(out), acc.partial, text);
+    return partialOr(asSet(distinct(out)), acc.partial, text);
   },
   lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new Unknown(text)),
   upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new Unknown(text)),

@@ -13,6 +13,20 @@ import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { PARTITION, resourceAttribute } from './resources.js';
 import { TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
 import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
+import { convert, converts, typeOf, type TypeSpec } from './types.js';
+
+/** A variable's type constraint when converting to it can change a value (types.ts), per declaration. */
+const variableTypes = new WeakMap<Decl, TypeSpec | null>();
+function variableType(d: Decl): TypeSpec | undefined {
+  let t = variableTypes.get(d);
+  if (t === undefined) {
+    const n = d.attrs.get('type');
+    const spec = n ? typeOf(n) : undefined;
+    t = spec && converts(spec) ? spec : null;
+    variableTypes.set(d, t);
+  }
+  return t ?? undefined;
+}
 import {
   MAX_MODULE_DEPTH,
   MAX_INSTANCES,
@@ -154,15 +168,29 @@ export class Instance {
   }
 
   variable(name: string): Value {
-    const arg = this.args?.get(name);
-    if (arg) return arg();
-    if (!this.args && this.ctx.tfvars.has(name)) return this.ctx.tfvars.get(name)!;
     const d = this.def.variables.get(name);
-    // Undeclared (a module read in part): unknown, as Terraform would refuse it.
-    if (!d) return new Unknown(`var.${name}`);
+    const arg = this.args?.get(name);
+    const given = arg
+      ? arg()
+      : !this.args && this.ctx.tfvars.has(name)
+        ? this.ctx.tfvars.get(name)!
+        : undefined;
+    // Undeclared (a module read in part): as given, else unknown, as Terraform would refuse it.
+    if (!d) return given ?? new Unknown(`var.${name}`);
+    const scope = this.scope(d.file);
     const def = d.attrs.get('default');
-    if (!def) return new Unknown(`var.${name}`);
-    return evaluate(def, this.scope(d.file));
+    let v: Value;
+    if (given === undefined) {
+      if (!def) return new Unknown(`var.${name}`);
+      v = evaluate(def, scope);
+    } else v = given;
+    // `nullable = false`: a null given is the default.
+    const nullable = d.attrs.get('nullable');
+    if (v === null && given !== undefined && def && nullable && evaluate(nullable, scope) === false)
+      v = evaluate(def, scope);
+    // Its type constraint: optional() attributes, sets (types.ts).
+    const t = variableType(d);
+    return t ? convert(v, t, (n) => evaluate(n, scope)) : v;
   }
 
   local(name: string): Value {

@@ -122,6 +122,25 @@ export function templateKeysOf(o: Obj): ReadonlyMap<string, Unknown | Tmpl> | un
   return templateKeys.get(o);
 }
 
+/**
+ * Lists that are sets (toset(), a variable of a set type): Terraform iterates a set in its order
+ * (strings by their text, numbers by value) and gives each element as its own key (`each.key`, a
+ * dynamic block's iterator `.key`, `for k, v in a_set`), not an index.
+ */
+const sets = new WeakSet<Value[]>();
+
+/** Marks a list of distinct elements as a set, in Terraform's order when its elements are all strings or all numbers. */
+export function asSet(xs: Value[]): Value[] {
+  if (xs.every((x) => typeof x === 'string')) (xs as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  else if (xs.every((x) => typeof x === 'number')) (xs as number[]).sort((a, b) => a - b);
+  sets.add(xs);
+  return xs;
+}
+
+export function isSet(v: Value): boolean {
+  return Array.isArray(v) && sets.has(v);
+}
+
 /** A fresh object that cannot reach Object.prototype through a `__proto__` key. */
 export function newObj(): Obj {
   return Object.create(null) as Obj;

@@ -40,12 +40,21 @@ import { type DocResult, type Attr, AnalyzerBase } from './analyzer-base.js';
 export class DocumentAnalyzer extends AnalyzerBase {
   // ---- policy values
 
+  /**
+   * A document given as a structure (jsonencode() of a known value, as the .tf reader writes it):
+   * its strings are templates as in *.tf.json, with no interpolation left, so only their escapes
+   * are read (`$${aws:username}` is the policy variable `${aws:username}`).
+   */
+  private decoded(doc: Record<string, unknown>): Record<string, unknown> {
+    return this.input.templates ? (unescapeTemplates(doc, 0) as Record<string, unknown>) : doc;
+  }
+
   /** Decodes a policy attribute's value (known JSON, a template, or an unknown value via its references). */
   protected decode(res: TfResource, a: Attr, label: string): DocResult | 'absent' {
     if (a.state === 'absent') return 'absent';
     if (a.state === 'unknown') return this.fromReferences(res, a, label);
     const v = a.value;
-    if (isObject(v)) return { document: v };
+    if (isObject(v)) return { document: this.decoded(v) };
     if (typeof v !== 'string')
       return {
         reason: `${label} is not a JSON document, got ${typeName(v)}; expected the policy as a JSON string (jsonencode(...) or a data source's json): fix the configuration`,
@@ -318,7 +327,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
           }
           // A document already decoded (jsonencode() of a value, as the .tf reader writes it).
           if (isObject(item)) {
-            more[which].push({ doc: item });
+            more[which].push({ doc: this.decoded(item) });
             continue;
           }
           // Never dropped in silence: what is not a JSON document makes the policy unresolved.
@@ -397,3 +406,21 @@ export class DocumentAnalyzer extends AnalyzerBase {
     }
   }
 }
+
+/** A value's strings (and keys) with the template escapes `$${` and `%%{` read as `${` and `%{`. */
+function unescapeTemplates(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return v.includes('${') || v.includes('%{') ? unescapeTemplate(v) : v;
+  if (depth > 64 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => unescapeTemplates(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v))
+    Object.defineProperty(out, unescapeTemplates(k, depth) as string, {
+      value: unescapeTemplates(x, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return out;
+}
+
+const unescapeTemplate = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');

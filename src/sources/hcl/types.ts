@@ -1,0 +1,169 @@
+// A variable's type constraint (`type = list(object({ sid = optional(string), effect =
+// optional(string, "Allow") }))`), as far as it changes the value a module sees. Terraform converts
+// every value given to a variable (a module argument, a tfvars entry, the default) to its type:
+// an attribute of an object type declared optional() and left out (or null) becomes its default,
+// else null, so that `not_actions = statement.value.not_actions` is null, not an error; and a
+// value of a set type is a set (its elements in order, each its own key). Nothing else of the
+// conversion matters here (a string for a number is the same text), so a type that has neither is
+// not applied at all.
+import { entryOriginOf, originOf, setEntryOrigin, setOrigin } from './lines.js';
+import { kids, type Node } from './parse.js';
+import { asSet, isObj, newObj, templateKeysOf, setTemplateKey, type Value } from './values.js';
+
+export type TypeSpec =
+  | { kind: 'other' }
+  | { kind: 'list' | 'set' | 'map'; of: TypeSpec }
+  | { kind: 'tuple'; items: TypeSpec[] }
+  | { kind: 'object'; attrs: Map<string, { type: TypeSpec; optional: boolean; default?: Node }> };
+
+const OTHER: TypeSpec = { kind: 'other' };
+
+/** The one named child of an `expression` node (the expression itself). */
+function inner(n: Node): Node {
+  let x = n;
+  while (x.type === 'expression' && kids(x).length === 1) x = kids(x)[0]!;
+  return x;
+}
+
+/** The type an expression of a `type` attribute writes (what is not understood is `other`: left as given). */
+export function typeOf(n: Node, depth = 0): TypeSpec {
+  const x = inner(n);
+  if (depth > 32 || x.type !== 'function_call') return OTHER;
+  const name = kids(x)[0]?.text;
+  const args = kids(kids(x).find((k) => k.type === 'function_arguments') ?? x).filter(
+    (k) => k.type === 'expression',
+  );
+  const first = args[0];
+  if (!first) return OTHER;
+  if (name === 'list' || name === 'set' || name === 'map')
+    return { kind: name, of: typeOf(first, depth + 1) };
+  const collection = inner(first);
+  const body = collection.type === 'collection_value' ? kids(collection)[0] : undefined;
+  if (name === 'tuple' && body?.type === 'tuple')
+    return {
+      kind: 'tuple',
+      items: kids(body)
+        .filter((k) => k.type === 'expression')
+        .map((k) => typeOf(k, depth + 1)),
+    };
+  if (name === 'object' && body?.type === 'object') {
+    const attrs = new Map<string, { type: TypeSpec; optional: boolean; default?: Node }>();
+    for (const el of kids(body)) {
+      if (el.type !== 'object_elem') continue;
+      const k = el.childForFieldName('key');
+      const v = el.childForFieldName('val');
+      if (!k || !v) continue;
+      const key = inner(k).text.replace(/^"(.*)"$/s, '$1');
+      const t = inner(v);
+      const optional = t.type === 'function_call' && kids(t)[0]?.text === 'optional';
+      if (!optional) {
+        attrs.set(key, { type: typeOf(v, depth + 1), optional: false });
+        continue;
+      }
+      const [of, dflt] = kids(kids(t).find((c) => c.type === 'function_arguments') ?? t).filter(
+        (c) => c.type === 'expression',
+      );
+      attrs.set(key, { type: of ? typeOf(of, depth + 1) : OTHER, optional: true, default: dflt });
+    }
+    return { kind: 'object', attrs };
+  }
+  return OTHER;
+}
+
+/** Whether converting to this type can change a value (an optional attribute, a set, inside). */
+export function converts(t: TypeSpec, depth = 0): boolean {
+  if (depth > 32) return false;
+  switch (t.kind) {
+    case 'other':
+      return false;
+    case 'set':
+      return true;
+    case 'list':
+    case 'map':
+      return converts(t.of, depth + 1);
+    case 'tuple':
+      return t.items.some((x) => converts(x, depth + 1));
+    case 'object':
+      return [...t.attrs.values()].some((a) => a.optional || converts(a.type, depth + 1));
+  }
+}
+
+/**
+ * `v` converted to `t` (see the top of this file); `dflt` evaluates an optional attribute's
+ * default. Values not known, or not of the type's shape, are left as they are (Terraform would
+ * refuse the latter; the reading goes on). Lines are kept: a copy has its original's origins.
+ */
+export function convert(v: Value, t: TypeSpec, dflt: (n: Node) => Value, depth = 0): Value {
+  if (depth > 32 || v === null || t.kind === 'other') return v;
+  if (Array.isArray(v)) {
+    if (t.kind === 'list' || t.kind === 'set') {
+      const items = v.map((x) => convert(x, t.of, dflt, depth + 1));
+      if (t.kind === 'list') return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+      // A set: distinct elements (by their JSON), in Terraform's order; each keeps its line.
+      const seen = new Map<string, number>();
+      const kept: { x: Value; at: number }[] = [];
+      items.forEach((x, at) => {
+        const key = JSON.stringify(x);
+        if (typeof x === 'object' && x !== null && !Array.isArray(x) && !isObj(x)) kept.push({ x, at });
+        else if (!seen.has(key)) {
+          seen.set(key, at);
+          kept.push({ x, at });
+        }
+      });
+      const set = asSet(kept.map((k) => k.x));
+      const o = originOf(v);
+      if (o) setOrigin(set, o);
+      // (distinct elements: each found again by identity once sorted)
+      set.forEach((x, i) => {
+        const at = kept.find((k) => k.x === x)?.at;
+        const e = at === undefined ? undefined : entryOriginOf(v, at);
+        if (e) setEntryOrigin(set, i, e);
+      });
+      return set;
+    }
+    if (t.kind === 'tuple') {
+      const items = v.map((x, i) => (t.items[i] ? convert(x, t.items[i]!, dflt, depth + 1) : x));
+      return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+    }
+    return v;
+  }
+  if (!isObj(v)) return v;
+  if (t.kind === 'map') {
+    const out = newObj();
+    let changed = false;
+    for (const k of Object.keys(v)) {
+      out[k] = convert(v[k]!, t.of, dflt, depth + 1);
+      changed ||= out[k] !== v[k];
+    }
+    return changed ? copyOrigins(v, out) : v;
+  }
+  if (t.kind !== 'object') return v;
+  const out = newObj();
+  let changed = false;
+  for (const k of Object.keys(v)) out[k] = v[k]!;
+  for (const [k, a] of t.attrs) {
+    const has = Object.hasOwn(v, k);
+    if (has && v[k] !== null) {
+      out[k] = convert(v[k]!, a.type, dflt, depth + 1);
+      changed ||= out[k] !== v[k];
+    } else if (a.optional) {
+      // Left out, or null: the default (converted to the attribute's type), else null.
+      out[k] = a.default ? convert(dflt(a.default), a.type, dflt, depth + 1) : null;
+      changed ||= !has || out[k] !== null;
+    }
+  }
+  return changed ? copyOrigins(v, out) : v;
+}
+
+/** `to` with the origins (and keys not known) of `from`, entry by entry. */
+function copyOrigins<T extends Value[] | { [k: string]: Value }>(from: Value, to: T): T {
+  const o = originOf(from);
+  if (o) setOrigin(to, o);
+  const keys = Array.isArray(to) ? to.map((_, i) => i) : Object.keys(to);
+  for (const k of keys) {
+    const e = entryOriginOf(from, k);
+    if (e) setEntryOrigin(to, k, e);
+  }
+  if (isObj(from) && isObj(to)) for (const [k, u] of templateKeysOf(from) ?? []) setTemplateKey(to, k, u);
+  return to;
+}
