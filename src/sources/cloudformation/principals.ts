@@ -171,7 +171,8 @@ export class Analyzer extends PolicyAnalyzer {
 
   /**
    * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
-   * `_construct_role`): basic or durable execution, X-Ray, VPC access.
+   * `_construct_role`): basic or durable execution, X-Ray, VPC access; and for its Events
+   * (samEvents).
    */
   protected samImplicitPolicies(r: Resource, role: PrincipalEntry): void {
     const P = [...r.path, 'Properties'];
@@ -202,6 +203,16 @@ export class Analyzer extends PolicyAnalyzer {
       );
     }
     this.samAttach(role, SAM_VPC_POLICY_ARN, this.samSet(r, 'VpcConfig'), P);
+    // (the one of each event's Type, once: pull.py _link_policy; an event whose Type an Fn::If
+    // whose condition is not known chooses: attached, said so)
+    for (const e of this.samEvents(r))
+      for (const arn of new Set(e.ways.flatMap((w) => w.arn ?? [])))
+        this.samAttach(
+          role,
+          arn,
+          e.ways.map((w) => ({ set: w.arn === arn, conditions: w.conditions })),
+          [...P, 'Events', e.name],
+        );
   }
 
   /**
