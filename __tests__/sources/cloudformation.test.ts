@@ -2717,3 +2717,140 @@ Resources:
     ]);
   });
 });
+
+describe('IAM Identity Center permission sets (their policies were silently left out)', () => {
+  it('InlinePolicy (a document or its JSON text) and ManagedPolicies are read; CustomerManagedPolicyReferences are unresolved, naming each', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Audit: {Type: String, AllowedValues: ['yes', 'no']}
+Conditions:
+  WithAudit: !Equals [!Ref Audit, 'yes']
+Resources:
+  VendorPS:
+    Type: AWS::SSO::PermissionSet
+    Properties:
+      InstanceArn: arn:aws:sso:::instance/ssoins-1234567890abcdef
+      Name: VendorAccess
+      ManagedPolicies:
+        - arn:aws:iam::aws:policy/AdministratorAccess
+        - !If [WithAudit, arn:aws:iam::aws:policy/SecurityAudit, !Ref AWS::NoValue]
+        - arn:aws:iam::aws:policy/NoSuchPolicyAnywhere
+      CustomerManagedPolicyReferences:
+        - {Name: vendor-boundary, Path: /vendors/}
+      InlinePolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: '*'
+            Resource: '*'
+  ReadOnlyPS:
+    Type: AWS::SSO::PermissionSet
+    Properties:
+      InstanceArn: arn:aws:sso:::instance/ssoins-1234567890abcdef
+      Name: ReadOnly
+      InlinePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}'
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r)).toEqual([
+      ['VendorPS.InlinePolicy', 'identity', 'resolved'],
+      ['ReadOnlyPS.InlinePolicy', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/AdministratorAccess', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/SecurityAudit', 'identity', 'resolved'],
+      [
+        'VendorPS.ManagedPolicies[2]',
+        'identity',
+        'unresolved',
+        expect.stringContaining('arn:aws:iam::aws:policy/NoSuchPolicyAnywhere: not in the bundled snapshot'),
+      ],
+      [
+        'VendorPS.CustomerManagedPolicyReferences[0]',
+        'identity',
+        'unresolved',
+        'customer managed policy vendor-boundary is the one of that name in each account the permission set is provisioned to: not read',
+      ],
+    ]);
+    expect(rec(r, 'VendorPS.InlinePolicy').name).toBe('VendorAccess');
+    expect(statements(rec(r, 'VendorPS.InlinePolicy'))).toEqual([
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+    ]);
+    expect(statements(rec(r, 'ReadOnlyPS.InlinePolicy'))).toEqual([
+      { Effect: 'Allow', Action: 's3:Get*', Resource: '*' },
+    ]);
+    expect(rec(r, 'arn:aws:iam::aws:policy/AdministratorAccess').approximate).toBeUndefined();
+    expect(rec(r, 'arn:aws:iam::aws:policy/SecurityAudit').approximate).toEqual([
+      'held by VendorPS by an Fn::If whose condition is not known (WithAudit): audited as held',
+    ]);
+  });
+});
+
+describe('resource policies the README lists and the code left out', () => {
+  it("an event bus policy's Statement, and a topic's or queue's inline policy, scoped to their service; a Lambda permission is not a policy document", () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties: {Name: orders}
+  PartnerPut:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      EventBusName: !Ref Bus
+      StatementId: partner
+      Statement:
+        Effect: Allow
+        Principal: {AWS: arn:aws:iam::111122223333:root}
+        Action: events:PutEvents
+        Resource: !GetAtt Bus.Arn
+  OldStyle:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: old
+      Action: events:PutEvents
+      Principal: '111122223333'
+  TopicInline:
+    Type: AWS::SNS::TopicInlinePolicy
+    Properties:
+      TopicArn: arn:aws:sns:us-east-1:111111111111:t
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: '*', Action: '*', Resource: '*'}
+  QueueInline:
+    Type: AWS::SQS::QueueInlinePolicy
+    Properties:
+      Queue: https://sqs.us-east-1.amazonaws.com/111111111111/q
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: '*', Action: '*', Resource: '*'}
+  PublicInvoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: arn:aws:lambda:us-east-1:111111111111:function:f
+      Action: lambda:InvokeFunction
+      Principal: '*'
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r)).toEqual([
+      ['PartnerPut', 'resource', 'resolved'],
+      [
+        'OldStyle',
+        'resource',
+        'unresolved',
+        'an event bus policy given as Action and Principal (not Statement) is not read',
+      ],
+      ['TopicInline', 'resource', 'resolved'],
+      ['QueueInline', 'resource', 'resolved'],
+    ]);
+    expect(rec(r, 'PartnerPut')).toMatchObject({
+      grantScope: { resourceType: 'AWS::Events::EventBusPolicy', services: ['events'] },
+      document: {
+        Statement: {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+          Action: 'events:PutEvents',
+          Resource: `arn:aws:events:*:${A}:event-bus/orders`,
+        },
+      },
+    });
+    expect(rec(r, 'TopicInline').grantScope?.services).toEqual(['sns']);
+    expect(rec(r, 'QueueInline').grantScope?.services).toEqual(['sqs']);
+  });
+});

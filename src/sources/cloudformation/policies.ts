@@ -191,6 +191,18 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         raw: r.props.PolicyDocument,
         path: [...P, 'PolicyDocument'],
       });
+    } else if (t === 'AWS::SSO::PermissionSet') {
+      // (its InlinePolicy, a document or its JSON text; its managed policies: linkPrincipals)
+      const name = this.text(r.props.Name);
+      if (r.props.InlinePolicy !== undefined)
+        this.docRecord({
+          owner: r.logicalId,
+          address: `${r.logicalId}.InlinePolicy`,
+          kind: 'identity',
+          ...(name && name !== '*' ? { name } : {}),
+          raw: r.props.InlinePolicy,
+          path: [...P, 'InlinePolicy'],
+        });
     } else if (SAM_FUNCTIONS.has(t)) {
       this.samPolicies(r);
     } else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
@@ -202,17 +214,37 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       if (!prop) return;
       let raw: unknown = r.props;
       for (const k of prop.split('.')) raw = isObject(raw) ? raw[k] : undefined;
+      // (an event bus policy written the old way, Action and Principal, is not read: said so)
+      if (raw === undefined && t === 'AWS::Events::EventBusPolicy' && r.props.Action !== undefined)
+        return this.unresolved(
+          r.logicalId,
+          r.logicalId,
+          'resource',
+          P,
+          'an event bus policy given as Action and Principal (not Statement) is not read',
+        );
       if (raw === undefined) return;
       const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
       this.docRecord({
         owner: r.logicalId,
         address:
-          prop === 'PolicyDocument' || prop === 'ResourcePolicy' ? r.logicalId : `${r.logicalId}.${prop}`,
+          prop === 'PolicyDocument' || prop === 'ResourcePolicy' || prop === 'Statement'
+            ? r.logicalId
+            : `${r.logicalId}.${prop}`,
         kind: 'resource',
         name: r.logicalId,
         raw,
         path: [...P, ...prop.split('.')],
         ...(services ? { grantScope: { resourceType: t, services: [...services] } } : {}),
+        // (an event bus policy's Statement is the one statement of its policy)
+        ...(t === 'AWS::Events::EventBusPolicy'
+          ? {
+              evaluate: () => {
+                const s = this.ev.eval(raw);
+                return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
+              },
+            }
+          : {}),
       });
     }
   }

@@ -157,16 +157,71 @@ export class Analyzer extends PolicyAnalyzer {
       notes.push(
         `attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`,
       );
-    // (noted once every attachment is known: a policy also attached for sure is not one that
-    // may not be: attachNotes)
-    for (const id of got.ids) {
+    this.noteAttached(got.ids, notes);
+    for (const u of got.unresolved)
+      p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
+  }
+
+  /**
+   * The notes of one attachment of these policies, when it may not be made (empty: it surely is).
+   * Noted once every attachment is known: a policy also attached for sure is not one that may not
+   * be (attachNotes).
+   */
+  private noteAttached(ids: string[], notes: string[]): void {
+    for (const id of ids) {
       const had = this.attachNotes.get(id);
       if (notes.length === 0) this.attachNotes.set(id, null);
       else if (had === undefined) this.attachNotes.set(id, [...notes]);
       else if (had !== null) had.push(...notes);
     }
-    for (const u of got.unresolved)
-      p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
+  }
+
+  /**
+   * An IAM Identity Center permission set's managed policies: `ManagedPolicies` (AWS managed
+   * policy ARNs, each chosen by an Fn::If read as a role's ManagedPolicyArns are), records of their
+   * own; `CustomerManagedPolicyReferences` name policies of each account it is provisioned to,
+   * never of this template: unresolved, so that what they may grant is not left out silently.
+   */
+  private permissionSetPolicies(r: Resource): void {
+    const P = [...r.path, 'Properties'];
+    const c = this.unknownCondition(r);
+    for (const whole of this.listsOf(r.props.ManagedPolicies, [...P, 'ManagedPolicies']))
+      for (const it of this.items(whole.value, whole.path))
+        for (const one of this.alternatives(it.value)) {
+          const got = this.managedIds(one.value, it.path);
+          const conditions = [...new Set([...whole.conditions, ...one.conditions])];
+          this.noteAttached(got.ids, [
+            ...(conditions.length > 0
+              ? [
+                  `held by ${r.logicalId} by an Fn::If whose condition is not known (${conditions.join(', ')}): audited as held`,
+                ]
+              : []),
+            ...(c
+              ? [
+                  `held by ${r.logicalId}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as held`,
+                ]
+              : []),
+          ]);
+          // (one record per entry: the first reason of either branch)
+          const at = it.path[P.length + 1];
+          const address = `${r.logicalId}.ManagedPolicies${typeof at === 'number' ? `[${at}]` : ''}`;
+          const u = got.unresolved[0];
+          if (u && !this.policies.some((x) => x.address === address))
+            this.unresolved(r.logicalId, address, 'identity', it.path, `${u.ref}: ${u.reason}`);
+        }
+    this.items(r.props.CustomerManagedPolicyReferences, [...P, 'CustomerManagedPolicyReferences']).forEach(
+      (it, i) => {
+        const ref = it.value;
+        const name = isObject(ref) ? this.text(ref.Name) : undefined;
+        this.unresolved(
+          r.logicalId,
+          `${r.logicalId}.CustomerManagedPolicyReferences[${i}]`,
+          'identity',
+          it.path,
+          `customer managed policy ${name ?? '(no Name)'} is the one of that name in each account the permission set is provisioned to: not read`,
+        );
+      },
+    );
   }
 
   /**
@@ -345,6 +400,7 @@ export class Analyzer extends PolicyAnalyzer {
             for (const x of own) this.attachNotes.set(x.id, null);
         }
       }
+      if (r.type === 'AWS::SSO::PermissionSet') this.permissionSetPolicies(r);
       if (r.type === 'AWS::IAM::UserToGroupAddition') {
         const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');
         for (const u of this.targets(r.props.Users, [...P, 'Users'], 'user'))
