@@ -2854,3 +2854,24 @@ Resources:
     expect(rec(r, 'QueueInline').grantScope?.services).toEqual(['sqs']);
   });
 });
+
+describe("a SAM state machine's Tracing", () => {
+  it('Enabled true gives the role SAM makes X-Ray, as the translator (1.110.0) does; the text true, or a given Role, none', () => {
+    const sm = (name: string, more: string) => `  ${name}:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+${more}`;
+    const text =
+      "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n" +
+      sm('Flow', '      Tracing: {Enabled: true}\n') +
+      sm('Quoted', "      Tracing: {Enabled: 'true'}\n") +
+      sm('Given', '      Tracing: {Enabled: true}\n      Role: arn:aws:iam::123456789012:role/flows\n');
+    const r = parse('template.yaml', text);
+    const XRAY = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+    expect(principal(r, 'FlowRole').policies).toEqual([XRAY]);
+    expect(principal(r, 'QuotedRole').policies).toEqual([]);
+    expect(r.principals!.map((p) => p.id)).toEqual(['template.yaml#FlowRole', 'template.yaml#QuotedRole']);
+    expect(rec(r, XRAY).approximate).toBeUndefined();
+  });
+});

@@ -17,6 +17,7 @@ import {
   SAM_DURABLE_POLICY_ARN,
   SAM_VPC_POLICY_ARN,
   SAM_XRAY_POLICY_ARN,
+  samIntrinsic,
   samPolicyEntry,
   samTracesXray,
 } from './sam.js';
@@ -271,6 +272,26 @@ export class Analyzer extends PolicyAnalyzer {
   }
 
   /**
+   * X-Ray for a SAM state machine's `Tracing: {Enabled: true}` (stepfunctions/generators.py
+   * `_construct_role`: Enabled exactly true, as written; SAM resolves nothing there, and Tracing is
+   * no Globals property of a state machine). With AWS::LanguageExtensions first, the branch an
+   * Fn::If takes, attached and noted when its condition is not known.
+   */
+  private samStateMachineTracing(r: Resource, role: PrincipalEntry): void {
+    const alts = (v: unknown) =>
+      this.languageExtensions() ? this.alternatives(v) : [{ value: v, conditions: [] as string[] }];
+    const ways = alts(r.props.Tracing).flatMap((t) =>
+      isObject(t.value) && !samIntrinsic(t.value)
+        ? alts(t.value.Enabled).map((e) => ({
+            set: e.value === true,
+            conditions: [...new Set([...t.conditions, ...e.conditions])],
+          }))
+        : [{ set: false, conditions: t.conditions }],
+    );
+    this.samAttach(role, SAM_XRAY_POLICY_ARN, ways, [...r.path, 'Properties', 'Tracing']);
+  }
+
+  /**
    * A managed policy SAM attaches to a function's generated role for a property set in some of the
    * ways it may be (samSet): attached, noted when not in all of them, by the conditions that choose.
    */
@@ -337,8 +358,9 @@ export class Analyzer extends PolicyAnalyzer {
         if (roleRes?.implicitFor === r.logicalId) {
           // (the role SAM makes has the function's AssumeRolePolicyDocument, when written)
           this.linkTrust(role, r.logicalId);
-          // (a state machine's role gets none of these)
+          // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
           if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
+          else this.samStateMachineTracing(r, role);
           const raw = r.props.Policies;
           // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
           const entries =
