@@ -2875,3 +2875,56 @@ ${more}`;
     expect(rec(r, XRAY).approximate).toBeUndefined();
   });
 });
+
+describe('SAM connectors', () => {
+  it("are unresolved, naming each, held by their source's role (the policy SAM generates for them was silently left out)", () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      BillingMode: PAY_PER_REQUEST
+  Fn:
+    Type: AWS::Serverless::Function
+    Connectors:
+      TableRead:
+        Properties:
+          Destination: {Id: Table}
+          Permissions: [Read]
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+  Conn:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: {Id: Fn}
+      Destination: {Id: Queue}
+      Permissions: [Write]
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r).filter((x) => x[2] === 'unresolved')).toEqual([
+      [
+        'Fn.Connectors.TableRead',
+        'identity',
+        'unresolved',
+        'the policy SAM generates for this connector (source Fn) from its connector profiles is not read',
+      ],
+      [
+        'Conn',
+        'identity',
+        'unresolved',
+        'the policy SAM generates for this connector (source Fn) from its connector profiles is not read',
+      ],
+    ]);
+    expect(principal(r, 'FnRole').policies).toEqual(
+      expect.arrayContaining(['Fn.Connectors.TableRead', 'Conn']),
+    );
+    expect(lineAt(text, rec(r, 'Fn.Connectors.TableRead').line!)).toBe('      TableRead:');
+  });
+});

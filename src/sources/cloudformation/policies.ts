@@ -154,11 +154,43 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     this.addRecord(owner, rec);
   }
 
+  /**
+   * The SAM connectors of a resource: an AWS::Serverless::Connector, or each of its embedded
+   * `Connectors` (a map of them), with its address, where it is written and its source's logical id.
+   */
+  protected samConnectors(r: Resource): { address: string; path: JsonPath; source?: string }[] {
+    if (r.type === 'AWS::Serverless::Connector') {
+      const source = r.props.Source;
+      const id = isObject(source) && typeof source.Id === 'string' ? source.Id : undefined;
+      return [{ address: r.logicalId, path: r.path, ...(id ? { source: id } : {}) }];
+    }
+    const all = isObject(this.root.Resources) ? this.root.Resources[r.logicalId] : undefined;
+    const embedded = isObject(all) ? all.Connectors : undefined;
+    if (!isObject(embedded)) return [];
+    return Object.keys(embedded).map((name) => ({
+      address: `${r.logicalId}.Connectors.${name}`,
+      path: [...r.path, 'Connectors', name],
+      source: r.logicalId,
+    }));
+  }
+
   /** Records of every policy a resource holds. */
   policiesOf(r: Resource): void {
     const P = [...r.path, 'Properties'];
     const t = r.type;
     if (r.implicitFor) return;
+    // A SAM connector's policy (model/connector, connector_profiles/profiles.json: on its source's
+    // role, or a resource policy of its destination) is not generated here: unresolved, naming it,
+    // so that what it may grant is not left out silently (linked to its source's role: principals).
+    for (const c of this.samConnectors(r))
+      this.unresolved(
+        r.logicalId,
+        c.address,
+        'identity',
+        c.path,
+        `the policy SAM generates for this connector${c.source ? ` (source ${c.source})` : ''} from its connector profiles is not read`,
+      );
+    if (t === 'AWS::Serverless::Connector') return;
     if (t === 'AWS::IAM::Role') {
       const name = resourceName(r, this.ev);
       if (r.props.AssumeRolePolicyDocument !== undefined)

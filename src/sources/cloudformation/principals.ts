@@ -423,6 +423,21 @@ export class Analyzer extends PolicyAnalyzer {
         }
       }
       if (r.type === 'AWS::SSO::PermissionSet') this.permissionSetPolicies(r);
+      // (a SAM connector not read: held by its source's role, the one SAM makes or an IAM role)
+      for (const c of this.samConnectors(r)) {
+        const source = c.source === undefined ? undefined : this.resources.get(c.source);
+        const made =
+          source && SAM_FUNCTIONS.has(source.type)
+            ? this.resources.get(`${source.logicalId}Role`)
+            : undefined;
+        const holder = made?.implicitFor === source?.logicalId ? made : source;
+        const p =
+          holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
+            ? this.principal(holder)
+            : undefined;
+        const rec = this.policies.find((x) => x.address === c.address && x.status === 'unresolved');
+        if (p && rec) p.record.policyIds.push(rec.id);
+      }
       if (r.type === 'AWS::IAM::UserToGroupAddition') {
         const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');
         for (const u of this.targets(r.props.Users, [...P, 'Users'], 'user'))
