@@ -2463,3 +2463,468 @@ ${more}`;
     ]);
   });
 });
+
+describe("the policies SAM adds to a function's generated role for its Events (they were never read)", () => {
+  /** A worker fed by a queue, a stream, a broker, Kafka, DocumentDB, MSK and a topic. */
+  const EVENTS = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: jobs}
+  Failed:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: failed-jobs}
+  Alarms:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: alarms}
+  Orders:
+    Type: AWS::Kinesis::Stream
+    Properties: {Name: orders, ShardCount: 1}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        FromQueue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+        FromStream:
+          Type: Kinesis
+          Properties:
+            Stream: !GetAtt Orders.Arn
+            StartingPosition: LATEST
+            DestinationConfig:
+              OnFailure:
+                Type: SQS
+                Destination: !GetAtt Failed.Arn
+        FromBroker:
+          Type: MQ
+          Properties:
+            Broker: arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234
+            Queues: [orders]
+            SourceAccessConfigurations:
+              - Type: BASIC_AUTH
+                URI: arn:aws:secretsmanager:us-east-1:123456789012:secret:mq-login
+            SecretsManagerKmsKeyId: 1234abcd-12ab-34cd-56ef-1234567890ab
+        FromKafka:
+          Type: SelfManagedKafka
+          Properties:
+            KafkaBootstrapServers: ['broker1:9092']
+            Topics: [orders]
+            SourceAccessConfigurations:
+              - Type: SASL_SCRAM_512_AUTH
+                URI: arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka-login
+              - Type: VPC_SUBNET
+                URI: subnet:subnet-0a1b2c3d
+              - Type: VPC_SECURITY_GROUP
+                URI: security_group:sg-0a1b2c3d
+            DestinationConfig:
+              OnFailure: {Type: SNS, Destination: !Ref Alarms}
+        FromDocs:
+          Type: DocumentDB
+          Properties:
+            Cluster: arn:aws:rds:us-east-1:123456789012:cluster:docs
+            DatabaseName: db
+            SourceAccessConfigurations:
+              - Type: BASIC_AUTH
+                URI: arn:aws:secretsmanager:us-east-1:123456789012:secret:docdb-login
+        FromMsk:
+          Type: MSK
+          Properties:
+            Stream: arn:aws:kafka:us-east-1:123456789012:cluster/orders/abc
+            StartingPosition: LATEST
+            Topics: [orders]
+            SourceAccessConfigurations:
+              - Type: CLIENT_CERTIFICATE_TLS_AUTH
+                URI: arn:aws:secretsmanager:us-east-1:123456789012:secret:msk-cert
+            SchemaRegistryConfig:
+              SchemaRegistryURI: arn:aws:glue:us-east-1:123456789012:registry/orders
+              EventRecordFormat: JSON
+              SchemaValidationConfigs: [{Attribute: VALUE}]
+`;
+  const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:';
+  const ENI = [
+    'ec2:CreateNetworkInterface',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DeleteNetworkInterface',
+    'ec2:DescribeVpcs',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeSecurityGroups',
+  ];
+  const managed = (name: string) => `arn:aws:iam::aws:policy/service-role/${name}`;
+
+  it("each event's managed policy and inline policy, and its OnFailure destination's, as SAM's translator (1.110.0) gives the role", () => {
+    const r = parse('template.yaml', EVENTS);
+    // (aws-sam-translator 1.110.0 translates this template's WorkerRole to these, evaluated)
+    expect(principal(r, 'WorkerRole').policies.sort()).toEqual(
+      [
+        MANAGED_BASIC,
+        managed('AWSLambdaSQSQueueExecutionRole'),
+        managed('AWSLambdaKinesisExecutionRole'),
+        managed('AWSLambdaMSKExecutionRole'),
+        'Worker.Events.FromStream.DestinationConfig.OnFailure',
+        'Worker.Events.FromBroker',
+        'Worker.Events.FromKafka',
+        'Worker.Events.FromKafka.DestinationConfig.OnFailure',
+        'Worker.Events.FromDocs',
+        'Worker.Events.FromMsk',
+      ].sort(),
+    );
+    expect(rec(r, 'Worker.Events.FromStream.DestinationConfig.OnFailure')).toMatchObject({
+      name: 'WorkerFromStreamSQSPolicy',
+      document: {
+        Statement: [
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: `arn:aws:sqs:*:${A}:failed-jobs` },
+        ],
+      },
+    });
+    expect(rec(r, 'Worker.Events.FromKafka.DestinationConfig.OnFailure')).toMatchObject({
+      name: 'WorkerFromKafkaSNSPolicy',
+      document: {
+        Statement: [{ Action: 'sns:publish', Effect: 'Allow', Resource: `arn:aws:sns:*:${A}:alarms` }],
+      },
+    });
+    const broker = rec(r, 'Worker.Events.FromBroker');
+    expect(broker.name).toBe('SamAutoGeneratedAMQPolicy');
+    expect(statements(broker)).toEqual([
+      { Action: ['secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: `${SECRET}mq-login` },
+      {
+        Action: ['mq:DescribeBroker'],
+        Effect: 'Allow',
+        Resource: 'arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234',
+      },
+      {
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: `arn:aws:kms:*:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      },
+    ]);
+    expect(lineAt(EVENTS, broker.line!)).toBe('        FromBroker:');
+    const kafka = rec(r, 'Worker.Events.FromKafka');
+    expect(kafka.name).toBe('SelfManagedKafkaExecutionRolePolicy');
+    expect(statements(kafka)).toEqual([
+      { Action: ['secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: `${SECRET}kafka-login` },
+      { Action: ENI, Effect: 'Allow', Resource: '*' },
+    ]);
+    const docs = rec(r, 'Worker.Events.FromDocs');
+    expect(docs.name).toBe('SamAutoGeneratedDocumentDBPolicy');
+    expect(statements(docs)).toEqual([
+      { Action: ['secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: `${SECRET}docdb-login` },
+      {
+        Action: ['rds:DescribeDBClusterParameters'],
+        Effect: 'Allow',
+        Resource: `arn:aws:rds:*:${A}:cluster-pg:*`,
+      },
+      { Action: ['rds:DescribeDBSubnetGroups'], Effect: 'Allow', Resource: `arn:aws:rds:*:${A}:subgrp:*` },
+      {
+        Action: ['rds:DescribeDBClusters'],
+        Effect: 'Allow',
+        Resource: 'arn:aws:rds:us-east-1:123456789012:cluster:docs',
+      },
+      { Action: ENI, Effect: 'Allow', Resource: '*' },
+    ]);
+    const msk = rec(r, 'Worker.Events.FromMsk');
+    expect(msk.name).toBe('MSKExecutionRolePolicy');
+    expect(statements(msk)).toEqual([
+      {
+        Action: ['glue:GetRegistry'],
+        Effect: 'Allow',
+        Resource: 'arn:aws:glue:us-east-1:123456789012:registry/orders',
+      },
+      {
+        Action: ['glue:GetSchemaVersion'],
+        Effect: 'Allow',
+        Resource: [`arn:aws:glue:*:${A}:schema/orders/*`],
+      },
+      { Action: ['secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: `${SECRET}msk-cert` },
+    ]);
+    for (const p of r.policies) expect(p.approximate).toBeUndefined();
+  });
+
+  it('none for a function that names its own Role; an SNS event with an SqsSubscription reads its queue as an SQS event does', () => {
+    const given = parse(
+      'template.yaml',
+      EVENTS.replace(
+        '      CodeUri: src/\n',
+        '      CodeUri: src/\n      Role: arn:aws:iam::123456789012:role/given\n',
+      ),
+    );
+    expect(given.policies).toEqual([]);
+    const topic = parse(
+      'template.yaml',
+      EVENTS.slice(0, EVENTS.indexOf('      Events:')) +
+        `      Events:
+        FromTopic:
+          Type: SNS
+          Properties: {Topic: !Ref Alarms, SqsSubscription: true}
+        Plain:
+          Type: SNS
+          Properties: {Topic: !Ref Alarms}
+`,
+    );
+    expect(principal(topic, 'WorkerRole').policies).toEqual([
+      MANAGED_BASIC,
+      managed('AWSLambdaSQSQueueExecutionRole'),
+    ]);
+  });
+
+  it('with AWS::LanguageExtensions, an event an Fn::If whose condition is not known chooses: attached, said so; the branches of its values read', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Parameters:
+  Stage: {Type: String, AllowedValues: [dev, prod]}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        FromQueue: !If
+          - IsProd
+          - Type: SQS
+            Properties: {Queue: arn:aws:sqs:us-east-1:123456789012:jobs}
+          - !Ref AWS::NoValue
+        FromBroker:
+          Type: MQ
+          Properties:
+            Broker: arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234
+            Queues: [orders]
+            SourceAccessConfigurations:
+              - Type: BASIC_AUTH
+                URI: !If [IsProd, '${SECRET}prod', '${SECRET}dev']
+              - !If [IsProd, {Type: VIRTUAL_HOST, URI: prod}, !Ref AWS::NoValue]
+`;
+    const r = parse('template.yaml', text);
+    expect(rec(r, managed('AWSLambdaSQSQueueExecutionRole')).approximate).toEqual([
+      'attached to WorkerRole by an Fn::If whose condition is not known (IsProd): audited as attached',
+    ]);
+    const broker = rec(r, 'Worker.Events.FromBroker');
+    expect(statements(broker).map((s) => s.Resource)).toEqual([
+      `${SECRET}prod`,
+      'arn:aws:mq:us-east-1:123456789012:broker:orders:b-1234',
+      `${SECRET}dev`,
+    ]);
+    expect(broker.approximate).toEqual([
+      'condition IsProd is not known (parameter Stage has no default): both of its branches audited',
+    ]);
+  });
+});
+
+describe('IAM Identity Center permission sets (their policies were silently left out)', () => {
+  it('InlinePolicy (a document or its JSON text) and ManagedPolicies are read; CustomerManagedPolicyReferences are unresolved, naming each', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Audit: {Type: String, AllowedValues: ['yes', 'no']}
+Conditions:
+  WithAudit: !Equals [!Ref Audit, 'yes']
+Resources:
+  VendorPS:
+    Type: AWS::SSO::PermissionSet
+    Properties:
+      InstanceArn: arn:aws:sso:::instance/ssoins-1234567890abcdef
+      Name: VendorAccess
+      ManagedPolicies:
+        - arn:aws:iam::aws:policy/AdministratorAccess
+        - !If [WithAudit, arn:aws:iam::aws:policy/SecurityAudit, !Ref AWS::NoValue]
+        - arn:aws:iam::aws:policy/NoSuchPolicyAnywhere
+      CustomerManagedPolicyReferences:
+        - {Name: vendor-boundary, Path: /vendors/}
+      InlinePolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: '*'
+            Resource: '*'
+  ReadOnlyPS:
+    Type: AWS::SSO::PermissionSet
+    Properties:
+      InstanceArn: arn:aws:sso:::instance/ssoins-1234567890abcdef
+      Name: ReadOnly
+      InlinePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}'
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r)).toEqual([
+      ['VendorPS.InlinePolicy', 'identity', 'resolved'],
+      ['ReadOnlyPS.InlinePolicy', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/AdministratorAccess', 'identity', 'resolved'],
+      ['arn:aws:iam::aws:policy/SecurityAudit', 'identity', 'resolved'],
+      [
+        'VendorPS.ManagedPolicies[2]',
+        'identity',
+        'unresolved',
+        expect.stringContaining('arn:aws:iam::aws:policy/NoSuchPolicyAnywhere: not in the bundled snapshot'),
+      ],
+      [
+        'VendorPS.CustomerManagedPolicyReferences[0]',
+        'identity',
+        'unresolved',
+        'customer managed policy vendor-boundary is the one of that name in each account the permission set is provisioned to: not read',
+      ],
+    ]);
+    expect(rec(r, 'VendorPS.InlinePolicy').name).toBe('VendorAccess');
+    expect(statements(rec(r, 'VendorPS.InlinePolicy'))).toEqual([
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+    ]);
+    expect(statements(rec(r, 'ReadOnlyPS.InlinePolicy'))).toEqual([
+      { Effect: 'Allow', Action: 's3:Get*', Resource: '*' },
+    ]);
+    expect(rec(r, 'arn:aws:iam::aws:policy/AdministratorAccess').approximate).toBeUndefined();
+    expect(rec(r, 'arn:aws:iam::aws:policy/SecurityAudit').approximate).toEqual([
+      'held by VendorPS by an Fn::If whose condition is not known (WithAudit): audited as held',
+    ]);
+  });
+});
+
+describe('resource policies the README lists and the code left out', () => {
+  it("an event bus policy's Statement, and a topic's or queue's inline policy, scoped to their service; a Lambda permission is not a policy document", () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties: {Name: orders}
+  PartnerPut:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      EventBusName: !Ref Bus
+      StatementId: partner
+      Statement:
+        Effect: Allow
+        Principal: {AWS: arn:aws:iam::111122223333:root}
+        Action: events:PutEvents
+        Resource: !GetAtt Bus.Arn
+  OldStyle:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: old
+      Action: events:PutEvents
+      Principal: '111122223333'
+  TopicInline:
+    Type: AWS::SNS::TopicInlinePolicy
+    Properties:
+      TopicArn: arn:aws:sns:us-east-1:111111111111:t
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: '*', Action: '*', Resource: '*'}
+  QueueInline:
+    Type: AWS::SQS::QueueInlinePolicy
+    Properties:
+      Queue: https://sqs.us-east-1.amazonaws.com/111111111111/q
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: '*', Action: '*', Resource: '*'}
+  PublicInvoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: arn:aws:lambda:us-east-1:111111111111:function:f
+      Action: lambda:InvokeFunction
+      Principal: '*'
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r)).toEqual([
+      ['PartnerPut', 'resource', 'resolved'],
+      [
+        'OldStyle',
+        'resource',
+        'unresolved',
+        'an event bus policy given as Action and Principal (not Statement) is not read',
+      ],
+      ['TopicInline', 'resource', 'resolved'],
+      ['QueueInline', 'resource', 'resolved'],
+    ]);
+    expect(rec(r, 'PartnerPut')).toMatchObject({
+      grantScope: { resourceType: 'AWS::Events::EventBusPolicy', services: ['events'] },
+      document: {
+        Statement: {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+          Action: 'events:PutEvents',
+          Resource: `arn:aws:events:*:${A}:event-bus/orders`,
+        },
+      },
+    });
+    expect(rec(r, 'TopicInline').grantScope?.services).toEqual(['sns']);
+    expect(rec(r, 'QueueInline').grantScope?.services).toEqual(['sqs']);
+  });
+});
+
+describe("a SAM state machine's Tracing", () => {
+  it('Enabled true gives the role SAM makes X-Ray, as the translator (1.110.0) does; the text true, or a given Role, none', () => {
+    const sm = (name: string, more: string) => `  ${name}:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+${more}`;
+    const text =
+      "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n" +
+      sm('Flow', '      Tracing: {Enabled: true}\n') +
+      sm('Quoted', "      Tracing: {Enabled: 'true'}\n") +
+      sm('Given', '      Tracing: {Enabled: true}\n      Role: arn:aws:iam::123456789012:role/flows\n');
+    const r = parse('template.yaml', text);
+    const XRAY = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+    expect(principal(r, 'FlowRole').policies).toEqual([XRAY]);
+    expect(principal(r, 'QuotedRole').policies).toEqual([]);
+    expect(r.principals!.map((p) => p.id)).toEqual(['template.yaml#FlowRole', 'template.yaml#QuotedRole']);
+    expect(rec(r, XRAY).approximate).toBeUndefined();
+  });
+});
+
+describe('SAM connectors', () => {
+  it("are unresolved, naming each, held by their source's role (the policy SAM generates for them was silently left out)", () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      BillingMode: PAY_PER_REQUEST
+  Fn:
+    Type: AWS::Serverless::Function
+    Connectors:
+      TableRead:
+        Properties:
+          Destination: {Id: Table}
+          Permissions: [Read]
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+  Conn:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: {Id: Fn}
+      Destination: {Id: Queue}
+      Permissions: [Write]
+`;
+    const r = parse('template.yaml', text);
+    expect(summary(r).filter((x) => x[2] === 'unresolved')).toEqual([
+      [
+        'Fn.Connectors.TableRead',
+        'identity',
+        'unresolved',
+        'the policy SAM generates for this connector (source Fn) from its connector profiles is not read',
+      ],
+      [
+        'Conn',
+        'identity',
+        'unresolved',
+        'the policy SAM generates for this connector (source Fn) from its connector profiles is not read',
+      ],
+    ]);
+    expect(principal(r, 'FnRole').policies).toEqual(
+      expect.arrayContaining(['Fn.Connectors.TableRead', 'Conn']),
+    );
+    expect(lineAt(text, rec(r, 'Fn.Connectors.TableRead').line!)).toBe('      TableRead:');
+  });
+});

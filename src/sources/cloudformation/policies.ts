@@ -2,11 +2,18 @@
 import type { PolicyKind, PolicyRecord, PrincipalRecord } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
-import { NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
+import { MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
 import { TYPE_MODELS, generated, resourceName } from './resources.js';
 import {
   SAM_DESTINATION_TYPES,
+  SAM_EVENT_DESTINATION_TYPES,
+  SAM_EVENT_INLINE_TYPES,
+  SAM_EVENT_POLICY_ARNS,
+  SAM_PULL_EVENT_TYPES,
   samDeadLetterPolicy,
+  samEventDestinationPolicy,
+  samEventPolicy,
+  samEventPolicyName,
   samDestinationPolicy,
   samIntrinsic,
   samMerge,
@@ -147,11 +154,43 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     this.addRecord(owner, rec);
   }
 
+  /**
+   * The SAM connectors of a resource: an AWS::Serverless::Connector, or each of its embedded
+   * `Connectors` (a map of them), with its address, where it is written and its source's logical id.
+   */
+  protected samConnectors(r: Resource): { address: string; path: JsonPath; source?: string }[] {
+    if (r.type === 'AWS::Serverless::Connector') {
+      const source = r.props.Source;
+      const id = isObject(source) && typeof source.Id === 'string' ? source.Id : undefined;
+      return [{ address: r.logicalId, path: r.path, ...(id ? { source: id } : {}) }];
+    }
+    const all = isObject(this.root.Resources) ? this.root.Resources[r.logicalId] : undefined;
+    const embedded = isObject(all) ? all.Connectors : undefined;
+    if (!isObject(embedded)) return [];
+    return Object.keys(embedded).map((name) => ({
+      address: `${r.logicalId}.Connectors.${name}`,
+      path: [...r.path, 'Connectors', name],
+      source: r.logicalId,
+    }));
+  }
+
   /** Records of every policy a resource holds. */
   policiesOf(r: Resource): void {
     const P = [...r.path, 'Properties'];
     const t = r.type;
     if (r.implicitFor) return;
+    // A SAM connector's policy (model/connector, connector_profiles/profiles.json: on its source's
+    // role, or a resource policy of its destination) is not generated here: unresolved, naming it,
+    // so that what it may grant is not left out silently (linked to its source's role: principals).
+    for (const c of this.samConnectors(r))
+      this.unresolved(
+        r.logicalId,
+        c.address,
+        'identity',
+        c.path,
+        `the policy SAM generates for this connector${c.source ? ` (source ${c.source})` : ''} from its connector profiles is not read`,
+      );
+    if (t === 'AWS::Serverless::Connector') return;
     if (t === 'AWS::IAM::Role') {
       const name = resourceName(r, this.ev);
       if (r.props.AssumeRolePolicyDocument !== undefined)
@@ -184,6 +223,18 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         raw: r.props.PolicyDocument,
         path: [...P, 'PolicyDocument'],
       });
+    } else if (t === 'AWS::SSO::PermissionSet') {
+      // (its InlinePolicy, a document or its JSON text; its managed policies: linkPrincipals)
+      const name = this.text(r.props.Name);
+      if (r.props.InlinePolicy !== undefined)
+        this.docRecord({
+          owner: r.logicalId,
+          address: `${r.logicalId}.InlinePolicy`,
+          kind: 'identity',
+          ...(name && name !== '*' ? { name } : {}),
+          raw: r.props.InlinePolicy,
+          path: [...P, 'InlinePolicy'],
+        });
     } else if (SAM_FUNCTIONS.has(t)) {
       this.samPolicies(r);
     } else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
@@ -195,17 +246,37 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       if (!prop) return;
       let raw: unknown = r.props;
       for (const k of prop.split('.')) raw = isObject(raw) ? raw[k] : undefined;
+      // (an event bus policy written the old way, Action and Principal, is not read: said so)
+      if (raw === undefined && t === 'AWS::Events::EventBusPolicy' && r.props.Action !== undefined)
+        return this.unresolved(
+          r.logicalId,
+          r.logicalId,
+          'resource',
+          P,
+          'an event bus policy given as Action and Principal (not Statement) is not read',
+        );
       if (raw === undefined) return;
       const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
       this.docRecord({
         owner: r.logicalId,
         address:
-          prop === 'PolicyDocument' || prop === 'ResourcePolicy' ? r.logicalId : `${r.logicalId}.${prop}`,
+          prop === 'PolicyDocument' || prop === 'ResourcePolicy' || prop === 'Statement'
+            ? r.logicalId
+            : `${r.logicalId}.${prop}`,
         kind: 'resource',
         name: r.logicalId,
         raw,
         path: [...P, ...prop.split('.')],
         ...(services ? { grantScope: { resourceType: t, services: [...services] } } : {}),
+        // (an event bus policy's Statement is the one statement of its policy)
+        ...(t === 'AWS::Events::EventBusPolicy'
+          ? {
+              evaluate: () => {
+                const s = this.ev.eval(raw);
+                return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
+              },
+            }
+          : {}),
       });
     }
   }
@@ -323,7 +394,10 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq.value)),
       });
     }
-    if (r.type === 'AWS::Serverless::Function') this.samDestinations(r);
+    if (r.type === 'AWS::Serverless::Function') {
+      this.samDestinations(r);
+      this.samEventPolicies(r);
+    }
     // (SAM adds them to the role it makes, as the Policies)
     if (roleNote) for (const rec of this.policies.slice(implicit)) (rec.approximate ??= []).push(roleNote);
     if (r.props.AssumeRolePolicyDocument !== undefined)
@@ -385,6 +459,166 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
           ),
       });
     }
+  }
+
+  /**
+   * The inline policies SAM adds to a function's generated role for its Events (aws-sam-translator
+   * model/eventsources/pull.py): an MSK, MQ, SelfManagedKafka or DocumentDB event's own
+   * (samEventPolicy), and an OnFailure destination's (samEventDestinationPolicy), one record each,
+   * read as a document is (docRecord: an Fn::If AWS::LanguageExtensions resolves first, with each
+   * branch of a condition not known). Events is not a Globals property.
+   */
+  private samEventPolicies(r: Resource): void {
+    for (const e of this.samEvents(r)) {
+      const at = [...r.path, 'Properties', 'Events', e.name];
+      const id = `${r.logicalId}${e.name}`;
+      const types = new Set(e.ways.flatMap((w) => (w.type === undefined ? [] : [w.type])));
+      const [type] = types;
+      if ([...types].some((t) => SAM_EVENT_INLINE_TYPES.has(t))) {
+        const notes: string[] = [];
+        const props = e.ways.find((w) => w.type === type)?.props ?? {};
+        const rec = this.docRecord({
+          owner: r.logicalId,
+          address: `${r.logicalId}.Events.${e.name}`,
+          kind: 'identity',
+          ...(types.size === 1 ? { name: samEventPolicyName(type!, props, id) } : {}),
+          raw: r.props.Events,
+          path: at,
+          statementsAt: at,
+          evaluate: () => {
+            const now = this.samEventNow(r, e.name);
+            if (!now) return NO_VALUE;
+            const doc = samEventPolicy(now.type, now.props, notes);
+            return doc === NO_VALUE || asUnknown(doc) ? doc : this.ev.eval(doc);
+          },
+        });
+        if (rec) for (const n of new Set(notes)) (rec.approximate ??= []).push(n);
+      }
+      if (![...types].some((t) => SAM_PULL_EVENT_TYPES.has(t))) continue;
+      if (!e.ways.some((w) => w.props.DestinationConfig !== undefined)) continue;
+      const failure = e.ways.map((w) => w.props.DestinationConfig).find(isObject)?.OnFailure;
+      const part =
+        isObject(failure) &&
+        typeof failure.Type === 'string' &&
+        Object.hasOwn(SAM_EVENT_DESTINATION_TYPES, failure.Type)
+          ? SAM_EVENT_DESTINATION_TYPES[failure.Type]
+          : undefined;
+      const written = isObject(failure) ? [...at, 'Properties', 'DestinationConfig', 'OnFailure'] : at;
+      this.docRecord({
+        owner: r.logicalId,
+        address: `${r.logicalId}.Events.${e.name}.DestinationConfig.OnFailure`,
+        kind: 'identity',
+        ...(part ? { name: `${id}${part}Policy` } : {}),
+        raw: r.props.Events,
+        path: written,
+        statementsAt: written,
+        evaluate: () => {
+          const now = this.samEventNow(r, e.name);
+          if (!now || !SAM_PULL_EVENT_TYPES.has(now.type)) return NO_VALUE;
+          const doc = samEventDestinationPolicy(now.props);
+          return doc === NO_VALUE || asUnknown(doc) ? doc : this.ev.eval(doc);
+        },
+      });
+    }
+  }
+
+  /**
+   * A SAM function's Events as SAM reads them, each with the ways it may be: its Type (undefined
+   * where it has none SAM reads), Properties, the managed policy SAM attaches for it
+   * (SAM_EVENT_POLICY_ARNS) and the conditions not known that choose the way. SAM reads a map of
+   * maps with a Type as text; with AWS::LanguageExtensions first, the branch an Fn::If takes,
+   * each branch of a condition not known (alternatives).
+   */
+  protected samEvents(r: Resource): {
+    name: string;
+    ways: { type?: string; props: Record<string, unknown>; arn?: string; conditions: string[] }[];
+  }[] {
+    const le = this.languageExtensions();
+    const alts = (v: unknown) => (le ? this.alternatives(v) : [{ value: v, conditions: [] as string[] }]);
+    const out = new Map<
+      string,
+      { name: string; ways: ReturnType<PolicyAnalyzer['samEvents']>[number]['ways'] }
+    >();
+    for (const events of alts(r.props.Events)) {
+      if (!isObject(events.value) || samIntrinsic(events.value)) continue;
+      for (const [name, raw] of Object.entries(events.value)) {
+        const e = out.get(name) ?? { name, ways: [] };
+        out.set(name, e);
+        for (const event of alts(raw))
+          for (const type of isObject(event.value)
+            ? alts(event.value.Type)
+            : [{ value: undefined, conditions: [] }]) {
+            const conditions = [...new Set([...events.conditions, ...event.conditions, ...type.conditions])];
+            const props =
+              isObject(event.value) && isObject(event.value.Properties) ? event.value.Properties : {};
+            if (typeof type.value !== 'string') {
+              e.ways.push({ props, conditions });
+              continue;
+            }
+            const t = type.value;
+            if (t !== 'SNS') {
+              const arn = Object.hasOwn(SAM_EVENT_POLICY_ARNS, t) ? SAM_EVENT_POLICY_ARNS[t] : undefined;
+              e.ways.push({ type: t, props, ...(arn ? { arn } : {}), conditions });
+              continue;
+            }
+            // (an SNS event with an SqsSubscription reads the queue SAM subscribes as an SQS event does)
+            for (const sub of alts(props.SqsSubscription)) {
+              const set = sub.value !== NO_VALUE && samTruthy(sub.value);
+              e.ways.push({
+                type: t,
+                props,
+                ...(set ? { arn: SAM_EVENT_POLICY_ARNS.SQS } : {}),
+                conditions: [...new Set([...conditions, ...sub.conditions])],
+              });
+            }
+          }
+      }
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * One event of a SAM function as SAM reads it in the reading under way (docRecord): with
+   * AWS::LanguageExtensions, its Fn::Ifs resolved (samResolveIfs); undefined when it has no Type
+   * SAM reads.
+   */
+  private samEventNow(
+    r: Resource,
+    name: string,
+  ): { type: string; props: Record<string, unknown> } | undefined {
+    const le = this.languageExtensions();
+    const events = le ? this.samResolveIfs(r.props.Events) : r.props.Events;
+    if (!isObject(events) || samIntrinsic(events) || !Object.hasOwn(events, name)) return undefined;
+    const event = events[name];
+    if (!isObject(event) || typeof event.Type !== 'string') return undefined;
+    return { type: event.Type, props: isObject(event.Properties) ? event.Properties : {} };
+  }
+
+  /**
+   * A value with each Fn::If replaced by the branch it takes, as AWS::LanguageExtensions resolves
+   * them before SAM reads it (AWS::NoValue left out): the branch of a condition not known is the
+   * one of the reading under way (its Fn::If evaluated: docRecord reads each); other intrinsic
+   * functions are left as written.
+   */
+  private samResolveIfs(v: unknown, depth = 0): unknown {
+    if (depth > MAX_EVAL_DEPTH) return v;
+    if (Array.isArray(v)) return v.map((x) => this.samResolveIfs(x, depth + 1)).filter((x) => x !== NO_VALUE);
+    if (!isObject(v)) return v;
+    const keys = Object.keys(v);
+    if (keys.length === 1 && v.Ref === 'AWS::NoValue') return NO_VALUE;
+    const args = keys.length === 1 ? v['Fn::If'] : undefined;
+    if (Array.isArray(args) && args.length === 3 && typeof args[0] === 'string') {
+      const taken = this.ev.eval({ 'Fn::If': [args[0], true, false] });
+      return typeof taken === 'boolean' ? this.samResolveIfs(taken ? args[1] : args[2], depth + 1) : v;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const y = this.samResolveIfs(x, depth + 1);
+      // (own properties, `__proto__` included, are defined, never assigned)
+      if (y !== NO_VALUE)
+        Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   }
 
   /**

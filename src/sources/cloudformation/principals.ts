@@ -17,6 +17,7 @@ import {
   SAM_DURABLE_POLICY_ARN,
   SAM_VPC_POLICY_ARN,
   SAM_XRAY_POLICY_ARN,
+  samIntrinsic,
   samPolicyEntry,
   samTracesXray,
 } from './sam.js';
@@ -157,21 +158,77 @@ export class Analyzer extends PolicyAnalyzer {
       notes.push(
         `attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`,
       );
-    // (noted once every attachment is known: a policy also attached for sure is not one that
-    // may not be: attachNotes)
-    for (const id of got.ids) {
-      const had = this.attachNotes.get(id);
-      if (notes.length === 0) this.attachNotes.set(id, null);
-      else if (had === undefined) this.attachNotes.set(id, [...notes]);
-      else if (had !== null) had.push(...notes);
-    }
+    this.noteAttached(got.ids, notes);
     for (const u of got.unresolved)
       p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
   }
 
   /**
+   * The notes of one attachment of these policies, when it may not be made (empty: it surely is).
+   * Noted once every attachment is known: a policy also attached for sure is not one that may not
+   * be (attachNotes).
+   */
+  private noteAttached(ids: string[], notes: string[]): void {
+    for (const id of ids) {
+      const had = this.attachNotes.get(id);
+      if (notes.length === 0) this.attachNotes.set(id, null);
+      else if (had === undefined) this.attachNotes.set(id, [...notes]);
+      else if (had !== null) had.push(...notes);
+    }
+  }
+
+  /**
+   * An IAM Identity Center permission set's managed policies: `ManagedPolicies` (AWS managed
+   * policy ARNs, each chosen by an Fn::If read as a role's ManagedPolicyArns are), records of their
+   * own; `CustomerManagedPolicyReferences` name policies of each account it is provisioned to,
+   * never of this template: unresolved, so that what they may grant is not left out silently.
+   */
+  private permissionSetPolicies(r: Resource): void {
+    const P = [...r.path, 'Properties'];
+    const c = this.unknownCondition(r);
+    for (const whole of this.listsOf(r.props.ManagedPolicies, [...P, 'ManagedPolicies']))
+      for (const it of this.items(whole.value, whole.path))
+        for (const one of this.alternatives(it.value)) {
+          const got = this.managedIds(one.value, it.path);
+          const conditions = [...new Set([...whole.conditions, ...one.conditions])];
+          this.noteAttached(got.ids, [
+            ...(conditions.length > 0
+              ? [
+                  `held by ${r.logicalId} by an Fn::If whose condition is not known (${conditions.join(', ')}): audited as held`,
+                ]
+              : []),
+            ...(c
+              ? [
+                  `held by ${r.logicalId}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as held`,
+                ]
+              : []),
+          ]);
+          // (one record per entry: the first reason of either branch)
+          const at = it.path[P.length + 1];
+          const address = `${r.logicalId}.ManagedPolicies${typeof at === 'number' ? `[${at}]` : ''}`;
+          const u = got.unresolved[0];
+          if (u && !this.policies.some((x) => x.address === address))
+            this.unresolved(r.logicalId, address, 'identity', it.path, `${u.ref}: ${u.reason}`);
+        }
+    this.items(r.props.CustomerManagedPolicyReferences, [...P, 'CustomerManagedPolicyReferences']).forEach(
+      (it, i) => {
+        const ref = it.value;
+        const name = isObject(ref) ? this.text(ref.Name) : undefined;
+        this.unresolved(
+          r.logicalId,
+          `${r.logicalId}.CustomerManagedPolicyReferences[${i}]`,
+          'identity',
+          it.path,
+          `customer managed policy ${name ?? '(no Name)'} is the one of that name in each account the permission set is provisioned to: not read`,
+        );
+      },
+    );
+  }
+
+  /**
    * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
-   * `_construct_role`): basic or durable execution, X-Ray, VPC access.
+   * `_construct_role`): basic or durable execution, X-Ray, VPC access; and for its Events
+   * (samEvents).
    */
   protected samImplicitPolicies(r: Resource, role: PrincipalEntry): void {
     const P = [...r.path, 'Properties'];
@@ -202,6 +259,36 @@ export class Analyzer extends PolicyAnalyzer {
       );
     }
     this.samAttach(role, SAM_VPC_POLICY_ARN, this.samSet(r, 'VpcConfig'), P);
+    // (the one of each event's Type, once: pull.py _link_policy; an event whose Type an Fn::If
+    // whose condition is not known chooses: attached, said so)
+    for (const e of this.samEvents(r))
+      for (const arn of new Set(e.ways.flatMap((w) => w.arn ?? [])))
+        this.samAttach(
+          role,
+          arn,
+          e.ways.map((w) => ({ set: w.arn === arn, conditions: w.conditions })),
+          [...P, 'Events', e.name],
+        );
+  }
+
+  /**
+   * X-Ray for a SAM state machine's `Tracing: {Enabled: true}` (stepfunctions/generators.py
+   * `_construct_role`: Enabled exactly true, as written; SAM resolves nothing there, and Tracing is
+   * no Globals property of a state machine). With AWS::LanguageExtensions first, the branch an
+   * Fn::If takes, attached and noted when its condition is not known.
+   */
+  private samStateMachineTracing(r: Resource, role: PrincipalEntry): void {
+    const alts = (v: unknown) =>
+      this.languageExtensions() ? this.alternatives(v) : [{ value: v, conditions: [] as string[] }];
+    const ways = alts(r.props.Tracing).flatMap((t) =>
+      isObject(t.value) && !samIntrinsic(t.value)
+        ? alts(t.value.Enabled).map((e) => ({
+            set: e.value === true,
+            conditions: [...new Set([...t.conditions, ...e.conditions])],
+          }))
+        : [{ set: false, conditions: t.conditions }],
+    );
+    this.samAttach(role, SAM_XRAY_POLICY_ARN, ways, [...r.path, 'Properties', 'Tracing']);
   }
 
   /**
@@ -271,8 +358,9 @@ export class Analyzer extends PolicyAnalyzer {
         if (roleRes?.implicitFor === r.logicalId) {
           // (the role SAM makes has the function's AssumeRolePolicyDocument, when written)
           this.linkTrust(role, r.logicalId);
-          // (a state machine's role gets none of these)
+          // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
           if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
+          else this.samStateMachineTracing(r, role);
           const raw = r.props.Policies;
           // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
           const entries =
@@ -333,6 +421,22 @@ export class Analyzer extends PolicyAnalyzer {
           )
             for (const x of own) this.attachNotes.set(x.id, null);
         }
+      }
+      if (r.type === 'AWS::SSO::PermissionSet') this.permissionSetPolicies(r);
+      // (a SAM connector not read: held by its source's role, the one SAM makes or an IAM role)
+      for (const c of this.samConnectors(r)) {
+        const source = c.source === undefined ? undefined : this.resources.get(c.source);
+        const made =
+          source && SAM_FUNCTIONS.has(source.type)
+            ? this.resources.get(`${source.logicalId}Role`)
+            : undefined;
+        const holder = made?.implicitFor === source?.logicalId ? made : source;
+        const p =
+          holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
+            ? this.principal(holder)
+            : undefined;
+        const rec = this.policies.find((x) => x.address === c.address && x.status === 'unresolved');
+        if (p && rec) p.record.policyIds.push(rec.id);
       }
       if (r.type === 'AWS::IAM::UserToGroupAddition') {
         const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');

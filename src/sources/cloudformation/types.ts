@@ -11,6 +11,8 @@ export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
   'AWS::S3::AccessPoint': 'Policy',
   'AWS::SQS::QueuePolicy': 'PolicyDocument',
   'AWS::SNS::TopicPolicy': 'PolicyDocument',
+  'AWS::SQS::QueueInlinePolicy': 'PolicyDocument',
+  'AWS::SNS::TopicInlinePolicy': 'PolicyDocument',
   'AWS::KMS::Key': 'KeyPolicy',
   'AWS::KMS::ReplicaKey': 'KeyPolicy',
   'AWS::ECR::Repository': 'RepositoryPolicyText',
@@ -29,7 +31,8 @@ export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
   'AWS::CodeArtifact::Domain': 'PermissionsPolicyDocument',
   'AWS::CodeArtifact::Repository': 'PermissionsPolicyDocument',
   'AWS::Glue::ResourcePolicy': 'Policy',
-  'AWS::Events::EventBusPolicy': '',
+  // (one statement, not a document: policiesOf)
+  'AWS::Events::EventBusPolicy': 'Statement',
 };
 
 /**
@@ -45,6 +48,8 @@ export const RESOURCE_POLICY_SERVICES: Record<string, string[]> = {
   'AWS::S3::AccessPoint': ['s3'],
   'AWS::SQS::QueuePolicy': ['sqs'],
   'AWS::SNS::TopicPolicy': ['sns'],
+  'AWS::SQS::QueueInlinePolicy': ['sqs'],
+  'AWS::SNS::TopicInlinePolicy': ['sns'],
   'AWS::KMS::Key': ['kms'],
   'AWS::KMS::ReplicaKey': ['kms'],
   'AWS::ECR::Repository': ['ecr'],
@@ -61,6 +66,7 @@ export const RESOURCE_POLICY_SERVICES: Record<string, string[]> = {
   'AWS::CodeArtifact::Domain': ['codeartifact'],
   'AWS::CodeArtifact::Repository': ['codeartifact'],
   'AWS::Glue::ResourcePolicy': ['glue'],
+  'AWS::Events::EventBusPolicy': ['events'],
 };
 
 /** Types with a `PolicyDocument` that is not an IAM policy. */
