@@ -519,22 +519,23 @@ export class Evaluator {
     const options = a.length > 3 && isObject(a[3]) ? a[3] : undefined;
     const fallback = () =>
       options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
-    for (const k of keys) {
-      const u = asUnknown(k);
-      // A key not known: the value is one of the entries (or the default when none has the key),
-      // not known; by region (or by the stack's account, a placeholder here), the one value every
-      // such entry holds (and the default, if any).
-      const byAccount = k === keys[1] && typeof k === 'string' && k.includes(ACCOUNT_PLACEHOLDER);
-      if ((u && u.reason === REGION_REASON && k === keys[1]) || byAccount) {
-        const same = this.sameInEveryEntry(keys);
-        const d = options?.DefaultValue;
-        if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
-          return this.eval(same);
-        return new Unknown(
-          `Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's ${byAccount ? 'account' : 'region'}`,
-        );
-      }
-      if (u) return u;
+    // A key not known: the value is one of the entries (or the default when none has the key), not
+    // known; by region (or by the stack's account, a placeholder here), at either level, the one
+    // value every such entry holds (and the default, if any).
+    const byStack = keys.map((k) => stackKey(k));
+    const chosen = (by: string) =>
+      new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's ${by}`);
+    // (any other key not known first: its reason is the one noted)
+    const other = keys.find((k, i) => asUnknown(k) && byStack[i] === undefined);
+    if (other !== undefined) return other;
+    const by = byStack.find((x) => x !== undefined);
+    if (by !== undefined) {
+      if (byStack[0] !== undefined) return chosen(by);
+      const same = this.sameInEveryEntry(keys, byStack);
+      const d = options?.DefaultValue;
+      if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
+        return this.eval(same);
+      return chosen(by);
     }
     const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
     const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
@@ -550,16 +551,19 @@ export class Evaluator {
   }
 
   /**
-   * Of Fn::FindInMap keys whose second is not known (the first and third known): the value the
-   * third key has in every entry of the map, when they are all the same; else undefined.
+   * Of Fn::FindInMap keys, some chosen by the stack's region or account (`byStack`; the others
+   * known): the value every entry they may choose holds, when they are all the same; else undefined.
    */
-  private sameInEveryEntry(keys: unknown[]): unknown {
-    if (asUnknown(keys[0]) || asUnknown(keys[2]) || !asUnknown(keys[1])) return undefined;
+  private sameInEveryEntry(keys: unknown[], byStack: ('region' | 'account' | undefined)[]): unknown {
     const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
     const top = maps[this.unmarked(() => this.str(keys[0]))];
-    if (!isObject(top)) return undefined;
-    const k2 = this.unmarked(() => this.str(keys[2]));
-    const values = Object.values(top).map((e) => (isObject(e) ? e[k2] : undefined));
+    // (each level: every entry when its key is the stack's, else the one the key names)
+    const entries = (of: unknown, i: number): unknown[] => {
+      if (!isObject(of)) return [undefined];
+      if (byStack[i] !== undefined) return Object.values(of);
+      return [of[this.unmarked(() => this.str(keys[i]))]];
+    };
+    const values = entries(top, 1).flatMap((e) => entries(e, 2));
     if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
     const text = JSON.stringify(values[0]);
     return values.every((v) => JSON.stringify(v) === text) ? values[0] : undefined;
@@ -931,6 +935,12 @@ export class Evaluator {
     }
     return out;
   }
+}
+
+/** Whether an Fn::FindInMap key is the stack's region or account (a placeholder here), else undefined. */
+function stackKey(k: unknown): 'region' | 'account' | undefined {
+  if (asUnknown(k)?.reason === REGION_REASON) return 'region';
+  return typeof k === 'string' && k.includes(ACCOUNT_PLACEHOLDER) ? 'account' : undefined;
 }
 
 /** An Unknown inside a list or map (an operand of Fn::Equals), if any. */

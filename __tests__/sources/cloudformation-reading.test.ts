@@ -1,0 +1,95 @@
+// How a CloudFormation template is read before its policies are: Mappings chosen by the stack's
+// region or account, conditions not known, dynamic references, YAML's own forms (numbers, merge keys,
+// flow style), resources SAM makes, and what the tool cannot read (Fn::ForEach, AWS::Include, macros).
+import { parseSource } from '../../src/sources/index.js';
+import type { InputResult, PolicyRecord } from '../../src/core/types.js';
+
+function parse(text: string, path = 'template.yaml'): InputResult {
+  return parseSource({ path, text }).result;
+}
+
+function rec(r: InputResult, address: string): PolicyRecord {
+  const hit = r.policies.find((p) => p.address === address);
+  if (!hit)
+    throw new Error(`no record ${address}: ${JSON.stringify(r.policies.map((p) => [p.address, p.reason]))}`);
+  return hit;
+}
+
+function statements(p: PolicyRecord): Record<string, unknown>[] {
+  const s = (p.document as { Statement: unknown }).Statement;
+  return (Array.isArray(s) ? s : [s]) as Record<string, unknown>[];
+}
+
+/** A template whose role `Role` has one inline policy of these statements (YAML, indented as its list). */
+function roleTemplate(head: string, statementsText: string): string {
+  return `AWSTemplateFormatVersion: '2010-09-09'
+${head}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+${statementsText}`;
+}
+
+describe("Fn::FindInMap chosen by the stack's region or account at the second-level key", () => {
+  const MAPPINGS = `Mappings:
+  Acts:
+    Same: {us-east-1: 's3:GetObject', eu-west-1: 's3:GetObject'}
+    Differs: {us-east-1: 's3:GetObject', eu-west-1: 'iam:*'}
+  Env:
+    Buckets: {'111111111111': prod-data, '222222222222': dev-data}
+    Same: {'111111111111': data, '222222222222': data}`;
+
+  it('by region: the one value every entry holds, else not known (read as `*`, noted; it was `*` silently)', () => {
+    const r = parse(
+      roleTemplate(
+        MAPPINGS,
+        `              - {Effect: Allow, Action: !FindInMap [Acts, Same, !Ref 'AWS::Region'], Resource: '*'}
+              - {Effect: Allow, Action: !FindInMap [Acts, Differs, !Ref 'AWS::Region'], Resource: '*'}
+`,
+      ),
+    );
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p).map((s) => s.Action)).toEqual(['s3:GetObject', '*']);
+    expect(p.approximate).toEqual(['Fn::FindInMap "Acts": its entry is chosen by the stack\'s region']);
+  });
+
+  it('by account: the same, never a false "no such entry in Mappings"', () => {
+    const r = parse(
+      roleTemplate(
+        MAPPINGS,
+        `              - {Effect: Allow, Action: s3:GetObject, Resource: !Sub ['arn:aws:s3:::\${B}/*', {B: !FindInMap [Env, Same, !Ref 'AWS::AccountId']}]}
+              - {Effect: Allow, Action: s3:PutObject, Resource: !Sub ['arn:aws:s3:::\${B}/*', {B: !FindInMap [Env, Buckets, !Ref 'AWS::AccountId']}]}
+`,
+      ),
+    );
+    expect(r.errors).toEqual([]);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(p.status).toBe('resolved');
+    expect(statements(p).map((s) => s.Resource)).toEqual(['arn:aws:s3:::data/*', 'arn:aws:s3:::*/*']);
+    expect(p.approximate).toEqual(['Fn::FindInMap "Env": its entry is chosen by the stack\'s account']);
+  });
+
+  it('by region at the top with the other key a parameter not known: that parameter noted, never `*` silently', () => {
+    const r = parse(
+      roleTemplate(
+        `Parameters:
+  Which: {Type: String}
+Mappings:
+  ByRegion: {us-east-1: {a: 's3:GetObject'}, eu-west-1: {a: 's3:GetObject'}}`,
+        `              - {Effect: Allow, Action: !FindInMap [ByRegion, !Ref 'AWS::Region', !Ref Which], Resource: '*'}
+`,
+      ),
+    );
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p).map((s) => s.Action)).toEqual(['*']);
+    expect(p.approximate).toEqual(['parameter Which has no default']);
+  });
+});
