@@ -93,3 +93,71 @@ Mappings:
     expect(p.approximate).toEqual(['parameter Which has no default']);
   });
 });
+
+describe('more than 3 conditions not known', () => {
+  const conditions = (names: string[]) =>
+    `Parameters:
+${names.map((n) => `  ${n}: {Type: String}`).join('\n')}
+Conditions:
+${names.map((n) => `  Has${n}: !Equals [!Ref ${n}, 'yes']`).join('\n')}`;
+
+  it('an Allow in nested Fn::Ifs that needs one true and another false is read (it never was)', () => {
+    // The review's b-4conds.yaml.
+    const text = roleTemplate(
+      conditions(['A', 'B', 'C', 'D']),
+      `              - {Effect: Allow, Action: s3:GetObject, Resource: 'arn:aws:s3:::mybucket/*'}
+              - !If [HasC, {Effect: Allow, Action: sqs:SendMessage, Resource: '*'}, !Ref AWS::NoValue]
+              - !If [HasD, {Effect: Allow, Action: sns:Publish, Resource: '*'}, !Ref AWS::NoValue]
+              - !If
+                - HasA
+                - !If [HasB, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:*', Resource: '*'}]
+                - !Ref AWS::NoValue
+`,
+    );
+    const p = rec(parse(text), 'Role.Policies[0]');
+    expect(statements(p).map((s) => s.Action)).toEqual([
+      's3:GetObject',
+      'sqs:SendMessage',
+      'sns:Publish',
+      'iam:*',
+    ]);
+    // (each at its line: the iam:* one in the inner Fn::If)
+    expect(p.statementLines!.map((l) => text.split('\n')[l - 1]!.trim().slice(0, 60))).toEqual(
+      [
+        "- {Effect: Allow, Action: s3:GetObject, Resource: 'arn:aws:s3:::mybucket/*'}",
+        "- !If [HasC, {Effect: Allow, Action: sqs:SendMessage, Resource: '*'}, !Ref AWS::NoValue]",
+        "- !If [HasD, {Effect: Allow, Action: sns:Publish, Resource: '*'}, !Ref AWS::NoValue]",
+        "- !If [HasB, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:*', Resource: '*'}]",
+      ].map((l) => l.slice(0, 60)),
+    );
+    expect(p.approximate).toEqual(
+      ['C', 'D', 'A', 'B'].map(
+        (n) => `condition Has${n} is not known (parameter ${n} has no default): both of its branches audited`,
+      ),
+    );
+  });
+
+  it('beyond 64 combinations: all true and all false only, and the notes say what is not audited', () => {
+    const names = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+    const r = parse(
+      roleTemplate(
+        conditions(names),
+        names
+          .map(
+            (n) =>
+              `              - !If [Has${n}, {Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::${n}/*'}, {Effect: Allow, Action: 's3:*', Resource: '*'}]\n`,
+          )
+          .join(''),
+      ),
+    );
+    const p = rec(r, 'Role.Policies[0]');
+    // (each statement depends on its own condition: all true and all false give every one here)
+    expect(statements(p)).toHaveLength(14);
+    expect(p.approximate).toEqual(
+      names.map(
+        (n) =>
+          `condition Has${n} is not known (parameter ${n} has no default): its branches audited with all the others true or all false only (more than 64 combinations of such conditions): an Allow that only some other combination gives is not audited`,
+      ),
+    );
+  });
+});

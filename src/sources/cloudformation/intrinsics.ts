@@ -430,8 +430,10 @@ export class Evaluator {
         const inDocument = this.marking;
         const c = this.unmarked(() => this.condition(name, at));
         if (c instanceof Unknown) {
-          if (inDocument && !this.unknownIfConditions.has(name)) this.unknownIfConditions.set(name, c.reason);
-          this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
+          // (in a document, read again with each branch: readings() in documents.ts notes that)
+          if (inDocument) {
+            if (!this.unknownIfConditions.has(name)) this.unknownIfConditions.set(name, c.reason);
+          } else this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
           return this.eval(a[1]);
         }
         return this.eval(c ? a[1] : a[2]);
