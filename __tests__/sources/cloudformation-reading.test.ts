@@ -161,3 +161,46 @@ ${names.map((n) => `  Has${n}: !Equals [!Ref ${n}, 'yes']`).join('\n')}`;
     );
   });
 });
+
+describe('dynamic references ({{resolve:...}}), resolved at deploy time', () => {
+  it('are not known: a `*` in their place, noted; left out of a Deny; a managed policy ARN unresolved', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns:
+        - '{{resolve:ssm:/org/iam/baseline-policy-arn}}'
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: 'arn:aws:s3:::{{resolve:ssm:/app/bucket-name}}/*'}
+              - {Effect: Allow, Action: s3:PutObject, Resource: !Sub 'arn:aws:s3:::{{resolve:ssm-secure:/app/b}}/\${AWS::Partition}'}
+              - {Effect: Allow, Action: '{{resolve:secretsmanager:app:SecretString:action}}', Resource: '*'}
+              - {Effect: Deny, Action: s3:*, Resource: 'arn:aws:s3:::{{resolve:ssm:/app/other}}/*'}
+`;
+    const r = parse(text);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*' },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::*/aws' },
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([
+      expect.stringContaining("left out: a Deny's resources that are not known"),
+      'dynamic reference {{resolve:ssm:/app/bucket-name}}: resolved at deploy time',
+      'dynamic reference {{resolve:ssm-secure:/app/b}}: resolved at deploy time',
+      'dynamic reference {{resolve:secretsmanager:app:SecretString:action}}: resolved at deploy time',
+    ]);
+    expect(r.principals![0]!.unresolved).toEqual([
+      {
+        ref: '$.Resources.Role.Properties.ManagedPolicyArns[0]',
+        reason: 'dynamic reference {{resolve:ssm:/org/iam/baseline-policy-arn}}: resolved at deploy time',
+      },
+    ]);
+  });
+});

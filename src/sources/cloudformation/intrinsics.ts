@@ -94,6 +94,10 @@ const REGION_REASON = "AWS::Region: the stack's region";
 /** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
 const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 
+/** A CloudFormation dynamic reference (resolved at deploy time) in text, and text that is one. */
+const DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
+const DYNAMIC_REFERENCE_WHOLE = /^\s*\{\{resolve:[^{}]*\}\}\s*$/;
+
 /** possible(): a value of a parameter other than every one its conditions compare it with. */
 const OTHER_VALUE = '\u0000another value';
 /** Most functions one condition is read through (conditionValue). */
@@ -287,6 +291,7 @@ export class Evaluator {
 
   /** Evaluates a value: intrinsic functions replaced by what they stand for, NoValue dropped. */
   eval(v: unknown): unknown {
+    if (typeof v === 'string') return v.includes('{{resolve:') ? this.dynamicReferences(v) : v;
     if (v === null || typeof v !== 'object') return v;
     if (v instanceof Unknown) return v;
     if (v instanceof UnknownTag) return asUnknown(v);
@@ -327,6 +332,19 @@ export class Evaluator {
     } finally {
       this.depth--;
     }
+  }
+
+  /**
+   * Text with dynamic references (`{{resolve:ssm:/app/bucket}}`, `secretsmanager`, `ssm-secure`),
+   * which CloudFormation resolves at deploy time: each not known (a part read as `*`, noted), the
+   * whole text when it is one.
+   */
+  private dynamicReferences(text: string): unknown {
+    const unknown = (ref: string) =>
+      new Unknown(`dynamic reference ${clipText(ref, 120)}: resolved at deploy time`);
+    const whole = DYNAMIC_REFERENCE_WHOLE.exec(text);
+    if (whole) return unknown(text.trim());
+    return text.replace(DYNAMIC_REFERENCE, (ref) => this.str(unknown(ref)));
   }
 
   /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
@@ -911,10 +929,10 @@ export class Evaluator {
     while (i < text.length) {
       const open = text.indexOf('${', i);
       if (open < 0) {
-        out += text.slice(i);
+        out += this.str(this.eval(text.slice(i)));
         break;
       }
-      out += text.slice(i, open);
+      out += this.str(this.eval(text.slice(i, open)));
       const close = text.indexOf('}', open + 2);
       if (close < 0) {
         out += text.slice(open);
