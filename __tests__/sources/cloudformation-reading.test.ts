@@ -204,3 +204,37 @@ Resources:
     ]);
   });
 });
+
+describe("YAML's own forms", () => {
+  it('a number keeps the text written where it becomes text (`2.0` was "2", flipping an Fn::If)', () => {
+    const r = parse(
+      roleTemplate(
+        `Parameters:
+  SchemaVersion: {Type: String, Default: 2.0}
+  Minor: {Type: String, Default: 1.10}
+Conditions:
+  IsV2: !Equals [!Ref SchemaVersion, '2.0']`,
+        `              - Effect: Allow
+                Action: !If [IsV2, 's3:*', 's3:GetObject']
+                Resource: 'arn:aws:s3:::mybucket/*'
+                Condition: {StringEquals: {'s3:ExistingObjectTag/schema': !Ref SchemaVersion, 's3:ExistingObjectTag/minor': !Ref Minor, 's3:max-keys': 10}}
+`,
+      ),
+    );
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: 'arn:aws:s3:::mybucket/*',
+        Condition: {
+          StringEquals: {
+            's3:ExistingObjectTag/schema': '2.0',
+            's3:ExistingObjectTag/minor': '1.10',
+            's3:max-keys': 10,
+          },
+        },
+      },
+    ]);
+  });
+});

@@ -261,10 +261,13 @@ function lineOfPath(lines: Map<string, number>, p: JsonPath): number | undefined
   return undefined;
 }
 
-/** Keeps a YAML number as a number unless the text says more than the number (leading zeros, big ids). */
+/**
+ * Keeps a YAML number as a number only when it reads as the text written; else the text (`2.0`,
+ * `1e3`, leading zeros, big ids: CloudFormation compares `2.0` with "2.0", never with "2").
+ */
 function numberText(source: string, v: number): number | string {
   const s = source.trim();
-  return /^-?(0|[1-9]\d{0,14})(\.\d+)?$/.test(s) ? v : s;
+  return String(v) === s ? v : s;
 }
 
 /** True for a parsed value that is a CloudFormation template (content decides, not the name). */
