@@ -238,3 +238,33 @@ Conditions:
     ]);
   });
 });
+
+describe('a flow-style YAML template (starting with `{`)', () => {
+  const FLOW = `{AWSTemplateFormatVersion: '2010-09-09',
+  Resources: {
+    P: {Type: 'AWS::IAM::ManagedPolicy', Properties: {PolicyDocument: {Statement: [
+      {Effect: Allow, Action: '*', Resource: '*'}]}}}}}
+`;
+
+  it('is read as YAML in a .yaml or .yml file, scanned or named (it was "not a JSON file", or an error)', () => {
+    for (const path of ['stack.yaml', 'stack.yml', 'stack.template'])
+      for (const explicit of [false, true]) {
+        const r = parseSource({ path, text: FLOW }, explicit).result;
+        expect([path, r.kind, r.status, r.errors]).toEqual([path, 'cloudformation', 'audited', []]);
+        expect(rec(r, 'P').statementLines).toEqual([4]);
+      }
+  });
+
+  it('JSON in a .yaml file still goes the JSON way, and broken JSON still gets its JSON error', () => {
+    const policy =
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}\n';
+    expect(parseSource({ path: 'policy.yaml', text: policy }).result).toMatchObject({
+      kind: 'policy',
+      status: 'audited',
+    });
+    const broken = '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"P": {,}}}\n';
+    expect(parseSource({ path: 'stack.template', text: broken }, true).result.reason).toMatch(
+      /^not valid JSON at line 1/,
+    );
+  });
+});
