@@ -239,6 +239,67 @@ Conditions:
   });
 });
 
+describe('YAML merge keys (`<<: *anchor`)', () => {
+  it('are merged as `sam deploy` expands them: keys written win, then the first map; lines at the statement', () => {
+    const text = roleTemplate(
+      '',
+      `              - &read
+                Effect: Allow
+                Action: [s3:GetObject]
+                Resource: arn:aws:s3:::mybucket/*
+              - <<: *read
+                Action: [s3:PutObject, s3:DeleteObject]
+              - <<: [{Action: 'iam:PassRole', Sid: First}, *read]
+`,
+    );
+    const r = parse(text);
+    expect(r.errors).toEqual([]);
+    const p = rec(r, 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::mybucket/*' },
+      { Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::mybucket/*' },
+      { Effect: 'Allow', Action: 'iam:PassRole', Sid: 'First', Resource: 'arn:aws:s3:::mybucket/*' },
+    ]);
+    // (an anchored map's line is its first key's)
+    expect(p.statementLines!.map((l) => text.split('\n')[l - 1]!.trim())).toEqual([
+      'Effect: Allow',
+      '- <<: *read',
+      "- <<: [{Action: 'iam:PassRole', Sid: First}, *read]",
+    ]);
+  });
+
+  it('one that names no map is an error with its line, the rest read', () => {
+    const r = parse(
+      roleTemplate('', `              - {<<: 5, Effect: Allow, Action: 's3:GetObject', Resource: '*'}\n`),
+    );
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        line: 14,
+        message: 'a YAML merge key (<<) must name a map or a list of maps: not merged',
+      }),
+    ]);
+    expect(statements(rec(r, 'Role.Policies[0]'))).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+    ]);
+  });
+
+  it("a quoted '<<' is a key like any other (not merged)", () => {
+    const r = parse(
+      roleTemplate(
+        '',
+        `              - {Effect: Allow, Action: 's3:GetObject', Resource: '*', '<<': {Action: 'iam:*'}}
+`,
+      ),
+    );
+    expect(statements(rec(r, 'Role.Policies[0]'))[0]).toEqual({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      '<<': { Action: 'iam:*' },
+    });
+  });
+});
+
 describe('a flow-style YAML template (starting with `{`)', () => {
   const FLOW = `{AWSTemplateFormatVersion: '2010-09-09',
   Resources: {
