@@ -2,6 +2,7 @@
 // region or account, conditions not known, dynamic references, YAML's own forms (numbers, merge keys,
 // flow style), resources SAM makes, and what the tool cannot read (Fn::ForEach, AWS::Include, macros).
 import { parseSource } from '../../src/sources/index.js';
+import { ACCOUNT_PLACEHOLDER } from '../../src/sources/cloudformation/intrinsics.js';
 import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
 function parse(text: string, path = 'template.yaml'): InputResult {
@@ -326,6 +327,67 @@ describe('a flow-style YAML template (starting with `{`)', () => {
     const broken = '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"P": {,}}}\n';
     expect(parseSource({ path: 'stack.template', text: broken }, true).result.reason).toMatch(
       /^not valid JSON at line 1/,
+    );
+  });
+});
+
+describe('resources SAM makes, referred to in a SAM template', () => {
+  const sam = (transform: string) => `AWSTemplateFormatVersion: '2010-09-09'
+${transform}
+Resources:
+  ApiFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      FunctionName: api
+      AutoPublishAlias: live
+      Events:
+        Get: {Type: Api, Properties: {Path: /x, Method: get}}
+        Http: {Type: HttpApi}
+  Caller:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: execute-api:Invoke
+            Resource:
+              - !Sub 'arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${ServerlessRestApi}/Prod/GET/x'
+              - !Sub 'arn:aws:execute-api:*:\${AWS::AccountId}:\${ServerlessHttpApi}/*'
+          - Effect: Allow
+            Action: lambda:InvokeFunction
+            Resource: [!Ref ApiFn.Alias, !Ref ApiFnAliaslive, !Ref ApiFn.Version]
+`;
+
+  it('are not known where SAM makes them up (ids, version numbers), with the ARNs their shapes give; no invalid policy', () => {
+    const r = parse(sam('Transform: AWS::Serverless-2016-10-31'));
+    expect(r.errors).toEqual([]);
+    const p = rec(r, 'Caller');
+    expect(p.status).toBe('resolved');
+    expect(statements(p).map((s) => s.Resource)).toEqual([
+      [
+        `arn:aws:execute-api:*:${ACCOUNT_PLACEHOLDER}:*/Prod/GET/x`,
+        `arn:aws:execute-api:*:${ACCOUNT_PLACEHOLDER}:*/*`,
+      ],
+      [
+        `arn:aws:lambda:*:${ACCOUNT_PLACEHOLDER}:function:api:live`,
+        `arn:aws:lambda:*:${ACCOUNT_PLACEHOLDER}:function:api:live`,
+        `arn:aws:lambda:*:${ACCOUNT_PLACEHOLDER}:function:api:*`,
+      ],
+    ]);
+    expect(p.approximate).toEqual([
+      'a REST API id is made at deploy time',
+      'an HTTP API id is made at deploy time',
+      'a Lambda version number is made at deploy time',
+    ]);
+  });
+
+  it('without the SAM transform they are still references to nothing', () => {
+    const r = parse(sam(''));
+    expect(r.errors.map((e) => e.message)).toContain(
+      'Ref ServerlessRestApi: not a parameter, resource or pseudo-parameter of this template',
     );
   });
 });

@@ -69,6 +69,9 @@ export class AnalyzerBase {
         this.resources.set(roleId, implicit);
       }
     }
+    if (transforms(root).includes('AWS::Serverless-2016-10-31'))
+      for (const r of samGenerated([...this.resources.values()]))
+        if (!this.resources.has(r.logicalId)) this.resources.set(r.logicalId, r);
     this.ev = new Evaluator(
       root,
       resourceHooks(
@@ -209,4 +212,52 @@ function mayHaveNoRole(role: unknown, depth = 0): boolean {
     args.length === 3 &&
     (mayHaveNoRole(args[1], depth + 1) || mayHaveNoRole(args[2], depth + 1))
   );
+}
+
+/** The macros a template's `Transform` names (one or a list; a macro with parameters by its Name). */
+export function transforms(root: Record<string, unknown>): string[] {
+  const t = root.Transform;
+  return (Array.isArray(t) ? t : t === undefined ? [] : [t]).map((x) =>
+    typeof x === 'string' ? x : isObject(x) && typeof x.Name === 'string' ? x.Name : String(x),
+  );
+}
+
+/**
+ * Resources SAM makes that a template may refer to (what they stand for: resources.ts): the API
+ * of its functions' `Api` and `HttpApi` events without an API of their own (`ServerlessRestApi`,
+ * `ServerlessHttpApi`), and a function's alias and version with `AutoPublishAlias`
+ * (`MyFn.Alias`, `MyFn.Version`, and the alias's own id `MyFnAlias<name>`).
+ */
+function samGenerated(resources: Resource[]): Resource[] {
+  const out: Resource[] = [];
+  const made = (logicalId: string, type: string, r: Resource, props: Record<string, unknown> = {}) =>
+    out.push({
+      logicalId,
+      type,
+      props,
+      path: r.path,
+      implicitFor: r.logicalId,
+      // (a function's own alias and version: under its Condition; the API, shared, is not)
+      ...(r.condition && logicalId.startsWith(r.logicalId) ? { condition: r.condition } : {}),
+    });
+  for (const r of resources) {
+    if (r.type !== 'AWS::Serverless::Function') continue;
+    const events = isObject(r.props.Events) ? Object.values(r.props.Events) : [];
+    for (const e of events) {
+      if (!isObject(e)) continue;
+      const own = isObject(e.Properties) ? e.Properties : {};
+      if (e.Type === 'Api' && own.RestApiId === undefined)
+        made('ServerlessRestApi', 'AWS::ApiGateway::RestApi', r);
+      if (e.Type === 'HttpApi' && own.ApiId === undefined)
+        made('ServerlessHttpApi', 'AWS::ApiGatewayV2::Api', r);
+    }
+    const alias = r.props.AutoPublishAlias;
+    if (alias === undefined) continue;
+    const fn = { FunctionName: { Ref: r.logicalId } };
+    made(`${r.logicalId}.Alias`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+    if (typeof alias === 'string')
+      made(`${r.logicalId}Alias${alias}`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+    made(`${r.logicalId}.Version`, 'AWS::Lambda::Version', r, fn);
+  }
+  return out;
 }
