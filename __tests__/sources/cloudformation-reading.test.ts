@@ -391,3 +391,59 @@ Resources:
     );
   });
 });
+
+describe('what the tool cannot read: unresolved at its place, never dropped nor an invalid policy', () => {
+  it('Fn::ForEach under Resources (the review: an admin role made per team read as "no IAM policies")', () => {
+    const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Roles:
+    - Team
+    - [alpha, beta]
+    - \${Team}Role:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+          Policies: [{PolicyName: admin, PolicyDocument: {Statement: [{Effect: Allow, Action: '*', Resource: '*'}]}}]
+`);
+    expect(r).toMatchObject({ status: 'audited', errors: [] });
+    expect(r.reason).toBeUndefined();
+    expect(r.policies).toEqual([
+      expect.objectContaining({
+        address: 'Fn::ForEach::Roles',
+        status: 'unresolved',
+        line: 4,
+        reason:
+          'Fn::ForEach (AWS::LanguageExtensions) is not expanded: the resources it makes, and any IAM policy they hold, are not read',
+      }),
+    ]);
+  });
+
+  it('AWS::Include in place of resources, and a macro of the template (the review: "resource Fn::Transform has no Type", the macro not said)', () => {
+    const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Transform: [MyOrgIamMacro, AWS::Serverless-2016-10-31]
+Resources:
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters:
+      Location: s3://my-bucket/iam-roles.yaml
+  Topic: {Type: AWS::SNS::Topic}
+`);
+    expect(r).toMatchObject({ status: 'audited', errors: [] });
+    expect(r.reason).toBeUndefined();
+    expect(r.policies.map((p) => [p.address, p.status, p.line, p.reason])).toEqual([
+      [
+        'Fn::Transform',
+        'unresolved',
+        4,
+        'Fn::Transform (the macro AWS::Include of s3://my-bucket/iam-roles.yaml) makes resources at deploy time: they, and any IAM policy they hold, are not read',
+      ],
+      [
+        'Transform MyOrgIamMacro',
+        'unresolved',
+        2,
+        'the macro MyOrgIamMacro processes the template at deploy time: what it adds or changes, IAM policies included, is not read (the template is read as written)',
+      ],
+    ]);
+  });
+});
