@@ -95,7 +95,7 @@ describe('the combinations of conditions not known that the stack can have', () 
   test('a parameter read otherwise (Fn::Select of it): nothing is excluded', () => {
     const p = policy(
       '  Envs:\n    Type: CommaDelimitedList',
-      '  IsProd: !Equals [!Select [0, !Ref Envs], prod]\n  IsOther: !Not [!Condition IsProd]',
+      '  IsProd: !Equals [!Select [0, !Ref Envs], prod]\n  IsOther: !Equals [!Select [0, !Ref Envs], dev]',
       CHOSEN,
     );
     expect(grants(p)).toHaveLength(4);

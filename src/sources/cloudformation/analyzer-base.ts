@@ -38,9 +38,19 @@ export class AnalyzerBase {
         continue;
       }
       if (id.startsWith('Fn::ForEach::')) {
-        this.error(
-          `${id}: Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are not read`,
+        this.notRead(
+          id,
           ['Resources', id],
+          'Fn::ForEach (AWS::LanguageExtensions) is not expanded: the resources it makes, and any IAM policy they hold, are not read',
+        );
+        continue;
+      }
+      // (`Fn::Transform: {Name: AWS::Include, ...}` in place of resources: they come from elsewhere)
+      if (id.startsWith('Fn::')) {
+        this.notRead(
+          id,
+          ['Resources', id],
+          `${id}${macroOf(r)} makes resources at deploy time: they, and any IAM policy they hold, are not read`,
         );
         continue;
       }
@@ -69,6 +79,18 @@ export class AnalyzerBase {
         this.resources.set(roleId, implicit);
       }
     }
+    // A macro of the template's own Transform (other than SAM's and AWS::LanguageExtensions, which
+    // are read) processes the whole template at deploy time.
+    for (const name of transforms(root))
+      if (!READ_TRANSFORMS.has(name))
+        this.notRead(
+          `Transform ${name}`,
+          ['Transform'],
+          `the macro ${name} processes the template at deploy time: what it adds or changes, IAM policies included, is not read (the template is read as written)`,
+        );
+    if (transforms(root).includes('AWS::Serverless-2016-10-31'))
+      for (const r of samGenerated([...this.resources.values()]))
+        if (!this.resources.has(r.logicalId)) this.resources.set(r.logicalId, r);
     this.ev = new Evaluator(
       root,
       resourceHooks(
@@ -78,6 +100,17 @@ export class AnalyzerBase {
       ),
       (v) => tpl.originOf(v),
     );
+  }
+
+  /**
+   * Parts of the template that make resources the tool cannot read (Fn::ForEach, AWS::Include, a
+   * macro): each an unresolved record at its place (run()), never dropped silently nor reported as
+   * an invalid policy.
+   */
+  protected readonly unread: { address: string; path: JsonPath; reason: string }[] = [];
+
+  private notRead(address: string, path: JsonPath, reason: string): void {
+    this.unread.push({ address: clipText(address, 120), path, reason: clipText(reason) });
   }
 
   error(full: string, at: JsonPath | undefined, address?: string, showPath = true): void {
@@ -209,4 +242,62 @@ function mayHaveNoRole(role: unknown, depth = 0): boolean {
     args.length === 3 &&
     (mayHaveNoRole(args[1], depth + 1) || mayHaveNoRole(args[2], depth + 1))
   );
+}
+
+/** The template Transforms whose work the tool does itself (SAM's, in sam.ts; the language extensions' Fn:: functions). */
+const READ_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
+
+/** ` (the macro X, from Location)` of an `Fn::Transform` in place of resources. */
+function macroOf(v: unknown): string {
+  if (!isObject(v) || typeof v.Name !== 'string') return '';
+  const at = isObject(v.Parameters) ? v.Parameters.Location : undefined;
+  return ` (the macro ${v.Name}${typeof at === 'string' ? ` of ${at}` : ''})`;
+}
+
+/** The macros a template's `Transform` names (one or a list; a macro with parameters by its Name). */
+export function transforms(root: Record<string, unknown>): string[] {
+  const t = root.Transform;
+  return (Array.isArray(t) ? t : t === undefined ? [] : [t]).map((x) =>
+    typeof x === 'string' ? x : isObject(x) && typeof x.Name === 'string' ? x.Name : String(x),
+  );
+}
+
+/**
+ * Resources SAM makes that a template may refer to (what they stand for: resources.ts): the API
+ * of its functions' `Api` and `HttpApi` events without an API of their own (`ServerlessRestApi`,
+ * `ServerlessHttpApi`), and a function's alias and version with `AutoPublishAlias`
+ * (`MyFn.Alias`, `MyFn.Version`, and the alias's own id `MyFnAlias<name>`).
+ */
+function samGenerated(resources: Resource[]): Resource[] {
+  const out: Resource[] = [];
+  const made = (logicalId: string, type: string, r: Resource, props: Record<string, unknown> = {}) =>
+    out.push({
+      logicalId,
+      type,
+      props,
+      path: r.path,
+      implicitFor: r.logicalId,
+      // (a function's own alias and version: under its Condition; the API, shared, is not)
+      ...(r.condition && logicalId.startsWith(r.logicalId) ? { condition: r.condition } : {}),
+    });
+  for (const r of resources) {
+    if (r.type !== 'AWS::Serverless::Function') continue;
+    const events = isObject(r.props.Events) ? Object.values(r.props.Events) : [];
+    for (const e of events) {
+      if (!isObject(e)) continue;
+      const own = isObject(e.Properties) ? e.Properties : {};
+      if (e.Type === 'Api' && own.RestApiId === undefined)
+        made('ServerlessRestApi', 'AWS::ApiGateway::RestApi', r);
+      if (e.Type === 'HttpApi' && own.ApiId === undefined)
+        made('ServerlessHttpApi', 'AWS::ApiGatewayV2::Api', r);
+    }
+    const alias = r.props.AutoPublishAlias;
+    if (alias === undefined) continue;
+    const fn = { FunctionName: { Ref: r.logicalId } };
+    made(`${r.logicalId}.Alias`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+    if (typeof alias === 'string')
+      made(`${r.logicalId}Alias${alias}`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+    made(`${r.logicalId}.Version`, 'AWS::Lambda::Version', r, fn);
+  }
+  return out;
 }

@@ -72,13 +72,15 @@ export class DocumentAnalyzer extends AnalyzerBase {
       ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT && x !== EFFECT_AS_ALLOW),
     ];
     // (a condition that takes one value in every combination the stack can have: that branch only)
-    const taken = (name: string) => new Set(variants.readings.map((x) => x.forced.get(name)));
+    // (of the readings that consult it: the others do not give it a value)
+    const taken = (name: string) =>
+      new Set(variants.readings.flatMap((x) => (x.forced.has(name) ? [x.forced.get(name)] : [])));
     const conditionNotes = [...variants.conditions].map(([name, why]) => {
       const values = taken(name);
-      if (!variants.partial && values.size === 1 && !values.has(undefined))
+      if (!variants.partial && values.size === 1)
         return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
       return variants.partial
-        ? `condition ${name} is not known (${why}): both of its branches audited, with all the others true or all false (more than ${MAX_UNKNOWN_IF_CONDITIONS} such conditions: not in every combination)`
+        ? `condition ${name} is not known (${why}): its branches audited with all the others true or all false only (more than ${MAX_CONDITION_READINGS} combinations of such conditions): an Allow that only some other combination gives is not audited`
         : `condition ${name} is not known (${why}): both of its branches audited`;
     });
     const notes = [...conditionNotes, ...this.ev.approximations];
@@ -101,9 +103,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
   }
 
   /**
-   * The document read once, or, when an `Fn::If` of it consulted conditions not known offline (at
-   * most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of true and false to them (the
-   * stack may be deployed either way); beyond that, once with all true and once with all false.
+   * The document read once, or, when an `Fn::If` of it consulted conditions not known offline,
+   * once with each combination of them the stack may have (readings()).
    */
   private readVariants(o: DocumentSpec): Variants {
     const v = this.readings(() => this.readOnce(o));
@@ -116,8 +117,10 @@ export class DocumentAnalyzer extends AnalyzerBase {
 
   /**
    * `read()` once (marking: begin(true) first), or, when an `Fn::If` it evaluated consulted
-   * conditions not known offline (at most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of
-   * true and false to them; beyond that, once with all true and once with all false.
+   * conditions not known offline, once with each combination of true and false to the conditions
+   * each reading consults (a condition read in one branch only is given a value there only: the
+   * readings branch as a tree), none the stack cannot have, at most MAX_CONDITION_READINGS; beyond
+   * that, once with all of them true and once with all false (`partial`).
    */
   protected readings<T>(read: () => T): {
     readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
@@ -127,40 +130,75 @@ export class DocumentAnalyzer extends AnalyzerBase {
     partial?: boolean;
   } {
     const once = read();
-    let conditions = new Map(this.ev.unknownIfConditions);
+    const conditions = new Map(this.ev.unknownIfConditions);
     if (conditions.size === 0)
       return { readings: [{ forced: new Map(), value: once }], conditions: new Map() };
-    // Beyond the bound: read with all of them true, then all false, so that each is read both
-    // ways (not every combination): an Allow of either branch is audited, a Deny chosen by one
-    // is not the same in both readings and is left out, never read as surely there.
-    const bothWays = () => {
-      this.ev.begin(true);
-      const names = [...conditions.keys()];
-      const readings = [true, false].map((b) => {
-        const forced = new Map(names.map((n) => [n, b]));
-        this.ev.beginVariant(forced);
-        return { forced, value: read() };
-      });
-      return { readings, conditions, partial: true };
-    };
-    if (conditions.size > MAX_UNKNOWN_IF_CONDITIONS) return bothWays();
-    // A branch may consult more conditions not known (nested): read again with them too.
-    while (conditions.size <= MAX_UNKNOWN_IF_CONDITIONS) {
-      this.ev.begin(true);
-      const readings: { forced: ReadonlyMap<string, boolean>; value: T }[] = [];
-      const found = new Map(conditions);
-      // Only the combinations the stack can have (IsProd and IsNotProd are never both true).
-      const all = assignments([...conditions.keys()]);
-      const can = all.filter((forced) => this.ev.possible(forced));
-      for (const forced of can.length > 0 ? can : all) {
-        this.ev.beginVariant(forced);
-        readings.push({ forced, value: read() });
-        for (const [name, why] of this.ev.unknownIfConditions) if (!found.has(name)) found.set(name, why);
+    const readings: { forced: ReadonlyMap<string, boolean>; value: T }[] = [];
+    // Each reading given the values of the conditions the ones before it consulted; the first
+    // condition not given one that it consults: read again with it true, then false (only the
+    // combinations the stack can have: IsProd and IsNotProd are never both true; both when
+    // neither can, as nothing is then excluded). `next` holds what is left to read.
+    const next: Map<string, boolean>[] = [new Map()];
+    let spent = 0;
+    // (read again below as the first of the tree: its notes and unknown parts from there on)
+    this.ev.begin(true);
+    while (next.length > 0) {
+      const forced = next.pop()!;
+      if (++spent > 2 * MAX_CONDITION_READINGS) return this.bothWays(read, conditions);
+      this.ev.beginVariant(forced);
+      const value = read();
+      let branch: string | undefined;
+      for (const [name, why] of this.ev.unknownIfConditions) {
+        if (!conditions.has(name)) conditions.set(name, why);
+        if (branch === undefined && !forced.has(name)) branch = name;
       }
-      if (found.size === conditions.size) return { readings, conditions };
-      conditions = found;
+      if (branch === undefined) {
+        readings.push({ forced, value });
+        continue;
+      }
+      const both = [true, false].map((b) => new Map([...forced, [branch, b]]));
+      const can = both.filter((f) => this.ev.possible(f));
+      // (pushed last to first: the true branch is read first)
+      next.push(...(can.length > 0 ? can : both).reverse());
     }
-    return bothWays();
+    // In the order of a count in binary with the condition found first the lowest digit, true 0
+    // (where a reading gives it no value, as 0): the readings with the most true first, as they
+    // were read before they branched as a tree (statements first read keep their order).
+    const names = [...conditions.keys()].reverse();
+    const digits = (f: ReadonlyMap<string, boolean>) => names.map((n) => (f.get(n) === false ? 1 : 0));
+    readings.sort((x, y) => {
+      const a = digits(x.forced);
+      const b = digits(y.forced);
+      const i = a.findIndex((d, k) => d !== b[k]);
+      return i < 0 ? 0 : a[i]! - b[i]!;
+    });
+    return { readings, conditions };
+  }
+
+  /**
+   * Beyond MAX_CONDITION_READINGS: read with all of the conditions true, then all false, so that
+   * each is read both ways (not every combination: an Allow that needs some true and others false
+   * is not read, which the notes say); a Deny chosen by one is left out, never read as surely there.
+   */
+  private bothWays<T>(
+    read: () => T,
+    found: ReadonlyMap<string, string>,
+  ): {
+    readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
+    conditions: ReadonlyMap<string, string>;
+    partial: true;
+  } {
+    const conditions = new Map(found);
+    this.ev.begin(true);
+    const readings = [true, false].map((b) => {
+      const forced = new Map([...conditions.keys()].map((n) => [n, b]));
+      this.ev.beginVariant(forced);
+      const value = read();
+      for (const [name, why] of this.ev.unknownIfConditions)
+        if (!conditions.has(name)) conditions.set(name, why);
+      return { forced, value };
+    });
+    return { readings, conditions, partial: true };
   }
 
   /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
@@ -329,8 +367,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
   }
 }
 
-/** Most conditions not known whose branches a document is read with (2^n readings). */
-export const MAX_UNKNOWN_IF_CONDITIONS = 3;
+/**
+ * Most readings of one document with conditions not known (each combination of the conditions
+ * each reading consults, readings()): 2^6, as many as six conditions each consulted by every one.
+ */
+export const MAX_CONDITION_READINGS = 64;
 
 type Reading =
   | { kind: 'none' }
@@ -353,14 +394,6 @@ interface Variants {
   conditions: ReadonlyMap<string, string>;
   /** Read all true and all false only (beyond the bound), not with every combination. */
   partial?: boolean;
-}
-
-/** Every assignment of true and false to the names (all true first). */
-function assignments(names: string[]): Map<string, boolean>[] {
-  const out: Map<string, boolean>[] = [];
-  for (let bits = 0; bits < 1 << names.length; bits++)
-    out.push(new Map(names.map((n, i) => [n, (bits & (1 << i)) === 0])));
-  return out;
 }
 
 export interface DocumentSpec {

@@ -7,6 +7,7 @@
 // `MyRole.AssumeRolePolicyDocument`, `MyKey.KeyPolicy`). Principal ids are `<path>#<logical id>`
 // (logical ids repeat across templates).
 import type { InputResult, SourceFile } from '../../core/types.js';
+import { parseJson } from '../../core/json-lines.js';
 import { isObject, type SourceParser, type TextSourceParser } from '../parser.js';
 import { isTemplate, jsonTemplate, yamlTemplate, type Template } from './template.js';
 import { Analyzer } from './principals.js';
@@ -40,9 +41,12 @@ export const cloudFormationYamlParser: TextSourceParser = {
   kind: 'cloudformation',
   claims(file) {
     if (!YAML_PATH.test(file.path)) return false;
-    // A `.template` file in JSON goes the JSON way.
+    // A `.template` (or `.yaml`) file in JSON goes the JSON way, and so does one that is neither
+    // JSON nor YAML (its JSON error says where); a flow-style YAML template
+    // (`{Resources: {P: {Type: AWS::IAM::ManagedPolicy, ...}}}`), not JSON, is YAML.
     const first = /^\uFEFF?\s*(\S)/.exec(file.text)?.[1];
-    return first !== '{' && first !== '[';
+    if (first !== '{' && first !== '[') return true;
+    return !parseJson(file.text).ok && yamlTemplate(file.text, file.path).ok;
   },
   parse(file) {
     const skipped = (reason: string): InputResult => ({
@@ -53,14 +57,15 @@ export const cloudFormationYamlParser: TextSourceParser = {
       policies: [],
       errors: [],
     });
-    // Cheap test first: a template has a top-level Resources or AWSTemplateFormatVersion key.
-    if (!/^["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(file.text))
+    // Cheap test first: a template has a top-level Resources or AWSTemplateFormatVersion key (at
+    // the start of a line, or after `{` or `,` in flow style).
+    if (!/(?:^|[{,])\s*["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(file.text))
       return skipped('a YAML file that is not a CloudFormation template');
     const read = yamlTemplate(file.text, file.path);
     if (!read.ok) {
       // Only what looks like a template is an error: other YAML (several documents, Helm templates) is skipped.
       const looksLikeTemplate =
-        /^["']?AWSTemplateFormatVersion["']?\s*:/m.test(file.text) ||
+        /(?:^|[{,])\s*["']?AWSTemplateFormatVersion["']?\s*:/m.test(file.text) ||
         /\bType["']?\s*:\s*["']?AWS::\w+::\w+/.test(file.text);
       if (!looksLikeTemplate)
         return skipped(

@@ -94,6 +94,10 @@ const REGION_REASON = "AWS::Region: the stack's region";
 /** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
 const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 
+/** A CloudFormation dynamic reference (resolved at deploy time) in text, and text that is one. */
+const DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
+const DYNAMIC_REFERENCE_WHOLE = /^\s*\{\{resolve:[^{}]*\}\}\s*$/;
+
 /** possible(): a value of a parameter other than every one its conditions compare it with. */
 const OTHER_VALUE = '\u0000another value';
 /** Most functions one condition is read through (conditionValue). */
@@ -287,6 +291,7 @@ export class Evaluator {
 
   /** Evaluates a value: intrinsic functions replaced by what they stand for, NoValue dropped. */
   eval(v: unknown): unknown {
+    if (typeof v === 'string') return v.includes('{{resolve:') ? this.dynamicReferences(v) : v;
     if (v === null || typeof v !== 'object') return v;
     if (v instanceof Unknown) return v;
     if (v instanceof UnknownTag) return asUnknown(v);
@@ -327,6 +332,19 @@ export class Evaluator {
     } finally {
       this.depth--;
     }
+  }
+
+  /**
+   * Text with dynamic references (`{{resolve:ssm:/app/bucket}}`, `secretsmanager`, `ssm-secure`),
+   * which CloudFormation resolves at deploy time: each not known (a part read as `*`, noted), the
+   * whole text when it is one.
+   */
+  private dynamicReferences(text: string): unknown {
+    const unknown = (ref: string) =>
+      new Unknown(`dynamic reference ${clipText(ref, 120)}: resolved at deploy time`);
+    const whole = DYNAMIC_REFERENCE_WHOLE.exec(text);
+    if (whole) return unknown(text.trim());
+    return text.replace(DYNAMIC_REFERENCE, (ref) => this.str(unknown(ref)));
   }
 
   /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
@@ -430,8 +448,10 @@ export class Evaluator {
         const inDocument = this.marking;
         const c = this.unmarked(() => this.condition(name, at));
         if (c instanceof Unknown) {
-          if (inDocument && !this.unknownIfConditions.has(name)) this.unknownIfConditions.set(name, c.reason);
-          this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
+          // (in a document, read again with each branch: readings() in documents.ts notes that)
+          if (inDocument) {
+            if (!this.unknownIfConditions.has(name)) this.unknownIfConditions.set(name, c.reason);
+          } else this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
           return this.eval(a[1]);
         }
         return this.eval(c ? a[1] : a[2]);
@@ -519,22 +539,23 @@ export class Evaluator {
     const options = a.length > 3 && isObject(a[3]) ? a[3] : undefined;
     const fallback = () =>
       options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
-    for (const k of keys) {
-      const u = asUnknown(k);
-      // A key not known: the value is one of the entries (or the default when none has the key),
-      // not known; by region (or by the stack's account, a placeholder here), the one value every
-      // such entry holds (and the default, if any).
-      const byAccount = k === keys[1] && typeof k === 'string' && k.includes(ACCOUNT_PLACEHOLDER);
-      if ((u && u.reason === REGION_REASON && k === keys[1]) || byAccount) {
-        const same = this.sameInEveryEntry(keys);
-        const d = options?.DefaultValue;
-        if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
-          return this.eval(same);
-        return new Unknown(
-          `Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's ${byAccount ? 'account' : 'region'}`,
-        );
-      }
-      if (u) return u;
+    // A key not known: the value is one of the entries (or the default when none has the key), not
+    // known; by region (or by the stack's account, a placeholder here), at either level, the one
+    // value every such entry holds (and the default, if any).
+    const byStack = keys.map((k) => stackKey(k));
+    const chosen = (by: string) =>
+      new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's ${by}`);
+    // (any other key not known first: its reason is the one noted)
+    const other = keys.find((k, i) => asUnknown(k) && byStack[i] === undefined);
+    if (other !== undefined) return other;
+    const by = byStack.find((x) => x !== undefined);
+    if (by !== undefined) {
+      if (byStack[0] !== undefined) return chosen(by);
+      const same = this.sameInEveryEntry(keys, byStack);
+      const d = options?.DefaultValue;
+      if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
+        return this.eval(same);
+      return chosen(by);
     }
     const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
     const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
@@ -550,16 +571,19 @@ export class Evaluator {
   }
 
   /**
-   * Of Fn::FindInMap keys whose second is not known (the first and third known): the value the
-   * third key has in every entry of the map, when they are all the same; else undefined.
+   * Of Fn::FindInMap keys, some chosen by the stack's region or account (`byStack`; the others
+   * known): the value every entry they may choose holds, when they are all the same; else undefined.
    */
-  private sameInEveryEntry(keys: unknown[]): unknown {
-    if (asUnknown(keys[0]) || asUnknown(keys[2]) || !asUnknown(keys[1])) return undefined;
+  private sameInEveryEntry(keys: unknown[], byStack: ('region' | 'account' | undefined)[]): unknown {
     const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
     const top = maps[this.unmarked(() => this.str(keys[0]))];
-    if (!isObject(top)) return undefined;
-    const k2 = this.unmarked(() => this.str(keys[2]));
-    const values = Object.values(top).map((e) => (isObject(e) ? e[k2] : undefined));
+    // (each level: every entry when its key is the stack's, else the one the key names)
+    const entries = (of: unknown, i: number): unknown[] => {
+      if (!isObject(of)) return [undefined];
+      if (byStack[i] !== undefined) return Object.values(of);
+      return [of[this.unmarked(() => this.str(keys[i]))]];
+    };
+    const values = entries(top, 1).flatMap((e) => entries(e, 2));
     if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
     const text = JSON.stringify(values[0]);
     return values.every((v) => JSON.stringify(v) === text) ? values[0] : undefined;
@@ -905,10 +929,10 @@ export class Evaluator {
     while (i < text.length) {
       const open = text.indexOf('${', i);
       if (open < 0) {
-        out += text.slice(i);
+        out += this.str(this.eval(text.slice(i)));
         break;
       }
-      out += text.slice(i, open);
+      out += this.str(this.eval(text.slice(i, open)));
       const close = text.indexOf('}', open + 2);
       if (close < 0) {
         out += text.slice(open);
@@ -931,6 +955,12 @@ export class Evaluator {
     }
     return out;
   }
+}
+
+/** Whether an Fn::FindInMap key is the stack's region or account (a placeholder here), else undefined. */
+function stackKey(k: unknown): 'region' | 'account' | undefined {
+  if (asUnknown(k)?.reason === REGION_REASON) return 'region';
+  return typeof k === 'string' && k.includes(ACCOUNT_PLACEHOLDER) ? 'account' : undefined;
 }
 
 /** An Unknown inside a list or map (an operand of Fn::Equals), if any. */

@@ -490,6 +490,7 @@ export class Analyzer extends PolicyAnalyzer {
   run(): InputResult {
     this.dependencyCycles();
     const live = [...this.resources.values()].filter((r) => this.exists(r));
+    for (const u of this.unread) this.unresolved(u.address, u.address, 'identity', u.path, u.reason);
     // Every record first (in the template's order): principals and attachments refer to them.
     for (const r of live) this.policiesOf(r);
     this.noteConditions(live);

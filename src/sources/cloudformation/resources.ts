@@ -160,7 +160,28 @@ export const TYPE_MODELS: Record<string, TypeModel> = {
     ref: () => new Unknown('a REST API id is made at deploy time'),
     atts: { RootResourceId: () => new Unknown('a resource id is made at deploy time') },
   },
+  'AWS::ApiGatewayV2::Api': {
+    ref: () => new Unknown('an HTTP API id is made at deploy time'),
+    atts: { ApiId: () => new Unknown('an HTTP API id is made at deploy time') },
+  },
+  'AWS::Lambda::Alias': {
+    name: 'Name',
+    ref: 'arn',
+    arn: (n, p, ev) => `${functionArn(p, ev)}:${n}`,
+  },
+  'AWS::Lambda::Version': {
+    ref: 'arn',
+    arn: (_n, p, ev) =>
+      `${functionArn(p, ev)}:${ev.str(new Unknown('a Lambda version number is made at deploy time'))}`,
+    atts: { Version: () => new Unknown('a Lambda version number is made at deploy time') },
+  },
 };
+
+/** The ARN of the function a Lambda alias or version is of (its `FunctionName`: a name or an ARN). */
+function functionArn(props: Record<string, unknown>, ev: Evaluator): string {
+  const f = ev.str(ev.eval(props.FunctionName));
+  return f.startsWith('arn:') ? f : lambdaArn(f);
+}
 
 function propAt(props: Record<string, unknown>, dotted: string): unknown {
   let v: unknown = props;

@@ -131,12 +131,17 @@ export function yamlTemplate(text: string, path: string): YamlRead {
   let tooBig = false;
   const anchored = new Map<Node, unknown>();
 
-  // Iterative conversion: each job converts one node and stores it through `set`.
-  type Job = { node: unknown; path: JsonPath; set: (v: unknown) => void };
+  // Iterative conversion: each job converts one node and stores it through `set` (or, `after`,
+  // runs once the jobs pushed after it are done).
+  type Job = { node: unknown; path: JsonPath; set: (v: unknown) => void; after?: () => void };
   let root: unknown = null;
   const jobs: Job[] = [{ node: doc.contents, path: [], set: (v) => (root = v) }];
   while (jobs.length > 0) {
-    const { node: n0, path: p, set } = jobs.pop()!;
+    const { node: n0, path: p, set, after } = jobs.pop()!;
+    if (after) {
+      after();
+      continue;
+    }
     if (++count > MAX_YAML_NODES) {
       tooBig = true;
       set(null);
@@ -192,7 +197,20 @@ export function yamlTemplate(text: string, path: string): YamlRead {
       // Keys in the order written; the jobs pushed last to first, so they run first to last.
       const pending: Job[] = [];
       const seen = new Set<string>();
+      // YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`), which `sam deploy` and `aws
+      // cloudformation package` expand: their maps' entries where this map has no such key (the
+      // first map's before a later one's), once the map is read.
+      const merged: unknown[] = [];
       for (const pair of node.items) {
+        if (isScalar(pair.key) && pair.key.type === 'PLAIN' && pair.key.value === '<<') {
+          const from = pair.value as Node | null;
+          const sources = from && isSeq(from) ? from.items : [from];
+          sources.forEach((n, i) => {
+            merged.push(null);
+            pending.push({ node: n, path: [...inner, '<<', i], set: (v) => (merged[i] = v) });
+          });
+          continue;
+        }
         const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         if (seen.has(k)) {
           const at = lineAt((pair.key as Node | null)?.range?.[0]) ?? 1;
@@ -208,6 +226,28 @@ export function yamlTemplate(text: string, path: string): YamlRead {
         if (kl !== undefined) lines.set(pathKey(kp), kl);
         obj[k] = null;
         pending.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v) });
+      }
+      if (merged.length > 0) {
+        const at = line;
+        jobs.push({
+          node: null,
+          path: inner,
+          set: () => undefined,
+          after: () => {
+            for (const m of merged) {
+              if (!isObject(m)) {
+                errors.push({
+                  path,
+                  ...(at !== undefined ? { line: at } : {}),
+                  jsonPath: formatJsonPath(inner),
+                  message: 'a YAML merge key (<<) must name a map or a list of maps: not merged',
+                });
+                continue;
+              }
+              for (const [k, v] of Object.entries(m)) if (!Object.hasOwn(obj, k)) obj[k] = v;
+            }
+          },
+        });
       }
       for (let i = pending.length - 1; i >= 0; i--) jobs.push(pending[i]!);
     } else if (isSeq(node)) {
@@ -261,10 +301,13 @@ function lineOfPath(lines: Map<string, number>, p: JsonPath): number | undefined
   return undefined;
 }
 
-/** Keeps a YAML number as a number unless the text says more than the number (leading zeros, big ids). */
+/**
+ * Keeps a YAML number as a number only when it reads as the text written; else the text (`2.0`,
+ * `1e3`, leading zeros, big ids: CloudFormation compares `2.0` with "2.0", never with "2").
+ */
 function numberText(source: string, v: number): number | string {
   const s = source.trim();
-  return /^-?(0|[1-9]\d{0,14})(\.\d+)?$/.test(s) ? v : s;
+  return String(v) === s ? v : s;
 }
 
 /** True for a parsed value that is a CloudFormation template (content decides, not the name). */
