@@ -23,6 +23,7 @@ import {
 import { hclReady, initHcl, kids, parseHcl, type ParsedHcl } from './parse.js';
 import { labelText } from './evaluator.js';
 import { shortText } from './values.js';
+import { list } from '../terraform/values.js';
 
 export { initHcl, hclReady };
 
@@ -260,10 +261,13 @@ export function readHclModules(
       });
     for (const n of ctx.notFollowed)
       skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
+    const asRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
     for (const n of ctx.noInstances)
       skip(
         n,
-        `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
+        n.usedOnlyBy
+          ? `${n.address} (line ${n.line}) is used only by ${list(n.usedOnlyBy)}, which ${n.usedOnlyBy.length > 1 ? 'have' : 'has'} no instance ${asRead}, so it grants nothing: not audited on its own`
+          : `${n.address} (line ${n.line}) has no instance: ${n.reason} ${asRead}, so it grants nothing`,
       );
   }
   for (const [p, dir] of principalDirs) {
