@@ -1783,6 +1783,38 @@ describe('through runAudit', () => {
     expect(report.policies.map((p) => p.id)).toEqual(['policy.tf#aws_iam_policy.p']);
   });
 
+  it("reads the directory's terraform.tfvars and *.auto.tfvars when one .tf file is named, as its audit does, listing each .tf file read (a review's case)", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-one-vars-'));
+    writeFileSync(
+      join(root, 'main.tf'),
+      'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = jsonencode({\n    Version   = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = var.actions, Resource = var.resource }]\n  })\n}\n',
+    );
+    writeFileSync(
+      join(root, 'variables.tf'),
+      'variable "actions" {\n  default = ["s3:GetObject"]\n}\nvariable "resource" {\n  default = "*"\n}\n',
+    );
+    writeFileSync(join(root, 'terraform.tfvars'), 'actions = ["iam:*"]\n');
+    writeFileSync(join(root, 'z.auto.tfvars'), 'resource = "arn:aws:s3:::b/*"\n');
+    const text = readFileSync(join(root, 'main.tf'), 'utf8');
+    const read = readHclModules([{ path: 'main.tf', text }], fsHost(root), new Set(['main.tf']));
+    expect(policies(read).map((p) => [p.id, p.document])).toEqual([
+      [
+        'main.tf#aws_iam_policy.p',
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['iam:*'], Resource: 'arn:aws:s3:::b/*' }],
+        },
+      ],
+    ]);
+    const named = await runAudit({ root, paths: ['main.tf'], baseline: 'skypilot:minimal', now: NOW });
+    const whole = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    expect(named.findings.length).toBeGreaterThan(0);
+    expect(named.findings).toEqual(whole.findings);
+    // The .tf files read are the inputs, as a directory's audit lists them.
+    expect(named.inputs.map((i) => [i.path, i.status])).toEqual(whole.inputs.map((i) => [i.path, i.status]));
+    expect(named.inputs.map((i) => i.path)).toEqual(['main.tf', 'variables.tf']);
+  });
+
   it("points a plan's findings at the .tf block and statement lines when the repository has the configuration", async () => {
     const root = mkdtempSync(join(tmpdir(), 'iba-hcl-plan-'));
     const fixtures = join(FIX, '..');

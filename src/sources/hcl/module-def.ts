@@ -75,6 +75,8 @@ const ACCOUNT_SETTINGS = new Set([
 export interface ModuleHost {
   /** The `.tf` files of a directory (relative to the root), or why they cannot be read. */
   moduleFiles(dir: string): { path: string; text: string }[] | { error: string };
+  /** A directory's terraform.tfvars and *.auto.tfvars (a root module's variable values). */
+  variableFiles?(dir: string): { path: string; text: string }[];
   /** A file's text (relative to the root), or undefined when it is not there or outside the root. */
   readFile(path: string): string | undefined;
 }
