@@ -60,13 +60,21 @@ export function textOf(n: Node): string {
 /** Evaluates an `expression` (or any expression-like) node. */
 export function evaluate(n: Node, scope: Scope, depth = 0): Value {
   if (depth > MAX_DEPTH) throw new HclEvalError('the expression is nested too deeply');
-  switch (n.type) {
-    case 'expression':
-      return term(allKids(n), n, scope, depth + 1);
-    case 'conditional':
-      return conditional(n, scope, depth + 1);
-    default:
-      return term([n], n, scope, depth + 1);
+  try {
+    switch (n.type) {
+      case 'expression':
+        return term(allKids(n), n, scope, depth + 1);
+      case 'conditional':
+        return conditional(n, scope, depth + 1);
+      default:
+        return term([n], n, scope, depth + 1);
+    }
+  } catch (e) {
+    // The innermost expression's place, so that a reason can name it (a template file's lines
+    // are read one below its own: renderTemplate).
+    if (e instanceof HclEvalError && !e.at)
+      e.at = { file: scope.file.path, line: lineOf(n) - (scope.template ? 1 : 0) };
+    throw e;
   }
 }
 

@@ -185,6 +185,8 @@ export interface Evaluated {
   line: number;
   /** Where the values are only approximate (count / for_each not known, a template condition not known...). */
   notes?: string[];
+  /** Attributes whose evaluation failed: the error, with its file and line. */
+  errors?: { attribute: string; message: string }[];
 }
 
 /** A module call that is not followed (registry, git...), with the reason. */

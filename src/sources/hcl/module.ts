@@ -696,8 +696,19 @@ export class Instance {
         const notes: string[] = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
         this.sink = notes;
         let values: { [k: string]: Value };
+        const errors: { attribute: string; message: string }[] = [];
         try {
-          values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), { skip: SKIPPED });
+          values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), {
+            skip: SKIPPED,
+            // (the value is then unknown: an unresolved policy's reason names the error and its place)
+            onError: (attribute, e, at) => {
+              const where = e.at ?? { file: decl.file.path, line: lineOf(at) };
+              errors.push({
+                attribute,
+                message: `${shortText(e.message, 200)} (${where.file}:${where.line})`,
+              });
+            },
+          });
         } finally {
           this.sink = undefined;
         }
@@ -715,6 +726,7 @@ export class Instance {
         };
         if (inst.key !== undefined) ev.index = inst.key;
         if (notes.length) ev.notes = notes;
+        if (errors.length) ev.errors = errors;
         this.ctx.resources.push(ev);
       }
     }
