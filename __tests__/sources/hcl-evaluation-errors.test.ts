@@ -77,3 +77,26 @@ test('names the file where it happened, and the attribute of an inline policy bl
       'policy could not be evaluated: ["s3:GetObject"][1]: index out of range (variables.tf:2)',
   });
 });
+
+test("an aws_iam_policy_document's statement value that fails: read as not known, the error and its line in the note", () => {
+  const root = mkdtempSync(join(tmpdir(), 'evaluation-errors-'));
+  const text = `locals {
+  buckets = ["a"]
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::\${local.buckets[1]}/*"]
+  }
+}
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.d.json
+}
+`;
+  writeFileSync(join(root, 'main.tf'), text);
+  const [p] = readHclModules([{ path: 'main.tf', text }], fsHost(root)).flatMap((r) => r.policies);
+  expect(p!.status).toBe('resolved');
+  expect(p!.approximate).toContain(
+    'resources could not be evaluated: local.buckets[1]: index out of range (main.tf:7): read as not known',
+  );
+});

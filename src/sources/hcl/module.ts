@@ -725,6 +725,11 @@ export class Instance {
           line: lineOf(decl.block),
         };
         if (inst.key !== undefined) ev.index = inst.key;
+        // A data source's (a policy document's statement): its value read as not known, said with
+        // the error, on the policies that use it.
+        if (mode === 'data')
+          for (const e of errors)
+            notes.push(`${e.attribute} could not be evaluated: ${e.message}: read as not known`);
         if (notes.length) ev.notes = notes;
         if (errors.length) ev.errors = errors;
         this.ctx.resources.push(ev);
