@@ -129,11 +129,9 @@ const EXPECTED: Record<string, Row[]> = {
     ['aws.tf', 'arn:aws:iam::aws:policy/SecurityAudit', 'identity', 'resolved'],
     ['aws.tf', 'aws_iam_policy.additional-permissions', 'identity', 'resolved'],
   ],
-  // create_role defaults to false: count = 0, no role; the two trust documents stand alone.
-  'terraform-aws-iam-assumable-role': [
-    ['main.tf', 'data.aws_iam_policy_document.assume_role', 'trust', 'resolved'],
-    ['main.tf', 'data.aws_iam_policy_document.assume_role_with_mfa', 'trust', 'resolved'],
-  ],
+  // create_role defaults to false: count = 0, no role; the two trust documents only it uses are
+  // not audited on their own (NO_INSTANCE).
+  'terraform-aws-iam-assumable-role': [],
   'terraform-aws-iam-group-with-policies': [
     ['main.tf', 'aws_iam_policy.iam_self_management[0]', 'identity', 'resolved'],
   ],
@@ -149,7 +147,11 @@ const NO_INSTANCE: Record<string, string[]> = {
     'main.tf#aws_iam_policy.anyscale_cluster_node_custom_policy',
     'main.tf#aws_iam_policy.anyscale_iam_custom_policy',
   ],
-  'terraform-aws-iam-assumable-role': ['main.tf#aws_iam_role.this'],
+  'terraform-aws-iam-assumable-role': [
+    'main.tf#aws_iam_role.this',
+    'main.tf#data.aws_iam_policy_document.assume_role',
+    'main.tf#data.aws_iam_policy_document.assume_role_with_mfa',
+  ],
   'terraform-aws-iam-group-with-policies': ['main.tf#aws_iam_policy.custom'],
 };
 
@@ -161,12 +163,15 @@ describe('real public modules', () => {
   for (const [name, rows] of Object.entries(EXPECTED)) {
     it(`lists every IAM policy of ${name} with its address, kind and status`, () => {
       const results = readFixture(name);
-      // Resources with a policy and no instance under the module's defaults are listed, skipped.
+      // Resources with a policy and no instance under the module's defaults are listed, skipped,
+      // and so are the policy documents only they use.
       expect(results.filter((r) => r.status !== 'audited').map((r) => r.path.slice(name.length + 1))).toEqual(
         NO_INSTANCE[name] ?? [],
       );
       for (const r of results.filter((x) => x.status !== 'audited'))
-        expect(r.reason).toMatch(/ has no instance: its count is 0 with the variables as read/);
+        expect(r.reason).toMatch(
+          / (has no instance: its count is 0|is used only by aws_iam_role\.this, which has no instance) with the variables as read/,
+        );
       const got = policies(results).map((p) => [p.path.slice(name.length + 1), p.address, p.kind, p.status]);
       expect(got).toEqual(rows.map((r) => r.slice(0, 4)));
       for (const [i, p] of policies(results).entries()) {
@@ -1776,6 +1781,38 @@ describe('through runAudit', () => {
     ]);
     const report = await runAudit({ root, paths: ['policy.tf'], now: NOW });
     expect(report.policies.map((p) => p.id)).toEqual(['policy.tf#aws_iam_policy.p']);
+  });
+
+  it("reads the directory's terraform.tfvars and *.auto.tfvars when one .tf file is named, as its audit does, listing each .tf file read (a review's case)", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-hcl-one-vars-'));
+    writeFileSync(
+      join(root, 'main.tf'),
+      'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = jsonencode({\n    Version   = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = var.actions, Resource = var.resource }]\n  })\n}\n',
+    );
+    writeFileSync(
+      join(root, 'variables.tf'),
+      'variable "actions" {\n  default = ["s3:GetObject"]\n}\nvariable "resource" {\n  default = "*"\n}\n',
+    );
+    writeFileSync(join(root, 'terraform.tfvars'), 'actions = ["iam:*"]\n');
+    writeFileSync(join(root, 'z.auto.tfvars'), 'resource = "arn:aws:s3:::b/*"\n');
+    const text = readFileSync(join(root, 'main.tf'), 'utf8');
+    const read = readHclModules([{ path: 'main.tf', text }], fsHost(root), new Set(['main.tf']));
+    expect(policies(read).map((p) => [p.id, p.document])).toEqual([
+      [
+        'main.tf#aws_iam_policy.p',
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['iam:*'], Resource: 'arn:aws:s3:::b/*' }],
+        },
+      ],
+    ]);
+    const named = await runAudit({ root, paths: ['main.tf'], baseline: 'skypilot:minimal', now: NOW });
+    const whole = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    expect(named.findings.length).toBeGreaterThan(0);
+    expect(named.findings).toEqual(whole.findings);
+    // The .tf files read are the inputs, as a directory's audit lists them.
+    expect(named.inputs.map((i) => [i.path, i.status])).toEqual(whole.inputs.map((i) => [i.path, i.status]));
+    expect(named.inputs.map((i) => i.path)).toEqual(['main.tf', 'variables.tf']);
   });
 
   it("points a plan's findings at the .tf block and statement lines when the repository has the configuration", async () => {

@@ -150,7 +150,7 @@ describe('Terraform JSON forms (written for this project)', () => {
       'policy is computed by file(...), which is not evaluated (${file("policies/app.json")})',
     );
     expect(byId(result, 'aws_iam_role_policy.dynamic').reason).toBe(
-      'policy references data.aws_iam_policy_document.from_variable, which has unknown statements (its dynamic "statement" block iterates over ${var.statements}, which is not known in this file)',
+      'policy references data.aws_iam_policy_document.from_variable, which has statements that are not known (dynamic "statement" over ${var.statements})',
     );
   });
 

@@ -4,7 +4,7 @@
 // synthetic text one value per line; the analyzer's records and lines are then mapped back to
 // the `.tf` files and lines.
 import type { InputResult, PolicyRecord, SourceError } from '../../core/types.js';
-import type { JsonPath } from '../../core/json-lines.js';
+import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import {
   analyzeTerraform,
   POLICY_DOCUMENT_DATA_SOURCE,
@@ -146,6 +146,12 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
       if (origins.some((so) => so && so.file !== file))
         rec.statementFiles = origins.map((so) => (so && so.file !== file ? so.file : undefined));
     }
+    // A policy attribute whose evaluation failed: the error and its place, not "not evaluated".
+    const failed =
+      rec.status === 'unresolved' && rec.jsonPath
+        ? ev?.errors?.find((e) => rec.jsonPath!.endsWith(formatJsonPath([e.attribute]).slice(1)))
+        : undefined;
+    if (failed) rec.reason = `${failed.attribute} could not be evaluated: ${failed.message}`;
     const notes = ev ? notesFor(ev) : [];
     if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
     delete rec.jsonPath;

@@ -3,6 +3,7 @@
 // HclEvalError, which the caller turns into an unresolved policy with the reason.
 import { callFunction, HclEvalError, insideTry, type FnCtx } from './functions.js';
 import { setEntryOrigin, setOrigin, setTextOrigin } from './lines.js';
+import { CHOSEN_BLOCKS } from '../terraform/model.js';
 import { allKids, kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import {
   absentCount,
@@ -60,13 +61,21 @@ export function textOf(n: Node): string {
 /** Evaluates an `expression` (or any expression-like) node. */
 export function evaluate(n: Node, scope: Scope, depth = 0): Value {
   if (depth > MAX_DEPTH) throw new HclEvalError('the expression is nested too deeply');
-  switch (n.type) {
-    case 'expression':
-      return term(allKids(n), n, scope, depth + 1);
-    case 'conditional':
-      return conditional(n, scope, depth + 1);
-    default:
-      return term([n], n, scope, depth + 1);
+  try {
+    switch (n.type) {
+      case 'expression':
+        return term(allKids(n), n, scope, depth + 1);
+      case 'conditional':
+        return conditional(n, scope, depth + 1);
+      default:
+        return term([n], n, scope, depth + 1);
+    }
+  } catch (e) {
+    // The innermost expression's place, so that a reason can name it (a template file's lines
+    // are read one below its own: renderTemplate).
+    if (e instanceof HclEvalError && !e.at)
+      e.at = { file: scope.file.path, line: lineOf(n) - (scope.template ? 1 : 0) };
+    throw e;
   }
 }
 
@@ -699,28 +708,61 @@ function expandDynamicBlock(
     fe = new Unknown(`${textOf(feNode!)} (${shortText(e.message, 100)})`);
   }
   const entries = iterable(fe);
+  const expand = (list: Value[], items: [Value, Value][]) => {
+    for (const [k, v] of items) {
+      const it = newObj();
+      it.key = k;
+      it.value = v;
+      const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
+      setOrigin(child, origin(scope, item));
+      setEntryOrigin(list, list.length, origin(scope, item));
+      list.push(child);
+    }
+  };
   if (!entries) {
-    // Not known: written as *.tf.json writes it, so that the analyzer says why.
+    // Not known: written as *.tf.json writes it, so that the analyzer says why (each block of
+    // the name: two such blocks are a list of two).
     const dyn = (isObj(out.dynamic) ? out.dynamic : (out.dynamic = newObj())) as { [k: string]: Value };
     const spec = newObj();
     spec.for_each = fe instanceof Unknown ? fe : new Unknown(feNode ? textOf(feNode) : 'for_each');
     spec.content = evaluateBody(content, withIter(scope, { [itName]: new Unknown(itName) }), opts, depth + 1);
+    // Chosen by a condition not known (`var.on ? var.buckets : {}`): also the blocks it makes when
+    // chosen, which the analyzer may read as there (CHOSEN_BLOCKS).
+    const chosen = feNode ? chosenBranch(feNode, scope) : undefined;
+    if (chosen) expand((spec[CHOSEN_BLOCKS] = []) as Value[], chosen);
     setOrigin(spec, origin(scope, item));
-    dyn[name] = spec;
+    const had = dyn[name];
+    dyn[name] = had === undefined ? spec : Array.isArray(had) ? [...had, spec] : [had, spec];
     setEntryOrigin(out, 'dynamic', origin(scope, item));
     return;
   }
   const list = (Array.isArray(out[name]) ? out[name] : (out[name] = [])) as Value[];
-  for (const [k, v] of entries) {
-    const it = newObj();
-    it.key = k;
-    it.value = v;
-    const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
-    setOrigin(child, origin(scope, item));
-    setEntryOrigin(list, list.length, origin(scope, item));
-    list.push(child);
-  }
+  expand(list, entries);
   if (!Object.hasOwn(out, name) || list.length) setEntryOrigin(out, name, origin(scope, item));
+}
+
+/**
+ * The entries of a conditional's one branch that is not empty, when its condition is not known
+ * and its other branch is an empty list, map or null (`var.on ? var.buckets : {}`, how a
+ * `dynamic` block is turned on or off); else undefined.
+ */
+function chosenBranch(n: Node, scope: Scope): [Value, Value][] | undefined {
+  const c = kids(n).length === 1 && kids(n)[0]!.type === 'conditional' ? kids(n)[0]! : n;
+  if (c.type !== 'conditional') return undefined;
+  const [test, a, b] = kids(c);
+  if (!test || !a || !b) return undefined;
+  const empty = (v: Value) =>
+    v === null || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
+  try {
+    const t = evaluate(test, scope);
+    if (!(t instanceof Unknown || t instanceof Tmpl)) return undefined;
+    const x = evaluate(a, scope);
+    const y = evaluate(b, scope);
+    return empty(y) ? iterable(x) : empty(x) ? iterable(y) : undefined;
+  } catch (e) {
+    if (!(e instanceof HclEvalError)) throw e;
+    return undefined;
+  }
 }
 
 export { jsonText, Json };

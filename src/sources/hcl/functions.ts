@@ -27,7 +27,10 @@ import { setTextOrigin } from './lines.js';
 /** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
 const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
 
-export class HclEvalError extends Error {}
+export class HclEvalError extends Error {
+  /** Where it happened: the innermost expression evaluated (set by evaluate()). */
+  at?: { file: string; line: number };
+}
 
 export interface FnCtx {
   /** Reads a file named by file()/templatefile() (relative to the audit root once resolved). */

@@ -23,6 +23,7 @@ import {
 import { hclReady, initHcl, kids, parseHcl, type ParsedHcl } from './parse.js';
 import { labelText } from './evaluator.js';
 import { shortText } from './values.js';
+import { list } from '../terraform/values.js';
 
 export { initHcl, hclReady };
 
@@ -51,27 +52,36 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string> } {
     if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
     return join(root, n);
   };
+  /** The files of a directory whose names pass `test`, or why the directory cannot be read. */
+  const filesOf = (dir: string, test: (name: string) => boolean): HclFile[] | { error: string } => {
+    const abs = inside(dir);
+    if (!abs) return { error: `${dir} is outside the audited directory` };
+    let names: string[];
+    try {
+      names = readdirSync(abs).filter(test).sort();
+    } catch {
+      return { error: `the directory ${dir} is not in the repository` };
+    }
+    const out: HclFile[] = [];
+    for (const n of names) {
+      // Through the safe reader: a regular file inside the repository, at most MAX_READ bytes.
+      const read = readRepoFile(root, join(abs, n), MAX_READ);
+      if (read.ok) out.push({ path: posix.join(dir, n).replace(/^\.\//, ''), text: read.text });
+    }
+    return out;
+  };
   return {
     filesRead,
     moduleFiles(dir) {
-      const abs = inside(dir);
-      if (!abs) return { error: `${dir} is outside the audited directory` };
-      let names: string[];
-      try {
-        names = readdirSync(abs)
-          .filter((n) => /\.tf$/i.test(n))
-          .sort();
-      } catch {
-        return { error: `the directory ${dir} is not in the repository` };
-      }
-      if (names.length === 0) return { error: `the directory ${dir} has no .tf files` };
-      const out: HclFile[] = [];
-      for (const n of names) {
-        // Through the safe reader: a regular file inside the repository, at most MAX_READ bytes.
-        const read = readRepoFile(root, join(abs, n), MAX_READ);
-        if (read.ok) out.push({ path: posix.join(dir, n).replace(/^\.\//, ''), text: read.text });
-      }
-      return out;
+      const files = filesOf(dir, (n) => /\.tf$/i.test(n));
+      if (!('error' in files) && files.length === 0)
+        return { error: `the directory ${dir} has no .tf files` };
+      return files;
+    },
+    variableFiles(dir) {
+      // (those a directory's audit reads: HCL_FILE)
+      const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
+      return 'error' in files ? [] : files;
     },
     readFile(p) {
       const abs = inside(p);
@@ -138,7 +148,7 @@ export function readHclModules(
   }
   // Parse every file; files that do not parse are inputs in error and left out of their module.
   const byDir = new Map<string, ParsedHcl[]>();
-  for (const f of tf) {
+  const addFile = (f: HclFile) => {
     const r = input(f.path);
     const parsed = parseHcl(f.path, f.text);
     if (parsed.problems.length) {
@@ -151,26 +161,24 @@ export function readHclModules(
           line: p.line,
           message: `not valid HCL (column ${p.column}): ${p.message}`,
         });
-      continue;
+      return;
     }
     const d = dirOf(f.path);
     const l = byDir.get(d);
     if (l) l.push(parsed);
     else byDir.set(d, [parsed]);
-  }
-  // A file named on its own: the other .tf files of its directory are read too (a module is a directory).
+  };
+  for (const f of tf) addFile(f);
+  // A file named on its own: the directory is read as its audit would read it (a module is a
+  // directory): its other .tf files, each an input, and its terraform.tfvars / *.auto.tfvars.
   for (const f of tf) {
     if (!explicit?.has(f.path)) continue;
     const d = dirOf(f.path);
-    const group = byDir.get(d);
-    if (!group) continue;
+    if (!byDir.has(d)) continue;
     const siblings = host.moduleFiles(d);
     if ('error' in siblings) continue;
-    for (const sib of siblings) {
-      if (tf.some((t) => t.path === sib.path) || group.some((g) => g.path === sib.path)) continue;
-      const parsed = parseHcl(sib.path, sib.text);
-      if (parsed.problems.length === 0) group.push(parsed);
-    }
+    for (const sib of siblings) if (!results.has(sib.path)) addFile(sib);
+    for (const v of host.variableFiles?.(d) ?? []) if (!vars.some((x) => x.path === v.path)) vars.push(v);
   }
   const defs = new Map<string, ModuleDef | { error: string }>();
   for (const [dir, parsed] of byDir) defs.set(dir, defineModule(dir, parsed));
@@ -260,10 +268,13 @@ export function readHclModules(
       });
     for (const n of ctx.notFollowed)
       skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
+    const asRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
     for (const n of ctx.noInstances)
       skip(
         n,
-        `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`,
+        n.usedOnlyBy
+          ? `${n.address} (line ${n.line}) is used only by ${list(n.usedOnlyBy)}, which ${n.usedOnlyBy.length > 1 ? 'have' : 'has'} no instance ${asRead}, so it grants nothing: not audited on its own`
+          : `${n.address} (line ${n.line}) has no instance: ${n.reason} ${asRead}, so it grants nothing`,
       );
   }
   for (const [p, dir] of principalDirs) {

@@ -3,6 +3,7 @@
 import { labelText } from './evaluator.js';
 import { kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import type { Value } from './values.js';
+import { POLICY_DOCUMENT_DATA_SOURCE } from '../terraform/resource-types.js';
 
 export const MAX_MODULE_DEPTH = 16;
 
@@ -74,6 +75,8 @@ const ACCOUNT_SETTINGS = new Set([
 export interface ModuleHost {
   /** The `.tf` files of a directory (relative to the root), or why they cannot be read. */
   moduleFiles(dir: string): { path: string; text: string }[] | { error: string };
+  /** A directory's terraform.tfvars and *.auto.tfvars (a root module's variable values). */
+  variableFiles?(dir: string): { path: string; text: string }[];
   /** A file's text (relative to the root), or undefined when it is not there or outside the root. */
   readFile(path: string): string | undefined;
 }
@@ -182,6 +185,8 @@ export interface Evaluated {
   line: number;
   /** Where the values are only approximate (count / for_each not known, a template condition not known...). */
   notes?: string[];
+  /** Attributes whose evaluation failed: the error, with its file and line. */
+  errors?: { attribute: string; message: string }[];
 }
 
 /** A module call that is not followed (registry, git...), with the reason. */
@@ -190,6 +195,11 @@ export interface NotFollowed {
   line: number;
   address: string;
   reason: string;
+  /**
+   * A policy document used only by resources or module calls that have no instance (noInstances):
+   * those (their addresses). It grants nothing, so it is not audited on its own.
+   */
+  usedOnlyBy?: string[];
 }
 
 export interface LoadContext {
@@ -201,7 +211,10 @@ export interface LoadContext {
   tfvars: Map<string, Value>;
   resources: Evaluated[];
   notFollowed: NotFollowed[];
-  /** Resources that hold a policy and have no instance (`count = 0`, an empty `for_each`). */
+  /**
+   * Resources that hold a policy, and module calls, that have no instance (`count = 0`, an empty
+   * `for_each`), and the policy documents only they use (NotFollowed.usedOnlyBy).
+   */
   noInstances: NotFollowed[];
   problems: ModuleProblem[];
   /** Directories followed as a module call from this root (not audited again on their own). */
@@ -213,3 +226,52 @@ export function keyText(k: string | number): string {
 }
 
 export type Instances = { key?: string | number; iter: Record<string, Value>; approximate?: string }[];
+
+const usersCache = new WeakMap<ModuleDef, Map<string, (Decl | undefined)[]>>();
+
+/**
+ * The blocks of a module that name each of its aws_iam_policy_document data sources (by name):
+ * the resource, data source or module call, or undefined for any other block (an output, a
+ * local...), which may use it in ways not followed here.
+ */
+export function documentUsers(def: ModuleDef): Map<string, (Decl | undefined)[]> {
+  const cached = usersCache.get(def);
+  if (cached) return cached;
+  const decls = new Map<Node, Decl>([...def.resources, ...def.calls].map((d) => [d.block, d]));
+  const users = new Map<string, (Decl | undefined)[]>();
+  for (const f of def.files) {
+    const body = kids(f.root).find((k) => k.type === 'body');
+    for (const b of body ? kids(body) : []) {
+      const user = decls.get(b);
+      const named = new Set<string>();
+      // (iterative: a block may nest deeply)
+      const stack: Node[] = [b];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        const ks = kids(n);
+        ks.forEach((k, i) => {
+          // `data` `.aws_iam_policy_document` `.name` (a term's first steps)
+          const step = (j: number) => (ks[j]?.type === 'get_attr' ? kids(ks[j]!)[0]?.text : undefined);
+          if (
+            k.type === 'variable_expr' &&
+            k.text === 'data' &&
+            step(i + 1) === POLICY_DOCUMENT_DATA_SOURCE
+          ) {
+            const name = step(i + 2);
+            if (name) named.add(name);
+          }
+          stack.push(k);
+        });
+      }
+      for (const name of named) {
+        if (user?.kind === 'data' && user.type === POLICY_DOCUMENT_DATA_SOURCE && user.name === name)
+          continue;
+        const l = users.get(name);
+        if (l) l.push(user);
+        else users.set(name, [user]);
+      }
+    }
+  }
+  usersCache.set(def, users);
+  return users;
+}

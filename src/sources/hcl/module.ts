@@ -11,7 +11,7 @@ import { setOrigin, setTextOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { PARTITION, resourceAttribute } from './resources.js';
-import { TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
+import { POLICY_DOCUMENT_DATA_SOURCE, TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
 import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
 import { convert, converts, typeOf, type TypeSpec } from './types.js';
 
@@ -34,6 +34,7 @@ import {
   type Decl,
   type ModuleDef,
   defineModule,
+  documentUsers,
   type Evaluated,
   type LoadContext,
   keyText,
@@ -71,6 +72,11 @@ export class Instance {
   private sink: string[] | undefined;
   private readonly localNotes = new Map<string, string[]>();
   readonly fn: FnCtx;
+  /**
+   * Notes every resource of this instance carries: its module call's (or a caller's) count or
+   * for_each that is not known, read as one instance.
+   */
+  moduleNotes: readonly string[] = [];
 
   constructor(
     readonly def: ModuleDef,
@@ -566,7 +572,7 @@ export class Instance {
         return cached.v;
       });
     }
-    return new Instance(
+    const child = new Instance(
       def,
       `${this.prefix}module.${decl.name}${key !== undefined ? keyText(key) : ''}.`,
       args,
@@ -580,6 +586,11 @@ export class Instance {
           )?.[1],
         ),
     );
+    child.moduleNotes = [
+      ...this.moduleNotes,
+      ...(inst.approximate ? [`${this.prefix}module.${decl.name}: ${inst.approximate}`] : []),
+    ];
+    return child;
   }
 
   /** The instances of a resource, data source or module call (count, for_each). */
@@ -654,27 +665,78 @@ export class Instance {
     return [{ iter: {} }];
   }
 
+  /**
+   * The aws_iam_policy_document data sources used only by resources, data sources or module
+   * calls that have no instance (`none`), or by documents so used: each with the addresses of
+   * those that have none.
+   */
+  private unusedDocuments(none: ReadonlySet<Decl>): Map<Decl, string[]> {
+    const users = documentUsers(this.def);
+    const unused = new Map<Decl, string[]>();
+    const address = (d: Decl) =>
+      `${this.prefix}${d.kind === 'module' ? 'module.' : d.kind === 'data' ? 'data.' : ''}${d.type === 'module' ? '' : `${d.type}.`}${d.name}`;
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const doc of this.def.resources) {
+        if (doc.kind !== 'data' || doc.type !== POLICY_DOCUMENT_DATA_SOURCE || unused.has(doc)) continue;
+        const by = users.get(doc.name);
+        if (!by?.length || !by.every((u) => u !== undefined && (none.has(u) || unused.has(u)))) continue;
+        unused.set(doc, [...new Set(by.flatMap((u) => unused.get(u!) ?? [address(u!)]))]);
+        grew = true;
+      }
+    }
+    return unused;
+  }
+
   /** Evaluates every resource and data source of this instance and of the modules it calls. */
   collect(): void {
+    const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
+    const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
+    const unused = this.unusedDocuments(none);
+    const noInstance = (decl: Decl, address: string) =>
+      this.ctx.noInstances.push({
+        file: decl.file.path,
+        line: lineOf(decl.block),
+        address,
+        reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+      });
     for (const decl of this.def.resources) {
-      const insts = this.instances(decl);
+      const insts = instances.get(decl)!;
       // A resource that holds a policy and has no instance grants nothing: said, not left out.
       if (insts.length === 0 && decl.kind !== 'data' && Object.hasOwn(TERRAFORM_POLICY_ATTRIBUTES, decl.type))
+        noInstance(decl, `${this.prefix}${decl.type}.${decl.name}`);
+      // A document only they use grants nothing either: said, not audited on its own.
+      const by = unused.get(decl);
+      if (by && insts.length > 0) {
         this.ctx.noInstances.push({
           file: decl.file.path,
           line: lineOf(decl.block),
-          address: `${this.prefix}${decl.type}.${decl.name}`,
-          reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+          address: `${this.prefix}data.${decl.type}.${decl.name}`,
+          reason: '',
+          usedOnlyBy: by,
         });
+        continue;
+      }
       for (const inst of insts) {
         const mode = decl.kind === 'data' ? 'data' : 'managed';
         const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
         const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
-        const notes: string[] = inst.approximate ? [inst.approximate] : [];
+        const notes: string[] = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
         this.sink = notes;
         let values: { [k: string]: Value };
+        const errors: { attribute: string; message: string }[] = [];
         try {
-          values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), { skip: SKIPPED });
+          values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), {
+            skip: SKIPPED,
+            // (the value is then unknown: an unresolved policy's reason names the error and its place)
+            onError: (attribute, e, at) => {
+              const where = e.at ?? { file: decl.file.path, line: lineOf(at) };
+              errors.push({
+                attribute,
+                message: `${shortText(e.message, 200)} (${where.file}:${where.line})`,
+              });
+            },
+          });
         } finally {
           this.sink = undefined;
         }
@@ -691,12 +753,21 @@ export class Instance {
           line: lineOf(decl.block),
         };
         if (inst.key !== undefined) ev.index = inst.key;
+        // A data source's (a policy document's statement): its value read as not known, said with
+        // the error, on the policies that use it.
+        if (mode === 'data')
+          for (const e of errors)
+            notes.push(`${e.attribute} could not be evaluated: ${e.message}: read as not known`);
         if (notes.length) ev.notes = notes;
+        if (errors.length) ev.errors = errors;
         this.ctx.resources.push(ev);
       }
     }
     for (const decl of this.def.calls) {
-      for (const inst of this.instances(decl)) {
+      const insts = instances.get(decl)!;
+      // A module call with no instance creates nothing: said, as a resource's.
+      if (insts.length === 0) noInstance(decl, `${this.prefix}module.${decl.name}`);
+      for (const inst of insts) {
         const child = this.child(decl, inst.key);
         const address = `${this.prefix}module.${decl.name}${inst.key !== undefined ? keyText(inst.key) : ''}`;
         if ('unknown' in child) {

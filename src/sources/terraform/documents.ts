@@ -22,6 +22,7 @@ import {
   planReader,
   templateReader,
   buildStatements,
+  chosenStatementsNote,
   mergeDocuments,
   type PlacedDocument,
   readJsonTemplate,
@@ -246,7 +247,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const reader = this.input.templates
         ? templateReader(v, d.valuesPath ?? [])
         : planReader(v, unk, d.valuesPath ?? []);
-      const blocks = reader.blocks('statement');
+      // (a dynamic block not known leaves out its own statements, not the others: buildStatements)
+      const blocks = reader.blocks('statement', true);
       if ('unknown' in blocks) return { reason: `has unknown statements (${blocks.unknown})` };
       const built = buildStatements(blocks);
       if ('unknown' in built) return { reason: `has unknown statements (${built.unknown})` };
@@ -255,7 +257,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const templated: string[] = [];
       const leftOut: string[] = [...(built.leftOut ?? [])];
       const denyLeftOut: string[] = [...(built.denyLeftOut ?? [])];
-      const statementsLeftOut: string[] = [];
+      const statementsLeftOut: string[] = [...(built.statementsLeftOut ?? [])];
       const conditionsLeftOut: string[] = [...(built.conditionsLeftOut ?? [])];
       const documentsLeftOut: string[] = [];
       /** The notes of the documents referenced as sources or overrides (what they left out…). */
@@ -376,9 +378,12 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const id = reader.scalar('policy_id');
       if (id?.values[0]) doc.Id = id.values[0];
       doc.Statement = merged.statements;
-      if (leftOut.length > 0 && merged.statements.length === 0)
-        return { reason: unknownActionsReason(leftOut) };
+      if (merged.statements.length === 0) {
+        if (statementsLeftOut.length > 0) return { reason: unknownStatementsReason(statementsLeftOut) };
+        if (leftOut.length > 0) return { reason: unknownActionsReason(leftOut) };
+      }
       const approximate: string[] = [];
+      if (built.chosen) approximate.push(chosenStatementsNote(built.chosen));
       if (leftOut.length > 0) approximate.push(unknownActionsNote(leftOut));
       if (denyLeftOut.length > 0) approximate.push(denyLeftOutNote(denyLeftOut));
       if (statementsLeftOut.length > 0) approximate.push(unknownStatementsNote(statementsLeftOut));

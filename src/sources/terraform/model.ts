@@ -8,6 +8,14 @@ export const MAX_DYNAMIC_EXPANSION = 1_000_000;
 /** Deepest module nesting read in `terraform show -json` output. */
 export const MAX_MODULE_DEPTH = 64;
 
+/**
+ * A `dynamic` block's key, beside its `for_each` that is not known, for the blocks it makes when a
+ * condition not known chooses it (`var.on ? var.buckets : {}`): the `.tf` reader evaluates them
+ * (hcl/evaluator.ts), the analyzer reads them as there when that reads broader (an Allow's; a
+ * Deny's is left out). Not a name Terraform accepts in a tf.json block, so never a file's own.
+ */
+export const CHOSEN_BLOCKS = '(blocks if chosen)';
+
 export const EMPTY_DOCUMENT_VERSION = '2012-10-17';
 
 export function emptyDocument(): { Version: string; Statement: unknown[] } {

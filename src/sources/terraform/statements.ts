@@ -12,7 +12,7 @@ import {
   notActionsLeftOutNote,
   pushAll,
 } from '../records.js';
-import { MAX_DYNAMIC_EXPANSION } from './model.js';
+import { CHOSEN_BLOCKS, MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { clip, interpolationsNote, list, uniq } from './values.js';
 import { referencesIn } from './references.js';
@@ -355,6 +355,14 @@ export function unknownDocumentsNote(what: readonly string[]): string {
   )}); what they would add or override is not audited`;
 }
 
+/** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
+export function chosenStatementsNote(forEach: readonly string[]): string {
+  return `read as there: the statements of dynamic "statement" blocks that a condition not known may leave out (${list(
+    uniq([...forEach]),
+    8,
+  )})`;
+}
+
 /** What of a JSON template was not read as written (readJsonTemplate), each told by a note. */
 export interface TemplateNotesOf {
   /** Interpolations read as wildcards. */
@@ -424,8 +432,17 @@ export interface BlockReader {
   path: JsonPath;
   list(name: string): FieldRead | undefined;
   scalar(name: string): FieldRead | undefined;
-  /** Nested blocks, or why they cannot be known. */
-  blocks(name: string): BlockReader[] | { unknown: string };
+  /**
+   * Nested blocks, or why they cannot be known. `apart`: a `dynamic` block whose blocks are not
+   * known does not make them all unknown: it is one reader marked `notKnown` (its content as
+   * written), or, chosen by a condition not known, its blocks marked `chosenBy` (CHOSEN_BLOCKS),
+   * for the caller to leave out or read as there (statements: buildStatements).
+   */
+  blocks(name: string, apart?: boolean): BlockReader[] | { unknown: string };
+  /** A dynamic block's content whose for_each is not known: that for_each, as written. */
+  notKnown?: string;
+  /** A block of a dynamic block a condition not known chooses: its for_each, as written. */
+  chosenBy?: string;
 }
 
 /** Plans and state: values with an `after_unknown`-style marker tree. */
@@ -532,7 +549,7 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
       }
       return out;
     },
-    blocks(name) {
+    blocks(name, apart) {
       const out: BlockReader[] = [];
       const v = obj[name];
       if (isObject(v)) out.push(templateReader(v, [...path, name]));
@@ -557,7 +574,7 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
             if (isObject(s)) specs.push([s, [...dp, name, i]]);
           });
         for (const [s, sp] of specs) {
-          const r = expandDynamic(name, s, sp);
+          const r = expandDynamic(name, s, sp, apart);
           if ('unknown' in r) return r;
           pushAll(out, r);
         }
@@ -567,11 +584,15 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
   };
 }
 
-/** Expands a tf.json `dynamic` block whose `for_each` is a literal list or map. */
+/**
+ * Expands a tf.json `dynamic` block whose `for_each` is a literal list or map; with `apart`, one
+ * whose `for_each` is not known is read as BlockReader.blocks tells.
+ */
 export function expandDynamic(
   name: string,
   spec: Record<string, unknown>,
   path: JsonPath,
+  apart = false,
 ): BlockReader[] | { unknown: string } {
   const iterator = typeof spec.iterator === 'string' ? spec.iterator : name;
   const content = isObject(spec.content)
@@ -587,6 +608,14 @@ export function expandDynamic(
   else if (isObject(fe)) items = Object.entries(fe);
   else {
     const shown = typeof fe === 'string' ? clip(fe) : preview(fe);
+    if (apart) {
+      const chosen = spec[CHOSEN_BLOCKS];
+      if (Array.isArray(chosen))
+        return chosen.flatMap((b, i) =>
+          isObject(b) ? [{ ...templateReader(b, [...path, CHOSEN_BLOCKS, i]), chosenBy: shown }] : [],
+        );
+      return [{ ...templateReader(content, contentPath), notKnown: shown }];
+    }
     return {
       unknown: `its dynamic "${clip(name)}" block iterates over ${shown}, which is not known in this file`,
     };
@@ -685,6 +714,10 @@ export interface BuiltStatements {
   effectsAsAllow?: string[];
   /** An Allow's conditions that are not known, left out (unknownConditionsNote). */
   conditionsLeftOut?: string[];
+  /** Dynamic statement blocks over a value not known, left out (unknownStatementsNote). */
+  statementsLeftOut?: string[];
+  /** The for_each of dynamic statement blocks a condition not known chooses, read as there (chosenStatementsNote). */
+  chosen?: string[];
 }
 
 export function one(values: string[]): string | string[] {
@@ -701,6 +734,18 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     pushAll(out.interpolations, f.interpolations);
   };
   statements: for (const r of readers) {
+    // A dynamic block over a value not known (BlockReader.notKnown): its statements are left out,
+    // the others read. A Deny's are told as a Deny's: the policy may then grant less than read.
+    if (r.notKnown !== undefined) {
+      const what = `dynamic "statement" over ${r.notKnown}`;
+      const effect = r.scalar('effect');
+      if (!effect?.wild && effect?.values[0] === 'Deny') (out.denyLeftOut ??= []).push(`a Deny in a ${what}`);
+      else {
+        (out.statementsLeftOut ??= []).push(what);
+        if (effect?.wild) (out.denyLeftOut ??= []).push(`a ${what} whose effect is not known`);
+      }
+      continue;
+    }
     const st: Record<string, unknown> = {};
     const sid = r.scalar('sid');
     note(sid);
@@ -713,6 +758,18 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     } else {
       note(effect);
       st.Effect = effect?.values[0] || 'Allow';
+    }
+    // Chosen by a condition not known (BlockReader.chosenBy): an Allow is read as there (what it
+    // may grant), a Deny left out (read as there, it would hide what the policy grants without it),
+    // as a document chosen by a conditional is.
+    if (r.chosenBy !== undefined) {
+      if (st.Effect === 'Deny') {
+        (out.denyLeftOut ??= []).push(
+          `a Deny in a dynamic "statement" chosen by a condition that is not known (${r.chosenBy})`,
+        );
+        continue;
+      }
+      (out.chosen ??= []).push(r.chosenBy);
     }
     // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
     // hide what the policy grants); the Deny too when nothing is left of its actions or
