@@ -6346,6 +6346,13 @@ function effectsAsAllowNote(named) {
 const MAX_DYNAMIC_EXPANSION = 1_000_000;
 /** Deepest module nesting read in `terraform show -json` output. */
 const MAX_MODULE_DEPTH = 64;
+/**
+ * A `dynamic` block's key, beside its `for_each` that is not known, for the blocks it makes when a
+ * condition not known chooses it (`var.on ? var.buckets : {}`): the `.tf` reader evaluates them
+ * (hcl/evaluator.ts), the analyzer reads them as there when that reads broader (an Allow's; a
+ * Deny's is left out). Not a name Terraform accepts in a tf.json block, so never a file's own.
+ */
+const CHOSEN_BLOCKS = '(blocks if chosen)';
 const EMPTY_DOCUMENT_VERSION = '2012-10-17';
 function emptyDocument() {
     return { Version: EMPTY_DOCUMENT_VERSION, Statement: [] };
@@ -7344,6 +7351,10 @@ function unknownStatementsReason(what) {
 function unknownDocumentsNote(what) {
     return `${LEFT_OUT_DOCUMENTS} (${list(uniq([...what]), 8)}); what they would add or override is not audited`;
 }
+/** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
+function chosenStatementsNote(forEach) {
+    return `read as there: the statements of dynamic "statement" blocks that a condition not known may leave out (${list(uniq([...forEach]), 8)})`;
+}
 /** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
 function templateNotes(w) {
     const notes = [];
@@ -7499,7 +7510,7 @@ function templateReader(obj, path) {
             }
             return out;
         },
-        blocks(name) {
+        blocks(name, apart) {
             const out = [];
             const v = obj[name];
             if (isObject(v))
@@ -7530,7 +7541,7 @@ function templateReader(obj, path) {
                             specs.push([s, [...dp, name, i]]);
                     });
                 for (const [s, sp] of specs) {
-                    const r = expandDynamic(name, s, sp);
+                    const r = expandDynamic(name, s, sp, apart);
                     if ('unknown' in r)
                         return r;
                     pushAll(out, r);
@@ -7540,8 +7551,11 @@ function templateReader(obj, path) {
         },
     };
 }
-/** Expands a tf.json `dynamic` block whose `for_each` is a literal list or map. */
-function expandDynamic(name, spec, path) {
+/**
+ * Expands a tf.json `dynamic` block whose `for_each` is a literal list or map; with `apart`, one
+ * whose `for_each` is not known is read as BlockReader.blocks tells.
+ */
+function expandDynamic(name, spec, path, apart = false) {
     const iterator = typeof spec.iterator === 'string' ? spec.iterator : name;
     const content = isObject(spec.content)
         ? spec.content
@@ -7559,6 +7573,12 @@ function expandDynamic(name, spec, path) {
         items = Object.entries(fe);
     else {
         const shown = typeof fe === 'string' ? clip(fe) : preview(fe);
+        if (apart) {
+            const chosen = spec[CHOSEN_BLOCKS];
+            if (Array.isArray(chosen))
+                return chosen.flatMap((b, i) => isObject(b) ? [{ ...templateReader(b, [...path, CHOSEN_BLOCKS, i]), chosenBy: shown }] : []);
+            return [{ ...templateReader(content, contentPath), notKnown: shown }];
+        }
         return {
             unknown: `its dynamic "${clip(name)}" block iterates over ${shown}, which is not known in this file`,
         };
@@ -7657,6 +7677,20 @@ function buildStatements(readers) {
         pushAll(out.interpolations, f.interpolations);
     };
     statements: for (const r of readers) {
+        // A dynamic block over a value not known (BlockReader.notKnown): its statements are left out,
+        // the others read. A Deny's are told as a Deny's: the policy may then grant less than read.
+        if (r.notKnown !== undefined) {
+            const what = `dynamic "statement" over ${r.notKnown}`;
+            const effect = r.scalar('effect');
+            if (!effect?.wild && effect?.values[0] === 'Deny')
+                (out.denyLeftOut ??= []).push(`a Deny in a ${what}`);
+            else {
+                (out.statementsLeftOut ??= []).push(what);
+                if (effect?.wild)
+                    (out.denyLeftOut ??= []).push(`a ${what} whose effect is not known`);
+            }
+            continue;
+        }
         const st = {};
         const sid = r.scalar('sid');
         note(sid);
@@ -7671,6 +7705,16 @@ function buildStatements(readers) {
         else {
             note(effect);
             st.Effect = effect?.values[0] || 'Allow';
+        }
+        // Chosen by a condition not known (BlockReader.chosenBy): an Allow is read as there (what it
+        // may grant), a Deny left out (read as there, it would hide what the policy grants without it),
+        // as a document chosen by a conditional is.
+        if (r.chosenBy !== undefined) {
+            if (st.Effect === 'Deny') {
+                (out.denyLeftOut ??= []).push(`a Deny in a dynamic "statement" chosen by a condition that is not known (${r.chosenBy})`);
+                continue;
+            }
+            (out.chosen ??= []).push(r.chosenBy);
         }
         // A Deny's unknown values are left out, never read as wildcards (a Deny read broader would
         // hide what the policy grants); the Deny too when nothing is left of its actions or
@@ -8087,7 +8131,8 @@ class DocumentAnalyzer extends AnalyzerBase {
             const reader = this.input.templates
                 ? templateReader(v, d.valuesPath ?? [])
                 : planReader(v, unk, d.valuesPath ?? []);
-            const blocks = reader.blocks('statement');
+            // (a dynamic block not known leaves out its own statements, not the others: buildStatements)
+            const blocks = reader.blocks('statement', true);
             if ('unknown' in blocks)
                 return { reason: `has unknown statements (${blocks.unknown})` };
             const built = buildStatements(blocks);
@@ -8098,7 +8143,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             const templated = [];
             const leftOut = [...(built.leftOut ?? [])];
             const denyLeftOut = [...(built.denyLeftOut ?? [])];
-            const statementsLeftOut = [];
+            const statementsLeftOut = [...(built.statementsLeftOut ?? [])];
             const conditionsLeftOut = [...(built.conditionsLeftOut ?? [])];
             const documentsLeftOut = [];
             /** The notes of the documents referenced as sources or overrides (what they left out…). */
@@ -8222,9 +8267,15 @@ class DocumentAnalyzer extends AnalyzerBase {
             if (id?.values[0])
                 doc.Id = id.values[0];
             doc.Statement = merged.statements;
-            if (leftOut.length > 0 && merged.statements.length === 0)
-                return { reason: unknownActionsReason(leftOut) };
+            if (merged.statements.length === 0) {
+                if (statementsLeftOut.length > 0)
+                    return { reason: unknownStatementsReason(statementsLeftOut) };
+                if (leftOut.length > 0)
+                    return { reason: unknownActionsReason(leftOut) };
+            }
             const approximate = [];
+            if (built.chosen)
+                approximate.push(chosenStatementsNote(built.chosen));
             if (leftOut.length > 0)
                 approximate.push(unknownActionsNote(leftOut));
             if (denyLeftOut.length > 0)
@@ -9738,7 +9789,11 @@ function yamlTemplate(text, path) {
     let root = null;
     const jobs = [{ node: doc.contents, path: [], set: (v) => (root = v) }];
     while (jobs.length > 0) {
-        const { node: n0, path: p, set } = jobs.pop();
+        const { node: n0, path: p, set, after } = jobs.pop();
+        if (after) {
+            after();
+            continue;
+        }
         if (++count > MAX_YAML_NODES) {
             tooBig = true;
             set(null);
@@ -9797,7 +9852,20 @@ function yamlTemplate(text, path) {
             // Keys in the order written; the jobs pushed last to first, so they run first to last.
             const pending = [];
             const seen = new Set();
+            // YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`), which `sam deploy` and `aws
+            // cloudformation package` expand: their maps' entries where this map has no such key (the
+            // first map's before a later one's), once the map is read.
+            const merged = [];
             for (const pair of node.items) {
+                if ((0,dist.isScalar)(pair.key) && pair.key.type === 'PLAIN' && pair.key.value === '<<') {
+                    const from = pair.value;
+                    const sources = from && (0,dist.isSeq)(from) ? from.items : [from];
+                    sources.forEach((n, i) => {
+                        merged.push(null);
+                        pending.push({ node: n, path: [...inner, '<<', i], set: (v) => (merged[i] = v) });
+                    });
+                    continue;
+                }
                 const k = (0,dist.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
                 if (seen.has(k)) {
                     const at = lineAt(pair.key?.range?.[0]) ?? 1;
@@ -9814,6 +9882,30 @@ function yamlTemplate(text, path) {
                     lines.set(pathKey(kp), kl);
                 obj[k] = null;
                 pending.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v) });
+            }
+            if (merged.length > 0) {
+                const at = line;
+                jobs.push({
+                    node: null,
+                    path: inner,
+                    set: () => undefined,
+                    after: () => {
+                        for (const m of merged) {
+                            if (!isObject(m)) {
+                                errors.push({
+                                    path,
+                                    ...(at !== undefined ? { line: at } : {}),
+                                    jsonPath: formatJsonPath(inner),
+                                    message: 'a YAML merge key (<<) must name a map or a list of maps: not merged',
+                                });
+                                continue;
+                            }
+                            for (const [k, v] of Object.entries(m))
+                                if (!Object.hasOwn(obj, k))
+                                    obj[k] = v;
+                        }
+                    },
+                });
             }
             for (let i = pending.length - 1; i >= 0; i--)
                 jobs.push(pending[i]);
@@ -9875,10 +9967,13 @@ function lineOfPath(lines, p) {
     }
     return undefined;
 }
-/** Keeps a YAML number as a number unless the text says more than the number (leading zeros, big ids). */
+/**
+ * Keeps a YAML number as a number only when it reads as the text written; else the text (`2.0`,
+ * `1e3`, leading zeros, big ids: CloudFormation compares `2.0` with "2.0", never with "2").
+ */
 function numberText(source, v) {
     const s = source.trim();
-    return /^-?(0|[1-9]\d{0,14})(\.\d+)?$/.test(s) ? v : s;
+    return String(v) === s ? v : s;
 }
 /** True for a parsed value that is a CloudFormation template (content decides, not the name). */
 function isTemplate(v) {
@@ -10942,6 +11037,9 @@ const PSEUDO = {
 const REGION_REASON = "AWS::Region: the stack's region";
 /** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
 const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
+/** A CloudFormation dynamic reference (resolved at deploy time) in text, and text that is one. */
+const DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
+const DYNAMIC_REFERENCE_WHOLE = /^\s*\{\{resolve:[^{}]*\}\}\s*$/;
 /** possible(): a value of a parameter other than every one its conditions compare it with. */
 const OTHER_VALUE = '\u0000another value';
 /** Most functions one condition is read through (conditionValue). */
@@ -11132,6 +11230,8 @@ class Evaluator {
     }
     /** Evaluates a value: intrinsic functions replaced by what they stand for, NoValue dropped. */
     eval(v) {
+        if (typeof v === 'string')
+            return v.includes('{{resolve:') ? this.dynamicReferences(v) : v;
         if (v === null || typeof v !== 'object')
             return v;
         if (v instanceof Unknown)
@@ -11178,6 +11278,18 @@ class Evaluator {
         finally {
             this.depth--;
         }
+    }
+    /**
+     * Text with dynamic references (`{{resolve:ssm:/app/bucket}}`, `secretsmanager`, `ssm-secure`),
+     * which CloudFormation resolves at deploy time: each not known (a part read as `*`, noted), the
+     * whole text when it is one.
+     */
+    dynamicReferences(text) {
+        const unknown = (ref) => new Unknown(`dynamic reference ${clipText(ref, 120)}: resolved at deploy time`);
+        const whole = DYNAMIC_REFERENCE_WHOLE.exec(text);
+        if (whole)
+            return unknown(text.trim());
+        return text.replace(DYNAMIC_REFERENCE, (ref) => this.str(unknown(ref)));
     }
     /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
     str(v) {
@@ -11293,9 +11405,13 @@ class Evaluator {
                 const inDocument = this.marking;
                 const c = this.unmarked(() => this.condition(name, at));
                 if (c instanceof Unknown) {
-                    if (inDocument && !this.unknownIfConditions.has(name))
-                        this.unknownIfConditions.set(name, c.reason);
-                    this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
+                    // (in a document, read again with each branch: readings() in documents.ts notes that)
+                    if (inDocument) {
+                        if (!this.unknownIfConditions.has(name))
+                            this.unknownIfConditions.set(name, c.reason);
+                    }
+                    else
+                        this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
                     return this.eval(a[1]);
                 }
                 return this.eval(c ? a[1] : a[2]);
@@ -11385,21 +11501,24 @@ class Evaluator {
         const keys = a.slice(0, 3).map((x) => this.eval(x));
         const options = a.length > 3 && isObject(a[3]) ? a[3] : undefined;
         const fallback = () => options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
-        for (const k of keys) {
-            const u = asUnknown(k);
-            // A key not known: the value is one of the entries (or the default when none has the key),
-            // not known; by region (or by the stack's account, a placeholder here), the one value every
-            // such entry holds (and the default, if any).
-            const byAccount = k === keys[1] && typeof k === 'string' && k.includes(ACCOUNT_PLACEHOLDER);
-            if ((u && u.reason === REGION_REASON && k === keys[1]) || byAccount) {
-                const same = this.sameInEveryEntry(keys);
-                const d = options?.DefaultValue;
-                if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
-                    return this.eval(same);
-                return new Unknown(`Fn::FindInMap ${intrinsics_describe(a[0])}: its entry is chosen by the stack's ${byAccount ? 'account' : 'region'}`);
-            }
-            if (u)
-                return u;
+        // A key not known: the value is one of the entries (or the default when none has the key), not
+        // known; by region (or by the stack's account, a placeholder here), at either level, the one
+        // value every such entry holds (and the default, if any).
+        const byStack = keys.map((k) => stackKey(k));
+        const chosen = (by) => new Unknown(`Fn::FindInMap ${intrinsics_describe(a[0])}: its entry is chosen by the stack's ${by}`);
+        // (any other key not known first: its reason is the one noted)
+        const other = keys.find((k, i) => asUnknown(k) && byStack[i] === undefined);
+        if (other !== undefined)
+            return other;
+        const by = byStack.find((x) => x !== undefined);
+        if (by !== undefined) {
+            if (byStack[0] !== undefined)
+                return chosen(by);
+            const same = this.sameInEveryEntry(keys, byStack);
+            const d = options?.DefaultValue;
+            if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
+                return this.eval(same);
+            return chosen(by);
         }
         const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
         const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
@@ -11415,18 +11534,21 @@ class Evaluator {
         return this.eval(v);
     }
     /**
-     * Of Fn::FindInMap keys whose second is not known (the first and third known): the value the
-     * third key has in every entry of the map, when they are all the same; else undefined.
+     * Of Fn::FindInMap keys, some chosen by the stack's region or account (`byStack`; the others
+     * known): the value every entry they may choose holds, when they are all the same; else undefined.
      */
-    sameInEveryEntry(keys) {
-        if (asUnknown(keys[0]) || asUnknown(keys[2]) || !asUnknown(keys[1]))
-            return undefined;
+    sameInEveryEntry(keys, byStack) {
         const maps = isObject(this.template.Mappings) ? this.template.Mappings : {};
         const top = maps[this.unmarked(() => this.str(keys[0]))];
-        if (!isObject(top))
-            return undefined;
-        const k2 = this.unmarked(() => this.str(keys[2]));
-        const values = Object.values(top).map((e) => (isObject(e) ? e[k2] : undefined));
+        // (each level: every entry when its key is the stack's, else the one the key names)
+        const entries = (of, i) => {
+            if (!isObject(of))
+                return [undefined];
+            if (byStack[i] !== undefined)
+                return Object.values(of);
+            return [of[this.unmarked(() => this.str(keys[i]))]];
+        };
+        const values = entries(top, 1).flatMap((e) => entries(e, 2));
         if (values.length === 0 || values.some((v) => v === undefined))
             return undefined;
         const text = JSON.stringify(values[0]);
@@ -11809,10 +11931,10 @@ class Evaluator {
         while (i < text.length) {
             const open = text.indexOf('${', i);
             if (open < 0) {
-                out += text.slice(i);
+                out += this.str(this.eval(text.slice(i)));
                 break;
             }
-            out += text.slice(i, open);
+            out += this.str(this.eval(text.slice(i, open)));
             const close = text.indexOf('}', open + 2);
             if (close < 0) {
                 out += text.slice(open);
@@ -11838,6 +11960,12 @@ class Evaluator {
         }
         return out;
     }
+}
+/** Whether an Fn::FindInMap key is the stack's region or account (a placeholder here), else undefined. */
+function stackKey(k) {
+    if (asUnknown(k)?.reason === REGION_REASON)
+        return 'region';
+    return typeof k === 'string' && k.includes(ACCOUNT_PLACEHOLDER) ? 'account' : undefined;
 }
 /** An Unknown inside a list or map (an operand of Fn::Equals), if any. */
 function unknownWithin(v, depth = 0) {
@@ -12016,7 +12144,26 @@ const TYPE_MODELS = {
         ref: () => new Unknown('a REST API id is made at deploy time'),
         atts: { RootResourceId: () => new Unknown('a resource id is made at deploy time') },
     },
+    'AWS::ApiGatewayV2::Api': {
+        ref: () => new Unknown('an HTTP API id is made at deploy time'),
+        atts: { ApiId: () => new Unknown('an HTTP API id is made at deploy time') },
+    },
+    'AWS::Lambda::Alias': {
+        name: 'Name',
+        ref: 'arn',
+        arn: (n, p, ev) => `${functionArn(p, ev)}:${n}`,
+    },
+    'AWS::Lambda::Version': {
+        ref: 'arn',
+        arn: (_n, p, ev) => `${functionArn(p, ev)}:${ev.str(new Unknown('a Lambda version number is made at deploy time'))}`,
+        atts: { Version: () => new Unknown('a Lambda version number is made at deploy time') },
+    },
 };
+/** The ARN of the function a Lambda alias or version is of (its `FunctionName`: a name or an ARN). */
+function functionArn(props, ev) {
+    const f = ev.str(ev.eval(props.FunctionName));
+    return f.startsWith('arn:') ? f : lambdaArn(f);
+}
 function propAt(props, dotted) {
     let v = props;
     for (const k of dotted.split('.'))
@@ -12701,7 +12848,12 @@ class analyzer_base_AnalyzerBase {
                 continue;
             }
             if (id.startsWith('Fn::ForEach::')) {
-                this.error(`${id}: Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are not read`, ['Resources', id]);
+                this.notRead(id, ['Resources', id], 'Fn::ForEach (AWS::LanguageExtensions) is not expanded: the resources it makes, and any IAM policy they hold, are not read');
+                continue;
+            }
+            // (`Fn::Transform: {Name: AWS::Include, ...}` in place of resources: they come from elsewhere)
+            if (id.startsWith('Fn::')) {
+                this.notRead(id, ['Resources', id], `${id}${macroOf(r)} makes resources at deploy time: they, and any IAM policy they hold, are not read`);
                 continue;
             }
             if (!isObject(r) || typeof r.Type !== 'string') {
@@ -12731,7 +12883,25 @@ class analyzer_base_AnalyzerBase {
                 this.resources.set(roleId, implicit);
             }
         }
+        // A macro of the template's own Transform (other than SAM's and AWS::LanguageExtensions, which
+        // are read) processes the whole template at deploy time.
+        for (const name of transforms(root))
+            if (!READ_TRANSFORMS.has(name))
+                this.notRead(`Transform ${name}`, ['Transform'], `the macro ${name} processes the template at deploy time: what it adds or changes, IAM policies included, is not read (the template is read as written)`);
+        if (transforms(root).includes('AWS::Serverless-2016-10-31'))
+            for (const r of samGenerated([...this.resources.values()]))
+                if (!this.resources.has(r.logicalId))
+                    this.resources.set(r.logicalId, r);
         this.ev = new Evaluator(root, resourceHooks(this.resources, (chain) => this.cycle(chain), (message, at) => this.error(message, at)), (v) => tpl.originOf(v));
+    }
+    /**
+     * Parts of the template that make resources the tool cannot read (Fn::ForEach, AWS::Include, a
+     * macro): each an unresolved record at its place (run()), never dropped silently nor reported as
+     * an invalid policy.
+     */
+    unread = [];
+    notRead(address, path, reason) {
+        this.unread.push({ address: clipText(address, 120), path, reason: clipText(reason) });
     }
     error(full, at, address, showPath = true) {
         const message = clipText(full);
@@ -12859,6 +13029,61 @@ function mayHaveNoRole(role, depth = 0) {
         args.length === 3 &&
         (mayHaveNoRole(args[1], depth + 1) || mayHaveNoRole(args[2], depth + 1)));
 }
+/** The template Transforms whose work the tool does itself (SAM's, in sam.ts; the language extensions' Fn:: functions). */
+const READ_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
+/** ` (the macro X, from Location)` of an `Fn::Transform` in place of resources. */
+function macroOf(v) {
+    if (!isObject(v) || typeof v.Name !== 'string')
+        return '';
+    const at = isObject(v.Parameters) ? v.Parameters.Location : undefined;
+    return ` (the macro ${v.Name}${typeof at === 'string' ? ` of ${at}` : ''})`;
+}
+/** The macros a template's `Transform` names (one or a list; a macro with parameters by its Name). */
+function transforms(root) {
+    const t = root.Transform;
+    return (Array.isArray(t) ? t : t === undefined ? [] : [t]).map((x) => typeof x === 'string' ? x : isObject(x) && typeof x.Name === 'string' ? x.Name : String(x));
+}
+/**
+ * Resources SAM makes that a template may refer to (what they stand for: resources.ts): the API
+ * of its functions' `Api` and `HttpApi` events without an API of their own (`ServerlessRestApi`,
+ * `ServerlessHttpApi`), and a function's alias and version with `AutoPublishAlias`
+ * (`MyFn.Alias`, `MyFn.Version`, and the alias's own id `MyFnAlias<name>`).
+ */
+function samGenerated(resources) {
+    const out = [];
+    const made = (logicalId, type, r, props = {}) => out.push({
+        logicalId,
+        type,
+        props,
+        path: r.path,
+        implicitFor: r.logicalId,
+        // (a function's own alias and version: under its Condition; the API, shared, is not)
+        ...(r.condition && logicalId.startsWith(r.logicalId) ? { condition: r.condition } : {}),
+    });
+    for (const r of resources) {
+        if (r.type !== 'AWS::Serverless::Function')
+            continue;
+        const events = isObject(r.props.Events) ? Object.values(r.props.Events) : [];
+        for (const e of events) {
+            if (!isObject(e))
+                continue;
+            const own = isObject(e.Properties) ? e.Properties : {};
+            if (e.Type === 'Api' && own.RestApiId === undefined)
+                made('ServerlessRestApi', 'AWS::ApiGateway::RestApi', r);
+            if (e.Type === 'HttpApi' && own.ApiId === undefined)
+                made('ServerlessHttpApi', 'AWS::ApiGatewayV2::Api', r);
+        }
+        const alias = r.props.AutoPublishAlias;
+        if (alias === undefined)
+            continue;
+        const fn = { FunctionName: { Ref: r.logicalId } };
+        made(`${r.logicalId}.Alias`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+        if (typeof alias === 'string')
+            made(`${r.logicalId}Alias${alias}`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+        made(`${r.logicalId}.Version`, 'AWS::Lambda::Version', r, fn);
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/documents.ts
 
@@ -12926,13 +13151,14 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
             ...read.leftOut.filter((x) => x !== NOT_ACTION_LEFT_OUT && x !== EFFECT_AS_ALLOW),
         ];
         // (a condition that takes one value in every combination the stack can have: that branch only)
-        const taken = (name) => new Set(variants.readings.map((x) => x.forced.get(name)));
+        // (of the readings that consult it: the others do not give it a value)
+        const taken = (name) => new Set(variants.readings.flatMap((x) => (x.forced.has(name) ? [x.forced.get(name)] : [])));
         const conditionNotes = [...variants.conditions].map(([name, why]) => {
             const values = taken(name);
-            if (!variants.partial && values.size === 1 && !values.has(undefined))
+            if (!variants.partial && values.size === 1)
                 return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
             return variants.partial
-                ? `condition ${name} is not known (${why}): both of its branches audited, with all the others true or all false (more than ${MAX_UNKNOWN_IF_CONDITIONS} such conditions: not in every combination)`
+                ? `condition ${name} is not known (${why}): its branches audited with all the others true or all false only (more than ${MAX_CONDITION_READINGS} combinations of such conditions): an Allow that only some other combination gives is not audited`
                 : `condition ${name} is not known (${why}): both of its branches audited`;
         });
         const notes = [...conditionNotes, ...this.ev.approximations];
@@ -12958,9 +13184,8 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
         return rec;
     }
     /**
-     * The document read once, or, when an `Fn::If` of it consulted conditions not known offline (at
-     * most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of true and false to them (the
-     * stack may be deployed either way); beyond that, once with all true and once with all false.
+     * The document read once, or, when an `Fn::If` of it consulted conditions not known offline,
+     * once with each combination of them the stack may have (readings()).
      */
     readVariants(o) {
         const v = this.readings(() => this.readOnce(o));
@@ -12972,49 +13197,78 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
     }
     /**
      * `read()` once (marking: begin(true) first), or, when an `Fn::If` it evaluated consulted
-     * conditions not known offline (at most MAX_UNKNOWN_IF_CONDITIONS), once with each assignment of
-     * true and false to them; beyond that, once with all true and once with all false.
+     * conditions not known offline, once with each combination of true and false to the conditions
+     * each reading consults (a condition read in one branch only is given a value there only: the
+     * readings branch as a tree), none the stack cannot have, at most MAX_CONDITION_READINGS; beyond
+     * that, once with all of them true and once with all false (`partial`).
      */
     readings(read) {
         const once = read();
-        let conditions = new Map(this.ev.unknownIfConditions);
+        const conditions = new Map(this.ev.unknownIfConditions);
         if (conditions.size === 0)
             return { readings: [{ forced: new Map(), value: once }], conditions: new Map() };
-        // Beyond the bound: read with all of them true, then all false, so that each is read both
-        // ways (not every combination): an Allow of either branch is audited, a Deny chosen by one
-        // is not the same in both readings and is left out, never read as surely there.
-        const bothWays = () => {
-            this.ev.begin(true);
-            const names = [...conditions.keys()];
-            const readings = [true, false].map((b) => {
-                const forced = new Map(names.map((n) => [n, b]));
-                this.ev.beginVariant(forced);
-                return { forced, value: read() };
-            });
-            return { readings, conditions, partial: true };
-        };
-        if (conditions.size > MAX_UNKNOWN_IF_CONDITIONS)
-            return bothWays();
-        // A branch may consult more conditions not known (nested): read again with them too.
-        while (conditions.size <= MAX_UNKNOWN_IF_CONDITIONS) {
-            this.ev.begin(true);
-            const readings = [];
-            const found = new Map(conditions);
-            // Only the combinations the stack can have (IsProd and IsNotProd are never both true).
-            const all = assignments([...conditions.keys()]);
-            const can = all.filter((forced) => this.ev.possible(forced));
-            for (const forced of can.length > 0 ? can : all) {
-                this.ev.beginVariant(forced);
-                readings.push({ forced, value: read() });
-                for (const [name, why] of this.ev.unknownIfConditions)
-                    if (!found.has(name))
-                        found.set(name, why);
+        const readings = [];
+        // Each reading given the values of the conditions the ones before it consulted; the first
+        // condition not given one that it consults: read again with it true, then false (only the
+        // combinations the stack can have: IsProd and IsNotProd are never both true; both when
+        // neither can, as nothing is then excluded). `next` holds what is left to read.
+        const next = [new Map()];
+        let spent = 0;
+        // (read again below as the first of the tree: its notes and unknown parts from there on)
+        this.ev.begin(true);
+        while (next.length > 0) {
+            const forced = next.pop();
+            if (++spent > 2 * MAX_CONDITION_READINGS)
+                return this.bothWays(read, conditions);
+            this.ev.beginVariant(forced);
+            const value = read();
+            let branch;
+            for (const [name, why] of this.ev.unknownIfConditions) {
+                if (!conditions.has(name))
+                    conditions.set(name, why);
+                if (branch === undefined && !forced.has(name))
+                    branch = name;
             }
-            if (found.size === conditions.size)
-                return { readings, conditions };
-            conditions = found;
+            if (branch === undefined) {
+                readings.push({ forced, value });
+                continue;
+            }
+            const both = [true, false].map((b) => new Map([...forced, [branch, b]]));
+            const can = both.filter((f) => this.ev.possible(f));
+            // (pushed last to first: the true branch is read first)
+            next.push(...(can.length > 0 ? can : both).reverse());
         }
-        return bothWays();
+        // In the order of a count in binary with the condition found first the lowest digit, true 0
+        // (where a reading gives it no value, as 0): the readings with the most true first, as they
+        // were read before they branched as a tree (statements first read keep their order).
+        const names = [...conditions.keys()].reverse();
+        const digits = (f) => names.map((n) => (f.get(n) === false ? 1 : 0));
+        readings.sort((x, y) => {
+            const a = digits(x.forced);
+            const b = digits(y.forced);
+            const i = a.findIndex((d, k) => d !== b[k]);
+            return i < 0 ? 0 : a[i] - b[i];
+        });
+        return { readings, conditions };
+    }
+    /**
+     * Beyond MAX_CONDITION_READINGS: read with all of the conditions true, then all false, so that
+     * each is read both ways (not every combination: an Allow that needs some true and others false
+     * is not read, which the notes say); a Deny chosen by one is left out, never read as surely there.
+     */
+    bothWays(read, found) {
+        const conditions = new Map(found);
+        this.ev.begin(true);
+        const readings = [true, false].map((b) => {
+            const forced = new Map([...conditions.keys()].map((n) => [n, b]));
+            this.ev.beginVariant(forced);
+            const value = read();
+            for (const [name, why] of this.ev.unknownIfConditions)
+                if (!conditions.has(name))
+                    conditions.set(name, why);
+            return { forced, value };
+        });
+        return { readings, conditions, partial: true };
     }
     /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
     readOnce(o) {
@@ -13194,15 +13448,11 @@ class documents_DocumentAnalyzer extends analyzer_base_AnalyzerBase {
         return v === NO_VALUE ? undefined : unknownPartsAsWildcards(this.ev.str(v));
     }
 }
-/** Most conditions not known whose branches a document is read with (2^n readings). */
-const MAX_UNKNOWN_IF_CONDITIONS = 3;
-/** Every assignment of true and false to the names (all true first). */
-function assignments(names) {
-    const out = [];
-    for (let bits = 0; bits < 1 << names.length; bits++)
-        out.push(new Map(names.map((n, i) => [n, (bits & (1 << i)) === 0])));
-    return out;
-}
+/**
+ * Most readings of one document with conditions not known (each combination of the conditions
+ * each reading consults, readings()): 2^6, as many as six conditions each consulted by every one.
+ */
+const MAX_CONDITION_READINGS = 64;
 /**
  * A document read with its unknown parts as markers, its Deny statements never read broader than
  * written (a Deny read as `*` would hide what the policy grants): an unknown item of a Deny's
@@ -14456,6 +14706,8 @@ class principals_Analyzer extends PolicyAnalyzer {
     run() {
         this.dependencyCycles();
         const live = [...this.resources.values()].filter((r) => this.exists(r));
+        for (const u of this.unread)
+            this.unresolved(u.address, u.address, 'identity', u.path, u.reason);
         // Every record first (in the template's order): principals and attachments refer to them.
         for (const r of live)
             this.policiesOf(r);
@@ -14576,6 +14828,7 @@ class principals_Analyzer extends PolicyAnalyzer {
 
 
 
+
 /** Reads one template (already parsed) into records. */
 function analyzeTemplate(file, tpl) {
     if (!isObject(tpl.value))
@@ -14602,9 +14855,13 @@ const cloudFormationYamlParser = {
     claims(file) {
         if (!YAML_PATH.test(file.path))
             return false;
-        // A `.template` file in JSON goes the JSON way.
+        // A `.template` (or `.yaml`) file in JSON goes the JSON way, and so does one that is neither
+        // JSON nor YAML (its JSON error says where); a flow-style YAML template
+        // (`{Resources: {P: {Type: AWS::IAM::ManagedPolicy, ...}}}`), not JSON, is YAML.
         const first = /^\uFEFF?\s*(\S)/.exec(file.text)?.[1];
-        return first !== '{' && first !== '[';
+        if (first !== '{' && first !== '[')
+            return true;
+        return !parseJson(file.text).ok && yamlTemplate(file.text, file.path).ok;
     },
     parse(file) {
         const skipped = (reason) => ({
@@ -14615,13 +14872,14 @@ const cloudFormationYamlParser = {
             policies: [],
             errors: [],
         });
-        // Cheap test first: a template has a top-level Resources or AWSTemplateFormatVersion key.
-        if (!/^["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(file.text))
+        // Cheap test first: a template has a top-level Resources or AWSTemplateFormatVersion key (at
+        // the start of a line, or after `{` or `,` in flow style).
+        if (!/(?:^|[{,])\s*["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(file.text))
             return skipped('a YAML file that is not a CloudFormation template');
         const read = yamlTemplate(file.text, file.path);
         if (!read.ok) {
             // Only what looks like a template is an error: other YAML (several documents, Helm templates) is skipped.
-            const looksLikeTemplate = /^["']?AWSTemplateFormatVersion["']?\s*:/m.test(file.text) ||
+            const looksLikeTemplate = /(?:^|[{,])\s*["']?AWSTemplateFormatVersion["']?\s*:/m.test(file.text) ||
                 /\bType["']?\s*:\s*["']?AWS::\w+::\w+/.test(file.text);
             if (!looksLikeTemplate)
                 return skipped(`a YAML file that is not a CloudFormation template (it does not read as one: ${read.message})`);
@@ -15590,6 +15848,7 @@ function remapPrincipals(principals, byAddress, ids, fallbackFile) {
 
 
 
+
 const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES;
 const DOCUMENT_PARTS = new Set([
     'statement',
@@ -15711,6 +15970,12 @@ function analyzeModule(dir, resources) {
             if (origins.some((so) => so && so.file !== file))
                 rec.statementFiles = origins.map((so) => (so && so.file !== file ? so.file : undefined));
         }
+        // A policy attribute whose evaluation failed: the error and its place, not "not evaluated".
+        const failed = rec.status === 'unresolved' && rec.jsonPath
+            ? ev?.errors?.find((e) => rec.jsonPath.endsWith(formatJsonPath([e.attribute]).slice(1)))
+            : undefined;
+        if (failed)
+            rec.reason = `${failed.attribute} could not be evaluated: ${failed.message}`;
         const notes = ev ? notesFor(ev) : [];
         if (notes.length)
             rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
@@ -15744,6 +16009,8 @@ function analyzeModule(dir, resources) {
 /** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
 const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
 class HclEvalError extends Error {
+    /** Where it happened: the innermost expression evaluated (set by evaluate()). */
+    at;
 }
 function str(v, what) {
     const s = primitiveString(v);
@@ -16346,6 +16613,7 @@ function lineOf(n) {
 
 
 
+
 const MAX_DEPTH = 200;
 const MAX_ITEMS = 10_000;
 function withIter(scope, vars) {
@@ -16364,13 +16632,22 @@ function textOf(n) {
 function evaluate(n, scope, depth = 0) {
     if (depth > MAX_DEPTH)
         throw new HclEvalError('the expression is nested too deeply');
-    switch (n.type) {
-        case 'expression':
-            return term(allKids(n), n, scope, depth + 1);
-        case 'conditional':
-            return conditional(n, scope, depth + 1);
-        default:
-            return term([n], n, scope, depth + 1);
+    try {
+        switch (n.type) {
+            case 'expression':
+                return term(allKids(n), n, scope, depth + 1);
+            case 'conditional':
+                return conditional(n, scope, depth + 1);
+            default:
+                return term([n], n, scope, depth + 1);
+        }
+    }
+    catch (e) {
+        // The innermost expression's place, so that a reason can name it (a template file's lines
+        // are read one below its own: renderTemplate).
+        if (e instanceof HclEvalError && !e.at)
+            e.at = { file: scope.file.path, line: lineOf(n) - (scope.template ? 1 : 0) };
+        throw e;
     }
 }
 /** Two values known and equal. */
@@ -17045,29 +17322,66 @@ function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
         fe = new values_Unknown(`${textOf(feNode)} (${shortText(e.message, 100)})`);
     }
     const entries = iterable(fe);
+    const expand = (list, items) => {
+        for (const [k, v] of items) {
+            const it = newObj();
+            it.key = k;
+            it.value = v;
+            const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
+            setOrigin(child, origin(scope, item));
+            setEntryOrigin(list, list.length, origin(scope, item));
+            list.push(child);
+        }
+    };
     if (!entries) {
-        // Not known: written as *.tf.json writes it, so that the analyzer says why.
+        // Not known: written as *.tf.json writes it, so that the analyzer says why (each block of
+        // the name: two such blocks are a list of two).
         const dyn = (isObj(out.dynamic) ? out.dynamic : (out.dynamic = newObj()));
         const spec = newObj();
         spec.for_each = fe instanceof values_Unknown ? fe : new values_Unknown(feNode ? textOf(feNode) : 'for_each');
         spec.content = evaluateBody(content, withIter(scope, { [itName]: new values_Unknown(itName) }), opts, depth + 1);
+        // Chosen by a condition not known (`var.on ? var.buckets : {}`): also the blocks it makes when
+        // chosen, which the analyzer may read as there (CHOSEN_BLOCKS).
+        const chosen = feNode ? chosenBranch(feNode, scope) : undefined;
+        if (chosen)
+            expand((spec[CHOSEN_BLOCKS] = []), chosen);
         setOrigin(spec, origin(scope, item));
-        dyn[name] = spec;
+        const had = dyn[name];
+        dyn[name] = had === undefined ? spec : Array.isArray(had) ? [...had, spec] : [had, spec];
         setEntryOrigin(out, 'dynamic', origin(scope, item));
         return;
     }
     const list = (Array.isArray(out[name]) ? out[name] : (out[name] = []));
-    for (const [k, v] of entries) {
-        const it = newObj();
-        it.key = k;
-        it.value = v;
-        const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
-        setOrigin(child, origin(scope, item));
-        setEntryOrigin(list, list.length, origin(scope, item));
-        list.push(child);
-    }
+    expand(list, entries);
     if (!Object.hasOwn(out, name) || list.length)
         setEntryOrigin(out, name, origin(scope, item));
+}
+/**
+ * The entries of a conditional's one branch that is not empty, when its condition is not known
+ * and its other branch is an empty list, map or null (`var.on ? var.buckets : {}`, how a
+ * `dynamic` block is turned on or off); else undefined.
+ */
+function chosenBranch(n, scope) {
+    const c = kids(n).length === 1 && kids(n)[0].type === 'conditional' ? kids(n)[0] : n;
+    if (c.type !== 'conditional')
+        return undefined;
+    const [test, a, b] = kids(c);
+    if (!test || !a || !b)
+        return undefined;
+    const empty = (v) => v === null || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
+    try {
+        const t = evaluate(test, scope);
+        if (!(t instanceof values_Unknown || t instanceof Tmpl))
+            return undefined;
+        const x = evaluate(a, scope);
+        const y = evaluate(b, scope);
+        return empty(y) ? iterable(x) : empty(x) ? iterable(y) : undefined;
+    }
+    catch (e) {
+        if (!(e instanceof HclEvalError))
+            throw e;
+        return undefined;
+    }
 }
 
 
@@ -17412,6 +17726,7 @@ function copyOrigins(from, to) {
 // from its `.tf` files, and the types an instance of it works with.
 
 
+
 const module_def_MAX_MODULE_DEPTH = 16;
 const MAX_INSTANCES = 1000;
 /** Meta-arguments: not values of the resource. */
@@ -17540,6 +17855,55 @@ function defineModule(dir, files) {
 function module_def_keyText(k) {
     return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
 }
+const usersCache = new WeakMap();
+/**
+ * The blocks of a module that name each of its aws_iam_policy_document data sources (by name):
+ * the resource, data source or module call, or undefined for any other block (an output, a
+ * local...), which may use it in ways not followed here.
+ */
+function documentUsers(def) {
+    const cached = usersCache.get(def);
+    if (cached)
+        return cached;
+    const decls = new Map([...def.resources, ...def.calls].map((d) => [d.block, d]));
+    const users = new Map();
+    for (const f of def.files) {
+        const body = kids(f.root).find((k) => k.type === 'body');
+        for (const b of body ? kids(body) : []) {
+            const user = decls.get(b);
+            const named = new Set();
+            // (iterative: a block may nest deeply)
+            const stack = [b];
+            while (stack.length > 0) {
+                const n = stack.pop();
+                const ks = kids(n);
+                ks.forEach((k, i) => {
+                    // `data` `.aws_iam_policy_document` `.name` (a term's first steps)
+                    const step = (j) => (ks[j]?.type === 'get_attr' ? kids(ks[j])[0]?.text : undefined);
+                    if (k.type === 'variable_expr' &&
+                        k.text === 'data' &&
+                        step(i + 1) === POLICY_DOCUMENT_DATA_SOURCE) {
+                        const name = step(i + 2);
+                        if (name)
+                            named.add(name);
+                    }
+                    stack.push(k);
+                });
+            }
+            for (const name of named) {
+                if (user?.kind === 'data' && user.type === POLICY_DOCUMENT_DATA_SOURCE && user.name === name)
+                    continue;
+                const l = users.get(name);
+                if (l)
+                    l.push(user);
+                else
+                    users.set(name, [user]);
+            }
+        }
+    }
+    usersCache.set(def, users);
+    return users;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/hcl/tfvars.ts
 // terraform.tfvars / *.auto.tfvars (HCL) and their .json forms: the root module's variable values.
@@ -17658,6 +18022,11 @@ class Instance {
     sink;
     localNotes = new Map();
     fn;
+    /**
+     * Notes every resource of this instance carries: its module call's (or a caller's) count or
+     * for_each that is not known, read as one instance.
+     */
+    moduleNotes = [];
     constructor(def, 
     /** `module.x["k"].` or '' at the root. */
     prefix, args, ctx, depth, 
@@ -18147,8 +18516,13 @@ class Instance {
                 return cached.v;
             });
         }
-        return new Instance(def, `${this.prefix}module.${decl.name}${key !== undefined ? module_def_keyText(key) : ''}.`, args, this.ctx, this.depth + 1, [...this.stack, this.def.dir], this.otherProvider ||
+        const child = new Instance(def, `${this.prefix}module.${decl.name}${key !== undefined ? module_def_keyText(key) : ''}.`, args, this.ctx, this.depth + 1, [...this.stack, this.def.dir], this.otherProvider ||
             this.accountAlias(OTHER_AWS_PROVIDER.exec(decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')) : '')?.[1]));
+        child.moduleNotes = [
+            ...this.moduleNotes,
+            ...(inst.approximate ? [`${this.prefix}module.${decl.name}: ${inst.approximate}`] : []),
+        ];
+        return child;
     }
     /** The instances of a resource, data source or module call (count, for_each). */
     instances(decl) {
@@ -18224,27 +18598,77 @@ class Instance {
         }
         return [{ iter: {} }];
     }
+    /**
+     * The aws_iam_policy_document data sources used only by resources, data sources or module
+     * calls that have no instance (`none`), or by documents so used: each with the addresses of
+     * those that have none.
+     */
+    unusedDocuments(none) {
+        const users = documentUsers(this.def);
+        const unused = new Map();
+        const address = (d) => `${this.prefix}${d.kind === 'module' ? 'module.' : d.kind === 'data' ? 'data.' : ''}${d.type === 'module' ? '' : `${d.type}.`}${d.name}`;
+        for (let grew = true; grew;) {
+            grew = false;
+            for (const doc of this.def.resources) {
+                if (doc.kind !== 'data' || doc.type !== POLICY_DOCUMENT_DATA_SOURCE || unused.has(doc))
+                    continue;
+                const by = users.get(doc.name);
+                if (!by?.length || !by.every((u) => u !== undefined && (none.has(u) || unused.has(u))))
+                    continue;
+                unused.set(doc, [...new Set(by.flatMap((u) => unused.get(u) ?? [address(u)]))]);
+                grew = true;
+            }
+        }
+        return unused;
+    }
     /** Evaluates every resource and data source of this instance and of the modules it calls. */
     collect() {
+        const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
+        const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
+        const unused = this.unusedDocuments(none);
+        const noInstance = (decl, address) => this.ctx.noInstances.push({
+            file: decl.file.path,
+            line: lineOf(decl.block),
+            address,
+            reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+        });
         for (const decl of this.def.resources) {
-            const insts = this.instances(decl);
+            const insts = instances.get(decl);
             // A resource that holds a policy and has no instance grants nothing: said, not left out.
             if (insts.length === 0 && decl.kind !== 'data' && Object.hasOwn(TERRAFORM_POLICY_ATTRIBUTES, decl.type))
+                noInstance(decl, `${this.prefix}${decl.type}.${decl.name}`);
+            // A document only they use grants nothing either: said, not audited on its own.
+            const by = unused.get(decl);
+            if (by && insts.length > 0) {
                 this.ctx.noInstances.push({
                     file: decl.file.path,
                     line: lineOf(decl.block),
-                    address: `${this.prefix}${decl.type}.${decl.name}`,
-                    reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+                    address: `${this.prefix}data.${decl.type}.${decl.name}`,
+                    reason: '',
+                    usedOnlyBy: by,
                 });
+                continue;
+            }
             for (const inst of insts) {
                 const mode = decl.kind === 'data' ? 'data' : 'managed';
                 const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
                 const address = `${this.prefix}${local}${inst.key !== undefined ? module_def_keyText(inst.key) : ''}`;
-                const notes = inst.approximate ? [inst.approximate] : [];
+                const notes = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
                 this.sink = notes;
                 let values;
+                const errors = [];
                 try {
-                    values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), { skip: SKIPPED });
+                    values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), {
+                        skip: SKIPPED,
+                        // (the value is then unknown: an unresolved policy's reason names the error and its place)
+                        onError: (attribute, e, at) => {
+                            const where = e.at ?? { file: decl.file.path, line: lineOf(at) };
+                            errors.push({
+                                attribute,
+                                message: `${shortText(e.message, 200)} (${where.file}:${where.line})`,
+                            });
+                        },
+                    });
                 }
                 finally {
                     this.sink = undefined;
@@ -18263,13 +18687,24 @@ class Instance {
                 };
                 if (inst.key !== undefined)
                     ev.index = inst.key;
+                // A data source's (a policy document's statement): its value read as not known, said with
+                // the error, on the policies that use it.
+                if (mode === 'data')
+                    for (const e of errors)
+                        notes.push(`${e.attribute} could not be evaluated: ${e.message}: read as not known`);
                 if (notes.length)
                     ev.notes = notes;
+                if (errors.length)
+                    ev.errors = errors;
                 this.ctx.resources.push(ev);
             }
         }
         for (const decl of this.def.calls) {
-            for (const inst of this.instances(decl)) {
+            const insts = instances.get(decl);
+            // A module call with no instance creates nothing: said, as a resource's.
+            if (insts.length === 0)
+                noInstance(decl, `${this.prefix}module.${decl.name}`);
+            for (const inst of insts) {
                 const child = this.child(decl, inst.key);
                 const address = `${this.prefix}module.${decl.name}${inst.key !== undefined ? module_def_keyText(inst.key) : ''}`;
                 if ('unknown' in child) {
@@ -18305,6 +18740,7 @@ class Instance {
 
 
 
+
 /** `.tf` configuration files and variable files (`.tfvars`); `.tf.json` is read as JSON elsewhere. */
 const HCL_FILE = /\.(tf|tfvars)$/i;
 const TFVARS_FILE = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)(\.json)?$/i;
@@ -18323,31 +18759,39 @@ function fsHost(root) {
             return undefined;
         return (0,external_node_path_.join)(root, n);
     };
+    /** The files of a directory whose names pass `test`, or why the directory cannot be read. */
+    const filesOf = (dir, test) => {
+        const abs = inside(dir);
+        if (!abs)
+            return { error: `${dir} is outside the audited directory` };
+        let names;
+        try {
+            names = (0,external_node_fs_.readdirSync)(abs).filter(test).sort();
+        }
+        catch {
+            return { error: `the directory ${dir} is not in the repository` };
+        }
+        const out = [];
+        for (const n of names) {
+            // Through the safe reader: a regular file inside the repository, at most MAX_READ bytes.
+            const read = readRepoFile(root, (0,external_node_path_.join)(abs, n), MAX_READ);
+            if (read.ok)
+                out.push({ path: external_node_path_.posix.join(dir, n).replace(/^\.\//, ''), text: read.text });
+        }
+        return out;
+    };
     return {
         filesRead,
         moduleFiles(dir) {
-            const abs = inside(dir);
-            if (!abs)
-                return { error: `${dir} is outside the audited directory` };
-            let names;
-            try {
-                names = (0,external_node_fs_.readdirSync)(abs)
-                    .filter((n) => /\.tf$/i.test(n))
-                    .sort();
-            }
-            catch {
-                return { error: `the directory ${dir} is not in the repository` };
-            }
-            if (names.length === 0)
+            const files = filesOf(dir, (n) => /\.tf$/i.test(n));
+            if (!('error' in files) && files.length === 0)
                 return { error: `the directory ${dir} has no .tf files` };
-            const out = [];
-            for (const n of names) {
-                // Through the safe reader: a regular file inside the repository, at most MAX_READ bytes.
-                const read = readRepoFile(root, (0,external_node_path_.join)(abs, n), MAX_READ);
-                if (read.ok)
-                    out.push({ path: external_node_path_.posix.join(dir, n).replace(/^\.\//, ''), text: read.text });
-            }
-            return out;
+            return files;
+        },
+        variableFiles(dir) {
+            // (those a directory's audit reads: HCL_FILE)
+            const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
+            return 'error' in files ? [] : files;
         },
         readFile(p) {
             const abs = inside(p);
@@ -18413,7 +18857,7 @@ function readHclModules(files, host, explicit) {
     }
     // Parse every file; files that do not parse are inputs in error and left out of their module.
     const byDir = new Map();
-    for (const f of tf) {
+    const addFile = (f) => {
         const r = input(f.path);
         const parsed = parseHcl(f.path, f.text);
         if (parsed.problems.length) {
@@ -18426,7 +18870,7 @@ function readHclModules(files, host, explicit) {
                     line: p.line,
                     message: `not valid HCL (column ${p.column}): ${p.message}`,
                 });
-            continue;
+            return;
         }
         const d = dirOf(f.path);
         const l = byDir.get(d);
@@ -18434,25 +18878,26 @@ function readHclModules(files, host, explicit) {
             l.push(parsed);
         else
             byDir.set(d, [parsed]);
-    }
-    // A file named on its own: the other .tf files of its directory are read too (a module is a directory).
+    };
+    for (const f of tf)
+        addFile(f);
+    // A file named on its own: the directory is read as its audit would read it (a module is a
+    // directory): its other .tf files, each an input, and its terraform.tfvars / *.auto.tfvars.
     for (const f of tf) {
         if (!explicit?.has(f.path))
             continue;
         const d = dirOf(f.path);
-        const group = byDir.get(d);
-        if (!group)
+        if (!byDir.has(d))
             continue;
         const siblings = host.moduleFiles(d);
         if ('error' in siblings)
             continue;
-        for (const sib of siblings) {
-            if (tf.some((t) => t.path === sib.path) || group.some((g) => g.path === sib.path))
-                continue;
-            const parsed = parseHcl(sib.path, sib.text);
-            if (parsed.problems.length === 0)
-                group.push(parsed);
-        }
+        for (const sib of siblings)
+            if (!results.has(sib.path))
+                addFile(sib);
+        for (const v of host.variableFiles?.(d) ?? [])
+            if (!vars.some((x) => x.path === v.path))
+                vars.push(v);
     }
     const defs = new Map();
     for (const [dir, parsed] of byDir)
@@ -18548,8 +18993,11 @@ function readHclModules(files, host, explicit) {
         });
         for (const n of ctx.notFollowed)
             skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
+        const asRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
         for (const n of ctx.noInstances)
-            skip(n, `${n.address} (line ${n.line}) has no instance: ${n.reason} with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars), so it grants nothing`);
+            skip(n, n.usedOnlyBy
+                ? `${n.address} (line ${n.line}) is used only by ${list(n.usedOnlyBy)}, which ${n.usedOnlyBy.length > 1 ? 'have' : 'has'} no instance ${asRead}, so it grants nothing: not audited on its own`
+                : `${n.address} (line ${n.line}) has no instance: ${n.reason} ${asRead}, so it grants nothing`);
     }
     for (const [p, dir] of principalDirs) {
         const ids = renamed.get(dir);
