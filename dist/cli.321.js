@@ -23423,6 +23423,13 @@ const PRINCIPAL_TYPES = {
     'AWS::IAM::Group': 'group',
 };
 const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
+/** Whether a resource of this type holds policies the audit reads (identity, SAM, or a resource policy). */
+function holdsPolicies(type) {
+    return (/^AWS::IAM::(Role|User|Group|Policy|ManagedPolicy|RolePolicy|UserPolicy|GroupPolicy)$/.test(type) ||
+        SAM_FUNCTIONS.has(type) ||
+        type === 'AWS::SSO::PermissionSet' ||
+        Object.hasOwn(RESOURCE_POLICY_PROPERTIES, type));
+}
 /** Longest logical id read (CloudFormation's limit); longer ones would make unbounded ids and messages. */
 const MAX_LOGICAL_ID = 255;
 /** Most approximation notes kept on one record. */
@@ -25321,6 +25328,13 @@ class Analyzer extends PolicyAnalyzer {
         const live = [...this.resources.values()].filter((r) => this.exists(r));
         for (const u of this.unread)
             this.unresolved(u.address, u.address, 'identity', u.path, u.reason);
+        // A resource that holds policies but is not created with the parameters' defaults is said so
+        // (a stack deployed with other values has it), never left out in silence.
+        for (const r of this.resources.values())
+            if (r.condition && !r.implicitFor && !live.includes(r) && holdsPolicies(r.type))
+                this.unresolved(r.logicalId, r.logicalId, r.type.startsWith('AWS::IAM::') || SAM_FUNCTIONS.has(r.type) || r.type === 'AWS::SSO::PermissionSet'
+                    ? 'identity'
+                    : 'resource', r.path, `created only when its condition ${r.condition} is true, which it is not as read (the parameters at their defaults, the partition aws): its policies are not audited (a stack deployed with other values has them)`);
         // Every record first (in the template's order): principals and attachments refer to them.
         for (const r of live)
             this.policiesOf(r);

@@ -447,3 +447,34 @@ Resources:
     ]);
   });
 });
+
+describe('a resource whose Condition is false with the parameters at their defaults', () => {
+  test('is listed, not left out in silence (a stack deployed with other values has it)', () => {
+    const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  BreakGlass:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: "arn:aws:iam::111111111111:root"}, Action: sts:AssumeRole}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
+  Queue:
+    Type: AWS::SQS::Queue
+    Condition: IsProd
+`);
+    const b = rec(r, 'BreakGlass');
+    expect(b.status).toBe('unresolved');
+    expect(b.kind).toBe('identity');
+    expect(b.line).toBe(7);
+    expect(b.reason).toMatch(/created only when its condition IsProd is true, which it is not as read/);
+    // (a resource that holds no policy is not listed)
+    expect(r.policies.map((p) => p.address)).toEqual(['BreakGlass']);
+    expect(r.reason).toBeUndefined();
+  });
+});

@@ -23,6 +23,10 @@ function parse(path: string, text: string): InputResult {
 }
 
 /** [address, kind, status, reason] of every policy record. */
+/** The reason of a resource not created with the parameters' defaults (listed, not left out in silence). */
+const notCreated = (condition: string) =>
+  `created only when its condition ${condition} is true, which it is not as read (the parameters at their defaults, the partition aws): its policies are not audited (a stack deployed with other values has them)`;
+
 function summary(r: InputResult): [string, string, string, string?][] {
   return r.policies.map((p) =>
     p.reason ? [p.address!, p.kind, p.status, p.reason] : [p.address!, p.kind, p.status],
@@ -137,8 +141,10 @@ describe('real templates: every IAM policy with its logical id, kind and status'
   it("Datadog's agentless delegate role: managed policies by !Ref, a false condition, a list parameter", () => {
     const { result } = load('datadog__datadog_agentless_delegate_role.yaml');
     expect(result.errors).toEqual([]);
-    // ScannerDelegateRoleWorkerDSPMPolicy has Condition DSPMEnabled, false by default: not created.
+    // ScannerDelegateRoleWorkerDSPMPolicy has Condition DSPMEnabled, false by default: not
+    // created with the defaults, listed (a stack deployed with it on has it).
     expect(summary(result)).toEqual([
+      ['ScannerDelegateRoleWorkerDSPMPolicy', 'identity', 'unresolved', notCreated('DSPMEnabled')],
       ['ScannerDelegateRoleOrchestratorPolicy', 'identity', 'resolved'],
       ['ScannerDelegateRoleWorkerPolicy', 'identity', 'resolved'],
       ['ScannerDelegateRole.AssumeRolePolicyDocument', 'trust', 'resolved'],
@@ -325,8 +331,9 @@ describe('real templates: every IAM policy with its logical id, kind and status'
     ];
     const permission = files.flatMap((f) => load(f).result.policies.filter((p) => p.kind !== 'trust'));
     const read = permission.filter((p) => p.status === 'resolved');
-    // Datadog role 7, macro 1, agentless 3, custom IAM 2, Config 4, users and groups 2, CDK 3, SAM 58.
-    expect(permission.length).toBe(80);
+    // Datadog role 7, macro 1, agentless 4 (one not created with the defaults), custom IAM 2,
+    // Config 4, users and groups 2, CDK 3, SAM 58.
+    expect(permission.length).toBe(81);
     expect(read.length).toBe(77);
     expect(read.length / permission.length).toBeGreaterThanOrEqual(0.9);
     for (const p of permission.filter((x) => x.status === 'unresolved')) expect(p.reason).toMatch(/^\S.*\S$/);
@@ -459,6 +466,7 @@ Conditions:
     const r = parse('t.yaml', text);
     expect(r.errors).toEqual([]);
     expect(summary(r)).toEqual([
+      ['Off', 'identity', 'unresolved', notCreated('Never')],
       ['MP', 'identity', 'resolved'],
       ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'identity', 'resolved'],
     ]);
@@ -2131,7 +2139,7 @@ ${more}`;
 });
 
 describe('a resource whose Condition is not known', () => {
-  it('is audited as created, said so on its policies and on those attached to it (it was read as surely created); one known false is left out, as before', () => {
+  it('is audited as created, said so on its policies and on those attached to it (it was read as surely created); one known false is listed and not audited', () => {
     const text = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
 Parameters:
@@ -2191,8 +2199,12 @@ Resources:
     expect(rec(r, 'arn:aws:iam::aws:policy/SecurityAudit').approximate).toEqual([attached('AuditRole')]);
     expect(rec(r, MANAGED_BASIC).approximate).toEqual([attached('ExporterRole')]);
     expect(principal(r, 'AuditRole').policies).toContain('AuditRole.Policies[0]');
-    // A condition known false (the alarm email's default is empty): the resource is left out.
-    expect(r.policies.map((p) => p.address)).not.toContain('AlarmsPolicy');
+    // A condition known false (the alarm email's default is empty): the resource is not audited,
+    // and said so.
+    expect(rec(r, 'AlarmsPolicy')).toMatchObject({
+      status: 'unresolved',
+      reason: notCreated('HasAlarmEmail'),
+    });
     // Known true: no note.
     const known = parse(
       't.yaml',

@@ -21,7 +21,13 @@ import {
   samPolicyEntry,
   samTracesXray,
 } from './sam.js';
-import { PRINCIPAL_TYPES, SAM_FUNCTIONS, type Resource, type PrincipalEntry } from './types.js';
+import {
+  PRINCIPAL_TYPES,
+  SAM_FUNCTIONS,
+  holdsPolicies,
+  type Resource,
+  type PrincipalEntry,
+} from './types.js';
 import { PolicyAnalyzer } from './policies.js';
 
 export class Analyzer extends PolicyAnalyzer {
@@ -491,6 +497,19 @@ export class Analyzer extends PolicyAnalyzer {
     this.dependencyCycles();
     const live = [...this.resources.values()].filter((r) => this.exists(r));
     for (const u of this.unread) this.unresolved(u.address, u.address, 'identity', u.path, u.reason);
+    // A resource that holds policies but is not created with the parameters' defaults is said so
+    // (a stack deployed with other values has it), never left out in silence.
+    for (const r of this.resources.values())
+      if (r.condition && !r.implicitFor && !live.includes(r) && holdsPolicies(r.type))
+        this.unresolved(
+          r.logicalId,
+          r.logicalId,
+          r.type.startsWith('AWS::IAM::') || SAM_FUNCTIONS.has(r.type) || r.type === 'AWS::SSO::PermissionSet'
+            ? 'identity'
+            : 'resource',
+          r.path,
+          `created only when its condition ${r.condition} is true, which it is not as read (the parameters at their defaults, the partition aws): its policies are not audited (a stack deployed with other values has them)`,
+        );
     // Every record first (in the template's order): principals and attachments refer to them.
     for (const r of live) this.policiesOf(r);
     this.noteConditions(live);

@@ -80,6 +80,16 @@ export const PRINCIPAL_TYPES: Record<string, PrincipalRecord['type']> = {
 
 export const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
 
+/** Whether a resource of this type holds policies the audit reads (identity, SAM, or a resource policy). */
+export function holdsPolicies(type: string): boolean {
+  return (
+    /^AWS::IAM::(Role|User|Group|Policy|ManagedPolicy|RolePolicy|UserPolicy|GroupPolicy)$/.test(type) ||
+    SAM_FUNCTIONS.has(type) ||
+    type === 'AWS::SSO::PermissionSet' ||
+    Object.hasOwn(RESOURCE_POLICY_PROPERTIES, type)
+  );
+}
+
 /** Longest logical id read (CloudFormation's limit); longer ones would make unbounded ids and messages. */
 export const MAX_LOGICAL_ID = 255;
 
