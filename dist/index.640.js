@@ -16339,20 +16339,23 @@ const FUNCTIONS = {
         return mismatch(v, text, 'length: expected a list, map or string');
     },
     // (a set made a list: its elements in the set's order, keyed by index again)
-    tolist: ([v], text) => isSet(v)
-        ? [...v]
-        : Array.isArray(v) || v instanceof PartialList
-            ? v
-            : mismatch(v, text, 'tolist: expected a list or set'),
-    toset: ([v], text) => overItems(v, text, (xs) => asSet(distinct(xs)), 'toset'),
-    tomap: ([v], text) => (isObj(v) ? v : mismatch(v, text, 'tomap: expected a map or object')),
+    // (null converts to null, as Terraform's to* functions do)
+    tolist: ([v], text) => v === null
+        ? null
+        : isSet(v)
+            ? [...v]
+            : Array.isArray(v) || v instanceof PartialList
+                ? v
+                : mismatch(v, text, 'tolist: expected a list or set'),
+    toset: ([v], text) => (v === null ? null : overItems(v, text, (xs) => asSet(distinct(xs)), 'toset')),
+    tomap: ([v], text) => v === null ? null : isObj(v) ? v : mismatch(v, text, 'tomap: expected a map or object'),
     tostring: ([v], text) => {
         const s = primitiveString(v);
         if (s !== undefined)
             return s;
         if (v instanceof Tmpl || v === null)
             return v;
-        return new values_Unknown(text);
+        return mismatch(v, text, 'tostring: expected a string, number or bool');
     },
     tonumber: ([v], text) => typeof v === 'number' ? v : primitiveString(v) !== undefined ? num(v, 'tonumber') : new values_Unknown(text),
     tobool: ([v], text) => typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new values_Unknown(text),
@@ -16445,7 +16448,7 @@ const FUNCTIONS = {
         if (s instanceof Json)
             return s.value;
         if (typeof s !== 'string')
-            return new values_Unknown(text);
+            return mismatch(s, text, 'jsondecode: expected a string');
         try {
             return fromPlain(JSON.parse(s));
         }
@@ -17625,23 +17628,15 @@ function types_typeOf(n, depth = 0) {
     }
     return OTHER;
 }
-/** Whether converting to this type can change a value (an optional attribute, a set, inside). */
+/**
+ * Whether converting to this type can change a value: a list or tuple (a set given becomes a list
+ * again), a set, an object (optional attributes; attributes it does not declare are dropped), or
+ * a map of one of those.
+ */
 function converts(t, depth = 0) {
     if (depth > 32)
         return false;
-    switch (t.kind) {
-        case 'other':
-            return false;
-        case 'set':
-            return true;
-        case 'list':
-        case 'map':
-            return converts(t.of, depth + 1);
-        case 'tuple':
-            return t.items.some((x) => converts(x, depth + 1));
-        case 'object':
-            return [...t.attrs.values()].some((a) => a.optional || converts(a.type, depth + 1));
-    }
+    return t.kind === 'map' ? converts(t.of, depth + 1) : t.kind !== 'other';
 }
 /**
  * `v` converted to `t` (see the top of this file); `dflt` evaluates an optional attribute's
@@ -17654,8 +17649,9 @@ function convert(v, t, dflt, depth = 0) {
     if (Array.isArray(v)) {
         if (t.kind === 'list' || t.kind === 'set') {
             const items = v.map((x) => convert(x, t.of, dflt, depth + 1));
+            // (a set given to a list: a list of its elements in its order, keyed by index)
             if (t.kind === 'list')
-                return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+                return !isSet(v) && items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
             // A set: distinct elements (by their JSON), in Terraform's order; each keeps its line.
             const seen = new Map();
             const kept = [];
@@ -17673,9 +17669,10 @@ function convert(v, t, dflt, depth = 0) {
             if (o)
                 setOrigin(set, o);
             // (distinct elements: each found again by identity once sorted)
+            const at = new Map(kept.map((k) => [k.x, k.at]));
             set.forEach((x, i) => {
-                const at = kept.find((k) => k.x === x)?.at;
-                const e = at === undefined ? undefined : entryOriginOf(v, at);
+                const from = at.get(x);
+                const e = from === undefined ? undefined : entryOriginOf(v, from);
                 if (e)
                     setEntryOrigin(set, i, e);
             });
@@ -17683,7 +17680,7 @@ function convert(v, t, dflt, depth = 0) {
         }
         if (t.kind === 'tuple') {
             const items = v.map((x, i) => (t.items[i] ? convert(x, t.items[i], dflt, depth + 1) : x));
-            return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+            return !isSet(v) && items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
         }
         return v;
     }
@@ -17701,15 +17698,23 @@ function convert(v, t, dflt, depth = 0) {
     if (t.kind !== 'object')
         return v;
     const out = newObj();
+    // (attributes the type does not declare are dropped, as Terraform drops them; a key not known
+    // is kept: it may be one of them)
+    const notKnown = templateKeysOf(v);
     let changed = false;
     for (const k of Object.keys(v))
-        out[k] = v[k];
+        if (notKnown?.has(k))
+            out[k] = v[k];
+        else
+            changed ||= !t.attrs.has(k);
     for (const [k, a] of t.attrs) {
         const has = Object.hasOwn(v, k);
         if (has && v[k] !== null) {
             out[k] = convert(v[k], a.type, dflt, depth + 1);
             changed ||= out[k] !== v[k];
         }
+        else if (has && !a.optional)
+            out[k] = null;
         else if (a.optional) {
             // Left out, or null: the default (converted to the attribute's type), else null.
             out[k] = a.default ? convert(dflt(a.default), a.type, dflt, depth + 1) : null;
@@ -17997,6 +18002,16 @@ function readTfvars(files, problems) {
 
 
 
+/**
+ * A variable's default, evaluated once (a default refers to no variable, local or resource, so it
+ * is the same value wherever it is read).
+ */
+const defaults = new WeakMap();
+function defaultOf(d, def, scope) {
+    if (!defaults.has(d))
+        defaults.set(d, evaluate(def, scope));
+    return defaults.get(d);
+}
 /** A variable's type constraint when converting to it can change a value (types.ts), per declaration. */
 const variableTypes = new WeakMap();
 function variableType(d) {
@@ -18150,18 +18165,27 @@ class Instance {
         if (given === undefined) {
             if (!def)
                 return new values_Unknown(`var.${name}`);
-            v = evaluate(def, scope);
+            v = defaultOf(d, def, scope);
         }
         else
             v = given;
         // `nullable = false`: a null given is the default.
         const nullable = d.attrs.get('nullable');
         if (v === null && given !== undefined && def && nullable && evaluate(nullable, scope) === false)
-            v = evaluate(def, scope);
-        // Its type constraint: optional() attributes, sets (types.ts).
+            v = defaultOf(d, def, scope);
+        // Its type constraint: optional() attributes, sets (types.ts), converted once per value given.
         const t = variableType(d);
-        return t ? convert(v, t, (n) => evaluate(n, scope)) : v;
+        if (!t)
+            return v;
+        const hit = this.converted.get(name);
+        if (hit && hit.from === v)
+            return hit.to;
+        const to = convert(v, t, (n) => evaluate(n, scope));
+        this.converted.set(name, { from: v, to });
+        return to;
     }
+    /** Each variable's value converted to its type, with the value it was converted from (variable()). */
+    converted = new Map();
     local(name) {
         if (this.localCache.has(name)) {
             for (const n of this.localNotes.get(name) ?? [])
@@ -18618,8 +18642,14 @@ class Instance {
      * those that have none.
      */
     unusedDocuments(none) {
-        const users = documentUsers(this.def);
         const unused = new Map();
+        // Uses this reader does not see (a *.tf.json file of the module, an override file that may
+        // change a count) may give a document a user that exists: then it is audited, as before.
+        if (none.size === 0 ||
+            this.ctx.host.hasJsonConfig?.(this.def.dir) ||
+            this.def.files.some((f) => /(^|\/)(override|[^/]*_override)\.tf$/i.test(f.path)))
+            return unused;
+        const users = documentUsers(this.def);
         const address = (d) => `${this.prefix}${d.kind === 'module' ? 'module.' : d.kind === 'data' ? 'data.' : ''}${d.type === 'module' ? '' : `${d.type}.`}${d.name}`;
         for (let grew = true; grew;) {
             grew = false;
@@ -18806,6 +18836,15 @@ function fsHost(root) {
             // (those a directory's audit reads: HCL_FILE)
             const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
             return 'error' in files ? [] : files;
+        },
+        hasJsonConfig(dir) {
+            const abs = inside(dir);
+            try {
+                return !!abs && (0,external_node_fs_.readdirSync)(abs).some((n) => /\.tf\.json$/i.test(n));
+            }
+            catch {
+                return false;
+            }
         },
         readFile(p) {
             const abs = inside(p);

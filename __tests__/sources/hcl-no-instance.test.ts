@@ -237,3 +237,31 @@ module "x" {
     ]);
   });
 });
+
+describe('uses this reader does not see (a second review)', () => {
+  const DEAD = `${ADMIN}
+resource "aws_iam_policy" "dead" {
+  count  = 0
+  name   = "dead"
+  policy = data.aws_iam_policy_document.admin.json
+}
+`;
+  test('a *.tf.json file of the module may use the document: it is audited, as before', async () => {
+    const tfJson = JSON.stringify({
+      resource: {
+        aws_iam_role_policy: { live: { role: 'r', policy: '${data.aws_iam_policy_document.admin.json}' } },
+      },
+    });
+    const { results } = read({ 'main.tf': DEAD, 'live.tf.json': tfJson });
+    expect(addresses(results)).toContain('data.aws_iam_policy_document.admin');
+    expect(skipped(results).map(([p]) => p)).not.toContain('main.tf#data.aws_iam_policy_document.admin');
+  });
+
+  test('an override file may change the count: the document is audited, as before', async () => {
+    const { results } = read({
+      'main.tf': DEAD,
+      'main_override.tf': `resource "aws_iam_policy" "dead" {\n  count = 1\n}\n`,
+    });
+    expect(addresses(results)).toContain('data.aws_iam_policy_document.admin');
+  });
+});

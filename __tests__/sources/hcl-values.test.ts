@@ -350,3 +350,103 @@ resource "aws_iam_policy" "p" {
     expect(notes(recs, 'aws_iam_policy.p')).toMatch(/flatten\(var\.m\)/);
   });
 });
+
+describe('a second review', () => {
+  test("a set given to a list-typed variable is a list again, in the set's order, keyed by index", () => {
+    const recs = read({
+      'main.tf': `
+module "m" {
+  source    = "./modules/m"
+  actions   = toset(["s3:PutObject", "ec2:RunInstances"])
+  resources = ["arn:aws:ec2:*:*:instance/*", "arn:aws:s3:::bucket/*"]
+}
+`,
+      'modules/m/main.tf': `
+variable "actions" { type = list(string) }
+variable "resources" { type = list(string) }
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [for i, a in var.actions : { Sid = "Stmt\${i}", Effect = "Allow", Action = a, Resource = var.resources[i] }] })
+}
+`,
+    });
+    expect(statements(recs, 'module.m.aws_iam_policy.p')).toEqual([
+      { Sid: 'Stmt0', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:*:*:instance/*' },
+      { Sid: 'Stmt1', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::bucket/*' },
+    ]);
+  });
+
+  test("an object type drops the attributes it does not declare (Terraform's conversion)", () => {
+    const recs = read({
+      'main.tf': `
+module "m" {
+  source     = "./modules/m"
+  statements = [{ Effect = "Deny", NotAction = ["s3:GetObject"], Action = ["s3:PutObject"], Resource = ["*"] }]
+}
+`,
+      'modules/m/main.tf': `
+variable "statements" {
+  type = list(object({ Effect = optional(string, "Allow"), Action = list(string), Resource = list(string) }))
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Version = "2012-10-17", Statement = var.statements })
+}
+`,
+    });
+    expect(statements(recs, 'module.m.aws_iam_policy.p')).toEqual([
+      { Effect: 'Deny', Action: ['s3:PutObject'], Resource: ['*'] },
+    ]);
+  });
+
+  test('tolist(), toset() and tomap() of null are null, inside try() too', () => {
+    const recs = read({
+      'main.tf': `
+variable "x" { default = null }
+locals {
+  acts = try(tolist(var.x), ["ec2:RunInstances"])
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = local.acts == null ? ["s3:GetObject"] : local.acts, Resource = "*" }] })
+}
+`,
+    });
+    expect(statements(recs, 'aws_iam_policy.p')[0]!.Action).toEqual(['s3:GetObject']);
+  });
+});
+
+test("can(tostring(x)) is false for an object (terraform-aws-lambda's trusted_entities); try(jsondecode(m), m) gives m", () => {
+  const recs = read({
+    'main.tf': `
+variable "entries" {
+  default = ["s3:GetObject", { actions = ["ec2:RunInstances"] }]
+}
+variable "m" {
+  default = { a = "sqs:SendMessage" }
+}
+locals {
+  plain  = [for e in var.entries : try(tostring(e), "")]
+  nested = flatten([for e in var.entries : e.actions if !can(tostring(e))])
+  m      = try(jsondecode(var.m), var.m)
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    sid       = "Plain"
+    actions   = compact(local.plain)
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Nested"
+    actions   = concat(local.nested, [local.m.a])
+    resources = ["*"]
+  }
+}
+${POLICY}`,
+  });
+  expect(statements(recs, 'aws_iam_policy.p').map((s) => s.Action)).toEqual([
+    's3:GetObject',
+    ['ec2:RunInstances', 'sqs:SendMessage'],
+  ]);
+  expect(notes(recs, 'aws_iam_policy.p')).toBe('');
+});

@@ -328,19 +328,23 @@ const FUNCTIONS: Record<string, Fn> = {
     return mismatch(v, text, 'length: expected a list, map or string');
   },
   // (a set made a list: its elements in the set's order, keyed by index again)
+  // (null converts to null, as Terraform's to* functions do)
   tolist: ([v], text) =>
-    isSet(v!)
-      ? [...(v as Value[])]
-      : Array.isArray(v) || v instanceof PartialList
-        ? v
-        : mismatch(v, text, 'tolist: expected a list or set'),
-  toset: ([v], text) => overItems(v!, text, (xs) => asSet(distinct(xs)), 'toset'),
-  tomap: ([v], text) => (isObj(v) ? v : mismatch(v, text, 'tomap: expected a map or object')),
+    v === null
+      ? null
+      : isSet(v!)
+        ? [...(v as Value[])]
+        : Array.isArray(v) || v instanceof PartialList
+          ? v
+          : mismatch(v, text, 'tolist: expected a list or set'),
+  toset: ([v], text) => (v === null ? null : overItems(v!, text, (xs) => asSet(distinct(xs)), 'toset')),
+  tomap: ([v], text) =>
+    v === null ? null : isObj(v) ? v : mismatch(v, text, 'tomap: expected a map or object'),
   tostring: ([v], text) => {
     const s = primitiveString(v!);
     if (s !== undefined) return s;
     if (v instanceof Tmpl || v === null) return v;
-    return new Unknown(text);
+    return mismatch(v, text, 'tostring: expected a string, number or bool');
   },
   tonumber: ([v], text) =>
     typeof v === 'number' ? v : primitiveString(v!) !== undefined ? num(v!, 'tonumber') : new Unknown(text),
@@ -435,7 +439,7 @@ const FUNCTIONS: Record<string, Fn> = {
   jsonencode: ([v]) => new Json(v!),
   jsondecode: ([s], text) => {
     if (s instanceof Json) return s.value;
-    if (typeof s !== 'string') return new Unknown(text);
+    if (typeof s !== 'string') return mismatch(s, text, 'jsondecode: expected a string');
     try {
       return fromPlain(JSON.parse(s));
     } catch (e) {

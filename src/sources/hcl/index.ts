@@ -83,6 +83,14 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string> } {
       const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
       return 'error' in files ? [] : files;
     },
+    hasJsonConfig(dir) {
+      const abs = inside(dir);
+      try {
+        return !!abs && readdirSync(abs).some((n) => /\.tf\.json$/i.test(n));
+      } catch {
+        return false;
+      }
+    },
     readFile(p) {
       const abs = inside(p);
       if (!abs) return undefined;

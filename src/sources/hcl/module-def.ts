@@ -79,6 +79,11 @@ export interface ModuleHost {
   variableFiles?(dir: string): { path: string; text: string }[];
   /** A file's text (relative to the root), or undefined when it is not there or outside the root. */
   readFile(path: string): string | undefined;
+  /**
+   * Whether a directory also holds configuration in JSON (`*.tf.json`), which Terraform reads as
+   * part of the same module and this reader does not (it is audited as a file of its own).
+   */
+  hasJsonConfig?(dir: string): boolean;
 }
 
 export function attrsOf(body: Node | undefined): Map<string, Node> {

@@ -15,6 +15,16 @@ import { POLICY_DOCUMENT_DATA_SOURCE, TERRAFORM_POLICY_ATTRIBUTES } from '../ter
 import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
 import { convert, converts, typeOf, type TypeSpec } from './types.js';
 
+/**
+ * A variable's default, evaluated once (a default refers to no variable, local or resource, so it
+ * is the same value wherever it is read).
+ */
+const defaults = new WeakMap<Decl, Value>();
+function defaultOf(d: Decl, def: Node, scope: Scope): Value {
+  if (!defaults.has(d)) defaults.set(d, evaluate(def, scope));
+  return defaults.get(d)!;
+}
+
 /** A variable's type constraint when converting to it can change a value (types.ts), per declaration. */
 const variableTypes = new WeakMap<Decl, TypeSpec | null>();
 function variableType(d: Decl): TypeSpec | undefined {
@@ -188,16 +198,24 @@ export class Instance {
     let v: Value;
     if (given === undefined) {
       if (!def) return new Unknown(`var.${name}`);
-      v = evaluate(def, scope);
+      v = defaultOf(d, def, scope);
     } else v = given;
     // `nullable = false`: a null given is the default.
     const nullable = d.attrs.get('nullable');
     if (v === null && given !== undefined && def && nullable && evaluate(nullable, scope) === false)
-      v = evaluate(def, scope);
-    // Its type constraint: optional() attributes, sets (types.ts).
+      v = defaultOf(d, def, scope);
+    // Its type constraint: optional() attributes, sets (types.ts), converted once per value given.
     const t = variableType(d);
-    return t ? convert(v, t, (n) => evaluate(n, scope)) : v;
+    if (!t) return v;
+    const hit = this.converted.get(name);
+    if (hit && hit.from === v) return hit.to;
+    const to = convert(v, t, (n) => evaluate(n, scope));
+    this.converted.set(name, { from: v, to });
+    return to;
   }
+
+  /** Each variable's value converted to its type, with the value it was converted from (variable()). */
+  private readonly converted = new Map<string, { from: Value; to: Value }>();
 
   local(name: string): Value {
     if (this.localCache.has(name)) {
@@ -671,8 +689,16 @@ export class Instance {
    * those that have none.
    */
   private unusedDocuments(none: ReadonlySet<Decl>): Map<Decl, string[]> {
-    const users = documentUsers(this.def);
     const unused = new Map<Decl, string[]>();
+    // Uses this reader does not see (a *.tf.json file of the module, an override file that may
+    // change a count) may give a document a user that exists: then it is audited, as before.
+    if (
+      none.size === 0 ||
+      this.ctx.host.hasJsonConfig?.(this.def.dir) ||
+      this.def.files.some((f) => /(^|\/)(override|[^/]*_override)\.tf$/i.test(f.path))
+    )
+      return unused;
+    const users = documentUsers(this.def);
     const address = (d: Decl) =>
       `${this.prefix}${d.kind === 'module' ? 'module.' : d.kind === 'data' ? 'data.' : ''}${d.type === 'module' ? '' : `${d.type}.`}${d.name}`;
     for (let grew = true; grew;) {

@@ -8,7 +8,7 @@
 // not applied at all.
 import { entryOriginOf, originOf, setEntryOrigin, setOrigin } from './lines.js';
 import { kids, type Node } from './parse.js';
-import { asSet, isObj, newObj, templateKeysOf, setTemplateKey, type Value } from './values.js';
+import { asSet, isObj, isSet, newObj, templateKeysOf, setTemplateKey, type Value } from './values.js';
 
 export type TypeSpec =
   | { kind: 'other' }
@@ -70,22 +70,14 @@ export function typeOf(n: Node, depth = 0): TypeSpec {
   return OTHER;
 }
 
-/** Whether converting to this type can change a value (an optional attribute, a set, inside). */
+/**
+ * Whether converting to this type can change a value: a list or tuple (a set given becomes a list
+ * again), a set, an object (optional attributes; attributes it does not declare are dropped), or
+ * a map of one of those.
+ */
 export function converts(t: TypeSpec, depth = 0): boolean {
   if (depth > 32) return false;
-  switch (t.kind) {
-    case 'other':
-      return false;
-    case 'set':
-      return true;
-    case 'list':
-    case 'map':
-      return converts(t.of, depth + 1);
-    case 'tuple':
-      return t.items.some((x) => converts(x, depth + 1));
-    case 'object':
-      return [...t.attrs.values()].some((a) => a.optional || converts(a.type, depth + 1));
-  }
+  return t.kind === 'map' ? converts(t.of, depth + 1) : t.kind !== 'other';
 }
 
 /**
@@ -98,7 +90,9 @@ export function convert(v: Value, t: TypeSpec, dflt: (n: Node) => Value, depth =
   if (Array.isArray(v)) {
     if (t.kind === 'list' || t.kind === 'set') {
       const items = v.map((x) => convert(x, t.of, dflt, depth + 1));
-      if (t.kind === 'list') return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+      // (a set given to a list: a list of its elements in its order, keyed by index)
+      if (t.kind === 'list')
+        return !isSet(v) && items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
       // A set: distinct elements (by their JSON), in Terraform's order; each keeps its line.
       const seen = new Map<string, number>();
       const kept: { x: Value; at: number }[] = [];
@@ -114,16 +108,17 @@ export function convert(v: Value, t: TypeSpec, dflt: (n: Node) => Value, depth =
       const o = originOf(v);
       if (o) setOrigin(set, o);
       // (distinct elements: each found again by identity once sorted)
+      const at = new Map(kept.map((k) => [k.x, k.at]));
       set.forEach((x, i) => {
-        const at = kept.find((k) => k.x === x)?.at;
-        const e = at === undefined ? undefined : entryOriginOf(v, at);
+        const from = at.get(x);
+        const e = from === undefined ? undefined : entryOriginOf(v, from);
         if (e) setEntryOrigin(set, i, e);
       });
       return set;
     }
     if (t.kind === 'tuple') {
       const items = v.map((x, i) => (t.items[i] ? convert(x, t.items[i]!, dflt, depth + 1) : x));
-      return items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
+      return !isSet(v) && items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
     }
     return v;
   }
@@ -139,14 +134,20 @@ export function convert(v: Value, t: TypeSpec, dflt: (n: Node) => Value, depth =
   }
   if (t.kind !== 'object') return v;
   const out = newObj();
+  // (attributes the type does not declare are dropped, as Terraform drops them; a key not known
+  // is kept: it may be one of them)
+  const notKnown = templateKeysOf(v);
   let changed = false;
-  for (const k of Object.keys(v)) out[k] = v[k]!;
+  for (const k of Object.keys(v))
+    if (notKnown?.has(k)) out[k] = v[k]!;
+    else changed ||= !t.attrs.has(k);
   for (const [k, a] of t.attrs) {
     const has = Object.hasOwn(v, k);
     if (has && v[k] !== null) {
       out[k] = convert(v[k]!, a.type, dflt, depth + 1);
       changed ||= out[k] !== v[k];
-    } else if (a.optional) {
+    } else if (has && !a.optional) out[k] = null;
+    else if (a.optional) {
       // Left out, or null: the default (converted to the attribute's type), else null.
       out[k] = a.default ? convert(dflt(a.default), a.type, dflt, depth + 1) : null;
       changed ||= !has || out[k] !== null;
