@@ -10022,8 +10022,21 @@ const SEG = { kind: 'seg' };
  * naming nothing would need the service's own rules for each name.
  */
 const SEG_ONE = { kind: 'segOne' };
-/** Catalog format variables whose values never contain `/` or `:`. */
+/** Catalog format variables whose values never contain `/` or `:` (but see FREE_IDS). */
 const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
+/**
+ * Ids, per service, whose values may hold a `/` or `:`, so read as `*` in its formats: a secret's
+ * id is its name (`prod/db/password`) and a suffix, a Bedrock model's id has its version after a
+ * `:` (`anthropic.claude-3-haiku-20240307-v1:0`), an application auto scaling target's resource id
+ * is `service/cluster/name`, a Kafka transactional id is any text. Read as a segment, a policy's
+ * `secret:prod/*` met no secret format, so its actions applied to nothing: no finding at all.
+ */
+const FREE_IDS = {
+    secretsmanager: ['SecretId'],
+    bedrock: ['ResourceId'],
+    'application-autoscaling': ['ResourceId'],
+    kafka: ['TransactionalId'],
+};
 /** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
 const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
 const ONE = { kind: 'one' };
@@ -10101,6 +10114,8 @@ function scanTokens(raw, mode, bindings) {
     const unbound = [];
     /** In a format: the `:`s read so far (the field a token is in). */
     let colons = 0;
+    const service = mode === 'format' ? (raw.split(':')[2] ?? '') : '';
+    const free = Object.hasOwn(FREE_IDS, service) ? FREE_IDS[service] : undefined;
     let i = 0;
     while (i < cs.length) {
         const c = cs[i];
@@ -10111,8 +10126,10 @@ function scanTokens(raw, mode, bindings) {
                 if (mode === 'format') {
                     if (colons >= 1 && colons <= 4 && cs[i - 1] === ':' && cs[close + 1] === ':')
                         out.push(SEG_ONE, SEG);
-                    else
-                        out.push(SEGMENT_VARIABLE.test(body.trim()) ? SEG : STAR);
+                    else {
+                        const name = body.trim();
+                        out.push(SEGMENT_VARIABLE.test(name) && !free?.includes(name) ? SEG : STAR);
+                    }
                 }
                 else if (body === '*' || body === '?' || body === '$') {
                     out.push(charToken(body));
