@@ -16256,7 +16256,9 @@ const FUNCTIONS = {
                         return false;
                 }
                 else if (x instanceof values_Unknown) {
-                    acc.partial = true;
+                    // (a resource's json, ARN or id is a string, not a list of any length: the list stays known)
+                    if (!(x.scope !== undefined && NEVER_EMPTY.test(x.text)))
+                        acc.partial = true;
                     out.push(x);
                 }
                 else if (Array.isArray(x)) {
@@ -18802,8 +18804,11 @@ class Instance {
 
 
 
-/** `.tf` configuration files and variable files (`.tfvars`); `.tf.json` is read as JSON elsewhere. */
-const HCL_FILE = /\.(tf|tfvars)$/i;
+/**
+ * `.tf` configuration files and variable files (`.tfvars`, and the `.json` forms of those Terraform
+ * reads itself: terraform.tfvars.json, *.auto.tfvars.json); `.tf.json` is read as JSON elsewhere.
+ */
+const HCL_FILE = /\.(tf|tfvars)$|(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)\.json$/i;
 const TFVARS_FILE = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)(\.json)?$/i;
 /** Largest file read by file(), templatefile() or a followed module. */
 const MAX_READ = 10 * 1024 * 1024;

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fsHost, initHcl, readHclModules } from '../../src/sources/hcl/index.js';
+import { fsHost, HCL_FILE, initHcl, readHclModules } from '../../src/sources/hcl/index.js';
 import type { PolicyRecord } from '../../src/core/types.js';
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ function read(files: Record<string, string>): PolicyRecord[] {
     writeFileSync(join(root, p), text);
   }
   const hcl = Object.keys(files)
-    .filter((p) => /\.(tf|tfvars)$/.test(p) && !p.startsWith('modules/'))
+    .filter((p) => HCL_FILE.test(p) && !p.startsWith('modules/'))
     .map((p) => ({ path: p, text: files[p]! }));
   return readHclModules(hcl, fsHost(root)).flatMap((r) => r.policies);
 }
@@ -449,4 +449,57 @@ ${POLICY}`,
     ['ec2:RunInstances', 'sqs:SendMessage'],
   ]);
   expect(notes(recs, 'aws_iam_policy.p')).toBe('');
+});
+
+describe('a third review', () => {
+  test('flatten() of documents, the first of a data source with count = 0: the others are read (terraform-aws-iam v6)', () => {
+    const recs = read({
+      'main.tf': `
+data "aws_iam_policy_document" "a" {
+  count = 0
+  statement {
+    actions   = ["ec2:RunInstances"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "b" {
+  count = 1
+  statement {
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "d" {
+  source_policy_documents = flatten(concat(data.aws_iam_policy_document.a[*].json, data.aws_iam_policy_document.b[*].json))
+  statement {
+    sid       = "Own"
+    actions   = ["iam:PassRole"]
+    resources = ["*"]
+  }
+}
+${POLICY}`,
+    });
+    expect(statements(recs, 'aws_iam_policy.p').map((s) => s.Action)).toEqual([
+      'kms:Decrypt',
+      'iam:PassRole',
+    ]);
+  });
+
+  test('terraform.tfvars.json and *.auto.tfvars.json are read, after terraform.tfvars, as Terraform reads them', () => {
+    const recs = read({
+      'main.tf': `
+variable "create" { default = false }
+variable "action" { default = "s3:GetObject" }
+resource "aws_iam_policy" "admin" {
+  count  = var.create ? 1 : 0
+  name   = "admin"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = var.action, Resource = "*" }] })
+}
+`,
+      'terraform.tfvars': 'action = "sqs:SendMessage"\n',
+      'terraform.tfvars.json': JSON.stringify({ create: true, action: 'sns:Publish' }),
+      'b.auto.tfvars.json': JSON.stringify({ action: 'iam:PassRole' }),
+    });
+    expect(statements(recs, 'aws_iam_policy.admin[0]')[0]!.Action).toBe('iam:PassRole');
+  });
 });

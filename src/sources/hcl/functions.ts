@@ -248,7 +248,8 @@ const FUNCTIONS: Record<string, Fn> = {
           acc.partial = true;
           if (!walk(x.items, depth + 1)) return false;
         } else if (x instanceof Unknown) {
-          acc.partial = true;
+          // (a resource's json, ARN or id is a string, not a list of any length: the list stays known)
+          if (!(x.scope !== undefined && NEVER_EMPTY.test(x.text))) acc.partial = true;
           out.push(x);
         } else if (Array.isArray(x)) {
           if (!walk(x, depth + 1)) return false;

@@ -27,8 +27,11 @@ import { list } from '../terraform/values.js';
 
 export { initHcl, hclReady };
 
-/** `.tf` configuration files and variable files (`.tfvars`); `.tf.json` is read as JSON elsewhere. */
-export const HCL_FILE = /\.(tf|tfvars)$/i;
+/**
+ * `.tf` configuration files and variable files (`.tfvars`, and the `.json` forms of those Terraform
+ * reads itself: terraform.tfvars.json, *.auto.tfvars.json); `.tf.json` is read as JSON elsewhere.
+ */
+export const HCL_FILE = /\.(tf|tfvars)$|(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)\.json$/i;
 export const TFVARS_FILE = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)(\.json)?$/i;
 
 /** Largest file read by file(), templatefile() or a followed module. */
