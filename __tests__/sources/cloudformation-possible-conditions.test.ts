@@ -405,4 +405,69 @@ Resources:
     );
     expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
   });
+
+  test('conditions the others decide cost no combination: 64 read in full, an Allow of a mixed one audited (a fifth review)', () => {
+    // The review's if/env4.yaml: IsDev is decided by IsProd; 2^5 * 2 combinations. The tree was
+    // charged for each reading, one-child ones too: all true and all false only, `iam:*` (IsDev
+    // true, Audit false) not audited, and the notes said "more than 64 combinations".
+    const flags = ['Audit', 'Kms', 'Xray', 'Debug', 'Trace'];
+    const p = policy(
+      `  Env: {Type: String, AllowedValues: [dev, prod]}
+${flags.map((f) => `  Enable${f}: {Type: String, AllowedValues: ['true', 'false']}`).join('\n')}`,
+      `  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Equals [!Ref Env, dev]
+${flags.map((f) => `  ${f}: !Equals [!Ref Enable${f}, 'true']`).join('\n')}`,
+      `${flags.map((f, i) => `              - !If [${f}, {Effect: Allow, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:111122223333:q${i}'}, !Ref AWS::NoValue]`).join('\n')}
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: !If [IsProd, 'arn:aws:s3:::prod-bucket/*', 'arn:aws:s3:::dev-bucket/*']
+              - !If [IsDev, {Effect: Allow, Action: 's3:PutObject', Resource: 'arn:aws:s3:::dev-bucket/*'}, !Ref AWS::NoValue]
+              - !If [IsDev, !If [Audit, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:*', Resource: '*'}], !Ref AWS::NoValue]`,
+    );
+    expect(grants(p)).toContain('iam:* on *');
+    expect(p.approximate).toEqual(
+      [...flags.map((f) => [f, `Enable${f}`]), ['IsProd', 'Env'], ['IsDev', 'Env']].map(
+        ([c, e]) =>
+          `condition ${c} is not known (parameter ${e} has no default): both of its branches audited`,
+      ),
+    );
+  });
+
+  test('conditions decided by others once they are consulted in every combination: within the bound on readings, else said so', () => {
+    // Each Ck consulted, then CkSame1..n (the same comparison): decided by Ck, in every combination.
+    const read = (n: number, same: number) => {
+      const all = Array.from({ length: n }, (_, k) => k);
+      const copies = Array.from({ length: same }, (_, d) => d + 1);
+      return policy(
+        all.map((k) => `  P${k}: {Type: String}`).join('\n'),
+        all
+          .flatMap((k) =>
+            [k, ...copies.map((d) => `${k}Same${d}`)].map((c) => `  C${c}: !Equals [!Ref P${k}, 'yes']`),
+          )
+          .join('\n'),
+        [
+          ...all.map(
+            (k) =>
+              `              - !If [C${k}, {Effect: Allow, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:111122223333:q${k}'}, !Ref AWS::NoValue]`,
+          ),
+          ...all.flatMap((k) =>
+            copies.map(
+              (d) =>
+                `              - !If [C${k}Same${d}, {Effect: Allow, Action: 'sns:Publish', Resource: 'arn:aws:sns:us-east-1:111122223333:t${k}'}, !Ref AWS::NoValue]`,
+            ),
+          ),
+          "              - !If [C0, !If [C1Same1, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:CreateUser', Resource: '*'}], !Ref AWS::NoValue]",
+        ].join('\n'),
+      );
+    };
+    const full = read(5, 1);
+    expect(grants(full)).toContain('iam:CreateUser on *');
+    expect((full.approximate ?? []).join(' ')).not.toContain('all false only');
+    // 64 combinations, each with 6 * 6 conditions decided by the others: more readings than the
+    // bound, and the note says that, not "more than 64 combinations"
+    const beyond = read(6, 6);
+    expect(beyond.approximate![0]).toBe(
+      'condition C0 is not known (parameter P0 has no default): its branches audited with all the others true or all false only (more than 256 readings of the policy to find their combinations): an Allow that only some other combination gives is not audited',
+    );
+  });
 });
