@@ -471,3 +471,82 @@ ${flags.map((f) => `  ${f}: !Equals [!Ref Enable${f}, 'true']`).join('\n')}`,
     );
   });
 });
+
+describe("a resource's own Condition, not known: true while its policies and attachments are read", () => {
+  const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsNotProd: !Not [!Condition IsProd]
+  IsDev: !Equals [!Ref Env, dev]
+Resources:
+  ProdRole:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns:
+        - !If [IsProd, !Ref AWS::NoValue, arn:aws:iam::aws:policy/AdministratorAccess]
+        - arn:aws:iam::aws:policy/ReadOnlyAccess
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: 'arn:aws:s3:::mybucket/*'}
+              - !If [IsProd, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:*', Resource: '*'}]
+              - !If [IsNotProd, {Effect: Allow, Action: 'iam:PassRole', Resource: '*'}, !Ref AWS::NoValue]
+              - !If [IsDev, {Effect: Allow, Action: 'iam:CreateUser', Resource: '*'}, !Ref AWS::NoValue]
+  ProdPolicy:
+    Type: AWS::IAM::Policy
+    Condition: IsProd
+    Properties:
+      PolicyName: extra
+      Roles: [!Ref ProdRole]
+      PolicyDocument:
+        Statement:
+          - !If [IsProd, {Effect: Allow, Action: 's3:PutObject', Resource: '*'}, {Effect: Allow, Action: 'iam:*', Resource: '*'}]
+  AnyRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: !If [IsProd, 's3:GetObject', 's3:*'], Resource: '*'}
+`;
+  const r = parseSource({ path: 'template.yaml', text }).result;
+  const at = (address: string) => r.policies.find((x) => x.address === address)!;
+  const why = 'parameter Env has no default';
+  const created = (id: string) =>
+    `${id} is created only when its condition IsProd is true, which is not known (${why}): audited as created`;
+
+  test("its Fn::If on that condition, or on one it decides, reads the branch it takes (the review's rescond.yaml: a false iam:*)", () => {
+    const p = at('ProdRole.Policies[0]');
+    expect(grants(p)).toEqual(['s3:GetObject on arn:aws:s3:::mybucket/*']);
+    expect(p.approximate).toEqual([
+      `condition IsDev is not known (${why}), yet only its false branch can hold with the parameters' possible values and the other conditions: that branch audited`,
+      created('ProdRole'),
+    ]);
+    expect(grants(at('ProdPolicy'))).toEqual(['s3:PutObject on *']);
+  });
+
+  test('the managed policies it attaches: the branch taken; each still noted as attached to a resource that may not be created', () => {
+    const role = r.principals!.find((p) => p.id === 'template.yaml#ProdRole')!;
+    expect(role.policyIds).not.toContain('template.yaml#arn:aws:iam::aws:policy/AdministratorAccess');
+    expect(role.policyIds).toContain('template.yaml#arn:aws:iam::aws:policy/ReadOnlyAccess');
+    expect(role.policyIds).toContain('template.yaml#ProdPolicy');
+    expect(at('arn:aws:iam::aws:policy/ReadOnlyAccess').approximate).toEqual([
+      `attached to ProdRole, created only when its condition IsProd is true, which is not known (${why}): audited as attached`,
+    ]);
+  });
+
+  test('another resource still reads both branches', () => {
+    expect(grants(at('AnyRole.Policies[0]'))).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
+});

@@ -142,15 +142,30 @@ export class AnalyzerBase {
   /** True unless the resource's Condition is false with the parameters' defaults. */
   protected exists(r: Resource): boolean {
     if (!r.condition) return true;
-    const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+    const c = this.ownCondition(r.condition, r);
     return c instanceof Unknown ? true : c;
   }
 
   /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
   protected unknownCondition(r: Resource): { name: string; why: string } | undefined {
     if (!r.condition) return undefined;
-    const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+    const c = this.ownCondition(r.condition, r);
     return c instanceof Unknown ? { name: r.condition, why: c.reason } : undefined;
+  }
+
+  /** A resource's Condition as the template has it, not as assumed while another's policies are read. */
+  private ownCondition(name: string, r: Resource): boolean | Unknown {
+    return this.ev.assuming(undefined, () => this.ev.condition(name, [...r.path, 'Condition']));
+  }
+
+  /**
+   * Runs `f` (the reading of what `r` holds or attaches) with its Condition, when not known
+   * offline, true: `r` exists only then, so `!If [IsProd, !Ref AWS::NoValue, {…iam:*…}]` in a
+   * resource of `Condition: IsProd` grants nothing.
+   */
+  protected asCreated<T>(r: Resource, f: () => T): T {
+    const c = this.unknownCondition(r);
+    return this.ev.assuming(c ? new Map([[c.name, true]]) : undefined, f);
   }
 
   /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
