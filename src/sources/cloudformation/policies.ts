@@ -400,13 +400,17 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     }
     // (SAM adds them to the role it makes, as the Policies)
     if (roleNote) for (const rec of this.policies.slice(implicit)) (rec.approximate ??= []).push(roleNote);
-    if (r.props.AssumeRolePolicyDocument !== undefined)
+    // (a function's own merged with the Globals one, a property of both: globals.py; a state
+    // machine has none, stepfunctions/generators.py: its role's trust, samDefaultTrust)
+    const trust =
+      r.type === 'AWS::Serverless::Function' ? this.samMerged(r, 'AssumeRolePolicyDocument') : undefined;
+    if (trust)
       this.docRecord({
         owner: r.logicalId,
         address: `${r.logicalId}.AssumeRolePolicyDocument`,
         kind: 'trust',
-        raw: r.props.AssumeRolePolicyDocument,
-        path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
+        raw: trust.value,
+        path: trust.path,
       });
   }
 

@@ -15,6 +15,7 @@ import { resourceName } from './resources.js';
 import {
   SAM_BASIC_POLICY_ARN,
   SAM_DURABLE_POLICY_ARN,
+  SAM_TRUSTED_SERVICE,
   SAM_VPC_POLICY_ARN,
   SAM_XRAY_POLICY_ARN,
   samIntrinsic,
@@ -366,8 +367,10 @@ export class Analyzer extends PolicyAnalyzer {
       if (!role) return;
       role.record.policyIds.push(...own.map((x) => x.id));
       if (roleRes?.implicitFor === r.logicalId) {
-        // (the role SAM makes has the function's AssumeRolePolicyDocument, when written)
+        // (the role SAM makes has the function's AssumeRolePolicyDocument, when written; else the
+        // one SAM writes)
         this.linkTrust(role, r.logicalId);
+        if (!role.record.trustIds) role.record.trustServices = [SAM_TRUSTED_SERVICE[r.type]!];
         // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
         if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
         else this.samStateMachineTracing(r, role);
