@@ -350,9 +350,11 @@ export function samEventPolicy(type: unknown, props: Record<string, unknown>, no
       }
     if (statements.length === 0) return NO_VALUE;
   } else if (type === 'SelfManagedKafka') {
+    // (pull.py SelfManagedKafka.get_policy_statements: `len(self.Topics) != 1` of the value as
+    // written, so an intrinsic function, a map of one key, is one topic: `Topics: !Ref Param`)
     const topics = props.Topics;
-    if (!truthy(props.KafkaBootstrapServers) || !Array.isArray(topics) || topics.length !== 1 || !truthy(sac))
-      return NO_VALUE;
+    const one = Array.isArray(topics) ? topics.length === 1 : samIntrinsic(topics);
+    if (!truthy(props.KafkaBootstrapServers) || !one || !truthy(sac)) return NO_VALUE;
     const auth = kafkaAuth(sac);
     if (auth === NO_VALUE || auth instanceof Unknown) return auth;
     const registry = schemaRegistryStatements(props.SchemaRegistryConfig, notes);
