@@ -667,6 +667,64 @@ describe('which principal a baseline describes', () => {
     expect(status('Shared.Policies[0]')?.detection?.evidence.join('\n') ?? '').not.toContain('unsure');
   });
 
+  it("SAM: the role SAM makes trusts its service when no AssumeRolePolicyDocument is written, or the Globals' one (a review)", async () => {
+    // The role SAM makes for a function trusts lambda.amazonaws.com, for a state machine
+    // states.amazonaws.com (samtranslator lambda_assume_role_policy, stepfunctions_assume_role_policy):
+    // its policies were judged by the template's trust policies, so by the cross-account role's
+    // beside them, and audited against SkyPilot's user baseline.
+    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    const accountTrust = doc([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    const template = (globals: Record<string, unknown>) => ({
+      Transform: 'AWS::Serverless-2016-10-31',
+      Globals: { Function: globals },
+      Resources: {
+        Shared: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: accountTrust,
+            Policies: [{ PolicyName: 'skypilot', PolicyDocument: minimal }],
+          },
+        },
+        Fn: {
+          Type: 'AWS::Serverless::Function',
+          Properties: {
+            Handler: 'app.handler',
+            Runtime: 'python3.12',
+            CodeUri: 's3://b/k',
+            Policies: [minimal],
+          },
+        },
+        Flow: {
+          Type: 'AWS::Serverless::StateMachine',
+          Properties: { DefinitionUri: 's3://b/k', Policies: [minimal] },
+        },
+      },
+    });
+    const reason = (r: Report, address: string) => {
+      const p = r.policies.find((x) => x.address === address)!;
+      return `${p.status}: ${p.reason ?? ''}`;
+    };
+    const only = (services: string) =>
+      `not-matched: an instance or service role's policy (its role's trust policy lets only ${services} assume the role), and skypilot describes the policy of a user: not audited against it`;
+    const plain = await audit({ 'template.json': template({}) });
+    expect(reason(plain, 'Fn.Policies[0]')).toBe(only('lambda.amazonaws.com'));
+    expect(reason(plain, 'Flow.Policies[0]')).toBe(only('states.amazonaws.com'));
+    expect(reason(plain, 'Shared.Policies[0]')).toBe('audited: ');
+    // (AssumeRolePolicyDocument is a Globals property of functions: globals.py; it was not read)
+    const edge = doc([
+      {
+        Effect: 'Allow',
+        Principal: { Service: ['lambda.amazonaws.com', 'edgelambda.amazonaws.com'] },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+    const global = await audit({ 'template.json': template({ AssumeRolePolicyDocument: edge }) });
+    expect(reason(global, 'Fn.Policies[0]')).toBe(only('edgelambda.amazonaws.com, lambda.amazonaws.com'));
+    expect(global.policies.find((x) => x.address === 'Fn.AssumeRolePolicyDocument')?.kind).toBe('trust');
+  });
+
   it('a policy attached to an instance role and to a user is audited against a user baseline', async () => {
     // As a user's SkyPilot Terraform: one policy for the API server's instance role and its user.
     const minimal = vendor('skypilot-aws-minimal-34478f4.json');

@@ -405,4 +405,148 @@ Resources:
     );
     expect(grants(p)).toEqual(['s3:* on *', 's3:GetObject on *']);
   });
+
+  test('conditions the others decide cost no combination: 64 read in full, an Allow of a mixed one audited (a fifth review)', () => {
+    // The review's if/env4.yaml: IsDev is decided by IsProd; 2^5 * 2 combinations. The tree was
+    // charged for each reading, one-child ones too: all true and all false only, `iam:*` (IsDev
+    // true, Audit false) not audited, and the notes said "more than 64 combinations".
+    const flags = ['Audit', 'Kms', 'Xray', 'Debug', 'Trace'];
+    const p = policy(
+      `  Env: {Type: String, AllowedValues: [dev, prod]}
+${flags.map((f) => `  Enable${f}: {Type: String, AllowedValues: ['true', 'false']}`).join('\n')}`,
+      `  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Equals [!Ref Env, dev]
+${flags.map((f) => `  ${f}: !Equals [!Ref Enable${f}, 'true']`).join('\n')}`,
+      `${flags.map((f, i) => `              - !If [${f}, {Effect: Allow, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:111122223333:q${i}'}, !Ref AWS::NoValue]`).join('\n')}
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: !If [IsProd, 'arn:aws:s3:::prod-bucket/*', 'arn:aws:s3:::dev-bucket/*']
+              - !If [IsDev, {Effect: Allow, Action: 's3:PutObject', Resource: 'arn:aws:s3:::dev-bucket/*'}, !Ref AWS::NoValue]
+              - !If [IsDev, !If [Audit, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:*', Resource: '*'}], !Ref AWS::NoValue]`,
+    );
+    expect(grants(p)).toContain('iam:* on *');
+    expect(p.approximate).toEqual(
+      [...flags.map((f) => [f, `Enable${f}`]), ['IsProd', 'Env'], ['IsDev', 'Env']].map(
+        ([c, e]) =>
+          `condition ${c} is not known (parameter ${e} has no default): both of its branches audited`,
+      ),
+    );
+  });
+
+  test('conditions decided by others once they are consulted in every combination: within the bound on readings, else said so', () => {
+    // Each Ck consulted, then CkSame1..n (the same comparison): decided by Ck, in every combination.
+    const read = (n: number, same: number) => {
+      const all = Array.from({ length: n }, (_, k) => k);
+      const copies = Array.from({ length: same }, (_, d) => d + 1);
+      return policy(
+        all.map((k) => `  P${k}: {Type: String}`).join('\n'),
+        all
+          .flatMap((k) =>
+            [k, ...copies.map((d) => `${k}Same${d}`)].map((c) => `  C${c}: !Equals [!Ref P${k}, 'yes']`),
+          )
+          .join('\n'),
+        [
+          ...all.map(
+            (k) =>
+              `              - !If [C${k}, {Effect: Allow, Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:111122223333:q${k}'}, !Ref AWS::NoValue]`,
+          ),
+          ...all.flatMap((k) =>
+            copies.map(
+              (d) =>
+                `              - !If [C${k}Same${d}, {Effect: Allow, Action: 'sns:Publish', Resource: 'arn:aws:sns:us-east-1:111122223333:t${k}'}, !Ref AWS::NoValue]`,
+            ),
+          ),
+          "              - !If [C0, !If [C1Same1, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:CreateUser', Resource: '*'}], !Ref AWS::NoValue]",
+        ].join('\n'),
+      );
+    };
+    const full = read(5, 1);
+    expect(grants(full)).toContain('iam:CreateUser on *');
+    expect((full.approximate ?? []).join(' ')).not.toContain('all false only');
+    // 64 combinations, each with 6 * 6 conditions decided by the others: more readings than the
+    // bound, and the note says that, not "more than 64 combinations"
+    const beyond = read(6, 6);
+    expect(beyond.approximate![0]).toBe(
+      'condition C0 is not known (parameter P0 has no default): its branches audited with all the others true or all false only (more than 256 readings of the policy to find their combinations): an Allow that only some other combination gives is not audited',
+    );
+  });
+});
+
+describe("a resource's own Condition, not known: true while its policies and attachments are read", () => {
+  const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsNotProd: !Not [!Condition IsProd]
+  IsDev: !Equals [!Ref Env, dev]
+Resources:
+  ProdRole:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns:
+        - !If [IsProd, !Ref AWS::NoValue, arn:aws:iam::aws:policy/AdministratorAccess]
+        - arn:aws:iam::aws:policy/ReadOnlyAccess
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: s3:GetObject, Resource: 'arn:aws:s3:::mybucket/*'}
+              - !If [IsProd, !Ref AWS::NoValue, {Effect: Allow, Action: 'iam:*', Resource: '*'}]
+              - !If [IsNotProd, {Effect: Allow, Action: 'iam:PassRole', Resource: '*'}, !Ref AWS::NoValue]
+              - !If [IsDev, {Effect: Allow, Action: 'iam:CreateUser', Resource: '*'}, !Ref AWS::NoValue]
+  ProdPolicy:
+    Type: AWS::IAM::Policy
+    Condition: IsProd
+    Properties:
+      PolicyName: extra
+      Roles: [!Ref ProdRole]
+      PolicyDocument:
+        Statement:
+          - !If [IsProd, {Effect: Allow, Action: 's3:PutObject', Resource: '*'}, {Effect: Allow, Action: 'iam:*', Resource: '*'}]
+  AnyRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: !If [IsProd, 's3:GetObject', 's3:*'], Resource: '*'}
+`;
+  const r = parseSource({ path: 'template.yaml', text }).result;
+  const at = (address: string) => r.policies.find((x) => x.address === address)!;
+  const why = 'parameter Env has no default';
+  const created = (id: string) =>
+    `${id} is created only when its condition IsProd is true, which is not known (${why}): audited as created`;
+
+  test("its Fn::If on that condition, or on one it decides, reads the branch it takes (the review's rescond.yaml: a false iam:*)", () => {
+    const p = at('ProdRole.Policies[0]');
+    expect(grants(p)).toEqual(['s3:GetObject on arn:aws:s3:::mybucket/*']);
+    expect(p.approximate).toEqual([
+      `condition IsDev is not known (${why}), yet only its false branch can hold with the parameters' possible values and the other conditions: that branch audited`,
+      created('ProdRole'),
+    ]);
+    expect(grants(at('ProdPolicy'))).toEqual(['s3:PutObject on *']);
+  });
+
+  test('the managed policies it attaches: the branch taken; each still noted as attached to a resource that may not be created', () => {
+    const role = r.principals!.find((p) => p.id === 'template.yaml#ProdRole')!;
+    expect(role.policyIds).not.toContain('template.yaml#arn:aws:iam::aws:policy/AdministratorAccess');
+    expect(role.policyIds).toContain('template.yaml#arn:aws:iam::aws:policy/ReadOnlyAccess');
+    expect(role.policyIds).toContain('template.yaml#ProdPolicy');
+    expect(at('arn:aws:iam::aws:policy/ReadOnlyAccess').approximate).toEqual([
+      `attached to ProdRole, created only when its condition IsProd is true, which is not known (${why}): audited as attached`,
+    ]);
+  });
+
+  test('another resource still reads both branches', () => {
+    expect(grants(at('AnyRole.Policies[0]'))).toEqual(['s3:* on *', 's3:GetObject on *']);
+  });
 });

@@ -384,6 +384,47 @@ Resources:
     ]);
   });
 
+  it("with AutoPublishAlias in Globals, and for a state machine's Api event (a review: references to nothing)", () => {
+    // (the review's samgen/t.yaml: what samtranslator 1.110.0 makes of it has FnAliaslive,
+    // FnVersion… and ServerlessRestApi, for the state machine's Api event)
+    const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    AutoPublishAlias: live
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src/, FunctionName: myfn}
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}
+      Events:
+        Web: {Type: Api, Properties: {Path: /x, Method: post}}
+  Caller:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: lambda:InvokeFunction
+            Resource: [!Ref Fn.Alias, !Ref FnAliaslive, !Ref Fn.Version]
+          - Effect: Allow
+            Action: execute-api:Invoke
+            Resource: !Sub 'arn:aws:execute-api:us-east-1:111122223333:\${ServerlessRestApi}/*'
+`);
+    expect(r.errors).toEqual([]);
+    expect(statements(rec(r, 'Caller')).map((s) => s.Resource)).toEqual([
+      [
+        `arn:aws:lambda:*:${ACCOUNT_PLACEHOLDER}:function:myfn:live`,
+        `arn:aws:lambda:*:${ACCOUNT_PLACEHOLDER}:function:myfn:live`,
+        `arn:aws:lambda:*:${ACCOUNT_PLACEHOLDER}:function:myfn:*`,
+      ],
+      'arn:aws:execute-api:us-east-1:111122223333:*/*',
+    ]);
+  });
+
   it('without the SAM transform they are still references to nothing', () => {
     const r = parse(sam(''));
     expect(r.errors.map((e) => e.message)).toContain(

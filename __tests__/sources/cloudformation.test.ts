@@ -2691,6 +2691,25 @@ Resources:
     ]);
   });
 
+  it("SelfManagedKafka's Topics an intrinsic function gives: one topic, as SAM counts it (its policy was lost)", () => {
+    // As SAM's tests/translator/input/self_managed_kafka_with_intrinsics.yaml: pull.py checks
+    // `len(self.Topics) != 1` of the value as written, and `{Ref: TopicsValue}` is a map of one key.
+    const r = parse(
+      'template.yaml',
+      EVENTS.replace(
+        'Resources:\n',
+        'Parameters:\n  TopicsValue: {Type: CommaDelimitedList, Default: Topic}\nResources:\n',
+      ).replace(
+        '            Topics: [orders]\n            SourceAccessConfigurations:\n              - Type: SASL',
+        '            Topics: !Ref TopicsValue\n            SourceAccessConfigurations:\n              - Type: SASL',
+      ),
+    );
+    expect(statements(rec(r, 'Worker.Events.FromKafka'))).toEqual([
+      { Action: ['secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: `${SECRET}kafka-login` },
+      { Action: ENI, Effect: 'Allow', Resource: '*' },
+    ]);
+  });
+
   it('with AWS::LanguageExtensions, an event an Fn::If whose condition is not known chooses: attached, said so; the branches of its values read', () => {
     const text = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]

@@ -184,9 +184,14 @@ function roleTrust(
                 (principal.trustIds ? principal.trustIds.includes(r.id) : r.address === principal.id),
             )
           : undefined;
+      // (a role whose trust its maker writes, with no record of it: those services)
+      const t = trust
+        ? trustPrincipals(trust.document)
+        : principal.trustServices
+          ? { services: principal.trustServices, accounts: [] }
+          : undefined;
       // A role whose trust is not known says nothing (the file's trust policies are read instead).
-      if (principal.type === 'role' && !trust) continue;
-      const t = trust ? trustPrincipals(trust.document) : undefined;
+      if (principal.type === 'role' && !t) continue;
       for (const id of principal.policyIds) {
         const e = entry(id);
         if (!t) {

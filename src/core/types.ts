@@ -121,6 +121,11 @@ export interface PrincipalRecord {
    * it, a trust record whose address is the principal's id is the role's (Terraform).
    */
   trustIds?: string[];
+  /**
+   * The services that may assume the role when no trust policy record is its own, as its maker
+   * writes them (the role SAM makes for a function: `lambda.amazonaws.com`).
+   */
+  trustServices?: string[];
 }
 
 /** What one parser made of one file. */

@@ -4,6 +4,7 @@ import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { Evaluator, NO_VALUE, Unknown, clipText } from './intrinsics.js';
 import { resourceHooks } from './resources.js';
+import { samMerge } from './sam.js';
 import type { Template } from './template.js';
 import { SAM_FUNCTIONS, MAX_LOGICAL_ID, type Resource, type PrincipalEntry } from './types.js';
 
@@ -89,7 +90,7 @@ export class AnalyzerBase {
           `the macro ${name} processes the template at deploy time: what it adds or changes, IAM policies included, is not read (the template is read as written)`,
         );
     if (transforms(root).includes('AWS::Serverless-2016-10-31'))
-      for (const r of samGenerated([...this.resources.values()]))
+      for (const r of samGenerated([...this.resources.values()], (x, name) => this.samMerged(x, name)?.value))
         if (!this.resources.has(r.logicalId)) this.resources.set(r.logicalId, r);
     this.ev = new Evaluator(
       root,
@@ -139,18 +140,58 @@ export class AnalyzerBase {
     this.error(`circular reference: ${chain.join(' -> ')}; the values on the cycle are read as unknown`, at);
   }
 
+  /**
+   * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
+   * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
+   * where it is written (its own, else the Globals one). Undefined when neither is given.
+   */
+  protected samMerged(r: Resource, name: string): { value: unknown; path: JsonPath } | undefined {
+    const globals =
+      r.type === 'AWS::Serverless::Function' &&
+      isObject(this.root.Globals) &&
+      isObject(this.root.Globals.Function)
+        ? this.root.Globals.Function[name]
+        : undefined;
+    const value = samMerge(globals, r.props[name], this.languageExtensions());
+    if (value === undefined) return undefined;
+    const path =
+      r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
+    return { value, path };
+  }
+
+  /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
+  protected languageExtensions(): boolean {
+    const t = this.root.Transform;
+    return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
+  }
+
   /** True unless the resource's Condition is false with the parameters' defaults. */
   protected exists(r: Resource): boolean {
     if (!r.condition) return true;
-    const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+    const c = this.ownCondition(r.condition, r);
     return c instanceof Unknown ? true : c;
   }
 
   /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
   protected unknownCondition(r: Resource): { name: string; why: string } | undefined {
     if (!r.condition) return undefined;
-    const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+    const c = this.ownCondition(r.condition, r);
     return c instanceof Unknown ? { name: r.condition, why: c.reason } : undefined;
+  }
+
+  /** A resource's Condition as the template has it, not as assumed while another's policies are read. */
+  private ownCondition(name: string, r: Resource): boolean | Unknown {
+    return this.ev.assuming(undefined, () => this.ev.condition(name, [...r.path, 'Condition']));
+  }
+
+  /**
+   * Runs `f` (the reading of what `r` holds or attaches) with its Condition, when not known
+   * offline, true: `r` exists only then, so `!If [IsProd, !Ref AWS::NoValue, {…iam:*…}]` in a
+   * resource of `Condition: IsProd` grants nothing.
+   */
+  protected asCreated<T>(r: Resource, f: () => T): T {
+    const c = this.unknownCondition(r);
+    return this.ev.assuming(c ? new Map([[c.name, true]]) : undefined, f);
   }
 
   /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
@@ -264,11 +305,16 @@ export function transforms(root: Record<string, unknown>): string[] {
 
 /**
  * Resources SAM makes that a template may refer to (what they stand for: resources.ts): the API
- * of its functions' `Api` and `HttpApi` events without an API of their own (`ServerlessRestApi`,
- * `ServerlessHttpApi`), and a function's alias and version with `AutoPublishAlias`
- * (`MyFn.Alias`, `MyFn.Version`, and the alias's own id `MyFnAlias<name>`).
+ * of its functions' `Api` and `HttpApi` events and its state machines' `Api` events without an API
+ * of their own (`ServerlessRestApi`, `ServerlessHttpApi`), and a function's alias and version with
+ * `AutoPublishAlias`, its own or its Globals one (`MyFn.Alias`, `MyFn.Version`, and the alias's own
+ * id `MyFnAlias<name>`).
  */
-function samGenerated(resources: Resource[]): Resource[] {
+function samGenerated(
+  resources: Resource[],
+  /** A function's property merged with its Globals one, as SAM reads it (samMerged). */
+  merged: (r: Resource, name: string) => unknown,
+): Resource[] {
   const out: Resource[] = [];
   const made = (logicalId: string, type: string, r: Resource, props: Record<string, unknown> = {}) =>
     out.push({
@@ -281,17 +327,20 @@ function samGenerated(resources: Resource[]): Resource[] {
       ...(r.condition && logicalId.startsWith(r.logicalId) ? { condition: r.condition } : {}),
     });
   for (const r of resources) {
-    if (r.type !== 'AWS::Serverless::Function') continue;
+    if (!SAM_FUNCTIONS.has(r.type)) continue;
+    // (a state machine's Api event too, stepfunctions/events.py Api; it has no HttpApi event)
     const events = isObject(r.props.Events) ? Object.values(r.props.Events) : [];
     for (const e of events) {
       if (!isObject(e)) continue;
       const own = isObject(e.Properties) ? e.Properties : {};
       if (e.Type === 'Api' && own.RestApiId === undefined)
         made('ServerlessRestApi', 'AWS::ApiGateway::RestApi', r);
-      if (e.Type === 'HttpApi' && own.ApiId === undefined)
+      if (e.Type === 'HttpApi' && own.ApiId === undefined && r.type === 'AWS::Serverless::Function')
         made('ServerlessHttpApi', 'AWS::ApiGatewayV2::Api', r);
     }
-    const alias = r.props.AutoPublishAlias;
+    if (r.type !== 'AWS::Serverless::Function') continue;
+    // (its own, else the Globals one: globals.py)
+    const alias = merged(r, 'AutoPublishAlias');
     if (alias === undefined) continue;
     const fn = { FunctionName: { Ref: r.logicalId } };
     made(`${r.logicalId}.Alias`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });

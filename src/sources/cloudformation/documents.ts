@@ -80,7 +80,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       if (!variants.partial && values.size === 1)
         return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
       return variants.partial
-        ? `condition ${name} is not known (${why}): its branches audited with all the others true or all false only (more than ${MAX_CONDITION_READINGS} combinations of such conditions): an Allow that only some other combination gives is not audited`
+        ? `condition ${name} is not known (${why}): its branches audited with all the others true or all false only (${PARTIAL_WHY[variants.partial]}): an Allow that only some other combination gives is not audited`
         : `condition ${name} is not known (${why}): both of its branches audited`;
     });
     const notes = [...conditionNotes, ...this.ev.approximations];
@@ -111,7 +111,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
     return {
       readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
       conditions: v.conditions,
-      ...(v.partial ? { partial: true } : {}),
+      ...(v.partial ? { partial: v.partial } : {}),
     };
   }
 
@@ -120,14 +120,15 @@ export class DocumentAnalyzer extends AnalyzerBase {
    * conditions not known offline, once with each combination of true and false to the conditions
    * each reading consults (a condition read in one branch only is given a value there only: the
    * readings branch as a tree), none the stack cannot have, at most MAX_CONDITION_READINGS; beyond
-   * that, once with all of them true and once with all false (`partial`).
+   * that, or beyond MAX_CONDITION_TREE_READS readings made to find them, once with all of them true
+   * and once with all false (`partial`, saying which bound).
    */
   protected readings<T>(read: () => T): {
     readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
     /** The conditions not known read both ways (name -> why not known). */
     conditions: ReadonlyMap<string, string>;
-    /** Read all true and all false only, not with every combination (beyond the bound). */
-    partial?: boolean;
+    /** Read all true and all false only, not with every combination (beyond a bound: which). */
+    partial?: PartialReading;
   } {
     const once = read();
     const conditions = new Map(this.ev.unknownIfConditions);
@@ -143,23 +144,31 @@ export class DocumentAnalyzer extends AnalyzerBase {
     // (read again below as the first of the tree: its notes and unknown parts from there on)
     this.ev.begin(true);
     while (next.length > 0) {
+      // (each reading left to make gives one at least: beyond the bound as soon as they are more)
+      if (readings.length + next.length > MAX_CONDITION_READINGS)
+        return this.bothWays(read, conditions, 'combinations');
+      if (++spent > MAX_CONDITION_TREE_READS) return this.bothWays(read, conditions, 'readings');
       const forced = next.pop()!;
-      if (++spent > 2 * MAX_CONDITION_READINGS) return this.bothWays(read, conditions);
       this.ev.beginVariant(forced);
       const value = read();
-      let branch: string | undefined;
+      const open: string[] = [];
       for (const [name, why] of this.ev.unknownIfConditions) {
         if (!conditions.has(name)) conditions.set(name, why);
-        if (branch === undefined && !forced.has(name)) branch = name;
+        if (!forced.has(name)) open.push(name);
       }
+      const [branch, ...rest] = open;
       if (branch === undefined) {
         readings.push({ forced, value });
         continue;
       }
       const both = [true, false].map((b) => new Map([...forced, [branch, b]]));
       const can = both.filter((f) => this.ev.possible(f));
+      const children = can.length > 0 ? can : both;
+      // (one child only: the others decide this condition, and may decide the next ones too; each
+      // so decided counts as the reading it saves)
+      if (children.length === 1) spent += this.implied(children[0]!, rest);
       // (pushed last to first: the true branch is read first)
-      next.push(...(can.length > 0 ? can : both).reverse());
+      next.push(...children.reverse());
     }
     // In the order of a count in binary with the condition found first the lowest digit, true 0
     // (where a reading gives it no value, as 0): the readings with the most true first, as they
@@ -176,6 +185,24 @@ export class DocumentAnalyzer extends AnalyzerBase {
   }
 
   /**
+   * `forced` given the one value each of the conditions `consulted` (in turn, up to the first that
+   * may take both) can take with it (C0d0, the same comparison as C0, once C0 is given one), so
+   * that no reading is made to branch on it with one child only (one per condition of each
+   * combination, that tells nothing new). Returns how many were given one.
+   */
+  private implied(forced: Map<string, boolean>, consulted: readonly string[]): number {
+    let given = 0;
+    for (const name of consulted) {
+      if (forced.has(name)) continue;
+      const can = [true, false].filter((b) => this.ev.possible(new Map([...forced, [name, b]])));
+      if (can.length !== 1) break;
+      forced.set(name, can[0]!);
+      given++;
+    }
+    return given;
+  }
+
+  /**
    * Beyond MAX_CONDITION_READINGS: read with all of the conditions true, then all false, so that
    * each is read both ways (not every combination: an Allow that needs some true and others false
    * is not read, which the notes say); a Deny chosen by one is left out, never read as surely there.
@@ -183,10 +210,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
   private bothWays<T>(
     read: () => T,
     found: ReadonlyMap<string, string>,
+    partial: PartialReading,
   ): {
     readings: { forced: ReadonlyMap<string, boolean>; value: T }[];
     conditions: ReadonlyMap<string, string>;
-    partial: true;
+    partial: PartialReading;
   } {
     const conditions = new Map(found);
     this.ev.begin(true);
@@ -198,7 +226,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         if (!conditions.has(name)) conditions.set(name, why);
       return { forced, value };
     });
-    return { readings, conditions, partial: true };
+    return { readings, conditions, partial };
   }
 
   /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
@@ -373,6 +401,23 @@ export class DocumentAnalyzer extends AnalyzerBase {
  */
 export const MAX_CONDITION_READINGS = 64;
 
+/**
+ * Most readings made to find those combinations, each condition decided by the others without one
+ * (implied()) counted as the reading it saves: bounds the time one document takes. The readings
+ * that branch in two and those that give a combination are at most 2 * MAX_CONDITION_READINGS - 1;
+ * those that branch in one are not bounded by the combinations (IsDev decided by IsProd: one per
+ * combination), so not counted against MAX_CONDITION_READINGS but here.
+ */
+export const MAX_CONDITION_TREE_READS = 4 * MAX_CONDITION_READINGS;
+
+/** Why a document was read with all of its conditions not known true and all false only. */
+type PartialReading = 'combinations' | 'readings';
+
+const PARTIAL_WHY: Record<PartialReading, string> = {
+  combinations: `more than ${MAX_CONDITION_READINGS} combinations of such conditions`,
+  readings: `more than ${MAX_CONDITION_TREE_READS} readings of the policy to find their combinations`,
+};
+
 type Reading =
   | { kind: 'none' }
   | { kind: 'failed'; reason: string }
@@ -392,8 +437,8 @@ interface Variants {
   readings: { forced: ReadonlyMap<string, boolean>; reading: Reading }[];
   /** The conditions not known read both ways (name -> why not known). */
   conditions: ReadonlyMap<string, string>;
-  /** Read all true and all false only (beyond the bound), not with every combination. */
-  partial?: boolean;
+  /** Read all true and all false only (beyond a bound: which), not with every combination. */
+  partial?: PartialReading;
 }
 
 export interface DocumentSpec {

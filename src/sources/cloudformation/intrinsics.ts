@@ -145,6 +145,11 @@ function intrinsicOf(v: Record<string, unknown>): string | undefined {
   return (INTRINSICS.has(k) && k !== 'Condition') || k.startsWith('Fn::') ? k : undefined;
 }
 
+/** Conditions given values as a text that is the same for the same values (a cache's key). */
+function sortedKey(values: ReadonlyMap<string, boolean>): string {
+  return JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** The Unknown inside a value, if it is one (or an unknown tag). */
 export function asUnknown(v: unknown): Unknown | undefined {
   if (v instanceof Unknown) return v;
@@ -174,6 +179,11 @@ export class Evaluator {
   readonly unknownIfConditions = new Map<string, string>();
   /** Conditions given a value for one reading of a document (each of their branches in turn). */
   private forced: ReadonlyMap<string, boolean> | undefined;
+  /**
+   * The conditions the resource whose policies are read is created under, not known offline: true
+   * then (it exists only when they are), whatever is begun meanwhile (assuming()).
+   */
+  private assumed: ReadonlyMap<string, boolean> | undefined;
   /** Parameters (and the stack's region) given a value while possible() tries them. */
   private overrides: ReadonlyMap<string, string> | undefined;
   /** While possible() tries values: no problem or cycle reported (they were, when first met). */
@@ -205,6 +215,30 @@ export class Evaluator {
     this.forced = forced;
     this.unknownIfConditions.clear();
   }
+
+  /**
+   * Runs `f` with these conditions (a resource's own, not known offline) read as the values given,
+   * and possible() only with them so (`!If [IsProd, …]` in a resource of `Condition: IsProd` is
+   * read true; a condition that excludes IsProd, false); with none (undefined), as they are.
+   */
+  assuming<T>(assumed: ReadonlyMap<string, boolean> | undefined, f: () => T): T {
+    const was = { assumed: this.assumed, cache: this.assumedCache, key: this.assumedKey };
+    this.assumed = assumed;
+    this.assumedCache = new Map();
+    this.assumedKey = assumed ? sortedKey(assumed) : '';
+    try {
+      return f();
+    } finally {
+      this.assumed = was.assumed;
+      this.assumedCache = was.cache;
+      this.assumedKey = was.key;
+    }
+  }
+
+  /** The conditions read with the conditions assumed (and none forced): assuming(). */
+  private assumedCache = new Map<string, boolean | Unknown>();
+  /** The conditions assumed as a key of possibleCache. */
+  private assumedKey = '';
 
   /** Unknown text reads as `*` again. */
   endMarking(): void {
@@ -591,11 +625,15 @@ export class Evaluator {
 
   /** A named condition of the template: true, false or unknown. */
   condition(name: string, at: JsonPath | undefined): boolean | Unknown {
-    const f = this.forced?.get(name);
+    const f = this.forced?.get(name) ?? this.assumed?.get(name);
     if (f !== undefined) return f;
+    const given = this.forced !== undefined || this.assumed !== undefined;
     const cached = this.overrides ? this.overrideCache.get(name) : this.conditionCache.get(name);
-    // A condition not known may be known from the conditions given a value (beginVariant).
-    if (cached !== undefined && !(this.forced && cached instanceof Unknown)) return cached;
+    // A condition not known may be known from the conditions given a value (beginVariant, assuming).
+    if (cached !== undefined && !(given && cached instanceof Unknown)) return cached;
+    const assumedOnly = !this.overrides && !this.forced && this.assumed !== undefined;
+    const had = assumedOnly ? this.assumedCache.get(name) : undefined;
+    if (had !== undefined) return had;
     const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
     if (!Object.hasOwn(conds, name)) return this.bad(`condition ${name} is not defined in Conditions`, at);
     const v = this.guard(
@@ -606,7 +644,8 @@ export class Evaluator {
     // (an Unknown from the budget of a condition read around this one is not its own: not kept)
     if (this.conditionDepth > 0 && v instanceof Unknown && v.reason.startsWith(CONDITION_BUDGET)) return v;
     if (this.overrides) this.overrideCache.set(name, v);
-    else if (!this.forced) this.conditionCache.set(name, v);
+    else if (!given) this.conditionCache.set(name, v);
+    else if (assumedOnly) this.assumedCache.set(name, v);
     return v;
   }
 
@@ -619,15 +658,76 @@ export class Evaluator {
    * true is not possible. True when it cannot tell (a condition resting on another value not known,
    * or more than MAX_VALUATIONS values to try).
    */
-  possible(forced: ReadonlyMap<string, boolean>): boolean {
-    // (the same for every document of the template)
-    const key = JSON.stringify([...forced].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  possible(given: ReadonlyMap<string, boolean>): boolean {
+    const key = sortedKey(given);
+    if (!this.assumed) return this.possibleAs(key, given);
+    // With the conditions assumed (assuming()) that refer to a name these do: one that does not
+    // cannot exclude any of their values, and left out, the answer is shared with every resource.
+    // (One linked through another resource's value is left out: nothing is excluded that way.)
+    const asked = `${this.assumedKey}\u0000${key}`;
+    let known = this.assumedPossible.get(asked);
+    if (known === undefined) {
+      const names = new Set([...given.keys()].flatMap((n) => [...this.conditionRefs(n)]));
+      const related = [...this.assumed].filter(([n]) => [...this.conditionRefs(n)].some((x) => names.has(x)));
+      const forced = related.length > 0 ? new Map([...related, ...given]) : given;
+      known = this.possibleAs(forced === given ? key : sortedKey(forced), forced);
+      this.assumedPossible.set(asked, known);
+    }
+    return known;
+  }
+
+  /** possible() of these conditions (their sortedKey), the same for every document of the template. */
+  private possibleAs(key: string, forced: ReadonlyMap<string, boolean>): boolean {
     let known = this.possibleCache.get(key);
     if (known === undefined) this.possibleCache.set(key, (known = this.tryValues(forced)));
     return known;
   }
 
+  /** possible() with the conditions assumed (their key first). */
+  private readonly assumedPossible = new Map<string, boolean>();
   private readonly possibleCache = new Map<string, boolean>();
+
+  /**
+   * The names a condition refers to (`Ref`, `${X}` of an `Fn::Sub`, the resource of an
+   * `Fn::GetAtt`), through the conditions it names: what possible() may find it linked by.
+   */
+  private conditionRefs(name: string): ReadonlySet<string> {
+    let refs = this.refsCache.get(name);
+    if (refs) return refs;
+    refs = new Set<string>();
+    this.refsCache.set(name, refs);
+    const conds = isObject(this.template.Conditions) ? this.template.Conditions : {};
+    const seen = new Set<unknown>();
+    const walk = (v: unknown, depth: number): void => {
+      if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null || seen.has(v)) return;
+      seen.add(v);
+      if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'Condition' && typeof x === 'string' && Object.hasOwn(conds, x)) {
+          for (const r of this.conditionRefs(x)) refs.add(r);
+          continue;
+        }
+        const text = k === 'Fn::Sub' ? (Array.isArray(x) ? x[0] : x) : undefined;
+        if (typeof text === 'string')
+          for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) refs.add(m[1]!.trim());
+        if (k === 'Ref' && typeof x === 'string') refs.add(x);
+        const att =
+          k === 'Fn::GetAtt'
+            ? Array.isArray(x)
+              ? x[0]
+              : typeof x === 'string'
+                ? x.split('.')[0]
+                : undefined
+            : undefined;
+        if (typeof att === 'string') refs.add(att);
+        walk(x, depth + 1);
+      }
+    };
+    if (Object.hasOwn(conds, name)) walk(conds[name], 0);
+    return refs;
+  }
+
+  private readonly refsCache = new Map<string, Set<string>>();
   /** The conditions evaluated with the parameter values possible() tries now. */
   private readonly overrideCache = new Map<string, boolean | Unknown>();
 
@@ -779,6 +879,7 @@ export class Evaluator {
     for (const o of options) if ((count *= o.length) > MAX_VALUATIONS) return true;
     const was = {
       forced: this.forced,
+      assumed: this.assumed,
       overrides: this.overrides,
       quiet: this.quiet,
       marking: this.marking,
@@ -787,6 +888,7 @@ export class Evaluator {
     };
     let spent = 0;
     this.forced = undefined;
+    this.assumed = undefined;
     this.quiet = true;
     this.marking = false;
     try {
@@ -815,6 +917,7 @@ export class Evaluator {
       return false;
     } finally {
       this.forced = was.forced;
+      this.assumed = was.assumed;
       this.overrides = was.overrides;
       this.overrideCache.clear();
       this.quiet = was.quiet;

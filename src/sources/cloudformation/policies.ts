@@ -16,7 +16,6 @@ import {
   samEventPolicyName,
   samDestinationPolicy,
   samIntrinsic,
-  samMerge,
   samPolicyEntry,
   samTruthy,
 } from './sam.js';
@@ -400,13 +399,17 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     }
     // (SAM adds them to the role it makes, as the Policies)
     if (roleNote) for (const rec of this.policies.slice(implicit)) (rec.approximate ??= []).push(roleNote);
-    if (r.props.AssumeRolePolicyDocument !== undefined)
+    // (a function's own merged with the Globals one, a property of both: globals.py; a state
+    // machine has none, stepfunctions/generators.py: its role's trust, samDefaultTrust)
+    const trust =
+      r.type === 'AWS::Serverless::Function' ? this.samMerged(r, 'AssumeRolePolicyDocument') : undefined;
+    if (trust)
       this.docRecord({
         owner: r.logicalId,
         address: `${r.logicalId}.AssumeRolePolicyDocument`,
         kind: 'trust',
-        raw: r.props.AssumeRolePolicyDocument,
-        path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
+        raw: trust.value,
+        path: trust.path,
       });
   }
 
@@ -660,25 +663,6 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
   }
 
   /**
-   * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
-   * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
-   * where it is written (its own, else the Globals one). Undefined when neither is given.
-   */
-  protected samMerged(r: Resource, name: string): { value: unknown; path: JsonPath } | undefined {
-    const globals =
-      r.type === 'AWS::Serverless::Function' &&
-      isObject(this.root.Globals) &&
-      isObject(this.root.Globals.Function)
-        ? this.root.Globals.Function[name]
-        : undefined;
-    const value = samMerge(globals, r.props[name], this.languageExtensions());
-    if (value === undefined) return undefined;
-    const path =
-      r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
-    return { value, path };
-  }
-
-  /**
    * Whether SAM finds a function property set (`if self.VpcConfig:` in `_construct_role`: its value
    * merged with the Globals one, samMerged, as written: an intrinsic function is set whatever it
    * gives, samTruthy), each way it may be with the conditions not known that choose it. With
@@ -720,12 +704,6 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       value: a.value === NO_VALUE ? NO_VALUE : read(a.value),
       conditions: a.conditions,
     }));
-  }
-
-  /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
-  protected languageExtensions(): boolean {
-    const t = this.root.Transform;
-    return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
   }
 
   /** Whether a value is a Ref to a parameter of the template. */

@@ -15,6 +15,7 @@ import { resourceName } from './resources.js';
 import {
   SAM_BASIC_POLICY_ARN,
   SAM_DURABLE_POLICY_ARN,
+  SAM_TRUSTED_SERVICE,
   SAM_VPC_POLICY_ARN,
   SAM_XRAY_POLICY_ARN,
   samIntrinsic,
@@ -329,126 +330,129 @@ export class Analyzer extends PolicyAnalyzer {
   }
 
   linkPrincipals(live: Resource[]): void {
-    for (const r of live) {
-      const P = [...r.path, 'Properties'];
-      const own = (this.recordsOf.get(r.logicalId) ?? []).filter((x) => x.kind === 'identity');
-      if (PRINCIPAL_TYPES[r.type]) {
-        const p = this.principal(r)!;
-        p.record.policyIds.push(...own.map((x) => x.id));
-        this.linkTrust(p, r.logicalId);
-        // (a list, or an item, chosen by a condition not known: the policies of both branches)
-        for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
-          for (const it of this.items(whole.value, whole.path))
-            for (const one of this.alternatives(it.value))
-              this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
-        if (r.type === 'AWS::IAM::User')
-          for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group')) this.member(p, g);
-      }
-      if (SAM_FUNCTIONS.has(r.type)) {
-        const roleRes = this.resources.get(`${r.logicalId}Role`);
-        let role: PrincipalEntry | undefined;
-        if (roleRes?.implicitFor === r.logicalId) {
-          // (made for a Role an Fn::If may leave out: none when the Role is surely given)
-          if (this.roleGiven(r)) continue;
-          role = this.principal(roleRes);
-        } else {
-          const targets = this.targets([r.props.Role], [...P, 'Role'], 'role');
-          role = targets[0];
-          if (!role) {
-            // Its Role is an ARN or name from elsewhere: the function's policies are not used by SAM.
-            continue;
-          }
+    for (const r of live) this.asCreated(r, () => this.linkOne(r));
+  }
+
+  /** What `r` attaches, and to what it is attached (linkPrincipals). */
+  private linkOne(r: Resource): void {
+    const P = [...r.path, 'Properties'];
+    const own = (this.recordsOf.get(r.logicalId) ?? []).filter((x) => x.kind === 'identity');
+    if (PRINCIPAL_TYPES[r.type]) {
+      const p = this.principal(r)!;
+      p.record.policyIds.push(...own.map((x) => x.id));
+      this.linkTrust(p, r.logicalId);
+      // (a list, or an item, chosen by a condition not known: the policies of both branches)
+      for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
+        for (const it of this.items(whole.value, whole.path))
+          for (const one of this.alternatives(it.value))
+            this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
+      if (r.type === 'AWS::IAM::User')
+        for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group')) this.member(p, g);
+    }
+    if (SAM_FUNCTIONS.has(r.type)) {
+      const roleRes = this.resources.get(`${r.logicalId}Role`);
+      let role: PrincipalEntry | undefined;
+      if (roleRes?.implicitFor === r.logicalId) {
+        // (made for a Role an Fn::If may leave out: none when the Role is surely given)
+        if (this.roleGiven(r)) return;
+        role = this.principal(roleRes);
+      } else {
+        const targets = this.targets([r.props.Role], [...P, 'Role'], 'role');
+        role = targets[0];
+        if (!role) {
+          // Its Role is an ARN or name from elsewhere: the function's policies are not used by SAM.
+          return;
         }
-        if (!role) continue;
-        role.record.policyIds.push(...own.map((x) => x.id));
-        if (roleRes?.implicitFor === r.logicalId) {
-          // (the role SAM makes has the function's AssumeRolePolicyDocument, when written)
-          this.linkTrust(role, r.logicalId);
-          // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
-          if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
-          else this.samStateMachineTracing(r, role);
-          const raw = r.props.Policies;
-          // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
-          const entries =
-            typeof raw === 'string'
-              ? [{ value: raw, path: [...P, 'Policies'], conditions: [] as string[] }]
-              : this.listsOf(raw, [...P, 'Policies']).flatMap((l) =>
-                  this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })),
-                );
-          for (const it of entries) {
-            const first = samPolicyEntry(it.value);
-            const values =
-              first.kind === 'expression'
-                ? this.alternatives(first.value).map((a) => ({
-                    value: a.value,
-                    conditions: [...it.conditions, ...a.conditions],
-                  }))
-                : [{ value: it.value, conditions: it.conditions }];
-            for (const { value, conditions } of values) {
-              let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
-              if (e.kind === 'expression') {
-                const v = this.ev.eval(e.value);
-                if (v === NO_VALUE || asUnknown(v)) continue;
-                e = samPolicyEntry(v);
-              }
-              if (e.kind === 'managed') this.attach(role, this.managedIds(e.value, it.path), conditions);
+      }
+      if (!role) return;
+      role.record.policyIds.push(...own.map((x) => x.id));
+      if (roleRes?.implicitFor === r.logicalId) {
+        // (the role SAM makes has the function's AssumeRolePolicyDocument, when written; else the
+        // one SAM writes)
+        this.linkTrust(role, r.logicalId);
+        if (!role.record.trustIds) role.record.trustServices = [SAM_TRUSTED_SERVICE[r.type]!];
+        // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
+        if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
+        else this.samStateMachineTracing(r, role);
+        const raw = r.props.Policies;
+        // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
+        const entries =
+          typeof raw === 'string'
+            ? [{ value: raw, path: [...P, 'Policies'], conditions: [] as string[] }]
+            : this.listsOf(raw, [...P, 'Policies']).flatMap((l) =>
+                this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })),
+              );
+        for (const it of entries) {
+          const first = samPolicyEntry(it.value);
+          const values =
+            first.kind === 'expression'
+              ? this.alternatives(first.value).map((a) => ({
+                  value: a.value,
+                  conditions: [...it.conditions, ...a.conditions],
+                }))
+              : [{ value: it.value, conditions: it.conditions }];
+          for (const { value, conditions } of values) {
+            let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
+            if (e.kind === 'expression') {
+              const v = this.ev.eval(e.value);
+              if (v === NO_VALUE || asUnknown(v)) continue;
+              e = samPolicyEntry(v);
             }
+            if (e.kind === 'managed') this.attach(role, this.managedIds(e.value, it.path), conditions);
           }
         }
       }
-      const attach: [string, PrincipalRecord['type']][] =
-        r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy'
-          ? [
-              ['Roles', 'role'],
-              ['Users', 'user'],
-              ['Groups', 'group'],
-            ]
-          : r.type === 'AWS::IAM::RolePolicy'
-            ? [['RoleName', 'role']]
-            : r.type === 'AWS::IAM::UserPolicy'
-              ? [['UserName', 'user']]
-              : r.type === 'AWS::IAM::GroupPolicy'
-                ? [['GroupName', 'group']]
-                : [];
-      for (const [prop, type] of attach) {
-        const raw = r.props[prop];
-        for (const p of this.targets(
-          Array.isArray(raw) || raw === undefined ? raw : [raw],
-          [...P, prop],
-          type,
-        )) {
-          p.record.policyIds.push(...own.map((x) => x.id));
-          // (surely attached, when neither may not be created: no note that it may not be)
-          // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
-          if (
-            !this.unknownCondition(r) &&
-            !this.unknownCondition(p.resource) &&
-            !JSON.stringify(raw ?? null).includes('"Fn::If"')
-          )
-            for (const x of own) this.attachNotes.set(x.id, null);
-        }
+    }
+    const attach: [string, PrincipalRecord['type']][] =
+      r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy'
+        ? [
+            ['Roles', 'role'],
+            ['Users', 'user'],
+            ['Groups', 'group'],
+          ]
+        : r.type === 'AWS::IAM::RolePolicy'
+          ? [['RoleName', 'role']]
+          : r.type === 'AWS::IAM::UserPolicy'
+            ? [['UserName', 'user']]
+            : r.type === 'AWS::IAM::GroupPolicy'
+              ? [['GroupName', 'group']]
+              : [];
+    for (const [prop, type] of attach) {
+      const raw = r.props[prop];
+      for (const p of this.targets(
+        Array.isArray(raw) || raw === undefined ? raw : [raw],
+        [...P, prop],
+        type,
+      )) {
+        p.record.policyIds.push(...own.map((x) => x.id));
+        // (surely attached, when neither may not be created: no note that it may not be)
+        // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
+        if (
+          !this.unknownCondition(r) &&
+          !this.unknownCondition(p.resource) &&
+          !JSON.stringify(raw ?? null).includes('"Fn::If"')
+        )
+          for (const x of own) this.attachNotes.set(x.id, null);
       }
-      if (r.type === 'AWS::SSO::PermissionSet') this.permissionSetPolicies(r);
-      // (a SAM connector not read: held by its source's role, the one SAM makes or an IAM role)
-      for (const c of this.samConnectors(r)) {
-        const source = c.source === undefined ? undefined : this.resources.get(c.source);
-        const made =
-          source && SAM_FUNCTIONS.has(source.type)
-            ? this.resources.get(`${source.logicalId}Role`)
-            : undefined;
-        const holder = made?.implicitFor === source?.logicalId ? made : source;
-        const p =
-          holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
-            ? this.principal(holder)
-            : undefined;
-        const rec = this.policies.find((x) => x.address === c.address && x.status === 'unresolved');
-        if (p && rec) p.record.policyIds.push(rec.id);
-      }
-      if (r.type === 'AWS::IAM::UserToGroupAddition') {
-        const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');
-        for (const u of this.targets(r.props.Users, [...P, 'Users'], 'user'))
-          for (const g of groups) this.member(u, g);
-      }
+    }
+    if (r.type === 'AWS::SSO::PermissionSet') this.permissionSetPolicies(r);
+    // (a SAM connector not read: held by its source's role, the one SAM makes or an IAM role)
+    for (const c of this.samConnectors(r)) {
+      const source = c.source === undefined ? undefined : this.resources.get(c.source);
+      const made =
+        source && SAM_FUNCTIONS.has(source.type) ? this.resources.get(`${source.logicalId}Role`) : undefined;
+      const holder = made?.implicitFor === source?.logicalId ? made : source;
+      const p =
+        holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
+          ? this.principal(holder)
+          : undefined;
+      const rec = this.policies.find((x) => x.address === c.address && x.status === 'unresolved');
+      if (p && rec) p.record.policyIds.push(rec.id);
+    }
+    if (r.type === 'AWS::IAM::UserToGroupAddition') {
+      const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');
+      for (const u of this.targets(r.props.Users, [...P, 'Users'], 'user'))
+        for (const g of groups) this.member(u, g);
     }
   }
 
@@ -511,7 +515,7 @@ export class Analyzer extends PolicyAnalyzer {
           `created only when its condition ${r.condition} is true, which it is not as read (the parameters at their defaults, the partition aws): its policies are not audited (a stack deployed with other values has them)`,
         );
     // Every record first (in the template's order): principals and attachments refer to them.
-    for (const r of live) this.policiesOf(r);
+    for (const r of live) this.asCreated(r, () => this.policiesOf(r));
     this.noteConditions(live);
     this.linkPrincipals(live);
     return this.finish();

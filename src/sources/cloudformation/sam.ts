@@ -82,6 +82,17 @@ export const SAM_DURABLE_POLICY_ARN =
 export const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
 /**
+ * The service the role SAM makes trusts when no AssumeRolePolicyDocument is given: a function's
+ * (sam_resources.py `_construct_role`: IAMRolePolicies.lambda_assume_role_policy), a state
+ * machine's (stepfunctions/generators.py `_construct_role`: stepfunctions_assume_role_policy,
+ * always).
+ */
+export const SAM_TRUSTED_SERVICE: Readonly<Record<string, string>> = {
+  'AWS::Serverless::Function': 'lambda.amazonaws.com',
+  'AWS::Serverless::StateMachine': 'states.amazonaws.com',
+};
+
+/**
  * A SAM map whose `Type` chooses the policy SAM generates (a DeadLetterQueue, a destination), as
  * evaluated: itself when it is a map with a known Type; NO_VALUE when it gives none (left out, not
  * a map); an Unknown when it or its Type (`what`) is not known.
@@ -339,9 +350,11 @@ export function samEventPolicy(type: unknown, props: Record<string, unknown>, no
       }
     if (statements.length === 0) return NO_VALUE;
   } else if (type === 'SelfManagedKafka') {
+    // (pull.py SelfManagedKafka.get_policy_statements: `len(self.Topics) != 1` of the value as
+    // written, so an intrinsic function, a map of one key, is one topic: `Topics: !Ref Param`)
     const topics = props.Topics;
-    if (!truthy(props.KafkaBootstrapServers) || !Array.isArray(topics) || topics.length !== 1 || !truthy(sac))
-      return NO_VALUE;
+    const one = Array.isArray(topics) ? topics.length === 1 : samIntrinsic(topics);
+    if (!truthy(props.KafkaBootstrapServers) || !one || !truthy(sac)) return NO_VALUE;
     const auth = kafkaAuth(sac);
     if (auth === NO_VALUE || auth instanceof Unknown) return auth;
     const registry = schemaRegistryStatements(props.SchemaRegistryConfig, notes);
