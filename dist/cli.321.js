@@ -7154,10 +7154,15 @@ function roleTrust(inputs) {
                     r.status === 'resolved' &&
                     (principal.trustIds ? principal.trustIds.includes(r.id) : r.address === principal.id))
                 : undefined;
+            // (a role whose trust its maker writes, with no record of it: those services)
+            const t = trust
+                ? trustPrincipals(trust.document)
+                : principal.trustServices
+                    ? { services: principal.trustServices, accounts: [] }
+                    : undefined;
             // A role whose trust is not known says nothing (the file's trust policies are read instead).
-            if (principal.type === 'role' && !trust)
+            if (principal.type === 'role' && !t)
                 continue;
-            const t = trust ? trustPrincipals(trust.document) : undefined;
             for (const id of principal.policyIds) {
                 const e = entry(id);
                 if (!t) {
@@ -21758,6 +21763,10 @@ function intrinsicOf(v) {
     // Any other `Fn::` (Fn::ForEach, Fn::Contains of Rules, a typo) is said to be unsupported.
     return (INTRINSICS.has(k) && k !== 'Condition') || k.startsWith('Fn::') ? k : undefined;
 }
+/** Conditions given values as a text that is the same for the same values (a cache's key). */
+function sortedKey(values) {
+    return JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 /** The Unknown inside a value, if it is one (or an unknown tag). */
 function asUnknown(v) {
     if (v instanceof Unknown)
@@ -21792,6 +21801,11 @@ class Evaluator {
     unknownIfConditions = new Map();
     /** Conditions given a value for one reading of a document (each of their branches in turn). */
     forced;
+    /**
+     * The conditions the resource whose policies are read is created under, not known offline: true
+     * then (it exists only when they are), whatever is begun meanwhile (assuming()).
+     */
+    assumed;
     /** Parameters (and the stack's region) given a value while possible() tries them. */
     overrides;
     /** While possible() tries values: no problem or cycle reported (they were, when first met). */
@@ -21821,6 +21835,29 @@ class Evaluator {
         this.forced = forced;
         this.unknownIfConditions.clear();
     }
+    /**
+     * Runs `f` with these conditions (a resource's own, not known offline) read as the values given,
+     * and possible() only with them so (`!If [IsProd, …]` in a resource of `Condition: IsProd` is
+     * read true; a condition that excludes IsProd, false); with none (undefined), as they are.
+     */
+    assuming(assumed, f) {
+        const was = { assumed: this.assumed, cache: this.assumedCache, key: this.assumedKey };
+        this.assumed = assumed;
+        this.assumedCache = new Map();
+        this.assumedKey = assumed ? sortedKey(assumed) : '';
+        try {
+            return f();
+        }
+        finally {
+            this.assumed = was.assumed;
+            this.assumedCache = was.cache;
+            this.assumedKey = was.key;
+        }
+    }
+    /** The conditions read with the conditions assumed (and none forced): assuming(). */
+    assumedCache = new Map();
+    /** The conditions assumed as a key of possibleCache. */
+    assumedKey = '';
     /** Unknown text reads as `*` again. */
     endMarking() {
         this.marking = false;
@@ -22230,13 +22267,18 @@ class Evaluator {
     }
     /** A named condition of the template: true, false or unknown. */
     condition(name, at) {
-        const f = this.forced?.get(name);
+        const f = this.forced?.get(name) ?? this.assumed?.get(name);
         if (f !== undefined)
             return f;
+        const given = this.forced !== undefined || this.assumed !== undefined;
         const cached = this.overrides ? this.overrideCache.get(name) : this.conditionCache.get(name);
-        // A condition not known may be known from the conditions given a value (beginVariant).
-        if (cached !== undefined && !(this.forced && cached instanceof Unknown))
+        // A condition not known may be known from the conditions given a value (beginVariant, assuming).
+        if (cached !== undefined && !(given && cached instanceof Unknown))
             return cached;
+        const assumedOnly = !this.overrides && !this.forced && this.assumed !== undefined;
+        const had = assumedOnly ? this.assumedCache.get(name) : undefined;
+        if (had !== undefined)
+            return had;
         const conds = (0,json_lines/* isObject */.Gv)(this.template.Conditions) ? this.template.Conditions : {};
         if (!Object.hasOwn(conds, name))
             return this.bad(`condition ${name} is not defined in Conditions`, at);
@@ -22246,8 +22288,10 @@ class Evaluator {
             return v;
         if (this.overrides)
             this.overrideCache.set(name, v);
-        else if (!this.forced)
+        else if (!given)
             this.conditionCache.set(name, v);
+        else if (assumedOnly)
+            this.assumedCache.set(name, v);
         return v;
     }
     /**
@@ -22259,15 +22303,81 @@ class Evaluator {
      * true is not possible. True when it cannot tell (a condition resting on another value not known,
      * or more than MAX_VALUATIONS values to try).
      */
-    possible(forced) {
-        // (the same for every document of the template)
-        const key = JSON.stringify([...forced].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    possible(given) {
+        const key = sortedKey(given);
+        if (!this.assumed)
+            return this.possibleAs(key, given);
+        // With the conditions assumed (assuming()) that refer to a name these do: one that does not
+        // cannot exclude any of their values, and left out, the answer is shared with every resource.
+        // (One linked through another resource's value is left out: nothing is excluded that way.)
+        const asked = `${this.assumedKey}\u0000${key}`;
+        let known = this.assumedPossible.get(asked);
+        if (known === undefined) {
+            const names = new Set([...given.keys()].flatMap((n) => [...this.conditionRefs(n)]));
+            const related = [...this.assumed].filter(([n]) => [...this.conditionRefs(n)].some((x) => names.has(x)));
+            const forced = related.length > 0 ? new Map([...related, ...given]) : given;
+            known = this.possibleAs(forced === given ? key : sortedKey(forced), forced);
+            this.assumedPossible.set(asked, known);
+        }
+        return known;
+    }
+    /** possible() of these conditions (their sortedKey), the same for every document of the template. */
+    possibleAs(key, forced) {
         let known = this.possibleCache.get(key);
         if (known === undefined)
             this.possibleCache.set(key, (known = this.tryValues(forced)));
         return known;
     }
+    /** possible() with the conditions assumed (their key first). */
+    assumedPossible = new Map();
     possibleCache = new Map();
+    /**
+     * The names a condition refers to (`Ref`, `${X}` of an `Fn::Sub`, the resource of an
+     * `Fn::GetAtt`), through the conditions it names: what possible() may find it linked by.
+     */
+    conditionRefs(name) {
+        let refs = this.refsCache.get(name);
+        if (refs)
+            return refs;
+        refs = new Set();
+        this.refsCache.set(name, refs);
+        const conds = (0,json_lines/* isObject */.Gv)(this.template.Conditions) ? this.template.Conditions : {};
+        const seen = new Set();
+        const walk = (v, depth) => {
+            if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null || seen.has(v))
+                return;
+            seen.add(v);
+            if (Array.isArray(v))
+                return v.forEach((x) => walk(x, depth + 1));
+            for (const [k, x] of Object.entries(v)) {
+                if (k === 'Condition' && typeof x === 'string' && Object.hasOwn(conds, x)) {
+                    for (const r of this.conditionRefs(x))
+                        refs.add(r);
+                    continue;
+                }
+                const text = k === 'Fn::Sub' ? (Array.isArray(x) ? x[0] : x) : undefined;
+                if (typeof text === 'string')
+                    for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g))
+                        refs.add(m[1].trim());
+                if (k === 'Ref' && typeof x === 'string')
+                    refs.add(x);
+                const att = k === 'Fn::GetAtt'
+                    ? Array.isArray(x)
+                        ? x[0]
+                        : typeof x === 'string'
+                            ? x.split('.')[0]
+                            : undefined
+                    : undefined;
+                if (typeof att === 'string')
+                    refs.add(att);
+                walk(x, depth + 1);
+            }
+        };
+        if (Object.hasOwn(conds, name))
+            walk(conds[name], 0);
+        return refs;
+    }
+    refsCache = new Map();
     /** The conditions evaluated with the parameter values possible() tries now. */
     overrideCache = new Map();
     tryValues(forced) {
@@ -22433,6 +22543,7 @@ class Evaluator {
                 return true;
         const was = {
             forced: this.forced,
+            assumed: this.assumed,
             overrides: this.overrides,
             quiet: this.quiet,
             marking: this.marking,
@@ -22441,6 +22552,7 @@ class Evaluator {
         };
         let spent = 0;
         this.forced = undefined;
+        this.assumed = undefined;
         this.quiet = true;
         this.marking = false;
         try {
@@ -22472,6 +22584,7 @@ class Evaluator {
         }
         finally {
             this.forced = was.forced;
+            this.assumed = was.assumed;
             this.overrides = was.overrides;
             this.overrideCache.clear();
             this.quiet = was.quiet;
@@ -22978,6 +23091,16 @@ const SAM_BASIC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasi
 const SAM_DURABLE_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy';
 const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 /**
+ * The service the role SAM makes trusts when no AssumeRolePolicyDocument is given: a function's
+ * (sam_resources.py `_construct_role`: IAMRolePolicies.lambda_assume_role_policy), a state
+ * machine's (stepfunctions/generators.py `_construct_role`: stepfunctions_assume_role_policy,
+ * always).
+ */
+const SAM_TRUSTED_SERVICE = {
+    'AWS::Serverless::Function': 'lambda.amazonaws.com',
+    'AWS::Serverless::StateMachine': 'states.amazonaws.com',
+};
+/**
  * A SAM map whose `Type` chooses the policy SAM generates (a DeadLetterQueue, a destination), as
  * evaluated: itself when it is a map with a known Type; NO_VALUE when it gives none (left out, not
  * a map); an Unknown when it or its Type (`what`) is not known.
@@ -23243,8 +23366,11 @@ function samEventPolicy(type, props, notes) {
             return NO_VALUE;
     }
     else if (type === 'SelfManagedKafka') {
+        // (pull.py SelfManagedKafka.get_policy_statements: `len(self.Topics) != 1` of the value as
+        // written, so an intrinsic function, a map of one key, is one topic: `Topics: !Ref Param`)
         const topics = props.Topics;
-        if (!truthy(props.KafkaBootstrapServers) || !Array.isArray(topics) || topics.length !== 1 || !truthy(sac))
+        const one = Array.isArray(topics) ? topics.length === 1 : samIntrinsic(topics);
+        if (!truthy(props.KafkaBootstrapServers) || !one || !truthy(sac))
             return NO_VALUE;
         const auth = kafkaAuth(sac);
         if (auth === NO_VALUE || auth instanceof Unknown)
@@ -23502,6 +23628,7 @@ const MAX_NOTES = 8;
 
 
 
+
 class AnalyzerBase {
     file;
     tpl;
@@ -23570,7 +23697,7 @@ class AnalyzerBase {
             if (!READ_TRANSFORMS.has(name))
                 this.notRead(`Transform ${name}`, ['Transform'], `the macro ${name} processes the template at deploy time: what it adds or changes, IAM policies included, is not read (the template is read as written)`);
         if (transforms(root).includes('AWS::Serverless-2016-10-31'))
-            for (const r of samGenerated([...this.resources.values()]))
+            for (const r of samGenerated([...this.resources.values()], (x, name) => this.samMerged(x, name)?.value))
                 if (!this.resources.has(r.logicalId))
                     this.resources.set(r.logicalId, r);
         this.ev = new Evaluator(root, resourceHooks(this.resources, (chain) => this.cycle(chain), (message, at) => this.error(message, at)), (v) => tpl.originOf(v));
@@ -23612,19 +23739,54 @@ class AnalyzerBase {
                 : undefined;
         this.error(`circular reference: ${chain.join(' -> ')}; the values on the cycle are read as unknown`, at);
     }
+    /**
+     * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
+     * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
+     * where it is written (its own, else the Globals one). Undefined when neither is given.
+     */
+    samMerged(r, name) {
+        const globals = r.type === 'AWS::Serverless::Function' &&
+            (0,json_lines/* isObject */.Gv)(this.root.Globals) &&
+            (0,json_lines/* isObject */.Gv)(this.root.Globals.Function)
+            ? this.root.Globals.Function[name]
+            : undefined;
+        const value = samMerge(globals, r.props[name], this.languageExtensions());
+        if (value === undefined)
+            return undefined;
+        const path = r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
+        return { value, path };
+    }
+    /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
+    languageExtensions() {
+        const t = this.root.Transform;
+        return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
+    }
     /** True unless the resource's Condition is false with the parameters' defaults. */
     exists(r) {
         if (!r.condition)
             return true;
-        const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+        const c = this.ownCondition(r.condition, r);
         return c instanceof Unknown ? true : c;
     }
     /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
     unknownCondition(r) {
         if (!r.condition)
             return undefined;
-        const c = this.ev.condition(r.condition, [...r.path, 'Condition']);
+        const c = this.ownCondition(r.condition, r);
         return c instanceof Unknown ? { name: r.condition, why: c.reason } : undefined;
+    }
+    /** A resource's Condition as the template has it, not as assumed while another's policies are read. */
+    ownCondition(name, r) {
+        return this.ev.assuming(undefined, () => this.ev.condition(name, [...r.path, 'Condition']));
+    }
+    /**
+     * Runs `f` (the reading of what `r` holds or attaches) with its Condition, when not known
+     * offline, true: `r` exists only then, so `!If [IsProd, !Ref AWS::NoValue, {…iam:*…}]` in a
+     * resource of `Condition: IsProd` grants nothing.
+     */
+    asCreated(r, f) {
+        const c = this.unknownCondition(r);
+        return this.ev.assuming(c ? new Map([[c.name, true]]) : undefined, f);
     }
     /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
     chosen(raw) {
@@ -23726,11 +23888,14 @@ function transforms(root) {
 }
 /**
  * Resources SAM makes that a template may refer to (what they stand for: resources.ts): the API
- * of its functions' `Api` and `HttpApi` events without an API of their own (`ServerlessRestApi`,
- * `ServerlessHttpApi`), and a function's alias and version with `AutoPublishAlias`
- * (`MyFn.Alias`, `MyFn.Version`, and the alias's own id `MyFnAlias<name>`).
+ * of its functions' `Api` and `HttpApi` events and its state machines' `Api` events without an API
+ * of their own (`ServerlessRestApi`, `ServerlessHttpApi`), and a function's alias and version with
+ * `AutoPublishAlias`, its own or its Globals one (`MyFn.Alias`, `MyFn.Version`, and the alias's own
+ * id `MyFnAlias<name>`).
  */
-function samGenerated(resources) {
+function samGenerated(resources, 
+/** A function's property merged with its Globals one, as SAM reads it (samMerged). */
+merged) {
     const out = [];
     const made = (logicalId, type, r, props = {}) => out.push({
         logicalId,
@@ -23742,8 +23907,9 @@ function samGenerated(resources) {
         ...(r.condition && logicalId.startsWith(r.logicalId) ? { condition: r.condition } : {}),
     });
     for (const r of resources) {
-        if (r.type !== 'AWS::Serverless::Function')
+        if (!SAM_FUNCTIONS.has(r.type))
             continue;
+        // (a state machine's Api event too, stepfunctions/events.py Api; it has no HttpApi event)
         const events = (0,json_lines/* isObject */.Gv)(r.props.Events) ? Object.values(r.props.Events) : [];
         for (const e of events) {
             if (!(0,json_lines/* isObject */.Gv)(e))
@@ -23751,10 +23917,13 @@ function samGenerated(resources) {
             const own = (0,json_lines/* isObject */.Gv)(e.Properties) ? e.Properties : {};
             if (e.Type === 'Api' && own.RestApiId === undefined)
                 made('ServerlessRestApi', 'AWS::ApiGateway::RestApi', r);
-            if (e.Type === 'HttpApi' && own.ApiId === undefined)
+            if (e.Type === 'HttpApi' && own.ApiId === undefined && r.type === 'AWS::Serverless::Function')
                 made('ServerlessHttpApi', 'AWS::ApiGatewayV2::Api', r);
         }
-        const alias = r.props.AutoPublishAlias;
+        if (r.type !== 'AWS::Serverless::Function')
+            continue;
+        // (its own, else the Globals one: globals.py)
+        const alias = merged(r, 'AutoPublishAlias');
         if (alias === undefined)
             continue;
         const fn = { FunctionName: { Ref: r.logicalId } };
@@ -23839,7 +24008,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             if (!variants.partial && values.size === 1)
                 return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
             return variants.partial
-                ? `condition ${name} is not known (${why}): its branches audited with all the others true or all false only (more than ${MAX_CONDITION_READINGS} combinations of such conditions): an Allow that only some other combination gives is not audited`
+                ? `condition ${name} is not known (${why}): its branches audited with all the others true or all false only (${PARTIAL_WHY[variants.partial]}): an Allow that only some other combination gives is not audited`
                 : `condition ${name} is not known (${why}): both of its branches audited`;
         });
         const notes = [...conditionNotes, ...this.ev.approximations];
@@ -23873,7 +24042,7 @@ class DocumentAnalyzer extends AnalyzerBase {
         return {
             readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
             conditions: v.conditions,
-            ...(v.partial ? { partial: true } : {}),
+            ...(v.partial ? { partial: v.partial } : {}),
         };
     }
     /**
@@ -23881,7 +24050,8 @@ class DocumentAnalyzer extends AnalyzerBase {
      * conditions not known offline, once with each combination of true and false to the conditions
      * each reading consults (a condition read in one branch only is given a value there only: the
      * readings branch as a tree), none the stack cannot have, at most MAX_CONDITION_READINGS; beyond
-     * that, once with all of them true and once with all false (`partial`).
+     * that, or beyond MAX_CONDITION_TREE_READS readings made to find them, once with all of them true
+     * and once with all false (`partial`, saying which bound).
      */
     readings(read) {
         const once = read();
@@ -23898,26 +24068,35 @@ class DocumentAnalyzer extends AnalyzerBase {
         // (read again below as the first of the tree: its notes and unknown parts from there on)
         this.ev.begin(true);
         while (next.length > 0) {
+            // (each reading left to make gives one at least: beyond the bound as soon as they are more)
+            if (readings.length + next.length > MAX_CONDITION_READINGS)
+                return this.bothWays(read, conditions, 'combinations');
+            if (++spent > MAX_CONDITION_TREE_READS)
+                return this.bothWays(read, conditions, 'readings');
             const forced = next.pop();
-            if (++spent > 2 * MAX_CONDITION_READINGS)
-                return this.bothWays(read, conditions);
             this.ev.beginVariant(forced);
             const value = read();
-            let branch;
+            const open = [];
             for (const [name, why] of this.ev.unknownIfConditions) {
                 if (!conditions.has(name))
                     conditions.set(name, why);
-                if (branch === undefined && !forced.has(name))
-                    branch = name;
+                if (!forced.has(name))
+                    open.push(name);
             }
+            const [branch, ...rest] = open;
             if (branch === undefined) {
                 readings.push({ forced, value });
                 continue;
             }
             const both = [true, false].map((b) => new Map([...forced, [branch, b]]));
             const can = both.filter((f) => this.ev.possible(f));
+            const children = can.length > 0 ? can : both;
+            // (one child only: the others decide this condition, and may decide the next ones too; each
+            // so decided counts as the reading it saves)
+            if (children.length === 1)
+                spent += this.implied(children[0], rest);
             // (pushed last to first: the true branch is read first)
-            next.push(...(can.length > 0 ? can : both).reverse());
+            next.push(...children.reverse());
         }
         // In the order of a count in binary with the condition found first the lowest digit, true 0
         // (where a reading gives it no value, as 0): the readings with the most true first, as they
@@ -23933,11 +24112,30 @@ class DocumentAnalyzer extends AnalyzerBase {
         return { readings, conditions };
     }
     /**
+     * `forced` given the one value each of the conditions `consulted` (in turn, up to the first that
+     * may take both) can take with it (C0d0, the same comparison as C0, once C0 is given one), so
+     * that no reading is made to branch on it with one child only (one per condition of each
+     * combination, that tells nothing new). Returns how many were given one.
+     */
+    implied(forced, consulted) {
+        let given = 0;
+        for (const name of consulted) {
+            if (forced.has(name))
+                continue;
+            const can = [true, false].filter((b) => this.ev.possible(new Map([...forced, [name, b]])));
+            if (can.length !== 1)
+                break;
+            forced.set(name, can[0]);
+            given++;
+        }
+        return given;
+    }
+    /**
      * Beyond MAX_CONDITION_READINGS: read with all of the conditions true, then all false, so that
      * each is read both ways (not every combination: an Allow that needs some true and others false
      * is not read, which the notes say); a Deny chosen by one is left out, never read as surely there.
      */
-    bothWays(read, found) {
+    bothWays(read, found, partial) {
         const conditions = new Map(found);
         this.ev.begin(true);
         const readings = [true, false].map((b) => {
@@ -23949,7 +24147,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                     conditions.set(name, why);
             return { forced, value };
         });
-        return { readings, conditions, partial: true };
+        return { readings, conditions, partial };
     }
     /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
     readOnce(o) {
@@ -24134,6 +24332,18 @@ class DocumentAnalyzer extends AnalyzerBase {
  * each reading consults, readings()): 2^6, as many as six conditions each consulted by every one.
  */
 const MAX_CONDITION_READINGS = 64;
+/**
+ * Most readings made to find those combinations, each condition decided by the others without one
+ * (implied()) counted as the reading it saves: bounds the time one document takes. The readings
+ * that branch in two and those that give a combination are at most 2 * MAX_CONDITION_READINGS - 1;
+ * those that branch in one are not bounded by the combinations (IsDev decided by IsProd: one per
+ * combination), so not counted against MAX_CONDITION_READINGS but here.
+ */
+const MAX_CONDITION_TREE_READS = 4 * MAX_CONDITION_READINGS;
+const PARTIAL_WHY = {
+    combinations: `more than ${MAX_CONDITION_READINGS} combinations of such conditions`,
+    readings: `more than ${MAX_CONDITION_TREE_READS} readings of the policy to find their combinations`,
+};
 /**
  * A document read with its unknown parts as markers, its Deny statements never read broader than
  * written (a Deny read as `*` would hide what the policy grants): an unknown item of a Deny's
@@ -24628,13 +24838,16 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         if (roleNote)
             for (const rec of this.policies.slice(implicit))
                 (rec.approximate ??= []).push(roleNote);
-        if (r.props.AssumeRolePolicyDocument !== undefined)
+        // (a function's own merged with the Globals one, a property of both: globals.py; a state
+        // machine has none, stepfunctions/generators.py: its role's trust, samDefaultTrust)
+        const trust = r.type === 'AWS::Serverless::Function' ? this.samMerged(r, 'AssumeRolePolicyDocument') : undefined;
+        if (trust)
             this.docRecord({
                 owner: r.logicalId,
                 address: `${r.logicalId}.AssumeRolePolicyDocument`,
                 kind: 'trust',
-                raw: r.props.AssumeRolePolicyDocument,
-                path: [...r.path, 'Properties', 'AssumeRolePolicyDocument'],
+                raw: trust.value,
+                path: trust.path,
             });
     }
     /**
@@ -24879,23 +25092,6 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         return undefined;
     }
     /**
-     * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
-     * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
-     * where it is written (its own, else the Globals one). Undefined when neither is given.
-     */
-    samMerged(r, name) {
-        const globals = r.type === 'AWS::Serverless::Function' &&
-            (0,json_lines/* isObject */.Gv)(this.root.Globals) &&
-            (0,json_lines/* isObject */.Gv)(this.root.Globals.Function)
-            ? this.root.Globals.Function[name]
-            : undefined;
-        const value = samMerge(globals, r.props[name], this.languageExtensions());
-        if (value === undefined)
-            return undefined;
-        const path = r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
-        return { value, path };
-    }
-    /**
      * Whether SAM finds a function property set (`if self.VpcConfig:` in `_construct_role`: its value
      * merged with the Globals one, samMerged, as written: an intrinsic function is set whatever it
      * gives, samTruthy), each way it may be with the conditions not known that choose it. With
@@ -24939,11 +25135,6 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             value: a.value === NO_VALUE ? NO_VALUE : read(a.value),
             conditions: a.conditions,
         }));
-    }
-    /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
-    languageExtensions() {
-        const t = this.root.Transform;
-        return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
     }
     /** Whether a value is a Ref to a parameter of the template. */
     parameterRef(v) {
@@ -25221,125 +25412,129 @@ class Analyzer extends PolicyAnalyzer {
             (p.record.trustIds ??= []).push(...trust);
     }
     linkPrincipals(live) {
-        for (const r of live) {
-            const P = [...r.path, 'Properties'];
-            const own = (this.recordsOf.get(r.logicalId) ?? []).filter((x) => x.kind === 'identity');
-            if (PRINCIPAL_TYPES[r.type]) {
-                const p = this.principal(r);
-                p.record.policyIds.push(...own.map((x) => x.id));
-                this.linkTrust(p, r.logicalId);
-                // (a list, or an item, chosen by a condition not known: the policies of both branches)
-                for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
-                    for (const it of this.items(whole.value, whole.path))
-                        for (const one of this.alternatives(it.value))
-                            this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
-                if (r.type === 'AWS::IAM::User')
-                    for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group'))
-                        this.member(p, g);
+        for (const r of live)
+            this.asCreated(r, () => this.linkOne(r));
+    }
+    /** What `r` attaches, and to what it is attached (linkPrincipals). */
+    linkOne(r) {
+        const P = [...r.path, 'Properties'];
+        const own = (this.recordsOf.get(r.logicalId) ?? []).filter((x) => x.kind === 'identity');
+        if (PRINCIPAL_TYPES[r.type]) {
+            const p = this.principal(r);
+            p.record.policyIds.push(...own.map((x) => x.id));
+            this.linkTrust(p, r.logicalId);
+            // (a list, or an item, chosen by a condition not known: the policies of both branches)
+            for (const whole of this.listsOf(r.props.ManagedPolicyArns, [...P, 'ManagedPolicyArns']))
+                for (const it of this.items(whole.value, whole.path))
+                    for (const one of this.alternatives(it.value))
+                        this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
+            if (r.type === 'AWS::IAM::User')
+                for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group'))
+                    this.member(p, g);
+        }
+        if (SAM_FUNCTIONS.has(r.type)) {
+            const roleRes = this.resources.get(`${r.logicalId}Role`);
+            let role;
+            if (roleRes?.implicitFor === r.logicalId) {
+                // (made for a Role an Fn::If may leave out: none when the Role is surely given)
+                if (this.roleGiven(r))
+                    return;
+                role = this.principal(roleRes);
             }
-            if (SAM_FUNCTIONS.has(r.type)) {
-                const roleRes = this.resources.get(`${r.logicalId}Role`);
-                let role;
-                if (roleRes?.implicitFor === r.logicalId) {
-                    // (made for a Role an Fn::If may leave out: none when the Role is surely given)
-                    if (this.roleGiven(r))
-                        continue;
-                    role = this.principal(roleRes);
+            else {
+                const targets = this.targets([r.props.Role], [...P, 'Role'], 'role');
+                role = targets[0];
+                if (!role) {
+                    // Its Role is an ARN or name from elsewhere: the function's policies are not used by SAM.
+                    return;
                 }
-                else {
-                    const targets = this.targets([r.props.Role], [...P, 'Role'], 'role');
-                    role = targets[0];
-                    if (!role) {
-                        // Its Role is an ARN or name from elsewhere: the function's policies are not used by SAM.
-                        continue;
-                    }
-                }
-                if (!role)
-                    continue;
-                role.record.policyIds.push(...own.map((x) => x.id));
-                if (roleRes?.implicitFor === r.logicalId) {
-                    // (the role SAM makes has the function's AssumeRolePolicyDocument, when written)
-                    this.linkTrust(role, r.logicalId);
-                    // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
-                    if (r.type === 'AWS::Serverless::Function')
-                        this.samImplicitPolicies(r, role);
-                    else
-                        this.samStateMachineTracing(r, role);
-                    const raw = r.props.Policies;
-                    // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
-                    const entries = typeof raw === 'string'
-                        ? [{ value: raw, path: [...P, 'Policies'], conditions: [] }]
-                        : this.listsOf(raw, [...P, 'Policies']).flatMap((l) => this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })));
-                    for (const it of entries) {
-                        const first = samPolicyEntry(it.value);
-                        const values = first.kind === 'expression'
-                            ? this.alternatives(first.value).map((a) => ({
-                                value: a.value,
-                                conditions: [...it.conditions, ...a.conditions],
-                            }))
-                            : [{ value: it.value, conditions: it.conditions }];
-                        for (const { value, conditions } of values) {
-                            let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
-                            if (e.kind === 'expression') {
-                                const v = this.ev.eval(e.value);
-                                if (v === NO_VALUE || asUnknown(v))
-                                    continue;
-                                e = samPolicyEntry(v);
-                            }
-                            if (e.kind === 'managed')
-                                this.attach(role, this.managedIds(e.value, it.path), conditions);
+            }
+            if (!role)
+                return;
+            role.record.policyIds.push(...own.map((x) => x.id));
+            if (roleRes?.implicitFor === r.logicalId) {
+                // (the role SAM makes has the function's AssumeRolePolicyDocument, when written; else the
+                // one SAM writes)
+                this.linkTrust(role, r.logicalId);
+                if (!role.record.trustIds)
+                    role.record.trustServices = [SAM_TRUSTED_SERVICE[r.type]];
+                // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
+                if (r.type === 'AWS::Serverless::Function')
+                    this.samImplicitPolicies(r, role);
+                else
+                    this.samStateMachineTracing(r, role);
+                const raw = r.props.Policies;
+                // (the list, or an entry, chosen by a condition not known: the managed policies of both branches)
+                const entries = typeof raw === 'string'
+                    ? [{ value: raw, path: [...P, 'Policies'], conditions: [] }]
+                    : this.listsOf(raw, [...P, 'Policies']).flatMap((l) => this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })));
+                for (const it of entries) {
+                    const first = samPolicyEntry(it.value);
+                    const values = first.kind === 'expression'
+                        ? this.alternatives(first.value).map((a) => ({
+                            value: a.value,
+                            conditions: [...it.conditions, ...a.conditions],
+                        }))
+                        : [{ value: it.value, conditions: it.conditions }];
+                    for (const { value, conditions } of values) {
+                        let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
+                        if (e.kind === 'expression') {
+                            const v = this.ev.eval(e.value);
+                            if (v === NO_VALUE || asUnknown(v))
+                                continue;
+                            e = samPolicyEntry(v);
                         }
+                        if (e.kind === 'managed')
+                            this.attach(role, this.managedIds(e.value, it.path), conditions);
                     }
                 }
             }
-            const attach = r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy'
-                ? [
-                    ['Roles', 'role'],
-                    ['Users', 'user'],
-                    ['Groups', 'group'],
-                ]
-                : r.type === 'AWS::IAM::RolePolicy'
-                    ? [['RoleName', 'role']]
-                    : r.type === 'AWS::IAM::UserPolicy'
-                        ? [['UserName', 'user']]
-                        : r.type === 'AWS::IAM::GroupPolicy'
-                            ? [['GroupName', 'group']]
-                            : [];
-            for (const [prop, type] of attach) {
-                const raw = r.props[prop];
-                for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
-                    p.record.policyIds.push(...own.map((x) => x.id));
-                    // (surely attached, when neither may not be created: no note that it may not be)
-                    // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
-                    if (!this.unknownCondition(r) &&
-                        !this.unknownCondition(p.resource) &&
-                        !JSON.stringify(raw ?? null).includes('"Fn::If"'))
-                        for (const x of own)
-                            this.attachNotes.set(x.id, null);
-                }
+        }
+        const attach = r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy'
+            ? [
+                ['Roles', 'role'],
+                ['Users', 'user'],
+                ['Groups', 'group'],
+            ]
+            : r.type === 'AWS::IAM::RolePolicy'
+                ? [['RoleName', 'role']]
+                : r.type === 'AWS::IAM::UserPolicy'
+                    ? [['UserName', 'user']]
+                    : r.type === 'AWS::IAM::GroupPolicy'
+                        ? [['GroupName', 'group']]
+                        : [];
+        for (const [prop, type] of attach) {
+            const raw = r.props[prop];
+            for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
+                p.record.policyIds.push(...own.map((x) => x.id));
+                // (surely attached, when neither may not be created: no note that it may not be)
+                // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
+                if (!this.unknownCondition(r) &&
+                    !this.unknownCondition(p.resource) &&
+                    !JSON.stringify(raw ?? null).includes('"Fn::If"'))
+                    for (const x of own)
+                        this.attachNotes.set(x.id, null);
             }
-            if (r.type === 'AWS::SSO::PermissionSet')
-                this.permissionSetPolicies(r);
-            // (a SAM connector not read: held by its source's role, the one SAM makes or an IAM role)
-            for (const c of this.samConnectors(r)) {
-                const source = c.source === undefined ? undefined : this.resources.get(c.source);
-                const made = source && SAM_FUNCTIONS.has(source.type)
-                    ? this.resources.get(`${source.logicalId}Role`)
-                    : undefined;
-                const holder = made?.implicitFor === source?.logicalId ? made : source;
-                const p = holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
-                    ? this.principal(holder)
-                    : undefined;
-                const rec = this.policies.find((x) => x.address === c.address && x.status === 'unresolved');
-                if (p && rec)
-                    p.record.policyIds.push(rec.id);
-            }
-            if (r.type === 'AWS::IAM::UserToGroupAddition') {
-                const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');
-                for (const u of this.targets(r.props.Users, [...P, 'Users'], 'user'))
-                    for (const g of groups)
-                        this.member(u, g);
-            }
+        }
+        if (r.type === 'AWS::SSO::PermissionSet')
+            this.permissionSetPolicies(r);
+        // (a SAM connector not read: held by its source's role, the one SAM makes or an IAM role)
+        for (const c of this.samConnectors(r)) {
+            const source = c.source === undefined ? undefined : this.resources.get(c.source);
+            const made = source && SAM_FUNCTIONS.has(source.type) ? this.resources.get(`${source.logicalId}Role`) : undefined;
+            const holder = made?.implicitFor === source?.logicalId ? made : source;
+            const p = holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
+                ? this.principal(holder)
+                : undefined;
+            const rec = this.policies.find((x) => x.address === c.address && x.status === 'unresolved');
+            if (p && rec)
+                p.record.policyIds.push(rec.id);
+        }
+        if (r.type === 'AWS::IAM::UserToGroupAddition') {
+            const groups = this.targets([r.props.GroupName], [...P, 'GroupName'], 'group');
+            for (const u of this.targets(r.props.Users, [...P, 'Users'], 'user'))
+                for (const g of groups)
+                    this.member(u, g);
         }
     }
     /**
@@ -25398,7 +25593,7 @@ class Analyzer extends PolicyAnalyzer {
                     : 'resource', r.path, `created only when its condition ${r.condition} is true, which it is not as read (the parameters at their defaults, the partition aws): its policies are not audited (a stack deployed with other values has them)`);
         // Every record first (in the template's order): principals and attachments refer to them.
         for (const r of live)
-            this.policiesOf(r);
+            this.asCreated(r, () => this.policiesOf(r));
         this.noteConditions(live);
         this.linkPrincipals(live);
         return this.finish();
