@@ -18846,16 +18846,17 @@ function convert(v, t, dflt, depth = 0) {
             if (t.kind === 'list')
                 return !(0,hcl_values/* isSet */.vM)(v) && items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
             // A set: distinct elements (by their JSON), in Terraform's order; each keeps its line.
-            const seen = new Map();
+            // (values not known, templates and jsonencode()s are never taken for one another)
+            const seen = new Set();
             const kept = [];
             items.forEach((x, at) => {
-                const key = JSON.stringify(x);
-                if (typeof x === 'object' && x !== null && !Array.isArray(x) && !(0,hcl_values/* isObj */.sA)(x))
-                    kept.push({ x, at });
-                else if (!seen.has(key)) {
-                    seen.set(key, at);
-                    kept.push({ x, at });
-                }
+                const opaque = typeof x === 'object' && x !== null && !Array.isArray(x) && !(0,hcl_values/* isObj */.sA)(x);
+                const key = opaque ? undefined : JSON.stringify(x);
+                if (key !== undefined && seen.has(key))
+                    return;
+                if (key !== undefined)
+                    seen.add(key);
+                kept.push({ x, at });
             });
             const set = (0,hcl_values/* asSet */.pZ)(kept.map((k) => k.x));
             const o = originOf(v);

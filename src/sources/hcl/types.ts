@@ -94,15 +94,15 @@ export function convert(v: Value, t: TypeSpec, dflt: (n: Node) => Value, depth =
       if (t.kind === 'list')
         return !isSet(v) && items.every((x, i) => x === v[i]) ? v : copyOrigins(v, items);
       // A set: distinct elements (by their JSON), in Terraform's order; each keeps its line.
-      const seen = new Map<string, number>();
+      // (values not known, templates and jsonencode()s are never taken for one another)
+      const seen = new Set<string>();
       const kept: { x: Value; at: number }[] = [];
       items.forEach((x, at) => {
-        const key = JSON.stringify(x);
-        if (typeof x === 'object' && x !== null && !Array.isArray(x) && !isObj(x)) kept.push({ x, at });
-        else if (!seen.has(key)) {
-          seen.set(key, at);
-          kept.push({ x, at });
-        }
+        const opaque = typeof x === 'object' && x !== null && !Array.isArray(x) && !isObj(x);
+        const key = opaque ? undefined : JSON.stringify(x);
+        if (key !== undefined && seen.has(key)) return;
+        if (key !== undefined) seen.add(key);
+        kept.push({ x, at });
       });
       const set = asSet(kept.map((k) => k.x));
       const o = originOf(v);
