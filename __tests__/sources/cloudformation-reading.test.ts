@@ -519,3 +519,48 @@ Resources:
     expect(r.reason).toBeUndefined();
   });
 });
+
+describe('a SAM connector whose source has a role of its own', () => {
+  test("is held by that role (the translator attaches the connector's policy to it)", () => {
+    const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Table:
+    Type: AWS::Serverless::SimpleTable
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  FnOwnRole:
+    Type: AWS::Serverless::Function
+    Connectors:
+      ToTable:
+        Properties:
+          Destination: {Id: Table}
+          Permissions: [Read, Write]
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://b/k
+      Role: !GetAtt R.Arn
+  PlainFn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: {ZipFile: "x"}
+      Role: !GetAtt [R, Arn]
+  Conn2:
+    Type: AWS::Serverless::Connector
+    Properties:
+      Source: {Id: PlainFn}
+      Destination: {Id: Table}
+      Permissions: [Write]
+`);
+    const role = r.principals?.find((p) => p.id === 'template.yaml#R');
+    expect(role?.policyIds).toEqual(
+      expect.arrayContaining(['template.yaml#FnOwnRole.Connectors.ToTable', 'template.yaml#Conn2']),
+    );
+  });
+});

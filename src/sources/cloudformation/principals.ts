@@ -127,8 +127,19 @@ export class Analyzer extends PolicyAnalyzer {
     for (const it of this.items(raw, path)) {
       const v = this.chosen(it.value);
       if (v === NO_VALUE) continue;
-      if (isObject(v) && typeof v.Ref === 'string' && Object.keys(v).length === 1) {
-        const r = this.resources.get(v.Ref);
+      // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
+      const one = isObject(v) && Object.keys(v).length === 1;
+      const att = one ? v['Fn::GetAtt'] : undefined;
+      const id =
+        one && typeof v.Ref === 'string'
+          ? v.Ref
+          : Array.isArray(att) && att.length === 2 && att[1] === 'Arn' && typeof att[0] === 'string'
+            ? att[0]
+            : typeof att === 'string' && att.endsWith('.Arn')
+              ? att.slice(0, -'.Arn'.length)
+              : undefined;
+      if (id !== undefined) {
+        const r = this.resources.get(id);
         if (r && PRINCIPAL_TYPES[r.type] === type) {
           if (this.exists(r)) out.push(this.principal(r)!);
           continue;
@@ -442,10 +453,15 @@ export class Analyzer extends PolicyAnalyzer {
       const made =
         source && SAM_FUNCTIONS.has(source.type) ? this.resources.get(`${source.logicalId}Role`) : undefined;
       const holder = made?.implicitFor === source?.logicalId ? made : source;
+      // (a source with a role of its own, a function's Role or a state machine's RoleArn: that
+      // role, as the translator attaches the connector's policy to it)
+      const own = source && holder === source ? (source.props.Role ?? source.props.RoleArn) : undefined;
       const p =
         holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
           ? this.principal(holder)
-          : undefined;
+          : own !== undefined
+            ? this.targets([own], [...source!.path, 'Properties'], 'role')[0]
+            : undefined;
       const rec = this.policies.find((x) => x.address === c.address && x.status === 'unresolved');
       if (p && rec) p.record.policyIds.push(rec.id);
     }
