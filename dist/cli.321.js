@@ -24902,6 +24902,9 @@ class PolicyAnalyzer extends DocumentAnalyzer {
      * branch of a condition not known). Events is not a Globals property.
      */
     samEventPolicies(r) {
+        // (SAM's _link_policy adds no policy whose document the role already has: two events failing
+        // to the same destination give one; compared as written, as SAM compares them)
+        const linked = new Set();
         for (const e of this.samEvents(r)) {
             const at = [...r.path, 'Properties', 'Events', e.name];
             const id = `${r.logicalId}${e.name}`;
@@ -24941,6 +24944,14 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 ? SAM_EVENT_DESTINATION_TYPES[failure.Type]
                 : undefined;
             const written = (0,json_lines/* isObject */.Gv)(failure) ? [...at, 'Properties', 'DestinationConfig', 'OnFailure'] : at;
+            const written1 = e.ways.length === 1 && e.ways[0].conditions.length === 0 ? e.ways[0].props : undefined;
+            const doc = written1 ? samEventDestinationPolicy(written1) : undefined;
+            if ((0,json_lines/* isObject */.Gv)(doc)) {
+                const text = JSON.stringify(doc);
+                if (linked.has(text))
+                    continue;
+                linked.add(text);
+            }
             this.docRecord({
                 owner: r.logicalId,
                 address: `${r.logicalId}.Events.${e.name}.DestinationConfig.OnFailure`,

@@ -14239,6 +14239,9 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
      * branch of a condition not known). Events is not a Globals property.
      */
     samEventPolicies(r) {
+        // (SAM's _link_policy adds no policy whose document the role already has: two events failing
+        // to the same destination give one; compared as written, as SAM compares them)
+        const linked = new Set();
         for (const e of this.samEvents(r)) {
             const at = [...r.path, 'Properties', 'Events', e.name];
             const id = `${r.logicalId}${e.name}`;
@@ -14278,6 +14281,14 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 ? SAM_EVENT_DESTINATION_TYPES[failure.Type]
                 : undefined;
             const written = isObject(failure) ? [...at, 'Properties', 'DestinationConfig', 'OnFailure'] : at;
+            const written1 = e.ways.length === 1 && e.ways[0].conditions.length === 0 ? e.ways[0].props : undefined;
+            const doc = written1 ? samEventDestinationPolicy(written1) : undefined;
+            if (isObject(doc)) {
+                const text = JSON.stringify(doc);
+                if (linked.has(text))
+                    continue;
+                linked.add(text);
+            }
             this.docRecord({
                 owner: r.logicalId,
                 address: `${r.logicalId}.Events.${e.name}.DestinationConfig.OnFailure`,

@@ -564,3 +564,37 @@ Resources:
     );
   });
 });
+
+test("SAM: two events failing to the same destination give one policy, as the translator's _link_policy adds no document the role has", () => {
+  const event = (stream: string) => `
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:111122223333:stream/${stream}
+            StartingPosition: LATEST
+            DestinationConfig:
+              OnFailure: {Type: SQS, Destination: arn:aws:sqs:us-east-1:111122223333:dlq}`;
+  const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: s3://b/k
+      Events:
+        K3:${event('s2')}
+        K4:${event('s3')}
+        K5:
+          Type: Kinesis
+          Properties:
+            Stream: arn:aws:kinesis:us-east-1:111122223333:stream/s4
+            StartingPosition: LATEST
+            DestinationConfig:
+              OnFailure: {Type: SQS, Destination: arn:aws:sqs:us-east-1:111122223333:other}
+`);
+  expect(r.policies.map((p) => p.address).filter((a) => a.includes('OnFailure'))).toEqual([
+    'Fn.Events.K3.DestinationConfig.OnFailure',
+    'Fn.Events.K5.DestinationConfig.OnFailure',
+  ]);
+});
