@@ -593,7 +593,7 @@ Resources:
             DestinationConfig:
               OnFailure: {Type: SQS, Destination: arn:aws:sqs:us-east-1:111122223333:other}
 `);
-  expect(r.policies.map((p) => p.address).filter((a) => a.includes('OnFailure'))).toEqual([
+  expect(r.policies.map((p) => p.address ?? '').filter((a) => a.includes('OnFailure'))).toEqual([
     'Fn.Events.K3.DestinationConfig.OnFailure',
     'Fn.Events.K5.DestinationConfig.OnFailure',
   ]);
