@@ -16816,8 +16816,8 @@ var safe_read = __webpack_require__(4646);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/core/json-lines.ts
 var json_lines = __webpack_require__(531);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 9 modules
-var terraform = __webpack_require__(207);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 8 modules
+var terraform = __webpack_require__(4713);
 // EXTERNAL MODULE: ./src/sources/hcl/values.ts
 var hcl_values = __webpack_require__(1382);
 // EXTERNAL MODULE: ./src/sources/terraform/model.ts
@@ -17808,12 +17808,15 @@ function callFunction(name, args, text, ctx) {
     return fn(args, text, ctx);
 }
 
+// EXTERNAL MODULE: ./src/sources/terraform/evaluator.ts
+var evaluator = __webpack_require__(4700);
 // EXTERNAL MODULE: ./src/sources/hcl/parse.ts
 var parse = __webpack_require__(5889);
 ;// CONCATENATED MODULE: ./src/sources/hcl/evaluator.ts
 // Evaluates HCL expressions (tree-sitter nodes) to Values, on what is known statically. What is
 // not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
 // HclEvalError, which the caller turns into an unresolved policy with the reason.
+
 
 
 
@@ -18052,9 +18055,6 @@ function unescapeQuoted(s) {
         }
     });
 }
-function unescapeHeredoc(s) {
-    return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-}
 /** A quoted template, a string literal or a heredoc. */
 function template(n, scope, depth) {
     const src = scope.file.text;
@@ -18091,7 +18091,7 @@ function template(n, scope, depth) {
     const lit = (a, b) => {
         if (b > a) {
             const raw = src.slice(a, b);
-            pieces.push(heredoc ? unescapeHeredoc(raw) : unescapeQuoted(raw));
+            pieces.push(heredoc ? (0,evaluator/* unescapeTemplate */.Bn)(raw) : unescapeQuoted(raw));
         }
     };
     let at = start;
@@ -18144,12 +18144,12 @@ function templatePart(c, scope, depth, src) {
         let at = from;
         for (const p of parts) {
             if (p.startIndex > at)
-                out.push(unescapeHeredoc(src.slice(at, p.startIndex)));
+                out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, p.startIndex)));
             pushAllPieces(out, templatePart(p, sc, depth + 1, src));
             at = p.endIndex;
         }
         if (to > at)
-            out.push(unescapeHeredoc(src.slice(at, to)));
+            out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, to)));
         return out;
     };
     if (d.type === 'template_if') {
@@ -20773,8 +20773,8 @@ var managed_policies = __webpack_require__(9037);
 var policy_document = __webpack_require__(1561);
 // EXTERNAL MODULE: ./src/sources/records.ts
 var records = __webpack_require__(1872);
-// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 9 modules
-var terraform = __webpack_require__(207);
+// EXTERNAL MODULE: ./src/sources/terraform/index.ts + 8 modules
+var terraform = __webpack_require__(4713);
 ;// CONCATENATED MODULE: ./src/sources/tf-plan.ts
 
 
@@ -22362,14 +22362,8 @@ class Evaluator {
                         refs.add(m[1].trim());
                 if (k === 'Ref' && typeof x === 'string')
                     refs.add(x);
-                const att = k === 'Fn::GetAtt'
-                    ? Array.isArray(x)
-                        ? x[0]
-                        : typeof x === 'string'
-                            ? x.split('.')[0]
-                            : undefined
-                    : undefined;
-                if (typeof att === 'string')
+                const att = k === 'Fn::GetAtt' ? getAttTarget(x)?.resource : undefined;
+                if (att !== undefined)
                     refs.add(att);
                 walk(x, depth + 1);
             }
@@ -22455,10 +22449,9 @@ class Evaluator {
             // A resource's value (its name may be made of a parameter, `!Sub '${Env}-bucket'`): nothing
             // is excluded.
             const refName = keys.length === 1 && typeof v.Ref === 'string' ? v.Ref : undefined;
-            const att = keys.length === 1 ? v['Fn::GetAtt'] : undefined;
-            const attName = Array.isArray(att) ? att[0] : typeof att === 'string' ? att.split('.')[0] : undefined;
+            const attName = keys.length === 1 ? getAttTarget(v['Fn::GetAtt'])?.resource : undefined;
             if ((refName !== undefined && Object.hasOwn(resources, refName)) ||
-                (typeof attName === 'string' && Object.hasOwn(resources, attName))) {
+                (attName !== undefined && Object.hasOwn(resources, attName))) {
                 simple = false;
                 return;
             }
@@ -22773,6 +22766,19 @@ function canonical(v) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
         return String(v);
     return JSON.stringify(v) ?? '';
+}
+/**
+ * The resource and attribute an `Fn::GetAtt` argument names as written (`[R, Arn]` or `R.Arn`),
+ * the attribute undefined when it is not literal text; undefined when it names no resource.
+ */
+function getAttTarget(arg) {
+    if (typeof arg === 'string') {
+        const dot = arg.indexOf('.');
+        return dot < 0 ? { resource: arg } : { resource: arg.slice(0, dot), attribute: arg.slice(dot + 1) };
+    }
+    if (!Array.isArray(arg) || typeof arg[0] !== 'string')
+        return undefined;
+    return typeof arg[1] === 'string' ? { resource: arg[0], attribute: arg[1] } : { resource: arg[0] };
 }
 function describe(v) {
     if (v === undefined)
@@ -23759,8 +23765,7 @@ class AnalyzerBase {
     }
     /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
     languageExtensions() {
-        const t = this.root.Transform;
-        return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
+        return transforms(this.root).includes('AWS::LanguageExtensions');
     }
     /** True unless the resource's Condition is false with the parameters' defaults. */
     exists(r) {
@@ -25267,14 +25272,8 @@ class Analyzer extends PolicyAnalyzer {
                 continue;
             // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
             const one = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1;
-            const att = one ? v['Fn::GetAtt'] : undefined;
-            const id = one && typeof v.Ref === 'string'
-                ? v.Ref
-                : Array.isArray(att) && att.length === 2 && att[1] === 'Arn' && typeof att[0] === 'string'
-                    ? att[0]
-                    : typeof att === 'string' && att.endsWith('.Arn')
-                        ? att.slice(0, -'.Arn'.length)
-                        : undefined;
+            const att = one ? getAttTarget(v['Fn::GetAtt']) : undefined;
+            const id = one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
             if (id !== undefined) {
                 const r = this.resources.get(id);
                 if (r && PRINCIPAL_TYPES[r.type] === type) {
@@ -26820,35 +26819,23 @@ function readRepoFile(root, p, maxBytes) {
 
 /***/ }),
 
-/***/ 207:
+/***/ 4700:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  OL: () => (/* reexport */ resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL),
-  aL: () => (/* reexport */ resource_types/* TERRAFORM_POLICY_ATTRIBUTES */.aL),
-  jv: () => (/* reexport */ analyzeTerraform),
-  lC: () => (/* reexport */ records/* boundedName */.lC),
-  P0: () => (/* reexport */ model/* changeKind */.P0),
-  m3: () => (/* reexport */ configFor),
-  DQ: () => (/* reexport */ indexConfiguration),
-  ie: () => (/* reexport */ moduleOfAddress),
-  PV: () => (/* reexport */ walkModules)
-});
-
-// UNUSED EXPORTS: EMPTY_DOCUMENT_VERSION, MAX_ADDRESS_LENGTH, MAX_DYNAMIC_EXPANSION, MAX_MODULE_DEPTH, REDACTED, boundDocuments, crossModuleKey, moduleConfigPath, parseReference, pushAll, redactDocument, referencesIn, scanTemplate
-
-// EXTERNAL MODULE: ./src/sources/records.ts
-var records = __webpack_require__(1872);
-// EXTERNAL MODULE: ./src/sources/terraform/model.ts
-var model = __webpack_require__(6248);
-// EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
-var resource_types = __webpack_require__(7469);
-// EXTERNAL MODULE: ./src/core/json-lines.ts
-var json_lines = __webpack_require__(531);
-;// CONCATENATED MODULE: ./src/sources/terraform/evaluator.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bn: () => (/* binding */ unescapeTemplate),
+/* harmony export */   WH: () => (/* binding */ scanTemplate),
+/* harmony export */   Y_: () => (/* binding */ PURE_INTERPOLATION),
+/* harmony export */   _Z: () => (/* binding */ templateAsWildcards),
+/* harmony export */   r$: () => (/* binding */ PURE_REFERENCE),
+/* harmony export */   rJ: () => (/* binding */ hasTemplate)
+/* harmony export */ });
+/* unused harmony export templateEnd */
 // `${...}` templates in Terraform values: scanning them, and reading unknown parts as wildcards.
+/** A template's literal text with its escapes read: `$${` is `${`, `%%{` is `%{`. */
+function unescapeTemplate(s) {
+    return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
 /** Splits an HCL template string into literal text and `${...}` / `%{...}` parts. */
 function scanTemplate(s) {
     const parts = [];
@@ -26972,6 +26959,38 @@ mark = '*') {
     return { text, interpolations };
 }
 
+
+/***/ }),
+
+/***/ 4713:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  OL: () => (/* reexport */ resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL),
+  aL: () => (/* reexport */ resource_types/* TERRAFORM_POLICY_ATTRIBUTES */.aL),
+  jv: () => (/* reexport */ analyzeTerraform),
+  lC: () => (/* reexport */ records/* boundedName */.lC),
+  P0: () => (/* reexport */ model/* changeKind */.P0),
+  m3: () => (/* reexport */ configFor),
+  DQ: () => (/* reexport */ indexConfiguration),
+  ie: () => (/* reexport */ moduleOfAddress),
+  PV: () => (/* reexport */ walkModules)
+});
+
+// UNUSED EXPORTS: EMPTY_DOCUMENT_VERSION, MAX_ADDRESS_LENGTH, MAX_DYNAMIC_EXPANSION, MAX_MODULE_DEPTH, REDACTED, boundDocuments, crossModuleKey, moduleConfigPath, parseReference, pushAll, redactDocument, referencesIn, scanTemplate
+
+// EXTERNAL MODULE: ./src/sources/records.ts
+var records = __webpack_require__(1872);
+// EXTERNAL MODULE: ./src/sources/terraform/model.ts
+var model = __webpack_require__(6248);
+// EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
+var resource_types = __webpack_require__(7469);
+// EXTERNAL MODULE: ./src/core/json-lines.ts
+var json_lines = __webpack_require__(531);
+// EXTERNAL MODULE: ./src/sources/terraform/evaluator.ts
+var evaluator = __webpack_require__(4700);
 ;// CONCATENATED MODULE: ./src/sources/terraform/references.ts
 // References between Terraform resources (`aws_iam_role.x.arn`, `data.aws_iam_policy_document.y.json`).
 
@@ -27031,9 +27050,9 @@ function refsInValue(value, out) {
     while (stack.length > 0) {
         const v = stack.pop();
         if (typeof v === 'string') {
-            if (!hasTemplate(v))
+            if (!(0,evaluator/* hasTemplate */.rJ)(v))
                 continue;
-            for (const p of scanTemplate(v).parts)
+            for (const p of (0,evaluator/* scanTemplate */.WH)(v).parts)
                 if (p.expr)
                     (0,records/* pushAll */.iI)(out, referencesIn(p.expr));
         }
@@ -27264,12 +27283,12 @@ function readJsonTemplate(template) {
     const text = template.replace(JSON_ACTIONS, (m, value) => m.slice(0, m.length - value.length) +
         value.replace(JSON_STRING, (item, inner) => {
             const t = inner.trim();
-            if (!PURE_INTERPOLATION.test(t))
+            if (!evaluator/* PURE_INTERPOLATION */.Y_.test(t))
                 return item;
             leftOut.push(t);
             return `"${UNKNOWN_ACTION}${leftOut.length - 1}"`;
         }));
-    const w = templateAsWildcards(text, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
+    const w = (0,evaluator/* templateAsWildcards */._Z)(text, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
     if ('error' in w)
         return w;
     let interpolations = w.interpolations;
@@ -27641,12 +27660,12 @@ function planReader(obj, unk, path) {
 /** *.tf.json: block bodies whose strings are templates; nested blocks as an object or an array; `dynamic` blocks. */
 function templateReader(obj, path) {
     const readString = (s, out, whole) => {
-        if (!hasTemplate(s)) {
+        if (!(0,evaluator/* hasTemplate */.rJ)(s)) {
             out.values.push(s);
             return;
         }
         (out.unknown ??= []).push(out.values.length);
-        const w = templateAsWildcards(s);
+        const w = (0,evaluator/* templateAsWildcards */._Z)(s);
         if ('error' in w) {
             out.values.push('*');
             out.wild = true;
@@ -27656,7 +27675,7 @@ function templateReader(obj, path) {
         (0,records/* pushAll */.iI)(out.interpolations, w.interpolations);
         out.wild = true;
         // A list attribute set to one interpolation (`"${var.actions}"`) is a whole unknown list.
-        const pure = PURE_INTERPOLATION.test(s.trim());
+        const pure = evaluator/* PURE_INTERPOLATION */.Y_.test(s.trim());
         if (pure) {
             (out.pure ??= []).push(out.values.length);
             (out.wholes ??= []).push(s.trim());
@@ -27689,7 +27708,7 @@ function templateReader(obj, path) {
             if (typeof v !== 'string')
                 return undefined;
             const out = { values: [], wild: false, interpolations: [] };
-            if (!hasTemplate(v))
+            if (!(0,evaluator/* hasTemplate */.rJ)(v))
                 out.values.push(v);
             else {
                 out.wild = true;
@@ -27801,7 +27820,7 @@ function substituteIterator(tree, it, key, value) {
         return { ok: false };
     };
     const subString = (v) => {
-        const t = scanTemplate(v);
+        const t = (0,evaluator/* scanTemplate */.WH)(v);
         if (t.error)
             return v;
         if (t.parts.length === 1 && t.parts[0].expr !== undefined && !t.parts[0].directive) {
@@ -27822,7 +27841,7 @@ function substituteIterator(tree, it, key, value) {
         return out.join('');
     };
     // Iterative copy (the content is bounded by MAX_DOCUMENT_DEPTH before this is called).
-    const leaf = (v) => (typeof v === 'string' && hasTemplate(v) ? subString(v) : v);
+    const leaf = (v) => (typeof v === 'string' && (0,evaluator/* hasTemplate */.rJ)(v) ? subString(v) : v);
     if (typeof tree !== 'object' || tree === null)
         return leaf(tree);
     const root = Array.isArray(tree) ? [] : {};
@@ -28128,7 +28147,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             };
         if (v.trim() === '')
             return 'absent';
-        if (this.input.templates && hasTemplate(v))
+        if (this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v))
             return this.decodeTemplate(res, a, v, label);
         const parsed = (0,json_lines/* parseJson */.qF)(v);
         if (!parsed.ok) {
@@ -28155,14 +28174,14 @@ class DocumentAnalyzer extends AnalyzerBase {
     }
     /** tf.json: a policy string with `${...}` in it. */
     decodeTemplate(res, a, v, label) {
-        const t = scanTemplate(v);
+        const t = (0,evaluator/* scanTemplate */.WH)(v);
         if (t.error)
             return { reason: `${label} is not a valid template: ${t.error}`, malformed: true };
         const exprs = t.parts.filter((p) => p.expr !== undefined);
         const onlyOne = exprs.length === 1 && t.parts.every((p) => p.expr !== undefined || !p.literal.trim());
         if (onlyOne && !exprs[0].directive) {
             const e = exprs[0].expr;
-            if (PURE_REFERENCE.test(e)) {
+            if (evaluator/* PURE_REFERENCE */.r$.test(e)) {
                 const r = parseReference(e);
                 if (r && r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`))
                     return this.fromReferences(res, { ...a, refs: [r] }, label);
@@ -28214,8 +28233,8 @@ class DocumentAnalyzer extends AnalyzerBase {
         if (docRefs.length === 0) {
             if (!plan) {
                 // The interpolation that makes it unknown, when there is one (`${var.policy}`).
-                const raw = (0,terraform_values/* asList */.DD)(a.value).find((x) => typeof x === 'string' && hasTemplate(x));
-                const first = raw ? scanTemplate(raw).parts.find((p) => p.raw !== undefined)?.raw : undefined;
+                const raw = (0,terraform_values/* asList */.DD)(a.value).find((x) => typeof x === 'string' && (0,evaluator/* hasTemplate */.rJ)(x));
+                const first = raw ? (0,evaluator/* scanTemplate */.WH)(raw).parts.find((p) => p.raw !== undefined)?.raw : undefined;
                 return {
                     reason: first
                         ? `${label} depends on ${(0,terraform_values/* clip */.$Q)(first)}, which is not known in this file`
@@ -28354,11 +28373,11 @@ class DocumentAnalyzer extends AnalyzerBase {
                 const docRef = (r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`);
                 const notKnown = (x) => typeof x === 'string' &&
                     this.input.templates === true &&
-                    PURE_INTERPOLATION.test(x.trim()) &&
+                    evaluator/* PURE_INTERPOLATION */.Y_.test(x.trim()) &&
                     !referencesIn(x).some(docRef);
                 const mixed = items.some((x) => x !== undefined && !notKnown(x));
                 for (const item of items) {
-                    if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
+                    if (item === undefined || (typeof item === 'string' && this.input.templates && (0,evaluator/* hasTemplate */.rJ)(item))) {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
                         const w = item === undefined ? undefined : readJsonTemplate(item);
                         if (w && !('error' in w) && w.ok && (0,json_lines/* isObject */.Gv)(w.value)) {
@@ -28378,7 +28397,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                         // (concat() with a variable's list): those are read, and what the others would add or
                         // override is not audited, said so (never dropped in silence). (With none named, the
                         // references below tell why the policy cannot be read.)
-                        if (item !== undefined && PURE_INTERPOLATION.test(item.trim())) {
+                        if (item !== undefined && evaluator/* PURE_INTERPOLATION */.Y_.test(item.trim())) {
                             const docs = referencesIn(item).filter(docRef);
                             if (docs.length === 0 && mixed) {
                                 documentsLeftOut.push(`${(0,terraform_values/* clip */.$Q)(item.trim())} in ${k}`);
@@ -28418,7 +28437,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 // Documents named in a conditional (`var.use ? data.x.json : ""`) may be there or not:
                 // read as there for what they grant, but an override is not applied and a Deny of one is
                 // left out (either would hide what the policy grants when the document is not there).
-                const conditional = items.some((x) => typeof x === 'string' && x.includes('?') && PURE_INTERPOLATION.test(x.trim()));
+                const conditional = items.some((x) => typeof x === 'string' && x.includes('?') && evaluator/* PURE_INTERPOLATION */.Y_.test(x.trim()));
                 if (viaReferences && conditional && which === 'override') {
                     documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
                     viaReferences = false;
@@ -28504,7 +28523,7 @@ class DocumentAnalyzer extends AnalyzerBase {
 /** A value's strings (and keys) with the template escapes `$${` and `%%{` read as `${` and `%{`. */
 function unescapeTemplates(v, depth) {
     if (typeof v === 'string')
-        return v.includes('${') || v.includes('%{') ? unescapeTemplate(v) : v;
+        return v.includes('${') || v.includes('%{') ? (0,evaluator/* unescapeTemplate */.Bn)(v) : v;
     if (depth > 64 || v === null || typeof v !== 'object')
         return v;
     if (Array.isArray(v))
@@ -28519,7 +28538,6 @@ function unescapeTemplates(v, depth) {
         });
     return out;
 }
-const unescapeTemplate = (s) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/policy-records.ts
 
@@ -28626,7 +28644,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
             if (a.sensitive)
                 continue;
             const v = typeof a.value === 'string' && a.value ? a.value : undefined;
-            if (v !== undefined && !(this.input.templates && hasTemplate(v)))
+            if (v !== undefined && !(this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v)))
                 return (0,terraform_values/* nameOf */.Vb)(v);
             if (v === undefined && a.state !== 'unknown')
                 continue;
@@ -28642,7 +28660,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
                 }
             }
             // A template name (`coiled-${var.env}`) as written: detection globs still match it.
-            if (v !== undefined && !PURE_INTERPOLATION.test(v))
+            if (v !== undefined && !evaluator/* PURE_INTERPOLATION */.Y_.test(v))
                 return v;
         }
         return undefined;
@@ -28885,7 +28903,7 @@ class Analyzer extends RecordAnalyzer {
         if (out.length > 0)
             return (0,terraform_values/* uniq */.sb)(out);
         for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
-            if (typeof v !== 'string' || !v || (this.input.templates && hasTemplate(v)))
+            if (typeof v !== 'string' || !v || (this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v)))
                 continue;
             const name = v.startsWith('arn:') ? (0,terraform_values/* nameOf */.Vb)(v) : v;
             const hit = this.named(tfType, name);
@@ -28971,12 +28989,12 @@ class Analyzer extends RecordAnalyzer {
                 for (const t of targets) {
                     const arn = t.values?.arn;
                     const name = t.values?.name;
-                    if (typeof arn === 'string' && arn && !(this.input.templates && hasTemplate(arn))) {
+                    if (typeof arn === 'string' && arn && !(this.input.templates && (0,evaluator/* hasTemplate */.rJ)(arn))) {
                         const got = this.arnToIds(arn, a.path, res);
                         (0,records/* pushAll */.iI)(ids, got.ids);
                         (0,records/* pushAll */.iI)(unresolved, got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })));
                     }
-                    else if (typeof name === 'string' && name && !hasTemplate(name)) {
+                    else if (typeof name === 'string' && name && !(0,evaluator/* hasTemplate */.rJ)(name)) {
                         const mp = (0,managed_policies/* managedPolicyByName */.QC)(name);
                         const got = mp
                             ? this.arnToIds(mp.arn, a.path, res)
@@ -29016,14 +29034,14 @@ class Analyzer extends RecordAnalyzer {
     arnToIds(arnIn, at, from, sensitive = false) {
         const shown = sensitive ? '(sensitive value)' : arnIn;
         let arn = arnIn;
-        if (this.input.templates && PURE_INTERPOLATION.test(arn.trim())) {
+        if (this.input.templates && evaluator/* PURE_INTERPOLATION */.Y_.test(arn.trim())) {
             return {
                 ids: [],
                 unresolved: [{ ref: shown, reason: 'the policy ARN is an expression this file does not define' }],
             };
         }
-        if (this.input.templates && hasTemplate(arn)) {
-            const w = templateAsWildcards(arn);
+        if (this.input.templates && (0,evaluator/* hasTemplate */.rJ)(arn)) {
+            const w = (0,evaluator/* templateAsWildcards */._Z)(arn);
             if ('error' in w)
                 return { ids: [], unresolved: [{ ref: shown, reason: w.error }] };
             arn = w.text;

@@ -6513,6 +6513,10 @@ const NAME_ATTRIBUTES = [
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/evaluator.ts
 // `${...}` templates in Terraform values: scanning them, and reading unknown parts as wildcards.
+/** A template's literal text with its escapes read: `$${` is `${`, `%%{` is `%{`. */
+function unescapeTemplate(s) {
+    return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
 /** Splits an HCL template string into literal text and `${...}` / `%{...}` parts. */
 function scanTemplate(s) {
     const parts = [];
@@ -8332,7 +8336,6 @@ function unescapeTemplates(v, depth) {
         });
     return out;
 }
-const unescapeTemplate = (s) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/policy-records.ts
 
@@ -11699,14 +11702,8 @@ class Evaluator {
                         refs.add(m[1].trim());
                 if (k === 'Ref' && typeof x === 'string')
                     refs.add(x);
-                const att = k === 'Fn::GetAtt'
-                    ? Array.isArray(x)
-                        ? x[0]
-                        : typeof x === 'string'
-                            ? x.split('.')[0]
-                            : undefined
-                    : undefined;
-                if (typeof att === 'string')
+                const att = k === 'Fn::GetAtt' ? getAttTarget(x)?.resource : undefined;
+                if (att !== undefined)
                     refs.add(att);
                 walk(x, depth + 1);
             }
@@ -11792,10 +11789,9 @@ class Evaluator {
             // A resource's value (its name may be made of a parameter, `!Sub '${Env}-bucket'`): nothing
             // is excluded.
             const refName = keys.length === 1 && typeof v.Ref === 'string' ? v.Ref : undefined;
-            const att = keys.length === 1 ? v['Fn::GetAtt'] : undefined;
-            const attName = Array.isArray(att) ? att[0] : typeof att === 'string' ? att.split('.')[0] : undefined;
+            const attName = keys.length === 1 ? getAttTarget(v['Fn::GetAtt'])?.resource : undefined;
             if ((refName !== undefined && Object.hasOwn(resources, refName)) ||
-                (typeof attName === 'string' && Object.hasOwn(resources, attName))) {
+                (attName !== undefined && Object.hasOwn(resources, attName))) {
                 simple = false;
                 return;
             }
@@ -12110,6 +12106,19 @@ function canonical(v) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
         return String(v);
     return JSON.stringify(v) ?? '';
+}
+/**
+ * The resource and attribute an `Fn::GetAtt` argument names as written (`[R, Arn]` or `R.Arn`),
+ * the attribute undefined when it is not literal text; undefined when it names no resource.
+ */
+function getAttTarget(arg) {
+    if (typeof arg === 'string') {
+        const dot = arg.indexOf('.');
+        return dot < 0 ? { resource: arg } : { resource: arg.slice(0, dot), attribute: arg.slice(dot + 1) };
+    }
+    if (!Array.isArray(arg) || typeof arg[0] !== 'string')
+        return undefined;
+    return typeof arg[1] === 'string' ? { resource: arg[0], attribute: arg[1] } : { resource: arg[0] };
 }
 function intrinsics_describe(v) {
     if (v === undefined)
@@ -13096,8 +13105,7 @@ class analyzer_base_AnalyzerBase {
     }
     /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
     languageExtensions() {
-        const t = this.root.Transform;
-        return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
+        return transforms(this.root).includes('AWS::LanguageExtensions');
     }
     /** True unless the resource's Condition is false with the parameters' defaults. */
     exists(r) {
@@ -14604,14 +14612,8 @@ class principals_Analyzer extends PolicyAnalyzer {
                 continue;
             // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
             const one = isObject(v) && Object.keys(v).length === 1;
-            const att = one ? v['Fn::GetAtt'] : undefined;
-            const id = one && typeof v.Ref === 'string'
-                ? v.Ref
-                : Array.isArray(att) && att.length === 2 && att[1] === 'Arn' && typeof att[0] === 'string'
-                    ? att[0]
-                    : typeof att === 'string' && att.endsWith('.Arn')
-                        ? att.slice(0, -'.Arn'.length)
-                        : undefined;
+            const att = one ? getAttTarget(v['Fn::GetAtt']) : undefined;
+            const id = one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
             if (id !== undefined) {
                 const r = this.resources.get(id);
                 if (r && types_PRINCIPAL_TYPES[r.type] === type) {
@@ -16866,6 +16868,7 @@ function lineOf(n) {
 
 
 
+
 const MAX_DEPTH = 200;
 const MAX_ITEMS = 10_000;
 function withIter(scope, vars) {
@@ -17098,9 +17101,6 @@ function unescapeQuoted(s) {
         }
     });
 }
-function unescapeHeredoc(s) {
-    return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-}
 /** A quoted template, a string literal or a heredoc. */
 function template(n, scope, depth) {
     const src = scope.file.text;
@@ -17137,7 +17137,7 @@ function template(n, scope, depth) {
     const lit = (a, b) => {
         if (b > a) {
             const raw = src.slice(a, b);
-            pieces.push(heredoc ? unescapeHeredoc(raw) : unescapeQuoted(raw));
+            pieces.push(heredoc ? unescapeTemplate(raw) : unescapeQuoted(raw));
         }
     };
     let at = start;
@@ -17190,12 +17190,12 @@ function templatePart(c, scope, depth, src) {
         let at = from;
         for (const p of parts) {
             if (p.startIndex > at)
-                out.push(unescapeHeredoc(src.slice(at, p.startIndex)));
+                out.push(unescapeTemplate(src.slice(at, p.startIndex)));
             pushAllPieces(out, templatePart(p, sc, depth + 1, src));
             at = p.endIndex;
         }
         if (to > at)
-            out.push(unescapeHeredoc(src.slice(at, to)));
+            out.push(unescapeTemplate(src.slice(at, to)));
         return out;
     };
     if (d.type === 'template_if') {

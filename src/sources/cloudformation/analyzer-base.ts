@@ -161,8 +161,7 @@ export class AnalyzerBase {
 
   /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
   protected languageExtensions(): boolean {
-    const t = this.root.Transform;
-    return (Array.isArray(t) ? t : [t]).includes('AWS::LanguageExtensions');
+    return transforms(this.root).includes('AWS::LanguageExtensions');
   }
 
   /** True unless the resource's Condition is false with the parameters' defaults. */

@@ -711,15 +711,8 @@ export class Evaluator {
         if (typeof text === 'string')
           for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) refs.add(m[1]!.trim());
         if (k === 'Ref' && typeof x === 'string') refs.add(x);
-        const att =
-          k === 'Fn::GetAtt'
-            ? Array.isArray(x)
-              ? x[0]
-              : typeof x === 'string'
-                ? x.split('.')[0]
-                : undefined
-            : undefined;
-        if (typeof att === 'string') refs.add(att);
+        const att = k === 'Fn::GetAtt' ? getAttTarget(x)?.resource : undefined;
+        if (att !== undefined) refs.add(att);
         walk(x, depth + 1);
       }
     };
@@ -802,11 +795,10 @@ export class Evaluator {
       // A resource's value (its name may be made of a parameter, `!Sub '${Env}-bucket'`): nothing
       // is excluded.
       const refName = keys.length === 1 && typeof v.Ref === 'string' ? v.Ref : undefined;
-      const att = keys.length === 1 ? v['Fn::GetAtt'] : undefined;
-      const attName = Array.isArray(att) ? att[0] : typeof att === 'string' ? att.split('.')[0] : undefined;
+      const attName = keys.length === 1 ? getAttTarget(v['Fn::GetAtt'])?.resource : undefined;
       if (
         (refName !== undefined && Object.hasOwn(resources, refName)) ||
-        (typeof attName === 'string' && Object.hasOwn(resources, attName))
+        (attName !== undefined && Object.hasOwn(resources, attName))
       ) {
         simple = false;
         return;
@@ -1081,6 +1073,19 @@ function unknownWithin(v: unknown, depth = 0): Unknown | undefined {
 function canonical(v: unknown): string {
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v) ?? '';
+}
+
+/**
+ * The resource and attribute an `Fn::GetAtt` argument names as written (`[R, Arn]` or `R.Arn`),
+ * the attribute undefined when it is not literal text; undefined when it names no resource.
+ */
+export function getAttTarget(arg: unknown): { resource: string; attribute?: string } | undefined {
+  if (typeof arg === 'string') {
+    const dot = arg.indexOf('.');
+    return dot < 0 ? { resource: arg } : { resource: arg.slice(0, dot), attribute: arg.slice(dot + 1) };
+  }
+  if (!Array.isArray(arg) || typeof arg[0] !== 'string') return undefined;
+  return typeof arg[1] === 'string' ? { resource: arg[0], attribute: arg[1] } : { resource: arg[0] };
 }
 
 export function describe(v: unknown): string {

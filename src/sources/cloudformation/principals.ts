@@ -10,7 +10,7 @@ import {
 } from '../managed-policies.js';
 import { isObject } from '../parser.js';
 import { boundDocuments } from '../records.js';
-import { NO_VALUE, asUnknown, clipText, describe } from './intrinsics.js';
+import { NO_VALUE, asUnknown, clipText, describe, getAttTarget } from './intrinsics.js';
 import { resourceName } from './resources.js';
 import {
   SAM_BASIC_POLICY_ARN,
@@ -129,15 +129,9 @@ export class Analyzer extends PolicyAnalyzer {
       if (v === NO_VALUE) continue;
       // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
       const one = isObject(v) && Object.keys(v).length === 1;
-      const att = one ? v['Fn::GetAtt'] : undefined;
+      const att = one ? getAttTarget(v['Fn::GetAtt']) : undefined;
       const id =
-        one && typeof v.Ref === 'string'
-          ? v.Ref
-          : Array.isArray(att) && att.length === 2 && att[1] === 'Arn' && typeof att[0] === 'string'
-            ? att[0]
-            : typeof att === 'string' && att.endsWith('.Arn')
-              ? att.slice(0, -'.Arn'.length)
-              : undefined;
+        one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
       if (id !== undefined) {
         const r = this.resources.get(id);
         if (r && PRINCIPAL_TYPES[r.type] === type) {

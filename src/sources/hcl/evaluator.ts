@@ -2,6 +2,7 @@
 // not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
 // HclEvalError, which the caller turns into an unresolved policy with the reason.
 import { callFunction, HclEvalError, insideTry, type FnCtx } from './functions.js';
+import { unescapeTemplate } from '../terraform/evaluator.js';
 import { setEntryOrigin, setOrigin, setTextOrigin } from './lines.js';
 import { CHOSEN_BLOCKS } from '../terraform/model.js';
 import { allKids, kids, lineOf, type Node, type ParsedHcl } from './parse.js';
@@ -257,10 +258,6 @@ function unescapeQuoted(s: string): string {
   );
 }
 
-function unescapeHeredoc(s: string): string {
-  return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-}
-
 type Piece = string | Unknown | Tmpl;
 
 /** A quoted template, a string literal or a heredoc. */
@@ -299,7 +296,7 @@ export function template(n: Node, scope: Scope, depth: number): Value {
   const lit = (a: number, b: number) => {
     if (b > a) {
       const raw = src.slice(a, b);
-      pieces.push(heredoc ? unescapeHeredoc(raw) : unescapeQuoted(raw));
+      pieces.push(heredoc ? unescapeTemplate(raw) : unescapeQuoted(raw));
     }
   };
   let at = start;
@@ -351,11 +348,11 @@ function templatePart(c: Node, scope: Scope, depth: number, src: string): Piece 
     );
     let at = from;
     for (const p of parts) {
-      if (p.startIndex > at) out.push(unescapeHeredoc(src.slice(at, p.startIndex)));
+      if (p.startIndex > at) out.push(unescapeTemplate(src.slice(at, p.startIndex)));
       pushAllPieces(out, templatePart(p, sc, depth + 1, src));
       at = p.endIndex;
     }
-    if (to > at) out.push(unescapeHeredoc(src.slice(at, to)));
+    if (to > at) out.push(unescapeTemplate(src.slice(at, to)));
     return out;
   };
   if (d.type === 'template_if') {

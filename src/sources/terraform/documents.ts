@@ -7,7 +7,13 @@ import { denyLeftOutNote, pushAll } from '../records.js';
 import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference, referencesIn } from './references.js';
-import { scanTemplate, hasTemplate, PURE_INTERPOLATION, PURE_REFERENCE } from './evaluator.js';
+import {
+  scanTemplate,
+  hasTemplate,
+  PURE_INTERPOLATION,
+  PURE_REFERENCE,
+  unescapeTemplate,
+} from './evaluator.js';
 import {
   sensitiveWithin,
   redactDocument,
@@ -427,5 +433,3 @@ function unescapeTemplates(v: unknown, depth: number): unknown {
     });
   return out;
 }
-
-const unescapeTemplate = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');

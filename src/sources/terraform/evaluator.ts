@@ -9,6 +9,11 @@ export interface TemplatePart {
   directive?: boolean;
 }
 
+/** A template's literal text with its escapes read: `$${` is `${`, `%%{` is `%{`. */
+export function unescapeTemplate(s: string): string {
+  return s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
 /** Splits an HCL template string into literal text and `${...}` / `%{...}` parts. */
 export function scanTemplate(s: string): { parts: TemplatePart[]; error?: string } {
   const parts: TemplatePart[] = [];
