@@ -16941,7 +16941,14 @@ class Emitter {
      * crossModule (the module's own names are looked up first). So the module's own `x` and its
      * caller's stay apart, as two callers' `x` do.
      */
+    either = new Map();
     seen = (u) => {
+        if (u instanceof hcl_values/* Either */.uu) {
+            const s = interpolation(u);
+            const had = this.either.get(s);
+            this.either.set(s, had === undefined || (had !== null && had.join('\n') === u.values.join('\n')) ? u.values : null);
+            return s;
+        }
         if (u.scope === undefined)
             return undefined;
         const scope = u.scope.replace(/\.$/, '');
@@ -16987,6 +16994,7 @@ class Emitter {
                 statements: this.statements,
                 crossModule: this.crossModule,
                 aliases: this.aliases,
+                either: this.either,
             },
         };
     }
@@ -17212,6 +17220,7 @@ function analyzeModule(dir, resources) {
         resources: tf,
         errors: [],
         crossModule: emitted.crossModule,
+        either: emitted.either,
     });
     const byAddress = new Map(resources.map((r) => [r.address, r]));
     const fallbackFile = resources[0]?.file ?? synth;
@@ -17887,17 +17896,26 @@ function conditional(n, scope, depth) {
         if (sameKnown(x, y))
             return x;
         // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
-        // off by value): that many items, each one unknown where the two differ.
+        // off by value): that many items, each one unknown where the two differ (either of two strings).
         if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
             const text = textOf(n);
             return x.map((xi, i) => {
                 const yi = y[i];
-                return sameKnown(xi, yi) ? xi : new hcl_values/* Unknown */.$r(`${text}[${i}]`);
+                return sameKnown(xi, yi) ? xi : either(`${text}[${i}]`, xi, yi);
             });
         }
-        return new hcl_values/* Unknown */.$r(textOf(n));
+        return either(textOf(n), x, y);
     }
     throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
+}
+/** The value of a conditional not known between x and y: an Either when both are strings, or lists of them, of one kind. */
+function either(text, x, y) {
+    const listy = (v) => Array.isArray(v) || (v instanceof hcl_values/* Either */.uu && v.list);
+    const a = (0,hcl_values/* eitherValues */.Ik)(x);
+    const b = (0,hcl_values/* eitherValues */.Ik)(y);
+    if (!a || !b || listy(x) !== listy(y))
+        return new hcl_values/* Unknown */.$r(text);
+    return new hcl_values/* Either */.uu(text, [...new Set([...a, ...b])], listy(x));
 }
 /** A term: a primary node followed by get_attr / index / splat nodes. */
 function term(nodes, whole, scope, depth) {
@@ -20403,6 +20421,7 @@ function lineOf(n) {
 /* harmony export */   A0: () => (/* binding */ PartialList),
 /* harmony export */   AC: () => (/* binding */ newObj),
 /* harmony export */   C5: () => (/* binding */ Tmpl),
+/* harmony export */   Ik: () => (/* binding */ eitherValues),
 /* harmony export */   LM: () => (/* binding */ Json),
 /* harmony export */   MH: () => (/* binding */ OneValue),
 /* harmony export */   Ny: () => (/* binding */ firstUnknown),
@@ -20421,6 +20440,7 @@ function lineOf(n) {
 /* harmony export */   rE: () => (/* binding */ absentCount),
 /* harmony export */   s$: () => (/* binding */ jsonText),
 /* harmony export */   sA: () => (/* binding */ isObj),
+/* harmony export */   uu: () => (/* binding */ Either),
 /* harmony export */   vM: () => (/* binding */ isSet)
 /* harmony export */ });
 // The values the HCL evaluator works with: JSON-like values, plus what is not known statically.
@@ -20473,6 +20493,44 @@ class PartialList extends Unknown {
         super(text);
         this.items = items;
     }
+}
+/**
+ * A value a conditional whose condition is not known chooses between known strings or lists of
+ * strings (`var.read_only ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"]`): one of
+ * `values` (a string), or a list of some of them (a list). Being an Unknown, it is unknown to
+ * everything else; the Emitter writes it as its interpolation and notes what it may be, so that an
+ * Allow's actions and resources are read as every branch (what the policy may grant, said so),
+ * where an unknown is otherwise left out or read as `*` (statements.ts).
+ */
+class Either extends Unknown {
+    values;
+    list;
+    constructor(text, values, 
+    /** A list of some of `values` (else one of them). */
+    list) {
+        super(text);
+        this.values = values;
+        this.list = list;
+    }
+}
+/** The strings a known value, or an Either, may be: undefined when it is anything else. */
+function eitherValues(v) {
+    if (typeof v === 'string')
+        return [v];
+    if (v instanceof Either)
+        return v.values;
+    if (!Array.isArray(v))
+        return undefined;
+    const out = [];
+    for (const x of v) {
+        if (typeof x === 'string')
+            out.push(x);
+        else if (x instanceof Either)
+            out.push(...x.values);
+        else
+            return undefined;
+    }
+    return out;
 }
 /**
  * A reference to a resource instance that does not exist (count 0, a key for_each does not
@@ -27271,7 +27329,8 @@ const WHOLE_UNKNOWN = /^\uE000(\d+)\uE001$/;
  * unknown values keep it a condition). `kept` gives the index, in the template, of each statement
  * read (some may be left out).
  */
-function readJsonTemplate(template) {
+function readJsonTemplate(template, either) {
+    const eitherRead = [];
     const leftOut = [];
     const denyLeftOut = [];
     const statementsLeftOut = [];
@@ -27298,6 +27357,7 @@ function readJsonTemplate(template) {
             value: undefined,
             ok: false,
             interpolations: w.interpolations,
+            eitherRead,
             leftOut,
             denyLeftOut,
             statementsLeftOut,
@@ -27413,6 +27473,19 @@ function readJsonTemplate(template) {
                         s.NotAction = Array.isArray(s.NotAction) ? known : known[0];
                 }
                 if (s.Action !== undefined) {
+                    // Action values a condition not known chooses between known ones: every branch read.
+                    if (either &&
+                        asArray(s.Action).some((x) => unknownAction(x) && either.get(leftOut[leftOutIndex(x)]))) {
+                        const read = asArray(s.Action).flatMap((x) => {
+                            const may = unknownAction(x) ? either.get(leftOut[leftOutIndex(x)]) : undefined;
+                            if (!may)
+                                return [x];
+                            handled.add(leftOutIndex(x));
+                            eitherRead.push(leftOut[leftOutIndex(x)]);
+                            return [...may];
+                        });
+                        s = { ...s, Action: read };
+                    }
                     const known = asArray(s.Action).filter((x) => !unknownAction(x));
                     if (known.length === 0)
                         return;
@@ -27442,6 +27515,7 @@ function readJsonTemplate(template) {
         value,
         ok: true,
         interpolations,
+        eitherRead,
         leftOut: handled.size ? leftOut.filter((_, i) => !handled.has(i)) : leftOut,
         denyLeftOut,
         statementsLeftOut,
@@ -27557,6 +27631,10 @@ function unknownStatementsReason(what) {
 function unknownDocumentsNote(what) {
     return `${records/* LEFT_OUT_DOCUMENTS */.e9} (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]), 8)}); what they would add or override is not audited`;
 }
+/** The approximate note of a policy whose Allow actions or resources a condition not known chooses: every branch read. */
+function eitherReadNote(what) {
+    return `read as every branch: actions or resources that a condition not known chooses (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}); what each branch grants is audited`;
+}
 /** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
 function chosenStatementsNote(forEach) {
     return `read as there: the statements of dynamic "statement" blocks that a condition not known may leave out (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...forEach]), 8)})`;
@@ -27566,6 +27644,8 @@ function templateNotes(w) {
     const notes = [];
     if (w.interpolations.length > 0)
         notes.push((0,terraform_values/* interpolationsNote */.Ii)(w.interpolations));
+    if (w.eitherRead.length > 0)
+        notes.push(eitherReadNote(w.eitherRead));
     if (w.leftOut.length > 0)
         notes.push(unknownActionsNote(w.leftOut));
     if (w.denyLeftOut.length > 0)
@@ -27658,7 +27738,7 @@ function planReader(obj, unk, path) {
     };
 }
 /** *.tf.json: block bodies whose strings are templates; nested blocks as an object or an array; `dynamic` blocks. */
-function templateReader(obj, path) {
+function templateReader(obj, path, either) {
     const readString = (s, out, whole) => {
         if (!(0,evaluator/* hasTemplate */.rJ)(s)) {
             out.values.push(s);
@@ -27679,6 +27759,9 @@ function templateReader(obj, path) {
         if (pure) {
             (out.pure ??= []).push(out.values.length);
             (out.wholes ??= []).push(s.trim());
+            const may = either?.get(s.trim());
+            if (may)
+                (out.either ??= new Map()).set(out.values.length, may);
         }
         out.values.push(whole && pure ? '*' : w.text);
     };
@@ -27720,11 +27803,11 @@ function templateReader(obj, path) {
             const out = [];
             const v = obj[name];
             if ((0,json_lines/* isObject */.Gv)(v))
-                out.push(templateReader(v, [...path, name]));
+                out.push(templateReader(v, [...path, name], either));
             else if (Array.isArray(v))
                 v.forEach((b, i) => {
                     if ((0,json_lines/* isObject */.Gv)(b))
-                        out.push(templateReader(b, [...path, name, i]));
+                        out.push(templateReader(b, [...path, name, i], either));
                 });
             // dynamic "name" { for_each = ..., iterator = ..., content { ... } }
             const dyn = obj.dynamic;
@@ -27747,7 +27830,7 @@ function templateReader(obj, path) {
                             specs.push([s, [...dp, name, i]]);
                     });
                 for (const [s, sp] of specs) {
-                    const r = expandDynamic(name, s, sp, apart);
+                    const r = expandDynamic(name, s, sp, apart, either);
                     if ('unknown' in r)
                         return r;
                     (0,records/* pushAll */.iI)(out, r);
@@ -27761,7 +27844,7 @@ function templateReader(obj, path) {
  * Expands a tf.json `dynamic` block whose `for_each` is a literal list or map; with `apart`, one
  * whose `for_each` is not known is read as BlockReader.blocks tells.
  */
-function expandDynamic(name, spec, path, apart = false) {
+function expandDynamic(name, spec, path, apart = false, either) {
     const iterator = typeof spec.iterator === 'string' ? spec.iterator : name;
     const content = (0,json_lines/* isObject */.Gv)(spec.content)
         ? spec.content
@@ -27782,8 +27865,8 @@ function expandDynamic(name, spec, path, apart = false) {
         if (apart) {
             const chosen = spec[model/* CHOSEN_BLOCKS */.Yc];
             if (Array.isArray(chosen))
-                return chosen.flatMap((b, i) => (0,json_lines/* isObject */.Gv)(b) ? [{ ...templateReader(b, [...path, model/* CHOSEN_BLOCKS */.Yc, i]), chosenBy: shown }] : []);
-            return [{ ...templateReader(content, contentPath), notKnown: shown }];
+                return chosen.flatMap((b, i) => (0,json_lines/* isObject */.Gv)(b) ? [{ ...templateReader(b, [...path, model/* CHOSEN_BLOCKS */.Yc, i], either), chosenBy: shown }] : []);
+            return [{ ...templateReader(content, contentPath, either), notKnown: shown }];
         }
         return {
             unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block iterates over ${shown}, which is not known in this file`,
@@ -27799,7 +27882,7 @@ function expandDynamic(name, spec, path, apart = false) {
         return {
             unknown: `its dynamic "${(0,terraform_values/* clip */.$Q)(name)}" block expands to more than ${model/* MAX_DYNAMIC_EXPANSION */.xu} characters of statements (${items.length} items), more than a policy AWS accepts`,
         };
-    return items.map(([key, value]) => templateReader(substituteIterator(content, iterator, key, value), contentPath));
+    return items.map(([key, value]) => templateReader(substituteIterator(content, iterator, key, value), contentPath, either));
 }
 /** Replaces `${it.value}`, `${it.value.f}`, `${it.value["f"]}` and `${it.key}` in a content tree. */
 function substituteIterator(tree, it, key, value) {
@@ -27867,6 +27950,42 @@ function substituteIterator(tree, it, key, value) {
         }
     }
     return root;
+}
+/**
+ * An Allow's actions or resources with the values a conditional not known chooses (FieldRead.either)
+ * read as every value they may be: what the statement may grant. Each is told in `read` (and no
+ * longer as a wildcard or as left out).
+ */
+function readBranches(f, read) {
+    if (!f.either?.size)
+        return f;
+    const pure = f.pure ?? [];
+    const wholes = f.wholes ?? [];
+    const unknown = new Set(f.unknown ?? []);
+    const taken = new Set();
+    const out = { values: [], wild: false, interpolations: [] };
+    f.values.forEach((v, i) => {
+        const may = f.either.get(i);
+        const whole = wholes[pure.indexOf(i)];
+        if (may) {
+            out.values.push(...may);
+            if (whole !== undefined)
+                taken.add(whole);
+            return;
+        }
+        const at = out.values.length;
+        if (whole !== undefined) {
+            (out.pure ??= []).push(at);
+            (out.wholes ??= []).push(whole);
+        }
+        if (unknown.has(i))
+            (out.unknown ??= []).push(at);
+        out.values.push(v);
+    });
+    (0,records/* pushAll */.iI)(read, [...taken]);
+    out.interpolations = f.interpolations.filter((x) => !taken.has(x));
+    out.wild = out.unknown !== undefined || out.interpolations.length > 0;
+    return out;
 }
 function one(values) {
     const u = (0,terraform_values/* uniq */.sb)(values);
@@ -27949,6 +28068,10 @@ function buildStatements(readers) {
             ['not_resources', 'NotResource'],
         ]) {
             let f = fields.get(attr);
+            // An Allow's actions and resources a condition not known chooses: every branch is read (a
+            // Deny's are left out below, as any unknown of a Deny's; a NotAction's read broader).
+            if (f && st.Effect !== 'Deny' && (attr === 'actions' || attr === 'resources'))
+                f = readBranches(f, (out.eitherRead ??= []));
             if (f && st.Effect === 'Deny' && f.unknown?.length) {
                 // (only actions and resources here, with some known: see above)
                 const unknown = f.unknown;
@@ -28202,7 +28325,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 reason: `${label} is computed by an expression that is not evaluated (${(0,terraform_values/* clip */.$Q)(exprs[0].raw)})`,
             };
         }
-        const w = readJsonTemplate(v);
+        const w = readJsonTemplate(v, this.input.either);
         if ('error' in w)
             return { reason: `${label} uses a ${w.error}` };
         if (!w.ok || !(0,json_lines/* isObject */.Gv)(w.value)) {
@@ -28335,7 +28458,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             if ((0,terraform_values/* markedAt */.kx)(unk, ['statement']))
                 return { reason: 'has unknown statements' };
             const reader = this.input.templates
-                ? templateReader(v, d.valuesPath ?? [])
+                ? templateReader(v, d.valuesPath ?? [], this.input.either)
                 : planReader(v, unk, d.valuesPath ?? []);
             // (a dynamic block not known leaves out its own statements, not the others: buildStatements)
             const blocks = reader.blocks('statement', true);
@@ -28379,7 +28502,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 for (const item of items) {
                     if (item === undefined || (typeof item === 'string' && this.input.templates && (0,evaluator/* hasTemplate */.rJ)(item))) {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
-                        const w = item === undefined ? undefined : readJsonTemplate(item);
+                        const w = item === undefined ? undefined : readJsonTemplate(item, this.input.either);
                         if (w && !('error' in w) && w.ok && (0,json_lines/* isObject */.Gv)(w.value)) {
                             more[which].push({ doc: w.value });
                             (0,records/* pushAll */.iI)(templated, w.interpolations);
@@ -28387,6 +28510,8 @@ class DocumentAnalyzer extends AnalyzerBase {
                             (0,records/* pushAll */.iI)(denyLeftOut, w.denyLeftOut);
                             (0,records/* pushAll */.iI)(statementsLeftOut, w.statementsLeftOut);
                             (0,records/* pushAll */.iI)(conditionsLeftOut, w.conditionsLeftOut);
+                            if (w.eitherRead.length > 0)
+                                referencedNotes.push(eitherReadNote(w.eitherRead));
                             if (w.effectsAsAllow.length > 0)
                                 referencedNotes.push(unknownEffectsNote(w.effectsAsAllow));
                             if (w.notActionsLeftOut.length > 0)
@@ -28482,6 +28607,8 @@ class DocumentAnalyzer extends AnalyzerBase {
             const approximate = [];
             if (built.chosen)
                 approximate.push(chosenStatementsNote(built.chosen));
+            if (built.eitherRead?.length)
+                approximate.push(eitherReadNote(built.eitherRead));
             if (leftOut.length > 0)
                 approximate.push(unknownActionsNote(leftOut));
             if (denyLeftOut.length > 0)

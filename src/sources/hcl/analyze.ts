@@ -89,6 +89,7 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     resources: tf,
     errors: [],
     crossModule: emitted.crossModule,
+    either: emitted.either,
   });
   const byAddress = new Map(resources.map((r) => [r.address, r]));
   const fallbackFile = resources[0]?.file ?? synth;

@@ -11,6 +11,8 @@ import {
   asStringPiece,
   hasAbsent,
   concatParts,
+  Either,
+  eitherValues,
   isKnown,
   isObj,
   isSet,
@@ -104,17 +106,26 @@ function conditional(n: Node, scope: Scope, depth: number): Value {
     }
     if (sameKnown(x, y)) return x;
     // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
-    // off by value): that many items, each one unknown where the two differ.
+    // off by value): that many items, each one unknown where the two differ (either of two strings).
     if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
       const text = textOf(n);
       return x.map((xi, i) => {
         const yi = y[i]!;
-        return sameKnown(xi, yi) ? xi : new Unknown(`${text}[${i}]`);
+        return sameKnown(xi, yi) ? xi : either(`${text}[${i}]`, xi, yi);
       });
     }
-    return new Unknown(textOf(n));
+    return either(textOf(n), x, y);
   }
   throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
+}
+
+/** The value of a conditional not known between x and y: an Either when both are strings, or lists of them, of one kind. */
+function either(text: string, x: Value, y: Value): Unknown {
+  const listy = (v: Value) => Array.isArray(v) || (v instanceof Either && v.list);
+  const a = eitherValues(x);
+  const b = eitherValues(y);
+  if (!a || !b || listy(x) !== listy(y)) return new Unknown(text);
+  return new Either(text, [...new Set([...a, ...b])], listy(x));
 }
 
 /** A term: a primary node followed by get_attr / index / splat nodes. */

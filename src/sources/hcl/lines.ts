@@ -3,7 +3,17 @@
 // analyzer reads, and a table maps each line of that text back to the `.tf` file and line.
 import type { JsonPath } from '../../core/json-lines.js';
 import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
-import { isObj, Json, OneValue, PartialList, templateKeysOf, Tmpl, Unknown, type Value } from './values.js';
+import {
+  Either,
+  isObj,
+  Json,
+  OneValue,
+  PartialList,
+  templateKeysOf,
+  Tmpl,
+  Unknown,
+  type Value,
+} from './values.js';
 import { crossModuleKey } from '../terraform/model.js';
 import { statementPaths } from '../../policy/raw.js';
 
@@ -143,6 +153,12 @@ export interface Emitted {
   crossModule: Map<string, string>;
   /** The alias of each base named from another module (crossModule's values -> their aliases). */
   aliases: Map<string, string>;
+  /**
+   * What each interpolation written for an Either may be (its branches' strings), by the
+   * interpolation as written; null where one text was written for Eithers of different values
+   * (two module instances), which is then read as any other unknown.
+   */
+  either: Map<string, readonly string[] | null>;
 }
 
 /**
@@ -165,7 +181,17 @@ export class Emitter {
    * crossModule (the module's own names are looked up first). So the module's own `x` and its
    * caller's stay apart, as two callers' `x` do.
    */
+  private readonly either = new Map<string, readonly string[] | null>();
   private readonly seen = (u: Unknown): string | undefined => {
+    if (u instanceof Either) {
+      const s = interpolation(u);
+      const had = this.either.get(s);
+      this.either.set(
+        s,
+        had === undefined || (had !== null && had.join('\n') === u.values.join('\n')) ? u.values : null,
+      );
+      return s;
+    }
     if (u.scope === undefined) return undefined;
     const scope = u.scope.replace(/\.$/, '');
     if (scope === this.module) return undefined;
@@ -220,6 +246,7 @@ export class Emitter {
         statements: this.statements,
         crossModule: this.crossModule,
         aliases: this.aliases,
+        either: this.either,
       },
     };
   }

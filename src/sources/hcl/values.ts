@@ -48,6 +48,39 @@ export class PartialList extends Unknown {
 }
 
 /**
+ * A value a conditional whose condition is not known chooses between known strings or lists of
+ * strings (`var.read_only ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"]`): one of
+ * `values` (a string), or a list of some of them (a list). Being an Unknown, it is unknown to
+ * everything else; the Emitter writes it as its interpolation and notes what it may be, so that an
+ * Allow's actions and resources are read as every branch (what the policy may grant, said so),
+ * where an unknown is otherwise left out or read as `*` (statements.ts).
+ */
+export class Either extends Unknown {
+  constructor(
+    text: string,
+    readonly values: readonly string[],
+    /** A list of some of `values` (else one of them). */
+    readonly list: boolean,
+  ) {
+    super(text);
+  }
+}
+
+/** The strings a known value, or an Either, may be: undefined when it is anything else. */
+export function eitherValues(v: Value): readonly string[] | undefined {
+  if (typeof v === 'string') return [v];
+  if (v instanceof Either) return v.values;
+  if (!Array.isArray(v)) return undefined;
+  const out: string[] = [];
+  for (const x of v) {
+    if (typeof x === 'string') out.push(x);
+    else if (x instanceof Either) out.push(...x.values);
+    else return undefined;
+  }
+  return out;
+}
+
+/**
  * A reference to a resource instance that does not exist (count 0, a key for_each does not
  * have), with the variables as read. Terraform errs there, so try() takes its next argument and
  * can() is false (evaluator.ts); anywhere else it is an unknown value (a wildcard, noted), so the

@@ -29,6 +29,7 @@ import {
   templateReader,
   buildStatements,
   chosenStatementsNote,
+  eitherReadNote,
   mergeDocuments,
   type PlacedDocument,
   readJsonTemplate,
@@ -124,7 +125,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         reason: `${label} is computed by an expression that is not evaluated (${clip(exprs[0]!.raw!)})`,
       };
     }
-    const w = readJsonTemplate(v);
+    const w = readJsonTemplate(v, this.input.either);
     if ('error' in w) return { reason: `${label} uses a ${w.error}` };
     if (!w.ok || !isObject(w.value)) {
       return {
@@ -251,7 +252,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const unk = d.unknown;
       if (markedAt(unk, ['statement'])) return { reason: 'has unknown statements' };
       const reader = this.input.templates
-        ? templateReader(v, d.valuesPath ?? [])
+        ? templateReader(v, d.valuesPath ?? [], this.input.either)
         : planReader(v, unk, d.valuesPath ?? []);
       // (a dynamic block not known leaves out its own statements, not the others: buildStatements)
       const blocks = reader.blocks('statement', true);
@@ -292,7 +293,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         for (const item of items) {
           if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
             // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
-            const w = item === undefined ? undefined : readJsonTemplate(item);
+            const w = item === undefined ? undefined : readJsonTemplate(item, this.input.either);
             if (w && !('error' in w) && w.ok && isObject(w.value)) {
               more[which].push({ doc: w.value });
               pushAll(templated, w.interpolations);
@@ -300,6 +301,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
               pushAll(denyLeftOut, w.denyLeftOut);
               pushAll(statementsLeftOut, w.statementsLeftOut);
               pushAll(conditionsLeftOut, w.conditionsLeftOut);
+              if (w.eitherRead.length > 0) referencedNotes.push(eitherReadNote(w.eitherRead));
               if (w.effectsAsAllow.length > 0) referencedNotes.push(unknownEffectsNote(w.effectsAsAllow));
               if (w.notActionsLeftOut.length > 0)
                 referencedNotes.push(unknownNotActionsNote(w.notActionsLeftOut));
@@ -390,6 +392,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       }
       const approximate: string[] = [];
       if (built.chosen) approximate.push(chosenStatementsNote(built.chosen));
+      if (built.eitherRead?.length) approximate.push(eitherReadNote(built.eitherRead));
       if (leftOut.length > 0) approximate.push(unknownActionsNote(leftOut));
       if (denyLeftOut.length > 0) approximate.push(denyLeftOutNote(denyLeftOut));
       if (statementsLeftOut.length > 0) approximate.push(unknownStatementsNote(statementsLeftOut));

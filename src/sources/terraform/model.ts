@@ -64,6 +64,8 @@ export interface TfInput {
    * argument or output), by the resource's module and the reference (Emitted.crossModule).
    */
   crossModule?: ReadonlyMap<string, string>;
+  /** `.tf` modules read offline: what each interpolation of a conditional not known may be (Emitted.either). */
+  either?: ReadonlyMap<string, readonly string[] | null>;
   /** Problems the parser found while building the list (their lines are filled here). */
   errors: PendingError[];
   /**

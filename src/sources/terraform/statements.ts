@@ -32,6 +32,12 @@ export interface FieldRead {
   wholes?: string[];
   /** The indexes in `values` of those with anything unknown in them (wholly, or a part). */
   unknown?: number[];
+  /**
+   * Of `pure`, those a conditional not known chooses between known strings (TfInput.either), by
+   * their index in `values`: every value each may be. An Allow's actions and resources read them
+   * (readBranches).
+   */
+  either?: Map<number, readonly string[]>;
 }
 
 /** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
@@ -63,7 +69,9 @@ const WHOLE_UNKNOWN = /^\uE000(\d+)\uE001$/;
  */
 export function readJsonTemplate(
   template: string,
+  either?: ReadonlyMap<string, readonly string[] | null>,
 ): (TemplateNotesOf & { value: unknown; ok: boolean; kept?: number[] }) | { error: string } {
+  const eitherRead: string[] = [];
   const leftOut: string[] = [];
   const denyLeftOut: string[] = [];
   const statementsLeftOut: string[] = [];
@@ -92,6 +100,7 @@ export function readJsonTemplate(
       value: undefined,
       ok: false,
       interpolations: w.interpolations,
+      eitherRead,
       leftOut,
       denyLeftOut,
       statementsLeftOut,
@@ -196,6 +205,20 @@ export function readJsonTemplate(
           } else s.NotAction = Array.isArray(s.NotAction) ? known : known[0];
         }
         if (s.Action !== undefined) {
+          // Action values a condition not known chooses between known ones: every branch read.
+          if (
+            either &&
+            asArray(s.Action).some((x) => unknownAction(x) && either.get(leftOut[leftOutIndex(x)]!))
+          ) {
+            const read = asArray(s.Action).flatMap((x) => {
+              const may = unknownAction(x) ? either.get(leftOut[leftOutIndex(x)]!) : undefined;
+              if (!may) return [x];
+              handled.add(leftOutIndex(x));
+              eitherRead.push(leftOut[leftOutIndex(x)]!);
+              return [...may];
+            });
+            s = { ...s, Action: read };
+          }
           const known = asArray(s.Action).filter((x) => !unknownAction(x));
           if (known.length === 0) return;
           if (known.length !== asArray(s.Action).length)
@@ -224,6 +247,7 @@ export function readJsonTemplate(
     value,
     ok: true,
     interpolations,
+    eitherRead,
     leftOut: handled.size ? leftOut.filter((_, i) => !handled.has(i)) : leftOut,
     denyLeftOut,
     statementsLeftOut,
@@ -355,6 +379,14 @@ export function unknownDocumentsNote(what: readonly string[]): string {
   )}); what they would add or override is not audited`;
 }
 
+/** The approximate note of a policy whose Allow actions or resources a condition not known chooses: every branch read. */
+export function eitherReadNote(what: readonly string[]): string {
+  return `read as every branch: actions or resources that a condition not known chooses (${list(
+    uniq([...what]).map((x) => clip(x)),
+    8,
+  )}); what each branch grants is audited`;
+}
+
 /** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
 export function chosenStatementsNote(forEach: readonly string[]): string {
   return `read as there: the statements of dynamic "statement" blocks that a condition not known may leave out (${list(
@@ -367,6 +399,8 @@ export function chosenStatementsNote(forEach: readonly string[]): string {
 export interface TemplateNotesOf {
   /** Interpolations read as wildcards. */
   interpolations: string[];
+  /** An Allow's action values a condition not known chooses between known ones: every branch read. */
+  eitherRead: string[];
   /** An Allow's action values wholly unknown: left out. */
   leftOut: string[];
   /** What of a Deny was left out (denyLeftOutNote). */
@@ -385,6 +419,7 @@ export interface TemplateNotesOf {
 export function templateNotes(w: TemplateNotesOf): string[] {
   const notes: string[] = [];
   if (w.interpolations.length > 0) notes.push(interpolationsNote(w.interpolations));
+  if (w.eitherRead.length > 0) notes.push(eitherReadNote(w.eitherRead));
   if (w.leftOut.length > 0) notes.push(unknownActionsNote(w.leftOut));
   if (w.denyLeftOut.length > 0) notes.push(denyLeftOutNote(w.denyLeftOut));
   if (w.statementsLeftOut.length > 0) notes.push(unknownStatementsNote(w.statementsLeftOut));
@@ -499,7 +534,11 @@ export function planReader(obj: Record<string, unknown>, unk: unknown, path: Jso
 }
 
 /** *.tf.json: block bodies whose strings are templates; nested blocks as an object or an array; `dynamic` blocks. */
-export function templateReader(obj: Record<string, unknown>, path: JsonPath): BlockReader {
+export function templateReader(
+  obj: Record<string, unknown>,
+  path: JsonPath,
+  either?: ReadonlyMap<string, readonly string[] | null>,
+): BlockReader {
   const readString = (s: string, out: FieldRead, whole: boolean) => {
     if (!hasTemplate(s)) {
       out.values.push(s);
@@ -520,6 +559,8 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
     if (pure) {
       (out.pure ??= []).push(out.values.length);
       (out.wholes ??= []).push(s.trim());
+      const may = either?.get(s.trim());
+      if (may) (out.either ??= new Map()).set(out.values.length, may);
     }
     out.values.push(whole && pure ? '*' : w.text);
   };
@@ -552,10 +593,10 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
     blocks(name, apart) {
       const out: BlockReader[] = [];
       const v = obj[name];
-      if (isObject(v)) out.push(templateReader(v, [...path, name]));
+      if (isObject(v)) out.push(templateReader(v, [...path, name], either));
       else if (Array.isArray(v))
         v.forEach((b, i) => {
-          if (isObject(b)) out.push(templateReader(b, [...path, name, i]));
+          if (isObject(b)) out.push(templateReader(b, [...path, name, i], either));
         });
       // dynamic "name" { for_each = ..., iterator = ..., content { ... } }
       const dyn = obj.dynamic;
@@ -574,7 +615,7 @@ export function templateReader(obj: Record<string, unknown>, path: JsonPath): Bl
             if (isObject(s)) specs.push([s, [...dp, name, i]]);
           });
         for (const [s, sp] of specs) {
-          const r = expandDynamic(name, s, sp, apart);
+          const r = expandDynamic(name, s, sp, apart, either);
           if ('unknown' in r) return r;
           pushAll(out, r);
         }
@@ -593,6 +634,7 @@ export function expandDynamic(
   spec: Record<string, unknown>,
   path: JsonPath,
   apart = false,
+  either?: ReadonlyMap<string, readonly string[] | null>,
 ): BlockReader[] | { unknown: string } {
   const iterator = typeof spec.iterator === 'string' ? spec.iterator : name;
   const content = isObject(spec.content)
@@ -612,9 +654,9 @@ export function expandDynamic(
       const chosen = spec[CHOSEN_BLOCKS];
       if (Array.isArray(chosen))
         return chosen.flatMap((b, i) =>
-          isObject(b) ? [{ ...templateReader(b, [...path, CHOSEN_BLOCKS, i]), chosenBy: shown }] : [],
+          isObject(b) ? [{ ...templateReader(b, [...path, CHOSEN_BLOCKS, i], either), chosenBy: shown }] : [],
         );
-      return [{ ...templateReader(content, contentPath), notKnown: shown }];
+      return [{ ...templateReader(content, contentPath, either), notKnown: shown }];
     }
     return {
       unknown: `its dynamic "${clip(name)}" block iterates over ${shown}, which is not known in this file`,
@@ -633,7 +675,11 @@ export function expandDynamic(
       unknown: `its dynamic "${clip(name)}" block expands to more than ${MAX_DYNAMIC_EXPANSION} characters of statements (${items.length} items), more than a policy AWS accepts`,
     };
   return items.map(([key, value]) =>
-    templateReader(substituteIterator(content, iterator, key, value) as Record<string, unknown>, contentPath),
+    templateReader(
+      substituteIterator(content, iterator, key, value) as Record<string, unknown>,
+      contentPath,
+      either,
+    ),
   );
 }
 
@@ -718,6 +764,42 @@ export interface BuiltStatements {
   statementsLeftOut?: string[];
   /** The for_each of dynamic statement blocks a condition not known chooses, read as there (chosenStatementsNote). */
   chosen?: string[];
+  /** An Allow's actions or resources a condition not known chooses, read as every branch (eitherReadNote). */
+  eitherRead?: string[];
+}
+
+/**
+ * An Allow's actions or resources with the values a conditional not known chooses (FieldRead.either)
+ * read as every value they may be: what the statement may grant. Each is told in `read` (and no
+ * longer as a wildcard or as left out).
+ */
+function readBranches(f: FieldRead, read: string[]): FieldRead {
+  if (!f.either?.size) return f;
+  const pure = f.pure ?? [];
+  const wholes = f.wholes ?? [];
+  const unknown = new Set(f.unknown ?? []);
+  const taken = new Set<string>();
+  const out: FieldRead = { values: [], wild: false, interpolations: [] };
+  f.values.forEach((v, i) => {
+    const may = f.either!.get(i);
+    const whole = wholes[pure.indexOf(i)];
+    if (may) {
+      out.values.push(...may);
+      if (whole !== undefined) taken.add(whole);
+      return;
+    }
+    const at = out.values.length;
+    if (whole !== undefined) {
+      (out.pure ??= []).push(at);
+      (out.wholes ??= []).push(whole);
+    }
+    if (unknown.has(i)) (out.unknown ??= []).push(at);
+    out.values.push(v);
+  });
+  pushAll(read, [...taken]);
+  out.interpolations = f.interpolations.filter((x) => !taken.has(x));
+  out.wild = out.unknown !== undefined || out.interpolations.length > 0;
+  return out;
 }
 
 export function one(values: string[]): string | string[] {
@@ -798,6 +880,10 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       ['not_resources', 'NotResource'],
     ] as const) {
       let f = fields.get(attr);
+      // An Allow's actions and resources a condition not known chooses: every branch is read (a
+      // Deny's are left out below, as any unknown of a Deny's; a NotAction's read broader).
+      if (f && st.Effect !== 'Deny' && (attr === 'actions' || attr === 'resources'))
+        f = readBranches(f, (out.eitherRead ??= []));
       if (f && st.Effect === 'Deny' && f.unknown?.length) {
         // (only actions and resources here, with some known: see above)
         const unknown = f.unknown;
