@@ -65,7 +65,7 @@ export interface KindGroup {
 export interface PolicyGroup {
   /** Policy id (or principal id). */
   id: string;
-  /** The report's record for the policy, when there is one. */
+  /** The report's record for the policy, when there is one (a principal's: a member's, for its baseline). */
   policy?: ReportPolicy;
   path: string;
   address?: string;
@@ -134,11 +134,26 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
       const ofKind = byKind.get(kind);
       if (ofKind) kinds.push({ kind, findings: ofKind.length > 1 ? ofKind.sort(compareFindings) : ofKind });
     }
+    // A principal audited as a whole: its findings' policy is its id (an address or ARN, not a
+    // `path#…` policy id), the heading names it, with the baseline of its member policies (each
+    // finding names its own member: text and Markdown), not its first member's address.
+    const first = list[0]!;
+    if (
+      !policy &&
+      id !== first.path &&
+      !id.startsWith(`${first.path}#`) &&
+      list.some((f) => f.address !== undefined && f.address !== id)
+    ) {
+      const member = report.policies.find(
+        (p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address),
+      );
+      return { id, policy: member, path: first.path, address: id, kinds };
+    }
     return {
       id,
       policy,
-      path: policy?.path ?? list[0]!.path,
-      address: policy?.address ?? list[0]!.address,
+      path: policy?.path ?? first.path,
+      address: policy?.address ?? first.address,
       kinds,
     };
   });

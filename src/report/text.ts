@@ -53,20 +53,29 @@ const actions = (f: Finding) => actionsText(f, t);
 
 const message = (f: Finding) => t(clipShown(f.message, MAX_MESSAGE_SHOWN));
 
-function where(f: Finding): string {
+/** Where a finding is: its statement, file and line, and its policy where the heading names another (a principal's member). */
+function where(f: Finding, heading: string | undefined): string {
   const parts: string[] = [];
+  if (f.address && f.address !== heading) parts.push(t(f.address));
   if (f.statement !== undefined) parts.push(`statement ${t(f.statement)}`);
   parts.push(f.line !== undefined ? `${t(f.path)}:${f.line}` : t(f.path));
   return parts.join(', ');
 }
 
 /** Appends a finding's lines to `out`. */
-function findingLines(out: string[], f: Finding, paint: Paint, indent: string, shared?: SharedNote): void {
+function findingLines(
+  out: string[],
+  f: Finding,
+  paint: Paint,
+  indent: string,
+  heading: string | undefined,
+  shared?: SharedNote,
+): void {
   const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
   const what = shown.count === 0 ? message(f) : shownText(shown, t);
-  out.push(`${indent}${sev} ${what}  (${where(f)})`);
+  out.push(`${indent}${sev} ${what}  (${where(f, heading)})`);
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     out.push(
@@ -98,7 +107,7 @@ function* groups(
     let out: string[] = [];
     const shared = sharedApproximate(g);
     const lines = (f: Finding) => {
-      findingLines(out, f, paint, `${indent}    `, shared);
+      findingLines(out, f, paint, `${indent}    `, g.address, shared);
       if (out.length < BLOCK_LINES) return undefined;
       const block = out.join('\n');
       out = [];
@@ -164,7 +173,7 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   }
   if (b.removed.length > 0) {
     yield paint('1', `Removed by this change (${b.removed.length}):`);
-    for (const f of b.removed) yield `  ${actions(f)}  (${where(f)})`;
+    for (const f of b.removed) yield `  ${actions(f)}  (${where(f, undefined)})`;
   }
   if (b.ignored.length > 0) {
     yield paint('1', `Ignored (${b.ignored.length}):`);

@@ -1,0 +1,98 @@
+// A role audited as a whole (a configuration selects it: `terraform:aws_iam_role.r["b"]`): its
+// findings are headed by the role, with its members' baseline, and each finding names the member
+// policy it comes from. Before, the text and Markdown reports headed them with the first member's
+// address, so a finding of the role's inline policy read as the managed policy's (a review's case).
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { renderText } from '../../src/report/text.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+
+const NOW = new Date('2026-12-05T00:00:00Z');
+const doc = (action: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+const resource = (address: string, type: string, name: string, values: Record<string, unknown>) => ({
+  address,
+  mode: 'managed',
+  type,
+  name,
+  provider_name: 'registry.terraform.io/hashicorp/aws',
+  schema_version: 0,
+  values,
+  sensitive_values: {},
+});
+
+test('a principal audited as a whole is headed by the principal, each finding naming its member', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'principal-heading-'));
+  const state = {
+    format_version: '1.0',
+    terraform_version: '1.5.7',
+    values: {
+      root_module: {
+        resources: [
+          resource('aws_iam_role.app', 'aws_iam_role', 'app', {
+            name: 'app',
+            assume_role_policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+              ],
+            }),
+          }),
+          resource('aws_iam_policy.managed', 'aws_iam_policy', 'managed', {
+            name: 'managed',
+            arn: 'arn:aws:iam::123456789012:policy/managed',
+            policy: doc('s3:GetObject'),
+          }),
+          resource('aws_iam_role_policy_attachment.a', 'aws_iam_role_policy_attachment', 'a', {
+            role: 'app',
+            policy_arn: 'arn:aws:iam::123456789012:policy/managed',
+          }),
+          resource('aws_iam_role_policy.inline', 'aws_iam_role_policy', 'inline', {
+            role: 'app',
+            name: 'inline',
+            policy: doc('kms:*'),
+          }),
+        ],
+      },
+    },
+  };
+  writeFileSync(join(root, 'state.json'), JSON.stringify(state, null, 1));
+  writeFileSync(
+    join(root, 'base.json'),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
+    }),
+  );
+  mkdirSync(join(root, '.github'));
+  writeFileSync(
+    join(root, '.github/iam-baseline-audit.yml'),
+    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['terraform:aws_iam_role.app']\n",
+  );
+  const report = await runAudit({ root, paths: ['state.json'], now: NOW });
+  const ours = report.findings.filter((f) => f.kind === 'excess-action');
+  // (the role's two policies, audited together under its id)
+  expect(new Set(ours.map((f) => f.policy))).toEqual(new Set(['aws_iam_role.app']));
+  expect(new Set(ours.map((f) => f.address))).toEqual(
+    new Set(['aws_iam_policy.managed', 'aws_iam_role_policy.inline']),
+  );
+
+  const text = renderText(report).split('\n');
+  const head = text.findIndex((l) => l.startsWith('  state.json aws_iam_role.app'));
+  expect(head).toBeGreaterThan(-1);
+  expect(text[head]).toContain('(baseline ./base.json');
+  expect(
+    text.some((l) => /kms:\*.*\(aws_iam_role_policy\.inline, statement #0, state\.json:\d+\)/.test(l)),
+  ).toBe(true);
+  expect(
+    text.some((l) => /s3:GetObject.*\(aws_iam_policy\.managed, statement #0, state\.json:\d+\)/.test(l)),
+  ).toBe(true);
+  // No heading names a member as if the findings were its own.
+  expect(text.some((l) => /^ {2}state\.json aws_iam_policy\.managed/.test(l))).toBe(false);
+
+  const md = renderMarkdown(report);
+  expect(md).toContain('##### 📄 `state.json` · `aws_iam_role.app`');
+  expect(md).not.toContain('##### 📄 `state.json` · `aws_iam_policy.managed`');
+});
