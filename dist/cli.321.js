@@ -8580,20 +8580,23 @@ const SEVERITY_COLOR = {
 /** A finding's actions: listed when few, else the count and the patterns (src/report/actions.ts). */
 const text_actions = (f) => (0,actions/* actionsText */.$2)(f, terminalText);
 const message = (f) => terminalText((0,core_escape/* clipShown */.SM)(f.message, actions/* MAX_MESSAGE_SHOWN */.FZ));
-function where(f) {
+/** Where a finding is: its statement, file and line, and its policy where the heading names another (a principal's member). */
+function where(f, heading) {
     const parts = [];
+    if (f.address && f.address !== heading)
+        parts.push(terminalText(f.address));
     if (f.statement !== undefined)
         parts.push(`statement ${terminalText(f.statement)}`);
     parts.push(f.line !== undefined ? `${terminalText(f.path)}:${f.line}` : terminalText(f.path));
     return parts.join(', ');
 }
 /** Appends a finding's lines to `out`. */
-function findingLines(out, f, paint, indent, shared) {
+function findingLines(out, f, paint, indent, heading, shared) {
     const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const shown = (0,actions/* shownActions */.vJ)(f);
     const many = !shown.listed || shown.count > actions/* MAX_ACTIONS */.H3;
     const what = shown.count === 0 ? message(f) : (0,actions/* shownText */.f$)(shown, terminalText);
-    out.push(`${indent}${sev} ${what}  (${where(f)})`);
+    out.push(`${indent}${sev} ${what}  (${where(f, heading)})`);
     const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
         out.push(`${indent}         on ${f.resources.slice(0, 10).map(terminalText).join(', ')}${f.resources.length > 10 ? ', …' : ''}`);
@@ -8616,7 +8619,7 @@ function* groups(report, findings, paint, indent) {
         let out = [];
         const shared = (0,group/* sharedApproximate */.cm)(g);
         const lines = (f) => {
-            findingLines(out, f, paint, `${indent}    `, shared);
+            findingLines(out, f, paint, `${indent}    `, g.address, shared);
             if (out.length < BLOCK_LINES)
                 return undefined;
             const block = out.join('\n');
@@ -8686,7 +8689,7 @@ function* reportLines(report, options) {
     if (b.removed.length > 0) {
         yield paint('1', `Removed by this change (${b.removed.length}):`);
         for (const f of b.removed)
-            yield `  ${text_actions(f)}  (${where(f)})`;
+            yield `  ${text_actions(f)}  (${where(f, undefined)})`;
     }
     if (b.ignored.length > 0) {
         yield paint('1', `Ignored (${b.ignored.length}):`);
@@ -16584,11 +16587,22 @@ function groupFindings(findings, report) {
             if (ofKind)
                 kinds.push({ kind, findings: ofKind.length > 1 ? ofKind.sort(compareFindings) : ofKind });
         }
+        // A principal audited as a whole: its findings' policy is its id (an address or ARN, not a
+        // `path#…` policy id), the heading names it, with the baseline of its member policies (each
+        // finding names its own member: text and Markdown), not its first member's address.
+        const first = list[0];
+        if (!policy &&
+            id !== first.path &&
+            !id.startsWith(`${first.path}#`) &&
+            list.some((f) => f.address !== undefined && f.address !== id)) {
+            const member = report.policies.find((p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address));
+            return { id, policy: member, path: first.path, address: id, kinds };
+        }
         return {
             id,
             policy,
-            path: policy?.path ?? list[0].path,
-            address: policy?.address ?? list[0].address,
+            path: policy?.path ?? first.path,
+            address: policy?.address ?? first.address,
             kinds,
         };
     });

@@ -419,8 +419,13 @@ function patterns(v, where) {
     });
 }
 function findingActions(f, where, ctx) {
-    if (ctx.version < 2 || f.actions !== undefined || f.actionSet === undefined)
+    if (ctx.version < 2 || f.actions !== undefined || f.actionSet === undefined) {
+        // Every finding the tool writes lists its actions (or, from schema 2, gives their set): one
+        // without is not read as a finding of no action (its set would be lost in a merge).
+        if (f.actions === undefined)
+            throw new ReportError(`${where}.actions: missing; every finding lists its actions${ctx.version >= 2 ? ' (or gives actionSet)' : ''}`);
         return { actions: strings(f.actions, `${where}.actions`) };
+    }
     const w = `${where}.actionSet`;
     const raw = obj(f.actionSet, w);
     const set = {

@@ -52,6 +52,16 @@ describe('reading a saved JSON report (the fork recipe)', () => {
     expect(() => parseReportJson('[]')).toThrow('$: expected an object');
   });
 
+  it("refuses a finding without its actions, in either schema (its set would be lost: a review's case)", () => {
+    for (const version of [undefined, 1, 2]) {
+      const bad = JSON.parse(renderJson(report));
+      if (version === undefined) delete bad.schemaVersion;
+      else bad.schemaVersion = version;
+      delete bad.findings[0].actions;
+      expect(() => parseReportJson(JSON.stringify(bad))).toThrow('$.findings[0].actions: missing');
+    }
+  });
+
   it('drops fields outside the contract and recomputes the summary', () => {
     const crafted = JSON.parse(renderJson(report));
     crafted.findings[0].html = '<img src=x onerror=alert(1)>';
