@@ -137,6 +137,12 @@ export interface InputResult {
   policies: PolicyRecord[];
   errors: SourceError[];
   principals?: PrincipalRecord[];
+  /**
+   * Parts of the file listed apart as skipped, each with its reason (a `*.tf.json` resource with
+   * no instance, a module call not followed): results of their own, `path#address`, as the `.tf`
+   * reader lists them.
+   */
+  skippedParts?: { address: string; reason: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -264,39 +264,60 @@ function readThrough(loaded: LoadedInput[], filesRead: ReadonlySet<string>): voi
 }
 
 function readEach(root: string, files: Discovered[], maxFileBytes: number, textOnly = false): LoadedInput[] {
-  return files.map((f) => {
-    const read = readRepoFile(root, f.abs, maxFileBytes);
-    if (!read.ok) {
-      const reason =
-        read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
-      return {
-        result: {
-          path: f.path,
-          kind: 'unknown',
-          status: read.code === 'not-a-file' || read.code === 'outside' ? 'skipped' : 'error',
-          reason,
-          policies: [],
-          errors:
-            read.code === 'not-a-file' || read.code === 'outside' ? [] : [{ path: f.path, message: reason }],
-        },
-      };
-    }
-    if (textOnly)
-      return {
-        result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
-        text: read.text,
-      };
-    const large = read.size >= LARGE_FILE;
-    // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
-    // collection frees them: done now, so that the file is not parsed on top of a second copy.
-    if (large) collectGarbage();
-    // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
-    const file: SourceFile = { path: f.path, text: read.text };
-    read.text = '';
-    const loaded = parseSource(file, f.explicit, true);
-    // A large file's text and JSON tree are garbage once its policies are read out: collected now,
-    // so that the next file is not parsed on top of them (see core/memory.ts).
-    if (large) collectGarbage();
-    return loaded;
-  });
+  return files.flatMap((f) => withSkippedParts(readOne(root, f, maxFileBytes, textOnly)));
+}
+
+/** An input and, listed apart, the parts of it that are skipped (InputResult.skippedParts). */
+function withSkippedParts(loaded: LoadedInput): LoadedInput[] {
+  const parts = loaded.result.skippedParts;
+  if (!parts?.length) return [loaded];
+  delete loaded.result.skippedParts;
+  return [
+    loaded,
+    ...parts.map(({ address, reason }) => ({
+      result: {
+        path: `${loaded.result.path}#${address}`,
+        kind: loaded.result.kind,
+        status: 'skipped' as const,
+        reason,
+        policies: [],
+        errors: [],
+      },
+    })),
+  ];
+}
+
+function readOne(root: string, f: Discovered, maxFileBytes: number, textOnly: boolean): LoadedInput {
+  const read = readRepoFile(root, f.abs, maxFileBytes);
+  if (!read.ok) {
+    const reason = read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
+    return {
+      result: {
+        path: f.path,
+        kind: 'unknown',
+        status: read.code === 'not-a-file' || read.code === 'outside' ? 'skipped' : 'error',
+        reason,
+        policies: [],
+        errors:
+          read.code === 'not-a-file' || read.code === 'outside' ? [] : [{ path: f.path, message: reason }],
+      },
+    };
+  }
+  if (textOnly)
+    return {
+      result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
+      text: read.text,
+    };
+  const large = read.size >= LARGE_FILE;
+  // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
+  // collection frees them: done now, so that the file is not parsed on top of a second copy.
+  if (large) collectGarbage();
+  // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
+  const file: SourceFile = { path: f.path, text: read.text };
+  read.text = '';
+  const loaded = parseSource(file, f.explicit, true);
+  // A large file's text and JSON tree are garbage once its policies are read out: collected now,
+  // so that the next file is not parsed on top of them (see core/memory.ts).
+  if (large) collectGarbage();
+  return loaded;
 }

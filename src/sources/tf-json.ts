@@ -5,7 +5,15 @@ import type { InputResult, SourceFile } from '../core/types.js';
 import type { JsonPath } from '../core/json-lines.js';
 import { typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
-import { analyzeTerraform, boundedName, type PendingError, type TfResource } from './terraform/index.js';
+import {
+  analyzeTerraform,
+  boundedName,
+  clip,
+  substituteIterator,
+  type PendingError,
+  type TfResource,
+} from './terraform/index.js';
+import { MAX_INSTANCES } from './hcl/module-def.js';
 import { crashed } from './tf-plan.js';
 
 const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];
@@ -60,6 +68,88 @@ function entries(o: Record<string, unknown>): [string, unknown][] {
   return Object.entries(o).filter(([k]) => !k.startsWith('//'));
 }
 
+/** One instance of a block: its key (count index, for_each key), its values, why it is read approximately. */
+interface Instance {
+  key?: string | number;
+  values: Record<string, unknown>;
+  approximate?: string;
+}
+
+/** A meta-argument's value as shown in a reason. */
+function shown(v: unknown): string {
+  return clip(typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+}
+
+/**
+ * The instances of a block by its `count` or `for_each` as Terraform makes them, with `count.index`,
+ * `each.key` and `each.value` put in where they are written whole (a wider expression keeps them,
+ * read as wildcards): `none` when there is none (a policy that grants nothing); one instance, read
+ * approximately and said so, when the value is not known here (an interpolation).
+ */
+function instancesOf(b: Record<string, unknown>): Instance[] | { none: string } {
+  const { count, for_each: fe } = b;
+  if (count !== undefined && count !== null) {
+    const n =
+      typeof count === 'number'
+        ? count
+        : typeof count === 'string' && /^\s*\d+\s*$/.test(count)
+          ? Number(count)
+          : undefined;
+    if (n === undefined || !Number.isInteger(n) || n < 0)
+      return [{ values: b, approximate: `its count (${shown(count)}) is not known: read as one instance` }];
+    if (n === 0) return { none: 'its count is 0' };
+    const cut =
+      n > MAX_INSTANCES ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read` : undefined;
+    const out: Instance[] = [];
+    for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+      const inst: Instance = {
+        key: i,
+        values: substituteIterator(b, 'count', i, i) as Record<string, unknown>,
+      };
+      if (cut) inst.approximate = cut;
+      out.push(inst);
+    }
+    return out;
+  }
+  if (fe !== undefined && fe !== null) {
+    // A set of strings (each key its value) or a map; anything else is not known here.
+    let entries: [string, unknown][] | undefined;
+    if (Array.isArray(fe)) {
+      if (fe.every((x) => typeof x === 'string' && !x.includes('${')))
+        entries = [...new Set(fe as string[])].map((k) => [k, k]);
+    } else if (isObject(fe)) entries = Object.entries(fe).filter(([k]) => !k.startsWith('//'));
+    if (!entries)
+      return [{ values: b, approximate: `its for_each (${shown(fe)}) is not known: read as one instance` }];
+    if (entries.length === 0) return { none: 'its for_each is empty' };
+    const cut =
+      entries.length > MAX_INSTANCES
+        ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
+        : undefined;
+    return entries
+      .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
+      .slice(0, MAX_INSTANCES)
+      .map(([k, v]) => {
+        const inst: Instance = {
+          key: k,
+          values: substituteIterator(b, 'each', k, v) as Record<string, unknown>,
+        };
+        if (cut) inst.approximate = cut;
+        return inst;
+      });
+  }
+  return [{ values: b }];
+}
+
+/** An instance's address as Terraform prints it: `type.name[0]`, `type.name["key"]`. */
+function instanceAddress(address: string, key: string | number | undefined): string {
+  return key === undefined ? address : `${address}[${typeof key === 'number' ? key : JSON.stringify(key)}]`;
+}
+
+/** Whether a block's values hold an IAM policy anywhere (a JSON text or jsonencode() with a Statement). */
+function mentionsStatement(v: unknown): boolean {
+  return JSON.stringify(v)?.includes('Statement') ?? false;
+}
+
 function parseTfJson(file: SourceFile, json: unknown): InputResult {
   const errors: PendingError[] = [];
   if (!isObject(json)) {
@@ -76,6 +166,9 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
   }
   const onError = (e: PendingError) => errors.push(e);
   const resources: TfResource[] = [];
+  const skipped: NonNullable<InputResult['skippedParts']> = [];
+  /** Why an instance is read approximately (count or for_each not known), by its address. */
+  const notes = new Map<string, string>();
   const seen = new Set<string>();
   for (const top of ['resource', 'data'] as const) {
     for (const [block, bp] of objects(json[top], [top], onError)) {
@@ -94,28 +187,58 @@ function parseTfJson(file: SourceFile, json: unknown): InputResult {
                 continue;
               }
               seen.add(address);
-              resources.push({
-                address,
-                mode: top === 'data' ? 'data' : 'managed',
-                type,
-                name,
-                module: '',
-                entryPath: path,
-                values: b,
-                valuesPath: path,
-              });
+              const instances = instancesOf(b);
+              if ('none' in instances) {
+                // Grants nothing: said, not audited (as the .tf reader says it).
+                if (top === 'resource' && mentionsStatement(b))
+                  skipped.push({
+                    address,
+                    reason: `${address} has no instance: ${instances.none}, so it grants nothing`,
+                  });
+                continue;
+              }
+              for (const inst of instances) {
+                const r: TfResource = {
+                  address: instanceAddress(address, inst.key),
+                  mode: top === 'data' ? 'data' : 'managed',
+                  type,
+                  name,
+                  module: '',
+                  entryPath: path,
+                  values: inst.values,
+                  valuesPath: path,
+                };
+                if (inst.key !== undefined) r.index = inst.key;
+                if (inst.approximate) notes.set(r.address, inst.approximate);
+                resources.push(r);
+              }
             }
           }
         }
       }
     }
   }
+  // Module calls are not followed here: said, each, never dropped in silence.
+  for (const [block] of objects(json.module, ['module'], onError))
+    for (const [name, body] of entries(block)) {
+      const source = isObject(body) && typeof body.source === 'string' ? body.source : undefined;
+      const local = source !== undefined && /^\.\.?\//.test(source);
+      skipped.push({
+        address: `module.${name}`,
+        reason: `module module.${name} is not followed: module calls of a *.tf.json file are not read (its source ${
+          source === undefined ? 'is not given' : `"${clip(source)}"`
+        }${local ? "; the module's own files are audited on their own, with its variables not known" : ''})`,
+      });
+    }
   const result = analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
-  // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
   for (const rec of result.policies) {
+    // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
     if (rec.statementIndexes?.length) rec.statementNumbers = rec.statementIndexes;
     delete rec.statementIndexes;
+    const note = rec.address === undefined ? undefined : notes.get(rec.address);
+    if (note) (rec.approximate ??= []).push(`${rec.address}: ${note}`);
   }
+  if (skipped.length) result.skippedParts = skipped;
   return result;
 }
 

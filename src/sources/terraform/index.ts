@@ -21,7 +21,8 @@ export {
 export { TERRAFORM_POLICY_ATTRIBUTES, POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 export { type Ref, parseReference, referencesIn } from './references.js';
 export { type TemplatePart, scanTemplate } from './evaluator.js';
-export { REDACTED, redactDocument } from './values.js';
+export { REDACTED, redactDocument, clip } from './values.js';
+export { substituteIterator } from './statements.js';
 export { analyzeTerraform } from './analyze.js';
 export { crossModuleKey } from './model.js';
 export { walkModules, moduleOfAddress, moduleConfigPath, indexConfiguration, configFor } from './modules.js';

@@ -688,6 +688,8 @@ export function substituteIterator(tree: unknown, it: string, key: string | numb
   const FIELD = /^(?:\.([\w-]+)|\["([^"]+)"\])$/;
   const lookup = (expr: string): { ok: true; v: unknown } | { ok: false } => {
     if (expr === `${it}.key`) return { ok: true, v: key };
+    // (a resource's count: `count.index`, its key)
+    if (it === 'count' && expr === 'count.index') return { ok: true, v: key };
     if (expr === `${it}.value`) return { ok: true, v: value };
     // `it.value.f` or `it.value["f"]` (no regular expression is built from the iterator's name).
     const prefix = `${it}.value`;
