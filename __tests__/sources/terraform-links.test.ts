@@ -330,3 +330,65 @@ resource "aws_iam_role_policy_attachment" "b" {
     });
   });
 });
+
+describe("plans: a role's managed_policy_arns its configuration does not set mirrors its attachments", () => {
+  const TEST_ROLE = { name: 'test_role', assume_role_policy: TRUST, managed_policy_arns: [ADMIN, READONLY] };
+  const testRole: Change = {
+    address: 'aws_iam_role.test_role',
+    type: 'aws_iam_role',
+    name: 'test_role',
+    actions: ['no-op'],
+    before: TEST_ROLE,
+    after: TEST_ROLE,
+  };
+  const detach = (actions: string[], after: Record<string, unknown> | null): Change => ({
+    ...attachment('admin', {}),
+    actions,
+    before: { policy_arn: ADMIN, role: 'test_role' },
+    after,
+    unknown: {},
+  });
+  const roleCfg = (expressions: Record<string, unknown> = {}) =>
+    cfg('aws_iam_role', 'test_role', {
+      name: { constant_value: 'test_role' },
+      assume_role_policy: {},
+      ...expressions,
+    });
+  const ids = (r: InputResult) => r.policies.map((p) => p.id.slice('p.json#'.length));
+
+  it('an attachment the plan deletes is not held after it, though the stale attribute still lists it', () => {
+    const r = plan([testRole, detach(['delete'], null)], { '': [roleCfg()] });
+    // ReadOnlyAccess, attached outside this configuration, stays.
+    expect(links(r)).toEqual({ 'aws_iam_role.test_role': [READONLY] });
+    expect(ids(r)).not.toContain(ADMIN);
+  });
+
+  it('so in a plan without configuration (a state has no changes to subtract)', () => {
+    const r = plan([testRole, detach(['delete'], null)], undefined);
+    expect(links(r)).toEqual({ 'aws_iam_role.test_role': [READONLY] });
+  });
+
+  it('an attachment replaced on the same role and policy stays; one moved to another role leaves', () => {
+    const same = plan([testRole, detach(['delete', 'create'], { policy_arn: ADMIN, role: 'test_role' })], {
+      '': [roleCfg()],
+    });
+    expect(links(same)).toEqual({ 'aws_iam_role.test_role': [ADMIN, READONLY] });
+    const moved = plan([testRole, detach(['delete', 'create'], { policy_arn: ADMIN, role: 'other' })], {
+      '': [roleCfg()],
+    });
+    expect(links(moved)).toEqual({ 'aws_iam_role.test_role': [READONLY], 'role/other': [ADMIN] });
+    // Replaced onto a role not known yet: it may stay on this one.
+    const unknown = plan(
+      [testRole, { ...detach(['delete', 'create'], { policy_arn: ADMIN }), unknown: { role: true } }],
+      { '': [roleCfg()] },
+    );
+    expect(links(unknown)['aws_iam_role.test_role']).toEqual([ADMIN, READONLY]);
+  });
+
+  it('a configuration that sets managed_policy_arns (exclusive management) is read as it is', () => {
+    const r = plan([testRole, detach(['delete'], null)], {
+      '': [roleCfg({ managed_policy_arns: { constant_value: [ADMIN, READONLY] } })],
+    });
+    expect(links(r)).toEqual({ 'aws_iam_role.test_role': [ADMIN, READONLY] });
+  });
+});

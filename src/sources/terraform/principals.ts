@@ -160,15 +160,22 @@ export class Analyzer extends RecordAnalyzer {
   }
 
   /** The records a policy ARN attribute names, and what could not be resolved. */
+  /**
+   * `detached`: ARNs this input detaches from the principal, left out of an optional, computed
+   * attribute the configuration does not set (a role's managed_policy_arns then mirrors the
+   * attachments read at refresh, those the plan deletes too: see detachments()).
+   */
   protected policiesForArns(
     res: TfResource,
     attrName: string,
     optional = false,
+    detached?: ReadonlySet<string>,
   ): { ids: string[]; unresolved: { ref: string; reason: string }[] } {
     const a = this.attr(res, [attrName], res.values ? 'after' : 'before');
     // An optional, computed attribute (a role's managed_policy_arns) the configuration does not set.
     if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0)
       return { ids: [], unresolved: [] };
+    const leftOut = optional && a.configured !== true ? detached : undefined;
     const ids: string[] = [];
     const unresolved: { ref: string; reason: string }[] = [];
     const byRef = new Set<string>();
@@ -236,7 +243,7 @@ export class Analyzer extends RecordAnalyzer {
     if (byRef.size === 0) {
       if (a.state === 'known') {
         for (const v of asList(a.value)) {
-          if (typeof v !== 'string' || !v) continue;
+          if (typeof v !== 'string' || !v || leftOut?.has(v.trim())) continue;
           const got = this.arnToIds(v, a.path, res, a.sensitive);
           pushAll(ids, got.ids);
           pushAll(unresolved, got.unresolved);
@@ -293,9 +300,47 @@ export class Analyzer extends RecordAnalyzer {
     };
   }
 
+  /**
+   * The policy ARNs each role (by name) loses through the attachments this plan deletes, or
+   * replaces onto another role or policy: an attachment's `before` pairs that its `after` does not
+   * keep. A pair whose `after` is not known is kept (it may stay).
+   */
+  protected detachments(resources: TfResource[]): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    // A value's strings; undefined when it is not known (absent from `after`: after_unknown).
+    const strings = (v: unknown): string[] | undefined => {
+      if (v === undefined || v === null) return undefined;
+      const l = asList(v);
+      return l.every((x) => typeof x === 'string') ? (l as string[]) : undefined;
+    };
+    for (const r of resources) {
+      const att = ATTACHMENTS[r.type];
+      if (!att || !r.before || (r.change !== 'delete' && r.change !== 'replace' && r.change !== 'update'))
+        continue;
+      const arns = strings(r.before[att.arn]) ?? [];
+      const afterArns = r.change === 'delete' ? [] : strings(r.values?.[att.arn]);
+      if (!afterArns) continue;
+      for (const [attr, type] of att.targets) {
+        const afterRoles = r.change === 'delete' ? [] : strings(r.values?.[attr]);
+        if (type !== 'role' || !afterRoles) continue;
+        for (const role of strings(r.before[attr]) ?? []) {
+          const name = role.startsWith('arn:') ? nameOf(role) : role;
+          for (const arn of arns) {
+            if (afterRoles.includes(role) && afterArns.includes(arn)) continue;
+            const set = out.get(name);
+            if (set) set.add(arn.trim());
+            else out.set(name, new Set([arn.trim()]));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   linkPrincipals(): void {
     const resources = this.input.resources.filter((r) => r.mode === 'managed');
     for (const r of resources) if (PRINCIPAL_TYPES[r.type]) this.principalFor(r);
+    const detached = this.detachments(resources);
     // Inline policies (the role's own inline_policy blocks, and *_policy resources).
     for (const r of resources) {
       if (r.type === 'aws_iam_role') {
@@ -303,7 +348,13 @@ export class Analyzer extends RecordAnalyzer {
         for (const rec of this.recordsOf.get(r.address) ?? [])
           if (rec.kind === 'identity') p.record.policyIds.push(rec.id);
         if (r.change !== 'delete') {
-          const got = this.policiesForArns(r, 'managed_policy_arns', true);
+          const name = this.literalOf(r, 'name');
+          const got = this.policiesForArns(
+            r,
+            'managed_policy_arns',
+            true,
+            name === undefined ? undefined : detached.get(name),
+          );
           pushAll(p.record.policyIds, got.ids);
           pushAll(p.record.unresolved, got.unresolved);
         }
