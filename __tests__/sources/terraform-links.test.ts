@@ -392,3 +392,69 @@ describe("plans: a role's managed_policy_arns its configuration does not set mir
     expect(links(r)).toEqual({ 'aws_iam_role.test_role': [ADMIN, READONLY] });
   });
 });
+
+describe("plans: a role's inline_policy its configuration does not set mirrors its aws_iam_role_policy resources", () => {
+  const withInline = (policy: string) => ({
+    name: 'test_role',
+    assume_role_policy: TRUST,
+    inline_policy: [{ name: 'x', policy }],
+  });
+  const testRole = (): Change => ({
+    address: 'aws_iam_role.test_role',
+    type: 'aws_iam_role',
+    name: 'test_role',
+    actions: ['no-op'],
+    before: withInline(doc('iam:*')),
+    after: withInline(doc('iam:*')),
+  });
+  const rolePolicy = (actions: string[], after: string | null): Change => ({
+    address: 'aws_iam_role_policy.x',
+    type: 'aws_iam_role_policy',
+    name: 'x',
+    actions,
+    before: { name: 'x', role: 'test_role', policy: doc('iam:*') },
+    after: after === null ? null : { name: 'x', role: 'test_role', policy: after },
+    unknown: {},
+  });
+  const roleCfg = (expressions: Record<string, unknown> = {}) =>
+    cfg('aws_iam_role', 'test_role', {
+      name: { constant_value: 'test_role' },
+      assume_role_policy: {},
+      ...expressions,
+    });
+  const rpCfg = cfg('aws_iam_role_policy', 'x', {
+    name: { constant_value: 'x' },
+    role: refs('aws_iam_role.test_role.name', 'aws_iam_role.test_role'),
+    policy: {},
+  });
+  /** What each record of the role grants after the plan: [id, change, actions]. */
+  const held = (r: InputResult) => {
+    const role = r.principals!.find((p) => p.id === 'aws_iam_role.test_role')!;
+    return role.policyIds.map((id) => {
+      const p = r.policies.find((x) => x.id === id)!;
+      const st = (p.document as { Statement?: { Action: string }[] } | undefined)?.Statement ?? [];
+      return [id.slice('p.json#'.length), p.change, st.map((s) => s.Action)];
+    });
+  };
+
+  it('an inline policy the plan deletes or changes is read from its resource, not from the stale copy', () => {
+    const deleted = plan([testRole(), rolePolicy(['delete'], null)], { '': [roleCfg()] });
+    expect(held(deleted)).toEqual([['aws_iam_role_policy.x', 'delete', []]]);
+    const changed = plan([testRole(), rolePolicy(['update'], doc('s3:GetObject'))], {
+      '': [roleCfg(), rpCfg],
+    });
+    expect(held(changed)).toEqual([['aws_iam_role_policy.x', 'update', ['s3:GetObject']]]);
+  });
+
+  it('one no aws_iam_role_policy here makes stays; a configuration that sets inline_policy is read as it is', () => {
+    const alone = plan([testRole()], { '': [roleCfg()] });
+    expect(held(alone)).toEqual([['aws_iam_role.test_role#inline_policy[x]', 'no-op', ['iam:*']]]);
+    const exclusive = plan([testRole(), rolePolicy(['delete'], null)], {
+      '': [roleCfg({ inline_policy: [{ name: { constant_value: 'x' }, policy: {} }] })],
+    });
+    expect(held(exclusive)).toEqual([
+      ['aws_iam_role.test_role#inline_policy[x]', 'no-op', ['iam:*']],
+      ['aws_iam_role_policy.x', 'delete', []],
+    ]);
+  });
+});
