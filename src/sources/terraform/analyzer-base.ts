@@ -3,7 +3,7 @@ import type { PolicyRecord, PrincipalRecord, SourceError } from '../../core/type
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
 import { crossModuleKey, type TfResource, type TfInput, type PendingError } from './model.js';
-import { type Ref, parseReference, refsInValue } from './references.js';
+import { type Ref, parseReference, refsInValue, withoutPrefixes } from './references.js';
 import { get, markedAt } from './values.js';
 
 /** What decoding a policy value gave. */
@@ -139,11 +139,13 @@ export class AnalyzerBase {
       const expr = get(res.expressions, exprSegs ?? segs);
       configured = expr !== undefined;
       if (isObject(expr) && Array.isArray(expr.references)) {
+        const listed: Ref[] = [];
         for (const t of expr.references)
           if (typeof t === 'string') {
             const r = parseReference(t);
-            if (r) refs.push(r);
+            if (r) listed.push(r);
           }
+        refs.push(...withoutPrefixes(listed));
       }
     } else if (side === 'after' && this.input.hasConfiguration) configured = false;
     const present = value !== undefined && value !== null;
@@ -158,7 +160,6 @@ export class AnalyzerBase {
     };
   }
 
-  /** The resources a reference names, seen from `from` (same module; same index when there is one). */
   /**
    * The base a reference names, as its module's address (`module.role.data.aws_iam_policy_document.x`):
    * in the referring resource's module, or, for a `.tf` module's reference to another module's
@@ -171,8 +172,15 @@ export class AnalyzerBase {
     return this.input.crossModule.get(crossModuleKey(from.module, base)) ?? full;
   }
 
+  /**
+   * The resources a reference names, seen from `from` (same module): the instance its literal key
+   * names (`aws_iam_role.r["a"]`, none when the input does not hold it); without one, the
+   * instance with `from`'s own index when there is one (`aws_iam_role.r[count.index]`), else all.
+   */
   protected resolve(ref: Ref, from: TfResource, sameIndex = true): TfResource[] {
     const found = this.byBase.get(this.absoluteBase(ref.base, from)) ?? [];
+    if (ref.index !== undefined && found.some((r) => r.index !== undefined))
+      return found.filter((r) => r.index === ref.index);
     if (sameIndex && from.index !== undefined && found.length > 1) {
       const same = found.filter((r) => r.index === from.index);
       if (same.length > 0) return same;

@@ -153,7 +153,43 @@ export class RecordAnalyzer extends DocumentAnalyzer {
     }
   }
 
-  /** aws_iam_role inline_policy blocks, matched before/after by name. */
+  /** `role name\u0000policy name` of each inline policy an aws_iam_role_policy of this input makes (before or after). */
+  private separateInline?: Set<string>;
+
+  protected separateInlinePolicies(): Set<string> {
+    if (this.separateInline) return this.separateInline;
+    const out = new Set<string>();
+    for (const r of this.input.resources) {
+      if (r.mode !== 'managed' || r.type !== 'aws_iam_role_policy') continue;
+      for (const v of [r.values, r.before]) {
+        const role = v?.role;
+        const name = v?.name;
+        if (typeof role === 'string' && typeof name === 'string' && !hasTemplate(role) && !hasTemplate(name))
+          out.add(`${nameOf(role)}\u0000${name}`);
+      }
+    }
+    this.separateInline = out;
+    return out;
+  }
+
+  /**
+   * Whether an inline_policy block of a role is a copy of an aws_iam_role_policy of this input: a
+   * role's inline_policy its configuration does not set mirrors the inline policies read at
+   * refresh (AWS provider v4/v5), those of such resources too, which may be deleted or changed by
+   * the plan. (.tf and .tf.json values are the configuration: never copies.)
+   */
+  protected mirrorsSeparate(res: TfResource, policyName: string): boolean {
+    if (this.input.templates || res.expressions?.inline_policy !== undefined) return false;
+    const separate = this.separateInlinePolicies();
+    return [res.values?.name, res.before?.name].some(
+      (n) => typeof n === 'string' && separate.has(`${n}\u0000${policyName}`),
+    );
+  }
+
+  /**
+   * aws_iam_role inline_policy blocks, matched before/after by name; a copy of an
+   * aws_iam_role_policy's (mirrorsSeparate) is left to that resource's record, which has its change.
+   */
   protected inlineBlocks(res: TfResource): void {
     // [name, index, name as shown]: a name Terraform marks sensitive is matched, never shown.
     const blocks = (
@@ -193,6 +229,7 @@ export class RecordAnalyzer extends DocumentAnalyzer {
       isArr(obj) ? ['inline_policy', i, 'policy'] : ['inline_policy', 'policy'];
     for (const [name, i, shown] of after) {
       seen.add(name);
+      if (this.mirrorsSeparate(res, name)) continue;
       const bi = before.find(([n]) => n === name);
       this.addRecord(res, {
         idSuffix: `#inline_policy[${shown}]`,
@@ -210,7 +247,7 @@ export class RecordAnalyzer extends DocumentAnalyzer {
     }
     // Inline policies the change removes: they grant nothing after it.
     for (const [name, i, shown] of before) {
-      if (seen.has(name)) continue;
+      if (seen.has(name) || this.mirrorsSeparate(res, name)) continue;
       this.addRecord(res, {
         idSuffix: `#inline_policy[${shown}]`,
         attrLabel: `inline_policy "${shown}"`,

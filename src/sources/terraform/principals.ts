@@ -13,7 +13,8 @@ import type { TfResource } from './model.js';
 import { PRINCIPAL_TYPES, INLINE_POLICY_TARGETS, ATTACHMENTS } from './resource-types.js';
 import { hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { uniq, list, asList, nameOf } from './values.js';
-import type { PrincipalEntry } from './analyzer-base.js';
+import type { Attr, PrincipalEntry } from './analyzer-base.js';
+import { refTarget } from './references.js';
 import { RecordAnalyzer } from './policy-records.js';
 
 export class Analyzer extends RecordAnalyzer {
@@ -53,24 +54,55 @@ export class Analyzer extends RecordAnalyzer {
     return entry;
   }
 
-  /** The principals an attribute (`role`, `users`...) names: by reference, else by name. */
+  /**
+   * The principals an attribute (`role`, `users`...) names: by reference, and by the names it
+   * holds that no reference accounts for. Where the value is known (a plan's `after`), a
+   * reference's resource is one only when its name is among them: a reference that does not
+   * narrow to one instance (`aws_iam_role.r[var.which]`) must not link every instance.
+   */
   protected targets(res: TfResource, attr: string, type: PrincipalRecord['type']): PrincipalEntry[] {
     const a = this.attr(res, [attr], res.values ? 'after' : 'before');
     const tfType = `aws_iam_${type}`;
+    const names = this.literalValues(a)?.map((v) => (v.startsWith('arn:') ? nameOf(v) : v));
     const out: PrincipalEntry[] = [];
+    const linked = new Set<string>();
     for (const r of a.refs) {
       if (!r.base.startsWith(`${tfType}.`)) continue;
-      for (const t of this.resolve(r, res)) if (t.mode === 'managed') out.push(this.principalFor(t));
+      for (const t of this.resolve(r, res)) {
+        if (t.mode !== 'managed') continue;
+        const n = this.literalOf(t, 'name');
+        if (names && (n === undefined || !names.includes(n))) continue;
+        out.push(this.principalFor(t));
+        if (n !== undefined) linked.add(n);
+      }
     }
-    if (out.length > 0) return uniq(out);
+    if (out.length > 0 && !names) return uniq(out);
     for (const v of asList(a.value)) {
       if (typeof v !== 'string' || !v || (this.input.templates && hasTemplate(v))) continue;
       const name = v.startsWith('arn:') ? nameOf(v) : v;
+      if (linked.has(name)) continue;
       const hit = this.named(tfType, name);
       if (hit.length > 0) for (const h of hit) out.push(this.principalFor(h));
       else if (!a.sensitive) out.push(this.externalPrincipal(type, name, a.path));
     }
     return uniq(out);
+  }
+
+  /** An attribute's strings when every one is known and literal (no `${...}` of a .tf.json), else undefined. */
+  protected literalValues(a: Attr): string[] | undefined {
+    if (a.state !== 'known') return undefined;
+    const out: string[] = [];
+    for (const v of asList(a.value)) {
+      if (typeof v !== 'string' || (this.input.templates && hasTemplate(v))) return undefined;
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  /** A resource's attribute (`name`, `arn`) as a known literal string (after, else before), or undefined. */
+  protected literalOf(t: TfResource, key: string): string | undefined {
+    const v = t.values ? t.values[key] : t.before?.[key];
+    return typeof v === 'string' && v && !(this.input.templates && hasTemplate(v)) ? v : undefined;
   }
 
   protected managedRecord(
@@ -128,23 +160,44 @@ export class Analyzer extends RecordAnalyzer {
   }
 
   /** The records a policy ARN attribute names, and what could not be resolved. */
+  /**
+   * `detached`: ARNs this input detaches from the principal, left out of an optional, computed
+   * attribute the configuration does not set (a role's managed_policy_arns then mirrors the
+   * attachments read at refresh, those the plan deletes too: see detachments()).
+   */
   protected policiesForArns(
     res: TfResource,
     attrName: string,
     optional = false,
+    detached?: ReadonlySet<string>,
   ): { ids: string[]; unresolved: { ref: string; reason: string }[] } {
     const a = this.attr(res, [attrName], res.values ? 'after' : 'before');
     // An optional, computed attribute (a role's managed_policy_arns) the configuration does not set.
     if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0)
       return { ids: [], unresolved: [] };
+    const leftOut = optional && a.configured !== true ? detached : undefined;
     const ids: string[] = [];
     const unresolved: { ref: string; reason: string }[] = [];
     const byRef = new Set<string>();
+    // Where the ARNs are known (a plan's `after`), a reference's policy is one only when its ARN
+    // (or, not known yet, its name) is among them: `aws_iam_policy.p[var.which]` names every instance.
+    const known = this.literalValues(a);
+    const agrees = (t: TfResource): boolean => {
+      if (!known) return true;
+      const arn = this.literalOf(t, 'arn');
+      if (arn !== undefined) return known.includes(arn);
+      const name = this.literalOf(t, 'name');
+      return name !== undefined && known.some((v) => v.startsWith('arn:') && nameOf(v) === name);
+    };
     for (const r of a.refs) {
-      const targets = this.resolve(r, res);
+      const found = this.resolve(r, res);
+      const targets = found.filter(agrees);
+      // A reference the known ARNs disagree with: they say what is attached.
+      if (found.length > 0 && targets.length === 0) continue;
       if (r.base.startsWith('aws_iam_policy.')) {
         byRef.add(r.text);
-        if (targets.length === 0) unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+        if (targets.length === 0)
+          unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
         for (const t of targets) {
           const recs = this.recordsOf.get(t.address) ?? [];
           if (recs.length === 0)
@@ -156,7 +209,8 @@ export class Analyzer extends RecordAnalyzer {
         }
       } else if (r.base.startsWith('data.aws_iam_policy.')) {
         byRef.add(r.text);
-        if (targets.length === 0) unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+        if (targets.length === 0)
+          unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
         for (const t of targets) {
           const arn = t.values?.arn;
           const name = t.values?.name;
@@ -189,7 +243,7 @@ export class Analyzer extends RecordAnalyzer {
     if (byRef.size === 0) {
       if (a.state === 'known') {
         for (const v of asList(a.value)) {
-          if (typeof v !== 'string' || !v) continue;
+          if (typeof v !== 'string' || !v || leftOut?.has(v.trim())) continue;
           const got = this.arnToIds(v, a.path, res, a.sensitive);
           pushAll(ids, got.ids);
           pushAll(unresolved, got.unresolved);
@@ -246,9 +300,47 @@ export class Analyzer extends RecordAnalyzer {
     };
   }
 
+  /**
+   * The policy ARNs each role (by name) loses through the attachments this plan deletes, or
+   * replaces onto another role or policy: an attachment's `before` pairs that its `after` does not
+   * keep. A pair whose `after` is not known is kept (it may stay).
+   */
+  protected detachments(resources: TfResource[]): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    // A value's strings; undefined when it is not known (absent from `after`: after_unknown).
+    const strings = (v: unknown): string[] | undefined => {
+      if (v === undefined || v === null) return undefined;
+      const l = asList(v);
+      return l.every((x) => typeof x === 'string') ? (l as string[]) : undefined;
+    };
+    for (const r of resources) {
+      const att = ATTACHMENTS[r.type];
+      if (!att || !r.before || (r.change !== 'delete' && r.change !== 'replace' && r.change !== 'update'))
+        continue;
+      const arns = strings(r.before[att.arn]) ?? [];
+      const afterArns = r.change === 'delete' ? [] : strings(r.values?.[att.arn]);
+      if (!afterArns) continue;
+      for (const [attr, type] of att.targets) {
+        const afterRoles = r.change === 'delete' ? [] : strings(r.values?.[attr]);
+        if (type !== 'role' || !afterRoles) continue;
+        for (const role of strings(r.before[attr]) ?? []) {
+          const name = role.startsWith('arn:') ? nameOf(role) : role;
+          for (const arn of arns) {
+            if (afterRoles.includes(role) && afterArns.includes(arn)) continue;
+            const set = out.get(name);
+            if (set) set.add(arn.trim());
+            else out.set(name, new Set([arn.trim()]));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   linkPrincipals(): void {
     const resources = this.input.resources.filter((r) => r.mode === 'managed');
     for (const r of resources) if (PRINCIPAL_TYPES[r.type]) this.principalFor(r);
+    const detached = this.detachments(resources);
     // Inline policies (the role's own inline_policy blocks, and *_policy resources).
     for (const r of resources) {
       if (r.type === 'aws_iam_role') {
@@ -256,7 +348,13 @@ export class Analyzer extends RecordAnalyzer {
         for (const rec of this.recordsOf.get(r.address) ?? [])
           if (rec.kind === 'identity') p.record.policyIds.push(rec.id);
         if (r.change !== 'delete') {
-          const got = this.policiesForArns(r, 'managed_policy_arns', true);
+          const name = this.literalOf(r, 'name');
+          const got = this.policiesForArns(
+            r,
+            'managed_policy_arns',
+            true,
+            name === undefined ? undefined : detached.get(name),
+          );
           pushAll(p.record.policyIds, got.ids);
           pushAll(p.record.unresolved, got.unresolved);
         }

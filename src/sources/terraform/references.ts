@@ -51,6 +51,31 @@ export function parseReference(text: string): Ref | undefined {
   return ref;
 }
 
+/**
+ * A configuration's `references` without the prefixes Terraform lists beside each reference
+ * (`aws_iam_role.r["a"].name` comes with `aws_iam_role.r["a"]` and `aws_iam_role.r`): a bare
+ * `aws_iam_role.r` there is the prefix of the instance it names, not every instance. (A bare one
+ * of its own, `aws_iam_role.r[count.index]`, beside `r["a"]` in one expression cannot be told
+ * from it; the known value, where there is one, still says which.)
+ */
+export function withoutPrefixes(refs: Ref[]): Ref[] {
+  // The prefixes of each (the text starts with its base): `base` before a key or an attribute,
+  // `base[key]` before an attribute.
+  const prefixes = new Set<string>();
+  for (const { text, base } of refs) {
+    const after = text[base.length];
+    if (after === '.' || after === '[') prefixes.add(base);
+    const close = after === '[' ? text.indexOf(']', base.length) : -1;
+    if (close >= 0 && text[close + 1] === '.') prefixes.add(text.slice(0, close + 1));
+  }
+  return refs.filter((r) => !prefixes.has(r.text));
+}
+
+/** How a reference's resource (and instance key) reads in a message: `aws_iam_policy.p[1]`. */
+export function refTarget(r: Ref): string {
+  return r.index === undefined ? r.base : `${r.base}[${JSON.stringify(r.index)}]`;
+}
+
 /** Every resource reference inside an HCL expression (`trim(aws_sfn_state_machine.x.arn, ":")`). */
 export function referencesIn(expr: string): Ref[] {
   const out: Ref[] = [];
