@@ -2891,8 +2891,8 @@ function discover(root, paths) {
 
 // EXTERNAL MODULE: ./src/sources/index.ts + 16 modules
 var sources = __webpack_require__(6398);
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
-var sources_hcl = __webpack_require__(8190);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 6 modules
+var sources_hcl = __webpack_require__(4118);
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
 function withoutKeys(address) {
     return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
@@ -16807,7 +16807,1330 @@ function decide(report, failOn, threshold) {
 
 /***/ }),
 
-/***/ 8190:
+/***/ 2779:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  cD: () => (/* reexport */ HclEvalError),
+  _3: () => (/* binding */ evaluate),
+  ME: () => (/* binding */ evaluateBody),
+  QK: () => (/* binding */ labelText),
+  b6: () => (/* binding */ textOf)
+});
+
+// UNUSED EXPORTS: Json, applySteps, jsonText, template, withIter
+
+// EXTERNAL MODULE: ./src/sources/hcl/values.ts
+var values = __webpack_require__(1382);
+// EXTERNAL MODULE: ./src/sources/hcl/lines.ts
+var lines = __webpack_require__(433);
+;// CONCATENATED MODULE: ./src/sources/hcl/functions.ts
+// Terraform's built-in functions that policies use, evaluated on what is known statically. A
+// function called with an unknown argument gives an unknown result, except where the unknown part
+// can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
+
+
+/** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
+const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
+class HclEvalError extends Error {
+    /** Where it happened: the innermost expression evaluated (set by evaluate()). */
+    at;
+}
+function str(v, what) {
+    const s = (0,values/* primitiveString */.X2)(v);
+    if (s === undefined)
+        throw new HclEvalError(`${what}: expected a string`);
+    return s;
+}
+function list(v, what) {
+    if (Array.isArray(v))
+        return v;
+    throw new HclEvalError(`${what}: expected a list`);
+}
+/**
+ * The items of a list argument of concat(), flatten() and setunion(): a list's own, a
+ * PartialList's, or an unknown list as one Unknown standing for its items; `acc.partial` is set
+ * when some items are not known one by one. Anything else is not a list.
+ */
+function listItems(v, what, acc) {
+    if (v instanceof values/* PartialList */.A0) {
+        acc.partial = true;
+        return v.items;
+    }
+    if (v instanceof values/* Unknown */.$r) {
+        acc.partial = true;
+        return [v];
+    }
+    return list(v, what);
+}
+/**
+ * The list made of `items`: as it is when every list it came from was known, a PartialList when
+ * some were not and some items are known, else (nothing known) the call's Unknown.
+ */
+function partialOr(items, partial, text) {
+    if (!partial)
+        return items;
+    // (a reference that stands for a pattern, `aws_iam_role.r.arn`, counts as known)
+    return items.some((x) => !(x instanceof values/* Unknown */.$r) || x.pattern !== undefined)
+        ? new values/* PartialList */.A0(text, items)
+        : new values/* Unknown */.$r(text);
+}
+/** How many try() or can() arguments are being evaluated (see mismatch). */
+let tries = 0;
+/** Evaluates `f` as an argument of try() or can(): a function given a value of the wrong type fails. */
+function insideTry(f) {
+    tries++;
+    try {
+        return f();
+    }
+    finally {
+        tries--;
+    }
+}
+/**
+ * What a function makes of an argument that is not of the type it needs: inside try() or can(),
+ * Terraform's error, so that try() takes its next argument (`try(flatten(var.x), var.x)` with a
+ * map); elsewhere, and when the argument is not known, an unknown. (A configuration Terraform
+ * applies has no such error outside try(): there it means this reader's value differs from
+ * Terraform's, which is read as not known rather than losing the policy.)
+ */
+function mismatch(v, text, what) {
+    if (tries === 0 || v === undefined || v instanceof values/* Unknown */.$r || v instanceof values/* Tmpl */.C5 || v instanceof values/* Json */.LM)
+        return new values/* Unknown */.$r(text);
+    const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : (0,values/* isObj */.sA)(v) ? 'an object' : `a ${typeof v}`;
+    throw new HclEvalError(`${what}, got ${got}`);
+}
+/** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
+function overItems(l, text, f, name) {
+    if (Array.isArray(l))
+        return f(l);
+    if (l instanceof values/* PartialList */.A0)
+        return partialOr(f([...l.items]), true, text);
+    return mismatch(l, text, `${name}: expected a list or set`);
+}
+function num(v, what) {
+    if (typeof v === 'number')
+        return v;
+    if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)))
+        return Number(v);
+    throw new HclEvalError(`${what}: expected a number`);
+}
+function equal(a, b) {
+    return JSON.stringify((0,values/* toPlain */.Ul)(a)) === JSON.stringify((0,values/* toPlain */.Ul)(b));
+}
+function distinct(xs) {
+    const out = [];
+    const seen = new Set();
+    let unknowns = 0;
+    for (const x of xs) {
+        // Unknown values are never taken for one another.
+        const k = x instanceof values/* Unknown */.$r || x instanceof values/* Tmpl */.C5 ? `\u0000${unknowns++}` : JSON.stringify((0,values/* toPlain */.Ul)(x));
+        if (seen.has(k))
+            continue;
+        seen.add(k);
+        out.push(x);
+    }
+    return out;
+}
+/** `format`'s verbs: %s %d %v %q %% (width and flags ignored). */
+function format(fmt, args, text) {
+    const parts = [];
+    let ai = 0;
+    let i = 0;
+    while (i < fmt.length) {
+        const j = fmt.indexOf('%', i);
+        if (j < 0) {
+            parts.push(fmt.slice(i));
+            break;
+        }
+        parts.push(fmt.slice(i, j));
+        const m = /^%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/.exec(fmt.slice(j));
+        if (!m)
+            throw new HclEvalError('format: a % without a verb');
+        if (m[2] === '%')
+            parts.push('%');
+        else {
+            if (ai >= args.length)
+                throw new HclEvalError('format: too few arguments');
+            const a = args[ai++];
+            if (m[2] === 'q') {
+                const s = (0,values/* primitiveString */.X2)(a);
+                parts.push(s !== undefined ? JSON.stringify(s) : new values/* Unknown */.$r(text));
+            }
+            else if (m[2] === 'd' && typeof a === 'number')
+                parts.push(String(Math.trunc(a)));
+            else if (m[2] === 'v' && (Array.isArray(a) || (0,values/* isObj */.sA)(a))) {
+                const j2 = (0,values/* jsonText */.s$)(a);
+                parts.push(j2);
+            }
+            else
+                parts.push((0,values/* asStringPiece */.W1)(a, text));
+        }
+        i = j + m[0].length;
+    }
+    return (0,values/* concatParts */.b5)(parts);
+}
+const FUNCTIONS = {
+    join: ([sep, ...lists], text) => {
+        if (!lists.length)
+            throw new HclEvalError('join: expected a separator and a list');
+        const s = str(sep, 'join');
+        const items = [];
+        for (const l of lists) {
+            if (l instanceof values/* Unknown */.$r)
+                return new values/* Unknown */.$r(text);
+            items.push(...list(l, 'join'));
+        }
+        const parts = [];
+        items.forEach((x, i) => {
+            if (i)
+                parts.push(s);
+            parts.push((0,values/* asStringPiece */.W1)(x, text));
+        });
+        return (0,values/* concatParts */.b5)(parts);
+    },
+    format: ([fmt, ...args], text) => {
+        if (fmt instanceof values/* Unknown */.$r || fmt instanceof values/* Tmpl */.C5)
+            return new values/* Unknown */.$r(text);
+        return format(str(fmt, 'format'), args, text);
+    },
+    formatlist: ([fmt, ...args], text) => {
+        if (!args.every((a) => Array.isArray(a) || (0,values/* primitiveString */.X2)(a) !== undefined))
+            return new values/* Unknown */.$r(text);
+        const n = Math.max(0, ...args.filter(Array.isArray).map((a) => a.length));
+        const out = [];
+        for (let i = 0; i < n; i++)
+            out.push(format(str(fmt, 'formatlist'), args.map((a) => (Array.isArray(a) ? a[i] : a)), text));
+        return out;
+    },
+    concat: (args, text) => {
+        const acc = { partial: false };
+        const out = [];
+        for (const a of args)
+            out.push(...listItems(a, 'concat', acc));
+        return partialOr(out, acc.partial, text);
+    },
+    merge: (args, text) => {
+        const out = (0,values/* newObj */.AC)();
+        const marks = new Map();
+        for (const a of args) {
+            if (a === null)
+                continue;
+            if (!(0,values/* isObj */.sA)(a))
+                return mismatch(a, text, 'merge: expected objects or maps');
+            // Keys that are not known stay marked (a later known key of the same text replaces one).
+            const notKnown = (0,values/* templateKeysOf */.UM)(a);
+            for (const k of Object.keys(a)) {
+                out[k] = a[k];
+                const m = notKnown?.get(k);
+                if (m)
+                    marks.set(k, m);
+                else
+                    marks.delete(k);
+            }
+        }
+        for (const [k, m] of marks)
+            (0,values/* setTemplateKey */.k1)(out, k, m);
+        return out;
+    },
+    flatten: ([l], text) => {
+        if (!Array.isArray(l) && !(l instanceof values/* PartialList */.A0))
+            return mismatch(l, text, 'flatten: expected a list or set');
+        // An unknown item may be a list of any length: kept as one Unknown, the result partly known.
+        const acc = { partial: l instanceof values/* PartialList */.A0 };
+        const out = [];
+        const walk = (xs, depth) => {
+            if (depth > 64)
+                return false;
+            for (const x of xs) {
+                if (x instanceof values/* PartialList */.A0) {
+                    acc.partial = true;
+                    if (!walk(x.items, depth + 1))
+                        return false;
+                }
+                else if (x instanceof values/* Unknown */.$r) {
+                    // (a resource's json, ARN or id is a string, not a list of any length: the list stays known)
+                    if (!(x.scope !== undefined && NEVER_EMPTY.test(x.text)))
+                        acc.partial = true;
+                    out.push(x);
+                }
+                else if (Array.isArray(x)) {
+                    if (!walk(x, depth + 1))
+                        return false;
+                }
+                else
+                    out.push(x);
+            }
+            return true;
+        };
+        return walk(l instanceof values/* PartialList */.A0 ? l.items : l, 0)
+            ? partialOr(out, acc.partial, text)
+            : new values/* Unknown */.$r(text);
+    },
+    distinct: ([l], text) => overItems(l, text, distinct, 'distinct'),
+    compact: ([l], text) => overItems(l, text, (xs) => xs.filter((x) => x !== '' && x !== null), 'compact'),
+    one: ([l], text) => {
+        if (!Array.isArray(l))
+            return mismatch(l, text, 'one: expected a list or set');
+        if (l.length === 0)
+            return null;
+        if (l.length === 1)
+            return l[0];
+        throw new HclEvalError('one: the list has more than one element');
+    },
+    coalesce: (args, text) => {
+        for (const a of args) {
+            // A resource's or data source's attribute that is never null or empty (a policy document's
+            // json, an ARN, an id): that one (`coalesce(var.custom_policy, data.aws_iam_policy_document.x.json)`
+            // with var.custom_policy null, as Anyscale's S3 policy module writes it).
+            if (a instanceof values/* Unknown */.$r)
+                return a.scope !== undefined && NEVER_EMPTY.test(a.text) ? a : new values/* Unknown */.$r(text);
+            // A template with literal text is a non-empty string, whatever its unknown parts are.
+            if (a instanceof values/* Tmpl */.C5)
+                return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new values/* Unknown */.$r(text);
+            if (a !== null && a !== '')
+                return a;
+        }
+        throw new HclEvalError('coalesce: no non-null, non-empty argument');
+    },
+    coalescelist: (args, text) => {
+        for (const a of args) {
+            if (!Array.isArray(a))
+                return new values/* Unknown */.$r(text);
+            if (a.length)
+                return a;
+        }
+        return [];
+    },
+    lookup: ([m, k, d], text) => {
+        if (!(0,values/* isObj */.sA)(m))
+            return mismatch(m, text, 'lookup: expected a map or object');
+        if (typeof k !== 'string' && typeof k !== 'number')
+            return new values/* Unknown */.$r(text);
+        const key = String(k);
+        if (Object.hasOwn(m, key))
+            return m[key];
+        if (d !== undefined)
+            return d;
+        throw new HclEvalError(`lookup: no key "${key}"`);
+    },
+    element: ([l, i], text) => {
+        if (!Array.isArray(l) || typeof i !== 'number' || l.length === 0)
+            return new values/* Unknown */.$r(text);
+        return l[Math.trunc(i) % l.length];
+    },
+    index: ([l, v], text) => {
+        if (!Array.isArray(l) || !(0,values/* isKnown */.qE)(v))
+            return new values/* Unknown */.$r(text);
+        const i = l.findIndex((x) => equal(x, v));
+        if (i < 0)
+            throw new HclEvalError('index: not found');
+        return i;
+    },
+    contains: ([l, v], text) => {
+        if (!Array.isArray(l) || !(0,values/* isKnown */.qE)(l) || !(0,values/* isKnown */.qE)(v))
+            return new values/* Unknown */.$r(text);
+        return l.some((x) => equal(x, v));
+    },
+    keys: ([m], text) => (0,values/* isObj */.sA)(m) ? Object.keys(m).sort() : mismatch(m, text, 'keys: expected a map or object'),
+    values: ([m], text) => (0,values/* isObj */.sA)(m)
+        ? Object.keys(m)
+            .sort()
+            .map((k) => m[k])
+        : mismatch(m, text, 'values: expected a map or object'),
+    length: ([v], text) => {
+        // As Terraform: an error (which try() turns into its fallback), not an unknown.
+        if (v === null)
+            throw new HclEvalError('length: the argument is null');
+        if (Array.isArray(v))
+            return v.length;
+        if ((0,values/* isObj */.sA)(v))
+            return Object.keys(v).length;
+        if (typeof v === 'string')
+            return Array.from(v).length;
+        return mismatch(v, text, 'length: expected a list, map or string');
+    },
+    // (a set made a list: its elements in the set's order, keyed by index again)
+    // (null converts to null, as Terraform's to* functions do)
+    tolist: ([v], text) => v === null
+        ? null
+        : (0,values/* isSet */.vM)(v)
+            ? [...v]
+            : Array.isArray(v) || v instanceof values/* PartialList */.A0
+                ? v
+                : mismatch(v, text, 'tolist: expected a list or set'),
+    toset: ([v], text) => (v === null ? null : overItems(v, text, (xs) => (0,values/* asSet */.pZ)(distinct(xs)), 'toset')),
+    tomap: ([v], text) => v === null ? null : (0,values/* isObj */.sA)(v) ? v : mismatch(v, text, 'tomap: expected a map or object'),
+    tostring: ([v], text) => {
+        const s = (0,values/* primitiveString */.X2)(v);
+        if (s !== undefined)
+            return s;
+        if (v instanceof values/* Tmpl */.C5 || v === null)
+            return v;
+        return mismatch(v, text, 'tostring: expected a string, number or bool');
+    },
+    tonumber: ([v], text) => typeof v === 'number' ? v : (0,values/* primitiveString */.X2)(v) !== undefined ? num(v, 'tonumber') : new values/* Unknown */.$r(text),
+    tobool: ([v], text) => typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new values/* Unknown */.$r(text),
+    zipmap: ([ks, vs], text) => {
+        if (!Array.isArray(ks) || !Array.isArray(vs))
+            return new values/* Unknown */.$r(text);
+        const out = (0,values/* newObj */.AC)();
+        ks.forEach((k, i) => {
+            out[str(k, 'zipmap')] = vs[i] ?? null;
+        });
+        return out;
+    },
+    range: (args, text) => {
+        if (!args.every((a) => typeof a === 'number'))
+            return new values/* Unknown */.$r(text);
+        const [a, b, s] = args.length === 1
+            ? [0, args[0], 1]
+            : [args[0], args[1], args[2] ?? 1];
+        const out = [];
+        for (let i = a; s > 0 ? i < b : i > b; i += s) {
+            out.push(i);
+            if (out.length > 1024)
+                throw new HclEvalError('range: too long');
+        }
+        return out;
+    },
+    slice: ([l, a, b], text) => Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new values/* Unknown */.$r(text),
+    reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new values/* Unknown */.$r(text)),
+    sort: ([l], text) => Array.isArray(l) && l.every((x) => typeof x === 'string')
+        ? [...l].sort()
+        : new values/* Unknown */.$r(text),
+    setunion: (args, text) => {
+        const acc = { partial: false };
+        const out = [];
+        for (const a of args)
+            out.push(...listItems(a, 'setunion', acc));
+        return partialOr((0,values/* asSet */.pZ)(distinct(out)), acc.partial, text);
+    },
+    lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new values/* Unknown */.$r(text)),
+    upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new values/* Unknown */.$r(text)),
+    title: ([s], text) => typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new values/* Unknown */.$r(text),
+    trimspace: ([s], text) => (typeof s === 'string' ? s.trim() : new values/* Unknown */.$r(text)),
+    chomp: ([s], text) => (typeof s === 'string' ? s.replace(/[\r\n]+$/, '') : new values/* Unknown */.$r(text)),
+    trimprefix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
+        ? s.startsWith(p)
+            ? s.slice(p.length)
+            : s
+        : new values/* Unknown */.$r(text),
+    trimsuffix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
+        ? p && s.endsWith(p)
+            ? s.slice(0, -p.length)
+            : s
+        : new values/* Unknown */.$r(text),
+    trim: ([s, cs], text) => {
+        if (typeof s !== 'string' || typeof cs !== 'string')
+            return new values/* Unknown */.$r(text);
+        const set = new Set(Array.from(cs));
+        const a = Array.from(s);
+        let i = 0;
+        let j = a.length;
+        while (i < j && set.has(a[i]))
+            i++;
+        while (j > i && set.has(a[j - 1]))
+            j--;
+        return a.slice(i, j).join('');
+    },
+    replace: ([s, a, b], text) => {
+        if (typeof s !== 'string' || typeof a !== 'string' || typeof b !== 'string')
+            return new values/* Unknown */.$r(text);
+        if (a.length > 1 && a.startsWith('/') && a.endsWith('/'))
+            return new values/* Unknown */.$r(text);
+        return s.split(a).join(b);
+    },
+    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new values/* Unknown */.$r(text),
+    substr: ([s, o, l], text) => {
+        if (typeof s !== 'string' || typeof o !== 'number' || typeof l !== 'number')
+            return new values/* Unknown */.$r(text);
+        const a = Array.from(s);
+        return a.slice(o, l < 0 ? undefined : o + l).join('');
+    },
+    startswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new values/* Unknown */.$r(text),
+    endswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new values/* Unknown */.$r(text),
+    max: (args, text) => args.every((a) => typeof a === 'number') ? Math.max(...args) : new values/* Unknown */.$r(text),
+    min: (args, text) => args.every((a) => typeof a === 'number') ? Math.min(...args) : new values/* Unknown */.$r(text),
+    abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new values/* Unknown */.$r(text)),
+    basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new values/* Unknown */.$r(text)),
+    dirname: ([s], text) => typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new values/* Unknown */.$r(text),
+    jsonencode: ([v]) => new values/* Json */.LM(v),
+    jsondecode: ([s], text) => {
+        if (s instanceof values/* Json */.LM)
+            return s.value;
+        if (typeof s !== 'string')
+            return mismatch(s, text, 'jsondecode: expected a string');
+        try {
+            return (0,values/* fromPlain */.bM)(JSON.parse(s));
+        }
+        catch (e) {
+            throw new HclEvalError(`jsondecode: not valid JSON (${e.message})`);
+        }
+    },
+    file: ([p], text, ctx) => {
+        if (typeof p !== 'string')
+            return new values/* Unknown */.$r(text);
+        const t = ctx.readFile(p);
+        if (t === undefined)
+            throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+        // A JSON policy read from it: its statements' lines are counted in that file.
+        (0,lines/* setTextOrigin */.oI)(t, { file: ctx.filePath?.(p) ?? p, line: 1 });
+        return t;
+    },
+    fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new values/* Unknown */.$r(text)),
+    templatefile: ([p, vars], text, ctx) => {
+        if (typeof p !== 'string')
+            return new values/* Unknown */.$r(text);
+        const t = ctx.readFile(p);
+        if (t === undefined)
+            throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
+        return ctx.renderTemplate(t, vars ?? (0,values/* newObj */.AC)(), ctx.filePath?.(p) ?? p);
+    },
+};
+/** Functions that never see an unknown argument as a reason to give up at once. */
+const CARRIES_UNKNOWN = new Set([
+    'join',
+    'format',
+    'formatlist',
+    'concat',
+    'merge',
+    'flatten',
+    'distinct',
+    'compact',
+    'one',
+    'coalesce',
+    'coalescelist',
+    'lookup',
+    'element',
+    'tolist',
+    'toset',
+    'tomap',
+    'tostring',
+    'jsonencode',
+    'length',
+    'keys',
+    'values',
+    'templatefile',
+    'slice',
+    'reverse',
+    'setunion',
+]);
+function knownFunction(name) {
+    return Object.hasOwn(FUNCTIONS, name);
+}
+/** Calls a function; its arguments are already evaluated. */
+function callFunction(name, args, text, ctx) {
+    const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+    if (!fn)
+        return new values/* Unknown */.$r(text);
+    if (name !== 'jsonencode' && name !== 'jsondecode' && name !== 'templatefile')
+        args = args.map((a) => (a instanceof values/* Json */.LM ? (0,values/* jsonText */.s$)(a.value) : a));
+    if (!CARRIES_UNKNOWN.has(name) && args.some((a) => (0,values/* firstUnknown */.Ny)(a) !== undefined))
+        return new values/* Unknown */.$r(text);
+    return fn(args, text, ctx);
+}
+
+// EXTERNAL MODULE: ./src/sources/terraform/evaluator.ts
+var evaluator = __webpack_require__(4700);
+// EXTERNAL MODULE: ./src/sources/terraform/model.ts
+var model = __webpack_require__(6248);
+// EXTERNAL MODULE: ./src/sources/hcl/parse.ts
+var parse = __webpack_require__(5889);
+;// CONCATENATED MODULE: ./src/sources/hcl/evaluator.ts
+// Evaluates HCL expressions (tree-sitter nodes) to Values, on what is known statically. What is
+// not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
+// HclEvalError, which the caller turns into an unresolved policy with the reason.
+
+
+
+
+
+
+
+const MAX_DEPTH = 200;
+const MAX_ITEMS = 10_000;
+function withIter(scope, vars) {
+    const iter = new Map(scope.iter);
+    for (const [k, v] of Object.entries(vars))
+        iter.set(k, v);
+    return { ...scope, iter };
+}
+function origin(scope, n) {
+    return { file: scope.file.path, line: (0,parse/* lineOf */.cA)(n) };
+}
+function textOf(n) {
+    return (0,values/* shortText */.os)(n.text);
+}
+/** Evaluates an `expression` (or any expression-like) node. */
+function evaluate(n, scope, depth = 0) {
+    if (depth > MAX_DEPTH)
+        throw new HclEvalError('the expression is nested too deeply');
+    try {
+        switch (n.type) {
+            case 'expression':
+                return term((0,parse/* allKids */.TH)(n), n, scope, depth + 1);
+            case 'conditional':
+                return conditional(n, scope, depth + 1);
+            default:
+                return term([n], n, scope, depth + 1);
+        }
+    }
+    catch (e) {
+        // The innermost expression's place, so that a reason can name it (a template file's lines
+        // are read one below its own: renderTemplate).
+        if (e instanceof HclEvalError && !e.at)
+            e.at = { file: scope.file.path, line: (0,parse/* lineOf */.cA)(n) - (scope.template ? 1 : 0) };
+        throw e;
+    }
+}
+/** Two values known and equal. */
+function sameKnown(x, y) {
+    return (0,values/* isKnown */.qE)(x) && (0,values/* isKnown */.qE)(y) && JSON.stringify((0,values/* toPlain */.Ul)(x)) === JSON.stringify((0,values/* toPlain */.Ul)(y));
+}
+function conditional(n, scope, depth) {
+    const [c, a, b] = (0,parse/* kids */.aw)(n);
+    if (!c || !a || !b)
+        throw new HclEvalError('an incomplete conditional expression');
+    const cond = evaluate(c, scope, depth);
+    if (cond === true)
+        return evaluate(a, scope, depth);
+    if (cond === false)
+        return evaluate(b, scope, depth);
+    if (typeof cond === 'string' && (cond === 'true' || cond === 'false'))
+        return evaluate(cond === 'true' ? a : b, scope, depth);
+    if (cond instanceof values/* Unknown */.$r || cond instanceof values/* Tmpl */.C5) {
+        // Both sides the same: the condition does not matter.
+        let x, y;
+        try {
+            x = evaluate(a, scope, depth);
+            y = evaluate(b, scope, depth);
+        }
+        catch {
+            return new values/* Unknown */.$r(textOf(n));
+        }
+        if (sameKnown(x, y))
+            return x;
+        // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
+        // off by value): that many items, each one unknown where the two differ (either of two strings).
+        if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+            const text = textOf(n);
+            return x.map((xi, i) => {
+                const yi = y[i];
+                return sameKnown(xi, yi) ? xi : either(`${text}[${i}]`, xi, yi);
+            });
+        }
+        return either(textOf(n), x, y);
+    }
+    throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
+}
+/** The value of a conditional not known between x and y: an Either when both are strings, or lists of them, of one kind. */
+function either(text, x, y) {
+    const listy = (v) => Array.isArray(v) || (v instanceof values/* Either */.uu && v.list);
+    const a = (0,values/* eitherValues */.Ik)(x);
+    const b = (0,values/* eitherValues */.Ik)(y);
+    if (!a || !b || listy(x) !== listy(y))
+        return new values/* Unknown */.$r(text);
+    return new values/* Either */.uu(text, [...new Set([...a, ...b])], listy(x));
+}
+/** A term: a primary node followed by get_attr / index / splat nodes. */
+function term(nodes, whole, scope, depth) {
+    let i = 0;
+    let base;
+    const first = nodes[0];
+    if (!first)
+        throw new HclEvalError('an empty expression');
+    if (first.type === '(') {
+        const inner = nodes[1];
+        if (!inner)
+            throw new HclEvalError('empty parentheses');
+        base = evaluate(inner, scope, depth);
+        i = 3;
+    }
+    else if (first.type === 'variable_expr') {
+        const name = first.text;
+        const steps = stepsOf(nodes.slice(1), scope, depth);
+        const text = textOf(whole);
+        if (scope.iter.has(name))
+            return applySteps(scope.iter.get(name), steps, text);
+        const r = scope.resolve(name, steps, text, scope);
+        return applySteps(r.value, steps.slice(r.used), text);
+    }
+    else {
+        base = primary(first, scope, depth);
+        i = 1;
+    }
+    const steps = stepsOf(nodes.slice(i), scope, depth);
+    return applySteps(base, steps, textOf(whole));
+}
+function stepsOf(nodes, scope, depth) {
+    const out = [];
+    for (const n of nodes) {
+        if (n.type === 'get_attr')
+            out.push({ kind: 'attr', name: (0,parse/* kids */.aw)(n)[0]?.text ?? '' });
+        else if (n.type === 'index') {
+            const k = (0,parse/* kids */.aw)(n)[0];
+            if (k?.type === 'legacy_index')
+                out.push({ kind: 'index', key: Number(k.text.replace(/^\./, '')) });
+            else {
+                const e = k ? (0,parse/* kids */.aw)(k)[0] : undefined;
+                if (!e)
+                    throw new HclEvalError('an empty index');
+                out.push({ kind: 'index', key: evaluate(e, scope, depth + 1) });
+            }
+        }
+        else if (n.type === 'splat') {
+            const s = (0,parse/* kids */.aw)(n)[0];
+            out.push({ kind: 'splat', rest: s ? stepsOf((0,parse/* kids */.aw)(s), scope, depth + 1) : [] });
+        }
+        else if (n.type === ')')
+            continue;
+        else
+            throw new HclEvalError(`unexpected ${n.type} in an expression`);
+    }
+    return out;
+}
+function applySteps(v, steps, text) {
+    let cur = v;
+    for (let i = 0; i < steps.length; i++) {
+        const s = steps[i];
+        if (cur instanceof values/* Unknown */.$r || cur instanceof values/* Tmpl */.C5)
+            return new values/* Unknown */.$r(text);
+        if (cur instanceof values/* Json */.LM)
+            cur = cur.value;
+        if (s.kind === 'splat') {
+            if (cur === null)
+                return [];
+            const items = Array.isArray(cur) ? cur : [cur];
+            return items.map((x) => applySteps(x, s.rest, text));
+        }
+        if (s.kind === 'attr') {
+            if ((0,values/* isObj */.sA)(cur) && Object.hasOwn(cur, s.name))
+                cur = cur[s.name];
+            else if ((0,values/* isObj */.sA)(cur))
+                throw new HclEvalError(`${text}: no attribute "${s.name}"`);
+            else
+                throw new HclEvalError(`${text}: "${s.name}" of a value that is not an object`);
+            continue;
+        }
+        const key = s.key instanceof values/* Json */.LM ? (0,values/* jsonText */.s$)(s.key.value) : s.key;
+        if (key instanceof values/* Unknown */.$r || key instanceof values/* Tmpl */.C5)
+            return new values/* Unknown */.$r(text);
+        if (Array.isArray(cur)) {
+            const k = typeof key === 'number' ? key : Number((0,values/* primitiveString */.X2)(key));
+            if (!Number.isInteger(k) || k < 0 || k >= cur.length)
+                throw new HclEvalError(`${text}: index out of range`);
+            cur = cur[k];
+        }
+        else if ((0,values/* isObj */.sA)(cur)) {
+            const k = (0,values/* primitiveString */.X2)(key);
+            if (k === undefined || !Object.hasOwn(cur, k))
+                throw new HclEvalError(`${text}: no key ${JSON.stringify(k)}`);
+            cur = cur[k];
+        }
+        else
+            throw new HclEvalError(`${text}: an index on a value that is neither a list nor a map`);
+    }
+    return cur;
+}
+function primary(n, scope, depth) {
+    switch (n.type) {
+        case 'literal_value':
+            return literal((0,parse/* kids */.aw)(n)[0], scope, depth);
+        case 'template_expr':
+            return template((0,parse/* kids */.aw)(n)[0], scope, depth);
+        case 'collection_value':
+            return collection((0,parse/* kids */.aw)(n)[0], scope, depth);
+        case 'function_call':
+            return functionCall(n, scope, depth);
+        case 'for_expr':
+            return forExpr((0,parse/* kids */.aw)(n)[0], scope, depth);
+        case 'operation':
+            return operation((0,parse/* kids */.aw)(n)[0], scope, depth);
+        case 'expression':
+        case 'conditional':
+            return evaluate(n, scope, depth);
+        default:
+            throw new HclEvalError(`cannot read ${n.type} (${textOf(n)})`);
+    }
+}
+function literal(n, scope, depth) {
+    switch (n.type) {
+        case 'numeric_lit':
+            return Number(n.text);
+        case 'bool_lit':
+            return n.text === 'true';
+        case 'null_lit':
+            return null;
+        case 'string_lit':
+            return template(n, scope, depth);
+        default:
+            throw new HclEvalError(`cannot read the literal ${textOf(n)}`);
+    }
+}
+function unescapeQuoted(s) {
+    return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/gs, (m, e) => {
+        if (m === '$${')
+            return '${';
+        if (m === '%%{')
+            return '%{';
+        switch (e[0]) {
+            case 'n':
+                return '\n';
+            case 't':
+                return '\t';
+            case 'r':
+                return '\r';
+            case 'u':
+            case 'U':
+                return String.fromCodePoint(parseInt(e.slice(1), 16));
+            default:
+                return e;
+        }
+    });
+}
+/** A quoted template, a string literal or a heredoc. */
+function template(n, scope, depth) {
+    const src = scope.file.text;
+    const all = (0,parse/* allKids */.TH)(n);
+    let start;
+    let end;
+    let heredoc = false;
+    let flush = false;
+    if (n.type === 'heredoc_template') {
+        heredoc = true;
+        flush = all[0]?.text === '<<-';
+        const ids = all.filter((c) => c.type === 'heredoc_identifier');
+        const open = ids[0];
+        const close = ids[1];
+        if (!open || !close)
+            throw new HclEvalError('an unterminated heredoc');
+        const nl = src.indexOf('\n', open.endIndex);
+        start = nl < 0 ? open.endIndex : nl + 1;
+        end = src.lastIndexOf('\n', close.startIndex - 1) + 1;
+        if (end < start)
+            end = start;
+    }
+    else {
+        const open = all[0];
+        const close = all[all.length - 1];
+        start = open.endIndex;
+        end = close.type === 'quoted_template_end' ? close.startIndex : close.endIndex;
+    }
+    // The structural parts inside [start, end); everything between them is literal text.
+    const inner = all.filter((c) => c.startIndex >= start &&
+        c.endIndex <= end &&
+        (c.type === 'template_interpolation' || c.type === 'template_directive'));
+    const pieces = [];
+    const lit = (a, b) => {
+        if (b > a) {
+            const raw = src.slice(a, b);
+            pieces.push(heredoc ? (0,evaluator/* unescapeTemplate */.Bn)(raw) : unescapeQuoted(raw));
+        }
+    };
+    let at = start;
+    for (const c of inner) {
+        lit(at, c.startIndex);
+        pushAllPieces(pieces, templatePart(c, scope, depth, src));
+        at = c.endIndex;
+    }
+    lit(at, end);
+    let result = (0,values/* concatParts */.b5)(pieces);
+    if (flush)
+        result = stripIndent(result, src.slice(start, end));
+    // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
+    if (heredoc && !scope.template && (typeof result === 'string' || result instanceof values/* Tmpl */.C5))
+        (0,lines/* setTextOrigin */.oI)(result, { file: scope.file.path, line: lineAtIndex(src, start) });
+    return result;
+}
+function lineAtIndex(src, index) {
+    let line = 1;
+    for (let i = src.indexOf('\n'); i >= 0 && i < index; i = src.indexOf('\n', i + 1))
+        line++;
+    return line;
+}
+function pushAllPieces(out, v) {
+    if (Array.isArray(v))
+        out.push(...v);
+    else
+        out.push(v);
+}
+/** `${...}` or a directive (`%{if}`, `%{for}`) inside a template. */
+function templatePart(c, scope, depth, src) {
+    if (c.type === 'template_interpolation') {
+        const e = (0,parse/* kids */.aw)(c).find((k) => k.type === 'expression');
+        if (!e)
+            return '';
+        const v = evaluate(e, scope, depth + 1);
+        if (v === null)
+            return new values/* Unknown */.$r(textOf(e));
+        if (Array.isArray(v) || (0,values/* isObj */.sA)(v))
+            throw new HclEvalError(`${textOf(e)} is not a string: a list or an object inside a template`);
+        return (0,values/* asStringPiece */.W1)(v, textOf(e));
+    }
+    // template_directive: template_if / template_for
+    const d = (0,parse/* kids */.aw)(c)[0];
+    const body = (from, to, sc) => {
+        const out = [];
+        const parts = (0,parse/* kids */.aw)(d).filter((k) => k.startIndex >= from &&
+            k.endIndex <= to &&
+            (k.type === 'template_interpolation' || k.type === 'template_directive'));
+        let at = from;
+        for (const p of parts) {
+            if (p.startIndex > at)
+                out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, p.startIndex)));
+            pushAllPieces(out, templatePart(p, sc, depth + 1, src));
+            at = p.endIndex;
+        }
+        if (to > at)
+            out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, to)));
+        return out;
+    };
+    if (d.type === 'template_if') {
+        const intro = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_if_intro');
+        const els = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_else_intro');
+        const fin = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_if_end');
+        const condNode = (0,parse/* kids */.aw)(intro).find((k) => k.type === 'expression');
+        const cond = condNode ? evaluate(condNode, scope, depth + 1) : undefined;
+        if (cond === true || cond === 'true')
+            return body(intro.endIndex, els ? els.startIndex : fin.startIndex, scope);
+        if (cond === false || cond === 'false')
+            return els ? body(els.endIndex, fin.startIndex, scope) : [];
+        // Not known, and no %{else}: the text is read as present (what it grants is then counted).
+        if (!els && condNode) {
+            scope.fn.note?.(`the template condition ${textOf(condNode)} is not known: its text is read as present`);
+            return body(intro.endIndex, fin.startIndex, scope);
+        }
+        return new values/* Unknown */.$r(textOf(c));
+    }
+    if (d.type === 'template_for') {
+        const startN = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_for_start');
+        const endN = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_for_end');
+        const ids = (0,parse/* kids */.aw)(startN).filter((k) => k.type === 'identifier');
+        const collNode = (0,parse/* kids */.aw)(startN).find((k) => k.type === 'expression');
+        const coll = collNode ? evaluate(collNode, scope, depth + 1) : undefined;
+        const entries = iterable(coll);
+        if (!entries)
+            return new values/* Unknown */.$r(textOf(c));
+        const out = [];
+        for (const [k, v] of entries) {
+            const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
+            out.push(...body(startN.endIndex, endN.startIndex, withIter(scope, vars)));
+        }
+        return out;
+    }
+    return new values/* Unknown */.$r(textOf(c));
+}
+/** `<<-` heredocs: the smallest indentation of the non-blank lines is removed from every line. */
+function stripIndent(v, raw) {
+    let min = Infinity;
+    for (const line of raw.split('\n')) {
+        if (!line.trim())
+            continue;
+        const m = /^[ \t]*/.exec(line)[0].length;
+        if (m < min)
+            min = m;
+    }
+    if (!Number.isFinite(min) || min === 0)
+        return v;
+    const strip = (s, atLineStart) => s
+        .split('\n')
+        .map((l, i) => (i === 0 && !atLineStart ? l : l.replace(new RegExp(`^[ \\t]{0,${min}}`), '')))
+        .join('\n');
+    if (typeof v === 'string')
+        return strip(v, true);
+    if (v instanceof values/* Tmpl */.C5) {
+        let atStart = true;
+        const parts = v.parts.map((p) => {
+            if (typeof p !== 'string') {
+                atStart = false;
+                return p;
+            }
+            const s = strip(p, atStart);
+            atStart = p.endsWith('\n');
+            return s;
+        });
+        return (0,values/* concatParts */.b5)(parts);
+    }
+    return v;
+}
+function iterable(v) {
+    if (v instanceof values/* Json */.LM)
+        v = v.value;
+    // (a set's element is its own key)
+    if (Array.isArray(v))
+        return (0,values/* isSet */.vM)(v) ? v.map((x) => [x, x]) : v.map((x, i) => [i, x]);
+    if ((0,values/* isObj */.sA)(v))
+        return Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]);
+    return undefined;
+}
+function collection(n, scope, depth) {
+    if (n.type === 'tuple') {
+        const out = [];
+        (0,lines/* setOrigin */.vB)(out, origin(scope, n));
+        for (const e of (0,parse/* kids */.aw)(n)) {
+            if (e.type !== 'expression')
+                continue;
+            (0,lines/* setEntryOrigin */.XM)(out, out.length, origin(scope, e));
+            out.push(evaluate(e, scope, depth + 1));
+        }
+        return out;
+    }
+    const out = (0,values/* newObj */.AC)();
+    (0,lines/* setOrigin */.vB)(out, origin(scope, n));
+    for (const el of (0,parse/* kids */.aw)(n)) {
+        if (el.type !== 'object_elem')
+            continue;
+        const k = el.childForFieldName('key');
+        const v = el.childForFieldName('val');
+        if (!k || !v)
+            continue;
+        const [key, notKnown] = objectKey(k, scope, depth);
+        // A key not known is kept under its text, and marked: a policy's JSON writes it as the
+        // interpolation it is (a condition's operator `(var.op) = {...}` is then known not to be known).
+        if (notKnown)
+            (0,values/* setTemplateKey */.k1)(out, key, notKnown);
+        (0,lines/* setEntryOrigin */.XM)(out, key, origin(scope, el));
+        out[key] = evaluate(v, scope, depth + 1);
+    }
+    return out;
+}
+/**
+ * An object key: a bare name is the name itself; anything else is evaluated. A key with parts that
+ * are not known is its text (`aws:ResourceTag/${var.k}`), with its value as evaluated.
+ */
+function objectKey(k, scope, depth) {
+    const ks = (0,parse/* allKids */.TH)(k);
+    if (ks.length === 1 && ks[0].type === 'variable_expr')
+        return [ks[0].text];
+    const v = evaluate(k, scope, depth + 1);
+    const s = (0,values/* primitiveString */.X2)(v);
+    if (s !== undefined)
+        return [s];
+    if (v instanceof values/* Tmpl */.C5 || v instanceof values/* Unknown */.$r) {
+        const t = v instanceof values/* Unknown */.$r ? new values/* Tmpl */.C5([v]) : v;
+        return [
+            t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join(''),
+            v,
+        ];
+    }
+    throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
+}
+function functionCall(n, scope, depth) {
+    const name = (0,parse/* kids */.aw)(n)[0].text.replace(/^provider::[\w-]+::/, '');
+    const argsNode = (0,parse/* kids */.aw)(n).find((k) => k.type === 'function_arguments');
+    const argNodes = argsNode ? (0,parse/* kids */.aw)(argsNode).filter((k) => k.type === 'expression') : [];
+    const expand = argsNode ? (0,parse/* kids */.aw)(argsNode).some((k) => k.type === 'ellipsis') : false;
+    const text = textOf(n);
+    if (name === 'try' || name === 'can') {
+        for (const a of argNodes) {
+            try {
+                const made = (0,values/* absentCount */.rE)();
+                const v = insideTry(() => evaluate(a, scope, depth + 1));
+                // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
+                if ((0,values/* absentCount */.rE)() !== made || (0,values/* hasAbsent */.Y2)(v))
+                    continue;
+                if (name === 'can')
+                    return v instanceof values/* Unknown */.$r ? new values/* Unknown */.$r(text) : true;
+                // An unknown value is not an error: try() gives it (unknown), as Terraform does.
+                return v;
+            }
+            catch (e) {
+                if (!(e instanceof HclEvalError))
+                    throw e;
+            }
+        }
+        if (name === 'can')
+            return false;
+        throw new HclEvalError(`${(0,values/* shortText */.os)(text, 60)}: no argument could be evaluated`);
+    }
+    let args = argNodes.map((a) => evaluate(a, scope, depth + 1));
+    if (expand && args.length) {
+        const last = args[args.length - 1];
+        if (!Array.isArray(last))
+            return new values/* Unknown */.$r(text);
+        args = [...args.slice(0, -1), ...last];
+    }
+    return callFunction(name, args, text, scope.fn);
+}
+function forExpr(n, scope, depth) {
+    const intro = (0,parse/* kids */.aw)(n).find((k) => k.type === 'for_intro');
+    const ids = (0,parse/* kids */.aw)(intro).filter((k) => k.type === 'identifier');
+    const collNode = (0,parse/* kids */.aw)(intro).find((k) => k.type === 'expression');
+    const coll = evaluate(collNode, scope, depth + 1);
+    const entries = iterable(coll);
+    if (!entries)
+        return new values/* Unknown */.$r(textOf(n));
+    if (entries.length > MAX_ITEMS)
+        throw new HclEvalError(`${textOf(n)}: more than ${MAX_ITEMS} items`);
+    const exprs = (0,parse/* kids */.aw)(n).filter((k) => k.type === 'expression');
+    const condNode = (0,parse/* kids */.aw)(n).find((k) => k.type === 'for_cond');
+    const cond = condNode ? (0,parse/* kids */.aw)(condNode).find((k) => k.type === 'expression') : undefined;
+    const grouping = (0,parse/* kids */.aw)(n).some((k) => k.type === 'ellipsis');
+    const isObject = n.type === 'for_object_expr';
+    const outList = [];
+    const outObj = (0,values/* newObj */.AC)();
+    for (const [k, v] of entries) {
+        const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
+        const sc = withIter(scope, vars);
+        if (cond) {
+            const c = evaluate(cond, sc, depth + 1);
+            if (c === false)
+                continue;
+            if (c !== true)
+                return new values/* Unknown */.$r(textOf(n));
+        }
+        if (!isObject) {
+            outList.push(evaluate(exprs[0], sc, depth + 1));
+            continue;
+        }
+        const key = evaluate(exprs[0], sc, depth + 1);
+        const ks = (0,values/* primitiveString */.X2)(key);
+        if (ks === undefined)
+            return new values/* Unknown */.$r(textOf(n));
+        const val = evaluate(exprs[1], sc, depth + 1);
+        if (grouping) {
+            const cur = outObj[ks];
+            if (Array.isArray(cur))
+                cur.push(val);
+            else
+                outObj[ks] = [val];
+        }
+        else
+            outObj[ks] = val;
+    }
+    return isObject ? outObj : outList;
+}
+function operation(n, scope, depth) {
+    const parts = (0,parse/* allKids */.TH)(n);
+    const text = textOf(n);
+    if (n.type === 'unary_operation') {
+        const op = parts[0].text;
+        const v = term(parts.slice(1), n, scope, depth + 1);
+        if (v instanceof values/* Unknown */.$r || v instanceof values/* Tmpl */.C5)
+            return new values/* Unknown */.$r(text);
+        if (op === '!') {
+            if (typeof v !== 'boolean')
+                throw new HclEvalError(`${text}: ! of a value that is not a bool`);
+            return !v;
+        }
+        if (typeof v !== 'number')
+            throw new HclEvalError(`${text}: - of a value that is not a number`);
+        return -v;
+    }
+    // binary_operation: the operator is the anonymous child between the two terms, outside the
+    // parentheses of either (`(a || b) && c`: the left term is `(`, an expression and `)`).
+    let depth0 = 0;
+    const opAt = parts.findIndex((p, i) => {
+        if (p.isNamed)
+            return false;
+        if (p.type === '(')
+            depth0++;
+        else if (p.type === ')')
+            depth0--;
+        else
+            return i > 0 && depth0 === 0;
+        return false;
+    });
+    if (opAt < 0)
+        throw new HclEvalError(`cannot read the operation ${text}`);
+    const op = parts[opAt].text;
+    const a = term(parts.slice(0, opAt), n, scope, depth + 1);
+    // && and || with a known deciding left side do not need the right side.
+    if (op === '&&' && a === false)
+        return false;
+    if (op === '||' && a === true)
+        return true;
+    const b = term(parts.slice(opAt + 1), n, scope, depth + 1);
+    if (op === '&&' && b === false)
+        return false;
+    if (op === '||' && b === true)
+        return true;
+    if (!(0,values/* isKnown */.qE)(a) || !(0,values/* isKnown */.qE)(b))
+        return new values/* Unknown */.$r(text);
+    switch (op) {
+        case '==':
+            return JSON.stringify((0,values/* toPlain */.Ul)(a)) === JSON.stringify((0,values/* toPlain */.Ul)(b));
+        case '!=':
+            return JSON.stringify((0,values/* toPlain */.Ul)(a)) !== JSON.stringify((0,values/* toPlain */.Ul)(b));
+        case '&&':
+        case '||':
+            if (typeof a !== 'boolean' || typeof b !== 'boolean')
+                throw new HclEvalError(`${text}: ${op} of values that are not bools`);
+            return op === '&&' ? a && b : a || b;
+    }
+    const x = typeof a === 'number' ? a : Number((0,values/* primitiveString */.X2)(a));
+    const y = typeof b === 'number' ? b : Number((0,values/* primitiveString */.X2)(b));
+    if (Number.isNaN(x) || Number.isNaN(y))
+        throw new HclEvalError(`${text}: ${op} of values that are not numbers`);
+    switch (op) {
+        case '+':
+            return x + y;
+        case '-':
+            return x - y;
+        case '*':
+            return x * y;
+        case '/':
+            return x / y;
+        case '%':
+            return x % y;
+        case '>':
+            return x > y;
+        case '>=':
+            return x >= y;
+        case '<':
+            return x < y;
+        case '<=':
+            return x <= y;
+    }
+    throw new HclEvalError(`${text}: unknown operator ${op}`);
+}
+/** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
+function evaluateBody(body, scope, opts = {}, depth = 0) {
+    const out = (0,values/* newObj */.AC)();
+    if (!body)
+        return out;
+    if (depth > 32)
+        throw new HclEvalError('blocks nested too deeply');
+    for (const item of (0,parse/* kids */.aw)(body)) {
+        if (item.type === 'attribute') {
+            const [id, expr] = (0,parse/* kids */.aw)(item);
+            const name = id.text;
+            if (opts.skip?.has(name) || !expr)
+                continue;
+            (0,lines/* setEntryOrigin */.XM)(out, name, origin(scope, item));
+            try {
+                out[name] = evaluate(expr, scope);
+            }
+            catch (e) {
+                if (!(e instanceof HclEvalError))
+                    throw e;
+                opts.onError?.(name, e, item);
+                out[name] = new values/* Unknown */.$r(`${textOf(expr)} (${(0,values/* shortText */.os)(e.message, 100)})`);
+            }
+            continue;
+        }
+        if (item.type !== 'block')
+            continue;
+        const parts = (0,parse/* kids */.aw)(item);
+        const type = parts[0].text;
+        const labels = parts.filter((p) => p.type === 'string_lit' || (p.type === 'identifier' && p !== parts[0]));
+        const inner = parts.find((p) => p.type === 'body');
+        if (type === 'dynamic' && labels[0]) {
+            const name = labelText(labels[0]);
+            expandDynamicBlock(name, inner, item, out, scope, opts, depth);
+            continue;
+        }
+        if (opts.skip?.has(type) && depth === 0)
+            continue;
+        const list = (Array.isArray(out[type]) ? out[type] : (out[type] = []));
+        if (!Object.hasOwn(out, type) || list.length === 0)
+            (0,lines/* setEntryOrigin */.XM)(out, type, origin(scope, item));
+        const child = evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
+        (0,lines/* setOrigin */.vB)(child, origin(scope, item));
+        (0,lines/* setEntryOrigin */.XM)(list, list.length, origin(scope, item));
+        list.push(child);
+    }
+    return out;
+}
+function labelText(n) {
+    if (n.type === 'identifier')
+        return n.text;
+    return n.text.replace(/^"/, '').replace(/"$/, '');
+}
+function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
+    const attrs = new Map();
+    let content;
+    for (const c of inner ? (0,parse/* kids */.aw)(inner) : []) {
+        if (c.type === 'attribute')
+            attrs.set((0,parse/* kids */.aw)(c)[0].text, (0,parse/* kids */.aw)(c)[1]);
+        else if (c.type === 'block' && (0,parse/* kids */.aw)(c)[0].text === 'content') {
+            content = (0,parse/* kids */.aw)(c).find((p) => p.type === 'body');
+        }
+    }
+    const itName = attrs.has('iterator') ? attrs.get('iterator').text.trim() : name;
+    const feNode = attrs.get('for_each');
+    let fe;
+    try {
+        fe = feNode ? evaluate(feNode, scope) : null;
+    }
+    catch (e) {
+        if (!(e instanceof HclEvalError))
+            throw e;
+        fe = new values/* Unknown */.$r(`${textOf(feNode)} (${(0,values/* shortText */.os)(e.message, 100)})`);
+    }
+    const entries = iterable(fe);
+    const expand = (list, items) => {
+        for (const [k, v] of items) {
+            const it = (0,values/* newObj */.AC)();
+            it.key = k;
+            it.value = v;
+            const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
+            (0,lines/* setOrigin */.vB)(child, origin(scope, item));
+            (0,lines/* setEntryOrigin */.XM)(list, list.length, origin(scope, item));
+            list.push(child);
+        }
+    };
+    if (!entries) {
+        // Not known: written as *.tf.json writes it, so that the analyzer says why (each block of
+        // the name: two such blocks are a list of two).
+        const dyn = ((0,values/* isObj */.sA)(out.dynamic) ? out.dynamic : (out.dynamic = (0,values/* newObj */.AC)()));
+        const spec = (0,values/* newObj */.AC)();
+        spec.for_each = fe instanceof values/* Unknown */.$r ? fe : new values/* Unknown */.$r(feNode ? textOf(feNode) : 'for_each');
+        spec.content = evaluateBody(content, withIter(scope, { [itName]: new values/* Unknown */.$r(itName) }), opts, depth + 1);
+        // Chosen by a condition not known (`var.on ? var.buckets : {}`): also the blocks it makes when
+        // chosen, which the analyzer may read as there (CHOSEN_BLOCKS).
+        const chosen = feNode ? chosenBranch(feNode, scope) : undefined;
+        if (chosen)
+            expand((spec[model/* CHOSEN_BLOCKS */.Yc] = []), chosen);
+        (0,lines/* setOrigin */.vB)(spec, origin(scope, item));
+        const had = dyn[name];
+        dyn[name] = had === undefined ? spec : Array.isArray(had) ? [...had, spec] : [had, spec];
+        (0,lines/* setEntryOrigin */.XM)(out, 'dynamic', origin(scope, item));
+        return;
+    }
+    const list = (Array.isArray(out[name]) ? out[name] : (out[name] = []));
+    expand(list, entries);
+    if (!Object.hasOwn(out, name) || list.length)
+        (0,lines/* setEntryOrigin */.XM)(out, name, origin(scope, item));
+}
+/**
+ * The entries of a conditional's one branch that is not empty, when its condition is not known
+ * and its other branch is an empty list, map or null (`var.on ? var.buckets : {}`, how a
+ * `dynamic` block is turned on or off); else undefined.
+ */
+function chosenBranch(n, scope) {
+    const c = (0,parse/* kids */.aw)(n).length === 1 && (0,parse/* kids */.aw)(n)[0].type === 'conditional' ? (0,parse/* kids */.aw)(n)[0] : n;
+    if (c.type !== 'conditional')
+        return undefined;
+    const [test, a, b] = (0,parse/* kids */.aw)(c);
+    if (!test || !a || !b)
+        return undefined;
+    const empty = (v) => v === null || (Array.isArray(v) && v.length === 0) || ((0,values/* isObj */.sA)(v) && Object.keys(v).length === 0);
+    try {
+        const t = evaluate(test, scope);
+        if (!(t instanceof values/* Unknown */.$r || t instanceof values/* Tmpl */.C5))
+            return undefined;
+        const x = evaluate(a, scope);
+        const y = evaluate(b, scope);
+        return empty(y) ? iterable(x) : empty(x) ? iterable(y) : undefined;
+    }
+    catch (e) {
+        if (!(e instanceof HclEvalError))
+            throw e;
+        return undefined;
+    }
+}
+
+
+
+/***/ }),
+
+/***/ 4118:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16832,324 +18155,8 @@ var external_node_path_ = __webpack_require__(6760);
 var json_lines = __webpack_require__(531);
 // EXTERNAL MODULE: ./src/sources/terraform/index.ts + 8 modules
 var terraform = __webpack_require__(4713);
-// EXTERNAL MODULE: ./src/sources/hcl/values.ts
-var hcl_values = __webpack_require__(1382);
-// EXTERNAL MODULE: ./src/sources/terraform/model.ts
-var model = __webpack_require__(6248);
-// EXTERNAL MODULE: ./src/policy/raw.ts
-var raw = __webpack_require__(420);
-;// CONCATENATED MODULE: ./src/sources/hcl/lines.ts
-
-
-
-
-const containers = new WeakMap();
-const entries = new WeakMap();
-/**
- * Heredoc texts (a string, by its content; a template, by identity): the line they start at. A
- * text written at two places (two files of the same policy, a heredoc and a file) has none: which
- * of them a value came from cannot be told (null).
- */
-const texts = new Map();
-const MAX_TEXTS = 100_000;
-function setTextOrigin(v, o) {
-    if (typeof v !== 'string') {
-        containers.set(v, o);
-        return;
-    }
-    if (texts.size >= MAX_TEXTS)
-        texts.clear();
-    const had = texts.get(v);
-    texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line && !had.flat === !o.flat)
-        ? o
-        : null);
-}
-/** Forgets the heredoc texts of earlier modules. */
-function clearTextOrigins() {
-    texts.clear();
-}
-/** The lines of a JSON policy's statements inside a heredoc that starts at `o`. */
-function heredocStatements(text, o) {
-    // Interpolations (kept as `${...}`, one line each) read as `*`; escapes back to `${`.
-    const json = text.replace(/(?<!\$)\$\{[^}\n]*\}/g, '*').replace(/([$%])\1\{/g, '$1{');
-    const parsed = (0,json_lines/* parseJson */.qF)(json);
-    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null)
-        return undefined;
-    // A single statement counts only when it is an object (a string there is no statement to point at).
-    const st = parsed.value.Statement;
-    if (!Array.isArray(st) && (st === null || typeof st !== 'object'))
-        return undefined;
-    const paths = (0,raw/* statementPaths */.we)(parsed.value);
-    if (paths.length === 0)
-        return undefined;
-    return (0,json_lines/* locateLines */.AU)(json, paths).map((l) => ({
-        file: o.file,
-        line: o.flat ? o.line : o.line + (l ?? 1) - 1,
-    }));
-}
-function setOrigin(v, o) {
-    containers.set(v, o);
-    return v;
-}
-function setEntryOrigin(container, key, o) {
-    let m = entries.get(container);
-    if (!m)
-        entries.set(container, (m = new Map()));
-    m.set(key, o);
-}
-function originOf(v) {
-    return typeof v === 'object' && v !== null ? containers.get(v) : undefined;
-}
-function entryOriginOf(container, key) {
-    return typeof container === 'object' && container !== null ? entries.get(container)?.get(key) : undefined;
-}
-/**
- * `${...}` for an unknown: the expression without braces, backslashes or double quotes (`x["k"]` is
- * written `x['k']`), so that the interpolation always ends where it should once inside JSON text.
- */
-function interpolation(u) {
-    const t = u.text.replace(/[{}\\]/g, '').replace(/"/g, "'") || '?';
-    return '${' + t + '}';
-}
-/** A known string as a tf.json template literal (`${` and `%{` escaped). */
-function escapeTemplate(s) {
-    return s.replace(/([$%])\{/g, '$1$1{');
-}
-function tmplString(t, mode, seen) {
-    if (typeof t === 'string')
-        return escapeTemplate(t);
-    return t.parts
-        .map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode, seen)))
-        .join('');
-}
-/** A OneValue as a placeholder: its text without the characters that would end or open one. */
-function placeholder(u) {
-    return `<${u.text.replace(/[<>{}\\"$%]/g, '') || '?'}>`;
-}
-function unknownString(u, mode, seen) {
-    if (mode === 'policy' && u instanceof hcl_values/* OneValue */.MH)
-        return placeholder(u);
-    if (mode === 'policy' && u.pattern !== undefined)
-        return tmplString(u.pattern, mode, seen);
-    return seen?.(u) ?? interpolation(u);
-}
-/** `type.name` or `data.type.name` of a reference's text (`data.type.name["k"].json`). */
-const REFERENCE_BASE = /^(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
-/**
- * Writes values as JSON text (one member or element per line) and returns the plain values the
- * analyzer reads (strings are tf.json templates). `Json` values are written as their structure when
- * they are a policy attribute's whole value and fully known, else as their JSON text.
- */
-class Emitter {
-    out = [];
-    lineOrigins = [];
-    statements = new Map();
-    crossModule = new Map();
-    aliases = new Map();
-    aliasTaken = new Set();
-    /** The module of the resource being written (`''` at the root, `module.x`). */
-    module = '';
-    /**
-     * A reference made in another module than the resource's: written under an alias of its own
-     * (one per resource named, `data.aws_iam_policy_document.x--from-root[1].json`), noted in
-     * crossModule (the module's own names are looked up first). So the module's own `x` and its
-     * caller's stay apart, as two callers' `x` do.
-     */
-    either = new Map();
-    seen = (u) => {
-        if (u instanceof hcl_values/* Either */.uu) {
-            const s = interpolation(u);
-            const had = this.either.get(s);
-            this.either.set(s, had === undefined || (had !== null && had.join('\n') === u.values.join('\n')) ? u.values : null);
-            return s;
-        }
-        if (u.scope === undefined)
-            return undefined;
-        const scope = u.scope.replace(/\.$/, '');
-        if (scope === this.module)
-            return undefined;
-        const base = REFERENCE_BASE.exec(u.text)?.[0];
-        if (!base)
-            return undefined;
-        const absolute = scope ? `${scope}.${base}` : base;
-        let alias = this.aliases.get(absolute);
-        if (alias === undefined) {
-            const stem = `${base}--from-${scope.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'root'}`;
-            alias = stem;
-            for (let n = 2; this.aliasTaken.has(alias); n++)
-                alias = `${stem}-${n}`;
-            this.aliasTaken.add(alias);
-            this.aliases.set(absolute, alias);
-        }
-        this.crossModule.set((0,model/* crossModuleKey */.gE)(this.module, alias), absolute);
-        return interpolation(new hcl_values/* Unknown */.$r(alias + u.text.slice(base.length)));
-    };
-    line(s, o) {
-        this.out.push(s);
-        this.lineOrigins.push(o);
-    }
-    /** Emits `{"r": [values...]}`; `modes[i]` decides the mode of resource i's attributes. */
-    emitRoot(values) {
-        const plain = [];
-        this.line('{', undefined);
-        this.line('"r": [', undefined);
-        values.forEach((v, i) => {
-            this.module = v.module ?? '';
-            const p = this.value(v.obj, ['r', i], [], v.origin, 'config', v.modeOf, i < values.length - 1 ? ',' : '');
-            plain.push(p);
-        });
-        this.line(']', undefined);
-        this.line('}', undefined);
-        return {
-            plain,
-            emitted: {
-                text: this.out.join('\n'),
-                lines: this.lineOrigins,
-                statements: this.statements,
-                crossModule: this.crossModule,
-                aliases: this.aliases,
-                either: this.either,
-            },
-        };
-    }
-    value(v, abs, rel, at, mode, modeOf, comma, prefix = '') {
-        const here = originOf(v) ?? at;
-        if (v instanceof hcl_values/* Json */.LM) {
-            if (mode === 'policy' && rel.length >= 1 && (0,hcl_values/* isObj */.sA)(v.value) && !hasUnknown(v.value)) {
-                this.noteStatements(v.value, abs);
-                return this.value(v.value, abs, rel, here, mode, modeOf, comma, prefix);
-            }
-            if ((0,hcl_values/* isObj */.sA)(v.value))
-                this.noteStatements(v.value, abs);
-            const t = (() => {
-                // JSON text of the structure, with unknowns as interpolations (a template).
-                const parts = [];
-                jsonParts(v.value, mode, parts, 0, this.seen);
-                return parts.join('');
-            })();
-            this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
-            return t;
-        }
-        // Its known items as they are, each unknown list as one interpolation (a `dynamic` block over
-        // one reads a block of unknown values for it: an Allow's unknown actions are left out, as
-        // is a Deny's every unknown value; buildStatements).
-        if (v instanceof hcl_values/* PartialList */.A0)
-            return this.value([...v.items], abs, rel, here, mode, modeOf, comma, prefix);
-        if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5) {
-            const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
-            this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
-            if (v instanceof hcl_values/* Tmpl */.C5 && mode === 'policy')
-                this.noteHeredoc(s, originOf(v), abs);
-            return s;
-        }
-        if (Array.isArray(v)) {
-            this.line(`${prefix}[`, here);
-            const arr = [];
-            v.forEach((x, i) => {
-                const o = entryOriginOf(v, i) ?? here;
-                const m = modeOf([...rel, i], mode);
-                arr.push(this.value(x, [...abs, i], [...rel, i], o, m, modeOf, i < v.length - 1 ? ',' : ''));
-            });
-            this.line(`]${comma}`, here);
-            return arr;
-        }
-        if ((0,hcl_values/* isObj */.sA)(v)) {
-            this.line(`${prefix}{`, here);
-            const obj = {};
-            const keys = Object.keys(v);
-            keys.forEach((k, i) => {
-                const o = entryOriginOf(v, k) ?? here;
-                const m = modeOf([...rel, k], mode);
-                const p = this.value(v[k], [...abs, k], [...rel, k], o, m, modeOf, i < keys.length - 1 ? ',' : '', `${JSON.stringify(k)}: `);
-                Object.defineProperty(obj, k, { value: p, enumerable: true, writable: true, configurable: true });
-            });
-            this.line(`}${comma}`, here);
-            return obj;
-        }
-        const s = typeof v === 'string' ? escapeTemplate(v) : v;
-        this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
-        if (typeof v === 'string' && mode === 'policy')
-            this.noteHeredoc(s, texts.get(v) ?? undefined, abs);
-        return s;
-    }
-    noteHeredoc(text, o, abs) {
-        if (!o || !text.includes('Statement'))
-            return;
-        const lines = heredocStatements(text, o);
-        if (lines)
-            this.statements.set((0,json_lines/* formatJsonPath */.pB)(abs), lines);
-    }
-    noteStatements(doc, abs) {
-        const st = doc.Statement;
-        if (Array.isArray(st))
-            this.statements.set((0,json_lines/* formatJsonPath */.pB)(abs), st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)));
-        else if (st instanceof hcl_values/* PartialList */.A0)
-            // concat() of statements and a list not known: each known statement where it is written.
-            this.statements.set((0,json_lines/* formatJsonPath */.pB)(abs), st.items.map((s) => originOf(s)));
-        else if ((0,hcl_values/* isObj */.sA)(st))
-            this.statements.set((0,json_lines/* formatJsonPath */.pB)(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
-    }
-}
-function hasUnknown(v, depth = 0) {
-    if (depth > 64)
-        return true;
-    if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5)
-        return true;
-    if (v instanceof hcl_values/* Json */.LM)
-        return hasUnknown(v.value, depth + 1);
-    if (Array.isArray(v))
-        return v.some((x) => hasUnknown(x, depth + 1));
-    if ((0,hcl_values/* isObj */.sA)(v))
-        return (0,hcl_values/* templateKeysOf */.UM)(v) !== undefined || Object.values(v).some((x) => hasUnknown(x, depth + 1));
-    return false;
-}
-/** JSON text of a value as a tf.json template: known strings escaped, unknowns as interpolations. */
-function jsonParts(v, mode, out, depth, seen) {
-    if (depth > 64) {
-        out.push('null');
-        return;
-    }
-    if (v instanceof hcl_values/* Json */.LM)
-        return jsonParts(v.value, mode, out, depth + 1, seen);
-    if (v instanceof hcl_values/* PartialList */.A0)
-        return jsonParts([...v.items], mode, out, depth + 1, seen);
-    if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5) {
-        const s = v instanceof hcl_values/* Unknown */.$r ? unknownString(v, mode, seen) : tmplString(v, mode, seen);
-        out.push(JSON.stringify(s));
-        return;
-    }
-    if (Array.isArray(v)) {
-        out.push('[');
-        v.forEach((x, i) => {
-            if (i)
-                out.push(',');
-            jsonParts(x, mode, out, depth + 1, seen);
-        });
-        out.push(']');
-        return;
-    }
-    if ((0,hcl_values/* isObj */.sA)(v)) {
-        out.push('{');
-        const notKnown = (0,hcl_values/* templateKeysOf */.UM)(v);
-        Object.keys(v).forEach((k, i) => {
-            if (i)
-                out.push(',');
-            // A key not known: the interpolation it is (readJsonTemplate reads it as not known).
-            const t = notKnown?.get(k);
-            const key = t === undefined
-                ? escapeTemplate(k)
-                : t instanceof hcl_values/* Unknown */.$r
-                    ? unknownString(t, mode, seen)
-                    : tmplString(t, mode, seen);
-            out.push(`${JSON.stringify(key)}:`);
-            jsonParts(v[k], mode, out, depth + 1, seen);
-        });
-        out.push('}');
-        return;
-    }
-    out.push(JSON.stringify(typeof v === 'string' ? escapeTemplate(v) : v));
-}
-
+// EXTERNAL MODULE: ./src/sources/hcl/lines.ts
+var hcl_lines = __webpack_require__(433);
 ;// CONCATENATED MODULE: ./src/sources/hcl/principals.ts
 function principalId(dir, address) {
     return dir === '.' ? address : `${dir}/${address}`;
@@ -17204,7 +18211,7 @@ function modeOf(ev) {
 }
 /** Runs the analyzer on one root module's instances; `dir` names the root (for ids of principals). */
 function analyzeModule(dir, resources) {
-    const emitter = new Emitter();
+    const emitter = new hcl_lines/* Emitter */.vl();
     const { plain, emitted } = emitter.emitRoot(resources.map((ev) => ({
         obj: ev.values,
         origin: { file: ev.file, line: ev.line },
@@ -17324,1307 +18331,14 @@ function analyzeModule(dir, resources) {
     return { policies: result.policies, errors: result.errors, principals };
 }
 
-;// CONCATENATED MODULE: ./src/sources/hcl/functions.ts
-// Terraform's built-in functions that policies use, evaluated on what is known statically. A
-// function called with an unknown argument gives an unknown result, except where the unknown part
-// can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
-
-
-/** Attributes Terraform always sets to a non-empty value (`.json` of a policy document, `.arn`, `.id`). */
-const NEVER_EMPTY = /\.(json|minified_json|arn|id)$/;
-class HclEvalError extends Error {
-    /** Where it happened: the innermost expression evaluated (set by evaluate()). */
-    at;
-}
-function str(v, what) {
-    const s = (0,hcl_values/* primitiveString */.X2)(v);
-    if (s === undefined)
-        throw new HclEvalError(`${what}: expected a string`);
-    return s;
-}
-function list(v, what) {
-    if (Array.isArray(v))
-        return v;
-    throw new HclEvalError(`${what}: expected a list`);
-}
-/**
- * The items of a list argument of concat(), flatten() and setunion(): a list's own, a
- * PartialList's, or an unknown list as one Unknown standing for its items; `acc.partial` is set
- * when some items are not known one by one. Anything else is not a list.
- */
-function listItems(v, what, acc) {
-    if (v instanceof hcl_values/* PartialList */.A0) {
-        acc.partial = true;
-        return v.items;
-    }
-    if (v instanceof hcl_values/* Unknown */.$r) {
-        acc.partial = true;
-        return [v];
-    }
-    return list(v, what);
-}
-/**
- * The list made of `items`: as it is when every list it came from was known, a PartialList when
- * some were not and some items are known, else (nothing known) the call's Unknown.
- */
-function partialOr(items, partial, text) {
-    if (!partial)
-        return items;
-    // (a reference that stands for a pattern, `aws_iam_role.r.arn`, counts as known)
-    return items.some((x) => !(x instanceof hcl_values/* Unknown */.$r) || x.pattern !== undefined)
-        ? new hcl_values/* PartialList */.A0(text, items)
-        : new hcl_values/* Unknown */.$r(text);
-}
-/** How many try() or can() arguments are being evaluated (see mismatch). */
-let tries = 0;
-/** Evaluates `f` as an argument of try() or can(): a function given a value of the wrong type fails. */
-function insideTry(f) {
-    tries++;
-    try {
-        return f();
-    }
-    finally {
-        tries--;
-    }
-}
-/**
- * What a function makes of an argument that is not of the type it needs: inside try() or can(),
- * Terraform's error, so that try() takes its next argument (`try(flatten(var.x), var.x)` with a
- * map); elsewhere, and when the argument is not known, an unknown. (A configuration Terraform
- * applies has no such error outside try(): there it means this reader's value differs from
- * Terraform's, which is read as not known rather than losing the policy.)
- */
-function mismatch(v, text, what) {
-    if (tries === 0 || v === undefined || v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5 || v instanceof hcl_values/* Json */.LM)
-        return new hcl_values/* Unknown */.$r(text);
-    const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : (0,hcl_values/* isObj */.sA)(v) ? 'an object' : `a ${typeof v}`;
-    throw new HclEvalError(`${what}, got ${got}`);
-}
-/** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
-function overItems(l, text, f, name) {
-    if (Array.isArray(l))
-        return f(l);
-    if (l instanceof hcl_values/* PartialList */.A0)
-        return partialOr(f([...l.items]), true, text);
-    return mismatch(l, text, `${name}: expected a list or set`);
-}
-function num(v, what) {
-    if (typeof v === 'number')
-        return v;
-    if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)))
-        return Number(v);
-    throw new HclEvalError(`${what}: expected a number`);
-}
-function equal(a, b) {
-    return JSON.stringify((0,hcl_values/* toPlain */.Ul)(a)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(b));
-}
-function distinct(xs) {
-    const out = [];
-    const seen = new Set();
-    let unknowns = 0;
-    for (const x of xs) {
-        // Unknown values are never taken for one another.
-        const k = x instanceof hcl_values/* Unknown */.$r || x instanceof hcl_values/* Tmpl */.C5 ? `\u0000${unknowns++}` : JSON.stringify((0,hcl_values/* toPlain */.Ul)(x));
-        if (seen.has(k))
-            continue;
-        seen.add(k);
-        out.push(x);
-    }
-    return out;
-}
-/** `format`'s verbs: %s %d %v %q %% (width and flags ignored). */
-function format(fmt, args, text) {
-    const parts = [];
-    let ai = 0;
-    let i = 0;
-    while (i < fmt.length) {
-        const j = fmt.indexOf('%', i);
-        if (j < 0) {
-            parts.push(fmt.slice(i));
-            break;
-        }
-        parts.push(fmt.slice(i, j));
-        const m = /^%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])/.exec(fmt.slice(j));
-        if (!m)
-            throw new HclEvalError('format: a % without a verb');
-        if (m[2] === '%')
-            parts.push('%');
-        else {
-            if (ai >= args.length)
-                throw new HclEvalError('format: too few arguments');
-            const a = args[ai++];
-            if (m[2] === 'q') {
-                const s = (0,hcl_values/* primitiveString */.X2)(a);
-                parts.push(s !== undefined ? JSON.stringify(s) : new hcl_values/* Unknown */.$r(text));
-            }
-            else if (m[2] === 'd' && typeof a === 'number')
-                parts.push(String(Math.trunc(a)));
-            else if (m[2] === 'v' && (Array.isArray(a) || (0,hcl_values/* isObj */.sA)(a))) {
-                const j2 = (0,hcl_values/* jsonText */.s$)(a);
-                parts.push(j2);
-            }
-            else
-                parts.push((0,hcl_values/* asStringPiece */.W1)(a, text));
-        }
-        i = j + m[0].length;
-    }
-    return (0,hcl_values/* concatParts */.b5)(parts);
-}
-const FUNCTIONS = {
-    join: ([sep, ...lists], text) => {
-        if (!lists.length)
-            throw new HclEvalError('join: expected a separator and a list');
-        const s = str(sep, 'join');
-        const items = [];
-        for (const l of lists) {
-            if (l instanceof hcl_values/* Unknown */.$r)
-                return new hcl_values/* Unknown */.$r(text);
-            items.push(...list(l, 'join'));
-        }
-        const parts = [];
-        items.forEach((x, i) => {
-            if (i)
-                parts.push(s);
-            parts.push((0,hcl_values/* asStringPiece */.W1)(x, text));
-        });
-        return (0,hcl_values/* concatParts */.b5)(parts);
-    },
-    format: ([fmt, ...args], text) => {
-        if (fmt instanceof hcl_values/* Unknown */.$r || fmt instanceof hcl_values/* Tmpl */.C5)
-            return new hcl_values/* Unknown */.$r(text);
-        return format(str(fmt, 'format'), args, text);
-    },
-    formatlist: ([fmt, ...args], text) => {
-        if (!args.every((a) => Array.isArray(a) || (0,hcl_values/* primitiveString */.X2)(a) !== undefined))
-            return new hcl_values/* Unknown */.$r(text);
-        const n = Math.max(0, ...args.filter(Array.isArray).map((a) => a.length));
-        const out = [];
-        for (let i = 0; i < n; i++)
-            out.push(format(str(fmt, 'formatlist'), args.map((a) => (Array.isArray(a) ? a[i] : a)), text));
-        return out;
-    },
-    concat: (args, text) => {
-        const acc = { partial: false };
-        const out = [];
-        for (const a of args)
-            out.push(...listItems(a, 'concat', acc));
-        return partialOr(out, acc.partial, text);
-    },
-    merge: (args, text) => {
-        const out = (0,hcl_values/* newObj */.AC)();
-        const marks = new Map();
-        for (const a of args) {
-            if (a === null)
-                continue;
-            if (!(0,hcl_values/* isObj */.sA)(a))
-                return mismatch(a, text, 'merge: expected objects or maps');
-            // Keys that are not known stay marked (a later known key of the same text replaces one).
-            const notKnown = (0,hcl_values/* templateKeysOf */.UM)(a);
-            for (const k of Object.keys(a)) {
-                out[k] = a[k];
-                const m = notKnown?.get(k);
-                if (m)
-                    marks.set(k, m);
-                else
-                    marks.delete(k);
-            }
-        }
-        for (const [k, m] of marks)
-            (0,hcl_values/* setTemplateKey */.k1)(out, k, m);
-        return out;
-    },
-    flatten: ([l], text) => {
-        if (!Array.isArray(l) && !(l instanceof hcl_values/* PartialList */.A0))
-            return mismatch(l, text, 'flatten: expected a list or set');
-        // An unknown item may be a list of any length: kept as one Unknown, the result partly known.
-        const acc = { partial: l instanceof hcl_values/* PartialList */.A0 };
-        const out = [];
-        const walk = (xs, depth) => {
-            if (depth > 64)
-                return false;
-            for (const x of xs) {
-                if (x instanceof hcl_values/* PartialList */.A0) {
-                    acc.partial = true;
-                    if (!walk(x.items, depth + 1))
-                        return false;
-                }
-                else if (x instanceof hcl_values/* Unknown */.$r) {
-                    // (a resource's json, ARN or id is a string, not a list of any length: the list stays known)
-                    if (!(x.scope !== undefined && NEVER_EMPTY.test(x.text)))
-                        acc.partial = true;
-                    out.push(x);
-                }
-                else if (Array.isArray(x)) {
-                    if (!walk(x, depth + 1))
-                        return false;
-                }
-                else
-                    out.push(x);
-            }
-            return true;
-        };
-        return walk(l instanceof hcl_values/* PartialList */.A0 ? l.items : l, 0)
-            ? partialOr(out, acc.partial, text)
-            : new hcl_values/* Unknown */.$r(text);
-    },
-    distinct: ([l], text) => overItems(l, text, distinct, 'distinct'),
-    compact: ([l], text) => overItems(l, text, (xs) => xs.filter((x) => x !== '' && x !== null), 'compact'),
-    one: ([l], text) => {
-        if (!Array.isArray(l))
-            return mismatch(l, text, 'one: expected a list or set');
-        if (l.length === 0)
-            return null;
-        if (l.length === 1)
-            return l[0];
-        throw new HclEvalError('one: the list has more than one element');
-    },
-    coalesce: (args, text) => {
-        for (const a of args) {
-            // A resource's or data source's attribute that is never null or empty (a policy document's
-            // json, an ARN, an id): that one (`coalesce(var.custom_policy, data.aws_iam_policy_document.x.json)`
-            // with var.custom_policy null, as Anyscale's S3 policy module writes it).
-            if (a instanceof hcl_values/* Unknown */.$r)
-                return a.scope !== undefined && NEVER_EMPTY.test(a.text) ? a : new hcl_values/* Unknown */.$r(text);
-            // A template with literal text is a non-empty string, whatever its unknown parts are.
-            if (a instanceof hcl_values/* Tmpl */.C5)
-                return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new hcl_values/* Unknown */.$r(text);
-            if (a !== null && a !== '')
-                return a;
-        }
-        throw new HclEvalError('coalesce: no non-null, non-empty argument');
-    },
-    coalescelist: (args, text) => {
-        for (const a of args) {
-            if (!Array.isArray(a))
-                return new hcl_values/* Unknown */.$r(text);
-            if (a.length)
-                return a;
-        }
-        return [];
-    },
-    lookup: ([m, k, d], text) => {
-        if (!(0,hcl_values/* isObj */.sA)(m))
-            return mismatch(m, text, 'lookup: expected a map or object');
-        if (typeof k !== 'string' && typeof k !== 'number')
-            return new hcl_values/* Unknown */.$r(text);
-        const key = String(k);
-        if (Object.hasOwn(m, key))
-            return m[key];
-        if (d !== undefined)
-            return d;
-        throw new HclEvalError(`lookup: no key "${key}"`);
-    },
-    element: ([l, i], text) => {
-        if (!Array.isArray(l) || typeof i !== 'number' || l.length === 0)
-            return new hcl_values/* Unknown */.$r(text);
-        return l[Math.trunc(i) % l.length];
-    },
-    index: ([l, v], text) => {
-        if (!Array.isArray(l) || !(0,hcl_values/* isKnown */.qE)(v))
-            return new hcl_values/* Unknown */.$r(text);
-        const i = l.findIndex((x) => equal(x, v));
-        if (i < 0)
-            throw new HclEvalError('index: not found');
-        return i;
-    },
-    contains: ([l, v], text) => {
-        if (!Array.isArray(l) || !(0,hcl_values/* isKnown */.qE)(l) || !(0,hcl_values/* isKnown */.qE)(v))
-            return new hcl_values/* Unknown */.$r(text);
-        return l.some((x) => equal(x, v));
-    },
-    keys: ([m], text) => (0,hcl_values/* isObj */.sA)(m) ? Object.keys(m).sort() : mismatch(m, text, 'keys: expected a map or object'),
-    values: ([m], text) => (0,hcl_values/* isObj */.sA)(m)
-        ? Object.keys(m)
-            .sort()
-            .map((k) => m[k])
-        : mismatch(m, text, 'values: expected a map or object'),
-    length: ([v], text) => {
-        // As Terraform: an error (which try() turns into its fallback), not an unknown.
-        if (v === null)
-            throw new HclEvalError('length: the argument is null');
-        if (Array.isArray(v))
-            return v.length;
-        if ((0,hcl_values/* isObj */.sA)(v))
-            return Object.keys(v).length;
-        if (typeof v === 'string')
-            return Array.from(v).length;
-        return mismatch(v, text, 'length: expected a list, map or string');
-    },
-    // (a set made a list: its elements in the set's order, keyed by index again)
-    // (null converts to null, as Terraform's to* functions do)
-    tolist: ([v], text) => v === null
-        ? null
-        : (0,hcl_values/* isSet */.vM)(v)
-            ? [...v]
-            : Array.isArray(v) || v instanceof hcl_values/* PartialList */.A0
-                ? v
-                : mismatch(v, text, 'tolist: expected a list or set'),
-    toset: ([v], text) => (v === null ? null : overItems(v, text, (xs) => (0,hcl_values/* asSet */.pZ)(distinct(xs)), 'toset')),
-    tomap: ([v], text) => v === null ? null : (0,hcl_values/* isObj */.sA)(v) ? v : mismatch(v, text, 'tomap: expected a map or object'),
-    tostring: ([v], text) => {
-        const s = (0,hcl_values/* primitiveString */.X2)(v);
-        if (s !== undefined)
-            return s;
-        if (v instanceof hcl_values/* Tmpl */.C5 || v === null)
-            return v;
-        return mismatch(v, text, 'tostring: expected a string, number or bool');
-    },
-    tonumber: ([v], text) => typeof v === 'number' ? v : (0,hcl_values/* primitiveString */.X2)(v) !== undefined ? num(v, 'tonumber') : new hcl_values/* Unknown */.$r(text),
-    tobool: ([v], text) => typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new hcl_values/* Unknown */.$r(text),
-    zipmap: ([ks, vs], text) => {
-        if (!Array.isArray(ks) || !Array.isArray(vs))
-            return new hcl_values/* Unknown */.$r(text);
-        const out = (0,hcl_values/* newObj */.AC)();
-        ks.forEach((k, i) => {
-            out[str(k, 'zipmap')] = vs[i] ?? null;
-        });
-        return out;
-    },
-    range: (args, text) => {
-        if (!args.every((a) => typeof a === 'number'))
-            return new hcl_values/* Unknown */.$r(text);
-        const [a, b, s] = args.length === 1
-            ? [0, args[0], 1]
-            : [args[0], args[1], args[2] ?? 1];
-        const out = [];
-        for (let i = a; s > 0 ? i < b : i > b; i += s) {
-            out.push(i);
-            if (out.length > 1024)
-                throw new HclEvalError('range: too long');
-        }
-        return out;
-    },
-    slice: ([l, a, b], text) => Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new hcl_values/* Unknown */.$r(text),
-    reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new hcl_values/* Unknown */.$r(text)),
-    sort: ([l], text) => Array.isArray(l) && l.every((x) => typeof x === 'string')
-        ? [...l].sort()
-        : new hcl_values/* Unknown */.$r(text),
-    setunion: (args, text) => {
-        const acc = { partial: false };
-        const out = [];
-        for (const a of args)
-            out.push(...listItems(a, 'setunion', acc));
-        return partialOr((0,hcl_values/* asSet */.pZ)(distinct(out)), acc.partial, text);
-    },
-    lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new hcl_values/* Unknown */.$r(text)),
-    upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new hcl_values/* Unknown */.$r(text)),
-    title: ([s], text) => typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new hcl_values/* Unknown */.$r(text),
-    trimspace: ([s], text) => (typeof s === 'string' ? s.trim() : new hcl_values/* Unknown */.$r(text)),
-    chomp: ([s], text) => (typeof s === 'string' ? s.replace(/[\r\n]+$/, '') : new hcl_values/* Unknown */.$r(text)),
-    trimprefix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
-        ? s.startsWith(p)
-            ? s.slice(p.length)
-            : s
-        : new hcl_values/* Unknown */.$r(text),
-    trimsuffix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
-        ? p && s.endsWith(p)
-            ? s.slice(0, -p.length)
-            : s
-        : new hcl_values/* Unknown */.$r(text),
-    trim: ([s, cs], text) => {
-        if (typeof s !== 'string' || typeof cs !== 'string')
-            return new hcl_values/* Unknown */.$r(text);
-        const set = new Set(Array.from(cs));
-        const a = Array.from(s);
-        let i = 0;
-        let j = a.length;
-        while (i < j && set.has(a[i]))
-            i++;
-        while (j > i && set.has(a[j - 1]))
-            j--;
-        return a.slice(i, j).join('');
-    },
-    replace: ([s, a, b], text) => {
-        if (typeof s !== 'string' || typeof a !== 'string' || typeof b !== 'string')
-            return new hcl_values/* Unknown */.$r(text);
-        if (a.length > 1 && a.startsWith('/') && a.endsWith('/'))
-            return new hcl_values/* Unknown */.$r(text);
-        return s.split(a).join(b);
-    },
-    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new hcl_values/* Unknown */.$r(text),
-    substr: ([s, o, l], text) => {
-        if (typeof s !== 'string' || typeof o !== 'number' || typeof l !== 'number')
-            return new hcl_values/* Unknown */.$r(text);
-        const a = Array.from(s);
-        return a.slice(o, l < 0 ? undefined : o + l).join('');
-    },
-    startswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new hcl_values/* Unknown */.$r(text),
-    endswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new hcl_values/* Unknown */.$r(text),
-    max: (args, text) => args.every((a) => typeof a === 'number') ? Math.max(...args) : new hcl_values/* Unknown */.$r(text),
-    min: (args, text) => args.every((a) => typeof a === 'number') ? Math.min(...args) : new hcl_values/* Unknown */.$r(text),
-    abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new hcl_values/* Unknown */.$r(text)),
-    basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new hcl_values/* Unknown */.$r(text)),
-    dirname: ([s], text) => typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new hcl_values/* Unknown */.$r(text),
-    jsonencode: ([v]) => new hcl_values/* Json */.LM(v),
-    jsondecode: ([s], text) => {
-        if (s instanceof hcl_values/* Json */.LM)
-            return s.value;
-        if (typeof s !== 'string')
-            return mismatch(s, text, 'jsondecode: expected a string');
-        try {
-            return (0,hcl_values/* fromPlain */.bM)(JSON.parse(s));
-        }
-        catch (e) {
-            throw new HclEvalError(`jsondecode: not valid JSON (${e.message})`);
-        }
-    },
-    file: ([p], text, ctx) => {
-        if (typeof p !== 'string')
-            return new hcl_values/* Unknown */.$r(text);
-        const t = ctx.readFile(p);
-        if (t === undefined)
-            throw new HclEvalError(`file("${p}"): the file is not in the repository`);
-        // A JSON policy read from it: its statements' lines are counted in that file.
-        setTextOrigin(t, { file: ctx.filePath?.(p) ?? p, line: 1 });
-        return t;
-    },
-    fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new hcl_values/* Unknown */.$r(text)),
-    templatefile: ([p, vars], text, ctx) => {
-        if (typeof p !== 'string')
-            return new hcl_values/* Unknown */.$r(text);
-        const t = ctx.readFile(p);
-        if (t === undefined)
-            throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
-        return ctx.renderTemplate(t, vars ?? (0,hcl_values/* newObj */.AC)(), ctx.filePath?.(p) ?? p);
-    },
-};
-/** Functions that never see an unknown argument as a reason to give up at once. */
-const CARRIES_UNKNOWN = new Set([
-    'join',
-    'format',
-    'formatlist',
-    'concat',
-    'merge',
-    'flatten',
-    'distinct',
-    'compact',
-    'one',
-    'coalesce',
-    'coalescelist',
-    'lookup',
-    'element',
-    'tolist',
-    'toset',
-    'tomap',
-    'tostring',
-    'jsonencode',
-    'length',
-    'keys',
-    'values',
-    'templatefile',
-    'slice',
-    'reverse',
-    'setunion',
-]);
-function knownFunction(name) {
-    return Object.hasOwn(FUNCTIONS, name);
-}
-/** Calls a function; its arguments are already evaluated. */
-function callFunction(name, args, text, ctx) {
-    const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
-    if (!fn)
-        return new hcl_values/* Unknown */.$r(text);
-    if (name !== 'jsonencode' && name !== 'jsondecode' && name !== 'templatefile')
-        args = args.map((a) => (a instanceof hcl_values/* Json */.LM ? (0,hcl_values/* jsonText */.s$)(a.value) : a));
-    if (!CARRIES_UNKNOWN.has(name) && args.some((a) => (0,hcl_values/* firstUnknown */.Ny)(a) !== undefined))
-        return new hcl_values/* Unknown */.$r(text);
-    return fn(args, text, ctx);
-}
-
-// EXTERNAL MODULE: ./src/sources/terraform/evaluator.ts
-var evaluator = __webpack_require__(4700);
+// EXTERNAL MODULE: ./src/sources/hcl/evaluator.ts + 1 modules
+var evaluator = __webpack_require__(2779);
 // EXTERNAL MODULE: ./src/sources/hcl/parse.ts
 var parse = __webpack_require__(5889);
-;// CONCATENATED MODULE: ./src/sources/hcl/evaluator.ts
-// Evaluates HCL expressions (tree-sitter nodes) to Values, on what is known statically. What is
-// not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
-// HclEvalError, which the caller turns into an unresolved policy with the reason.
-
-
-
-
-
-
-
-const MAX_DEPTH = 200;
-const MAX_ITEMS = 10_000;
-function withIter(scope, vars) {
-    const iter = new Map(scope.iter);
-    for (const [k, v] of Object.entries(vars))
-        iter.set(k, v);
-    return { ...scope, iter };
-}
-function origin(scope, n) {
-    return { file: scope.file.path, line: (0,parse/* lineOf */.cA)(n) };
-}
-function textOf(n) {
-    return (0,hcl_values/* shortText */.os)(n.text);
-}
-/** Evaluates an `expression` (or any expression-like) node. */
-function evaluate(n, scope, depth = 0) {
-    if (depth > MAX_DEPTH)
-        throw new HclEvalError('the expression is nested too deeply');
-    try {
-        switch (n.type) {
-            case 'expression':
-                return term((0,parse/* allKids */.TH)(n), n, scope, depth + 1);
-            case 'conditional':
-                return conditional(n, scope, depth + 1);
-            default:
-                return term([n], n, scope, depth + 1);
-        }
-    }
-    catch (e) {
-        // The innermost expression's place, so that a reason can name it (a template file's lines
-        // are read one below its own: renderTemplate).
-        if (e instanceof HclEvalError && !e.at)
-            e.at = { file: scope.file.path, line: (0,parse/* lineOf */.cA)(n) - (scope.template ? 1 : 0) };
-        throw e;
-    }
-}
-/** Two values known and equal. */
-function sameKnown(x, y) {
-    return (0,hcl_values/* isKnown */.qE)(x) && (0,hcl_values/* isKnown */.qE)(y) && JSON.stringify((0,hcl_values/* toPlain */.Ul)(x)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(y));
-}
-function conditional(n, scope, depth) {
-    const [c, a, b] = (0,parse/* kids */.aw)(n);
-    if (!c || !a || !b)
-        throw new HclEvalError('an incomplete conditional expression');
-    const cond = evaluate(c, scope, depth);
-    if (cond === true)
-        return evaluate(a, scope, depth);
-    if (cond === false)
-        return evaluate(b, scope, depth);
-    if (typeof cond === 'string' && (cond === 'true' || cond === 'false'))
-        return evaluate(cond === 'true' ? a : b, scope, depth);
-    if (cond instanceof hcl_values/* Unknown */.$r || cond instanceof hcl_values/* Tmpl */.C5) {
-        // Both sides the same: the condition does not matter.
-        let x, y;
-        try {
-            x = evaluate(a, scope, depth);
-            y = evaluate(b, scope, depth);
-        }
-        catch {
-            return new hcl_values/* Unknown */.$r(textOf(n));
-        }
-        if (sameKnown(x, y))
-            return x;
-        // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
-        // off by value): that many items, each one unknown where the two differ (either of two strings).
-        if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
-            const text = textOf(n);
-            return x.map((xi, i) => {
-                const yi = y[i];
-                return sameKnown(xi, yi) ? xi : either(`${text}[${i}]`, xi, yi);
-            });
-        }
-        return either(textOf(n), x, y);
-    }
-    throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
-}
-/** The value of a conditional not known between x and y: an Either when both are strings, or lists of them, of one kind. */
-function either(text, x, y) {
-    const listy = (v) => Array.isArray(v) || (v instanceof hcl_values/* Either */.uu && v.list);
-    const a = (0,hcl_values/* eitherValues */.Ik)(x);
-    const b = (0,hcl_values/* eitherValues */.Ik)(y);
-    if (!a || !b || listy(x) !== listy(y))
-        return new hcl_values/* Unknown */.$r(text);
-    return new hcl_values/* Either */.uu(text, [...new Set([...a, ...b])], listy(x));
-}
-/** A term: a primary node followed by get_attr / index / splat nodes. */
-function term(nodes, whole, scope, depth) {
-    let i = 0;
-    let base;
-    const first = nodes[0];
-    if (!first)
-        throw new HclEvalError('an empty expression');
-    if (first.type === '(') {
-        const inner = nodes[1];
-        if (!inner)
-            throw new HclEvalError('empty parentheses');
-        base = evaluate(inner, scope, depth);
-        i = 3;
-    }
-    else if (first.type === 'variable_expr') {
-        const name = first.text;
-        const steps = stepsOf(nodes.slice(1), scope, depth);
-        const text = textOf(whole);
-        if (scope.iter.has(name))
-            return applySteps(scope.iter.get(name), steps, text);
-        const r = scope.resolve(name, steps, text, scope);
-        return applySteps(r.value, steps.slice(r.used), text);
-    }
-    else {
-        base = primary(first, scope, depth);
-        i = 1;
-    }
-    const steps = stepsOf(nodes.slice(i), scope, depth);
-    return applySteps(base, steps, textOf(whole));
-}
-function stepsOf(nodes, scope, depth) {
-    const out = [];
-    for (const n of nodes) {
-        if (n.type === 'get_attr')
-            out.push({ kind: 'attr', name: (0,parse/* kids */.aw)(n)[0]?.text ?? '' });
-        else if (n.type === 'index') {
-            const k = (0,parse/* kids */.aw)(n)[0];
-            if (k?.type === 'legacy_index')
-                out.push({ kind: 'index', key: Number(k.text.replace(/^\./, '')) });
-            else {
-                const e = k ? (0,parse/* kids */.aw)(k)[0] : undefined;
-                if (!e)
-                    throw new HclEvalError('an empty index');
-                out.push({ kind: 'index', key: evaluate(e, scope, depth + 1) });
-            }
-        }
-        else if (n.type === 'splat') {
-            const s = (0,parse/* kids */.aw)(n)[0];
-            out.push({ kind: 'splat', rest: s ? stepsOf((0,parse/* kids */.aw)(s), scope, depth + 1) : [] });
-        }
-        else if (n.type === ')')
-            continue;
-        else
-            throw new HclEvalError(`unexpected ${n.type} in an expression`);
-    }
-    return out;
-}
-function applySteps(v, steps, text) {
-    let cur = v;
-    for (let i = 0; i < steps.length; i++) {
-        const s = steps[i];
-        if (cur instanceof hcl_values/* Unknown */.$r || cur instanceof hcl_values/* Tmpl */.C5)
-            return new hcl_values/* Unknown */.$r(text);
-        if (cur instanceof hcl_values/* Json */.LM)
-            cur = cur.value;
-        if (s.kind === 'splat') {
-            if (cur === null)
-                return [];
-            const items = Array.isArray(cur) ? cur : [cur];
-            return items.map((x) => applySteps(x, s.rest, text));
-        }
-        if (s.kind === 'attr') {
-            if ((0,hcl_values/* isObj */.sA)(cur) && Object.hasOwn(cur, s.name))
-                cur = cur[s.name];
-            else if ((0,hcl_values/* isObj */.sA)(cur))
-                throw new HclEvalError(`${text}: no attribute "${s.name}"`);
-            else
-                throw new HclEvalError(`${text}: "${s.name}" of a value that is not an object`);
-            continue;
-        }
-        const key = s.key instanceof hcl_values/* Json */.LM ? (0,hcl_values/* jsonText */.s$)(s.key.value) : s.key;
-        if (key instanceof hcl_values/* Unknown */.$r || key instanceof hcl_values/* Tmpl */.C5)
-            return new hcl_values/* Unknown */.$r(text);
-        if (Array.isArray(cur)) {
-            const k = typeof key === 'number' ? key : Number((0,hcl_values/* primitiveString */.X2)(key));
-            if (!Number.isInteger(k) || k < 0 || k >= cur.length)
-                throw new HclEvalError(`${text}: index out of range`);
-            cur = cur[k];
-        }
-        else if ((0,hcl_values/* isObj */.sA)(cur)) {
-            const k = (0,hcl_values/* primitiveString */.X2)(key);
-            if (k === undefined || !Object.hasOwn(cur, k))
-                throw new HclEvalError(`${text}: no key ${JSON.stringify(k)}`);
-            cur = cur[k];
-        }
-        else
-            throw new HclEvalError(`${text}: an index on a value that is neither a list nor a map`);
-    }
-    return cur;
-}
-function primary(n, scope, depth) {
-    switch (n.type) {
-        case 'literal_value':
-            return literal((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'template_expr':
-            return template((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'collection_value':
-            return collection((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'function_call':
-            return functionCall(n, scope, depth);
-        case 'for_expr':
-            return forExpr((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'operation':
-            return operation((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'expression':
-        case 'conditional':
-            return evaluate(n, scope, depth);
-        default:
-            throw new HclEvalError(`cannot read ${n.type} (${textOf(n)})`);
-    }
-}
-function literal(n, scope, depth) {
-    switch (n.type) {
-        case 'numeric_lit':
-            return Number(n.text);
-        case 'bool_lit':
-            return n.text === 'true';
-        case 'null_lit':
-            return null;
-        case 'string_lit':
-            return template(n, scope, depth);
-        default:
-            throw new HclEvalError(`cannot read the literal ${textOf(n)}`);
-    }
-}
-function unescapeQuoted(s) {
-    return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/gs, (m, e) => {
-        if (m === '$${')
-            return '${';
-        if (m === '%%{')
-            return '%{';
-        switch (e[0]) {
-            case 'n':
-                return '\n';
-            case 't':
-                return '\t';
-            case 'r':
-                return '\r';
-            case 'u':
-            case 'U':
-                return String.fromCodePoint(parseInt(e.slice(1), 16));
-            default:
-                return e;
-        }
-    });
-}
-/** A quoted template, a string literal or a heredoc. */
-function template(n, scope, depth) {
-    const src = scope.file.text;
-    const all = (0,parse/* allKids */.TH)(n);
-    let start;
-    let end;
-    let heredoc = false;
-    let flush = false;
-    if (n.type === 'heredoc_template') {
-        heredoc = true;
-        flush = all[0]?.text === '<<-';
-        const ids = all.filter((c) => c.type === 'heredoc_identifier');
-        const open = ids[0];
-        const close = ids[1];
-        if (!open || !close)
-            throw new HclEvalError('an unterminated heredoc');
-        const nl = src.indexOf('\n', open.endIndex);
-        start = nl < 0 ? open.endIndex : nl + 1;
-        end = src.lastIndexOf('\n', close.startIndex - 1) + 1;
-        if (end < start)
-            end = start;
-    }
-    else {
-        const open = all[0];
-        const close = all[all.length - 1];
-        start = open.endIndex;
-        end = close.type === 'quoted_template_end' ? close.startIndex : close.endIndex;
-    }
-    // The structural parts inside [start, end); everything between them is literal text.
-    const inner = all.filter((c) => c.startIndex >= start &&
-        c.endIndex <= end &&
-        (c.type === 'template_interpolation' || c.type === 'template_directive'));
-    const pieces = [];
-    const lit = (a, b) => {
-        if (b > a) {
-            const raw = src.slice(a, b);
-            pieces.push(heredoc ? (0,evaluator/* unescapeTemplate */.Bn)(raw) : unescapeQuoted(raw));
-        }
-    };
-    let at = start;
-    for (const c of inner) {
-        lit(at, c.startIndex);
-        pushAllPieces(pieces, templatePart(c, scope, depth, src));
-        at = c.endIndex;
-    }
-    lit(at, end);
-    let result = (0,hcl_values/* concatParts */.b5)(pieces);
-    if (flush)
-        result = stripIndent(result, src.slice(start, end));
-    // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
-    if (heredoc && !scope.template && (typeof result === 'string' || result instanceof hcl_values/* Tmpl */.C5))
-        setTextOrigin(result, { file: scope.file.path, line: lineAtIndex(src, start) });
-    return result;
-}
-function lineAtIndex(src, index) {
-    let line = 1;
-    for (let i = src.indexOf('\n'); i >= 0 && i < index; i = src.indexOf('\n', i + 1))
-        line++;
-    return line;
-}
-function pushAllPieces(out, v) {
-    if (Array.isArray(v))
-        out.push(...v);
-    else
-        out.push(v);
-}
-/** `${...}` or a directive (`%{if}`, `%{for}`) inside a template. */
-function templatePart(c, scope, depth, src) {
-    if (c.type === 'template_interpolation') {
-        const e = (0,parse/* kids */.aw)(c).find((k) => k.type === 'expression');
-        if (!e)
-            return '';
-        const v = evaluate(e, scope, depth + 1);
-        if (v === null)
-            return new hcl_values/* Unknown */.$r(textOf(e));
-        if (Array.isArray(v) || (0,hcl_values/* isObj */.sA)(v))
-            throw new HclEvalError(`${textOf(e)} is not a string: a list or an object inside a template`);
-        return (0,hcl_values/* asStringPiece */.W1)(v, textOf(e));
-    }
-    // template_directive: template_if / template_for
-    const d = (0,parse/* kids */.aw)(c)[0];
-    const body = (from, to, sc) => {
-        const out = [];
-        const parts = (0,parse/* kids */.aw)(d).filter((k) => k.startIndex >= from &&
-            k.endIndex <= to &&
-            (k.type === 'template_interpolation' || k.type === 'template_directive'));
-        let at = from;
-        for (const p of parts) {
-            if (p.startIndex > at)
-                out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, p.startIndex)));
-            pushAllPieces(out, templatePart(p, sc, depth + 1, src));
-            at = p.endIndex;
-        }
-        if (to > at)
-            out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, to)));
-        return out;
-    };
-    if (d.type === 'template_if') {
-        const intro = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_if_intro');
-        const els = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_else_intro');
-        const fin = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_if_end');
-        const condNode = (0,parse/* kids */.aw)(intro).find((k) => k.type === 'expression');
-        const cond = condNode ? evaluate(condNode, scope, depth + 1) : undefined;
-        if (cond === true || cond === 'true')
-            return body(intro.endIndex, els ? els.startIndex : fin.startIndex, scope);
-        if (cond === false || cond === 'false')
-            return els ? body(els.endIndex, fin.startIndex, scope) : [];
-        // Not known, and no %{else}: the text is read as present (what it grants is then counted).
-        if (!els && condNode) {
-            scope.fn.note?.(`the template condition ${textOf(condNode)} is not known: its text is read as present`);
-            return body(intro.endIndex, fin.startIndex, scope);
-        }
-        return new hcl_values/* Unknown */.$r(textOf(c));
-    }
-    if (d.type === 'template_for') {
-        const startN = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_for_start');
-        const endN = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_for_end');
-        const ids = (0,parse/* kids */.aw)(startN).filter((k) => k.type === 'identifier');
-        const collNode = (0,parse/* kids */.aw)(startN).find((k) => k.type === 'expression');
-        const coll = collNode ? evaluate(collNode, scope, depth + 1) : undefined;
-        const entries = iterable(coll);
-        if (!entries)
-            return new hcl_values/* Unknown */.$r(textOf(c));
-        const out = [];
-        for (const [k, v] of entries) {
-            const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
-            out.push(...body(startN.endIndex, endN.startIndex, withIter(scope, vars)));
-        }
-        return out;
-    }
-    return new hcl_values/* Unknown */.$r(textOf(c));
-}
-/** `<<-` heredocs: the smallest indentation of the non-blank lines is removed from every line. */
-function stripIndent(v, raw) {
-    let min = Infinity;
-    for (const line of raw.split('\n')) {
-        if (!line.trim())
-            continue;
-        const m = /^[ \t]*/.exec(line)[0].length;
-        if (m < min)
-            min = m;
-    }
-    if (!Number.isFinite(min) || min === 0)
-        return v;
-    const strip = (s, atLineStart) => s
-        .split('\n')
-        .map((l, i) => (i === 0 && !atLineStart ? l : l.replace(new RegExp(`^[ \\t]{0,${min}}`), '')))
-        .join('\n');
-    if (typeof v === 'string')
-        return strip(v, true);
-    if (v instanceof hcl_values/* Tmpl */.C5) {
-        let atStart = true;
-        const parts = v.parts.map((p) => {
-            if (typeof p !== 'string') {
-                atStart = false;
-                return p;
-            }
-            const s = strip(p, atStart);
-            atStart = p.endsWith('\n');
-            return s;
-        });
-        return (0,hcl_values/* concatParts */.b5)(parts);
-    }
-    return v;
-}
-function iterable(v) {
-    if (v instanceof hcl_values/* Json */.LM)
-        v = v.value;
-    // (a set's element is its own key)
-    if (Array.isArray(v))
-        return (0,hcl_values/* isSet */.vM)(v) ? v.map((x) => [x, x]) : v.map((x, i) => [i, x]);
-    if ((0,hcl_values/* isObj */.sA)(v))
-        return Object.keys(v)
-            .sort()
-            .map((k) => [k, v[k]]);
-    return undefined;
-}
-function collection(n, scope, depth) {
-    if (n.type === 'tuple') {
-        const out = [];
-        setOrigin(out, origin(scope, n));
-        for (const e of (0,parse/* kids */.aw)(n)) {
-            if (e.type !== 'expression')
-                continue;
-            setEntryOrigin(out, out.length, origin(scope, e));
-            out.push(evaluate(e, scope, depth + 1));
-        }
-        return out;
-    }
-    const out = (0,hcl_values/* newObj */.AC)();
-    setOrigin(out, origin(scope, n));
-    for (const el of (0,parse/* kids */.aw)(n)) {
-        if (el.type !== 'object_elem')
-            continue;
-        const k = el.childForFieldName('key');
-        const v = el.childForFieldName('val');
-        if (!k || !v)
-            continue;
-        const [key, notKnown] = objectKey(k, scope, depth);
-        // A key not known is kept under its text, and marked: a policy's JSON writes it as the
-        // interpolation it is (a condition's operator `(var.op) = {...}` is then known not to be known).
-        if (notKnown)
-            (0,hcl_values/* setTemplateKey */.k1)(out, key, notKnown);
-        setEntryOrigin(out, key, origin(scope, el));
-        out[key] = evaluate(v, scope, depth + 1);
-    }
-    return out;
-}
-/**
- * An object key: a bare name is the name itself; anything else is evaluated. A key with parts that
- * are not known is its text (`aws:ResourceTag/${var.k}`), with its value as evaluated.
- */
-function objectKey(k, scope, depth) {
-    const ks = (0,parse/* allKids */.TH)(k);
-    if (ks.length === 1 && ks[0].type === 'variable_expr')
-        return [ks[0].text];
-    const v = evaluate(k, scope, depth + 1);
-    const s = (0,hcl_values/* primitiveString */.X2)(v);
-    if (s !== undefined)
-        return [s];
-    if (v instanceof hcl_values/* Tmpl */.C5 || v instanceof hcl_values/* Unknown */.$r) {
-        const t = v instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Tmpl */.C5([v]) : v;
-        return [
-            t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join(''),
-            v,
-        ];
-    }
-    throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
-}
-function functionCall(n, scope, depth) {
-    const name = (0,parse/* kids */.aw)(n)[0].text.replace(/^provider::[\w-]+::/, '');
-    const argsNode = (0,parse/* kids */.aw)(n).find((k) => k.type === 'function_arguments');
-    const argNodes = argsNode ? (0,parse/* kids */.aw)(argsNode).filter((k) => k.type === 'expression') : [];
-    const expand = argsNode ? (0,parse/* kids */.aw)(argsNode).some((k) => k.type === 'ellipsis') : false;
-    const text = textOf(n);
-    if (name === 'try' || name === 'can') {
-        for (const a of argNodes) {
-            try {
-                const made = (0,hcl_values/* absentCount */.rE)();
-                const v = insideTry(() => evaluate(a, scope, depth + 1));
-                // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
-                if ((0,hcl_values/* absentCount */.rE)() !== made || (0,hcl_values/* hasAbsent */.Y2)(v))
-                    continue;
-                if (name === 'can')
-                    return v instanceof hcl_values/* Unknown */.$r ? new hcl_values/* Unknown */.$r(text) : true;
-                // An unknown value is not an error: try() gives it (unknown), as Terraform does.
-                return v;
-            }
-            catch (e) {
-                if (!(e instanceof HclEvalError))
-                    throw e;
-            }
-        }
-        if (name === 'can')
-            return false;
-        throw new HclEvalError(`${(0,hcl_values/* shortText */.os)(text, 60)}: no argument could be evaluated`);
-    }
-    let args = argNodes.map((a) => evaluate(a, scope, depth + 1));
-    if (expand && args.length) {
-        const last = args[args.length - 1];
-        if (!Array.isArray(last))
-            return new hcl_values/* Unknown */.$r(text);
-        args = [...args.slice(0, -1), ...last];
-    }
-    return callFunction(name, args, text, scope.fn);
-}
-function forExpr(n, scope, depth) {
-    const intro = (0,parse/* kids */.aw)(n).find((k) => k.type === 'for_intro');
-    const ids = (0,parse/* kids */.aw)(intro).filter((k) => k.type === 'identifier');
-    const collNode = (0,parse/* kids */.aw)(intro).find((k) => k.type === 'expression');
-    const coll = evaluate(collNode, scope, depth + 1);
-    const entries = iterable(coll);
-    if (!entries)
-        return new hcl_values/* Unknown */.$r(textOf(n));
-    if (entries.length > MAX_ITEMS)
-        throw new HclEvalError(`${textOf(n)}: more than ${MAX_ITEMS} items`);
-    const exprs = (0,parse/* kids */.aw)(n).filter((k) => k.type === 'expression');
-    const condNode = (0,parse/* kids */.aw)(n).find((k) => k.type === 'for_cond');
-    const cond = condNode ? (0,parse/* kids */.aw)(condNode).find((k) => k.type === 'expression') : undefined;
-    const grouping = (0,parse/* kids */.aw)(n).some((k) => k.type === 'ellipsis');
-    const isObject = n.type === 'for_object_expr';
-    const outList = [];
-    const outObj = (0,hcl_values/* newObj */.AC)();
-    for (const [k, v] of entries) {
-        const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
-        const sc = withIter(scope, vars);
-        if (cond) {
-            const c = evaluate(cond, sc, depth + 1);
-            if (c === false)
-                continue;
-            if (c !== true)
-                return new hcl_values/* Unknown */.$r(textOf(n));
-        }
-        if (!isObject) {
-            outList.push(evaluate(exprs[0], sc, depth + 1));
-            continue;
-        }
-        const key = evaluate(exprs[0], sc, depth + 1);
-        const ks = (0,hcl_values/* primitiveString */.X2)(key);
-        if (ks === undefined)
-            return new hcl_values/* Unknown */.$r(textOf(n));
-        const val = evaluate(exprs[1], sc, depth + 1);
-        if (grouping) {
-            const cur = outObj[ks];
-            if (Array.isArray(cur))
-                cur.push(val);
-            else
-                outObj[ks] = [val];
-        }
-        else
-            outObj[ks] = val;
-    }
-    return isObject ? outObj : outList;
-}
-function operation(n, scope, depth) {
-    const parts = (0,parse/* allKids */.TH)(n);
-    const text = textOf(n);
-    if (n.type === 'unary_operation') {
-        const op = parts[0].text;
-        const v = term(parts.slice(1), n, scope, depth + 1);
-        if (v instanceof hcl_values/* Unknown */.$r || v instanceof hcl_values/* Tmpl */.C5)
-            return new hcl_values/* Unknown */.$r(text);
-        if (op === '!') {
-            if (typeof v !== 'boolean')
-                throw new HclEvalError(`${text}: ! of a value that is not a bool`);
-            return !v;
-        }
-        if (typeof v !== 'number')
-            throw new HclEvalError(`${text}: - of a value that is not a number`);
-        return -v;
-    }
-    // binary_operation: the operator is the anonymous child between the two terms, outside the
-    // parentheses of either (`(a || b) && c`: the left term is `(`, an expression and `)`).
-    let depth0 = 0;
-    const opAt = parts.findIndex((p, i) => {
-        if (p.isNamed)
-            return false;
-        if (p.type === '(')
-            depth0++;
-        else if (p.type === ')')
-            depth0--;
-        else
-            return i > 0 && depth0 === 0;
-        return false;
-    });
-    if (opAt < 0)
-        throw new HclEvalError(`cannot read the operation ${text}`);
-    const op = parts[opAt].text;
-    const a = term(parts.slice(0, opAt), n, scope, depth + 1);
-    // && and || with a known deciding left side do not need the right side.
-    if (op === '&&' && a === false)
-        return false;
-    if (op === '||' && a === true)
-        return true;
-    const b = term(parts.slice(opAt + 1), n, scope, depth + 1);
-    if (op === '&&' && b === false)
-        return false;
-    if (op === '||' && b === true)
-        return true;
-    if (!(0,hcl_values/* isKnown */.qE)(a) || !(0,hcl_values/* isKnown */.qE)(b))
-        return new hcl_values/* Unknown */.$r(text);
-    switch (op) {
-        case '==':
-            return JSON.stringify((0,hcl_values/* toPlain */.Ul)(a)) === JSON.stringify((0,hcl_values/* toPlain */.Ul)(b));
-        case '!=':
-            return JSON.stringify((0,hcl_values/* toPlain */.Ul)(a)) !== JSON.stringify((0,hcl_values/* toPlain */.Ul)(b));
-        case '&&':
-        case '||':
-            if (typeof a !== 'boolean' || typeof b !== 'boolean')
-                throw new HclEvalError(`${text}: ${op} of values that are not bools`);
-            return op === '&&' ? a && b : a || b;
-    }
-    const x = typeof a === 'number' ? a : Number((0,hcl_values/* primitiveString */.X2)(a));
-    const y = typeof b === 'number' ? b : Number((0,hcl_values/* primitiveString */.X2)(b));
-    if (Number.isNaN(x) || Number.isNaN(y))
-        throw new HclEvalError(`${text}: ${op} of values that are not numbers`);
-    switch (op) {
-        case '+':
-            return x + y;
-        case '-':
-            return x - y;
-        case '*':
-            return x * y;
-        case '/':
-            return x / y;
-        case '%':
-            return x % y;
-        case '>':
-            return x > y;
-        case '>=':
-            return x >= y;
-        case '<':
-            return x < y;
-        case '<=':
-            return x <= y;
-    }
-    throw new HclEvalError(`${text}: unknown operator ${op}`);
-}
-/** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
-function evaluateBody(body, scope, opts = {}, depth = 0) {
-    const out = (0,hcl_values/* newObj */.AC)();
-    if (!body)
-        return out;
-    if (depth > 32)
-        throw new HclEvalError('blocks nested too deeply');
-    for (const item of (0,parse/* kids */.aw)(body)) {
-        if (item.type === 'attribute') {
-            const [id, expr] = (0,parse/* kids */.aw)(item);
-            const name = id.text;
-            if (opts.skip?.has(name) || !expr)
-                continue;
-            setEntryOrigin(out, name, origin(scope, item));
-            try {
-                out[name] = evaluate(expr, scope);
-            }
-            catch (e) {
-                if (!(e instanceof HclEvalError))
-                    throw e;
-                opts.onError?.(name, e, item);
-                out[name] = new hcl_values/* Unknown */.$r(`${textOf(expr)} (${(0,hcl_values/* shortText */.os)(e.message, 100)})`);
-            }
-            continue;
-        }
-        if (item.type !== 'block')
-            continue;
-        const parts = (0,parse/* kids */.aw)(item);
-        const type = parts[0].text;
-        const labels = parts.filter((p) => p.type === 'string_lit' || (p.type === 'identifier' && p !== parts[0]));
-        const inner = parts.find((p) => p.type === 'body');
-        if (type === 'dynamic' && labels[0]) {
-            const name = labelText(labels[0]);
-            expandDynamicBlock(name, inner, item, out, scope, opts, depth);
-            continue;
-        }
-        if (opts.skip?.has(type) && depth === 0)
-            continue;
-        const list = (Array.isArray(out[type]) ? out[type] : (out[type] = []));
-        if (!Object.hasOwn(out, type) || list.length === 0)
-            setEntryOrigin(out, type, origin(scope, item));
-        const child = evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
-        setOrigin(child, origin(scope, item));
-        setEntryOrigin(list, list.length, origin(scope, item));
-        list.push(child);
-    }
-    return out;
-}
-function labelText(n) {
-    if (n.type === 'identifier')
-        return n.text;
-    return n.text.replace(/^"/, '').replace(/"$/, '');
-}
-function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
-    const attrs = new Map();
-    let content;
-    for (const c of inner ? (0,parse/* kids */.aw)(inner) : []) {
-        if (c.type === 'attribute')
-            attrs.set((0,parse/* kids */.aw)(c)[0].text, (0,parse/* kids */.aw)(c)[1]);
-        else if (c.type === 'block' && (0,parse/* kids */.aw)(c)[0].text === 'content') {
-            content = (0,parse/* kids */.aw)(c).find((p) => p.type === 'body');
-        }
-    }
-    const itName = attrs.has('iterator') ? attrs.get('iterator').text.trim() : name;
-    const feNode = attrs.get('for_each');
-    let fe;
-    try {
-        fe = feNode ? evaluate(feNode, scope) : null;
-    }
-    catch (e) {
-        if (!(e instanceof HclEvalError))
-            throw e;
-        fe = new hcl_values/* Unknown */.$r(`${textOf(feNode)} (${(0,hcl_values/* shortText */.os)(e.message, 100)})`);
-    }
-    const entries = iterable(fe);
-    const expand = (list, items) => {
-        for (const [k, v] of items) {
-            const it = (0,hcl_values/* newObj */.AC)();
-            it.key = k;
-            it.value = v;
-            const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
-            setOrigin(child, origin(scope, item));
-            setEntryOrigin(list, list.length, origin(scope, item));
-            list.push(child);
-        }
-    };
-    if (!entries) {
-        // Not known: written as *.tf.json writes it, so that the analyzer says why (each block of
-        // the name: two such blocks are a list of two).
-        const dyn = ((0,hcl_values/* isObj */.sA)(out.dynamic) ? out.dynamic : (out.dynamic = (0,hcl_values/* newObj */.AC)()));
-        const spec = (0,hcl_values/* newObj */.AC)();
-        spec.for_each = fe instanceof hcl_values/* Unknown */.$r ? fe : new hcl_values/* Unknown */.$r(feNode ? textOf(feNode) : 'for_each');
-        spec.content = evaluateBody(content, withIter(scope, { [itName]: new hcl_values/* Unknown */.$r(itName) }), opts, depth + 1);
-        // Chosen by a condition not known (`var.on ? var.buckets : {}`): also the blocks it makes when
-        // chosen, which the analyzer may read as there (CHOSEN_BLOCKS).
-        const chosen = feNode ? chosenBranch(feNode, scope) : undefined;
-        if (chosen)
-            expand((spec[model/* CHOSEN_BLOCKS */.Yc] = []), chosen);
-        setOrigin(spec, origin(scope, item));
-        const had = dyn[name];
-        dyn[name] = had === undefined ? spec : Array.isArray(had) ? [...had, spec] : [had, spec];
-        setEntryOrigin(out, 'dynamic', origin(scope, item));
-        return;
-    }
-    const list = (Array.isArray(out[name]) ? out[name] : (out[name] = []));
-    expand(list, entries);
-    if (!Object.hasOwn(out, name) || list.length)
-        setEntryOrigin(out, name, origin(scope, item));
-}
-/**
- * The entries of a conditional's one branch that is not empty, when its condition is not known
- * and its other branch is an empty list, map or null (`var.on ? var.buckets : {}`, how a
- * `dynamic` block is turned on or off); else undefined.
- */
-function chosenBranch(n, scope) {
-    const c = (0,parse/* kids */.aw)(n).length === 1 && (0,parse/* kids */.aw)(n)[0].type === 'conditional' ? (0,parse/* kids */.aw)(n)[0] : n;
-    if (c.type !== 'conditional')
-        return undefined;
-    const [test, a, b] = (0,parse/* kids */.aw)(c);
-    if (!test || !a || !b)
-        return undefined;
-    const empty = (v) => v === null || (Array.isArray(v) && v.length === 0) || ((0,hcl_values/* isObj */.sA)(v) && Object.keys(v).length === 0);
-    try {
-        const t = evaluate(test, scope);
-        if (!(t instanceof hcl_values/* Unknown */.$r || t instanceof hcl_values/* Tmpl */.C5))
-            return undefined;
-        const x = evaluate(a, scope);
-        const y = evaluate(b, scope);
-        return empty(y) ? iterable(x) : empty(x) ? iterable(y) : undefined;
-    }
-    catch (e) {
-        if (!(e instanceof HclEvalError))
-            throw e;
-        return undefined;
-    }
-}
-
-
 // EXTERNAL MODULE: ./src/policy/arn.ts
 var arn = __webpack_require__(6185);
+// EXTERNAL MODULE: ./src/sources/hcl/values.ts
+var hcl_values = __webpack_require__(1382);
 ;// CONCATENATED MODULE: ./src/sources/hcl/resources.ts
 // What a reference to a resource's attribute stands for when the resource is not created yet:
 // `aws_iam_role.x.arn` is `arn:aws:iam::<account-ID-without-hyphens>:role/<its name>`, the account
@@ -18891,16 +18605,16 @@ function convert(v, t, dflt, depth = 0) {
                 kept.push({ x, at });
             });
             const set = (0,hcl_values/* asSet */.pZ)(kept.map((k) => k.x));
-            const o = originOf(v);
+            const o = (0,hcl_lines/* originOf */.yv)(v);
             if (o)
-                setOrigin(set, o);
+                (0,hcl_lines/* setOrigin */.vB)(set, o);
             // (distinct elements: each found again by identity once sorted)
             const at = new Map(kept.map((k) => [k.x, k.at]));
             set.forEach((x, i) => {
                 const from = at.get(x);
-                const e = from === undefined ? undefined : entryOriginOf(v, from);
+                const e = from === undefined ? undefined : (0,hcl_lines/* entryOriginOf */.KQ)(v, from);
                 if (e)
-                    setEntryOrigin(set, i, e);
+                    (0,hcl_lines/* setEntryOrigin */.XM)(set, i, e);
             });
             return set;
         }
@@ -18951,14 +18665,14 @@ function convert(v, t, dflt, depth = 0) {
 }
 /** `to` with the origins (and keys not known) of `from`, entry by entry. */
 function copyOrigins(from, to) {
-    const o = originOf(from);
+    const o = (0,hcl_lines/* originOf */.yv)(from);
     if (o)
-        setOrigin(to, o);
+        (0,hcl_lines/* setOrigin */.vB)(to, o);
     const keys = Array.isArray(to) ? to.map((_, i) => i) : Object.keys(to);
     for (const k of keys) {
-        const e = entryOriginOf(from, k);
+        const e = (0,hcl_lines/* entryOriginOf */.KQ)(from, k);
         if (e)
-            setEntryOrigin(to, k, e);
+            (0,hcl_lines/* setEntryOrigin */.XM)(to, k, e);
     }
     if ((0,hcl_values/* isObj */.sA)(from) && (0,hcl_values/* isObj */.sA)(to))
         for (const [k, u] of (0,hcl_values/* templateKeysOf */.UM)(from) ?? [])
@@ -18966,190 +18680,8 @@ function copyOrigins(from, to) {
     return to;
 }
 
-;// CONCATENATED MODULE: ./src/sources/hcl/module-def.ts
-// A module's declarations (variables, locals, resources, data sources, module calls, outputs) gathered
-// from its `.tf` files, and the types an instance of it works with.
-
-
-
-const MAX_MODULE_DEPTH = 16;
-const MAX_INSTANCES = 1000;
-/** Meta-arguments: not values of the resource. */
-const SKIPPED = new Set([
-    'count',
-    'for_each',
-    'depends_on',
-    'lifecycle',
-    'provider',
-    'provisioner',
-    'connection',
-]);
-/** What in a `provider "aws"` block may make it another account than the default one's. */
-const ACCOUNT_SETTINGS = new Set([
-    'assume_role',
-    'assume_role_with_web_identity',
-    'profile',
-    'access_key',
-    'secret_key',
-    'token',
-    'shared_credentials_files',
-    'shared_credentials_file',
-    'shared_config_files',
-    'allowed_account_ids',
-]);
-function attrsOf(body) {
-    const m = new Map();
-    for (const c of body ? (0,parse/* kids */.aw)(body) : []) {
-        if (c.type !== 'attribute')
-            continue;
-        const [id, expr] = (0,parse/* kids */.aw)(c);
-        if (id && expr)
-            m.set(id.text, expr);
-    }
-    return m;
-}
-/** Collects the declarations of a module's parsed files. */
-function defineModule(dir, files) {
-    const def = {
-        dir,
-        files,
-        variables: new Map(),
-        locals: new Map(),
-        resources: [],
-        calls: [],
-        outputs: new Map(),
-        byAddress: new Map(),
-        problems: [],
-        accountAliases: new Set(),
-        awsAliases: new Set(),
-    };
-    for (const f of files) {
-        const body = (0,parse/* kids */.aw)(f.root).find((k) => k.type === 'body');
-        for (const b of body ? (0,parse/* kids */.aw)(body) : []) {
-            if (b.type !== 'block')
-                continue;
-            const parts = (0,parse/* kids */.aw)(b);
-            const kind = parts[0].text;
-            const labels = parts
-                .slice(1)
-                .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
-                .map(labelText);
-            const inner = parts.find((p) => p.type === 'body');
-            const decl = (k, type, name) => ({
-                kind: k,
-                type,
-                name,
-                block: b,
-                body: inner,
-                file: f,
-                attrs: attrsOf(inner),
-            });
-            const dup = (key, d) => {
-                if (def.byAddress.has(key)) {
-                    def.problems.push({
-                        file: f.path,
-                        line: (0,parse/* lineOf */.cA)(b),
-                        address: key,
-                        message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
-                    });
-                    return true;
-                }
-                def.byAddress.set(key, d);
-                return false;
-            };
-            if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
-                const d = decl(kind, labels[0], labels[1]);
-                if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
-                    def.resources.push(d);
-            }
-            else if (kind === 'module' && labels[0]) {
-                const d = decl('module', 'module', labels[0]);
-                if (!dup(`module.${labels[0]}`, d))
-                    def.calls.push(d);
-            }
-            else if (kind === 'provider' && labels[0] === 'aws' && inner) {
-                const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
-                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
-                const settings = (0,parse/* kids */.aw)(inner).map((c) => {
-                    const first = (0,parse/* kids */.aw)(c)[0]?.text;
-                    const label = (0,parse/* kids */.aw)(c)[1];
-                    return first === 'dynamic' && label ? labelText(label) : first;
-                });
-                if (alias)
-                    def.awsAliases.add(alias);
-                if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
-                    def.accountAliases.add(alias);
-            }
-            else if (kind === 'variable' && labels[0])
-                def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
-            else if (kind === 'output' && labels[0])
-                def.outputs.set(labels[0], decl('output', 'output', labels[0]));
-            else if (kind === 'locals') {
-                for (const c of inner ? (0,parse/* kids */.aw)(inner) : []) {
-                    if (c.type !== 'attribute')
-                        continue;
-                    const [id, expr] = (0,parse/* kids */.aw)(c);
-                    if (id && expr)
-                        def.locals.set(id.text, { expr, file: f, line: (0,parse/* lineOf */.cA)(c) });
-                }
-            }
-        }
-    }
-    return def;
-}
-function keyText(k) {
-    return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
-}
-const usersCache = new WeakMap();
-/**
- * The blocks of a module that name each of its aws_iam_policy_document data sources (by name):
- * the resource, data source or module call, or undefined for any other block (an output, a
- * local...), which may use it in ways not followed here.
- */
-function documentUsers(def) {
-    const cached = usersCache.get(def);
-    if (cached)
-        return cached;
-    const decls = new Map([...def.resources, ...def.calls].map((d) => [d.block, d]));
-    const users = new Map();
-    for (const f of def.files) {
-        const body = (0,parse/* kids */.aw)(f.root).find((k) => k.type === 'body');
-        for (const b of body ? (0,parse/* kids */.aw)(body) : []) {
-            const user = decls.get(b);
-            const named = new Set();
-            // (iterative: a block may nest deeply)
-            const stack = [b];
-            while (stack.length > 0) {
-                const n = stack.pop();
-                const ks = (0,parse/* kids */.aw)(n);
-                ks.forEach((k, i) => {
-                    // `data` `.aws_iam_policy_document` `.name` (a term's first steps)
-                    const step = (j) => (ks[j]?.type === 'get_attr' ? (0,parse/* kids */.aw)(ks[j])[0]?.text : undefined);
-                    if (k.type === 'variable_expr' &&
-                        k.text === 'data' &&
-                        step(i + 1) === resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL) {
-                        const name = step(i + 2);
-                        if (name)
-                            named.add(name);
-                    }
-                    stack.push(k);
-                });
-            }
-            for (const name of named) {
-                if (user?.kind === 'data' && user.type === resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL && user.name === name)
-                    continue;
-                const l = users.get(name);
-                if (l)
-                    l.push(user);
-                else
-                    users.set(name, [user]);
-            }
-        }
-    }
-    usersCache.set(def, users);
-    return users;
-}
-
+// EXTERNAL MODULE: ./src/sources/hcl/module-def.ts
+var module_def = __webpack_require__(2834);
 ;// CONCATENATED MODULE: ./src/sources/hcl/tfvars.ts
 // terraform.tfvars / *.auto.tfvars (HCL) and their .json forms: the root module's variable values.
 
@@ -19200,10 +18732,10 @@ function readTfvars(files, problems) {
             if (!id || !expr)
                 continue;
             try {
-                out.set(id.text, evaluate(expr, scope));
+                out.set(id.text, (0,evaluator/* evaluate */._3)(expr, scope));
             }
             catch (e) {
-                if (!(e instanceof HclEvalError))
+                if (!(e instanceof evaluator/* HclEvalError */.cD))
                     throw e;
                 out.set(id.text, new hcl_values/* Unknown */.$r(`var.${id.text}`));
             }
@@ -19235,7 +18767,7 @@ function readTfvars(files, problems) {
 const defaults = new WeakMap();
 function defaultOf(d, def, scope) {
     if (!defaults.has(d))
-        defaults.set(d, evaluate(def, scope));
+        defaults.set(d, (0,evaluator/* evaluate */._3)(def, scope));
     return defaults.get(d);
 }
 /** A variable's type constraint when converting to it can change a value (types.ts), per declaration. */
@@ -19327,13 +18859,13 @@ class Instance {
         const parsed = (0,parse/* parseHcl */.z4)(path, wrapped);
         if (parsed.problems.length) {
             const p = parsed.problems[0];
-            throw new HclEvalError(`templatefile("${path}"): not a valid template (line ${p.line - 1}: ${p.message})`);
+            throw new evaluator/* HclEvalError */.cD(`templatefile("${path}"): not a valid template (line ${p.line - 1}: ${p.message})`);
         }
         const body = (0,parse/* kids */.aw)(parsed.root).find((k) => k.type === 'body');
         const attr = body ? (0,parse/* kids */.aw)(body).find((k) => k.type === 'attribute') : undefined;
         const expr = attr ? (0,parse/* kids */.aw)(attr)[1] : undefined;
         if (!expr)
-            throw new HclEvalError(`templatefile("${path}"): not a valid template`);
+            throw new evaluator/* HclEvalError */.cD(`templatefile("${path}"): not a valid template`);
         const iter = {};
         if ((0,hcl_values/* isObj */.sA)(vars))
             for (const k of Object.keys(vars))
@@ -19345,10 +18877,10 @@ class Instance {
             fn: this.fn,
             iter: new Map(Object.entries(iter)),
             resolve: (root, _steps, t) => {
-                throw new HclEvalError(`templatefile("${path}"): ${root} is not one of the template's variables (${(0,hcl_values/* shortText */.os)(t, 40)})`);
+                throw new evaluator/* HclEvalError */.cD(`templatefile("${path}"): ${root} is not one of the template's variables (${(0,hcl_values/* shortText */.os)(t, 40)})`);
             },
         };
-        let v = evaluate(expr, scope);
+        let v = (0,evaluator/* evaluate */._3)(expr, scope);
         if (!endsNl) {
             if (typeof v === 'string')
                 v = v.replace(/\n$/, '');
@@ -19369,7 +18901,7 @@ class Instance {
                 : undefined;
         // Else every statement is pointed at the file's first line (the file, where its policy is).
         if (typeof v === 'string' || v instanceof hcl_values/* Tmpl */.C5)
-            setTextOrigin(v, !text.includes('%{') && rendered !== undefined && lines(rendered) === lines(text)
+            (0,hcl_lines/* setTextOrigin */.oI)(v, !text.includes('%{') && rendered !== undefined && lines(rendered) === lines(text)
                 ? { file: path, line: 1 }
                 : { file: path, line: 1, flat: true });
         return v;
@@ -19397,7 +18929,7 @@ class Instance {
             v = given;
         // `nullable = false`: a null given is the default.
         const nullable = d.attrs.get('nullable');
-        if (v === null && given !== undefined && def && nullable && evaluate(nullable, scope) === false)
+        if (v === null && given !== undefined && def && nullable && (0,evaluator/* evaluate */._3)(nullable, scope) === false)
             v = defaultOf(d, def, scope);
         // Its type constraint: optional() attributes, sets (types.ts), converted once per value given.
         const t = variableType(d);
@@ -19406,7 +18938,7 @@ class Instance {
         const hit = this.converted.get(name);
         if (hit && hit.from === v)
             return hit.to;
-        const to = convert(v, t, (n) => evaluate(n, scope));
+        const to = convert(v, t, (n) => (0,evaluator/* evaluate */._3)(n, scope));
         this.converted.set(name, { from: v, to });
         return to;
     }
@@ -19426,7 +18958,7 @@ class Instance {
             return new hcl_values/* Unknown */.$r(`local.${name}`);
         }
         if (this.localBusy.has(name))
-            throw new HclEvalError(`local.${name} refers to itself`);
+            throw new evaluator/* HclEvalError */.cD(`local.${name} refers to itself`);
         this.localBusy.add(name);
         // The local's own notes are kept with it, and given again wherever it is used.
         const outer = this.sink;
@@ -19435,10 +18967,10 @@ class Instance {
         try {
             let v;
             try {
-                v = evaluate(l.expr, this.scope(l.file));
+                v = (0,evaluator/* evaluate */._3)(l.expr, this.scope(l.file));
             }
             catch (e) {
-                if (!(e instanceof HclEvalError))
+                if (!(e instanceof evaluator/* HclEvalError */.cD))
                     throw e;
                 v = new hcl_values/* Unknown */.$r(`local.${name} (${(0,hcl_values/* shortText */.os)(e.message, 100)})`);
             }
@@ -19497,7 +19029,7 @@ class Instance {
         }
         const name = attrAt(0);
         if (!name || !root.includes('_'))
-            throw new HclEvalError(`${text}: "${root}" is not defined here`);
+            throw new evaluator/* HclEvalError */.cD(`${text}: "${root}" is not defined here`);
         const r = this.resourceRef(root, name, steps.slice(1), text, false);
         return { value: r.value, used: r.used + 1 };
     }
@@ -19557,7 +19089,7 @@ class Instance {
         if (attrStep?.kind !== 'attr')
             return { value: absent ? new hcl_values/* Absent */.UV(text) : new hcl_values/* Unknown */.$r(text), used: rest.length };
         const attribute = attrStep.name;
-        const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
+        const canonical = `${local}${key !== undefined ? (0,module_def/* keyText */.Pu)(key) : ''}.${attribute}`;
         if (data)
             return {
                 value: absent
@@ -19588,7 +19120,7 @@ class Instance {
             ];
         }
         return insts.map((i) => {
-            const canonical = `${local}${keyText(i.key)}.${a.name}`;
+            const canonical = `${local}${(0,module_def/* keyText */.Pu)(i.key)}.${a.name}`;
             if (data)
                 return new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix);
             return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
@@ -19600,7 +19132,7 @@ class Instance {
      */
     otherProviderOf(decl) {
         const p = decl.attrs.get('provider');
-        return (this.otherProvider || (p !== undefined && this.accountAlias(AWS_ALIAS.exec(textOf(p))?.[1] ?? '?')));
+        return (this.otherProvider || (p !== undefined && this.accountAlias(AWS_ALIAS.exec((0,evaluator/* textOf */.b6)(p))?.[1] ?? '?')));
     }
     /**
      * The reference a resource's made-up values are named after: the module's prefix, the
@@ -19608,7 +19140,7 @@ class Instance {
      * values; ANY_INSTANCE for an instance not known (`aws_iam_role.w[*]`).
      */
     instanceRef(local, key, any) {
-        return `${this.prefix}${local}${any ? ANY_INSTANCE : key !== undefined ? keyText(key) : ''}`;
+        return `${this.prefix}${local}${any ? ANY_INSTANCE : key !== undefined ? (0,module_def/* keyText */.Pu)(key) : ''}`;
     }
     /** Whether an `aws` provider alias may reach another account (unknown aliases may). */
     accountAlias(alias) {
@@ -19626,7 +19158,7 @@ class Instance {
     instanceValues(decl, key, keyKnown, 
     /** The instance does not exist with the variables as read: its key as written, its value unknown. */
     absent = false) {
-        const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? keyText(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
+        const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? (0,module_def/* keyText */.Pu)(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
         if (this.valuesCache.has(id))
             return this.valuesCache.get(id);
         if (this.valuesBusy.has(id))
@@ -19648,19 +19180,19 @@ class Instance {
                     else
                         each = {
                             key: String(key),
-                            value: new hcl_values/* Unknown */.$r(`each.value of ${decl.type}.${decl.name}${keyText(key)}`),
+                            value: new hcl_values/* Unknown */.$r(`each.value of ${decl.type}.${decl.name}${(0,module_def/* keyText */.Pu)(key)}`),
                         };
                 }
                 iter = { each };
             }
-            const v = evaluateBody(decl.body, this.scope(decl.file, iter), {
+            const v = (0,evaluator/* evaluateBody */.ME)(decl.body, this.scope(decl.file, iter), {
                 skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
             });
             this.valuesCache.set(id, v);
             return v;
         }
         catch (e) {
-            if (!(e instanceof HclEvalError))
+            if (!(e instanceof evaluator/* HclEvalError */.cD))
                 throw e;
             return (0,hcl_values/* newObj */.AC)();
         }
@@ -19693,10 +19225,10 @@ class Instance {
             return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
         let v;
         try {
-            v = evaluate(ov, child.scope(o.file));
+            v = (0,evaluator/* evaluate */._3)(ov, child.scope(o.file));
         }
         catch (e) {
-            if (!(e instanceof HclEvalError))
+            if (!(e instanceof evaluator/* HclEvalError */.cD))
                 throw e;
             v = new hcl_values/* Unknown */.$r(text);
         }
@@ -19704,7 +19236,7 @@ class Instance {
     }
     /** The child instance of a module call (created once), or why it is not followed. */
     child(decl, key) {
-        const id = `${decl.name}${key !== undefined ? keyText(key) : ''}`;
+        const id = `${decl.name}${key !== undefined ? (0,module_def/* keyText */.Pu)(key) : ''}`;
         const got = this.children.get(id);
         if (got)
             return got;
@@ -19717,7 +19249,7 @@ class Instance {
         if (!s)
             return undefined;
         try {
-            const v = evaluate(s, this.scope(decl.file));
+            const v = (0,evaluator/* evaluate */._3)(s, this.scope(decl.file));
             return typeof v === 'string' ? v : undefined;
         }
         catch {
@@ -19732,8 +19264,8 @@ class Instance {
             return {
                 unknown: `its source "${(0,hcl_values/* shortText */.os)(source, 100)}" is not a local path (registry and git modules are not fetched)`,
             };
-        if (this.depth + 1 > MAX_MODULE_DEPTH)
-            return { unknown: `modules are nested more than ${MAX_MODULE_DEPTH} deep` };
+        if (this.depth + 1 > module_def/* MAX_MODULE_DEPTH */.mS)
+            return { unknown: `modules are nested more than ${module_def/* MAX_MODULE_DEPTH */.mS} deep` };
         const dir = external_node_path_.posix.normalize(external_node_path_.posix.join(this.def.dir, source)).replace(/\/+$/, '') || '.';
         if (dir.startsWith('../') || dir === '..')
             return { unknown: `its source "${source}" is outside the audited directory` };
@@ -19753,7 +19285,7 @@ class Instance {
                             line: pr.line,
                             message: `not valid HCL at line ${pr.line}, column ${pr.column}: ${pr.message}`,
                         });
-                def = defineModule(dir, parsed.filter((p) => p.problems.length === 0));
+                def = (0,module_def/* defineModule */.ki)(dir, parsed.filter((p) => p.problems.length === 0));
             }
             this.ctx.defs.set(dir, def);
         }
@@ -19769,10 +19301,10 @@ class Instance {
             args.set(k, () => {
                 if (!cached) {
                     try {
-                        cached = { v: evaluate(expr, this.scope(decl.file, inst.iter)) };
+                        cached = { v: (0,evaluator/* evaluate */._3)(expr, this.scope(decl.file, inst.iter)) };
                     }
                     catch (e) {
-                        if (!(e instanceof HclEvalError))
+                        if (!(e instanceof evaluator/* HclEvalError */.cD))
                             throw e;
                         cached = { v: new hcl_values/* Unknown */.$r(`module.${decl.name}.${k}`) };
                     }
@@ -19780,8 +19312,8 @@ class Instance {
                 return cached.v;
             });
         }
-        const child = new Instance(def, `${this.prefix}module.${decl.name}${key !== undefined ? keyText(key) : ''}.`, args, this.ctx, this.depth + 1, [...this.stack, this.def.dir], this.otherProvider ||
-            this.accountAlias(OTHER_AWS_PROVIDER.exec(decl.attrs.has('providers') ? textOf(decl.attrs.get('providers')) : '')?.[1]));
+        const child = new Instance(def, `${this.prefix}module.${decl.name}${key !== undefined ? (0,module_def/* keyText */.Pu)(key) : ''}.`, args, this.ctx, this.depth + 1, [...this.stack, this.def.dir], this.otherProvider ||
+            this.accountAlias(OTHER_AWS_PROVIDER.exec(decl.attrs.has('providers') ? (0,evaluator/* textOf */.b6)(decl.attrs.get('providers')) : '')?.[1]));
         child.moduleNotes = [
             ...this.moduleNotes,
             ...(inst.approximate ? [`${this.prefix}module.${decl.name}: ${inst.approximate}`] : []),
@@ -19795,12 +19327,12 @@ class Instance {
         const sc = this.scope(decl.file);
         const evalOr = (n) => {
             try {
-                return evaluate(n, sc);
+                return (0,evaluator/* evaluate */._3)(n, sc);
             }
             catch (e) {
-                if (!(e instanceof HclEvalError))
+                if (!(e instanceof evaluator/* HclEvalError */.cD))
                     throw e;
-                return new hcl_values/* Unknown */.$r(`${textOf(n)} (${(0,hcl_values/* shortText */.os)(e.message, 80)})`);
+                return new hcl_values/* Unknown */.$r(`${(0,evaluator/* textOf */.b6)(n)} (${(0,hcl_values/* shortText */.os)(e.message, 80)})`);
             }
         };
         if (count) {
@@ -19810,14 +19342,14 @@ class Instance {
                 return [
                     {
                         iter: { count: { index: new hcl_values/* Unknown */.$r('count.index') } },
-                        approximate: `its count (${textOf(count)}) is not known: read as one instance`,
+                        approximate: `its count (${(0,evaluator/* textOf */.b6)(count)}) is not known: read as one instance`,
                     },
                 ];
             const out = [];
-            const cut = n > MAX_INSTANCES
-                ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read`
+            const cut = n > module_def/* MAX_INSTANCES */.cA
+                ? `its count is ${n}: only the first ${module_def/* MAX_INSTANCES */.cA} instances are read`
                 : undefined;
-            for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+            for (let i = 0; i < Math.min(n, module_def/* MAX_INSTANCES */.cA); i++) {
                 const inst = { key: i, iter: { count: { index: i } } };
                 if (cut)
                     inst.approximate = cut;
@@ -19841,15 +19373,15 @@ class Instance {
                         iter: {
                             each: { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') },
                         },
-                        approximate: `its for_each (${textOf(fe)}) is not known: read as one instance`,
+                        approximate: `its for_each (${(0,evaluator/* textOf */.b6)(fe)}) is not known: read as one instance`,
                     },
                 ];
-            const cutEach = entries.length > MAX_INSTANCES
-                ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
+            const cutEach = entries.length > module_def/* MAX_INSTANCES */.cA
+                ? `its for_each has ${entries.length} keys: only the first ${module_def/* MAX_INSTANCES */.cA} are read`
                 : undefined;
             return entries
                 .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                .slice(0, MAX_INSTANCES)
+                .slice(0, module_def/* MAX_INSTANCES */.cA)
                 .map(([k, val]) => {
                 const inst = {
                     key: k,
@@ -19875,7 +19407,7 @@ class Instance {
             this.ctx.host.hasJsonConfig?.(this.def.dir) ||
             this.def.files.some((f) => /(^|\/)(override|[^/]*_override)\.tf$/i.test(f.path)))
             return unused;
-        const users = documentUsers(this.def);
+        const users = (0,module_def/* documentUsers */.aE)(this.def);
         const address = (d) => `${this.prefix}${d.kind === 'module' ? 'module.' : d.kind === 'data' ? 'data.' : ''}${d.type === 'module' ? '' : `${d.type}.`}${d.name}`;
         for (let grew = true; grew;) {
             grew = false;
@@ -19922,14 +19454,14 @@ class Instance {
             for (const inst of insts) {
                 const mode = decl.kind === 'data' ? 'data' : 'managed';
                 const local = `${mode === 'data' ? 'data.' : ''}${decl.type}.${decl.name}`;
-                const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
+                const address = `${this.prefix}${local}${inst.key !== undefined ? (0,module_def/* keyText */.Pu)(inst.key) : ''}`;
                 const notes = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
                 this.sink = notes;
                 let values;
                 const errors = [];
                 try {
-                    values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), {
-                        skip: SKIPPED,
+                    values = (0,evaluator/* evaluateBody */.ME)(decl.body, this.scope(decl.file, inst.iter), {
+                        skip: module_def/* SKIPPED */.$O,
                         // (the value is then unknown: an unresolved policy's reason names the error and its place)
                         onError: (attribute, e, at) => {
                             const where = e.at ?? { file: decl.file.path, line: (0,parse/* lineOf */.cA)(at) };
@@ -19944,7 +19476,7 @@ class Instance {
                     this.sink = undefined;
                 }
                 const origin = { file: decl.file.path, line: (0,parse/* lineOf */.cA)(decl.block) };
-                setOrigin(values, origin);
+                (0,hcl_lines/* setOrigin */.vB)(values, origin);
                 const ev = {
                     address,
                     mode,
@@ -19976,7 +19508,7 @@ class Instance {
                 noInstance(decl, `${this.prefix}module.${decl.name}`);
             for (const inst of insts) {
                 const child = this.child(decl, inst.key);
-                const address = `${this.prefix}module.${decl.name}${inst.key !== undefined ? keyText(inst.key) : ''}`;
+                const address = `${this.prefix}module.${decl.name}${inst.key !== undefined ? (0,module_def/* keyText */.Pu)(inst.key) : ''}`;
                 if ('unknown' in child) {
                     this.ctx.notFollowed.push({
                         file: decl.file.path,
@@ -20098,7 +19630,7 @@ function localCalls(def) {
         const str = lit?.type === 'literal_value' ? (0,parse/* kids */.aw)(lit)[0] : undefined;
         if (str?.type !== 'string_lit')
             continue;
-        const v = labelText(str);
+        const v = (0,evaluator/* labelText */.QK)(str);
         if (/^\.\.?(\/|$)/.test(v))
             out.push(external_node_path_.posix.normalize(external_node_path_.posix.join(def.dir, v)).replace(/\/+$/, '') || '.');
     }
@@ -20117,7 +19649,7 @@ function problemError(p) {
  * parser must be loaded (initHcl) first.
  */
 function readHclModules(files, host, explicit) {
-    clearTextOrigins();
+    (0,hcl_lines/* clearTextOrigins */.W8)();
     const tf = files.filter((f) => /\.tf$/i.test(f.path));
     const vars = files.filter((f) => TFVARS_FILE.test(f.path));
     const results = new Map();
@@ -20185,7 +19717,7 @@ function readHclModules(files, host, explicit) {
     }
     const defs = new Map();
     for (const [dir, parsed] of byDir)
-        defs.set(dir, defineModule(dir, parsed));
+        defs.set(dir, (0,module_def/* defineModule */.ki)(dir, parsed));
     // Directories another discovered module calls are read through that call (with its arguments).
     const calledByOthers = new Set();
     for (const def of defs.values())
@@ -20224,7 +19756,7 @@ function readHclModules(files, host, explicit) {
         };
         let analyzed;
         // (the texts of one root's policies: the same text in another root is its own)
-        clearTextOrigins();
+        (0,hcl_lines/* clearTextOrigins */.W8)();
         try {
             new Instance(def, '', undefined, ctx, 0, []).collect();
             analyzed = analyzeModule(dir, ctx.resources);
@@ -20302,6 +19834,538 @@ function readHclModules(files, host, explicit) {
         r.policies.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+
+/***/ }),
+
+/***/ 433:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   KQ: () => (/* binding */ entryOriginOf),
+/* harmony export */   W8: () => (/* binding */ clearTextOrigins),
+/* harmony export */   XM: () => (/* binding */ setEntryOrigin),
+/* harmony export */   oI: () => (/* binding */ setTextOrigin),
+/* harmony export */   vB: () => (/* binding */ setOrigin),
+/* harmony export */   vl: () => (/* binding */ Emitter),
+/* harmony export */   yv: () => (/* binding */ originOf)
+/* harmony export */ });
+/* unused harmony exports interpolation, escapeTemplate, tmplString */
+/* harmony import */ var _core_json_lines_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(531);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1382);
+/* harmony import */ var _terraform_model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6248);
+/* harmony import */ var _policy_raw_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(420);
+
+
+
+
+const containers = new WeakMap();
+const entries = new WeakMap();
+/**
+ * Heredoc texts (a string, by its content; a template, by identity): the line they start at. A
+ * text written at two places (two files of the same policy, a heredoc and a file) has none: which
+ * of them a value came from cannot be told (null).
+ */
+const texts = new Map();
+const MAX_TEXTS = 100_000;
+function setTextOrigin(v, o) {
+    if (typeof v !== 'string') {
+        containers.set(v, o);
+        return;
+    }
+    if (texts.size >= MAX_TEXTS)
+        texts.clear();
+    const had = texts.get(v);
+    texts.set(v, had === undefined || (had !== null && had.file === o.file && had.line === o.line && !had.flat === !o.flat)
+        ? o
+        : null);
+}
+/** Forgets the heredoc texts of earlier modules. */
+function clearTextOrigins() {
+    texts.clear();
+}
+/** The lines of a JSON policy's statements inside a heredoc that starts at `o`. */
+function heredocStatements(text, o) {
+    // Interpolations (kept as `${...}`, one line each) read as `*`; escapes back to `${`.
+    const json = text.replace(/(?<!\$)\$\{[^}\n]*\}/g, '*').replace(/([$%])\1\{/g, '$1{');
+    const parsed = (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .parseJson */ .qF)(json);
+    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null)
+        return undefined;
+    // A single statement counts only when it is an object (a string there is no statement to point at).
+    const st = parsed.value.Statement;
+    if (!Array.isArray(st) && (st === null || typeof st !== 'object'))
+        return undefined;
+    const paths = (0,_policy_raw_js__WEBPACK_IMPORTED_MODULE_1__/* .statementPaths */ .we)(parsed.value);
+    if (paths.length === 0)
+        return undefined;
+    return (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .locateLines */ .AU)(json, paths).map((l) => ({
+        file: o.file,
+        line: o.flat ? o.line : o.line + (l ?? 1) - 1,
+    }));
+}
+function setOrigin(v, o) {
+    containers.set(v, o);
+    return v;
+}
+function setEntryOrigin(container, key, o) {
+    let m = entries.get(container);
+    if (!m)
+        entries.set(container, (m = new Map()));
+    m.set(key, o);
+}
+function originOf(v) {
+    return typeof v === 'object' && v !== null ? containers.get(v) : undefined;
+}
+function entryOriginOf(container, key) {
+    return typeof container === 'object' && container !== null ? entries.get(container)?.get(key) : undefined;
+}
+/**
+ * `${...}` for an unknown: the expression without braces, backslashes or double quotes (`x["k"]` is
+ * written `x['k']`), so that the interpolation always ends where it should once inside JSON text.
+ */
+function interpolation(u) {
+    const t = u.text.replace(/[{}\\]/g, '').replace(/"/g, "'") || '?';
+    return '${' + t + '}';
+}
+/** A known string as a tf.json template literal (`${` and `%{` escaped). */
+function escapeTemplate(s) {
+    return s.replace(/([$%])\{/g, '$1$1{');
+}
+function tmplString(t, mode, seen) {
+    if (typeof t === 'string')
+        return escapeTemplate(t);
+    return t.parts
+        .map((p) => (typeof p === 'string' ? escapeTemplate(p) : unknownString(p, mode, seen)))
+        .join('');
+}
+/** A OneValue as a placeholder: its text without the characters that would end or open one. */
+function placeholder(u) {
+    return `<${u.text.replace(/[<>{}\\"$%]/g, '') || '?'}>`;
+}
+function unknownString(u, mode, seen) {
+    if (mode === 'policy' && u instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .OneValue */ .MH)
+        return placeholder(u);
+    if (mode === 'policy' && u.pattern !== undefined)
+        return tmplString(u.pattern, mode, seen);
+    return seen?.(u) ?? interpolation(u);
+}
+/** `type.name` or `data.type.name` of a reference's text (`data.type.name["k"].json`). */
+const REFERENCE_BASE = /^(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/;
+/**
+ * Writes values as JSON text (one member or element per line) and returns the plain values the
+ * analyzer reads (strings are tf.json templates). `Json` values are written as their structure when
+ * they are a policy attribute's whole value and fully known, else as their JSON text.
+ */
+class Emitter {
+    out = [];
+    lineOrigins = [];
+    statements = new Map();
+    crossModule = new Map();
+    aliases = new Map();
+    aliasTaken = new Set();
+    /** The module of the resource being written (`''` at the root, `module.x`). */
+    module = '';
+    /**
+     * A reference made in another module than the resource's: written under an alias of its own
+     * (one per resource named, `data.aws_iam_policy_document.x--from-root[1].json`), noted in
+     * crossModule (the module's own names are looked up first). So the module's own `x` and its
+     * caller's stay apart, as two callers' `x` do.
+     */
+    either = new Map();
+    seen = (u) => {
+        if (u instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Either */ .uu) {
+            const s = interpolation(u);
+            const had = this.either.get(s);
+            this.either.set(s, had === undefined || (had !== null && had.join('\n') === u.values.join('\n')) ? u.values : null);
+            return s;
+        }
+        if (u.scope === undefined)
+            return undefined;
+        const scope = u.scope.replace(/\.$/, '');
+        if (scope === this.module)
+            return undefined;
+        const base = REFERENCE_BASE.exec(u.text)?.[0];
+        if (!base)
+            return undefined;
+        const absolute = scope ? `${scope}.${base}` : base;
+        let alias = this.aliases.get(absolute);
+        if (alias === undefined) {
+            const stem = `${base}--from-${scope.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'root'}`;
+            alias = stem;
+            for (let n = 2; this.aliasTaken.has(alias); n++)
+                alias = `${stem}-${n}`;
+            this.aliasTaken.add(alias);
+            this.aliases.set(absolute, alias);
+        }
+        this.crossModule.set((0,_terraform_model_js__WEBPACK_IMPORTED_MODULE_3__/* .crossModuleKey */ .gE)(this.module, alias), absolute);
+        return interpolation(new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(alias + u.text.slice(base.length)));
+    };
+    line(s, o) {
+        this.out.push(s);
+        this.lineOrigins.push(o);
+    }
+    /** Emits `{"r": [values...]}`; `modes[i]` decides the mode of resource i's attributes. */
+    emitRoot(values) {
+        const plain = [];
+        this.line('{', undefined);
+        this.line('"r": [', undefined);
+        values.forEach((v, i) => {
+            this.module = v.module ?? '';
+            const p = this.value(v.obj, ['r', i], [], v.origin, 'config', v.modeOf, i < values.length - 1 ? ',' : '');
+            plain.push(p);
+        });
+        this.line(']', undefined);
+        this.line('}', undefined);
+        return {
+            plain,
+            emitted: {
+                text: this.out.join('\n'),
+                lines: this.lineOrigins,
+                statements: this.statements,
+                crossModule: this.crossModule,
+                aliases: this.aliases,
+                either: this.either,
+            },
+        };
+    }
+    value(v, abs, rel, at, mode, modeOf, comma, prefix = '') {
+        const here = originOf(v) ?? at;
+        if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Json */ .LM) {
+            if (mode === 'policy' && rel.length >= 1 && (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v.value) && !hasUnknown(v.value)) {
+                this.noteStatements(v.value, abs);
+                return this.value(v.value, abs, rel, here, mode, modeOf, comma, prefix);
+            }
+            if ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v.value))
+                this.noteStatements(v.value, abs);
+            const t = (() => {
+                // JSON text of the structure, with unknowns as interpolations (a template).
+                const parts = [];
+                jsonParts(v.value, mode, parts, 0, this.seen);
+                return parts.join('');
+            })();
+            this.line(`${prefix}${JSON.stringify(t)}${comma}`, here);
+            return t;
+        }
+        // Its known items as they are, each unknown list as one interpolation (a `dynamic` block over
+        // one reads a block of unknown values for it: an Allow's unknown actions are left out, as
+        // is a Deny's every unknown value; buildStatements).
+        if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0)
+            return this.value([...v.items], abs, rel, here, mode, modeOf, comma, prefix);
+        if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5) {
+            const s = v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
+            this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
+            if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5 && mode === 'policy')
+                this.noteHeredoc(s, originOf(v), abs);
+            return s;
+        }
+        if (Array.isArray(v)) {
+            this.line(`${prefix}[`, here);
+            const arr = [];
+            v.forEach((x, i) => {
+                const o = entryOriginOf(v, i) ?? here;
+                const m = modeOf([...rel, i], mode);
+                arr.push(this.value(x, [...abs, i], [...rel, i], o, m, modeOf, i < v.length - 1 ? ',' : ''));
+            });
+            this.line(`]${comma}`, here);
+            return arr;
+        }
+        if ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v)) {
+            this.line(`${prefix}{`, here);
+            const obj = {};
+            const keys = Object.keys(v);
+            keys.forEach((k, i) => {
+                const o = entryOriginOf(v, k) ?? here;
+                const m = modeOf([...rel, k], mode);
+                const p = this.value(v[k], [...abs, k], [...rel, k], o, m, modeOf, i < keys.length - 1 ? ',' : '', `${JSON.stringify(k)}: `);
+                Object.defineProperty(obj, k, { value: p, enumerable: true, writable: true, configurable: true });
+            });
+            this.line(`}${comma}`, here);
+            return obj;
+        }
+        const s = typeof v === 'string' ? escapeTemplate(v) : v;
+        this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
+        if (typeof v === 'string' && mode === 'policy')
+            this.noteHeredoc(s, texts.get(v) ?? undefined, abs);
+        return s;
+    }
+    noteHeredoc(text, o, abs) {
+        if (!o || !text.includes('Statement'))
+            return;
+        const lines = heredocStatements(text, o);
+        if (lines)
+            this.statements.set((0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .formatJsonPath */ .pB)(abs), lines);
+    }
+    noteStatements(doc, abs) {
+        const st = doc.Statement;
+        if (Array.isArray(st))
+            this.statements.set((0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .formatJsonPath */ .pB)(abs), st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)));
+        else if (st instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0)
+            // concat() of statements and a list not known: each known statement where it is written.
+            this.statements.set((0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .formatJsonPath */ .pB)(abs), st.items.map((s) => originOf(s)));
+        else if ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(st))
+            this.statements.set((0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .formatJsonPath */ .pB)(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
+    }
+}
+function hasUnknown(v, depth = 0) {
+    if (depth > 64)
+        return true;
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5)
+        return true;
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Json */ .LM)
+        return hasUnknown(v.value, depth + 1);
+    if (Array.isArray(v))
+        return v.some((x) => hasUnknown(x, depth + 1));
+    if ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v))
+        return (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .templateKeysOf */ .UM)(v) !== undefined || Object.values(v).some((x) => hasUnknown(x, depth + 1));
+    return false;
+}
+/** JSON text of a value as a tf.json template: known strings escaped, unknowns as interpolations. */
+function jsonParts(v, mode, out, depth, seen) {
+    if (depth > 64) {
+        out.push('null');
+        return;
+    }
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Json */ .LM)
+        return jsonParts(v.value, mode, out, depth + 1, seen);
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0)
+        return jsonParts([...v.items], mode, out, depth + 1, seen);
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5) {
+        const s = v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r ? unknownString(v, mode, seen) : tmplString(v, mode, seen);
+        out.push(JSON.stringify(s));
+        return;
+    }
+    if (Array.isArray(v)) {
+        out.push('[');
+        v.forEach((x, i) => {
+            if (i)
+                out.push(',');
+            jsonParts(x, mode, out, depth + 1, seen);
+        });
+        out.push(']');
+        return;
+    }
+    if ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v)) {
+        out.push('{');
+        const notKnown = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .templateKeysOf */ .UM)(v);
+        Object.keys(v).forEach((k, i) => {
+            if (i)
+                out.push(',');
+            // A key not known: the interpolation it is (readJsonTemplate reads it as not known).
+            const t = notKnown?.get(k);
+            const key = t === undefined
+                ? escapeTemplate(k)
+                : t instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r
+                    ? unknownString(t, mode, seen)
+                    : tmplString(t, mode, seen);
+            out.push(`${JSON.stringify(key)}:`);
+            jsonParts(v[k], mode, out, depth + 1, seen);
+        });
+        out.push('}');
+        return;
+    }
+    out.push(JSON.stringify(typeof v === 'string' ? escapeTemplate(v) : v));
+}
+
+
+/***/ }),
+
+/***/ 2834:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $O: () => (/* binding */ SKIPPED),
+/* harmony export */   Pu: () => (/* binding */ keyText),
+/* harmony export */   aE: () => (/* binding */ documentUsers),
+/* harmony export */   cA: () => (/* binding */ MAX_INSTANCES),
+/* harmony export */   ki: () => (/* binding */ defineModule),
+/* harmony export */   mS: () => (/* binding */ MAX_MODULE_DEPTH)
+/* harmony export */ });
+/* unused harmony export attrsOf */
+/* harmony import */ var _evaluator_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2779);
+/* harmony import */ var _parse_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5889);
+/* harmony import */ var _terraform_resource_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7469);
+// A module's declarations (variables, locals, resources, data sources, module calls, outputs) gathered
+// from its `.tf` files, and the types an instance of it works with.
+
+
+
+const MAX_MODULE_DEPTH = 16;
+const MAX_INSTANCES = 1000;
+/** Meta-arguments: not values of the resource. */
+const SKIPPED = new Set([
+    'count',
+    'for_each',
+    'depends_on',
+    'lifecycle',
+    'provider',
+    'provisioner',
+    'connection',
+]);
+/** What in a `provider "aws"` block may make it another account than the default one's. */
+const ACCOUNT_SETTINGS = new Set([
+    'assume_role',
+    'assume_role_with_web_identity',
+    'profile',
+    'access_key',
+    'secret_key',
+    'token',
+    'shared_credentials_files',
+    'shared_credentials_file',
+    'shared_config_files',
+    'allowed_account_ids',
+]);
+function attrsOf(body) {
+    const m = new Map();
+    for (const c of body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(body) : []) {
+        if (c.type !== 'attribute')
+            continue;
+        const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c);
+        if (id && expr)
+            m.set(id.text, expr);
+    }
+    return m;
+}
+/** Collects the declarations of a module's parsed files. */
+function defineModule(dir, files) {
+    const def = {
+        dir,
+        files,
+        variables: new Map(),
+        locals: new Map(),
+        resources: [],
+        calls: [],
+        outputs: new Map(),
+        byAddress: new Map(),
+        problems: [],
+        accountAliases: new Set(),
+        awsAliases: new Set(),
+    };
+    for (const f of files) {
+        const body = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(f.root).find((k) => k.type === 'body');
+        for (const b of body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(body) : []) {
+            if (b.type !== 'block')
+                continue;
+            const parts = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(b);
+            const kind = parts[0].text;
+            const labels = parts
+                .slice(1)
+                .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
+                .map(_evaluator_js__WEBPACK_IMPORTED_MODULE_0__/* .labelText */ .QK);
+            const inner = parts.find((p) => p.type === 'body');
+            const decl = (k, type, name) => ({
+                kind: k,
+                type,
+                name,
+                block: b,
+                body: inner,
+                file: f,
+                attrs: attrsOf(inner),
+            });
+            const dup = (key, d) => {
+                if (def.byAddress.has(key)) {
+                    def.problems.push({
+                        file: f.path,
+                        line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(b),
+                        address: key,
+                        message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
+                    });
+                    return true;
+                }
+                def.byAddress.set(key, d);
+                return false;
+            };
+            if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
+                const d = decl(kind, labels[0], labels[1]);
+                if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
+                    def.resources.push(d);
+            }
+            else if (kind === 'module' && labels[0]) {
+                const d = decl('module', 'module', labels[0]);
+                if (!dup(`module.${labels[0]}`, d))
+                    def.calls.push(d);
+            }
+            else if (kind === 'provider' && labels[0] === 'aws' && inner) {
+                const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
+                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
+                const settings = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner).map((c) => {
+                    const first = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c)[0]?.text;
+                    const label = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c)[1];
+                    return first === 'dynamic' && label ? (0,_evaluator_js__WEBPACK_IMPORTED_MODULE_0__/* .labelText */ .QK)(label) : first;
+                });
+                if (alias)
+                    def.awsAliases.add(alias);
+                if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
+                    def.accountAliases.add(alias);
+            }
+            else if (kind === 'variable' && labels[0])
+                def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
+            else if (kind === 'output' && labels[0])
+                def.outputs.set(labels[0], decl('output', 'output', labels[0]));
+            else if (kind === 'locals') {
+                for (const c of inner ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner) : []) {
+                    if (c.type !== 'attribute')
+                        continue;
+                    const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c);
+                    if (id && expr)
+                        def.locals.set(id.text, { expr, file: f, line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(c) });
+                }
+            }
+        }
+    }
+    return def;
+}
+function keyText(k) {
+    return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
+}
+const usersCache = new WeakMap();
+/**
+ * The blocks of a module that name each of its aws_iam_policy_document data sources (by name):
+ * the resource, data source or module call, or undefined for any other block (an output, a
+ * local...), which may use it in ways not followed here.
+ */
+function documentUsers(def) {
+    const cached = usersCache.get(def);
+    if (cached)
+        return cached;
+    const decls = new Map([...def.resources, ...def.calls].map((d) => [d.block, d]));
+    const users = new Map();
+    for (const f of def.files) {
+        const body = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(f.root).find((k) => k.type === 'body');
+        for (const b of body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(body) : []) {
+            const user = decls.get(b);
+            const named = new Set();
+            // (iterative: a block may nest deeply)
+            const stack = [b];
+            while (stack.length > 0) {
+                const n = stack.pop();
+                const ks = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(n);
+                ks.forEach((k, i) => {
+                    // `data` `.aws_iam_policy_document` `.name` (a term's first steps)
+                    const step = (j) => (ks[j]?.type === 'get_attr' ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(ks[j])[0]?.text : undefined);
+                    if (k.type === 'variable_expr' &&
+                        k.text === 'data' &&
+                        step(i + 1) === _terraform_resource_types_js__WEBPACK_IMPORTED_MODULE_2__/* .POLICY_DOCUMENT_DATA_SOURCE */ .OL) {
+                        const name = step(i + 2);
+                        if (name)
+                            named.add(name);
+                    }
+                    stack.push(k);
+                });
+            }
+            for (const name of named) {
+                if (user?.kind === 'data' && user.type === _terraform_resource_types_js__WEBPACK_IMPORTED_MODULE_2__/* .POLICY_DOCUMENT_DATA_SOURCE */ .OL && user.name === name)
+                    continue;
+                const l = users.get(name);
+                if (l)
+                    l.push(user);
+                else
+                    users.set(name, [user]);
+            }
+        }
+    }
+    usersCache.set(def, users);
+    return users;
 }
 
 
@@ -25990,7 +26054,10 @@ const policyJsonParser = {
     },
 };
 
+// EXTERNAL MODULE: ./src/sources/hcl/module-def.ts
+var module_def = __webpack_require__(2834);
 ;// CONCATENATED MODULE: ./src/sources/tf-json.ts
+
 
 
 
@@ -26043,6 +26110,80 @@ function objects(v, path, onError) {
 function entries(o) {
     return Object.entries(o).filter(([k]) => !k.startsWith('//'));
 }
+/** A meta-argument's value as shown in a reason. */
+function shown(v) {
+    return (0,terraform/* clip */.$Q)(typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+}
+/**
+ * The instances of a block by its `count` or `for_each` as Terraform makes them, with `count.index`,
+ * `each.key` and `each.value` put in where they are written whole (a wider expression keeps them,
+ * read as wildcards): `none` when there is none (a policy that grants nothing); one instance, read
+ * approximately and said so, when the value is not known here (an interpolation).
+ */
+function instancesOf(b) {
+    const { count, for_each: fe } = b;
+    if (count !== undefined && count !== null) {
+        const n = typeof count === 'number'
+            ? count
+            : typeof count === 'string' && /^\s*\d+\s*$/.test(count)
+                ? Number(count)
+                : undefined;
+        if (n === undefined || !Number.isInteger(n) || n < 0)
+            return [{ values: b, approximate: `its count (${shown(count)}) is not known: read as one instance` }];
+        if (n === 0)
+            return { none: 'its count is 0' };
+        const cut = n > module_def/* MAX_INSTANCES */.cA ? `its count is ${n}: only the first ${module_def/* MAX_INSTANCES */.cA} instances are read` : undefined;
+        const out = [];
+        for (let i = 0; i < Math.min(n, module_def/* MAX_INSTANCES */.cA); i++) {
+            const inst = {
+                key: i,
+                values: (0,terraform/* substituteIterator */.vs)(b, 'count', i, i),
+            };
+            if (cut)
+                inst.approximate = cut;
+            out.push(inst);
+        }
+        return out;
+    }
+    if (fe !== undefined && fe !== null) {
+        // A set of strings (each key its value) or a map; anything else is not known here.
+        let entries;
+        if (Array.isArray(fe)) {
+            if (fe.every((x) => typeof x === 'string' && !x.includes('${')))
+                entries = [...new Set(fe)].map((k) => [k, k]);
+        }
+        else if ((0,json_lines/* isObject */.Gv)(fe))
+            entries = Object.entries(fe).filter(([k]) => !k.startsWith('//'));
+        if (!entries)
+            return [{ values: b, approximate: `its for_each (${shown(fe)}) is not known: read as one instance` }];
+        if (entries.length === 0)
+            return { none: 'its for_each is empty' };
+        const cut = entries.length > module_def/* MAX_INSTANCES */.cA
+            ? `its for_each has ${entries.length} keys: only the first ${module_def/* MAX_INSTANCES */.cA} are read`
+            : undefined;
+        return entries
+            .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
+            .slice(0, module_def/* MAX_INSTANCES */.cA)
+            .map(([k, v]) => {
+            const inst = {
+                key: k,
+                values: (0,terraform/* substituteIterator */.vs)(b, 'each', k, v),
+            };
+            if (cut)
+                inst.approximate = cut;
+            return inst;
+        });
+    }
+    return [{ values: b }];
+}
+/** An instance's address as Terraform prints it: `type.name[0]`, `type.name["key"]`. */
+function instanceAddress(address, key) {
+    return key === undefined ? address : `${address}[${typeof key === 'number' ? key : JSON.stringify(key)}]`;
+}
+/** Whether a block's values hold an IAM policy anywhere (a JSON text or jsonencode() with a Statement). */
+function mentionsStatement(v) {
+    return JSON.stringify(v)?.includes('Statement') ?? false;
+}
 function parseTfJson(file, json) {
     const errors = [];
     if (!(0,json_lines/* isObject */.Gv)(json)) {
@@ -26058,6 +26199,9 @@ function parseTfJson(file, json) {
     }
     const onError = (e) => errors.push(e);
     const resources = [];
+    const skipped = [];
+    /** Why an instance is read approximately (count or for_each not known), by its address. */
+    const notes = new Map();
     const seen = new Set();
     for (const top of ['resource', 'data']) {
         for (const [block, bp] of objects(json[top], [top], onError)) {
@@ -26076,29 +26220,61 @@ function parseTfJson(file, json) {
                                 continue;
                             }
                             seen.add(address);
-                            resources.push({
-                                address,
-                                mode: top === 'data' ? 'data' : 'managed',
-                                type,
-                                name,
-                                module: '',
-                                entryPath: path,
-                                values: b,
-                                valuesPath: path,
-                            });
+                            const instances = instancesOf(b);
+                            if ('none' in instances) {
+                                // Grants nothing: said, not audited (as the .tf reader says it).
+                                if (top === 'resource' && mentionsStatement(b))
+                                    skipped.push({
+                                        address,
+                                        reason: `${address} has no instance: ${instances.none}, so it grants nothing`,
+                                    });
+                                continue;
+                            }
+                            for (const inst of instances) {
+                                const r = {
+                                    address: instanceAddress(address, inst.key),
+                                    mode: top === 'data' ? 'data' : 'managed',
+                                    type,
+                                    name,
+                                    module: '',
+                                    entryPath: path,
+                                    values: inst.values,
+                                    valuesPath: path,
+                                };
+                                if (inst.key !== undefined)
+                                    r.index = inst.key;
+                                if (inst.approximate)
+                                    notes.set(r.address, inst.approximate);
+                                resources.push(r);
+                            }
                         }
                     }
                 }
             }
         }
     }
+    // Module calls are not followed here: said, each, never dropped in silence.
+    for (const [block] of objects(json.module, ['module'], onError))
+        for (const [name, body] of entries(block)) {
+            const source = (0,json_lines/* isObject */.Gv)(body) && typeof body.source === 'string' ? body.source : undefined;
+            const local = source !== undefined && /^\.\.?\//.test(source);
+            skipped.push({
+                address: `module.${name}`,
+                reason: `module module.${name} is not followed: module calls of a *.tf.json file are not read (its source ${source === undefined ? 'is not given' : `"${(0,terraform/* clip */.$Q)(source)}"`}${local ? "; the module's own files are audited on their own, with its variables not known" : ''})`,
+            });
+        }
     const result = (0,terraform/* analyzeTerraform */.jv)({ file, kind: 'terraform-json', templates: true, resources, errors, json });
-    // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
     for (const rec of result.policies) {
+        // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
         if (rec.statementIndexes?.length)
             rec.statementNumbers = rec.statementIndexes;
         delete rec.statementIndexes;
+        const note = rec.address === undefined ? undefined : notes.get(rec.address);
+        if (note)
+            (rec.approximate ??= []).push(`${rec.address}: ${note}`);
     }
+    if (skipped.length)
+        result.skippedParts = skipped;
     return result;
 }
 const terraformJsonParser = {
@@ -26183,8 +26359,8 @@ const terraformStateParser = {
     },
 };
 
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
-var sources_hcl = __webpack_require__(8190);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 6 modules
+var sources_hcl = __webpack_require__(4118);
 // EXTERNAL MODULE: ./src/core/memory.ts
 var memory = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/sources/index.ts
@@ -26435,41 +26611,62 @@ function readThrough(loaded, filesRead) {
     }
 }
 function readEach(root, files, maxFileBytes, textOnly = false) {
-    return files.map((f) => {
-        const read = (0,safe_read/* readRepoFile */.v6)(root, f.abs, maxFileBytes);
-        if (!read.ok) {
-            const reason = read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
-            return {
-                result: {
-                    path: f.path,
-                    kind: 'unknown',
-                    status: read.code === 'not-a-file' || read.code === 'outside' ? 'skipped' : 'error',
-                    reason,
-                    policies: [],
-                    errors: read.code === 'not-a-file' || read.code === 'outside' ? [] : [{ path: f.path, message: reason }],
-                },
-            };
-        }
-        if (textOnly)
-            return {
-                result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
-                text: read.text,
-            };
-        const large = read.size >= LARGE_FILE;
-        // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
-        // collection frees them: done now, so that the file is not parsed on top of a second copy.
-        if (large)
-            (0,memory/* collectGarbage */.i)();
-        // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
-        const file = { path: f.path, text: read.text };
-        read.text = '';
-        const loaded = parseSource(file, f.explicit, true);
-        // A large file's text and JSON tree are garbage once its policies are read out: collected now,
-        // so that the next file is not parsed on top of them (see core/memory.ts).
-        if (large)
-            (0,memory/* collectGarbage */.i)();
-        return loaded;
-    });
+    return files.flatMap((f) => withSkippedParts(readOne(root, f, maxFileBytes, textOnly)));
+}
+/** An input and, listed apart, the parts of it that are skipped (InputResult.skippedParts). */
+function withSkippedParts(loaded) {
+    const parts = loaded.result.skippedParts;
+    if (!parts?.length)
+        return [loaded];
+    delete loaded.result.skippedParts;
+    return [
+        loaded,
+        ...parts.map(({ address, reason }) => ({
+            result: {
+                path: `${loaded.result.path}#${address}`,
+                kind: loaded.result.kind,
+                status: 'skipped',
+                reason,
+                policies: [],
+                errors: [],
+            },
+        })),
+    ];
+}
+function readOne(root, f, maxFileBytes, textOnly) {
+    const read = (0,safe_read/* readRepoFile */.v6)(root, f.abs, maxFileBytes);
+    if (!read.ok) {
+        const reason = read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
+        return {
+            result: {
+                path: f.path,
+                kind: 'unknown',
+                status: read.code === 'not-a-file' || read.code === 'outside' ? 'skipped' : 'error',
+                reason,
+                policies: [],
+                errors: read.code === 'not-a-file' || read.code === 'outside' ? [] : [{ path: f.path, message: reason }],
+            },
+        };
+    }
+    if (textOnly)
+        return {
+            result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
+            text: read.text,
+        };
+    const large = read.size >= LARGE_FILE;
+    // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
+    // collection frees them: done now, so that the file is not parsed on top of a second copy.
+    if (large)
+        (0,memory/* collectGarbage */.i)();
+    // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
+    const file = { path: f.path, text: read.text };
+    read.text = '';
+    const loaded = parseSource(file, f.explicit, true);
+    // A large file's text and JSON tree are garbage once its policies are read out: collected now,
+    // so that the next file is not parsed on top of them (see core/memory.ts).
+    if (large)
+        (0,memory/* collectGarbage */.i)();
+    return loaded;
 }
 
 
@@ -27045,9 +27242,11 @@ __webpack_require__.d(__webpack_exports__, {
   jv: () => (/* reexport */ analyzeTerraform),
   lC: () => (/* reexport */ records/* boundedName */.lC),
   P0: () => (/* reexport */ model/* changeKind */.P0),
+  $Q: () => (/* reexport */ terraform_values/* clip */.$Q),
   m3: () => (/* reexport */ configFor),
   DQ: () => (/* reexport */ indexConfiguration),
   ie: () => (/* reexport */ moduleOfAddress),
+  vs: () => (/* reexport */ substituteIterator),
   PV: () => (/* reexport */ walkModules)
 });
 
@@ -27105,6 +27304,31 @@ function parseReference(text) {
         ref.index = index;
     return ref;
 }
+/**
+ * A configuration's `references` without the prefixes Terraform lists beside each reference
+ * (`aws_iam_role.r["a"].name` comes with `aws_iam_role.r["a"]` and `aws_iam_role.r`): a bare
+ * `aws_iam_role.r` there is the prefix of the instance it names, not every instance. (A bare one
+ * of its own, `aws_iam_role.r[count.index]`, beside `r["a"]` in one expression cannot be told
+ * from it; the known value, where there is one, still says which.)
+ */
+function withoutPrefixes(refs) {
+    // The prefixes of each (the text starts with its base): `base` before a key or an attribute,
+    // `base[key]` before an attribute.
+    const prefixes = new Set();
+    for (const { text, base } of refs) {
+        const after = text[base.length];
+        if (after === '.' || after === '[')
+            prefixes.add(base);
+        const close = after === '[' ? text.indexOf(']', base.length) : -1;
+        if (close >= 0 && text[close + 1] === '.')
+            prefixes.add(text.slice(0, close + 1));
+    }
+    return refs.filter((r) => !prefixes.has(r.text));
+}
+/** How a reference's resource (and instance key) reads in a message: `aws_iam_policy.p[1]`. */
+function refTarget(r) {
+    return r.index === undefined ? r.base : `${r.base}[${JSON.stringify(r.index)}]`;
+}
 /** Every resource reference inside an HCL expression (`trim(aws_sfn_state_machine.x.arn, ":")`). */
 function referencesIn(expr) {
     const out = [];
@@ -27140,173 +27364,10 @@ function refsInValue(value, out) {
 
 // EXTERNAL MODULE: ./src/sources/terraform/values.ts
 var terraform_values = __webpack_require__(8371);
-// EXTERNAL MODULE: ./src/sources/managed-policies.ts + 1 modules
-var managed_policies = __webpack_require__(9037);
-// EXTERNAL MODULE: ./src/policy/raw.ts
-var raw = __webpack_require__(420);
-;// CONCATENATED MODULE: ./src/sources/terraform/analyzer-base.ts
-
-
-
-
-
-class AnalyzerBase {
-    input;
-    path;
-    policies = [];
-    errors = [];
-    linePaths = [];
-    lineSetters = [];
-    /** Run after the lines are known. */
-    post = [];
-    /** Managed resources by `type\u0000name attribute`, for matching by name. */
-    byTypeName = new Map();
-    byBase = new Map();
-    /** Record ids per resource address (and per attribute), to link principals. */
-    recordsOf = new Map();
-    /** data.aws_iam_policy_document addresses some policy used. */
-    consumed = new Set();
-    managed = new Map();
-    principals = new Map();
-    /** Policy record ids given so far (unique in an input). */
-    ids = new Set();
-    constructor(input) {
-        this.input = input;
-        this.path = input.file.path;
-        for (const r of input.resources) {
-            const base = baseOf(r);
-            const l = this.byBase.get(base);
-            if (l)
-                l.push(r);
-            else
-                this.byBase.set(base, [r]);
-            const n = r.values?.name ?? r.before?.name;
-            if (r.mode === 'managed' && typeof n === 'string') {
-                const k = `${r.type}\u0000${n}`;
-                const m = this.byTypeName.get(k);
-                if (m)
-                    m.push(r);
-                else
-                    this.byTypeName.set(k, [r]);
-            }
-        }
-    }
-    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
-    uniqueId(id, at, address, message) {
-        let out = id;
-        if (this.ids.has(out)) {
-            let n = 2;
-            while (this.ids.has(`${id}#${n}`))
-                n++;
-            out = `${id}#${n}`;
-            this.error({ jsonPath: at, address, message });
-        }
-        this.ids.add(out);
-        return out;
-    }
-    named(type, name) {
-        return this.byTypeName.get(`${type}\u0000${name}`) ?? [];
-    }
-    /** Lines of statements, filled after the batch (statements without a place of their own get the policy's line). */
-    statementLinesFor(rec, paths) {
-        if (!paths || !paths.some((p) => p !== undefined))
-            return;
-        const lines = paths.map(() => 0);
-        paths.forEach((p, i) => {
-            if (p)
-                this.atLine(p, (l) => (lines[i] = l ?? 0));
-        });
-        this.post.push(() => {
-            rec.statementLines = lines.map((l) => (l ? l : (rec.line ?? 0)));
-        });
-    }
-    atLine(p, set) {
-        if (!p)
-            return;
-        this.linePaths.push(p);
-        this.lineSetters.push(set);
-    }
-    error(e) {
-        const err = { path: this.path, message: e.message };
-        if (e.address)
-            err.address = e.address;
-        if (e.jsonPath) {
-            err.jsonPath = (0,json_lines/* formatJsonPath */.pB)(e.jsonPath);
-            this.atLine(e.jsonPath, (l) => {
-                if (l !== undefined)
-                    err.line = l;
-            });
-        }
-        this.errors.push(err);
-    }
-    // ---- reading attributes
-    attr(res, segs, side = 'after', exprSegs) {
-        const obj = side === 'after' ? res.values : res.before;
-        const base = side === 'after' ? res.valuesPath : res.beforePath;
-        const value = obj ? (0,terraform_values/* get */.Jt)(obj, segs) : undefined;
-        const sensitive = (0,terraform_values/* markedAt */.kx)(side === 'after' ? res.sensitive : res.beforeSensitive, segs);
-        const refs = [];
-        let configured;
-        if (this.input.templates)
-            refsInValue(value, refs);
-        else if (side === 'after' && res.expressions) {
-            const expr = (0,terraform_values/* get */.Jt)(res.expressions, exprSegs ?? segs);
-            configured = expr !== undefined;
-            if ((0,json_lines/* isObject */.Gv)(expr) && Array.isArray(expr.references)) {
-                for (const t of expr.references)
-                    if (typeof t === 'string') {
-                        const r = parseReference(t);
-                        if (r)
-                            refs.push(r);
-                    }
-            }
-        }
-        else if (side === 'after' && this.input.hasConfiguration)
-            configured = false;
-        const present = value !== undefined && value !== null;
-        const unknown = side === 'after' && !present && (0,terraform_values/* markedAt */.kx)(res.unknown, segs);
-        return {
-            value,
-            state: present ? 'known' : unknown ? 'unknown' : 'absent',
-            path: base && (present ? [...base, ...segs] : base),
-            refs,
-            sensitive,
-            configured,
-        };
-    }
-    /** The resources a reference names, seen from `from` (same module; same index when there is one). */
-    /**
-     * The base a reference names, as its module's address (`module.role.data.aws_iam_policy_document.x`):
-     * in the referring resource's module, or, for a `.tf` module's reference to another module's
-     * resource (a module argument or output, written under an alias), the one the alias stands for
-     * (TfInput.crossModule).
-     */
-    absoluteBase(base, from) {
-        const full = from.module ? `${from.module}.${base}` : base;
-        if (this.byBase.has(full) || !this.input.crossModule)
-            return full;
-        return this.input.crossModule.get((0,model/* crossModuleKey */.gE)(from.module, base)) ?? full;
-    }
-    resolve(ref, from, sameIndex = true) {
-        const found = this.byBase.get(this.absoluteBase(ref.base, from)) ?? [];
-        if (sameIndex && from.index !== undefined && found.length > 1) {
-            const same = found.filter((r) => r.index === from.index);
-            if (same.length > 0)
-                return same;
-        }
-        return found;
-    }
-}
-function absentAttr() {
-    return { value: undefined, state: 'absent', path: undefined, refs: [], sensitive: false };
-}
-function baseOf(r) {
-    const local = `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
-    return r.module ? `${r.module}.${local}` : local;
-}
-
 // EXTERNAL MODULE: ./src/policy/document.ts
 var policy_document = __webpack_require__(1561);
+// EXTERNAL MODULE: ./src/policy/raw.ts
+var raw = __webpack_require__(420);
 ;// CONCATENATED MODULE: ./src/sources/terraform/statements.ts
 // Policy documents built from `aws_iam_policy_document` statements (plans, state and tf.json alike).
 
@@ -27904,6 +27965,9 @@ function substituteIterator(tree, it, key, value) {
     const lookup = (expr) => {
         if (expr === `${it}.key`)
             return { ok: true, v: key };
+        // (a resource's count: `count.index`, its key)
+        if (it === 'count' && expr === 'count.index')
+            return { ok: true, v: key };
         if (expr === `${it}.value`)
             return { ok: true, v: value };
         // `it.value.f` or `it.value["f"]` (no regular expression is built from the iterator's name).
@@ -28242,6 +28306,177 @@ function mergeDocuments(sources, own, overrides) {
     for (const d of overrides)
         (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
     return { statements, paths };
+}
+
+// EXTERNAL MODULE: ./src/sources/managed-policies.ts + 1 modules
+var managed_policies = __webpack_require__(9037);
+;// CONCATENATED MODULE: ./src/sources/terraform/analyzer-base.ts
+
+
+
+
+
+class AnalyzerBase {
+    input;
+    path;
+    policies = [];
+    errors = [];
+    linePaths = [];
+    lineSetters = [];
+    /** Run after the lines are known. */
+    post = [];
+    /** Managed resources by `type\u0000name attribute`, for matching by name. */
+    byTypeName = new Map();
+    byBase = new Map();
+    /** Record ids per resource address (and per attribute), to link principals. */
+    recordsOf = new Map();
+    /** data.aws_iam_policy_document addresses some policy used. */
+    consumed = new Set();
+    managed = new Map();
+    principals = new Map();
+    /** Policy record ids given so far (unique in an input). */
+    ids = new Set();
+    constructor(input) {
+        this.input = input;
+        this.path = input.file.path;
+        for (const r of input.resources) {
+            const base = baseOf(r);
+            const l = this.byBase.get(base);
+            if (l)
+                l.push(r);
+            else
+                this.byBase.set(base, [r]);
+            const n = r.values?.name ?? r.before?.name;
+            if (r.mode === 'managed' && typeof n === 'string') {
+                const k = `${r.type}\u0000${n}`;
+                const m = this.byTypeName.get(k);
+                if (m)
+                    m.push(r);
+                else
+                    this.byTypeName.set(k, [r]);
+            }
+        }
+    }
+    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+    uniqueId(id, at, address, message) {
+        let out = id;
+        if (this.ids.has(out)) {
+            let n = 2;
+            while (this.ids.has(`${id}#${n}`))
+                n++;
+            out = `${id}#${n}`;
+            this.error({ jsonPath: at, address, message });
+        }
+        this.ids.add(out);
+        return out;
+    }
+    named(type, name) {
+        return this.byTypeName.get(`${type}\u0000${name}`) ?? [];
+    }
+    /** Lines of statements, filled after the batch (statements without a place of their own get the policy's line). */
+    statementLinesFor(rec, paths) {
+        if (!paths || !paths.some((p) => p !== undefined))
+            return;
+        const lines = paths.map(() => 0);
+        paths.forEach((p, i) => {
+            if (p)
+                this.atLine(p, (l) => (lines[i] = l ?? 0));
+        });
+        this.post.push(() => {
+            rec.statementLines = lines.map((l) => (l ? l : (rec.line ?? 0)));
+        });
+    }
+    atLine(p, set) {
+        if (!p)
+            return;
+        this.linePaths.push(p);
+        this.lineSetters.push(set);
+    }
+    error(e) {
+        const err = { path: this.path, message: e.message };
+        if (e.address)
+            err.address = e.address;
+        if (e.jsonPath) {
+            err.jsonPath = (0,json_lines/* formatJsonPath */.pB)(e.jsonPath);
+            this.atLine(e.jsonPath, (l) => {
+                if (l !== undefined)
+                    err.line = l;
+            });
+        }
+        this.errors.push(err);
+    }
+    // ---- reading attributes
+    attr(res, segs, side = 'after', exprSegs) {
+        const obj = side === 'after' ? res.values : res.before;
+        const base = side === 'after' ? res.valuesPath : res.beforePath;
+        const value = obj ? (0,terraform_values/* get */.Jt)(obj, segs) : undefined;
+        const sensitive = (0,terraform_values/* markedAt */.kx)(side === 'after' ? res.sensitive : res.beforeSensitive, segs);
+        const refs = [];
+        let configured;
+        if (this.input.templates)
+            refsInValue(value, refs);
+        else if (side === 'after' && res.expressions) {
+            const expr = (0,terraform_values/* get */.Jt)(res.expressions, exprSegs ?? segs);
+            configured = expr !== undefined;
+            if ((0,json_lines/* isObject */.Gv)(expr) && Array.isArray(expr.references)) {
+                const listed = [];
+                for (const t of expr.references)
+                    if (typeof t === 'string') {
+                        const r = parseReference(t);
+                        if (r)
+                            listed.push(r);
+                    }
+                refs.push(...withoutPrefixes(listed));
+            }
+        }
+        else if (side === 'after' && this.input.hasConfiguration)
+            configured = false;
+        const present = value !== undefined && value !== null;
+        const unknown = side === 'after' && !present && (0,terraform_values/* markedAt */.kx)(res.unknown, segs);
+        return {
+            value,
+            state: present ? 'known' : unknown ? 'unknown' : 'absent',
+            path: base && (present ? [...base, ...segs] : base),
+            refs,
+            sensitive,
+            configured,
+        };
+    }
+    /**
+     * The base a reference names, as its module's address (`module.role.data.aws_iam_policy_document.x`):
+     * in the referring resource's module, or, for a `.tf` module's reference to another module's
+     * resource (a module argument or output, written under an alias), the one the alias stands for
+     * (TfInput.crossModule).
+     */
+    absoluteBase(base, from) {
+        const full = from.module ? `${from.module}.${base}` : base;
+        if (this.byBase.has(full) || !this.input.crossModule)
+            return full;
+        return this.input.crossModule.get((0,model/* crossModuleKey */.gE)(from.module, base)) ?? full;
+    }
+    /**
+     * The resources a reference names, seen from `from` (same module): the instance its literal key
+     * names (`aws_iam_role.r["a"]`, none when the input does not hold it); without one, the
+     * instance with `from`'s own index when there is one (`aws_iam_role.r[count.index]`), else all.
+     */
+    resolve(ref, from, sameIndex = true) {
+        const found = this.byBase.get(this.absoluteBase(ref.base, from)) ?? [];
+        if (ref.index !== undefined && found.some((r) => r.index !== undefined))
+            return found.filter((r) => r.index === ref.index);
+        if (sameIndex && from.index !== undefined && found.length > 1) {
+            const same = found.filter((r) => r.index === from.index);
+            if (same.length > 0)
+                return same;
+        }
+        return found;
+    }
+}
+function absentAttr() {
+    return { value: undefined, state: 'absent', path: undefined, refs: [], sensitive: false };
+}
+function baseOf(r) {
+    const local = `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
+    return r.module ? `${r.module}.${local}` : local;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/documents.ts
@@ -28829,7 +29064,41 @@ class RecordAnalyzer extends DocumentAnalyzer {
             });
         }
     }
-    /** aws_iam_role inline_policy blocks, matched before/after by name. */
+    /** `role name\u0000policy name` of each inline policy an aws_iam_role_policy of this input makes (before or after). */
+    separateInline;
+    separateInlinePolicies() {
+        if (this.separateInline)
+            return this.separateInline;
+        const out = new Set();
+        for (const r of this.input.resources) {
+            if (r.mode !== 'managed' || r.type !== 'aws_iam_role_policy')
+                continue;
+            for (const v of [r.values, r.before]) {
+                const role = v?.role;
+                const name = v?.name;
+                if (typeof role === 'string' && typeof name === 'string' && !(0,evaluator/* hasTemplate */.rJ)(role) && !(0,evaluator/* hasTemplate */.rJ)(name))
+                    out.add(`${(0,terraform_values/* nameOf */.Vb)(role)}\u0000${name}`);
+            }
+        }
+        this.separateInline = out;
+        return out;
+    }
+    /**
+     * Whether an inline_policy block of a role is a copy of an aws_iam_role_policy of this input: a
+     * role's inline_policy its configuration does not set mirrors the inline policies read at
+     * refresh (AWS provider v4/v5), those of such resources too, which may be deleted or changed by
+     * the plan. (.tf and .tf.json values are the configuration: never copies.)
+     */
+    mirrorsSeparate(res, policyName) {
+        if (this.input.templates || res.expressions?.inline_policy !== undefined)
+            return false;
+        const separate = this.separateInlinePolicies();
+        return [res.values?.name, res.before?.name].some((n) => typeof n === 'string' && separate.has(`${n}\u0000${policyName}`));
+    }
+    /**
+     * aws_iam_role inline_policy blocks, matched before/after by name; a copy of an
+     * aws_iam_role_policy's (mirrorsSeparate) is left to that resource's record, which has its change.
+     */
     inlineBlocks(res) {
         // [name, index, name as shown]: a name Terraform marks sensitive is matched, never shown.
         const blocks = (obj, sensitive) => {
@@ -28864,6 +29133,8 @@ class RecordAnalyzer extends DocumentAnalyzer {
         const segs = (obj, i) => isArr(obj) ? ['inline_policy', i, 'policy'] : ['inline_policy', 'policy'];
         for (const [name, i, shown] of after) {
             seen.add(name);
+            if (this.mirrorsSeparate(res, name))
+                continue;
             const bi = before.find(([n]) => n === name);
             this.addRecord(res, {
                 idSuffix: `#inline_policy[${shown}]`,
@@ -28881,7 +29152,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
         }
         // Inline policies the change removes: they grant nothing after it.
         for (const [name, i, shown] of before) {
-            if (seen.has(name))
+            if (seen.has(name) || this.mirrorsSeparate(res, name))
                 continue;
             this.addRecord(res, {
                 idSuffix: `#inline_policy[${shown}]`,
@@ -28994,6 +29265,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
 
 
 
+
 class Analyzer extends RecordAnalyzer {
     // ---- principals
     principalFor(res) {
@@ -29029,24 +29301,40 @@ class Analyzer extends RecordAnalyzer {
         });
         return entry;
     }
-    /** The principals an attribute (`role`, `users`...) names: by reference, else by name. */
+    /**
+     * The principals an attribute (`role`, `users`...) names: by reference, and by the names it
+     * holds that no reference accounts for. Where the value is known (a plan's `after`), a
+     * reference's resource is one only when its name is among them: a reference that does not
+     * narrow to one instance (`aws_iam_role.r[var.which]`) must not link every instance.
+     */
     targets(res, attr, type) {
         const a = this.attr(res, [attr], res.values ? 'after' : 'before');
         const tfType = `aws_iam_${type}`;
+        const names = this.literalValues(a)?.map((v) => (v.startsWith('arn:') ? (0,terraform_values/* nameOf */.Vb)(v) : v));
         const out = [];
+        const linked = new Set();
         for (const r of a.refs) {
             if (!r.base.startsWith(`${tfType}.`))
                 continue;
-            for (const t of this.resolve(r, res))
-                if (t.mode === 'managed')
-                    out.push(this.principalFor(t));
+            for (const t of this.resolve(r, res)) {
+                if (t.mode !== 'managed')
+                    continue;
+                const n = this.literalOf(t, 'name');
+                if (names && (n === undefined || !names.includes(n)))
+                    continue;
+                out.push(this.principalFor(t));
+                if (n !== undefined)
+                    linked.add(n);
+            }
         }
-        if (out.length > 0)
+        if (out.length > 0 && !names)
             return (0,terraform_values/* uniq */.sb)(out);
         for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
             if (typeof v !== 'string' || !v || (this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v)))
                 continue;
             const name = v.startsWith('arn:') ? (0,terraform_values/* nameOf */.Vb)(v) : v;
+            if (linked.has(name))
+                continue;
             const hit = this.named(tfType, name);
             if (hit.length > 0)
                 for (const h of hit)
@@ -29055,6 +29343,24 @@ class Analyzer extends RecordAnalyzer {
                 out.push(this.externalPrincipal(type, name, a.path));
         }
         return (0,terraform_values/* uniq */.sb)(out);
+    }
+    /** An attribute's strings when every one is known and literal (no `${...}` of a .tf.json), else undefined. */
+    literalValues(a) {
+        if (a.state !== 'known')
+            return undefined;
+        const out = [];
+        for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
+            if (typeof v !== 'string' || (this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v)))
+                return undefined;
+            if (v)
+                out.push(v);
+        }
+        return out;
+    }
+    /** A resource's attribute (`name`, `arn`) as a known literal string (after, else before), or undefined. */
+    literalOf(t, key) {
+        const v = t.values ? t.values[key] : t.before?.[key];
+        return typeof v === 'string' && v && !(this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v)) ? v : undefined;
     }
     managedRecord(arn, at, from) {
         const key = arn.trim();
@@ -29102,20 +29408,42 @@ class Analyzer extends RecordAnalyzer {
         return { record: rec };
     }
     /** The records a policy ARN attribute names, and what could not be resolved. */
-    policiesForArns(res, attrName, optional = false) {
+    /**
+     * `detached`: ARNs this input detaches from the principal, left out of an optional, computed
+     * attribute the configuration does not set (a role's managed_policy_arns then mirrors the
+     * attachments read at refresh, those the plan deletes too: see detachments()).
+     */
+    policiesForArns(res, attrName, optional = false, detached) {
         const a = this.attr(res, [attrName], res.values ? 'after' : 'before');
         // An optional, computed attribute (a role's managed_policy_arns) the configuration does not set.
         if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0)
             return { ids: [], unresolved: [] };
+        const leftOut = optional && a.configured !== true ? detached : undefined;
         const ids = [];
         const unresolved = [];
         const byRef = new Set();
+        // Where the ARNs are known (a plan's `after`), a reference's policy is one only when its ARN
+        // (or, not known yet, its name) is among them: `aws_iam_policy.p[var.which]` names every instance.
+        const known = this.literalValues(a);
+        const agrees = (t) => {
+            if (!known)
+                return true;
+            const arn = this.literalOf(t, 'arn');
+            if (arn !== undefined)
+                return known.includes(arn);
+            const name = this.literalOf(t, 'name');
+            return name !== undefined && known.some((v) => v.startsWith('arn:') && (0,terraform_values/* nameOf */.Vb)(v) === name);
+        };
         for (const r of a.refs) {
-            const targets = this.resolve(r, res);
+            const found = this.resolve(r, res);
+            const targets = found.filter(agrees);
+            // A reference the known ARNs disagree with: they say what is attached.
+            if (found.length > 0 && targets.length === 0)
+                continue;
             if (r.base.startsWith('aws_iam_policy.')) {
                 byRef.add(r.text);
                 if (targets.length === 0)
-                    unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+                    unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
                 for (const t of targets) {
                     const recs = this.recordsOf.get(t.address) ?? [];
                     if (recs.length === 0)
@@ -29126,7 +29454,7 @@ class Analyzer extends RecordAnalyzer {
             else if (r.base.startsWith('data.aws_iam_policy.')) {
                 byRef.add(r.text);
                 if (targets.length === 0)
-                    unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+                    unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
                 for (const t of targets) {
                     const arn = t.values?.arn;
                     const name = t.values?.name;
@@ -29155,7 +29483,7 @@ class Analyzer extends RecordAnalyzer {
         if (byRef.size === 0) {
             if (a.state === 'known') {
                 for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
-                    if (typeof v !== 'string' || !v)
+                    if (typeof v !== 'string' || !v || leftOut?.has(v.trim()))
                         continue;
                     const got = this.arnToIds(v, a.path, res, a.sensitive);
                     (0,records/* pushAll */.iI)(ids, got.ids);
@@ -29211,11 +29539,54 @@ class Analyzer extends RecordAnalyzer {
             ],
         };
     }
+    /**
+     * The policy ARNs each role (by name) loses through the attachments this plan deletes, or
+     * replaces onto another role or policy: an attachment's `before` pairs that its `after` does not
+     * keep. A pair whose `after` is not known is kept (it may stay).
+     */
+    detachments(resources) {
+        const out = new Map();
+        // A value's strings; undefined when it is not known (absent from `after`: after_unknown).
+        const strings = (v) => {
+            if (v === undefined || v === null)
+                return undefined;
+            const l = (0,terraform_values/* asList */.DD)(v);
+            return l.every((x) => typeof x === 'string') ? l : undefined;
+        };
+        for (const r of resources) {
+            const att = resource_types/* ATTACHMENTS */.DP[r.type];
+            if (!att || !r.before || (r.change !== 'delete' && r.change !== 'replace' && r.change !== 'update'))
+                continue;
+            const arns = strings(r.before[att.arn]) ?? [];
+            const afterArns = r.change === 'delete' ? [] : strings(r.values?.[att.arn]);
+            if (!afterArns)
+                continue;
+            for (const [attr, type] of att.targets) {
+                const afterRoles = r.change === 'delete' ? [] : strings(r.values?.[attr]);
+                if (type !== 'role' || !afterRoles)
+                    continue;
+                for (const role of strings(r.before[attr]) ?? []) {
+                    const name = role.startsWith('arn:') ? (0,terraform_values/* nameOf */.Vb)(role) : role;
+                    for (const arn of arns) {
+                        if (afterRoles.includes(role) && afterArns.includes(arn))
+                            continue;
+                        const set = out.get(name);
+                        if (set)
+                            set.add(arn.trim());
+                        else
+                            out.set(name, new Set([arn.trim()]));
+                    }
+                }
+            }
+        }
+        return out;
+    }
     linkPrincipals() {
         const resources = this.input.resources.filter((r) => r.mode === 'managed');
         for (const r of resources)
             if (resource_types/* PRINCIPAL_TYPES */.Jr[r.type])
                 this.principalFor(r);
+        const detached = this.detachments(resources);
         // Inline policies (the role's own inline_policy blocks, and *_policy resources).
         for (const r of resources) {
             if (r.type === 'aws_iam_role') {
@@ -29224,7 +29595,8 @@ class Analyzer extends RecordAnalyzer {
                     if (rec.kind === 'identity')
                         p.record.policyIds.push(rec.id);
                 if (r.change !== 'delete') {
-                    const got = this.policiesForArns(r, 'managed_policy_arns', true);
+                    const name = this.literalOf(r, 'name');
+                    const got = this.policiesForArns(r, 'managed_policy_arns', true, name === undefined ? undefined : detached.get(name));
                     (0,records/* pushAll */.iI)(p.record.policyIds, got.ids);
                     (0,records/* pushAll */.iI)(p.record.unresolved, got.unresolved);
                 }
@@ -29455,6 +29827,7 @@ function configFor(config, module, mode, type, name) {
 // Each parser turns its file into a flat list of TfResource (one per address) and hands it to
 // analyzeTerraform, which makes the PolicyRecords and PrincipalRecords and finds every line in one
 // pass over the file.
+
 
 
 

@@ -695,8 +695,8 @@ function writeStringList(text, values, orig, memberIndent) {
     return writeList(style, values, orig, stmt, memberIndent);
 }
 
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 10 modules
-var hcl = __webpack_require__(8190);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 6 modules
+var hcl = __webpack_require__(4118);
 // EXTERNAL MODULE: ./src/sources/hcl/parse.ts
 var parse = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/sources/hcl/values.ts

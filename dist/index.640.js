@@ -6682,6 +6682,31 @@ function parseReference(text) {
         ref.index = index;
     return ref;
 }
+/**
+ * A configuration's `references` without the prefixes Terraform lists beside each reference
+ * (`aws_iam_role.r["a"].name` comes with `aws_iam_role.r["a"]` and `aws_iam_role.r`): a bare
+ * `aws_iam_role.r` there is the prefix of the instance it names, not every instance. (A bare one
+ * of its own, `aws_iam_role.r[count.index]`, beside `r["a"]` in one expression cannot be told
+ * from it; the known value, where there is one, still says which.)
+ */
+function withoutPrefixes(refs) {
+    // The prefixes of each (the text starts with its base): `base` before a key or an attribute,
+    // `base[key]` before an attribute.
+    const prefixes = new Set();
+    for (const { text, base } of refs) {
+        const after = text[base.length];
+        if (after === '.' || after === '[')
+            prefixes.add(base);
+        const close = after === '[' ? text.indexOf(']', base.length) : -1;
+        if (close >= 0 && text[close + 1] === '.')
+            prefixes.add(text.slice(0, close + 1));
+    }
+    return refs.filter((r) => !prefixes.has(r.text));
+}
+/** How a reference's resource (and instance key) reads in a message: `aws_iam_policy.p[1]`. */
+function refTarget(r) {
+    return r.index === undefined ? r.base : `${r.base}[${JSON.stringify(r.index)}]`;
+}
 /** Every resource reference inside an HCL expression (`trim(aws_sfn_state_machine.x.arn, ":")`). */
 function referencesIn(expr) {
     const out = [];
@@ -6870,167 +6895,6 @@ function policyKindOf(doc) {
             return acts.length > 0 && acts.every(isTrustAction);
         });
     return trust ? 'trust' : 'resource';
-}
-
-;// CONCATENATED MODULE: ./src/sources/terraform/analyzer-base.ts
-
-
-
-
-
-class AnalyzerBase {
-    input;
-    path;
-    policies = [];
-    errors = [];
-    linePaths = [];
-    lineSetters = [];
-    /** Run after the lines are known. */
-    post = [];
-    /** Managed resources by `type\u0000name attribute`, for matching by name. */
-    byTypeName = new Map();
-    byBase = new Map();
-    /** Record ids per resource address (and per attribute), to link principals. */
-    recordsOf = new Map();
-    /** data.aws_iam_policy_document addresses some policy used. */
-    consumed = new Set();
-    managed = new Map();
-    principals = new Map();
-    /** Policy record ids given so far (unique in an input). */
-    ids = new Set();
-    constructor(input) {
-        this.input = input;
-        this.path = input.file.path;
-        for (const r of input.resources) {
-            const base = baseOf(r);
-            const l = this.byBase.get(base);
-            if (l)
-                l.push(r);
-            else
-                this.byBase.set(base, [r]);
-            const n = r.values?.name ?? r.before?.name;
-            if (r.mode === 'managed' && typeof n === 'string') {
-                const k = `${r.type}\u0000${n}`;
-                const m = this.byTypeName.get(k);
-                if (m)
-                    m.push(r);
-                else
-                    this.byTypeName.set(k, [r]);
-            }
-        }
-    }
-    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
-    uniqueId(id, at, address, message) {
-        let out = id;
-        if (this.ids.has(out)) {
-            let n = 2;
-            while (this.ids.has(`${id}#${n}`))
-                n++;
-            out = `${id}#${n}`;
-            this.error({ jsonPath: at, address, message });
-        }
-        this.ids.add(out);
-        return out;
-    }
-    named(type, name) {
-        return this.byTypeName.get(`${type}\u0000${name}`) ?? [];
-    }
-    /** Lines of statements, filled after the batch (statements without a place of their own get the policy's line). */
-    statementLinesFor(rec, paths) {
-        if (!paths || !paths.some((p) => p !== undefined))
-            return;
-        const lines = paths.map(() => 0);
-        paths.forEach((p, i) => {
-            if (p)
-                this.atLine(p, (l) => (lines[i] = l ?? 0));
-        });
-        this.post.push(() => {
-            rec.statementLines = lines.map((l) => (l ? l : (rec.line ?? 0)));
-        });
-    }
-    atLine(p, set) {
-        if (!p)
-            return;
-        this.linePaths.push(p);
-        this.lineSetters.push(set);
-    }
-    error(e) {
-        const err = { path: this.path, message: e.message };
-        if (e.address)
-            err.address = e.address;
-        if (e.jsonPath) {
-            err.jsonPath = formatJsonPath(e.jsonPath);
-            this.atLine(e.jsonPath, (l) => {
-                if (l !== undefined)
-                    err.line = l;
-            });
-        }
-        this.errors.push(err);
-    }
-    // ---- reading attributes
-    attr(res, segs, side = 'after', exprSegs) {
-        const obj = side === 'after' ? res.values : res.before;
-        const base = side === 'after' ? res.valuesPath : res.beforePath;
-        const value = obj ? get(obj, segs) : undefined;
-        const sensitive = markedAt(side === 'after' ? res.sensitive : res.beforeSensitive, segs);
-        const refs = [];
-        let configured;
-        if (this.input.templates)
-            refsInValue(value, refs);
-        else if (side === 'after' && res.expressions) {
-            const expr = get(res.expressions, exprSegs ?? segs);
-            configured = expr !== undefined;
-            if (isObject(expr) && Array.isArray(expr.references)) {
-                for (const t of expr.references)
-                    if (typeof t === 'string') {
-                        const r = parseReference(t);
-                        if (r)
-                            refs.push(r);
-                    }
-            }
-        }
-        else if (side === 'after' && this.input.hasConfiguration)
-            configured = false;
-        const present = value !== undefined && value !== null;
-        const unknown = side === 'after' && !present && markedAt(res.unknown, segs);
-        return {
-            value,
-            state: present ? 'known' : unknown ? 'unknown' : 'absent',
-            path: base && (present ? [...base, ...segs] : base),
-            refs,
-            sensitive,
-            configured,
-        };
-    }
-    /** The resources a reference names, seen from `from` (same module; same index when there is one). */
-    /**
-     * The base a reference names, as its module's address (`module.role.data.aws_iam_policy_document.x`):
-     * in the referring resource's module, or, for a `.tf` module's reference to another module's
-     * resource (a module argument or output, written under an alias), the one the alias stands for
-     * (TfInput.crossModule).
-     */
-    absoluteBase(base, from) {
-        const full = from.module ? `${from.module}.${base}` : base;
-        if (this.byBase.has(full) || !this.input.crossModule)
-            return full;
-        return this.input.crossModule.get(crossModuleKey(from.module, base)) ?? full;
-    }
-    resolve(ref, from, sameIndex = true) {
-        const found = this.byBase.get(this.absoluteBase(ref.base, from)) ?? [];
-        if (sameIndex && from.index !== undefined && found.length > 1) {
-            const same = found.filter((r) => r.index === from.index);
-            if (same.length > 0)
-                return same;
-        }
-        return found;
-    }
-}
-function absentAttr() {
-    return { value: undefined, state: 'absent', path: undefined, refs: [], sensitive: false };
-}
-function baseOf(r) {
-    const local = `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
-    return r.module ? `${r.module}.${local}` : local;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/statements.ts
@@ -7630,6 +7494,9 @@ function substituteIterator(tree, it, key, value) {
     const lookup = (expr) => {
         if (expr === `${it}.key`)
             return { ok: true, v: key };
+        // (a resource's count: `count.index`, its key)
+        if (it === 'count' && expr === 'count.index')
+            return { ok: true, v: key };
         if (expr === `${it}.value`)
             return { ok: true, v: value };
         // `it.value.f` or `it.value["f"]` (no regular expression is built from the iterator's name).
@@ -7968,6 +7835,175 @@ function mergeDocuments(sources, own, overrides) {
     for (const d of overrides)
         raw_statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
     return { statements, paths };
+}
+
+;// CONCATENATED MODULE: ./src/sources/terraform/analyzer-base.ts
+
+
+
+
+
+class AnalyzerBase {
+    input;
+    path;
+    policies = [];
+    errors = [];
+    linePaths = [];
+    lineSetters = [];
+    /** Run after the lines are known. */
+    post = [];
+    /** Managed resources by `type\u0000name attribute`, for matching by name. */
+    byTypeName = new Map();
+    byBase = new Map();
+    /** Record ids per resource address (and per attribute), to link principals. */
+    recordsOf = new Map();
+    /** data.aws_iam_policy_document addresses some policy used. */
+    consumed = new Set();
+    managed = new Map();
+    principals = new Map();
+    /** Policy record ids given so far (unique in an input). */
+    ids = new Set();
+    constructor(input) {
+        this.input = input;
+        this.path = input.file.path;
+        for (const r of input.resources) {
+            const base = baseOf(r);
+            const l = this.byBase.get(base);
+            if (l)
+                l.push(r);
+            else
+                this.byBase.set(base, [r]);
+            const n = r.values?.name ?? r.before?.name;
+            if (r.mode === 'managed' && typeof n === 'string') {
+                const k = `${r.type}\u0000${n}`;
+                const m = this.byTypeName.get(k);
+                if (m)
+                    m.push(r);
+                else
+                    this.byTypeName.set(k, [r]);
+            }
+        }
+    }
+    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+    uniqueId(id, at, address, message) {
+        let out = id;
+        if (this.ids.has(out)) {
+            let n = 2;
+            while (this.ids.has(`${id}#${n}`))
+                n++;
+            out = `${id}#${n}`;
+            this.error({ jsonPath: at, address, message });
+        }
+        this.ids.add(out);
+        return out;
+    }
+    named(type, name) {
+        return this.byTypeName.get(`${type}\u0000${name}`) ?? [];
+    }
+    /** Lines of statements, filled after the batch (statements without a place of their own get the policy's line). */
+    statementLinesFor(rec, paths) {
+        if (!paths || !paths.some((p) => p !== undefined))
+            return;
+        const lines = paths.map(() => 0);
+        paths.forEach((p, i) => {
+            if (p)
+                this.atLine(p, (l) => (lines[i] = l ?? 0));
+        });
+        this.post.push(() => {
+            rec.statementLines = lines.map((l) => (l ? l : (rec.line ?? 0)));
+        });
+    }
+    atLine(p, set) {
+        if (!p)
+            return;
+        this.linePaths.push(p);
+        this.lineSetters.push(set);
+    }
+    error(e) {
+        const err = { path: this.path, message: e.message };
+        if (e.address)
+            err.address = e.address;
+        if (e.jsonPath) {
+            err.jsonPath = formatJsonPath(e.jsonPath);
+            this.atLine(e.jsonPath, (l) => {
+                if (l !== undefined)
+                    err.line = l;
+            });
+        }
+        this.errors.push(err);
+    }
+    // ---- reading attributes
+    attr(res, segs, side = 'after', exprSegs) {
+        const obj = side === 'after' ? res.values : res.before;
+        const base = side === 'after' ? res.valuesPath : res.beforePath;
+        const value = obj ? get(obj, segs) : undefined;
+        const sensitive = markedAt(side === 'after' ? res.sensitive : res.beforeSensitive, segs);
+        const refs = [];
+        let configured;
+        if (this.input.templates)
+            refsInValue(value, refs);
+        else if (side === 'after' && res.expressions) {
+            const expr = get(res.expressions, exprSegs ?? segs);
+            configured = expr !== undefined;
+            if (isObject(expr) && Array.isArray(expr.references)) {
+                const listed = [];
+                for (const t of expr.references)
+                    if (typeof t === 'string') {
+                        const r = parseReference(t);
+                        if (r)
+                            listed.push(r);
+                    }
+                refs.push(...withoutPrefixes(listed));
+            }
+        }
+        else if (side === 'after' && this.input.hasConfiguration)
+            configured = false;
+        const present = value !== undefined && value !== null;
+        const unknown = side === 'after' && !present && markedAt(res.unknown, segs);
+        return {
+            value,
+            state: present ? 'known' : unknown ? 'unknown' : 'absent',
+            path: base && (present ? [...base, ...segs] : base),
+            refs,
+            sensitive,
+            configured,
+        };
+    }
+    /**
+     * The base a reference names, as its module's address (`module.role.data.aws_iam_policy_document.x`):
+     * in the referring resource's module, or, for a `.tf` module's reference to another module's
+     * resource (a module argument or output, written under an alias), the one the alias stands for
+     * (TfInput.crossModule).
+     */
+    absoluteBase(base, from) {
+        const full = from.module ? `${from.module}.${base}` : base;
+        if (this.byBase.has(full) || !this.input.crossModule)
+            return full;
+        return this.input.crossModule.get(crossModuleKey(from.module, base)) ?? full;
+    }
+    /**
+     * The resources a reference names, seen from `from` (same module): the instance its literal key
+     * names (`aws_iam_role.r["a"]`, none when the input does not hold it); without one, the
+     * instance with `from`'s own index when there is one (`aws_iam_role.r[count.index]`), else all.
+     */
+    resolve(ref, from, sameIndex = true) {
+        const found = this.byBase.get(this.absoluteBase(ref.base, from)) ?? [];
+        if (ref.index !== undefined && found.some((r) => r.index !== undefined))
+            return found.filter((r) => r.index === ref.index);
+        if (sameIndex && from.index !== undefined && found.length > 1) {
+            const same = found.filter((r) => r.index === from.index);
+            if (same.length > 0)
+                return same;
+        }
+        return found;
+    }
+}
+function absentAttr() {
+    return { value: undefined, state: 'absent', path: undefined, refs: [], sensitive: false };
+}
+function baseOf(r) {
+    const local = `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
+    return r.module ? `${r.module}.${local}` : local;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/documents.ts
@@ -8555,7 +8591,41 @@ class RecordAnalyzer extends DocumentAnalyzer {
             });
         }
     }
-    /** aws_iam_role inline_policy blocks, matched before/after by name. */
+    /** `role name\u0000policy name` of each inline policy an aws_iam_role_policy of this input makes (before or after). */
+    separateInline;
+    separateInlinePolicies() {
+        if (this.separateInline)
+            return this.separateInline;
+        const out = new Set();
+        for (const r of this.input.resources) {
+            if (r.mode !== 'managed' || r.type !== 'aws_iam_role_policy')
+                continue;
+            for (const v of [r.values, r.before]) {
+                const role = v?.role;
+                const name = v?.name;
+                if (typeof role === 'string' && typeof name === 'string' && !hasTemplate(role) && !hasTemplate(name))
+                    out.add(`${nameOf(role)}\u0000${name}`);
+            }
+        }
+        this.separateInline = out;
+        return out;
+    }
+    /**
+     * Whether an inline_policy block of a role is a copy of an aws_iam_role_policy of this input: a
+     * role's inline_policy its configuration does not set mirrors the inline policies read at
+     * refresh (AWS provider v4/v5), those of such resources too, which may be deleted or changed by
+     * the plan. (.tf and .tf.json values are the configuration: never copies.)
+     */
+    mirrorsSeparate(res, policyName) {
+        if (this.input.templates || res.expressions?.inline_policy !== undefined)
+            return false;
+        const separate = this.separateInlinePolicies();
+        return [res.values?.name, res.before?.name].some((n) => typeof n === 'string' && separate.has(`${n}\u0000${policyName}`));
+    }
+    /**
+     * aws_iam_role inline_policy blocks, matched before/after by name; a copy of an
+     * aws_iam_role_policy's (mirrorsSeparate) is left to that resource's record, which has its change.
+     */
     inlineBlocks(res) {
         // [name, index, name as shown]: a name Terraform marks sensitive is matched, never shown.
         const blocks = (obj, sensitive) => {
@@ -8590,6 +8660,8 @@ class RecordAnalyzer extends DocumentAnalyzer {
         const segs = (obj, i) => isArr(obj) ? ['inline_policy', i, 'policy'] : ['inline_policy', 'policy'];
         for (const [name, i, shown] of after) {
             seen.add(name);
+            if (this.mirrorsSeparate(res, name))
+                continue;
             const bi = before.find(([n]) => n === name);
             this.addRecord(res, {
                 idSuffix: `#inline_policy[${shown}]`,
@@ -8607,7 +8679,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
         }
         // Inline policies the change removes: they grant nothing after it.
         for (const [name, i, shown] of before) {
-            if (seen.has(name))
+            if (seen.has(name) || this.mirrorsSeparate(res, name))
                 continue;
             this.addRecord(res, {
                 idSuffix: `#inline_policy[${shown}]`,
@@ -8720,6 +8792,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
 
 
 
+
 class Analyzer extends RecordAnalyzer {
     // ---- principals
     principalFor(res) {
@@ -8755,24 +8828,40 @@ class Analyzer extends RecordAnalyzer {
         });
         return entry;
     }
-    /** The principals an attribute (`role`, `users`...) names: by reference, else by name. */
+    /**
+     * The principals an attribute (`role`, `users`...) names: by reference, and by the names it
+     * holds that no reference accounts for. Where the value is known (a plan's `after`), a
+     * reference's resource is one only when its name is among them: a reference that does not
+     * narrow to one instance (`aws_iam_role.r[var.which]`) must not link every instance.
+     */
     targets(res, attr, type) {
         const a = this.attr(res, [attr], res.values ? 'after' : 'before');
         const tfType = `aws_iam_${type}`;
+        const names = this.literalValues(a)?.map((v) => (v.startsWith('arn:') ? nameOf(v) : v));
         const out = [];
+        const linked = new Set();
         for (const r of a.refs) {
             if (!r.base.startsWith(`${tfType}.`))
                 continue;
-            for (const t of this.resolve(r, res))
-                if (t.mode === 'managed')
-                    out.push(this.principalFor(t));
+            for (const t of this.resolve(r, res)) {
+                if (t.mode !== 'managed')
+                    continue;
+                const n = this.literalOf(t, 'name');
+                if (names && (n === undefined || !names.includes(n)))
+                    continue;
+                out.push(this.principalFor(t));
+                if (n !== undefined)
+                    linked.add(n);
+            }
         }
-        if (out.length > 0)
+        if (out.length > 0 && !names)
             return uniq(out);
         for (const v of values_asList(a.value)) {
             if (typeof v !== 'string' || !v || (this.input.templates && hasTemplate(v)))
                 continue;
             const name = v.startsWith('arn:') ? nameOf(v) : v;
+            if (linked.has(name))
+                continue;
             const hit = this.named(tfType, name);
             if (hit.length > 0)
                 for (const h of hit)
@@ -8781,6 +8870,24 @@ class Analyzer extends RecordAnalyzer {
                 out.push(this.externalPrincipal(type, name, a.path));
         }
         return uniq(out);
+    }
+    /** An attribute's strings when every one is known and literal (no `${...}` of a .tf.json), else undefined. */
+    literalValues(a) {
+        if (a.state !== 'known')
+            return undefined;
+        const out = [];
+        for (const v of values_asList(a.value)) {
+            if (typeof v !== 'string' || (this.input.templates && hasTemplate(v)))
+                return undefined;
+            if (v)
+                out.push(v);
+        }
+        return out;
+    }
+    /** A resource's attribute (`name`, `arn`) as a known literal string (after, else before), or undefined. */
+    literalOf(t, key) {
+        const v = t.values ? t.values[key] : t.before?.[key];
+        return typeof v === 'string' && v && !(this.input.templates && hasTemplate(v)) ? v : undefined;
     }
     managedRecord(arn, at, from) {
         const key = arn.trim();
@@ -8828,20 +8935,42 @@ class Analyzer extends RecordAnalyzer {
         return { record: rec };
     }
     /** The records a policy ARN attribute names, and what could not be resolved. */
-    policiesForArns(res, attrName, optional = false) {
+    /**
+     * `detached`: ARNs this input detaches from the principal, left out of an optional, computed
+     * attribute the configuration does not set (a role's managed_policy_arns then mirrors the
+     * attachments read at refresh, those the plan deletes too: see detachments()).
+     */
+    policiesForArns(res, attrName, optional = false, detached) {
         const a = this.attr(res, [attrName], res.values ? 'after' : 'before');
         // An optional, computed attribute (a role's managed_policy_arns) the configuration does not set.
         if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0)
             return { ids: [], unresolved: [] };
+        const leftOut = optional && a.configured !== true ? detached : undefined;
         const ids = [];
         const unresolved = [];
         const byRef = new Set();
+        // Where the ARNs are known (a plan's `after`), a reference's policy is one only when its ARN
+        // (or, not known yet, its name) is among them: `aws_iam_policy.p[var.which]` names every instance.
+        const known = this.literalValues(a);
+        const agrees = (t) => {
+            if (!known)
+                return true;
+            const arn = this.literalOf(t, 'arn');
+            if (arn !== undefined)
+                return known.includes(arn);
+            const name = this.literalOf(t, 'name');
+            return name !== undefined && known.some((v) => v.startsWith('arn:') && nameOf(v) === name);
+        };
         for (const r of a.refs) {
-            const targets = this.resolve(r, res);
+            const found = this.resolve(r, res);
+            const targets = found.filter(agrees);
+            // A reference the known ARNs disagree with: they say what is attached.
+            if (found.length > 0 && targets.length === 0)
+                continue;
             if (r.base.startsWith('aws_iam_policy.')) {
                 byRef.add(r.text);
                 if (targets.length === 0)
-                    unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+                    unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
                 for (const t of targets) {
                     const recs = this.recordsOf.get(t.address) ?? [];
                     if (recs.length === 0)
@@ -8852,7 +8981,7 @@ class Analyzer extends RecordAnalyzer {
             else if (r.base.startsWith('data.aws_iam_policy.')) {
                 byRef.add(r.text);
                 if (targets.length === 0)
-                    unresolved.push({ ref: r.text, reason: `${r.base} is not in this input` });
+                    unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
                 for (const t of targets) {
                     const arn = t.values?.arn;
                     const name = t.values?.name;
@@ -8881,7 +9010,7 @@ class Analyzer extends RecordAnalyzer {
         if (byRef.size === 0) {
             if (a.state === 'known') {
                 for (const v of values_asList(a.value)) {
-                    if (typeof v !== 'string' || !v)
+                    if (typeof v !== 'string' || !v || leftOut?.has(v.trim()))
                         continue;
                     const got = this.arnToIds(v, a.path, res, a.sensitive);
                     pushAll(ids, got.ids);
@@ -8937,11 +9066,54 @@ class Analyzer extends RecordAnalyzer {
             ],
         };
     }
+    /**
+     * The policy ARNs each role (by name) loses through the attachments this plan deletes, or
+     * replaces onto another role or policy: an attachment's `before` pairs that its `after` does not
+     * keep. A pair whose `after` is not known is kept (it may stay).
+     */
+    detachments(resources) {
+        const out = new Map();
+        // A value's strings; undefined when it is not known (absent from `after`: after_unknown).
+        const strings = (v) => {
+            if (v === undefined || v === null)
+                return undefined;
+            const l = values_asList(v);
+            return l.every((x) => typeof x === 'string') ? l : undefined;
+        };
+        for (const r of resources) {
+            const att = ATTACHMENTS[r.type];
+            if (!att || !r.before || (r.change !== 'delete' && r.change !== 'replace' && r.change !== 'update'))
+                continue;
+            const arns = strings(r.before[att.arn]) ?? [];
+            const afterArns = r.change === 'delete' ? [] : strings(r.values?.[att.arn]);
+            if (!afterArns)
+                continue;
+            for (const [attr, type] of att.targets) {
+                const afterRoles = r.change === 'delete' ? [] : strings(r.values?.[attr]);
+                if (type !== 'role' || !afterRoles)
+                    continue;
+                for (const role of strings(r.before[attr]) ?? []) {
+                    const name = role.startsWith('arn:') ? nameOf(role) : role;
+                    for (const arn of arns) {
+                        if (afterRoles.includes(role) && afterArns.includes(arn))
+                            continue;
+                        const set = out.get(name);
+                        if (set)
+                            set.add(arn.trim());
+                        else
+                            out.set(name, new Set([arn.trim()]));
+                    }
+                }
+            }
+        }
+        return out;
+    }
     linkPrincipals() {
         const resources = this.input.resources.filter((r) => r.mode === 'managed');
         for (const r of resources)
             if (PRINCIPAL_TYPES[r.type])
                 this.principalFor(r);
+        const detached = this.detachments(resources);
         // Inline policies (the role's own inline_policy blocks, and *_policy resources).
         for (const r of resources) {
             if (r.type === 'aws_iam_role') {
@@ -8950,7 +9122,8 @@ class Analyzer extends RecordAnalyzer {
                     if (rec.kind === 'identity')
                         p.record.policyIds.push(rec.id);
                 if (r.change !== 'delete') {
-                    const got = this.policiesForArns(r, 'managed_policy_arns', true);
+                    const name = this.literalOf(r, 'name');
+                    const got = this.policiesForArns(r, 'managed_policy_arns', true, name === undefined ? undefined : detached.get(name));
                     pushAll(p.record.policyIds, got.ids);
                     pushAll(p.record.unresolved, got.unresolved);
                 }
@@ -9181,6 +9354,7 @@ function configFor(config, module, mode, type, name) {
 // Each parser turns its file into a flat list of TfResource (one per address) and hands it to
 // analyzeTerraform, which makes the PolicyRecords and PrincipalRecords and finds every line in one
 // pass over the file.
+
 
 
 
@@ -15327,199 +15501,6 @@ const policyJsonParser = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/sources/tf-json.ts
-
-
-
-
-const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];
-const AUTH_DETAILS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'];
-/**
- * Terraform reads JSON configuration only from files named `*.tf.json` (CDKTF writes
- * `cdk.tf.json`): a file of another name is Terraform JSON only when it declares AWS resources or
- * data sources. An app config with a top-level `output` or `variable` key is not Terraform.
- */
-function isTerraformJson(json, path = '') {
-    if (!isObject(json) || 'format_version' in json)
-        return false;
-    if (AUTH_DETAILS.some((k) => k in json))
-        return false;
-    if (/\.tf\.json$/i.test(path))
-        return TOP_LEVEL.some((k) => k in json);
-    return ['resource', 'data'].some((top) => declaresAws(json[top]));
-}
-/** A `resource` or `data` block (an object or a list of objects) with an `aws_*` type in it. */
-function declaresAws(block) {
-    const blocks = Array.isArray(block) ? block : [block];
-    return blocks.some((b) => isObject(b) && Object.keys(b).some((k) => /^aws_[a-z0-9_]+$/.test(k)));
-}
-/** An object, or each object of an array of objects, with its path. */
-function objects(v, path, onError) {
-    if (isObject(v))
-        return [[v, path]];
-    if (Array.isArray(v)) {
-        const out = [];
-        v.forEach((x, i) => {
-            if (isObject(x))
-                out.push([x, [...path, i]]);
-            else
-                onError({
-                    jsonPath: [...path, i],
-                    message: `expected an object, got ${typeName(x)}: each entry of this list must be a block ({"name": {...}})`,
-                });
-        });
-        return out;
-    }
-    if (v !== undefined && v !== null)
-        onError({
-            jsonPath: path,
-            message: `expected an object or an array of objects, got ${typeName(v)}: write the block as {"name": {...}}`,
-        });
-    return [];
-}
-function entries(o) {
-    return Object.entries(o).filter(([k]) => !k.startsWith('//'));
-}
-function parseTfJson(file, json) {
-    const errors = [];
-    if (!isObject(json)) {
-        const reason = 'a Terraform JSON file must be a JSON object; expected {"resource": {...}, "data": {...}, ...} (Terraform\'s JSON configuration syntax)';
-        return {
-            path: file.path,
-            kind: 'terraform-json',
-            status: 'error',
-            reason,
-            policies: [],
-            errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
-        };
-    }
-    const onError = (e) => errors.push(e);
-    const resources = [];
-    const seen = new Set();
-    for (const top of ['resource', 'data']) {
-        for (const [block, bp] of objects(json[top], [top], onError)) {
-            for (const [type, byName] of entries(block)) {
-                for (const [names, tp] of objects(byName, [...bp, type], onError)) {
-                    for (const [name, body] of entries(names)) {
-                        for (const [b, path] of objects(body, [...tp, name], onError)) {
-                            const address = `${top === 'data' ? 'data.' : ''}${type}.${name}`;
-                            if (seen.has(address)) {
-                                const shown = boundedName(address);
-                                errors.push({
-                                    jsonPath: path,
-                                    address: shown,
-                                    message: `${shown} is defined more than once`,
-                                });
-                                continue;
-                            }
-                            seen.add(address);
-                            resources.push({
-                                address,
-                                mode: top === 'data' ? 'data' : 'managed',
-                                type,
-                                name,
-                                module: '',
-                                entryPath: path,
-                                values: b,
-                                valuesPath: path,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-    }
-    const result = analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
-    // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
-    for (const rec of result.policies) {
-        if (rec.statementIndexes?.length)
-            rec.statementNumbers = rec.statementIndexes;
-        delete rec.statementIndexes;
-    }
-    return result;
-}
-const terraformJsonParser = {
-    kind: 'terraform-json',
-    detect: (json, path) => isTerraformJson(json, path),
-    parse(file, json) {
-        try {
-            return parseTfJson(file, json);
-        }
-        catch (e) {
-            return crashed(file, 'terraform-json', e);
-        }
-    },
-};
-
-;// CONCATENATED MODULE: ./src/sources/tf-state.ts
-
-
-
-function isTerraformState(json) {
-    return (isObject(json) &&
-        typeof json.format_version === 'string' &&
-        'values' in json &&
-        !('planned_values' in json) &&
-        !('resource_changes' in json));
-}
-function parseState(file, json) {
-    const errors = [];
-    if (!isObject(json) || !(json.values === null || isObject(json.values))) {
-        const reason = 'a Terraform state must be a JSON object whose values is an object; expected the JSON that `terraform show -json` writes for a state: regenerate it';
-        return {
-            path: file.path,
-            kind: 'terraform-state',
-            status: 'error',
-            reason,
-            policies: [],
-            errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
-        };
-    }
-    const resources = [];
-    const seen = new Set();
-    const root = isObject(json.values) ? json.values.root_module : undefined;
-    if (root !== undefined) {
-        walkModules(root, ['values', 'root_module'], (r, path, mod) => {
-            if (r.deposed_key !== undefined)
-                return; // a deposed object: the current one speaks for the address
-            const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
-            if (!res)
-                return;
-            if (seen.has(res.address)) {
-                errors.push({
-                    jsonPath: path,
-                    address: res.address,
-                    message: `${res.address} appears more than once`,
-                });
-                return;
-            }
-            seen.add(res.address);
-            resources.push(res);
-        }, (e) => errors.push(e));
-    }
-    return analyzeTerraform({
-        file,
-        kind: 'terraform-state',
-        templates: false,
-        resources,
-        errors,
-        json,
-    });
-}
-const terraformStateParser = {
-    kind: 'terraform-state',
-    linesFromValue: true,
-    detect: (json) => isTerraformState(json),
-    parse(file, json) {
-        try {
-            return parseState(file, json);
-        }
-        catch (e) {
-            return crashed(file, 'terraform-state', e);
-        }
-    },
-};
-
 ;// CONCATENATED MODULE: ./src/sources/hcl/values.ts
 // The values the HCL evaluator works with: JSON-like values, plus what is not known statically.
 // `Unknown` is a value known only by its expression (`var.name`), possibly with a pattern that
@@ -15885,7 +15866,7 @@ function fromPlain(v, depth = 0) {
 
 
 const containers = new WeakMap();
-const lines_entries = new WeakMap();
+const entries = new WeakMap();
 /**
  * Heredoc texts (a string, by its content; a template, by identity): the line they start at. A
  * text written at two places (two files of the same policy, a heredoc and a file) has none: which
@@ -15933,16 +15914,16 @@ function setOrigin(v, o) {
     return v;
 }
 function setEntryOrigin(container, key, o) {
-    let m = lines_entries.get(container);
+    let m = entries.get(container);
     if (!m)
-        lines_entries.set(container, (m = new Map()));
+        entries.set(container, (m = new Map()));
     m.set(key, o);
 }
 function originOf(v) {
     return typeof v === 'object' && v !== null ? containers.get(v) : undefined;
 }
 function entryOriginOf(container, key) {
-    return typeof container === 'object' && container !== null ? lines_entries.get(container)?.get(key) : undefined;
+    return typeof container === 'object' && container !== null ? entries.get(container)?.get(key) : undefined;
 }
 /**
  * `${...}` for an unknown: the expression without braces, backslashes or double quotes (`x["k"]` is
@@ -16189,180 +16170,6 @@ function jsonParts(v, mode, out, depth, seen) {
         return;
     }
     out.push(JSON.stringify(typeof v === 'string' ? escapeTemplate(v) : v));
-}
-
-;// CONCATENATED MODULE: ./src/sources/hcl/principals.ts
-function principalId(dir, address) {
-    return dir === '.' ? address : `${dir}/${address}`;
-}
-function remapPrincipals(principals, byAddress, ids, fallbackFile) {
-    for (const p of principals) {
-        const ev = byAddress.get(p.id);
-        p.path = ev?.file ?? fallbackFile;
-        if (ev)
-            p.line = ev.line;
-        else
-            delete p.line;
-        p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
-    }
-    return principals;
-}
-
-;// CONCATENATED MODULE: ./src/sources/hcl/analyze.ts
-
-
-
-
-const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES;
-const DOCUMENT_PARTS = new Set([
-    'statement',
-    'dynamic',
-    'source_policy_documents',
-    'override_policy_documents',
-    'source_json',
-    'override_json',
-]);
-/** Policy attributes (and statement blocks) read their references as the patterns they stand for. */
-function modeOf(ev) {
-    if (ev.mode === 'data')
-        return (path, inherited) => ev.type === POLICY_DOCUMENT_DATA_SOURCE &&
-            path.length === 1 &&
-            typeof path[0] === 'string' &&
-            DOCUMENT_PARTS.has(path[0])
-            ? 'policy'
-            : inherited;
-    const table = POLICY_ATTRIBUTES[ev.type] ?? {};
-    return (path, inherited) => {
-        if (path.length === 1 && typeof path[0] === 'string' && Object.hasOwn(table, path[0]))
-            return 'policy';
-        if (path.length === 3 &&
-            path[0] === 'inline_policy' &&
-            path[2] === 'policy' &&
-            Object.hasOwn(table, 'inline_policy[].policy'))
-            return 'policy';
-        return inherited;
-    };
-}
-/** Runs the analyzer on one root module's instances; `dir` names the root (for ids of principals). */
-function analyzeModule(dir, resources) {
-    const emitter = new Emitter();
-    const { plain, emitted } = emitter.emitRoot(resources.map((ev) => ({
-        obj: ev.values,
-        origin: { file: ev.file, line: ev.line },
-        modeOf: modeOf(ev),
-        module: ev.module,
-    })));
-    const synth = `${dir === '.' ? '' : `${dir}/`}(module)`;
-    const tf = resources.map((ev, i) => {
-        const r = {
-            address: ev.address,
-            mode: ev.mode,
-            type: ev.type,
-            name: ev.name,
-            module: ev.module,
-            entryPath: ['r', i],
-            values: plain[i],
-            valuesPath: ['r', i],
-        };
-        if (ev.index !== undefined)
-            r.index = ev.index;
-        return r;
-    });
-    const result = analyzeTerraform({
-        file: { path: synth, text: emitted.text },
-        kind: 'terraform-hcl',
-        templates: true,
-        resources: tf,
-        errors: [],
-        crossModule: emitted.crossModule,
-        either: emitted.either,
-    });
-    const byAddress = new Map(resources.map((r) => [r.address, r]));
-    const fallbackFile = resources[0]?.file ?? synth;
-    const origin = (line) => line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
-    /** Whether a value's JSON text names a reference base (not only as the start of a longer name). */
-    const mentions = (text, base) => {
-        for (let at = text.indexOf(base); at >= 0; at = text.indexOf(base, at + 1))
-            if (!/[\w-]/.test(text[at + base.length] ?? ''))
-                return true;
-        return false;
-    };
-    // Notes of a resource, and of the policy documents its values name (in the same module, or
-    // passed in from another one: Emitted.crossModule).
-    const notesFor = (ev) => {
-        const out = [...(ev.notes ?? [])];
-        const text = JSON.stringify(plain[resources.indexOf(ev)]);
-        for (const d of resources) {
-            if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE)
-                continue;
-            const base = `data.${d.type}.${d.name}`;
-            const named = d.module === ev.module ? base : emitted.aliases.get(d.module ? `${d.module}.${base}` : base);
-            if (named !== undefined && mentions(text, named))
-                out.push(...d.notes);
-        }
-        return out;
-    };
-    // A managed policy's record is named by its ARN: it belongs to the first block that names it.
-    const mentioning = (arn) => arn.startsWith('arn:')
-        ? resources.find((r) => JSON.stringify(plain[resources.indexOf(r)]).includes(arn))
-        : undefined;
-    const ids = new Map();
-    const prefix = `${synth}#`;
-    for (const rec of result.policies) {
-        const ev = rec.address ? (byAddress.get(rec.address) ?? mentioning(rec.address)) : undefined;
-        const file = ev?.file ?? fallbackFile;
-        const o = origin(rec.line);
-        const line = o && o.file === file ? o.line : ev?.line;
-        const newId = rec.id.startsWith(prefix) ? `${file}#${rec.id.slice(prefix.length)}` : rec.id;
-        ids.set(rec.id, newId);
-        rec.id = newId;
-        rec.path = file;
-        if (line !== undefined)
-            rec.line = line;
-        else
-            delete rec.line;
-        const written = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
-        // (statements left out of the text as read: each read one keeps its own place)
-        const fromJson = written && rec.statementIndexes ? rec.statementIndexes.map((i) => written[i]) : written;
-        // Each statement where it is written: in another file of the module, that file and its line.
-        const origins = rec.statementLines
-            ? rec.statementLines.map((l) => origin(l))
-            : fromJson && rec.status === 'resolved'
-                ? fromJson
-                : undefined;
-        if (origins) {
-            rec.statementLines = origins.map((so) => (so ? so.line : (rec.line ?? 0)));
-            if (origins.some((so) => so && so.file !== file))
-                rec.statementFiles = origins.map((so) => (so && so.file !== file ? so.file : undefined));
-        }
-        // A policy attribute whose evaluation failed: the error and its place, not "not evaluated".
-        const failed = rec.status === 'unresolved' && rec.jsonPath
-            ? ev?.errors?.find((e) => rec.jsonPath.endsWith(formatJsonPath([e.attribute]).slice(1)))
-            : undefined;
-        if (failed)
-            rec.reason = `${failed.attribute} could not be evaluated: ${failed.message}`;
-        const notes = ev ? notesFor(ev) : [];
-        if (notes.length)
-            rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
-        delete rec.jsonPath;
-        if (rec.statementIndexes?.length)
-            rec.statementNumbers = rec.statementIndexes;
-        delete rec.statementIndexes;
-    }
-    for (const e of result.errors) {
-        const o = origin(e.line);
-        const ev = e.address ? byAddress.get(e.address) : undefined;
-        e.path = o?.file ?? ev?.file ?? fallbackFile;
-        if (o)
-            e.line = o.line;
-        else if (ev)
-            e.line = ev.line;
-        else
-            delete e.line;
-        delete e.jsonPath;
-    }
-    const principals = remapPrincipals(result.principals ?? [], byAddress, ids, fallbackFile);
-    return { policies: result.policies, errors: result.errors, principals };
 }
 
 ;// CONCATENATED MODULE: ./src/sources/hcl/functions.ts
@@ -17762,6 +17569,667 @@ function chosenBranch(n, scope) {
 }
 
 
+;// CONCATENATED MODULE: ./src/sources/hcl/module-def.ts
+// A module's declarations (variables, locals, resources, data sources, module calls, outputs) gathered
+// from its `.tf` files, and the types an instance of it works with.
+
+
+
+const module_def_MAX_MODULE_DEPTH = 16;
+const MAX_INSTANCES = 1000;
+/** Meta-arguments: not values of the resource. */
+const SKIPPED = new Set([
+    'count',
+    'for_each',
+    'depends_on',
+    'lifecycle',
+    'provider',
+    'provisioner',
+    'connection',
+]);
+/** What in a `provider "aws"` block may make it another account than the default one's. */
+const ACCOUNT_SETTINGS = new Set([
+    'assume_role',
+    'assume_role_with_web_identity',
+    'profile',
+    'access_key',
+    'secret_key',
+    'token',
+    'shared_credentials_files',
+    'shared_credentials_file',
+    'shared_config_files',
+    'allowed_account_ids',
+]);
+function attrsOf(body) {
+    const m = new Map();
+    for (const c of body ? kids(body) : []) {
+        if (c.type !== 'attribute')
+            continue;
+        const [id, expr] = kids(c);
+        if (id && expr)
+            m.set(id.text, expr);
+    }
+    return m;
+}
+/** Collects the declarations of a module's parsed files. */
+function defineModule(dir, files) {
+    const def = {
+        dir,
+        files,
+        variables: new Map(),
+        locals: new Map(),
+        resources: [],
+        calls: [],
+        outputs: new Map(),
+        byAddress: new Map(),
+        problems: [],
+        accountAliases: new Set(),
+        awsAliases: new Set(),
+    };
+    for (const f of files) {
+        const body = kids(f.root).find((k) => k.type === 'body');
+        for (const b of body ? kids(body) : []) {
+            if (b.type !== 'block')
+                continue;
+            const parts = kids(b);
+            const kind = parts[0].text;
+            const labels = parts
+                .slice(1)
+                .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
+                .map(labelText);
+            const inner = parts.find((p) => p.type === 'body');
+            const decl = (k, type, name) => ({
+                kind: k,
+                type,
+                name,
+                block: b,
+                body: inner,
+                file: f,
+                attrs: attrsOf(inner),
+            });
+            const dup = (key, d) => {
+                if (def.byAddress.has(key)) {
+                    def.problems.push({
+                        file: f.path,
+                        line: lineOf(b),
+                        address: key,
+                        message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
+                    });
+                    return true;
+                }
+                def.byAddress.set(key, d);
+                return false;
+            };
+            if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
+                const d = decl(kind, labels[0], labels[1]);
+                if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
+                    def.resources.push(d);
+            }
+            else if (kind === 'module' && labels[0]) {
+                const d = decl('module', 'module', labels[0]);
+                if (!dup(`module.${labels[0]}`, d))
+                    def.calls.push(d);
+            }
+            else if (kind === 'provider' && labels[0] === 'aws' && inner) {
+                const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
+                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
+                const settings = kids(inner).map((c) => {
+                    const first = kids(c)[0]?.text;
+                    const label = kids(c)[1];
+                    return first === 'dynamic' && label ? labelText(label) : first;
+                });
+                if (alias)
+                    def.awsAliases.add(alias);
+                if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
+                    def.accountAliases.add(alias);
+            }
+            else if (kind === 'variable' && labels[0])
+                def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
+            else if (kind === 'output' && labels[0])
+                def.outputs.set(labels[0], decl('output', 'output', labels[0]));
+            else if (kind === 'locals') {
+                for (const c of inner ? kids(inner) : []) {
+                    if (c.type !== 'attribute')
+                        continue;
+                    const [id, expr] = kids(c);
+                    if (id && expr)
+                        def.locals.set(id.text, { expr, file: f, line: lineOf(c) });
+                }
+            }
+        }
+    }
+    return def;
+}
+function module_def_keyText(k) {
+    return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
+}
+const usersCache = new WeakMap();
+/**
+ * The blocks of a module that name each of its aws_iam_policy_document data sources (by name):
+ * the resource, data source or module call, or undefined for any other block (an output, a
+ * local...), which may use it in ways not followed here.
+ */
+function documentUsers(def) {
+    const cached = usersCache.get(def);
+    if (cached)
+        return cached;
+    const decls = new Map([...def.resources, ...def.calls].map((d) => [d.block, d]));
+    const users = new Map();
+    for (const f of def.files) {
+        const body = kids(f.root).find((k) => k.type === 'body');
+        for (const b of body ? kids(body) : []) {
+            const user = decls.get(b);
+            const named = new Set();
+            // (iterative: a block may nest deeply)
+            const stack = [b];
+            while (stack.length > 0) {
+                const n = stack.pop();
+                const ks = kids(n);
+                ks.forEach((k, i) => {
+                    // `data` `.aws_iam_policy_document` `.name` (a term's first steps)
+                    const step = (j) => (ks[j]?.type === 'get_attr' ? kids(ks[j])[0]?.text : undefined);
+                    if (k.type === 'variable_expr' &&
+                        k.text === 'data' &&
+                        step(i + 1) === POLICY_DOCUMENT_DATA_SOURCE) {
+                        const name = step(i + 2);
+                        if (name)
+                            named.add(name);
+                    }
+                    stack.push(k);
+                });
+            }
+            for (const name of named) {
+                if (user?.kind === 'data' && user.type === POLICY_DOCUMENT_DATA_SOURCE && user.name === name)
+                    continue;
+                const l = users.get(name);
+                if (l)
+                    l.push(user);
+                else
+                    users.set(name, [user]);
+            }
+        }
+    }
+    usersCache.set(def, users);
+    return users;
+}
+
+;// CONCATENATED MODULE: ./src/sources/tf-json.ts
+
+
+
+
+
+const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];
+const AUTH_DETAILS = ['UserDetailList', 'RoleDetailList', 'GroupDetailList', 'Policies'];
+/**
+ * Terraform reads JSON configuration only from files named `*.tf.json` (CDKTF writes
+ * `cdk.tf.json`): a file of another name is Terraform JSON only when it declares AWS resources or
+ * data sources. An app config with a top-level `output` or `variable` key is not Terraform.
+ */
+function isTerraformJson(json, path = '') {
+    if (!isObject(json) || 'format_version' in json)
+        return false;
+    if (AUTH_DETAILS.some((k) => k in json))
+        return false;
+    if (/\.tf\.json$/i.test(path))
+        return TOP_LEVEL.some((k) => k in json);
+    return ['resource', 'data'].some((top) => declaresAws(json[top]));
+}
+/** A `resource` or `data` block (an object or a list of objects) with an `aws_*` type in it. */
+function declaresAws(block) {
+    const blocks = Array.isArray(block) ? block : [block];
+    return blocks.some((b) => isObject(b) && Object.keys(b).some((k) => /^aws_[a-z0-9_]+$/.test(k)));
+}
+/** An object, or each object of an array of objects, with its path. */
+function objects(v, path, onError) {
+    if (isObject(v))
+        return [[v, path]];
+    if (Array.isArray(v)) {
+        const out = [];
+        v.forEach((x, i) => {
+            if (isObject(x))
+                out.push([x, [...path, i]]);
+            else
+                onError({
+                    jsonPath: [...path, i],
+                    message: `expected an object, got ${typeName(x)}: each entry of this list must be a block ({"name": {...}})`,
+                });
+        });
+        return out;
+    }
+    if (v !== undefined && v !== null)
+        onError({
+            jsonPath: path,
+            message: `expected an object or an array of objects, got ${typeName(v)}: write the block as {"name": {...}}`,
+        });
+    return [];
+}
+function tf_json_entries(o) {
+    return Object.entries(o).filter(([k]) => !k.startsWith('//'));
+}
+/** A meta-argument's value as shown in a reason. */
+function tf_json_shown(v) {
+    return clip(typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+}
+/**
+ * The instances of a block by its `count` or `for_each` as Terraform makes them, with `count.index`,
+ * `each.key` and `each.value` put in where they are written whole (a wider expression keeps them,
+ * read as wildcards): `none` when there is none (a policy that grants nothing); one instance, read
+ * approximately and said so, when the value is not known here (an interpolation).
+ */
+function instancesOf(b) {
+    const { count, for_each: fe } = b;
+    if (count !== undefined && count !== null) {
+        const n = typeof count === 'number'
+            ? count
+            : typeof count === 'string' && /^\s*\d+\s*$/.test(count)
+                ? Number(count)
+                : undefined;
+        if (n === undefined || !Number.isInteger(n) || n < 0)
+            return [{ values: b, approximate: `its count (${tf_json_shown(count)}) is not known: read as one instance` }];
+        if (n === 0)
+            return { none: 'its count is 0' };
+        const cut = n > MAX_INSTANCES ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read` : undefined;
+        const out = [];
+        for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+            const inst = {
+                key: i,
+                values: substituteIterator(b, 'count', i, i),
+            };
+            if (cut)
+                inst.approximate = cut;
+            out.push(inst);
+        }
+        return out;
+    }
+    if (fe !== undefined && fe !== null) {
+        // A set of strings (each key its value) or a map; anything else is not known here.
+        let entries;
+        if (Array.isArray(fe)) {
+            if (fe.every((x) => typeof x === 'string' && !x.includes('${')))
+                entries = [...new Set(fe)].map((k) => [k, k]);
+        }
+        else if (isObject(fe))
+            entries = Object.entries(fe).filter(([k]) => !k.startsWith('//'));
+        if (!entries)
+            return [{ values: b, approximate: `its for_each (${tf_json_shown(fe)}) is not known: read as one instance` }];
+        if (entries.length === 0)
+            return { none: 'its for_each is empty' };
+        const cut = entries.length > MAX_INSTANCES
+            ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
+            : undefined;
+        return entries
+            .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
+            .slice(0, MAX_INSTANCES)
+            .map(([k, v]) => {
+            const inst = {
+                key: k,
+                values: substituteIterator(b, 'each', k, v),
+            };
+            if (cut)
+                inst.approximate = cut;
+            return inst;
+        });
+    }
+    return [{ values: b }];
+}
+/** An instance's address as Terraform prints it: `type.name[0]`, `type.name["key"]`. */
+function instanceAddress(address, key) {
+    return key === undefined ? address : `${address}[${typeof key === 'number' ? key : JSON.stringify(key)}]`;
+}
+/** Whether a block's values hold an IAM policy anywhere (a JSON text or jsonencode() with a Statement). */
+function mentionsStatement(v) {
+    return JSON.stringify(v)?.includes('Statement') ?? false;
+}
+function parseTfJson(file, json) {
+    const errors = [];
+    if (!isObject(json)) {
+        const reason = 'a Terraform JSON file must be a JSON object; expected {"resource": {...}, "data": {...}, ...} (Terraform\'s JSON configuration syntax)';
+        return {
+            path: file.path,
+            kind: 'terraform-json',
+            status: 'error',
+            reason,
+            policies: [],
+            errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
+        };
+    }
+    const onError = (e) => errors.push(e);
+    const resources = [];
+    const skipped = [];
+    /** Why an instance is read approximately (count or for_each not known), by its address. */
+    const notes = new Map();
+    const seen = new Set();
+    for (const top of ['resource', 'data']) {
+        for (const [block, bp] of objects(json[top], [top], onError)) {
+            for (const [type, byName] of tf_json_entries(block)) {
+                for (const [names, tp] of objects(byName, [...bp, type], onError)) {
+                    for (const [name, body] of tf_json_entries(names)) {
+                        for (const [b, path] of objects(body, [...tp, name], onError)) {
+                            const address = `${top === 'data' ? 'data.' : ''}${type}.${name}`;
+                            if (seen.has(address)) {
+                                const shown = boundedName(address);
+                                errors.push({
+                                    jsonPath: path,
+                                    address: shown,
+                                    message: `${shown} is defined more than once`,
+                                });
+                                continue;
+                            }
+                            seen.add(address);
+                            const instances = instancesOf(b);
+                            if ('none' in instances) {
+                                // Grants nothing: said, not audited (as the .tf reader says it).
+                                if (top === 'resource' && mentionsStatement(b))
+                                    skipped.push({
+                                        address,
+                                        reason: `${address} has no instance: ${instances.none}, so it grants nothing`,
+                                    });
+                                continue;
+                            }
+                            for (const inst of instances) {
+                                const r = {
+                                    address: instanceAddress(address, inst.key),
+                                    mode: top === 'data' ? 'data' : 'managed',
+                                    type,
+                                    name,
+                                    module: '',
+                                    entryPath: path,
+                                    values: inst.values,
+                                    valuesPath: path,
+                                };
+                                if (inst.key !== undefined)
+                                    r.index = inst.key;
+                                if (inst.approximate)
+                                    notes.set(r.address, inst.approximate);
+                                resources.push(r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Module calls are not followed here: said, each, never dropped in silence.
+    for (const [block] of objects(json.module, ['module'], onError))
+        for (const [name, body] of tf_json_entries(block)) {
+            const source = isObject(body) && typeof body.source === 'string' ? body.source : undefined;
+            const local = source !== undefined && /^\.\.?\//.test(source);
+            skipped.push({
+                address: `module.${name}`,
+                reason: `module module.${name} is not followed: module calls of a *.tf.json file are not read (its source ${source === undefined ? 'is not given' : `"${clip(source)}"`}${local ? "; the module's own files are audited on their own, with its variables not known" : ''})`,
+            });
+        }
+    const result = analyzeTerraform({ file, kind: 'terraform-json', templates: true, resources, errors, json });
+    for (const rec of result.policies) {
+        // (only a .tf module's records use it, to keep each statement's line: hcl/analyze.ts)
+        if (rec.statementIndexes?.length)
+            rec.statementNumbers = rec.statementIndexes;
+        delete rec.statementIndexes;
+        const note = rec.address === undefined ? undefined : notes.get(rec.address);
+        if (note)
+            (rec.approximate ??= []).push(`${rec.address}: ${note}`);
+    }
+    if (skipped.length)
+        result.skippedParts = skipped;
+    return result;
+}
+const terraformJsonParser = {
+    kind: 'terraform-json',
+    detect: (json, path) => isTerraformJson(json, path),
+    parse(file, json) {
+        try {
+            return parseTfJson(file, json);
+        }
+        catch (e) {
+            return crashed(file, 'terraform-json', e);
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/sources/tf-state.ts
+
+
+
+function isTerraformState(json) {
+    return (isObject(json) &&
+        typeof json.format_version === 'string' &&
+        'values' in json &&
+        !('planned_values' in json) &&
+        !('resource_changes' in json));
+}
+function parseState(file, json) {
+    const errors = [];
+    if (!isObject(json) || !(json.values === null || isObject(json.values))) {
+        const reason = 'a Terraform state must be a JSON object whose values is an object; expected the JSON that `terraform show -json` writes for a state: regenerate it';
+        return {
+            path: file.path,
+            kind: 'terraform-state',
+            status: 'error',
+            reason,
+            policies: [],
+            errors: [{ path: file.path, line: 1, jsonPath: '$', message: reason }],
+        };
+    }
+    const resources = [];
+    const seen = new Set();
+    const root = isObject(json.values) ? json.values.root_module : undefined;
+    if (root !== undefined) {
+        walkModules(root, ['values', 'root_module'], (r, path, mod) => {
+            if (r.deposed_key !== undefined)
+                return; // a deposed object: the current one speaks for the address
+            const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
+            if (!res)
+                return;
+            if (seen.has(res.address)) {
+                errors.push({
+                    jsonPath: path,
+                    address: res.address,
+                    message: `${res.address} appears more than once`,
+                });
+                return;
+            }
+            seen.add(res.address);
+            resources.push(res);
+        }, (e) => errors.push(e));
+    }
+    return analyzeTerraform({
+        file,
+        kind: 'terraform-state',
+        templates: false,
+        resources,
+        errors,
+        json,
+    });
+}
+const terraformStateParser = {
+    kind: 'terraform-state',
+    linesFromValue: true,
+    detect: (json) => isTerraformState(json),
+    parse(file, json) {
+        try {
+            return parseState(file, json);
+        }
+        catch (e) {
+            return crashed(file, 'terraform-state', e);
+        }
+    },
+};
+
+;// CONCATENATED MODULE: ./src/sources/hcl/principals.ts
+function principalId(dir, address) {
+    return dir === '.' ? address : `${dir}/${address}`;
+}
+function remapPrincipals(principals, byAddress, ids, fallbackFile) {
+    for (const p of principals) {
+        const ev = byAddress.get(p.id);
+        p.path = ev?.file ?? fallbackFile;
+        if (ev)
+            p.line = ev.line;
+        else
+            delete p.line;
+        p.policyIds = p.policyIds.map((id) => ids.get(id) ?? id);
+    }
+    return principals;
+}
+
+;// CONCATENATED MODULE: ./src/sources/hcl/analyze.ts
+
+
+
+
+const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES;
+const DOCUMENT_PARTS = new Set([
+    'statement',
+    'dynamic',
+    'source_policy_documents',
+    'override_policy_documents',
+    'source_json',
+    'override_json',
+]);
+/** Policy attributes (and statement blocks) read their references as the patterns they stand for. */
+function modeOf(ev) {
+    if (ev.mode === 'data')
+        return (path, inherited) => ev.type === POLICY_DOCUMENT_DATA_SOURCE &&
+            path.length === 1 &&
+            typeof path[0] === 'string' &&
+            DOCUMENT_PARTS.has(path[0])
+            ? 'policy'
+            : inherited;
+    const table = POLICY_ATTRIBUTES[ev.type] ?? {};
+    return (path, inherited) => {
+        if (path.length === 1 && typeof path[0] === 'string' && Object.hasOwn(table, path[0]))
+            return 'policy';
+        if (path.length === 3 &&
+            path[0] === 'inline_policy' &&
+            path[2] === 'policy' &&
+            Object.hasOwn(table, 'inline_policy[].policy'))
+            return 'policy';
+        return inherited;
+    };
+}
+/** Runs the analyzer on one root module's instances; `dir` names the root (for ids of principals). */
+function analyzeModule(dir, resources) {
+    const emitter = new Emitter();
+    const { plain, emitted } = emitter.emitRoot(resources.map((ev) => ({
+        obj: ev.values,
+        origin: { file: ev.file, line: ev.line },
+        modeOf: modeOf(ev),
+        module: ev.module,
+    })));
+    const synth = `${dir === '.' ? '' : `${dir}/`}(module)`;
+    const tf = resources.map((ev, i) => {
+        const r = {
+            address: ev.address,
+            mode: ev.mode,
+            type: ev.type,
+            name: ev.name,
+            module: ev.module,
+            entryPath: ['r', i],
+            values: plain[i],
+            valuesPath: ['r', i],
+        };
+        if (ev.index !== undefined)
+            r.index = ev.index;
+        return r;
+    });
+    const result = analyzeTerraform({
+        file: { path: synth, text: emitted.text },
+        kind: 'terraform-hcl',
+        templates: true,
+        resources: tf,
+        errors: [],
+        crossModule: emitted.crossModule,
+        either: emitted.either,
+    });
+    const byAddress = new Map(resources.map((r) => [r.address, r]));
+    const fallbackFile = resources[0]?.file ?? synth;
+    const origin = (line) => line !== undefined && line > 0 ? emitted.lines[line - 1] : undefined;
+    /** Whether a value's JSON text names a reference base (not only as the start of a longer name). */
+    const mentions = (text, base) => {
+        for (let at = text.indexOf(base); at >= 0; at = text.indexOf(base, at + 1))
+            if (!/[\w-]/.test(text[at + base.length] ?? ''))
+                return true;
+        return false;
+    };
+    // Notes of a resource, and of the policy documents its values name (in the same module, or
+    // passed in from another one: Emitted.crossModule).
+    const notesFor = (ev) => {
+        const out = [...(ev.notes ?? [])];
+        const text = JSON.stringify(plain[resources.indexOf(ev)]);
+        for (const d of resources) {
+            if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE)
+                continue;
+            const base = `data.${d.type}.${d.name}`;
+            const named = d.module === ev.module ? base : emitted.aliases.get(d.module ? `${d.module}.${base}` : base);
+            if (named !== undefined && mentions(text, named))
+                out.push(...d.notes);
+        }
+        return out;
+    };
+    // A managed policy's record is named by its ARN: it belongs to the first block that names it.
+    const mentioning = (arn) => arn.startsWith('arn:')
+        ? resources.find((r) => JSON.stringify(plain[resources.indexOf(r)]).includes(arn))
+        : undefined;
+    const ids = new Map();
+    const prefix = `${synth}#`;
+    for (const rec of result.policies) {
+        const ev = rec.address ? (byAddress.get(rec.address) ?? mentioning(rec.address)) : undefined;
+        const file = ev?.file ?? fallbackFile;
+        const o = origin(rec.line);
+        const line = o && o.file === file ? o.line : ev?.line;
+        const newId = rec.id.startsWith(prefix) ? `${file}#${rec.id.slice(prefix.length)}` : rec.id;
+        ids.set(rec.id, newId);
+        rec.id = newId;
+        rec.path = file;
+        if (line !== undefined)
+            rec.line = line;
+        else
+            delete rec.line;
+        const written = rec.jsonPath ? emitted.statements.get(rec.jsonPath) : undefined;
+        // (statements left out of the text as read: each read one keeps its own place)
+        const fromJson = written && rec.statementIndexes ? rec.statementIndexes.map((i) => written[i]) : written;
+        // Each statement where it is written: in another file of the module, that file and its line.
+        const origins = rec.statementLines
+            ? rec.statementLines.map((l) => origin(l))
+            : fromJson && rec.status === 'resolved'
+                ? fromJson
+                : undefined;
+        if (origins) {
+            rec.statementLines = origins.map((so) => (so ? so.line : (rec.line ?? 0)));
+            if (origins.some((so) => so && so.file !== file))
+                rec.statementFiles = origins.map((so) => (so && so.file !== file ? so.file : undefined));
+        }
+        // A policy attribute whose evaluation failed: the error and its place, not "not evaluated".
+        const failed = rec.status === 'unresolved' && rec.jsonPath
+            ? ev?.errors?.find((e) => rec.jsonPath.endsWith(formatJsonPath([e.attribute]).slice(1)))
+            : undefined;
+        if (failed)
+            rec.reason = `${failed.attribute} could not be evaluated: ${failed.message}`;
+        const notes = ev ? notesFor(ev) : [];
+        if (notes.length)
+            rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+        delete rec.jsonPath;
+        if (rec.statementIndexes?.length)
+            rec.statementNumbers = rec.statementIndexes;
+        delete rec.statementIndexes;
+    }
+    for (const e of result.errors) {
+        const o = origin(e.line);
+        const ev = e.address ? byAddress.get(e.address) : undefined;
+        e.path = o?.file ?? ev?.file ?? fallbackFile;
+        if (o)
+            e.line = o.line;
+        else if (ev)
+            e.line = ev.line;
+        else
+            delete e.line;
+        delete e.jsonPath;
+    }
+    const principals = remapPrincipals(result.principals ?? [], byAddress, ids, fallbackFile);
+    return { policies: result.policies, errors: result.errors, principals };
+}
+
 ;// CONCATENATED MODULE: ./src/sources/hcl/resources.ts
 // What a reference to a resource's attribute stands for when the resource is not created yet:
 // `aws_iam_role.x.arn` is `arn:aws:iam::<account-ID-without-hyphens>:role/<its name>`, the account
@@ -18099,190 +18567,6 @@ function copyOrigins(from, to) {
         for (const [k, u] of templateKeysOf(from) ?? [])
             setTemplateKey(to, k, u);
     return to;
-}
-
-;// CONCATENATED MODULE: ./src/sources/hcl/module-def.ts
-// A module's declarations (variables, locals, resources, data sources, module calls, outputs) gathered
-// from its `.tf` files, and the types an instance of it works with.
-
-
-
-const module_def_MAX_MODULE_DEPTH = 16;
-const MAX_INSTANCES = 1000;
-/** Meta-arguments: not values of the resource. */
-const SKIPPED = new Set([
-    'count',
-    'for_each',
-    'depends_on',
-    'lifecycle',
-    'provider',
-    'provisioner',
-    'connection',
-]);
-/** What in a `provider "aws"` block may make it another account than the default one's. */
-const ACCOUNT_SETTINGS = new Set([
-    'assume_role',
-    'assume_role_with_web_identity',
-    'profile',
-    'access_key',
-    'secret_key',
-    'token',
-    'shared_credentials_files',
-    'shared_credentials_file',
-    'shared_config_files',
-    'allowed_account_ids',
-]);
-function attrsOf(body) {
-    const m = new Map();
-    for (const c of body ? kids(body) : []) {
-        if (c.type !== 'attribute')
-            continue;
-        const [id, expr] = kids(c);
-        if (id && expr)
-            m.set(id.text, expr);
-    }
-    return m;
-}
-/** Collects the declarations of a module's parsed files. */
-function defineModule(dir, files) {
-    const def = {
-        dir,
-        files,
-        variables: new Map(),
-        locals: new Map(),
-        resources: [],
-        calls: [],
-        outputs: new Map(),
-        byAddress: new Map(),
-        problems: [],
-        accountAliases: new Set(),
-        awsAliases: new Set(),
-    };
-    for (const f of files) {
-        const body = kids(f.root).find((k) => k.type === 'body');
-        for (const b of body ? kids(body) : []) {
-            if (b.type !== 'block')
-                continue;
-            const parts = kids(b);
-            const kind = parts[0].text;
-            const labels = parts
-                .slice(1)
-                .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
-                .map(labelText);
-            const inner = parts.find((p) => p.type === 'body');
-            const decl = (k, type, name) => ({
-                kind: k,
-                type,
-                name,
-                block: b,
-                body: inner,
-                file: f,
-                attrs: attrsOf(inner),
-            });
-            const dup = (key, d) => {
-                if (def.byAddress.has(key)) {
-                    def.problems.push({
-                        file: f.path,
-                        line: lineOf(b),
-                        address: key,
-                        message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
-                    });
-                    return true;
-                }
-                def.byAddress.set(key, d);
-                return false;
-            };
-            if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
-                const d = decl(kind, labels[0], labels[1]);
-                if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
-                    def.resources.push(d);
-            }
-            else if (kind === 'module' && labels[0]) {
-                const d = decl('module', 'module', labels[0]);
-                if (!dup(`module.${labels[0]}`, d))
-                    def.calls.push(d);
-            }
-            else if (kind === 'provider' && labels[0] === 'aws' && inner) {
-                const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
-                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
-                const settings = kids(inner).map((c) => {
-                    const first = kids(c)[0]?.text;
-                    const label = kids(c)[1];
-                    return first === 'dynamic' && label ? labelText(label) : first;
-                });
-                if (alias)
-                    def.awsAliases.add(alias);
-                if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
-                    def.accountAliases.add(alias);
-            }
-            else if (kind === 'variable' && labels[0])
-                def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
-            else if (kind === 'output' && labels[0])
-                def.outputs.set(labels[0], decl('output', 'output', labels[0]));
-            else if (kind === 'locals') {
-                for (const c of inner ? kids(inner) : []) {
-                    if (c.type !== 'attribute')
-                        continue;
-                    const [id, expr] = kids(c);
-                    if (id && expr)
-                        def.locals.set(id.text, { expr, file: f, line: lineOf(c) });
-                }
-            }
-        }
-    }
-    return def;
-}
-function module_def_keyText(k) {
-    return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
-}
-const usersCache = new WeakMap();
-/**
- * The blocks of a module that name each of its aws_iam_policy_document data sources (by name):
- * the resource, data source or module call, or undefined for any other block (an output, a
- * local...), which may use it in ways not followed here.
- */
-function documentUsers(def) {
-    const cached = usersCache.get(def);
-    if (cached)
-        return cached;
-    const decls = new Map([...def.resources, ...def.calls].map((d) => [d.block, d]));
-    const users = new Map();
-    for (const f of def.files) {
-        const body = kids(f.root).find((k) => k.type === 'body');
-        for (const b of body ? kids(body) : []) {
-            const user = decls.get(b);
-            const named = new Set();
-            // (iterative: a block may nest deeply)
-            const stack = [b];
-            while (stack.length > 0) {
-                const n = stack.pop();
-                const ks = kids(n);
-                ks.forEach((k, i) => {
-                    // `data` `.aws_iam_policy_document` `.name` (a term's first steps)
-                    const step = (j) => (ks[j]?.type === 'get_attr' ? kids(ks[j])[0]?.text : undefined);
-                    if (k.type === 'variable_expr' &&
-                        k.text === 'data' &&
-                        step(i + 1) === POLICY_DOCUMENT_DATA_SOURCE) {
-                        const name = step(i + 2);
-                        if (name)
-                            named.add(name);
-                    }
-                    stack.push(k);
-                });
-            }
-            for (const name of named) {
-                if (user?.kind === 'data' && user.type === POLICY_DOCUMENT_DATA_SOURCE && user.name === name)
-                    continue;
-                const l = users.get(name);
-                if (l)
-                    l.push(user);
-                else
-                    users.set(name, [user]);
-            }
-        }
-    }
-    usersCache.set(def, users);
-    return users;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/hcl/tfvars.ts
@@ -19737,41 +20021,62 @@ function readThrough(loaded, filesRead) {
     }
 }
 function readEach(root, files, maxFileBytes, textOnly = false) {
-    return files.map((f) => {
-        const read = readRepoFile(root, f.abs, maxFileBytes);
-        if (!read.ok) {
-            const reason = read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
-            return {
-                result: {
-                    path: f.path,
-                    kind: 'unknown',
-                    status: read.code === 'not-a-file' || read.code === 'outside' ? 'skipped' : 'error',
-                    reason,
-                    policies: [],
-                    errors: read.code === 'not-a-file' || read.code === 'outside' ? [] : [{ path: f.path, message: reason }],
-                },
-            };
-        }
-        if (textOnly)
-            return {
-                result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
-                text: read.text,
-            };
-        const large = read.size >= LARGE_FILE;
-        // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
-        // collection frees them: done now, so that the file is not parsed on top of a second copy.
-        if (large)
-            collectGarbage();
-        // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
-        const file = { path: f.path, text: read.text };
-        read.text = '';
-        const loaded = parseSource(file, f.explicit, true);
-        // A large file's text and JSON tree are garbage once its policies are read out: collected now,
-        // so that the next file is not parsed on top of them (see core/memory.ts).
-        if (large)
-            collectGarbage();
-        return loaded;
-    });
+    return files.flatMap((f) => withSkippedParts(readOne(root, f, maxFileBytes, textOnly)));
+}
+/** An input and, listed apart, the parts of it that are skipped (InputResult.skippedParts). */
+function withSkippedParts(loaded) {
+    const parts = loaded.result.skippedParts;
+    if (!parts?.length)
+        return [loaded];
+    delete loaded.result.skippedParts;
+    return [
+        loaded,
+        ...parts.map(({ address, reason }) => ({
+            result: {
+                path: `${loaded.result.path}#${address}`,
+                kind: loaded.result.kind,
+                status: 'skipped',
+                reason,
+                policies: [],
+                errors: [],
+            },
+        })),
+    ];
+}
+function readOne(root, f, maxFileBytes, textOnly) {
+    const read = readRepoFile(root, f.abs, maxFileBytes);
+    if (!read.ok) {
+        const reason = read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
+        return {
+            result: {
+                path: f.path,
+                kind: 'unknown',
+                status: read.code === 'not-a-file' || read.code === 'outside' ? 'skipped' : 'error',
+                reason,
+                policies: [],
+                errors: read.code === 'not-a-file' || read.code === 'outside' ? [] : [{ path: f.path, message: reason }],
+            },
+        };
+    }
+    if (textOnly)
+        return {
+            result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
+            text: read.text,
+        };
+    const large = read.size >= LARGE_FILE;
+    // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
+    // collection frees them: done now, so that the file is not parsed on top of a second copy.
+    if (large)
+        collectGarbage();
+    // Handed over: parseSource may let go of the text (see classify), so nothing here keeps it.
+    const file = { path: f.path, text: read.text };
+    read.text = '';
+    const loaded = parseSource(file, f.explicit, true);
+    // A large file's text and JSON tree are garbage once its policies are read out: collected now,
+    // so that the next file is not parsed on top of them (see core/memory.ts).
+    if (large)
+        collectGarbage();
+    return loaded;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
