@@ -44,7 +44,7 @@ import {
 } from './engine.js';
 import { groupAtoms } from './findings.js';
 import { findingActionSet } from './finding-set.js';
-import { mayGrantMore } from '../sources/records.js';
+import { boundaryNote, mayGrantMore } from '../sources/records.js';
 import { naturalCompare } from '../core/natural.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { memberSuggestion, minimalStatements, statementFirst, suggestMinimal } from './minimal.js';
@@ -378,6 +378,9 @@ export class Auditor {
         members.push({ record: p.record, doc: p.doc, raw: p.raw });
         if (p.record.approximate) approximate.push(...p.record.approximate);
       }
+      // (a principal's permissions boundary limits what all its policies grant it)
+      const bounded = principal ? boundaryNote(principal) : undefined;
+      if (bounded !== undefined) approximate.push(bounded);
       const kind =
         members.length === 0
           ? undefined

@@ -645,9 +645,15 @@ function planAudit(
     string,
     { latest: number; earlier: { baseline: string; confidence: number }; ids: string[] }
   >();
-  const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
+  // A policy that grants nothing where it is used (a permissions boundary only): listed with why,
+  // neither audited nor counted among the policies that could not be read.
+  for (const p of prepared.values())
+    if (p.record.grantsNothing !== undefined)
+      plan.notAudited.set(p.record.id, { status: 'not-matched', reason: p.record.grantsNothing });
+  const grants = [...prepared.values()].filter((p) => p.record.grantsNothing === undefined);
+  const auditable = grants.filter((p) => p.record.status === 'resolved' && p.doc);
   // Policies that could not be read: those an audit would hold make its missing permissions unsure.
-  const unreadable = [...prepared.values()].filter((p) => !(p.record.status === 'resolved' && p.doc));
+  const unreadable = grants.filter((p) => !(p.record.status === 'resolved' && p.doc));
   const TRUST_REASON =
     'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 

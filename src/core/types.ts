@@ -92,6 +92,11 @@ export interface PolicyRecord {
   status: 'resolved' | 'unresolved';
   /** Why the policy could not be resolved (status `unresolved`). */
   reason?: string;
+  /**
+   * Set on a policy that grants nothing where the input uses it (a permissions boundary attached to
+   * no principal as a policy): why. It is listed as not audited with this reason.
+   */
+  grantsNothing?: string;
   /** Notes on where the document is only an over-approximation (e.g. `${...}` interpolations read as wildcards). */
   approximate?: string[];
   /** 1-based line of each statement, index-aligned with the statements when known. */
@@ -116,6 +121,11 @@ export interface PrincipalRecord {
   policyIds: string[];
   /** Attachments that could not be resolved to a policy (e.g. an unknown managed policy ARN). */
   unresolved: { ref: string; reason: string }[];
+  /**
+   * The principal's permissions boundary, as the input names it (an ARN, or a reference): what it
+   * may do is at most what the boundary also allows, which the audit does not work out (a note).
+   */
+  permissionsBoundary?: string;
   /**
    * Ids of the role's trust policy records, where its reader links them (CloudFormation); without
    * it, a trust record whose address is the principal's id is the role's (Terraform).

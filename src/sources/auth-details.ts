@@ -13,7 +13,7 @@ import { formatJsonPath, locateLines, type JsonPath } from '../core/json-lines.j
 import { isServiceLinkedPolicyArn, managedPoliciesInfo, resolveManagedPolicy } from './managed-policies.js';
 import { duplicateKeyMessage, typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
-import { boundDocuments, boundedName, pushAll } from './records.js';
+import { boundDocuments, boundedName, boundaryOnlyReason, noteBoundaries, pushAll } from './records.js';
 import { crashed } from './tf-plan.js';
 import { decodePolicyDocument, statementPaths } from '../policy/raw.js';
 
@@ -141,6 +141,8 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
 
   // Managed policies, each with its default version.
   const byArn = new Map<string, PolicyRecord>();
+  /** Policies whose counts say they are used as a permissions boundary and attached to none. */
+  const boundaryOnly = new Map<string, number>();
   list('Policies').forEach((p, i) => {
     const pp: JsonPath = ['Policies', i];
     if (!isObject(p) || typeof p.Arn !== 'string') {
@@ -160,6 +162,12 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
       return;
     }
     const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
+    if (
+      p.AttachmentCount === 0 &&
+      typeof p.PermissionsBoundaryUsageCount === 'number' &&
+      p.PermissionsBoundaryUsageCount > 0
+    )
+      boundaryOnly.set(arn, p.PermissionsBoundaryUsageCount);
     const versions = Array.isArray(p.PolicyVersionList) ? p.PolicyVersionList : [];
     let vi = versions.findIndex((v) => isObject(v) && v.IsDefaultVersion === true);
     if (vi < 0 && typeof p.DefaultVersionId === 'string')
@@ -272,6 +280,23 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     });
   };
 
+  /** A role's or user's PermissionsBoundary: its ARN, as the principal's note names it. */
+  const boundary = (pr: PrincipalRecord, e: Record<string, unknown>, base: JsonPath) => {
+    const b = e.PermissionsBoundary;
+    if (b === undefined) return;
+    if (!isObject(b) || typeof b.PermissionsBoundaryArn !== 'string') {
+      // (not read, yet there: the principal's findings still say it may be granted less)
+      pr.permissionsBoundary = 'not read';
+      error(
+        [...base, 'PermissionsBoundary'],
+        `PermissionsBoundary has no PermissionsBoundaryArn; ${AD_EXPECTED}`,
+        pr.id,
+      );
+      return;
+    }
+    pr.permissionsBoundary = boundedName(b.PermissionsBoundaryArn, MAX_ARN_LENGTH);
+  };
+
   const groupsByName = new Map<string, PrincipalRecord>();
   const principal = (
     type: PrincipalRecord['type'],
@@ -327,6 +352,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     }
     inline(pr, e.RolePolicyList, ['RoleDetailList', i, 'RolePolicyList'], 'RolePolicyList');
     attached(pr, e.AttachedManagedPolicies, ['RoleDetailList', i, 'AttachedManagedPolicies']);
+    boundary(pr, e, ['RoleDetailList', i]);
   });
 
   list('UserDetailList').forEach((u, i) => {
@@ -335,6 +361,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     const [pr, e] = got;
     inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
     attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
+    boundary(pr, e, ['UserDetailList', i]);
     if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
       error(
         ['UserDetailList', i, 'GroupList'],
@@ -364,6 +391,22 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   });
 
   for (const pr of principals) pr.policyIds = [...new Set(pr.policyIds)];
+  // A policy used only as a permissions boundary (its counts say so; or, without counts, the
+  // boundary of a principal here and attached to none here) grants nothing: listed, not audited.
+  const held = new Set(principals.flatMap((pr) => pr.policyIds));
+  const boundedBy = new Map<string, string[]>();
+  for (const pr of principals)
+    if (pr.permissionsBoundary !== undefined)
+      boundedBy.set(pr.permissionsBoundary, [...(boundedBy.get(pr.permissionsBoundary) ?? []), pr.id]);
+  for (const [arn, rec] of byArn) {
+    const uses = boundaryOnly.get(arn);
+    const of = boundedBy.get(arn);
+    if (held.has(rec.id) || (uses === undefined && (of === undefined || hasCounts(json, arn)))) continue;
+    rec.grantsNothing = boundaryOnlyReason(
+      of ? `of ${of.join(', ')}` : `PermissionsBoundaryUsageCount ${uses}, AttachmentCount 0`,
+    );
+  }
+  noteBoundaries(policies, principals);
   const lines = locateLines(file.text, linePaths, json, file.oneLine);
   setters.forEach((s, i) => s(lines[i]));
   for (const f of post) f();
@@ -377,6 +420,12 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   };
   if (policies.length === 0) result.reason = 'no IAM policies in this file';
   return boundDocuments(result);
+}
+
+/** Whether the export gives the policy's AttachmentCount (then it, not this file's principals, says whether it is attached). */
+function hasCounts(json: Record<string, unknown>, arn: string): boolean {
+  const list = Array.isArray(json.Policies) ? json.Policies : [];
+  return list.some((p) => isObject(p) && p.Arn === arn && typeof p.AttachmentCount === 'number');
 }
 
 export const authorizationDetailsParser: SourceParser = {

@@ -1,7 +1,7 @@
 // Generic helpers every source uses to collect its records: names bounded for ids and messages,
 // pushing without spreading, and keeping documents nested deeper than any policy out of the records.
 import { createHash } from 'node:crypto';
-import type { InputResult, SourceError } from '../core/types.js';
+import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../core/types.js';
 import { unreadableDocument } from '../policy/document.js';
 
 /** Longest Terraform address kept as written; longer ones are shortened with a hash (still unique). */
@@ -94,4 +94,39 @@ export function notActionsLeftOutNote(named?: string): string {
 /** The note of a policy some of whose statements' Effect is not known (`named`: which): read as Allow. */
 export function effectsAsAllowNote(named?: string): string {
   return `read as Allow: Effects that are not known${named ? ` (${named})` : ''}, so that what the statements may grant is audited`;
+}
+
+/**
+ * The note of findings of a principal with a permissions boundary (PrincipalRecord.permissionsBoundary):
+ * AWS grants it only what both its policies and the boundary allow; that intersection is not worked
+ * out, so it may be granted less than the findings say.
+ */
+export function boundaryNote(p: PrincipalRecord): string | undefined {
+  if (p.permissionsBoundary === undefined) return undefined;
+  return `${p.id} has a permissions boundary (${p.permissionsBoundary}) that further limits what its policies grant it; not intersected here, so it may be granted less than told`;
+}
+
+/**
+ * Notes on each policy that only principals with a permissions boundary hold (boundaryNote, one per
+ * holder); a policy some principal without one holds grants what it says to that principal.
+ */
+export function noteBoundaries(policies: PolicyRecord[], principals: readonly PrincipalRecord[]): void {
+  const holders = new Map<string, PrincipalRecord[]>();
+  for (const p of principals)
+    for (const id of p.policyIds) {
+      const l = holders.get(id);
+      if (l) l.push(p);
+      else holders.set(id, [p]);
+    }
+  for (const rec of policies) {
+    const hs = holders.get(rec.id);
+    if (!hs || !hs.every((h) => h.permissionsBoundary !== undefined)) continue;
+    const notes = hs.map((h) => boundaryNote(h)!);
+    rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+  }
+}
+
+/** The reason a permissions boundary no principal holds as a policy is not audited (PolicyRecord.grantsNothing). */
+export function boundaryOnlyReason(of: string): string {
+  return `a permissions boundary (${of}) and attached to no principal: a boundary limits what a principal may do and grants nothing, so it is not audited as a grant`;
 }

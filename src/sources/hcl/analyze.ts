@@ -39,13 +39,8 @@ function modeOf(ev: Evaluated): ModeOf {
   const table = POLICY_ATTRIBUTES[ev.type] ?? {};
   return (path: JsonPath, inherited: Mode): Mode => {
     if (path.length === 1 && typeof path[0] === 'string' && Object.hasOwn(table, path[0])) return 'policy';
-    if (
-      path.length === 3 &&
-      path[0] === 'inline_policy' &&
-      path[2] === 'policy' &&
-      Object.hasOwn(table, 'inline_policy[].policy')
-    )
-      return 'policy';
+    // (`block[].attr`: an attribute of a block, an aws_iam_role's inline_policy's policy)
+    if (path.length === 3 && Object.hasOwn(table, `${String(path[0])}[].${String(path[2])}`)) return 'policy';
     return inherited;
   };
 }

@@ -1,7 +1,7 @@
 // Making the policy records of each resource (policy attributes, inline blocks, orphan data sources).
 import type { PolicyKind, PolicyRecord } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
-import { policyKindOf } from '../../policy/raw.js';
+import { decodePolicyDocument, policyKindOf, statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
 import { boundedName } from '../records.js';
 import { emptyDocument, type TfResource } from './model.js';
@@ -11,6 +11,9 @@ import {
   OPTIONAL_ATTRIBUTES,
   NAME_ATTRIBUTES,
   GRANT_SERVICES,
+  SERVICES_FROM,
+  NOT_IAM_TYPES,
+  POLICY_ATTRIBUTE_NAME,
 } from './resource-types.js';
 import { type Ref, parseReference } from './references.js';
 import { hasTemplate, PURE_INTERPOLATION } from './evaluator.js';
@@ -134,22 +137,83 @@ export class RecordAnalyzer extends DocumentAnalyzer {
   policiesOf(res: TfResource): void {
     if (res.mode !== 'managed') return;
     const table = TERRAFORM_POLICY_ATTRIBUTES[res.type];
-    if (!table) return;
+    if (!table) return this.unreadPolicies(res);
     for (const [attr, kind] of Object.entries(table)) {
       if (attr === 'inline_policy[].policy') {
         this.inlineBlocks(res);
         continue;
       }
       const several = Object.keys(table).length > 1;
+      const label = attr.replace('[]', '');
       this.addRecord(res, {
-        idSuffix: several ? `#${attr}` : undefined,
-        attrLabel: attr,
+        idSuffix: several ? `#${label}` : undefined,
+        attrLabel: label,
         kind,
-        after: this.attr(res, [attr]),
-        before: res.before ? this.attr(res, [attr], 'before') : undefined,
+        after: this.attr(res, attributePath(attr, res.values)),
+        before: res.before ? this.attr(res, attributePath(attr, res.before), 'before') : undefined,
         optional: OPTIONAL_ATTRIBUTES.has(`${res.type}.${attr}`),
-        services: GRANT_SERVICES.get(`${res.type}.${attr}`),
+        services: this.grantServices(res, attr),
       });
+    }
+  }
+
+  /**
+   * The services a resource policy can grant (GRANT_SERVICES), narrowed to one where the bucket or
+   * access point it names is known (SERVICES_FROM): an ARN's service (`arn:aws:s3-outposts:…`), or
+   * for a bucket's name, `s3`, or `s3express` for a directory bucket's (`…--x-s3`).
+   */
+  protected grantServices(res: TfResource, attr: string): string[] | undefined {
+    const services = GRANT_SERVICES.get(`${res.type}.${attr}`);
+    const from = SERVICES_FROM.get(`${res.type}.${attr}`);
+    if (!services || !from) return services;
+    const v = this.attr(res, [from], res.values ? 'after' : 'before').value;
+    if (typeof v !== 'string' || v === '') return services;
+    const arn = /^arn:[^:]*:([\w-]+):/.exec(v);
+    const service = arn
+      ? arn[1]!
+      : this.input.templates && hasTemplate(v)
+        ? undefined
+        : v.endsWith('--x-s3')
+          ? 's3express'
+          : 's3';
+    return service !== undefined && services.includes(service) ? [service] : services;
+  }
+
+  /**
+   * A resource of the AWS provider that RESOURCE_TYPES does not know, with an IAM policy document
+   * (statements with an Effect, or an aws_iam_policy_document's json) in an attribute named like a
+   * policy (POLICY_ATTRIBUTE_NAME), at the top or in a block: not audited, but listed as unresolved
+   * with the reason, so that what it may grant is not left out silently.
+   */
+  protected unreadPolicies(res: TfResource): void {
+    if (!res.type.startsWith('aws_') || NOT_IAM_TYPES.has(res.type) || !res.values) return;
+    if (res.change === 'delete') return;
+    for (const segs of policyLikePaths(res.values, res.expressions)) {
+      const a = this.attr(res, segs);
+      const held = a.state === 'known' ? iamDocument(a.value) : undefined;
+      const fromData = a.refs.some((r) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`));
+      if (!held && !fromData) continue;
+      const label = segs.filter((x) => typeof x === 'string').join('.');
+      const valuePath = a.path ?? res.entryPath;
+      const rec: PolicyRecord = {
+        id: this.uniqueId(
+          `${this.path}#${res.address}#${label}`,
+          valuePath,
+          res.address,
+          `${label} appears more than once in ${res.address}; expected each name once`,
+        ),
+        path: this.path,
+        address: res.address,
+        kind: held ? policyKindOf(held) : 'resource',
+        status: 'unresolved',
+        reason: `resource type ${res.type} is not read: its ${label} holds an IAM policy document, not audited`,
+        jsonPath: formatJsonPath(valuePath),
+      };
+      if (res.change) rec.change = res.change;
+      this.atLine(valuePath, (l) => {
+        if (l !== undefined) rec.line = l;
+      });
+      this.policies.push(rec);
     }
   }
 
@@ -349,4 +413,46 @@ export class RecordAnalyzer extends DocumentAnalyzer {
       this.policies.push(rec);
     }
   }
+}
+
+/**
+ * The path of a policy attribute of RESOURCE_TYPES in `obj`: `block[].attr` is the `attr` of the one
+ * `block` block (a list of one in plans, state and `.tf`; an object or a list in a *.tf.json).
+ */
+function attributePath(attr: string, obj: Record<string, unknown> | null | undefined): JsonPath {
+  const m = /^(\w+)\[\]\.(\w+)$/.exec(attr);
+  if (!m) return [attr];
+  const block = obj?.[m[1]!];
+  return isObject(block) ? [m[1]!, m[2]!] : [m[1]!, 0, m[2]!];
+}
+
+/** Attributes named like a policy (POLICY_ATTRIBUTE_NAME): at the top (set, or configured in a plan), and in the blocks. */
+function policyLikePaths(values: Record<string, unknown>, expressions?: Record<string, unknown>): JsonPath[] {
+  const out: JsonPath[] = [];
+  const keys = new Set([...Object.keys(values), ...Object.keys(expressions ?? {})]);
+  for (const k of keys) {
+    if (POLICY_ATTRIBUTE_NAME.test(k)) {
+      out.push([k]);
+      continue;
+    }
+    const v = values[k];
+    const blocks = Array.isArray(v) ? v : [v];
+    blocks.forEach((b, i) => {
+      if (!isObject(b)) return;
+      for (const j of Object.keys(b))
+        if (POLICY_ATTRIBUTE_NAME.test(j)) out.push(Array.isArray(v) ? [k, i, j] : [k, j]);
+    });
+  }
+  return out;
+}
+
+/**
+ * The document a value holds when it is an IAM policy (some statement has an Effect): a data
+ * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
+ */
+function iamDocument(v: unknown): Record<string, unknown> | undefined {
+  if (!isObject(v) && typeof v !== 'string') return undefined;
+  const d = decodePolicyDocument(v);
+  if (!d.ok || !('Statement' in d.document)) return undefined;
+  return statementsOf(d.document).some((s) => isObject(s) && 'Effect' in s) ? d.document : undefined;
 }

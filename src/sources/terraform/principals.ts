@@ -8,7 +8,7 @@ import {
   managedPolicyByName,
   resolveManagedPolicy,
 } from '../managed-policies.js';
-import { boundedName, pushAll } from '../records.js';
+import { boundedName, boundaryOnlyReason, noteBoundaries, pushAll } from '../records.js';
 import type { TfResource } from './model.js';
 import { PRINCIPAL_TYPES, INLINE_POLICY_TARGETS, ATTACHMENTS } from './resource-types.js';
 import { hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
@@ -379,6 +379,11 @@ export class Analyzer extends RecordAnalyzer {
         }
       }
     }
+    // Permissions boundaries of roles and users: the policies they name, by the principals they bound.
+    const boundaries = new Map<string, string[]>();
+    for (const r of resources)
+      if ((r.type === 'aws_iam_role' || r.type === 'aws_iam_user') && r.change !== 'delete')
+        for (const id of this.boundaryOf(r)) boundaries.set(id, [...(boundaries.get(id) ?? []), r.address]);
     // Group memberships: users get their groups' policies.
     const memberships: [PrincipalEntry, PrincipalEntry][] = [];
     for (const r of resources) {
@@ -397,6 +402,16 @@ export class Analyzer extends RecordAnalyzer {
         ...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })),
       );
     }
+    // A boundary attached to no principal here grants nothing: listed, not audited.
+    const held = new Set([...this.principals.values()].flatMap((e) => e.record.policyIds));
+    for (const rec of this.policies) {
+      const of = boundaries.get(rec.id);
+      if (of && !held.has(rec.id)) rec.grantsNothing = boundaryOnlyReason(`of ${list(uniq(of))}`);
+    }
+    noteBoundaries(
+      this.policies,
+      [...this.principals.values()].map((e) => e.record),
+    );
     for (const e of this.principals.values()) {
       e.record.policyIds = uniq(e.record.policyIds);
       const seen = new Set<string>();
@@ -407,6 +422,24 @@ export class Analyzer extends RecordAnalyzer {
         return true;
       });
     }
+  }
+
+  /**
+   * A role's or user's `permissions_boundary`: set on its principal record as written (the ARN, or
+   * the reference when the value is not known), and the ids of the policy records it names.
+   */
+  protected boundaryOf(r: TfResource): string[] {
+    const a = this.attr(r, ['permissions_boundary'], r.values ? 'after' : 'before');
+    const v = typeof a.value === 'string' && a.value !== '' ? a.value : undefined;
+    if (v === undefined && (a.state !== 'unknown' || (a.configured !== true && a.refs.length === 0)))
+      return [];
+    const shown = a.sensitive
+      ? '(sensitive value)'
+      : v !== undefined && !(this.input.templates && hasTemplate(v))
+        ? v
+        : (a.refs[0]?.text ?? v ?? 'a value not known at plan time');
+    this.principalFor(r).record.permissionsBoundary = shown;
+    return this.policiesForArns(r, 'permissions_boundary', true).ids;
   }
 
   finish(): InputResult {

@@ -8,9 +8,15 @@ export interface ResourceType {
    * (then it holds no policy). `inline_policy[].policy` is the `policy` of each `inline_policy` block.
    * `services`: for a resource policy, the services whose actions it can grant (AWS applies a bucket
    * policy to S3 actions only, whatever its `Action` names); none where the resource does not say
-   * (a VPC endpoint's policy governs the service the endpoint is for).
+   * (a VPC endpoint's policy governs the service the endpoint is for). `servicesFrom`: the attribute
+   * naming the bucket or access point whose service, when it is known, narrows `services` to one (an
+   * access point of an S3 on Outposts bucket grants `s3-outposts` actions). `block[].attr` is the
+   * `attr` of the one `block` block (a multi-Region access point policy's `details`).
    */
-  policies?: Record<string, { kind: PolicyKind; optional?: boolean; services?: string[] }>;
+  policies?: Record<
+    string,
+    { kind: PolicyKind; optional?: boolean; services?: string[]; servicesFrom?: string }
+  >;
   /** A principal (role, user or group) that policies attach to. */
   principal?: PrincipalRecord['type'];
   /** An inline policy of a principal: the attribute naming the principal, and its type. */
@@ -18,6 +24,12 @@ export interface ResourceType {
   /** Attaches managed policies: the attribute with the policy ARN(s), and the attributes naming principals. */
   attaches?: { arn: string; targets: [string, PrincipalRecord['type']][] };
 }
+
+/**
+ * The services of an S3 access point's actions, of a bucket, an S3 on Outposts bucket or a directory
+ * bucket (S3 Express): the bucket's name or ARN, or the access point's ARN, tells which when known.
+ */
+const S3_ACCESS_POINTS = ['s3', 's3-outposts', 's3express'];
 
 /**
  * Every resource type read. The `aws_iam_policy_document` data source (`data.` key) is resolved
@@ -43,6 +55,24 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
   aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
   aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+  aws_kms_key_policy: { policies: { policy: { kind: 'resource', services: ['kms'] } } },
+  aws_kms_replica_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+  aws_kms_external_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+  aws_s3_access_point: {
+    policies: {
+      policy: { kind: 'resource', optional: true, services: S3_ACCESS_POINTS, servicesFrom: 'bucket' },
+    },
+  },
+  aws_s3control_access_point_policy: {
+    policies: { policy: { kind: 'resource', services: S3_ACCESS_POINTS, servicesFrom: 'access_point_arn' } },
+  },
+  aws_s3control_multi_region_access_point_policy: {
+    policies: { 'details[].policy': { kind: 'resource', services: ['s3'] } },
+  },
+  aws_s3control_object_lambda_access_point_policy: {
+    policies: { policy: { kind: 'resource', services: ['s3-object-lambda'] } },
+  },
+  aws_kinesis_resource_policy: { policies: { policy: { kind: 'resource', services: ['kinesis'] } } },
   aws_ecr_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
   aws_ecr_registry_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
   aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr-public'] } } },
@@ -53,6 +83,7 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
     policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
   },
   aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
+  aws_glacier_vault_lock: { policies: { policy: { kind: 'resource', services: ['glacier'] } } },
   aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
   aws_elasticsearch_domain: {
     policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
@@ -64,10 +95,16 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   aws_cloudwatch_log_resource_policy: {
     policies: { policy_document: { kind: 'resource', services: ['logs'] } },
   },
+  aws_cloudwatch_log_destination_policy: {
+    policies: { access_policy: { kind: 'resource', services: ['logs'] } },
+  },
   aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource', services: ['events'] } } },
   aws_efs_file_system_policy: { policies: { policy: { kind: 'resource', services: ['elasticfilesystem'] } } },
   aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
   aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
+  aws_api_gateway_rest_api: {
+    policies: { policy: { kind: 'resource', optional: true, services: ['execute-api'] } },
+  },
   aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
   aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
   aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
@@ -135,6 +172,28 @@ export const GRANT_SERVICES = new Map(
   ),
 );
 
+/** Resource policy attributes (`type.attribute`) -> the attribute whose bucket or access point narrows their services. */
+export const SERVICES_FROM = new Map(
+  ENTRIES.flatMap(([t, e]) =>
+    Object.entries(e.policies ?? {})
+      .filter(([, p]) => p.servicesFrom)
+      .map(([a, p]): [string, string] => [`${t}.${a}`, p.servicesFrom!]),
+  ),
+);
+
+/**
+ * Resource types of the AWS provider whose policy document is not an IAM policy: not read, and not
+ * listed as a type not read (an AWS IoT Core policy governs what devices may do, as CloudFormation's
+ * AWS::IoT::Policy, cloudformation/types.ts NOT_IAM).
+ */
+export const NOT_IAM_TYPES = new Set(['aws_iot_policy']);
+
+/**
+ * Attribute names that may hold a policy document (`policy`, `access_policy`, `policy_document`): on
+ * a resource type not in RESOURCE_TYPES, one that holds an IAM policy document is listed as not read.
+ */
+export const POLICY_ATTRIBUTE_NAME = /(^|_)policy(_document)?$/;
+
 /** Principal resource types. */
 export const PRINCIPAL_TYPES: Record<string, PrincipalRecord['type']> = Object.fromEntries(
   ENTRIES.filter(([, e]) => e.principal).map(([t, e]) => [t, e.principal!]),
@@ -167,4 +226,7 @@ export const NAME_ATTRIBUTES = [
   'resource_arn',
   'domain',
   'vpc_endpoint_id',
+  'access_point_arn',
+  'destination_name',
+  'key_id',
 ];

@@ -1,0 +1,229 @@
+// Permissions boundaries: a policy used only as one grants nothing (listed as not audited, with the
+// reason), and the findings of a principal with one say that it may be granted less (the boundary
+// is not intersected). A review found a boundary reported as an excess grant and a bounded role's
+// CRITICAL findings told as exact, from an authorization-details export; Terraform's
+// permissions_boundary was not read at all.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { initHcl } from '../../src/sources/hcl/index.js';
+import type { Report } from '../../src/core/types.js';
+
+const NOW = new Date('2026-11-22T00:00:00Z');
+const doc = (Action: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action, Resource: '*' }],
+});
+const BASE = doc('sts:GetCallerIdentity');
+const q = (d: unknown) => encodeURIComponent(JSON.stringify(d));
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'iba-boundary-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+async function audit(path: string, text: string): Promise<Report> {
+  const root = repo({ [`in/${path}`]: text, 'base.json': JSON.stringify(BASE) });
+  return runAudit({ root, paths: ['in'], baseline: 'base.json', now: NOW });
+}
+
+const policy = (r: Report, address: string) => r.policies.find((p) => p.address === address);
+const findingsOf = (r: Report, id: RegExp) => r.findings.filter((f) => id.test(f.policy));
+
+beforeAll(async () => {
+  await initHcl();
+});
+
+describe('an authorization-details export (the reviewer’s input)', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/bounded';
+  const BOUNDARY = 'arn:aws:iam::123456789012:policy/boundary';
+  const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+  const details = {
+    UserDetailList: [
+      {
+        UserName: 'Alice',
+        Arn: 'arn:aws:iam::123456789012:user/Alice',
+        GroupList: ['Admins'],
+        AttachedManagedPolicies: [],
+        UserPolicyList: [],
+      },
+    ],
+    GroupDetailList: [
+      {
+        GroupName: 'Admins',
+        Arn: 'arn:aws:iam::123456789012:group/Admins',
+        GroupPolicyList: [],
+        AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: ADMIN }],
+      },
+    ],
+    RoleDetailList: [
+      {
+        RoleName: 'bounded',
+        Arn: ROLE,
+        RolePolicyList: [{ PolicyName: 'inl', PolicyDocument: q(doc('iam:*')) }],
+        AttachedManagedPolicies: [
+          { PolicyName: 'AdministratorAccess', PolicyArn: ADMIN },
+          { PolicyName: 'cust', PolicyArn: 'arn:aws:iam::123456789012:policy/cust' },
+        ],
+        PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: BOUNDARY },
+      },
+    ],
+    Policies: [
+      {
+        PolicyName: 'cust',
+        Arn: 'arn:aws:iam::123456789012:policy/cust',
+        DefaultVersionId: 'v1',
+        AttachmentCount: 1,
+        PermissionsBoundaryUsageCount: 0,
+        PolicyVersionList: [{ Document: q(doc('s3:GetObject')), VersionId: 'v1', IsDefaultVersion: true }],
+      },
+      {
+        PolicyName: 'boundary',
+        Arn: BOUNDARY,
+        DefaultVersionId: 'v1',
+        AttachmentCount: 0,
+        PermissionsBoundaryUsageCount: 1,
+        PolicyVersionList: [{ Document: q(doc('s3:GetObject')), VersionId: 'v1', IsDefaultVersion: true }],
+      },
+    ],
+  };
+
+  it('lists the boundary as not audited, and marks what only the bounded role holds as approximate', async () => {
+    const r = await audit('authz.json', JSON.stringify(details, null, 2));
+    expect(policy(r, BOUNDARY)).toMatchObject({
+      status: 'not-matched',
+      reason: expect.stringMatching(
+        /^a permissions boundary \(of arn:aws:iam::123456789012:role\/bounded\).*grants nothing/,
+      ),
+    });
+    expect(findingsOf(r, /policy\/boundary$/)).toEqual([]);
+    const note = `${ROLE} has a permissions boundary (${BOUNDARY}) that further limits what its policies grant it; not intersected here, so it may be granted less than told`;
+    // The role's inline policy and the customer policy only it holds: approximate, naming the boundary.
+    for (const id of [/inline_policy\[inl\]$/, /policy\/cust$/]) {
+      const fs = findingsOf(r, id);
+      expect(fs.length).toBeGreaterThan(0);
+      for (const f of fs) expect(f.approximate).toContain(note);
+    }
+    // AdministratorAccess is also the Admins group's (Alice's), without a boundary: exact.
+    const admin = findingsOf(r, /AdministratorAccess$/);
+    expect(admin.length).toBeGreaterThan(0);
+    for (const f of admin) expect(f.approximate).toBeUndefined();
+  });
+
+  it('keeps auditing a boundary that is also attached as a policy', async () => {
+    const both = structuredClone(details);
+    both.Policies[1]!.AttachmentCount = 1;
+    both.UserDetailList[0]!.AttachedManagedPolicies = [
+      { PolicyName: 'boundary', PolicyArn: BOUNDARY },
+    ] as never[];
+    const r = await audit('authz.json', JSON.stringify(both));
+    expect(policy(r, BOUNDARY)!.status).toBe('audited');
+    expect(findingsOf(r, /policy\/boundary$/).length).toBeGreaterThan(0);
+  });
+});
+
+describe("Terraform's permissions_boundary", () => {
+  const policyJson = (action: string) => JSON.stringify(doc(action));
+  const TFJSON = JSON.stringify({
+    resource: {
+      aws_iam_policy: {
+        boundary: { name: 'boundary', policy: policyJson('s3:GetObject') },
+      },
+      aws_iam_role: {
+        bounded: {
+          name: 'bounded',
+          assume_role_policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+            ],
+          }),
+          permissions_boundary: '${aws_iam_policy.boundary.arn}',
+        },
+      },
+      aws_iam_role_policy: { inl: { role: '${aws_iam_role.bounded.id}', policy: policyJson('iam:*') } },
+    },
+  });
+  const PLAN = JSON.stringify({
+    format_version: '1.2',
+    resource_changes: [
+      {
+        address: 'aws_iam_policy.boundary',
+        mode: 'managed',
+        type: 'aws_iam_policy',
+        name: 'boundary',
+        change: {
+          actions: ['create'],
+          before: null,
+          after: { name: 'boundary', policy: policyJson('s3:GetObject') },
+        },
+      },
+      {
+        address: 'aws_iam_role.bounded',
+        mode: 'managed',
+        type: 'aws_iam_role',
+        name: 'bounded',
+        change: {
+          actions: ['create'],
+          before: null,
+          after: {
+            name: 'bounded',
+            assume_role_policy: '{}',
+            permissions_boundary: 'arn:aws:iam::123456789012:policy/boundary',
+          },
+        },
+      },
+      {
+        address: 'aws_iam_role_policy.inl',
+        mode: 'managed',
+        type: 'aws_iam_role_policy',
+        name: 'inl',
+        change: {
+          actions: ['create'],
+          before: null,
+          after: { name: 'inl', role: 'bounded', policy: policyJson('iam:*') },
+        },
+      },
+    ],
+  });
+  const TF = [
+    'resource "aws_iam_policy" "boundary" {',
+    '  name   = "boundary"',
+    '  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })',
+    '}',
+    'resource "aws_iam_role" "bounded" {',
+    '  name                 = "bounded"',
+    '  assume_role_policy   = "{}"',
+    '  permissions_boundary = aws_iam_policy.boundary.arn',
+    '}',
+    'resource "aws_iam_role_policy" "inl" {',
+    '  role   = aws_iam_role.bounded.id',
+    '  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }] })',
+    '}',
+    '',
+  ].join('\n');
+
+  it.each([
+    ['a *.tf.json', 'main.tf.json', TFJSON, 'aws_iam_policy.boundary.arn'],
+    ['a plan', 'plan.json', PLAN, 'arn:aws:iam::123456789012:policy/boundary'],
+    ['a .tf module', 'main.tf', TF, 'aws_iam_policy.boundary.arn'],
+  ])('reads it from %s', async (_, path, text, shown) => {
+    const r = await audit(path, text);
+    expect(policy(r, 'aws_iam_policy.boundary')).toMatchObject({
+      status: 'not-matched',
+      reason: expect.stringMatching(/^a permissions boundary \(of aws_iam_role\.bounded\).*grants nothing/),
+    });
+    expect(findingsOf(r, /aws_iam_policy\.boundary$/)).toEqual([]);
+    const fs = findingsOf(r, /aws_iam_role_policy\.inl$/);
+    expect(fs.length).toBeGreaterThan(0);
+    for (const f of fs)
+      expect(f.approximate).toContain(
+        `aws_iam_role.bounded has a permissions boundary (${shown}) that further limits what its policies grant it; not intersected here, so it may be granted less than told`,
+      );
+  });
+});
