@@ -3,12 +3,13 @@
 import type { InputResult, SourceFile } from '../core/types.js';
 import { isObject, type SourceParser } from './parser.js';
 import { analyzeTerraform, walkModules, type PendingError, type TfResource } from './terraform/index.js';
-import { crashed, resourceFromValues } from './tf-plan.js';
+import { crashed, formatVersionError, resourceFromValues } from './tf-plan.js';
 
+/** A state's top-level keys, with a format_version of any type (see isTerraformPlan). */
 export function isTerraformState(json: unknown): boolean {
   return (
     isObject(json) &&
-    typeof json.format_version === 'string' &&
+    'format_version' in json &&
     'values' in json &&
     !('planned_values' in json) &&
     !('resource_changes' in json)
@@ -17,6 +18,8 @@ export function isTerraformState(json: unknown): boolean {
 
 function parseState(file: SourceFile, json: unknown): InputResult {
   const errors: PendingError[] = [];
+  const format = isObject(json) ? formatVersionError(file, 'terraform-state', json) : undefined;
+  if (format) return format;
   if (!isObject(json) || !(json.values === null || isObject(json.values))) {
     const reason =
       'a Terraform state must be a JSON object whose values is an object; expected the JSON that `terraform show -json` writes for a state: regenerate it';
