@@ -46,8 +46,17 @@ export function formatVersionError(
   json: Record<string, unknown>,
 ): InputResult | undefined {
   const reason = formatVersionProblem(json.format_version);
-  if (reason === undefined) return undefined;
-  const at: JsonPath = ['format_version'];
+  return reason === undefined ? undefined : inputErrorAt(file, kind, json, ['format_version'], reason);
+}
+
+/** An input in error for one reason, given at the line of the value at `at` in the file's JSON. */
+export function inputErrorAt(
+  file: SourceFile,
+  kind: InputResult['kind'],
+  json: unknown,
+  at: JsonPath,
+  reason: string,
+): InputResult {
   const [line] = locateLines(file.text, [at], json, file.oneLine);
   return {
     path: file.path,
@@ -259,7 +268,8 @@ export const terraformPlanParser: SourceParser = {
 
 const EXPECTED: Partial<Record<InputResult['kind'], string>> = {
   'terraform-plan': 'the JSON that `terraform show -json PLANFILE` writes',
-  'terraform-state': 'the JSON that `terraform show -json` writes for a state',
+  'terraform-state':
+    'a Terraform state (terraform.tfstate, or the JSON that `terraform show -json` writes for a state)',
   'terraform-json': 'a Terraform JSON configuration (*.tf.json)',
   'terraform-hcl': 'a Terraform configuration (*.tf)',
   'authorization-details': 'the JSON that `aws iam get-account-authorization-details` writes',

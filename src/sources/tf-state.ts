@@ -1,9 +1,11 @@
-// `terraform show -json` of a state: values.root_module and its child modules. No configuration,
-// so principals are linked by the names and ARNs in the values.
+// `terraform show -json` of a state: values.root_module and its child modules; a raw state file
+// (terraform.tfstate) is read by tf-raw-state.ts into the same resources. No configuration, so
+// principals are linked by the names and ARNs in the values.
 import type { InputResult, SourceFile } from '../core/types.js';
 import { isObject, type SourceParser } from './parser.js';
 import { analyzeTerraform, walkModules, type PendingError, type TfResource } from './terraform/index.js';
 import { crashed, formatVersionError, resourceFromValues } from './tf-plan.js';
+import { isRawTerraformState, parseRawState } from './tf-raw-state.js';
 
 /** A state's top-level keys, with a format_version of any type (see isTerraformPlan). */
 export function isTerraformState(json: unknown): boolean {
@@ -70,10 +72,10 @@ function parseState(file: SourceFile, json: unknown): InputResult {
 export const terraformStateParser: SourceParser = {
   kind: 'terraform-state',
   linesFromValue: true,
-  detect: (json) => isTerraformState(json),
+  detect: (json) => isTerraformState(json) || isRawTerraformState(json),
   parse(file, json) {
     try {
-      return parseState(file, json);
+      return isObject(json) && isRawTerraformState(json) ? parseRawState(file, json) : parseState(file, json);
     } catch (e) {
       return crashed(file, 'terraform-state', e);
     }
