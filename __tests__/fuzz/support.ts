@@ -605,13 +605,70 @@ export const terraformPlan: fc.Arbitrary<unknown> = recordOf({
   ),
 }).map((p) => ({ format_version: '1.2', ...p, resource_changes: p.resource_changes ?? [] }));
 
-export const terraformState: fc.Arbitrary<unknown> = recordOf(
+const shownState: fc.Arbitrary<unknown> = recordOf(
   {
     format_version: fc.constantFrom('1.0'),
     values: rarelyWrong(recordOf({ root_module: moduleValues }, ['root_module'])),
   },
   ['values'],
 ).map((s) => ({ format_version: '1.0', values: s.values ?? null, ...s }));
+
+/** A step of a raw state's sensitive_attributes path, as Terraform writes it or not. */
+const sensitiveStep = fc.oneof(
+  fc.record({
+    type: fc.constant('get_attr'),
+    value: fc.oneof(fc.constantFrom('policy', 'inline_policy', 'name', '__proto__'), hostileString),
+  }),
+  fc.record({
+    type: fc.constant('index'),
+    value: fc.record({
+      value: fc.oneof(fc.nat(3), fc.constant(1e9), hostileString, anyJson),
+      type: fc.oneof(fc.constantFrom('number', 'string'), anyJson),
+    }),
+  }),
+  anyJson,
+);
+
+/** A raw state file (terraform.tfstate), format version 4 (rarely another). */
+const rawState: fc.Arbitrary<unknown> = recordOf(
+  {
+    version: rarelyWrong(fc.constant(4)),
+    resources: rarelyWrong(
+      fc.array(
+        recordOf(
+          {
+            module: maybe(fc.oneof(fc.constantFrom('module.m', 'module.m["a"].module.n'), hostileString)),
+            mode: rarelyWrong(fc.constantFrom('managed', 'data')),
+            type: tfType,
+            name: tfName,
+            instances: rarelyWrong(
+              fc.array(
+                recordOf({
+                  index_key: maybe(fc.oneof(fc.nat(3), tfName)),
+                  attributes: rarelyWrong(tfValues),
+                  sensitive_attributes: maybe(
+                    fc.array(fc.array(sensitiveStep, { maxLength: 3 }), { maxLength: 2 }),
+                  ),
+                  // Rarely (undefined is left out of the text).
+                  deposed: fc.oneof(
+                    { weight: 6, arbitrary: fc.constant(undefined) },
+                    { weight: 1, arbitrary: fc.constant('00000001') },
+                  ),
+                }),
+                { maxLength: 2 },
+              ),
+            ),
+          },
+          ['mode', 'type', 'name', 'instances'],
+        ),
+        { maxLength: 4 },
+      ),
+    ),
+  },
+  ['version', 'resources'],
+).map((s) => ({ terraform_version: '1.6.6', lineage: '5c1d7a0e', ...s }));
+
+export const terraformState: fc.Arbitrary<unknown> = fc.oneof(shownState, rawState);
 
 export const terraformJson: fc.Arbitrary<unknown> = recordOf({
   resource: maybe(

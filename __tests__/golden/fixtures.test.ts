@@ -55,13 +55,13 @@ function walk(dir: string): string[] {
 }
 
 /**
- * Every JSON file under __tests__/fixtures/ on its own (root: its folder, so the report names it by
+ * Every JSON (and raw Terraform state) file under __tests__/fixtures/ on its own (root: its folder, so the report names it by
  * its file name alone), and examples/demo-repo as one repository.
  */
 function cases(): Case[] {
   const fixtures = join(REPO, '__tests__/fixtures');
   const out: Case[] = walk(fixtures)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => /\.(json|tfstate)$/.test(f))
     .map((f) => {
       const name = posix(relative(join(REPO, '__tests__'), f));
       const c: Case = { name, root: dirname(f), paths: [f.slice(dirname(f).length + 1)] };

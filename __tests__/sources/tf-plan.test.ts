@@ -3,6 +3,7 @@ import { resolveManagedPolicy } from '../../src/sources/managed-policies.js';
 import { terraformJsonParser } from '../../src/sources/tf-json.js';
 import { isTerraformPlan, terraformPlanParser } from '../../src/sources/tf-plan.js';
 import { terraformStateParser } from '../../src/sources/tf-state.js';
+import { parseSource } from '../../src/sources/index.js';
 import type { InputResult, PolicyRecord } from '../../src/core/types.js';
 
 const DIR = new URL('../fixtures/tf-plan/', import.meta.url);
@@ -375,6 +376,40 @@ describe('plan shapes', () => {
     expect(isTerraformPlan({ format_version: '1.0', values: {} })).toBe(false);
     expect(isTerraformPlan({ planned_values: {} })).toBe(false);
     expect(isTerraformPlan([])).toBe(false);
+  });
+
+  it('a plan or state whose format_version is not a string, or not of major version 0 or 1, is an input in error', () => {
+    // The awslabs fixture (format 1.2) as the reviewer found it: format_version a number, and "2.0".
+    const { text } = load('awslabs-tipv__identity_policies__test_plan.json');
+    const withFormat = (
+      v: unknown,
+      obj: Record<string, unknown> = JSON.parse(text) as Record<string, unknown>,
+    ) =>
+      parseSource({ path: 'plan.json', text: JSON.stringify({ ...obj, format_version: v }, null, 2) }).result;
+    for (const [v, said] of [
+      [1.2, 'format_version is 1.2 (a number), not a string'],
+      [null, 'format_version is null (null), not a string'],
+      ['2.0', 'format_version is "2.0", not a version of Terraform\'s JSON output format this tool reads'],
+      ['v1.2', 'format_version is "v1.2", not a version'],
+    ] as const) {
+      const r = withFormat(v);
+      expect(r).toMatchObject({ kind: 'terraform-plan', status: 'error', policies: [] });
+      expect(r.reason).toContain(said);
+      expect(r.errors).toEqual([
+        { path: 'plan.json', line: 2, jsonPath: '$.format_version', message: r.reason },
+      ]);
+    }
+    for (const v of ['1.2', '0.1', '1.10', '1']) expect(withFormat(v)).toMatchObject({ status: 'audited' });
+    const state = withFormat('2.0', { values: { root_module: {} } });
+    expect(state).toMatchObject({
+      kind: 'terraform-state',
+      status: 'error',
+      errors: [{ jsonPath: '$.format_version' }],
+    });
+    expect(withFormat(1, { values: { root_module: {} } })).toMatchObject({
+      kind: 'terraform-state',
+      status: 'error',
+    });
   });
 
   it('falls back to planned_values (modules, a root without resources) when there is no change entry', () => {

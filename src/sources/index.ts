@@ -93,7 +93,7 @@ function classify(file: SourceFile, explicit: boolean, release: boolean): Loaded
       kind: 'unknown',
       status: tries ? 'error' : 'skipped',
       reason: tries
-        ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
+        ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json, or a terraform.tfstate file), a *.tf.json file or an authorization-details export: fix the syntax there`
         : /\.(json|tfstate)$/i.test(file.path)
           ? 'not valid JSON, and nothing in it looks like an IAM policy or a Terraform or AWS export'
           : 'not a JSON file',

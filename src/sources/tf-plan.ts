@@ -1,8 +1,8 @@
 // `terraform show -json` of a plan: resource_changes (before/after/after_unknown) first, then
 // planned_values and prior_state for what has no change entry; configuration for references.
 import type { InputResult, SourceFile } from '../core/types.js';
-import type { JsonPath } from '../core/json-lines.js';
-import { preview } from '../policy/document.js';
+import { formatJsonPath, locateLines, type JsonPath } from '../core/json-lines.js';
+import { preview, typeName } from '../policy/document.js';
 import { isObject, type SourceParser } from './parser.js';
 import {
   analyzeTerraform,
@@ -16,12 +16,56 @@ import {
   type TfResource,
 } from './terraform/index.js';
 
+/**
+ * A plan's top-level keys, with a format_version of any type: one that is not a format this tool
+ * reads makes the plan an input in error (formatVersionError), never a file skipped as not a plan.
+ */
 export function isTerraformPlan(json: unknown): boolean {
   return (
-    isObject(json) &&
-    typeof json.format_version === 'string' &&
-    ('planned_values' in json || 'resource_changes' in json)
+    isObject(json) && 'format_version' in json && ('planned_values' in json || 'resource_changes' in json)
   );
+}
+
+/**
+ * What is wrong with the format_version of `terraform show -json` output, if anything. Terraform
+ * writes a string ("1.2"); a major version other than 0 or 1 is a format this tool does not know, in
+ * which a field may mean something else (Terraform's JSON output format says a new major version may
+ * break its consumers), so it is not read as if it were the one known here.
+ */
+export function formatVersionProblem(v: unknown): string | undefined {
+  if (typeof v !== 'string')
+    return `format_version is ${preview(v, 60)} (${typeName(v)}), not a string; expected a string such as "1.2", as \`terraform show -json\` writes it: regenerate the file`;
+  if (/^[01](?:\.\d+)*$/.test(v)) return undefined;
+  return `format_version is ${preview(v, 60)}, not a version of Terraform's JSON output format this tool reads (major version 0 or 1; a new major version may change what its fields mean): regenerate the file with a Terraform version that writes format 1.x, or report the new format`;
+}
+
+/** The input in error when its format_version is not one this tool reads (formatVersionProblem), at its line. */
+export function formatVersionError(
+  file: SourceFile,
+  kind: InputResult['kind'],
+  json: Record<string, unknown>,
+): InputResult | undefined {
+  const reason = formatVersionProblem(json.format_version);
+  return reason === undefined ? undefined : inputErrorAt(file, kind, json, ['format_version'], reason);
+}
+
+/** An input in error for one reason, given at the line of the value at `at` in the file's JSON. */
+export function inputErrorAt(
+  file: SourceFile,
+  kind: InputResult['kind'],
+  json: unknown,
+  at: JsonPath,
+  reason: string,
+): InputResult {
+  const [line] = locateLines(file.text, [at], json, file.oneLine);
+  return {
+    path: file.path,
+    kind,
+    status: 'error',
+    reason,
+    policies: [],
+    errors: [{ path: file.path, line, jsonPath: formatJsonPath(at), message: reason }],
+  };
 }
 
 /** A resource entry of planned_values / prior_state / state values as a TfResource (undefined when unusable). */
@@ -72,6 +116,8 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
     return fail(
       'a Terraform plan must be a JSON object; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it',
     );
+  const format = formatVersionError(file, 'terraform-plan', json);
+  if (format) return format;
   const rc = json.resource_changes;
   const pv = json.planned_values;
   const pvRoot = isObject(pv) ? pv.root_module : undefined;
@@ -222,7 +268,8 @@ export const terraformPlanParser: SourceParser = {
 
 const EXPECTED: Partial<Record<InputResult['kind'], string>> = {
   'terraform-plan': 'the JSON that `terraform show -json PLANFILE` writes',
-  'terraform-state': 'the JSON that `terraform show -json` writes for a state',
+  'terraform-state':
+    'a Terraform state (terraform.tfstate, or the JSON that `terraform show -json` writes for a state)',
   'terraform-json': 'a Terraform JSON configuration (*.tf.json)',
   'terraform-hcl': 'a Terraform configuration (*.tf)',
   'authorization-details': 'the JSON that `aws iam get-account-authorization-details` writes',
