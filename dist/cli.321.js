@@ -2889,8 +2889,8 @@ function discover(root, paths) {
     return { files, missing, unreadable, skipped, notes };
 }
 
-// EXTERNAL MODULE: ./src/sources/index.ts + 16 modules
-var sources = __webpack_require__(6398);
+// EXTERNAL MODULE: ./src/sources/index.ts + 17 modules
+var sources = __webpack_require__(3989);
 // EXTERNAL MODULE: ./src/sources/hcl/index.ts + 6 modules
 var sources_hcl = __webpack_require__(4118);
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
@@ -6344,6 +6344,10 @@ class Auditor {
                 if (p.record.approximate)
                     approximate.push(...p.record.approximate);
             }
+            // (a principal's permissions boundary limits what all its policies grant it)
+            const bounded = principal ? (0,records/* boundaryNote */.dJ)(principal) : undefined;
+            if (bounded !== undefined)
+                approximate.push(bounded);
             const kind = members.length === 0
                 ? undefined
                 : members.some((m) => m.record.kind === 'resource')
@@ -7565,9 +7569,15 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     const plan = { assignments: [], notAudited: new Map() };
     /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
     const closer = new Map();
-    const auditable = [...prepared.values()].filter((p) => p.record.status === 'resolved' && p.doc);
+    // A policy that grants nothing where it is used (a permissions boundary only): listed with why,
+    // neither audited nor counted among the policies that could not be read.
+    for (const p of prepared.values())
+        if (p.record.grantsNothing !== undefined)
+            plan.notAudited.set(p.record.id, { status: 'not-matched', reason: p.record.grantsNothing });
+    const grants = [...prepared.values()].filter((p) => p.record.grantsNothing === undefined);
+    const auditable = grants.filter((p) => p.record.status === 'resolved' && p.doc);
     // Policies that could not be read: those an audit would hold make its missing permissions unsure.
-    const unreadable = [...prepared.values()].filter((p) => !(p.record.status === 'resolved' && p.doc));
+    const unreadable = grants.filter((p) => !(p.record.status === 'resolved' && p.doc));
     const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
     if (baselineSpec) {
         const { baseline, sets } = (0,resolve/* resolveBaselineSpec */.Z7)(baselineSpec, readFile, baselines);
@@ -18201,10 +18211,8 @@ function modeOf(ev) {
     return (path, inherited) => {
         if (path.length === 1 && typeof path[0] === 'string' && Object.hasOwn(table, path[0]))
             return 'policy';
-        if (path.length === 3 &&
-            path[0] === 'inline_policy' &&
-            path[2] === 'policy' &&
-            Object.hasOwn(table, 'inline_policy[].policy'))
+        // (`block[].attr`: an attribute of a block, an aws_iam_role's inline_policy's policy)
+        if (path.length === 3 && Object.hasOwn(table, `${String(path[0])}[].${String(path[2])}`))
             return 'policy';
         return inherited;
     };
@@ -20882,7 +20890,7 @@ function fromPlain(v, depth = 0) {
 
 /***/ }),
 
-/***/ 6398:
+/***/ 3989:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -20915,10 +20923,43 @@ var terraform = __webpack_require__(4713);
 
 
 
+
+/**
+ * A plan's top-level keys, with a format_version of any type: one that is not a format this tool
+ * reads makes the plan an input in error (formatVersionError), never a file skipped as not a plan.
+ */
 function isTerraformPlan(json) {
-    return ((0,json_lines/* isObject */.Gv)(json) &&
-        typeof json.format_version === 'string' &&
-        ('planned_values' in json || 'resource_changes' in json));
+    return ((0,json_lines/* isObject */.Gv)(json) && 'format_version' in json && ('planned_values' in json || 'resource_changes' in json));
+}
+/**
+ * What is wrong with the format_version of `terraform show -json` output, if anything. Terraform
+ * writes a string ("1.2"); a major version other than 0 or 1 is a format this tool does not know, in
+ * which a field may mean something else (Terraform's JSON output format says a new major version may
+ * break its consumers), so it is not read as if it were the one known here.
+ */
+function formatVersionProblem(v) {
+    if (typeof v !== 'string')
+        return `format_version is ${(0,policy_document/* preview */.VH)(v, 60)} (${(0,policy_document/* typeName */.go)(v)}), not a string; expected a string such as "1.2", as \`terraform show -json\` writes it: regenerate the file`;
+    if (/^[01](?:\.\d+)*$/.test(v))
+        return undefined;
+    return `format_version is ${(0,policy_document/* preview */.VH)(v, 60)}, not a version of Terraform's JSON output format this tool reads (major version 0 or 1; a new major version may change what its fields mean): regenerate the file with a Terraform version that writes format 1.x, or report the new format`;
+}
+/** The input in error when its format_version is not one this tool reads (formatVersionProblem), at its line. */
+function formatVersionError(file, kind, json) {
+    const reason = formatVersionProblem(json.format_version);
+    return reason === undefined ? undefined : inputErrorAt(file, kind, json, ['format_version'], reason);
+}
+/** An input in error for one reason, given at the line of the value at `at` in the file's JSON. */
+function inputErrorAt(file, kind, json, at, reason) {
+    const [line] = (0,json_lines/* locateLines */.AU)(file.text, [at], json, file.oneLine);
+    return {
+        path: file.path,
+        kind,
+        status: 'error',
+        reason,
+        policies: [],
+        errors: [{ path: file.path, line, jsonPath: (0,json_lines/* formatJsonPath */.pB)(at), message: reason }],
+    };
 }
 /** A resource entry of planned_values / prior_state / state values as a TfResource (undefined when unusable). */
 function resourceFromValues(r, path, moduleAddress, onError) {
@@ -20963,6 +21004,9 @@ function parsePlan(file, json) {
     });
     if (!(0,json_lines/* isObject */.Gv)(json))
         return fail('a Terraform plan must be a JSON object; expected the JSON that `terraform show -json PLANFILE` writes: regenerate it');
+    const format = formatVersionError(file, 'terraform-plan', json);
+    if (format)
+        return format;
     const rc = json.resource_changes;
     const pv = json.planned_values;
     const pvRoot = (0,json_lines/* isObject */.Gv)(pv) ? pv.root_module : undefined;
@@ -21108,7 +21152,7 @@ const terraformPlanParser = {
 };
 const EXPECTED = {
     'terraform-plan': 'the JSON that `terraform show -json PLANFILE` writes',
-    'terraform-state': 'the JSON that `terraform show -json` writes for a state',
+    'terraform-state': 'a Terraform state (terraform.tfstate, or the JSON that `terraform show -json` writes for a state)',
     'terraform-json': 'a Terraform JSON configuration (*.tf.json)',
     'terraform-hcl': 'a Terraform configuration (*.tf)',
     'authorization-details': 'the JSON that `aws iam get-account-authorization-details` writes',
@@ -21249,6 +21293,8 @@ function parseAuthDetails(file, json) {
     };
     // Managed policies, each with its default version.
     const byArn = new Map();
+    /** Policies whose counts say they are used as a permissions boundary and attached to none. */
+    const boundaryOnly = new Map();
     list('Policies').forEach((p, i) => {
         const pp = ['Policies', i];
         if (!(0,json_lines/* isObject */.Gv)(p) || typeof p.Arn !== 'string') {
@@ -21261,6 +21307,10 @@ function parseAuthDetails(file, json) {
             return;
         }
         const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
+        if (p.AttachmentCount === 0 &&
+            typeof p.PermissionsBoundaryUsageCount === 'number' &&
+            p.PermissionsBoundaryUsageCount > 0)
+            boundaryOnly.set(arn, p.PermissionsBoundaryUsageCount);
         const versions = Array.isArray(p.PolicyVersionList) ? p.PolicyVersionList : [];
         let vi = versions.findIndex((v) => (0,json_lines/* isObject */.Gv)(v) && v.IsDefaultVersion === true);
         if (vi < 0 && typeof p.DefaultVersionId === 'string')
@@ -21356,6 +21406,19 @@ function parseAuthDetails(file, json) {
             pr.policyIds.push(rec.id);
         });
     };
+    /** A role's or user's PermissionsBoundary: its ARN, as the principal's note names it. */
+    const boundary = (pr, e, base) => {
+        const b = e.PermissionsBoundary;
+        if (b === undefined)
+            return;
+        if (!(0,json_lines/* isObject */.Gv)(b) || typeof b.PermissionsBoundaryArn !== 'string') {
+            // (not read, yet there: the principal's findings still say it may be granted less)
+            pr.permissionsBoundary = 'not read';
+            error([...base, 'PermissionsBoundary'], `PermissionsBoundary has no PermissionsBoundaryArn; ${AD_EXPECTED}`, pr.id);
+            return;
+        }
+        pr.permissionsBoundary = (0,records/* boundedName */.lC)(b.PermissionsBoundaryArn, MAX_ARN_LENGTH);
+    };
     const groupsByName = new Map();
     const principal = (type, entry, ep, nameKey) => {
         if (!(0,json_lines/* isObject */.Gv)(entry)) {
@@ -21403,6 +21466,7 @@ function parseAuthDetails(file, json) {
         }
         inline(pr, e.RolePolicyList, ['RoleDetailList', i, 'RolePolicyList'], 'RolePolicyList');
         attached(pr, e.AttachedManagedPolicies, ['RoleDetailList', i, 'AttachedManagedPolicies']);
+        boundary(pr, e, ['RoleDetailList', i]);
     });
     list('UserDetailList').forEach((u, i) => {
         const got = principal('user', u, ['UserDetailList', i], 'UserName');
@@ -21411,6 +21475,7 @@ function parseAuthDetails(file, json) {
         const [pr, e] = got;
         inline(pr, e.UserPolicyList, ['UserDetailList', i, 'UserPolicyList'], 'UserPolicyList');
         attached(pr, e.AttachedManagedPolicies, ['UserDetailList', i, 'AttachedManagedPolicies']);
+        boundary(pr, e, ['UserDetailList', i]);
         if (e.GroupList !== undefined && !Array.isArray(e.GroupList))
             error(['UserDetailList', i, 'GroupList'], `GroupList is not an array, got ${(0,policy_document/* typeName */.go)(e.GroupList)}; expected a list of group names: export the details again`, pr.id);
         for (const gname of Array.isArray(e.GroupList) ? e.GroupList : []) {
@@ -21434,6 +21499,21 @@ function parseAuthDetails(file, json) {
     });
     for (const pr of principals)
         pr.policyIds = [...new Set(pr.policyIds)];
+    // A policy used only as a permissions boundary (its counts say so; or, without counts, the
+    // boundary of a principal here and attached to none here) grants nothing: listed, not audited.
+    const held = new Set(principals.flatMap((pr) => pr.policyIds));
+    const boundedBy = new Map();
+    for (const pr of principals)
+        if (pr.permissionsBoundary !== undefined)
+            boundedBy.set(pr.permissionsBoundary, [...(boundedBy.get(pr.permissionsBoundary) ?? []), pr.id]);
+    for (const [arn, rec] of byArn) {
+        const uses = boundaryOnly.get(arn);
+        const of = boundedBy.get(arn);
+        if (held.has(rec.id) || (uses === undefined && (of === undefined || hasCounts(json, arn))))
+            continue;
+        rec.grantsNothing = (0,records/* boundaryOnlyReason */.NK)(of ? `of ${of.join(', ')}` : `PermissionsBoundaryUsageCount ${uses}, AttachmentCount 0`);
+    }
+    (0,records/* noteBoundaries */.z6)(policies, principals);
     const lines = (0,json_lines/* locateLines */.AU)(file.text, linePaths, json, file.oneLine);
     setters.forEach((s, i) => s(lines[i]));
     for (const f of post)
@@ -21449,6 +21529,11 @@ function parseAuthDetails(file, json) {
     if (policies.length === 0)
         result.reason = 'no IAM policies in this file';
     return (0,records/* boundDocuments */.HU)(result);
+}
+/** Whether the export gives the policy's AttachmentCount (then it, not this file's principals, says whether it is attached). */
+function hasCounts(json, arn) {
+    const list = Array.isArray(json.Policies) ? json.Policies : [];
+    return list.some((p) => (0,json_lines/* isObject */.Gv)(p) && p.Arn === arn && typeof p.AttachmentCount === 'number');
 }
 const authorizationDetailsParser = {
     kind: 'authorization-details',
@@ -26290,19 +26375,319 @@ const terraformJsonParser = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/sources/tf-raw-state.ts
+
+
+
+
+/** The state format version read here (Terraform's statefile version4.go). */
+const RAW_STATE_VERSION = 4;
+const tf_raw_state_EXPECTED = 'expected a Terraform state file as Terraform writes it (`terraform state pull`, terraform.tfstate)';
+/**
+ * A raw state's top-level keys: `version` with `terraform_version` or `lineage`, and `resources`
+ * (format 4) or `modules` (formats 1 to 3). No format_version: that is `terraform show -json`.
+ */
+function isRawTerraformState(json) {
+    return ((0,json_lines/* isObject */.Gv)(json) &&
+        !('format_version' in json) &&
+        'version' in json &&
+        ('terraform_version' in json || 'lineage' in json) &&
+        ('resources' in json || 'modules' in json));
+}
+function parseRawState(file, json) {
+    const why = versionProblem(json.version);
+    if (why)
+        return inputErrorAt(file, 'terraform-state', json, ['version'], why);
+    const errors = [];
+    return (0,terraform/* analyzeTerraform */.jv)({
+        file,
+        kind: 'terraform-state',
+        templates: false,
+        resources: rawStateResources(json.resources, (e) => errors.push(e)),
+        errors,
+        json,
+    });
+}
+/** Why a state of this `version` is not read (undefined for 4). */
+function versionProblem(v) {
+    const way = 'run `terraform show -json terraform.tfstate > state.json` with Terraform 0.12 or later (it reads every state format) and audit that';
+    if (typeof v !== 'number')
+        return `version is ${(0,policy_document/* preview */.VH)(v, 60)} (${(0,policy_document/* typeName */.go)(v)}), not a state format version; ${tf_raw_state_EXPECTED}, or ${way}`;
+    if (v === RAW_STATE_VERSION)
+        return undefined;
+    return v < RAW_STATE_VERSION
+        ? `this is a Terraform state of format version ${v} (written by Terraform 0.11 or older), which this tool does not read (it reads version 4): ${way}`
+        : `this is a Terraform state of format version ${(0,policy_document/* preview */.VH)(v)}, newer than this tool reads (version 4): ${way}`;
+}
+/** The current object of every resource instance (a deposed one is left to the current, as tf-state.ts does). */
+function rawStateResources(list, onError) {
+    const out = [];
+    if (!Array.isArray(list)) {
+        onError({
+            jsonPath: ['resources'],
+            message: `resources is not an array, got ${(0,policy_document/* typeName */.go)(list)}; ${tf_raw_state_EXPECTED}`,
+        });
+        return out;
+    }
+    const seen = new Set();
+    list.forEach((r, i) => {
+        const path = ['resources', i];
+        if (!(0,json_lines/* isObject */.Gv)(r)) {
+            onError({ jsonPath: path, message: `resource is not an object, got ${(0,policy_document/* typeName */.go)(r)}; ${tf_raw_state_EXPECTED}` });
+            return;
+        }
+        const module = r.module ?? '';
+        if (typeof r.type !== 'string' ||
+            typeof r.name !== 'string' ||
+            (r.mode !== 'managed' && r.mode !== 'data') ||
+            typeof module !== 'string') {
+            onError({
+                jsonPath: path,
+                message: `resource has no type, name or mode ("managed" or "data"), or a module that is not a string; ${tf_raw_state_EXPECTED}`,
+            });
+            return;
+        }
+        if (!Array.isArray(r.instances)) {
+            onError({
+                jsonPath: [...path, 'instances'],
+                message: `instances is not an array, got ${(0,policy_document/* typeName */.go)(r.instances)}; ${tf_raw_state_EXPECTED}`,
+            });
+            return;
+        }
+        // Terraform prints `module.m["a"].data.aws_iam_policy_document.d[0]`.
+        const base = `${module ? `${module}.` : ''}${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
+        r.instances.forEach((inst, j) => {
+            const at = [...path, 'instances', j];
+            if (!(0,json_lines/* isObject */.Gv)(inst)) {
+                onError({ jsonPath: at, message: `instance is not an object, got ${(0,policy_document/* typeName */.go)(inst)}; ${tf_raw_state_EXPECTED}` });
+                return;
+            }
+            if (inst.deposed !== undefined)
+                return;
+            const key = inst.index_key ?? undefined;
+            const keyText = instanceKey(key);
+            if (keyText === undefined) {
+                onError({
+                    jsonPath: [...at, 'index_key'],
+                    message: `index_key is ${(0,policy_document/* preview */.VH)(key, 60)}, not a whole number or a string; ${tf_raw_state_EXPECTED}`,
+                });
+                return;
+            }
+            const address = base + keyText;
+            if (seen.has(address)) {
+                onError({ jsonPath: at, address, message: `${(0,terraform/* boundedName */.lC)(address, 200)} appears more than once` });
+                return;
+            }
+            seen.add(address);
+            const res = {
+                address,
+                mode: r.mode,
+                type: r.type,
+                name: r.name,
+                module: module,
+                entryPath: at,
+            };
+            if (typeof key === 'number' || typeof key === 'string')
+                res.index = key;
+            const attrs = inst.attributes;
+            if ((0,json_lines/* isObject */.Gv)(attrs)) {
+                res.values = attrs;
+                res.valuesPath = [...at, 'attributes'];
+                const marks = sensitiveMarks(inst.sensitive_attributes, attrs);
+                if (marks.malformed)
+                    onError({
+                        jsonPath: [...at, 'sensitive_attributes'],
+                        address,
+                        message: `sensitive_attributes is not a list of attribute paths as Terraform writes it ([[{"type": "get_attr", "value": "policy"}]]); every value of ${(0,terraform/* boundedName */.lC)(address, 200)} is read as sensitive`,
+                    });
+                if (marks.tree !== undefined)
+                    res.sensitive = marks.tree;
+            }
+            else if (attrs === undefined && inst.attributes_flat !== undefined) {
+                // The flat form of Terraform 0.11, kept until the resource is next refreshed: reading it
+                // needs the provider's schema, which `terraform show -json` has. Read as no values (its
+                // policies unresolved, never empty), with the error saying why.
+                res.values = {};
+                res.valuesPath = [...at, 'attributes_flat'];
+                onError({
+                    jsonPath: [...at, 'attributes_flat'],
+                    address,
+                    message: `${(0,terraform/* boundedName */.lC)(address, 200)} has its attributes in the flat form of Terraform 0.11 (attributes_flat), which this tool does not read: its policies are not audited; run \`terraform show -json terraform.tfstate > state.json\` and audit that`,
+                });
+            }
+            else {
+                // No attributes at all: Terraform reads the object as empty, and so does this (an
+                // instance with no values would read as deleted, granting nothing).
+                res.values = {};
+                res.valuesPath = at;
+                if (attrs !== undefined)
+                    onError({
+                        jsonPath: [...at, 'attributes'],
+                        address,
+                        message: `attributes is not an object, got ${(0,policy_document/* typeName */.go)(attrs)}; ${tf_raw_state_EXPECTED}`,
+                    });
+            }
+            out.push(res);
+        });
+    });
+    return out;
+}
+/** An instance key as Terraform prints it in an address (`[0]`, `["a"]`), '' for none; undefined when invalid. */
+function instanceKey(key) {
+    if (key === undefined)
+        return '';
+    if (typeof key === 'number')
+        return Number.isSafeInteger(key) ? `[${key}]` : undefined;
+    return typeof key === 'string' ? `[${hclQuoted(key)}]` : undefined;
+}
+/** Printable as Go's unicode.IsPrint reads it: letters, marks, numbers, punctuation, symbols, ASCII space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+/** A string quoted as Terraform quotes a string instance key (toHCLQuotedString in its addrs package). */
+function hclQuoted(s) {
+    let out = '"';
+    let i = 0;
+    for (const c of s) {
+        i += c.length;
+        switch (c) {
+            case '\n':
+                out += '\\n';
+                break;
+            case '\r':
+                out += '\\r';
+                break;
+            case '\t':
+                out += '\\t';
+                break;
+            case '"':
+                out += '\\"';
+                break;
+            case '\\':
+                out += '\\\\';
+                break;
+            case '$':
+            case '%':
+                // A template introducer is doubled, so the address reads back as the same key.
+                out += s[i] === '{' ? c + c : c;
+                break;
+            default: {
+                const cp = c.codePointAt(0);
+                out += PRINTABLE.test(c)
+                    ? c
+                    : cp < 0x10000
+                        ? `\\u${cp.toString(16).padStart(4, '0')}`
+                        : `\\U${cp.toString(16).padStart(8, '0')}`;
+            }
+        }
+    }
+    return `${out}"`;
+}
+/**
+ * sensitive_attributes (a list of paths, each a list of steps: `{"type": "get_attr", "value":
+ * "policy"}`, `{"type": "index", "value": {"value": 0, "type": "number"}}`) as the marker tree that
+ * `terraform show -json` writes in sensitive_values (`true` at each sensitive value), which the
+ * analyzer reads. A step into a set (keyed by the element's value) or to an element the attributes
+ * do not have marks the whole collection; a list that is not of paths marks every value (`true`).
+ * Attributes the provider's schema declares sensitive are not listed in a raw state (show -json
+ * adds them from the schema); none of the attributes the analyzer reads a policy or a name from is.
+ */
+function sensitiveMarks(list, attrs) {
+    if (list === undefined || list === null)
+        return {};
+    if (!Array.isArray(list))
+        return { tree: true, malformed: true };
+    const tree = {};
+    for (const steps of list) {
+        const segs = sensitivePath(steps, attrs);
+        if (segs === undefined)
+            return { tree: true, malformed: true };
+        if (segs.length === 0)
+            return { tree: true };
+        markAt(tree, segs);
+    }
+    return { tree };
+}
+/** The segments into the attributes one sensitive path names (cut where it enters a set); undefined when not a path. */
+function sensitivePath(steps, attrs) {
+    if (!Array.isArray(steps))
+        return undefined;
+    const segs = [];
+    let v = attrs;
+    for (const step of steps) {
+        if (!(0,json_lines/* isObject */.Gv)(step))
+            return undefined;
+        if (step.type === 'get_attr' && typeof step.value === 'string') {
+            segs.push(step.value);
+            v = (0,json_lines/* isObject */.Gv)(v) ? v[step.value] : undefined;
+            continue;
+        }
+        if (step.type !== 'index' || !(0,json_lines/* isObject */.Gv)(step.value) || !('value' in step.value))
+            return undefined;
+        const key = step.value.value;
+        if (typeof key === 'number' && Array.isArray(v) && Number.isInteger(key) && key >= 0 && key < v.length) {
+            segs.push(key);
+            v = v[key];
+        }
+        else if (typeof key === 'string' && (0,json_lines/* isObject */.Gv)(v)) {
+            segs.push(key);
+            v = v[key];
+        }
+        else
+            return segs;
+    }
+    return segs;
+}
+/**
+ * Sets `true` at `segs` in the marker tree. Containers follow the attributes (sensitivePath gives a
+ * number only where they hold an array), so one place is never both an object and an array.
+ */
+function markAt(tree, segs) {
+    let node = tree;
+    for (let i = 0; i < segs.length; i++) {
+        const s = segs[i];
+        const at = child(node, s);
+        if (at === true)
+            return;
+        if (i === segs.length - 1) {
+            setChild(node, s, true);
+            return;
+        }
+        if (Array.isArray(at) || (0,json_lines/* isObject */.Gv)(at))
+            node = at;
+        else {
+            const next = typeof segs[i + 1] === 'number' ? [] : {};
+            setChild(node, s, next);
+            node = next;
+        }
+    }
+}
+function child(node, s) {
+    return Array.isArray(node) ? (typeof s === 'number' ? node[s] : undefined) : node[String(s)];
+}
+function setChild(node, s, x) {
+    if (Array.isArray(node))
+        node[s] = x;
+    else
+        node[String(s)] = x;
+}
+
 ;// CONCATENATED MODULE: ./src/sources/tf-state.ts
 
 
 
+
+/** A state's top-level keys, with a format_version of any type (see isTerraformPlan). */
 function isTerraformState(json) {
     return ((0,json_lines/* isObject */.Gv)(json) &&
-        typeof json.format_version === 'string' &&
+        'format_version' in json &&
         'values' in json &&
         !('planned_values' in json) &&
         !('resource_changes' in json));
 }
 function parseState(file, json) {
     const errors = [];
+    const format = (0,json_lines/* isObject */.Gv)(json) ? formatVersionError(file, 'terraform-state', json) : undefined;
+    if (format)
+        return format;
     if (!(0,json_lines/* isObject */.Gv)(json) || !(json.values === null || (0,json_lines/* isObject */.Gv)(json.values))) {
         const reason = 'a Terraform state must be a JSON object whose values is an object; expected the JSON that `terraform show -json` writes for a state: regenerate it';
         return {
@@ -26348,10 +26733,10 @@ function parseState(file, json) {
 const terraformStateParser = {
     kind: 'terraform-state',
     linesFromValue: true,
-    detect: (json) => isTerraformState(json),
+    detect: (json) => isTerraformState(json) || isRawTerraformState(json),
     parse(file, json) {
         try {
-            return parseState(file, json);
+            return (0,json_lines/* isObject */.Gv)(json) && isRawTerraformState(json) ? parseRawState(file, json) : parseState(file, json);
         }
         catch (e) {
             return crashed(file, 'terraform-state', e);
@@ -26448,7 +26833,7 @@ function classify(file, explicit, release) {
             kind: 'unknown',
             status: tries ? 'error' : 'skipped',
             reason: tries
-                ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json), a *.tf.json file or an authorization-details export: fix the syntax there`
+                ? `not valid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}; expected an IAM policy, a Terraform plan or state (terraform show -json, or a terraform.tfstate file), a *.tf.json file or an authorization-details export: fix the syntax there`
                 : /\.(json|tfstate)$/i.test(file.path)
                     ? 'not valid JSON, and nothing in it looks like an IAM policy or a Terraform or AWS export'
                     : 'not a JSON file',
@@ -26811,13 +27196,16 @@ const managedPoliciesInfo = {
 /* harmony export */   HU: () => (/* binding */ boundDocuments),
 /* harmony export */   LB: () => (/* binding */ mayGrantMore),
 /* harmony export */   M2: () => (/* binding */ denyLeftOutNote),
+/* harmony export */   NK: () => (/* binding */ boundaryOnlyReason),
 /* harmony export */   cW: () => (/* binding */ effectsAsAllowNote),
+/* harmony export */   dJ: () => (/* binding */ boundaryNote),
 /* harmony export */   dP: () => (/* binding */ LEFT_OUT_ACTIONS),
 /* harmony export */   e9: () => (/* binding */ LEFT_OUT_DOCUMENTS),
 /* harmony export */   fS: () => (/* binding */ MAX_ADDRESS_LENGTH),
 /* harmony export */   iI: () => (/* binding */ pushAll),
 /* harmony export */   lC: () => (/* binding */ boundedName),
-/* harmony export */   o8: () => (/* binding */ LEFT_OUT_STATEMENTS)
+/* harmony export */   o8: () => (/* binding */ LEFT_OUT_STATEMENTS),
+/* harmony export */   z6: () => (/* binding */ noteBoundaries)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
@@ -26909,6 +27297,42 @@ function notActionsLeftOutNote(named) {
 /** The note of a policy some of whose statements' Effect is not known (`named`: which): read as Allow. */
 function effectsAsAllowNote(named) {
     return `read as Allow: Effects that are not known${named ? ` (${named})` : ''}, so that what the statements may grant is audited`;
+}
+/**
+ * The note of findings of a principal with a permissions boundary (PrincipalRecord.permissionsBoundary):
+ * AWS grants it only what both its policies and the boundary allow; that intersection is not worked
+ * out, so it may be granted less than the findings say.
+ */
+function boundaryNote(p) {
+    if (p.permissionsBoundary === undefined)
+        return undefined;
+    return `${p.id} has a permissions boundary (${p.permissionsBoundary}) that further limits what its policies grant it; not intersected here, so it may be granted less than told`;
+}
+/**
+ * Notes on each policy that only principals with a permissions boundary hold (boundaryNote, one per
+ * holder); a policy some principal without one holds grants what it says to that principal.
+ */
+function noteBoundaries(policies, principals) {
+    const holders = new Map();
+    for (const p of principals)
+        for (const id of p.policyIds) {
+            const l = holders.get(id);
+            if (l)
+                l.push(p);
+            else
+                holders.set(id, [p]);
+        }
+    for (const rec of policies) {
+        const hs = holders.get(rec.id);
+        if (!hs || !hs.every((h) => h.permissionsBoundary !== undefined))
+            continue;
+        const notes = hs.map((h) => boundaryNote(h));
+        rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+    }
+}
+/** The reason a permissions boundary no principal holds as a policy is not audited (PolicyRecord.grantsNothing). */
+function boundaryOnlyReason(of) {
+    return `a permissions boundary (${of}) and attached to no principal: a boundary limits what a principal may do and grants nothing, so it is not audited as a grant`;
 }
 
 
@@ -29046,22 +29470,83 @@ class RecordAnalyzer extends DocumentAnalyzer {
             return;
         const table = resource_types/* TERRAFORM_POLICY_ATTRIBUTES */.aL[res.type];
         if (!table)
-            return;
+            return this.unreadPolicies(res);
         for (const [attr, kind] of Object.entries(table)) {
             if (attr === 'inline_policy[].policy') {
                 this.inlineBlocks(res);
                 continue;
             }
             const several = Object.keys(table).length > 1;
+            const label = attr.replace('[]', '');
             this.addRecord(res, {
-                idSuffix: several ? `#${attr}` : undefined,
-                attrLabel: attr,
+                idSuffix: several ? `#${label}` : undefined,
+                attrLabel: label,
                 kind,
-                after: this.attr(res, [attr]),
-                before: res.before ? this.attr(res, [attr], 'before') : undefined,
+                after: this.attr(res, attributePath(attr, res.values)),
+                before: res.before ? this.attr(res, attributePath(attr, res.before), 'before') : undefined,
                 optional: resource_types/* OPTIONAL_ATTRIBUTES */.zs.has(`${res.type}.${attr}`),
-                services: resource_types/* GRANT_SERVICES */.Mu.get(`${res.type}.${attr}`),
+                services: this.grantServices(res, attr),
             });
+        }
+    }
+    /**
+     * The services a resource policy can grant (GRANT_SERVICES), narrowed to one where the bucket or
+     * access point it names is known (SERVICES_FROM): an ARN's service (`arn:aws:s3-outposts:…`), or
+     * for a bucket's name, `s3`, or `s3express` for a directory bucket's (`…--x-s3`).
+     */
+    grantServices(res, attr) {
+        const services = resource_types/* GRANT_SERVICES */.Mu.get(`${res.type}.${attr}`);
+        const from = resource_types/* SERVICES_FROM */.Qo.get(`${res.type}.${attr}`);
+        if (!services || !from)
+            return services;
+        const v = this.attr(res, [from], res.values ? 'after' : 'before').value;
+        if (typeof v !== 'string' || v === '')
+            return services;
+        const arn = /^arn:[^:]*:([\w-]+):/.exec(v);
+        const service = arn
+            ? arn[1]
+            : this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v)
+                ? undefined
+                : v.endsWith('--x-s3')
+                    ? 's3express'
+                    : 's3';
+        return service !== undefined && services.includes(service) ? [service] : services;
+    }
+    /**
+     * A resource of the AWS provider that RESOURCE_TYPES does not know, with an IAM policy document
+     * (statements with an Effect, or an aws_iam_policy_document's json) in an attribute named like a
+     * policy (POLICY_ATTRIBUTE_NAME), at the top or in a block: not audited, but listed as unresolved
+     * with the reason, so that what it may grant is not left out silently.
+     */
+    unreadPolicies(res) {
+        if (!res.type.startsWith('aws_') || resource_types/* NOT_IAM_TYPES */.Y.has(res.type) || !res.values)
+            return;
+        if (res.change === 'delete')
+            return;
+        for (const segs of policyLikePaths(res.values, res.expressions)) {
+            const a = this.attr(res, segs);
+            const held = a.state === 'known' ? iamDocument(a.value) : undefined;
+            const fromData = a.refs.some((r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`));
+            if (!held && !fromData)
+                continue;
+            const label = segs.filter((x) => typeof x === 'string').join('.');
+            const valuePath = a.path ?? res.entryPath;
+            const rec = {
+                id: this.uniqueId(`${this.path}#${res.address}#${label}`, valuePath, res.address, `${label} appears more than once in ${res.address}; expected each name once`),
+                path: this.path,
+                address: res.address,
+                kind: held ? (0,raw/* policyKindOf */._g)(held) : 'resource',
+                status: 'unresolved',
+                reason: `resource type ${res.type} is not read: its ${label} holds an IAM policy document, not audited`,
+                jsonPath: (0,json_lines/* formatJsonPath */.pB)(valuePath),
+            };
+            if (res.change)
+                rec.change = res.change;
+            this.atLine(valuePath, (l) => {
+                if (l !== undefined)
+                    rec.line = l;
+            });
+            this.policies.push(rec);
         }
     }
     /** `role name\u0000policy name` of each inline policy an aws_iam_role_policy of this input makes (before or after). */
@@ -29255,6 +29740,50 @@ class RecordAnalyzer extends DocumentAnalyzer {
             this.policies.push(rec);
         }
     }
+}
+/**
+ * The path of a policy attribute of RESOURCE_TYPES in `obj`: `block[].attr` is the `attr` of the one
+ * `block` block (a list of one in plans, state and `.tf`; an object or a list in a *.tf.json).
+ */
+function attributePath(attr, obj) {
+    const m = /^(\w+)\[\]\.(\w+)$/.exec(attr);
+    if (!m)
+        return [attr];
+    const block = obj?.[m[1]];
+    return (0,json_lines/* isObject */.Gv)(block) ? [m[1], m[2]] : [m[1], 0, m[2]];
+}
+/** Attributes named like a policy (POLICY_ATTRIBUTE_NAME): at the top (set, or configured in a plan), and in the blocks. */
+function policyLikePaths(values, expressions) {
+    const out = [];
+    const keys = new Set([...Object.keys(values), ...Object.keys(expressions ?? {})]);
+    for (const k of keys) {
+        if (resource_types/* POLICY_ATTRIBUTE_NAME */.g_.test(k)) {
+            out.push([k]);
+            continue;
+        }
+        const v = values[k];
+        const blocks = Array.isArray(v) ? v : [v];
+        blocks.forEach((b, i) => {
+            if (!(0,json_lines/* isObject */.Gv)(b))
+                return;
+            for (const j of Object.keys(b))
+                if (resource_types/* POLICY_ATTRIBUTE_NAME */.g_.test(j))
+                    out.push(Array.isArray(v) ? [k, i, j] : [k, j]);
+        });
+    }
+    return out;
+}
+/**
+ * The document a value holds when it is an IAM policy (some statement has an Effect): a data
+ * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
+ */
+function iamDocument(v) {
+    if (!(0,json_lines/* isObject */.Gv)(v) && typeof v !== 'string')
+        return undefined;
+    const d = (0,raw/* decodePolicyDocument */.au)(v);
+    if (!d.ok || !('Statement' in d.document))
+        return undefined;
+    return (0,raw/* statementsOf */.GX)(d.document).some((s) => (0,json_lines/* isObject */.Gv)(s) && 'Effect' in s) ? d.document : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/principals.ts
@@ -29618,6 +30147,12 @@ class Analyzer extends RecordAnalyzer {
                 }
             }
         }
+        // Permissions boundaries of roles and users: the policies they name, by the principals they bound.
+        const boundaries = new Map();
+        for (const r of resources)
+            if ((r.type === 'aws_iam_role' || r.type === 'aws_iam_user') && r.change !== 'delete')
+                for (const id of this.boundaryOf(r))
+                    boundaries.set(id, [...(boundaries.get(id) ?? []), r.address]);
         // Group memberships: users get their groups' policies.
         const memberships = [];
         for (const r of resources) {
@@ -29640,6 +30175,14 @@ class Analyzer extends RecordAnalyzer {
             (0,records/* pushAll */.iI)(u.record.policyIds, g.record.policyIds);
             u.record.unresolved.push(...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })));
         }
+        // A boundary attached to no principal here grants nothing: listed, not audited.
+        const held = new Set([...this.principals.values()].flatMap((e) => e.record.policyIds));
+        for (const rec of this.policies) {
+            const of = boundaries.get(rec.id);
+            if (of && !held.has(rec.id))
+                rec.grantsNothing = (0,records/* boundaryOnlyReason */.NK)(`of ${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)(of))}`);
+        }
+        (0,records/* noteBoundaries */.z6)(this.policies, [...this.principals.values()].map((e) => e.record));
         for (const e of this.principals.values()) {
             e.record.policyIds = (0,terraform_values/* uniq */.sb)(e.record.policyIds);
             const seen = new Set();
@@ -29651,6 +30194,23 @@ class Analyzer extends RecordAnalyzer {
                 return true;
             });
         }
+    }
+    /**
+     * A role's or user's `permissions_boundary`: set on its principal record as written (the ARN, or
+     * the reference when the value is not known), and the ids of the policy records it names.
+     */
+    boundaryOf(r) {
+        const a = this.attr(r, ['permissions_boundary'], r.values ? 'after' : 'before');
+        const v = typeof a.value === 'string' && a.value !== '' ? a.value : undefined;
+        if (v === undefined && (a.state !== 'unknown' || (a.configured !== true && a.refs.length === 0)))
+            return [];
+        const shown = a.sensitive
+            ? '(sensitive value)'
+            : v !== undefined && !(this.input.templates && (0,evaluator/* hasTemplate */.rJ)(v))
+                ? v
+                : (a.refs[0]?.text ?? v ?? 'a value not known at plan time');
+        this.principalFor(r).record.permissionsBoundary = shown;
+        return this.policiesForArns(r, 'permissions_boundary', true).ids;
     }
     finish() {
         const lines = (0,json_lines/* locateLines */.AU)(this.input.file.text, this.linePaths, this.input.json, this.input.file.oneLine);
@@ -29907,11 +30467,19 @@ function crossModuleKey(module, base) {
 /* harmony export */   Jr: () => (/* binding */ PRINCIPAL_TYPES),
 /* harmony export */   Mu: () => (/* binding */ GRANT_SERVICES),
 /* harmony export */   OL: () => (/* binding */ POLICY_DOCUMENT_DATA_SOURCE),
+/* harmony export */   Qo: () => (/* binding */ SERVICES_FROM),
+/* harmony export */   Y: () => (/* binding */ NOT_IAM_TYPES),
 /* harmony export */   aL: () => (/* binding */ TERRAFORM_POLICY_ATTRIBUTES),
 /* harmony export */   gI: () => (/* binding */ NAME_ATTRIBUTES),
+/* harmony export */   g_: () => (/* binding */ POLICY_ATTRIBUTE_NAME),
 /* harmony export */   zs: () => (/* binding */ OPTIONAL_ATTRIBUTES)
 /* harmony export */ });
 /* unused harmony export RESOURCE_TYPES */
+/**
+ * The services of an S3 access point's actions, of a bucket, an S3 on Outposts bucket or a directory
+ * bucket (S3 Express): the bucket's name or ARN, or the access point's ARN, tells which when known.
+ */
+const S3_ACCESS_POINTS = ['s3', 's3-outposts', 's3express'];
 /**
  * Every resource type read. The `aws_iam_policy_document` data source (`data.` key) is resolved
  * where a policy attribute references it; on its own (referenced by nothing in the input) it is a
@@ -29936,6 +30504,24 @@ const RESOURCE_TYPES = {
     aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
     aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
     aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+    aws_kms_key_policy: { policies: { policy: { kind: 'resource', services: ['kms'] } } },
+    aws_kms_replica_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+    aws_kms_external_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+    aws_s3_access_point: {
+        policies: {
+            policy: { kind: 'resource', optional: true, services: S3_ACCESS_POINTS, servicesFrom: 'bucket' },
+        },
+    },
+    aws_s3control_access_point_policy: {
+        policies: { policy: { kind: 'resource', services: S3_ACCESS_POINTS, servicesFrom: 'access_point_arn' } },
+    },
+    aws_s3control_multi_region_access_point_policy: {
+        policies: { 'details[].policy': { kind: 'resource', services: ['s3'] } },
+    },
+    aws_s3control_object_lambda_access_point_policy: {
+        policies: { policy: { kind: 'resource', services: ['s3-object-lambda'] } },
+    },
+    aws_kinesis_resource_policy: { policies: { policy: { kind: 'resource', services: ['kinesis'] } } },
     aws_ecr_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
     aws_ecr_registry_policy: { policies: { policy: { kind: 'resource', services: ['ecr'] } } },
     aws_ecrpublic_repository_policy: { policies: { policy: { kind: 'resource', services: ['ecr-public'] } } },
@@ -29946,6 +30532,7 @@ const RESOURCE_TYPES = {
         policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
     },
     aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
+    aws_glacier_vault_lock: { policies: { policy: { kind: 'resource', services: ['glacier'] } } },
     aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
     aws_elasticsearch_domain: {
         policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
@@ -29957,10 +30544,16 @@ const RESOURCE_TYPES = {
     aws_cloudwatch_log_resource_policy: {
         policies: { policy_document: { kind: 'resource', services: ['logs'] } },
     },
+    aws_cloudwatch_log_destination_policy: {
+        policies: { access_policy: { kind: 'resource', services: ['logs'] } },
+    },
     aws_cloudwatch_event_bus_policy: { policies: { policy: { kind: 'resource', services: ['events'] } } },
     aws_efs_file_system_policy: { policies: { policy: { kind: 'resource', services: ['elasticfilesystem'] } } },
     aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
     aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
+    aws_api_gateway_rest_api: {
+        policies: { policy: { kind: 'resource', optional: true, services: ['execute-api'] } },
+    },
     aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
     aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
     aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
@@ -30012,6 +30605,21 @@ const OPTIONAL_ATTRIBUTES = new Set(ENTRIES.flatMap(([t, e]) => Object.entries(e
 const GRANT_SERVICES = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
     .filter(([, p]) => p.services)
     .map(([a, p]) => [`${t}.${a}`, [...p.services].sort()])));
+/** Resource policy attributes (`type.attribute`) -> the attribute whose bucket or access point narrows their services. */
+const SERVICES_FROM = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
+    .filter(([, p]) => p.servicesFrom)
+    .map(([a, p]) => [`${t}.${a}`, p.servicesFrom])));
+/**
+ * Resource types of the AWS provider whose policy document is not an IAM policy: not read, and not
+ * listed as a type not read (an AWS IoT Core policy governs what devices may do, as CloudFormation's
+ * AWS::IoT::Policy, cloudformation/types.ts NOT_IAM).
+ */
+const NOT_IAM_TYPES = new Set(['aws_iot_policy']);
+/**
+ * Attribute names that may hold a policy document (`policy`, `access_policy`, `policy_document`): on
+ * a resource type not in RESOURCE_TYPES, one that holds an IAM policy document is listed as not read.
+ */
+const POLICY_ATTRIBUTE_NAME = /(^|_)policy(_document)?$/;
 /** Principal resource types. */
 const PRINCIPAL_TYPES = Object.fromEntries(ENTRIES.filter(([, e]) => e.principal).map(([t, e]) => [t, e.principal]));
 /** Inline policy resources: the attribute naming their principal. */
@@ -30036,6 +30644,9 @@ const NAME_ATTRIBUTES = [
     'resource_arn',
     'domain',
     'vpc_endpoint_id',
+    'access_point_arn',
+    'destination_name',
+    'key_id',
 ];
 
 
