@@ -266,6 +266,9 @@ export function minimalStatements(
   planOf: (stmt: Statement) => MinimalPart[] | null,
 ): Record<string, unknown>[] {
   const statements: Record<string, unknown>[] = [];
+  // Sids in use (IAM wants them unique in a policy, aws_iam_policy_document refuses duplicates),
+  // compared without case, to be on the safe side.
+  const used = new Set(m.doc.statements.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
   for (const stmt of m.doc.statements) {
     const raw = rawStatement(m.raw, stmt);
     const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
@@ -274,10 +277,22 @@ export function minimalStatements(
       continue;
     }
     plan.forEach((part, i) =>
-      statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)),
+      statements.push(rewriteStatement(raw, part, i === 0 ? stmt.sid : freeSid(stmt.sid, i, used))),
     );
   }
   return statements;
+}
+
+/**
+ * The Sid of a statement's part after its first: `${sid}${n}`, the first n from the part's place
+ * (`Read2` for the second part of `Read`) not in use, then taken. Undefined without a Sid.
+ */
+function freeSid(sid: string | undefined, index: number, used: Set<string>): string | undefined {
+  if (!sid) return undefined;
+  let n = index + 1;
+  while (used.has(`${sid}${n}`.toLowerCase())) n++;
+  used.add(`${sid}${n}`.toLowerCase());
+  return `${sid}${n}`;
 }
 
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
@@ -381,15 +396,14 @@ export function minimalDiff(path: string, original: unknown, minimal: unknown): 
  */
 function rewriteStatement(
   raw: Record<string, unknown>,
-  stmt: Statement,
   part: MinimalPart,
-  index: number | undefined,
+  sid: string | undefined,
 ): Record<string, unknown> {
   const form = (original: unknown, values: string[]): string | string[] =>
     Array.isArray(original) || values.length !== 1 ? values : values[0]!;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'Sid' && stmt.sid) out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
+    if (key === 'Sid' && sid) out.Sid = sid;
     else if (key === 'Action' || key === 'NotAction') out.Action = form(raw.Action, part.actions);
     else if (key === 'Resource') out.Resource = form(value, part.resources);
     else if (key === 'NotResource') {
