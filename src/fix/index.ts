@@ -135,11 +135,8 @@ export function planFixes(report: Report, read: (path: string) => string | undef
     for (const s of suggestions) {
       try {
         const candidate = fixer.fix(current, s);
-        const hole = placeholderWritten(s.minimal, text, candidate);
-        if (hole)
-          throw new Unfixable(
-            `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`,
-          );
+        const hole = placeholderReason(s.minimal, text, candidate);
+        if (hole) throw new Unfixable(hole);
         if (candidate === current) throw new Unfixable('the rewrite changes nothing in the text');
         fixer.verify(text, candidate, [...done, s]);
         current = candidate;
@@ -171,21 +168,40 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   return { files, notFixed };
 }
 
+/** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
+const PLACEHOLDER = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g;
+
 /**
- * A baseline placeholder (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as
- * `<${x}>`) of a minimal policy's resources that the rewrite would write into the file (it is in
- * the rewritten text and not in the file as it was): never written. A placeholder that is the
- * policy's own (the account of a resource a `.tf` module creates, written there as its reference)
- * is kept as written, so is no reason.
+ * Why the rewrite is refused, when it would write a baseline placeholder of a minimal policy into
+ * the file (in the rewritten text and not in the file as it was): in a resource
+ * (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as `<${x}>`), or in a
+ * condition's key or value (`<placeholder>`, the user's own value a baseline condition needs: the
+ * condition removed from Anyscale's cloud-ID statement would come back with it). A placeholder that
+ * is the policy's own (the account of a resource a `.tf` module creates, written there as its
+ * reference) is kept as written, so is no reason.
  */
-function placeholderWritten(minimal: unknown, before: string, after: string): string | undefined {
+function placeholderReason(minimal: unknown, before: string, after: string): string | undefined {
+  const written = (v: string) => {
+    for (const m of v.matchAll(PLACEHOLDER)) if (after.includes(m[0]) && !before.includes(m[0])) return m[0];
+    return undefined;
+  };
   const statements = (minimal as { Statement?: unknown })?.Statement;
   for (const st of Array.isArray(statements) ? statements : [statements]) {
-    const r = (st as { Resource?: unknown } | undefined)?.Resource;
-    for (const v of Array.isArray(r) ? r : [r]) {
-      if (typeof v !== 'string') continue;
-      for (const m of v.matchAll(/<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g))
-        if (after.includes(m[0]) && !before.includes(m[0])) return m[0];
+    if (!isObject(st)) continue;
+    const sid = typeof st.Sid === 'string' ? ` of the statement ${st.Sid}` : '';
+    for (const v of Array.isArray(st.Resource) ? st.Resource : [st.Resource]) {
+      const hole = typeof v === 'string' ? written(v) : undefined;
+      if (hole)
+        return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`;
+    }
+    for (const [op, keys] of Object.entries(isObject(st.Condition) ? st.Condition : {})) {
+      for (const [key, values] of Object.entries(isObject(keys) ? keys : {})) {
+        for (const v of [key, ...(Array.isArray(values) ? values : [values])]) {
+          const hole = typeof v === 'string' ? written(v) : undefined;
+          if (hole)
+            return `the rewrite would write ${hole} into the file, in the condition ${op} ${key}${sid} that the baseline requires: a placeholder for a value of your own (the file does not have it); add the condition with your value by hand`;
+        }
+      }
     }
   }
   return undefined;
