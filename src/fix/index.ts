@@ -462,6 +462,78 @@ export function verifyRecords(before: PolicyRecord[], after: PolicyRecord[], fix
   }
 }
 
+/** A statement list value as strings (a single string a list of one); undefined when it is not one. */
+function stringList(v: unknown): string[] | undefined {
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return list.every((x) => typeof x === 'string') ? (list as string[]) : undefined;
+}
+
+/**
+ * Does statement `part` grant no more than `whole`, as written: both Allow, the same keys, its
+ * Action and Resource a part of `whole`'s (items as written; actions without case), its
+ * NotAction and NotResource holding all of `whole`'s, everything else (Condition, Principal)
+ * the same. Conservative: text that means the same but is written differently is not within.
+ */
+function statementWithin(part: unknown, whole: unknown): boolean {
+  if (!isObject(part) || !isObject(whole) || part.Effect === 'Deny' || whole.Effect === 'Deny') return false;
+  const keys = new Set([...Object.keys(part), ...Object.keys(whole)]);
+  keys.delete('Sid');
+  for (const k of keys) {
+    if (!(k in part) || !(k in whole)) return false;
+    const fold = (xs: string[]) =>
+      k === 'Action' || k === 'NotAction' ? xs.map((x) => x.toLowerCase()) : xs;
+    if (LISTS.has(k)) {
+      const p = stringList(part[k]);
+      const w = stringList(whole[k]);
+      if (!p || !w) return false;
+      const [inner, outer] = k.startsWith('Not') ? [fold(w), new Set(fold(p))] : [fold(p), new Set(fold(w))];
+      if (!inner.every((x) => outer.has(x))) return false;
+    } else if (!isDeepStrictEqual(normalStatement({ [k]: part[k] }), normalStatement({ [k]: whole[k] })))
+      return false;
+  }
+  return true;
+}
+
+/** The statements of each policy of a file, by id (undefined for a policy whose document is not read). */
+function statementsById(path: string, text: string): Map<string, unknown[] | undefined> {
+  const out = new Map<string, unknown[] | undefined>();
+  for (const r of parseSource({ path, text }, true).result.policies) {
+    const raw = r.status === 'resolved' ? parsePolicyDocument(r.document).raw : undefined;
+    out.set(r.id, raw ? statementList(raw) : undefined);
+  }
+  return out;
+}
+
+/**
+ * Does `partial` (the file with only some of a fix's edits applied) grant no more than `before`,
+ * where `after` is the whole fix? Each policy of `before` keeps every Deny statement as written,
+ * and each of its Allow statements is within (statementWithin) one of the policy's statements as
+ * written or as the whole fix writes it (a minimal statement grants no more than the original).
+ * So a part that deletes an item of a NotResource or NotAction list, a Condition or a Deny, or
+ * that writes a statement half-way between the two, is refused: applied alone, it may grant more.
+ */
+export function partGrantsNoMore(path: string, before: string, partial: string, after: string): boolean {
+  try {
+    const was = statementsById(path, before);
+    const full = statementsById(path, after);
+    const part = statementsById(path, partial);
+    for (const [id, original] of was) {
+      if (!original) continue;
+      const now = part.get(id);
+      if (!now) return false;
+      const denies = original.filter((st) => isObject(st) && st.Effect === 'Deny');
+      if (!denies.every((d) => now.some((st) => sameStatements([d], [st])))) return false;
+      const allowed = [...original, ...(full.get(id) ?? [])];
+      for (const st of now)
+        if (!(isObject(st) && st.Effect === 'Deny') && !allowed.some((w) => statementWithin(st, w)))
+          return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One changed region of a file: lines `start`..`end` (1-based, inclusive) of `before` become `lines`. */
 export interface ChangedRange {
   /** First line of `before` replaced (for a pure insertion: the line the new lines go before). */
