@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   arnContains,
   arnFormatToPattern,
+  arnIntersection,
   arnIntersects,
   arnMatches,
   isAll,
@@ -491,5 +492,62 @@ describe('catalog ARN formats and brace placeholders', () => {
     const bound = parseArnPattern('arn:aws:s3:::{YOUR_BUCKET}/*', { '{YOUR_BUCKET}': 'data' });
     expect(arnContains(bound, parseArnPattern('arn:aws:s3:::other/*'))).toBe(false);
     expect(parseArnPattern('arn:aws:s3:::{lower}').unboundPlaceholders).toEqual([]);
+  });
+});
+
+describe('arnIntersection', () => {
+  const x = (a: string, b: string, bindings?: Record<string, string>) =>
+    arnIntersection(parseArnPattern(a, bindings), parseArnPattern(b, bindings));
+
+  it('the narrower of two nested patterns, the first when they are equal', () => {
+    expect(x('arn:aws:s3:::data/*', '*')).toBe('arn:aws:s3:::data/*');
+    expect(x('*', 'arn:aws:s3:::data/*')).toBe('arn:aws:s3:::data/*');
+    expect(x('arn:aws:s3:::a', 'arn:aws:s3:::a')).toBe('arn:aws:s3:::a');
+  });
+
+  it('field by field where neither contains the other', () => {
+    expect(x('arn:aws:ec2:*:123456789012:instance/*', 'arn:aws:ec2:us-east-1:123456789012:*')).toBe(
+      'arn:aws:ec2:us-east-1:123456789012:instance/*',
+    );
+    // a text of fewer fields ending in `*` reads as `*` in the missing ones
+    expect(x('arn:aws:ec2:*:123456789012:instance/*', 'arn:aws:ec2:us-east-1:*')).toBe(
+      'arn:aws:ec2:us-east-1:123456789012:instance/*',
+    );
+  });
+
+  it('undefined when nothing is in common or it cannot be written as one pattern', () => {
+    expect(x('arn:aws:iam::*:role/coiled-*', 'arn:aws:iam::1:role/other')).toBeUndefined();
+    expect(x('arn:aws:iam::*:role/coiled-*', 'arn:aws:iam::1:role/${aws:username}')).toBeUndefined();
+    expect(x('arn:aws:iam::*:role/coiled-*', '${aws_iam_role.x.arn}')).toBeUndefined();
+    expect(x('arn:aws:s3:::a*', 'arn:aws:s3:::*b')).toBeUndefined();
+  });
+
+  it('an unbound placeholder is one value (never read as every bucket); a bound one is its value', () => {
+    expect(x('arn:aws:s3:::mybucket-*', 'arn:aws:s3:::<name of Logs>/*')).toBeUndefined();
+    expect(x('arn:aws:s3:::*', 'arn:aws:s3:::<name of Logs>/*')).toBe('arn:aws:s3:::<name of Logs>/*');
+    expect(
+      x('arn:aws:iam::<account-ID-without-hyphens>:role/a', 'arn:aws:iam::*:role/*', {
+        '<account-ID-without-hyphens>': '123456789012',
+      }),
+    ).toBe('arn:aws:iam::123456789012:role/a');
+  });
+
+  it('the result is contained in both (random field patterns)', () => {
+    const field = fc.constantFrom('*', 'a', 'a*', '*b', 'ab', 'us-east-1', 'us-*', '');
+    fc.assert(
+      fc.property(
+        fc.array(field, { minLength: 6, maxLength: 6 }),
+        fc.array(field, { minLength: 6, maxLength: 6 }),
+        (fa, fb) => {
+          const a = parseArnPattern(fa.join(':'));
+          const b = parseArnPattern(fb.join(':'));
+          const r = arnIntersection(a, b);
+          if (r === undefined) return;
+          const p = parseArnPattern(r);
+          expect(arnContains(a, p) && arnContains(b, p)).toBe(true);
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });

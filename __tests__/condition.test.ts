@@ -681,7 +681,7 @@ describe('mergeConditions', () => {
   });
 
   it('the merged condition meets both sides (keys not shared)', () => {
-    const merged = mergeConditions(a, b);
+    const merged = mergeConditions(a, b)!;
     expect(implies(merged, b)).toBe('yes');
     expect(implies(merged, a)).toBe('yes');
   });
@@ -717,13 +717,21 @@ describe('mergeConditions', () => {
     ).toEqual(c('IpAddress', 'aws:SourceIp', '10.1.0.0/16'));
   });
 
-  it('a key both name where no policy value is allowed takes the baseline values', () => {
+  // The baseline's values in place of the policy's would grant where the policy never did (a
+  // fixed policy terminating instances tagged `coiled` where the original allowed `myteam` only).
+  it('a key both name where no policy value is allowed: null, no request meets both', () => {
     expect(
       mergeConditions(
-        c('StringEquals', 'ec2:ResourceTag/owner', 'other'),
+        c('StringEquals', 'ec2:ResourceTag/owner', 'myteam'),
         c('StringEquals', 'ec2:ResourceTag/owner', 'coiled'),
       ),
-    ).toEqual(c('StringEquals', 'ec2:ResourceTag/owner', 'coiled'));
+    ).toBeNull();
+    expect(
+      mergeConditions(c('StringLike', 's3:prefix', 'tmp/*'), c('StringLike', 's3:prefix', 'home/*')),
+    ).toBeNull();
+    expect(
+      mergeConditions(c('Null', 'aws:RequestTag/owner', 'true'), c('Null', 'aws:RequestTag/owner', 'false')),
+    ).toBeNull();
   });
 
   it('a key both name with a negated operator excludes the values of both', () => {
@@ -758,7 +766,7 @@ describe('mergeConditions', () => {
       [c('ArnLike', 'k', 'arn:aws:s3:::a', 'arn:aws:s3:::b'), c('ArnLike', 'k', 'arn:aws:s3:::a*')],
     ];
     for (const [have, need] of cases) {
-      const merged = mergeConditions(have, need);
+      const merged = mergeConditions(have, need)!;
       expect(implies(merged, need)).toBe('yes');
       expect(implies(merged, have)).toBe('yes');
     }
@@ -774,7 +782,7 @@ describe('conditionAsWritten', () => {
     const merged = mergeConditions(
       { StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] }, Bool: { 'aws:SecureTransport': ['true'] } },
       c('StringEquals', 'iam:AWSServiceName', 'spot.amazonaws.com'),
-    );
+    )!;
     expect(conditionAsWritten(written, merged)).toEqual({
       StringEquals: { 'aws:RequestedRegion': 'eu-west-1', 'iam:AWSServiceName': 'spot.amazonaws.com' },
       Bool: { 'aws:SecureTransport': true },
@@ -786,7 +794,7 @@ describe('conditionAsWritten', () => {
     const merged = mergeConditions(
       c('StringEquals', 'EC2:ResourceTag/Owner', 'coiled', 'other'),
       c('StringEquals', 'ec2:ResourceTag/owner', 'coiled'),
-    );
+    )!;
     expect(conditionAsWritten(written, merged)).toEqual({
       StringEquals: { 'EC2:ResourceTag/Owner': 'coiled' },
     });

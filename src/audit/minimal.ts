@@ -5,6 +5,7 @@ import { FILE_HEADERS_ONLY } from 'diff';
 import { unifiedDiff } from '../core/unified-diff.js';
 import { conditionAsWritten, mergeConditions } from '../policy/condition.js';
 import type { Condition, Statement } from '../policy/document.js';
+import { arnIntersection, arnIntersects, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import type { Grant, GrantBuilder } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
 import { actionOrdinal } from '../policy/catalog.js';
@@ -47,13 +48,14 @@ export function minimalPlan(
       resourcePos(a.grant) - resourcePos(b.grant),
   );
   const buckets = new Map<string, { actions: Set<string>; resources: Set<string>; condition?: Condition }>();
+  const narrow = resourceNarrower(builder.bindings);
   for (const { grant, verdict } of sorted) {
     for (const { resources, condition } of keptParts(
       verdict,
-      grant.resource.raw,
+      grant.resource,
       grant.notResource,
       grant.condition,
-      builder.bindings,
+      narrow,
     )) {
       const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
       let bucket = buckets.get(key);
@@ -69,40 +71,70 @@ export function minimalPlan(
   }));
 }
 
-/** A baseline resource with the placeholders the configuration binds (the account ID) filled in. */
-function bound(resource: string, bindings: Record<string, string>): string {
-  let out = resource;
-  for (const [placeholder, value] of Object.entries(bindings))
-    if (out.includes(placeholder)) out = out.split(placeholder).join(value);
-  return out;
+/**
+ * Where a grant on `written` (excluding `excluded`, its NotResource) keeps a baseline's resource
+ * `need`, as the text to write: the resources both name (arnIntersection: the baseline's, the
+ * written one or, field by field, what both allow: `arn:aws:ec2:us-east-1:123456789012:*` meets
+ * `arn:aws:ec2:*:123456789012:instance/*` as `…:us-east-1:123456789012:instance/*`), never the
+ * baseline's where it names more than the policy did. Undefined, and the part is dropped, when
+ * they name nothing in common, when the common part cannot be written exactly as one pattern
+ * (`${aws:username}` against `coiled-*`), or when it meets a resource the statement excludes
+ * (writing it would grant what the NotResource kept out). Memoised per plan: a statement's grants
+ * share their few (resource, need) pairs.
+ */
+function resourceNarrower(
+  bindings: Record<string, string>,
+): (written: ArnPattern, need: string, excluded: readonly string[] | undefined) => string | undefined {
+  const memo = new Map<string, string | undefined>();
+  return (written, need, excluded) => {
+    const key = `${written.raw}\u0000${need}\u0000${excluded?.join('\u0000') ?? ''}`;
+    if (memo.has(key)) return memo.get(key);
+    let out = arnIntersection(parseArnPattern(need, bindings), written);
+    if (out !== undefined && excluded?.length) {
+      const p = parseArnPattern(out, bindings);
+      if (excluded.some((e) => arnIntersects(parseArnPattern(e, bindings), p))) out = undefined;
+    }
+    memo.set(key, out);
+    return out;
+  };
 }
+
+type Narrower = ReturnType<typeof resourceNarrower>;
 
 /**
  * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
- * missing condition added; or nothing (excess, leftover).
+ * missing condition added; or nothing (excess, leftover). A part whose condition no request can
+ * meet together with the written one (mergeConditions: null) is dropped: the policy never granted
+ * what the baseline needs there.
  */
 function keptParts(
   verdict: Verdict,
-  resource: string,
+  resource: ArnPattern,
   notResource: string[] | undefined,
   have: Condition | undefined,
-  bindings: Record<string, string>,
+  narrow: Narrower,
 ): { resources: string[]; condition?: Condition }[] {
   switch (verdict.kind) {
     case 'ok':
-      return [{ resources: notResource ? [] : [resource], condition: have }];
-    case 'missing-condition':
-      return [{ resources: [resource], condition: mergeConditions(have, verdict.need) }];
+      return [{ resources: notResource ? [] : [resource.raw], condition: have }];
+    case 'missing-condition': {
+      const condition = mergeConditions(have, verdict.need);
+      // (a NotResource statement keeps its NotResource, with the condition added)
+      return condition === null ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
+    }
     case 'broader-resource': {
       const parts = new Map<string, { resources: string[]; condition?: Condition }>();
       for (const n of verdict.needs) {
+        const written = narrow(resource, n.resource, notResource);
+        if (written === undefined) continue;
         const condition =
           !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
+        if (condition === null) continue;
         const key = JSON.stringify(condition ?? null);
         const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key)!;
-        part.resources.push(bound(n.resource, bindings));
+        if (!part.resources.includes(written)) part.resources.push(written);
       }
       return [...parts.values()];
     }
@@ -205,14 +237,15 @@ export function minimalPlanFromPieces(
     .map((p) => ({ p, first: first(p.actions), at: resourcePos(p.cls) }))
     .sort((a, b) => a.first - b.first || a.at - b.at);
   const buckets = new Map<string, { actions: ActionSet; resources: Set<string>; condition?: Condition }>();
+  const narrow = resourceNarrower(builder.bindings);
   for (const { p } of ranked) {
     const { cls, verdict } = p;
     for (const { resources, condition } of keptParts(
       verdict,
-      cls.resource.raw,
+      cls.resource,
       cls.notResource,
       cls.condition,
-      builder.bindings,
+      narrow,
     )) {
       const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
       const bucket = buckets.get(key);
@@ -233,6 +266,9 @@ export function minimalStatements(
   planOf: (stmt: Statement) => MinimalPart[] | null,
 ): Record<string, unknown>[] {
   const statements: Record<string, unknown>[] = [];
+  // Sids in use (IAM wants them unique in a policy, aws_iam_policy_document refuses duplicates),
+  // compared without case, to be on the safe side.
+  const used = new Set(m.doc.statements.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
   for (const stmt of m.doc.statements) {
     const raw = rawStatement(m.raw, stmt);
     const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
@@ -241,10 +277,22 @@ export function minimalStatements(
       continue;
     }
     plan.forEach((part, i) =>
-      statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)),
+      statements.push(rewriteStatement(raw, part, i === 0 ? stmt.sid : freeSid(stmt.sid, i, used))),
     );
   }
   return statements;
+}
+
+/**
+ * The Sid of a statement's part after its first: `${sid}${n}`, the first n from the part's place
+ * (`Read2` for the second part of `Read`) not in use, then taken. Undefined without a Sid.
+ */
+function freeSid(sid: string | undefined, index: number, used: Set<string>): string | undefined {
+  if (!sid) return undefined;
+  let n = index + 1;
+  while (used.has(`${sid}${n}`.toLowerCase())) n++;
+  used.add(`${sid}${n}`.toLowerCase());
+  return `${sid}${n}`;
 }
 
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
@@ -348,15 +396,14 @@ export function minimalDiff(path: string, original: unknown, minimal: unknown): 
  */
 function rewriteStatement(
   raw: Record<string, unknown>,
-  stmt: Statement,
   part: MinimalPart,
-  index: number | undefined,
+  sid: string | undefined,
 ): Record<string, unknown> {
   const form = (original: unknown, values: string[]): string | string[] =>
     Array.isArray(original) || values.length !== 1 ? values : values[0]!;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'Sid' && stmt.sid) out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
+    if (key === 'Sid' && sid) out.Sid = sid;
     else if (key === 'Action' || key === 'NotAction') out.Action = form(raw.Action, part.actions);
     else if (key === 'Resource') out.Resource = form(value, part.resources);
     else if (key === 'NotResource') {

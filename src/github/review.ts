@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
-import type { FileFix, FixPlan } from '../fix/index.js';
+import { partGrantsNoMore, type FileFix, type FixPlan } from '../fix/index.js';
 import { actionCount } from '../audit/finding-set.js';
 import { isExcess, plural, severityRank, splitLeftovers } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
@@ -279,7 +279,7 @@ function policiesBySuggestion(
   return out;
 }
 
-/** The suggestions of `planned` that are postable, when applying only those leaves a valid file. */
+/** The suggestions of `planned` that are postable, when applying only those leaves a valid file that grants no more. */
 function validPart(
   input: PlanInput,
   file: FileFix,
@@ -292,7 +292,12 @@ function validPart(
     file.before,
     part.map((s) => ({ start: s.start, end: s.end, replacement: replacementLines(lines, s) })),
   );
-  return (input.validate ?? validFile)(file.path, file.before, after) ? part : [];
+  // Valid, and no wider than the file was: a part may undo half of a change (delete an item of a
+  // NotResource list the rest of the fix renames to Resource), which grants more alone.
+  return (input.validate ?? validFile)(file.path, file.before, after) &&
+    partGrantsNoMore(file.path, file.before, after, file.after)
+    ? part
+    : [];
 }
 
 /**

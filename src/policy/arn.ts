@@ -1026,11 +1026,100 @@ const ONE_VALUE = '\u0001';
  */
 export function denyContains(deny: ArnPattern, granted: ArnPattern): boolean {
   if (deny.unboundPlaceholders.length === 0) return arnContains(deny, granted);
-  const keys = [...new Set([...deny.unboundPlaceholders, ...granted.unboundPlaceholders])];
-  const one = (p: ArnPattern) => {
-    let raw = p.raw;
-    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
-    return parseArnPattern(raw, p.bindings);
+  const keys = placeholderKeys(deny, granted);
+  return arnContains(oneValued(deny, keys), oneValued(granted, keys));
+}
+
+/** The unbound placeholders of two patterns, once each (the keys of oneValued). */
+function placeholderKeys(a: ArnPattern, b: ArnPattern): string[] {
+  return [...new Set([...a.unboundPlaceholders, ...b.unboundPlaceholders])];
+}
+
+/** The pattern with each placeholder of `keys` read as one value (its own mark), not `*`. */
+function oneValued(p: ArnPattern, keys: readonly string[]): ArnPattern {
+  if (keys.length === 0) return p;
+  let raw = p.raw;
+  keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+  return parseArnPattern(raw, p.bindings);
+}
+
+/**
+ * The first six `:`-separated fields of an ARN as written (the sixth keeps its own colons), a `:`
+ * inside a policy variable (`${aws:username}`) not counting; fewer when the text has fewer.
+ */
+export function arnFields(value: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let i = 0; i < value.length && out.length < 5; i++) {
+    if (value[i] === '$' && value[i + 1] === '{') {
+      const close = value.indexOf('}', i + 2);
+      if (close > 0) i = close;
+      continue;
+    }
+    if (value[i] === ':') {
+      out.push(value.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(value.slice(from));
+  return out;
+}
+
+/**
+ * An ARN pattern naming only resources both `a` and `b` name, as text, when one can be written
+ * exactly enough: the narrower of the two when one contains the other (`a` when they are equal);
+ * else the narrower of each pair of fields (`arn:aws:ec2:us-east-1:123456789012:*` and
+ * `arn:aws:ec2:*:123456789012:instance/*` give `arn:aws:ec2:us-east-1:123456789012:instance/*`),
+ * a text of fewer fields ending in `*` read as `*` in each missing one. Undefined when they name
+ * nothing in common, or when some pair of fields is neither contained in the other. The result is
+ * always contained in both (checked), so writing it never names more than either; placeholders
+ * bound in the patterns are written as their values, unbound ones are one value each (as in
+ * denyContains: `arn:aws:s3:::<name of Logs>/*` is one bucket, not every one) and written back as
+ * they were.
+ */
+export function arnIntersection(a: ArnPattern, b: ArnPattern): string | undefined {
+  const keys = placeholderKeys(a, b);
+  const ta = boundText(a, keys);
+  const tb = boundText(b, keys);
+  const pa = parseArnPattern(ta);
+  const pb = parseArnPattern(tb);
+  const text = (t: string) => {
+    let out = t;
+    keys.forEach((k, i) => (out = out.split(`${ONE_VALUE}${i}${ONE_VALUE}`).join(k)));
+    return out;
   };
-  return arnContains(one(deny), one(granted));
+  if (arnContains(pb, pa)) return text(ta);
+  if (arnContains(pa, pb)) return text(tb);
+  if (!arnIntersects(pa, pb)) return undefined;
+  const fa = paddedFields(ta);
+  const fb = paddedFields(tb);
+  if (!fa || !fb) return undefined;
+  const fields: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const x = parseArnPattern(fa[i]!);
+    const y = parseArnPattern(fb[i]!);
+    if (arnContains(y, x)) fields.push(fa[i]!);
+    else if (arnContains(x, y)) fields.push(fb[i]!);
+    else return undefined;
+  }
+  const joined = fields.join(':');
+  const p = parseArnPattern(joined);
+  return arnContains(pa, p) && arnContains(pb, p) ? text(joined) : undefined;
+}
+
+/** A pattern's text with its bound placeholders written as their values and `keys` as one-value marks. */
+function boundText(p: ArnPattern, keys: readonly string[]): string {
+  let raw = p.raw;
+  for (const [k, v] of Object.entries(p.bindings ?? {})) raw = raw.split(k).join(v);
+  keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+  return raw;
+}
+
+/** arnFields, six of them: a text of fewer ending in `*` gets `*` for each missing field (it names them all). */
+function paddedFields(text: string): string[] | undefined {
+  const f = arnFields(text);
+  if (f.length === 6) return f;
+  if (!f[f.length - 1]!.endsWith('*')) return undefined;
+  while (f.length < 6) f.push('*');
+  return f;
 }

@@ -3,7 +3,7 @@
 // `unknown` when both constrain the key in ways this tool cannot compare exactly (the finding then
 // says its answer is approximate).
 
-import { arnContains, isAll, parseArnPattern, type ArnPattern } from './arn.js';
+import { arnContains, arnFields, isAll, parseArnPattern, type ArnPattern } from './arn.js';
 import type { Condition } from './document.js';
 
 export type Implication = 'yes' | 'no' | 'unknown';
@@ -106,27 +106,10 @@ function literalPattern(value: string): ArnPattern {
   return parseArnPattern(s);
 }
 
-/**
- * The six colon-separated components of an ARN as written (the sixth keeps its own colons), a `:`
- * inside a policy variable (`${aws:username}`) not counting; undefined when there are fewer than six.
- */
+/** The six colon-separated components of an ARN as written (arnFields); undefined when there are fewer. */
 function arnComponents(value: string): string[] | undefined {
-  const out: string[] = [];
-  let from = 0;
-  for (let i = 0; i < value.length && out.length < 5; i++) {
-    if (value[i] === '$' && value[i + 1] === '{') {
-      const close = value.indexOf('}', i + 2);
-      if (close > 0) i = close;
-      continue;
-    }
-    if (value[i] === ':') {
-      out.push(value.slice(from, i));
-      from = i + 1;
-    }
-  }
-  if (out.length < 5) return undefined;
-  out.push(value.slice(from));
-  return out;
+  const out = arnFields(value);
+  return out.length === 6 ? out : undefined;
 }
 
 /** How one policy value compares with the baseline's values: yes, no or unknown. */
@@ -312,17 +295,18 @@ function opIdentity(op: Op): string {
  * The values under which both `a` and `b` grant, for one operator (`op`) and key both name:
  * - a negated operator excludes the values of both (their union);
  * - otherwise `a`'s values that lie within `b`'s (the policy's own values the baseline allows: a
- *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when none does,
- *   `b`'s values (the policy's own ones are all outside the baseline); when some cannot be compared
- *   (ordering operators, IPv6), `a`'s values as written.
+ *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when some
+ *   cannot be compared (ordering operators, IPv6), `a`'s values as written;
+ * - undefined when none of `a`'s values lies within `b`'s (a Null check of the other value): no
+ *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them.
  */
-function narrowValues(op: Op, a: string[], b: string[]): string[] {
+function narrowValues(op: Op, a: string[], b: string[]): string[] | undefined {
   if (NEGATED.has(op.base)) {
     const seen = new Set(a);
     return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
   }
   if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
-    return valuesImply(op.base, op.base, a, b) === 'yes' ? a : b;
+    return valuesImply(op.base, op.base, a, b) === 'yes' ? a : undefined;
   const test = valueTest(op.base, op.base, b);
   if (!test) return a;
   const kept: string[] = [];
@@ -331,20 +315,21 @@ function narrowValues(op: Op, a: string[], b: string[]): string[] {
     if (r === 'unknown') return a;
     if (r === 'yes') kept.push(v);
   }
-  return kept.length > 0 ? kept : b;
+  return kept.length > 0 ? kept : undefined;
 }
 
 /**
  * The condition that grants under both: `a` (the policy's) with `b`'s (the baseline's) keys added
  * (used by the minimal policy). A key both name under the same operator (its spelling and the key's
- * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues).
- * Neither input is changed. Linear in the operator-key pairs of both.
+ * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues);
+ * null when for some key no value is left (no request meets both conditions). Neither input is
+ * changed. Linear in the operator-key pairs of both.
  */
 export function mergeConditions(
   a: Condition | undefined,
   b: Condition | undefined,
   stats?: ConditionStats,
-): Condition | undefined {
+): Condition | undefined | null {
   if (!a) return b;
   if (!b) return a;
   const out: Condition = {};
@@ -368,7 +353,9 @@ export function mergeConditions(
       const hit = at.get(slot);
       if (hit) {
         const block = out[hit.op]!;
-        block[hit.key] = narrowValues(hit.parsed, block[hit.key]!, values);
+        const both = narrowValues(hit.parsed, block[hit.key]!, values);
+        if (!both) return null;
+        block[hit.key] = both;
       } else {
         (out[op] ??= {})[key] = values;
         at.set(slot, { op, key, parsed });

@@ -1,0 +1,139 @@
+// A fix never grants more than the policy as written: a narrowed resource is the intersection of
+// the written one and the baseline's (never the baseline's alone), a NotResource's exclusions stay
+// excluded, and a condition value is kept where it meets the baseline's, never replaced by it. On
+// a reviewer's real inputs (review-inputs/), checked with an independent IAM evaluator.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { planFixes } from '../../src/fix/index.js';
+import { ACCOUNT, allowedOf, probes, widened } from '../helpers/no-wider.js';
+import { NOW, readIn, repo } from './helpers.js';
+import { auditDocument, doc, oneSetBaseline } from '../helpers/one-policy.js';
+
+const INPUTS = new URL('./review-inputs/', import.meta.url).pathname;
+const input = (path: string) => readFileSync(join(INPUTS, path), 'utf8');
+
+/** The one file `name` of `dir`, audited against `baseline` and fixed: its text before and after. */
+async function fixOne(dir: string, name: string, baseline: string, accountId?: string) {
+  const root = repo({ [name]: input(`${dir}/${name}`) });
+  const report = await runAudit({ root, paths: ['.'], baseline, accountId, now: NOW });
+  const plan = planFixes(report, readIn(root));
+  const file = plan.files.find((f) => f.path === name);
+  return { report, plan, before: input(`${dir}/${name}`), after: file?.after };
+}
+
+const EC2_TYPES = ['instance/i-1', 'volume/vol-1', 'network-interface/eni-1', 'security-group/sg-1'];
+const REGIONS = ['us-east-1', 'eu-west-1'];
+const ec2Arns = REGIONS.flatMap((r) => EC2_TYPES.map((t) => `arn:aws:ec2:${r}:${ACCOUNT}:${t}`));
+
+describe('a narrowed resource is the intersection of the written one and the baseline', () => {
+  it('skypilot-user.json: the us-east-1 region is kept (no tagging in every region)', async () => {
+    const { before, after } = await fixOne('region', 'skypilot-user.json', 'skypilot', ACCOUNT);
+    expect(after).toBeDefined();
+    const fixed = JSON.parse(after!) as { Statement: { Action: unknown; Resource: unknown }[] };
+    const tags = fixed.Statement.find((s) => JSON.stringify(s.Action).includes('CreateTags'));
+    expect(tags?.Resource).toEqual(expect.arrayContaining([`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`]));
+    const list = probes(['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:TerminateInstances'], ec2Arns);
+    expect(await widened(JSON.parse(before), fixed, list)).toEqual([]);
+    // (the probes reach what the fix keeps: tagging an instance in us-east-1)
+    expect((await allowedOf(fixed, list)).map((p) => p.resource)).toContain(
+      `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`,
+    );
+  });
+
+  it('sky.tf: the same in a .tf policy document', async () => {
+    const { after, plan } = await fixOne('regiontf', 'sky.tf', 'skypilot', ACCOUNT);
+    expect(plan.notFixed).toEqual([]);
+    expect(after).toContain(`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`);
+    expect(after).not.toContain(`arn:aws:ec2:*:${ACCOUNT}:instance/*`);
+  });
+
+  it('a policy variable or a reference is one value: never widened to the baseline pattern', async () => {
+    const doc = (resource: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['iam:GetRole', 'iam:PassRole'], Resource: resource },
+          { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' },
+        ],
+      });
+    for (const resource of ['arn:aws:iam::123456789012:role/${aws:username}', '${aws_iam_role.x.arn}']) {
+      const root = repo({ 'p.json': doc(resource) });
+      const report = await runAudit({
+        root,
+        paths: ['.'],
+        baseline: 'skypilot',
+        accountId: ACCOUNT,
+        now: NOW,
+      });
+      expect(report.findings.some((f) => f.kind === 'broader-resource')).toBe(true);
+      const after = planFixes(report, readIn(root)).files[0]?.after;
+      expect(after ?? '').not.toContain('role/skypilot-v1');
+    }
+  });
+});
+
+describe('a NotResource exclusion stays excluded', () => {
+  it('notres/sky.json: the excluded role is never written as the Resource', async () => {
+    const { before, after } = await fixOne('notres', 'sky.json', 'skypilot', ACCOUNT);
+    const roles = ['admin', 'skypilot-v1', 'other'].map((r) => `arn:aws:iam::${ACCOUNT}:role/${r}`);
+    expect(
+      await widened(
+        JSON.parse(before),
+        JSON.parse(after ?? before),
+        probes(['iam:GetRole', 'iam:PassRole'], roles),
+      ),
+    ).toEqual([]);
+    expect(after ?? '').not.toMatch(/"Resource": "arn:aws:iam::123456789012:role\/skypilot-v1"/);
+  });
+
+  it('partial/sky.json: no tagging of the instances, volumes, … the NotResource excluded', async () => {
+    const { before, after } = await fixOne('partial', 'sky.json', 'skypilot', ACCOUNT);
+    const list = probes(
+      ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:TerminateInstances'],
+      [...ec2Arns, `arn:aws:ec2:us-east-1:${ACCOUNT}:snapshot/snap-0prod`],
+    );
+    expect(await widened(JSON.parse(before), JSON.parse(after ?? before), list)).toEqual([]);
+  });
+});
+
+describe('a condition value is intersected, never replaced', () => {
+  it('coiled-ongoing.json: instances tagged owner=myteam stay the only ones, none tagged coiled', async () => {
+    const { before, after, report } = await fixOne('cond', 'coiled-ongoing.json', 'coiled');
+    expect(report.findings.length).toBeGreaterThan(0);
+    const fixed = JSON.parse(after ?? before) as unknown;
+    expect(JSON.stringify(fixed)).not.toContain('"ec2:ResourceTag/owner":"coiled"');
+    const contexts = ['coiled', 'myteam'].map((v) => ({ 'ec2:ResourceTag/owner': v }));
+    const list = probes(
+      ['ec2:TerminateInstances', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVolume'],
+      ec2Arns,
+      contexts,
+    );
+    expect(await widened(JSON.parse(before), fixed, list)).toEqual([]);
+  });
+});
+
+describe('a NotResource statement that lacks the baseline condition', () => {
+  it('keeps its NotResource, with the condition added (never Resource *)', async () => {
+    const baseline = oneSetBaseline([
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: '*',
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      },
+    ]);
+    const original = doc({
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      NotResource: `arn:aws:iam::${ACCOUNT}:role/admin`,
+    });
+    const out = auditDocument(original, baseline);
+    expect(out.findings.map((f) => f.kind)).toEqual(['missing-condition']);
+    const minimal = out.suggestions[0]!.minimal as { Statement: Record<string, unknown>[] };
+    expect(minimal.Statement[0]).toMatchObject({ NotResource: `arn:aws:iam::${ACCOUNT}:role/admin` });
+    const roles = ['admin', 'app'].map((r) => `arn:aws:iam::${ACCOUNT}:role/${r}`);
+    const contexts = [{ 'iam:PassedToService': 'ec2.amazonaws.com' }];
+    expect(await widened(original, minimal, probes(['iam:PassRole'], roles, contexts))).toEqual([]);
+  });
+});
