@@ -1309,6 +1309,8 @@ function unifiedDiff(oldName, newName, oldText, newText, options = {}) {
 
 // EXTERNAL MODULE: ./src/policy/condition.ts
 var policy_condition = __webpack_require__(747);
+// EXTERNAL MODULE: ./src/policy/arn.ts
+var arn = __webpack_require__(6185);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
 var catalog = __webpack_require__(4054);
 // EXTERNAL MODULE: ./src/policy/glob.ts
@@ -1321,6 +1323,7 @@ var kinds = __webpack_require__(5960);
 // The suggested minimal policy: what each policy of a unit grants intersected with the active
 // baseline (each statement rewritten as written, keeping only what the baseline allows), and its
 // unified diff against the policy as written, made on first read. Pure.
+
 
 
 
@@ -1346,8 +1349,9 @@ function minimalPlan(stmt, entries, builder) {
     const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
         resourcePos(a.grant) - resourcePos(b.grant));
     const buckets = new Map();
+    const narrow = resourceNarrower(builder.bindings);
     for (const { grant, verdict } of sorted) {
-        for (const { resources, condition } of keptParts(verdict, grant.resource.raw, grant.notResource, grant.condition, builder.bindings)) {
+        for (const { resources, condition } of keptParts(verdict, grant.resource, grant.notResource, grant.condition, narrow)) {
             const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
             let bucket = buckets.get(key);
             if (!bucket)
@@ -1361,33 +1365,63 @@ function minimalPlan(stmt, entries, builder) {
         condition: b.condition,
     }));
 }
-/** A baseline resource with the placeholders the configuration binds (the account ID) filled in. */
-function bound(resource, bindings) {
-    let out = resource;
-    for (const [placeholder, value] of Object.entries(bindings))
-        if (out.includes(placeholder))
-            out = out.split(placeholder).join(value);
-    return out;
+/**
+ * Where a grant on `written` (excluding `excluded`, its NotResource) keeps a baseline's resource
+ * `need`, as the text to write: the resources both name (arnIntersection: the baseline's, the
+ * written one or, field by field, what both allow: `arn:aws:ec2:us-east-1:123456789012:*` meets
+ * `arn:aws:ec2:*:123456789012:instance/*` as `…:us-east-1:123456789012:instance/*`), never the
+ * baseline's where it names more than the policy did. Undefined, and the part is dropped, when
+ * they name nothing in common, when the common part cannot be written exactly as one pattern
+ * (`${aws:username}` against `coiled-*`), or when it meets a resource the statement excludes
+ * (writing it would grant what the NotResource kept out). Memoised per plan: a statement's grants
+ * share their few (resource, need) pairs.
+ */
+function resourceNarrower(bindings) {
+    const memo = new Map();
+    return (written, need, excluded) => {
+        const key = `${written.raw}\u0000${need}\u0000${excluded?.join('\u0000') ?? ''}`;
+        if (memo.has(key))
+            return memo.get(key);
+        let out = (0,arn/* arnIntersection */.vr)((0,arn/* parseArnPattern */.Nx)(need, bindings), written);
+        if (out !== undefined && excluded?.length) {
+            const p = (0,arn/* parseArnPattern */.Nx)(out, bindings);
+            if (excluded.some((e) => (0,arn/* arnIntersects */.se)((0,arn/* parseArnPattern */.Nx)(e, bindings), p)))
+                out = undefined;
+        }
+        memo.set(key, out);
+        return out;
+    };
 }
 /**
  * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
- * missing condition added; or nothing (excess, leftover).
+ * missing condition added; or nothing (excess, leftover). A part whose condition no request can
+ * meet together with the written one (mergeConditions: null) is dropped: the policy never granted
+ * what the baseline needs there.
  */
-function keptParts(verdict, resource, notResource, have, bindings) {
+function keptParts(verdict, resource, notResource, have, narrow) {
     switch (verdict.kind) {
         case 'ok':
-            return [{ resources: notResource ? [] : [resource], condition: have }];
-        case 'missing-condition':
-            return [{ resources: [resource], condition: (0,policy_condition/* mergeConditions */.PB)(have, verdict.need) }];
+            return [{ resources: notResource ? [] : [resource.raw], condition: have }];
+        case 'missing-condition': {
+            const condition = (0,policy_condition/* mergeConditions */.PB)(have, verdict.need);
+            // (a NotResource statement keeps its NotResource, with the condition added)
+            return condition === null ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
+        }
         case 'broader-resource': {
             const parts = new Map();
             for (const n of verdict.needs) {
+                const written = narrow(resource, n.resource, notResource);
+                if (written === undefined)
+                    continue;
                 const condition = !n.condition || (0,engine/* implies */.M0)(have, n.condition) === 'yes' ? have : (0,policy_condition/* mergeConditions */.PB)(have, n.condition);
+                if (condition === null)
+                    continue;
                 const key = JSON.stringify(condition ?? null);
                 const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key);
-                part.resources.push(bound(n.resource, bindings));
+                if (!part.resources.includes(written))
+                    part.resources.push(written);
             }
             return [...parts.values()];
         }
@@ -1479,9 +1513,10 @@ function minimalPlanFromPieces(stmt, pieces, first, builder) {
         .map((p) => ({ p, first: first(p.actions), at: resourcePos(p.cls) }))
         .sort((a, b) => a.first - b.first || a.at - b.at);
     const buckets = new Map();
+    const narrow = resourceNarrower(builder.bindings);
     for (const { p } of ranked) {
         const { cls, verdict } = p;
-        for (const { resources, condition } of keptParts(verdict, cls.resource.raw, cls.notResource, cls.condition, builder.bindings)) {
+        for (const { resources, condition } of keptParts(verdict, cls.resource, cls.notResource, cls.condition, narrow)) {
             const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
             const bucket = buckets.get(key);
             if (!bucket)
@@ -1499,6 +1534,9 @@ function minimalPlanFromPieces(stmt, pieces, first, builder) {
 /** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
 function minimalStatements(m, planOf) {
     const statements = [];
+    // Sids in use (IAM wants them unique in a policy, aws_iam_policy_document refuses duplicates),
+    // compared without case, to be on the safe side.
+    const used = new Set(m.doc.statements.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
     for (const stmt of m.doc.statements) {
         const raw = rawStatement(m.raw, stmt);
         const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
@@ -1506,9 +1544,22 @@ function minimalStatements(m, planOf) {
             statements.push(raw);
             continue;
         }
-        plan.forEach((part, i) => statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)));
+        plan.forEach((part, i) => statements.push(rewriteStatement(raw, part, i === 0 ? stmt.sid : freeSid(stmt.sid, i, used))));
     }
     return statements;
+}
+/**
+ * The Sid of a statement's part after its first: `${sid}${n}`, the first n from the part's place
+ * (`Read2` for the second part of `Read`) not in use, then taken. Undefined without a Sid.
+ */
+function freeSid(sid, index, used) {
+    if (!sid)
+        return undefined;
+    let n = index + 1;
+    while (used.has(`${sid}${n}`.toLowerCase()))
+        n++;
+    used.add(`${sid}${n}`.toLowerCase());
+    return `${sid}${n}`;
 }
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
 function memberSuggestion(m, statements) {
@@ -1597,12 +1648,12 @@ function minimalDiff(path, original, minimal) {
  * The statement as written, with its actions, resources and condition replaced by the kept ones:
  * same key order, same string-or-array forms, so the diff shows only what changes.
  */
-function rewriteStatement(raw, stmt, part, index) {
+function rewriteStatement(raw, part, sid) {
     const form = (original, values) => Array.isArray(original) || values.length !== 1 ? values : values[0];
     const out = {};
     for (const [key, value] of Object.entries(raw)) {
-        if (key === 'Sid' && stmt.sid)
-            out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
+        if (key === 'Sid' && sid)
+            out.Sid = sid;
         else if (key === 'Action' || key === 'NotAction')
             out.Action = form(raw.Action, part.actions);
         else if (key === 'Resource')
@@ -12507,6 +12558,7 @@ class ActionSet {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Nx: () => (/* binding */ parseArnPattern),
+/* harmony export */   VI: () => (/* binding */ arnFields),
 /* harmony export */   a7: () => (/* binding */ ACCOUNT_PLACEHOLDER),
 /* harmony export */   c$: () => (/* binding */ isLiteral),
 /* harmony export */   cT: () => (/* binding */ formatMatcher),
@@ -12518,7 +12570,8 @@ class ActionSet {
 /* harmony export */   oh: () => (/* binding */ meetsFormat),
 /* harmony export */   se: () => (/* binding */ arnIntersects),
 /* harmony export */   u4: () => (/* binding */ arnResourcePrefix),
-/* harmony export */   vF: () => (/* binding */ arnContains)
+/* harmony export */   vF: () => (/* binding */ arnContains),
+/* harmony export */   vr: () => (/* binding */ arnIntersection)
 /* harmony export */ });
 /* unused harmony exports parseArnPatternTokens, arnMatches, placeholderFieldsMeet */
 // Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
@@ -13510,13 +13563,109 @@ const ONE_VALUE = '\u0001';
 function denyContains(deny, granted) {
     if (deny.unboundPlaceholders.length === 0)
         return arnContains(deny, granted);
-    const keys = [...new Set([...deny.unboundPlaceholders, ...granted.unboundPlaceholders])];
-    const one = (p) => {
-        let raw = p.raw;
-        keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
-        return parseArnPattern(raw, p.bindings);
+    const keys = placeholderKeys(deny, granted);
+    return arnContains(oneValued(deny, keys), oneValued(granted, keys));
+}
+/** The unbound placeholders of two patterns, once each (the keys of oneValued). */
+function placeholderKeys(a, b) {
+    return [...new Set([...a.unboundPlaceholders, ...b.unboundPlaceholders])];
+}
+/** The pattern with each placeholder of `keys` read as one value (its own mark), not `*`. */
+function oneValued(p, keys) {
+    if (keys.length === 0)
+        return p;
+    let raw = p.raw;
+    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+    return parseArnPattern(raw, p.bindings);
+}
+/**
+ * The first six `:`-separated fields of an ARN as written (the sixth keeps its own colons), a `:`
+ * inside a policy variable (`${aws:username}`) not counting; fewer when the text has fewer.
+ */
+function arnFields(value) {
+    const out = [];
+    let from = 0;
+    for (let i = 0; i < value.length && out.length < 5; i++) {
+        if (value[i] === '$' && value[i + 1] === '{') {
+            const close = value.indexOf('}', i + 2);
+            if (close > 0)
+                i = close;
+            continue;
+        }
+        if (value[i] === ':') {
+            out.push(value.slice(from, i));
+            from = i + 1;
+        }
+    }
+    out.push(value.slice(from));
+    return out;
+}
+/**
+ * An ARN pattern naming only resources both `a` and `b` name, as text, when one can be written
+ * exactly enough: the narrower of the two when one contains the other (`a` when they are equal);
+ * else the narrower of each pair of fields (`arn:aws:ec2:us-east-1:123456789012:*` and
+ * `arn:aws:ec2:*:123456789012:instance/*` give `arn:aws:ec2:us-east-1:123456789012:instance/*`),
+ * a text of fewer fields ending in `*` read as `*` in each missing one. Undefined when they name
+ * nothing in common, or when some pair of fields is neither contained in the other. The result is
+ * always contained in both (checked), so writing it never names more than either; placeholders
+ * bound in the patterns are written as their values, unbound ones are one value each (as in
+ * denyContains: `arn:aws:s3:::<name of Logs>/*` is one bucket, not every one) and written back as
+ * they were.
+ */
+function arnIntersection(a, b) {
+    const keys = placeholderKeys(a, b);
+    const ta = boundText(a, keys);
+    const tb = boundText(b, keys);
+    const pa = parseArnPattern(ta);
+    const pb = parseArnPattern(tb);
+    const text = (t) => {
+        let out = t;
+        keys.forEach((k, i) => (out = out.split(`${ONE_VALUE}${i}${ONE_VALUE}`).join(k)));
+        return out;
     };
-    return arnContains(one(deny), one(granted));
+    if (arnContains(pb, pa))
+        return text(ta);
+    if (arnContains(pa, pb))
+        return text(tb);
+    if (!arnIntersects(pa, pb))
+        return undefined;
+    const fa = paddedFields(ta);
+    const fb = paddedFields(tb);
+    if (!fa || !fb)
+        return undefined;
+    const fields = [];
+    for (let i = 0; i < 6; i++) {
+        const x = parseArnPattern(fa[i]);
+        const y = parseArnPattern(fb[i]);
+        if (arnContains(y, x))
+            fields.push(fa[i]);
+        else if (arnContains(x, y))
+            fields.push(fb[i]);
+        else
+            return undefined;
+    }
+    const joined = fields.join(':');
+    const p = parseArnPattern(joined);
+    return arnContains(pa, p) && arnContains(pb, p) ? text(joined) : undefined;
+}
+/** A pattern's text with its bound placeholders written as their values and `keys` as one-value marks. */
+function boundText(p, keys) {
+    let raw = p.raw;
+    for (const [k, v] of Object.entries(p.bindings ?? {}))
+        raw = raw.split(k).join(v);
+    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+    return raw;
+}
+/** arnFields, six of them: a text of fewer ending in `*` gets `*` for each missing field (it names them all). */
+function paddedFields(text) {
+    const f = arnFields(text);
+    if (f.length === 6)
+        return f;
+    if (!f[f.length - 1].endsWith('*'))
+        return undefined;
+    while (f.length < 6)
+        f.push('*');
+    return f;
 }
 
 
@@ -14669,29 +14818,10 @@ function literalPattern(value) {
     }
     return (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(s);
 }
-/**
- * The six colon-separated components of an ARN as written (the sixth keeps its own colons), a `:`
- * inside a policy variable (`${aws:username}`) not counting; undefined when there are fewer than six.
- */
+/** The six colon-separated components of an ARN as written (arnFields); undefined when there are fewer. */
 function arnComponents(value) {
-    const out = [];
-    let from = 0;
-    for (let i = 0; i < value.length && out.length < 5; i++) {
-        if (value[i] === '$' && value[i + 1] === '{') {
-            const close = value.indexOf('}', i + 2);
-            if (close > 0)
-                i = close;
-            continue;
-        }
-        if (value[i] === ':') {
-            out.push(value.slice(from, i));
-            from = i + 1;
-        }
-    }
-    if (out.length < 5)
-        return undefined;
-    out.push(value.slice(from));
-    return out;
+    const out = (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnFields */ .VI)(value);
+    return out.length === 6 ? out : undefined;
 }
 /**
  * The test of one value of the policy's operator `hBase` against the baseline's values under
@@ -14872,9 +15002,10 @@ function opIdentity(op) {
  * The values under which both `a` and `b` grant, for one operator (`op`) and key both name:
  * - a negated operator excludes the values of both (their union);
  * - otherwise `a`'s values that lie within `b`'s (the policy's own values the baseline allows: a
- *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when none does,
- *   `b`'s values (the policy's own ones are all outside the baseline); when some cannot be compared
- *   (ordering operators, IPv6), `a`'s values as written.
+ *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when some
+ *   cannot be compared (ordering operators, IPv6), `a`'s values as written;
+ * - undefined when none of `a`'s values lies within `b`'s (a Null check of the other value): no
+ *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them.
  */
 function narrowValues(op, a, b) {
     if (NEGATED.has(op.base)) {
@@ -14882,7 +15013,7 @@ function narrowValues(op, a, b) {
         return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
     }
     if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
-        return valuesImply(op.base, op.base, a, b) === 'yes' ? a : b;
+        return valuesImply(op.base, op.base, a, b) === 'yes' ? a : undefined;
     const test = valueTest(op.base, op.base, b);
     if (!test)
         return a;
@@ -14894,13 +15025,14 @@ function narrowValues(op, a, b) {
         if (r === 'yes')
             kept.push(v);
     }
-    return kept.length > 0 ? kept : b;
+    return kept.length > 0 ? kept : undefined;
 }
 /**
  * The condition that grants under both: `a` (the policy's) with `b`'s (the baseline's) keys added
  * (used by the minimal policy). A key both name under the same operator (its spelling and the key's
- * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues).
- * Neither input is changed. Linear in the operator-key pairs of both.
+ * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues);
+ * null when for some key no value is left (no request meets both conditions). Neither input is
+ * changed. Linear in the operator-key pairs of both.
  */
 function mergeConditions(a, b, stats) {
     if (!a)
@@ -14930,7 +15062,10 @@ function mergeConditions(a, b, stats) {
             const hit = at.get(slot);
             if (hit) {
                 const block = out[hit.op];
-                block[hit.key] = narrowValues(hit.parsed, block[hit.key], values);
+                const both = narrowValues(hit.parsed, block[hit.key], values);
+                if (!both)
+                    return null;
+                block[hit.key] = both;
             }
             else {
                 (out[op] ??= {})[key] = values;

@@ -1394,9 +1394,9 @@ function planFixes(report, read) {
         for (const s of suggestions) {
             try {
                 const candidate = fixer.fix(current, s);
-                const hole = placeholderWritten(s.minimal, text, candidate);
+                const hole = placeholderReason(s.minimal, text, candidate);
                 if (hole)
-                    throw new Unfixable(`the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
+                    throw new Unfixable(hole);
                 if (candidate === current)
                     throw new Unfixable('the rewrite changes nothing in the text');
                 fixer.verify(text, candidate, [...done, s]);
@@ -1431,23 +1431,42 @@ function planFixes(report, read) {
     }
     return { files, notFixed };
 }
+/** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
+const PLACEHOLDER = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g;
 /**
- * A baseline placeholder (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as
- * `<${x}>`) of a minimal policy's resources that the rewrite would write into the file (it is in
- * the rewritten text and not in the file as it was): never written. A placeholder that is the
- * policy's own (the account of a resource a `.tf` module creates, written there as its reference)
- * is kept as written, so is no reason.
+ * Why the rewrite is refused, when it would write a baseline placeholder of a minimal policy into
+ * the file (in the rewritten text and not in the file as it was): in a resource
+ * (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as `<${x}>`), or in a
+ * condition's key or value (`<placeholder>`, the user's own value a baseline condition needs: the
+ * condition removed from Anyscale's cloud-ID statement would come back with it). A placeholder that
+ * is the policy's own (the account of a resource a `.tf` module creates, written there as its
+ * reference) is kept as written, so is no reason.
  */
-function placeholderWritten(minimal, before, after) {
+function placeholderReason(minimal, before, after) {
+    const written = (v) => {
+        for (const m of v.matchAll(PLACEHOLDER))
+            if (after.includes(m[0]) && !before.includes(m[0]))
+                return m[0];
+        return undefined;
+    };
     const statements = minimal?.Statement;
     for (const st of Array.isArray(statements) ? statements : [statements]) {
-        const r = st?.Resource;
-        for (const v of Array.isArray(r) ? r : [r]) {
-            if (typeof v !== 'string')
-                continue;
-            for (const m of v.matchAll(/<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g))
-                if (after.includes(m[0]) && !before.includes(m[0]))
-                    return m[0];
+        if (!(0,json_lines/* isObject */.Gv)(st))
+            continue;
+        const sid = typeof st.Sid === 'string' ? ` of the statement ${st.Sid}` : '';
+        for (const v of Array.isArray(st.Resource) ? st.Resource : [st.Resource]) {
+            const hole = typeof v === 'string' ? written(v) : undefined;
+            if (hole)
+                return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`;
+        }
+        for (const [op, keys] of Object.entries((0,json_lines/* isObject */.Gv)(st.Condition) ? st.Condition : {})) {
+            for (const [key, values] of Object.entries((0,json_lines/* isObject */.Gv)(keys) ? keys : {})) {
+                for (const v of [key, ...(Array.isArray(values) ? values : [values])]) {
+                    const hole = typeof v === 'string' ? written(v) : undefined;
+                    if (hole)
+                        return `the rewrite would write ${hole} into the file, in the condition ${op} ${key}${sid} that the baseline requires: a placeholder for a value of your own (the file does not have it); add the condition with your value by hand`;
+                }
+            }
         }
     }
     return undefined;
@@ -1667,6 +1686,82 @@ function verifyRecords(before, after, fixed) {
                 throw new Unfixable(`the rewrite would change the document's ${k}`);
         if (!(0,json_lines/* isObject */.Gv)(ra))
             throw new Unfixable('the rewritten policy is not an object');
+    }
+}
+/** A statement list value as strings (a single string a list of one); undefined when it is not one. */
+function stringList(v) {
+    const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+    return list.every((x) => typeof x === 'string') ? list : undefined;
+}
+/**
+ * Does statement `part` grant no more than `whole`, as written: both Allow, the same keys, its
+ * Action and Resource a part of `whole`'s (items as written; actions without case), its
+ * NotAction and NotResource holding all of `whole`'s, everything else (Condition, Principal)
+ * the same. Conservative: text that means the same but is written differently is not within.
+ */
+function statementWithin(part, whole) {
+    if (!isObject(part) || !isObject(whole) || part.Effect === 'Deny' || whole.Effect === 'Deny')
+        return false;
+    const keys = new Set([...Object.keys(part), ...Object.keys(whole)]);
+    keys.delete('Sid');
+    for (const k of keys) {
+        if (!(k in part) || !(k in whole))
+            return false;
+        const fold = (xs) => k === 'Action' || k === 'NotAction' ? xs.map((x) => x.toLowerCase()) : xs;
+        if (LISTS.has(k)) {
+            const p = stringList(part[k]);
+            const w = stringList(whole[k]);
+            if (!p || !w)
+                return false;
+            const [inner, outer] = k.startsWith('Not') ? [fold(w), new Set(fold(p))] : [fold(p), new Set(fold(w))];
+            if (!inner.every((x) => outer.has(x)))
+                return false;
+        }
+        else if (!isDeepStrictEqual(normalStatement({ [k]: part[k] }), normalStatement({ [k]: whole[k] })))
+            return false;
+    }
+    return true;
+}
+/** The statements of each policy of a file, by id (undefined for a policy whose document is not read). */
+function statementsById(path, text) {
+    const out = new Map();
+    for (const r of parseSource({ path, text }, true).result.policies) {
+        const raw = r.status === 'resolved' ? parsePolicyDocument(r.document).raw : undefined;
+        out.set(r.id, raw ? statementList(raw) : undefined);
+    }
+    return out;
+}
+/**
+ * Does `partial` (the file with only some of a fix's edits applied) grant no more than `before`,
+ * where `after` is the whole fix? Each policy of `before` keeps every Deny statement as written,
+ * and each of its Allow statements is within (statementWithin) one of the policy's statements as
+ * written or as the whole fix writes it (a minimal statement grants no more than the original).
+ * So a part that deletes an item of a NotResource or NotAction list, a Condition or a Deny, or
+ * that writes a statement half-way between the two, is refused: applied alone, it may grant more.
+ */
+function partGrantsNoMore(path, before, partial, after) {
+    try {
+        const was = statementsById(path, before);
+        const full = statementsById(path, after);
+        const part = statementsById(path, partial);
+        for (const [id, original] of was) {
+            if (!original)
+                continue;
+            const now = part.get(id);
+            if (!now)
+                return false;
+            const denies = original.filter((st) => isObject(st) && st.Effect === 'Deny');
+            if (!denies.every((d) => now.some((st) => sameStatements([d], [st]))))
+                return false;
+            const allowed = [...original, ...(full.get(id) ?? [])];
+            for (const st of now)
+                if (!(isObject(st) && st.Effect === 'Deny') && !allowed.some((w) => statementWithin(st, w)))
+                    return false;
+        }
+        return true;
+    }
+    catch {
+        return false;
     }
 }
 /**

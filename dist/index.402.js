@@ -11519,13 +11519,109 @@ const ONE_VALUE = '\u0001';
 function denyContains(deny, granted) {
     if (deny.unboundPlaceholders.length === 0)
         return arnContains(deny, granted);
-    const keys = [...new Set([...deny.unboundPlaceholders, ...granted.unboundPlaceholders])];
-    const one = (p) => {
-        let raw = p.raw;
-        keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
-        return parseArnPattern(raw, p.bindings);
+    const keys = placeholderKeys(deny, granted);
+    return arnContains(oneValued(deny, keys), oneValued(granted, keys));
+}
+/** The unbound placeholders of two patterns, once each (the keys of oneValued). */
+function placeholderKeys(a, b) {
+    return [...new Set([...a.unboundPlaceholders, ...b.unboundPlaceholders])];
+}
+/** The pattern with each placeholder of `keys` read as one value (its own mark), not `*`. */
+function oneValued(p, keys) {
+    if (keys.length === 0)
+        return p;
+    let raw = p.raw;
+    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+    return parseArnPattern(raw, p.bindings);
+}
+/**
+ * The first six `:`-separated fields of an ARN as written (the sixth keeps its own colons), a `:`
+ * inside a policy variable (`${aws:username}`) not counting; fewer when the text has fewer.
+ */
+function arnFields(value) {
+    const out = [];
+    let from = 0;
+    for (let i = 0; i < value.length && out.length < 5; i++) {
+        if (value[i] === '$' && value[i + 1] === '{') {
+            const close = value.indexOf('}', i + 2);
+            if (close > 0)
+                i = close;
+            continue;
+        }
+        if (value[i] === ':') {
+            out.push(value.slice(from, i));
+            from = i + 1;
+        }
+    }
+    out.push(value.slice(from));
+    return out;
+}
+/**
+ * An ARN pattern naming only resources both `a` and `b` name, as text, when one can be written
+ * exactly enough: the narrower of the two when one contains the other (`a` when they are equal);
+ * else the narrower of each pair of fields (`arn:aws:ec2:us-east-1:123456789012:*` and
+ * `arn:aws:ec2:*:123456789012:instance/*` give `arn:aws:ec2:us-east-1:123456789012:instance/*`),
+ * a text of fewer fields ending in `*` read as `*` in each missing one. Undefined when they name
+ * nothing in common, or when some pair of fields is neither contained in the other. The result is
+ * always contained in both (checked), so writing it never names more than either; placeholders
+ * bound in the patterns are written as their values, unbound ones are one value each (as in
+ * denyContains: `arn:aws:s3:::<name of Logs>/*` is one bucket, not every one) and written back as
+ * they were.
+ */
+function arnIntersection(a, b) {
+    const keys = placeholderKeys(a, b);
+    const ta = boundText(a, keys);
+    const tb = boundText(b, keys);
+    const pa = parseArnPattern(ta);
+    const pb = parseArnPattern(tb);
+    const text = (t) => {
+        let out = t;
+        keys.forEach((k, i) => (out = out.split(`${ONE_VALUE}${i}${ONE_VALUE}`).join(k)));
+        return out;
     };
-    return arnContains(one(deny), one(granted));
+    if (arnContains(pb, pa))
+        return text(ta);
+    if (arnContains(pa, pb))
+        return text(tb);
+    if (!arnIntersects(pa, pb))
+        return undefined;
+    const fa = paddedFields(ta);
+    const fb = paddedFields(tb);
+    if (!fa || !fb)
+        return undefined;
+    const fields = [];
+    for (let i = 0; i < 6; i++) {
+        const x = parseArnPattern(fa[i]);
+        const y = parseArnPattern(fb[i]);
+        if (arnContains(y, x))
+            fields.push(fa[i]);
+        else if (arnContains(x, y))
+            fields.push(fb[i]);
+        else
+            return undefined;
+    }
+    const joined = fields.join(':');
+    const p = parseArnPattern(joined);
+    return arnContains(pa, p) && arnContains(pb, p) ? text(joined) : undefined;
+}
+/** A pattern's text with its bound placeholders written as their values and `keys` as one-value marks. */
+function boundText(p, keys) {
+    let raw = p.raw;
+    for (const [k, v] of Object.entries(p.bindings ?? {}))
+        raw = raw.split(k).join(v);
+    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+    return raw;
+}
+/** arnFields, six of them: a text of fewer ending in `*` gets `*` for each missing field (it names them all). */
+function paddedFields(text) {
+    const f = arnFields(text);
+    if (f.length === 6)
+        return f;
+    if (!f[f.length - 1].endsWith('*'))
+        return undefined;
+    while (f.length < 6)
+        f.push('*');
+    return f;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/intrinsics.ts
@@ -18865,7 +18961,7 @@ const ITERATION = /^(count\.index|each\.key|each\.value)$/;
  * A piece of a resource's name with each unknown part (a variable, another resource's name) as one
  * value: a name holds no wildcard.
  */
-function oneValued(p, depth = 0) {
+function resources_oneValued(p, depth = 0) {
     if (p instanceof OneValue || typeof p === 'string')
         return p;
     // `count.index`, `each.key`, `each.value` of an instance not known (a splat over an unknown
@@ -18873,8 +18969,8 @@ function oneValued(p, depth = 0) {
     if (p instanceof values_Unknown && ITERATION.test(p.text))
         return p;
     if (p instanceof values_Unknown)
-        return p.pattern !== undefined && depth < 8 ? oneValued(p.pattern, depth + 1) : new OneValue(p.text);
-    return concatParts(p.parts.map((x) => oneValued(x, depth + 1)));
+        return p.pattern !== undefined && depth < 8 ? resources_oneValued(p.pattern, depth + 1) : new OneValue(p.text);
+    return concatParts(p.parts.map((x) => resources_oneValued(x, depth + 1)));
 }
 /**
  * The name; for a name_prefix, the prefix and one value (`app-<aws_iam_role.x.name>`); else one
@@ -18884,10 +18980,10 @@ function resources_nameOf(values, key, ref, prefixKey = `${key}_prefix`) {
     const made = madeUp(ref, key);
     const n = attr(values, key);
     if (n !== undefined)
-        return oneValued(n);
+        return resources_oneValued(n);
     const p = attr(values, prefixKey);
     if (p !== undefined)
-        return concatParts([oneValued(p), made]);
+        return concatParts([resources_oneValued(p), made]);
     return made;
 }
 function resources_iamPath(values) {
@@ -21242,29 +21338,10 @@ function literalPattern(value) {
     }
     return parseArnPattern(s);
 }
-/**
- * The six colon-separated components of an ARN as written (the sixth keeps its own colons), a `:`
- * inside a policy variable (`${aws:username}`) not counting; undefined when there are fewer than six.
- */
+/** The six colon-separated components of an ARN as written (arnFields); undefined when there are fewer. */
 function arnComponents(value) {
-    const out = [];
-    let from = 0;
-    for (let i = 0; i < value.length && out.length < 5; i++) {
-        if (value[i] === '$' && value[i + 1] === '{') {
-            const close = value.indexOf('}', i + 2);
-            if (close > 0)
-                i = close;
-            continue;
-        }
-        if (value[i] === ':') {
-            out.push(value.slice(from, i));
-            from = i + 1;
-        }
-    }
-    if (out.length < 5)
-        return undefined;
-    out.push(value.slice(from));
-    return out;
+    const out = arnFields(value);
+    return out.length === 6 ? out : undefined;
 }
 /**
  * The test of one value of the policy's operator `hBase` against the baseline's values under
@@ -21445,9 +21522,10 @@ function opIdentity(op) {
  * The values under which both `a` and `b` grant, for one operator (`op`) and key both name:
  * - a negated operator excludes the values of both (their union);
  * - otherwise `a`'s values that lie within `b`'s (the policy's own values the baseline allows: a
- *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when none does,
- *   `b`'s values (the policy's own ones are all outside the baseline); when some cannot be compared
- *   (ordering operators, IPv6), `a`'s values as written.
+ *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when some
+ *   cannot be compared (ordering operators, IPv6), `a`'s values as written;
+ * - undefined when none of `a`'s values lies within `b`'s (a Null check of the other value): no
+ *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them.
  */
 function narrowValues(op, a, b) {
     if (NEGATED.has(op.base)) {
@@ -21455,7 +21533,7 @@ function narrowValues(op, a, b) {
         return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
     }
     if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
-        return valuesImply(op.base, op.base, a, b) === 'yes' ? a : b;
+        return valuesImply(op.base, op.base, a, b) === 'yes' ? a : undefined;
     const test = valueTest(op.base, op.base, b);
     if (!test)
         return a;
@@ -21467,13 +21545,14 @@ function narrowValues(op, a, b) {
         if (r === 'yes')
             kept.push(v);
     }
-    return kept.length > 0 ? kept : b;
+    return kept.length > 0 ? kept : undefined;
 }
 /**
  * The condition that grants under both: `a` (the policy's) with `b`'s (the baseline's) keys added
  * (used by the minimal policy). A key both name under the same operator (its spelling and the key's
- * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues).
- * Neither input is changed. Linear in the operator-key pairs of both.
+ * case aside) keeps, in `a`'s spelling, only the values under which both grant (narrowValues);
+ * null when for some key no value is left (no request meets both conditions). Neither input is
+ * changed. Linear in the operator-key pairs of both.
  */
 function mergeConditions(a, b, stats) {
     if (!a)
@@ -21503,7 +21582,10 @@ function mergeConditions(a, b, stats) {
             const hit = at.get(slot);
             if (hit) {
                 const block = out[hit.op];
-                block[hit.key] = narrowValues(hit.parsed, block[hit.key], values);
+                const both = narrowValues(hit.parsed, block[hit.key], values);
+                if (!both)
+                    return null;
+                block[hit.key] = both;
             }
             else {
                 (out[op] ??= {})[key] = values;
@@ -21788,11 +21870,11 @@ const FORMAT_VARIABLE = /^\$\{[A-Za-z]+\}$/;
  * takes in practice, which this reading sets aside.
  */
 function engine_literalFields(p) {
-    const fields = arnFields(p);
+    const fields = engine_arnFields(p);
     return fields ? fields.slice(0, 5).map(literalField) : [];
 }
 /** A pattern's text split at `:` when it is an ARN of six fields or more, else undefined. */
-function arnFields(p) {
+function engine_arnFields(p) {
     const fields = p.canonical.split(':');
     return fields[0] === 'arn' && fields.length >= 6 ? fields : undefined;
 }
@@ -21804,8 +21886,8 @@ const literalField = (f) => (/[*?$<>{}]/.test(f) ? undefined : f);
  * (to the first wildcard) differ (`volume/` and `instance/`). False when this cannot tell.
  */
 function disjointFields(a, b) {
-    const fa = arnFields(a);
-    const fb = arnFields(b);
+    const fa = engine_arnFields(a);
+    const fb = engine_arnFields(b);
     if (!fa || !fb)
         return false;
     for (let i = 1; i < 5; i++) {
@@ -25372,6 +25454,7 @@ function unifiedDiff(oldName, newName, oldText, newText, options = {}) {
 
 
 
+
 function setKey(list) {
     return [...list].sort().join('\n');
 }
@@ -25390,8 +25473,9 @@ function minimalPlan(stmt, entries, builder) {
     const sorted = [...entries].sort((a, b) => (order.get(a.grant.action.key) ?? 0) - (order.get(b.grant.action.key) ?? 0) ||
         resourcePos(a.grant) - resourcePos(b.grant));
     const buckets = new Map();
+    const narrow = resourceNarrower(builder.bindings);
     for (const { grant, verdict } of sorted) {
-        for (const { resources, condition } of keptParts(verdict, grant.resource.raw, grant.notResource, grant.condition, builder.bindings)) {
+        for (const { resources, condition } of keptParts(verdict, grant.resource, grant.notResource, grant.condition, narrow)) {
             const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${grant.notResource ? 'not' : ''}`;
             let bucket = buckets.get(key);
             if (!bucket)
@@ -25405,33 +25489,63 @@ function minimalPlan(stmt, entries, builder) {
         condition: b.condition,
     }));
 }
-/** A baseline resource with the placeholders the configuration binds (the account ID) filled in. */
-function bound(resource, bindings) {
-    let out = resource;
-    for (const [placeholder, value] of Object.entries(bindings))
-        if (out.includes(placeholder))
-            out = out.split(placeholder).join(value);
-    return out;
+/**
+ * Where a grant on `written` (excluding `excluded`, its NotResource) keeps a baseline's resource
+ * `need`, as the text to write: the resources both name (arnIntersection: the baseline's, the
+ * written one or, field by field, what both allow: `arn:aws:ec2:us-east-1:123456789012:*` meets
+ * `arn:aws:ec2:*:123456789012:instance/*` as `…:us-east-1:123456789012:instance/*`), never the
+ * baseline's where it names more than the policy did. Undefined, and the part is dropped, when
+ * they name nothing in common, when the common part cannot be written exactly as one pattern
+ * (`${aws:username}` against `coiled-*`), or when it meets a resource the statement excludes
+ * (writing it would grant what the NotResource kept out). Memoised per plan: a statement's grants
+ * share their few (resource, need) pairs.
+ */
+function resourceNarrower(bindings) {
+    const memo = new Map();
+    return (written, need, excluded) => {
+        const key = `${written.raw}\u0000${need}\u0000${excluded?.join('\u0000') ?? ''}`;
+        if (memo.has(key))
+            return memo.get(key);
+        let out = arnIntersection(parseArnPattern(need, bindings), written);
+        if (out !== undefined && excluded?.length) {
+            const p = parseArnPattern(out, bindings);
+            if (excluded.some((e) => arnIntersects(parseArnPattern(e, bindings), p)))
+                out = undefined;
+        }
+        memo.set(key, out);
+        return out;
+    };
 }
 /**
  * What a grant keeps in the minimal policy, by its verdict: as written (a NotResource grant keeps
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
- * missing condition added; or nothing (excess, leftover).
+ * missing condition added; or nothing (excess, leftover). A part whose condition no request can
+ * meet together with the written one (mergeConditions: null) is dropped: the policy never granted
+ * what the baseline needs there.
  */
-function keptParts(verdict, resource, notResource, have, bindings) {
+function keptParts(verdict, resource, notResource, have, narrow) {
     switch (verdict.kind) {
         case 'ok':
-            return [{ resources: notResource ? [] : [resource], condition: have }];
-        case 'missing-condition':
-            return [{ resources: [resource], condition: mergeConditions(have, verdict.need) }];
+            return [{ resources: notResource ? [] : [resource.raw], condition: have }];
+        case 'missing-condition': {
+            const condition = mergeConditions(have, verdict.need);
+            // (a NotResource statement keeps its NotResource, with the condition added)
+            return condition === null ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
+        }
         case 'broader-resource': {
             const parts = new Map();
             for (const n of verdict.needs) {
+                const written = narrow(resource, n.resource, notResource);
+                if (written === undefined)
+                    continue;
                 const condition = !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
+                if (condition === null)
+                    continue;
                 const key = JSON.stringify(condition ?? null);
                 const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key);
-                part.resources.push(bound(n.resource, bindings));
+                if (!part.resources.includes(written))
+                    part.resources.push(written);
             }
             return [...parts.values()];
         }
@@ -25523,9 +25637,10 @@ function minimalPlanFromPieces(stmt, pieces, first, builder) {
         .map((p) => ({ p, first: first(p.actions), at: resourcePos(p.cls) }))
         .sort((a, b) => a.first - b.first || a.at - b.at);
     const buckets = new Map();
+    const narrow = resourceNarrower(builder.bindings);
     for (const { p } of ranked) {
         const { cls, verdict } = p;
-        for (const { resources, condition } of keptParts(verdict, cls.resource.raw, cls.notResource, cls.condition, builder.bindings)) {
+        for (const { resources, condition } of keptParts(verdict, cls.resource, cls.notResource, cls.condition, narrow)) {
             const key = `${setKey(resources)}\u0000${JSON.stringify(condition ?? null)}\u0000${cls.notResource ? 'not' : ''}`;
             const bucket = buckets.get(key);
             if (!bucket)
@@ -25543,6 +25658,9 @@ function minimalPlanFromPieces(stmt, pieces, first, builder) {
 /** The statements of a member's minimal policy, from each statement's plan (see minimalPlan). */
 function minimalStatements(m, planOf) {
     const statements = [];
+    // Sids in use (IAM wants them unique in a policy, aws_iam_policy_document refuses duplicates),
+    // compared without case, to be on the safe side.
+    const used = new Set(m.doc.statements.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
     for (const stmt of m.doc.statements) {
         const raw = rawStatement(m.raw, stmt);
         const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
@@ -25550,9 +25668,22 @@ function minimalStatements(m, planOf) {
             statements.push(raw);
             continue;
         }
-        plan.forEach((part, i) => statements.push(rewriteStatement(raw, stmt, part, plan.length === 1 ? undefined : i)));
+        plan.forEach((part, i) => statements.push(rewriteStatement(raw, part, i === 0 ? stmt.sid : freeSid(stmt.sid, i, used))));
     }
     return statements;
+}
+/**
+ * The Sid of a statement's part after its first: `${sid}${n}`, the first n from the part's place
+ * (`Read2` for the second part of `Read`) not in use, then taken. Undefined without a Sid.
+ */
+function freeSid(sid, index, used) {
+    if (!sid)
+        return undefined;
+    let n = index + 1;
+    while (used.has(`${sid}${n}`.toLowerCase()))
+        n++;
+    used.add(`${sid}${n}`.toLowerCase());
+    return `${sid}${n}`;
 }
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
 function memberSuggestion(m, statements) {
@@ -25641,12 +25772,12 @@ function minimalDiff(path, original, minimal) {
  * The statement as written, with its actions, resources and condition replaced by the kept ones:
  * same key order, same string-or-array forms, so the diff shows only what changes.
  */
-function rewriteStatement(raw, stmt, part, index) {
+function rewriteStatement(raw, part, sid) {
     const form = (original, values) => Array.isArray(original) || values.length !== 1 ? values : values[0];
     const out = {};
     for (const [key, value] of Object.entries(raw)) {
-        if (key === 'Sid' && stmt.sid)
-            out.Sid = index ? `${stmt.sid}${index + 1}` : stmt.sid;
+        if (key === 'Sid' && sid)
+            out.Sid = sid;
         else if (key === 'Action' || key === 'NotAction')
             out.Action = form(raw.Action, part.actions);
         else if (key === 'Resource')
@@ -29744,1403 +29875,6 @@ async function upsertComment(octokit, target, body, options) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/diff/libesm/diff/array.js
-var array = __webpack_require__(1318);
-;// CONCATENATED MODULE: ./src/github/suggest.ts
-// From a file's fix (its text before and after) to GitHub review comments: the changed regions,
-// each anchored on lines of the pull request's head (RIGHT side) that lie inside one hunk of the
-// pull request's diff, close regions grouped, and the comment's body: a ```suggestion block that
-// replaces exactly lines `start`..`end` with the fixed text (or, for `review: comment`, a diff of
-// the change). Pure: no I/O.
-
-
-/** A text's lines, without their `\n`; a final newline makes no empty last line. */
-function splitLines(text) {
-    if (text === '')
-        return [];
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    return lines;
-}
-/** The changed regions from `before` to `after`, in order; none overlap or touch. */
-function changedRegions(before, after) {
-    const a = splitLines(before);
-    const b = splitLines(after);
-    const regions = [];
-    let oldLine = 1;
-    let open;
-    for (const change of (0,array/* diffArrays */.E)(a, b)) {
-        const count = change.value.length;
-        if (!change.added && !change.removed) {
-            open = undefined;
-            oldLine += count;
-            continue;
-        }
-        if (!open) {
-            open = { oldStart: oldLine, oldCount: 0, lines: [] };
-            regions.push(open);
-        }
-        if (change.removed) {
-            open.oldCount += count;
-            oldLine += count;
-        }
-        else
-            open.lines.push(...change.value);
-    }
-    return regions;
-}
-function inHunk(hunks, start, end) {
-    return hunks.some((h) => h.start <= start && end <= h.end);
-}
-/** The lines a region's comment covers: the replaced lines, or for an insertion an adjacent line. */
-function suggest_anchor(r, lineCount, hunks) {
-    if (r.oldCount > 0) {
-        const end = r.oldStart + r.oldCount - 1;
-        return { start: r.oldStart, end, postable: inHunk(hunks, r.oldStart, end) };
-    }
-    // An insertion before old line `oldStart`: replace the line before it with itself and the new
-    // lines, or the line after it with the new lines and itself.
-    const candidates = [r.oldStart - 1, r.oldStart].filter((l) => l >= 1 && l <= lineCount);
-    for (const l of candidates)
-        if (inHunk(hunks, l, l))
-            return { start: l, end: l, postable: true };
-    const l = candidates[0] ?? 1;
-    return { start: l, end: l, postable: false };
-}
-/**
- * The comments for a file's regions: each region on its own lines (an insertion on an adjacent
- * line inside the diff), then neighbours merged when at most `gap` unchanged lines part them and
- * the merged lines stay inside one hunk. Comments that would overlap are always merged (postable
- * only if the merged lines stay inside one hunk).
- */
-function planSuggestions(lineCount, regions, hunks, gap = 3) {
-    const single = regions
-        .map((r) => ({ ...suggest_anchor(r, lineCount, hunks), regions: [r] }))
-        .sort((x, y) => x.start - y.start || x.end - y.end);
-    const out = [];
-    for (const s of single) {
-        const prev = out[out.length - 1];
-        if (prev) {
-            const start = prev.start;
-            const end = Math.max(prev.end, s.end);
-            const overlap = s.start <= prev.end;
-            const near = s.start - prev.end - 1 <= gap;
-            const fits = inHunk(hunks, start, end);
-            if (overlap || (near && prev.postable && s.postable && fits)) {
-                out[out.length - 1] = {
-                    start,
-                    end,
-                    regions: [...prev.regions, ...s.regions],
-                    postable: prev.postable && s.postable && fits,
-                };
-                continue;
-            }
-        }
-        out.push({ ...s });
-    }
-    return out;
-}
-/** The text that replaces lines `start`..`end` once the suggestion's regions are applied. */
-function replacementLines(oldLines, s) {
-    const out = [];
-    let next = s.start;
-    for (const r of [...s.regions].sort((x, y) => x.oldStart - y.oldStart || x.oldCount - y.oldCount)) {
-        for (; next < r.oldStart; next++)
-            out.push(oldLines[next - 1]);
-        out.push(...r.lines);
-        next = Math.max(next, r.oldStart + r.oldCount);
-    }
-    for (; next <= s.end; next++)
-        out.push(oldLines[next - 1]);
-    return out;
-}
-/** Applies suggestions to a file's lines as GitHub does (each replaces its lines with its block). */
-function applySuggestions(text, suggestions) {
-    const lines = splitLines(text);
-    const sorted = [...suggestions].sort((a, b) => b.start - a.start);
-    for (const s of sorted)
-        lines.splice(s.start - 1, s.end - s.start + 1, ...s.replacement);
-    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-}
-/** A line as it goes into a block: without the `\r` of a CRLF file. */
-function suggest_bare(line) {
-    return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-/**
- * A ```suggestion block with exactly these lines: the fence is longer than any backtick run in
- * them, so no line can close it (GitHub reads a longer fence the same way). No line is escaped:
- * the block is the file's text, applied as it is.
- */
-function suggestionBlock(replacement) {
-    const lines = replacement.map(suggest_bare);
-    const fence = '`'.repeat(Math.max(3, (0,core_escape/* longestBacktickRun */.Az)(lines.join('\n')) + 1));
-    return lines.length === 0
-        ? `${fence}suggestion\n${fence}`
-        : `${fence}suggestion\n${lines.join('\n')}\n${fence}`;
-}
-/** For `review: comment`: the change as a diff (shown, not applied: escaped as any text we do not control). */
-function changeBlock(original, replacement) {
-    const diff = [...original.map((l) => `-${suggest_bare(l)}`), ...replacement.map((l) => `+${suggest_bare(l)}`)];
-    return (0,core_escape/* fencedBlock */.zW)(diff.join('\n'), 'diff');
-}
-
-;// CONCATENATED MODULE: ./src/github/review.ts
-// Suggested changes in the pull request: one review whose comments are GitHub suggestions (a
-// ```suggestion block replacing exactly the lines concerned) made from the fixes of src/fix, on
-// lines inside the pull request's diff only. Sticky: each comment carries a hidden marker with a
-// key of its place and content; ours (marker AND author, as for the main comment) are kept when
-// still wanted and unchanged, edited when their text changed, deleted when no longer wanted; the
-// new ones go out in one review. At most MAX_REVIEW_COMMENTS per run, most severe first.
-
-
-
-
-
-
-
-
-
-const REVIEW_MODES = ['suggest', 'comment', 'off'];
-/** Most review comments one run keeps on the pull request. */
-const MAX_REVIEW_COMMENTS = 20;
-/** A body longer than this is not posted (GitHub refuses 65,536 characters). */
-const MAX_BODY = 60_000;
-/** Most policies of one file whose fixes are worked out one by one (to say which comment fixes which). */
-const MAX_SOLO = 50;
-/** Findings a fix is asked for: counted excess, not ignored, not removed. */
-function fixable(f) {
-    return !f.ignored && !f.removed && isExcess(f);
-}
-/**
- * What src/fix reads: the files to fix as the head has them, any other (a `.tf` module's other
- * files, read again to verify a rewrite) from the checkout.
- */
-function reader(input) {
-    return (p) => (input.texts.has(p) ? input.texts.get(p) : input.readOther?.(p));
-}
-/** The report with only the suggested minimal policies of `policies` (what src/fix rewrites). */
-function withPolicies(report, policies) {
-    return { ...report, suggestions: report.suggestions.filter((s) => policies.has(s.policy)) };
-}
-/** The old lines a region touches (an insertion: the lines on both sides of it). */
-function regionSpan(r) {
-    return r.oldCount > 0
-        ? { start: r.oldStart, end: r.oldStart + r.oldCount - 1 }
-        : { start: r.oldStart - 1, end: r.oldStart };
-}
-function touches(regions, s) {
-    return regions.some((r) => {
-        const span = regionSpan(r);
-        return span.start <= s.end && s.start <= span.end;
-    });
-}
-function review_maxSeverity(findings) {
-    let best = 'info';
-    for (const f of findings)
-        if (severityRank(f.severity) > severityRank(best))
-            best = f.severity;
-    return best;
-}
-const MAX_LISTED = 8;
-function listActions(actions) {
-    const shown = actions.slice(0, MAX_LISTED).map((a) => (0,core_escape/* escapeMarkdown */.FV)(a));
-    return (shown.join(', ') + (actions.length > MAX_LISTED ? `, … and ${actions.length - MAX_LISTED} more` : ''));
-}
-/** The findings' actions, once each: a finding with few actions first (a wildcard's hundreds last). */
-function unionActions(findings) {
-    const sorted = [...findings].sort((a, b) => actionCount(a) - actionCount(b));
-    return [...new Set(sorted.flatMap((f) => f.actions))];
-}
-/** `coiled` ongoing: the baseline and the policy's active sets. */
-function against(report, findings) {
-    const f = findings[0];
-    if (!f?.baseline)
-        return 'the baseline';
-    const sets = report.policies.find((p) => p.id === f.policy)?.sets ?? [];
-    return `${(0,core_escape/* escapeMarkdown */.FV)(f.baseline)}${sets.length ? ` ${sets.map((s) => (0,core_escape/* escapeMarkdown */.FV)(s, 'text')).join(', ')}` : ''}`;
-}
-/** What the change does and why, in one line (escaped). */
-function review_describe(report, findings, policies) {
-    const parts = [];
-    const byKind = new Map();
-    for (const f of findings)
-        byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
-    for (const [kind, list] of byKind) {
-        const actions = unionActions(list);
-        const n = actions.length;
-        switch (kind) {
-            case 'excess-action':
-                parts.push(`Removes ${plural(n, 'excess action')} (not in ${against(report, list)}): ${listActions(actions)}`);
-                break;
-            case 'leftover-set':
-                // A sentence per set: a step that is over and an optional feature say different things.
-                for (const part of splitLeftovers(list)) {
-                    const those = unionActions(part);
-                    const named = part[0].set ? (0,core_escape/* escapeMarkdown */.FV)(part[0].set, 'text') : '';
-                    parts.push(part[0].feature
-                        ? `Removes ${plural(those.length, 'action')} of the optional feature ${named || '(unnamed)'} (keep them only if you use it): ${listActions(those)}`
-                        : part[0].choice !== undefined
-                            ? `Removes ${plural(those.length, 'action')} that only ${named ? `${named}, another alternative than the one this policy is held to, needs` : 'another alternative needs'}: ${listActions(those)}`
-                            : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`);
-                }
-                break;
-            case 'broader-resource':
-                parts.push(`Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`);
-                break;
-            case 'missing-condition':
-                parts.push(`Adds the condition the baseline requires for ${plural(n, 'action')}: ${listActions(actions)}`);
-                break;
-            default:
-                parts.push(`Resolves ${plural(list.length, 'finding')}: ${list.map((f) => (0,core_escape/* escapeMarkdown */.FV)(f.message, 'text')).join('; ')}`);
-        }
-    }
-    if (parts.length === 0)
-        return `Completes the change to ${policies.map((p) => (0,core_escape/* escapeMarkdown */.FV)(p)).join(', ') || 'this policy'} suggested beside it`;
-    return parts.join('; ');
-}
-/** The review comment's body: marker, one line of what and why, then the suggestion (or the change shown). */
-function commentBody(options) {
-    const { key, id, severity, headline, original, replacement, start, end, mode } = options;
-    const head = `${(0,core_escape/* hiddenMarker */.z0)('suggestion', key, id)}\n${SEVERITY_ICON[severity] ?? ''} **${severity}** · ${headline}`;
-    if (mode === 'suggest')
-        return `${head}\n\n${suggestionBlock(replacement)}\n`;
-    const lines = start === end ? `line ${start}` : `lines ${start}–${end}`;
-    return `${head}\n\nSuggested change to ${lines}:\n\n${changeBlock(original, replacement)}\n`;
-}
-function fingerprint(path, s, original, replacement) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(JSON.stringify(['v1', path, s.start, s.end, original, replacement]))
-        .digest('hex')
-        .slice(0, 24);
-}
-/** The regions of `path` in a fix, or undefined when the fix does not touch it. */
-function regionsOf(result, path, text) {
-    const file = result.files.find((f) => f.path === path);
-    if (!file || file.before !== text || file.before === file.after)
-        return undefined;
-    return changedRegions(file.before, file.after);
-}
-/**
- * The default Validate: the sources stage reads `after` as the same kind of input, without a new
- * error, and every policy it read in `before` is still there and read. Terraform `.tf` modules are
- * read a directory at a time, not file by file: never taken as valid in part.
- */
-function validFile(path, before, after) {
-    try {
-        const a = parseSource({ path, text: before }, true).result;
-        if (a.status !== 'audited' || a.kind === 'terraform-hcl' || a.kind === 'unknown')
-            return false;
-        const b = parseSource({ path, text: after }, true).result;
-        if (b.kind !== a.kind || b.status !== 'audited' || b.errors.length > a.errors.length)
-            return false;
-        const read = new Set(b.policies.filter((p) => p.status === 'resolved').map((p) => p.id));
-        return a.policies.every((p) => p.status !== 'resolved' || read.has(p.id));
-    }
-    catch {
-        return false;
-    }
-}
-/** Which of the file's policies each suggestion changes (each policy's fix worked out alone). */
-function policiesBySuggestion(input, file, planned) {
-    const out = new Map();
-    if (file.policies.length === 1 || file.policies.length > MAX_SOLO) {
-        for (const s of planned)
-            out.set(s, [...file.policies]);
-        return out;
-    }
-    const read = reader(input);
-    for (const s of planned)
-        out.set(s, []);
-    for (const policy of file.policies) {
-        const regions = regionsOf(input.planFixes(withPolicies(input.report, new Set([policy])), read), file.path, file.before) ?? [];
-        for (const s of planned)
-            if (touches(regions, s))
-                out.get(s).push(policy);
-    }
-    return out;
-}
-/** The suggestions of `planned` that are postable, when applying only those leaves a valid file. */
-function validPart(input, file, planned) {
-    const part = planned.filter((s) => s.postable);
-    if (part.length === 0 || part.length === planned.length)
-        return part;
-    const lines = splitLines(file.before);
-    const after = applySuggestions(file.before, part.map((s) => ({ start: s.start, end: s.end, replacement: replacementLines(lines, s) })));
-    return (input.validate ?? validFile)(file.path, file.before, after) ? part : [];
-}
-/**
- * The review comments for one file's fix, placed inside the diff. When part of the fix falls
- * outside the diff: the part inside, if applying it alone leaves a valid file; else the fixes of
- * the file's policies that lie wholly inside the diff (recomputed without the others).
- */
-function planFile(input, file) {
-    const { report, diff, prefix, mode, key } = input;
-    const repoPath = prefix + file.path;
-    const hunks = diff.get(repoPath) ?? [];
-    const text = file.before;
-    const lines = splitLines(text);
-    if (hunks.length === 0 || input.texts.get(file.path) !== text)
-        return [];
-    let fix = file;
-    let planned = planSuggestions(lines.length, changedRegions(text, file.after), hunks);
-    let chosen = validPart(input, fix, planned);
-    if (chosen.length === 0 && file.policies.length > 1) {
-        // Policy by policy: keep those whose whole fix is inside the diff.
-        const read = reader(input);
-        const inside = new Set();
-        for (const policy of file.policies) {
-            const regions = regionsOf(input.planFixes(withPolicies(report, new Set([policy])), read), file.path, text);
-            if (regions && planSuggestions(lines.length, regions, hunks).every((s) => s.postable))
-                inside.add(policy);
-        }
-        const again = inside.size > 0
-            ? input.planFixes(withPolicies(report, inside), read).files.find((f) => f.path === file.path)
-            : undefined;
-        if (again && again.before === text && again.after !== text) {
-            const p = planSuggestions(lines.length, changedRegions(text, again.after), hunks);
-            if (p.every((s) => s.postable)) {
-                fix = again;
-                planned = p;
-                chosen = p;
-            }
-        }
-    }
-    if (chosen.length === 0)
-        return [];
-    // Which findings each comment resolves: a policy's findings, each to the first of the policy's
-    // changes that ends at or after the finding's line (a statement's change lies below its start).
-    const byPolicy = policiesBySuggestion(input, fix, planned);
-    const attributed = new Map(planned.map((s) => [s, []]));
-    for (const policy of fix.policies) {
-        const own = planned.filter((s) => byPolicy.get(s).includes(policy));
-        if (own.length === 0)
-            continue;
-        for (const f of report.findings) {
-            if (f.policy !== policy || !fixable(f))
-                continue;
-            const target = own.find((s) => s.end >= (f.line ?? 0)) ?? own[own.length - 1];
-            attributed.get(target).push(f);
-        }
-    }
-    const out = [];
-    for (const s of chosen) {
-        const original = lines.slice(s.start - 1, s.end);
-        const replacement = replacementLines(lines, s);
-        const findings = attributed.get(s);
-        const severity = review_maxSeverity(findings);
-        const id = fingerprint(repoPath, s, original, replacement);
-        const body = commentBody({
-            key,
-            id,
-            severity,
-            headline: review_describe(report, findings, byPolicy.get(s)),
-            original,
-            replacement,
-            start: s.start,
-            end: s.end,
-            mode,
-        });
-        // Too long for GitHub: the file's fix is not posted in part (the rest might not be valid alone).
-        if (body.length > MAX_BODY)
-            return [];
-        out.push({
-            id,
-            path: repoPath,
-            start: s.start,
-            end: s.end,
-            severity,
-            rank: severity,
-            body,
-            original,
-            replacement,
-            findings,
-        });
-    }
-    return out;
-}
-/** Every review comment wanted, most severe first (then by path and line). */
-function planReview(input) {
-    // The policies whose fix may land in a file the caller could read as the head has it: their own
-    // file, or (a `.tf` policy) another file of their module, where its policy document may be.
-    const dirs = new Set([...input.texts.keys()].map((p) => external_node_path_.posix.dirname(p)));
-    const hcl = new Set(input.report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path));
-    const candidates = input.report.findings.filter((f) => fixable(f) && (input.texts.has(f.path) || (hcl.has(f.path) && dirs.has(external_node_path_.posix.dirname(f.path)))));
-    const policies = new Set(candidates.map((f) => f.policy));
-    const { files } = input.planFixes(withPolicies(input.report, policies), reader(input));
-    const comments = [];
-    const placed = new Set();
-    for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-        if (!input.texts.has(file.path))
-            continue;
-        const planned = planFile(input, file);
-        for (const c of planned)
-            for (const f of c.findings)
-                placed.add(f.path);
-        comments.push(...planned);
-    }
-    const paths = new Set(candidates.map((f) => f.path));
-    // A file's comments, applied together, make its valid fix: they share the file's rank.
-    const rank = new Map();
-    for (const c of comments) {
-        const r = rank.get(c.path);
-        if (r === undefined || severityRank(c.severity) > severityRank(r))
-            rank.set(c.path, c.severity);
-    }
-    for (const c of comments)
-        c.rank = rank.get(c.path);
-    comments.sort((a, b) => severityRank(b.rank) - severityRank(a.rank) ||
-        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
-        a.start - b.start);
-    return { comments, outside: [...paths].filter((p) => !placed.has(p)).sort() };
-}
-/**
- * The comments one run posts: whole files, most severe first, while they fit in `max` (a file's
- * comments are never split: applied in part, a fix may not be valid). The rest are counted.
- */
-function selectComments(comments, max = MAX_REVIEW_COMMENTS) {
-    const kept = [];
-    let left = 0;
-    const files = [];
-    for (const c of comments) {
-        const last = files[files.length - 1];
-        if (last && last[0].path === c.path)
-            last.push(c);
-        else
-            files.push([c]);
-    }
-    for (const file of files) {
-        if (kept.length + file.length <= max)
-            kept.push(...file);
-        else
-            left += file.length;
-    }
-    return { kept, left };
-}
-/** The id in our marker at the start of `body`, when it is ours for `key`. */
-function markerId(body, key) {
-    const prefix = (0,core_escape/* hiddenMarker */.z0)('suggestion', key, '').replace(/ id= -->$/, ' id=');
-    if (!body.startsWith(prefix))
-        return undefined;
-    const m = /^([A-Za-z0-9_.%-]+) -->/.exec(body.slice(prefix.length));
-    return m?.[1];
-}
-function review_normalise(body) {
-    return body.replace(/\r\n/g, '\n').trim();
-}
-function review_status(err) {
-    const s = err?.status;
-    return typeof s === 'number' ? s : undefined;
-}
-/**
- * Makes our review comments on the pull request the `wanted` ones: unchanged ones untouched, the
- * changed ones edited, the new ones posted in one review, ours no longer wanted deleted. Nothing is
- * written when nothing changed. `onError` is told of each failed write (the others still run).
- */
-async function syncReview(octokit, target, wanted, options) {
-    const { owner, repo, pull } = target;
-    const identity = options.identity ?? (await resolveIdentity(octokit));
-    const all = (await octokit.paginate(octokit.rest.pulls.listReviewComments, {
-        owner,
-        repo,
-        pull_number: pull,
-        per_page: 100,
-    }));
-    const ours = all
-        .map((c) => ({ c, id: markerId(c.body ?? '', options.key) }))
-        .filter((x) => x.id !== undefined && isAuthor(x.c.user, identity));
-    const result = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
-    const used = new Set();
-    const toCreate = [];
-    const toUpdate = [];
-    for (const w of wanted) {
-        // An outdated comment (`line: null`) no longer sits on the lines it is about: posted again.
-        const match = ours.find((o) => o.id === w.id && !used.has(o.c) && o.c.path === w.path && o.c.line != null);
-        if (!match) {
-            toCreate.push(w);
-            continue;
-        }
-        used.add(match.c);
-        if (review_normalise(match.c.body ?? '') === review_normalise(w.body))
-            result.unchanged++;
-        else
-            toUpdate.push({ c: match.c, w });
-    }
-    for (const { c, w } of toUpdate) {
-        try {
-            await octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: c.id, body: w.body });
-            result.updated++;
-        }
-        catch (err) {
-            options.onError('update a suggested change', err);
-        }
-    }
-    const place = (w) => ({
-        path: w.path,
-        line: w.end,
-        side: 'RIGHT',
-        ...(w.start < w.end ? { start_line: w.start, start_side: 'RIGHT' } : {}),
-    });
-    if (toCreate.length > 0) {
-        try {
-            await octokit.rest.pulls.createReview({
-                owner,
-                repo,
-                pull_number: pull,
-                commit_id: target.headSha,
-                event: 'COMMENT',
-                body: `**IAM baseline audit**: ${plural(toCreate.length, 'suggested change')} to the permissions beyond the vendor baselines.`,
-                comments: toCreate.map((w) => ({ ...place(w), body: w.body })),
-            });
-            result.created += toCreate.length;
-        }
-        catch (err) {
-            // 422: GitHub refused a line (its diff differs from the checkout's): each comment on its own,
-            // so that one refused line does not cost the others.
-            if (review_status(err) !== 422 || toCreate.length === 1)
-                options.onError('post the suggested changes', err);
-            else {
-                let refused;
-                let refusedCount = 0;
-                for (const w of toCreate) {
-                    try {
-                        await octokit.rest.pulls.createReviewComment({
-                            owner,
-                            repo,
-                            pull_number: pull,
-                            commit_id: target.headSha,
-                            body: w.body,
-                            ...place(w),
-                        });
-                        result.created++;
-                    }
-                    catch (e) {
-                        refused ??= e;
-                        refusedCount++;
-                    }
-                }
-                if (refusedCount > 0)
-                    options.onError(`post ${plural(refusedCount, 'suggested change')} (GitHub refused the lines)`, refused);
-            }
-        }
-    }
-    for (const { c } of ours) {
-        if (used.has(c))
-            continue;
-        try {
-            await octokit.rest.pulls.deleteReviewComment({ owner, repo, comment_id: c.id });
-            result.deleted++;
-        }
-        catch (err) {
-            if (review_status(err) !== 404)
-                options.onError('delete an outdated suggested change', err);
-        }
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/github/verify-pr.ts
-/** The pull request cannot be verified: the step fails with this message and writes nothing. */
-class PullRequestMismatch extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'PullRequestMismatch';
-    }
-}
-const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
-function isSha(value) {
-    return SHA.test(value);
-}
-/** Resolves when pull request `number` is open and its head is `headSha`; throws PullRequestMismatch otherwise. */
-async function verifyPullRequest(octokit, t) {
-    let pr;
-    try {
-        ({ data: pr } = await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number }));
-    }
-    catch (err) {
-        const status = err.status;
-        throw new PullRequestMismatch(status === 404
-            ? `pull request #${t.number} does not exist in ${t.owner}/${t.repo}: refusing to comment`
-            : `cannot read pull request #${t.number} to check it (${typeof status === 'number' ? `HTTP ${status}` : 'no answer'}): refusing to comment (the token needs \`pull-requests: read\`)`);
-    }
-    if (pr.state !== 'open')
-        throw new PullRequestMismatch(`pull request #${t.number} is ${pr.state === 'closed' ? 'closed' : 'not open'}: refusing to comment on it`);
-    const head = String(pr.head?.sha ?? '');
-    if (head.toLowerCase() !== t.headSha.toLowerCase())
-        throw new PullRequestMismatch(`pull request #${t.number}'s head is ${head.slice(0, 12) || 'unknown'}, not ${t.headSha.slice(0, 12)}, the commit the saved report was made for: refusing to comment (the saved number names another pull request, or the pull request moved on since; the next run comments it)`);
-}
-
-;// CONCATENATED MODULE: ./src/github/inputs.ts
-// The action's inputs (kebab-case names, as in action.yml): read and validated once. An invalid
-// input is an InputError, which fails the step with its message.
-
-
-
-
-
-
-
-
-/** The checked-out repository: GITHUB_WORKSPACE, else the current directory. */
-function workspace() {
-    return (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
-}
-/** An input error: the step fails with this message. */
-class InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-function oneOf(name, value, allowed, fallback) {
-    if (value === '')
-        return fallback;
-    const v = value.toLowerCase();
-    if (!allowed.includes(v)) {
-        throw new InputError(`Input \`${name}\` must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`);
-    }
-    return v;
-}
-/** Reads and validates the inputs (kebab-case names, as in action.yml). */
-function inputs_readInputs(root = workspace()) {
-    const get = (name) => core.getInput(name).trim();
-    // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
-    const rawPaths = core.getInput('paths');
-    const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
-        .map((p) => p.trim())
-        .filter(Boolean);
-    const accountId = get('account-id').replace(/-/g, '');
-    if (accountId !== '' && !/^\d{12}$/.test(accountId)) {
-        throw new InputError(`Input \`account-id\` must be a 12-digit AWS account ID (got ${JSON.stringify(get('account-id'))}).`);
-    }
-    const commentKey = get('comment-key') || 'default';
-    if (commentKey.length > 100)
-        throw new InputError('Input `comment-key` must be at most 100 characters.');
-    const baseRef = get('base-ref');
-    if (baseRef !== '' && (baseRef.startsWith('-') || /[\s:]/.test(baseRef) || baseRef.includes('..'))) {
-        throw new InputError(`Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`);
-    }
-    return {
-        paths: paths.length > 0 ? paths : ['.'],
-        config: get('config') || undefined,
-        baseline: get('baseline') || undefined,
-        accountId: accountId || undefined,
-        token: get('github-token') || undefined,
-        comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
-        review: oneOf('review', get('review'), REVIEW_MODES, 'suggest'),
-        commentKey,
-        failOn: oneOf('fail-on', get('fail-on'), FAIL_ON, 'new'),
-        threshold: oneOf('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
-        sarifFile: get('sarif-file') || undefined,
-        mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
-        baseRef: baseRef || undefined,
-        report: get('report') || undefined,
-        prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
-        headSha: readHeadSha(get('head-sha')),
-    };
-}
-function readHeadSha(value) {
-    if (value === '')
-        return undefined;
-    if (!isSha(value))
-        throw new InputError(`Input \`head-sha\` must be a full commit SHA (40 hex digits; got ${JSON.stringify(value.slice(0, 80))}).`);
-    return value.toLowerCase();
-}
-/** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
-function readPrNumber(root, value, file) {
-    let raw = value;
-    if (!raw && file) {
-        const read = readRepoFile(root, file, 1024);
-        if (!read.ok)
-            throw new InputError(`Input \`pr-number-file\`: ${JSON.stringify(file.slice(0, 200))} ${read.reason}; expected a file holding the pull request number.`);
-        raw = read.text.slice(0, 64).split(/\r?\n/)[0].trim();
-    }
-    if (!raw)
-        return undefined;
-    if (!/^[1-9]\d{0,9}$/.test(raw))
-        throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
-    return Number(raw);
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-;// CONCATENATED MODULE: ./src/report/json-stream.ts
-// Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
-// A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): before
-// schemaVersion 2 wrote long action sets as patterns (src/report/actions.ts), at 40,000 policies
-// the findings of `NotAction` statements, each listing some 20,000 actions, made over 512 MB of
-// JSON, and one JSON.stringify of the whole report throws `RangeError: Invalid string length`; a
-// report of hundreds of thousands of findings still can. Here the containers of the first levels (the report, its arrays) are written
-// member by member, and each value below them (one finding, one suggestion, one SARIF result) is
-// one JSON.stringify: the longest string ever made is one record, not the report.
-
-
-/**
- * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
- * bytes under V8's largest regular object (128 KB): a larger one is mapped from the system each time
- * and unmapped when it dies, and a virtual machine charges each page on first touch (at 1 MB, the
- * JSON report of 5,000 policies touched 60 MB of new pages).
- */
-const DEFAULT_CHUNK_SIZE = 32 * 1024;
-const AS_IS = {
-    members: (record, type) => Object.keys(record).map((k) => [k, record[k], type]),
-    whole: (value) => value,
-};
-/** A container to walk member by member; anything else (and anything with toJSON) is one JSON.stringify. */
-function walkable(value) {
-    if (value === null || typeof value !== 'object')
-        return false;
-    if (Array.isArray(value))
-        return true;
-    if (typeof value.toJSON === 'function')
-        return false;
-    return !(value instanceof Number || value instanceof String || value instanceof Boolean);
-}
-/**
- * JSON.stringify(value, null, 2) with each line after the first indented for `level` (undefined
- * where JSON.stringify gives undefined). A value JSON.stringify writes the same inside an array
- * (a plain object or array, a string, a number, a boolean, null) is written inside `level` arrays,
- * which indents it in the same pass, and cut out; anything else is written alone, then indented.
- */
-function stringifyAt(value, level) {
-    if (level === 0)
-        return JSON.stringify(value, null, 2);
-    const t = typeof value;
-    const wraps = value === null ||
-        t === 'string' ||
-        t === 'number' ||
-        t === 'boolean' ||
-        (t === 'object' && typeof value.toJSON !== 'function');
-    if (!wraps) {
-        const s = JSON.stringify(value, null, 2);
-        // JSON.stringify escapes newlines inside strings: every '\n' of its output is between lines.
-        return s === undefined ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
-    }
-    let wrapped = value;
-    for (let i = 0; i < level; i++)
-        wrapped = [wrapped];
-    const s = JSON.stringify(wrapped, null, 2);
-    // Opened: `[` and a line break indented one level more, per level; closed the other way round.
-    return s.slice(level * (level + 3), s.length - level * (level + 1));
-}
-/** The pieces of `value` at `level` (its first line unindented, the others indented for that level). */
-function* pieces(value, level, type, depth, shape) {
-    if (level >= depth || !walkable(value)) {
-        // undefined for an array item JSON.stringify cannot write (undefined, a function): it writes null.
-        yield stringifyAt(shape.whole(value, type), level) ?? 'null';
-        return;
-    }
-    const inner = `\n${'  '.repeat(level + 1)}`;
-    const close = `\n${'  '.repeat(level)}`;
-    if (Array.isArray(value)) {
-        if (value.length === 0) {
-            yield '[]';
-            return;
-        }
-        for (let i = 0; i < value.length; i++) {
-            yield i === 0 ? `[${inner}` : `,${inner}`;
-            yield* pieces(value[i], level + 1, type, depth, shape);
-        }
-        yield `${close}]`;
-        return;
-    }
-    let first = true;
-    for (const [key, member, memberType] of shape.members(value, type)) {
-        if (!walkable(member) || level + 1 >= depth) {
-            // Members JSON.stringify leaves out (undefined, functions, symbols) give undefined here.
-            const s = stringifyAt(shape.whole(member, memberType), level + 1);
-            if (s === undefined)
-                continue;
-            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: ${s}`;
-        }
-        else {
-            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
-            yield* pieces(member, level + 1, memberType, depth, shape);
-        }
-        first = false;
-    }
-    yield first ? '{}' : `${close}}`;
-}
-/**
- * `JSON.stringify(value, null, 2) + '\n'` as UTF-8 chunks of `chunkSize` bytes (the last one
- * shorter), made as they are consumed: the whole text is never in memory. Byte for byte the same.
- */
-function* prettyJsonChunks(value, options) {
-    const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
-    const shape = options.shape ?? AS_IS;
-    let buffered = [];
-    let length = 0;
-    let rest = Buffer.alloc(0); // bytes made and not yet a whole chunk
-    function* flush(last) {
-        const made = Buffer.from(buffered.join(''), 'utf8');
-        const bytes = rest.length > 0 ? Buffer.concat([rest, made]) : made;
-        buffered = [];
-        length = 0;
-        // Cut on byte boundaries: the receiver concatenates bytes, so a character split between two
-        // chunks is whole again in the output.
-        let at = 0;
-        for (; bytes.length - at >= chunkSize; at += chunkSize)
-            yield bytes.subarray(at, at + chunkSize);
-        rest = bytes.subarray(at);
-        if (last && rest.length > 0)
-            yield rest;
-    }
-    for (const made of pieces(value, 0, options.type ?? '', options.depth, shape)) {
-        const piece = options.inert ? (0,core_escape/* inertJson */.nl)(made) : made;
-        buffered.push(piece);
-        length += piece.length;
-        if (length >= chunkSize)
-            yield* flush(false);
-    }
-    buffered.push('\n');
-    yield* flush(true);
-}
-/** Writes chunks to a file (created or truncated), one at a time. */
-function writeChunksToFile(path, chunks) {
-    const fd = (0,external_node_fs_.openSync)(path, 'w');
-    try {
-        for (const chunk of chunks) {
-            // writeSync may write less than it is given (a full disk, a pipe): write the rest.
-            for (let at = 0; at < chunk.length;)
-                at += (0,external_node_fs_.writeSync)(fd, chunk, at, chunk.length - at);
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-/**
- * Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time.
- * A stream that is closed on the way (the reader of a pipe went away: `| head`) ends the writing:
- * the rest is neither made nor written, and its error is left to the stream's own listener (cli.ts).
- */
-async function writeChunksToStream(stream, chunks) {
-    for (const chunk of chunks) {
-        if (stream.destroyed)
-            return;
-        if (!stream.write(chunk))
-            await drainedOrClosed(stream);
-    }
-}
-/** Resolves when the stream drains, closes or fails (never rejects: see writeChunksToStream). */
-function drainedOrClosed(stream) {
-    if (stream.destroyed)
-        return Promise.resolve();
-    return new Promise((resolve) => {
-        const done = () => {
-            stream.off('drain', done);
-            stream.off('close', done);
-            stream.off('error', done);
-            resolve();
-        };
-        stream.on('drain', done);
-        stream.on('close', done);
-        stream.on('error', done);
-    });
-}
-/**
- * A SARIF log (renderSarif) as chunks: its results are at the fourth level (log, runs, the run,
- * results), each written whole; a result gives its finding's actions as the JSON report does, so
- * the log grows as the JSON report does.
- */
-function sarifChunks(log, options = {}) {
-    return prettyJsonChunks(log, { depth: 4, ...options });
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-
-
-const ORDER = {
-    report: [
-        'schemaVersion',
-        'tool',
-        'catalog',
-        'baselines',
-        'inputs',
-        'policies',
-        'findings',
-        'suggestions',
-        'summary',
-        'notes',
-    ],
-    tool: ['name', 'version'],
-    catalog: ['source', 'version'],
-    baseline: ['id', 'name', 'version', 'date', 'sets', 'remediation', 'sources'],
-    input: ['path', 'kind', 'status', 'reason', 'policies'],
-    policy: [
-        'id',
-        'path',
-        'line',
-        'address',
-        'kind',
-        'baseline',
-        'sets',
-        'features',
-        'status',
-        'reason',
-        'detection',
-    ],
-    detection: ['baseline', 'confidence', 'evidence'],
-    finding: [
-        'kind',
-        'severity',
-        'policy',
-        'statement',
-        'actions',
-        'actionSet',
-        'resources',
-        'set',
-        'feature',
-        'choice',
-        'remediation',
-        'baseline',
-        'new',
-        'removed',
-        'path',
-        'line',
-        'address',
-        'accessLevels',
-        'approximate',
-        'ignored',
-        'message',
-    ],
-    ignored: ['reason', 'expires'],
-    actionSet: ['patterns', 'except', 'count'],
-    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted', 'approximate'],
-    diffOmitted: ['lines', 'bytes'],
-    summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
-};
-/** What each key of a record holds: the record type of its value (arrays: of their items). */
-const CHILD = {
-    report: {
-        tool: 'tool',
-        catalog: 'catalog',
-        baselines: 'baseline',
-        inputs: 'input',
-        policies: 'policy',
-        findings: 'finding',
-        suggestions: 'suggestion',
-        summary: 'summary',
-    },
-    policy: { detection: 'detection' },
-    finding: { ignored: 'ignored', actionSet: 'actionSet' },
-    suggestion: { minimal: 'verbatim', diffOmitted: 'diffOmitted' },
-};
-/** A record's keys in report order: those of its type first, in that order, then the others sorted. */
-function keysOf(record, type) {
-    if (type === 'verbatim')
-        return Object.keys(record);
-    const known = ORDER[type] ?? [];
-    return [
-        ...known.filter((k) => k in record),
-        ...Object.keys(record)
-            .filter((k) => !known.includes(k))
-            .sort(),
-    ];
-}
-const childType = (type, key) => type === 'verbatim' ? type : (CHILD[type]?.[key] ?? `${type}.${key}`);
-function ordered(value, type, catalog) {
-    if (Array.isArray(value))
-        return value.map((v) => ordered(v, type, catalog));
-    if (value === null || typeof value !== 'object' || type === 'verbatim')
-        return value;
-    let record = value;
-    // The compact forms (src/report/actions.ts), applied record by record as they are written.
-    if (type === 'finding' && catalog)
-        record = storedFinding(record, catalog);
-    else if (type === 'suggestion')
-        record = storedSuggestion(record);
-    const out = {};
-    for (const k of keysOf(record, type))
-        out[k] = ordered(record[k], childType(type, k), catalog);
-    return out;
-}
-/** The report as written: with its schema version and notes (empty when none). */
-function withNotes(report) {
-    requireSuggestions(report, 'a JSON');
-    return { schemaVersion: REPORT_SCHEMA_VERSION, ...report, notes: report.notes ?? [] };
-}
-/** The report as one string, which a report over 512 MB does not fit: for tests. The CLI and the action write jsonReportChunks. */
-function renderJson(report) {
-    return `${JSON.stringify(ordered(withNotes(report), 'report', report.catalog), null, 2)}\n`;
-}
-/** The report order, applied record by record as the report is written. */
-function reportShape(catalog) {
-    return {
-        members: (record, type) => keysOf(record, type).map((k) => [k, record[k], childType(type, k)]),
-        whole: (value, type) => ordered(value, type, catalog),
-    };
-}
-/**
- * The bytes of renderJson(report), in chunks made as they are written: the report itself is
- * walked down to its arrays, and each record (a finding, a suggestion...) is one string, so a
- * report larger than the longest string V8 allows (512 MB) is still written.
- */
-function jsonReportChunks(report, options = {}) {
-    return prettyJsonChunks(withNotes(report), {
-        depth: 2,
-        shape: reportShape(report.catalog),
-        type: 'report',
-        ...options,
-    });
-}
-
-;// CONCATENATED MODULE: ./src/report/fingerprint.ts
-// A finding's identity across commits, for SARIF partialFingerprints (GitHub code scanning keeps an
-// alert open, not duplicated, when the same finding comes back) and for matching base findings.
-// Pure: no I/O.
-
-
-/**
- * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
- * address, never the line), the statement, the sorted actions and resources, and the baseline set.
- * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
- * A finding read from a saved report made with another catalog, whose actions are only known as
- * the report's patterns (`actionSet`), is identified by those patterns instead.
- */
-function findingFingerprint(f) {
-    const identity = [
-        'v1',
-        f.kind,
-        f.path,
-        f.address ?? '',
-        f.statement ?? '',
-        f.actionSet && f.actions.length === 0
-            ? { patterns: f.actionSet.patterns, except: f.actionSet.except }
-            : findingActionSet(f)
-                ? f.actions // a kept set's names: sorted by construction, made for this call only
-                : [...f.actions].sort(),
-        [...f.resources].sort(),
-        f.set ?? '',
-    ];
-    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(identity)).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-
-
-const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-/** The key of our partial fingerprint (versioned: a change of recipe changes the key). */
-const FINGERPRINT_KEY = 'iamBaselineAudit/v1';
-const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/iam-baseline-audit';
-function sarifLevel(s) {
-    return severityRank(s) >= severityRank('high') ? 'error' : s === 'medium' ? 'warning' : 'note';
-}
-/** GitHub's scale: critical 9.0 and above, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
-const SECURITY_SEVERITY = {
-    critical: '9.5',
-    high: '8.0',
-    medium: '5.5',
-    low: '3.0',
-    info: '0.0',
-};
-/** A rule id: the kind and the severity, `excess-action/critical`. */
-function ruleId(kind, severity) {
-    return `${kind}/${severity}`;
-}
-function ruleName(kind, severity) {
-    return `${kind}-${severity}`.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase());
-}
-function rule(kind, severity) {
-    const info = KIND_INFO[kind];
-    const markdown = `**${info.title}** (${severity}): ${info.description}\n\n` +
-        `What to do: ${info.advice}. The pull request comment and the job summary of iam-baseline-audit ` +
-        'list the actions, the statement and a suggested minimal policy.';
-    return {
-        id: ruleId(kind, severity),
-        name: ruleName(kind, severity),
-        shortDescription: { text: `${info.title} (${severity})` },
-        fullDescription: { text: info.description },
-        help: { text: `${info.description} What to do: ${info.advice}.`, markdown },
-        defaultConfiguration: { level: severity === 'info' ? 'note' : sarifLevel(severity) },
-        properties: {
-            tags: ['security', 'aws', 'iam', 'least-privilege'],
-            precision: info.precision,
-            'problem.severity': severity === 'info' ? 'recommendation' : sarifLevel(severity),
-            'security-severity': SECURITY_SEVERITY[severity],
-        },
-    };
-}
-function uriOf(path) {
-    return path
-        .replace(/\\/g, '/')
-        .replace(/^\.\//, '')
-        .split('/')
-        .map((seg) => encodeURIComponent(seg.replace(core_escape/* LONE_SURROGATE */.uG, '\uFFFD'))) // encodeURIComponent throws on them
-        .join('/');
-}
-/** The message, bounded (the JSON report keeps it whole); without one, the kind and the actions described. */
-function messageOf(f) {
-    const info = KIND_INFO[f.kind];
-    let base = (0,core_escape/* clipShown */.SM)(f.message, MAX_MESSAGE_SHOWN);
-    if (f.message.trim() === '') {
-        const s = shownActions(f);
-        const what = s.listed && s.count <= MAX_ACTIONS
-            ? s.patterns.join(', ')
-            : `${countShown(s)}: ${describeShown(s, String)}`;
-        base = `${info.title}: ${what}`;
-    }
-    return (0,core_escape/* escapeSarifText */.au)(f.approximate ? `${base} (approximate: ${f.approximate})` : base);
-}
-function result(f, ruleIndex, catalog) {
-    const location = {
-        physicalLocation: {
-            artifactLocation: { uri: uriOf(f.path) },
-            region: { startLine: f.line !== undefined && f.line >= 1 ? Math.floor(f.line) : 1 },
-        },
-    };
-    if (f.address)
-        location.logicalLocations = [{ fullyQualifiedName: (0,core_escape/* escapeSarifText */.au)(f.address), kind: 'resource' }];
-    // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
-    // visible (the JSON report keeps every value whole and as written). The actions as the JSON
-    // report stores them: the list when short, else `actionSet` (src/report/actions.ts).
-    const stored = storedFinding(f, catalog);
-    const set = stored.actionSet;
-    const properties = {
-        severity: f.severity,
-        policy: (0,core_escape/* escapeTerminal */.en)(f.policy),
-        ...(set
-            ? {
-                actionSet: {
-                    patterns: set.patterns.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
-                    except: set.except.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
-                    count: set.count,
-                },
-            }
-            : { actions: f.actions.map((a) => (0,core_escape/* escapeTerminal */.en)(a)) }),
-        resources: f.resources.map((r) => (0,core_escape/* escapeTerminal */.en)(r)),
-    };
-    if (f.statement !== undefined)
-        properties.statement = (0,core_escape/* escapeTerminal */.en)(f.statement);
-    if (f.baseline)
-        properties.baseline = (0,core_escape/* escapeTerminal */.en)(f.baseline);
-    if (f.set)
-        properties.set = (0,core_escape/* escapeTerminal */.en)(f.set);
-    if (f.new !== undefined)
-        properties.new = f.new;
-    if (f.approximate)
-        properties.approximate = (0,core_escape/* escapeTerminal */.en)(f.approximate);
-    const out = {
-        ruleId: ruleId(f.kind, f.severity),
-        ruleIndex,
-        level: sarifLevel(f.severity),
-        message: { text: messageOf(f) },
-        locations: [location],
-        partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
-        properties,
-    };
-    if (f.ignored)
-        out.suppressions = [{ kind: 'external', justification: (0,core_escape/* escapeSarifText */.au)(f.ignored.reason) }];
-    return out;
-}
-function renderSarif(report, options = {}) {
-    const findings = report.findings
-        .filter((f) => !f.removed)
-        .map((f) => ({ f, fp: findingFingerprint(f) }))
-        .sort((a, b) => a.f.path.localeCompare(b.f.path) ||
-        (a.f.line ?? 0) - (b.f.line ?? 0) ||
-        KIND_ORDER.indexOf(a.f.kind) - KIND_ORDER.indexOf(b.f.kind) ||
-        a.fp.localeCompare(b.fp));
-    const version = /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined;
-    // The rules the results use, by kind then from the most severe.
-    const used = new Map();
-    for (const { f } of findings)
-        used.set(ruleId(f.kind, f.severity), { kind: f.kind, severity: f.severity });
-    const rules = [...used.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-        severityRank(b.severity) - severityRank(a.severity));
-    const ruleIndex = new Map(rules.map((r, i) => [ruleId(r.kind, r.severity), i]));
-    return {
-        $schema: SARIF_SCHEMA,
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: report.tool.name,
-                        version: report.tool.version,
-                        ...(version ? { semanticVersion: version } : {}),
-                        informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
-                        rules: rules.map((r) => rule(r.kind, r.severity)),
-                    },
-                },
-                results: findings.map(({ f }) => result(f, ruleIndex.get(ruleId(f.kind, f.severity)), report.catalog)),
-                properties: {
-                    catalog: report.catalog,
-                    // Data, but shown by some viewers: through the same escaping as the results' properties.
-                    baselines: report.baselines.map((b) => ({
-                        id: (0,core_escape/* escapeTerminal */.en)(b.id),
-                        version: b.version === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.version),
-                        date: b.date === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.date),
-                        sets: b.sets.map((x) => (0,core_escape/* escapeTerminal */.en)(x)),
-                    })),
-                },
-            },
-        ],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/annotations.ts
-// Workflow annotations for the most severe findings, within GitHub's per-step limits (10 errors,
-// 10 warnings and 10 notices are shown per step; the rest are dropped by GitHub, so we choose).
-// @actions/core escapes the workflow-command format itself (`%`, `\r`, `\n` in the message; also
-// `:` and `,` in properties such as file and title), so we only make control characters visible.
-
-
-
-const ANNOTATION_LIMIT = 10;
-function levelOf(f, preexistingAsNotice) {
-    // Already in the base: a notice, whatever its severity, unless pre-existing findings fail the
-    // check (`fail-on: any`): an error annotation on a check that passes reads as a failure.
-    if (f.new === false && preexistingAsNotice)
-        return 'notice';
-    const r = severityRank(f.severity);
-    return r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
-}
-/**
- * Annotates findings that count (not ignored, not removed): new ones first, then by severity, then
- * path and line; at most ANNOTATION_LIMIT of each level.
- */
-function annotate(findings, sink = core, options = {}) {
-    const preexistingAsNotice = options.preexistingAsNotice ?? true;
-    const counted = findings
-        .filter((f) => !f.ignored && !f.removed)
-        .sort((a, b) => Number(b.new === true) - Number(a.new === true) ||
-        severityRank(b.severity) - severityRank(a.severity) ||
-        a.path.localeCompare(b.path) ||
-        (a.line ?? 0) - (b.line ?? 0));
-    const counts = { error: 0, warning: 0, notice: 0, dropped: 0 };
-    for (const f of counted) {
-        const level = levelOf(f, preexistingAsNotice);
-        if (counts[level] >= ANNOTATION_LIMIT) {
-            counts.dropped++;
-            continue;
-        }
-        counts[level]++;
-        const title = `${KIND_INFO[f.kind].title} (${f.severity}${f.new ? ', new' : ''})`;
-        const parts = [f.message];
-        if (f.statement !== undefined)
-            parts.push(`statement ${f.statement}`);
-        if (f.address)
-            parts.push(f.address);
-        if (f.approximate)
-            parts.push(`approximate: ${f.approximate}`);
-        sink[level]((0,core_escape/* escapeTerminal */.en)(parts.join(' · ')), {
-            title: (0,core_escape/* escapeTerminal */.en)(title),
-            file: (0,core_escape/* escapeTerminal */.en)(f.path),
-            startLine: f.line !== undefined && f.line >= 1 ? f.line : 1,
-        });
-    }
-    return counts;
-}
-
-;// CONCATENATED MODULE: ./src/github/issue.ts
-// The drift tracking issue (scheduled runs): one open issue per key, found by hidden marker AND
-// author, labelled `iam-baseline-audit`. Created when the audit has findings, updated when they
-// change (no write when unchanged), closed with a short comment when the audit is clean.
-//
-// A closed issue is history: when drift comes back after a close, a NEW issue is opened that links
-// the previous one (rather than reopening it), so each episode of drift has its own thread and a
-// human's "closed as not planned" is never overridden.
-
-
-const DRIFT_LABEL = 'iam-baseline-audit';
-/** Links the previous (closed) tracking issue at the end of the body. */
-function withPrevious(body, previous) {
-    return `${body.trimEnd()}\n\nPreviously tracked in #${previous}.\n`;
-}
-function issue_normalise(body) {
-    return body.replace(/\r\n/g, '\n').trim();
-}
-/** Creates the label when it is missing; false when that was not possible (no write access...). */
-async function ensureLabel(octokit, target) {
-    try {
-        await octokit.rest.issues.getLabel({ ...target, name: DRIFT_LABEL });
-        return true;
-    }
-    catch {
-        try {
-            await octokit.rest.issues.createLabel({
-                ...target,
-                name: DRIFT_LABEL,
-                color: 'd93f0b',
-                description: 'IAM permissions beyond the vendor baselines (iam-baseline-audit)',
-            });
-            return true;
-        }
-        catch {
-            return false;
-        }
-    }
-}
-async function syncDriftIssue(octokit, target, options) {
-    const marker = driftMarker(options.key);
-    const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`;
-    const identity = options.identity ?? (await resolveIdentity(octokit));
-    const issues = (await octokit.paginate(octokit.rest.issues.listForRepo, {
-        ...target,
-        state: 'all',
-        labels: DRIFT_LABEL,
-        per_page: 100,
-    }));
-    const isOurs = (i) => !i.pull_request && (i.body ?? '').includes(marker) && isAuthor(i.user, identity);
-    const ours = issues.filter(isOurs).sort((a, b) => b.number - a.number);
-    let open = ours.find((i) => i.state === 'open');
-    if (!open) {
-        // The label may have been removed by hand (or could not be created): look at our open issues.
-        try {
-            const mine = (await octokit.paginate(octokit.rest.issues.listForRepo, {
-                ...target,
-                state: 'open',
-                creator: identity,
-                per_page: 100,
-            }));
-            open = mine.filter(isOurs).sort((a, b) => b.number - a.number)[0];
-        }
-        catch {
-            // `creator` not accepted for this identity: the labelled issues were all we could find.
-        }
-    }
-    if (!options.hasFindings) {
-        if (!open)
-            return { action: 'skipped' };
-        const note = `✅ The audit is clean again${options.runUrl ? ` ([run](${options.runUrl}))` : ''}: closing.`;
-        await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
-        await octokit.rest.issues.update({
-            ...target,
-            issue_number: open.number,
-            body,
-            state: 'closed',
-            state_reason: 'completed',
-        });
-        return { number: open.number, url: open.html_url, action: 'closed' };
-    }
-    if (open) {
-        const kept = /\n\nPreviously tracked in #(\d+)\.\s*$/.exec(open.body ?? '');
-        const desired = kept ? withPrevious(body, Number(kept[1])) : body;
-        if (issue_normalise(open.body ?? '') === issue_normalise(desired))
-            return { number: open.number, url: open.html_url, action: 'unchanged' };
-        await octokit.rest.issues.update({
-            ...target,
-            issue_number: open.number,
-            body: desired,
-            title: options.title,
-        });
-        return { number: open.number, url: open.html_url, action: 'updated' };
-    }
-    const previous = ours[0];
-    const fullBody = previous ? withPrevious(body, previous.number) : body;
-    const labelled = await ensureLabel(octokit, target);
-    const { data } = await octokit.rest.issues.create({
-        ...target,
-        title: options.title,
-        body: fullBody,
-        ...(labelled ? { labels: [DRIFT_LABEL] } : {}),
-    });
-    return { number: data.number, url: data.html_url, action: 'created' };
-}
-
 ;// CONCATENATED MODULE: ./src/fix/align.ts
 // Which statements of the minimal policy come from which statement as written. The minimal policy
 // (src/audit/minimal.ts) keeps a statement as written, drops it, or rewrites it into one or more
@@ -32486,9 +31220,9 @@ function planFixes(report, read) {
         for (const s of suggestions) {
             try {
                 const candidate = fixer.fix(current, s);
-                const hole = placeholderWritten(s.minimal, text, candidate);
+                const hole = placeholderReason(s.minimal, text, candidate);
                 if (hole)
-                    throw new Unfixable(`the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`);
+                    throw new Unfixable(hole);
                 if (candidate === current)
                     throw new Unfixable('the rewrite changes nothing in the text');
                 fixer.verify(text, candidate, [...done, s]);
@@ -32523,23 +31257,42 @@ function planFixes(report, read) {
     }
     return { files, notFixed };
 }
+/** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
+const PLACEHOLDER = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g;
 /**
- * A baseline placeholder (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as
- * `<${x}>`) of a minimal policy's resources that the rewrite would write into the file (it is in
- * the rewritten text and not in the file as it was): never written. A placeholder that is the
- * policy's own (the account of a resource a `.tf` module creates, written there as its reference)
- * is kept as written, so is no reason.
+ * Why the rewrite is refused, when it would write a baseline placeholder of a minimal policy into
+ * the file (in the rewritten text and not in the file as it was): in a resource
+ * (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as `<${x}>`), or in a
+ * condition's key or value (`<placeholder>`, the user's own value a baseline condition needs: the
+ * condition removed from Anyscale's cloud-ID statement would come back with it). A placeholder that
+ * is the policy's own (the account of a resource a `.tf` module creates, written there as its
+ * reference) is kept as written, so is no reason.
  */
-function placeholderWritten(minimal, before, after) {
+function placeholderReason(minimal, before, after) {
+    const written = (v) => {
+        for (const m of v.matchAll(PLACEHOLDER))
+            if (after.includes(m[0]) && !before.includes(m[0]))
+                return m[0];
+        return undefined;
+    };
     const statements = minimal?.Statement;
     for (const st of Array.isArray(statements) ? statements : [statements]) {
-        const r = st?.Resource;
-        for (const v of Array.isArray(r) ? r : [r]) {
-            if (typeof v !== 'string')
-                continue;
-            for (const m of v.matchAll(/<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g))
-                if (after.includes(m[0]) && !before.includes(m[0]))
-                    return m[0];
+        if (!isObject(st))
+            continue;
+        const sid = typeof st.Sid === 'string' ? ` of the statement ${st.Sid}` : '';
+        for (const v of Array.isArray(st.Resource) ? st.Resource : [st.Resource]) {
+            const hole = typeof v === 'string' ? written(v) : undefined;
+            if (hole)
+                return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`;
+        }
+        for (const [op, keys] of Object.entries(isObject(st.Condition) ? st.Condition : {})) {
+            for (const [key, values] of Object.entries(isObject(keys) ? keys : {})) {
+                for (const v of [key, ...(Array.isArray(values) ? values : [values])]) {
+                    const hole = typeof v === 'string' ? written(v) : undefined;
+                    if (hole)
+                        return `the rewrite would write ${hole} into the file, in the condition ${op} ${key}${sid} that the baseline requires: a placeholder for a value of your own (the file does not have it); add the condition with your value by hand`;
+                }
+            }
         }
     }
     return undefined;
@@ -32761,6 +31514,82 @@ function verifyRecords(before, after, fixed) {
             throw new Unfixable('the rewritten policy is not an object');
     }
 }
+/** A statement list value as strings (a single string a list of one); undefined when it is not one. */
+function stringList(v) {
+    const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+    return list.every((x) => typeof x === 'string') ? list : undefined;
+}
+/**
+ * Does statement `part` grant no more than `whole`, as written: both Allow, the same keys, its
+ * Action and Resource a part of `whole`'s (items as written; actions without case), its
+ * NotAction and NotResource holding all of `whole`'s, everything else (Condition, Principal)
+ * the same. Conservative: text that means the same but is written differently is not within.
+ */
+function statementWithin(part, whole) {
+    if (!isObject(part) || !isObject(whole) || part.Effect === 'Deny' || whole.Effect === 'Deny')
+        return false;
+    const keys = new Set([...Object.keys(part), ...Object.keys(whole)]);
+    keys.delete('Sid');
+    for (const k of keys) {
+        if (!(k in part) || !(k in whole))
+            return false;
+        const fold = (xs) => k === 'Action' || k === 'NotAction' ? xs.map((x) => x.toLowerCase()) : xs;
+        if (fix_LISTS.has(k)) {
+            const p = stringList(part[k]);
+            const w = stringList(whole[k]);
+            if (!p || !w)
+                return false;
+            const [inner, outer] = k.startsWith('Not') ? [fold(w), new Set(fold(p))] : [fold(p), new Set(fold(w))];
+            if (!inner.every((x) => outer.has(x)))
+                return false;
+        }
+        else if (!(0,external_node_util_.isDeepStrictEqual)(normalStatement({ [k]: part[k] }), normalStatement({ [k]: whole[k] })))
+            return false;
+    }
+    return true;
+}
+/** The statements of each policy of a file, by id (undefined for a policy whose document is not read). */
+function statementsById(path, text) {
+    const out = new Map();
+    for (const r of parseSource({ path, text }, true).result.policies) {
+        const raw = r.status === 'resolved' ? parsePolicyDocument(r.document).raw : undefined;
+        out.set(r.id, raw ? statementList(raw) : undefined);
+    }
+    return out;
+}
+/**
+ * Does `partial` (the file with only some of a fix's edits applied) grant no more than `before`,
+ * where `after` is the whole fix? Each policy of `before` keeps every Deny statement as written,
+ * and each of its Allow statements is within (statementWithin) one of the policy's statements as
+ * written or as the whole fix writes it (a minimal statement grants no more than the original).
+ * So a part that deletes an item of a NotResource or NotAction list, a Condition or a Deny, or
+ * that writes a statement half-way between the two, is refused: applied alone, it may grant more.
+ */
+function partGrantsNoMore(path, before, partial, after) {
+    try {
+        const was = statementsById(path, before);
+        const full = statementsById(path, after);
+        const part = statementsById(path, partial);
+        for (const [id, original] of was) {
+            if (!original)
+                continue;
+            const now = part.get(id);
+            if (!now)
+                return false;
+            const denies = original.filter((st) => isObject(st) && st.Effect === 'Deny');
+            if (!denies.every((d) => now.some((st) => sameStatements([d], [st]))))
+                return false;
+            const allowed = [...original, ...(full.get(id) ?? [])];
+            for (const st of now)
+                if (!(isObject(st) && st.Effect === 'Deny') && !allowed.some((w) => statementWithin(st, w)))
+                    return false;
+        }
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
 /**
  * The changed regions of a fix, in order, with no context: what a pull-request review's
  * "suggested change" on lines start..end of the file as it is would replace them with.
@@ -32773,6 +31602,1409 @@ function changedRanges(f) {
         const start = h.oldStart;
         return { start, end: start + h.oldLines - 1, lines };
     });
+}
+
+// EXTERNAL MODULE: ./node_modules/diff/libesm/diff/array.js
+var array = __webpack_require__(1318);
+;// CONCATENATED MODULE: ./src/github/suggest.ts
+// From a file's fix (its text before and after) to GitHub review comments: the changed regions,
+// each anchored on lines of the pull request's head (RIGHT side) that lie inside one hunk of the
+// pull request's diff, close regions grouped, and the comment's body: a ```suggestion block that
+// replaces exactly lines `start`..`end` with the fixed text (or, for `review: comment`, a diff of
+// the change). Pure: no I/O.
+
+
+/** A text's lines, without their `\n`; a final newline makes no empty last line. */
+function splitLines(text) {
+    if (text === '')
+        return [];
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+/** The changed regions from `before` to `after`, in order; none overlap or touch. */
+function changedRegions(before, after) {
+    const a = splitLines(before);
+    const b = splitLines(after);
+    const regions = [];
+    let oldLine = 1;
+    let open;
+    for (const change of (0,array/* diffArrays */.E)(a, b)) {
+        const count = change.value.length;
+        if (!change.added && !change.removed) {
+            open = undefined;
+            oldLine += count;
+            continue;
+        }
+        if (!open) {
+            open = { oldStart: oldLine, oldCount: 0, lines: [] };
+            regions.push(open);
+        }
+        if (change.removed) {
+            open.oldCount += count;
+            oldLine += count;
+        }
+        else
+            open.lines.push(...change.value);
+    }
+    return regions;
+}
+function inHunk(hunks, start, end) {
+    return hunks.some((h) => h.start <= start && end <= h.end);
+}
+/** The lines a region's comment covers: the replaced lines, or for an insertion an adjacent line. */
+function suggest_anchor(r, lineCount, hunks) {
+    if (r.oldCount > 0) {
+        const end = r.oldStart + r.oldCount - 1;
+        return { start: r.oldStart, end, postable: inHunk(hunks, r.oldStart, end) };
+    }
+    // An insertion before old line `oldStart`: replace the line before it with itself and the new
+    // lines, or the line after it with the new lines and itself.
+    const candidates = [r.oldStart - 1, r.oldStart].filter((l) => l >= 1 && l <= lineCount);
+    for (const l of candidates)
+        if (inHunk(hunks, l, l))
+            return { start: l, end: l, postable: true };
+    const l = candidates[0] ?? 1;
+    return { start: l, end: l, postable: false };
+}
+/**
+ * The comments for a file's regions: each region on its own lines (an insertion on an adjacent
+ * line inside the diff), then neighbours merged when at most `gap` unchanged lines part them and
+ * the merged lines stay inside one hunk. Comments that would overlap are always merged (postable
+ * only if the merged lines stay inside one hunk).
+ */
+function planSuggestions(lineCount, regions, hunks, gap = 3) {
+    const single = regions
+        .map((r) => ({ ...suggest_anchor(r, lineCount, hunks), regions: [r] }))
+        .sort((x, y) => x.start - y.start || x.end - y.end);
+    const out = [];
+    for (const s of single) {
+        const prev = out[out.length - 1];
+        if (prev) {
+            const start = prev.start;
+            const end = Math.max(prev.end, s.end);
+            const overlap = s.start <= prev.end;
+            const near = s.start - prev.end - 1 <= gap;
+            const fits = inHunk(hunks, start, end);
+            if (overlap || (near && prev.postable && s.postable && fits)) {
+                out[out.length - 1] = {
+                    start,
+                    end,
+                    regions: [...prev.regions, ...s.regions],
+                    postable: prev.postable && s.postable && fits,
+                };
+                continue;
+            }
+        }
+        out.push({ ...s });
+    }
+    return out;
+}
+/** The text that replaces lines `start`..`end` once the suggestion's regions are applied. */
+function replacementLines(oldLines, s) {
+    const out = [];
+    let next = s.start;
+    for (const r of [...s.regions].sort((x, y) => x.oldStart - y.oldStart || x.oldCount - y.oldCount)) {
+        for (; next < r.oldStart; next++)
+            out.push(oldLines[next - 1]);
+        out.push(...r.lines);
+        next = Math.max(next, r.oldStart + r.oldCount);
+    }
+    for (; next <= s.end; next++)
+        out.push(oldLines[next - 1]);
+    return out;
+}
+/** Applies suggestions to a file's lines as GitHub does (each replaces its lines with its block). */
+function applySuggestions(text, suggestions) {
+    const lines = splitLines(text);
+    const sorted = [...suggestions].sort((a, b) => b.start - a.start);
+    for (const s of sorted)
+        lines.splice(s.start - 1, s.end - s.start + 1, ...s.replacement);
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+/** A line as it goes into a block: without the `\r` of a CRLF file. */
+function suggest_bare(line) {
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+/**
+ * A ```suggestion block with exactly these lines: the fence is longer than any backtick run in
+ * them, so no line can close it (GitHub reads a longer fence the same way). No line is escaped:
+ * the block is the file's text, applied as it is.
+ */
+function suggestionBlock(replacement) {
+    const lines = replacement.map(suggest_bare);
+    const fence = '`'.repeat(Math.max(3, (0,core_escape/* longestBacktickRun */.Az)(lines.join('\n')) + 1));
+    return lines.length === 0
+        ? `${fence}suggestion\n${fence}`
+        : `${fence}suggestion\n${lines.join('\n')}\n${fence}`;
+}
+/** For `review: comment`: the change as a diff (shown, not applied: escaped as any text we do not control). */
+function changeBlock(original, replacement) {
+    const diff = [...original.map((l) => `-${suggest_bare(l)}`), ...replacement.map((l) => `+${suggest_bare(l)}`)];
+    return (0,core_escape/* fencedBlock */.zW)(diff.join('\n'), 'diff');
+}
+
+;// CONCATENATED MODULE: ./src/github/review.ts
+// Suggested changes in the pull request: one review whose comments are GitHub suggestions (a
+// ```suggestion block replacing exactly the lines concerned) made from the fixes of src/fix, on
+// lines inside the pull request's diff only. Sticky: each comment carries a hidden marker with a
+// key of its place and content; ours (marker AND author, as for the main comment) are kept when
+// still wanted and unchanged, edited when their text changed, deleted when no longer wanted; the
+// new ones go out in one review. At most MAX_REVIEW_COMMENTS per run, most severe first.
+
+
+
+
+
+
+
+
+
+
+const REVIEW_MODES = ['suggest', 'comment', 'off'];
+/** Most review comments one run keeps on the pull request. */
+const MAX_REVIEW_COMMENTS = 20;
+/** A body longer than this is not posted (GitHub refuses 65,536 characters). */
+const MAX_BODY = 60_000;
+/** Most policies of one file whose fixes are worked out one by one (to say which comment fixes which). */
+const MAX_SOLO = 50;
+/** Findings a fix is asked for: counted excess, not ignored, not removed. */
+function fixable(f) {
+    return !f.ignored && !f.removed && isExcess(f);
+}
+/**
+ * What src/fix reads: the files to fix as the head has them, any other (a `.tf` module's other
+ * files, read again to verify a rewrite) from the checkout.
+ */
+function reader(input) {
+    return (p) => (input.texts.has(p) ? input.texts.get(p) : input.readOther?.(p));
+}
+/** The report with only the suggested minimal policies of `policies` (what src/fix rewrites). */
+function withPolicies(report, policies) {
+    return { ...report, suggestions: report.suggestions.filter((s) => policies.has(s.policy)) };
+}
+/** The old lines a region touches (an insertion: the lines on both sides of it). */
+function regionSpan(r) {
+    return r.oldCount > 0
+        ? { start: r.oldStart, end: r.oldStart + r.oldCount - 1 }
+        : { start: r.oldStart - 1, end: r.oldStart };
+}
+function touches(regions, s) {
+    return regions.some((r) => {
+        const span = regionSpan(r);
+        return span.start <= s.end && s.start <= span.end;
+    });
+}
+function review_maxSeverity(findings) {
+    let best = 'info';
+    for (const f of findings)
+        if (severityRank(f.severity) > severityRank(best))
+            best = f.severity;
+    return best;
+}
+const MAX_LISTED = 8;
+function listActions(actions) {
+    const shown = actions.slice(0, MAX_LISTED).map((a) => (0,core_escape/* escapeMarkdown */.FV)(a));
+    return (shown.join(', ') + (actions.length > MAX_LISTED ? `, … and ${actions.length - MAX_LISTED} more` : ''));
+}
+/** The findings' actions, once each: a finding with few actions first (a wildcard's hundreds last). */
+function unionActions(findings) {
+    const sorted = [...findings].sort((a, b) => actionCount(a) - actionCount(b));
+    return [...new Set(sorted.flatMap((f) => f.actions))];
+}
+/** `coiled` ongoing: the baseline and the policy's active sets. */
+function against(report, findings) {
+    const f = findings[0];
+    if (!f?.baseline)
+        return 'the baseline';
+    const sets = report.policies.find((p) => p.id === f.policy)?.sets ?? [];
+    return `${(0,core_escape/* escapeMarkdown */.FV)(f.baseline)}${sets.length ? ` ${sets.map((s) => (0,core_escape/* escapeMarkdown */.FV)(s, 'text')).join(', ')}` : ''}`;
+}
+/** What the change does and why, in one line (escaped). */
+function review_describe(report, findings, policies) {
+    const parts = [];
+    const byKind = new Map();
+    for (const f of findings)
+        byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
+    for (const [kind, list] of byKind) {
+        const actions = unionActions(list);
+        const n = actions.length;
+        switch (kind) {
+            case 'excess-action':
+                parts.push(`Removes ${plural(n, 'excess action')} (not in ${against(report, list)}): ${listActions(actions)}`);
+                break;
+            case 'leftover-set':
+                // A sentence per set: a step that is over and an optional feature say different things.
+                for (const part of splitLeftovers(list)) {
+                    const those = unionActions(part);
+                    const named = part[0].set ? (0,core_escape/* escapeMarkdown */.FV)(part[0].set, 'text') : '';
+                    parts.push(part[0].feature
+                        ? `Removes ${plural(those.length, 'action')} of the optional feature ${named || '(unnamed)'} (keep them only if you use it): ${listActions(those)}`
+                        : part[0].choice !== undefined
+                            ? `Removes ${plural(those.length, 'action')} that only ${named ? `${named}, another alternative than the one this policy is held to, needs` : 'another alternative needs'}: ${listActions(those)}`
+                            : `Removes ${plural(those.length, 'leftover action')} that only ${named ? `the inactive ${named} set needs` : 'an inactive set needs'}: ${listActions(those)}`);
+                }
+                break;
+            case 'broader-resource':
+                parts.push(`Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`);
+                break;
+            case 'missing-condition':
+                parts.push(`Adds the condition the baseline requires for ${plural(n, 'action')}: ${listActions(actions)}`);
+                break;
+            default:
+                parts.push(`Resolves ${plural(list.length, 'finding')}: ${list.map((f) => (0,core_escape/* escapeMarkdown */.FV)(f.message, 'text')).join('; ')}`);
+        }
+    }
+    if (parts.length === 0)
+        return `Completes the change to ${policies.map((p) => (0,core_escape/* escapeMarkdown */.FV)(p)).join(', ') || 'this policy'} suggested beside it`;
+    return parts.join('; ');
+}
+/** The review comment's body: marker, one line of what and why, then the suggestion (or the change shown). */
+function commentBody(options) {
+    const { key, id, severity, headline, original, replacement, start, end, mode } = options;
+    const head = `${(0,core_escape/* hiddenMarker */.z0)('suggestion', key, id)}\n${SEVERITY_ICON[severity] ?? ''} **${severity}** · ${headline}`;
+    if (mode === 'suggest')
+        return `${head}\n\n${suggestionBlock(replacement)}\n`;
+    const lines = start === end ? `line ${start}` : `lines ${start}–${end}`;
+    return `${head}\n\nSuggested change to ${lines}:\n\n${changeBlock(original, replacement)}\n`;
+}
+function fingerprint(path, s, original, replacement) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify(['v1', path, s.start, s.end, original, replacement]))
+        .digest('hex')
+        .slice(0, 24);
+}
+/** The regions of `path` in a fix, or undefined when the fix does not touch it. */
+function regionsOf(result, path, text) {
+    const file = result.files.find((f) => f.path === path);
+    if (!file || file.before !== text || file.before === file.after)
+        return undefined;
+    return changedRegions(file.before, file.after);
+}
+/**
+ * The default Validate: the sources stage reads `after` as the same kind of input, without a new
+ * error, and every policy it read in `before` is still there and read. Terraform `.tf` modules are
+ * read a directory at a time, not file by file: never taken as valid in part.
+ */
+function validFile(path, before, after) {
+    try {
+        const a = parseSource({ path, text: before }, true).result;
+        if (a.status !== 'audited' || a.kind === 'terraform-hcl' || a.kind === 'unknown')
+            return false;
+        const b = parseSource({ path, text: after }, true).result;
+        if (b.kind !== a.kind || b.status !== 'audited' || b.errors.length > a.errors.length)
+            return false;
+        const read = new Set(b.policies.filter((p) => p.status === 'resolved').map((p) => p.id));
+        return a.policies.every((p) => p.status !== 'resolved' || read.has(p.id));
+    }
+    catch {
+        return false;
+    }
+}
+/** Which of the file's policies each suggestion changes (each policy's fix worked out alone). */
+function policiesBySuggestion(input, file, planned) {
+    const out = new Map();
+    if (file.policies.length === 1 || file.policies.length > MAX_SOLO) {
+        for (const s of planned)
+            out.set(s, [...file.policies]);
+        return out;
+    }
+    const read = reader(input);
+    for (const s of planned)
+        out.set(s, []);
+    for (const policy of file.policies) {
+        const regions = regionsOf(input.planFixes(withPolicies(input.report, new Set([policy])), read), file.path, file.before) ?? [];
+        for (const s of planned)
+            if (touches(regions, s))
+                out.get(s).push(policy);
+    }
+    return out;
+}
+/** The suggestions of `planned` that are postable, when applying only those leaves a valid file that grants no more. */
+function validPart(input, file, planned) {
+    const part = planned.filter((s) => s.postable);
+    if (part.length === 0 || part.length === planned.length)
+        return part;
+    const lines = splitLines(file.before);
+    const after = applySuggestions(file.before, part.map((s) => ({ start: s.start, end: s.end, replacement: replacementLines(lines, s) })));
+    // Valid, and no wider than the file was: a part may undo half of a change (delete an item of a
+    // NotResource list the rest of the fix renames to Resource), which grants more alone.
+    return (input.validate ?? validFile)(file.path, file.before, after) &&
+        partGrantsNoMore(file.path, file.before, after, file.after)
+        ? part
+        : [];
+}
+/**
+ * The review comments for one file's fix, placed inside the diff. When part of the fix falls
+ * outside the diff: the part inside, if applying it alone leaves a valid file; else the fixes of
+ * the file's policies that lie wholly inside the diff (recomputed without the others).
+ */
+function planFile(input, file) {
+    const { report, diff, prefix, mode, key } = input;
+    const repoPath = prefix + file.path;
+    const hunks = diff.get(repoPath) ?? [];
+    const text = file.before;
+    const lines = splitLines(text);
+    if (hunks.length === 0 || input.texts.get(file.path) !== text)
+        return [];
+    let fix = file;
+    let planned = planSuggestions(lines.length, changedRegions(text, file.after), hunks);
+    let chosen = validPart(input, fix, planned);
+    if (chosen.length === 0 && file.policies.length > 1) {
+        // Policy by policy: keep those whose whole fix is inside the diff.
+        const read = reader(input);
+        const inside = new Set();
+        for (const policy of file.policies) {
+            const regions = regionsOf(input.planFixes(withPolicies(report, new Set([policy])), read), file.path, text);
+            if (regions && planSuggestions(lines.length, regions, hunks).every((s) => s.postable))
+                inside.add(policy);
+        }
+        const again = inside.size > 0
+            ? input.planFixes(withPolicies(report, inside), read).files.find((f) => f.path === file.path)
+            : undefined;
+        if (again && again.before === text && again.after !== text) {
+            const p = planSuggestions(lines.length, changedRegions(text, again.after), hunks);
+            if (p.every((s) => s.postable)) {
+                fix = again;
+                planned = p;
+                chosen = p;
+            }
+        }
+    }
+    if (chosen.length === 0)
+        return [];
+    // Which findings each comment resolves: a policy's findings, each to the first of the policy's
+    // changes that ends at or after the finding's line (a statement's change lies below its start).
+    const byPolicy = policiesBySuggestion(input, fix, planned);
+    const attributed = new Map(planned.map((s) => [s, []]));
+    for (const policy of fix.policies) {
+        const own = planned.filter((s) => byPolicy.get(s).includes(policy));
+        if (own.length === 0)
+            continue;
+        for (const f of report.findings) {
+            if (f.policy !== policy || !fixable(f))
+                continue;
+            const target = own.find((s) => s.end >= (f.line ?? 0)) ?? own[own.length - 1];
+            attributed.get(target).push(f);
+        }
+    }
+    const out = [];
+    for (const s of chosen) {
+        const original = lines.slice(s.start - 1, s.end);
+        const replacement = replacementLines(lines, s);
+        const findings = attributed.get(s);
+        const severity = review_maxSeverity(findings);
+        const id = fingerprint(repoPath, s, original, replacement);
+        const body = commentBody({
+            key,
+            id,
+            severity,
+            headline: review_describe(report, findings, byPolicy.get(s)),
+            original,
+            replacement,
+            start: s.start,
+            end: s.end,
+            mode,
+        });
+        // Too long for GitHub: the file's fix is not posted in part (the rest might not be valid alone).
+        if (body.length > MAX_BODY)
+            return [];
+        out.push({
+            id,
+            path: repoPath,
+            start: s.start,
+            end: s.end,
+            severity,
+            rank: severity,
+            body,
+            original,
+            replacement,
+            findings,
+        });
+    }
+    return out;
+}
+/** Every review comment wanted, most severe first (then by path and line). */
+function planReview(input) {
+    // The policies whose fix may land in a file the caller could read as the head has it: their own
+    // file, or (a `.tf` policy) another file of their module, where its policy document may be.
+    const dirs = new Set([...input.texts.keys()].map((p) => external_node_path_.posix.dirname(p)));
+    const hcl = new Set(input.report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path));
+    const candidates = input.report.findings.filter((f) => fixable(f) && (input.texts.has(f.path) || (hcl.has(f.path) && dirs.has(external_node_path_.posix.dirname(f.path)))));
+    const policies = new Set(candidates.map((f) => f.policy));
+    const { files } = input.planFixes(withPolicies(input.report, policies), reader(input));
+    const comments = [];
+    const placed = new Set();
+    for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+        if (!input.texts.has(file.path))
+            continue;
+        const planned = planFile(input, file);
+        for (const c of planned)
+            for (const f of c.findings)
+                placed.add(f.path);
+        comments.push(...planned);
+    }
+    const paths = new Set(candidates.map((f) => f.path));
+    // A file's comments, applied together, make its valid fix: they share the file's rank.
+    const rank = new Map();
+    for (const c of comments) {
+        const r = rank.get(c.path);
+        if (r === undefined || severityRank(c.severity) > severityRank(r))
+            rank.set(c.path, c.severity);
+    }
+    for (const c of comments)
+        c.rank = rank.get(c.path);
+    comments.sort((a, b) => severityRank(b.rank) - severityRank(a.rank) ||
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+        a.start - b.start);
+    return { comments, outside: [...paths].filter((p) => !placed.has(p)).sort() };
+}
+/**
+ * The comments one run posts: whole files, most severe first, while they fit in `max` (a file's
+ * comments are never split: applied in part, a fix may not be valid). The rest are counted.
+ */
+function selectComments(comments, max = MAX_REVIEW_COMMENTS) {
+    const kept = [];
+    let left = 0;
+    const files = [];
+    for (const c of comments) {
+        const last = files[files.length - 1];
+        if (last && last[0].path === c.path)
+            last.push(c);
+        else
+            files.push([c]);
+    }
+    for (const file of files) {
+        if (kept.length + file.length <= max)
+            kept.push(...file);
+        else
+            left += file.length;
+    }
+    return { kept, left };
+}
+/** The id in our marker at the start of `body`, when it is ours for `key`. */
+function markerId(body, key) {
+    const prefix = (0,core_escape/* hiddenMarker */.z0)('suggestion', key, '').replace(/ id= -->$/, ' id=');
+    if (!body.startsWith(prefix))
+        return undefined;
+    const m = /^([A-Za-z0-9_.%-]+) -->/.exec(body.slice(prefix.length));
+    return m?.[1];
+}
+function review_normalise(body) {
+    return body.replace(/\r\n/g, '\n').trim();
+}
+function review_status(err) {
+    const s = err?.status;
+    return typeof s === 'number' ? s : undefined;
+}
+/**
+ * Makes our review comments on the pull request the `wanted` ones: unchanged ones untouched, the
+ * changed ones edited, the new ones posted in one review, ours no longer wanted deleted. Nothing is
+ * written when nothing changed. `onError` is told of each failed write (the others still run).
+ */
+async function syncReview(octokit, target, wanted, options) {
+    const { owner, repo, pull } = target;
+    const identity = options.identity ?? (await resolveIdentity(octokit));
+    const all = (await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+        owner,
+        repo,
+        pull_number: pull,
+        per_page: 100,
+    }));
+    const ours = all
+        .map((c) => ({ c, id: markerId(c.body ?? '', options.key) }))
+        .filter((x) => x.id !== undefined && isAuthor(x.c.user, identity));
+    const result = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+    const used = new Set();
+    const toCreate = [];
+    const toUpdate = [];
+    for (const w of wanted) {
+        // An outdated comment (`line: null`) no longer sits on the lines it is about: posted again.
+        const match = ours.find((o) => o.id === w.id && !used.has(o.c) && o.c.path === w.path && o.c.line != null);
+        if (!match) {
+            toCreate.push(w);
+            continue;
+        }
+        used.add(match.c);
+        if (review_normalise(match.c.body ?? '') === review_normalise(w.body))
+            result.unchanged++;
+        else
+            toUpdate.push({ c: match.c, w });
+    }
+    for (const { c, w } of toUpdate) {
+        try {
+            await octokit.rest.pulls.updateReviewComment({ owner, repo, comment_id: c.id, body: w.body });
+            result.updated++;
+        }
+        catch (err) {
+            options.onError('update a suggested change', err);
+        }
+    }
+    const place = (w) => ({
+        path: w.path,
+        line: w.end,
+        side: 'RIGHT',
+        ...(w.start < w.end ? { start_line: w.start, start_side: 'RIGHT' } : {}),
+    });
+    if (toCreate.length > 0) {
+        try {
+            await octokit.rest.pulls.createReview({
+                owner,
+                repo,
+                pull_number: pull,
+                commit_id: target.headSha,
+                event: 'COMMENT',
+                body: `**IAM baseline audit**: ${plural(toCreate.length, 'suggested change')} to the permissions beyond the vendor baselines.`,
+                comments: toCreate.map((w) => ({ ...place(w), body: w.body })),
+            });
+            result.created += toCreate.length;
+        }
+        catch (err) {
+            // 422: GitHub refused a line (its diff differs from the checkout's): each comment on its own,
+            // so that one refused line does not cost the others.
+            if (review_status(err) !== 422 || toCreate.length === 1)
+                options.onError('post the suggested changes', err);
+            else {
+                let refused;
+                let refusedCount = 0;
+                for (const w of toCreate) {
+                    try {
+                        await octokit.rest.pulls.createReviewComment({
+                            owner,
+                            repo,
+                            pull_number: pull,
+                            commit_id: target.headSha,
+                            body: w.body,
+                            ...place(w),
+                        });
+                        result.created++;
+                    }
+                    catch (e) {
+                        refused ??= e;
+                        refusedCount++;
+                    }
+                }
+                if (refusedCount > 0)
+                    options.onError(`post ${plural(refusedCount, 'suggested change')} (GitHub refused the lines)`, refused);
+            }
+        }
+    }
+    for (const { c } of ours) {
+        if (used.has(c))
+            continue;
+        try {
+            await octokit.rest.pulls.deleteReviewComment({ owner, repo, comment_id: c.id });
+            result.deleted++;
+        }
+        catch (err) {
+            if (review_status(err) !== 404)
+                options.onError('delete an outdated suggested change', err);
+        }
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/github/verify-pr.ts
+/** The pull request cannot be verified: the step fails with this message and writes nothing. */
+class PullRequestMismatch extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PullRequestMismatch';
+    }
+}
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+function isSha(value) {
+    return SHA.test(value);
+}
+/** Resolves when pull request `number` is open and its head is `headSha`; throws PullRequestMismatch otherwise. */
+async function verifyPullRequest(octokit, t) {
+    let pr;
+    try {
+        ({ data: pr } = await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number }));
+    }
+    catch (err) {
+        const status = err.status;
+        throw new PullRequestMismatch(status === 404
+            ? `pull request #${t.number} does not exist in ${t.owner}/${t.repo}: refusing to comment`
+            : `cannot read pull request #${t.number} to check it (${typeof status === 'number' ? `HTTP ${status}` : 'no answer'}): refusing to comment (the token needs \`pull-requests: read\`)`);
+    }
+    if (pr.state !== 'open')
+        throw new PullRequestMismatch(`pull request #${t.number} is ${pr.state === 'closed' ? 'closed' : 'not open'}: refusing to comment on it`);
+    const head = String(pr.head?.sha ?? '');
+    if (head.toLowerCase() !== t.headSha.toLowerCase())
+        throw new PullRequestMismatch(`pull request #${t.number}'s head is ${head.slice(0, 12) || 'unknown'}, not ${t.headSha.slice(0, 12)}, the commit the saved report was made for: refusing to comment (the saved number names another pull request, or the pull request moved on since; the next run comments it)`);
+}
+
+;// CONCATENATED MODULE: ./src/github/inputs.ts
+// The action's inputs (kebab-case names, as in action.yml): read and validated once. An invalid
+// input is an InputError, which fails the step with its message.
+
+
+
+
+
+
+
+
+/** The checked-out repository: GITHUB_WORKSPACE, else the current directory. */
+function workspace() {
+    return (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
+}
+/** An input error: the step fails with this message. */
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+function oneOf(name, value, allowed, fallback) {
+    if (value === '')
+        return fallback;
+    const v = value.toLowerCase();
+    if (!allowed.includes(v)) {
+        throw new InputError(`Input \`${name}\` must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`);
+    }
+    return v;
+}
+/** Reads and validates the inputs (kebab-case names, as in action.yml). */
+function inputs_readInputs(root = workspace()) {
+    const get = (name) => core.getInput(name).trim();
+    // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
+    const rawPaths = core.getInput('paths');
+    const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
+        .map((p) => p.trim())
+        .filter(Boolean);
+    const accountId = get('account-id').replace(/-/g, '');
+    if (accountId !== '' && !/^\d{12}$/.test(accountId)) {
+        throw new InputError(`Input \`account-id\` must be a 12-digit AWS account ID (got ${JSON.stringify(get('account-id'))}).`);
+    }
+    const commentKey = get('comment-key') || 'default';
+    if (commentKey.length > 100)
+        throw new InputError('Input `comment-key` must be at most 100 characters.');
+    const baseRef = get('base-ref');
+    if (baseRef !== '' && (baseRef.startsWith('-') || /[\s:]/.test(baseRef) || baseRef.includes('..'))) {
+        throw new InputError(`Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`);
+    }
+    return {
+        paths: paths.length > 0 ? paths : ['.'],
+        config: get('config') || undefined,
+        baseline: get('baseline') || undefined,
+        accountId: accountId || undefined,
+        token: get('github-token') || undefined,
+        comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
+        review: oneOf('review', get('review'), REVIEW_MODES, 'suggest'),
+        commentKey,
+        failOn: oneOf('fail-on', get('fail-on'), FAIL_ON, 'new'),
+        threshold: oneOf('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
+        sarifFile: get('sarif-file') || undefined,
+        mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
+        baseRef: baseRef || undefined,
+        report: get('report') || undefined,
+        prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
+        headSha: readHeadSha(get('head-sha')),
+    };
+}
+function readHeadSha(value) {
+    if (value === '')
+        return undefined;
+    if (!isSha(value))
+        throw new InputError(`Input \`head-sha\` must be a full commit SHA (40 hex digits; got ${JSON.stringify(value.slice(0, 80))}).`);
+    return value.toLowerCase();
+}
+/** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
+function readPrNumber(root, value, file) {
+    let raw = value;
+    if (!raw && file) {
+        const read = readRepoFile(root, file, 1024);
+        if (!read.ok)
+            throw new InputError(`Input \`pr-number-file\`: ${JSON.stringify(file.slice(0, 200))} ${read.reason}; expected a file holding the pull request number.`);
+        raw = read.text.slice(0, 64).split(/\r?\n/)[0].trim();
+    }
+    if (!raw)
+        return undefined;
+    if (!/^[1-9]\d{0,9}$/.test(raw))
+        throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
+    return Number(raw);
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./src/report/json-stream.ts
+// Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
+// A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): before
+// schemaVersion 2 wrote long action sets as patterns (src/report/actions.ts), at 40,000 policies
+// the findings of `NotAction` statements, each listing some 20,000 actions, made over 512 MB of
+// JSON, and one JSON.stringify of the whole report throws `RangeError: Invalid string length`; a
+// report of hundreds of thousands of findings still can. Here the containers of the first levels (the report, its arrays) are written
+// member by member, and each value below them (one finding, one suggestion, one SARIF result) is
+// one JSON.stringify: the longest string ever made is one record, not the report.
+
+
+/**
+ * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
+ * bytes under V8's largest regular object (128 KB): a larger one is mapped from the system each time
+ * and unmapped when it dies, and a virtual machine charges each page on first touch (at 1 MB, the
+ * JSON report of 5,000 policies touched 60 MB of new pages).
+ */
+const DEFAULT_CHUNK_SIZE = 32 * 1024;
+const AS_IS = {
+    members: (record, type) => Object.keys(record).map((k) => [k, record[k], type]),
+    whole: (value) => value,
+};
+/** A container to walk member by member; anything else (and anything with toJSON) is one JSON.stringify. */
+function walkable(value) {
+    if (value === null || typeof value !== 'object')
+        return false;
+    if (Array.isArray(value))
+        return true;
+    if (typeof value.toJSON === 'function')
+        return false;
+    return !(value instanceof Number || value instanceof String || value instanceof Boolean);
+}
+/**
+ * JSON.stringify(value, null, 2) with each line after the first indented for `level` (undefined
+ * where JSON.stringify gives undefined). A value JSON.stringify writes the same inside an array
+ * (a plain object or array, a string, a number, a boolean, null) is written inside `level` arrays,
+ * which indents it in the same pass, and cut out; anything else is written alone, then indented.
+ */
+function stringifyAt(value, level) {
+    if (level === 0)
+        return JSON.stringify(value, null, 2);
+    const t = typeof value;
+    const wraps = value === null ||
+        t === 'string' ||
+        t === 'number' ||
+        t === 'boolean' ||
+        (t === 'object' && typeof value.toJSON !== 'function');
+    if (!wraps) {
+        const s = JSON.stringify(value, null, 2);
+        // JSON.stringify escapes newlines inside strings: every '\n' of its output is between lines.
+        return s === undefined ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
+    }
+    let wrapped = value;
+    for (let i = 0; i < level; i++)
+        wrapped = [wrapped];
+    const s = JSON.stringify(wrapped, null, 2);
+    // Opened: `[` and a line break indented one level more, per level; closed the other way round.
+    return s.slice(level * (level + 3), s.length - level * (level + 1));
+}
+/** The pieces of `value` at `level` (its first line unindented, the others indented for that level). */
+function* pieces(value, level, type, depth, shape) {
+    if (level >= depth || !walkable(value)) {
+        // undefined for an array item JSON.stringify cannot write (undefined, a function): it writes null.
+        yield stringifyAt(shape.whole(value, type), level) ?? 'null';
+        return;
+    }
+    const inner = `\n${'  '.repeat(level + 1)}`;
+    const close = `\n${'  '.repeat(level)}`;
+    if (Array.isArray(value)) {
+        if (value.length === 0) {
+            yield '[]';
+            return;
+        }
+        for (let i = 0; i < value.length; i++) {
+            yield i === 0 ? `[${inner}` : `,${inner}`;
+            yield* pieces(value[i], level + 1, type, depth, shape);
+        }
+        yield `${close}]`;
+        return;
+    }
+    let first = true;
+    for (const [key, member, memberType] of shape.members(value, type)) {
+        if (!walkable(member) || level + 1 >= depth) {
+            // Members JSON.stringify leaves out (undefined, functions, symbols) give undefined here.
+            const s = stringifyAt(shape.whole(member, memberType), level + 1);
+            if (s === undefined)
+                continue;
+            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: ${s}`;
+        }
+        else {
+            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
+            yield* pieces(member, level + 1, memberType, depth, shape);
+        }
+        first = false;
+    }
+    yield first ? '{}' : `${close}}`;
+}
+/**
+ * `JSON.stringify(value, null, 2) + '\n'` as UTF-8 chunks of `chunkSize` bytes (the last one
+ * shorter), made as they are consumed: the whole text is never in memory. Byte for byte the same.
+ */
+function* prettyJsonChunks(value, options) {
+    const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+    const shape = options.shape ?? AS_IS;
+    let buffered = [];
+    let length = 0;
+    let rest = Buffer.alloc(0); // bytes made and not yet a whole chunk
+    function* flush(last) {
+        const made = Buffer.from(buffered.join(''), 'utf8');
+        const bytes = rest.length > 0 ? Buffer.concat([rest, made]) : made;
+        buffered = [];
+        length = 0;
+        // Cut on byte boundaries: the receiver concatenates bytes, so a character split between two
+        // chunks is whole again in the output.
+        let at = 0;
+        for (; bytes.length - at >= chunkSize; at += chunkSize)
+            yield bytes.subarray(at, at + chunkSize);
+        rest = bytes.subarray(at);
+        if (last && rest.length > 0)
+            yield rest;
+    }
+    for (const made of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+        const piece = options.inert ? (0,core_escape/* inertJson */.nl)(made) : made;
+        buffered.push(piece);
+        length += piece.length;
+        if (length >= chunkSize)
+            yield* flush(false);
+    }
+    buffered.push('\n');
+    yield* flush(true);
+}
+/** Writes chunks to a file (created or truncated), one at a time. */
+function writeChunksToFile(path, chunks) {
+    const fd = (0,external_node_fs_.openSync)(path, 'w');
+    try {
+        for (const chunk of chunks) {
+            // writeSync may write less than it is given (a full disk, a pipe): write the rest.
+            for (let at = 0; at < chunk.length;)
+                at += (0,external_node_fs_.writeSync)(fd, chunk, at, chunk.length - at);
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/**
+ * Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time.
+ * A stream that is closed on the way (the reader of a pipe went away: `| head`) ends the writing:
+ * the rest is neither made nor written, and its error is left to the stream's own listener (cli.ts).
+ */
+async function writeChunksToStream(stream, chunks) {
+    for (const chunk of chunks) {
+        if (stream.destroyed)
+            return;
+        if (!stream.write(chunk))
+            await drainedOrClosed(stream);
+    }
+}
+/** Resolves when the stream drains, closes or fails (never rejects: see writeChunksToStream). */
+function drainedOrClosed(stream) {
+    if (stream.destroyed)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const done = () => {
+            stream.off('drain', done);
+            stream.off('close', done);
+            stream.off('error', done);
+            resolve();
+        };
+        stream.on('drain', done);
+        stream.on('close', done);
+        stream.on('error', done);
+    });
+}
+/**
+ * A SARIF log (renderSarif) as chunks: its results are at the fourth level (log, runs, the run,
+ * results), each written whole; a result gives its finding's actions as the JSON report does, so
+ * the log grows as the JSON report does.
+ */
+function sarifChunks(log, options = {}) {
+    return prettyJsonChunks(log, { depth: 4, ...options });
+}
+
+;// CONCATENATED MODULE: ./src/report/json.ts
+
+
+const ORDER = {
+    report: [
+        'schemaVersion',
+        'tool',
+        'catalog',
+        'baselines',
+        'inputs',
+        'policies',
+        'findings',
+        'suggestions',
+        'summary',
+        'notes',
+    ],
+    tool: ['name', 'version'],
+    catalog: ['source', 'version'],
+    baseline: ['id', 'name', 'version', 'date', 'sets', 'remediation', 'sources'],
+    input: ['path', 'kind', 'status', 'reason', 'policies'],
+    policy: [
+        'id',
+        'path',
+        'line',
+        'address',
+        'kind',
+        'baseline',
+        'sets',
+        'features',
+        'status',
+        'reason',
+        'detection',
+    ],
+    detection: ['baseline', 'confidence', 'evidence'],
+    finding: [
+        'kind',
+        'severity',
+        'policy',
+        'statement',
+        'actions',
+        'actionSet',
+        'resources',
+        'set',
+        'feature',
+        'choice',
+        'remediation',
+        'baseline',
+        'new',
+        'removed',
+        'path',
+        'line',
+        'address',
+        'accessLevels',
+        'approximate',
+        'ignored',
+        'message',
+    ],
+    ignored: ['reason', 'expires'],
+    actionSet: ['patterns', 'except', 'count'],
+    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted', 'approximate'],
+    diffOmitted: ['lines', 'bytes'],
+    summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
+};
+/** What each key of a record holds: the record type of its value (arrays: of their items). */
+const CHILD = {
+    report: {
+        tool: 'tool',
+        catalog: 'catalog',
+        baselines: 'baseline',
+        inputs: 'input',
+        policies: 'policy',
+        findings: 'finding',
+        suggestions: 'suggestion',
+        summary: 'summary',
+    },
+    policy: { detection: 'detection' },
+    finding: { ignored: 'ignored', actionSet: 'actionSet' },
+    suggestion: { minimal: 'verbatim', diffOmitted: 'diffOmitted' },
+};
+/** A record's keys in report order: those of its type first, in that order, then the others sorted. */
+function keysOf(record, type) {
+    if (type === 'verbatim')
+        return Object.keys(record);
+    const known = ORDER[type] ?? [];
+    return [
+        ...known.filter((k) => k in record),
+        ...Object.keys(record)
+            .filter((k) => !known.includes(k))
+            .sort(),
+    ];
+}
+const childType = (type, key) => type === 'verbatim' ? type : (CHILD[type]?.[key] ?? `${type}.${key}`);
+function ordered(value, type, catalog) {
+    if (Array.isArray(value))
+        return value.map((v) => ordered(v, type, catalog));
+    if (value === null || typeof value !== 'object' || type === 'verbatim')
+        return value;
+    let record = value;
+    // The compact forms (src/report/actions.ts), applied record by record as they are written.
+    if (type === 'finding' && catalog)
+        record = storedFinding(record, catalog);
+    else if (type === 'suggestion')
+        record = storedSuggestion(record);
+    const out = {};
+    for (const k of keysOf(record, type))
+        out[k] = ordered(record[k], childType(type, k), catalog);
+    return out;
+}
+/** The report as written: with its schema version and notes (empty when none). */
+function withNotes(report) {
+    requireSuggestions(report, 'a JSON');
+    return { schemaVersion: REPORT_SCHEMA_VERSION, ...report, notes: report.notes ?? [] };
+}
+/** The report as one string, which a report over 512 MB does not fit: for tests. The CLI and the action write jsonReportChunks. */
+function renderJson(report) {
+    return `${JSON.stringify(ordered(withNotes(report), 'report', report.catalog), null, 2)}\n`;
+}
+/** The report order, applied record by record as the report is written. */
+function reportShape(catalog) {
+    return {
+        members: (record, type) => keysOf(record, type).map((k) => [k, record[k], childType(type, k)]),
+        whole: (value, type) => ordered(value, type, catalog),
+    };
+}
+/**
+ * The bytes of renderJson(report), in chunks made as they are written: the report itself is
+ * walked down to its arrays, and each record (a finding, a suggestion...) is one string, so a
+ * report larger than the longest string V8 allows (512 MB) is still written.
+ */
+function jsonReportChunks(report, options = {}) {
+    return prettyJsonChunks(withNotes(report), {
+        depth: 2,
+        shape: reportShape(report.catalog),
+        type: 'report',
+        ...options,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/fingerprint.ts
+// A finding's identity across commits, for SARIF partialFingerprints (GitHub code scanning keeps an
+// alert open, not duplicated, when the same finding comes back) and for matching base findings.
+// Pure: no I/O.
+
+
+/**
+ * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
+ * address, never the line), the statement, the sorted actions and resources, and the baseline set.
+ * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
+ * A finding read from a saved report made with another catalog, whose actions are only known as
+ * the report's patterns (`actionSet`), is identified by those patterns instead.
+ */
+function findingFingerprint(f) {
+    const identity = [
+        'v1',
+        f.kind,
+        f.path,
+        f.address ?? '',
+        f.statement ?? '',
+        f.actionSet && f.actions.length === 0
+            ? { patterns: f.actionSet.patterns, except: f.actionSet.except }
+            : findingActionSet(f)
+                ? f.actions // a kept set's names: sorted by construction, made for this call only
+                : [...f.actions].sort(),
+        [...f.resources].sort(),
+        f.set ?? '',
+    ];
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The key of our partial fingerprint (versioned: a change of recipe changes the key). */
+const FINGERPRINT_KEY = 'iamBaselineAudit/v1';
+const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/iam-baseline-audit';
+function sarifLevel(s) {
+    return severityRank(s) >= severityRank('high') ? 'error' : s === 'medium' ? 'warning' : 'note';
+}
+/** GitHub's scale: critical 9.0 and above, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '0.0',
+};
+/** A rule id: the kind and the severity, `excess-action/critical`. */
+function ruleId(kind, severity) {
+    return `${kind}/${severity}`;
+}
+function ruleName(kind, severity) {
+    return `${kind}-${severity}`.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase());
+}
+function rule(kind, severity) {
+    const info = KIND_INFO[kind];
+    const markdown = `**${info.title}** (${severity}): ${info.description}\n\n` +
+        `What to do: ${info.advice}. The pull request comment and the job summary of iam-baseline-audit ` +
+        'list the actions, the statement and a suggested minimal policy.';
+    return {
+        id: ruleId(kind, severity),
+        name: ruleName(kind, severity),
+        shortDescription: { text: `${info.title} (${severity})` },
+        fullDescription: { text: info.description },
+        help: { text: `${info.description} What to do: ${info.advice}.`, markdown },
+        defaultConfiguration: { level: severity === 'info' ? 'note' : sarifLevel(severity) },
+        properties: {
+            tags: ['security', 'aws', 'iam', 'least-privilege'],
+            precision: info.precision,
+            'problem.severity': severity === 'info' ? 'recommendation' : sarifLevel(severity),
+            'security-severity': SECURITY_SEVERITY[severity],
+        },
+    };
+}
+function uriOf(path) {
+    return path
+        .replace(/\\/g, '/')
+        .replace(/^\.\//, '')
+        .split('/')
+        .map((seg) => encodeURIComponent(seg.replace(core_escape/* LONE_SURROGATE */.uG, '\uFFFD'))) // encodeURIComponent throws on them
+        .join('/');
+}
+/** The message, bounded (the JSON report keeps it whole); without one, the kind and the actions described. */
+function messageOf(f) {
+    const info = KIND_INFO[f.kind];
+    let base = (0,core_escape/* clipShown */.SM)(f.message, MAX_MESSAGE_SHOWN);
+    if (f.message.trim() === '') {
+        const s = shownActions(f);
+        const what = s.listed && s.count <= MAX_ACTIONS
+            ? s.patterns.join(', ')
+            : `${countShown(s)}: ${describeShown(s, String)}`;
+        base = `${info.title}: ${what}`;
+    }
+    return (0,core_escape/* escapeSarifText */.au)(f.approximate ? `${base} (approximate: ${f.approximate})` : base);
+}
+function result(f, ruleIndex, catalog) {
+    const location = {
+        physicalLocation: {
+            artifactLocation: { uri: uriOf(f.path) },
+            region: { startLine: f.line !== undefined && f.line >= 1 ? Math.floor(f.line) : 1 },
+        },
+    };
+    if (f.address)
+        location.logicalLocations = [{ fullyQualifiedName: (0,core_escape/* escapeSarifText */.au)(f.address), kind: 'resource' }];
+    // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
+    // visible (the JSON report keeps every value whole and as written). The actions as the JSON
+    // report stores them: the list when short, else `actionSet` (src/report/actions.ts).
+    const stored = storedFinding(f, catalog);
+    const set = stored.actionSet;
+    const properties = {
+        severity: f.severity,
+        policy: (0,core_escape/* escapeTerminal */.en)(f.policy),
+        ...(set
+            ? {
+                actionSet: {
+                    patterns: set.patterns.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
+                    except: set.except.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
+                    count: set.count,
+                },
+            }
+            : { actions: f.actions.map((a) => (0,core_escape/* escapeTerminal */.en)(a)) }),
+        resources: f.resources.map((r) => (0,core_escape/* escapeTerminal */.en)(r)),
+    };
+    if (f.statement !== undefined)
+        properties.statement = (0,core_escape/* escapeTerminal */.en)(f.statement);
+    if (f.baseline)
+        properties.baseline = (0,core_escape/* escapeTerminal */.en)(f.baseline);
+    if (f.set)
+        properties.set = (0,core_escape/* escapeTerminal */.en)(f.set);
+    if (f.new !== undefined)
+        properties.new = f.new;
+    if (f.approximate)
+        properties.approximate = (0,core_escape/* escapeTerminal */.en)(f.approximate);
+    const out = {
+        ruleId: ruleId(f.kind, f.severity),
+        ruleIndex,
+        level: sarifLevel(f.severity),
+        message: { text: messageOf(f) },
+        locations: [location],
+        partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
+        properties,
+    };
+    if (f.ignored)
+        out.suppressions = [{ kind: 'external', justification: (0,core_escape/* escapeSarifText */.au)(f.ignored.reason) }];
+    return out;
+}
+function renderSarif(report, options = {}) {
+    const findings = report.findings
+        .filter((f) => !f.removed)
+        .map((f) => ({ f, fp: findingFingerprint(f) }))
+        .sort((a, b) => a.f.path.localeCompare(b.f.path) ||
+        (a.f.line ?? 0) - (b.f.line ?? 0) ||
+        KIND_ORDER.indexOf(a.f.kind) - KIND_ORDER.indexOf(b.f.kind) ||
+        a.fp.localeCompare(b.fp));
+    const version = /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined;
+    // The rules the results use, by kind then from the most severe.
+    const used = new Map();
+    for (const { f } of findings)
+        used.set(ruleId(f.kind, f.severity), { kind: f.kind, severity: f.severity });
+    const rules = [...used.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        severityRank(b.severity) - severityRank(a.severity));
+    const ruleIndex = new Map(rules.map((r, i) => [ruleId(r.kind, r.severity), i]));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: report.tool.name,
+                        version: report.tool.version,
+                        ...(version ? { semanticVersion: version } : {}),
+                        informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
+                        rules: rules.map((r) => rule(r.kind, r.severity)),
+                    },
+                },
+                results: findings.map(({ f }) => result(f, ruleIndex.get(ruleId(f.kind, f.severity)), report.catalog)),
+                properties: {
+                    catalog: report.catalog,
+                    // Data, but shown by some viewers: through the same escaping as the results' properties.
+                    baselines: report.baselines.map((b) => ({
+                        id: (0,core_escape/* escapeTerminal */.en)(b.id),
+                        version: b.version === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.version),
+                        date: b.date === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.date),
+                        sets: b.sets.map((x) => (0,core_escape/* escapeTerminal */.en)(x)),
+                    })),
+                },
+            },
+        ],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/annotations.ts
+// Workflow annotations for the most severe findings, within GitHub's per-step limits (10 errors,
+// 10 warnings and 10 notices are shown per step; the rest are dropped by GitHub, so we choose).
+// @actions/core escapes the workflow-command format itself (`%`, `\r`, `\n` in the message; also
+// `:` and `,` in properties such as file and title), so we only make control characters visible.
+
+
+
+const ANNOTATION_LIMIT = 10;
+function levelOf(f, preexistingAsNotice) {
+    // Already in the base: a notice, whatever its severity, unless pre-existing findings fail the
+    // check (`fail-on: any`): an error annotation on a check that passes reads as a failure.
+    if (f.new === false && preexistingAsNotice)
+        return 'notice';
+    const r = severityRank(f.severity);
+    return r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
+}
+/**
+ * Annotates findings that count (not ignored, not removed): new ones first, then by severity, then
+ * path and line; at most ANNOTATION_LIMIT of each level.
+ */
+function annotate(findings, sink = core, options = {}) {
+    const preexistingAsNotice = options.preexistingAsNotice ?? true;
+    const counted = findings
+        .filter((f) => !f.ignored && !f.removed)
+        .sort((a, b) => Number(b.new === true) - Number(a.new === true) ||
+        severityRank(b.severity) - severityRank(a.severity) ||
+        a.path.localeCompare(b.path) ||
+        (a.line ?? 0) - (b.line ?? 0));
+    const counts = { error: 0, warning: 0, notice: 0, dropped: 0 };
+    for (const f of counted) {
+        const level = levelOf(f, preexistingAsNotice);
+        if (counts[level] >= ANNOTATION_LIMIT) {
+            counts.dropped++;
+            continue;
+        }
+        counts[level]++;
+        const title = `${KIND_INFO[f.kind].title} (${f.severity}${f.new ? ', new' : ''})`;
+        const parts = [f.message];
+        if (f.statement !== undefined)
+            parts.push(`statement ${f.statement}`);
+        if (f.address)
+            parts.push(f.address);
+        if (f.approximate)
+            parts.push(`approximate: ${f.approximate}`);
+        sink[level]((0,core_escape/* escapeTerminal */.en)(parts.join(' · ')), {
+            title: (0,core_escape/* escapeTerminal */.en)(title),
+            file: (0,core_escape/* escapeTerminal */.en)(f.path),
+            startLine: f.line !== undefined && f.line >= 1 ? f.line : 1,
+        });
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/github/issue.ts
+// The drift tracking issue (scheduled runs): one open issue per key, found by hidden marker AND
+// author, labelled `iam-baseline-audit`. Created when the audit has findings, updated when they
+// change (no write when unchanged), closed with a short comment when the audit is clean.
+//
+// A closed issue is history: when drift comes back after a close, a NEW issue is opened that links
+// the previous one (rather than reopening it), so each episode of drift has its own thread and a
+// human's "closed as not planned" is never overridden.
+
+
+const DRIFT_LABEL = 'iam-baseline-audit';
+/** Links the previous (closed) tracking issue at the end of the body. */
+function withPrevious(body, previous) {
+    return `${body.trimEnd()}\n\nPreviously tracked in #${previous}.\n`;
+}
+function issue_normalise(body) {
+    return body.replace(/\r\n/g, '\n').trim();
+}
+/** Creates the label when it is missing; false when that was not possible (no write access...). */
+async function ensureLabel(octokit, target) {
+    try {
+        await octokit.rest.issues.getLabel({ ...target, name: DRIFT_LABEL });
+        return true;
+    }
+    catch {
+        try {
+            await octokit.rest.issues.createLabel({
+                ...target,
+                name: DRIFT_LABEL,
+                color: 'd93f0b',
+                description: 'IAM permissions beyond the vendor baselines (iam-baseline-audit)',
+            });
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+}
+async function syncDriftIssue(octokit, target, options) {
+    const marker = driftMarker(options.key);
+    const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`;
+    const identity = options.identity ?? (await resolveIdentity(octokit));
+    const issues = (await octokit.paginate(octokit.rest.issues.listForRepo, {
+        ...target,
+        state: 'all',
+        labels: DRIFT_LABEL,
+        per_page: 100,
+    }));
+    const isOurs = (i) => !i.pull_request && (i.body ?? '').includes(marker) && isAuthor(i.user, identity);
+    const ours = issues.filter(isOurs).sort((a, b) => b.number - a.number);
+    let open = ours.find((i) => i.state === 'open');
+    if (!open) {
+        // The label may have been removed by hand (or could not be created): look at our open issues.
+        try {
+            const mine = (await octokit.paginate(octokit.rest.issues.listForRepo, {
+                ...target,
+                state: 'open',
+                creator: identity,
+                per_page: 100,
+            }));
+            open = mine.filter(isOurs).sort((a, b) => b.number - a.number)[0];
+        }
+        catch {
+            // `creator` not accepted for this identity: the labelled issues were all we could find.
+        }
+    }
+    if (!options.hasFindings) {
+        if (!open)
+            return { action: 'skipped' };
+        const note = `✅ The audit is clean again${options.runUrl ? ` ([run](${options.runUrl}))` : ''}: closing.`;
+        await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
+        await octokit.rest.issues.update({
+            ...target,
+            issue_number: open.number,
+            body,
+            state: 'closed',
+            state_reason: 'completed',
+        });
+        return { number: open.number, url: open.html_url, action: 'closed' };
+    }
+    if (open) {
+        const kept = /\n\nPreviously tracked in #(\d+)\.\s*$/.exec(open.body ?? '');
+        const desired = kept ? withPrevious(body, Number(kept[1])) : body;
+        if (issue_normalise(open.body ?? '') === issue_normalise(desired))
+            return { number: open.number, url: open.html_url, action: 'unchanged' };
+        await octokit.rest.issues.update({
+            ...target,
+            issue_number: open.number,
+            body: desired,
+            title: options.title,
+        });
+        return { number: open.number, url: open.html_url, action: 'updated' };
+    }
+    const previous = ours[0];
+    const fullBody = previous ? withPrevious(body, previous.number) : body;
+    const labelled = await ensureLabel(octokit, target);
+    const { data } = await octokit.rest.issues.create({
+        ...target,
+        title: options.title,
+        body: fullBody,
+        ...(labelled ? { labels: [DRIFT_LABEL] } : {}),
+    });
+    return { number: data.number, url: data.html_url, action: 'created' };
 }
 
 ;// CONCATENATED MODULE: ./src/github/pr-diff.ts
