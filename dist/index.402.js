@@ -17254,7 +17254,7 @@ function conditional(n, scope, depth) {
             const text = textOf(n);
             return x.map((xi, i) => {
                 const yi = y[i];
-                return sameKnown(xi, yi) ? xi : either(`${text}[${i}]`, xi, yi);
+                return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi);
             });
         }
         return either(textOf(n), x, y);
@@ -18422,7 +18422,7 @@ function versionProblem(v) {
         return undefined;
     return v < RAW_STATE_VERSION
         ? `this is a Terraform state of format version ${v} (written by Terraform 0.11 or older), which this tool does not read (it reads version 4): ${way}`
-        : `this is a Terraform state of format version ${preview(v)}, newer than this tool reads (version 4): ${way}`;
+        : `this is a Terraform state of format version ${preview(v)}, newer than this tool reads (version 4): run \`terraform show -json terraform.tfstate > state.json\` with the Terraform version that wrote it and audit that`;
 }
 /** The current object of every resource instance (a deposed one is left to the current, as tf-state.ts does). */
 function rawStateResources(list, onError) {
@@ -24108,9 +24108,9 @@ const KIND_INFO = {
         messageRepeatsActions: false,
     },
     'invalid-policy': {
-        title: 'Invalid policy',
-        advice: 'the document is not a valid IAM policy',
-        description: 'The policy could not be read as an IAM policy document.',
+        title: 'Invalid or unreadable',
+        advice: 'a file, or a policy in it, that cannot be read as written: fix it there',
+        description: 'A file or a policy in it could not be read as written: not valid JSON or YAML, not a valid IAM policy document, or a format this tool does not read (each finding says which).',
         severity: 'medium',
         severityRule: 'medium',
         removable: false,

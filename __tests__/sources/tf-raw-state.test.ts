@@ -239,7 +239,7 @@ describe('a raw Terraform state file (terraform.tfstate, format version 4)', () 
       { path: 'terraform.tfstate', line: 2, jsonPath: '$.version', message: r.reason },
     ]);
     expect(audit(asText({ ...v3, version: 5 })).reason).toMatch(
-      /format version 5, newer than this tool reads/,
+      /format version 5, newer than this tool reads \(version 4\): run `terraform show -json terraform\.tfstate > state\.json` with the Terraform version that wrote it/,
     );
     expect(audit(asText({ ...loki(), version: '4' })).reason).toMatch(/^version is "4" \(a string\)/);
   });

@@ -112,9 +112,10 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     messageRepeatsActions: false,
   },
   'invalid-policy': {
-    title: 'Invalid policy',
-    advice: 'the document is not a valid IAM policy',
-    description: 'The policy could not be read as an IAM policy document.',
+    title: 'Invalid or unreadable',
+    advice: 'a file, or a policy in it, that cannot be read as written: fix it there',
+    description:
+      'A file or a policy in it could not be read as written: not valid JSON or YAML, not a valid IAM policy document, or a format this tool does not read (each finding says which).',
     severity: 'medium',
     severityRule: 'medium',
     removable: false,

@@ -53,7 +53,7 @@ function versionProblem(v: unknown): string | undefined {
   if (v === RAW_STATE_VERSION) return undefined;
   return v < RAW_STATE_VERSION
     ? `this is a Terraform state of format version ${v} (written by Terraform 0.11 or older), which this tool does not read (it reads version 4): ${way}`
-    : `this is a Terraform state of format version ${preview(v)}, newer than this tool reads (version 4): ${way}`;
+    : `this is a Terraform state of format version ${preview(v)}, newer than this tool reads (version 4): run \`terraform show -json terraform.tfstate > state.json\` with the Terraform version that wrote it and audit that`;
 }
 
 /** The current object of every resource instance (a deposed one is left to the current, as tf-state.ts does). */

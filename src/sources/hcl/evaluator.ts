@@ -111,7 +111,7 @@ function conditional(n: Node, scope: Scope, depth: number): Value {
       const text = textOf(n);
       return x.map((xi, i) => {
         const yi = y[i]!;
-        return sameKnown(xi, yi) ? xi : either(`${text}[${i}]`, xi, yi);
+        return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi);
       });
     }
     return either(textOf(n), x, y);
