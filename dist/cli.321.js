@@ -25792,6 +25792,32 @@ class Analyzer extends PolicyAnalyzer {
         for (const r of live)
             this.asCreated(r, () => this.linkOne(r));
     }
+    /** The ManagedPolicy resources of this template named as a permissions boundary, with the principals they bound. */
+    boundaries = new Map();
+    /**
+     * A role's or user's PermissionsBoundary: set on its principal as written (the managed policy of
+     * this template it names, the ARN, or the expression when not known); a managed policy of this
+     * template so named is noted (finish: one no principal holds grants nothing).
+     */
+    boundary(p, raw) {
+        raw = this.chosen(raw);
+        if (raw === undefined || raw === NO_VALUE)
+            return;
+        let shown;
+        const ref = (0,json_lines/* isObject */.Gv)(raw) && typeof raw.Ref === 'string' ? this.resources.get(raw.Ref) : undefined;
+        if (ref?.type === 'AWS::IAM::ManagedPolicy') {
+            shown = ref.logicalId;
+            this.boundaries.set(ref.logicalId, [...(this.boundaries.get(ref.logicalId) ?? []), this.shortId(p)]);
+        }
+        else {
+            this.ev.begin();
+            const v = this.ev.eval(raw);
+            if (v === NO_VALUE)
+                return;
+            shown = typeof v === 'string' ? clipText(v) : clipText(JSON.stringify(raw) ?? '');
+        }
+        p.record.permissionsBoundary = shown;
+    }
     /** What `r` attaches, and to what it is attached (linkPrincipals). */
     linkOne(r) {
         const P = [...r.path, 'Properties'];
@@ -25805,6 +25831,8 @@ class Analyzer extends PolicyAnalyzer {
                 for (const it of this.items(whole.value, whole.path))
                     for (const one of this.alternatives(it.value))
                         this.attach(p, this.managedIds(one.value, it.path), [...whole.conditions, ...one.conditions]);
+            if (r.type !== 'AWS::IAM::Group')
+                this.boundary(p, r.props.PermissionsBoundary);
             if (r.type === 'AWS::IAM::User')
                 for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group'))
                     this.member(p, g);
@@ -25944,6 +25972,21 @@ class Analyzer extends PolicyAnalyzer {
         }
         for (const p of this.principals.values())
             p.record.policyIds = [...new Set(p.record.policyIds)];
+        // A managed policy named only as a permissions boundary grants nothing: listed, not audited.
+        // Not when it names principals of its own, or when some attachment of the template is not
+        // known (it may be this policy).
+        const principals = [...this.principals.values()].map((p) => p.record);
+        const held = new Set(principals.flatMap((p) => p.policyIds));
+        const unknownAttachment = principals.some((p) => p.unresolved.length > 0);
+        for (const [logicalId, bounds] of this.boundaries) {
+            const own = this.resources.get(logicalId)?.props ?? {};
+            if (unknownAttachment || ['Roles', 'Users', 'Groups'].some((k) => own[k] !== undefined))
+                continue;
+            for (const rec of this.recordsOf.get(logicalId) ?? [])
+                if (!held.has(rec.id))
+                    rec.grantsNothing = (0,records/* boundaryOnlyReason */.NK)(`of ${[...new Set(bounds)].join(', ')}`);
+        }
+        (0,records/* noteBoundaries */.z6)(this.policies, principals);
         const lines = this.tpl.linesOf(this.linePaths.map((x) => x.path));
         this.linePaths.forEach((x, i) => x.set(lines[i]));
         for (const rec of this.policies)
