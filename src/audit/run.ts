@@ -90,6 +90,33 @@ function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
   }
 }
 
+/**
+ * The principals of every input, by id. The same id in two inputs (`aws_iam_role.r` in the states
+ * of dev/ and prod/, the usual layout) would keep only the last, its twin's policies left to
+ * detection: each is named after its file instead (`prod/terraform.tfstate#aws_iam_role.r`, as a
+ * CloudFormation principal's id is), its address kept for selectors, so that each is audited on
+ * its own.
+ */
+function collectPrincipals(inputs: LoadedInput[]): Map<string, PrincipalRecord> {
+  const count = new Map<string, number>();
+  for (const { result } of inputs)
+    for (const p of result.principals ?? []) count.set(p.id, (count.get(p.id) ?? 0) + 1);
+  const out = new Map<string, PrincipalRecord>();
+  for (const { result } of inputs)
+    for (const p of result.principals ?? []) {
+      const named = count.get(p.id)! > 1 && !p.id.startsWith(`${p.path}#`) ? `${p.path}#${p.id}` : p.id;
+      // (never one dropped for another: two alike in one input would lose a role's audit)
+      let id = named;
+      for (let n = 2; out.has(id); n++) id = `${named} (${n})`;
+      if (id !== p.id) {
+        p.address ??= p.id;
+        p.id = id;
+      }
+      out.set(p.id, p);
+    }
+  return out;
+}
+
 /** Largest configuration or baseline file read (real ones are a few kilobytes). */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
@@ -181,7 +208,9 @@ function roleTrust(
               (r) =>
                 r.kind === 'trust' &&
                 r.status === 'resolved' &&
-                (principal.trustIds ? principal.trustIds.includes(r.id) : r.address === principal.id),
+                (principal.trustIds
+                  ? principal.trustIds.includes(r.id)
+                  : r.address === (principal.address ?? principal.id)),
             )
           : undefined;
       // (a role whose trust its maker writes, with no record of it: those services)
@@ -411,8 +440,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const large = files.reduce((n, f) => n + f.size, 0) >= LARGE_INPUT;
   if (large) collectGarbage();
   phase('parse policy documents');
-  const principals = new Map<string, PrincipalRecord>();
-  for (const { result } of inputs) for (const p of result.principals ?? []) principals.set(p.id, p);
+  const principals = collectPrincipals(inputs);
 
   // Which baseline applies to what.
   const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
@@ -704,7 +732,9 @@ function planAudit(
       for (const principal of principals.values()) {
         if (
           !audit.policies.some((sel) =>
-            matchesSelector(sel, { path: principal.path, address: principal.id }, [principal.id]),
+            matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
+              principal.id,
+            ]),
           )
         )
           continue;
@@ -878,11 +908,16 @@ function applyIgnores(
 ): Finding[] {
   const rules = config?.ignore ?? [];
   if (!rules.length) return findings;
-  // The principals holding each policy, for `terraform:` selectors that name a role.
+  // The principals holding each policy, for `terraform:` selectors that name a role (by id and by
+  // address, where the id was made unique).
+  const names = (p: PrincipalRecord) => (p.address !== undefined ? [p.id, p.address] : [p.id]);
   const holders = new Map<string, string[]>();
   for (const p of principals.values())
-    for (const id of p.policyIds) holders.set(id, [...(holders.get(id) ?? []), p.id]);
-  const principalIdsOf = (f: Finding) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+    for (const id of p.policyIds) holders.set(id, [...(holders.get(id) ?? []), ...names(p)]);
+  const principalIdsOf = (f: Finding) => {
+    const own = principals.get(f.policy);
+    return own ? names(own) : holders.get(f.policy);
+  };
   // The file each policy is written in (a finding may point into a file its policy reads).
   const pathOf = new Map(audited.map((p) => [p.id, p.path]));
   const used = rules.map(() => false);
