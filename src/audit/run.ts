@@ -14,6 +14,7 @@ import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
+import { list } from '../sources/terraform/values.js';
 import { naturalCompare } from '../core/natural.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
 import type { Baseline, Finding, LoadedInput, PrincipalRecord, Report, ReportPolicy } from '../core/types.js';
@@ -506,6 +507,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       });
     }
   }
+  outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
 
   // Source errors become findings that name the file and the place.
   const findings: Finding[] = [...outcome.findings];
@@ -626,6 +628,60 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   if (large) collectGarbage();
   phase('assemble report');
   return report;
+}
+
+/**
+ * The principals an audit selects of which no policy could be read (a policy that is a variable's
+ * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none:
+ * the engine audits nothing of them, so each is listed as not audited, naming what it could not
+ * read (each listed on its own line too), not left unsaid. A principal some of whose policies were
+ * read is audited, its missing permissions marked unsure by the others (Auditor.run).
+ */
+function principalsNotAudited(
+  plan: AuditPlan,
+  principals: Map<string, PrincipalRecord>,
+  prepared: Map<string, PreparedPolicy>,
+): ReportPolicy[] {
+  // (what the engine makes a unit's members of: a document read, as Auditor.run)
+  const read = (id: string) => {
+    const p = prepared.get(id);
+    return !!(p?.doc && p.raw);
+  };
+  const against = new Map<PrincipalRecord, string[]>();
+  for (const a of plan.assignments) {
+    const pr = principals.get(a.target);
+    if (!pr || pr.policyIds.some(read)) continue;
+    (against.get(pr) ?? against.set(pr, []).get(pr)!).push(a.baseline.id);
+  }
+  return [...against].map(([pr, baselines]) => {
+    const unread = [
+      ...pr.policyIds.map((id) => {
+        const r = prepared.get(id)?.record;
+        if (!r) return id;
+        const label = r.address ?? r.name ?? r.id;
+        return r.path === pr.path ? label : `${r.path} ${label}`;
+      }),
+      ...pr.unresolved.map((u) => `${u.ref} (an attachment)`),
+    ];
+    const address = pr.address ?? (pr.id.startsWith(`${pr.path}#`) ? pr.id.slice(pr.path.length + 1) : pr.id);
+    const why = unread.length
+      ? `none of its policies could be read: ${list(unread)}`
+      : 'it holds no policy in the inputs read';
+    // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
+    return {
+      id: pr.id,
+      path: pr.path,
+      line: pr.line,
+      address,
+      kind: 'identity',
+      baseline: undefined,
+      sets: undefined,
+      features: undefined,
+      status: unread.length ? 'unresolved' : 'not-matched',
+      reason: `selected to be audited as a whole against ${list(baselines)}, not audited: ${why}`,
+      detection: undefined,
+    };
+  });
 }
 
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
