@@ -96,3 +96,50 @@ test('a principal audited as a whole is headed by the principal, each finding na
   expect(md).toContain('##### 📄 `state.json` · `aws_iam_role.app`');
   expect(md).not.toContain('##### 📄 `state.json` · `aws_iam_policy.managed`');
 });
+
+test('a principal whose id starts with its file (a CloudFormation role) is headed by its logical id', async () => {
+  // Its id is `t.json#Role`; before, a `path#…` id was taken for a policy's, and the findings of
+  // both inline policies were headed by the first one (`t.json Role.Policies[1]`), with no baseline.
+  const root = mkdtempSync(join(tmpdir(), 'principal-heading-cfn-'));
+  const policy = (name: string, action: string) => ({
+    PolicyName: name,
+    PolicyDocument: JSON.parse(doc(action)),
+  });
+  writeFileSync(
+    join(root, 't.json'),
+    JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+                  Action: 'sts:AssumeRole',
+                },
+              ],
+            },
+            Policies: [policy('a', 's3:GetObject'), policy('b', 'iam:CreateUser')],
+          },
+        },
+      },
+    }),
+  );
+  writeFileSync(join(root, 'base.json'), doc('sts:GetCallerIdentity'));
+  mkdirSync(join(root, '.github'));
+  writeFileSync(
+    join(root, '.github/iam-baseline-audit.yml'),
+    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['cloudformation:Role']\n",
+  );
+  const report = await runAudit({ root, paths: ['t.json'], now: NOW });
+  expect(new Set(report.findings.map((f) => f.policy))).toEqual(new Set(['t.json#Role']));
+  const text = renderText(report).split('\n');
+  expect(text).toContain('  t.json Role (baseline ./base.json: policy)');
+  expect(text.some((l) => /iam:CreateUser .*\(Role\.Policies\[1\], statement #0/.test(l))).toBe(true);
+  expect(text.some((l) => /s3:GetObject .*\(Role\.Policies\[0\], statement #0/.test(l))).toBe(true);
+  expect(renderMarkdown(report)).toContain('##### 📄 `t.json` · `Role`');
+});

@@ -14,6 +14,7 @@ import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
+import { list } from '../sources/terraform/values.js';
 import { naturalCompare } from '../core/natural.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
 import type { Baseline, Finding, LoadedInput, PrincipalRecord, Report, ReportPolicy } from '../core/types.js';
@@ -88,6 +89,33 @@ function enforcePolicyLimit(inputs: LoadedInput[], max: number): void {
       errors: [{ path: input.result.path, message: reason }],
     };
   }
+}
+
+/**
+ * The principals of every input, by id. The same id in two inputs (`aws_iam_role.r` in the states
+ * of dev/ and prod/, the usual layout) would keep only the last, its twin's policies left to
+ * detection: each is named after its file instead (`prod/terraform.tfstate#aws_iam_role.r`, as a
+ * CloudFormation principal's id is), its address kept for selectors, so that each is audited on
+ * its own.
+ */
+function collectPrincipals(inputs: LoadedInput[]): Map<string, PrincipalRecord> {
+  const count = new Map<string, number>();
+  for (const { result } of inputs)
+    for (const p of result.principals ?? []) count.set(p.id, (count.get(p.id) ?? 0) + 1);
+  const out = new Map<string, PrincipalRecord>();
+  for (const { result } of inputs)
+    for (const p of result.principals ?? []) {
+      const named = count.get(p.id)! > 1 && !p.id.startsWith(`${p.path}#`) ? `${p.path}#${p.id}` : p.id;
+      // (never one dropped for another: two alike in one input would lose a role's audit)
+      let id = named;
+      for (let n = 2; out.has(id); n++) id = `${named} (${n})`;
+      if (id !== p.id) {
+        p.address ??= p.id;
+        p.id = id;
+      }
+      out.set(p.id, p);
+    }
+  return out;
 }
 
 /** Largest configuration or baseline file read (real ones are a few kilobytes). */
@@ -181,7 +209,9 @@ function roleTrust(
               (r) =>
                 r.kind === 'trust' &&
                 r.status === 'resolved' &&
-                (principal.trustIds ? principal.trustIds.includes(r.id) : r.address === principal.id),
+                (principal.trustIds
+                  ? principal.trustIds.includes(r.id)
+                  : r.address === (principal.address ?? principal.id)),
             )
           : undefined;
       // (a role whose trust its maker writes, with no record of it: those services)
@@ -411,8 +441,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const large = files.reduce((n, f) => n + f.size, 0) >= LARGE_INPUT;
   if (large) collectGarbage();
   phase('parse policy documents');
-  const principals = new Map<string, PrincipalRecord>();
-  for (const { result } of inputs) for (const p of result.principals ?? []) principals.set(p.id, p);
+  const principals = collectPrincipals(inputs);
 
   // Which baseline applies to what.
   const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
@@ -478,6 +507,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       });
     }
   }
+  outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
 
   // Source errors become findings that name the file and the place.
   const findings: Finding[] = [...outcome.findings];
@@ -600,6 +630,60 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   return report;
 }
 
+/**
+ * The principals an audit selects of which no policy could be read (a policy that is a variable's
+ * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none:
+ * the engine audits nothing of them, so each is listed as not audited, naming what it could not
+ * read (each listed on its own line too), not left unsaid. A principal some of whose policies were
+ * read is audited, its missing permissions marked unsure by the others (Auditor.run).
+ */
+function principalsNotAudited(
+  plan: AuditPlan,
+  principals: Map<string, PrincipalRecord>,
+  prepared: Map<string, PreparedPolicy>,
+): ReportPolicy[] {
+  // (what the engine makes a unit's members of: a document read, as Auditor.run)
+  const read = (id: string) => {
+    const p = prepared.get(id);
+    return !!(p?.doc && p.raw);
+  };
+  const against = new Map<PrincipalRecord, string[]>();
+  for (const a of plan.assignments) {
+    const pr = principals.get(a.target);
+    if (!pr || pr.policyIds.some(read)) continue;
+    (against.get(pr) ?? against.set(pr, []).get(pr)!).push(a.baseline.id);
+  }
+  return [...against].map(([pr, baselines]) => {
+    const unread = [
+      ...pr.policyIds.map((id) => {
+        const r = prepared.get(id)?.record;
+        if (!r) return id;
+        const label = r.address ?? r.name ?? r.id;
+        return r.path === pr.path ? label : `${r.path} ${label}`;
+      }),
+      ...pr.unresolved.map((u) => `${u.ref} (an attachment)`),
+    ];
+    const address = pr.address ?? (pr.id.startsWith(`${pr.path}#`) ? pr.id.slice(pr.path.length + 1) : pr.id);
+    const why = unread.length
+      ? `none of its policies could be read: ${list(unread)}`
+      : 'it holds no policy in the inputs read';
+    // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
+    return {
+      id: pr.id,
+      path: pr.path,
+      line: pr.line,
+      address,
+      kind: 'identity',
+      baseline: undefined,
+      sets: undefined,
+      features: undefined,
+      status: unread.length ? 'unresolved' : 'not-matched',
+      reason: `selected to be audited as a whole against ${list(baselines)}, not audited: ${why}`,
+      detection: undefined,
+    };
+  });
+}
+
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
 const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 
@@ -704,7 +788,9 @@ function planAudit(
       for (const principal of principals.values()) {
         if (
           !audit.policies.some((sel) =>
-            matchesSelector(sel, { path: principal.path, address: principal.id }, [principal.id]),
+            matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
+              principal.id,
+            ]),
           )
         )
           continue;
@@ -878,11 +964,16 @@ function applyIgnores(
 ): Finding[] {
   const rules = config?.ignore ?? [];
   if (!rules.length) return findings;
-  // The principals holding each policy, for `terraform:` selectors that name a role.
+  // The principals holding each policy, for `terraform:` selectors that name a role (by id and by
+  // address, where the id was made unique).
+  const names = (p: PrincipalRecord) => (p.address !== undefined ? [p.id, p.address] : [p.id]);
   const holders = new Map<string, string[]>();
   for (const p of principals.values())
-    for (const id of p.policyIds) holders.set(id, [...(holders.get(id) ?? []), p.id]);
-  const principalIdsOf = (f: Finding) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+    for (const id of p.policyIds) holders.set(id, [...(holders.get(id) ?? []), ...names(p)]);
+  const principalIdsOf = (f: Finding) => {
+    const own = principals.get(f.policy);
+    return own ? names(own) : holders.get(f.policy);
+  };
   // The file each policy is written in (a finding may point into a file its policy reads).
   const pathOf = new Map(audited.map((p) => [p.id, p.path]));
   const used = rules.map(() => false);

@@ -111,8 +111,17 @@ export interface PolicyRecord {
 
 /** A role, user or group, with the policies that make up its effective permissions. */
 export interface PrincipalRecord {
-  /** Terraform address (`aws_iam_role.coiled`) or the ARN from authorization details. */
+  /**
+   * Terraform address (`aws_iam_role.coiled`) or the ARN from authorization details; where inputs
+   * or root modules hold the same one, made unique (`prod/aws_iam_role.r`,
+   * `prod/terraform.tfstate#aws_iam_role.r`), and the address is kept in `address`.
+   */
   id: string;
+  /**
+   * The principal's own address when its id is not it (made unique): what `terraform:` selectors
+   * match, with the id.
+   */
+  address?: string;
   type: 'role' | 'user' | 'group';
   name?: string;
   path: string;

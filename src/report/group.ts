@@ -134,20 +134,18 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
       const ofKind = byKind.get(kind);
       if (ofKind) kinds.push({ kind, findings: ofKind.length > 1 ? ofKind.sort(compareFindings) : ofKind });
     }
-    // A principal audited as a whole: its findings' policy is its id (an address or ARN, not a
-    // `path#…` policy id), the heading names it, with the baseline of its member policies (each
-    // finding names its own member: text and Markdown), not its first member's address.
+    // A principal audited as a whole: its findings' policy is its id (an address or ARN, or
+    // `path#address` where two files hold the same address), no policy's, and its findings name
+    // other addresses (its members'); the heading names it, with the baseline of its member
+    // policies (each finding names its own member: text and Markdown), not its first member's
+    // address. (A finding of a policy that could not be read is `path#address` of that address.)
     const first = list[0]!;
-    if (
-      !policy &&
-      id !== first.path &&
-      !id.startsWith(`${first.path}#`) &&
-      list.some((f) => f.address !== undefined && f.address !== id)
-    ) {
+    const own = id.startsWith(`${first.path}#`) ? id.slice(first.path.length + 1) : id;
+    if (!policy && id !== first.path && list.some((f) => f.address !== undefined && f.address !== own)) {
       const member = report.policies.find(
         (p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address),
       );
-      return { id, policy: member, path: first.path, address: id, kinds };
+      return { id, policy: member, path: first.path, address: own, kinds };
     }
     return {
       id,

@@ -292,10 +292,15 @@ export function readHclModules(
     const ids = renamed.get(dir);
     if (ids) p.policyIds = p.policyIds.map((id) => ids.get(id)?.id ?? id);
   }
-  // The same address in two root modules: each prefixed with its directory.
+  // The same address in two root modules: each prefixed with its directory (the address kept, for
+  // selectors).
   const seen = new Map<string, number>();
   for (const [p] of principalDirs) seen.set(p.id, (seen.get(p.id) ?? 0) + 1);
-  for (const [p, dir] of principalDirs) if (seen.get(p.id)! > 1) p.id = principalId(dir, p.id);
+  for (const [p, dir] of principalDirs)
+    if (seen.get(p.id)! > 1) {
+      p.address = p.id;
+      p.id = principalId(dir, p.id);
+    }
   const out = [...results.values()];
   for (const r of out) {
     if (r.principals && r.principals.length === 0) delete r.principals;

@@ -2,7 +2,8 @@
 // policies (attachments, managed_policy_arns, memberships) as it does for plans; here their files
 // and lines are those of the module's blocks. Their ids are their addresses (what `terraform:`
 // selectors match), except where two root modules have the same address: then each is prefixed
-// with its directory (principalId), so that two modules' `aws_iam_role.this` stay apart.
+// with its directory (principalId), so that two modules' `aws_iam_role.this` stay apart, and the
+// address is kept in `address` (selectors match either).
 import type { PrincipalRecord } from '../../core/types.js';
 import type { Evaluated } from './module.js';
 
