@@ -341,6 +341,9 @@ export class Analyzer extends RecordAnalyzer {
     const resources = this.input.resources.filter((r) => r.mode === 'managed');
     for (const r of resources) if (PRINCIPAL_TYPES[r.type]) this.principalFor(r);
     const detached = this.detachments(resources);
+    // Policies an attachment names, whether or not its principal is known here
+    // (`role = var.role_name`): attached to someone, so they grant.
+    const attached = new Set<string>();
     // Inline policies (the role's own inline_policy blocks, and *_policy resources).
     for (const r of resources) {
       if (r.type === 'aws_iam_role') {
@@ -371,6 +374,7 @@ export class Analyzer extends RecordAnalyzer {
       const att = ATTACHMENTS[r.type];
       if (att && r.change !== 'delete') {
         const got = this.policiesForArns(r, att.arn);
+        for (const id of got.ids) attached.add(id);
         for (const [attr, type] of att.targets) {
           for (const p of this.targets(r, attr, type)) {
             pushAll(p.record.policyIds, got.ids);
@@ -402,8 +406,9 @@ export class Analyzer extends RecordAnalyzer {
         ...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })),
       );
     }
-    // A boundary attached to no principal here grants nothing: listed, not audited.
-    const held = new Set([...this.principals.values()].flatMap((e) => e.record.policyIds));
+    // A boundary that no principal here holds and no attachment names grants nothing: listed, not
+    // audited. (Terraform refuses an attachment that names no principal, so one always grants.)
+    const held = new Set([...attached, ...[...this.principals.values()].flatMap((e) => e.record.policyIds)]);
     for (const rec of this.policies) {
       const of = boundaries.get(rec.id);
       if (of && !held.has(rec.id)) rec.grantsNothing = boundaryOnlyReason(`of ${list(uniq(of))}`);
