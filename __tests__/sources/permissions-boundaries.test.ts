@@ -125,6 +125,19 @@ describe('an authorization-details export (the reviewer’s input)', () => {
     expect(policy(r, BOUNDARY)!.status).toBe('audited');
     expect(findingsOf(r, /policy\/boundary$/).length).toBeGreaterThan(0);
   });
+
+  it('keeps auditing a boundary that an entry not read as a principal attaches (no counts)', async () => {
+    const both = structuredClone(details);
+    const uncounted: Partial<(typeof both.Policies)[1]> = both.Policies[1]!;
+    delete uncounted.AttachmentCount;
+    delete uncounted.PermissionsBoundaryUsageCount;
+    both.UserDetailList.push({
+      AttachedManagedPolicies: [{ PolicyName: 'boundary', PolicyArn: BOUNDARY }],
+    } as never);
+    const r = await audit('authz.json', JSON.stringify(both));
+    expect(policy(r, BOUNDARY)!.status).toBe('audited');
+    expect(findingsOf(r, /policy\/boundary$/).length).toBeGreaterThan(0);
+  });
 });
 
 describe("Terraform's permissions_boundary", () => {
@@ -225,5 +238,101 @@ describe("Terraform's permissions_boundary", () => {
       expect(f.approximate).toContain(
         `aws_iam_role.bounded has a permissions boundary (${shown}) that further limits what its policies grant it; not intersected here, so it may be granted less than told`,
       );
+  });
+});
+
+// A review found a boundary also attached through an attachment whose principal is not known here
+// (`role = var.role_name`) called "grants nothing" and left unaudited: an attachment always names
+// someone (Terraform refuses one that names no principal), so the policy grants.
+describe('a boundary also attached to a principal not known here', () => {
+  const policyJson = (action: string) => JSON.stringify(doc(action));
+  const TF = [
+    'variable "role_name" { type = string }',
+    'variable "users" { type = list(string) }',
+    'resource "aws_iam_policy" "b" {',
+    '  name   = "b"',
+    '  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }] })',
+    '}',
+    'resource "aws_iam_role" "r" {',
+    '  name                 = "r"',
+    '  assume_role_policy   = "{}"',
+    '  permissions_boundary = aws_iam_policy.b.arn',
+    '}',
+    'resource "aws_iam_role_policy_attachment" "ext" {',
+    '  role       = var.role_name',
+    '  policy_arn = aws_iam_policy.b.arn',
+    '}',
+    'resource "aws_iam_policy" "c" {',
+    '  name   = "c"',
+    '  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })',
+    '}',
+    'resource "aws_iam_user" "u" {',
+    '  name                 = "u"',
+    '  permissions_boundary = aws_iam_policy.c.arn',
+    '}',
+    'resource "aws_iam_policy_attachment" "ext2" {',
+    '  name       = "x"',
+    '  users      = var.users',
+    '  policy_arn = aws_iam_policy.c.arn',
+    '}',
+    '',
+  ].join('\n');
+  const TFJSON = JSON.stringify({
+    resource: {
+      aws_iam_policy: {
+        b: { name: 'b', policy: policyJson('iam:*') },
+        c: { name: 'c', policy: policyJson('s3:*') },
+      },
+      aws_iam_role: {
+        r: { name: 'r', assume_role_policy: '{}', permissions_boundary: '${aws_iam_policy.b.arn}' },
+      },
+      aws_iam_user: { u: { name: 'u', permissions_boundary: '${aws_iam_policy.c.arn}' } },
+      aws_iam_role_policy_attachment: {
+        ext: { role: '${var.role_name}', policy_arn: '${aws_iam_policy.b.arn}' },
+      },
+      aws_iam_policy_attachment: {
+        ext2: { name: 'x', users: '${var.users}', policy_arn: '${aws_iam_policy.c.arn}' },
+      },
+    },
+  });
+  const change = (address: string, after: Record<string, unknown>, unknown: Record<string, unknown> = {}) => {
+    const [type, name] = address.split('.');
+    return {
+      address,
+      mode: 'managed',
+      type,
+      name,
+      change: { actions: ['create'], before: null, after, after_unknown: unknown },
+    };
+  };
+  const PB = 'arn:aws:iam::123456789012:policy/b';
+  const PC = 'arn:aws:iam::123456789012:policy/c';
+  const PLAN = JSON.stringify({
+    format_version: '1.2',
+    resource_changes: [
+      change('aws_iam_policy.b', { name: 'b', arn: PB, policy: policyJson('iam:*') }),
+      change('aws_iam_policy.c', { name: 'c', arn: PC, policy: policyJson('s3:*') }),
+      change('aws_iam_role.r', { name: 'r', assume_role_policy: '{}', permissions_boundary: PB }),
+      change('aws_iam_user.u', { name: 'u', permissions_boundary: PC }),
+      change('aws_iam_role_policy_attachment.ext', { policy_arn: PB }, { role: true }),
+      change('aws_iam_policy_attachment.ext2', { name: 'x', policy_arn: PC }, { users: true }),
+    ],
+  });
+
+  it.each([
+    ['a .tf module', 'main.tf', TF],
+    ['a *.tf.json', 'main.tf.json', TFJSON],
+    ['a plan', 'plan.json', PLAN],
+  ])('audits it from %s', async (_, path, text) => {
+    const r = await audit(path, text);
+    for (const [address, action] of [
+      ['aws_iam_policy.b', 'iam:CreateUser'],
+      ['aws_iam_policy.c', 's3:GetObject'],
+    ] as const) {
+      expect(policy(r, address)!.status).toBe('audited');
+      expect(
+        findingsOf(r, new RegExp(`${address.replace('.', '\\.')}$`)).flatMap((f) => f.actions),
+      ).toContain(action);
+    }
   });
 });

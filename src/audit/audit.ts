@@ -381,6 +381,8 @@ export class Auditor {
       // (a principal's permissions boundary limits what all its policies grant it)
       const bounded = principal ? boundaryNote(principal) : undefined;
       if (bounded !== undefined) approximate.push(bounded);
+      // (policies it may not hold: linked as a value not known may choose them)
+      if (principal?.approximate) approximate.push(...principal.approximate);
       const kind =
         members.length === 0
           ? undefined

@@ -136,6 +136,11 @@ export interface PrincipalRecord {
    */
   permissionsBoundary?: string;
   /**
+   * Notes on what it holds that is not sure: policies linked because a value not known may choose
+   * them (a conditional policy ARN), audited as held.
+   */
+  approximate?: string[];
+  /**
    * Ids of the role's trust policy records, where its reader links them (CloudFormation); without
    * it, a trust record whose address is the principal's id is the role's (Terraform).
    */

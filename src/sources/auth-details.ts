@@ -298,6 +298,8 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   };
 
   const groupsByName = new Map<string, PrincipalRecord>();
+  /** ARNs an entry read as no principal (neither Arn nor name) attaches: attached to someone still. */
+  const attachedByUnread = new Set<string>();
   const principal = (
     type: PrincipalRecord['type'],
     entry: unknown,
@@ -317,6 +319,12 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
           ? `${type}/${name}`
           : undefined;
     if (!id) {
+      const listed: unknown[] = Array.isArray(entry.AttachedManagedPolicies)
+        ? entry.AttachedManagedPolicies
+        : [];
+      for (const a of listed)
+        if (isObject(a) && typeof a.PolicyArn === 'string')
+          attachedByUnread.add(boundedName(a.PolicyArn, MAX_ARN_LENGTH));
       error(
         ep,
         `${type} entry has neither Arn nor ${nameKey}; expected "Arn" or "${nameKey}" (a string): export the details again`,
@@ -392,7 +400,8 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
 
   for (const pr of principals) pr.policyIds = [...new Set(pr.policyIds)];
   // A policy used only as a permissions boundary (its counts say so; or, without counts, the
-  // boundary of a principal here and attached to none here) grants nothing: listed, not audited.
+  // boundary of a principal here and attached to none here, not even by an entry that could not be
+  // read as a principal) grants nothing: listed, not audited.
   const held = new Set(principals.flatMap((pr) => pr.policyIds));
   const boundedBy = new Map<string, string[]>();
   for (const pr of principals)
@@ -401,7 +410,12 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   for (const [arn, rec] of byArn) {
     const uses = boundaryOnly.get(arn);
     const of = boundedBy.get(arn);
-    if (held.has(rec.id) || (uses === undefined && (of === undefined || hasCounts(json, arn)))) continue;
+    if (
+      held.has(rec.id) ||
+      attachedByUnread.has(arn) ||
+      (uses === undefined && (of === undefined || hasCounts(json, arn)))
+    )
+      continue;
     rec.grantsNothing = boundaryOnlyReason(
       of ? `of ${of.join(', ')}` : `PermissionsBoundaryUsageCount ${uses}, AttachmentCount 0`,
     );

@@ -11,11 +11,28 @@ import {
 import { boundedName, boundaryOnlyReason, noteBoundaries, pushAll } from '../records.js';
 import type { TfResource } from './model.js';
 import { PRINCIPAL_TYPES, INLINE_POLICY_TARGETS, ATTACHMENTS } from './resource-types.js';
-import { hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
-import { uniq, list, asList, nameOf } from './values.js';
+import { hasTemplate, PURE_INTERPOLATION, scanTemplate, templateAsWildcards } from './evaluator.js';
+import { uniq, list, asList, nameOf, clip } from './values.js';
 import type { Attr, PrincipalEntry } from './analyzer-base.js';
-import { refTarget } from './references.js';
+import { type Ref, refTarget, refsInValue } from './references.js';
 import { RecordAnalyzer } from './policy-records.js';
+
+/** Policy ARN attributes that hold a list (each item one ARN); the others hold one ARN. */
+const LIST_ARN_ATTRIBUTES = new Set(['managed_policy_arns']);
+
+/** A policy ARN written as a string literal in an expression (the `.tf` reader writes `"` as `'`). */
+const QUOTED_POLICY_ARN = /["'](arn:aws[a-z-]*:iam::[^"'\s]*:policy\/[^"'\s]+)["']/g;
+
+const isPolicyRef = (r: Ref): boolean =>
+  r.base.startsWith('aws_iam_policy.') || r.base.startsWith('data.aws_iam_policy.');
+
+/** What a policy ARN attribute links (Analyzer.policiesForArns). */
+interface ArnLinks {
+  ids: string[];
+  unresolved: { ref: string; reason: string }[];
+  /** Of `ids`, those a value not known chooses among others, with the expression that chooses. */
+  chosen: Map<string, string>;
+}
 
 export class Analyzer extends RecordAnalyzer {
   // ---- principals
@@ -159,8 +176,11 @@ export class Analyzer extends RecordAnalyzer {
     return { record: rec };
   }
 
-  /** The records a policy ARN attribute names, and what could not be resolved. */
   /**
+   * The records a policy ARN attribute names, and what could not be resolved. `chosen`: the
+   * records a value not known chooses among others (a conditional, `aws_iam_policy.p[var.which]`),
+   * each with the expression that chooses: what the principal may hold, each linked (noted).
+   *
    * `detached`: ARNs this input detaches from the principal, left out of an optional, computed
    * attribute the configuration does not set (a role's managed_policy_arns then mirrors the
    * attachments read at refresh, those the plan deletes too: see detachments()).
@@ -170,93 +190,153 @@ export class Analyzer extends RecordAnalyzer {
     attrName: string,
     optional = false,
     detached?: ReadonlySet<string>,
-  ): { ids: string[]; unresolved: { ref: string; reason: string }[] } {
+  ): ArnLinks {
     const a = this.attr(res, [attrName], res.values ? 'after' : 'before');
+    const out: ArnLinks = { ids: [], unresolved: [], chosen: new Map() };
     // An optional, computed attribute (a role's managed_policy_arns) the configuration does not set.
-    if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0)
-      return { ids: [], unresolved: [] };
+    if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0) return out;
     const leftOut = optional && a.configured !== true ? detached : undefined;
-    const ids: string[] = [];
-    const unresolved: { ref: string; reason: string }[] = [];
-    const byRef = new Set<string>();
-    // Where the ARNs are known (a plan's `after`), a reference's policy is one only when its ARN
-    // (or, not known yet, its name) is among them: `aws_iam_policy.p[var.which]` names every instance.
-    const known = this.literalValues(a);
-    const agrees = (t: TfResource): boolean => {
-      if (!known) return true;
-      const arn = this.literalOf(t, 'arn');
-      if (arn !== undefined) return known.includes(arn);
-      const name = this.literalOf(t, 'name');
-      return name !== undefined && known.some((v) => v.startsWith('arn:') && nameOf(v) === name);
-    };
-    for (const r of a.refs) {
-      const found = this.resolve(r, res);
-      const targets = found.filter(agrees);
-      // A reference the known ARNs disagree with: they say what is attached.
-      if (found.length > 0 && targets.length === 0) continue;
-      if (r.base.startsWith('aws_iam_policy.')) {
-        byRef.add(r.text);
-        if (targets.length === 0)
-          unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
-        for (const t of targets) {
-          const recs = this.recordsOf.get(t.address) ?? [];
-          if (recs.length === 0)
-            unresolved.push({ ref: r.text, reason: `${t.address} has no policy record` });
-          pushAll(
-            ids,
-            recs.map((x) => x.id),
-          );
-        }
-      } else if (r.base.startsWith('data.aws_iam_policy.')) {
-        byRef.add(r.text);
-        if (targets.length === 0)
-          unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
-        for (const t of targets) {
-          const arn = t.values?.arn;
-          const name = t.values?.name;
-          if (typeof arn === 'string' && arn && !(this.input.templates && hasTemplate(arn))) {
-            const got = this.arnToIds(arn, a.path, res);
-            pushAll(ids, got.ids);
-            pushAll(
-              unresolved,
-              got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })),
-            );
-          } else if (typeof name === 'string' && name && !hasTemplate(name)) {
-            const mp = managedPolicyByName(name);
-            const got = mp
-              ? this.arnToIds(mp.arn, a.path, res)
-              : this.arnToIds(`arn:aws:iam::*:policy/${name}`, a.path, res);
-            pushAll(ids, got.ids);
-            pushAll(
-              unresolved,
-              got.unresolved.map((u) => ({ ...u, ref: r.text })),
-            );
-          } else {
-            unresolved.push({
-              ref: r.text,
-              reason: `${t.address} looks up a policy whose ARN is not known here`,
+    const single = !LIST_ARN_ATTRIBUTES.has(attrName);
+    if (this.input.templates) {
+      // Each value by the policies its own references name, else as the ARN it spells.
+      for (const v of asList(a.value)) {
+        if (typeof v !== 'string' || !v || leftOut?.has(v.trim())) continue;
+        const refs: Ref[] = [];
+        refsInValue(v, refs);
+        if (refs.some(isPolicyRef)) {
+          const exprs = scanTemplate(v).parts.flatMap((p) => (p.expr === undefined ? [] : [p.expr]));
+          const conditional = exprs.some((e) => /\?/.test(e.replace(/"[^"]*"|'[^']*'/g, '')));
+          // (one value is one ARN: a single-valued attribute's, or an item of a list)
+          const one = single || Array.isArray(a.value);
+          this.linkRefs(res, a, refs, out, one || conditional ? { by: v, always: conditional } : undefined);
+          // (the ARNs a conditional's other branch spells: `var.x ? aws_iam_policy.a.arn : "arn:…"`)
+          if (conditional)
+            for (const e of exprs)
+              for (const m of e.matchAll(QUOTED_POLICY_ARN)) this.linkArn(m[1]!, a, res, out, v);
+          // (the `.tf` reader shortens a long expression it cannot evaluate: the rest is not read)
+          if (v.includes('…'))
+            out.unresolved.push({
+              ref: v,
+              reason:
+                'the expression is shortened where it is not known (…): policies it names past that are not read',
             });
-          }
-        }
+        } else this.linkArn(v, a, res, out);
       }
-    }
-    if (byRef.size === 0) {
-      if (a.state === 'known') {
-        for (const v of asList(a.value)) {
-          if (typeof v !== 'string' || !v || leftOut?.has(v.trim())) continue;
-          const got = this.arnToIds(v, a.path, res, a.sensitive);
-          pushAll(ids, got.ids);
-          pushAll(unresolved, got.unresolved);
-        }
-      } else if (a.state === 'unknown') {
-        const shown = a.refs.map((r) => r.text);
-        unresolved.push({
-          ref: shown.length > 0 ? list(shown) : `${res.address}.${attrName}`,
+    } else {
+      // A plan's or state's known ARNs, each by the reference whose policy has it (else by
+      // itself); the references stand for the values not known, when some are not.
+      const values = a.state === 'known' ? asList(a.value) : [];
+      const known = values.filter((v): v is string => typeof v === 'string' && v !== '');
+      const refs = a.refs.filter(isPolicyRef);
+      for (const v of known) {
+        if (leftOut?.has(v.trim())) continue;
+        const targets = refs.flatMap((r) =>
+          this.resolve(r, res).filter((t) => t.type === 'aws_iam_policy' && this.hasArn(t, v)),
+        );
+        if (targets.length > 0) for (const t of uniq(targets)) this.linkRecordsOf(t, v, out);
+        else this.linkArn(v, a, res, out);
+      }
+      const unknown = a.state === 'unknown' || values.some((v) => typeof v !== 'string');
+      if (unknown && refs.length > 0)
+        this.linkRefs(
+          res,
+          a,
+          refs.filter((r) => !this.resolve(r, res).some((t) => known.some((v) => this.hasArn(t, v)))),
+          out,
+          single ? { by: list(a.refs.map((r) => r.text)), always: false } : undefined,
+        );
+      else if (unknown)
+        out.unresolved.push({
+          ref: a.refs.length > 0 ? list(a.refs.map((r) => r.text)) : `${res.address}.${attrName}`,
           reason: 'the policy ARN is unknown at plan time',
         });
+    }
+    out.ids = uniq(out.ids);
+    return out;
+  }
+
+  /** Whether a policy resource's ARN is `arn` (by its name, when its ARN is not known yet). */
+  private hasArn(t: TfResource, arn: string): boolean {
+    const own = this.literalOf(t, 'arn');
+    if (own !== undefined) return own === arn;
+    const name = this.literalOf(t, 'name');
+    return name !== undefined && arn.startsWith('arn:') && nameOf(arn) === name;
+  }
+
+  /** The records of an aws_iam_policy resource, linked (unresolved when it has none). */
+  private linkRecordsOf(t: TfResource, ref: string, out: ArnLinks): string[] {
+    const recs = this.recordsOf.get(t.address) ?? [];
+    if (recs.length === 0) out.unresolved.push({ ref, reason: `${t.address} has no policy record` });
+    const ids = recs.map((x) => x.id);
+    pushAll(out.ids, ids);
+    return ids;
+  }
+
+  /**
+   * The policies references name (aws_iam_policy, data.aws_iam_policy): every one they may be.
+   * `choosing`: the expression, when they are one value's (one ARN): linked as chosen when they
+   * name more than one policy, or `always` (a conditional, which may choose none of them).
+   */
+  private linkRefs(
+    res: TfResource,
+    a: Attr,
+    refs: Ref[],
+    out: ArnLinks,
+    choosing?: { by: string; always: boolean },
+  ): void {
+    const ids: string[] = [];
+    let named = 0;
+    for (const r of refs) {
+      if (!isPolicyRef(r)) continue;
+      const targets = this.resolve(r, res);
+      named += targets.length;
+      if (targets.length === 0)
+        out.unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
+      for (const t of targets) {
+        if (r.base.startsWith('aws_iam_policy.')) {
+          pushAll(ids, this.linkRecordsOf(t, r.text, out));
+          continue;
+        }
+        const arn = t.values?.arn;
+        const name = t.values?.name;
+        let got: { ids: string[]; unresolved: { ref: string; reason: string }[] };
+        if (typeof arn === 'string' && arn && !(this.input.templates && hasTemplate(arn))) {
+          got = this.arnToIds(arn, a.path, res);
+          got.unresolved = got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` }));
+        } else if (typeof name === 'string' && name && !hasTemplate(name)) {
+          const mp = managedPolicyByName(name);
+          got = this.arnToIds(mp ? mp.arn : `arn:aws:iam::*:policy/${name}`, a.path, res);
+          got.unresolved = got.unresolved.map((u) => ({ ...u, ref: r.text }));
+        } else {
+          got = {
+            ids: [],
+            unresolved: [
+              { ref: r.text, reason: `${t.address} looks up a policy whose ARN is not known here` },
+            ],
+          };
+        }
+        pushAll(ids, got.ids);
+        pushAll(out.unresolved, got.unresolved);
       }
     }
-    return { ids: uniq(ids), unresolved };
+    pushAll(out.ids, ids);
+    if (choosing && (named > 1 || choosing.always))
+      for (const id of ids) if (!out.chosen.has(id)) out.chosen.set(id, choosing.by);
+  }
+
+  /**
+   * One ARN as written: the records it names, each branch of a conditional not known between
+   * known ARNs (TfInput.either) as chosen. `choosing`: the expression that chooses this one.
+   */
+  private linkArn(v: string, a: Attr, res: TfResource, out: ArnLinks, choosing?: string): void {
+    const branches = this.input.either?.get(v.trim());
+    for (const arn of branches ?? [v]) {
+      const got = this.arnToIds(arn, a.path, res, a.sensitive);
+      pushAll(out.ids, got.ids);
+      pushAll(out.unresolved, got.unresolved);
+      const by = branches ? v : choosing;
+      if (by !== undefined) for (const id of got.ids) if (!out.chosen.has(id)) out.chosen.set(id, by);
+    }
   }
 
   protected arnToIds(
@@ -341,6 +421,9 @@ export class Analyzer extends RecordAnalyzer {
     const resources = this.input.resources.filter((r) => r.mode === 'managed');
     for (const r of resources) if (PRINCIPAL_TYPES[r.type]) this.principalFor(r);
     const detached = this.detachments(resources);
+    // Policies an attachment names, whether or not its principal is known here
+    // (`role = var.role_name`): attached to someone, so they grant.
+    const attached = new Set<string>();
     // Inline policies (the role's own inline_policy blocks, and *_policy resources).
     for (const r of resources) {
       if (r.type === 'aws_iam_role') {
@@ -357,6 +440,7 @@ export class Analyzer extends RecordAnalyzer {
           );
           pushAll(p.record.policyIds, got.ids);
           pushAll(p.record.unresolved, got.unresolved);
+          this.noteLinks(got, [p], undefined, 'managed_policy_arns');
         }
       }
       const inline = INLINE_POLICY_TARGETS[r.type];
@@ -371,12 +455,13 @@ export class Analyzer extends RecordAnalyzer {
       const att = ATTACHMENTS[r.type];
       if (att && r.change !== 'delete') {
         const got = this.policiesForArns(r, att.arn);
-        for (const [attr, type] of att.targets) {
-          for (const p of this.targets(r, attr, type)) {
-            pushAll(p.record.policyIds, got.ids);
-            pushAll(p.record.unresolved, got.unresolved);
-          }
+        for (const id of got.ids) attached.add(id);
+        const to = att.targets.flatMap(([attr, type]) => this.targets(r, attr, type));
+        for (const p of to) {
+          pushAll(p.record.policyIds, got.ids);
+          pushAll(p.record.unresolved, got.unresolved);
         }
+        this.noteLinks(got, uniq(to), r, att.arn);
       }
     }
     // Permissions boundaries of roles and users: the policies they name, by the principals they bound.
@@ -398,15 +483,33 @@ export class Analyzer extends RecordAnalyzer {
     }
     for (const [u, g] of memberships) {
       pushAll(u.record.policyIds, g.record.policyIds);
+      for (const [id, notes] of this.linkNotes.get(g.record.id) ?? []) this.linkNote(u.record.id, id, notes);
       u.record.unresolved.push(
         ...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })),
       );
     }
-    // A boundary attached to no principal here grants nothing: listed, not audited.
-    const held = new Set([...this.principals.values()].flatMap((e) => e.record.policyIds));
+    // A boundary that no principal here holds and no attachment names grants nothing: listed, not
+    // audited. (Terraform refuses an attachment that names no principal, so one always grants.)
+    const held = new Set([...attached, ...[...this.principals.values()].flatMap((e) => e.record.policyIds)]);
     for (const rec of this.policies) {
       const of = boundaries.get(rec.id);
       if (of && !held.has(rec.id)) rec.grantsNothing = boundaryOnlyReason(`of ${list(uniq(of))}`);
+    }
+    // Notes of the links a value not known chooses (linkNotes): on each policy no link holds for
+    // sure (as CloudFormation's attachNotes), and on each principal of what it may not hold.
+    const byPolicy = new Map<string, string[] | null>();
+    for (const [who, links] of this.linkNotes)
+      for (const [id, notes] of links) {
+        if (notes) {
+          const e = this.principals.get(who);
+          if (e) e.record.approximate = uniq([...(e.record.approximate ?? []), ...notes]);
+        }
+        const had = byPolicy.get(id);
+        byPolicy.set(id, notes && had !== null ? [...(had ?? []), ...notes] : null);
+      }
+    for (const rec of this.policies) {
+      const notes = byPolicy.get(rec.id);
+      if (notes) rec.approximate = uniq([...(rec.approximate ?? []), ...notes]);
     }
     noteBoundaries(
       this.policies,
@@ -421,6 +524,38 @@ export class Analyzer extends RecordAnalyzer {
         seen.add(k);
         return true;
       });
+    }
+  }
+
+  /**
+   * Per principal id (or attachment address, for one whose principal is not known here), per
+   * policy record linked by ARN: the notes of the links a value not known chooses (each may not
+   * be made), null once a link is sure. Noted when every link is known: a policy surely held too
+   * is not one that may not be.
+   */
+  private readonly linkNotes = new Map<string, Map<string, string[] | null>>();
+
+  private linkNote(who: string, id: string, notes: string[] | null): void {
+    let m = this.linkNotes.get(who);
+    if (!m) this.linkNotes.set(who, (m = new Map()));
+    const had = m.get(id);
+    m.set(id, notes && had !== null ? [...(had ?? []), ...notes] : null);
+  }
+
+  /** Notes the links of `got` made to `to` (by the attachment `by`, else by their own `attr`). */
+  private noteLinks(got: ArnLinks, to: PrincipalEntry[], by: TfResource | undefined, attr: string): void {
+    const who = list(to.map((p) => p.record.id)) || 'a principal not known here';
+    for (const id of got.ids) {
+      const expr = got.chosen.get(id);
+      const shown = expr !== undefined && PURE_INTERPOLATION.test(expr) ? expr.slice(2, -1) : expr;
+      const notes =
+        shown === undefined
+          ? null
+          : [
+              `attached to ${who}${by ? ` by ${by.address}` : ''} only when its ${attr}, chosen by a value not known (${clip(shown)}), names this policy: audited as attached`,
+            ];
+      for (const p of to) this.linkNote(p.record.id, id, notes);
+      if (to.length === 0 && by) this.linkNote(by.address, id, notes);
     }
   }
 
