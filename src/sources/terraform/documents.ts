@@ -5,7 +5,7 @@ import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
 import { denyLeftOutNote, pushAll } from '../records.js';
 import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
-import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
+import { DOCUMENT_ATTRIBUTES, POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference, referencesIn } from './references.js';
 import {
   scanTemplate,
@@ -272,12 +272,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const chosen: string[] = [];
       /** The notes of the documents referenced as sources or overrides (what they left out…). */
       const referencedNotes: string[] = [];
-      for (const [k, which] of [
-        ['source_policy_documents', 'source'],
-        ['source_json', 'source'],
-        ['override_policy_documents', 'override'],
-        ['override_json', 'override'],
-      ] as const) {
+      for (const [k, which] of DOCUMENT_ATTRIBUTES) {
         const a = this.attr(d, [k]);
         if (a.state === 'absent') continue;
         if (a.state === 'unknown' && a.refs.length === 0) return { reason: `has an unknown ${k}` };
