@@ -244,7 +244,7 @@ describe('a raw Terraform state file (terraform.tfstate, format version 4)', () 
     expect(audit(asText({ ...loki(), version: '4' })).reason).toMatch(/^version is "4" \(a string\)/);
   });
 
-  it('reports what it cannot read with its place: flat attributes, bad keys, repeated instances; deposed objects are left to the current', () => {
+  it('reports what it cannot read with its place: flat attributes, bad keys, repeated instances; a deposed object is audited under its own address', () => {
     const state = loki();
     const [policy, key] = state.resources;
     const inst = policy.instances[0];
@@ -260,11 +260,12 @@ describe('a raw Terraform state file (terraform.tfstate, format version 4)', () 
     const r = audit(asText(state));
     expect(summary(r)).toEqual([
       ['aws_iam_policy.loki', 'resolved', 'identity'],
+      ['aws_iam_policy.loki (deposed 00000001)', 'resolved', 'identity'],
       ['aws_iam_policy.flat', 'unresolved', 'identity'],
       ['aws_iam_policy.bare', 'unresolved', 'identity'],
       ['aws_kms_key.kms', 'resolved', 'resource'],
     ]);
-    expect(r.policies[1]!.jsonPath).toBe('$.resources[1].instances[0].attributes_flat');
+    expect(r.policies[2]!.jsonPath).toBe('$.resources[1].instances[0].attributes_flat');
     expect(r.errors.map((e) => [e.jsonPath, e.message])).toEqual([
       [
         '$.resources[0].instances[2].index_key',

@@ -9,6 +9,7 @@ import {
   boundedName,
   changeKind,
   configFor,
+  deposedAddress,
   indexConfiguration,
   moduleOfAddress,
   walkModules,
@@ -68,7 +69,12 @@ export function inputErrorAt(
   };
 }
 
-/** A resource entry of planned_values / prior_state / state values as a TfResource (undefined when unusable). */
+/** Why a deposed object whose key is not a string is not read. */
+function notDeposedKey(key: unknown): string {
+  return `the deposed key is ${preview(key, 60)}, not a string as Terraform writes it; this deposed object is not audited: regenerate the file`;
+}
+
+/** A resource entry of planned_values / prior_state / state values (a deposed object under its own address) as a TfResource (undefined when unusable). */
 export function resourceFromValues(
   r: Record<string, unknown>,
   path: JsonPath,
@@ -79,8 +85,17 @@ export function resourceFromValues(
     onError({ jsonPath: path, message: 'resource has no address, type or name' });
     return undefined;
   }
+  const address = r.deposed_key === undefined ? r.address : deposedAddress(r.address, r.deposed_key);
+  if (address === undefined) {
+    onError({
+      jsonPath: [...path, 'deposed_key'],
+      address: r.address,
+      message: notDeposedKey(r.deposed_key),
+    });
+    return undefined;
+  }
   const res: TfResource = {
-    address: r.address,
+    address,
     mode: r.mode === 'data' ? 'data' : 'managed',
     type: r.type,
     name: r.name,
@@ -154,8 +169,6 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
         });
         return;
       }
-      // A deposed object being destroyed: the current instance's own entry speaks for the address.
-      if (c.deposed !== undefined) return;
       if (typeof c.address !== 'string' || typeof c.type !== 'string' || typeof c.name !== 'string') {
         errors.push({
           jsonPath: path,
@@ -164,11 +177,21 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
         });
         return;
       }
+      // A deposed object (its change destroys it, as a rule): under its own address, beside the current one.
+      const address = c.deposed === undefined ? c.address : deposedAddress(c.address, c.deposed);
+      if (address === undefined) {
+        errors.push({
+          jsonPath: [...path, 'deposed'],
+          address: c.address,
+          message: notDeposedKey(c.deposed),
+        });
+        return;
+      }
       const change = c.change;
       if (!isObject(change)) {
         errors.push({
           jsonPath: [...path, 'change'],
-          address: c.address,
+          address,
           message:
             'resource change has no change object; expected "change": {"actions": [...], "before": ..., "after": ...}: regenerate the plan',
         });
@@ -178,20 +201,20 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
       if (!kind)
         errors.push({
           jsonPath: [...path, 'change', 'actions'],
-          address: c.address,
+          address,
           message: `unrecognised change.actions; expected one of ["create"], ["update"], ["delete"], ["read"], ["no-op"], ["delete", "create"], ["create", "delete"], got ${preview(change.actions, 60)}: regenerate the plan with a supported Terraform version`,
         });
-      if (seen.has(c.address)) {
+      if (seen.has(address)) {
         errors.push({
           jsonPath: path,
-          address: c.address,
-          message: `${boundedName(c.address, 200)} has more than one change entry; expected one entry per address (the first is used): regenerate the plan`,
+          address,
+          message: `${boundedName(address, 200)} has more than one change entry; expected one entry per address (the first is used): regenerate the plan`,
         });
         return;
       }
-      seen.add(c.address);
+      seen.add(address);
       const res: TfResource = {
-        address: c.address,
+        address,
         mode: c.mode === 'data' ? 'data' : 'managed',
         type: c.type,
         name: c.name,
@@ -219,10 +242,10 @@ function parsePlan(file: SourceFile, json: unknown): InputResult {
 
   // Resources with no change entry: planned values, then the prior state (data sources read during the plan).
   const add = (r: Record<string, unknown>, path: JsonPath, mod: string) => {
-    if (r.deposed_key !== undefined || r.deposed !== undefined) return;
     // An address already read, in an entry resourceFromValues would find nothing wrong with: nothing
     // to add (a plan lists each of its resources twice, in resource_changes and planned_values).
     if (
+      r.deposed_key === undefined &&
       typeof r.address === 'string' &&
       seen.has(r.address) &&
       typeof r.type === 'string' &&

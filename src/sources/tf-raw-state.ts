@@ -7,7 +7,13 @@ import type { InputResult, SourceFile } from '../core/types.js';
 import type { JsonPath } from '../core/json-lines.js';
 import { preview, typeName } from '../policy/document.js';
 import { isObject } from './parser.js';
-import { analyzeTerraform, boundedName, type PendingError, type TfResource } from './terraform/index.js';
+import {
+  analyzeTerraform,
+  boundedName,
+  deposedAddress,
+  type PendingError,
+  type TfResource,
+} from './terraform/index.js';
 import { inputErrorAt } from './tf-plan.js';
 
 /** The state format version read here (Terraform's statefile version4.go). */
@@ -56,7 +62,7 @@ function versionProblem(v: unknown): string | undefined {
     : `this is a Terraform state of format version ${preview(v)}, newer than this tool reads (version 4): run \`terraform show -json terraform.tfstate > state.json\` with the Terraform version that wrote it and audit that`;
 }
 
-/** The current object of every resource instance (a deposed one is left to the current, as tf-state.ts does). */
+/** Every object of every resource instance: the current one, and each deposed one under its own address (deposedAddress). */
 function rawStateResources(list: unknown, onError: (e: PendingError) => void): TfResource[] {
   const out: TfResource[] = [];
   if (!Array.isArray(list)) {
@@ -101,7 +107,6 @@ function rawStateResources(list: unknown, onError: (e: PendingError) => void): T
         onError({ jsonPath: at, message: `instance is not an object, got ${typeName(inst)}; ${EXPECTED}` });
         return;
       }
-      if (inst.deposed !== undefined) return;
       const key = inst.index_key ?? undefined;
       const keyText = instanceKey(key);
       if (keyText === undefined) {
@@ -111,7 +116,15 @@ function rawStateResources(list: unknown, onError: (e: PendingError) => void): T
         });
         return;
       }
-      const address = base + keyText;
+      const address =
+        inst.deposed === undefined ? base + keyText : deposedAddress(base + keyText, inst.deposed);
+      if (address === undefined) {
+        onError({
+          jsonPath: [...at, 'deposed'],
+          message: `deposed is ${preview(inst.deposed, 60)}, not a deposed object's key (a string); its object is not audited; ${EXPECTED}`,
+        });
+        return;
+      }
       if (seen.has(address)) {
         onError({ jsonPath: at, address, message: `${boundedName(address, 200)} appears more than once` });
         return;

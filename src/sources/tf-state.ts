@@ -42,7 +42,6 @@ function parseState(file: SourceFile, json: unknown): InputResult {
       root,
       ['values', 'root_module'],
       (r, path, mod) => {
-        if (r.deposed_key !== undefined) return; // a deposed object: the current one speaks for the address
         const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
         if (!res) return;
         if (seen.has(res.address)) {

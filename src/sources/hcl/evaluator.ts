@@ -9,6 +9,8 @@ import { allKids, kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import {
   absentCount,
   asStringPiece,
+  Choice,
+  choiceText,
   hasAbsent,
   concatParts,
   Either,
@@ -111,20 +113,27 @@ function conditional(n: Node, scope: Scope, depth: number): Value {
       const text = textOf(n);
       return x.map((xi, i) => {
         const yi = y[i]!;
-        return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi);
+        return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi, textOf(c));
       });
     }
-    return either(textOf(n), x, y);
+    return either(textOf(n), x, y, textOf(c));
   }
   throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
 }
 
-/** The value of a conditional not known between x and y: an Either when both are strings, or lists of them, of one kind. */
-function either(text: string, x: Value, y: Value): Unknown {
+/**
+ * The value of a conditional not known between x and y: an Either when both are strings, or lists
+ * of them, of one kind; a Choice when they are made of references (its text names each); else an
+ * unknown of the expression's text.
+ */
+function either(text: string, x: Value, y: Value, test: string): Unknown {
   const listy = (v: Value) => Array.isArray(v) || (v instanceof Either && v.list);
   const a = eitherValues(x);
   const b = eitherValues(y);
-  if (!a || !b || listy(x) !== listy(y)) return new Unknown(text);
+  if (!a || !b || listy(x) !== listy(y)) {
+    const written = choiceText(test, [x, y], (u) => u.text);
+    return written === undefined ? new Unknown(text) : new Choice(written, test, [x, y]);
+  }
   return new Either(text, [...new Set([...a, ...b])], listy(x));
 }
 

@@ -4,6 +4,8 @@
 import type { JsonPath } from '../../core/json-lines.js';
 import { formatJsonPath, locateLines, parseJson } from '../../core/json-lines.js';
 import {
+  Choice,
+  choiceText,
   Either,
   isObj,
   Json,
@@ -129,6 +131,19 @@ function placeholder(u: OneValue): string {
 function unknownString(u: Unknown, mode: Mode, seen?: Seen): string {
   if (mode === 'policy' && u instanceof OneValue) return placeholder(u);
   if (mode === 'policy' && u.pattern !== undefined) return tmplString(u.pattern, mode, seen);
+  return referenceString(u, seen);
+}
+
+/**
+ * `${...}` naming an unknown: a reference as seen (under its alias when made in another module),
+ * a Choice with each of its branches' references so (a module argument `var.admin ? data.x.json :
+ * data.y.json` names the caller's documents, not the module's).
+ */
+function referenceString(u: Unknown, seen?: Seen): string {
+  if (u instanceof Choice) {
+    const t = choiceText(u.test, u.branches, (b) => referenceString(b, seen).slice(2, -1));
+    if (t !== undefined) return interpolation(new Unknown(t));
+  }
   return seen?.(u) ?? interpolation(u);
 }
 

@@ -66,6 +66,47 @@ export class Either extends Unknown {
   }
 }
 
+/**
+ * A value a conditional whose condition is not known chooses between values that are not all
+ * strings, made of references, strings and null (`var.admin ? data.aws_iam_policy_document.a.json
+ * : data.aws_iam_policy_document.b.json`, or lists of them): its text is the conditional written
+ * from its test and each branch's own text (choiceText), never cut short as an expression's text
+ * is, so that every document a branch names is read (terraform/documents.ts); the Emitter writes
+ * each branch's references as seen from the resource's module.
+ */
+export class Choice extends Unknown {
+  constructor(
+    text: string,
+    /** The condition, as written (one line, shortened). */
+    readonly test: string,
+    readonly branches: readonly [Value, Value],
+  ) {
+    super(text);
+  }
+}
+
+/**
+ * `test ? a : b` written from the branches' values, each unknown by `name` (a nested Choice in
+ * parentheses); undefined when a branch holds anything but unknowns, strings and null.
+ */
+export function choiceText(
+  test: string,
+  branches: readonly [Value, Value],
+  name: (u: Unknown) => string,
+): string | undefined {
+  const text = (v: Value): string | undefined => {
+    if (v instanceof Choice) return `(${name(v)})`;
+    if (v instanceof Unknown) return name(v);
+    if (typeof v === 'string' || v === null) return JSON.stringify(v);
+    if (!Array.isArray(v)) return undefined;
+    const items = v.map(text);
+    return items.every((x) => x !== undefined) ? `[${items.join(', ')}]` : undefined;
+  };
+  const a = text(branches[0]);
+  const b = text(branches[1]);
+  return a === undefined || b === undefined ? undefined : `${test} ? ${a} : ${b}`;
+}
+
 /** The strings a known value, or an Either, may be: undefined when it is anything else. */
 export function eitherValues(v: Value): readonly string[] | undefined {
   if (typeof v === 'string') return [v];

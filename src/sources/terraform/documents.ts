@@ -5,7 +5,7 @@ import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
 import { denyLeftOutNote, pushAll } from '../records.js';
 import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
-import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
+import { DOCUMENT_ATTRIBUTES, POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference, referencesIn } from './references.js';
 import {
   scanTemplate,
@@ -28,6 +28,7 @@ import {
   planReader,
   templateReader,
   buildStatements,
+  chosenDocumentsNote,
   chosenStatementsNote,
   eitherReadNote,
   mergeDocuments,
@@ -267,14 +268,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
       const statementsLeftOut: string[] = [...(built.statementsLeftOut ?? [])];
       const conditionsLeftOut: string[] = [...(built.conditionsLeftOut ?? [])];
       const documentsLeftOut: string[] = [];
+      /** Source entries a condition not known chooses (every branch read). */
+      const chosen: string[] = [];
       /** The notes of the documents referenced as sources or overrides (what they left out…). */
       const referencedNotes: string[] = [];
-      for (const [k, which] of [
-        ['source_policy_documents', 'source'],
-        ['source_json', 'source'],
-        ['override_policy_documents', 'override'],
-        ['override_json', 'override'],
-      ] as const) {
+      for (const [k, which] of DOCUMENT_ATTRIBUTES) {
         const a = this.attr(d, [k]);
         if (a.state === 'absent') continue;
         if (a.state === 'unknown' && a.refs.length === 0) return { reason: `has an unknown ${k}` };
@@ -362,6 +360,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
           if (sub.document === undefined) return { reason: `has a ${k} that cannot be read (${sub.reason})` };
           let placed: PlacedDocument = { doc: sub.document, paths: sub.statementPaths };
           if (conditional) {
+            // Every branch's documents are read, as an Allow's actions chosen so are (never one
+            // branch in silence), beside each other whatever their Sids.
+            placed.alternatives = true;
+            for (const x of items)
+              if (typeof x === 'string' && x.includes('?')) chosen.push(`${clip(x.trim())} in ${k}`);
             const list = statementsOf(sub.document);
             const keep = list.map((s) => !(isObject(s) && s.Effect === 'Deny'));
             if (keep.includes(false)) {
@@ -372,6 +375,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
                   Statement: list.filter((_, i) => keep[i]),
                 },
                 paths: sub.statementPaths?.filter((_, i) => keep[i]),
+                alternatives: true,
               };
             }
           }
@@ -400,6 +404,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       if (built.notActionsLeftOut) approximate.push(unknownNotActionsNote(built.notActionsLeftOut));
       if (built.effectsAsAllow) approximate.push(unknownEffectsNote(built.effectsAsAllow));
       if (documentsLeftOut.length > 0) approximate.push(unknownDocumentsNote(documentsLeftOut));
+      if (chosen.length > 0) approximate.push(chosenDocumentsNote(chosen));
       pushAll(approximate, referencedNotes);
       if (this.input.templates) {
         const interps = uniq([

@@ -17,6 +17,7 @@ export {
   type TfInput,
   type PendingError,
   changeKind,
+  deposedAddress,
 } from './model.js';
 export { TERRAFORM_POLICY_ATTRIBUTES, POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 export { type Ref, parseReference, referencesIn } from './references.js';

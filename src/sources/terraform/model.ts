@@ -81,6 +81,17 @@ export interface PendingError {
   message: string;
 }
 
+/**
+ * The address of a deposed object (`aws_iam_policy.p[0] (deposed a1b2c3d4)`): the object a
+ * create_before_destroy replacement has not destroyed yet. It still exists in AWS, granting what
+ * it grants, until an apply destroys it, so it is audited as the object it is, under an address of
+ * its own (never taken for the current object, nor matched to its `.tf` block); undefined when the
+ * key is not a string, as Terraform writes it.
+ */
+export function deposedAddress(address: string, key: unknown): string | undefined {
+  return typeof key === 'string' && key !== '' ? `${address} (deposed ${key})` : undefined;
+}
+
 /** Maps a plan's `change.actions` to one change kind. */
 export function changeKind(actions: unknown): ChangeKind | undefined {
   if (!Array.isArray(actions)) return undefined;

@@ -1,6 +1,6 @@
 // Making the policy records of each resource (policy attributes, inline blocks, orphan data sources).
 import type { PolicyKind, PolicyRecord } from '../../core/types.js';
-import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
+import { formatJsonPath, parseJson, type JsonPath } from '../../core/json-lines.js';
 import { decodePolicyDocument, policyKindOf, statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
 import { boundedName } from '../records.js';
@@ -8,6 +8,7 @@ import { emptyDocument, type TfResource } from './model.js';
 import {
   TERRAFORM_POLICY_ATTRIBUTES,
   POLICY_DOCUMENT_DATA_SOURCE,
+  DOCUMENT_ATTRIBUTES,
   OPTIONAL_ATTRIBUTES,
   NAME_ATTRIBUTES,
   GRANT_SERVICES,
@@ -17,7 +18,7 @@ import {
 } from './resource-types.js';
 import { type Ref, parseReference } from './references.js';
 import { hasTemplate, PURE_INTERPOLATION } from './evaluator.js';
-import { REDACTED, redactDocument, markedAt, canonicalKey, nameOf } from './values.js';
+import { REDACTED, redactDocument, markedAt, canonicalKey, nameOf, asList } from './values.js';
 
 import { type DocResult, type Attr, absentAttr } from './analyzer-base.js';
 import { DocumentAnalyzer } from './documents.js';
@@ -361,7 +362,12 @@ export class RecordAnalyzer extends DocumentAnalyzer {
     }
   }
 
-  /** Data sources no policy used: a record each (kind guessed), unless the same document is already a record. */
+  /**
+   * Data sources no policy used: a record each (kind guessed), unless the same document is already
+   * a record, or is a source or override document of another aws_iam_policy_document (a state has
+   * no configuration to tell it is used: its value holds the document's JSON text), which is read
+   * as part of that one.
+   */
   orphanDocuments(): void {
     let knownDocs: Set<string> | undefined;
     const known = (): Set<string> => {
@@ -371,6 +377,14 @@ export class RecordAnalyzer extends DocumentAnalyzer {
           const k = p.document !== undefined ? canonicalKey(p.document) : undefined;
           if (k !== undefined) knownDocs.add(k);
         }
+        for (const d of this.input.resources)
+          if (d.mode === 'data' && d.type === POLICY_DOCUMENT_DATA_SOURCE && d.change !== 'delete')
+            for (const [k] of DOCUMENT_ATTRIBUTES)
+              for (const item of asList(d.values?.[k])) {
+                const p = typeof item === 'string' ? parseJson(item) : undefined;
+                const key = p?.ok ? canonicalKey(p.value) : undefined;
+                if (key !== undefined) knownDocs.add(key);
+              }
       }
       return knownDocs;
     };

@@ -154,6 +154,14 @@ export const TERRAFORM_POLICY_ATTRIBUTES: Record<string, Record<string, PolicyKi
 
 export const POLICY_DOCUMENT_DATA_SOURCE = 'aws_iam_policy_document';
 
+/** The attributes of an aws_iam_policy_document that take other documents (the older `*_json` too), in the order they are merged. */
+export const DOCUMENT_ATTRIBUTES = [
+  ['source_policy_documents', 'source'],
+  ['source_json', 'source'],
+  ['override_policy_documents', 'override'],
+  ['override_json', 'override'],
+] as const;
+
 /** Attributes that are optional (a resource without them holds no policy), `type.attribute`. */
 export const OPTIONAL_ATTRIBUTES = new Set(
   ENTRIES.flatMap(([t, e]) =>

@@ -387,6 +387,17 @@ export function eitherReadNote(what: readonly string[]): string {
   )}); what each branch grants is audited`;
 }
 
+/**
+ * The approximate note of a policy whose source documents a condition not known chooses
+ * (`var.admin ? data.x.json : data.y.json` in source_policy_documents): every branch's read.
+ */
+export function chosenDocumentsNote(what: readonly string[]): string {
+  return `read as every branch: source documents that a condition not known chooses (${list(
+    uniq([...what]).map((x) => clip(x)),
+    8,
+  )}); what each branch's documents grant is audited`;
+}
+
 /** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
 export function chosenStatementsNote(forEach: readonly string[]): string {
   return `read as there: the statements of dynamic "statement" blocks that a condition not known may leave out (${list(
@@ -1012,6 +1023,11 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
 export interface PlacedDocument {
   doc: unknown;
   paths?: readonly (JsonPath | undefined)[];
+  /**
+   * Documents a condition not known chooses between, read together: a statement with the Sid of
+   * another of them is kept beside it (each branch's may hold it), never in its place.
+   */
+  alternatives?: boolean;
 }
 
 /**
@@ -1026,18 +1042,25 @@ export function mergeDocuments(
 ): { statements: unknown[]; paths: (JsonPath | undefined)[] } {
   const statements: unknown[] = [];
   const paths: (JsonPath | undefined)[] = [];
-  const put = (s: unknown, p: JsonPath | undefined) => {
+  /** Appends a statement, or puts it in place of those with its Sid (every one: alternatives may hold two). */
+  const put = (s: unknown, p: JsonPath | undefined, beside = false) => {
     const sid = isObject(s) && typeof s.Sid === 'string' && s.Sid ? s.Sid : undefined;
-    const at = sid === undefined ? -1 : statements.findIndex((x) => isObject(x) && x.Sid === sid);
-    if (at >= 0) {
-      statements[at] = s;
-      paths[at] = p;
-    } else {
+    const same = (x: unknown) => sid !== undefined && isObject(x) && x.Sid === sid;
+    const at = beside ? -1 : statements.findIndex(same);
+    if (at < 0) {
       statements.push(s);
       paths.push(p);
+      return;
     }
+    statements[at] = s;
+    paths[at] = p;
+    for (let i = statements.length - 1; i > at; i--)
+      if (same(statements[i])) {
+        statements.splice(i, 1);
+        paths.splice(i, 1);
+      }
   };
-  for (const d of sources) statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
+  for (const d of sources) statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i], d.alternatives));
   own.statements.forEach((s, i) => put(s, own.paths[i]));
   for (const d of overrides) statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
   return { statements, paths };
