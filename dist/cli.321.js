@@ -2994,6 +2994,8 @@ function pointPlansAtTf(plans, hcl) {
     return moved;
 }
 
+// EXTERNAL MODULE: ./src/sources/terraform/values.ts
+var values = __webpack_require__(8371);
 ;// CONCATENATED MODULE: ./src/core/natural.ts
 // Text order in which numbers read as numbers: `Policies[2]` before `Policies[10]`, `p[9]` before
 // `p[10]` (report ids hold list indexes, `count` and `for_each` instances). Pure.
@@ -6399,6 +6401,9 @@ class Auditor {
             const bounded = principal ? (0,records/* boundaryNote */.dJ)(principal) : undefined;
             if (bounded !== undefined)
                 approximate.push(bounded);
+            // (policies it may not hold: linked as a value not known may choose them)
+            if (principal?.approximate)
+                approximate.push(...principal.approximate);
             const kind = members.length === 0
                 ? undefined
                 : members.some((m) => m.record.kind === 'resource')
@@ -7087,6 +7092,7 @@ var report_model = __webpack_require__(2649);
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -7113,6 +7119,34 @@ function enforcePolicyLimit(inputs, max) {
             errors: [{ path: input.result.path, message: reason }],
         };
     }
+}
+/**
+ * The principals of every input, by id. The same id in two inputs (`aws_iam_role.r` in the states
+ * of dev/ and prod/, the usual layout) would keep only the last, its twin's policies left to
+ * detection: each is named after its file instead (`prod/terraform.tfstate#aws_iam_role.r`, as a
+ * CloudFormation principal's id is), its address kept for selectors, so that each is audited on
+ * its own.
+ */
+function collectPrincipals(inputs) {
+    const count = new Map();
+    for (const { result } of inputs)
+        for (const p of result.principals ?? [])
+            count.set(p.id, (count.get(p.id) ?? 0) + 1);
+    const out = new Map();
+    for (const { result } of inputs)
+        for (const p of result.principals ?? []) {
+            const named = count.get(p.id) > 1 && !p.id.startsWith(`${p.path}#`) ? `${p.path}#${p.id}` : p.id;
+            // (never one dropped for another: two alike in one input would lose a role's audit)
+            let id = named;
+            for (let n = 2; out.has(id); n++)
+                id = `${named} (${n})`;
+            if (id !== p.id) {
+                p.address ??= p.id;
+                p.id = id;
+            }
+            out.set(p.id, p);
+        }
+    return out;
 }
 /** Largest configuration or baseline file read (real ones are a few kilobytes). */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -7207,7 +7241,9 @@ function roleTrust(inputs) {
             const trust = principal.type === 'role'
                 ? result.policies.find((r) => r.kind === 'trust' &&
                     r.status === 'resolved' &&
-                    (principal.trustIds ? principal.trustIds.includes(r.id) : r.address === principal.id))
+                    (principal.trustIds
+                        ? principal.trustIds.includes(r.id)
+                        : r.address === (principal.address ?? principal.id)))
                 : undefined;
             // (a role whose trust its maker writes, with no record of it: those services)
             const t = trust
@@ -7407,10 +7443,7 @@ async function runAudit(req) {
     if (large)
         (0,memory/* collectGarbage */.i)();
     phase('parse policy documents');
-    const principals = new Map();
-    for (const { result } of inputs)
-        for (const p of result.principals ?? [])
-            principals.set(p.id, p);
+    const principals = collectPrincipals(inputs);
     // Which baseline applies to what.
     const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
     plan.accountId = accountId;
@@ -7479,6 +7512,7 @@ async function runAudit(req) {
             });
         }
     }
+    outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
     // Source errors become findings that name the file and the place.
     const findings = [...outcome.findings];
     for (const { result } of inputs) {
@@ -7591,6 +7625,57 @@ async function runAudit(req) {
     phase('assemble report');
     return report;
 }
+/**
+ * The principals an audit selects of which no policy could be read (a policy that is a variable's
+ * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none:
+ * the engine audits nothing of them, so each is listed as not audited, naming what it could not
+ * read (each listed on its own line too), not left unsaid. A principal some of whose policies were
+ * read is audited, its missing permissions marked unsure by the others (Auditor.run).
+ */
+function principalsNotAudited(plan, principals, prepared) {
+    // (what the engine makes a unit's members of: a document read, as Auditor.run)
+    const read = (id) => {
+        const p = prepared.get(id);
+        return !!(p?.doc && p.raw);
+    };
+    const against = new Map();
+    for (const a of plan.assignments) {
+        const pr = principals.get(a.target);
+        if (!pr || pr.policyIds.some(read))
+            continue;
+        (against.get(pr) ?? against.set(pr, []).get(pr)).push(a.baseline.id);
+    }
+    return [...against].map(([pr, baselines]) => {
+        const unread = [
+            ...pr.policyIds.map((id) => {
+                const r = prepared.get(id)?.record;
+                if (!r)
+                    return id;
+                const label = r.address ?? r.name ?? r.id;
+                return r.path === pr.path ? label : `${r.path} ${label}`;
+            }),
+            ...pr.unresolved.map((u) => `${u.ref} (an attachment)`),
+        ];
+        const address = pr.address ?? (pr.id.startsWith(`${pr.path}#`) ? pr.id.slice(pr.path.length + 1) : pr.id);
+        const why = unread.length
+            ? `none of its policies could be read: ${(0,values/* list */.p_)(unread)}`
+            : 'it holds no policy in the inputs read';
+        // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
+        return {
+            id: pr.id,
+            path: pr.path,
+            line: pr.line,
+            address,
+            kind: 'identity',
+            baseline: undefined,
+            sets: undefined,
+            features: undefined,
+            status: unread.length ? 'unresolved' : 'not-matched',
+            reason: `selected to be audited as a whole against ${(0,values/* list */.p_)(baselines)}, not audited: ${why}`,
+            detection: undefined,
+        };
+    });
+}
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
 const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 /**
@@ -7675,7 +7760,9 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             let matched = 0;
             // Principals first: a selector naming a role audits the union of its policies.
             for (const principal of principals.values()) {
-                if (!audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.id }, [principal.id])))
+                if (!audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
+                    principal.id,
+                ])))
                     continue;
                 plan.assignments.push({
                     target: principal.id,
@@ -7821,12 +7908,17 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
     const rules = config?.ignore ?? [];
     if (!rules.length)
         return findings;
-    // The principals holding each policy, for `terraform:` selectors that name a role.
+    // The principals holding each policy, for `terraform:` selectors that name a role (by id and by
+    // address, where the id was made unique).
+    const names = (p) => (p.address !== undefined ? [p.id, p.address] : [p.id]);
     const holders = new Map();
     for (const p of principals.values())
         for (const id of p.policyIds)
-            holders.set(id, [...(holders.get(id) ?? []), p.id]);
-    const principalIdsOf = (f) => (principals.has(f.policy) ? [f.policy] : holders.get(f.policy));
+            holders.set(id, [...(holders.get(id) ?? []), ...names(p)]);
+    const principalIdsOf = (f) => {
+        const own = principals.get(f.policy);
+        return own ? names(own) : holders.get(f.policy);
+    };
     // The file each policy is written in (a finding may point into a file its policy reads).
     const pathOf = new Map(audited.map((p) => [p.id, p.path]));
     const used = rules.map(() => false);
@@ -16732,16 +16824,16 @@ function groupFindings(findings, report) {
             if (ofKind)
                 kinds.push({ kind, findings: ofKind.length > 1 ? ofKind.sort(compareFindings) : ofKind });
         }
-        // A principal audited as a whole: its findings' policy is its id (an address or ARN, not a
-        // `path#…` policy id), the heading names it, with the baseline of its member policies (each
-        // finding names its own member: text and Markdown), not its first member's address.
+        // A principal audited as a whole: its findings' policy is its id (an address or ARN, or
+        // `path#address` where two files hold the same address), no policy's, and its findings name
+        // other addresses (its members'); the heading names it, with the baseline of its member
+        // policies (each finding names its own member: text and Markdown), not its first member's
+        // address. (A finding of a policy that could not be read is `path#address` of that address.)
         const first = list[0];
-        if (!policy &&
-            id !== first.path &&
-            !id.startsWith(`${first.path}#`) &&
-            list.some((f) => f.address !== undefined && f.address !== id)) {
+        const own = id.startsWith(`${first.path}#`) ? id.slice(first.path.length + 1) : id;
+        if (!policy && id !== first.path && list.some((f) => f.address !== undefined && f.address !== own)) {
             const member = report.policies.find((p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address));
-            return { id, policy: member, path: first.path, address: id, kinds };
+            return { id, policy: member, path: first.path, address: own, kinds };
         }
         return {
             id,
@@ -17564,20 +17656,26 @@ function conditional(n, scope, depth) {
             const text = textOf(n);
             return x.map((xi, i) => {
                 const yi = y[i];
-                return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi);
+                return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi, textOf(c));
             });
         }
-        return either(textOf(n), x, y);
+        return either(textOf(n), x, y, textOf(c));
     }
     throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
 }
-/** The value of a conditional not known between x and y: an Either when both are strings, or lists of them, of one kind. */
-function either(text, x, y) {
+/**
+ * The value of a conditional not known between x and y: an Either when both are strings, or lists
+ * of them, of one kind; a Choice when they are made of references (its text names each); else an
+ * unknown of the expression's text.
+ */
+function either(text, x, y, test) {
     const listy = (v) => Array.isArray(v) || (v instanceof values/* Either */.uu && v.list);
     const a = (0,values/* eitherValues */.Ik)(x);
     const b = (0,values/* eitherValues */.Ik)(y);
-    if (!a || !b || listy(x) !== listy(y))
-        return new values/* Unknown */.$r(text);
+    if (!a || !b || listy(x) !== listy(y)) {
+        const written = (0,values/* choiceText */.Vq)(test, [x, y], (u) => u.text);
+        return written === undefined ? new values/* Unknown */.$r(text) : new values/* Choice */.GR(written, test, [x, y]);
+    }
     return new values/* Either */.uu(text, [...new Set([...a, ...b])], listy(x));
 }
 /** A term: a primary node followed by get_attr / index / splat nodes. */
@@ -19963,13 +20061,16 @@ function readHclModules(files, host, explicit) {
         if (ids)
             p.policyIds = p.policyIds.map((id) => ids.get(id)?.id ?? id);
     }
-    // The same address in two root modules: each prefixed with its directory.
+    // The same address in two root modules: each prefixed with its directory (the address kept, for
+    // selectors).
     const seen = new Map();
     for (const [p] of principalDirs)
         seen.set(p.id, (seen.get(p.id) ?? 0) + 1);
     for (const [p, dir] of principalDirs)
-        if (seen.get(p.id) > 1)
+        if (seen.get(p.id) > 1) {
+            p.address = p.id;
             p.id = principalId(dir, p.id);
+        }
     const out = [...results.values()];
     for (const r of out) {
         if (r.principals && r.principals.length === 0)
@@ -20091,6 +20192,19 @@ function unknownString(u, mode, seen) {
         return placeholder(u);
     if (mode === 'policy' && u.pattern !== undefined)
         return tmplString(u.pattern, mode, seen);
+    return referenceString(u, seen);
+}
+/**
+ * `${...}` naming an unknown: a reference as seen (under its alias when made in another module),
+ * a Choice with each of its branches' references so (a module argument `var.admin ? data.x.json :
+ * data.y.json` names the caller's documents, not the module's).
+ */
+function referenceString(u, seen) {
+    if (u instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Choice */ .GR) {
+        const t = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .choiceText */ .Vq)(u.test, u.branches, (b) => referenceString(b, seen).slice(2, -1));
+        if (t !== undefined)
+            return interpolation(new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(t));
+    }
     return seen?.(u) ?? interpolation(u);
 }
 /** `type.name` or `data.type.name` of a reference's text (`data.type.name["k"].json`). */
@@ -20642,6 +20756,7 @@ function lineOf(n) {
 /* harmony export */   A0: () => (/* binding */ PartialList),
 /* harmony export */   AC: () => (/* binding */ newObj),
 /* harmony export */   C5: () => (/* binding */ Tmpl),
+/* harmony export */   GR: () => (/* binding */ Choice),
 /* harmony export */   Ik: () => (/* binding */ eitherValues),
 /* harmony export */   LM: () => (/* binding */ Json),
 /* harmony export */   MH: () => (/* binding */ OneValue),
@@ -20649,6 +20764,7 @@ function lineOf(n) {
 /* harmony export */   UM: () => (/* binding */ templateKeysOf),
 /* harmony export */   UV: () => (/* binding */ Absent),
 /* harmony export */   Ul: () => (/* binding */ toPlain),
+/* harmony export */   Vq: () => (/* binding */ choiceText),
 /* harmony export */   W1: () => (/* binding */ asStringPiece),
 /* harmony export */   X2: () => (/* binding */ primitiveString),
 /* harmony export */   Y2: () => (/* binding */ hasAbsent),
@@ -20733,6 +20849,46 @@ class Either extends Unknown {
         this.values = values;
         this.list = list;
     }
+}
+/**
+ * A value a conditional whose condition is not known chooses between values that are not all
+ * strings, made of references, strings and null (`var.admin ? data.aws_iam_policy_document.a.json
+ * : data.aws_iam_policy_document.b.json`, or lists of them): its text is the conditional written
+ * from its test and each branch's own text (choiceText), never cut short as an expression's text
+ * is, so that every document a branch names is read (terraform/documents.ts); the Emitter writes
+ * each branch's references as seen from the resource's module.
+ */
+class Choice extends Unknown {
+    test;
+    branches;
+    constructor(text, 
+    /** The condition, as written (one line, shortened). */
+    test, branches) {
+        super(text);
+        this.test = test;
+        this.branches = branches;
+    }
+}
+/**
+ * `test ? a : b` written from the branches' values, each unknown by `name` (a nested Choice in
+ * parentheses); undefined when a branch holds anything but unknowns, strings and null.
+ */
+function choiceText(test, branches, name) {
+    const text = (v) => {
+        if (v instanceof Choice)
+            return `(${name(v)})`;
+        if (v instanceof Unknown)
+            return name(v);
+        if (typeof v === 'string' || v === null)
+            return JSON.stringify(v);
+        if (!Array.isArray(v))
+            return undefined;
+        const items = v.map(text);
+        return items.every((x) => x !== undefined) ? `[${items.join(', ')}]` : undefined;
+    };
+    const a = text(branches[0]);
+    const b = text(branches[1]);
+    return a === undefined || b === undefined ? undefined : `${test} ? ${a} : ${b}`;
 }
 /** The strings a known value, or an Either, may be: undefined when it is anything else. */
 function eitherValues(v) {
@@ -21096,14 +21252,27 @@ function inputErrorAt(file, kind, json, at, reason) {
         errors: [{ path: file.path, line, jsonPath: (0,json_lines/* formatJsonPath */.pB)(at), message: reason }],
     };
 }
-/** A resource entry of planned_values / prior_state / state values as a TfResource (undefined when unusable). */
+/** Why a deposed object whose key is not a string is not read. */
+function notDeposedKey(key) {
+    return `the deposed key is ${(0,policy_document/* preview */.VH)(key, 60)}, not a string as Terraform writes it; this deposed object is not audited: regenerate the file`;
+}
+/** A resource entry of planned_values / prior_state / state values (a deposed object under its own address) as a TfResource (undefined when unusable). */
 function resourceFromValues(r, path, moduleAddress, onError) {
     if (typeof r.address !== 'string' || typeof r.type !== 'string' || typeof r.name !== 'string') {
         onError({ jsonPath: path, message: 'resource has no address, type or name' });
         return undefined;
     }
+    const address = r.deposed_key === undefined ? r.address : (0,terraform/* deposedAddress */.tZ)(r.address, r.deposed_key);
+    if (address === undefined) {
+        onError({
+            jsonPath: [...path, 'deposed_key'],
+            address: r.address,
+            message: notDeposedKey(r.deposed_key),
+        });
+        return undefined;
+    }
     const res = {
-        address: r.address,
+        address,
         mode: r.mode === 'data' ? 'data' : 'managed',
         type: r.type,
         name: r.name,
@@ -21173,9 +21342,6 @@ function parsePlan(file, json) {
                 });
                 return;
             }
-            // A deposed object being destroyed: the current instance's own entry speaks for the address.
-            if (c.deposed !== undefined)
-                return;
             if (typeof c.address !== 'string' || typeof c.type !== 'string' || typeof c.name !== 'string') {
                 errors.push({
                     jsonPath: path,
@@ -21183,11 +21349,21 @@ function parsePlan(file, json) {
                 });
                 return;
             }
+            // A deposed object (its change destroys it, as a rule): under its own address, beside the current one.
+            const address = c.deposed === undefined ? c.address : (0,terraform/* deposedAddress */.tZ)(c.address, c.deposed);
+            if (address === undefined) {
+                errors.push({
+                    jsonPath: [...path, 'deposed'],
+                    address: c.address,
+                    message: notDeposedKey(c.deposed),
+                });
+                return;
+            }
             const change = c.change;
             if (!(0,json_lines/* isObject */.Gv)(change)) {
                 errors.push({
                     jsonPath: [...path, 'change'],
-                    address: c.address,
+                    address,
                     message: 'resource change has no change object; expected "change": {"actions": [...], "before": ..., "after": ...}: regenerate the plan',
                 });
                 return;
@@ -21196,20 +21372,20 @@ function parsePlan(file, json) {
             if (!kind)
                 errors.push({
                     jsonPath: [...path, 'change', 'actions'],
-                    address: c.address,
+                    address,
                     message: `unrecognised change.actions; expected one of ["create"], ["update"], ["delete"], ["read"], ["no-op"], ["delete", "create"], ["create", "delete"], got ${(0,policy_document/* preview */.VH)(change.actions, 60)}: regenerate the plan with a supported Terraform version`,
                 });
-            if (seen.has(c.address)) {
+            if (seen.has(address)) {
                 errors.push({
                     jsonPath: path,
-                    address: c.address,
-                    message: `${(0,terraform/* boundedName */.lC)(c.address, 200)} has more than one change entry; expected one entry per address (the first is used): regenerate the plan`,
+                    address,
+                    message: `${(0,terraform/* boundedName */.lC)(address, 200)} has more than one change entry; expected one entry per address (the first is used): regenerate the plan`,
                 });
                 return;
             }
-            seen.add(c.address);
+            seen.add(address);
             const res = {
-                address: c.address,
+                address,
                 mode: c.mode === 'data' ? 'data' : 'managed',
                 type: c.type,
                 name: c.name,
@@ -21240,11 +21416,10 @@ function parsePlan(file, json) {
     }
     // Resources with no change entry: planned values, then the prior state (data sources read during the plan).
     const add = (r, path, mod) => {
-        if (r.deposed_key !== undefined || r.deposed !== undefined)
-            return;
         // An address already read, in an entry resourceFromValues would find nothing wrong with: nothing
         // to add (a plan lists each of its resources twice, in resource_changes and planned_values).
-        if (typeof r.address === 'string' &&
+        if (r.deposed_key === undefined &&
+            typeof r.address === 'string' &&
             seen.has(r.address) &&
             typeof r.type === 'string' &&
             typeof r.name === 'string' &&
@@ -21555,6 +21730,8 @@ function parseAuthDetails(file, json) {
         pr.permissionsBoundary = (0,records/* boundedName */.lC)(b.PermissionsBoundaryArn, MAX_ARN_LENGTH);
     };
     const groupsByName = new Map();
+    /** ARNs an entry read as no principal (neither Arn nor name) attaches: attached to someone still. */
+    const attachedByUnread = new Set();
     const principal = (type, entry, ep, nameKey) => {
         if (!(0,json_lines/* isObject */.Gv)(entry)) {
             error(ep, `${type} entry is not an object, got ${(0,policy_document/* typeName */.go)(entry)}; ${AD_EXPECTED}`);
@@ -21567,6 +21744,12 @@ function parseAuthDetails(file, json) {
                 ? `${type}/${name}`
                 : undefined;
         if (!id) {
+            const listed = Array.isArray(entry.AttachedManagedPolicies)
+                ? entry.AttachedManagedPolicies
+                : [];
+            for (const a of listed)
+                if ((0,json_lines/* isObject */.Gv)(a) && typeof a.PolicyArn === 'string')
+                    attachedByUnread.add((0,records/* boundedName */.lC)(a.PolicyArn, MAX_ARN_LENGTH));
             error(ep, `${type} entry has neither Arn nor ${nameKey}; expected "Arn" or "${nameKey}" (a string): export the details again`);
             return undefined;
         }
@@ -21635,7 +21818,8 @@ function parseAuthDetails(file, json) {
     for (const pr of principals)
         pr.policyIds = [...new Set(pr.policyIds)];
     // A policy used only as a permissions boundary (its counts say so; or, without counts, the
-    // boundary of a principal here and attached to none here) grants nothing: listed, not audited.
+    // boundary of a principal here and attached to none here, not even by an entry that could not be
+    // read as a principal) grants nothing: listed, not audited.
     const held = new Set(principals.flatMap((pr) => pr.policyIds));
     const boundedBy = new Map();
     for (const pr of principals)
@@ -21644,7 +21828,9 @@ function parseAuthDetails(file, json) {
     for (const [arn, rec] of byArn) {
         const uses = boundaryOnly.get(arn);
         const of = boundedBy.get(arn);
-        if (held.has(rec.id) || (uses === undefined && (of === undefined || hasCounts(json, arn))))
+        if (held.has(rec.id) ||
+            attachedByUnread.has(arn) ||
+            (uses === undefined && (of === undefined || hasCounts(json, arn))))
             continue;
         rec.grantsNothing = (0,records/* boundaryOnlyReason */.NK)(of ? `of ${of.join(', ')}` : `PermissionsBoundaryUsageCount ${uses}, AttachmentCount 0`);
     }
@@ -26597,7 +26783,7 @@ function versionProblem(v) {
         ? `this is a Terraform state of format version ${v} (written by Terraform 0.11 or older), which this tool does not read (it reads version 4): ${way}`
         : `this is a Terraform state of format version ${(0,policy_document/* preview */.VH)(v)}, newer than this tool reads (version 4): run \`terraform show -json terraform.tfstate > state.json\` with the Terraform version that wrote it and audit that`;
 }
-/** The current object of every resource instance (a deposed one is left to the current, as tf-state.ts does). */
+/** Every object of every resource instance: the current one, and each deposed one under its own address (deposedAddress). */
 function rawStateResources(list, onError) {
     const out = [];
     if (!Array.isArray(list)) {
@@ -26640,8 +26826,6 @@ function rawStateResources(list, onError) {
                 onError({ jsonPath: at, message: `instance is not an object, got ${(0,policy_document/* typeName */.go)(inst)}; ${tf_raw_state_EXPECTED}` });
                 return;
             }
-            if (inst.deposed !== undefined)
-                return;
             const key = inst.index_key ?? undefined;
             const keyText = instanceKey(key);
             if (keyText === undefined) {
@@ -26651,7 +26835,14 @@ function rawStateResources(list, onError) {
                 });
                 return;
             }
-            const address = base + keyText;
+            const address = inst.deposed === undefined ? base + keyText : (0,terraform/* deposedAddress */.tZ)(base + keyText, inst.deposed);
+            if (address === undefined) {
+                onError({
+                    jsonPath: [...at, 'deposed'],
+                    message: `deposed is ${(0,policy_document/* preview */.VH)(inst.deposed, 60)}, not a deposed object's key (a string); its object is not audited; ${tf_raw_state_EXPECTED}`,
+                });
+                return;
+            }
             if (seen.has(address)) {
                 onError({ jsonPath: at, address, message: `${(0,terraform/* boundedName */.lC)(address, 200)} appears more than once` });
                 return;
@@ -26882,8 +27073,6 @@ function parseState(file, json) {
     const root = (0,json_lines/* isObject */.Gv)(json.values) ? json.values.root_module : undefined;
     if (root !== undefined) {
         (0,terraform/* walkModules */.PV)(root, ['values', 'root_module'], (r, path, mod) => {
-            if (r.deposed_key !== undefined)
-                return; // a deposed object: the current one speaks for the address
             const res = resourceFromValues(r, path, mod, (e) => errors.push(e));
             if (!res)
                 return;
@@ -27846,6 +28035,7 @@ __webpack_require__.d(__webpack_exports__, {
   P0: () => (/* reexport */ model/* changeKind */.P0),
   $Q: () => (/* reexport */ terraform_values/* clip */.$Q),
   m3: () => (/* reexport */ configFor),
+  tZ: () => (/* reexport */ model/* deposedAddress */.tZ),
   DQ: () => (/* reexport */ indexConfiguration),
   ie: () => (/* reexport */ moduleOfAddress),
   vs: () => (/* reexport */ substituteIterator),
@@ -28311,6 +28501,13 @@ function unknownDocumentsNote(what) {
 /** The approximate note of a policy whose Allow actions or resources a condition not known chooses: every branch read. */
 function eitherReadNote(what) {
     return `read as every branch: actions or resources that a condition not known chooses (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}); what each branch grants is audited`;
+}
+/**
+ * The approximate note of a policy whose source documents a condition not known chooses
+ * (`var.admin ? data.x.json : data.y.json` in source_policy_documents): every branch's read.
+ */
+function chosenDocumentsNote(what) {
+    return `read as every branch: source documents that a condition not known chooses (${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)([...what]).map((x) => (0,terraform_values/* clip */.$Q)(x)), 8)}); what each branch's documents grant is audited`;
 }
 /** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
 function chosenStatementsNote(forEach) {
@@ -28890,20 +29087,26 @@ function buildStatements(readers) {
 function mergeDocuments(sources, own, overrides) {
     const statements = [];
     const paths = [];
-    const put = (s, p) => {
+    /** Appends a statement, or puts it in place of those with its Sid (every one: alternatives may hold two). */
+    const put = (s, p, beside = false) => {
         const sid = (0,json_lines/* isObject */.Gv)(s) && typeof s.Sid === 'string' && s.Sid ? s.Sid : undefined;
-        const at = sid === undefined ? -1 : statements.findIndex((x) => (0,json_lines/* isObject */.Gv)(x) && x.Sid === sid);
-        if (at >= 0) {
-            statements[at] = s;
-            paths[at] = p;
-        }
-        else {
+        const same = (x) => sid !== undefined && (0,json_lines/* isObject */.Gv)(x) && x.Sid === sid;
+        const at = beside ? -1 : statements.findIndex(same);
+        if (at < 0) {
             statements.push(s);
             paths.push(p);
+            return;
         }
+        statements[at] = s;
+        paths[at] = p;
+        for (let i = statements.length - 1; i > at; i--)
+            if (same(statements[i])) {
+                statements.splice(i, 1);
+                paths.splice(i, 1);
+            }
     };
     for (const d of sources)
-        (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
+        (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i], d.alternatives));
     own.statements.forEach((s, i) => put(s, own.paths[i]));
     for (const d of overrides)
         (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
@@ -29326,14 +29529,11 @@ class DocumentAnalyzer extends AnalyzerBase {
             const statementsLeftOut = [...(built.statementsLeftOut ?? [])];
             const conditionsLeftOut = [...(built.conditionsLeftOut ?? [])];
             const documentsLeftOut = [];
+            /** Source entries a condition not known chooses (every branch read). */
+            const chosen = [];
             /** The notes of the documents referenced as sources or overrides (what they left out…). */
             const referencedNotes = [];
-            for (const [k, which] of [
-                ['source_policy_documents', 'source'],
-                ['source_json', 'source'],
-                ['override_policy_documents', 'override'],
-                ['override_json', 'override'],
-            ]) {
+            for (const [k, which] of resource_types/* DOCUMENT_ATTRIBUTES */.wl) {
                 const a = this.attr(d, [k]);
                 if (a.state === 'absent')
                     continue;
@@ -29424,6 +29624,12 @@ class DocumentAnalyzer extends AnalyzerBase {
                         return { reason: `has a ${k} that cannot be read (${sub.reason})` };
                     let placed = { doc: sub.document, paths: sub.statementPaths };
                     if (conditional) {
+                        // Every branch's documents are read, as an Allow's actions chosen so are (never one
+                        // branch in silence), beside each other whatever their Sids.
+                        placed.alternatives = true;
+                        for (const x of items)
+                            if (typeof x === 'string' && x.includes('?'))
+                                chosen.push(`${(0,terraform_values/* clip */.$Q)(x.trim())} in ${k}`);
                         const list = (0,raw/* statementsOf */.GX)(sub.document);
                         const keep = list.map((s) => !((0,json_lines/* isObject */.Gv)(s) && s.Effect === 'Deny'));
                         if (keep.includes(false)) {
@@ -29434,6 +29640,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                                     Statement: list.filter((_, i) => keep[i]),
                                 },
                                 paths: sub.statementPaths?.filter((_, i) => keep[i]),
+                                alternatives: true,
                             };
                         }
                     }
@@ -29474,6 +29681,8 @@ class DocumentAnalyzer extends AnalyzerBase {
                 approximate.push(unknownEffectsNote(built.effectsAsAllow));
             if (documentsLeftOut.length > 0)
                 approximate.push(unknownDocumentsNote(documentsLeftOut));
+            if (chosen.length > 0)
+                approximate.push(chosenDocumentsNote(chosen));
             (0,records/* pushAll */.iI)(approximate, referencedNotes);
             if (this.input.templates) {
                 const interps = (0,terraform_values/* uniq */.sb)([
@@ -29864,7 +30073,12 @@ class RecordAnalyzer extends DocumentAnalyzer {
             });
         }
     }
-    /** Data sources no policy used: a record each (kind guessed), unless the same document is already a record. */
+    /**
+     * Data sources no policy used: a record each (kind guessed), unless the same document is already
+     * a record, or is a source or override document of another aws_iam_policy_document (a state has
+     * no configuration to tell it is used: its value holds the document's JSON text), which is read
+     * as part of that one.
+     */
     orphanDocuments() {
         let knownDocs;
         const known = () => {
@@ -29875,6 +30089,15 @@ class RecordAnalyzer extends DocumentAnalyzer {
                     if (k !== undefined)
                         knownDocs.add(k);
                 }
+                for (const d of this.input.resources)
+                    if (d.mode === 'data' && d.type === resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL && d.change !== 'delete')
+                        for (const [k] of resource_types/* DOCUMENT_ATTRIBUTES */.wl)
+                            for (const item of (0,terraform_values/* asList */.DD)(d.values?.[k])) {
+                                const p = typeof item === 'string' ? (0,json_lines/* parseJson */.qF)(item) : undefined;
+                                const key = p?.ok ? (0,terraform_values/* canonicalKey */.yk)(p.value) : undefined;
+                                if (key !== undefined)
+                                    knownDocs.add(key);
+                            }
             }
             return knownDocs;
         };
@@ -29973,6 +30196,11 @@ function iamDocument(v) {
 
 
 
+/** Policy ARN attributes that hold a list (each item one ARN); the others hold one ARN. */
+const LIST_ARN_ATTRIBUTES = new Set(['managed_policy_arns']);
+/** A policy ARN written as a string literal in an expression (the `.tf` reader writes `"` as `'`). */
+const QUOTED_POLICY_ARN = /["'](arn:aws[a-z-]*:iam::[^"'\s]*:policy\/[^"'\s]+)["']/g;
+const isPolicyRef = (r) => r.base.startsWith('aws_iam_policy.') || r.base.startsWith('data.aws_iam_policy.');
 class Analyzer extends RecordAnalyzer {
     // ---- principals
     principalFor(res) {
@@ -30114,98 +30342,163 @@ class Analyzer extends RecordAnalyzer {
         this.policies.push(rec);
         return { record: rec };
     }
-    /** The records a policy ARN attribute names, and what could not be resolved. */
     /**
+     * The records a policy ARN attribute names, and what could not be resolved. `chosen`: the
+     * records a value not known chooses among others (a conditional, `aws_iam_policy.p[var.which]`),
+     * each with the expression that chooses: what the principal may hold, each linked (noted).
+     *
      * `detached`: ARNs this input detaches from the principal, left out of an optional, computed
      * attribute the configuration does not set (a role's managed_policy_arns then mirrors the
      * attachments read at refresh, those the plan deletes too: see detachments()).
      */
     policiesForArns(res, attrName, optional = false, detached) {
         const a = this.attr(res, [attrName], res.values ? 'after' : 'before');
+        const out = { ids: [], unresolved: [], chosen: new Map() };
         // An optional, computed attribute (a role's managed_policy_arns) the configuration does not set.
         if (optional && a.state === 'unknown' && a.configured !== true && a.refs.length === 0)
-            return { ids: [], unresolved: [] };
+            return out;
         const leftOut = optional && a.configured !== true ? detached : undefined;
-        const ids = [];
-        const unresolved = [];
-        const byRef = new Set();
-        // Where the ARNs are known (a plan's `after`), a reference's policy is one only when its ARN
-        // (or, not known yet, its name) is among them: `aws_iam_policy.p[var.which]` names every instance.
-        const known = this.literalValues(a);
-        const agrees = (t) => {
-            if (!known)
-                return true;
-            const arn = this.literalOf(t, 'arn');
-            if (arn !== undefined)
-                return known.includes(arn);
-            const name = this.literalOf(t, 'name');
-            return name !== undefined && known.some((v) => v.startsWith('arn:') && (0,terraform_values/* nameOf */.Vb)(v) === name);
-        };
-        for (const r of a.refs) {
-            const found = this.resolve(r, res);
-            const targets = found.filter(agrees);
-            // A reference the known ARNs disagree with: they say what is attached.
-            if (found.length > 0 && targets.length === 0)
-                continue;
-            if (r.base.startsWith('aws_iam_policy.')) {
-                byRef.add(r.text);
-                if (targets.length === 0)
-                    unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
-                for (const t of targets) {
-                    const recs = this.recordsOf.get(t.address) ?? [];
-                    if (recs.length === 0)
-                        unresolved.push({ ref: r.text, reason: `${t.address} has no policy record` });
-                    (0,records/* pushAll */.iI)(ids, recs.map((x) => x.id));
-                }
-            }
-            else if (r.base.startsWith('data.aws_iam_policy.')) {
-                byRef.add(r.text);
-                if (targets.length === 0)
-                    unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
-                for (const t of targets) {
-                    const arn = t.values?.arn;
-                    const name = t.values?.name;
-                    if (typeof arn === 'string' && arn && !(this.input.templates && (0,evaluator/* hasTemplate */.rJ)(arn))) {
-                        const got = this.arnToIds(arn, a.path, res);
-                        (0,records/* pushAll */.iI)(ids, got.ids);
-                        (0,records/* pushAll */.iI)(unresolved, got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` })));
-                    }
-                    else if (typeof name === 'string' && name && !(0,evaluator/* hasTemplate */.rJ)(name)) {
-                        const mp = (0,managed_policies/* managedPolicyByName */.QC)(name);
-                        const got = mp
-                            ? this.arnToIds(mp.arn, a.path, res)
-                            : this.arnToIds(`arn:aws:iam::*:policy/${name}`, a.path, res);
-                        (0,records/* pushAll */.iI)(ids, got.ids);
-                        (0,records/* pushAll */.iI)(unresolved, got.unresolved.map((u) => ({ ...u, ref: r.text })));
-                    }
-                    else {
-                        unresolved.push({
-                            ref: r.text,
-                            reason: `${t.address} looks up a policy whose ARN is not known here`,
+        const single = !LIST_ARN_ATTRIBUTES.has(attrName);
+        if (this.input.templates) {
+            // Each value by the policies its own references name, else as the ARN it spells.
+            for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
+                if (typeof v !== 'string' || !v || leftOut?.has(v.trim()))
+                    continue;
+                const refs = [];
+                refsInValue(v, refs);
+                if (refs.some(isPolicyRef)) {
+                    const exprs = (0,evaluator/* scanTemplate */.WH)(v).parts.flatMap((p) => (p.expr === undefined ? [] : [p.expr]));
+                    const conditional = exprs.some((e) => /\?/.test(e.replace(/"[^"]*"|'[^']*'/g, '')));
+                    // (one value is one ARN: a single-valued attribute's, or an item of a list)
+                    const one = single || Array.isArray(a.value);
+                    this.linkRefs(res, a, refs, out, one || conditional ? { by: v, always: conditional } : undefined);
+                    // (the ARNs a conditional's other branch spells: `var.x ? aws_iam_policy.a.arn : "arn:…"`)
+                    if (conditional)
+                        for (const e of exprs)
+                            for (const m of e.matchAll(QUOTED_POLICY_ARN))
+                                this.linkArn(m[1], a, res, out, v);
+                    // (the `.tf` reader shortens a long expression it cannot evaluate: the rest is not read)
+                    if (v.includes('…'))
+                        out.unresolved.push({
+                            ref: v,
+                            reason: 'the expression is shortened where it is not known (…): policies it names past that are not read',
                         });
-                    }
                 }
+                else
+                    this.linkArn(v, a, res, out);
             }
         }
-        if (byRef.size === 0) {
-            if (a.state === 'known') {
-                for (const v of (0,terraform_values/* asList */.DD)(a.value)) {
-                    if (typeof v !== 'string' || !v || leftOut?.has(v.trim()))
-                        continue;
-                    const got = this.arnToIds(v, a.path, res, a.sensitive);
-                    (0,records/* pushAll */.iI)(ids, got.ids);
-                    (0,records/* pushAll */.iI)(unresolved, got.unresolved);
-                }
+        else {
+            // A plan's or state's known ARNs, each by the reference whose policy has it (else by
+            // itself); the references stand for the values not known, when some are not.
+            const values = a.state === 'known' ? (0,terraform_values/* asList */.DD)(a.value) : [];
+            const known = values.filter((v) => typeof v === 'string' && v !== '');
+            const refs = a.refs.filter(isPolicyRef);
+            for (const v of known) {
+                if (leftOut?.has(v.trim()))
+                    continue;
+                const targets = refs.flatMap((r) => this.resolve(r, res).filter((t) => t.type === 'aws_iam_policy' && this.hasArn(t, v)));
+                if (targets.length > 0)
+                    for (const t of (0,terraform_values/* uniq */.sb)(targets))
+                        this.linkRecordsOf(t, v, out);
+                else
+                    this.linkArn(v, a, res, out);
             }
-            else if (a.state === 'unknown') {
-                const shown = a.refs.map((r) => r.text);
-                unresolved.push({
-                    ref: shown.length > 0 ? (0,terraform_values/* list */.p_)(shown) : `${res.address}.${attrName}`,
+            const unknown = a.state === 'unknown' || values.some((v) => typeof v !== 'string');
+            if (unknown && refs.length > 0)
+                this.linkRefs(res, a, refs.filter((r) => !this.resolve(r, res).some((t) => known.some((v) => this.hasArn(t, v)))), out, single ? { by: (0,terraform_values/* list */.p_)(a.refs.map((r) => r.text)), always: false } : undefined);
+            else if (unknown)
+                out.unresolved.push({
+                    ref: a.refs.length > 0 ? (0,terraform_values/* list */.p_)(a.refs.map((r) => r.text)) : `${res.address}.${attrName}`,
                     reason: 'the policy ARN is unknown at plan time',
                 });
+        }
+        out.ids = (0,terraform_values/* uniq */.sb)(out.ids);
+        return out;
+    }
+    /** Whether a policy resource's ARN is `arn` (by its name, when its ARN is not known yet). */
+    hasArn(t, arn) {
+        const own = this.literalOf(t, 'arn');
+        if (own !== undefined)
+            return own === arn;
+        const name = this.literalOf(t, 'name');
+        return name !== undefined && arn.startsWith('arn:') && (0,terraform_values/* nameOf */.Vb)(arn) === name;
+    }
+    /** The records of an aws_iam_policy resource, linked (unresolved when it has none). */
+    linkRecordsOf(t, ref, out) {
+        const recs = this.recordsOf.get(t.address) ?? [];
+        if (recs.length === 0)
+            out.unresolved.push({ ref, reason: `${t.address} has no policy record` });
+        const ids = recs.map((x) => x.id);
+        (0,records/* pushAll */.iI)(out.ids, ids);
+        return ids;
+    }
+    /**
+     * The policies references name (aws_iam_policy, data.aws_iam_policy): every one they may be.
+     * `choosing`: the expression, when they are one value's (one ARN): linked as chosen when they
+     * name more than one policy, or `always` (a conditional, which may choose none of them).
+     */
+    linkRefs(res, a, refs, out, choosing) {
+        const ids = [];
+        let named = 0;
+        for (const r of refs) {
+            if (!isPolicyRef(r))
+                continue;
+            const targets = this.resolve(r, res);
+            named += targets.length;
+            if (targets.length === 0)
+                out.unresolved.push({ ref: r.text, reason: `${refTarget(r)} is not in this input` });
+            for (const t of targets) {
+                if (r.base.startsWith('aws_iam_policy.')) {
+                    (0,records/* pushAll */.iI)(ids, this.linkRecordsOf(t, r.text, out));
+                    continue;
+                }
+                const arn = t.values?.arn;
+                const name = t.values?.name;
+                let got;
+                if (typeof arn === 'string' && arn && !(this.input.templates && (0,evaluator/* hasTemplate */.rJ)(arn))) {
+                    got = this.arnToIds(arn, a.path, res);
+                    got.unresolved = got.unresolved.map((u) => ({ ...u, ref: `${r.text} (${u.ref})` }));
+                }
+                else if (typeof name === 'string' && name && !(0,evaluator/* hasTemplate */.rJ)(name)) {
+                    const mp = (0,managed_policies/* managedPolicyByName */.QC)(name);
+                    got = this.arnToIds(mp ? mp.arn : `arn:aws:iam::*:policy/${name}`, a.path, res);
+                    got.unresolved = got.unresolved.map((u) => ({ ...u, ref: r.text }));
+                }
+                else {
+                    got = {
+                        ids: [],
+                        unresolved: [
+                            { ref: r.text, reason: `${t.address} looks up a policy whose ARN is not known here` },
+                        ],
+                    };
+                }
+                (0,records/* pushAll */.iI)(ids, got.ids);
+                (0,records/* pushAll */.iI)(out.unresolved, got.unresolved);
             }
         }
-        return { ids: (0,terraform_values/* uniq */.sb)(ids), unresolved };
+        (0,records/* pushAll */.iI)(out.ids, ids);
+        if (choosing && (named > 1 || choosing.always))
+            for (const id of ids)
+                if (!out.chosen.has(id))
+                    out.chosen.set(id, choosing.by);
+    }
+    /**
+     * One ARN as written: the records it names, each branch of a conditional not known between
+     * known ARNs (TfInput.either) as chosen. `choosing`: the expression that chooses this one.
+     */
+    linkArn(v, a, res, out, choosing) {
+        const branches = this.input.either?.get(v.trim());
+        for (const arn of branches ?? [v]) {
+            const got = this.arnToIds(arn, a.path, res, a.sensitive);
+            (0,records/* pushAll */.iI)(out.ids, got.ids);
+            (0,records/* pushAll */.iI)(out.unresolved, got.unresolved);
+            const by = branches ? v : choosing;
+            if (by !== undefined)
+                for (const id of got.ids)
+                    if (!out.chosen.has(id))
+                        out.chosen.set(id, by);
+        }
     }
     arnToIds(arnIn, at, from, sensitive = false) {
         const shown = sensitive ? '(sensitive value)' : arnIn;
@@ -30294,6 +30587,9 @@ class Analyzer extends RecordAnalyzer {
             if (resource_types/* PRINCIPAL_TYPES */.Jr[r.type])
                 this.principalFor(r);
         const detached = this.detachments(resources);
+        // Policies an attachment names, whether or not its principal is known here
+        // (`role = var.role_name`): attached to someone, so they grant.
+        const attached = new Set();
         // Inline policies (the role's own inline_policy blocks, and *_policy resources).
         for (const r of resources) {
             if (r.type === 'aws_iam_role') {
@@ -30306,6 +30602,7 @@ class Analyzer extends RecordAnalyzer {
                     const got = this.policiesForArns(r, 'managed_policy_arns', true, name === undefined ? undefined : detached.get(name));
                     (0,records/* pushAll */.iI)(p.record.policyIds, got.ids);
                     (0,records/* pushAll */.iI)(p.record.unresolved, got.unresolved);
+                    this.noteLinks(got, [p], undefined, 'managed_policy_arns');
                 }
             }
             const inline = resource_types/* INLINE_POLICY_TARGETS */.CN[r.type];
@@ -30317,12 +30614,14 @@ class Analyzer extends RecordAnalyzer {
             const att = resource_types/* ATTACHMENTS */.DP[r.type];
             if (att && r.change !== 'delete') {
                 const got = this.policiesForArns(r, att.arn);
-                for (const [attr, type] of att.targets) {
-                    for (const p of this.targets(r, attr, type)) {
-                        (0,records/* pushAll */.iI)(p.record.policyIds, got.ids);
-                        (0,records/* pushAll */.iI)(p.record.unresolved, got.unresolved);
-                    }
+                for (const id of got.ids)
+                    attached.add(id);
+                const to = att.targets.flatMap(([attr, type]) => this.targets(r, attr, type));
+                for (const p of to) {
+                    (0,records/* pushAll */.iI)(p.record.policyIds, got.ids);
+                    (0,records/* pushAll */.iI)(p.record.unresolved, got.unresolved);
                 }
+                this.noteLinks(got, (0,terraform_values/* uniq */.sb)(to), r, att.arn);
             }
         }
         // Permissions boundaries of roles and users: the policies they name, by the principals they bound.
@@ -30351,14 +30650,35 @@ class Analyzer extends RecordAnalyzer {
         }
         for (const [u, g] of memberships) {
             (0,records/* pushAll */.iI)(u.record.policyIds, g.record.policyIds);
+            for (const [id, notes] of this.linkNotes.get(g.record.id) ?? [])
+                this.linkNote(u.record.id, id, notes);
             u.record.unresolved.push(...g.record.unresolved.map((x) => ({ ref: `${g.record.id}: ${x.ref}`, reason: x.reason })));
         }
-        // A boundary attached to no principal here grants nothing: listed, not audited.
-        const held = new Set([...this.principals.values()].flatMap((e) => e.record.policyIds));
+        // A boundary that no principal here holds and no attachment names grants nothing: listed, not
+        // audited. (Terraform refuses an attachment that names no principal, so one always grants.)
+        const held = new Set([...attached, ...[...this.principals.values()].flatMap((e) => e.record.policyIds)]);
         for (const rec of this.policies) {
             const of = boundaries.get(rec.id);
             if (of && !held.has(rec.id))
                 rec.grantsNothing = (0,records/* boundaryOnlyReason */.NK)(`of ${(0,terraform_values/* list */.p_)((0,terraform_values/* uniq */.sb)(of))}`);
+        }
+        // Notes of the links a value not known chooses (linkNotes): on each policy no link holds for
+        // sure (as CloudFormation's attachNotes), and on each principal of what it may not hold.
+        const byPolicy = new Map();
+        for (const [who, links] of this.linkNotes)
+            for (const [id, notes] of links) {
+                if (notes) {
+                    const e = this.principals.get(who);
+                    if (e)
+                        e.record.approximate = (0,terraform_values/* uniq */.sb)([...(e.record.approximate ?? []), ...notes]);
+                }
+                const had = byPolicy.get(id);
+                byPolicy.set(id, notes && had !== null ? [...(had ?? []), ...notes] : null);
+            }
+        for (const rec of this.policies) {
+            const notes = byPolicy.get(rec.id);
+            if (notes)
+                rec.approximate = (0,terraform_values/* uniq */.sb)([...(rec.approximate ?? []), ...notes]);
         }
         (0,records/* noteBoundaries */.z6)(this.policies, [...this.principals.values()].map((e) => e.record));
         for (const e of this.principals.values()) {
@@ -30371,6 +30691,37 @@ class Analyzer extends RecordAnalyzer {
                 seen.add(k);
                 return true;
             });
+        }
+    }
+    /**
+     * Per principal id (or attachment address, for one whose principal is not known here), per
+     * policy record linked by ARN: the notes of the links a value not known chooses (each may not
+     * be made), null once a link is sure. Noted when every link is known: a policy surely held too
+     * is not one that may not be.
+     */
+    linkNotes = new Map();
+    linkNote(who, id, notes) {
+        let m = this.linkNotes.get(who);
+        if (!m)
+            this.linkNotes.set(who, (m = new Map()));
+        const had = m.get(id);
+        m.set(id, notes && had !== null ? [...(had ?? []), ...notes] : null);
+    }
+    /** Notes the links of `got` made to `to` (by the attachment `by`, else by their own `attr`). */
+    noteLinks(got, to, by, attr) {
+        const who = (0,terraform_values/* list */.p_)(to.map((p) => p.record.id)) || 'a principal not known here';
+        for (const id of got.ids) {
+            const expr = got.chosen.get(id);
+            const shown = expr !== undefined && evaluator/* PURE_INTERPOLATION */.Y_.test(expr) ? expr.slice(2, -1) : expr;
+            const notes = shown === undefined
+                ? null
+                : [
+                    `attached to ${who}${by ? ` by ${by.address}` : ''} only when its ${attr}, chosen by a value not known (${(0,terraform_values/* clip */.$Q)(shown)}), names this policy: audited as attached`,
+                ];
+            for (const p of to)
+                this.linkNote(p.record.id, id, notes);
+            if (to.length === 0 && by)
+                this.linkNote(by.address, id, notes);
         }
     }
     /**
@@ -30588,6 +30939,7 @@ function configFor(config, module, mode, type, name) {
 /* harmony export */   ZQ: () => (/* binding */ EMPTY_DOCUMENT_VERSION),
 /* harmony export */   gE: () => (/* binding */ crossModuleKey),
 /* harmony export */   mS: () => (/* binding */ MAX_MODULE_DEPTH),
+/* harmony export */   tZ: () => (/* binding */ deposedAddress),
 /* harmony export */   vM: () => (/* binding */ emptyDocument),
 /* harmony export */   xu: () => (/* binding */ MAX_DYNAMIC_EXPANSION)
 /* harmony export */ });
@@ -30605,6 +30957,16 @@ const CHOSEN_BLOCKS = '(blocks if chosen)';
 const EMPTY_DOCUMENT_VERSION = '2012-10-17';
 function emptyDocument() {
     return { Version: EMPTY_DOCUMENT_VERSION, Statement: [] };
+}
+/**
+ * The address of a deposed object (`aws_iam_policy.p[0] (deposed a1b2c3d4)`): the object a
+ * create_before_destroy replacement has not destroyed yet. It still exists in AWS, granting what
+ * it grants, until an apply destroys it, so it is audited as the object it is, under an address of
+ * its own (never taken for the current object, nor matched to its `.tf` block); undefined when the
+ * key is not a string, as Terraform writes it.
+ */
+function deposedAddress(address, key) {
+    return typeof key === 'string' && key !== '' ? `${address} (deposed ${key})` : undefined;
 }
 /** Maps a plan's `change.actions` to one change kind. */
 function changeKind(actions) {
@@ -30650,6 +31012,7 @@ function crossModuleKey(module, base) {
 /* harmony export */   aL: () => (/* binding */ TERRAFORM_POLICY_ATTRIBUTES),
 /* harmony export */   gI: () => (/* binding */ NAME_ATTRIBUTES),
 /* harmony export */   g_: () => (/* binding */ POLICY_ATTRIBUTE_NAME),
+/* harmony export */   wl: () => (/* binding */ DOCUMENT_ATTRIBUTES),
 /* harmony export */   zs: () => (/* binding */ OPTIONAL_ATTRIBUTES)
 /* harmony export */ });
 /* unused harmony export RESOURCE_TYPES */
@@ -30775,6 +31138,13 @@ const TERRAFORM_POLICY_ATTRIBUTES = Object.fromEntries(ENTRIES.filter(([, e]) =>
     Object.fromEntries(Object.entries(e.policies).map(([a, p]) => [a, p.kind])),
 ]));
 const POLICY_DOCUMENT_DATA_SOURCE = 'aws_iam_policy_document';
+/** The attributes of an aws_iam_policy_document that take other documents (the older `*_json` too), in the order they are merged. */
+const DOCUMENT_ATTRIBUTES = [
+    ['source_policy_documents', 'source'],
+    ['source_json', 'source'],
+    ['override_policy_documents', 'override'],
+    ['override_json', 'override'],
+];
 /** Attributes that are optional (a resource without them holds no policy), `type.attribute`. */
 const OPTIONAL_ATTRIBUTES = new Set(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
     .filter(([, p]) => p.optional)
