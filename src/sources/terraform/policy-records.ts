@@ -15,6 +15,8 @@ import {
   SERVICES_FROM,
   NOT_IAM_TYPES,
   POLICY_ATTRIBUTE_NAME,
+  SET_BY,
+  type SetBy,
 } from './resource-types.js';
 import { type Ref, parseReference } from './references.js';
 import { hasTemplate, PURE_INTERPOLATION } from './evaluator.js';
@@ -144,6 +146,7 @@ export class RecordAnalyzer extends DocumentAnalyzer {
         this.inlineBlocks(res);
         continue;
       }
+      if (this.copiesSetter(res, attr)) continue;
       const several = Object.keys(table).length > 1;
       const label = attr.replace('[]', '');
       this.addRecord(res, {
@@ -216,6 +219,80 @@ export class RecordAnalyzer extends DocumentAnalyzer {
       });
       this.policies.push(rec);
     }
+  }
+
+  /** Resources of each SetBy type by `type\u0000value` of their target attribute (before or after). */
+  private settersByTarget?: Map<string, TfResource[]>;
+
+  /**
+   * The resources of this input of `setBy.type` that set `res`'s policy: their target attribute
+   * names one of `res`'s ids (before or after), or, in a plan, its configuration references `res`.
+   */
+  protected settersOf(res: TfResource, setBy: SetBy): TfResource[] {
+    if (!this.settersByTarget) {
+      const types = new Set([...SET_BY.values()].map((x) => x.type));
+      const targets = new Map([...SET_BY.values()].map((x) => [x.type, x.target]));
+      const index = new Map<string, TfResource[]>();
+      for (const r of this.input.resources) {
+        if (r.mode !== 'managed' || !types.has(r.type)) continue;
+        const keys = new Set(
+          [r.values, r.before]
+            .map((v) => v?.[targets.get(r.type)!])
+            .filter((v): v is string => typeof v === 'string' && v !== '')
+            .map((v) => `${r.type}\u0000${v}`),
+        );
+        for (const k of keys) {
+          const l = index.get(k);
+          if (l) l.push(r);
+          else index.set(k, [r]);
+        }
+      }
+      this.settersByTarget = index;
+    }
+    const out = new Set<TfResource>();
+    for (const v of [res.values, res.before])
+      for (const id of setBy.ids) {
+        const x = v?.[id];
+        if (typeof x === 'string' && x !== '')
+          for (const r of this.settersByTarget.get(`${setBy.type}\u0000${x}`) ?? []) out.add(r);
+      }
+    if (this.input.hasConfiguration)
+      for (const r of this.input.resources)
+        if (r.mode === 'managed' && r.type === setBy.type && !out.has(r))
+          for (const ref of this.attr(r, [setBy.target]).refs)
+            if (this.resolve(ref, r).includes(res)) out.add(r);
+    return [...out];
+  }
+
+  /**
+   * Whether a policy attribute of `res` only copies the policy a resource of another type of this
+   * input sets (SetBy: an aws_kms_key's `policy` and its aws_kms_key_policy): then it is left to
+   * that resource's record, which has its change (a plan that narrows or deletes it). Where the
+   * configuration does not set the attribute, it holds the policy read at refresh: in a plan with
+   * configuration, a setter is enough; in a state or a plan without one, the value must be one the
+   * setter holds (before or after). A configuration that sets it (the provider docs warn against
+   * using both) is read as it is; .tf and .tf.json values are the configuration: never copies.
+   */
+  protected copiesSetter(res: TfResource, attr: string): boolean {
+    const setBy = SET_BY.get(`${res.type}.${attr}`);
+    if (!setBy || this.input.templates) return false;
+    const setters = this.settersOf(res, setBy);
+    if (setters.length === 0) return false;
+    if (this.input.hasConfiguration) return this.attr(res, [attr]).configured !== true;
+    const key = (v: unknown): string | undefined => {
+      const d = v === undefined || v === null || v === '' ? undefined : decodePolicyDocument(v);
+      return d?.ok ? canonicalKey(d.document) : undefined;
+    };
+    const held = new Set(
+      setters.flatMap((s) => {
+        const sAttr = Object.keys(TERRAFORM_POLICY_ATTRIBUTES[s.type] ?? {})[0];
+        return sAttr === undefined ? [] : [key(s.values?.[sAttr]), key(s.before?.[sAttr])];
+      }),
+    );
+    return [res.values, res.before].some((v) => {
+      const k = key(v?.[attr]);
+      return k !== undefined && held.has(k);
+    });
   }
 
   /** `role name\u0000policy name` of each inline policy an aws_iam_role_policy of this input makes (before or after). */

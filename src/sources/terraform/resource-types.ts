@@ -11,11 +11,12 @@ export interface ResourceType {
    * (a VPC endpoint's policy governs the service the endpoint is for). `servicesFrom`: the attribute
    * naming the bucket or access point whose service, when it is known, narrows `services` to one (an
    * access point of an S3 on Outposts bucket grants `s3-outposts` actions). `block[].attr` is the
-   * `attr` of the one `block` block (a multi-Region access point policy's `details`).
+   * `attr` of the one `block` block (a multi-Region access point policy's `details`). `setBy`: see
+   * SetBy.
    */
   policies?: Record<
     string,
-    { kind: PolicyKind; optional?: boolean; services?: string[]; servicesFrom?: string }
+    { kind: PolicyKind; optional?: boolean; services?: string[]; servicesFrom?: string; setBy?: SetBy }
   >;
   /** A principal (role, user or group) that policies attach to. */
   principal?: PrincipalRecord['type'];
@@ -24,6 +25,22 @@ export interface ResourceType {
   /** Attaches managed policies: the attribute with the policy ARN(s), and the attributes naming principals. */
   attaches?: { arn: string; targets: [string, PrincipalRecord['type']][] };
 }
+
+/**
+ * A resource type of its own that sets this policy of a resource (aws_kms_key_policy, a key's
+ * `policy`): `type`, its attribute naming the resource (`target`: a key id or ARN), and the
+ * resource's attributes that value may be (`ids`). In the AWS provider the resource's own
+ * attribute is Optional and Computed: where its configuration does not set it, it holds the policy
+ * read at refresh, that the other resource manages (and may change or delete in a plan).
+ */
+export interface SetBy {
+  type: string;
+  target: string;
+  ids: string[];
+}
+
+/** aws_kms_key_policy sets the key policy of any key: its key_id is the key's id or ARN. */
+const KEY_POLICY: SetBy = { type: 'aws_kms_key_policy', target: 'key_id', ids: ['key_id', 'arn', 'id'] };
 
 /**
  * The services of an S3 access point's actions, of a bucket, an S3 on Outposts bucket or a directory
@@ -48,19 +65,58 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   },
   aws_ssoadmin_permission_set_inline_policy: { policies: { inline_policy: { kind: 'identity' } } },
   aws_s3_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3'] } } },
-  aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true, services: ['s3'] } } },
+  aws_s3_bucket: {
+    policies: {
+      policy: {
+        kind: 'resource',
+        optional: true,
+        services: ['s3'],
+        setBy: { type: 'aws_s3_bucket_policy', target: 'bucket', ids: ['bucket', 'id'] },
+      },
+    },
+  },
   aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3-outposts'] } } },
   aws_sns_topic_policy: { policies: { policy: { kind: 'resource', services: ['sns'] } } },
-  aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true, services: ['sns'] } } },
+  aws_sns_topic: {
+    policies: {
+      policy: {
+        kind: 'resource',
+        optional: true,
+        services: ['sns'],
+        setBy: { type: 'aws_sns_topic_policy', target: 'arn', ids: ['arn', 'id'] },
+      },
+    },
+  },
   aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
-  aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
-  aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+  aws_sqs_queue: {
+    policies: {
+      policy: {
+        kind: 'resource',
+        optional: true,
+        services: ['sqs'],
+        setBy: { type: 'aws_sqs_queue_policy', target: 'queue_url', ids: ['url', 'id'] },
+      },
+    },
+  },
+  aws_kms_key: {
+    policies: { policy: { kind: 'resource', optional: true, services: ['kms'], setBy: KEY_POLICY } },
+  },
   aws_kms_key_policy: { policies: { policy: { kind: 'resource', services: ['kms'] } } },
-  aws_kms_replica_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
-  aws_kms_external_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+  aws_kms_replica_key: {
+    policies: { policy: { kind: 'resource', optional: true, services: ['kms'], setBy: KEY_POLICY } },
+  },
+  aws_kms_external_key: {
+    policies: { policy: { kind: 'resource', optional: true, services: ['kms'], setBy: KEY_POLICY } },
+  },
   aws_s3_access_point: {
     policies: {
-      policy: { kind: 'resource', optional: true, services: S3_ACCESS_POINTS, servicesFrom: 'bucket' },
+      policy: {
+        kind: 'resource',
+        optional: true,
+        services: S3_ACCESS_POINTS,
+        servicesFrom: 'bucket',
+        setBy: { type: 'aws_s3control_access_point_policy', target: 'access_point_arn', ids: ['arn'] },
+      },
     },
   },
   aws_s3control_access_point_policy: {
@@ -80,17 +136,38 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
     policies: { policy: { kind: 'resource', services: ['secretsmanager'] } },
   },
   aws_secretsmanager_secret: {
-    policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
+    policies: {
+      policy: {
+        kind: 'resource',
+        optional: true,
+        services: ['secretsmanager'],
+        setBy: { type: 'aws_secretsmanager_secret_policy', target: 'secret_arn', ids: ['arn', 'id'] },
+      },
+    },
   },
   aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
   aws_glacier_vault_lock: { policies: { policy: { kind: 'resource', services: ['glacier'] } } },
   aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
   aws_elasticsearch_domain: {
-    policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+    policies: {
+      access_policies: {
+        kind: 'resource',
+        optional: true,
+        services: ['es'],
+        setBy: { type: 'aws_elasticsearch_domain_policy', target: 'domain_name', ids: ['domain_name'] },
+      },
+    },
   },
   aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
   aws_opensearch_domain: {
-    policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+    policies: {
+      access_policies: {
+        kind: 'resource',
+        optional: true,
+        services: ['es'],
+        setBy: { type: 'aws_opensearch_domain_policy', target: 'domain_name', ids: ['domain_name'] },
+      },
+    },
   },
   aws_cloudwatch_log_resource_policy: {
     policies: { policy_document: { kind: 'resource', services: ['logs'] } },
@@ -103,7 +180,14 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
   aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
   aws_api_gateway_rest_api: {
-    policies: { policy: { kind: 'resource', optional: true, services: ['execute-api'] } },
+    policies: {
+      policy: {
+        kind: 'resource',
+        optional: true,
+        services: ['execute-api'],
+        setBy: { type: 'aws_api_gateway_rest_api_policy', target: 'rest_api_id', ids: ['id'] },
+      },
+    },
   },
   aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
   aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
@@ -177,6 +261,15 @@ export const GRANT_SERVICES = new Map(
     Object.entries(e.policies ?? {})
       .filter(([, p]) => p.services)
       .map(([a, p]): [string, string[]] => [`${t}.${a}`, [...p.services!].sort()]),
+  ),
+);
+
+/** Policy attributes (`type.attribute`) that a resource of another type may set (SetBy). */
+export const SET_BY = new Map(
+  ENTRIES.flatMap(([t, e]) =>
+    Object.entries(e.policies ?? {})
+      .filter(([, p]) => p.setBy)
+      .map(([a, p]): [string, SetBy] => [`${t}.${a}`, p.setBy!]),
   ),
 );
 
