@@ -109,6 +109,14 @@ const PAIRS: Pair[] = [
     { domain_name: 'd' },
     'access_policies',
   ],
+  [
+    'aws_vpc_endpoint',
+    { id: 'vpce-1' },
+    'policy',
+    'aws_vpc_endpoint_policy',
+    { vpc_endpoint_id: 'vpce-1' },
+    'policy',
+  ],
 ];
 
 interface Change {

@@ -192,7 +192,15 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
   aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
   aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
-  aws_vpc_endpoint: { policies: { policy: { kind: 'resource', optional: true } } },
+  aws_vpc_endpoint: {
+    policies: {
+      policy: {
+        kind: 'resource',
+        optional: true,
+        setBy: { type: 'aws_vpc_endpoint_policy', target: 'vpc_endpoint_id', ids: ['id'] },
+      },
+    },
+  },
   aws_codeartifact_domain_permissions_policy: {
     policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
   },
