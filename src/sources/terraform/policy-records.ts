@@ -257,11 +257,33 @@ export class RecordAnalyzer extends DocumentAnalyzer {
           for (const r of this.settersByTarget.get(`${setBy.type}\u0000${x}`) ?? []) out.add(r);
       }
     if (this.input.hasConfiguration)
-      for (const r of this.input.resources)
-        if (r.mode === 'managed' && r.type === setBy.type && !out.has(r))
-          for (const ref of this.attr(r, [setBy.target]).refs)
-            if (this.resolve(ref, r).includes(res)) out.add(r);
+      for (const r of this.settersByReference(setBy).get(res) ?? []) out.add(r);
     return [...out];
+  }
+
+  /** By setter type and target: the resources of that type whose target references each resource (made once). */
+  private readonly settersByRef = new Map<string, Map<TfResource, TfResource[]>>();
+
+  /**
+   * The resources of a setter type (SetBy) by the resource their target attribute references in the
+   * configuration, made once per type (one pass over the input, not one per parent).
+   */
+  private settersByReference(setBy: SetBy): Map<TfResource, TfResource[]> {
+    const key = `${setBy.type}\u0000${setBy.target}`;
+    let byParent = this.settersByRef.get(key);
+    if (byParent) return byParent;
+    byParent = new Map();
+    for (const r of this.input.resources) {
+      if (r.mode !== 'managed' || r.type !== setBy.type) continue;
+      for (const ref of this.attr(r, [setBy.target]).refs)
+        for (const parent of this.resolve(ref, r)) {
+          const l = byParent.get(parent);
+          if (!l) byParent.set(parent, [r]);
+          else if (!l.includes(r)) l.push(r);
+        }
+    }
+    this.settersByRef.set(key, byParent);
+    return byParent;
   }
 
   /**
