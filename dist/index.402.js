@@ -6431,6 +6431,8 @@ function crossModuleKey(module, base) {
 }
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/resource-types.ts
+/** aws_kms_key_policy sets the key policy of any key: its key_id is the key's id or ARN. */
+const KEY_POLICY = { type: 'aws_kms_key_policy', target: 'key_id', ids: ['key_id', 'arn', 'id'] };
 /**
  * The services of an S3 access point's actions, of a bucket, an S3 on Outposts bucket or a directory
  * bucket (S3 Express): the bucket's name or ARN, or the access point's ARN, tells which when known.
@@ -6453,19 +6455,58 @@ const RESOURCE_TYPES = {
     },
     aws_ssoadmin_permission_set_inline_policy: { policies: { inline_policy: { kind: 'identity' } } },
     aws_s3_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3'] } } },
-    aws_s3_bucket: { policies: { policy: { kind: 'resource', optional: true, services: ['s3'] } } },
+    aws_s3_bucket: {
+        policies: {
+            policy: {
+                kind: 'resource',
+                optional: true,
+                services: ['s3'],
+                setBy: { type: 'aws_s3_bucket_policy', target: 'bucket', ids: ['bucket', 'id'] },
+            },
+        },
+    },
     aws_s3control_bucket_policy: { policies: { policy: { kind: 'resource', services: ['s3-outposts'] } } },
     aws_sns_topic_policy: { policies: { policy: { kind: 'resource', services: ['sns'] } } },
-    aws_sns_topic: { policies: { policy: { kind: 'resource', optional: true, services: ['sns'] } } },
+    aws_sns_topic: {
+        policies: {
+            policy: {
+                kind: 'resource',
+                optional: true,
+                services: ['sns'],
+                setBy: { type: 'aws_sns_topic_policy', target: 'arn', ids: ['arn', 'id'] },
+            },
+        },
+    },
     aws_sqs_queue_policy: { policies: { policy: { kind: 'resource', services: ['sqs'] } } },
-    aws_sqs_queue: { policies: { policy: { kind: 'resource', optional: true, services: ['sqs'] } } },
-    aws_kms_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+    aws_sqs_queue: {
+        policies: {
+            policy: {
+                kind: 'resource',
+                optional: true,
+                services: ['sqs'],
+                setBy: { type: 'aws_sqs_queue_policy', target: 'queue_url', ids: ['url', 'id'] },
+            },
+        },
+    },
+    aws_kms_key: {
+        policies: { policy: { kind: 'resource', optional: true, services: ['kms'], setBy: KEY_POLICY } },
+    },
     aws_kms_key_policy: { policies: { policy: { kind: 'resource', services: ['kms'] } } },
-    aws_kms_replica_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
-    aws_kms_external_key: { policies: { policy: { kind: 'resource', optional: true, services: ['kms'] } } },
+    aws_kms_replica_key: {
+        policies: { policy: { kind: 'resource', optional: true, services: ['kms'], setBy: KEY_POLICY } },
+    },
+    aws_kms_external_key: {
+        policies: { policy: { kind: 'resource', optional: true, services: ['kms'], setBy: KEY_POLICY } },
+    },
     aws_s3_access_point: {
         policies: {
-            policy: { kind: 'resource', optional: true, services: S3_ACCESS_POINTS, servicesFrom: 'bucket' },
+            policy: {
+                kind: 'resource',
+                optional: true,
+                services: S3_ACCESS_POINTS,
+                servicesFrom: 'bucket',
+                setBy: { type: 'aws_s3control_access_point_policy', target: 'access_point_arn', ids: ['arn'] },
+            },
         },
     },
     aws_s3control_access_point_policy: {
@@ -6485,17 +6526,38 @@ const RESOURCE_TYPES = {
         policies: { policy: { kind: 'resource', services: ['secretsmanager'] } },
     },
     aws_secretsmanager_secret: {
-        policies: { policy: { kind: 'resource', optional: true, services: ['secretsmanager'] } },
+        policies: {
+            policy: {
+                kind: 'resource',
+                optional: true,
+                services: ['secretsmanager'],
+                setBy: { type: 'aws_secretsmanager_secret_policy', target: 'secret_arn', ids: ['arn', 'id'] },
+            },
+        },
     },
     aws_glacier_vault: { policies: { access_policy: { kind: 'resource', services: ['glacier'] } } },
     aws_glacier_vault_lock: { policies: { policy: { kind: 'resource', services: ['glacier'] } } },
     aws_elasticsearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
     aws_elasticsearch_domain: {
-        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+        policies: {
+            access_policies: {
+                kind: 'resource',
+                optional: true,
+                services: ['es'],
+                setBy: { type: 'aws_elasticsearch_domain_policy', target: 'domain_name', ids: ['domain_name'] },
+            },
+        },
     },
     aws_opensearch_domain_policy: { policies: { access_policies: { kind: 'resource', services: ['es'] } } },
     aws_opensearch_domain: {
-        policies: { access_policies: { kind: 'resource', optional: true, services: ['es'] } },
+        policies: {
+            access_policies: {
+                kind: 'resource',
+                optional: true,
+                services: ['es'],
+                setBy: { type: 'aws_opensearch_domain_policy', target: 'domain_name', ids: ['domain_name'] },
+            },
+        },
     },
     aws_cloudwatch_log_resource_policy: {
         policies: { policy_document: { kind: 'resource', services: ['logs'] } },
@@ -6508,12 +6570,27 @@ const RESOURCE_TYPES = {
     aws_backup_vault_policy: { policies: { policy: { kind: 'resource', services: ['backup'] } } },
     aws_api_gateway_rest_api_policy: { policies: { policy: { kind: 'resource', services: ['execute-api'] } } },
     aws_api_gateway_rest_api: {
-        policies: { policy: { kind: 'resource', optional: true, services: ['execute-api'] } },
+        policies: {
+            policy: {
+                kind: 'resource',
+                optional: true,
+                services: ['execute-api'],
+                setBy: { type: 'aws_api_gateway_rest_api_policy', target: 'rest_api_id', ids: ['id'] },
+            },
+        },
     },
     aws_dynamodb_resource_policy: { policies: { policy: { kind: 'resource', services: ['dynamodb'] } } },
     aws_glue_resource_policy: { policies: { policy: { kind: 'resource', services: ['glue'] } } },
     aws_vpc_endpoint_policy: { policies: { policy: { kind: 'resource' } } },
-    aws_vpc_endpoint: { policies: { policy: { kind: 'resource', optional: true } } },
+    aws_vpc_endpoint: {
+        policies: {
+            policy: {
+                kind: 'resource',
+                optional: true,
+                setBy: { type: 'aws_vpc_endpoint_policy', target: 'vpc_endpoint_id', ids: ['id'] },
+            },
+        },
+    },
     aws_codeartifact_domain_permissions_policy: {
         policies: { policy_document: { kind: 'resource', services: ['codeartifact'] } },
     },
@@ -6568,6 +6645,10 @@ const OPTIONAL_ATTRIBUTES = new Set(ENTRIES.flatMap(([t, e]) => Object.entries(e
 const GRANT_SERVICES = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
     .filter(([, p]) => p.services)
     .map(([a, p]) => [`${t}.${a}`, [...p.services].sort()])));
+/** Policy attributes (`type.attribute`) that a resource of another type may set (SetBy). */
+const SET_BY = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
+    .filter(([, p]) => p.setBy)
+    .map(([a, p]) => [`${t}.${a}`, p.setBy])));
 /** Resource policy attributes (`type.attribute`) -> the attribute whose bucket or access point narrows their services. */
 const SERVICES_FROM = new Map(ENTRIES.flatMap(([t, e]) => Object.entries(e.policies ?? {})
     .filter(([, p]) => p.servicesFrom)
@@ -8699,6 +8780,8 @@ class RecordAnalyzer extends DocumentAnalyzer {
                 this.inlineBlocks(res);
                 continue;
             }
+            if (this.copiesSetter(res, attr))
+                continue;
             const several = Object.keys(table).length > 1;
             const label = attr.replace('[]', '');
             this.addRecord(res, {
@@ -8771,6 +8854,105 @@ class RecordAnalyzer extends DocumentAnalyzer {
             });
             this.policies.push(rec);
         }
+    }
+    /** Resources of each SetBy type by `type\u0000value` of their target attribute (before or after). */
+    settersByTarget;
+    /**
+     * The resources of this input of `setBy.type` that set `res`'s policy: their target attribute
+     * names one of `res`'s ids (before or after), or, in a plan, its configuration references `res`.
+     */
+    settersOf(res, setBy) {
+        if (!this.settersByTarget) {
+            const types = new Set([...SET_BY.values()].map((x) => x.type));
+            const targets = new Map([...SET_BY.values()].map((x) => [x.type, x.target]));
+            const index = new Map();
+            for (const r of this.input.resources) {
+                if (r.mode !== 'managed' || !types.has(r.type))
+                    continue;
+                const keys = new Set([r.values, r.before]
+                    .map((v) => v?.[targets.get(r.type)])
+                    .filter((v) => typeof v === 'string' && v !== '')
+                    .map((v) => `${r.type}\u0000${v}`));
+                for (const k of keys) {
+                    const l = index.get(k);
+                    if (l)
+                        l.push(r);
+                    else
+                        index.set(k, [r]);
+                }
+            }
+            this.settersByTarget = index;
+        }
+        const out = new Set();
+        for (const v of [res.values, res.before])
+            for (const id of setBy.ids) {
+                const x = v?.[id];
+                if (typeof x === 'string' && x !== '')
+                    for (const r of this.settersByTarget.get(`${setBy.type}\u0000${x}`) ?? [])
+                        out.add(r);
+            }
+        if (this.input.hasConfiguration)
+            for (const r of this.settersByReference(setBy).get(res) ?? [])
+                out.add(r);
+        return [...out];
+    }
+    /** By setter type and target: the resources of that type whose target references each resource (made once). */
+    settersByRef = new Map();
+    /**
+     * The resources of a setter type (SetBy) by the resource their target attribute references in the
+     * configuration, made once per type (one pass over the input, not one per parent).
+     */
+    settersByReference(setBy) {
+        const key = `${setBy.type}\u0000${setBy.target}`;
+        let byParent = this.settersByRef.get(key);
+        if (byParent)
+            return byParent;
+        byParent = new Map();
+        for (const r of this.input.resources) {
+            if (r.mode !== 'managed' || r.type !== setBy.type)
+                continue;
+            for (const ref of this.attr(r, [setBy.target]).refs)
+                for (const parent of this.resolve(ref, r)) {
+                    const l = byParent.get(parent);
+                    if (!l)
+                        byParent.set(parent, [r]);
+                    else if (!l.includes(r))
+                        l.push(r);
+                }
+        }
+        this.settersByRef.set(key, byParent);
+        return byParent;
+    }
+    /**
+     * Whether a policy attribute of `res` only copies the policy a resource of another type of this
+     * input sets (SetBy: an aws_kms_key's `policy` and its aws_kms_key_policy): then it is left to
+     * that resource's record, which has its change (a plan that narrows or deletes it). Where the
+     * configuration does not set the attribute, it holds the policy read at refresh: in a plan with
+     * configuration, a setter is enough; in a state or a plan without one, the value must be one the
+     * setter holds (before or after). A configuration that sets it (the provider docs warn against
+     * using both) is read as it is; .tf and .tf.json values are the configuration: never copies.
+     */
+    copiesSetter(res, attr) {
+        const setBy = SET_BY.get(`${res.type}.${attr}`);
+        if (!setBy || this.input.templates)
+            return false;
+        const setters = this.settersOf(res, setBy);
+        if (setters.length === 0)
+            return false;
+        if (this.input.hasConfiguration)
+            return this.attr(res, [attr]).configured !== true;
+        const key = (v) => {
+            const d = v === undefined || v === null || v === '' ? undefined : decodePolicyDocument(v);
+            return d?.ok ? canonicalKey(d.document) : undefined;
+        };
+        const held = new Set(setters.flatMap((s) => {
+            const sAttr = Object.keys(TERRAFORM_POLICY_ATTRIBUTES[s.type] ?? {})[0];
+            return sAttr === undefined ? [] : [key(s.values?.[sAttr]), key(s.before?.[sAttr])];
+        }));
+        return [res.values, res.before].some((v) => {
+            const k = key(v?.[attr]);
+            return k !== undefined && held.has(k);
+        });
     }
     /** `role name\u0000policy name` of each inline policy an aws_iam_role_policy of this input makes (before or after). */
     separateInline;
