@@ -1382,7 +1382,17 @@ function resourceNarrower(bindings) {
         const key = `${written.raw}\u0000${need}\u0000${excluded?.join('\u0000') ?? ''}`;
         if (memo.has(key))
             return memo.get(key);
-        let out = (0,arn/* arnIntersection */.vr)((0,arn/* parseArnPattern */.Nx)(need, bindings), written);
+        const needed = (0,arn/* parseArnPattern */.Nx)(need, bindings);
+        let out = (0,arn/* arnIntersection */.vr)(needed, written);
+        // A written resource with parts not known (a policy variable, a placeholder, a reference's
+        // `${…}`: one value each) that may be one the baseline names, though what they share cannot be
+        // written exactly (`${aws_iam_role.cluster.arn}` against `role/coiled-*`): kept as it is. That
+        // grants no more than before; dropping it could take away what the vendor needs, and the
+        // audit still reports the grant as broader than the baseline's.
+        if (out === undefined &&
+            (written.variables.length > 0 || written.unboundPlaceholders.length > 0) &&
+            (0,arn/* arnIntersects */.se)(needed, written))
+            out = written.raw;
         if (out !== undefined && excluded?.length) {
             const p = (0,arn/* parseArnPattern */.Nx)(out, bindings);
             if (excluded.some((e) => (0,arn/* arnIntersects */.se)((0,arn/* parseArnPattern */.Nx)(e, bindings), p)))

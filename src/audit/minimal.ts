@@ -89,7 +89,19 @@ function resourceNarrower(
   return (written, need, excluded) => {
     const key = `${written.raw}\u0000${need}\u0000${excluded?.join('\u0000') ?? ''}`;
     if (memo.has(key)) return memo.get(key);
-    let out = arnIntersection(parseArnPattern(need, bindings), written);
+    const needed = parseArnPattern(need, bindings);
+    let out = arnIntersection(needed, written);
+    // A written resource with parts not known (a policy variable, a placeholder, a reference's
+    // `${…}`: one value each) that may be one the baseline names, though what they share cannot be
+    // written exactly (`${aws_iam_role.cluster.arn}` against `role/coiled-*`): kept as it is. That
+    // grants no more than before; dropping it could take away what the vendor needs, and the
+    // audit still reports the grant as broader than the baseline's.
+    if (
+      out === undefined &&
+      (written.variables.length > 0 || written.unboundPlaceholders.length > 0) &&
+      arnIntersects(needed, written)
+    )
+      out = written.raw;
     if (out !== undefined && excluded?.length) {
       const p = parseArnPattern(out, bindings);
       if (excluded.some((e) => arnIntersects(parseArnPattern(e, bindings), p))) out = undefined;

@@ -137,7 +137,10 @@ export function planFixes(report: Report, read: (path: string) => string | undef
         const candidate = fixer.fix(current, s);
         const hole = placeholderReason(s.minimal, text, candidate);
         if (hole) throw new Unfixable(hole);
-        if (candidate === current) throw new Unfixable('the rewrite changes nothing in the text');
+        if (candidate === current)
+          throw new Unfixable(
+            'its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept): narrow it by hand',
+          );
         fixer.verify(text, candidate, [...done, s]);
         current = candidate;
         done.push(s);
