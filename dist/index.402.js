@@ -9219,6 +9219,8 @@ const LIST_ARN_ATTRIBUTES = new Set(['managed_policy_arns']);
 /** A policy ARN written as a string literal in an expression (the `.tf` reader writes `"` as `'`). */
 const QUOTED_POLICY_ARN = /["'](arn:aws[a-z-]*:iam::[^"'\s]*:policy\/[^"'\s]+)["']/g;
 const isPolicyRef = (r) => r.base.startsWith('aws_iam_policy.') || r.base.startsWith('data.aws_iam_policy.');
+/** Principal attributes that name one principal (a role, user or group), not a list of them. */
+const SINGLE_TARGET = new Set(['role', 'user', 'group', 'role_name', 'user_name', 'group_name']);
 class Analyzer extends RecordAnalyzer {
     // ---- principals
     principalFor(res) {
@@ -9269,16 +9271,26 @@ class Analyzer extends RecordAnalyzer {
         for (const r of a.refs) {
             if (!r.base.startsWith(`${tfType}.`))
                 continue;
+            const hits = [];
             for (const t of this.resolve(r, res)) {
                 if (t.mode !== 'managed')
                     continue;
                 const n = this.literalOf(t, 'name');
                 if (names && (n === undefined || !names.includes(n)))
                     continue;
-                out.push(this.principalFor(t));
+                hits.push(this.principalFor(t));
                 if (n !== undefined)
                     linked.add(n);
             }
+            // One principal (`role = aws_iam_role.r[var.which].name`) that may be any of several
+            // instances, its key and name not known: linked to each, said so on each.
+            if (hits.length > 1 && !names && SINGLE_TARGET.has(attr))
+                for (const p of hits)
+                    p.record.approximate = uniq([
+                        ...(p.record.approximate ?? []),
+                        `${res.address} names one of ${list(hits.map((h) => h.record.id))} by its ${attr}, which is not known here: audited as held by each`,
+                    ]);
+            pushAll(out, hits);
         }
         if (out.length > 0 && !names)
             return uniq(out);

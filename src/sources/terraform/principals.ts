@@ -34,6 +34,9 @@ interface ArnLinks {
   chosen: Map<string, string>;
 }
 
+/** Principal attributes that name one principal (a role, user or group), not a list of them. */
+const SINGLE_TARGET = new Set(['role', 'user', 'group', 'role_name', 'user_name', 'group_name']);
+
 export class Analyzer extends RecordAnalyzer {
   // ---- principals
 
@@ -85,13 +88,23 @@ export class Analyzer extends RecordAnalyzer {
     const linked = new Set<string>();
     for (const r of a.refs) {
       if (!r.base.startsWith(`${tfType}.`)) continue;
+      const hits: PrincipalEntry[] = [];
       for (const t of this.resolve(r, res)) {
         if (t.mode !== 'managed') continue;
         const n = this.literalOf(t, 'name');
         if (names && (n === undefined || !names.includes(n))) continue;
-        out.push(this.principalFor(t));
+        hits.push(this.principalFor(t));
         if (n !== undefined) linked.add(n);
       }
+      // One principal (`role = aws_iam_role.r[var.which].name`) that may be any of several
+      // instances, its key and name not known: linked to each, said so on each.
+      if (hits.length > 1 && !names && SINGLE_TARGET.has(attr))
+        for (const p of hits)
+          p.record.approximate = uniq([
+            ...(p.record.approximate ?? []),
+            `${res.address} names one of ${list(hits.map((h) => h.record.id))} by its ${attr}, which is not known here: audited as held by each`,
+          ]);
+      pushAll(out, hits);
     }
     if (out.length > 0 && !names) return uniq(out);
     for (const v of asList(a.value)) {
