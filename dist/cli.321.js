@@ -8906,7 +8906,8 @@ function* reportLines(report, options) {
     // Read: the policies of the report, and a document that could not be read as one (an invalid
     // policy's finding names it, and it is not among the policies).
     const ids = new Set(report.policies.map((p) => p.id));
-    const unread = new Set(counted.filter((f) => !ids.has(f.policy)).map((f) => f.policy)).size;
+    // (a principal audited as a whole names its id, not a policy's: its policies are among them)
+    const unread = new Set(counted.filter((f) => f.kind === 'invalid-policy' && !ids.has(f.policy)).map((f) => f.policy)).size;
     const read = report.policies.length + unread;
     const within = counted.length > 0 && withFindings < read ? `${withFindings} of ` : '';
     summary += ` in ${within}${(0,group/* plural */.LS)(read, 'policy', 'policies')} from ${(0,group/* plural */.LS)(report.inputs.length, 'input')}`;

@@ -92,6 +92,10 @@ test('a principal audited as a whole is headed by the principal, each finding na
   // No heading names a member as if the findings were its own.
   expect(text.some((l) => /^ {2}state\.json aws_iam_policy\.managed/.test(l))).toBe(false);
 
+  // The summary counts the report's policies, not the role as one more (the JSON's count).
+  const summary = text.filter((l) => l.trim()).at(-1)!;
+  expect(summary).toMatch(new RegExp(` of ${report.policies.length} policies from `));
+
   const md = renderMarkdown(report);
   expect(md).toContain('##### 📄 `state.json` · `aws_iam_role.app`');
   expect(md).not.toContain('##### 📄 `state.json` · `aws_iam_policy.managed`');
