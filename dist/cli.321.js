@@ -9814,10 +9814,13 @@ class UsageError extends Error {
 /** Our own hidden markers start with this; input must never be able to reproduce one. */
 const MARKER_PREFIX = '<!-- iam-baseline-audit';
 /**
- * Zero-width and bidirectional control characters (and other invisible format characters) that
- * can hide or reorder text: shown as `\uXXXX` instead.
+ * Characters that can hide or reorder text: every format character (zero-width, bidirectional
+ * controls, Unicode tags U+E0000–E007F that smuggle text, interlinear annotations), variation
+ * selectors (which can carry bytes after a visible character), line and paragraph separators, and
+ * the characters that render blank (Hangul fillers, the braille blank, the combining grapheme
+ * joiner): shown as `\uXXXX` (`\u{XXXXX}` beyond the BMP) instead.
  */
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+const INVISIBLE = /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800]/gu;
 /** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 /** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
@@ -9833,7 +9836,10 @@ function hex(ch, width) {
 function visibilise(value) {
     return value
         .replace(CONTROL, (ch) => NAMED_CONTROLS[ch] ?? `\\x${hex(ch, 2)}`)
-        .replace(INVISIBLE, (ch) => `\\u${hex(ch, 4)}`)
+        .replace(INVISIBLE, (ch) => {
+        const cp = ch.codePointAt(0);
+        return cp > 0xffff ? `\\u{${cp.toString(16).toUpperCase()}}` : `\\u${hex(ch, 4)}`;
+    })
         .replace(LONE_SURROGATE, (ch) => `\\u${hex(ch, 4)}`);
 }
 /**

@@ -24,8 +24,13 @@ export function workflowCommands(log: string): string[] {
     .filter((line) => /^(?:\s|\u001B\[[0-9;]*m)*::/.test(line) || line.includes('##['));
 }
 
-/** Zero-width, bidirectional and other invisible format characters. */
-export const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+/**
+ * Zero-width, bidirectional and other format characters (Unicode tags among them), variation
+ * selectors (but the emoji presentation selector after a symbol of ours, `⚠️`), line separators
+ * and the characters that render blank.
+ */
+export const INVISIBLE =
+  /(?<![\u2190-\u21FF\u2600-\u27BF\u2B00-\u2BFF])\uFE0F|[\p{Cf}\u{E0100}-\u{E01EF}\uFE00-\uFE0E\u180B-\u180D\u180F\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800]/u;
 /** C0 and C1 control characters (ESC included) other than the newline. */
 export const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

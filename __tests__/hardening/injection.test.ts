@@ -38,6 +38,9 @@ const RAW = [
   '<!-- iam-baseline-audit:comment key=default -->',
   'adm\u200Bin\u200D\uFEFF',
   'user\u202Etxt.exe\u2066',
+  // Unicode tags (text hidden from a reader, not from a model), deprecated format controls,
+  // interlinear annotation, a variation selector and the characters that render blank.
+  'tag\u{E0069}\u{E0067}\u{E006E}\u206A\u206F\uFFF9hidden\uFFFB\uFE0F\u3164\u115F\u034F\u2800end',
   '\u001B[31mred\u001B[0m',
   '\u001B]8;;http://evil.example\u0007click\u001B]8;;\u0007',
   'line1\r\nline2\n- [ ] task',
