@@ -19600,20 +19600,16 @@ class Instance {
                 return [
                     {
                         iter: { count: { index: new hcl_values/* Unknown */.$r('count.index') } },
-                        approximate: `its count (${(0,evaluator/* textOf */.b6)(count)}) is not known: read as one instance`,
+                        approximate: (0,module_def/* oneInstanceNote */.Up)('count', (0,evaluator/* textOf */.b6)(count)),
                     },
                 ];
-            const out = [];
-            const cut = n > module_def/* MAX_INSTANCES */.cA
-                ? `its count is ${n}: only the first ${module_def/* MAX_INSTANCES */.cA} instances are read`
-                : undefined;
-            for (let i = 0; i < Math.min(n, module_def/* MAX_INSTANCES */.cA); i++) {
+            const { keys, cut } = (0,module_def/* countKeys */.GO)(n);
+            return keys.map((i) => {
                 const inst = { key: i, iter: { count: { index: i } } };
                 if (cut)
                     inst.approximate = cut;
-                out.push(inst);
-            }
-            return out;
+                return inst;
+            });
         }
         if (fe) {
             const v = evalOr(fe);
@@ -19631,22 +19627,17 @@ class Instance {
                         iter: {
                             each: { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') },
                         },
-                        approximate: `its for_each (${(0,evaluator/* textOf */.b6)(fe)}) is not known: read as one instance`,
+                        approximate: (0,module_def/* oneInstanceNote */.Up)('for_each', (0,evaluator/* textOf */.b6)(fe)),
                     },
                 ];
-            const cutEach = entries.length > module_def/* MAX_INSTANCES */.cA
-                ? `its for_each has ${entries.length} keys: only the first ${module_def/* MAX_INSTANCES */.cA} are read`
-                : undefined;
-            return entries
-                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                .slice(0, module_def/* MAX_INSTANCES */.cA)
-                .map(([k, val]) => {
+            const { keys, cut } = (0,module_def/* eachKeys */.sd)(entries);
+            return keys.map(([k, val]) => {
                 const inst = {
                     key: k,
                     iter: { each: { key: k, value: val } },
                 };
-                if (cutEach)
-                    inst.approximate = cutEach;
+                if (cut)
+                    inst.approximate = cut;
                 return inst;
             });
         }
@@ -20449,13 +20440,15 @@ function jsonParts(v, mode, out, depth, seen) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $O: () => (/* binding */ SKIPPED),
+/* harmony export */   GO: () => (/* binding */ countKeys),
 /* harmony export */   Pu: () => (/* binding */ keyText),
+/* harmony export */   Up: () => (/* binding */ oneInstanceNote),
 /* harmony export */   aE: () => (/* binding */ documentUsers),
-/* harmony export */   cA: () => (/* binding */ MAX_INSTANCES),
 /* harmony export */   ki: () => (/* binding */ defineModule),
-/* harmony export */   mS: () => (/* binding */ MAX_MODULE_DEPTH)
+/* harmony export */   mS: () => (/* binding */ MAX_MODULE_DEPTH),
+/* harmony export */   sd: () => (/* binding */ eachKeys)
 /* harmony export */ });
-/* unused harmony export attrsOf */
+/* unused harmony exports MAX_INSTANCES, attrsOf */
 /* harmony import */ var _evaluator_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2779);
 /* harmony import */ var _parse_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5889);
 /* harmony import */ var _terraform_resource_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7469);
@@ -20466,6 +20459,26 @@ function jsonParts(v, mode, out, depth, seen) {
 
 const MAX_MODULE_DEPTH = 16;
 const MAX_INSTANCES = 1000;
+/** The note of a count or for_each whose value is not known here (`.tf`, `*.tf.json`): one instance is read. */
+function oneInstanceNote(what, written) {
+    return `its ${what} (${written}) is not known: read as one instance`;
+}
+/** A count's instance keys, at most MAX_INSTANCES, and the note of those left out. */
+function countKeys(n) {
+    const keys = [];
+    for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++)
+        keys.push(i);
+    return n > MAX_INSTANCES
+        ? { keys, cut: `its count is ${n}: only the first ${MAX_INSTANCES} instances are read` }
+        : { keys };
+}
+/** A for_each's entries in key order, at most MAX_INSTANCES, and the note of those left out. */
+function eachKeys(entries) {
+    const keys = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_INSTANCES);
+    return entries.length > MAX_INSTANCES
+        ? { keys, cut: `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read` }
+        : { keys };
+}
 /** Meta-arguments: not values of the resource. */
 const SKIPPED = new Set([
     'count',
@@ -26595,21 +26608,19 @@ function instancesOf(b) {
                 ? Number(count)
                 : undefined;
         if (n === undefined || !Number.isInteger(n) || n < 0)
-            return [{ values: b, approximate: `its count (${shown(count)}) is not known: read as one instance` }];
+            return [{ values: b, approximate: (0,module_def/* oneInstanceNote */.Up)('count', shown(count)) }];
         if (n === 0)
             return { none: 'its count is 0' };
-        const cut = n > module_def/* MAX_INSTANCES */.cA ? `its count is ${n}: only the first ${module_def/* MAX_INSTANCES */.cA} instances are read` : undefined;
-        const out = [];
-        for (let i = 0; i < Math.min(n, module_def/* MAX_INSTANCES */.cA); i++) {
+        const { keys, cut } = (0,module_def/* countKeys */.GO)(n);
+        return keys.map((i) => {
             const inst = {
                 key: i,
                 values: (0,terraform/* substituteIterator */.vs)(b, 'count', i, i),
             };
             if (cut)
                 inst.approximate = cut;
-            out.push(inst);
-        }
-        return out;
+            return inst;
+        });
     }
     if (fe !== undefined && fe !== null) {
         // A set of strings (each key its value) or a map; anything else is not known here.
@@ -26621,16 +26632,11 @@ function instancesOf(b) {
         else if ((0,json_lines/* isObject */.Gv)(fe))
             entries = Object.entries(fe).filter(([k]) => !k.startsWith('//'));
         if (!entries)
-            return [{ values: b, approximate: `its for_each (${shown(fe)}) is not known: read as one instance` }];
+            return [{ values: b, approximate: (0,module_def/* oneInstanceNote */.Up)('for_each', shown(fe)) }];
         if (entries.length === 0)
             return { none: 'its for_each is empty' };
-        const cut = entries.length > module_def/* MAX_INSTANCES */.cA
-            ? `its for_each has ${entries.length} keys: only the first ${module_def/* MAX_INSTANCES */.cA} are read`
-            : undefined;
-        return entries
-            .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
-            .slice(0, module_def/* MAX_INSTANCES */.cA)
-            .map(([k, v]) => {
+        const { keys, cut } = (0,module_def/* eachKeys */.sd)(entries);
+        return keys.map(([k, v]) => {
             const inst = {
                 key: k,
                 values: (0,terraform/* substituteIterator */.vs)(b, 'each', k, v),

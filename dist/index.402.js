@@ -18480,6 +18480,26 @@ function chosenBranch(n, scope) {
 
 const module_def_MAX_MODULE_DEPTH = 16;
 const MAX_INSTANCES = 1000;
+/** The note of a count or for_each whose value is not known here (`.tf`, `*.tf.json`): one instance is read. */
+function oneInstanceNote(what, written) {
+    return `its ${what} (${written}) is not known: read as one instance`;
+}
+/** A count's instance keys, at most MAX_INSTANCES, and the note of those left out. */
+function countKeys(n) {
+    const keys = [];
+    for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++)
+        keys.push(i);
+    return n > MAX_INSTANCES
+        ? { keys, cut: `its count is ${n}: only the first ${MAX_INSTANCES} instances are read` }
+        : { keys };
+}
+/** A for_each's entries in key order, at most MAX_INSTANCES, and the note of those left out. */
+function eachKeys(entries) {
+    const keys = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_INSTANCES);
+    return entries.length > MAX_INSTANCES
+        ? { keys, cut: `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read` }
+        : { keys };
+}
 /** Meta-arguments: not values of the resource. */
 const SKIPPED = new Set([
     'count',
@@ -18729,21 +18749,19 @@ function instancesOf(b) {
                 ? Number(count)
                 : undefined;
         if (n === undefined || !Number.isInteger(n) || n < 0)
-            return [{ values: b, approximate: `its count (${tf_json_shown(count)}) is not known: read as one instance` }];
+            return [{ values: b, approximate: oneInstanceNote('count', tf_json_shown(count)) }];
         if (n === 0)
             return { none: 'its count is 0' };
-        const cut = n > MAX_INSTANCES ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read` : undefined;
-        const out = [];
-        for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+        const { keys, cut } = countKeys(n);
+        return keys.map((i) => {
             const inst = {
                 key: i,
                 values: substituteIterator(b, 'count', i, i),
             };
             if (cut)
                 inst.approximate = cut;
-            out.push(inst);
-        }
-        return out;
+            return inst;
+        });
     }
     if (fe !== undefined && fe !== null) {
         // A set of strings (each key its value) or a map; anything else is not known here.
@@ -18755,16 +18773,11 @@ function instancesOf(b) {
         else if (isObject(fe))
             entries = Object.entries(fe).filter(([k]) => !k.startsWith('//'));
         if (!entries)
-            return [{ values: b, approximate: `its for_each (${tf_json_shown(fe)}) is not known: read as one instance` }];
+            return [{ values: b, approximate: oneInstanceNote('for_each', tf_json_shown(fe)) }];
         if (entries.length === 0)
             return { none: 'its for_each is empty' };
-        const cut = entries.length > MAX_INSTANCES
-            ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
-            : undefined;
-        return entries
-            .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
-            .slice(0, MAX_INSTANCES)
-            .map(([k, v]) => {
+        const { keys, cut } = eachKeys(entries);
+        return keys.map(([k, v]) => {
             const inst = {
                 key: k,
                 values: substituteIterator(b, 'each', k, v),
@@ -20433,20 +20446,16 @@ class Instance {
                 return [
                     {
                         iter: { count: { index: new values_Unknown('count.index') } },
-                        approximate: `its count (${textOf(count)}) is not known: read as one instance`,
+                        approximate: oneInstanceNote('count', textOf(count)),
                     },
                 ];
-            const out = [];
-            const cut = n > MAX_INSTANCES
-                ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read`
-                : undefined;
-            for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+            const { keys, cut } = countKeys(n);
+            return keys.map((i) => {
                 const inst = { key: i, iter: { count: { index: i } } };
                 if (cut)
                     inst.approximate = cut;
-                out.push(inst);
-            }
-            return out;
+                return inst;
+            });
         }
         if (fe) {
             const v = evalOr(fe);
@@ -20464,22 +20473,17 @@ class Instance {
                         iter: {
                             each: { key: new values_Unknown('each.key'), value: new values_Unknown('each.value') },
                         },
-                        approximate: `its for_each (${textOf(fe)}) is not known: read as one instance`,
+                        approximate: oneInstanceNote('for_each', textOf(fe)),
                     },
                 ];
-            const cutEach = entries.length > MAX_INSTANCES
-                ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
-                : undefined;
-            return entries
-                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                .slice(0, MAX_INSTANCES)
-                .map(([k, val]) => {
+            const { keys, cut } = eachKeys(entries);
+            return keys.map(([k, val]) => {
                 const inst = {
                     key: k,
                     iter: { each: { key: k, value: val } },
                 };
-                if (cutEach)
-                    inst.approximate = cutEach;
+                if (cut)
+                    inst.approximate = cut;
                 return inst;
             });
         }

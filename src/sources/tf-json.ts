@@ -13,7 +13,7 @@ import {
   type PendingError,
   type TfResource,
 } from './terraform/index.js';
-import { MAX_INSTANCES } from './hcl/module-def.js';
+import { countKeys, eachKeys, oneInstanceNote } from './hcl/module-def.js';
 import { crashed } from './tf-plan.js';
 
 const TOP_LEVEL = ['resource', 'data', 'provider', 'terraform', 'module', 'variable', 'locals', 'output'];
@@ -96,20 +96,17 @@ function instancesOf(b: Record<string, unknown>): Instance[] | { none: string } 
           ? Number(count)
           : undefined;
     if (n === undefined || !Number.isInteger(n) || n < 0)
-      return [{ values: b, approximate: `its count (${shown(count)}) is not known: read as one instance` }];
+      return [{ values: b, approximate: oneInstanceNote('count', shown(count)) }];
     if (n === 0) return { none: 'its count is 0' };
-    const cut =
-      n > MAX_INSTANCES ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read` : undefined;
-    const out: Instance[] = [];
-    for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+    const { keys, cut } = countKeys(n);
+    return keys.map((i) => {
       const inst: Instance = {
         key: i,
         values: substituteIterator(b, 'count', i, i) as Record<string, unknown>,
       };
       if (cut) inst.approximate = cut;
-      out.push(inst);
-    }
-    return out;
+      return inst;
+    });
   }
   if (fe !== undefined && fe !== null) {
     // A set of strings (each key its value) or a map; anything else is not known here.
@@ -118,24 +115,17 @@ function instancesOf(b: Record<string, unknown>): Instance[] | { none: string } 
       if (fe.every((x) => typeof x === 'string' && !x.includes('${')))
         entries = [...new Set(fe as string[])].map((k) => [k, k]);
     } else if (isObject(fe)) entries = Object.entries(fe).filter(([k]) => !k.startsWith('//'));
-    if (!entries)
-      return [{ values: b, approximate: `its for_each (${shown(fe)}) is not known: read as one instance` }];
+    if (!entries) return [{ values: b, approximate: oneInstanceNote('for_each', shown(fe)) }];
     if (entries.length === 0) return { none: 'its for_each is empty' };
-    const cut =
-      entries.length > MAX_INSTANCES
-        ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
-        : undefined;
-    return entries
-      .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
-      .slice(0, MAX_INSTANCES)
-      .map(([k, v]) => {
-        const inst: Instance = {
-          key: k,
-          values: substituteIterator(b, 'each', k, v) as Record<string, unknown>,
-        };
-        if (cut) inst.approximate = cut;
-        return inst;
-      });
+    const { keys, cut } = eachKeys(entries);
+    return keys.map(([k, v]) => {
+      const inst: Instance = {
+        key: k,
+        values: substituteIterator(b, 'each', k, v) as Record<string, unknown>,
+      };
+      if (cut) inst.approximate = cut;
+      return inst;
+    });
   }
   return [{ values: b }];
 }

@@ -9,6 +9,28 @@ export const MAX_MODULE_DEPTH = 16;
 
 export const MAX_INSTANCES = 1000;
 
+/** The note of a count or for_each whose value is not known here (`.tf`, `*.tf.json`): one instance is read. */
+export function oneInstanceNote(what: 'count' | 'for_each', written: string): string {
+  return `its ${what} (${written}) is not known: read as one instance`;
+}
+
+/** A count's instance keys, at most MAX_INSTANCES, and the note of those left out. */
+export function countKeys(n: number): { keys: number[]; cut?: string } {
+  const keys: number[] = [];
+  for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) keys.push(i);
+  return n > MAX_INSTANCES
+    ? { keys, cut: `its count is ${n}: only the first ${MAX_INSTANCES} instances are read` }
+    : { keys };
+}
+
+/** A for_each's entries in key order, at most MAX_INSTANCES, and the note of those left out. */
+export function eachKeys<T>(entries: [string, T][]): { keys: [string, T][]; cut?: string } {
+  const keys = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_INSTANCES);
+  return entries.length > MAX_INSTANCES
+    ? { keys, cut: `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read` }
+    : { keys };
+}
+
 /** Meta-arguments: not values of the resource. */
 export const SKIPPED = new Set([
   'count',

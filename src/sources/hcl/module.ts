@@ -39,8 +39,10 @@ function variableType(d: Decl): TypeSpec | undefined {
 }
 import {
   MAX_MODULE_DEPTH,
-  MAX_INSTANCES,
   SKIPPED,
+  countKeys,
+  eachKeys,
+  oneInstanceNote,
   type Decl,
   type ModuleDef,
   defineModule,
@@ -51,7 +53,6 @@ import {
   type Instances,
 } from './module-def.js';
 export {
-  MAX_INSTANCES,
   MAX_MODULE_DEPTH,
   defineModule,
   type Decl,
@@ -631,20 +632,15 @@ export class Instance {
         return [
           {
             iter: { count: { index: new Unknown('count.index') } as { [k: string]: Value } },
-            approximate: `its count (${textOf(count)}) is not known: read as one instance`,
+            approximate: oneInstanceNote('count', textOf(count)),
           },
         ];
-      const out: Instances = [];
-      const cut =
-        n > MAX_INSTANCES
-          ? `its count is ${n}: only the first ${MAX_INSTANCES} instances are read`
-          : undefined;
-      for (let i = 0; i < Math.min(n, MAX_INSTANCES); i++) {
+      const { keys, cut } = countKeys(n);
+      return keys.map((i) => {
         const inst: Instances[number] = { key: i, iter: { count: { index: i } as { [k: string]: Value } } };
         if (cut) inst.approximate = cut;
-        out.push(inst);
-      }
-      return out;
+        return inst;
+      });
     }
     if (fe) {
       const v = evalOr(fe);
@@ -661,24 +657,18 @@ export class Instance {
                 [k: string]: Value;
               },
             },
-            approximate: `its for_each (${textOf(fe)}) is not known: read as one instance`,
+            approximate: oneInstanceNote('for_each', textOf(fe)),
           },
         ];
-      const cutEach =
-        entries.length > MAX_INSTANCES
-          ? `its for_each has ${entries.length} keys: only the first ${MAX_INSTANCES} are read`
-          : undefined;
-      return entries
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .slice(0, MAX_INSTANCES)
-        .map(([k, val]) => {
-          const inst: Instances[number] = {
-            key: k,
-            iter: { each: { key: k, value: val } as { [k: string]: Value } },
-          };
-          if (cutEach) inst.approximate = cutEach;
-          return inst;
-        });
+      const { keys, cut } = eachKeys(entries);
+      return keys.map(([k, val]) => {
+        const inst: Instances[number] = {
+          key: k,
+          iter: { each: { key: k, value: val } as { [k: string]: Value } },
+        };
+        if (cut) inst.approximate = cut;
+        return inst;
+      });
     }
     return [{ iter: {} }];
   }
