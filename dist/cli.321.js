@@ -20231,13 +20231,15 @@ class Emitter {
     aliasTaken = new Set();
     /** The module of the resource being written (`''` at the root, `module.x`). */
     module = '';
-    /**
-     * A reference made in another module than the resource's: written under an alias of its own
-     * (one per resource named, `data.aws_iam_policy_document.x--from-root[1].json`), noted in
-     * crossModule (the module's own names are looked up first). So the module's own `x` and its
-     * caller's stay apart, as two callers' `x` do.
-     */
+    /** What each interpolation written for an Either may be (Emitted.either). */
     either = new Map();
+    /**
+     * An Either: its interpolation, noted in `either`. A reference made in another module than the
+     * resource's: written under an alias of its own (one per resource named,
+     * `data.aws_iam_policy_document.x--from-root[1].json`), noted in crossModule (the module's own
+     * names are looked up first). So the module's own `x` and its caller's stay apart, as two
+     * callers' `x` do.
+     */
     seen = (u) => {
         if (u instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Either */ .uu) {
             const s = interpolation(u);

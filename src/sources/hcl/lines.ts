@@ -190,13 +190,15 @@ export class Emitter {
   private readonly aliasTaken = new Set<string>();
   /** The module of the resource being written (`''` at the root, `module.x`). */
   private module = '';
-  /**
-   * A reference made in another module than the resource's: written under an alias of its own
-   * (one per resource named, `data.aws_iam_policy_document.x--from-root[1].json`), noted in
-   * crossModule (the module's own names are looked up first). So the module's own `x` and its
-   * caller's stay apart, as two callers' `x` do.
-   */
+  /** What each interpolation written for an Either may be (Emitted.either). */
   private readonly either = new Map<string, readonly string[] | null>();
+  /**
+   * An Either: its interpolation, noted in `either`. A reference made in another module than the
+   * resource's: written under an alias of its own (one per resource named,
+   * `data.aws_iam_policy_document.x--from-root[1].json`), noted in crossModule (the module's own
+   * names are looked up first). So the module's own `x` and its caller's stay apart, as two
+   * callers' `x` do.
+   */
   private readonly seen = (u: Unknown): string | undefined => {
     if (u instanceof Either) {
       const s = interpolation(u);
