@@ -1546,10 +1546,13 @@ function minimalStatements(m, planOf) {
     const statements = [];
     // Sids in use (IAM wants them unique in a policy, aws_iam_policy_document refuses duplicates),
     // compared without case, to be on the safe side.
-    const used = new Set(m.doc.statements.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
-    for (const stmt of m.doc.statements) {
+    const all = (m.whole ?? m.doc).statements;
+    const used = new Set(all.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
+    // (a statement not judged, that grants only other principals than the vendor, is kept as written)
+    const judged = m.whole ? new Set(m.doc.statements) : undefined;
+    for (const stmt of all) {
         const raw = rawStatement(m.raw, stmt);
-        const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
+        const plan = stmt.effect === 'Deny' || (judged && !judged.has(stmt)) ? null : planOf(stmt);
         if (!plan) {
             statements.push(raw);
             continue;
@@ -1859,7 +1862,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 3331:
+/***/ 1378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3816,6 +3819,117 @@ function grantedByEntry(classes, sets, into = new Map()) {
     return into;
 }
 
+;// CONCATENATED MODULE: ./src/audit/grantees.ts
+// Whom a resource policy's statements grant: a bucket or key policy shared with a vendor also
+// grants other principals (the account's root, an application's role, an AWS service), and only
+// the statements that may grant the vendor are held to the vendor's baseline.
+
+
+const vendors = new WeakMap();
+function vendorOf(baseline) {
+    let v = vendors.get(baseline);
+    if (v !== undefined)
+        return v;
+    const accounts = baseline.detect?.accounts ?? [];
+    const names = baseline.detect?.names ?? [];
+    v =
+        accounts.length || names.length
+            ? { accounts: new Set(accounts), names: names.map((g) => (0,policy_glob/* compileGlob */.SO)(g, { caseInsensitive: true })) }
+            : null;
+    vendors.set(baseline, v);
+    return v;
+}
+const ACCOUNT = /^\d{12}$/;
+/**
+ * Whom one principal value of a statement names: the vendor (its account, or a role or user whose
+ * name the vendor's detection names match), another principal (another account, the account's
+ * own root or roles), or maybe anyone (`*`, a value not known).
+ */
+function whomAws(value, vendor) {
+    const s = value.trim();
+    if (ACCOUNT.test(s))
+        return vendor.accounts.has(s) ? 'vendor' : 'other';
+    if (s === policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
+        return 'other';
+    if (!s.startsWith('arn:'))
+        return 'any';
+    const parts = s.split(':');
+    if (parts.length < 6 || (parts[2] !== 'iam' && parts[2] !== 'sts'))
+        return 'any';
+    const account = parts[4];
+    if (vendor.accounts.has(account))
+        return 'vendor';
+    if (!ACCOUNT.test(account) && account !== policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
+        return 'any';
+    const resource = parts.slice(5).join(':');
+    if (resource.includes('*') || /[<>${}]/.test(resource))
+        return 'any';
+    const names = resource.split('/').slice(1);
+    if (names.some((n) => vendor.names.some((g) => g.matches(n))))
+        return 'vendor';
+    return 'other';
+}
+function whom(s, vendor, written) {
+    // NotPrincipal (everyone but some) and a statement with no principal may reach the vendor.
+    if (s.notPrincipal !== undefined || s.principal === undefined)
+        return 'any';
+    const p = s.principal;
+    if (!p || typeof p !== 'object' || Array.isArray(p))
+        return 'any';
+    let found = 'other';
+    for (const [key, value] of Object.entries(p)) {
+        for (const v of Array.isArray(value) ? value : [value]) {
+            if (typeof v !== 'string')
+                return 'any';
+            written.push(key === 'AWS' ? v : `${key}: ${v}`);
+            let w;
+            if (key === 'AWS')
+                w = whomAws(v, vendor);
+            // A service, a web identity or SAML provider, a canonical user: never the vendor's account.
+            else if (key === 'Service' || key === 'Federated' || key === 'CanonicalUser')
+                w = v.includes('*') || /[<>${}]/.test(v) ? 'any' : 'other';
+            else
+                w = 'any';
+            if (w === 'any')
+                return 'any';
+            if (w === 'vendor')
+                found = 'vendor';
+        }
+    }
+    return found;
+}
+/**
+ * The statements of a resource policy to hold to the vendor's baseline, when the policy names the
+ * vendor's AWS account, or a principal the vendor's detection names match, in an Allow statement's
+ * Principal: every statement that may reach the vendor (the vendor's, `*`, `NotPrincipal`, a value
+ * not known), not the statements that name only other principals (the account's own root, its
+ * roles, other accounts, AWS services), whose grants are not the vendor's. Undefined when the
+ * whole document is judged: the baseline has no detection names or accounts, no Allow statement
+ * names the vendor, or no statement names only others.
+ */
+function statementsForVendor(doc, baseline) {
+    const vendor = vendorOf(baseline);
+    if (!vendor)
+        return undefined;
+    let vendorAllow = false;
+    const others = [];
+    const judged = [];
+    for (const s of doc.statements) {
+        const principals = [];
+        const w = whom(s, vendor, principals);
+        if (w === 'other')
+            others.push({ statement: s, principals });
+        else {
+            judged.push(s);
+            if (w === 'vendor' && s.effect === 'Allow')
+                vendorAllow = true;
+        }
+    }
+    if (!vendorAllow || others.length === 0)
+        return undefined;
+    return { judged: { ...doc, statements: judged }, others };
+}
+
 ;// CONCATENATED MODULE: ./src/policy/grant-sets.ts
 // What an Allow statement grants, as a few classes (resource, condition, note) -> set of actions:
 // the statement's actions expanded once per action list as an ActionSet (NotAction as the
@@ -5330,6 +5444,7 @@ const TEMPLATE_MEMBER = {
     },
     doc: { statements: [] },
     raw: {},
+    whole: undefined,
 };
 /** Outcomes kept per baseline before the cache starts again. */
 const OUTCOME_CACHE = 20_000;
@@ -6192,6 +6307,7 @@ function mayNameScope(pattern, scope) {
 
 
 
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -6247,6 +6363,17 @@ function preparePolicies(inputs) {
         });
     }
     return out;
+}
+/**
+ * A unit's member: the policy as read, or, for a resource policy held to a vendor's baseline that
+ * also grants other principals, only the statements that may grant the vendor (grantees.ts), the
+ * whole document kept for its suggestion.
+ */
+function judgedMember(record, doc, raw, baseline) {
+    const split = record.kind === 'resource' ? statementsForVendor(doc, baseline) : undefined;
+    if (!split)
+        return { member: { record, doc, raw, whole: undefined } };
+    return { member: { record, doc: split.judged, raw, whole: doc }, others: split.others };
 }
 /** Whether some statement of a policy as written was read more than once (statementNumbers). */
 function readTwice(r) {
@@ -6341,6 +6468,7 @@ class Auditor {
         const findings = [];
         const suggestions = { list: [], notMade: 0 };
         this.free = new Map();
+        this.otherGrantees = new Map();
         const groups = new Map();
         // The principals holding each policy: a policy that could not be read beside an audited one,
         // on the same role, may grant what the role's audit reports missing.
@@ -6403,7 +6531,7 @@ class Auditor {
                 const p = prepared.get(id);
                 if (!p?.doc || !p.raw)
                     continue;
-                members.push({ record: p.record, doc: p.doc, raw: p.raw });
+                members.push(this.member(p.record, p.doc, p.raw, a.baseline));
                 if (p.record.approximate)
                     approximate.push(...p.record.approximate);
             }
@@ -6528,7 +6656,7 @@ class Auditor {
             const unit = {
                 id: a.target,
                 kind: p.record.kind,
-                members: [{ record: p.record, doc: p.doc, raw: p.raw }],
+                members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined }],
                 baseline: g.unit.baseline,
                 activeSets: g.unit.activeSets,
                 approximate: undefined,
@@ -6581,10 +6709,20 @@ class Auditor {
             suggestions: suggestions.list,
             suggestionsNotMade: suggestions.notMade,
             free: this.free,
+            otherGrantees: this.otherGrantees,
         };
     }
     /** Of the current run: see AuditOutcome.free. */
     free = new Map();
+    /** Of the current run: see AuditOutcome.otherGrantees. */
+    otherGrantees = new Map();
+    /** A unit's member, with the statements judged against the baseline (judgedMember); the others remembered. */
+    member(record, doc, raw, baseline) {
+        const { member, others } = judgedMember(record, doc, raw, baseline);
+        if (others)
+            this.otherGrantees.set(record.id, { baseline: baseline.id, others });
+        return member;
+    }
     grantsFree(action, policyId) {
         const ids = this.free.get(action.full);
         if (ids)
@@ -6927,7 +7065,7 @@ class Auditor {
                     continue;
                 const parsed = (0,policy_document/* parsePolicyDocument */.X)(r.before);
                 if (parsed.doc && parsed.raw)
-                    members.push({ record: r, doc: parsed.doc, raw: parsed.raw });
+                    members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline).member);
                 continue;
             }
             if (!base)
@@ -6935,7 +7073,7 @@ class Auditor {
             known = true;
             const b = base.get(r.id);
             if (b?.doc && b.raw)
-                members.push({ record: r, doc: b.doc, raw: b.raw });
+                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline).member);
         }
         if (!known)
             return undefined;
@@ -7080,6 +7218,7 @@ var report_model = __webpack_require__(2649);
 ;// CONCATENATED MODULE: ./src/audit/run.ts
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
+
 
 
 
@@ -7569,6 +7708,7 @@ async function runAudit(req) {
         notes.push(`Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`);
     // Actions that need no permission granted beyond the baseline: not findings, said once each.
     notes.push(...freeNotes(outcome.free, outcome.policies));
+    notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
     // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
     const heldTo = new Map();
     for (const p of outcome.policies)
@@ -8015,6 +8155,31 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
  * grants where its baseline does not allow it: why it is not reported, and where (ten places at
  * the most).
  */
+/**
+ * Resource policies whose statements that grant only other principals than the vendor were not
+ * judged against the vendor's baseline (grantees.ts): one note, the statements by policy.
+ */
+function otherGranteeNotes(others, policies, baselines) {
+    if (!others.size)
+        return [];
+    const byId = new Map(policies.map((p) => [p.id, p]));
+    const names = new Map(baselines.map((b) => [b.id, b.name]));
+    const places = [...others]
+        .map(([id, { baseline, others: list }]) => {
+        const p = byId.get(id);
+        const where = p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
+        const stmts = list.map((o) => {
+            const to = o.principals.length > 2 ? `${o.principals.slice(0, 2).join(', ')}, …` : o.principals.join(', ');
+            return `${(0,policy_document/* statementLabel */.OQ)(o.statement)} to ${to}`;
+        });
+        const more = stmts.length > 5 ? `, and ${stmts.length - 5} more` : '';
+        return `${where} (${names.get(baseline) ?? baseline}): ${stmts.slice(0, 5).join(', ')}${more}`;
+    })
+        .sort();
+    return [
+        `Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`,
+    ];
+}
 function freeNotes(free, policies) {
     if (!free.size)
         return [];
@@ -8333,8 +8498,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 15 modules
-var run = __webpack_require__(3331);
+// EXTERNAL MODULE: ./src/audit/run.ts + 16 modules
+var run = __webpack_require__(1378);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules

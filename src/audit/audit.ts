@@ -23,6 +23,7 @@ import type {
 import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
+import { statementsForVendor, type OtherGrantee } from './grantees.js';
 import { GrantSets } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import { ACCOUNT_PLACEHOLDER, meetsFormat, parseArnPattern, type ArnPattern } from '../policy/arn.js';
@@ -165,6 +166,11 @@ export interface AuditOutcome {
    * not allow them, not reported: action (canonical spelling) -> the ids of the policies.
    */
   free: Map<string, Set<string>>;
+  /**
+   * Resource policies held to a vendor's baseline with statements that grant only other principals
+   * than the vendor, not judged (grantees.ts): policy id -> the baseline and those statements.
+   */
+  otherGrantees: Map<string, { baseline: string; others: OtherGrantee[] }>;
 }
 
 /** Where a run's suggestions go: made, or only counted (Auditor's `suggestions: false`). */
@@ -176,6 +182,22 @@ interface SuggestionSink {
 export interface BaseDocs {
   /** Base document per policy id (undefined: the policy is new). */
   get(policyId: string): { doc?: PolicyDocument; raw?: Record<string, unknown> } | undefined;
+}
+
+/**
+ * A unit's member: the policy as read, or, for a resource policy held to a vendor's baseline that
+ * also grants other principals, only the statements that may grant the vendor (grantees.ts), the
+ * whole document kept for its suggestion.
+ */
+function judgedMember(
+  record: PolicyRecord,
+  doc: PolicyDocument,
+  raw: Record<string, unknown>,
+  baseline: Baseline,
+): { member: UnitMember; others?: OtherGrantee[] } {
+  const split = record.kind === 'resource' ? statementsForVendor(doc, baseline) : undefined;
+  if (!split) return { member: { record, doc, raw, whole: undefined } };
+  return { member: { record, doc: split.judged, raw, whole: doc }, others: split.others };
 }
 
 /** Whether some statement of a policy as written was read more than once (statementNumbers). */
@@ -300,6 +322,7 @@ export class Auditor {
     const findings: Finding[] = [];
     const suggestions: SuggestionSink = { list: [], notMade: 0 };
     this.free = new Map();
+    this.otherGrantees = new Map();
     // Per group: what its units grant of each baseline entry (for missing-permission, by set
     // difference), so a unit's grants are not kept past its evaluation; and per set, the unit held
     // to it that grants most of it, so that a missing permission is reported on the unit that
@@ -375,7 +398,7 @@ export class Auditor {
       for (const id of memberIds) {
         const p = prepared.get(id);
         if (!p?.doc || !p.raw) continue;
-        members.push({ record: p.record, doc: p.doc, raw: p.raw });
+        members.push(this.member(p.record, p.doc, p.raw, a.baseline));
         if (p.record.approximate) approximate.push(...p.record.approximate);
       }
       // (a principal's permissions boundary limits what all its policies grant it)
@@ -490,7 +513,7 @@ export class Auditor {
       const unit: Unit = {
         id: a.target,
         kind: p.record.kind,
-        members: [{ record: p.record, doc: p.doc, raw: p.raw }],
+        members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined }],
         baseline: g.unit.baseline,
         activeSets: g.unit.activeSets,
         approximate: undefined,
@@ -540,11 +563,27 @@ export class Auditor {
       suggestions: suggestions.list,
       suggestionsNotMade: suggestions.notMade,
       free: this.free,
+      otherGrantees: this.otherGrantees,
     };
   }
 
   /** Of the current run: see AuditOutcome.free. */
   private free = new Map<string, Set<string>>();
+
+  /** Of the current run: see AuditOutcome.otherGrantees. */
+  private otherGrantees = new Map<string, { baseline: string; others: OtherGrantee[] }>();
+
+  /** A unit's member, with the statements judged against the baseline (judgedMember); the others remembered. */
+  private member(
+    record: PolicyRecord,
+    doc: PolicyDocument,
+    raw: Record<string, unknown>,
+    baseline: Baseline,
+  ): UnitMember {
+    const { member, others } = judgedMember(record, doc, raw, baseline);
+    if (others) this.otherGrantees.set(record.id, { baseline: baseline.id, others });
+    return member;
+  }
 
   private grantsFree(action: ActionInfo, policyId: string): void {
     const ids = this.free.get(action.full);
@@ -899,13 +938,14 @@ export class Auditor {
         known = true;
         if (r.before === null) continue;
         const parsed = parsePolicyDocument(r.before);
-        if (parsed.doc && parsed.raw) members.push({ record: r, doc: parsed.doc, raw: parsed.raw });
+        if (parsed.doc && parsed.raw)
+          members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline).member);
         continue;
       }
       if (!base) continue;
       known = true;
       const b = base.get(r.id);
-      if (b?.doc && b.raw) members.push({ record: r, doc: b.doc, raw: b.raw });
+      if (b?.doc && b.raw) members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline).member);
     }
     if (!known) return undefined;
     if (members.length === 0) return null;

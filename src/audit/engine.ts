@@ -222,6 +222,12 @@ export interface UnitMember {
   doc: PolicyDocument;
   /** The document object as written, unwrapped and decoded (for the minimal-policy diff). */
   raw: Record<string, unknown>;
+  /**
+   * The whole document, where `doc` holds only the statements judged against the baseline (a
+   * resource policy's statements that grant only other principals than the vendor are not:
+   * grantees.ts); undefined where `doc` is the whole document. Every member has the field (one shape).
+   */
+  whole: PolicyDocument | undefined;
 }
 
 export interface Unit {

@@ -73,6 +73,7 @@ const TEMPLATE_MEMBER: UnitMember = {
   } as UnitMember['record'],
   doc: { statements: [] },
   raw: {},
+  whole: undefined,
 };
 
 /** Outcomes kept per baseline before the cache starts again. */

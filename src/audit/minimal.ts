@@ -280,10 +280,13 @@ export function minimalStatements(
   const statements: Record<string, unknown>[] = [];
   // Sids in use (IAM wants them unique in a policy, aws_iam_policy_document refuses duplicates),
   // compared without case, to be on the safe side.
-  const used = new Set(m.doc.statements.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
-  for (const stmt of m.doc.statements) {
+  const all = (m.whole ?? m.doc).statements;
+  const used = new Set(all.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
+  // (a statement not judged, that grants only other principals than the vendor, is kept as written)
+  const judged = m.whole ? new Set(m.doc.statements) : undefined;
+  for (const stmt of all) {
     const raw = rawStatement(m.raw, stmt);
-    const plan = stmt.effect === 'Deny' ? null : planOf(stmt);
+    const plan = stmt.effect === 'Deny' || (judged && !judged.has(stmt)) ? null : planOf(stmt);
     if (!plan) {
       statements.push(raw);
       continue;

@@ -18,7 +18,15 @@ import { list } from '../sources/terraform/values.js';
 import { naturalCompare } from '../core/natural.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
 import type { Baseline, Finding, LoadedInput, PrincipalRecord, Report, ReportPolicy } from '../core/types.js';
-import { Auditor, preparePolicies, type AuditPlan, type BaseDocs, type PreparedPolicy } from './audit.js';
+import {
+  Auditor,
+  preparePolicies,
+  type AuditOutcome,
+  type AuditPlan,
+  type BaseDocs,
+  type PreparedPolicy,
+} from './audit.js';
+import { statementLabel } from '../policy/document.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { collectGarbage } from '../core/memory.js';
 import { sortFindings, summarize } from './report-model.js';
@@ -568,6 +576,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
 
   // Actions that need no permission granted beyond the baseline: not findings, said once each.
   notes.push(...freeNotes(outcome.free, outcome.policies));
+  notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
 
   // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
   const heldTo = new Map<string, string[]>();
@@ -1075,6 +1084,36 @@ function applyIgnores(
  * grants where its baseline does not allow it: why it is not reported, and where (ten places at
  * the most).
  */
+/**
+ * Resource policies whose statements that grant only other principals than the vendor were not
+ * judged against the vendor's baseline (grantees.ts): one note, the statements by policy.
+ */
+function otherGranteeNotes(
+  others: AuditOutcome['otherGrantees'],
+  policies: readonly ReportPolicy[],
+  baselines: readonly Baseline[],
+): string[] {
+  if (!others.size) return [];
+  const byId = new Map(policies.map((p) => [p.id, p]));
+  const names = new Map(baselines.map((b) => [b.id, b.name]));
+  const places = [...others]
+    .map(([id, { baseline, others: list }]) => {
+      const p = byId.get(id);
+      const where = p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
+      const stmts = list.map((o) => {
+        const to =
+          o.principals.length > 2 ? `${o.principals.slice(0, 2).join(', ')}, …` : o.principals.join(', ');
+        return `${statementLabel(o.statement)} to ${to}`;
+      });
+      const more = stmts.length > 5 ? `, and ${stmts.length - 5} more` : '';
+      return `${where} (${names.get(baseline) ?? baseline}): ${stmts.slice(0, 5).join(', ')}${more}`;
+    })
+    .sort();
+  return [
+    `Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`,
+  ];
+}
+
 function freeNotes(free: Map<string, Set<string>>, policies: readonly ReportPolicy[]): string[] {
   if (!free.size) return [];
   const byId = new Map(policies.map((p) => [p.id, p]));
