@@ -20164,6 +20164,12 @@ class Instance {
         if (!decl)
             return { value: new values_Unknown(text), used: rest.length };
         const counted = decl.attrs.has('count') || decl.attrs.has('for_each');
+        // The resource as a whole (`for_each = aws_iam_policy.p`, then `each.value.arn`): its instances.
+        if (counted && rest.length === 0 && !data) {
+            const whole = this.allInstances(decl, local);
+            if (whole)
+                return { value: whole, used: 0 };
+        }
         let at = 0;
         let key;
         let keyKnown = true;
@@ -20206,6 +20212,30 @@ class Instance {
         const values = this.instanceValues(decl, key, keyKnown, absent);
         const u = resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl));
         return { value: absent ? new Absent(u.text, u.pattern, u.scope) : u, used: at + 1 };
+    }
+    /**
+     * A resource with count or for_each named as a whole: a list (count) or a map by key (for_each)
+     * of its instances, each an object of its configured attributes and its `arn`, `id` and `name`,
+     * read as `type.name[key].attr` is. Undefined when its instances are not known.
+     */
+    allInstances(decl, local) {
+        const insts = this.instances(decl);
+        if (insts.some((i) => i.key === undefined || i.approximate))
+            return undefined;
+        const instance = (key) => {
+            const values = this.instanceValues(decl, key, true);
+            const obj = newObj();
+            const names = new Set(['arn', 'id', 'name', ...(isObj(values) ? Object.keys(values) : [])]);
+            for (const a of names)
+                obj[a] = resourceAttribute(decl.type, values, a, `${local}${module_def_keyText(key)}.${a}`, this.instanceRef(local, key, false), this.prefix, this.otherProviderOf(decl));
+            return obj;
+        };
+        if (decl.attrs.has('count'))
+            return insts.map((i) => instance(i.key));
+        const map = newObj();
+        for (const i of insts)
+            map[String(i.key)] = instance(i.key);
+        return map;
     }
     /** `type.name[*].attr`: one value per known instance (unknown when the instances are not known). */
     splat(decl, rest, text, data, local) {
