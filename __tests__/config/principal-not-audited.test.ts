@@ -1,6 +1,5 @@
 // A role a configured audit selects as a whole, none of whose policies could be read (a policy
-// that is a variable's value; an attachment whose ARN is not known, `policy_arn = each.value.arn`
-// over `for_each = aws_iam_policy.p`), through the same runAudit() the CLI and the action call:
+// that is a variable's value; an attachment whose ARN is not known, `policy_arn = var.arn`), through the same runAudit() the CLI and the action call:
 // the role is listed as not audited, naming what could not be read. Before, the engine made no unit
 // of it and the report said nothing of the role: 0 findings, exit 0, as if it had been audited.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -66,7 +65,26 @@ it('a role whose only policy is a variable (*.tf.json) is listed as not audited,
   );
 });
 
-it('a role whose attachments name no known ARN (for_each over the policies) is listed as not audited', async () => {
+it('a role whose attachment names no known ARN (a variable) is listed as not audited', async () => {
+  const tf = `variable "policy_arn" { type = string }
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = ${TRUST_HCL}
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.r.name
+  policy_arn = var.policy_arn
+}
+`;
+  const report = await audit({ 'main.tf': tf }, ['main.tf']);
+  const entry = roleEntry(report);
+  expect(entry?.status).toBe('unresolved');
+  expect(entry?.reason).toMatch(
+    /^selected to be audited as a whole against \.\/base\.json, not audited: none of its policies could be read: .*var\.policy_arn.* \(an attachment\)$/,
+  );
+});
+
+it('a role whose attachments are for_each over the policies (each.value.arn) holds each of them: audited as a whole', async () => {
   const tf = `resource "aws_iam_role" "r" {
   name               = "r"
   assume_role_policy = ${TRUST_HCL}
@@ -83,11 +101,11 @@ resource "aws_iam_role_policy_attachment" "a" {
 }
 `;
   const report = await audit({ 'main.tf': tf }, ['main.tf']);
-  const entry = roleEntry(report);
-  expect(entry?.status).toBe('unresolved');
-  expect(entry?.reason).toMatch(
-    /^selected to be audited as a whole against \.\/base\.json, not audited: none of its policies could be read: .*each\.value\.arn.* \(an attachment\)$/,
-  );
+  expect(roleEntry(report)).toBeUndefined();
+  expect(report.findings.map((f) => [f.policy, f.actions.join(',')]).sort()).toEqual([
+    ['aws_iam_role.r', 's3:GetObject'],
+    ['aws_iam_role.r', 's3:PutObject'],
+  ]);
 });
 
 it('a role that holds no policy is listed as not audited, with why', async () => {
