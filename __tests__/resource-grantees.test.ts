@@ -100,7 +100,7 @@ describe("a resource policy's statements for other principals are not the vendor
     );
   });
 
-  it('a statement that may reach the vendor is judged: *, NotPrincipal, the vendor among others, a value not known', async () => {
+  it('a statement that may reach the vendor is judged: *, NotPrincipal, the vendor among others, a role or a value not known', async () => {
     const st = (Sid: string, extra: Record<string, unknown>) => ({
       Sid,
       Effect: 'Allow',
@@ -121,15 +121,246 @@ describe("a resource policy's statements for other principals are not the vendor
         st('Both', { Principal: { AWS: ['arn:aws:iam::111122223333:root', '464622532012'] } }),
         st('NotKnown', { Principal: { AWS: '${var.reader}' } }),
         st('NamedRole', { Principal: { AWS: 'arn:aws:iam::111122223333:role/DatadogIntegrationRole' } }),
-        st('Other', { Principal: { AWS: 'arn:aws:iam::111122223333:role/app' } }),
+        // (a role the inputs do not show: the vendor may assume it)
+        st('SomeRole', { Principal: { AWS: 'arn:aws:iam::111122223333:role/app' } }),
+        // (another vendor's account: not the account's own)
+        st('Lightly', { Principal: { AWS: '916419735646' } }),
+        st('Empty', { Principal: {} }),
+        st('Canonical', { Principal: { CanonicalUser: '79a59df900b949e55d96a1e698fbaced' } }),
+        st('SamlOfVendor', { Principal: { Federated: 'arn:aws:iam::464622532012:saml-provider/x' } }),
+        st('OtherRoot', { Principal: { AWS: 'arn:aws:iam::111122223333:root' } }),
+        st('OtherSaml', { Principal: { Federated: 'arn:aws:iam::111122223333:saml-provider/corp' } }),
       ],
     };
     const r = await audit({ 'bucket-policy.json': policy }, 'datadog');
     expect(statementsOf(r)).toEqual(
-      ['AllBut', 'Anyone', 'AnyAws', 'Both', 'NamedRole', 'NotKnown', 'Vendor'].sort(),
+      [
+        'AllBut',
+        'Anyone',
+        'AnyAws',
+        'Both',
+        'Canonical',
+        'Empty',
+        'Lightly',
+        'NamedRole',
+        'NotKnown',
+        'SamlOfVendor',
+        'SomeRole',
+        'Vendor',
+      ].sort(),
     );
     expect(r.notes?.join('\n')).toMatch(
-      /bucket-policy\.json \(Datadog\): Other to arn:aws:iam::111122223333:role\/app\./,
+      /bucket-policy\.json \(Datadog\): OtherRoot to arn:aws:iam::111122223333:root, OtherSaml to Federated: arn:aws:iam::111122223333:saml-provider\/corp\./,
+    );
+  });
+
+  it("a statement for the vendor and others together is judged, and kept as written in the suggestion (narrowing it would narrow the others' access)", async () => {
+    const policy = {
+      Statement: [
+        {
+          Sid: 'Root',
+          Effect: 'Allow',
+          Principal: { AWS: '111122223333' },
+          Action: 's3:*',
+          Resource: 'arn:aws:s3:::logs/*',
+        },
+        {
+          Sid: 'Shared',
+          Effect: 'Allow',
+          Principal: { AWS: [DATADOG, 'arn:aws:iam::111122223333:role/app'] },
+          Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+          Resource: 'arn:aws:s3:::logs/*',
+        },
+        {
+          Sid: 'Vendor',
+          Effect: 'Allow',
+          Principal: { AWS: DATADOG },
+          Action: 's3:DeleteObject',
+          Resource: 'arn:aws:s3:::logs/*',
+        },
+      ],
+    };
+    const r = await audit({ 'bucket-policy.json': policy }, 'datadog');
+    expect(statementsOf(r)).toEqual(['Shared', 'Vendor']);
+    expect(minimalSids(r)).toEqual(['Root', 'Shared']);
+    expect(r.notes?.join('\n')).toMatch(
+      /grant the vendor and other principals together: .*bucket-policy\.json \(Datadog\): Shared to arn:aws:iam::464622532012:root, arn:aws:iam::111122223333:role\/app\./,
+    );
+  });
+
+  it('a .tf key policy: the root of an account not known, and services in any Region, are not the vendor', async () => {
+    const r = await audit({
+      'main.tf': `variable "account_id" { type = string }
+data "aws_region" "current" {}
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "Enable IAM User Permissions"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::\${var.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "Logs"
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["logs.\${data.aws_region.current.name}.amazonaws.com"]
+    }
+  }
+  statement {
+    sid       = "AllowDatadog"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["${DATADOG}"]
+    }
+  }
+}
+resource "aws_kms_key" "archive" {
+  policy = data.aws_iam_policy_document.key.json
+}
+`,
+    });
+    expect(statementsOf(r)).toEqual(['AllowDatadog']);
+    expect(minimalSids(r)).toEqual(['Enable IAM User Permissions', 'Logs']);
+    // (the variables are read as wildcards: the note says whose account is not known)
+    expect(r.notes?.join('\n')).toMatch(
+      /\(Datadog\): Enable IAM User Permissions to arn:aws:iam::\*:root \(account not known\), Logs to Service: logs\.\*\.amazonaws\.com\./,
+    );
+  });
+
+  it("a role of the inputs is the vendor's when its trust lets the vendor's account assume it, another's when it names no vendor", async () => {
+    const role = (name: string, principal: string) => `resource "aws_iam_role" "${name.replace(/-/g, '_')}" {
+  name = "${name}"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = ${principal} }]
+  })
+}
+`;
+    const r = await audit({
+      'main.tf': `${role('voxel-output-worker', '{ AWS = "arn:aws:iam::916419735646:root" }')}
+${role('app-lambda', '{ Service = "lambda.amazonaws.com" }')}
+resource "aws_s3_bucket_policy" "output" {
+  bucket = "voxel-output"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Lightly", Effect = "Allow", Principal = { AWS = "916419735646" }, Action = "s3:ListBucket", Resource = "arn:aws:s3:::voxel-output" },
+      { Sid = "Worker", Effect = "Allow", Principal = { AWS = aws_iam_role.voxel_output_worker.arn }, Action = "s3:*", Resource = ["arn:aws:s3:::voxel-output", "arn:aws:s3:::voxel-output/*"] },
+      { Sid = "App", Effect = "Allow", Principal = { AWS = aws_iam_role.app_lambda.arn }, Action = "s3:*", Resource = ["arn:aws:s3:::voxel-output", "arn:aws:s3:::voxel-output/*"] }
+    ]
+  })
+}
+`,
+    });
+    const bucket = r.policies.find((p) => p.address === 'aws_s3_bucket_policy.output')!;
+    expect(bucket.baseline).toBe('lightly');
+    expect(statementsOf(r)).toContain('Worker');
+    expect(statementsOf(r)).not.toContain('App');
+    expect(r.notes?.join('\n')).toMatch(
+      /App to arn:aws:iam::<account-ID-without-hyphens>:role\/app-lambda\./,
+    );
+  });
+
+  it('CloudFormation: the stack account, services in any Region and a generated role only a service assumes are not the vendor; a role Datadog assumes and a parameter are', async () => {
+    const r = await audit({
+      'template.yaml': `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  TrustedAccount:
+    Type: String
+Resources:
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }
+  ReaderRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: sts:AssumeRole }
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - { Sid: EnableRoot, Effect: Allow, Principal: { AWS: !Sub 'arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root' }, Action: 'kms:*', Resource: '*' }
+          - { Sid: Datadog, Effect: Allow, Principal: { AWS: '464622532012' }, Action: kms:Decrypt, Resource: '*' }
+          - { Sid: Logs, Effect: Allow, Principal: { Service: !Sub 'logs.\${AWS::Region}.amazonaws.com' }, Action: 'kms:Encrypt*', Resource: '*' }
+          - { Sid: App, Effect: Allow, Principal: { AWS: !GetAtt AppRole.Arn }, Action: 'kms:*', Resource: '*' }
+          - { Sid: Reader, Effect: Allow, Principal: { AWS: !GetAtt ReaderRole.Arn }, Action: 'kms:*', Resource: '*' }
+          - { Sid: Trusted, Effect: Allow, Principal: { AWS: !Ref TrustedAccount }, Action: 'kms:*', Resource: '*' }
+`,
+    });
+    expect(statementsOf(r)).toEqual(['Datadog', 'Reader', 'Trusted']);
+    expect(minimalSids(r)).toEqual(['EnableRoot', 'Logs', 'App']);
+  });
+
+  it('* kept to accounts by aws:PrincipalAccount or kms:CallerAccount is whom those accounts are', async () => {
+    const policy = (values: string[]) => ({
+      Statement: [
+        { Sid: 'Vendor', Effect: 'Allow', Principal: { AWS: DATADOG }, Action: 'kms:Decrypt', Resource: '*' },
+        {
+          Sid: 'Account',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:Encrypt', 'kms:ReEncrypt*'],
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'kms:CallerAccount': values, 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' },
+          },
+        },
+      ],
+    });
+    const own = await audit({ 'key-policy.json': policy(['111122223333']) }, 'datadog');
+    expect(statementsOf(own)).toEqual(['Vendor']);
+    const vendor = await audit({ 'key-policy.json': policy(['111122223333', '464622532012']) }, 'datadog');
+    expect(statementsOf(vendor)).toEqual(['Account', 'Vendor']);
+  });
+
+  it('two audits of one policy each note their own statements for others', async () => {
+    const policy = {
+      Statement: [
+        {
+          Sid: 'Lightly',
+          Effect: 'Allow',
+          Principal: { AWS: '916419735646' },
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::shared',
+        },
+        {
+          Sid: 'Datadog',
+          Effect: 'Allow',
+          Principal: { AWS: DATADOG },
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::shared/*',
+        },
+        {
+          Sid: 'Root',
+          Effect: 'Allow',
+          Principal: { AWS: '111122223333' },
+          Action: 's3:*',
+          Resource: 'arn:aws:s3:::shared/*',
+        },
+      ],
+    };
+    const r = await audit({
+      'bucket-policy.json': policy,
+      '.github/iam-baseline-audit.yml':
+        'version: 1\naudits:\n  - baseline: datadog\n    policies: ["bucket-policy.json"]\n  - baseline: lightly\n    policies: ["bucket-policy.json"]\n',
+    });
+    const note = r.notes?.find((n) => n.startsWith('Resource policy statements that grant only'));
+    expect(note).toMatch(
+      /bucket-policy\.json \(Datadog\): Root to 111122223333; bucket-policy\.json \(Lightly\): Root to 111122223333\./,
     );
   });
 
@@ -181,7 +412,10 @@ describe("a resource policy's statements for other principals are not the vendor
         { Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 's3:*', Resource: '*' },
       ],
     }).doc!;
-    const split = statementsForVendor(parsed, datadog)!;
+    const split = statementsForVendor(parsed, datadog, {
+      vendorAccounts: new Set(['464622532012', '916419735646']),
+      roles: new Map(),
+    })!;
     expect(split.judged.statements.map((s) => s.index)).toEqual([0]);
     expect(split.others.map((o) => [o.statement.index, o.principals])).toEqual([[1, ['111122223333']]]);
   });

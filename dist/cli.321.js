@@ -1548,11 +1548,10 @@ function minimalStatements(m, planOf) {
     // compared without case, to be on the safe side.
     const all = (m.whole ?? m.doc).statements;
     const used = new Set(all.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
-    // (a statement not judged, that grants only other principals than the vendor, is kept as written)
-    const judged = m.whole ? new Set(m.doc.statements) : undefined;
     for (const stmt of all) {
         const raw = rawStatement(m.raw, stmt);
-        const plan = stmt.effect === 'Deny' || (judged && !judged.has(stmt)) ? null : planOf(stmt);
+        // (a statement for other principals than the vendor, or for the vendor and others, as written)
+        const plan = stmt.effect === 'Deny' || m.asWritten?.has(stmt) ? null : planOf(stmt);
         if (!plan) {
             statements.push(raw);
             continue;
@@ -2786,6 +2785,8 @@ function ignoreCoverage(rule, finding, now) {
     return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }
 
+// EXTERNAL MODULE: ./src/policy/arn.ts
+var policy_arn = __webpack_require__(6185);
 // EXTERNAL MODULE: ./src/policy/no-permission.ts
 var no_permission = __webpack_require__(4791);
 // EXTERNAL MODULE: ./src/sources/inside.ts
@@ -3048,8 +3049,6 @@ function naturalCompare(a, b) {
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/policy/document.ts
 var policy_document = __webpack_require__(1561);
-// EXTERNAL MODULE: ./src/policy/arn.ts
-var policy_arn = __webpack_require__(6185);
 ;// CONCATENATED MODULE: ./src/policy/principal.ts
 /** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
 function pairs(p) {
@@ -3825,6 +3824,8 @@ function grantedByEntry(classes, sets, into = new Map()) {
 // the statements that may grant the vendor are held to the vendor's baseline.
 
 
+/** Nothing known beyond the policy itself. */
+const NO_CONTEXT = { vendorAccounts: new Set(), roles: new Map() };
 const vendors = new WeakMap();
 function vendorOf(baseline) {
     let v = vendors.get(baseline);
@@ -3840,94 +3841,181 @@ function vendorOf(baseline) {
     return v;
 }
 const ACCOUNT = /^\d{12}$/;
+/** A value the input does not know: an interpolation, a placeholder, a CloudFormation reference. */
+const NOT_KNOWN = /[<>]|\$\{/;
+/** Whom an AWS account names: the vendor, another vendor known (maybe the vendor too), another account. */
+function whomAccount(account, vendor, ctx) {
+    if (vendor.accounts.has(account))
+        return 'vendor';
+    // (a known vendor's account is no more the account's own than the vendor's: judged, not left out)
+    return ctx.vendorAccounts.has(account) ? 'any' : 'other';
+}
+/** Whether a text names the vendor (a role `DatadogIntegrationRole`, a variable `var.datadog_account`). */
+function named(text, vendor) {
+    return text
+        .split(/[^A-Za-z0-9_+=,.@-]+/)
+        .some((part) => part !== '' && vendor.names.some((g) => g.matches(part)));
+}
 /**
- * Whom one principal value of a statement names: the vendor (its account, or a role or user whose
- * name the vendor's detection names match), another principal (another account, the account's
- * own root or roles), or maybe anyone (`*`, a value not known).
+ * Whom one AWS principal value names: the vendor (its account, a role or user whose name the
+ * vendor's detection names match, a role whose trust in the inputs lets the vendor's account
+ * assume it), another principal (another account or its root, the account's own, a role the
+ * inputs show no vendor may assume), or maybe anyone (`*`, a role or a value not known).
  */
-function whomAws(value, vendor) {
+function whomAws(value, vendor, ctx) {
     const s = value.trim();
     if (ACCOUNT.test(s))
-        return vendor.accounts.has(s) ? 'vendor' : 'other';
+        return whomAccount(s, vendor, ctx);
     if (s === policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
         return 'other';
     if (!s.startsWith('arn:'))
-        return 'any';
+        return NOT_KNOWN.test(s) && named(s, vendor) ? 'vendor' : 'any';
     const parts = s.split(':');
     if (parts.length < 6 || (parts[2] !== 'iam' && parts[2] !== 'sts'))
         return 'any';
     const account = parts[4];
-    if (vendor.accounts.has(account))
-        return 'vendor';
-    if (!ACCOUNT.test(account) && account !== policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
-        return 'any';
     const resource = parts.slice(5).join(':');
-    if (resource.includes('*') || /[<>${}]/.test(resource))
+    if (resource.includes('*'))
         return 'any';
-    const names = resource.split('/').slice(1);
-    if (names.some((n) => vendor.names.some((g) => g.matches(n))))
+    const knownAccount = ACCOUNT.test(account) || account === policy_arn/* ACCOUNT_PLACEHOLDER */.a7;
+    if (ACCOUNT.test(account)) {
+        const w = whomAccount(account, vendor, ctx);
+        if (w !== 'other')
+            return w;
+    }
+    // An account not known, written as a variable that names the vendor (`${var.datadog_account_id}`).
+    if (!knownAccount && named(account, vendor))
         return 'vendor';
-    return 'other';
+    const names = resource.split('/').slice(1);
+    if (names.some((n) => named(n, vendor)))
+        return 'vendor';
+    // An account's root: the account itself. One not known is the policy's own account, or one it
+    // shares the resource with, not the vendor's: the policy names the vendor's account elsewhere.
+    if (resource === 'root')
+        return 'other';
+    if (!knownAccount)
+        return 'any';
+    // A role of the inputs (by its name, or the placeholder of a name made at deploy time): the
+    // vendor's when its trust lets the vendor's account assume it.
+    if (parts[2] === 'iam' && names.length && resource.startsWith('role/')) {
+        const trust = ctx.roles.get(names[names.length - 1]);
+        if (trust) {
+            const ws = trust.accounts.map((a) => (a === '*' ? 'any' : whomAccount(a, vendor, ctx)));
+            return ws.includes('vendor') ? 'vendor' : ws.includes('any') ? 'any' : 'other';
+        }
+    }
+    return 'any';
 }
-function whom(s, vendor, written) {
+/** Condition keys that name the calling principal's account: `*` with one of these is no wider than its values. */
+const CALLER_ACCOUNT_KEYS = ['aws:principalaccount', 'kms:calleraccount'];
+/**
+ * A statement for `*` that a condition keeps to some accounts (`aws:PrincipalAccount`,
+ * `kms:CallerAccount`, as AWS writes account-wide grants): whom those accounts are. Undefined
+ * when no such condition holds for every value.
+ */
+function callerAccounts(condition, vendor, ctx) {
+    if (!condition)
+        return undefined;
+    for (const [op, entries] of Object.entries(condition)) {
+        if (op !== 'StringEquals')
+            continue;
+        for (const [key, values] of Object.entries(entries)) {
+            if (!CALLER_ACCOUNT_KEYS.includes(key.toLowerCase()) || values.length === 0)
+                continue;
+            const ws = values.map((v) => ACCOUNT.test(v) ? whomAccount(v, vendor, ctx) : v === policy_arn/* ACCOUNT_PLACEHOLDER */.a7 ? 'other' : 'any');
+            return ws.includes('vendor') ? 'vendor' : ws.includes('any') ? 'any' : 'other';
+        }
+    }
+    return undefined;
+}
+function whom(s, vendor, ctx, written) {
+    const any = { whom: 'any', shared: false };
     // NotPrincipal (everyone but some) and a statement with no principal may reach the vendor.
     if (s.notPrincipal !== undefined || s.principal === undefined)
-        return 'any';
+        return any;
     const p = s.principal;
+    if (p === '*') {
+        written.push('*');
+        const w = callerAccounts(s.condition, vendor, ctx);
+        return w ? { whom: w, shared: false } : any;
+    }
     if (!p || typeof p !== 'object' || Array.isArray(p))
-        return 'any';
-    let found = 'other';
+        return any;
+    const seen = new Set();
     for (const [key, value] of Object.entries(p)) {
         for (const v of Array.isArray(value) ? value : [value]) {
             if (typeof v !== 'string')
-                return 'any';
-            written.push(key === 'AWS' ? v : `${key}: ${v}`);
+                return any;
             let w;
-            if (key === 'AWS')
-                w = whomAws(v, vendor);
-            // A service, a web identity or SAML provider, a canonical user: never the vendor's account.
-            else if (key === 'Service' || key === 'Federated' || key === 'CanonicalUser')
-                w = v.includes('*') || /[<>${}]/.test(v) ? 'any' : 'other';
+            if (key === 'AWS') {
+                w = v.trim() === '*' ? (callerAccounts(s.condition, vendor, ctx) ?? 'any') : whomAws(v, vendor, ctx);
+                written.push(w === 'other' && rootOfAccountNotKnown(v) ? `${v} (account not known)` : v);
+            }
+            // An AWS service (in any Region: `logs.*.amazonaws.com`) is never a vendor's account.
+            else if (key === 'Service')
+                w = v.trim() === '*' ? 'any' : 'other';
+            // A SAML or OIDC provider: of the account in its ARN; a canonical user may be any account's.
+            else if (key === 'Federated') {
+                const account = v.startsWith('arn:') ? v.split(':')[4] : undefined;
+                w =
+                    account && ACCOUNT.test(account)
+                        ? whomAccount(account, vendor, ctx)
+                        : v.startsWith('arn:')
+                            ? 'any'
+                            : 'other';
+            }
             else
                 w = 'any';
-            if (w === 'any')
-                return 'any';
-            if (w === 'vendor')
-                found = 'vendor';
+            if (key !== 'AWS')
+                written.push(`${key}: ${v}`);
+            seen.add(w);
         }
     }
-    return found;
+    // (the vendor with others, or with principals not known: narrowing it narrows theirs too)
+    if (seen.has('vendor'))
+        return { whom: 'vendor', shared: seen.size > 1 };
+    // (an empty principal names no one: AWS refuses it; judged as written)
+    return seen.has('any') || seen.size === 0 ? any : { whom: 'other', shared: false };
+}
+/** `arn:aws:iam::*:root`: an account's root whose account the input does not know (a variable read as `*`). */
+function rootOfAccountNotKnown(value) {
+    const parts = value.trim().split(':');
+    return (parts.length === 6 && parts[5] === 'root' && !ACCOUNT.test(parts[4]) && parts[4] !== policy_arn/* ACCOUNT_PLACEHOLDER */.a7);
 }
 /**
- * The statements of a resource policy to hold to the vendor's baseline, when the policy names the
- * vendor's AWS account, or a principal the vendor's detection names match, in an Allow statement's
- * Principal: every statement that may reach the vendor (the vendor's, `*`, `NotPrincipal`, a value
- * not known), not the statements that name only other principals (the account's own root, its
- * roles, other accounts, AWS services), whose grants are not the vendor's. Undefined when the
- * whole document is judged: the baseline has no detection names or accounts, no Allow statement
- * names the vendor, or no statement names only others.
+ * The statements of a resource policy to hold to the vendor's baseline, when an Allow statement's
+ * Principal names the vendor (its AWS account, a role or user whose name the vendor's detection
+ * names match, a role of the inputs the vendor's account may assume): every statement that may
+ * reach the vendor (the vendor's, `*`, `NotPrincipal`, a role or a value not known), not the
+ * statements that name only other principals (other accounts or their roots, the account's own,
+ * roles the inputs show no vendor may assume, AWS services), whose grants are not the vendor's.
+ * Undefined when the whole document is judged: the baseline has no detection names or accounts,
+ * no Allow statement names the vendor, or every statement may reach it.
  */
-function statementsForVendor(doc, baseline) {
+function statementsForVendor(doc, baseline, ctx = NO_CONTEXT) {
     const vendor = vendorOf(baseline);
     if (!vendor)
         return undefined;
     let vendorAllow = false;
     const others = [];
+    const shared = [];
     const judged = [];
     for (const s of doc.statements) {
         const principals = [];
-        const w = whom(s, vendor, principals);
-        if (w === 'other')
+        const w = whom(s, vendor, ctx, principals);
+        if (w.whom === 'other')
             others.push({ statement: s, principals });
         else {
             judged.push(s);
-            if (w === 'vendor' && s.effect === 'Allow')
+            if (w.whom === 'vendor' && s.effect === 'Allow')
                 vendorAllow = true;
+            if (w.shared)
+                shared.push({ statement: s, principals });
         }
     }
-    if (!vendorAllow || others.length === 0)
+    if (!vendorAllow || (others.length === 0 && shared.length === 0))
         return undefined;
-    return { judged: { ...doc, statements: judged }, others };
+    return { judged: { ...doc, statements: judged }, others, shared };
 }
 
 ;// CONCATENATED MODULE: ./src/policy/grant-sets.ts
@@ -5445,6 +5533,7 @@ const TEMPLATE_MEMBER = {
     doc: { statements: [] },
     raw: {},
     whole: undefined,
+    asWritten: undefined,
 };
 /** Outcomes kept per baseline before the cache starts again. */
 const OUTCOME_CACHE = 20_000;
@@ -6369,11 +6458,12 @@ function preparePolicies(inputs) {
  * also grants other principals, only the statements that may grant the vendor (grantees.ts), the
  * whole document kept for its suggestion.
  */
-function judgedMember(record, doc, raw, baseline) {
-    const split = record.kind === 'resource' ? statementsForVendor(doc, baseline) : undefined;
+function judgedMember(record, doc, raw, baseline, ctx) {
+    const split = record.kind === 'resource' ? statementsForVendor(doc, baseline, ctx) : undefined;
     if (!split)
-        return { member: { record, doc, raw, whole: undefined } };
-    return { member: { record, doc: split.judged, raw, whole: doc }, others: split.others };
+        return { member: { record, doc, raw, whole: undefined, asWritten: undefined } };
+    const asWritten = new Set([...split.others, ...split.shared].map((o) => o.statement));
+    return { member: { record, doc: split.judged, raw, whole: doc, asWritten }, split };
 }
 /** Whether some statement of a policy as written was read more than once (statementNumbers). */
 function readTwice(r) {
@@ -6469,6 +6559,7 @@ class Auditor {
         const suggestions = { list: [], notMade: 0 };
         this.free = new Map();
         this.otherGrantees = new Map();
+        this.grantees = plan.grantees;
         const groups = new Map();
         // The principals holding each policy: a policy that could not be read beside an audited one,
         // on the same role, may grant what the role's audit reports missing.
@@ -6656,7 +6747,7 @@ class Auditor {
             const unit = {
                 id: a.target,
                 kind: p.record.kind,
-                members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined }],
+                members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined, asWritten: undefined }],
                 baseline: g.unit.baseline,
                 activeSets: g.unit.activeSets,
                 approximate: undefined,
@@ -6716,11 +6807,18 @@ class Auditor {
     free = new Map();
     /** Of the current run: see AuditOutcome.otherGrantees. */
     otherGrantees = new Map();
+    /** Of the current run: the plan's (AuditPlan.grantees). */
+    grantees;
     /** A unit's member, with the statements judged against the baseline (judgedMember); the others remembered. */
     member(record, doc, raw, baseline) {
-        const { member, others } = judgedMember(record, doc, raw, baseline);
-        if (others)
-            this.otherGrantees.set(record.id, { baseline: baseline.id, others });
+        const { member, split } = judgedMember(record, doc, raw, baseline, this.grantees);
+        if (split)
+            this.otherGrantees.set(`${record.id}\u0000${baseline.id}`, {
+                policy: record.id,
+                baseline: baseline.id,
+                others: split.others,
+                shared: split.shared,
+            });
         return member;
     }
     grantsFree(action, policyId) {
@@ -7065,7 +7163,7 @@ class Auditor {
                     continue;
                 const parsed = (0,policy_document/* parsePolicyDocument */.X)(r.before);
                 if (parsed.doc && parsed.raw)
-                    members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline).member);
+                    members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline, this.grantees).member);
                 continue;
             }
             if (!base)
@@ -7073,7 +7171,7 @@ class Auditor {
             known = true;
             const b = base.get(r.id);
             if (b?.doc && b.raw)
-                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline).member);
+                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees).member);
         }
         if (!known)
             return undefined;
@@ -7242,6 +7340,7 @@ var report_model = __webpack_require__(2649);
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -7357,6 +7456,44 @@ function trustPrincipals(document) {
     }
     return { services: [...services].sort(), accounts: [...accounts].sort() };
 }
+/**
+ * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs, `*` for a
+ * principal whose account is not known (`*`, a value not known, `NotPrincipal`); the account's own
+ * (the account placeholder) is left out, as are services and identity providers.
+ */
+function assumedBy(document) {
+    let doc = document;
+    if (typeof doc === 'string') {
+        try {
+            doc = JSON.parse(doc);
+        }
+        catch {
+            return ['*'];
+        }
+    }
+    const out = new Set();
+    const st = doc?.Statement;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        if (!x || typeof x !== 'object')
+            continue;
+        const { Effect, Principal, NotPrincipal } = x;
+        if (Effect !== 'Allow')
+            continue;
+        if (NotPrincipal !== undefined || Principal === '*')
+            out.add('*');
+        if (!Principal || typeof Principal !== 'object')
+            continue;
+        const aws = Principal.AWS;
+        for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+            const text = typeof v === 'string' ? v.trim() : '';
+            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+            if (account === policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
+                continue;
+            out.add(account && /^\d{12}$/.test(account) ? account : '*');
+        }
+    }
+    return [...out];
+}
 /** Service principals named in trust policies, per file. */
 function trustServices(inputs) {
     const out = new Map();
@@ -7370,6 +7507,40 @@ function trustServices(inputs) {
             out.set(result.path, [...found].sort());
     }
     return out;
+}
+/**
+ * What a resource policy's principals may be (grantees.ts): every known vendor's AWS accounts, and
+ * the roles of the inputs by name with the accounts and services their trust policies name.
+ */
+function granteeContext(inputs, baselines) {
+    const vendorAccounts = new Set(baselines.flatMap((b) => b.detect?.accounts ?? []));
+    const roles = new Map();
+    for (const { result } of inputs) {
+        const trusts = new Map();
+        for (const r of result.policies)
+            if (r.kind === 'trust' && r.status === 'resolved') {
+                trusts.set(r.id, r);
+                if (r.address && !trusts.has(r.address))
+                    trusts.set(r.address, r);
+            }
+        for (const principal of result.principals ?? []) {
+            if (principal.type !== 'role' || !principal.name)
+                continue;
+            const trust = principal.trustIds
+                ? principal.trustIds.map((id) => trusts.get(id)).find((r) => r !== undefined)
+                : trusts.get(principal.address ?? principal.id);
+            const e = roles.get(principal.name) ?? { accounts: [], services: [] };
+            // (a role of that name whose trust is not known: any account may assume it)
+            if (trust)
+                e.accounts.push(...assumedBy(trust.document));
+            else if (principal.trustServices)
+                e.services.push(...principal.trustServices);
+            else
+                e.accounts.push('*');
+            roles.set(principal.name, e);
+        }
+    }
+    return { vendorAccounts, roles };
 }
 /**
  * The trust of the roles each policy belongs to, where the input says which principals hold it (a
@@ -7596,6 +7767,8 @@ async function runAudit(req) {
     // Which baseline applies to what.
     const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
     plan.accountId = accountId;
+    if (plan.assignments.some((a) => prepared.get(a.target)?.record.kind === 'resource'))
+        plan.grantees = granteeContext(inputs, baselines);
     phase('assign baselines');
     // The pull request's base, when there is one.
     let base;
@@ -8164,21 +8337,30 @@ function otherGranteeNotes(others, policies, baselines) {
         return [];
     const byId = new Map(policies.map((p) => [p.id, p]));
     const names = new Map(baselines.map((b) => [b.id, b.name]));
-    const places = [...others]
-        .map(([id, { baseline, others: list }]) => {
+    const where = (id, baseline) => {
         const p = byId.get(id);
-        const where = p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
+        return `${p ? (p.address ? `${p.path} ${p.address}` : p.path) : id} (${names.get(baseline) ?? baseline})`;
+    };
+    const listed = (list) => {
         const stmts = list.map((o) => {
             const to = o.principals.length > 2 ? `${o.principals.slice(0, 2).join(', ')}, …` : o.principals.join(', ');
             return `${(0,policy_document/* statementLabel */.OQ)(o.statement)} to ${to}`;
         });
-        const more = stmts.length > 5 ? `, and ${stmts.length - 5} more` : '';
-        return `${where} (${names.get(baseline) ?? baseline}): ${stmts.slice(0, 5).join(', ')}${more}`;
-    })
-        .sort();
-    return [
-        `Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`,
-    ];
+        return `${stmts.slice(0, 5).join(', ')}${stmts.length > 5 ? `, and ${stmts.length - 5} more` : ''}`;
+    };
+    const sorted = [...others.values()].sort((a, b) => a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.baseline < b.baseline ? -1 : 1);
+    const notes = [];
+    const othersOnly = sorted
+        .filter((e) => e.others.length)
+        .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.others)}`);
+    if (othersOnly.length)
+        notes.push(`Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`);
+    const shared = sorted
+        .filter((e) => e.shared.length)
+        .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.shared)}`);
+    if (shared.length)
+        notes.push(`Resource policy statements that grant the vendor and other principals together: their findings are the vendor's, and the suggested policies keep them as written, since narrowing them would narrow the others' access too; give the vendor a statement of its own: ${shared.slice(0, 10).join('; ')}${shared.length > 10 ? `; and ${shared.length - 10} more` : ''}.`);
+    return notes;
 }
 function freeNotes(free, policies) {
     if (!free.size)

@@ -5360,6 +5360,1101 @@ function ignoreCoverage(rule, finding, now) {
     return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }
 
+;// CONCATENATED MODULE: ./src/policy/arn.ts
+// Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
+// the audit asks of them: does one pattern cover another (containment), can two patterns match a
+// common ARN (intersection), and does a pattern match a concrete ARN.
+//
+// A pattern is a sequence of tokens: a literal character, `?` (exactly one character), `*` (any
+// run, `:` and `/` included) and a policy variable (`${aws:username}`), which is opaque: its value
+// is not known when a policy is read. Resource matching is case-sensitive; variable names are
+// compared case-insensitively. `${*}`, `${?}` and `${$}` are the literal `*`, `?` and `$`.
+//
+// Everything here is linear scans and small dynamic programmes over token arrays: no regular
+// expression is built from input and nothing recurses, so a hostile pattern costs at most
+// O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
+// the work without timing it.
+/**
+ * The account of a resource the configuration creates (CloudFormation's `AWS::AccountId`, the
+ * account of a Terraform resource's ARN): a placeholder, one value, bound to the configured
+ * `account-id` (Auditor) and read as `*` otherwise.
+ */
+const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+const STAR = { kind: 'star' };
+const SEG = { kind: 'seg' };
+/**
+ * A catalog variable that is a whole field before the resource part (the partition, service,
+ * region or account: `:${Region}:`, `:${Account}:`, `:${AccountId}:`, `:${Vendor}:`, whatever its
+ * name) is read as this token and a `seg`: one or more characters, none a `/` or `:`. A real ARN
+ * of such a type always has a value there, so IAM never matches `arn:aws:s3:::*` (empty region and
+ * account) against an access point's `arn:${Partition}:s3:${Region}:${Account}:accesspoint/…`,
+ * while a wildcard of the policy's still does (`arn:aws:s3:*:*:accesspoint/*`, `arn:aws:s3:*`,
+ * `*`). A field the format leaves empty (`arn:${Partition}:s3:::${BucketName}`) or writes as `*`
+ * (`arn:${Partition}:braket:*:*:device/…`, whose ARNs have none) is unchanged. Variables inside
+ * the resource part (`accesspoint/${AccessPointName}`, `${BucketName}/${ObjectName}`) stay
+ * possibly empty, as before: a policy's `…:accesspoint/` or `bucket/` is rare, and reading it as
+ * naming nothing would need the service's own rules for each name.
+ */
+const SEG_ONE = { kind: 'segOne' };
+/** Catalog format variables whose values never contain `/` or `:` (but see FREE_IDS). */
+const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
+/**
+ * Ids, per service, whose values may hold a `/` or `:`, so read as `*` in its formats: a secret's
+ * id is its name (`prod/db/password`) and a suffix, a Bedrock model's id has its version after a
+ * `:` (`anthropic.claude-3-haiku-20240307-v1:0`), an application auto scaling target's resource id
+ * is `service/cluster/name`, a Kafka transactional id is any text. Read as a segment, a policy's
+ * `secret:prod/*` met no secret format, so its actions applied to nothing: no finding at all.
+ */
+const FREE_IDS = {
+    secretsmanager: ['SecretId'],
+    bedrock: ['ResourceId'],
+    'application-autoscaling': ['ResourceId'],
+    kafka: ['TransactionalId'],
+};
+/** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
+const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
+const ONE = { kind: 'one' };
+/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
+const ASCII_TOKENS = Array.from({ length: 128 }, (_, c) => ({
+    kind: 'char',
+    ch: String.fromCharCode(c),
+}));
+function charToken(ch) {
+    if (ch.length === 1) {
+        const c = ch.charCodeAt(0);
+        if (c < 128)
+            return ASCII_TOKENS[c];
+    }
+    return { kind: 'char', ch };
+}
+/**
+ * Parses a `Resource` value. `${name}` is a policy variable (a default value as in
+ * `${aws:PrincipalTag/team, 'none'}` is allowed and ignored: the variable stays unknown);
+ * `${*}`, `${?}`, `${$}` are literal characters; `<...>` is a vendor placeholder, replaced by the
+ * literal value of `bindings['<...>']` when bound and read as `*` otherwise. A `$` or `<` that does
+ * not open one of these is an ordinary character.
+ */
+function parseArnPattern(raw, bindings) {
+    return scan(raw, 'policy', bindings);
+}
+/**
+ * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
+ * as a pattern: every `${...}` becomes `*` (a `seg`, which spells no `/` or `:`, for the variables
+ * of SEGMENT_VARIABLE), and one that is a whole field before the resource part a `segOne` and a
+ * `seg`, at least one character (SEG_ONE); a `*` or `?` written in the format is a wildcard.
+ */
+function arnFormatToPattern(format) {
+    return scan(format, 'format');
+}
+/** Characters that can start something other than a literal character in scan(). */
+const SPECIAL = /[*?$<{]/;
+const NONE = [];
+/**
+ * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
+ * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
+ * text, and its tokens are made only when containment needs them: intersection and the checks
+ * that run per resource read the text (see intersectForm).
+ */
+class LiteralPattern {
+    raw;
+    t;
+    constructor(raw) {
+        this.raw = raw;
+    }
+    get tokens() {
+        return (this.t ??= Array.from(this.raw, charToken));
+    }
+    get canonical() {
+        return this.raw;
+    }
+    get variables() {
+        return NONE;
+    }
+    get unboundPlaceholders() {
+        return NONE;
+    }
+}
+function scan(raw, mode, bindings) {
+    return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
+}
+/** parseArnPattern without the fast path for literal text (tests compare the two). */
+function parseArnPatternTokens(raw) {
+    return scanTokens(raw, 'policy');
+}
+function scanTokens(raw, mode, bindings) {
+    const cs = Array.from(raw);
+    const out = [];
+    const variables = [];
+    const unbound = [];
+    /** In a format: the `:`s read so far (the field a token is in). */
+    let colons = 0;
+    const service = mode === 'format' ? (raw.split(':')[2] ?? '') : '';
+    const free = Object.hasOwn(FREE_IDS, service) ? FREE_IDS[service] : undefined;
+    let i = 0;
+    while (i < cs.length) {
+        const c = cs[i];
+        if (c === '$' && cs[i + 1] === '{') {
+            const close = cs.indexOf('}', i + 2);
+            const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
+            if (close >= 0 && body.trim() !== '') {
+                if (mode === 'format') {
+                    if (colons >= 1 && colons <= 4 && cs[i - 1] === ':' && cs[close + 1] === ':')
+                        out.push(SEG_ONE, SEG);
+                    else {
+                        const name = body.trim();
+                        out.push(SEGMENT_VARIABLE.test(name) && !free?.includes(name) ? SEG : STAR);
+                    }
+                }
+                else if (body === '*' || body === '?' || body === '$') {
+                    out.push(charToken(body));
+                }
+                else {
+                    const comma = body.indexOf(',');
+                    const name = (comma < 0 ? body : body.slice(0, comma)).trim().toLowerCase();
+                    out.push({ kind: 'var', name });
+                    if (!variables.includes(name))
+                        variables.push(name);
+                }
+                i = close + 1;
+                continue;
+            }
+        }
+        else if ((c === '<' || c === '{') && mode === 'policy') {
+            const end = c === '<' ? '>' : '}';
+            let close = -1;
+            for (let j = i + 1; j < cs.length; j++) {
+                if (cs[j] === end) {
+                    close = j;
+                    break;
+                }
+                if (cs[j] === c)
+                    break;
+            }
+            if (close > i + 1 && (c === '<' || BRACE_PLACEHOLDER.test(cs.slice(i + 1, close).join('')))) {
+                const key = cs.slice(i, close + 1).join('');
+                const value = bindings !== undefined && Object.hasOwn(bindings, key) ? bindings[key] : undefined;
+                if (value !== undefined) {
+                    for (const ch of value)
+                        out.push(charToken(ch));
+                }
+                else {
+                    out.push(STAR);
+                    if (!unbound.includes(key))
+                        unbound.push(key);
+                }
+                i = close + 1;
+                continue;
+            }
+        }
+        if (c === ':')
+            colons++;
+        out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
+        i++;
+    }
+    const tokens = normalise(out);
+    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound, bindings };
+}
+/** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
+function normalise(tokens) {
+    // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
+    let wild = false;
+    let runs = false;
+    for (const t of tokens) {
+        const w = t.kind === 'star' || t.kind === 'one';
+        if (w && wild) {
+            runs = true;
+            break;
+        }
+        wild = w;
+    }
+    if (!runs)
+        return tokens;
+    const out = [];
+    let i = 0;
+    while (i < tokens.length) {
+        const t = tokens[i];
+        if (t.kind !== 'star' && t.kind !== 'one') {
+            out.push(t);
+            i++;
+            continue;
+        }
+        let ones = 0;
+        let star = false;
+        while (i < tokens.length && (tokens[i].kind === 'star' || tokens[i].kind === 'one')) {
+            if (tokens[i].kind === 'star')
+                star = true;
+            else
+                ones++;
+            i++;
+        }
+        for (let k = 0; k < ones; k++)
+            out.push(ONE);
+        if (star)
+            out.push(STAR);
+    }
+    return out;
+}
+function tokensToText(tokens) {
+    // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
+    // per character, kept as long as the pattern is.
+    const s = [];
+    for (const t of tokens) {
+        if (t.kind === 'star' || t.kind === 'seg')
+            s.push('*');
+        else if (t.kind === 'one' || t.kind === 'segOne')
+            s.push('?');
+        else if (t.kind === 'var')
+            s.push(`\${${t.name}}`);
+        else
+            s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
+    }
+    return s.join('');
+}
+/** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
+function isAll(p) {
+    if (p instanceof LiteralPattern)
+        return false;
+    return p.tokens.length === 1 && p.tokens[0].kind === 'star';
+}
+/**
+ * Splits a pattern with at least one `*` into head, middle blocks and tail, moving every `?` that
+ * touches a `*` into that `*`'s gap count: `a?*?b*c` -> head `a`, gap 2, block `b`, gap 0, tail `c`.
+ * (`?*` and `*?` both mean "at least one character", wherever the character falls.)
+ */
+function blocksOf(tokens) {
+    const parts = [[]];
+    for (const t of tokens) {
+        if (t.kind === 'star')
+            parts.push([]);
+        else
+            parts[parts.length - 1].push(t);
+    }
+    const last = parts.length - 1;
+    let carry = 0;
+    let head = parts[0];
+    let h = head.length;
+    while (h > 0 && head[h - 1].kind === 'one')
+        h--;
+    carry += head.length - h;
+    head = head.slice(0, h);
+    const mids = [];
+    for (let i = 1; i < last; i++) {
+        const part = parts[i];
+        let a = 0;
+        while (a < part.length && part[a].kind === 'one')
+            a++;
+        carry += a;
+        if (a === part.length)
+            continue; // only `?`s: the two gaps merge
+        let b = part.length;
+        while (part[b - 1].kind === 'one')
+            b--;
+        mids.push({ gap: carry, tokens: part.slice(a, b) });
+        carry = part.length - b;
+    }
+    const tailPart = parts[last];
+    let a = 0;
+    while (a < tailPart.length && tailPart[a].kind === 'one')
+        a++;
+    return { head, mids, tail: { gap: carry + a, tokens: tailPart.slice(a) } };
+}
+/** Does one outer token (not `*`) cover one inner token: every value of `inner` is a value of `outer`? */
+function covers(outer, inner) {
+    switch (outer.kind) {
+        case 'char':
+            return inner.kind === 'char' && inner.ch === outer.ch;
+        case 'one':
+            return inner.kind === 'char' || inner.kind === 'one';
+        case 'var':
+            return inner.kind === 'var' && inner.name === outer.name;
+        default:
+            return false;
+    }
+}
+function blockAt(block, inner, at, stats) {
+    for (let k = 0; k < block.length; k++) {
+        if (stats)
+            stats.steps++;
+        if (!covers(block[k], inner[at + k]))
+            return false;
+    }
+    return true;
+}
+function containsTokens(outer, inner, stats) {
+    const m = inner.length;
+    if (!outer.some((t) => t.kind === 'star')) {
+        // A fixed-length outer pattern: the inner one must be fixed-length too, covered token by token.
+        return outer.length === m && blockAt(outer, inner, 0, stats);
+    }
+    const { head, mids, tail } = blocksOf(outer);
+    // minLen[i]: the fewest characters inner[0..i) can stand for (a `*` or a variable may be empty).
+    const minLen = new Array(m + 1);
+    minLen[0] = 0;
+    for (let i = 0; i < m; i++) {
+        const k = inner[i].kind;
+        minLen[i + 1] = minLen[i] + (k === 'char' || k === 'one' ? 1 : 0);
+    }
+    if (head.length + tail.tokens.length > m)
+        return false;
+    if (!blockAt(head, inner, 0, stats))
+        return false;
+    const end = m - tail.tokens.length;
+    if (!blockAt(tail.tokens, inner, end, stats))
+        return false;
+    let pos = head.length;
+    for (const block of mids) {
+        const len = block.tokens.length;
+        let at = pos;
+        while (at <= end && minLen[at] - minLen[pos] < block.gap)
+            at++;
+        let found = -1;
+        for (; at + len <= end; at++) {
+            if (blockAt(block.tokens, inner, at, stats)) {
+                found = at;
+                break;
+            }
+        }
+        if (found < 0)
+            return false;
+        pos = found + len;
+    }
+    return minLen[end] - minLen[pos] >= tail.gap;
+}
+/**
+ * True iff every string `inner` matches is matched by `outer` (L(inner) ⊆ L(outer)): the policy's
+ * resource is no broader than the baseline's when `arnContains(baseline, policy)`.
+ *
+ * A variable in `inner` is an unknown value: only an outer `*` (it may stand for anything) or the same
+ * variable at the same place covers it. A variable in `outer` covers only the same variable. Both
+ * rules are conservative: the answer is never true when some values of the variables would make it false.
+ *
+ * The method is the glob match of `outer` against `inner`'s tokens, as in glob.ts: the outer `*`s cut
+ * it into fixed-length blocks of per-token tests (a `?` covers a character or a `?`, a character only
+ * itself), the head anchored at the start, the tail at the end, and each middle block placed at its
+ * leftmost possible position. One refinement makes it exact rather than merely sound: a `?` next to
+ * a `*` is not tied to a place. `?*` and `*?` both mean "at least one more character", and that
+ * character may come from anywhere in the inner text the `*` spans (`*a` ⊆ `?*`: the `?` is the final
+ * `a`; `a*b` ⊆ `a?*`: the `?` is somewhere in `*b`). So such `?`s are counted into the gap their `*`
+ * spans and the check is that the inner tokens spanned can never be shorter than that count (an inner
+ * `*` or variable counts as 0 characters). Blocks then start and end with a character or a variable,
+ * which can only be placed on inner characters or variables, never across an inner `*`. Leftmost
+ * placement stays optimal because moving a block left never shortens the inner text left for the
+ * gaps after it. Cost: O(|inner|·|outer|) token tests in the worst case.
+ */
+function arnContains(outer, inner, stats) {
+    return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
+}
+/**
+ * Containment and matching read a catalog format's `seg` as `*` and `segOne` as `?` (formats are
+ * only intersected; a `segOne` is always followed by a `seg`, so the `?*` is in normal order).
+ */
+function starForSeg(tokens) {
+    return tokens.some((t) => t.kind === 'seg')
+        ? tokens.map((t) => (t.kind === 'seg' ? STAR : t.kind === 'segOne' ? ONE : t))
+        : tokens;
+}
+/**
+ * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
+ * `concrete` is literal, `*` included). A policy variable in the pattern matches nothing here, since
+ * its value is unknown: substitute known values (bindings) before asking.
+ */
+function arnMatches(pattern, concrete, stats) {
+    const inner = [];
+    for (const ch of concrete)
+        inner.push(charToken(ch));
+    return containsTokens(starForSeg(pattern.tokens), inner, stats);
+}
+// ---------------------------------------------------------------------------------------------
+// Intersection
+/**
+ * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
+ * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says a[0..i) and b[0..j) can spell the same
+ * string. A `*` ends (moves on without a character) or absorbs a character the other side spells;
+ * two `*`s never need to absorb the same character (dropping it leaves a shorter common string).
+ * O(|a|·|b|) steps.
+ */
+function arnIntersects(a, b, stats) {
+    const fa = intersectForm(a);
+    const fb = intersectForm(b);
+    if (stats) {
+        stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    }
+    // Quick exact answers for the common case, a policy's resource against the ARN formats of other
+    // services or resource types: both patterns fix the third `:`-separated field (the service) and
+    // they differ; or both fix where the sixth field starts (the resource part) and its leading
+    // characters differ.
+    if (fa.service !== null && fb.service !== null && fa.service !== fb.service)
+        return false;
+    if (fa.colons === null || fb.colons === null)
+        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
+    const pa = fa.resourcePrefix;
+    const pb = fb.resourcePrefix;
+    const k = Math.min(pa.length, pb.length);
+    for (let i = 0; i < k; i++)
+        if (pa[i] !== pb[i])
+            return false;
+    // Both place the first five `:`s of every string they match at fixed tokens, so a common string
+    // exists iff each pair of fields between them has one, and the rests do.
+    let a0 = 0;
+    let b0 = 0;
+    for (let f = 0; f < 5; f++) {
+        const a1 = fa.colons[f];
+        const b1 = fb.colons[f];
+        if (!intersectRange(fa, a0, a1, fb, b0, b1))
+            return false;
+        a0 = a1 + 1;
+        b0 = b1 + 1;
+    }
+    return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
+}
+/**
+ * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
+ * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
+ * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
+ * absorbs a character the other side spells; two `*`s never need to absorb the same character
+ * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
+ */
+/** Scratch rows of intersectRange. */
+let rowA = new Uint8Array(64);
+let rowB = new Uint8Array(64);
+function intersectRange(fa, a0, a1, fb, b0, b1) {
+    const ak = fa.kinds;
+    const ac = fa.chars;
+    const bk = fb.kinds;
+    const bc = fb.chars;
+    // Leading tokens that spell one character each (no star on either side) pair up one for one: a
+    // common string starts with a character both spell, and the rest must meet.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a0];
+        const kb = bk[b0];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (!spellAlike(ka, ac[a0], kb, bc[b0]))
+            return false;
+        a0++;
+        b0++;
+    }
+    // The same from the end: the last character of a common string is spelled by both last tokens.
+    while (a0 < a1 && b0 < b1) {
+        const ka = ak[a1 - 1];
+        const kb = bk[b1 - 1];
+        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
+            break;
+        if (!spellAlike(ka, ac[a1 - 1], kb, bc[b1 - 1]))
+            return false;
+        a1--;
+        b1--;
+    }
+    // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
+    // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
+    // every range (every range spells some string); a `seg` every range whose characters it can
+    // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
+    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
+        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
+    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
+        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
+    const n = a1 - a0;
+    const m = b1 - b0;
+    // Without a star on either side the programme is its diagonal: the same length, token by token.
+    let stars = false;
+    for (let i = a0; i < a1 && !stars; i++)
+        if (ak[i] === K_STAR || ak[i] === K_SEG)
+            stars = true;
+    for (let j = b0; j < b1 && !stars; j++)
+        if (bk[j] === K_STAR || bk[j] === K_SEG)
+            stars = true;
+    if (!stars) {
+        if (n !== m)
+            return false;
+        for (let i = 0; i < n; i++)
+            if (!spellAlike(ak[a0 + i], ac[a0 + i], bk[b0 + i], bc[b0 + i]))
+                return false;
+        return true;
+    }
+    // Two rows of scratch, shared between calls (every cell read below is written first in this call).
+    if (rowA.length < m + 1) {
+        rowA = new Uint8Array(2 * (m + 1));
+        rowB = new Uint8Array(2 * (m + 1));
+    }
+    let prev = rowA;
+    let cur = rowB;
+    for (let i = 0; i <= n; i++) {
+        const ka = i > 0 ? ak[a0 + i - 1] : -1;
+        const ca = i > 0 ? ac[a0 + i - 1] : -1;
+        const aStar = ka === K_STAR || ka === K_SEG;
+        for (let j = 0; j <= m; j++) {
+            if (i === 0 && j === 0) {
+                cur[0] = 1;
+                continue;
+            }
+            const kb = j > 0 ? bk[b0 + j - 1] : -1;
+            const cb = j > 0 ? bc[b0 + j - 1] : -1;
+            const bStar = kb === K_STAR || kb === K_SEG;
+            let ok = 0;
+            if (aStar) {
+                // a's star ends here, or it absorbs the character b's last token spells
+                ok = prev[j] || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1] : 0);
+            }
+            if (!ok && bStar) {
+                ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
+            }
+            if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
+                ok = prev[j - 1] && spellAlike(ka, ca, kb, cb) ? 1 : 0;
+            }
+            cur[j] = ok;
+        }
+        const t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m] === 1;
+}
+/**
+ * The third `:`-separated field (the service) of every string a pattern matches, when the fields
+ * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
+ * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
+ * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
+ */
+function arnServiceField(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).service;
+    return intersectForm(p).service;
+}
+/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
+function literalFields(raw) {
+    let at = -1;
+    let colons = 0;
+    let second = -1;
+    let service = null;
+    while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
+        colons++;
+        if (colons === 2)
+            second = at;
+        else if (colons === 3)
+            service = raw.slice(second + 1, at);
+    }
+    return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
+}
+/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
+function isLiteral(p) {
+    return p instanceof LiteralPattern;
+}
+const formatMatchers = new WeakMap();
+/**
+ * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
+ * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`,
+ * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most
+ * one `*` gets a regular expression (whose work is then at most quadratic in the text, which
+ * callers keep short: a `seg` cannot cross a `/` or `:`, and no field of a catalog format holds
+ * more than two wildcards); one with more (some have six), whose expression could backtrack for a
+ * long time on text made to nearly match, gets a TokenMatcher, linear in the text times the
+ * states alive at once.
+ */
+function formatMatcher(format) {
+    let m = formatMatchers.get(format);
+    if (m === undefined) {
+        if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1)
+            m = new TokenMatcher(format.tokens);
+        else {
+            const parts = [];
+            for (const t of format.tokens) {
+                if (t.kind === 'seg')
+                    parts.push('[^/:]*');
+                else if (t.kind === 'segOne')
+                    parts.push('[^/:]');
+                else if (t.kind === 'star' || t.kind === 'var')
+                    parts.push('[^]*');
+                else if (t.kind === 'one')
+                    parts.push('[^]');
+                else
+                    parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+            }
+            m = new RegExp(`^${parts.join('')}$`, 'u');
+        }
+        formatMatchers.set(format, m);
+    }
+    return m;
+}
+/**
+ * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's
+ * code points (a Thompson simulation): state j means the first j tokens match what was read. Each
+ * code point moves every live state once, and a state is live at most once, so the work is at
+ * most the text's length times the tokens, whatever the text: nothing is tried twice, nothing
+ * backtracks.
+ */
+class TokenMatcher {
+    kinds;
+    /** The code point of each `char` token. */
+    points;
+    cur;
+    next;
+    /** Per state, the step that last made it live (dedup without clearing). */
+    seen;
+    step = 0;
+    constructor(tokens) {
+        const m = tokens.length;
+        this.kinds = new Uint8Array(m);
+        this.points = new Int32Array(m);
+        tokens.forEach((t, j) => {
+            if (t.kind === 'char')
+                this.points[j] = t.ch.codePointAt(0);
+            this.kinds[j] = arn_kindOf(t);
+        });
+        this.cur = new Int32Array(m + 1);
+        this.next = new Int32Array(m + 1);
+        this.seen = new Int32Array(m + 1).fill(-1);
+    }
+    /** Adds state j, and the states after the runs that may match nothing from it, to `into`. */
+    add(into, n, j) {
+        const { kinds, seen, step } = this;
+        const m = kinds.length;
+        for (;;) {
+            if (seen[j] === step)
+                return n;
+            seen[j] = step;
+            into[n++] = j;
+            if (j === m || (kinds[j] !== K_STAR && kinds[j] !== K_SEG))
+                return n;
+            j++;
+        }
+    }
+    test(text) {
+        const { kinds, points } = this;
+        const m = kinds.length;
+        // The stamps start again before they could overflow (they only need to differ between steps).
+        if (this.step > 0x3fffffff) {
+            this.seen.fill(-1);
+            this.step = 0;
+        }
+        let cur = this.cur;
+        let next = this.next;
+        let n = this.add(cur, 0, 0);
+        for (let i = 0; i < text.length && n > 0;) {
+            const c = text.codePointAt(i);
+            i += c > 0xffff ? 2 : 1;
+            this.step++;
+            let k = 0;
+            for (let x = 0; x < n; x++) {
+                const j = cur[x];
+                if (j === m)
+                    continue;
+                const kind = kinds[j];
+                if (kind === K_CHAR) {
+                    if (points[j] === c)
+                        k = this.add(next, k, j + 1);
+                }
+                else if (kind === K_ONE)
+                    k = this.add(next, k, j + 1);
+                else if (kind === K_SEG_ONE) {
+                    if (c !== SLASH && c !== arn_COLON)
+                        k = this.add(next, k, j + 1);
+                }
+                else if (kind === K_STAR || (c !== SLASH && c !== arn_COLON))
+                    k = this.add(next, k, j);
+            }
+            const swap = cur;
+            cur = next;
+            next = swap;
+            n = k;
+        }
+        this.step++;
+        for (let x = 0; x < n; x++)
+            if (cur[x] === m)
+                return true;
+        return false;
+    }
+}
+/**
+ * The characters the resource part (sixth field) of every string a pattern matches starts with, when
+ * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
+ * within their common length do not intersect (arnIntersects answers so first).
+ */
+function arnResourcePrefix(p) {
+    if (p instanceof LiteralPattern)
+        return literalFields(p.raw).resourcePrefix;
+    return intersectForm(p).resourcePrefix;
+}
+// Token kinds for intersection: a variable reads as a star there.
+const K_CHAR = 0;
+const K_ONE = 1;
+const K_STAR = 2;
+const K_SEG = 3;
+/** A catalog `segOne`: one character, not `/` or `:`. */
+const K_SEG_ONE = 4;
+const SLASH = 47;
+const arn_COLON = 58;
+function arn_kindOf(t) {
+    switch (t.kind) {
+        case 'char':
+            return K_CHAR;
+        case 'one':
+            return K_ONE;
+        case 'seg':
+            return K_SEG;
+        case 'segOne':
+            return K_SEG_ONE;
+        default:
+            return K_STAR;
+    }
+}
+/**
+ * Can two tokens that spell one character each (K_CHAR, K_ONE, K_SEG_ONE) spell the same one?
+ * Two characters if equal; a `segOne` and a character if that is not `/` or `:`; else always.
+ */
+function spellAlike(ka, ca, kb, cb) {
+    if (ka === K_CHAR)
+        return kb === K_CHAR ? ca === cb : kb !== K_SEG_ONE || (ca !== SLASH && ca !== arn_COLON);
+    return kb !== K_CHAR || ka !== K_SEG_ONE || (cb !== SLASH && cb !== arn_COLON);
+}
+/**
+ * arnServiceField and arnResourcePrefix of arnFormatToPattern(format), read from the format's text
+ * without making its pattern: the catalog index (grant-sets.ts) sorts every format of the catalog
+ * by these two, and parses only the formats a resource is then checked against. The same
+ * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, a whole field's `segOne` and `seg`
+ * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm;
+ * __tests__ compare the two on every catalog format.
+ */
+function arnFormatFields(format) {
+    let service = null;
+    let field = 0;
+    let i = 0;
+    let start = 0;
+    /** The kind of the token at i (K_CHAR, K_SEG or K_STAR for `*` and `?` alike), and its end. */
+    let end = 0;
+    const token = () => {
+        const c = format.charCodeAt(i);
+        end = i + 1;
+        if (c === 42 /* * */ || c === 63 /* ? */)
+            return K_STAR;
+        if (c === 36 /* $ */ && format.charCodeAt(i + 1) === 123 /* { */) {
+            const close = format.indexOf('}', i + 2);
+            const body = close < 0 ? '' : format.slice(i + 2, close).trim();
+            if (body !== '') {
+                end = close + 1;
+                // A whole field (SEG_ONE) is a `segOne` and a `seg`: as a `seg` here.
+                const whole = format.charCodeAt(i - 1) === arn_COLON && format.charCodeAt(end) === arn_COLON;
+                return whole || SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
+            }
+        }
+        return K_CHAR;
+    };
+    for (; i < format.length && field < 5; i = end) {
+        const k = token();
+        if (k === K_CHAR) {
+            if (format.charCodeAt(i) !== arn_COLON)
+                continue;
+            if (field === 2)
+                service = format.slice(start, i);
+            field++;
+            start = end;
+            continue;
+        }
+        if (k === K_SEG && field !== 2)
+            continue;
+        return { service, resourcePrefix: null };
+    }
+    if (field < 5)
+        return { service, resourcePrefix: null };
+    const from = i;
+    while (i < format.length && token() === K_CHAR)
+        i = end;
+    return { service, resourcePrefix: format.slice(from, i) };
+}
+/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
+function absorbs(star, k, c) {
+    return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== arn_COLON);
+}
+/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
+function absorbsAll(kinds, chars, from, to) {
+    for (let i = from; i < to; i++)
+        if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === arn_COLON))
+            return false;
+    return true;
+}
+const intersectForms = new WeakMap();
+function intersectForm(p) {
+    if (p instanceof LiteralPattern) {
+        // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
+        // kept by their builder): only the last one's, which is what a run of checks of one resource
+        // against many formats reads again.
+        if (lastLiteral !== p) {
+            lastLiteralForm = literalForm(p.raw);
+            lastLiteral = p;
+        }
+        return lastLiteralForm;
+    }
+    let f = intersectForms.get(p);
+    if (f)
+        return f;
+    const t = p.tokens;
+    const kinds = new Uint8Array(t.length);
+    const chars = new Int32Array(t.length);
+    t.forEach((tok, i) => {
+        chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
+        kinds[i] = arn_kindOf(tok);
+    });
+    // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
+    let service = null;
+    let resourcePrefix = null;
+    let field = 0;
+    // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
+    const text = [];
+    let i = 0;
+    const colons = [];
+    for (; i < t.length && field < 5; i++) {
+        const tok = t[i];
+        if (tok.kind === 'char' && tok.ch === ':') {
+            if (field === 2)
+                service = text.join('');
+            colons.push(i);
+            field++;
+            continue;
+        }
+        if (tok.kind === 'char') {
+            if (field === 2)
+                text.push(tok.ch);
+            continue;
+        }
+        if ((tok.kind === 'seg' || tok.kind === 'segOne') && field !== 2)
+            continue;
+        break;
+    }
+    if (field === 5) {
+        const prefix = [];
+        for (; i < t.length; i++) {
+            const tok = t[i];
+            if (tok.kind !== 'char')
+                break;
+            prefix.push(tok.ch);
+        }
+        resourcePrefix = prefix.join('');
+    }
+    f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
+    intersectForms.set(p, f);
+    return f;
+}
+let lastLiteral;
+let lastLiteralForm;
+/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
+function literalForm(raw) {
+    let chars = new Int32Array(raw.length);
+    let n = 0;
+    const colons = [];
+    for (let i = 0; i < raw.length; i++) {
+        const c = raw.codePointAt(i);
+        if (c > 0xffff)
+            i++;
+        if (c === arn_COLON && colons.length < 5)
+            colons.push(n);
+        chars[n++] = c;
+    }
+    if (n < chars.length)
+        chars = chars.slice(0, n);
+    // Every token a character (K_CHAR is 0, the Uint8Array's fill).
+    const { service, resourcePrefix } = literalFields(raw);
+    return {
+        kinds: new Uint8Array(n),
+        chars,
+        service,
+        resourcePrefix,
+        colons: resourcePrefix === null ? null : colons,
+    };
+}
+// ---------------------------------------------------------------------------------------------
+// Placeholders in their own fields
+/** Stands for a placeholder's value in a resource's text (a character no ARN holds). */
+const VALUE_MARK = '\u0001';
+/** A format field of variables only (`${Region}`, `${Account}`): a value, never empty in an ARN. */
+const FORMAT_VALUE = /^(\$\{[A-Za-z0-9]+\})+$/;
+/** A field that may reach past a `:` (a wildcard, a policy variable). */
+const OPEN_FIELD = /[*?$]/;
+/** placeholderFieldsMeet per pattern and ARN format text. */
+const fieldsCache = new WeakMap();
+/**
+ * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
+ * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
+ * `arn:aws:s3:<region>::<bucket>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
+ * as `*`, its `<region>` reaching past a colon into the account, but its account is fixed (empty),
+ * and a storage lens group's is not. (With the first five colons fixed, as in
+ * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
+ * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
+ * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
+ * field that is variables only needs a value there. True for a pattern without placeholders
+ * (nothing to add to arnIntersects), for text that is not an ARN, and whenever this cannot tell;
+ * it only narrows, never widens, what arnIntersects says. The values stay lenient: this is about
+ * the resource type.
+ */
+function placeholderFieldsMeet(p, format) {
+    if (p.unboundPlaceholders.length === 0)
+        return true;
+    let byFormat = fieldsCache.get(p);
+    if (!byFormat)
+        fieldsCache.set(p, (byFormat = new Map()));
+    let hit = byFormat.get(format);
+    if (hit !== undefined)
+        return hit;
+    hit = true;
+    let text = p.raw;
+    for (const k of p.unboundPlaceholders)
+        text = text.split(k).join(VALUE_MARK);
+    const fields = text.split(':');
+    const wanted = format.split(':');
+    if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6) {
+        let closed = true;
+        for (let i = 1; i < 5; i++) {
+            const f = fields[i];
+            if (OPEN_FIELD.test(f)) {
+                closed = false;
+                break;
+            }
+            if (f.includes(VALUE_MARK))
+                continue;
+            const w = wanted[i];
+            if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
+                hit = false;
+                break;
+            }
+        }
+        // The fields before the resource part hold no wildcard: the resource parts are compared on
+        // their own, so a placeholder of the account does not reach into the resource part
+        // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
+        // There a placeholder is one name, within its segment (no `/` or `:`): a bucket
+        // `arn:aws:s3:::<bucket>` names no object, as `arn:aws:s3:::my-bucket` (read as a format's
+        // segment variable; the text's own `*`, `?` and policy variables read as they do anyway).
+        if (hit && closed) {
+            const mine = fields.slice(5).join(':').split(VALUE_MARK).join('${Id}');
+            hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), arnFormatToPattern(mine));
+        }
+    }
+    byFormat.set(format, hit);
+    return hit;
+}
+/**
+ * Whether a resource pattern can name a resource of an ARN format of the catalog (its pattern and
+ * its text): arnIntersects, with the resource's placeholders kept to their own fields
+ * (placeholderFieldsMeet). The one test of a resource against a resource type's format.
+ */
+function meetsFormat(format, formatText, resource) {
+    return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
+}
+/** Stands for a placeholder's one value while a Deny is compared (a character no ARN holds). */
+const ONE_VALUE = '\u0001';
+/**
+ * Whether a Deny's resource surely covers a granted one. A placeholder of the Deny's text (`<name
+ * of Logs>`, a resource CloudFormation or Terraform names) is one value, not `*`: a Deny of
+ * `arn:aws:s3:::<name of Logs>/x` removes a grant on that same text, not one on
+ * `arn:aws:s3:::*` (which it only meets: reported, with the Deny's note).
+ */
+function denyContains(deny, granted) {
+    if (deny.unboundPlaceholders.length === 0)
+        return arnContains(deny, granted);
+    const keys = placeholderKeys(deny, granted);
+    return arnContains(oneValued(deny, keys), oneValued(granted, keys));
+}
+/** The unbound placeholders of two patterns, once each (the keys of oneValued). */
+function placeholderKeys(a, b) {
+    return [...new Set([...a.unboundPlaceholders, ...b.unboundPlaceholders])];
+}
+/** The pattern with each placeholder of `keys` read as one value (its own mark), not `*`. */
+function oneValued(p, keys) {
+    if (keys.length === 0)
+        return p;
+    let raw = p.raw;
+    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+    return parseArnPattern(raw, p.bindings);
+}
+/**
+ * The first six `:`-separated fields of an ARN as written (the sixth keeps its own colons), a `:`
+ * inside a policy variable (`${aws:username}`) not counting; fewer when the text has fewer.
+ */
+function arnFields(value) {
+    const out = [];
+    let from = 0;
+    for (let i = 0; i < value.length && out.length < 5; i++) {
+        if (value[i] === '$' && value[i + 1] === '{') {
+            const close = value.indexOf('}', i + 2);
+            if (close > 0)
+                i = close;
+            continue;
+        }
+        if (value[i] === ':') {
+            out.push(value.slice(from, i));
+            from = i + 1;
+        }
+    }
+    out.push(value.slice(from));
+    return out;
+}
+/**
+ * An ARN pattern naming only resources both `a` and `b` name, as text, when one can be written
+ * exactly enough: the narrower of the two when one contains the other (`a` when they are equal);
+ * else the narrower of each pair of fields (`arn:aws:ec2:us-east-1:123456789012:*` and
+ * `arn:aws:ec2:*:123456789012:instance/*` give `arn:aws:ec2:us-east-1:123456789012:instance/*`),
+ * a text of fewer fields ending in `*` read as `*` in each missing one. Undefined when they name
+ * nothing in common, or when some pair of fields is neither contained in the other. The result is
+ * always contained in both (checked), so writing it never names more than either; placeholders
+ * bound in the patterns are written as their values, unbound ones are one value each (as in
+ * denyContains: `arn:aws:s3:::<name of Logs>/*` is one bucket, not every one) and written back as
+ * they were.
+ */
+function arnIntersection(a, b) {
+    const keys = placeholderKeys(a, b);
+    const ta = boundText(a, keys);
+    const tb = boundText(b, keys);
+    const pa = parseArnPattern(ta);
+    const pb = parseArnPattern(tb);
+    const text = (t) => {
+        let out = t;
+        keys.forEach((k, i) => (out = out.split(`${ONE_VALUE}${i}${ONE_VALUE}`).join(k)));
+        return out;
+    };
+    if (arnContains(pb, pa))
+        return text(ta);
+    if (arnContains(pa, pb))
+        return text(tb);
+    if (!arnIntersects(pa, pb))
+        return undefined;
+    const fa = paddedFields(ta);
+    const fb = paddedFields(tb);
+    if (!fa || !fb)
+        return undefined;
+    const fields = [];
+    for (let i = 0; i < 6; i++) {
+        const x = parseArnPattern(fa[i]);
+        const y = parseArnPattern(fb[i]);
+        if (arnContains(y, x))
+            fields.push(fa[i]);
+        else if (arnContains(x, y))
+            fields.push(fb[i]);
+        else
+            return undefined;
+    }
+    const joined = fields.join(':');
+    const p = parseArnPattern(joined);
+    return arnContains(pa, p) && arnContains(pb, p) ? text(joined) : undefined;
+}
+/** A pattern's text with its bound placeholders written as their values and `keys` as one-value marks. */
+function boundText(p, keys) {
+    let raw = p.raw;
+    for (const [k, v] of Object.entries(p.bindings ?? {}))
+        raw = raw.split(k).join(v);
+    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
+    return raw;
+}
+/** arnFields, six of them: a text of fewer ending in `*` gets `*` for each missing field (it names them all). */
+function paddedFields(text) {
+    const f = arnFields(text);
+    if (f.length === 6)
+        return f;
+    if (!f[f.length - 1].endsWith('*'))
+        return undefined;
+    while (f.length < 6)
+        f.push('*');
+    return f;
+}
+
 ;// CONCATENATED MODULE: ./src/policy/action-set.ts
 // A set of catalog actions as a bitset over their ordinals (src/policy/catalog.ts actionOrdinal):
 // what a statement grants, what a Deny removes and what a baseline set allows are compared as sets,
@@ -10935,1101 +12030,6 @@ function isTemplate(v) {
     if (!isObject(v.Resources))
         return false;
     return Object.values(v.Resources).some((r) => isObject(r) && typeof r.Type === 'string' && /^(AWS|Alexa)::\w+::\w+/.test(r.Type));
-}
-
-;// CONCATENATED MODULE: ./src/policy/arn.ts
-// Resource ARN patterns as IAM reads them in `Resource` / `NotResource`, and the three questions
-// the audit asks of them: does one pattern cover another (containment), can two patterns match a
-// common ARN (intersection), and does a pattern match a concrete ARN.
-//
-// A pattern is a sequence of tokens: a literal character, `?` (exactly one character), `*` (any
-// run, `:` and `/` included) and a policy variable (`${aws:username}`), which is opaque: its value
-// is not known when a policy is read. Resource matching is case-sensitive; variable names are
-// compared case-insensitively. `${*}`, `${?}` and `${$}` are the literal `*`, `?` and `$`.
-//
-// Everything here is linear scans and small dynamic programmes over token arrays: no regular
-// expression is built from input and nothing recurses, so a hostile pattern costs at most
-// O(|a|·|b|) steps. `stats.steps` counts the token comparisons (as in glob.ts) so tests can bound
-// the work without timing it.
-/**
- * The account of a resource the configuration creates (CloudFormation's `AWS::AccountId`, the
- * account of a Terraform resource's ARN): a placeholder, one value, bound to the configured
- * `account-id` (Auditor) and read as `*` otherwise.
- */
-const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
-const STAR = { kind: 'star' };
-const SEG = { kind: 'seg' };
-/**
- * A catalog variable that is a whole field before the resource part (the partition, service,
- * region or account: `:${Region}:`, `:${Account}:`, `:${AccountId}:`, `:${Vendor}:`, whatever its
- * name) is read as this token and a `seg`: one or more characters, none a `/` or `:`. A real ARN
- * of such a type always has a value there, so IAM never matches `arn:aws:s3:::*` (empty region and
- * account) against an access point's `arn:${Partition}:s3:${Region}:${Account}:accesspoint/…`,
- * while a wildcard of the policy's still does (`arn:aws:s3:*:*:accesspoint/*`, `arn:aws:s3:*`,
- * `*`). A field the format leaves empty (`arn:${Partition}:s3:::${BucketName}`) or writes as `*`
- * (`arn:${Partition}:braket:*:*:device/…`, whose ARNs have none) is unchanged. Variables inside
- * the resource part (`accesspoint/${AccessPointName}`, `${BucketName}/${ObjectName}`) stay
- * possibly empty, as before: a policy's `…:accesspoint/` or `bucket/` is rare, and reading it as
- * naming nothing would need the service's own rules for each name.
- */
-const SEG_ONE = { kind: 'segOne' };
-/** Catalog format variables whose values never contain `/` or `:` (but see FREE_IDS). */
-const SEGMENT_VARIABLE = /^(Partition|Region|Account|BucketName|[A-Za-z]*Id)$/;
-/**
- * Ids, per service, whose values may hold a `/` or `:`, so read as `*` in its formats: a secret's
- * id is its name (`prod/db/password`) and a suffix, a Bedrock model's id has its version after a
- * `:` (`anthropic.claude-3-haiku-20240307-v1:0`), an application auto scaling target's resource id
- * is `service/cluster/name`, a Kafka transactional id is any text. Read as a segment, a policy's
- * `secret:prod/*` met no secret format, so its actions applied to nothing: no finding at all.
- */
-const FREE_IDS = {
-    secretsmanager: ['SecretId'],
-    bedrock: ['ResourceId'],
-    'application-autoscaling': ['ResourceId'],
-    kafka: ['TransactionalId'],
-};
-/** Vendor placeholders written in braces in upper case, like Lightly's `{YOUR_BUCKET}`. */
-const BRACE_PLACEHOLDER = /^[A-Z][A-Z0-9_]*$/;
-const ONE = { kind: 'one' };
-/** The token of each ASCII character, shared (tokens are immutable and compared by content). */
-const ASCII_TOKENS = Array.from({ length: 128 }, (_, c) => ({
-    kind: 'char',
-    ch: String.fromCharCode(c),
-}));
-function charToken(ch) {
-    if (ch.length === 1) {
-        const c = ch.charCodeAt(0);
-        if (c < 128)
-            return ASCII_TOKENS[c];
-    }
-    return { kind: 'char', ch };
-}
-/**
- * Parses a `Resource` value. `${name}` is a policy variable (a default value as in
- * `${aws:PrincipalTag/team, 'none'}` is allowed and ignored: the variable stays unknown);
- * `${*}`, `${?}`, `${$}` are literal characters; `<...>` is a vendor placeholder, replaced by the
- * literal value of `bindings['<...>']` when bound and read as `*` otherwise. A `$` or `<` that does
- * not open one of these is an ordinary character.
- */
-function parseArnPattern(raw, bindings) {
-    return scan(raw, 'policy', bindings);
-}
-/**
- * Reads an ARN format from the action catalog (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
- * as a pattern: every `${...}` becomes `*` (a `seg`, which spells no `/` or `:`, for the variables
- * of SEGMENT_VARIABLE), and one that is a whole field before the resource part a `segOne` and a
- * `seg`, at least one character (SEG_ONE); a `*` or `?` written in the format is a wildcard.
- */
-function arnFormatToPattern(format) {
-    return scan(format, 'format');
-}
-/** Characters that can start something other than a literal character in scan(). */
-const SPECIAL = /[*?$<{]/;
-const NONE = [];
-/**
- * A pattern of literal characters only (most policy resources: `arn:aws:s3:::my-bucket/*` is not
- * one, `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc` is). Its canonical text is its raw
- * text, and its tokens are made only when containment needs them: intersection and the checks
- * that run per resource read the text (see intersectForm).
- */
-class LiteralPattern {
-    raw;
-    t;
-    constructor(raw) {
-        this.raw = raw;
-    }
-    get tokens() {
-        return (this.t ??= Array.from(this.raw, charToken));
-    }
-    get canonical() {
-        return this.raw;
-    }
-    get variables() {
-        return NONE;
-    }
-    get unboundPlaceholders() {
-        return NONE;
-    }
-}
-function scan(raw, mode, bindings) {
-    return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
-}
-/** parseArnPattern without the fast path for literal text (tests compare the two). */
-function parseArnPatternTokens(raw) {
-    return scanTokens(raw, 'policy');
-}
-function scanTokens(raw, mode, bindings) {
-    const cs = Array.from(raw);
-    const out = [];
-    const variables = [];
-    const unbound = [];
-    /** In a format: the `:`s read so far (the field a token is in). */
-    let colons = 0;
-    const service = mode === 'format' ? (raw.split(':')[2] ?? '') : '';
-    const free = Object.hasOwn(FREE_IDS, service) ? FREE_IDS[service] : undefined;
-    let i = 0;
-    while (i < cs.length) {
-        const c = cs[i];
-        if (c === '$' && cs[i + 1] === '{') {
-            const close = cs.indexOf('}', i + 2);
-            const body = close < 0 ? '' : cs.slice(i + 2, close).join('');
-            if (close >= 0 && body.trim() !== '') {
-                if (mode === 'format') {
-                    if (colons >= 1 && colons <= 4 && cs[i - 1] === ':' && cs[close + 1] === ':')
-                        out.push(SEG_ONE, SEG);
-                    else {
-                        const name = body.trim();
-                        out.push(SEGMENT_VARIABLE.test(name) && !free?.includes(name) ? SEG : STAR);
-                    }
-                }
-                else if (body === '*' || body === '?' || body === '$') {
-                    out.push(charToken(body));
-                }
-                else {
-                    const comma = body.indexOf(',');
-                    const name = (comma < 0 ? body : body.slice(0, comma)).trim().toLowerCase();
-                    out.push({ kind: 'var', name });
-                    if (!variables.includes(name))
-                        variables.push(name);
-                }
-                i = close + 1;
-                continue;
-            }
-        }
-        else if ((c === '<' || c === '{') && mode === 'policy') {
-            const end = c === '<' ? '>' : '}';
-            let close = -1;
-            for (let j = i + 1; j < cs.length; j++) {
-                if (cs[j] === end) {
-                    close = j;
-                    break;
-                }
-                if (cs[j] === c)
-                    break;
-            }
-            if (close > i + 1 && (c === '<' || BRACE_PLACEHOLDER.test(cs.slice(i + 1, close).join('')))) {
-                const key = cs.slice(i, close + 1).join('');
-                const value = bindings !== undefined && Object.hasOwn(bindings, key) ? bindings[key] : undefined;
-                if (value !== undefined) {
-                    for (const ch of value)
-                        out.push(charToken(ch));
-                }
-                else {
-                    out.push(STAR);
-                    if (!unbound.includes(key))
-                        unbound.push(key);
-                }
-                i = close + 1;
-                continue;
-            }
-        }
-        if (c === ':')
-            colons++;
-        out.push(c === '*' ? STAR : c === '?' ? ONE : charToken(c));
-        i++;
-    }
-    const tokens = normalise(out);
-    return { raw, tokens, canonical: tokensToText(tokens), variables, unboundPlaceholders: unbound, bindings };
-}
-/** Collapses `*` runs and writes each run of wildcards as its `?`s followed by at most one `*`. */
-function normalise(tokens) {
-    // No two wildcards in a row (scan's wildcards are the shared STAR and ONE): already normal.
-    let wild = false;
-    let runs = false;
-    for (const t of tokens) {
-        const w = t.kind === 'star' || t.kind === 'one';
-        if (w && wild) {
-            runs = true;
-            break;
-        }
-        wild = w;
-    }
-    if (!runs)
-        return tokens;
-    const out = [];
-    let i = 0;
-    while (i < tokens.length) {
-        const t = tokens[i];
-        if (t.kind !== 'star' && t.kind !== 'one') {
-            out.push(t);
-            i++;
-            continue;
-        }
-        let ones = 0;
-        let star = false;
-        while (i < tokens.length && (tokens[i].kind === 'star' || tokens[i].kind === 'one')) {
-            if (tokens[i].kind === 'star')
-                star = true;
-            else
-                ones++;
-            i++;
-        }
-        for (let k = 0; k < ones; k++)
-            out.push(ONE);
-        if (star)
-            out.push(STAR);
-    }
-    return out;
-}
-function tokensToText(tokens) {
-    // Joined, not concatenated: a string built by `+=` a character at a time is a rope of one node
-    // per character, kept as long as the pattern is.
-    const s = [];
-    for (const t of tokens) {
-        if (t.kind === 'star' || t.kind === 'seg')
-            s.push('*');
-        else if (t.kind === 'one' || t.kind === 'segOne')
-            s.push('?');
-        else if (t.kind === 'var')
-            s.push(`\${${t.name}}`);
-        else
-            s.push(t.ch === '*' || t.ch === '?' || t.ch === '$' ? `\${${t.ch}}` : t.ch);
-    }
-    return s.join('');
-}
-/** True when the pattern matches every string (it is `*`, possibly written as `**` or `<placeholder>`). */
-function isAll(p) {
-    if (p instanceof LiteralPattern)
-        return false;
-    return p.tokens.length === 1 && p.tokens[0].kind === 'star';
-}
-/**
- * Splits a pattern with at least one `*` into head, middle blocks and tail, moving every `?` that
- * touches a `*` into that `*`'s gap count: `a?*?b*c` -> head `a`, gap 2, block `b`, gap 0, tail `c`.
- * (`?*` and `*?` both mean "at least one character", wherever the character falls.)
- */
-function blocksOf(tokens) {
-    const parts = [[]];
-    for (const t of tokens) {
-        if (t.kind === 'star')
-            parts.push([]);
-        else
-            parts[parts.length - 1].push(t);
-    }
-    const last = parts.length - 1;
-    let carry = 0;
-    let head = parts[0];
-    let h = head.length;
-    while (h > 0 && head[h - 1].kind === 'one')
-        h--;
-    carry += head.length - h;
-    head = head.slice(0, h);
-    const mids = [];
-    for (let i = 1; i < last; i++) {
-        const part = parts[i];
-        let a = 0;
-        while (a < part.length && part[a].kind === 'one')
-            a++;
-        carry += a;
-        if (a === part.length)
-            continue; // only `?`s: the two gaps merge
-        let b = part.length;
-        while (part[b - 1].kind === 'one')
-            b--;
-        mids.push({ gap: carry, tokens: part.slice(a, b) });
-        carry = part.length - b;
-    }
-    const tailPart = parts[last];
-    let a = 0;
-    while (a < tailPart.length && tailPart[a].kind === 'one')
-        a++;
-    return { head, mids, tail: { gap: carry + a, tokens: tailPart.slice(a) } };
-}
-/** Does one outer token (not `*`) cover one inner token: every value of `inner` is a value of `outer`? */
-function covers(outer, inner) {
-    switch (outer.kind) {
-        case 'char':
-            return inner.kind === 'char' && inner.ch === outer.ch;
-        case 'one':
-            return inner.kind === 'char' || inner.kind === 'one';
-        case 'var':
-            return inner.kind === 'var' && inner.name === outer.name;
-        default:
-            return false;
-    }
-}
-function blockAt(block, inner, at, stats) {
-    for (let k = 0; k < block.length; k++) {
-        if (stats)
-            stats.steps++;
-        if (!covers(block[k], inner[at + k]))
-            return false;
-    }
-    return true;
-}
-function containsTokens(outer, inner, stats) {
-    const m = inner.length;
-    if (!outer.some((t) => t.kind === 'star')) {
-        // A fixed-length outer pattern: the inner one must be fixed-length too, covered token by token.
-        return outer.length === m && blockAt(outer, inner, 0, stats);
-    }
-    const { head, mids, tail } = blocksOf(outer);
-    // minLen[i]: the fewest characters inner[0..i) can stand for (a `*` or a variable may be empty).
-    const minLen = new Array(m + 1);
-    minLen[0] = 0;
-    for (let i = 0; i < m; i++) {
-        const k = inner[i].kind;
-        minLen[i + 1] = minLen[i] + (k === 'char' || k === 'one' ? 1 : 0);
-    }
-    if (head.length + tail.tokens.length > m)
-        return false;
-    if (!blockAt(head, inner, 0, stats))
-        return false;
-    const end = m - tail.tokens.length;
-    if (!blockAt(tail.tokens, inner, end, stats))
-        return false;
-    let pos = head.length;
-    for (const block of mids) {
-        const len = block.tokens.length;
-        let at = pos;
-        while (at <= end && minLen[at] - minLen[pos] < block.gap)
-            at++;
-        let found = -1;
-        for (; at + len <= end; at++) {
-            if (blockAt(block.tokens, inner, at, stats)) {
-                found = at;
-                break;
-            }
-        }
-        if (found < 0)
-            return false;
-        pos = found + len;
-    }
-    return minLen[end] - minLen[pos] >= tail.gap;
-}
-/**
- * True iff every string `inner` matches is matched by `outer` (L(inner) ⊆ L(outer)): the policy's
- * resource is no broader than the baseline's when `arnContains(baseline, policy)`.
- *
- * A variable in `inner` is an unknown value: only an outer `*` (it may stand for anything) or the same
- * variable at the same place covers it. A variable in `outer` covers only the same variable. Both
- * rules are conservative: the answer is never true when some values of the variables would make it false.
- *
- * The method is the glob match of `outer` against `inner`'s tokens, as in glob.ts: the outer `*`s cut
- * it into fixed-length blocks of per-token tests (a `?` covers a character or a `?`, a character only
- * itself), the head anchored at the start, the tail at the end, and each middle block placed at its
- * leftmost possible position. One refinement makes it exact rather than merely sound: a `?` next to
- * a `*` is not tied to a place. `?*` and `*?` both mean "at least one more character", and that
- * character may come from anywhere in the inner text the `*` spans (`*a` ⊆ `?*`: the `?` is the final
- * `a`; `a*b` ⊆ `a?*`: the `?` is somewhere in `*b`). So such `?`s are counted into the gap their `*`
- * spans and the check is that the inner tokens spanned can never be shorter than that count (an inner
- * `*` or variable counts as 0 characters). Blocks then start and end with a character or a variable,
- * which can only be placed on inner characters or variables, never across an inner `*`. Leftmost
- * placement stays optimal because moving a block left never shortens the inner text left for the
- * gaps after it. Cost: O(|inner|·|outer|) token tests in the worst case.
- */
-function arnContains(outer, inner, stats) {
-    return containsTokens(starForSeg(outer.tokens), starForSeg(inner.tokens), stats);
-}
-/**
- * Containment and matching read a catalog format's `seg` as `*` and `segOne` as `?` (formats are
- * only intersected; a `segOne` is always followed by a `seg`, so the `?*` is in normal order).
- */
-function starForSeg(tokens) {
-    return tokens.some((t) => t.kind === 'seg')
-        ? tokens.map((t) => (t.kind === 'seg' ? STAR : t.kind === 'segOne' ? ONE : t))
-        : tokens;
-}
-/**
- * True iff `pattern` matches the concrete ARN `concrete` (case-sensitive; every character of
- * `concrete` is literal, `*` included). A policy variable in the pattern matches nothing here, since
- * its value is unknown: substitute known values (bindings) before asking.
- */
-function arnMatches(pattern, concrete, stats) {
-    const inner = [];
-    for (const ch of concrete)
-        inner.push(charToken(ch));
-    return containsTokens(starForSeg(pattern.tokens), inner, stats);
-}
-// ---------------------------------------------------------------------------------------------
-// Intersection
-/**
- * True iff some string matches both patterns (variables read as `*`, an over-approximation, which is
- * the safe side for "can this statement apply to that resource type"). A dynamic programme over the
- * two token sequences with one rolling row: cell (i, j) says a[0..i) and b[0..j) can spell the same
- * string. A `*` ends (moves on without a character) or absorbs a character the other side spells;
- * two `*`s never need to absorb the same character (dropping it leaves a shorter common string).
- * O(|a|·|b|) steps.
- */
-function arnIntersects(a, b, stats) {
-    const fa = intersectForm(a);
-    const fb = intersectForm(b);
-    if (stats) {
-        stats.steps += (fa.kinds.length + 1) * (fb.kinds.length + 1);
-        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
-    }
-    // Quick exact answers for the common case, a policy's resource against the ARN formats of other
-    // services or resource types: both patterns fix the third `:`-separated field (the service) and
-    // they differ; or both fix where the sixth field starts (the resource part) and its leading
-    // characters differ.
-    if (fa.service !== null && fb.service !== null && fa.service !== fb.service)
-        return false;
-    if (fa.colons === null || fb.colons === null)
-        return intersectRange(fa, 0, fa.kinds.length, fb, 0, fb.kinds.length);
-    const pa = fa.resourcePrefix;
-    const pb = fb.resourcePrefix;
-    const k = Math.min(pa.length, pb.length);
-    for (let i = 0; i < k; i++)
-        if (pa[i] !== pb[i])
-            return false;
-    // Both place the first five `:`s of every string they match at fixed tokens, so a common string
-    // exists iff each pair of fields between them has one, and the rests do.
-    let a0 = 0;
-    let b0 = 0;
-    for (let f = 0; f < 5; f++) {
-        const a1 = fa.colons[f];
-        const b1 = fb.colons[f];
-        if (!intersectRange(fa, a0, a1, fb, b0, b1))
-            return false;
-        a0 = a1 + 1;
-        b0 = b1 + 1;
-    }
-    return intersectRange(fa, a0, fa.kinds.length, fb, b0, fb.kinds.length);
-}
-/**
- * Does some string match both a.tokens[a0..a1) and b.tokens[b0..b1)? A dynamic programme over the
- * two token sequences with one rolling row: cell (i, j) says the first i tokens of a's range and
- * the first j of b's can spell the same string. A `*` ends (moves on without a character) or
- * absorbs a character the other side spells; two `*`s never need to absorb the same character
- * (dropping it leaves a shorter common string). O(|a|·|b|) steps.
- */
-/** Scratch rows of intersectRange. */
-let rowA = new Uint8Array(64);
-let rowB = new Uint8Array(64);
-function intersectRange(fa, a0, a1, fb, b0, b1) {
-    const ak = fa.kinds;
-    const ac = fa.chars;
-    const bk = fb.kinds;
-    const bc = fb.chars;
-    // Leading tokens that spell one character each (no star on either side) pair up one for one: a
-    // common string starts with a character both spell, and the rest must meet.
-    while (a0 < a1 && b0 < b1) {
-        const ka = ak[a0];
-        const kb = bk[b0];
-        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
-            break;
-        if (!spellAlike(ka, ac[a0], kb, bc[b0]))
-            return false;
-        a0++;
-        b0++;
-    }
-    // The same from the end: the last character of a common string is spelled by both last tokens.
-    while (a0 < a1 && b0 < b1) {
-        const ka = ak[a1 - 1];
-        const kb = bk[b1 - 1];
-        if (ka === K_STAR || ka === K_SEG || kb === K_STAR || kb === K_SEG)
-            break;
-        if (!spellAlike(ka, ac[a1 - 1], kb, bc[b1 - 1]))
-            return false;
-        a1--;
-        b1--;
-    }
-    // One wildcard against anything (the catalog's `${Region}` field against a policy's region, or
-    // what the pairing leaves of `instance/${InstanceId}` against `instance/i-0abc`): a `*` meets
-    // every range (every range spells some string); a `seg` every range whose characters it can
-    // absorb (a `seg` may be empty, the other side's wildcards spell no `/`, `:`).
-    if (a1 - a0 === 1 && (ak[a0] === K_STAR || ak[a0] === K_SEG))
-        return ak[a0] === K_STAR || absorbsAll(bk, bc, b0, b1);
-    if (b1 - b0 === 1 && (bk[b0] === K_STAR || bk[b0] === K_SEG))
-        return bk[b0] === K_STAR || absorbsAll(ak, ac, a0, a1);
-    const n = a1 - a0;
-    const m = b1 - b0;
-    // Without a star on either side the programme is its diagonal: the same length, token by token.
-    let stars = false;
-    for (let i = a0; i < a1 && !stars; i++)
-        if (ak[i] === K_STAR || ak[i] === K_SEG)
-            stars = true;
-    for (let j = b0; j < b1 && !stars; j++)
-        if (bk[j] === K_STAR || bk[j] === K_SEG)
-            stars = true;
-    if (!stars) {
-        if (n !== m)
-            return false;
-        for (let i = 0; i < n; i++)
-            if (!spellAlike(ak[a0 + i], ac[a0 + i], bk[b0 + i], bc[b0 + i]))
-                return false;
-        return true;
-    }
-    // Two rows of scratch, shared between calls (every cell read below is written first in this call).
-    if (rowA.length < m + 1) {
-        rowA = new Uint8Array(2 * (m + 1));
-        rowB = new Uint8Array(2 * (m + 1));
-    }
-    let prev = rowA;
-    let cur = rowB;
-    for (let i = 0; i <= n; i++) {
-        const ka = i > 0 ? ak[a0 + i - 1] : -1;
-        const ca = i > 0 ? ac[a0 + i - 1] : -1;
-        const aStar = ka === K_STAR || ka === K_SEG;
-        for (let j = 0; j <= m; j++) {
-            if (i === 0 && j === 0) {
-                cur[0] = 1;
-                continue;
-            }
-            const kb = j > 0 ? bk[b0 + j - 1] : -1;
-            const cb = j > 0 ? bc[b0 + j - 1] : -1;
-            const bStar = kb === K_STAR || kb === K_SEG;
-            let ok = 0;
-            if (aStar) {
-                // a's star ends here, or it absorbs the character b's last token spells
-                ok = prev[j] || (j > 0 && !bStar && absorbs(ka, kb, cb) ? cur[j - 1] : 0);
-            }
-            if (!ok && bStar) {
-                ok = cur[j - 1] || (i > 0 && !aStar && absorbs(kb, ka, ca) ? prev[j] : 0);
-            }
-            if (!ok && i > 0 && j > 0 && !aStar && !bStar) {
-                ok = prev[j - 1] && spellAlike(ka, ca, kb, cb) ? 1 : 0;
-            }
-            cur[j] = ok;
-        }
-        const t = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[m] === 1;
-}
-/**
- * The third `:`-separated field (the service) of every string a pattern matches, when the fields
- * before it are fixed (characters other than `:`, or catalog `seg`s, which never spell `:`), else
- * null: `arn:${Partition}:ec2:...` -> `ec2`, `arn:*:s3:::b` -> null. Two patterns with different
- * such fields do not intersect (arnIntersects answers so first). Case-sensitive, as written.
- */
-function arnServiceField(p) {
-    if (p instanceof LiteralPattern)
-        return literalFields(p.raw).service;
-    return intersectForm(p).service;
-}
-/** The service field and resource prefix of literal text (as literalForm finds them), without its form. */
-function literalFields(raw) {
-    let at = -1;
-    let colons = 0;
-    let second = -1;
-    let service = null;
-    while (colons < 5 && (at = raw.indexOf(':', at + 1)) >= 0) {
-        colons++;
-        if (colons === 2)
-            second = at;
-        else if (colons === 3)
-            service = raw.slice(second + 1, at);
-    }
-    return { service, resourcePrefix: colons === 5 ? raw.slice(at + 1) : null };
-}
-/** True for a pattern of literal characters only (no wildcard, variable or placeholder). */
-function isLiteral(p) {
-    return p instanceof LiteralPattern;
-}
-const formatMatchers = new WeakMap();
-/**
- * For a catalog ARN format (arnFormatToPattern, the catalog's own text: never a policy's), a test
- * that matches literal text exactly when `arnIntersects(format, literal)`: `seg` is `[^/:]*`,
- * `segOne` `[^/:]`, `*` any run, `?` one code point, a character itself. A format with at most
- * one `*` gets a regular expression (whose work is then at most quadratic in the text, which
- * callers keep short: a `seg` cannot cross a `/` or `:`, and no field of a catalog format holds
- * more than two wildcards); one with more (some have six), whose expression could backtrack for a
- * long time on text made to nearly match, gets a TokenMatcher, linear in the text times the
- * states alive at once.
- */
-function formatMatcher(format) {
-    let m = formatMatchers.get(format);
-    if (m === undefined) {
-        if (format.tokens.filter((t) => t.kind === 'star' || t.kind === 'var').length > 1)
-            m = new TokenMatcher(format.tokens);
-        else {
-            const parts = [];
-            for (const t of format.tokens) {
-                if (t.kind === 'seg')
-                    parts.push('[^/:]*');
-                else if (t.kind === 'segOne')
-                    parts.push('[^/:]');
-                else if (t.kind === 'star' || t.kind === 'var')
-                    parts.push('[^]*');
-                else if (t.kind === 'one')
-                    parts.push('[^]');
-                else
-                    parts.push(t.ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
-            }
-            m = new RegExp(`^${parts.join('')}$`, 'u');
-        }
-        formatMatchers.set(format, m);
-    }
-    return m;
-}
-/**
- * A pattern's tokens (kinds as for intersection, below) run as a set of states over the text's
- * code points (a Thompson simulation): state j means the first j tokens match what was read. Each
- * code point moves every live state once, and a state is live at most once, so the work is at
- * most the text's length times the tokens, whatever the text: nothing is tried twice, nothing
- * backtracks.
- */
-class TokenMatcher {
-    kinds;
-    /** The code point of each `char` token. */
-    points;
-    cur;
-    next;
-    /** Per state, the step that last made it live (dedup without clearing). */
-    seen;
-    step = 0;
-    constructor(tokens) {
-        const m = tokens.length;
-        this.kinds = new Uint8Array(m);
-        this.points = new Int32Array(m);
-        tokens.forEach((t, j) => {
-            if (t.kind === 'char')
-                this.points[j] = t.ch.codePointAt(0);
-            this.kinds[j] = arn_kindOf(t);
-        });
-        this.cur = new Int32Array(m + 1);
-        this.next = new Int32Array(m + 1);
-        this.seen = new Int32Array(m + 1).fill(-1);
-    }
-    /** Adds state j, and the states after the runs that may match nothing from it, to `into`. */
-    add(into, n, j) {
-        const { kinds, seen, step } = this;
-        const m = kinds.length;
-        for (;;) {
-            if (seen[j] === step)
-                return n;
-            seen[j] = step;
-            into[n++] = j;
-            if (j === m || (kinds[j] !== K_STAR && kinds[j] !== K_SEG))
-                return n;
-            j++;
-        }
-    }
-    test(text) {
-        const { kinds, points } = this;
-        const m = kinds.length;
-        // The stamps start again before they could overflow (they only need to differ between steps).
-        if (this.step > 0x3fffffff) {
-            this.seen.fill(-1);
-            this.step = 0;
-        }
-        let cur = this.cur;
-        let next = this.next;
-        let n = this.add(cur, 0, 0);
-        for (let i = 0; i < text.length && n > 0;) {
-            const c = text.codePointAt(i);
-            i += c > 0xffff ? 2 : 1;
-            this.step++;
-            let k = 0;
-            for (let x = 0; x < n; x++) {
-                const j = cur[x];
-                if (j === m)
-                    continue;
-                const kind = kinds[j];
-                if (kind === K_CHAR) {
-                    if (points[j] === c)
-                        k = this.add(next, k, j + 1);
-                }
-                else if (kind === K_ONE)
-                    k = this.add(next, k, j + 1);
-                else if (kind === K_SEG_ONE) {
-                    if (c !== SLASH && c !== arn_COLON)
-                        k = this.add(next, k, j + 1);
-                }
-                else if (kind === K_STAR || (c !== SLASH && c !== arn_COLON))
-                    k = this.add(next, k, j);
-            }
-            const swap = cur;
-            cur = next;
-            next = swap;
-            n = k;
-        }
-        this.step++;
-        for (let x = 0; x < n; x++)
-            if (cur[x] === m)
-                return true;
-        return false;
-    }
-}
-/**
- * The characters the resource part (sixth field) of every string a pattern matches starts with, when
- * the first five `:`s are fixed (see IntersectForm), else null. Two patterns whose prefixes differ
- * within their common length do not intersect (arnIntersects answers so first).
- */
-function arnResourcePrefix(p) {
-    if (p instanceof LiteralPattern)
-        return literalFields(p.raw).resourcePrefix;
-    return intersectForm(p).resourcePrefix;
-}
-// Token kinds for intersection: a variable reads as a star there.
-const K_CHAR = 0;
-const K_ONE = 1;
-const K_STAR = 2;
-const K_SEG = 3;
-/** A catalog `segOne`: one character, not `/` or `:`. */
-const K_SEG_ONE = 4;
-const SLASH = 47;
-const arn_COLON = 58;
-function arn_kindOf(t) {
-    switch (t.kind) {
-        case 'char':
-            return K_CHAR;
-        case 'one':
-            return K_ONE;
-        case 'seg':
-            return K_SEG;
-        case 'segOne':
-            return K_SEG_ONE;
-        default:
-            return K_STAR;
-    }
-}
-/**
- * Can two tokens that spell one character each (K_CHAR, K_ONE, K_SEG_ONE) spell the same one?
- * Two characters if equal; a `segOne` and a character if that is not `/` or `:`; else always.
- */
-function spellAlike(ka, ca, kb, cb) {
-    if (ka === K_CHAR)
-        return kb === K_CHAR ? ca === cb : kb !== K_SEG_ONE || (ca !== SLASH && ca !== arn_COLON);
-    return kb !== K_CHAR || ka !== K_SEG_ONE || (cb !== SLASH && cb !== arn_COLON);
-}
-/**
- * arnServiceField and arnResourcePrefix of arnFormatToPattern(format), read from the format's text
- * without making its pattern: the catalog index (grant-sets.ts) sorts every format of the catalog
- * by these two, and parses only the formats a resource is then checked against. The same
- * tokens as scan() in 'format' mode (`${Name}` a `seg` or `*`, a whole field's `segOne` and `seg`
- * as one `seg`, `*`, `?`, any other character literal) and the same fields as intersectForm;
- * __tests__ compare the two on every catalog format.
- */
-function arnFormatFields(format) {
-    let service = null;
-    let field = 0;
-    let i = 0;
-    let start = 0;
-    /** The kind of the token at i (K_CHAR, K_SEG or K_STAR for `*` and `?` alike), and its end. */
-    let end = 0;
-    const token = () => {
-        const c = format.charCodeAt(i);
-        end = i + 1;
-        if (c === 42 /* * */ || c === 63 /* ? */)
-            return K_STAR;
-        if (c === 36 /* $ */ && format.charCodeAt(i + 1) === 123 /* { */) {
-            const close = format.indexOf('}', i + 2);
-            const body = close < 0 ? '' : format.slice(i + 2, close).trim();
-            if (body !== '') {
-                end = close + 1;
-                // A whole field (SEG_ONE) is a `segOne` and a `seg`: as a `seg` here.
-                const whole = format.charCodeAt(i - 1) === arn_COLON && format.charCodeAt(end) === arn_COLON;
-                return whole || SEGMENT_VARIABLE.test(body) ? K_SEG : K_STAR;
-            }
-        }
-        return K_CHAR;
-    };
-    for (; i < format.length && field < 5; i = end) {
-        const k = token();
-        if (k === K_CHAR) {
-            if (format.charCodeAt(i) !== arn_COLON)
-                continue;
-            if (field === 2)
-                service = format.slice(start, i);
-            field++;
-            start = end;
-            continue;
-        }
-        if (k === K_SEG && field !== 2)
-            continue;
-        return { service, resourcePrefix: null };
-    }
-    if (field < 5)
-        return { service, resourcePrefix: null };
-    const from = i;
-    while (i < format.length && token() === K_CHAR)
-        i = end;
-    return { service, resourcePrefix: format.slice(from, i) };
-}
-/** Can a star (K_STAR, or K_SEG which never spells `/` or `:`) absorb a token of kind `k`, character `c`? */
-function absorbs(star, k, c) {
-    return star === K_STAR || k !== K_CHAR || (c !== SLASH && c !== arn_COLON);
-}
-/** Are none of the characters in kinds/chars [from, to) a `/` or `:` (can a `seg` spell the range)? */
-function absorbsAll(kinds, chars, from, to) {
-    for (let i = from; i < to; i++)
-        if (kinds[i] === K_CHAR && (chars[i] === SLASH || chars[i] === arn_COLON))
-            return false;
-    return true;
-}
-const intersectForms = new WeakMap();
-function intersectForm(p) {
-    if (p instanceof LiteralPattern) {
-        // Not kept on the pattern (an organisation's resources are mostly distinct, and patterns are
-        // kept by their builder): only the last one's, which is what a run of checks of one resource
-        // against many formats reads again.
-        if (lastLiteral !== p) {
-            lastLiteralForm = literalForm(p.raw);
-            lastLiteral = p;
-        }
-        return lastLiteralForm;
-    }
-    let f = intersectForms.get(p);
-    if (f)
-        return f;
-    const t = p.tokens;
-    const kinds = new Uint8Array(t.length);
-    const chars = new Int32Array(t.length);
-    t.forEach((tok, i) => {
-        chars[i] = tok.kind === 'char' ? tok.ch.codePointAt(0) : -1;
-        kinds[i] = arn_kindOf(tok);
-    });
-    // Fields: only characters (and segs in the first two and the fourth and fifth) up to each `:`.
-    let service = null;
-    let resourcePrefix = null;
-    let field = 0;
-    // (characters joined, not concatenated one by one: the strings stay flat, see tokensToText)
-    const text = [];
-    let i = 0;
-    const colons = [];
-    for (; i < t.length && field < 5; i++) {
-        const tok = t[i];
-        if (tok.kind === 'char' && tok.ch === ':') {
-            if (field === 2)
-                service = text.join('');
-            colons.push(i);
-            field++;
-            continue;
-        }
-        if (tok.kind === 'char') {
-            if (field === 2)
-                text.push(tok.ch);
-            continue;
-        }
-        if ((tok.kind === 'seg' || tok.kind === 'segOne') && field !== 2)
-            continue;
-        break;
-    }
-    if (field === 5) {
-        const prefix = [];
-        for (; i < t.length; i++) {
-            const tok = t[i];
-            if (tok.kind !== 'char')
-                break;
-            prefix.push(tok.ch);
-        }
-        resourcePrefix = prefix.join('');
-    }
-    f = { kinds, chars, service, resourcePrefix, colons: resourcePrefix === null ? null : colons };
-    intersectForms.set(p, f);
-    return f;
-}
-let lastLiteral;
-let lastLiteralForm;
-/** intersectForm of a pattern of literal characters, read from its text (the same answers). */
-function literalForm(raw) {
-    let chars = new Int32Array(raw.length);
-    let n = 0;
-    const colons = [];
-    for (let i = 0; i < raw.length; i++) {
-        const c = raw.codePointAt(i);
-        if (c > 0xffff)
-            i++;
-        if (c === arn_COLON && colons.length < 5)
-            colons.push(n);
-        chars[n++] = c;
-    }
-    if (n < chars.length)
-        chars = chars.slice(0, n);
-    // Every token a character (K_CHAR is 0, the Uint8Array's fill).
-    const { service, resourcePrefix } = literalFields(raw);
-    return {
-        kinds: new Uint8Array(n),
-        chars,
-        service,
-        resourcePrefix,
-        colons: resourcePrefix === null ? null : colons,
-    };
-}
-// ---------------------------------------------------------------------------------------------
-// Placeholders in their own fields
-/** Stands for a placeholder's value in a resource's text (a character no ARN holds). */
-const VALUE_MARK = '\u0001';
-/** A format field of variables only (`${Region}`, `${Account}`): a value, never empty in an ARN. */
-const FORMAT_VALUE = /^(\$\{[A-Za-z0-9]+\})+$/;
-/** A field that may reach past a `:` (a wildcard, a policy variable). */
-const OPEN_FIELD = /[*?$]/;
-/** placeholderFieldsMeet per pattern and ARN format text. */
-const fieldsCache = new WeakMap();
-/**
- * Whether a pattern with unbound placeholders can meet an ARN format once each placeholder is read
- * as one value in its own place (it does not cross a `:`), where arnIntersects reads it as `*`:
- * `arn:aws:s3:<region>::<bucket>/*` meets `arn:${Partition}:s3:${Region}:${Account}:storage-lens-group/${Name}`
- * as `*`, its `<region>` reaching past a colon into the account, but its account is fixed (empty),
- * and a storage lens group's is not. (With the first five colons fixed, as in
- * `arn:aws:s3:::<datalake>/<prefix>/*`, arnIntersects itself compares the fields, and a format's
- * whole-field variable needs a value: SEG_ONE.) The fields before the resource part are compared
- * up to the first one that holds a wildcard or a variable (it may reach past a colon); a format
- * field that is variables only needs a value there. True for a pattern without placeholders
- * (nothing to add to arnIntersects), for text that is not an ARN, and whenever this cannot tell;
- * it only narrows, never widens, what arnIntersects says. The values stay lenient: this is about
- * the resource type.
- */
-function placeholderFieldsMeet(p, format) {
-    if (p.unboundPlaceholders.length === 0)
-        return true;
-    let byFormat = fieldsCache.get(p);
-    if (!byFormat)
-        fieldsCache.set(p, (byFormat = new Map()));
-    let hit = byFormat.get(format);
-    if (hit !== undefined)
-        return hit;
-    hit = true;
-    let text = p.raw;
-    for (const k of p.unboundPlaceholders)
-        text = text.split(k).join(VALUE_MARK);
-    const fields = text.split(':');
-    const wanted = format.split(':');
-    if (fields[0] === 'arn' && fields.length >= 6 && wanted.length >= 6) {
-        let closed = true;
-        for (let i = 1; i < 5; i++) {
-            const f = fields[i];
-            if (OPEN_FIELD.test(f)) {
-                closed = false;
-                break;
-            }
-            if (f.includes(VALUE_MARK))
-                continue;
-            const w = wanted[i];
-            if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
-                hit = false;
-                break;
-            }
-        }
-        // The fields before the resource part hold no wildcard: the resource parts are compared on
-        // their own, so a placeholder of the account does not reach into the resource part
-        // (`arn:aws:iam::<account>:role/*` names no instance profile, as `arn:aws:iam::123:role/*`).
-        // There a placeholder is one name, within its segment (no `/` or `:`): a bucket
-        // `arn:aws:s3:::<bucket>` names no object, as `arn:aws:s3:::my-bucket` (read as a format's
-        // segment variable; the text's own `*`, `?` and policy variables read as they do anyway).
-        if (hit && closed) {
-            const mine = fields.slice(5).join(':').split(VALUE_MARK).join('${Id}');
-            hit = arnIntersects(arnFormatToPattern(wanted.slice(5).join(':')), arnFormatToPattern(mine));
-        }
-    }
-    byFormat.set(format, hit);
-    return hit;
-}
-/**
- * Whether a resource pattern can name a resource of an ARN format of the catalog (its pattern and
- * its text): arnIntersects, with the resource's placeholders kept to their own fields
- * (placeholderFieldsMeet). The one test of a resource against a resource type's format.
- */
-function meetsFormat(format, formatText, resource) {
-    return arnIntersects(format, resource) && placeholderFieldsMeet(resource, formatText);
-}
-/** Stands for a placeholder's one value while a Deny is compared (a character no ARN holds). */
-const ONE_VALUE = '\u0001';
-/**
- * Whether a Deny's resource surely covers a granted one. A placeholder of the Deny's text (`<name
- * of Logs>`, a resource CloudFormation or Terraform names) is one value, not `*`: a Deny of
- * `arn:aws:s3:::<name of Logs>/x` removes a grant on that same text, not one on
- * `arn:aws:s3:::*` (which it only meets: reported, with the Deny's note).
- */
-function denyContains(deny, granted) {
-    if (deny.unboundPlaceholders.length === 0)
-        return arnContains(deny, granted);
-    const keys = placeholderKeys(deny, granted);
-    return arnContains(oneValued(deny, keys), oneValued(granted, keys));
-}
-/** The unbound placeholders of two patterns, once each (the keys of oneValued). */
-function placeholderKeys(a, b) {
-    return [...new Set([...a.unboundPlaceholders, ...b.unboundPlaceholders])];
-}
-/** The pattern with each placeholder of `keys` read as one value (its own mark), not `*`. */
-function oneValued(p, keys) {
-    if (keys.length === 0)
-        return p;
-    let raw = p.raw;
-    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
-    return parseArnPattern(raw, p.bindings);
-}
-/**
- * The first six `:`-separated fields of an ARN as written (the sixth keeps its own colons), a `:`
- * inside a policy variable (`${aws:username}`) not counting; fewer when the text has fewer.
- */
-function arnFields(value) {
-    const out = [];
-    let from = 0;
-    for (let i = 0; i < value.length && out.length < 5; i++) {
-        if (value[i] === '$' && value[i + 1] === '{') {
-            const close = value.indexOf('}', i + 2);
-            if (close > 0)
-                i = close;
-            continue;
-        }
-        if (value[i] === ':') {
-            out.push(value.slice(from, i));
-            from = i + 1;
-        }
-    }
-    out.push(value.slice(from));
-    return out;
-}
-/**
- * An ARN pattern naming only resources both `a` and `b` name, as text, when one can be written
- * exactly enough: the narrower of the two when one contains the other (`a` when they are equal);
- * else the narrower of each pair of fields (`arn:aws:ec2:us-east-1:123456789012:*` and
- * `arn:aws:ec2:*:123456789012:instance/*` give `arn:aws:ec2:us-east-1:123456789012:instance/*`),
- * a text of fewer fields ending in `*` read as `*` in each missing one. Undefined when they name
- * nothing in common, or when some pair of fields is neither contained in the other. The result is
- * always contained in both (checked), so writing it never names more than either; placeholders
- * bound in the patterns are written as their values, unbound ones are one value each (as in
- * denyContains: `arn:aws:s3:::<name of Logs>/*` is one bucket, not every one) and written back as
- * they were.
- */
-function arnIntersection(a, b) {
-    const keys = placeholderKeys(a, b);
-    const ta = boundText(a, keys);
-    const tb = boundText(b, keys);
-    const pa = parseArnPattern(ta);
-    const pb = parseArnPattern(tb);
-    const text = (t) => {
-        let out = t;
-        keys.forEach((k, i) => (out = out.split(`${ONE_VALUE}${i}${ONE_VALUE}`).join(k)));
-        return out;
-    };
-    if (arnContains(pb, pa))
-        return text(ta);
-    if (arnContains(pa, pb))
-        return text(tb);
-    if (!arnIntersects(pa, pb))
-        return undefined;
-    const fa = paddedFields(ta);
-    const fb = paddedFields(tb);
-    if (!fa || !fb)
-        return undefined;
-    const fields = [];
-    for (let i = 0; i < 6; i++) {
-        const x = parseArnPattern(fa[i]);
-        const y = parseArnPattern(fb[i]);
-        if (arnContains(y, x))
-            fields.push(fa[i]);
-        else if (arnContains(x, y))
-            fields.push(fb[i]);
-        else
-            return undefined;
-    }
-    const joined = fields.join(':');
-    const p = parseArnPattern(joined);
-    return arnContains(pa, p) && arnContains(pb, p) ? text(joined) : undefined;
-}
-/** A pattern's text with its bound placeholders written as their values and `keys` as one-value marks. */
-function boundText(p, keys) {
-    let raw = p.raw;
-    for (const [k, v] of Object.entries(p.bindings ?? {}))
-        raw = raw.split(k).join(v);
-    keys.forEach((k, i) => (raw = raw.split(k).join(`${ONE_VALUE}${i}${ONE_VALUE}`)));
-    return raw;
-}
-/** arnFields, six of them: a text of fewer ending in `*` gets `*` for each missing field (it names them all). */
-function paddedFields(text) {
-    const f = arnFields(text);
-    if (f.length === 6)
-        return f;
-    if (!f[f.length - 1].endsWith('*'))
-        return undefined;
-    while (f.length < 6)
-        f.push('*');
-    return f;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/intrinsics.ts
@@ -23330,6 +23330,8 @@ function grantedByEntry(classes, sets, into = new Map()) {
 // the statements that may grant the vendor are held to the vendor's baseline.
 
 
+/** Nothing known beyond the policy itself. */
+const NO_CONTEXT = { vendorAccounts: new Set(), roles: new Map() };
 const vendors = new WeakMap();
 function grantees_vendorOf(baseline) {
     let v = vendors.get(baseline);
@@ -23345,94 +23347,181 @@ function grantees_vendorOf(baseline) {
     return v;
 }
 const ACCOUNT = /^\d{12}$/;
+/** A value the input does not know: an interpolation, a placeholder, a CloudFormation reference. */
+const NOT_KNOWN = /[<>]|\$\{/;
+/** Whom an AWS account names: the vendor, another vendor known (maybe the vendor too), another account. */
+function whomAccount(account, vendor, ctx) {
+    if (vendor.accounts.has(account))
+        return 'vendor';
+    // (a known vendor's account is no more the account's own than the vendor's: judged, not left out)
+    return ctx.vendorAccounts.has(account) ? 'any' : 'other';
+}
+/** Whether a text names the vendor (a role `DatadogIntegrationRole`, a variable `var.datadog_account`). */
+function named(text, vendor) {
+    return text
+        .split(/[^A-Za-z0-9_+=,.@-]+/)
+        .some((part) => part !== '' && vendor.names.some((g) => g.matches(part)));
+}
 /**
- * Whom one principal value of a statement names: the vendor (its account, or a role or user whose
- * name the vendor's detection names match), another principal (another account, the account's
- * own root or roles), or maybe anyone (`*`, a value not known).
+ * Whom one AWS principal value names: the vendor (its account, a role or user whose name the
+ * vendor's detection names match, a role whose trust in the inputs lets the vendor's account
+ * assume it), another principal (another account or its root, the account's own, a role the
+ * inputs show no vendor may assume), or maybe anyone (`*`, a role or a value not known).
  */
-function whomAws(value, vendor) {
+function whomAws(value, vendor, ctx) {
     const s = value.trim();
     if (ACCOUNT.test(s))
-        return vendor.accounts.has(s) ? 'vendor' : 'other';
+        return whomAccount(s, vendor, ctx);
     if (s === ACCOUNT_PLACEHOLDER)
         return 'other';
     if (!s.startsWith('arn:'))
-        return 'any';
+        return NOT_KNOWN.test(s) && named(s, vendor) ? 'vendor' : 'any';
     const parts = s.split(':');
     if (parts.length < 6 || (parts[2] !== 'iam' && parts[2] !== 'sts'))
         return 'any';
     const account = parts[4];
-    if (vendor.accounts.has(account))
-        return 'vendor';
-    if (!ACCOUNT.test(account) && account !== ACCOUNT_PLACEHOLDER)
-        return 'any';
     const resource = parts.slice(5).join(':');
-    if (resource.includes('*') || /[<>${}]/.test(resource))
+    if (resource.includes('*'))
         return 'any';
-    const names = resource.split('/').slice(1);
-    if (names.some((n) => vendor.names.some((g) => g.matches(n))))
+    const knownAccount = ACCOUNT.test(account) || account === ACCOUNT_PLACEHOLDER;
+    if (ACCOUNT.test(account)) {
+        const w = whomAccount(account, vendor, ctx);
+        if (w !== 'other')
+            return w;
+    }
+    // An account not known, written as a variable that names the vendor (`${var.datadog_account_id}`).
+    if (!knownAccount && named(account, vendor))
         return 'vendor';
-    return 'other';
+    const names = resource.split('/').slice(1);
+    if (names.some((n) => named(n, vendor)))
+        return 'vendor';
+    // An account's root: the account itself. One not known is the policy's own account, or one it
+    // shares the resource with, not the vendor's: the policy names the vendor's account elsewhere.
+    if (resource === 'root')
+        return 'other';
+    if (!knownAccount)
+        return 'any';
+    // A role of the inputs (by its name, or the placeholder of a name made at deploy time): the
+    // vendor's when its trust lets the vendor's account assume it.
+    if (parts[2] === 'iam' && names.length && resource.startsWith('role/')) {
+        const trust = ctx.roles.get(names[names.length - 1]);
+        if (trust) {
+            const ws = trust.accounts.map((a) => (a === '*' ? 'any' : whomAccount(a, vendor, ctx)));
+            return ws.includes('vendor') ? 'vendor' : ws.includes('any') ? 'any' : 'other';
+        }
+    }
+    return 'any';
 }
-function whom(s, vendor, written) {
+/** Condition keys that name the calling principal's account: `*` with one of these is no wider than its values. */
+const CALLER_ACCOUNT_KEYS = ['aws:principalaccount', 'kms:calleraccount'];
+/**
+ * A statement for `*` that a condition keeps to some accounts (`aws:PrincipalAccount`,
+ * `kms:CallerAccount`, as AWS writes account-wide grants): whom those accounts are. Undefined
+ * when no such condition holds for every value.
+ */
+function callerAccounts(condition, vendor, ctx) {
+    if (!condition)
+        return undefined;
+    for (const [op, entries] of Object.entries(condition)) {
+        if (op !== 'StringEquals')
+            continue;
+        for (const [key, values] of Object.entries(entries)) {
+            if (!CALLER_ACCOUNT_KEYS.includes(key.toLowerCase()) || values.length === 0)
+                continue;
+            const ws = values.map((v) => ACCOUNT.test(v) ? whomAccount(v, vendor, ctx) : v === ACCOUNT_PLACEHOLDER ? 'other' : 'any');
+            return ws.includes('vendor') ? 'vendor' : ws.includes('any') ? 'any' : 'other';
+        }
+    }
+    return undefined;
+}
+function whom(s, vendor, ctx, written) {
+    const any = { whom: 'any', shared: false };
     // NotPrincipal (everyone but some) and a statement with no principal may reach the vendor.
     if (s.notPrincipal !== undefined || s.principal === undefined)
-        return 'any';
+        return any;
     const p = s.principal;
+    if (p === '*') {
+        written.push('*');
+        const w = callerAccounts(s.condition, vendor, ctx);
+        return w ? { whom: w, shared: false } : any;
+    }
     if (!p || typeof p !== 'object' || Array.isArray(p))
-        return 'any';
-    let found = 'other';
+        return any;
+    const seen = new Set();
     for (const [key, value] of Object.entries(p)) {
         for (const v of Array.isArray(value) ? value : [value]) {
             if (typeof v !== 'string')
-                return 'any';
-            written.push(key === 'AWS' ? v : `${key}: ${v}`);
+                return any;
             let w;
-            if (key === 'AWS')
-                w = whomAws(v, vendor);
-            // A service, a web identity or SAML provider, a canonical user: never the vendor's account.
-            else if (key === 'Service' || key === 'Federated' || key === 'CanonicalUser')
-                w = v.includes('*') || /[<>${}]/.test(v) ? 'any' : 'other';
+            if (key === 'AWS') {
+                w = v.trim() === '*' ? (callerAccounts(s.condition, vendor, ctx) ?? 'any') : whomAws(v, vendor, ctx);
+                written.push(w === 'other' && rootOfAccountNotKnown(v) ? `${v} (account not known)` : v);
+            }
+            // An AWS service (in any Region: `logs.*.amazonaws.com`) is never a vendor's account.
+            else if (key === 'Service')
+                w = v.trim() === '*' ? 'any' : 'other';
+            // A SAML or OIDC provider: of the account in its ARN; a canonical user may be any account's.
+            else if (key === 'Federated') {
+                const account = v.startsWith('arn:') ? v.split(':')[4] : undefined;
+                w =
+                    account && ACCOUNT.test(account)
+                        ? whomAccount(account, vendor, ctx)
+                        : v.startsWith('arn:')
+                            ? 'any'
+                            : 'other';
+            }
             else
                 w = 'any';
-            if (w === 'any')
-                return 'any';
-            if (w === 'vendor')
-                found = 'vendor';
+            if (key !== 'AWS')
+                written.push(`${key}: ${v}`);
+            seen.add(w);
         }
     }
-    return found;
+    // (the vendor with others, or with principals not known: narrowing it narrows theirs too)
+    if (seen.has('vendor'))
+        return { whom: 'vendor', shared: seen.size > 1 };
+    // (an empty principal names no one: AWS refuses it; judged as written)
+    return seen.has('any') || seen.size === 0 ? any : { whom: 'other', shared: false };
+}
+/** `arn:aws:iam::*:root`: an account's root whose account the input does not know (a variable read as `*`). */
+function rootOfAccountNotKnown(value) {
+    const parts = value.trim().split(':');
+    return (parts.length === 6 && parts[5] === 'root' && !ACCOUNT.test(parts[4]) && parts[4] !== ACCOUNT_PLACEHOLDER);
 }
 /**
- * The statements of a resource policy to hold to the vendor's baseline, when the policy names the
- * vendor's AWS account, or a principal the vendor's detection names match, in an Allow statement's
- * Principal: every statement that may reach the vendor (the vendor's, `*`, `NotPrincipal`, a value
- * not known), not the statements that name only other principals (the account's own root, its
- * roles, other accounts, AWS services), whose grants are not the vendor's. Undefined when the
- * whole document is judged: the baseline has no detection names or accounts, no Allow statement
- * names the vendor, or no statement names only others.
+ * The statements of a resource policy to hold to the vendor's baseline, when an Allow statement's
+ * Principal names the vendor (its AWS account, a role or user whose name the vendor's detection
+ * names match, a role of the inputs the vendor's account may assume): every statement that may
+ * reach the vendor (the vendor's, `*`, `NotPrincipal`, a role or a value not known), not the
+ * statements that name only other principals (other accounts or their roots, the account's own,
+ * roles the inputs show no vendor may assume, AWS services), whose grants are not the vendor's.
+ * Undefined when the whole document is judged: the baseline has no detection names or accounts,
+ * no Allow statement names the vendor, or every statement may reach it.
  */
-function statementsForVendor(doc, baseline) {
+function statementsForVendor(doc, baseline, ctx = NO_CONTEXT) {
     const vendor = grantees_vendorOf(baseline);
     if (!vendor)
         return undefined;
     let vendorAllow = false;
     const others = [];
+    const shared = [];
     const judged = [];
     for (const s of doc.statements) {
         const principals = [];
-        const w = whom(s, vendor, principals);
-        if (w === 'other')
+        const w = whom(s, vendor, ctx, principals);
+        if (w.whom === 'other')
             others.push({ statement: s, principals });
         else {
             judged.push(s);
-            if (w === 'vendor' && s.effect === 'Allow')
+            if (w.whom === 'vendor' && s.effect === 'Allow')
                 vendorAllow = true;
+            if (w.shared)
+                shared.push({ statement: s, principals });
         }
     }
-    if (!vendorAllow || others.length === 0)
+    if (!vendorAllow || (others.length === 0 && shared.length === 0))
         return undefined;
-    return { judged: { ...doc, statements: judged }, others };
+    return { judged: { ...doc, statements: judged }, others, shared };
 }
 
 ;// CONCATENATED MODULE: ./src/policy/grant-sets.ts
@@ -26335,11 +26424,10 @@ function minimalStatements(m, planOf) {
     // compared without case, to be on the safe side.
     const all = (m.whole ?? m.doc).statements;
     const used = new Set(all.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
-    // (a statement not judged, that grants only other principals than the vendor, is kept as written)
-    const judged = m.whole ? new Set(m.doc.statements) : undefined;
     for (const stmt of all) {
         const raw = rawStatement(m.raw, stmt);
-        const plan = stmt.effect === 'Deny' || (judged && !judged.has(stmt)) ? null : planOf(stmt);
+        // (a statement for other principals than the vendor, or for the vendor and others, as written)
+        const plan = stmt.effect === 'Deny' || m.asWritten?.has(stmt) ? null : planOf(stmt);
         if (!plan) {
             statements.push(raw);
             continue;
@@ -26535,6 +26623,7 @@ const TEMPLATE_MEMBER = {
     doc: { statements: [] },
     raw: {},
     whole: undefined,
+    asWritten: undefined,
 };
 /** Outcomes kept per baseline before the cache starts again. */
 const OUTCOME_CACHE = 20_000;
@@ -27459,11 +27548,12 @@ function preparePolicies(inputs) {
  * also grants other principals, only the statements that may grant the vendor (grantees.ts), the
  * whole document kept for its suggestion.
  */
-function judgedMember(record, doc, raw, baseline) {
-    const split = record.kind === 'resource' ? statementsForVendor(doc, baseline) : undefined;
+function judgedMember(record, doc, raw, baseline, ctx) {
+    const split = record.kind === 'resource' ? statementsForVendor(doc, baseline, ctx) : undefined;
     if (!split)
-        return { member: { record, doc, raw, whole: undefined } };
-    return { member: { record, doc: split.judged, raw, whole: doc }, others: split.others };
+        return { member: { record, doc, raw, whole: undefined, asWritten: undefined } };
+    const asWritten = new Set([...split.others, ...split.shared].map((o) => o.statement));
+    return { member: { record, doc: split.judged, raw, whole: doc, asWritten }, split };
 }
 /** Whether some statement of a policy as written was read more than once (statementNumbers). */
 function readTwice(r) {
@@ -27559,6 +27649,7 @@ class Auditor {
         const suggestions = { list: [], notMade: 0 };
         this.free = new Map();
         this.otherGrantees = new Map();
+        this.grantees = plan.grantees;
         const groups = new Map();
         // The principals holding each policy: a policy that could not be read beside an audited one,
         // on the same role, may grant what the role's audit reports missing.
@@ -27746,7 +27837,7 @@ class Auditor {
             const unit = {
                 id: a.target,
                 kind: p.record.kind,
-                members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined }],
+                members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined, asWritten: undefined }],
                 baseline: g.unit.baseline,
                 activeSets: g.unit.activeSets,
                 approximate: undefined,
@@ -27806,11 +27897,18 @@ class Auditor {
     free = new Map();
     /** Of the current run: see AuditOutcome.otherGrantees. */
     otherGrantees = new Map();
+    /** Of the current run: the plan's (AuditPlan.grantees). */
+    grantees;
     /** A unit's member, with the statements judged against the baseline (judgedMember); the others remembered. */
     member(record, doc, raw, baseline) {
-        const { member, others } = judgedMember(record, doc, raw, baseline);
-        if (others)
-            this.otherGrantees.set(record.id, { baseline: baseline.id, others });
+        const { member, split } = judgedMember(record, doc, raw, baseline, this.grantees);
+        if (split)
+            this.otherGrantees.set(`${record.id}\u0000${baseline.id}`, {
+                policy: record.id,
+                baseline: baseline.id,
+                others: split.others,
+                shared: split.shared,
+            });
         return member;
     }
     grantsFree(action, policyId) {
@@ -28155,7 +28253,7 @@ class Auditor {
                     continue;
                 const parsed = parsePolicyDocument(r.before);
                 if (parsed.doc && parsed.raw)
-                    members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline).member);
+                    members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline, this.grantees).member);
                 continue;
             }
             if (!base)
@@ -28163,7 +28261,7 @@ class Auditor {
             known = true;
             const b = base.get(r.id);
             if (b?.doc && b.raw)
-                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline).member);
+                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees).member);
         }
         if (!known)
             return undefined;
@@ -28464,6 +28562,7 @@ function keptByIgnore(report) {
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -28579,6 +28678,44 @@ function trustPrincipals(document) {
     }
     return { services: [...services].sort(), accounts: [...accounts].sort() };
 }
+/**
+ * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs, `*` for a
+ * principal whose account is not known (`*`, a value not known, `NotPrincipal`); the account's own
+ * (the account placeholder) is left out, as are services and identity providers.
+ */
+function assumedBy(document) {
+    let doc = document;
+    if (typeof doc === 'string') {
+        try {
+            doc = JSON.parse(doc);
+        }
+        catch {
+            return ['*'];
+        }
+    }
+    const out = new Set();
+    const st = doc?.Statement;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        if (!x || typeof x !== 'object')
+            continue;
+        const { Effect, Principal, NotPrincipal } = x;
+        if (Effect !== 'Allow')
+            continue;
+        if (NotPrincipal !== undefined || Principal === '*')
+            out.add('*');
+        if (!Principal || typeof Principal !== 'object')
+            continue;
+        const aws = Principal.AWS;
+        for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+            const text = typeof v === 'string' ? v.trim() : '';
+            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+            if (account === ACCOUNT_PLACEHOLDER)
+                continue;
+            out.add(account && /^\d{12}$/.test(account) ? account : '*');
+        }
+    }
+    return [...out];
+}
 /** Service principals named in trust policies, per file. */
 function trustServices(inputs) {
     const out = new Map();
@@ -28592,6 +28729,40 @@ function trustServices(inputs) {
             out.set(result.path, [...found].sort());
     }
     return out;
+}
+/**
+ * What a resource policy's principals may be (grantees.ts): every known vendor's AWS accounts, and
+ * the roles of the inputs by name with the accounts and services their trust policies name.
+ */
+function granteeContext(inputs, baselines) {
+    const vendorAccounts = new Set(baselines.flatMap((b) => b.detect?.accounts ?? []));
+    const roles = new Map();
+    for (const { result } of inputs) {
+        const trusts = new Map();
+        for (const r of result.policies)
+            if (r.kind === 'trust' && r.status === 'resolved') {
+                trusts.set(r.id, r);
+                if (r.address && !trusts.has(r.address))
+                    trusts.set(r.address, r);
+            }
+        for (const principal of result.principals ?? []) {
+            if (principal.type !== 'role' || !principal.name)
+                continue;
+            const trust = principal.trustIds
+                ? principal.trustIds.map((id) => trusts.get(id)).find((r) => r !== undefined)
+                : trusts.get(principal.address ?? principal.id);
+            const e = roles.get(principal.name) ?? { accounts: [], services: [] };
+            // (a role of that name whose trust is not known: any account may assume it)
+            if (trust)
+                e.accounts.push(...assumedBy(trust.document));
+            else if (principal.trustServices)
+                e.services.push(...principal.trustServices);
+            else
+                e.accounts.push('*');
+            roles.set(principal.name, e);
+        }
+    }
+    return { vendorAccounts, roles };
 }
 /**
  * The trust of the roles each policy belongs to, where the input says which principals hold it (a
@@ -28818,6 +28989,8 @@ async function runAudit(req) {
     // Which baseline applies to what.
     const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
     plan.accountId = accountId;
+    if (plan.assignments.some((a) => prepared.get(a.target)?.record.kind === 'resource'))
+        plan.grantees = granteeContext(inputs, baselines);
     phase('assign baselines');
     // The pull request's base, when there is one.
     let base;
@@ -29386,21 +29559,30 @@ function otherGranteeNotes(others, policies, baselines) {
         return [];
     const byId = new Map(policies.map((p) => [p.id, p]));
     const names = new Map(baselines.map((b) => [b.id, b.name]));
-    const places = [...others]
-        .map(([id, { baseline, others: list }]) => {
+    const where = (id, baseline) => {
         const p = byId.get(id);
-        const where = p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
+        return `${p ? (p.address ? `${p.path} ${p.address}` : p.path) : id} (${names.get(baseline) ?? baseline})`;
+    };
+    const listed = (list) => {
         const stmts = list.map((o) => {
             const to = o.principals.length > 2 ? `${o.principals.slice(0, 2).join(', ')}, …` : o.principals.join(', ');
             return `${statementLabel(o.statement)} to ${to}`;
         });
-        const more = stmts.length > 5 ? `, and ${stmts.length - 5} more` : '';
-        return `${where} (${names.get(baseline) ?? baseline}): ${stmts.slice(0, 5).join(', ')}${more}`;
-    })
-        .sort();
-    return [
-        `Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`,
-    ];
+        return `${stmts.slice(0, 5).join(', ')}${stmts.length > 5 ? `, and ${stmts.length - 5} more` : ''}`;
+    };
+    const sorted = [...others.values()].sort((a, b) => a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.baseline < b.baseline ? -1 : 1);
+    const notes = [];
+    const othersOnly = sorted
+        .filter((e) => e.others.length)
+        .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.others)}`);
+    if (othersOnly.length)
+        notes.push(`Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`);
+    const shared = sorted
+        .filter((e) => e.shared.length)
+        .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.shared)}`);
+    if (shared.length)
+        notes.push(`Resource policy statements that grant the vendor and other principals together: their findings are the vendor's, and the suggested policies keep them as written, since narrowing them would narrow the others' access too; give the vendor a statement of its own: ${shared.slice(0, 10).join('; ')}${shared.length > 10 ? `; and ${shared.length - 10} more` : ''}.`);
+    return notes;
 }
 function freeNotes(free, policies) {
     if (!free.size)

@@ -23,7 +23,7 @@ import type {
 import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
-import { statementsForVendor, type OtherGrantee } from './grantees.js';
+import { statementsForVendor, type GranteeContext, type JudgedStatements } from './grantees.js';
 import { GrantSets } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import { ACCOUNT_PLACEHOLDER, meetsFormat, parseArnPattern, type ArnPattern } from '../policy/arn.js';
@@ -90,6 +90,8 @@ export interface AuditPlan {
    * invalid), so that its missing permissions, which they may grant, are not sure.
    */
   unread?: Map<string, string[]>;
+  /** What the inputs tell of principals, for resource policies shared with a vendor (grantees.ts). */
+  grantees?: GranteeContext;
 }
 
 /** A parsed input plus the text it came from (for line numbers). */
@@ -168,9 +170,18 @@ export interface AuditOutcome {
   free: Map<string, Set<string>>;
   /**
    * Resource policies held to a vendor's baseline with statements that grant only other principals
-   * than the vendor, not judged (grantees.ts): policy id -> the baseline and those statements.
+   * than the vendor, not judged (grantees.ts), or that name the vendor and others in one statement,
+   * kept as written in its suggestion: by policy id and baseline id.
    */
-  otherGrantees: Map<string, { baseline: string; others: OtherGrantee[] }>;
+  otherGrantees: Map<
+    string,
+    {
+      policy: string;
+      baseline: string;
+      others: JudgedStatements['others'];
+      shared: JudgedStatements['shared'];
+    }
+  >;
 }
 
 /** Where a run's suggestions go: made, or only counted (Auditor's `suggestions: false`). */
@@ -194,10 +205,12 @@ function judgedMember(
   doc: PolicyDocument,
   raw: Record<string, unknown>,
   baseline: Baseline,
-): { member: UnitMember; others?: OtherGrantee[] } {
-  const split = record.kind === 'resource' ? statementsForVendor(doc, baseline) : undefined;
-  if (!split) return { member: { record, doc, raw, whole: undefined } };
-  return { member: { record, doc: split.judged, raw, whole: doc }, others: split.others };
+  ctx: GranteeContext | undefined,
+): { member: UnitMember; split?: JudgedStatements } {
+  const split = record.kind === 'resource' ? statementsForVendor(doc, baseline, ctx) : undefined;
+  if (!split) return { member: { record, doc, raw, whole: undefined, asWritten: undefined } };
+  const asWritten = new Set([...split.others, ...split.shared].map((o) => o.statement));
+  return { member: { record, doc: split.judged, raw, whole: doc, asWritten }, split };
 }
 
 /** Whether some statement of a policy as written was read more than once (statementNumbers). */
@@ -323,6 +336,7 @@ export class Auditor {
     const suggestions: SuggestionSink = { list: [], notMade: 0 };
     this.free = new Map();
     this.otherGrantees = new Map();
+    this.grantees = plan.grantees;
     // Per group: what its units grant of each baseline entry (for missing-permission, by set
     // difference), so a unit's grants are not kept past its evaluation; and per set, the unit held
     // to it that grants most of it, so that a missing permission is reported on the unit that
@@ -513,7 +527,7 @@ export class Auditor {
       const unit: Unit = {
         id: a.target,
         kind: p.record.kind,
-        members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined }],
+        members: [{ record: p.record, doc: p.doc, raw: p.raw, whole: undefined, asWritten: undefined }],
         baseline: g.unit.baseline,
         activeSets: g.unit.activeSets,
         approximate: undefined,
@@ -571,7 +585,9 @@ export class Auditor {
   private free = new Map<string, Set<string>>();
 
   /** Of the current run: see AuditOutcome.otherGrantees. */
-  private otherGrantees = new Map<string, { baseline: string; others: OtherGrantee[] }>();
+  private otherGrantees: AuditOutcome['otherGrantees'] = new Map();
+  /** Of the current run: the plan's (AuditPlan.grantees). */
+  private grantees: GranteeContext | undefined;
 
   /** A unit's member, with the statements judged against the baseline (judgedMember); the others remembered. */
   private member(
@@ -580,8 +596,14 @@ export class Auditor {
     raw: Record<string, unknown>,
     baseline: Baseline,
   ): UnitMember {
-    const { member, others } = judgedMember(record, doc, raw, baseline);
-    if (others) this.otherGrantees.set(record.id, { baseline: baseline.id, others });
+    const { member, split } = judgedMember(record, doc, raw, baseline, this.grantees);
+    if (split)
+      this.otherGrantees.set(`${record.id}\u0000${baseline.id}`, {
+        policy: record.id,
+        baseline: baseline.id,
+        others: split.others,
+        shared: split.shared,
+      });
     return member;
   }
 
@@ -939,13 +961,14 @@ export class Auditor {
         if (r.before === null) continue;
         const parsed = parsePolicyDocument(r.before);
         if (parsed.doc && parsed.raw)
-          members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline).member);
+          members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline, this.grantees).member);
         continue;
       }
       if (!base) continue;
       known = true;
       const b = base.get(r.id);
-      if (b?.doc && b.raw) members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline).member);
+      if (b?.doc && b.raw)
+        members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees).member);
     }
     if (!known) return undefined;
     if (members.length === 0) return null;

@@ -228,6 +228,11 @@ export interface UnitMember {
    * grantees.ts); undefined where `doc` is the whole document. Every member has the field (one shape).
    */
   whole: PolicyDocument | undefined;
+  /**
+   * Statements its suggested policy keeps as written (grantees.ts: those for other principals,
+   * and those that name the vendor with others); undefined when none. Every member has the field.
+   */
+  asWritten: ReadonlySet<Statement> | undefined;
 }
 
 export interface Unit {

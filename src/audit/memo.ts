@@ -74,6 +74,7 @@ const TEMPLATE_MEMBER: UnitMember = {
   doc: { statements: [] },
   raw: {},
   whole: undefined,
+  asWritten: undefined,
 };
 
 /** Outcomes kept per baseline before the cache starts again. */

@@ -282,11 +282,10 @@ export function minimalStatements(
   // compared without case, to be on the safe side.
   const all = (m.whole ?? m.doc).statements;
   const used = new Set(all.flatMap((s) => (s.sid ? [s.sid.toLowerCase()] : [])));
-  // (a statement not judged, that grants only other principals than the vendor, is kept as written)
-  const judged = m.whole ? new Set(m.doc.statements) : undefined;
   for (const stmt of all) {
     const raw = rawStatement(m.raw, stmt);
-    const plan = stmt.effect === 'Deny' || (judged && !judged.has(stmt)) ? null : planOf(stmt);
+    // (a statement for other principals than the vendor, or for the vendor and others, as written)
+    const plan = stmt.effect === 'Deny' || m.asWritten?.has(stmt) ? null : planOf(stmt);
     if (!plan) {
       statements.push(raw);
       continue;

@@ -8,6 +8,7 @@ import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve
 import { CONFIG_PATH, loadConfig, type AuditConfig, type IgnoreRule } from '../config/config.js';
 import { ignoreCoverage, matchesAnySelector, matchesSelector } from '../config/select.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
+import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
 import { noPermissionSource } from '../policy/no-permission.js';
 import { discover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
@@ -17,7 +18,15 @@ import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
 import { list } from '../sources/terraform/values.js';
 import { naturalCompare } from '../core/natural.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
-import type { Baseline, Finding, LoadedInput, PrincipalRecord, Report, ReportPolicy } from '../core/types.js';
+import type {
+  Baseline,
+  Finding,
+  LoadedInput,
+  PolicyRecord,
+  PrincipalRecord,
+  Report,
+  ReportPolicy,
+} from '../core/types.js';
 import {
   Auditor,
   preparePolicies,
@@ -27,6 +36,7 @@ import {
   type PreparedPolicy,
 } from './audit.js';
 import { statementLabel } from '../policy/document.js';
+import type { GranteeContext, JudgedStatements } from './grantees.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { collectGarbage } from '../core/memory.js';
 import { sortFindings, summarize } from './report-model.js';
@@ -181,6 +191,39 @@ function trustPrincipals(document: unknown): { services: string[]; accounts: str
   return { services: [...services].sort(), accounts: [...accounts].sort() };
 }
 
+/**
+ * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs, `*` for a
+ * principal whose account is not known (`*`, a value not known, `NotPrincipal`); the account's own
+ * (the account placeholder) is left out, as are services and identity providers.
+ */
+function assumedBy(document: unknown): string[] {
+  let doc = document;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch {
+      return ['*'];
+    }
+  }
+  const out = new Set<string>();
+  const st = (doc as { Statement?: unknown } | null)?.Statement;
+  for (const x of Array.isArray(st) ? st : [st]) {
+    if (!x || typeof x !== 'object') continue;
+    const { Effect, Principal, NotPrincipal } = x as Record<string, unknown>;
+    if (Effect !== 'Allow') continue;
+    if (NotPrincipal !== undefined || Principal === '*') out.add('*');
+    if (!Principal || typeof Principal !== 'object') continue;
+    const aws = (Principal as { AWS?: unknown }).AWS;
+    for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+      const text = typeof v === 'string' ? v.trim() : '';
+      const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+      if (account === ACCOUNT_PLACEHOLDER) continue;
+      out.add(account && /^\d{12}$/.test(account) ? account : '*');
+    }
+  }
+  return [...out];
+}
+
 /** Service principals named in trust policies, per file. */
 function trustServices(inputs: LoadedInput[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -192,6 +235,36 @@ function trustServices(inputs: LoadedInput[]): Map<string, string[]> {
     if (found.size) out.set(result.path, [...found].sort());
   }
   return out;
+}
+
+/**
+ * What a resource policy's principals may be (grantees.ts): every known vendor's AWS accounts, and
+ * the roles of the inputs by name with the accounts and services their trust policies name.
+ */
+function granteeContext(inputs: LoadedInput[], baselines: readonly Baseline[]): GranteeContext {
+  const vendorAccounts = new Set(baselines.flatMap((b) => b.detect?.accounts ?? []));
+  const roles = new Map<string, { accounts: string[]; services: string[] }>();
+  for (const { result } of inputs) {
+    const trusts = new Map<string, PolicyRecord>();
+    for (const r of result.policies)
+      if (r.kind === 'trust' && r.status === 'resolved') {
+        trusts.set(r.id, r);
+        if (r.address && !trusts.has(r.address)) trusts.set(r.address, r);
+      }
+    for (const principal of result.principals ?? []) {
+      if (principal.type !== 'role' || !principal.name) continue;
+      const trust = principal.trustIds
+        ? principal.trustIds.map((id) => trusts.get(id)).find((r) => r !== undefined)
+        : trusts.get(principal.address ?? principal.id);
+      const e = roles.get(principal.name) ?? { accounts: [], services: [] };
+      // (a role of that name whose trust is not known: any account may assume it)
+      if (trust) e.accounts.push(...assumedBy(trust.document));
+      else if (principal.trustServices) e.services.push(...principal.trustServices);
+      else e.accounts.push('*');
+      roles.set(principal.name, e);
+    }
+  }
+  return { vendorAccounts, roles };
 }
 
 /**
@@ -454,6 +527,8 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   // Which baseline applies to what.
   const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
   plan.accountId = accountId;
+  if (plan.assignments.some((a) => prepared.get(a.target)?.record.kind === 'resource'))
+    plan.grantees = granteeContext(inputs, baselines);
   phase('assign baselines');
 
   // The pull request's base, when there is one.
@@ -1096,22 +1171,37 @@ function otherGranteeNotes(
   if (!others.size) return [];
   const byId = new Map(policies.map((p) => [p.id, p]));
   const names = new Map(baselines.map((b) => [b.id, b.name]));
-  const places = [...others]
-    .map(([id, { baseline, others: list }]) => {
-      const p = byId.get(id);
-      const where = p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
-      const stmts = list.map((o) => {
-        const to =
-          o.principals.length > 2 ? `${o.principals.slice(0, 2).join(', ')}, …` : o.principals.join(', ');
-        return `${statementLabel(o.statement)} to ${to}`;
-      });
-      const more = stmts.length > 5 ? `, and ${stmts.length - 5} more` : '';
-      return `${where} (${names.get(baseline) ?? baseline}): ${stmts.slice(0, 5).join(', ')}${more}`;
-    })
-    .sort();
-  return [
-    `Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`,
-  ];
+  const where = (id: string, baseline: string) => {
+    const p = byId.get(id);
+    return `${p ? (p.address ? `${p.path} ${p.address}` : p.path) : id} (${names.get(baseline) ?? baseline})`;
+  };
+  const listed = (list: JudgedStatements['others']) => {
+    const stmts = list.map((o) => {
+      const to =
+        o.principals.length > 2 ? `${o.principals.slice(0, 2).join(', ')}, …` : o.principals.join(', ');
+      return `${statementLabel(o.statement)} to ${to}`;
+    });
+    return `${stmts.slice(0, 5).join(', ')}${stmts.length > 5 ? `, and ${stmts.length - 5} more` : ''}`;
+  };
+  const sorted = [...others.values()].sort((a, b) =>
+    a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.baseline < b.baseline ? -1 : 1,
+  );
+  const notes: string[] = [];
+  const othersOnly = sorted
+    .filter((e) => e.others.length)
+    .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.others)}`);
+  if (othersOnly.length)
+    notes.push(
+      `Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`,
+    );
+  const shared = sorted
+    .filter((e) => e.shared.length)
+    .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.shared)}`);
+  if (shared.length)
+    notes.push(
+      `Resource policy statements that grant the vendor and other principals together: their findings are the vendor's, and the suggested policies keep them as written, since narrowing them would narrow the others' access too; give the vendor a statement of its own: ${shared.slice(0, 10).join('; ')}${shared.length > 10 ? `; and ${shared.length - 10} more` : ''}.`,
+    );
+  return notes;
 }
 
 function freeNotes(free: Map<string, Set<string>>, policies: readonly ReportPolicy[]): string[] {
