@@ -932,4 +932,140 @@ describe('AWS managed policies a vendor documents attaching', () => {
     expect(p).toMatchObject({ status: 'audited', baseline: 'datadog' });
     expect(admin.findings.some((f) => f.policy === p.id && f.severity === 'critical')).toBe(true);
   });
+
+  it("a role audited as a whole: Datadog's template with CSPM on holds SecurityAudit, documented, not 2,320 excess actions of the role", async () => {
+    const template = readFileSync(join(SRC, 'datadog-cfn-integration-role.yaml'), 'utf8');
+    const cspm = template.replace(
+      /(CloudSecurityPostureManagementPermissions:\n(?: {4}.*\n)*? {4}Default: )false/,
+      '$1true',
+    );
+    expect(cspm).not.toEqual(template);
+    const r = await runAudit({
+      root: repo({
+        'dd.yaml': cspm,
+        '.github/iam-baseline-audit.yml':
+          'version: 1\naudits:\n  - baseline: datadog\n    policies: ["cloudformation:dd.yaml#DatadogIntegrationRole"]\n',
+      }),
+      paths: ['.'],
+      now: NOW,
+    });
+    expect(r.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/SecurityAudit')).toMatchObject({
+      status: 'not-matched',
+      baseline: undefined,
+      reason:
+        "an AWS managed policy that Datadog documents attaching (Cloud Security Management, optional): not held to the datadog baseline's own statements",
+    });
+    // The role's own policies are held to the sets the template's inline policy implements.
+    const audited = r.policies.filter((p) => p.status === 'audited');
+    expect(audited.map((p) => [p.id, p.sets])).toEqual(
+      [
+        'DatadogIntegrationRole.Policies[0]',
+        ...[1, 2, 3, 4].map((i) => `DatadogIntegrationRoleManagedPolicy${i}`),
+      ].map((id) => [`dd.yaml#${id}`, ['standard', 'resource-collection']]),
+    );
+    expect(brief(excessLike(r))).toEqual([]);
+  });
+
+  it("a role audited as a whole: CloudZero's five managed policies only grant; the account type is its inline policy's", async () => {
+    const inline = vendor('cloudzero-policies-resource_owner.json');
+    const managed = [
+      'CloudWatchReadOnlyAccess',
+      'SecurityAudit',
+      'job-function/ViewOnlyAccess',
+      'job-function/Billing',
+      'AWSBillingReadOnlyAccess',
+    ];
+    // The inline policy without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and
+    // its pricing one (no managed policy grants bcm-pricing-calculator actions).
+    const dropped = ['CZTier2CloudWatchMetrics20260420', 'CZTier1PricingAndForecasting20260420'];
+    expect(inline.Statement.filter((s) => dropped.includes(s.Sid as string))).toHaveLength(2);
+    const template = {
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: doc([
+              {
+                Effect: 'Allow',
+                Principal: { AWS: 'arn:aws:iam::061190967865:root' },
+                Action: 'sts:AssumeRole',
+              },
+            ]),
+            ManagedPolicyArns: managed.map((m) => `arn:aws:iam::aws:policy/${m}`),
+            Policies: [
+              {
+                PolicyName: 'cloudzero-resource-owner-policy',
+                PolicyDocument: {
+                  ...inline,
+                  Statement: inline.Statement.filter((s) => !dropped.includes(s.Sid as string)),
+                },
+              },
+            ],
+          },
+        },
+      },
+    };
+    const r = await runAudit({
+      root: repo({
+        't.yaml': template,
+        '.github/iam-baseline-audit.yml':
+          'version: 1\naudits:\n  - baseline: cloudzero\n    policies: ["cloudformation:t.yaml#Role"]\n',
+      }),
+      paths: ['.'],
+      now: NOW,
+    });
+    expect(r.policies.filter((p) => p.kind !== 'trust').map((p) => [p.address, p.status, p.sets])).toEqual([
+      ['Role.Policies[0]', 'audited', ['resource-owner']],
+      ...managed
+        .map((m) => `arn:aws:iam::aws:policy/${m}`)
+        .sort()
+        .map((a) => [a, 'not-matched', undefined]),
+    ]);
+    expect(brief(excessLike(r))).toEqual([]);
+    // What the managed policies grant is not missing (CloudWatch); what none grants is.
+    const missing = actionsOf(r.findings.filter((f) => f.kind === 'missing-permission'));
+    expect(missing.filter((a) => /^(cloudwatch|autoscaling):/.test(a))).toEqual([]);
+    expect(missing.filter((a) => a.startsWith('bcm-pricing-calculator:')).length).toBeGreaterThan(0);
+  });
+
+  it('a role audited as a whole that holds only documented managed policies is listed as not audited, saying so', async () => {
+    const r = await runAudit({
+      root: repo({
+        't.yaml': {
+          Resources: {
+            Role: {
+              Type: 'AWS::IAM::Role',
+              Properties: {
+                AssumeRolePolicyDocument: doc([
+                  {
+                    Effect: 'Allow',
+                    Principal: { AWS: 'arn:aws:iam::464622532012:root' },
+                    Action: 'sts:AssumeRole',
+                  },
+                ]),
+                ManagedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'],
+              },
+            },
+          },
+        },
+        '.github/iam-baseline-audit.yml':
+          'version: 1\naudits:\n  - baseline: datadog\n    policies: ["cloudformation:t.yaml#Role"]\n',
+      }),
+      paths: ['.'],
+      now: NOW,
+    });
+    expect(r.policies.filter((p) => p.kind !== 'trust').map((p) => [p.id, p.status, p.reason])).toEqual([
+      [
+        't.yaml#Role',
+        'not-matched',
+        'selected to be audited as a whole against datadog, not audited: arn:aws:iam::aws:policy/SecurityAudit is an AWS managed policy that its baseline documents attaching, not held to its statements',
+      ],
+      [
+        't.yaml#arn:aws:iam::aws:policy/SecurityAudit',
+        'not-matched',
+        "an AWS managed policy that Datadog documents attaching (Cloud Security Management, optional): not held to the datadog baseline's own statements",
+      ],
+    ]);
+    expect(r.findings).toEqual([]);
+  });
 });
