@@ -574,6 +574,33 @@ describe('new vendors, each audited clean against its own source', () => {
     expect(r.policies[0]!.detection?.evidence ?? []).not.toContainEqual(expect.stringMatching(/implements/));
   });
 
+  it("Datadog's template as shipped: its resource-collection policies grant no action of an alternative but those resource-collection has too, so they keep the default, standard", async () => {
+    const r = await audit({
+      'datadog-cfn-integration-role.yaml': readFileSync(
+        join(SRC, 'datadog-cfn-integration-role.yaml'),
+        'utf8',
+      ),
+    });
+    const managed = r.policies.filter((p) => /ManagedPolicy\d$/.test(p.id));
+    expect(managed.map((p) => [p.id, p.status, p.sets])).toEqual(
+      [1, 2, 3, 4].map((i) => [
+        `datadog-cfn-integration-role.yaml#DatadogIntegrationRoleManagedPolicy${i}`,
+        'audited',
+        ['standard', 'resource-collection'],
+      ]),
+    );
+    for (const p of managed)
+      expect(p.detection!.evidence).not.toContainEqual(expect.stringMatching(/implements/));
+    expect(brief(excessLike(r))).toEqual([]);
+    // A statement written as an alternative's still tells, beside a feature that grants its
+    // actions too: Lightly's restrict-IP example writes minimum's s3:ListBucket beside an s3:*.
+    const lightly = await audit({ 'bucket-policy.json': vendor('lightly-restrict-ip.json') });
+    expect([lightly.policies[0]!.sets, lightly.policies[0]!.features]).toEqual([
+      ['minimum'],
+      ['restrict-ip'],
+    ]);
+  });
+
   it('CloudZero: the resource-owner and master-payer inline policies (account type chosen)', async () => {
     for (const [file, want] of [
       ['cloudzero-policies-resource_owner.json', 'resource-owner'],
