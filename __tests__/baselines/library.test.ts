@@ -993,20 +993,24 @@ describe('AWS managed policies a vendor documents attaching', () => {
     expect(brief(excessLike(r))).toEqual([]);
   });
 
-  it("a role audited as a whole: CloudZero's five managed policies only grant; the account type is its inline policy's", async () => {
+  const czManaged = [
+    'CloudWatchReadOnlyAccess',
+    'SecurityAudit',
+    'job-function/ViewOnlyAccess',
+    'job-function/Billing',
+    'AWSBillingReadOnlyAccess',
+  ];
+  /**
+   * CloudZero's role as its CloudFormation template makes it (services/account_type/
+   * resource_owner.yaml: the five managed policies and its inline policy), the inline policy
+   * without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and its pricing one (no
+   * managed policy grants bcm-pricing-calculator actions).
+   */
+  const czRole = () => {
     const inline = vendor('cloudzero-policies-resource_owner.json');
-    const managed = [
-      'CloudWatchReadOnlyAccess',
-      'SecurityAudit',
-      'job-function/ViewOnlyAccess',
-      'job-function/Billing',
-      'AWSBillingReadOnlyAccess',
-    ];
-    // The inline policy without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and
-    // its pricing one (no managed policy grants bcm-pricing-calculator actions).
     const dropped = ['CZTier2CloudWatchMetrics20260420', 'CZTier1PricingAndForecasting20260420'];
     expect(inline.Statement.filter((s) => dropped.includes(s.Sid as string))).toHaveLength(2);
-    const template = {
+    return {
       Resources: {
         Role: {
           Type: 'AWS::IAM::Role',
@@ -1018,7 +1022,7 @@ describe('AWS managed policies a vendor documents attaching', () => {
                 Action: 'sts:AssumeRole',
               },
             ]),
-            ManagedPolicyArns: managed.map((m) => `arn:aws:iam::aws:policy/${m}`),
+            ManagedPolicyArns: czManaged.map((m) => `arn:aws:iam::aws:policy/${m}`),
             Policies: [
               {
                 PolicyName: 'cloudzero-resource-owner-policy',
@@ -1032,6 +1036,16 @@ describe('AWS managed policies a vendor documents attaching', () => {
         },
       },
     };
+  };
+  /** What the managed policies grant is not missing (CloudWatch); what none grants is. */
+  const czMissing = (r: Report) => {
+    const missing = actionsOf(r.findings.filter((f) => f.kind === 'missing-permission'));
+    expect(missing.filter((a) => /^(cloudwatch|autoscaling):/.test(a))).toEqual([]);
+    expect(missing.filter((a) => a.startsWith('bcm-pricing-calculator:')).length).toBeGreaterThan(0);
+  };
+
+  it("a role audited as a whole: CloudZero's five managed policies only grant; the account type is its inline policy's", async () => {
+    const template = czRole();
     const r = await runAudit({
       root: repo({
         't.yaml': template,
@@ -1043,16 +1057,34 @@ describe('AWS managed policies a vendor documents attaching', () => {
     });
     expect(r.policies.filter((p) => p.kind !== 'trust').map((p) => [p.address, p.status, p.sets])).toEqual([
       ['Role.Policies[0]', 'audited', ['resource-owner']],
-      ...managed
+      ...czManaged
         .map((m) => `arn:aws:iam::aws:policy/${m}`)
         .sort()
         .map((a) => [a, 'not-matched', undefined]),
     ]);
     expect(brief(excessLike(r))).toEqual([]);
-    // What the managed policies grant is not missing (CloudWatch); what none grants is.
-    const missing = actionsOf(r.findings.filter((f) => f.kind === 'missing-permission'));
-    expect(missing.filter((a) => /^(cloudwatch|autoscaling):/.test(a))).toEqual([]);
-    expect(missing.filter((a) => a.startsWith('bcm-pricing-calculator:')).length).toBeGreaterThan(0);
+    czMissing(r);
+  });
+
+  it("without a configuration: CloudZero's managed policies beside its detected inline policy are its documented attachments", async () => {
+    const r = await runAudit({ root: repo({ 't.yaml': czRole() }), paths: ['.'], now: NOW });
+    const managed = r.policies.filter((p) => p.address?.startsWith('arn:aws:iam::aws:policy/'));
+    expect(managed).toHaveLength(5);
+    for (const p of managed) {
+      expect(p).toMatchObject({ status: 'not-matched', baseline: undefined });
+      expect(p.reason).toMatch(/^an AWS managed policy that CloudZero documents attaching \(/);
+      expect(p.detection).toMatchObject({
+        baseline: 'cloudzero',
+        evidence: ["attached to t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's"],
+      });
+    }
+    expect(r.policies.find((p) => p.address === 'Role.Policies[0]')).toMatchObject({
+      status: 'audited',
+      baseline: 'cloudzero',
+      sets: ['resource-owner'],
+    });
+    expect(brief(excessLike(r))).toEqual([]);
+    czMissing(r);
   });
 
   it('a role audited as a whole that holds only documented managed policies is listed as not audited, saying so', async () => {

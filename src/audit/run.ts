@@ -712,6 +712,61 @@ function principalsNotAudited(
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
 const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 
+/** An AWS managed policy's name after `policy/` (`job-function/ViewOnlyAccess`), from its address. */
+function managedName(p: PreparedPolicy | undefined): string | undefined {
+  const address = p?.record.address;
+  return address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
+}
+
+/**
+ * AWS managed policies that detection matched to no baseline (one names no vendor), held by a
+ * role, user or group beside a policy detected as a vendor's whose baseline lists them under
+ * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy): assigned to that
+ * baseline as detected, so that documentedAttachments lists them as documented and counts what
+ * they grant. (Datadog's SecurityAudit is matched on its own where its role trusts Datadog's
+ * account.)
+ */
+function documentedBesideDetected(
+  plan: AuditPlan,
+  unmatched: readonly string[],
+  prepared: Map<string, PreparedPolicy>,
+  principals: Map<string, PrincipalRecord>,
+): void {
+  const managed = unmatched.filter((id) => managedName(prepared.get(id)) !== undefined);
+  if (!managed.length) return;
+  const detected = new Map<string, Assignment>();
+  for (const a of plan.assignments) if (a.group === 'detected') detected.set(a.target, a);
+  const holders = new Map<string, PrincipalRecord[]>();
+  for (const pr of principals.values())
+    for (const id of pr.policyIds) (holders.get(id) ?? holders.set(id, []).get(id)!).push(pr);
+  for (const id of managed) {
+    const name = managedName(prepared.get(id))!;
+    // Per baseline that documents it, the first policy beside it detected as that vendor's.
+    const by = new Map<string, { a: Assignment; beside: string; holder: string }>();
+    for (const pr of holders.get(id) ?? [])
+      for (const sib of pr.policyIds) {
+        const a = detected.get(sib);
+        const documents = a?.baseline.managedPolicies;
+        if (a && documents && Object.hasOwn(documents, name) && !by.has(a.baseline.id))
+          by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
+      }
+    if (!by.size) continue;
+    plan.notAudited.delete(id);
+    for (const { a, beside, holder } of by.values())
+      plan.assignments.push({
+        target: id,
+        baseline: a.baseline,
+        sets: a.sets,
+        group: a.group,
+        detection: {
+          baseline: a.baseline.id,
+          confidence: a.detection?.confidence ?? 0,
+          evidence: [`attached to ${holder} beside ${beside}, detected as ${a.baseline.name}'s`],
+        },
+      });
+  }
+}
+
 /**
  * An AWS managed policy assigned to a baseline that names it under `managed-policies` (Datadog's
  * SecurityAudit, CloudZero's ViewOnlyAccess): documented by the vendor, so not held to the sets'
@@ -727,8 +782,7 @@ function documentedAttachments(
 ): AuditPlan {
   /** Whether the policy `id` is a documented attachment for `a`: then planned to grant only. */
   const documented = (a: Assignment, id: string) => {
-    const address = prepared.get(id)?.record.address;
-    const name = address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
+    const name = managedName(prepared.get(id));
     const managed = a.baseline.managedPolicies;
     if (name === undefined || !managed || !Object.hasOwn(managed, name)) return false;
     // What it grants still counts: a permission of the baseline it grants is not missing.
@@ -888,6 +942,8 @@ function planAudit(
   const accounts = trustAccounts(inputs);
   const services = trustServices(inputs);
   const roles = roleTrust(inputs);
+  /** Policies detection matched to no baseline. */
+  const unmatched: string[] = [];
   for (const p of toDetect) {
     const r = p.record;
     // The accounts that may assume its own roles, wherever they are written (an attachment in
@@ -957,8 +1013,10 @@ function planAudit(
         };
       if (d.best) entry.detection = d.best;
       plan.notAudited.set(r.id, entry);
+      unmatched.push(r.id);
     }
   }
+  documentedBesideDetected(plan, unmatched, prepared, principals);
   // An earlier version that fits better, not by enough to be chosen: said, since a policy may
   // follow it on purpose (a vendor's 2022 policy, kept as it was).
   for (const [key, { latest, earlier, ids }] of closer) {
