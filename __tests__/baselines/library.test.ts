@@ -574,6 +574,33 @@ describe('new vendors, each audited clean against its own source', () => {
     expect(r.policies[0]!.detection?.evidence ?? []).not.toContainEqual(expect.stringMatching(/implements/));
   });
 
+  it("Datadog's template as shipped: its resource-collection policies grant no action of an alternative but those resource-collection has too, so they keep the default, standard", async () => {
+    const r = await audit({
+      'datadog-cfn-integration-role.yaml': readFileSync(
+        join(SRC, 'datadog-cfn-integration-role.yaml'),
+        'utf8',
+      ),
+    });
+    const managed = r.policies.filter((p) => /ManagedPolicy\d$/.test(p.id));
+    expect(managed.map((p) => [p.id, p.status, p.sets])).toEqual(
+      [1, 2, 3, 4].map((i) => [
+        `datadog-cfn-integration-role.yaml#DatadogIntegrationRoleManagedPolicy${i}`,
+        'audited',
+        ['standard', 'resource-collection'],
+      ]),
+    );
+    for (const p of managed)
+      expect(p.detection!.evidence).not.toContainEqual(expect.stringMatching(/implements/));
+    expect(brief(excessLike(r))).toEqual([]);
+    // A statement written as an alternative's still tells, beside a feature that grants its
+    // actions too: Lightly's restrict-IP example writes minimum's s3:ListBucket beside an s3:*.
+    const lightly = await audit({ 'bucket-policy.json': vendor('lightly-restrict-ip.json') });
+    expect([lightly.policies[0]!.sets, lightly.policies[0]!.features]).toEqual([
+      ['minimum'],
+      ['restrict-ip'],
+    ]);
+  });
+
   it('CloudZero: the resource-owner and master-payer inline policies (account type chosen)', async () => {
     for (const [file, want] of [
       ['cloudzero-policies-resource_owner.json', 'resource-owner'],
@@ -931,5 +958,173 @@ describe('AWS managed policies a vendor documents attaching', () => {
     const p = admin.policies.find((x) => x.address === 'arn:aws:iam::aws:policy/AdministratorAccess')!;
     expect(p).toMatchObject({ status: 'audited', baseline: 'datadog' });
     expect(admin.findings.some((f) => f.policy === p.id && f.severity === 'critical')).toBe(true);
+  });
+
+  it("a role audited as a whole: Datadog's template with CSPM on holds SecurityAudit, documented, not 2,320 excess actions of the role", async () => {
+    const template = readFileSync(join(SRC, 'datadog-cfn-integration-role.yaml'), 'utf8');
+    const cspm = template.replace(
+      /(CloudSecurityPostureManagementPermissions:\n(?: {4}.*\n)*? {4}Default: )false/,
+      '$1true',
+    );
+    expect(cspm).not.toEqual(template);
+    const r = await runAudit({
+      root: repo({
+        'dd.yaml': cspm,
+        '.github/iam-baseline-audit.yml':
+          'version: 1\naudits:\n  - baseline: datadog\n    policies: ["cloudformation:dd.yaml#DatadogIntegrationRole"]\n',
+      }),
+      paths: ['.'],
+      now: NOW,
+    });
+    expect(r.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/SecurityAudit')).toMatchObject({
+      status: 'not-matched',
+      baseline: undefined,
+      reason:
+        "an AWS managed policy that Datadog documents attaching (Cloud Security Management, optional): not held to the datadog baseline's own statements",
+    });
+    // The role's own policies are held to the sets the template's inline policy implements.
+    const audited = r.policies.filter((p) => p.status === 'audited');
+    expect(audited.map((p) => [p.id, p.sets])).toEqual(
+      [
+        'DatadogIntegrationRole.Policies[0]',
+        ...[1, 2, 3, 4].map((i) => `DatadogIntegrationRoleManagedPolicy${i}`),
+      ].map((id) => [`dd.yaml#${id}`, ['standard', 'resource-collection']]),
+    );
+    expect(brief(excessLike(r))).toEqual([]);
+  });
+
+  const czManaged = [
+    'CloudWatchReadOnlyAccess',
+    'SecurityAudit',
+    'job-function/ViewOnlyAccess',
+    'job-function/Billing',
+    'AWSBillingReadOnlyAccess',
+  ];
+  /**
+   * CloudZero's role as its CloudFormation template makes it (services/account_type/
+   * resource_owner.yaml: the five managed policies and its inline policy), the inline policy
+   * without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and its pricing one (no
+   * managed policy grants bcm-pricing-calculator actions).
+   */
+  const czRole = () => {
+    const inline = vendor('cloudzero-policies-resource_owner.json');
+    const dropped = ['CZTier2CloudWatchMetrics20260420', 'CZTier1PricingAndForecasting20260420'];
+    expect(inline.Statement.filter((s) => dropped.includes(s.Sid as string))).toHaveLength(2);
+    return {
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: doc([
+              {
+                Effect: 'Allow',
+                Principal: { AWS: 'arn:aws:iam::061190967865:root' },
+                Action: 'sts:AssumeRole',
+              },
+            ]),
+            ManagedPolicyArns: czManaged.map((m) => `arn:aws:iam::aws:policy/${m}`),
+            Policies: [
+              {
+                PolicyName: 'cloudzero-resource-owner-policy',
+                PolicyDocument: {
+                  ...inline,
+                  Statement: inline.Statement.filter((s) => !dropped.includes(s.Sid as string)),
+                },
+              },
+            ],
+          },
+        },
+      },
+    };
+  };
+  /** What the managed policies grant is not missing (CloudWatch); what none grants is. */
+  const czMissing = (r: Report) => {
+    const missing = actionsOf(r.findings.filter((f) => f.kind === 'missing-permission'));
+    expect(missing.filter((a) => /^(cloudwatch|autoscaling):/.test(a))).toEqual([]);
+    expect(missing.filter((a) => a.startsWith('bcm-pricing-calculator:')).length).toBeGreaterThan(0);
+  };
+
+  it("a role audited as a whole: CloudZero's five managed policies only grant; the account type is its inline policy's", async () => {
+    const template = czRole();
+    const r = await runAudit({
+      root: repo({
+        't.yaml': template,
+        '.github/iam-baseline-audit.yml':
+          'version: 1\naudits:\n  - baseline: cloudzero\n    policies: ["cloudformation:t.yaml#Role"]\n',
+      }),
+      paths: ['.'],
+      now: NOW,
+    });
+    expect(r.policies.filter((p) => p.kind !== 'trust').map((p) => [p.address, p.status, p.sets])).toEqual([
+      ['Role.Policies[0]', 'audited', ['resource-owner']],
+      ...czManaged
+        .map((m) => `arn:aws:iam::aws:policy/${m}`)
+        .sort()
+        .map((a) => [a, 'not-matched', undefined]),
+    ]);
+    expect(brief(excessLike(r))).toEqual([]);
+    czMissing(r);
+  });
+
+  it("without a configuration: CloudZero's managed policies beside its detected inline policy are its documented attachments", async () => {
+    const r = await runAudit({ root: repo({ 't.yaml': czRole() }), paths: ['.'], now: NOW });
+    const managed = r.policies.filter((p) => p.address?.startsWith('arn:aws:iam::aws:policy/'));
+    expect(managed).toHaveLength(5);
+    for (const p of managed) {
+      expect(p).toMatchObject({ status: 'not-matched', baseline: undefined });
+      expect(p.reason).toMatch(/^an AWS managed policy that CloudZero documents attaching \(/);
+      expect(p.detection).toMatchObject({
+        baseline: 'cloudzero',
+        evidence: ["attached to t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's"],
+      });
+    }
+    expect(r.policies.find((p) => p.address === 'Role.Policies[0]')).toMatchObject({
+      status: 'audited',
+      baseline: 'cloudzero',
+      sets: ['resource-owner'],
+    });
+    expect(brief(excessLike(r))).toEqual([]);
+    czMissing(r);
+  });
+
+  it('a role audited as a whole that holds only documented managed policies is listed as not audited, saying so', async () => {
+    const r = await runAudit({
+      root: repo({
+        't.yaml': {
+          Resources: {
+            Role: {
+              Type: 'AWS::IAM::Role',
+              Properties: {
+                AssumeRolePolicyDocument: doc([
+                  {
+                    Effect: 'Allow',
+                    Principal: { AWS: 'arn:aws:iam::464622532012:root' },
+                    Action: 'sts:AssumeRole',
+                  },
+                ]),
+                ManagedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'],
+              },
+            },
+          },
+        },
+        '.github/iam-baseline-audit.yml':
+          'version: 1\naudits:\n  - baseline: datadog\n    policies: ["cloudformation:t.yaml#Role"]\n',
+      }),
+      paths: ['.'],
+      now: NOW,
+    });
+    expect(r.policies.filter((p) => p.kind !== 'trust').map((p) => [p.id, p.status, p.reason])).toEqual([
+      [
+        't.yaml#Role',
+        'not-matched',
+        'selected to be audited as a whole against datadog, not audited: arn:aws:iam::aws:policy/SecurityAudit is an AWS managed policy that its baseline documents attaching, not held to its statements',
+      ],
+      [
+        't.yaml#arn:aws:iam::aws:policy/SecurityAudit',
+        'not-matched',
+        "an AWS managed policy that Datadog documents attaching (Cloud Security Management, optional): not held to the datadog baseline's own statements",
+      ],
+    ]);
+    expect(r.findings).toEqual([]);
   });
 });

@@ -82,7 +82,8 @@ export interface AuditPlan {
   /**
    * Assignments whose policy is not audited (it is in notAudited) but whose grants count towards
    * what its group grants, so that a permission it grants is not reported missing: an AWS managed
-   * policy the vendor documents attaching (Datadog's SecurityAudit).
+   * policy the vendor documents attaching (Datadog's SecurityAudit). One a principal audited as a
+   * whole holds is no member of its unit either (grantsOnlyIndex).
    */
   grantsOnly?: Assignment[];
   /**
@@ -269,6 +270,20 @@ function groupKey(a: Assignment): string {
   return [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
 }
 
+/**
+ * The plan's grants-only assignments by group and policy, each once (two roles of a group may hold
+ * the same documented policy), and whether a policy only grants for an assignment's group: a
+ * principal's documented attachment is then no member of its unit.
+ */
+export function grantsOnlyIndex(plan: AuditPlan): {
+  assignments: Iterable<Assignment>;
+  has(a: Assignment, policyId: string): boolean;
+} {
+  const key = (a: Assignment, id: string) => `${groupKey(a)}\u0000${id}`;
+  const byKey = new Map((plan.grantsOnly ?? []).map((a) => [key(a, a.target), a]));
+  return { assignments: byKey.values(), has: (a, id) => byKey.has(key(a, id)) };
+}
+
 export class Auditor {
   readonly catalog: Catalog;
   readonly builder: GrantBuilder;
@@ -404,9 +419,11 @@ export class Auditor {
       policies.set(r.id, entry);
     }
 
+    const grantsOnly = grantsOnlyIndex(plan);
     for (const a of plan.assignments) {
       const principal = principals.get(a.target);
-      const memberIds = principal ? principal.policyIds : [a.target];
+      // (a principal's documented attachments only grant, as they would audited policy by policy)
+      const memberIds = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
       const members: UnitMember[] = [];
       const approximate: string[] = [];
       for (const id of memberIds) {
@@ -520,7 +537,7 @@ export class Auditor {
       }
     }
     // What the documented managed policies of a group grant (no finding of their own).
-    for (const a of plan.grantsOnly ?? []) {
+    for (const a of grantsOnly.assignments) {
       const g = groups.get(groupKey(a));
       const p = prepared.get(a.target);
       if (!g || !p?.doc || !p.raw) continue;

@@ -15,8 +15,9 @@
 //   access) are chosen, not stacked: unless the sets were chosen explicitly, the unit is
 //   compared with each alternative in place of the assigned one (with the features in use),
 //   and the alternative that leaves the fewest of the choice's actions granted beyond it wins
-//   (then the fewest of its actions not granted, then the most statements written exactly
-//   as in the set, then the assigned one). Actions only, not resources: cheap enough for every unit.
+//   (then the fewest of its actions not granted, when the unit grants some of the choice's that no
+//   other set it is held to has; then the most statements written exactly as in the set, then the
+//   assigned one). Actions only, not resources: cheap enough for every unit.
 import type { BaselineSet, PolicyKind } from '../core/types.js';
 import { arnContains, type ArnPattern } from '../policy/arn.js';
 import { actionOfOrdinal } from '../policy/catalog.js';
@@ -513,13 +514,21 @@ export function chooseSets(
       const granted = unitKeys();
       const inChoice = choiceKeys(baseline, choice, names);
       // No evidence (the unit grants none of the alternatives' actions): the baseline's default
-      // stays, rather than the smallest alternative, which would "miss" the fewest actions.
+      // stays, rather than the smallest alternative, which would "miss" the fewest actions. Nor
+      // are the actions an alternative misses evidence when every action of the choice the unit
+      // grants is another set's it is held to as well (Datadog's resource-collection policies
+      // grant some of standard's and core's): then only statements written as an alternative's
+      // tell (Lightly's restrict-IP example writes minimum's, beside the feature's s3:*).
       let any = false;
-      for (const k of inChoice)
-        if (granted.has(k)) {
-          any = true;
+      let own = false;
+      for (const k of inChoice) {
+        if (!granted.has(k)) continue;
+        any = true;
+        if (!baseline.byAction.get(k)!.some((e) => others.has(e.set))) {
+          own = true;
           break;
         }
+      }
       if (!any) continue;
       const score = (alt: string) => {
         let beyond = 0;
@@ -527,9 +536,10 @@ export function chooseSets(
           if (!granted.has(k)) continue;
           if (!baseline.byAction.get(k)!.some((e) => e.set === alt || others.has(e.set))) beyond++;
         }
-        const wanted = new Set(patternsOf(baseline, alt, builder).flatMap((x) => x.hits));
         let missing = 0;
-        for (const k of wanted) if (!granted.has(k)) missing++;
+        if (own)
+          for (const k of new Set(patternsOf(baseline, alt, builder).flatMap((x) => x.hits)))
+            if (!granted.has(k)) missing++;
         return { alt, removable: beyond, missing };
       };
       const scored = names.map(score);

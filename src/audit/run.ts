@@ -29,7 +29,9 @@ import type {
 } from '../core/types.js';
 import {
   Auditor,
+  grantsOnlyIndex,
   preparePolicies,
+  type Assignment,
   type AuditOutcome,
   type AuditPlan,
   type BaseDocs,
@@ -716,10 +718,11 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
 
 /**
  * The principals an audit selects of which no policy could be read (a policy that is a variable's
- * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none:
- * the engine audits nothing of them, so each is listed as not audited, naming what it could not
- * read (each listed on its own line too), not left unsaid. A principal some of whose policies were
- * read is audited, its missing permissions marked unsure by the others (Auditor.run).
+ * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none,
+ * or only AWS managed policies its baseline documents attaching (which only grant): the engine
+ * audits nothing of them, so each is listed as not audited, naming what it could not read (each
+ * listed on its own line too), not left unsaid. A principal some of whose policies were read is
+ * audited, its missing permissions marked unsure by the others (Auditor.run).
  */
 function principalsNotAudited(
   plan: AuditPlan,
@@ -731,26 +734,39 @@ function principalsNotAudited(
     const p = prepared.get(id);
     return !!(p?.doc && p.raw);
   };
+  const grantsOnly = grantsOnlyIndex(plan);
   const against = new Map<PrincipalRecord, string[]>();
   for (const a of plan.assignments) {
     const pr = principals.get(a.target);
-    if (!pr || pr.policyIds.some(read)) continue;
+    if (!pr || pr.policyIds.some((id) => read(id) && !grantsOnly.has(a, id))) continue;
     (against.get(pr) ?? against.set(pr, []).get(pr)!).push(a.baseline.id);
   }
   return [...against].map(([pr, baselines]) => {
+    const label = (id: string) => {
+      const r = prepared.get(id)?.record;
+      if (!r) return id;
+      const name = r.address ?? r.name ?? r.id;
+      return r.path === pr.path ? name : `${r.path} ${name}`;
+    };
+    // (each policy read is here one its baseline documents attaching)
+    const documented = pr.policyIds.filter(read).map(label);
     const unread = [
-      ...pr.policyIds.map((id) => {
-        const r = prepared.get(id)?.record;
-        if (!r) return id;
-        const label = r.address ?? r.name ?? r.id;
-        return r.path === pr.path ? label : `${r.path} ${label}`;
-      }),
+      ...pr.policyIds.filter((id) => !read(id)).map(label),
       ...pr.unresolved.map((u) => `${u.ref} (an attachment)`),
     ];
     const address = pr.address ?? (pr.id.startsWith(`${pr.path}#`) ? pr.id.slice(pr.path.length + 1) : pr.id);
-    const why = unread.length
-      ? `none of its policies could be read: ${list(unread)}`
-      : 'it holds no policy in the inputs read';
+    const reasons: string[] = [];
+    if (documented.length)
+      reasons.push(
+        `${list(documented)} ${documented.length === 1 ? 'is an AWS managed policy' : 'are AWS managed policies'} that its baseline documents attaching, not held to its statements`,
+      );
+    if (unread.length)
+      reasons.push(
+        documented.length
+          ? `the others could not be read: ${list(unread)}`
+          : `none of its policies could be read: ${list(unread)}`,
+      );
+    const why = reasons.length ? reasons.join('; ') : 'it holds no policy in the inputs read';
     // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
     return {
       id: pr.id,
@@ -771,28 +787,95 @@ function principalsNotAudited(
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
 const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 
+/** An AWS managed policy's name after `policy/` (`job-function/ViewOnlyAccess`), from its address. */
+function managedName(p: PreparedPolicy | undefined): string | undefined {
+  const address = p?.record.address;
+  return address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
+}
+
+/**
+ * AWS managed policies that detection matched to no baseline (one names no vendor), held by a
+ * role, user or group beside a policy detected as a vendor's whose baseline lists them under
+ * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy): assigned to that
+ * baseline as detected, so that documentedAttachments lists them as documented and counts what
+ * they grant. (Datadog's SecurityAudit is matched on its own where its role trusts Datadog's
+ * account.)
+ */
+function documentedBesideDetected(
+  plan: AuditPlan,
+  unmatched: readonly string[],
+  prepared: Map<string, PreparedPolicy>,
+  principals: Map<string, PrincipalRecord>,
+): void {
+  const managed = unmatched.filter((id) => managedName(prepared.get(id)) !== undefined);
+  if (!managed.length) return;
+  const detected = new Map<string, Assignment>();
+  for (const a of plan.assignments) if (a.group === 'detected') detected.set(a.target, a);
+  const holders = new Map<string, PrincipalRecord[]>();
+  for (const pr of principals.values())
+    for (const id of pr.policyIds) (holders.get(id) ?? holders.set(id, []).get(id)!).push(pr);
+  for (const id of managed) {
+    const name = managedName(prepared.get(id))!;
+    // Per baseline that documents it, the first policy beside it detected as that vendor's.
+    const by = new Map<string, { a: Assignment; beside: string; holder: string }>();
+    for (const pr of holders.get(id) ?? [])
+      for (const sib of pr.policyIds) {
+        const a = detected.get(sib);
+        const documents = a?.baseline.managedPolicies;
+        if (a && documents && Object.hasOwn(documents, name) && !by.has(a.baseline.id))
+          by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
+      }
+    if (!by.size) continue;
+    plan.notAudited.delete(id);
+    for (const { a, beside, holder } of by.values())
+      plan.assignments.push({
+        target: id,
+        baseline: a.baseline,
+        sets: a.sets,
+        group: a.group,
+        detection: {
+          baseline: a.baseline.id,
+          confidence: a.detection?.confidence ?? 0,
+          evidence: [`attached to ${holder} beside ${beside}, detected as ${a.baseline.name}'s`],
+        },
+      });
+  }
+}
+
 /**
  * An AWS managed policy assigned to a baseline that names it under `managed-policies` (Datadog's
  * SecurityAudit, CloudZero's ViewOnlyAccess): documented by the vendor, so not held to the sets'
  * statements (it would be reported as thousands of excess actions), and listed with the reason. One
- * the vendor does not name is audited as any policy (AdministratorAccess on a vendor's role).
+ * the vendor does not name is audited as any policy (AdministratorAccess on a vendor's role). The
+ * same holds of one a principal audited as a whole holds: it is no member of the principal's unit
+ * (Auditor.run), and neither chooses its sets nor has findings of its own.
  */
-function documentedAttachments(plan: AuditPlan, prepared: Map<string, PreparedPolicy>): AuditPlan {
-  plan.assignments = plan.assignments.filter((a) => {
-    const address = prepared.get(a.target)?.record.address;
-    const name = address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
+function documentedAttachments(
+  plan: AuditPlan,
+  prepared: Map<string, PreparedPolicy>,
+  principals: Map<string, PrincipalRecord>,
+): AuditPlan {
+  /** Whether the policy `id` is a documented attachment for `a`: then planned to grant only. */
+  const documented = (a: Assignment, id: string) => {
+    const name = managedName(prepared.get(id));
     const managed = a.baseline.managedPolicies;
-    if (name === undefined || !managed || !Object.hasOwn(managed, name)) return true;
+    if (name === undefined || !managed || !Object.hasOwn(managed, name)) return false;
     // What it grants still counts: a permission of the baseline it grants is not missing.
-    (plan.grantsOnly ??= []).push(a);
+    (plan.grantsOnly ??= []).push({ ...a, target: id });
     const reason = `an AWS managed policy that ${a.baseline.name} documents attaching (${managed[name]}): not held to the ${a.baseline.id} baseline's own statements`;
     plan.notAudited.set(
-      a.target,
+      id,
       a.detection
         ? { status: 'not-matched', reason, detection: a.detection }
         : { status: 'not-matched', reason },
     );
-    return false;
+    return true;
+  };
+  plan.assignments = plan.assignments.filter((a) => {
+    const principal = principals.get(a.target);
+    if (!principal) return !documented(a, a.target);
+    for (const id of principal.policyIds) documented(a, id);
+    return true;
   });
   return plan;
 }
@@ -849,7 +932,7 @@ function planAudit(
     }
     const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
     if (unread.length) plan.unread = new Map([['cli', unread]]);
-    return documentedAttachments(plan, prepared);
+    return documentedAttachments(plan, prepared, principals);
   }
 
   // The configuration's audits first; a configuration without audits (only an account, own
@@ -934,6 +1017,8 @@ function planAudit(
   const accounts = trustAccounts(inputs);
   const services = trustServices(inputs);
   const roles = roleTrust(inputs);
+  /** Policies detection matched to no baseline. */
+  const unmatched: string[] = [];
   for (const p of toDetect) {
     const r = p.record;
     // The accounts that may assume its own roles, wherever they are written (an attachment in
@@ -1003,8 +1088,10 @@ function planAudit(
         };
       if (d.best) entry.detection = d.best;
       plan.notAudited.set(r.id, entry);
+      unmatched.push(r.id);
     }
   }
+  documentedBesideDetected(plan, unmatched, prepared, principals);
   // An earlier version that fits better, not by enough to be chosen: said, since a policy may
   // follow it on purpose (a vendor's 2022 policy, kept as it was).
   for (const [key, { latest, earlier, ids }] of closer) {
@@ -1017,7 +1104,7 @@ function planAudit(
       `${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`,
     );
   }
-  return documentedAttachments(plan, prepared);
+  return documentedAttachments(plan, prepared, principals);
 }
 
 /**
