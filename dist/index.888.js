@@ -27401,13 +27401,22 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             const granted = unitKeys();
             const inChoice = choiceKeys(baseline, choice, names);
             // No evidence (the unit grants none of the alternatives' actions): the baseline's default
-            // stays, rather than the smallest alternative, which would "miss" the fewest actions.
+            // stays, rather than the smallest alternative, which would "miss" the fewest actions. Nor
+            // are the actions an alternative misses evidence when every action of the choice the unit
+            // grants is another set's it is held to as well (Datadog's resource-collection policies
+            // grant some of standard's and core's): then only statements written as an alternative's
+            // tell (Lightly's restrict-IP example writes minimum's, beside the feature's s3:*).
             let any = false;
-            for (const k of inChoice)
-                if (granted.has(k)) {
-                    any = true;
+            let own = false;
+            for (const k of inChoice) {
+                if (!granted.has(k))
+                    continue;
+                any = true;
+                if (!baseline.byAction.get(k).some((e) => others.has(e.set))) {
+                    own = true;
                     break;
                 }
+            }
             if (!any)
                 continue;
             const score = (alt) => {
@@ -27418,11 +27427,11 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                     if (!baseline.byAction.get(k).some((e) => e.set === alt || others.has(e.set)))
                         beyond++;
                 }
-                const wanted = new Set(patternsOf(baseline, alt, builder).flatMap((x) => x.hits));
                 let missing = 0;
-                for (const k of wanted)
-                    if (!granted.has(k))
-                        missing++;
+                if (own)
+                    for (const k of new Set(patternsOf(baseline, alt, builder).flatMap((x) => x.hits)))
+                        if (!granted.has(k))
+                            missing++;
                 return { alt, removable: beyond, missing };
             };
             const scored = names.map(score);
@@ -27597,6 +27606,16 @@ const PART_LEFT_OUT = 'has parts left out as not known';
 function groupKey(a) {
     return [a.group ?? '', a.baseline.id, [...a.sets].sort().join(',')].join('\u0000');
 }
+/**
+ * The plan's grants-only assignments by group and policy, each once (two roles of a group may hold
+ * the same documented policy), and whether a policy only grants for an assignment's group: a
+ * principal's documented attachment is then no member of its unit.
+ */
+function grantsOnlyIndex(plan) {
+    const key = (a, id) => `${groupKey(a)}\u0000${id}`;
+    const byKey = new Map((plan.grantsOnly ?? []).map((a) => [key(a, a.target), a]));
+    return { assignments: byKey.values(), has: (a, id) => byKey.has(key(a, id)) };
+}
 class Auditor {
     catalog;
     builder;
@@ -27703,9 +27722,11 @@ class Auditor {
             }
             policies.set(r.id, entry);
         }
+        const grantsOnly = grantsOnlyIndex(plan);
         for (const a of plan.assignments) {
             const principal = principals.get(a.target);
-            const memberIds = principal ? principal.policyIds : [a.target];
+            // (a principal's documented attachments only grant, as they would audited policy by policy)
+            const memberIds = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
             const members = [];
             const approximate = [];
             for (const id of memberIds) {
@@ -27829,7 +27850,7 @@ class Auditor {
             }
         }
         // What the documented managed policies of a group grant (no finding of their own).
-        for (const a of plan.grantsOnly ?? []) {
+        for (const a of grantsOnly.assignments) {
             const g = groups.get(groupKey(a));
             const p = prepared.get(a.target);
             if (!g || !p?.doc || !p.raw)
@@ -29172,10 +29193,11 @@ async function runAudit(req) {
 }
 /**
  * The principals an audit selects of which no policy could be read (a policy that is a variable's
- * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none:
- * the engine audits nothing of them, so each is listed as not audited, naming what it could not
- * read (each listed on its own line too), not left unsaid. A principal some of whose policies were
- * read is audited, its missing permissions marked unsure by the others (Auditor.run).
+ * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none,
+ * or only AWS managed policies its baseline documents attaching (which only grant): the engine
+ * audits nothing of them, so each is listed as not audited, naming what it could not read (each
+ * listed on its own line too), not left unsaid. A principal some of whose policies were read is
+ * audited, its missing permissions marked unsure by the others (Auditor.run).
  */
 function principalsNotAudited(plan, principals, prepared) {
     // (what the engine makes a unit's members of: a document read, as Auditor.run)
@@ -29183,28 +29205,37 @@ function principalsNotAudited(plan, principals, prepared) {
         const p = prepared.get(id);
         return !!(p?.doc && p.raw);
     };
+    const grantsOnly = grantsOnlyIndex(plan);
     const against = new Map();
     for (const a of plan.assignments) {
         const pr = principals.get(a.target);
-        if (!pr || pr.policyIds.some(read))
+        if (!pr || pr.policyIds.some((id) => read(id) && !grantsOnly.has(a, id)))
             continue;
         (against.get(pr) ?? against.set(pr, []).get(pr)).push(a.baseline.id);
     }
     return [...against].map(([pr, baselines]) => {
+        const label = (id) => {
+            const r = prepared.get(id)?.record;
+            if (!r)
+                return id;
+            const name = r.address ?? r.name ?? r.id;
+            return r.path === pr.path ? name : `${r.path} ${name}`;
+        };
+        // (each policy read is here one its baseline documents attaching)
+        const documented = pr.policyIds.filter(read).map(label);
         const unread = [
-            ...pr.policyIds.map((id) => {
-                const r = prepared.get(id)?.record;
-                if (!r)
-                    return id;
-                const label = r.address ?? r.name ?? r.id;
-                return r.path === pr.path ? label : `${r.path} ${label}`;
-            }),
+            ...pr.policyIds.filter((id) => !read(id)).map(label),
             ...pr.unresolved.map((u) => `${u.ref} (an attachment)`),
         ];
         const address = pr.address ?? (pr.id.startsWith(`${pr.path}#`) ? pr.id.slice(pr.path.length + 1) : pr.id);
-        const why = unread.length
-            ? `none of its policies could be read: ${list(unread)}`
-            : 'it holds no policy in the inputs read';
+        const reasons = [];
+        if (documented.length)
+            reasons.push(`${list(documented)} ${documented.length === 1 ? 'is an AWS managed policy' : 'are AWS managed policies'} that its baseline documents attaching, not held to its statements`);
+        if (unread.length)
+            reasons.push(documented.length
+                ? `the others could not be read: ${list(unread)}`
+                : `none of its policies could be read: ${list(unread)}`);
+        const why = reasons.length ? reasons.join('; ') : 'it holds no policy in the inputs read';
         // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
         return {
             id: pr.id,
@@ -29223,26 +29254,89 @@ function principalsNotAudited(plan, principals, prepared) {
 }
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
 const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
+/** An AWS managed policy's name after `policy/` (`job-function/ViewOnlyAccess`), from its address. */
+function managedName(p) {
+    const address = p?.record.address;
+    return address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
+}
+/**
+ * AWS managed policies that detection matched to no baseline (one names no vendor), held by a
+ * role, user or group beside a policy detected as a vendor's whose baseline lists them under
+ * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy): assigned to that
+ * baseline as detected, so that documentedAttachments lists them as documented and counts what
+ * they grant. (Datadog's SecurityAudit is matched on its own where its role trusts Datadog's
+ * account.)
+ */
+function documentedBesideDetected(plan, unmatched, prepared, principals) {
+    const managed = unmatched.filter((id) => managedName(prepared.get(id)) !== undefined);
+    if (!managed.length)
+        return;
+    const detected = new Map();
+    for (const a of plan.assignments)
+        if (a.group === 'detected')
+            detected.set(a.target, a);
+    const holders = new Map();
+    for (const pr of principals.values())
+        for (const id of pr.policyIds)
+            (holders.get(id) ?? holders.set(id, []).get(id)).push(pr);
+    for (const id of managed) {
+        const name = managedName(prepared.get(id));
+        // Per baseline that documents it, the first policy beside it detected as that vendor's.
+        const by = new Map();
+        for (const pr of holders.get(id) ?? [])
+            for (const sib of pr.policyIds) {
+                const a = detected.get(sib);
+                const documents = a?.baseline.managedPolicies;
+                if (a && documents && Object.hasOwn(documents, name) && !by.has(a.baseline.id))
+                    by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
+            }
+        if (!by.size)
+            continue;
+        plan.notAudited.delete(id);
+        for (const { a, beside, holder } of by.values())
+            plan.assignments.push({
+                target: id,
+                baseline: a.baseline,
+                sets: a.sets,
+                group: a.group,
+                detection: {
+                    baseline: a.baseline.id,
+                    confidence: a.detection?.confidence ?? 0,
+                    evidence: [`attached to ${holder} beside ${beside}, detected as ${a.baseline.name}'s`],
+                },
+            });
+    }
+}
 /**
  * An AWS managed policy assigned to a baseline that names it under `managed-policies` (Datadog's
  * SecurityAudit, CloudZero's ViewOnlyAccess): documented by the vendor, so not held to the sets'
  * statements (it would be reported as thousands of excess actions), and listed with the reason. One
- * the vendor does not name is audited as any policy (AdministratorAccess on a vendor's role).
+ * the vendor does not name is audited as any policy (AdministratorAccess on a vendor's role). The
+ * same holds of one a principal audited as a whole holds: it is no member of the principal's unit
+ * (Auditor.run), and neither chooses its sets nor has findings of its own.
  */
-function documentedAttachments(plan, prepared) {
-    plan.assignments = plan.assignments.filter((a) => {
-        const address = prepared.get(a.target)?.record.address;
-        const name = address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
+function documentedAttachments(plan, prepared, principals) {
+    /** Whether the policy `id` is a documented attachment for `a`: then planned to grant only. */
+    const documented = (a, id) => {
+        const name = managedName(prepared.get(id));
         const managed = a.baseline.managedPolicies;
         if (name === undefined || !managed || !Object.hasOwn(managed, name))
-            return true;
+            return false;
         // What it grants still counts: a permission of the baseline it grants is not missing.
-        (plan.grantsOnly ??= []).push(a);
+        (plan.grantsOnly ??= []).push({ ...a, target: id });
         const reason = `an AWS managed policy that ${a.baseline.name} documents attaching (${managed[name]}): not held to the ${a.baseline.id} baseline's own statements`;
-        plan.notAudited.set(a.target, a.detection
+        plan.notAudited.set(id, a.detection
             ? { status: 'not-matched', reason, detection: a.detection }
             : { status: 'not-matched', reason });
-        return false;
+        return true;
+    };
+    plan.assignments = plan.assignments.filter((a) => {
+        const principal = principals.get(a.target);
+        if (!principal)
+            return !documented(a, a.target);
+        for (const id of principal.policyIds)
+            documented(a, id);
+        return true;
     });
     return plan;
 }
@@ -29284,7 +29378,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
         if (unread.length)
             plan.unread = new Map([['cli', unread]]);
-        return documentedAttachments(plan, prepared);
+        return documentedAttachments(plan, prepared, principals);
     }
     // The configuration's audits first; a configuration without audits (only an account, own
     // baselines or ignore rules) leaves each policy to detection, as without a configuration.
@@ -29355,6 +29449,8 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     const accounts = trustAccounts(inputs);
     const services = trustServices(inputs);
     const roles = roleTrust(inputs);
+    /** Policies detection matched to no baseline. */
+    const unmatched = [];
     for (const p of toDetect) {
         const r = p.record;
         // The accounts that may assume its own roles, wherever they are written (an attachment in
@@ -29420,8 +29516,10 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             if (d.best)
                 entry.detection = d.best;
             plan.notAudited.set(r.id, entry);
+            unmatched.push(r.id);
         }
     }
+    documentedBesideDetected(plan, unmatched, prepared, principals);
     // An earlier version that fits better, not by enough to be chosen: said, since a policy may
     // follow it on purpose (a vendor's 2022 policy, kept as it was).
     for (const [key, { latest, earlier, ids }] of closer) {
@@ -29431,7 +29529,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const scores = ids.length === 1 ? ` (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)})` : '';
         notes.push(`${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`);
     }
-    return documentedAttachments(plan, prepared);
+    return documentedAttachments(plan, prepared, principals);
 }
 /**
  * The configuration's ignore rules, in order. A rule that covers every action of a finding (whose
