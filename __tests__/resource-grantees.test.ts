@@ -420,3 +420,22 @@ Resources:
     expect(split.others.map((o) => [o.statement.index, o.principals])).toEqual([[1, ['111122223333']]]);
   });
 });
+
+describe('what a resource policy is told is missing', () => {
+  it("only the vendor's actions it could grant: on a resource of its service, not s3:ListAllMyBuckets", async () => {
+    const r = await audit({
+      'main.tf': `resource "aws_s3_bucket_policy" "logs" {
+  bucket = "logs"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Datadog", Effect = "Allow", Principal = { AWS = "${DATADOG}" }, Action = "s3:PutObject", Resource = "arn:aws:s3:::logs/*" }]
+  })
+}
+`,
+    });
+    const missing = r.findings.filter((f) => f.kind === 'missing-permission').flatMap((f) => f.actions);
+    expect(missing).toContain('s3:GetBucketLocation');
+    expect(missing).not.toContain('s3:ListAllMyBuckets');
+    expect(missing.every((a) => a.startsWith('s3:'))).toBe(true);
+  });
+});

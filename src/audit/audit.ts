@@ -571,9 +571,9 @@ export class Auditor {
         const target = best.get(set)?.unit ?? (units === 1 ? unit : undefined);
         if (!target) continue;
         // A resource policy of a known type is told only of what it could grant (a bucket policy
-        // is not told to grant ec2:RunInstances).
+        // is not told to grant ec2:RunInstances, nor s3:ListAllMyBuckets).
         const scope = target.scope;
-        const told = scope ? inScope(list, scope.actions) : list;
+        const told = scope ? inScope(list, scope.onResources) : list;
         if (!told.length) continue;
         (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...told);
       }
@@ -653,8 +653,16 @@ export class Auditor {
     if (!scope) {
       const and = (xs: string[]) =>
         xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]!}`;
+      const actions = this.grantSets.serviceActions(list);
       scope = {
-        actions: this.grantSets.serviceActions(list),
+        actions,
+        // (an action that applies to no resource type, as s3:ListAllMyBuckets or sqs:ListQueues,
+        // is granted on `*` only: a resource's policy cannot grant it)
+        onResources: actions.minus(
+          ActionSet.fromActions(
+            list.flatMap((svc) => this.catalog.actionsOf(svc).filter((a) => a.resourceTypes.length === 0)),
+          ),
+        ),
         services: new Set(list),
         key,
         note: `${and(typeList)} can grant only ${and(list)} actions`,

@@ -255,6 +255,11 @@ export interface Unit {
 export interface UnitScope {
   /** The services' actions. */
   actions: ActionSet;
+  /**
+   * Those that apply to some resource type (not `s3:ListAllMyBuckets`): what the policy can grant,
+   * and so what it is told of as missing.
+   */
+  onResources: ActionSet;
   services: ReadonlySet<string>;
   /** Its part of an outcome key (see StatementMemo). */
   key: string;
