@@ -346,7 +346,7 @@ Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage or configur
 With no --baseline and no audits in the configuration, each policy is matched to the vendor
 baseline it most likely implements (detection), and audited against its default sets.
 `;
-const FIX_USAGE = `Usage: ${version/* TOOL_NAME */.l} fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
+const FIX_USAGE = `Usage: ${version/* TOOL_NAME */.l} fix [PATH...] [--baseline B] [--config FILE] [--account-id ID] [--dry-run]
 
 Runs the same audit as \`audit\`, then rewrites each policy that grants more than its baseline
 allows to its minimal policy, in its own file: only the statements that change are edited, in the

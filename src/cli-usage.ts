@@ -30,7 +30,7 @@ With no --baseline and no audits in the configuration, each policy is matched to
 baseline it most likely implements (detection), and audited against its default sets.
 `;
 
-const FIX_USAGE = `Usage: ${TOOL_NAME} fix [PATH...] [--baseline B] [--config FILE] [--dry-run]
+const FIX_USAGE = `Usage: ${TOOL_NAME} fix [PATH...] [--baseline B] [--config FILE] [--account-id ID] [--dry-run]
 
 Runs the same audit as \`audit\`, then rewrites each policy that grants more than its baseline
 allows to its minimal policy, in its own file: only the statements that change are edited, in the

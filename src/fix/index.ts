@@ -195,7 +195,7 @@ function placeholderReason(minimal: unknown, before: string, after: string): str
     for (const v of Array.isArray(st.Resource) ? st.Resource : [st.Resource]) {
       const hole = typeof v === 'string' ? written(v) : undefined;
       if (hole)
-        return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: set \`account-id\` in the configuration when it is the account ID, or narrow it by hand`;
+        return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: pass --account-id (or set \`account-id\` in the configuration) when it is the account ID, or narrow it by hand`;
     }
     for (const [op, keys] of Object.entries(isObject(st.Condition) ? st.Condition : {})) {
       for (const [key, values] of Object.entries(isObject(keys) ? keys : {})) {
