@@ -305,8 +305,8 @@ Resources:
     expect(minimalSids(r)).toEqual(['EnableRoot', 'Logs', 'App']);
   });
 
-  it('* kept to accounts by aws:PrincipalAccount or kms:CallerAccount is whom those accounts are', async () => {
-    const policy = (values: string[]) => ({
+  it("* kept to an account by aws:PrincipalAccount or kms:CallerAccount is judged: the vendor's role in that account needs no identity policy for it", async () => {
+    const policy = {
       Statement: [
         { Sid: 'Vendor', Effect: 'Allow', Principal: { AWS: DATADOG }, Action: 'kms:Decrypt', Resource: '*' },
         {
@@ -316,15 +316,115 @@ Resources:
           Action: ['kms:Encrypt', 'kms:ReEncrypt*'],
           Resource: '*',
           Condition: {
-            StringEquals: { 'kms:CallerAccount': values, 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' },
+            StringEquals: {
+              'kms:CallerAccount': '111122223333',
+              'kms:ViaService': 'ec2.us-east-1.amazonaws.com',
+            },
+          },
+        },
+        { Sid: 'Root', Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kms:*', Resource: '*' },
+      ],
+    };
+    const r = await audit({ 'key-policy.json': policy }, 'datadog');
+    expect(statementsOf(r)).toEqual(['Account', 'Vendor']);
+  });
+
+  it("an account not known is the vendor's when a value not known in the policy is named after the vendor", async () => {
+    const r = await audit({
+      'main.tf': `variable "datadog_aws_account_id" { type = string }
+resource "aws_s3_bucket_policy" "archive" {
+  bucket = "archive"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "DatadogArchive", Effect = "Allow", Principal = { AWS = "${DATADOG}" }, Action = ["s3:GetObject"], Resource = "arn:aws:s3:::archive/*" },
+      { Sid = "DatadogAll", Effect = "Allow", Principal = { AWS = "arn:aws:iam::\${var.datadog_aws_account_id}:root" }, Action = "s3:*", Resource = "arn:aws:s3:::archive/*" }
+    ]
+  })
+}
+`,
+    });
+    expect(statementsOf(r)).toContain('DatadogAll');
+  });
+
+  it("a role that a role of the account may assume may be the vendor's (Datadog's role assuming a proxy)", async () => {
+    const r = await audit({
+      'main.tf': `resource "aws_iam_role" "datadog" {
+  name = "DatadogIntegrationRole"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "${DATADOG}" } }] })
+}
+resource "aws_iam_role" "proxy" {
+  name = "proxy"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = aws_iam_role.datadog.arn } }] })
+}
+resource "aws_s3_bucket_policy" "archive" {
+  bucket = "archive"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Datadog", Effect = "Allow", Principal = { AWS = "${DATADOG}" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::archive/*" },
+      { Sid = "Proxy", Effect = "Allow", Principal = { AWS = aws_iam_role.proxy.arn }, Action = "s3:*", Resource = "arn:aws:s3:::archive/*" }
+    ]
+  })
+}
+`,
+    });
+    expect(statementsOf(r)).toContain('Proxy');
+  });
+
+  it('a plan: the policy before the change is judged as the policy after it (a statement for others added to or kept in both is neither new nor removed)', async () => {
+    const bucketPolicy = (statements: unknown[]) =>
+      JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    const root = {
+      Sid: 'Root',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::logs/*',
+    };
+    const dd = {
+      Sid: 'Datadog',
+      Effect: 'Allow',
+      Principal: { AWS: DATADOG },
+      Action: ['s3:GetObject', 's3:DeleteObject'],
+      Resource: 'arn:aws:s3:::logs/*',
+    };
+    const before = bucketPolicy([root]);
+    const after = bucketPolicy([root, dd]);
+    const plan = {
+      format_version: '1.2',
+      terraform_version: '1.9.0',
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_s3_bucket_policy.logs',
+              mode: 'managed',
+              type: 'aws_s3_bucket_policy',
+              name: 'logs',
+              values: { bucket: 'logs', policy: after },
+            },
+          ],
+        },
+      },
+      resource_changes: [
+        {
+          address: 'aws_s3_bucket_policy.logs',
+          mode: 'managed',
+          type: 'aws_s3_bucket_policy',
+          name: 'logs',
+          change: {
+            actions: ['update'],
+            before: { bucket: 'logs', policy: before },
+            after: { bucket: 'logs', policy: after },
           },
         },
       ],
-    });
-    const own = await audit({ 'key-policy.json': policy(['111122223333']) }, 'datadog');
-    expect(statementsOf(own)).toEqual(['Vendor']);
-    const vendor = await audit({ 'key-policy.json': policy(['111122223333', '464622532012']) }, 'datadog');
-    expect(statementsOf(vendor)).toEqual(['Account', 'Vendor']);
+    };
+    const r = await audit({ 'plan.json': plan }, 'datadog');
+    const excess = r.findings.filter((f) => f.kind !== 'missing-permission');
+    expect(excess.length).toBeGreaterThan(0);
+    expect(excess.every((f) => f.statement === 'Datadog' && f.new === true && !f.removed)).toBe(true);
   });
 
   it('two audits of one policy each note their own statements for others', async () => {
@@ -358,7 +458,7 @@ Resources:
       '.github/iam-baseline-audit.yml':
         'version: 1\naudits:\n  - baseline: datadog\n    policies: ["bucket-policy.json"]\n  - baseline: lightly\n    policies: ["bucket-policy.json"]\n',
     });
-    const note = r.notes?.find((n) => n.startsWith('Resource policy statements that grant only'));
+    const note = r.notes?.find((n) => n.startsWith('Resource policy statements that name only'));
     expect(note).toMatch(
       /bucket-policy\.json \(Datadog\): Root to 111122223333; bucket-policy\.json \(Lightly\): Root to 111122223333\./,
     );

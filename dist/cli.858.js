@@ -1398,7 +1398,7 @@ function planFixes(report, read) {
                 if (hole)
                     throw new Unfixable(hole);
                 if (candidate === current)
-                    throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept): narrow it by hand');
+                    throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is a resource policy statement that names the vendor and other principals together): narrow it by hand');
                 fixer.verify(text, candidate, [...done, s]);
                 current = candidate;
                 done.push(s);

@@ -23395,10 +23395,13 @@ function whomAws(value, vendor, ctx) {
     const names = resource.split('/').slice(1);
     if (names.some((n) => named(n, vendor)))
         return 'vendor';
-    // An account's root: the account itself. One not known is the policy's own account, or one it
-    // shares the resource with, not the vendor's: the policy names the vendor's account elsewhere.
+    // An account's root: the account itself, whose principals get what the resource's policy grants
+    // only through their own identity policies (audited as such). One not known is the policy's own
+    // account, or one it shares the resource with, not the vendor's (the policy names the vendor's
+    // account elsewhere), unless a value not known in the policy is named after the vendor
+    // (`${var.datadog_account_id}`, read as `*`).
     if (resource === 'root')
-        return 'other';
+        return knownAccount || !ctx.vendorValue ? 'other' : 'any';
     if (!knownAccount)
         return 'any';
     // A role of the inputs (by its name, or the placeholder of a name made at deploy time): the
@@ -23412,39 +23415,16 @@ function whomAws(value, vendor, ctx) {
     }
     return 'any';
 }
-/** Condition keys that name the calling principal's account: `*` with one of these is no wider than its values. */
-const CALLER_ACCOUNT_KEYS = ['aws:principalaccount', 'kms:calleraccount'];
-/**
- * A statement for `*` that a condition keeps to some accounts (`aws:PrincipalAccount`,
- * `kms:CallerAccount`, as AWS writes account-wide grants): whom those accounts are. Undefined
- * when no such condition holds for every value.
- */
-function callerAccounts(condition, vendor, ctx) {
-    if (!condition)
-        return undefined;
-    for (const [op, entries] of Object.entries(condition)) {
-        if (op !== 'StringEquals')
-            continue;
-        for (const [key, values] of Object.entries(entries)) {
-            if (!CALLER_ACCOUNT_KEYS.includes(key.toLowerCase()) || values.length === 0)
-                continue;
-            const ws = values.map((v) => ACCOUNT.test(v) ? whomAccount(v, vendor, ctx) : v === ACCOUNT_PLACEHOLDER ? 'other' : 'any');
-            return ws.includes('vendor') ? 'vendor' : ws.includes('any') ? 'any' : 'other';
-        }
-    }
-    return undefined;
-}
 function whom(s, vendor, ctx, written) {
     const any = { whom: 'any', shared: false };
     // NotPrincipal (everyone but some) and a statement with no principal may reach the vendor.
     if (s.notPrincipal !== undefined || s.principal === undefined)
         return any;
     const p = s.principal;
-    if (p === '*') {
-        written.push('*');
-        const w = callerAccounts(s.condition, vendor, ctx);
-        return w ? { whom: w, shared: false } : any;
-    }
+    // (`*` kept to an account by aws:PrincipalAccount or kms:CallerAccount still reaches the vendor's
+    // role in that account, which needs no identity policy for what a resource's policy grants it)
+    if (p === '*')
+        return any;
     if (!p || typeof p !== 'object' || Array.isArray(p))
         return any;
     const seen = new Set();
@@ -23454,7 +23434,7 @@ function whom(s, vendor, ctx, written) {
                 return any;
             let w;
             if (key === 'AWS') {
-                w = v.trim() === '*' ? (callerAccounts(s.condition, vendor, ctx) ?? 'any') : whomAws(v, vendor, ctx);
+                w = whomAws(v, vendor, ctx);
                 written.push(w === 'other' && rootOfAccountNotKnown(v) ? `${v} (account not known)` : v);
             }
             // An AWS service (in any Region: `logs.*.amazonaws.com`) is never a vendor's account.
@@ -23492,16 +23472,21 @@ function rootOfAccountNotKnown(value) {
  * The statements of a resource policy to hold to the vendor's baseline, when an Allow statement's
  * Principal names the vendor (its AWS account, a role or user whose name the vendor's detection
  * names match, a role of the inputs the vendor's account may assume): every statement that may
- * reach the vendor (the vendor's, `*`, `NotPrincipal`, a role or a value not known), not the
- * statements that name only other principals (other accounts or their roots, the account's own,
- * roles the inputs show no vendor may assume, AWS services), whose grants are not the vendor's.
- * Undefined when the whole document is judged: the baseline has no detection names or accounts,
- * no Allow statement names the vendor, or every statement may reach it.
+ * reach the vendor (the vendor's, `*` whatever its condition, `NotPrincipal`, a role or a value not
+ * known), not the statements that name only other principals (accounts' roots, the account's own
+ * included, whose principals need identity policies of their own; roles the inputs show no vendor
+ * may assume; AWS services), whose grants are not the vendor's. Undefined when the whole document
+ * is judged: the baseline has no detection names or accounts, no Allow statement names the vendor
+ * (unless `always`), or every statement may reach it.
  */
-function statementsForVendor(doc, baseline, ctx = NO_CONTEXT) {
+function statementsForVendor(doc, baseline, context = NO_CONTEXT, options = {}) {
     const vendor = grantees_vendorOf(baseline);
     if (!vendor)
         return undefined;
+    const ctx = {
+        ...context,
+        vendorValue: (options.notKnown ?? []).some((n) => named(n, vendor)),
+    };
     let vendorAllow = false;
     const others = [];
     const shared = [];
@@ -23519,7 +23504,7 @@ function statementsForVendor(doc, baseline, ctx = NO_CONTEXT) {
                 shared.push({ statement: s, principals });
         }
     }
-    if (!vendorAllow || (others.length === 0 && shared.length === 0))
+    if ((!vendorAllow && !options.always) || (others.length === 0 && shared.length === 0 && !options.always))
         return undefined;
     return { judged: { ...doc, statements: judged }, others, shared };
 }
@@ -27557,8 +27542,12 @@ function preparePolicies(inputs) {
  * also grants other principals, only the statements that may grant the vendor (grantees.ts), the
  * whole document kept for its suggestion.
  */
-function judgedMember(record, doc, raw, baseline, ctx) {
-    const split = record.kind === 'resource' ? statementsForVendor(doc, baseline, ctx) : undefined;
+function judgedMember(record, doc, raw, baseline, ctx, 
+/** Split as the current version is (the policy before a change: Auditor.baseUnit). */
+always = false) {
+    const split = record.kind === 'resource'
+        ? statementsForVendor(doc, baseline, ctx, { notKnown: record.approximate, always })
+        : undefined;
     if (!split)
         return { member: { record, doc, raw, whole: undefined, asWritten: undefined } };
     const asWritten = new Set([...split.others, ...split.shared].map((o) => o.statement));
@@ -28278,7 +28267,7 @@ class Auditor {
                     continue;
                 const parsed = parsePolicyDocument(r.before);
                 if (parsed.doc && parsed.raw)
-                    members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline, this.grantees).member);
+                    members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
                 continue;
             }
             if (!base)
@@ -28286,7 +28275,7 @@ class Auditor {
             known = true;
             const b = base.get(r.id);
             if (b?.doc && b.raw)
-                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees).member);
+                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
         }
         if (!known)
             return undefined;
@@ -28704,9 +28693,10 @@ function trustPrincipals(document) {
     return { services: [...services].sort(), accounts: [...accounts].sort() };
 }
 /**
- * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs, `*` for a
- * principal whose account is not known (`*`, a value not known, `NotPrincipal`); the account's own
- * (the account placeholder) is left out, as are services and identity providers.
+ * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs (an
+ * account's root: its principals that their identity policies let), `*` for a principal that may
+ * be a vendor's (`*`, a role or user of any account, a value not known, `NotPrincipal`); the
+ * account's own root (the account placeholder) is left out, as are services and identity providers.
  */
 function assumedBy(document) {
     let doc = document;
@@ -28733,7 +28723,13 @@ function assumedBy(document) {
         const aws = Principal.AWS;
         for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
             const text = typeof v === 'string' ? v.trim() : '';
-            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+            const parts = text.split(':');
+            // (a role or user, in any account, may be the vendor's: Datadog's role trusted by a proxy role)
+            if (text.startsWith('arn:') && parts.slice(5).join(':') !== 'root') {
+                out.add('*');
+                continue;
+            }
+            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? parts[4] : undefined;
             if (account === ACCOUNT_PLACEHOLDER)
                 continue;
             out.add(account && /^\d{12}$/.test(account) ? account : '*');
@@ -29265,13 +29261,14 @@ function managedName(p) {
 }
 /**
  * AWS managed policies that detection matched to no baseline (one names no vendor), held by a
- * role, user or group beside a policy detected as a vendor's whose baseline lists them under
- * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy): assigned to that
- * baseline as detected, so that documentedAttachments lists them as documented and counts what
- * they grant. (Datadog's SecurityAudit is matched on its own where its role trusts Datadog's
- * account.)
+ * role, user or group beside a policy detected as a vendor's: what they grant, the vendor's
+ * principal grants too, so they are assigned to that baseline as detected. One its baseline lists
+ * under `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
+ * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
+ * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
+ * SecurityAudit is matched on its own where its role trusts Datadog's account.)
  */
-function documentedBesideDetected(plan, unmatched, prepared, principals) {
+function managedBesideDetected(plan, unmatched, prepared, principals) {
     const managed = unmatched.filter((id) => managedName(prepared.get(id)) !== undefined);
     if (!managed.length)
         return;
@@ -29284,14 +29281,12 @@ function documentedBesideDetected(plan, unmatched, prepared, principals) {
         for (const id of pr.policyIds)
             (holders.get(id) ?? holders.set(id, []).get(id)).push(pr);
     for (const id of managed) {
-        const name = managedName(prepared.get(id));
-        // Per baseline that documents it, the first policy beside it detected as that vendor's.
+        // Per baseline, the first policy beside it detected as that vendor's.
         const by = new Map();
         for (const pr of holders.get(id) ?? [])
             for (const sib of pr.policyIds) {
                 const a = detected.get(sib);
-                const documents = a?.baseline.managedPolicies;
-                if (a && documents && Object.hasOwn(documents, name) && !by.has(a.baseline.id))
+                if (a && !by.has(a.baseline.id))
                     by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
             }
         if (!by.size)
@@ -29523,7 +29518,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             unmatched.push(r.id);
         }
     }
-    documentedBesideDetected(plan, unmatched, prepared, principals);
+    managedBesideDetected(plan, unmatched, prepared, principals);
     // An earlier version that fits better, not by enough to be chosen: said, since a policy may
     // follow it on purpose (a vendor's 2022 policy, kept as it was).
     for (const [key, { latest, earlier, ids }] of closer) {
@@ -29678,7 +29673,7 @@ function otherGranteeNotes(others, policies, baselines) {
         .filter((e) => e.others.length)
         .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.others)}`);
     if (othersOnly.length)
-        notes.push(`Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`);
+        notes.push(`Resource policy statements that name only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`);
     const shared = sorted
         .filter((e) => e.shared.length)
         .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.shared)}`);
@@ -32325,7 +32320,7 @@ function planFixes(report, read) {
                 if (hole)
                     throw new Unfixable(hole);
                 if (candidate === current)
-                    throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept): narrow it by hand');
+                    throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is a resource policy statement that names the vendor and other principals together): narrow it by hand');
                 fixer.verify(text, candidate, [...done, s]);
                 current = candidate;
                 done.push(s);

@@ -1087,6 +1087,22 @@ describe('AWS managed policies a vendor documents attaching', () => {
     czMissing(r);
   });
 
+  it('without a configuration: an AWS managed policy CloudZero does not document, beside its detected inline policy, is audited against it', async () => {
+    const template = czRole();
+    template.Resources.Role.Properties.ManagedPolicyArns.push('arn:aws:iam::aws:policy/PowerUserAccess');
+    const r = await runAudit({ root: repo({ 't.yaml': template }), paths: ['.'], now: NOW });
+    const power = r.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/PowerUserAccess')!;
+    expect(power).toMatchObject({ status: 'audited', baseline: 'cloudzero' });
+    expect(power.detection?.evidence).toContain(
+      "attached to t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
+    );
+    expect(excessLike(r).filter((f) => f.policy === power.id).length).toBeGreaterThan(0);
+    // (the five it documents stay documented)
+    expect(
+      r.policies.filter((p) => p.reason?.startsWith('an AWS managed policy that CloudZero documents')),
+    ).toHaveLength(5);
+  });
+
   it('a role audited as a whole that holds only documented managed policies is listed as not audited, saying so', async () => {
     const r = await runAudit({
       root: repo({

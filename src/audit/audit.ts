@@ -207,8 +207,13 @@ function judgedMember(
   raw: Record<string, unknown>,
   baseline: Baseline,
   ctx: GranteeContext | undefined,
+  /** Split as the current version is (the policy before a change: Auditor.baseUnit). */
+  always = false,
 ): { member: UnitMember; split?: JudgedStatements } {
-  const split = record.kind === 'resource' ? statementsForVendor(doc, baseline, ctx) : undefined;
+  const split =
+    record.kind === 'resource'
+      ? statementsForVendor(doc, baseline, ctx, { notKnown: record.approximate, always })
+      : undefined;
   if (!split) return { member: { record, doc, raw, whole: undefined, asWritten: undefined } };
   const asWritten = new Set([...split.others, ...split.shared].map((o) => o.statement));
   return { member: { record, doc: split.judged, raw, whole: doc, asWritten }, split };
@@ -986,14 +991,16 @@ export class Auditor {
         if (r.before === null) continue;
         const parsed = parsePolicyDocument(r.before);
         if (parsed.doc && parsed.raw)
-          members.push(judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline, this.grantees).member);
+          members.push(
+            judgedMember(r, parsed.doc, parsed.raw, unit.baseline.baseline, this.grantees, !!m.whole).member,
+          );
         continue;
       }
       if (!base) continue;
       known = true;
       const b = base.get(r.id);
       if (b?.doc && b.raw)
-        members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees).member);
+        members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
     }
     if (!known) return undefined;
     if (members.length === 0) return null;

@@ -2,7 +2,7 @@
 // grants other principals (the account's root, an application's role, an AWS service), and only
 // the statements that may grant the vendor are held to the vendor's baseline.
 
-import type { Condition, PolicyDocument, Statement } from '../policy/document.js';
+import type { PolicyDocument, Statement } from '../policy/document.js';
 import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
 import { compileGlob, type Glob } from '../policy/glob.js';
 import type { Baseline } from '../core/types.js';
@@ -39,6 +39,11 @@ export interface GranteeContext {
 /** Nothing known beyond the policy itself. */
 export const NO_CONTEXT: GranteeContext = { vendorAccounts: new Set(), roles: new Map() };
 
+/** What is known of one policy: the context, and whether a value it does not know names the vendor. */
+interface PolicyContext extends GranteeContext {
+  vendorValue: boolean;
+}
+
 interface Vendor {
   accounts: ReadonlySet<string>;
   names: Glob[];
@@ -66,7 +71,7 @@ const ACCOUNT = /^\d{12}$/;
 const NOT_KNOWN = /[<>]|\$\{/;
 
 /** Whom an AWS account names: the vendor, another vendor known (maybe the vendor too), another account. */
-function whomAccount(account: string, vendor: Vendor, ctx: GranteeContext): Whom {
+function whomAccount(account: string, vendor: Vendor, ctx: PolicyContext): Whom {
   if (vendor.accounts.has(account)) return 'vendor';
   // (a known vendor's account is no more the account's own than the vendor's: judged, not left out)
   return ctx.vendorAccounts.has(account) ? 'any' : 'other';
@@ -85,7 +90,7 @@ function named(text: string, vendor: Vendor): boolean {
  * assume it), another principal (another account or its root, the account's own, a role the
  * inputs show no vendor may assume), or maybe anyone (`*`, a role or a value not known).
  */
-function whomAws(value: string, vendor: Vendor, ctx: GranteeContext): Whom {
+function whomAws(value: string, vendor: Vendor, ctx: PolicyContext): Whom {
   const s = value.trim();
   if (ACCOUNT.test(s)) return whomAccount(s, vendor, ctx);
   if (s === ACCOUNT_PLACEHOLDER) return 'other';
@@ -104,9 +109,12 @@ function whomAws(value: string, vendor: Vendor, ctx: GranteeContext): Whom {
   if (!knownAccount && named(account, vendor)) return 'vendor';
   const names = resource.split('/').slice(1);
   if (names.some((n) => named(n, vendor))) return 'vendor';
-  // An account's root: the account itself. One not known is the policy's own account, or one it
-  // shares the resource with, not the vendor's: the policy names the vendor's account elsewhere.
-  if (resource === 'root') return 'other';
+  // An account's root: the account itself, whose principals get what the resource's policy grants
+  // only through their own identity policies (audited as such). One not known is the policy's own
+  // account, or one it shares the resource with, not the vendor's (the policy names the vendor's
+  // account elsewhere), unless a value not known in the policy is named after the vendor
+  // (`${var.datadog_account_id}`, read as `*`).
+  if (resource === 'root') return knownAccount || !ctx.vendorValue ? 'other' : 'any';
   if (!knownAccount) return 'any';
   // A role of the inputs (by its name, or the placeholder of a name made at deploy time): the
   // vendor's when its trust lets the vendor's account assume it.
@@ -120,49 +128,20 @@ function whomAws(value: string, vendor: Vendor, ctx: GranteeContext): Whom {
   return 'any';
 }
 
-/** Condition keys that name the calling principal's account: `*` with one of these is no wider than its values. */
-const CALLER_ACCOUNT_KEYS = ['aws:principalaccount', 'kms:calleraccount'];
-
-/**
- * A statement for `*` that a condition keeps to some accounts (`aws:PrincipalAccount`,
- * `kms:CallerAccount`, as AWS writes account-wide grants): whom those accounts are. Undefined
- * when no such condition holds for every value.
- */
-function callerAccounts(
-  condition: Condition | undefined,
-  vendor: Vendor,
-  ctx: GranteeContext,
-): Whom | undefined {
-  if (!condition) return undefined;
-  for (const [op, entries] of Object.entries(condition)) {
-    if (op !== 'StringEquals') continue;
-    for (const [key, values] of Object.entries(entries)) {
-      if (!CALLER_ACCOUNT_KEYS.includes(key.toLowerCase()) || values.length === 0) continue;
-      const ws = values.map((v) =>
-        ACCOUNT.test(v) ? whomAccount(v, vendor, ctx) : v === ACCOUNT_PLACEHOLDER ? 'other' : 'any',
-      );
-      return ws.includes('vendor') ? 'vendor' : ws.includes('any') ? 'any' : 'other';
-    }
-  }
-  return undefined;
-}
-
 interface Reading {
   whom: Whom;
   /** Both the vendor and other principals are named. */
   shared: boolean;
 }
 
-function whom(s: Statement, vendor: Vendor, ctx: GranteeContext, written: string[]): Reading {
+function whom(s: Statement, vendor: Vendor, ctx: PolicyContext, written: string[]): Reading {
   const any: Reading = { whom: 'any', shared: false };
   // NotPrincipal (everyone but some) and a statement with no principal may reach the vendor.
   if (s.notPrincipal !== undefined || s.principal === undefined) return any;
   const p = s.principal;
-  if (p === '*') {
-    written.push('*');
-    const w = callerAccounts(s.condition, vendor, ctx);
-    return w ? { whom: w, shared: false } : any;
-  }
+  // (`*` kept to an account by aws:PrincipalAccount or kms:CallerAccount still reaches the vendor's
+  // role in that account, which needs no identity policy for what a resource's policy grants it)
+  if (p === '*') return any;
   if (!p || typeof p !== 'object' || Array.isArray(p)) return any;
   const seen = new Set<Whom>();
   for (const [key, value] of Object.entries(p as Record<string, unknown>)) {
@@ -170,7 +149,7 @@ function whom(s: Statement, vendor: Vendor, ctx: GranteeContext, written: string
       if (typeof v !== 'string') return any;
       let w: Whom;
       if (key === 'AWS') {
-        w = v.trim() === '*' ? (callerAccounts(s.condition, vendor, ctx) ?? 'any') : whomAws(v, vendor, ctx);
+        w = whomAws(v, vendor, ctx);
         written.push(w === 'other' && rootOfAccountNotKnown(v) ? `${v} (account not known)` : v);
       }
       // An AWS service (in any Region: `logs.*.amazonaws.com`) is never a vendor's account.
@@ -207,19 +186,33 @@ function rootOfAccountNotKnown(value: string): boolean {
  * The statements of a resource policy to hold to the vendor's baseline, when an Allow statement's
  * Principal names the vendor (its AWS account, a role or user whose name the vendor's detection
  * names match, a role of the inputs the vendor's account may assume): every statement that may
- * reach the vendor (the vendor's, `*`, `NotPrincipal`, a role or a value not known), not the
- * statements that name only other principals (other accounts or their roots, the account's own,
- * roles the inputs show no vendor may assume, AWS services), whose grants are not the vendor's.
- * Undefined when the whole document is judged: the baseline has no detection names or accounts,
- * no Allow statement names the vendor, or every statement may reach it.
+ * reach the vendor (the vendor's, `*` whatever its condition, `NotPrincipal`, a role or a value not
+ * known), not the statements that name only other principals (accounts' roots, the account's own
+ * included, whose principals need identity policies of their own; roles the inputs show no vendor
+ * may assume; AWS services), whose grants are not the vendor's. Undefined when the whole document
+ * is judged: the baseline has no detection names or accounts, no Allow statement names the vendor
+ * (unless `always`), or every statement may reach it.
  */
 export function statementsForVendor(
   doc: PolicyDocument,
   baseline: Baseline,
-  ctx: GranteeContext = NO_CONTEXT,
+  context: GranteeContext = NO_CONTEXT,
+  options: {
+    /** What the policy's reading did not know (PolicyRecord.approximate: `${var.x}` read as `*`). */
+    notKnown?: readonly string[];
+    /**
+     * Split even when no Allow names the vendor: the policy as it was before a change whose
+     * current version is split, so that both are judged alike.
+     */
+    always?: boolean;
+  } = {},
 ): JudgedStatements | undefined {
   const vendor = vendorOf(baseline);
   if (!vendor) return undefined;
+  const ctx: PolicyContext = {
+    ...context,
+    vendorValue: (options.notKnown ?? []).some((n) => named(n, vendor)),
+  };
   let vendorAllow = false;
   const others: OtherGrantee[] = [];
   const shared: OtherGrantee[] = [];
@@ -234,6 +227,7 @@ export function statementsForVendor(
       if (w.shared) shared.push({ statement: s, principals });
     }
   }
-  if (!vendorAllow || (others.length === 0 && shared.length === 0)) return undefined;
+  if ((!vendorAllow && !options.always) || (others.length === 0 && shared.length === 0 && !options.always))
+    return undefined;
   return { judged: { ...doc, statements: judged }, others, shared };
 }

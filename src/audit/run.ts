@@ -194,9 +194,10 @@ function trustPrincipals(document: unknown): { services: string[]; accounts: str
 }
 
 /**
- * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs, `*` for a
- * principal whose account is not known (`*`, a value not known, `NotPrincipal`); the account's own
- * (the account placeholder) is left out, as are services and identity providers.
+ * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs (an
+ * account's root: its principals that their identity policies let), `*` for a principal that may
+ * be a vendor's (`*`, a role or user of any account, a value not known, `NotPrincipal`); the
+ * account's own root (the account placeholder) is left out, as are services and identity providers.
  */
 function assumedBy(document: unknown): string[] {
   let doc = document;
@@ -218,7 +219,13 @@ function assumedBy(document: unknown): string[] {
     const aws = (Principal as { AWS?: unknown }).AWS;
     for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
       const text = typeof v === 'string' ? v.trim() : '';
-      const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+      const parts = text.split(':');
+      // (a role or user, in any account, may be the vendor's: Datadog's role trusted by a proxy role)
+      if (text.startsWith('arn:') && parts.slice(5).join(':') !== 'root') {
+        out.add('*');
+        continue;
+      }
+      const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? parts[4] : undefined;
       if (account === ACCOUNT_PLACEHOLDER) continue;
       out.add(account && /^\d{12}$/.test(account) ? account : '*');
     }
@@ -795,13 +802,14 @@ function managedName(p: PreparedPolicy | undefined): string | undefined {
 
 /**
  * AWS managed policies that detection matched to no baseline (one names no vendor), held by a
- * role, user or group beside a policy detected as a vendor's whose baseline lists them under
- * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy): assigned to that
- * baseline as detected, so that documentedAttachments lists them as documented and counts what
- * they grant. (Datadog's SecurityAudit is matched on its own where its role trusts Datadog's
- * account.)
+ * role, user or group beside a policy detected as a vendor's: what they grant, the vendor's
+ * principal grants too, so they are assigned to that baseline as detected. One its baseline lists
+ * under `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
+ * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
+ * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
+ * SecurityAudit is matched on its own where its role trusts Datadog's account.)
  */
-function documentedBesideDetected(
+function managedBesideDetected(
   plan: AuditPlan,
   unmatched: readonly string[],
   prepared: Map<string, PreparedPolicy>,
@@ -815,15 +823,12 @@ function documentedBesideDetected(
   for (const pr of principals.values())
     for (const id of pr.policyIds) (holders.get(id) ?? holders.set(id, []).get(id)!).push(pr);
   for (const id of managed) {
-    const name = managedName(prepared.get(id))!;
-    // Per baseline that documents it, the first policy beside it detected as that vendor's.
+    // Per baseline, the first policy beside it detected as that vendor's.
     const by = new Map<string, { a: Assignment; beside: string; holder: string }>();
     for (const pr of holders.get(id) ?? [])
       for (const sib of pr.policyIds) {
         const a = detected.get(sib);
-        const documents = a?.baseline.managedPolicies;
-        if (a && documents && Object.hasOwn(documents, name) && !by.has(a.baseline.id))
-          by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
+        if (a && !by.has(a.baseline.id)) by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
       }
     if (!by.size) continue;
     plan.notAudited.delete(id);
@@ -1091,7 +1096,7 @@ function planAudit(
       unmatched.push(r.id);
     }
   }
-  documentedBesideDetected(plan, unmatched, prepared, principals);
+  managedBesideDetected(plan, unmatched, prepared, principals);
   // An earlier version that fits better, not by enough to be chosen: said, since a policy may
   // follow it on purpose (a vendor's 2022 policy, kept as it was).
   for (const [key, { latest, earlier, ids }] of closer) {
@@ -1279,7 +1284,7 @@ function otherGranteeNotes(
     .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.others)}`);
   if (othersOnly.length)
     notes.push(
-      `Resource policy statements that grant only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`,
+      `Resource policy statements that name only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`,
     );
   const shared = sorted
     .filter((e) => e.shared.length)
