@@ -30009,6 +30009,12 @@ function groupFindings(findings, report) {
         const own = id.startsWith(`${first.path}#`) ? id.slice(first.path.length + 1) : id;
         if (!policy && id !== first.path && list.some((f) => f.address !== undefined && f.address !== own)) {
             const member = report.policies.find((p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address));
+            // (a role's file is its trust policy's: its members may be in another file, a module's)
+            const trust = report.policies.find((p) => p.kind === 'trust' &&
+                p.address !== undefined &&
+                (`${p.path}#${p.address}` === id || p.address === id));
+            if (trust)
+                return { id, policy: member, path: trust.path, address: trust.address, kinds };
             return { id, policy: member, path: first.path, address: own, kinds };
         }
         return {

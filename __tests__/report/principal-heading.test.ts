@@ -147,3 +147,51 @@ test('a principal whose id starts with its file (a CloudFormation role) is heade
   expect(text.some((l) => /s3:GetObject .*\(Role\.Policies\[0\], statement #0/.test(l))).toBe(true);
   expect(renderMarkdown(report)).toContain('##### 📄 `t.json` · `Role`');
 });
+
+test("a role whose policies are in a module's file is headed with its own file", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'principal-heading-file-'));
+  mkdirSync(join(root, 'm'));
+  writeFileSync(
+    join(root, 'main.tf'),
+    `module "m" { source = "./m" }
+resource "aws_iam_role" "r" {
+  name = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  for_each   = module.m.policies
+  role       = aws_iam_role.r.name
+  policy_arn = each.value.arn
+}
+`,
+  );
+  writeFileSync(
+    join(root, 'm/main.tf'),
+    `resource "aws_iam_policy" "p" {
+  for_each = toset(["one", "two"])
+  name     = "p-\${each.key}"
+  policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "kms:*", Resource = "*" }] })
+}
+output "policies" { value = aws_iam_policy.p }
+`,
+  );
+  writeFileSync(
+    join(root, 'base.json'),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
+    }),
+  );
+  mkdirSync(join(root, '.github'));
+  writeFileSync(
+    join(root, '.github/iam-baseline-audit.yml'),
+    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['terraform:aws_iam_role.r']\n",
+  );
+  const report = await runAudit({ root, paths: ['.'], now: NOW });
+  expect(new Set(report.findings.filter((f) => f.kind === 'excess-action').map((f) => f.policy))).toEqual(
+    new Set(['aws_iam_role.r']),
+  );
+  const text = renderText(report, { color: false });
+  expect(text).toContain('  main.tf aws_iam_role.r (baseline ./base.json');
+  expect(text).not.toContain('m/main.tf aws_iam_role.r');
+});
