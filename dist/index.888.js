@@ -27113,6 +27113,37 @@ function grantedKeysAsNamed(members, builder) {
         has: (k) => named.has(k) || ((every || complements.some((excluded) => !excluded.has(k))) && inCatalog(k)),
     };
 }
+/**
+ * The keys of the actions that tell which alternative of a choice (`names`) a unit implements,
+ * when some statement is no evidence: one that grants whole services (`s3:*`, `*`, NotAction) on a
+ * resource that no alternative names for any of those actions (`s3:*` on `*`), excess under every
+ * alternative, tells none of them apart, though it shares the wildcard of one (Lightly's
+ * user-access writes `s3:*` on a prefix of your bucket). Undefined when every statement is
+ * evidence (then the unit's keys are).
+ */
+function choiceEvidence(members, builder, grants, baseline, names, scope) {
+    const named = (stmt) => {
+        if (!stmt.resources)
+            return false;
+        const acts = grants.statementSet(stmt).actions;
+        return stmt.resources.every((r) => {
+            const pattern = builder.pattern(r);
+            return acts.some((o) => {
+                const action = actionOfOrdinal(o);
+                return (baseline.byAction.get(action.key) ?? []).some((e) => names.includes(e.set) && coversForAction(e.resource, pattern, action, false));
+            });
+        });
+    };
+    let left = false;
+    const kept = members.map((m) => {
+        const statements = m.doc.statements.filter((st) => st.effect !== 'Allow' || !isBroad(st) || named(st));
+        if (statements.length === m.doc.statements.length)
+            return m;
+        left = true;
+        return { ...m, doc: { ...m.doc, statements } };
+    });
+    return left ? grantedKeys(kept, builder, scope) : undefined;
+}
 function chooseSets(baseline, assigned, members, kind, builder, grants, options = {}) {
     const scope = options.scope;
     const b = baseline.baseline;
@@ -27383,7 +27414,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             // Scored on actions, not resources: grants of the choice's actions that the alternative
             // (or another active set) lacks, then the alternative's actions the unit does not grant.
             const others = new Set([...rest, ...features]);
-            const granted = unitKeys();
+            const granted = choiceEvidence(members, builder, grants, baseline, names, scope) ?? unitKeys();
             const inChoice = choiceKeys(baseline, choice, names);
             // No evidence (the unit grants none of the alternatives' actions): the baseline's default
             // stays, rather than the smallest alternative, which would "miss" the fewest actions. Nor

@@ -383,6 +383,23 @@ describe('alternatives are chosen, not stacked', () => {
     );
   });
 
+  it("one excess statement of whole services on * does not move a vendor's own policy to another alternative (Lightly's split plus s3:* on *)", async () => {
+    const split = raw('lightly-docs-aws-s3-permission-split.json');
+    const own = [...split.input_bucket_readonly!.Statement, ...split.lightly_bucket_readwrite!.Statement];
+    const report = await audit(
+      {
+        'lightly.json': doc([...own, { Sid: 'Everything', Effect: 'Allow', Action: 's3:*', Resource: '*' }]),
+      },
+      'lightly',
+    );
+    const alternatives = ['minimum', 'delegated-access', 'user-access', 'split-buckets'];
+    expect(report.policies[0]!.sets!.filter((s) => alternatives.includes(s))).toEqual(['split-buckets']);
+    const excess = excessLike(report);
+    expect(excess.length).toBeGreaterThan(0);
+    // (only the added statement; the vendor's own statements are not told to be deleted)
+    expect([...new Set(excess.map((f) => f.statement))]).toEqual(['Everything']);
+  });
+
   it('explicit sets are kept as named: lightly:minimum holds a delegated-access policy to ListBucket', async () => {
     const report = await audit(
       { 'lightly.json': vendor('lightly-delegated-access.json') },

@@ -17,11 +17,13 @@
 //   and the alternative that leaves the fewest of the choice's actions granted beyond it wins
 //   (then the fewest of its actions not granted, when the unit grants some of the choice's that no
 //   other set it is held to has; then the most statements written exactly as in the set, then the
-//   assigned one). Actions only, not resources: cheap enough for every unit.
+//   assigned one). Actions only, not resources: cheap enough for every unit; but a statement of
+//   whole services on a resource no alternative names (`s3:*` on `*`) is no evidence
+//   (choiceEvidence).
 import type { BaselineSet, PolicyKind } from '../core/types.js';
 import { arnContains, type ArnPattern } from '../policy/arn.js';
 import { actionOfOrdinal } from '../policy/catalog.js';
-import type { Condition } from '../policy/document.js';
+import type { Condition, Statement } from '../policy/document.js';
 import type { GrantBuilder } from '../policy/grants.js';
 import { ActionSet } from '../policy/action-set.js';
 import type { GrantSets } from '../policy/grant-sets.js';
@@ -245,6 +247,45 @@ function grantedKeysAsNamed(members: UnitMember[], builder: GrantBuilder): { has
   return {
     has: (k) => named.has(k) || ((every || complements.some((excluded) => !excluded.has(k))) && inCatalog(k)),
   };
+}
+
+/**
+ * The keys of the actions that tell which alternative of a choice (`names`) a unit implements,
+ * when some statement is no evidence: one that grants whole services (`s3:*`, `*`, NotAction) on a
+ * resource that no alternative names for any of those actions (`s3:*` on `*`), excess under every
+ * alternative, tells none of them apart, though it shares the wildcard of one (Lightly's
+ * user-access writes `s3:*` on a prefix of your bucket). Undefined when every statement is
+ * evidence (then the unit's keys are).
+ */
+function choiceEvidence(
+  members: UnitMember[],
+  builder: GrantBuilder,
+  grants: GrantSets,
+  baseline: CompiledBaseline,
+  names: readonly string[],
+  scope: UnitScope | undefined,
+): { has(key: string): boolean } | undefined {
+  const named = (stmt: Statement): boolean => {
+    if (!stmt.resources) return false;
+    const acts = grants.statementSet(stmt).actions;
+    return stmt.resources.every((r) => {
+      const pattern = builder.pattern(r);
+      return acts.some((o) => {
+        const action = actionOfOrdinal(o);
+        return (baseline.byAction.get(action.key) ?? []).some(
+          (e) => names.includes(e.set) && coversForAction(e.resource, pattern, action, false),
+        );
+      });
+    });
+  };
+  let left = false;
+  const kept = members.map((m) => {
+    const statements = m.doc.statements.filter((st) => st.effect !== 'Allow' || !isBroad(st) || named(st));
+    if (statements.length === m.doc.statements.length) return m;
+    left = true;
+    return { ...m, doc: { ...m.doc, statements } };
+  });
+  return left ? grantedKeys(kept, builder, scope) : undefined;
 }
 
 export function chooseSets(
@@ -511,7 +552,7 @@ export function chooseSets(
       // Scored on actions, not resources: grants of the choice's actions that the alternative
       // (or another active set) lacks, then the alternative's actions the unit does not grant.
       const others = new Set([...rest, ...features]);
-      const granted = unitKeys();
+      const granted = choiceEvidence(members, builder, grants, baseline, names, scope) ?? unitKeys();
       const inChoice = choiceKeys(baseline, choice, names);
       // No evidence (the unit grants none of the alternatives' actions): the baseline's default
       // stays, rather than the smallest alternative, which would "miss" the fewest actions. Nor
