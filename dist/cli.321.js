@@ -7602,6 +7602,7 @@ function granteeContext(inputs, baselines) {
  */
 function roleTrust(inputs) {
     const out = new Map();
+    const unknown = new Set();
     const entry = (id) => {
         let e = out.get(id);
         if (!e)
@@ -7624,8 +7625,11 @@ function roleTrust(inputs) {
                     ? { services: principal.trustServices, accounts: [] }
                     : undefined;
             // A role whose trust is not known says nothing (the file's trust policies are read instead).
-            if (principal.type === 'role' && !t)
+            if (principal.type === 'role' && !t) {
+                for (const id of principal.policyIds)
+                    unknown.add(id);
                 continue;
+            }
             for (const id of principal.policyIds) {
                 const e = entry(id);
                 if (!t) {
@@ -7641,7 +7645,7 @@ function roleTrust(inputs) {
             }
         }
     }
-    return out;
+    return { byPolicy: out, unknown };
 }
 /**
  * Whether a detected baseline fits the principal a policy belongs to, from the trust policies of
@@ -8077,14 +8081,19 @@ function managedName(p) {
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
  * SecurityAudit is matched on its own where its role trusts Datadog's account.)
  */
-function managedBesideDetected(plan, unmatched, prepared, principals) {
-    const managed = unmatched.filter((id) => managedName(prepared.get(id)) !== undefined);
+function managedBesideDetected(plan, prepared, principals) {
+    const managed = [...prepared.keys()].filter((id) => managedName(prepared.get(id)) !== undefined && prepared.get(id).record.kind !== 'trust');
     if (!managed.length)
         return;
     const detected = new Map();
-    for (const a of plan.assignments)
+    // (the baselines each policy is already assigned to: a managed policy detected as Datadog's, on
+    // Datadog's role, is on Coiled's role too Coiled's to audit)
+    const assigned = new Map();
+    for (const a of plan.assignments) {
         if (a.group === 'detected')
             detected.set(a.target, a);
+        (assigned.get(a.target) ?? assigned.set(a.target, new Set()).get(a.target)).add(a.baseline.id);
+    }
     const holders = new Map();
     for (const pr of principals.values())
         for (const id of pr.policyIds)
@@ -8095,7 +8104,7 @@ function managedBesideDetected(plan, unmatched, prepared, principals) {
         for (const pr of holders.get(id) ?? [])
             for (const sib of pr.policyIds) {
                 const a = detected.get(sib);
-                if (a && !by.has(a.baseline.id))
+                if (a && sib !== id && !by.has(a.baseline.id) && !assigned.get(id)?.has(a.baseline.id))
                     by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
             }
         if (!by.size)
@@ -8146,6 +8155,11 @@ function documentedAttachments(plan, prepared, principals) {
             documented(a, id);
         return true;
     });
+    // One documented by a vendor and audited against another (SecurityAudit on Datadog's role and on
+    // Coiled's) is audited: its entry is not "not audited".
+    for (const a of plan.assignments)
+        if (!principals.has(a.target))
+            plan.notAudited.delete(a.target);
     return plan;
 }
 function planAudit(prepared, principals, inputs, baselines, config, baselineSpec, readFile, notes) {
@@ -8257,16 +8271,23 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     const accounts = trustAccounts(inputs);
     const services = trustServices(inputs);
     const roles = roleTrust(inputs);
-    /** Policies detection matched to no baseline. */
-    const unmatched = [];
     for (const p of toDetect) {
         const r = p.record;
         // The accounts that may assume its own roles, wherever they are written (an attachment in
         // another file than the role: AdministratorAccess on Datadog's role was not matched); else
         // those its file's trust policies name. Not both: a contractor's role beside Datadog's in one
         // file is not Datadog's.
-        const roleAccounts = roles.get(r.id)?.accounts;
-        const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, { trustAccounts: roleAccounts?.length ? roleAccounts : accounts.get(r.path) });
+        // (a policy only users, groups and roles of known trust hold: theirs alone, none from the file:
+        // a user's policy in an export beside Datadog's role is not Datadog's)
+        const held = roles.byPolicy.get(r.id);
+        const roleAccounts = held?.accounts;
+        const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, {
+            trustAccounts: roleAccounts?.length
+                ? roleAccounts
+                : !held || roles.unknown.has(r.id)
+                    ? accounts.get(r.path)
+                    : undefined,
+        });
         if (r.kind === 'trust') {
             plan.notAudited.set(r.id, {
                 status: 'not-matched',
@@ -8278,7 +8299,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         if (d.match) {
             const baseline = baselines.find((b) => b.id === d.match.baseline);
             // The trust of the policy's own role where known, else of the trust policies of its file.
-            const own = roles.get(r.id);
+            const own = roles.byPolicy.get(r.id);
             const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
             const fit = grantees
                 ? { exclude: serviceOnlyReason(grantees, baseline) }
@@ -8324,10 +8345,9 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             if (d.best)
                 entry.detection = d.best;
             plan.notAudited.set(r.id, entry);
-            unmatched.push(r.id);
         }
     }
-    managedBesideDetected(plan, unmatched, prepared, principals);
+    managedBesideDetected(plan, prepared, principals);
     // An earlier version that fits better, not by enough to be chosen: said, since a policy may
     // follow it on purpose (a vendor's 2022 policy, kept as it was).
     for (const [key, { latest, earlier, ids }] of closer) {
@@ -17498,15 +17518,23 @@ function cleanPolicies(report) {
         ids.add(p.id);
     const withFindings = new Set();
     // Members named by path and address: only a principal's findings need it (their id is no policy's).
+    // By address alone too: a finding's path is its statement's file, which for a policy read through
+    // file() is not the policy's (better a clean policy not listed than one with findings listed clean).
     const members = new Set();
+    const addresses = new Set();
     for (const f of report.findings) {
         withFindings.add(f.policy);
-        if (!ids.has(f.policy))
+        if (!ids.has(f.policy)) {
             members.add(`${f.path}\u0000${f.address ?? ''}`);
+            if (f.address !== undefined)
+                addresses.add(f.address);
+        }
     }
     return report.policies.filter((p) => p.status === 'audited' &&
         !withFindings.has(p.id) &&
-        (members.size === 0 || !members.has(`${p.path}\u0000${p.address ?? ''}`)));
+        (members.size === 0 ||
+            (!members.has(`${p.path}\u0000${p.address ?? ''}`) &&
+                (p.address === undefined || !addresses.has(p.address)))));
 }
 /** Clean policies a report names, at most: the rest are counted. */
 const MAX_CLEAN_SHOWN = 20;

@@ -195,3 +195,42 @@ output "policies" { value = aws_iam_policy.p }
   expect(text).toContain('  main.tf aws_iam_role.r (baseline ./base.json');
   expect(text).not.toContain('m/main.tf aws_iam_role.r');
 });
+
+test('a member policy read through file() with findings under its role is not listed as audited clean', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'principal-file-member-'));
+  writeFileSync(
+    join(root, 'main.tf'),
+    `resource "aws_iam_role" "r" {
+  name = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = file("\${path.module}/p.json")
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.r.name
+  policy_arn = aws_iam_policy.p.arn
+}
+`,
+  );
+  writeFileSync(join(root, 'p.json'), doc('kms:*'));
+  writeFileSync(
+    join(root, 'base.json'),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
+    }),
+  );
+  mkdirSync(join(root, '.github'));
+  writeFileSync(
+    join(root, '.github/iam-baseline-audit.yml'),
+    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['terraform:aws_iam_role.r']\n",
+  );
+  const report = await runAudit({ root, paths: ['main.tf'], now: NOW });
+  const excess = report.findings.filter((f) => f.kind === 'excess-action');
+  expect(excess.map((f) => [f.policy, f.address, f.path])).toEqual([
+    ['aws_iam_role.r', 'aws_iam_policy.p', 'p.json'],
+  ]);
+  expect(renderText(report, { color: false })).not.toMatch(/Audited, no findings/);
+});

@@ -282,10 +282,13 @@ function granteeContext(inputs: LoadedInput[], baselines: readonly Baseline[]): 
  * trust policies name, together, and whether a user or a group holds it too, so that a policy
  * shared by an instance role and a user is not taken for an instance role's alone.
  */
-function roleTrust(
-  inputs: LoadedInput[],
-): Map<string, { services: string[]; accounts: string[]; alsoOther: boolean }> {
+function roleTrust(inputs: LoadedInput[]): {
+  byPolicy: Map<string, { services: string[]; accounts: string[]; alsoOther: boolean }>;
+  /** Policies some role whose trust is not known holds. */
+  unknown: Set<string>;
+} {
   const out = new Map<string, { services: string[]; accounts: string[]; alsoOther: boolean }>();
+  const unknown = new Set<string>();
   const entry = (id: string) => {
     let e = out.get(id);
     if (!e) out.set(id, (e = { services: [], accounts: [], alsoOther: false }));
@@ -311,7 +314,10 @@ function roleTrust(
           ? { services: principal.trustServices, accounts: [] }
           : undefined;
       // A role whose trust is not known says nothing (the file's trust policies are read instead).
-      if (principal.type === 'role' && !t) continue;
+      if (principal.type === 'role' && !t) {
+        for (const id of principal.policyIds) unknown.add(id);
+        continue;
+      }
       for (const id of principal.policyIds) {
         const e = entry(id);
         if (!t) {
@@ -323,7 +329,7 @@ function roleTrust(
       }
     }
   }
-  return out;
+  return { byPolicy: out, unknown };
 }
 
 /**
@@ -811,14 +817,21 @@ function managedName(p: PreparedPolicy | undefined): string | undefined {
  */
 function managedBesideDetected(
   plan: AuditPlan,
-  unmatched: readonly string[],
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
 ): void {
-  const managed = unmatched.filter((id) => managedName(prepared.get(id)) !== undefined);
+  const managed = [...prepared.keys()].filter(
+    (id) => managedName(prepared.get(id)) !== undefined && prepared.get(id)!.record.kind !== 'trust',
+  );
   if (!managed.length) return;
   const detected = new Map<string, Assignment>();
-  for (const a of plan.assignments) if (a.group === 'detected') detected.set(a.target, a);
+  // (the baselines each policy is already assigned to: a managed policy detected as Datadog's, on
+  // Datadog's role, is on Coiled's role too Coiled's to audit)
+  const assigned = new Map<string, Set<string>>();
+  for (const a of plan.assignments) {
+    if (a.group === 'detected') detected.set(a.target, a);
+    (assigned.get(a.target) ?? assigned.set(a.target, new Set()).get(a.target)!).add(a.baseline.id);
+  }
   const holders = new Map<string, PrincipalRecord[]>();
   for (const pr of principals.values())
     for (const id of pr.policyIds) (holders.get(id) ?? holders.set(id, []).get(id)!).push(pr);
@@ -828,7 +841,8 @@ function managedBesideDetected(
     for (const pr of holders.get(id) ?? [])
       for (const sib of pr.policyIds) {
         const a = detected.get(sib);
-        if (a && !by.has(a.baseline.id)) by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
+        if (a && sib !== id && !by.has(a.baseline.id) && !assigned.get(id)?.has(a.baseline.id))
+          by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
       }
     if (!by.size) continue;
     plan.notAudited.delete(id);
@@ -882,6 +896,9 @@ function documentedAttachments(
     for (const id of principal.policyIds) documented(a, id);
     return true;
   });
+  // One documented by a vendor and audited against another (SecurityAudit on Datadog's role and on
+  // Coiled's) is audited: its entry is not "not audited".
+  for (const a of plan.assignments) if (!principals.has(a.target)) plan.notAudited.delete(a.target);
   return plan;
 }
 
@@ -1022,19 +1039,26 @@ function planAudit(
   const accounts = trustAccounts(inputs);
   const services = trustServices(inputs);
   const roles = roleTrust(inputs);
-  /** Policies detection matched to no baseline. */
-  const unmatched: string[] = [];
   for (const p of toDetect) {
     const r = p.record;
     // The accounts that may assume its own roles, wherever they are written (an attachment in
     // another file than the role: AdministratorAccess on Datadog's role was not matched); else
     // those its file's trust policies name. Not both: a contractor's role beside Datadog's in one
     // file is not Datadog's.
-    const roleAccounts = roles.get(r.id)?.accounts;
+    // (a policy only users, groups and roles of known trust hold: theirs alone, none from the file:
+    // a user's policy in an export beside Datadog's role is not Datadog's)
+    const held = roles.byPolicy.get(r.id);
+    const roleAccounts = held?.accounts;
     const d = detectBaseline(
       { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
       baselines,
-      { trustAccounts: roleAccounts?.length ? roleAccounts : accounts.get(r.path) },
+      {
+        trustAccounts: roleAccounts?.length
+          ? roleAccounts
+          : !held || roles.unknown.has(r.id)
+            ? accounts.get(r.path)
+            : undefined,
+      },
     );
     if (r.kind === 'trust') {
       plan.notAudited.set(r.id, {
@@ -1047,7 +1071,7 @@ function planAudit(
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
       // The trust of the policy's own role where known, else of the trust policies of its file.
-      const own = roles.get(r.id);
+      const own = roles.byPolicy.get(r.id);
       const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
       const fit: { exclude?: string; unsure?: string } = grantees
         ? { exclude: serviceOnlyReason(grantees, baseline) }
@@ -1093,10 +1117,9 @@ function planAudit(
         };
       if (d.best) entry.detection = d.best;
       plan.notAudited.set(r.id, entry);
-      unmatched.push(r.id);
     }
   }
-  managedBesideDetected(plan, unmatched, prepared, principals);
+  managedBesideDetected(plan, prepared, principals);
   // An earlier version that fits better, not by enough to be chosen: said, since a policy may
   // follow it on purpose (a vendor's 2022 policy, kept as it was).
   for (const [key, { latest, earlier, ids }] of closer) {

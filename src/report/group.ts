@@ -337,16 +337,24 @@ export function cleanPolicies(report: Pick<Report, 'policies' | 'findings'>): Re
   for (const p of report.policies) ids.add(p.id);
   const withFindings = new Set<string>();
   // Members named by path and address: only a principal's findings need it (their id is no policy's).
+  // By address alone too: a finding's path is its statement's file, which for a policy read through
+  // file() is not the policy's (better a clean policy not listed than one with findings listed clean).
   const members = new Set<string>();
+  const addresses = new Set<string>();
   for (const f of report.findings) {
     withFindings.add(f.policy);
-    if (!ids.has(f.policy)) members.add(`${f.path}\u0000${f.address ?? ''}`);
+    if (!ids.has(f.policy)) {
+      members.add(`${f.path}\u0000${f.address ?? ''}`);
+      if (f.address !== undefined) addresses.add(f.address);
+    }
   }
   return report.policies.filter(
     (p) =>
       p.status === 'audited' &&
       !withFindings.has(p.id) &&
-      (members.size === 0 || !members.has(`${p.path}\u0000${p.address ?? ''}`)),
+      (members.size === 0 ||
+        (!members.has(`${p.path}\u0000${p.address ?? ''}`) &&
+          (p.address === undefined || !addresses.has(p.address)))),
   );
 }
 
