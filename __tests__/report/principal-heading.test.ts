@@ -23,6 +23,16 @@ const resource = (address: string, type: string, name: string, values: Record<st
   sensitive_values: {},
 });
 
+/** `base.json` (a baseline of one action) and a configuration auditing `selector` as a whole against it. */
+function auditAsWhole(root: string, selector: string): void {
+  writeFileSync(join(root, 'base.json'), doc('sts:GetCallerIdentity'));
+  mkdirSync(join(root, '.github'));
+  writeFileSync(
+    join(root, '.github/iam-baseline-audit.yml'),
+    `version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['${selector}']\n`,
+  );
+}
+
 test('a principal audited as a whole is headed by the principal, each finding naming its member', async () => {
   const root = mkdtempSync(join(tmpdir(), 'principal-heading-'));
   const state = {
@@ -59,18 +69,7 @@ test('a principal audited as a whole is headed by the principal, each finding na
     },
   };
   writeFileSync(join(root, 'state.json'), JSON.stringify(state, null, 1));
-  writeFileSync(
-    join(root, 'base.json'),
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
-    }),
-  );
-  mkdirSync(join(root, '.github'));
-  writeFileSync(
-    join(root, '.github/iam-baseline-audit.yml'),
-    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['terraform:aws_iam_role.app']\n",
-  );
+  auditAsWhole(root, 'terraform:aws_iam_role.app');
   const report = await runAudit({ root, paths: ['state.json'], now: NOW });
   const ours = report.findings.filter((f) => f.kind === 'excess-action');
   // (the role's two policies, audited together under its id)
@@ -133,12 +132,7 @@ test('a principal whose id starts with its file (a CloudFormation role) is heade
       },
     }),
   );
-  writeFileSync(join(root, 'base.json'), doc('sts:GetCallerIdentity'));
-  mkdirSync(join(root, '.github'));
-  writeFileSync(
-    join(root, '.github/iam-baseline-audit.yml'),
-    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['cloudformation:Role']\n",
-  );
+  auditAsWhole(root, 'cloudformation:Role');
   const report = await runAudit({ root, paths: ['t.json'], now: NOW });
   expect(new Set(report.findings.map((f) => f.policy))).toEqual(new Set(['t.json#Role']));
   const text = renderText(report).split('\n');
@@ -175,18 +169,7 @@ resource "aws_iam_role_policy_attachment" "a" {
 output "policies" { value = aws_iam_policy.p }
 `,
   );
-  writeFileSync(
-    join(root, 'base.json'),
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
-    }),
-  );
-  mkdirSync(join(root, '.github'));
-  writeFileSync(
-    join(root, '.github/iam-baseline-audit.yml'),
-    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['terraform:aws_iam_role.r']\n",
-  );
+  auditAsWhole(root, 'terraform:aws_iam_role.r');
   const report = await runAudit({ root, paths: ['.'], now: NOW });
   expect(new Set(report.findings.filter((f) => f.kind === 'excess-action').map((f) => f.policy))).toEqual(
     new Set(['aws_iam_role.r']),
@@ -215,18 +198,7 @@ resource "aws_iam_role_policy_attachment" "a" {
 `,
   );
   writeFileSync(join(root, 'p.json'), doc('kms:*'));
-  writeFileSync(
-    join(root, 'base.json'),
-    JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
-    }),
-  );
-  mkdirSync(join(root, '.github'));
-  writeFileSync(
-    join(root, '.github/iam-baseline-audit.yml'),
-    "version: 1\naudits:\n  - baseline: ./base.json\n    policies: ['terraform:aws_iam_role.r']\n",
-  );
+  auditAsWhole(root, 'terraform:aws_iam_role.r');
   const report = await runAudit({ root, paths: ['main.tf'], now: NOW });
   const excess = report.findings.filter((f) => f.kind === 'excess-action');
   expect(excess.map((f) => [f.policy, f.address, f.path])).toEqual([
