@@ -17518,23 +17518,35 @@ function cleanPolicies(report) {
         ids.add(p.id);
     const withFindings = new Set();
     // Members named by path and address: only a principal's findings need it (their id is no policy's).
-    // By address alone too: a finding's path is its statement's file, which for a policy read through
-    // file() is not the policy's (better a clean policy not listed than one with findings listed clean).
+    // By address alone too where no other policy has that address, else by address and folder: a
+    // finding's path is its statement's file, which for a policy read through file() is not the
+    // policy's.
     const members = new Set();
     const addresses = new Set();
+    const dir = (path) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
     for (const f of report.findings) {
         withFindings.add(f.policy);
         if (!ids.has(f.policy)) {
             members.add(`${f.path}\u0000${f.address ?? ''}`);
-            if (f.address !== undefined)
+            if (f.address !== undefined) {
                 addresses.add(f.address);
+                members.add(`${dir(f.path)}/\u0000${f.address}`);
+            }
         }
     }
+    const seen = new Map();
+    if (addresses.size)
+        for (const p of report.policies)
+            if (p.address !== undefined)
+                seen.set(p.address, (seen.get(p.address) ?? 0) + 1);
     return report.policies.filter((p) => p.status === 'audited' &&
         !withFindings.has(p.id) &&
         (members.size === 0 ||
             (!members.has(`${p.path}\u0000${p.address ?? ''}`) &&
-                (p.address === undefined || !addresses.has(p.address)))));
+                (p.address === undefined ||
+                    (seen.get(p.address) === 1
+                        ? !addresses.has(p.address)
+                        : !members.has(`${dir(p.path)}/\u0000${p.address}`))))));
 }
 /** Clean policies a report names, at most: the rest are counted. */
 const MAX_CLEAN_SHOWN = 20;

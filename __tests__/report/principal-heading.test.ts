@@ -206,3 +206,37 @@ resource "aws_iam_role_policy_attachment" "a" {
   ]);
   expect(renderText(report, { color: false })).not.toMatch(/Audited, no findings/);
 });
+
+test('a clean member policy whose address another file shares is still listed as audited clean', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'principal-same-address-'));
+  const tf = `resource "aws_iam_role" "r" {
+  name = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = file("\${path.module}/p.json")
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.r.name
+  policy_arn = aws_iam_policy.p.arn
+}
+`;
+  for (const [dir, action] of [
+    ['dev', 'sts:GetCallerIdentity'],
+    ['prod', 'kms:*'],
+  ] as const) {
+    mkdirSync(join(root, dir));
+    writeFileSync(join(root, dir, 'main.tf'), tf);
+    writeFileSync(join(root, dir, 'p.json'), doc(action));
+  }
+  auditAsWhole(root, 'terraform:aws_iam_role.r');
+  const report = await runAudit({ root, paths: ['dev/main.tf', 'prod/main.tf'], now: NOW });
+  expect(report.findings.filter((f) => f.kind === 'excess-action').map((f) => f.path)).toEqual([
+    'prod/p.json',
+  ]);
+  const text = renderText(report, { color: false });
+  const clean = text.slice(text.indexOf('Audited, no findings'));
+  expect(clean).toContain('dev/main.tf aws_iam_policy.p');
+  expect(clean).not.toContain('prod/main.tf aws_iam_policy.p');
+});
