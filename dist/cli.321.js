@@ -8132,7 +8132,8 @@ function managedBesideDetected(plan, prepared, principals) {
  * same holds of one a principal audited as a whole holds: it is no member of the principal's unit
  * (Auditor.run), and neither chooses its sets nor has findings of its own.
  */
-function documentedAttachments(plan, prepared, principals) {
+function documentedAttachments(plan, prepared, principals, notes) {
+    const documentedIds = new Set();
     /** Whether the policy `id` is a documented attachment for `a`: then planned to grant only. */
     const documented = (a, id) => {
         const name = managedName(prepared.get(id));
@@ -8141,6 +8142,7 @@ function documentedAttachments(plan, prepared, principals) {
             return false;
         // What it grants still counts: a permission of the baseline it grants is not missing.
         (plan.grantsOnly ??= []).push({ ...a, target: id });
+        documentedIds.add(id);
         const reason = `an AWS managed policy that ${a.baseline.name} documents attaching (${managed[name]}): not held to the ${a.baseline.id} baseline's own statements`;
         plan.notAudited.set(id, a.detection
             ? { status: 'not-matched', reason, detection: a.detection }
@@ -8156,10 +8158,19 @@ function documentedAttachments(plan, prepared, principals) {
         return true;
     });
     // One documented by a vendor and audited against another (SecurityAudit on Datadog's role and on
-    // Coiled's) is audited: its entry is not "not audited".
-    for (const a of plan.assignments)
-        if (!principals.has(a.target))
-            plan.notAudited.delete(a.target);
+    // Coiled's) is audited: its entry is not "not audited", and a note says whose it stays.
+    for (const a of plan.assignments) {
+        if (principals.has(a.target))
+            continue;
+        const na = plan.notAudited.get(a.target);
+        if (!na)
+            continue;
+        plan.notAudited.delete(a.target);
+        if (!documentedIds.has(a.target))
+            continue;
+        const r = prepared.get(a.target)?.record;
+        notes.push(`${r ? `${r.path} ${r.address ?? r.id}` : a.target}: ${na.reason}; it is audited against ${a.baseline.name} where ${a.baseline.name}'s principals hold it: detach it from those only.`);
+    }
     return plan;
 }
 function planAudit(prepared, principals, inputs, baselines, config, baselineSpec, readFile, notes) {
@@ -8200,7 +8211,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
         if (unread.length)
             plan.unread = new Map([['cli', unread]]);
-        return documentedAttachments(plan, prepared, principals);
+        return documentedAttachments(plan, prepared, principals, notes);
     }
     // The configuration's audits first; a configuration without audits (only an account, own
     // baselines or ignore rules) leaves each policy to detection, as without a configuration.
@@ -8357,7 +8368,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const scores = ids.length === 1 ? ` (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)})` : '';
         notes.push(`${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`);
     }
-    return documentedAttachments(plan, prepared, principals);
+    return documentedAttachments(plan, prepared, principals, notes);
 }
 /**
  * The configuration's ignore rules, in order. A rule that covers every action of a finding (whose

@@ -120,4 +120,8 @@ test("an AWS managed policy Datadog documents is audited on Coiled's role, which
   const onSa = report.findings.filter((f) => f.policy === sa.id && f.kind !== 'missing-permission');
   expect(onSa.length).toBeGreaterThan(0);
   expect(new Set(onSa.map((f) => f.baseline))).toEqual(new Set(['coiled']));
+  // (where Datadog's role holds it, it stays Datadog's documented attachment: said, and whose to detach)
+  expect(report.notes).toContain(
+    "authorization-details.json arn:aws:iam::aws:policy/SecurityAudit: an AWS managed policy that Datadog documents attaching (Cloud Security Management, optional): not held to the datadog baseline's own statements; it is audited against Coiled where Coiled's principals hold it: detach it from those only.",
+  );
 });

@@ -873,7 +873,9 @@ function documentedAttachments(
   plan: AuditPlan,
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
+  notes: string[],
 ): AuditPlan {
+  const documentedIds = new Set<string>();
   /** Whether the policy `id` is a documented attachment for `a`: then planned to grant only. */
   const documented = (a: Assignment, id: string) => {
     const name = managedName(prepared.get(id));
@@ -881,6 +883,7 @@ function documentedAttachments(
     if (name === undefined || !managed || !Object.hasOwn(managed, name)) return false;
     // What it grants still counts: a permission of the baseline it grants is not missing.
     (plan.grantsOnly ??= []).push({ ...a, target: id });
+    documentedIds.add(id);
     const reason = `an AWS managed policy that ${a.baseline.name} documents attaching (${managed[name]}): not held to the ${a.baseline.id} baseline's own statements`;
     plan.notAudited.set(
       id,
@@ -897,8 +900,18 @@ function documentedAttachments(
     return true;
   });
   // One documented by a vendor and audited against another (SecurityAudit on Datadog's role and on
-  // Coiled's) is audited: its entry is not "not audited".
-  for (const a of plan.assignments) if (!principals.has(a.target)) plan.notAudited.delete(a.target);
+  // Coiled's) is audited: its entry is not "not audited", and a note says whose it stays.
+  for (const a of plan.assignments) {
+    if (principals.has(a.target)) continue;
+    const na = plan.notAudited.get(a.target);
+    if (!na) continue;
+    plan.notAudited.delete(a.target);
+    if (!documentedIds.has(a.target)) continue;
+    const r = prepared.get(a.target)?.record;
+    notes.push(
+      `${r ? `${r.path} ${r.address ?? r.id}` : a.target}: ${na.reason}; it is audited against ${a.baseline.name} where ${a.baseline.name}'s principals hold it: detach it from those only.`,
+    );
+  }
   return plan;
 }
 
@@ -954,7 +967,7 @@ function planAudit(
     }
     const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
     if (unread.length) plan.unread = new Map([['cli', unread]]);
-    return documentedAttachments(plan, prepared, principals);
+    return documentedAttachments(plan, prepared, principals, notes);
   }
 
   // The configuration's audits first; a configuration without audits (only an account, own
@@ -1132,7 +1145,7 @@ function planAudit(
       `${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`,
     );
   }
-  return documentedAttachments(plan, prepared, principals);
+  return documentedAttachments(plan, prepared, principals, notes);
 }
 
 /**
