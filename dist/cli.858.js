@@ -1883,7 +1883,7 @@ async function fixCommand(argv, toStdout, auditRoot) {
         for (const f of plan.files) {
             if (dryRun) {
                 diffs.push(fileDiff(f));
-                lines.push(`would fix ${f.path}: ${f.policies.join(', ')}`);
+                lines.push(`would fix ${inFile(f.path, f.policies)}`);
                 continue;
             }
             // Written only when the file still holds the text the fix was planned on.
@@ -1915,7 +1915,7 @@ async function fixCommand(argv, toStdout, auditRoot) {
         plan = { files, notFixed: next.notFixed };
     }
     for (const [path, ids] of fixedFiles)
-        lines.push(`fixed ${path}: ${[...ids].join(', ')}`);
+        lines.push(`fixed ${inFile(path, [...ids])}`);
     for (const [path, why] of notWritten)
         lines.push(`not written ${path}: ${why}`);
     for (const n of plan.notFixed)
@@ -1934,6 +1934,16 @@ async function fixCommand(argv, toStdout, auditRoot) {
     });
     // A fix that could not be written failed; a policy that cannot be fixed is only listed.
     return notWritten.size > 0 ? 1 : 0;
+}
+/**
+ * A file and the policies fixed in it, each by its place in the file (`main.tf: aws_kms_key.logs`);
+ * a policy file that is one policy is named once (`iam/p.json`, not `iam/p.json: iam/p.json`).
+ */
+function inFile(path, ids) {
+    const own = ids
+        .filter((id) => id !== path)
+        .map((id) => (id.startsWith(`${path}#`) ? id.slice(path.length + 1) : id));
+    return own.length ? `${path}: ${own.join(', ')}` : path;
 }
 
 

@@ -108,7 +108,7 @@ export async function fixCommand(
     for (const f of plan.files) {
       if (dryRun) {
         diffs.push(fileDiff(f));
-        lines.push(`would fix ${f.path}: ${f.policies.join(', ')}`);
+        lines.push(`would fix ${inFile(f.path, f.policies)}`);
         continue;
       }
       // Written only when the file still holds the text the fix was planned on.
@@ -137,7 +137,7 @@ export async function fixCommand(
     }
     plan = { files, notFixed: next.notFixed };
   }
-  for (const [path, ids] of fixedFiles) lines.push(`fixed ${path}: ${[...ids].join(', ')}`);
+  for (const [path, ids] of fixedFiles) lines.push(`fixed ${inFile(path, [...ids])}`);
   for (const [path, why] of notWritten) lines.push(`not written ${path}: ${why}`);
   for (const n of plan.notFixed) lines.push(`not fixed ${n.policy}: ${n.reason}`);
   const written = fixedFiles.size;
@@ -155,4 +155,15 @@ export async function fixCommand(
   });
   // A fix that could not be written failed; a policy that cannot be fixed is only listed.
   return notWritten.size > 0 ? 1 : 0;
+}
+
+/**
+ * A file and the policies fixed in it, each by its place in the file (`main.tf: aws_kms_key.logs`);
+ * a policy file that is one policy is named once (`iam/p.json`, not `iam/p.json: iam/p.json`).
+ */
+function inFile(path: string, ids: readonly string[]): string {
+  const own = ids
+    .filter((id) => id !== path)
+    .map((id) => (id.startsWith(`${path}#`) ? id.slice(path.length + 1) : id));
+  return own.length ? `${path}: ${own.join(', ')}` : path;
 }
