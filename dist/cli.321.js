@@ -7561,6 +7561,33 @@ function trustServices(inputs) {
     return out;
 }
 /**
+ * A role's trust policy in its input: the first resolved trust record (in the input's order) its
+ * trustIds name, else the one at its address. Indexed once per input.
+ */
+function trustLookup(result) {
+    const byId = new Map();
+    const byAddress = new Map();
+    result.policies.forEach((r, i) => {
+        if (r.kind !== 'trust' || r.status !== 'resolved')
+            return;
+        byId.set(r.id, i);
+        if (r.address !== undefined && !byAddress.has(r.address))
+            byAddress.set(r.address, i);
+    });
+    return (principal) => {
+        let at;
+        if (principal.trustIds)
+            for (const id of principal.trustIds) {
+                const i = byId.get(id);
+                if (i !== undefined && (at === undefined || i < at))
+                    at = i;
+            }
+        else
+            at = byAddress.get(principal.address ?? principal.id);
+        return at === undefined ? undefined : result.policies[at];
+    };
+}
+/**
  * What a resource policy's principals may be (grantees.ts): every known vendor's AWS accounts, and
  * the roles of the inputs by name with the accounts and services their trust policies name.
  */
@@ -7568,19 +7595,11 @@ function granteeContext(inputs, baselines) {
     const vendorAccounts = new Set(baselines.flatMap((b) => b.detect?.accounts ?? []));
     const roles = new Map();
     for (const { result } of inputs) {
-        const trusts = new Map();
-        for (const r of result.policies)
-            if (r.kind === 'trust' && r.status === 'resolved') {
-                trusts.set(r.id, r);
-                if (r.address && !trusts.has(r.address))
-                    trusts.set(r.address, r);
-            }
+        const trustOf = trustLookup(result);
         for (const principal of result.principals ?? []) {
             if (principal.type !== 'role' || !principal.name)
                 continue;
-            const trust = principal.trustIds
-                ? principal.trustIds.map((id) => trusts.get(id)).find((r) => r !== undefined)
-                : trusts.get(principal.address ?? principal.id);
+            const trust = trustOf(principal);
             const e = roles.get(principal.name) ?? { accounts: [], services: [] };
             // (a role of that name whose trust is not known: any account may assume it)
             if (trust)
@@ -7610,14 +7629,9 @@ function roleTrust(inputs) {
         return e;
     };
     for (const { result } of inputs) {
+        const trustOf = trustLookup(result);
         for (const principal of result.principals ?? []) {
-            const trust = principal.type === 'role'
-                ? result.policies.find((r) => r.kind === 'trust' &&
-                    r.status === 'resolved' &&
-                    (principal.trustIds
-                        ? principal.trustIds.includes(r.id)
-                        : r.address === (principal.address ?? principal.id)))
-                : undefined;
+            const trust = principal.type === 'role' ? trustOf(principal) : undefined;
             // (a role whose trust its maker writes, with no record of it: those services)
             const t = trust
                 ? trustPrincipals(trust.document)
@@ -8006,7 +8020,7 @@ async function runAudit(req) {
 }
 /**
  * The principals an audit selects of which no policy could be read (a policy that is a variable's
- * value, an attachment whose ARN is not known: `policy_arn = each.value.arn`), or that hold none,
+ * value, an attachment whose ARN is not known: `policy_arn = var.arn`), or that hold none,
  * or only AWS managed policies its baseline documents attaching (which only grant): the engine
  * audits nothing of them, so each is listed as not audited, naming what it could not read (each
  * listed on its own line too), not left unsaid. A principal some of whose policies were read is
@@ -8073,9 +8087,9 @@ function managedName(p) {
     return address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
 }
 /**
- * AWS managed policies that detection matched to no baseline (one names no vendor), held by a
- * role, user or group beside a policy detected as a vendor's: what they grant, the vendor's
- * principal grants too, so they are assigned to that baseline as detected. One its baseline lists
+ * AWS managed policies held by a role, user or group beside a policy detected as a vendor's, and
+ * not yet assigned to that vendor: what they grant, the vendor's principal grants too, so they are
+ * assigned to that baseline as detected (one detection matched to another vendor, or to none). One its baseline lists
  * under `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
  * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
