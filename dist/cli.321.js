@@ -6025,15 +6025,20 @@ function grantedKeysAsNamed(members, builder) {
 }
 /**
  * The keys of the actions that tell which alternative of a choice (`names`) a unit implements,
- * when some statement is no evidence: one that grants whole services (`s3:*`, `*`, NotAction) on a
- * resource that no alternative names for any of those actions (`s3:*` on `*`), excess under every
- * alternative, tells none of them apart, though it shares the wildcard of one (Lightly's
- * user-access writes `s3:*` on a prefix of your bucket). Undefined when every statement is
- * evidence (then the unit's keys are).
+ * when some statement is no evidence: one that grants whole services (`s3:*`, `*`, NotAction)
+ * tells none of them apart, unless it writes a wildcard an alternative writes (Lightly's
+ * user-access writes `s3:*` on a prefix of your bucket) on resources an alternative names for
+ * some of its actions (`s3:*` on `*` is excess under every alternative). Undefined when every
+ * statement is evidence (then the unit's keys are).
  */
 function choiceEvidence(members, builder, grants, baseline, names, scope) {
+    // The alternatives' own patterns as written (trimmed, case folded): a whole service granted is
+    // evidence for an alternative only where one writes the same wildcard (Lightly's user-access
+    // writes `s3:*` on a prefix). `s3:*` on `*` beside Datadog's core policy grants the S3 reads
+    // that standard names on `*`, yet is not standard: it is S3, wholly excess under both.
+    const written = new Set(names.flatMap((n) => patternsOf(baseline, n, builder).map((x) => x.text)));
     const named = (stmt) => {
-        if (!stmt.resources)
+        if (!stmt.resources || !stmt.actions?.some((p) => written.has(folded(p))))
             return false;
         const acts = grants.statementSet(stmt).actions;
         return stmt.resources.every((r) => {

@@ -400,6 +400,45 @@ describe('alternatives are chosen, not stacked', () => {
     expect([...new Set(excess.map((f) => f.statement))]).toEqual(['Everything']);
   });
 
+  it("a whole service an alternative names only action by action is no evidence for it: Datadog's core plus s3:* on *, CloudZero's resource-owner plus s3:* on an application bucket (a review)", async () => {
+    // Before: standard names a few S3 reads on `*`, so Datadog's core policy plus `s3:*` on `*`
+    // was held to standard, which accepted six of those S3 actions (s3:PutBucketNotification
+    // among them) and told the core user 510 standard actions were missing.
+    const dd = await audit(
+      {
+        'datadog.json': doc([
+          ...vendor('datadog-cfn-inline-core.json').Statement,
+          { Sid: 'Extra', Effect: 'Allow', Action: 's3:*', Resource: '*' },
+        ]),
+      },
+      'datadog',
+    );
+    expect(dd.policies[0]!.sets).toEqual(expect.arrayContaining(['core']));
+    expect(dd.policies[0]!.sets).not.toContain('standard');
+    // Every S3 action the core policy lacks is reported (the optional features' ones as such).
+    const told = actionsOf(excessLike(dd));
+    expect(told).toEqual(expect.arrayContaining(['s3:PutBucketNotification', 's3:GetBucketLocation']));
+    expect(dd.findings.some((f) => f.kind === 'missing-permission' && f.set === 'standard')).toBe(false);
+    // Before: held to master-payer, whose {{BillingBucketName}} accepts any bucket: 47 reads of
+    // the application's bucket were accepted.
+    const cz = await audit(
+      {
+        'cloudzero.json': doc([
+          ...vendor('cloudzero-policies-resource_owner.json').Statement,
+          {
+            Sid: 'App',
+            Effect: 'Allow',
+            Action: 's3:*',
+            Resource: ['arn:aws:s3:::my-app-bucket', 'arn:aws:s3:::my-app-bucket/*'],
+          },
+        ]),
+      },
+      'cloudzero',
+    );
+    expect(cz.policies[0]!.sets).toEqual(['resource-owner']);
+    expect(actionsOf(excessLike(cz))).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutBucketPolicy']));
+  });
+
   it('explicit sets are kept as named: lightly:minimum holds a delegated-access policy to ListBucket', async () => {
     const report = await audit(
       { 'lightly.json': vendor('lightly-delegated-access.json') },
