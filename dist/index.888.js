@@ -28613,6 +28613,7 @@ function keptByIgnore(report) {
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -29132,8 +29133,14 @@ async function runAudit(req) {
         }
     }
     outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
-    // Source errors become findings that name the file and the place.
-    const findings = [...outcome.findings];
+    // Source errors become findings that name the file and the place. An action an AWS managed
+    // policy names that the catalog does not have (retired by AWS: 29 of the bundled 1,237 policies
+    // name one) grants nothing, and the policy is AWS's to change: a note, not "fix the spelling".
+    const retired = outcome.findings.filter(retiredInManaged);
+    const findings = retired.length
+        ? outcome.findings.filter((f) => !retiredInManaged(f))
+        : [...outcome.findings];
+    notes.push(...retiredNotes(retired));
     for (const { result } of inputs) {
         for (const e of result.errors) {
             const f = {
@@ -29761,6 +29768,31 @@ function otherGranteeNotes(others, policies, baselines) {
     if (shared.length)
         notes.push(`Resource policy statements that grant the vendor and other principals together: their findings are the vendor's, and the suggested policies keep them as written, since narrowing them would narrow the others' access too; give the vendor a statement of its own: ${shared.slice(0, 10).join('; ')}${shared.length > 10 ? `; and ${shared.length - 10} more` : ''}.`);
     return notes;
+}
+/** An unknown-action finding of an AWS managed policy (its address is the policy's ARN). */
+function retiredInManaged(f) {
+    return f.kind === 'unknown-action' && f.address !== undefined && isAwsManagedPolicyArn(f.address);
+}
+/** One note for the unknown actions AWS managed policies name (retiredInManaged), by policy and file. */
+function retiredNotes(retired) {
+    if (!retired.length)
+        return [];
+    const byPolicy = new Map();
+    for (const f of retired) {
+        const key = `${f.address} in ${f.path}`;
+        const names = byPolicy.get(key) ?? byPolicy.set(key, new Set()).get(key);
+        for (const a of f.actions)
+            names.add(a);
+    }
+    const parts = [...byPolicy]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([where, names]) => {
+        const list = [...names].sort();
+        return `${where} (${list.slice(0, 5).join(', ')}${list.length > 5 ? ` and ${list.length - 5} more` : ''})`;
+    });
+    return [
+        `AWS managed policies name actions the AWS catalog does not have (retired by AWS): they grant nothing, and the policy is AWS's to change, so they are not reported: ${parts.slice(0, 10).join('; ')}${parts.length > 10 ? `; and ${parts.length - 10} more` : ''}.`,
+    ];
 }
 function freeNotes(free, policies) {
     if (!free.size)
