@@ -539,3 +539,37 @@ describe('what a resource policy is told is missing', () => {
     expect(missing.every((a) => a.startsWith('s3:'))).toBe(true);
   });
 });
+
+test('a resource policy statement with no Principal is an invalid-policy finding, not "audited, no findings" (a review: Group1001/terraform-aws-datadog)', async () => {
+  // The module's rehydration document (an identity policy's: no principals block) set as a
+  // bucket's policy: AWS rejects it ("Missing required field Principal").
+  const tf = `data "aws_iam_policy_document" "rehydration" {
+  statement {
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = ["arn:aws:s3:::datadog-log-archive/*"]
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = "datadog-log-archive"
+  policy = data.aws_iam_policy_document.rehydration.json
+}
+
+resource "aws_iam_policy" "same" {
+  name   = "datadog-rehydration"
+  policy = data.aws_iam_policy_document.rehydration.json
+}
+`;
+  const r = await audit({ 's3.tf': tf }, 'datadog');
+  const invalid = r.findings.filter((f) => f.kind === 'invalid-policy');
+  expect(invalid.map((f) => [f.address, f.message])).toEqual([
+    [
+      'aws_s3_bucket_policy.this',
+      'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
+    ],
+  ]);
+  // The same statement in an identity policy needs none (and the outcome is not shared with it).
+  expect(
+    r.findings.filter((f) => f.address === 'aws_iam_policy.same' && f.kind === 'invalid-policy'),
+  ).toEqual([]);
+});

@@ -570,16 +570,27 @@ function unknownActionAtom(member, stmt, u) {
         message: `${u.field} ${u.pattern} matches no action in the AWS catalog (a typo, or an action that was retired)`,
     };
 }
-/** The atom of an Allow statement with neither Resource nor NotResource (where a resource is required). */
-function invalidStatementAtom(member, stmt) {
-    if (stmt.effect !== 'Allow' || stmt.resources || stmt.notResources)
-        return undefined;
-    return {
-        kind: 'invalid-policy',
-        member,
-        stmt,
-        message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
-    };
+/**
+ * The atom of a statement AWS rejects where a resource is required: an Allow with neither Resource
+ * nor NotResource; in a resource policy (a bucket's, a key's), a statement with neither Principal
+ * nor NotPrincipal (its grants are still judged: never fewer findings for a policy that is wrong).
+ */
+function invalidStatementAtom(member, stmt, kind) {
+    if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: 'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+        };
+    if (kind === 'resource' && stmt.principal === undefined && stmt.notPrincipal === undefined)
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: 'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
+        };
+    return undefined;
 }
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 function evaluateUnit(unit, builder) {
@@ -594,7 +605,7 @@ function evaluateUnit(unit, builder) {
     if (resourceRequired) {
         unit.members.forEach((m, i) => {
             for (const s of m.doc.statements) {
-                const invalid = invalidStatementAtom(i, s);
+                const invalid = invalidStatementAtom(i, s, unit.kind);
                 if (invalid)
                     atoms.push(invalid);
             }
@@ -1861,7 +1872,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 1378:
+/***/ 6452:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2789,6 +2800,8 @@ function ignoreCoverage(rule, finding, now) {
 var policy_arn = __webpack_require__(6185);
 // EXTERNAL MODULE: ./src/policy/no-permission.ts
 var no_permission = __webpack_require__(4791);
+// EXTERNAL MODULE: ./src/policy/principal.ts
+var principal = __webpack_require__(548);
 // EXTERNAL MODULE: ./src/sources/inside.ts
 var inside = __webpack_require__(5080);
 // EXTERNAL MODULE: ./src/sources/safe-read.ts
@@ -3051,75 +3064,6 @@ function naturalCompare(a, b) {
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/policy/document.ts
 var policy_document = __webpack_require__(1561);
-;// CONCATENATED MODULE: ./src/policy/principal.ts
-/** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
-function pairs(p) {
-    if (typeof p === 'string')
-        return new Set([`AWS\u0000${p.trim()}`]);
-    if (p === null || typeof p !== 'object' || Array.isArray(p))
-        return undefined;
-    const out = new Set();
-    for (const [type, v] of Object.entries(p))
-        for (const x of Array.isArray(v) ? v : [v]) {
-            if (typeof x !== 'string')
-                return undefined;
-            out.add(`${type}\u0000${x.trim()}`);
-        }
-    return out;
-}
-/** `"*"` or `{"AWS": "*"}`: every principal. */
-function isEveryone(p) {
-    return pairs(p)?.has('AWS\u0000*') ?? false;
-}
-/**
- * Whom the Deny `deny` reaches of those the Allow `allow` grants to:
- * - `all`: the Deny names no principal, every principal, or every one the Allow names;
- * - `none`: the Deny names none of the Allow's principals, or its NotPrincipal spares them all;
- * - `some` otherwise (the Allow grants to everyone and the Deny names a few, the lists overlap, or
- *   a principal of an unknown shape).
- * Only `all` removes a grant; `none` and `some` keep it (`some` with a note).
- */
-function denyReach(allow, deny) {
-    const named = deny.notPrincipal !== undefined ? deny.notPrincipal : deny.principal;
-    if (named === undefined)
-        return 'all';
-    if (deny.notPrincipal === undefined && isEveryone(named))
-        return 'all';
-    const theirs = pairs(named);
-    const mine = allow.principal === undefined || isEveryone(allow.principal) ? undefined : pairs(allow.principal);
-    if (!theirs || !mine || mine.size === 0)
-        return 'some';
-    let inside = 0;
-    for (const x of mine)
-        if (theirs.has(x))
-            inside++;
-    const spared = deny.notPrincipal !== undefined;
-    if (inside === mine.size)
-        return spared ? 'none' : 'all';
-    // A Deny on other principals removes nothing, unless one of its values stands for many (an
-    // account, `arn:aws:iam::111122223333:root`, or a wildcard), which may include the Allow's.
-    if (inside === 0 && !spared && ![...theirs].some(standsForMany))
-        return 'none';
-    return 'some';
-}
-/** An account (its id or its root ARN) or a wildcard: a principal value that covers others. */
-function standsForMany(pair) {
-    const v = pair.slice(pair.indexOf('\u0000') + 1);
-    return /[*?]/.test(v) || /^\d{12}$/.test(v) || /:root$/.test(v);
-}
-/**
- * Why a Deny that names a granted action removes only part of the grant (it then stays, with this
- * note): its condition, its NotResource, or principals it may not reach. Undefined when the Deny
- * removes the grant wherever its resources do.
- */
-function partialDeny(deny, reach) {
-    if (deny.condition)
-        return 'only under its condition';
-    if (deny.notResources)
-        return 'except on its NotResource';
-    return reach === 'some' ? 'only to some of the principals' : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
 // What a set of policy documents grants, as (action, resource pattern, condition) entries:
 // Allow statements expanded against the catalog (NotAction through its complement), kept only where
@@ -3347,12 +3291,12 @@ class GrantBuilder {
                 continue;
             const kept = [];
             for (const g of list) {
-                const reach = denyReach(g.stmt, stmt);
+                const reach = (0,principal/* denyReach */._1)(g.stmt, stmt);
                 if (reach === 'none') {
                     kept.push(g);
                     continue;
                 }
-                const why = partialDeny(stmt, reach);
+                const why = (0,principal/* partialDeny */.Ar)(stmt, reach);
                 if (why && notPatterns && reach === 'all' && !g.notResource) {
                     let narrowed = within.get(g.resource.raw);
                     if (!within.has(g.resource.raw))
@@ -3826,6 +3770,7 @@ function grantedByEntry(classes, sets, into = new Map()) {
 // the statements that may grant the vendor are held to the vendor's baseline.
 
 
+
 /** Nothing known beyond the policy itself. */
 const NO_CONTEXT = { vendorAccounts: new Set(), roles: new Map() };
 const vendors = new WeakMap();
@@ -3868,6 +3813,9 @@ function whomAws(value, vendor, ctx) {
     const s = value.trim();
     if (ACCOUNT.test(s))
         return whomAccount(s, vendor, ctx);
+    // (an account AWS owns: a Region's log-delivery account, `data.aws_elb_service_account`)
+    if ((0,principal/* awsServiceAccount */.O2)(s) !== undefined)
+        return 'other';
     if (s === policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
         return 'other';
     if (!s.startsWith('arn:'))
@@ -3962,7 +3910,11 @@ function whom(s, vendor, ctx, written) {
 /** `arn:aws:iam::*:root`: an account's root whose account the input does not know (a variable read as `*`). */
 function rootOfAccountNotKnown(value) {
     const parts = value.trim().split(':');
-    return (parts.length === 6 && parts[5] === 'root' && !ACCOUNT.test(parts[4]) && parts[4] !== policy_arn/* ACCOUNT_PLACEHOLDER */.a7);
+    return (parts.length === 6 &&
+        parts[5] === 'root' &&
+        !ACCOUNT.test(parts[4]) &&
+        parts[4] !== policy_arn/* ACCOUNT_PLACEHOLDER */.a7 &&
+        (0,principal/* awsServiceAccount */.O2)(value) === undefined);
 }
 /**
  * The statements of a resource policy to hold to the vendor's baseline, when an Allow statement's
@@ -4485,7 +4437,7 @@ class GrantSets {
             approximate: c.approximate ? `${c.approximate}; ${note}` : note,
         });
         for (const c of classes) {
-            const reach = denyReach(c.stmt, stmt);
+            const reach = (0,principal/* denyReach */._1)(c.stmt, stmt);
             const hit = reach === 'none' ? action_set/* ActionSet */.L.EMPTY : c.actions.intersect(denied);
             if (hit.isEmpty()) {
                 out.push(c);
@@ -4496,7 +4448,7 @@ class GrantSets {
                 if (!rest.isEmpty())
                     out.push({ ...c, actions: rest });
             };
-            const why = partialDeny(stmt, reach);
+            const why = (0,principal/* partialDeny */.Ar)(stmt, reach);
             if (why && notPatterns && reach === 'all' && !c.notResource) {
                 const narrowed = withinNotResource(c.resource, notPatterns);
                 if (narrowed) {
@@ -5689,9 +5641,10 @@ class StatementMemo {
             keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${d.written}\u0001${contentKey(d)}`),
             // A resource policy of a known type grants only its services' actions: its scope is part
             // of the key, so the same statement in an identity policy has an outcome of its own.
+            // (the kind too: a resource policy's statement needs a principal, an identity policy's none)
             unitKey: unit.scope === undefined
-                ? `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`
-                : `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${unit.scope.key}`,
+                ? `${sets}\u0000${unit.kind}\u0000${unitNote}`
+                : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`,
         };
     }
     outcome(unit, stmt, denies) {
@@ -5748,7 +5701,7 @@ class StatementMemo {
         const atoms = [];
         for (const u of this.sets.statementSet(stmt).unknown)
             atoms.push((0,engine/* unknownActionAtom */.W1)(0, stmt, u));
-        const invalid = resourceRequired ? (0,engine/* invalidStatementAtom */.Qj)(0, stmt) : undefined;
+        const invalid = resourceRequired ? (0,engine/* invalidStatementAtom */.Qj)(0, stmt, unit.kind) : undefined;
         if (invalid)
             atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions });
@@ -6028,33 +5981,67 @@ function grantedKeysAsNamed(members, builder) {
 /**
  * The keys of the actions that tell which alternative of a choice (`names`) a unit implements,
  * when some statement is no evidence: one that grants whole services (`s3:*`, `*`, NotAction)
- * tells none of them apart, unless it writes a wildcard an alternative writes (Lightly's
- * user-access writes `s3:*` on a prefix of your bucket) on resources an alternative names for
- * some of its actions (`s3:*` on `*` is excess under every alternative). Undefined when every
- * statement is evidence (then the unit's keys are).
+ * tells none of them apart, unless each whole service it writes is written so by an alternative
+ * (Lightly's user-access writes `s3:*` on a prefix of your bucket), on resources that alternative
+ * names for some of the wildcard's actions (`s3:*` on `*` is excess under every alternative).
+ * Undefined when every statement is evidence (then the unit's keys are).
  */
-function choiceEvidence(members, builder, grants, baseline, names, scope) {
-    // The alternatives' own patterns as written (trimmed, case folded): a whole service granted is
-    // evidence for an alternative only where one writes the same wildcard (Lightly's user-access
-    // writes `s3:*` on a prefix). `s3:*` on `*` beside Datadog's core policy grants the S3 reads
-    // that standard names on `*`, yet is not standard: it is S3, wholly excess under both.
-    const written = new Set(names.flatMap((n) => patternsOf(baseline, n, builder).map((x) => x.text)));
-    const named = (stmt) => {
-        if (!stmt.resources || !stmt.actions?.some((p) => written.has(folded(p))))
-            return false;
-        const acts = grants.statementSet(stmt).actions;
-        return stmt.resources.every((r) => {
-            const pattern = builder.pattern(r);
-            return acts.some((o) => {
+function choiceEvidence(members, builder, baseline, names, scope) {
+    // Which alternatives write each of their patterns (trimmed, case folded), and its actions there.
+    // A whole service granted is evidence only where an alternative writes the same wildcard, on
+    // resources that alternative names for it (Lightly's user-access writes `s3:*` on a prefix).
+    // `s3:*` on `*` beside Datadog's core policy grants the S3 reads that standard names on `*`,
+    // yet is not standard: it is S3, wholly excess under both; so is `s3:*` on another bucket under
+    // user-access, and `["s3:*", "tag:GetResources"]` is no more evidence than `s3:*` alone.
+    const writers = new Map();
+    for (const n of names)
+        for (const x of patternsOf(baseline, n, builder)) {
+            const w = writers.get(x.text);
+            if (w) {
+                w.sets.add(n);
+                w.hits = w.hits.union(x.hitSet);
+            }
+            else
+                writers.set(x.text, { sets: new Set([n]), hits: x.hitSet });
+        }
+    // A whole service the statement writes is evidence when an alternative writes it so, on
+    // resources that alternative names for some of its actions.
+    const evidence = (p, resources) => {
+        const w = writers.get(folded(p));
+        return (w !== undefined &&
+            resources.every((pattern) => w.hits.some((o) => {
                 const action = (0,policy_catalog/* actionOfOrdinal */.xb)(o);
-                return (baseline.byAction.get(action.key) ?? []).some((e) => names.includes(e.set) && (0,engine/* coversForAction */.Mw)(e.resource, pattern, action, false));
-            });
-        });
+                return (baseline.byAction.get(action.key) ?? []).some((e) => w.sets.has(e.set) && (0,engine/* coversForAction */.Mw)(e.resource, pattern, action, false));
+            })));
     };
+    const wholeService = (p) => {
+        const t = folded(p);
+        return t === '*' || t.endsWith(':*');
+    };
+    // Each statement as evidence: as written, without the whole services that are none (the rest
+    // of it still is: `*` added to Datadog's core statement leaves core's own patterns), or none.
     let left = false;
     const kept = members.map((m) => {
-        const statements = m.doc.statements.filter((st) => st.effect !== 'Allow' || !isBroad(st) || named(st));
-        if (statements.length === m.doc.statements.length)
+        const statements = [];
+        let changed = false;
+        for (const st of m.doc.statements) {
+            if (st.effect !== 'Allow' || !isBroad(st)) {
+                statements.push(st);
+                continue;
+            }
+            const resources = st.resources && !st.notActions && st.actions
+                ? st.resources.map((r) => builder.pattern(r))
+                : undefined;
+            const actions = resources ? st.actions.filter((p) => !wholeService(p) || evidence(p, resources)) : [];
+            if (actions.length === st.actions?.length) {
+                statements.push(st);
+                continue;
+            }
+            changed = true;
+            if (actions.length > 0)
+                statements.push({ ...st, actions });
+        }
+        if (!changed)
             return m;
         left = true;
         return { ...m, doc: { ...m.doc, statements } };
@@ -6331,7 +6318,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             // Scored on actions, not resources: grants of the choice's actions that the alternative
             // (or another active set) lacks, then the alternative's actions the unit does not grant.
             const others = new Set([...rest, ...features]);
-            const granted = choiceEvidence(members, builder, grants, baseline, names, scope) ?? unitKeys();
+            const granted = choiceEvidence(members, builder, baseline, names, scope) ?? unitKeys();
             const inChoice = choiceKeys(baseline, choice, names);
             // No evidence (the unit grants none of the alternatives' actions): the baseline's default
             // stays, rather than the smallest alternative, which would "miss" the fewest actions. Nor
@@ -6388,7 +6375,14 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
             }
             if (best !== first) {
                 sets = [...rest, best.alt];
-                evidence.push(`sets: the policy implements "${best.alt}" (${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable}); alternatives of choice "${choice}" are chosen, not stacked`);
+                // Said by what decided: the actions beyond each, else those each lacks, else the statements
+                // written exactly as each one's.
+                const why = best.removable !== first.removable
+                    ? `(${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable})`
+                    : best.missing !== first.missing
+                        ? `(it lacks ${best.missing} of its actions), not "${first.alt}" (it would lack ${first.missing})`
+                        : `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`;
+                evidence.push(`sets: the policy implements "${best.alt}" ${why}; alternatives of choice "${choice}" are chosen, not stacked`);
             }
         }
     }
@@ -7394,6 +7388,7 @@ var report_model = __webpack_require__(2649);
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -7689,13 +7684,17 @@ function principalFit(baseline, services, accounts, whose) {
 }
 /** Vendors are granted access as an account, a role or a user, never as an AWS service. */
 function serviceOnlyReason(grantees, baseline) {
-    return `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+    const what = grantees.every((g) => g.endsWith('.amazonaws.com'))
+        ? 'AWS services'
+        : 'AWS services and accounts AWS owns';
+    return `a resource policy that grants only ${what} (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
 }
 /**
  * The AWS services a resource policy grants, when they are all it grants: every Allow statement
- * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`). Undefined when
- * an Allow names anything else (an account, a role, `*`, a federated or canonical user) or no
- * principal.
+ * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`), or of accounts
+ * AWS owns for a service (a Region's log-delivery account, `data.aws_elb_service_account` in a
+ * `.tf` file). Undefined when an Allow names anything else (an account, a role, `*`, a federated
+ * or canonical user) or no principal.
  */
 function serviceOnlyGrantees(document) {
     const st = document?.Statement;
@@ -7710,14 +7709,17 @@ function serviceOnlyGrantees(document) {
         allows++;
         if (!Principal || typeof Principal !== 'object' || Array.isArray(Principal))
             return undefined;
-        const keys = Object.keys(Principal);
-        if (keys.length !== 1 || keys[0] !== 'Service')
-            return undefined;
-        const svc = Principal.Service;
-        for (const v of Array.isArray(svc) ? svc : [svc]) {
-            if (typeof v !== 'string' || !v.trim() || v.includes('*'))
+        for (const [key, value] of Object.entries(Principal)) {
+            if (key !== 'Service' && key !== 'AWS')
                 return undefined;
-            services.add(v);
+            for (const v of Array.isArray(value) ? value : [value]) {
+                if (typeof v !== 'string' || !v.trim())
+                    return undefined;
+                const owned = key === 'AWS' ? (0,principal/* awsServiceAccount */.O2)(v) : v.includes('*') ? undefined : v;
+                if (owned === undefined)
+                    return undefined;
+                services.add(owned);
+            }
         }
     }
     return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
@@ -8892,8 +8894,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 16 modules
-var run = __webpack_require__(1378);
+// EXTERNAL MODULE: ./src/audit/run.ts + 15 modules
+var run = __webpack_require__(6452);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
@@ -16876,6 +16878,115 @@ function noPermissionSet(catalog) {
 
 /***/ }),
 
+/***/ 548:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ar: () => (/* binding */ partialDeny),
+/* harmony export */   O2: () => (/* binding */ awsServiceAccount),
+/* harmony export */   RZ: () => (/* binding */ AWS_SERVICE_ACCOUNTS),
+/* harmony export */   _1: () => (/* binding */ denyReach)
+/* harmony export */ });
+/**
+ * Accounts AWS owns that deliver a service's logs into a bucket, by the Terraform data source that
+ * gives them (`data.aws_elb_service_account.main.arn`, whose value is the Region's account): the
+ * placeholder a policy read from a `.tf` file writes for that account, and who it is.
+ */
+const AWS_SERVICE_ACCOUNTS = {
+    aws_elb_service_account: {
+        placeholder: '<elb-service-account>',
+        who: "Elastic Load Balancing's log-delivery account",
+    },
+    aws_cloudtrail_service_account: {
+        placeholder: '<cloudtrail-service-account>',
+        who: "CloudTrail's log-delivery account",
+    },
+    aws_redshift_service_account: {
+        placeholder: '<redshift-service-account>',
+        who: "Redshift's audit-logging account",
+    },
+};
+const SERVICE_ACCOUNT_BY_PLACEHOLDER = new Map(Object.values(AWS_SERVICE_ACCOUNTS).map((a) => [a.placeholder, a.who]));
+/**
+ * Who an AWS principal value is when it is one of AWS_SERVICE_ACCOUNTS (the placeholder, or the
+ * root of it: `arn:aws:iam::<elb-service-account>:root`); undefined for any other value.
+ */
+function awsServiceAccount(value) {
+    const v = value.trim();
+    const m = /^arn:aws[a-z-]*:iam::(<[a-z-]+>):root$/.exec(v);
+    return SERVICE_ACCOUNT_BY_PLACEHOLDER.get(m ? m[1] : v);
+}
+/** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
+function pairs(p) {
+    if (typeof p === 'string')
+        return new Set([`AWS\u0000${p.trim()}`]);
+    if (p === null || typeof p !== 'object' || Array.isArray(p))
+        return undefined;
+    const out = new Set();
+    for (const [type, v] of Object.entries(p))
+        for (const x of Array.isArray(v) ? v : [v]) {
+            if (typeof x !== 'string')
+                return undefined;
+            out.add(`${type}\u0000${x.trim()}`);
+        }
+    return out;
+}
+/** `"*"` or `{"AWS": "*"}`: every principal. */
+function isEveryone(p) {
+    return pairs(p)?.has('AWS\u0000*') ?? false;
+}
+/**
+ * Whom the Deny `deny` reaches of those the Allow `allow` grants to:
+ * - `all`: the Deny names no principal, every principal, or every one the Allow names;
+ * - `none`: the Deny names none of the Allow's principals, or its NotPrincipal spares them all;
+ * - `some` otherwise (the Allow grants to everyone and the Deny names a few, the lists overlap, or
+ *   a principal of an unknown shape).
+ * Only `all` removes a grant; `none` and `some` keep it (`some` with a note).
+ */
+function denyReach(allow, deny) {
+    const named = deny.notPrincipal !== undefined ? deny.notPrincipal : deny.principal;
+    if (named === undefined)
+        return 'all';
+    if (deny.notPrincipal === undefined && isEveryone(named))
+        return 'all';
+    const theirs = pairs(named);
+    const mine = allow.principal === undefined || isEveryone(allow.principal) ? undefined : pairs(allow.principal);
+    if (!theirs || !mine || mine.size === 0)
+        return 'some';
+    let inside = 0;
+    for (const x of mine)
+        if (theirs.has(x))
+            inside++;
+    const spared = deny.notPrincipal !== undefined;
+    if (inside === mine.size)
+        return spared ? 'none' : 'all';
+    // A Deny on other principals removes nothing, unless one of its values stands for many (an
+    // account, `arn:aws:iam::111122223333:root`, or a wildcard), which may include the Allow's.
+    if (inside === 0 && !spared && ![...theirs].some(standsForMany))
+        return 'none';
+    return 'some';
+}
+/** An account (its id or its root ARN) or a wildcard: a principal value that covers others. */
+function standsForMany(pair) {
+    const v = pair.slice(pair.indexOf('\u0000') + 1);
+    return /[*?]/.test(v) || /^\d{12}$/.test(v) || /:root$/.test(v);
+}
+/**
+ * Why a Deny that names a granted action removes only part of the grant (it then stays, with this
+ * note): its condition, its NotResource, or principals it may not reach. Undefined when the Deny
+ * removes the grant wherever its resources do.
+ */
+function partialDeny(deny, reach) {
+    if (deny.condition)
+        return 'only under its condition';
+    if (deny.notResources)
+        return 'except on its NotResource';
+    return reach === 'some' ? 'only to some of the principals' : undefined;
+}
+
+
+/***/ }),
+
 /***/ 420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -19180,6 +19291,8 @@ var evaluator = __webpack_require__(2779);
 var parse = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/policy/arn.ts
 var arn = __webpack_require__(6185);
+// EXTERNAL MODULE: ./src/policy/principal.ts
+var principal = __webpack_require__(548);
 // EXTERNAL MODULE: ./src/sources/hcl/values.ts
 var hcl_values = __webpack_require__(1382);
 ;// CONCATENATED MODULE: ./src/sources/hcl/resources.ts
@@ -19603,6 +19716,7 @@ function readTfvars(files, problems) {
 
 
 
+
 /**
  * A variable's default, evaluated once (a default refers to no variable, local or resource, so it
  * is the same value wherever it is read).
@@ -19890,6 +20004,16 @@ class Instance {
             const decl = this.def.byAddress.get(`data.${type}.${name}`);
             if (decl && !this.otherProviderOf(decl) && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
                 return { value: new hcl_values/* Unknown */.$r(text, arn/* ACCOUNT_PLACEHOLDER */.a7, this.prefix), used: 3 };
+        }
+        // An account AWS owns (a Region's log-delivery account): a principal that is never a vendor's.
+        const owned = principal/* AWS_SERVICE_ACCOUNTS */.RZ[type];
+        if (owned && (a === 'arn' || a === 'id') && rest.length === 1) {
+            const decl = this.def.byAddress.get(`data.${type}.${name}`);
+            if (decl && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
+                return {
+                    value: new hcl_values/* Unknown */.$r(text, a === 'arn' ? `arn:${PARTITION}:iam::${owned.placeholder}:root` : owned.placeholder, this.prefix),
+                    used: 3,
+                };
         }
         const r = this.resourceRef(type, name, rest, text, true);
         return { value: r.value, used: r.used + 2 };
@@ -30007,6 +30131,11 @@ class DocumentAnalyzer extends AnalyzerBase {
                 if (r && r.base.startsWith('data.'))
                     return {
                         reason: `${label} is the value of ${(0,terraform_values/* clip */.$Q)(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)`,
+                    };
+                // (`aws_iam_policy_document.x.json`: a data source written as a resource, which Terraform rejects)
+                if (r && r.base.startsWith(`${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`))
+                    return {
+                        reason: `${label} is the value of ${(0,terraform_values/* clip */.$Q)(e)}: aws_iam_policy_document is a data source, which Terraform reads only as data.${(0,terraform_values/* clip */.$Q)(e)} (declared with data "aws_iam_policy_document", not resource): fix the declaration and the reference`,
                     };
                 return { reason: `${label} is the value of ${(0,terraform_values/* clip */.$Q)(e)}, which this file does not define` };
             }

@@ -437,6 +437,36 @@ describe('alternatives are chosen, not stacked', () => {
     );
     expect(cz.policies[0]!.sets).toEqual(['resource-owner']);
     expect(actionsOf(excessLike(cz))).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutBucketPolicy']));
+    // The wildcard beside an action an alternative names, in one statement, is no more evidence
+    // (a review: `["s3:*", "tag:GetResources"]`; `*` added to the core statement itself).
+    const core = vendor('datadog-cfn-inline-core.json').Statement;
+    for (const extra of [
+      [...core, { Sid: 'Extra', Effect: 'Allow', Action: ['s3:*', 'tag:GetResources'], Resource: '*' }],
+      [{ ...core[0], Action: [...(core[0]!.Action as string[]), '*'] }, ...core.slice(1)],
+    ]) {
+      const r = await audit({ 'datadog.json': doc(extra) }, 'datadog');
+      expect(r.policies[0]!.sets).toEqual(expect.arrayContaining(['core']));
+      expect(actionsOf(excessLike(r))).toEqual(expect.arrayContaining(['s3:PutBucketNotification']));
+    }
+    // Lightly's user-access writes `s3:*`, on a prefix of one bucket: `s3:*` on another bucket
+    // beside the delegated-access policy is not user-access (before, the vendor's own statement
+    // was told to be deleted as another alternative's).
+    const lightly = await audit(
+      {
+        'lightly.json': doc([
+          ...vendor('lightly-delegated-access.json').Statement,
+          {
+            Sid: 'X',
+            Effect: 'Allow',
+            Action: 's3:*',
+            Resource: ['arn:aws:s3:::other-bucket/*', 'arn:aws:s3:::other-bucket'],
+          },
+        ]),
+      },
+      'lightly',
+    );
+    expect(lightly.policies[0]!.sets).not.toContain('user-access');
+    expect([...new Set(excessLike(lightly).map((f) => f.statement))]).toEqual(['X']);
   });
 
   it('explicit sets are kept as named: lightly:minimum holds a delegated-access policy to ListBucket', async () => {
@@ -913,6 +943,74 @@ describe('which principal a baseline describes', () => {
       'main.tf.json': bucketPolicy({ AWS: 'arn:aws:iam::464622532012:root' }),
     });
     expect(vendorGrant.policies.map((p) => [p.status, p.baseline])).toEqual([['audited', 'datadog']]);
+  });
+
+  it("a .tf bucket policy that grants only AWS's log-delivery account (data.aws_elb_service_account) is not a vendor's (a review: Group1001/terraform-aws-datadog)", async () => {
+    // The load balancer's access-log bucket of a Datadog module, named after Datadog: before,
+    // its principal (a value the file does not know) was read as anyone, the policy was audited
+    // against Datadog by its name, and deleting s3:PutObject was suggested: the load balancer's
+    // logs would stop.
+    const tf = (principal: string) => `
+data "aws_elb_service_account" "main" {}
+data "aws_cloudtrail_service_account" "main" {}
+
+data "aws_iam_policy_document" "elb_logs" {
+  statement {
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::datadog-\${var.account_name}-elb-logs/*"]
+    principals {
+      type        = "AWS"
+      identifiers = [${principal}]
+    }
+  }
+}
+
+resource "aws_s3_bucket" "elb_logs" {
+  bucket = "datadog-\${var.account_name}-elb-logs"
+  policy = data.aws_iam_policy_document.elb_logs.json
+}
+`;
+    for (const principal of [
+      'data.aws_elb_service_account.main.arn',
+      'data.aws_cloudtrail_service_account.main.arn',
+      '"arn:aws:iam::\${data.aws_elb_service_account.main.id}:root"',
+    ]) {
+      for (const spec of [undefined, 'datadog']) {
+        const r = await audit({ 'elb.tf': tf(principal) }, spec);
+        expect([principal, spec, r.policies.map((p) => [p.status, p.reason])]).toEqual([
+          principal,
+          spec,
+          [
+            [
+              'not-matched',
+              expect.stringMatching(
+                /^a resource policy that grants only AWS services and accounts AWS owns \((Elastic Load Balancing's log-delivery account|CloudTrail's log-delivery account)\)/,
+              ),
+            ],
+          ],
+        ]);
+        expect(r.findings).toEqual([]);
+      }
+    }
+    // Beside a grant to Datadog's account, the policy is Datadog's: the log-delivery statement is
+    // another principal's, not judged, kept as written and named in a note.
+    const shared = await audit({
+      'elb.tf': tf('data.aws_elb_service_account.main.arn').replace(
+        '  statement {',
+        `  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::datadog-\${var.account_name}-elb-logs/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::464622532012:root"]
+    }
+  }
+  statement {`,
+      ),
+    });
+    expect(shared.policies.map((p) => [p.status, p.baseline])).toEqual([['audited', 'datadog']]);
+    expect(shared.findings.flatMap((f) => f.actions)).not.toContain('s3:PutObject');
+    expect(shared.notes?.join('\n')).toContain('arn:aws:iam::<elb-service-account>:root');
   });
 
   it('tells two roles of one file apart by their own trust policies', async () => {

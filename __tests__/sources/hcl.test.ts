@@ -1504,6 +1504,32 @@ resource "aws_iam_role" "cross_account" {
       ],
     ]);
   });
+
+  it('says that aws_iam_policy_document declared as a resource is a data source (a review: maheshforce/rapyder_test_project)', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+resource "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "karpenter"
+  assume_role_policy = aws_iam_policy_document.trust.json
+}
+`,
+    });
+    expect(policies(results).map((p) => [p.status, p.reason])).toEqual([
+      [
+        'unresolved',
+        'assume_role_policy is the value of aws_iam_policy_document.trust.json: aws_iam_policy_document is a data source, which Terraform reads only as data.aws_iam_policy_document.trust.json (declared with data "aws_iam_policy_document", not resource): fix the declaration and the reference',
+      ],
+    ]);
+  });
 });
 
 describe('hostile or broken configurations', () => {

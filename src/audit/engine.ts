@@ -744,16 +744,29 @@ export function unknownActionAtom(
   };
 }
 
-/** The atom of an Allow statement with neither Resource nor NotResource (where a resource is required). */
-export function invalidStatementAtom(member: number, stmt: Statement): Atom | undefined {
-  if (stmt.effect !== 'Allow' || stmt.resources || stmt.notResources) return undefined;
-  return {
-    kind: 'invalid-policy',
-    member,
-    stmt,
-    message:
-      'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
-  };
+/**
+ * The atom of a statement AWS rejects where a resource is required: an Allow with neither Resource
+ * nor NotResource; in a resource policy (a bucket's, a key's), a statement with neither Principal
+ * nor NotPrincipal (its grants are still judged: never fewer findings for a policy that is wrong).
+ */
+export function invalidStatementAtom(member: number, stmt: Statement, kind: PolicyKind): Atom | undefined {
+  if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
+    return {
+      kind: 'invalid-policy',
+      member,
+      stmt,
+      message:
+        'the statement has neither Resource nor NotResource, which AWS rejects in this kind of policy; it grants nothing',
+    };
+  if (kind === 'resource' && stmt.principal === undefined && stmt.notPrincipal === undefined)
+    return {
+      kind: 'invalid-policy',
+      member,
+      stmt,
+      message:
+        'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
+    };
+  return undefined;
 }
 
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
@@ -772,7 +785,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   if (resourceRequired) {
     unit.members.forEach((m, i) => {
       for (const s of m.doc.statements) {
-        const invalid = invalidStatementAtom(i, s);
+        const invalid = invalidStatementAtom(i, s, unit.kind);
         if (invalid) atoms.push(invalid);
       }
     });

@@ -4,6 +4,7 @@
 
 import type { PolicyDocument, Statement } from '../policy/document.js';
 import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
+import { awsServiceAccount } from '../policy/principal.js';
 import { compileGlob, type Glob } from '../policy/glob.js';
 import type { Baseline } from '../core/types.js';
 
@@ -93,6 +94,8 @@ function named(text: string, vendor: Vendor): boolean {
 function whomAws(value: string, vendor: Vendor, ctx: PolicyContext): Whom {
   const s = value.trim();
   if (ACCOUNT.test(s)) return whomAccount(s, vendor, ctx);
+  // (an account AWS owns: a Region's log-delivery account, `data.aws_elb_service_account`)
+  if (awsServiceAccount(s) !== undefined) return 'other';
   if (s === ACCOUNT_PLACEHOLDER) return 'other';
   if (!s.startsWith('arn:')) return NOT_KNOWN.test(s) && named(s, vendor) ? 'vendor' : 'any';
   const parts = s.split(':');
@@ -178,7 +181,11 @@ function whom(s: Statement, vendor: Vendor, ctx: PolicyContext, written: string[
 function rootOfAccountNotKnown(value: string): boolean {
   const parts = value.trim().split(':');
   return (
-    parts.length === 6 && parts[5] === 'root' && !ACCOUNT.test(parts[4]!) && parts[4] !== ACCOUNT_PLACEHOLDER
+    parts.length === 6 &&
+    parts[5] === 'root' &&
+    !ACCOUNT.test(parts[4]!) &&
+    parts[4] !== ACCOUNT_PLACEHOLDER &&
+    awsServiceAccount(value) === undefined
   );
 }
 

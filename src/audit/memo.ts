@@ -243,10 +243,11 @@ export class StatementMemo {
       keys: list.map((d) => `${d.sid ?? ''}\u0001${d.index}\u0001${d.written}\u0001${contentKey(d)}`),
       // A resource policy of a known type grants only its services' actions: its scope is part
       // of the key, so the same statement in an identity policy has an outcome of its own.
+      // (the kind too: a resource policy's statement needs a principal, an identity policy's none)
       unitKey:
         unit.scope === undefined
-          ? `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}`
-          : `${sets}\u0000${unit.kind === 'trust' ? 't' : 'r'}\u0000${unitNote}\u0000${unit.scope.key}`,
+          ? `${sets}\u0000${unit.kind}\u0000${unitNote}`
+          : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`,
     };
   }
 
@@ -298,7 +299,7 @@ export class StatementMemo {
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
     const atoms: Atom[] = [];
     for (const u of this.sets.statementSet(stmt).unknown) atoms.push(unknownActionAtom(0, stmt, u));
-    const invalid = resourceRequired ? invalidStatementAtom(0, stmt) : undefined;
+    const invalid = resourceRequired ? invalidStatementAtom(0, stmt, unit.kind) : undefined;
     if (invalid) atoms.push(invalid);
     const classes: GrantClass[] = this.sets.classes(
       stmt,

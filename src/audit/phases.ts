@@ -252,41 +252,77 @@ function grantedKeysAsNamed(members: UnitMember[], builder: GrantBuilder): { has
 /**
  * The keys of the actions that tell which alternative of a choice (`names`) a unit implements,
  * when some statement is no evidence: one that grants whole services (`s3:*`, `*`, NotAction)
- * tells none of them apart, unless it writes a wildcard an alternative writes (Lightly's
- * user-access writes `s3:*` on a prefix of your bucket) on resources an alternative names for
- * some of its actions (`s3:*` on `*` is excess under every alternative). Undefined when every
- * statement is evidence (then the unit's keys are).
+ * tells none of them apart, unless each whole service it writes is written so by an alternative
+ * (Lightly's user-access writes `s3:*` on a prefix of your bucket), on resources that alternative
+ * names for some of the wildcard's actions (`s3:*` on `*` is excess under every alternative).
+ * Undefined when every statement is evidence (then the unit's keys are).
  */
 function choiceEvidence(
   members: UnitMember[],
   builder: GrantBuilder,
-  grants: GrantSets,
   baseline: CompiledBaseline,
   names: readonly string[],
   scope: UnitScope | undefined,
 ): { has(key: string): boolean } | undefined {
-  // The alternatives' own patterns as written (trimmed, case folded): a whole service granted is
-  // evidence for an alternative only where one writes the same wildcard (Lightly's user-access
-  // writes `s3:*` on a prefix). `s3:*` on `*` beside Datadog's core policy grants the S3 reads
-  // that standard names on `*`, yet is not standard: it is S3, wholly excess under both.
-  const written = new Set(names.flatMap((n) => patternsOf(baseline, n, builder).map((x) => x.text)));
-  const named = (stmt: Statement): boolean => {
-    if (!stmt.resources || !stmt.actions?.some((p) => written.has(folded(p)))) return false;
-    const acts = grants.statementSet(stmt).actions;
-    return stmt.resources.every((r) => {
-      const pattern = builder.pattern(r);
-      return acts.some((o) => {
-        const action = actionOfOrdinal(o);
-        return (baseline.byAction.get(action.key) ?? []).some(
-          (e) => names.includes(e.set) && coversForAction(e.resource, pattern, action, false),
-        );
-      });
-    });
+  // Which alternatives write each of their patterns (trimmed, case folded), and its actions there.
+  // A whole service granted is evidence only where an alternative writes the same wildcard, on
+  // resources that alternative names for it (Lightly's user-access writes `s3:*` on a prefix).
+  // `s3:*` on `*` beside Datadog's core policy grants the S3 reads that standard names on `*`,
+  // yet is not standard: it is S3, wholly excess under both; so is `s3:*` on another bucket under
+  // user-access, and `["s3:*", "tag:GetResources"]` is no more evidence than `s3:*` alone.
+  const writers = new Map<string, { sets: Set<string>; hits: ActionSet }>();
+  for (const n of names)
+    for (const x of patternsOf(baseline, n, builder)) {
+      const w = writers.get(x.text);
+      if (w) {
+        w.sets.add(n);
+        w.hits = w.hits.union(x.hitSet);
+      } else writers.set(x.text, { sets: new Set([n]), hits: x.hitSet });
+    }
+  // A whole service the statement writes is evidence when an alternative writes it so, on
+  // resources that alternative names for some of its actions.
+  const evidence = (p: string, resources: ArnPattern[]): boolean => {
+    const w = writers.get(folded(p));
+    return (
+      w !== undefined &&
+      resources.every((pattern) =>
+        w.hits.some((o) => {
+          const action = actionOfOrdinal(o);
+          return (baseline.byAction.get(action.key) ?? []).some(
+            (e) => w.sets.has(e.set) && coversForAction(e.resource, pattern, action, false),
+          );
+        }),
+      )
+    );
   };
+  const wholeService = (p: string) => {
+    const t = folded(p);
+    return t === '*' || t.endsWith(':*');
+  };
+  // Each statement as evidence: as written, without the whole services that are none (the rest
+  // of it still is: `*` added to Datadog's core statement leaves core's own patterns), or none.
   let left = false;
   const kept = members.map((m) => {
-    const statements = m.doc.statements.filter((st) => st.effect !== 'Allow' || !isBroad(st) || named(st));
-    if (statements.length === m.doc.statements.length) return m;
+    const statements: Statement[] = [];
+    let changed = false;
+    for (const st of m.doc.statements) {
+      if (st.effect !== 'Allow' || !isBroad(st)) {
+        statements.push(st);
+        continue;
+      }
+      const resources =
+        st.resources && !st.notActions && st.actions
+          ? st.resources.map((r) => builder.pattern(r))
+          : undefined;
+      const actions = resources ? st.actions!.filter((p) => !wholeService(p) || evidence(p, resources)) : [];
+      if (actions.length === st.actions?.length) {
+        statements.push(st);
+        continue;
+      }
+      changed = true;
+      if (actions.length > 0) statements.push({ ...st, actions });
+    }
+    if (!changed) return m;
     left = true;
     return { ...m, doc: { ...m.doc, statements } };
   });
@@ -557,7 +593,7 @@ export function chooseSets(
       // Scored on actions, not resources: grants of the choice's actions that the alternative
       // (or another active set) lacks, then the alternative's actions the unit does not grant.
       const others = new Set([...rest, ...features]);
-      const granted = choiceEvidence(members, builder, grants, baseline, names, scope) ?? unitKeys();
+      const granted = choiceEvidence(members, builder, baseline, names, scope) ?? unitKeys();
       const inChoice = choiceKeys(baseline, choice, names);
       // No evidence (the unit grants none of the alternatives' actions): the baseline's default
       // stays, rather than the smallest alternative, which would "miss" the fewest actions. Nor
@@ -609,8 +645,16 @@ export function chooseSets(
       }
       if (best !== first) {
         sets = [...rest, best.alt];
+        // Said by what decided: the actions beyond each, else those each lacks, else the statements
+        // written exactly as each one's.
+        const why =
+          best.removable !== first.removable
+            ? `(${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable})`
+            : best.missing !== first.missing
+              ? `(it lacks ${best.missing} of its actions), not "${first.alt}" (it would lack ${first.missing})`
+              : `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`;
         evidence.push(
-          `sets: the policy implements "${best.alt}" (${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable}); alternatives of choice "${choice}" are chosen, not stacked`,
+          `sets: the policy implements "${best.alt}" ${why}; alternatives of choice "${choice}" are chosen, not stacked`,
         );
       }
     }

@@ -10,6 +10,7 @@ import { ignoreCoverage, matchesAnySelector, matchesSelector } from '../config/s
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
 import { noPermissionSource } from '../policy/no-permission.js';
+import { awsServiceAccount } from '../policy/principal.js';
 import { discover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
@@ -367,14 +368,18 @@ function principalFit(
 
 /** Vendors are granted access as an account, a role or a user, never as an AWS service. */
 function serviceOnlyReason(grantees: string[], baseline: Baseline): string {
-  return `a resource policy that grants only AWS services (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+  const what = grantees.every((g) => g.endsWith('.amazonaws.com'))
+    ? 'AWS services'
+    : 'AWS services and accounts AWS owns';
+  return `a resource policy that grants only ${what} (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
 }
 
 /**
  * The AWS services a resource policy grants, when they are all it grants: every Allow statement
- * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`). Undefined when
- * an Allow names anything else (an account, a role, `*`, a federated or canonical user) or no
- * principal.
+ * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`), or of accounts
+ * AWS owns for a service (a Region's log-delivery account, `data.aws_elb_service_account` in a
+ * `.tf` file). Undefined when an Allow names anything else (an account, a role, `*`, a federated
+ * or canonical user) or no principal.
  */
 export function serviceOnlyGrantees(document: unknown): string[] | undefined {
   const st = (document as { Statement?: unknown } | null)?.Statement;
@@ -386,12 +391,14 @@ export function serviceOnlyGrantees(document: unknown): string[] | undefined {
     if (Effect !== 'Allow') continue;
     allows++;
     if (!Principal || typeof Principal !== 'object' || Array.isArray(Principal)) return undefined;
-    const keys = Object.keys(Principal);
-    if (keys.length !== 1 || keys[0] !== 'Service') return undefined;
-    const svc = (Principal as { Service: unknown }).Service;
-    for (const v of Array.isArray(svc) ? svc : [svc]) {
-      if (typeof v !== 'string' || !v.trim() || v.includes('*')) return undefined;
-      services.add(v);
+    for (const [key, value] of Object.entries(Principal as Record<string, unknown>)) {
+      if (key !== 'Service' && key !== 'AWS') return undefined;
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v !== 'string' || !v.trim()) return undefined;
+        const owned = key === 'AWS' ? awsServiceAccount(v) : v.includes('*') ? undefined : v;
+        if (owned === undefined) return undefined;
+        services.add(owned);
+      }
     }
   }
   return allows > 0 && services.size > 0 ? [...services].sort() : undefined;

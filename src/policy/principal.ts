@@ -9,6 +9,40 @@ import type { Statement } from './document.js';
 
 export type DenyReach = 'all' | 'some' | 'none';
 
+/**
+ * Accounts AWS owns that deliver a service's logs into a bucket, by the Terraform data source that
+ * gives them (`data.aws_elb_service_account.main.arn`, whose value is the Region's account): the
+ * placeholder a policy read from a `.tf` file writes for that account, and who it is.
+ */
+export const AWS_SERVICE_ACCOUNTS: Readonly<Record<string, { placeholder: string; who: string }>> = {
+  aws_elb_service_account: {
+    placeholder: '<elb-service-account>',
+    who: "Elastic Load Balancing's log-delivery account",
+  },
+  aws_cloudtrail_service_account: {
+    placeholder: '<cloudtrail-service-account>',
+    who: "CloudTrail's log-delivery account",
+  },
+  aws_redshift_service_account: {
+    placeholder: '<redshift-service-account>',
+    who: "Redshift's audit-logging account",
+  },
+};
+
+const SERVICE_ACCOUNT_BY_PLACEHOLDER = new Map(
+  Object.values(AWS_SERVICE_ACCOUNTS).map((a) => [a.placeholder, a.who]),
+);
+
+/**
+ * Who an AWS principal value is when it is one of AWS_SERVICE_ACCOUNTS (the placeholder, or the
+ * root of it: `arn:aws:iam::<elb-service-account>:root`); undefined for any other value.
+ */
+export function awsServiceAccount(value: string): string | undefined {
+  const v = value.trim();
+  const m = /^arn:aws[a-z-]*:iam::(<[a-z-]+>):root$/.exec(v);
+  return SERVICE_ACCOUNT_BY_PLACEHOLDER.get(m ? m[1]! : v);
+}
+
 /** A principal value as (type, value) pairs: `"*"` is `AWS: *`; undefined for a value of no known shape. */
 function pairs(p: unknown): Set<string> | undefined {
   if (typeof p === 'string') return new Set([`AWS\u0000${p.trim()}`]);

@@ -10,6 +10,7 @@ import type { FnCtx } from './functions.js';
 import { setOrigin, setTextOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
+import { AWS_SERVICE_ACCOUNTS } from '../../policy/principal.js';
 import { PARTITION, resourceAttribute } from './resources.js';
 import { POLICY_DOCUMENT_DATA_SOURCE, TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
 import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
@@ -309,6 +310,20 @@ export class Instance {
       const decl = this.def.byAddress.get(`data.${type}.${name}`);
       if (decl && !this.otherProviderOf(decl) && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
         return { value: new Unknown(text, ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
+    }
+    // An account AWS owns (a Region's log-delivery account): a principal that is never a vendor's.
+    const owned = AWS_SERVICE_ACCOUNTS[type];
+    if (owned && (a === 'arn' || a === 'id') && rest.length === 1) {
+      const decl = this.def.byAddress.get(`data.${type}.${name}`);
+      if (decl && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
+        return {
+          value: new Unknown(
+            text,
+            a === 'arn' ? `arn:${PARTITION}:iam::${owned.placeholder}:root` : owned.placeholder,
+            this.prefix,
+          ),
+          used: 3,
+        };
     }
     const r = this.resourceRef(type, name, rest, text, true);
     return { value: r.value, used: r.used + 2 };

@@ -115,6 +115,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
           return {
             reason: `${label} is the value of ${clip(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)`,
           };
+        // (`aws_iam_policy_document.x.json`: a data source written as a resource, which Terraform rejects)
+        if (r && r.base.startsWith(`${POLICY_DOCUMENT_DATA_SOURCE}.`))
+          return {
+            reason: `${label} is the value of ${clip(e)}: aws_iam_policy_document is a data source, which Terraform reads only as data.${clip(e)} (declared with data "aws_iam_policy_document", not resource): fix the declaration and the reference`,
+          };
         return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
       }
       const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
