@@ -28400,6 +28400,20 @@ class Auditor {
      */
     baseUnit(unit, base) {
         const members = [];
+        // A principal audited as a whole (a pull request's base, not a plan's `before`): its policies
+        // at the base are those it held there. A policy attached by the change is new to it, and one
+        // detached (a Deny) is no longer beside the others.
+        const held = unit.members.every((m) => m.record.before === undefined)
+            ? base?.heldBy?.(unit.id)
+            : undefined;
+        if (held !== undefined) {
+            for (const id of held) {
+                const b = base.get(id);
+                if (b?.doc && b.raw && b.record)
+                    members.push(judgedMember(b.record, b.doc, b.raw, unit.baseline.baseline, this.grantees, true).member);
+            }
+            return members.length === 0 ? null : { ...unit, members };
+        }
         let known = false;
         for (const m of unit.members) {
             const r = m.record;
@@ -29207,10 +29221,29 @@ async function runAudit(req) {
             for (const result of readHclModules(hclBase, fsHost(root)))
                 baseInputs.push({ result });
         const basePrepared = preparePolicies(baseInputs);
+        const basePrincipals = collectPrincipals(baseInputs);
+        // (the files whose base was read: a principal of one of them that is not there is new)
+        const readAtBase = new Set();
+        for (const { result } of baseInputs) {
+            readAtBase.add(result.path);
+            for (const p of result.policies)
+                readAtBase.add(p.path);
+            for (const p of result.principals ?? [])
+                readAtBase.add(p.path);
+        }
         base = {
             get: (id) => {
                 const p = basePrepared.get(id);
-                return p ? { doc: p.doc, raw: p.raw } : undefined;
+                return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
+            },
+            heldBy: (id) => {
+                const head = principals.get(id);
+                if (!head || !readAtBase.has(head.path))
+                    return undefined;
+                const at = basePrincipals.get(id);
+                if (!at)
+                    return [];
+                return at.unresolved.length ? undefined : at.policyIds;
             },
         };
     }

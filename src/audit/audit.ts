@@ -192,8 +192,16 @@ interface SuggestionSink {
 }
 
 export interface BaseDocs {
-  /** Base document per policy id (undefined: the policy is new). */
-  get(policyId: string): { doc?: PolicyDocument; raw?: Record<string, unknown> } | undefined;
+  /** Base document per policy id (undefined: the policy is new), with its record at the base. */
+  get(
+    policyId: string,
+  ): { doc?: PolicyDocument; raw?: Record<string, unknown>; record?: PolicyRecord } | undefined;
+  /**
+   * The ids of the policies a principal held at the base: empty when the base's version of its
+   * file has no such principal (it is new); undefined when the base does not tell (its file was
+   * not read there, or an attachment could not be resolved there).
+   */
+  heldBy?(principalId: string): readonly string[] | undefined;
 }
 
 /**
@@ -983,6 +991,22 @@ export class Auditor {
    */
   private baseUnit(unit: Unit, base?: BaseDocs): Unit | null | undefined {
     const members: UnitMember[] = [];
+    // A principal audited as a whole (a pull request's base, not a plan's `before`): its policies
+    // at the base are those it held there. A policy attached by the change is new to it, and one
+    // detached (a Deny) is no longer beside the others.
+    const held = unit.members.every((m) => m.record.before === undefined)
+      ? base?.heldBy?.(unit.id)
+      : undefined;
+    if (held !== undefined) {
+      for (const id of held) {
+        const b = base!.get(id);
+        if (b?.doc && b.raw && b.record)
+          members.push(
+            judgedMember(b.record, b.doc, b.raw, unit.baseline.baseline, this.grantees, true).member,
+          );
+      }
+      return members.length === 0 ? null : { ...unit, members };
+    }
     let known = false;
     for (const m of unit.members) {
       const r = m.record;

@@ -583,10 +583,25 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     if (hclBase.length)
       for (const result of readHclModules(hclBase, fsHost(root))) baseInputs.push({ result });
     const basePrepared = preparePolicies(baseInputs);
+    const basePrincipals = collectPrincipals(baseInputs);
+    // (the files whose base was read: a principal of one of them that is not there is new)
+    const readAtBase = new Set<string>();
+    for (const { result } of baseInputs) {
+      readAtBase.add(result.path);
+      for (const p of result.policies) readAtBase.add(p.path);
+      for (const p of result.principals ?? []) readAtBase.add(p.path);
+    }
     base = {
       get: (id) => {
         const p = basePrepared.get(id);
-        return p ? { doc: p.doc, raw: p.raw } : undefined;
+        return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
+      },
+      heldBy: (id) => {
+        const head = principals.get(id);
+        if (!head || !readAtBase.has(head.path)) return undefined;
+        const at = basePrincipals.get(id);
+        if (!at) return [];
+        return at.unresolved.length ? undefined : at.policyIds;
       },
     };
   }

@@ -1,0 +1,111 @@
+// A principal audited as a whole (a `terraform:aws_iam_role.x` selector) in a pull request: its
+// policies at the base are those it held at the base. Before, the base was the head's policies
+// as they read at the base, so a pull request that only attached an existing `iam:*` policy to
+// the vendor's role, or detached a Deny, had no new finding, and `fail-on: new` passed (a review).
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runAudit } from '../src/audit/run.js';
+import type { Report } from '../src/core/types.js';
+
+const NOW = new Date('2026-12-06T00:00:00Z');
+
+const ROLE = `resource "aws_iam_role" "sky" {
+  name = "skypilot-v1"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_policy" "min" {
+  name = "min"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["ec2:RunInstances", "ec2:TerminateInstances", "ec2:DescribeInstances"], Resource = "*" }]
+  })
+}
+
+resource "aws_iam_policy" "extra" {
+  name = "extra"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Everything", Effect = "Allow", Action = ["iam:*", "s3:*"], Resource = "*" }]
+  })
+}
+
+resource "aws_iam_policy" "guard" {
+  name = "guard"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "NoIam", Effect = "Deny", Action = ["iam:*", "s3:*"], Resource = "*" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "min" {
+  role       = aws_iam_role.sky.name
+  policy_arn = aws_iam_policy.min.arn
+}
+`;
+
+const attach = (name: string) => `
+resource "aws_iam_role_policy_attachment" "${name}" {
+  role       = aws_iam_role.sky.name
+  policy_arn = aws_iam_policy.${name}.arn
+}
+`;
+
+const CONFIG = `version: 1
+audits:
+  - baseline: skypilot
+    policies: ["terraform:aws_iam_role.sky"]
+`;
+
+async function pr(base: string, head: string): Promise<Report> {
+  const root = mkdtempSync(join(tmpdir(), 'pr-principal-'));
+  for (const [path, text] of Object.entries({
+    'infra/main.tf': head,
+    '.github/iam-baseline-audit.yml': CONFIG,
+  })) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const atBase: Record<string, string> = { 'infra/main.tf': base };
+  return runAudit({
+    root,
+    paths: ['infra'],
+    readBase: async (p) =>
+      atBase[p] ?? (p.startsWith('.github/') ? readFileSync(join(root, p), 'utf8') : undefined),
+    now: NOW,
+  });
+}
+
+const excessNew = (r: Report) =>
+  r.findings.filter((f) => f.kind === 'excess-action' && f.new === true && !f.removed);
+
+test('a pull request that attaches an existing policy to the role: its grants are new', async () => {
+  const r = await pr(ROLE, ROLE + attach('extra'));
+  const added = excessNew(r);
+  expect(added.length).toBeGreaterThan(0);
+  expect(added.every((f) => f.statement === 'Everything')).toBe(true);
+  // (the role's own policy, attached at the base too, has nothing new)
+  expect(r.findings.filter((f) => f.new === true && f.address === 'aws_iam_policy.min')).toEqual([]);
+});
+
+test('a pull request that detaches a Deny from the role: what it denied is new', async () => {
+  const base = ROLE + attach('extra') + attach('guard');
+  const r = await pr(base, ROLE + attach('extra'));
+  expect(excessNew(r).length).toBeGreaterThan(0);
+});
+
+test('a pull request that changes nothing of the role: nothing new', async () => {
+  const both = ROLE + attach('extra');
+  const r = await pr(both, both);
+  expect(r.findings.filter((f) => f.new === true)).toEqual([]);
+  expect(r.findings.some((f) => f.kind === 'excess-action')).toBe(true);
+});
+
+test('a role the base does not have: everything it grants is new', async () => {
+  const r = await pr('', ROLE + attach('extra'));
+  expect(excessNew(r).length).toBeGreaterThan(0);
+});
