@@ -94,8 +94,9 @@ describe('statement outcomes shared between policies', () => {
   });
 
   it('name the resource a partly new statement newly grants on (a review found the old part named)', async () => {
-    // s3:Get* was granted on * in the base; the pull request adds s3:* on * and on an aws-cn bucket.
-    // The new broader-resource finding of the Get actions is about the bucket, not about *.
+    // s3:Get* was granted on an aws-cn bucket in the base; the pull request grants s3:* on it and
+    // on *. The new broader-resource finding of the Get actions is about *, not about the bucket.
+    // (Granted on * in the base, the Get actions on the bucket would be nothing new: * contains it.)
     const root = join(dir, 'partly-new');
     mkdirSync(root, { recursive: true });
     const head = {
@@ -105,7 +106,7 @@ describe('statement outcomes shared between policies', () => {
     writeFileSync(join(root, 'p.json'), JSON.stringify(head, null, 1));
     const base = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws-cn:s3:::my-bucket' }],
     };
     // (the account type named: s3:* on * alone is no evidence of either alternative)
     const req = {
@@ -117,7 +118,11 @@ describe('statement outcomes shared between policies', () => {
     const [report, shared, reference] = await both(req);
     const fresh = report.findings.filter((f) => f.kind === 'broader-resource' && f.new === true);
     expect(fresh.length).toBeGreaterThan(0);
-    expect(fresh.some((f) => f.message.includes('granted on arn:aws-cn:s3:::my-bucket'))).toBe(true);
+    expect(fresh.some((f) => f.actions.includes('s3:GetObject') && f.message.includes('granted on *,'))).toBe(
+      true,
+    );
+    const old = report.findings.filter((f) => f.kind === 'broader-resource' && f.new === false);
+    expect(old.map((f) => f.resources)).toEqual([['arn:aws-cn:s3:::my-bucket']]);
     expect(shared).toBe(reference);
   });
 });

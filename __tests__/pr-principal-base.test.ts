@@ -109,3 +109,76 @@ test('a role the base does not have: everything it grants is new', async () => {
   const r = await pr('', ROLE + attach('extra'));
   expect(excessNew(r).length).toBeGreaterThan(0);
 });
+
+test('a .tf block moved to another file of its module keeps its findings pre-existing (a review)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'pr-moved-'));
+  const policy = `resource "aws_iam_policy" "extra" {
+  name = "skypilot-extra"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Everything", Effect = "Allow", Action = ["iam:*", "s3:*"], Resource = "*" }]
+  })
+}
+`;
+  mkdirSync(join(root, 'infra'), { recursive: true });
+  writeFileSync(join(root, 'infra/main.tf'), '# the policy moved to iam.tf\n');
+  writeFileSync(join(root, 'infra/iam.tf'), policy);
+  const atBase: Record<string, string> = { 'infra/main.tf': policy };
+  const r = await runAudit({
+    root,
+    paths: ['infra'],
+    baseline: 'skypilot',
+    readBase: async (p) => atBase[p],
+    now: NOW,
+  });
+  const excess = r.findings.filter((f) => f.kind === 'excess-action');
+  expect(excess.length).toBeGreaterThan(0);
+  expect(excess.filter((f) => f.new !== false)).toEqual([]);
+  expect(r.findings.filter((f) => f.removed)).toEqual([]);
+});
+
+test('a pull request that narrows a resource adds nothing new; one that widens it does (a review)', async () => {
+  const policy = (passRole: string, table: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Pass', Effect: 'Allow', Action: ['iam:PassRole', 'iam:GetRole'], Resource: passRole },
+        { Sid: 'Data', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: table },
+      ],
+    });
+  const wide = policy('*', '*');
+  const narrow = policy('arn:aws:iam::*:role/sky*', 'arn:aws:dynamodb:us-east-1:123456789012:table/app');
+  const run = async (base: string, head: string) => {
+    const root = mkdtempSync(join(tmpdir(), 'pr-narrow-'));
+    writeFileSync(join(root, 'skypilot.json'), head);
+    return runAudit({
+      root,
+      paths: ['.'],
+      baseline: 'skypilot',
+      readBase: async (p) => (p === 'skypilot.json' ? base : undefined),
+      now: NOW,
+    });
+  };
+  const narrowed = await run(wide, narrow);
+  const told = narrowed.findings.filter((f) => f.kind !== 'missing-permission' && !f.removed);
+  expect(told.length).toBeGreaterThan(0);
+  expect(told.filter((f) => f.new !== false).map((f) => [f.kind, f.actions, f.resources])).toEqual([]);
+  const widened = await run(narrow, wide);
+  expect(
+    widened.findings.filter((f) => f.new === true && f.kind !== 'missing-permission').length,
+  ).toBeGreaterThan(0);
+  // The reference path (one object per grant) agrees.
+  const root = mkdtempSync(join(tmpdir(), 'pr-narrow-ref-'));
+  writeFileSync(join(root, 'skypilot.json'), narrow);
+  const reference = await runAudit({
+    root,
+    paths: ['.'],
+    baseline: 'skypilot',
+    readBase: async (p) => (p === 'skypilot.json' ? wide : undefined),
+    now: NOW,
+    reference: true,
+  });
+  expect(
+    reference.findings.filter((f) => f.kind !== 'missing-permission' && !f.removed && f.new !== false),
+  ).toEqual([]);
+});

@@ -7084,7 +7084,8 @@ class Auditor {
         let isNew;
         if (baseUnit !== undefined) {
             const baseResult = baseUnit ? (0,engine/* evaluateUnit */.Ww)(baseUnit, this.builder) : { atoms: [] };
-            const baseKeys = new AtomKeys([baseResult.atoms]);
+            const pattern = (r) => this.builder.pattern(r);
+            const baseKeys = new AtomKeys([baseResult.atoms], pattern);
             const headKeys = new AtomKeys([result.atoms]);
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind) && !headKeys.has(x));
@@ -7146,7 +7147,7 @@ class Auditor {
             newness = (o) => {
                 if (inBase.has(o))
                     return false;
-                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms));
+                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms), (r) => this.builder.pattern(r));
                 const split = o.atoms.flatMap((a) => baseKeys.split(a));
                 if (split.every((a) => a.fresh))
                     return true;
@@ -7252,7 +7253,10 @@ class AtomKeys {
     byAction = new Map();
     last;
     lastRest = '';
-    constructor(lists) {
+    covering;
+    constructor(lists, pattern) {
+        if (pattern)
+            this.covering = new Covering(lists, pattern);
         for (const atoms of lists)
             for (const a of atoms) {
                 const act = a.action?.key ?? a.pattern ?? '';
@@ -7270,10 +7274,14 @@ class AtomKeys {
     }
     has(a) {
         const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
-        if (had === undefined)
+        const rest = had === undefined ? '' : this.rest(a);
+        if (had !== undefined && (typeof had === 'string' ? had === rest : had.has(rest)))
+            return true;
+        // (the same on a resource that contains this one: the grant was narrowed, nothing added)
+        if (!this.covering || a.resource === undefined)
             return false;
-        const rest = this.rest(a);
-        return typeof had === 'string' ? had === rest : had.has(rest);
+        const action = a.action ? (0,policy_catalog/* actionOrdinal */._4)(a.action) : undefined;
+        return (action !== undefined && this.covering.within(a, a.resource).some((e) => e.actions?.has(action) ?? false));
     }
     rest(a) {
         const l = this.last;
@@ -7295,7 +7303,10 @@ class AtomKeys {
 class SetKeys {
     sets = new Map();
     singles = new Set();
-    constructor(lists) {
+    covering;
+    constructor(lists, pattern) {
+        if (pattern)
+            this.covering = new Covering(lists, pattern);
         for (const atoms of lists)
             for (const a of atoms) {
                 const rest = SetKeys.rest(a);
@@ -7316,16 +7327,62 @@ class SetKeys {
         if (!a.actions)
             return [{ ...a, fresh: !this.singles.has(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`) }];
         const had = this.sets.get(rest);
-        if (!had)
+        let old = had ? a.actions.intersect(had) : action_set/* ActionSet */.L.EMPTY;
+        let fresh = had ? a.actions.minus(had) : a.actions;
+        // (what the other side has on a resource that contains this one: narrowed, nothing added)
+        if (this.covering && a.resource !== undefined && !fresh.isEmpty())
+            for (const e of this.covering.within(a, a.resource)) {
+                if (!e.actions || !fresh.intersects(e.actions))
+                    continue;
+                old = old.union(fresh.intersect(e.actions));
+                fresh = fresh.minus(e.actions);
+                if (fresh.isEmpty())
+                    break;
+            }
+        if (old.isEmpty())
             return [{ ...a, fresh: true }];
-        const old = a.actions.intersect(had);
-        const fresh = a.actions.minus(had);
         const out = [];
         if (!old.isEmpty())
             out.push({ ...a, actions: old, fresh: false });
         if (!fresh.isEmpty())
             out.push({ ...a, actions: fresh, fresh: true });
         return out;
+    }
+}
+/**
+ * Atoms of one side by (kind, set, detail), with their resources: which of them grant on a
+ * resource that contains another one (`*` contains `role/sky*`). A grant the base had on `*` that
+ * the change narrows to `role/sky*` is not new there (a review: narrowing failed `fail-on: new`).
+ */
+class Covering {
+    parse;
+    byKey = new Map();
+    constructor(lists, parse) {
+        this.parse = parse;
+        for (const atoms of lists)
+            for (const a of atoms) {
+                if (a.resource === undefined)
+                    continue;
+                const actions = a.actions ?? (a.action ? action_set/* ActionSet */.L.fromActions([a.action]) : undefined);
+                const key = Covering.key(a);
+                const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
+                const same = list.find((e) => e.text === a.resource);
+                if (same)
+                    same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
+                else
+                    list.push({ text: a.resource, actions });
+            }
+    }
+    static key(a) {
+        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+    }
+    /** The entries of the atom's key on another resource that contains `resource`. */
+    within(a, resource) {
+        const list = this.byKey.get(Covering.key(a));
+        if (!list)
+            return [];
+        const inner = this.parse(resource);
+        return list.filter((e) => e.text !== resource && (0,policy_arn/* arnContains */.vF)((e.pattern ??= this.parse(e.text)), inner));
     }
 }
 /** The atoms' actions within a scope (atoms left with none are dropped). */
@@ -7868,10 +7925,20 @@ async function runAudit(req) {
     let base;
     if (req.readBase) {
         const baseInputs = [];
+        // A file the change renamed is read at its base path, as the head's path: its policies keep
+        // their ids, so a `git mv` adds nothing new.
+        const readBase = req.readBase;
+        const atBase = async (path) => {
+            const text = await readBase(path);
+            if (text !== undefined || !readBase.renamedFrom)
+                return text;
+            const from = await readBase.renamedFrom(path);
+            return from === undefined ? undefined : readBase(from);
+        };
         for (const { result } of inputs) {
             if (result.status !== 'audited' || result.kind === 'terraform-hcl')
                 continue;
-            const text = await req.readBase(result.path);
+            const text = await atBase(result.path);
             if (text !== undefined)
                 baseInputs.push((0,sources/* parseSource */.PJ)({ path: result.path, text }));
         }
@@ -7881,7 +7948,7 @@ async function runAudit(req) {
         for (const f of files) {
             if (!sources_hcl/* HCL_FILE */.zK.test(f.path))
                 continue;
-            const text = await req.readBase(f.path);
+            const text = await atBase(f.path);
             if (text !== undefined)
                 hclBase.push({ path: f.path, text });
         }
@@ -7899,9 +7966,26 @@ async function runAudit(req) {
             for (const p of result.principals ?? [])
                 readAtBase.add(p.path);
         }
+        // A `.tf` block moved to another file of its module keeps its address: found by it there.
+        let byModuleAddress;
+        const moduleKey = (r) => `${external_node_path_.posix.dirname(r.path)}\u0000${r.address}`;
+        const moved = (id) => {
+            const head = prepared.get(id)?.record;
+            if (!head?.address || !sources_hcl/* HCL_FILE */.zK.test(head.path))
+                return undefined;
+            if (!byModuleAddress) {
+                byModuleAddress = new Map();
+                for (const p of basePrepared.values())
+                    if (p.record.address && sources_hcl/* HCL_FILE */.zK.test(p.record.path)) {
+                        const k = moduleKey(p.record);
+                        byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
+                    }
+            }
+            return byModuleAddress.get(moduleKey(head)) ?? undefined;
+        };
         base = {
             get: (id) => {
-                const p = basePrepared.get(id);
+                const p = basePrepared.get(id) ?? moved(id);
                 return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
             },
             heldBy: (id) => {

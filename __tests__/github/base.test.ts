@@ -88,3 +88,46 @@ describe('makeBaseReader', () => {
     expect(() => makeBaseReader({ root: dir, ref: '--output=/tmp/x' })).toThrow(/not valid/);
   });
 });
+
+describe('a file the pull request renamed (a review: `git mv` made every finding new)', () => {
+  it('is read at its base path, from a subdirectory too, so its findings are not new', async () => {
+    const { runAudit } = await import('../../src/audit/run.js');
+    const dir = mkdtempSync(join(tmpdir(), 'iba-rename-'));
+    try {
+      git(dir, 'init', '-q', '-b', 'main');
+      mkdirSync(join(dir, 'infra/iam'), { recursive: true });
+      const policy = JSON.stringify(
+        {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Broad', Effect: 'Allow', Action: ['ec2:*', 'iam:PassRole'], Resource: '*' }],
+        },
+        null,
+        2,
+      );
+      writeFileSync(join(dir, 'infra/iam/skypilot-old.json'), policy);
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-q', '-m', 'base');
+      const base = git(dir, 'rev-parse', 'HEAD');
+      git(dir, 'mv', 'infra/iam/skypilot-old.json', 'infra/iam/skypilot.json');
+      git(dir, 'commit', '-q', '-m', 'rename');
+
+      const read = makeBaseReader({ root: join(dir, 'infra'), ref: base });
+      expect(await read('iam/skypilot.json')).toBeUndefined();
+      expect(await read.renamedFrom?.('iam/skypilot.json')).toBe('iam/skypilot-old.json');
+      expect(await read.renamedFrom?.('iam/other.json')).toBeUndefined();
+
+      const report = await runAudit({
+        root: join(dir, 'infra'),
+        paths: ['.'],
+        baseline: 'skypilot',
+        readBase: read,
+        now: new Date('2026-12-06T00:00:00Z'),
+      });
+      const excess = report.findings.filter((f) => f.kind !== 'missing-permission');
+      expect(excess.length).toBeGreaterThan(0);
+      expect(excess.filter((f) => f.new !== false)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

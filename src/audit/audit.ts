@@ -26,7 +26,13 @@ import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { statementsForVendor, type GranteeContext, type JudgedStatements } from './grantees.js';
 import { GrantSets } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
-import { ACCOUNT_PLACEHOLDER, meetsFormat, parseArnPattern, type ArnPattern } from '../policy/arn.js';
+import {
+  ACCOUNT_PLACEHOLDER,
+  arnContains,
+  meetsFormat,
+  parseArnPattern,
+  type ArnPattern,
+} from '../policy/arn.js';
 import {
   compileBaseline,
   conditionText,
@@ -866,7 +872,8 @@ export class Auditor {
     let isNew: ((atom: Atom) => boolean | undefined) | undefined;
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
-      const baseKeys = new AtomKeys([baseResult.atoms]);
+      const pattern = (r: string) => this.builder.pattern(r);
+      const baseKeys = new AtomKeys([baseResult.atoms], pattern);
       const headKeys = new AtomKeys([result.atoms]);
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
@@ -941,7 +948,10 @@ export class Auditor {
       let baseKeys: SetKeys | undefined;
       newness = (o) => {
         if (inBase.has(o)) return false;
-        baseKeys ??= new SetKeys(was.map((x) => x.o.atoms));
+        baseKeys ??= new SetKeys(
+          was.map((x) => x.o.atoms),
+          (r) => this.builder.pattern(r),
+        );
         const split = o.atoms.flatMap((a) => baseKeys!.split(a));
         if (split.every((a) => a.fresh)) return true;
         if (split.every((a) => !a.fresh)) return false;
@@ -1044,8 +1054,10 @@ class AtomKeys {
   private readonly byAction = new Map<string, string | Set<string>>();
   private last: Atom | undefined;
   private lastRest = '';
+  private readonly covering?: Covering;
 
-  constructor(lists: readonly (readonly Atom[])[]) {
+  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern) {
+    if (pattern) this.covering = new Covering(lists, pattern);
     for (const atoms of lists)
       for (const a of atoms) {
         const act = a.action?.key ?? a.pattern ?? '';
@@ -1060,9 +1072,14 @@ class AtomKeys {
 
   has(a: Atom): boolean {
     const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
-    if (had === undefined) return false;
-    const rest = this.rest(a);
-    return typeof had === 'string' ? had === rest : had.has(rest);
+    const rest = had === undefined ? '' : this.rest(a);
+    if (had !== undefined && (typeof had === 'string' ? had === rest : had.has(rest))) return true;
+    // (the same on a resource that contains this one: the grant was narrowed, nothing added)
+    if (!this.covering || a.resource === undefined) return false;
+    const action = a.action ? actionOrdinal(a.action) : undefined;
+    return (
+      action !== undefined && this.covering.within(a, a.resource).some((e) => e.actions?.has(action) ?? false)
+    );
   }
 
   private rest(a: Atom): string {
@@ -1088,8 +1105,10 @@ class AtomKeys {
 class SetKeys {
   private readonly sets = new Map<string, ActionSet>();
   private readonly singles = new Set<string>();
+  private readonly covering?: Covering;
 
-  constructor(lists: readonly (readonly Atom[])[]) {
+  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern) {
+    if (pattern) this.covering = new Covering(lists, pattern);
     for (const atoms of lists)
       for (const a of atoms) {
         const rest = SetKeys.rest(a);
@@ -1110,13 +1129,59 @@ class SetKeys {
     if (!a.actions)
       return [{ ...a, fresh: !this.singles.has(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`) }];
     const had = this.sets.get(rest);
-    if (!had) return [{ ...a, fresh: true }];
-    const old = a.actions.intersect(had);
-    const fresh = a.actions.minus(had);
+    let old = had ? a.actions.intersect(had) : ActionSet.EMPTY;
+    let fresh = had ? a.actions.minus(had) : a.actions;
+    // (what the other side has on a resource that contains this one: narrowed, nothing added)
+    if (this.covering && a.resource !== undefined && !fresh.isEmpty())
+      for (const e of this.covering.within(a, a.resource)) {
+        if (!e.actions || !fresh.intersects(e.actions)) continue;
+        old = old.union(fresh.intersect(e.actions));
+        fresh = fresh.minus(e.actions);
+        if (fresh.isEmpty()) break;
+      }
+    if (old.isEmpty()) return [{ ...a, fresh: true }];
     const out: Atom[] = [];
     if (!old.isEmpty()) out.push({ ...a, actions: old, fresh: false });
     if (!fresh.isEmpty()) out.push({ ...a, actions: fresh, fresh: true });
     return out;
+  }
+}
+
+/**
+ * Atoms of one side by (kind, set, detail), with their resources: which of them grant on a
+ * resource that contains another one (`*` contains `role/sky*`). A grant the base had on `*` that
+ * the change narrows to `role/sky*` is not new there (a review: narrowing failed `fail-on: new`).
+ */
+class Covering {
+  private readonly byKey = new Map<string, { text: string; actions?: ActionSet; pattern?: ArnPattern }[]>();
+
+  constructor(
+    lists: readonly (readonly Atom[])[],
+    private readonly parse: (r: string) => ArnPattern,
+  ) {
+    for (const atoms of lists)
+      for (const a of atoms) {
+        if (a.resource === undefined) continue;
+        const actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
+        const key = Covering.key(a);
+        const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
+        const same = list.find((e) => e.text === a.resource);
+        if (same)
+          same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
+        else list.push({ text: a.resource, actions });
+      }
+  }
+
+  private static key(a: Atom): string {
+    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+  }
+
+  /** The entries of the atom's key on another resource that contains `resource`. */
+  within(a: Atom, resource: string): { actions?: ActionSet }[] {
+    const list = this.byKey.get(Covering.key(a));
+    if (!list) return [];
+    const inner = this.parse(resource);
+    return list.filter((e) => e.text !== resource && arnContains((e.pattern ??= this.parse(e.text)), inner));
   }
 }
 

@@ -1,7 +1,7 @@
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
 import { builtinBaselines, findBaseline, parseBaselineYaml } from '../baselines/load.js';
 import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve.js';
@@ -49,6 +49,14 @@ import { findingPart, splitsByAction } from './findings.js';
 
 export { ConfigError, UsageError };
 
+/**
+ * A file as it is at the pull request's base (undefined: not there). `renamedFrom`: the path a
+ * file of the head had at the base, when the change renamed it (git's rename detection).
+ */
+export type BaseRead = ((path: string) => Promise<string | undefined>) & {
+  renamedFrom?: (path: string) => Promise<string | undefined>;
+};
+
 export interface AuditRequest {
   /** Directory the paths are relative to (the repository root); report paths are relative to it. */
   root: string;
@@ -63,7 +71,7 @@ export interface AuditRequest {
    * Reads a file as it is at the pull request's base (undefined when it does not exist there).
    * When given, each finding gets `new: true` (not in the base) or `new: false`.
    */
-  readBase?: (path: string) => Promise<string | undefined>;
+  readBase?: BaseRead;
   /** Today, for ignore expiry and baseline age (tests pin it). */
   now?: Date;
   /** Largest file read, in bytes. */
@@ -567,9 +575,18 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   let base: BaseDocs | undefined;
   if (req.readBase) {
     const baseInputs: LoadedInput[] = [];
+    // A file the change renamed is read at its base path, as the head's path: its policies keep
+    // their ids, so a `git mv` adds nothing new.
+    const readBase = req.readBase;
+    const atBase = async (path: string): Promise<string | undefined> => {
+      const text = await readBase(path);
+      if (text !== undefined || !readBase.renamedFrom) return text;
+      const from = await readBase.renamedFrom(path);
+      return from === undefined ? undefined : readBase(from);
+    };
     for (const { result } of inputs) {
       if (result.status !== 'audited' || result.kind === 'terraform-hcl') continue;
-      const text = await req.readBase(result.path);
+      const text = await atBase(result.path);
       if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
     }
     // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
@@ -577,7 +594,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     const hclBase: { path: string; text: string }[] = [];
     for (const f of files) {
       if (!HCL_FILE.test(f.path)) continue;
-      const text = await req.readBase(f.path);
+      const text = await atBase(f.path);
       if (text !== undefined) hclBase.push({ path: f.path, text });
     }
     if (hclBase.length)
@@ -591,9 +608,25 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       for (const p of result.policies) readAtBase.add(p.path);
       for (const p of result.principals ?? []) readAtBase.add(p.path);
     }
+    // A `.tf` block moved to another file of its module keeps its address: found by it there.
+    let byModuleAddress: Map<string, PreparedPolicy | null> | undefined;
+    const moduleKey = (r: PolicyRecord) => `${posix.dirname(r.path)}\u0000${r.address}`;
+    const moved = (id: string): PreparedPolicy | undefined => {
+      const head = prepared.get(id)?.record;
+      if (!head?.address || !HCL_FILE.test(head.path)) return undefined;
+      if (!byModuleAddress) {
+        byModuleAddress = new Map();
+        for (const p of basePrepared.values())
+          if (p.record.address && HCL_FILE.test(p.record.path)) {
+            const k = moduleKey(p.record);
+            byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
+          }
+      }
+      return byModuleAddress.get(moduleKey(head)) ?? undefined;
+    };
     base = {
       get: (id) => {
-        const p = basePrepared.get(id);
+        const p = basePrepared.get(id) ?? moved(id);
         return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
       },
       heldBy: (id) => {

@@ -20,7 +20,10 @@ export interface BaseReaderOptions {
   maxBytes?: number;
 }
 
-export type BaseReader = (path: string) => Promise<string | undefined>;
+export type BaseReader = ((path: string) => Promise<string | undefined>) & {
+  /** The path a file of the head had at the base, when the change renamed it (git only). */
+  renamedFrom?: (path: string) => Promise<string | undefined>;
+};
 
 function status(err: unknown): number | undefined {
   const s = (err as { status?: unknown })?.status;
@@ -98,7 +101,34 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     }
   };
 
-  return (path: string) => {
+  // Renames since the base (new path -> base path), from git's rename detection, relative to root.
+  let renames: Promise<Map<string, string>> | undefined;
+  const gitRenames = async (): Promise<Map<string, string>> => {
+    const out = new Map<string, string>();
+    hasCommit ??= gitHasCommit();
+    if (!(await hasCommit)) return out;
+    try {
+      const { stdout } = await run(
+        'git',
+        ['diff', '--relative', '--name-status', '-M', '-z', '--no-color', ref, '--'],
+        { cwd: root, maxBuffer, encoding: 'utf8' },
+      );
+      const parts = stdout.split('\0');
+      for (let i = 0; i < parts.length;) {
+        const code = parts[i++] ?? '';
+        if (code.startsWith('R') || code.startsWith('C')) {
+          const from = parts[i++];
+          const to = parts[i++];
+          if (code.startsWith('R') && from && to) out.set(to, from);
+        } else if (code) i++;
+      }
+    } catch {
+      // (no rename is known: a renamed file's findings count as new, never fewer)
+    }
+    return out;
+  };
+
+  const read = (path: string) => {
     const p = cleanPath(path);
     if (p === undefined) return Promise.resolve(undefined);
     let hit = cache.get(p);
@@ -111,4 +141,12 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     }
     return hit;
   };
+  const renamedFrom = async (path: string): Promise<string | undefined> => {
+    const p = cleanPath(path);
+    if (p === undefined) return undefined;
+    renames ??= gitRenames();
+    const from = (await renames).get(p);
+    return from !== undefined && cleanPath(from) !== undefined ? from : undefined;
+  };
+  return Object.assign(read, { renamedFrom });
 }
