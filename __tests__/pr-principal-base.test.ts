@@ -182,3 +182,89 @@ test('a pull request that narrows a resource adds nothing new; one that widens i
     reference.findings.filter((f) => f.kind !== 'missing-permission' && !f.removed && f.new !== false),
   ).toEqual([]);
 });
+
+test('a pull request that takes away permissions the vendor needs says so: those missing permissions are new (a review)', async () => {
+  const minimal = JSON.parse(
+    readFileSync(new URL('./fixtures/baselines/skypilot-aws-minimal-34478f4.json', import.meta.url), 'utf8'),
+  ) as { Statement: { Action: string | string[] }[] };
+  const withoutIam = {
+    ...minimal,
+    Statement: minimal.Statement.filter((s) => ![s.Action].flat().some((a) => a.startsWith('iam:'))),
+  };
+  expect(withoutIam.Statement.length).toBeLessThan(minimal.Statement.length);
+  const root = mkdtempSync(join(tmpdir(), 'pr-taken-'));
+  writeFileSync(join(root, 'skypilot.json'), JSON.stringify(withoutIam, null, 2));
+  const report = await runAudit({
+    root,
+    paths: ['.'],
+    baseline: 'skypilot',
+    readBase: async (p) => (p === 'skypilot.json' ? JSON.stringify(minimal, null, 2) : undefined),
+    now: NOW,
+  });
+  const missing = report.findings.filter((f) => f.kind === 'missing-permission');
+  const taken = missing.filter((f) => f.new === true).flatMap((f) => f.actions);
+  expect(taken).toEqual(expect.arrayContaining(['iam:GetRole', 'iam:PassRole']));
+  expect(taken.every((a) => a.startsWith('iam:'))).toBe(true);
+  expect(missing.filter((f) => f.new === true).map((f) => f.message)).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(
+        /^2 permissions of set "minimal" \(statement #6\) that this change takes away \(granted before it; after it, by no policy audited against SkyPilot\); the integration may break: iam:GetRole, iam:PassRole$/,
+      ),
+    ]),
+  );
+  // Unchanged, nothing is taken away.
+  const same = await runAudit({
+    root,
+    paths: ['.'],
+    baseline: 'skypilot',
+    readBase: async (p) => (p === 'skypilot.json' ? JSON.stringify(withoutIam, null, 2) : undefined),
+    now: NOW,
+  });
+  const still = same.findings.filter((f) => f.kind === 'missing-permission');
+  expect(still.length).toBeGreaterThan(0);
+  expect(still.filter((f) => f.new !== false)).toEqual([]);
+});
+
+test('a plan that takes away permissions the vendor needs: those missing permissions are new (its `before`)', async () => {
+  const minimal = JSON.parse(
+    readFileSync(new URL('./fixtures/baselines/skypilot-aws-minimal-34478f4.json', import.meta.url), 'utf8'),
+  ) as { Statement: { Action: string | string[] }[] };
+  const after = {
+    ...minimal,
+    Statement: minimal.Statement.filter((s) => ![s.Action].flat().some((a) => a.startsWith('iam:'))),
+  };
+  const resource = (policy: unknown) => ({ name: 'skypilot', policy: JSON.stringify(policy) });
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.9.0',
+    planned_values: {
+      root_module: {
+        resources: [
+          {
+            address: 'aws_iam_policy.sky',
+            mode: 'managed',
+            type: 'aws_iam_policy',
+            name: 'sky',
+            values: resource(after),
+          },
+        ],
+      },
+    },
+    resource_changes: [
+      {
+        address: 'aws_iam_policy.sky',
+        mode: 'managed',
+        type: 'aws_iam_policy',
+        name: 'sky',
+        change: { actions: ['update'], before: resource(minimal), after: resource(after) },
+      },
+    ],
+  };
+  const root = mkdtempSync(join(tmpdir(), 'plan-taken-'));
+  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
+  const taken = report.findings
+    .filter((f) => f.kind === 'missing-permission' && f.new === true)
+    .flatMap((f) => f.actions);
+  expect(taken).toEqual(expect.arrayContaining(['iam:GetRole', 'iam:PassRole']));
+});

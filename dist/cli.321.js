@@ -6718,7 +6718,16 @@ class Auditor {
             const gk = groupKey(a);
             let g = groups.get(gk);
             if (!g) {
-                groups.set(gk, (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map(), unsure: new Map() }));
+                groups.set(gk, (g = {
+                    unit,
+                    units: 0,
+                    granted: new Map(),
+                    sets: new Set(),
+                    best: new Map(),
+                    unsure: new Map(),
+                    // (kept while every unit's base is known: runUnit's answer)
+                    atBase: new Map(),
+                }));
                 // (the policies the group's audit would hold that could not be read: once per group)
                 for (const id of plan.unread?.get(a.group ?? '') ?? [])
                     g.unsure.set(id, unsure(id, NOT_READ));
@@ -6747,10 +6756,11 @@ class Auditor {
                 g.unit = unit;
             const keys = new Set();
             const from = findings.length;
-            if (this.memo)
-                this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
-            else
-                this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+            const baseKnown = this.memo
+                ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase)
+                : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase);
+            if (!baseKnown)
+                g.atBase = undefined;
             // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
             // known) is audited in each: a finding the same in both is told once.
             if (members.some((m) => readTwice(m.record)))
@@ -6798,14 +6808,16 @@ class Auditor {
             const free = this.free;
             this.free = new Map();
             const unused = { list: [], notMade: 0 };
-            if (this.memo)
-                this.runUnitMemo(unit, undefined, [], unused, new Set(), g.granted);
-            else
-                this.runUnit(unit, undefined, [], unused, new Set(), g.granted);
+            // (with the base: what they granted there counts for what the change takes away)
+            const known = this.memo
+                ? this.runUnitMemo(unit, base, [], unused, new Set(), g.granted, g.atBase)
+                : this.runUnit(unit, base, [], unused, new Set(), g.granted, g.atBase);
+            if (!known)
+                g.atBase = undefined;
             this.free = free;
             this.grantSets.releaseStatements();
         }
-        for (const { unit, units, granted, sets: held, best, unsure } of groups.values()) {
+        for (const { unit, units, granted, sets: held, best, unsure, atBase } of groups.values()) {
             // The sets the group's units were held to (the first unit's when none grants anything).
             const sets = held.size ? [...held] : unit.activeSets;
             // Each set's missing permissions go to the unit held to that set that grants most of it;
@@ -6827,14 +6839,22 @@ class Auditor {
                     continue;
                 (byUnit.get(target) ?? byUnit.set(target, []).get(target)).push(...told);
             }
-            for (const [target, list] of byUnit)
+            for (const [target, list] of byUnit) {
+                // With a base: what was missing there already (pre-existing), and what the change takes
+                // away (new: the integration may break because of this change).
+                const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure) : list;
                 // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
-                findings.push(...groupAtoms(list, {
+                for (const f of groupAtoms(atoms, {
                     unit: target,
-                    isNew: undefined,
+                    isNew: atBase ? (a) => a.fresh : undefined,
                     catalog: this.catalog,
                     sets: this.grantSets,
-                }));
+                })) {
+                    if (f.new === true)
+                        f.message = f.message.replace(/ granted by no policy audited against ([^;]*); /, ' that this change takes away (granted before it; after it, by no policy audited against $1); ');
+                    findings.push(f);
+                }
+            }
         }
         return {
             policies: [...policies.values()],
@@ -6922,6 +6942,33 @@ class Auditor {
         const shown = ids.slice(0, 3).map((id) => unsure.get(id).label ?? `${id} (${unsure.get(id).why})`);
         const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
         return `what is missing may be granted by ${shown.join(', ')}${more}`;
+    }
+    /**
+     * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
+     * false) and the part the base granted (`fresh` true: the change takes it away).
+     */
+    missingAgainstBase(target, atoms, atBase, unsure) {
+        const before = new Map();
+        const key = (a) => `${a.set}\u0000${a.detail}\u0000${a.resource}`;
+        for (const set of new Set(atoms.map((a) => a.set)))
+            for (const a of this.missing(target.baseline, set, atBase, unsure))
+                if (a.actions)
+                    before.set(key(a), a.actions);
+        const out = [];
+        for (const a of atoms) {
+            if (!a.actions) {
+                out.push({ ...a, fresh: false });
+                continue;
+            }
+            const was = before.get(key(a)) ?? action_set/* ActionSet */.L.EMPTY;
+            const old = a.actions.intersect(was);
+            const taken = a.actions.minus(was);
+            if (!old.isEmpty())
+                out.push({ ...a, actions: old, fresh: false });
+            if (!taken.isEmpty())
+                out.push({ ...a, actions: taken, fresh: true });
+        }
+        return out;
     }
     /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
@@ -7075,7 +7122,8 @@ class Auditor {
     }
     requiredCache = new WeakMap();
     /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
-    runUnit(unit, base, findings, suggestions, granted, byEntry) {
+    /** Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted. */
+    runUnit(unit, base, findings, suggestions, granted, byEntry, atBase) {
         const result = (0,engine/* evaluateUnit */.Ww)(unit, this.builder);
         for (const { member, action } of result.free)
             this.grantsFree(action, unit.members[member].record.id);
@@ -7091,6 +7139,8 @@ class Auditor {
             const removed = baseResult.atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
                 findings.push(...this.removedFindings(removed, baseUnit));
+            if (atBase && 'verdicts' in baseResult)
+                grantedByEntry(audit_grantsOf(baseResult), baselineSets(unit.baseline, this.catalog), atBase);
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
         const made = (0,minimal/* suggestMinimal */.eA)(unit, result, this.builder);
@@ -7100,12 +7150,8 @@ class Auditor {
             suggestions.notMade += made.length;
         for (const k of (0,engine/* grantedBaselineKeys */.nQ)(result, unit.baseline))
             granted.add(k);
-        const grants = [...result.verdicts.values()].flatMap((byStmt) => [...byStmt.values()].flatMap((list) => list.map(({ grant }) => ({
-            actions: action_set/* ActionSet */.L.fromActions([grant.action]),
-            resource: grant.resource,
-            notResource: grant.notResource,
-        }))));
-        grantedByEntry(grants, baselineSets(unit.baseline, this.catalog), byEntry);
+        grantedByEntry(audit_grantsOf(result), baselineSets(unit.baseline, this.catalog), byEntry);
+        return baseUnit !== undefined;
     }
     /**
      * Atoms in the order the statement grants them (its actions, then its resources), as the
@@ -7126,7 +7172,8 @@ class Auditor {
         return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
     }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
-    runUnitMemo(unit, base, findings, suggestions, granted, byEntry) {
+    /** As runUnit, through statement outcomes. */
+    runUnitMemo(unit, base, findings, suggestions, granted, byEntry, atBase) {
         const memo = this.memo;
         const occurrences = (u) => {
             const denies = memo.denies(u);
@@ -7169,6 +7216,12 @@ class Auditor {
             }
             if (removed.length)
                 findings.push(...this.removedFindings(removed, baseUnit));
+            if (atBase)
+                for (const { o } of was)
+                    for (const [i, set] of o.granted) {
+                        const had = atBase.get(i);
+                        atBase.set(i, had ? had.union(set) : set);
+                    }
         }
         for (const { mi, stmt, o } of head) {
             if (o.atoms.length)
@@ -7194,6 +7247,7 @@ class Auditor {
             const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
             suggestions.list.push((0,minimal/* memberSuggestion */.Nx)(m, (0,minimal/* minimalStatements */.qL)(m, (stmt) => plans.get(stmt) ?? null)));
         });
+        return baseUnit !== undefined;
     }
     /**
      * The unit as it was at the base: undefined when there is no base at all, null when the unit did
@@ -7348,6 +7402,14 @@ class SetKeys {
             out.push({ ...a, actions: fresh, fresh: true });
         return out;
     }
+}
+/** A unit's grants (the reference path's verdicts), as grantedByEntry reads them. */
+function audit_grantsOf(result) {
+    return [...result.verdicts.values()].flatMap((byStmt) => [...byStmt.values()].flatMap((list) => list.map(({ grant }) => ({
+        actions: action_set/* ActionSet */.L.fromActions([grant.action]),
+        resource: grant.resource,
+        notResource: grant.notResource,
+    }))));
 }
 /**
  * Atoms of one side by (kind, set, detail), with their resources: which of them grant on a

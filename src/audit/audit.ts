@@ -47,6 +47,7 @@ import {
   type CompiledBaseline,
   type Unit,
   type UnitMember,
+  type UnitResult,
   type UnitScope,
 } from './engine.js';
 import { groupAtoms } from './findings.js';
@@ -386,6 +387,12 @@ export class Auditor {
         best: Map<string, Best>;
         /** Policies of the group that may grant more than was read (unsureNote). */
         unsure: Map<string, Unsure>;
+        /**
+         * What its units granted of each entry at the base (a pull request's, a plan's `before`),
+         * so that a permission the change takes away is told as such; undefined without a base, or
+         * when a unit's base is not known.
+         */
+        atBase: Map<number, ActionSet> | undefined;
       }
     >();
     // The principals holding each policy: a policy that could not be read beside an audited one,
@@ -499,7 +506,16 @@ export class Auditor {
       if (!g) {
         groups.set(
           gk,
-          (g = { unit, units: 0, granted: new Map(), sets: new Set(), best: new Map(), unsure: new Map() }),
+          (g = {
+            unit,
+            units: 0,
+            granted: new Map(),
+            sets: new Set(),
+            best: new Map(),
+            unsure: new Map(),
+            // (kept while every unit's base is known: runUnit's answer)
+            atBase: new Map(),
+          }),
         );
         // (the policies the group's audit would hold that could not be read: once per group)
         for (const id of plan.unread?.get(a.group ?? '') ?? []) g.unsure.set(id, unsure(id, NOT_READ));
@@ -524,8 +540,10 @@ export class Auditor {
       if (unit.id < g.unit.id) g.unit = unit;
       const keys = new Set<string>();
       const from = findings.length;
-      if (this.memo) this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted);
-      else this.runUnit(unit, base, findings, suggestions, keys, g.granted);
+      const baseKnown = this.memo
+        ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase)
+        : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase);
+      if (!baseKnown) g.atBase = undefined;
       // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
       // known) is audited in each: a finding the same in both is told once.
       if (members.some((m) => readTwice(m.record))) dropRepeated(findings, from);
@@ -572,12 +590,15 @@ export class Auditor {
       const free = this.free;
       this.free = new Map();
       const unused: SuggestionSink = { list: [], notMade: 0 };
-      if (this.memo) this.runUnitMemo(unit, undefined, [], unused, new Set(), g.granted);
-      else this.runUnit(unit, undefined, [], unused, new Set(), g.granted);
+      // (with the base: what they granted there counts for what the change takes away)
+      const known = this.memo
+        ? this.runUnitMemo(unit, base, [], unused, new Set(), g.granted, g.atBase)
+        : this.runUnit(unit, base, [], unused, new Set(), g.granted, g.atBase);
+      if (!known) g.atBase = undefined;
       this.free = free;
       this.grantSets.releaseStatements();
     }
-    for (const { unit, units, granted, sets: held, best, unsure } of groups.values()) {
+    for (const { unit, units, granted, sets: held, best, unsure, atBase } of groups.values()) {
       // The sets the group's units were held to (the first unit's when none grants anything).
       const sets = held.size ? [...held] : unit.activeSets;
       // Each set's missing permissions go to the unit held to that set that grants most of it;
@@ -596,16 +617,25 @@ export class Auditor {
         if (!told.length) continue;
         (byUnit.get(target) ?? byUnit.set(target, []).get(target)!).push(...told);
       }
-      for (const [target, list] of byUnit)
+      for (const [target, list] of byUnit) {
+        // With a base: what was missing there already (pre-existing), and what the change takes
+        // away (new: the integration may break because of this change).
+        const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure) : list;
         // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
-        findings.push(
-          ...groupAtoms(list, {
-            unit: target,
-            isNew: undefined,
-            catalog: this.catalog,
-            sets: this.grantSets,
-          }),
-        );
+        for (const f of groupAtoms(atoms, {
+          unit: target,
+          isNew: atBase ? (a) => a.fresh : undefined,
+          catalog: this.catalog,
+          sets: this.grantSets,
+        })) {
+          if (f.new === true)
+            f.message = f.message.replace(
+              / granted by no policy audited against ([^;]*); /,
+              ' that this change takes away (granted before it; after it, by no policy audited against $1); ',
+            );
+          findings.push(f);
+        }
+      }
     }
     return {
       policies: [...policies.values()],
@@ -704,6 +734,36 @@ export class Auditor {
     const shown = ids.slice(0, 3).map((id) => unsure.get(id)!.label ?? `${id} (${unsure.get(id)!.why})`);
     const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
     return `what is missing may be granted by ${shown.join(', ')}${more}`;
+  }
+
+  /**
+   * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
+   * false) and the part the base granted (`fresh` true: the change takes it away).
+   */
+  private missingAgainstBase(
+    target: Unit,
+    atoms: Atom[],
+    atBase: Map<number, ActionSet>,
+    unsure: ReadonlyMap<string, Unsure>,
+  ): Atom[] {
+    const before = new Map<string, ActionSet>();
+    const key = (a: Atom) => `${a.set}\u0000${a.detail}\u0000${a.resource}`;
+    for (const set of new Set(atoms.map((a) => a.set!)))
+      for (const a of this.missing(target.baseline, set, atBase, unsure))
+        if (a.actions) before.set(key(a), a.actions);
+    const out: Atom[] = [];
+    for (const a of atoms) {
+      if (!a.actions) {
+        out.push({ ...a, fresh: false });
+        continue;
+      }
+      const was = before.get(key(a)) ?? ActionSet.EMPTY;
+      const old = a.actions.intersect(was);
+      const taken = a.actions.minus(was);
+      if (!old.isEmpty()) out.push({ ...a, actions: old, fresh: false });
+      if (!taken.isEmpty()) out.push({ ...a, actions: taken, fresh: true });
+    }
+    return out;
   }
 
   /**
@@ -857,6 +917,7 @@ export class Auditor {
   private readonly requiredCache = new WeakMap<SetEntry, ActionSet>();
 
   /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
+  /** Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted. */
   private runUnit(
     unit: Unit,
     base: BaseDocs | undefined,
@@ -864,7 +925,8 @@ export class Auditor {
     suggestions: SuggestionSink,
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
-  ): void {
+    atBase?: Map<number, ActionSet>,
+  ): boolean {
     const result = evaluateUnit(unit, this.builder);
     for (const { member, action } of result.free) this.grantsFree(action, unit.members[member]!.record.id);
     // What the base had: a plan's `before`, or the pull request's base files.
@@ -878,22 +940,16 @@ export class Auditor {
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
       if (removed.length && baseUnit) findings.push(...this.removedFindings(removed, baseUnit));
+      if (atBase && 'verdicts' in baseResult)
+        grantedByEntry(grantsOf(baseResult), baselineSets(unit.baseline, this.catalog), atBase);
     }
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
     const made = suggestMinimal(unit, result, this.builder);
     if (this.suggest) suggestions.list.push(...made);
     else suggestions.notMade += made.length;
     for (const k of grantedBaselineKeys(result, unit.baseline)) granted.add(k);
-    const grants = [...result.verdicts.values()].flatMap((byStmt) =>
-      [...byStmt.values()].flatMap((list) =>
-        list.map(({ grant }) => ({
-          actions: ActionSet.fromActions([grant.action]),
-          resource: grant.resource,
-          notResource: grant.notResource,
-        })),
-      ),
-    );
-    grantedByEntry(grants, baselineSets(unit.baseline, this.catalog), byEntry);
+    grantedByEntry(grantsOf(result), baselineSets(unit.baseline, this.catalog), byEntry);
+    return baseUnit !== undefined;
   }
 
   /**
@@ -920,6 +976,7 @@ export class Auditor {
   }
 
   /** The unit through its statements' outcomes, each computed once per distinct statement. */
+  /** As runUnit, through statement outcomes. */
   private runUnitMemo(
     unit: Unit,
     base: BaseDocs | undefined,
@@ -927,7 +984,8 @@ export class Auditor {
     suggestions: SuggestionSink,
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
-  ): void {
+    atBase?: Map<number, ActionSet>,
+  ): boolean {
     const memo = this.memo!;
     const occurrences = (u: Unit) => {
       const denies = memo.denies(u);
@@ -967,6 +1025,12 @@ export class Auditor {
             for (const part of headKeys.split(x)) if (part.fresh) removed.push({ ...part, member: mi, stmt });
       }
       if (removed.length) findings.push(...this.removedFindings(removed, baseUnit));
+      if (atBase)
+        for (const { o } of was)
+          for (const [i, set] of o.granted) {
+            const had = atBase.get(i);
+            atBase.set(i, had ? had.union(set) : set);
+          }
     }
     for (const { mi, stmt, o } of head) {
       if (o.atoms.length) for (const f of memo.findings(o, unit, mi, stmt, newness(o))) findings.push(f);
@@ -993,6 +1057,7 @@ export class Auditor {
         ),
       );
     });
+    return baseUnit !== undefined;
   }
 
   /**
@@ -1145,6 +1210,19 @@ class SetKeys {
     if (!fresh.isEmpty()) out.push({ ...a, actions: fresh, fresh: true });
     return out;
   }
+}
+
+/** A unit's grants (the reference path's verdicts), as grantedByEntry reads them. */
+function grantsOf(result: UnitResult) {
+  return [...result.verdicts.values()].flatMap((byStmt) =>
+    [...byStmt.values()].flatMap((list) =>
+      list.map(({ grant }) => ({
+        actions: ActionSet.fromActions([grant.action]),
+        resource: grant.resource,
+        notResource: grant.notResource,
+      })),
+    ),
+  );
 }
 
 /**
