@@ -268,3 +268,62 @@ test('a plan that takes away permissions the vendor needs: those missing permiss
     .flatMap((f) => f.actions);
   expect(taken).toEqual(expect.arrayContaining(['iam:GetRole', 'iam:PassRole']));
 });
+
+test('a plan whose policy turns sensitive on one side only: both sides are redacted alike, and the findings say so (a review)', async () => {
+  const doc = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:TerminateInstances'], Resource: '*' },
+      {
+        Sid: 'Role',
+        Effect: 'Allow',
+        Action: ['iam:GetRole', 'iam:PassRole', 'iam:CreateRole'],
+        Resource: 'arn:aws:iam::123456789012:role/skypilot-v1',
+      },
+    ],
+  });
+  const values = { name: 'sky', policy: doc };
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.9.0',
+    planned_values: {
+      root_module: {
+        resources: [
+          {
+            address: 'aws_iam_policy.sky',
+            mode: 'managed',
+            type: 'aws_iam_policy',
+            name: 'sky',
+            values,
+            sensitive_values: { policy: true },
+          },
+        ],
+      },
+    },
+    resource_changes: [
+      {
+        address: 'aws_iam_policy.sky',
+        mode: 'managed',
+        type: 'aws_iam_policy',
+        name: 'sky',
+        change: {
+          actions: ['update'],
+          before: values,
+          after: values,
+          after_unknown: {},
+          before_sensitive: false,
+          after_sensitive: { policy: true },
+        },
+      },
+    ],
+  };
+  const root = mkdtempSync(join(tmpdir(), 'plan-sensitive-'));
+  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
+  const told = report.findings.filter((f) => f.kind !== 'missing-permission');
+  expect(told.length).toBeGreaterThan(0);
+  // The document is the same before and after: nothing new, nothing removed.
+  expect(told.filter((f) => f.new !== false || f.removed)).toEqual([]);
+  // Its `*` is the redaction's, and each finding says so.
+  expect(told.every((f) => /sensitive in this plan/.test(f.approximate ?? ''))).toBe(true);
+});

@@ -30684,6 +30684,8 @@ function unescapeTemplates(v, depth) {
 
 
 
+/** The note of a policy Terraform marks sensitive (see redactDocument). */
+const SENSITIVE_NOTE = 'the policy is sensitive in this plan: audited on a redacted copy (its Allow resources read as *, their conditions left out)';
 
 
 class RecordAnalyzer extends DocumentAnalyzer {
@@ -30738,16 +30740,23 @@ class RecordAnalyzer extends DocumentAnalyzer {
         if (name !== undefined)
             rec.name = name;
         // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
+        // Sensitive on either side of a change, both are redacted, so that they compare alike (else
+        // the redacted side's `*` resources would read as new, or as removed). Said in the findings.
+        const sensitive = opts.after.sensitive || (before !== undefined && before !== null && opts.before?.sensitive);
         if (result.document !== undefined)
-            rec.document = opts.after.sensitive ? (0,terraform_values/* redactDocument */.rR)(result.document) : result.document;
+            rec.document = sensitive ? (0,terraform_values/* redactDocument */.rR)(result.document) : result.document;
         else
             rec.reason = result.reason ?? `${label} could not be read`;
         if (before !== undefined)
-            rec.before = before !== null && opts.before?.sensitive ? (0,terraform_values/* redactDocument */.rR)(before) : before;
+            rec.before = before !== null && sensitive ? (0,terraform_values/* redactDocument */.rR)(before) : before;
         if (res.change)
             rec.change = res.change;
-        if (result.approximate && result.approximate.length > 0)
-            rec.approximate = result.approximate;
+        const approximate = [
+            ...(result.approximate ?? []),
+            ...(sensitive && result.document !== undefined ? [SENSITIVE_NOTE] : []),
+        ];
+        if (approximate.length > 0)
+            rec.approximate = approximate;
         rec.jsonPath = (0,json_lines/* formatJsonPath */.pB)(valuePath);
         if (result.statementIndexes)
             rec.statementIndexes = result.statementIndexes;

@@ -22,6 +22,10 @@ import { type Ref, parseReference } from './references.js';
 import { hasTemplate, PURE_INTERPOLATION } from './evaluator.js';
 import { REDACTED, redactDocument, markedAt, canonicalKey, nameOf, asList } from './values.js';
 
+/** The note of a policy Terraform marks sensitive (see redactDocument). */
+const SENSITIVE_NOTE =
+  'the policy is sensitive in this plan: audited on a redacted copy (its Allow resources read as *, their conditions left out)';
+
 import { type DocResult, type Attr, absentAttr } from './analyzer-base.js';
 import { DocumentAnalyzer } from './documents.js';
 
@@ -87,13 +91,20 @@ export class RecordAnalyzer extends DocumentAnalyzer {
     const name = opts.name ?? this.nameFor(res);
     if (name !== undefined) rec.name = name;
     // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
+    // Sensitive on either side of a change, both are redacted, so that they compare alike (else
+    // the redacted side's `*` resources would read as new, or as removed). Said in the findings.
+    const sensitive =
+      opts.after.sensitive || (before !== undefined && before !== null && opts.before?.sensitive);
     if (result.document !== undefined)
-      rec.document = opts.after.sensitive ? redactDocument(result.document) : result.document;
+      rec.document = sensitive ? redactDocument(result.document) : result.document;
     else rec.reason = result.reason ?? `${label} could not be read`;
-    if (before !== undefined)
-      rec.before = before !== null && opts.before?.sensitive ? redactDocument(before) : before;
+    if (before !== undefined) rec.before = before !== null && sensitive ? redactDocument(before) : before;
     if (res.change) rec.change = res.change;
-    if (result.approximate && result.approximate.length > 0) rec.approximate = result.approximate;
+    const approximate = [
+      ...(result.approximate ?? []),
+      ...(sensitive && result.document !== undefined ? [SENSITIVE_NOTE] : []),
+    ];
+    if (approximate.length > 0) rec.approximate = approximate;
     rec.jsonPath = formatJsonPath(valuePath);
     if (result.statementIndexes) rec.statementIndexes = result.statementIndexes;
     this.atLine(valuePath, (l) => {
