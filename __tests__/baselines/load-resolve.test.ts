@@ -63,7 +63,7 @@ describe('parseBaselineYaml', () => {
     );
     const unknownKey = MY_VENDOR.replace('    kind: setup\n', '    kind: setup\n    statemnts: []\n');
     expect(errorOf(() => parseBaselineYaml(unknownKey, 'b.yml'))).toMatch(
-      /line 8: sets\[0\] has an unknown key "statemnts"; expected one of: name, kind, description, remediation, choice, statements/,
+      /line 8: sets\[0\] has an unknown key "statemnts"; expected one of: name, kind, description, remediation, choice, only-with, statements/,
     );
     const noAction = MY_VENDOR.replace('        Action: s3:GetObject\n', '');
     expect(errorOf(() => parseBaselineYaml(noAction, 'b.yml'))).toMatch(
@@ -77,6 +77,13 @@ describe('parseBaselineYaml', () => {
     expect(errorOf(() => parseBaselineYaml(dup, 'b.yml'))).toMatch(
       /line 13: duplicate set name "setup" \(also sets\[0\]\)/,
     );
+    // only-with names an alternative (a set with a choice)
+    const onlyWith = MY_VENDOR.replace('    kind: setup\n', '    kind: setup\n    only-with: ongoing\n');
+    expect(errorOf(() => parseBaselineYaml(onlyWith, 'b.yml'))).toMatch(
+      /^b\.yml, line 8: only-with "ongoing" is not an alternative of this baseline \(a set with a choice; expected one of: none\)/,
+    );
+    const withChoice = onlyWith.replace('    kind: ongoing\n', '    kind: ongoing\n    choice: plan\n');
+    expect(parseBaselineYaml(withChoice, 'b.yml').sets[0]!.onlyWith).toBe('ongoing');
     expect(errorOf(() => parseBaselineYaml('sets: [\n', 'b.yml'))).toMatch(/^b\.yml, line \d+: /);
     const wrongType = MY_VENDOR.replace('default-sets: [ongoing]', 'default-sets: ongoing');
     expect(errorOf(() => parseBaselineYaml(wrongType, 'b.yml'))).toMatch(

@@ -660,6 +660,23 @@ export function chooseSets(
     }
   }
 
+  // A set that comes only with an alternative (`only-with`) is not held where another one was
+  // chosen: Datadog's resource-collection policies exist only with standard, not with core.
+  if (!options.explicit) {
+    const without = sets.filter((n) => {
+      const w = b.sets.find((x) => x.name === n)?.onlyWith;
+      return w === undefined || sets.includes(w);
+    });
+    if (without.length < sets.length) {
+      for (const n of sets)
+        if (!without.includes(n))
+          evidence.push(
+            `sets: "${n}" comes only with "${b.sets.find((x) => x.name === n)!.onlyWith}", which this policy does not implement`,
+          );
+      sets = without;
+    }
+  }
+
   return { sets: [...sets, ...features], features, evidence };
 }
 

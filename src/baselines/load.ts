@@ -33,8 +33,8 @@ interface RawBaseline {
   placeholders?: Record<string, string>;
   detect?: { names?: string[]; accounts?: string[] };
   'managed-policies'?: Record<string, string>;
-  /** As in the report model: the YAML keys of a set are its field names. */
-  sets: BaselineSet[];
+  /** As in the report model: the YAML keys of a set are its field names (but `only-with`). */
+  sets: (Omit<BaselineSet, 'onlyWith'> & { 'only-with'?: string })[];
 }
 
 /** Converts the YAML shape to the Baseline type. `fallbackId` names a file without an `id`. */
@@ -45,6 +45,7 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
     ...(s.description !== undefined ? { description: s.description } : {}),
     ...(s.remediation !== undefined ? { remediation: s.remediation } : {}),
     ...(s.choice !== undefined ? { choice: s.choice } : {}),
+    ...(s['only-with'] !== undefined ? { onlyWith: s['only-with'] } : {}),
     statements: s.statements,
   }));
   const b: Baseline = {
@@ -109,6 +110,20 @@ export function parseBaselineYaml(text: string, path: string): Baseline {
       );
     }
     names.set(s.name, i);
+  });
+  raw.sets.forEach((s, i) => {
+    const w = s['only-with'];
+    if (w === undefined) return;
+    const target = names.has(w) ? raw.sets[names.get(w)!] : undefined;
+    if (!target?.choice || w === s.name)
+      throw new ConfigError(
+        `${shownPath(path)}, line ${parsed.lineAt(['sets', i, 'only-with'])}: only-with "${bare(w)}" is not an alternative of this baseline (a set with a choice; expected one of: ${
+          raw.sets
+            .filter((x) => x.choice && x.name !== s.name)
+            .map((x) => bare(x.name))
+            .join(', ') || 'none'
+        }): fix the name, or give that set a choice`,
+      );
   });
   (raw['default-sets'] ?? []).forEach((n, i) => {
     if (!names.has(n)) {

@@ -188,6 +188,11 @@ export interface BaselineSet {
    * of them is active, the one the policy implements, never several stacked.
    */
   choice?: string;
+  /**
+   * An alternative this set comes with (YAML `only-with`): active only where that alternative is
+   * the one chosen (Datadog's resource-collection policies come only with `standard`).
+   */
+  onlyWith?: string;
   /** IAM statements exactly as the vendor documents them. */
   statements: unknown[];
 }
