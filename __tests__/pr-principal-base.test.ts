@@ -327,3 +327,88 @@ test('a plan whose policy turns sensitive on one side only: both sides are redac
   // Its `*` is the redaction's, and each finding says so.
   expect(told.every((f) => /sensitive in this plan/.test(f.approximate ?? ''))).toBe(true);
 });
+
+test('a widening that looks narrowed is new: a NotResource excluding less, a Condition dropped, a Deny removed (a review)', async () => {
+  const run = async (base: unknown[], head: unknown[]) => {
+    const root = mkdtempSync(join(tmpdir(), 'pr-widen-'));
+    const doc = (Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+    writeFileSync(join(root, 'skypilot.json'), doc(head));
+    return runAudit({
+      root,
+      paths: ['.'],
+      baseline: 'skypilot',
+      readBase: async (p) => (p === 'skypilot.json' ? doc(base) : undefined),
+      now: NOW,
+    });
+  };
+  const newDeletes = (r: Report) =>
+    r.findings.filter((f) => f.new === true && !f.removed && f.actions.includes('dynamodb:DeleteTable'));
+  const del = { Sid: 'X', Effect: 'Allow', Action: 'dynamodb:DeleteTable' };
+  // Every prod-* table but one becomes deletable.
+  const notResource = await run(
+    [{ ...del, NotResource: 'arn:aws:dynamodb:*:*:table/prod*' }],
+    [{ ...del, NotResource: 'arn:aws:dynamodb:*:*:table/prod-orders' }],
+  );
+  expect(newDeletes(notResource).length).toBeGreaterThan(0);
+  // Every table, whatever its tag.
+  const condition = await run(
+    [{ ...del, Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/owner': 'sky' } } }],
+    [{ ...del, Resource: 'arn:aws:dynamodb:*:*:table/*' }],
+  );
+  expect(newDeletes(condition).length).toBeGreaterThan(0);
+  // The prod tables, no longer denied.
+  const deny = await run(
+    [
+      { ...del, Resource: '*' },
+      { Effect: 'Deny', Action: 'dynamodb:DeleteTable', Resource: 'arn:aws:dynamodb:*:*:table/prod*' },
+    ],
+    [{ ...del, Resource: 'arn:aws:dynamodb:*:*:table/*' }],
+  );
+  expect(newDeletes(deny).length).toBeGreaterThan(0);
+  // Still: narrowed with nothing else changed is not new.
+  const narrowed = await run(
+    [{ ...del, Resource: '*' }],
+    [{ ...del, Resource: 'arn:aws:dynamodb:*:*:table/app' }],
+  );
+  expect(newDeletes(narrowed)).toEqual([]);
+});
+
+test('a plan whose policy was sensitive only before the change: the document after is audited as it is (a review)', async () => {
+  const minimal = readFileSync(
+    new URL('./fixtures/baselines/skypilot-aws-minimal-34478f4.json', import.meta.url),
+    'utf8',
+  );
+  const values = { name: 'sky', policy: JSON.stringify(JSON.parse(minimal)) };
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.9.0',
+    planned_values: {
+      root_module: {
+        resources: [
+          { address: 'aws_iam_policy.sky', mode: 'managed', type: 'aws_iam_policy', name: 'sky', values },
+        ],
+      },
+    },
+    resource_changes: [
+      {
+        address: 'aws_iam_policy.sky',
+        mode: 'managed',
+        type: 'aws_iam_policy',
+        name: 'sky',
+        change: {
+          actions: ['update'],
+          before: values,
+          after: values,
+          after_unknown: {},
+          before_sensitive: { policy: true },
+          after_sensitive: {},
+        },
+      },
+    ],
+  };
+  const root = mkdtempSync(join(tmpdir(), 'plan-sensitive-before-'));
+  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
+  // The vendor's own policy: nothing to tell of it (before, its resources read as * from the redaction).
+  expect(report.findings.filter((f) => f.kind !== 'missing-permission' && !f.removed)).toEqual([]);
+});

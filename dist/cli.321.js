@@ -6029,10 +6029,11 @@ function choiceEvidence(members, builder, baseline, names, scope) {
                 statements.push(st);
                 continue;
             }
-            const resources = st.resources && !st.notActions && st.actions
-                ? st.resources.map((r) => builder.pattern(r))
-                : undefined;
-            const actions = resources ? st.actions.filter((p) => !wholeService(p) || evidence(p, resources)) : [];
+            // (NotAction: no evidence; NotResource: its named patterns are, its whole services not)
+            const resources = st.resources?.map((r) => builder.pattern(r));
+            const actions = st.notActions || !st.actions
+                ? []
+                : st.actions.filter((p) => !wholeService(p) || (resources !== undefined && evidence(p, resources)));
             if (actions.length === st.actions?.length) {
                 statements.push(st);
                 continue;
@@ -6957,6 +6958,15 @@ class Auditor {
         const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
         return `what is missing may be granted by ${shown.join(', ')}${more}`;
     }
+    /** The actions the Deny statements of a unit's members name (for Covering). */
+    deniedBy(unit) {
+        const parts = [];
+        for (const m of unit.members)
+            for (const st of m.doc.statements)
+                if (st.effect === 'Deny')
+                    parts.push(this.grantSets.statementSet(st).actions);
+        return parts.length ? action_set/* ActionSet */.L.unionOf(parts) : action_set/* ActionSet */.L.EMPTY;
+    }
     /**
      * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
      * false) and the part the base granted (`fresh` true: the change takes it away).
@@ -7147,7 +7157,7 @@ class Auditor {
         if (baseUnit !== undefined) {
             const baseResult = baseUnit ? (0,engine/* evaluateUnit */.Ww)(baseUnit, this.builder) : { atoms: [] };
             const pattern = (r) => this.builder.pattern(r);
-            const baseKeys = new AtomKeys([baseResult.atoms], pattern);
+            const baseKeys = new AtomKeys([baseResult.atoms], pattern, baseUnit ? this.deniedBy(baseUnit) : undefined);
             const headKeys = new AtomKeys([result.atoms]);
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind) && !headKeys.has(x));
@@ -7208,7 +7218,7 @@ class Auditor {
             newness = (o) => {
                 if (inBase.has(o))
                     return false;
-                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms), (r) => this.builder.pattern(r));
+                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms), (r) => this.builder.pattern(r), this.deniedBy(baseUnit));
                 const split = o.atoms.flatMap((a) => baseKeys.split(a));
                 if (split.every((a) => a.fresh))
                     return true;
@@ -7322,9 +7332,9 @@ class AtomKeys {
     last;
     lastRest = '';
     covering;
-    constructor(lists, pattern) {
+    constructor(lists, pattern, denied) {
         if (pattern)
-            this.covering = new Covering(lists, pattern);
+            this.covering = new Covering(lists, pattern, denied);
         for (const atoms of lists)
             for (const a of atoms) {
                 const act = a.action?.key ?? a.pattern ?? '';
@@ -7372,9 +7382,9 @@ class SetKeys {
     sets = new Map();
     singles = new Set();
     covering;
-    constructor(lists, pattern) {
+    constructor(lists, pattern, denied) {
         if (pattern)
-            this.covering = new Covering(lists, pattern);
+            this.covering = new Covering(lists, pattern, denied);
         for (const atoms of lists)
             for (const a of atoms) {
                 const rest = SetKeys.rest(a);
@@ -7433,13 +7443,24 @@ function audit_grantsOf(result) {
 class Covering {
     parse;
     byKey = new Map();
-    constructor(lists, parse) {
+    /**
+     * `denied`: the actions a Deny of the side's unit names. Only a plain grant covers: not one
+     * under a condition (the head may drop it), nor one a Deny of its side names (the head may drop
+     * the Deny), nor a NotResource (excluding less grants more: its text contains nothing).
+     */
+    constructor(lists, parse, denied = action_set/* ActionSet */.L.EMPTY) {
         this.parse = parse;
         for (const atoms of lists)
             for (const a of atoms) {
-                if (a.resource === undefined)
+                if (a.resource === undefined || a.stmt?.condition !== undefined || a.stmt?.notResources)
                     continue;
-                const actions = a.actions ?? (a.action ? action_set/* ActionSet */.L.fromActions([a.action]) : undefined);
+                if (a.resource.startsWith('NotResource'))
+                    continue;
+                let actions = a.actions ?? (a.action ? action_set/* ActionSet */.L.fromActions([a.action]) : undefined);
+                if (actions && !denied.isEmpty())
+                    actions = actions.minus(denied);
+                if (actions?.isEmpty())
+                    continue;
                 const key = Covering.key(a);
                 const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
                 const same = list.find((e) => e.text === a.resource);
@@ -7455,7 +7476,7 @@ class Covering {
     /** The entries of the atom's key on another resource that contains `resource`. */
     within(a, resource) {
         const list = this.byKey.get(Covering.key(a));
-        if (!list)
+        if (!list || resource.startsWith('NotResource') || a.stmt?.notResources)
             return [];
         const inner = this.parse(resource);
         return list.filter((e) => e.text !== resource && (0,policy_arn/* arnContains */.vF)((e.pattern ??= this.parse(e.text)), inner));
@@ -30791,15 +30812,16 @@ class RecordAnalyzer extends DocumentAnalyzer {
         if (name !== undefined)
             rec.name = name;
         // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
-        // Sensitive on either side of a change, both are redacted, so that they compare alike (else
-        // the redacted side's `*` resources would read as new, or as removed). Said in the findings.
-        const sensitive = opts.after.sensitive || (before !== undefined && before !== null && opts.before?.sensitive);
+        // Sensitive after the change, its `before` is redacted too, so that both compare alike (else
+        // the redacted `*` resources would read as new). Sensitive only before, the document after
+        // is audited as it is: a redacted `before` reads broader, so nothing of it reads as new.
+        const sensitive = !!opts.after.sensitive;
         if (result.document !== undefined)
             rec.document = sensitive ? (0,terraform_values/* redactDocument */.rR)(result.document) : result.document;
         else
             rec.reason = result.reason ?? `${label} could not be read`;
         if (before !== undefined)
-            rec.before = before !== null && sensitive ? (0,terraform_values/* redactDocument */.rR)(before) : before;
+            rec.before = before !== null && (sensitive || opts.before?.sensitive) ? (0,terraform_values/* redactDocument */.rR)(before) : before;
         if (res.change)
             rec.change = res.change;
         const approximate = [

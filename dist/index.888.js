@@ -9950,15 +9950,16 @@ class RecordAnalyzer extends DocumentAnalyzer {
         if (name !== undefined)
             rec.name = name;
         // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
-        // Sensitive on either side of a change, both are redacted, so that they compare alike (else
-        // the redacted side's `*` resources would read as new, or as removed). Said in the findings.
-        const sensitive = opts.after.sensitive || (before !== undefined && before !== null && opts.before?.sensitive);
+        // Sensitive after the change, its `before` is redacted too, so that both compare alike (else
+        // the redacted `*` resources would read as new). Sensitive only before, the document after
+        // is audited as it is: a redacted `before` reads broader, so nothing of it reads as new.
+        const sensitive = !!opts.after.sensitive;
         if (result.document !== undefined)
             rec.document = sensitive ? redactDocument(result.document) : result.document;
         else
             rec.reason = result.reason ?? `${label} could not be read`;
         if (before !== undefined)
-            rec.before = before !== null && sensitive ? redactDocument(before) : before;
+            rec.before = before !== null && (sensitive || opts.before?.sensitive) ? redactDocument(before) : before;
         if (res.change)
             rec.change = res.change;
         const approximate = [
@@ -27275,10 +27276,11 @@ function choiceEvidence(members, builder, baseline, names, scope) {
                 statements.push(st);
                 continue;
             }
-            const resources = st.resources && !st.notActions && st.actions
-                ? st.resources.map((r) => builder.pattern(r))
-                : undefined;
-            const actions = resources ? st.actions.filter((p) => !wholeService(p) || evidence(p, resources)) : [];
+            // (NotAction: no evidence; NotResource: its named patterns are, its whole services not)
+            const resources = st.resources?.map((r) => builder.pattern(r));
+            const actions = st.notActions || !st.actions
+                ? []
+                : st.actions.filter((p) => !wholeService(p) || (resources !== undefined && evidence(p, resources)));
             if (actions.length === st.actions?.length) {
                 statements.push(st);
                 continue;
@@ -28203,6 +28205,15 @@ class Auditor {
         const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
         return `what is missing may be granted by ${shown.join(', ')}${more}`;
     }
+    /** The actions the Deny statements of a unit's members name (for Covering). */
+    deniedBy(unit) {
+        const parts = [];
+        for (const m of unit.members)
+            for (const st of m.doc.statements)
+                if (st.effect === 'Deny')
+                    parts.push(this.grantSets.statementSet(st).actions);
+        return parts.length ? ActionSet.unionOf(parts) : ActionSet.EMPTY;
+    }
     /**
      * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
      * false) and the part the base granted (`fresh` true: the change takes it away).
@@ -28393,7 +28404,7 @@ class Auditor {
         if (baseUnit !== undefined) {
             const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
             const pattern = (r) => this.builder.pattern(r);
-            const baseKeys = new AtomKeys([baseResult.atoms], pattern);
+            const baseKeys = new AtomKeys([baseResult.atoms], pattern, baseUnit ? this.deniedBy(baseUnit) : undefined);
             const headKeys = new AtomKeys([result.atoms]);
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
@@ -28454,7 +28465,7 @@ class Auditor {
             newness = (o) => {
                 if (inBase.has(o))
                     return false;
-                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms), (r) => this.builder.pattern(r));
+                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms), (r) => this.builder.pattern(r), this.deniedBy(baseUnit));
                 const split = o.atoms.flatMap((a) => baseKeys.split(a));
                 if (split.every((a) => a.fresh))
                     return true;
@@ -28568,9 +28579,9 @@ class AtomKeys {
     last;
     lastRest = '';
     covering;
-    constructor(lists, pattern) {
+    constructor(lists, pattern, denied) {
         if (pattern)
-            this.covering = new Covering(lists, pattern);
+            this.covering = new Covering(lists, pattern, denied);
         for (const atoms of lists)
             for (const a of atoms) {
                 const act = a.action?.key ?? a.pattern ?? '';
@@ -28618,9 +28629,9 @@ class SetKeys {
     sets = new Map();
     singles = new Set();
     covering;
-    constructor(lists, pattern) {
+    constructor(lists, pattern, denied) {
         if (pattern)
-            this.covering = new Covering(lists, pattern);
+            this.covering = new Covering(lists, pattern, denied);
         for (const atoms of lists)
             for (const a of atoms) {
                 const rest = SetKeys.rest(a);
@@ -28679,13 +28690,24 @@ function audit_grantsOf(result) {
 class Covering {
     parse;
     byKey = new Map();
-    constructor(lists, parse) {
+    /**
+     * `denied`: the actions a Deny of the side's unit names. Only a plain grant covers: not one
+     * under a condition (the head may drop it), nor one a Deny of its side names (the head may drop
+     * the Deny), nor a NotResource (excluding less grants more: its text contains nothing).
+     */
+    constructor(lists, parse, denied = ActionSet.EMPTY) {
         this.parse = parse;
         for (const atoms of lists)
             for (const a of atoms) {
-                if (a.resource === undefined)
+                if (a.resource === undefined || a.stmt?.condition !== undefined || a.stmt?.notResources)
                     continue;
-                const actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
+                if (a.resource.startsWith('NotResource'))
+                    continue;
+                let actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
+                if (actions && !denied.isEmpty())
+                    actions = actions.minus(denied);
+                if (actions?.isEmpty())
+                    continue;
                 const key = Covering.key(a);
                 const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
                 const same = list.find((e) => e.text === a.resource);
@@ -28701,7 +28723,7 @@ class Covering {
     /** The entries of the atom's key on another resource that contains `resource`. */
     within(a, resource) {
         const list = this.byKey.get(Covering.key(a));
-        if (!list)
+        if (!list || resource.startsWith('NotResource') || a.stmt?.notResources)
             return [];
         const inner = this.parse(resource);
         return list.filter((e) => e.text !== resource && arnContains((e.pattern ??= this.parse(e.text)), inner));
@@ -30253,7 +30275,8 @@ function makeBaseReader(options) {
             throw err;
         }
     };
-    // Renames since the base (new path -> base path), from git's rename detection, relative to root.
+    // Renames since the base (new path -> base path), from git's rename detection, relative to root:
+    // 90% alike at least (git's default, 50%, pairs a deleted policy with a new one copied from it).
     let renames;
     const gitRenames = async () => {
         const out = new Map();
@@ -30261,7 +30284,7 @@ function makeBaseReader(options) {
         if (!(await hasCommit))
             return out;
         try {
-            const { stdout } = await run('git', ['diff', '--relative', '--name-status', '-M', '-z', '--no-color', ref, '--'], { cwd: root, maxBuffer, encoding: 'utf8' });
+            const { stdout } = await run('git', ['diff', '--relative', '--name-status', '-M90%', '-z', '--no-color', ref, '--'], { cwd: root, maxBuffer, encoding: 'utf8' });
             const parts = stdout.split('\0');
             for (let i = 0; i < parts.length;) {
                 const code = parts[i++] ?? '';

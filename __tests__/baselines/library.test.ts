@@ -448,6 +448,20 @@ describe('alternatives are chosen, not stacked', () => {
       expect(r.policies[0]!.sets).toEqual(expect.arrayContaining(['core']));
       expect(actionsOf(excessLike(r))).toEqual(expect.arrayContaining(['s3:PutBucketNotification']));
     }
+    // Under NotResource too, the statement's own patterns stay evidence (its wildcard is none).
+    const notResource = await audit(
+      {
+        'datadog.json': doc([
+          {
+            Effect: 'Allow',
+            Action: [...(core[0]!.Action as string[]), 's3:*'],
+            NotResource: 'arn:aws:s3:::secret/*',
+          },
+        ]),
+      },
+      'datadog',
+    );
+    expect(notResource.policies[0]!.sets).toEqual(['core']);
     // Lightly's user-access writes `s3:*`, on a prefix of one bucket: `s3:*` on another bucket
     // beside the delegated-access policy is not user-access (before, the vendor's own statement
     // was told to be deleted as another alternative's).

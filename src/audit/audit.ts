@@ -736,6 +736,15 @@ export class Auditor {
     return `what is missing may be granted by ${shown.join(', ')}${more}`;
   }
 
+  /** The actions the Deny statements of a unit's members name (for Covering). */
+  private deniedBy(unit: Unit): ActionSet {
+    const parts: ActionSet[] = [];
+    for (const m of unit.members)
+      for (const st of m.doc.statements)
+        if (st.effect === 'Deny') parts.push(this.grantSets.statementSet(st).actions);
+    return parts.length ? ActionSet.unionOf(parts) : ActionSet.EMPTY;
+  }
+
   /**
    * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
    * false) and the part the base granted (`fresh` true: the change takes it away).
@@ -935,7 +944,11 @@ export class Auditor {
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
       const pattern = (r: string) => this.builder.pattern(r);
-      const baseKeys = new AtomKeys([baseResult.atoms], pattern);
+      const baseKeys = new AtomKeys(
+        [baseResult.atoms],
+        pattern,
+        baseUnit ? this.deniedBy(baseUnit) : undefined,
+      );
       const headKeys = new AtomKeys([result.atoms]);
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
@@ -1009,6 +1022,7 @@ export class Auditor {
         baseKeys ??= new SetKeys(
           was.map((x) => x.o.atoms),
           (r) => this.builder.pattern(r),
+          this.deniedBy(baseUnit),
         );
         const split = o.atoms.flatMap((a) => baseKeys!.split(a));
         if (split.every((a) => a.fresh)) return true;
@@ -1121,8 +1135,8 @@ class AtomKeys {
   private lastRest = '';
   private readonly covering?: Covering;
 
-  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern) {
-    if (pattern) this.covering = new Covering(lists, pattern);
+  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern, denied?: ActionSet) {
+    if (pattern) this.covering = new Covering(lists, pattern, denied);
     for (const atoms of lists)
       for (const a of atoms) {
         const act = a.action?.key ?? a.pattern ?? '';
@@ -1172,8 +1186,8 @@ class SetKeys {
   private readonly singles = new Set<string>();
   private readonly covering?: Covering;
 
-  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern) {
-    if (pattern) this.covering = new Covering(lists, pattern);
+  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern, denied?: ActionSet) {
+    if (pattern) this.covering = new Covering(lists, pattern, denied);
     for (const atoms of lists)
       for (const a of atoms) {
         const rest = SetKeys.rest(a);
@@ -1233,14 +1247,23 @@ function grantsOf(result: UnitResult) {
 class Covering {
   private readonly byKey = new Map<string, { text: string; actions?: ActionSet; pattern?: ArnPattern }[]>();
 
+  /**
+   * `denied`: the actions a Deny of the side's unit names. Only a plain grant covers: not one
+   * under a condition (the head may drop it), nor one a Deny of its side names (the head may drop
+   * the Deny), nor a NotResource (excluding less grants more: its text contains nothing).
+   */
   constructor(
     lists: readonly (readonly Atom[])[],
     private readonly parse: (r: string) => ArnPattern,
+    denied: ActionSet = ActionSet.EMPTY,
   ) {
     for (const atoms of lists)
       for (const a of atoms) {
-        if (a.resource === undefined) continue;
-        const actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
+        if (a.resource === undefined || a.stmt?.condition !== undefined || a.stmt?.notResources) continue;
+        if (a.resource.startsWith('NotResource')) continue;
+        let actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
+        if (actions && !denied.isEmpty()) actions = actions.minus(denied);
+        if (actions?.isEmpty()) continue;
         const key = Covering.key(a);
         const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
         const same = list.find((e) => e.text === a.resource);
@@ -1257,7 +1280,7 @@ class Covering {
   /** The entries of the atom's key on another resource that contains `resource`. */
   within(a: Atom, resource: string): { actions?: ActionSet }[] {
     const list = this.byKey.get(Covering.key(a));
-    if (!list) return [];
+    if (!list || resource.startsWith('NotResource') || a.stmt?.notResources) return [];
     const inner = this.parse(resource);
     return list.filter((e) => e.text !== resource && arnContains((e.pattern ??= this.parse(e.text)), inner));
   }

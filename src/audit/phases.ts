@@ -310,11 +310,12 @@ function choiceEvidence(
         statements.push(st);
         continue;
       }
-      const resources =
-        st.resources && !st.notActions && st.actions
-          ? st.resources.map((r) => builder.pattern(r))
-          : undefined;
-      const actions = resources ? st.actions!.filter((p) => !wholeService(p) || evidence(p, resources)) : [];
+      // (NotAction: no evidence; NotResource: its named patterns are, its whole services not)
+      const resources = st.resources?.map((r) => builder.pattern(r));
+      const actions =
+        st.notActions || !st.actions
+          ? []
+          : st.actions.filter((p) => !wholeService(p) || (resources !== undefined && evidence(p, resources)));
       if (actions.length === st.actions?.length) {
         statements.push(st);
         continue;

@@ -101,7 +101,8 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     }
   };
 
-  // Renames since the base (new path -> base path), from git's rename detection, relative to root.
+  // Renames since the base (new path -> base path), from git's rename detection, relative to root:
+  // 90% alike at least (git's default, 50%, pairs a deleted policy with a new one copied from it).
   let renames: Promise<Map<string, string>> | undefined;
   const gitRenames = async (): Promise<Map<string, string>> => {
     const out = new Map<string, string>();
@@ -110,7 +111,7 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     try {
       const { stdout } = await run(
         'git',
-        ['diff', '--relative', '--name-status', '-M', '-z', '--no-color', ref, '--'],
+        ['diff', '--relative', '--name-status', '-M90%', '-z', '--no-color', ref, '--'],
         { cwd: root, maxBuffer, encoding: 'utf8' },
       );
       const parts = stdout.split('\0');

@@ -91,14 +91,15 @@ export class RecordAnalyzer extends DocumentAnalyzer {
     const name = opts.name ?? this.nameFor(res);
     if (name !== undefined) rec.name = name;
     // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
-    // Sensitive on either side of a change, both are redacted, so that they compare alike (else
-    // the redacted side's `*` resources would read as new, or as removed). Said in the findings.
-    const sensitive =
-      opts.after.sensitive || (before !== undefined && before !== null && opts.before?.sensitive);
+    // Sensitive after the change, its `before` is redacted too, so that both compare alike (else
+    // the redacted `*` resources would read as new). Sensitive only before, the document after
+    // is audited as it is: a redacted `before` reads broader, so nothing of it reads as new.
+    const sensitive = !!opts.after.sensitive;
     if (result.document !== undefined)
       rec.document = sensitive ? redactDocument(result.document) : result.document;
     else rec.reason = result.reason ?? `${label} could not be read`;
-    if (before !== undefined) rec.before = before !== null && sensitive ? redactDocument(before) : before;
+    if (before !== undefined)
+      rec.before = before !== null && (sensitive || opts.before?.sensitive) ? redactDocument(before) : before;
     if (res.change) rec.change = res.change;
     const approximate = [
       ...(result.approximate ?? []),
