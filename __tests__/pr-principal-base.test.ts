@@ -412,3 +412,71 @@ test('a plan whose policy was sensitive only before the change: the document aft
   // The vendor's own policy: nothing to tell of it (before, its resources read as * from the redaction).
   expect(report.findings.filter((f) => f.kind !== 'missing-permission' && !f.removed)).toEqual([]);
 });
+
+test('a resource policy that opens its Principal while it narrows its Resource is new (a review)', async () => {
+  const bucket = (Principal: unknown, Resource: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Del', Effect: 'Allow', Principal, Action: 's3:DeleteBucket', Resource }],
+    });
+  const root = mkdtempSync(join(tmpdir(), 'pr-principal-open-'));
+  writeFileSync(join(root, 'bucket.json'), bucket('*', 'arn:aws:s3:::b'));
+  const r = await runAudit({
+    root,
+    paths: ['.'],
+    baseline: 'skypilot',
+    readBase: async (p) =>
+      p === 'bucket.json' ? bucket({ AWS: 'arn:aws:iam::111122223333:role/sky' }, '*') : undefined,
+    now: NOW,
+  });
+  expect(r.findings.some((f) => f.new === true && f.actions.includes('s3:DeleteBucket'))).toBe(true);
+});
+
+test('a plan whose policy was sensitive before only: a widening still counts as new, with a note (a review)', async () => {
+  const doc = (Resource: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'dynamodb:DeleteTable', Resource }],
+    });
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.9.0',
+    planned_values: {
+      root_module: {
+        resources: [
+          {
+            address: 'aws_iam_policy.p',
+            mode: 'managed',
+            type: 'aws_iam_policy',
+            name: 'p',
+            values: { name: 'p', policy: doc('arn:aws:dynamodb:us-east-1:123456789012:table/*') },
+          },
+        ],
+      },
+    },
+    resource_changes: [
+      {
+        address: 'aws_iam_policy.p',
+        mode: 'managed',
+        type: 'aws_iam_policy',
+        name: 'p',
+        change: {
+          actions: ['update'],
+          before: { name: 'p', policy: doc('arn:aws:dynamodb:us-east-1:123456789012:table/foo') },
+          after: { name: 'p', policy: doc('arn:aws:dynamodb:us-east-1:123456789012:table/*') },
+          after_unknown: {},
+          before_sensitive: { policy: true },
+          after_sensitive: {},
+        },
+      },
+    ],
+  };
+  const root = mkdtempSync(join(tmpdir(), 'plan-sensitive-widen-'));
+  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
+  const del = report.findings.filter((f) => f.actions.includes('dynamodb:DeleteTable') && !f.removed);
+  expect(del.length).toBeGreaterThan(0);
+  expect(
+    del.every((f) => f.new !== false && /sensitive in this plan before the change/.test(f.approximate ?? '')),
+  ).toBe(true);
+});

@@ -7452,7 +7452,10 @@ class Covering {
         this.parse = parse;
         for (const atoms of lists)
             for (const a of atoms) {
-                if (a.resource === undefined || a.stmt?.condition !== undefined || a.stmt?.notResources)
+                if (a.resource === undefined ||
+                    a.stmt?.condition !== undefined ||
+                    a.stmt?.notResources ||
+                    a.stmt?.notPrincipal !== undefined)
                     continue;
                 if (a.resource.startsWith('NotResource'))
                     continue;
@@ -7470,13 +7473,18 @@ class Covering {
                     list.push({ text: a.resource, actions });
             }
     }
+    /** (a resource policy's statement covers only for the same principal, written the same way) */
     static key(a) {
-        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+        const principal = a.stmt?.principal === undefined ? '' : JSON.stringify(a.stmt.principal);
+        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${principal}`;
     }
     /** The entries of the atom's key on another resource that contains `resource`. */
     within(a, resource) {
         const list = this.byKey.get(Covering.key(a));
-        if (!list || resource.startsWith('NotResource') || a.stmt?.notResources)
+        if (!list ||
+            resource.startsWith('NotResource') ||
+            a.stmt?.notResources ||
+            a.stmt?.notPrincipal !== undefined)
             return [];
         const inner = this.parse(resource);
         return list.filter((e) => e.text !== resource && (0,policy_arn/* arnContains */.vF)((e.pattern ??= this.parse(e.text)), inner));
@@ -30756,6 +30764,8 @@ function unescapeTemplates(v, depth) {
 
 
 
+/** The note of a policy sensitive only before the change (not compared with it). */
+const SENSITIVE_BEFORE_NOTE = 'the policy was sensitive in this plan before the change: not compared with that version, so every finding counts as new';
 /** The note of a policy Terraform marks sensitive (see redactDocument). */
 const SENSITIVE_NOTE = 'the policy is sensitive in this plan: audited on a redacted copy (its Allow resources read as *, their conditions left out)';
 
@@ -30813,20 +30823,23 @@ class RecordAnalyzer extends DocumentAnalyzer {
             rec.name = name;
         // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
         // Sensitive after the change, its `before` is redacted too, so that both compare alike (else
-        // the redacted `*` resources would read as new). Sensitive only before, the document after
-        // is audited as it is: a redacted `before` reads broader, so nothing of it reads as new.
+        // the redacted `*` resources would read as new). Sensitive only before, the document after is
+        // audited as it is, and not compared with a `before` that would read broader than it was (a
+        // widening would then read as nothing new): every finding counts as new, said in a note.
         const sensitive = !!opts.after.sensitive;
+        const beforeOnly = !sensitive && before !== undefined && before !== null && !!opts.before?.sensitive;
         if (result.document !== undefined)
             rec.document = sensitive ? (0,terraform_values/* redactDocument */.rR)(result.document) : result.document;
         else
             rec.reason = result.reason ?? `${label} could not be read`;
-        if (before !== undefined)
-            rec.before = before !== null && (sensitive || opts.before?.sensitive) ? (0,terraform_values/* redactDocument */.rR)(before) : before;
+        if (before !== undefined && !beforeOnly)
+            rec.before = before !== null && sensitive ? (0,terraform_values/* redactDocument */.rR)(before) : before;
         if (res.change)
             rec.change = res.change;
         const approximate = [
             ...(result.approximate ?? []),
             ...(sensitive && result.document !== undefined ? [SENSITIVE_NOTE] : []),
+            ...(beforeOnly && result.document !== undefined ? [SENSITIVE_BEFORE_NOTE] : []),
         ];
         if (approximate.length > 0)
             rec.approximate = approximate;

@@ -1259,7 +1259,13 @@ class Covering {
   ) {
     for (const atoms of lists)
       for (const a of atoms) {
-        if (a.resource === undefined || a.stmt?.condition !== undefined || a.stmt?.notResources) continue;
+        if (
+          a.resource === undefined ||
+          a.stmt?.condition !== undefined ||
+          a.stmt?.notResources ||
+          a.stmt?.notPrincipal !== undefined
+        )
+          continue;
         if (a.resource.startsWith('NotResource')) continue;
         let actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
         if (actions && !denied.isEmpty()) actions = actions.minus(denied);
@@ -1273,14 +1279,22 @@ class Covering {
       }
   }
 
+  /** (a resource policy's statement covers only for the same principal, written the same way) */
   private static key(a: Atom): string {
-    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+    const principal = a.stmt?.principal === undefined ? '' : JSON.stringify(a.stmt.principal);
+    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${principal}`;
   }
 
   /** The entries of the atom's key on another resource that contains `resource`. */
   within(a: Atom, resource: string): { actions?: ActionSet }[] {
     const list = this.byKey.get(Covering.key(a));
-    if (!list || resource.startsWith('NotResource') || a.stmt?.notResources) return [];
+    if (
+      !list ||
+      resource.startsWith('NotResource') ||
+      a.stmt?.notResources ||
+      a.stmt?.notPrincipal !== undefined
+    )
+      return [];
     const inner = this.parse(resource);
     return list.filter((e) => e.text !== resource && arnContains((e.pattern ??= this.parse(e.text)), inner));
   }

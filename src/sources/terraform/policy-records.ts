@@ -22,6 +22,10 @@ import { type Ref, parseReference } from './references.js';
 import { hasTemplate, PURE_INTERPOLATION } from './evaluator.js';
 import { REDACTED, redactDocument, markedAt, canonicalKey, nameOf, asList } from './values.js';
 
+/** The note of a policy sensitive only before the change (not compared with it). */
+const SENSITIVE_BEFORE_NOTE =
+  'the policy was sensitive in this plan before the change: not compared with that version, so every finding counts as new';
+
 /** The note of a policy Terraform marks sensitive (see redactDocument). */
 const SENSITIVE_NOTE =
   'the policy is sensitive in this plan: audited on a redacted copy (its Allow resources read as *, their conditions left out)';
@@ -92,18 +96,21 @@ export class RecordAnalyzer extends DocumentAnalyzer {
     if (name !== undefined) rec.name = name;
     // A value Terraform marks sensitive is audited on a redacted copy: nothing of it is ever shown.
     // Sensitive after the change, its `before` is redacted too, so that both compare alike (else
-    // the redacted `*` resources would read as new). Sensitive only before, the document after
-    // is audited as it is: a redacted `before` reads broader, so nothing of it reads as new.
+    // the redacted `*` resources would read as new). Sensitive only before, the document after is
+    // audited as it is, and not compared with a `before` that would read broader than it was (a
+    // widening would then read as nothing new): every finding counts as new, said in a note.
     const sensitive = !!opts.after.sensitive;
+    const beforeOnly = !sensitive && before !== undefined && before !== null && !!opts.before?.sensitive;
     if (result.document !== undefined)
       rec.document = sensitive ? redactDocument(result.document) : result.document;
     else rec.reason = result.reason ?? `${label} could not be read`;
-    if (before !== undefined)
-      rec.before = before !== null && (sensitive || opts.before?.sensitive) ? redactDocument(before) : before;
+    if (before !== undefined && !beforeOnly)
+      rec.before = before !== null && sensitive ? redactDocument(before) : before;
     if (res.change) rec.change = res.change;
     const approximate = [
       ...(result.approximate ?? []),
       ...(sensitive && result.document !== undefined ? [SENSITIVE_NOTE] : []),
+      ...(beforeOnly && result.document !== undefined ? [SENSITIVE_BEFORE_NOTE] : []),
     ];
     if (approximate.length > 0) rec.approximate = approximate;
     rec.jsonPath = formatJsonPath(valuePath);
