@@ -80,6 +80,57 @@ async function pr(base: string, head: string): Promise<Report> {
   });
 }
 
+/**
+ * A `terraform show -json` plan that updates one `aws_iam_policy.sky` from `before` to `after`
+ * (documents), with the sensitivity Terraform marks on either side, written to a new directory.
+ */
+function planRoot(
+  before: unknown,
+  after: unknown,
+  sensitive: { before?: boolean; after?: boolean } = {},
+): string {
+  const values = (doc: unknown) => ({
+    name: 'sky',
+    policy: typeof doc === 'string' ? doc : JSON.stringify(doc),
+  });
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.9.0',
+    planned_values: {
+      root_module: {
+        resources: [
+          {
+            address: 'aws_iam_policy.sky',
+            mode: 'managed',
+            type: 'aws_iam_policy',
+            name: 'sky',
+            values: values(after),
+          },
+        ],
+      },
+    },
+    resource_changes: [
+      {
+        address: 'aws_iam_policy.sky',
+        mode: 'managed',
+        type: 'aws_iam_policy',
+        name: 'sky',
+        change: {
+          actions: ['update'],
+          before: values(before),
+          after: values(after),
+          after_unknown: {},
+          before_sensitive: sensitive.before ? { policy: true } : false,
+          after_sensitive: sensitive.after ? { policy: true } : {},
+        },
+      },
+    ],
+  };
+  const root = mkdtempSync(join(tmpdir(), 'plan-'));
+  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  return root;
+}
+
 const excessNew = (r: Report) =>
   r.findings.filter((f) => f.kind === 'excess-action' && f.new === true && !f.removed);
 
@@ -233,35 +284,7 @@ test('a plan that takes away permissions the vendor needs: those missing permiss
     ...minimal,
     Statement: minimal.Statement.filter((s) => ![s.Action].flat().some((a) => a.startsWith('iam:'))),
   };
-  const resource = (policy: unknown) => ({ name: 'skypilot', policy: JSON.stringify(policy) });
-  const plan = {
-    format_version: '1.2',
-    terraform_version: '1.9.0',
-    planned_values: {
-      root_module: {
-        resources: [
-          {
-            address: 'aws_iam_policy.sky',
-            mode: 'managed',
-            type: 'aws_iam_policy',
-            name: 'sky',
-            values: resource(after),
-          },
-        ],
-      },
-    },
-    resource_changes: [
-      {
-        address: 'aws_iam_policy.sky',
-        mode: 'managed',
-        type: 'aws_iam_policy',
-        name: 'sky',
-        change: { actions: ['update'], before: resource(minimal), after: resource(after) },
-      },
-    ],
-  };
-  const root = mkdtempSync(join(tmpdir(), 'plan-taken-'));
-  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const root = planRoot(minimal, after);
   const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
   const taken = report.findings
     .filter((f) => f.kind === 'missing-permission' && f.new === true)
@@ -282,43 +305,7 @@ test('a plan whose policy turns sensitive on one side only: both sides are redac
       },
     ],
   });
-  const values = { name: 'sky', policy: doc };
-  const plan = {
-    format_version: '1.2',
-    terraform_version: '1.9.0',
-    planned_values: {
-      root_module: {
-        resources: [
-          {
-            address: 'aws_iam_policy.sky',
-            mode: 'managed',
-            type: 'aws_iam_policy',
-            name: 'sky',
-            values,
-            sensitive_values: { policy: true },
-          },
-        ],
-      },
-    },
-    resource_changes: [
-      {
-        address: 'aws_iam_policy.sky',
-        mode: 'managed',
-        type: 'aws_iam_policy',
-        name: 'sky',
-        change: {
-          actions: ['update'],
-          before: values,
-          after: values,
-          after_unknown: {},
-          before_sensitive: false,
-          after_sensitive: { policy: true },
-        },
-      },
-    ],
-  };
-  const root = mkdtempSync(join(tmpdir(), 'plan-sensitive-'));
-  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const root = planRoot(doc, doc, { after: true });
   const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
   const told = report.findings.filter((f) => f.kind !== 'missing-permission');
   expect(told.length).toBeGreaterThan(0);
@@ -378,36 +365,7 @@ test('a plan whose policy was sensitive only before the change: the document aft
     new URL('./fixtures/baselines/skypilot-aws-minimal-34478f4.json', import.meta.url),
     'utf8',
   );
-  const values = { name: 'sky', policy: JSON.stringify(JSON.parse(minimal)) };
-  const plan = {
-    format_version: '1.2',
-    terraform_version: '1.9.0',
-    planned_values: {
-      root_module: {
-        resources: [
-          { address: 'aws_iam_policy.sky', mode: 'managed', type: 'aws_iam_policy', name: 'sky', values },
-        ],
-      },
-    },
-    resource_changes: [
-      {
-        address: 'aws_iam_policy.sky',
-        mode: 'managed',
-        type: 'aws_iam_policy',
-        name: 'sky',
-        change: {
-          actions: ['update'],
-          before: values,
-          after: values,
-          after_unknown: {},
-          before_sensitive: { policy: true },
-          after_sensitive: {},
-        },
-      },
-    ],
-  };
-  const root = mkdtempSync(join(tmpdir(), 'plan-sensitive-before-'));
-  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const root = planRoot(minimal, minimal, { before: true });
   const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
   // The vendor's own policy: nothing to tell of it (before, its resources read as * from the redaction).
   expect(report.findings.filter((f) => f.kind !== 'missing-permission' && !f.removed)).toEqual([]);
@@ -438,41 +396,11 @@ test('a plan whose policy was sensitive before only: a widening still counts as 
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 'dynamodb:DeleteTable', Resource }],
     });
-  const plan = {
-    format_version: '1.2',
-    terraform_version: '1.9.0',
-    planned_values: {
-      root_module: {
-        resources: [
-          {
-            address: 'aws_iam_policy.p',
-            mode: 'managed',
-            type: 'aws_iam_policy',
-            name: 'p',
-            values: { name: 'p', policy: doc('arn:aws:dynamodb:us-east-1:123456789012:table/*') },
-          },
-        ],
-      },
-    },
-    resource_changes: [
-      {
-        address: 'aws_iam_policy.p',
-        mode: 'managed',
-        type: 'aws_iam_policy',
-        name: 'p',
-        change: {
-          actions: ['update'],
-          before: { name: 'p', policy: doc('arn:aws:dynamodb:us-east-1:123456789012:table/foo') },
-          after: { name: 'p', policy: doc('arn:aws:dynamodb:us-east-1:123456789012:table/*') },
-          after_unknown: {},
-          before_sensitive: { policy: true },
-          after_sensitive: {},
-        },
-      },
-    ],
-  };
-  const root = mkdtempSync(join(tmpdir(), 'plan-sensitive-widen-'));
-  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  const root = planRoot(
+    doc('arn:aws:dynamodb:us-east-1:123456789012:table/foo'),
+    doc('arn:aws:dynamodb:us-east-1:123456789012:table/*'),
+    { before: true },
+  );
   const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW });
   const del = report.findings.filter((f) => f.actions.includes('dynamodb:DeleteTable') && !f.removed);
   expect(del.length).toBeGreaterThan(0);
