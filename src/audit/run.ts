@@ -413,6 +413,83 @@ export function serviceOnlyGrantees(document: unknown): string[] | undefined {
 }
 
 /**
+ * The pull request's base (BaseDocs): the base's versions of the audited files, a renamed file
+ * read at its base path as the head's path (its policies keep their ids, so a `git mv` adds
+ * nothing new), `.tf` modules read again from the base's versions of their files, and the
+ * principals of the base with the policies they held there.
+ */
+async function readBaseDocs(
+  readBase: BaseRead,
+  inputs: LoadedInput[],
+  files: readonly { path: string }[],
+  root: string,
+  prepared: Map<string, PreparedPolicy>,
+  principals: Map<string, PrincipalRecord>,
+): Promise<BaseDocs> {
+  const baseInputs: LoadedInput[] = [];
+  // A file the change renamed is read at its base path, as the head's path: its policies keep
+  // their ids, so a `git mv` adds nothing new.
+  const atBase = async (path: string): Promise<string | undefined> => {
+    const text = await readBase(path);
+    if (text !== undefined || !readBase.renamedFrom) return text;
+    const from = await readBase.renamedFrom(path);
+    return from === undefined ? undefined : readBase(from);
+  };
+  for (const { result } of inputs) {
+    if (result.status !== 'audited' || result.kind === 'terraform-hcl') continue;
+    const text = await atBase(result.path);
+    if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
+  }
+  // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
+  // (file(), templatefile() and modules outside them are read from the working tree).
+  const hclBase: { path: string; text: string }[] = [];
+  for (const f of files) {
+    if (!HCL_FILE.test(f.path)) continue;
+    const text = await atBase(f.path);
+    if (text !== undefined) hclBase.push({ path: f.path, text });
+  }
+  if (hclBase.length) for (const result of readHclModules(hclBase, fsHost(root))) baseInputs.push({ result });
+  const basePrepared = preparePolicies(baseInputs);
+  const basePrincipals = collectPrincipals(baseInputs);
+  // (the files whose base was read: a principal of one of them that is not there is new)
+  const readAtBase = new Set<string>();
+  for (const { result } of baseInputs) {
+    readAtBase.add(result.path);
+    for (const p of result.policies) readAtBase.add(p.path);
+    for (const p of result.principals ?? []) readAtBase.add(p.path);
+  }
+  // A `.tf` block moved to another file of its module keeps its address: found by it there.
+  let byModuleAddress: Map<string, PreparedPolicy | null> | undefined;
+  const moduleKey = (r: PolicyRecord) => `${posix.dirname(r.path)}\u0000${r.address}`;
+  const moved = (id: string): PreparedPolicy | undefined => {
+    const head = prepared.get(id)?.record;
+    if (!head?.address || !HCL_FILE.test(head.path)) return undefined;
+    if (!byModuleAddress) {
+      byModuleAddress = new Map();
+      for (const p of basePrepared.values())
+        if (p.record.address && HCL_FILE.test(p.record.path)) {
+          const k = moduleKey(p.record);
+          byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
+        }
+    }
+    return byModuleAddress.get(moduleKey(head)) ?? undefined;
+  };
+  return {
+    get: (id) => {
+      const p = basePrepared.get(id) ?? moved(id);
+      return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
+    },
+    heldBy: (id) => {
+      const head = principals.get(id);
+      if (!head || !readAtBase.has(head.path)) return undefined;
+      const at = basePrincipals.get(id);
+      if (!at) return [];
+      return at.unresolved.length ? undefined : at.policyIds;
+    },
+  };
+}
+
+/**
  * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
  * when the repository holds the configuration (the audited `.tf` inputs, else the `.tf` files
  * found under the root).
@@ -572,72 +649,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   phase('assign baselines');
 
   // The pull request's base, when there is one.
-  let base: BaseDocs | undefined;
-  if (req.readBase) {
-    const baseInputs: LoadedInput[] = [];
-    // A file the change renamed is read at its base path, as the head's path: its policies keep
-    // their ids, so a `git mv` adds nothing new.
-    const readBase = req.readBase;
-    const atBase = async (path: string): Promise<string | undefined> => {
-      const text = await readBase(path);
-      if (text !== undefined || !readBase.renamedFrom) return text;
-      const from = await readBase.renamedFrom(path);
-      return from === undefined ? undefined : readBase(from);
-    };
-    for (const { result } of inputs) {
-      if (result.status !== 'audited' || result.kind === 'terraform-hcl') continue;
-      const text = await atBase(result.path);
-      if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
-    }
-    // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
-    // (file(), templatefile() and modules outside them are read from the working tree).
-    const hclBase: { path: string; text: string }[] = [];
-    for (const f of files) {
-      if (!HCL_FILE.test(f.path)) continue;
-      const text = await atBase(f.path);
-      if (text !== undefined) hclBase.push({ path: f.path, text });
-    }
-    if (hclBase.length)
-      for (const result of readHclModules(hclBase, fsHost(root))) baseInputs.push({ result });
-    const basePrepared = preparePolicies(baseInputs);
-    const basePrincipals = collectPrincipals(baseInputs);
-    // (the files whose base was read: a principal of one of them that is not there is new)
-    const readAtBase = new Set<string>();
-    for (const { result } of baseInputs) {
-      readAtBase.add(result.path);
-      for (const p of result.policies) readAtBase.add(p.path);
-      for (const p of result.principals ?? []) readAtBase.add(p.path);
-    }
-    // A `.tf` block moved to another file of its module keeps its address: found by it there.
-    let byModuleAddress: Map<string, PreparedPolicy | null> | undefined;
-    const moduleKey = (r: PolicyRecord) => `${posix.dirname(r.path)}\u0000${r.address}`;
-    const moved = (id: string): PreparedPolicy | undefined => {
-      const head = prepared.get(id)?.record;
-      if (!head?.address || !HCL_FILE.test(head.path)) return undefined;
-      if (!byModuleAddress) {
-        byModuleAddress = new Map();
-        for (const p of basePrepared.values())
-          if (p.record.address && HCL_FILE.test(p.record.path)) {
-            const k = moduleKey(p.record);
-            byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
-          }
-      }
-      return byModuleAddress.get(moduleKey(head)) ?? undefined;
-    };
-    base = {
-      get: (id) => {
-        const p = basePrepared.get(id) ?? moved(id);
-        return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
-      },
-      heldBy: (id) => {
-        const head = principals.get(id);
-        if (!head || !readAtBase.has(head.path)) return undefined;
-        const at = basePrincipals.get(id);
-        if (!at) return [];
-        return at.unresolved.length ? undefined : at.policyIds;
-      },
-    };
-  }
+  const base = req.readBase
+    ? await readBaseDocs(req.readBase, inputs, files, root, prepared, principals)
+    : undefined;
 
   const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
   phase('read base');
