@@ -408,3 +408,76 @@ test('a plan whose policy was sensitive before only: a widening still counts as 
     del.every((f) => f.new !== false && /sensitive in this plan before the change/.test(f.approximate ?? '')),
   ).toBe(true);
 });
+
+test('a plan that attaches an existing policy to a role audited as a whole: its grants are new (a review)', async () => {
+  const account = '123456789012';
+  const pol = (Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+  const policy = (name: string, doc: string) => ({
+    name,
+    path: '/',
+    policy: doc,
+    arn: `arn:aws:iam::${account}:policy/${name}`,
+    id: `arn:aws:iam::${account}:policy/${name}`,
+  });
+  const attachment = (name: string) => ({
+    role: 'skypilot-v1',
+    policy_arn: `arn:aws:iam::${account}:policy/${name}`,
+    id: `x-${name}`,
+  });
+  const role = {
+    name: 'skypilot-v1',
+    arn: `arn:aws:iam::${account}:role/skypilot-v1`,
+    id: 'skypilot-v1',
+    assume_role_policy: pol([
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]),
+  };
+  const min = policy(
+    'min',
+    pol([{ Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:DescribeInstances'], Resource: '*' }]),
+  );
+  const extra = policy(
+    'extra',
+    pol([{ Sid: 'Everything', Effect: 'Allow', Action: ['iam:*', 's3:*'], Resource: '*' }]),
+  );
+  const change = (address: string, actions: string[], before: unknown, after: unknown) => ({
+    address,
+    mode: 'managed',
+    type: address.split('.')[0],
+    name: address.split('.')[1],
+    change: { actions, before, after, after_unknown: {} },
+  });
+  const changes = [
+    change('aws_iam_role.sky', ['no-op'], role, role),
+    change('aws_iam_policy.min', ['no-op'], min, min),
+    change('aws_iam_policy.extra', ['no-op'], extra, extra),
+    change('aws_iam_role_policy_attachment.min', ['no-op'], attachment('min'), attachment('min')),
+    change('aws_iam_role_policy_attachment.extra', ['create'], null, attachment('extra')),
+  ];
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.5.7',
+    planned_values: {
+      root_module: {
+        resources: changes.map((c) => ({
+          address: c.address,
+          mode: 'managed',
+          type: c.type,
+          name: c.name,
+          values: c.change.after,
+        })),
+      },
+    },
+    resource_changes: changes,
+  };
+  const root = mkdtempSync(join(tmpdir(), 'plan-attach-'));
+  writeFileSync(join(root, 'plan.json'), JSON.stringify(plan));
+  mkdirSync(join(root, '.github'));
+  writeFileSync(join(root, '.github/iam-baseline-audit.yml'), CONFIG);
+  const report = await runAudit({ root, paths: ['plan.json'], now: NOW });
+  const added = excessNew(report);
+  expect(added.length).toBeGreaterThan(0);
+  expect(added.every((f) => f.address === 'aws_iam_policy.extra')).toBe(true);
+  // (the policy attached before, as before)
+  expect(report.findings.filter((f) => f.new === true && f.address === 'aws_iam_policy.min')).toEqual([]);
+});

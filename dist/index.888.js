@@ -10875,6 +10875,8 @@ class Analyzer extends RecordAnalyzer {
         const detached = this.detachments(resources);
         // Policies an attachment names, whether or not its principal is known here
         // (`role = var.role_name`): attached to someone, so they grant.
+        // Per principal, the policies an attachment that existed before the plan links (held before).
+        const heldBefore = new Map();
         const attached = new Set();
         // Inline policies (the role's own inline_policy blocks, and *_policy resources).
         for (const r of resources) {
@@ -10906,6 +10908,12 @@ class Analyzer extends RecordAnalyzer {
                 for (const p of to) {
                     pushAll(p.record.policyIds, got.ids);
                     pushAll(p.record.unresolved, got.unresolved);
+                    // (an attachment the plan creates: the principal did not hold these before it)
+                    if (r.change === 'create')
+                        p.record.attachedByChange = [...(p.record.attachedByChange ?? []), ...got.ids];
+                    else
+                        for (const id of got.ids)
+                            (heldBefore.get(p.record) ?? heldBefore.set(p.record, new Set()).get(p.record)).add(id);
                 }
                 this.noteLinks(got, uniq(to), r, att.arn);
             }
@@ -10969,6 +10977,14 @@ class Analyzer extends RecordAnalyzer {
         noteBoundaries(this.policies, [...this.principals.values()].map((e) => e.record));
         for (const e of this.principals.values()) {
             e.record.policyIds = uniq(e.record.policyIds);
+            if (e.record.attachedByChange) {
+                const before = heldBefore.get(e.record);
+                const only = uniq(e.record.attachedByChange).filter((id) => !before?.has(id));
+                if (only.length)
+                    e.record.attachedByChange = only;
+                else
+                    delete e.record.attachedByChange;
+            }
             const seen = new Set();
             e.record.unresolved = e.record.unresolved.filter((x) => {
                 const k = `${x.ref}\u0000${x.reason}`;
@@ -27867,6 +27883,7 @@ class Auditor {
         this.free = new Map();
         this.otherGrantees = new Map();
         this.grantees = plan.grantees;
+        this.principalsNow = principals;
         const groups = new Map();
         // The principals holding each policy: a policy that could not be read beside an audited one,
         // on the same role, may grant what the role's audit reports missing.
@@ -28134,6 +28151,8 @@ class Auditor {
     }
     /** Of the current run: see AuditOutcome.free. */
     free = new Map();
+    /** Of the current run: its principals (a plan's say which attachments it creates). */
+    principalsNow;
     /** Of the current run: see AuditOutcome.otherGrantees. */
     otherGrantees = new Map();
     /** Of the current run: the plan's (AuditPlan.grantees). */
@@ -28537,6 +28556,9 @@ class Auditor {
         const held = unit.members.every((m) => m.record.before === undefined)
             ? base?.heldBy?.(unit.id)
             : undefined;
+        // A plan: the policies the principal holds only through attachments the plan creates were not
+        // its before the change (their `before` is the policy's, not the principal's).
+        const attachedByChange = new Set(this.principalsNow?.get(unit.id)?.attachedByChange ?? []);
         if (held !== undefined) {
             for (const id of held) {
                 const b = base.get(id);
@@ -28550,7 +28572,7 @@ class Auditor {
             const r = m.record;
             if (r.before !== undefined) {
                 known = true;
-                if (r.before === null)
+                if (r.before === null || attachedByChange.has(r.id))
                     continue;
                 const parsed = parsePolicyDocument(r.before);
                 if (parsed.doc && parsed.raw)

@@ -372,6 +372,7 @@ export class Auditor {
     this.free = new Map();
     this.otherGrantees = new Map();
     this.grantees = plan.grantees;
+    this.principalsNow = principals;
     // Per group: what its units grant of each baseline entry (for missing-permission, by set
     // difference), so a unit's grants are not kept past its evaluation; and per set, the unit held
     // to it that grants most of it, so that a missing permission is reported on the unit that
@@ -649,6 +650,9 @@ export class Auditor {
 
   /** Of the current run: see AuditOutcome.free. */
   private free = new Map<string, Set<string>>();
+
+  /** Of the current run: its principals (a plan's say which attachments it creates). */
+  private principalsNow: Map<string, PrincipalRecord> | undefined;
 
   /** Of the current run: see AuditOutcome.otherGrantees. */
   private otherGrantees: AuditOutcome['otherGrantees'] = new Map();
@@ -1086,6 +1090,9 @@ export class Auditor {
     const held = unit.members.every((m) => m.record.before === undefined)
       ? base?.heldBy?.(unit.id)
       : undefined;
+    // A plan: the policies the principal holds only through attachments the plan creates were not
+    // its before the change (their `before` is the policy's, not the principal's).
+    const attachedByChange = new Set(this.principalsNow?.get(unit.id)?.attachedByChange ?? []);
     if (held !== undefined) {
       for (const id of held) {
         const b = base!.get(id);
@@ -1101,7 +1108,7 @@ export class Auditor {
       const r = m.record;
       if (r.before !== undefined) {
         known = true;
-        if (r.before === null) continue;
+        if (r.before === null || attachedByChange.has(r.id)) continue;
         const parsed = parsePolicyDocument(r.before);
         if (parsed.doc && parsed.raw)
           members.push(

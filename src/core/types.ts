@@ -150,6 +150,11 @@ export interface PrincipalRecord {
    * writes them (the role SAM makes for a function: `lambda.amazonaws.com`).
    */
   trustServices?: string[];
+  /**
+   * In a plan: ids of the policies it holds only through attachments the plan creates (it did not
+   * hold them before the change).
+   */
+  attachedByChange?: string[];
 }
 
 /** What one parser made of one file. */

@@ -436,6 +436,8 @@ export class Analyzer extends RecordAnalyzer {
     const detached = this.detachments(resources);
     // Policies an attachment names, whether or not its principal is known here
     // (`role = var.role_name`): attached to someone, so they grant.
+    // Per principal, the policies an attachment that existed before the plan links (held before).
+    const heldBefore = new Map<PrincipalRecord, Set<string>>();
     const attached = new Set<string>();
     // Inline policies (the role's own inline_policy blocks, and *_policy resources).
     for (const r of resources) {
@@ -473,6 +475,12 @@ export class Analyzer extends RecordAnalyzer {
         for (const p of to) {
           pushAll(p.record.policyIds, got.ids);
           pushAll(p.record.unresolved, got.unresolved);
+          // (an attachment the plan creates: the principal did not hold these before it)
+          if (r.change === 'create')
+            p.record.attachedByChange = [...(p.record.attachedByChange ?? []), ...got.ids];
+          else
+            for (const id of got.ids)
+              (heldBefore.get(p.record) ?? heldBefore.set(p.record, new Set()).get(p.record)!).add(id);
         }
         this.noteLinks(got, uniq(to), r, att.arn);
       }
@@ -530,6 +538,12 @@ export class Analyzer extends RecordAnalyzer {
     );
     for (const e of this.principals.values()) {
       e.record.policyIds = uniq(e.record.policyIds);
+      if (e.record.attachedByChange) {
+        const before = heldBefore.get(e.record);
+        const only = uniq(e.record.attachedByChange).filter((id) => !before?.has(id));
+        if (only.length) e.record.attachedByChange = only;
+        else delete e.record.attachedByChange;
+      }
       const seen = new Set<string>();
       e.record.unresolved = e.record.unresolved.filter((x) => {
         const k = `${x.ref}\u0000${x.reason}`;
