@@ -10873,10 +10873,10 @@ class Analyzer extends RecordAnalyzer {
             if (PRINCIPAL_TYPES[r.type])
                 this.principalFor(r);
         const detached = this.detachments(resources);
-        // Policies an attachment names, whether or not its principal is known here
-        // (`role = var.role_name`): attached to someone, so they grant.
         // Per principal, the policies an attachment that existed before the plan links (held before).
         const heldBefore = new Map();
+        // Policies an attachment names, whether or not its principal is known here
+        // (`role = var.role_name`): attached to someone, so they grant.
         const attached = new Set();
         // Inline policies (the role's own inline_policy blocks, and *_policy resources).
         for (const r of resources) {

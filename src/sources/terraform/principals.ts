@@ -434,10 +434,10 @@ export class Analyzer extends RecordAnalyzer {
     const resources = this.input.resources.filter((r) => r.mode === 'managed');
     for (const r of resources) if (PRINCIPAL_TYPES[r.type]) this.principalFor(r);
     const detached = this.detachments(resources);
-    // Policies an attachment names, whether or not its principal is known here
-    // (`role = var.role_name`): attached to someone, so they grant.
     // Per principal, the policies an attachment that existed before the plan links (held before).
     const heldBefore = new Map<PrincipalRecord, Set<string>>();
+    // Policies an attachment names, whether or not its principal is known here
+    // (`role = var.role_name`): attached to someone, so they grant.
     const attached = new Set<string>();
     // Inline policies (the role's own inline_policy blocks, and *_policy resources).
     for (const r of resources) {
