@@ -7933,12 +7933,28 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
     // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
     // (file(), templatefile() and modules outside them are read from the working tree).
     const hclBase = [];
+    const moduleDirs = new Set();
     for (const f of files) {
         if (!sources_hcl/* HCL_FILE */.zK.test(f.path))
             continue;
+        moduleDirs.add(external_node_path_.posix.dirname(f.path));
         const text = await atBase(f.path);
         if (text !== undefined)
             hclBase.push({ path: f.path, text });
+    }
+    // ...and the files of those modules the change deleted: a block moved out of a deleted file
+    // into another of its module (two files merged, one split) keeps its address there, so it is
+    // found at the base (`moved` below), not new.
+    if (moduleDirs.size && readBase.deleted) {
+        const read = new Set(hclBase.map((h) => h.path));
+        for (const path of await readBase.deleted()) {
+            if (!sources_hcl/* HCL_FILE */.zK.test(path) || read.has(path) || !moduleDirs.has(external_node_path_.posix.dirname(path)))
+                continue;
+            const text = await readBase(path);
+            if (text !== undefined)
+                hclBase.push({ path, text });
+            read.add(path);
+        }
     }
     if (hclBase.length)
         for (const result of (0,sources_hcl/* readHclModules */.P$)(hclBase, (0,sources_hcl/* fsHost */.gt)(root)))

@@ -29333,12 +29333,28 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
     // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
     // (file(), templatefile() and modules outside them are read from the working tree).
     const hclBase = [];
+    const moduleDirs = new Set();
     for (const f of files) {
         if (!HCL_FILE.test(f.path))
             continue;
+        moduleDirs.add(external_node_path_.posix.dirname(f.path));
         const text = await atBase(f.path);
         if (text !== undefined)
             hclBase.push({ path: f.path, text });
+    }
+    // ...and the files of those modules the change deleted: a block moved out of a deleted file
+    // into another of its module (two files merged, one split) keeps its address there, so it is
+    // found at the base (`moved` below), not new.
+    if (moduleDirs.size && readBase.deleted) {
+        const read = new Set(hclBase.map((h) => h.path));
+        for (const path of await readBase.deleted()) {
+            if (!HCL_FILE.test(path) || read.has(path) || !moduleDirs.has(external_node_path_.posix.dirname(path)))
+                continue;
+            const text = await readBase(path);
+            if (text !== undefined)
+                hclBase.push({ path, text });
+            read.add(path);
+        }
     }
     if (hclBase.length)
         for (const result of readHclModules(hclBase, fsHost(root)))
@@ -30317,11 +30333,9 @@ function makeBaseReader(options) {
             throw err;
         }
     };
-    // Renames since the base (new path -> base path), from git's rename detection, relative to root:
-    // 90% alike at least (git's default, 50%, pairs a deleted policy with a new one copied from it).
-    let renames;
-    const gitRenames = async () => {
-        const out = new Map();
+    let changes;
+    const gitChanges = async () => {
+        const out = { renames: new Map(), deleted: [] };
         hasCommit ??= gitHasCommit();
         if (!(await hasCommit))
             return out;
@@ -30334,14 +30348,17 @@ function makeBaseReader(options) {
                     const from = parts[i++];
                     const to = parts[i++];
                     if (code.startsWith('R') && from && to)
-                        out.set(to, from);
+                        out.renames.set(to, from);
                 }
-                else if (code)
-                    i++;
+                else if (code) {
+                    const path = parts[i++];
+                    if (code === 'D' && path && cleanPath(path) !== undefined)
+                        out.deleted.push(path);
+                }
             }
         }
         catch {
-            // (no rename is known: a renamed file's findings count as new, never fewer)
+            // (no rename or deletion is known: a renamed or split file's findings count as new, never fewer)
         }
         return out;
     };
@@ -30363,11 +30380,15 @@ function makeBaseReader(options) {
         const p = cleanPath(path);
         if (p === undefined)
             return undefined;
-        renames ??= gitRenames();
-        const from = (await renames).get(p);
+        changes ??= gitChanges();
+        const from = (await changes).renames.get(p);
         return from !== undefined && cleanPath(from) !== undefined ? from : undefined;
     };
-    return Object.assign(read, { renamedFrom });
+    const deleted = async () => {
+        changes ??= gitChanges();
+        return [...(await changes).deleted];
+    };
+    return Object.assign(read, { renamedFrom, deleted });
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules

@@ -131,3 +131,66 @@ describe('a file the pull request renamed (a review: `git mv` made every finding
     }
   });
 });
+
+describe('a `.tf` file the pull request deleted (merging two files of a module made every finding new)', () => {
+  const ROLE = `resource "aws_iam_role" "sky" {
+  name = "skypilot-v1"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+`;
+  const POLICY = `resource "aws_iam_role_policy" "extra" {
+  role = aws_iam_role.sky.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "Everything", Effect = "Allow", Action = ["iam:*", "s3:*"], Resource = "*" }]
+  })
+}
+`;
+  const CONFIG = `version: 1
+audits:
+  - baseline: skypilot
+    policies: ["terraform:aws_iam_role.sky"]
+`;
+
+  it('is listed, and its blocks moved into another file of the module are found at the base, not new', async () => {
+    const { runAudit } = await import('../../src/audit/run.js');
+    const dir = mkdtempSync(join(tmpdir(), 'iba-deleted-'));
+    try {
+      git(dir, 'init', '-q', '-b', 'main');
+      mkdirSync(join(dir, 'infra'), { recursive: true });
+      mkdirSync(join(dir, '.github'), { recursive: true });
+      writeFileSync(join(dir, '.github/iam-baseline-audit.yml'), CONFIG);
+      writeFileSync(join(dir, 'infra/main.tf'), ROLE);
+      writeFileSync(join(dir, 'infra/policy.tf'), POLICY);
+      writeFileSync(join(dir, 'notes.tf.txt'), 'not a module file');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-q', '-m', 'base');
+      const base = git(dir, 'rev-parse', 'HEAD');
+      // The change merges policy.tf into main.tf, and adds a statement to the moved policy.
+      git(dir, 'rm', '-q', 'infra/policy.tf', 'notes.tf.txt');
+      writeFileSync(join(dir, 'infra/main.tf'), ROLE + POLICY);
+      git(dir, 'commit', '-q', '-am', 'merge the files');
+
+      const read = makeBaseReader({ root: dir, ref: base });
+      expect((await read.deleted?.())?.sort()).toEqual(['infra/policy.tf', 'notes.tf.txt']);
+      const audit = () =>
+        runAudit({ root: dir, paths: ['infra'], readBase: read, now: new Date('2026-12-06T00:00:00Z') });
+      let report = await audit();
+      const excess = report.findings.filter((f) => f.kind !== 'missing-permission');
+      expect(excess.some((f) => f.kind === 'excess-action' && f.statement === 'Everything')).toBe(true);
+      expect(excess.filter((f) => f.new !== false)).toEqual([]);
+
+      // What the change adds to the moved block is still new.
+      writeFileSync(join(dir, 'infra/main.tf'), ROLE + POLICY.replace('"s3:*"]', '"s3:*", "kms:Decrypt"]'));
+      report = await audit();
+      const added = report.findings.filter((f) => f.new === true && !f.removed);
+      expect(added.length).toBeGreaterThan(0);
+      expect(added.every((f) => f.actions.every((a) => a.startsWith('kms:')))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -52,9 +52,11 @@ export { ConfigError, UsageError };
 /**
  * A file as it is at the pull request's base (undefined: not there). `renamedFrom`: the path a
  * file of the head had at the base, when the change renamed it (git's rename detection).
+ * `deleted`: the files of the base the change deleted, relative to the root.
  */
 export type BaseRead = ((path: string) => Promise<string | undefined>) & {
   renamedFrom?: (path: string) => Promise<string | undefined>;
+  deleted?: () => Promise<string[]>;
 };
 
 export interface AuditRequest {
@@ -443,10 +445,24 @@ async function readBaseDocs(
   // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
   // (file(), templatefile() and modules outside them are read from the working tree).
   const hclBase: { path: string; text: string }[] = [];
+  const moduleDirs = new Set<string>();
   for (const f of files) {
     if (!HCL_FILE.test(f.path)) continue;
+    moduleDirs.add(posix.dirname(f.path));
     const text = await atBase(f.path);
     if (text !== undefined) hclBase.push({ path: f.path, text });
+  }
+  // ...and the files of those modules the change deleted: a block moved out of a deleted file
+  // into another of its module (two files merged, one split) keeps its address there, so it is
+  // found at the base (`moved` below), not new.
+  if (moduleDirs.size && readBase.deleted) {
+    const read = new Set(hclBase.map((h) => h.path));
+    for (const path of await readBase.deleted()) {
+      if (!HCL_FILE.test(path) || read.has(path) || !moduleDirs.has(posix.dirname(path))) continue;
+      const text = await readBase(path);
+      if (text !== undefined) hclBase.push({ path, text });
+      read.add(path);
+    }
   }
   if (hclBase.length) for (const result of readHclModules(hclBase, fsHost(root))) baseInputs.push({ result });
   const basePrepared = preparePolicies(baseInputs);

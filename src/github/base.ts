@@ -23,6 +23,8 @@ export interface BaseReaderOptions {
 export type BaseReader = ((path: string) => Promise<string | undefined>) & {
   /** The path a file of the head had at the base, when the change renamed it (git only). */
   renamedFrom?: (path: string) => Promise<string | undefined>;
+  /** The files of the base the change deleted, relative to the root (git only; else none). */
+  deleted?: () => Promise<string[]>;
 };
 
 function status(err: unknown): number | undefined {
@@ -101,11 +103,16 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     }
   };
 
-  // Renames since the base (new path -> base path), from git's rename detection, relative to root:
-  // 90% alike at least (git's default, 50%, pairs a deleted policy with a new one copied from it).
-  let renames: Promise<Map<string, string>> | undefined;
-  const gitRenames = async (): Promise<Map<string, string>> => {
-    const out = new Map<string, string>();
+  // The change since the base, from `git diff --name-status`, relative to root: renames (new path
+  // -> base path) at least 90% alike (git's default, 50%, pairs a deleted policy with a new one
+  // copied from it), and the files deleted.
+  interface Changes {
+    renames: Map<string, string>;
+    deleted: string[];
+  }
+  let changes: Promise<Changes> | undefined;
+  const gitChanges = async (): Promise<Changes> => {
+    const out: Changes = { renames: new Map(), deleted: [] };
     hasCommit ??= gitHasCommit();
     if (!(await hasCommit)) return out;
     try {
@@ -120,11 +127,14 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
         if (code.startsWith('R') || code.startsWith('C')) {
           const from = parts[i++];
           const to = parts[i++];
-          if (code.startsWith('R') && from && to) out.set(to, from);
-        } else if (code) i++;
+          if (code.startsWith('R') && from && to) out.renames.set(to, from);
+        } else if (code) {
+          const path = parts[i++];
+          if (code === 'D' && path && cleanPath(path) !== undefined) out.deleted.push(path);
+        }
       }
     } catch {
-      // (no rename is known: a renamed file's findings count as new, never fewer)
+      // (no rename or deletion is known: a renamed or split file's findings count as new, never fewer)
     }
     return out;
   };
@@ -145,9 +155,13 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   const renamedFrom = async (path: string): Promise<string | undefined> => {
     const p = cleanPath(path);
     if (p === undefined) return undefined;
-    renames ??= gitRenames();
-    const from = (await renames).get(p);
+    changes ??= gitChanges();
+    const from = (await changes).renames.get(p);
     return from !== undefined && cleanPath(from) !== undefined ? from : undefined;
   };
-  return Object.assign(read, { renamedFrom });
+  const deleted = async (): Promise<string[]> => {
+    changes ??= gitChanges();
+    return [...(await changes).deleted];
+  };
+  return Object.assign(read, { renamedFrom, deleted });
 }
