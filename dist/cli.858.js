@@ -181,7 +181,12 @@ class Unfixable extends Error {
 }
 /** Parses JSON or YAML text into `yaml` nodes with ranges (no custom tags: a tag stays visible). */
 function parseNodes(text) {
-    return dist.parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+    return dist.parseDocument(text, {
+        uniqueKeys: false,
+        prettyErrors: false,
+        keepSourceTokens: false,
+        logLevel: 'error',
+    });
 }
 /** The value of a key in a map node (the last one, as JSON.parse reads duplicates). */
 function pairOf(map, key) {
@@ -1804,7 +1809,7 @@ var cli_options = __webpack_require__(2830);
 /** Rounds of audit and fix in one run (see fixCommand). */
 const MAX_ROUNDS = 3;
 function out(text) {
-    const safe = (0,core_escape/* escapeLogMessage */.fQ)(text);
+    const safe = (0,core_escape.escapeLogMessage)(text);
     process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 /** The unified diff of one file's fix (`a/PATH` -> `b/PATH`, 3 lines of context). */

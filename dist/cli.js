@@ -504,7 +504,7 @@ async function main(argv) {
             }
             // Before the commands' code is loaded (see core/compiler-tuning.ts).
             tuneCompiler();
-            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(241), __nccwpck_require__.e(321)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8321));
+            const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(241), __nccwpck_require__.e(997)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6997));
             return runCommand(command, rest);
         }
         default:
@@ -523,8 +523,10 @@ process.stdout.on('error', (e) => {
 });
 main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-}, (e) => {
-    process.stderr.write(`${version/* TOOL_NAME */.l}: internal error: ${e?.stack ?? String(e)}\n`);
+}, async (e) => {
+    // Through the log boundary: an unexpected error's message may quote the repository.
+    const { escapeLogMessage } = await __nccwpck_require__.e(/* import() */ 536).then(__nccwpck_require__.bind(__nccwpck_require__, 4536));
+    process.stderr.write(`${escapeLogMessage(`${version/* TOOL_NAME */.l}: internal error: ${e?.stack ?? String(e)}`)}\n`);
     process.exitCode = 3;
 });
 

@@ -17,6 +17,7 @@ import { decide } from './report/verdict.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
 import { baselineFromCwd, failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
+import { guardWarnings } from './core/warnings.js';
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
@@ -277,6 +278,7 @@ function baselinesCommand(argv: string[]): number {
 
 /** Runs `audit`, `fix`, `expand`, `baselines` or `merge`; usage and configuration errors give exit status 2. */
 export async function runCommand(command: string, rest: string[]): Promise<number> {
+  guardWarnings();
   try {
     if (command === 'audit') return await audit(rest);
     if (command === 'expand') return expand(rest);

@@ -69,8 +69,12 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (e: unknown) => {
-    process.stderr.write(`${TOOL_NAME}: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  async (e: unknown) => {
+    // Through the log boundary: an unexpected error's message may quote the repository.
+    const { escapeLogMessage } = await import('./core/escape.js');
+    process.stderr.write(
+      `${escapeLogMessage(`${TOOL_NAME}: internal error: ${(e as Error)?.stack ?? String(e)}`)}\n`,
+    );
     process.exitCode = 3;
   },
 );

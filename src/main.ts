@@ -10,6 +10,7 @@ import { makeBaseReader, type BaseReader } from './github/base.js';
 import { message, registerToken, runContext, type RunContext } from './github/context.js';
 import { readInputs, workspace, type Inputs } from './github/inputs.js';
 import { log } from './github/log.js';
+import { guardWarnings } from './core/warnings.js';
 import { PUBLISHERS } from './github/publish.js';
 import { readSavedReport } from './github/saved-report.js';
 import { decide } from './report/verdict.js';
@@ -56,6 +57,7 @@ async function obtainReport(root: string, inputs: Inputs, context: RunContext): 
 }
 
 export async function run(): Promise<void> {
+  guardWarnings();
   registerToken();
   const root = workspace();
   let inputs: Inputs;

@@ -140,7 +140,7 @@ function jsonErrorLine(text: string, message: string): number | undefined {
   const pos = /position (\d+)/.exec(message);
   if (pos) return text.slice(0, Number(pos[1])).split('\n').length;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const doc = parseDocument(text, { lineCounter, logLevel: 'error' });
   const first = doc.errors[0];
   return first ? lineCounter.linePos(first.pos[0]).line : undefined;
 }

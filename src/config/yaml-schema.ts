@@ -184,7 +184,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     throw new ConfigError(
       `${shownPath(file)}, line ${lineOf(deep)}: mappings and lists are nested more than ${MAX_YAML_DEPTH} levels deep; expected a configuration or baseline, a few levels deep: check the indentation and the brackets`,
     );
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error' }); // (warnings: core/warnings.ts);
   if (doc.errors.length > 0) {
     const lines = doc.errors.slice(0, 5).map((e) => {
       const line = lineCounter.linePos(e.pos[0]).line;

@@ -37,7 +37,12 @@ export class Unfixable extends Error {}
 
 /** Parses JSON or YAML text into `yaml` nodes with ranges (no custom tags: a tag stays visible). */
 export function parseNodes(text: string): YAML.Document.Parsed {
-  return YAML.parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  return YAML.parseDocument(text, {
+    uniqueKeys: false,
+    prettyErrors: false,
+    keepSourceTokens: false,
+    logLevel: 'error',
+  });
 }
 
 /** The value of a key in a map node (the last one, as JSON.parse reads duplicates). */

@@ -111,6 +111,8 @@ export function yamlTemplate(text: string, path: string): YamlRead {
       lineCounter: lc,
       customTags: CLOUDFORMATION_TAGS,
       prettyErrors: false,
+      // (its warnings quote the template: never printed; escape.ts, core/warnings.ts)
+      logLevel: 'error',
       // Checked below with a set per map: the library's own check compares each key with every
       // earlier one (quadratic: 61 s for a 10 MB template's Resources, 2 s without it).
       uniqueKeys: false,
