@@ -29756,16 +29756,21 @@ function managedName(p) {
     return address === undefined ? undefined : MANAGED_NAME.exec(address)?.[1];
 }
 /**
- * AWS managed policies held by a role, user or group beside a policy detected as a vendor's, and
- * not yet assigned to that vendor: what they grant, the vendor's principal grants too, so they are
- * assigned to that baseline as detected (one detection matched to another vendor, or to none). One its baseline lists
- * under `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
+ * Policies held by a role, user or group beside a policy detected as a vendor's, and not yet
+ * assigned to that vendor: what they grant, the vendor's principal grants too, so they are
+ * assigned to that baseline as detected. Of those: AWS managed policies (one detection matched to
+ * another vendor, or to none), and the repository's own policies that match no baseline (a
+ * `break-glass` policy with `*` on the vendor's role; before, listed as "matches no known vendor
+ * baseline" and its grants never audited; a review). One its baseline lists under
+ * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
  * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
- * SecurityAudit is matched on its own where its role trusts Datadog's account.)
+ * SecurityAudit is matched on its own where its role trusts Datadog's account.) A policy detected
+ * as another vendor's, or kept from a vendor by its principal's trust, stays as it was.
  */
-function managedBesideDetected(plan, prepared, principals) {
-    const managed = [...prepared.keys()].filter((id) => managedName(prepared.get(id)) !== undefined && prepared.get(id).record.kind !== 'trust');
+function managedBesideDetected(plan, prepared, principals, unmatched) {
+    const managed = [...prepared.keys()].filter((id) => unmatched.has(id) ||
+        (managedName(prepared.get(id)) !== undefined && prepared.get(id).record.kind !== 'trust'));
     if (!managed.length)
         return;
     const detected = new Map();
@@ -29802,7 +29807,7 @@ function managedBesideDetected(plan, prepared, principals) {
                 detection: {
                     baseline: a.baseline.id,
                     confidence: a.detection?.confidence ?? 0,
-                    evidence: [`attached to ${holder} beside ${beside}, detected as ${a.baseline.name}'s`],
+                    evidence: [`held by ${holder} beside ${beside}, detected as ${a.baseline.name}'s`],
                 },
             });
     }
@@ -29860,6 +29865,8 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     const plan = { assignments: [], notAudited: new Map() };
     /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
     const closer = new Map();
+    /** The identity policies that match no baseline (managedBesideDetected). */
+    const unmatched = new Set();
     // A policy that grants nothing where it is used (a permissions boundary only): listed with why,
     // neither audited nor counted among the policies that could not be read.
     for (const p of prepared.values())
@@ -30039,9 +30046,11 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             if (d.best)
                 entry.detection = d.best;
             plan.notAudited.set(r.id, entry);
+            if (r.kind === 'identity')
+                unmatched.add(r.id);
         }
     }
-    managedBesideDetected(plan, prepared, principals);
+    managedBesideDetected(plan, prepared, principals, unmatched);
     // An earlier version that fits better, not by enough to be chosen: said, since a policy may
     // follow it on purpose (a vendor's 2022 policy, kept as it was).
     for (const [key, { latest, earlier, ids }] of closer) {

@@ -1246,7 +1246,7 @@ describe('AWS managed policies a vendor documents attaching', () => {
       expect(p.reason).toMatch(/^an AWS managed policy that CloudZero documents attaching \(/);
       expect(p.detection).toMatchObject({
         baseline: 'cloudzero',
-        evidence: ["attached to t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's"],
+        evidence: ["held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's"],
       });
     }
     expect(r.policies.find((p) => p.address === 'Role.Policies[0]')).toMatchObject({
@@ -1265,13 +1265,48 @@ describe('AWS managed policies a vendor documents attaching', () => {
     const power = r.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/PowerUserAccess')!;
     expect(power).toMatchObject({ status: 'audited', baseline: 'cloudzero' });
     expect(power.detection?.evidence).toContain(
-      "attached to t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
+      "held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
     );
     expect(excessLike(r).filter((f) => f.policy === power.id).length).toBeGreaterThan(0);
     // (the five it documents stay documented)
     expect(
       r.policies.filter((p) => p.reason?.startsWith('an AWS managed policy that CloudZero documents')),
     ).toHaveLength(5);
+  });
+
+  it("without a configuration: the repository's own policy beside CloudZero's detected inline policy, matching no baseline, is audited against it (a review: `*` on the vendor's role was never audited)", async () => {
+    const template = czRole();
+    (template.Resources as Record<string, unknown>).BreakGlass = {
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: {
+        Roles: [{ Ref: 'Role' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' }],
+        },
+      },
+    };
+    const r = await runAudit({ root: repo({ 't.yaml': template }), paths: ['.'], now: NOW });
+    const glass = r.policies.find((p) => p.address === 'BreakGlass')!;
+    expect(glass).toMatchObject({ status: 'audited', baseline: 'cloudzero' });
+    expect(glass.detection?.evidence).toContain(
+      "held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
+    );
+    const found = excessLike(r).filter((f) => f.policy === glass.id);
+    expect(found.some((f) => f.kind === 'excess-action' && f.severity === 'critical')).toBe(true);
+    // (a policy of nobody's role, matching no baseline, stays not matched)
+    const alone = czRole();
+    (alone.Resources as Record<string, unknown>).Other = {
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: {
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+        },
+      },
+    };
+    const r2 = await runAudit({ root: repo({ 't.yaml': alone }), paths: ['.'], now: NOW });
+    expect(r2.policies.find((p) => p.address === 'Other')).toMatchObject({ status: 'not-matched' });
   });
 
   it('a role audited as a whole that holds only documented managed policies is listed as not audited, saying so', async () => {

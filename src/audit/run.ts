@@ -908,21 +908,28 @@ function managedName(p: PreparedPolicy | undefined): string | undefined {
 }
 
 /**
- * AWS managed policies held by a role, user or group beside a policy detected as a vendor's, and
- * not yet assigned to that vendor: what they grant, the vendor's principal grants too, so they are
- * assigned to that baseline as detected (one detection matched to another vendor, or to none). One its baseline lists
- * under `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
+ * Policies held by a role, user or group beside a policy detected as a vendor's, and not yet
+ * assigned to that vendor: what they grant, the vendor's principal grants too, so they are
+ * assigned to that baseline as detected. Of those: AWS managed policies (one detection matched to
+ * another vendor, or to none), and the repository's own policies that match no baseline (a
+ * `break-glass` policy with `*` on the vendor's role; before, listed as "matches no known vendor
+ * baseline" and its grants never audited; a review). One its baseline lists under
+ * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
  * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
- * SecurityAudit is matched on its own where its role trusts Datadog's account.)
+ * SecurityAudit is matched on its own where its role trusts Datadog's account.) A policy detected
+ * as another vendor's, or kept from a vendor by its principal's trust, stays as it was.
  */
 function managedBesideDetected(
   plan: AuditPlan,
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
+  unmatched: ReadonlySet<string>,
 ): void {
   const managed = [...prepared.keys()].filter(
-    (id) => managedName(prepared.get(id)) !== undefined && prepared.get(id)!.record.kind !== 'trust',
+    (id) =>
+      unmatched.has(id) ||
+      (managedName(prepared.get(id)) !== undefined && prepared.get(id)!.record.kind !== 'trust'),
   );
   if (!managed.length) return;
   const detected = new Map<string, Assignment>();
@@ -956,7 +963,7 @@ function managedBesideDetected(
         detection: {
           baseline: a.baseline.id,
           confidence: a.detection?.confidence ?? 0,
-          evidence: [`attached to ${holder} beside ${beside}, detected as ${a.baseline.name}'s`],
+          evidence: [`held by ${holder} beside ${beside}, detected as ${a.baseline.name}'s`],
         },
       });
   }
@@ -1032,6 +1039,8 @@ function planAudit(
     string,
     { latest: number; earlier: { baseline: string; confidence: number }; ids: string[] }
   >();
+  /** The identity policies that match no baseline (managedBesideDetected). */
+  const unmatched = new Set<string>();
   // A policy that grants nothing where it is used (a permissions boundary only): listed with why,
   // neither audited nor counted among the policies that could not be read.
   for (const p of prepared.values())
@@ -1231,9 +1240,10 @@ function planAudit(
         };
       if (d.best) entry.detection = d.best;
       plan.notAudited.set(r.id, entry);
+      if (r.kind === 'identity') unmatched.add(r.id);
     }
   }
-  managedBesideDetected(plan, prepared, principals);
+  managedBesideDetected(plan, prepared, principals, unmatched);
   // An earlier version that fits better, not by enough to be chosen: said, since a policy may
   // follow it on purpose (a vendor's 2022 policy, kept as it was).
   for (const [key, { latest, earlier, ids }] of closer) {
