@@ -146,6 +146,64 @@ describe('merge of real reports', () => {
   });
 });
 
+describe('names of Object.prototype’s properties are names like any other', () => {
+  // A repository `__proto__` and a baseline `constructor`: counted as keys, never read from or
+  // written to a prototype (a plain object as the map lost the first and added to a function).
+  const finding = (baseline: string, severity: Finding['severity']): Finding => ({
+    kind: 'excess-action',
+    severity,
+    policy: 'iam/p.json',
+    actions: ['s3:DeleteBucket'],
+    resources: ['*'],
+    baseline,
+    path: 'iam/p.json',
+    message: 'excess',
+  });
+  const inputs = (): MergeInput[] =>
+    [
+      { repository: '__proto__', findings: [finding('coiled', 'high'), finding('coiled', 'low')] },
+      { repository: 'constructor', findings: [finding('constructor', 'high')] },
+      { repository: 'toString', findings: [finding('__proto__', 'medium')] },
+    ].map(({ repository, findings }) => ({
+      repository,
+      report: parseReportJson(renderJson(baseReport({ findings }))),
+    }));
+
+  it('JSON: every count under its own key, summing to the findings', () => {
+    const merged = mergeReports(inputs(), TOOL);
+    const back = JSON.parse(renderMergedJson(merged)) as typeof merged;
+    const own = (r: object) => JSON.stringify(Object.entries(r));
+    expect(own(back.summary.byRepository)).toBe(
+      JSON.stringify([
+        ['__proto__', 2],
+        ['constructor', 1],
+        ['toString', 1],
+      ]),
+    );
+    expect(own(back.summary.byBaseline)).toBe(
+      JSON.stringify([
+        ['__proto__', 1],
+        ['coiled', 2],
+        ['constructor', 1],
+      ]),
+    );
+    expect(own(back.repositories[1]!.byBaseline)).toBe(JSON.stringify([['constructor', 1]]));
+    expect(own(back.repositories[2]!.byBaseline)).toBe(JSON.stringify([['__proto__', 1]]));
+    expect(back.summary.findings).toBe(4);
+  });
+
+  it('text and Markdown: the counts as numbers', () => {
+    const merged = mergeReports(inputs(), TOOL);
+    const text = renderMergedText(merged);
+    expect(text).toContain('by baseline: __proto__ 1, coiled 2, constructor 1\n');
+    expect(text).toContain('\n__proto__: 2 findings (high 1, low 1)');
+    const md = renderMergedMarkdown(merged);
+    expect(md).toContain('**By baseline:** `__proto__` 1 · `coiled` 2 · `constructor` 1\\\n');
+    expect(md).toContain('| `__proto__` | 2 |');
+    expect(md).not.toContain('native code');
+  });
+});
+
 describe('hostile repository names and report contents render inert', () => {
   const names = Object.values(HOSTILE);
   const hostile = (): MergeInput[] =>

@@ -67,20 +67,31 @@ export const NO_BASELINE = '(no baseline)';
 
 const counted = (f: Finding) => !f.ignored && !f.removed;
 
-function bump<K extends string>(record: Partial<Record<K, number>>, key: K): void {
-  record[key] = (record[key] ?? 0) + 1;
+// Counted in Maps: a key is a repository's name or a baseline's id, any string (`constructor`,
+// `__proto__`), which a plain object would read from or write to its prototype.
+function bump<K extends string>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/**
+ * The counts as a record for the JSON, keys in the Map's order: a record without a prototype, each
+ * key its own property (`__proto__` included, which JSON.stringify then writes as any other key).
+ */
+function recordInOrder<K extends string>(counts: ReadonlyMap<K, number>): Partial<Record<K, number>> {
+  const out = Object.create(null) as Partial<Record<K, number>>;
+  for (const [k, n] of counts)
+    Object.defineProperty(out, k, { value: n, enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /** Keys in a fixed order: severities from the most severe, kinds in report order, others sorted. */
 function sortedRecord<K extends string>(
-  record: Partial<Record<K, number>>,
+  counts: ReadonlyMap<K, number>,
   order?: readonly K[],
 ): Partial<Record<K, number>> {
-  const keys = Object.keys(record) as K[];
+  const keys = [...counts.keys()];
   keys.sort((a, b) => (order ? order.indexOf(a) - order.indexOf(b) : a < b ? -1 : a > b ? 1 : 0));
-  const out: Partial<Record<K, number>> = {};
-  for (const k of keys) out[k] = record[k];
-  return out;
+  return recordInOrder(new Map(keys.map((k) => [k, counts.get(k)!])));
 }
 
 const SEVERITY_ORDER = [...SEVERITIES].reverse();
@@ -92,14 +103,32 @@ const SEVERITY_ORDER = [...SEVERITIES].reverse();
 export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']): MergedReport {
   const repositories: MergedRepository[] = [];
   const findings: MergedFinding[] = [];
-  const byKind: MergedCounts['byKind'] = {};
-  const bySeverity: MergedCounts['bySeverity'] = {};
-  const byRepository: Record<string, number> = {};
-  const byBaseline: Record<string, number> = {};
+  const byKind = new Map<FindingKind, number>();
+  const bySeverity = new Map<Severity, number>();
+  const byRepository = new Map<string, number>();
+  const byBaseline = new Map<string, number>();
   let countedTotal = 0;
   for (const { repository, report } of inputs) {
     const policyBaseline = new Map(report.policies.map((p) => [p.id, p.baseline]));
-    const repo: MergedRepository = {
+    const repoKind = new Map<FindingKind, number>();
+    const repoSeverity = new Map<Severity, number>();
+    const repoBaseline = new Map<string, number>();
+    let repoCounted = 0;
+    for (const f of report.findings) {
+      findings.push({ repository, ...f });
+      if (!counted(f)) continue;
+      const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
+      repoCounted++;
+      bump(repoKind, f.kind);
+      bump(repoSeverity, f.severity);
+      bump(repoBaseline, baseline);
+      bump(byKind, f.kind);
+      bump(bySeverity, f.severity);
+      bump(byBaseline, baseline);
+      countedTotal++;
+    }
+    byRepository.set(repository, repoCounted);
+    repositories.push({
       name: repository,
       tool: report.tool,
       catalog: report.catalog,
@@ -107,29 +136,11 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
       inputs: report.inputs.length,
       policies: report.policies.length,
       total: report.findings.length,
-      findings: 0,
-      byKind: {},
-      bySeverity: {},
-      byBaseline: {},
-    };
-    for (const f of report.findings) {
-      findings.push({ repository, ...f });
-      if (!counted(f)) continue;
-      const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
-      repo.findings++;
-      bump(repo.byKind, f.kind);
-      bump(repo.bySeverity, f.severity);
-      bump(repo.byBaseline, baseline);
-      bump(byKind, f.kind);
-      bump(bySeverity, f.severity);
-      bump(byBaseline, baseline);
-      countedTotal++;
-    }
-    repo.byKind = sortedRecord(repo.byKind, KIND_ORDER);
-    repo.bySeverity = sortedRecord(repo.bySeverity, SEVERITY_ORDER);
-    repo.byBaseline = sortedRecord(repo.byBaseline) as Record<string, number>;
-    byRepository[repository] = repo.findings;
-    repositories.push(repo);
+      findings: repoCounted,
+      byKind: sortedRecord(repoKind, KIND_ORDER),
+      bySeverity: sortedRecord(repoSeverity, SEVERITY_ORDER),
+      byBaseline: sortedRecord(repoBaseline) as Record<string, number>,
+    });
   }
   return {
     schemaVersion: MERGED_SCHEMA_VERSION,
@@ -140,7 +151,8 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
       withFindings: repositories.filter((r) => r.findings > 0).length,
       total: findings.length,
       findings: countedTotal,
-      byRepository,
+      // In the order given (a Map keeps it; the names are distinct).
+      byRepository: recordInOrder(byRepository) as Record<string, number>,
       byBaseline: sortedRecord(byBaseline) as Record<string, number>,
       byKind: sortedRecord(byKind, KIND_ORDER),
       bySeverity: sortedRecord(bySeverity, SEVERITY_ORDER),
