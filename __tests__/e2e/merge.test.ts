@@ -218,7 +218,7 @@ describe('org-audit.yml: the merge step’s script over downloaded artifacts', (
         .split('\n')
         .map((l) => l.split('=') as [string, string]),
     );
-    expect(Number(outputs.findings)).toBe(merged.summary.findings);
+    expect(Number(outputs.excess)).toBe(merged.summary.excess);
     expect(Number(outputs['at-threshold'])).toBe(
       merged.findings.filter(
         (f) => !f.ignored && !f.removed && ['medium', 'high', 'critical'].includes(f.severity),

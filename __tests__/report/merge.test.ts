@@ -90,7 +90,13 @@ describe('merge of real reports', () => {
         baselines[b] = (baselines[b] ?? 0) + 1;
       }
     expect(merged.summary.byBaseline).toEqual(baselines);
-    expect(merged.summary.withFindings).toBe(inputs.filter((i) => i.report.summary.findings > 0).length);
+    // As the audit's verdict: repositories with an excess finding (not only informational ones).
+    expect(merged.summary.withFindings).toBe(
+      inputs.filter((i) => decide(i.report, 'none', 'info').excessCount > 0).length,
+    );
+    expect(merged.summary.excess).toBe(
+      inputs.reduce((n, i) => n + decide(i.report, 'none', 'info').excessCount, 0),
+    );
   });
 
   it('the threshold counts what the audits count', () => {
@@ -115,9 +121,9 @@ describe('merge of real reports', () => {
     const md = renderMergedMarkdown(merged);
     expect(md.length).toBeLessThan(COMMENT_LIMIT);
     for (const r of merged.repositories) expect(md).toContain(`| \`${r.name}\` | ${r.findings} |`);
-    expect(md.split('<details>').length - 1).toBe(merged.summary.withFindings);
+    expect(md.split('<details>').length - 1).toBe(merged.repositories.filter((r) => r.findings).length);
     expect(md).toContain(
-      `❌ **${merged.summary.findings} findings** in ${merged.summary.withFindings} of 4 repositories`,
+      `❌ **${merged.summary.excess} findings** in ${merged.summary.withFindings} of 4 repositories`,
     );
     expect(md).not.toContain('Shortened');
     expect(markdownProblems('merged', md, 0)).toEqual([]);
@@ -142,6 +148,53 @@ describe('merge of real reports', () => {
     expect(merged.summary.findings).toBe(0);
     expect(renderMergedMarkdown(merged)).toContain(
       '✅ **No IAM permissions beyond the vendor baselines** in 2 repositories',
+    );
+  });
+});
+
+describe('informational findings: counted and listed, not a ❌ verdict (as the audit’s)', () => {
+  const info: Finding = {
+    kind: 'missing-permission',
+    severity: 'info',
+    policy: 'iam/coiled-policy.json',
+    actions: ['logs:TagResource'],
+    resources: ['*'],
+    baseline: 'coiled',
+    path: 'iam/coiled-policy.json',
+    line: 1,
+    message: 'granted by no policy',
+  };
+  const report = (findings: Finding[]) => parseReportJson(renderJson(baseReport({ findings })));
+
+  it('only informational findings: ✅, no repository with findings, no excess', () => {
+    const r = report([info]);
+    const merged = mergeReports([{ repository: 'acme/api', report: r }], TOOL);
+    expect(decide(r, 'none', 'info').excessCount).toBe(0);
+    expect(merged.summary).toMatchObject({ findings: 1, excess: 0, withFindings: 0 });
+    expect(merged.repositories[0]).toMatchObject({ findings: 1, excess: 0 });
+    const md = renderMergedMarkdown(merged);
+    expect(md).toContain(
+      '✅ **No IAM permissions beyond the vendor baselines** in 1 repository · 1 informational finding',
+    );
+    expect(md).not.toContain('❌');
+    expect(md).toContain('`logs:TagResource`'); // still listed
+    expect(renderMergedText(merged)).toMatch(
+      /^0 findings beyond the vendor baselines in 0 of 1 repository, and 1 informational finding\n/,
+    );
+  });
+
+  it('with an excess finding: ❌ counts the excess, the informational ones beside it', () => {
+    const excess: Finding = { ...info, kind: 'excess-action', severity: 'medium', message: 'excess' };
+    const merged = mergeReports(
+      [
+        { repository: 'acme/api', report: report([info, excess]) },
+        { repository: 'acme/infra', report: report([info]) },
+      ],
+      TOOL,
+    );
+    expect(merged.summary).toMatchObject({ findings: 3, excess: 1, withFindings: 1 });
+    expect(renderMergedMarkdown(merged)).toContain(
+      '❌ **1 finding** in 1 of 2 repositories: permissions beyond the vendor baselines (and 2 informational findings)',
     );
   });
 });

@@ -6,11 +6,13 @@
 // limits) or text. Pure: no I/O; the CLI reads the files (src/cli-commands.ts).
 //
 // Counts follow the audit's summary (src/audit/report-model.ts summarize): ignored findings and
-// findings a change removed are kept in `findings` but not counted.
+// findings a change removed are kept in `findings` but not counted. The verdict follows the audit's
+// (src/report/verdict.ts): only excess findings make it fail; informational ones (`missing-permission`)
+// are counted and listed, as the audit's summary counts and lists them, but are not excess.
 import { decide } from './verdict.js';
 import { clipShown, escapeMarkdown as md, escapeTerminal } from '../core/escape.js';
 import { SEVERITIES, type Finding, type FindingKind, type Report, type Severity } from '../core/types.js';
-import { KIND_INFO, KIND_ORDER, plural, severityRank } from './group.js';
+import { isExcess, KIND_INFO, KIND_ORDER, plural, severityRank } from './group.js';
 import { COMMENT_LIMIT } from './markdown.js';
 import { actionsText, MAX_MESSAGE_SHOWN, shownActions, storedFinding } from './actions.js';
 
@@ -26,6 +28,8 @@ export interface MergeInput {
 /** Counts of counted findings (not ignored, not removed). */
 export interface MergedCounts {
   findings: number;
+  /** The counted findings that are excess (not informational): the audit's verdict and drift issue. */
+  excess: number;
   byKind: Partial<Record<FindingKind, number>>;
   bySeverity: Partial<Record<Severity, number>>;
 }
@@ -52,7 +56,7 @@ export interface MergedReport {
   repositories: MergedRepository[];
   summary: MergedCounts & {
     repositories: number;
-    /** Repositories with at least one counted finding. */
+    /** Repositories with at least one excess finding (informational ones alone do not count). */
     withFindings: number;
     /** Every finding kept (the sum of the reports' findings), counted or not. */
     total: number;
@@ -108,17 +112,20 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
   const byRepository = new Map<string, number>();
   const byBaseline = new Map<string, number>();
   let countedTotal = 0;
+  let excessTotal = 0;
   for (const { repository, report } of inputs) {
     const policyBaseline = new Map(report.policies.map((p) => [p.id, p.baseline]));
     const repoKind = new Map<FindingKind, number>();
     const repoSeverity = new Map<Severity, number>();
     const repoBaseline = new Map<string, number>();
     let repoCounted = 0;
+    let repoExcess = 0;
     for (const f of report.findings) {
       findings.push({ repository, ...f });
       if (!counted(f)) continue;
       const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
       repoCounted++;
+      if (isExcess(f)) repoExcess++;
       bump(repoKind, f.kind);
       bump(repoSeverity, f.severity);
       bump(repoBaseline, baseline);
@@ -128,6 +135,7 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
       countedTotal++;
     }
     byRepository.set(repository, repoCounted);
+    excessTotal += repoExcess;
     repositories.push({
       name: repository,
       tool: report.tool,
@@ -137,6 +145,7 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
       policies: report.policies.length,
       total: report.findings.length,
       findings: repoCounted,
+      excess: repoExcess,
       byKind: sortedRecord(repoKind, KIND_ORDER),
       bySeverity: sortedRecord(repoSeverity, SEVERITY_ORDER),
       byBaseline: sortedRecord(repoBaseline) as Record<string, number>,
@@ -148,9 +157,10 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
     repositories,
     summary: {
       repositories: repositories.length,
-      withFindings: repositories.filter((r) => r.findings > 0).length,
+      withFindings: repositories.filter((r) => r.excess > 0).length,
       total: findings.length,
       findings: countedTotal,
+      excess: excessTotal,
       // In the order given (a Map keeps it; the names are distinct).
       byRepository: recordInOrder(byRepository) as Record<string, number>,
       byBaseline: sortedRecord(byBaseline) as Record<string, number>,
@@ -206,6 +216,21 @@ function countsLine(record: Record<string, number | undefined>, label: (k: strin
   return parts.length ? parts.join(' · ') : '–';
 }
 
+/** As the audit's verdict: only excess findings make it ❌; informational ones are a count beside it. */
+function mergedVerdict(s: MergedReport['summary']): string {
+  const repos = plural(s.repositories, 'repository', 'repositories');
+  const info = s.findings - s.excess;
+  if (s.excess > 0)
+    return (
+      `❌ **${plural(s.excess, 'finding')}** in ${s.withFindings} of ${repos}: permissions beyond the vendor baselines` +
+      (info > 0 ? ` (and ${plural(info, 'informational finding')})` : '')
+    );
+  return (
+    `✅ **No IAM permissions beyond the vendor baselines** in ${repos}` +
+    (info > 0 ? ` · ${plural(info, 'informational finding')}` : '')
+  );
+}
+
 function findingLine(f: Finding): string {
   const what =
     shownActions(f).count === 0
@@ -238,10 +263,7 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
   const s = merged.summary;
   const title =
     options.title ?? `IAM baseline audit of ${plural(s.repositories, 'repository', 'repositories')}`;
-  const verdict =
-    s.findings > 0
-      ? `❌ **${plural(s.findings, 'finding')}** in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}: permissions beyond the vendor baselines`
-      : `✅ **No IAM permissions beyond the vendor baselines** in ${plural(s.repositories, 'repository', 'repositories')}`;
+  const verdict = mergedVerdict(s);
   const head = `### ${md(title, 'text')}\n\n${verdict}`;
   const totals = [
     `**By baseline:** ${countsLine(s.byBaseline, (k) => md(k))}`,
@@ -349,8 +371,10 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
 export function renderMergedText(merged: MergedReport): string {
   const s = merged.summary;
   const t = escapeTerminal;
+  const info = s.findings - s.excess;
   const lines: string[] = [
-    `${plural(s.findings, 'finding')} in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}` +
+    `${plural(s.excess, 'finding')} beyond the vendor baselines in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}` +
+      (info > 0 ? `, and ${plural(info, 'informational finding')}` : '') +
       (s.total > s.findings ? ` (${s.total - s.findings} ignored or removed, not counted)` : ''),
   ];
   const sev = (c: MergedCounts) =>
