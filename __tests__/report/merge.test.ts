@@ -110,7 +110,14 @@ describe('merge of real reports', () => {
   it('JSON: the documented shape, parseable, the repository first in each finding', () => {
     const merged = mergeReports(inputs, TOOL);
     const back = JSON.parse(renderMergedJson(merged)) as Record<string, unknown>;
-    expect(Object.keys(back)).toEqual(['schemaVersion', 'tool', 'repositories', 'summary', 'findings']);
+    expect(Object.keys(back)).toEqual([
+      'schemaVersion',
+      'tool',
+      'repositories',
+      'missing',
+      'summary',
+      'findings',
+    ]);
     expect(back).toEqual(JSON.parse(JSON.stringify(merged)));
     const first = (back.findings as Record<string, unknown>[])[0]!;
     expect(Object.keys(first)[0]).toBe('repository');

@@ -177,3 +177,39 @@ describe('org-audit.yml: the drift issue follows the audit’s verdict', () => {
     expect(gh.some((l) => l.startsWith('issue create'))).toBe(true);
   });
 });
+
+describe('org-audit.yml: the issue stays within GitHub’s 65,536 characters', () => {
+  it('merge lists the repositories without a report, within a limit that leaves room for the marker', () => {
+    const names = ['acme/api', ...Array.from({ length: 100 }, (_, i) => `acme/service-without-iam-${i + 1}`)];
+    const findings = Array.from({ length: 3000 }, (_, i) => ({
+      ...finding('excess-action', 'high'),
+      actions: [`s3:GetObject${i}`],
+      message: `excess ${i}`,
+    }));
+    const max = 65_536 - MARKER.length - 1;
+    const merged = mergeReports(
+      [{ repository: 'acme/api', report: reportOf(findings) }],
+      TOOL,
+      names.slice(1),
+    );
+    const md = renderMergedMarkdown(merged, { maxLength: max });
+    const { read, summary } = runJob(merged, names, { md });
+    const calls = read('stub/calls.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
+    expect(calls).toHaveLength(2);
+    for (const args of calls) {
+      expect(args[args.indexOf('--missing-file') + 1]).toBe('missing.txt');
+      expect(args).toContain('--fail-on');
+    }
+    const markdown = calls.find((a) => a.includes('markdown'))!;
+    expect(Number(markdown[markdown.indexOf('--max-length') + 1])).toBe(max);
+    expect(read('workspace/missing.txt')).toBe(`${names.slice(1).join('\n')}\n`);
+    // Nothing is added to merge's Markdown but the marker.
+    expect(summary).toBe(md);
+    const issue = read('workspace/issue.md');
+    expect(issue).toBe(`${MARKER}\n${md}`);
+    expect(issue.length).toBeLessThanOrEqual(65_536);
+  });
+});

@@ -54,6 +54,8 @@ export interface MergedReport {
   schemaVersion: typeof MERGED_SCHEMA_VERSION;
   tool: Report['tool'];
   repositories: MergedRepository[];
+  /** Repositories named by the caller that gave no report (an audit that failed), in order. */
+  missing: string[];
   summary: MergedCounts & {
     repositories: number;
     /** Repositories with at least one excess finding (informational ones alone do not count). */
@@ -102,9 +104,14 @@ const SEVERITY_ORDER = [...SEVERITIES].reverse();
 
 /**
  * Merges the reports in the order given (names must be distinct: the CLI checks). Findings keep
- * their report's order within each repository.
+ * their report's order within each repository. `missing`: the repositories without a report,
+ * listed as given.
  */
-export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']): MergedReport {
+export function mergeReports(
+  inputs: readonly MergeInput[],
+  tool: Report['tool'],
+  missing: readonly string[] = [],
+): MergedReport {
   const repositories: MergedRepository[] = [];
   const findings: MergedFinding[] = [];
   const byKind = new Map<FindingKind, number>();
@@ -155,6 +162,7 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
     schemaVersion: MERGED_SCHEMA_VERSION,
     tool,
     repositories,
+    missing: [...missing],
     summary: {
       repositories: repositories.length,
       withFindings: repositories.filter((r) => r.excess > 0).length,
@@ -248,8 +256,35 @@ function findingLine(f: Finding): string {
 export interface MergedMarkdownOptions {
   /** The heading; default `IAM baseline audit of N repositories`. */
   title?: string;
-  /** Largest size in characters (default 65,536 − 1: fits an issue, a comment and a job summary). */
+  /**
+   * Size limit in characters: the Markdown is shorter (default 65,536: fits an issue, a comment and
+   * a job summary; less leaves room for what the caller adds, such as an issue's marker).
+   */
   maxLength?: number;
+}
+
+/** The list of repositories without a report takes at most this share of the limit. */
+const MISSING_SHARE = 1 / 4;
+
+/**
+ * "No report from": the repositories, one a line, as many as fit in `room` characters, then a count
+ * of the others (all of them are in the merged JSON's `missing`). Empty when there is none.
+ */
+function missingSection(names: readonly string[], room: number): string {
+  if (names.length === 0) return '';
+  const head = '**No report from:**';
+  const more = (n: number) =>
+    `**… and ${plural(n, 'more repository', 'more repositories')} without a report: every name is in the merged JSON report (\`missing\`).**`;
+  let left = room - head.length - more(names.length).length - 4;
+  const lines: string[] = [];
+  for (const name of names) {
+    const line = `- ${md(name)}`;
+    if (line.length + 1 > left) break;
+    lines.push(line);
+    left -= line.length + 1;
+  }
+  const rest = names.length - lines.length;
+  return [head, lines.join('\n'), rest > 0 ? more(rest) : ''].filter((p) => p !== '').join('\n\n');
 }
 
 /**
@@ -269,6 +304,7 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
     `**By baseline:** ${countsLine(s.byBaseline, (k) => md(k))}`,
     `**By kind:** ${countsLine(s.byKind, (k) => KIND_INFO[k as FindingKind]?.title ?? md(k))}`,
   ].join('\\\n');
+  const missing = missingSection(merged.missing, Math.floor(limit * MISSING_SHARE));
   const footer = `<sub>${md(merged.tool.name, 'text')} ${md(merged.tool.version, 'text')} · merged report schema ${merged.schemaVersion}</sub>`;
   const pointer =
     '📄 Shortened to fit GitHub’s limit: every finding is in the merged JSON report (`merge --format json`).';
@@ -297,7 +333,7 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
   const assemble = (parts: string[]) => parts.filter((p) => p !== '').join('\n\n') + '\n';
   // Room for the fixed parts, the pointer and the longest "not shown" lines.
   const fixed =
-    assemble([head, tableHead, totals, '#### Findings by repository', pointer, footer]).length +
+    assemble([head, tableHead, totals, missing, '#### Findings by repository', pointer, footer]).length +
     2 * `**… and ${s.total} more repositories not shown.**`.length +
     64;
   let budget = limit - 1 - fixed;
@@ -356,7 +392,7 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
     );
   }
   const findingsPart = sections.length ? `#### Findings by repository\n\n${sections.join('\n\n')}` : '';
-  const out = assemble([head, table, totals, findingsPart, cut ? pointer : '', footer]);
+  const out = assemble([head, table, totals, missing, findingsPart, cut ? pointer : '', footer]);
   if (out.length < limit) return out;
   // A pathological title: cut hard, on a line boundary.
   let hard = out;
@@ -394,6 +430,7 @@ export function renderMergedText(merged: MergedReport): string {
         .join(', ')}`,
     );
   if (Object.keys(s.bySeverity).length) lines.push(`by severity: ${sev(s)}`);
+  if (merged.missing.length) lines.push(`no report from: ${merged.missing.map(t).join(', ')}`);
   for (const r of merged.repositories) {
     lines.push(
       '',
