@@ -1,11 +1,16 @@
 // `iam-baseline-audit merge REPORT.json... [--repo NAME=FILE]... [--format markdown|json|text]
-// [--output FILE]`: the JSON reports of many repositories combined into one (src/report/merge.ts).
+// [--output FILE] [--missing-file FILE] [--max-length N]`: the JSON reports of many repositories
+// combined into one (src/report/merge.ts).
 // Each file is read with the safe reader (a regular file, at most --max-file-size) and checked
 // with the saved-report reader (parseReportJson), like the action's `report` input.
 //
 // The repository of a report: NAME from `--repo NAME=FILE`; else the name of the folder that holds
 // the file (`reports/acme-api/report.json` is `acme-api`), which is what actions/download-artifact
 // makes of one artifact per repository.
+//
+// --missing-file names the repositories that gave no report, one a line: the Markdown lists them
+// within its size limit (--max-length, less than 65,536 when the caller adds to it, as the
+// organisation workflow adds its issue's marker), so that nothing is appended to it afterwards.
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +33,9 @@ import { failOptions, megabytes, outputPath, writingOutput } from './cli-options
 const DEFAULT_MAX_MB = 64;
 /** Longest repository name kept (GitHub's owner/name is at most 39 + 1 + 100 characters). */
 const MAX_NAME = 200;
+/** --max-length bounds: room for the fixed parts; a job summary's 1 MiB. */
+const MIN_LENGTH = 1000;
+const MAX_LENGTH = 1024 * 1024;
 
 function repositoryName(raw: string, file: string): string {
   const name = raw.trim();
@@ -37,20 +45,47 @@ function repositoryName(raw: string, file: string): string {
   return name;
 }
 
-/** Reads and checks one report; a usage error that names the file and why it is not a report. */
-function readReport(file: string, maxBytes: number): MergeInput['report'] {
+/** A file the user names, read safely; a usage error naming it when it cannot be. */
+function readNamedFile(file: string, maxBytes: number): string {
   const abs = resolve(process.cwd(), file);
   // The root is the file's own folder: any path the user names is read, but a symbolic link is
   // followed only within that folder.
   const read = readRepoFile(dirname(abs), basename(abs), maxBytes);
   if (!read.ok) throw new UsageError(`${file}: ${read.reason}`);
+  return read.text;
+}
+
+/** Reads and checks one report; a usage error that names the file and why it is not a report. */
+function readReport(file: string, maxBytes: number): MergeInput['report'] {
+  const text = readNamedFile(file, maxBytes);
   try {
-    return parseReportJson(read.text);
+    return parseReportJson(text);
   } catch (e) {
     if (e instanceof ReportError)
       throw new UsageError(`${file}: not an ${TOOL_NAME} JSON report (${e.message})`);
     throw e;
   }
+}
+
+/** --missing-file: one repository a line; blank lines are skipped, a name twice is listed once. */
+function readMissing(file: string | undefined, maxBytes: number): string[] {
+  if (file === undefined) return [];
+  const names = readNamedFile(file, maxBytes)
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .map((line) => repositoryName(line, file));
+  return [...new Set(names)];
+}
+
+/** --max-length N: a whole number of characters within the bounds, or undefined (the default). */
+function maxLength(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_LENGTH || n > MAX_LENGTH)
+    throw new UsageError(
+      `--max-length takes a number of characters from ${MIN_LENGTH} to ${MAX_LENGTH}, not "${value}"`,
+    );
+  return n;
 }
 
 export async function mergeCommand(
@@ -68,6 +103,8 @@ export async function mergeCommand(
       'fail-on': { type: 'string', default: 'any' },
       'severity-threshold': { type: 'string', default: 'medium' },
       'max-file-size': { type: 'string' },
+      'missing-file': { type: 'string' },
+      'max-length': { type: 'string' },
     },
   });
   const format = values.format!;
@@ -76,6 +113,7 @@ export async function mergeCommand(
   const { failOn, threshold } = failOptions(values);
   const maxBytes = megabytes(values['max-file-size']) ?? DEFAULT_MAX_MB * 1024 * 1024;
   const output = outputPath(values.output);
+  const markdownLimit = maxLength(values['max-length']);
 
   const named: { name: string; file: string }[] = [];
   for (const r of values.repo ?? []) {
@@ -104,12 +142,16 @@ export async function mergeCommand(
     repository: name,
     report: readReport(file, maxBytes),
   }));
-  const merged = mergeReports(inputs, { name: TOOL_NAME, version: TOOL_VERSION });
+  const missing = readMissing(values['missing-file'], maxBytes);
+  const merged = mergeReports(inputs, { name: TOOL_NAME, version: TOOL_VERSION }, missing);
   const rendered =
     format === 'json'
       ? renderMergedJson(merged)
       : format === 'markdown'
-        ? renderMergedMarkdown(merged, values.title !== undefined ? { title: values.title } : {})
+        ? renderMergedMarkdown(merged, {
+            ...(values.title !== undefined ? { title: values.title } : {}),
+            ...(markdownLimit !== undefined ? { maxLength: markdownLimit } : {}),
+          })
         : renderMergedText(merged);
   const inActions = process.env.GITHUB_ACTIONS === 'true';
   if (output) writingOutput(output, () => writeFileSync(output, rendered));

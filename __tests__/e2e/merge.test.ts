@@ -218,12 +218,16 @@ describe('org-audit.yml: the merge step’s script over downloaded artifacts', (
         .split('\n')
         .map((l) => l.split('=') as [string, string]),
     );
-    expect(Number(outputs.findings)).toBe(merged.summary.findings);
+    expect(Number(outputs.excess)).toBe(merged.summary.excess);
     expect(Number(outputs['at-threshold'])).toBe(
       merged.findings.filter(
         (f) => !f.ignored && !f.removed && ['medium', 'high', 'critical'].includes(f.severity),
       ).length,
     );
-    expect(readFileSync(join(workspace, 'body.md'), 'utf8')).toBe(md);
+    // The summary is merge's Markdown as it is: the repositories without a report are in it.
+    expect(readFileSync(join(workspace, 'merged.md'), 'utf8')).toBe(md);
+    expect(JSON.parse(readFileSync(join(workspace, 'merged.json'), 'utf8'))).toMatchObject({
+      missing: ['acme/data'],
+    });
   });
 });

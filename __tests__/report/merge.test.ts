@@ -90,7 +90,13 @@ describe('merge of real reports', () => {
         baselines[b] = (baselines[b] ?? 0) + 1;
       }
     expect(merged.summary.byBaseline).toEqual(baselines);
-    expect(merged.summary.withFindings).toBe(inputs.filter((i) => i.report.summary.findings > 0).length);
+    // As the audit's verdict: repositories with an excess finding (not only informational ones).
+    expect(merged.summary.withFindings).toBe(
+      inputs.filter((i) => decide(i.report, 'none', 'info').excessCount > 0).length,
+    );
+    expect(merged.summary.excess).toBe(
+      inputs.reduce((n, i) => n + decide(i.report, 'none', 'info').excessCount, 0),
+    );
   });
 
   it('the threshold counts what the audits count', () => {
@@ -104,7 +110,14 @@ describe('merge of real reports', () => {
   it('JSON: the documented shape, parseable, the repository first in each finding', () => {
     const merged = mergeReports(inputs, TOOL);
     const back = JSON.parse(renderMergedJson(merged)) as Record<string, unknown>;
-    expect(Object.keys(back)).toEqual(['schemaVersion', 'tool', 'repositories', 'summary', 'findings']);
+    expect(Object.keys(back)).toEqual([
+      'schemaVersion',
+      'tool',
+      'repositories',
+      'missing',
+      'summary',
+      'findings',
+    ]);
     expect(back).toEqual(JSON.parse(JSON.stringify(merged)));
     const first = (back.findings as Record<string, unknown>[])[0]!;
     expect(Object.keys(first)[0]).toBe('repository');
@@ -115,9 +128,9 @@ describe('merge of real reports', () => {
     const md = renderMergedMarkdown(merged);
     expect(md.length).toBeLessThan(COMMENT_LIMIT);
     for (const r of merged.repositories) expect(md).toContain(`| \`${r.name}\` | ${r.findings} |`);
-    expect(md.split('<details>').length - 1).toBe(merged.summary.withFindings);
+    expect(md.split('<details>').length - 1).toBe(merged.repositories.filter((r) => r.findings).length);
     expect(md).toContain(
-      `❌ **${merged.summary.findings} findings** in ${merged.summary.withFindings} of 4 repositories`,
+      `❌ **${merged.summary.excess} findings** in ${merged.summary.withFindings} of 4 repositories`,
     );
     expect(md).not.toContain('Shortened');
     expect(markdownProblems('merged', md, 0)).toEqual([]);
@@ -143,6 +156,111 @@ describe('merge of real reports', () => {
     expect(renderMergedMarkdown(merged)).toContain(
       '✅ **No IAM permissions beyond the vendor baselines** in 2 repositories',
     );
+  });
+});
+
+describe('informational findings: counted and listed, not a ❌ verdict (as the audit’s)', () => {
+  const info: Finding = {
+    kind: 'missing-permission',
+    severity: 'info',
+    policy: 'iam/coiled-policy.json',
+    actions: ['logs:TagResource'],
+    resources: ['*'],
+    baseline: 'coiled',
+    path: 'iam/coiled-policy.json',
+    line: 1,
+    message: 'granted by no policy',
+  };
+  const report = (findings: Finding[]) => parseReportJson(renderJson(baseReport({ findings })));
+
+  it('only informational findings: ✅, no repository with findings, no excess', () => {
+    const r = report([info]);
+    const merged = mergeReports([{ repository: 'acme/api', report: r }], TOOL);
+    expect(decide(r, 'none', 'info').excessCount).toBe(0);
+    expect(merged.summary).toMatchObject({ findings: 1, excess: 0, withFindings: 0 });
+    expect(merged.repositories[0]).toMatchObject({ findings: 1, excess: 0 });
+    const md = renderMergedMarkdown(merged);
+    expect(md).toContain(
+      '✅ **No IAM permissions beyond the vendor baselines** in 1 repository · 1 informational finding',
+    );
+    expect(md).not.toContain('❌');
+    expect(md).toContain('`logs:TagResource`'); // still listed
+    expect(renderMergedText(merged)).toMatch(
+      /^0 findings beyond the vendor baselines in 0 of 1 repository, and 1 informational finding\n/,
+    );
+  });
+
+  it('with an excess finding: ❌ counts the excess, the informational ones beside it', () => {
+    const excess: Finding = { ...info, kind: 'excess-action', severity: 'medium', message: 'excess' };
+    const merged = mergeReports(
+      [
+        { repository: 'acme/api', report: report([info, excess]) },
+        { repository: 'acme/infra', report: report([info]) },
+      ],
+      TOOL,
+    );
+    expect(merged.summary).toMatchObject({ findings: 3, excess: 1, withFindings: 1 });
+    expect(renderMergedMarkdown(merged)).toContain(
+      '❌ **1 finding** in 1 of 2 repositories: permissions beyond the vendor baselines (and 2 informational findings)',
+    );
+  });
+});
+
+describe('names of Object.prototype’s properties are names like any other', () => {
+  // A repository `__proto__` and a baseline `constructor`: counted as keys, never read from or
+  // written to a prototype (a plain object as the map lost the first and added to a function).
+  const finding = (baseline: string, severity: Finding['severity']): Finding => ({
+    kind: 'excess-action',
+    severity,
+    policy: 'iam/p.json',
+    actions: ['s3:DeleteBucket'],
+    resources: ['*'],
+    baseline,
+    path: 'iam/p.json',
+    message: 'excess',
+  });
+  const inputs = (): MergeInput[] =>
+    [
+      { repository: '__proto__', findings: [finding('coiled', 'high'), finding('coiled', 'low')] },
+      { repository: 'constructor', findings: [finding('constructor', 'high')] },
+      { repository: 'toString', findings: [finding('__proto__', 'medium')] },
+    ].map(({ repository, findings }) => ({
+      repository,
+      report: parseReportJson(renderJson(baseReport({ findings }))),
+    }));
+
+  it('JSON: every count under its own key, summing to the findings', () => {
+    const merged = mergeReports(inputs(), TOOL);
+    const back = JSON.parse(renderMergedJson(merged)) as typeof merged;
+    const own = (r: object) => JSON.stringify(Object.entries(r));
+    expect(own(back.summary.byRepository)).toBe(
+      JSON.stringify([
+        ['__proto__', 2],
+        ['constructor', 1],
+        ['toString', 1],
+      ]),
+    );
+    expect(own(back.summary.byBaseline)).toBe(
+      JSON.stringify([
+        ['__proto__', 1],
+        ['coiled', 2],
+        ['constructor', 1],
+      ]),
+    );
+    expect(own(back.repositories[1]!.byBaseline)).toBe(JSON.stringify([['constructor', 1]]));
+    expect(own(back.repositories[2]!.byBaseline)).toBe(JSON.stringify([['__proto__', 1]]));
+    expect(back.summary.findings).toBe(4);
+  });
+
+  it('text and Markdown: the counts as numbers', () => {
+    const merged = mergeReports(inputs(), TOOL);
+    const text = renderMergedText(merged);
+    expect(text).toContain('by baseline: __proto__ 1, coiled 2, constructor 1\n');
+    expect(text).toContain('\n__proto__: 2 findings (high 1, low 1)');
+    const md = renderMergedMarkdown(merged);
+    expect(md).toContain('**By baseline:** `__proto__` 1 · `coiled` 2 · `constructor` 1\\\n');
+    expect(md).toContain('| `__proto__` | 2 |');
+    expect(md).not.toContain('native code');
   });
 });
 

@@ -6,11 +6,13 @@
 // limits) or text. Pure: no I/O; the CLI reads the files (src/cli-commands.ts).
 //
 // Counts follow the audit's summary (src/audit/report-model.ts summarize): ignored findings and
-// findings a change removed are kept in `findings` but not counted.
+// findings a change removed are kept in `findings` but not counted. The verdict follows the audit's
+// (src/report/verdict.ts): only excess findings make it fail; informational ones (`missing-permission`)
+// are counted and listed, as the audit's summary counts and lists them, but are not excess.
 import { decide } from './verdict.js';
 import { clipShown, escapeMarkdown as md, escapeTerminal } from '../core/escape.js';
 import { SEVERITIES, type Finding, type FindingKind, type Report, type Severity } from '../core/types.js';
-import { KIND_INFO, KIND_ORDER, plural, severityRank } from './group.js';
+import { isExcess, KIND_INFO, KIND_ORDER, plural, severityRank } from './group.js';
 import { COMMENT_LIMIT } from './markdown.js';
 import { actionsText, MAX_MESSAGE_SHOWN, shownActions, storedFinding } from './actions.js';
 
@@ -26,6 +28,8 @@ export interface MergeInput {
 /** Counts of counted findings (not ignored, not removed). */
 export interface MergedCounts {
   findings: number;
+  /** The counted findings that are excess (not informational): the audit's verdict and drift issue. */
+  excess: number;
   byKind: Partial<Record<FindingKind, number>>;
   bySeverity: Partial<Record<Severity, number>>;
 }
@@ -50,9 +54,11 @@ export interface MergedReport {
   schemaVersion: typeof MERGED_SCHEMA_VERSION;
   tool: Report['tool'];
   repositories: MergedRepository[];
+  /** Repositories named by the caller that gave no report (an audit that failed), in order. */
+  missing: string[];
   summary: MergedCounts & {
     repositories: number;
-    /** Repositories with at least one counted finding. */
+    /** Repositories with at least one excess finding (informational ones alone do not count). */
     withFindings: number;
     /** Every finding kept (the sum of the reports' findings), counted or not. */
     total: number;
@@ -67,39 +73,77 @@ export const NO_BASELINE = '(no baseline)';
 
 const counted = (f: Finding) => !f.ignored && !f.removed;
 
-function bump<K extends string>(record: Partial<Record<K, number>>, key: K): void {
-  record[key] = (record[key] ?? 0) + 1;
+// Counted in Maps: a key is a repository's name or a baseline's id, any string (`constructor`,
+// `__proto__`), which a plain object would read from or write to its prototype.
+function bump<K extends string>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/**
+ * The counts as a record for the JSON, keys in the Map's order: a record without a prototype, each
+ * key its own property (`__proto__` included, which JSON.stringify then writes as any other key).
+ */
+function recordInOrder<K extends string>(counts: ReadonlyMap<K, number>): Partial<Record<K, number>> {
+  const out = Object.create(null) as Partial<Record<K, number>>;
+  for (const [k, n] of counts)
+    Object.defineProperty(out, k, { value: n, enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 /** Keys in a fixed order: severities from the most severe, kinds in report order, others sorted. */
 function sortedRecord<K extends string>(
-  record: Partial<Record<K, number>>,
+  counts: ReadonlyMap<K, number>,
   order?: readonly K[],
 ): Partial<Record<K, number>> {
-  const keys = Object.keys(record) as K[];
+  const keys = [...counts.keys()];
   keys.sort((a, b) => (order ? order.indexOf(a) - order.indexOf(b) : a < b ? -1 : a > b ? 1 : 0));
-  const out: Partial<Record<K, number>> = {};
-  for (const k of keys) out[k] = record[k];
-  return out;
+  return recordInOrder(new Map(keys.map((k) => [k, counts.get(k)!])));
 }
 
 const SEVERITY_ORDER = [...SEVERITIES].reverse();
 
 /**
  * Merges the reports in the order given (names must be distinct: the CLI checks). Findings keep
- * their report's order within each repository.
+ * their report's order within each repository. `missing`: the repositories without a report,
+ * listed as given.
  */
-export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']): MergedReport {
+export function mergeReports(
+  inputs: readonly MergeInput[],
+  tool: Report['tool'],
+  missing: readonly string[] = [],
+): MergedReport {
   const repositories: MergedRepository[] = [];
   const findings: MergedFinding[] = [];
-  const byKind: MergedCounts['byKind'] = {};
-  const bySeverity: MergedCounts['bySeverity'] = {};
-  const byRepository: Record<string, number> = {};
-  const byBaseline: Record<string, number> = {};
+  const byKind = new Map<FindingKind, number>();
+  const bySeverity = new Map<Severity, number>();
+  const byRepository = new Map<string, number>();
+  const byBaseline = new Map<string, number>();
   let countedTotal = 0;
+  let excessTotal = 0;
   for (const { repository, report } of inputs) {
     const policyBaseline = new Map(report.policies.map((p) => [p.id, p.baseline]));
-    const repo: MergedRepository = {
+    const repoKind = new Map<FindingKind, number>();
+    const repoSeverity = new Map<Severity, number>();
+    const repoBaseline = new Map<string, number>();
+    let repoCounted = 0;
+    let repoExcess = 0;
+    for (const f of report.findings) {
+      findings.push({ repository, ...f });
+      if (!counted(f)) continue;
+      const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
+      repoCounted++;
+      if (isExcess(f)) repoExcess++;
+      bump(repoKind, f.kind);
+      bump(repoSeverity, f.severity);
+      bump(repoBaseline, baseline);
+      bump(byKind, f.kind);
+      bump(bySeverity, f.severity);
+      bump(byBaseline, baseline);
+      countedTotal++;
+    }
+    byRepository.set(repository, repoCounted);
+    excessTotal += repoExcess;
+    repositories.push({
       name: repository,
       tool: report.tool,
       catalog: report.catalog,
@@ -107,40 +151,26 @@ export function mergeReports(inputs: readonly MergeInput[], tool: Report['tool']
       inputs: report.inputs.length,
       policies: report.policies.length,
       total: report.findings.length,
-      findings: 0,
-      byKind: {},
-      bySeverity: {},
-      byBaseline: {},
-    };
-    for (const f of report.findings) {
-      findings.push({ repository, ...f });
-      if (!counted(f)) continue;
-      const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
-      repo.findings++;
-      bump(repo.byKind, f.kind);
-      bump(repo.bySeverity, f.severity);
-      bump(repo.byBaseline, baseline);
-      bump(byKind, f.kind);
-      bump(bySeverity, f.severity);
-      bump(byBaseline, baseline);
-      countedTotal++;
-    }
-    repo.byKind = sortedRecord(repo.byKind, KIND_ORDER);
-    repo.bySeverity = sortedRecord(repo.bySeverity, SEVERITY_ORDER);
-    repo.byBaseline = sortedRecord(repo.byBaseline) as Record<string, number>;
-    byRepository[repository] = repo.findings;
-    repositories.push(repo);
+      findings: repoCounted,
+      excess: repoExcess,
+      byKind: sortedRecord(repoKind, KIND_ORDER),
+      bySeverity: sortedRecord(repoSeverity, SEVERITY_ORDER),
+      byBaseline: sortedRecord(repoBaseline) as Record<string, number>,
+    });
   }
   return {
     schemaVersion: MERGED_SCHEMA_VERSION,
     tool,
     repositories,
+    missing: [...missing],
     summary: {
       repositories: repositories.length,
-      withFindings: repositories.filter((r) => r.findings > 0).length,
+      withFindings: repositories.filter((r) => r.excess > 0).length,
       total: findings.length,
       findings: countedTotal,
-      byRepository,
+      excess: excessTotal,
+      // In the order given (a Map keeps it; the names are distinct).
+      byRepository: recordInOrder(byRepository) as Record<string, number>,
       byBaseline: sortedRecord(byBaseline) as Record<string, number>,
       byKind: sortedRecord(byKind, KIND_ORDER),
       bySeverity: sortedRecord(bySeverity, SEVERITY_ORDER),
@@ -194,6 +224,21 @@ function countsLine(record: Record<string, number | undefined>, label: (k: strin
   return parts.length ? parts.join(' · ') : '–';
 }
 
+/** As the audit's verdict: only excess findings make it ❌; informational ones are a count beside it. */
+function mergedVerdict(s: MergedReport['summary']): string {
+  const repos = plural(s.repositories, 'repository', 'repositories');
+  const info = s.findings - s.excess;
+  if (s.excess > 0)
+    return (
+      `❌ **${plural(s.excess, 'finding')}** in ${s.withFindings} of ${repos}: permissions beyond the vendor baselines` +
+      (info > 0 ? ` (and ${plural(info, 'informational finding')})` : '')
+    );
+  return (
+    `✅ **No IAM permissions beyond the vendor baselines** in ${repos}` +
+    (info > 0 ? ` · ${plural(info, 'informational finding')}` : '')
+  );
+}
+
 function findingLine(f: Finding): string {
   const what =
     shownActions(f).count === 0
@@ -211,8 +256,35 @@ function findingLine(f: Finding): string {
 export interface MergedMarkdownOptions {
   /** The heading; default `IAM baseline audit of N repositories`. */
   title?: string;
-  /** Largest size in characters (default 65,536 − 1: fits an issue, a comment and a job summary). */
+  /**
+   * Size limit in characters: the Markdown is shorter (default 65,536: fits an issue, a comment and
+   * a job summary; less leaves room for what the caller adds, such as an issue's marker).
+   */
   maxLength?: number;
+}
+
+/** The list of repositories without a report takes at most this share of the limit. */
+const MISSING_SHARE = 1 / 4;
+
+/**
+ * "No report from": the repositories, one a line, as many as fit in `room` characters, then a count
+ * of the others (all of them are in the merged JSON's `missing`). Empty when there is none.
+ */
+function missingSection(names: readonly string[], room: number): string {
+  if (names.length === 0) return '';
+  const head = '**No report from:**';
+  const more = (n: number) =>
+    `**… and ${plural(n, 'more repository', 'more repositories')} without a report: every name is in the merged JSON report (\`missing\`).**`;
+  let left = room - head.length - more(names.length).length - 4;
+  const lines: string[] = [];
+  for (const name of names) {
+    const line = `- ${md(name)}`;
+    if (line.length + 1 > left) break;
+    lines.push(line);
+    left -= line.length + 1;
+  }
+  const rest = names.length - lines.length;
+  return [head, lines.join('\n'), rest > 0 ? more(rest) : ''].filter((p) => p !== '').join('\n\n');
 }
 
 /**
@@ -226,15 +298,13 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
   const s = merged.summary;
   const title =
     options.title ?? `IAM baseline audit of ${plural(s.repositories, 'repository', 'repositories')}`;
-  const verdict =
-    s.findings > 0
-      ? `❌ **${plural(s.findings, 'finding')}** in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}: permissions beyond the vendor baselines`
-      : `✅ **No IAM permissions beyond the vendor baselines** in ${plural(s.repositories, 'repository', 'repositories')}`;
+  const verdict = mergedVerdict(s);
   const head = `### ${md(title, 'text')}\n\n${verdict}`;
   const totals = [
     `**By baseline:** ${countsLine(s.byBaseline, (k) => md(k))}`,
     `**By kind:** ${countsLine(s.byKind, (k) => KIND_INFO[k as FindingKind]?.title ?? md(k))}`,
   ].join('\\\n');
+  const missing = missingSection(merged.missing, Math.floor(limit * MISSING_SHARE));
   const footer = `<sub>${md(merged.tool.name, 'text')} ${md(merged.tool.version, 'text')} · merged report schema ${merged.schemaVersion}</sub>`;
   const pointer =
     '📄 Shortened to fit GitHub’s limit: every finding is in the merged JSON report (`merge --format json`).';
@@ -263,7 +333,7 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
   const assemble = (parts: string[]) => parts.filter((p) => p !== '').join('\n\n') + '\n';
   // Room for the fixed parts, the pointer and the longest "not shown" lines.
   const fixed =
-    assemble([head, tableHead, totals, '#### Findings by repository', pointer, footer]).length +
+    assemble([head, tableHead, totals, missing, '#### Findings by repository', pointer, footer]).length +
     2 * `**… and ${s.total} more repositories not shown.**`.length +
     64;
   let budget = limit - 1 - fixed;
@@ -322,7 +392,7 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
     );
   }
   const findingsPart = sections.length ? `#### Findings by repository\n\n${sections.join('\n\n')}` : '';
-  const out = assemble([head, table, totals, findingsPart, cut ? pointer : '', footer]);
+  const out = assemble([head, table, totals, missing, findingsPart, cut ? pointer : '', footer]);
   if (out.length < limit) return out;
   // A pathological title: cut hard, on a line boundary.
   let hard = out;
@@ -337,8 +407,10 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
 export function renderMergedText(merged: MergedReport): string {
   const s = merged.summary;
   const t = escapeTerminal;
+  const info = s.findings - s.excess;
   const lines: string[] = [
-    `${plural(s.findings, 'finding')} in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}` +
+    `${plural(s.excess, 'finding')} beyond the vendor baselines in ${s.withFindings} of ${plural(s.repositories, 'repository', 'repositories')}` +
+      (info > 0 ? `, and ${plural(info, 'informational finding')}` : '') +
       (s.total > s.findings ? ` (${s.total - s.findings} ignored or removed, not counted)` : ''),
   ];
   const sev = (c: MergedCounts) =>
@@ -358,6 +430,7 @@ export function renderMergedText(merged: MergedReport): string {
         .join(', ')}`,
     );
   if (Object.keys(s.bySeverity).length) lines.push(`by severity: ${sev(s)}`);
+  if (merged.missing.length) lines.push(`no report from: ${merged.missing.map(t).join(', ')}`);
   for (const r of merged.repositories) {
     lines.push(
       '',
