@@ -44,7 +44,9 @@ var actions = __webpack_require__(9493);
 // limits) or text. Pure: no I/O; the CLI reads the files (src/cli-commands.ts).
 //
 // Counts follow the audit's summary (src/audit/report-model.ts summarize): ignored findings and
-// findings a change removed are kept in `findings` but not counted.
+// findings a change removed are kept in `findings` but not counted. The verdict follows the audit's
+// (src/report/verdict.ts): only excess findings make it fail; informational ones (`missing-permission`)
+// are counted and listed, as the audit's summary counts and lists them, but are not excess.
 
 
 
@@ -56,34 +58,68 @@ const MERGED_SCHEMA_VERSION = 2;
 /** Shown for a finding whose baseline neither the finding nor its policy names. */
 const NO_BASELINE = '(no baseline)';
 const counted = (f) => !f.ignored && !f.removed;
-function bump(record, key) {
-    record[key] = (record[key] ?? 0) + 1;
+// Counted in Maps: a key is a repository's name or a baseline's id, any string (`constructor`,
+// `__proto__`), which a plain object would read from or write to its prototype.
+function bump(counts, key) {
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+/**
+ * The counts as a record for the JSON, keys in the Map's order: a record without a prototype, each
+ * key its own property (`__proto__` included, which JSON.stringify then writes as any other key).
+ */
+function recordInOrder(counts) {
+    const out = Object.create(null);
+    for (const [k, n] of counts)
+        Object.defineProperty(out, k, { value: n, enumerable: true, writable: true, configurable: true });
+    return out;
 }
 /** Keys in a fixed order: severities from the most severe, kinds in report order, others sorted. */
-function sortedRecord(record, order) {
-    const keys = Object.keys(record);
+function sortedRecord(counts, order) {
+    const keys = [...counts.keys()];
     keys.sort((a, b) => (order ? order.indexOf(a) - order.indexOf(b) : a < b ? -1 : a > b ? 1 : 0));
-    const out = {};
-    for (const k of keys)
-        out[k] = record[k];
-    return out;
+    return recordInOrder(new Map(keys.map((k) => [k, counts.get(k)])));
 }
 const SEVERITY_ORDER = [...types/* SEVERITIES */.o].reverse();
 /**
  * Merges the reports in the order given (names must be distinct: the CLI checks). Findings keep
- * their report's order within each repository.
+ * their report's order within each repository. `missing`: the repositories without a report,
+ * listed as given.
  */
-function mergeReports(inputs, tool) {
+function mergeReports(inputs, tool, missing = []) {
     const repositories = [];
     const findings = [];
-    const byKind = {};
-    const bySeverity = {};
-    const byRepository = {};
-    const byBaseline = {};
+    const byKind = new Map();
+    const bySeverity = new Map();
+    const byRepository = new Map();
+    const byBaseline = new Map();
     let countedTotal = 0;
+    let excessTotal = 0;
     for (const { repository, report } of inputs) {
         const policyBaseline = new Map(report.policies.map((p) => [p.id, p.baseline]));
-        const repo = {
+        const repoKind = new Map();
+        const repoSeverity = new Map();
+        const repoBaseline = new Map();
+        let repoCounted = 0;
+        let repoExcess = 0;
+        for (const f of report.findings) {
+            findings.push({ repository, ...f });
+            if (!counted(f))
+                continue;
+            const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
+            repoCounted++;
+            if ((0,group/* isExcess */.YY)(f))
+                repoExcess++;
+            bump(repoKind, f.kind);
+            bump(repoSeverity, f.severity);
+            bump(repoBaseline, baseline);
+            bump(byKind, f.kind);
+            bump(bySeverity, f.severity);
+            bump(byBaseline, baseline);
+            countedTotal++;
+        }
+        byRepository.set(repository, repoCounted);
+        excessTotal += repoExcess;
+        repositories.push({
             name: repository,
             tool: report.tool,
             catalog: report.catalog,
@@ -91,41 +127,26 @@ function mergeReports(inputs, tool) {
             inputs: report.inputs.length,
             policies: report.policies.length,
             total: report.findings.length,
-            findings: 0,
-            byKind: {},
-            bySeverity: {},
-            byBaseline: {},
-        };
-        for (const f of report.findings) {
-            findings.push({ repository, ...f });
-            if (!counted(f))
-                continue;
-            const baseline = f.baseline ?? policyBaseline.get(f.policy) ?? NO_BASELINE;
-            repo.findings++;
-            bump(repo.byKind, f.kind);
-            bump(repo.bySeverity, f.severity);
-            bump(repo.byBaseline, baseline);
-            bump(byKind, f.kind);
-            bump(bySeverity, f.severity);
-            bump(byBaseline, baseline);
-            countedTotal++;
-        }
-        repo.byKind = sortedRecord(repo.byKind, group/* KIND_ORDER */.ML);
-        repo.bySeverity = sortedRecord(repo.bySeverity, SEVERITY_ORDER);
-        repo.byBaseline = sortedRecord(repo.byBaseline);
-        byRepository[repository] = repo.findings;
-        repositories.push(repo);
+            findings: repoCounted,
+            excess: repoExcess,
+            byKind: sortedRecord(repoKind, group/* KIND_ORDER */.ML),
+            bySeverity: sortedRecord(repoSeverity, SEVERITY_ORDER),
+            byBaseline: sortedRecord(repoBaseline),
+        });
     }
     return {
         schemaVersion: MERGED_SCHEMA_VERSION,
         tool,
         repositories,
+        missing: [...missing],
         summary: {
             repositories: repositories.length,
-            withFindings: repositories.filter((r) => r.findings > 0).length,
+            withFindings: repositories.filter((r) => r.excess > 0).length,
             total: findings.length,
             findings: countedTotal,
-            byRepository,
+            excess: excessTotal,
+            // In the order given (a Map keeps it; the names are distinct).
+            byRepository: recordInOrder(byRepository),
             byBaseline: sortedRecord(byBaseline),
             byKind: sortedRecord(byKind, group/* KIND_ORDER */.ML),
             bySeverity: sortedRecord(bySeverity, SEVERITY_ORDER),
@@ -170,6 +191,16 @@ function countsLine(record, label) {
         .map(([k, n]) => `${label(k)} ${n}`);
     return parts.length ? parts.join(' · ') : '–';
 }
+/** As the audit's verdict: only excess findings make it ❌; informational ones are a count beside it. */
+function mergedVerdict(s) {
+    const repos = (0,group/* plural */.LS)(s.repositories, 'repository', 'repositories');
+    const info = s.findings - s.excess;
+    if (s.excess > 0)
+        return (`❌ **${(0,group/* plural */.LS)(s.excess, 'finding')}** in ${s.withFindings} of ${repos}: permissions beyond the vendor baselines` +
+            (info > 0 ? ` (and ${(0,group/* plural */.LS)(info, 'informational finding')})` : ''));
+    return (`✅ **No IAM permissions beyond the vendor baselines** in ${repos}` +
+        (info > 0 ? ` · ${(0,group/* plural */.LS)(info, 'informational finding')}` : ''));
+}
 function findingLine(f) {
     const what = (0,actions/* shownActions */.vJ)(f).count === 0
         ? (0,core_escape/* escapeMarkdown */.FV)(f.message, 'text')
@@ -177,6 +208,29 @@ function findingLine(f) {
     const where = (0,core_escape/* escapeMarkdown */.FV)(f.line !== undefined ? `${f.path}:${f.line}` : f.path);
     const baseline = f.baseline ? ` · ${(0,core_escape/* escapeMarkdown */.FV)(f.baseline)}` : '';
     return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${group/* KIND_INFO */.Kw[f.kind].title} · ${what}\\\n  ${where}${baseline}`;
+}
+/** The list of repositories without a report takes at most this share of the limit. */
+const MISSING_SHARE = 1 / 4;
+/**
+ * "No report from": the repositories, one a line, as many as fit in `room` characters, then a count
+ * of the others (all of them are in the merged JSON's `missing`). Empty when there is none.
+ */
+function missingSection(names, room) {
+    if (names.length === 0)
+        return '';
+    const head = '**No report from:**';
+    const more = (n) => `**… and ${(0,group/* plural */.LS)(n, 'more repository', 'more repositories')} without a report: every name is in the merged JSON report (\`missing\`).**`;
+    let left = room - head.length - more(names.length).length - 4;
+    const lines = [];
+    for (const name of names) {
+        const line = `- ${(0,core_escape/* escapeMarkdown */.FV)(name)}`;
+        if (line.length + 1 > left)
+            break;
+        lines.push(line);
+        left -= line.length + 1;
+    }
+    const rest = names.length - lines.length;
+    return [head, lines.join('\n'), rest > 0 ? more(rest) : ''].filter((p) => p !== '').join('\n\n');
 }
 /**
  * Short and grouped: the verdict, one table of counts with a row per repository, the totals by
@@ -188,14 +242,13 @@ function renderMergedMarkdown(merged, options = {}) {
     const limit = options.maxLength ?? markdown.COMMENT_LIMIT;
     const s = merged.summary;
     const title = options.title ?? `IAM baseline audit of ${(0,group/* plural */.LS)(s.repositories, 'repository', 'repositories')}`;
-    const verdict = s.findings > 0
-        ? `❌ **${(0,group/* plural */.LS)(s.findings, 'finding')}** in ${s.withFindings} of ${(0,group/* plural */.LS)(s.repositories, 'repository', 'repositories')}: permissions beyond the vendor baselines`
-        : `✅ **No IAM permissions beyond the vendor baselines** in ${(0,group/* plural */.LS)(s.repositories, 'repository', 'repositories')}`;
+    const verdict = mergedVerdict(s);
     const head = `### ${(0,core_escape/* escapeMarkdown */.FV)(title, 'text')}\n\n${verdict}`;
     const totals = [
         `**By baseline:** ${countsLine(s.byBaseline, (k) => (0,core_escape/* escapeMarkdown */.FV)(k))}`,
         `**By kind:** ${countsLine(s.byKind, (k) => group/* KIND_INFO */.Kw[k]?.title ?? (0,core_escape/* escapeMarkdown */.FV)(k))}`,
     ].join('\\\n');
+    const missing = missingSection(merged.missing, Math.floor(limit * MISSING_SHARE));
     const footer = `<sub>${(0,core_escape/* escapeMarkdown */.FV)(merged.tool.name, 'text')} ${(0,core_escape/* escapeMarkdown */.FV)(merged.tool.version, 'text')} · merged report schema ${merged.schemaVersion}</sub>`;
     const pointer = '📄 Shortened to fit GitHub’s limit: every finding is in the merged JSON report (`merge --format json`).';
     // Repositories with the most findings first; ties in the order given.
@@ -217,7 +270,7 @@ function renderMergedMarkdown(merged, options = {}) {
         list.sort((a, b) => (0,group/* severityRank */.qs)(b.severity) - (0,group/* severityRank */.qs)(a.severity));
     const assemble = (parts) => parts.filter((p) => p !== '').join('\n\n') + '\n';
     // Room for the fixed parts, the pointer and the longest "not shown" lines.
-    const fixed = assemble([head, tableHead, totals, '#### Findings by repository', pointer, footer]).length +
+    const fixed = assemble([head, tableHead, totals, missing, '#### Findings by repository', pointer, footer]).length +
         2 * `**… and ${s.total} more repositories not shown.**`.length +
         64;
     let budget = limit - 1 - fixed;
@@ -275,7 +328,7 @@ function renderMergedMarkdown(merged, options = {}) {
         sections.push(`**… and the findings of ${(0,group/* plural */.LS)(withFindings.length - shownRepos, 'more repository', 'more repositories')} not shown.**`);
     }
     const findingsPart = sections.length ? `#### Findings by repository\n\n${sections.join('\n\n')}` : '';
-    const out = assemble([head, table, totals, findingsPart, cut ? pointer : '', footer]);
+    const out = assemble([head, table, totals, missing, findingsPart, cut ? pointer : '', footer]);
     if (out.length < limit)
         return out;
     // A pathological title: cut hard, on a line boundary.
@@ -290,8 +343,10 @@ function renderMergedMarkdown(merged, options = {}) {
 function renderMergedText(merged) {
     const s = merged.summary;
     const t = core_escape/* escapeTerminal */.en;
+    const info = s.findings - s.excess;
     const lines = [
-        `${(0,group/* plural */.LS)(s.findings, 'finding')} in ${s.withFindings} of ${(0,group/* plural */.LS)(s.repositories, 'repository', 'repositories')}` +
+        `${(0,group/* plural */.LS)(s.excess, 'finding')} beyond the vendor baselines in ${s.withFindings} of ${(0,group/* plural */.LS)(s.repositories, 'repository', 'repositories')}` +
+            (info > 0 ? `, and ${(0,group/* plural */.LS)(info, 'informational finding')}` : '') +
             (s.total > s.findings ? ` (${s.total - s.findings} ignored or removed, not counted)` : ''),
     ];
     const sev = (c) => SEVERITY_ORDER.filter((x) => c.bySeverity[x])
@@ -307,6 +362,8 @@ function renderMergedText(merged) {
             .join(', ')}`);
     if (Object.keys(s.bySeverity).length)
         lines.push(`by severity: ${sev(s)}`);
+    if (merged.missing.length)
+        lines.push(`no report from: ${merged.missing.map(t).join(', ')}`);
     for (const r of merged.repositories) {
         lines.push('', `${t(r.name)}: ${(0,group/* plural */.LS)(r.findings, 'finding')}${r.findings ? ` (${sev(r)})` : ''}, ${(0,group/* plural */.LS)(r.policies, 'policy', 'policies')}`);
         for (const f of merged.findings) {
@@ -589,13 +646,18 @@ var safe_read = __webpack_require__(4646);
 var cli_options = __webpack_require__(2830);
 ;// CONCATENATED MODULE: ./src/cli-merge.ts
 // `iam-baseline-audit merge REPORT.json... [--repo NAME=FILE]... [--format markdown|json|text]
-// [--output FILE]`: the JSON reports of many repositories combined into one (src/report/merge.ts).
+// [--output FILE] [--missing-file FILE] [--max-length N]`: the JSON reports of many repositories
+// combined into one (src/report/merge.ts).
 // Each file is read with the safe reader (a regular file, at most --max-file-size) and checked
 // with the saved-report reader (parseReportJson), like the action's `report` input.
 //
 // The repository of a report: NAME from `--repo NAME=FILE`; else the name of the folder that holds
 // the file (`reports/acme-api/report.json` is `acme-api`), which is what actions/download-artifact
 // makes of one artifact per repository.
+//
+// --missing-file names the repositories that gave no report, one a line: the Markdown lists them
+// within its size limit (--max-length, less than 65,536 when the caller adds to it, as the
+// organisation workflow adds its issue's marker), so that nothing is appended to it afterwards.
 
 
 
@@ -610,6 +672,9 @@ var cli_options = __webpack_require__(2830);
 const DEFAULT_MAX_MB = 64;
 /** Longest repository name kept (GitHub's owner/name is at most 39 + 1 + 100 characters). */
 const MAX_NAME = 200;
+/** --max-length bounds: room for the fixed parts; a job summary's 1 MiB. */
+const MIN_LENGTH = 1000;
+const MAX_LENGTH = 1024 * 1024;
 function repositoryName(raw, file) {
     const name = raw.trim();
     if (name === '')
@@ -618,22 +683,46 @@ function repositoryName(raw, file) {
         throw new errors/* UsageError */.e(`${file}: the repository name is over ${MAX_NAME} characters`);
     return name;
 }
-/** Reads and checks one report; a usage error that names the file and why it is not a report. */
-function readReport(file, maxBytes) {
+/** A file the user names, read safely; a usage error naming it when it cannot be. */
+function readNamedFile(file, maxBytes) {
     const abs = (0,external_node_path_.resolve)(process.cwd(), file);
     // The root is the file's own folder: any path the user names is read, but a symbolic link is
     // followed only within that folder.
     const read = (0,safe_read/* readRepoFile */.v6)((0,external_node_path_.dirname)(abs), (0,external_node_path_.basename)(abs), maxBytes);
     if (!read.ok)
         throw new errors/* UsageError */.e(`${file}: ${read.reason}`);
+    return read.text;
+}
+/** Reads and checks one report; a usage error that names the file and why it is not a report. */
+function readReport(file, maxBytes) {
+    const text = readNamedFile(file, maxBytes);
     try {
-        return parseReportJson(read.text);
+        return parseReportJson(text);
     }
     catch (e) {
         if (e instanceof ReportError)
             throw new errors/* UsageError */.e(`${file}: not an ${version/* TOOL_NAME */.l} JSON report (${e.message})`);
         throw e;
     }
+}
+/** --missing-file: one repository a line; blank lines are skipped, a name twice is listed once. */
+function readMissing(file, maxBytes) {
+    if (file === undefined)
+        return [];
+    const names = readNamedFile(file, maxBytes)
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '')
+        .map((line) => repositoryName(line, file));
+    return [...new Set(names)];
+}
+/** --max-length N: a whole number of characters within the bounds, or undefined (the default). */
+function maxLength(value) {
+    if (value === undefined)
+        return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < MIN_LENGTH || n > MAX_LENGTH)
+        throw new errors/* UsageError */.e(`--max-length takes a number of characters from ${MIN_LENGTH} to ${MAX_LENGTH}, not "${value}"`);
+    return n;
 }
 async function mergeCommand(argv, toStdout) {
     const { values, positionals } = (0,external_node_util_.parseArgs)({
@@ -647,6 +736,8 @@ async function mergeCommand(argv, toStdout) {
             'fail-on': { type: 'string', default: 'any' },
             'severity-threshold': { type: 'string', default: 'medium' },
             'max-file-size': { type: 'string' },
+            'missing-file': { type: 'string' },
+            'max-length': { type: 'string' },
         },
     });
     const format = values.format;
@@ -655,6 +746,7 @@ async function mergeCommand(argv, toStdout) {
     const { failOn, threshold } = (0,cli_options/* failOptions */.Z2)(values);
     const maxBytes = (0,cli_options/* megabytes */.ix)(values['max-file-size']) ?? DEFAULT_MAX_MB * 1024 * 1024;
     const output = (0,cli_options/* outputPath */.XC)(values.output);
+    const markdownLimit = maxLength(values['max-length']);
     const named = [];
     for (const r of values.repo ?? []) {
         const eq = r.indexOf('=');
@@ -681,11 +773,15 @@ async function mergeCommand(argv, toStdout) {
         repository: name,
         report: readReport(file, maxBytes),
     }));
-    const merged = mergeReports(inputs, { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w });
+    const missing = readMissing(values['missing-file'], maxBytes);
+    const merged = mergeReports(inputs, { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w }, missing);
     const rendered = format === 'json'
         ? renderMergedJson(merged)
         : format === 'markdown'
-            ? renderMergedMarkdown(merged, values.title !== undefined ? { title: values.title } : {})
+            ? renderMergedMarkdown(merged, {
+                ...(values.title !== undefined ? { title: values.title } : {}),
+                ...(markdownLimit !== undefined ? { maxLength: markdownLimit } : {}),
+            })
             : renderMergedText(merged);
     const inActions = process.env.GITHUB_ACTIONS === 'true';
     if (output)

@@ -396,6 +396,10 @@ Options:
   --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)
   --severity-threshold S    info, low, medium (default), high or critical
   --max-file-size MB        largest report read (default: 64)
+  --missing-file FILE       repositories that gave no report, one a line: listed under "No report
+                            from" (the Markdown shows as many as fit, then a count; JSON: missing)
+  --max-length N            the Markdown stays under N characters (default: 65,536); less leaves
+                            room for what you add to it, such as an issue's hidden marker
 
 Exit status: 0 no finding reaches the threshold; 1 one does; 2 usage error (a file that is not
 a report is named, with the reason).
