@@ -22645,6 +22645,11 @@ function parseAuthDetails(file, json) {
         at(p, (l) => (e.line = l));
         errors.push(e);
     };
+    // One page of several (the API's `IsTruncated`/`Marker`, the AWS CLI's `NextToken` with
+    // --max-items): what is on the other pages is not here, so it is said, not audited as the whole.
+    const page = json.IsTruncated === true ? 'IsTruncated' : json.NextToken !== undefined ? 'NextToken' : undefined;
+    if (page !== undefined)
+        error([page], `this export is one page of several (${page === 'IsTruncated' ? '"IsTruncated": true' : '"NextToken"'}): the principals and policies on the other pages are not audited; expected the whole account: export it again with \`aws iam get-account-authorization-details\` without --max-items (the AWS CLI then reads every page)`);
     const list = (k) => {
         const v = json[k];
         if (v === undefined)
@@ -28762,7 +28767,10 @@ function boundaryNote(p) {
 }
 /**
  * Notes on each policy that only principals with a permissions boundary hold (boundaryNote, one per
- * holder); a policy some principal without one holds grants what it says to that principal.
+ * holder); a policy some principal without one holds grants what it says to that principal. A
+ * group grants nothing of its own (it has no boundary): its members do, and each member here holds
+ * its policies too, so a group's policy that members hold is judged by them; one no member here
+ * holds is taken as held by members with no boundary.
  */
 function noteBoundaries(policies, principals) {
     const holders = new Map();
@@ -28775,8 +28783,12 @@ function noteBoundaries(policies, principals) {
                 holders.set(id, [p]);
         }
     for (const rec of policies) {
-        const hs = holders.get(rec.id);
-        if (!hs || !hs.every((h) => h.permissionsBoundary !== undefined))
+        const all = holders.get(rec.id);
+        if (!all)
+            continue;
+        const members = all.filter((h) => h.type !== 'group');
+        const hs = members.length ? members : all;
+        if (!hs.every((h) => h.permissionsBoundary !== undefined))
             continue;
         const notes = hs.map((h) => boundaryNote(h));
         rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];

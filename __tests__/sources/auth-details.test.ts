@@ -201,4 +201,74 @@ describe('get-account-authorization-details (written for this project)', () => {
       principals: [],
     });
   });
+
+  it("a group's policy that only members with a permissions boundary hold is noted as the members' (a review: told exact)", () => {
+    const group = (name: string) => ({
+      GroupName: name,
+      Arn: `arn:aws:iam::123456789012:group/${name}`,
+      GroupPolicyList: [
+        {
+          PolicyName: `${name}-inline`,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }],
+          },
+        },
+      ],
+      AttachedManagedPolicies: [],
+    });
+    const user = (name: string, groups: string[], bounded: boolean) => ({
+      UserName: name,
+      Arn: `arn:aws:iam::123456789012:user/${name}`,
+      GroupList: groups,
+      AttachedManagedPolicies: [],
+      UserPolicyList: [],
+      ...(bounded
+        ? {
+            PermissionsBoundary: {
+              PermissionsBoundaryType: 'Policy',
+              PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess',
+            },
+          }
+        : {}),
+    });
+    const doc = {
+      GroupDetailList: [group('ops'), group('mixed'), group('empty')],
+      UserDetailList: [user('dave', ['ops', 'mixed'], true), user('erin', ['mixed'], false)],
+      RoleDetailList: [],
+      Policies: [],
+    };
+    const r = authorizationDetailsParser.parse({ path: 'g.json', text: JSON.stringify(doc) }, doc);
+    const approx = (g: string) =>
+      r.policies.find(
+        (p) => p.id === `g.json#arn:aws:iam::123456789012:group/${g}#inline_policy[${g}-inline]`,
+      )!.approximate ?? [];
+    // only dave (bounded) holds ops's policy: noted
+    expect(approx('ops')).toEqual([
+      expect.stringMatching(/^arn:aws:iam::123456789012:user\/dave has a permissions boundary/),
+    ]);
+    // erin (no boundary) holds mixed's; nobody here holds empty's: what they say
+    expect(approx('mixed')).toEqual([]);
+    expect(approx('empty')).toEqual([]);
+  });
+
+  it('one page of several (IsTruncated, or the AWS CLI with --max-items) is said, with its place (a review)', () => {
+    for (const [key, value] of [
+      ['IsTruncated', true],
+      ['NextToken', 'eyJNYXJrZXIiOiBudWxsfQ=='],
+    ] as const) {
+      const page = { ...(json as Record<string, unknown>), [key]: value };
+      const pageText = JSON.stringify(page, null, 2);
+      const r = authorizationDetailsParser.parse({ path: 'page.json', text: pageText }, page);
+      expect(r.status).toBe('audited');
+      expect(r.policies.length).toBe(result.policies.length);
+      const e = r.errors?.find((x) => x.jsonPath === `$.${key}`);
+      expect(e?.message).toMatch(/one page of several .*not audited.*without --max-items/);
+      expect(e?.line).toBe(pageText.split('\n').findIndex((l) => l.includes(`"${key}"`)) + 1);
+    }
+    // (the last page: no error)
+    const last = { ...(json as Record<string, unknown>), IsTruncated: false };
+    const r = authorizationDetailsParser.parse({ path: 'last.json', text: JSON.stringify(last) }, last);
+    expect(r.errors ?? []).toEqual(result.errors ?? []);
+  });
 });

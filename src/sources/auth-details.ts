@@ -83,6 +83,15 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
     at(p, (l) => (e.line = l));
     errors.push(e);
   };
+  // One page of several (the API's `IsTruncated`/`Marker`, the AWS CLI's `NextToken` with
+  // --max-items): what is on the other pages is not here, so it is said, not audited as the whole.
+  const page =
+    json.IsTruncated === true ? 'IsTruncated' : json.NextToken !== undefined ? 'NextToken' : undefined;
+  if (page !== undefined)
+    error(
+      [page],
+      `this export is one page of several (${page === 'IsTruncated' ? '"IsTruncated": true' : '"NextToken"'}): the principals and policies on the other pages are not audited; expected the whole account: export it again with \`aws iam get-account-authorization-details\` without --max-items (the AWS CLI then reads every page)`,
+    );
   const list = (k: string): unknown[] => {
     const v = json[k];
     if (v === undefined) return [];

@@ -108,7 +108,10 @@ export function boundaryNote(p: PrincipalRecord): string | undefined {
 
 /**
  * Notes on each policy that only principals with a permissions boundary hold (boundaryNote, one per
- * holder); a policy some principal without one holds grants what it says to that principal.
+ * holder); a policy some principal without one holds grants what it says to that principal. A
+ * group grants nothing of its own (it has no boundary): its members do, and each member here holds
+ * its policies too, so a group's policy that members hold is judged by them; one no member here
+ * holds is taken as held by members with no boundary.
  */
 export function noteBoundaries(policies: PolicyRecord[], principals: readonly PrincipalRecord[]): void {
   const holders = new Map<string, PrincipalRecord[]>();
@@ -119,8 +122,11 @@ export function noteBoundaries(policies: PolicyRecord[], principals: readonly Pr
       else holders.set(id, [p]);
     }
   for (const rec of policies) {
-    const hs = holders.get(rec.id);
-    if (!hs || !hs.every((h) => h.permissionsBoundary !== undefined)) continue;
+    const all = holders.get(rec.id);
+    if (!all) continue;
+    const members = all.filter((h) => h.type !== 'group');
+    const hs = members.length ? members : all;
+    if (!hs.every((h) => h.permissionsBoundary !== undefined)) continue;
     const notes = hs.map((h) => boundaryNote(h)!);
     rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
   }
