@@ -3,7 +3,9 @@
 // (src/fix/). --dry-run prints the unified diffs and writes nothing; otherwise each changed file is
 // written atomically (a temporary file in the same directory, with the file's mode, renamed over
 // it), and only when it still holds the text the fix was planned on. Everything printed that comes
-// from the repository (paths, reasons, diffs) goes through the terminal/log escaping.
+// from the repository (paths, addresses, logical ids, reasons, diffs) goes through the terminal/log
+// escaping: each value made visible (one line) before the line holding it is built, so no value can
+// add a line of its own.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -11,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { runAudit } from './audit/run.js';
 import { UsageError } from './core/errors.js';
-import { escapeLogMessage } from './core/escape.js';
+import { escapeLog, escapeTerminal, visibilise } from './core/escape.js';
 import { planFixes, type FileFix } from './fix/index.js';
 import { encodeText, readRepoFile, type TextEncoding } from './sources/safe-read.js';
 import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
@@ -22,16 +24,36 @@ const MAX_ROUNDS = 3;
 
 type ToStdout = (write: () => Promise<void> | void) => Promise<void>;
 
+/** A value from the repository within a line: one line, visible, never a workflow command. */
+const v = (value: string): string => escapeTerminal(value);
+
+/**
+ * Prints lines built by this command: every value from the repository in them went through `v`
+ * (or, in a diff, each line through visibilise), so each line here is one of ours; escapeLog
+ * then keeps any from starting a workflow command.
+ */
 function out(text: string): void {
-  const safe = escapeLogMessage(text);
+  const safe = escapeLog(text);
   process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
-/** The unified diff of one file's fix (`a/PATH` -> `b/PATH`, 3 lines of context). */
+/**
+ * The unified diff of one file's fix (`a/PATH` -> `b/PATH`, 3 lines of context), as printed: after
+ * a `diff a/PATH b/PATH` line (no line of the file can start with `diff`: each starts with ` `,
+ * `+`, `-` or `\`, so where a file's diff starts cannot be forged by a removed `-- a/x` line),
+ * with the path made visible in the headers and each line of the file made visible (a `\r`, an
+ * escape sequence, a tab: `\r`, `\x1b`, `\t`, as in the Markdown's diffs), lines split at `\n`
+ * (and `\r\n`) only, as the diff splits them.
+ */
 export function fileDiff(f: FileFix): string {
-  return createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before, f.after, undefined, undefined, {
-    context: 3,
-  }).replace(/^=+\n/, '');
+  const path = v(f.path);
+  // Names of our own for the library's headers, which are replaced: a path's newline would split them.
+  const lines = createTwoFilesPatch('a', 'b', f.before, f.after, undefined, undefined, { context: 3 }).split(
+    '\n',
+  );
+  const hunks = lines.findIndex((line) => line.startsWith('@@'));
+  const body = (hunks === -1 ? [] : lines.slice(hunks)).map((line) => visibilise(line.replace(/\r$/, '')));
+  return [`diff a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, ...body].join('\n');
 }
 
 /**
@@ -138,8 +160,8 @@ export async function fixCommand(
     plan = { files, notFixed: next.notFixed };
   }
   for (const [path, ids] of fixedFiles) lines.push(`fixed ${inFile(path, [...ids])}`);
-  for (const [path, why] of notWritten) lines.push(`not written ${path}: ${why}`);
-  for (const n of plan.notFixed) lines.push(`not fixed ${n.policy}: ${n.reason}`);
+  for (const [path, why] of notWritten) lines.push(`not written ${v(path)}: ${v(why)}`);
+  for (const n of plan.notFixed) lines.push(`not fixed ${v(n.policy)}: ${v(n.reason)}`);
   const written = fixedFiles.size;
   if (!dryRun && written === 0 && notWritten.size === 0 && plan.notFixed.length === 0)
     lines.push('nothing to fix: no policy grants more than its baseline allows');
@@ -165,5 +187,5 @@ function inFile(path: string, ids: readonly string[]): string {
   const own = ids
     .filter((id) => id !== path)
     .map((id) => (id.startsWith(`${path}#`) ? id.slice(path.length + 1) : id));
-  return own.length ? `${path}: ${own.join(', ')}` : path;
+  return own.length ? `${v(path)}: ${own.map(v).join(', ')}` : v(path);
 }

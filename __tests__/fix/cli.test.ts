@@ -205,6 +205,85 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(r.stdout).not.toContain('\u001b');
   });
 
+  it('a newline in a file name, a logical id or a reason is shown as \\n: no value adds a line of its own', async () => {
+    // A review: `fix` printed the value's own newlines, so a file name could print believable lines.
+    const forged =
+      'policy.json\nnot fixed prod-admin.json: left as written (no baseline)\nfixed all-good.json';
+    const cfnId = 'a\n::error::cfnl';
+    const template = JSON.stringify({
+      Resources: {
+        [cfnId]: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: {
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' },
+              ],
+            },
+          },
+        },
+      },
+    });
+    // All of it is over the baseline: fix would leave no statement, so it is listed as not fixed.
+    const lost = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'iam:CreateUser', Resource: '*' }],
+    });
+    const root = repo({ [forged]: POLICY, 'cfn/t.json': template, 'lost\r\nfixed x.json': lost });
+    const lines = (text: string) => text.split(/\r\n|\r|\n/);
+    const shown =
+      'policy.json\\nnot fixed prod-admin.json: left as written (no baseline)\\nfixed all-good.json';
+    for (const dryRun of [true, false]) {
+      const r = await run(['.', '--baseline', 'coiled:ongoing', ...(dryRun ? ['--dry-run'] : [])], root);
+      const verb = dryRun ? 'would fix' : 'fixed';
+      expect(lines(r.stdout)).toContain(`${verb} ${shown}`);
+      expect(lines(r.stdout)).toContain(`${verb} cfn/t.json: a\\n::error::cfnl`);
+      expect(lines(r.stdout).some((l) => l.startsWith('not fixed lost\\r\\nfixed x.json'))).toBe(true);
+      for (const l of lines(r.stdout)) {
+        expect(l).not.toMatch(/^(not fixed prod-admin|fixed all-good|fixed x\.json)/);
+        expect(l).not.toMatch(/^\s*::/);
+      }
+      if (dryRun) {
+        expect(lines(r.stdout)).toContain(`--- a/${shown}`);
+        expect(lines(r.stdout)).toContain(`+++ b/${shown}`);
+      }
+    }
+  });
+
+  it('--dry-run: a line of the file cannot end the diff line early or forge a header; each file starts with a `diff` line', async () => {
+    // A lone carriage return inside a YAML comment next to the policy (YAML reads it as a line
+    // break; the diff does not), an escape sequence and a workflow command.
+    const template = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Action:',
+      '              - ec2:DescribeInstances',
+      '              - iam:CreateUser',
+      '            Resource: "*" # note\r+++ b/other.yaml\r::error::cr \u001b[31mred',
+      '',
+    ].join('\r\n');
+    const root = repo({ 't.yaml': template });
+    const r = await run(['t.yaml', '--baseline', 'coiled:ongoing', '--dry-run'], root);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['diff a/t.yaml b/t.yaml', '--- a/t.yaml', '+++ b/t.yaml']);
+    // CRLF ends a line as LF does; the lone CRs and the escape are visible inside one line.
+    expect(r.stdout).not.toMatch(/\r/);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(lines).toContain('-              - iam:CreateUser');
+    expect(lines).toContain(
+      '             Resource: "*" # note\\r+++ b/other.yaml\\r::error::cr \\x1b[31mred',
+    );
+    expect(lines.filter((l) => l.startsWith('+++ '))).toEqual(['+++ b/t.yaml']);
+  });
+
   it('one run narrows the resource and adds the condition it needs; a second run changes nothing', async () => {
     const base = JSON.stringify({
       Version: '2012-10-17',

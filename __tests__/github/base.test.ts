@@ -89,6 +89,32 @@ describe('makeBaseReader', () => {
   });
 });
 
+describe('a backslash in a file name (a review: `infra\\prod\\admin.json` was read at the base as `infra/prod/admin.json`)', () => {
+  it('is part of the name on POSIX: the file is read at the base by its own name, never as another file', async () => {
+    // A pull request adds a file whose name holds backslashes; the base holds the file they would
+    // separate into. Read as that file, its findings were already in the base: never new.
+    const dir = mkdtempSync(join(tmpdir(), 'iba-base-bs-'));
+    try {
+      git(dir, 'init', '-q', '-b', 'main');
+      mkdirSync(join(dir, 'infra/prod'), { recursive: true });
+      writeFileSync(join(dir, 'infra/prod/admin.json'), '{"v": "base admin"}\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-q', '-m', 'base');
+      const base = git(dir, 'rev-parse', 'HEAD');
+      writeFileSync(join(dir, 'infra\\prod\\admin.json'), '{"v": "new"}\n');
+      writeFileSync(join(dir, 'a\\..\\x.json'), '{"v": "new"}\n');
+      git(dir, 'add', '.');
+      git(dir, 'commit', '-q', '-m', 'head');
+      const read = makeBaseReader({ root: dir, ref: base });
+      expect(await read('infra\\prod\\admin.json')).toBeUndefined();
+      expect(await read('a\\..\\x.json')).toBeUndefined();
+      expect(await read('infra/prod/admin.json')).toBe('{"v": "base admin"}\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a file the pull request renamed (a review: `git mv` made every finding new)', () => {
   it('is read at its base path, from a subdirectory too, so its findings are not new', async () => {
     const { runAudit } = await import('../../src/audit/run.js');

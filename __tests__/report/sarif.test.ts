@@ -155,6 +155,63 @@ describe('renderSarif', () => {
     expect(JSON.stringify(renderSarif(shuffled))).toBe(JSON.stringify(renderSarif(pullRequestReport())));
   });
 
+  it('a backslash in a file name is part of the name: encoded as %5C, never a separator', () => {
+    // On POSIX `\` is an ordinary character of a file name; a repository that commits these
+    // files must not choose which other file (or which file outside it) a result points at.
+    const uris = (paths: string[]) =>
+      (
+        renderSarif({
+          ...pullRequestReport(),
+          findings: paths.map((path) => finding({ kind: 'excess-action', path, policy: path })),
+        }) as SarifLog
+      ).runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(
+      uris([
+        'iam\\..\\src\\main.ts.json',
+        '\\etc\\shadow.json',
+        'iam\\..\\..\\..\\outside.json',
+        'infra\\prod\\admin.json',
+        'dir/a\\b.json',
+      ]).sort(),
+    ).toEqual(
+      [
+        'iam%5C..%5Csrc%5Cmain.ts.json',
+        '%5Cetc%5Cshadow.json',
+        'iam%5C..%5C..%5C..%5Coutside.json',
+        'infra%5Cprod%5Cadmin.json',
+        'dir/a%5Cb.json',
+      ].sort(),
+    );
+  });
+
+  it('a path that cannot name a file of the repository points at no file of it (no `..`, no leading `/`)', () => {
+    const log = renderSarif({
+      ...pullRequestReport(),
+      findings: [
+        '../outside.json',
+        '/etc/shadow.json',
+        'iam/../x.json',
+        'a//b.json',
+        'C:/x.json',
+        './ok.json',
+      ].map((path) => finding({ kind: 'excess-action', path, policy: path })),
+    }) as SarifLog;
+    const results = log.runs[0]!.results as (SarifResult & { properties: Record<string, unknown> })[];
+    const byPath = new Map(
+      results.map((r) => [
+        (r.properties.path as string | undefined) ?? '',
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+      ]),
+    );
+    for (const path of ['../outside.json', '/etc/shadow.json', 'iam/../x.json', 'a//b.json', 'C:/x.json'])
+      expect(byPath.get(path)).toBe('outside-the-repository');
+    expect(byPath.get('')).toBe('ok.json');
+    for (const r of results) {
+      const uri = r.locations[0]!.physicalLocation.artifactLocation.uri;
+      expect(uri).not.toMatch(/^\/|(^|\/)\.\.?(\/|$)|\\/);
+    }
+  });
+
   it('renders hostile input inert: no embedded links, no control characters, encoded URIs', () => {
     const log = renderSarif(hostileReport()) as SarifLog;
     for (const r of log.runs[0]!.results) {

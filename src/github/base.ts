@@ -32,9 +32,14 @@ function status(err: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
-/** A relative path inside the repository, with `/` separators; undefined if it tries to leave it. */
+/**
+ * A relative path inside the repository, with `/` separators; undefined if it tries to leave it.
+ * The report's paths have `/` separators already (src/sources/discover.ts); a `\` is a character
+ * of a name (on POSIX a pull request can add `infra\prod\admin.json`), never made a separator,
+ * which read another file of the base in its place (its findings then counted as not new).
+ */
 function cleanPath(path: string): string | undefined {
-  const p = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const p = path.replace(/^(\.\/)+/, '');
   if (p === '' || p.startsWith('/') || p.split('/').some((seg) => seg === '..') || p.includes('\0'))
     return undefined;
   return p;

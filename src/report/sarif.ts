@@ -72,13 +72,38 @@ function rule(kind: FindingKind, severity: Severity) {
   };
 }
 
+/**
+ * The uri of a file the report names. Report paths are relative to the audit's root with `/`
+ * separators already (src/sources/discover.ts: on Windows its separators become `/`; on POSIX a
+ * `\` is a character of a name, and a repository can commit `infra\prod\admin.json`), so each
+ * segment is percent-encoded as it is: a `\` becomes `%5C`, never a separator that would point the
+ * result at another file (`iam\..\src\main.ts.json` is one file at the root, not `src/main.ts.json`).
+ */
 function uriOf(path: string): string {
-  return path
-    .replace(/\\/g, '/')
-    .replace(/^\.\//, '')
+  const p = path.replace(/^(\.\/)+/, '');
+  if (!inRepository(p)) return OUTSIDE_URI;
+  return p
     .split('/')
     .map((seg) => encodeURIComponent(seg.replace(LONE_SURROGATE, '\uFFFD'))) // encodeURIComponent throws on them
     .join('/');
+}
+
+/**
+ * Where a result whose path cannot name a file of the repository points (an absolute path, a `.`,
+ * `..` or empty segment, a drive letter: a path named outside the root on the command line, or a
+ * hand-made report). Encoding its dots would not do: `%2E%2E` is a `..` segment to a WHATWG URL
+ * parser. Code scanning needs a uri, so it is this fixed name, which no path of the report is
+ * made into; the path itself stays in the result's `properties.path`, made visible.
+ */
+export const OUTSIDE_URI = 'outside-the-repository';
+
+function inRepository(path: string): boolean {
+  return (
+    path !== '' &&
+    !/^[A-Za-z]:/.test(path) &&
+    path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') &&
+    !path.includes('\0')
+  );
 }
 
 /** The message, bounded (the JSON report keeps it whole); without one, the kind and the actions described. */
@@ -97,9 +122,10 @@ function messageOf(f: Finding): string {
 }
 
 function result(f: Finding, ruleIndex: number, catalog: Report['catalog']) {
+  const uri = uriOf(f.path);
   const location: Record<string, unknown> = {
     physicalLocation: {
-      artifactLocation: { uri: uriOf(f.path) },
+      artifactLocation: { uri },
       region: { startLine: f.line !== undefined && f.line >= 1 ? Math.floor(f.line) : 1 },
     },
   };
@@ -112,6 +138,7 @@ function result(f: Finding, ruleIndex: number, catalog: Report['catalog']) {
   const set = stored.actionSet as { patterns: string[]; except: string[]; count: number } | undefined;
   const properties: Record<string, unknown> = {
     severity: f.severity,
+    ...(uri === OUTSIDE_URI ? { path: escapeTerminal(f.path) } : {}),
     policy: escapeTerminal(f.policy),
     ...(set
       ? {
