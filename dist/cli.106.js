@@ -11,6 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   FINGERPRINT_KEY: () => (/* binding */ FINGERPRINT_KEY),
+  OUTSIDE_URI: () => (/* binding */ OUTSIDE_URI),
   SARIF_SCHEMA: () => (/* binding */ SARIF_SCHEMA),
   renderSarif: () => (/* binding */ renderSarif),
   ruleId: () => (/* binding */ ruleId),
@@ -105,13 +106,35 @@ function rule(kind, severity) {
         },
     };
 }
+/**
+ * The uri of a file the report names. Report paths are relative to the audit's root with `/`
+ * separators already (src/sources/discover.ts: on Windows its separators become `/`; on POSIX a
+ * `\` is a character of a name, and a repository can commit `infra\prod\admin.json`), so each
+ * segment is percent-encoded as it is: a `\` becomes `%5C`, never a separator that would point the
+ * result at another file (`iam\..\src\main.ts.json` is one file at the root, not `src/main.ts.json`).
+ */
 function uriOf(path) {
-    return path
-        .replace(/\\/g, '/')
-        .replace(/^\.\//, '')
+    const p = path.replace(/^(\.\/)+/, '');
+    if (!inRepository(p))
+        return OUTSIDE_URI;
+    return p
         .split('/')
         .map((seg) => encodeURIComponent(seg.replace(core_escape/* LONE_SURROGATE */.uG, '\uFFFD'))) // encodeURIComponent throws on them
         .join('/');
+}
+/**
+ * Where a result whose path cannot name a file of the repository points (an absolute path, a `.`,
+ * `..` or empty segment, a drive letter: a path named outside the root on the command line, or a
+ * hand-made report). Encoding its dots would not do: `%2E%2E` is a `..` segment to a WHATWG URL
+ * parser. Code scanning needs a uri, so it is this fixed name, which no path of the report is
+ * made into; the path itself stays in the result's `properties.path`, made visible.
+ */
+const OUTSIDE_URI = 'outside-the-repository';
+function inRepository(path) {
+    return (path !== '' &&
+        !/^[A-Za-z]:/.test(path) &&
+        path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') &&
+        !path.includes('\0'));
 }
 /** The message, bounded (the JSON report keeps it whole); without one, the kind and the actions described. */
 function messageOf(f) {
@@ -127,9 +150,10 @@ function messageOf(f) {
     return (0,core_escape/* escapeSarifText */.au)(f.approximate ? `${base} (approximate: ${f.approximate})` : base);
 }
 function result(f, ruleIndex, catalog) {
+    const uri = uriOf(f.path);
     const location = {
         physicalLocation: {
-            artifactLocation: { uri: uriOf(f.path) },
+            artifactLocation: { uri },
             region: { startLine: f.line !== undefined && f.line >= 1 ? Math.floor(f.line) : 1 },
         },
     };
@@ -142,6 +166,7 @@ function result(f, ruleIndex, catalog) {
     const set = stored.actionSet;
     const properties = {
         severity: f.severity,
+        ...(uri === OUTSIDE_URI ? { path: (0,core_escape/* escapeTerminal */.en)(f.path) } : {}),
         policy: (0,core_escape/* escapeTerminal */.en)(f.policy),
         ...(set
             ? {

@@ -1793,7 +1793,9 @@ var cli_options = __webpack_require__(2830);
 // (src/fix/). --dry-run prints the unified diffs and writes nothing; otherwise each changed file is
 // written atomically (a temporary file in the same directory, with the file's mode, renamed over
 // it), and only when it still holds the text the fix was planned on. Everything printed that comes
-// from the repository (paths, reasons, diffs) goes through the terminal/log escaping.
+// from the repository (paths, addresses, logical ids, reasons, diffs) goes through the terminal/log
+// escaping: each value made visible (one line) before the line holding it is built, so no value can
+// add a line of its own.
 
 
 
@@ -1808,15 +1810,32 @@ var cli_options = __webpack_require__(2830);
 
 /** Rounds of audit and fix in one run (see fixCommand). */
 const MAX_ROUNDS = 3;
+/** A value from the repository within a line: one line, visible, never a workflow command. */
+const v = (value) => (0,core_escape/* escapeTerminal */.en)(value);
+/**
+ * Prints lines built by this command: every value from the repository in them went through `v`
+ * (or, in a diff, each line through visibilise), so each line here is one of ours; escapeLog
+ * then keeps any from starting a workflow command.
+ */
 function out(text) {
-    const safe = (0,core_escape.escapeLogMessage)(text);
+    const safe = (0,core_escape/* escapeLog */.Ah)(text);
     process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
-/** The unified diff of one file's fix (`a/PATH` -> `b/PATH`, 3 lines of context). */
+/**
+ * The unified diff of one file's fix (`a/PATH` -> `b/PATH`, 3 lines of context), as printed: after
+ * a `diff a/PATH b/PATH` line (no line of the file can start with `diff`: each starts with ` `,
+ * `+`, `-` or `\`, so where a file's diff starts cannot be forged by a removed `-- a/x` line),
+ * with the path made visible in the headers and each line of the file made visible (a `\r`, an
+ * escape sequence, a tab: `\r`, `\x1b`, `\t`, as in the Markdown's diffs), lines split at `\n`
+ * (and `\r\n`) only, as the diff splits them.
+ */
 function fileDiff(f) {
-    return (0,create/* createTwoFilesPatch */.ss)(`a/${f.path}`, `b/${f.path}`, f.before, f.after, undefined, undefined, {
-        context: 3,
-    }).replace(/^=+\n/, '');
+    const path = v(f.path);
+    // Names of our own for the library's headers, which are replaced: a path's newline would split them.
+    const lines = (0,create/* createTwoFilesPatch */.ss)('a', 'b', f.before, f.after, undefined, undefined, { context: 3 }).split('\n');
+    const hunks = lines.findIndex((line) => line.startsWith('@@'));
+    const body = (hunks === -1 ? [] : lines.slice(hunks)).map((line) => (0,core_escape/* visibilise */.ow)(line.replace(/\r$/, '')));
+    return [`diff a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, ...body].join('\n');
 }
 /**
  * Writes `text` to `file` atomically: a temporary file next to it (same directory, so the rename
@@ -1922,9 +1941,9 @@ async function fixCommand(argv, toStdout, auditRoot) {
     for (const [path, ids] of fixedFiles)
         lines.push(`fixed ${inFile(path, [...ids])}`);
     for (const [path, why] of notWritten)
-        lines.push(`not written ${path}: ${why}`);
+        lines.push(`not written ${v(path)}: ${v(why)}`);
     for (const n of plan.notFixed)
-        lines.push(`not fixed ${n.policy}: ${n.reason}`);
+        lines.push(`not fixed ${v(n.policy)}: ${v(n.reason)}`);
     const written = fixedFiles.size;
     if (!dryRun && written === 0 && notWritten.size === 0 && plan.notFixed.length === 0)
         lines.push('nothing to fix: no policy grants more than its baseline allows');
@@ -1948,7 +1967,7 @@ function inFile(path, ids) {
     const own = ids
         .filter((id) => id !== path)
         .map((id) => (id.startsWith(`${path}#`) ? id.slice(path.length + 1) : id));
-    return own.length ? `${path}: ${own.join(', ')}` : path;
+    return own.length ? `${v(path)}: ${own.map(v).join(', ')}` : v(path);
 }
 
 
