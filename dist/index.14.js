@@ -27696,6 +27696,18 @@ function mayNameScope(pattern, scope) {
     const svc = pattern.slice(0, colon);
     return /[*?]/.test(svc) || scope.services.has(svc);
 }
+/**
+ * The features of a unit's choice (SetChoice.features) that one of its members grants itself: its
+ * Allow statements name one of the feature's actions. A principal audited as a whole uses a feature
+ * through some of its policies, and the others (a Deny-only group policy, an `s3:*` policy beside
+ * the log-pull statements) are not said to use it (a review).
+ */
+function memberFeatures(baseline, features, member, builder, scope) {
+    if (!features.length)
+        return [];
+    const keys = grantedKeys([member], builder, scope);
+    return features.filter((name) => patternsOf(baseline, name, builder).some((p) => p.hits.some((k) => keys.has(k))));
+}
 
 ;// CONCATENATED MODULE: ./src/audit/audit.ts
 // The pure audit: parsed inputs + a plan of which baseline applies to which policy -> the report's
@@ -27992,8 +28004,13 @@ class Auditor {
                     continue;
                 entry.baseline = a.baseline.id;
                 entry.sets = choice.sets.filter((s) => !choice.features.includes(s));
-                if (choice.features.length)
-                    entry.features = [...choice.features];
+                // (of a principal audited as a whole, each policy the features it grants itself)
+                const own = members.length > 1 ? members.find((m) => m.record.id === id) : undefined;
+                const features = own
+                    ? memberFeatures(compiled, choice.features, own, this.builder, scope)
+                    : choice.features;
+                if (features.length)
+                    entry.features = [...features];
                 if (a.detection)
                     entry.detection = choice.evidence.length
                         ? { ...a.detection, evidence: [...a.detection.evidence, ...choice.evidence] }
@@ -34995,6 +35012,7 @@ async function readAtCommit(options) {
 
 
 
+
 /** Largest file a suggested change is made for. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 function publish_review_status(err) {
@@ -35064,7 +35082,7 @@ async function publishReview(pub, plan = planFixes) {
             if (atHead === here.text)
                 texts.set(path, here.text);
             else
-                log.log.info(`Suggested changes: ${path} in the checkout is not the pull request's head; none for it.`);
+                log.log.info(`Suggested changes: ${(0,core_escape/* visibilise */.ow)(path)} in the checkout is not the pull request's head; none for it.`);
         }
         const readOther = (p) => {
             const r = readRepoFile(root, p, MAX_FILE_BYTES);

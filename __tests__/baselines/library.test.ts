@@ -54,6 +54,44 @@ async function cleanDetected(files: Record<string, unknown>, id: string): Promis
 }
 
 describe('phases: setup is leftover, optional sets are features', () => {
+  it('a role audited as a whole: each of its policies is said to use only the features it grants itself (a review: a Deny-only policy used three)', async () => {
+    const coiled = vendor('coiled-ongoing-policy.json');
+    const role = 'arn:aws:iam::123456789012:role/coiled-role';
+    const inline = (name: string, d: unknown) => ({ PolicyName: name, PolicyDocument: d });
+    const r = await runAudit({
+      root: repo({
+        'export.json': {
+          RoleDetailList: [
+            {
+              RoleName: 'coiled-role',
+              Arn: role,
+              RolePolicyList: [
+                inline('coiled', coiled),
+                inline('deny-s3', doc([{ Effect: 'Deny', Action: 's3:*', Resource: '*' }])),
+                inline('logs', doc([coiled.Statement.find((x) => x.Sid === 'OptionalLogPull')])),
+              ],
+              AttachedManagedPolicies: [],
+            },
+          ],
+          UserDetailList: [],
+          GroupDetailList: [],
+          Policies: [],
+        },
+        '.github/iam-baseline-audit.yml': `version: 1\naudits:\n  - baseline: coiled\n    policies: ["terraform:${role}"]\n`,
+      }),
+      paths: ['.'],
+      now: NOW,
+    });
+    const features = (name: string) =>
+      r.policies.find((p) => p.id === `export.json#${role}#inline_policy[${name}]`)?.features;
+    expect(features('coiled')).toEqual(expect.arrayContaining(['log-pull', 'ecr']));
+    expect(features('deny-s3')).toBeUndefined();
+    expect(features('logs')).toEqual(['log-pull']);
+    const note = r.notes.find((n) => n.startsWith('Optional features in use'))!;
+    expect(note).not.toContain('deny-s3');
+    expect(note).toContain(`log-pull (coiled) in export.json ${role} inline_policy[logs]`);
+  });
+
   const minimal = vendor('skypilot-aws-minimal-34478f4.json');
 
   it("SkyPilot's minimal policy plus the clone-disk block: clean, clone-disk named as a feature in use", async () => {

@@ -57,7 +57,7 @@ import { naturalCompare } from '../core/natural.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 import { memberSuggestion, minimalStatements, statementFirst, suggestMinimal } from './minimal.js';
 import { inStatementOrder, StatementMemo, type StatementOutcome } from './memo.js';
-import { chooseSets } from './phases.js';
+import { chooseSets, memberFeatures } from './phases.js';
 
 /** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
 export interface Assignment {
@@ -483,7 +483,12 @@ export class Auditor {
         if (!entry || entry.status !== 'audited') continue;
         entry.baseline = a.baseline.id;
         entry.sets = choice.sets.filter((s) => !choice.features.includes(s));
-        if (choice.features.length) entry.features = [...choice.features];
+        // (of a principal audited as a whole, each policy the features it grants itself)
+        const own = members.length > 1 ? members.find((m) => m.record.id === id) : undefined;
+        const features = own
+          ? memberFeatures(compiled, choice.features, own, this.builder, scope)
+          : choice.features;
+        if (features.length) entry.features = [...features];
         if (a.detection)
           entry.detection = choice.evidence.length
             ? { ...a.detection, evidence: [...a.detection.evidence, ...choice.evidence] }

@@ -691,3 +691,23 @@ function mayNameScope(pattern: string, scope: UnitScope): boolean {
   const svc = pattern.slice(0, colon);
   return /[*?]/.test(svc) || scope.services.has(svc);
 }
+
+/**
+ * The features of a unit's choice (SetChoice.features) that one of its members grants itself: its
+ * Allow statements name one of the feature's actions. A principal audited as a whole uses a feature
+ * through some of its policies, and the others (a Deny-only group policy, an `s3:*` policy beside
+ * the log-pull statements) are not said to use it (a review).
+ */
+export function memberFeatures(
+  baseline: CompiledBaseline,
+  features: readonly string[],
+  member: UnitMember,
+  builder: GrantBuilder,
+  scope: UnitScope | undefined,
+): string[] {
+  if (!features.length) return [];
+  const keys = grantedKeys([member], builder, scope);
+  return features.filter((name) =>
+    patternsOf(baseline, name, builder).some((p) => p.hits.some((k) => keys.has(k))),
+  );
+}

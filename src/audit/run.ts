@@ -18,6 +18,7 @@ import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
 import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
 import { list } from '../sources/terraform/values.js';
+import { addressLabel } from '../core/labels.js';
 import { naturalCompare } from '../core/natural.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
 import type {
@@ -757,7 +758,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     .filter(({ features }) => features.length)
     .map(
       ({ p, features }) =>
-        `${features.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${p.address}` : p.path}`,
+        `${features.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${addressLabel(p)}` : p.path}`,
     )
     .sort();
   if (inUse.length)

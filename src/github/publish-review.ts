@@ -6,6 +6,7 @@ import { planFixes } from '../fix/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { attempt, forbiddenHint, message } from './context.js';
 import { log } from './log.js';
+import { visibilise } from '../core/escape.js';
 import { pullRequestDiff, readAtCommit, repoPrefix, type PrDiff } from './pr-diff.js';
 import type { Publication } from './publish.js';
 import {
@@ -89,7 +90,9 @@ export async function publishReview(pub: Publication, plan: PlanFixes = planFixe
         });
         if (atHead === here.text) texts.set(path, here.text);
         else
-          log.info(`Suggested changes: ${path} in the checkout is not the pull request's head; none for it.`);
+          log.info(
+            `Suggested changes: ${visibilise(path)} in the checkout is not the pull request's head; none for it.`,
+          );
       }
       const readOther = (p: string) => {
         const r = readRepoFile(root, p, MAX_FILE_BYTES);
