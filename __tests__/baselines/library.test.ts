@@ -87,7 +87,7 @@ describe('phases: setup is leftover, optional sets are features', () => {
     expect(features('coiled')).toEqual(expect.arrayContaining(['log-pull', 'ecr']));
     expect(features('deny-s3')).toBeUndefined();
     expect(features('logs')).toEqual(['log-pull']);
-    const note = r.notes.find((n) => n.startsWith('Optional features in use'))!;
+    const note = (r.notes ?? []).find((n) => n.startsWith('Optional features in use'))!;
     expect(note).not.toContain('deny-s3');
     expect(note).toContain(`log-pull (coiled) in export.json ${role} inline_policy[logs]`);
   });

@@ -1,0 +1,453 @@
+export const id = 285;
+export const ids = [285];
+export const modules = {
+
+/***/ 4285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   COMMENT_LIMIT: () => (/* binding */ COMMENT_LIMIT),
+/* harmony export */   SEVERITY_ICON: () => (/* binding */ SEVERITY_ICON),
+/* harmony export */   SUMMARY_LIMIT: () => (/* binding */ SUMMARY_LIMIT),
+/* harmony export */   commentMarker: () => (/* binding */ commentMarker),
+/* harmony export */   driftMarker: () => (/* binding */ driftMarker),
+/* harmony export */   renderMarkdown: () => (/* binding */ renderMarkdown)
+/* harmony export */ });
+/* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
+/* harmony import */ var _audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2649);
+/* harmony import */ var _sources_records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1872);
+/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9493);
+/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
+
+
+
+
+
+/** GitHub rejects a comment or issue body of 65,536 characters or more. */
+const COMMENT_LIMIT = 65_536;
+/** GitHub drops a job summary larger than 1 MiB (counted in bytes). */
+const SUMMARY_LIMIT = 1024 * 1024;
+/** The hidden marker that identifies our sticky comment for `key`. */
+function commentMarker(key = 'default') {
+    return (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .hiddenMarker */ .z0)('comment', key);
+}
+/** The hidden marker that identifies our drift tracking issue for `key`. */
+function driftMarker(key = 'default') {
+    return (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .hiddenMarker */ .z0)('drift', key);
+}
+/**
+ * At most MAX_ACTIONS actions are listed in one finding (src/report/actions.ts). Past that (a
+ * wildcard such as `ec2:*` expands to hundreds), the finding shows the count and the shortest exact
+ * description in patterns (`s3:*` except 6 actions), cut with a count, then the audit's message,
+ * which names the pattern and the riskiest actions; the full set is in the JSON report.
+ */
+const MAX_RESOURCES = 10;
+/**
+ * A chunk whose text is made when first read: fitToLimit reads only as many as can be shown (a
+ * plan of 20,000 policies has some 100,000 findings, of which a comment shows a few hundred).
+ */
+class LazyChunk {
+    make;
+    findings;
+    made;
+    constructor(make, findings) {
+        this.make = make;
+        this.findings = findings;
+    }
+    get text() {
+        return (this.made ??= this.make());
+    }
+}
+function list(values, max) {
+    const shown = values.slice(0, max).map((v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v));
+    const more = values.length > max ? `, … and ${values.length - max} more` : '';
+    return shown.join(', ') + more;
+}
+/** A finding's actions: listed when few, else `**N actions**: patterns except patterns`, bounded. */
+const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
+const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
+function location(f) {
+    const parts = [];
+    if (f.statement !== undefined)
+        parts.push(`statement ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.statement)}`);
+    parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.line !== undefined ? `${f.path}:${f.line}` : f.path));
+    return parts.join(' · ');
+}
+const SEVERITY_ICON = {
+    critical: '🟥',
+    high: '🔴',
+    medium: '🟠',
+    low: '🟡',
+    info: '⚪',
+};
+/** One finding as a list item: severity and actions first, then where, then why. */
+function findingItem(f, policyAddress, shared) {
+    // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
+    const lines = [];
+    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f);
+    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_ACTIONS */ .H3;
+    const what = shown.count === 0 ? message(f) : actionsShown(f);
+    lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
+    lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.address)}` : ''));
+    const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
+    if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
+        lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
+    }
+    if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .messageAddsToActions */ .Ax)(f, many))
+        lines.push(message(f));
+    // The policy's shared note is shown once under its heading (sharedApproximate).
+    const note = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .approximateText */ .eR)(f, shared, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'));
+    if (note)
+        lines.push(`⚠️ approximate: ${note}`);
+    return lines.join('\\\n  ');
+}
+function policyHeading(g, shared) {
+    const parts = [`##### 📄 ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.path)}`];
+    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(g);
+    if (label)
+        parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label));
+    let line = parts.join(' · ');
+    const p = g.policy;
+    if (p?.baseline) {
+        line += `\nBaseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}`;
+        if (p.sets && p.sets.length > 0)
+            line += ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})`;
+        if (p.features?.length)
+            line += ` · optional features in use: ${p.features.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}`;
+    }
+    // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
+    if (shared)
+        line += `${p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
+    return line;
+}
+/** The notes of the findings' own sets; for a report without them, the baselines' notes. */
+function remediationFor(report, findings) {
+    const out = [];
+    const own = [...new Set(findings.map((f) => f.remediation).filter((r) => !!r))];
+    if (own.length)
+        return own.map((r) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(r, 'text'));
+    for (const id of [...new Set(findings.map((f) => f.baseline).filter((b) => !!b))]) {
+        const b = report.baselines.find((x) => x.id === id);
+        if (b?.remediation)
+            out.push(`${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.name || b.id, 'text')}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.remediation, 'text')}`);
+    }
+    return out;
+}
+/** Findings grouped by policy, then kind: one chunk per heading and per finding. */
+function groupChunks(report, findings) {
+    const chunks = [];
+    for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .groupFindings */ .kG)(findings, report)) {
+        // Found when the group's heading or a finding is first made (not for a group past the limit).
+        let found;
+        const shared = () => (found ??= { note: (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedApproximate */ .cm)(g) }).note;
+        chunks.push(new LazyChunk(() => policyHeading(g, shared()), 0));
+        for (const { kind, findings: ofKind } of g.kinds) {
+            const info = _group_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_INFO */ .Kw[kind];
+            if (kind !== 'leftover-set') {
+                chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
+                for (const f of ofKind)
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+                continue;
+            }
+            // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
+            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .splitLeftovers */ .bl)(ofKind)) {
+                const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
+                const named = sets.length > 0 ? ` ${sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}` : '';
+                const words = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .leftoverWords */ .BF)(part[0], info);
+                let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
+                for (const r of remediationFor(report, part))
+                    head += `\\\n${r}`;
+                chunks.push({ text: head, findings: 0 });
+                for (const f of part)
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+            }
+        }
+    }
+    return chunks;
+}
+/** Joins chunks: list items of one group stay one list; other chunks are separate blocks. */
+/**
+ * The chunks' pieces, in order, whose concatenation is joinChunks(): each chunk's text after its
+ * separator (none at the start, one line break between two list items, else a blank line).
+ */
+function* joinedPieces(chunks) {
+    let empty = true;
+    let prevItem = false;
+    for (const c of chunks) {
+        const item = c.text.startsWith('- ');
+        yield empty ? c.text : (item && prevItem ? '\n' : '\n\n') + c.text;
+        if (c.text !== '')
+            empty = false;
+        prevItem = item;
+    }
+}
+function joinChunks(chunks) {
+    let out = '';
+    for (const piece of joinedPieces(chunks))
+        out += piece;
+    return out;
+}
+function details(summaryHtml, body) {
+    return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
+}
+function verdict(report) {
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
+    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY);
+    // The same count as the collapsed "N pre-existing findings" section below.
+    const before = b.preexisting.length;
+    const audited = report.policies.filter((p) => p.status === 'audited').length;
+    if (counted.length > 0) {
+        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'finding');
+        const extra = b.hasBase && before > 0 ? ` (and ${before} pre-existing)` : '';
+        return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
+    }
+    if (audited === 0 && report.findings.length === 0) {
+        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
+    }
+    if (b.hasBase) {
+        const extra = before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '';
+        return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
+    }
+    return '✅ **No IAM permissions beyond the vendor baselines**';
+}
+function removedSection(removed) {
+    const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)}`);
+    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(removed.length, 'permission')} removed by this change`, items.join('\n'));
+}
+function ignoredSection(ignored) {
+    const items = ignored.map((f) => {
+        const why = f.ignored;
+        const until = why.expires ? ` (until ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.expires)})` : '';
+        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
+    });
+    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
+}
+/**
+ * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
+ * suggestion with an empty diff makes an empty section, which is left out.
+ */
+function suggestionSections(report) {
+    const order = new Map(report.policies.map((p, i) => [p.id, i]));
+    const kept = (0,_audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .keptByIgnore */ .Yk)(report);
+    return [...report.suggestions]
+        .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
+        a.policy.localeCompare(b.policy))
+        .map((s) => () => {
+        if (s.diff.trim() === '')
+            return '';
+        // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
+        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .omittedDiff */ .sO)(s);
+        const body = omitted
+            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
+            : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)(s.diff, 'diff');
+        // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
+        const ignored = kept.get(s.policy);
+        const denyLeftOut = (0,_sources_records_js__WEBPACK_IMPORTED_MODULE_2__/* .denyWasLeftOut */ .HG)(s.approximate);
+        const advice = (s.approximate?.length ? asRead(s.approximate, denyLeftOut) : '') +
+            (ignored
+                ? `It also removes what an ignore rule keeps (${list(ignored, 8)}): keep those when you apply it (\`fix\` leaves this policy as written).\n\n`
+                : keepsNothing(s.minimal)
+                    ? denyLeftOut
+                        ? 'Every statement read would be removed: keep only the Deny statements that were left out.\n\n'
+                        : 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
+                    : '');
+        return details(`💡 Suggested minimal policy: <code>${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s.policy, 'html')}</code>`, advice + body);
+    });
+}
+/**
+ * The advice on a suggestion made from a policy read otherwise than written: how (its notes), and
+ * that a Deny left out is not in it (a Deny dropped would widen what every policy of the principal
+ * grants).
+ */
+function asRead(notes, denyLeftOut) {
+    const how = notes.map((n) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n)).join('; ');
+    return denyLeftOut
+        ? `⚠️ Made from the policy as read, not as written (${how}). The Deny statements left out are not in it: keep them as written when you apply it.\n\n`
+        : `⚠️ Made from the policy as read, not as written (${how}): compare it with the file when you apply it.\n\n`;
+}
+/** A suggested policy without any statement. */
+function keepsNothing(minimal) {
+    const st = minimal?.Statement;
+    return Array.isArray(st) && st.length === 0;
+}
+/** The audited policies with no finding, named (a bounded list), so that a check is seen to be made. */
+function cleanSection(report) {
+    const clean = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .cleanPolicies */ .aY)(report);
+    if (clean.length === 0)
+        return undefined;
+    const items = clean.slice(0, _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu).map((p) => {
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(p);
+        const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
+        const against = p.baseline
+            ? `: baseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})` : ''}`
+            : '';
+        return `- ${where.join(' · ')}${against}`;
+    });
+    if (clean.length > _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu)
+        items.push(`- … and ${clean.length - _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu} more`);
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
+}
+function notAuditedSection(report) {
+    const items = [];
+    for (const p of report.policies) {
+        if (p.status === 'audited')
+            continue;
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(p);
+        const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
+        items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
+    }
+    for (const i of report.inputs) {
+        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .heldNothing */ .fq)(i))
+            items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')}`);
+        if (i.status === 'audited')
+            continue;
+        items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')})` : ''}`);
+    }
+    if (items.length === 0)
+        return undefined;
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(items.length, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
+}
+function footer(report) {
+    const baselines = report.baselines.map((b) => {
+        const v = [b.version ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.version) : '', b.date ? `(${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.date, 'text')})` : '']
+            .filter(Boolean)
+            .join(' ');
+        return `${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.id)}${v ? ` ${v}` : ''}`;
+    });
+    const parts = [
+        `${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.tool.name, 'text')} ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.tool.version, 'text')}`,
+        `catalog ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.source, 'text')} ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.version, 'text')}`,
+    ];
+    if (baselines.length > 0)
+        parts.push(`${baselines.length === 1 ? 'baseline' : 'baselines'} ${baselines.join(', ')}`);
+    return `<sub>${parts.join(' · ')}</sub>`;
+}
+function safeUrl(url) {
+    if (!/^https?:\/\/[^\s<>()[\]"'`]+$/i.test(url))
+        return undefined;
+    return url;
+}
+/**
+ * The only place where size limits are enforced. Past the limit: keep the head (marker, title,
+ * verdict) and the new findings, drop the rest and point to the full report; if even the new
+ * findings do not fit, keep as many as fit and count the others.
+ *
+ * What cannot be shown is not made: the findings' chunks and the other sections (`rest`, each made
+ * when called; a suggestion's diff is made when its section is) are read in order only while what
+ * is read so far can still fit. Every part is added after a line break, so the measure of the text
+ * so far is the sum of its parts' (no surrogate pair is split between two parts), and the text can
+ * only grow: once the beginning of a candidate is over the limit, the whole of it is.
+ */
+function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
+    const assemble = (parts) => parts.filter((p) => p !== '').join('\n\n') + '\n';
+    // The findings joined as joinChunks does, while head + "\n\n" + them (how both the whole report
+    // and the shortened one begin) is under the limit.
+    let joined = '';
+    let size = measure(head) + 2;
+    let allRead = true;
+    for (const piece of joinedPieces(findings)) {
+        joined += piece;
+        size += measure(piece);
+        if (size >= limit) {
+            allRead = false;
+            break;
+        }
+    }
+    if (allRead) {
+        // The whole report, section by section while it fits.
+        let full = joined === '' ? head : `${head}\n\n${joined}`;
+        let fullSize = measure(full);
+        for (const part of [...rest, () => tail]) {
+            if (fullSize >= limit)
+                break;
+            const text = part();
+            if (text === '')
+                continue;
+            full += `\n\n${text}`;
+            fullSize += measure(`\n\n${text}`);
+        }
+        if (fullSize + measure('\n') < limit)
+            return `${full}\n`;
+        const short = assemble([head, joined, pointer, tail]);
+        if (measure(short) < limit)
+            return short;
+    }
+    const total = findings.reduce((n, c) => n + c.findings, 0);
+    // Reserve room for the longest possible "not shown" line.
+    const reserve = measure(assemble([head, `… and ${total} more findings not shown.`, pointer, tail])) + 16;
+    const kept = [];
+    let keptSize = 0;
+    for (const c of findings) {
+        const add = measure(c.text) + 2;
+        if (reserve + keptSize + add >= limit)
+            break;
+        kept.push(c);
+        keptSize += add;
+    }
+    while (kept.length > 0 && kept[kept.length - 1].findings === 0)
+        kept.pop();
+    const shown = kept.reduce((n, c) => n + c.findings, 0);
+    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
+    const out = assemble([head, joinChunks(kept), more, pointer, tail]);
+    if (measure(out) < limit)
+        return out;
+    // A pathological head (a huge title): cut hard, on a line boundary (nothing left under a limit of 0).
+    let cut = out;
+    while (cut !== '' && measure(cut) >= limit)
+        cut = cut.slice(0, Math.floor(cut.length * 0.9));
+    return cut.slice(0, cut.lastIndexOf('\n') + 1);
+}
+function renderMarkdown(report, options = {}) {
+    (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .requireSuggestions */ .zd)(report, 'a Markdown');
+    const mode = options.mode ?? 'summary';
+    const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
+    const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
+    const headParts = [];
+    if (mode === 'comment')
+        headParts.push(commentMarker(options.commentKey));
+    if (mode === 'issue')
+        headParts.push(driftMarker(options.commentKey));
+    headParts.push(`### ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(options.title ?? 'IAM baseline audit', 'text')}`);
+    const head = `${headParts.join('\n')}\n\n${verdict(report)}`;
+    const findingChunks = [];
+    if (b.current.length > 0) {
+        findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
+        for (const chunk of groupChunks(report, b.current))
+            findingChunks.push(chunk);
+    }
+    // The other sections, each made only if the report can still show it (see fitToLimit).
+    const rest = [];
+    if (options.moreSuggestions && options.moreSuggestions > 0) {
+        const n = options.moreSuggestions;
+        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
+    }
+    if (b.preexisting.length > 0) {
+        rest.push(() => details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
+    }
+    if (b.removed.length > 0)
+        rest.push(() => removedSection(b.removed));
+    rest.push(...suggestionSections(report));
+    rest.push(() => cleanSection(report) ?? '');
+    rest.push(() => notAuditedSection(report) ?? '');
+    if (b.ignored.length > 0)
+        rest.push(() => ignoredSection(b.ignored));
+    if (report.notes && report.notes.length > 0) {
+        const notes = report.notes;
+        rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n, 'text')}`).join('\n')}`);
+    }
+    const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;
+    const where = mode === 'issue' ? 'an issue' : 'a comment';
+    const pointer = mode === 'summary'
+        ? '📄 Shortened to fit the job summary: the full report is in the JSON report (`findings-file`).'
+        : url
+            ? `📄 Shortened to fit ${where}: pre-existing findings, suggested policies and the rest are in the job summary of the [latest run](${url}).`
+            : `📄 Shortened to fit ${where}: the full report is in the job summary of the latest run.`;
+    return fitToLimit(head, findingChunks, rest, footer(report), limit, measure, pointer);
+}
+
+
+/***/ })
+
+};
