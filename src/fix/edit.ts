@@ -86,6 +86,109 @@ function columnPad(text: string, pos: number): string {
   return text.slice(lineStart(text, pos), pos).replace(/[^\t]/g, ' ');
 }
 
+/** How comments are written in the text: YAML `#`; HCL `#`, `//` and block comments; JSON none. */
+export type CommentSyntax = 'yaml' | 'hcl' | 'json';
+
+function syntaxOf(style: Style): CommentSyntax {
+  return style.hcl ? 'hcl' : style.json ? 'json' : 'yaml';
+}
+
+/** Is the line (without its line break) a comment and nothing else? */
+function isCommentLine(line: string, syntax: CommentSyntax): boolean {
+  const s = line.trim();
+  if (syntax === 'yaml') return s.startsWith('#');
+  if (syntax === 'hcl')
+    return (
+      s.startsWith('#') ||
+      s.startsWith('//') ||
+      (s.startsWith('/*') && s.endsWith('*/') && s.indexOf('*/') === s.length - 2)
+    );
+  return false;
+}
+
+/** What may follow an item on its last line for the line to be the item's own: a comma and a comment. */
+function lineRestIsOwn(rest: string, syntax: CommentSyntax): boolean {
+  const comment =
+    syntax === 'yaml'
+      ? '(?:(?<=^|[ \\t,])#.*)?'
+      : syntax === 'hcl'
+        ? '(?:(?:#|//).*|/\\*(?:(?!\\*/).)*\\*/[ \\t]*)?'
+        : '';
+  return new RegExp(`^[ \\t]*,?[ \\t]*${comment}\\r?$`).test(rest);
+}
+
+/**
+ * The lines of a run of list items that has lines of its own (the first starts its line at
+ * `first`, the last ends at `lastEnd` with at most a comma and a comment after it on that line):
+ * from the comment lines directly above the first (a comment line directly above an item is that
+ * item's) to the line break after the last. Undefined when the items share a line with something else.
+ */
+export function ownLines(
+  text: string,
+  first: number,
+  lastEnd: number,
+  syntax: CommentSyntax,
+): { from: number; to: number; trailingComma: boolean } | undefined {
+  const ls = lineStart(text, first);
+  if (!/^[ \t]*$/.test(text.slice(ls, first))) return undefined;
+  const nl = text.indexOf('\n', lastEnd);
+  const rest = text.slice(lastEnd, nl === -1 ? text.length : nl);
+  if (!lineRestIsOwn(rest, syntax)) return undefined;
+  let from = ls;
+  while (from > 0) {
+    const prev = lineStart(text, from - 1);
+    if (!isCommentLine(text.slice(prev, from - 1), syntax)) break;
+    from = prev;
+  }
+  let to = nl === -1 ? text.length : nl + 1;
+  // a blank line on each side: one of them goes too
+  const blank = (a: number, b: number) => /^[ \t]*\r?$/.test(text.slice(a, b));
+  if (from > 0 && to < text.length) {
+    const prev = lineStart(text, from - 1);
+    const nextNl = text.indexOf('\n', to);
+    if (blank(prev, from - 1) && nextNl !== -1 && blank(to, nextNl)) to = nextNl + 1;
+  }
+  return { from, to, trailingComma: /^[ \t]*,/.test(rest) };
+}
+
+/** Where a list item's text starts: a block list item at its `-`. */
+function dashOf(text: string, n: Node, flow: boolean | undefined): number {
+  if (flow) return start(n);
+  const dash = text.lastIndexOf('-', start(n));
+  return dash === -1 ? start(n) : dash;
+}
+
+/**
+ * The edit deleting items [i, k) of a list (kept items elsewhere), when they have lines of their
+ * own: each goes with its comment lines directly above it and its comment on its last line; the
+ * comments of the kept items stay. `lineOf` gives where an item's line starts (a block list's `-`).
+ */
+function runDeletion(
+  text: string,
+  items: Node[],
+  i: number,
+  k: number,
+  flow: boolean,
+  syntax: CommentSyntax,
+  lineOf: (n: Node) => number,
+): Edit[] | undefined {
+  const own = ownLines(text, lineOf(items[i]!), endOf(items[k - 1]!), syntax);
+  if (!own) return undefined;
+  if (k < items.length) {
+    if (start(items[k]!) < own.to) return undefined;
+    return [{ start: own.from, end: own.to, text: '' }];
+  }
+  if (!flow || own.trailingComma) return [{ start: own.from, end: own.to, text: '' }];
+  // the last items of a flow list written without a trailing comma: the comma before them goes too
+  const prevEnd = endOf(items[i - 1]!);
+  const comma = /^[ \t]*,/.exec(text.slice(prevEnd));
+  if (!comma || prevEnd + comma[0].length > own.from) return undefined;
+  return [
+    { start: prevEnd + comma[0].length - 1, end: prevEnd + comma[0].length, text: '' },
+    { start: own.from, end: own.to, text: '' },
+  ];
+}
+
 /** Is there a tag, an intrinsic function or an interpolation anywhere below the node? */
 export function hasNonLiteral(n: unknown, interpolations: boolean): boolean {
   const stack: unknown[] = [n];
@@ -333,7 +436,12 @@ function writeValue(
  * The edits that remove items from the list `seq` so that it holds `values` (a subsequence of its
  * string items, at least one kept); undefined when `values` is not such a subsequence.
  */
-export function removalEdits(text: string, seq: YAMLSeq, values: string[]): Edit[] | undefined {
+export function removalEdits(
+  text: string,
+  seq: YAMLSeq,
+  values: string[],
+  syntax: CommentSyntax,
+): Edit[] | undefined {
   const items = seq.items as Node[];
   if (!items.every((x) => isScalar(x) && typeof x.value === 'string' && !x.tag)) return undefined;
   const kept: boolean[] = [];
@@ -353,7 +461,9 @@ export function removalEdits(text: string, seq: YAMLSeq, values: string[]): Edit
     }
     let k = i;
     while (k < items.length && !kept[k]) k++;
-    if (seq.flow) {
+    const own = runDeletion(text, items, i, k, seq.flow === true, syntax, (n) => dashOf(text, n, seq.flow));
+    if (own) edits.push(...own);
+    else if (seq.flow) {
       if (k < items.length) edits.push({ start: start(items[i]!), end: start(items[k]!), text: '' });
       else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[k - 1]!), text: '' });
     } else {
@@ -411,7 +521,7 @@ function statementEdits(
         edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
       // Items only removed: each removed item goes with its line or separator, the rest (and any
       // comment beside them) stays as written.
-      const removal = isSeq(orig) && isStringList(v) ? removalEdits(t, orig, v) : undefined;
+      const removal = isSeq(orig) && isStringList(v) ? removalEdits(t, orig, v, syntaxOf(style)) : undefined;
       if (removal) {
         edits.push(...removal);
         continue;
@@ -557,7 +667,11 @@ export function statementListEdits(
     }
     let j = i;
     while (j < items.length && !kept[j]) j++;
-    if (list.flow) {
+    const own = runDeletion(text, items, i, j, list.flow === true, syntaxOf(style), (n) =>
+      dashOf(text, n, list.flow),
+    );
+    if (own) edits.push(...own);
+    else if (list.flow) {
       if (j < items.length) edits.push({ start: start(items[i]!), end: start(items[j]!), text: '' });
       else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[j - 1]!), text: '' });
     } else {
