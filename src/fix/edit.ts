@@ -2,7 +2,17 @@
 // package's document nodes (which read JSON too and give every node's character range). Only the
 // values that change are rewritten, each in the style of the text around it (quotes, one line or
 // one item a line, indentation copied from neighbours); everything else stays byte for byte.
-import YAML, { YAMLMap, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLSeq } from 'yaml';
+import YAML, {
+  YAMLMap,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type YAMLSeq,
+} from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import type { StatementFate } from './align.js';
 
@@ -191,25 +201,56 @@ function runDeletion(
 
 /** Is there a tag, an intrinsic function or an interpolation anywhere below the node? */
 export function hasNonLiteral(n: unknown, interpolations: boolean): boolean {
+  return nonLiteralOf(n, interpolations) !== undefined;
+}
+
+/**
+ * The first tag, intrinsic function, interpolation or alias below the node, described for a
+ * message (`the tag !Sub`, `Fn::Join (an intrinsic function)`, `the alias *acts`), or undefined.
+ */
+export function nonLiteralOf(n: unknown, interpolations: boolean): string | undefined {
   const stack: unknown[] = [n];
   while (stack.length) {
     const x = stack.pop();
     if (!x || typeof x !== 'object') continue;
     const node = x as Node;
-    if (node.tag && node.tag.startsWith('!')) return true;
+    if (node.tag === '!expr' && isScalar(node)) return `the expression ${short(String(node.value))}`;
+    if (node.tag && node.tag.startsWith('!')) return `the tag ${node.tag} (an intrinsic function)`;
     if (isScalar(node)) {
-      if (interpolations && typeof node.value === 'string' && /\$\{|%\{/.test(node.value)) return true;
+      if (interpolations && typeof node.value === 'string' && /\$\{|%\{/.test(node.value))
+        return `the interpolation ${short(node.value)}`;
     } else if (isMap(node)) {
       for (const p of node.items) {
         if (isScalar(p.key) && /^(Ref|Fn::|Condition$)/.test(String(p.key.value)) && isIntrinsicKey(p))
-          return true;
+          return `${String(p.key.value)} (an intrinsic function)`;
         stack.push(p.key, p.value);
       }
     } else if (isSeq(node)) stack.push(...node.items);
     else if (isPair(node)) stack.push(node.key, node.value);
-    else return true; // aliases and anything else
+    else if (isAlias(node)) return `the alias *${node.source}`;
+    else return 'a value that is not written literally';
   }
-  return false;
+  return undefined;
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ');
+  return JSON.stringify(one.length > 60 ? `${one.slice(0, 57)}...` : one);
+}
+
+/** The line of `pos` (1-based). */
+function lineNumber(text: string, pos: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Where the anchor `&name` an alias at `pos` refers to is written (its line), when the text shows it. */
+function anchorLine(text: string, name: string, pos: number): number | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let found: number | undefined;
+  for (const m of text.slice(0, pos).matchAll(new RegExp(`&${esc}(?=[\\s,\\]}]|$)`, 'g'))) found = m.index;
+  return found === undefined ? undefined : lineNumber(text, found);
 }
 
 function isIntrinsicKey(p: Pair): boolean {
@@ -488,12 +529,21 @@ function statementEdits(
   stmt: YAMLMap,
   original: Record<string, unknown>,
   part: Record<string, unknown>,
+  index = 0,
 ): Edit[] {
   const t = style.text;
-  if (hasNonLiteralChanged(style, stmt, original, part))
+  const changed = nonLiteralChanged(style, stmt, original, part);
+  if (changed) {
+    const label = typeof original.Sid === 'string' && original.Sid ? original.Sid : `#${index}`;
+    const alias = /^the alias \*(.*)$/.exec(changed.what)?.[1];
+    const anchor = alias === undefined ? undefined : anchorLine(t, alias, changed.at);
     throw new Unfixable(
-      'the part of the statement that changes is not literal (a tag, an intrinsic function or an interpolation)',
+      `the part of statement ${label} (line ${lineNumber(t, start(stmt))}) that changes is not literal: its ${changed.key} holds ${changed.what}` +
+        (alias === undefined
+          ? ', which fix does not rewrite: change it by hand'
+          : `, whose value is the anchor &${alias}${anchor ? ` at line ${anchor}` : ''}: rewriting it would change the anchor and its other uses; edit it by hand`),
     );
+  }
   const edits: Edit[] = [];
   const firstKey = stmt.items[0]?.key as Node | undefined;
   if (!firstKey) throw new Unfixable('an empty statement');
@@ -571,19 +621,23 @@ function statementEdits(
   return edits;
 }
 
-/** Does a value that changes hold a tag, an intrinsic function or an interpolation? */
-function hasNonLiteralChanged(
+/** The first value that changes and holds a tag, an intrinsic function, an interpolation or an alias. */
+function nonLiteralChanged(
   style: Style,
   stmt: YAMLMap,
   original: Record<string, unknown>,
   part: Record<string, unknown>,
-): boolean {
+): { key: string; what: string; at: number } | undefined {
   for (const p of stmt.items) {
     const k = String((p.key as YAML.Scalar).value);
     const kept = k in part && isDeepStrictEqual(part[k], original[k]);
-    if (!kept && hasNonLiteral(p.value, style.interpolations)) return true;
+    const what = kept ? undefined : nonLiteralOf(p.value, style.interpolations);
+    if (what) {
+      const v = p.value as Node | null;
+      return { key: k, what, at: v && v.range ? start(v) : start(stmt) };
+    }
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -648,7 +702,7 @@ export function statementListEdits(
       );
     }
     const partTexts = fate.parts.map((part) => {
-      const es = statementEdits(style, item, originals[i]!, part);
+      const es = statementEdits(style, item, originals[i]!, part, i);
       const s = start(item);
       const body = text.slice(s, endOf(item));
       return applyEdits(

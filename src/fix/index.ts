@@ -15,6 +15,7 @@ import { keptByIgnore } from '../audit/report-model.js';
 import { alignStatements } from './align.js';
 import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
 import { hclFileFixer, hclFileTarget, hclTarget } from './hcl.js';
+import { checkAnchors, checkOutside } from './yaml-guard.js';
 
 export interface FileFix {
   /** Relative to the audit root, `/` separators (as in the report). */
@@ -366,10 +367,9 @@ export function textFileFixer(path: string, kind: InputKind | undefined): FileFi
         node = p ? nodeAt(doc.contents as Node, p) : undefined;
         if (!node) throw new Unfixable(`${record.jsonPath} is not found in the file as written`);
       }
-      return applyEdits(
-        text,
-        documentEdits(text, json, node, statements, minimalStatements(s), interpolations),
-      );
+      const edits = documentEdits(text, json, node, statements, minimalStatements(s), interpolations);
+      checkAnchors(doc, text, edits);
+      return applyEdits(text, edits);
     },
     verify(before, after, fixed) {
       // the file as read is parsed once, however many of its policies are fixed
@@ -378,6 +378,14 @@ export function textFileFixer(path: string, kind: InputKind | undefined): FileFi
         beforeRecords = parseSource({ path, text: before }, true).result.policies;
       }
       verifyRecords(beforeRecords, parseSource({ path, text: after }, true).result.policies, fixed);
+      // and the rest of the file reads back the same (an edit that leaks is refused, not written)
+      const paths = fixed.map((f) => beforeRecords.find((r) => r.id === f.policy)?.jsonPath);
+      if (paths.every((p) => p !== undefined))
+        checkOutside(
+          before,
+          after,
+          paths.map((p) => parseJsonPath(p) ?? []),
+        );
     },
   };
 }
