@@ -150,3 +150,78 @@ describe('fix: the comments of the kept items stay with them', () => {
     );
   });
 });
+
+describe('fix: a split statement keeps its comments once, on its first part', () => {
+  const count = (text: string, s: string) => text.split(s).length - 1;
+
+  it('YAML', async () => {
+    const text = [
+      'Resources:',
+      '  P:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      ManagedPolicyName: skypilot-v1',
+      '      PolicyDocument:',
+      "        Version: '2012-10-17'",
+      '        Statement:',
+      '        - Sid: Mixed',
+      '          Effect: Allow',
+      '          # what the cluster needs',
+      '          Action: [ec2:DescribeInstances, iam:PassRole]   # the lot',
+      "          Resource: '*' # anything",
+      '',
+    ].join('\n');
+    const { after, notFixed } = await fixOnce('cfn.yaml', text);
+    expect(notFixed).toEqual([]);
+    expect(count(after, '- Sid: Mixed\n')).toBe(1);
+    expect(count(after, 'Sid: Mixed2')).toBe(1);
+    expect(count(after, '# what the cluster needs')).toBe(1);
+    expect(count(after, '# the lot')).toBe(1);
+    expect(count(after, '# anything')).toBe(1);
+    expect(after).toContain(
+      '          # what the cluster needs\n          Action: [ec2:DescribeInstances]   # the lot\n',
+    );
+  });
+
+  it('HCL: jsonencode and a policy document statement block', async () => {
+    const tf = [
+      'data "aws_iam_policy_document" "sky" {',
+      '  statement {',
+      '    # what the cluster needs',
+      '    actions   = ["ec2:DescribeInstances", "iam:PassRole"] # the lot',
+      '    resources = ["*"] // anything',
+      '  }',
+      '}',
+      '',
+      'resource "aws_iam_policy" "sky" {',
+      '  name   = "skypilot-v1"',
+      '  policy = data.aws_iam_policy_document.sky.json',
+      '}',
+      '',
+      'resource "aws_iam_policy" "sky2" {',
+      '  name = "skypilot-v1b"',
+      '  policy = jsonencode({',
+      '    Version = "2012-10-17"',
+      '    Statement = [',
+      '      {',
+      '        Effect   = "Allow"',
+      '        /* what the cluster needs */',
+      '        Action   = ["ec2:DescribeInstances", "iam:PassRole"] # the whole lot',
+      '        Resource = "*"',
+      '      },',
+      '    ]',
+      '  })',
+      '}',
+      '',
+    ].join('\n');
+    const { after, notFixed } = await fixOnce('main.tf', tf);
+    expect(notFixed).toEqual([]);
+    expect(count(after, 'statement {')).toBe(2);
+    expect(count(after, 'Effect   = "Allow"')).toBe(2);
+    expect(count(after, '# what the cluster needs')).toBe(1);
+    expect(count(after, '# the lot')).toBe(1);
+    expect(count(after, '// anything')).toBe(1);
+    expect(count(after, '/* what the cluster needs */')).toBe(1);
+    expect(count(after, '# the whole lot')).toBe(1);
+  });
+});

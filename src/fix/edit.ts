@@ -3,6 +3,7 @@
 // values that change are rewritten, each in the style of the text around it (quotes, one line or
 // one item a line, indentation copied from neighbours); everything else stays byte for byte.
 import YAML, {
+  Lexer,
   YAMLMap,
   isAlias,
   isMap,
@@ -197,6 +198,62 @@ function runDeletion(
     { start: prevEnd + comma[0].length - 1, end: prevEnd + comma[0].length, text: '' },
     { start: own.from, end: own.to, text: '' },
   ];
+}
+
+/** Where the comments of `text` are ([start, end) each, without the line break). */
+function commentRanges(text: string, syntax: CommentSyntax): [number, number][] {
+  const out: [number, number][] = [];
+  if (syntax === 'yaml') {
+    let pos = 0;
+    for (const tok of new Lexer().lex(text)) {
+      if (/^[\x02\x18\x1f]$/.test(tok)) continue;
+      if (tok.startsWith('#')) out.push([pos, pos + tok.length]);
+      pos += tok.length;
+    }
+    return out;
+  }
+  if (syntax === 'json') return out;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      const nl = text.indexOf('\n', i);
+      const end = nl === -1 ? text.length : nl;
+      out.push([i, text[end - 1] === '\r' ? end - 1 : end]);
+      i = end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const end = close === -1 ? text.length : close + 2;
+      out.push([i, end]);
+      i = end - 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * The text without its comments (a comment's line goes too when nothing else is on it): the parts
+ * of a split statement after the first, so that its comments stay once, on the first part.
+ * `column` is where the text starts on its line (so that YAML reads its layout).
+ */
+export function withoutComments(text: string, syntax: CommentSyntax, column = 0): string {
+  const pad = ' '.repeat(column);
+  const edits: Edit[] = [];
+  for (const [a0, b0] of commentRanges(pad + text, syntax)) {
+    const a = a0 - column;
+    const b = b0 - column;
+    const ls = lineStart(text, a);
+    const nl = text.indexOf('\n', b);
+    const lineEnd = nl === -1 ? text.length : nl;
+    if (/^[ \t]*$/.test(text.slice(ls, a)) && /^[ \t\r]*$/.test(text.slice(b, lineEnd)) && ls > 0)
+      edits.push({ start: ls - 1, end: lineEnd, text: '' });
+    else {
+      const ws = /[ \t]*$/.exec(text.slice(0, a))![0].length;
+      edits.push({ start: a - ws, end: b, text: '' });
+    }
+  }
+  return applyEdits(text, edits);
 }
 
 /** Is there a tag, an intrinsic function or an interpolation anywhere below the node? */
@@ -701,14 +758,16 @@ export function statementListEdits(
           : `statement #${i} is not written as an object (an intrinsic function or a reference chooses it), which fix does not rewrite: change it in the template`,
       );
     }
-    const partTexts = fate.parts.map((part) => {
+    const partTexts = fate.parts.map((part, n) => {
       const es = statementEdits(style, item, originals[i]!, part, i);
       const s = start(item);
       const body = text.slice(s, endOf(item));
-      return applyEdits(
+      const written = applyEdits(
         body,
         es.map((e) => ({ start: e.start - s, end: e.end - s, text: e.text })),
       );
+      // the statement's comments stay once, on its first part
+      return n === 0 ? written : withoutComments(written, syntaxOf(style), columnPad(text, s).length);
     });
     edits.push({ start: start(item), end: endOf(item), text: partTexts.join(joiner(i)) });
   });

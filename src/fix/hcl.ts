@@ -25,6 +25,7 @@ import {
   statementListEdits,
   Unfixable,
   ownLines,
+  withoutComments,
   writeStringList,
   type Edit,
 } from './edit.js';
@@ -433,7 +434,11 @@ function dataDocumentEdits(
           text.slice(Math.min(block.endIndex, next.endIndex), Math.max(block.startIndex, next.startIndex)),
         )
       : true;
-    const texts = fate.parts.map((p) => statementBlockText(text, block, originals[i]!, p));
+    const texts = fate.parts.map((p, n) => {
+      const written = statementBlockText(text, block, originals[i]!, p);
+      // the statement's comments stay once, on its first part
+      return n === 0 ? written : withoutComments(written, 'hcl');
+    });
     edits.push({
       start: block.startIndex,
       end: block.endIndex,
