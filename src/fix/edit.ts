@@ -2,7 +2,18 @@
 // package's document nodes (which read JSON too and give every node's character range). Only the
 // values that change are rewritten, each in the style of the text around it (quotes, one line or
 // one item a line, indentation copied from neighbours); everything else stays byte for byte.
-import YAML, { YAMLMap, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLSeq } from 'yaml';
+import YAML, {
+  Lexer,
+  YAMLMap,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type YAMLSeq,
+} from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import type { StatementFate } from './align.js';
 
@@ -86,27 +97,217 @@ function columnPad(text: string, pos: number): string {
   return text.slice(lineStart(text, pos), pos).replace(/[^\t]/g, ' ');
 }
 
+/** How comments are written in the text: YAML `#`; HCL `#`, `//` and block comments; JSON none. */
+export type CommentSyntax = 'yaml' | 'hcl' | 'json';
+
+function syntaxOf(style: Style): CommentSyntax {
+  return style.hcl ? 'hcl' : style.json ? 'json' : 'yaml';
+}
+
+/** Is the line (without its line break) a comment and nothing else? */
+function isCommentLine(line: string, syntax: CommentSyntax): boolean {
+  const s = line.trim();
+  if (syntax === 'yaml') return s.startsWith('#');
+  if (syntax === 'hcl')
+    return (
+      s.startsWith('#') ||
+      s.startsWith('//') ||
+      (s.startsWith('/*') && s.endsWith('*/') && s.indexOf('*/') === s.length - 2)
+    );
+  return false;
+}
+
+/** What may follow an item on its last line for the line to be the item's own: a comma and a comment. */
+function lineRestIsOwn(rest: string, syntax: CommentSyntax): boolean {
+  const comment =
+    syntax === 'yaml'
+      ? '(?:(?<=^|[ \\t,])#.*)?'
+      : syntax === 'hcl'
+        ? '(?:(?:#|//).*|/\\*(?:(?!\\*/).)*\\*/[ \\t]*)?'
+        : '';
+  return new RegExp(`^[ \\t]*,?[ \\t]*${comment}\\r?$`).test(rest);
+}
+
+/**
+ * The lines of a run of list items that has lines of its own (the first starts its line at
+ * `first`, the last ends at `lastEnd` with at most a comma and a comment after it on that line):
+ * from the comment lines directly above the first (a comment line directly above an item is that
+ * item's) to the line break after the last. Undefined when the items share a line with something else.
+ */
+export function ownLines(
+  text: string,
+  first: number,
+  lastEnd: number,
+  syntax: CommentSyntax,
+): { from: number; to: number; trailingComma: boolean } | undefined {
+  const ls = lineStart(text, first);
+  if (!/^[ \t]*$/.test(text.slice(ls, first))) return undefined;
+  const nl = text.indexOf('\n', lastEnd);
+  const rest = text.slice(lastEnd, nl === -1 ? text.length : nl);
+  if (!lineRestIsOwn(rest, syntax)) return undefined;
+  let from = ls;
+  while (from > 0) {
+    const prev = lineStart(text, from - 1);
+    if (!isCommentLine(text.slice(prev, from - 1), syntax)) break;
+    from = prev;
+  }
+  let to = nl === -1 ? text.length : nl + 1;
+  // a blank line on each side: one of them goes too
+  const blank = (a: number, b: number) => /^[ \t]*\r?$/.test(text.slice(a, b));
+  if (from > 0 && to < text.length) {
+    const prev = lineStart(text, from - 1);
+    const nextNl = text.indexOf('\n', to);
+    if (blank(prev, from - 1) && nextNl !== -1 && blank(to, nextNl)) to = nextNl + 1;
+  }
+  return { from, to, trailingComma: /^[ \t]*,/.test(rest) };
+}
+
+/** Where a list item's text starts: a block list item at its `-`. */
+function dashOf(text: string, n: Node, flow: boolean | undefined): number {
+  if (flow) return start(n);
+  const dash = text.lastIndexOf('-', start(n));
+  return dash === -1 ? start(n) : dash;
+}
+
+/**
+ * The edit deleting items [i, k) of a list (kept items elsewhere), when they have lines of their
+ * own: each goes with its comment lines directly above it and its comment on its last line; the
+ * comments of the kept items stay. `lineOf` gives where an item's line starts (a block list's `-`).
+ */
+function runDeletion(
+  text: string,
+  items: Node[],
+  i: number,
+  k: number,
+  flow: boolean,
+  syntax: CommentSyntax,
+  lineOf: (n: Node) => number,
+): Edit[] | undefined {
+  const own = ownLines(text, lineOf(items[i]!), endOf(items[k - 1]!), syntax);
+  if (!own) return undefined;
+  if (k < items.length) {
+    if (start(items[k]!) < own.to) return undefined;
+    return [{ start: own.from, end: own.to, text: '' }];
+  }
+  if (!flow || own.trailingComma) return [{ start: own.from, end: own.to, text: '' }];
+  // the last items of a flow list written without a trailing comma: the comma before them goes too
+  const prevEnd = endOf(items[i - 1]!);
+  const comma = /^[ \t]*,/.exec(text.slice(prevEnd));
+  if (!comma || prevEnd + comma[0].length > own.from) return undefined;
+  return [
+    { start: prevEnd + comma[0].length - 1, end: prevEnd + comma[0].length, text: '' },
+    { start: own.from, end: own.to, text: '' },
+  ];
+}
+
+/** Where the comments of `text` are ([start, end) each, without the line break). */
+function commentRanges(text: string, syntax: CommentSyntax): [number, number][] {
+  const out: [number, number][] = [];
+  if (syntax === 'yaml') {
+    let pos = 0;
+    for (const tok of new Lexer().lex(text)) {
+      if (/^[\x02\x18\x1f]$/.test(tok)) continue;
+      if (tok.startsWith('#')) out.push([pos, pos + tok.length]);
+      pos += tok.length;
+    }
+    return out;
+  }
+  if (syntax === 'json') return out;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      const nl = text.indexOf('\n', i);
+      const end = nl === -1 ? text.length : nl;
+      out.push([i, text[end - 1] === '\r' ? end - 1 : end]);
+      i = end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const end = close === -1 ? text.length : close + 2;
+      out.push([i, end]);
+      i = end - 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * The text without its comments (a comment's line goes too when nothing else is on it): the parts
+ * of a split statement after the first, so that its comments stay once, on the first part.
+ * `column` is where the text starts on its line (so that YAML reads its layout).
+ */
+export function withoutComments(text: string, syntax: CommentSyntax, column = 0): string {
+  const pad = ' '.repeat(column);
+  const edits: Edit[] = [];
+  for (const [a0, b0] of commentRanges(pad + text, syntax)) {
+    const a = a0 - column;
+    const b = b0 - column;
+    const ls = lineStart(text, a);
+    const nl = text.indexOf('\n', b);
+    const lineEnd = nl === -1 ? text.length : nl;
+    if (/^[ \t]*$/.test(text.slice(ls, a)) && /^[ \t\r]*$/.test(text.slice(b, lineEnd)) && ls > 0)
+      edits.push({ start: ls - 1, end: lineEnd, text: '' });
+    else {
+      const ws = /[ \t]*$/.exec(text.slice(0, a))![0].length;
+      edits.push({ start: a - ws, end: b, text: '' });
+    }
+  }
+  return applyEdits(text, edits);
+}
+
 /** Is there a tag, an intrinsic function or an interpolation anywhere below the node? */
 export function hasNonLiteral(n: unknown, interpolations: boolean): boolean {
+  return nonLiteralOf(n, interpolations) !== undefined;
+}
+
+/**
+ * The first tag, intrinsic function, interpolation or alias below the node, described for a
+ * message (`the tag !Sub`, `Fn::Join (an intrinsic function)`, `the alias *acts`), or undefined.
+ */
+export function nonLiteralOf(n: unknown, interpolations: boolean): string | undefined {
   const stack: unknown[] = [n];
   while (stack.length) {
     const x = stack.pop();
     if (!x || typeof x !== 'object') continue;
     const node = x as Node;
-    if (node.tag && node.tag.startsWith('!')) return true;
+    if (node.tag === '!expr' && isScalar(node)) return `the expression ${short(String(node.value))}`;
+    if (node.tag && node.tag.startsWith('!')) return `the tag ${node.tag} (an intrinsic function)`;
     if (isScalar(node)) {
-      if (interpolations && typeof node.value === 'string' && /\$\{|%\{/.test(node.value)) return true;
+      if (interpolations && typeof node.value === 'string' && /\$\{|%\{/.test(node.value))
+        return `the interpolation ${short(node.value)}`;
     } else if (isMap(node)) {
       for (const p of node.items) {
         if (isScalar(p.key) && /^(Ref|Fn::|Condition$)/.test(String(p.key.value)) && isIntrinsicKey(p))
-          return true;
+          return `${String(p.key.value)} (an intrinsic function)`;
         stack.push(p.key, p.value);
       }
     } else if (isSeq(node)) stack.push(...node.items);
     else if (isPair(node)) stack.push(node.key, node.value);
-    else return true; // aliases and anything else
+    else if (isAlias(node)) return `the alias *${node.source}`;
+    else return 'a value that is not written literally';
   }
-  return false;
+  return undefined;
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ');
+  return JSON.stringify(one.length > 60 ? `${one.slice(0, 57)}...` : one);
+}
+
+/** The line of `pos` (1-based). */
+function lineNumber(text: string, pos: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Where the anchor `&name` an alias at `pos` refers to is written (its line), when the text shows it. */
+function anchorLine(text: string, name: string, pos: number): number | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let found: number | undefined;
+  for (const m of text.slice(0, pos).matchAll(new RegExp(`&${esc}(?=[\\s,\\]}]|$)`, 'g'))) found = m.index;
+  return found === undefined ? undefined : lineNumber(text, found);
 }
 
 function isIntrinsicKey(p: Pair): boolean {
@@ -333,7 +534,12 @@ function writeValue(
  * The edits that remove items from the list `seq` so that it holds `values` (a subsequence of its
  * string items, at least one kept); undefined when `values` is not such a subsequence.
  */
-export function removalEdits(text: string, seq: YAMLSeq, values: string[]): Edit[] | undefined {
+export function removalEdits(
+  text: string,
+  seq: YAMLSeq,
+  values: string[],
+  syntax: CommentSyntax,
+): Edit[] | undefined {
   const items = seq.items as Node[];
   if (!items.every((x) => isScalar(x) && typeof x.value === 'string' && !x.tag)) return undefined;
   const kept: boolean[] = [];
@@ -353,7 +559,9 @@ export function removalEdits(text: string, seq: YAMLSeq, values: string[]): Edit
     }
     let k = i;
     while (k < items.length && !kept[k]) k++;
-    if (seq.flow) {
+    const own = runDeletion(text, items, i, k, seq.flow === true, syntax, (n) => dashOf(text, n, seq.flow));
+    if (own) edits.push(...own);
+    else if (seq.flow) {
       if (k < items.length) edits.push({ start: start(items[i]!), end: start(items[k]!), text: '' });
       else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[k - 1]!), text: '' });
     } else {
@@ -378,12 +586,21 @@ function statementEdits(
   stmt: YAMLMap,
   original: Record<string, unknown>,
   part: Record<string, unknown>,
+  index = 0,
 ): Edit[] {
   const t = style.text;
-  if (hasNonLiteralChanged(style, stmt, original, part))
+  const changed = nonLiteralChanged(style, stmt, original, part);
+  if (changed) {
+    const label = typeof original.Sid === 'string' && original.Sid ? original.Sid : `#${index}`;
+    const alias = /^the alias \*(.*)$/.exec(changed.what)?.[1];
+    const anchor = alias === undefined ? undefined : anchorLine(t, alias, changed.at);
     throw new Unfixable(
-      'the part of the statement that changes is not literal (a tag, an intrinsic function or an interpolation)',
+      `the part of statement ${label} (line ${lineNumber(t, start(stmt))}) that changes is not literal: its ${changed.key} holds ${changed.what}` +
+        (alias === undefined
+          ? ', which fix does not rewrite: change it by hand'
+          : `, whose value is the anchor &${alias}${anchor ? ` at line ${anchor}` : ''}: rewriting it would change the anchor and its other uses; edit it by hand`),
     );
+  }
   const edits: Edit[] = [];
   const firstKey = stmt.items[0]?.key as Node | undefined;
   if (!firstKey) throw new Unfixable('an empty statement');
@@ -411,7 +628,7 @@ function statementEdits(
         edits.push({ start: start(keyNode), end: keyNode.range![1], text: keyText(style, k, keyNode) });
       // Items only removed: each removed item goes with its line or separator, the rest (and any
       // comment beside them) stays as written.
-      const removal = isSeq(orig) && isStringList(v) ? removalEdits(t, orig, v) : undefined;
+      const removal = isSeq(orig) && isStringList(v) ? removalEdits(t, orig, v, syntaxOf(style)) : undefined;
       if (removal) {
         edits.push(...removal);
         continue;
@@ -461,19 +678,23 @@ function statementEdits(
   return edits;
 }
 
-/** Does a value that changes hold a tag, an intrinsic function or an interpolation? */
-function hasNonLiteralChanged(
+/** The first value that changes and holds a tag, an intrinsic function, an interpolation or an alias. */
+function nonLiteralChanged(
   style: Style,
   stmt: YAMLMap,
   original: Record<string, unknown>,
   part: Record<string, unknown>,
-): boolean {
+): { key: string; what: string; at: number } | undefined {
   for (const p of stmt.items) {
     const k = String((p.key as YAML.Scalar).value);
     const kept = k in part && isDeepStrictEqual(part[k], original[k]);
-    if (!kept && hasNonLiteral(p.value, style.interpolations)) return true;
+    const what = kept ? undefined : nonLiteralOf(p.value, style.interpolations);
+    if (what) {
+      const v = p.value as Node | null;
+      return { key: k, what, at: v && v.range ? start(v) : start(stmt) };
+    }
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -537,14 +758,16 @@ export function statementListEdits(
           : `statement #${i} is not written as an object (an intrinsic function or a reference chooses it), which fix does not rewrite: change it in the template`,
       );
     }
-    const partTexts = fate.parts.map((part) => {
-      const es = statementEdits(style, item, originals[i]!, part);
+    const partTexts = fate.parts.map((part, n) => {
+      const es = statementEdits(style, item, originals[i]!, part, i);
       const s = start(item);
       const body = text.slice(s, endOf(item));
-      return applyEdits(
+      const written = applyEdits(
         body,
         es.map((e) => ({ start: e.start - s, end: e.end - s, text: e.text })),
       );
+      // the statement's comments stay once, on its first part
+      return n === 0 ? written : withoutComments(written, syntaxOf(style), columnPad(text, s).length);
     });
     edits.push({ start: start(item), end: endOf(item), text: partTexts.join(joiner(i)) });
   });
@@ -557,7 +780,11 @@ export function statementListEdits(
     }
     let j = i;
     while (j < items.length && !kept[j]) j++;
-    if (list.flow) {
+    const own = runDeletion(text, items, i, j, list.flow === true, syntaxOf(style), (n) =>
+      dashOf(text, n, list.flow),
+    );
+    if (own) edits.push(...own);
+    else if (list.flow) {
       if (j < items.length) edits.push({ start: start(items[i]!), end: start(items[j]!), text: '' });
       else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[j - 1]!), text: '' });
     } else {

@@ -24,6 +24,8 @@ import {
   removalEdits,
   statementListEdits,
   Unfixable,
+  ownLines,
+  withoutComments,
   writeStringList,
   type Edit,
 } from './edit.js';
@@ -360,7 +362,7 @@ function statementBlockText(
     const seq = toYaml(valueNode);
     if (!(seq instanceof YAMLSeq) || seq.items.some((x) => (x as YNode).tag === '!expr'))
       throw new Unfixable(`the statement's ${names[0]} is not a literal list`);
-    const removal = removalEdits(text, seq, values);
+    const removal = removalEdits(text, seq, values, 'hcl');
     if (removal) edits.push(...removal);
     else
       edits.push({
@@ -414,8 +416,10 @@ function dataDocumentEdits(
     const block = blocks[i]!;
     if (fate.kind === 'keep') return;
     if (fate.kind === 'drop') {
-      // the block's lines, with one blank line before it when there is one
-      let from = lineStartOf(text, block.startIndex);
+      // the block's lines and the comment lines directly above it, with one blank line before
+      // them when there is one
+      let from =
+        ownLines(text, block.startIndex, block.endIndex, 'hcl')?.from ?? lineStartOf(text, block.startIndex);
       const nl = text.indexOf('\n', block.endIndex);
       const to = nl < 0 ? text.length : nl + 1;
       if (/^[ \t]*\n$/.test(text.slice(lineStartOf(text, from - 1), from)))
@@ -430,7 +434,11 @@ function dataDocumentEdits(
           text.slice(Math.min(block.endIndex, next.endIndex), Math.max(block.startIndex, next.startIndex)),
         )
       : true;
-    const texts = fate.parts.map((p) => statementBlockText(text, block, originals[i]!, p));
+    const texts = fate.parts.map((p, n) => {
+      const written = statementBlockText(text, block, originals[i]!, p);
+      // the statement's comments stay once, on its first part
+      return n === 0 ? written : withoutComments(written, 'hcl');
+    });
     edits.push({
       start: block.startIndex,
       end: block.endIndex,

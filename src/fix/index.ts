@@ -15,6 +15,7 @@ import { keptByIgnore } from '../audit/report-model.js';
 import { alignStatements } from './align.js';
 import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
 import { hclFileFixer, hclFileTarget, hclTarget } from './hcl.js';
+import { checkAnchors, checkOutside } from './yaml-guard.js';
 
 export interface FileFix {
   /** Relative to the audit root, `/` separators (as in the report). */
@@ -146,10 +147,11 @@ export function planFixes(report: Report, read: (path: string) => string | undef
         done.push(s);
       } catch (e) {
         // Anything else the text makes a library throw is a reason too: fix never stops on a file.
-        const reason =
+        let reason =
           e instanceof Unfixable
             ? e.message
             : `the text could not be rewritten (${(e as Error)?.message ?? String(e)})`;
+        if (reason.startsWith('every statement would be removed')) reason = narrowedAway(report, s) ?? reason;
         notFixed.push({ policy: idOf(s), path: own(s), reason });
       }
     }
@@ -169,6 +171,23 @@ export function planFixes(report: Report, read: (path: string) => string | undef
     });
   }
   return { files, notFixed };
+}
+
+/**
+ * When a policy would lose every statement only because its resources, narrowed to the baseline's,
+ * cannot be written exactly (it has broader-resource findings: it grants actions the baseline
+ * allows, on resources broader than the baseline's), the reason says so: narrow it by hand.
+ */
+function narrowedAway(report: Report, s: Suggestion): string | undefined {
+  const broader = report.findings.filter(
+    (f) => f.policy === s.policy && f.kind === 'broader-resource' && !f.ignored && !f.removed,
+  );
+  if (!broader.length) return undefined;
+  const named = broader
+    .slice(0, 3)
+    .map((f) => `statement ${f.statement ?? '?'}: ${(f.actions ?? []).join(', ')}`)
+    .join('; ');
+  return `every statement would be removed, but only because fix cannot write exactly what its resources share with the baseline's (${named}${broader.length > 3 ? '; …' : ''}): it grants actions the baseline allows, so do not delete it; narrow its resources by hand to those the baseline names`;
 }
 
 /** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
@@ -194,8 +213,10 @@ function placeholderReason(minimal: unknown, before: string, after: string): str
     const sid = typeof st.Sid === 'string' ? ` of the statement ${st.Sid}` : '';
     for (const v of Array.isArray(st.Resource) ? st.Resource : [st.Resource]) {
       const hole = typeof v === 'string' ? written(v) : undefined;
-      if (hole)
+      if (hole && /account/i.test(hole))
         return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: pass --account-id (or set \`account-id\` in the configuration) when it is the account ID, or narrow it by hand`;
+      if (hole)
+        return `the rewrite would write ${hole} into the file, the baseline's placeholder for a name of your own (a bucket, a role...) that neither --account-id nor the configuration sets: narrow the resource to your own name by hand (or audit against your own copy of the baseline with the name written in, listed under \`baselines\` in the configuration)`;
     }
     for (const [op, keys] of Object.entries(isObject(st.Condition) ? st.Condition : {})) {
       for (const [key, values] of Object.entries(isObject(keys) ? keys : {})) {
@@ -285,6 +306,15 @@ function documentEdits(
       throw new Unfixable(
         'the policy is held in a string this tool would not write back byte for byte (escapes, YAML or URL encoding)',
       );
+    const ref = /^\$\{\s*data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json\s*\}$/.exec(inner.trim());
+    if (interpolations && ref)
+      throw new Unfixable(
+        `the policy is a reference to the policy document data source data.aws_iam_policy_document.${ref[1]!} (${inner.trim()}), which fix does not follow in a .tf.json file: rewrite that data source's statements by hand`,
+      );
+    if (interpolations && /^\$\{[^]*\}$/.test(inner.trim()))
+      throw new Unfixable(
+        `the policy is a Terraform expression (${inner.trim().length > 80 ? `${inner.trim().slice(0, 77)}...` : inner.trim()}), not a literal document: change it where it is defined`,
+      );
     if (!parseJson(inner).ok) throw new Unfixable('the policy is held in a string that is not JSON text');
     const innerDoc = parseNodes(inner);
     if (innerDoc.errors.length) throw new Unfixable('the policy text could not be read with positions');
@@ -366,10 +396,9 @@ export function textFileFixer(path: string, kind: InputKind | undefined): FileFi
         node = p ? nodeAt(doc.contents as Node, p) : undefined;
         if (!node) throw new Unfixable(`${record.jsonPath} is not found in the file as written`);
       }
-      return applyEdits(
-        text,
-        documentEdits(text, json, node, statements, minimalStatements(s), interpolations),
-      );
+      const edits = documentEdits(text, json, node, statements, minimalStatements(s), interpolations);
+      checkAnchors(doc, text, edits);
+      return applyEdits(text, edits);
     },
     verify(before, after, fixed) {
       // the file as read is parsed once, however many of its policies are fixed
@@ -378,6 +407,14 @@ export function textFileFixer(path: string, kind: InputKind | undefined): FileFi
         beforeRecords = parseSource({ path, text: before }, true).result.policies;
       }
       verifyRecords(beforeRecords, parseSource({ path, text: after }, true).result.policies, fixed);
+      // and the rest of the file reads back the same (an edit that leaks is refused, not written)
+      const paths = fixed.map((f) => beforeRecords.find((r) => r.id === f.policy)?.jsonPath);
+      if (paths.every((p) => p !== undefined))
+        checkOutside(
+          before,
+          after,
+          paths.map((p) => parseJsonPath(p) ?? []),
+        );
     },
   };
 }

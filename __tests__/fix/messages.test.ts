@@ -1,0 +1,113 @@
+// What `fix` says when it leaves a policy as written: the reasons name what would help.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { planFixes } from '../../src/fix/index.js';
+import { NOW, readIn, repo } from './helpers.js';
+
+async function reasons(files: Record<string, string>, baseline?: string, accountId?: string) {
+  const root = repo(files);
+  const report = await runAudit({ root, paths: ['.'], baseline, accountId, now: NOW });
+  const plan = planFixes(report, readIn(root));
+  for (const f of plan.files) writeFileSync(join(root, f.path), f.after);
+  return plan.notFixed.map((n) => n.reason);
+}
+
+const CFN_HEAD = [
+  'Resources:',
+  '  SkyPolicy:',
+  '    Type: AWS::IAM::ManagedPolicy',
+  '    Properties:',
+  '      ManagedPolicyName: skypilot-v1',
+  '      PolicyDocument:',
+  "        Version: '2012-10-17'",
+  '        Statement:',
+];
+
+describe('fix: the reasons name what would help', () => {
+  it('a part that changes and is not literal: the statement is named (Sid, else its number) with its line', async () => {
+    const text = [
+      ...CFN_HEAD,
+      '          - Sid: Describe',
+      '            Effect: Allow',
+      "            Action: !Split [',', 'ec2:DescribeInstances,iam:CreateUser']",
+      "            Resource: '*'",
+      '          - Effect: Allow',
+      "            Action: !Split [',', 'ec2:DescribeRegions,iam:DeleteUser']",
+      "            Resource: '*'",
+      '',
+    ].join('\n');
+    const got = await reasons({ 'cfn.yaml': text }, 'skypilot', '123456789012');
+    expect(got).toEqual([
+      'the part of statement Describe (line 9) that changes is not literal: its Action holds the tag !Split (an intrinsic function), which fix does not rewrite: change it by hand',
+    ]);
+    const unnamed = text.replace('          - Sid: Describe\n            Effect', '          - Effect');
+    expect(await reasons({ 'cfn.yaml': unnamed }, 'skypilot', '123456789012')).toEqual([
+      expect.stringMatching(
+        /^the part of statement #0 \(line 9\) that changes is not literal: its Action holds the tag !Split/,
+      ),
+    ]);
+  });
+
+  it('a placeholder for a name of your own (a Lightly bucket) is not said to need --account-id', async () => {
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' }],
+    };
+    const got = await reasons({ 'lightly.json': JSON.stringify(policy, null, 2) }, 'lightly', '123456789012');
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatch(
+      /^the rewrite would write \S+ into the file, the baseline's placeholder for a name of your own/,
+    );
+    expect(got[0]).not.toContain('--account-id (or');
+  });
+
+  it('a .tf.json policy that references a policy document data source says so', async () => {
+    const tfJson = {
+      data: {
+        aws_iam_policy_document: {
+          sky: { statement: [{ actions: ['ec2:Describe*', 'iam:CreateUser'], resources: ['*'] }] },
+        },
+      },
+      resource: {
+        aws_iam_policy: { sky: { name: 'skypilot-v1', policy: '${data.aws_iam_policy_document.sky.json}' } },
+      },
+    };
+    const got = await reasons(
+      { 'main.tf.json': JSON.stringify(tfJson, null, 2) },
+      'skypilot',
+      '123456789012',
+    );
+    expect(got).toContain(
+      "the policy is a reference to the policy document data source data.aws_iam_policy_document.sky (${data.aws_iam_policy_document.sky.json}), which fix does not follow in a .tf.json file: rewrite that data source's statements by hand",
+    );
+  });
+
+  it('every statement narrowed away by what fix cannot write exactly: narrow by hand, not "delete the policy"', async () => {
+    const policy = [
+      '{',
+      '  "Version": "2012-10-17",',
+      '  "Statement": [',
+      '    {"Effect": "Allow", "Action": ["iam:PassRole", "iam:GetRole"], "NotResource": "arn:aws:iam::123456789012:role/${aws:username}"},',
+      '    {"Effect": "Allow", "Action": ["ec2:CreateTags"], "NotResource": ["arn:aws:ec2:us-east-1:123456789012:instance/*"]}',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+    const got = await reasons({ 'p.json': policy }, 'skypilot', '123456789012');
+    expect(got).toEqual([
+      expect.stringMatching(
+        /^every statement would be removed, but only because fix cannot write exactly what its resources share with the baseline's \(statement #0: iam:GetRole, iam:PassRole; statement #1: ec2:CreateTags\).*narrow its resources by hand/,
+      ),
+    ]);
+  });
+
+  it('a policy the baseline needs nothing of is still to be deleted', async () => {
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'iam:CreateUser', Resource: '*' }],
+    };
+    const got = await reasons({ 'p.json': JSON.stringify(policy) }, 'skypilot', '123456789012');
+    expect(got).toEqual(['every statement would be removed: delete the policy (or detach it) instead']);
+  });
+});
