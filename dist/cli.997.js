@@ -10135,7 +10135,7 @@ async function runCommand(command, rest) {
         if (command === 'merge')
             return await (await Promise.all(/* import() */[__webpack_require__.e(285), __webpack_require__.e(411)]).then(__webpack_require__.bind(__webpack_require__, 411))).mergeCommand(rest, toStdout);
         if (command === 'fix')
-            return await (await __webpack_require__.e(/* import() */ 858).then(__webpack_require__.bind(__webpack_require__, 2858))).fixCommand(rest, toStdout, auditRoot);
+            return await (await __webpack_require__.e(/* import() */ 785).then(__webpack_require__.bind(__webpack_require__, 2785))).fixCommand(rest, toStdout, auditRoot);
         throw new errors/* UsageError */.e(`unknown command "${command}"`);
     }
     catch (e) {
