@@ -29614,6 +29614,11 @@ async function runAudit(req) {
         }
     }
     outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
+    // The entries above, by their input's path.
+    const addedByPath = new Map();
+    for (const p of outcome.policies)
+        if (!prepared.has(p.id))
+            (addedByPath.get(p.path) ?? addedByPath.set(p.path, []).get(p.path)).push(p.id);
     // Source errors become findings that name the file and the place. An action an AWS managed
     // policy names that the catalog does not have (retired by AWS: 29 of the bundled 1,237 policies
     // name one) grants nothing, and the policy is AWS's to change: a note, not "fix the spelling".
@@ -29704,11 +29709,16 @@ async function runAudit(req) {
             .sort((a, b) => a.id.localeCompare(b.id)),
         inputs: inputs
             .map(({ result }) => {
+            // (with the entries the audit adds for the input: attachments it could not resolve,
+            // principals it could not audit, so that every entry of `policies` is under its input)
+            const own = new Set(result.policies.map((p) => p.id));
+            for (const id of addedByPath.get(result.path) ?? [])
+                own.add(id);
             const e = {
                 path: result.path,
                 kind: result.kind,
                 status: result.status,
-                policies: result.policies.map((p) => p.id).sort(),
+                policies: [...own].sort(),
             };
             if (result.reason)
                 e.reason = result.reason;

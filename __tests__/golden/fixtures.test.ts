@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preparePolicies } from '../../src/audit/audit.js';
 import { runAudit, UsageError } from '../../src/audit/run.js';
+import { expectAccountedReport } from '../hardening/inert.js';
 import { renderJson } from '../../src/report/json.js';
 import { parseReportJson } from '../../src/report/validate.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
@@ -161,6 +162,8 @@ describe('golden outputs of every fixture', () => {
       return;
     }
     reports(name, report);
+    // Every input and every policy accounted for (each entry of policies under its input).
+    expectAccountedReport(report);
     if (c.everyOutput) {
       golden(`${name}.comment.md`, normalise(renderMarkdown(report, { mode: 'comment' })));
       golden(`${name}.report.sarif`, normalise(JSON.stringify(renderSarif(report), null, 2) + '\n'));

@@ -217,8 +217,11 @@ export function expectAccountedReport(report: Report, files?: readonly string[])
         problems.push(`${id}: ${p.status} without a reason`);
     }
   }
-  for (const p of report.policies)
+  const underInputs = new Set(report.inputs.flatMap((i) => i.policies));
+  for (const p of report.policies) {
     if (p.status !== 'audited' && !p.reason?.trim()) problems.push(`${p.id}: ${p.status} without a reason`);
+    if (!underInputs.has(p.id)) problems.push(`${p.id} is listed under no input`);
+  }
   for (const f of report.findings) {
     if (!f.path || !f.message.trim())
       problems.push(`a finding without a path or a message: ${JSON.stringify(f).slice(0, 200)}`);

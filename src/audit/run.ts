@@ -702,6 +702,10 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     }
   }
   outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
+  // The entries above, by their input's path.
+  const addedByPath = new Map<string, string[]>();
+  for (const p of outcome.policies)
+    if (!prepared.has(p.id)) (addedByPath.get(p.path) ?? addedByPath.set(p.path, []).get(p.path)!).push(p.id);
 
   // Source errors become findings that name the file and the place. An action an AWS managed
   // policy names that the catalog does not have (retired by AWS: 29 of the bundled 1,237 policies
@@ -805,11 +809,15 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       .sort((a, b) => a.id.localeCompare(b.id)),
     inputs: inputs
       .map(({ result }) => {
+        // (with the entries the audit adds for the input: attachments it could not resolve,
+        // principals it could not audit, so that every entry of `policies` is under its input)
+        const own = new Set(result.policies.map((p) => p.id));
+        for (const id of addedByPath.get(result.path) ?? []) own.add(id);
         const e: Report['inputs'][number] = {
           path: result.path,
           kind: result.kind,
           status: result.status,
-          policies: result.policies.map((p) => p.id).sort(),
+          policies: [...own].sort(),
         };
         if (result.reason) e.reason = result.reason;
         return e;
