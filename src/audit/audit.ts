@@ -1323,7 +1323,12 @@ function inScope(atoms: Atom[], scope: ActionSet): Atom[] {
 function accountBindings(baseline: Baseline, accountId: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, meaning] of Object.entries(baseline.placeholders ?? {})) {
-    if (/account/i.test(name) || /account id/i.test(meaning)) out[name] = accountId;
+    if (!(/account/i.test(name) || /account id/i.test(meaning))) continue;
+    out[name] = accountId;
+    // A template hole of the vendor's text (`${account_id}`) is read as the placeholder
+    // `<${account_id}>` (withPlaceholders): bound in that form too, or the account given would
+    // never reach it (and a narrowed resource would be written with the hole).
+    if (/^\$?\{\{?[^{}<>]+\}?\}$/.test(name)) out[`<${name}>`] = accountId;
   }
   return out;
 }
