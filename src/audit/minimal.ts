@@ -13,7 +13,14 @@ import type { GrantClass, GrantSets } from '../policy/grant-sets.js';
 import { hasWildcard } from '../policy/glob.js';
 import type { Piece } from './classify.js';
 import type { Suggestion } from '../core/types.js';
-import { implies, type Unit, type UnitMember, type UnitResult, type Verdict } from './engine.js';
+import {
+  disjointFields,
+  implies,
+  type Unit,
+  type UnitMember,
+  type UnitResult,
+  type Verdict,
+} from './engine.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 
 function setKey(list: string[]): string {
@@ -104,7 +111,16 @@ function resourceNarrower(
       out = written.raw;
     if (out !== undefined && excluded?.length) {
       const p = parseArnPattern(out, bindings);
-      if (excluded.some((e) => arnIntersects(parseArnPattern(e, bindings), p))) out = undefined;
+      // Read field by field, as AWS reads an ARN (disjointFields): `…:key-pair/*` excluded meets
+      // no instance, so `…:instance/*` is written (a NotResource of key pairs on tagging, deleted
+      // whole, took tagging instances away).
+      if (
+        excluded.some((e) => {
+          const x = parseArnPattern(e, bindings);
+          return arnIntersects(x, p) && !disjointFields(x, p);
+        })
+      )
+        out = undefined;
     }
     memo.set(key, out);
     return out;
