@@ -3,7 +3,7 @@
 // unified diff against the policy as written, made on first read. Pure.
 import { FILE_HEADERS_ONLY } from 'diff';
 import { unifiedDiff } from '../core/unified-diff.js';
-import { conditionAsWritten, mergeConditions } from '../policy/condition.js';
+import { conditionAsWritten, conditionNeverHolds, mergeConditions } from '../policy/condition.js';
 import type { Condition, Statement } from '../policy/document.js';
 import { arnIntersection, arnIntersects, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import type { Grant, GrantBuilder } from '../policy/grants.js';
@@ -134,8 +134,8 @@ type Narrower = ReturnType<typeof resourceNarrower>;
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
  * missing condition added; or nothing (excess, leftover). A part whose condition no request can
- * meet together with the written one (mergeConditions: null) is dropped: the policy never granted
- * what the baseline needs there.
+ * meet together with the written one (see never) is dropped: the policy never granted what the
+ * baseline needs there.
  */
 function keptParts(
   verdict: Verdict,
@@ -150,7 +150,7 @@ function keptParts(
     case 'missing-condition': {
       const condition = mergeConditions(have, verdict.need);
       // (a NotResource statement keeps its NotResource, with the condition added)
-      return condition === null ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
+      return never(condition) ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
     }
     case 'broader-resource': {
       const parts = new Map<string, { resources: string[]; condition?: Condition }>();
@@ -159,7 +159,7 @@ function keptParts(
         if (written === undefined) continue;
         const condition =
           !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
-        if (condition === null) continue;
+        if (never(condition)) continue;
         const key = JSON.stringify(condition ?? null);
         const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key)!;
         if (!part.resources.includes(written)) part.resources.push(written);
@@ -169,6 +169,16 @@ function keptParts(
     default:
       return [];
   }
+}
+
+/**
+ * Whether a merged condition can never hold: no request meets both (mergeConditions: null), or the
+ * two name one key under operators that exclude each other (`StringNotEquals owner = coiled`
+ * written, `StringEquals owner = coiled` needed: conditionNeverHolds). Such a part is dropped,
+ * never written: it would grant nothing, and read as if it granted.
+ */
+function never(condition: Condition | undefined | null): condition is null {
+  return condition === null || (condition !== undefined && conditionNeverHolds(condition));
 }
 
 /**
