@@ -1698,8 +1698,26 @@ function planFixes(report, read) {
     const byPath = new Map();
     const kept = (0,report_model/* keptByIgnore */.Yk)(report);
     const addressOf = new Map(report.policies.map((p) => [p.id, p.address]));
-    /** The policy of a file a .tf policy reads with file() -> that .tf policy (hclFileTarget). */
+    const baselineOf = new Map(report.policies.map((p) => [p.id, p.baseline]));
+    // The baselines each policy has findings of, and the one it is listed with (a policy audited
+    // against two may have findings of both: its suggestion removes only what both call excess).
+    const auditedBy = new Map();
+    const audited = (policy, baseline) => {
+        if (baseline)
+            (auditedBy.get(policy) ?? auditedBy.set(policy, new Set()).get(policy)).add(baseline);
+    };
+    for (const p of report.policies)
+        audited(p.id, p.baseline);
+    for (const f of report.findings)
+        if (!f.ignored)
+            audited(f.policy, f.baseline);
+    /**
+     * A suggestion for the policy of a file that a .tf policy reads with file() -> that .tf policy
+     * (hclFileTarget): per suggestion, as two .tf policies may read the same file.
+     */
     const viaFile = new Map();
+    /** Those of a .tf policy whose audit removes nothing (the file's policy kept as written). */
+    const asWritten = new Set();
     for (const s of report.suggestions) {
         // An AWS managed policy attached by ARN: AWS's text, not the repository's.
         const address = addressOf.get(s.policy);
@@ -1728,9 +1746,10 @@ function planFixes(report, read) {
         const fileText = file !== undefined && kindOf.has(file) ? read(file) : undefined;
         const held = fileText === undefined ? [] : (0,sources/* parseSource */.PJ)({ path: file, text: fileText }, true).result.policies;
         if (file !== undefined && held.length === 1) {
-            viaFile.set(held[0].id, s.policy);
+            const moved = { ...s, policy: held[0].id };
+            viaFile.set(moved, s.policy);
             const list = byPath.get(file) ?? [];
-            list.push({ ...s, policy: held[0].id });
+            list.push(moved);
             byPath.set(file, list);
             continue;
         }
@@ -1740,12 +1759,34 @@ function planFixes(report, read) {
         list.push(s);
         byPath.set(path, list);
     }
-    for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // The suggestions made into one for the policy of a file that several policies read (combined):
+    // the policies each stands for.
+    const combinedOf = new Map();
+    // A .tf policy that reads one of those files and has no suggestion (its audit found nothing to
+    // remove) keeps the file's policy as written: it takes part as a suggestion that removes nothing.
+    if (viaFile.size) {
+        const targets = new Map([...byPath].flatMap(([path, list]) => list.map((s) => [path, s.policy])));
+        const suggested = new Set(report.suggestions.map((s) => s.policy));
+        for (const p of report.policies) {
+            if (p.status !== 'audited' || suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl')
+                continue;
+            const file = hclFileTarget(report, read, p.id);
+            const held = file === undefined ? undefined : targets.get(file);
+            if (file === undefined || held === undefined)
+                continue;
+            const keep = { policy: held, minimal: undefined, diff: '' };
+            viaFile.set(keep, p.id);
+            asWritten.add(keep);
+            byPath.get(file).push(keep);
+        }
+    }
+    for (const [path, listed] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         // (a policy not fixed is named with its own file, as in the report)
         // (and a file's policy that a .tf policy reads with file() by that policy)
-        const idOf = (s) => viaFile.get(s.policy) ?? s.policy;
+        const idOf = (s) => viaFile.get(s) ?? s.policy;
+        const idsOf = (s) => (combinedOf.get(s) ?? [s]).map(idOf);
         const own = (s) => pathOf.get(idOf(s)) ?? path;
-        const no = (reason) => suggestions.forEach((s) => notFixed.push({ policy: idOf(s), path: own(s), reason }));
+        const no = (reason) => listed.forEach((s) => notFixed.push({ policy: idOf(s), path: own(s), reason }));
         const kind = kindOf.get(path);
         const generated = kind && GENERATED[kind];
         if (generated) {
@@ -1758,14 +1799,59 @@ function planFixes(report, read) {
             continue;
         }
         const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path, kind);
+        // Two suggestions for one policy of the file (two .tf policies that read it with file(), each
+        // audited against its baseline): applied one after the other, the last would win and take
+        // away what the other baseline needs. Made into one that removes only what both remove.
+        const suggestions = [];
+        const byPolicy = new Map();
+        for (const s of listed) {
+            const same = byPolicy.get(s.policy);
+            if (same) {
+                same.push(s);
+                continue;
+            }
+            byPolicy.set(s.policy, [s]);
+            suggestions.push(s);
+        }
+        for (const [i, s] of suggestions.entries()) {
+            const same = byPolicy.get(s.policy);
+            if (same.length < 2)
+                continue;
+            const who = same
+                .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'its baseline'})`)
+                .sort()
+                .join(', ');
+            try {
+                const minimal = same.some((x) => asWritten.has(x))
+                    ? undefined
+                    : intersectMinimal(text, path, s.policy, same);
+                if (!minimal) {
+                    throw new Unfixable(`the policies ${who} read this one file and are audited apart, and no statement is excess for all of them: fix removes only what every audit calls excess; narrow it by hand, or give each its own file`);
+                }
+                const merged = { policy: s.policy, minimal, diff: '' };
+                combinedOf.set(merged, same);
+                suggestions[i] = merged;
+            }
+            catch (e) {
+                const reason = e instanceof Unfixable ? e.message : `the text could not be rewritten (${String(e)})`;
+                for (const x of same)
+                    notFixed.push({ policy: idOf(x), path: own(x), reason });
+                suggestions[i] = undefined;
+            }
+        }
         let current = text;
         const done = [];
         for (const s of suggestions) {
+            if (!s)
+                continue;
             try {
                 const candidate = fixer.fix(current, s);
                 const hole = placeholderReason(s.minimal, text, candidate);
                 if (hole)
                     throw new Unfixable(hole);
+                const audits = [...(auditedBy.get(idOf(s)) ?? [])].sort();
+                if (candidate === current && audits.length > 1)
+                    throw new Unfixable(`it is audited against ${audits.join(' and ')}, and no statement is excess for all of them (each needs what another removes): fix removes only what every audit calls excess; narrow it by hand, or audit it against one baseline`);
                 if (candidate === current)
                     throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is a resource policy statement that names the vendor and other principals together): narrow it by hand');
                 fixer.verify(text, candidate, [...done, s]);
@@ -1779,11 +1865,12 @@ function planFixes(report, read) {
                     : `the text could not be rewritten (${e?.message ?? String(e)})`;
                 if (reason.startsWith('every statement would be removed'))
                     reason = narrowedAway(report, s) ?? reason;
-                notFixed.push({ policy: idOf(s), path: own(s), reason });
+                for (const id of idsOf(s))
+                    notFixed.push({ policy: id, path: pathOf.get(id) ?? path, reason });
             }
         }
         if (done.length)
-            files.push({ path, before: text, after: current, policies: done.map(idOf) });
+            files.push({ path, before: text, after: current, policies: done.flatMap(idsOf) });
     }
     // A vendor's Deny statement that is missing is added by hand: a minimal policy only removes.
     const told = new Set();
@@ -1816,6 +1903,68 @@ function narrowedAway(report, s) {
         .map((f) => `statement ${f.statement ?? '?'}: ${(f.actions ?? []).join(', ')}`)
         .join('; ');
     return `every statement would be removed, but only because fix cannot write exactly what its resources share with the baseline's (${named}${broader.length > 3 ? '; …' : ''}): it grants actions the baseline allows, so do not delete it; narrow its resources by hand to those the baseline names`;
+}
+/**
+ * The minimal policy of the policy `id` of the file that removes only what every one of
+ * `suggestions` removes: a statement stays as written when a suggestion keeps it so, is dropped
+ * when every one drops it, and is otherwise rewritten into what any of them keeps of it (the
+ * parts with the same keys but Sid and Action made into one, with the actions of each; Sids made
+ * unique). Undefined when that is the policy as written.
+ */
+function intersectMinimal(text, path, id, suggestions) {
+    const { statements } = originalStatements(recordOf(text, path, id));
+    const fates = suggestions.map((s) => alignStatements(statements, minimalStatements(s)));
+    if (fates.some((f) => !f))
+        throw new Unfixable('the minimal policies could not be matched statement by statement with the policy as written');
+    const out = [];
+    let changed = false;
+    const used = new Set(statements.flatMap((st) => (typeof st.Sid === 'string' ? [st.Sid.toLowerCase()] : [])));
+    statements.forEach((st, i) => {
+        const each = fates.map((f) => f[i]);
+        if (each.some((f) => f.kind === 'keep')) {
+            out.push(st);
+            return;
+        }
+        changed = true;
+        const parts = new Map();
+        for (const part of each.flatMap((f) => (f.kind === 'rewrite' ? f.parts : []))) {
+            const rest = { ...part };
+            delete rest.Sid;
+            delete rest.Action;
+            const key = JSON.stringify(rest);
+            const had = parts.get(key);
+            if (!had) {
+                parts.set(key, { ...part, Action: actionList(part.Action) });
+                continue;
+            }
+            const list = had.Action;
+            for (const a of actionList(part.Action))
+                if (!list.includes(a))
+                    list.push(a);
+        }
+        [...parts.values()].forEach((part, n) => {
+            // (the first part keeps the statement's Sid, the others take free ones: `${sid}${n}`)
+            if (typeof st.Sid === 'string' && 'Sid' in part) {
+                let sid = st.Sid;
+                if (n > 0) {
+                    let k = n + 1;
+                    while (used.has(`${st.Sid}${k}`.toLowerCase()))
+                        k++;
+                    sid = `${st.Sid}${k}`;
+                    used.add(sid.toLowerCase());
+                }
+                part.Sid = sid;
+            }
+            const list = part.Action;
+            out.push({ ...part, Action: list.length === 1 && typeof st.Action === 'string' ? list[0] : list });
+        });
+    });
+    if (!changed)
+        return undefined;
+    return { ...suggestions[0].minimal, Statement: out };
+}
+function actionList(v) {
+    return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string');
 }
 /** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
 const PLACEHOLDER = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g;

@@ -18,6 +18,7 @@ export const modules = {
 /* harmony export */   Qj: () => (/* binding */ invalidStatementAtom),
 /* harmony export */   W1: () => (/* binding */ unknownActionAtom),
 /* harmony export */   Ww: () => (/* binding */ evaluateUnit),
+/* harmony export */   YD: () => (/* binding */ reachesResource),
 /* harmony export */   ZN: () => (/* binding */ resourceExactness),
 /* harmony export */   a0: () => (/* binding */ formatPattern),
 /* harmony export */   cV: () => (/* binding */ PLACEHOLDER_VALUE),
@@ -182,13 +183,28 @@ function impliedEntries(doc, builder) {
     }
     return out;
 }
+/** A pattern's text with each placeholder bound to a value (ArnPattern.bindings) written as it. */
+function boundRaw(p) {
+    let raw = p.raw;
+    if (!p.bindings)
+        return raw;
+    // Longest first: `<${account_id}>` before the `${account_id}` it holds.
+    for (const k of Object.keys(p.bindings).sort((a, b) => b.length - a.length))
+        if (raw.includes(k))
+            raw = raw.split(k).join(p.bindings[k]);
+    return raw;
+}
 /** The (resource, condition) pairs of baseline entries, sorted by resource then condition, distinct. */
 function resourceNeeds(entries) {
     const seen = new Map();
     for (const e of entries) {
         const key = `${e.resource.raw}\u0000${e.condition ? JSON.stringify(e.condition) : ''}`;
-        if (!seen.has(key))
-            seen.set(key, e.condition ? { resource: e.resource.raw, condition: e.condition } : { resource: e.resource.raw });
+        if (!seen.has(key)) {
+            // (written with its bound placeholders as their values, `--account-id`'s account: the
+            // text a narrowed resource is written with)
+            const resource = boundRaw(e.resource);
+            seen.set(key, e.condition ? { resource, condition: e.condition } : { resource });
+        }
     }
     return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
 }
@@ -336,6 +352,17 @@ function coversTypes(baseline, granted, types) {
     }
     byTypes.set(key, hit);
     return hit;
+}
+/**
+ * Whether a granted resource reaches some resource a baseline resource names (a NotResource grant
+ * and `*` reach every one), read field by field as AWS reads an ARN (disjointFields): the test of
+ * a grant the active sets need part of (broader-resource, narrowed), as against one they need
+ * nothing of (excess, or an inactive set's leftover).
+ */
+function reachesResource(baseline, granted, notResource) {
+    if (notResource || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(granted) || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(baseline))
+        return true;
+    return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(baseline, granted) && !disjointFields(baseline, granted);
 }
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
 function coversResource(baseline, granted, notResource) {
@@ -714,7 +741,13 @@ function evaluateUnit(unit, builder) {
                 continue;
             }
             if (!anyCovering) {
-                const inactive = pickInactive(inactiveEntries.filter((e) => covers(e, g)), g.resource);
+                // Leftover only where no active entry meets the resource: a grant that reaches resources
+                // the active sets need (`*` where they need `instance/*`) is needed there, whatever an
+                // inactive set also allows on it (another alternative's or a feature's `*`), and is
+                // narrowed to them, never deleted as the inactive set's.
+                const inactive = activeEntries.some((e) => reachesResource(e.resource, g.resource, !!g.notResource))
+                    ? undefined
+                    : pickInactive(inactiveEntries.filter((e) => covers(e, g)), g.resource);
                 if (inactive) {
                     atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
                     record(g, { kind: 'leftover-set', set: inactive.set });
@@ -995,13 +1028,14 @@ function isExcess(f) {
 __webpack_require__.d(__webpack_exports__, {
   BR: () => (/* binding */ diffOnce),
   Nx: () => (/* binding */ memberSuggestion),
+  V3: () => (/* binding */ minimalPlan),
   kF: () => (/* binding */ minimalPlanFromPieces),
   qL: () => (/* binding */ minimalStatements),
   _0: () => (/* binding */ statementFirst),
   eA: () => (/* binding */ suggestMinimal)
 });
 
-// UNUSED EXPORTS: minimalDiff, minimalPlan, statementOrder
+// UNUSED EXPORTS: minimalDiff, statementOrder
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(7291);
@@ -1376,6 +1410,8 @@ function minimalPlan(stmt, entries, builder) {
         condition: b.condition,
     }));
 }
+/** What resourceNarrower answers where a NotResource statement is to be kept as written. */
+const KEEP_AS_WRITTEN = '\u0000keep-as-written';
 /**
  * Where a grant on `written` (excluding `excluded`, its NotResource) keeps a baseline's resource
  * `need`, as the text to write: the resources both name (arnIntersection: the baseline's, the
@@ -1406,8 +1442,20 @@ function resourceNarrower(bindings) {
             out = written.raw;
         if (out !== undefined && excluded?.length) {
             const p = (0,arn/* parseArnPattern */.Nx)(out, bindings);
-            if (excluded.some((e) => (0,arn/* arnIntersects */.se)((0,arn/* parseArnPattern */.Nx)(e, bindings), p)))
-                out = undefined;
+            // Read field by field, as AWS reads an ARN (disjointFields): `…:key-pair/*` excluded meets
+            // no instance, so `…:instance/*` is written (a NotResource of key pairs on tagging, deleted
+            // whole, took tagging instances away).
+            const meeting = excluded
+                .map((e) => (0,arn/* parseArnPattern */.Nx)(e, bindings))
+                .filter((x) => (0,arn/* arnIntersects */.se)(x, p) && !(0,engine/* disjointFields */.EJ)(x, p));
+            // An exclusion with parts not known (`role/${aws:username}`) may or may not keep the
+            // baseline's resource out: the NotResource is kept as written (it grants no more than
+            // before; dropping it could take away what the vendor needs), as a written resource with
+            // parts not known is above.
+            if (meeting.length)
+                out = meeting.every((x) => x.variables.length > 0 || x.unboundPlaceholders.length > 0)
+                    ? KEEP_AS_WRITTEN
+                    : undefined;
         }
         memo.set(key, out);
         return out;
@@ -1418,8 +1466,8 @@ function resourceNarrower(bindings) {
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
  * missing condition added; or nothing (excess, leftover). A part whose condition no request can
- * meet together with the written one (mergeConditions: null) is dropped: the policy never granted
- * what the baseline needs there.
+ * meet together with the written one (see never) is dropped: the policy never granted what the
+ * baseline needs there.
  */
 function keptParts(verdict, resource, notResource, have, narrow) {
     switch (verdict.kind) {
@@ -1428,7 +1476,7 @@ function keptParts(verdict, resource, notResource, have, narrow) {
         case 'missing-condition': {
             const condition = (0,policy_condition/* mergeConditions */.PB)(have, verdict.need);
             // (a NotResource statement keeps its NotResource, with the condition added)
-            return condition === null ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
+            return never(condition) ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
         }
         case 'broader-resource': {
             const parts = new Map();
@@ -1436,8 +1484,15 @@ function keptParts(verdict, resource, notResource, have, narrow) {
                 const written = narrow(resource, n.resource, notResource);
                 if (written === undefined)
                     continue;
+                if (written === KEEP_AS_WRITTEN) {
+                    // (the NotResource as written, under the condition as written: resources [])
+                    const key = `keep\u0000${JSON.stringify(have ?? null)}`;
+                    if (!parts.has(key))
+                        parts.set(key, { resources: [], condition: have });
+                    continue;
+                }
                 const condition = !n.condition || (0,engine/* implies */.M0)(have, n.condition) === 'yes' ? have : (0,policy_condition/* mergeConditions */.PB)(have, n.condition);
-                if (condition === null)
+                if (never(condition))
                     continue;
                 const key = JSON.stringify(condition ?? null);
                 const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key);
@@ -1449,6 +1504,15 @@ function keptParts(verdict, resource, notResource, have, narrow) {
         default:
             return [];
     }
+}
+/**
+ * Whether a merged condition can never hold: no request meets both (mergeConditions: null), or the
+ * two name one key under operators that exclude each other (`StringNotEquals owner = coiled`
+ * written, `StringEquals owner = coiled` needed: conditionNeverHolds). Such a part is dropped,
+ * never written: it would grant nothing, and read as if it granted.
+ */
+function never(condition) {
+    return condition === null || (condition !== undefined && (0,policy_condition/* conditionNeverHolds */.a5)(condition));
 }
 /**
  * Each action's position in a statement's own order (its actions as expanded, as
@@ -3066,11 +3130,14 @@ function naturalCompare(a, b) {
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/policy/document.ts
 var policy_document = __webpack_require__(1561);
+// EXTERNAL MODULE: ./src/policy/condition.ts
+var condition = __webpack_require__(747);
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
 // What a set of policy documents grants, as (action, resource pattern, condition) entries:
 // Allow statements expanded against the catalog (NotAction through its complement), kept only where
 // the resource can apply to the action's resource types, minus what Deny statements remove.
 // Where a Deny only partly overlaps a grant, the grant is kept with a note (never guessed away).
+
 
 
 const ALL = '*';
@@ -3226,6 +3293,9 @@ class GrantBuilder {
                     denies.push({ doc: d, stmt, actions: named });
                     continue;
                 }
+                // A condition no request can meet (every condition of a statement must hold): it grants nothing.
+                if (stmt.condition && (0,condition/* conditionNeverHolds */.a5)(stmt.condition))
+                    continue;
                 const actions = services ? named.filter((a) => services.has(a.service)) : named;
                 const resources = stmt.notResources
                     ? [
@@ -3697,8 +3767,16 @@ function classify(cls, sets, unitNote, member) {
     rest = rest.intersect(sets.activeAll);
     if (rest.isEmpty())
         return { pieces, atoms, free };
-    // Active entries, none on this resource: leftover, else broader-resource.
-    const notCovered = leftover(rest.minus(coverAny));
+    // Active entries, none on this resource: broader-resource where an active entry of the action
+    // reaches the resource (the active sets need it there: narrowed, whatever an inactive set also
+    // allows on it), else leftover, else broader-resource.
+    const uncovered = rest.minus(coverAny);
+    let reached = action_set/* ActionSet */.L.EMPTY;
+    if (!uncovered.isEmpty())
+        for (const e of sets.active)
+            if (e.actions.intersects(uncovered) && (0,engine/* reachesResource */.YD)(e.resource, g.resource, notRes))
+                reached = reached.union(e.actions.intersect(uncovered));
+    const notCovered = leftover(uncovered.minus(reached)).union(reached);
     if (!notCovered.isEmpty())
         for (const b of sets.broader) {
             const hit = notCovered.intersect(b.actions);
@@ -3967,6 +4045,7 @@ function statementsForVendor(doc, baseline, context = NO_CONTEXT, options = {}) 
 // overlapping actions stay with a note (never guessed away). The same answers as GrantBuilder.build
 // (src/policy/grants.ts), which makes one object per (action, resource): a statement with `ec2:*`
 // over 1,800 ARNs is 1,800 classes here, not 1.2 million grants.
+
 
 
 
@@ -4378,6 +4457,9 @@ class GrantSets {
      */
     classes(stmt, denies, options = {}) {
         if (stmt.effect !== 'Allow')
+            return [];
+        // A condition no request can meet (every condition of a statement must hold): it grants nothing.
+        if (stmt.condition && (0,condition/* conditionNeverHolds */.a5)(stmt.condition))
             return [];
         const b = this.builder;
         const named = this.statementSet(stmt).actions;
@@ -6509,6 +6591,65 @@ function preparePolicies(inputs) {
     return out;
 }
 /**
+ * The sink's suggestions with those of each policy audited more than once made into one, which
+ * removes only what every audit of it calls excess: a statement stays as written when an audit
+ * keeps it so, is dropped when every audit drops it, and is otherwise rewritten into what any
+ * audit keeps of it (unionParts). Each audit's suggestion alone, applied, would take away what
+ * another baseline needs (a policy audited against Coiled and SkyPilot lost Coiled's
+ * logs:PutLogEvents). A policy no part of which every audit removes gets its policy as written
+ * (the report's findings stay; `fix` says why it leaves it).
+ */
+function combinedSuggestions(sink) {
+    if (!sink.shared?.size)
+        return sink.list;
+    const out = [];
+    const done = new Set();
+    for (const s of sink.list) {
+        const runs = sink.shared.get(s.policy);
+        if (!runs || runs.length < 2) {
+            out.push(s);
+            continue;
+        }
+        if (done.has(s.policy))
+            continue;
+        done.add(s.policy);
+        const m = runs[0].member;
+        const planOf = (stmt) => {
+            const plans = runs.map((r) => r.planOf(stmt));
+            return plans.some((p) => p === null) ? null : unionParts(plans);
+        };
+        out.push((0,minimal/* memberSuggestion */.Nx)(m, (0,minimal/* minimalStatements */.qL)(m, planOf)));
+    }
+    return out;
+}
+/**
+ * What any of the plans keeps of a statement: their parts, those with the same resources and
+ * condition made into one with the actions of each (in the order of first part). Every part is
+ * within the statement as written, so the union is too.
+ */
+function unionParts(plans) {
+    const byKey = new Map();
+    for (const part of plans.flat()) {
+        const key = JSON.stringify([part.resources, part.condition ?? null]);
+        const had = byKey.get(key);
+        if (!had)
+            byKey.set(key, { ...part, actions: [...part.actions] });
+        else
+            for (const a of part.actions)
+                if (!had.actions.includes(a))
+                    had.actions.push(a);
+    }
+    return [...byKey.values()];
+}
+/** A run's plan of a statement, null where its member keeps the statement as written (by index). */
+function sharedRun(member, plan) {
+    const asWritten = new Set([...(member.asWritten ?? [])].map((s) => s.index));
+    return {
+        member,
+        planOf: (stmt) => (stmt.effect === 'Deny' || asWritten.has(stmt.index) ? null : plan(stmt)),
+    };
+}
+/**
  * A unit's member: the policy as read, or, for a resource policy held to a vendor's baseline that
  * also grants other principals, only the statements that may grant the vendor (grantees.ts), the
  * whole document kept for its suggestion.
@@ -6684,6 +6825,19 @@ class Auditor {
             policies.set(r.id, entry);
         }
         const grantsOnly = grantsOnlyIndex(plan);
+        // The policies audited more than once: their suggestions are made into one (combinedSuggestions).
+        if (this.suggest) {
+            const times = new Map();
+            for (const a of plan.assignments) {
+                const principal = principals.get(a.target);
+                const ids = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
+                for (const id of new Set(ids))
+                    times.set(id, (times.get(id) ?? 0) + 1);
+            }
+            const shared = [...times].filter(([, n]) => n > 1);
+            if (shared.length)
+                suggestions.shared = new Map(shared.map(([id]) => [id, []]));
+        }
         for (const a of plan.assignments) {
             const principal = principals.get(a.target);
             // (a principal's documented attachments only grant, as they would audited policy by policy)
@@ -6894,7 +7048,7 @@ class Auditor {
         return {
             policies: [...policies.values()],
             findings,
-            suggestions: suggestions.list,
+            suggestions: combinedSuggestions(suggestions),
             suggestionsNotMade: suggestions.notMade,
             free: this.free,
             otherGrantees: this.otherGrantees,
@@ -7190,6 +7344,14 @@ class Auditor {
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
         const made = (0,minimal/* suggestMinimal */.eA)(unit, result, this.builder);
+        unit.members.forEach((m, mi) => {
+            const runs = suggestions.shared?.get(m.record.id);
+            if (!runs)
+                return;
+            const byStmt = result.verdicts.get(mi);
+            const removable = result.atoms.some((a) => a.member === mi && kinds/* REMOVABLE_KINDS */.os.has(a.kind));
+            runs.push(sharedRun(m, (stmt) => removable ? (0,minimal/* minimalPlan */.V3)(stmt, byStmt?.get(stmt.index) ?? [], this.builder) : null));
+        });
         if (this.suggest)
             suggestions.list.push(...made);
         else
@@ -7284,6 +7446,12 @@ class Auditor {
         }
         unit.members.forEach((m, mi) => {
             const own = head.filter((x) => x.mi === mi);
+            const runs = suggestions.shared?.get(m.record.id);
+            if (runs) {
+                const removable = own.some((x) => x.o.removable);
+                const byIndex = new Map(own.map((x) => [x.stmt.index, x.o.minimal]));
+                runs.push(sharedRun(m, (stmt) => (removable ? (byIndex.get(stmt.index) ?? null) : null)));
+            }
             if (!own.some((x) => x.o.removable))
                 return;
             if (!this.suggest) {
@@ -7533,8 +7701,14 @@ function inScope(atoms, scope) {
 function accountBindings(baseline, accountId) {
     const out = {};
     for (const [name, meaning] of Object.entries(baseline.placeholders ?? {})) {
-        if (/account/i.test(name) || /account id/i.test(meaning))
-            out[name] = accountId;
+        if (!(/account/i.test(name) || /account id/i.test(meaning)))
+            continue;
+        out[name] = accountId;
+        // A template hole of the vendor's text (`${account_id}`) is read as the placeholder
+        // `<${account_id}>` (withPlaceholders): bound in that form too, or the account given would
+        // never reach it (and a narrowed resource would be written with the hole).
+        if (/^\$?\{\{?[^{}<>]+\}?\}$/.test(name))
+            out[`<${name}>`] = accountId;
     }
     return out;
 }
@@ -15768,6 +15942,7 @@ function expandActionSet(set, catalog) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   D0: () => (/* binding */ conditionImplies),
 /* harmony export */   PB: () => (/* binding */ mergeConditions),
+/* harmony export */   a5: () => (/* binding */ conditionNeverHolds),
 /* harmony export */   ff: () => (/* binding */ conditionAsWritten)
 /* harmony export */ });
 /* unused harmony export cidrContains */
@@ -16116,6 +16291,73 @@ function mergeConditions(a, b, stats) {
             }
         }
     }
+    return out;
+}
+/** The positive operator of each negated string or ARN operator (conditionNeverHolds). */
+const POSITIVE_OF = {
+    stringnotequals: 'stringequals',
+    stringnotequalsignorecase: 'stringequalsignorecase',
+    stringnotlike: 'stringlike',
+    arnnotequals: 'arnequals',
+    arnnotlike: 'arnlike',
+};
+/** Positive operators whose values a negated one may exclude, by the negated one's positive. */
+const EXCLUDABLE = {
+    stringequals: ['stringequals'],
+    stringequalsignorecase: ['stringequals', 'stringequalsignorecase'],
+    stringlike: ['stringequals', 'stringlike'],
+    arnequals: ['arnequals', 'arnlike'],
+    arnlike: ['arnequals', 'arnlike'],
+};
+const neverHolds = new WeakMap();
+/**
+ * Whether no request can meet a condition: a key that a positive operator (no set qualifier, no
+ * IfExists: the key must be there) requires to be one of its values, each of which a negated
+ * operator on the same key excludes (`StringEquals owner = coiled` with `StringNotEquals owner =
+ * coiled`). Such a statement grants nothing (every condition of a statement must hold). False
+ * when this cannot tell. Cached per condition object.
+ */
+function conditionNeverHolds(c) {
+    const hit = neverHolds.get(c);
+    if (hit !== undefined)
+        return hit;
+    const positive = new Map();
+    const negated = new Map();
+    for (const [op, keys] of Object.entries(c)) {
+        const parsed = parseOp(op);
+        if (parsed.qualifier)
+            continue;
+        const into = POSITIVE_OF[parsed.base]
+            ? negated
+            : EXCLUDABLE[parsed.base] && !parsed.ifExists
+                ? positive
+                : undefined;
+        if (!into)
+            continue;
+        for (const [key, values] of Object.entries(keys)) {
+            if (values.includes(PLACEHOLDER_VALUE))
+                continue;
+            const k = key.toLowerCase();
+            (into.get(k) ?? into.set(k, []).get(k)).push({ base: parsed.base, values });
+        }
+    }
+    let out = false;
+    for (const [key, musts] of positive) {
+        const nots = negated.get(key);
+        if (!nots)
+            continue;
+        // Some positive operator all of whose values some negated operator excludes.
+        out = musts.some((m) => nots.some((n) => {
+            const pos = POSITIVE_OF[n.base];
+            if (!EXCLUDABLE[pos].includes(m.base))
+                return false;
+            const test = valueTest(pos, m.base, n.values);
+            return test !== undefined && m.values.length > 0 && m.values.every((v) => test(v) === 'yes');
+        }));
+        if (out)
+            break;
+    }
+    neverHolds.set(c, out);
     return out;
 }
 /** A condition value as written (a string, a number, a boolean or a list of them) as strings. */

@@ -21621,328 +21621,6 @@ function naturalCompare(a, b) {
 
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __webpack_require__(3323);
-;// CONCATENATED MODULE: ./src/policy/grants.ts
-// What a set of policy documents grants, as (action, resource pattern, condition) entries:
-// Allow statements expanded against the catalog (NotAction through its complement), kept only where
-// the resource can apply to the action's resource types, minus what Deny statements remove.
-// Where a Deny only partly overlaps a grant, the grant is kept with a note (never guessed away).
-
-
-const ALL = '*';
-class GrantBuilder {
-    catalog;
-    bindings;
-    notActionCache = new Map();
-    actionListCache = new Map();
-    formatCache = new Map();
-    /** resource pattern (raw) -> ARN format -> can the pattern meet the format. */
-    appliesCache = new Map();
-    patternCache = new Map();
-    /** Per action list (as statementActions returns it): each key -> its position in the list. */
-    keyIndexes = new WeakMap();
-    constructor(catalog, bindings = {}) {
-        this.catalog = catalog;
-        this.bindings = bindings;
-    }
-    /**
-     * Lets the parsed resource patterns go (the audit calls it after each unit, see
-     * GrantSets.releaseStatements): an organisation's resources are mostly distinct, and a cache held
-     * for the run moves them all to the old generation. A pattern seen again is parsed again.
-     */
-    releasePatterns() {
-        this.patternCache.clear();
-    }
-    pattern(raw) {
-        let p = this.patternCache.get(raw);
-        if (!p) {
-            p = parseArnPattern(raw, this.bindings);
-            // Resources repeat within a repository, but an organisation's are mostly distinct: bounded.
-            if (this.patternCache.size >= 50_000)
-                this.patternCache.clear();
-            this.patternCache.set(raw, p);
-        }
-        return p;
-    }
-    /** The concrete actions a statement names, and the patterns that match nothing. */
-    statementActions(stmt) {
-        const unknown = [];
-        if (stmt.actions) {
-            if (stmt.actions.length === 1) {
-                const only = this.catalog.expand(stmt.actions[0]);
-                if (only.length === 0)
-                    unknown.push({ pattern: stmt.actions[0], field: 'Action' });
-                return { actions: only, unknown };
-            }
-            // Statements repeat (a vendor's statements are copied into many policies): cached per list as written.
-            const listKey = JSON.stringify(stmt.actions);
-            let hit = this.actionListCache.get(listKey);
-            if (!hit) {
-                const seen = new Map();
-                const unknownPatterns = [];
-                for (const p of stmt.actions) {
-                    const hits = this.catalog.expand(p);
-                    if (hits.length === 0)
-                        unknownPatterns.push(p);
-                    for (const a of hits)
-                        seen.set(a.key, a);
-                }
-                hit = { actions: [...seen.values()], unknown: unknownPatterns };
-                this.actionListCache.set(listKey, hit);
-            }
-            for (const p of hit.unknown)
-                unknown.push({ pattern: p, field: 'Action' });
-            return { actions: hit.actions, unknown };
-        }
-        const not = stmt.notActions ?? [];
-        const key = not
-            .map((p) => p.toLowerCase())
-            .sort()
-            .join('\n');
-        let list = this.notActionCache.get(key);
-        if (!list) {
-            const excluded = new Set();
-            for (const p of not) {
-                const hits = this.catalog.expand(p);
-                if (hits.length === 0)
-                    unknown.push({ pattern: p, field: 'NotAction' });
-                for (const a of hits)
-                    excluded.add(a.key);
-            }
-            list = this.catalog.all().filter((a) => !excluded.has(a.key));
-            this.notActionCache.set(key, list);
-        }
-        else {
-            for (const p of not)
-                if (this.catalog.expand(p).length === 0)
-                    unknown.push({ pattern: p, field: 'NotAction' });
-        }
-        return { actions: list, unknown };
-    }
-    /**
-     * Each key of an action list (from statementActions) -> its position in the list, made once per
-     * list: membership tests on a NotAction complement, and a statement's own order.
-     */
-    keyIndex(actions) {
-        let m = this.keyIndexes.get(actions);
-        if (!m) {
-            m = new Map();
-            for (let i = 0; i < actions.length; i++)
-                m.set(actions[i].key, i);
-            this.keyIndexes.set(actions, m);
-        }
-        return m;
-    }
-    /**
-     * Can a statement's resource pattern apply to this action at all? An action with no resource
-     * types is only granted by `*`; otherwise the pattern must meet one of its ARN formats.
-     */
-    applies(action, resource) {
-        if (isAll(resource))
-            return true;
-        if (action.resourceTypes.length === 0)
-            return false;
-        let cache = this.appliesCache.get(resource.raw);
-        if (!cache)
-            this.appliesCache.set(resource.raw, (cache = new Map()));
-        for (const rt of action.resourceTypes) {
-            if (!rt.arn)
-                return true;
-            let hit = cache.get(rt.arn);
-            if (hit === undefined) {
-                let fmt = this.formatCache.get(rt.arn);
-                if (!fmt) {
-                    fmt = arnFormatToPattern(rt.arn);
-                    this.formatCache.set(rt.arn, fmt);
-                }
-                hit = meetsFormat(fmt, rt.arn, resource);
-                cache.set(rt.arn, hit);
-            }
-            if (hit)
-                return true;
-        }
-        return false;
-    }
-    /**
-     * Builds the grants of documents evaluated together (the policies of one principal).
-     * `services`: only their actions are granted (a resource policy of a known type; the actions of
-     * other services its statements name are not, and are not reported as unknown either).
-     */
-    build(docs, options = {}) {
-        const services = options.services;
-        const byAction = new Map();
-        const unknown = [];
-        const denies = [];
-        docs.forEach((doc, d) => {
-            for (const stmt of doc.statements) {
-                const { actions: named, unknown: unk } = this.statementActions(stmt);
-                for (const u of unk)
-                    unknown.push({ doc: d, stmt, ...u });
-                if (stmt.effect === 'Deny') {
-                    denies.push({ doc: d, stmt, actions: named });
-                    continue;
-                }
-                const actions = services ? named.filter((a) => services.has(a.service)) : named;
-                const resources = stmt.notResources
-                    ? [
-                        {
-                            p: this.pattern(ALL),
-                            not: stmt.notResources,
-                            approx: `NotResource: read as every resource except ${stmt.notResources.join(', ')}`,
-                        },
-                    ]
-                    : stmt.resources
-                        ? stmt.resources.map((r) => ({ p: this.pattern(r) }))
-                        : options.resourceRequired === false
-                            ? [{ p: this.pattern(ALL) }]
-                            : [];
-                // One resource that applies to every action (`*`, NotResource): no per-action check.
-                const everywhere = resources.length === 1 && (resources[0].not !== undefined || isAll(resources[0].p));
-                for (const action of actions) {
-                    for (const r of resources) {
-                        if (!everywhere && !r.not && !this.applies(action, r.p))
-                            continue;
-                        const grant = {
-                            action,
-                            doc: d,
-                            stmt,
-                            resource: r.p,
-                            notResource: r.not,
-                            condition: stmt.condition,
-                            approximate: r.approx,
-                        };
-                        const list = byAction.get(action.key);
-                        if (list)
-                            list.push(grant);
-                        else
-                            byAction.set(action.key, [grant]);
-                    }
-                }
-            }
-        });
-        for (const deny of denies)
-            this.applyDeny(byAction, deny.stmt, deny.actions);
-        return { byAction, unknown };
-    }
-    applyDeny(byAction, stmt, actions) {
-        const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.written}`;
-        const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
-        const denyAll = !stmt.notResources &&
-            (denyPatterns === undefined ||
-                denyPatterns.some((p) => isAll(p) && p.unboundPlaceholders.length === 0));
-        // An unconditional Deny with NotResource: a grant it reaches is narrowed exactly where it can be.
-        const notPatterns = stmt.notResources && !stmt.condition ? stmt.notResources.map((r) => this.pattern(r)) : undefined;
-        const within = new Map();
-        const cache = new Map();
-        // Each granted action is handled on its own, so going through the smaller side is the same:
-        // the granted actions when the Deny names more actions (NotAction) than the policy grants.
-        let keys;
-        if (actions.length > byAction.size) {
-            const denied = this.keyIndex(actions);
-            keys = [...byAction.keys()].filter((k) => denied.has(k));
-        }
-        else
-            keys = actions.map((a) => a.key);
-        for (const key of keys) {
-            const list = byAction.get(key);
-            if (!list)
-                continue;
-            const kept = [];
-            for (const g of list) {
-                const reach = denyReach(g.stmt, stmt);
-                if (reach === 'none') {
-                    kept.push(g);
-                    continue;
-                }
-                const why = partialDeny(stmt, reach);
-                if (why && notPatterns && reach === 'all' && !g.notResource) {
-                    let narrowed = within.get(g.resource.raw);
-                    if (!within.has(g.resource.raw))
-                        within.set(g.resource.raw, (narrowed = withinNotResource(g.resource, notPatterns)));
-                    if (narrowed) {
-                        for (const p of narrowed)
-                            if (this.applies(g.action, p))
-                                kept.push({ ...g, resource: p });
-                        continue;
-                    }
-                }
-                if (why) {
-                    kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
-                    continue;
-                }
-                if (denyAll)
-                    continue;
-                if (g.notResource) {
-                    kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of it`) });
-                    continue;
-                }
-                // One comparison per (Deny statement, resource), whatever the number of actions.
-                let overlap = cache.get(g.resource.raw);
-                if (overlap === undefined) {
-                    overlap = denyPatterns.some((dp) => denyContains(dp, g.resource))
-                        ? 'all'
-                        : denyPatterns.some((dp) => arnIntersects(dp, g.resource))
-                            ? 'part'
-                            : 'none';
-                    cache.set(g.resource.raw, overlap);
-                }
-                if (overlap === 'all')
-                    continue;
-                if (overlap === 'part')
-                    kept.push({
-                        ...g,
-                        approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`),
-                    });
-                else
-                    kept.push(g);
-            }
-            if (kept.length)
-                byAction.set(key, kept);
-            else
-                byAction.delete(key);
-        }
-    }
-}
-/**
- * Where an unconditional Deny with NotResource leaves a grant on `resource` of an action it names:
- * only on `resource` ∩ each pattern of the NotResource list (the Deny removes the action everywhere
- * else). The intersections, without one another's subsets, in the list's order (empty: the Deny
- * removes the grant); undefined when one of them is not a pattern the ARN algebra gives exactly
- * (two patterns that overlap with neither containing the other), or a policy variable or an
- * unbound placeholder is involved: the grant then stays with the Deny's note.
- */
-function withinNotResource(resource, notResource) {
-    if (!exactPattern(resource))
-        return undefined;
-    const out = [];
-    for (const r of notResource) {
-        if (!exactPattern(r))
-            return undefined;
-        let meet;
-        if (arnContains(r, resource))
-            meet = resource;
-        else if (arnContains(resource, r))
-            meet = r;
-        else if (!arnIntersects(resource, r))
-            continue;
-        else
-            return undefined;
-        if (out.some((o) => arnContains(o, meet)))
-            continue;
-        for (let i = out.length - 1; i >= 0; i--)
-            if (arnContains(meet, out[i]))
-                out.splice(i, 1);
-        out.push(meet);
-    }
-    return out;
-}
-/** A pattern read as written: no policy variable, no unbound placeholder read as `*`. */
-function exactPattern(p) {
-    return p.variables.length === 0 && p.unboundPlaceholders.length === 0;
-}
-function joinNotes(a, b) {
-    return a ? `${a}; ${b}` : b;
-}
-
 ;// CONCATENATED MODULE: ./src/policy/condition.ts
 // Conservative comparison of IAM conditions: does a policy's condition restrict at least as much
 // as the baseline's? `yes` only when it provably does; `no` when the baseline's key is absent;
@@ -22290,6 +21968,73 @@ function mergeConditions(a, b, stats) {
     }
     return out;
 }
+/** The positive operator of each negated string or ARN operator (conditionNeverHolds). */
+const POSITIVE_OF = {
+    stringnotequals: 'stringequals',
+    stringnotequalsignorecase: 'stringequalsignorecase',
+    stringnotlike: 'stringlike',
+    arnnotequals: 'arnequals',
+    arnnotlike: 'arnlike',
+};
+/** Positive operators whose values a negated one may exclude, by the negated one's positive. */
+const EXCLUDABLE = {
+    stringequals: ['stringequals'],
+    stringequalsignorecase: ['stringequals', 'stringequalsignorecase'],
+    stringlike: ['stringequals', 'stringlike'],
+    arnequals: ['arnequals', 'arnlike'],
+    arnlike: ['arnequals', 'arnlike'],
+};
+const neverHolds = new WeakMap();
+/**
+ * Whether no request can meet a condition: a key that a positive operator (no set qualifier, no
+ * IfExists: the key must be there) requires to be one of its values, each of which a negated
+ * operator on the same key excludes (`StringEquals owner = coiled` with `StringNotEquals owner =
+ * coiled`). Such a statement grants nothing (every condition of a statement must hold). False
+ * when this cannot tell. Cached per condition object.
+ */
+function conditionNeverHolds(c) {
+    const hit = neverHolds.get(c);
+    if (hit !== undefined)
+        return hit;
+    const positive = new Map();
+    const negated = new Map();
+    for (const [op, keys] of Object.entries(c)) {
+        const parsed = parseOp(op);
+        if (parsed.qualifier)
+            continue;
+        const into = POSITIVE_OF[parsed.base]
+            ? negated
+            : EXCLUDABLE[parsed.base] && !parsed.ifExists
+                ? positive
+                : undefined;
+        if (!into)
+            continue;
+        for (const [key, values] of Object.entries(keys)) {
+            if (values.includes(PLACEHOLDER_VALUE))
+                continue;
+            const k = key.toLowerCase();
+            (into.get(k) ?? into.set(k, []).get(k)).push({ base: parsed.base, values });
+        }
+    }
+    let out = false;
+    for (const [key, musts] of positive) {
+        const nots = negated.get(key);
+        if (!nots)
+            continue;
+        // Some positive operator all of whose values some negated operator excludes.
+        out = musts.some((m) => nots.some((n) => {
+            const pos = POSITIVE_OF[n.base];
+            if (!EXCLUDABLE[pos].includes(m.base))
+                return false;
+            const test = valueTest(pos, m.base, n.values);
+            return test !== undefined && m.values.length > 0 && m.values.every((v) => test(v) === 'yes');
+        }));
+        if (out)
+            break;
+    }
+    neverHolds.set(c, out);
+    return out;
+}
 /** A condition value as written (a string, a number, a boolean or a list of them) as strings. */
 function writtenValues(v) {
     return (Array.isArray(v) ? v : [v]).map((x) => String(x));
@@ -22341,6 +22086,332 @@ function conditionAsWritten(written, merged, stats) {
         }
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/policy/grants.ts
+// What a set of policy documents grants, as (action, resource pattern, condition) entries:
+// Allow statements expanded against the catalog (NotAction through its complement), kept only where
+// the resource can apply to the action's resource types, minus what Deny statements remove.
+// Where a Deny only partly overlaps a grant, the grant is kept with a note (never guessed away).
+
+
+
+const ALL = '*';
+class GrantBuilder {
+    catalog;
+    bindings;
+    notActionCache = new Map();
+    actionListCache = new Map();
+    formatCache = new Map();
+    /** resource pattern (raw) -> ARN format -> can the pattern meet the format. */
+    appliesCache = new Map();
+    patternCache = new Map();
+    /** Per action list (as statementActions returns it): each key -> its position in the list. */
+    keyIndexes = new WeakMap();
+    constructor(catalog, bindings = {}) {
+        this.catalog = catalog;
+        this.bindings = bindings;
+    }
+    /**
+     * Lets the parsed resource patterns go (the audit calls it after each unit, see
+     * GrantSets.releaseStatements): an organisation's resources are mostly distinct, and a cache held
+     * for the run moves them all to the old generation. A pattern seen again is parsed again.
+     */
+    releasePatterns() {
+        this.patternCache.clear();
+    }
+    pattern(raw) {
+        let p = this.patternCache.get(raw);
+        if (!p) {
+            p = parseArnPattern(raw, this.bindings);
+            // Resources repeat within a repository, but an organisation's are mostly distinct: bounded.
+            if (this.patternCache.size >= 50_000)
+                this.patternCache.clear();
+            this.patternCache.set(raw, p);
+        }
+        return p;
+    }
+    /** The concrete actions a statement names, and the patterns that match nothing. */
+    statementActions(stmt) {
+        const unknown = [];
+        if (stmt.actions) {
+            if (stmt.actions.length === 1) {
+                const only = this.catalog.expand(stmt.actions[0]);
+                if (only.length === 0)
+                    unknown.push({ pattern: stmt.actions[0], field: 'Action' });
+                return { actions: only, unknown };
+            }
+            // Statements repeat (a vendor's statements are copied into many policies): cached per list as written.
+            const listKey = JSON.stringify(stmt.actions);
+            let hit = this.actionListCache.get(listKey);
+            if (!hit) {
+                const seen = new Map();
+                const unknownPatterns = [];
+                for (const p of stmt.actions) {
+                    const hits = this.catalog.expand(p);
+                    if (hits.length === 0)
+                        unknownPatterns.push(p);
+                    for (const a of hits)
+                        seen.set(a.key, a);
+                }
+                hit = { actions: [...seen.values()], unknown: unknownPatterns };
+                this.actionListCache.set(listKey, hit);
+            }
+            for (const p of hit.unknown)
+                unknown.push({ pattern: p, field: 'Action' });
+            return { actions: hit.actions, unknown };
+        }
+        const not = stmt.notActions ?? [];
+        const key = not
+            .map((p) => p.toLowerCase())
+            .sort()
+            .join('\n');
+        let list = this.notActionCache.get(key);
+        if (!list) {
+            const excluded = new Set();
+            for (const p of not) {
+                const hits = this.catalog.expand(p);
+                if (hits.length === 0)
+                    unknown.push({ pattern: p, field: 'NotAction' });
+                for (const a of hits)
+                    excluded.add(a.key);
+            }
+            list = this.catalog.all().filter((a) => !excluded.has(a.key));
+            this.notActionCache.set(key, list);
+        }
+        else {
+            for (const p of not)
+                if (this.catalog.expand(p).length === 0)
+                    unknown.push({ pattern: p, field: 'NotAction' });
+        }
+        return { actions: list, unknown };
+    }
+    /**
+     * Each key of an action list (from statementActions) -> its position in the list, made once per
+     * list: membership tests on a NotAction complement, and a statement's own order.
+     */
+    keyIndex(actions) {
+        let m = this.keyIndexes.get(actions);
+        if (!m) {
+            m = new Map();
+            for (let i = 0; i < actions.length; i++)
+                m.set(actions[i].key, i);
+            this.keyIndexes.set(actions, m);
+        }
+        return m;
+    }
+    /**
+     * Can a statement's resource pattern apply to this action at all? An action with no resource
+     * types is only granted by `*`; otherwise the pattern must meet one of its ARN formats.
+     */
+    applies(action, resource) {
+        if (isAll(resource))
+            return true;
+        if (action.resourceTypes.length === 0)
+            return false;
+        let cache = this.appliesCache.get(resource.raw);
+        if (!cache)
+            this.appliesCache.set(resource.raw, (cache = new Map()));
+        for (const rt of action.resourceTypes) {
+            if (!rt.arn)
+                return true;
+            let hit = cache.get(rt.arn);
+            if (hit === undefined) {
+                let fmt = this.formatCache.get(rt.arn);
+                if (!fmt) {
+                    fmt = arnFormatToPattern(rt.arn);
+                    this.formatCache.set(rt.arn, fmt);
+                }
+                hit = meetsFormat(fmt, rt.arn, resource);
+                cache.set(rt.arn, hit);
+            }
+            if (hit)
+                return true;
+        }
+        return false;
+    }
+    /**
+     * Builds the grants of documents evaluated together (the policies of one principal).
+     * `services`: only their actions are granted (a resource policy of a known type; the actions of
+     * other services its statements name are not, and are not reported as unknown either).
+     */
+    build(docs, options = {}) {
+        const services = options.services;
+        const byAction = new Map();
+        const unknown = [];
+        const denies = [];
+        docs.forEach((doc, d) => {
+            for (const stmt of doc.statements) {
+                const { actions: named, unknown: unk } = this.statementActions(stmt);
+                for (const u of unk)
+                    unknown.push({ doc: d, stmt, ...u });
+                if (stmt.effect === 'Deny') {
+                    denies.push({ doc: d, stmt, actions: named });
+                    continue;
+                }
+                // A condition no request can meet (every condition of a statement must hold): it grants nothing.
+                if (stmt.condition && conditionNeverHolds(stmt.condition))
+                    continue;
+                const actions = services ? named.filter((a) => services.has(a.service)) : named;
+                const resources = stmt.notResources
+                    ? [
+                        {
+                            p: this.pattern(ALL),
+                            not: stmt.notResources,
+                            approx: `NotResource: read as every resource except ${stmt.notResources.join(', ')}`,
+                        },
+                    ]
+                    : stmt.resources
+                        ? stmt.resources.map((r) => ({ p: this.pattern(r) }))
+                        : options.resourceRequired === false
+                            ? [{ p: this.pattern(ALL) }]
+                            : [];
+                // One resource that applies to every action (`*`, NotResource): no per-action check.
+                const everywhere = resources.length === 1 && (resources[0].not !== undefined || isAll(resources[0].p));
+                for (const action of actions) {
+                    for (const r of resources) {
+                        if (!everywhere && !r.not && !this.applies(action, r.p))
+                            continue;
+                        const grant = {
+                            action,
+                            doc: d,
+                            stmt,
+                            resource: r.p,
+                            notResource: r.not,
+                            condition: stmt.condition,
+                            approximate: r.approx,
+                        };
+                        const list = byAction.get(action.key);
+                        if (list)
+                            list.push(grant);
+                        else
+                            byAction.set(action.key, [grant]);
+                    }
+                }
+            }
+        });
+        for (const deny of denies)
+            this.applyDeny(byAction, deny.stmt, deny.actions);
+        return { byAction, unknown };
+    }
+    applyDeny(byAction, stmt, actions) {
+        const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.written}`;
+        const denyPatterns = stmt.resources?.map((r) => this.pattern(r));
+        const denyAll = !stmt.notResources &&
+            (denyPatterns === undefined ||
+                denyPatterns.some((p) => isAll(p) && p.unboundPlaceholders.length === 0));
+        // An unconditional Deny with NotResource: a grant it reaches is narrowed exactly where it can be.
+        const notPatterns = stmt.notResources && !stmt.condition ? stmt.notResources.map((r) => this.pattern(r)) : undefined;
+        const within = new Map();
+        const cache = new Map();
+        // Each granted action is handled on its own, so going through the smaller side is the same:
+        // the granted actions when the Deny names more actions (NotAction) than the policy grants.
+        let keys;
+        if (actions.length > byAction.size) {
+            const denied = this.keyIndex(actions);
+            keys = [...byAction.keys()].filter((k) => denied.has(k));
+        }
+        else
+            keys = actions.map((a) => a.key);
+        for (const key of keys) {
+            const list = byAction.get(key);
+            if (!list)
+                continue;
+            const kept = [];
+            for (const g of list) {
+                const reach = denyReach(g.stmt, stmt);
+                if (reach === 'none') {
+                    kept.push(g);
+                    continue;
+                }
+                const why = partialDeny(stmt, reach);
+                if (why && notPatterns && reach === 'all' && !g.notResource) {
+                    let narrowed = within.get(g.resource.raw);
+                    if (!within.has(g.resource.raw))
+                        within.set(g.resource.raw, (narrowed = withinNotResource(g.resource, notPatterns)));
+                    if (narrowed) {
+                        for (const p of narrowed)
+                            if (this.applies(g.action, p))
+                                kept.push({ ...g, resource: p });
+                        continue;
+                    }
+                }
+                if (why) {
+                    kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
+                    continue;
+                }
+                if (denyAll)
+                    continue;
+                if (g.notResource) {
+                    kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of it`) });
+                    continue;
+                }
+                // One comparison per (Deny statement, resource), whatever the number of actions.
+                let overlap = cache.get(g.resource.raw);
+                if (overlap === undefined) {
+                    overlap = denyPatterns.some((dp) => denyContains(dp, g.resource))
+                        ? 'all'
+                        : denyPatterns.some((dp) => arnIntersects(dp, g.resource))
+                            ? 'part'
+                            : 'none';
+                    cache.set(g.resource.raw, overlap);
+                }
+                if (overlap === 'all')
+                    continue;
+                if (overlap === 'part')
+                    kept.push({
+                        ...g,
+                        approximate: joinNotes(g.approximate, `${label} denies part of ${g.resource.raw}`),
+                    });
+                else
+                    kept.push(g);
+            }
+            if (kept.length)
+                byAction.set(key, kept);
+            else
+                byAction.delete(key);
+        }
+    }
+}
+/**
+ * Where an unconditional Deny with NotResource leaves a grant on `resource` of an action it names:
+ * only on `resource` ∩ each pattern of the NotResource list (the Deny removes the action everywhere
+ * else). The intersections, without one another's subsets, in the list's order (empty: the Deny
+ * removes the grant); undefined when one of them is not a pattern the ARN algebra gives exactly
+ * (two patterns that overlap with neither containing the other), or a policy variable or an
+ * unbound placeholder is involved: the grant then stays with the Deny's note.
+ */
+function withinNotResource(resource, notResource) {
+    if (!exactPattern(resource))
+        return undefined;
+    const out = [];
+    for (const r of notResource) {
+        if (!exactPattern(r))
+            return undefined;
+        let meet;
+        if (arnContains(r, resource))
+            meet = resource;
+        else if (arnContains(resource, r))
+            meet = r;
+        else if (!arnIntersects(resource, r))
+            continue;
+        else
+            return undefined;
+        if (out.some((o) => arnContains(o, meet)))
+            continue;
+        for (let i = out.length - 1; i >= 0; i--)
+            if (arnContains(meet, out[i]))
+                out.splice(i, 1);
+        out.push(meet);
+    }
+    return out;
+}
+/** A pattern read as written: no policy variable, no unbound placeholder read as `*`. */
+function exactPattern(p) {
+    return p.variables.length === 0 && p.unboundPlaceholders.length === 0;
+}
+function joinNotes(a, b) {
+    return a ? `${a}; ${b}` : b;
 }
 
 ;// CONCATENATED MODULE: ./src/audit/engine.ts
@@ -22494,13 +22565,28 @@ function impliedEntries(doc, builder) {
     }
     return out;
 }
+/** A pattern's text with each placeholder bound to a value (ArnPattern.bindings) written as it. */
+function boundRaw(p) {
+    let raw = p.raw;
+    if (!p.bindings)
+        return raw;
+    // Longest first: `<${account_id}>` before the `${account_id}` it holds.
+    for (const k of Object.keys(p.bindings).sort((a, b) => b.length - a.length))
+        if (raw.includes(k))
+            raw = raw.split(k).join(p.bindings[k]);
+    return raw;
+}
 /** The (resource, condition) pairs of baseline entries, sorted by resource then condition, distinct. */
 function resourceNeeds(entries) {
     const seen = new Map();
     for (const e of entries) {
         const key = `${e.resource.raw}\u0000${e.condition ? JSON.stringify(e.condition) : ''}`;
-        if (!seen.has(key))
-            seen.set(key, e.condition ? { resource: e.resource.raw, condition: e.condition } : { resource: e.resource.raw });
+        if (!seen.has(key)) {
+            // (written with its bound placeholders as their values, `--account-id`'s account: the
+            // text a narrowed resource is written with)
+            const resource = boundRaw(e.resource);
+            seen.set(key, e.condition ? { resource, condition: e.condition } : { resource });
+        }
     }
     return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
 }
@@ -22648,6 +22734,17 @@ function coversTypes(baseline, granted, types) {
     }
     byTypes.set(key, hit);
     return hit;
+}
+/**
+ * Whether a granted resource reaches some resource a baseline resource names (a NotResource grant
+ * and `*` reach every one), read field by field as AWS reads an ARN (disjointFields): the test of
+ * a grant the active sets need part of (broader-resource, narrowed), as against one they need
+ * nothing of (excess, or an inactive set's leftover).
+ */
+function reachesResource(baseline, granted, notResource) {
+    if (notResource || isAll(granted) || isAll(baseline))
+        return true;
+    return arnIntersects(baseline, granted) && !disjointFields(baseline, granted);
 }
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
 function coversResource(baseline, granted, notResource) {
@@ -23026,7 +23123,13 @@ function evaluateUnit(unit, builder) {
                 continue;
             }
             if (!anyCovering) {
-                const inactive = pickInactive(inactiveEntries.filter((e) => engine_covers(e, g)), g.resource);
+                // Leftover only where no active entry meets the resource: a grant that reaches resources
+                // the active sets need (`*` where they need `instance/*`) is needed there, whatever an
+                // inactive set also allows on it (another alternative's or a feature's `*`), and is
+                // narrowed to them, never deleted as the inactive set's.
+                const inactive = activeEntries.some((e) => reachesResource(e.resource, g.resource, !!g.notResource))
+                    ? undefined
+                    : pickInactive(inactiveEntries.filter((e) => engine_covers(e, g)), g.resource);
                 if (inactive) {
                     atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
                     record(g, { kind: 'leftover-set', set: inactive.set });
@@ -23409,8 +23512,16 @@ function classify_classify(cls, sets, unitNote, member) {
     rest = rest.intersect(sets.activeAll);
     if (rest.isEmpty())
         return { pieces, atoms, free };
-    // Active entries, none on this resource: leftover, else broader-resource.
-    const notCovered = leftover(rest.minus(coverAny));
+    // Active entries, none on this resource: broader-resource where an active entry of the action
+    // reaches the resource (the active sets need it there: narrowed, whatever an inactive set also
+    // allows on it), else leftover, else broader-resource.
+    const uncovered = rest.minus(coverAny);
+    let reached = ActionSet.EMPTY;
+    if (!uncovered.isEmpty())
+        for (const e of sets.active)
+            if (e.actions.intersects(uncovered) && reachesResource(e.resource, g.resource, notRes))
+                reached = reached.union(e.actions.intersect(uncovered));
+    const notCovered = leftover(uncovered.minus(reached)).union(reached);
     if (!notCovered.isEmpty())
         for (const b of sets.broader) {
             const hit = notCovered.intersect(b.actions);
@@ -23679,6 +23790,7 @@ function statementsForVendor(doc, baseline, context = NO_CONTEXT, options = {}) 
 // overlapping actions stay with a note (never guessed away). The same answers as GrantBuilder.build
 // (src/policy/grants.ts), which makes one object per (action, resource): a statement with `ec2:*`
 // over 1,800 ARNs is 1,800 classes here, not 1.2 million grants.
+
 
 
 
@@ -24090,6 +24202,9 @@ class GrantSets {
      */
     classes(stmt, denies, options = {}) {
         if (stmt.effect !== 'Allow')
+            return [];
+        // A condition no request can meet (every condition of a statement must hold): it grants nothing.
+        if (stmt.condition && conditionNeverHolds(stmt.condition))
             return [];
         const b = this.builder;
         const named = this.statementSet(stmt).actions;
@@ -26388,6 +26503,8 @@ function minimalPlan(stmt, entries, builder) {
         condition: b.condition,
     }));
 }
+/** What resourceNarrower answers where a NotResource statement is to be kept as written. */
+const KEEP_AS_WRITTEN = '\u0000keep-as-written';
 /**
  * Where a grant on `written` (excluding `excluded`, its NotResource) keeps a baseline's resource
  * `need`, as the text to write: the resources both name (arnIntersection: the baseline's, the
@@ -26418,8 +26535,20 @@ function resourceNarrower(bindings) {
             out = written.raw;
         if (out !== undefined && excluded?.length) {
             const p = parseArnPattern(out, bindings);
-            if (excluded.some((e) => arnIntersects(parseArnPattern(e, bindings), p)))
-                out = undefined;
+            // Read field by field, as AWS reads an ARN (disjointFields): `…:key-pair/*` excluded meets
+            // no instance, so `…:instance/*` is written (a NotResource of key pairs on tagging, deleted
+            // whole, took tagging instances away).
+            const meeting = excluded
+                .map((e) => parseArnPattern(e, bindings))
+                .filter((x) => arnIntersects(x, p) && !disjointFields(x, p));
+            // An exclusion with parts not known (`role/${aws:username}`) may or may not keep the
+            // baseline's resource out: the NotResource is kept as written (it grants no more than
+            // before; dropping it could take away what the vendor needs), as a written resource with
+            // parts not known is above.
+            if (meeting.length)
+                out = meeting.every((x) => x.variables.length > 0 || x.unboundPlaceholders.length > 0)
+                    ? KEEP_AS_WRITTEN
+                    : undefined;
         }
         memo.set(key, out);
         return out;
@@ -26430,8 +26559,8 @@ function resourceNarrower(bindings) {
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
  * missing condition added; or nothing (excess, leftover). A part whose condition no request can
- * meet together with the written one (mergeConditions: null) is dropped: the policy never granted
- * what the baseline needs there.
+ * meet together with the written one (see never) is dropped: the policy never granted what the
+ * baseline needs there.
  */
 function keptParts(verdict, resource, notResource, have, narrow) {
     switch (verdict.kind) {
@@ -26440,7 +26569,7 @@ function keptParts(verdict, resource, notResource, have, narrow) {
         case 'missing-condition': {
             const condition = mergeConditions(have, verdict.need);
             // (a NotResource statement keeps its NotResource, with the condition added)
-            return condition === null ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
+            return never(condition) ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
         }
         case 'broader-resource': {
             const parts = new Map();
@@ -26448,8 +26577,15 @@ function keptParts(verdict, resource, notResource, have, narrow) {
                 const written = narrow(resource, n.resource, notResource);
                 if (written === undefined)
                     continue;
+                if (written === KEEP_AS_WRITTEN) {
+                    // (the NotResource as written, under the condition as written: resources [])
+                    const key = `keep\u0000${JSON.stringify(have ?? null)}`;
+                    if (!parts.has(key))
+                        parts.set(key, { resources: [], condition: have });
+                    continue;
+                }
                 const condition = !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
-                if (condition === null)
+                if (never(condition))
                     continue;
                 const key = JSON.stringify(condition ?? null);
                 const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key);
@@ -26461,6 +26597,15 @@ function keptParts(verdict, resource, notResource, have, narrow) {
         default:
             return [];
     }
+}
+/**
+ * Whether a merged condition can never hold: no request meets both (mergeConditions: null), or the
+ * two name one key under operators that exclude each other (`StringNotEquals owner = coiled`
+ * written, `StringEquals owner = coiled` needed: conditionNeverHolds). Such a part is dropped,
+ * never written: it would grant nothing, and read as if it granted.
+ */
+function never(condition) {
+    return condition === null || (condition !== undefined && conditionNeverHolds(condition));
 }
 /**
  * Each action's position in a statement's own order (its actions as expanded, as
@@ -27805,6 +27950,65 @@ function preparePolicies(inputs) {
     return out;
 }
 /**
+ * The sink's suggestions with those of each policy audited more than once made into one, which
+ * removes only what every audit of it calls excess: a statement stays as written when an audit
+ * keeps it so, is dropped when every audit drops it, and is otherwise rewritten into what any
+ * audit keeps of it (unionParts). Each audit's suggestion alone, applied, would take away what
+ * another baseline needs (a policy audited against Coiled and SkyPilot lost Coiled's
+ * logs:PutLogEvents). A policy no part of which every audit removes gets its policy as written
+ * (the report's findings stay; `fix` says why it leaves it).
+ */
+function combinedSuggestions(sink) {
+    if (!sink.shared?.size)
+        return sink.list;
+    const out = [];
+    const done = new Set();
+    for (const s of sink.list) {
+        const runs = sink.shared.get(s.policy);
+        if (!runs || runs.length < 2) {
+            out.push(s);
+            continue;
+        }
+        if (done.has(s.policy))
+            continue;
+        done.add(s.policy);
+        const m = runs[0].member;
+        const planOf = (stmt) => {
+            const plans = runs.map((r) => r.planOf(stmt));
+            return plans.some((p) => p === null) ? null : unionParts(plans);
+        };
+        out.push(memberSuggestion(m, minimalStatements(m, planOf)));
+    }
+    return out;
+}
+/**
+ * What any of the plans keeps of a statement: their parts, those with the same resources and
+ * condition made into one with the actions of each (in the order of first part). Every part is
+ * within the statement as written, so the union is too.
+ */
+function unionParts(plans) {
+    const byKey = new Map();
+    for (const part of plans.flat()) {
+        const key = JSON.stringify([part.resources, part.condition ?? null]);
+        const had = byKey.get(key);
+        if (!had)
+            byKey.set(key, { ...part, actions: [...part.actions] });
+        else
+            for (const a of part.actions)
+                if (!had.actions.includes(a))
+                    had.actions.push(a);
+    }
+    return [...byKey.values()];
+}
+/** A run's plan of a statement, null where its member keeps the statement as written (by index). */
+function sharedRun(member, plan) {
+    const asWritten = new Set([...(member.asWritten ?? [])].map((s) => s.index));
+    return {
+        member,
+        planOf: (stmt) => (stmt.effect === 'Deny' || asWritten.has(stmt.index) ? null : plan(stmt)),
+    };
+}
+/**
  * A unit's member: the policy as read, or, for a resource policy held to a vendor's baseline that
  * also grants other principals, only the statements that may grant the vendor (grantees.ts), the
  * whole document kept for its suggestion.
@@ -27980,6 +28184,19 @@ class Auditor {
             policies.set(r.id, entry);
         }
         const grantsOnly = grantsOnlyIndex(plan);
+        // The policies audited more than once: their suggestions are made into one (combinedSuggestions).
+        if (this.suggest) {
+            const times = new Map();
+            for (const a of plan.assignments) {
+                const principal = principals.get(a.target);
+                const ids = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
+                for (const id of new Set(ids))
+                    times.set(id, (times.get(id) ?? 0) + 1);
+            }
+            const shared = [...times].filter(([, n]) => n > 1);
+            if (shared.length)
+                suggestions.shared = new Map(shared.map(([id]) => [id, []]));
+        }
         for (const a of plan.assignments) {
             const principal = principals.get(a.target);
             // (a principal's documented attachments only grant, as they would audited policy by policy)
@@ -28190,7 +28407,7 @@ class Auditor {
         return {
             policies: [...policies.values()],
             findings,
-            suggestions: suggestions.list,
+            suggestions: combinedSuggestions(suggestions),
             suggestionsNotMade: suggestions.notMade,
             free: this.free,
             otherGrantees: this.otherGrantees,
@@ -28486,6 +28703,14 @@ class Auditor {
         }
         findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
         const made = suggestMinimal(unit, result, this.builder);
+        unit.members.forEach((m, mi) => {
+            const runs = suggestions.shared?.get(m.record.id);
+            if (!runs)
+                return;
+            const byStmt = result.verdicts.get(mi);
+            const removable = result.atoms.some((a) => a.member === mi && REMOVABLE_KINDS.has(a.kind));
+            runs.push(sharedRun(m, (stmt) => removable ? minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], this.builder) : null));
+        });
         if (this.suggest)
             suggestions.list.push(...made);
         else
@@ -28580,6 +28805,12 @@ class Auditor {
         }
         unit.members.forEach((m, mi) => {
             const own = head.filter((x) => x.mi === mi);
+            const runs = suggestions.shared?.get(m.record.id);
+            if (runs) {
+                const removable = own.some((x) => x.o.removable);
+                const byIndex = new Map(own.map((x) => [x.stmt.index, x.o.minimal]));
+                runs.push(sharedRun(m, (stmt) => (removable ? (byIndex.get(stmt.index) ?? null) : null)));
+            }
             if (!own.some((x) => x.o.removable))
                 return;
             if (!this.suggest) {
@@ -28829,8 +29060,14 @@ function inScope(atoms, scope) {
 function accountBindings(baseline, accountId) {
     const out = {};
     for (const [name, meaning] of Object.entries(baseline.placeholders ?? {})) {
-        if (/account/i.test(name) || /account id/i.test(meaning))
-            out[name] = accountId;
+        if (!(/account/i.test(name) || /account id/i.test(meaning)))
+            continue;
+        out[name] = accountId;
+        // A template hole of the vendor's text (`${account_id}`) is read as the placeholder
+        // `<${account_id}>` (withPlaceholders): bound in that form too, or the account given would
+        // never reach it (and a narrowed resource would be written with the hole).
+        if (/^\$?\{\{?[^{}<>]+\}?\}$/.test(name))
+            out[`<${name}>`] = accountId;
     }
     return out;
 }
@@ -33294,8 +33531,26 @@ function planFixes(report, read) {
     const byPath = new Map();
     const kept = keptByIgnore(report);
     const addressOf = new Map(report.policies.map((p) => [p.id, p.address]));
-    /** The policy of a file a .tf policy reads with file() -> that .tf policy (hclFileTarget). */
+    const baselineOf = new Map(report.policies.map((p) => [p.id, p.baseline]));
+    // The baselines each policy has findings of, and the one it is listed with (a policy audited
+    // against two may have findings of both: its suggestion removes only what both call excess).
+    const auditedBy = new Map();
+    const audited = (policy, baseline) => {
+        if (baseline)
+            (auditedBy.get(policy) ?? auditedBy.set(policy, new Set()).get(policy)).add(baseline);
+    };
+    for (const p of report.policies)
+        audited(p.id, p.baseline);
+    for (const f of report.findings)
+        if (!f.ignored)
+            audited(f.policy, f.baseline);
+    /**
+     * A suggestion for the policy of a file that a .tf policy reads with file() -> that .tf policy
+     * (hclFileTarget): per suggestion, as two .tf policies may read the same file.
+     */
     const viaFile = new Map();
+    /** Those of a .tf policy whose audit removes nothing (the file's policy kept as written). */
+    const asWritten = new Set();
     for (const s of report.suggestions) {
         // An AWS managed policy attached by ARN: AWS's text, not the repository's.
         const address = addressOf.get(s.policy);
@@ -33324,9 +33579,10 @@ function planFixes(report, read) {
         const fileText = file !== undefined && kindOf.has(file) ? read(file) : undefined;
         const held = fileText === undefined ? [] : parseSource({ path: file, text: fileText }, true).result.policies;
         if (file !== undefined && held.length === 1) {
-            viaFile.set(held[0].id, s.policy);
+            const moved = { ...s, policy: held[0].id };
+            viaFile.set(moved, s.policy);
             const list = byPath.get(file) ?? [];
-            list.push({ ...s, policy: held[0].id });
+            list.push(moved);
             byPath.set(file, list);
             continue;
         }
@@ -33336,12 +33592,34 @@ function planFixes(report, read) {
         list.push(s);
         byPath.set(path, list);
     }
-    for (const [path, suggestions] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // The suggestions made into one for the policy of a file that several policies read (combined):
+    // the policies each stands for.
+    const combinedOf = new Map();
+    // A .tf policy that reads one of those files and has no suggestion (its audit found nothing to
+    // remove) keeps the file's policy as written: it takes part as a suggestion that removes nothing.
+    if (viaFile.size) {
+        const targets = new Map([...byPath].flatMap(([path, list]) => list.map((s) => [path, s.policy])));
+        const suggested = new Set(report.suggestions.map((s) => s.policy));
+        for (const p of report.policies) {
+            if (p.status !== 'audited' || suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl')
+                continue;
+            const file = hclFileTarget(report, read, p.id);
+            const held = file === undefined ? undefined : targets.get(file);
+            if (file === undefined || held === undefined)
+                continue;
+            const keep = { policy: held, minimal: undefined, diff: '' };
+            viaFile.set(keep, p.id);
+            asWritten.add(keep);
+            byPath.get(file).push(keep);
+        }
+    }
+    for (const [path, listed] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         // (a policy not fixed is named with its own file, as in the report)
         // (and a file's policy that a .tf policy reads with file() by that policy)
-        const idOf = (s) => viaFile.get(s.policy) ?? s.policy;
+        const idOf = (s) => viaFile.get(s) ?? s.policy;
+        const idsOf = (s) => (combinedOf.get(s) ?? [s]).map(idOf);
         const own = (s) => pathOf.get(idOf(s)) ?? path;
-        const no = (reason) => suggestions.forEach((s) => notFixed.push({ policy: idOf(s), path: own(s), reason }));
+        const no = (reason) => listed.forEach((s) => notFixed.push({ policy: idOf(s), path: own(s), reason }));
         const kind = kindOf.get(path);
         const generated = kind && GENERATED[kind];
         if (generated) {
@@ -33354,14 +33632,59 @@ function planFixes(report, read) {
             continue;
         }
         const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path, kind);
+        // Two suggestions for one policy of the file (two .tf policies that read it with file(), each
+        // audited against its baseline): applied one after the other, the last would win and take
+        // away what the other baseline needs. Made into one that removes only what both remove.
+        const suggestions = [];
+        const byPolicy = new Map();
+        for (const s of listed) {
+            const same = byPolicy.get(s.policy);
+            if (same) {
+                same.push(s);
+                continue;
+            }
+            byPolicy.set(s.policy, [s]);
+            suggestions.push(s);
+        }
+        for (const [i, s] of suggestions.entries()) {
+            const same = byPolicy.get(s.policy);
+            if (same.length < 2)
+                continue;
+            const who = same
+                .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'its baseline'})`)
+                .sort()
+                .join(', ');
+            try {
+                const minimal = same.some((x) => asWritten.has(x))
+                    ? undefined
+                    : intersectMinimal(text, path, s.policy, same);
+                if (!minimal) {
+                    throw new Unfixable(`the policies ${who} read this one file and are audited apart, and no statement is excess for all of them: fix removes only what every audit calls excess; narrow it by hand, or give each its own file`);
+                }
+                const merged = { policy: s.policy, minimal, diff: '' };
+                combinedOf.set(merged, same);
+                suggestions[i] = merged;
+            }
+            catch (e) {
+                const reason = e instanceof Unfixable ? e.message : `the text could not be rewritten (${String(e)})`;
+                for (const x of same)
+                    notFixed.push({ policy: idOf(x), path: own(x), reason });
+                suggestions[i] = undefined;
+            }
+        }
         let current = text;
         const done = [];
         for (const s of suggestions) {
+            if (!s)
+                continue;
             try {
                 const candidate = fixer.fix(current, s);
                 const hole = placeholderReason(s.minimal, text, candidate);
                 if (hole)
                     throw new Unfixable(hole);
+                const audits = [...(auditedBy.get(idOf(s)) ?? [])].sort();
+                if (candidate === current && audits.length > 1)
+                    throw new Unfixable(`it is audited against ${audits.join(' and ')}, and no statement is excess for all of them (each needs what another removes): fix removes only what every audit calls excess; narrow it by hand, or audit it against one baseline`);
                 if (candidate === current)
                     throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is a resource policy statement that names the vendor and other principals together): narrow it by hand');
                 fixer.verify(text, candidate, [...done, s]);
@@ -33375,11 +33698,12 @@ function planFixes(report, read) {
                     : `the text could not be rewritten (${e?.message ?? String(e)})`;
                 if (reason.startsWith('every statement would be removed'))
                     reason = narrowedAway(report, s) ?? reason;
-                notFixed.push({ policy: idOf(s), path: own(s), reason });
+                for (const id of idsOf(s))
+                    notFixed.push({ policy: id, path: pathOf.get(id) ?? path, reason });
             }
         }
         if (done.length)
-            files.push({ path, before: text, after: current, policies: done.map(idOf) });
+            files.push({ path, before: text, after: current, policies: done.flatMap(idsOf) });
     }
     // A vendor's Deny statement that is missing is added by hand: a minimal policy only removes.
     const told = new Set();
@@ -33412,6 +33736,68 @@ function narrowedAway(report, s) {
         .map((f) => `statement ${f.statement ?? '?'}: ${(f.actions ?? []).join(', ')}`)
         .join('; ');
     return `every statement would be removed, but only because fix cannot write exactly what its resources share with the baseline's (${named}${broader.length > 3 ? '; …' : ''}): it grants actions the baseline allows, so do not delete it; narrow its resources by hand to those the baseline names`;
+}
+/**
+ * The minimal policy of the policy `id` of the file that removes only what every one of
+ * `suggestions` removes: a statement stays as written when a suggestion keeps it so, is dropped
+ * when every one drops it, and is otherwise rewritten into what any of them keeps of it (the
+ * parts with the same keys but Sid and Action made into one, with the actions of each; Sids made
+ * unique). Undefined when that is the policy as written.
+ */
+function intersectMinimal(text, path, id, suggestions) {
+    const { statements } = originalStatements(recordOf(text, path, id));
+    const fates = suggestions.map((s) => alignStatements(statements, fix_minimalStatements(s)));
+    if (fates.some((f) => !f))
+        throw new Unfixable('the minimal policies could not be matched statement by statement with the policy as written');
+    const out = [];
+    let changed = false;
+    const used = new Set(statements.flatMap((st) => (typeof st.Sid === 'string' ? [st.Sid.toLowerCase()] : [])));
+    statements.forEach((st, i) => {
+        const each = fates.map((f) => f[i]);
+        if (each.some((f) => f.kind === 'keep')) {
+            out.push(st);
+            return;
+        }
+        changed = true;
+        const parts = new Map();
+        for (const part of each.flatMap((f) => (f.kind === 'rewrite' ? f.parts : []))) {
+            const rest = { ...part };
+            delete rest.Sid;
+            delete rest.Action;
+            const key = JSON.stringify(rest);
+            const had = parts.get(key);
+            if (!had) {
+                parts.set(key, { ...part, Action: actionList(part.Action) });
+                continue;
+            }
+            const list = had.Action;
+            for (const a of actionList(part.Action))
+                if (!list.includes(a))
+                    list.push(a);
+        }
+        [...parts.values()].forEach((part, n) => {
+            // (the first part keeps the statement's Sid, the others take free ones: `${sid}${n}`)
+            if (typeof st.Sid === 'string' && 'Sid' in part) {
+                let sid = st.Sid;
+                if (n > 0) {
+                    let k = n + 1;
+                    while (used.has(`${st.Sid}${k}`.toLowerCase()))
+                        k++;
+                    sid = `${st.Sid}${k}`;
+                    used.add(sid.toLowerCase());
+                }
+                part.Sid = sid;
+            }
+            const list = part.Action;
+            out.push({ ...part, Action: list.length === 1 && typeof st.Action === 'string' ? list[0] : list });
+        });
+    });
+    if (!changed)
+        return undefined;
+    return { ...suggestions[0].minimal, Statement: out };
+}
+function actionList(v) {
+    return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string');
 }
 /** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
 const PLACEHOLDER = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g;

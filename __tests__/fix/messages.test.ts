@@ -88,8 +88,7 @@ describe('fix: the reasons name what would help', () => {
       '{',
       '  "Version": "2012-10-17",',
       '  "Statement": [',
-      '    {"Effect": "Allow", "Action": ["iam:PassRole", "iam:GetRole"], "NotResource": "arn:aws:iam::123456789012:role/${aws:username}"},',
-      '    {"Effect": "Allow", "Action": ["ec2:CreateTags"], "NotResource": ["arn:aws:ec2:us-east-1:123456789012:instance/*"]}',
+      '    {"Effect": "Allow", "Action": ["ec2:StartInstances"], "NotResource": ["arn:aws:ec2:us-east-1:123456789012:*"]}',
       '  ]',
       '}',
       '',
@@ -97,7 +96,7 @@ describe('fix: the reasons name what would help', () => {
     const got = await reasons({ 'p.json': policy }, 'skypilot', '123456789012');
     expect(got).toEqual([
       expect.stringMatching(
-        /^every statement would be removed, but only because fix cannot write exactly what its resources share with the baseline's \(statement #0: iam:GetRole, iam:PassRole; statement #1: ec2:CreateTags\).*narrow its resources by hand/,
+        /^every statement would be removed, but only because fix cannot write exactly what its resources share with the baseline's \(statement #0: ec2:StartInstances\).*narrow its resources by hand/,
       ),
     ]);
   });

@@ -120,6 +120,44 @@ describe('a NotResource exclusion stays excluded', () => {
   });
 });
 
+describe('a NotResource that shares nothing with the baseline resources', () => {
+  it('notres-disjoint/skypilot.json: tagging with key pairs excluded is narrowed to the instances, volumes, …, not deleted', async () => {
+    const { before, after, plan } = await fixOne('notres-disjoint', 'skypilot.json', 'skypilot', ACCOUNT);
+    expect(plan.notFixed).toEqual([]);
+    const fixed = JSON.parse(after!) as { Statement: { Action: unknown; Resource?: unknown }[] };
+    const tags = fixed.Statement.find((s) => JSON.stringify(s.Action).includes('CreateTags'));
+    expect(tags?.Resource).toEqual(
+      expect.arrayContaining([`arn:aws:ec2:*:${ACCOUNT}:instance/*`, `arn:aws:ec2:*:${ACCOUNT}:volume/*`]),
+    );
+    const list = probes(
+      ['ec2:CreateTags', 'ec2:DeleteTags'],
+      [...ec2Arns, `arn:aws:ec2:us-east-1:${ACCOUNT}:key-pair/kp-1`],
+    );
+    expect(await widened(JSON.parse(before), fixed, list)).toEqual([]);
+    // (still allowed: tagging an instance)
+    expect((await allowedOf(fixed, list)).map((p) => p.resource)).toContain(
+      `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`,
+    );
+  });
+});
+
+describe('a NotResource with parts not known', () => {
+  it('notres-variable/skypilot.json: role/${aws:username} excluded may be the vendor role or not: the statement is kept as written, not deleted', async () => {
+    const { before, after, plan } = await fixOne('notres-variable', 'skypilot.json', 'skypilot', ACCOUNT);
+    expect(plan.notFixed).toEqual([]);
+    const written = JSON.parse(before) as { Statement: unknown[] };
+    const fixed = JSON.parse(after!) as { Statement: unknown[] };
+    // (PassRole and GetRole as written; the tagging statement narrowed)
+    expect(fixed.Statement[0]).toEqual(written.Statement[0]);
+    expect(fixed.Statement[1]).not.toEqual(written.Statement[1]);
+    const list = probes(
+      ['iam:PassRole', 'iam:GetRole', 'ec2:CreateTags'],
+      [`arn:aws:iam::${ACCOUNT}:role/skypilot-v1`, ...ec2Arns],
+    );
+    expect(await widened(written, fixed, list)).toEqual([]);
+  });
+});
+
 describe('a condition value is intersected, never replaced', () => {
   it('coiled-ongoing.json: instances tagged owner=myteam stay the only ones, none tagged coiled', async () => {
     const { before, after, report } = await fixOne('cond', 'coiled-ongoing.json', 'coiled');

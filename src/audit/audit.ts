@@ -55,7 +55,14 @@ import { findingActionSet } from './finding-set.js';
 import { boundaryNote, mayGrantMore } from '../sources/records.js';
 import { naturalCompare } from '../core/natural.js';
 import { REMOVABLE_KINDS } from './kinds.js';
-import { memberSuggestion, minimalStatements, statementFirst, suggestMinimal } from './minimal.js';
+import {
+  memberSuggestion,
+  minimalPlan,
+  minimalStatements,
+  statementFirst,
+  suggestMinimal,
+  type MinimalPart,
+} from './minimal.js';
 import { inStatementOrder, StatementMemo, type StatementOutcome } from './memo.js';
 import { chooseSets, memberFeatures } from './phases.js';
 
@@ -196,6 +203,75 @@ export interface AuditOutcome {
 interface SuggestionSink {
   list: Suggestion[];
   notMade: number;
+  /**
+   * Per policy audited more than once (against two baselines, or held by two principals), the
+   * statement plans of each of its audits, a clean one included: its suggestions are made into
+   * one when every audit is done (combinedSuggestions). Undefined without suggestions.
+   */
+  shared?: Map<string, SharedRun[]>;
+}
+
+/** One audit of a policy audited more than once: the member and its statements' plans. */
+interface SharedRun {
+  member: UnitMember;
+  /** minimalPlan of a statement in this audit (null: kept as written). */
+  planOf: (stmt: Statement) => MinimalPart[] | null;
+}
+
+/**
+ * The sink's suggestions with those of each policy audited more than once made into one, which
+ * removes only what every audit of it calls excess: a statement stays as written when an audit
+ * keeps it so, is dropped when every audit drops it, and is otherwise rewritten into what any
+ * audit keeps of it (unionParts). Each audit's suggestion alone, applied, would take away what
+ * another baseline needs (a policy audited against Coiled and SkyPilot lost Coiled's
+ * logs:PutLogEvents). A policy no part of which every audit removes gets its policy as written
+ * (the report's findings stay; `fix` says why it leaves it).
+ */
+function combinedSuggestions(sink: SuggestionSink): Suggestion[] {
+  if (!sink.shared?.size) return sink.list;
+  const out: Suggestion[] = [];
+  const done = new Set<string>();
+  for (const s of sink.list) {
+    const runs = sink.shared.get(s.policy);
+    if (!runs || runs.length < 2) {
+      out.push(s);
+      continue;
+    }
+    if (done.has(s.policy)) continue;
+    done.add(s.policy);
+    const m = runs[0]!.member;
+    const planOf = (stmt: Statement): MinimalPart[] | null => {
+      const plans = runs.map((r) => r.planOf(stmt));
+      return plans.some((p) => p === null) ? null : unionParts(plans as MinimalPart[][]);
+    };
+    out.push(memberSuggestion(m, minimalStatements(m, planOf)));
+  }
+  return out;
+}
+
+/**
+ * What any of the plans keeps of a statement: their parts, those with the same resources and
+ * condition made into one with the actions of each (in the order of first part). Every part is
+ * within the statement as written, so the union is too.
+ */
+function unionParts(plans: readonly MinimalPart[][]): MinimalPart[] {
+  const byKey = new Map<string, MinimalPart>();
+  for (const part of plans.flat()) {
+    const key = JSON.stringify([part.resources, part.condition ?? null]);
+    const had = byKey.get(key);
+    if (!had) byKey.set(key, { ...part, actions: [...part.actions] });
+    else for (const a of part.actions) if (!had.actions.includes(a)) had.actions.push(a);
+  }
+  return [...byKey.values()];
+}
+
+/** A run's plan of a statement, null where its member keeps the statement as written (by index). */
+function sharedRun(member: UnitMember, plan: (stmt: Statement) => MinimalPart[] | null): SharedRun {
+  const asWritten = new Set([...(member.asWritten ?? [])].map((s) => s.index));
+  return {
+    member,
+    planOf: (stmt) => (stmt.effect === 'Deny' || asWritten.has(stmt.index) ? null : plan(stmt)),
+  };
 }
 
 export interface BaseDocs {
@@ -447,6 +523,17 @@ export class Auditor {
     }
 
     const grantsOnly = grantsOnlyIndex(plan);
+    // The policies audited more than once: their suggestions are made into one (combinedSuggestions).
+    if (this.suggest) {
+      const times = new Map<string, number>();
+      for (const a of plan.assignments) {
+        const principal = principals.get(a.target);
+        const ids = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
+        for (const id of new Set(ids)) times.set(id, (times.get(id) ?? 0) + 1);
+      }
+      const shared = [...times].filter(([, n]) => n > 1);
+      if (shared.length) suggestions.shared = new Map(shared.map(([id]) => [id, []]));
+    }
     for (const a of plan.assignments) {
       const principal = principals.get(a.target);
       // (a principal's documented attachments only grant, as they would audited policy by policy)
@@ -646,7 +733,7 @@ export class Auditor {
     return {
       policies: [...policies.values()],
       findings,
-      suggestions: suggestions.list,
+      suggestions: combinedSuggestions(suggestions),
       suggestionsNotMade: suggestions.notMade,
       free: this.free,
       otherGrantees: this.otherGrantees,
@@ -967,6 +1054,17 @@ export class Auditor {
     }
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
     const made = suggestMinimal(unit, result, this.builder);
+    unit.members.forEach((m, mi) => {
+      const runs = suggestions.shared?.get(m.record.id);
+      if (!runs) return;
+      const byStmt = result.verdicts.get(mi);
+      const removable = result.atoms.some((a) => a.member === mi && REMOVABLE_KINDS.has(a.kind));
+      runs.push(
+        sharedRun(m, (stmt) =>
+          removable ? minimalPlan(stmt, byStmt?.get(stmt.index) ?? [], this.builder) : null,
+        ),
+      );
+    });
     if (this.suggest) suggestions.list.push(...made);
     else suggestions.notMade += made.length;
     for (const k of grantedBaselineKeys(result, unit.baseline)) granted.add(k);
@@ -1067,6 +1165,12 @@ export class Auditor {
     }
     unit.members.forEach((m, mi) => {
       const own = head.filter((x) => x.mi === mi);
+      const runs = suggestions.shared?.get(m.record.id);
+      if (runs) {
+        const removable = own.some((x) => x.o.removable);
+        const byIndex = new Map(own.map((x) => [x.stmt.index, x.o.minimal]));
+        runs.push(sharedRun(m, (stmt) => (removable ? (byIndex.get(stmt.index) ?? null) : null)));
+      }
       if (!own.some((x) => x.o.removable)) return;
       if (!this.suggest) {
         suggestions.notMade++;
@@ -1328,7 +1432,12 @@ function inScope(atoms: Atom[], scope: ActionSet): Atom[] {
 function accountBindings(baseline: Baseline, accountId: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, meaning] of Object.entries(baseline.placeholders ?? {})) {
-    if (/account/i.test(name) || /account id/i.test(meaning)) out[name] = accountId;
+    if (!(/account/i.test(name) || /account id/i.test(meaning))) continue;
+    out[name] = accountId;
+    // A template hole of the vendor's text (`${account_id}`) is read as the placeholder
+    // `<${account_id}>` (withPlaceholders): bound in that form too, or the account given would
+    // never reach it (and a narrowed resource would be written with the hole).
+    if (/^\$?\{\{?[^{}<>]+\}?\}$/.test(name)) out[`<${name}>`] = accountId;
   }
   return out;
 }

@@ -16,6 +16,7 @@ import {
   disjointFields,
   implies,
   joinNotes,
+  reachesResource,
   resourceExactness,
   resourceNeeds,
   SET_KIND_ORDER,
@@ -358,8 +359,16 @@ export function classify(
   rest = rest.intersect(sets.activeAll);
   if (rest.isEmpty()) return { pieces, atoms, free };
 
-  // Active entries, none on this resource: leftover, else broader-resource.
-  const notCovered = leftover(rest.minus(coverAny));
+  // Active entries, none on this resource: broader-resource where an active entry of the action
+  // reaches the resource (the active sets need it there: narrowed, whatever an inactive set also
+  // allows on it), else leftover, else broader-resource.
+  const uncovered = rest.minus(coverAny);
+  let reached = ActionSet.EMPTY;
+  if (!uncovered.isEmpty())
+    for (const e of sets.active)
+      if (e.actions.intersects(uncovered) && reachesResource(e.resource, g.resource, notRes))
+        reached = reached.union(e.actions.intersect(uncovered));
+  const notCovered = leftover(uncovered.minus(reached)).union(reached);
   if (!notCovered.isEmpty())
     for (const b of sets.broader) {
       const hit = notCovered.intersect(b.actions);

@@ -273,6 +273,16 @@ export interface ResourceNeed {
   condition?: Condition;
 }
 
+/** A pattern's text with each placeholder bound to a value (ArnPattern.bindings) written as it. */
+function boundRaw(p: ArnPattern): string {
+  let raw = p.raw;
+  if (!p.bindings) return raw;
+  // Longest first: `<${account_id}>` before the `${account_id}` it holds.
+  for (const k of Object.keys(p.bindings).sort((a, b) => b.length - a.length))
+    if (raw.includes(k)) raw = raw.split(k).join(p.bindings[k]!);
+  return raw;
+}
+
 /** The (resource, condition) pairs of baseline entries, sorted by resource then condition, distinct. */
 export function resourceNeeds(
   entries: readonly { resource: ArnPattern; condition?: Condition }[],
@@ -280,11 +290,12 @@ export function resourceNeeds(
   const seen = new Map<string, ResourceNeed>();
   for (const e of entries) {
     const key = `${e.resource.raw}\u0000${e.condition ? JSON.stringify(e.condition) : ''}`;
-    if (!seen.has(key))
-      seen.set(
-        key,
-        e.condition ? { resource: e.resource.raw, condition: e.condition } : { resource: e.resource.raw },
-      );
+    if (!seen.has(key)) {
+      // (written with its bound placeholders as their values, `--account-id`'s account: the
+      // text a narrowed resource is written with)
+      const resource = boundRaw(e.resource);
+      seen.set(key, e.condition ? { resource, condition: e.condition } : { resource });
+    }
   }
   return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
 }
@@ -481,6 +492,17 @@ function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly 
   }
   byTypes.set(key, hit);
   return hit;
+}
+
+/**
+ * Whether a granted resource reaches some resource a baseline resource names (a NotResource grant
+ * and `*` reach every one), read field by field as AWS reads an ARN (disjointFields): the test of
+ * a grant the active sets need part of (broader-resource, narrowed), as against one they need
+ * nothing of (excess, or an inactive set's leftover).
+ */
+export function reachesResource(baseline: ArnPattern, granted: ArnPattern, notResource: boolean): boolean {
+  if (notResource || isAll(granted) || isAll(baseline)) return true;
+  return arnIntersects(baseline, granted) && !disjointFields(baseline, granted);
 }
 
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
@@ -892,10 +914,16 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         continue;
       }
       if (!anyCovering) {
-        const inactive = pickInactive(
-          inactiveEntries.filter((e) => covers(e, g)),
-          g.resource,
-        );
+        // Leftover only where no active entry meets the resource: a grant that reaches resources
+        // the active sets need (`*` where they need `instance/*`) is needed there, whatever an
+        // inactive set also allows on it (another alternative's or a feature's `*`), and is
+        // narrowed to them, never deleted as the inactive set's.
+        const inactive = activeEntries.some((e) => reachesResource(e.resource, g.resource, !!g.notResource))
+          ? undefined
+          : pickInactive(
+              inactiveEntries.filter((e) => covers(e, g)),
+              g.resource,
+            );
         if (inactive) {
           atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
           record(g, { kind: 'leftover-set', set: inactive.set });

@@ -3,7 +3,7 @@
 // unified diff against the policy as written, made on first read. Pure.
 import { FILE_HEADERS_ONLY } from 'diff';
 import { unifiedDiff } from '../core/unified-diff.js';
-import { conditionAsWritten, mergeConditions } from '../policy/condition.js';
+import { conditionAsWritten, conditionNeverHolds, mergeConditions } from '../policy/condition.js';
 import type { Condition, Statement } from '../policy/document.js';
 import { arnIntersection, arnIntersects, parseArnPattern, type ArnPattern } from '../policy/arn.js';
 import type { Grant, GrantBuilder } from '../policy/grants.js';
@@ -13,7 +13,14 @@ import type { GrantClass, GrantSets } from '../policy/grant-sets.js';
 import { hasWildcard } from '../policy/glob.js';
 import type { Piece } from './classify.js';
 import type { Suggestion } from '../core/types.js';
-import { implies, type Unit, type UnitMember, type UnitResult, type Verdict } from './engine.js';
+import {
+  disjointFields,
+  implies,
+  type Unit,
+  type UnitMember,
+  type UnitResult,
+  type Verdict,
+} from './engine.js';
 import { REMOVABLE_KINDS } from './kinds.js';
 
 function setKey(list: string[]): string {
@@ -71,6 +78,9 @@ export function minimalPlan(
   }));
 }
 
+/** What resourceNarrower answers where a NotResource statement is to be kept as written. */
+const KEEP_AS_WRITTEN = '\u0000keep-as-written';
+
 /**
  * Where a grant on `written` (excluding `excluded`, its NotResource) keeps a baseline's resource
  * `need`, as the text to write: the resources both name (arnIntersection: the baseline's, the
@@ -104,7 +114,20 @@ function resourceNarrower(
       out = written.raw;
     if (out !== undefined && excluded?.length) {
       const p = parseArnPattern(out, bindings);
-      if (excluded.some((e) => arnIntersects(parseArnPattern(e, bindings), p))) out = undefined;
+      // Read field by field, as AWS reads an ARN (disjointFields): `…:key-pair/*` excluded meets
+      // no instance, so `…:instance/*` is written (a NotResource of key pairs on tagging, deleted
+      // whole, took tagging instances away).
+      const meeting = excluded
+        .map((e) => parseArnPattern(e, bindings))
+        .filter((x) => arnIntersects(x, p) && !disjointFields(x, p));
+      // An exclusion with parts not known (`role/${aws:username}`) may or may not keep the
+      // baseline's resource out: the NotResource is kept as written (it grants no more than
+      // before; dropping it could take away what the vendor needs), as a written resource with
+      // parts not known is above.
+      if (meeting.length)
+        out = meeting.every((x) => x.variables.length > 0 || x.unboundPlaceholders.length > 0)
+          ? KEEP_AS_WRITTEN
+          : undefined;
     }
     memo.set(key, out);
     return out;
@@ -118,8 +141,8 @@ type Narrower = ReturnType<typeof resourceNarrower>;
  * its NotResource: no resources here); narrowed to where the baseline allows it, each resource
  * with the condition the baseline requires there (one part per distinct condition); with the
  * missing condition added; or nothing (excess, leftover). A part whose condition no request can
- * meet together with the written one (mergeConditions: null) is dropped: the policy never granted
- * what the baseline needs there.
+ * meet together with the written one (see never) is dropped: the policy never granted what the
+ * baseline needs there.
  */
 function keptParts(
   verdict: Verdict,
@@ -134,16 +157,22 @@ function keptParts(
     case 'missing-condition': {
       const condition = mergeConditions(have, verdict.need);
       // (a NotResource statement keeps its NotResource, with the condition added)
-      return condition === null ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
+      return never(condition) ? [] : [{ resources: notResource ? [] : [resource.raw], condition }];
     }
     case 'broader-resource': {
       const parts = new Map<string, { resources: string[]; condition?: Condition }>();
       for (const n of verdict.needs) {
         const written = narrow(resource, n.resource, notResource);
         if (written === undefined) continue;
+        if (written === KEEP_AS_WRITTEN) {
+          // (the NotResource as written, under the condition as written: resources [])
+          const key = `keep\u0000${JSON.stringify(have ?? null)}`;
+          if (!parts.has(key)) parts.set(key, { resources: [], condition: have });
+          continue;
+        }
         const condition =
           !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
-        if (condition === null) continue;
+        if (never(condition)) continue;
         const key = JSON.stringify(condition ?? null);
         const part = parts.get(key) ?? parts.set(key, { resources: [], condition }).get(key)!;
         if (!part.resources.includes(written)) part.resources.push(written);
@@ -153,6 +182,16 @@ function keptParts(
     default:
       return [];
   }
+}
+
+/**
+ * Whether a merged condition can never hold: no request meets both (mergeConditions: null), or the
+ * two name one key under operators that exclude each other (`StringNotEquals owner = coiled`
+ * written, `StringEquals owner = coiled` needed: conditionNeverHolds). Such a part is dropped,
+ * never written: it would grant nothing, and read as if it granted.
+ */
+function never(condition: Condition | undefined | null): condition is null {
+  return condition === null || (condition !== undefined && conditionNeverHolds(condition));
 }
 
 /**

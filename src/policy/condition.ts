@@ -365,6 +365,70 @@ export function mergeConditions(
   return out;
 }
 
+/** The positive operator of each negated string or ARN operator (conditionNeverHolds). */
+const POSITIVE_OF: Record<string, string> = {
+  stringnotequals: 'stringequals',
+  stringnotequalsignorecase: 'stringequalsignorecase',
+  stringnotlike: 'stringlike',
+  arnnotequals: 'arnequals',
+  arnnotlike: 'arnlike',
+};
+/** Positive operators whose values a negated one may exclude, by the negated one's positive. */
+const EXCLUDABLE: Record<string, readonly string[]> = {
+  stringequals: ['stringequals'],
+  stringequalsignorecase: ['stringequals', 'stringequalsignorecase'],
+  stringlike: ['stringequals', 'stringlike'],
+  arnequals: ['arnequals', 'arnlike'],
+  arnlike: ['arnequals', 'arnlike'],
+};
+const neverHolds = new WeakMap<Condition, boolean>();
+
+/**
+ * Whether no request can meet a condition: a key that a positive operator (no set qualifier, no
+ * IfExists: the key must be there) requires to be one of its values, each of which a negated
+ * operator on the same key excludes (`StringEquals owner = coiled` with `StringNotEquals owner =
+ * coiled`). Such a statement grants nothing (every condition of a statement must hold). False
+ * when this cannot tell. Cached per condition object.
+ */
+export function conditionNeverHolds(c: Condition): boolean {
+  const hit = neverHolds.get(c);
+  if (hit !== undefined) return hit;
+  const positive = new Map<string, { base: string; values: string[] }[]>();
+  const negated = new Map<string, { base: string; values: string[] }[]>();
+  for (const [op, keys] of Object.entries(c)) {
+    const parsed = parseOp(op);
+    if (parsed.qualifier) continue;
+    const into = POSITIVE_OF[parsed.base]
+      ? negated
+      : EXCLUDABLE[parsed.base] && !parsed.ifExists
+        ? positive
+        : undefined;
+    if (!into) continue;
+    for (const [key, values] of Object.entries(keys)) {
+      if (values.includes(PLACEHOLDER_VALUE)) continue;
+      const k = key.toLowerCase();
+      (into.get(k) ?? into.set(k, []).get(k)!).push({ base: parsed.base, values });
+    }
+  }
+  let out = false;
+  for (const [key, musts] of positive) {
+    const nots = negated.get(key);
+    if (!nots) continue;
+    // Some positive operator all of whose values some negated operator excludes.
+    out = musts.some((m) =>
+      nots.some((n) => {
+        const pos = POSITIVE_OF[n.base]!;
+        if (!EXCLUDABLE[pos]!.includes(m.base)) return false;
+        const test = valueTest(pos, m.base, n.values);
+        return test !== undefined && m.values.length > 0 && m.values.every((v) => test(v) === 'yes');
+      }),
+    );
+    if (out) break;
+  }
+  neverHolds.set(c, out);
+  return out;
+}
+
 /** A condition value as written (a string, a number, a boolean or a list of them) as strings. */
 function writtenValues(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map((x) => String(x));

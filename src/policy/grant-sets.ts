@@ -24,6 +24,7 @@ import { actionOfOrdinal, actionOrdinal, type Catalog } from './catalog.js';
 import type { Condition, Statement } from './document.js';
 import { withinNotResource, type GrantBuilder } from './grants.js';
 import { denyReach, partialDeny } from './principal.js';
+import { conditionNeverHolds } from './condition.js';
 
 export interface GrantClass {
   stmt: Statement;
@@ -537,6 +538,8 @@ export class GrantSets {
     options: { resourceRequired?: boolean; scope?: ActionSet } = {},
   ): GrantClass[] {
     if (stmt.effect !== 'Allow') return [];
+    // A condition no request can meet (every condition of a statement must hold): it grants nothing.
+    if (stmt.condition && conditionNeverHolds(stmt.condition)) return [];
     const b = this.builder;
     const named = this.statementSet(stmt).actions;
     const actions = options.scope ? named.intersect(options.scope) : named;

@@ -16,6 +16,7 @@ import {
 import type { ActionInfo, Catalog } from './catalog.js';
 import type { Condition, PolicyDocument, Statement } from './document.js';
 import { denyReach, partialDeny } from './principal.js';
+import { conditionNeverHolds } from './condition.js';
 
 export interface Grant {
   action: ActionInfo;
@@ -192,6 +193,8 @@ export class GrantBuilder {
           denies.push({ doc: d, stmt, actions: named });
           continue;
         }
+        // A condition no request can meet (every condition of a statement must hold): it grants nothing.
+        if (stmt.condition && conditionNeverHolds(stmt.condition)) continue;
         const actions = services ? named.filter((a) => services.has(a.service)) : named;
         const resources: { p: ArnPattern; not?: string[]; approx?: string }[] = stmt.notResources
           ? [

@@ -1,0 +1,102 @@
+// A condition no request can meet is never written: a part whose needed condition contradicts the
+// written one (StringEquals owner = coiled needed, StringNotEquals owner = coiled written) is
+// dropped, as the README says, not written with both (a review: Coiled's TerminateInstances). And
+// a statement whose conditions cannot all hold grants nothing: the audit tells the permission
+// missing instead of taking it as granted.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import type { Report } from '../../src/core/types.js';
+import { planFixes } from '../../src/fix/index.js';
+import { conditionNeverHolds } from '../../src/policy/condition.js';
+import { NOW, readIn, repo } from './helpers.js';
+
+const policy = (condition: Record<string, unknown>) =>
+  JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Destroy',
+          Effect: 'Allow',
+          Action: ['ec2:TerminateInstances', 'ec2:RunInstances'],
+          Resource: '*',
+          Condition: condition,
+        },
+      ],
+    },
+    null,
+    2,
+  );
+
+const missingActions = (r: Report) =>
+  r.findings.filter((f) => f.kind === 'missing-permission').flatMap((f) => f.actions ?? []);
+
+describe('a condition that can never hold', () => {
+  it('fix drops the part instead of writing StringEquals and StringNotEquals on one key', async () => {
+    const root = repo({ 'c.json': policy({ StringNotEquals: { 'ec2:ResourceTag/owner': 'coiled' } }) });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
+    const plan = planFixes(report, readIn(root));
+    const after = plan.files.find((f) => f.path === 'c.json')?.after;
+    expect(after).toBeDefined();
+    const doc = JSON.parse(after!) as {
+      Statement: { Action: unknown; Condition?: Record<string, unknown> }[];
+    };
+    for (const st of doc.Statement) {
+      expect(JSON.stringify(st.Action)).not.toContain('TerminateInstances');
+      expect(Object.keys(st.Condition ?? {})).not.toContain('StringEquals');
+    }
+    // (what was granted is kept: RunInstances under the written condition)
+    expect(JSON.stringify(doc.Statement)).toContain('ec2:RunInstances');
+    writeFileSync(join(root, 'c.json'), after!);
+    const again = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
+    expect(missingActions(again)).toContain('ec2:TerminateInstances');
+  });
+
+  it('the audit reads a statement whose conditions exclude each other as granting nothing', async () => {
+    const root = repo({
+      'c.json': policy({
+        StringNotEquals: { 'ec2:ResourceTag/owner': 'coiled' },
+        StringEquals: { 'ec2:ResourceTag/owner': 'coiled' },
+      }),
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
+    expect(missingActions(report)).toContain('ec2:TerminateInstances');
+    expect(missingActions(report)).toContain('ec2:RunInstances');
+  });
+
+  it('conditionNeverHolds: only what it can tell', () => {
+    const key = 'ec2:ResourceTag/owner';
+    expect(
+      conditionNeverHolds({ StringEquals: { [key]: ['coiled'] }, StringNotEquals: { [key]: ['coiled'] } }),
+    ).toBe(true);
+    expect(
+      conditionNeverHolds({ StringEquals: { [key]: ['coiled'] }, StringNotLike: { [key]: ['coil*'] } }),
+    ).toBe(true);
+    // (another value may still be there, the key may be missing, or the case may differ)
+    expect(
+      conditionNeverHolds({
+        StringEquals: { [key]: ['coiled', 'x'] },
+        StringNotEquals: { [key]: ['coiled'] },
+      }),
+    ).toBe(false);
+    expect(
+      conditionNeverHolds({
+        StringEqualsIfExists: { [key]: ['coiled'] },
+        StringNotEquals: { [key]: ['coiled'] },
+      }),
+    ).toBe(false);
+    expect(
+      conditionNeverHolds({
+        StringEqualsIgnoreCase: { [key]: ['coiled'] },
+        StringNotEquals: { [key]: ['coiled'] },
+      }),
+    ).toBe(false);
+    expect(
+      conditionNeverHolds({
+        StringEquals: { [key]: ['coiled'] },
+        StringNotEquals: { 'aws:RequestTag/owner': ['coiled'] },
+      }),
+    ).toBe(false);
+  });
+});
