@@ -109,7 +109,9 @@ function policyHeading(g, shared) {
         parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label));
     let line = parts.join(' · ');
     const p = g.policy;
-    if (p?.baseline) {
+    if (g.baseline)
+        line += `\nBaseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.baseline)}`;
+    else if (p?.baseline) {
         line += `\nBaseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}`;
         if (p.sets && p.sets.length > 0)
             line += ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})`;
@@ -118,7 +120,7 @@ function policyHeading(g, shared) {
     }
     // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
     if (shared)
-        line += `${p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
+        line += `${g.baseline || p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
     return line;
 }
 /** The notes of the findings' own sets; for a report without them, the baselines' notes. */

@@ -9830,7 +9830,9 @@ function* groups(report, findings, paint, indent) {
         const label = (0,group/* addressLabel */.xh)(g);
         if (label)
             head += ` ${terminalText(label)}`;
-        if (g.policy?.baseline)
+        if (g.baseline)
+            head += paint('2', ` (baseline ${terminalText(g.baseline)})`);
+        else if (g.policy?.baseline)
             head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
         if (shared)
@@ -18096,22 +18098,29 @@ function groupFindings(findings, report) {
     for (const p of report.policies)
         if (!byId.has(p.id))
             byId.set(p.id, p);
+    // By policy and, for a policy audited against two baselines, by baseline.
     const byPolicy = new Map();
     for (const f of findings) {
-        const list = byPolicy.get(f.policy);
+        // (a finding of the record's baseline, or of none, is the record's group)
+        const b = f.baseline !== undefined && f.baseline !== byId.get(f.policy)?.baseline ? f.baseline : '';
+        const key = `${f.policy}\u0000${b}`;
+        const list = byPolicy.get(key);
         if (list)
             list.push(f);
         else
-            byPolicy.set(f.policy, [f]);
+            byPolicy.set(key, [f]);
     }
     // Each policy's place looked up once, not in every comparison.
-    const ids = [...byPolicy.keys()]
-        .map((id) => ({ id, rank: order.get(id) ?? Infinity }))
-        .sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id))
-        .map((x) => x.id);
-    return ids.map((id) => {
-        const list = byPolicy.get(id);
+    const keys = [...byPolicy.keys()]
+        .map((key) => ({ key, rank: order.get(key.slice(0, key.indexOf('\u0000'))) ?? Infinity }))
+        .sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key))
+        .map((x) => x.key);
+    return keys.map((key) => {
+        const id = key.slice(0, key.indexOf('\u0000'));
+        const list = byPolicy.get(key);
         const policy = byId.get(id);
+        const b = key.slice(id.length + 1);
+        const other = b !== '' && policy !== undefined ? b : undefined;
         // By kind in one pass (each kept in order), then each sorted.
         const byKind = new Map();
         for (const f of list) {
@@ -18144,13 +18153,16 @@ function groupFindings(findings, report) {
                 return { id, policy: member, path: trust.path, address: trust.address, kinds };
             return { id, policy: member, path: first.path, address: own, kinds };
         }
-        return {
+        const g = {
             id,
             policy,
             path: policy?.path ?? first.path,
             address: policy?.address ?? first.address,
             kinds,
         };
+        if (other !== undefined)
+            g.baseline = other;
+        return g;
     });
 }
 

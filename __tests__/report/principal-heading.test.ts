@@ -240,3 +240,37 @@ resource "aws_iam_role_policy_attachment" "a" {
   expect(clean).toContain('dev/main.tf aws_iam_policy.p');
   expect(clean).not.toContain('prod/main.tf aws_iam_policy.p');
 });
+
+test('a policy audited against two baselines has a heading for each, with its findings (a review: the Coiled findings read as SkyPilot’s)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'two-baselines-heading-'));
+  writeFileSync(
+    join(root, 'policy.json'),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['ec2:DescribeInstances', 'ec2:RunInstances', 'logs:PutLogEvents', 'iam:CreateUser'],
+          Resource: '*',
+        },
+      ],
+    }),
+  );
+  mkdirSync(join(root, '.github'));
+  writeFileSync(
+    join(root, '.github/iam-baseline-audit.yml'),
+    'version: 1\naccount-id: "123456789012"\naudits:\n  - baseline: coiled\n    policies: ["policy.json"]\n  - baseline: skypilot\n    policies: ["policy.json"]\n',
+  );
+  const report = await runAudit({ root, paths: ['.'], now: NOW });
+  const of = (b: string) =>
+    report.findings.filter((f) => f.baseline === b && f.kind !== 'missing-permission');
+  expect(of('coiled').length).toBeGreaterThan(0);
+  expect(of('skypilot').length).toBeGreaterThan(0);
+  // Each heading, with the findings under it, says its own baseline.
+  const text = renderText(report, { color: false });
+  const headings = text.split('\n').filter((l) => /^ {2}policy\.json \(baseline /.test(l));
+  expect(headings.map((l) => /\(baseline (\w+)/.exec(l)![1]).sort()).toEqual(['coiled', 'skypilot']);
+  const md = renderMarkdown(report);
+  expect(md).toMatch(/Baseline `?coiled/);
+  expect(md).toMatch(/Baseline `?skypilot/);
+});

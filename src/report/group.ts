@@ -67,6 +67,12 @@ export interface PolicyGroup {
   id: string;
   /** The report's record for the policy, when there is one (a principal's: a member's, for its baseline). */
   policy?: ReportPolicy;
+  /**
+   * The baseline of the group's findings where it is not the record's: a policy audited against
+   * two baselines (two audits of the configuration select it) has a group for each, and the
+   * record's sets are the other audit's.
+   */
+  baseline?: string;
   path: string;
   address?: string;
   kinds: KindGroup[];
@@ -108,20 +114,27 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
   const order = new Map(report.policies.map((p, i) => [p.id, i]));
   const byId = new Map<string, ReportPolicy>();
   for (const p of report.policies) if (!byId.has(p.id)) byId.set(p.id, p);
+  // By policy and, for a policy audited against two baselines, by baseline.
   const byPolicy = new Map<string, Finding[]>();
   for (const f of findings) {
-    const list = byPolicy.get(f.policy);
+    // (a finding of the record's baseline, or of none, is the record's group)
+    const b = f.baseline !== undefined && f.baseline !== byId.get(f.policy)?.baseline ? f.baseline : '';
+    const key = `${f.policy}\u0000${b}`;
+    const list = byPolicy.get(key);
     if (list) list.push(f);
-    else byPolicy.set(f.policy, [f]);
+    else byPolicy.set(key, [f]);
   }
   // Each policy's place looked up once, not in every comparison.
-  const ids = [...byPolicy.keys()]
-    .map((id) => ({ id, rank: order.get(id) ?? Infinity }))
-    .sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id))
-    .map((x) => x.id);
-  return ids.map((id) => {
-    const list = byPolicy.get(id)!;
+  const keys = [...byPolicy.keys()]
+    .map((key) => ({ key, rank: order.get(key.slice(0, key.indexOf('\u0000'))) ?? Infinity }))
+    .sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key))
+    .map((x) => x.key);
+  return keys.map((key) => {
+    const id = key.slice(0, key.indexOf('\u0000'));
+    const list = byPolicy.get(key)!;
     const policy = byId.get(id);
+    const b = key.slice(id.length + 1);
+    const other = b !== '' && policy !== undefined ? b : undefined;
     // By kind in one pass (each kept in order), then each sorted.
     const byKind = new Map<FindingKind, Finding[]>();
     for (const f of list) {
@@ -155,13 +168,15 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
       if (trust) return { id, policy: member, path: trust.path, address: trust.address, kinds };
       return { id, policy: member, path: first.path, address: own, kinds };
     }
-    return {
+    const g: PolicyGroup = {
       id,
       policy,
       path: policy?.path ?? first.path,
       address: policy?.address ?? first.address,
       kinds,
     };
+    if (other !== undefined) g.baseline = other;
+    return g;
   });
 }
 

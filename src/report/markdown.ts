@@ -164,13 +164,15 @@ function policyHeading(g: PolicyGroup, shared: SharedNote | undefined): string {
   if (label) parts.push(md(label));
   let line = parts.join(' · ');
   const p = g.policy;
-  if (p?.baseline) {
+  if (g.baseline) line += `\nBaseline ${md(g.baseline)}`;
+  else if (p?.baseline) {
     line += `\nBaseline ${md(p.baseline)}`;
     if (p.sets && p.sets.length > 0) line += ` (${p.sets.map((s) => md(s)).join(', ')})`;
     if (p.features?.length) line += ` · optional features in use: ${p.features.map((s) => md(s)).join(', ')}`;
   }
   // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
-  if (shared) line += `${p?.baseline ? '\\' : ''}\n⚠️ ${sharedNoteLead(shared)}: ${md(shared.text, 'text')}`;
+  if (shared)
+    line += `${g.baseline || p?.baseline ? '\\' : ''}\n⚠️ ${sharedNoteLead(shared)}: ${md(shared.text, 'text')}`;
   return line;
 }
 

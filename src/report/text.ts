@@ -116,7 +116,8 @@ function* groups(
     let head = `${indent}${paint('1', t(g.path))}`;
     const label = addressLabel(g);
     if (label) head += ` ${t(label)}`;
-    if (g.policy?.baseline)
+    if (g.baseline) head += paint('2', ` (baseline ${t(g.baseline)})`);
+    else if (g.policy?.baseline)
       head += paint(
         '2',
         ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
