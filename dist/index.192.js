@@ -29707,6 +29707,28 @@ async function pointPlansAtConfiguration(root, inputs, maxFileBytes) {
     }
     pointPlansAtTf(plans, hcl);
 }
+/**
+ * The policy an input's error is about: the record read at the error's place or around it (the
+ * longest JSON path that holds it), so that the finding names an entry of the report's policies
+ * (a broken document of an export is its unresolved record's, not `file#role`). Undefined when the
+ * error is not inside a policy (an entry that is not an object, a principal's list).
+ */
+function recordAt(records, e) {
+    const at = e.jsonPath;
+    if (!at)
+        return undefined;
+    let best;
+    for (const r of records) {
+        const p = r.jsonPath;
+        if (!p || r.path !== e.path)
+            continue;
+        if (at !== p && !(at.startsWith(p) && (at[p.length] === '.' || at[p.length] === '[')))
+            continue;
+        if (!best || p.length > best.jsonPath.length)
+            best = r;
+    }
+    return best?.id;
+}
 async function runAudit(req) {
     const now = req.now ?? new Date();
     const root = req.root;
@@ -29869,7 +29891,7 @@ async function runAudit(req) {
             const f = {
                 kind: 'invalid-policy',
                 severity: 'medium',
-                policy: e.address ? `${e.path}#${e.address}` : e.path,
+                policy: recordAt(result.policies, e) ?? (e.address ? `${e.path}#${e.address}` : e.path),
                 actions: [],
                 resources: [],
                 path: e.path,
