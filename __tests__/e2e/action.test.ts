@@ -460,7 +460,7 @@ describe('the bundled action (dist/index.js) end to end', () => {
     const rerun = await run(repo, { env: { GITHUB_RUN_ID: '101', GITHUB_RUN_ATTEMPT: '2' } });
     expect(rerun.code).toBe(1);
     expect(gh.writes()).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('findings already in the base are annotated as notices on a fail-on: new check, errors with fail-on: any', async () => {
     const repo = makeRepo(tmp);
