@@ -1,19 +1,14 @@
 // Comments and deletions: a removed item (an Action list item, a statement) takes only its own
 // text, the comment lines directly above it and its comment on its own last line; the comment lines
 // directly above a kept item stay with that item. A split statement's comments stay once.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAudit } from '../../src/audit/run.js';
-import { planFixes } from '../../src/fix/index.js';
-import { NOW, readIn, repo } from './helpers.js';
+import { fixFiles } from './helpers.js';
 
 const ACCOUNT = '123456789012';
 
 async function fixOnce(name: string, text: string): Promise<{ after: string; notFixed: unknown[] }> {
-  const root = repo({ [name]: text });
-  const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot', accountId: ACCOUNT, now: NOW });
-  const plan = planFixes(report, readIn(root));
-  for (const f of plan.files) writeFileSync(join(root, f.path), f.after);
+  const { root, plan } = await fixFiles({ [name]: text }, 'skypilot', ACCOUNT);
   return { after: readFileSync(join(root, name), 'utf8'), notFixed: plan.notFixed };
 }
 

@@ -38,6 +38,22 @@ export function readIn(root: string) {
   };
 }
 
+/**
+ * A repository of `files`, audited (against `baseline`, with `accountId`), its fixes planned and
+ * written: the root, the report before and the plan.
+ */
+export async function fixFiles(
+  files: Record<string, string>,
+  baseline?: string,
+  accountId?: string,
+): Promise<{ root: string; report: Report; plan: FixPlan }> {
+  const root = repo(files);
+  const report = await runAudit({ root, paths: ['.'], baseline, accountId, now: NOW });
+  const plan = planFixes(report, readIn(root));
+  for (const f of plan.files) writeFileSync(join(root, f.path), f.after);
+  return { root, report, plan };
+}
+
 /** Audits, plans the fixes and writes them; returns the plan and the report after the fix. */
 export async function fixAndReaudit(
   root: string,

@@ -1,15 +1,8 @@
 // What `fix` says when it leaves a policy as written: the reasons name what would help.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runAudit } from '../../src/audit/run.js';
-import { planFixes } from '../../src/fix/index.js';
-import { NOW, readIn, repo } from './helpers.js';
+import { fixFiles } from './helpers.js';
 
 async function reasons(files: Record<string, string>, baseline?: string, accountId?: string) {
-  const root = repo(files);
-  const report = await runAudit({ root, paths: ['.'], baseline, accountId, now: NOW });
-  const plan = planFixes(report, readIn(root));
-  for (const f of plan.files) writeFileSync(join(root, f.path), f.after);
+  const { plan } = await fixFiles(files, baseline, accountId);
   return plan.notFixed.map((n) => n.reason);
 }
 

@@ -1,24 +1,13 @@
 // YAML anchors and aliases share one value between places: fix refuses an edit of an anchored
 // value used elsewhere, or of an alias (its value is an anchor written elsewhere), and names the
 // anchor and its uses. Whatever the edit, the file must read back the same outside the policy.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAudit } from '../../src/audit/run.js';
-import { planFixes } from '../../src/fix/index.js';
 import { checkOutside } from '../../src/fix/yaml-guard.js';
-import { NOW, readIn, repo } from './helpers.js';
+import { fixFiles } from './helpers.js';
 
 async function plan(text: string) {
-  const root = repo({ 'cfn.yaml': text });
-  const report = await runAudit({
-    root,
-    paths: ['.'],
-    baseline: 'skypilot',
-    accountId: '123456789012',
-    now: NOW,
-  });
-  const p = planFixes(report, readIn(root));
-  for (const f of p.files) writeFileSync(join(root, f.path), f.after);
+  const { root, plan: p } = await fixFiles({ 'cfn.yaml': text }, 'skypilot', '123456789012');
   return { ...p, after: readFileSync(join(root, 'cfn.yaml'), 'utf8') };
 }
 
