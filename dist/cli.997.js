@@ -1484,13 +1484,10 @@ function keptParts(verdict, resource, notResource, have, narrow) {
                 const written = narrow(resource, n.resource, notResource);
                 if (written === undefined)
                     continue;
-                if (written === KEEP_AS_WRITTEN) {
-                    // (the NotResource as written, under the condition as written: resources [])
-                    const key = `keep\u0000${JSON.stringify(have ?? null)}`;
-                    if (!parts.has(key))
-                        parts.set(key, { resources: [], condition: have });
-                    continue;
-                }
+                // The NotResource as written, under the condition as written (resources []), and nothing
+                // else: it holds every other part (written again beside it, each fix added them anew).
+                if (written === KEEP_AS_WRITTEN)
+                    return [{ resources: [], condition: have }];
                 const condition = !n.condition || (0,engine/* implies */.M0)(have, n.condition) === 'yes' ? have : (0,policy_condition/* mergeConditions */.PB)(have, n.condition);
                 if (never(condition))
                     continue;
@@ -8583,9 +8580,9 @@ function managedName(p) {
  * Policies held by a role, user or group beside a policy detected as a vendor's, and not yet
  * assigned to that vendor: what they grant, the vendor's principal grants too, so they are
  * assigned to that baseline as detected. Of those: AWS managed policies (one detection matched to
- * another vendor, or to none), and the repository's own policies that match no baseline (a
- * `break-glass` policy with `*` on the vendor's role; before, listed as "matches no known vendor
- * baseline" and its grants never audited; a review). One its baseline lists under
+ * another vendor, or to none), and the repository's own policies that match no baseline held by a
+ * role (a `break-glass` policy with `*` on the vendor's role; before, listed as "matches no known
+ * vendor baseline" and its grants never audited; a review). One its baseline lists under
  * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
  * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
@@ -8595,6 +8592,9 @@ function managedName(p) {
 function managedBesideDetected(plan, prepared, principals, unmatched) {
     const managed = [...prepared.keys()].filter((id) => unmatched.has(id) ||
         (managedName(prepared.get(id)) !== undefined && prepared.get(id).record.kind !== 'trust'));
+    // (the repository's own policies only beside a role's: a group or a user is people, whose other
+    // policies are theirs, not the vendor's; a review)
+    const roleOnly = (id, pr) => !unmatched.has(id) || pr.type === 'role';
     if (!managed.length)
         return;
     const detected = new Map();
@@ -8613,12 +8613,15 @@ function managedBesideDetected(plan, prepared, principals, unmatched) {
     for (const id of managed) {
         // Per baseline, the first policy beside it detected as that vendor's.
         const by = new Map();
-        for (const pr of holders.get(id) ?? [])
+        for (const pr of holders.get(id) ?? []) {
+            if (!roleOnly(id, pr))
+                continue;
             for (const sib of pr.policyIds) {
                 const a = detected.get(sib);
                 if (a && sib !== id && !by.has(a.baseline.id) && !assigned.get(id)?.has(a.baseline.id))
                     by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
             }
+        }
         if (!by.size)
             continue;
         plan.notAudited.delete(id);
@@ -16359,7 +16362,9 @@ function conditionNeverHolds(c) {
         if (!into)
             continue;
         for (const [key, values] of Object.entries(keys)) {
-            if (values.includes(PLACEHOLDER_VALUE))
+            // Only values written out: a value not known (a variable, an interpolation: read as `*`),
+            // a pattern or a policy variable may be any value, and two of them are not one another's.
+            if (values.some((v) => v === PLACEHOLDER_VALUE || /[*?]|\$\{/.test(v)))
                 continue;
             const k = key.toLowerCase();
             (into.get(k) ?? into.set(k, []).get(k)).push({ base: parsed.base, values });

@@ -1312,6 +1312,41 @@ describe('AWS managed policies a vendor documents attaching', () => {
     ).toHaveLength(5);
   });
 
+  it("without a configuration: a group's own policy beside SkyPilot's detected one stays not matched (a group is people; a review)", async () => {
+    const tf = `resource "aws_iam_group" "ml" {
+  name = "ml-engineers"
+}
+resource "aws_iam_policy" "skypilot" {
+  name   = "skypilot-minimal"
+  policy = file("\${path.module}/skypilot.json")
+}
+resource "aws_iam_group_policy_attachment" "skypilot" {
+  group      = aws_iam_group.ml.name
+  policy_arn = aws_iam_policy.skypilot.arn
+}
+resource "aws_iam_group_policy" "team_data" {
+  name  = "team-data"
+  group = aws_iam_group.ml.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["sagemaker:CreateTrainingJob", "athena:StartQueryExecution"], Resource = "*" }]
+  })
+}
+`;
+    const r = await runAudit({
+      root: repo({ 'main.tf': tf, 'skypilot.json': vendor('skypilot-aws-minimal-34478f4.json') }),
+      paths: ['.'],
+      now: NOW,
+    });
+    expect(r.policies.find((p) => p.address === 'aws_iam_policy.skypilot')).toMatchObject({
+      status: 'audited',
+      baseline: 'skypilot',
+    });
+    expect(r.policies.find((p) => p.address === 'aws_iam_group_policy.team_data')).toMatchObject({
+      status: 'not-matched',
+    });
+  });
+
   it("without a configuration: the repository's own policy beside CloudZero's detected inline policy, matching no baseline, is audited against it (a review: `*` on the vendor's role was never audited)", async () => {
     const template = czRole();
     (template.Resources as Record<string, unknown>).BreakGlass = {

@@ -65,14 +65,55 @@ describe('a condition that can never hold', () => {
     expect(missingActions(report)).toContain('ec2:RunInstances');
   });
 
+  it('values a .tf module does not know are not one another: the grant is still audited (a review: excess was missed)', async () => {
+    const tf = `variable "team" {}
+variable "other_team" {}
+resource "aws_iam_policy" "extra" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "TeamOnly"
+      Effect   = "Allow"
+      Action   = "ec2:DeleteSnapshot"
+      Resource = "*"
+      Condition = {
+        StringEquals    = { "aws:ResourceTag/team" = var.team }
+        StringNotEquals = { "aws:ResourceTag/team" = var.other_team }
+      }
+    }]
+  })
+}
+`;
+    const report = await runAudit({
+      root: repo({ 'main.tf': tf }),
+      paths: ['.'],
+      baseline: 'coiled',
+      now: NOW,
+    });
+    expect(
+      report.findings.some((f) => f.kind === 'excess-action' && f.actions.includes('ec2:DeleteSnapshot')),
+    ).toBe(true);
+  });
+
   it('conditionNeverHolds: only what it can tell', () => {
     const key = 'ec2:ResourceTag/owner';
     expect(
       conditionNeverHolds({ StringEquals: { [key]: ['coiled'] }, StringNotEquals: { [key]: ['coiled'] } }),
     ).toBe(true);
+    // A pattern is not judged: a value a template does not know yet is read as one (`${var.team}`
+    // as `*`), and two such values are not one another's (a review: excess was missed).
     expect(
       conditionNeverHolds({ StringEquals: { [key]: ['coiled'] }, StringNotLike: { [key]: ['coil*'] } }),
-    ).toBe(true);
+    ).toBe(false);
+    for (const [a, b] of [
+      ['*', '*'],
+      ['team-*', 'team-*'],
+      ['${aws:username}', '${aws:username}'],
+    ])
+      expect(conditionNeverHolds({ StringLike: { [key]: [a] }, StringNotLike: { [key]: [b] } })).toBe(false);
+    expect(conditionNeverHolds({ StringEquals: { [key]: ['*'] }, StringNotEquals: { [key]: ['*'] } })).toBe(
+      false,
+    );
     // (another value may still be there, the key may be missing, or the case may differ)
     expect(
       conditionNeverHolds({

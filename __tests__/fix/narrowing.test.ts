@@ -158,6 +158,24 @@ describe('a NotResource with parts not known', () => {
   });
 });
 
+describe('a NotResource kept as written is all that is kept of its statement', () => {
+  it('notres-variable/skypilot-instances.json: instance/${aws:username}* excluded: nothing added beside it, and a second fix changes nothing (a review: each run added three copies)', async () => {
+    const name = 'skypilot-instances.json';
+    const root = repo({ [name]: input(`notres-variable/${name}`) });
+    for (let round = 0; round < 2; round++) {
+      const report = await runAudit({
+        root,
+        paths: ['.'],
+        baseline: 'skypilot',
+        accountId: ACCOUNT,
+        now: NOW,
+      });
+      const plan = planFixes(report, readIn(root));
+      expect(plan.files).toEqual([]);
+    }
+  });
+});
+
 describe('a condition value is intersected, never replaced', () => {
   it('coiled-ongoing.json: instances tagged owner=myteam stay the only ones, none tagged coiled', async () => {
     const { before, after, report } = await fixOne('cond', 'coiled-ongoing.json', 'coiled');

@@ -164,12 +164,9 @@ function keptParts(
       for (const n of verdict.needs) {
         const written = narrow(resource, n.resource, notResource);
         if (written === undefined) continue;
-        if (written === KEEP_AS_WRITTEN) {
-          // (the NotResource as written, under the condition as written: resources [])
-          const key = `keep\u0000${JSON.stringify(have ?? null)}`;
-          if (!parts.has(key)) parts.set(key, { resources: [], condition: have });
-          continue;
-        }
+        // The NotResource as written, under the condition as written (resources []), and nothing
+        // else: it holds every other part (written again beside it, each fix added them anew).
+        if (written === KEEP_AS_WRITTEN) return [{ resources: [], condition: have }];
         const condition =
           !n.condition || implies(have, n.condition) === 'yes' ? have : mergeConditions(have, n.condition);
         if (never(condition)) continue;

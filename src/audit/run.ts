@@ -940,9 +940,9 @@ function managedName(p: PreparedPolicy | undefined): string | undefined {
  * Policies held by a role, user or group beside a policy detected as a vendor's, and not yet
  * assigned to that vendor: what they grant, the vendor's principal grants too, so they are
  * assigned to that baseline as detected. Of those: AWS managed policies (one detection matched to
- * another vendor, or to none), and the repository's own policies that match no baseline (a
- * `break-glass` policy with `*` on the vendor's role; before, listed as "matches no known vendor
- * baseline" and its grants never audited; a review). One its baseline lists under
+ * another vendor, or to none), and the repository's own policies that match no baseline held by a
+ * role (a `break-glass` policy with `*` on the vendor's role; before, listed as "matches no known
+ * vendor baseline" and its grants never audited; a review). One its baseline lists under
  * `managed-policies` (CloudZero's ViewOnlyAccess beside its inline policy) is then listed as
  * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
@@ -960,6 +960,9 @@ function managedBesideDetected(
       unmatched.has(id) ||
       (managedName(prepared.get(id)) !== undefined && prepared.get(id)!.record.kind !== 'trust'),
   );
+  // (the repository's own policies only beside a role's: a group or a user is people, whose other
+  // policies are theirs, not the vendor's; a review)
+  const roleOnly = (id: string, pr: PrincipalRecord) => !unmatched.has(id) || pr.type === 'role';
   if (!managed.length) return;
   const detected = new Map<string, Assignment>();
   // (the baselines each policy is already assigned to: a managed policy detected as Datadog's, on
@@ -975,12 +978,14 @@ function managedBesideDetected(
   for (const id of managed) {
     // Per baseline, the first policy beside it detected as that vendor's.
     const by = new Map<string, { a: Assignment; beside: string; holder: string }>();
-    for (const pr of holders.get(id) ?? [])
+    for (const pr of holders.get(id) ?? []) {
+      if (!roleOnly(id, pr)) continue;
       for (const sib of pr.policyIds) {
         const a = detected.get(sib);
         if (a && sib !== id && !by.has(a.baseline.id) && !assigned.get(id)?.has(a.baseline.id))
           by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
       }
+    }
     if (!by.size) continue;
     plan.notAudited.delete(id);
     for (const { a, beside, holder } of by.values())

@@ -405,7 +405,9 @@ export function conditionNeverHolds(c: Condition): boolean {
         : undefined;
     if (!into) continue;
     for (const [key, values] of Object.entries(keys)) {
-      if (values.includes(PLACEHOLDER_VALUE)) continue;
+      // Only values written out: a value not known (a variable, an interpolation: read as `*`),
+      // a pattern or a policy variable may be any value, and two of them are not one another's.
+      if (values.some((v) => v === PLACEHOLDER_VALUE || /[*?]|\$\{/.test(v))) continue;
       const k = key.toLowerCase();
       (into.get(k) ?? into.set(k, []).get(k)!).push({ base: parsed.base, values });
     }
