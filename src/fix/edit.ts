@@ -200,6 +200,34 @@ function runDeletion(
   ];
 }
 
+/**
+ * The edits deleting items [i, k) of a list: their own lines (runDeletion); else, in a flow list,
+ * from the first to the next kept item (at the end, from the last kept one); else whole lines, from
+ * the `- ` of the first to the next kept item's line, or to the end of the last's line (and, with
+ * `joinAtFileEnd`, the line break before them when the file ends there).
+ */
+function deleteRun(
+  text: string,
+  items: Node[],
+  i: number,
+  k: number,
+  flow: boolean,
+  syntax: CommentSyntax,
+  joinAtFileEnd: boolean,
+): Edit[] {
+  const own = runDeletion(text, items, i, k, flow, syntax, (n) => dashOf(text, n, flow));
+  if (own) return own;
+  if (flow)
+    return k < items.length
+      ? [{ start: start(items[i]!), end: start(items[k]!), text: '' }]
+      : [{ start: endOf(items[i - 1]!), end: endOf(items[k - 1]!), text: '' }];
+  const from = lineStart(text, start(items[i]!));
+  if (k < items.length) return [{ start: from, end: lineStart(text, start(items[k]!)), text: '' }];
+  const nl = text.indexOf('\n', endOf(items[k - 1]!));
+  if (nl === -1) return [{ start: joinAtFileEnd ? from - 1 : from, end: text.length, text: '' }];
+  return [{ start: from, end: nl + 1, text: '' }];
+}
+
 /** Where the comments of `text` are ([start, end) each, without the line break). */
 function commentRanges(text: string, syntax: CommentSyntax): [number, number][] {
   const out: [number, number][] = [];
@@ -559,22 +587,7 @@ export function removalEdits(
     }
     let k = i;
     while (k < items.length && !kept[k]) k++;
-    const own = runDeletion(text, items, i, k, seq.flow === true, syntax, (n) => dashOf(text, n, seq.flow));
-    if (own) edits.push(...own);
-    else if (seq.flow) {
-      if (k < items.length) edits.push({ start: start(items[i]!), end: start(items[k]!), text: '' });
-      else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[k - 1]!), text: '' });
-    } else {
-      // whole lines, from the `- ` of the first removed item to the next kept item's line
-      const from = lineStart(text, start(items[i]!));
-      if (k < items.length) edits.push({ start: from, end: lineStart(text, start(items[k]!)), text: '' });
-      else {
-        const nl = text.indexOf('\n', endOf(items[k - 1]!));
-        const to = nl === -1 ? text.length : nl + 1;
-        // the last lines of the list: also the line break before them, when the file ends there
-        edits.push(nl === -1 ? { start: from - 1, end: to, text: '' } : { start: from, end: to, text: '' });
-      }
-    }
+    edits.push(...deleteRun(text, items, i, k, seq.flow === true, syntax, true));
     i = k;
   }
   return edits;
@@ -780,23 +793,7 @@ export function statementListEdits(
     }
     let j = i;
     while (j < items.length && !kept[j]) j++;
-    const own = runDeletion(text, items, i, j, list.flow === true, syntaxOf(style), (n) =>
-      dashOf(text, n, list.flow),
-    );
-    if (own) edits.push(...own);
-    else if (list.flow) {
-      if (j < items.length) edits.push({ start: start(items[i]!), end: start(items[j]!), text: '' });
-      else edits.push({ start: endOf(items[i - 1]!), end: endOf(items[j - 1]!), text: '' });
-    } else {
-      // whole lines, from the `- ` of the first to the `- ` of the next kept item (or the end of the last)
-      const from = lineStart(text, start(items[i]!));
-      if (j < items.length) edits.push({ start: from, end: lineStart(text, start(items[j]!)), text: '' });
-      else {
-        const end = endOf(items[j - 1]!);
-        const nl = text.indexOf('\n', end);
-        edits.push({ start: from, end: nl === -1 ? text.length : nl + 1, text: '' });
-      }
-    }
+    edits.push(...deleteRun(text, items, i, j, list.flow === true, syntaxOf(style), false));
     i = j;
   }
   return edits;
