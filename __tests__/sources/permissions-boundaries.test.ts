@@ -115,6 +115,24 @@ describe('an authorization-details export (the reviewer’s input)', () => {
     for (const f of admin) expect(f.approximate).toBeUndefined();
   });
 
+  it('lists a boundary with AttachmentCount 0 and no PermissionsBoundaryUsageCount as not audited', async () => {
+    // (an export edited by hand, or by a tool that drops the usage count: the attachment count and
+    // this file's principals still say it is only a boundary)
+    const noUsage = structuredClone(details);
+    const counted: Partial<(typeof noUsage.Policies)[1]> = noUsage.Policies[1]!;
+    delete counted.PermissionsBoundaryUsageCount;
+    const r = await audit('authz.json', JSON.stringify(noUsage));
+    expect(policy(r, BOUNDARY)).toMatchObject({
+      status: 'not-matched',
+      reason: expect.stringMatching(/^a permissions boundary \(of arn:aws:iam::123456789012:role\/bounded\)/),
+    });
+    expect(findingsOf(r, /policy\/boundary$/)).toEqual([]);
+    // Attached to someone outside the file (AttachmentCount 1): a grant, audited.
+    counted.AttachmentCount = 1;
+    const r2 = await audit('authz.json', JSON.stringify(noUsage));
+    expect(policy(r2, BOUNDARY)!.status).toBe('audited');
+  });
+
   it('keeps auditing a boundary that is also attached as a policy', async () => {
     const both = structuredClone(details);
     both.Policies[1]!.AttachmentCount = 1;

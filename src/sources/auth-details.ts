@@ -152,6 +152,12 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   const byArn = new Map<string, PolicyRecord>();
   /** Policies whose counts say they are used as a permissions boundary and attached to none. */
   const boundaryOnly = new Map<string, number>();
+  /**
+   * Each policy's AttachmentCount where the export gives it: above 0, it is attached to someone (of
+   * this file or not), whatever this file's principals say; 0, to no one (a boundary of a principal
+   * here then grants nothing, even without a PermissionsBoundaryUsageCount).
+   */
+  const attachmentCounts = new Map<string, number>();
   list('Policies').forEach((p, i) => {
     const pp: JsonPath = ['Policies', i];
     if (!isObject(p) || typeof p.Arn !== 'string') {
@@ -171,6 +177,7 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
       return;
     }
     const name = typeof p.PolicyName === 'string' ? p.PolicyName : undefined;
+    if (typeof p.AttachmentCount === 'number') attachmentCounts.set(arn, p.AttachmentCount);
     if (
       p.AttachmentCount === 0 &&
       typeof p.PermissionsBoundaryUsageCount === 'number' &&
@@ -419,10 +426,11 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   for (const [arn, rec] of byArn) {
     const uses = boundaryOnly.get(arn);
     const of = boundedBy.get(arn);
+    const attachments = attachmentCounts.get(arn);
     if (
       held.has(rec.id) ||
       attachedByUnread.has(arn) ||
-      (uses === undefined && (of === undefined || hasCounts(json, arn)))
+      (uses === undefined && (of === undefined || (attachments !== undefined && attachments > 0)))
     )
       continue;
     rec.grantsNothing = boundaryOnlyReason(
@@ -443,12 +451,6 @@ function parseAuthDetails(file: SourceFile, json: unknown): InputResult {
   };
   if (policies.length === 0) result.reason = 'no IAM policies in this file';
   return boundDocuments(result);
-}
-
-/** Whether the export gives the policy's AttachmentCount (then it, not this file's principals, says whether it is attached). */
-function hasCounts(json: Record<string, unknown>, arn: string): boolean {
-  const list = Array.isArray(json.Policies) ? json.Policies : [];
-  return list.some((p) => isObject(p) && p.Arn === arn && typeof p.AttachmentCount === 'number');
 }
 
 export const authorizationDetailsParser: SourceParser = {
