@@ -888,7 +888,9 @@ export class Auditor {
     for (const e of entries)
       (byStatement.get(e.stmtIndex) ?? byStatement.set(e.stmtIndex, []).get(e.stmtIndex)!).push(e);
     for (const e of entries) {
-      let missing = this.required(e).minus(granted.get(e.index) ?? ActionSet.EMPTY);
+      let missing = this.required(e, baseline, byStatement.get(e.stmtIndex)!).minus(
+        granted.get(e.index) ?? ActionSet.EMPTY,
+      );
       if (missing.isEmpty()) continue;
       // Granted on another resource of the same statement that reaches the same resource type of
       // the action: counted here too. The catalog's ARN formats cannot always tell two resources of
@@ -1006,14 +1008,42 @@ export class Auditor {
    * placeholder holds a value (a placeholder matches any text, so `arn:aws:s3:::<bucket>` meets
    * access-grant ARNs too, which no bucket name makes).
    */
-  private required(e: SetEntry): ActionSet {
+  /**
+   * What an entry needs granted on its resource: its actions that apply there. A resource that is
+   * one placeholder for a whole ARN (Anyscale's `${anyscale_cluster_role_arn}`) names no resource
+   * type; its actions are those whose resource type the placeholder names (its name or the
+   * baseline's words for it: "role", "instance profile"), or, when no such placeholder of the
+   * statement names one of the action's types, every one of the statement's.
+   */
+  private required(e: SetEntry, baseline: CompiledBaseline, statement: readonly SetEntry[]): ActionSet {
     let hit = this.requiredCache.get(e);
     if (!hit) {
-      const valued = e.resource.raw.includes('<')
-        ? parseArnPattern(e.resource.raw.replace(/<[^<>]*>/g, 'x'))
-        : e.resource;
+      const whole = WHOLE_PLACEHOLDER.test(e.resource.raw);
+      const valued = whole
+        ? ANY_RESOURCE
+        : e.resource.raw.includes('<')
+          ? parseArnPattern(e.resource.raw.replace(/<[^<>]*>/g, 'x'))
+          : e.resource;
       // An action that needs no permission is never missing: leaving it out breaks nothing.
       hit = this.grantSets.applicable(e.actions, valued).minus(noPermissionSet(this.catalog));
+      if (whole) {
+        const words = (x: SetEntry) => {
+          const name = shownResource(x.resource.raw);
+          return wordsOf(`${name} ${baseline.baseline.placeholders?.[name] ?? ''}`);
+        };
+        const mine = words(e);
+        const others = statement.filter((x) => x !== e && WHOLE_PLACEHOLDER.test(x.resource.raw)).map(words);
+        const kept: number[] = [];
+        hit.forEach((o) => {
+          const types = actionOfOrdinal(o).resourceTypes.map((t) => wordsOf(t.name));
+          if (
+            types.some((t) => namesType(mine, t)) ||
+            !others.some((w) => types.some((t) => namesType(w, t)))
+          )
+            kept.push(o);
+        });
+        hit = ActionSet.fromOrdinals(kept);
+      }
       this.requiredCache.set(e, hit);
     }
     return hit;
@@ -1446,6 +1476,27 @@ function accountBindings(baseline: Baseline, accountId: string): Record<string, 
  * Whether one of the action's resource types meets both patterns (a type without an ARN format,
  * or an action without types, which only `*` grants, is taken as shared).
  */
+/** A baseline resource that is one placeholder for a whole ARN (held as `<${…}>`: withPlaceholders). */
+const WHOLE_PLACEHOLDER = /^<[^<>]+>$/;
+const ANY_RESOURCE = parseArnPattern('*');
+
+/** A text's words, lower case: `instance-profile`, `InstanceProfile` and `instance_profile` alike. */
+function wordsOf(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** Whether `words` hold a resource type's name (its words, in a row). */
+function namesType(words: readonly string[], type: readonly string[]): boolean {
+  if (!type.length) return false;
+  for (let i = 0; i + type.length <= words.length; i++)
+    if (type.every((w, j) => words[i + j] === w)) return true;
+  return false;
+}
+
 function sharesType(action: ActionInfo, a: ArnPattern, b: ArnPattern): boolean {
   // Patterns that name no common resource field by field reach no common type either.
   if (disjointFields(a, b)) return false;
