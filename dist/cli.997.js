@@ -30340,6 +30340,15 @@ function one(values) {
     return u.length === 1 ? u[0] : u;
 }
 /** Builds IAM statements from `statement` blocks the way aws_iam_policy_document does. */
+/**
+ * An IAM policy variable as aws_iam_policy_document writes it: `&{aws:username}` (`${…}` would be
+ * Terraform's own interpolation), which the provider turns into `${aws:username}` in the document's
+ * actions, resources, principals' identifiers and condition values (strings.NewReplacer("&{",
+ * "${") in the provider's data source), not in a Sid, a condition's test or variable.
+ */
+function policyVariables(values) {
+    return values.map((v) => (v.includes('&{') ? v.split('&{').join('${') : v));
+}
 function buildStatements(readers) {
     const out = { statements: [], paths: [], wild: false, interpolations: [] };
     const note = (f) => {
@@ -30434,7 +30443,7 @@ function buildStatements(readers) {
                 if (known.length === 0)
                     st.Action = '*';
                 else
-                    st.NotAction = one(known);
+                    st.NotAction = one(policyVariables(known));
                 continue;
             }
             if (f?.pure?.length && attr === 'actions') {
@@ -30450,12 +30459,12 @@ function buildStatements(readers) {
                         rest.splice(rest.indexOf(w), 1);
                 if (rest.length)
                     note({ ...f, interpolations: rest });
-                st[key] = one(known);
+                st[key] = one(policyVariables(known));
                 continue;
             }
             note(f);
             if (f && f.values.length > 0)
-                st[key] = one(f.values);
+                st[key] = one(policyVariables(f.values));
         }
         for (const [attr, key] of [
             ['principals', 'Principal'],
@@ -30494,7 +30503,7 @@ function buildStatements(readers) {
                 let list = map.get(t);
                 if (!list)
                     map.set(t, (list = []));
-                (0,records/* pushAll */.iI)(list, ids?.values ?? ['*']);
+                (0,records/* pushAll */.iI)(list, ids ? policyVariables(ids.values) : ['*']);
             }
             if (star && map.size === 0)
                 st[key] = '*';
@@ -30540,7 +30549,7 @@ function buildStatements(readers) {
                 let list = vars.get(variable.values[0]);
                 if (!list)
                     vars.set(variable.values[0], (list = []));
-                (0,records/* pushAll */.iI)(list, values?.values ?? []);
+                (0,records/* pushAll */.iI)(list, policyVariables(values?.values ?? []));
             }
             if (c.size > 0)
                 st.Condition = Object.fromEntries([...c].map(([t, vars]) => [t, Object.fromEntries([...vars].map(([k, vs]) => [k, one(vs)]))]));

@@ -9031,6 +9031,15 @@ function one(values) {
     return u.length === 1 ? u[0] : u;
 }
 /** Builds IAM statements from `statement` blocks the way aws_iam_policy_document does. */
+/**
+ * An IAM policy variable as aws_iam_policy_document writes it: `&{aws:username}` (`${…}` would be
+ * Terraform's own interpolation), which the provider turns into `${aws:username}` in the document's
+ * actions, resources, principals' identifiers and condition values (strings.NewReplacer("&{",
+ * "${") in the provider's data source), not in a Sid, a condition's test or variable.
+ */
+function policyVariables(values) {
+    return values.map((v) => (v.includes('&{') ? v.split('&{').join('${') : v));
+}
 function buildStatements(readers) {
     const out = { statements: [], paths: [], wild: false, interpolations: [] };
     const note = (f) => {
@@ -9125,7 +9134,7 @@ function buildStatements(readers) {
                 if (known.length === 0)
                     st.Action = '*';
                 else
-                    st.NotAction = one(known);
+                    st.NotAction = one(policyVariables(known));
                 continue;
             }
             if (f?.pure?.length && attr === 'actions') {
@@ -9141,12 +9150,12 @@ function buildStatements(readers) {
                         rest.splice(rest.indexOf(w), 1);
                 if (rest.length)
                     note({ ...f, interpolations: rest });
-                st[key] = one(known);
+                st[key] = one(policyVariables(known));
                 continue;
             }
             note(f);
             if (f && f.values.length > 0)
-                st[key] = one(f.values);
+                st[key] = one(policyVariables(f.values));
         }
         for (const [attr, key] of [
             ['principals', 'Principal'],
@@ -9185,7 +9194,7 @@ function buildStatements(readers) {
                 let list = map.get(t);
                 if (!list)
                     map.set(t, (list = []));
-                pushAll(list, ids?.values ?? ['*']);
+                pushAll(list, ids ? policyVariables(ids.values) : ['*']);
             }
             if (star && map.size === 0)
                 st[key] = '*';
@@ -9231,7 +9240,7 @@ function buildStatements(readers) {
                 let list = vars.get(variable.values[0]);
                 if (!list)
                     vars.set(variable.values[0], (list = []));
-                pushAll(list, values?.values ?? []);
+                pushAll(list, policyVariables(values?.values ?? []));
             }
             if (c.size > 0)
                 st.Condition = Object.fromEntries([...c].map(([t, vars]) => [t, Object.fromEntries([...vars].map(([k, vs]) => [k, one(vs)]))]));

@@ -821,6 +821,16 @@ export function one(values: string[]): string | string[] {
 }
 
 /** Builds IAM statements from `statement` blocks the way aws_iam_policy_document does. */
+/**
+ * An IAM policy variable as aws_iam_policy_document writes it: `&{aws:username}` (`${…}` would be
+ * Terraform's own interpolation), which the provider turns into `${aws:username}` in the document's
+ * actions, resources, principals' identifiers and condition values (strings.NewReplacer("&{",
+ * "${") in the provider's data source), not in a Sid, a condition's test or variable.
+ */
+export function policyVariables(values: readonly string[]): string[] {
+  return values.map((v) => (v.includes('&{') ? v.split('&{').join('${') : v));
+}
+
 export function buildStatements(readers: BlockReader[]): BuiltStatements | { unknown: string } {
   const out: BuiltStatements = { statements: [], paths: [], wild: false, interpolations: [] };
   const note = (f: FieldRead | undefined) => {
@@ -909,7 +919,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         pushAll((out.notActionsLeftOut ??= []), uniq([...(f.wholes ?? []), ...f.interpolations]));
         const known = f.values.filter((_, i) => !unknown.includes(i));
         if (known.length === 0) st.Action = '*';
-        else st.NotAction = one(known);
+        else st.NotAction = one(policyVariables(known));
         continue;
       }
       if (f?.pure?.length && attr === 'actions') {
@@ -921,11 +931,11 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         const rest = [...f.interpolations];
         for (const w of wholes) if (rest.includes(w)) rest.splice(rest.indexOf(w), 1);
         if (rest.length) note({ ...f, interpolations: rest });
-        st[key] = one(known);
+        st[key] = one(policyVariables(known));
         continue;
       }
       note(f);
-      if (f && f.values.length > 0) st[key] = one(f.values);
+      if (f && f.values.length > 0) st[key] = one(policyVariables(f.values));
     }
     for (const [attr, key] of [
       ['principals', 'Principal'],
@@ -963,7 +973,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         }
         let list = map.get(t);
         if (!list) map.set(t, (list = []));
-        pushAll(list, ids?.values ?? ['*']);
+        pushAll(list, ids ? policyVariables(ids.values) : ['*']);
       }
       if (star && map.size === 0) st[key] = '*';
       else {
@@ -1006,7 +1016,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         if (!vars) c.set(test.values[0], (vars = new Map()));
         let list = vars.get(variable.values[0]);
         if (!list) vars.set(variable.values[0], (list = []));
-        pushAll(list, values?.values ?? []);
+        pushAll(list, policyVariables(values?.values ?? []));
       }
       if (c.size > 0)
         st.Condition = Object.fromEntries(
