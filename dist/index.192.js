@@ -8672,6 +8672,13 @@ function chosenDocumentsNote(what) {
     return `read as every branch: source documents that a condition not known chooses (${list(uniq([...what]).map((x) => clip(x)), 8)}); what each branch's documents grant is audited`;
 }
 /** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
+/**
+ * The approximate note of a policy that a condition not known chooses among documents
+ * (`policy = var.admin ? data.x.json : data.y.json`): every branch's read.
+ */
+function chosenPolicyNote(expression) {
+    return `read as every branch: a policy document that a condition not known chooses (${clip(expression)}); what each branch grants is audited`;
+}
 function chosenStatementsNote(forEach) {
     return `read as there: the statements of dynamic "statement" blocks that a condition not known may leave out (${list(uniq([...forEach]), 8)})`;
 }
@@ -9544,6 +9551,9 @@ class DocumentAnalyzer extends AnalyzerBase {
                     };
                 return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
             }
+            const chosen = this.chosenDocument(res, a, e, label);
+            if (chosen)
+                return chosen;
             const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
             if (fn)
                 return {
@@ -9574,6 +9584,45 @@ class DocumentAnalyzer extends AnalyzerBase {
         const out = { document: w.value, approximate };
         if (w.kept)
             out.statementIndexes = w.kept;
+        return out;
+    }
+    /**
+     * A policy that a condition not known chooses among aws_iam_policy_document data sources
+     * (`var.admin ? data.x.json : data.y.json`, `var.on ? data.x.json : ""`): every branch's Allow
+     * statements read, as source_policy_documents so chosen are, and a Deny of one left out (read as
+     * there, it would hide what the policy grants when the other branch is chosen); said so.
+     * Undefined when a branch is anything else (a variable, a function of its own).
+     */
+    chosenDocument(res, a, e, label) {
+        const refs = referencesIn(e);
+        const docs = refs.filter((r) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`));
+        if (docs.length === 0 || docs.length !== refs.length)
+            return undefined;
+        let rest = e;
+        for (const r of docs)
+            rest = rest.split(r.text).join('');
+        const branches = /^[^?]*\?([^?]*)$/.exec(rest)?.[1];
+        if (branches === undefined || branches.replace(/""|''|\bnull\b|[()[\],:\s]/g, '') !== '')
+            return undefined;
+        const sub = this.fromReferences(res, { ...a, refs: docs }, label);
+        if (sub.document === undefined)
+            return sub;
+        const list = raw_statementsOf(sub.document);
+        const kept = list.map((st) => !(isObject(st) && st.Effect === 'Deny'));
+        const approximate = [chosenPolicyNote(clip(e)), ...(sub.approximate ?? [])].filter((n) => !n.startsWith('the expression references several policy documents'));
+        if (kept.includes(false)) {
+            if (!kept.includes(true))
+                return {
+                    reason: `${label} is chosen by a condition not known among documents that only deny (${clip(e)}): a Deny so chosen is left out`,
+                };
+            approximate.push(denyLeftOutNote(['a Deny of a document chosen by a conditional']));
+        }
+        const out = {
+            document: { ...sub.document, Statement: list.filter((_, i) => kept[i]) },
+            approximate: uniq(approximate),
+        };
+        if (sub.statementPaths)
+            out.statementPaths = sub.statementPaths.filter((_, i) => kept[i]);
         return out;
     }
     /** An unknown (plan) or referencing (tf.json) value: rebuilt from the aws_iam_policy_document it references. */

@@ -159,3 +159,58 @@ ${POLICY}`,
     );
   });
 });
+
+// As a public module's group policy (`policy = var.group_effect == "Allow" ? data.….allow_policy.json
+// : data.….deny_policy.json`): the policy itself chosen by a condition not known. Before, it was
+// unresolved, though the README says a document chosen by a conditional is read.
+describe('a policy chosen by a condition not known', () => {
+  const chosen = (value: string) =>
+    read({
+      'main.tf': `${DOCS}
+data "aws_iam_policy_document" "deny" {
+  statement {
+    effect    = "Deny"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = ${value}
+}`,
+    });
+
+  test("every branch's Allow statements are read; a Deny of one left out; noted", () => {
+    const p = policy(
+      chosen('var.admin ? data.aws_iam_policy_document.a.json : data.aws_iam_policy_document.b.json'),
+      'aws_iam_policy.p',
+    );
+    expect(statements(p).map((s) => s.Action)).toEqual(['iam:CreateUser', 's3:GetObject']);
+    const notes = (p.approximate ?? []).join('\n');
+    expect(notes).toContain('read as every branch: a policy document that a condition not known chooses');
+    expect(notes).toContain('left out: a Deny of a document chosen by a conditional');
+  });
+
+  test('one document or nothing: the document is read', () => {
+    for (const value of [
+      'var.admin ? data.aws_iam_policy_document.a.json : ""',
+      'var.admin ? data.aws_iam_policy_document.a.json : null',
+    ]) {
+      const p = policy(chosen(value), 'aws_iam_policy.p');
+      expect(statements(p).map((s) => s.Action)).toEqual(['iam:CreateUser']);
+    }
+  });
+
+  test('a branch that is something else, or documents that only deny: unresolved, with the reason', () => {
+    const other = chosen('var.admin ? data.aws_iam_policy_document.a.json : var.policy').find(
+      (r) => r.address === 'aws_iam_policy.p',
+    );
+    expect(other?.status).toBe('unresolved');
+    expect(other?.reason).toContain('not evaluated');
+    const denies = chosen(
+      'var.admin ? data.aws_iam_policy_document.deny.json : data.aws_iam_policy_document.deny.json',
+    ).find((r) => r.address === 'aws_iam_policy.p');
+    expect(denies?.status).toBe('unresolved');
+    expect(denies?.reason).toContain('documents that only deny');
+  });
+});

@@ -29,6 +29,7 @@ import {
   templateReader,
   buildStatements,
   chosenDocumentsNote,
+  chosenPolicyNote,
   chosenStatementsNote,
   eitherReadNote,
   mergeDocuments,
@@ -122,6 +123,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
           };
         return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
       }
+      const chosen = this.chosenDocument(res, a, e, label);
+      if (chosen) return chosen;
       const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
       if (fn)
         return {
@@ -151,6 +154,44 @@ export class DocumentAnalyzer extends AnalyzerBase {
     if (approximate.length === 0) return { document: w.value };
     const out: DocResult = { document: w.value, approximate };
     if (w.kept) out.statementIndexes = w.kept;
+    return out;
+  }
+
+  /**
+   * A policy that a condition not known chooses among aws_iam_policy_document data sources
+   * (`var.admin ? data.x.json : data.y.json`, `var.on ? data.x.json : ""`): every branch's Allow
+   * statements read, as source_policy_documents so chosen are, and a Deny of one left out (read as
+   * there, it would hide what the policy grants when the other branch is chosen); said so.
+   * Undefined when a branch is anything else (a variable, a function of its own).
+   */
+  private chosenDocument(res: TfResource, a: Attr, e: string, label: string): DocResult | undefined {
+    const refs = referencesIn(e);
+    const docs = refs.filter((r) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`));
+    if (docs.length === 0 || docs.length !== refs.length) return undefined;
+    let rest = e;
+    for (const r of docs) rest = rest.split(r.text).join('');
+    const branches = /^[^?]*\?([^?]*)$/.exec(rest)?.[1];
+    if (branches === undefined || branches.replace(/""|''|\bnull\b|[()[\],:\s]/g, '') !== '')
+      return undefined;
+    const sub = this.fromReferences(res, { ...a, refs: docs }, label);
+    if (sub.document === undefined) return sub;
+    const list = statementsOf(sub.document);
+    const kept = list.map((st) => !(isObject(st) && st.Effect === 'Deny'));
+    const approximate = [chosenPolicyNote(clip(e)), ...(sub.approximate ?? [])].filter(
+      (n) => !n.startsWith('the expression references several policy documents'),
+    );
+    if (kept.includes(false)) {
+      if (!kept.includes(true))
+        return {
+          reason: `${label} is chosen by a condition not known among documents that only deny (${clip(e)}): a Deny so chosen is left out`,
+        };
+      approximate.push(denyLeftOutNote(['a Deny of a document chosen by a conditional']));
+    }
+    const out: DocResult = {
+      document: { ...(sub.document as Record<string, unknown>), Statement: list.filter((_, i) => kept[i]) },
+      approximate: uniq(approximate),
+    };
+    if (sub.statementPaths) out.statementPaths = sub.statementPaths.filter((_, i) => kept[i]);
     return out;
   }
 

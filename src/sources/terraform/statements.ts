@@ -399,6 +399,14 @@ export function chosenDocumentsNote(what: readonly string[]): string {
 }
 
 /** The approximate note of a policy whose dynamic statement blocks a condition not known chooses: read as there. */
+/**
+ * The approximate note of a policy that a condition not known chooses among documents
+ * (`policy = var.admin ? data.x.json : data.y.json`): every branch's read.
+ */
+export function chosenPolicyNote(expression: string): string {
+  return `read as every branch: a policy document that a condition not known chooses (${clip(expression)}); what each branch grants is audited`;
+}
+
 export function chosenStatementsNote(forEach: readonly string[]): string {
   return `read as there: the statements of dynamic "statement" blocks that a condition not known may leave out (${list(
     uniq([...forEach]),
