@@ -5392,7 +5392,8 @@ scopeNote) {
         case 'broader-resource':
             return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
         case 'missing-condition':
-            return `${prefix}${what} granted without the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+            // (a statement with a condition of its own that does not keep to the baseline's: a broader one)
+            return `${prefix}${what} granted ${first.stmt?.condition ? 'under a condition that does not keep to' : 'without'} the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
         case 'missing-deny':
             return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; this policy has no Deny of them: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
         case 'missing-permission': {
