@@ -29,6 +29,7 @@ import { list } from '../terraform/values.js';
 export { initHcl, hclReady };
 export { readsOf } from './analyze.js';
 export type { FileRead } from './functions.js';
+export type { ModuleHost } from './module.js';
 
 /**
  * `.tf` configuration files and variable files (`.tfvars`, and the `.json` forms of those Terraform
@@ -38,7 +39,7 @@ export const HCL_FILE = /\.(tf|tfvars)$|(^|\/)(terraform\.tfvars|[^/]*\.auto\.tf
 export const TFVARS_FILE = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)(\.json)?$/i;
 
 /** Largest file read by file(), templatefile() or a followed module. */
-const MAX_READ = 10 * 1024 * 1024;
+export const MAX_READ = 10 * 1024 * 1024;
 
 export interface HclFile {
   path: string;
