@@ -15,7 +15,14 @@ import { discover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
-import { fsHost, HCL_FILE, initHcl, readHclModules } from '../sources/hcl/index.js';
+import {
+  fsHost,
+  HCL_FILE,
+  initHcl,
+  MAX_READ,
+  readHclModules,
+  type ModuleHost,
+} from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
 import { list } from '../sources/terraform/values.js';
 import { addressLabel } from '../core/labels.js';
@@ -444,8 +451,9 @@ async function readBaseDocs(
     const text = await atBase(result.path);
     if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
   }
-  // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
-  // (file(), templatefile() and modules outside them are read from the working tree).
+  // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again, their
+  // file(), templatefile() and fileexists() reading the base's files (readBaseModules); modules
+  // outside them are read from the working tree.
   const hclBase: { path: string; text: string }[] = [];
   const moduleDirs = new Set<string>();
   for (const f of files) {
@@ -466,7 +474,8 @@ async function readBaseDocs(
       read.add(path);
     }
   }
-  if (hclBase.length) for (const result of readHclModules(hclBase, fsHost(root))) baseInputs.push({ result });
+  if (hclBase.length)
+    for (const result of await readBaseModules(hclBase, readBase, root)) baseInputs.push({ result });
   const basePrepared = preparePolicies(baseInputs);
   const basePrincipals = collectPrincipals(baseInputs);
   // (the files whose base was read: a principal of one of them that is not there is new)
@@ -505,6 +514,43 @@ async function readBaseDocs(
       return at.unresolved.length ? undefined : at.policyIds;
     },
   };
+}
+
+/**
+ * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
+ * templatefile() and fileexists() read (a policy file edited by the change is read as it was; one
+ * not at the base fails there as it would). The host reads synchronously: each pass asks for the
+ * files it needs, read from the base before the next (usually two passes; a path read from a file
+ * may ask for more).
+ */
+async function readBaseModules(
+  hclBase: { path: string; text: string }[],
+  readBase: BaseRead,
+  root: string,
+): Promise<InputResult[]> {
+  const files = new Map<string, string | undefined>();
+  const work = fsHost(root);
+  for (let pass = 0; ; pass++) {
+    const wanted = new Set<string>();
+    const host: ModuleHost = {
+      moduleFiles: (dir) => work.moduleFiles(dir),
+      variableFiles: (dir) => work.variableFiles?.(dir) ?? [],
+      hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+      readFile(p) {
+        const n = posix.normalize(p);
+        if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
+        if (!files.has(n)) wanted.add(n);
+        return files.get(n);
+      },
+    };
+    const results = readHclModules(hclBase, host);
+    if (wanted.size === 0 || pass >= 4) return results;
+    // (as the working tree's: a file larger than file() reads is not read)
+    for (const path of wanted) {
+      const text = await readBase(path);
+      files.set(path, text !== undefined && Buffer.byteLength(text) <= MAX_READ ? text : undefined);
+    }
+  }
 }
 
 /**

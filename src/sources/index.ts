@@ -14,7 +14,7 @@ import { policyJsonParser, templateMarks, templateText } from './policy-json.js'
 import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
 import { terraformStateParser } from './tf-state.js';
-import { fsHost, HCL_FILE, readHclModules } from './hcl/index.js';
+import { fsHost, HCL_FILE, readHclModules, readsOf, type FileRead } from './hcl/index.js';
 import { collectGarbage } from '../core/memory.js';
 
 /**
@@ -201,7 +201,7 @@ export function readInputs(
   if (hcl.length === 0) return loaded;
   const host = fsHost(root);
   loaded.push(...readHcl(hcl, maxFileBytes, root, host));
-  readThrough(loaded, host.filesRead);
+  readThrough(loaded, host);
   return loaded.sort((a, b) => (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0));
 }
 
@@ -227,38 +227,69 @@ function readHcl(
 /**
  * A policy file a `.tf` module reads with file() (`policy = file("coiled-permissions.json")`) is
  * that module's policy: audited there, once, and listed here as skipped with the reason. Only
- * where a `.tf` policy is the same document; a file read for another purpose stays, and so does a
- * template read with templatefile() (its rendered policy differs, and its file may be read for
- * something else: it is audited both ways).
+ * where a `.tf` policy that read the file (by its path) is the same document; a file read for
+ * another purpose stays. A template read with templatefile() is skipped the same way when every
+ * templatefile() of it was rendered and one of them into a `.tf` policy (read as it renders, the
+ * file's `${...}` are no policy's); a use not rendered, or none, leaves it audited on its own.
  */
-function readThrough(loaded: LoadedInput[], filesRead: ReadonlySet<string>): void {
+function readThrough(
+  loaded: LoadedInput[],
+  host: { filesRead: ReadonlySet<string>; reads: readonly FileRead[] },
+): void {
   // The inputs read through a module: usually none, and then no document is keyed.
   const read = loaded.filter(
     ({ result: r }) =>
       r.kind !== 'terraform-hcl' &&
       r.status === 'audited' &&
       r.policies.length > 0 &&
-      filesRead.has(posix.normalize(r.path)),
+      host.filesRead.has(posix.normalize(r.path)),
   );
   if (read.length === 0) return;
+  // The `.tf` policies whose values read each file, and how (by the path the function read).
+  const readers = new Map<string, { rec: PolicyRecord; fn: FileRead['fn'] }[]>();
   const byDocument = new Map<string, PolicyRecord>();
   for (const l of loaded)
     if (l.result.kind === 'terraform-hcl')
       for (const p of l.result.policies) {
+        for (const r of readsOf(p)) {
+          const by = readers.get(r.path) ?? readers.set(r.path, []).get(r.path)!;
+          if (!by.some((b) => b.rec === p && b.fn === r.fn)) by.push({ rec: p, fn: r.fn });
+        }
         const key = p.document === undefined ? undefined : canonicalKey(p.document);
         if (key !== undefined && !byDocument.has(key)) byDocument.set(key, p);
       }
+  const keyOf = (p: PolicyRecord) => (p.document === undefined ? undefined : canonicalKey(p.document));
   for (const { result: r } of read) {
-    let by: PolicyRecord | undefined;
-    const all = r.policies.every((p) => {
-      const key = p.document === undefined ? undefined : canonicalKey(p.document);
-      const same = key === undefined ? undefined : byDocument.get(key);
-      by ??= same;
-      return same !== undefined;
+    const path = posix.normalize(r.path);
+    const uses = host.reads.filter((u) => u.path === path);
+    const by = readers.get(path) ?? [];
+    // file(): a `.tf` policy that read this file holds each of its documents. (When no policy is
+    // known to have read it, e.g. read where a module's argument is given, the same document.)
+    const viaFile = by.filter((b) => b.fn === 'file').map((b) => b.rec);
+    const pool = by.length ? viaFile : uses.some((u) => u.fn === 'file') ? undefined : [];
+    let same: PolicyRecord | undefined;
+    const asFile = r.policies.every((p) => {
+      const key = keyOf(p);
+      const hit =
+        key === undefined ? undefined : pool ? pool.find((x) => keyOf(x) === key) : byDocument.get(key);
+      same ??= hit;
+      return hit !== undefined;
     });
-    if (!all || !by) continue;
+    const templates = uses.filter((u) => u.fn === 'templatefile');
+    const rendered = by.filter((b) => b.fn === 'templatefile').map((b) => b.rec);
+    const asTemplate =
+      templates.length > 0 &&
+      templates.every((u) => u.rendered) &&
+      rendered.length > 0 &&
+      rendered.every((x) => x.status === 'resolved') &&
+      (asFile || uses.every((u) => u.fn === 'templatefile'));
+    if (asTemplate) {
+      const t = rendered[0]!;
+      r.reason = `rendered by ${t.path} ${t.address ?? t.id} with templatefile()${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
+    } else if (asFile && same) {
+      r.reason = `read by ${same.path} ${same.address ?? same.id} with file(): its policy is audited there`;
+    } else continue;
     r.status = 'skipped';
-    r.reason = `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`;
     r.policies = [];
   }
 }

@@ -13,6 +13,7 @@ import {
 } from '../terraform/index.js';
 import { Emitter, type Mode, type ModeOf, type Origin } from './lines.js';
 import type { Evaluated } from './module.js';
+import type { FileRead } from './functions.js';
 import { remapPrincipals } from './principals.js';
 
 const POLICY_ATTRIBUTES = TERRAFORM_POLICY_ATTRIBUTES;
@@ -43,6 +44,17 @@ function modeOf(ev: Evaluated): ModeOf {
     if (path.length === 3 && Object.hasOwn(table, `${String(path[0])}[].${String(path[2])}`)) return 'policy';
     return inherited;
   };
+}
+
+/** The files each `.tf` policy's evaluation read with file() or templatefile() (readsOf). */
+const policyReads = new WeakMap<PolicyRecord, readonly FileRead[]>();
+
+/**
+ * The files a `.tf` policy's resource read with file() or templatefile() to build its values, with
+ * those of the policy documents it names: empty for other records.
+ */
+export function readsOf(rec: PolicyRecord): readonly FileRead[] {
+  return policyReads.get(rec) ?? [];
 }
 
 export interface Analyzed {
@@ -96,20 +108,30 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
       if (!/[\w-]/.test(text[at + base.length] ?? '')) return true;
     return false;
   };
-  // Notes of a resource, and of the policy documents its values name (in the same module, or
-  // passed in from another one: Emitted.crossModule).
-  const notesFor = (ev: Evaluated): string[] => {
-    const out = [...(ev.notes ?? [])];
-    const text = JSON.stringify(plain[resources.indexOf(ev)]);
+  // The policy documents a resource's values name (in the same module, or passed in from another
+  // one: Emitted.crossModule).
+  const documentsOf = (ev: Evaluated, has: (d: Evaluated) => boolean): Evaluated[] => {
+    const out: Evaluated[] = [];
+    let text: string | undefined;
     for (const d of resources) {
-      if (d === ev || !d.notes || d.type !== POLICY_DOCUMENT_DATA_SOURCE) continue;
+      if (d === ev || !has(d) || d.type !== POLICY_DOCUMENT_DATA_SOURCE) continue;
+      text ??= JSON.stringify(plain[resources.indexOf(ev)]);
       const base = `data.${d.type}.${d.name}`;
       const named =
         d.module === ev.module ? base : emitted.aliases.get(d.module ? `${d.module}.${base}` : base);
-      if (named !== undefined && mentions(text, named)) out.push(...d.notes);
+      if (named !== undefined && mentions(text, named)) out.push(d);
     }
     return out;
   };
+  // Notes of a resource, and of the policy documents its values name.
+  const notesFor = (ev: Evaluated): string[] => [
+    ...(ev.notes ?? []),
+    ...documentsOf(ev, (d) => !!d.notes).flatMap((d) => d.notes!),
+  ];
+  const readsFor = (ev: Evaluated): FileRead[] => [
+    ...(ev.reads ?? []),
+    ...documentsOf(ev, (d) => !!d.reads).flatMap((d) => d.reads!),
+  ];
   // A managed policy's record is named by its ARN: it belongs to the first block that names it.
   const mentioning = (arn: string): Evaluated | undefined =>
     arn.startsWith('arn:')
@@ -150,6 +172,8 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     if (failed) rec.reason = `${failed.attribute} could not be evaluated: ${failed.message}`;
     const notes = ev ? notesFor(ev) : [];
     if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+    const reads = ev ? readsFor(ev) : [];
+    if (reads.length) policyReads.set(rec, reads);
     delete rec.jsonPath;
     if (rec.statementIndexes?.length) rec.statementNumbers = rec.statementIndexes;
     delete rec.statementIndexes;

@@ -43,6 +43,18 @@ export interface FnCtx {
   renderTemplate(text: string, vars: Value, path: string): Value;
   /** Records where a value is only an approximation (shown with the policies that use it). */
   note?(message: string): void;
+  /** Records a file that file() or templatefile() read (its path from the audit root). */
+  read?(read: FileRead): void;
+}
+
+/**
+ * A file read by file() or templatefile(), by its path from the audit root; `rendered`: whether
+ * templatefile() rendered it (false when its template or its variables failed).
+ */
+export interface FileRead {
+  path: string;
+  fn: 'file' | 'templatefile';
+  rendered?: boolean;
 }
 
 type Fn = (args: Value[], text: string, ctx: FnCtx) => Value;
@@ -451,8 +463,10 @@ const FUNCTIONS: Record<string, Fn> = {
     if (typeof p !== 'string') return new Unknown(text);
     const t = ctx.readFile(p);
     if (t === undefined) throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+    const path = ctx.filePath?.(p) ?? p;
+    ctx.read?.({ path, fn: 'file' });
     // A JSON policy read from it: its statements' lines are counted in that file.
-    setTextOrigin(t, { file: ctx.filePath?.(p) ?? p, line: 1 });
+    setTextOrigin(t, { file: path, line: 1 });
     return t;
   },
   fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new Unknown(text)),
@@ -460,7 +474,16 @@ const FUNCTIONS: Record<string, Fn> = {
     if (typeof p !== 'string') return new Unknown(text);
     const t = ctx.readFile(p);
     if (t === undefined) throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
-    return ctx.renderTemplate(t, vars ?? newObj(), ctx.filePath?.(p) ?? p);
+    const path = ctx.filePath?.(p) ?? p;
+    let v: Value;
+    try {
+      v = ctx.renderTemplate(t, vars ?? newObj(), path);
+    } catch (e) {
+      ctx.read?.({ path, fn: 'templatefile', rendered: false });
+      throw e;
+    }
+    ctx.read?.({ path, fn: 'templatefile', rendered: !(v instanceof Unknown) });
+    return v;
   },
 };
 

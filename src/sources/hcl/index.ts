@@ -8,6 +8,7 @@ import { readRepoFile } from '../safe-read.js';
 import { join, posix } from 'node:path';
 import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../../core/types.js';
 import { analyzeModule } from './analyze.js';
+import type { FileRead } from './functions.js';
 import { clearTextOrigins } from './lines.js';
 import { principalId } from './principals.js';
 import {
@@ -26,6 +27,9 @@ import { shortText } from './values.js';
 import { list } from '../terraform/values.js';
 
 export { initHcl, hclReady };
+export { readsOf } from './analyze.js';
+export type { FileRead } from './functions.js';
+export type { ModuleHost } from './module.js';
 
 /**
  * `.tf` configuration files and variable files (`.tfvars`, and the `.json` forms of those Terraform
@@ -35,7 +39,7 @@ export const HCL_FILE = /\.(tf|tfvars)$|(^|\/)(terraform\.tfvars|[^/]*\.auto\.tf
 export const TFVARS_FILE = /(^|\/)(terraform\.tfvars|[^/]*\.auto\.tfvars)(\.json)?$/i;
 
 /** Largest file read by file(), templatefile() or a followed module. */
-const MAX_READ = 10 * 1024 * 1024;
+export const MAX_READ = 10 * 1024 * 1024;
 
 export interface HclFile {
   path: string;
@@ -47,9 +51,14 @@ function dirOf(p: string): string {
   return d === '' ? '.' : d;
 }
 
-/** The file system under `root`, never outside it; `filesRead`: the files file() and templatefile() read. */
-export function fsHost(root: string): ModuleHost & { filesRead: Set<string> } {
+/**
+ * The file system under `root`, never outside it; `filesRead`: the files file(), fileexists() and
+ * templatefile() read; `reads`: each read of file() and templatefile() (whether a template rendered).
+ */
+export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; reads: FileRead[] } {
   const filesRead = new Set<string>();
+  const reads: FileRead[] = [];
+  const seen = new Set<string>();
   const inside = (p: string): string | undefined => {
     const n = posix.normalize(p);
     if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
@@ -75,6 +84,14 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string> } {
   };
   return {
     filesRead,
+    reads,
+    fileRead(r) {
+      const read = { ...r, path: posix.normalize(r.path) };
+      const key = `${read.path}\u0000${read.fn}\u0000${read.rendered}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      reads.push(read);
+    },
     moduleFiles(dir) {
       const files = filesOf(dir, (n) => /\.tf$/i.test(n));
       if (!('error' in files) && files.length === 0)

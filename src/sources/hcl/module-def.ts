@@ -3,6 +3,7 @@
 import { labelText } from './evaluator.js';
 import { kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import type { Value } from './values.js';
+import type { FileRead } from './functions.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from '../terraform/resource-types.js';
 
 export const MAX_MODULE_DEPTH = 16;
@@ -101,6 +102,8 @@ export interface ModuleHost {
   variableFiles?(dir: string): { path: string; text: string }[];
   /** A file's text (relative to the root), or undefined when it is not there or outside the root. */
   readFile(path: string): string | undefined;
+  /** Told of each file file() or templatefile() read, and whether a template rendered. */
+  fileRead?(read: FileRead): void;
   /**
    * Whether a directory also holds configuration in JSON (`*.tf.json`), which Terraform reads as
    * part of the same module and this reader does not (it is audited as a file of its own).
@@ -214,6 +217,8 @@ export interface Evaluated {
   notes?: string[];
   /** Attributes whose evaluation failed: the error, with its file and line. */
   errors?: { attribute: string; message: string }[];
+  /** The files its values read with file() or templatefile() (directly or through a local). */
+  reads?: FileRead[];
 }
 
 /** A module call that is not followed (registry, git...), with the reason. */
@@ -246,6 +251,8 @@ export interface LoadContext {
   problems: ModuleProblem[];
   /** Directories followed as a module call from this root (not audited again on their own). */
   called: Set<string>;
+  /** Where the files read by file() and templatefile() go while a resource is evaluated. */
+  reads?: FileRead[];
 }
 
 export function keyText(k: string | number): string {

@@ -6,7 +6,7 @@
 // (`module.x.aws_iam_policy.y`).
 import { posix } from 'node:path';
 import { HclEvalError, evaluate, evaluateBody, textOf, type Scope, type Step } from './evaluator.js';
-import type { FnCtx } from './functions.js';
+import type { FileRead, FnCtx } from './functions.js';
 import { setOrigin, setTextOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
@@ -83,6 +83,8 @@ export class Instance {
   /** Where notes on approximations go while a resource is evaluated. */
   private sink: string[] | undefined;
   private readonly localNotes = new Map<string, string[]>();
+  /** The files each local read with file() or templatefile() (given again wherever it is used). */
+  private readonly localReads = new Map<string, FileRead[]>();
   readonly fn: FnCtx;
   /**
    * Notes every resource of this instance carries: its module call's (or a caller's) count or
@@ -114,6 +116,10 @@ export class Instance {
       renderTemplate: (text, vars, path) => this.renderTemplate(text, vars, path),
       note: (m) => {
         if (this.sink && !this.sink.includes(m)) this.sink.push(m);
+      },
+      read: (r) => {
+        ctx.host.fileRead?.(r);
+        this.reread(r);
       },
     };
   }
@@ -222,6 +228,7 @@ export class Instance {
   local(name: string): Value {
     if (this.localCache.has(name)) {
       for (const n of this.localNotes.get(name) ?? []) this.fn.note?.(n);
+      for (const r of this.localReads.get(name) ?? []) this.reread(r);
       return this.localCache.get(name)!;
     }
     const l = this.def.locals.get(name);
@@ -237,6 +244,9 @@ export class Instance {
     const outer = this.sink;
     const mine: string[] = [];
     this.sink = mine;
+    const outerReads = this.ctx.reads;
+    const reads: FileRead[] = [];
+    this.ctx.reads = reads;
     try {
       let v: Value;
       try {
@@ -247,12 +257,22 @@ export class Instance {
       }
       this.localCache.set(name, v);
       this.localNotes.set(name, mine);
+      this.localReads.set(name, reads);
       return v;
     } finally {
       this.sink = outer;
+      this.ctx.reads = outerReads;
       this.localBusy.delete(name);
       for (const n of mine) this.fn.note?.(n);
+      for (const r of reads) this.reread(r);
     }
+  }
+
+  /** A file read while a resource (or a local) is evaluated: kept with it. */
+  private reread(r: FileRead): void {
+    const sink = this.ctx.reads;
+    if (sink && !sink.some((x) => x.path === r.path && x.fn === r.fn && x.rendered === r.rendered))
+      sink.push(r);
   }
 
   private resolve(root: string, steps: Step[], text: string, _scope: Scope): { value: Value; used: number } {
@@ -789,6 +809,8 @@ export class Instance {
         const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
         const notes: string[] = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
         this.sink = notes;
+        const reads: FileRead[] = [];
+        this.ctx.reads = reads;
         let values: { [k: string]: Value };
         const errors: { attribute: string; message: string }[] = [];
         try {
@@ -805,6 +827,7 @@ export class Instance {
           });
         } finally {
           this.sink = undefined;
+          this.ctx.reads = undefined;
         }
         const origin: Origin = { file: decl.file.path, line: lineOf(decl.block) };
         setOrigin(values, origin);
@@ -826,6 +849,7 @@ export class Instance {
             notes.push(`${e.attribute} could not be evaluated: ${e.message}: read as not known`);
         if (notes.length) ev.notes = notes;
         if (errors.length) ev.errors = errors;
+        if (reads.length) ev.reads = reads;
         this.ctx.resources.push(ev);
       }
     }

@@ -1,0 +1,121 @@
+// A `.tf` policy read from a file with file() or templatefile(): in a pull request, its base is the
+// base's `.tf` reading the BASE's version of that file. Before, the base's `.tf` read the working
+// tree's (the head's) file, so excess added only to the JSON or the template was never new, and
+// `fail-on: new` passed (a review).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runAudit, type BaseRead } from '../src/audit/run.js';
+import { makeBaseReader } from '../src/github/base.js';
+import type { Report } from '../src/core/types.js';
+
+const NOW = new Date('2026-12-06T00:00:00Z');
+
+// SkyPilot's own minimal policy, as a file read with file() and as a template of its account.
+const SKYPILOT = readFileSync('/work/shared/baselines-src/skypilot-aws-minimal-34478f4.json', 'utf8');
+const FILE_JSON = SKYPILOT.replace(/<account-ID-without-hyphens>/g, '123456789012');
+const TEMPLATE = SKYPILOT.replace(/<account-ID-without-hyphens>/g, '${account_id}');
+/** The policy with `iam:*` added to its `ec2:Describe*` statement. */
+const withIam = (text: string) => {
+  const out = text.replace(/"ec2:Describe\*"\n/, '"ec2:Describe*",\n                "iam:*"\n');
+  if (out === text) throw new Error('the policy has no ec2:Describe* statement to add iam:* to');
+  return out;
+};
+
+const MAIN_TF = `variable "account_id" {
+  default = "123456789012"
+}
+resource "aws_iam_policy" "skypilot_tpl" {
+  name   = "skypilot-v1"
+  policy = templatefile("\${path.module}/skypilot-policy.json.tpl", { account_id = var.account_id })
+}
+resource "aws_iam_policy" "skypilot_file" {
+  name   = "skypilot-v1-file"
+  policy = file("\${path.module}/skypilot-file.json")
+}
+`;
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'iba-pr-file-fn-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+const BASE = {
+  'infra/sky/main.tf': MAIN_TF,
+  'infra/sky/skypilot-file.json': FILE_JSON,
+  'infra/sky/skypilot-policy.json.tpl': TEMPLATE,
+};
+
+/** Reads the base from a map of its files. */
+const baseOf =
+  (files: Record<string, string>): BaseRead =>
+  async (p) =>
+    files[p];
+
+const iamFindings = (report: Report, address: string) =>
+  report.findings.filter(
+    (f) => f.policy === `infra/sky/main.tf#${address}` && f.actions.some((a) => a.startsWith('iam:')),
+  );
+
+async function audit(head: Record<string, string>, readBase: BaseRead, root = repo(head)): Promise<Report> {
+  return runAudit({ root, paths: ['.'], baseline: 'skypilot', now: NOW, readBase });
+}
+
+describe("a .tf policy's file() and templatefile() at the pull request's base", () => {
+  it('marks excess added only to the JSON file a .tf policy reads with file() as new', async () => {
+    const head = { ...BASE, 'infra/sky/skypilot-file.json': withIam(FILE_JSON) };
+    const report = await audit(head, baseOf(BASE));
+    const added = iamFindings(report, 'aws_iam_policy.skypilot_file');
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((f) => f.new === true)).toBe(true);
+    // (the other policy did not change: nothing of it is new)
+    expect(
+      report.findings.filter((f) => f.new === true).every((f) => f.policy.endsWith('skypilot_file')),
+    ).toBe(true);
+  });
+
+  it('marks excess added only to the template a .tf policy renders with templatefile() as new', async () => {
+    const head = { ...BASE, 'infra/sky/skypilot-policy.json.tpl': withIam(TEMPLATE) };
+    const report = await audit(head, baseOf(BASE));
+    const added = iamFindings(report, 'aws_iam_policy.skypilot_tpl');
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((f) => f.new === true)).toBe(true);
+    expect(
+      report.findings.filter((f) => f.new === true).every((f) => f.policy.endsWith('skypilot_tpl')),
+    ).toBe(true);
+  });
+
+  it('reads no finding as in the base when the file file() reads is not at the base', async () => {
+    // The base's file() fails there, as Terraform's would: the policy was not known at the base.
+    const head = { ...BASE, 'infra/sky/skypilot-file.json': withIam(FILE_JSON) };
+    const base: Record<string, string> = { ...BASE };
+    delete base['infra/sky/skypilot-file.json'];
+    const report = await audit(head, baseOf(base));
+    const added = iamFindings(report, 'aws_iam_policy.skypilot_file');
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((f) => f.new !== false)).toBe(true);
+  });
+
+  it('reads the base of the JSON file from git, as the action does', async () => {
+    const root = repo(BASE);
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.email=a@b', '-c', 'user.name=t', 'add', '.');
+    git('-c', 'user.email=a@b', '-c', 'user.name=t', 'commit', '-q', '-m', 'base');
+    const ref = git('rev-parse', 'HEAD');
+    writeFileSync(join(root, 'infra/sky/skypilot-policy.json.tpl'), withIam(TEMPLATE));
+    const report = await audit({}, makeBaseReader({ root, ref }), root);
+    const added = iamFindings(report, 'aws_iam_policy.skypilot_tpl');
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((f) => f.new === true)).toBe(true);
+    expect(
+      report.findings.filter((f) => f.new === true).every((f) => f.policy.endsWith('skypilot_tpl')),
+    ).toBe(true);
+  });
+});
