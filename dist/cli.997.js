@@ -8168,8 +8168,9 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
         if (text !== undefined)
             baseInputs.push((0,sources/* parseSource */.PJ)({ path: result.path, text }));
     }
-    // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again
-    // (file(), templatefile() and modules outside them are read from the working tree).
+    // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again, their
+    // file(), templatefile() and fileexists() reading the base's files (readBaseModules); modules
+    // outside them are read from the working tree.
     const hclBase = [];
     const moduleDirs = new Set();
     for (const f of files) {
@@ -8195,7 +8196,7 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
         }
     }
     if (hclBase.length)
-        for (const result of (0,sources_hcl/* readHclModules */.P$)(hclBase, (0,sources_hcl/* fsHost */.gt)(root)))
+        for (const result of await readBaseModules(hclBase, readBase, root))
             baseInputs.push({ result });
     const basePrepared = preparePolicies(baseInputs);
     const basePrincipals = collectPrincipals(baseInputs);
@@ -8240,6 +8241,41 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
             return at.unresolved.length ? undefined : at.policyIds;
         },
     };
+}
+/**
+ * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
+ * templatefile() and fileexists() read (a policy file edited by the change is read as it was; one
+ * not at the base fails there as it would). The host reads synchronously: each pass asks for the
+ * files it needs, read from the base before the next (usually two passes; a path read from a file
+ * may ask for more).
+ */
+async function readBaseModules(hclBase, readBase, root) {
+    const files = new Map();
+    const work = (0,sources_hcl/* fsHost */.gt)(root);
+    for (let pass = 0;; pass++) {
+        const wanted = new Set();
+        const host = {
+            moduleFiles: (dir) => work.moduleFiles(dir),
+            variableFiles: (dir) => work.variableFiles?.(dir) ?? [],
+            hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+            readFile(p) {
+                const n = external_node_path_.posix.normalize(p);
+                if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
+                    return undefined;
+                if (!files.has(n))
+                    wanted.add(n);
+                return files.get(n);
+            },
+        };
+        const results = (0,sources_hcl/* readHclModules */.P$)(hclBase, host);
+        if (wanted.size === 0 || pass >= 4)
+            return results;
+        // (as the working tree's: a file larger than file() reads is not read)
+        for (const path of wanted) {
+            const text = await readBase(path);
+            files.set(path, text !== undefined && Buffer.byteLength(text) <= sources_hcl/* MAX_READ */.Ct ? text : undefined);
+        }
+    }
 }
 /**
  * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
@@ -18916,8 +18952,10 @@ const FUNCTIONS = {
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+        const path = ctx.filePath?.(p) ?? p;
+        ctx.read?.({ path, fn: 'file' });
         // A JSON policy read from it: its statements' lines are counted in that file.
-        (0,lines/* setTextOrigin */.oI)(t, { file: ctx.filePath?.(p) ?? p, line: 1 });
+        (0,lines/* setTextOrigin */.oI)(t, { file: path, line: 1 });
         return t;
     },
     fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new values/* Unknown */.$r(text)),
@@ -18927,7 +18965,17 @@ const FUNCTIONS = {
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
-        return ctx.renderTemplate(t, vars ?? (0,values/* newObj */.AC)(), ctx.filePath?.(p) ?? p);
+        const path = ctx.filePath?.(p) ?? p;
+        let v;
+        try {
+            v = ctx.renderTemplate(t, vars ?? (0,values/* newObj */.AC)(), path);
+        }
+        catch (e) {
+            ctx.read?.({ path, fn: 'templatefile', rendered: false });
+            throw e;
+        }
+        ctx.read?.({ path, fn: 'templatefile', rendered: !(v instanceof values/* Unknown */.$r) });
+        return v;
     },
 };
 /** Functions that never see an unknown argument as a reason to give up at once. */
@@ -19783,10 +19831,12 @@ function chosenBranch(n, scope) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   zK: () => (/* binding */ HCL_FILE),
+  Ct: () => (/* binding */ MAX_READ),
   gt: () => (/* binding */ fsHost),
   $W: () => (/* reexport */ parse/* hclReady */.$W),
   ez: () => (/* reexport */ parse/* initHcl */.ez),
-  P$: () => (/* binding */ readHclModules)
+  P$: () => (/* binding */ readHclModules),
+  JP: () => (/* reexport */ readsOf)
 });
 
 // UNUSED EXPORTS: TFVARS_FILE
@@ -19853,6 +19903,15 @@ function modeOf(ev) {
         return inherited;
     };
 }
+/** The files each `.tf` policy's evaluation read with file() or templatefile() (readsOf). */
+const policyReads = new WeakMap();
+/**
+ * The files a `.tf` policy's resource read with file() or templatefile() to build its values, with
+ * those of the policy documents it names: empty for other records.
+ */
+function readsOf(rec) {
+    return policyReads.get(rec) ?? [];
+}
 /** Runs the analyzer on one root module's instances; `dir` names the root (for ids of principals). */
 function analyzeModule(dir, resources) {
     const emitter = new hcl_lines/* Emitter */.vl();
@@ -19897,21 +19956,31 @@ function analyzeModule(dir, resources) {
                 return true;
         return false;
     };
-    // Notes of a resource, and of the policy documents its values name (in the same module, or
-    // passed in from another one: Emitted.crossModule).
-    const notesFor = (ev) => {
-        const out = [...(ev.notes ?? [])];
-        const text = JSON.stringify(plain[resources.indexOf(ev)]);
+    // The policy documents a resource's values name (in the same module, or passed in from another
+    // one: Emitted.crossModule).
+    const documentsOf = (ev, has) => {
+        const out = [];
+        let text;
         for (const d of resources) {
-            if (d === ev || !d.notes || d.type !== terraform/* POLICY_DOCUMENT_DATA_SOURCE */.OL)
+            if (d === ev || !has(d) || d.type !== terraform/* POLICY_DOCUMENT_DATA_SOURCE */.OL)
                 continue;
+            text ??= JSON.stringify(plain[resources.indexOf(ev)]);
             const base = `data.${d.type}.${d.name}`;
             const named = d.module === ev.module ? base : emitted.aliases.get(d.module ? `${d.module}.${base}` : base);
             if (named !== undefined && mentions(text, named))
-                out.push(...d.notes);
+                out.push(d);
         }
         return out;
     };
+    // Notes of a resource, and of the policy documents its values name.
+    const notesFor = (ev) => [
+        ...(ev.notes ?? []),
+        ...documentsOf(ev, (d) => !!d.notes).flatMap((d) => d.notes),
+    ];
+    const readsFor = (ev) => [
+        ...(ev.reads ?? []),
+        ...documentsOf(ev, (d) => !!d.reads).flatMap((d) => d.reads),
+    ];
     // A managed policy's record is named by its ARN: it belongs to the first block that names it.
     const mentioning = (arn) => arn.startsWith('arn:')
         ? resources.find((r) => JSON.stringify(plain[resources.indexOf(r)]).includes(arn))
@@ -19954,6 +20023,9 @@ function analyzeModule(dir, resources) {
         const notes = ev ? notesFor(ev) : [];
         if (notes.length)
             rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+        const reads = ev ? readsFor(ev) : [];
+        if (reads.length)
+            policyReads.set(rec, reads);
         delete rec.jsonPath;
         if (rec.statementIndexes?.length)
             rec.statementNumbers = rec.statementIndexes;
@@ -20455,6 +20527,8 @@ class Instance {
     /** Where notes on approximations go while a resource is evaluated. */
     sink;
     localNotes = new Map();
+    /** The files each local read with file() or templatefile() (given again wherever it is used). */
+    localReads = new Map();
     fn;
     /**
      * Notes every resource of this instance carries: its module call's (or a caller's) count or
@@ -20488,6 +20562,10 @@ class Instance {
             note: (m) => {
                 if (this.sink && !this.sink.includes(m))
                     this.sink.push(m);
+            },
+            read: (r) => {
+                ctx.host.fileRead?.(r);
+                this.reread(r);
             },
         };
     }
@@ -20595,6 +20673,8 @@ class Instance {
         if (this.localCache.has(name)) {
             for (const n of this.localNotes.get(name) ?? [])
                 this.fn.note?.(n);
+            for (const r of this.localReads.get(name) ?? [])
+                this.reread(r);
             return this.localCache.get(name);
         }
         const l = this.def.locals.get(name);
@@ -20611,6 +20691,9 @@ class Instance {
         const outer = this.sink;
         const mine = [];
         this.sink = mine;
+        const outerReads = this.ctx.reads;
+        const reads = [];
+        this.ctx.reads = reads;
         try {
             let v;
             try {
@@ -20623,14 +20706,24 @@ class Instance {
             }
             this.localCache.set(name, v);
             this.localNotes.set(name, mine);
+            this.localReads.set(name, reads);
             return v;
         }
         finally {
             this.sink = outer;
+            this.ctx.reads = outerReads;
             this.localBusy.delete(name);
             for (const n of mine)
                 this.fn.note?.(n);
+            for (const r of reads)
+                this.reread(r);
         }
+    }
+    /** A file read while a resource (or a local) is evaluated: kept with it. */
+    reread(r) {
+        const sink = this.ctx.reads;
+        if (sink && !sink.some((x) => x.path === r.path && x.fn === r.fn && x.rendered === r.rendered))
+            sink.push(r);
     }
     resolve(root, steps, text, _scope) {
         const attrAt = (i) => steps[i]?.kind === 'attr' ? steps[i].name : undefined;
@@ -21135,6 +21228,8 @@ class Instance {
                 const address = `${this.prefix}${local}${inst.key !== undefined ? (0,module_def/* keyText */.Pu)(inst.key) : ''}`;
                 const notes = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
                 this.sink = notes;
+                const reads = [];
+                this.ctx.reads = reads;
                 let values;
                 const errors = [];
                 try {
@@ -21152,6 +21247,7 @@ class Instance {
                 }
                 finally {
                     this.sink = undefined;
+                    this.ctx.reads = undefined;
                 }
                 const origin = { file: decl.file.path, line: (0,parse/* lineOf */.cA)(decl.block) };
                 (0,hcl_lines/* setOrigin */.vB)(values, origin);
@@ -21176,6 +21272,8 @@ class Instance {
                     ev.notes = notes;
                 if (errors.length)
                     ev.errors = errors;
+                if (reads.length)
+                    ev.reads = reads;
                 this.ctx.resources.push(ev);
             }
         }
@@ -21223,6 +21321,7 @@ var values = __webpack_require__(8371);
 
 
 
+
 /**
  * `.tf` configuration files and variable files (`.tfvars`, and the `.json` forms of those Terraform
  * reads itself: terraform.tfvars.json, *.auto.tfvars.json); `.tf.json` is read as JSON elsewhere.
@@ -21235,9 +21334,14 @@ function dirOf(p) {
     const d = external_node_path_.posix.dirname(p);
     return d === '' ? '.' : d;
 }
-/** The file system under `root`, never outside it; `filesRead`: the files file() and templatefile() read. */
+/**
+ * The file system under `root`, never outside it; `filesRead`: the files file(), fileexists() and
+ * templatefile() read; `reads`: each read of file() and templatefile() (whether a template rendered).
+ */
 function fsHost(root) {
     const filesRead = new Set();
+    const reads = [];
+    const seen = new Set();
     const inside = (p) => {
         const n = external_node_path_.posix.normalize(p);
         if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
@@ -21267,6 +21371,15 @@ function fsHost(root) {
     };
     return {
         filesRead,
+        reads,
+        fileRead(r) {
+            const read = { ...r, path: external_node_path_.posix.normalize(r.path) };
+            const key = `${read.path}\u0000${read.fn}\u0000${read.rendered}`;
+            if (seen.has(key))
+                return;
+            seen.add(key);
+            reads.push(read);
+        },
         moduleFiles(dir) {
             const files = filesOf(dir, (n) => /\.tf$/i.test(n));
             if (!('error' in files) && files.length === 0)
@@ -28770,7 +28883,7 @@ function readInputs(root, files, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
         return loaded;
     const host = (0,sources_hcl/* fsHost */.gt)(root);
     loaded.push(...readHcl(hcl, maxFileBytes, root, host));
-    readThrough(loaded, host.filesRead);
+    readThrough(loaded, host);
     return loaded.sort((a, b) => (a.result.path < b.result.path ? -1 : a.result.path > b.result.path ? 1 : 0));
 }
 /** `.tf` modules: files over the limit or unreadable are errors; the rest are read as modules. */
@@ -28792,38 +28905,67 @@ function readHcl(files, maxFileBytes, root, host) {
 /**
  * A policy file a `.tf` module reads with file() (`policy = file("coiled-permissions.json")`) is
  * that module's policy: audited there, once, and listed here as skipped with the reason. Only
- * where a `.tf` policy is the same document; a file read for another purpose stays, and so does a
- * template read with templatefile() (its rendered policy differs, and its file may be read for
- * something else: it is audited both ways).
+ * where a `.tf` policy that read the file (by its path) is the same document; a file read for
+ * another purpose stays. A template read with templatefile() is skipped the same way when every
+ * templatefile() of it was rendered and one of them into a `.tf` policy (read as it renders, the
+ * file's `${...}` are no policy's); a use not rendered, or none, leaves it audited on its own.
  */
-function readThrough(loaded, filesRead) {
+function readThrough(loaded, host) {
     // The inputs read through a module: usually none, and then no document is keyed.
     const read = loaded.filter(({ result: r }) => r.kind !== 'terraform-hcl' &&
         r.status === 'audited' &&
         r.policies.length > 0 &&
-        filesRead.has(external_node_path_.posix.normalize(r.path)));
+        host.filesRead.has(external_node_path_.posix.normalize(r.path)));
     if (read.length === 0)
         return;
+    // The `.tf` policies whose values read each file, and how (by the path the function read).
+    const readers = new Map();
     const byDocument = new Map();
     for (const l of loaded)
         if (l.result.kind === 'terraform-hcl')
             for (const p of l.result.policies) {
+                for (const r of (0,sources_hcl/* readsOf */.JP)(p)) {
+                    const by = readers.get(r.path) ?? readers.set(r.path, []).get(r.path);
+                    if (!by.some((b) => b.rec === p && b.fn === r.fn))
+                        by.push({ rec: p, fn: r.fn });
+                }
                 const key = p.document === undefined ? undefined : (0,values/* canonicalKey */.yk)(p.document);
                 if (key !== undefined && !byDocument.has(key))
                     byDocument.set(key, p);
             }
+    const keyOf = (p) => (p.document === undefined ? undefined : (0,values/* canonicalKey */.yk)(p.document));
     for (const { result: r } of read) {
-        let by;
-        const all = r.policies.every((p) => {
-            const key = p.document === undefined ? undefined : (0,values/* canonicalKey */.yk)(p.document);
-            const same = key === undefined ? undefined : byDocument.get(key);
-            by ??= same;
-            return same !== undefined;
+        const path = external_node_path_.posix.normalize(r.path);
+        const uses = host.reads.filter((u) => u.path === path);
+        const by = readers.get(path) ?? [];
+        // file(): a `.tf` policy that read this file holds each of its documents. (When no policy is
+        // known to have read it, e.g. read where a module's argument is given, the same document.)
+        const viaFile = by.filter((b) => b.fn === 'file').map((b) => b.rec);
+        const pool = by.length ? viaFile : uses.some((u) => u.fn === 'file') ? undefined : [];
+        let same;
+        const asFile = r.policies.every((p) => {
+            const key = keyOf(p);
+            const hit = key === undefined ? undefined : pool ? pool.find((x) => keyOf(x) === key) : byDocument.get(key);
+            same ??= hit;
+            return hit !== undefined;
         });
-        if (!all || !by)
+        const templates = uses.filter((u) => u.fn === 'templatefile');
+        const rendered = by.filter((b) => b.fn === 'templatefile').map((b) => b.rec);
+        const asTemplate = templates.length > 0 &&
+            templates.every((u) => u.rendered) &&
+            rendered.length > 0 &&
+            rendered.every((x) => x.status === 'resolved') &&
+            (asFile || uses.every((u) => u.fn === 'templatefile'));
+        if (asTemplate) {
+            const t = rendered[0];
+            r.reason = `rendered by ${t.path} ${t.address ?? t.id} with templatefile()${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
+        }
+        else if (asFile && same) {
+            r.reason = `read by ${same.path} ${same.address ?? same.id} with file(): its policy is audited there`;
+        }
+        else
             continue;
         r.status = 'skipped';
-        r.reason = `read by ${by.path} ${by.address ?? by.id} with file(): its policy is audited there`;
         r.policies = [];
     }
 }
