@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runAudit, type BaseRead } from '../src/audit/run.js';
 import type { Finding, Report } from '../src/core/types.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 
 const NOW = new Date('2026-12-06T00:00:00Z');
 const FIX = new URL('./fixtures/', import.meta.url).pathname;
@@ -77,6 +78,13 @@ describe('a policy deleted by the change', () => {
     // (its statement's `{`, the line before its Sid: the Sid's 0-based index)
     expect(debug.line).toBe(ONGOING.split('\n').findIndex((l) => l.includes('"Debug"')));
     expect(debug.new).toBeUndefined();
+    // The comment counts findings, each said to be the policy's before the change, and deleted.
+    // (the Markdown's escapes of text undone)
+    const md = renderMarkdown(r, { mode: 'comment' }).replace(/\\([-.])/g, '$1');
+    expect(md).toContain(`🗑️ ${removed(r).length} findings removed by this change`);
+    expect(md).toContain(
+      `\`infra/coiled-ongoing.json:${debug.line}\` (before the change; infra/coiled-ongoing.json was deleted)`,
+    );
   });
 
   test("a deleted setup policy's leftover setup actions are removed, nothing new", async () => {
@@ -138,5 +146,14 @@ describe('a policy deleted by the change', () => {
       expect(f.address).toBe('aws_iam_policy.setup');
       expect(f.message).toMatch(/^Removed \(aws_iam_policy\.setup was deleted from infra\/iam\.tf\): /);
     }
+  });
+
+  test("a statement edited away is removed at its line at the base, not at the head's", async () => {
+    const head = JSON.parse(ONGOING) as { Statement: { Sid?: string }[] };
+    head.Statement = head.Statement.filter((st) => st.Sid !== 'Debug');
+    const r = await pr(base, { ...base, 'infra/coiled-ongoing.json': JSON.stringify(head, null, 2) });
+    const debug = removed(r).find((f) => f.statement === 'Debug')!;
+    expect(debug.message).toMatch(/^Removed: /);
+    expect(debug.line).toBe(ONGOING.split('\n').findIndex((l) => l.includes('"Debug"')));
   });
 });

@@ -1339,8 +1339,11 @@ export class Auditor {
       if (!base) continue;
       known = true;
       const b = base.get(r.id);
+      // (with its record at the base: a removed finding points at the base's line, not the head's)
       if (b?.doc && b.raw)
-        members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
+        members.push(
+          judgedMember(b.record ?? r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member,
+        );
     }
     if (!known) return undefined;
     if (members.length === 0) return null;
