@@ -32,7 +32,16 @@ function baseReader(root: string, inputs: Inputs, context: RunContext): BaseRead
     return undefined;
   }
   const { octokit, owner, repo } = context;
-  const reader = makeBaseReader({ root, ref, octokit, owner, repo });
+  const pull = context.pr?.number;
+  const reader = makeBaseReader({
+    root,
+    ref,
+    octokit,
+    owner,
+    repo,
+    pull,
+    onUnknownChanges: (why) => log.warning(why),
+  });
   log.info(`Comparing with the base ${ref}.`);
   return reader;
 }

@@ -220,3 +220,91 @@ audits:
     }
   });
 });
+
+describe('without the base commit (actions/checkout fetch-depth 1; a review: a `git mv` made 5 findings new)', () => {
+  const POLICY = JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Broad', Effect: 'Allow', Action: ['ec2:*', 'iam:PassRole'], Resource: '*' }],
+    },
+    null,
+    2,
+  );
+  let dir: string;
+  let gh: FakeGitHub;
+  const BASE = 'c'.repeat(40);
+  beforeAll(async () => {
+    // Only the head commit in the checkout; the base through the contents API.
+    dir = mkdtempSync(join(tmpdir(), 'iba-shallow-'));
+    git(dir, 'init', '-q', '-b', 'main');
+    mkdirSync(join(dir, 'infra/iam'), { recursive: true });
+    writeFileSync(join(dir, 'infra/iam/skypilot.json'), POLICY);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'head');
+    gh = await new FakeGitHub().start();
+    gh.files.set(`${BASE}:infra/iam/skypilot-old.json`, POLICY);
+    gh.files.set(`${BASE}:infra/iam/gone.json`, POLICY);
+    gh.pullFiles.set(7, [
+      {
+        filename: 'infra/iam/skypilot.json',
+        previous_filename: 'infra/iam/skypilot-old.json',
+        status: 'renamed',
+      },
+      { filename: 'infra/iam/gone.json', status: 'removed' },
+      { filename: 'other/gone.json', status: 'removed' },
+      { filename: 'other/new.json', previous_filename: 'infra/iam/moved-out.json', status: 'renamed' },
+    ]);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await gh.stop();
+  });
+
+  it("takes renames and deletions from the pull request's files list, relative to the root", async () => {
+    const octokit = getOctokit('t', { baseUrl: gh.url });
+    const unknown: string[] = [];
+    const read = makeBaseReader({
+      root: join(dir, 'infra'),
+      ref: BASE,
+      octokit,
+      owner: 'o',
+      repo: 'r',
+      pull: 7,
+      onUnknownChanges: (why) => unknown.push(why),
+    });
+    expect(await read.renamedFrom?.('iam/skypilot.json')).toBe('iam/skypilot-old.json');
+    expect(await read.deleted?.()).toEqual(['iam/gone.json']);
+    expect(unknown).toEqual([]);
+
+    const { runAudit } = await import('../../src/audit/run.js');
+    const report = await runAudit({
+      root: join(dir, 'infra'),
+      paths: ['.'],
+      baseline: 'skypilot',
+      readBase: read,
+      now: new Date('2026-12-06T00:00:00Z'),
+    });
+    const excess = report.findings.filter((f) => f.kind !== 'missing-permission' && !f.removed);
+    expect(excess.length).toBeGreaterThan(0);
+    expect(excess.filter((f) => f.new !== false)).toEqual([]);
+    // (the deleted file's findings: removed)
+    expect(report.findings.some((f) => f.removed && f.path === 'iam/gone.json')).toBe(true);
+  });
+
+  it('says so when neither git nor the pull request can tell them', async () => {
+    const octokit = getOctokit('t', { baseUrl: gh.url });
+    const unknown: string[] = [];
+    const read = makeBaseReader({
+      root: dir,
+      ref: BASE,
+      octokit,
+      owner: 'o',
+      repo: 'r',
+      onUnknownChanges: (why) => unknown.push(why),
+    });
+    expect(await read.renamedFrom?.('infra/iam/skypilot.json')).toBeUndefined();
+    expect(await read.deleted?.()).toEqual([]);
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatch(/renamed or deleted since the base c{40} are not known/);
+  });
+});

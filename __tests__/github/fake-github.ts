@@ -67,6 +67,8 @@ export interface FakeReviewComment {
 export interface FakePullFile {
   filename: string;
   status: 'added' | 'modified' | 'removed' | 'renamed';
+  /** A renamed file's path at the base. */
+  previous_filename?: string;
   /** Absent for a binary file or one too large to show. */
   patch?: string;
 }

@@ -121,7 +121,8 @@ describe('renderMarkdown: content', () => {
   });
 
   it('shows removed permissions, ignored findings with their reason, not-audited policies and notes', () => {
-    expect(md).toContain('1 permission removed by this change');
+    expect(md).toContain('1 finding removed by this change');
+    expect(md).toContain('`iam/coiled-policy.json:40` (before the change)');
     expect(md).toContain('`logs:DescribeLogGroups`');
     expect(md).toContain('1 ignored finding (not counted)');
     expect(md).toContain('ignored: tags are needed by our cost reports (until `2030-01-01`)');

@@ -285,6 +285,22 @@ export interface BaseDocs {
    * not read there, or an attachment could not be resolved there).
    */
   heldBy?(principalId: string): readonly string[] | undefined;
+  /**
+   * The policies and principals of the base that the change deleted (no policy or principal of
+   * the head continues them: their file deleted, a `.tf` block or a statement list gone), with
+   * their audit planned as at the base: their findings are removed by the change, and what they
+   * granted counts for what the change takes away.
+   */
+  deleted?: DeletedAtBase;
+}
+
+export interface DeletedAtBase {
+  prepared: Map<string, PreparedPolicy>;
+  principals: Map<string, PrincipalRecord>;
+  /** The base's assignments whose target the change deleted. */
+  plan: AuditPlan;
+  /** How the change deleted a target (`infra/a.json was deleted`), said in its removed findings. */
+  how(target: string): string;
 }
 
 /**
@@ -691,6 +707,8 @@ export class Auditor {
       this.free = free;
       this.grantSets.releaseStatements();
     }
+    // What the change deleted: its findings removed, what it granted had at the base.
+    if (base?.deleted) this.runDeleted(base.deleted, (a) => groups.get(groupKey(a))?.atBase, findings);
     for (const { unit, units, granted, sets: held, best, unsure, atBase } of groups.values()) {
       // The sets the group's units were held to (the first unit's when none grants anything).
       const sets = held.size ? [...held] : unit.activeSets;
@@ -1120,6 +1138,69 @@ export class Auditor {
     );
   }
 
+  /**
+   * The units of the base the change deleted (BaseDocs.deleted), evaluated as at the base: their
+   * findings are removed (`Removed (infra/a.json was deleted): …`), and what they granted is added
+   * to what their group granted at the base (`atBase`), so that a permission the group no longer
+   * grants is one the change takes away, not one missing before it.
+   */
+  private runDeleted(
+    gone: DeletedAtBase,
+    atBaseOf: (a: Assignment) => Map<number, ActionSet> | undefined,
+    findings: Finding[],
+  ): void {
+    const grantsOnly = grantsOnlyIndex(gone.plan);
+    const unitOf = (a: Assignment, ids: readonly string[]): Unit | undefined => {
+      const members: UnitMember[] = [];
+      for (const id of ids) {
+        const p = gone.prepared.get(id);
+        if (p?.doc && p.raw)
+          members.push(judgedMember(p.record, p.doc, p.raw, a.baseline, this.grantees).member);
+      }
+      if (members.length === 0) return undefined;
+      const kind = members.some((m) => m.record.kind === 'resource') ? 'resource' : members[0]!.record.kind;
+      const baseline = this.compile(a.baseline);
+      const scope = kind === 'resource' ? this.scopeOf(members) : undefined;
+      const choice = chooseSets(baseline, a.sets, members, kind, this.builder, this.grantSets, {
+        explicit: a.explicitSets,
+        scope,
+      });
+      return {
+        id: a.target,
+        kind,
+        members,
+        baseline,
+        activeSets: choice.sets,
+        approximate: undefined,
+        scope,
+      };
+    };
+    const evaluate = (a: Assignment, unit: Unit) => {
+      const result = evaluateUnit(unit, this.builder);
+      const atBase = atBaseOf(a);
+      if (atBase) grantedByEntry(grantsOf(result), baselineSets(unit.baseline, this.catalog), atBase);
+      this.grantSets.releaseStatements();
+      return result;
+    };
+    for (const a of gone.plan.assignments) {
+      const principal = gone.principals.get(a.target);
+      const ids = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
+      const unit = unitOf(a, ids);
+      if (!unit) continue;
+      const removed = evaluate(a, unit).atoms.filter((x) => REMOVABLE_KINDS.has(x.kind));
+      const how = gone.how(a.target);
+      for (const f of this.removedFindings(removed, unit)) {
+        f.message = f.message.replace(/^Removed: /, `Removed (${how}): `);
+        findings.push(f);
+      }
+    }
+    // (a deleted principal's documented managed policies: what they granted, no finding of their own)
+    for (const a of grantsOnly.assignments) {
+      const unit = unitOf(a, [a.target]);
+      if (unit) evaluate(a, unit);
+    }
+  }
+
   /** The findings of what the base granted and the head no longer does (`removed`). */
   private removedFindings(atoms: Atom[], baseUnit: Unit): Finding[] {
     return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
@@ -1258,8 +1339,11 @@ export class Auditor {
       if (!base) continue;
       known = true;
       const b = base.get(r.id);
+      // (with its record at the base: a removed finding points at the base's line, not the head's)
       if (b?.doc && b.raw)
-        members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
+        members.push(
+          judgedMember(b.record ?? r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member,
+        );
     }
     if (!known) return undefined;
     if (members.length === 0) return null;

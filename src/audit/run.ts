@@ -11,7 +11,7 @@ import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
 import { noPermissionSource } from '../policy/no-permission.js';
 import { awsServiceAccount } from '../policy/principal.js';
-import { discover } from '../sources/discover.js';
+import { discover, wouldDiscover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
@@ -47,6 +47,7 @@ import {
   type AuditOutcome,
   type AuditPlan,
   type BaseDocs,
+  type DeletedAtBase,
   type PreparedPolicy,
 } from './audit.js';
 import { statementLabel } from '../policy/document.js';
@@ -436,7 +437,7 @@ async function readBaseDocs(
   root: string,
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
-): Promise<BaseDocs> {
+): Promise<BaseDocs & { inputs: LoadedInput[] }> {
   const baseInputs: LoadedInput[] = [];
   // A file the change renamed is read at its base path, as the head's path: its policies keep
   // their ids, so a `git mv` adds nothing new.
@@ -502,6 +503,7 @@ async function readBaseDocs(
     return byModuleAddress.get(moduleKey(head)) ?? undefined;
   };
   return {
+    inputs: baseInputs,
     get: (id) => {
       const p = basePrepared.get(id) ?? moved(id);
       return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
@@ -551,6 +553,120 @@ async function readBaseModules(
       files.set(path, text !== undefined && Buffer.byteLength(text) <= MAX_READ ? text : undefined);
     }
   }
+}
+
+/**
+ * The policies and principals of the base that the change deleted (BaseDocs.deleted), with their
+ * audit planned as at the base; undefined when it deleted none. Read for it: the base's policies
+ * of the audited files (readBaseDocs), and the files of the base the change deleted that the audit
+ * would have read (a JSON policy, a template, a whole `.tf` module). A base policy is deleted when
+ * no policy of the head continues it (by id, a renamed file's or a `.tf` block moved in its module:
+ * BaseDocs.get) and its file is deleted or read at the head (a file the head cannot read deletes
+ * nothing); a principal, when the head has none of its id, or of its file and address.
+ */
+async function deletedAtBase(
+  readBase: BaseRead,
+  base: BaseDocs & { inputs: LoadedInput[] },
+  inputs: LoadedInput[],
+  prepared: Map<string, PreparedPolicy>,
+  principals: Map<string, PrincipalRecord>,
+  how: {
+    root: string;
+    paths: string[];
+    /** The files the audit read at the head (a deleted `.tf` file of a module there is read already). */
+    files: readonly { path: string }[];
+    skip: ReadonlySet<string>;
+    plan: (
+      prepared: Map<string, PreparedPolicy>,
+      principals: Map<string, PrincipalRecord>,
+      inputs: LoadedInput[],
+    ) => AuditPlan;
+  },
+): Promise<DeletedAtBase | undefined> {
+  const deletedFiles = new Set(
+    wouldDiscover(how.root, how.paths, (await readBase.deleted?.()) ?? []).filter((p) => !how.skip.has(p)),
+  );
+  const baseInputs = [...base.inputs];
+  const read = new Set<string>();
+  const modules = new Set(how.files.filter((f) => HCL_FILE.test(f.path)).map((f) => posix.dirname(f.path)));
+  for (const { result } of baseInputs) {
+    read.add(result.path);
+    for (const p of result.policies) read.add(p.path);
+  }
+  const hcl: { path: string; text: string }[] = [];
+  for (const path of deletedFiles) {
+    if (read.has(path) || (HCL_FILE.test(path) && modules.has(posix.dirname(path)))) continue;
+    const text = await readBase(path);
+    if (text === undefined) continue;
+    if (HCL_FILE.test(path)) hcl.push({ path, text });
+    else baseInputs.push(parseSource({ path, text }));
+  }
+  if (hcl.length) {
+    await initHcl();
+    // (their file() and templatefile() reading the base's files, as the base's modules do)
+    for (const result of await readBaseModules(hcl, readBase, how.root)) baseInputs.push({ result });
+  }
+  // (a file the head could not read is not one whose policies the change deleted)
+  const unreadAtHead = new Set<string>();
+  for (const { result } of inputs) {
+    if (result.status !== 'audited') unreadAtHead.add(result.path);
+    for (const e of result.errors) unreadAtHead.add(e.path);
+  }
+  const continued = new Set<string>();
+  for (const id of prepared.keys()) {
+    const at = base.get(id)?.record?.id;
+    if (at !== undefined) continued.add(at);
+  }
+  const basePrepared = preparePolicies(baseInputs);
+  const gone = new Set(
+    [...basePrepared.values()]
+      .map((p) => p.record)
+      .filter(
+        (r) =>
+          !continued.has(r.id) &&
+          !prepared.has(r.id) &&
+          (deletedFiles.has(r.path) || !unreadAtHead.has(r.path)) &&
+          r.status === 'resolved',
+      )
+      .map((r) => r.id),
+  );
+  const headPrincipals = new Set<string>();
+  for (const pr of principals.values())
+    headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
+  const basePrincipals = collectPrincipals(baseInputs);
+  const gonePrincipals = new Set(
+    [...basePrincipals.values()]
+      .filter(
+        (pr) =>
+          !headPrincipals.has(pr.id) &&
+          !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
+          (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)),
+      )
+      .map((pr) => pr.id),
+  );
+  if (gone.size === 0 && gonePrincipals.size === 0) return undefined;
+  // Planned as at the base, of the deleted policies and those of deleted principals only.
+  const planned = new Map<string, PreparedPolicy>();
+  for (const [id, p] of basePrepared)
+    if (gone.has(id) || [...gonePrincipals].some((g) => basePrincipals.get(g)!.policyIds.includes(id)))
+      planned.set(id, p);
+  const plan = how.plan(planned, basePrincipals, baseInputs);
+  const deleted = (a: Assignment) => gone.has(a.target) || gonePrincipals.has(a.target);
+  plan.assignments = plan.assignments.filter(deleted);
+  if (plan.grantsOnly) plan.grantsOnly = plan.grantsOnly.filter(deleted);
+  if (plan.assignments.length === 0) return undefined;
+  return {
+    prepared: basePrepared,
+    principals: basePrincipals,
+    plan,
+    how: (target) => {
+      const r = basePrepared.get(target)?.record ?? basePrincipals.get(target);
+      if (!r) return 'deleted';
+      if (deletedFiles.has(r.path)) return `${r.path} was deleted`;
+      const name = r.address ?? ('name' in r ? r.name : undefined) ?? target;
+      return `${name} was deleted from ${r.path}`;
+    },
+  };
 }
 
 /**
@@ -735,6 +851,14 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const base = req.readBase
     ? await readBaseDocs(req.readBase, inputs, files, root, prepared, principals)
     : undefined;
+  if (base && req.readBase)
+    base.deleted = await deletedAtBase(req.readBase, base, inputs, prepared, principals, {
+      root,
+      paths: req.paths,
+      files,
+      skip: configFiles,
+      plan: (p, pr, i) => planAudit(p, pr, i, baselines, config, req.baseline, readFile, []),
+    });
 
   const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
   phase('read base');

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Octokit } from './comment.js';
+import { pullRequestFiles, repoPrefix, type ApiFile } from './pr-diff.js';
 
 const run = promisify(execFile);
 
@@ -16,14 +17,24 @@ export interface BaseReaderOptions {
   octokit?: Octokit;
   owner?: string;
   repo?: string;
+  /**
+   * The pull request's number: without the base commit in the checkout (actions/checkout's
+   * default, fetch-depth 1), its renames and deletions come from its files list.
+   */
+  pull?: number;
+  /** Told when the renames and deletions since the base cannot be known (for the log). */
+  onUnknownChanges?: (why: string) => void;
   /** Largest file read through git, in bytes. */
   maxBytes?: number;
 }
 
 export type BaseReader = ((path: string) => Promise<string | undefined>) & {
-  /** The path a file of the head had at the base, when the change renamed it (git only). */
+  /**
+   * The path a file of the head had at the base, when the change renamed it (from git, else from
+   * the pull request's files list).
+   */
   renamedFrom?: (path: string) => Promise<string | undefined>;
-  /** The files of the base the change deleted, relative to the root (git only; else none). */
+  /** The files of the base the change deleted, relative to the root (git, else the files list). */
   deleted?: () => Promise<string[]>;
 };
 
@@ -85,9 +96,13 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     }
   };
 
-  const fromApi = async (path: string): Promise<string | undefined> => {
+  // The root's path in the repository (`infra/` when the audit's root is a subdirectory): the
+  // contents API and the pull request's files list name files from the repository's top.
+  let prefix: Promise<string> | undefined;
+  const fromApi = async (rel: string): Promise<string | undefined> => {
     const { octokit, owner, repo } = options;
     if (!octokit || !owner || !repo) return undefined;
+    const path = (await (prefix ??= repoPrefix(root))) + rel;
     try {
       const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
       if (Array.isArray(data) || data.type !== 'file') return undefined;
@@ -119,7 +134,7 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   const gitChanges = async (): Promise<Changes> => {
     const out: Changes = { renames: new Map(), deleted: [] };
     hasCommit ??= gitHasCommit();
-    if (!(await hasCommit)) return out;
+    if (!(await hasCommit)) return apiChanges(out);
     try {
       const { stdout } = await run(
         'git',
@@ -141,6 +156,49 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     } catch {
       // (no rename or deletion is known: a renamed or split file's findings count as new, never fewer)
     }
+    return out;
+  };
+
+  // Without the base commit: the pull request's files list (`status: renamed` with its
+  // `previous_filename`, `status: removed`), repository paths made relative to the root. Neither
+  // known: said (a renamed file's findings then count as new, a deleted file's as not removed).
+  const apiChanges = async (out: Changes): Promise<Changes> => {
+    const { octokit, owner, repo, pull } = options;
+    const unknown = (why: string) => {
+      options.onUnknownChanges?.(
+        `The files renamed or deleted since the base ${ref} are not known (${why}): a renamed file's findings count as new, and a deleted policy's are not listed as removed. Check out with \`fetch-depth: 0\` for git to tell them.`,
+      );
+      return out;
+    };
+    if (!octokit || !owner || !repo || pull === undefined)
+      return unknown(
+        'the base commit is not in the checkout, and there is no pull request to ask GitHub about',
+      );
+    let files: ApiFile[];
+    let top: string;
+    try {
+      [files, top] = await Promise.all([
+        pullRequestFiles(octokit, { owner, repo, pull }),
+        (prefix ??= repoPrefix(root)),
+      ]);
+    } catch (err) {
+      return unknown(
+        `the base commit is not in the checkout, and the pull request's files could not be listed: ${(err as Error).message}`,
+      );
+    }
+    const rel = (p: string | undefined) =>
+      p !== undefined && p.startsWith(top) && cleanPath(p.slice(top.length)) !== undefined
+        ? p.slice(top.length)
+        : undefined;
+    for (const f of files) {
+      const to = rel(f.filename);
+      if (f.status === 'renamed') {
+        const from = rel(f.previous_filename);
+        if (to !== undefined && from !== undefined) out.renames.set(to, from);
+      } else if (f.status === 'removed' && to !== undefined) out.deleted.push(to);
+    }
+    // (GitHub lists at most 3,000 files of a pull request)
+    if (files.length >= 3000) unknown(`the pull request's files list stops at ${files.length} files`);
     return out;
   };
 

@@ -135,23 +135,47 @@ export async function diffFromGit(root: string, base: string, head: string): Pro
   }
 }
 
-interface ApiFile {
+export interface ApiFile {
   filename: string;
   status?: string;
   patch?: string;
+  /** A renamed file's path at the base (`status: renamed`). */
+  previous_filename?: string;
 }
 
-/** The diff from the API: every page of `GET /repos/{o}/{r}/pulls/{n}/files` (GitHub lists at most 3,000 files). */
+/** Per client and pull request: its files, listed once for the base reader and the review. */
+const listed = new WeakMap<Octokit, Map<string, Promise<ApiFile[]>>>();
+
+/**
+ * Every page of `GET /repos/{o}/{r}/pulls/{n}/files` (GitHub lists at most 3,000 files), fetched
+ * once per client and pull request (a failed fetch is tried again).
+ */
+export function pullRequestFiles(
+  octokit: Octokit,
+  target: { owner: string; repo: string; pull: number },
+): Promise<ApiFile[]> {
+  const byPull = listed.get(octokit) ?? listed.set(octokit, new Map()).get(octokit)!;
+  const key = `${target.owner}/${target.repo}#${target.pull}`;
+  let files = byPull.get(key);
+  if (!files) {
+    files = octokit.paginate(octokit.rest.pulls.listFiles, {
+      owner: target.owner,
+      repo: target.repo,
+      pull_number: target.pull,
+      per_page: 100,
+    }) as Promise<ApiFile[]>;
+    byPull.set(key, files);
+    files.catch(() => byPull.delete(key));
+  }
+  return files;
+}
+
+/** The diff from the API: the pull request's files (pullRequestFiles). */
 export async function diffFromApi(
   octokit: Octokit,
   target: { owner: string; repo: string; pull: number },
 ): Promise<PrDiff> {
-  const files = (await octokit.paginate(octokit.rest.pulls.listFiles, {
-    owner: target.owner,
-    repo: target.repo,
-    pull_number: target.pull,
-    per_page: 100,
-  })) as ApiFile[];
+  const files = await pullRequestFiles(octokit, target);
   const out: PrDiff = new Map();
   for (const f of files) {
     if (f.status === 'removed') continue;

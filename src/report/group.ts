@@ -376,3 +376,13 @@ export function cleanPolicies(report: Pick<Report, 'policies' | 'findings'>): Re
 
 /** Clean policies a report names, at most: the rest are counted. */
 export const MAX_CLEAN_SHOWN = 20;
+
+/**
+ * Where a removed finding was, said of the policy before the change (its path and line are the
+ * base's, or a plan's `before`), and what deleted it when the change deleted its policy (the audit
+ * writes `Removed (infra/a.json was deleted): …`).
+ */
+export function removedNote(f: Finding): string {
+  const deleted = /^Removed \(([^)]*)\): /.exec(f.message)?.[1];
+  return deleted ? `before the change; ${deleted}` : 'before the change';
+}

@@ -32,6 +32,7 @@ import {
   MAX_CLEAN_SHOWN,
   approximateText,
   plural,
+  removedNote,
   sharedApproximate,
   sharedNoteLead,
   splitLeftovers,
@@ -266,8 +267,9 @@ function verdict(report: Report): string {
 }
 
 function removedSection(removed: readonly Finding[]): string {
-  const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)}`);
-  return details(`🗑️ ${plural(removed.length, 'permission')} removed by this change`, items.join('\n'));
+  // (each item a finding, the place of what it was: of the policy before the change)
+  const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)} (${md(removedNote(f), 'text')})`);
+  return details(`🗑️ ${plural(removed.length, 'finding')} removed by this change`, items.join('\n'));
 }
 
 function ignoredSection(ignored: readonly Finding[]): string {

@@ -30,6 +30,7 @@ import {
   sharedApproximate,
   sharedNoteLead,
   splitLeftovers,
+  removedNote,
   type SharedNote,
 } from './group.js';
 
@@ -173,8 +174,8 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
     yield* groups(report, b.preexisting, paint, '  ');
   }
   if (b.removed.length > 0) {
-    yield paint('1', `Removed by this change (${b.removed.length}):`);
-    for (const f of b.removed) yield `  ${actions(f)}  (${where(f, undefined)})`;
+    yield paint('1', `Removed by this change (${plural(b.removed.length, 'finding')}):`);
+    for (const f of b.removed) yield `  ${actions(f)}  (${where(f, undefined)}, ${t(removedNote(f))})`;
   }
   if (b.ignored.length > 0) {
     yield paint('1', `Ignored (${b.ignored.length}):`);

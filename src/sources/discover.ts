@@ -178,3 +178,20 @@ export function discover(root: string, paths: string[]): DiscoverResult {
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, missing, unreadable, skipped, notes };
 }
+
+/**
+ * Of files that are not in the working tree (the base's, deleted by a pull request), those
+ * discover would have read under `paths`: candidates by their name, under one of the paths, not in
+ * a directory always skipped, not ignored by the root's .gitignore. Paths relative to the root.
+ */
+export function wouldDiscover(root: string, paths: string[], rels: readonly string[]): string[] {
+  const at = (paths.length ? paths : ['.']).map((p) => toPosix(relative(root, resolve(root, p))));
+  const globs = rels.length ? gitignore(root, []) : [];
+  return rels.filter((rel) => {
+    const segments = rel.split('/');
+    if (!candidate(segments[segments.length - 1]!) || segments.some((s) => ALWAYS_SKIPPED.has(s)))
+      return false;
+    const under = at.some((a) => a === '' || a === rel || (!a.startsWith('..') && rel.startsWith(`${a}/`)));
+    return under && !ignored(globs, rel);
+  });
+}

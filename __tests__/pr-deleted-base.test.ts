@@ -1,0 +1,159 @@
+// A pull request that deletes a policy: a whole file, or a `.tf` resource. Before, a policy that
+// existed only at the base was never evaluated: the excess it had was not listed as removed by the
+// change, and the vendor's permissions only it granted were reported missing as before the change
+// ("pre-existing"), not as taken away by it (a review: deleting Coiled's ongoing policy passed
+// with `✅ No new IAM permissions`).
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runAudit, type BaseRead } from '../src/audit/run.js';
+import type { Finding, Report } from '../src/core/types.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+
+const NOW = new Date('2026-12-06T00:00:00Z');
+const FIX = new URL('./fixtures/', import.meta.url).pathname;
+const SETUP = readFileSync(join(FIX, 'baselines/coiled-setup-policy.json'), 'utf8');
+const ONGOING = (() => {
+  const d = JSON.parse(readFileSync(join(FIX, 'baselines/coiled-ongoing-policy.json'), 'utf8')) as {
+    Statement: unknown[];
+  };
+  d.Statement.push({ Sid: 'Debug', Effect: 'Allow', Action: ['s3:*'], Resource: '*' });
+  return JSON.stringify(d, null, 2);
+})();
+const TF_DIR = join(FIX, 'hcl/coiled-terraform-template');
+const IAM_TF = readFileSync(join(TF_DIR, 'iam.tf'), 'utf8');
+const VARIABLES_TF = readFileSync(join(TF_DIR, 'variables.tf'), 'utf8');
+
+/** A pull request: the head's files written, the base's read through `readBase` (git's view of it). */
+async function pr(
+  base: Record<string, string>,
+  head: Record<string, string>,
+  opts: { baseline?: string; renamed?: Record<string, string> } = {},
+): Promise<Report> {
+  const root = mkdtempSync(join(tmpdir(), 'pr-deleted-'));
+  for (const [path, text] of Object.entries(head)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const renamed = opts.renamed ?? {};
+  const moved = new Set(Object.values(renamed));
+  const readBase: BaseRead = Object.assign(async (p: string) => base[p], {
+    renamedFrom: async (p: string) => renamed[p],
+    deleted: async () => Object.keys(base).filter((p) => !(p in head) && !moved.has(p)),
+  });
+  return runAudit({
+    root,
+    paths: ['.'],
+    accountId: '123456789012',
+    baseline: opts.baseline,
+    readBase,
+    now: NOW,
+  });
+}
+
+const missing = (r: Report) => r.findings.filter((f) => f.kind === 'missing-permission');
+const removed = (r: Report) => r.findings.filter((f) => f.removed);
+const actionsOf = (fs: Finding[]) => fs.flatMap((f) => f.actions).sort();
+
+describe('a policy deleted by the change', () => {
+  const base = { 'infra/coiled-setup.json': SETUP, 'infra/coiled-ongoing.json': ONGOING };
+
+  test('the vendor permissions only it granted are taken away by the change (new), not missing before it', async () => {
+    const r = await pr(base, { 'infra/coiled-setup.json': SETUP });
+    const m = missing(r);
+    expect(m.length).toBeGreaterThan(0);
+    expect(m.filter((f) => f.new !== true)).toEqual([]);
+    for (const f of m) expect(f.message).toContain('that this change takes away (granted before it');
+    expect(actionsOf(m)).toEqual(expect.arrayContaining(['iam:GetRole', 'ec2:DescribeInstances']));
+  });
+
+  test('its excess is removed by the change, said to be deleted with its file, at its line at the base', async () => {
+    const r = await pr(base, { 'infra/coiled-setup.json': SETUP });
+    const gone = removed(r).filter((f) => f.path === 'infra/coiled-ongoing.json');
+    expect(gone.map((f) => f.statement)).toContain('Debug');
+    const debug = gone.find((f) => f.statement === 'Debug')!;
+    expect(debug.message).toMatch(
+      /^Removed \(infra\/coiled-ongoing\.json was deleted\): \d+ actions \(from s3:\*\)/,
+    );
+    // (its statement's `{`, the line before its Sid: the Sid's 0-based index)
+    expect(debug.line).toBe(ONGOING.split('\n').findIndex((l) => l.includes('"Debug"')));
+    expect(debug.new).toBeUndefined();
+    // The comment counts findings, each said to be the policy's before the change, and deleted.
+    // (the Markdown's escapes of text undone)
+    const md = renderMarkdown(r, { mode: 'comment' }).replace(/\\([-.])/g, '$1');
+    expect(md).toContain(`🗑️ ${removed(r).length} findings removed by this change`);
+    expect(md).toContain(
+      `\`infra/coiled-ongoing.json:${debug.line}\` (before the change; infra/coiled-ongoing.json was deleted)`,
+    );
+  });
+
+  test("a deleted setup policy's leftover setup actions are removed, nothing new", async () => {
+    const r = await pr(base, { 'infra/coiled-ongoing.json': ONGOING });
+    const gone = removed(r);
+    expect(gone.some((f) => f.kind === 'leftover-set' && f.path === 'infra/coiled-setup.json')).toBe(true);
+    for (const f of gone) expect(f.message).toMatch(/^Removed \(infra\/coiled-setup\.json was deleted\): /);
+    expect(r.findings.filter((f) => f.new === true)).toEqual([]);
+  });
+
+  test('a renamed file deletes nothing', async () => {
+    const r = await pr(
+      base,
+      { 'iam/setup.json': SETUP, 'infra/coiled-ongoing.json': ONGOING },
+      {
+        renamed: { 'iam/setup.json': 'infra/coiled-setup.json' },
+      },
+    );
+    expect(removed(r)).toEqual([]);
+    expect(r.findings.filter((f) => f.new === true)).toEqual([]);
+  });
+
+  test('a `.tf` resource deleted: what it granted is taken away, its excess removed, naming its address', async () => {
+    // The setup policy document, policy and attachment of Coiled's template deleted (onboarding over).
+    const lines = IAM_TF.split('\n');
+    const cut = (from: string, n: number) => {
+      const at = lines.findIndex((l) => l.startsWith(from));
+      expect(at).toBeGreaterThanOrEqual(0);
+      let end = at;
+      for (let depth = 0, i = at; i < lines.length; i++) {
+        depth += (lines[i]!.match(/{/g) ?? []).length - (lines[i]!.match(/}/g) ?? []).length;
+        if (depth === 0) {
+          end = i;
+          break;
+        }
+      }
+      lines.splice(at, end - at + 1, ...Array<string>(n).fill(''));
+    };
+    cut('data "aws_iam_policy_document" "setup_permissions"', 0);
+    cut('resource "aws_iam_policy" "setup"', 0);
+    cut('resource "aws_iam_role_policy_attachment" "setup"', 0);
+    const head = lines.join('\n');
+    expect(head).not.toContain('aws_iam_policy.setup');
+    const files = { 'infra/variables.tf': VARIABLES_TF };
+    const r = await pr(
+      { ...files, 'infra/iam.tf': IAM_TF },
+      { ...files, 'infra/iam.tf': head },
+      { baseline: 'coiled' },
+    );
+    const getRole = missing(r).filter((f) => f.actions.includes('iam:GetRole'));
+    expect(getRole.length).toBeGreaterThan(0);
+    for (const f of getRole) {
+      expect(f.new).toBe(true);
+      expect(f.message).toContain('that this change takes away');
+    }
+    const gone = removed(r);
+    expect(gone.length).toBeGreaterThan(0);
+    for (const f of gone) {
+      expect(f.address).toBe('aws_iam_policy.setup');
+      expect(f.message).toMatch(/^Removed \(aws_iam_policy\.setup was deleted from infra\/iam\.tf\): /);
+    }
+  });
+
+  test("a statement edited away is removed at its line at the base, not at the head's", async () => {
+    const head = JSON.parse(ONGOING) as { Statement: { Sid?: string }[] };
+    head.Statement = head.Statement.filter((st) => st.Sid !== 'Debug');
+    const r = await pr(base, { ...base, 'infra/coiled-ongoing.json': JSON.stringify(head, null, 2) });
+    const debug = removed(r).find((f) => f.statement === 'Debug')!;
+    expect(debug.message).toMatch(/^Removed: /);
+    expect(debug.line).toBe(ONGOING.split('\n').findIndex((l) => l.includes('"Debug"')));
+  });
+});
