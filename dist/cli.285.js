@@ -214,8 +214,9 @@ function verdict(report) {
     return '✅ **No IAM permissions beyond the vendor baselines**';
 }
 function removedSection(removed) {
-    const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)}`);
-    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(removed.length, 'permission')} removed by this change`, items.join('\n'));
+    // (each item a finding, the place of what it was: of the policy before the change)
+    const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)} (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .removedNote */ .bi)(f), 'text')})`);
+    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(removed.length, 'finding')} removed by this change`, items.join('\n'));
 }
 function ignoredSection(ignored) {
     const items = ignored.map((f) => {

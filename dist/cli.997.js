@@ -3027,6 +3027,22 @@ function discover(root, paths) {
     skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
     return { files, missing, unreadable, skipped, notes };
 }
+/**
+ * Of files that are not in the working tree (the base's, deleted by a pull request), those
+ * discover would have read under `paths`: candidates by their name, under one of the paths, not in
+ * a directory always skipped, not ignored by the root's .gitignore. Paths relative to the root.
+ */
+function wouldDiscover(root, paths, rels) {
+    const at = (paths.length ? paths : ['.']).map((p) => toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, p))));
+    const globs = rels.length ? gitignore(root, []) : [];
+    return rels.filter((rel) => {
+        const segments = rel.split('/');
+        if (!candidate(segments[segments.length - 1]) || segments.some((s) => ALWAYS_SKIPPED.has(s)))
+            return false;
+        const under = at.some((a) => a === '' || a === rel || (!a.startsWith('..') && rel.startsWith(`${a}/`)));
+        return under && !ignored(globs, rel);
+    });
+}
 
 // EXTERNAL MODULE: ./src/sources/index.ts + 17 modules
 var sources = __webpack_require__(3989);
@@ -7004,6 +7020,9 @@ class Auditor {
             this.free = free;
             this.grantSets.releaseStatements();
         }
+        // What the change deleted: its findings removed, what it granted had at the base.
+        if (base?.deleted)
+            this.runDeleted(base.deleted, (a) => groups.get(groupKey(a))?.atBase, findings);
         for (const { unit, units, granted, sets: held, best, unsure, atBase } of groups.values()) {
             // The sets the group's units were held to (the first unit's when none grants anything).
             const sets = held.size ? [...held] : unit.activeSets;
@@ -7399,6 +7418,68 @@ class Auditor {
         };
         return inStatementOrder(atoms.map((a) => ({ a, at: position(a) })), (0,minimal/* statementFirst */._0)(stmt, this.builder, this.grantSets));
     }
+    /**
+     * The units of the base the change deleted (BaseDocs.deleted), evaluated as at the base: their
+     * findings are removed (`Removed (infra/a.json was deleted): …`), and what they granted is added
+     * to what their group granted at the base (`atBase`), so that a permission the group no longer
+     * grants is one the change takes away, not one missing before it.
+     */
+    runDeleted(gone, atBaseOf, findings) {
+        const grantsOnly = grantsOnlyIndex(gone.plan);
+        const unitOf = (a, ids) => {
+            const members = [];
+            for (const id of ids) {
+                const p = gone.prepared.get(id);
+                if (p?.doc && p.raw)
+                    members.push(judgedMember(p.record, p.doc, p.raw, a.baseline, this.grantees).member);
+            }
+            if (members.length === 0)
+                return undefined;
+            const kind = members.some((m) => m.record.kind === 'resource') ? 'resource' : members[0].record.kind;
+            const baseline = this.compile(a.baseline);
+            const scope = kind === 'resource' ? this.scopeOf(members) : undefined;
+            const choice = chooseSets(baseline, a.sets, members, kind, this.builder, this.grantSets, {
+                explicit: a.explicitSets,
+                scope,
+            });
+            return {
+                id: a.target,
+                kind,
+                members,
+                baseline,
+                activeSets: choice.sets,
+                approximate: undefined,
+                scope,
+            };
+        };
+        const evaluate = (a, unit) => {
+            const result = (0,engine/* evaluateUnit */.Ww)(unit, this.builder);
+            const atBase = atBaseOf(a);
+            if (atBase)
+                grantedByEntry(audit_grantsOf(result), baselineSets(unit.baseline, this.catalog), atBase);
+            this.grantSets.releaseStatements();
+            return result;
+        };
+        for (const a of gone.plan.assignments) {
+            const principal = gone.principals.get(a.target);
+            const ids = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
+            const unit = unitOf(a, ids);
+            if (!unit)
+                continue;
+            const removed = evaluate(a, unit).atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind));
+            const how = gone.how(a.target);
+            for (const f of this.removedFindings(removed, unit)) {
+                f.message = f.message.replace(/^Removed: /, `Removed (${how}): `);
+                findings.push(f);
+            }
+        }
+        // (a deleted principal's documented managed policies: what they granted, no finding of their own)
+        for (const a of grantsOnly.assignments) {
+            const unit = unitOf(a, [a.target]);
+            if (unit)
+                evaluate(a, unit);
+        }
+    }
     /** The findings of what the base granted and the head no longer does (`removed`). */
     removedFindings(atoms, baseUnit) {
         return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
@@ -7526,8 +7607,9 @@ class Auditor {
                 continue;
             known = true;
             const b = base.get(r.id);
+            // (with its record at the base: a removed finding points at the base's line, not the head's)
             if (b?.doc && b.raw)
-                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
+                members.push(judgedMember(b.record ?? r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
         }
         if (!known)
             return undefined;
@@ -8227,6 +8309,7 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
         return byModuleAddress.get(moduleKey(head)) ?? undefined;
     };
     return {
+        inputs: baseInputs,
         get: (id) => {
             const p = basePrepared.get(id) ?? moved(id);
             return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
@@ -8276,6 +8359,103 @@ async function readBaseModules(hclBase, readBase, root) {
             files.set(path, text !== undefined && Buffer.byteLength(text) <= sources_hcl/* MAX_READ */.Ct ? text : undefined);
         }
     }
+}
+/**
+ * The policies and principals of the base that the change deleted (BaseDocs.deleted), with their
+ * audit planned as at the base; undefined when it deleted none. Read for it: the base's policies
+ * of the audited files (readBaseDocs), and the files of the base the change deleted that the audit
+ * would have read (a JSON policy, a template, a whole `.tf` module). A base policy is deleted when
+ * no policy of the head continues it (by id, a renamed file's or a `.tf` block moved in its module:
+ * BaseDocs.get) and its file is deleted or read at the head (a file the head cannot read deletes
+ * nothing); a principal, when the head has none of its id, or of its file and address.
+ */
+async function deletedAtBase(readBase, base, inputs, prepared, principals, how) {
+    const deletedFiles = new Set(wouldDiscover(how.root, how.paths, (await readBase.deleted?.()) ?? []).filter((p) => !how.skip.has(p)));
+    const baseInputs = [...base.inputs];
+    const read = new Set();
+    const modules = new Set(how.files.filter((f) => sources_hcl/* HCL_FILE */.zK.test(f.path)).map((f) => external_node_path_.posix.dirname(f.path)));
+    for (const { result } of baseInputs) {
+        read.add(result.path);
+        for (const p of result.policies)
+            read.add(p.path);
+    }
+    const hcl = [];
+    for (const path of deletedFiles) {
+        if (read.has(path) || (sources_hcl/* HCL_FILE */.zK.test(path) && modules.has(external_node_path_.posix.dirname(path))))
+            continue;
+        const text = await readBase(path);
+        if (text === undefined)
+            continue;
+        if (sources_hcl/* HCL_FILE */.zK.test(path))
+            hcl.push({ path, text });
+        else
+            baseInputs.push((0,sources/* parseSource */.PJ)({ path, text }));
+    }
+    if (hcl.length) {
+        await (0,sources_hcl/* initHcl */.ez)();
+        // (their file() and templatefile() reading the base's files, as the base's modules do)
+        for (const result of await readBaseModules(hcl, readBase, how.root))
+            baseInputs.push({ result });
+    }
+    // (a file the head could not read is not one whose policies the change deleted)
+    const unreadAtHead = new Set();
+    for (const { result } of inputs) {
+        if (result.status !== 'audited')
+            unreadAtHead.add(result.path);
+        for (const e of result.errors)
+            unreadAtHead.add(e.path);
+    }
+    const continued = new Set();
+    for (const id of prepared.keys()) {
+        const at = base.get(id)?.record?.id;
+        if (at !== undefined)
+            continued.add(at);
+    }
+    const basePrepared = preparePolicies(baseInputs);
+    const gone = new Set([...basePrepared.values()]
+        .map((p) => p.record)
+        .filter((r) => !continued.has(r.id) &&
+        !prepared.has(r.id) &&
+        (deletedFiles.has(r.path) || !unreadAtHead.has(r.path)) &&
+        r.status === 'resolved')
+        .map((r) => r.id));
+    const headPrincipals = new Set();
+    for (const pr of principals.values())
+        headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
+    const basePrincipals = collectPrincipals(baseInputs);
+    const gonePrincipals = new Set([...basePrincipals.values()]
+        .filter((pr) => !headPrincipals.has(pr.id) &&
+        !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
+        (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)))
+        .map((pr) => pr.id));
+    if (gone.size === 0 && gonePrincipals.size === 0)
+        return undefined;
+    // Planned as at the base, of the deleted policies and those of deleted principals only.
+    const planned = new Map();
+    for (const [id, p] of basePrepared)
+        if (gone.has(id) || [...gonePrincipals].some((g) => basePrincipals.get(g).policyIds.includes(id)))
+            planned.set(id, p);
+    const plan = how.plan(planned, basePrincipals, baseInputs);
+    const deleted = (a) => gone.has(a.target) || gonePrincipals.has(a.target);
+    plan.assignments = plan.assignments.filter(deleted);
+    if (plan.grantsOnly)
+        plan.grantsOnly = plan.grantsOnly.filter(deleted);
+    if (plan.assignments.length === 0)
+        return undefined;
+    return {
+        prepared: basePrepared,
+        principals: basePrincipals,
+        plan,
+        how: (target) => {
+            const r = basePrepared.get(target)?.record ?? basePrincipals.get(target);
+            if (!r)
+                return 'deleted';
+            if (deletedFiles.has(r.path))
+                return `${r.path} was deleted`;
+            const name = r.address ?? ('name' in r ? r.name : undefined) ?? target;
+            return `${name} was deleted from ${r.path}`;
+        },
+    };
 }
 /**
  * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
@@ -8429,6 +8609,14 @@ async function runAudit(req) {
     const base = req.readBase
         ? await readBaseDocs(req.readBase, inputs, files, root, prepared, principals)
         : undefined;
+    if (base && req.readBase)
+        base.deleted = await deletedAtBase(req.readBase, base, inputs, prepared, principals, {
+            root,
+            paths: req.paths,
+            files,
+            skip: configFiles,
+            plan: (p, pr, i) => planAudit(p, pr, i, baselines, config, req.baseline, readFile, []),
+        });
     const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
     phase('read base');
     const outcome = auditor.run(prepared, principals, plan, base);
@@ -9997,9 +10185,9 @@ function* reportLines(report, options) {
         yield* groups(report, b.preexisting, paint, '  ');
     }
     if (b.removed.length > 0) {
-        yield paint('1', `Removed by this change (${b.removed.length}):`);
+        yield paint('1', `Removed by this change (${(0,group/* plural */.LS)(b.removed.length, 'finding')}):`);
         for (const f of b.removed)
-            yield `  ${text_actions(f)}  (${where(f, undefined)})`;
+            yield `  ${text_actions(f)}  (${where(f, undefined)}, ${terminalText((0,group/* removedNote */.bi)(f))})`;
     }
     if (b.ignored.length > 0) {
         yield paint('1', `Ignored (${b.ignored.length}):`);
@@ -18130,6 +18318,7 @@ function messageAddsToActions(f, many) {
 /* harmony export */   XI: () => (/* binding */ distinctPolicies),
 /* harmony export */   YY: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.YY),
 /* harmony export */   aY: () => (/* binding */ cleanPolicies),
+/* harmony export */   bi: () => (/* binding */ removedNote),
 /* harmony export */   bl: () => (/* binding */ splitLeftovers),
 /* harmony export */   cm: () => (/* binding */ sharedApproximate),
 /* harmony export */   eR: () => (/* binding */ approximateText),
@@ -18451,6 +18640,15 @@ function cleanPolicies(report) {
 }
 /** Clean policies a report names, at most: the rest are counted. */
 const MAX_CLEAN_SHOWN = 20;
+/**
+ * Where a removed finding was, said of the policy before the change (its path and line are the
+ * base's, or a plan's `before`), and what deleted it when the change deleted its policy (the audit
+ * writes `Removed (infra/a.json was deleted): …`).
+ */
+function removedNote(f) {
+    const deleted = /^Removed \(([^)]*)\): /.exec(f.message)?.[1];
+    return deleted ? `before the change; ${deleted}` : 'before the change';
+}
 
 
 /***/ }),

@@ -7234,6 +7234,22 @@ function discover(root, paths) {
     skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
     return { files, missing, unreadable, skipped, notes };
 }
+/**
+ * Of files that are not in the working tree (the base's, deleted by a pull request), those
+ * discover would have read under `paths`: candidates by their name, under one of the paths, not in
+ * a directory always skipped, not ignored by the root's .gitignore. Paths relative to the root.
+ */
+function wouldDiscover(root, paths, rels) {
+    const at = (paths.length ? paths : ['.']).map((p) => toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, p))));
+    const globs = rels.length ? gitignore(root, []) : [];
+    return rels.filter((rel) => {
+        const segments = rel.split('/');
+        if (!candidate(segments[segments.length - 1]) || segments.some((s) => ALWAYS_SKIPPED.has(s)))
+            return false;
+        const under = at.some((a) => a === '' || a === rel || (!a.startsWith('..') && rel.startsWith(`${a}/`)));
+        return under && !ignored(globs, rel);
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/values.ts
 
@@ -28531,6 +28547,9 @@ class Auditor {
             this.free = free;
             this.grantSets.releaseStatements();
         }
+        // What the change deleted: its findings removed, what it granted had at the base.
+        if (base?.deleted)
+            this.runDeleted(base.deleted, (a) => groups.get(groupKey(a))?.atBase, findings);
         for (const { unit, units, granted, sets: held, best, unsure, atBase } of groups.values()) {
             // The sets the group's units were held to (the first unit's when none grants anything).
             const sets = held.size ? [...held] : unit.activeSets;
@@ -28926,6 +28945,68 @@ class Auditor {
         };
         return inStatementOrder(atoms.map((a) => ({ a, at: position(a) })), statementFirst(stmt, this.builder, this.grantSets));
     }
+    /**
+     * The units of the base the change deleted (BaseDocs.deleted), evaluated as at the base: their
+     * findings are removed (`Removed (infra/a.json was deleted): …`), and what they granted is added
+     * to what their group granted at the base (`atBase`), so that a permission the group no longer
+     * grants is one the change takes away, not one missing before it.
+     */
+    runDeleted(gone, atBaseOf, findings) {
+        const grantsOnly = grantsOnlyIndex(gone.plan);
+        const unitOf = (a, ids) => {
+            const members = [];
+            for (const id of ids) {
+                const p = gone.prepared.get(id);
+                if (p?.doc && p.raw)
+                    members.push(judgedMember(p.record, p.doc, p.raw, a.baseline, this.grantees).member);
+            }
+            if (members.length === 0)
+                return undefined;
+            const kind = members.some((m) => m.record.kind === 'resource') ? 'resource' : members[0].record.kind;
+            const baseline = this.compile(a.baseline);
+            const scope = kind === 'resource' ? this.scopeOf(members) : undefined;
+            const choice = chooseSets(baseline, a.sets, members, kind, this.builder, this.grantSets, {
+                explicit: a.explicitSets,
+                scope,
+            });
+            return {
+                id: a.target,
+                kind,
+                members,
+                baseline,
+                activeSets: choice.sets,
+                approximate: undefined,
+                scope,
+            };
+        };
+        const evaluate = (a, unit) => {
+            const result = evaluateUnit(unit, this.builder);
+            const atBase = atBaseOf(a);
+            if (atBase)
+                grantedByEntry(audit_grantsOf(result), baselineSets(unit.baseline, this.catalog), atBase);
+            this.grantSets.releaseStatements();
+            return result;
+        };
+        for (const a of gone.plan.assignments) {
+            const principal = gone.principals.get(a.target);
+            const ids = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
+            const unit = unitOf(a, ids);
+            if (!unit)
+                continue;
+            const removed = evaluate(a, unit).atoms.filter((x) => REMOVABLE_KINDS.has(x.kind));
+            const how = gone.how(a.target);
+            for (const f of this.removedFindings(removed, unit)) {
+                f.message = f.message.replace(/^Removed: /, `Removed (${how}): `);
+                findings.push(f);
+            }
+        }
+        // (a deleted principal's documented managed policies: what they granted, no finding of their own)
+        for (const a of grantsOnly.assignments) {
+            const unit = unitOf(a, [a.target]);
+            if (unit)
+                evaluate(a, unit);
+        }
+    }
     /** The findings of what the base granted and the head no longer does (`removed`). */
     removedFindings(atoms, baseUnit) {
         return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
@@ -29053,8 +29134,9 @@ class Auditor {
                 continue;
             known = true;
             const b = base.get(r.id);
+            // (with its record at the base: a removed finding points at the base's line, not the head's)
             if (b?.doc && b.raw)
-                members.push(judgedMember(r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
+                members.push(judgedMember(b.record ?? r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
         }
         if (!known)
             return undefined;
@@ -29886,6 +29968,7 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
         return byModuleAddress.get(moduleKey(head)) ?? undefined;
     };
     return {
+        inputs: baseInputs,
         get: (id) => {
             const p = basePrepared.get(id) ?? moved(id);
             return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
@@ -29935,6 +30018,103 @@ async function readBaseModules(hclBase, readBase, root) {
             files.set(path, text !== undefined && Buffer.byteLength(text) <= MAX_READ ? text : undefined);
         }
     }
+}
+/**
+ * The policies and principals of the base that the change deleted (BaseDocs.deleted), with their
+ * audit planned as at the base; undefined when it deleted none. Read for it: the base's policies
+ * of the audited files (readBaseDocs), and the files of the base the change deleted that the audit
+ * would have read (a JSON policy, a template, a whole `.tf` module). A base policy is deleted when
+ * no policy of the head continues it (by id, a renamed file's or a `.tf` block moved in its module:
+ * BaseDocs.get) and its file is deleted or read at the head (a file the head cannot read deletes
+ * nothing); a principal, when the head has none of its id, or of its file and address.
+ */
+async function deletedAtBase(readBase, base, inputs, prepared, principals, how) {
+    const deletedFiles = new Set(wouldDiscover(how.root, how.paths, (await readBase.deleted?.()) ?? []).filter((p) => !how.skip.has(p)));
+    const baseInputs = [...base.inputs];
+    const read = new Set();
+    const modules = new Set(how.files.filter((f) => HCL_FILE.test(f.path)).map((f) => external_node_path_.posix.dirname(f.path)));
+    for (const { result } of baseInputs) {
+        read.add(result.path);
+        for (const p of result.policies)
+            read.add(p.path);
+    }
+    const hcl = [];
+    for (const path of deletedFiles) {
+        if (read.has(path) || (HCL_FILE.test(path) && modules.has(external_node_path_.posix.dirname(path))))
+            continue;
+        const text = await readBase(path);
+        if (text === undefined)
+            continue;
+        if (HCL_FILE.test(path))
+            hcl.push({ path, text });
+        else
+            baseInputs.push(parseSource({ path, text }));
+    }
+    if (hcl.length) {
+        await initHcl();
+        // (their file() and templatefile() reading the base's files, as the base's modules do)
+        for (const result of await readBaseModules(hcl, readBase, how.root))
+            baseInputs.push({ result });
+    }
+    // (a file the head could not read is not one whose policies the change deleted)
+    const unreadAtHead = new Set();
+    for (const { result } of inputs) {
+        if (result.status !== 'audited')
+            unreadAtHead.add(result.path);
+        for (const e of result.errors)
+            unreadAtHead.add(e.path);
+    }
+    const continued = new Set();
+    for (const id of prepared.keys()) {
+        const at = base.get(id)?.record?.id;
+        if (at !== undefined)
+            continued.add(at);
+    }
+    const basePrepared = preparePolicies(baseInputs);
+    const gone = new Set([...basePrepared.values()]
+        .map((p) => p.record)
+        .filter((r) => !continued.has(r.id) &&
+        !prepared.has(r.id) &&
+        (deletedFiles.has(r.path) || !unreadAtHead.has(r.path)) &&
+        r.status === 'resolved')
+        .map((r) => r.id));
+    const headPrincipals = new Set();
+    for (const pr of principals.values())
+        headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
+    const basePrincipals = collectPrincipals(baseInputs);
+    const gonePrincipals = new Set([...basePrincipals.values()]
+        .filter((pr) => !headPrincipals.has(pr.id) &&
+        !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
+        (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)))
+        .map((pr) => pr.id));
+    if (gone.size === 0 && gonePrincipals.size === 0)
+        return undefined;
+    // Planned as at the base, of the deleted policies and those of deleted principals only.
+    const planned = new Map();
+    for (const [id, p] of basePrepared)
+        if (gone.has(id) || [...gonePrincipals].some((g) => basePrincipals.get(g).policyIds.includes(id)))
+            planned.set(id, p);
+    const plan = how.plan(planned, basePrincipals, baseInputs);
+    const deleted = (a) => gone.has(a.target) || gonePrincipals.has(a.target);
+    plan.assignments = plan.assignments.filter(deleted);
+    if (plan.grantsOnly)
+        plan.grantsOnly = plan.grantsOnly.filter(deleted);
+    if (plan.assignments.length === 0)
+        return undefined;
+    return {
+        prepared: basePrepared,
+        principals: basePrincipals,
+        plan,
+        how: (target) => {
+            const r = basePrepared.get(target)?.record ?? basePrincipals.get(target);
+            if (!r)
+                return 'deleted';
+            if (deletedFiles.has(r.path))
+                return `${r.path} was deleted`;
+            const name = r.address ?? ('name' in r ? r.name : undefined) ?? target;
+            return `${name} was deleted from ${r.path}`;
+        },
+    };
 }
 /**
  * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
@@ -30088,6 +30268,14 @@ async function runAudit(req) {
     const base = req.readBase
         ? await readBaseDocs(req.readBase, inputs, files, root, prepared, principals)
         : undefined;
+    if (base && req.readBase)
+        base.deleted = await deletedAtBase(req.readBase, base, inputs, prepared, principals, {
+            root,
+            paths: req.paths,
+            files,
+            skip: configFiles,
+            plan: (p, pr, i) => planAudit(p, pr, i, baselines, config, req.baseline, readFile, []),
+        });
     const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
     phase('read base');
     const outcome = auditor.run(prepared, principals, plan, base);
@@ -30829,13 +31017,221 @@ function freeNotes(free, policies) {
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
+;// CONCATENATED MODULE: ./src/github/pr-diff.ts
+// The pull request's diff, as GitHub shows it: for each file of the head, the line ranges (RIGHT
+// side, the head's line numbers) of its hunks. Only lines inside one of these ranges can carry a
+// review comment, and a multi-line comment must lie inside a single hunk. Computed from the
+// checkout (`git diff base...head`, the three-dot diff GitHub shows, with its 3 lines of context),
+// else from the API (`GET /pulls/{n}/files`, whose `patch` is the same unified diff). git runs
+// through execFile with an argument array, never a shell.
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+/** The RIGHT-side ranges of a unified diff's hunks (the body of one file: `@@` lines and what follows). */
+function hunkRanges(patch) {
+    const ranges = [];
+    for (const line of patch.split('\n')) {
+        const m = HUNK.exec(line);
+        if (!m)
+            continue;
+        const start = Number(m[1]);
+        const count = m[2] === undefined ? 1 : Number(m[2]);
+        // `+0,0` (or `+n,0`): the hunk only deletes, and has no line on the right to comment on.
+        if (count > 0)
+            ranges.push({ start, end: start + count - 1 });
+    }
+    return ranges;
+}
+/** A path as git prints it: `"a\tb\303\251"` (C-quoted, octal bytes) or as is. */
+function unquoteGitPath(raw) {
+    if (!raw.startsWith('"') || !raw.endsWith('"') || raw.length < 2)
+        return raw;
+    const bytes = [];
+    const body = raw.slice(1, -1);
+    const named = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (ch !== '\\') {
+            for (const b of Buffer.from(ch, 'utf8'))
+                bytes.push(b);
+            continue;
+        }
+        const next = body[i + 1] ?? '';
+        if (/[0-7]/.test(next)) {
+            const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))[0];
+            bytes.push(parseInt(oct, 8) & 0xff);
+            i += oct.length;
+        }
+        else {
+            bytes.push(named[next] ?? next.charCodeAt(0));
+            i += 1;
+        }
+    }
+    return Buffer.from(bytes).toString('utf8');
+}
+/**
+ * The files and hunks of `git diff` output (`--no-prefix` not used: paths come as `b/...`). A
+ * deleted file (`+++ /dev/null`) has no RIGHT side and is left out.
+ */
+function parseGitDiff(text) {
+    const out = new Map();
+    let current;
+    for (const line of text.split('\n')) {
+        if (line.startsWith('diff --git ')) {
+            current = undefined;
+            continue;
+        }
+        if (line.startsWith('+++ ')) {
+            const raw = line.slice(4).replace(/\t$/, '');
+            if (raw === '/dev/null') {
+                current = undefined;
+                continue;
+            }
+            const path = unquoteGitPath(raw);
+            const clean = path.startsWith('b/') ? path.slice(2) : path;
+            current = [];
+            out.set(clean, current);
+            continue;
+        }
+        if (current && line.startsWith('@@ '))
+            current.push(...hunkRanges(line));
+    }
+    return out;
+}
+/** Is `[start, end]` inside one hunk of `path`? Returns that hunk. */
+function hunkContaining(diff, path, start, end) {
+    return diff.get(path)?.find((h) => h.start <= start && end <= h.end);
+}
+function validSha(ref) {
+    return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(ref);
+}
+/**
+ * The diff from the checkout: undefined when git cannot make it (no git, a shallow clone without
+ * the base or the head, no merge base).
+ */
+async function diffFromGit(root, base, head) {
+    if (!validSha(base) || !validSha(head))
+        return undefined;
+    try {
+        const { stdout: top } = await run('git', ['rev-parse', '--show-toplevel'], {
+            cwd: root,
+            encoding: 'utf8',
+        });
+        const { stdout } = await run('git', [
+            '-c',
+            'core.quotePath=false',
+            'diff',
+            '--no-color',
+            '--no-ext-diff',
+            '--no-textconv',
+            '--find-renames',
+            '--unified=3',
+            `${base}...${head}`,
+        ], { cwd: top.trim(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+        return parseGitDiff(stdout);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Per client and pull request: its files, listed once for the base reader and the review. */
+const listed = new WeakMap();
+/**
+ * Every page of `GET /repos/{o}/{r}/pulls/{n}/files` (GitHub lists at most 3,000 files), fetched
+ * once per client and pull request (a failed fetch is tried again).
+ */
+function pullRequestFiles(octokit, target) {
+    const byPull = listed.get(octokit) ?? listed.set(octokit, new Map()).get(octokit);
+    const key = `${target.owner}/${target.repo}#${target.pull}`;
+    let files = byPull.get(key);
+    if (!files) {
+        files = octokit.paginate(octokit.rest.pulls.listFiles, {
+            owner: target.owner,
+            repo: target.repo,
+            pull_number: target.pull,
+            per_page: 100,
+        });
+        byPull.set(key, files);
+        files.catch(() => byPull.delete(key));
+    }
+    return files;
+}
+/** The diff from the API: the pull request's files (pullRequestFiles). */
+async function diffFromApi(octokit, target) {
+    const files = await pullRequestFiles(octokit, target);
+    const out = new Map();
+    for (const f of files) {
+        if (f.status === 'removed')
+            continue;
+        // No patch (a binary file, or one too large for GitHub to show): no line can be commented on.
+        out.set(f.filename, typeof f.patch === 'string' ? hunkRanges(f.patch) : []);
+    }
+    return out;
+}
+/** The pull request's diff: from the checkout, else the API. */
+async function pullRequestDiff(options) {
+    if (options.base) {
+        const fromGit = await diffFromGit(options.root, options.base, options.head);
+        if (fromGit)
+            return { diff: fromGit, source: 'git' };
+    }
+    const { octokit, owner, repo, pull } = options;
+    return { diff: await diffFromApi(octokit, { owner, repo, pull }), source: 'api' };
+}
+/** The repository-relative prefix of `root` (`infra/` when the audit root is a subdirectory), '' when it is the top. */
+async function repoPrefix(root) {
+    try {
+        const { stdout } = await run('git', ['rev-parse', '--show-prefix'], { cwd: root, encoding: 'utf8' });
+        return stdout.trim();
+    }
+    catch {
+        return '';
+    }
+}
+/**
+ * A file as it is at the head commit: from git when the checkout has that commit, else from the
+ * contents API. Undefined when it is not there (or cannot be read).
+ */
+async function readAtCommit(options) {
+    const { root, sha, path, maxBytes } = options;
+    if (!validSha(sha) || path.startsWith('-') || path.split('/').includes('..'))
+        return undefined;
+    try {
+        const { stdout } = await run('git', ['show', `${sha}:${path}`], {
+            cwd: root,
+            encoding: 'utf8',
+            maxBuffer: maxBytes,
+        });
+        return stdout;
+    }
+    catch {
+        // Not in this checkout (a shallow clone of the merge commit): the API.
+    }
+    const { octokit, owner, repo } = options;
+    if (!octokit || !owner || !repo)
+        return undefined;
+    try {
+        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: sha });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
+            return undefined;
+        if (data.encoding !== 'base64' || data.content.length > (maxBytes * 4) / 3 + 4096)
+            return undefined;
+        return Buffer.from(data.content, 'base64').toString('utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/base.ts
 // Reads a file as it is at the pull request's base commit: from git when the checkout has that
 // commit (actions/checkout with fetch-depth: 0, or a fetch of the base), otherwise from the
 // repository contents API. git runs through execFile with an argument array, never a shell.
 
 
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+
+const base_run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 function base_status(err) {
     const s = err?.status;
     return typeof s === 'number' ? s : undefined;
@@ -30864,7 +31260,7 @@ function makeBaseReader(options) {
     const cache = new Map();
     const gitHasCommit = async () => {
         try {
-            await run('git', ['cat-file', '-e', `${ref}^{commit}`], { cwd: root });
+            await base_run('git', ['cat-file', '-e', `${ref}^{commit}`], { cwd: root });
             return true;
         }
         catch {
@@ -30874,7 +31270,7 @@ function makeBaseReader(options) {
     const fromGit = async (path) => {
         try {
             // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
-            const { stdout } = await run('git', ['show', `${ref}:./${path}`], {
+            const { stdout } = await base_run('git', ['show', `${ref}:./${path}`], {
                 cwd: root,
                 maxBuffer,
                 encoding: 'utf8',
@@ -30892,10 +31288,14 @@ function makeBaseReader(options) {
             throw err;
         }
     };
-    const fromApi = async (path) => {
+    // The root's path in the repository (`infra/` when the audit's root is a subdirectory): the
+    // contents API and the pull request's files list name files from the repository's top.
+    let prefix;
+    const fromApi = async (rel) => {
         const { octokit, owner, repo } = options;
         if (!octokit || !owner || !repo)
             return undefined;
+        const path = (await (prefix ??= repoPrefix(root))) + rel;
         try {
             const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
             if (Array.isArray(data) || data.type !== 'file')
@@ -30923,9 +31323,9 @@ function makeBaseReader(options) {
         const out = { renames: new Map(), deleted: [] };
         hasCommit ??= gitHasCommit();
         if (!(await hasCommit))
-            return out;
+            return apiChanges(out);
         try {
-            const { stdout } = await run('git', ['diff', '--relative', '--name-status', '-M90%', '-z', '--no-color', ref, '--'], { cwd: root, maxBuffer, encoding: 'utf8' });
+            const { stdout } = await base_run('git', ['diff', '--relative', '--name-status', '-M90%', '-z', '--no-color', ref, '--'], { cwd: root, maxBuffer, encoding: 'utf8' });
             const parts = stdout.split('\0');
             for (let i = 0; i < parts.length;) {
                 const code = parts[i++] ?? '';
@@ -30945,6 +31345,46 @@ function makeBaseReader(options) {
         catch {
             // (no rename or deletion is known: a renamed or split file's findings count as new, never fewer)
         }
+        return out;
+    };
+    // Without the base commit: the pull request's files list (`status: renamed` with its
+    // `previous_filename`, `status: removed`), repository paths made relative to the root. Neither
+    // known: said (a renamed file's findings then count as new, a deleted file's as not removed).
+    const apiChanges = async (out) => {
+        const { octokit, owner, repo, pull } = options;
+        const unknown = (why) => {
+            options.onUnknownChanges?.(`The files renamed or deleted since the base ${ref} are not known (${why}): a renamed file's findings count as new, and a deleted policy's are not listed as removed. Check out with \`fetch-depth: 0\` for git to tell them.`);
+            return out;
+        };
+        if (!octokit || !owner || !repo || pull === undefined)
+            return unknown('the base commit is not in the checkout, and there is no pull request to ask GitHub about');
+        let files;
+        let top;
+        try {
+            [files, top] = await Promise.all([
+                pullRequestFiles(octokit, { owner, repo, pull }),
+                (prefix ??= repoPrefix(root)),
+            ]);
+        }
+        catch (err) {
+            return unknown(`the base commit is not in the checkout, and the pull request's files could not be listed: ${err.message}`);
+        }
+        const rel = (p) => p !== undefined && p.startsWith(top) && cleanPath(p.slice(top.length)) !== undefined
+            ? p.slice(top.length)
+            : undefined;
+        for (const f of files) {
+            const to = rel(f.filename);
+            if (f.status === 'renamed') {
+                const from = rel(f.previous_filename);
+                if (to !== undefined && from !== undefined)
+                    out.renames.set(to, from);
+            }
+            else if (f.status === 'removed' && to !== undefined)
+                out.deleted.push(to);
+        }
+        // (GitHub lists at most 3,000 files of a pull request)
+        if (files.length >= 3000)
+            unknown(`the pull request's files list stops at ${files.length} files`);
         return out;
     };
     const read = (path) => {
@@ -31385,6 +31825,15 @@ function cleanPolicies(report) {
 }
 /** Clean policies a report names, at most: the rest are counted. */
 const MAX_CLEAN_SHOWN = 20;
+/**
+ * Where a removed finding was, said of the policy before the change (its path and line are the
+ * base's, or a plan's `before`), and what deleted it when the change deleted its policy (the audit
+ * writes `Removed (infra/a.json was deleted): …`).
+ */
+function removedNote(f) {
+    const deleted = /^Removed \(([^)]*)\): /.exec(f.message)?.[1];
+    return deleted ? `before the change; ${deleted}` : 'before the change';
+}
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 
@@ -31801,8 +32250,9 @@ function verdict(report) {
     return '✅ **No IAM permissions beyond the vendor baselines**';
 }
 function removedSection(removed) {
-    const items = removed.map((f) => `- ${actionsShown(f)} · ${markdown_location(f)}`);
-    return details(`🗑️ ${plural(removed.length, 'permission')} removed by this change`, items.join('\n'));
+    // (each item a finding, the place of what it was: of the policy before the change)
+    const items = removed.map((f) => `- ${actionsShown(f)} · ${markdown_location(f)} (${(0,core_escape/* escapeMarkdown */.FV)(removedNote(f), 'text')})`);
+    return details(`🗑️ ${plural(removed.length, 'finding')} removed by this change`, items.join('\n'));
 }
 function ignoredSection(ignored) {
     const items = ignored.map((f) => {
@@ -35877,196 +36327,6 @@ async function syncDriftIssue(octokit, target, options) {
     return { number: data.number, url: data.html_url, action: 'created' };
 }
 
-;// CONCATENATED MODULE: ./src/github/pr-diff.ts
-// The pull request's diff, as GitHub shows it: for each file of the head, the line ranges (RIGHT
-// side, the head's line numbers) of its hunks. Only lines inside one of these ranges can carry a
-// review comment, and a multi-line comment must lie inside a single hunk. Computed from the
-// checkout (`git diff base...head`, the three-dot diff GitHub shows, with its 3 lines of context),
-// else from the API (`GET /pulls/{n}/files`, whose `patch` is the same unified diff). git runs
-// through execFile with an argument array, never a shell.
-
-
-const pr_diff_run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
-const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
-/** The RIGHT-side ranges of a unified diff's hunks (the body of one file: `@@` lines and what follows). */
-function hunkRanges(patch) {
-    const ranges = [];
-    for (const line of patch.split('\n')) {
-        const m = HUNK.exec(line);
-        if (!m)
-            continue;
-        const start = Number(m[1]);
-        const count = m[2] === undefined ? 1 : Number(m[2]);
-        // `+0,0` (or `+n,0`): the hunk only deletes, and has no line on the right to comment on.
-        if (count > 0)
-            ranges.push({ start, end: start + count - 1 });
-    }
-    return ranges;
-}
-/** A path as git prints it: `"a\tb\303\251"` (C-quoted, octal bytes) or as is. */
-function unquoteGitPath(raw) {
-    if (!raw.startsWith('"') || !raw.endsWith('"') || raw.length < 2)
-        return raw;
-    const bytes = [];
-    const body = raw.slice(1, -1);
-    const named = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
-    for (let i = 0; i < body.length; i++) {
-        const ch = body[i];
-        if (ch !== '\\') {
-            for (const b of Buffer.from(ch, 'utf8'))
-                bytes.push(b);
-            continue;
-        }
-        const next = body[i + 1] ?? '';
-        if (/[0-7]/.test(next)) {
-            const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))[0];
-            bytes.push(parseInt(oct, 8) & 0xff);
-            i += oct.length;
-        }
-        else {
-            bytes.push(named[next] ?? next.charCodeAt(0));
-            i += 1;
-        }
-    }
-    return Buffer.from(bytes).toString('utf8');
-}
-/**
- * The files and hunks of `git diff` output (`--no-prefix` not used: paths come as `b/...`). A
- * deleted file (`+++ /dev/null`) has no RIGHT side and is left out.
- */
-function parseGitDiff(text) {
-    const out = new Map();
-    let current;
-    for (const line of text.split('\n')) {
-        if (line.startsWith('diff --git ')) {
-            current = undefined;
-            continue;
-        }
-        if (line.startsWith('+++ ')) {
-            const raw = line.slice(4).replace(/\t$/, '');
-            if (raw === '/dev/null') {
-                current = undefined;
-                continue;
-            }
-            const path = unquoteGitPath(raw);
-            const clean = path.startsWith('b/') ? path.slice(2) : path;
-            current = [];
-            out.set(clean, current);
-            continue;
-        }
-        if (current && line.startsWith('@@ '))
-            current.push(...hunkRanges(line));
-    }
-    return out;
-}
-/** Is `[start, end]` inside one hunk of `path`? Returns that hunk. */
-function hunkContaining(diff, path, start, end) {
-    return diff.get(path)?.find((h) => h.start <= start && end <= h.end);
-}
-function validSha(ref) {
-    return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(ref);
-}
-/**
- * The diff from the checkout: undefined when git cannot make it (no git, a shallow clone without
- * the base or the head, no merge base).
- */
-async function diffFromGit(root, base, head) {
-    if (!validSha(base) || !validSha(head))
-        return undefined;
-    try {
-        const { stdout: top } = await pr_diff_run('git', ['rev-parse', '--show-toplevel'], {
-            cwd: root,
-            encoding: 'utf8',
-        });
-        const { stdout } = await pr_diff_run('git', [
-            '-c',
-            'core.quotePath=false',
-            'diff',
-            '--no-color',
-            '--no-ext-diff',
-            '--no-textconv',
-            '--find-renames',
-            '--unified=3',
-            `${base}...${head}`,
-        ], { cwd: top.trim(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-        return parseGitDiff(stdout);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The diff from the API: every page of `GET /repos/{o}/{r}/pulls/{n}/files` (GitHub lists at most 3,000 files). */
-async function diffFromApi(octokit, target) {
-    const files = (await octokit.paginate(octokit.rest.pulls.listFiles, {
-        owner: target.owner,
-        repo: target.repo,
-        pull_number: target.pull,
-        per_page: 100,
-    }));
-    const out = new Map();
-    for (const f of files) {
-        if (f.status === 'removed')
-            continue;
-        // No patch (a binary file, or one too large for GitHub to show): no line can be commented on.
-        out.set(f.filename, typeof f.patch === 'string' ? hunkRanges(f.patch) : []);
-    }
-    return out;
-}
-/** The pull request's diff: from the checkout, else the API. */
-async function pullRequestDiff(options) {
-    if (options.base) {
-        const fromGit = await diffFromGit(options.root, options.base, options.head);
-        if (fromGit)
-            return { diff: fromGit, source: 'git' };
-    }
-    const { octokit, owner, repo, pull } = options;
-    return { diff: await diffFromApi(octokit, { owner, repo, pull }), source: 'api' };
-}
-/** The repository-relative prefix of `root` (`infra/` when the audit root is a subdirectory), '' when it is the top. */
-async function repoPrefix(root) {
-    try {
-        const { stdout } = await pr_diff_run('git', ['rev-parse', '--show-prefix'], { cwd: root, encoding: 'utf8' });
-        return stdout.trim();
-    }
-    catch {
-        return '';
-    }
-}
-/**
- * A file as it is at the head commit: from git when the checkout has that commit, else from the
- * contents API. Undefined when it is not there (or cannot be read).
- */
-async function readAtCommit(options) {
-    const { root, sha, path, maxBytes } = options;
-    if (!validSha(sha) || path.startsWith('-') || path.split('/').includes('..'))
-        return undefined;
-    try {
-        const { stdout } = await pr_diff_run('git', ['show', `${sha}:${path}`], {
-            cwd: root,
-            encoding: 'utf8',
-            maxBuffer: maxBytes,
-        });
-        return stdout;
-    }
-    catch {
-        // Not in this checkout (a shallow clone of the merge commit): the API.
-    }
-    const { octokit, owner, repo } = options;
-    if (!octokit || !owner || !repo)
-        return undefined;
-    try {
-        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: sha });
-        if (Array.isArray(data) || data.type !== 'file' || !('content' in data))
-            return undefined;
-        if (data.encoding !== 'base64' || data.content.length > (maxBytes * 4) / 3 + 4096)
-            return undefined;
-        return Buffer.from(data.content, 'base64').toString('utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/github/publish-review.ts
 // The review publisher (pull-request mode, unless `review: off`): reads the pull request's diff and
 // the changed files, plans the fixes (src/fix), and keeps the review comments of suggested changes
@@ -36815,9 +37075,9 @@ function* reportLines(report, options) {
         yield* groups(report, b.preexisting, paint, '  ');
     }
     if (b.removed.length > 0) {
-        yield paint('1', `Removed by this change (${b.removed.length}):`);
+        yield paint('1', `Removed by this change (${plural(b.removed.length, 'finding')}):`);
         for (const f of b.removed)
-            yield `  ${actions(f)}  (${text_where(f, undefined)})`;
+            yield `  ${actions(f)}  (${text_where(f, undefined)}, ${terminalText(removedNote(f))})`;
     }
     if (b.ignored.length > 0) {
         yield paint('1', `Ignored (${b.ignored.length}):`);
@@ -36954,7 +37214,16 @@ function baseReader(root, inputs, context) {
         return undefined;
     }
     const { octokit, owner, repo } = context;
-    const reader = makeBaseReader({ root, ref, octokit, owner, repo });
+    const pull = context.pr?.number;
+    const reader = makeBaseReader({
+        root,
+        ref,
+        octokit,
+        owner,
+        repo,
+        pull,
+        onUnknownChanges: (why) => log.log.warning(why),
+    });
     log.log.info(`Comparing with the base ${ref}.`);
     return reader;
 }
