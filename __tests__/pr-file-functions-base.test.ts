@@ -119,3 +119,62 @@ describe("a .tf policy's file() and templatefile() at the pull request's base", 
     ).toBe(true);
   });
 });
+
+// (a review) One expression reading many files: file() fails on a file not read from the base yet,
+// so a pass found one more file each, and past five passes the base's policy was not read: every
+// finding of a pull request that changed nothing else was new.
+describe('a .tf policy made of many files at the base', () => {
+  const COILED = JSON.parse(
+    readFileSync('/work/shared/baselines-src/coiled-cli-setup-aws-ongoing-policy.json', 'utf8'),
+  ) as { Statement: Record<string, unknown>[] };
+  // Coiled's ongoing policy with one statement broadened (a finding at the base too), one file a statement.
+  const statements = COILED.Statement.map((s) =>
+    s.Sid === 'OngoingAttachInstancePolicy' ? { ...s, Resource: '*' } : s,
+  );
+  const files: Record<string, string> = {};
+  statements.forEach((s, i) => {
+    files[`infra/parts/p${i}.json`] = JSON.stringify({ Version: '2012-10-17', Statement: [s] }, null, 2);
+  });
+  const names = statements.map((_, i) => `"p${i}"`).join(', ');
+
+  it.each([
+    [
+      'concat() of file() calls',
+      `policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = concat(${statements
+      .map((_, i) => `jsondecode(file("\${path.module}/parts/p${i}.json")).Statement`)
+      .join(', ')})
+  })`,
+    ],
+    [
+      'a for expression over file() in source_policy_documents',
+      'policy = data.aws_iam_policy_document.coiled.json',
+    ],
+  ])('%s: nothing is new when only another file changes', async (_, policy) => {
+    const tf = `locals {
+  parts = [${names}]
+}
+data "aws_iam_policy_document" "coiled" {
+  source_policy_documents = [for n in local.parts : file("\${path.module}/parts/\${n}.json")]
+}
+resource "aws_iam_policy" "coiled" {
+  name = "coiled-ongoing"
+  ${policy}
+}
+`;
+    const base = { ...files, 'infra/main.tf': tf, 'README.md': '# infra\n' };
+    const head = { ...base, 'README.md': '# infra\nmore\n' };
+    expect(statements.length).toBeGreaterThan(5);
+    const report = await runAudit({
+      root: repo(head),
+      paths: ['infra'],
+      baseline: 'coiled',
+      now: NOW,
+      readBase: baseOf(base),
+    });
+    const audited = report.findings.filter((f) => f.policy === 'infra/main.tf#aws_iam_policy.coiled');
+    expect(audited.some((f) => f.kind === 'broader-resource' || f.kind === 'excess-action')).toBe(true);
+    expect(report.findings.filter((f) => f.new === true)).toEqual([]);
+  });
+});

@@ -9057,8 +9057,9 @@ function one(values) {
 /**
  * An IAM policy variable as aws_iam_policy_document writes it: `&{aws:username}` (`${…}` would be
  * Terraform's own interpolation), which the provider turns into `${aws:username}` in the document's
- * actions, resources, principals' identifiers and condition values (strings.NewReplacer("&{",
- * "${") in the provider's data source), not in a Sid, a condition's test or variable.
+ * resources, not_resources, principals' and not_principals' identifiers and condition values
+ * (strings.NewReplacer("&{", "${") in the provider's data source), not in its actions, a Sid, a
+ * condition's test or variable.
  */
 function policyVariables(values) {
     return values.map((v) => (v.includes('&{') ? v.split('&{').join('${') : v));
@@ -9157,7 +9158,7 @@ function buildStatements(readers) {
                 if (known.length === 0)
                     st.Action = '*';
                 else
-                    st.NotAction = one(policyVariables(known));
+                    st.NotAction = one(known);
                 continue;
             }
             if (f?.pure?.length && attr === 'actions') {
@@ -9173,12 +9174,12 @@ function buildStatements(readers) {
                         rest.splice(rest.indexOf(w), 1);
                 if (rest.length)
                     note({ ...f, interpolations: rest });
-                st[key] = one(policyVariables(known));
+                st[key] = one(known);
                 continue;
             }
             note(f);
             if (f && f.values.length > 0)
-                st[key] = one(policyVariables(f.values));
+                st[key] = one(attr === 'resources' || attr === 'not_resources' ? policyVariables(f.values) : f.values);
         }
         for (const [attr, key] of [
             ['principals', 'Principal'],
@@ -9605,8 +9606,9 @@ class DocumentAnalyzer extends AnalyzerBase {
     /**
      * A policy that a condition not known chooses among aws_iam_policy_document data sources
      * (`var.admin ? data.x.json : data.y.json`, `var.on ? data.x.json : ""`): every branch's Allow
-     * statements read, as source_policy_documents so chosen are, and a Deny of one left out (read as
-     * there, it would hide what the policy grants when the other branch is chosen); said so.
+     * statements read, as source_policy_documents so chosen are, and a Deny of one of several
+     * documents left out (read as there, it would hide what the policy grants when another branch is
+     * chosen; the Denies of the only document named stay with its Allows); said so.
      * Undefined when a branch is anything else (a variable, a function of its own).
      */
     chosenDocument(res, a, e, label) {
@@ -9624,7 +9626,9 @@ class DocumentAnalyzer extends AnalyzerBase {
         if (sub.document === undefined)
             return sub;
         const list = raw_statementsOf(sub.document);
-        const kept = list.map((st) => !(isObject(st) && st.Effect === 'Deny'));
+        // One document, or none (`var.on ? data.x.json : ""`): its Denies hold wherever its Allows do.
+        const one = new Set(docs.map((r) => r.text)).size === 1;
+        const kept = list.map((st) => one || !(isObject(st) && st.Effect === 'Deny'));
         const approximate = [chosenPolicyNote(clip(e)), ...(sub.approximate ?? [])].filter((n) => !n.startsWith('the expression references several policy documents'));
         if (kept.includes(false)) {
             if (!kept.includes(true))
@@ -9864,7 +9868,9 @@ class DocumentAnalyzer extends AnalyzerBase {
                     let placed = { doc: sub.document, paths: sub.statementPaths };
                     if (conditional) {
                         // Every branch's documents are read, as an Allow's actions chosen so are (never one
-                        // branch in silence), beside each other whatever their Sids.
+                        // branch in silence), beside each other whatever their Sids. (A Deny of one is left out
+                        // even when it is the only document named: when it is not chosen, it restricts neither
+                        // the data source's own statements nor the other documents.)
                         placed.alternatives = true;
                         for (const x of items)
                             if (typeof x === 'string' && x.includes('?'))
@@ -29984,6 +29990,8 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
         },
     };
 }
+/** Evaluations of the base's modules at most, each reading from the base the files the one before asked for. */
+const MAX_BASE_PASSES = 8;
 /**
  * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
  * templatefile() and fileexists() read (a policy file edited by the change is read as it was; one
@@ -30004,13 +30012,20 @@ async function readBaseModules(hclBase, readBase, root) {
                 const n = external_node_path_.posix.normalize(p);
                 if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
                     return undefined;
-                if (!files.has(n))
-                    wanted.add(n);
-                return files.get(n);
+                if (files.has(n))
+                    return files.get(n);
+                // Not read from the base yet: asked for, and the working tree's text stands in for it
+                // this pass, so that the expression goes on and asks for the other files it reads (a
+                // `concat()` of ten file() calls: all ten in one pass, not one a pass).
+                wanted.add(n);
+                return work.readFile(p);
             },
         };
         const results = readHclModules(hclBase, host);
-        if (wanted.size === 0 || pass >= 4)
+        // Every file read from the base: done. (A path read from a file's text can ask for more in a
+        // pass after; past MAX_BASE_PASSES, what is still not read from the base is the working
+        // tree's, as the base's modules read every file before file functions read the base's.)
+        if (wanted.size === 0 || pass >= MAX_BASE_PASSES - 1)
             return results;
         // (as the working tree's: a file larger than file() reads is not read)
         for (const path of wanted) {
@@ -31231,6 +31246,7 @@ async function readAtCommit(options) {
 
 
 
+
 const base_run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 function base_status(err) {
     const s = err?.status;
@@ -31267,7 +31283,12 @@ function makeBaseReader(options) {
             return false;
         }
     };
-    const fromGit = async (path) => {
+    /** Whether `path` is a symbolic link at the base (git's mode 120000). */
+    const isLinkAtBase = async (path) => {
+        const { stdout } = await base_run('git', ['ls-tree', ref, '--', `./${path}`], { cwd: root, encoding: 'utf8' });
+        return stdout.startsWith('120000 ');
+    };
+    const fromGit = async (path, links = 0) => {
         try {
             // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
             const { stdout } = await base_run('git', ['show', `${ref}:./${path}`], {
@@ -31275,6 +31296,17 @@ function makeBaseReader(options) {
                 maxBuffer,
                 encoding: 'utf8',
             });
+            // A symbolic link's blob is the path it points to: followed, as the working tree's reading
+            // follows it, within the root only (one that leads out of it, or loops, is not read there
+            // either). Only a short one-line text can be a link: others are not looked up.
+            if (stdout.length > 0 && stdout.length < 4096 && !/[\n{[]/.test(stdout) && (await isLinkAtBase(path))) {
+                if (links >= 8)
+                    return undefined;
+                const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(path), stdout));
+                if (external_node_path_.posix.isAbsolute(stdout) || target === '..' || target.startsWith('../'))
+                    return undefined;
+                return fromGit(target, links + 1);
+            }
             return stdout;
         }
         catch (err) {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
@@ -49,6 +49,35 @@ describe('makeBaseReader', () => {
     expect(await read('iam/policy.json')).toBe('{"v": "base"}\n');
     expect(await read('./iam/policy.json')).toBe('{"v": "base"}\n');
     expect(await read('iam/new.json')).toBeUndefined();
+  });
+
+  // (a review: `git show` of a link prints the path it points to, so a policy file that is a link
+  // was read as that path at the base, and all its findings were new)
+  it("follows a symbolic link at the base within the root, as the working tree's reading does", async () => {
+    const d = mkdtempSync(join(tmpdir(), 'iba-base-link-'));
+    try {
+      git(d, 'init', '-q', '-b', 'main');
+      mkdirSync(join(d, 'policies'));
+      mkdirSync(join(d, 'infra'));
+      writeFileSync(join(d, 'policies/coiled.json'), '{"v": "base"}\n');
+      symlinkSync('../policies/coiled.json', join(d, 'infra/coiled.json'));
+      symlinkSync('coiled.json', join(d, 'infra/again.json'));
+      symlinkSync('loop.json', join(d, 'infra/loop.json'));
+      symlinkSync('/etc/hostname', join(d, 'infra/outside.json'));
+      git(d, 'add', '.');
+      git(d, 'commit', '-q', '-m', 'base');
+      const ref = git(d, 'rev-parse', 'HEAD');
+      const read = makeBaseReader({ root: d, ref });
+      expect(await read('infra/coiled.json')).toBe('{"v": "base"}\n');
+      expect(await read('infra/again.json')).toBe('{"v": "base"}\n');
+      expect(await read('infra/loop.json')).toBeUndefined();
+      expect(await read('infra/outside.json')).toBeUndefined();
+      // From a subdirectory root, a link out of it is not followed.
+      const sub = makeBaseReader({ root: join(d, 'infra'), ref });
+      expect(await sub('coiled.json')).toBeUndefined();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('works from a subdirectory of the work tree', async () => {

@@ -174,6 +174,13 @@ data "aws_iam_policy_document" "deny" {
     resources = ["*"]
   }
 }
+data "aws_iam_policy_document" "deny_s3" {
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }
+}
 resource "aws_iam_policy" "p" {
   name   = "p"
   policy = ${value}
@@ -191,7 +198,7 @@ resource "aws_iam_policy" "p" {
     expect(notes).toContain('left out: a Deny of a document chosen by a conditional');
   });
 
-  test('one document or nothing: the document is read', () => {
+  test('one document or nothing: the document is read, its Denies too (a review: they were left out)', () => {
     for (const value of [
       'var.admin ? data.aws_iam_policy_document.a.json : ""',
       'var.admin ? data.aws_iam_policy_document.a.json : null',
@@ -199,6 +206,12 @@ resource "aws_iam_policy" "p" {
       const p = policy(chosen(value), 'aws_iam_policy.p');
       expect(statements(p).map((s) => s.Action)).toEqual(['iam:CreateUser']);
     }
+    const b = policy(chosen('var.admin ? data.aws_iam_policy_document.b.json : ""'), 'aws_iam_policy.p');
+    expect(statements(b).map((s) => [s.Effect, s.Action])).toEqual([
+      ['Allow', 's3:GetObject'],
+      ['Deny', 's3:DeleteObject'],
+    ]);
+    expect((b.approximate ?? []).join('\n')).not.toContain('left out');
   });
 
   test('a branch that is something else, or documents that only deny: unresolved, with the reason', () => {
@@ -208,7 +221,7 @@ resource "aws_iam_policy" "p" {
     expect(other?.status).toBe('unresolved');
     expect(other?.reason).toContain('not evaluated');
     const denies = chosen(
-      'var.admin ? data.aws_iam_policy_document.deny.json : data.aws_iam_policy_document.deny.json',
+      'var.admin ? data.aws_iam_policy_document.deny.json : data.aws_iam_policy_document.deny_s3.json',
     ).find((r) => r.address === 'aws_iam_policy.p');
     expect(denies?.status).toBe('unresolved');
     expect(denies?.reason).toContain('documents that only deny');

@@ -1,6 +1,6 @@
 // IAM policy variables in aws_iam_policy_document are written `&{aws:username}` (`${…}` is
 // Terraform's own interpolation); the AWS provider writes them `${aws:username}` in the document it
-// builds, in actions, resources, principals' identifiers and condition values. Read as written, a
+// builds, in resources, principals' identifiers and condition values (not actions). Read as written, a
 // policy that grants exactly the vendor's `${aws:username}` resources was told broader than them.
 // The configuration is the example of the provider's documentation (data source
 // aws_iam_policy_document, "Basic Example").

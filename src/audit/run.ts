@@ -518,6 +518,9 @@ async function readBaseDocs(
   };
 }
 
+/** Evaluations of the base's modules at most, each reading from the base the files the one before asked for. */
+const MAX_BASE_PASSES = 8;
+
 /**
  * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
  * templatefile() and fileexists() read (a policy file edited by the change is read as it was; one
@@ -541,12 +544,19 @@ async function readBaseModules(
       readFile(p) {
         const n = posix.normalize(p);
         if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
-        if (!files.has(n)) wanted.add(n);
-        return files.get(n);
+        if (files.has(n)) return files.get(n);
+        // Not read from the base yet: asked for, and the working tree's text stands in for it
+        // this pass, so that the expression goes on and asks for the other files it reads (a
+        // `concat()` of ten file() calls: all ten in one pass, not one a pass).
+        wanted.add(n);
+        return work.readFile(p);
       },
     };
     const results = readHclModules(hclBase, host);
-    if (wanted.size === 0 || pass >= 4) return results;
+    // Every file read from the base: done. (A path read from a file's text can ask for more in a
+    // pass after; past MAX_BASE_PASSES, what is still not read from the base is the working
+    // tree's, as the base's modules read every file before file functions read the base's.)
+    if (wanted.size === 0 || pass >= MAX_BASE_PASSES - 1) return results;
     // (as the working tree's: a file larger than file() reads is not read)
     for (const path of wanted) {
       const text = await readBase(path);

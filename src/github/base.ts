@@ -3,6 +3,7 @@
 // repository contents API. git runs through execFile with an argument array, never a shell.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { posix } from 'node:path';
 import type { Octokit } from './comment.js';
 import { pullRequestFiles, repoPrefix, type ApiFile } from './pr-diff.js';
 
@@ -76,7 +77,13 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     }
   };
 
-  const fromGit = async (path: string): Promise<string | undefined> => {
+  /** Whether `path` is a symbolic link at the base (git's mode 120000). */
+  const isLinkAtBase = async (path: string): Promise<boolean> => {
+    const { stdout } = await run('git', ['ls-tree', ref, '--', `./${path}`], { cwd: root, encoding: 'utf8' });
+    return stdout.startsWith('120000 ');
+  };
+
+  const fromGit = async (path: string, links = 0): Promise<string | undefined> => {
     try {
       // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
       const { stdout } = await run('git', ['show', `${ref}:./${path}`], {
@@ -84,6 +91,15 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
         maxBuffer,
         encoding: 'utf8',
       });
+      // A symbolic link's blob is the path it points to: followed, as the working tree's reading
+      // follows it, within the root only (one that leads out of it, or loops, is not read there
+      // either). Only a short one-line text can be a link: others are not looked up.
+      if (stdout.length > 0 && stdout.length < 4096 && !/[\n{[]/.test(stdout) && (await isLinkAtBase(path))) {
+        if (links >= 8) return undefined;
+        const target = posix.normalize(posix.join(posix.dirname(path), stdout));
+        if (posix.isAbsolute(stdout) || target === '..' || target.startsWith('../')) return undefined;
+        return fromGit(target, links + 1);
+      }
       return stdout;
     } catch (err) {
       // Larger than maxBytes at the base: read as absent there, so everything in it counts as new

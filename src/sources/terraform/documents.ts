@@ -160,8 +160,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
   /**
    * A policy that a condition not known chooses among aws_iam_policy_document data sources
    * (`var.admin ? data.x.json : data.y.json`, `var.on ? data.x.json : ""`): every branch's Allow
-   * statements read, as source_policy_documents so chosen are, and a Deny of one left out (read as
-   * there, it would hide what the policy grants when the other branch is chosen); said so.
+   * statements read, as source_policy_documents so chosen are, and a Deny of one of several
+   * documents left out (read as there, it would hide what the policy grants when another branch is
+   * chosen; the Denies of the only document named stay with its Allows); said so.
    * Undefined when a branch is anything else (a variable, a function of its own).
    */
   private chosenDocument(res: TfResource, a: Attr, e: string, label: string): DocResult | undefined {
@@ -176,7 +177,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
     const sub = this.fromReferences(res, { ...a, refs: docs }, label);
     if (sub.document === undefined) return sub;
     const list = statementsOf(sub.document);
-    const kept = list.map((st) => !(isObject(st) && st.Effect === 'Deny'));
+    // One document, or none (`var.on ? data.x.json : ""`): its Denies hold wherever its Allows do.
+    const one = new Set(docs.map((r) => r.text)).size === 1;
+    const kept = list.map((st) => one || !(isObject(st) && st.Effect === 'Deny'));
     const approximate = [chosenPolicyNote(clip(e)), ...(sub.approximate ?? [])].filter(
       (n) => !n.startsWith('the expression references several policy documents'),
     );
@@ -407,7 +410,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
           let placed: PlacedDocument = { doc: sub.document, paths: sub.statementPaths };
           if (conditional) {
             // Every branch's documents are read, as an Allow's actions chosen so are (never one
-            // branch in silence), beside each other whatever their Sids.
+            // branch in silence), beside each other whatever their Sids. (A Deny of one is left out
+            // even when it is the only document named: when it is not chosen, it restricts neither
+            // the data source's own statements nor the other documents.)
             placed.alternatives = true;
             for (const x of items)
               if (typeof x === 'string' && x.includes('?')) chosen.push(`${clip(x.trim())} in ${k}`);

@@ -832,8 +832,9 @@ export function one(values: string[]): string | string[] {
 /**
  * An IAM policy variable as aws_iam_policy_document writes it: `&{aws:username}` (`${…}` would be
  * Terraform's own interpolation), which the provider turns into `${aws:username}` in the document's
- * actions, resources, principals' identifiers and condition values (strings.NewReplacer("&{",
- * "${") in the provider's data source), not in a Sid, a condition's test or variable.
+ * resources, not_resources, principals' and not_principals' identifiers and condition values
+ * (strings.NewReplacer("&{", "${") in the provider's data source), not in its actions, a Sid, a
+ * condition's test or variable.
  */
 export function policyVariables(values: readonly string[]): string[] {
   return values.map((v) => (v.includes('&{') ? v.split('&{').join('${') : v));
@@ -927,7 +928,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         pushAll((out.notActionsLeftOut ??= []), uniq([...(f.wholes ?? []), ...f.interpolations]));
         const known = f.values.filter((_, i) => !unknown.includes(i));
         if (known.length === 0) st.Action = '*';
-        else st.NotAction = one(policyVariables(known));
+        else st.NotAction = one(known);
         continue;
       }
       if (f?.pure?.length && attr === 'actions') {
@@ -939,11 +940,14 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         const rest = [...f.interpolations];
         for (const w of wholes) if (rest.includes(w)) rest.splice(rest.indexOf(w), 1);
         if (rest.length) note({ ...f, interpolations: rest });
-        st[key] = one(policyVariables(known));
+        st[key] = one(known);
         continue;
       }
       note(f);
-      if (f && f.values.length > 0) st[key] = one(policyVariables(f.values));
+      if (f && f.values.length > 0)
+        st[key] = one(
+          attr === 'resources' || attr === 'not_resources' ? policyVariables(f.values) : f.values,
+        );
     }
     for (const [attr, key] of [
       ['principals', 'Principal'],
