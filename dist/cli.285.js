@@ -196,22 +196,37 @@ function details(summaryHtml, body) {
 function verdict(report) {
     const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
     const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY);
-    // The same count as the collapsed "N pre-existing findings" section below.
-    const before = b.preexisting.length;
+    // The same counts as the collapsed pre-existing section below (preexistingTitle): what is
+    // informational (missing permissions) is told apart, as the outputs and the text report do.
+    const before = b.preexisting.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY).length;
+    const newInfo = b.current.length - counted.length;
     const audited = report.policies.filter((p) => p.status === 'audited').length;
     if (counted.length > 0) {
         const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'finding');
-        const extra = b.hasBase && before > 0 ? ` (and ${before} pre-existing)` : '';
+        const more = [
+            ...(b.hasBase && before > 0 ? [`${before} pre-existing`] : []),
+            ...(b.hasBase && newInfo > 0 ? [`${newInfo} new informational`] : []),
+        ];
+        const extra = more.length ? ` (and ${more.join(', ')})` : '';
         return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
     }
     if (audited === 0 && report.findings.length === 0) {
         return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
     }
     if (b.hasBase) {
-        const extra = before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '';
+        const extra = (before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '') +
+            (newInfo > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newInfo, 'new informational finding')}` : '');
         return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
     }
     return '✅ **No IAM permissions beyond the vendor baselines**';
+}
+/** The pre-existing section's title: its findings, the informational ones told apart. */
+function preexistingTitle(preexisting) {
+    const excess = preexisting.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY).length;
+    const info = preexisting.length - excess;
+    if (excess === 0)
+        return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(info, 'pre-existing informational finding')} (already in the base)`;
+    return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(excess, 'pre-existing finding')}${info > 0 ? ` and ${info} informational` : ''} (already in the base)`;
 }
 function removedSection(removed) {
     // (each item a finding, the place of what it was: of the policy before the change)
@@ -427,7 +442,7 @@ function renderMarkdown(report, options = {}) {
         rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
     }
     if (b.preexisting.length > 0) {
-        rest.push(() => details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(b.preexisting.length, 'pre-existing finding')} (already in the base)`, joinChunks(groupChunks(report, b.preexisting))));
+        rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting))));
     }
     if (b.removed.length > 0)
         rest.push(() => removedSection(b.removed));

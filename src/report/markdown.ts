@@ -248,22 +248,38 @@ function details(summaryHtml: string, body: string): string {
 function verdict(report: Report): string {
   const b = bucketFindings(report.findings);
   const counted = b.current.filter(isExcess);
-  // The same count as the collapsed "N pre-existing findings" section below.
-  const before = b.preexisting.length;
+  // The same counts as the collapsed pre-existing section below (preexistingTitle): what is
+  // informational (missing permissions) is told apart, as the outputs and the text report do.
+  const before = b.preexisting.filter(isExcess).length;
+  const newInfo = b.current.length - counted.length;
   const audited = report.policies.filter((p) => p.status === 'audited').length;
   if (counted.length > 0) {
     const n = b.hasBase ? `${plural(counted.length, 'new finding')}` : plural(counted.length, 'finding');
-    const extra = b.hasBase && before > 0 ? ` (and ${before} pre-existing)` : '';
+    const more = [
+      ...(b.hasBase && before > 0 ? [`${before} pre-existing`] : []),
+      ...(b.hasBase && newInfo > 0 ? [`${newInfo} new informational`] : []),
+    ];
+    const extra = more.length ? ` (and ${more.join(', ')})` : '';
     return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
   }
   if (audited === 0 && report.findings.length === 0) {
     return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
   }
   if (b.hasBase) {
-    const extra = before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '';
+    const extra =
+      (before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '') +
+      (newInfo > 0 ? ` · ${plural(newInfo, 'new informational finding')}` : '');
     return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
   }
   return '✅ **No IAM permissions beyond the vendor baselines**';
+}
+
+/** The pre-existing section's title: its findings, the informational ones told apart. */
+function preexistingTitle(preexisting: readonly Finding[]): string {
+  const excess = preexisting.filter(isExcess).length;
+  const info = preexisting.length - excess;
+  if (excess === 0) return `${plural(info, 'pre-existing informational finding')} (already in the base)`;
+  return `${plural(excess, 'pre-existing finding')}${info > 0 ? ` and ${info} informational` : ''} (already in the base)`;
 }
 
 function removedSection(removed: readonly Finding[]): string {
@@ -498,12 +514,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     );
   }
   if (b.preexisting.length > 0) {
-    rest.push(() =>
-      details(
-        `${plural(b.preexisting.length, 'pre-existing finding')} (already in the base)`,
-        joinChunks(groupChunks(report, b.preexisting)),
-      ),
-    );
+    rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting))));
   }
   if (b.removed.length > 0) rest.push(() => removedSection(b.removed));
   rest.push(...suggestionSections(report));
