@@ -157,3 +157,43 @@ describe('a policy deleted by the change', () => {
     expect(debug.line).toBe(ONGOING.split('\n').findIndex((l) => l.includes('"Debug"')));
   });
 });
+
+// (a review) A JSON policy moved as it was into a `.tf` file's jsonencode() (whose keys Terraform
+// sorts): the renames and `.tf` moves do not pair the two, so every finding of it was new (and the
+// check failed) and every one removed.
+describe('a policy moved as it was from a JSON file into a .tf file', () => {
+  const ongoing = JSON.parse(ONGOING) as Record<string, unknown>;
+  /** jsonencode() of a value: its objects' keys sorted, as Terraform writes them. */
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  const tf = (doc: unknown) => `resource "aws_iam_policy" "ongoing" {
+  name   = "coiled-ongoing"
+  policy = jsonencode(${JSON.stringify(sorted(doc), null, 2).replace(/"([A-Za-z]+)":/g, '$1 =')})
+}
+`;
+  const base = { 'infra/coiled-setup.json': SETUP, 'infra/coiled-ongoing.json': ONGOING };
+
+  test('is the same policy: nothing of it is new or removed', async () => {
+    const r = await pr(base, { 'infra/coiled-setup.json': SETUP, 'infra/ongoing.tf': tf(ongoing) });
+    const moved = r.findings.filter((f) => f.path === 'infra/ongoing.tf');
+    expect(moved.some((f) => f.statement === 'Debug')).toBe(true);
+    expect(r.findings.filter((f) => f.new === true)).toEqual([]);
+    expect(removed(r)).toEqual([]);
+  });
+
+  test('moved and changed: it is new, and the JSON file deleted', async () => {
+    const changed = structuredClone(ongoing) as { Statement: Record<string, unknown>[] };
+    changed.Statement.push({ Sid: 'More', Effect: 'Allow', Action: 'iam:*', Resource: '*' });
+    const r = await pr(base, { 'infra/coiled-setup.json': SETUP, 'infra/ongoing.tf': tf(changed) });
+    expect(r.findings.some((f) => f.new === true && f.statement === 'More')).toBe(true);
+    expect(removed(r).some((f) => f.path === 'infra/coiled-ongoing.json')).toBe(true);
+  });
+});

@@ -518,6 +518,61 @@ async function readBaseDocs(
   };
 }
 
+/** A policy document as a text that does not depend on the order of its objects' keys (jsonencode() sorts them). */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * A policy moved as it was into another file of another kind (a JSON policy into a `.tf`
+ * jsonencode(), which the renames and `.tf` moves do not pair): the head's policy with no base of
+ * its own, whose document is, key order aside, that of a base policy no head policy continues, is
+ * that policy (its findings are not new, and it is not deleted). Only where one of each has that
+ * document; the pairs are added to `base.get` and `continued`.
+ */
+function pairMovedDocuments(
+  base: BaseDocs,
+  prepared: Map<string, PreparedPolicy>,
+  basePrepared: Map<string, PreparedPolicy>,
+  continued: Set<string>,
+): void {
+  const byDocument = (entries: Iterable<PreparedPolicy>) => {
+    const m = new Map<string, PreparedPolicy | null>();
+    for (const p of entries) {
+      if (p.record.status !== 'resolved' || p.record.document === undefined) continue;
+      const k = `${p.record.kind}\u0000${canonicalJson(p.record.document)}`;
+      m.set(k, m.has(k) ? null : p);
+    }
+    return m;
+  };
+  const heads = byDocument([...prepared.values()].filter((p) => base.get(p.record.id) === undefined));
+  if (heads.size === 0) return;
+  const bases = byDocument(
+    [...basePrepared.values()].filter((p) => !continued.has(p.record.id) && !prepared.has(p.record.id)),
+  );
+  const pairs = new Map<string, PreparedPolicy>();
+  for (const [k, head] of heads) {
+    const at = bases.get(k);
+    if (!head || !at) continue;
+    pairs.set(head.record.id, at);
+    continued.add(at.record.id);
+  }
+  if (pairs.size === 0) return;
+  const get = base.get.bind(base);
+  base.get = (id) => {
+    const found = get(id);
+    if (found) return found;
+    const p = pairs.get(id);
+    return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
+  };
+}
+
 /** Evaluations of the base's modules at most, each reading from the base the files the one before asked for. */
 const MAX_BASE_PASSES = 8;
 
@@ -628,6 +683,7 @@ async function deletedAtBase(
     if (at !== undefined) continued.add(at);
   }
   const basePrepared = preparePolicies(baseInputs);
+  pairMovedDocuments(base, prepared, basePrepared, continued);
   const gone = new Set(
     [...basePrepared.values()]
       .map((p) => p.record)
