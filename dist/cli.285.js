@@ -200,12 +200,15 @@ function verdict(report) {
     // informational (missing permissions) is told apart, as the outputs and the text report do.
     const before = b.preexisting.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY).length;
     const newInfo = b.current.length - counted.length;
+    // New excess an ignore rule hides (one the change may add itself): said, never only collapsed.
+    const newIgnored = b.ignored.filter((f) => f.new === true && (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY)(f)).length;
     const audited = report.policies.filter((p) => p.status === 'audited').length;
     if (counted.length > 0) {
         const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'finding');
         const more = [
             ...(b.hasBase && before > 0 ? [`${before} pre-existing`] : []),
             ...(b.hasBase && newInfo > 0 ? [`${newInfo} new informational`] : []),
+            ...(newIgnored > 0 ? [`${newIgnored} new ignored`] : []),
         ];
         const extra = more.length ? ` (and ${more.join(', ')})` : '';
         return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
@@ -215,7 +218,8 @@ function verdict(report) {
     }
     if (b.hasBase) {
         const extra = (before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '') +
-            (newInfo > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newInfo, 'new informational finding')}` : '');
+            (newInfo > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newInfo, 'new informational finding')}` : '') +
+            (newIgnored > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newIgnored, 'new finding')} ignored by the configuration` : '');
         return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
     }
     return '✅ **No IAM permissions beyond the vendor baselines**';

@@ -55,7 +55,7 @@ describe('renderMarkdown: content', () => {
     expect(lines[0]).toBe('<!-- iam-baseline-audit:comment key=main -->');
     expect(lines[1]).toBe('### IAM baseline audit');
     expect(lines[3]).toBe(
-      '❌ **2 new findings** in 2 policies: permissions beyond the vendor baselines (and 2 pre-existing, 1 new informational)',
+      '❌ **2 new findings** in 2 policies: permissions beyond the vendor baselines (and 2 pre-existing, 1 new informational, 1 new ignored)',
     );
   });
 
@@ -180,6 +180,21 @@ describe('renderMarkdown: content', () => {
     onlyIgnored.findings = onlyIgnored.findings.filter((f) => f.ignored || f.kind === 'missing-permission');
     expect(renderMarkdown(onlyIgnored)).toContain(
       '✅ **No new IAM permissions beyond the vendor baselines**',
+    );
+  });
+
+  // (a review: a pull request adding `iam:*` and an ignore rule for it got only "✅ No new IAM
+  // permissions", the ignored findings collapsed at the bottom)
+  it('says how many new findings the configuration ignores, without counting them', () => {
+    const report = pullRequestReport();
+    const ignoredNew = report.findings
+      .filter((f) => !f.ignored && f.new === true && f.kind !== 'missing-permission')
+      .map((f) => ({ ...f, ignored: { reason: 'temporary' } }));
+    expect(ignoredNew.length).toBeGreaterThan(0);
+    report.findings = [...report.findings.filter((f) => f.new !== true), ...ignoredNew];
+    const first = renderMarkdown(report).split('\n')[2];
+    expect(first).toBe(
+      `✅ **No new IAM permissions beyond the vendor baselines** · 2 pre-existing findings · ${ignoredNew.length} new findings ignored by the configuration`,
     );
   });
 

@@ -252,12 +252,15 @@ function verdict(report: Report): string {
   // informational (missing permissions) is told apart, as the outputs and the text report do.
   const before = b.preexisting.filter(isExcess).length;
   const newInfo = b.current.length - counted.length;
+  // New excess an ignore rule hides (one the change may add itself): said, never only collapsed.
+  const newIgnored = b.ignored.filter((f) => f.new === true && isExcess(f)).length;
   const audited = report.policies.filter((p) => p.status === 'audited').length;
   if (counted.length > 0) {
     const n = b.hasBase ? `${plural(counted.length, 'new finding')}` : plural(counted.length, 'finding');
     const more = [
       ...(b.hasBase && before > 0 ? [`${before} pre-existing`] : []),
       ...(b.hasBase && newInfo > 0 ? [`${newInfo} new informational`] : []),
+      ...(newIgnored > 0 ? [`${newIgnored} new ignored`] : []),
     ];
     const extra = more.length ? ` (and ${more.join(', ')})` : '';
     return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
@@ -268,7 +271,8 @@ function verdict(report: Report): string {
   if (b.hasBase) {
     const extra =
       (before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '') +
-      (newInfo > 0 ? ` · ${plural(newInfo, 'new informational finding')}` : '');
+      (newInfo > 0 ? ` · ${plural(newInfo, 'new informational finding')}` : '') +
+      (newIgnored > 0 ? ` · ${plural(newIgnored, 'new finding')} ignored by the configuration` : '');
     return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
   }
   return '✅ **No IAM permissions beyond the vendor baselines**';
