@@ -26932,10 +26932,22 @@ function freeSid(sid, index, used) {
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
 function memberSuggestion(m, statements) {
     const original = m.raw;
-    const minimal = {
+    // In the original's order of Version, Id and Statement (its diff shows no key moved), its Id
+    // kept; a Version where it has none, first.
+    const fields = {
         Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
         Statement: statements,
     };
+    if (typeof original.Id === 'string')
+        fields.Id = original.Id;
+    const minimal = {};
+    if (!Object.keys(original).includes('Version'))
+        minimal.Version = fields.Version;
+    for (const k of Object.keys(original))
+        if (Object.hasOwn(fields, k))
+            minimal[k] = fields[k];
+    if (!Object.hasOwn(minimal, 'Statement'))
+        minimal.Statement = statements;
     const made = suggestion(m.record.id, m.record.path, original, minimal);
     if (m.record.approximate?.length)
         made.approximate = [...m.record.approximate];

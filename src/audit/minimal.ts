@@ -348,10 +348,17 @@ function freeSid(sid: string | undefined, index: number, used: Set<string>): str
 /** The suggestion for one member: its minimal policy, and a diff made on first read. */
 export function memberSuggestion(m: UnitMember, statements: Record<string, unknown>[]): Suggestion {
   const original = m.raw;
-  const minimal = {
+  // In the original's order of Version, Id and Statement (its diff shows no key moved), its Id
+  // kept; a Version where it has none, first.
+  const fields: Record<string, unknown> = {
     Version: typeof original.Version === 'string' ? original.Version : '2012-10-17',
     Statement: statements,
   };
+  if (typeof original.Id === 'string') fields.Id = original.Id;
+  const minimal: Record<string, unknown> = {};
+  if (!Object.keys(original).includes('Version')) minimal.Version = fields.Version;
+  for (const k of Object.keys(original)) if (Object.hasOwn(fields, k)) minimal[k] = fields[k];
+  if (!Object.hasOwn(minimal, 'Statement')) minimal.Statement = statements;
   const made = suggestion(m.record.id, m.record.path, original, minimal);
   if (m.record.approximate?.length) made.approximate = [...m.record.approximate];
   return made;
