@@ -197,3 +197,48 @@ describe('a policy moved as it was from a JSON file into a .tf file', () => {
     expect(removed(r).some((f) => f.path === 'infra/coiled-ongoing.json')).toBe(true);
   });
 });
+
+// (a review) The AWS provider's aws_iam_policy_document writes a list of one item as the item, and
+// its lists of actions in its own order: the same document, which was not paired (every finding
+// new, and the same ones removed).
+describe('a policy moved as it was from a JSON file into an aws_iam_policy_document', () => {
+  const json = JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Debug', Effect: 'Allow', Action: ['s3:*'], Resource: ['*'] },
+        { Sid: 'Run', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:DescribeInstances'], Resource: '*' },
+      ],
+    },
+    null,
+    2,
+  );
+  const tf = `data "aws_iam_policy_document" "coiled" {
+  statement {
+    sid       = "Debug"
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Run"
+    actions   = ["ec2:DescribeInstances", "ec2:RunInstances"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "coiled" {
+  name   = "coiled-ongoing"
+  policy = data.aws_iam_policy_document.coiled.json
+}
+`;
+
+  test('is the same policy: nothing of it is new or removed', async () => {
+    const r = await pr(
+      { 'infra/coiled-ongoing.json': json },
+      { 'infra/coiled.tf': tf },
+      { baseline: 'coiled' },
+    );
+    expect(r.findings.some((f) => f.path === 'infra/coiled.tf' && f.statement === 'Debug')).toBe(true);
+    expect(r.findings.filter((f) => f.new === true)).toEqual([]);
+    expect(removed(r)).toEqual([]);
+  });
+});

@@ -8337,10 +8337,20 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
         },
     };
 }
-/** A policy document as a text that does not depend on the order of its objects' keys (jsonencode() sorts them). */
+/**
+ * A policy document as a text that does not depend on how the same document is written: the order
+ * of its objects' keys (jsonencode() sorts them), a list of one item or the item (the AWS provider's
+ * aws_iam_policy_document writes `"s3:*"` for `["s3:*"]`), the order of a list of strings.
+ */
 function canonicalJson(v) {
-    if (Array.isArray(v))
-        return `[${v.map(canonicalJson).join(',')}]`;
+    if (Array.isArray(v)) {
+        if (v.length === 1)
+            return canonicalJson(v[0]);
+        const items = v.map(canonicalJson);
+        if (v.every((x) => typeof x === 'string'))
+            items.sort();
+        return `[${items.join(',')}]`;
+    }
     if (v !== null && typeof v === 'object')
         return `{${Object.keys(v)
             .sort()

@@ -30002,10 +30002,20 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
         },
     };
 }
-/** A policy document as a text that does not depend on the order of its objects' keys (jsonencode() sorts them). */
+/**
+ * A policy document as a text that does not depend on how the same document is written: the order
+ * of its objects' keys (jsonencode() sorts them), a list of one item or the item (the AWS provider's
+ * aws_iam_policy_document writes `"s3:*"` for `["s3:*"]`), the order of a list of strings.
+ */
 function canonicalJson(v) {
-    if (Array.isArray(v))
-        return `[${v.map(canonicalJson).join(',')}]`;
+    if (Array.isArray(v)) {
+        if (v.length === 1)
+            return canonicalJson(v[0]);
+        const items = v.map(canonicalJson);
+        if (v.every((x) => typeof x === 'string'))
+            items.sort();
+        return `[${items.join(',')}]`;
+    }
     if (v !== null && typeof v === 'object')
         return `{${Object.keys(v)
             .sort()
@@ -31353,26 +31363,49 @@ function makeBaseReader(options) {
         const { stdout } = await base_run('git', ['ls-tree', ref, '--', `./${path}`], { cwd: root, encoding: 'utf8' });
         return stdout.startsWith('120000 ');
     };
+    /**
+     * A path through a directory that is a symbolic link at the base (`infra/dir/x.json`, `dir` a
+     * link to `../policies`): git does not follow it, so the first such directory's link is followed
+     * by hand, within the root, as the working tree's reading follows it. Undefined when none is.
+     */
+    const throughLinkedDirectory = async (path, links) => {
+        const parts = external_node_path_.posix.normalize(path).split('/');
+        if (parts.length < 2 || links >= 8)
+            return undefined;
+        const dirs = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+        let listed;
+        try {
+            ({ stdout: listed } = await base_run('git', ['ls-tree', '-z', ref, '--', ...dirs.map((d) => `./${d}`)], {
+                cwd: root,
+                encoding: 'utf8',
+            }));
+        }
+        catch {
+            return undefined;
+        }
+        const linked = new Set(listed
+            .split('\0')
+            .filter((e) => e.startsWith('120000 '))
+            .map((e) => e.slice(e.indexOf('\t') + 1)));
+        const at = dirs.findIndex((d) => linked.has(d));
+        if (at < 0)
+            return undefined;
+        const dir = dirs[at];
+        const { stdout: to } = await base_run('git', ['show', `${ref}:./${dir}`], { cwd: root, encoding: 'utf8' });
+        const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(dir), to));
+        if (external_node_path_.posix.isAbsolute(to) || target === '..' || target.startsWith('../'))
+            return undefined;
+        return fromGit(external_node_path_.posix.join(target, ...parts.slice(at + 1)), links + 1);
+    };
     const fromGit = async (path, links = 0) => {
+        let stdout;
         try {
             // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
-            const { stdout } = await base_run('git', ['show', `${ref}:./${path}`], {
+            ({ stdout } = await base_run('git', ['show', `${ref}:./${path}`], {
                 cwd: root,
                 maxBuffer,
                 encoding: 'utf8',
-            });
-            // A symbolic link's blob is the path it points to: followed, as the working tree's reading
-            // follows it, within the root only (one that leads out of it, or loops, is not read there
-            // either). Only a short one-line text can be a link: others are not looked up.
-            if (stdout.length > 0 && stdout.length < 4096 && !/[\n{[]/.test(stdout) && (await isLinkAtBase(path))) {
-                if (links >= 8)
-                    return undefined;
-                const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(path), stdout));
-                if (external_node_path_.posix.isAbsolute(stdout) || target === '..' || target.startsWith('../'))
-                    return undefined;
-                return fromGit(target, links + 1);
-            }
-            return stdout;
+            }));
         }
         catch (err) {
             // Larger than maxBytes at the base: read as absent there, so everything in it counts as new
@@ -31381,9 +31414,21 @@ function makeBaseReader(options) {
                 return undefined;
             const stderr = String(err.stderr ?? '');
             if (/does not exist|exists on disk, but not in|not in '|bad revision|invalid object name/i.test(stderr))
-                return undefined;
+                return throughLinkedDirectory(path, links);
             throw err;
         }
+        // A symbolic link's blob is the path it points to: followed, as the working tree's reading
+        // follows it, within the root only (one that leads out of it, or loops, is not read there
+        // either). Only a short one-line text can be a link: others are not looked up.
+        if (stdout.length > 0 && stdout.length < 4096 && !/[\n{[]/.test(stdout) && (await isLinkAtBase(path))) {
+            if (links >= 8)
+                return undefined;
+            const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(path), stdout));
+            if (external_node_path_.posix.isAbsolute(stdout) || target === '..' || target.startsWith('../'))
+                return undefined;
+            return fromGit(target, links + 1);
+        }
+        return stdout;
     };
     // The root's path in the repository (`infra/` when the audit's root is a subdirectory): the
     // contents API and the pull request's files list name files from the repository's top.
@@ -36640,7 +36685,9 @@ async function publishComment({ inputs, context, report, verdict, title, moreSug
         const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
             mode: inputs.comment,
             key: inputs.commentKey,
-            createIfMissing: verdict.newExcessCount > 0,
+            // A change that adds excess, or takes away a permission the vendor needs (informational:
+            // it never fails the check, but the integration may break): worth a comment.
+            createIfMissing: verdict.newExcessCount > 0 || takesAway(report),
         });
         log.log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
         if (res.id !== undefined)
@@ -36648,6 +36695,10 @@ async function publishComment({ inputs, context, report, verdict, title, moreSug
         if (res.url)
             core.setOutput('comment-url', res.url);
     }, forbiddenHint('comment', isFork));
+}
+/** Whether the change takes away a permission the vendor needs (a new missing-permission finding). */
+function takesAway(report) {
+    return report.findings.some((f) => f.kind === 'missing-permission' && f.new === true && !f.ignored && !f.removed);
 }
 /** The drift tracking issue (drift mode): opened, updated or closed. */
 async function publishDriftIssue({ inputs, context, report, verdict, title, }) {

@@ -547,6 +547,29 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect((await run(lowOnly, { inputs: { 'fail-on': 'any', 'severity-threshold': 'low' } })).code).toBe(1);
   });
 
+  // (a review: a pull request that only took a vendor's permissions away got no comment, its
+  // "takes away" findings in the job summary only)
+  it('a pull request that takes away a permission the vendor needs gets a comment, and passes', async () => {
+    const repo = makeRepo(tmp, []);
+    const [first, ...rest] = BASELINE.Statement[0]!.Action;
+    expect(rest.length).toBeGreaterThan(0);
+    const head = repo.commit(
+      {
+        'iam/coiled-policy.json': {
+          Version: '2012-10-17',
+          Statement: [{ ...BASELINE.Statement[0], Action: [...rest, 's3:ListAllMyBuckets'] }],
+        },
+      },
+      'takes away',
+    );
+    const r = await run({ ...repo, head });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ result: 'pass', 'new-excess-count': '0' });
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).toContain('1 new informational finding');
+    expect(ourComments()[0]!.body).toContain(first);
+  });
+
   it('drift: a scheduled run opens the tracking issue, a later clean run closes it', async () => {
     const repo = makeRepo(tmp);
     const drift = await run(repo, { event: 'schedule' });

@@ -64,6 +64,9 @@ describe('makeBaseReader', () => {
       symlinkSync('coiled.json', join(d, 'infra/again.json'));
       symlinkSync('loop.json', join(d, 'infra/loop.json'));
       symlinkSync('/etc/hostname', join(d, 'infra/outside.json'));
+      // A directory that is a link (git does not follow one within a path), and one to outside.
+      symlinkSync('../policies', join(d, 'infra/dir'));
+      symlinkSync('/etc', join(d, 'infra/etc'));
       git(d, 'add', '.');
       git(d, 'commit', '-q', '-m', 'base');
       const ref = git(d, 'rev-parse', 'HEAD');
@@ -72,6 +75,9 @@ describe('makeBaseReader', () => {
       expect(await read('infra/again.json')).toBe('{"v": "base"}\n');
       expect(await read('infra/loop.json')).toBeUndefined();
       expect(await read('infra/outside.json')).toBeUndefined();
+      expect(await read('infra/dir/coiled.json')).toBe('{"v": "base"}\n');
+      expect(await read('infra/dir/missing.json')).toBeUndefined();
+      expect(await read('infra/etc/hostname')).toBeUndefined();
       // From a subdirectory root, a link out of it is not followed.
       const sub = makeBaseReader({ root: join(d, 'infra'), ref });
       expect(await sub('coiled.json')).toBeUndefined();

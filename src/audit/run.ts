@@ -518,9 +518,18 @@ async function readBaseDocs(
   };
 }
 
-/** A policy document as a text that does not depend on the order of its objects' keys (jsonencode() sorts them). */
+/**
+ * A policy document as a text that does not depend on how the same document is written: the order
+ * of its objects' keys (jsonencode() sorts them), a list of one item or the item (the AWS provider's
+ * aws_iam_policy_document writes `"s3:*"` for `["s3:*"]`), the order of a list of strings.
+ */
 function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(v)) {
+    if (v.length === 1) return canonicalJson(v[0]);
+    const items = v.map(canonicalJson);
+    if (v.every((x) => typeof x === 'string')) items.sort();
+    return `[${items.join(',')}]`;
+  }
   if (v !== null && typeof v === 'object')
     return `{${Object.keys(v)
       .sort()

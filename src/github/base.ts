@@ -83,33 +83,67 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     return stdout.startsWith('120000 ');
   };
 
+  /**
+   * A path through a directory that is a symbolic link at the base (`infra/dir/x.json`, `dir` a
+   * link to `../policies`): git does not follow it, so the first such directory's link is followed
+   * by hand, within the root, as the working tree's reading follows it. Undefined when none is.
+   */
+  const throughLinkedDirectory = async (path: string, links: number): Promise<string | undefined> => {
+    const parts = posix.normalize(path).split('/');
+    if (parts.length < 2 || links >= 8) return undefined;
+    const dirs = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+    let listed: string;
+    try {
+      ({ stdout: listed } = await run('git', ['ls-tree', '-z', ref, '--', ...dirs.map((d) => `./${d}`)], {
+        cwd: root,
+        encoding: 'utf8',
+      }));
+    } catch {
+      return undefined;
+    }
+    const linked = new Set(
+      listed
+        .split('\0')
+        .filter((e) => e.startsWith('120000 '))
+        .map((e) => e.slice(e.indexOf('\t') + 1)),
+    );
+    const at = dirs.findIndex((d) => linked.has(d));
+    if (at < 0) return undefined;
+    const dir = dirs[at]!;
+    const { stdout: to } = await run('git', ['show', `${ref}:./${dir}`], { cwd: root, encoding: 'utf8' });
+    const target = posix.normalize(posix.join(posix.dirname(dir), to));
+    if (posix.isAbsolute(to) || target === '..' || target.startsWith('../')) return undefined;
+    return fromGit(posix.join(target, ...parts.slice(at + 1)), links + 1);
+  };
+
   const fromGit = async (path: string, links = 0): Promise<string | undefined> => {
+    let stdout: string;
     try {
       // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
-      const { stdout } = await run('git', ['show', `${ref}:./${path}`], {
+      ({ stdout } = await run('git', ['show', `${ref}:./${path}`], {
         cwd: root,
         maxBuffer,
         encoding: 'utf8',
-      });
-      // A symbolic link's blob is the path it points to: followed, as the working tree's reading
-      // follows it, within the root only (one that leads out of it, or loops, is not read there
-      // either). Only a short one-line text can be a link: others are not looked up.
-      if (stdout.length > 0 && stdout.length < 4096 && !/[\n{[]/.test(stdout) && (await isLinkAtBase(path))) {
-        if (links >= 8) return undefined;
-        const target = posix.normalize(posix.join(posix.dirname(path), stdout));
-        if (posix.isAbsolute(stdout) || target === '..' || target.startsWith('../')) return undefined;
-        return fromGit(target, links + 1);
-      }
-      return stdout;
+      }));
     } catch (err) {
       // Larger than maxBytes at the base: read as absent there, so everything in it counts as new
       // (never fewer findings) rather than failing the whole audit.
       if ((err as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return undefined;
       const stderr = String((err as { stderr?: unknown }).stderr ?? '');
       if (/does not exist|exists on disk, but not in|not in '|bad revision|invalid object name/i.test(stderr))
-        return undefined;
+        return throughLinkedDirectory(path, links);
       throw err;
     }
+    // A symbolic link's blob is the path it points to: followed, as the working tree's reading
+    // follows it, within the root only (one that leads out of it, or loops, is not read there
+    // either). Only a short one-line text can be a link: others are not looked up.
+    if (stdout.length > 0 && stdout.length < 4096 && !/[\n{[]/.test(stdout) && (await isLinkAtBase(path))) {
+      if (links >= 8) return undefined;
+      const target = posix.normalize(posix.join(posix.dirname(path), stdout));
+      if (posix.isAbsolute(stdout) || target === '..' || target.startsWith('../')) return undefined;
+      return fromGit(target, links + 1);
+    }
+    return stdout;
   };
 
   // The root's path in the repository (`infra/` when the audit's root is a subdirectory): the

@@ -118,13 +118,22 @@ export async function publishComment({
       const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
         mode: inputs.comment,
         key: inputs.commentKey,
-        createIfMissing: verdict.newExcessCount > 0,
+        // A change that adds excess, or takes away a permission the vendor needs (informational:
+        // it never fails the check, but the integration may break): worth a comment.
+        createIfMissing: verdict.newExcessCount > 0 || takesAway(report),
       });
       log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
       if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
       if (res.url) core.setOutput('comment-url', res.url);
     },
     forbiddenHint('comment', isFork),
+  );
+}
+
+/** Whether the change takes away a permission the vendor needs (a new missing-permission finding). */
+function takesAway(report: Report): boolean {
+  return report.findings.some(
+    (f) => f.kind === 'missing-permission' && f.new === true && !f.ignored && !f.removed,
   );
 }
 
