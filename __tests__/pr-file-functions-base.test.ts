@@ -178,3 +178,60 @@ resource "aws_iam_policy" "coiled" {
     expect(report.findings.filter((f) => f.new === true)).toEqual([]);
   });
 });
+
+// (a review) A module the audited `.tf` files call, outside the paths audited: its `.tf` was read
+// from the working tree at the base, so excess added to it was never new (while excess added to
+// the JSON file it reads was).
+describe('a module called from the audited files, at the base', () => {
+  const CALLER = `module "iam" {
+  source = "../../modules/iam"
+}
+`;
+  const MODULE = `resource "aws_iam_policy" "skypilot" {
+  name   = "skypilot-v1-file"
+  policy = file("\${path.module}/skypilot-file.json")
+}
+`;
+  const base = {
+    'infra/envs/prod/main.tf': CALLER,
+    'infra/modules/iam/main.tf': MODULE,
+    'infra/modules/iam/skypilot-file.json': FILE_JSON,
+  };
+  const extra = `resource "aws_iam_policy" "more" {
+  name = "skypilot-more"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }]
+  })
+}
+`;
+
+  it.each([
+    ['its .tf', { 'infra/modules/iam/main.tf': MODULE + extra }],
+    ['the JSON file it reads', { 'infra/modules/iam/skypilot-file.json': withIam(FILE_JSON) }],
+  ])('excess added to %s is new', async (_, change) => {
+    const head = { ...base, ...change };
+    const report = await runAudit({
+      root: repo(head),
+      paths: ['infra/envs'],
+      baseline: 'skypilot',
+      now: NOW,
+      readBase: baseOf(base),
+    });
+    const iam = report.findings.filter((f) => f.actions.some((a) => a.startsWith('iam:')) && f.new === true);
+    expect(iam.length).toBeGreaterThan(0);
+  });
+
+  it('nothing is new when the module did not change', async () => {
+    const before = { ...base, 'infra/modules/iam/main.tf': MODULE + extra };
+    const report = await runAudit({
+      root: repo(before),
+      paths: ['infra/envs'],
+      baseline: 'skypilot',
+      now: NOW,
+      readBase: baseOf(before),
+    });
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.filter((f) => f.new === true)).toEqual([]);
+  });
+});

@@ -218,9 +218,12 @@ function verdict(report) {
     }
     if (b.hasBase) {
         const extra = (before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '') +
-            (newInfo > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newInfo, 'new informational finding')}` : '') +
+            (newInfo > 0
+                ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newInfo, 'new informational finding')} (vendor permissions this change takes away)`
+                : '') +
             (newIgnored > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newIgnored, 'new finding')} ignored by the configuration` : '');
-        return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
+        // (a change that takes away what a vendor needs passes, but may break the integration)
+        return `${newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${extra}`;
     }
     return '✅ **No IAM permissions beyond the vendor baselines**';
 }

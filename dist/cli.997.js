@@ -7335,14 +7335,11 @@ class Auditor {
     /**
      * What a baseline entry requires: its actions that can apply to its resource once each
      * placeholder holds a value (a placeholder matches any text, so `arn:aws:s3:::<bucket>` meets
-     * access-grant ARNs too, which no bucket name makes).
-     */
-    /**
-     * What an entry needs granted on its resource: its actions that apply there. A resource that is
-     * one placeholder for a whole ARN (Anyscale's `${anyscale_cluster_role_arn}`) names no resource
-     * type; its actions are those whose resource type the placeholder names (its name or the
-     * baseline's words for it: "role", "instance profile"), or, when no such placeholder of the
-     * statement names one of the action's types, every one of the statement's.
+     * access-grant ARNs too, which no bucket name makes). A resource that is one placeholder for a
+     * whole ARN (Anyscale's `${anyscale_cluster_role_arn}`) names no resource type: its actions are
+     * those whose resource type the placeholder names (its name or the baseline's words for it:
+     * "role", "instance profile"), or, when no such placeholder of the statement names one of the
+     * action's types, every one of the statement's.
      */
     required(e, baseline, statement) {
         let hit = this.requiredCache.get(e);
@@ -7830,10 +7827,6 @@ function accountBindings(baseline, accountId) {
     }
     return out;
 }
-/**
- * Whether one of the action's resource types meets both patterns (a type without an ARN format,
- * or an action without types, which only `*` grants, is taken as shared).
- */
 /** A baseline resource that is one placeholder for a whole ARN (held as `<${…}>`: withPlaceholders). */
 const WHOLE_PLACEHOLDER = /^<[^<>]+>$/;
 const ANY_RESOURCE = (0,policy_arn/* parseArnPattern */.Nx)('*');
@@ -7854,6 +7847,10 @@ function namesType(words, type) {
             return true;
     return false;
 }
+/**
+ * Whether one of the action's resource types meets both patterns (a type without an ARN format,
+ * or an action without types, which only `*` grants, is taken as shared).
+ */
 function sharesType(action, a, b) {
     // Patterns that name no common resource field by field reach no common type either.
     if ((0,engine/* disjointFields */.EJ)(a, b))
@@ -8263,8 +8260,8 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
             baseInputs.push((0,sources/* parseSource */.PJ)({ path: result.path, text }));
     }
     // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again, their
-    // file(), templatefile() and fileexists() reading the base's files (readBaseModules); modules
-    // outside them are read from the working tree.
+    // file(), templatefile() and fileexists() and the modules they call reading the base's files
+    // (readBaseModules; a module's directory is listed as the working tree has it).
     const hclBase = [];
     const moduleDirs = new Set();
     for (const f of files) {
@@ -8338,27 +8335,6 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
     };
 }
 /**
- * A policy document as a text that does not depend on how the same document is written: the order
- * of its objects' keys (jsonencode() sorts them), a list of one item or the item (the AWS provider's
- * aws_iam_policy_document writes `"s3:*"` for `["s3:*"]`), the order of a list of strings.
- */
-function canonicalJson(v) {
-    if (Array.isArray(v)) {
-        if (v.length === 1)
-            return canonicalJson(v[0]);
-        const items = v.map(canonicalJson);
-        if (v.every((x) => typeof x === 'string'))
-            items.sort();
-        return `[${items.join(',')}]`;
-    }
-    if (v !== null && typeof v === 'object')
-        return `{${Object.keys(v)
-            .sort()
-            .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
-            .join(',')}}`;
-    return JSON.stringify(v) ?? 'null';
-}
-/**
  * A policy moved as it was into another file of another kind (a JSON policy into a `.tf`
  * jsonencode(), which the renames and `.tf` moves do not pair): the head's policy with no base of
  * its own, whose document is, key order aside, that of a base policy no head policy continues, is
@@ -8369,9 +8345,10 @@ function pairMovedDocuments(base, prepared, basePrepared, continued) {
     const byDocument = (entries) => {
         const m = new Map();
         for (const p of entries) {
-            if (p.record.status !== 'resolved' || p.record.document === undefined)
+            const doc = p.record.status === 'resolved' ? (0,values/* canonicalKey */.yk)(p.record.document, true) : undefined;
+            if (doc === undefined)
                 continue;
-            const k = `${p.record.kind}\u0000${canonicalJson(p.record.document)}`;
+            const k = `${p.record.kind}\u0000${doc}`;
             m.set(k, m.has(k) ? null : p);
         }
         return m;
@@ -8403,8 +8380,8 @@ function pairMovedDocuments(base, prepared, basePrepared, continued) {
 const MAX_BASE_PASSES = 8;
 /**
  * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
- * templatefile() and fileexists() read (a policy file edited by the change is read as it was; one
- * not at the base fails there as it would). The host reads synchronously: each pass asks for the
+ * templatefile() and fileexists() read and of the modules they call (a policy file edited by the
+ * change is read as it was; one not at the base fails there as it would). The host reads synchronously: each pass asks for the
  * files it needs, read from the base before the next (usually two passes; a path read from a file
  * may ask for more).
  */
@@ -8413,22 +8390,34 @@ async function readBaseModules(hclBase, readBase, root) {
     const work = (0,sources_hcl/* fsHost */.gt)(root);
     for (let pass = 0;; pass++) {
         const wanted = new Set();
+        /** A file's text at the base, or, not read from the base yet, the working tree's (`standIn`). */
+        const atBase = (p, standIn) => {
+            const n = external_node_path_.posix.normalize(p);
+            if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
+                return undefined;
+            if (files.has(n))
+                return files.get(n);
+            // Not read from the base yet: asked for, and the working tree's text stands in for it this
+            // pass, so that the evaluation goes on and asks for the other files it reads (a `concat()`
+            // of ten file() calls: all ten in one pass, not one a pass).
+            wanted.add(n);
+            return standIn();
+        };
+        /** The `.tf` (or .tfvars) files of a directory the working tree lists, as they are at the base (those not there left out). */
+        const listedAtBase = (listed) => listed.flatMap((f) => {
+            const text = atBase(f.path, () => f.text);
+            return text === undefined ? [] : [{ path: f.path, text }];
+        });
         const host = {
-            moduleFiles: (dir) => work.moduleFiles(dir),
-            variableFiles: (dir) => work.variableFiles?.(dir) ?? [],
-            hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
-            readFile(p) {
-                const n = external_node_path_.posix.normalize(p);
-                if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
-                    return undefined;
-                if (files.has(n))
-                    return files.get(n);
-                // Not read from the base yet: asked for, and the working tree's text stands in for it
-                // this pass, so that the expression goes on and asks for the other files it reads (a
-                // `concat()` of ten file() calls: all ten in one pass, not one a pass).
-                wanted.add(n);
-                return work.readFile(p);
+            // A module the audited files call (`../../modules/iam`): its files at the base too (a
+            // change to its `.tf` is new). The directory is listed as the working tree has it.
+            moduleFiles: (dir) => {
+                const listed = work.moduleFiles(dir);
+                return 'error' in listed ? listed : listedAtBase(listed);
             },
+            variableFiles: (dir) => listedAtBase(work.variableFiles?.(dir) ?? []),
+            hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+            readFile: (p) => atBase(p, () => work.readFile(p)),
         };
         const results = (0,sources_hcl/* readHclModules */.P$)(hclBase, host);
         // Every file read from the base: done. (A path read from a file's text can ask for more in a
@@ -33540,11 +33529,22 @@ function markedAt(tree, segs) {
     }
     return false;
 }
-/** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
-function canonicalKey(v) {
+/**
+ * A key equal for equal JSON values whatever their key order (undefined when too deep to build).
+ * `asPolicy`: also whatever the order of a list of strings, and a list of one item equal to the
+ * item, as IAM reads a policy's values (the AWS provider's aws_iam_policy_document writes
+ * `"s3:*"` for `["s3:*"]`, and its lists in its own order).
+ */
+function canonicalKey(v, asPolicy = false) {
     if ((0,_policy_document_js__WEBPACK_IMPORTED_MODULE_0__/* .nestingDepth */ .Qk)(v, _policy_document_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_DOCUMENT_DEPTH */ .RU) > _policy_document_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_DOCUMENT_DEPTH */ .RU)
         return undefined;
     const sort = (x) => {
+        if (Array.isArray(x) && asPolicy) {
+            if (x.length === 1)
+                return sort(x[0]);
+            if (x.every((i) => typeof i === 'string'))
+                return [...x].sort();
+        }
         if (Array.isArray(x))
             return x.map(sort);
         if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(x)) {

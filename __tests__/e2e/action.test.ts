@@ -566,7 +566,9 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(r.code).toBe(0);
     expect(r.outputs).toMatchObject({ result: 'pass', 'new-excess-count': '0' });
     expect(ourComments()).toHaveLength(1);
-    expect(ourComments()[0]!.body).toContain('1 new informational finding');
+    expect(ourComments()[0]!.body).toContain(
+      '⚠️ **No new IAM permissions beyond the vendor baselines** · 1 pre-existing finding · 1 new informational finding (vendor permissions this change takes away)',
+    );
     expect(ourComments()[0]!.body).toContain(first);
   });
 

@@ -78,6 +78,10 @@ describe('makeBaseReader', () => {
       expect(await read('infra/dir/coiled.json')).toBe('{"v": "base"}\n');
       expect(await read('infra/dir/missing.json')).toBeUndefined();
       expect(await read('infra/etc/hostname')).toBeUndefined();
+      // (a review: `git show` read a name with `[`, `*` or `?` not at the base as a pattern: "")
+      expect(await read('infra/[q]/coiled.json')).toBeUndefined();
+      expect(await read('infra/coiled[prod].json')).toBeUndefined();
+      expect(await read('infra/*.json')).toBeUndefined();
       // From a subdirectory root, a link out of it is not followed.
       const sub = makeBaseReader({ root: join(d, 'infra'), ref });
       expect(await sub('coiled.json')).toBeUndefined();

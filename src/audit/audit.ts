@@ -1024,14 +1024,11 @@ export class Auditor {
   /**
    * What a baseline entry requires: its actions that can apply to its resource once each
    * placeholder holds a value (a placeholder matches any text, so `arn:aws:s3:::<bucket>` meets
-   * access-grant ARNs too, which no bucket name makes).
-   */
-  /**
-   * What an entry needs granted on its resource: its actions that apply there. A resource that is
-   * one placeholder for a whole ARN (Anyscale's `${anyscale_cluster_role_arn}`) names no resource
-   * type; its actions are those whose resource type the placeholder names (its name or the
-   * baseline's words for it: "role", "instance profile"), or, when no such placeholder of the
-   * statement names one of the action's types, every one of the statement's.
+   * access-grant ARNs too, which no bucket name makes). A resource that is one placeholder for a
+   * whole ARN (Anyscale's `${anyscale_cluster_role_arn}`) names no resource type: its actions are
+   * those whose resource type the placeholder names (its name or the baseline's words for it:
+   * "role", "instance profile"), or, when no such placeholder of the statement names one of the
+   * action's types, every one of the statement's.
    */
   private required(e: SetEntry, baseline: CompiledBaseline, statement: readonly SetEntry[]): ActionSet {
     let hit = this.requiredCache.get(e);
@@ -1556,10 +1553,6 @@ function accountBindings(baseline: Baseline, accountId: string): Record<string, 
   return out;
 }
 
-/**
- * Whether one of the action's resource types meets both patterns (a type without an ARN format,
- * or an action without types, which only `*` grants, is taken as shared).
- */
 /** A baseline resource that is one placeholder for a whole ARN (held as `<${…}>`: withPlaceholders). */
 const WHOLE_PLACEHOLDER = /^<[^<>]+>$/;
 const ANY_RESOURCE = parseArnPattern('*');
@@ -1581,6 +1574,10 @@ function namesType(words: readonly string[], type: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * Whether one of the action's resource types meets both patterns (a type without an ARN format,
+ * or an action without types, which only `*` grants, is taken as shared).
+ */
 function sharesType(action: ActionInfo, a: ArnPattern, b: ArnPattern): boolean {
   // Patterns that name no common resource field by field reach no common type either.
   if (disjointFields(a, b)) return false;

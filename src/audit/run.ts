@@ -24,7 +24,7 @@ import {
   type ModuleHost,
 } from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
-import { list } from '../sources/terraform/values.js';
+import { canonicalKey, list } from '../sources/terraform/values.js';
 import { addressLabel } from '../core/labels.js';
 import { naturalCompare } from '../core/natural.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
@@ -453,8 +453,8 @@ async function readBaseDocs(
     if (text !== undefined) baseInputs.push(parseSource({ path: result.path, text }));
   }
   // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again, their
-  // file(), templatefile() and fileexists() reading the base's files (readBaseModules); modules
-  // outside them are read from the working tree.
+  // file(), templatefile() and fileexists() and the modules they call reading the base's files
+  // (readBaseModules; a module's directory is listed as the working tree has it).
   const hclBase: { path: string; text: string }[] = [];
   const moduleDirs = new Set<string>();
   for (const f of files) {
@@ -519,26 +519,6 @@ async function readBaseDocs(
 }
 
 /**
- * A policy document as a text that does not depend on how the same document is written: the order
- * of its objects' keys (jsonencode() sorts them), a list of one item or the item (the AWS provider's
- * aws_iam_policy_document writes `"s3:*"` for `["s3:*"]`), the order of a list of strings.
- */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) {
-    if (v.length === 1) return canonicalJson(v[0]);
-    const items = v.map(canonicalJson);
-    if (v.every((x) => typeof x === 'string')) items.sort();
-    return `[${items.join(',')}]`;
-  }
-  if (v !== null && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
-}
-
-/**
  * A policy moved as it was into another file of another kind (a JSON policy into a `.tf`
  * jsonencode(), which the renames and `.tf` moves do not pair): the head's policy with no base of
  * its own, whose document is, key order aside, that of a base policy no head policy continues, is
@@ -554,8 +534,9 @@ function pairMovedDocuments(
   const byDocument = (entries: Iterable<PreparedPolicy>) => {
     const m = new Map<string, PreparedPolicy | null>();
     for (const p of entries) {
-      if (p.record.status !== 'resolved' || p.record.document === undefined) continue;
-      const k = `${p.record.kind}\u0000${canonicalJson(p.record.document)}`;
+      const doc = p.record.status === 'resolved' ? canonicalKey(p.record.document, true) : undefined;
+      if (doc === undefined) continue;
+      const k = `${p.record.kind}\u0000${doc}`;
       m.set(k, m.has(k) ? null : p);
     }
     return m;
@@ -587,8 +568,8 @@ const MAX_BASE_PASSES = 8;
 
 /**
  * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
- * templatefile() and fileexists() read (a policy file edited by the change is read as it was; one
- * not at the base fails there as it would). The host reads synchronously: each pass asks for the
+ * templatefile() and fileexists() read and of the modules they call (a policy file edited by the
+ * change is read as it was; one not at the base fails there as it would). The host reads synchronously: each pass asks for the
  * files it needs, read from the base before the next (usually two passes; a path read from a file
  * may ask for more).
  */
@@ -601,20 +582,33 @@ async function readBaseModules(
   const work = fsHost(root);
   for (let pass = 0; ; pass++) {
     const wanted = new Set<string>();
+    /** A file's text at the base, or, not read from the base yet, the working tree's (`standIn`). */
+    const atBase = (p: string, standIn: () => string | undefined): string | undefined => {
+      const n = posix.normalize(p);
+      if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
+      if (files.has(n)) return files.get(n);
+      // Not read from the base yet: asked for, and the working tree's text stands in for it this
+      // pass, so that the evaluation goes on and asks for the other files it reads (a `concat()`
+      // of ten file() calls: all ten in one pass, not one a pass).
+      wanted.add(n);
+      return standIn();
+    };
+    /** The `.tf` (or .tfvars) files of a directory the working tree lists, as they are at the base (those not there left out). */
+    const listedAtBase = (listed: { path: string; text: string }[]) =>
+      listed.flatMap((f) => {
+        const text = atBase(f.path, () => f.text);
+        return text === undefined ? [] : [{ path: f.path, text }];
+      });
     const host: ModuleHost = {
-      moduleFiles: (dir) => work.moduleFiles(dir),
-      variableFiles: (dir) => work.variableFiles?.(dir) ?? [],
-      hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
-      readFile(p) {
-        const n = posix.normalize(p);
-        if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
-        if (files.has(n)) return files.get(n);
-        // Not read from the base yet: asked for, and the working tree's text stands in for it
-        // this pass, so that the expression goes on and asks for the other files it reads (a
-        // `concat()` of ten file() calls: all ten in one pass, not one a pass).
-        wanted.add(n);
-        return work.readFile(p);
+      // A module the audited files call (`../../modules/iam`): its files at the base too (a
+      // change to its `.tf` is new). The directory is listed as the working tree has it.
+      moduleFiles: (dir) => {
+        const listed = work.moduleFiles(dir);
+        return 'error' in listed ? listed : listedAtBase(listed);
       },
+      variableFiles: (dir) => listedAtBase(work.variableFiles?.(dir) ?? []),
+      hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+      readFile: (p) => atBase(p, () => work.readFile(p)),
     };
     const results = readHclModules(hclBase, host);
     // Every file read from the base: done. (A path read from a file's text can ask for more in a

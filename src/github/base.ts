@@ -110,7 +110,10 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     const at = dirs.findIndex((d) => linked.has(d));
     if (at < 0) return undefined;
     const dir = dirs[at]!;
-    const { stdout: to } = await run('git', ['show', `${ref}:./${dir}`], { cwd: root, encoding: 'utf8' });
+    const { stdout: to } = await run('git', ['cat-file', 'blob', `${ref}:./${dir}`], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     const target = posix.normalize(posix.join(posix.dirname(dir), to));
     if (posix.isAbsolute(to) || target === '..' || target.startsWith('../')) return undefined;
     return fromGit(posix.join(target, ...parts.slice(at + 1)), links + 1);
@@ -120,7 +123,9 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     let stdout: string;
     try {
       // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
-      ({ stdout } = await run('git', ['show', `${ref}:./${path}`], {
+      // (cat-file, not show: `git show` reads a name with `[`, `*` or `?` that is not at the base
+      // as a pattern, prints nothing and succeeds: an empty file, never a missing one)
+      ({ stdout } = await run('git', ['cat-file', 'blob', `${ref}:./${path}`], {
         cwd: root,
         maxBuffer,
         encoding: 'utf8',
@@ -130,7 +135,11 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
       // (never fewer findings) rather than failing the whole audit.
       if ((err as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return undefined;
       const stderr = String((err as { stderr?: unknown }).stderr ?? '');
-      if (/does not exist|exists on disk, but not in|not in '|bad revision|invalid object name/i.test(stderr))
+      if (
+        /does not exist|exists on disk, but not in|not in '|bad revision|invalid object name|not a valid object name|bad file/i.test(
+          stderr,
+        )
+      )
         return throughLinkedDirectory(path, links);
       throw err;
     }

@@ -233,7 +233,7 @@ export async function readAtCommit(options: {
   const { root, sha, path, maxBytes } = options;
   if (!validSha(sha) || path.startsWith('-') || path.split('/').includes('..')) return undefined;
   try {
-    const { stdout } = await run('git', ['show', `${sha}:${path}`], {
+    const { stdout } = await run('git', ['cat-file', 'blob', `${sha}:${path}`], {
       cwd: root,
       encoding: 'utf8',
       maxBuffer: maxBytes,

@@ -271,9 +271,12 @@ function verdict(report: Report): string {
   if (b.hasBase) {
     const extra =
       (before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '') +
-      (newInfo > 0 ? ` · ${plural(newInfo, 'new informational finding')}` : '') +
+      (newInfo > 0
+        ? ` · ${plural(newInfo, 'new informational finding')} (vendor permissions this change takes away)`
+        : '') +
       (newIgnored > 0 ? ` · ${plural(newIgnored, 'new finding')} ignored by the configuration` : '');
-    return `✅ **No new IAM permissions beyond the vendor baselines**${extra}`;
+    // (a change that takes away what a vendor needs passes, but may break the integration)
+    return `${newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${extra}`;
   }
   return '✅ **No IAM permissions beyond the vendor baselines**';
 }

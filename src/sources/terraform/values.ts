@@ -116,10 +116,19 @@ export function markedAt(tree: unknown, segs: JsonPath): boolean {
   return false;
 }
 
-/** A key equal for equal JSON values whatever their key order (undefined when too deep to build). */
-export function canonicalKey(v: unknown): string | undefined {
+/**
+ * A key equal for equal JSON values whatever their key order (undefined when too deep to build).
+ * `asPolicy`: also whatever the order of a list of strings, and a list of one item equal to the
+ * item, as IAM reads a policy's values (the AWS provider's aws_iam_policy_document writes
+ * `"s3:*"` for `["s3:*"]`, and its lists in its own order).
+ */
+export function canonicalKey(v: unknown, asPolicy = false): string | undefined {
   if (nestingDepth(v, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) return undefined;
   const sort = (x: unknown): unknown => {
+    if (Array.isArray(x) && asPolicy) {
+      if (x.length === 1) return sort(x[0]);
+      if (x.every((i) => typeof i === 'string')) return [...x].sort();
+    }
     if (Array.isArray(x)) return x.map(sort);
     if (isObject(x)) {
       const o: Record<string, unknown> = {};
