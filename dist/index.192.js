@@ -21622,10 +21622,18 @@ function readThrough(loaded, host) {
                 if (key !== undefined && !byDocument.has(key))
                     byDocument.set(key, p);
             }
-    const keyOf = (p) => (p.document === undefined ? undefined : canonicalKey(p.document));
+    const keys = new Map();
+    const keyOf = (p) => {
+        if (!keys.has(p))
+            keys.set(p, p.document === undefined ? undefined : canonicalKey(p.document));
+        return keys.get(p);
+    };
+    const usesOf = new Map();
+    for (const u of host.reads)
+        (usesOf.get(u.path) ?? usesOf.set(u.path, []).get(u.path)).push(u);
     for (const { result: r } of read) {
         const path = external_node_path_.posix.normalize(r.path);
-        const uses = host.reads.filter((u) => u.path === path);
+        const uses = usesOf.get(path) ?? [];
         const by = readers.get(path) ?? [];
         // file(): a `.tf` policy that read this file holds each of its documents. (When no policy is
         // known to have read it, e.g. read where a module's argument is given, the same document.)
@@ -29576,6 +29584,7 @@ function keptByIgnore(report) {
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -29995,6 +30004,7 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
     };
     return {
         inputs: baseInputs,
+        prepared: basePrepared,
         get: (id) => {
             const p = basePrepared.get(id) ?? moved(id);
             return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
@@ -30057,9 +30067,9 @@ const MAX_BASE_PASSES = 8;
 /**
  * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
  * templatefile() and fileexists() read and of the modules they call (a policy file edited by the
- * change is read as it was; one not at the base fails there as it would). The host reads synchronously: each pass asks for the
- * files it needs, read from the base before the next (usually two passes; a path read from a file
- * may ask for more).
+ * change is read as it was; one not at the base fails there as it would). The host reads
+ * synchronously: each pass asks for the files it needs, read from the base before the next
+ * (usually two passes; a path read from a file may ask for more).
  */
 async function readBaseModules(hclBase, readBase, root) {
     const files = new Map();
@@ -30120,6 +30130,7 @@ async function readBaseModules(hclBase, readBase, root) {
 async function deletedAtBase(readBase, base, inputs, prepared, principals, how) {
     const deletedFiles = new Set(wouldDiscover(how.root, how.paths, (await readBase.deleted?.()) ?? []).filter((p) => !how.skip.has(p)));
     const baseInputs = [...base.inputs];
+    const more = [];
     const read = new Set();
     const modules = new Set(how.files.filter((f) => HCL_FILE.test(f.path)).map((f) => external_node_path_.posix.dirname(f.path)));
     for (const { result } of baseInputs) {
@@ -30137,14 +30148,15 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
         if (HCL_FILE.test(path))
             hcl.push({ path, text });
         else
-            baseInputs.push(parseSource({ path, text }));
+            more.push(parseSource({ path, text }));
     }
     if (hcl.length) {
         await initHcl();
         // (their file() and templatefile() reading the base's files, as the base's modules do)
         for (const result of await readBaseModules(hcl, readBase, how.root))
-            baseInputs.push({ result });
+            more.push({ result });
     }
+    pushAll(baseInputs, more);
     // (a file the head could not read is not one whose policies the change deleted)
     const unreadAtHead = new Set();
     for (const { result } of inputs) {
@@ -30159,7 +30171,8 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
         if (at !== undefined)
             continued.add(at);
     }
-    const basePrepared = preparePolicies(baseInputs);
+    // (the inputs readBaseDocs read are prepared already: only those read here are prepared again)
+    const basePrepared = new Map([...base.prepared, ...preparePolicies(more)]);
     pairMovedDocuments(base, prepared, basePrepared, continued);
     const gone = new Set([...basePrepared.values()]
         .map((p) => p.record)
@@ -30180,9 +30193,10 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
     if (gone.size === 0 && gonePrincipals.size === 0)
         return undefined;
     // Planned as at the base, of the deleted policies and those of deleted principals only.
+    const ofGonePrincipals = new Set([...gonePrincipals].flatMap((g) => basePrincipals.get(g).policyIds));
     const planned = new Map();
     for (const [id, p] of basePrepared)
-        if (gone.has(id) || [...gonePrincipals].some((g) => basePrincipals.get(g).policyIds.includes(id)))
+        if (gone.has(id) || ofGonePrincipals.has(id))
             planned.set(id, p);
     const plan = how.plan(planned, basePrincipals, baseInputs);
     const deleted = (a) => gone.has(a.target) || gonePrincipals.has(a.target);

@@ -13,6 +13,7 @@ import { noPermissionSource } from '../policy/no-permission.js';
 import { awsServiceAccount } from '../policy/principal.js';
 import { discover, wouldDiscover } from '../sources/discover.js';
 import { parseSource, readInputs } from '../sources/index.js';
+import { pushAll } from '../sources/records.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
 import {
@@ -424,6 +425,9 @@ export function serviceOnlyGrantees(document: unknown): string[] | undefined {
   return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
 }
 
+/** The base's documents, with the inputs read for them and their policies as prepared (deletedAtBase reads more beside them). */
+type BaseAsRead = BaseDocs & { inputs: LoadedInput[]; prepared: Map<string, PreparedPolicy> };
+
 /**
  * The pull request's base (BaseDocs): the base's versions of the audited files, a renamed file
  * read at its base path as the head's path (its policies keep their ids, so a `git mv` adds
@@ -437,7 +441,7 @@ async function readBaseDocs(
   root: string,
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
-): Promise<BaseDocs & { inputs: LoadedInput[] }> {
+): Promise<BaseAsRead> {
   const baseInputs: LoadedInput[] = [];
   // A file the change renamed is read at its base path, as the head's path: its policies keep
   // their ids, so a `git mv` adds nothing new.
@@ -504,6 +508,7 @@ async function readBaseDocs(
   };
   return {
     inputs: baseInputs,
+    prepared: basePrepared,
     get: (id) => {
       const p = basePrepared.get(id) ?? moved(id);
       return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
@@ -569,9 +574,9 @@ const MAX_BASE_PASSES = 8;
 /**
  * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
  * templatefile() and fileexists() read and of the modules they call (a policy file edited by the
- * change is read as it was; one not at the base fails there as it would). The host reads synchronously: each pass asks for the
- * files it needs, read from the base before the next (usually two passes; a path read from a file
- * may ask for more).
+ * change is read as it was; one not at the base fails there as it would). The host reads
+ * synchronously: each pass asks for the files it needs, read from the base before the next
+ * (usually two passes; a path read from a file may ask for more).
  */
 async function readBaseModules(
   hclBase: { path: string; text: string }[],
@@ -634,7 +639,7 @@ async function readBaseModules(
  */
 async function deletedAtBase(
   readBase: BaseRead,
-  base: BaseDocs & { inputs: LoadedInput[] },
+  base: BaseAsRead,
   inputs: LoadedInput[],
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
@@ -655,6 +660,7 @@ async function deletedAtBase(
     wouldDiscover(how.root, how.paths, (await readBase.deleted?.()) ?? []).filter((p) => !how.skip.has(p)),
   );
   const baseInputs = [...base.inputs];
+  const more: LoadedInput[] = [];
   const read = new Set<string>();
   const modules = new Set(how.files.filter((f) => HCL_FILE.test(f.path)).map((f) => posix.dirname(f.path)));
   for (const { result } of baseInputs) {
@@ -667,13 +673,14 @@ async function deletedAtBase(
     const text = await readBase(path);
     if (text === undefined) continue;
     if (HCL_FILE.test(path)) hcl.push({ path, text });
-    else baseInputs.push(parseSource({ path, text }));
+    else more.push(parseSource({ path, text }));
   }
   if (hcl.length) {
     await initHcl();
     // (their file() and templatefile() reading the base's files, as the base's modules do)
-    for (const result of await readBaseModules(hcl, readBase, how.root)) baseInputs.push({ result });
+    for (const result of await readBaseModules(hcl, readBase, how.root)) more.push({ result });
   }
+  pushAll(baseInputs, more);
   // (a file the head could not read is not one whose policies the change deleted)
   const unreadAtHead = new Set<string>();
   for (const { result } of inputs) {
@@ -685,7 +692,8 @@ async function deletedAtBase(
     const at = base.get(id)?.record?.id;
     if (at !== undefined) continued.add(at);
   }
-  const basePrepared = preparePolicies(baseInputs);
+  // (the inputs readBaseDocs read are prepared already: only those read here are prepared again)
+  const basePrepared = new Map([...base.prepared, ...preparePolicies(more)]);
   pairMovedDocuments(base, prepared, basePrepared, continued);
   const gone = new Set(
     [...basePrepared.values()]
@@ -715,10 +723,9 @@ async function deletedAtBase(
   );
   if (gone.size === 0 && gonePrincipals.size === 0) return undefined;
   // Planned as at the base, of the deleted policies and those of deleted principals only.
+  const ofGonePrincipals = new Set([...gonePrincipals].flatMap((g) => basePrincipals.get(g)!.policyIds));
   const planned = new Map<string, PreparedPolicy>();
-  for (const [id, p] of basePrepared)
-    if (gone.has(id) || [...gonePrincipals].some((g) => basePrincipals.get(g)!.policyIds.includes(id)))
-      planned.set(id, p);
+  for (const [id, p] of basePrepared) if (gone.has(id) || ofGonePrincipals.has(id)) planned.set(id, p);
   const plan = how.plan(planned, basePrincipals, baseInputs);
   const deleted = (a: Assignment) => gone.has(a.target) || gonePrincipals.has(a.target);
   plan.assignments = plan.assignments.filter(deleted);

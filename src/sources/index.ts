@@ -258,10 +258,16 @@ function readThrough(
         const key = p.document === undefined ? undefined : canonicalKey(p.document);
         if (key !== undefined && !byDocument.has(key)) byDocument.set(key, p);
       }
-  const keyOf = (p: PolicyRecord) => (p.document === undefined ? undefined : canonicalKey(p.document));
+  const keys = new Map<PolicyRecord, string | undefined>();
+  const keyOf = (p: PolicyRecord) => {
+    if (!keys.has(p)) keys.set(p, p.document === undefined ? undefined : canonicalKey(p.document));
+    return keys.get(p);
+  };
+  const usesOf = new Map<string, FileRead[]>();
+  for (const u of host.reads) (usesOf.get(u.path) ?? usesOf.set(u.path, []).get(u.path)!).push(u);
   for (const { result: r } of read) {
     const path = posix.normalize(r.path);
-    const uses = host.reads.filter((u) => u.path === path);
+    const uses = usesOf.get(path) ?? [];
     const by = readers.get(path) ?? [];
     // file(): a `.tf` policy that read this file holds each of its documents. (When no policy is
     // known to have read it, e.g. read where a module's argument is given, the same document.)
