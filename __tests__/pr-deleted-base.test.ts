@@ -242,3 +242,60 @@ resource "aws_iam_policy" "coiled" {
     expect(removed(r)).toEqual([]);
   });
 });
+
+// A `.tf` resource renamed with a `moved` block (Terraform's refactoring: the object is kept,
+// under its new address) is the same policy. Before, it was read as a policy deleted and one
+// added: every finding of it new (and `fail-on: new` failed on excess that was there before),
+// the vendor permissions it granted "taken away", its excess "removed".
+describe('a .tf resource renamed with a moved block', () => {
+  const files = { 'infra/variables.tf': VARIABLES_TF };
+  /** The head: `aws_iam_policy.setup` renamed to `coiled_setup` (and, with `role`, the role too), `iam:DeletePolicy` added to it. */
+  const renamed = (opts: { moved: boolean; role?: boolean; into?: string }) => {
+    let head = IAM_TF.replace(
+      'resource "aws_iam_policy" "setup" {',
+      'resource "aws_iam_policy" "coiled_setup" {',
+    )
+      .replace('policy_arn = aws_iam_policy.setup.arn', 'policy_arn = aws_iam_policy.coiled_setup.arn')
+      .replace('actions   = ["iam:GetPolicy"]', 'actions   = ["iam:GetPolicy", "iam:DeletePolicy"]');
+    if (opts.role)
+      head = head
+        .replace(
+          'resource "aws_iam_role" "coiled_control_plane_role" {',
+          'resource "aws_iam_role" "control_plane" {',
+        )
+        .replaceAll('aws_iam_role.coiled_control_plane_role.', 'aws_iam_role.control_plane.');
+    expect(head).toContain('"iam:DeletePolicy"');
+    expect(head).not.toContain('aws_iam_policy.setup.');
+    const moves = opts.moved
+      ? `${opts.into ?? ''}\nmoved {\n  from = aws_iam_policy.setup\n  to   = aws_iam_policy.coiled_setup\n}\n` +
+        (opts.role
+          ? 'moved {\n  from = aws_iam_role.coiled_control_plane_role\n  to   = aws_iam_role.control_plane\n}\n'
+          : '')
+      : '';
+    return { ...files, 'infra/iam.tf': head, 'infra/moved.tf': moves };
+  };
+
+  test.each([
+    ['the policy', false],
+    ['the policy and the role holding it', true],
+  ])('%s renamed: only what the change added is new; nothing is removed or taken away', async (_, role) => {
+    const r = await pr({ ...files, 'infra/iam.tf': IAM_TF }, renamed({ moved: true, role }), {
+      baseline: 'coiled',
+    });
+    const ofSetup = r.findings.filter((f) => f.address === 'aws_iam_policy.coiled_setup');
+    expect(ofSetup.length).toBeGreaterThan(1);
+    const fresh = ofSetup.filter((f) => f.new === true);
+    expect(fresh.flatMap((f) => f.actions)).toEqual(['iam:DeletePolicy']);
+    expect(removed(r)).toEqual([]);
+    expect(missing(r).filter((f) => f.new === true)).toEqual([]);
+  });
+
+  test('without the moved block, the rename is a deletion and an addition (as Terraform plans it)', async () => {
+    const r = await pr({ ...files, 'infra/iam.tf': IAM_TF }, renamed({ moved: false }), {
+      baseline: 'coiled',
+    });
+    const ofSetup = r.findings.filter((f) => f.address === 'aws_iam_policy.coiled_setup');
+    expect(ofSetup.filter((f) => f.new !== true)).toEqual([]);
+    expect(removed(r).length).toBeGreaterThan(0);
+  });
+});

@@ -61,11 +61,11 @@ audits:
     policies: ["terraform:aws_iam_role.sky"]
 `;
 
-async function pr(base: string, head: string): Promise<Report> {
+async function pr(base: string, head: string, config = CONFIG): Promise<Report> {
   const root = mkdtempSync(join(tmpdir(), 'pr-principal-'));
   for (const [path, text] of Object.entries({
     'infra/main.tf': head,
-    '.github/iam-baseline-audit.yml': CONFIG,
+    '.github/iam-baseline-audit.yml': config,
   })) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
@@ -480,4 +480,22 @@ test('a plan that attaches an existing policy to a role audited as a whole: its 
   expect(added.every((f) => f.address === 'aws_iam_policy.extra')).toBe(true);
   // (the policy attached before, as before)
   expect(report.findings.filter((f) => f.new === true && f.address === 'aws_iam_policy.min')).toEqual([]);
+});
+
+// A role renamed with a `moved` block (and the selector with it) is the role it was: the policies
+// it held at the base are those of the address it moved from. Before, it was a new principal, so
+// every grant of the policies it held was new.
+test('a role renamed with a moved block: what it held before is not new', async () => {
+  const renamed = (ROLE + attach('extra'))
+    .replace('resource "aws_iam_role" "sky" {', 'resource "aws_iam_role" "skypilot" {')
+    .replaceAll('aws_iam_role.sky.', 'aws_iam_role.skypilot.');
+  const moved = '\nmoved {\n  from = aws_iam_role.sky\n  to   = aws_iam_role.skypilot\n}\n';
+  const config = CONFIG.replace('terraform:aws_iam_role.sky', 'terraform:aws_iam_role.skypilot');
+  const r = await pr(ROLE + attach('extra'), renamed + moved, config);
+  expect(r.findings.some((f) => f.policy === 'aws_iam_role.skypilot' && f.kind === 'excess-action')).toBe(
+    true,
+  );
+  expect(excessNew(r)).toEqual([]);
+  // (without the block, Terraform destroys the role and creates another: its grants are new)
+  expect(excessNew(await pr(ROLE + attach('extra'), renamed, config)).length).toBeGreaterThan(0);
 });

@@ -501,7 +501,7 @@ resource "aws_s3_bucket_policy" "archive" {
     };
     const r = await audit({ 'bucket-policy.json': policy }, 'datadog');
     expect(statementsOf(r)).toEqual(['App']);
-    expect(r.notes?.some((n) => n.startsWith('Resource policy statements'))).toBe(false);
+    expect((r.notes ?? []).some((n) => n.startsWith('Resource policy statements'))).toBe(false);
   });
 
   it('statementsForVendor: the statements judged and the others, with the principals they name', () => {

@@ -177,6 +177,9 @@ export async function checkBaselines({ root = ROOT, read, manifest, baselines } 
       if (!set) throw new Error(`baseline ${source.baseline} has no set ${source.set}`);
       const statements = extractStatements(source, await readText(source));
       r.drift = compareSet(set.statements, statements);
+      // (actions kept on purpose beside the source: not drift)
+      const kept = new Set((source.kept ?? []).map((a) => String(a).toLowerCase()));
+      if (kept.size) r.drift.removed = r.drift.removed.filter((a) => !kept.has(a.toLowerCase()));
     } catch (e) {
       r.error = e instanceof Error ? e.message : String(e);
     }

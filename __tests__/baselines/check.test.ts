@@ -47,6 +47,21 @@ describe('baselines:check on local copies', () => {
     expect(check.formatResults(results)).toMatch(/^datadog \/ standard: up to date$/m);
   });
 
+  it("Datadog's standard keeps the Trusted Advisor actions of the template before 0417aa87 (`kept`): not drift, and only those", async () => {
+    const standard = manifest().sources.find((s) => s.baseline === 'datadog' && s.set === 'standard')!;
+    expect(standard.kept).toEqual(['support:DescribeTrustedAdvisor*', 'support:RefreshTrustedAdvisorCheck']);
+    const without = { ...standard };
+    delete without.kept;
+    const [r] = await check.checkBaselines({ root: ROOT, manifest: { sources: [without] } });
+    expect(r!.drift!.removed).toEqual([
+      'support:DescribeTrustedAdvisor*',
+      'support:RefreshTrustedAdvisorCheck',
+    ]);
+    expect(r!.drift!.added).toEqual([]);
+    const [kept] = await check.checkBaselines({ root: ROOT, manifest: { sources: [standard] } });
+    expect(check.exitCode([kept!])).toBe(0);
+  });
+
   it("reports the drift of Datadog's 2022 policy from its current CloudFormation template", async () => {
     const standard = manifest().sources.find((s) => s.set === 'standard')!;
     const results = await check.checkBaselines({

@@ -47,7 +47,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
   },
   'leftover-set': {
     title: 'Leftover permissions from an inactive set',
-    advice: 'needed only for a step that is over (such as setup): delete them',
+    advice: 'needed only for a step that is over: delete them',
     description:
       'The policy still grants actions that the baseline needs only in a set that is not active (for example the Setup permissions after setup).',
     severity: 'medium',

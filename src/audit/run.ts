@@ -425,6 +425,34 @@ export function serviceOnlyGrantees(document: unknown): string[] | undefined {
   return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
 }
 
+/**
+ * The addresses a `.tf` object at `address` had before the head's `moved` blocks, nearest first:
+ * each step reads back the block whose `to` is the address or holds it (a module call or a whole
+ * resource: `module.a` holds `module.a["x"].aws_iam_policy.p`), the longest such `to` first; a
+ * chain (`a` to `b`, `b` to `c`) is followed, at most one step a block.
+ */
+export function movedFrom(address: string, moves: readonly { from: string; to: string }[]): string[] {
+  const out: string[] = [];
+  let a = address;
+  for (let step = 0; step < moves.length; step++) {
+    let best: { from: string; to: string } | undefined;
+    for (const m of moves) {
+      const next = a.charAt(m.to.length);
+      if (
+        a.startsWith(m.to) &&
+        (next === '' || next === '.' || next === '[') &&
+        m.to.length > (best?.to.length ?? -1)
+      )
+        best = m;
+    }
+    if (!best) break;
+    a = best.from + a.slice(best.to.length);
+    if (out.includes(a) || a === address) break;
+    out.push(a);
+  }
+  return out;
+}
+
 /** The base's documents, with the inputs read for them and their policies as prepared (deletedAtBase reads more beside them). */
 type BaseAsRead = BaseDocs & { inputs: LoadedInput[]; prepared: Map<string, PreparedPolicy> };
 
@@ -490,21 +518,34 @@ async function readBaseDocs(
     for (const p of result.policies) readAtBase.add(p.path);
     for (const p of result.principals ?? []) readAtBase.add(p.path);
   }
-  // A `.tf` block moved to another file of its module keeps its address: found by it there.
+  // A `.tf` block moved to another file of its module keeps its address: found by it there. One
+  // renamed by a `moved` block of the head is found at the address it moved from: in its module,
+  // or, moved into or out of a module it calls, wherever the base has that address once.
   let byModuleAddress: Map<string, PreparedPolicy | null> | undefined;
-  const moduleKey = (r: PolicyRecord) => `${posix.dirname(r.path)}\u0000${r.address}`;
+  let byAddress: Map<string, PreparedPolicy | null> | undefined;
+  const moduleKey = (dir: string, address: string) => `${dir}\u0000${address}`;
+  const moves = inputs.flatMap(({ result }) => result.moves ?? []);
   const moved = (id: string): PreparedPolicy | undefined => {
     const head = prepared.get(id)?.record;
     if (!head?.address || !HCL_FILE.test(head.path)) return undefined;
-    if (!byModuleAddress) {
+    if (!byModuleAddress || !byAddress) {
       byModuleAddress = new Map();
+      byAddress = new Map();
       for (const p of basePrepared.values())
         if (p.record.address && HCL_FILE.test(p.record.path)) {
-          const k = moduleKey(p.record);
+          const k = moduleKey(posix.dirname(p.record.path), p.record.address);
           byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
+          byAddress.set(p.record.address, byAddress.has(p.record.address) ? null : p);
         }
     }
-    return byModuleAddress.get(moduleKey(head)) ?? undefined;
+    const dir = posix.dirname(head.path);
+    const found = byModuleAddress.get(moduleKey(dir, head.address));
+    if (found !== undefined) return found ?? undefined;
+    for (const from of movedFrom(head.address, moves)) {
+      const at = byModuleAddress.get(moduleKey(dir, from)) ?? byAddress.get(from);
+      if (at) return at;
+    }
+    return undefined;
   };
   return {
     inputs: baseInputs,
@@ -516,7 +557,16 @@ async function readBaseDocs(
     heldBy: (id) => {
       const head = principals.get(id);
       if (!head || !readAtBase.has(head.path)) return undefined;
-      const at = basePrincipals.get(id);
+      // (a role renamed by a `moved` block: the base's at the address it moved from)
+      const address = head.address ?? head.id;
+      const within = head.id.slice(0, head.id.length - address.length);
+      const at =
+        basePrincipals.get(id) ??
+        (HCL_FILE.test(head.path)
+          ? movedFrom(address, moves)
+              .map((from) => basePrincipals.get(`${within}${from}`))
+              .find((p) => p !== undefined)
+          : undefined);
       if (!at) return [];
       return at.unresolved.length ? undefined : at.policyIds;
     },

@@ -172,6 +172,11 @@ export interface InputResult {
    * reader lists them.
    */
   skippedParts?: { address: string; reason: string }[];
+  /**
+   * The `moved` blocks of a `.tf` file, with whole addresses (`module.iam.aws_iam_policy.a`): the
+   * head's policy at `to` is the base's at `from` (a pull request's base, run.ts).
+   */
+  moves?: { from: string; to: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------

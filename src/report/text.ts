@@ -138,7 +138,7 @@ function* groups(
       // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
       for (const part of splitLeftovers(ofKind)) {
         const sets = [...new Set(part.map((f) => f.set).filter((s): s is string => !!s))];
-        const named = sets.length > 0 ? ` ${sets.map(t).join(', ')}` : '';
+        const named = sets.length > 0 ? ` ${sets.map((s) => `"${t(s)}"`).join(', ')}` : '';
         const words = leftoverWords(part[0]!, info);
         let line = `${indent}  ${words.title}${named}: ${words.advice}`;
         // The notes of the findings' own sets; for a report without them, the baselines' notes.

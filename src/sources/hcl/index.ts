@@ -243,6 +243,7 @@ export function readHclModules(
       resources: [],
       notFollowed: [],
       noInstances: [],
+      moves: [],
       problems,
       called: new Set(),
     };
@@ -278,6 +279,7 @@ export function readHclModules(
       input(p.path).policies.push(p);
     }
     for (const e of analyzed.errors) input(e.path).errors.push(e);
+    for (const m of ctx.moves) (input(m.file).moves ??= []).push({ from: m.from, to: m.to });
     for (const p of analyzed.principals) {
       (input(p.path).principals as PrincipalRecord[]).push(p);
       principalDirs.push([p, dir]);

@@ -78,6 +78,18 @@ export interface ModuleDef {
   accountAliases: Set<string>;
   /** Aliases of all its `provider "aws"` blocks. */
   awsAliases: Set<string>;
+  /** Its `moved` blocks: addresses relative to the module, as written (spaces taken out). */
+  moves: Move[];
+}
+
+/**
+ * A `moved { from = … to = … }` block: the object Terraform keeps under a new address (a resource
+ * or module call renamed, an instance key changed, a resource moved into a module it calls).
+ */
+export interface Move {
+  from: string;
+  to: string;
+  file: string;
 }
 
 /** What in a `provider "aws"` block may make it another account than the default one's. */
@@ -135,6 +147,7 @@ export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
     problems: [],
     accountAliases: new Set(),
     awsAliases: new Set(),
+    moves: [],
   };
   for (const f of files) {
     const body = kids(f.root).find((k) => k.type === 'body');
@@ -186,6 +199,11 @@ export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
         if (alias) def.awsAliases.add(alias);
         if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
           def.accountAliases.add(alias);
+      } else if (kind === 'moved' && inner) {
+        const a = attrsOf(inner);
+        const from = a.get('from')?.text.replace(/\s+/g, '');
+        const to = a.get('to')?.text.replace(/\s+/g, '');
+        if (from && to) def.moves.push({ from, to, file: f.path });
       } else if (kind === 'variable' && labels[0])
         def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
       else if (kind === 'output' && labels[0])
@@ -253,6 +271,8 @@ export interface LoadContext {
   called: Set<string>;
   /** Where the files read by file() and templatefile() go while a resource is evaluated. */
   reads?: FileRead[];
+  /** The `moved` blocks of every module instance, their addresses made whole (the instance's prefix added). */
+  moves: Move[];
 }
 
 export function keyText(k: string | number): string {

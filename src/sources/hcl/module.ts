@@ -776,6 +776,8 @@ export class Instance {
 
   /** Evaluates every resource and data source of this instance and of the modules it calls. */
   collect(): void {
+    for (const m of this.def.moves)
+      this.ctx.moves.push({ from: `${this.prefix}${m.from}`, to: `${this.prefix}${m.to}`, file: m.file });
     const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
     const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
     const unused = this.unusedDocuments(none);
