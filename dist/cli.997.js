@@ -2638,7 +2638,9 @@ function loadConfig(text, path) {
         path,
         audits: (raw.audits ?? []).map((a, i) => ({
             baseline: a.baseline,
-            ...(a.sets !== undefined ? { sets: a.sets } : {}),
+            ...(a.sets !== undefined
+                ? { sets: a.sets, setLines: a.sets.map((_, j) => parsed.lineAt(['audits', i, 'sets', j])) }
+                : {}),
             policies: a.policies,
             line: parsed.lineAt(['audits', i]),
         })),
@@ -3153,6 +3155,8 @@ function naturalCompare(a, b) {
     return ca - cb;
 }
 
+// EXTERNAL MODULE: ./src/core/escape.ts
+var core_escape = __webpack_require__(4536);
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/policy/document.ts
@@ -7901,6 +7905,7 @@ var report_model = __webpack_require__(2649);
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -8262,6 +8267,55 @@ function movedFrom(address, moves) {
         out.push(a);
     }
     return out;
+}
+/**
+ * The notes on the actions of your own baselines (not the built-in ones, which the tests hold to
+ * the catalog) that match no action of the catalog: a typo there (`s3:GetObjekt`) grants nothing,
+ * so the action the vendor needs reads as excess, and nothing else says why.
+ */
+function unknownBaselineActions(used, catalog) {
+    const builtin = new Set((0,load/* builtinBaselines */.qo)().map((b) => b.id));
+    const notes = [];
+    for (const b of used) {
+        if (builtin.has(b.id))
+            continue;
+        for (const set of b.sets) {
+            const unknown = new Set();
+            for (const st of set.statements) {
+                if (!st || typeof st !== 'object')
+                    continue;
+                const { Action, NotAction } = st;
+                for (const a of [Action, NotAction].flatMap((v) => Array.isArray(v) ? v : v === undefined ? [] : [v]))
+                    if (typeof a === 'string' && a !== '*' && catalog.expand(a).length === 0)
+                        unknown.add(a);
+            }
+            if (unknown.size)
+                notes.push(`Baseline ${b.id}, set ${set.name}: ${(0,values/* list */.p_)([...unknown], 8)} ${unknown.size === 1 ? 'matches' : 'match'} no action in the AWS catalog (a typo, or an action that was retired): the baseline grants nothing for ${unknown.size === 1 ? 'it' : 'them'}; fix it in the baseline.`);
+        }
+    }
+    return notes;
+}
+/**
+ * A configuration in a directory above the audit's root, up to the git work tree that holds it
+ * (the nearest directory with `.git`): its path relative to the root (`../.github/…`), or
+ * undefined (none, or the root is the top of its work tree).
+ */
+function configAbove(root) {
+    let dir = (0,external_node_path_.resolve)(root);
+    if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+        return undefined;
+    let found;
+    for (let up = 0; up < 64; up++) {
+        const parent = (0,external_node_path_.dirname)(dir);
+        if (parent === dir)
+            return undefined; // (in no work tree: nothing above is the repository's)
+        dir = parent;
+        if (!found && (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, CONFIG_PATH)))
+            found = (0,external_node_path_.join)(dir, CONFIG_PATH);
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+            return found && (0,external_node_path_.relative)(root, found).split(external_node_path_.sep).join('/');
+    }
+    return undefined;
 }
 /**
  * The pull request's base (BaseDocs): the base's versions of the audited files, a renamed file
@@ -8651,6 +8705,13 @@ async function runAudit(req) {
         if (req.baseline && config.audits.length)
             notes.push(`${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`);
     }
+    else {
+        // Run from a directory inside the repository (`cd infra && audit .`): the repository's own
+        // configuration, above it, is not read. Said, with how to read it.
+        const above = configAbove(root);
+        if (above)
+            notes.push(`No configuration read: ${above} (above the audited directory) is not read from here; run the audit from the directory that holds its .github, or pass it with --config (the action's config input).`);
+    }
     const accountId = req.accountId ?? config?.accountId;
     const baselines = [...(0,load/* builtinBaselines */.qo)()];
     for (const p of config?.baselines ?? []) {
@@ -8711,7 +8772,8 @@ async function runAudit(req) {
         const looked = inputs.length;
         const why = inputs
             .slice(0, 3)
-            .map(({ result }) => `${result.path} (${result.reason ?? 'skipped'})`)
+            // (on one line each: a reason may quote the file, and this message is printed as it is)
+            .map(({ result }) => (0,core_escape/* visibilise */.ow)(`${result.path} (${result.reason ?? 'skipped'})`))
             .join('; ');
         throw new errors/* UsageError */.e(`no inputs found in ${shownPaths}: ${looked === 0
             ? 'no file there that could hold IAM policies'
@@ -8855,6 +8917,7 @@ async function runAudit(req) {
         .map(({ b }) => `${b.id} (${b.date})`);
     if (stale.length)
         notes.push(`Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`);
+    notes.push(...unknownBaselineActions([...used.values()].map(({ b }) => b), catalog));
     const report = {
         tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
         catalog: { source: catalog.source, version: catalog.version },
@@ -9136,14 +9199,26 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     if (config && config.audits.length > 0) {
         const covered = new Set();
         config.audits.forEach((audit, i) => {
-            const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
+            const at = (line, field) => `${config.path ?? CONFIG_PATH}${line ? `, line ${line}` : ''}: audits[${i}].${field}`;
             let resolved;
             try {
-                resolved = (0,resolve/* resolveBaselineSpec */.Z7)(spec, readFile, baselines);
+                resolved = (0,resolve/* resolveBaselineSpec */.Z7)(audit.baseline, readFile, baselines);
             }
             catch (e) {
-                const where = `${config.path ?? CONFIG_PATH}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
-                throw new errors/* ConfigError */.x(`${where}: ${e.message}`);
+                throw new errors/* ConfigError */.x(`${at(audit.line, 'baseline')}: ${e.message}`);
+            }
+            // (an unknown set named at its own line)
+            if (audit.sets?.length) {
+                const chosen = resolved.baseline;
+                audit.sets.forEach((set, j) => {
+                    try {
+                        (0,resolve/* activeSets */.az)(chosen, [set]);
+                    }
+                    catch (e) {
+                        throw new errors/* ConfigError */.x(`${at(audit.setLines?.[j] ?? audit.line, `sets[${j}]`)}: ${e.message}`);
+                    }
+                });
+                resolved = { baseline: chosen, sets: (0,resolve/* activeSets */.az)(chosen, audit.sets) };
             }
             const { baseline, sets } = resolved;
             let matched = 0;
@@ -10423,7 +10498,9 @@ function renderText(report, options = {}) {
 }
 
 // EXTERNAL MODULE: ./src/report/verdict.ts
-var verdict = __webpack_require__(687);
+var report_verdict = __webpack_require__(687);
+// EXTERNAL MODULE: ./src/audit/kinds.ts
+var kinds = __webpack_require__(5960);
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/cli-options.ts
@@ -10453,6 +10530,8 @@ function guardWarnings(write = (t) => process.stderr.write(t), emitter = process
 // catalog and the baselines are not loaded for --version or --help. What only some runs need is
 // imported when they need it, so that the bundle keeps it in chunks of its own, which an audit
 // neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
+
+
 
 
 
@@ -10583,7 +10662,7 @@ async function audit(argv) {
     if (values['max-policies'] !== undefined) {
         const n = Number(values['max-policies']);
         if (!Number.isInteger(n) || n <= 0)
-            throw new errors/* UsageError */.e('--max-policies takes a whole number of policies');
+            throw new errors/* UsageError */.e(`--max-policies takes a whole number of policies, 1 or more, not "${values['max-policies']}"`);
         maxPolicies = n;
     }
     const cwd = process.cwd();
@@ -10654,7 +10733,13 @@ async function audit(argv) {
             await toStdout(() => out(process.env.GITHUB_ACTIONS === 'true' ? (0,core_escape/* escapeLog */.Ah)(rendered) : rendered));
         timing('write');
     }
-    return (0,verdict/* decide */.L)(report, failOn, threshold).result === 'fail' ? 1 : 0;
+    const verdict = (0,report_verdict/* decide */.L)(report, failOn, threshold);
+    // The headline counts the excess findings, informational ones aside: when they are what fails
+    // the run (`--severity-threshold info`), said, or "0 findings" and exit status 1 disagree.
+    const informational = verdict.failing.filter((f) => !(0,kinds/* isExcess */.YY)(f)).length;
+    if (informational > 0)
+        process.stderr.write(`${version/* TOOL_NAME */.l}: exit status 1: ${(0,group/* plural */.LS)(verdict.failing.length, 'finding')} at or above ${threshold} (--severity-threshold), ${informational} of them informational\n`);
+    return verdict.result === 'fail' ? 1 : 0;
 }
 function expand(argv) {
     // No options of its own: `--` ends the (none) options, and anything else that looks like one is a
@@ -10733,6 +10818,18 @@ function baselinesCommand(argv) {
     }
     throw new errors/* UsageError */.e('baselines takes "list" or "show ID"');
 }
+/**
+ * A usage error's message; Node's own for an unknown option (`Unknown option '--x'. To specify a
+ * positional argument starting with a '-', place it at the end of the command after '--', as in
+ * '-- "--x"`, its last quote unbalanced) said shortly.
+ */
+function usageMessage(e) {
+    const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' &&
+        /^Unknown option '(.*?)'\./.exec(e.message);
+    return unknown
+        ? `unknown option "${unknown[1]}" (a path that begins with "-" goes after "--": -- "${unknown[1]}")`
+        : e.message;
+}
 /** Runs `audit`, `fix`, `expand`, `baselines` or `merge`; usage and configuration errors give exit status 2. */
 async function runCommand(command, rest) {
     guardWarnings();
@@ -10754,7 +10851,7 @@ async function runCommand(command, rest) {
             e instanceof errors/* ConfigError */.x ||
             e.code?.startsWith('ERR_PARSE_ARGS')) {
             // The message may quote the repository (a file name, a reason): escaped for the terminal.
-            process.stderr.write(`${version/* TOOL_NAME */.l}: ${(0,core_escape.escapeLogMessage)(e.message)}\n`);
+            process.stderr.write(`${version/* TOOL_NAME */.l}: ${(0,core_escape.escapeLogMessage)(usageMessage(e))}\n`);
             if (e instanceof errors/* UsageError */.e || !(e instanceof errors/* ConfigError */.x))
                 process.stderr.write(`Run "${version/* TOOL_NAME */.l} --help" for usage.\n`);
             return 2;
@@ -11221,7 +11318,10 @@ function schemaErrorMessages(errors) {
                 message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
                 break;
             case 'const':
-                message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeOf(e.data)}`;
+                // (a number for a number: `version must be 1, not 2`; else what it is: `not a string ("1")`)
+                message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeof e.data === 'number' && typeof params.allowedValue === 'number'
+                    ? String(e.data)
+                    : typeOf(e.data)}`;
                 break;
             case 'pattern':
             case 'minLength':
@@ -23106,7 +23206,7 @@ __webpack_require__.d(__webpack_exports__, {
   Ko: () => (/* binding */ readInputs)
 });
 
-// UNUSED EXPORTS: LARGE_FILE, PARSERS, TEXT_PARSERS, looksLikeIam
+// UNUSED EXPORTS: LARGE_FILE, PARSERS, TEXT_PARSERS, isBinary, looksLikeIam
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
@@ -29076,6 +29176,22 @@ function looksLikeIam(text) {
     // NULs dropped first: a UTF-16 policy is still a policy (in an encoding we say we cannot read).
     return /"(?:Statement|Effect|NotAction|NotResource|resource_changes|planned_values|terraform_version|RoleDetailList|UserDetailList|GroupDetailList)"\s*:/.test(text.includes('\u0000') ? text.replace(/\u0000/g, '') : text);
 }
+/** Characters of a file's start read to tell binary data from text (as git does, 8,000). */
+const BINARY_SAMPLE = 8000;
+/**
+ * Whether a text is binary data decoded as UTF-8: a NUL in its first 8,000 characters (as git
+ * tells), or more than 1% of them bytes that are not UTF-8 (U+FFFD once decoded).
+ */
+function isBinary(text) {
+    const sample = text.length > BINARY_SAMPLE ? text.slice(0, BINARY_SAMPLE) : text;
+    if (sample.includes('\u0000'))
+        return true;
+    let bad = 0;
+    for (let i = 0; i < sample.length; i++)
+        if (sample.charCodeAt(i) === 0xfffd)
+            bad++;
+    return bad * 100 > sample.length;
+}
 /**
  * Classifies and parses one file's text (pure, unless `release`). The text is kept only for
  * standalone policy files, whose statements' lines are found later; the other parsers find their
@@ -29095,6 +29211,21 @@ function classify(file, explicit, release) {
         return text;
     const parsed = (0,json_lines/* parseJson */.qF)(file.text);
     if (!parsed.ok) {
+        // Binary data (an archive, an image, random bytes named `.json`): not text, whatever `${` or
+        // `%{` its bytes happen to hold; never quoted.
+        if (isBinary(file.text) && !looksLikeIam(file.text)) {
+            const result = {
+                path: file.path,
+                kind: 'unknown',
+                status: explicit ? 'error' : 'skipped',
+                reason: explicit
+                    ? 'not a text file (binary data): expected an IAM policy, a Terraform plan or state, a *.tf.json file or an authorization-details export as JSON text'
+                    : 'not a text file (binary data)',
+                policies: [],
+                errors: explicit ? [{ path: file.path, message: 'not a text file (binary data)' }] : [],
+            };
+            return { result, text: file.text };
+        }
         // A template that is not JSON until rendered (`%{ if … }` directives, a bare `${...}`): not a
         // policy as written. Skipped, never an error: the policy is what it renders.
         const marks = templateMarks(file.text);

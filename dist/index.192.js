@@ -1112,7 +1112,10 @@ function schemaErrorMessages(errors) {
                 message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
                 break;
             case 'const':
-                message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeOf(e.data)}`;
+                // (a number for a number: `version must be 1, not 2`; else what it is: `not a string ("1")`)
+                message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeof e.data === 'number' && typeof params.allowedValue === 'number'
+                    ? String(e.data)
+                    : typeOf(e.data)}`;
                 break;
             case 'pattern':
             case 'minLength':
@@ -5166,7 +5169,9 @@ function loadConfig(text, path) {
         path,
         audits: (raw.audits ?? []).map((a, i) => ({
             baseline: a.baseline,
-            ...(a.sets !== undefined ? { sets: a.sets } : {}),
+            ...(a.sets !== undefined
+                ? { sets: a.sets, setLines: a.sets.map((_, j) => parsed.lineAt(['audits', i, 'sets', j])) }
+                : {}),
             policies: a.policies,
             line: parsed.lineAt(['audits', i]),
         })),
@@ -21438,6 +21443,22 @@ function looksLikeIam(text) {
     // NULs dropped first: a UTF-16 policy is still a policy (in an encoding we say we cannot read).
     return /"(?:Statement|Effect|NotAction|NotResource|resource_changes|planned_values|terraform_version|RoleDetailList|UserDetailList|GroupDetailList)"\s*:/.test(text.includes('\u0000') ? text.replace(/\u0000/g, '') : text);
 }
+/** Characters of a file's start read to tell binary data from text (as git does, 8,000). */
+const BINARY_SAMPLE = 8000;
+/**
+ * Whether a text is binary data decoded as UTF-8: a NUL in its first 8,000 characters (as git
+ * tells), or more than 1% of them bytes that are not UTF-8 (U+FFFD once decoded).
+ */
+function isBinary(text) {
+    const sample = text.length > BINARY_SAMPLE ? text.slice(0, BINARY_SAMPLE) : text;
+    if (sample.includes('\u0000'))
+        return true;
+    let bad = 0;
+    for (let i = 0; i < sample.length; i++)
+        if (sample.charCodeAt(i) === 0xfffd)
+            bad++;
+    return bad * 100 > sample.length;
+}
 /**
  * Classifies and parses one file's text (pure, unless `release`). The text is kept only for
  * standalone policy files, whose statements' lines are found later; the other parsers find their
@@ -21457,6 +21478,21 @@ function classify(file, explicit, release) {
         return text;
     const parsed = parseJson(file.text);
     if (!parsed.ok) {
+        // Binary data (an archive, an image, random bytes named `.json`): not text, whatever `${` or
+        // `%{` its bytes happen to hold; never quoted.
+        if (isBinary(file.text) && !looksLikeIam(file.text)) {
+            const result = {
+                path: file.path,
+                kind: 'unknown',
+                status: explicit ? 'error' : 'skipped',
+                reason: explicit
+                    ? 'not a text file (binary data): expected an IAM policy, a Terraform plan or state, a *.tf.json file or an authorization-details export as JSON text'
+                    : 'not a text file (binary data)',
+                policies: [],
+                errors: explicit ? [{ path: file.path, message: 'not a text file (binary data)' }] : [],
+            };
+            return { result, text: file.text };
+        }
         // A template that is not JSON until rendered (`%{ if … }` directives, a bare `${...}`): not a
         // policy as written. Skipped, never an error: the policy is what it renders.
         const marks = templateMarks(file.text);
@@ -29598,6 +29634,7 @@ function keptByIgnore(report) {
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -29959,6 +29996,55 @@ function movedFrom(address, moves) {
         out.push(a);
     }
     return out;
+}
+/**
+ * The notes on the actions of your own baselines (not the built-in ones, which the tests hold to
+ * the catalog) that match no action of the catalog: a typo there (`s3:GetObjekt`) grants nothing,
+ * so the action the vendor needs reads as excess, and nothing else says why.
+ */
+function unknownBaselineActions(used, catalog) {
+    const builtin = new Set(builtinBaselines().map((b) => b.id));
+    const notes = [];
+    for (const b of used) {
+        if (builtin.has(b.id))
+            continue;
+        for (const set of b.sets) {
+            const unknown = new Set();
+            for (const st of set.statements) {
+                if (!st || typeof st !== 'object')
+                    continue;
+                const { Action, NotAction } = st;
+                for (const a of [Action, NotAction].flatMap((v) => Array.isArray(v) ? v : v === undefined ? [] : [v]))
+                    if (typeof a === 'string' && a !== '*' && catalog.expand(a).length === 0)
+                        unknown.add(a);
+            }
+            if (unknown.size)
+                notes.push(`Baseline ${b.id}, set ${set.name}: ${list([...unknown], 8)} ${unknown.size === 1 ? 'matches' : 'match'} no action in the AWS catalog (a typo, or an action that was retired): the baseline grants nothing for ${unknown.size === 1 ? 'it' : 'them'}; fix it in the baseline.`);
+        }
+    }
+    return notes;
+}
+/**
+ * A configuration in a directory above the audit's root, up to the git work tree that holds it
+ * (the nearest directory with `.git`): its path relative to the root (`../.github/…`), or
+ * undefined (none, or the root is the top of its work tree).
+ */
+function configAbove(root) {
+    let dir = (0,external_node_path_.resolve)(root);
+    if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+        return undefined;
+    let found;
+    for (let up = 0; up < 64; up++) {
+        const parent = (0,external_node_path_.dirname)(dir);
+        if (parent === dir)
+            return undefined; // (in no work tree: nothing above is the repository's)
+        dir = parent;
+        if (!found && (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, CONFIG_PATH)))
+            found = (0,external_node_path_.join)(dir, CONFIG_PATH);
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+            return found && (0,external_node_path_.relative)(root, found).split(external_node_path_.sep).join('/');
+    }
+    return undefined;
 }
 /**
  * The pull request's base (BaseDocs): the base's versions of the audited files, a renamed file
@@ -30348,6 +30434,13 @@ async function runAudit(req) {
         if (req.baseline && config.audits.length)
             notes.push(`${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`);
     }
+    else {
+        // Run from a directory inside the repository (`cd infra && audit .`): the repository's own
+        // configuration, above it, is not read. Said, with how to read it.
+        const above = configAbove(root);
+        if (above)
+            notes.push(`No configuration read: ${above} (above the audited directory) is not read from here; run the audit from the directory that holds its .github, or pass it with --config (the action's config input).`);
+    }
     const accountId = req.accountId ?? config?.accountId;
     const baselines = [...builtinBaselines()];
     for (const p of config?.baselines ?? []) {
@@ -30408,7 +30501,8 @@ async function runAudit(req) {
         const looked = inputs.length;
         const why = inputs
             .slice(0, 3)
-            .map(({ result }) => `${result.path} (${result.reason ?? 'skipped'})`)
+            // (on one line each: a reason may quote the file, and this message is printed as it is)
+            .map(({ result }) => (0,core_escape/* visibilise */.ow)(`${result.path} (${result.reason ?? 'skipped'})`))
             .join('; ');
         throw new UsageError(`no inputs found in ${shownPaths}: ${looked === 0
             ? 'no file there that could hold IAM policies'
@@ -30552,6 +30646,7 @@ async function runAudit(req) {
         .map(({ b }) => `${b.id} (${b.date})`);
     if (stale.length)
         notes.push(`Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`);
+    notes.push(...unknownBaselineActions([...used.values()].map(({ b }) => b), catalog));
     const report = {
         tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
         catalog: { source: catalog.source, version: catalog.version },
@@ -30833,14 +30928,26 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     if (config && config.audits.length > 0) {
         const covered = new Set();
         config.audits.forEach((audit, i) => {
-            const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
+            const at = (line, field) => `${config.path ?? CONFIG_PATH}${line ? `, line ${line}` : ''}: audits[${i}].${field}`;
             let resolved;
             try {
-                resolved = resolveBaselineSpec(spec, readFile, baselines);
+                resolved = resolveBaselineSpec(audit.baseline, readFile, baselines);
             }
             catch (e) {
-                const where = `${config.path ?? CONFIG_PATH}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
-                throw new ConfigError(`${where}: ${e.message}`);
+                throw new ConfigError(`${at(audit.line, 'baseline')}: ${e.message}`);
+            }
+            // (an unknown set named at its own line)
+            if (audit.sets?.length) {
+                const chosen = resolved.baseline;
+                audit.sets.forEach((set, j) => {
+                    try {
+                        activeSets(chosen, [set]);
+                    }
+                    catch (e) {
+                        throw new ConfigError(`${at(audit.setLines?.[j] ?? audit.line, `sets[${j}]`)}: ${e.message}`);
+                    }
+                });
+                resolved = { baseline: chosen, sets: activeSets(chosen, audit.sets) };
             }
             const { baseline, sets } = resolved;
             let matched = 0;

@@ -14,6 +14,8 @@ import { jsonReportChunks } from './report/json.js';
 import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/json-stream.js';
 import { textReportChunks } from './report/text.js';
 import { decide } from './report/verdict.js';
+import { isExcess } from './audit/kinds.js';
+import { plural } from './report/group.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
 import { baselineFromCwd, failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
@@ -133,7 +135,9 @@ async function audit(argv: string[]): Promise<number> {
   if (values['max-policies'] !== undefined) {
     const n = Number(values['max-policies']);
     if (!Number.isInteger(n) || n <= 0)
-      throw new UsageError('--max-policies takes a whole number of policies');
+      throw new UsageError(
+        `--max-policies takes a whole number of policies, 1 or more, not "${values['max-policies']}"`,
+      );
     maxPolicies = n;
   }
 
@@ -198,7 +202,15 @@ async function audit(argv: string[]): Promise<number> {
     else await toStdout(() => out(process.env.GITHUB_ACTIONS === 'true' ? escapeLog(rendered) : rendered));
     timing('write');
   }
-  return decide(report, failOn, threshold).result === 'fail' ? 1 : 0;
+  const verdict = decide(report, failOn, threshold);
+  // The headline counts the excess findings, informational ones aside: when they are what fails
+  // the run (`--severity-threshold info`), said, or "0 findings" and exit status 1 disagree.
+  const informational = verdict.failing.filter((f) => !isExcess(f)).length;
+  if (informational > 0)
+    process.stderr.write(
+      `${TOOL_NAME}: exit status 1: ${plural(verdict.failing.length, 'finding')} at or above ${threshold} (--severity-threshold), ${informational} of them informational\n`,
+    );
+  return verdict.result === 'fail' ? 1 : 0;
 }
 
 function expand(argv: string[]): number {
@@ -276,6 +288,20 @@ function baselinesCommand(argv: string[]): number {
   throw new UsageError('baselines takes "list" or "show ID"');
 }
 
+/**
+ * A usage error's message; Node's own for an unknown option (`Unknown option '--x'. To specify a
+ * positional argument starting with a '-', place it at the end of the command after '--', as in
+ * '-- "--x"`, its last quote unbalanced) said shortly.
+ */
+function usageMessage(e: Error): string {
+  const unknown =
+    (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' &&
+    /^Unknown option '(.*?)'\./.exec(e.message);
+  return unknown
+    ? `unknown option "${unknown[1]}" (a path that begins with "-" goes after "--": -- "${unknown[1]}")`
+    : e.message;
+}
+
 /** Runs `audit`, `fix`, `expand`, `baselines` or `merge`; usage and configuration errors give exit status 2. */
 export async function runCommand(command: string, rest: string[]): Promise<number> {
   guardWarnings();
@@ -293,7 +319,7 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
       (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
       // The message may quote the repository (a file name, a reason): escaped for the terminal.
-      process.stderr.write(`${TOOL_NAME}: ${escapeLogMessage((e as Error).message)}\n`);
+      process.stderr.write(`${TOOL_NAME}: ${escapeLogMessage(usageMessage(e as Error))}\n`);
       if (e instanceof UsageError || !(e instanceof ConfigError))
         process.stderr.write(`Run "${TOOL_NAME} --help" for usage.\n`);
       return 2;

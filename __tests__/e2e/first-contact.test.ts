@@ -413,6 +413,10 @@ describe('usage', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/--bogus|"extra"/);
     }
+    // (Node's own message for an unknown option ends with an unbalanced quote: said shortly)
+    expect(cli(['expand', 's3:GetObject', '--bogus'], tmp).stderr).toMatch(
+      /^iam-baseline-audit: unknown option "--bogus" \(a path that begins with "-" goes after "--": -- "--bogus"\)\n/,
+    );
   });
 
   it('a user baseline that reuses a built-in id is a configuration error (exit 2), not silently ignored', () => {
@@ -504,5 +508,30 @@ describe('runAudit', () => {
     await expect(runAudit({ root: repo, paths: ['nope'], baseline: 'coiled' })).rejects.toBeInstanceOf(
       UsageError,
     );
+  });
+});
+
+// A vendor's own policy lacking two of the vendor's permissions, with informational findings made
+// to count: the headline counts excess ("0 findings … (and 2 informational)") while the run fails;
+// before, nothing said why the exit status was 1 (a review).
+describe('informational findings that fail the run', () => {
+  it('are said on standard error, with the exit status', () => {
+    const dir = join(tmp, 'informational');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'p.json'),
+      readFileSync(
+        join(ROOT, '__tests__/fixtures/baselines/spot-terraform-spotinst-aws-connect-spot_policy.json'),
+      ),
+    );
+    const r = cli(['audit', 'p.json', '--baseline', 'spot', '--severity-threshold', 'info'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^0 findings in 1 policy from 1 input \(and \d+ informational\)$/m);
+    expect(r.stderr).toMatch(
+      /^iam-baseline-audit: exit status 1: \d+ findings? at or above info \(--severity-threshold\), \d+ of them informational\n$/,
+    );
+    // (at the default threshold it passes, and nothing is said)
+    const quiet = cli(['audit', 'p.json', '--baseline', 'spot'], dir);
+    expect([quiet.code, quiet.stderr]).toEqual([0, '']);
   });
 });

@@ -329,7 +329,7 @@ describe('huge arrays, duplicate keys, byte-order marks, invalid UTF-8, numbers 
     // Bytes with nothing of IAM in them are not an input: skipped with the reason, no finding.
     expect(input(report, 'enc/nul.json')).toMatchObject({
       status: 'skipped',
-      reason: 'not valid JSON, and nothing in it looks like an IAM policy or a Terraform or AWS export',
+      reason: 'not a text file (binary data)',
     });
     expect(report.findings.filter((f) => f.path === 'enc/nul.json')).toEqual([]);
   });

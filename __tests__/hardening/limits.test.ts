@@ -150,5 +150,8 @@ describe('the CLI (dist/cli.js)', () => {
     const res = cli(['audit', '--max-policies', '1.5', '.'], root);
     expect(res.status).toBe(2);
     expect(res.stderr).toContain('--max-policies takes a whole number of policies');
+    // (0 is a whole number: the message says what is wanted)
+    const zero = cli(['audit', '--max-policies', '0', '.'], root);
+    expect([zero.status, zero.stderr]).toEqual([2, expect.stringContaining('1 or more, not "0"')]);
   });
 });

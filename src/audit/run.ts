@@ -1,7 +1,7 @@
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
 import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { detectBaseline } from '../baselines/detect.js';
 import { builtinBaselines, findBaseline, parseBaselineYaml } from '../baselines/load.js';
 import { activeSets, resolveBaselineSpec, splitSpec } from '../baselines/resolve.js';
@@ -28,6 +28,7 @@ import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
 import { canonicalKey, list } from '../sources/terraform/values.js';
 import { addressLabel } from '../core/labels.js';
 import { naturalCompare } from '../core/natural.js';
+import { visibilise } from '../core/escape.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version.js';
 import type {
   Baseline,
@@ -453,6 +454,54 @@ export function movedFrom(address: string, moves: readonly { from: string; to: s
   return out;
 }
 
+/**
+ * The notes on the actions of your own baselines (not the built-in ones, which the tests hold to
+ * the catalog) that match no action of the catalog: a typo there (`s3:GetObjekt`) grants nothing,
+ * so the action the vendor needs reads as excess, and nothing else says why.
+ */
+function unknownBaselineActions(used: readonly Baseline[], catalog: Catalog): string[] {
+  const builtin = new Set(builtinBaselines().map((b) => b.id));
+  const notes: string[] = [];
+  for (const b of used) {
+    if (builtin.has(b.id)) continue;
+    for (const set of b.sets) {
+      const unknown = new Set<string>();
+      for (const st of set.statements) {
+        if (!st || typeof st !== 'object') continue;
+        const { Action, NotAction } = st as { Action?: unknown; NotAction?: unknown };
+        for (const a of [Action, NotAction].flatMap((v) =>
+          Array.isArray(v) ? v : v === undefined ? [] : [v],
+        ))
+          if (typeof a === 'string' && a !== '*' && catalog.expand(a).length === 0) unknown.add(a);
+      }
+      if (unknown.size)
+        notes.push(
+          `Baseline ${b.id}, set ${set.name}: ${list([...unknown], 8)} ${unknown.size === 1 ? 'matches' : 'match'} no action in the AWS catalog (a typo, or an action that was retired): the baseline grants nothing for ${unknown.size === 1 ? 'it' : 'them'}; fix it in the baseline.`,
+        );
+    }
+  }
+  return notes;
+}
+
+/**
+ * A configuration in a directory above the audit's root, up to the git work tree that holds it
+ * (the nearest directory with `.git`): its path relative to the root (`../.github/…`), or
+ * undefined (none, or the root is the top of its work tree).
+ */
+function configAbove(root: string): string | undefined {
+  let dir = resolve(root);
+  if (existsSync(join(dir, '.git'))) return undefined;
+  let found: string | undefined;
+  for (let up = 0; up < 64; up++) {
+    const parent = dirname(dir);
+    if (parent === dir) return undefined; // (in no work tree: nothing above is the repository's)
+    dir = parent;
+    if (!found && existsSync(join(dir, CONFIG_PATH))) found = join(dir, CONFIG_PATH);
+    if (existsSync(join(dir, '.git'))) return found && relative(root, found).split(sep).join('/');
+  }
+  return undefined;
+}
+
 /** The base's documents, with the inputs read for them and their policies as prepared (deletedAtBase reads more beside them). */
 type BaseAsRead = BaseDocs & { inputs: LoadedInput[]; prepared: Map<string, PreparedPolicy> };
 
@@ -865,6 +914,14 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       notes.push(
         `${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`,
       );
+  } else {
+    // Run from a directory inside the repository (`cd infra && audit .`): the repository's own
+    // configuration, above it, is not read. Said, with how to read it.
+    const above = configAbove(root);
+    if (above)
+      notes.push(
+        `No configuration read: ${above} (above the audited directory) is not read from here; run the audit from the directory that holds its .github, or pass it with --config (the action's config input).`,
+      );
   }
   const accountId = req.accountId ?? config?.accountId;
   const baselines: Baseline[] = [...builtinBaselines()];
@@ -946,7 +1003,8 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     const looked = inputs.length;
     const why = inputs
       .slice(0, 3)
-      .map(({ result }) => `${result.path} (${result.reason ?? 'skipped'})`)
+      // (on one line each: a reason may quote the file, and this message is printed as it is)
+      .map(({ result }) => visibilise(`${result.path} (${result.reason ?? 'skipped'})`))
       .join('; ');
     throw new UsageError(
       `no inputs found in ${shownPaths}: ${
@@ -1109,6 +1167,12 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     notes.push(
       `Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`,
     );
+  notes.push(
+    ...unknownBaselineActions(
+      [...used.values()].map(({ b }) => b),
+      catalog,
+    ),
+  );
 
   const report: Report = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -1416,13 +1480,27 @@ function planAudit(
   if (config && config.audits.length > 0) {
     const covered = new Set<string>();
     config.audits.forEach((audit, i) => {
-      const spec = audit.sets?.length ? `${audit.baseline}:${audit.sets.join(',')}` : audit.baseline;
+      const at = (line: number | undefined, field: string) =>
+        `${config.path ?? CONFIG_PATH}${line ? `, line ${line}` : ''}: audits[${i}].${field}`;
       let resolved: ReturnType<typeof resolveBaselineSpec>;
       try {
-        resolved = resolveBaselineSpec(spec, readFile, baselines);
+        resolved = resolveBaselineSpec(audit.baseline, readFile, baselines);
       } catch (e) {
-        const where = `${config.path ?? CONFIG_PATH}${audit.line ? `, line ${audit.line}` : ''}: audits[${i}].baseline`;
-        throw new ConfigError(`${where}: ${(e as Error).message}`);
+        throw new ConfigError(`${at(audit.line, 'baseline')}: ${(e as Error).message}`);
+      }
+      // (an unknown set named at its own line)
+      if (audit.sets?.length) {
+        const chosen = resolved.baseline;
+        audit.sets.forEach((set, j) => {
+          try {
+            activeSets(chosen, [set]);
+          } catch (e) {
+            throw new ConfigError(
+              `${at(audit.setLines?.[j] ?? audit.line, `sets[${j}]`)}: ${(e as Error).message}`,
+            );
+          }
+        });
+        resolved = { baseline: chosen, sets: activeSets(chosen, audit.sets) };
       }
       const { baseline, sets } = resolved;
       let matched = 0;

@@ -27,6 +27,8 @@ export interface AuditEntry {
   baseline: string;
   /** Active sets; absent: the baseline's default-sets. */
   sets?: string[];
+  /** 1-based line of each of `sets` (an unknown set is reported at its own line). */
+  setLines?: number[];
   /** Selectors: path globs, `terraform:<address glob>` or `cloudformation:<path>#<logical id>` (see select.ts). */
   policies: string[];
   /** 1-based line of the entry in the configuration file. */
@@ -98,7 +100,9 @@ export function loadConfig(text: string, path: string): AuditConfig {
     path,
     audits: (raw.audits ?? []).map((a, i) => ({
       baseline: a.baseline,
-      ...(a.sets !== undefined ? { sets: a.sets } : {}),
+      ...(a.sets !== undefined
+        ? { sets: a.sets, setLines: a.sets.map((_, j) => parsed.lineAt(['audits', i, 'sets', j])) }
+        : {}),
       policies: a.policies,
       line: parsed.lineAt(['audits', i]),
     })),

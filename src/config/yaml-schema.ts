@@ -352,7 +352,12 @@ export function schemaErrorMessages(errors: ErrorObject[]): SchemaMessage[] {
         message = `${field} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
         break;
       case 'const':
-        message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${typeOf(e.data)}`;
+        // (a number for a number: `version must be 1, not 2`; else what it is: `not a string ("1")`)
+        message = `${field} must be ${JSON.stringify(params.allowedValue)}, not ${
+          typeof e.data === 'number' && typeof params.allowedValue === 'number'
+            ? String(e.data)
+            : typeOf(e.data)
+        }`;
         break;
       case 'pattern':
       case 'minLength':

@@ -52,6 +52,21 @@ export function looksLikeIam(text: string): boolean {
   );
 }
 
+/** Characters of a file's start read to tell binary data from text (as git does, 8,000). */
+const BINARY_SAMPLE = 8000;
+
+/**
+ * Whether a text is binary data decoded as UTF-8: a NUL in its first 8,000 characters (as git
+ * tells), or more than 1% of them bytes that are not UTF-8 (U+FFFD once decoded).
+ */
+export function isBinary(text: string): boolean {
+  const sample = text.length > BINARY_SAMPLE ? text.slice(0, BINARY_SAMPLE) : text;
+  if (sample.includes('\u0000')) return true;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0xfffd) bad++;
+  return bad * 100 > sample.length;
+}
+
 /**
  * Classifies and parses one file's text (pure, unless `release`). The text is kept only for
  * standalone policy files, whose statements' lines are found later; the other parsers find their
@@ -70,6 +85,21 @@ function classify(file: SourceFile, explicit: boolean, release: boolean): Loaded
   if (text) return text;
   const parsed = parseJson(file.text);
   if (!parsed.ok) {
+    // Binary data (an archive, an image, random bytes named `.json`): not text, whatever `${` or
+    // `%{` its bytes happen to hold; never quoted.
+    if (isBinary(file.text) && !looksLikeIam(file.text)) {
+      const result: InputResult = {
+        path: file.path,
+        kind: 'unknown',
+        status: explicit ? 'error' : 'skipped',
+        reason: explicit
+          ? 'not a text file (binary data): expected an IAM policy, a Terraform plan or state, a *.tf.json file or an authorization-details export as JSON text'
+          : 'not a text file (binary data)',
+        policies: [],
+        errors: explicit ? [{ path: file.path, message: 'not a text file (binary data)' }] : [],
+      };
+      return { result, text: file.text };
+    }
     // A template that is not JSON until rendered (`%{ if … }` directives, a bare `${...}`): not a
     // policy as written. Skipped, never an error: the policy is what it renders.
     const marks = templateMarks(file.text);
