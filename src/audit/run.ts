@@ -426,32 +426,22 @@ export function serviceOnlyGrantees(document: unknown): string[] | undefined {
   return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
 }
 
-/**
- * The addresses a `.tf` object at `address` had before the head's `moved` blocks, nearest first:
- * each step reads back the block whose `to` is the address or holds it (a module call or a whole
- * resource: `module.a` holds `module.a["x"].aws_iam_policy.p`), the longest such `to` first; a
- * chain (`a` to `b`, `b` to `c`) is followed, at most one step a block.
- */
-export function movedFrom(address: string, moves: readonly { from: string; to: string }[]): string[] {
-  const out: string[] = [];
-  let a = address;
-  for (let step = 0; step < moves.length; step++) {
-    let best: { from: string; to: string } | undefined;
-    for (const m of moves) {
-      const next = a.charAt(m.to.length);
-      if (
-        a.startsWith(m.to) &&
-        (next === '' || next === '.' || next === '[') &&
-        m.to.length > (best?.to.length ?? -1)
-      )
-        best = m;
-    }
-    if (!best) break;
-    a = best.from + a.slice(best.to.length);
-    if (out.includes(a) || a === address) break;
-    out.push(a);
+/** The principal of the base a `.tf` principal was before its root's `moved` blocks (PrincipalRecord.movedFrom), if one is there once. */
+function movedPrincipal(
+  head: PrincipalRecord,
+  base: ReadonlyMap<string, PrincipalRecord>,
+): PrincipalRecord | undefined {
+  if (!head.movedFrom?.length) return undefined;
+  const at = new Map<string, PrincipalRecord | null>();
+  for (const p of base.values()) {
+    const k = `${posix.dirname(p.path)}\u0000${p.address ?? p.id}`;
+    at.set(k, at.has(k) ? null : p);
   }
-  return out;
+  for (const m of head.movedFrom) {
+    const p = at.get(`${m.dir}\u0000${m.address}`);
+    if (p !== undefined) return p ?? undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -568,31 +558,24 @@ async function readBaseDocs(
     for (const p of result.principals ?? []) readAtBase.add(p.path);
   }
   // A `.tf` block moved to another file of its module keeps its address: found by it there. One
-  // renamed by a `moved` block of the head is found at the address it moved from: in its module,
-  // or, moved into or out of a module it calls, wherever the base has that address once.
+  // renamed by a `moved` block of its root is found where it was (PolicyRecord.movedFrom: the
+  // address, in the directory of its module's files).
   let byModuleAddress: Map<string, PreparedPolicy | null> | undefined;
-  let byAddress: Map<string, PreparedPolicy | null> | undefined;
   const moduleKey = (dir: string, address: string) => `${dir}\u0000${address}`;
-  const moves = inputs.flatMap(({ result }) => result.moves ?? []);
   const moved = (id: string): PreparedPolicy | undefined => {
     const head = prepared.get(id)?.record;
     if (!head?.address || !HCL_FILE.test(head.path)) return undefined;
-    if (!byModuleAddress || !byAddress) {
+    if (!byModuleAddress) {
       byModuleAddress = new Map();
-      byAddress = new Map();
       for (const p of basePrepared.values())
         if (p.record.address && HCL_FILE.test(p.record.path)) {
           const k = moduleKey(posix.dirname(p.record.path), p.record.address);
           byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
-          byAddress.set(p.record.address, byAddress.has(p.record.address) ? null : p);
         }
     }
-    const dir = posix.dirname(head.path);
-    const found = byModuleAddress.get(moduleKey(dir, head.address));
-    if (found !== undefined) return found ?? undefined;
-    for (const from of movedFrom(head.address, moves)) {
-      const at = byModuleAddress.get(moduleKey(dir, from)) ?? byAddress.get(from);
-      if (at) return at;
+    for (const at of [{ address: head.address, dir: posix.dirname(head.path) }, ...(head.movedFrom ?? [])]) {
+      const found = byModuleAddress.get(moduleKey(at.dir, at.address));
+      if (found !== undefined) return found ?? undefined;
     }
     return undefined;
   };
@@ -606,16 +589,8 @@ async function readBaseDocs(
     heldBy: (id) => {
       const head = principals.get(id);
       if (!head || !readAtBase.has(head.path)) return undefined;
-      // (a role renamed by a `moved` block: the base's at the address it moved from)
-      const address = head.address ?? head.id;
-      const within = head.id.slice(0, head.id.length - address.length);
-      const at =
-        basePrincipals.get(id) ??
-        (HCL_FILE.test(head.path)
-          ? movedFrom(address, moves)
-              .map((from) => basePrincipals.get(`${within}${from}`))
-              .find((p) => p !== undefined)
-          : undefined);
+      // (a role renamed by a `moved` block of its root: the base's where it was)
+      const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipals);
       if (!at) return [];
       return at.unresolved.length ? undefined : at.policyIds;
     },
@@ -807,8 +782,12 @@ async function deletedAtBase(
       .map((r) => r.id),
   );
   const headPrincipals = new Set<string>();
-  for (const pr of principals.values())
+  // (and where each was before its root's moved blocks: renamed, not deleted)
+  const movedHere = new Set<string>();
+  for (const pr of principals.values()) {
     headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
+    for (const m of pr.movedFrom ?? []) movedHere.add(`${m.dir}\u0000${m.address}`);
+  }
   const basePrincipals = collectPrincipals(baseInputs);
   const gonePrincipals = new Set(
     [...basePrincipals.values()]
@@ -816,6 +795,7 @@ async function deletedAtBase(
         (pr) =>
           !headPrincipals.has(pr.id) &&
           !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
+          !movedHere.has(`${posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`) &&
           (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)),
       )
       .map((pr) => pr.id),

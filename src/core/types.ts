@@ -52,6 +52,12 @@ export interface SourceError {
 }
 
 /** One IAM policy found in an input, with where it came from. */
+/** Where a `.tf` object was before the `moved` blocks of its root: its address, and its module's directory. */
+export interface MovedFrom {
+  address: string;
+  dir: string;
+}
+
 export interface PolicyRecord {
   /** Stable id, unique in a report: `path` for a standalone file, `path#address` (or `path#jsonPath`) otherwise. */
   id: string;
@@ -59,6 +65,8 @@ export interface PolicyRecord {
   line?: number;
   /** Terraform address (`module.x.aws_iam_role_policy.y["k"]`) or an ARN/name for authorization details. */
   address?: string;
+  /** A `.tf` policy's places before its root's `moved` blocks, nearest first (a pull request's base is read there). */
+  movedFrom?: MovedFrom[];
   jsonPath?: string;
   /**
    * While a .tf module is read: the index in the written text of each statement of `document`,
@@ -122,6 +130,8 @@ export interface PrincipalRecord {
    * match, with the id.
    */
   address?: string;
+  /** A `.tf` principal's places before its root's `moved` blocks, nearest first. */
+  movedFrom?: MovedFrom[];
   type: 'role' | 'user' | 'group';
   name?: string;
   path: string;
@@ -172,11 +182,6 @@ export interface InputResult {
    * reader lists them.
    */
   skippedParts?: { address: string; reason: string }[];
-  /**
-   * The `moved` blocks of a `.tf` file, with whole addresses (`module.iam.aws_iam_policy.a`): the
-   * head's policy at `to` is the base's at `from` (a pull request's base, run.ts).
-   */
-  moves?: { from: string; to: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------

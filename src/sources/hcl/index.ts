@@ -24,6 +24,7 @@ import {
 import { hclReady, initHcl, kids, parseHcl, type ParsedHcl } from './parse.js';
 import { labelText } from './evaluator.js';
 import { shortText } from './values.js';
+import { movedFrom, moveIndex } from './moves.js';
 import { list } from '../terraform/values.js';
 
 export { initHcl, hclReady };
@@ -279,7 +280,18 @@ export function readHclModules(
       input(p.path).policies.push(p);
     }
     for (const e of analyzed.errors) input(e.path).errors.push(e);
-    for (const m of ctx.moves) (input(m.file).moves ??= []).push({ from: m.from, to: m.to });
+    // The places each policy and principal had before its root's moved blocks (this root's only).
+    const moves = moveIndex(ctx.moves);
+    if (moves.size) {
+      for (const p of analyzed.policies) {
+        const from = p.address ? movedFrom(p.address, dirOf(p.path), moves) : [];
+        if (from.length) p.movedFrom = from;
+      }
+      for (const p of analyzed.principals) {
+        const from = movedFrom(p.address ?? p.id, dirOf(p.path), moves);
+        if (from.length) p.movedFrom = from;
+      }
+    }
     for (const p of analyzed.principals) {
       (input(p.path).principals as PrincipalRecord[]).push(p);
       principalDirs.push([p, dir]);

@@ -5,6 +5,7 @@ import { kids, lineOf, type Node, type ParsedHcl } from './parse.js';
 import type { Value } from './values.js';
 import type { FileRead } from './functions.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from '../terraform/resource-types.js';
+import type { Move, WholeMove } from './moves.js';
 
 export const MAX_MODULE_DEPTH = 16;
 
@@ -80,16 +81,6 @@ export interface ModuleDef {
   awsAliases: Set<string>;
   /** Its `moved` blocks: addresses relative to the module, as written (spaces taken out). */
   moves: Move[];
-}
-
-/**
- * A `moved { from = … to = … }` block: the object Terraform keeps under a new address (a resource
- * or module call renamed, an instance key changed, a resource moved into a module it calls).
- */
-export interface Move {
-  from: string;
-  to: string;
-  file: string;
 }
 
 /** What in a `provider "aws"` block may make it another account than the default one's. */
@@ -271,8 +262,8 @@ export interface LoadContext {
   called: Set<string>;
   /** Where the files read by file() and templatefile() go while a resource is evaluated. */
   reads?: FileRead[];
-  /** The `moved` blocks of every module instance, their addresses made whole (the instance's prefix added). */
-  moves: Move[];
+  /** The `moved` blocks of every module instance Terraform would apply, their addresses made whole. */
+  moves: WholeMove[];
 }
 
 export function keyText(k: string | number): string {

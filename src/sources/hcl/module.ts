@@ -15,6 +15,7 @@ import { PARTITION, resourceAttribute } from './resources.js';
 import { POLICY_DOCUMENT_DATA_SOURCE, TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
 import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
 import { convert, converts, typeOf, type TypeSpec } from './types.js';
+import { validMove } from './moves.js';
 
 /**
  * A variable's default, evaluated once (a default refers to no variable, local or resource, so it
@@ -777,7 +778,13 @@ export class Instance {
   /** Evaluates every resource and data source of this instance and of the modules it calls. */
   collect(): void {
     for (const m of this.def.moves)
-      this.ctx.moves.push({ from: `${this.prefix}${m.from}`, to: `${this.prefix}${m.to}`, file: m.file });
+      if (validMove(m, this.def.byAddress))
+        this.ctx.moves.push({
+          from: `${this.prefix}${m.from}`,
+          to: `${this.prefix}${m.to}`,
+          dir: this.def.dir,
+          fromChild: m.from.startsWith('module.'),
+        });
     const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
     const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
     const unused = this.unusedDocuments(none);
