@@ -1349,6 +1349,15 @@ export class Auditor {
 }
 
 /**
+ * An atom's key but its action (kind, resource, set, detail, and the condition a leftover's set
+ * needs: a change that drops a feature's condition from its grant makes that grant new).
+ */
+function atomRest(a: Atom): string {
+  const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+  return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
+}
+
+/**
  * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
  * detail), held as action -> the rest of the key: the action keys are the catalog's strings, and
  * the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
@@ -1395,10 +1404,11 @@ class AtomKeys {
       l.kind !== a.kind ||
       l.resource !== a.resource ||
       l.set !== a.set ||
-      l.detail !== a.detail
+      l.detail !== a.detail ||
+      l.need !== a.need
     ) {
       this.last = a;
-      this.lastRest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+      this.lastRest = atomRest(a);
     }
     return this.lastRest;
   }
@@ -1426,7 +1436,7 @@ class SetKeys {
   }
 
   private static rest(a: Atom): string {
-    return `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+    return atomRest(a);
   }
 
   /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
@@ -1509,7 +1519,7 @@ class Covering {
   /** (a resource policy's statement covers only for the same principal, written the same way) */
   private static key(a: Atom): string {
     const principal = a.stmt?.principal === undefined ? '' : JSON.stringify(a.stmt.principal);
-    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${principal}`;
+    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
   }
 
   /** The entries of the atom's key on another resource that contains `resource`. */

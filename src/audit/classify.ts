@@ -10,6 +10,7 @@ import { noPermissionSet } from '../policy/no-permission.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantClass } from '../policy/grant-sets.js';
 import {
+  conditionMiss,
   conditionText,
   coversForAction,
   coversResource,
@@ -21,6 +22,7 @@ import {
   resourceNeeds,
   SET_KIND_ORDER,
   shownResources,
+  UNSURE_CONDITION,
   type Atom,
   type ResourceNeed,
   type CompiledBaseline,
@@ -270,7 +272,7 @@ export function classify(
   const atom = (
     kind: Atom['kind'],
     actions: ActionSet,
-    extra: { set?: string; detail?: string; approximate?: string } = {},
+    extra: { set?: string; detail?: string; need?: string; approximate?: string } = {},
   ): void => {
     atoms.push({
       kind,
@@ -280,34 +282,84 @@ export function classify(
       resource: resourceText,
       set: extra.set,
       detail: extra.detail,
+      need: extra.need,
       approximate: 'approximate' in extra ? extra.approximate : approximate,
     });
   };
+  // The leftover-set atoms of `hit` (actions the inactive set `set` has), split by the condition
+  // the set grants them under where the grant keeps to none of its entries' (`entries`: with the
+  // part of `hit` each covers, in the baseline's order), as unmetCondition decides per action: an
+  // entry without a condition or with one the grant implies leaves no caveat; else the first
+  // entry the grant cannot be compared with, else the first.
+  const leftoverAtoms = (
+    set: string,
+    hit: ActionSet,
+    entries: readonly { e: SetEntry; part: ActionSet }[],
+    detail?: string,
+  ): void => {
+    let met = ActionSet.EMPTY;
+    const unsure: { e: SetEntry; part: ActionSet }[] = [];
+    const no: { e: SetEntry; part: ActionSet }[] = [];
+    for (const x of entries) {
+      const part = x.part.intersect(hit);
+      if (part.isEmpty()) continue;
+      const c = implies(g.condition, x.e.condition);
+      if (c === 'yes') met = met.union(part);
+      else (c === 'unknown' ? unsure : no).push({ e: x.e, part });
+    }
+    let open = hit.minus(met);
+    const plain = hit.minus(open);
+    if (!plain.isEmpty()) atom('leftover-set', plain, { set, detail });
+    for (const [list, unknown] of [
+      [unsure, true],
+      [no, false],
+    ] as const)
+      for (const { e, part } of list) {
+        if (open.isEmpty()) return;
+        const h = open.intersect(part);
+        if (h.isEmpty()) continue;
+        open = open.minus(h);
+        atom('leftover-set', h, {
+          set,
+          detail,
+          need: conditionText(e.condition!),
+          approximate: joinNotes(approximate, unknown ? UNSURE_CONDITION : undefined),
+        });
+      }
+  };
   // Leftover: the part an inactive set grants on this resource (the first such set in pick order;
   // of optional sets that both grant an action here, the one whose entry names the resource most
-  // exactly: see resourceExactness, and pickInactive in engine.ts).
+  // exactly, then whose condition the grant keeps to: see resourceExactness, and pickInactive in
+  // engine.ts).
   const leftover = (part: ActionSet): ActionSet => {
     for (let i = 0; i < sets.inactive.length; i++) {
       const s = sets.inactive[i]!;
       if (part.isEmpty()) break;
       if (!s.actions.intersects(part)) continue;
       let cover = ActionSet.EMPTY;
-      for (const e of s.entries)
-        if (e.actions.intersects(part)) cover = cover.union(coveredPart(e, g, part, notRes));
+      const covering: { e: SetEntry; part: ActionSet }[] = [];
+      for (const e of s.entries) {
+        if (!e.actions.intersects(part)) continue;
+        const mine = coveredPart(e, g, part, notRes);
+        if (mine.isEmpty()) continue;
+        cover = cover.union(mine);
+        covering.push({ e, part: mine });
+      }
       let hit = part.intersect(cover);
       if (hit.isEmpty()) continue;
       if (s.kind === 'optional') {
         hit = contested(i, hit);
         if (hit.isEmpty()) continue;
       }
-      atom('leftover-set', hit, { set: s.set });
+      leftoverAtoms(s.set, hit, covering);
       pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set', set: s.set } });
       part = part.minus(hit);
     }
     return part;
   };
   // The actions of `hit` (covered by the i-th inactive set, optional) that no later optional set
-  // covers with a more exact entry (rare: two features that grant the same actions).
+  // covers with a more exact entry, or with one as exact under a condition the grant keeps to where
+  // s's entries are not kept to (rare: two features that grant the same actions).
   const contested = (i: number, hit: ActionSet): ActionSet => {
     const s = sets.inactive[i]!;
     let rest = hit;
@@ -320,13 +372,40 @@ export function classify(
         const theirs = coveredPart(e, g, rest, notRes);
         if (theirs.isEmpty()) continue;
         const rank = resourceExactness(e.resource, g.resource);
-        // Of their actions, those an entry of s covers at least as exactly (s keeps them).
+        const miss = conditionMiss(g.condition, e.condition);
+        // Of their actions, those an entry of s covers at least as exactly, and when as exactly,
+        // under a condition the grant keeps to if it keeps to theirs (s keeps them: pickInactive).
         let mine = ActionSet.EMPTY;
         for (const m of s.entries) {
-          if (!m.actions.intersects(theirs) || resourceExactness(m.resource, g.resource) > rank) continue;
+          if (!m.actions.intersects(theirs)) continue;
+          const mr = resourceExactness(m.resource, g.resource);
+          if (mr > rank || (mr === rank && conditionMiss(g.condition, m.condition) > miss)) continue;
           mine = mine.union(coveredPart(m, g, theirs, notRes));
         }
         rest = rest.minus(theirs.minus(mine));
+        if (rest.isEmpty()) return rest;
+      }
+    }
+    return rest;
+  };
+
+  // The actions of `hit` (the i-th inactive set's, optional, granted beyond its resources) that
+  // no later optional set grants under a condition the grant keeps to where the i-th grants them
+  // under none it keeps to (the feature the grant is reported against: see engine.ts).
+  const keptElsewhere = (i: number, hit: ActionSet): ActionSet => {
+    const s = sets.inactive[i]!;
+    let mine: ActionSet | undefined;
+    let rest = hit;
+    for (let j = i + 1; j < sets.inactive.length; j++) {
+      const o = sets.inactive[j]!;
+      if (o.kind !== s.kind) break;
+      if (!o.actions.intersects(rest)) continue;
+      for (const e of o.entries) {
+        if (!e.actions.intersects(rest) || conditionMiss(g.condition, e.condition) !== 0) continue;
+        mine ??= s.entries
+          .filter((m) => conditionMiss(g.condition, m.condition) === 0)
+          .reduce((u, m) => u.union(m.actions), ActionSet.EMPTY);
+        rest = rest.minus(e.actions.minus(mine));
         if (rest.isEmpty()) return rest;
       }
     }
@@ -337,9 +416,14 @@ export function classify(
   let none = leftover(rest.minus(sets.activeAll));
   if (!none.isEmpty()) {
     let excess = none;
-    for (const s of sets.inactive) {
-      const hit = none.intersect(s.actions);
+    for (let i = 0; i < sets.inactive.length; i++) {
+      const s = sets.inactive[i]!;
+      let hit = none.intersect(s.actions);
       if (hit.isEmpty()) continue;
+      if (s.kind === 'optional') {
+        hit = keptElsewhere(i, hit);
+        if (hit.isEmpty()) continue;
+      }
       none = none.minus(hit);
       if (s.kind !== 'optional') {
         atom('excess-action', hit, { detail: s.set });
@@ -348,8 +432,9 @@ export function classify(
       // An optional feature's actions on broader resources than the feature's: reported against
       // the feature (keep them only if it is used, on its resources), by the resources it allows.
       excess = excess.minus(hit);
+      const own = s.entries.map((e) => ({ e, part: e.actions }));
       for (const [allowed, part] of byAllowed(s.entries, hit)) {
-        atom('leftover-set', part, { set: s.set, detail: allowed });
+        leftoverAtoms(s.set, part, own, allowed);
         pieces.push({ cls: g, actions: part, verdict: { kind: 'leftover-set', set: s.set } });
       }
     }
@@ -395,12 +480,7 @@ export function classify(
       atom('missing-condition', hit, {
         set: e.set,
         detail: conditionText(e.condition!),
-        approximate: joinNotes(
-          approximate,
-          unsure
-            ? 'the policy has a condition on the same key that this tool cannot compare exactly'
-            : undefined,
-        ),
+        approximate: joinNotes(approximate, unsure ? UNSURE_CONDITION : undefined),
       });
       pieces.push({
         cls: g,

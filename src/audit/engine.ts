@@ -324,6 +324,12 @@ export interface Atom {
   approximate?: string;
   /** broader-resource: where the baseline allows it. missing-condition: the condition it needs. */
   detail?: string;
+  /**
+   * leftover-set: the condition (conditionText) under which the inactive set grants these actions,
+   * when the statement does not keep to it (the set grants them under no condition the statement's
+   * implies): said in the message, so that a user of the set is not told to keep the grant as it is.
+   */
+  need?: string;
   message?: string;
 }
 
@@ -644,6 +650,10 @@ export function conditionText(c: Condition): string {
     .join('; ');
 }
 
+/** The note of a finding whose condition this tool cannot compare with the baseline's exactly. */
+export const UNSURE_CONDITION =
+  'the policy has a condition on the same key that this tool cannot compare exactly';
+
 export const SET_KIND_ORDER: Record<string, number> = { setup: 0, ongoing: 1, optional: 2 };
 
 /**
@@ -691,18 +701,30 @@ export function valuePlaceholders(p: ArnPattern): number {
 /**
  * The inactive set a grant is reported against: setup sets first, then, with `granted` (the
  * entries cover it), of optional sets (features) the entry that names its resource most exactly
- * (resourceExactness), then by set name.
+ * (resourceExactness), then one whose condition the grant (under `have`) keeps to (conditionMiss:
+ * s3:PutBucketPolicy under Lightly's aws:SourceVpc condition is its restrict-vpc feature's, not
+ * restrict-ip's, which would want aws:SourceIp), then by set name.
  */
-function pickInactive(entries: BaselineEntry[], granted?: ArnPattern): BaselineEntry | undefined {
+function pickInactive(
+  entries: BaselineEntry[],
+  granted?: ArnPattern,
+  have?: Condition,
+): BaselineEntry | undefined {
   if (entries.length <= 1) return entries[0];
-  return [...entries].sort(
-    (a, b) =>
+  return [...entries].sort((a, b) => {
+    const features = granted !== undefined && a.setKind === 'optional' && b.setKind === 'optional';
+    return (
       (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) ||
-      (granted && a.setKind === 'optional' && b.setKind === 'optional'
-        ? resourceExactness(a.resource, granted) - resourceExactness(b.resource, granted)
-        : 0) ||
-      a.set.localeCompare(b.set),
-  )[0];
+      (features ? resourceExactness(a.resource, granted) - resourceExactness(b.resource, granted) : 0) ||
+      (features ? conditionMiss(have, a.condition) - conditionMiss(have, b.condition) : 0) ||
+      a.set.localeCompare(b.set)
+    );
+  })[0];
+}
+
+/** 0 when a grant under `have` keeps to the condition `need` (or there is none), else 1. */
+export function conditionMiss(have: Condition | undefined, need: Condition | undefined): number {
+  return implies(have, need) === 'yes' ? 0 : 1;
 }
 
 /** A baseline's entries for one action, split by the active sets (computed once per action and sets). */
@@ -882,29 +904,24 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
       };
       if (activeEntries.length === 0) {
         // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
-        const inactive = inactiveEntries.length
-          ? pickInactive(
-              inactiveEntries.filter((e) => covers(e, g)),
-              g.resource,
-            )
-          : undefined;
+        const covering = inactiveEntries.length ? inactiveEntries.filter((e) => covers(e, g)) : [];
+        const inactive = covering.length ? pickInactive(covering, g.resource, g.condition) : undefined;
         if (inactive) {
-          atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+          atoms.push(leftoverAtom(base, inactive.set, covering, g.condition));
           record(g, { kind: 'leftover-set', set: inactive.set });
         } else {
           if (elsewhere?.setKind === 'optional') {
             // An optional feature's action on broader resources than the feature's: reported
-            // against the feature, with the resources it allows.
-            const allowed = [
-              ...new Set(inactiveEntries.filter((e) => e.set === elsewhere.set).map((e) => e.resource.raw)),
-            ].sort();
-            atoms.push({
-              ...base,
-              kind: 'leftover-set',
-              set: elsewhere.set,
-              detail: shownResources(allowed),
-            });
-            record(g, { kind: 'leftover-set', set: elsewhere.set });
+            // against the feature, with the resources it allows (of features that have it, all
+            // of them then, one that grants it under a condition the grant keeps to, if any).
+            const kept = inactiveEntries.filter((e) => conditionMiss(g.condition, e.condition) === 0);
+            const feature = (kept.length ? pickInactive(kept) : undefined) ?? elsewhere;
+            const own = inactiveEntries.filter((e) => e.set === feature.set);
+            const allowed = [...new Set(own.map((e) => e.resource.raw))].sort();
+            atoms.push(
+              leftoverAtom({ ...base, detail: shownResources(allowed) }, feature.set, own, g.condition),
+            );
+            record(g, { kind: 'leftover-set', set: feature.set });
             continue;
           }
           // In no set at all, or only in inactive sets on other resources (said in the message).
@@ -918,14 +935,12 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         // the active sets need (`*` where they need `instance/*`) is needed there, whatever an
         // inactive set also allows on it (another alternative's or a feature's `*`), and is
         // narrowed to them, never deleted as the inactive set's.
-        const inactive = activeEntries.some((e) => reachesResource(e.resource, g.resource, !!g.notResource))
-          ? undefined
-          : pickInactive(
-              inactiveEntries.filter((e) => covers(e, g)),
-              g.resource,
-            );
+        const covering = activeEntries.some((e) => reachesResource(e.resource, g.resource, !!g.notResource))
+          ? []
+          : inactiveEntries.filter((e) => covers(e, g));
+        const inactive = covering.length ? pickInactive(covering, g.resource, g.condition) : undefined;
         if (inactive) {
-          atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+          atoms.push(leftoverAtom(base, inactive.set, covering, g.condition));
           record(g, { kind: 'leftover-set', set: inactive.set });
           continue;
         }
@@ -947,12 +962,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         kind: 'missing-condition',
         set: e.set,
         detail: conditionText(e.condition!),
-        approximate: joinNotes(
-          base.approximate,
-          approx
-            ? 'the policy has a condition on the same key that this tool cannot compare exactly'
-            : undefined,
-        ),
+        approximate: joinNotes(base.approximate, approx ? UNSURE_CONDITION : undefined),
       });
       record(g, { kind: 'missing-condition', need: e.condition!, approximate: approx });
     }
@@ -993,6 +1003,53 @@ export function grantedBaselineKeys(result: UnitResult, baseline: CompiledBaseli
     for (const k of byAction.keys()) if (result.grantedHas(k)) out.push(k);
   } else for (const k of result.grantedKeys?.() ?? result.granted) if (byAction.has(k)) out.push(k);
   return out;
+}
+
+/**
+ * The leftover-set atom of a grant that `set` has (its `entries` among `entries`: those that cover
+ * the grant, or for a feature's broader resources those of the action), with the condition the set
+ * grants it under when the grant keeps to none of the set's (see unmetCondition).
+ */
+function leftoverAtom(
+  base: Atom,
+  set: string,
+  entries: readonly BaselineEntry[],
+  have: Condition | undefined,
+): Atom {
+  const unmet = unmetCondition(
+    entries.filter((e) => e.set === set),
+    have,
+  );
+  if (!unmet) return { ...base, kind: 'leftover-set', set };
+  return {
+    ...base,
+    kind: 'leftover-set',
+    set,
+    need: conditionText(unmet.condition),
+    approximate: joinNotes(base.approximate, unmet.unsure ? UNSURE_CONDITION : undefined),
+  };
+}
+
+/**
+ * Of a set's entries for an action (in the baseline's order), the condition a grant under `have`
+ * does not keep to, when it keeps to none: the first entry it cannot be compared with (unsure),
+ * else the first; undefined when an entry has no condition or one `have` implies (as
+ * missing-condition decides for the active sets).
+ */
+function unmetCondition(
+  entries: readonly { condition?: Condition }[],
+  have: Condition | undefined,
+): { condition: Condition; unsure: boolean } | undefined {
+  let unknown: Condition | undefined;
+  let no: Condition | undefined;
+  for (const e of entries) {
+    const c = implies(have, e.condition);
+    if (c === 'yes') return undefined;
+    if (c === 'unknown') unknown ??= e.condition;
+    else no ??= e.condition;
+  }
+  if (unknown) return { condition: unknown, unsure: true };
+  return no ? { condition: no, unsure: false } : undefined;
 }
 
 export function joinNotes(a: string | undefined, b: string | undefined): string | undefined {

@@ -9,7 +9,7 @@ import { actionMatcher } from '../policy/glob.js';
 import { statementLabel, type Statement } from '../policy/document.js';
 import type { GrantSets } from '../policy/grant-sets.js';
 import type { BaselineSet, Finding } from '../core/types.js';
-import type { Atom, Unit, UnitMember } from './engine.js';
+import { UNSURE_CONDITION, type Atom, type Unit, type UnitMember } from './engine.js';
 import { findingSeverity, maxActionSeverity, maxSetSeverity, riskScore } from './severity.js';
 import { KIND_INFO } from './kinds.js';
 import { copyFinding, keepActionSet } from './finding-set.js';
@@ -55,6 +55,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     x.stmt === s.a.stmt &&
     x.set === s.a.set &&
     x.detail === s.a.detail &&
+    x.need === s.a.need &&
     x.approximate === s.a.approximate &&
     x.pattern === s.a.pattern &&
     x.message === s.a.message &&
@@ -85,6 +86,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
           ? (a.detail ?? '')
           : '',
         a.kind === 'missing-permission' ? a.detail : '',
+        a.kind === 'leftover-set' ? (a.need ?? '') : '',
         a.approximate ?? '',
         isNew === undefined ? '' : String(isNew),
         a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
@@ -591,6 +593,13 @@ function setRemediation(unit: Unit, a: Atom): string | undefined {
   return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
 }
 
+/**
+ * How a leftover-set finding's message starts the condition its set grants the actions under, when
+ * the statement does not keep to it (`… only under its condition (IpAddress aws:SourceIp = …), which
+ * this statement does not have`). The report reads it back (messageAddsToActions).
+ */
+export const NEED_CONDITION = ' only under its condition (';
+
 /** Patterns of a statement shown in a finding's message (`from …`). */
 const VIA_PATTERNS = 8;
 
@@ -691,17 +700,30 @@ function findingMessage(
     }
     case 'leftover-set': {
       const set = b.sets.find((s) => s.name === first.set);
+      // The set grants them only under a condition this statement does not keep to: a user of the
+      // set keeps them only with it (see Atom.need), as missing-condition says of an active set.
+      // (a condition on the same key that cannot be compared exactly: said so, and approximate)
+      const unmet =
+        first.need === undefined
+          ? ''
+          : `${NEED_CONDITION}${first.need}), which ${
+              !first.stmt?.condition
+                ? 'this statement does not have'
+                : first.approximate?.split('; ').includes(UNSURE_CONDITION)
+                  ? "this tool cannot tell this statement's condition keeps to"
+                  : "this statement's condition does not keep to"
+            }`;
       if (set?.kind === 'optional' && first.detail)
-        return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources: ${exampleText()}`;
+        return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources${unmet ? ` and${unmet}` : ''}: ${exampleText()}`;
       if (set?.kind === 'optional')
-        return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
+        return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}${unmet ? `, and then${unmet}` : ''}: ${exampleText()}`;
       if (set?.choice !== undefined) {
         // Another alternative than the one(s) of the same choice this policy is held to.
         const chosen = unit.activeSets.filter((n) => b.sets.find((s) => s.name === n)?.choice === set.choice);
         const held = chosen.length ? `, not in "${chosen.join('", "')}", the one this policy is held to` : '';
-        return `${prefix}${what}${via} only in "${first.set}", another alternative (${set.choice}) of the ${b.name} baseline${held}: ${exampleText()}`;
+        return `${prefix}${what}${via} only in "${first.set}", another alternative (${set.choice}) of the ${b.name} baseline${held}${unmet ? `; "${first.set}" grants them${unmet}` : ''}: ${exampleText()}`;
       }
-      return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
+      return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline${unmet ? `, and there${unmet}` : ''}: ${exampleText()}`;
     }
     case 'broader-resource':
       return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;

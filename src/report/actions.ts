@@ -17,6 +17,7 @@ import { actionCount, findingActionSet } from '../audit/finding-set.js';
 import { diffOnce } from '../audit/minimal.js';
 import { plural } from './group.js';
 import { KIND_INFO } from '../audit/kinds.js';
+import { NEED_CONDITION } from '../audit/findings.js';
 
 /** The JSON report's schema: 2 adds `schemaVersion`, `actionSet` and `diffOmitted` (README). */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -230,14 +231,16 @@ export function countShown(s: ShownActions): string {
 /**
  * Whether a finding's message says more than its listed actions: always for a long or unlisted
  * set, else by kind (KIND_INFO), and for an optional feature's actions granted on broader
- * resources than the feature allows (a `leftover-set` whose message names those resources).
+ * resources than the feature allows (a `leftover-set` whose message names those resources), or
+ * for a leftover set's actions its set grants only under a condition the statement does not keep
+ * to (the message names the condition).
  */
 export function messageAddsToActions(f: Finding, many: boolean): boolean {
   return (
     many ||
     !KIND_INFO[f.kind].messageRepeatsActions ||
     (f.kind === 'leftover-set' &&
-      f.feature !== undefined &&
-      f.message.includes(', broader than the optional feature "'))
+      ((f.feature !== undefined && f.message.includes(', broader than the optional feature "')) ||
+        f.message.includes(NEED_CONDITION)))
   );
 }
